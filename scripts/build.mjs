@@ -1,0 +1,24 @@
+// Bundles the Action (dist/index.js) and the CLI (dist/cli.js) with esbuild. The output must be
+// byte-for-byte reproducible, because CI rebuilds dist/ and fails when it differs.
+import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
+
+// An ESM bundle of CommonJS dependencies needs a real `require` for Node built-ins.
+const banner = "import { createRequire as __mailwardenCreateRequire } from 'node:module'; const require = __mailwardenCreateRequire(import.meta.url);";
+
+await rm('dist', { recursive: true, force: true });
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node24',
+  format: 'esm',
+  banner: { js: banner },
+  legalComments: 'none',
+  logLevel: 'warning',
+  charset: 'utf8',
+  // Prefer ESM builds: jsonc-parser's CommonJS build is UMD with requires esbuild cannot follow.
+  mainFields: ['module', 'main'],
+  // Absolute paths would make the bundle depend on where it was built.
+  sourcemap: false,
+};
+await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli-main.ts' }, outdir: 'dist' });

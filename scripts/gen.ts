@@ -1,0 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { generatedFiles } from '../src/docs/generated-files.js';
+
+// Writes every generated file; `npm run gen` runs this through an esbuild bundle.
+const root = process.cwd();
+for (const [file, text] of Object.entries(await generatedFiles(root))) {
+  await writeFile(path.join(root, file), text);
+  console.log(`wrote ${file}`);
+}

@@ -1,0 +1,62 @@
+import type { ControlParams } from '../controls/params.js';
+import type { Finding } from '../model/finding.js';
+import type { JsonObject } from '../model/json.js';
+import type { ActiveException } from '../policy/exceptions.js';
+import type { Policy } from '../policy/policy.js';
+import type { MailboxMessageRules, SignIn } from '../snapshot/graph-types.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+
+/** What every check may read besides the snapshot. Nothing here reads the clock or the network. */
+export interface CheckContext {
+  /** "Now" for the run: the capture time on replay, so verdicts reproduce. */
+  readonly now: Date;
+  readonly tenantId: string | null;
+  readonly policy: Policy;
+  /** The domains in scope for the DNS controls (tenant domains + policy + `--domains`). */
+  readonly domains: readonly string[];
+  /** Active (unexpired) policy exceptions for this control, e.g. break-glass accounts. */
+  readonly exceptions: readonly ActiveException[];
+}
+
+export interface CheckInput {
+  readonly snapshot: Snapshot;
+  readonly params: ControlParams;
+  readonly context: CheckContext;
+}
+
+/**
+ * A pure check over collected data. May be async only because DNS checks replay recorded
+ * answers through the same resolver interface the live code uses.
+ */
+export interface SnapshotCheck {
+  readonly kind: 'snapshot';
+  evaluate(input: CheckInput): readonly Finding[] | Promise<readonly Finding[]>;
+}
+
+/** A fold over a page stream: created once per run, fed every page, then finished. */
+export interface Fold<T> {
+  add(page: readonly T[]): void;
+  finish(): readonly Finding[];
+  /** Evidence of what was covered so far, shown when the stream fails part-way. */
+  coverage(): JsonObject;
+}
+
+/**
+ * A check that folds over a streamed source, so memory stays flat however many events there
+ * are. All stream checks on one source share a single pass over it.
+ */
+export interface SignInStreamCheck {
+  readonly kind: 'stream';
+  readonly stream: 'graph.signIns';
+  start(input: CheckInput): Fold<SignIn>;
+}
+
+export interface MessageRuleStreamCheck {
+  readonly kind: 'stream';
+  readonly stream: 'graph.messageRules';
+  start(input: CheckInput): Fold<MailboxMessageRules>;
+}
+
+export type StreamCheck = SignInStreamCheck | MessageRuleStreamCheck;
+
+export type Check = SnapshotCheck | StreamCheck;

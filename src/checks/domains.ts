@@ -1,0 +1,4 @@
+import type { Check } from './check.js';
+
+/** Checks of the domains controls, keyed by control ID. */
+export const domainsChecks: Readonly<Record<string, Check>> = {};

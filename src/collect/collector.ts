@@ -1,0 +1,23 @@
+import type { Logger } from '../logger.js';
+import type { Policy } from '../policy/policy.js';
+import type { RunInfo } from '../report/report.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import type { SourceId } from '../snapshot/source-id.js';
+
+export interface CollectRequest {
+  /** Only these sources are fetched: the ones the enabled controls need. */
+  readonly sources: ReadonlySet<SourceId>;
+  readonly policy: Policy;
+  readonly logger: Logger;
+}
+
+/**
+ * The collect stage: turns a target (a live tenant, the simulator, a snapshot folder) into a
+ * snapshot with a status per source. Collectors never decide compliance.
+ */
+export interface Collector {
+  readonly mode: RunInfo['mode'];
+  collect(request: CollectRequest): Promise<Snapshot>;
+  /** Releases servers or sockets the collector opened. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,49 @@
+import type { Area } from '../model/area.js';
+import type { JsonObject } from '../model/json.js';
+import type { Severity } from '../model/severity.js';
+import type { SourceId } from '../snapshot/source-id.js';
+
+/** Framework references. Each list holds the framework's own identifiers. */
+export interface ControlReferences {
+  /** CISA SCuBA baseline policy IDs, e.g. `MS.AAD.3.2v2`. */
+  readonly scuba?: readonly string[];
+  /** CIS Microsoft 365 Foundations benchmark recommendation numbers, e.g. `5.2.2.1`. */
+  readonly cis?: readonly string[];
+  /** HIPAA Security Rule sections (45 CFR), e.g. `164.312(d)`. */
+  readonly hipaa?: readonly string[];
+  /** NIST SP 800-53 rev. 5 controls, e.g. `IA-2(1)`. */
+  readonly nist?: readonly string[];
+}
+
+/** One tunable setting of a control: a JSON Schema with an auditor-readable description and a default. */
+export interface ParameterDefinition {
+  /** JSON Schema of the value; must carry `description` and `default`. */
+  readonly schema: JsonObject & { readonly description: string; readonly default: unknown };
+}
+
+/**
+ * A control is a document first: what is required (one SHALL/SHOULD sentence), why, how to
+ * fix it and which framework requirements it serves. Its ID never changes meaning; when the
+ * statement changes, `version` goes up and docs/control-migrations.md records why.
+ */
+export interface ControlDefinition {
+  /** Fixed, lower-case, dotted ID, e.g. `mfa.registration`. */
+  readonly id: string;
+  readonly version: number;
+  readonly area: Area;
+  readonly title: string;
+  /** One normative sentence using SHALL or SHOULD (RFC 2119). */
+  readonly statement: string;
+  readonly rationale: string;
+  readonly defaultSeverity: Severity;
+  /** The data sources the check reads; if one is not `ok` the control is not judged. */
+  readonly sources: readonly SourceId[];
+  readonly parameters: Readonly<Record<string, ParameterDefinition>>;
+  readonly references: ControlReferences;
+  /** Concrete steps: admin-centre path, PowerShell or Graph command, or DNS record. */
+  readonly remediation: string;
+  /** What the control cannot see, stated plainly for auditors. */
+  readonly limitations: string;
+  /** Whether the baseline turns it on; stricter policies may enable the others. */
+  readonly enabledByDefault: boolean;
+}

@@ -1,0 +1,4 @@
+import type { ControlDefinition } from './control.js';
+
+/** domains controls. */
+export const domainsControls: readonly ControlDefinition[] = [];

@@ -1,0 +1,20 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CONTROLS } from '../controls/catalog.js';
+import { renderCatalogMarkdown } from '../controls/render-catalog.js';
+import { buildPolicySchema } from '../policy/policy-schema.js';
+import { updateReadme } from './action-docs.js';
+
+/**
+ * Files in the repository that are generated from code: `npm run gen` writes them, and a
+ * test fails when a committed copy is stale.
+ */
+export async function generatedFiles(root: string): Promise<Record<string, string>> {
+  const readme = await readFile(path.join(root, 'README.md'), 'utf8');
+  const actionYaml = await readFile(path.join(root, 'action.yml'), 'utf8');
+  return {
+    'policies/policy.schema.json': `${JSON.stringify(buildPolicySchema(CONTROLS), null, 2)}\n`,
+    'docs/controls.md': renderCatalogMarkdown(CONTROLS),
+    'README.md': updateReadme(readme, actionYaml),
+  };
+}

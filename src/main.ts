@@ -1,0 +1,61 @@
+import * as core from '@actions/core';
+import { folderCollector } from './collect/folder-collector.js';
+import { errorMessage, isConfigurationError } from './errors.js';
+import { readInputs } from './inputs.js';
+import type { Logger } from './logger.js';
+import { EXIT, run as runPipeline } from './run.js';
+
+function actionsLogger(): Logger {
+  return {
+    debug: (m) => core.debug(m),
+    info: (m) => core.info(m),
+    warning: (m) => core.warning(m),
+    error: (m) => core.error(m),
+    secret: (value) => {
+      // Masking is per line, so a multi-line secret (a PEM certificate) is masked line by line.
+      for (const line of value.split(/\r?\n/)) if (line.trim() !== '') core.setSecret(line);
+    },
+  };
+}
+
+function runContext(env: NodeJS.ProcessEnv): { repository?: string; gitSha?: string; runUrl?: string } {
+  const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repository = env.GITHUB_REPOSITORY;
+  return {
+    ...(repository ? { repository } : {}),
+    ...(env.GITHUB_SHA ? { gitSha: env.GITHUB_SHA } : {}),
+    ...(repository && env.GITHUB_RUN_ID ? { runUrl: `${server}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` } : {}),
+  };
+}
+
+/** The Action: read inputs, run the pipeline, publish outputs and the job summary. */
+export async function run(): Promise<void> {
+  const logger = actionsLogger();
+  try {
+    const settings = readInputs((name) => core.getInput(name), process.env.GITHUB_WORKSPACE ?? process.cwd());
+    if (settings.target.kind !== 'snapshot') throw new Error('unsupported target');
+    const outcome = await runPipeline(settings, {
+      logger,
+      now: () => new Date(),
+      collector: folderCollector(settings.target.dir),
+      runContext: runContext(process.env),
+    });
+    const { byStatus } = outcome.report.summary;
+    core.setOutput('report-path', settings.reportJsonPath ?? '');
+    core.setOutput('failed', byStatus.fail);
+    core.setOutput('passed', byStatus.pass);
+    core.setOutput('errors', byStatus.error);
+    core.setOutput('issues-opened', 0);
+    core.setOutput('issues-closed', 0);
+    if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.summaryMarkdown).write();
+    if (outcome.exitCode === EXIT.findings) core.setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
+    else if (outcome.exitCode === EXIT.allSourcesFailed) core.setFailed('Every data source failed; nothing was judged');
+  } catch (error: unknown) {
+    if (isConfigurationError(error)) {
+      core.setFailed([error.message, ...error.details].join('\n'));
+    } else {
+      core.setFailed(`mailwarden internal error: ${errorMessage(error)}`);
+      if (error instanceof Error && error.stack) core.debug(error.stack);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+
+/*
+ * Files shipped beside the code. This module sits directly under src/, and the bundles sit
+ * directly under dist/, so the same relative URL resolves in tests and in the Action.
+ */
+
+/** The package's top folder. */
+export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The policy used when none is given. */
+export const BASELINE_POLICY_PATH = fileURLToPath(new URL('../policies/baseline.json', import.meta.url));
+
+/** The built-in demo tenant, Contoso Health. */
+export const DEMO_TENANT_DIR = fileURLToPath(new URL('../demo/contoso-health', import.meta.url));
+
+/** The policy the demo runs under: every control on. */
+export const DEMO_POLICY_PATH = fileURLToPath(new URL('../demo/demo-policy.json', import.meta.url));

@@ -1,0 +1,27 @@
+import type { Area } from './model/area.js';
+import type { FailOn } from './model/severity.js';
+
+/** Where the tenant data comes from. */
+export type TargetSettings =
+  /** Replay a snapshot folder offline. */
+  | { readonly kind: 'snapshot'; readonly dir: string }
+  /** The built-in demo tenant. */
+  | { readonly kind: 'demo' };
+
+/**
+ * Everything a run needs, read once from Action inputs (`src/inputs.ts`) or CLI flags
+ * (`src/cli.ts`). Nothing else reads `core.getInput` or `process.argv`.
+ */
+export interface Settings {
+  /** Policy file path; `undefined` means the bundled baseline policy. */
+  readonly policyPath: string | undefined;
+  readonly target: TargetSettings;
+  /** Write the collected snapshot to this folder (`--save-snapshot`). */
+  readonly saveSnapshotDir: string | undefined;
+  /** Evaluate only these areas (`--only`); `undefined` means all. */
+  readonly only: readonly Area[] | undefined;
+  readonly reportJsonPath: string | undefined;
+  readonly summaryMarkdownPath: string | undefined;
+  readonly failOn: FailOn;
+  readonly debug: boolean;
+}

@@ -1,0 +1,37 @@
+import type { SourceId } from './source-id.js';
+
+/**
+ * Where each source lives in a snapshot folder. Graph collections are stored as Graph returns
+ * them (`{"value": [...]}`); streamed sources are JSON Lines, one Graph page or one `$batch`
+ * item per line, so they can be read back without holding them in memory. Exchange sources
+ * are `InvokeCommand` output; DNS is the answers by question.
+ */
+export const SOURCE_FILES: Readonly<Record<SourceId, string>> = {
+  'graph.users': 'graph/users.json',
+  'graph.userRegistrationDetails': 'graph/userRegistrationDetails.json',
+  'graph.conditionalAccessPolicies': 'graph/conditionalAccessPolicies.json',
+  'graph.securityDefaults': 'graph/securityDefaults.json',
+  'graph.authenticationStrengthPolicies': 'graph/authenticationStrengthPolicies.json',
+  'graph.roleAssignments': 'graph/roleAssignments.json',
+  'graph.domains': 'graph/domains.json',
+  'graph.signIns': 'graph/signIns.jsonl',
+  'graph.riskyUsers': 'graph/riskyUsers.json',
+  'graph.riskDetections': 'graph/riskDetections.json',
+  'graph.messageRules': 'graph/messageRules.jsonl',
+  'exo.mailbox': 'exchange/Get-Mailbox.json',
+  'exo.hostedOutboundSpamFilterPolicy': 'exchange/Get-HostedOutboundSpamFilterPolicy.json',
+  'exo.remoteDomain': 'exchange/Get-RemoteDomain.json',
+  'exo.dkimSigningConfig': 'exchange/Get-DkimSigningConfig.json',
+  'exo.transportConfig': 'exchange/Get-TransportConfig.json',
+  'exo.casMailbox': 'exchange/Get-CASMailbox.json',
+  'exo.inboxRule': 'exchange/Get-InboxRule.json',
+  dns: 'dns/answers.json',
+};
+
+export const MANIFEST_FILE = 'manifest.json';
+
+/** Sources stored as JSON Lines and read as page streams. */
+export const STREAMED_SOURCES: ReadonlySet<SourceId> = new Set(['graph.signIns', 'graph.messageRules']);
+
+/** Sources stored as a single object rather than a `value` collection. */
+export const SINGLETON_SOURCES: ReadonlySet<SourceId> = new Set(['graph.securityDefaults', 'dns']);

@@ -1,0 +1,90 @@
+import type { DnsData } from './dns-types.js';
+import type { ExchangeObject } from './exchange-types.js';
+import type {
+  AuthenticationStrengthPolicy,
+  ConditionalAccessPolicy,
+  GraphDomain,
+  GraphUser,
+  MailboxMessageRules,
+  RiskDetection,
+  RiskyUser,
+  RoleAssignment,
+  SecurityDefaultsPolicy,
+  SignIn,
+  UserRegistrationDetails,
+} from './graph-types.js';
+import type { Manifest } from './manifest.js';
+import type { SourceId } from './source-id.js';
+import type { SourceStatus } from './source-status.js';
+
+/**
+ * A source too large to hold in memory (sign-ins, inbox rules): read page by page. It can be
+ * iterated more than once when it comes from a snapshot folder; a live one is read once.
+ * Iteration throws when the source fails part-way, so a cut-short window is never a pass.
+ */
+export interface PageStream<T> {
+  pages(): AsyncIterable<readonly T[]>;
+}
+
+/** The data of each source, in the source's own shape. */
+export interface SourceDataMap {
+  'graph.users': readonly GraphUser[];
+  'graph.userRegistrationDetails': readonly UserRegistrationDetails[];
+  'graph.conditionalAccessPolicies': readonly ConditionalAccessPolicy[];
+  'graph.securityDefaults': SecurityDefaultsPolicy;
+  'graph.authenticationStrengthPolicies': readonly AuthenticationStrengthPolicy[];
+  'graph.roleAssignments': readonly RoleAssignment[];
+  'graph.domains': readonly GraphDomain[];
+  'graph.signIns': PageStream<SignIn>;
+  'graph.riskyUsers': readonly RiskyUser[];
+  'graph.riskDetections': readonly RiskDetection[];
+  'graph.messageRules': PageStream<MailboxMessageRules>;
+  'exo.mailbox': readonly ExchangeObject[];
+  'exo.hostedOutboundSpamFilterPolicy': readonly ExchangeObject[];
+  'exo.remoteDomain': readonly ExchangeObject[];
+  'exo.dkimSigningConfig': readonly ExchangeObject[];
+  'exo.transportConfig': readonly ExchangeObject[];
+  'exo.casMailbox': readonly ExchangeObject[];
+  'exo.inboxRule': readonly ExchangeObject[];
+  dns: DnsData;
+}
+
+/**
+ * The seam between collection and evaluation: what was collected, with a status per source.
+ * Built live by the collectors or read back from a snapshot folder; checks cannot tell apart.
+ */
+export interface Snapshot {
+  readonly manifest: Manifest;
+  /** The status of a source; `undefined` when it was not collected in this run. */
+  status(id: SourceId): SourceStatus | undefined;
+  /** The data of a source whose status is `ok`. Throws for any other source. */
+  data<K extends SourceId>(id: K): SourceDataMap[K];
+}
+
+/** An in-memory snapshot, for collectors and tests. */
+export function memorySnapshot(
+  manifest: Manifest,
+  data: Partial<{ [K in SourceId]: SourceDataMap[K] }>,
+): Snapshot {
+  return {
+    manifest,
+    status: (id) => manifest.sources[id],
+    data<K extends SourceId>(id: K): SourceDataMap[K] {
+      const status = manifest.sources[id];
+      const value = data[id];
+      if (status?.status !== 'ok' || value === undefined) {
+        throw new Error(`source ${id} is not available (status ${status?.status ?? 'not collected'})`);
+      }
+      return value as SourceDataMap[K];
+    },
+  };
+}
+
+/** A page stream over an array, split into pages of `pageSize`. */
+export function arrayPageStream<T>(items: readonly T[], pageSize = 1000): PageStream<T> {
+  return {
+    async *pages() {
+      for (let i = 0; i < items.length; i += pageSize) yield items.slice(i, i + pageSize);
+    },
+  };
+}

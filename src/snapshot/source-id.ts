@@ -1,0 +1,40 @@
+/**
+ * Every data source a control can need. Each one is stored in the snapshot folder in the
+ * source's own shape (see docs/snapshot-format.md), and each one ends a run with a status.
+ */
+export const GRAPH_SOURCES = [
+  'graph.users',
+  'graph.userRegistrationDetails',
+  'graph.conditionalAccessPolicies',
+  'graph.securityDefaults',
+  'graph.authenticationStrengthPolicies',
+  'graph.roleAssignments',
+  'graph.domains',
+  'graph.signIns',
+  'graph.riskyUsers',
+  'graph.riskDetections',
+  'graph.messageRules',
+] as const;
+
+/** Exchange admin API (`InvokeCommand`) cmdlet output. */
+export const EXCHANGE_SOURCES = [
+  'exo.mailbox',
+  'exo.hostedOutboundSpamFilterPolicy',
+  'exo.remoteDomain',
+  'exo.dkimSigningConfig',
+  'exo.transportConfig',
+  'exo.casMailbox',
+  'exo.inboxRule',
+] as const;
+
+export const DNS_SOURCES = ['dns'] as const;
+
+export const SOURCE_IDS = [...GRAPH_SOURCES, ...EXCHANGE_SOURCES, ...DNS_SOURCES] as const;
+
+export type GraphSourceId = (typeof GRAPH_SOURCES)[number];
+export type ExchangeSourceId = (typeof EXCHANGE_SOURCES)[number];
+export type SourceId = (typeof SOURCE_IDS)[number];
+
+export function isSourceId(value: string): value is SourceId {
+  return (SOURCE_IDS as readonly string[]).includes(value);
+}

@@ -1,0 +1,60 @@
+import type { SourceId } from './source-id.js';
+import type { Licence } from './source-status.js';
+
+/** What reading a source needs: the exact permission to grant, and a licence if any. */
+export interface SourceRequirement {
+  /** Graph application permission(s), or the Exchange setup, that reading needs. */
+  readonly permission: string;
+  readonly licence?: Licence;
+  /** The endpoint or cmdlet, for docs and error messages. */
+  readonly endpoint: string;
+}
+
+const EXCHANGE = 'Exchange.ManageAsApp (Office 365 Exchange Online) and the Global Reader role';
+
+/** Sources: learn.microsoft.com permission pages of each Graph API; Exchange app-only auth docs. */
+export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> = {
+  'graph.users': { permission: 'User.Read.All', endpoint: 'GET /users' },
+  'graph.userRegistrationDetails': {
+    permission: 'AuditLog.Read.All',
+    licence: 'entra-id-p1',
+    endpoint: 'GET /reports/authenticationMethods/userRegistrationDetails',
+  },
+  'graph.conditionalAccessPolicies': { permission: 'Policy.Read.All', endpoint: 'GET /identity/conditionalAccess/policies' },
+  'graph.securityDefaults': {
+    permission: 'Policy.Read.All',
+    endpoint: 'GET /policies/identitySecurityDefaultsEnforcementPolicy',
+  },
+  'graph.authenticationStrengthPolicies': {
+    permission: 'Policy.Read.All',
+    endpoint: 'GET /policies/authenticationStrengthPolicies',
+  },
+  'graph.roleAssignments': {
+    permission: 'RoleManagement.Read.Directory, GroupMember.Read.All',
+    endpoint: 'GET /roleManagement/directory/roleAssignments?$expand=principal',
+  },
+  'graph.domains': { permission: 'Domain.Read.All', endpoint: 'GET /domains' },
+  'graph.signIns': { permission: 'AuditLog.Read.All', licence: 'entra-id-p1', endpoint: 'GET /auditLogs/signIns' },
+  'graph.riskyUsers': {
+    permission: 'IdentityRiskyUser.Read.All',
+    licence: 'entra-id-p2',
+    endpoint: 'GET /identityProtection/riskyUsers',
+  },
+  'graph.riskDetections': {
+    permission: 'IdentityRiskEvent.Read.All',
+    licence: 'entra-id-p2',
+    endpoint: 'GET /identityProtection/riskDetections',
+  },
+  'graph.messageRules': {
+    permission: 'MailboxSettings.Read',
+    endpoint: 'GET /users/{id}/mailFolders/inbox/messageRules',
+  },
+  'exo.mailbox': { permission: EXCHANGE, endpoint: 'Get-Mailbox' },
+  'exo.hostedOutboundSpamFilterPolicy': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterPolicy' },
+  'exo.remoteDomain': { permission: EXCHANGE, endpoint: 'Get-RemoteDomain' },
+  'exo.dkimSigningConfig': { permission: EXCHANGE, endpoint: 'Get-DkimSigningConfig' },
+  'exo.transportConfig': { permission: EXCHANGE, endpoint: 'Get-TransportConfig' },
+  'exo.casMailbox': { permission: EXCHANGE, endpoint: 'Get-CASMailbox' },
+  'exo.inboxRule': { permission: EXCHANGE, endpoint: 'Get-InboxRule -IncludeHidden' },
+  dns: { permission: 'none (public DNS)', endpoint: 'DNS queries' },
+};

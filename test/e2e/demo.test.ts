@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/report/report.js';
+import { runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
+
+describe('audit --demo, end to end', () => {
+  it('runs every stage and writes a report with failures, a summary and a replayable snapshot', async () => {
+    const dir = await tempDir();
+    const reportPath = path.join(dir, 'report.json');
+    const summaryPath = path.join(dir, 'summary.md');
+    const snapshotDir = path.join(dir, 'snapshot');
+    const live = await runCli([
+      'audit', '--demo', '--report-json', reportPath, '--summary-md', summaryPath, '--save-snapshot', snapshotDir, '--fail-on', 'high',
+    ]);
+    expect(live.stderr).not.toContain('internal error');
+    expect(live.code).toBe(1);
+    const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+    expect(report.summary.byStatus.fail).toBeGreaterThan(0);
+    expect(report.results.every((r) => /^[0-9a-f]{32}$/.test(r.fingerprint))).toBe(true);
+    expect(await readFile(summaryPath, 'utf8')).toContain('### Failing');
+
+    const replayPath = path.join(dir, 'replay.json');
+    const replay = await runCli(['audit', '--snapshot', snapshotDir, '--policy', 'demo/demo-policy.json', '--report-json', replayPath]);
+    expect(replay.code).toBe(1);
+    const replayed = JSON.parse(await readFile(replayPath, 'utf8')) as Report;
+    const verdicts = (r: Report) => r.results.map((x) => [x.control, x.target, x.status, x.fingerprint]);
+    expect(verdicts(replayed)).toEqual(verdicts(report));
+  });
+
+  it('exits 0 with --fail-on none', async () => {
+    expect((await runCli(['audit', '--demo', '--fail-on', 'none'])).code).toBe(0);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../src/checks/registry.js';
+import { CONTROLS } from '../../src/controls/catalog.js';
+import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/policy/framework-ids.js';
+
+describe('control catalog', () => {
+  it('has exactly one check per control and no orphan checks', () => {
+    expect(Object.keys(CHECKS).sort()).toEqual(CONTROLS.map((c) => c.id).sort());
+  });
+
+  it('uses fixed, lower-case dotted IDs, unique', () => {
+    const ids = CONTROLS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/);
+  });
+
+  it.each(CONTROLS.map((c) => [c.id, c] as const))('%s is a complete document', (_id, control) => {
+    expect(control.statement).toMatch(/\b(SHALL|SHOULD)\b/);
+    expect(control.rationale.length).toBeGreaterThan(40);
+    expect(control.remediation.length).toBeGreaterThan(20);
+    expect(control.limitations.length).toBeGreaterThan(10);
+    expect(control.sources.length).toBeGreaterThan(0);
+    for (const p of Object.values(control.parameters)) {
+      expect(p.schema.description.length).toBeGreaterThan(10);
+      expect(p.schema.default).not.toBeUndefined();
+    }
+    for (const framework of FRAMEWORKS) {
+      for (const ref of control.references[framework] ?? []) expect(ref).toMatch(new RegExp(FRAMEWORK_ID_PATTERNS[framework]));
+    }
+  });
+});
