@@ -1,0 +1,10 @@
+import type { DnsAnswer } from '../../snapshot/dns-types.js';
+
+/**
+ * A DNS resolver: one question in, one answer out. NXDOMAIN and NODATA are answers (data);
+ * a timeout, SERVFAIL, REFUSED or a malformed reply is an answer whose `rcode` says so, which
+ * the checks turn into `error`. Every DNS-using function takes a resolver as a parameter.
+ */
+export interface DnsResolver {
+  resolve(name: string, type: string): Promise<DnsAnswer>;
+}

@@ -1,0 +1,47 @@
+/**
+ * What Graph collectors need from the transport. The implementation (auth, paging, `$batch`,
+ * throttling and retries on @microsoft/microsoft-graph-client) lives beside this file; tests
+ * run it against the simulator over loopback.
+ */
+
+/** A Graph error, with what is needed to classify it and to report it (never a token). */
+export class GraphRequestError extends Error {
+  override readonly name = 'GraphRequestError';
+  constructor(
+    message: string,
+    readonly status: number,
+    /** Graph's `error.code`, e.g. `Authorization_RequestDenied`. */
+    readonly code: string,
+    /** The endpoint path, for evidence. */
+    readonly path: string,
+    readonly requestId?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** One request inside a JSON `$batch`. */
+export interface BatchItemRequest {
+  readonly id: string;
+  readonly method: 'GET';
+  /** Relative URL, e.g. `/users/{id}/mailFolders/inbox/messageRules`. */
+  readonly url: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** One item of a `$batch` response, after 429 items were retried by the transport. */
+export interface BatchItemResponse {
+  readonly id: string;
+  readonly status: number;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body: unknown;
+}
+
+export interface GraphApi {
+  /** GET a single resource (`/policies/identitySecurityDefaultsEnforcementPolicy`). */
+  get(path: string): Promise<unknown>;
+  /** GET a collection, following `@odata.nextLink` exactly as given; yields each page's `value`. */
+  pages(path: string): AsyncIterable<readonly unknown[]>;
+  /** Sends up to 20 requests per `$batch`, retrying 429 items after the longest Retry-After. */
+  batch(requests: readonly BatchItemRequest[]): Promise<readonly BatchItemResponse[]>;
+}

@@ -1,0 +1,10 @@
+import type { DnsResolver } from '../dns/resolver.js';
+import type { ExchangeApi } from '../exchange/exchange-api.js';
+import type { GraphApi } from '../graph/graph-api.js';
+
+/** The live clients a run was given. A missing client makes its sources `failed`, never skipped silently. */
+export interface LiveClients {
+  readonly graph?: GraphApi;
+  readonly exchange?: ExchangeApi;
+  readonly dns?: DnsResolver;
+}

@@ -1,0 +1,101 @@
+import { errorMessage } from '../../errors.js';
+import type { Manifest } from '../../snapshot/manifest.js';
+import { SNAPSHOT_FORMAT_VERSION } from '../../snapshot/manifest.js';
+import { memorySnapshot, type Snapshot, type SourceDataMap } from '../../snapshot/snapshot.js';
+import type { SourceId } from '../../snapshot/source-id.js';
+import type { Licence, SourceStatus } from '../../snapshot/source-status.js';
+import { TOOL } from '../../version.js';
+import type { Collector, CollectRequest } from '../collector.js';
+import { dnsCollectors } from '../dns/collectors.js';
+import { exchangeCollectors } from '../exchange/collectors.js';
+import { graphCollectors } from '../graph/collectors.js';
+import type { LiveClients } from './clients.js';
+import { domainScope } from './domain-scope.js';
+import type { CollectContext, SourceCollector, SourceCollectors } from './source-collector.js';
+
+const COLLECTORS: SourceCollectors = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
+
+/** DNS runs after the tenant's domains are known. */
+const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns']);
+
+export interface LiveCollectorOptions {
+  readonly mode: 'tenant' | 'simulate' | 'dns-only';
+  readonly tenantId: string | null;
+  readonly clients: LiveClients;
+  readonly extraDomains: readonly string[];
+  readonly now: () => Date;
+  readonly close?: () => Promise<void>;
+}
+
+function licencesFrom(sources: Partial<Record<SourceId, SourceStatus>>): Record<Licence, boolean | null> {
+  const licences: Record<Licence, boolean | null> = { 'entra-id-p1': null, 'entra-id-p2': null };
+  for (const status of Object.values(sources)) {
+    if (status.status === 'not_licensed') licences[status.licence] = false;
+  }
+  // A source that needs P1 (or P2) and was read proves the licence is there.
+  if (sources['graph.signIns']?.status === 'ok' || sources['graph.userRegistrationDetails']?.status === 'ok') {
+    licences['entra-id-p1'] = true;
+  }
+  if (sources['graph.riskyUsers']?.status === 'ok' || sources['graph.riskDetections']?.status === 'ok') {
+    licences['entra-id-p2'] = true;
+    licences['entra-id-p1'] = true;
+  }
+  return licences;
+}
+
+/**
+ * Collects the requested sources from live clients (a tenant or the simulator) into a
+ * snapshot. Every source ends with a status; one failing source never stops the others.
+ */
+export function liveCollector(options: LiveCollectorOptions): Collector {
+  return {
+    mode: options.mode,
+    close: options.close,
+    async collect(request: CollectRequest): Promise<Snapshot> {
+      const statuses: Partial<Record<SourceId, SourceStatus>> = {};
+      const data: Partial<{ [K in SourceId]: SourceDataMap[K] }> = {};
+      const now = options.now();
+      const context: CollectContext = {
+        logger: request.logger,
+        policy: request.policy,
+        clients: options.clients,
+        sources: request.sources,
+        earlier: <K extends SourceId>(id: K) => data[id] as SourceDataMap[K] | undefined,
+        extraDomains: options.extraDomains,
+        now,
+      };
+      const collectOne = async <K extends SourceId>(id: K): Promise<void> => {
+        const collector = COLLECTORS[id] as SourceCollector<K> | undefined;
+        if (!collector) {
+          statuses[id] = { status: 'failed', reason: `no live collector for ${id} in this build` };
+          return;
+        }
+        const started = Date.now();
+        try {
+          const collected = await collector(context);
+          statuses[id] = { ...collected.status, capturedAt: new Date().toISOString() };
+          if ('data' in collected) (data as Record<K, SourceDataMap[K]>)[id] = collected.data;
+          request.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
+        } catch (error: unknown) {
+          statuses[id] = { status: 'failed', reason: errorMessage(error), capturedAt: new Date().toISOString() };
+          request.logger.warning(`Collecting ${id} failed: ${errorMessage(error)}`);
+        }
+      };
+      const wanted = [...request.sources];
+      await Promise.all(wanted.filter((id) => !LATE_SOURCES.has(id)).map((id) => collectOne(id)));
+      const domains = domainScope(data['graph.domains'], request.policy, options.extraDomains);
+      await Promise.all(wanted.filter((id) => LATE_SOURCES.has(id)).map((id) => collectOne(id)));
+
+      const manifest: Manifest = {
+        formatVersion: SNAPSHOT_FORMAT_VERSION,
+        tenantId: options.tenantId,
+        capturedAt: options.now().toISOString(),
+        tool: { name: TOOL.name, version: TOOL.version },
+        licences: licencesFrom(statuses),
+        sources: statuses,
+        domains,
+      };
+      return memorySnapshot(manifest, data);
+    },
+  };
+}
