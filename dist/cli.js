@@ -478,22 +478,22 @@ function __disposeResources(env) {
   }
   return next();
 }
-function __rewriteRelativeImportExtension(path8, preserveJsx, extraExtensions, ignoreCase) {
-  if (typeof path8 === "string" && /^\.\.?\//.test(path8)) {
+function __rewriteRelativeImportExtension(path11, preserveJsx, extraExtensions, ignoreCase) {
+  if (typeof path11 === "string" && /^\.\.?\//.test(path11)) {
     if (extraExtensions) {
       for (var extension in extraExtensions) {
-        var suffix = path8.slice(-extension.length);
+        var suffix = path11.slice(-extension.length);
         if (suffix === extension || ignoreCase && suffix.toLowerCase() === extension.toLowerCase()) {
           var output = extraExtensions[extension];
-          return output === extension ? path8 : path8.slice(0, -extension.length) + output;
+          return output === extension ? path11 : path11.slice(0, -extension.length) + output;
         }
       }
     }
-    return path8.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
+    return path11.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
       return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : d + ext + "." + cm.toLowerCase() + "js";
     });
   }
-  return path8;
+  return path11;
 }
 var extendStatics, __assign, __createBinding, __setModuleDefault, ownKeys, _SuppressedError, tslib_es6_default;
 var init_tslib_es6 = __esm({
@@ -6207,20 +6207,20 @@ var init_wsl_utils = __esm({
       });
       return stdout.trim();
     };
-    isUrl = (path8) => /^[a-z]+:\/\//i.test(path8);
-    convertPath = async (flag, path8) => {
-      const wslpathArguments = path8.startsWith("-") ? [flag, "--", path8] : [flag, path8];
+    isUrl = (path11) => /^[a-z]+:\/\//i.test(path11);
+    convertPath = async (flag, path11) => {
+      const wslpathArguments = path11.startsWith("-") ? [flag, "--", path11] : [flag, path11];
       try {
         const { stdout } = await execFile2("wslpath", wslpathArguments, { encoding: "utf8" });
-        return stdout.replace(/\r?\n$/, "") || path8;
+        return stdout.replace(/\r?\n$/, "") || path11;
       } catch {
-        return path8;
+        return path11;
       }
     };
     convertWslPathToWindows = async (paths) => {
       const isBatch = Array.isArray(paths);
       const pathArray = isBatch ? paths : [paths];
-      const results = await Promise.all(pathArray.map((path8) => isUrl(path8) ? path8 : convertPath("-aw", path8)));
+      const results = await Promise.all(pathArray.map((path11) => isUrl(path11) ? path11 : convertPath("-aw", path11)));
       return isBatch ? results : results[0];
     };
   }
@@ -9961,8 +9961,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path8) {
-      let input = path8;
+    function removeDotSegments(path11) {
+      let input = path11;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10036,11 +10036,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path8) {
-      if (path8 === "" || path8[0] === "/") {
-        return removeDotSegments(path8);
+    function removeDotSegmentsRelative(path11) {
+      if (path11 === "" || path11[0] === "/") {
+        return removeDotSegments(path11);
       }
-      const segments = path8.split("/");
+      const segments = path11.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -10070,8 +10070,8 @@ var require_utils = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP) {
-      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP2) {
+      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -10403,8 +10403,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path8 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path8 && path8 !== "/" ? path8 : void 0;
+        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -10768,12 +10768,12 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -10789,9 +10789,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
       return Boolean(
-        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -10814,7 +10814,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP = false;
+      let isIP2 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -10876,15 +10876,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP = true;
+            isIP2 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -10901,14 +10901,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP) {
+          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP2) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
+          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -14781,7 +14781,7 @@ var require_dist4 = __commonJS({
 // src/cli.ts
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { readFile as readFile4 } from "node:fs/promises";
+import { readFile as readFile6, writeFile as writeFile5 } from "node:fs/promises";
 
 // src/snapshot/read-folder.ts
 import { createReadStream } from "node:fs";
@@ -15328,12 +15328,12 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path8) {
+function findNodeAtLocation(root, path11) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path8) {
+  for (let segment of path11) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -17847,19 +17847,19 @@ var OneDriveLargeFileUploadTask = class _OneDriveLargeFileUploadTask extends Lar
    * @param {path} [path = OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH] - The path for the upload
    * @returns The constructed create session url
    */
-  static constructCreateSessionUrl(fileName, path8 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
+  static constructCreateSessionUrl(fileName, path11 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
     fileName = fileName.trim();
-    path8 = path8.trim();
-    if (path8 === "") {
-      path8 = "/";
+    path11 = path11.trim();
+    if (path11 === "") {
+      path11 = "/";
     }
-    if (path8[0] !== "/") {
-      path8 = `/${path8}`;
+    if (path11[0] !== "/") {
+      path11 = `/${path11}`;
     }
-    if (path8[path8.length - 1] !== "/") {
-      path8 = `${path8}/`;
+    if (path11[path11.length - 1] !== "/") {
+      path11 = `${path11}/`;
     }
-    return `/me/drive/root:${path8.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
+    return `/me/drive/root:${path11.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
   }
   /**
    * @private
@@ -18158,30 +18158,30 @@ var GraphRequest = class {
    * @param {ClientOptions} config - The options for making request
    * @param {string} path - A path string
    */
-  constructor(httpClient, config, path8) {
-    this.parsePath = (path9) => {
-      if (path9.indexOf("https://") !== -1) {
-        path9 = path9.replace("https://", "");
-        const endOfHostStrPos = path9.indexOf("/");
+  constructor(httpClient, config, path11) {
+    this.parsePath = (path12) => {
+      if (path12.indexOf("https://") !== -1) {
+        path12 = path12.replace("https://", "");
+        const endOfHostStrPos = path12.indexOf("/");
         if (endOfHostStrPos !== -1) {
-          this.urlComponents.host = "https://" + path9.substring(0, endOfHostStrPos);
-          path9 = path9.substring(endOfHostStrPos + 1, path9.length);
+          this.urlComponents.host = "https://" + path12.substring(0, endOfHostStrPos);
+          path12 = path12.substring(endOfHostStrPos + 1, path12.length);
         }
-        const endOfVersionStrPos = path9.indexOf("/");
+        const endOfVersionStrPos = path12.indexOf("/");
         if (endOfVersionStrPos !== -1) {
-          this.urlComponents.version = path9.substring(0, endOfVersionStrPos);
-          path9 = path9.substring(endOfVersionStrPos + 1, path9.length);
+          this.urlComponents.version = path12.substring(0, endOfVersionStrPos);
+          path12 = path12.substring(endOfVersionStrPos + 1, path12.length);
         }
       }
-      if (path9.charAt(0) === "/") {
-        path9 = path9.substr(1);
+      if (path12.charAt(0) === "/") {
+        path12 = path12.substr(1);
       }
-      const queryStrPos = path9.indexOf("?");
+      const queryStrPos = path12.indexOf("?");
       if (queryStrPos === -1) {
-        this.urlComponents.path = path9;
+        this.urlComponents.path = path12;
       } else {
-        this.urlComponents.path = path9.substr(0, queryStrPos);
-        const queryParams = path9.substring(queryStrPos + 1, path9.length).split("&");
+        this.urlComponents.path = path12.substr(0, queryStrPos);
+        const queryParams = path12.substring(queryStrPos + 1, path12.length).split("&");
         for (const queryParam of queryParams) {
           this.parseQueryParameter(queryParam);
         }
@@ -18199,7 +18199,7 @@ var GraphRequest = class {
     this._headers = {};
     this._options = {};
     this._middlewareOptions = [];
-    this.parsePath(path8);
+    this.parsePath(path11);
   }
   /**
    * @private
@@ -18985,8 +18985,8 @@ var Client = class _Client {
    * @param {string} path - The path string value
    * @returns The graph request instance
    */
-  api(path8) {
-    return new GraphRequest(this.httpClient, this.config, path8);
+  api(path11) {
+    return new GraphRequest(this.httpClient, this.config, path11);
   }
 };
 
@@ -19017,24 +19017,24 @@ function pathOf(url) {
 }
 var OUTLOOK = /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;
 function endpointFamily(url) {
-  const path8 = pathOf(url);
-  if (path8 === "/$batch") return { family: "batch", key: "" };
-  if (path8.startsWith("/auditlogs/") || path8.startsWith("/reports/")) return { family: "identity-reports", key: "" };
-  if (path8.startsWith("/identityprotection/") || path8.startsWith("/identity/conditionalaccess/")) {
+  const path11 = pathOf(url);
+  if (path11 === "/$batch") return { family: "batch", key: "" };
+  if (path11.startsWith("/auditlogs/") || path11.startsWith("/reports/")) return { family: "identity-reports", key: "" };
+  if (path11.startsWith("/identityprotection/") || path11.startsWith("/identity/conditionalaccess/")) {
     return { family: "identity-protection", key: "" };
   }
-  const outlook = OUTLOOK.exec(path8);
+  const outlook = OUTLOOK.exec(path11);
   if (outlook) return { family: "outlook", key: decodeURIComponent(outlook[1] ?? "me").toLowerCase() };
   return { family: "directory", key: "" };
 }
 
 // src/collect/graph/graph-api.ts
 var GraphRequestError = class extends Error {
-  constructor(message, status, code2, path8, requestId) {
+  constructor(message, status, code2, path11, requestId) {
     super(message);
     this.status = status;
     this.code = code2;
-    this.path = path8;
+    this.path = path11;
     this.requestId = requestId;
   }
   status;
@@ -19397,11 +19397,11 @@ function createGraphTransport(options) {
     logger27.warning(`Graph ${method} ${endpoint2} failed: ${errorMessage(error)}`);
     return new GraphRequestError(`request failed: ${errorMessage(error)}`, 0, "RequestFailed", endpoint2);
   }
-  async function sdkGet(path8) {
+  async function sdkGet(path11) {
     try {
-      return await client.api(path8).responseType(ResponseType.RAW).get();
+      return await client.api(path11).responseType(ResponseType.RAW).get();
     } catch (error) {
-      throw networkFailure("GET", path8, error);
+      throw networkFailure("GET", path11, error);
     }
   }
   async function exactGet(url) {
@@ -19418,16 +19418,16 @@ function createGraphTransport(options) {
     if (!context3.response) throw networkFailure("GET", url, new Error("no response"));
     return context3.response;
   }
-  async function getJson(path8) {
-    const response = await sdkGet(path8);
-    if (!response.ok) throw await failure("GET", path8, response);
-    return readJson(response, endpointOf(path8));
+  async function getJson(path11) {
+    const response = await sdkGet(path11);
+    if (!response.ok) throw await failure("GET", path11, response);
+    return readJson(response, endpointOf(path11));
   }
-  async function* pages(path8) {
-    const endpoint2 = endpointOf(path8);
+  async function* pages(path11) {
+    const endpoint2 = endpointOf(path11);
     const seen = /* @__PURE__ */ new Set();
-    let response = await sdkGet(path8);
-    let url = `${versionRoot}${path8}`;
+    let response = await sdkGet(path11);
+    let url = `${versionRoot}${path11}`;
     for (let page = 0; ; page += 1) {
       if (!response.ok) throw await failure("GET", url, response);
       const body = await readJson(response, endpoint2);
@@ -34302,15 +34302,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path8 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path8.startsWith("/")) {
-      path8 = path8.substring(1);
+    let path11 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path11.startsWith("/")) {
+      path11 = path11.substring(1);
     }
-    if (isAbsoluteUrl(path8)) {
-      requestUrl = path8;
+    if (isAbsoluteUrl(path11)) {
+      requestUrl = path11;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path8);
+      requestUrl = appendPath(requestUrl, path11);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -34356,9 +34356,9 @@ function appendPath(url, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path8 = pathToAppend.substring(0, searchStart);
+    const path11 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path8;
+    newPath = newPath + path11;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -36798,6 +36798,66 @@ function memorySnapshot(manifest, data) {
 // src/version.ts
 var TOOL = { name: "mailwarden", version: "0.1.0" };
 
+// src/snapshot/write-folder.ts
+import { createWriteStream } from "node:fs";
+import { mkdir, writeFile } from "node:fs/promises";
+import path6 from "node:path";
+import { once } from "node:events";
+async function writeJson(file, value) {
+  await mkdir(path6.dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(value, null, 2)}
+`);
+}
+async function writeJsonLines(file, stream, perItem) {
+  await mkdir(path6.dirname(file), { recursive: true });
+  const out = createWriteStream(file, { encoding: "utf8" });
+  let count = 0;
+  try {
+    for await (const page of stream.pages()) {
+      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
+`).join("") : `${JSON.stringify({ value: page })}
+`;
+      count += page.length;
+      if (!out.write(text)) await once(out, "drain");
+    }
+  } finally {
+    out.end();
+    await once(out, "close");
+  }
+  return count;
+}
+function recordCount(data) {
+  if (Array.isArray(data)) return data.length;
+  if (typeof data === "object" && data !== null && "answers" in data) {
+    const answers = data.answers;
+    if (typeof answers === "object" && answers !== null) return Object.keys(answers).length;
+  }
+  return 1;
+}
+async function writeSnapshotFolder(dir, snapshot) {
+  await mkdir(dir, { recursive: true });
+  const sources = { ...snapshot.manifest.sources };
+  for (const [id, status] of Object.entries(snapshot.manifest.sources)) {
+    if (status.status !== "ok") continue;
+    const file = path6.join(dir, SOURCE_FILES[id]);
+    if (STREAMED_SOURCES.has(id)) {
+      try {
+        const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
+        sources[id] = { ...status, count };
+      } catch (error) {
+        sources[id] = { status: "failed", reason: error instanceof Error ? error.message : String(error) };
+      }
+      continue;
+    }
+    const data = snapshot.data(id);
+    await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
+    sources[id] = { ...status, count: recordCount(data) };
+  }
+  const manifest = { ...snapshot.manifest, sources };
+  await writeJson(path6.join(dir, MANIFEST_FILE), manifest);
+  return manifest;
+}
+
 // src/collect/dns/collectors.ts
 var dnsCollectors = {};
 
@@ -36885,9 +36945,9 @@ function statusFromError(id, error) {
   if (error instanceof GraphShapeError) return { status: "failed", reason: error.message };
   return { status: "failed", reason: `${requirement.endpoint}: ${errorMessage(error)}` };
 }
-async function readCollection(graph, path8, read) {
+async function readCollection(graph, path11, read) {
   const out = [];
-  for await (const page of graph.pages(path8)) {
+  for await (const page of graph.pages(path11)) {
     for (const item of page) out.push(read(item, `value[${out.length}]`));
   }
   return out;
@@ -36968,8 +37028,8 @@ var STRENGTHS_PATH = "/policies/authenticationStrengthPolicies?$select=id,displa
 var ROLE_ASSIGNMENTS_PATH = "/roleManagement/directory/roleAssignments?$expand=principal";
 var DOMAINS_PATH = "/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType";
 var groupMembersPath = (groupId) => `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,userPrincipalName,displayName,accountEnabled`;
-function endpoint(path8) {
-  return path8.split("?")[0] ?? path8;
+function endpoint(path11) {
+  return path11.split("?")[0] ?? path11;
 }
 function readUser(r, item, at) {
   const o = r.object(item, at);
@@ -37086,9 +37146,9 @@ async function roleAssignments(graph) {
   const members = /* @__PURE__ */ new Map();
   await Promise.all(
     groupIds.map(async (groupId) => {
-      const path8 = groupMembersPath(groupId);
-      const reader = new ShapeReader(endpoint(path8));
-      members.set(groupId, await readCollection(graph, path8, (item, at) => readPrincipal(reader, item, at)));
+      const path11 = groupMembersPath(groupId);
+      const reader = new ShapeReader(endpoint(path11));
+      members.set(groupId, await readCollection(graph, path11, (item, at) => readPrincipal(reader, item, at)));
     })
   );
   return assignments.map((a) => {
@@ -37107,9 +37167,9 @@ function readDomain(r, item, at) {
     authenticationType: r.optionalString(o.authenticationType, `${at}.authenticationType`)
   };
 }
-function collection(path8, read) {
-  const r = new ShapeReader(endpoint(path8));
-  return (graph) => readCollection(graph, path8, (item, at) => read(r, item, at));
+function collection(path11, read) {
+  const r = new ShapeReader(endpoint(path11));
+  return (graph) => readCollection(graph, path11, (item, at) => read(r, item, at));
 }
 async function securityDefaults(graph) {
   const r = new ShapeReader(endpoint(SECURITY_DEFAULTS_PATH));
@@ -37183,7 +37243,8 @@ function liveCollector(options) {
         sources: request.sources,
         earlier: (id) => data[id],
         extraDomains: options.extraDomains,
-        now
+        now,
+        ...request.shard ? { shard: request.shard } : {}
       };
       const collectOne = async (id) => {
         const collector = COLLECTORS[id];
@@ -37194,7 +37255,8 @@ function liveCollector(options) {
         const started = Date.now();
         try {
           const collected = await collector(context3);
-          statuses[id] = { ...collected.status, capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
+          const count = collected.status.status === "ok" && "data" in collected && collected.status.count === void 0 && !STREAMED_SOURCES.has(id) ? { count: recordCount(collected.data) } : {};
+          statuses[id] = { ...collected.status, ...count, capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
           if ("data" in collected) data[id] = collected.data;
           request.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
         } catch (error) {
@@ -37213,7 +37275,8 @@ function liveCollector(options) {
         tool: { name: TOOL.name, version: TOOL.version },
         licences: licencesFrom(statuses),
         sources: statuses,
-        domains
+        domains,
+        ...request.shard ? { shard: request.shard } : {}
       };
       return memorySnapshot(manifest, data);
     }
@@ -37340,6 +37403,25 @@ function renderCatalogText(controls2) {
   return `${controls2.map((c) => `${c.id.padEnd(width + 2)}${c.defaultSeverity.padEnd(10)}${c.title}`).join("\n")}
 `;
 }
+function requirementLevel(statement) {
+  return /\b(SHALL NOT|SHALL|SHOULD NOT|SHOULD|MUST NOT|MUST|MAY)\b/.exec(statement)?.[1] ?? "none";
+}
+function cell(text) {
+  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+}
+function parameterType(schema) {
+  if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(", ")}`;
+  const type = typeof schema.type === "string" ? schema.type : "value";
+  const bounds = [
+    typeof schema.minimum === "number" ? `≥ ${schema.minimum}` : void 0,
+    typeof schema.maximum === "number" ? `≤ ${schema.maximum}` : void 0
+  ].filter((b) => b !== void 0);
+  if (type === "array" && isJsonObject(schema.items)) {
+    const items = schema.items;
+    return `list of ${Array.isArray(items.enum) ? parameterType(items) : typeof items.type === "string" ? `${items.type}s` : "values"}`;
+  }
+  return bounds.length > 0 ? `${type} (${bounds.join(", ")})` : type;
+}
 function renderCatalogMarkdown(controls2) {
   const lines = [
     "# mailwarden control catalog",
@@ -37347,21 +37429,37 @@ function renderCatalogMarkdown(controls2) {
     "<!-- Generated by `mailwarden controls --format markdown`. Do not edit by hand. -->",
     "",
     "Each control has a fixed ID that never changes meaning. When its statement changes, its version goes up and",
-    "[control-migrations.md](control-migrations.md) records the old and new text.",
+    "[control-migrations.md](control-migrations.md) records the old and new text; [control-versions.json](control-versions.json)",
+    "holds the statement of each current version. The key words SHALL, SHOULD and MAY are to be interpreted as described in",
+    "RFC 2119: a failed SHALL is a finding; a failed SHOULD is a finding the organisation may accept with a documented exception.",
     "",
-    "| Control | Area | Severity | Title |",
-    "| --- | --- | --- | --- |",
-    ...controls2.map((c) => `| [\`${c.id}\`](#${c.id.replace(/\./g, "")}) | ${AREA_TITLES[c.area]} | ${c.defaultSeverity} | ${c.title} |`)
+    "A policy (`policies/*.json`) chooses which controls run, their parameters and severity, and maps them to the",
+    "frameworks it answers to. A control whose data source could not be read is reported as `error`; one whose",
+    "licence or permission is missing is `not_evaluable`. Neither is ever a pass.",
+    "",
+    "| Control | Level | Area | Severity | Title |",
+    "| --- | --- | --- | --- | --- |",
+    ...controls2.map(
+      (c) => `| [\`${c.id}\`](#${c.id.replace(/\./g, "")}) | ${requirementLevel(c.statement)} | ${AREA_TITLES[c.area]} | ${c.defaultSeverity} | ${c.title} |`
+    )
   ];
   for (const c of controls2) {
-    lines.push("", `## ${c.id}`, "", `**${c.title}** · version ${c.version} · area ${AREA_TITLES[c.area]} · default severity ${c.defaultSeverity}${c.enabledByDefault ? "" : " · off in the baseline"}`);
-    lines.push("", `> ${c.statement}`, "", `**Rationale.** ${c.rationale}`);
+    lines.push(
+      "",
+      `## ${c.id}`,
+      "",
+      `**${c.title}** · version ${c.version} · area ${AREA_TITLES[c.area]} · default severity ${c.defaultSeverity}${c.enabledByDefault ? "" : " · off in the baseline"}`
+    );
+    lines.push("", `**Requirement (${requirementLevel(c.statement)}).**`, "", `> ${c.statement}`, "", `**Rationale.** ${c.rationale}`);
     const parameters = Object.entries(c.parameters);
+    lines.push("", "**Parameters.**");
     if (parameters.length > 0) {
-      lines.push("", "**Parameters.**", "", "| Parameter | Default | Meaning |", "| --- | --- | --- |");
+      lines.push("", "| Parameter | Type | Default | Meaning |", "| --- | --- | --- | --- |");
       for (const [name3, p] of parameters) {
-        lines.push(`| \`${name3}\` | \`${JSON.stringify(p.schema.default)}\` | ${p.schema.description.replace(/\|/g, "\\|")} |`);
+        lines.push(`| \`${name3}\` | ${cell(parameterType(p.schema))} | \`${cell(JSON.stringify(p.schema.default))}\` | ${cell(p.schema.description)} |`);
       }
+    } else {
+      lines.push("", "None: the control has no thresholds to tune.");
     }
     lines.push("", "**Data sources.**", "", "| Source | Endpoint | Permission | Licence |", "| --- | --- | --- | --- |");
     for (const source of c.sources) {
@@ -37814,9 +37912,214 @@ function renderConsole(report, colour) {
   return lines.join("\n");
 }
 
-// src/run.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path7 from "node:path";
+// src/model/status.ts
+var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
+
+// src/report/report.ts
+var REPORT_SCHEMA_VERSION = 1;
+function emptyCounts() {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
+}
+function summarise(results) {
+  const byStatus = emptyCounts();
+  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
+  for (const result of results) {
+    byStatus[result.status]++;
+    byArea[result.area][result.status]++;
+  }
+  return { total: results.length, byStatus, byArea };
+}
+function withoutPointer(value) {
+  const { pointer: _pointer, ...rest } = value;
+  return rest;
+}
+function buildReport({ tool, run: run2, policy, manifest, evaluation }) {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool,
+    run: run2,
+    policy: { path: policy.path, sha256: policy.sha256, id: policy.id, version: policy.version, title: policy.title },
+    snapshot: manifest,
+    controls: evaluation.controls,
+    results: evaluation.results,
+    exceptions: {
+      applied: evaluation.exceptionsApplied.map(withoutPointer),
+      unused: evaluation.unusedExceptions.map(withoutPointer)
+    },
+    summary: summarise(evaluation.results)
+  };
+}
+
+// src/report/merge-reports.ts
+var SEVERITY_OF_STATUS = {
+  ok: 0,
+  not_licensed: 1,
+  not_permitted: 2,
+  failed: 3
+};
+var CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
+function sameEverywhere(reports, what, pick) {
+  const first = reports[0];
+  if (!first) return;
+  const expected = pick(first.report);
+  for (const { file, report } of reports) {
+    const value = pick(report);
+    if (value !== expected) {
+      throw new ConfigurationError(
+        `merge-reports: ${file} has ${what} ${JSON.stringify(value)}, but ${first.file} has ${JSON.stringify(expected)}; partial reports must come from one run`
+      );
+    }
+  }
+}
+function mergeOutcome(a, b) {
+  if (!a || a.status === "evaluated") return b;
+  if (b.status === "evaluated") return a;
+  return a.status === "error" ? a : b;
+}
+function mergeReports(reports) {
+  if (reports.length === 0) throw new ConfigurationError("merge-reports needs at least one report");
+  for (const { file, report } of reports) {
+    if (report.schemaVersion !== REPORT_SCHEMA_VERSION) {
+      throw new ConfigurationError(`merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`);
+    }
+  }
+  sameEverywhere(reports, "tool version", (r) => r.tool.version);
+  sameEverywhere(reports, "policy sha256", (r) => r.policy.sha256);
+  sameEverywhere(reports, "tenant", (r) => r.run.tenantId);
+  sameEverywhere(reports, "shard count", (r) => r.snapshot.shard?.count ?? 1);
+  const count = reports[0]?.report.snapshot.shard?.count ?? 1;
+  const seen = /* @__PURE__ */ new Map();
+  for (const { file, report } of reports) {
+    const index = report.snapshot.shard?.index ?? 1;
+    const earlier = seen.get(index);
+    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
+    seen.set(index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `merge-reports: missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")}; refusing to merge a partial audit`
+    );
+  }
+  const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
+  const first = ordered[0].report;
+  const outcomes = /* @__PURE__ */ new Map();
+  const results = /* @__PURE__ */ new Map();
+  const sources = {};
+  for (const { report } of ordered) {
+    for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
+    for (const result of report.results) if (!results.has(result.fingerprint)) results.set(result.fingerprint, result);
+    for (const [id, status] of Object.entries(report.snapshot.sources)) {
+      const current = sources[id];
+      if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
+        sources[id] = status;
+      } else if (current.status === "ok" && status.status === "ok" && current.count !== void 0 && status.count !== void 0) {
+        sources[id] = { ...current, count: current.count + status.count };
+      }
+    }
+  }
+  const order = (control) => CATALOG_ORDER.get(control) ?? Number.MAX_SAFE_INTEGER;
+  const mergedResults = [...results.values()].sort(
+    (a, b) => order(a.control) - order(b.control) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
+  );
+  const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
+  const unusedEverywhere = first.exceptions.unused.filter(
+    (e) => ordered.every(({ report }) => report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target))
+  );
+  const { shard: _shard, ...manifestWithoutShard } = first.snapshot;
+  const snapshot = {
+    ...manifestWithoutShard,
+    capturedAt: ordered.map((r) => r.report.snapshot.capturedAt).sort().at(-1) ?? first.snapshot.capturedAt,
+    sources
+  };
+  return {
+    ...first,
+    run: {
+      ...first.run,
+      startedAt: ordered.map((r) => r.report.run.startedAt).sort()[0] ?? first.run.startedAt,
+      finishedAt: ordered.map((r) => r.report.run.finishedAt).sort().at(-1) ?? first.run.finishedAt
+    },
+    snapshot,
+    controls: mergedControls,
+    results: mergedResults,
+    exceptions: {
+      applied: ordered.flatMap((r) => r.report.exceptions.applied),
+      unused: unusedEverywhere
+    },
+    summary: summarise(mergedResults)
+  };
+}
+
+// src/report/escape.ts
+var HTML_ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+function escapeMarkdown(text) {
+  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+}
+
+// src/report/summary-markdown.ts
+function failingFirst(a, b) {
+  return severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target);
+}
+function renderSummaryMarkdown(report, extras = {}) {
+  const lines = [];
+  const { byStatus } = report.summary;
+  lines.push(`## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`);
+  lines.push("");
+  lines.push(
+    `Tenant \`${report.run.tenantId ?? "DNS only"}\` · ${report.run.mode} · ${report.run.finishedAt} · **${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`
+  );
+  lines.push("");
+  lines.push("| Area | Passed | Failed | Excepted | Error | Not evaluable |");
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const area of AREAS) {
+    const c = report.summary.byArea[area];
+    if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0) continue;
+    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |`);
+  }
+  const failing = report.results.filter((r) => r.status === "fail").sort(failingFirst);
+  if (failing.length > 0) {
+    lines.push("", "### Failing", "", "| Severity | Control | Target | Finding |", "| --- | --- | --- | --- |");
+    for (const r of failing) {
+      const expired = r.exception?.expired ? ` (exception expired ${escapeMarkdown(r.exception.expires)})` : "";
+      lines.push(`| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`);
+    }
+  }
+  const unjudged = report.results.filter((r) => r.status === "error" || r.status === "not_evaluable");
+  if (unjudged.length > 0) {
+    lines.push("", "### Not judged", "", "| Status | Control | Target | Reason |", "| --- | --- | --- | --- |");
+    for (const r of unjudged) {
+      lines.push(`| ${r.status} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)} |`);
+    }
+  }
+  if (report.exceptions.unused.length > 0) {
+    lines.push("", "### Exceptions that matched nothing", "");
+    for (const e of report.exceptions.unused) {
+      lines.push(`- \`${e.control}\` on ${escapeMarkdown(e.target)} (expires ${escapeMarkdown(e.expires)})`);
+    }
+  }
+  if (extras.warnings && extras.warnings.length > 0) {
+    lines.push("", "### Warnings", "");
+    for (const w of extras.warnings) lines.push(`- ${escapeMarkdown(w)}`);
+  }
+  for (const section of extras.sections ?? []) lines.push("", section);
+  lines.push("");
+  return lines.join("\n");
+}
+
+// src/evidence/verify-evidence.ts
+import { createHash as createHash6 } from "node:crypto";
+import { readFile as readFile4, stat } from "node:fs/promises";
+import path9 from "node:path";
+import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/checks/dkim.ts
 var dkimChecks = {};
@@ -37918,13 +38221,20 @@ ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
 }
 
+// src/shard/shard.ts
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
 // src/evaluate/selection.ts
-function selectControls(policy, only) {
+function selectControls(policy, only, shard) {
   const selected = [];
   for (const definition of CONTROLS) {
     const settings = policy.controls.get(definition.id);
     if (!settings?.enabled) continue;
     if (only && !only.includes(definition.area)) continue;
+    if (shard && shard.index > 1 && !isShardedControl(definition.sources)) continue;
     selected.push({ definition, settings });
   }
   return selected;
@@ -37995,7 +38305,7 @@ async function runStream(snapshot, source, folds) {
 }
 async function evaluate(snapshot, policy, options) {
   const tenantId = snapshot.manifest.tenantId;
-  const selected = selectControls(policy, options.only);
+  const selected = selectControls(policy, options.only, snapshot.manifest.shard);
   const findingsByControl = /* @__PURE__ */ new Map();
   const streamFolds = /* @__PURE__ */ new Map();
   for (const control of selected) {
@@ -38086,171 +38396,438 @@ async function evaluate(snapshot, policy, options) {
   return { results, controls: outcomes, exceptionsApplied: applied, unusedExceptions };
 }
 
-// src/policy/load-policy.ts
-import { readFile as readFile3 } from "node:fs/promises";
-async function loadPolicy(path8, now) {
-  const file = path8 ?? BASELINE_POLICY_PATH;
+// src/evidence/checksums.ts
+import { createHash as createHash5 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
+import path7 from "node:path";
+var CHECKSUM_FILE = "SHA256SUMS";
+async function sha256File(file) {
+  const hash = createHash5("sha256");
+  for await (const chunk of createReadStream2(file)) hash.update(chunk);
+  return hash.digest("hex");
+}
+async function listFiles(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path7.relative(dir, path7.join(e.parentPath, e.name)).split(path7.sep).join("/")).sort();
+}
+async function writeChecksums(dir) {
+  const lines = [];
+  for (const file of await listFiles(dir)) {
+    if (file === CHECKSUM_FILE) continue;
+    lines.push(`${await sha256File(path7.join(dir, file))}  ${file}`);
+  }
+  await writeFile2(path7.join(dir, CHECKSUM_FILE), `${lines.join("\n")}
+`);
+}
+async function verifyChecksums(dir) {
   let text;
   try {
-    text = await readFile3(file, "utf8");
+    text = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
+  } catch {
+    return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
+  }
+  const problems = [];
+  const listed = /* @__PURE__ */ new Map();
+  text.split("\n").forEach((line, index) => {
+    if (line.trim() === "") return;
+    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (!match?.[1] || !match[2]) {
+      problems.push(`${CHECKSUM_FILE}:${index + 1}: not a "<sha256>  <file>" line`);
+      return;
+    }
+    listed.set(match[2], match[1]);
+  });
+  const present = new Set((await listFiles(dir)).filter((f) => f !== CHECKSUM_FILE));
+  for (const [file, expected] of listed) {
+    if (!present.has(file)) {
+      problems.push(`${file}: listed in ${CHECKSUM_FILE} but missing from the pack`);
+      continue;
+    }
+    const actual = await sha256File(path7.join(dir, file));
+    if (actual !== expected) problems.push(`${file}: changed (sha256 ${actual}, ${CHECKSUM_FILE} says ${expected})`);
+  }
+  for (const file of present) {
+    if (!listed.has(file)) problems.push(`${file}: no checksum in ${CHECKSUM_FILE}`);
+  }
+  return problems;
+}
+
+// src/evidence/compare-verdicts.ts
+import { isDeepStrictEqual } from "node:util";
+function stored(value) {
+  const text = JSON.stringify(value);
+  return text === void 0 ? void 0 : JSON.parse(text);
+}
+function resultKey(r) {
+  return `${r.control} on "${r.target}"`;
+}
+function byKey(results) {
+  const map = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    const list = map.get(resultKey(r)) ?? [];
+    list.push(r);
+    map.set(resultKey(r), list);
+  }
+  return map;
+}
+var RESULT_FIELDS = ["status", "severity", "fingerprint", "controlVersion", "exception", "message", "evidence", "area", "title"];
+function describe(value) {
+  const text = JSON.stringify(value) ?? "absent";
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+function compareVerdicts(report, fresh) {
+  const problems = [];
+  const recorded = byKey(report.results);
+  const reproduced = byKey(fresh.results);
+  for (const [key, list] of recorded) {
+    const again = reproduced.get(key) ?? [];
+    list.forEach((r, index) => {
+      const other = again[index];
+      if (!other) {
+        problems.push(`report.json: result ${key} is not produced by re-evaluation`);
+        return;
+      }
+      for (const field of RESULT_FIELDS) {
+        const a = stored(r[field]);
+        const b = stored(other[field]);
+        if (!isDeepStrictEqual(a, b)) {
+          problems.push(`report.json: result ${key}: ${field} is ${describe(a)} in the report, ${describe(b)} on re-evaluation`);
+        }
+      }
+    });
+    if (again.length > list.length) problems.push(`report.json: result ${key} appears ${again.length - list.length} more time(s) on re-evaluation`);
+  }
+  for (const key of reproduced.keys()) {
+    if (!recorded.has(key)) problems.push(`report.json: result ${key} is missing from the report`);
+  }
+  if (!isDeepStrictEqual(stored(report.controls), stored(fresh.controls))) {
+    problems.push("report.json: the per-control outcomes (controls) differ from re-evaluation");
+  }
+  const strip = (list) => stored(list.map((e) => ({ ...e, pointer: void 0 })));
+  if (!isDeepStrictEqual(strip(report.exceptions.applied), strip(fresh.exceptionsApplied))) {
+    problems.push("report.json: the exceptions applied differ from re-evaluation");
+  }
+  if (!isDeepStrictEqual(strip(report.exceptions.unused), strip(fresh.unusedExceptions))) {
+    problems.push("report.json: the unused exceptions differ from re-evaluation");
+  }
+  if (!isDeepStrictEqual(stored(report.summary), stored(summarise(fresh.results)))) {
+    problems.push("report.json: the summary counts differ from re-evaluation");
+  }
+  return problems;
+}
+
+// src/evidence/write-evidence.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, readdir as readdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
+import path8 from "node:path";
+
+// src/evidence/redact-snapshot.ts
+import { createHmac } from "node:crypto";
+import { isIP } from "node:net";
+var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
+var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
+  "displayName",
+  "DisplayName",
+  "Name",
+  "Alias",
+  "name",
+  "givenName",
+  "surname",
+  "FirstName",
+  "LastName"
+]);
+var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+function isPersonObject(object) {
+  if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
+  const type = object["@odata.type"];
+  return typeof type === "string" && type.toLowerCase().endsWith(".user");
+}
+var Redactor = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  hostPermutations = /* @__PURE__ */ new Map();
+  /** How many values were pseudonymised, by kind; recorded in the pack's report. */
+  counts = { emails: 0, names: 0, ips: 0 };
+  hash(kind, value) {
+    return createHmac("sha256", this.options.key).update(`${kind}\0${value.toLowerCase()}`).digest("hex");
+  }
+  kept(value) {
+    return this.options.keep.has(value.toLowerCase());
+  }
+  email(address, domain) {
+    if (this.kept(address)) return address;
+    this.counts.emails++;
+    return `u-${this.hash("email", address).slice(0, 12)}@${domain.toLowerCase()}`;
+  }
+  name(value) {
+    if (value === "" || this.kept(value)) return value;
+    const slash = value.indexOf("\\");
+    if (slash > 0) return `${this.name(value.slice(0, slash))}${value.slice(slash)}`;
+    this.counts.names++;
+    return `person-${this.hash("name", value).slice(0, 10)}`;
+  }
+  /** A keyed permutation of 0..255 per /24, so the host octet maps one-to-one. */
+  permutation(prefix) {
+    let table = this.hostPermutations.get(prefix);
+    if (!table) {
+      const order = Array.from({ length: 256 }, (_, i) => ({ i, h: this.hash("ipv4-host", `${prefix}.${i}`) }));
+      order.sort((a, b) => a.h < b.h ? -1 : a.h > b.h ? 1 : 0);
+      table = order.map((o) => o.i);
+      this.hostPermutations.set(prefix, table);
+    }
+    return table;
+  }
+  ip(address) {
+    if (this.kept(address)) return address;
+    const family = isIP(address);
+    if (family === 4) {
+      const parts = address.split(".");
+      const prefix = parts.slice(0, 3).join(".");
+      this.counts.ips++;
+      return `${prefix}.${this.permutation(prefix)[Number(parts[3])]}`;
+    }
+    if (family === 6) {
+      const groups = expandIpv6(address);
+      if (!groups) return address;
+      const host = this.hash("ipv6-host", groups.join(":")).slice(0, 20);
+      const pseudo = [...groups.slice(0, 3), host.slice(0, 4), host.slice(4, 8), host.slice(8, 12), host.slice(12, 16), host.slice(16, 20)];
+      this.counts.ips++;
+      return pseudo.map((g) => g.replace(/^0+(?=.)/, "")).join(":");
+    }
+    return address;
+  }
+  string(value) {
+    if (isIP(value) !== 0) return this.ip(value);
+    return value.replace(EMAIL, (match, domain) => this.email(match, domain));
+  }
+  value(value, key, personObject = false) {
+    if (typeof value === "string") {
+      if (key !== void 0 && (ALWAYS_NAME_KEYS.has(key) || personObject && PERSON_NAME_KEYS.has(key))) {
+        return value.includes("@") ? this.string(value) : this.name(value);
+      }
+      return this.string(value);
+    }
+    if (Array.isArray(value)) return value.map((item) => this.value(item, key, personObject));
+    if (typeof value === "object" && value !== null) {
+      const object = value;
+      const person = isPersonObject(object);
+      const out = {};
+      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      return out;
+    }
+    return value;
+  }
+};
+function expandIpv6(address) {
+  if (address.includes(".")) return void 0;
+  const [head = "", tail] = address.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
+  const missing = tail === void 0 ? 0 : 8 - left.length - right.length;
+  const groups = [...left, ...Array.from({ length: missing }, () => "0"), ...right];
+  return groups.length === 8 ? groups.map((g) => g.toLowerCase().padStart(4, "0")) : void 0;
+}
+function keptIdentifiers(targets) {
+  const keep = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    for (const match of target.matchAll(EMAIL)) keep.add(match[0].toLowerCase());
+    for (const part of target.split("/")) if (isIP(part) !== 0) keep.add(part.toLowerCase());
+    keep.add(target.toLowerCase());
+  }
+  return keep;
+}
+var PUBLIC_SOURCES = /* @__PURE__ */ new Set(["dns"]);
+function redactSnapshot(snapshot, redactor) {
+  const cache = /* @__PURE__ */ new Map();
+  return {
+    manifest: snapshot.manifest,
+    status: (id) => snapshot.status(id),
+    data(id) {
+      const raw = snapshot.data(id);
+      if (PUBLIC_SOURCES.has(id)) return raw;
+      if (STREAMED_SOURCES.has(id)) {
+        const stream = raw;
+        const redacted = {
+          async *pages() {
+            for await (const page of stream.pages()) yield page.map((item) => redactor.value(item));
+          }
+        };
+        return redacted;
+      }
+      if (!cache.has(id)) cache.set(id, redactor.value(raw));
+      return cache.get(id);
+    }
+  };
+}
+
+// src/evidence/write-evidence.ts
+var PACK = {
+  report: "report.json",
+  policy: "policy.json",
+  snapshot: "snapshot",
+  checksums: CHECKSUM_FILE
+};
+async function prepare(dir) {
+  await mkdir2(dir, { recursive: true });
+  const known = new Set(Object.values(PACK));
+  const others = (await readdir2(dir)).filter((name3) => !known.has(name3));
+  if (others.length > 0) {
+    throw new ConfigurationError(
+      `${dir}: the evidence folder holds other files (${others.slice(0, 3).join(", ")}); use an empty or new folder`
+    );
+  }
+  for (const name3 of Object.values(PACK)) await rm(path8.join(dir, name3), { recursive: true, force: true });
+}
+function verdictCounts(report) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const r of report.results) {
+    const c = counts.get(r.control) ?? {};
+    c[r.status] = (c[r.status] ?? 0) + 1;
+    counts.set(r.control, c);
+  }
+  return new Map([...counts].map(([id, c]) => [id, JSON.stringify(Object.entries(c).sort())]));
+}
+async function writeEvidencePack(input) {
+  const { settings, policy, snapshot, logger: logger27 } = input;
+  await prepare(settings.dir);
+  await writeFile3(path8.join(settings.dir, PACK.policy), policy.text);
+  const snapshotDir = path8.join(settings.dir, PACK.snapshot);
+  let report;
+  let redactionChanged = [];
+  if (settings.redact) {
+    const keep = keptIdentifiers(policy.exceptions.map((e) => e.target));
+    const redactor = new Redactor({ key: settings.redactionKey ?? randomBytes(32).toString("hex"), keep });
+    await writeSnapshotFolder(snapshotDir, redactSnapshot(snapshot, redactor));
+    const packed = await readSnapshotFolder(snapshotDir);
+    const evaluation = await evaluate(packed, policy, {
+      now: new Date(packed.manifest.capturedAt),
+      only: input.report.run.only,
+      domains: packed.manifest.domains ?? []
+    });
+    report = {
+      ...buildReport({ tool: input.report.tool, run: input.report.run, policy, manifest: packed.manifest, evaluation }),
+      redaction: {
+        method: "keyed-hash-pseudonyms",
+        key: settings.redactionKey === void 0 ? "per-run" : "configured",
+        pseudonymised: { ...redactor.counts },
+        keptInClear: [...keep].sort()
+      }
+    };
+    const before = verdictCounts(input.report);
+    const after = verdictCounts(report);
+    redactionChanged = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
+    for (const id of redactionChanged) {
+      logger27.warning(`evidence: redaction changed the verdicts of ${id}; the pack reports the redacted verdicts`);
+    }
+  } else {
+    const manifest = await writeSnapshotFolder(snapshotDir, snapshot);
+    report = { ...input.report, snapshot: manifest };
+  }
+  await writeFile3(path8.join(settings.dir, PACK.report), `${JSON.stringify(report, null, 2)}
+`);
+  await writeChecksums(settings.dir);
+  logger27.info(`Evidence pack written to ${settings.dir}${settings.redact ? " (snapshot pseudonymised)" : ""}`);
+  return { report, redactionChanged };
+}
+
+// src/evidence/verify-evidence.ts
+async function readReport(file) {
+  const value = JSON.parse(await readFile4(file, "utf8"));
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.policy)) {
+    throw new Error("not a mailwarden JSON report (needs policy, snapshot and results)");
+  }
+  return value;
+}
+async function verifyEvidencePack(dir) {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error("not a folder");
+  } catch (error) {
+    throw new ConfigurationError(`${dir}: cannot open evidence pack (${errorMessage(error)})`);
+  }
+  const problems = [...await verifyChecksums(dir)];
+  let report;
+  try {
+    report = await readReport(path9.join(dir, PACK.report));
+  } catch (error) {
+    return { problems: [...problems, `${PACK.report}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
+  }
+  let policyText;
+  try {
+    policyText = await readFile4(path9.join(dir, PACK.policy), "utf8");
+  } catch (error) {
+    return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
+  }
+  const policySha = createHash6("sha256").update(policyText).digest("hex");
+  if (policySha !== report.policy.sha256) {
+    problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
+  }
+  try {
+    const snapshot = await readSnapshotFolder(path9.join(dir, PACK.snapshot));
+    if (!isDeepStrictEqual2(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))) {
+      problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
+    }
+    const now = new Date(snapshot.manifest.capturedAt);
+    const { policy } = parsePolicy(policyText, path9.join(dir, PACK.policy), now);
+    const only = report.run.only?.filter(isArea);
+    const fresh = await evaluate(snapshot, policy, { now, ...only ? { only } : {}, domains: snapshot.manifest.domains ?? [] });
+    const differences = compareVerdicts(report, fresh);
+    problems.push(...differences);
+    return { problems, resultsChecked: report.results.length, capturedAt: snapshot.manifest.capturedAt };
+  } catch (error) {
+    if (!isConfigurationError(error)) throw error;
+    problems.push(`re-evaluation failed: ${[error.message, ...error.details].join("; ")}`);
+    return { problems, resultsChecked: 0 };
+  }
+}
+
+// src/run.ts
+import { mkdir as mkdir3, mkdtemp, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path10 from "node:path";
+
+// src/policy/load-policy.ts
+import { readFile as readFile5 } from "node:fs/promises";
+async function loadPolicy(path11, now) {
+  const file = path11 ?? BASELINE_POLICY_PATH;
+  let text;
+  try {
+    text = await readFile5(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
   return parsePolicy(text, file, now);
 }
 
-// src/model/status.ts
-var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
-
-// src/report/report.ts
-var REPORT_SCHEMA_VERSION = 1;
-function emptyCounts() {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
+// src/report/expiring-exceptions.ts
+var EXPIRY_WARNING_DAYS = 14;
+function expiringExceptions(exceptions, now, days = EXPIRY_WARNING_DAYS) {
+  return exceptions.filter((e) => !exceptionExpired(e, now) && daysUntilExpiry(e, now) <= days).map((e) => ({
+    control: e.control,
+    target: e.target,
+    expires: e.expires,
+    daysLeft: daysUntilExpiry(e, now),
+    approvedBy: e.approvedBy,
+    ...e.ticket !== void 0 ? { ticket: e.ticket } : {}
+  })).sort((a, b) => a.daysLeft - b.daysLeft || a.control.localeCompare(b.control) || a.target.localeCompare(b.target));
 }
-function summarise(results) {
-  const byStatus = emptyCounts();
-  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
-  for (const result of results) {
-    byStatus[result.status]++;
-    byArea[result.area][result.status]++;
+function renderExpiringExceptions(expiring) {
+  if (expiring.length === 0) return [];
+  const lines = [
+    `### Exceptions expiring within ${EXPIRY_WARNING_DAYS} days`,
+    "",
+    "| Control | Target | Expires | Days left | Approved by | Ticket |",
+    "| --- | --- | --- | ---: | --- | --- |"
+  ];
+  for (const e of expiring) {
+    lines.push(
+      `| \`${e.control}\` | ${escapeMarkdown(e.target)} | ${escapeMarkdown(e.expires)} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} | ${e.ticket === void 0 ? "" : escapeMarkdown(e.ticket)} |`
+    );
   }
-  return { total: results.length, byStatus, byArea };
-}
-function withoutPointer(value) {
-  const { pointer: _pointer, ...rest } = value;
-  return rest;
-}
-function buildReport({ tool, run: run2, policy, manifest, evaluation }) {
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool,
-    run: run2,
-    policy: { path: policy.path, sha256: policy.sha256, id: policy.id, version: policy.version, title: policy.title },
-    snapshot: manifest,
-    controls: evaluation.controls,
-    results: evaluation.results,
-    exceptions: {
-      applied: evaluation.exceptionsApplied.map(withoutPointer),
-      unused: evaluation.unusedExceptions.map(withoutPointer)
-    },
-    summary: summarise(evaluation.results)
-  };
-}
-
-// src/report/escape.ts
-var HTML_ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
-function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
-}
-
-// src/report/summary-markdown.ts
-function failingFirst(a, b) {
-  return severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target);
-}
-function renderSummaryMarkdown(report, extras = {}) {
-  const lines = [];
-  const { byStatus } = report.summary;
-  lines.push(`## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`);
-  lines.push("");
-  lines.push(
-    `Tenant \`${report.run.tenantId ?? "DNS only"}\` · ${report.run.mode} · ${report.run.finishedAt} · **${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`
-  );
-  lines.push("");
-  lines.push("| Area | Passed | Failed | Excepted | Error | Not evaluable |");
-  lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const area of AREAS) {
-    const c = report.summary.byArea[area];
-    if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0) continue;
-    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |`);
-  }
-  const failing = report.results.filter((r) => r.status === "fail").sort(failingFirst);
-  if (failing.length > 0) {
-    lines.push("", "### Failing", "", "| Severity | Control | Target | Finding |", "| --- | --- | --- | --- |");
-    for (const r of failing) {
-      const expired = r.exception?.expired ? ` (exception expired ${escapeMarkdown(r.exception.expires)})` : "";
-      lines.push(`| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`);
-    }
-  }
-  const unjudged = report.results.filter((r) => r.status === "error" || r.status === "not_evaluable");
-  if (unjudged.length > 0) {
-    lines.push("", "### Not judged", "", "| Status | Control | Target | Reason |", "| --- | --- | --- | --- |");
-    for (const r of unjudged) {
-      lines.push(`| ${r.status} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)} |`);
-    }
-  }
-  if (report.exceptions.unused.length > 0) {
-    lines.push("", "### Exceptions that matched nothing", "");
-    for (const e of report.exceptions.unused) {
-      lines.push(`- \`${e.control}\` on ${escapeMarkdown(e.target)} (expires ${escapeMarkdown(e.expires)})`);
-    }
-  }
-  if (extras.warnings && extras.warnings.length > 0) {
-    lines.push("", "### Warnings", "");
-    for (const w of extras.warnings) lines.push(`- ${escapeMarkdown(w)}`);
-  }
-  for (const section of extras.sections ?? []) lines.push("", section);
-  lines.push("");
-  return lines.join("\n");
-}
-
-// src/snapshot/write-folder.ts
-import { createWriteStream } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import path6 from "node:path";
-import { once } from "node:events";
-async function writeJson(file, value) {
-  await mkdir(path6.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(value, null, 2)}
-`);
-}
-async function writeJsonLines(file, stream, perItem) {
-  await mkdir(path6.dirname(file), { recursive: true });
-  const out = createWriteStream(file, { encoding: "utf8" });
-  let count = 0;
-  try {
-    for await (const page of stream.pages()) {
-      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
-`).join("") : `${JSON.stringify({ value: page })}
-`;
-      count += page.length;
-      if (!out.write(text)) await once(out, "drain");
-    }
-  } finally {
-    out.end();
-    await once(out, "close");
-  }
-  return count;
-}
-async function writeSnapshotFolder(dir, snapshot) {
-  await mkdir(dir, { recursive: true });
-  const sources = { ...snapshot.manifest.sources };
-  for (const [id, status] of Object.entries(snapshot.manifest.sources)) {
-    if (status.status !== "ok") continue;
-    const file = path6.join(dir, SOURCE_FILES[id]);
-    if (STREAMED_SOURCES.has(id)) {
-      try {
-        const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
-        sources[id] = { ...status, count };
-      } catch (error) {
-        sources[id] = { status: "failed", reason: error instanceof Error ? error.message : String(error) };
-      }
-      continue;
-    }
-    const data = snapshot.data(id);
-    await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
-  }
-  const manifest = { ...snapshot.manifest, sources };
-  await writeJson(path6.join(dir, MANIFEST_FILE), manifest);
-  return manifest;
+  return [lines.join("\n")];
 }
 
 // src/run.ts
@@ -38261,27 +38838,39 @@ var EXIT = {
   allSourcesFailed: 3
 };
 async function writeOutput(file, text) {
-  await mkdir2(path7.dirname(path7.resolve(file)), { recursive: true });
-  await writeFile2(file, text);
+  await mkdir3(path10.dirname(path10.resolve(file)), { recursive: true });
+  await writeFile4(file, text);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
   return statuses.length > 0 && statuses.every((s) => s.status === "failed");
 }
 async function run(settings, deps) {
+  const scratch = {};
+  try {
+    return await runPipeline(settings, deps, scratch);
+  } finally {
+    if (scratch.dir) await rm2(scratch.dir, { recursive: true, force: true });
+  }
+}
+async function runPipeline(settings, deps, scratch) {
   const { logger: logger27 } = deps;
   const startedAt = deps.now();
   const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
   for (const warning of policyWarnings) logger27.warning(warning);
   const warnings = [...policyWarnings];
-  const controls2 = selectControls(policy, settings.only);
+  const controls2 = selectControls(policy, settings.only, settings.shard);
   const sources = requiredSources(controls2);
   logger27.info(`Policy ${policy.id} ${policy.version}: ${controls2.length} controls, ${sources.size} data sources`);
-  let snapshot = await deps.collector.collect({ sources, policy, logger: logger27 });
+  let snapshot = await deps.collector.collect({ sources, policy, logger: logger27, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger27.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
+  } else if (settings.evidence) {
+    scratch.dir = await mkdtemp(path10.join(tmpdir(), "mailwarden-snapshot-"));
+    await writeSnapshotFolder(scratch.dir, snapshot);
+    snapshot = await readSnapshotFolder(scratch.dir);
   }
   const now = new Date(snapshot.manifest.capturedAt);
   const evaluation = await evaluate(snapshot, policy, {
@@ -38301,13 +38890,22 @@ async function run(settings, deps) {
       finishedAt: deps.now().toISOString(),
       mode: deps.collector.mode,
       tenantId: snapshot.manifest.tenantId,
+      ...settings.only ? { only: settings.only } : {},
       ...deps.runContext
     },
     policy,
     manifest: snapshot.manifest,
     evaluation
   });
-  const summaryMarkdown = renderSummaryMarkdown(report, { warnings });
+  let evidence;
+  if (settings.evidence) {
+    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger: logger27 });
+    for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
+  }
+  const summaryMarkdown = renderSummaryMarkdown(report, {
+    warnings,
+    sections: renderExpiringExceptions(expiringExceptions(policy.exceptions, now))
+  });
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}
 `);
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
@@ -38317,7 +38915,7 @@ async function run(settings, deps) {
   } else if (settings.failOn !== "none" && report.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(settings.failOn))) {
     exitCode = EXIT.findings;
   }
-  return { report, policy, summaryMarkdown, warnings, exitCode };
+  return { report, policy, summaryMarkdown, warnings, exitCode, ...evidence ? { evidence } : {} };
 }
 
 // src/cli.ts
@@ -38327,6 +38925,8 @@ Commands:
   audit                     Audit a tenant, a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
+  merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
+  verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -38345,6 +38945,9 @@ audit options:
   --only AREAS              Comma-separated areas: ${AREAS.join(", ")}
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
+  --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
+  --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
+                            MAILWARDEN_REDACTION_KEY, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --debug                   Show debug logs and stack traces
 
@@ -38371,6 +38974,8 @@ var AUDIT_OPTIONS = {
   only: { type: "string" },
   "report-json": { type: "string" },
   "summary-md": { type: "string" },
+  "evidence-dir": { type: "string" },
+  "redact-evidence": { type: "boolean" },
   "fail-on": { type: "string" },
   debug: { type: "boolean" }
 };
@@ -38448,6 +39053,10 @@ function tenantTarget(values, tenantId, env) {
 var TENANT_ONLY_FLAGS = ["client-id", "client-secret", "certificate", "cloud", "graph-url", "authority-url", "exchange-url"];
 function auditSettings(args, env = {}) {
   const { values } = parse3(args, AUDIT_OPTIONS, 0);
+  if (values["redact-evidence"] && values["evidence-dir"] === void 0) {
+    throw new UsageError("--redact-evidence needs --evidence-dir DIR");
+  }
+  const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || void 0;
   const targets = [
     values.demo ? "--demo" : void 0,
     values.snapshot !== void 0 ? "--snapshot" : void 0,
@@ -38471,6 +39080,7 @@ function auditSettings(args, env = {}) {
     only: parseOnly(values.only),
     reportJsonPath: values["report-json"],
     summaryMarkdownPath: values["summary-md"],
+    ...values["evidence-dir"] !== void 0 ? { evidence: { dir: values["evidence-dir"], redact: values["redact-evidence"] === true, redactionKey } } : {},
     failOn: parseFailOn(values["fail-on"]),
     debug: values.debug === true
   };
@@ -38516,6 +39126,7 @@ function collectorFor(target, logger27, io) {
 async function audit(args, io) {
   const settings = auditSettings(args, io.env);
   const logger27 = cliLogger(io, settings.debug);
+  if (settings.evidence?.redactionKey) logger27.secret(settings.evidence.redactionKey);
   const collector = collectorFor(settings.target, logger27, io);
   try {
     const outcome = await run(settings, { logger: logger27, now: io.now, collector });
@@ -38532,7 +39143,7 @@ async function validatePolicy(args, io) {
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
   let text;
   try {
-    text = await readFile4(file, "utf8");
+    text = await readFile6(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
@@ -38565,6 +39176,53 @@ function controls(args, io) {
       throw new UsageError(`--format: expected text, markdown, json or schema, got "${format2}"`);
   }
 }
+async function readReport2(file) {
+  let text;
+  try {
+    text = await readFile6(file, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
+  }
+  const value = parseLocatedJson(text, file).value;
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
+    throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
+  }
+  return { file, report: value };
+}
+async function mergeReportsCommand(args, io) {
+  const { values, positionals } = parse3(
+    args,
+    { "report-json": { type: "string" }, "summary-md": { type: "string" }, "fail-on": { type: "string" }, debug: { type: "boolean" } },
+    Number.MAX_SAFE_INTEGER
+  );
+  if (positionals.length === 0) throw new UsageError("merge-reports needs the partial report files");
+  const merged = mergeReports(await Promise.all(positionals.map(readReport2)));
+  if (values["report-json"]) await writeFile5(values["report-json"], `${JSON.stringify(merged, null, 2)}
+`);
+  if (values["summary-md"]) await writeFile5(values["summary-md"], renderSummaryMarkdown(merged));
+  io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === void 0)}
+`);
+  const failOn = parseFailOn(values["fail-on"]);
+  return failOn !== "none" && merged.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(failOn)) ? EXIT.findings : EXIT.done;
+}
+async function verifyEvidence(args, io) {
+  const { positionals } = parse3(args, { debug: { type: "boolean" } }, 1);
+  const dir = positionals[0];
+  if (dir === void 0) throw new UsageError("verify-evidence needs the evidence pack folder DIR");
+  const verification = await verifyEvidencePack(dir);
+  if (verification.problems.length > 0) {
+    io.stderr(`${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? "" : "s"})
+`);
+    for (const problem of verification.problems) io.stderr(`  ${problem}
+`);
+    return EXIT.findings;
+  }
+  io.stdout(
+    `${dir}: evidence pack verified: checksums match and re-evaluation at ${verification.capturedAt ?? "?"} reproduces all ${verification.resultsChecked} results
+`
+  );
+  return EXIT.done;
+}
 async function main(argv, io) {
   const [command, ...args] = argv;
   const debug = args.includes("--debug");
@@ -38576,6 +39234,10 @@ async function main(argv, io) {
         return await validatePolicy(args, io);
       case "controls":
         return controls(args, io);
+      case "merge-reports":
+        return await mergeReportsCommand(args, io);
+      case "verify-evidence":
+        return await verifyEvidence(args, io);
       case "--version":
       case "version":
         io.stdout(`${TOOL.name} ${TOOL.version}

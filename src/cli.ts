@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { folderCollector } from './collect/folder-collector.js';
 import { parseCloud, parseEndpointUrl, resolveEndpoints } from './collect/live/clouds.js';
 import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
@@ -12,11 +12,17 @@ import { renderCatalogJson, renderCatalogMarkdown, renderCatalogText } from './c
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import type { Logger } from './logger.js';
 import { AREAS, isArea, type Area } from './model/area.js';
-import { isSeverity, type FailOn } from './model/severity.js';
+import { isJsonObject } from './model/json.js';
+import { isSeverity, severityRank, type FailOn } from './model/severity.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from './paths.js';
+import { parseLocatedJson } from './policy/json-locations.js';
 import { parsePolicy } from './policy/parse-policy.js';
 import { buildPolicySchema } from './policy/policy-schema.js';
 import { renderConsole } from './report/console.js';
+import { mergeReports, type NamedReport } from './report/merge-reports.js';
+import type { Report } from './report/report.js';
+import { renderSummaryMarkdown } from './report/summary-markdown.js';
+import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
 import type { CredentialSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
 import { TOOL } from './version.js';
@@ -36,6 +42,8 @@ Commands:
   audit                     Audit a tenant, a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
+  merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
+  verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -54,6 +62,9 @@ audit options:
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
+  --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
+  --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
+                            MAILWARDEN_REDACTION_KEY, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --debug                   Show debug logs and stack traces
 
@@ -81,6 +92,8 @@ const AUDIT_OPTIONS = {
   only: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
+  'evidence-dir': { type: 'string' },
+  'redact-evidence': { type: 'boolean' },
   'fail-on': { type: 'string' },
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
@@ -168,6 +181,10 @@ const TENANT_ONLY_FLAGS = ['client-id', 'client-secret', 'certificate', 'cloud',
 /** Reads the audit flags into Settings: the only place CLI flags are interpreted. */
 export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): Settings {
   const { values } = parse(args, AUDIT_OPTIONS, 0);
+  if (values['redact-evidence'] && values['evidence-dir'] === undefined) {
+    throw new UsageError('--redact-evidence needs --evidence-dir DIR');
+  }
+  const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || undefined;
   const targets = [
     values.demo ? '--demo' : undefined,
     values.snapshot !== undefined ? '--snapshot' : undefined,
@@ -191,6 +208,9 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
     only: parseOnly(values.only),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
+    ...(values['evidence-dir'] !== undefined
+      ? { evidence: { dir: values['evidence-dir'], redact: values['redact-evidence'] === true, redactionKey } }
+      : {}),
     failOn: parseFailOn(values['fail-on']),
     debug: values.debug === true,
   };
@@ -235,6 +255,7 @@ function collectorFor(target: TargetSettings, logger: Logger, io: CliIo): Collec
 async function audit(args: readonly string[], io: CliIo): Promise<number> {
   const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
+  if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
   const collector = collectorFor(settings.target, logger, io);
   try {
     const outcome = await run(settings, { logger, now: io.now, collector });
@@ -283,6 +304,53 @@ function controls(args: readonly string[], io: CliIo): number {
   }
 }
 
+async function readReport(file: string): Promise<NamedReport> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
+  }
+  const value = parseLocatedJson(text, file).value;
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
+    throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
+  }
+  return { file, report: value as unknown as Report };
+}
+
+async function mergeReportsCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { 'report-json': { type: 'string' }, 'summary-md': { type: 'string' }, 'fail-on': { type: 'string' }, debug: { type: 'boolean' } },
+    Number.MAX_SAFE_INTEGER,
+  );
+  if (positionals.length === 0) throw new UsageError('merge-reports needs the partial report files');
+  const merged = mergeReports(await Promise.all(positionals.map(readReport)));
+  if (values['report-json']) await writeFile(values['report-json'], `${JSON.stringify(merged, null, 2)}\n`);
+  if (values['summary-md']) await writeFile(values['summary-md'], renderSummaryMarkdown(merged));
+  io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === undefined)}\n`);
+  const failOn = parseFailOn(values['fail-on']);
+  return failOn !== 'none' && merged.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn))
+    ? EXIT.findings
+    : EXIT.done;
+}
+
+async function verifyEvidence(args: readonly string[], io: CliIo): Promise<number> {
+  const { positionals } = parse(args, { debug: { type: 'boolean' } }, 1);
+  const dir = positionals[0];
+  if (dir === undefined) throw new UsageError('verify-evidence needs the evidence pack folder DIR');
+  const verification = await verifyEvidencePack(dir);
+  if (verification.problems.length > 0) {
+    io.stderr(`${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? '' : 's'})\n`);
+    for (const problem of verification.problems) io.stderr(`  ${problem}\n`);
+    return EXIT.findings;
+  }
+  io.stdout(
+    `${dir}: evidence pack verified: checksums match and re-evaluation at ${verification.capturedAt ?? '?'} reproduces all ${verification.resultsChecked} results\n`,
+  );
+  return EXIT.done;
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
@@ -295,6 +363,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await validatePolicy(args, io);
       case 'controls':
         return controls(args, io);
+      case 'merge-reports':
+        return await mergeReportsCommand(args, io);
+      case 'verify-evidence':
+        return await verifyEvidence(args, io);
       case '--version':
       case 'version':
         io.stdout(`${TOOL.name} ${TOOL.version}\n`);

@@ -1,6 +1,8 @@
 import type { Cloud, CloudEndpoints } from './collect/live/clouds.js';
 import type { Area } from './model/area.js';
 import type { FailOn } from './model/severity.js';
+import type { Shard } from './shard/shard.js';
+import type { EvidenceSettings } from './evidence/write-evidence.js';
 
 /** How the app authenticates to Entra ID. Secrets are registered with the logger when read. */
 export type CredentialSettings =
@@ -50,5 +52,9 @@ export interface Settings {
   readonly reportJsonPath: string | undefined;
   readonly summaryMarkdownPath: string | undefined;
   readonly failOn: FailOn;
+  /** This run's slice of the per-mailbox work (`--shard i/n`); `undefined` means all of it. */
+  readonly shard?: Shard;
+  /** Write an evidence pack to this folder (`--evidence-dir`, input `evidence-dir`). */
+  readonly evidence?: EvidenceSettings;
   readonly debug: boolean;
 }
