@@ -5,7 +5,8 @@
  * or mismatched reply is recorded as such so that replay gives the same `error`.
  */
 export interface DnsAnswer {
-  readonly rcode: DnsRcode;
+  /** One of DnsRcode; typed as string so hand-written fixtures and other producers need no cast. */
+  readonly rcode: string;
   /** The CNAME chain (if any) followed by the records of the asked type, in answer order. */
   readonly records: readonly DnsRecord[];
   /** Why the answer is not usable (timeout, malformed, mismatch), for evidence. */
