@@ -41,6 +41,7 @@ export interface SourceDataMap {
   'graph.messageRules': PageStream<MailboxMessageRules>;
   'exo.mailbox': readonly ExchangeObject[];
   'exo.hostedOutboundSpamFilterPolicy': readonly ExchangeObject[];
+  'exo.hostedOutboundSpamFilterRule': readonly ExchangeObject[];
   'exo.remoteDomain': readonly ExchangeObject[];
   'exo.dkimSigningConfig': readonly ExchangeObject[];
   'exo.transportConfig': readonly ExchangeObject[];

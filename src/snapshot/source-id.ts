@@ -20,6 +20,7 @@ export const GRAPH_SOURCES = [
 export const EXCHANGE_SOURCES = [
   'exo.mailbox',
   'exo.hostedOutboundSpamFilterPolicy',
+  'exo.hostedOutboundSpamFilterRule',
   'exo.remoteDomain',
   'exo.dkimSigningConfig',
   'exo.transportConfig',

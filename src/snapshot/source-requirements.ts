@@ -51,6 +51,7 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
   },
   'exo.mailbox': { permission: EXCHANGE, endpoint: 'Get-Mailbox' },
   'exo.hostedOutboundSpamFilterPolicy': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterPolicy' },
+  'exo.hostedOutboundSpamFilterRule': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterRule' },
   'exo.remoteDomain': { permission: EXCHANGE, endpoint: 'Get-RemoteDomain' },
   'exo.dkimSigningConfig': { permission: EXCHANGE, endpoint: 'Get-DkimSigningConfig' },
   'exo.transportConfig': { permission: EXCHANGE, endpoint: 'Get-TransportConfig' },
