@@ -8078,7 +8078,7 @@ var require_dist = __commonJS({
 
 // src/cli.ts
 import { parseArgs } from "node:util";
-import { readFile as readFile3 } from "node:fs/promises";
+import { readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
 
 // src/snapshot/read-folder.ts
 import { createReadStream } from "node:fs";
@@ -9955,6 +9955,209 @@ function renderConsole(report, colour) {
   return lines.join("\n");
 }
 
+// src/model/status.ts
+var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
+
+// src/report/report.ts
+var REPORT_SCHEMA_VERSION = 1;
+function emptyCounts() {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
+}
+function summarise(results) {
+  const byStatus = emptyCounts();
+  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
+  for (const result of results) {
+    byStatus[result.status]++;
+    byArea[result.area][result.status]++;
+  }
+  return { total: results.length, byStatus, byArea };
+}
+function withoutPointer(value) {
+  const { pointer: _pointer, ...rest } = value;
+  return rest;
+}
+function buildReport({ tool, run: run2, policy, manifest, evaluation }) {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool,
+    run: run2,
+    policy: { path: policy.path, sha256: policy.sha256, id: policy.id, version: policy.version, title: policy.title },
+    snapshot: manifest,
+    controls: evaluation.controls,
+    results: evaluation.results,
+    exceptions: {
+      applied: evaluation.exceptionsApplied.map(withoutPointer),
+      unused: evaluation.unusedExceptions.map(withoutPointer)
+    },
+    summary: summarise(evaluation.results)
+  };
+}
+
+// src/report/merge-reports.ts
+var SEVERITY_OF_STATUS = {
+  ok: 0,
+  not_licensed: 1,
+  not_permitted: 2,
+  failed: 3
+};
+var CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
+function sameEverywhere(reports, what, pick) {
+  const first = reports[0];
+  if (!first) return;
+  const expected = pick(first.report);
+  for (const { file, report } of reports) {
+    const value = pick(report);
+    if (value !== expected) {
+      throw new ConfigurationError(
+        `merge-reports: ${file} has ${what} ${JSON.stringify(value)}, but ${first.file} has ${JSON.stringify(expected)}; partial reports must come from one run`
+      );
+    }
+  }
+}
+function mergeOutcome(a, b) {
+  if (!a || a.status === "evaluated") return b;
+  if (b.status === "evaluated") return a;
+  return a.status === "error" ? a : b;
+}
+function mergeReports(reports) {
+  if (reports.length === 0) throw new ConfigurationError("merge-reports needs at least one report");
+  for (const { file, report } of reports) {
+    if (report.schemaVersion !== REPORT_SCHEMA_VERSION) {
+      throw new ConfigurationError(`merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`);
+    }
+  }
+  sameEverywhere(reports, "tool version", (r) => r.tool.version);
+  sameEverywhere(reports, "policy sha256", (r) => r.policy.sha256);
+  sameEverywhere(reports, "tenant", (r) => r.run.tenantId);
+  sameEverywhere(reports, "shard count", (r) => r.snapshot.shard?.count ?? 1);
+  const count = reports[0]?.report.snapshot.shard?.count ?? 1;
+  const seen = /* @__PURE__ */ new Map();
+  for (const { file, report } of reports) {
+    const index = report.snapshot.shard?.index ?? 1;
+    const earlier = seen.get(index);
+    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
+    seen.set(index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `merge-reports: missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")}; refusing to merge a partial audit`
+    );
+  }
+  const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
+  const first = ordered[0].report;
+  const outcomes = /* @__PURE__ */ new Map();
+  const results = /* @__PURE__ */ new Map();
+  const sources = {};
+  for (const { report } of ordered) {
+    for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
+    for (const result of report.results) if (!results.has(result.fingerprint)) results.set(result.fingerprint, result);
+    for (const [id, status] of Object.entries(report.snapshot.sources)) {
+      const current = sources[id];
+      if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
+        sources[id] = status;
+      } else if (current.status === "ok" && status.status === "ok" && current.count !== void 0 && status.count !== void 0) {
+        sources[id] = { ...current, count: current.count + status.count };
+      }
+    }
+  }
+  const order = (control) => CATALOG_ORDER.get(control) ?? Number.MAX_SAFE_INTEGER;
+  const mergedResults = [...results.values()].sort(
+    (a, b) => order(a.control) - order(b.control) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
+  );
+  const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
+  const unusedEverywhere = first.exceptions.unused.filter(
+    (e) => ordered.every(({ report }) => report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target))
+  );
+  const { shard: _shard, ...manifestWithoutShard } = first.snapshot;
+  const snapshot = {
+    ...manifestWithoutShard,
+    capturedAt: ordered.map((r) => r.report.snapshot.capturedAt).sort().at(-1) ?? first.snapshot.capturedAt,
+    sources
+  };
+  return {
+    ...first,
+    run: {
+      ...first.run,
+      startedAt: ordered.map((r) => r.report.run.startedAt).sort()[0] ?? first.run.startedAt,
+      finishedAt: ordered.map((r) => r.report.run.finishedAt).sort().at(-1) ?? first.run.finishedAt
+    },
+    snapshot,
+    controls: mergedControls,
+    results: mergedResults,
+    exceptions: {
+      applied: ordered.flatMap((r) => r.report.exceptions.applied),
+      unused: unusedEverywhere
+    },
+    summary: summarise(mergedResults)
+  };
+}
+
+// src/report/escape.ts
+var HTML_ENTITIES = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;"
+};
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+function escapeMarkdown(text) {
+  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+}
+
+// src/report/summary-markdown.ts
+function failingFirst(a, b) {
+  return severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target);
+}
+function renderSummaryMarkdown(report, extras = {}) {
+  const lines = [];
+  const { byStatus } = report.summary;
+  lines.push(`## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`);
+  lines.push("");
+  lines.push(
+    `Tenant \`${report.run.tenantId ?? "DNS only"}\` · ${report.run.mode} · ${report.run.finishedAt} · **${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`
+  );
+  lines.push("");
+  lines.push("| Area | Passed | Failed | Excepted | Error | Not evaluable |");
+  lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
+  for (const area of AREAS) {
+    const c = report.summary.byArea[area];
+    if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0) continue;
+    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |`);
+  }
+  const failing = report.results.filter((r) => r.status === "fail").sort(failingFirst);
+  if (failing.length > 0) {
+    lines.push("", "### Failing", "", "| Severity | Control | Target | Finding |", "| --- | --- | --- | --- |");
+    for (const r of failing) {
+      const expired = r.exception?.expired ? ` (exception expired ${escapeMarkdown(r.exception.expires)})` : "";
+      lines.push(`| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`);
+    }
+  }
+  const unjudged = report.results.filter((r) => r.status === "error" || r.status === "not_evaluable");
+  if (unjudged.length > 0) {
+    lines.push("", "### Not judged", "", "| Status | Control | Target | Reason |", "| --- | --- | --- | --- |");
+    for (const r of unjudged) {
+      lines.push(`| ${r.status} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)} |`);
+    }
+  }
+  if (report.exceptions.unused.length > 0) {
+    lines.push("", "### Exceptions that matched nothing", "");
+    for (const e of report.exceptions.unused) {
+      lines.push(`- \`${e.control}\` on ${escapeMarkdown(e.target)} (expires ${escapeMarkdown(e.expires)})`);
+    }
+  }
+  if (extras.warnings && extras.warnings.length > 0) {
+    lines.push("", "### Warnings", "");
+    for (const w of extras.warnings) lines.push(`- ${escapeMarkdown(w)}`);
+  }
+  for (const section of extras.sections ?? []) lines.push("", section);
+  lines.push("");
+  return lines.join("\n");
+}
+
 // src/run.ts
 import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
 import path3 from "node:path";
@@ -10059,13 +10262,20 @@ ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
 }
 
+// src/shard/shard.ts
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
 // src/evaluate/selection.ts
-function selectControls(policy, only) {
+function selectControls(policy, only, shard) {
   const selected = [];
   for (const definition of CONTROLS) {
     const settings = policy.controls.get(definition.id);
     if (!settings?.enabled) continue;
     if (only && !only.includes(definition.area)) continue;
+    if (shard && shard.index > 1 && !isShardedControl(definition.sources)) continue;
     selected.push({ definition, settings });
   }
   return selected;
@@ -10136,7 +10346,7 @@ async function runStream(snapshot, source, folds) {
 }
 async function evaluate(snapshot, policy, options) {
   const tenantId = snapshot.manifest.tenantId;
-  const selected = selectControls(policy, options.only);
+  const selected = selectControls(policy, options.only, snapshot.manifest.shard);
   const findingsByControl = /* @__PURE__ */ new Map();
   const streamFolds = /* @__PURE__ */ new Map();
   for (const control of selected) {
@@ -10240,109 +10450,6 @@ async function loadPolicy(path4, now) {
   return parsePolicy(text, file, now);
 }
 
-// src/model/status.ts
-var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
-
-// src/report/report.ts
-var REPORT_SCHEMA_VERSION = 1;
-function emptyCounts() {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
-}
-function summarise(results) {
-  const byStatus = emptyCounts();
-  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
-  for (const result of results) {
-    byStatus[result.status]++;
-    byArea[result.area][result.status]++;
-  }
-  return { total: results.length, byStatus, byArea };
-}
-function withoutPointer(value) {
-  const { pointer: _pointer, ...rest } = value;
-  return rest;
-}
-function buildReport({ tool, run: run2, policy, manifest, evaluation }) {
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool,
-    run: run2,
-    policy: { path: policy.path, sha256: policy.sha256, id: policy.id, version: policy.version, title: policy.title },
-    snapshot: manifest,
-    controls: evaluation.controls,
-    results: evaluation.results,
-    exceptions: {
-      applied: evaluation.exceptionsApplied.map(withoutPointer),
-      unused: evaluation.unusedExceptions.map(withoutPointer)
-    },
-    summary: summarise(evaluation.results)
-  };
-}
-
-// src/report/escape.ts
-var HTML_ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
-function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
-}
-
-// src/report/summary-markdown.ts
-function failingFirst(a, b) {
-  return severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target);
-}
-function renderSummaryMarkdown(report, extras = {}) {
-  const lines = [];
-  const { byStatus } = report.summary;
-  lines.push(`## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`);
-  lines.push("");
-  lines.push(
-    `Tenant \`${report.run.tenantId ?? "DNS only"}\` · ${report.run.mode} · ${report.run.finishedAt} · **${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`
-  );
-  lines.push("");
-  lines.push("| Area | Passed | Failed | Excepted | Error | Not evaluable |");
-  lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const area of AREAS) {
-    const c = report.summary.byArea[area];
-    if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0) continue;
-    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |`);
-  }
-  const failing = report.results.filter((r) => r.status === "fail").sort(failingFirst);
-  if (failing.length > 0) {
-    lines.push("", "### Failing", "", "| Severity | Control | Target | Finding |", "| --- | --- | --- | --- |");
-    for (const r of failing) {
-      const expired = r.exception?.expired ? ` (exception expired ${escapeMarkdown(r.exception.expires)})` : "";
-      lines.push(`| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`);
-    }
-  }
-  const unjudged = report.results.filter((r) => r.status === "error" || r.status === "not_evaluable");
-  if (unjudged.length > 0) {
-    lines.push("", "### Not judged", "", "| Status | Control | Target | Reason |", "| --- | --- | --- | --- |");
-    for (const r of unjudged) {
-      lines.push(`| ${r.status} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)} |`);
-    }
-  }
-  if (report.exceptions.unused.length > 0) {
-    lines.push("", "### Exceptions that matched nothing", "");
-    for (const e of report.exceptions.unused) {
-      lines.push(`- \`${e.control}\` on ${escapeMarkdown(e.target)} (expires ${escapeMarkdown(e.expires)})`);
-    }
-  }
-  if (extras.warnings && extras.warnings.length > 0) {
-    lines.push("", "### Warnings", "");
-    for (const w of extras.warnings) lines.push(`- ${escapeMarkdown(w)}`);
-  }
-  for (const section of extras.sections ?? []) lines.push("", section);
-  lines.push("");
-  return lines.join("\n");
-}
-
 // src/snapshot/write-folder.ts
 import { createWriteStream } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
@@ -10418,10 +10525,10 @@ async function run(settings, deps) {
   const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
   for (const warning of policyWarnings) logger.warning(warning);
   const warnings = [...policyWarnings];
-  const controls2 = selectControls(policy, settings.only);
+  const controls2 = selectControls(policy, settings.only, settings.shard);
   const sources = requiredSources(controls2);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls2.length} controls, ${sources.size} data sources`);
-  let snapshot = await deps.collector.collect({ sources, policy, logger });
+  let snapshot = await deps.collector.collect({ sources, policy, logger, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
@@ -10471,6 +10578,7 @@ Commands:
   audit                     Audit a tenant, a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
+  merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -10624,6 +10732,35 @@ function controls(args, io) {
       throw new UsageError(`--format: expected text, markdown, json or schema, got "${format2}"`);
   }
 }
+async function readReport(file) {
+  let text;
+  try {
+    text = await readFile3(file, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
+  }
+  const value = parseLocatedJson(text, file).value;
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
+    throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
+  }
+  return { file, report: value };
+}
+async function mergeReportsCommand(args, io) {
+  const { values, positionals } = parse2(
+    args,
+    { "report-json": { type: "string" }, "summary-md": { type: "string" }, "fail-on": { type: "string" }, debug: { type: "boolean" } },
+    Number.MAX_SAFE_INTEGER
+  );
+  if (positionals.length === 0) throw new UsageError("merge-reports needs the partial report files");
+  const merged = mergeReports(await Promise.all(positionals.map(readReport)));
+  if (values["report-json"]) await writeFile3(values["report-json"], `${JSON.stringify(merged, null, 2)}
+`);
+  if (values["summary-md"]) await writeFile3(values["summary-md"], renderSummaryMarkdown(merged));
+  io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === void 0)}
+`);
+  const failOn = parseFailOn(values["fail-on"]);
+  return failOn !== "none" && merged.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(failOn)) ? EXIT.findings : EXIT.done;
+}
 async function main(argv, io) {
   const [command, ...args] = argv;
   const debug = args.includes("--debug");
@@ -10635,6 +10772,8 @@ async function main(argv, io) {
         return await validatePolicy(args, io);
       case "controls":
         return controls(args, io);
+      case "merge-reports":
+        return await mergeReportsCommand(args, io);
       case "--version":
       case "version":
         io.stdout(`${TOOL.name} ${TOOL.version}

@@ -29162,13 +29162,20 @@ function findControl(id) {
   return BY_ID.get(id);
 }
 
+// src/shard/shard.ts
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
 // src/evaluate/selection.ts
-function selectControls(policy, only) {
+function selectControls(policy, only, shard) {
   const selected = [];
   for (const definition of CONTROLS) {
     const settings = policy.controls.get(definition.id);
     if (!settings?.enabled) continue;
     if (only && !only.includes(definition.area)) continue;
+    if (shard && shard.index > 1 && !isShardedControl(definition.sources)) continue;
     selected.push({ definition, settings });
   }
   return selected;
@@ -29239,7 +29246,7 @@ async function runStream(snapshot, source, folds) {
 }
 async function evaluate(snapshot, policy, options) {
   const tenantId = snapshot.manifest.tenantId;
-  const selected = selectControls(policy, options.only);
+  const selected = selectControls(policy, options.only, snapshot.manifest.shard);
   const findingsByControl = /* @__PURE__ */ new Map();
   const streamFolds = /* @__PURE__ */ new Map();
   for (const control of selected) {
@@ -29910,10 +29917,10 @@ async function run(settings, deps) {
   const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
   for (const warning2 of policyWarnings) logger.warning(warning2);
   const warnings = [...policyWarnings];
-  const controls = selectControls(policy, settings.only);
+  const controls = selectControls(policy, settings.only, settings.shard);
   const sources = requiredSources(controls);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
-  let snapshot = await deps.collector.collect({ sources, policy, logger });
+  let snapshot = await deps.collector.collect({ sources, policy, logger, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);

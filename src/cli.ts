@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { folderCollector } from './collect/folder-collector.js';
 import type { Collector } from './collect/collector.js';
 import { CONTROLS } from './controls/catalog.js';
@@ -7,11 +7,16 @@ import { renderCatalogJson, renderCatalogMarkdown, renderCatalogText } from './c
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import type { Logger } from './logger.js';
 import { AREAS, isArea, type Area } from './model/area.js';
-import { isSeverity, type FailOn } from './model/severity.js';
+import { isJsonObject } from './model/json.js';
+import { isSeverity, severityRank, type FailOn } from './model/severity.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from './paths.js';
+import { parseLocatedJson } from './policy/json-locations.js';
 import { parsePolicy } from './policy/parse-policy.js';
 import { buildPolicySchema } from './policy/policy-schema.js';
 import { renderConsole } from './report/console.js';
+import { mergeReports, type NamedReport } from './report/merge-reports.js';
+import type { Report } from './report/report.js';
+import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { EXIT, run } from './run.js';
 import type { Settings, TargetSettings } from './settings.js';
 import { TOOL } from './version.js';
@@ -31,6 +36,7 @@ Commands:
   audit                     Audit a tenant, a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
+  merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -188,6 +194,37 @@ function controls(args: readonly string[], io: CliIo): number {
   }
 }
 
+async function readReport(file: string): Promise<NamedReport> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
+  }
+  const value = parseLocatedJson(text, file).value;
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
+    throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
+  }
+  return { file, report: value as unknown as Report };
+}
+
+async function mergeReportsCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { 'report-json': { type: 'string' }, 'summary-md': { type: 'string' }, 'fail-on': { type: 'string' }, debug: { type: 'boolean' } },
+    Number.MAX_SAFE_INTEGER,
+  );
+  if (positionals.length === 0) throw new UsageError('merge-reports needs the partial report files');
+  const merged = mergeReports(await Promise.all(positionals.map(readReport)));
+  if (values['report-json']) await writeFile(values['report-json'], `${JSON.stringify(merged, null, 2)}\n`);
+  if (values['summary-md']) await writeFile(values['summary-md'], renderSummaryMarkdown(merged));
+  io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === undefined)}\n`);
+  const failOn = parseFailOn(values['fail-on']);
+  return failOn !== 'none' && merged.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn))
+    ? EXIT.findings
+    : EXIT.done;
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
@@ -200,6 +237,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await validatePolicy(args, io);
       case 'controls':
         return controls(args, io);
+      case 'merge-reports':
+        return await mergeReportsCommand(args, io);
       case '--version':
       case 'version':
         io.stdout(`${TOOL.name} ${TOOL.version}\n`);

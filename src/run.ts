@@ -64,11 +64,11 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
   for (const warning of policyWarnings) logger.warning(warning);
   const warnings = [...policyWarnings];
 
-  const controls = selectControls(policy, settings.only);
+  const controls = selectControls(policy, settings.only, settings.shard);
   const sources = requiredSources(controls);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
 
-  let snapshot = await deps.collector.collect({ sources, policy, logger });
+  let snapshot = await deps.collector.collect({ sources, policy, logger, ...(settings.shard ? { shard: settings.shard } : {}) });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);

@@ -1,5 +1,6 @@
 import type { Area } from './model/area.js';
 import type { FailOn } from './model/severity.js';
+import type { Shard } from './shard/shard.js';
 
 /** Where the tenant data comes from. */
 export type TargetSettings =
@@ -23,5 +24,7 @@ export interface Settings {
   readonly reportJsonPath: string | undefined;
   readonly summaryMarkdownPath: string | undefined;
   readonly failOn: FailOn;
+  /** This run's slice of the per-mailbox work (`--shard i/n`); `undefined` means all of it. */
+  readonly shard?: Shard;
   readonly debug: boolean;
 }

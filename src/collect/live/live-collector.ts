@@ -66,6 +66,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         earlier: <K extends SourceId>(id: K) => data[id] as SourceDataMap[K] | undefined,
         extraDomains: options.extraDomains,
         now,
+        ...(request.shard ? { shard: request.shard } : {}),
       };
       const collectOne = async <K extends SourceId>(id: K): Promise<void> => {
         const collector = COLLECTORS[id] as SourceCollector<K> | undefined;
@@ -97,6 +98,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         licences: licencesFrom(statuses),
         sources: statuses,
         domains,
+        ...(request.shard ? { shard: request.shard } : {}),
       };
       return memorySnapshot(manifest, data);
     },
