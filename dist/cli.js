@@ -3259,8 +3259,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path4) {
-      let input = path4;
+    function removeDotSegments(path7) {
+      let input = path7;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -3334,11 +3334,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path4) {
-      if (path4 === "" || path4[0] === "/") {
-        return removeDotSegments(path4);
+    function removeDotSegmentsRelative(path7) {
+      if (path7 === "" || path7[0] === "/") {
+        return removeDotSegments(path7);
       }
-      const segments = path4.split("/");
+      const segments = path7.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -3368,8 +3368,8 @@ var require_utils = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP) {
-      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP2) {
+      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -3701,8 +3701,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path4 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path4 && path4 !== "/" ? path4 : void 0;
+        const path7 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path7 && path7 !== "/" ? path7 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -4066,12 +4066,12 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -4087,9 +4087,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
       return Boolean(
-        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -4112,7 +4112,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP = false;
+      let isIP2 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -4174,15 +4174,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP = true;
+            isIP2 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -4199,14 +4199,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP) {
+          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP2) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
+          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -8078,7 +8078,7 @@ var require_dist = __commonJS({
 
 // src/cli.ts
 import { parseArgs } from "node:util";
-import { readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import { readFile as readFile5, writeFile as writeFile5 } from "node:fs/promises";
 
 // src/snapshot/read-folder.ts
 import { createReadStream } from "node:fs";
@@ -8625,12 +8625,12 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path4) {
+function findNodeAtLocation(root, path7) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path4) {
+  for (let segment of path7) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -10158,9 +10158,11 @@ function renderSummaryMarkdown(report, extras = {}) {
   return lines.join("\n");
 }
 
-// src/run.ts
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path3 from "node:path";
+// src/evidence/verify-evidence.ts
+import { createHash as createHash4 } from "node:crypto";
+import { readFile as readFile3, stat } from "node:fs/promises";
+import path5 from "node:path";
+import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/checks/dkim.ts
 var dkimChecks = {};
@@ -10437,31 +10439,144 @@ async function evaluate(snapshot, policy, options) {
   return { results, controls: outcomes, exceptionsApplied: applied, unusedExceptions };
 }
 
-// src/policy/load-policy.ts
-import { readFile as readFile2 } from "node:fs/promises";
-async function loadPolicy(path4, now) {
-  const file = path4 ?? BASELINE_POLICY_PATH;
+// src/evidence/checksums.ts
+import { createHash as createHash3 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readdir, readFile as readFile2, writeFile } from "node:fs/promises";
+import path2 from "node:path";
+var CHECKSUM_FILE = "SHA256SUMS";
+async function sha256File(file) {
+  const hash = createHash3("sha256");
+  for await (const chunk of createReadStream2(file)) hash.update(chunk);
+  return hash.digest("hex");
+}
+async function listFiles(dir) {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path2.relative(dir, path2.join(e.parentPath, e.name)).split(path2.sep).join("/")).sort();
+}
+async function writeChecksums(dir) {
+  const lines = [];
+  for (const file of await listFiles(dir)) {
+    if (file === CHECKSUM_FILE) continue;
+    lines.push(`${await sha256File(path2.join(dir, file))}  ${file}`);
+  }
+  await writeFile(path2.join(dir, CHECKSUM_FILE), `${lines.join("\n")}
+`);
+}
+async function verifyChecksums(dir) {
   let text;
   try {
-    text = await readFile2(file, "utf8");
-  } catch (error) {
-    throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
+    text = await readFile2(path2.join(dir, CHECKSUM_FILE), "utf8");
+  } catch {
+    return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
   }
-  return parsePolicy(text, file, now);
+  const problems = [];
+  const listed = /* @__PURE__ */ new Map();
+  text.split("\n").forEach((line, index) => {
+    if (line.trim() === "") return;
+    const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
+    if (!match?.[1] || !match[2]) {
+      problems.push(`${CHECKSUM_FILE}:${index + 1}: not a "<sha256>  <file>" line`);
+      return;
+    }
+    listed.set(match[2], match[1]);
+  });
+  const present = new Set((await listFiles(dir)).filter((f) => f !== CHECKSUM_FILE));
+  for (const [file, expected] of listed) {
+    if (!present.has(file)) {
+      problems.push(`${file}: listed in ${CHECKSUM_FILE} but missing from the pack`);
+      continue;
+    }
+    const actual = await sha256File(path2.join(dir, file));
+    if (actual !== expected) problems.push(`${file}: changed (sha256 ${actual}, ${CHECKSUM_FILE} says ${expected})`);
+  }
+  for (const file of present) {
+    if (!listed.has(file)) problems.push(`${file}: no checksum in ${CHECKSUM_FILE}`);
+  }
+  return problems;
 }
+
+// src/evidence/compare-verdicts.ts
+import { isDeepStrictEqual } from "node:util";
+function stored(value) {
+  const text = JSON.stringify(value);
+  return text === void 0 ? void 0 : JSON.parse(text);
+}
+function resultKey(r) {
+  return `${r.control} on "${r.target}"`;
+}
+function byKey(results) {
+  const map = /* @__PURE__ */ new Map();
+  for (const r of results) {
+    const list = map.get(resultKey(r)) ?? [];
+    list.push(r);
+    map.set(resultKey(r), list);
+  }
+  return map;
+}
+var RESULT_FIELDS = ["status", "severity", "fingerprint", "controlVersion", "exception", "message", "evidence", "area", "title"];
+function describe(value) {
+  const text = JSON.stringify(value) ?? "absent";
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+function compareVerdicts(report, fresh) {
+  const problems = [];
+  const recorded = byKey(report.results);
+  const reproduced = byKey(fresh.results);
+  for (const [key, list] of recorded) {
+    const again = reproduced.get(key) ?? [];
+    list.forEach((r, index) => {
+      const other = again[index];
+      if (!other) {
+        problems.push(`report.json: result ${key} is not produced by re-evaluation`);
+        return;
+      }
+      for (const field of RESULT_FIELDS) {
+        const a = stored(r[field]);
+        const b = stored(other[field]);
+        if (!isDeepStrictEqual(a, b)) {
+          problems.push(`report.json: result ${key}: ${field} is ${describe(a)} in the report, ${describe(b)} on re-evaluation`);
+        }
+      }
+    });
+    if (again.length > list.length) problems.push(`report.json: result ${key} appears ${again.length - list.length} more time(s) on re-evaluation`);
+  }
+  for (const key of reproduced.keys()) {
+    if (!recorded.has(key)) problems.push(`report.json: result ${key} is missing from the report`);
+  }
+  if (!isDeepStrictEqual(stored(report.controls), stored(fresh.controls))) {
+    problems.push("report.json: the per-control outcomes (controls) differ from re-evaluation");
+  }
+  const strip = (list) => stored(list.map((e) => ({ ...e, pointer: void 0 })));
+  if (!isDeepStrictEqual(strip(report.exceptions.applied), strip(fresh.exceptionsApplied))) {
+    problems.push("report.json: the exceptions applied differ from re-evaluation");
+  }
+  if (!isDeepStrictEqual(strip(report.exceptions.unused), strip(fresh.unusedExceptions))) {
+    problems.push("report.json: the unused exceptions differ from re-evaluation");
+  }
+  if (!isDeepStrictEqual(stored(report.summary), stored(summarise(fresh.results)))) {
+    problems.push("report.json: the summary counts differ from re-evaluation");
+  }
+  return problems;
+}
+
+// src/evidence/write-evidence.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir2, readdir as readdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
+import path4 from "node:path";
 
 // src/snapshot/write-folder.ts
 import { createWriteStream } from "node:fs";
-import { mkdir, writeFile } from "node:fs/promises";
-import path2 from "node:path";
+import { mkdir, writeFile as writeFile2 } from "node:fs/promises";
+import path3 from "node:path";
 import { once } from "node:events";
 async function writeJson(file, value) {
-  await mkdir(path2.dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(value, null, 2)}
+  await mkdir(path3.dirname(file), { recursive: true });
+  await writeFile2(file, `${JSON.stringify(value, null, 2)}
 `);
 }
 async function writeJsonLines(file, stream, perItem) {
-  await mkdir(path2.dirname(file), { recursive: true });
+  await mkdir(path3.dirname(file), { recursive: true });
   const out = createWriteStream(file, { encoding: "utf8" });
   let count = 0;
   try {
@@ -10478,12 +10593,20 @@ async function writeJsonLines(file, stream, perItem) {
   }
   return count;
 }
+function recordCount(data) {
+  if (Array.isArray(data)) return data.length;
+  if (typeof data === "object" && data !== null && "answers" in data) {
+    const answers = data.answers;
+    if (typeof answers === "object" && answers !== null) return Object.keys(answers).length;
+  }
+  return 1;
+}
 async function writeSnapshotFolder(dir, snapshot) {
   await mkdir(dir, { recursive: true });
   const sources = { ...snapshot.manifest.sources };
   for (const [id, status] of Object.entries(snapshot.manifest.sources)) {
     if (status.status !== "ok") continue;
-    const file = path2.join(dir, SOURCE_FILES[id]);
+    const file = path3.join(dir, SOURCE_FILES[id]);
     if (STREAMED_SOURCES.has(id)) {
       try {
         const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
@@ -10495,10 +10618,319 @@ async function writeSnapshotFolder(dir, snapshot) {
     }
     const data = snapshot.data(id);
     await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
+    sources[id] = { ...status, count: recordCount(data) };
   }
   const manifest = { ...snapshot.manifest, sources };
-  await writeJson(path2.join(dir, MANIFEST_FILE), manifest);
+  await writeJson(path3.join(dir, MANIFEST_FILE), manifest);
   return manifest;
+}
+
+// src/evidence/redact-snapshot.ts
+import { createHmac } from "node:crypto";
+import { isIP } from "node:net";
+var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
+var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
+  "displayName",
+  "DisplayName",
+  "Name",
+  "Alias",
+  "name",
+  "givenName",
+  "surname",
+  "FirstName",
+  "LastName"
+]);
+var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+function isPersonObject(object) {
+  if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
+  const type = object["@odata.type"];
+  return typeof type === "string" && type.toLowerCase().endsWith(".user");
+}
+var Redactor = class {
+  constructor(options) {
+    this.options = options;
+  }
+  options;
+  hostPermutations = /* @__PURE__ */ new Map();
+  /** How many values were pseudonymised, by kind; recorded in the pack's report. */
+  counts = { emails: 0, names: 0, ips: 0 };
+  hash(kind, value) {
+    return createHmac("sha256", this.options.key).update(`${kind}\0${value.toLowerCase()}`).digest("hex");
+  }
+  kept(value) {
+    return this.options.keep.has(value.toLowerCase());
+  }
+  email(address, domain) {
+    if (this.kept(address)) return address;
+    this.counts.emails++;
+    return `u-${this.hash("email", address).slice(0, 12)}@${domain.toLowerCase()}`;
+  }
+  name(value) {
+    if (value === "" || this.kept(value)) return value;
+    const slash = value.indexOf("\\");
+    if (slash > 0) return `${this.name(value.slice(0, slash))}${value.slice(slash)}`;
+    this.counts.names++;
+    return `person-${this.hash("name", value).slice(0, 10)}`;
+  }
+  /** A keyed permutation of 0..255 per /24, so the host octet maps one-to-one. */
+  permutation(prefix) {
+    let table = this.hostPermutations.get(prefix);
+    if (!table) {
+      const order = Array.from({ length: 256 }, (_, i) => ({ i, h: this.hash("ipv4-host", `${prefix}.${i}`) }));
+      order.sort((a, b) => a.h < b.h ? -1 : a.h > b.h ? 1 : 0);
+      table = order.map((o) => o.i);
+      this.hostPermutations.set(prefix, table);
+    }
+    return table;
+  }
+  ip(address) {
+    if (this.kept(address)) return address;
+    const family = isIP(address);
+    if (family === 4) {
+      const parts = address.split(".");
+      const prefix = parts.slice(0, 3).join(".");
+      this.counts.ips++;
+      return `${prefix}.${this.permutation(prefix)[Number(parts[3])]}`;
+    }
+    if (family === 6) {
+      const groups = expandIpv6(address);
+      if (!groups) return address;
+      const host = this.hash("ipv6-host", groups.join(":")).slice(0, 20);
+      const pseudo = [...groups.slice(0, 3), host.slice(0, 4), host.slice(4, 8), host.slice(8, 12), host.slice(12, 16), host.slice(16, 20)];
+      this.counts.ips++;
+      return pseudo.map((g) => g.replace(/^0+(?=.)/, "")).join(":");
+    }
+    return address;
+  }
+  string(value) {
+    if (isIP(value) !== 0) return this.ip(value);
+    return value.replace(EMAIL, (match, domain) => this.email(match, domain));
+  }
+  value(value, key, personObject = false) {
+    if (typeof value === "string") {
+      if (key !== void 0 && (ALWAYS_NAME_KEYS.has(key) || personObject && PERSON_NAME_KEYS.has(key))) {
+        return value.includes("@") ? this.string(value) : this.name(value);
+      }
+      return this.string(value);
+    }
+    if (Array.isArray(value)) return value.map((item) => this.value(item, key, personObject));
+    if (typeof value === "object" && value !== null) {
+      const object = value;
+      const person = isPersonObject(object);
+      const out = {};
+      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      return out;
+    }
+    return value;
+  }
+};
+function expandIpv6(address) {
+  if (address.includes(".")) return void 0;
+  const [head = "", tail] = address.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
+  const missing = tail === void 0 ? 0 : 8 - left.length - right.length;
+  const groups = [...left, ...Array.from({ length: missing }, () => "0"), ...right];
+  return groups.length === 8 ? groups.map((g) => g.toLowerCase().padStart(4, "0")) : void 0;
+}
+function keptIdentifiers(targets) {
+  const keep = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    for (const match of target.matchAll(EMAIL)) keep.add(match[0].toLowerCase());
+    for (const part of target.split("/")) if (isIP(part) !== 0) keep.add(part.toLowerCase());
+    keep.add(target.toLowerCase());
+  }
+  return keep;
+}
+var PUBLIC_SOURCES = /* @__PURE__ */ new Set(["dns"]);
+function redactSnapshot(snapshot, redactor) {
+  const cache = /* @__PURE__ */ new Map();
+  return {
+    manifest: snapshot.manifest,
+    status: (id) => snapshot.status(id),
+    data(id) {
+      const raw = snapshot.data(id);
+      if (PUBLIC_SOURCES.has(id)) return raw;
+      if (STREAMED_SOURCES.has(id)) {
+        const stream = raw;
+        const redacted = {
+          async *pages() {
+            for await (const page of stream.pages()) yield page.map((item) => redactor.value(item));
+          }
+        };
+        return redacted;
+      }
+      if (!cache.has(id)) cache.set(id, redactor.value(raw));
+      return cache.get(id);
+    }
+  };
+}
+
+// src/evidence/write-evidence.ts
+var PACK = {
+  report: "report.json",
+  policy: "policy.json",
+  snapshot: "snapshot",
+  checksums: CHECKSUM_FILE
+};
+async function prepare(dir) {
+  await mkdir2(dir, { recursive: true });
+  const known = new Set(Object.values(PACK));
+  const others = (await readdir2(dir)).filter((name) => !known.has(name));
+  if (others.length > 0) {
+    throw new ConfigurationError(
+      `${dir}: the evidence folder holds other files (${others.slice(0, 3).join(", ")}); use an empty or new folder`
+    );
+  }
+  for (const name of Object.values(PACK)) await rm(path4.join(dir, name), { recursive: true, force: true });
+}
+function verdictCounts(report) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const r of report.results) {
+    const c = counts.get(r.control) ?? {};
+    c[r.status] = (c[r.status] ?? 0) + 1;
+    counts.set(r.control, c);
+  }
+  return new Map([...counts].map(([id, c]) => [id, JSON.stringify(Object.entries(c).sort())]));
+}
+async function writeEvidencePack(input) {
+  const { settings, policy, snapshot, logger } = input;
+  await prepare(settings.dir);
+  await writeFile3(path4.join(settings.dir, PACK.policy), policy.text);
+  const snapshotDir = path4.join(settings.dir, PACK.snapshot);
+  let report;
+  let redactionChanged = [];
+  if (settings.redact) {
+    const keep = keptIdentifiers(policy.exceptions.map((e) => e.target));
+    const redactor = new Redactor({ key: settings.redactionKey ?? randomBytes(32).toString("hex"), keep });
+    await writeSnapshotFolder(snapshotDir, redactSnapshot(snapshot, redactor));
+    const packed = await readSnapshotFolder(snapshotDir);
+    const evaluation = await evaluate(packed, policy, {
+      now: new Date(packed.manifest.capturedAt),
+      only: input.report.run.only,
+      domains: packed.manifest.domains ?? []
+    });
+    report = {
+      ...buildReport({ tool: input.report.tool, run: input.report.run, policy, manifest: packed.manifest, evaluation }),
+      redaction: {
+        method: "keyed-hash-pseudonyms",
+        key: settings.redactionKey === void 0 ? "per-run" : "configured",
+        pseudonymised: { ...redactor.counts },
+        keptInClear: [...keep].sort()
+      }
+    };
+    const before = verdictCounts(input.report);
+    const after = verdictCounts(report);
+    redactionChanged = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
+    for (const id of redactionChanged) {
+      logger.warning(`evidence: redaction changed the verdicts of ${id}; the pack reports the redacted verdicts`);
+    }
+  } else {
+    const manifest = await writeSnapshotFolder(snapshotDir, snapshot);
+    report = { ...input.report, snapshot: manifest };
+  }
+  await writeFile3(path4.join(settings.dir, PACK.report), `${JSON.stringify(report, null, 2)}
+`);
+  await writeChecksums(settings.dir);
+  logger.info(`Evidence pack written to ${settings.dir}${settings.redact ? " (snapshot pseudonymised)" : ""}`);
+  return { report, redactionChanged };
+}
+
+// src/evidence/verify-evidence.ts
+async function readReport(file) {
+  const value = JSON.parse(await readFile3(file, "utf8"));
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.policy)) {
+    throw new Error("not a mailwarden JSON report (needs policy, snapshot and results)");
+  }
+  return value;
+}
+async function verifyEvidencePack(dir) {
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new Error("not a folder");
+  } catch (error) {
+    throw new ConfigurationError(`${dir}: cannot open evidence pack (${errorMessage(error)})`);
+  }
+  const problems = [...await verifyChecksums(dir)];
+  let report;
+  try {
+    report = await readReport(path5.join(dir, PACK.report));
+  } catch (error) {
+    return { problems: [...problems, `${PACK.report}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
+  }
+  let policyText;
+  try {
+    policyText = await readFile3(path5.join(dir, PACK.policy), "utf8");
+  } catch (error) {
+    return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
+  }
+  const policySha = createHash4("sha256").update(policyText).digest("hex");
+  if (policySha !== report.policy.sha256) {
+    problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
+  }
+  try {
+    const snapshot = await readSnapshotFolder(path5.join(dir, PACK.snapshot));
+    if (!isDeepStrictEqual2(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))) {
+      problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
+    }
+    const now = new Date(snapshot.manifest.capturedAt);
+    const { policy } = parsePolicy(policyText, path5.join(dir, PACK.policy), now);
+    const only = report.run.only?.filter(isArea);
+    const fresh = await evaluate(snapshot, policy, { now, ...only ? { only } : {}, domains: snapshot.manifest.domains ?? [] });
+    const differences = compareVerdicts(report, fresh);
+    problems.push(...differences);
+    return { problems, resultsChecked: report.results.length, capturedAt: snapshot.manifest.capturedAt };
+  } catch (error) {
+    if (!isConfigurationError(error)) throw error;
+    problems.push(`re-evaluation failed: ${[error.message, ...error.details].join("; ")}`);
+    return { problems, resultsChecked: 0 };
+  }
+}
+
+// src/run.ts
+import { mkdir as mkdir3, mkdtemp, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path6 from "node:path";
+
+// src/policy/load-policy.ts
+import { readFile as readFile4 } from "node:fs/promises";
+async function loadPolicy(path7, now) {
+  const file = path7 ?? BASELINE_POLICY_PATH;
+  let text;
+  try {
+    text = await readFile4(file, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
+  }
+  return parsePolicy(text, file, now);
+}
+
+// src/report/expiring-exceptions.ts
+var EXPIRY_WARNING_DAYS = 14;
+function expiringExceptions(exceptions, now, days = EXPIRY_WARNING_DAYS) {
+  return exceptions.filter((e) => !exceptionExpired(e, now) && daysUntilExpiry(e, now) <= days).map((e) => ({
+    control: e.control,
+    target: e.target,
+    expires: e.expires,
+    daysLeft: daysUntilExpiry(e, now),
+    approvedBy: e.approvedBy,
+    ...e.ticket !== void 0 ? { ticket: e.ticket } : {}
+  })).sort((a, b) => a.daysLeft - b.daysLeft || a.control.localeCompare(b.control) || a.target.localeCompare(b.target));
+}
+function renderExpiringExceptions(expiring) {
+  if (expiring.length === 0) return [];
+  const lines = [
+    `### Exceptions expiring within ${EXPIRY_WARNING_DAYS} days`,
+    "",
+    "| Control | Target | Expires | Days left | Approved by | Ticket |",
+    "| --- | --- | --- | ---: | --- | --- |"
+  ];
+  for (const e of expiring) {
+    lines.push(
+      `| \`${e.control}\` | ${escapeMarkdown(e.target)} | ${escapeMarkdown(e.expires)} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} | ${e.ticket === void 0 ? "" : escapeMarkdown(e.ticket)} |`
+    );
+  }
+  return [lines.join("\n")];
 }
 
 // src/version.ts
@@ -10512,14 +10944,22 @@ var EXIT = {
   allSourcesFailed: 3
 };
 async function writeOutput(file, text) {
-  await mkdir2(path3.dirname(path3.resolve(file)), { recursive: true });
-  await writeFile2(file, text);
+  await mkdir3(path6.dirname(path6.resolve(file)), { recursive: true });
+  await writeFile4(file, text);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
   return statuses.length > 0 && statuses.every((s) => s.status === "failed");
 }
 async function run(settings, deps) {
+  const scratch = {};
+  try {
+    return await runPipeline(settings, deps, scratch);
+  } finally {
+    if (scratch.dir) await rm2(scratch.dir, { recursive: true, force: true });
+  }
+}
+async function runPipeline(settings, deps, scratch) {
   const { logger } = deps;
   const startedAt = deps.now();
   const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
@@ -10533,6 +10973,10 @@ async function run(settings, deps) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
+  } else if (settings.evidence) {
+    scratch.dir = await mkdtemp(path6.join(tmpdir(), "mailwarden-snapshot-"));
+    await writeSnapshotFolder(scratch.dir, snapshot);
+    snapshot = await readSnapshotFolder(scratch.dir);
   }
   const now = new Date(snapshot.manifest.capturedAt);
   const evaluation = await evaluate(snapshot, policy, {
@@ -10552,13 +10996,22 @@ async function run(settings, deps) {
       finishedAt: deps.now().toISOString(),
       mode: deps.collector.mode,
       tenantId: snapshot.manifest.tenantId,
+      ...settings.only ? { only: settings.only } : {},
       ...deps.runContext
     },
     policy,
     manifest: snapshot.manifest,
     evaluation
   });
-  const summaryMarkdown = renderSummaryMarkdown(report, { warnings });
+  let evidence;
+  if (settings.evidence) {
+    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
+    for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
+  }
+  const summaryMarkdown = renderSummaryMarkdown(report, {
+    warnings,
+    sections: renderExpiringExceptions(expiringExceptions(policy.exceptions, now))
+  });
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}
 `);
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
@@ -10568,7 +11021,7 @@ async function run(settings, deps) {
   } else if (settings.failOn !== "none" && report.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(settings.failOn))) {
     exitCode = EXIT.findings;
   }
-  return { report, policy, summaryMarkdown, warnings, exitCode };
+  return { report, policy, summaryMarkdown, warnings, exitCode, ...evidence ? { evidence } : {} };
 }
 
 // src/cli.ts
@@ -10579,6 +11032,7 @@ Commands:
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
   merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
+  verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -10588,6 +11042,9 @@ audit options:
   --only AREAS              Comma-separated areas: ${AREAS.join(", ")}
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
+  --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
+  --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
+                            MAILWARDEN_REDACTION_KEY, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --debug                   Show debug logs and stack traces
 
@@ -10606,6 +11063,8 @@ var AUDIT_OPTIONS = {
   only: { type: "string" },
   "report-json": { type: "string" },
   "summary-md": { type: "string" },
+  "evidence-dir": { type: "string" },
+  "redact-evidence": { type: "boolean" },
   "fail-on": { type: "string" },
   debug: { type: "boolean" }
 };
@@ -10632,8 +11091,12 @@ function parseFailOn(value) {
   if (value === "none" || isSeverity(value)) return value;
   throw new UsageError(`--fail-on: expected none, low, medium, high or critical, got "${value}"`);
 }
-function auditSettings(args) {
+function auditSettings(args, env = {}) {
   const { values } = parse2(args, AUDIT_OPTIONS, 0);
+  if (values["redact-evidence"] && values["evidence-dir"] === void 0) {
+    throw new UsageError("--redact-evidence needs --evidence-dir DIR");
+  }
+  const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || void 0;
   const targets = [values.demo ? "--demo" : void 0, values.snapshot !== void 0 ? "--snapshot" : void 0].filter(
     (t) => t !== void 0
   );
@@ -10649,6 +11112,7 @@ function auditSettings(args) {
     only: parseOnly(values.only),
     reportJsonPath: values["report-json"],
     summaryMarkdownPath: values["summary-md"],
+    ...values["evidence-dir"] !== void 0 ? { evidence: { dir: values["evidence-dir"], redact: values["redact-evidence"] === true, redactionKey } } : {},
     failOn: parseFailOn(values["fail-on"]),
     debug: values.debug === true
   };
@@ -10681,8 +11145,9 @@ function collectorFor(target) {
   }
 }
 async function audit(args, io) {
-  const settings = auditSettings(args);
+  const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
+  if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
   const collector = collectorFor(settings.target);
   try {
     const outcome = await run(settings, { logger, now: io.now, collector });
@@ -10699,7 +11164,7 @@ async function validatePolicy(args, io) {
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
   let text;
   try {
-    text = await readFile3(file, "utf8");
+    text = await readFile5(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
@@ -10732,10 +11197,10 @@ function controls(args, io) {
       throw new UsageError(`--format: expected text, markdown, json or schema, got "${format2}"`);
   }
 }
-async function readReport(file) {
+async function readReport2(file) {
   let text;
   try {
-    text = await readFile3(file, "utf8");
+    text = await readFile5(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }
@@ -10752,14 +11217,32 @@ async function mergeReportsCommand(args, io) {
     Number.MAX_SAFE_INTEGER
   );
   if (positionals.length === 0) throw new UsageError("merge-reports needs the partial report files");
-  const merged = mergeReports(await Promise.all(positionals.map(readReport)));
-  if (values["report-json"]) await writeFile3(values["report-json"], `${JSON.stringify(merged, null, 2)}
+  const merged = mergeReports(await Promise.all(positionals.map(readReport2)));
+  if (values["report-json"]) await writeFile5(values["report-json"], `${JSON.stringify(merged, null, 2)}
 `);
-  if (values["summary-md"]) await writeFile3(values["summary-md"], renderSummaryMarkdown(merged));
+  if (values["summary-md"]) await writeFile5(values["summary-md"], renderSummaryMarkdown(merged));
   io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === void 0)}
 `);
   const failOn = parseFailOn(values["fail-on"]);
   return failOn !== "none" && merged.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(failOn)) ? EXIT.findings : EXIT.done;
+}
+async function verifyEvidence(args, io) {
+  const { positionals } = parse2(args, { debug: { type: "boolean" } }, 1);
+  const dir = positionals[0];
+  if (dir === void 0) throw new UsageError("verify-evidence needs the evidence pack folder DIR");
+  const verification = await verifyEvidencePack(dir);
+  if (verification.problems.length > 0) {
+    io.stderr(`${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? "" : "s"})
+`);
+    for (const problem of verification.problems) io.stderr(`  ${problem}
+`);
+    return EXIT.findings;
+  }
+  io.stdout(
+    `${dir}: evidence pack verified: checksums match and re-evaluation at ${verification.capturedAt ?? "?"} reproduces all ${verification.resultsChecked} results
+`
+  );
+  return EXIT.done;
 }
 async function main(argv, io) {
   const [command, ...args] = argv;
@@ -10774,6 +11257,8 @@ async function main(argv, io) {
         return controls(args, io);
       case "merge-reports":
         return await mergeReportsCommand(args, io);
+      case "verify-evidence":
+        return await verifyEvidence(args, io);
       case "--version":
       case "version":
         io.stdout(`${TOOL.name} ${TOOL.version}

@@ -17,6 +17,7 @@ import { renderConsole } from './report/console.js';
 import { mergeReports, type NamedReport } from './report/merge-reports.js';
 import type { Report } from './report/report.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
+import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
 import type { Settings, TargetSettings } from './settings.js';
 import { TOOL } from './version.js';
@@ -37,6 +38,7 @@ Commands:
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
   merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
+  verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -46,6 +48,9 @@ audit options:
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
+  --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
+  --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
+                            MAILWARDEN_REDACTION_KEY, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --debug                   Show debug logs and stack traces
 
@@ -65,6 +70,8 @@ const AUDIT_OPTIONS = {
   only: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
+  'evidence-dir': { type: 'string' },
+  'redact-evidence': { type: 'boolean' },
   'fail-on': { type: 'string' },
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
@@ -96,8 +103,12 @@ function parseFailOn(value: string | undefined): FailOn {
 }
 
 /** Reads the audit flags into Settings: the only place CLI flags are interpreted. */
-export function auditSettings(args: readonly string[]): Settings {
+export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): Settings {
   const { values } = parse(args, AUDIT_OPTIONS, 0);
+  if (values['redact-evidence'] && values['evidence-dir'] === undefined) {
+    throw new UsageError('--redact-evidence needs --evidence-dir DIR');
+  }
+  const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || undefined;
   const targets = [values.demo ? '--demo' : undefined, values.snapshot !== undefined ? '--snapshot' : undefined].filter(
     (t) => t !== undefined,
   );
@@ -113,6 +124,9 @@ export function auditSettings(args: readonly string[]): Settings {
     only: parseOnly(values.only),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
+    ...(values['evidence-dir'] !== undefined
+      ? { evidence: { dir: values['evidence-dir'], redact: values['redact-evidence'] === true, redactionKey } }
+      : {}),
     failOn: parseFailOn(values['fail-on']),
     debug: values.debug === true,
   };
@@ -144,8 +158,9 @@ function collectorFor(target: TargetSettings): Collector {
 }
 
 async function audit(args: readonly string[], io: CliIo): Promise<number> {
-  const settings = auditSettings(args);
+  const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
+  if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
   const collector = collectorFor(settings.target);
   try {
     const outcome = await run(settings, { logger, now: io.now, collector });
@@ -225,6 +240,22 @@ async function mergeReportsCommand(args: readonly string[], io: CliIo): Promise<
     : EXIT.done;
 }
 
+async function verifyEvidence(args: readonly string[], io: CliIo): Promise<number> {
+  const { positionals } = parse(args, { debug: { type: 'boolean' } }, 1);
+  const dir = positionals[0];
+  if (dir === undefined) throw new UsageError('verify-evidence needs the evidence pack folder DIR');
+  const verification = await verifyEvidencePack(dir);
+  if (verification.problems.length > 0) {
+    io.stderr(`${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? '' : 's'})\n`);
+    for (const problem of verification.problems) io.stderr(`  ${problem}\n`);
+    return EXIT.findings;
+  }
+  io.stdout(
+    `${dir}: evidence pack verified: checksums match and re-evaluation at ${verification.capturedAt ?? '?'} reproduces all ${verification.resultsChecked} results\n`,
+  );
+  return EXIT.done;
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
@@ -239,6 +270,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return controls(args, io);
       case 'merge-reports':
         return await mergeReportsCommand(args, io);
+      case 'verify-evidence':
+        return await verifyEvidence(args, io);
       case '--version':
       case 'version':
         io.stdout(`${TOOL.name} ${TOOL.version}\n`);

@@ -1,6 +1,7 @@
 import type { Area } from './model/area.js';
 import type { FailOn } from './model/severity.js';
 import type { Shard } from './shard/shard.js';
+import type { EvidenceSettings } from './evidence/write-evidence.js';
 
 /** Where the tenant data comes from. */
 export type TargetSettings =
@@ -26,5 +27,7 @@ export interface Settings {
   readonly failOn: FailOn;
   /** This run's slice of the per-mailbox work (`--shard i/n`); `undefined` means all of it. */
   readonly shard?: Shard;
+  /** Write an evidence pack to this folder (`--evidence-dir`, input `evidence-dir`). */
+  readonly evidence?: EvidenceSettings;
   readonly debug: boolean;
 }
