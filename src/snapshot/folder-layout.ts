@@ -25,6 +25,7 @@ export const SOURCE_FILES: Readonly<Record<SourceId, string>> = {
   'exo.dkimSigningConfig': 'exchange/Get-DkimSigningConfig.json',
   'exo.transportConfig': 'exchange/Get-TransportConfig.json',
   'exo.casMailbox': 'exchange/Get-CASMailbox.json',
+  'exo.recipient': 'exchange/Get-Recipient.json',
   'exo.inboxRule': 'exchange/Get-InboxRule.json',
   dns: 'dns/answers.json',
 };

@@ -46,6 +46,8 @@ export interface SourceDataMap {
   'exo.dkimSigningConfig': readonly ExchangeObject[];
   'exo.transportConfig': readonly ExchangeObject[];
   'exo.casMailbox': readonly ExchangeObject[];
+  /** Mail contacts and mail users: where a `ForwardingAddress` can point outside the tenant. */
+  'exo.recipient': readonly ExchangeObject[];
   'exo.inboxRule': readonly ExchangeObject[];
   dns: DnsData;
 }

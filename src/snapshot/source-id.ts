@@ -25,6 +25,7 @@ export const EXCHANGE_SOURCES = [
   'exo.dkimSigningConfig',
   'exo.transportConfig',
   'exo.casMailbox',
+  'exo.recipient',
   'exo.inboxRule',
 ] as const;
 

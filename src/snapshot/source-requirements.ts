@@ -56,6 +56,7 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
   'exo.dkimSigningConfig': { permission: EXCHANGE, endpoint: 'Get-DkimSigningConfig' },
   'exo.transportConfig': { permission: EXCHANGE, endpoint: 'Get-TransportConfig' },
   'exo.casMailbox': { permission: EXCHANGE, endpoint: 'Get-CASMailbox' },
+  'exo.recipient': { permission: EXCHANGE, endpoint: 'Get-Recipient -RecipientTypeDetails MailContact,MailUser' },
   'exo.inboxRule': { permission: EXCHANGE, endpoint: 'Get-InboxRule -IncludeHidden' },
   dns: { permission: 'none (public DNS)', endpoint: 'DNS queries' },
 };

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../errors.js';
-import type { ExchangeObject } from '../../snapshot/exchange-types.js';
+import { type ExchangeObject, INBOX_RULE_MAILBOX_PROPERTY } from '../../snapshot/exchange-types.js';
 import type { SourceDataMap } from '../../snapshot/snapshot.js';
 import type { ExchangeSourceId } from '../../snapshot/source-id.js';
 import type { SourceStatus } from '../../snapshot/source-status.js';
@@ -48,8 +48,6 @@ function cmdletCollector<K extends ExchangeSourceId>(
 /** How many `Get-InboxRule` calls run at once; one per mailbox, so per-mailbox limits hold. */
 const INBOX_RULE_CONCURRENCY = 4;
 
-/** The property the collector adds to each `Get-InboxRule` object: whose mailbox it came from. */
-export const INBOX_RULE_MAILBOX_PROPERTY = 'MailboxUserPrincipalName';
 
 /**
  * `Get-InboxRule -IncludeHidden` for the mailboxes in scope (see hidden-rule-scope.ts). Graph
@@ -99,5 +97,6 @@ export const exchangeCollectors: SourceCollectors = {
   'exo.dkimSigningConfig': cmdletCollector('Get-DkimSigningConfig'),
   'exo.transportConfig': cmdletCollector('Get-TransportConfig'),
   'exo.casMailbox': cmdletCollector('Get-CASMailbox'),
+  'exo.recipient': cmdletCollector('Get-Recipient', { RecipientTypeDetails: ['MailContact', 'MailUser'] }),
   'exo.inboxRule': collectInboxRules,
 };

@@ -28,7 +28,7 @@ export class ExchangeRequestError extends Error {
 
 /** The setup the Exchange admin API needs, stated exactly, for `not_permitted` sources. */
 export const EXCHANGE_SETUP_STEPS =
-  'Grant the app the application permission Exchange.ManageAsApp on the API "Office 365 Exchange Online" (Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > Office 365 Exchange Online > Application permissions > Exchange.ManageAsApp, then Grant admin consent), and assign the Global Reader role to the app\'s service principal (Entra admin centre > Roles and administrators > Global Reader > Add assignments > the app).';
+  'Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app\'s service principal. Changes can take up to an hour to apply.';
 
 /** True when an error means the Exchange admin API refused the app as a whole (not one object). */
 export function isExchangeRefusal(error: unknown): error is ExchangeRequestError {

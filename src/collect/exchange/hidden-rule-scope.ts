@@ -1,4 +1,5 @@
 import type { ExchangeObject } from '../../snapshot/exchange-types.js';
+import { inShard } from '../../shard/shard.js';
 import type { CollectContext } from '../live/source-collector.js';
 
 /** The control whose `hiddenRules` parameter decides which mailboxes get `Get-InboxRule -IncludeHidden`. */
@@ -39,6 +40,8 @@ export function hiddenRuleMailboxes(mailboxes: readonly ExchangeObject[], contex
   for (const mailbox of mailboxes) {
     const identity = mailboxIdentity(mailbox);
     if (identity === undefined) continue;
+    // The shard key is the Entra user ID, as for graph.messageRules, so both land together.
+    if (!inShard(text(mailbox.ExternalDirectoryObjectId) ?? identity, context.shard)) continue;
     const flagged =
       text(mailbox.ForwardingSmtpAddress) !== undefined ||
       text(mailbox.ForwardingAddress) !== undefined ||

@@ -2,6 +2,7 @@ import { errorMessage } from '../../errors.js';
 import { isJsonObject } from '../../model/json.js';
 import type { GraphUser, MailboxMessageRules, MessageRule } from '../../snapshot/graph-types.js';
 import type { PageStream } from '../../snapshot/snapshot.js';
+import { inShard, type Shard } from '../../shard/shard.js';
 import type { Collected, CollectContext } from '../live/source-collector.js';
 import { type BatchItemRequest, type BatchItemResponse, type GraphApi, GraphRequestError } from './graph-api.js';
 
@@ -22,24 +23,12 @@ export interface MessageRulesOptions {
   readonly concurrency?: number;
   /** Users read per page of `/users`. */
   readonly userPageSize?: number;
+  /** Only mailboxes whose user ID falls in this shard (`--shard i/n`). */
+  readonly shard?: Shard;
 }
 
 const USERS_PATH = (top: number) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
 const RULES_PATH = (id: string) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
-
-/** The batch item codes that mean "this user has no Exchange Online mailbox". */
-export const NO_MAILBOX_CODES: ReadonlySet<string> = new Set([
-  'MailboxNotEnabledForRESTAPI',
-  'MailboxNotFound',
-  'ResourceNotFound',
-  'ErrorInvalidUser',
-  'ErrorNonExistentMailbox',
-]);
-
-/** True when a batch item says the user has no mailbox (skipped and counted, never judged). */
-export function isNoMailbox(item: Pick<MailboxMessageRules, 'status' | 'body'>): boolean {
-  return item.status === 404 && (item.body.error === undefined || NO_MAILBOX_CODES.has(item.body.error.code));
-}
 
 /** Relative form of an absolute Graph nextLink, for `GraphApi.pages`. */
 function relativeLink(link: string): string {
@@ -87,10 +76,11 @@ async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<M
 }
 
 /** Mailbox owners: every user except guests (a guest's mailbox is in their home tenant). */
-function mailboxOwners(page: readonly unknown[]): Mailbox[] {
+function mailboxOwners(page: readonly unknown[], shard: Shard | undefined): Mailbox[] {
   const out: Mailbox[] = [];
   for (const user of page) {
     if (!isJsonObject(user) || typeof user.id !== 'string' || typeof user.userPrincipalName !== 'string') continue;
+    if (!inShard(user.id, shard)) continue;
     if (typeof user.userType === 'string' && user.userType.toLowerCase() === 'guest') continue;
     out.push({ id: user.id, userPrincipalName: user.userPrincipalName });
   }
@@ -121,7 +111,7 @@ export function messageRulesStream(
           while (pending.length < batchSize && !exhausted) {
             const next = await users.next();
             if (next.done === true) exhausted = true;
-            else pending.push(...mailboxOwners(next.value));
+            else pending.push(...mailboxOwners(next.value, options.shard));
           }
           if (pending.length === 0) return;
           const batch = pending.slice(0, batchSize);
@@ -150,11 +140,12 @@ export function messageRulesStream(
 export function messageRulesCollector(options: MessageRulesOptions = {}) {
   return async (context: CollectContext): Promise<Collected<'graph.messageRules'>> => {
     const graph = context.clients.graph;
+    const streamOptions: MessageRulesOptions = { ...options, ...(context.shard ? { shard: context.shard } : {}) };
     if (!graph) return { status: { status: 'failed', reason: 'no Graph client was configured for this run' } };
     const users = graph.pages(USERS_PATH(options.userPageSize ?? 999))[Symbol.asyncIterator]();
     try {
       const firstPage = await users.next();
-      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value);
+      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context.shard);
       const probe = owners.slice(0, 1);
       if (probe.length > 0) {
         // One probe request (repeated by the stream) tells a refused permission from data.
@@ -169,7 +160,7 @@ export function messageRulesCollector(options: MessageRulesOptions = {}) {
           };
         }
       }
-      return { status: { status: 'ok' }, data: messageRulesStream(graph, options, { users, pending: owners }) };
+      return { status: { status: 'ok' }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
     } catch (error: unknown) {
       if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
         return {
