@@ -30671,7 +30671,8 @@ function buildPolicySchema(controls) {
           exclude: domainList("Domains never to audit, e.g. domains that are being retired."),
           parked: domainList(
             'Domains that must never send mail. They are checked for SPF "v=spf1 -all", DMARC p=reject and a null MX.'
-          )
+          ),
+          description: { type: "string", description: "Why these domains are listed, for auditors." }
         },
         additionalProperties: false
       },
@@ -30710,7 +30711,8 @@ function buildPolicySchema(controls) {
             minimum: 1,
             default: 365,
             description: "How many days ahead an exception may expire. Longer exceptions are rejected."
-          }
+          },
+          description: { type: "string", description: "Why these settings were chosen, for auditors." }
         },
         additionalProperties: false
       }

@@ -1,6 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { folderCollector } from './collect/folder-collector.js';
+import { parseCloud, parseEndpointUrl, resolveEndpoints } from './collect/live/clouds.js';
+import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
+import { createLiveClients } from './collect/live/create-clients.js';
+import { liveCollector } from './collect/live/live-collector.js';
 import type { Collector } from './collect/collector.js';
 import { CONTROLS } from './controls/catalog.js';
 import { renderCatalogJson, renderCatalogMarkdown, renderCatalogText } from './controls/render-catalog.js';
@@ -19,7 +24,7 @@ import type { Report } from './report/report.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
-import type { Settings, TargetSettings } from './settings.js';
+import type { CredentialSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
 import { TOOL } from './version.js';
 
 /** What the CLI talks to; tests pass in their own. */
@@ -44,6 +49,15 @@ audit options:
   --policy FILE             Policy file (default: the bundled baseline)
   --demo                    Audit the built-in Contoso Health demo tenant
   --snapshot DIR            Re-evaluate a saved snapshot folder offline
+  --tenant-id ID            Audit this live tenant (GUID or verified domain)
+  --client-id ID            App registration (client) ID
+  --client-secret SECRET    Authenticate with a client secret
+  --certificate FILE        Authenticate with a PEM holding the certificate and its private key
+                            (neither: AZURE_* environment credentials, else the Azure CLI login)
+  --cloud CLOUD             global (default), usgov (GCC High), dod or china
+  --graph-url URL           Override the cloud's Microsoft Graph endpoint
+  --authority-url URL       Override the cloud's Entra ID authority
+  --exchange-url URL        Override the cloud's Exchange Online endpoint
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
   --report-json FILE        Write the JSON evidence report
@@ -67,6 +81,14 @@ const AUDIT_OPTIONS = {
   demo: { type: 'boolean' },
   snapshot: { type: 'string' },
   'save-snapshot': { type: 'string' },
+  'tenant-id': { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  certificate: { type: 'string' },
+  cloud: { type: 'string' },
+  'graph-url': { type: 'string' },
+  'authority-url': { type: 'string' },
+  'exchange-url': { type: 'string' },
   only: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
@@ -102,6 +124,60 @@ function parseFailOn(value: string | undefined): FailOn {
   throw new UsageError(`--fail-on: expected none, low, medium, high or critical, got "${value}"`);
 }
 
+type AuditValues = ReturnType<typeof parse<typeof AUDIT_OPTIONS>>['values'];
+
+function cliCredentials(values: AuditValues, env: CliIo['env']): CredentialSettings {
+  const secret = values['client-secret'];
+  const certificate = values.certificate;
+  if (secret !== undefined && certificate !== undefined) throw new UsageError('--client-secret and --certificate cannot be used together');
+  if (secret !== undefined) {
+    if (secret === '') throw new UsageError('--client-secret is empty');
+    return { kind: 'client-secret', secret };
+  }
+  if (certificate !== undefined) {
+    let pem: string;
+    try {
+      pem = readFileSync(certificate, 'utf8');
+    } catch (error: unknown) {
+      throw new ConfigurationError(`--certificate ${certificate}: cannot read the file (${errorMessage(error)})`);
+    }
+    checkCertificatePem(pem, `--certificate ${certificate}`);
+    return { kind: 'certificate', pem, source: certificate };
+  }
+  if (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH) return { kind: 'environment' };
+  return { kind: 'azure-cli' };
+}
+
+function tenantTarget(values: AuditValues, tenantId: string, env: CliIo['env']): TenantTarget {
+  const credentials = cliCredentials(values, env);
+  const clientIdFlag = values['client-id'] ?? (credentials.kind === 'environment' ? env.AZURE_CLIENT_ID : undefined);
+  if (clientIdFlag === undefined && (credentials.kind === 'client-secret' || credentials.kind === 'certificate')) {
+    throw new UsageError('--client-secret and --certificate need --client-id');
+  }
+  const cloud = parseCloud(values.cloud, '--cloud');
+  const url = (name: 'graph-url' | 'authority-url' | 'exchange-url') => {
+    const value = values[name];
+    return value === undefined ? undefined : parseEndpointUrl(value, `--${name}`);
+  };
+  const graph = url('graph-url');
+  const authority = url('authority-url');
+  const exchange = url('exchange-url');
+  return {
+    kind: 'tenant',
+    tenantId: parseTenantId(tenantId, '--tenant-id'),
+    clientId: clientIdFlag === undefined ? undefined : parseClientId(clientIdFlag, values['client-id'] !== undefined ? '--client-id' : 'AZURE_CLIENT_ID'),
+    credentials,
+    cloud,
+    endpoints: resolveEndpoints(cloud, {
+      ...(graph ? { graph } : {}),
+      ...(authority ? { authority } : {}),
+      ...(exchange ? { exchange } : {}),
+    }),
+  };
+}
+
+const TENANT_ONLY_FLAGS = ['client-id', 'client-secret', 'certificate', 'cloud', 'graph-url', 'authority-url', 'exchange-url'] as const;
+
 /** Reads the audit flags into Settings: the only place CLI flags are interpreted. */
 export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): Settings {
   const { values } = parse(args, AUDIT_OPTIONS, 0);
@@ -109,14 +185,22 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
     throw new UsageError('--redact-evidence needs --evidence-dir DIR');
   }
   const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || undefined;
-  const targets = [values.demo ? '--demo' : undefined, values.snapshot !== undefined ? '--snapshot' : undefined].filter(
-    (t) => t !== undefined,
-  );
+  const targets = [
+    values.demo ? '--demo' : undefined,
+    values.snapshot !== undefined ? '--snapshot' : undefined,
+    values['tenant-id'] !== undefined ? '--tenant-id' : undefined,
+  ].filter((t) => t !== undefined);
   if (targets.length > 1) throw new UsageError(`${targets.join(' and ')} cannot be used together`);
+  const tenantId = values['tenant-id'];
+  if (tenantId === undefined) {
+    const stray = TENANT_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --tenant-id`);
+  }
   let target: TargetSettings;
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
   else if (values.demo) target = { kind: 'demo' };
-  else throw new UsageError('audit needs a target: --demo or --snapshot DIR');
+  else if (tenantId !== undefined) target = tenantTarget(values, tenantId, env);
+  else throw new UsageError('audit needs a target: --tenant-id ID, --demo or --snapshot DIR');
   return {
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
@@ -148,8 +232,19 @@ function cliLogger(io: CliIo, debug: boolean): Logger {
   };
 }
 
-function collectorFor(target: TargetSettings): Collector {
+function collectorFor(target: TargetSettings, logger: Logger, io: CliIo): Collector {
   switch (target.kind) {
+    case 'tenant': {
+      const created = createLiveClients(target, { logger });
+      return liveCollector({
+        mode: 'tenant',
+        tenantId: target.tenantId,
+        clients: created.clients,
+        extraDomains: [],
+        now: io.now,
+        close: () => created.close(),
+      });
+    }
     case 'snapshot':
       return folderCollector(target.dir);
     case 'demo':
@@ -161,7 +256,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
-  const collector = collectorFor(settings.target);
+  const collector = collectorFor(settings.target, logger, io);
   try {
     const outcome = await run(settings, { logger, now: io.now, collector });
     io.stdout(`${renderConsole(outcome.report, io.isTty && io.env.NO_COLOR === undefined)}\n`);

@@ -3,7 +3,7 @@ import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { isJsonObject } from '../../model/json.js';
 import { type ExchangeApi, ExchangeRequestError } from './exchange-api.js';
-import { isRetryableStatus, retryDelayMs } from './retry-delay.js';
+import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, RETRYABLE_STATUSES } from '../graph/backoff.js';
 
 /**
  * Client for the Exchange Online admin API: `POST {host}/adminapi/beta/{tenant}/InvokeCommand`.
@@ -40,8 +40,8 @@ export interface ExchangeClientOptions {
   /** Retries after the first attempt for 429/503/504 and network errors. */
   readonly maxRetries?: number;
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly random?: () => number;
-  readonly baseDelayMs?: number;
+  /** Backoff without Retry-After; the same policy as the Graph transport. */
+  readonly backoff?: BackoffOptions;
   /** Upper bound on the page count of one cmdlet, against a server that loops its nextLink. */
   readonly maxPages?: number;
 }
@@ -71,7 +71,7 @@ function isTruncationWarning(warning: string): boolean {
 export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const random = options.random ?? Math.random;
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
   const maxPages = options.maxPages ?? 100_000;
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -103,14 +103,18 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
         });
       } catch (error: unknown) {
         if (attempt >= maxRetries) throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error)}`);
-        const wait = retryDelayMs(attempt, null, random, Date.now, options.baseDelayMs);
+        const wait = backoffDelay(attempt, backoff);
         options.logger.debug(`${cmdlet}: network error (${errorMessage(error)}); retrying in ${wait} ms`);
         await sleep(wait);
         continue;
       }
-      if (isRetryableStatus(response.status) && attempt < maxRetries) {
+      if (RETRYABLE_STATUSES.has(response.status) && attempt < maxRetries) {
         await response.body?.cancel();
-        const wait = retryDelayMs(attempt, response.headers.get('retry-after'), random, Date.now, options.baseDelayMs);
+        // The admin API is seen sending 429 without Retry-After; then back off exponentially.
+        const wait = Math.min(
+          parseRetryAfter(response.headers.get('retry-after'), Date.now()) ?? backoffDelay(attempt, backoff),
+          backoff.maxMs * 4,
+        );
         options.logger.debug(`${cmdlet}: HTTP ${response.status}; retrying in ${wait} ms`);
         await sleep(wait);
         continue;

@@ -30,7 +30,7 @@ async function setup(handler: Handler) {
     sleep: async (ms) => {
       sleeps.push(ms);
     },
-    random: () => 0.5,
+    backoff: { baseMs: 1000, maxMs: 32_000, random: () => 0.5 },
     maxRetries: 3,
   });
   return { server, client, sleeps, logger, secrets };
@@ -98,7 +98,7 @@ describe('exchangeClient (InvokeCommand over loopback)', () => {
     });
     expect(await client.invoke('Get-TransportConfig')).toEqual([{ Name: 'ok' }]);
     expect(sleeps[0]).toBe(2500);
-    // Exponential: attempt 1 → ceiling 2 s, attempt 2 → 4 s; full jitter at random()=0.5 gives 3/4 of it.
+    // Exponential with equal jitter: attempt 1 → 2 s, attempt 2 → 4 s; random()=0.5 gives 3/4 of it.
     expect(sleeps.slice(1)).toEqual([1500, 3000]);
   });
 

@@ -1,0 +1,75 @@
+import type { TokenCredential } from '@azure/identity';
+import type { Logger } from '../../logger.js';
+import type { TenantTarget } from '../../settings.js';
+import { exchangeClient, type ExchangeClientOptions } from '../exchange/exchange-client.js';
+import { nodeFetch } from '../exchange/node-fetch.js';
+import { createGraphTransport, type GraphTransportOptions } from '../graph/graph-transport.js';
+import type { LiveClients } from './clients.js';
+import { createCredential } from './credentials.js';
+
+/** What building the live clients needs besides settings. Each engineer's client adds its own. */
+export interface ClientFactoryDeps {
+  readonly logger: Logger;
+  /** `core.getIDToken` in the Action, for GitHub OIDC federation. */
+  readonly getIdToken?: (audience: string) => Promise<string>;
+  /** Extra CA (PEM) trusted by these clients only: the simulator's. */
+  readonly ca?: string;
+  /** Transport tuning for tests and the benchmark. */
+  readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt'>>;
+  /** Exchange admin API client tuning for tests and the benchmark. */
+  readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep'>>;
+  /** A ready credential (tests); otherwise one is built from the target's settings. */
+  readonly credential?: TokenCredential;
+}
+
+export interface CreatedClients {
+  readonly clients: LiveClients;
+  readonly credential: TokenCredential;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the live clients for a tenant (or the simulator posing as one) from settings: one
+ * credential shared by every client, each asking for its own resource's scope.
+ */
+export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps): CreatedClients {
+  const credential =
+    deps.credential ??
+    createCredential(target, {
+      logger: deps.logger,
+      ...(deps.getIdToken ? { getIdToken: deps.getIdToken } : {}),
+      ...(deps.ca ? { authorityCa: deps.ca } : {}),
+    });
+  const graph = createGraphTransport({
+    baseUrl: target.endpoints.graph,
+    credential,
+    logger: deps.logger,
+    ...(deps.ca ? { ca: deps.ca } : {}),
+    ...deps.graph,
+  });
+  // The Exchange admin API takes a token for its own host (`https://outlook.office365.com/.default`
+  // in the global cloud; the per-cloud host comes from clouds.ts).
+  const exchangeFetch = nodeFetch({ timeoutMs: 100_000, ...(deps.ca ? { ca: deps.ca } : {}) });
+  const exchangeScope = `${new URL(target.endpoints.exchange).origin}/.default`;
+  const exchange = exchangeClient({
+    baseUrl: target.endpoints.exchange,
+    tenant: target.tenantId,
+    getToken: async () => {
+      const token = await credential.getToken(exchangeScope);
+      if (!token) throw new Error(`no token for ${exchangeScope}`);
+      return token.token;
+    },
+    logger: deps.logger,
+    fetch: exchangeFetch,
+    ...deps.exchange,
+  });
+  return {
+    clients: { graph, exchange },
+    credential,
+    close: async () => {
+      graph.close();
+      exchangeFetch.destroy();
+    },
+  };
+}
+
