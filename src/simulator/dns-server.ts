@@ -2,7 +2,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import type { Logger } from '../logger.js';
-import type { DnsAnswer, DnsData, DnsRecord } from '../snapshot/dns-types.js';
+import { type DnsAnswer, type DnsData, type DnsRecord, normaliseName, questionKey } from '../snapshot/dns-types.js';
 import { assertLoopback, LOOPBACK_HOST } from './loopback.js';
 import type { StatsRecorder } from './stats.js';
 
@@ -15,10 +15,6 @@ export interface RunningDnsServer {
   readonly host: typeof LOOPBACK_HOST;
   readonly port: number;
   close(): Promise<void>;
-}
-
-function normalise(name: string): string {
-  return name.toLowerCase().replace(/\.$/, '');
 }
 
 function toAnswer(record: DnsRecord): Answer {
@@ -72,8 +68,9 @@ export class DnsResponder {
       reply.flags = (reply.flags ?? 0) | RCODES.FORMERR!;
       return dnsPacket.encode(reply);
     }
-    const name = normalise(question.name);
-    const recorded: DnsAnswer | undefined = this.data?.answers[`${name}/${question.type}`];
+    const name = normaliseName(question.name);
+    const recorded: DnsAnswer | undefined = this.data?.answers[questionKey(question.name, question.type)];
+    // NOT_COLLECTED (never asked at capture) is served as SERVFAIL through the default below.
     if (recorded?.rcode === 'TIMEOUT') return undefined;
     if (recorded?.rcode === 'MALFORMED') return Buffer.from([((query.id ?? 0) >> 8) & 0xff, (query.id ?? 0) & 0xff, 0x81]);
     let rcode: number;
