@@ -25392,9 +25392,9 @@ var require_fast_uri = __commonJS({
         if (isNaN(parsed.port)) {
           parsed.port = matches2[5];
         }
-        const parseError = getParseError(parsed, matches2);
-        if (parseError !== void 0) {
-          parsed.error = parsed.error || parseError;
+        const parseError2 = getParseError(parsed, matches2);
+        if (parseError2 !== void 0) {
+          parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
@@ -25907,7 +25907,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -29597,8 +29597,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text5, addEOL = false) {
+    this._buffer += text5;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -29694,10 +29694,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text5, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text5);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -29726,9 +29726,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text5, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text5, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -29739,8 +29739,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text5, href) {
+    const element = this.wrap("a", text5, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -29862,10 +29862,12 @@ var SOURCE_FILES = {
   "graph.messageRules": "graph/messageRules.jsonl",
   "exo.mailbox": "exchange/Get-Mailbox.json",
   "exo.hostedOutboundSpamFilterPolicy": "exchange/Get-HostedOutboundSpamFilterPolicy.json",
+  "exo.hostedOutboundSpamFilterRule": "exchange/Get-HostedOutboundSpamFilterRule.json",
   "exo.remoteDomain": "exchange/Get-RemoteDomain.json",
   "exo.dkimSigningConfig": "exchange/Get-DkimSigningConfig.json",
   "exo.transportConfig": "exchange/Get-TransportConfig.json",
   "exo.casMailbox": "exchange/Get-CASMailbox.json",
+  "exo.recipient": "exchange/Get-Recipient.json",
   "exo.inboxRule": "exchange/Get-InboxRule.json",
   dns: "dns/answers.json"
 };
@@ -29889,11 +29891,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text5 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text)) await once(out, "drain");
+      if (!out.write(text5)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -29946,10 +29948,10 @@ function isDataAnswer(answer) {
 
 // src/mailauth/dkim-key.ts
 import { createPublicKey } from "node:crypto";
-function parseTagList(text) {
+function parseTagList(text5) {
   const tags = {};
   const order = [];
-  const parts = text.split(";");
+  const parts = text5.split(";");
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] ?? "";
     if (part.trim() === "") {
@@ -30063,8 +30065,8 @@ function lookupPtr(resolver, name) {
 
 // src/mailauth/dmarc-record.ts
 var POLICIES = ["none", "quarantine", "reject"];
-function isDmarcCandidate(text) {
-  return /^v\s*=\s*dmarc1/i.test(text);
+function isDmarcCandidate(text5) {
+  return /^v\s*=\s*dmarc1/i.test(text5);
 }
 function parseUris(value) {
   const valid = [];
@@ -30092,10 +30094,10 @@ function policy(value) {
   const v = value.toLowerCase();
   return POLICIES.includes(v) ? v : "bad";
 }
-function parseDmarcRecord(text) {
-  if (text.trim() === "") return { ok: false, error: "empty", detail: "the record is empty" };
+function parseDmarcRecord(text5) {
+  if (text5.trim() === "") return { ok: false, error: "empty", detail: "the record is empty" };
   const tags = {};
-  const parts = text.split(";");
+  const parts = text5.split(";");
   let first = true;
   for (let index = 0; index < parts.length; index++) {
     const part = (parts[index] ?? "").trim();
@@ -31361,29 +31363,29 @@ function pslOrganizationalDomain(domain) {
 import { isIPv4 } from "node:net";
 
 // src/mailauth/spf-record.ts
-function isSpfRecord(text) {
-  return /^v=spf1( |$)/i.test(text);
+function isSpfRecord(text5) {
+  return /^v=spf1( |$)/i.test(text5);
 }
 var MACRO_LETTERS = "slodiphcrtv";
 var EXP_ONLY_LETTERS = "crt";
-function macroStringError(text, inExplanation) {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (text[i] !== "%") {
+function macroStringError(text5, inExplanation) {
+  for (let i = 0; i < text5.length; i++) {
+    const c = text5.charCodeAt(i);
+    if (text5[i] !== "%") {
       if (c < 33 || c > 126) {
-        if (!(inExplanation && c === 32)) return `invalid character 0x${c.toString(16)} in "${text}"`;
+        if (!(inExplanation && c === 32)) return `invalid character 0x${c.toString(16)} in "${text5}"`;
       }
       continue;
     }
-    const next = text[i + 1];
+    const next = text5[i + 1];
     if (next === "%" || next === "_" || next === "-") {
       i++;
       continue;
     }
-    if (next !== "{") return `"%" must be followed by "{", "%", "_" or "-" in "${text}"`;
-    const close = text.indexOf("}", i);
-    if (close < 0) return `unterminated macro in "${text}"`;
-    const body = text.slice(i + 2, close);
+    if (next !== "{") return `"%" must be followed by "{", "%", "_" or "-" in "${text5}"`;
+    const close = text5.indexOf("}", i);
+    if (close < 0) return `unterminated macro in "${text5}"`;
+    const body = text5.slice(i + 2, close);
     const m = /^([a-zA-Z])(\d*)(r?)([.\-+,/_=]*)$/i.exec(body);
     const letter = m?.[1]?.toLowerCase();
     if (!m || letter === void 0 || !MACRO_LETTERS.includes(letter)) return `invalid macro "%{${body}}"`;
@@ -31409,17 +31411,17 @@ function domainSpecError(spec) {
   if (!plain && !hyphenated) return `domain-spec "${spec}" has an invalid top-level label "${top}"`;
   return void 0;
 }
-function cidrValue(text, max) {
-  if (!/^(0|[1-9]\d{0,2})$/.test(text)) return void 0;
-  const n = Number(text);
+function cidrValue(text5, max) {
+  if (!/^(0|[1-9]\d{0,2})$/.test(text5)) return void 0;
+  const n = Number(text5);
   return n <= max ? n : void 0;
 }
-function isIp4Network(text) {
-  const parts = text.split(".");
+function isIp4Network(text5) {
+  const parts = text5.split(".");
   return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
-function splitDualCidr(text) {
-  let rest = text;
+function splitDualCidr(text5) {
+  let rest = text5;
   let cidr4 = 32;
   let cidr6 = 128;
   const six = /\/\/(\d*)$/.exec(rest);
@@ -31438,14 +31440,14 @@ function splitDualCidr(text) {
   }
   return { rest, cidr4, cidr6 };
 }
-function parseMechanism(name, arg, text) {
+function parseMechanism(name, arg, text5) {
   switch (name) {
     case "all":
-      if (arg !== void 0) return `"all" takes no argument: "${text}"`;
+      if (arg !== void 0) return `"all" takes no argument: "${text5}"`;
       return { kind: "all" };
     case "include":
     case "exists": {
-      if (arg === void 0 || arg === "") return `"${name}" needs a domain: "${text}"`;
+      if (arg === void 0 || arg === "") return `"${name}" needs a domain: "${text5}"`;
       const error2 = domainSpecError(arg);
       if (error2) return error2;
       return { kind: name, domain: arg };
@@ -31459,7 +31461,7 @@ function parseMechanism(name, arg, text) {
     case "a":
     case "mx": {
       const source = arg ?? "";
-      const split = splitDualCidr(source === "" && text.includes("/") ? text.slice(text.indexOf("/")) : source);
+      const split = splitDualCidr(source === "" && text5.includes("/") ? text5.slice(text5.indexOf("/")) : source);
       if (typeof split === "string") return split;
       const domain = arg === void 0 ? void 0 : split.rest;
       if (domain !== void 0) {
@@ -31469,38 +31471,38 @@ function parseMechanism(name, arg, text) {
       return { kind: name, domain, cidr4: split.cidr4, cidr6: split.cidr6 };
     }
     case "ip4": {
-      if (arg === void 0) return `"ip4" needs an address: "${text}"`;
+      if (arg === void 0) return `"ip4" needs an address: "${text5}"`;
       const slash = arg.indexOf("/");
       const address = slash < 0 ? arg : arg.slice(0, slash);
       const cidr = slash < 0 ? 32 : cidrValue(arg.slice(slash + 1), 32);
       if (!isIp4Network(address)) return `invalid ip4-network "${address}"`;
-      if (cidr === void 0) return `invalid ip4-cidr-length in "${text}"`;
+      if (cidr === void 0) return `invalid ip4-cidr-length in "${text5}"`;
       return { kind: "ip4", address, cidr };
     }
     case "ip6": {
-      if (arg === void 0) return `"ip6" needs an address: "${text}"`;
+      if (arg === void 0) return `"ip6" needs an address: "${text5}"`;
       const slash = arg.indexOf("/");
       const address = slash < 0 ? arg : arg.slice(0, slash);
       const cidr = slash < 0 ? 128 : cidrValue(arg.slice(slash + 1), 128);
       if (!isIp6(address)) return `invalid ip6-network "${address}"`;
-      if (cidr === void 0) return `invalid ip6-cidr-length in "${text}"`;
+      if (cidr === void 0) return `invalid ip6-cidr-length in "${text5}"`;
       return { kind: "ip6", address, cidr };
     }
     default:
       return `unknown mechanism "${name}"`;
   }
 }
-function isIp6(text) {
-  return /^[0-9a-f:.]+$/i.test(text) && text.includes(":") && parseIp6(text) !== void 0;
+function isIp6(text5) {
+  return /^[0-9a-f:.]+$/i.test(text5) && text5.includes(":") && parseIp6(text5) !== void 0;
 }
-function parseIp6(text) {
-  let head = text;
+function parseIp6(text5) {
+  let head = text5;
   const tail = [];
-  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text5);
   if (dotted) {
     if (!isIp4Network(dotted[1] ?? "")) return void 0;
     tail.push(...(dotted[1] ?? "").split(".").map(Number));
-    head = `${text.slice(0, dotted.index)}:${"0:0"}`;
+    head = `${text5.slice(0, dotted.index)}:${"0:0"}`;
   }
   const halves = head.split("::");
   if (halves.length > 2) return void 0;
@@ -31522,12 +31524,12 @@ function parseIp6(text) {
   return bytes;
 }
 var NAME = /^[a-z][a-z0-9\-_.]*$/i;
-function parseSpfRecord(text) {
-  if (!isSpfRecord(text)) return { ok: false, error: 'the record does not start with "v=spf1"' };
+function parseSpfRecord(text5) {
+  if (!isSpfRecord(text5)) return { ok: false, error: 'the record does not start with "v=spf1"' };
   const terms = [];
   let redirect;
   let exp;
-  const body = text.slice(6);
+  const body = text5.slice(6);
   for (const raw of body.split(" ")) {
     if (raw === "") continue;
     const modifier = /^([a-z][a-z0-9\-_.]*)=(.*)$/i.exec(raw);
@@ -31581,9 +31583,9 @@ function parseSpfRecord(text) {
 }
 
 // src/mailauth/ip-address.ts
-function parseIp(text) {
-  if (isIPv4(text) && isIp4Network(text)) return { version: 4, bytes: Uint8Array.from(text.split(".").map(Number)) };
-  const six = parseIp6(text);
+function parseIp(text5) {
+  if (isIPv4(text5) && isIp4Network(text5)) return { version: 4, bytes: Uint8Array.from(text5.split(".").map(Number)) };
+  const six = parseIp6(text5);
   if (!six) return void 0;
   const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 255 && six[11] === 255;
   if (mapped) return { version: 4, bytes: six.slice(12) };
@@ -31629,8 +31631,8 @@ function reverseName(ip) {
   if (ip.version === 4) return `${[...ip.bytes].reverse().join(".")}.in-addr.arpa`;
   return `${dottedIp(ip).split(".").reverse().join(".")}.ip6.arpa`;
 }
-function ipFromRecord(text, version) {
-  const ip = parseIp(text);
+function ipFromRecord(text5, version) {
+  const ip = parseIp(text5);
   if (!ip) return void 0;
   if (version === 6 && ip.version === 6) return ip.bytes;
   if (version === 4 && ip.version === 4) return ip.bytes;
@@ -31695,25 +31697,25 @@ async function validatedNames(state) {
   }
   return names;
 }
-function sameIp(text, ip) {
-  const bytes = ipFromRecord(text, ip.version);
+function sameIp(text5, ip) {
+  const bytes = ipFromRecord(text5, ip.version);
   return bytes !== void 0 && inNetwork(ip, bytes, ip.version === 4 ? 32 : 128);
 }
 function isSubdomain(name, domain) {
   return name === domain || name.endsWith(`.${domain}`);
 }
 var URI_UNRESERVED = /[A-Za-z0-9\-._~]/;
-async function expand(state, text, domain, exp) {
-  const error2 = macroStringError(text, exp);
+async function expand(state, text5, domain, exp) {
+  const error2 = macroStringError(text5, exp);
   if (error2) throw new SpfAbort("permerror", `macro error: ${error2}`);
   let out = "";
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] ?? "";
+  for (let i = 0; i < text5.length; i++) {
+    const ch = text5[i] ?? "";
     if (ch !== "%") {
       out += ch;
       continue;
     }
-    const next = text[i + 1];
+    const next = text5[i + 1];
     if (next === "%") out += "%";
     else if (next === "_") out += " ";
     else if (next === "-") out += "%20";
@@ -31721,8 +31723,8 @@ async function expand(state, text, domain, exp) {
       i++;
       continue;
     }
-    const close = text.indexOf("}", i);
-    const body = text.slice(i + 2, close);
+    const close = text5.indexOf("}", i);
+    const body = text5.slice(i + 2, close);
     i = close;
     const m = /^([a-z])(\d*)(r?)(.*)$/i.exec(body);
     if (!m) throw new SpfAbort("permerror", `macro error: %{${body}}`);
@@ -31868,8 +31870,8 @@ async function addressMatch(state, target, cidr, countVoid = true) {
   const addresses = await lookupAddresses(state.resolver, target, type);
   if (!addresses.ok) throw new SpfAbort("temperror", `DNS error on ${target}/${type}`, addresses.failed);
   if (addresses.values.length === 0 && countVoid) voidLookup(state, `${target}/${type}`);
-  for (const text of addresses.values) {
-    const bytes = ipFromRecord(text, state.ip.version);
+  for (const text5 of addresses.values) {
+    const bytes = ipFromRecord(text5, state.ip.version);
     if (bytes && inNetwork(state.ip, bytes, cidr)) return true;
   }
   return false;
@@ -31881,9 +31883,9 @@ async function explanation(state, spec, domain) {
     if (!validDomain(name)) return SPF_DEFAULT_EXPLANATION;
     const txt = await lookupTxt(state.resolver, name);
     if (!txt.ok || txt.values.length !== 1) return SPF_DEFAULT_EXPLANATION;
-    const text = txt.values[0] ?? "";
-    if (!/^[\x20-\x7e]*$/.test(text)) return SPF_DEFAULT_EXPLANATION;
-    return await expand(state, text, domain, true);
+    const text5 = txt.values[0] ?? "";
+    if (!/^[\x20-\x7e]*$/.test(text5)) return SPF_DEFAULT_EXPLANATION;
+    return await expand(state, text5, domain, true);
   } catch {
     return SPF_DEFAULT_EXPLANATION;
   }
@@ -31911,10 +31913,10 @@ async function evaluateDomain(state, domain, node) {
   const records = txt.values.filter(isSpfRecord);
   if (records.length === 0) return { result: "none", reason: `${domain} publishes no SPF record` };
   if (records.length > 1) return { result: "permerror", reason: `${domain} publishes ${records.length} SPF records (RFC 7208 §4.5)` };
-  const text = records[0] ?? "";
-  node.record = text;
-  if (!/^[\x20-\x7e]*$/.test(text)) return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
-  const parsed = parseSpfRecord(text);
+  const text5 = records[0] ?? "";
+  node.record = text5;
+  if (!/^[\x20-\x7e]*$/.test(text5)) return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
+  const parsed = parseSpfRecord(text5);
   if (!parsed.ok) return { result: "permerror", reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
   const record = parsed.record;
   for (const directive of record.directives) {
@@ -32193,6 +32195,14 @@ async function collectDns(context) {
     const lookups = CONTROL_LOOKUPS[control];
     for (const domain of controlTargets(control, domains, context.policy)) work.push(lookups(recorder, https, domain, settings.params));
   }
+  if (context.policy.controls.get("dkim.signing")?.enabled) {
+    const excluded = new Set(context.policy.domains.exclude.map((d) => d.toLowerCase()));
+    for (const d of context.earlier("graph.domains") ?? []) {
+      const domain = d.id.toLowerCase().replace(/\.$/, "");
+      if (d.isVerified === false || !(d.supportedServices ?? []).includes("Email") || d.isInitial === true || excluded.has(domain)) continue;
+      for (const selector of ["selector1", "selector2"]) work.push(recorder.resolve(`${selector}._domainkey.${domain}`, "CNAME"));
+    }
+  }
   await Promise.all(work);
   const data = recorder.data();
   context.logger.info(`DNS: ${Object.keys(data.answers).length} questions recorded for ${domains.length} domain(s)`);
@@ -32200,8 +32210,146 @@ async function collectDns(context) {
 }
 var dnsCollectors = { dns: collectDns };
 
+// src/snapshot/exchange-types.ts
+var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
+
+// src/collect/exchange/exchange-api.ts
+var ExchangeRequestError = class extends Error {
+  constructor(message, status, cmdlet, detail) {
+    super(message);
+    this.status = status;
+    this.cmdlet = cmdlet;
+    this.detail = detail;
+  }
+  status;
+  cmdlet;
+  detail;
+  name = "ExchangeRequestError";
+};
+var EXCHANGE_SETUP_STEPS = `Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app's service principal. Changes can take up to an hour to apply.`;
+function isExchangeRefusal(error2) {
+  if (!(error2 instanceof ExchangeRequestError)) return false;
+  if (error2.status === 401 || error2.status === 403) return true;
+  return error2.status === 404 && error2.detail === void 0;
+}
+
+// src/shard/shard.ts
+import { createHash } from "node:crypto";
+function shardOf(key, count) {
+  const digest = createHash("sha256").update(key.toLowerCase()).digest();
+  return digest.readUInt32BE(0) % count + 1;
+}
+function inShard(key, shard) {
+  return shard === void 0 || shard.count === 1 || shardOf(key, shard.count) === shard.index;
+}
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
+// src/collect/exchange/hidden-rule-scope.ts
+var HIDDEN_RULES_CONTROL = "forwarding.inbox-rules";
+function text(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxIdentity(mailbox) {
+  return text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity);
+}
+function hiddenRulesScope(context) {
+  const params = context.policy.controls.get(HIDDEN_RULES_CONTROL)?.params.toJson();
+  const value = params?.hiddenRules;
+  return value === "all" || value === "off" ? value : "flagged";
+}
+function hiddenRuleMailboxes(mailboxes, context) {
+  const scope = hiddenRulesScope(context);
+  if (scope === "off") return [];
+  const risky = new Set(
+    (context.earlier("graph.riskyUsers") ?? []).filter((u) => u.riskState === "atRisk" || u.riskState === "confirmedCompromised").map((u) => (u.userPrincipalName ?? "").toLowerCase())
+  );
+  const out = [];
+  for (const mailbox of mailboxes) {
+    const identity = mailboxIdentity(mailbox);
+    if (identity === void 0) continue;
+    if (!inShard(text(mailbox.ExternalDirectoryObjectId) ?? identity, context.shard)) continue;
+    const flagged = text(mailbox.ForwardingSmtpAddress) !== void 0 || text(mailbox.ForwardingAddress) !== void 0 || risky.has(identity.toLowerCase());
+    if (scope === "all" || flagged) out.push(identity);
+  }
+  return out;
+}
+
 // src/collect/exchange/collectors.ts
-var exchangeCollectors = {};
+function failure(error2, cmdlet) {
+  if (isExchangeRefusal(error2)) {
+    return {
+      status: {
+        status: "not_permitted",
+        permission: EXCHANGE_SETUP_STEPS,
+        reason: `The Exchange admin API refused ${cmdlet} (HTTP ${error2.status}).`
+      }
+    };
+  }
+  return { status: { status: "failed", reason: errorMessage(error2) } };
+}
+function noClient() {
+  return { status: { status: "failed", reason: "no Exchange admin API client was configured for this run" } };
+}
+function cmdletCollector(cmdlet, parameters = {}) {
+  return async (context) => {
+    const exchange = context.clients.exchange;
+    if (!exchange) return noClient();
+    try {
+      const value = await exchange.invoke(cmdlet, parameters);
+      return { status: { status: "ok", count: value.length }, data: value };
+    } catch (error2) {
+      return failure(error2, cmdlet);
+    }
+  };
+}
+var INBOX_RULE_CONCURRENCY = 4;
+async function collectInboxRules(context) {
+  const exchange = context.clients.exchange;
+  if (!exchange) return noClient();
+  let mailboxes;
+  try {
+    mailboxes = context.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox");
+  } catch (error2) {
+    return failure(error2, "Get-Mailbox");
+  }
+  const targets = hiddenRuleMailboxes(mailboxes, context);
+  context.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
+  const rules = [];
+  let next = 0;
+  let refused;
+  let failed;
+  const worker = async () => {
+    while (refused === void 0 && failed === void 0 && next < targets.length) {
+      const mailbox = targets[next++];
+      try {
+        const found = await exchange.invoke("Get-InboxRule", { Mailbox: mailbox, IncludeHidden: true });
+        for (const rule of found) rules.push({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox });
+      } catch (error2) {
+        if (error2 instanceof ExchangeRequestError && error2.status === 404 && error2.detail !== void 0) continue;
+        if (isExchangeRefusal(error2)) refused = error2;
+        else failed = error2;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: INBOX_RULE_CONCURRENCY }, worker));
+  if (refused !== void 0) return failure(refused, "Get-InboxRule");
+  if (failed !== void 0) return failure(failed, "Get-InboxRule");
+  return { status: { status: "ok", count: rules.length }, data: rules };
+}
+var exchangeCollectors = {
+  "exo.mailbox": cmdletCollector("Get-Mailbox"),
+  "exo.hostedOutboundSpamFilterPolicy": cmdletCollector("Get-HostedOutboundSpamFilterPolicy"),
+  "exo.hostedOutboundSpamFilterRule": cmdletCollector("Get-HostedOutboundSpamFilterRule"),
+  "exo.remoteDomain": cmdletCollector("Get-RemoteDomain"),
+  "exo.dkimSigningConfig": cmdletCollector("Get-DkimSigningConfig"),
+  "exo.transportConfig": cmdletCollector("Get-TransportConfig"),
+  "exo.casMailbox": cmdletCollector("Get-CASMailbox"),
+  "exo.recipient": cmdletCollector("Get-Recipient", { RecipientTypeDetails: ["MailContact", "MailUser"] }),
+  "exo.inboxRule": collectInboxRules
+};
 
 // src/snapshot/source-requirements.ts
 var EXCHANGE = "Exchange.ManageAsApp (Office 365 Exchange Online) and the Global Reader role";
@@ -32243,10 +32391,12 @@ var SOURCE_REQUIREMENTS = {
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
   "exo.hostedOutboundSpamFilterPolicy": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterPolicy" },
+  "exo.hostedOutboundSpamFilterRule": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterRule" },
   "exo.remoteDomain": { permission: EXCHANGE, endpoint: "Get-RemoteDomain" },
   "exo.dkimSigningConfig": { permission: EXCHANGE, endpoint: "Get-DkimSigningConfig" },
   "exo.transportConfig": { permission: EXCHANGE, endpoint: "Get-TransportConfig" },
   "exo.casMailbox": { permission: EXCHANGE, endpoint: "Get-CASMailbox" },
+  "exo.recipient": { permission: EXCHANGE, endpoint: "Get-Recipient -RecipientTypeDetails MailContact,MailUser" },
   "exo.inboxRule": { permission: EXCHANGE, endpoint: "Get-InboxRule -IncludeHidden" },
   dns: { permission: "none (public DNS)", endpoint: "DNS queries" }
 };
@@ -32559,14 +32709,143 @@ var identityCollectors = {
   "graph.domains": graphSource("graph.domains", collection(DOMAINS_PATH, readDomain), length)
 };
 
+// src/model/json.ts
+function isJsonObject(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/collect/graph/message-rules-collector.ts
+var USERS_PATH2 = (top) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
+var RULES_PATH = (id) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
+function relativeLink(link) {
+  const url = new URL(link);
+  return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "")}${url.search}`;
+}
+function bodyOf(item) {
+  const body = item.body;
+  if (!isJsonObject(body)) return { error: { code: "InvalidBody", message: "the batch item has no JSON body" } };
+  if (item.status >= 200 && item.status < 300) {
+    if (!Array.isArray(body.value)) return { error: { code: "InvalidBody", message: "the batch item has no value array" } };
+    return { value: body.value };
+  }
+  const error2 = isJsonObject(body.error) ? body.error : {};
+  return {
+    error: {
+      code: typeof error2.code === "string" ? error2.code : `HTTP${item.status}`,
+      ...typeof error2.message === "string" ? { message: error2.message } : {}
+    }
+  };
+}
+async function fetchBatch(graph, users) {
+  const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
+  const responses = await graph.batch(requests);
+  const byId = new Map(responses.map((r) => [r.id, r]));
+  const out = [];
+  for (const [i, user] of users.entries()) {
+    const item = byId.get(String(i));
+    if (!item) throw new Error(`$batch response has no item for ${user.userPrincipalName}`);
+    let body = bodyOf(item);
+    const next = isJsonObject(item.body) ? item.body["@odata.nextLink"] : void 0;
+    if (body.value && typeof next === "string") {
+      const rules = [...body.value];
+      for await (const page of graph.pages(relativeLink(next))) rules.push(...page);
+      body = { value: rules };
+    }
+    out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
+  }
+  return out;
+}
+function mailboxOwners(page, shard) {
+  const out = [];
+  for (const user of page) {
+    if (!isJsonObject(user) || typeof user.id !== "string" || typeof user.userPrincipalName !== "string") continue;
+    if (!inShard(user.id, shard)) continue;
+    if (typeof user.userType === "string" && user.userType.toLowerCase() === "guest") continue;
+    out.push({ id: user.id, userPrincipalName: user.userPrincipalName });
+  }
+  return out;
+}
+function messageRulesStream(graph, options = {}, first) {
+  const batchSize = Math.min(20, Math.max(1, options.batchSize ?? 20));
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const userPageSize = options.userPageSize ?? 999;
+  return {
+    async *pages() {
+      const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
+      let pending = [...first?.pending ?? []];
+      let exhausted = false;
+      const inFlight = [];
+      const fill = async () => {
+        while (inFlight.length < concurrency) {
+          while (pending.length < batchSize && !exhausted) {
+            const next = await users.next();
+            if (next.done === true) exhausted = true;
+            else pending.push(...mailboxOwners(next.value, options.shard));
+          }
+          if (pending.length === 0) return;
+          const batch = pending.slice(0, batchSize);
+          pending = pending.slice(batchSize);
+          const started = fetchBatch(graph, batch);
+          started.catch(() => void 0);
+          inFlight.push(started);
+        }
+      };
+      await fill();
+      while (inFlight.length > 0) {
+        const page = await inFlight.shift();
+        await fill();
+        yield page;
+      }
+    }
+  };
+}
+function messageRulesCollector(options = {}) {
+  return async (context) => {
+    const graph = context.clients.graph;
+    const streamOptions = { ...options, ...context.shard ? { shard: context.shard } : {} };
+    if (!graph) return { status: { status: "failed", reason: "no Graph client was configured for this run" } };
+    const users = graph.pages(USERS_PATH2(options.userPageSize ?? 999))[Symbol.asyncIterator]();
+    try {
+      const firstPage = await users.next();
+      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context.shard);
+      const probe = owners.slice(0, 1);
+      if (probe.length > 0) {
+        const [item] = await fetchBatch(graph, probe);
+        if (item && (item.status === 401 || item.status === 403)) {
+          return {
+            status: {
+              status: "not_permitted",
+              permission: "MailboxSettings.Read",
+              reason: `Reading inbox rules was refused (HTTP ${item.status}, ${item.body.error?.code ?? "no error code"}).`
+            }
+          };
+        }
+      }
+      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+    } catch (error2) {
+      if (error2 instanceof GraphRequestError && (error2.status === 401 || error2.status === 403)) {
+        return {
+          status: {
+            status: "not_permitted",
+            permission: error2.path.startsWith("/users?") ? "User.Read.All" : "MailboxSettings.Read",
+            reason: errorMessage(error2)
+          }
+        };
+      }
+      return { status: { status: "failed", reason: errorMessage(error2) } };
+    }
+  };
+}
+
 // src/collect/graph/collectors.ts
 var graphCollectors = {
-  ...identityCollectors
+  ...identityCollectors,
+  "graph.messageRules": messageRulesCollector()
 };
 
 // src/collect/live/live-collector.ts
 var COLLECTORS = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
-var LATE_SOURCES = /* @__PURE__ */ new Set(["dns"]);
+var LATE_SOURCES = /* @__PURE__ */ new Set(["dns", "exo.inboxRule"]);
 function licencesFrom(sources) {
   const licences = { "entra-id-p1": null, "entra-id-p2": null };
   for (const status of Object.values(sources)) {
@@ -32648,13 +32927,13 @@ function serverLabel(server) {
   if (server.kind === "doh") return server.url;
   return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
-function parseDnsServer(text, where = "--dns-server") {
-  const value = text.trim();
+function parseDnsServer(text5, where = "--dns-server") {
+  const value = text5.trim();
   if (/^https:\/\//i.test(value)) {
     try {
       return { kind: "doh", url: new URL(value).toString() };
     } catch {
-      throw new ConfigurationError(`${where}: "${text}" is not a valid https:// URL`);
+      throw new ConfigurationError(`${where}: "${text5}" is not a valid https:// URL`);
     }
   }
   let host = value;
@@ -32671,16 +32950,16 @@ function parseDnsServer(text, where = "--dns-server") {
     }
   }
   if (isIP(host) === 0) {
-    throw new ConfigurationError(`${where}: "${text}" is not HOST[:PORT] with an IP address, nor an https:// URL`);
+    throw new ConfigurationError(`${where}: "${text5}" is not HOST[:PORT] with an IP address, nor an https:// URL`);
   }
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ConfigurationError(`${where}: "${text}" has an invalid port`);
+    throw new ConfigurationError(`${where}: "${text5}" has an invalid port`);
   }
   return { kind: "dns", host, port };
 }
-function parseResolvConf(text) {
+function parseResolvConf(text5) {
   const servers = [];
-  for (const line of text.split(/\r?\n/)) {
+  for (const line of text5.split(/\r?\n/)) {
     const match = /^\s*nameserver\s+(\S+)/.exec(line);
     if (!match?.[1]) continue;
     const address = match[1];
@@ -32806,19 +33085,19 @@ function toRecord(rr) {
       return { name, type: "MX", ttl, data: mx };
     }
     case "TXT": {
-      const strings = txtStrings(rr.data);
-      const bytes = strings.reduce((n, s) => n + s.length, 0);
-      if (strings.length > TXT_LIMITS.maxStrings) {
-        return `TXT record at ${name} has ${strings.length} character-strings (limit ${TXT_LIMITS.maxStrings})`;
+      const strings2 = txtStrings(rr.data);
+      const bytes = strings2.reduce((n, s) => n + s.length, 0);
+      if (strings2.length > TXT_LIMITS.maxStrings) {
+        return `TXT record at ${name} has ${strings2.length} character-strings (limit ${TXT_LIMITS.maxStrings})`;
       }
       if (bytes > TXT_LIMITS.maxRecordBytes) return `TXT record at ${name} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
-      for (const s of strings) {
+      for (const s of strings2) {
         const bad = s.findIndex((b) => b > 126 || b < 32 && b !== 9);
         if (bad >= 0) {
           return `TXT record at ${name} has a non-ASCII or control byte 0x${(s[bad] ?? 0).toString(16)}`;
         }
       }
-      return { name, type: "TXT", ttl, data: strings.map((s) => s.toString("latin1")) };
+      return { name, type: "TXT", ttl, data: strings2.map((s) => s.toString("latin1")) };
     }
     default:
       return void 0;
@@ -33018,13 +33297,13 @@ var DnsClient = class {
 // src/collect/dns/create-dns-client.ts
 function dnsServers(settings, deps) {
   if (settings.servers.length > 0) return settings.servers.map((s) => parseDnsServer(s));
-  let text;
+  let text5;
   try {
-    text = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
+    text5 = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
   } catch (error2) {
     throw new ConfigurationError(`cannot read /etc/resolv.conf (${errorMessage(error2)}); pass --dns-server HOST[:PORT]`);
   }
-  const servers = parseResolvConf(text);
+  const servers = parseResolvConf(text5);
   if (servers.length === 0) throw new ConfigurationError("/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]");
   return servers;
 }
@@ -33078,20 +33357,15 @@ import { readFile } from "node:fs/promises";
 import path2 from "node:path";
 import { createInterface } from "node:readline";
 
-// src/model/json.ts
-function isJsonObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text, ignoreTrivia = false) {
-  const len = text.length;
+function createScanner(text5, ignoreTrivia = false) {
+  const len = text5.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text.charCodeAt(pos);
+      let ch = text5.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -33118,35 +33392,35 @@ function createScanner(text, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text.charCodeAt(pos) === 48) {
+    if (text5.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text.length && text.charCodeAt(pos) === 46) {
+    if (pos < text5.length && text5.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text.substring(start, pos);
+        return text5.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+    if (pos < text5.length && (text5.charCodeAt(pos) === 69 || text5.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+      if (pos < text5.length && text5.charCodeAt(pos) === 43 || text5.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -33154,30 +33428,30 @@ function createScanner(text, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text.substring(start, end);
+    return text5.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text.charCodeAt(pos);
+      const ch = text5.charCodeAt(pos);
       if (ch === 34) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text.charCodeAt(pos++);
+        const ch2 = text5.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -33219,7 +33493,7 @@ function createScanner(text, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text.substring(start, pos);
+          result += text5.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -33240,19 +33514,19 @@ function createScanner(text, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text.charCodeAt(pos);
+    let code = text5.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text.charCodeAt(pos);
+        code = text5.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text.charCodeAt(pos) === 10) {
+      if (code === 13 && text5.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -33288,31 +33562,31 @@ function createScanner(text, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text.charCodeAt(pos + 1) === 47) {
+        if (text5.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text.charCodeAt(pos))) {
+            if (isLineBreak(text5.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 12;
         }
-        if (text.charCodeAt(pos + 1) === 42) {
+        if (text5.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text.charCodeAt(pos);
-            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+            const ch = text5.charCodeAt(pos);
+            if (ch === 42 && text5.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text.charCodeAt(pos) === 10) {
+              if (ch === 13 && text5.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -33323,7 +33597,7 @@ function createScanner(text, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -33333,7 +33607,7 @@ function createScanner(text, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text5.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -33355,10 +33629,10 @@ function createScanner(text, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text.charCodeAt(pos);
+          code = text5.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text.substring(tokenOffset, pos);
+          value = text5.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -33541,7 +33815,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -33592,7 +33866,7 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error: error2, offset, length: length2 });
     }
   };
-  visit(text, visitor, options);
+  visit(text5, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -33630,8 +33904,8 @@ function findNodeAtLocation(root, path6) {
   }
   return node;
 }
-function visit(text, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text, false);
+function visit(text5, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text5, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -34047,11 +34321,11 @@ function printParseErrorCode(code) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text, offset) {
+function lineAndColumn(text5, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text5.length; i++) {
+    if (text5.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -34065,18 +34339,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text, file) {
+function parseLocatedJson(text5, file) {
   const errors = [];
-  const tree = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text5, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text5, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text5);
   } catch (error2) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error2)})`);
   }
@@ -34091,7 +34365,7 @@ function parseLocatedJson(text, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text, at?.offset ?? 0).line;
+      return lineAndColumn(text5, at?.offset ?? 0).line;
     }
   };
 }
@@ -34113,10 +34387,12 @@ var GRAPH_SOURCES = [
 var EXCHANGE_SOURCES = [
   "exo.mailbox",
   "exo.hostedOutboundSpamFilterPolicy",
+  "exo.hostedOutboundSpamFilterRule",
   "exo.remoteDomain",
   "exo.dkimSigningConfig",
   "exo.transportConfig",
   "exo.casMailbox",
+  "exo.recipient",
   "exo.inboxRule"
 ];
 var DNS_SOURCES = ["dns"];
@@ -34128,13 +34404,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path2.join(dir, relative);
-  let text;
+  let text5;
   try {
-    text = await readFile(file, "utf8");
+    text5 = await readFile(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
   }
-  return parseLocatedJson(text, file).value;
+  return parseLocatedJson(text5, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -34265,9 +34541,9 @@ function maxSeverity(a, b) {
 }
 
 // src/collect/dns/domain-list.ts
-function parseDomainList(text, where) {
+function parseDomainList(text5, where) {
   const domains = [];
-  for (const raw of text.split(/[\s,]+/)) {
+  for (const raw of text5.split(/[\s,]+/)) {
     if (raw === "") continue;
     const domain = normaliseName(raw);
     const labels = domain.split(".");
@@ -34392,7 +34668,95 @@ async function perDomain(control, input, judge) {
   return findings;
 }
 
+// src/checks/recipient-domain.ts
+function normaliseDomain(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function addressOf(value) {
+  const bracketed = /\[(?:smtp:)?([^\]\s]+@[^\]\s]+)\]/i.exec(value);
+  const raw = (bracketed?.[1] ?? value).trim().replace(/^smtp:/i, "");
+  const match = /^[^@\s]+@([^@\s]+)$/.exec(raw);
+  if (!match?.[1]) return void 0;
+  return raw;
+}
+function domainOf(address) {
+  return normaliseDomain(address.slice(address.lastIndexOf("@") + 1));
+}
+function isWithin(domain, domains) {
+  const d = normaliseDomain(domain);
+  return domains.some((base) => {
+    const b = normaliseDomain(base);
+    return b !== "" && (d === b || d.endsWith(`.${b}`));
+  });
+}
+function acceptedDomains(domains) {
+  return domains.filter((d) => d.isVerified !== false).map((d) => normaliseDomain(d.id));
+}
+function classifyDomain(domain, accepted, partners) {
+  if (isWithin(domain, accepted)) return "internal";
+  if (isWithin(domain, partners)) return "partner";
+  return "external";
+}
+
 // src/checks/dkim.ts
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestion(selector, domain) {
+  return `${selector}._domainkey.${normaliseDomain(domain)}/CNAME`;
+}
+function cnameOf(dns, selector, domain, expected) {
+  const answer = dns.answers[selectorQuestion(selector, domain)];
+  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
+  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
+  const found = normaliseDomain(cname.data);
+  return found === normaliseDomain(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
+}
+function text2(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function dkimSigning({ snapshot, context }) {
+  const excluded = new Set(context.policy.domains.exclude.map(normaliseDomain));
+  const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain(d.id)));
+  const configs = new Map(
+    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain(text2(c.Domain) ?? text2(c.Identity) ?? ""), c])
+  );
+  const dns = snapshot.data("dns");
+  return domains.map((d) => {
+    const domain = normaliseDomain(d.id);
+    const config = configs.get(domain);
+    if (!config) {
+      return {
+        target: domain,
+        status: "fail",
+        message: "No DKIM signing configuration: mail is signed with the onmicrosoft.com key, not this domain.",
+        evidence: { domain, configured: false }
+      };
+    }
+    const base = { domain, configured: true, enabled: config.Enabled === true, status: text2(config.Status) ?? null };
+    if (config.Enabled !== true) {
+      return { target: domain, status: "fail", message: "DKIM signing is not enabled for this domain.", evidence: base };
+    }
+    if (d.isInitial === true) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled (Microsoft-managed initial domain).", evidence: base };
+    }
+    const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
+      const expected = text2(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
+      return { selector, expected, result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected) };
+    });
+    const evidence = {
+      ...base,
+      selectors: selectors.map((s) => ({ selector: s.selector, expected: s.expected, ...s.result }))
+    };
+    if (selectors.some((s) => s.result.state === "error")) {
+      return { target: domain, status: "error", message: "The DKIM selector CNAMEs could not be looked up.", evidence };
+    }
+    if (selectors.every((s) => s.result.state === "match")) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled and both selector CNAMEs match.", evidence };
+    }
+    return { target: domain, status: "fail", message: "A DKIM selector CNAME is missing or points elsewhere.", evidence };
+  });
+}
 function keyJson(key) {
   return {
     valid: key.valid,
@@ -34432,6 +34796,7 @@ function dkimKeys(input) {
   });
 }
 var dkimChecks = {
+  "dkim.signing": { kind: "snapshot", evaluate: dkimSigning },
   "dkim.keys": { kind: "snapshot", evaluate: dkimKeys }
 };
 
@@ -34540,9 +34905,9 @@ var dmarcChecks = {
 };
 
 // src/mailauth/mta-sts.ts
-function parseMtaStsRecord(text) {
+function parseMtaStsRecord(text5) {
   const fields = /* @__PURE__ */ new Map();
-  const parts = text.split(";").map((p) => p.trim()).filter((p) => p !== "");
+  const parts = text5.split(";").map((p) => p.trim()).filter((p) => p !== "");
   for (const [i, part] of parts.entries()) {
     const eq = part.indexOf("=");
     if (eq < 0) return { ok: false, error: `field "${part}" has no "="` };
@@ -34572,8 +34937,8 @@ function parseMtaStsPolicy(body) {
   if (mode !== "none" && mx.length === 0) return { ok: false, error: "no mx: line" };
   return { ok: true, value: { mode, mx, maxAge: Number(maxAgeText) } };
 }
-function parseTlsRptRecord(text) {
-  const parts = text.split(";").map((p) => p.trim()).filter((p) => p !== "");
+function parseTlsRptRecord(text5) {
+  const parts = text5.split(";").map((p) => p.trim()).filter((p) => p !== "");
   if (parts[0]?.replace(/\s+/g, "") !== "v=TLSRPTv1") return { ok: false, error: "the record does not start with v=TLSRPTv1" };
   const rua = parts.find((p) => /^rua\s*=/.test(p));
   if (rua === void 0) return { ok: false, error: "no rua= field" };
@@ -34660,14 +35025,560 @@ var domainsChecks = {
   "tls-rpt.record": { kind: "snapshot", evaluate: tlsRptRecord }
 };
 
-// src/checks/forwarding.ts
-var forwardingChecks = {};
-
-// src/checks/legacy-auth.ts
-var legacyAuthChecks = {};
-
 // src/model/finding.ts
 var TENANT_TARGET = "tenant";
+
+// src/checks/concealment.ts
+var HIDING_FOLDERS = /* @__PURE__ */ new Set(["rssfeeds", "rsssubscriptions", "conversationhistory"]);
+var ORDINARY_FOLDERS = /* @__PURE__ */ new Set(["archive", "junkemail", "junk", "deleteditems"]);
+function folderKey(name) {
+  return name.toLowerCase().replace(/\s+/g, "");
+}
+function concealment(rule, triggerWords, securityTeamSenders) {
+  const folder = rule.moveToFolder === null ? void 0 : folderKey(rule.moveToFolder);
+  const hidingFolder = folder !== void 0 && HIDING_FOLDERS.has(folder);
+  const ordinaryFolder = folder !== void 0 && ORDINARY_FOLDERS.has(folder);
+  if (!rule.deletes && !hidingFolder && !ordinaryFolder) return void 0;
+  const signs = [];
+  if (rule.moveToFolder !== null && (hidingFolder || ordinaryFolder)) signs.push(`folder:${rule.moveToFolder}`);
+  if (rule.deletes) signs.push("delete");
+  if (rule.markAsRead) signs.push("mark-as-read");
+  const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
+  const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
+  for (const { field, value } of rule.conditionTexts) {
+    const text5 = value.toLowerCase();
+    for (const word of words) if (text5.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text5 === sender || text5.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+  }
+  const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
+  if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
+  if (!qualified) return void 0;
+  return { pattern: rule.deletes ? "delete" : "move-to-folder", signs };
+}
+
+// src/checks/message-rule.ts
+var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
+  "assignCategories",
+  "copyToFolder",
+  "delete",
+  "forwardAsAttachmentTo",
+  "forwardTo",
+  "markAsRead",
+  "markImportance",
+  "moveToFolder",
+  "permanentDelete",
+  "redirectTo",
+  "stopProcessingRules"
+]);
+var GRAPH_TEXT_CONDITIONS = ["subjectContains", "bodyContains", "bodyOrSubjectContains", "senderContains", "headerContains", "recipientContains"];
+var GRAPH_ADDRESS_CONDITIONS = ["fromAddresses", "sentToAddresses"];
+function toJson(value) {
+  return JSON.parse(JSON.stringify(value ?? null));
+}
+function jsonObject(value) {
+  const json = toJson(value);
+  return isJsonObject(json) ? json : {};
+}
+var RuleShapeError = class extends Error {
+};
+function graphRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry) => {
+    const email = isJsonObject(entry) ? entry.emailAddress : void 0;
+    const raw = isJsonObject(email) && typeof email.address === "string" ? email.address : void 0;
+    const address = raw === void 0 ? void 0 : addressOf(raw);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const name = isJsonObject(email) && typeof email.name === "string" ? email.name : null;
+    return { action, address, name };
+  });
+}
+function strings(value) {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function parseGraphRule(mailbox, rule, folders = {}) {
+  const ruleId = typeof rule.id === "string" && rule.id !== "" ? rule.id : "(no id)";
+  const name = typeof rule.displayName === "string" ? rule.displayName : "";
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name, reason });
+  if (ruleId === "(no id)") return fail("the rule has no id");
+  const actions = rule.actions;
+  if (!isJsonObject(actions)) return fail("the rule has no actions object");
+  const unknown = Object.keys(actions).filter((k) => !k.startsWith("@") && !GRAPH_ACTIONS.has(k));
+  if (unknown.length > 0) return fail(`unknown action field ${unknown.join(", ")}`);
+  try {
+    const recipients = [
+      ...graphRecipients(actions.forwardTo, "forwardTo"),
+      ...graphRecipients(actions.forwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...graphRecipients(actions.redirectTo, "redirectTo")
+    ];
+    const conditions = isJsonObject(rule.conditions) ? rule.conditions : {};
+    const conditionTexts = [
+      ...GRAPH_TEXT_CONDITIONS.flatMap((field) => strings(conditions[field]).map((value) => ({ field, value }))),
+      ...GRAPH_ADDRESS_CONDITIONS.flatMap((field) => {
+        const list = Array.isArray(conditions[field]) ? conditions[field] : [];
+        return list.flatMap((r) => {
+          const email = isJsonObject(r) ? r.emailAddress : void 0;
+          return isJsonObject(email) && typeof email.address === "string" ? [{ field, value: email.address }] : [];
+        });
+      })
+    ];
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name,
+        enabled: rule.isEnabled !== false,
+        source: "graph",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: actions.delete === true || actions.permanentDelete === true,
+        moveToFolder: typeof actions.moveToFolder === "string" && actions.moveToFolder !== "" ? folders[actions.moveToFolder] ?? actions.moveToFolder : null,
+        markAsRead: actions.markAsRead === true,
+        conditionTexts
+      }
+    };
+  } catch (error2) {
+    if (error2 instanceof RuleShapeError) return fail(error2.message);
+    throw error2;
+  }
+}
+var EXCHANGE_ACTIONS = [
+  "ForwardTo",
+  "ForwardAsAttachmentTo",
+  "RedirectTo",
+  "DeleteMessage",
+  "SoftDeleteMessage",
+  "MoveToFolder",
+  "CopyToFolder",
+  "MarkAsRead",
+  "StopProcessingRules"
+];
+var EXCHANGE_TEXT_CONDITIONS = [
+  "SubjectContainsWords",
+  "BodyContainsWords",
+  "SubjectOrBodyContainsWords",
+  "FromAddressContainsWords",
+  "HeaderContainsWords",
+  "From",
+  "SentTo"
+];
+function exchangeRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value !== "string" && !Array.isArray(value)) throw new RuleShapeError(`${action} is neither a list nor a string`);
+  return strings(value).map((entry) => {
+    const address = addressOf(entry);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const quoted = /^"([^"]*)"/.exec(entry);
+    return { action, address, name: quoted?.[1] ?? null };
+  });
+}
+function exchangeRuleId(rule, name) {
+  const identity = typeof rule.Identity === "string" ? rule.Identity : "";
+  const tail = identity.slice(identity.lastIndexOf("\\") + 1);
+  if (tail !== "") return tail;
+  if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
+  return name;
+}
+function parseExchangeRule(mailbox, rule) {
+  const name = typeof rule.Name === "string" ? rule.Name : "";
+  const ruleId = exchangeRuleId(rule, name);
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name, reason });
+  if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail("the rule has no action field");
+  try {
+    const recipients = [
+      ...exchangeRecipients(rule.ForwardTo, "forwardTo"),
+      ...exchangeRecipients(rule.ForwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...exchangeRecipients(rule.RedirectTo, "redirectTo")
+    ];
+    const actions = {};
+    for (const key of EXCHANGE_ACTIONS) if (rule[key] !== void 0 && rule[key] !== null) actions[key] = rule[key];
+    const conditions = {};
+    for (const key of EXCHANGE_TEXT_CONDITIONS) if (rule[key] !== void 0 && rule[key] !== null) conditions[key] = rule[key];
+    const folder = typeof rule.MoveToFolder === "string" && rule.MoveToFolder !== "" ? rule.MoveToFolder : null;
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name,
+        enabled: rule.Enabled !== false,
+        source: "exchange",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: rule.DeleteMessage === true || rule.SoftDeleteMessage === true,
+        // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
+        moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf("\\") + 1),
+        markAsRead: rule.MarkAsRead === true,
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) => strings(rule[field]).map((value) => ({ field, value })))
+      }
+    };
+  } catch (error2) {
+    if (error2 instanceof RuleShapeError) return fail(error2.message);
+    throw error2;
+  }
+}
+
+// src/checks/rule-sweep.ts
+var NO_MAILBOX_CODES = /* @__PURE__ */ new Set([
+  "MailboxNotEnabledForRESTAPI",
+  "MailboxNotFound",
+  "ResourceNotFound",
+  "ErrorInvalidUser",
+  "ErrorNonExistentMailbox"
+]);
+function isNoMailbox(item) {
+  return item.status === 404 && (item.body.error === void 0 || NO_MAILBOX_CODES.has(item.body.error.code));
+}
+function ruleTarget(mailbox, ruleId) {
+  return `${mailbox}/${ruleId}`;
+}
+function parseError(parsed, source) {
+  return {
+    target: ruleTarget(parsed.mailbox, parsed.ruleId),
+    status: "error",
+    message: `This inbox rule cannot be judged: ${parsed.reason}.`,
+    evidence: { mailbox: parsed.mailbox, ruleId: parsed.ruleId, ruleName: parsed.name, source, reason: parsed.reason }
+  };
+}
+function ruleSweepFold(input, judge) {
+  const { snapshot } = input;
+  const findings = [];
+  const counts = { mailboxes: 0, noMailbox: 0, unreadable: 0, rules: 0, disabledRules: 0 };
+  const hiddenStatus = snapshot.status("exo.inboxRule");
+  const hiddenRules = hiddenStatus?.status === "ok" ? snapshot.data("exo.inboxRule") : [];
+  const ownerOf = (rule) => {
+    const owner = rule[INBOX_RULE_MAILBOX_PROPERTY];
+    return typeof owner === "string" ? owner : "";
+  };
+  const hiddenMailboxes = new Set(hiddenRules.map((r) => ownerOf(r).toLowerCase()));
+  const visibleNames = /* @__PURE__ */ new Map();
+  return {
+    add(page) {
+      for (const item of page) {
+        if (isNoMailbox(item)) {
+          counts.noMailbox++;
+          continue;
+        }
+        const mailbox = item.userPrincipalName;
+        if (item.status < 200 || item.status >= 300 || !Array.isArray(item.body.value)) {
+          counts.unreadable++;
+          findings.push({
+            target: mailbox,
+            status: "error",
+            message: `The inbox rules of this mailbox could not be read (HTTP ${item.status}).`,
+            evidence: { mailbox, status: item.status, code: item.body.error?.code ?? null }
+          });
+          continue;
+        }
+        counts.mailboxes++;
+        const key = mailbox.toLowerCase();
+        for (const raw of item.body.value) {
+          const parsed = parseGraphRule(mailbox, raw, item.folders);
+          counts.rules++;
+          if (hiddenMailboxes.has(key)) {
+            const names = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
+            names.add(parsed.ok ? parsed.rule.name : parsed.name);
+            visibleNames.set(key, names);
+          }
+          if (!parsed.ok) {
+            findings.push(parseError(parsed, "graph"));
+            continue;
+          }
+          if (!parsed.rule.enabled) {
+            counts.disabledRules++;
+            continue;
+          }
+          const finding = judge(parsed.rule, false);
+          if (finding) findings.push(finding);
+        }
+      }
+    },
+    finish() {
+      let hiddenRead = 0;
+      for (const raw of hiddenRules) {
+        const mailbox = ownerOf(raw);
+        const parsed = parseExchangeRule(mailbox, raw);
+        const name = parsed.ok ? parsed.rule.name : parsed.name;
+        if (visibleNames.get(mailbox.toLowerCase())?.has(name)) continue;
+        hiddenRead++;
+        if (!parsed.ok) {
+          findings.push(parseError(parsed, "exchange"));
+          continue;
+        }
+        if (!parsed.rule.enabled) continue;
+        const finding = judge(parsed.rule, true);
+        if (finding) findings.push(finding);
+      }
+      const sweep = {
+        ...counts,
+        hiddenRules: hiddenStatus?.status === "ok" ? { read: true, mailboxes: hiddenMailboxes.size, rulesNotVisibleInGraph: hiddenRead } : { read: false, reason: hiddenStatus === void 0 ? "not collected" : hiddenStatus.status }
+      };
+      if (findings.length === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "pass",
+            message: `No enabled inbox rule in ${counts.mailboxes} mailboxes breaks this control.`,
+            evidence: { sweep }
+          }
+        ];
+      }
+      return findings.map((f) => ({ ...f, evidence: { ...f.evidence, sweep } }));
+    },
+    coverage() {
+      return { ...counts };
+    }
+  };
+}
+
+// src/checks/forwarding.ts
+function ruleEvidence(rule, hidden) {
+  return {
+    mailbox: rule.mailbox,
+    ruleId: rule.ruleId,
+    // Verbatim: attacker-controlled, escaped only where it is shown (src/report/escape.ts).
+    ruleName: rule.name,
+    source: rule.source,
+    hidden,
+    conditions: rule.conditions,
+    actions: rule.actions
+  };
+}
+function inboxRules(input) {
+  const accepted = acceptedDomains(input.snapshot.data("graph.domains"));
+  const partners = input.params.strings("partnerDomains");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const classified = rule.recipients.map((r) => ({
+      action: r.action,
+      address: r.address,
+      name: r.name,
+      domain: domainOf(r.address),
+      class: classifyDomain(domainOf(r.address), accepted, partners)
+    }));
+    const external = classified.filter((r) => r.class === "external");
+    if (external.length === 0) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} sends mail to ${external.length} recipient(s) outside the tenant.`,
+      evidence: {
+        ...ruleEvidence(rule, hidden),
+        externalRecipients: external,
+        partnerRecipients: classified.filter((r) => r.class === "partner")
+      },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function concealmentRules(input) {
+  const words = input.params.strings("triggerWords");
+  const senders = input.params.strings("securityTeamSenders");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const match = concealment(rule, words, senders);
+    if (!match) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} hides mail (pattern ${match.pattern}).`,
+      evidence: { ...ruleEvidence(rule, hidden), pattern: match.pattern, signs: match.signs },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function text3(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxName(mailbox) {
+  return text3(mailbox.UserPrincipalName) ?? text3(mailbox.PrimarySmtpAddress) ?? text3(mailbox.Identity) ?? "(unnamed mailbox)";
+}
+function recipientKeys(recipient) {
+  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+}
+function mailboxForwarding({ snapshot, params }) {
+  const accepted = acceptedDomains(snapshot.data("graph.domains"));
+  const partners = params.strings("partnerDomains");
+  const mailboxes = snapshot.data("exo.mailbox");
+  const recipients = snapshot.data("exo.recipient");
+  const internal = /* @__PURE__ */ new Map();
+  for (const m of mailboxes) for (const k of recipientKeys(m)) internal.set(k, m);
+  const contacts = /* @__PURE__ */ new Map();
+  for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
+  const findings = [];
+  let forwarding = 0;
+  for (const mailbox of mailboxes) {
+    const name = mailboxName(mailbox);
+    const base = { mailbox: name, deliverToMailboxAndForward: mailbox.DeliverToMailboxAndForward === true };
+    const smtp = text3(mailbox.ForwardingSmtpAddress);
+    if (smtp !== void 0) {
+      forwarding++;
+      const address = addressOf(smtp);
+      if (address === void 0) {
+        findings.push({ target: name, status: "error", message: "ForwardingSmtpAddress holds no readable address.", evidence: { ...base, forwardingSmtpAddress: smtp } });
+      } else if (classifyDomain(domainOf(address), accepted, partners) === "external") {
+        findings.push({
+          target: name,
+          status: "fail",
+          message: "The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).",
+          evidence: { ...base, property: "ForwardingSmtpAddress", forwardingSmtpAddress: smtp, externalAddress: address, domain: domainOf(address) }
+        });
+      }
+    }
+    const target = text3(mailbox.ForwardingAddress);
+    if (target !== void 0) {
+      forwarding++;
+      const key = target.toLowerCase();
+      const contact = contacts.get(key);
+      const external = contact ? addressOf(text3(contact.ExternalEmailAddress) ?? "") : void 0;
+      if (contact && external !== void 0 && classifyDomain(domainOf(external), accepted, partners) === "external") {
+        findings.push({
+          target: name,
+          status: "fail",
+          message: "The mailbox forwards all mail to an external contact (ForwardingAddress).",
+          evidence: {
+            ...base,
+            property: "ForwardingAddress",
+            forwardingAddress: target,
+            contact: text3(contact.DisplayName) ?? text3(contact.Name) ?? target,
+            recipientTypeDetails: text3(contact.RecipientTypeDetails) ?? null,
+            externalAddress: external,
+            domain: domainOf(external)
+          }
+        });
+      } else if (!contact && !internal.has(key)) {
+        findings.push({
+          target: name,
+          status: "error",
+          message: "ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.",
+          evidence: { ...base, property: "ForwardingAddress", forwardingAddress: target }
+        });
+      }
+    }
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No mailbox of ${mailboxes.length} forwards outside the tenant.`,
+      evidence: { mailboxes: mailboxes.length, mailboxesWithForwarding: forwarding }
+    }
+  ];
+}
+function policyName(policy2) {
+  return text3(policy2.Name) ?? text3(policy2.Identity) ?? "(unnamed policy)";
+}
+function outboundPolicy({ snapshot, params }) {
+  const allowed = new Set(params.strings("allowedForwardingSenders").map((s) => s.trim().toLowerCase()));
+  const rules = snapshot.data("exo.hostedOutboundSpamFilterRule");
+  return snapshot.data("exo.hostedOutboundSpamFilterPolicy").map((policy2) => {
+    const name = policyName(policy2);
+    const target = `outbound-policy/${name}`;
+    const mode = text3(policy2.AutoForwardingMode);
+    const evidence = { policy: name, isDefault: policy2.IsDefault === true, autoForwardingMode: mode ?? null };
+    if (mode === "Off" || mode === "Automatic") {
+      return { target, status: "pass", message: `AutoForwardingMode is ${mode}.`, evidence };
+    }
+    if (mode !== "On") {
+      return { target, status: "error", message: "AutoForwardingMode is missing or has an unknown value.", evidence };
+    }
+    if (policy2.IsDefault === true) {
+      return { target, status: "fail", message: "The default outbound spam policy allows automatic external forwarding for everyone.", evidence };
+    }
+    const rule = rules.find((r) => {
+      const linked = text3(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
+      return linked === name.toLowerCase() || linked === text3(policy2.Identity)?.toLowerCase();
+    });
+    if (!rule || text3(rule.State) === "Disabled" || rule.Enabled === false) {
+      return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
+    }
+    const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field) => {
+      const value = rule[field];
+      const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+      return list.filter((v) => typeof v === "string").map((v) => ({ field, value: v }));
+    });
+    const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
+    const scopeEvidence = { ...evidence, applied: true, rule: text3(rule.Name) ?? null, scope, notAllowed: outside };
+    if (scope.length > 0 && outside.length === 0) {
+      return { target, status: "pass", message: "AutoForwardingMode is On only for senders the policy allows.", evidence: scopeEvidence };
+    }
+    return {
+      target,
+      status: "fail",
+      message: scope.length === 0 ? "AutoForwardingMode is On and the policy is not scoped to named senders." : `AutoForwardingMode is On for ${outside.length} sender scope(s) the policy does not allow.`,
+      evidence: scopeEvidence
+    };
+  });
+}
+function remoteDomains({ snapshot, params }) {
+  const partners = new Set(params.strings("partnerDomains").map(normaliseDomain));
+  return snapshot.data("exo.remoteDomain").map((domain) => {
+    const domainName = text3(domain.DomainName) ?? "";
+    const target = `remote-domain/${domainName || policyName(domain)}`;
+    const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null };
+    if (typeof domain.AutoForwardEnabled !== "boolean") {
+      return { target, status: "error", message: "AutoForwardEnabled is missing.", evidence };
+    }
+    if (!domain.AutoForwardEnabled) return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
+    if (domainName !== "*" && partners.has(normaliseDomain(domainName))) {
+      return { target, status: "pass", message: "Automatic forwarding is on for an allow-listed partner domain.", evidence: { ...evidence, allowListed: true } };
+    }
+    return {
+      target,
+      status: "fail",
+      message: domainName === "*" ? "Automatic forwarding is on for every external domain (remote domain *)." : "Automatic forwarding is on for a domain the policy does not allow.",
+      evidence
+    };
+  });
+}
+var forwardingChecks = {
+  "forwarding.inbox-rules": { kind: "stream", stream: "graph.messageRules", start: inboxRules },
+  "forwarding.concealment-rules": { kind: "stream", stream: "graph.messageRules", start: concealmentRules },
+  "forwarding.mailbox": { kind: "snapshot", evaluate: mailboxForwarding },
+  "forwarding.outbound-policy": { kind: "snapshot", evaluate: outboundPolicy },
+  "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
+};
+
+// src/checks/legacy-auth.ts
+function text4(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function smtpAuth({ snapshot }) {
+  const config = snapshot.data("exo.transportConfig")[0];
+  const findings = [];
+  const orgValue = config?.SmtpClientAuthenticationDisabled;
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text4(m.PrimarySmtpAddress) ?? text4(m.Name) ?? text4(m.Identity) ?? "(unnamed mailbox)");
+  if (typeof orgValue !== "boolean") {
+    findings.push({
+      target: TENANT_TARGET,
+      status: "error",
+      message: "Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.",
+      evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length }
+    });
+  } else {
+    findings.push({
+      target: TENANT_TARGET,
+      status: orgValue ? "pass" : "fail",
+      message: orgValue ? "SMTP AUTH is disabled for the organisation." : "SMTP AUTH is enabled for the organisation.",
+      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length }
+    });
+  }
+  for (const mailbox of reEnabled) {
+    findings.push({
+      target: mailbox,
+      status: "fail",
+      message: "This mailbox turns SMTP AUTH back on (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).",
+      evidence: { mailbox, smtpClientAuthenticationDisabled: false }
+    });
+  }
+  return findings;
+}
+var legacyAuthChecks = {
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
+};
 
 // src/model/cap.ts
 var EVIDENCE_CAP = 50;
@@ -34857,9 +35768,9 @@ function exceptionKey(control, target) {
 }
 
 // src/evaluate/fingerprint.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash("sha256").update(`v1
+  return createHash2("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -34867,6 +35778,21 @@ ${target.toLowerCase()}`).digest("hex").slice(0, 32);
 
 // src/controls/dkim.ts
 var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  },
   {
     id: "dkim.keys",
     version: 1,
@@ -35020,10 +35946,153 @@ var domainsControls = [
 ];
 
 // src/controls/forwarding.ts
-var forwardingControls = [];
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
 
 // src/controls/legacy-auth.ts
-var legacyAuthControls = [];
+var legacyAuthControls = [
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  }
+];
 
 // src/controls/mfa.ts
 var mfaControls = [
@@ -35151,12 +36220,6 @@ function findControl(id) {
   return BY_ID.get(id);
 }
 
-// src/shard/shard.ts
-var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
-function isShardedControl(sources) {
-  return sources.some((s) => SHARDED_SOURCES.has(s));
-}
-
 // src/evaluate/selection.ts
 function selectControls(policy2, only, shard) {
   const selected = [];
@@ -35170,7 +36233,7 @@ function selectControls(policy2, only, shard) {
   return selected;
 }
 function requiredSources(controls) {
-  return new Set(controls.flatMap((c) => c.definition.sources));
+  return new Set(controls.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
 
 // src/evaluate/evaluate.ts
@@ -35380,13 +36443,13 @@ function buildReport({ tool, run: run3, policy: policy2, manifest, evaluation })
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir2, readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
 import path3 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -35629,7 +36692,7 @@ var DEMO_POLICY_PATH = fileURLToPath(new URL("../demo/demo-policy.json", import.
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -35877,11 +36940,11 @@ function listErrors(file, located, problems) {
 function stringList(value) {
   return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 }
-function normaliseDomain(domain) {
+function normaliseDomain2(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text, file, now) {
-  const located = parseLocatedJson(text, file);
+function parsePolicy(text5, file, now) {
+  const located = parseLocatedJson(text5, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -35980,17 +37043,17 @@ function parsePolicy(text, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy2 = {
     path: file,
-    sha256: createHash3("sha256").update(text).digest("hex"),
-    text,
+    sha256: createHash4("sha256").update(text5).digest("hex"),
+    text: text5,
     id: String(document.id),
     title: String(document.title),
     version: String(document.version),
     description: typeof document.description === "string" ? document.description : "",
     controls,
     domains: {
-      include: stringList(domains.include).map(normaliseDomain),
-      exclude: stringList(domains.exclude).map(normaliseDomain),
-      parked: stringList(domains.parked).map(normaliseDomain)
+      include: stringList(domains.include).map(normaliseDomain2),
+      exclude: stringList(domains.exclude).map(normaliseDomain2),
+      parked: stringList(domains.parked).map(normaliseDomain2)
     },
     exceptions,
     maxExceptionDays
@@ -36001,13 +37064,13 @@ function parsePolicy(text, file, now) {
 // src/policy/load-policy.ts
 async function loadPolicy(path6, now) {
   const file = path6 ?? BASELINE_POLICY_PATH;
-  let text;
+  let text5;
   try {
-    text = await readFile3(file, "utf8");
+    text5 = await readFile3(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
   }
-  return parsePolicy(text, file, now);
+  return parsePolicy(text5, file, now);
 }
 
 // src/report/escape.ts
@@ -36018,11 +37081,11 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text5) {
+  return text5.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text5) {
+  return escapeHtml(text5).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
 
 // src/report/summary-markdown.ts
@@ -36110,9 +37173,9 @@ var EXIT = {
   configuration: 2,
   allSourcesFailed: 3
 };
-async function writeOutput(file, text) {
+async function writeOutput(file, text5) {
   await mkdir4(path5.dirname(path5.resolve(file)), { recursive: true });
-  await writeFile5(file, text);
+  await writeFile5(file, text5);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
