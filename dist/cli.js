@@ -47,647 +47,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
-
-// node_modules/tslib/tslib.es6.mjs
-var tslib_es6_exports = {};
-__export(tslib_es6_exports, {
-  __addDisposableResource: () => __addDisposableResource,
-  __assign: () => __assign,
-  __asyncDelegator: () => __asyncDelegator,
-  __asyncGenerator: () => __asyncGenerator,
-  __asyncValues: () => __asyncValues,
-  __await: () => __await,
-  __awaiter: () => __awaiter,
-  __classPrivateFieldGet: () => __classPrivateFieldGet,
-  __classPrivateFieldIn: () => __classPrivateFieldIn,
-  __classPrivateFieldSet: () => __classPrivateFieldSet,
-  __createBinding: () => __createBinding,
-  __decorate: () => __decorate,
-  __disposeResources: () => __disposeResources,
-  __esDecorate: () => __esDecorate,
-  __exportStar: () => __exportStar,
-  __extends: () => __extends,
-  __generator: () => __generator,
-  __importDefault: () => __importDefault,
-  __importStar: () => __importStar,
-  __makeTemplateObject: () => __makeTemplateObject,
-  __metadata: () => __metadata,
-  __param: () => __param,
-  __propKey: () => __propKey,
-  __read: () => __read,
-  __rest: () => __rest,
-  __rewriteRelativeImportExtension: () => __rewriteRelativeImportExtension,
-  __runInitializers: () => __runInitializers,
-  __setFunctionName: () => __setFunctionName,
-  __spread: () => __spread,
-  __spreadArray: () => __spreadArray,
-  __spreadArrays: () => __spreadArrays,
-  __values: () => __values,
-  default: () => tslib_es6_default
-});
-function __extends(d, b) {
-  if (typeof b !== "function" && b !== null)
-    throw new TypeError("Class extends value " + String(b) + " is not a constructor or null");
-  extendStatics(d, b);
-  function __() {
-    this.constructor = d;
-  }
-  d.prototype = b === null ? Object.create(b) : (__.prototype = b.prototype, new __());
-}
-function __rest(s, e) {
-  var t = {};
-  for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p) && e.indexOf(p) < 0)
-    t[p] = s[p];
-  if (s != null && typeof Object.getOwnPropertySymbols === "function")
-    for (var i = 0, p = Object.getOwnPropertySymbols(s); i < p.length; i++) {
-      if (e.indexOf(p[i]) < 0 && Object.prototype.propertyIsEnumerable.call(s, p[i]))
-        t[p[i]] = s[p[i]];
-    }
-  return t;
-}
-function __decorate(decorators, target, key, desc) {
-  var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
-  if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
-  else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
-  return c > 3 && r && Object.defineProperty(target, key, r), r;
-}
-function __param(paramIndex, decorator) {
-  return function(target, key) {
-    decorator(target, key, paramIndex);
-  };
-}
-function __esDecorate(ctor, descriptorIn, decorators, contextIn, initializers, extraInitializers) {
-  function accept(f) {
-    if (f !== void 0 && typeof f !== "function") throw new TypeError("Function expected");
-    return f;
-  }
-  var kind = contextIn.kind, key = kind === "getter" ? "get" : kind === "setter" ? "set" : "value";
-  var target = !descriptorIn && ctor ? contextIn["static"] ? ctor : ctor.prototype : null;
-  var descriptor = descriptorIn || (target ? Object.getOwnPropertyDescriptor(target, contextIn.name) : {});
-  var _, done = false;
-  for (var i = decorators.length - 1; i >= 0; i--) {
-    var context3 = {};
-    for (var p in contextIn) context3[p] = p === "access" ? {} : contextIn[p];
-    for (var p in contextIn.access) context3.access[p] = contextIn.access[p];
-    context3.addInitializer = function(f) {
-      if (done) throw new TypeError("Cannot add initializers after decoration has completed");
-      extraInitializers.push(accept(f || null));
-    };
-    var result = (0, decorators[i])(kind === "accessor" ? { get: descriptor.get, set: descriptor.set } : descriptor[key], context3);
-    if (kind === "accessor") {
-      if (result === void 0) continue;
-      if (result === null || typeof result !== "object") throw new TypeError("Object expected");
-      if (_ = accept(result.get)) descriptor.get = _;
-      if (_ = accept(result.set)) descriptor.set = _;
-      if (_ = accept(result.init)) initializers.unshift(_);
-    } else if (_ = accept(result)) {
-      if (kind === "field") initializers.unshift(_);
-      else descriptor[key] = _;
-    }
-  }
-  if (target) Object.defineProperty(target, contextIn.name, descriptor);
-  done = true;
-}
-function __runInitializers(thisArg, initializers, value) {
-  var useValue = arguments.length > 2;
-  for (var i = 0; i < initializers.length; i++) {
-    value = useValue ? initializers[i].call(thisArg, value) : initializers[i].call(thisArg);
-  }
-  return useValue ? value : void 0;
-}
-function __propKey(x) {
-  return typeof x === "symbol" ? x : "".concat(x);
-}
-function __setFunctionName(f, name3, prefix) {
-  if (typeof name3 === "symbol") name3 = name3.description ? "[".concat(name3.description, "]") : "";
-  return Object.defineProperty(f, "name", { configurable: true, value: prefix ? "".concat(prefix, " ", name3) : name3 });
-}
-function __metadata(metadataKey, metadataValue) {
-  if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(metadataKey, metadataValue);
-}
-function __awaiter(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-}
-function __generator(thisArg, body) {
-  var _ = { label: 0, sent: function() {
-    if (t[0] & 1) throw t[1];
-    return t[1];
-  }, trys: [], ops: [] }, f, y, t, g = Object.create((typeof Iterator === "function" ? Iterator : Object).prototype);
-  return g.next = verb(0), g["throw"] = verb(1), g["return"] = verb(2), typeof Symbol === "function" && (g[Symbol.iterator] = function() {
-    return this;
-  }), g;
-  function verb(n) {
-    return function(v) {
-      return step([n, v]);
-    };
-  }
-  function step(op) {
-    if (f) throw new TypeError("Generator is already executing.");
-    while (g && (g = 0, op[0] && (_ = 0)), _) try {
-      if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
-      if (y = 0, t) op = [op[0] & 2, t.value];
-      switch (op[0]) {
-        case 0:
-        case 1:
-          t = op;
-          break;
-        case 4:
-          _.label++;
-          return { value: op[1], done: false };
-        case 5:
-          _.label++;
-          y = op[1];
-          op = [0];
-          continue;
-        case 7:
-          op = _.ops.pop();
-          _.trys.pop();
-          continue;
-        default:
-          if (!(t = _.trys, t = t.length > 0 && t[t.length - 1]) && (op[0] === 6 || op[0] === 2)) {
-            _ = 0;
-            continue;
-          }
-          if (op[0] === 3 && (!t || op[1] > t[0] && op[1] < t[3])) {
-            _.label = op[1];
-            break;
-          }
-          if (op[0] === 6 && _.label < t[1]) {
-            _.label = t[1];
-            t = op;
-            break;
-          }
-          if (t && _.label < t[2]) {
-            _.label = t[2];
-            _.ops.push(op);
-            break;
-          }
-          if (t[2]) _.ops.pop();
-          _.trys.pop();
-          continue;
-      }
-      op = body.call(thisArg, _);
-    } catch (e) {
-      op = [6, e];
-      y = 0;
-    } finally {
-      f = t = 0;
-    }
-    if (op[0] & 5) throw op[1];
-    return { value: op[0] ? op[1] : void 0, done: true };
-  }
-}
-function __exportStar(m, o) {
-  for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(o, p)) __createBinding(o, m, p);
-}
-function __values(o) {
-  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-  if (m) return m.call(o);
-  if (o && typeof o.length === "number") return {
-    next: function() {
-      if (o && i >= o.length) o = void 0;
-      return { value: o && o[i++], done: !o };
-    }
-  };
-  throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
-}
-function __read(o, n) {
-  var m = typeof Symbol === "function" && o[Symbol.iterator];
-  if (!m) return o;
-  var i = m.call(o), r, ar = [], e;
-  try {
-    while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
-  } catch (error) {
-    e = { error };
-  } finally {
-    try {
-      if (r && !r.done && (m = i["return"])) m.call(i);
-    } finally {
-      if (e) throw e.error;
-    }
-  }
-  return ar;
-}
-function __spread() {
-  for (var ar = [], i = 0; i < arguments.length; i++)
-    ar = ar.concat(__read(arguments[i]));
-  return ar;
-}
-function __spreadArrays() {
-  for (var s = 0, i = 0, il = arguments.length; i < il; i++) s += arguments[i].length;
-  for (var r = Array(s), k = 0, i = 0; i < il; i++)
-    for (var a = arguments[i], j = 0, jl = a.length; j < jl; j++, k++)
-      r[k] = a[j];
-  return r;
-}
-function __spreadArray(to, from, pack) {
-  if (pack || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
-    if (ar || !(i in from)) {
-      if (!ar) ar = Array.prototype.slice.call(from, 0, i);
-      ar[i] = from[i];
-    }
-  }
-  return to.concat(ar || Array.prototype.slice.call(from));
-}
-function __await(v) {
-  return this instanceof __await ? (this.v = v, this) : new __await(v);
-}
-function __asyncGenerator(thisArg, _arguments, generator) {
-  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var g = generator.apply(thisArg, _arguments || []), i, q = [];
-  return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
-    return this;
-  }, i;
-  function awaitReturn(f) {
-    return function(v) {
-      return Promise.resolve(v).then(f, reject);
-    };
-  }
-  function verb(n, f) {
-    if (g[n]) {
-      i[n] = function(v) {
-        return new Promise(function(a, b) {
-          q.push([n, v, a, b]) > 1 || resume(n, v);
-        });
-      };
-      if (f) i[n] = f(i[n]);
-    }
-  }
-  function resume(n, v) {
-    try {
-      step(g[n](v));
-    } catch (e) {
-      settle(q[0][3], e);
-    }
-  }
-  function step(r) {
-    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
-  }
-  function fulfill(value) {
-    resume("next", value);
-  }
-  function reject(value) {
-    resume("throw", value);
-  }
-  function settle(f, v) {
-    if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
-  }
-}
-function __asyncDelegator(o) {
-  var i, p;
-  return i = {}, verb("next"), verb("throw", function(e) {
-    throw e;
-  }), verb("return"), i[Symbol.iterator] = function() {
-    return this;
-  }, i;
-  function verb(n, f) {
-    i[n] = o[n] ? function(v) {
-      return (p = !p) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
-    } : f;
-  }
-}
-function __asyncValues(o) {
-  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var m = o[Symbol.asyncIterator], i;
-  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
-    return this;
-  }, i);
-  function verb(n) {
-    i[n] = o[n] && function(v) {
-      return new Promise(function(resolve, reject) {
-        v = o[n](v), settle(resolve, reject, v.done, v.value);
-      });
-    };
-  }
-  function settle(resolve, reject, d, v) {
-    Promise.resolve(v).then(function(v2) {
-      resolve({ value: v2, done: d });
-    }, reject);
-  }
-}
-function __makeTemplateObject(cooked, raw) {
-  if (Object.defineProperty) {
-    Object.defineProperty(cooked, "raw", { value: raw });
-  } else {
-    cooked.raw = raw;
-  }
-  return cooked;
-}
-function __importStar(mod) {
-  if (mod && mod.__esModule) return mod;
-  var result = {};
-  if (mod != null) {
-    for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-  }
-  __setModuleDefault(result, mod);
-  return result;
-}
-function __importDefault(mod) {
-  return mod && mod.__esModule ? mod : { default: mod };
-}
-function __classPrivateFieldGet(receiver, state3, kind, f) {
-  if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
-  if (typeof state3 === "function" ? receiver !== state3 || !f : !state3.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
-  return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state3.get(receiver);
-}
-function __classPrivateFieldSet(receiver, state3, value, kind, f) {
-  if (kind === "m") throw new TypeError("Private method is not writable");
-  if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
-  if (typeof state3 === "function" ? receiver !== state3 || !f : !state3.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-  return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state3.set(receiver, value), value;
-}
-function __classPrivateFieldIn(state3, receiver) {
-  if (receiver === null || typeof receiver !== "object" && typeof receiver !== "function") throw new TypeError("Cannot use 'in' operator on non-object");
-  return typeof state3 === "function" ? receiver === state3 : state3.has(receiver);
-}
-function __addDisposableResource(env, value, async) {
-  if (value !== null && value !== void 0) {
-    if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-    var dispose, inner;
-    if (async) {
-      if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-      dispose = value[Symbol.asyncDispose];
-    }
-    if (dispose === void 0) {
-      if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-      dispose = value[Symbol.dispose];
-      if (async) inner = dispose;
-    }
-    if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-    if (inner) dispose = function() {
-      try {
-        inner.call(this);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    };
-    env.stack.push({ value, dispose, async });
-  } else if (async) {
-    env.stack.push({ async: true });
-  }
-  return value;
-}
-function __disposeResources(env) {
-  function fail(e) {
-    env.error = env.hasError ? new _SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-    env.hasError = true;
-  }
-  var r, s = 0;
-  function next() {
-    while (r = env.stack.pop()) {
-      try {
-        if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-        if (r.dispose) {
-          var result = r.dispose.call(r.value);
-          if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) {
-            fail(e);
-            return next();
-          });
-        } else s |= 1;
-      } catch (e) {
-        fail(e);
-      }
-    }
-    if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-    if (env.hasError) throw env.error;
-  }
-  return next();
-}
-function __rewriteRelativeImportExtension(path11, preserveJsx, extraExtensions, ignoreCase) {
-  if (typeof path11 === "string" && /^\.\.?\//.test(path11)) {
-    if (extraExtensions) {
-      for (var extension in extraExtensions) {
-        var suffix = path11.slice(-extension.length);
-        if (suffix === extension || ignoreCase && suffix.toLowerCase() === extension.toLowerCase()) {
-          var output = extraExtensions[extension];
-          return output === extension ? path11 : path11.slice(0, -extension.length) + output;
-        }
-      }
-    }
-    return path11.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
-      return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : d + ext + "." + cm.toLowerCase() + "js";
-    });
-  }
-  return path11;
-}
-var extendStatics, __assign, __createBinding, __setModuleDefault, ownKeys, _SuppressedError, tslib_es6_default;
-var init_tslib_es6 = __esm({
-  "node_modules/tslib/tslib.es6.mjs"() {
-    extendStatics = function(d, b) {
-      extendStatics = Object.setPrototypeOf || { __proto__: [] } instanceof Array && function(d2, b2) {
-        d2.__proto__ = b2;
-      } || function(d2, b2) {
-        for (var p in b2) if (Object.prototype.hasOwnProperty.call(b2, p)) d2[p] = b2[p];
-      };
-      return extendStatics(d, b);
-    };
-    __assign = function() {
-      __assign = Object.assign || function __assign2(t) {
-        for (var s, i = 1, n = arguments.length; i < n; i++) {
-          s = arguments[i];
-          for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p)) t[p] = s[p];
-        }
-        return t;
-      };
-      return __assign.apply(this, arguments);
-    };
-    __createBinding = Object.create ? (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
-          return m[k];
-        } };
-      }
-      Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
-    });
-    __setModuleDefault = Object.create ? (function(o, v) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v });
-    }) : function(o, v) {
-      o["default"] = v;
-    };
-    ownKeys = function(o) {
-      ownKeys = Object.getOwnPropertyNames || function(o2) {
-        var ar = [];
-        for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
-        return ar;
-      };
-      return ownKeys(o);
-    };
-    _SuppressedError = typeof SuppressedError === "function" ? SuppressedError : function(error, suppressed, message) {
-      var e = new Error(message);
-      return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
-    };
-    tslib_es6_default = {
-      __extends,
-      __assign,
-      __rest,
-      __decorate,
-      __param,
-      __esDecorate,
-      __runInitializers,
-      __propKey,
-      __setFunctionName,
-      __metadata,
-      __awaiter,
-      __generator,
-      __createBinding,
-      __exportStar,
-      __values,
-      __read,
-      __spread,
-      __spreadArrays,
-      __spreadArray,
-      __await,
-      __asyncGenerator,
-      __asyncDelegator,
-      __asyncValues,
-      __makeTemplateObject,
-      __importStar,
-      __importDefault,
-      __classPrivateFieldGet,
-      __classPrivateFieldSet,
-      __classPrivateFieldIn,
-      __addDisposableResource,
-      __disposeResources,
-      __rewriteRelativeImportExtension
-    };
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/lib/src/GraphClientError.js
-var require_GraphClientError = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/lib/src/GraphClientError.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.GraphClientError = void 0;
-    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
-    var GraphClientError2 = (
-      /** @class */
-      (function(_super) {
-        tslib_1.__extends(GraphClientError3, _super);
-        function GraphClientError3(message) {
-          var _this = _super.call(this, message) || this;
-          Object.setPrototypeOf(_this, GraphClientError3.prototype);
-          return _this;
-        }
-        GraphClientError3.setGraphClientError = function(error) {
-          var graphClientError;
-          if (error instanceof Error) {
-            graphClientError = error;
-          } else {
-            graphClientError = new GraphClientError3();
-            graphClientError.customError = error;
-          }
-          return graphClientError;
-        };
-        return GraphClientError3;
-      })(Error)
-    );
-    exports.GraphClientError = GraphClientError2;
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js
-var require_TokenCredentialAuthenticationProvider = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    exports.TokenCredentialAuthenticationProvider = void 0;
-    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
-    var GraphClientError_1 = require_GraphClientError();
-    var TokenCredentialAuthenticationProvider2 = (
-      /** @class */
-      (function() {
-        function TokenCredentialAuthenticationProvider3(tokenCredential, authenticationProviderOptions) {
-          if (!tokenCredential) {
-            throw new GraphClientError_1.GraphClientError("Please pass a token credential object to the TokenCredentialAuthenticationProvider class constructor");
-          }
-          if (!authenticationProviderOptions) {
-            throw new GraphClientError_1.GraphClientError("Please pass the TokenCredentialAuthenticationProviderOptions with scopes to the TokenCredentialAuthenticationProvider class constructor");
-          }
-          this.authenticationProviderOptions = authenticationProviderOptions;
-          this.tokenCredential = tokenCredential;
-        }
-        TokenCredentialAuthenticationProvider3.prototype.getAccessToken = function() {
-          return tslib_1.__awaiter(this, void 0, void 0, function() {
-            var scopes, error, response;
-            return tslib_1.__generator(this, function(_a) {
-              switch (_a.label) {
-                case 0:
-                  scopes = this.authenticationProviderOptions.scopes;
-                  error = new GraphClientError_1.GraphClientError();
-                  if (!scopes || scopes.length === 0) {
-                    error.name = "Empty Scopes";
-                    error.message = "Scopes cannot be empty, Please provide scopes";
-                    throw error;
-                  }
-                  return [4, this.tokenCredential.getToken(scopes, this.authenticationProviderOptions.getTokenOptions)];
-                case 1:
-                  response = _a.sent();
-                  if (response) {
-                    return [2, response.token];
-                  }
-                  error.message = "Cannot retrieve accessToken from the Token Credential object";
-                  error.name = "Access token is undefined";
-                  throw error;
-              }
-            });
-          });
-        };
-        return TokenCredentialAuthenticationProvider3;
-      })()
-    );
-    exports.TokenCredentialAuthenticationProvider = TokenCredentialAuthenticationProvider2;
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/ITokenCredentialAuthenticationProviderOptions.js
-var require_ITokenCredentialAuthenticationProviderOptions = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/ITokenCredentialAuthenticationProviderOptions.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js
-var require_azureTokenCredentials = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js"(exports) {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", { value: true });
-    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
-    tslib_1.__exportStar(require_TokenCredentialAuthenticationProvider(), exports);
-    tslib_1.__exportStar(require_ITokenCredentialAuthenticationProviderOptions(), exports);
-  }
-});
 
 // node_modules/@azure/core-tracing/dist/commonjs/state-cjs.js
 var require_state_cjs = __commonJS({
@@ -5385,7 +4744,7 @@ var require_src = __commonJS({
 var require_helpers = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports) {
     "use strict";
-    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -5398,24 +4757,24 @@ var require_helpers = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports && exports.__importStar || function(mod) {
+    var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.req = exports.json = exports.toBuffer = void 0;
-    var http5 = __importStar2(__require("http"));
-    var https4 = __importStar2(__require("https"));
+    var http5 = __importStar(__require("http"));
+    var https4 = __importStar(__require("https"));
     async function toBuffer(stream) {
       let length2 = 0;
       const chunks = [];
@@ -5455,7 +4814,7 @@ var require_helpers = __commonJS({
 var require_dist = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports) {
     "use strict";
-    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -5468,29 +4827,29 @@ var require_dist = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports && exports.__importStar || function(mod) {
+    var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
-    var __exportStar2 = exports && exports.__exportStar || function(m, exports2) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding2(exports2, m, p);
+    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Agent = void 0;
-    var net = __importStar2(__require("net"));
-    var http5 = __importStar2(__require("http"));
+    var net = __importStar(__require("net"));
+    var http5 = __importStar(__require("http"));
     var https_1 = __require("https");
-    __exportStar2(require_helpers(), exports);
+    __exportStar(require_helpers(), exports);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
     var Agent = class extends http5.Agent {
       constructor(opts) {
@@ -5611,12 +4970,12 @@ var require_dist = __commonJS({
 var require_parse_proxy_response = __commonJS({
   "node_modules/https-proxy-agent/dist/parse-proxy-response.js"(exports) {
     "use strict";
-    var __importDefault2 = exports && exports.__importDefault || function(mod) {
+    var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseProxyResponse = void 0;
-    var debug_1 = __importDefault2(require_src());
+    var debug_1 = __importDefault(require_src());
     var debug = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
       return new Promise((resolve, reject) => {
@@ -5707,7 +5066,7 @@ var require_parse_proxy_response = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports) {
     "use strict";
-    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -5720,29 +5079,29 @@ var require_dist2 = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports && exports.__importStar || function(mod) {
+    var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
-    var __importDefault2 = exports && exports.__importDefault || function(mod) {
+    var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HttpsProxyAgent = void 0;
-    var net = __importStar2(__require("net"));
-    var tls = __importStar2(__require("tls"));
-    var assert_1 = __importDefault2(__require("assert"));
-    var debug_1 = __importDefault2(require_src());
+    var net = __importStar(__require("net"));
+    var tls = __importStar(__require("tls"));
+    var assert_1 = __importDefault(__require("assert"));
+    var debug_1 = __importDefault(require_src());
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
@@ -5857,7 +5216,7 @@ var require_dist2 = __commonJS({
 var require_dist3 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports) {
     "use strict";
-    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -5870,28 +5229,28 @@ var require_dist3 = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports && exports.__importStar || function(mod) {
+    var __importStar = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
-    var __importDefault2 = exports && exports.__importDefault || function(mod) {
+    var __importDefault = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HttpProxyAgent = void 0;
-    var net = __importStar2(__require("net"));
-    var tls = __importStar2(__require("tls"));
-    var debug_1 = __importDefault2(require_src());
+    var net = __importStar(__require("net"));
+    var tls = __importStar(__require("tls"));
+    var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
@@ -16175,6 +15534,7 @@ function exchangeClient(options) {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
   const maxPages = options.maxPages ?? 1e5;
+  const maxPageSize = options.maxPageSize ?? 1e3;
   const base = options.baseUrl.replace(/\/+$/, "");
   const endpoint2 = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
   const origin = new URL(base).origin;
@@ -16192,7 +15552,7 @@ function exchangeClient(options) {
             "content-type": "application/json",
             accept: "application/json",
             "x-anchormailbox": anchorMailbox(options.tenant),
-            prefer: "odata.maxpagesize=1000",
+            prefer: `odata.maxpagesize=${maxPageSize}`,
             "x-cmdletname": cmdlet,
             "x-responseformat": "json",
             "x-serializationlevel": "Partial",
@@ -16334,8 +15694,34 @@ function nodeFetch(options) {
   });
 }
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/content/BatchRequestContent.js
-init_tslib_es6();
+// node_modules/tslib/tslib.es6.mjs
+function __awaiter(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+}
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/RequestMethod.js
 var RequestMethod;
@@ -16713,9 +16099,6 @@ var BatchRequestContent = class _BatchRequestContent {
 };
 BatchRequestContent.requestLimit = 20;
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/AuthenticationHandler.js
-init_tslib_es6();
-
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/Constants.js
 var GRAPH_API_VERSION = "v1.0";
 var GRAPH_BASE_URL = "https://graph.microsoft.com/";
@@ -16854,7 +16237,6 @@ var MiddlewareControl = class {
 };
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/MiddlewareUtil.js
-init_tslib_es6();
 var generateUUID = () => {
   let uuid = "";
   for (let j = 0; j < 32; j++) {
@@ -17073,7 +16455,6 @@ var AuthenticationHandler = class _AuthenticationHandler {
 AuthenticationHandler.AUTHORIZATION_HEADER = "Authorization";
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/HTTPMessageHandler.js
-init_tslib_es6();
 var HTTPMessageHandler = class {
   /**
    * @public
@@ -17088,9 +16469,6 @@ var HTTPMessageHandler = class {
     });
   }
 };
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/RetryHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/options/RetryHandlerOptions.js
 var RetryHandlerOptions = class _RetryHandlerOptions {
@@ -17300,9 +16678,6 @@ RetryHandler.RETRY_STATUS_CODES = [
 RetryHandler.RETRY_ATTEMPT_HEADER = "Retry-Attempt";
 RetryHandler.RETRY_AFTER_HEADER = "Retry-After";
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/RedirectHandler.js
-init_tslib_es6();
-
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/options/RedirectHandlerOptions.js
 var RedirectHandlerOptions = class _RedirectHandlerOptions {
   /**
@@ -17500,9 +16875,6 @@ RedirectHandler.LOCATION_HEADER = "Location";
 RedirectHandler.AUTHORIZATION_HEADER = "Authorization";
 RedirectHandler.MANUAL_REDIRECT = "manual";
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/TelemetryHandler.js
-init_tslib_es6();
-
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/Version.js
 var PACKAGE_VERSION = "3.0.7";
 
@@ -17562,12 +16934,6 @@ var ChaosStrategy;
   ChaosStrategy2[ChaosStrategy2["MANUAL"] = 0] = "MANUAL";
   ChaosStrategy2[ChaosStrategy2["RANDOM"] = 1] = "RANDOM";
 })(ChaosStrategy || (ChaosStrategy = {}));
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/LargeFileUploadTask.js
-init_tslib_es6();
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphResponseHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/ResponseType.js
 var ResponseType;
@@ -18015,9 +17381,6 @@ var LargeFileUploadTask = class {
   }
 };
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/OneDriveLargeFileUploadTask.js
-init_tslib_es6();
-
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/FileUploadTask/FileObjectClasses/FileUpload.js
 var FileUpload = class {
   /**
@@ -18223,7 +17586,6 @@ var OneDriveLargeFileUploadTask = class _OneDriveLargeFileUploadTask extends Lar
 OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH = "/";
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/CustomAuthenticationProvider.js
-init_tslib_es6();
 var CustomAuthenticationProvider = class {
   /**
    * @public
@@ -18260,12 +17622,6 @@ var CustomAuthenticationProvider = class {
     });
   }
 };
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphRequest.js
-init_tslib_es6();
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphErrorHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphError.js
 var GraphError = class _GraphError extends Error {
@@ -19009,7 +18365,6 @@ var GraphRequest = class {
 };
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/HTTPClient.js
-init_tslib_es6();
 var HTTPClient = class {
   /**
    * @public
@@ -19216,9 +18571,6 @@ var Client = class _Client {
   }
 };
 
-// src/collect/graph/graph-transport.ts
-var import_azureTokenCredentials = __toESM(require_azureTokenCredentials(), 1);
-
 // src/collect/graph/endpoint-family.ts
 function pathOf(url) {
   const parsed = new URL(url, "https://graph.invalid/");
@@ -19350,6 +18702,40 @@ var NodeHttpHandler = class {
       if (body !== void 0) request.write(body);
       request.end();
     });
+  }
+};
+
+// src/collect/graph/origin-auth.ts
+var OriginAuthenticationHandler = class {
+  constructor(credential, origin, scope) {
+    this.credential = credential;
+    this.origin = origin;
+    this.scope = scope;
+  }
+  credential;
+  origin;
+  scope;
+  next;
+  setNext(next) {
+    this.next = next;
+  }
+  async execute(context3) {
+    const url = typeof context3.request === "string" ? context3.request : context3.request.url;
+    const headers = new Headers(context3.options?.headers ?? {});
+    if (new URL(url).origin === this.origin) {
+      const token = await this.credential.getToken(this.scope);
+      if (!token) throw new Error(`no token for ${this.scope}`);
+      headers.set("authorization", `Bearer ${token.token}`);
+    } else {
+      headers.delete("authorization");
+    }
+    const flat = {};
+    headers.forEach((value, key) => {
+      flat[key] = value;
+    });
+    context3.options = { ...context3.options ?? {}, headers: flat };
+    if (!this.next) throw new Error("OriginAuthenticationHandler must not be the last middleware");
+    await this.next.execute(context3);
   }
 };
 
@@ -19567,8 +18953,7 @@ function createGraphTransport(options) {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
   const scope = `${origin}/.default`;
-  const authProvider = new import_azureTokenCredentials.TokenCredentialAuthenticationProvider(options.credential, { scopes: [scope] });
-  const auth = new AuthenticationHandler(authProvider);
+  const auth = new OriginAuthenticationHandler(options.credential, origin, scope);
   const throttling = new ThrottlingRetryMiddleware({
     limiter,
     logger: logger27,
@@ -37241,7 +36626,8 @@ var SOURCE_REQUIREMENTS = {
     endpoint: "GET /identityProtection/riskDetections"
   },
   "graph.messageRules": {
-    permission: "MailboxSettings.Read",
+    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
+    permission: "MailboxSettings.Read (and optionally Mail.ReadBasic.All)",
     endpoint: "GET /users/{id}/mailFolders/inbox/messageRules"
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
@@ -37558,6 +36944,37 @@ function bodyOf(item) {
     }
   };
 }
+var FOLDER_PATH = (user, folder) => `/users/${encodeURIComponent(user)}/mailFolders/${encodeURIComponent(folder)}?$select=displayName`;
+async function folderNames(graph, items) {
+  const wanted = [];
+  for (const item of items) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const rule of item.body.value ?? []) {
+      const actions = isJsonObject(rule.actions) ? rule.actions : {};
+      for (const key of ["moveToFolder", "copyToFolder"]) {
+        const folder = actions[key];
+        if (typeof folder === "string" && folder !== "" && !seen.has(folder)) {
+          seen.add(folder);
+          wanted.push({ user: item.userId, folder });
+        }
+      }
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (let i = 0; i < wanted.length; i += 20) {
+    const chunk = wanted.slice(i, i + 20);
+    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: "GET", url: FOLDER_PATH(w.user, w.folder) })));
+    for (const response of responses) {
+      const asked = chunk[Number(response.id)];
+      const body = response.body;
+      if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== "string") continue;
+      const names = out.get(asked.user) ?? {};
+      names[asked.folder] = body.displayName;
+      out.set(asked.user, names);
+    }
+  }
+  return out;
+}
 async function fetchBatch(graph, users) {
   const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
   const responses = await graph.batch(requests);
@@ -37575,7 +36992,11 @@ async function fetchBatch(graph, users) {
     }
     out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
   }
-  return out;
+  const folders = await folderNames(graph, out);
+  return folders.size === 0 ? out : out.map((item) => {
+    const names = folders.get(item.userId);
+    return names ? { ...item, folders: names } : item;
+  });
 }
 function mailboxOwners(page, shard) {
   const out = [];

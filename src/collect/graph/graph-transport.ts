@@ -1,12 +1,10 @@
 import type { TokenCredential } from '@azure/identity';
 import {
-  AuthenticationHandler,
   BatchRequestContent,
   Client,
   ResponseType,
   type Context,
 } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffOptions } from './backoff.js';
@@ -19,6 +17,7 @@ import {
   type GraphApi,
 } from './graph-api.js';
 import { NodeHttpHandler } from './https-handler.js';
+import { OriginAuthenticationHandler } from './origin-auth.js';
 import { DEFAULT_FAMILY_LIMITS, FamilyRateLimiter, realSleep, type FamilyLimit, type Sleep } from './rate-limiter.js';
 import { ThrottlingRetryMiddleware } from './throttling-middleware.js';
 
@@ -95,8 +94,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
   const scope = `${origin}/.default`;
 
-  const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: [scope] });
-  const auth = new AuthenticationHandler(authProvider);
+  // Our own handler: the SDK's sends no token to a plain-http (loopback simulator) origin.
+  const auth = new OriginAuthenticationHandler(options.credential, origin, scope);
   const throttling = new ThrottlingRetryMiddleware({
     limiter,
     logger,
