@@ -47,6 +47,647 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
+
+// node_modules/tslib/tslib.es6.mjs
+var tslib_es6_exports = {};
+__export(tslib_es6_exports, {
+  __addDisposableResource: () => __addDisposableResource,
+  __assign: () => __assign,
+  __asyncDelegator: () => __asyncDelegator,
+  __asyncGenerator: () => __asyncGenerator,
+  __asyncValues: () => __asyncValues,
+  __await: () => __await,
+  __awaiter: () => __awaiter,
+  __classPrivateFieldGet: () => __classPrivateFieldGet,
+  __classPrivateFieldIn: () => __classPrivateFieldIn,
+  __classPrivateFieldSet: () => __classPrivateFieldSet,
+  __createBinding: () => __createBinding,
+  __decorate: () => __decorate,
+  __disposeResources: () => __disposeResources,
+  __esDecorate: () => __esDecorate,
+  __exportStar: () => __exportStar,
+  __extends: () => __extends,
+  __generator: () => __generator,
+  __importDefault: () => __importDefault,
+  __importStar: () => __importStar,
+  __makeTemplateObject: () => __makeTemplateObject,
+  __metadata: () => __metadata,
+  __param: () => __param,
+  __propKey: () => __propKey,
+  __read: () => __read,
+  __rest: () => __rest,
+  __rewriteRelativeImportExtension: () => __rewriteRelativeImportExtension,
+  __runInitializers: () => __runInitializers,
+  __setFunctionName: () => __setFunctionName,
+  __spread: () => __spread,
+  __spreadArray: () => __spreadArray,
+  __spreadArrays: () => __spreadArrays,
+  __values: () => __values,
+  default: () => tslib_es6_default
+});
+function __extends(d, b) {
+  if (typeof b !== "function" && b !== null)
+    throw new TypeError("Class extends value " + String(b) + " is not a constructor or null");
+  extendStatics(d, b);
+  function __() {
+    this.constructor = d;
+  }
+  d.prototype = b === null ? Object.create(b) : (__.prototype = b.prototype, new __());
+}
+function __rest(s, e) {
+  var t = {};
+  for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p) && e.indexOf(p) < 0)
+    t[p] = s[p];
+  if (s != null && typeof Object.getOwnPropertySymbols === "function")
+    for (var i = 0, p = Object.getOwnPropertySymbols(s); i < p.length; i++) {
+      if (e.indexOf(p[i]) < 0 && Object.prototype.propertyIsEnumerable.call(s, p[i]))
+        t[p[i]] = s[p[i]];
+    }
+  return t;
+}
+function __decorate(decorators, target, key, desc) {
+  var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
+  if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
+  else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
+  return c > 3 && r && Object.defineProperty(target, key, r), r;
+}
+function __param(paramIndex, decorator) {
+  return function(target, key) {
+    decorator(target, key, paramIndex);
+  };
+}
+function __esDecorate(ctor, descriptorIn, decorators, contextIn, initializers, extraInitializers) {
+  function accept(f) {
+    if (f !== void 0 && typeof f !== "function") throw new TypeError("Function expected");
+    return f;
+  }
+  var kind = contextIn.kind, key = kind === "getter" ? "get" : kind === "setter" ? "set" : "value";
+  var target = !descriptorIn && ctor ? contextIn["static"] ? ctor : ctor.prototype : null;
+  var descriptor = descriptorIn || (target ? Object.getOwnPropertyDescriptor(target, contextIn.name) : {});
+  var _, done = false;
+  for (var i = decorators.length - 1; i >= 0; i--) {
+    var context3 = {};
+    for (var p in contextIn) context3[p] = p === "access" ? {} : contextIn[p];
+    for (var p in contextIn.access) context3.access[p] = contextIn.access[p];
+    context3.addInitializer = function(f) {
+      if (done) throw new TypeError("Cannot add initializers after decoration has completed");
+      extraInitializers.push(accept(f || null));
+    };
+    var result = (0, decorators[i])(kind === "accessor" ? { get: descriptor.get, set: descriptor.set } : descriptor[key], context3);
+    if (kind === "accessor") {
+      if (result === void 0) continue;
+      if (result === null || typeof result !== "object") throw new TypeError("Object expected");
+      if (_ = accept(result.get)) descriptor.get = _;
+      if (_ = accept(result.set)) descriptor.set = _;
+      if (_ = accept(result.init)) initializers.unshift(_);
+    } else if (_ = accept(result)) {
+      if (kind === "field") initializers.unshift(_);
+      else descriptor[key] = _;
+    }
+  }
+  if (target) Object.defineProperty(target, contextIn.name, descriptor);
+  done = true;
+}
+function __runInitializers(thisArg, initializers, value) {
+  var useValue = arguments.length > 2;
+  for (var i = 0; i < initializers.length; i++) {
+    value = useValue ? initializers[i].call(thisArg, value) : initializers[i].call(thisArg);
+  }
+  return useValue ? value : void 0;
+}
+function __propKey(x) {
+  return typeof x === "symbol" ? x : "".concat(x);
+}
+function __setFunctionName(f, name3, prefix) {
+  if (typeof name3 === "symbol") name3 = name3.description ? "[".concat(name3.description, "]") : "";
+  return Object.defineProperty(f, "name", { configurable: true, value: prefix ? "".concat(prefix, " ", name3) : name3 });
+}
+function __metadata(metadataKey, metadataValue) {
+  if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(metadataKey, metadataValue);
+}
+function __awaiter(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+}
+function __generator(thisArg, body) {
+  var _ = { label: 0, sent: function() {
+    if (t[0] & 1) throw t[1];
+    return t[1];
+  }, trys: [], ops: [] }, f, y, t, g = Object.create((typeof Iterator === "function" ? Iterator : Object).prototype);
+  return g.next = verb(0), g["throw"] = verb(1), g["return"] = verb(2), typeof Symbol === "function" && (g[Symbol.iterator] = function() {
+    return this;
+  }), g;
+  function verb(n) {
+    return function(v) {
+      return step([n, v]);
+    };
+  }
+  function step(op) {
+    if (f) throw new TypeError("Generator is already executing.");
+    while (g && (g = 0, op[0] && (_ = 0)), _) try {
+      if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
+      if (y = 0, t) op = [op[0] & 2, t.value];
+      switch (op[0]) {
+        case 0:
+        case 1:
+          t = op;
+          break;
+        case 4:
+          _.label++;
+          return { value: op[1], done: false };
+        case 5:
+          _.label++;
+          y = op[1];
+          op = [0];
+          continue;
+        case 7:
+          op = _.ops.pop();
+          _.trys.pop();
+          continue;
+        default:
+          if (!(t = _.trys, t = t.length > 0 && t[t.length - 1]) && (op[0] === 6 || op[0] === 2)) {
+            _ = 0;
+            continue;
+          }
+          if (op[0] === 3 && (!t || op[1] > t[0] && op[1] < t[3])) {
+            _.label = op[1];
+            break;
+          }
+          if (op[0] === 6 && _.label < t[1]) {
+            _.label = t[1];
+            t = op;
+            break;
+          }
+          if (t && _.label < t[2]) {
+            _.label = t[2];
+            _.ops.push(op);
+            break;
+          }
+          if (t[2]) _.ops.pop();
+          _.trys.pop();
+          continue;
+      }
+      op = body.call(thisArg, _);
+    } catch (e) {
+      op = [6, e];
+      y = 0;
+    } finally {
+      f = t = 0;
+    }
+    if (op[0] & 5) throw op[1];
+    return { value: op[0] ? op[1] : void 0, done: true };
+  }
+}
+function __exportStar(m, o) {
+  for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(o, p)) __createBinding(o, m, p);
+}
+function __values(o) {
+  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+  if (m) return m.call(o);
+  if (o && typeof o.length === "number") return {
+    next: function() {
+      if (o && i >= o.length) o = void 0;
+      return { value: o && o[i++], done: !o };
+    }
+  };
+  throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
+}
+function __read(o, n) {
+  var m = typeof Symbol === "function" && o[Symbol.iterator];
+  if (!m) return o;
+  var i = m.call(o), r, ar = [], e;
+  try {
+    while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+  } catch (error) {
+    e = { error };
+  } finally {
+    try {
+      if (r && !r.done && (m = i["return"])) m.call(i);
+    } finally {
+      if (e) throw e.error;
+    }
+  }
+  return ar;
+}
+function __spread() {
+  for (var ar = [], i = 0; i < arguments.length; i++)
+    ar = ar.concat(__read(arguments[i]));
+  return ar;
+}
+function __spreadArrays() {
+  for (var s = 0, i = 0, il = arguments.length; i < il; i++) s += arguments[i].length;
+  for (var r = Array(s), k = 0, i = 0; i < il; i++)
+    for (var a = arguments[i], j = 0, jl = a.length; j < jl; j++, k++)
+      r[k] = a[j];
+  return r;
+}
+function __spreadArray(to, from, pack) {
+  if (pack || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
+    if (ar || !(i in from)) {
+      if (!ar) ar = Array.prototype.slice.call(from, 0, i);
+      ar[i] = from[i];
+    }
+  }
+  return to.concat(ar || Array.prototype.slice.call(from));
+}
+function __await(v) {
+  return this instanceof __await ? (this.v = v, this) : new __await(v);
+}
+function __asyncGenerator(thisArg, _arguments, generator) {
+  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+  var g = generator.apply(thisArg, _arguments || []), i, q = [];
+  return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
+    return this;
+  }, i;
+  function awaitReturn(f) {
+    return function(v) {
+      return Promise.resolve(v).then(f, reject);
+    };
+  }
+  function verb(n, f) {
+    if (g[n]) {
+      i[n] = function(v) {
+        return new Promise(function(a, b) {
+          q.push([n, v, a, b]) > 1 || resume(n, v);
+        });
+      };
+      if (f) i[n] = f(i[n]);
+    }
+  }
+  function resume(n, v) {
+    try {
+      step(g[n](v));
+    } catch (e) {
+      settle(q[0][3], e);
+    }
+  }
+  function step(r) {
+    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
+  }
+  function fulfill(value) {
+    resume("next", value);
+  }
+  function reject(value) {
+    resume("throw", value);
+  }
+  function settle(f, v) {
+    if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
+  }
+}
+function __asyncDelegator(o) {
+  var i, p;
+  return i = {}, verb("next"), verb("throw", function(e) {
+    throw e;
+  }), verb("return"), i[Symbol.iterator] = function() {
+    return this;
+  }, i;
+  function verb(n, f) {
+    i[n] = o[n] ? function(v) {
+      return (p = !p) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
+    } : f;
+  }
+}
+function __asyncValues(o) {
+  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
+  var m = o[Symbol.asyncIterator], i;
+  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
+    return this;
+  }, i);
+  function verb(n) {
+    i[n] = o[n] && function(v) {
+      return new Promise(function(resolve, reject) {
+        v = o[n](v), settle(resolve, reject, v.done, v.value);
+      });
+    };
+  }
+  function settle(resolve, reject, d, v) {
+    Promise.resolve(v).then(function(v2) {
+      resolve({ value: v2, done: d });
+    }, reject);
+  }
+}
+function __makeTemplateObject(cooked, raw) {
+  if (Object.defineProperty) {
+    Object.defineProperty(cooked, "raw", { value: raw });
+  } else {
+    cooked.raw = raw;
+  }
+  return cooked;
+}
+function __importStar(mod) {
+  if (mod && mod.__esModule) return mod;
+  var result = {};
+  if (mod != null) {
+    for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+  }
+  __setModuleDefault(result, mod);
+  return result;
+}
+function __importDefault(mod) {
+  return mod && mod.__esModule ? mod : { default: mod };
+}
+function __classPrivateFieldGet(receiver, state3, kind, f) {
+  if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
+  if (typeof state3 === "function" ? receiver !== state3 || !f : !state3.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
+  return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state3.get(receiver);
+}
+function __classPrivateFieldSet(receiver, state3, value, kind, f) {
+  if (kind === "m") throw new TypeError("Private method is not writable");
+  if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
+  if (typeof state3 === "function" ? receiver !== state3 || !f : !state3.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
+  return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state3.set(receiver, value), value;
+}
+function __classPrivateFieldIn(state3, receiver) {
+  if (receiver === null || typeof receiver !== "object" && typeof receiver !== "function") throw new TypeError("Cannot use 'in' operator on non-object");
+  return typeof state3 === "function" ? receiver === state3 : state3.has(receiver);
+}
+function __addDisposableResource(env, value, async) {
+  if (value !== null && value !== void 0) {
+    if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
+    var dispose, inner;
+    if (async) {
+      if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
+      dispose = value[Symbol.asyncDispose];
+    }
+    if (dispose === void 0) {
+      if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
+      dispose = value[Symbol.dispose];
+      if (async) inner = dispose;
+    }
+    if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
+    if (inner) dispose = function() {
+      try {
+        inner.call(this);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    };
+    env.stack.push({ value, dispose, async });
+  } else if (async) {
+    env.stack.push({ async: true });
+  }
+  return value;
+}
+function __disposeResources(env) {
+  function fail(e) {
+    env.error = env.hasError ? new _SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
+    env.hasError = true;
+  }
+  var r, s = 0;
+  function next() {
+    while (r = env.stack.pop()) {
+      try {
+        if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
+        if (r.dispose) {
+          var result = r.dispose.call(r.value);
+          if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) {
+            fail(e);
+            return next();
+          });
+        } else s |= 1;
+      } catch (e) {
+        fail(e);
+      }
+    }
+    if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
+    if (env.hasError) throw env.error;
+  }
+  return next();
+}
+function __rewriteRelativeImportExtension(path11, preserveJsx, extraExtensions, ignoreCase) {
+  if (typeof path11 === "string" && /^\.\.?\//.test(path11)) {
+    if (extraExtensions) {
+      for (var extension in extraExtensions) {
+        var suffix = path11.slice(-extension.length);
+        if (suffix === extension || ignoreCase && suffix.toLowerCase() === extension.toLowerCase()) {
+          var output = extraExtensions[extension];
+          return output === extension ? path11 : path11.slice(0, -extension.length) + output;
+        }
+      }
+    }
+    return path11.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
+      return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : d + ext + "." + cm.toLowerCase() + "js";
+    });
+  }
+  return path11;
+}
+var extendStatics, __assign, __createBinding, __setModuleDefault, ownKeys, _SuppressedError, tslib_es6_default;
+var init_tslib_es6 = __esm({
+  "node_modules/tslib/tslib.es6.mjs"() {
+    extendStatics = function(d, b) {
+      extendStatics = Object.setPrototypeOf || { __proto__: [] } instanceof Array && function(d2, b2) {
+        d2.__proto__ = b2;
+      } || function(d2, b2) {
+        for (var p in b2) if (Object.prototype.hasOwnProperty.call(b2, p)) d2[p] = b2[p];
+      };
+      return extendStatics(d, b);
+    };
+    __assign = function() {
+      __assign = Object.assign || function __assign2(t) {
+        for (var s, i = 1, n = arguments.length; i < n; i++) {
+          s = arguments[i];
+          for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p)) t[p] = s[p];
+        }
+        return t;
+      };
+      return __assign.apply(this, arguments);
+    };
+    __createBinding = Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    });
+    __setModuleDefault = Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    };
+    ownKeys = function(o) {
+      ownKeys = Object.getOwnPropertyNames || function(o2) {
+        var ar = [];
+        for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+        return ar;
+      };
+      return ownKeys(o);
+    };
+    _SuppressedError = typeof SuppressedError === "function" ? SuppressedError : function(error, suppressed, message) {
+      var e = new Error(message);
+      return e.name = "SuppressedError", e.error = error, e.suppressed = suppressed, e;
+    };
+    tslib_es6_default = {
+      __extends,
+      __assign,
+      __rest,
+      __decorate,
+      __param,
+      __esDecorate,
+      __runInitializers,
+      __propKey,
+      __setFunctionName,
+      __metadata,
+      __awaiter,
+      __generator,
+      __createBinding,
+      __exportStar,
+      __values,
+      __read,
+      __spread,
+      __spreadArrays,
+      __spreadArray,
+      __await,
+      __asyncGenerator,
+      __asyncDelegator,
+      __asyncValues,
+      __makeTemplateObject,
+      __importStar,
+      __importDefault,
+      __classPrivateFieldGet,
+      __classPrivateFieldSet,
+      __classPrivateFieldIn,
+      __addDisposableResource,
+      __disposeResources,
+      __rewriteRelativeImportExtension
+    };
+  }
+});
+
+// node_modules/@microsoft/microsoft-graph-client/lib/src/GraphClientError.js
+var require_GraphClientError = __commonJS({
+  "node_modules/@microsoft/microsoft-graph-client/lib/src/GraphClientError.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.GraphClientError = void 0;
+    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
+    var GraphClientError2 = (
+      /** @class */
+      (function(_super) {
+        tslib_1.__extends(GraphClientError3, _super);
+        function GraphClientError3(message) {
+          var _this = _super.call(this, message) || this;
+          Object.setPrototypeOf(_this, GraphClientError3.prototype);
+          return _this;
+        }
+        GraphClientError3.setGraphClientError = function(error) {
+          var graphClientError;
+          if (error instanceof Error) {
+            graphClientError = error;
+          } else {
+            graphClientError = new GraphClientError3();
+            graphClientError.customError = error;
+          }
+          return graphClientError;
+        };
+        return GraphClientError3;
+      })(Error)
+    );
+    exports.GraphClientError = GraphClientError2;
+  }
+});
+
+// node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js
+var require_TokenCredentialAuthenticationProvider = __commonJS({
+  "node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    exports.TokenCredentialAuthenticationProvider = void 0;
+    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
+    var GraphClientError_1 = require_GraphClientError();
+    var TokenCredentialAuthenticationProvider2 = (
+      /** @class */
+      (function() {
+        function TokenCredentialAuthenticationProvider3(tokenCredential, authenticationProviderOptions) {
+          if (!tokenCredential) {
+            throw new GraphClientError_1.GraphClientError("Please pass a token credential object to the TokenCredentialAuthenticationProvider class constructor");
+          }
+          if (!authenticationProviderOptions) {
+            throw new GraphClientError_1.GraphClientError("Please pass the TokenCredentialAuthenticationProviderOptions with scopes to the TokenCredentialAuthenticationProvider class constructor");
+          }
+          this.authenticationProviderOptions = authenticationProviderOptions;
+          this.tokenCredential = tokenCredential;
+        }
+        TokenCredentialAuthenticationProvider3.prototype.getAccessToken = function() {
+          return tslib_1.__awaiter(this, void 0, void 0, function() {
+            var scopes, error, response;
+            return tslib_1.__generator(this, function(_a) {
+              switch (_a.label) {
+                case 0:
+                  scopes = this.authenticationProviderOptions.scopes;
+                  error = new GraphClientError_1.GraphClientError();
+                  if (!scopes || scopes.length === 0) {
+                    error.name = "Empty Scopes";
+                    error.message = "Scopes cannot be empty, Please provide scopes";
+                    throw error;
+                  }
+                  return [4, this.tokenCredential.getToken(scopes, this.authenticationProviderOptions.getTokenOptions)];
+                case 1:
+                  response = _a.sent();
+                  if (response) {
+                    return [2, response.token];
+                  }
+                  error.message = "Cannot retrieve accessToken from the Token Credential object";
+                  error.name = "Access token is undefined";
+                  throw error;
+              }
+            });
+          });
+        };
+        return TokenCredentialAuthenticationProvider3;
+      })()
+    );
+    exports.TokenCredentialAuthenticationProvider = TokenCredentialAuthenticationProvider2;
+  }
+});
+
+// node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/ITokenCredentialAuthenticationProviderOptions.js
+var require_ITokenCredentialAuthenticationProviderOptions = __commonJS({
+  "node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/ITokenCredentialAuthenticationProviderOptions.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+  }
+});
+
+// node_modules/@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js
+var require_azureTokenCredentials = __commonJS({
+  "node_modules/@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js"(exports) {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", { value: true });
+    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
+    tslib_1.__exportStar(require_TokenCredentialAuthenticationProvider(), exports);
+    tslib_1.__exportStar(require_ITokenCredentialAuthenticationProviderOptions(), exports);
+  }
+});
 
 // node_modules/@azure/core-tracing/dist/commonjs/state-cjs.js
 var require_state_cjs = __commonJS({
@@ -4744,7 +5385,7 @@ var require_src = __commonJS({
 var require_helpers = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -4757,24 +5398,24 @@ var require_helpers = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar = exports && exports.__importStar || function(mod) {
+    var __importStar2 = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
       }
-      __setModuleDefault(result, mod);
+      __setModuleDefault2(result, mod);
       return result;
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.req = exports.json = exports.toBuffer = void 0;
-    var http5 = __importStar(__require("http"));
-    var https4 = __importStar(__require("https"));
+    var http5 = __importStar2(__require("http"));
+    var https4 = __importStar2(__require("https"));
     async function toBuffer(stream) {
       let length2 = 0;
       const chunks = [];
@@ -4814,7 +5455,7 @@ var require_helpers = __commonJS({
 var require_dist = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -4827,29 +5468,29 @@ var require_dist = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar = exports && exports.__importStar || function(mod) {
+    var __importStar2 = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
       }
-      __setModuleDefault(result, mod);
+      __setModuleDefault2(result, mod);
       return result;
     };
-    var __exportStar = exports && exports.__exportStar || function(m, exports2) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding(exports2, m, p);
+    var __exportStar2 = exports && exports.__exportStar || function(m, exports2) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports2, p)) __createBinding2(exports2, m, p);
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Agent = void 0;
-    var net = __importStar(__require("net"));
-    var http5 = __importStar(__require("http"));
+    var net = __importStar2(__require("net"));
+    var http5 = __importStar2(__require("http"));
     var https_1 = __require("https");
-    __exportStar(require_helpers(), exports);
+    __exportStar2(require_helpers(), exports);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
     var Agent = class extends http5.Agent {
       constructor(opts) {
@@ -4970,12 +5611,12 @@ var require_dist = __commonJS({
 var require_parse_proxy_response = __commonJS({
   "node_modules/https-proxy-agent/dist/parse-proxy-response.js"(exports) {
     "use strict";
-    var __importDefault = exports && exports.__importDefault || function(mod) {
+    var __importDefault2 = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.parseProxyResponse = void 0;
-    var debug_1 = __importDefault(require_src());
+    var debug_1 = __importDefault2(require_src());
     var debug = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
       return new Promise((resolve, reject) => {
@@ -5066,7 +5707,7 @@ var require_parse_proxy_response = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -5079,29 +5720,29 @@ var require_dist2 = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar = exports && exports.__importStar || function(mod) {
+    var __importStar2 = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
       }
-      __setModuleDefault(result, mod);
+      __setModuleDefault2(result, mod);
       return result;
     };
-    var __importDefault = exports && exports.__importDefault || function(mod) {
+    var __importDefault2 = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HttpsProxyAgent = void 0;
-    var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
-    var assert_1 = __importDefault(__require("assert"));
-    var debug_1 = __importDefault(require_src());
+    var net = __importStar2(__require("net"));
+    var tls = __importStar2(__require("tls"));
+    var assert_1 = __importDefault2(__require("assert"));
+    var debug_1 = __importDefault2(require_src());
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
@@ -5216,7 +5857,7 @@ var require_dist2 = __commonJS({
 var require_dist3 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports) {
     "use strict";
-    var __createBinding = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding2 = exports && exports.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -5229,28 +5870,28 @@ var require_dist3 = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault2 = exports && exports.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar = exports && exports.__importStar || function(mod) {
+    var __importStar2 = exports && exports.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
       }
-      __setModuleDefault(result, mod);
+      __setModuleDefault2(result, mod);
       return result;
     };
-    var __importDefault = exports && exports.__importDefault || function(mod) {
+    var __importDefault2 = exports && exports.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.HttpProxyAgent = void 0;
-    var net = __importStar(__require("net"));
-    var tls = __importStar(__require("tls"));
-    var debug_1 = __importDefault(require_src());
+    var net = __importStar2(__require("net"));
+    var tls = __importStar2(__require("tls"));
+    var debug_1 = __importDefault2(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
@@ -15694,34 +16335,8 @@ function nodeFetch(options) {
   });
 }
 
-// node_modules/tslib/tslib.es6.mjs
-function __awaiter(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-}
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/content/BatchRequestContent.js
+init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/RequestMethod.js
 var RequestMethod;
@@ -16099,6 +16714,9 @@ var BatchRequestContent = class _BatchRequestContent {
 };
 BatchRequestContent.requestLimit = 20;
 
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/AuthenticationHandler.js
+init_tslib_es6();
+
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/Constants.js
 var GRAPH_API_VERSION = "v1.0";
 var GRAPH_BASE_URL = "https://graph.microsoft.com/";
@@ -16237,6 +16855,7 @@ var MiddlewareControl = class {
 };
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/MiddlewareUtil.js
+init_tslib_es6();
 var generateUUID = () => {
   let uuid = "";
   for (let j = 0; j < 32; j++) {
@@ -16455,6 +17074,7 @@ var AuthenticationHandler = class _AuthenticationHandler {
 AuthenticationHandler.AUTHORIZATION_HEADER = "Authorization";
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/HTTPMessageHandler.js
+init_tslib_es6();
 var HTTPMessageHandler = class {
   /**
    * @public
@@ -16469,6 +17089,9 @@ var HTTPMessageHandler = class {
     });
   }
 };
+
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/RetryHandler.js
+init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/options/RetryHandlerOptions.js
 var RetryHandlerOptions = class _RetryHandlerOptions {
@@ -16678,6 +17301,9 @@ RetryHandler.RETRY_STATUS_CODES = [
 RetryHandler.RETRY_ATTEMPT_HEADER = "Retry-Attempt";
 RetryHandler.RETRY_AFTER_HEADER = "Retry-After";
 
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/RedirectHandler.js
+init_tslib_es6();
+
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/options/RedirectHandlerOptions.js
 var RedirectHandlerOptions = class _RedirectHandlerOptions {
   /**
@@ -16875,6 +17501,9 @@ RedirectHandler.LOCATION_HEADER = "Location";
 RedirectHandler.AUTHORIZATION_HEADER = "Authorization";
 RedirectHandler.MANUAL_REDIRECT = "manual";
 
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/TelemetryHandler.js
+init_tslib_es6();
+
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/Version.js
 var PACKAGE_VERSION = "3.0.7";
 
@@ -16934,6 +17563,12 @@ var ChaosStrategy;
   ChaosStrategy2[ChaosStrategy2["MANUAL"] = 0] = "MANUAL";
   ChaosStrategy2[ChaosStrategy2["RANDOM"] = 1] = "RANDOM";
 })(ChaosStrategy || (ChaosStrategy = {}));
+
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/LargeFileUploadTask.js
+init_tslib_es6();
+
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphResponseHandler.js
+init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/ResponseType.js
 var ResponseType;
@@ -17381,6 +18016,9 @@ var LargeFileUploadTask = class {
   }
 };
 
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/OneDriveLargeFileUploadTask.js
+init_tslib_es6();
+
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/FileUploadTask/FileObjectClasses/FileUpload.js
 var FileUpload = class {
   /**
@@ -17586,6 +18224,7 @@ var OneDriveLargeFileUploadTask = class _OneDriveLargeFileUploadTask extends Lar
 OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH = "/";
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/CustomAuthenticationProvider.js
+init_tslib_es6();
 var CustomAuthenticationProvider = class {
   /**
    * @public
@@ -17622,6 +18261,12 @@ var CustomAuthenticationProvider = class {
     });
   }
 };
+
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphRequest.js
+init_tslib_es6();
+
+// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphErrorHandler.js
+init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphError.js
 var GraphError = class _GraphError extends Error {
@@ -18365,6 +19010,7 @@ var GraphRequest = class {
 };
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/HTTPClient.js
+init_tslib_es6();
 var HTTPClient = class {
   /**
    * @public
@@ -18571,6 +19217,9 @@ var Client = class _Client {
   }
 };
 
+// src/collect/graph/graph-transport.ts
+var import_azureTokenCredentials = __toESM(require_azureTokenCredentials(), 1);
+
 // src/collect/graph/endpoint-family.ts
 function pathOf(url) {
   const parsed = new URL(url, "https://graph.invalid/");
@@ -18705,36 +19354,33 @@ var NodeHttpHandler = class {
   }
 };
 
-// src/collect/graph/origin-auth.ts
-var OriginAuthenticationHandler = class {
-  constructor(credential, origin, scope) {
-    this.credential = credential;
-    this.origin = origin;
-    this.scope = scope;
+// src/collect/graph/loopback-bearer-middleware.ts
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+function isLoopbackHttp(url) {
+  const parsed = new URL(url);
+  return parsed.protocol === "http:" && LOOPBACK.has(parsed.hostname);
+}
+var LoopbackBearerMiddleware = class {
+  constructor(provider) {
+    this.provider = provider;
   }
-  credential;
-  origin;
-  scope;
+  provider;
   next;
   setNext(next) {
     this.next = next;
   }
   async execute(context3) {
+    if (!this.next) throw new Error("LoopbackBearerMiddleware needs a next middleware");
     const url = typeof context3.request === "string" ? context3.request : context3.request.url;
-    const headers = new Headers(context3.options?.headers ?? {});
-    if (new URL(url).origin === this.origin) {
-      const token = await this.credential.getToken(this.scope);
-      if (!token) throw new Error(`no token for ${this.scope}`);
-      headers.set("authorization", `Bearer ${token.token}`);
-    } else {
-      headers.delete("authorization");
+    if (isLoopbackHttp(url)) {
+      const token = await this.provider.getAccessToken();
+      const options = context3.options ?? {};
+      const value = `Bearer ${token}`;
+      if (options.headers instanceof Headers) options.headers.set("Authorization", value);
+      else if (Array.isArray(options.headers)) options.headers.push(["Authorization", value]);
+      else options.headers = { ...options.headers ?? {}, Authorization: value };
+      context3.options = options;
     }
-    const flat = {};
-    headers.forEach((value, key) => {
-      flat[key] = value;
-    });
-    context3.options = { ...context3.options ?? {}, headers: flat };
-    if (!this.next) throw new Error("OriginAuthenticationHandler must not be the last middleware");
     await this.next.execute(context3);
   }
 };
@@ -18953,7 +19599,8 @@ function createGraphTransport(options) {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
   const scope = `${origin}/.default`;
-  const auth = new OriginAuthenticationHandler(options.credential, origin, scope);
+  const authProvider = new import_azureTokenCredentials.TokenCredentialAuthenticationProvider(options.credential, { scopes: [scope] });
+  const auth = new AuthenticationHandler(authProvider);
   const throttling = new ThrottlingRetryMiddleware({
     limiter,
     logger: logger27,
@@ -18964,8 +19611,9 @@ function createGraphTransport(options) {
   });
   const httpHandler = new NodeHttpHandler({ timeoutMs: options.requestTimeoutMs ?? 1e5, ...options.ca ? { ca: options.ca } : {} });
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? void 0 : /* @__PURE__ */ new Set([base.hostname]);
+  const chain = isLoopbackHttp(origin) ? [auth, new LoopbackBearerMiddleware(authProvider), throttling, httpHandler] : [auth, throttling, httpHandler];
   const client = Client.initWithMiddleware({
-    middleware: [auth, throttling, httpHandler],
+    middleware: chain,
     baseUrl: origin,
     defaultVersion: "v1.0",
     ...customHosts ? { customHosts } : {}
@@ -37327,8 +37975,39 @@ var forwardingControls = [
   }
 ];
 
+// src/controls/ca-parameters.ts
+var ALLOWED_EXCLUSIONS = {
+  schema: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
+
 // src/controls/legacy-auth.ts
+var legacyAuthBlocked = {
+  id: "legacy-auth.blocked",
+  version: 1,
+  area: "legacy-auth",
+  title: "Legacy authentication blocked",
+  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
+  defaultSeverity: "high",
+  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-17"]
+  },
+  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
 var legacyAuthControls = [
+  legacyAuthBlocked,
   {
     id: "legacy-auth.smtp-auth",
     version: 1,
@@ -37345,6 +38024,35 @@ var legacyAuthControls = [
     enabledByDefault: true
   }
 ];
+
+// src/controls/privileged-roles.ts
+var HIGHLY_PRIVILEGED_ROLES = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
+};
+var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
+  "windowsHelloForBusiness",
+  "fido2",
+  "x509CertificateMultiFactor"
+]);
+var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
+  "fido2",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "x509CertificateMultiFactor"
+]);
 
 // src/controls/mfa.ts
 var mfaControls = [
@@ -37384,11 +38092,87 @@ var mfaControls = [
     remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
     limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
     enabledByDefault: true
+  },
+  {
+    id: "mfa.enforcement",
+    version: 1,
+    area: "mfa",
+    title: "MFA enforced for all users",
+    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    defaultSeverity: "critical",
+    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ["MS.AAD.3.2v2"],
+      cis: ["5.2.2.2"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
+    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.admins-phishing-resistant",
+    version: 1,
+    area: "mfa",
+    title: "Phishing-resistant MFA for privileged roles",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    defaultSeverity: "critical",
+    sources: [
+      "graph.roleAssignments",
+      "graph.conditionalAccessPolicies",
+      "graph.authenticationStrengthPolicies",
+      "graph.userRegistrationDetails"
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
+        }
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS
+    },
+    references: {
+      scuba: ["MS.AAD.3.6v1"],
+      cis: ["5.2.2.5", "5.2.2.1"],
+      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
+      nist: ["IA-2(1)", "IA-2(8)"]
+    },
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    enabledByDefault: true
   }
 ];
 
 // src/controls/sign-ins.ts
-var signInsControls = [];
+var riskPolicies = {
+  id: "sign-ins.risk-policies",
+  version: 1,
+  area: "sign-ins",
+  title: "High user risk and high sign-in risk blocked",
+  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  defaultSeverity: "high",
+  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
+  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
+    cis: ["5.2.2.6", "5.2.2.7"],
+    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    nist: ["AC-2(12)", "SI-4"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  enabledByDefault: true
+};
+var signInsControls = [riskPolicies];
 
 // src/controls/spf.ts
 var spfControls = [];
@@ -38787,7 +39571,134 @@ var forwardingChecks = {
   "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
 };
 
+// src/model/cap.ts
+var EVIDENCE_CAP = 50;
+
+// src/checks/conditional-access.ts
+function stateProblems(policy) {
+  if (policy.state === "enabled") return [];
+  if (policy.state === "enabledForReportingButNotEnforced") return ["is report-only, so it is not enforced"];
+  if (policy.state === "disabled") return ["is disabled"];
+  return [`is in state "${policy.state}", which is not enforced`];
+}
+function allUsersProblems(policy, allowedExclusions) {
+  const users = policy.conditions.users;
+  if (!users) return ["has no user condition"];
+  const problems = [];
+  if (!(users.includeUsers ?? []).includes("All")) problems.push("does not include All users");
+  const excluded = [
+    ...(users.excludeUsers ?? []).map((id) => ({ kind: "user", id })),
+    ...(users.excludeGroups ?? []).map((id) => ({ kind: "group", id })),
+    ...(users.excludeRoles ?? []).map((id) => ({ kind: "role", id }))
+  ].filter((e) => !allowedExclusions.has(e.id.toLowerCase()));
+  if (excluded.length > 0) {
+    problems.push(`excludes ${excluded.map((e) => `${e.kind} ${e.id}`).join(", ")}, not listed in allowedExclusions`);
+  }
+  return problems;
+}
+function allAppsProblems(policy) {
+  const apps2 = policy.conditions.applications;
+  const problems = [];
+  if (!(apps2?.includeApplications ?? []).includes("All")) problems.push("does not target All cloud apps");
+  const excluded = apps2?.excludeApplications ?? [];
+  if (excluded.length > 0) problems.push(`excludes applications ${excluded.join(", ")}`);
+  return problems;
+}
+function narrowingProblems(policy, options) {
+  const c = policy.conditions;
+  const problems = [];
+  if ((c.userRiskLevels ?? []).length > 0) problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(", ")}`);
+  if ((c.signInRiskLevels ?? []).length > 0) problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(", ")}`);
+  const types2 = c.clientAppTypes ?? [];
+  if (options.allClientApps && !types2.includes("all") && !(types2.includes("browser") && types2.includes("mobileAppsAndDesktopClients"))) {
+    problems.push(`applies only to client app types ${types2.join(", ") || "(none)"}`);
+  }
+  return problems;
+}
+function mfaGrantProblems(policy) {
+  const grant = policy.grantControls;
+  if (!grant) return ["has no grant controls"];
+  const controls2 = grant.builtInControls ?? [];
+  if (controls2.includes("block")) return ["blocks access instead of requiring MFA"];
+  const mfa = controls2.includes("mfa") || grant.authenticationStrength !== null && grant.authenticationStrength !== void 0;
+  if (!mfa) return ["does not require MFA or an authentication strength"];
+  const others = controls2.filter((c) => c !== "mfa");
+  if ((grant.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) {
+    return [`ORs MFA with ${others.join(", ")}, so a user can satisfy it without MFA`];
+  }
+  return [];
+}
+function blockGrantProblems(policy) {
+  return (policy.grantControls?.builtInControls ?? []).includes("block") ? [] : ["does not block access"];
+}
+function exclusionSet(ids) {
+  return new Set(ids.map((id) => id.trim().toLowerCase()));
+}
+function verdict(policy, problems) {
+  return { id: policy.id, displayName: policy.displayName, state: policy.state, problems };
+}
+function closestReasons(verdicts) {
+  const failing = verdicts.filter((v) => v.problems.length > 0);
+  if (failing.length === 0) return "no Conditional Access policy comes close";
+  return [...failing].sort((a, b) => a.problems.length - b.problems.length).slice(0, 3).map((v) => `"${v.displayName}" ${v.problems.join("; ")}`).join(". ");
+}
+
 // src/checks/legacy-auth.ts
+var LEGACY_CLIENTS = ["exchangeActiveSync", "other"];
+function legacyClientProblems(policy) {
+  const types2 = policy.conditions.clientAppTypes ?? [];
+  if (types2.includes("all")) return [];
+  const missing = LEGACY_CLIENTS.filter((t) => !types2.includes(t));
+  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
+}
+function legacyAuthBlocked2({ snapshot, params }) {
+  const defaults = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: false }),
+      ...legacyClientProblems(p),
+      ...blockGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const types2 = policies[i]?.conditions.clientAppTypes ?? [];
+    return types2.includes("exchangeActiveSync") || types2.includes("other");
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: legacy authentication is blocked.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" blocks legacy authentication for All users.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
 function text4(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
@@ -38822,11 +39733,9 @@ function smtpAuth({ snapshot }) {
   return findings;
 }
 var legacyAuthChecks = {
+  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked2 },
   "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
 };
-
-// src/model/cap.ts
-var EVIDENCE_CAP = 50;
 
 // src/checks/mfa.ts
 function mfaRegistration({ snapshot, params, context: context3 }) {
@@ -38876,12 +39785,206 @@ function mfaRegistration({ snapshot, params, context: context3 }) {
     }
   ];
 }
+function mfaEnforcement({ snapshot, params }) {
+  const defaults = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: true }),
+      ...mfaGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const grant = policies[i]?.grantControls;
+    return (grant?.builtInControls ?? []).includes("mfa") || Boolean(grant?.authenticationStrength);
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: every user must register for and use MFA.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" requires MFA for All users and All cloud apps.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
+function isPhishingResistant(strengthId, strengths) {
+  if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
+  const strength = strengths.get(strengthId);
+  if (!strength) return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
+  const weak = strength.allowedCombinations.filter((c) => !c.split(",").every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())));
+  if (strength.allowedCombinations.length === 0) return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
+  if (weak.length > 0) return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join("; ")}` };
+  return { ok: true };
+}
+function adminsPhishingResistant({ snapshot, params }) {
+  const privileged = new Set(params.strings("privilegedRoles").map((r) => r.toLowerCase()));
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const strengths = new Map(snapshot.data("graph.authenticationStrengthPolicies").map((s) => [s.id, s]));
+  const registration = new Map(snapshot.data("graph.userRegistrationDetails").map((d) => [d.id, d]));
+  const holders = /* @__PURE__ */ new Map();
+  const unresolved = [];
+  const add = (user, role, group) => {
+    let holder = holders.get(user.id);
+    if (!holder) {
+      holder = {
+        id: user.id,
+        upn: user.userPrincipalName ?? user.id,
+        displayName: user.displayName ?? null,
+        enabled: user.accountEnabled !== false,
+        roles: /* @__PURE__ */ new Set(),
+        groups: /* @__PURE__ */ new Set()
+      };
+      holders.set(user.id, holder);
+    }
+    holder.roles.add(role);
+    if (group) holder.groups.add(group);
+  };
+  for (const assignment of snapshot.data("graph.roleAssignments")) {
+    const role = assignment.roleDefinitionId.toLowerCase();
+    if (!privileged.has(role)) continue;
+    const principal = assignment.principal;
+    const type = principal?.["@odata.type"] ?? "";
+    if (!principal) unresolved.push(assignment.principalId);
+    else if (type === "#microsoft.graph.user") add(principal, role);
+    else if (type === "#microsoft.graph.group") {
+      if (!principal.members) unresolved.push(principal.id);
+      for (const member of principal.members ?? []) if (member["@odata.type"] === "#microsoft.graph.user") add(member, role, principal.id);
+    }
+  }
+  if (unresolved.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "error",
+        message: `${unresolved.length} privileged role assignments have a principal or group membership that was not read, so their holders are unknown.`,
+        evidence: { unresolvedPrincipals: unresolved.slice(0, EVIDENCE_CAP), unresolvedTotal: unresolved.length }
+      }
+    ];
+  }
+  const enabled2 = [...holders.values()].filter((h) => h.enabled);
+  if (enabled2.length === 0) {
+    return [{ target: TENANT_TARGET, status: "error", message: "No enabled holder of a highly privileged role was found.", evidence: { privilegedRoles: [...privileged] } }];
+  }
+  const strengthOf = (p) => p.grantControls?.authenticationStrength?.id;
+  const findings = [];
+  for (const holder of enabled2.sort((a, b) => a.upn.localeCompare(b.upn))) {
+    if (allowed.has(holder.id.toLowerCase())) continue;
+    const problems = [];
+    const covering = [];
+    for (const p of policies) {
+      const users = p.conditions.users;
+      const included = (users?.includeUsers ?? []).some((u) => u === "All" || u.toLowerCase() === holder.id.toLowerCase()) || (users?.includeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.includeGroups ?? []).some((g) => holder.groups.has(g));
+      const strength = strengthOf(p);
+      if (!included || strength === void 0) continue;
+      const reasons = [...stateProblems(p), ...allAppsProblems(p)];
+      const excluded = (users?.excludeUsers ?? []).some((u) => u.toLowerCase() === holder.id.toLowerCase()) || (users?.excludeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.excludeGroups ?? []).some((g) => holder.groups.has(g));
+      if (excluded) reasons.push("excludes this user, a role or a group they hold it through");
+      const pr = isPhishingResistant(strength, strengths);
+      if (!pr.ok && pr.reason) reasons.push(pr.reason);
+      const others = (p.grantControls?.builtInControls ?? []).filter((c) => c !== "mfa");
+      if ((p.grantControls?.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) reasons.push(`ORs the strength with ${others.join(", ")}`);
+      if (reasons.length === 0) covering.push(p.displayName);
+      else problems.push(`"${p.displayName}" ${reasons.join("; ")}`);
+    }
+    const methods = registration.get(holder.id)?.methodsRegistered ?? [];
+    const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
+    const failures = [];
+    if (covering.length === 0) failures.push(problems.length > 0 ? problems.join(". ") : "no Conditional Access policy requires a phishing-resistant strength for this user");
+    if (strongMethods.length === 0) failures.push("no phishing-resistant method is registered");
+    findings.push({
+      target: holder.upn,
+      status: failures.length === 0 ? "pass" : "fail",
+      message: failures.length === 0 ? `Covered by "${covering[0] ?? ""}" and has ${strongMethods.join(", ")} registered.` : `Privileged user is not held to phishing-resistant MFA: ${failures.join("; ")}.`,
+      evidence: {
+        userId: holder.id,
+        displayName: holder.displayName,
+        roles: [...holder.roles].map((r) => HIGHLY_PRIVILEGED_ROLES[r] ?? r),
+        viaGroups: [...holder.groups],
+        coveringPolicies: covering,
+        policyProblems: problems.slice(0, EVIDENCE_CAP),
+        methodsRegistered: [...methods],
+        phishingResistantMethods: strongMethods
+      }
+    });
+  }
+  if (findings.length === 0) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Every privileged role holder is listed in allowedExclusions.", evidence: { holders: enabled2.length } }];
+  }
+  return findings;
+}
 var mfaChecks = {
-  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration }
+  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration },
+  "mfa.enforcement": { kind: "snapshot", evaluate: mfaEnforcement },
+  "mfa.admins-phishing-resistant": { kind: "snapshot", evaluate: adminsPhishingResistant }
 };
 
 // src/checks/sign-ins.ts
-var signInsChecks = {};
+function riskProblems(policy, kind) {
+  return (policy.conditions[kind] ?? []).includes("high") ? [] : [`does not include high in ${kind}`];
+}
+function riskPolicies2({ snapshot, params }) {
+  if (snapshot.manifest.licences["entra-id-p2"] === false) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "not_evaluable",
+        message: "Needs Microsoft Entra ID P2: risk-based Conditional Access does nothing without it.",
+        evidence: { licence: "entra-id-p2" }
+      }
+    ];
+  }
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const judge = (kind) => {
+    const verdicts = policies.map(
+      (p) => verdict(p, [...stateProblems(p), ...allUsersProblems(p, allowed), ...allAppsProblems(p), ...riskProblems(p, kind), ...blockGrantProblems(p)])
+    );
+    const candidates = verdicts.filter((_v, i) => (policies[i]?.conditions[kind] ?? []).length > 0);
+    return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
+  };
+  const user = judge("userRiskLevels");
+  const signIn = judge("signInRiskLevels");
+  const missing = [];
+  if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
+  if (signIn.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
+  const summary = (r) => ({
+    satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] }))
+  });
+  const evidence = { userRisk: summary(user), signInRisk: summary(signIn), allowedExclusions: [...allowed] };
+  return [
+    missing.length === 0 ? { target: TENANT_TARGET, status: "pass", message: "High user risk and high sign-in risk are both blocked by enforced policies.", evidence } : { target: TENANT_TARGET, status: "fail", message: `Risk policies fall short: ${missing.join("; ")}.`, evidence }
+  ];
+}
+var signInsChecks = {
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies2 }
+};
 
 // src/checks/spf.ts
 var spfChecks = {};

@@ -1,10 +1,12 @@
 import type { TokenCredential } from '@azure/identity';
 import {
+  AuthenticationHandler,
   BatchRequestContent,
   Client,
   ResponseType,
   type Context,
 } from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffOptions } from './backoff.js';
@@ -17,7 +19,7 @@ import {
   type GraphApi,
 } from './graph-api.js';
 import { NodeHttpHandler } from './https-handler.js';
-import { OriginAuthenticationHandler } from './origin-auth.js';
+import { isLoopbackHttp, LoopbackBearerMiddleware } from './loopback-bearer-middleware.js';
 import { DEFAULT_FAMILY_LIMITS, FamilyRateLimiter, realSleep, type FamilyLimit, type Sleep } from './rate-limiter.js';
 import { ThrottlingRetryMiddleware } from './throttling-middleware.js';
 
@@ -94,8 +96,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
   const scope = `${origin}/.default`;
 
-  // Our own handler: the SDK's sends no token to a plain-http (loopback simulator) origin.
-  const auth = new OriginAuthenticationHandler(options.credential, origin, scope);
+  const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: [scope] });
+  const auth = new AuthenticationHandler(authProvider);
   const throttling = new ThrottlingRetryMiddleware({
     limiter,
     logger,
@@ -107,8 +109,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const httpHandler = new NodeHttpHandler({ timeoutMs: options.requestTimeoutMs ?? 100_000, ...(options.ca ? { ca: options.ca } : {}) });
   // The SDK attaches the token only to its own Graph hosts or to `customHosts` (host names only).
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? undefined : new Set([base.hostname]);
+  // The simulator serves Graph over plain HTTP on loopback, where the SDK attaches no token.
+  const chain = isLoopbackHttp(origin)
+    ? [auth, new LoopbackBearerMiddleware(authProvider), throttling, httpHandler]
+    : [auth, throttling, httpHandler];
   const client = Client.initWithMiddleware({
-    middleware: [auth, throttling, httpHandler],
+    middleware: chain,
     baseUrl: origin,
     defaultVersion: 'v1.0',
     ...(customHosts ? { customHosts } : {}),
