@@ -6,12 +6,29 @@ import type { Settings } from './settings.js';
 export type GetInput = (name: string) => string;
 
 /** The Action's inputs, exactly as declared in action.yml. A test keeps the two in step. */
-export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path'] as const;
+export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'evidence-dir', 'redact-evidence'] as const;
 
 function failOn(value: string): FailOn {
   const v = value.trim() || 'high';
   if (v === 'none' || isSeverity(v)) return v;
   throw new ConfigurationError(`Input "fail-on": expected none, low, medium, high or critical, got "${value}"`);
+}
+
+function booleanInput(name: string, value: string, fallback: boolean): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new ConfigurationError(`Input "${name}": expected true or false, got "${value}"`);
+}
+
+/** `evidence-dir` and `redact-evidence`: an evidence pack, pseudonymised unless turned off. */
+function evidenceInputs(getInput: GetInput): Pick<Settings, 'evidence'> {
+  const dir = getInput('evidence-dir').trim();
+  // An artifact leaves the tenant's boundary, so the Action redacts by default; the key is
+  // random per run, so pseudonyms cannot be linked across nightly packs.
+  const redact = booleanInput('redact-evidence', getInput('redact-evidence'), true);
+  return dir === '' ? {} : { evidence: { dir, redact, redactionKey: undefined } };
 }
 
 /**
@@ -30,6 +47,7 @@ export function readInputs(getInput: GetInput, workspace: string): Settings {
     saveSnapshotDir: undefined,
     only: undefined,
     reportJsonPath: reportPath,
+    ...evidenceInputs(getInput),
     summaryMarkdownPath: undefined,
     failOn: failOn(getInput('fail-on')),
     debug: false,

@@ -47,6 +47,7 @@ export async function run(): Promise<void> {
     core.setOutput('errors', byStatus.error);
     core.setOutput('issues-opened', 0);
     core.setOutput('issues-closed', 0);
+    core.setOutput('evidence-dir', settings.evidence?.dir ?? '');
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.summaryMarkdown).write();
     if (outcome.exitCode === EXIT.findings) core.setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
     else if (outcome.exitCode === EXIT.allSourcesFailed) core.setFailed('Every data source failed; nothing was judged');

@@ -1,7 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Collector } from './collect/collector.js';
 import { evaluate } from './evaluate/evaluate.js';
+import { writeEvidencePack, type EvidenceOutcome } from './evidence/write-evidence.js';
 import { requiredSources, selectControls } from './evaluate/selection.js';
 import type { Logger } from './logger.js';
 import { severityRank } from './model/severity.js';
@@ -9,6 +11,7 @@ import { loadPolicy } from './policy/load-policy.js';
 import type { Policy } from './policy/policy.js';
 import { buildReport, type Report, type RunInfo } from './report/report.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
+import { expiringExceptions, renderExpiringExceptions } from './report/expiring-exceptions.js';
 import type { Settings } from './settings.js';
 import { readSnapshotFolder } from './snapshot/read-folder.js';
 import type { Snapshot } from './snapshot/snapshot.js';
@@ -38,6 +41,8 @@ export interface RunOutcome {
   readonly summaryMarkdown: string;
   readonly warnings: readonly string[];
   readonly exitCode: number;
+  /** The evidence pack's report, when `--evidence-dir` was given. */
+  readonly evidence?: EvidenceOutcome;
 }
 
 async function writeOutput(file: string, text: string): Promise<void> {
@@ -56,6 +61,16 @@ function everySourceFailed(snapshot: Snapshot): boolean {
  * the CLI call this with their own settings, logger and clients.
  */
 export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome> {
+  const scratch: { dir?: string } = {};
+  try {
+    return await runPipeline(settings, deps, scratch);
+  } finally {
+    // The scratch copy may hold unredacted personal data: never leave it behind.
+    if (scratch.dir) await rm(scratch.dir, { recursive: true, force: true });
+  }
+}
+
+async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: string }): Promise<RunOutcome> {
   const { logger } = deps;
   const startedAt = deps.now();
 
@@ -74,6 +89,12 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     // Evaluate what was saved, so a replay of the folder gives exactly these verdicts.
     snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
+  } else if (settings.evidence) {
+    // The pack needs the snapshot twice (to evaluate and to copy, maybe redacted), and live
+    // streams can be read only once: go through a folder, as --save-snapshot does.
+    scratch.dir = await mkdtemp(path.join(tmpdir(), 'mailwarden-snapshot-'));
+    await writeSnapshotFolder(scratch.dir, snapshot);
+    snapshot = await readSnapshotFolder(scratch.dir);
   }
 
   // "Now" is the capture time, so replaying a snapshot later reproduces every verdict.
@@ -96,13 +117,22 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
       finishedAt: deps.now().toISOString(),
       mode: deps.collector.mode,
       tenantId: snapshot.manifest.tenantId,
+      ...(settings.only ? { only: settings.only } : {}),
       ...deps.runContext,
     },
     policy,
     manifest: snapshot.manifest,
     evaluation,
   });
-  const summaryMarkdown = renderSummaryMarkdown(report, { warnings });
+  let evidence: EvidenceOutcome | undefined;
+  if (settings.evidence) {
+    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
+    for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
+  }
+  const summaryMarkdown = renderSummaryMarkdown(report, {
+    warnings,
+    sections: renderExpiringExceptions(expiringExceptions(policy.exceptions, now)),
+  });
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
 
@@ -115,5 +145,5 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
   ) {
     exitCode = EXIT.findings;
   }
-  return { report, policy, summaryMarkdown, warnings, exitCode };
+  return { report, policy, summaryMarkdown, warnings, exitCode, ...(evidence ? { evidence } : {}) };
 }
