@@ -4707,14 +4707,14 @@ var require_sign = __commonJS({
         typ: isObjectPayload ? "JWT" : void 0,
         kid: options.keyid
       }, options.header);
-      function failure(err) {
+      function failure2(err) {
         if (callback) {
           return callback(err);
         }
         throw err;
       }
       if (!secretOrPrivateKey && options.algorithm !== "none") {
-        return failure(new Error("secretOrPrivateKey must have a value"));
+        return failure2(new Error("secretOrPrivateKey must have a value"));
       }
       if (secretOrPrivateKey != null && !(secretOrPrivateKey instanceof KeyObject)) {
         try {
@@ -4723,28 +4723,28 @@ var require_sign = __commonJS({
           try {
             secretOrPrivateKey = createSecretKey(typeof secretOrPrivateKey === "string" ? Buffer.from(secretOrPrivateKey) : secretOrPrivateKey);
           } catch (_2) {
-            return failure(new Error("secretOrPrivateKey is not valid key material"));
+            return failure2(new Error("secretOrPrivateKey is not valid key material"));
           }
         }
       }
       if (header.alg.startsWith("HS") && secretOrPrivateKey.type !== "secret") {
-        return failure(new Error(`secretOrPrivateKey must be a symmetric key when using ${header.alg}`));
+        return failure2(new Error(`secretOrPrivateKey must be a symmetric key when using ${header.alg}`));
       } else if (/^(?:RS|PS|ES)/.test(header.alg)) {
         if (secretOrPrivateKey.type !== "private") {
-          return failure(new Error(`secretOrPrivateKey must be an asymmetric key when using ${header.alg}`));
+          return failure2(new Error(`secretOrPrivateKey must be an asymmetric key when using ${header.alg}`));
         }
         if (!options.allowInsecureKeySizes && !header.alg.startsWith("ES") && secretOrPrivateKey.asymmetricKeyDetails !== void 0 && //KeyObject.asymmetricKeyDetails is supported in Node 15+
         secretOrPrivateKey.asymmetricKeyDetails.modulusLength < 2048) {
-          return failure(new Error(`secretOrPrivateKey has a minimum key size of 2048 bits for ${header.alg}`));
+          return failure2(new Error(`secretOrPrivateKey has a minimum key size of 2048 bits for ${header.alg}`));
         }
       }
       if (typeof payload === "undefined") {
-        return failure(new Error("payload is required"));
+        return failure2(new Error("payload is required"));
       } else if (isObjectPayload) {
         try {
           validatePayload(payload);
         } catch (error) {
-          return failure(error);
+          return failure2(error);
         }
         if (!options.mutatePayload) {
           payload = Object.assign({}, payload);
@@ -4754,25 +4754,25 @@ var require_sign = __commonJS({
           return typeof options[opt] !== "undefined";
         });
         if (invalid_options.length > 0) {
-          return failure(new Error("invalid " + invalid_options.join(",") + " option for " + typeof payload + " payload"));
+          return failure2(new Error("invalid " + invalid_options.join(",") + " option for " + typeof payload + " payload"));
         }
       }
       if (typeof payload.exp !== "undefined" && typeof options.expiresIn !== "undefined") {
-        return failure(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
+        return failure2(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
       }
       if (typeof payload.nbf !== "undefined" && typeof options.notBefore !== "undefined") {
-        return failure(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
+        return failure2(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
       }
       try {
         validateOptions(options);
       } catch (error) {
-        return failure(error);
+        return failure2(error);
       }
       if (!options.allowInvalidAsymmetricKeyTypes) {
         try {
           validateAsymmetricKey(header.alg, secretOrPrivateKey);
         } catch (error) {
-          return failure(error);
+          return failure2(error);
         }
       }
       const timestamp = payload.iat || Math.floor(Date.now() / 1e3);
@@ -4785,27 +4785,27 @@ var require_sign = __commonJS({
         try {
           payload.nbf = timespan(options.notBefore, timestamp);
         } catch (err) {
-          return failure(err);
+          return failure2(err);
         }
         if (typeof payload.nbf === "undefined") {
-          return failure(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+          return failure2(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
         }
       }
       if (typeof options.expiresIn !== "undefined" && typeof payload === "object") {
         try {
           payload.exp = timespan(options.expiresIn, timestamp);
         } catch (err) {
-          return failure(err);
+          return failure2(err);
         }
         if (typeof payload.exp === "undefined") {
-          return failure(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+          return failure2(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
         }
       }
       Object.keys(options_to_payload).forEach(function(key) {
         const claim = options_to_payload[key];
         if (typeof options[key] !== "undefined") {
           if (typeof payload[claim] !== "undefined") {
-            return failure(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
+            return failure2(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
           }
           payload[claim] = options[key];
         }
@@ -5414,8 +5414,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.req = exports.json = exports.toBuffer = void 0;
-    var http4 = __importStar2(__require("http"));
-    var https3 = __importStar2(__require("https"));
+    var http5 = __importStar2(__require("http"));
+    var https4 = __importStar2(__require("https"));
     async function toBuffer(stream) {
       let length2 = 0;
       const chunks = [];
@@ -5440,7 +5440,7 @@ var require_helpers = __commonJS({
     exports.json = json;
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
-      const req2 = (href.startsWith("https:") ? https3 : http4).request(url, opts);
+      const req2 = (href.startsWith("https:") ? https4 : http5).request(url, opts);
       const promise = new Promise((resolve, reject) => {
         req2.once("response", resolve).once("error", reject).end();
       });
@@ -5488,11 +5488,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Agent = void 0;
     var net = __importStar2(__require("net"));
-    var http4 = __importStar2(__require("http"));
+    var http5 = __importStar2(__require("http"));
     var https_1 = __require("https");
     __exportStar2(require_helpers(), exports);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent = class extends http4.Agent {
+    var Agent = class extends http5.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -5564,7 +5564,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name3);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name3, fakeSocket);
-          if (socket instanceof http4.Agent) {
+          if (socket instanceof http5.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -10463,7 +10463,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http4 = (
+    var http5 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -10472,11 +10472,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https3 = (
+    var https4 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http4.domainHost,
+        domainHost: http5.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -10520,8 +10520,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http: http4,
-        https: https3,
+        http: http5,
+        https: https4,
         ws,
         wss,
         urn,
@@ -10865,9 +10865,9 @@ var require_fast_uri = __commonJS({
         if (isNaN(parsed.port)) {
           parsed.port = matches[5];
         }
-        const parseError = getParseError(parsed, matches);
-        if (parseError !== void 0) {
-          parsed.error = parsed.error || parseError;
+        const parseError2 = getParseError(parsed, matches);
+        if (parseError2 !== void 0) {
+          parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
@@ -11380,7 +11380,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text6, msg) => text6 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -14813,14 +14813,14 @@ function isJsonObject(value) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text2, ignoreTrivia = false) {
-  const len = text2.length;
+function createScanner(text6, ignoreTrivia = false) {
+  const len = text6.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text2.charCodeAt(pos);
+      let ch = text6.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -14847,35 +14847,35 @@ function createScanner(text2, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text2.charCodeAt(pos) === 48) {
+    if (text6.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text2.length && text2.charCodeAt(pos) === 46) {
+    if (pos < text6.length && text6.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text2.substring(start, pos);
+        return text6.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text2.length && (text2.charCodeAt(pos) === 69 || text2.charCodeAt(pos) === 101)) {
+    if (pos < text6.length && (text6.charCodeAt(pos) === 69 || text6.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text2.length && text2.charCodeAt(pos) === 43 || text2.charCodeAt(pos) === 45) {
+      if (pos < text6.length && text6.charCodeAt(pos) === 43 || text6.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text2.length && isDigit(text2.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -14883,30 +14883,30 @@ function createScanner(text2, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text2.substring(start, end);
+    return text6.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text2.substring(start, pos);
+        result += text6.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text2.charCodeAt(pos);
+      const ch = text6.charCodeAt(pos);
       if (ch === 34) {
-        result += text2.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text2.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text2.charCodeAt(pos++);
+        const ch2 = text6.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -14948,7 +14948,7 @@ function createScanner(text2, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text2.substring(start, pos);
+          result += text6.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -14969,19 +14969,19 @@ function createScanner(text2, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code2 = text2.charCodeAt(pos);
+    let code2 = text6.charCodeAt(pos);
     if (isWhiteSpace(code2)) {
       do {
         pos++;
         value += String.fromCharCode(code2);
-        code2 = text2.charCodeAt(pos);
+        code2 = text6.charCodeAt(pos);
       } while (isWhiteSpace(code2));
       return token = 15;
     }
     if (isLineBreak(code2)) {
       pos++;
       value += String.fromCharCode(code2);
-      if (code2 === 13 && text2.charCodeAt(pos) === 10) {
+      if (code2 === 13 && text6.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -15017,31 +15017,31 @@ function createScanner(text2, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text2.charCodeAt(pos + 1) === 47) {
+        if (text6.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text2.charCodeAt(pos))) {
+            if (isLineBreak(text6.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text2.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 12;
         }
-        if (text2.charCodeAt(pos + 1) === 42) {
+        if (text6.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text2.charCodeAt(pos);
-            if (ch === 42 && text2.charCodeAt(pos + 1) === 47) {
+            const ch = text6.charCodeAt(pos);
+            if (ch === 42 && text6.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text2.charCodeAt(pos) === 10) {
+              if (ch === 13 && text6.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -15052,7 +15052,7 @@ function createScanner(text2, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text2.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code2);
@@ -15062,7 +15062,7 @@ function createScanner(text2, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code2);
         pos++;
-        if (pos === len || !isDigit(text2.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text6.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -15084,10 +15084,10 @@ function createScanner(text2, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code2)) {
           pos++;
-          code2 = text2.charCodeAt(pos);
+          code2 = text6.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text2.substring(tokenOffset, pos);
+          value = text6.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -15270,7 +15270,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text2, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text6, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -15321,7 +15321,7 @@ function parseTree(text2, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error, offset, length: length2 });
     }
   };
-  visit(text2, visitor, options);
+  visit(text6, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -15359,8 +15359,8 @@ function findNodeAtLocation(root, path11) {
   }
   return node;
 }
-function visit(text2, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text2, false);
+function visit(text6, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text6, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -15776,11 +15776,11 @@ function printParseErrorCode(code2) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text2, offset) {
+function lineAndColumn(text6, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text2.length; i++) {
-    if (text2.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text6.length; i++) {
+    if (text6.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -15794,18 +15794,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text2, file) {
+function parseLocatedJson(text6, file) {
   const errors = [];
-  const tree = parseTree2(text2, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text6, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text2, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text6, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text2);
+    value = JSON.parse(text6);
   } catch (error) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error)})`);
   }
@@ -15820,7 +15820,7 @@ function parseLocatedJson(text2, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text2, at?.offset ?? 0).line;
+      return lineAndColumn(text6, at?.offset ?? 0).line;
     }
   };
 }
@@ -15843,10 +15843,12 @@ var SOURCE_FILES = {
   "graph.messageRules": "graph/messageRules.jsonl",
   "exo.mailbox": "exchange/Get-Mailbox.json",
   "exo.hostedOutboundSpamFilterPolicy": "exchange/Get-HostedOutboundSpamFilterPolicy.json",
+  "exo.hostedOutboundSpamFilterRule": "exchange/Get-HostedOutboundSpamFilterRule.json",
   "exo.remoteDomain": "exchange/Get-RemoteDomain.json",
   "exo.dkimSigningConfig": "exchange/Get-DkimSigningConfig.json",
   "exo.transportConfig": "exchange/Get-TransportConfig.json",
   "exo.casMailbox": "exchange/Get-CASMailbox.json",
+  "exo.recipient": "exchange/Get-Recipient.json",
   "exo.inboxRule": "exchange/Get-InboxRule.json",
   dns: "dns/answers.json"
 };
@@ -15871,10 +15873,12 @@ var GRAPH_SOURCES = [
 var EXCHANGE_SOURCES = [
   "exo.mailbox",
   "exo.hostedOutboundSpamFilterPolicy",
+  "exo.hostedOutboundSpamFilterRule",
   "exo.remoteDomain",
   "exo.dkimSigningConfig",
   "exo.transportConfig",
   "exo.casMailbox",
+  "exo.recipient",
   "exo.inboxRule"
 ];
 var DNS_SOURCES = ["dns"];
@@ -15886,13 +15890,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path.join(dir, relative);
-  let text2;
+  let text6;
   try {
-    text2 = await readFile(file, "utf8");
+    text6 = await readFile(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
   }
-  return parseLocatedJson(text2, file).value;
+  return parseLocatedJson(text6, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -16106,6 +16110,228 @@ function checkCertificatePem(pem, source) {
   } catch {
     throw new ConfigurationError(`${source}: the private key cannot be read`);
   }
+}
+
+// src/collect/exchange/exchange-client.ts
+import { randomUUID } from "node:crypto";
+
+// src/collect/exchange/exchange-api.ts
+var ExchangeRequestError = class extends Error {
+  constructor(message, status, cmdlet, detail) {
+    super(message);
+    this.status = status;
+    this.cmdlet = cmdlet;
+    this.detail = detail;
+  }
+  status;
+  cmdlet;
+  detail;
+  name = "ExchangeRequestError";
+};
+var EXCHANGE_SETUP_STEPS = `Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app's service principal. Changes can take up to an hour to apply.`;
+function isExchangeRefusal(error) {
+  if (!(error instanceof ExchangeRequestError)) return false;
+  if (error.status === 401 || error.status === 403) return true;
+  return error.status === 404 && error.detail === void 0;
+}
+
+// src/collect/graph/backoff.ts
+var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
+var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
+function parseRetryAfter(value, now) {
+  if (value === null || value === void 0) return void 0;
+  const text6 = value.trim();
+  if (text6 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text6)) return Math.ceil(Number(text6) * 1e3);
+  const date = Date.parse(text6);
+  if (Number.isNaN(date)) return void 0;
+  return Math.max(0, date - now);
+}
+function backoffDelay(attempt, options = DEFAULT_BACKOFF) {
+  const exp = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(exp / 2 + options.random() * exp / 2);
+}
+
+// src/collect/exchange/exchange-client.ts
+var RESULT_SIZE_CMDLETS = /* @__PURE__ */ new Set(["Get-Mailbox", "Get-CASMailbox", "Get-Recipient", "Get-MailContact"]);
+function anchorMailbox(tenant) {
+  return `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant}`;
+}
+function cmdletDetail(body) {
+  if (!isJsonObject(body) || !isJsonObject(body.error)) return void 0;
+  const details = body.error.details;
+  if (Array.isArray(details)) {
+    const first = details[0];
+    if (isJsonObject(first) && typeof first.message === "string" && first.message !== "") return first.message;
+  }
+  return void 0;
+}
+function isTruncationWarning(warning) {
+  return /more results|truncat|ResultSize/i.test(warning);
+}
+function exchangeClient(options) {
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const maxRetries = options.maxRetries ?? 5;
+  const maxPages = options.maxPages ?? 1e5;
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const endpoint2 = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
+  const origin = new URL(base).origin;
+  const connectionId = randomUUID();
+  async function post(url, body, cmdlet) {
+    for (let attempt = 0; ; attempt++) {
+      const token = await options.getToken();
+      options.logger.secret(token);
+      let response;
+      try {
+        response = await doFetch(url, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json",
+            "x-anchormailbox": anchorMailbox(options.tenant),
+            prefer: "odata.maxpagesize=1000",
+            "x-cmdletname": cmdlet,
+            "x-responseformat": "json",
+            "x-serializationlevel": "Partial",
+            "connection-id": connectionId,
+            "client-request-id": randomUUID()
+          },
+          body
+        });
+      } catch (error) {
+        if (attempt >= maxRetries) throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error)}`);
+        const wait = backoffDelay(attempt, backoff);
+        options.logger.debug(`${cmdlet}: network error (${errorMessage(error)}); retrying in ${wait} ms`);
+        await sleep(wait);
+        continue;
+      }
+      if (RETRYABLE_STATUSES.has(response.status) && attempt < maxRetries) {
+        await response.body?.cancel();
+        const wait = Math.min(
+          parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? backoffDelay(attempt, backoff),
+          backoff.maxMs * 4
+        );
+        options.logger.debug(`${cmdlet}: HTTP ${response.status}; retrying in ${wait} ms`);
+        await sleep(wait);
+        continue;
+      }
+      const text6 = await response.text();
+      let parsed;
+      try {
+        parsed = text6 === "" ? void 0 : JSON.parse(text6);
+      } catch {
+        parsed = void 0;
+      }
+      if (!response.ok) {
+        const detail = cmdletDetail(parsed);
+        throw new ExchangeRequestError(
+          `${cmdlet}: HTTP ${response.status}${detail !== void 0 ? `: ${detail}` : ""}`,
+          response.status,
+          cmdlet,
+          detail
+        );
+      }
+      if (!isJsonObject(parsed) || !Array.isArray(parsed.value)) {
+        throw new ExchangeRequestError(`${cmdlet}: the response is not an InvokeCommand collection`, response.status, cmdlet);
+      }
+      const value = parsed.value.filter(isJsonObject);
+      if (value.length !== parsed.value.length) {
+        throw new ExchangeRequestError(`${cmdlet}: the response holds a value that is not an object`, response.status, cmdlet);
+      }
+      const nextLink = parsed["@odata.nextLink"];
+      const warningList = parsed["@adminapi.warnings"];
+      return {
+        value,
+        nextLink: typeof nextLink === "string" ? nextLink : void 0,
+        warnings: Array.isArray(warningList) ? warningList.filter((w) => typeof w === "string") : []
+      };
+    }
+  }
+  return {
+    async invoke(cmdlet, parameters = {}) {
+      const withSize = RESULT_SIZE_CMDLETS.has(cmdlet) ? { ...parameters, ResultSize: "Unlimited" } : parameters;
+      const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: withSize } });
+      const out = [];
+      let url = endpoint2;
+      for (let page = 0; url !== void 0; page++) {
+        if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
+        const result = await post(url, body, cmdlet);
+        out.push(...result.value);
+        for (const warning of result.warnings) options.logger.debug(`${cmdlet}: warning: ${warning}`);
+        if (result.nextLink !== void 0) {
+          if (new URL(result.nextLink, endpoint2).origin !== origin) {
+            throw new Error(`${cmdlet}: @odata.nextLink points outside ${origin}; stopped`);
+          }
+          url = new URL(result.nextLink, endpoint2).href;
+        } else {
+          const truncation = result.warnings.find(isTruncationWarning);
+          if (truncation !== void 0) throw new Error(`${cmdlet}: output truncated by the server: ${truncation}`);
+          url = void 0;
+        }
+      }
+      return out;
+    }
+  };
+}
+
+// src/collect/exchange/node-fetch.ts
+import http from "node:http";
+import https from "node:https";
+function nodeFetch(options) {
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, ...options.ca ? { ca: options.ca } : {} });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const send = (input, init) => {
+    const url = new URL(input);
+    const secure = url.protocol === "https:";
+    const headers = {};
+    new Headers(init.headers ?? {}).forEach((value, key) => {
+      headers[key] = value;
+    });
+    const body = typeof init.body === "string" ? init.body : void 0;
+    if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request(url, {
+        method: init.method ?? "GET",
+        headers,
+        agent: secure ? httpsAgent : httpAgent
+      });
+      const timer = setTimeout(() => request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`)), options.timeoutMs);
+      request.on("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      request.on("response", (incoming) => {
+        const chunks = [];
+        incoming.on("data", (chunk) => chunks.push(chunk));
+        incoming.on("error", (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        incoming.on("end", () => {
+          clearTimeout(timer);
+          const responseHeaders = new Headers();
+          for (const [key, value] of Object.entries(incoming.headers)) {
+            if (typeof value === "string") responseHeaders.set(key, value);
+            else if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
+          }
+          const status = incoming.statusCode ?? 0;
+          const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+          resolve(new Response(payload, { status, headers: responseHeaders }));
+        });
+      });
+      if (body !== void 0) request.write(body);
+      request.end();
+    });
+  };
+  return Object.assign(send, {
+    destroy: () => {
+      httpsAgent.destroy();
+      httpAgent.destroy();
+    }
+  });
 }
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/content/BatchRequestContent.js
@@ -18993,23 +19219,6 @@ var Client = class _Client {
 // src/collect/graph/graph-transport.ts
 var import_azureTokenCredentials = __toESM(require_azureTokenCredentials(), 1);
 
-// src/collect/graph/backoff.ts
-var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
-var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
-function parseRetryAfter(value, now) {
-  if (value === null || value === void 0) return void 0;
-  const text2 = value.trim();
-  if (text2 === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text2)) return Math.ceil(Number(text2) * 1e3);
-  const date = Date.parse(text2);
-  if (Number.isNaN(date)) return void 0;
-  return Math.max(0, date - now);
-}
-function backoffDelay(attempt, options = DEFAULT_BACKOFF) {
-  const exp = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
-  return Math.round(exp / 2 + options.random() * exp / 2);
-}
-
 // src/collect/graph/endpoint-family.ts
 function pathOf(url) {
   const parsed = new URL(url, "https://graph.invalid/");
@@ -19057,8 +19266,8 @@ var GraphShapeError = class extends Error {
 };
 
 // src/collect/graph/https-handler.ts
-import http from "node:http";
-import https from "node:https";
+import http2 from "node:http";
+import https2 from "node:https";
 var NetworkError = class extends Error {
   name = "NetworkError";
 };
@@ -19073,8 +19282,8 @@ var NodeHttpHandler = class {
   constructor(options) {
     this.options = options;
     const maxSockets = options.maxSockets ?? 32;
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...options.ca ? { ca: options.ca } : {} });
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https2.Agent({ keepAlive: true, maxSockets, ...options.ca ? { ca: options.ca } : {} });
+    this.httpAgent = new http2.Agent({ keepAlive: true, maxSockets });
   }
   options;
   httpsAgent;
@@ -19092,7 +19301,7 @@ var NodeHttpHandler = class {
     const headers = headerRecord(init.headers);
     if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
     const secure = url.protocol === "https:";
-    const transport = secure ? https : http;
+    const transport = secure ? https2 : http2;
     return new Promise((resolve, reject) => {
       const request = transport.request(url, {
         method: init.method ?? "GET",
@@ -19293,19 +19502,19 @@ var ThrottlingRetryMiddleware = class {
     for (let attempt = 0; ; attempt += 1) {
       context3.response = void 0;
       const release = await limiter.acquire(family, key);
-      let failure;
+      let failure2;
       try {
         await next.execute(context3);
       } catch (error) {
-        failure = error;
+        failure2 = error;
       } finally {
         release();
       }
       const response = context3.response;
-      this.options.onAttempt?.(family, failure === void 0 && response ? response.status : "network-error");
-      if (failure === void 0 && response && !RETRYABLE_STATUSES.has(response.status)) return;
+      this.options.onAttempt?.(family, failure2 === void 0 && response ? response.status : "network-error");
+      if (failure2 === void 0 && response && !RETRYABLE_STATUSES.has(response.status)) return;
       if (attempt >= maxRetries) {
-        if (failure !== void 0) throw failure;
+        if (failure2 !== void 0) throw failure2;
         return;
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after"), now()) : void 0;
@@ -19313,7 +19522,7 @@ var ThrottlingRetryMiddleware = class {
       if (response?.status === 429) limiter.pause(family, now() + delay4);
       if (response) await response.arrayBuffer().catch(() => void 0);
       const requestId = response?.headers.get("request-id");
-      const cause = failure !== void 0 ? `network error (${errorMessage(failure)})` : `HTTP ${response?.status ?? "?"}`;
+      const cause = failure2 !== void 0 ? `network error (${errorMessage(failure2)})` : `HTTP ${response?.status ?? "?"}`;
       logger27.debug(
         `Graph ${pathForLog(url)}: ${cause}${requestId ? ` request-id ${requestId}` : ""}; retry ${attempt + 1}/${maxRetries} in ${delay4} ms${retryAfter !== void 0 ? " (Retry-After)" : ""}`
       );
@@ -19340,12 +19549,12 @@ function endpointOf(url) {
   return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
 }
 async function readJson(response, endpoint2) {
-  const text2 = await response.text();
-  if (text2.trim() === "") return void 0;
+  const text6 = await response.text();
+  if (text6.trim() === "") return void 0;
   try {
-    return JSON.parse(text2);
+    return JSON.parse(text6);
   } catch {
-    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text2.length} bytes)`);
+    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text6.length} bytes)`);
   }
 }
 function createGraphTransport(options) {
@@ -19376,7 +19585,7 @@ function createGraphTransport(options) {
     defaultVersion: "v1.0",
     ...customHosts ? { customHosts } : {}
   });
-  async function failure(method, url, response) {
+  async function failure2(method, url, response) {
     const endpoint2 = endpointOf(url);
     let body;
     try {
@@ -19420,7 +19629,7 @@ function createGraphTransport(options) {
   }
   async function getJson(path11) {
     const response = await sdkGet(path11);
-    if (!response.ok) throw await failure("GET", path11, response);
+    if (!response.ok) throw await failure2("GET", path11, response);
     return readJson(response, endpointOf(path11));
   }
   async function* pages(path11) {
@@ -19429,7 +19638,7 @@ function createGraphTransport(options) {
     let response = await sdkGet(path11);
     let url = `${versionRoot}${path11}`;
     for (let page = 0; ; page += 1) {
-      if (!response.ok) throw await failure("GET", url, response);
+      if (!response.ok) throw await failure2("GET", url, response);
       const body = await readJson(response, endpoint2);
       if (!isRecord(body)) throw new GraphShapeError(endpoint2, "(body)", `is ${body === null ? "null" : typeof body}, expected an object`);
       const value = body.value;
@@ -19466,7 +19675,7 @@ function createGraphTransport(options) {
     } catch (error) {
       throw networkFailure("POST", "/$batch", error);
     }
-    if (!response.ok) throw await failure("POST", "/$batch", response);
+    if (!response.ok) throw await failure2("POST", "/$batch", response);
     const json = await readJson(response, "/$batch");
     if (!isRecord(json)) throw new GraphShapeError("/$batch", "(body)", "is not an object");
     const responses = json.responses;
@@ -27537,14 +27746,14 @@ function buildAppConfiguration({ auth, broker, cache, system, telemetry }) {
 }
 
 // node_modules/@azure/msal-node/dist/crypto/GuidGenerator.mjs
-import { randomUUID } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 var GuidGenerator = class {
   /**
    * Generates a random [RFC 4122](https://www.rfc-editor.org/rfc/rfc4122.txt) version 4 UUID. The UUID is generated using a
    * cryptographic pseudorandom number generator.
    */
   generateGuid() {
-    return randomUUID();
+    return randomUUID2();
   }
   /**
    * verifies if a string is  GUID
@@ -29145,7 +29354,7 @@ var ClientApplication = class {
 };
 
 // node_modules/@azure/msal-node/dist/network/LoopbackClient.mjs
-import http2 from "http";
+import http3 from "http";
 var LoopbackClient = class {
   constructor(preferredPort) {
     this.preferredPort = preferredPort;
@@ -29165,7 +29374,7 @@ var LoopbackClient = class {
       throw NodeAuthError.createStateNotFoundError("");
     }
     return new Promise((resolve, reject) => {
-      this.server = http2.createServer((req, res) => {
+      this.server = http3.createServer((req, res) => {
         const method = req.method?.toUpperCase();
         if (method !== "GET" && method !== "POST") {
           res.writeHead(405, {
@@ -30757,7 +30966,7 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
-function randomUUID2() {
+function randomUUID3() {
   return globalThis.crypto.randomUUID();
 }
 
@@ -31441,7 +31650,7 @@ var PipelineRequestImpl = class {
     this.abortSignal = options.abortSignal;
     this.onUploadProgress = options.onUploadProgress;
     this.onDownloadProgress = options.onDownloadProgress;
-    this.requestId = options.requestId || randomUUID2();
+    this.requestId = options.requestId || randomUUID3();
     this.allowInsecureConnection = options.allowInsecureConnection ?? false;
     this.enableBrowserStreams = options.enableBrowserStreams ?? false;
     this.requestOverrides = options.requestOverrides;
@@ -31544,8 +31753,8 @@ var HttpPipeline = class _HttpPipeline {
     for (const descriptor of this._policies) {
       const policy = descriptor.policy;
       const options = descriptor.options;
-      const policyName = policy.name;
-      if (policyMap.has(policyName)) {
+      const policyName2 = policy.name;
+      if (policyMap.has(policyName2)) {
         throw new Error("Duplicate policy names not allowed in pipeline");
       }
       const node = {
@@ -31557,16 +31766,16 @@ var HttpPipeline = class _HttpPipeline {
         node.afterPhase = getPhase(options.afterPhase);
         node.afterPhase.hasAfterPolicies = true;
       }
-      policyMap.set(policyName, node);
+      policyMap.set(policyName2, node);
       const phase = getPhase(options.phase);
       phase.policies.add(node);
     }
     for (const descriptor of this._policies) {
       const { policy, options } = descriptor;
-      const policyName = policy.name;
-      const node = policyMap.get(policyName);
+      const policyName2 = policy.name;
+      const node = policyMap.get(policyName2);
       if (!node) {
-        throw new Error(`Missing node for policy ${policyName}`);
+        throw new Error(`Missing node for policy ${policyName2}`);
       }
       if (options.afterPolicies) {
         for (const afterPolicyName of options.afterPolicies) {
@@ -31706,8 +31915,8 @@ function isRestError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http3 from "node:http";
-import https2 from "node:https";
+import http4 from "node:http";
+import https3 from "node:https";
 import zlib from "node:zlib";
 import { finished, Transform } from "node:stream";
 import { types } from "node:util";
@@ -32048,7 +32257,7 @@ function createRequestLifecycle(request, options, isInsecure, resolve, reject) {
   };
   return {
     createRequest: (onResponseCallback = onResponse) => {
-      clientRequest = isInsecure ? http3.request(options, onResponseCallback) : https2.request(options, onResponseCallback);
+      clientRequest = isInsecure ? http4.request(options, onResponseCallback) : https3.request(options, onResponseCallback);
       clientRequest.once("finish", onComplete);
       clientRequest.once("close", onComplete);
       return clientRequest;
@@ -32287,15 +32496,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http3.globalAgent;
+        return http4.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http3.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http4.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request.tlsSettings) {
-        return https2.globalAgent;
+        return https3.globalAgent;
       }
       const tlsSettings = request.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -32303,7 +32512,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger3.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new https2.Agent({
+      agent = new https3.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -33045,7 +33254,7 @@ async function concat(sources) {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
 function generateBoundary() {
-  return `----AzSDKFormBoundary${randomUUID2()}`;
+  return `----AzSDKFormBoundary${randomUUID3()}`;
 }
 function encodeHeaders(headers) {
   let result = "";
@@ -34095,18 +34304,18 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
 }
 async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
-    const text2 = operationResponse.bodyAsText;
+    const text6 = operationResponse.bodyAsText;
     const contentType = operationResponse.headers.get("Content-Type") || "";
     const contentComponents = !contentType ? [] : contentType.split(";").map((component) => component.toLowerCase());
     try {
       if (contentComponents.length === 0 || contentComponents.some((component) => jsonContentTypes.indexOf(component) !== -1)) {
-        operationResponse.parsedBody = JSON.parse(text2);
+        operationResponse.parsedBody = JSON.parse(text6);
         return operationResponse;
       } else if (contentComponents.some((component) => xmlContentTypes.indexOf(component) !== -1)) {
         if (!parseXML) {
           throw new Error("Parsing XML not supported.");
         }
-        const body = await parseXML(text2, opts.xml);
+        const body = await parseXML(text6, opts.xml);
         operationResponse.parsedBody = body;
         return operationResponse;
       }
@@ -36770,11 +36979,26 @@ function createLiveClients(target, deps) {
     ...deps.ca ? { ca: deps.ca } : {},
     ...deps.graph
   });
+  const exchangeFetch = nodeFetch({ timeoutMs: 1e5, ...deps.ca ? { ca: deps.ca } : {} });
+  const exchangeScope = `${new URL(target.endpoints.exchange).origin}/.default`;
+  const exchange = exchangeClient({
+    baseUrl: target.endpoints.exchange,
+    tenant: target.tenantId,
+    getToken: async () => {
+      const token = await credential.getToken(exchangeScope);
+      if (!token) throw new Error(`no token for ${exchangeScope}`);
+      return token.token;
+    },
+    logger: deps.logger,
+    fetch: exchangeFetch,
+    ...deps.exchange
+  });
   return {
-    clients: { graph },
+    clients: { graph, exchange },
     credential,
     close: async () => {
       graph.close();
+      exchangeFetch.destroy();
     }
   };
 }
@@ -36814,11 +37038,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text2 = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text6 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text2)) await once(out, "drain");
+      if (!out.write(text6)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -36861,8 +37085,126 @@ async function writeSnapshotFolder(dir, snapshot) {
 // src/collect/dns/collectors.ts
 var dnsCollectors = {};
 
+// src/snapshot/exchange-types.ts
+var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
+
+// src/shard/shard.ts
+import { createHash as createHash3 } from "node:crypto";
+function shardOf(key, count) {
+  const digest = createHash3("sha256").update(key.toLowerCase()).digest();
+  return digest.readUInt32BE(0) % count + 1;
+}
+function inShard(key, shard) {
+  return shard === void 0 || shard.count === 1 || shardOf(key, shard.count) === shard.index;
+}
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
+// src/collect/exchange/hidden-rule-scope.ts
+var HIDDEN_RULES_CONTROL = "forwarding.inbox-rules";
+function text(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxIdentity(mailbox) {
+  return text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity);
+}
+function hiddenRulesScope(context3) {
+  const params = context3.policy.controls.get(HIDDEN_RULES_CONTROL)?.params.toJson();
+  const value = params?.hiddenRules;
+  return value === "all" || value === "off" ? value : "flagged";
+}
+function hiddenRuleMailboxes(mailboxes, context3) {
+  const scope = hiddenRulesScope(context3);
+  if (scope === "off") return [];
+  const risky = new Set(
+    (context3.earlier("graph.riskyUsers") ?? []).filter((u) => u.riskState === "atRisk" || u.riskState === "confirmedCompromised").map((u) => (u.userPrincipalName ?? "").toLowerCase())
+  );
+  const out = [];
+  for (const mailbox of mailboxes) {
+    const identity = mailboxIdentity(mailbox);
+    if (identity === void 0) continue;
+    if (!inShard(text(mailbox.ExternalDirectoryObjectId) ?? identity, context3.shard)) continue;
+    const flagged = text(mailbox.ForwardingSmtpAddress) !== void 0 || text(mailbox.ForwardingAddress) !== void 0 || risky.has(identity.toLowerCase());
+    if (scope === "all" || flagged) out.push(identity);
+  }
+  return out;
+}
+
 // src/collect/exchange/collectors.ts
-var exchangeCollectors = {};
+function failure(error, cmdlet) {
+  if (isExchangeRefusal(error)) {
+    return {
+      status: {
+        status: "not_permitted",
+        permission: EXCHANGE_SETUP_STEPS,
+        reason: `The Exchange admin API refused ${cmdlet} (HTTP ${error.status}).`
+      }
+    };
+  }
+  return { status: { status: "failed", reason: errorMessage(error) } };
+}
+function noClient() {
+  return { status: { status: "failed", reason: "no Exchange admin API client was configured for this run" } };
+}
+function cmdletCollector(cmdlet, parameters = {}) {
+  return async (context3) => {
+    const exchange = context3.clients.exchange;
+    if (!exchange) return noClient();
+    try {
+      const value = await exchange.invoke(cmdlet, parameters);
+      return { status: { status: "ok", count: value.length }, data: value };
+    } catch (error) {
+      return failure(error, cmdlet);
+    }
+  };
+}
+var INBOX_RULE_CONCURRENCY = 4;
+async function collectInboxRules(context3) {
+  const exchange = context3.clients.exchange;
+  if (!exchange) return noClient();
+  let mailboxes;
+  try {
+    mailboxes = context3.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox");
+  } catch (error) {
+    return failure(error, "Get-Mailbox");
+  }
+  const targets = hiddenRuleMailboxes(mailboxes, context3);
+  context3.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
+  const rules = [];
+  let next = 0;
+  let refused;
+  let failed;
+  const worker = async () => {
+    while (refused === void 0 && failed === void 0 && next < targets.length) {
+      const mailbox = targets[next++];
+      try {
+        const found = await exchange.invoke("Get-InboxRule", { Mailbox: mailbox, IncludeHidden: true });
+        for (const rule of found) rules.push({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox });
+      } catch (error) {
+        if (error instanceof ExchangeRequestError && error.status === 404 && error.detail !== void 0) continue;
+        if (isExchangeRefusal(error)) refused = error;
+        else failed = error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: INBOX_RULE_CONCURRENCY }, worker));
+  if (refused !== void 0) return failure(refused, "Get-InboxRule");
+  if (failed !== void 0) return failure(failed, "Get-InboxRule");
+  return { status: { status: "ok", count: rules.length }, data: rules };
+}
+var exchangeCollectors = {
+  "exo.mailbox": cmdletCollector("Get-Mailbox"),
+  "exo.hostedOutboundSpamFilterPolicy": cmdletCollector("Get-HostedOutboundSpamFilterPolicy"),
+  "exo.hostedOutboundSpamFilterRule": cmdletCollector("Get-HostedOutboundSpamFilterRule"),
+  "exo.remoteDomain": cmdletCollector("Get-RemoteDomain"),
+  "exo.dkimSigningConfig": cmdletCollector("Get-DkimSigningConfig"),
+  "exo.transportConfig": cmdletCollector("Get-TransportConfig"),
+  "exo.casMailbox": cmdletCollector("Get-CASMailbox"),
+  "exo.recipient": cmdletCollector("Get-Recipient", { RecipientTypeDetails: ["MailContact", "MailUser"] }),
+  "exo.inboxRule": collectInboxRules
+};
 
 // src/snapshot/source-requirements.ts
 var EXCHANGE = "Exchange.ManageAsApp (Office 365 Exchange Online) and the Global Reader role";
@@ -36904,10 +37246,12 @@ var SOURCE_REQUIREMENTS = {
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
   "exo.hostedOutboundSpamFilterPolicy": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterPolicy" },
+  "exo.hostedOutboundSpamFilterRule": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterRule" },
   "exo.remoteDomain": { permission: EXCHANGE, endpoint: "Get-RemoteDomain" },
   "exo.dkimSigningConfig": { permission: EXCHANGE, endpoint: "Get-DkimSigningConfig" },
   "exo.transportConfig": { permission: EXCHANGE, endpoint: "Get-TransportConfig" },
   "exo.casMailbox": { permission: EXCHANGE, endpoint: "Get-CASMailbox" },
+  "exo.recipient": { permission: EXCHANGE, endpoint: "Get-Recipient -RecipientTypeDetails MailContact,MailUser" },
   "exo.inboxRule": { permission: EXCHANGE, endpoint: "Get-InboxRule -IncludeHidden" },
   dns: { permission: "none (public DNS)", endpoint: "DNS queries" }
 };
@@ -37192,8 +37536,147 @@ var identityCollectors = {
   "graph.domains": graphSource("graph.domains", collection(DOMAINS_PATH, readDomain), length)
 };
 
+// src/collect/graph/message-rules-collector.ts
+var USERS_PATH2 = (top) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
+var RULES_PATH = (id) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
+function relativeLink(link) {
+  const url = new URL(link);
+  return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "")}${url.search}`;
+}
+function bodyOf(item) {
+  const body = item.body;
+  if (!isJsonObject(body)) return { error: { code: "InvalidBody", message: "the batch item has no JSON body" } };
+  if (item.status >= 200 && item.status < 300) {
+    if (!Array.isArray(body.value)) return { error: { code: "InvalidBody", message: "the batch item has no value array" } };
+    return { value: body.value };
+  }
+  const error = isJsonObject(body.error) ? body.error : {};
+  return {
+    error: {
+      code: typeof error.code === "string" ? error.code : `HTTP${item.status}`,
+      ...typeof error.message === "string" ? { message: error.message } : {}
+    }
+  };
+}
+async function fetchBatch(graph, users) {
+  const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
+  const responses = await graph.batch(requests);
+  const byId = new Map(responses.map((r) => [r.id, r]));
+  const out = [];
+  for (const [i, user] of users.entries()) {
+    const item = byId.get(String(i));
+    if (!item) throw new Error(`$batch response has no item for ${user.userPrincipalName}`);
+    let body = bodyOf(item);
+    const next = isJsonObject(item.body) ? item.body["@odata.nextLink"] : void 0;
+    if (body.value && typeof next === "string") {
+      const rules = [...body.value];
+      for await (const page of graph.pages(relativeLink(next))) rules.push(...page);
+      body = { value: rules };
+    }
+    out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
+  }
+  return out;
+}
+function mailboxOwners(page, shard) {
+  const out = [];
+  for (const user of page) {
+    if (!isJsonObject(user) || typeof user.id !== "string" || typeof user.userPrincipalName !== "string") continue;
+    if (!inShard(user.id, shard)) continue;
+    if (typeof user.userType === "string" && user.userType.toLowerCase() === "guest") continue;
+    out.push({ id: user.id, userPrincipalName: user.userPrincipalName });
+  }
+  return out;
+}
+function messageRulesStream(graph, options = {}, first) {
+  const batchSize = Math.min(20, Math.max(1, options.batchSize ?? 20));
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const userPageSize = options.userPageSize ?? 999;
+  return {
+    async *pages() {
+      const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
+      let pending = [...first?.pending ?? []];
+      let exhausted = false;
+      const inFlight = [];
+      const fill = async () => {
+        while (inFlight.length < concurrency) {
+          while (pending.length < batchSize && !exhausted) {
+            const next = await users.next();
+            if (next.done === true) exhausted = true;
+            else pending.push(...mailboxOwners(next.value, options.shard));
+          }
+          if (pending.length === 0) return;
+          const batch = pending.slice(0, batchSize);
+          pending = pending.slice(batchSize);
+          const started = fetchBatch(graph, batch);
+          started.catch(() => void 0);
+          inFlight.push(started);
+        }
+      };
+      await fill();
+      while (inFlight.length > 0) {
+        const page = await inFlight.shift();
+        await fill();
+        yield page;
+      }
+    }
+  };
+}
+function messageRulesCollector(options = {}) {
+  return async (context3) => {
+    const graph = context3.clients.graph;
+    const streamOptions = { ...options, ...context3.shard ? { shard: context3.shard } : {} };
+    if (!graph) return { status: { status: "failed", reason: "no Graph client was configured for this run" } };
+    const users = graph.pages(USERS_PATH2(options.userPageSize ?? 999))[Symbol.asyncIterator]();
+    try {
+      const firstPage = await users.next();
+      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context3.shard);
+      const probe = owners.slice(0, 1);
+      if (probe.length > 0) {
+        const [item] = await fetchBatch(graph, probe);
+        if (item && (item.status === 401 || item.status === 403)) {
+          return {
+            status: {
+              status: "not_permitted",
+              permission: "MailboxSettings.Read",
+              reason: `Reading inbox rules was refused (HTTP ${item.status}, ${item.body.error?.code ?? "no error code"}).`
+            }
+          };
+        }
+      }
+      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+    } catch (error) {
+      if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
+        return {
+          status: {
+            status: "not_permitted",
+            permission: error.path.startsWith("/users?") ? "User.Read.All" : "MailboxSettings.Read",
+            reason: errorMessage(error)
+          }
+        };
+      }
+      return { status: { status: "failed", reason: errorMessage(error) } };
+    }
+  };
+}
+
 // src/controls/dkim.ts
-var dkimControls = [];
+var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  }
+];
 
 // src/controls/dmarc.ts
 var dmarcControls = [];
@@ -37202,7 +37685,134 @@ var dmarcControls = [];
 var domainsControls = [];
 
 // src/controls/forwarding.ts
-var forwardingControls = [];
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
 
 // src/checks/sign-ins/legacy-client-apps.ts
 var MODERN_CLIENT_APPS = ["Browser", "Mobile Apps and Desktop clients"];
@@ -37247,6 +37857,21 @@ var SIGN_IN_WINDOW_PARAMETERS = {
 
 // src/controls/legacy-auth.ts
 var legacyAuthControls = [
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  },
   {
     id: "legacy-auth.sign-ins",
     version: 1,
@@ -37716,6 +38341,7 @@ var signInCollectors = {
 // src/collect/graph/collectors.ts
 var graphCollectors = {
   ...identityCollectors,
+  "graph.messageRules": messageRulesCollector(),
   ...signInCollectors
 };
 
@@ -37735,7 +38361,7 @@ function domainScope(tenantDomains, policy, extra) {
 
 // src/collect/live/live-collector.ts
 var COLLECTORS = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
-var LATE_SOURCES = /* @__PURE__ */ new Set(["dns"]);
+var LATE_SOURCES = /* @__PURE__ */ new Set(["dns", "exo.inboxRule"]);
 function licencesFrom(sources) {
   const licences = { "entra-id-p1": null, "entra-id-p2": null };
   for (const status of Object.values(sources)) {
@@ -37850,8 +38476,8 @@ function renderCatalogText(controls2) {
 function requirementLevel(statement) {
   return /\b(SHALL NOT|SHALL|SHOULD NOT|SHOULD|MUST NOT|MUST|MAY)\b/.exec(statement)?.[1] ?? "none";
 }
-function cell(text2) {
-  return text2.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+function cell(text6) {
+  return text6.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 function parameterType(schema) {
   if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(", ")}`;
@@ -37944,7 +38570,7 @@ var DEMO_POLICY_PATH = fileURLToPath3(new URL("../demo/demo-policy.json", import
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist4(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -38190,8 +38816,8 @@ function stringList(value) {
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text2, file, now) {
-  const located = parseLocatedJson(text2, file);
+function parsePolicy(text6, file, now) {
+  const located = parseLocatedJson(text6, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -38290,8 +38916,8 @@ function parsePolicy(text2, file, now) {
   const domains = isJsonObject(document2.domains) ? document2.domains : {};
   const policy = {
     path: file,
-    sha256: createHash3("sha256").update(text2).digest("hex"),
-    text: text2,
+    sha256: createHash4("sha256").update(text6).digest("hex"),
+    text: text6,
     id: String(document2.id),
     title: String(document2.title),
     version: String(document2.version),
@@ -38317,18 +38943,18 @@ var COLOURS = {
   excepted: "\x1B[36m"
 };
 var RESET = "\x1B[0m";
-function plain(text2) {
-  return text2.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+function plain(text6) {
+  return text6.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
-function pad(text2, width) {
-  return text2.length >= width ? text2 : text2 + " ".repeat(width - text2.length);
+function pad(text6, width) {
+  return text6.length >= width ? text6 : text6 + " ".repeat(width - text6.length);
 }
-function truncate(text2, width) {
-  return text2.length <= width ? text2 : `${text2.slice(0, width - 1)}…`;
+function truncate(text6, width) {
+  return text6.length <= width ? text6 : `${text6.slice(0, width - 1)}…`;
 }
 var ORDER = { fail: 0, error: 1, not_evaluable: 2, excepted: 3, pass: 4 };
 function renderConsole(report, colour) {
-  const paint = (status, text2) => colour ? `${COLOURS[status]}${text2}${RESET}` : text2;
+  const paint = (status, text6) => colour ? `${COLOURS[status]}${text6}${RESET}` : text6;
   const lines = [];
   const { byStatus } = report.summary;
   lines.push(`mailwarden ${report.tool.version} · policy ${report.policy.id} ${report.policy.version} · tenant ${report.run.tenantId ?? "(DNS only)"} · ${report.run.mode}`);
@@ -38504,11 +39130,11 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text2) {
-  return text2.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text6) {
+  return text6.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text2) {
-  return escapeHtml(text2).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text6) {
+  return escapeHtml(text6).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
 
 // src/report/summary-markdown.ts
@@ -38562,13 +39188,103 @@ function renderSummaryMarkdown(report, extras = {}) {
 }
 
 // src/evidence/verify-evidence.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { readFile as readFile4, stat } from "node:fs/promises";
 import path9 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
+// src/checks/recipient-domain.ts
+function normaliseDomain2(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function addressOf(value) {
+  const bracketed = /\[(?:smtp:)?([^\]\s]+@[^\]\s]+)\]/i.exec(value);
+  const raw = (bracketed?.[1] ?? value).trim().replace(/^smtp:/i, "");
+  const match = /^[^@\s]+@([^@\s]+)$/.exec(raw);
+  if (!match?.[1]) return void 0;
+  return raw;
+}
+function domainOf(address) {
+  return normaliseDomain2(address.slice(address.lastIndexOf("@") + 1));
+}
+function isWithin(domain, domains) {
+  const d = normaliseDomain2(domain);
+  return domains.some((base) => {
+    const b = normaliseDomain2(base);
+    return b !== "" && (d === b || d.endsWith(`.${b}`));
+  });
+}
+function acceptedDomains(domains) {
+  return domains.filter((d) => d.isVerified !== false).map((d) => normaliseDomain2(d.id));
+}
+function classifyDomain(domain, accepted, partners) {
+  if (isWithin(domain, accepted)) return "internal";
+  if (isWithin(domain, partners)) return "partner";
+  return "external";
+}
+
 // src/checks/dkim.ts
-var dkimChecks = {};
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestion(selector, domain) {
+  return `${selector}._domainkey.${normaliseDomain2(domain)}/CNAME`;
+}
+function cnameOf(dns, selector, domain, expected) {
+  const answer = dns.answers[selectorQuestion(selector, domain)];
+  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
+  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
+  const found = normaliseDomain2(cname.data);
+  return found === normaliseDomain2(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
+}
+function text2(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function dkimSigning({ snapshot, context: context3 }) {
+  const excluded = new Set(context3.policy.domains.exclude.map(normaliseDomain2));
+  const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain2(d.id)));
+  const configs = new Map(
+    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain2(text2(c.Domain) ?? text2(c.Identity) ?? ""), c])
+  );
+  const dns = snapshot.data("dns");
+  return domains.map((d) => {
+    const domain = normaliseDomain2(d.id);
+    const config = configs.get(domain);
+    if (!config) {
+      return {
+        target: domain,
+        status: "fail",
+        message: "No DKIM signing configuration: mail is signed with the onmicrosoft.com key, not this domain.",
+        evidence: { domain, configured: false }
+      };
+    }
+    const base = { domain, configured: true, enabled: config.Enabled === true, status: text2(config.Status) ?? null };
+    if (config.Enabled !== true) {
+      return { target: domain, status: "fail", message: "DKIM signing is not enabled for this domain.", evidence: base };
+    }
+    if (d.isInitial === true) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled (Microsoft-managed initial domain).", evidence: base };
+    }
+    const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
+      const expected = text2(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
+      return { selector, expected, result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected) };
+    });
+    const evidence = {
+      ...base,
+      selectors: selectors.map((s) => ({ selector: s.selector, expected: s.expected, ...s.result }))
+    };
+    if (selectors.some((s) => s.result.state === "error")) {
+      return { target: domain, status: "error", message: "The DKIM selector CNAMEs could not be looked up.", evidence };
+    }
+    if (selectors.every((s) => s.result.state === "match")) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled and both selector CNAMEs match.", evidence };
+    }
+    return { target: domain, status: "fail", message: "A DKIM selector CNAME is missing or points elsewhere.", evidence };
+  });
+}
+var dkimChecks = {
+  "dkim.signing": { kind: "snapshot", evaluate: dkimSigning }
+};
 
 // src/checks/dmarc.ts
 var dmarcChecks = {};
@@ -38576,11 +39292,522 @@ var dmarcChecks = {};
 // src/checks/domains.ts
 var domainsChecks = {};
 
-// src/checks/forwarding.ts
-var forwardingChecks = {};
-
 // src/model/finding.ts
 var TENANT_TARGET = "tenant";
+
+// src/checks/concealment.ts
+var HIDING_FOLDERS = /* @__PURE__ */ new Set(["rssfeeds", "rsssubscriptions", "conversationhistory"]);
+var ORDINARY_FOLDERS = /* @__PURE__ */ new Set(["archive", "junkemail", "junk", "deleteditems"]);
+function folderKey(name3) {
+  return name3.toLowerCase().replace(/\s+/g, "");
+}
+function concealment(rule, triggerWords, securityTeamSenders) {
+  const folder = rule.moveToFolder === null ? void 0 : folderKey(rule.moveToFolder);
+  const hidingFolder = folder !== void 0 && HIDING_FOLDERS.has(folder);
+  const ordinaryFolder = folder !== void 0 && ORDINARY_FOLDERS.has(folder);
+  if (!rule.deletes && !hidingFolder && !ordinaryFolder) return void 0;
+  const signs = [];
+  if (rule.moveToFolder !== null && (hidingFolder || ordinaryFolder)) signs.push(`folder:${rule.moveToFolder}`);
+  if (rule.deletes) signs.push("delete");
+  if (rule.markAsRead) signs.push("mark-as-read");
+  const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
+  const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
+  for (const { field, value } of rule.conditionTexts) {
+    const text6 = value.toLowerCase();
+    for (const word of words) if (text6.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text6 === sender || text6.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+  }
+  const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
+  if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
+  if (!qualified) return void 0;
+  return { pattern: rule.deletes ? "delete" : "move-to-folder", signs };
+}
+
+// src/checks/message-rule.ts
+var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
+  "assignCategories",
+  "copyToFolder",
+  "delete",
+  "forwardAsAttachmentTo",
+  "forwardTo",
+  "markAsRead",
+  "markImportance",
+  "moveToFolder",
+  "permanentDelete",
+  "redirectTo",
+  "stopProcessingRules"
+]);
+var GRAPH_TEXT_CONDITIONS = ["subjectContains", "bodyContains", "bodyOrSubjectContains", "senderContains", "headerContains", "recipientContains"];
+var GRAPH_ADDRESS_CONDITIONS = ["fromAddresses", "sentToAddresses"];
+function toJson(value) {
+  return JSON.parse(JSON.stringify(value ?? null));
+}
+function jsonObject(value) {
+  const json = toJson(value);
+  return isJsonObject(json) ? json : {};
+}
+var RuleShapeError = class extends Error {
+};
+function graphRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry) => {
+    const email = isJsonObject(entry) ? entry.emailAddress : void 0;
+    const raw = isJsonObject(email) && typeof email.address === "string" ? email.address : void 0;
+    const address = raw === void 0 ? void 0 : addressOf(raw);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const name3 = isJsonObject(email) && typeof email.name === "string" ? email.name : null;
+    return { action, address, name: name3 };
+  });
+}
+function strings(value) {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function parseGraphRule(mailbox, rule, folders = {}) {
+  const ruleId = typeof rule.id === "string" && rule.id !== "" ? rule.id : "(no id)";
+  const name3 = typeof rule.displayName === "string" ? rule.displayName : "";
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (ruleId === "(no id)") return fail("the rule has no id");
+  const actions = rule.actions;
+  if (!isJsonObject(actions)) return fail("the rule has no actions object");
+  const unknown = Object.keys(actions).filter((k) => !k.startsWith("@") && !GRAPH_ACTIONS.has(k));
+  if (unknown.length > 0) return fail(`unknown action field ${unknown.join(", ")}`);
+  try {
+    const recipients = [
+      ...graphRecipients(actions.forwardTo, "forwardTo"),
+      ...graphRecipients(actions.forwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...graphRecipients(actions.redirectTo, "redirectTo")
+    ];
+    const conditions = isJsonObject(rule.conditions) ? rule.conditions : {};
+    const conditionTexts = [
+      ...GRAPH_TEXT_CONDITIONS.flatMap((field) => strings(conditions[field]).map((value) => ({ field, value }))),
+      ...GRAPH_ADDRESS_CONDITIONS.flatMap((field) => {
+        const list = Array.isArray(conditions[field]) ? conditions[field] : [];
+        return list.flatMap((r) => {
+          const email = isJsonObject(r) ? r.emailAddress : void 0;
+          return isJsonObject(email) && typeof email.address === "string" ? [{ field, value: email.address }] : [];
+        });
+      })
+    ];
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name: name3,
+        enabled: rule.isEnabled !== false,
+        source: "graph",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: actions.delete === true || actions.permanentDelete === true,
+        moveToFolder: typeof actions.moveToFolder === "string" && actions.moveToFolder !== "" ? folders[actions.moveToFolder] ?? actions.moveToFolder : null,
+        markAsRead: actions.markAsRead === true,
+        conditionTexts
+      }
+    };
+  } catch (error) {
+    if (error instanceof RuleShapeError) return fail(error.message);
+    throw error;
+  }
+}
+var EXCHANGE_ACTIONS = [
+  "ForwardTo",
+  "ForwardAsAttachmentTo",
+  "RedirectTo",
+  "DeleteMessage",
+  "SoftDeleteMessage",
+  "MoveToFolder",
+  "CopyToFolder",
+  "MarkAsRead",
+  "StopProcessingRules"
+];
+var EXCHANGE_TEXT_CONDITIONS = [
+  "SubjectContainsWords",
+  "BodyContainsWords",
+  "SubjectOrBodyContainsWords",
+  "FromAddressContainsWords",
+  "HeaderContainsWords",
+  "From",
+  "SentTo"
+];
+function exchangeRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value !== "string" && !Array.isArray(value)) throw new RuleShapeError(`${action} is neither a list nor a string`);
+  return strings(value).map((entry) => {
+    const address = addressOf(entry);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const quoted = /^"([^"]*)"/.exec(entry);
+    return { action, address, name: quoted?.[1] ?? null };
+  });
+}
+function exchangeRuleId(rule, name3) {
+  const identity = typeof rule.Identity === "string" ? rule.Identity : "";
+  const tail = identity.slice(identity.lastIndexOf("\\") + 1);
+  if (tail !== "") return tail;
+  if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
+  return name3;
+}
+function parseExchangeRule(mailbox, rule) {
+  const name3 = typeof rule.Name === "string" ? rule.Name : "";
+  const ruleId = exchangeRuleId(rule, name3);
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail("the rule has no action field");
+  try {
+    const recipients = [
+      ...exchangeRecipients(rule.ForwardTo, "forwardTo"),
+      ...exchangeRecipients(rule.ForwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...exchangeRecipients(rule.RedirectTo, "redirectTo")
+    ];
+    const actions = {};
+    for (const key of EXCHANGE_ACTIONS) if (rule[key] !== void 0 && rule[key] !== null) actions[key] = rule[key];
+    const conditions = {};
+    for (const key of EXCHANGE_TEXT_CONDITIONS) if (rule[key] !== void 0 && rule[key] !== null) conditions[key] = rule[key];
+    const folder = typeof rule.MoveToFolder === "string" && rule.MoveToFolder !== "" ? rule.MoveToFolder : null;
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name: name3,
+        enabled: rule.Enabled !== false,
+        source: "exchange",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: rule.DeleteMessage === true || rule.SoftDeleteMessage === true,
+        // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
+        moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf("\\") + 1),
+        markAsRead: rule.MarkAsRead === true,
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) => strings(rule[field]).map((value) => ({ field, value })))
+      }
+    };
+  } catch (error) {
+    if (error instanceof RuleShapeError) return fail(error.message);
+    throw error;
+  }
+}
+
+// src/checks/rule-sweep.ts
+var NO_MAILBOX_CODES = /* @__PURE__ */ new Set([
+  "MailboxNotEnabledForRESTAPI",
+  "MailboxNotFound",
+  "ResourceNotFound",
+  "ErrorInvalidUser",
+  "ErrorNonExistentMailbox"
+]);
+function isNoMailbox(item) {
+  return item.status === 404 && (item.body.error === void 0 || NO_MAILBOX_CODES.has(item.body.error.code));
+}
+function ruleTarget(mailbox, ruleId) {
+  return `${mailbox}/${ruleId}`;
+}
+function parseError(parsed, source) {
+  return {
+    target: ruleTarget(parsed.mailbox, parsed.ruleId),
+    status: "error",
+    message: `This inbox rule cannot be judged: ${parsed.reason}.`,
+    evidence: { mailbox: parsed.mailbox, ruleId: parsed.ruleId, ruleName: parsed.name, source, reason: parsed.reason }
+  };
+}
+function ruleSweepFold(input, judge) {
+  const { snapshot } = input;
+  const findings = [];
+  const counts = { mailboxes: 0, noMailbox: 0, unreadable: 0, rules: 0, disabledRules: 0 };
+  const hiddenStatus = snapshot.status("exo.inboxRule");
+  const hiddenRules = hiddenStatus?.status === "ok" ? snapshot.data("exo.inboxRule") : [];
+  const ownerOf = (rule) => {
+    const owner = rule[INBOX_RULE_MAILBOX_PROPERTY];
+    return typeof owner === "string" ? owner : "";
+  };
+  const hiddenMailboxes = new Set(hiddenRules.map((r) => ownerOf(r).toLowerCase()));
+  const visibleNames = /* @__PURE__ */ new Map();
+  return {
+    add(page) {
+      for (const item of page) {
+        if (isNoMailbox(item)) {
+          counts.noMailbox++;
+          continue;
+        }
+        const mailbox = item.userPrincipalName;
+        if (item.status < 200 || item.status >= 300 || !Array.isArray(item.body.value)) {
+          counts.unreadable++;
+          findings.push({
+            target: mailbox,
+            status: "error",
+            message: `The inbox rules of this mailbox could not be read (HTTP ${item.status}).`,
+            evidence: { mailbox, status: item.status, code: item.body.error?.code ?? null }
+          });
+          continue;
+        }
+        counts.mailboxes++;
+        const key = mailbox.toLowerCase();
+        for (const raw of item.body.value) {
+          const parsed = parseGraphRule(mailbox, raw, item.folders);
+          counts.rules++;
+          if (hiddenMailboxes.has(key)) {
+            const names = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
+            names.add(parsed.ok ? parsed.rule.name : parsed.name);
+            visibleNames.set(key, names);
+          }
+          if (!parsed.ok) {
+            findings.push(parseError(parsed, "graph"));
+            continue;
+          }
+          if (!parsed.rule.enabled) {
+            counts.disabledRules++;
+            continue;
+          }
+          const finding = judge(parsed.rule, false);
+          if (finding) findings.push(finding);
+        }
+      }
+    },
+    finish() {
+      let hiddenRead = 0;
+      for (const raw of hiddenRules) {
+        const mailbox = ownerOf(raw);
+        const parsed = parseExchangeRule(mailbox, raw);
+        const name3 = parsed.ok ? parsed.rule.name : parsed.name;
+        if (visibleNames.get(mailbox.toLowerCase())?.has(name3)) continue;
+        hiddenRead++;
+        if (!parsed.ok) {
+          findings.push(parseError(parsed, "exchange"));
+          continue;
+        }
+        if (!parsed.rule.enabled) continue;
+        const finding = judge(parsed.rule, true);
+        if (finding) findings.push(finding);
+      }
+      const sweep = {
+        ...counts,
+        hiddenRules: hiddenStatus?.status === "ok" ? { read: true, mailboxes: hiddenMailboxes.size, rulesNotVisibleInGraph: hiddenRead } : { read: false, reason: hiddenStatus === void 0 ? "not collected" : hiddenStatus.status }
+      };
+      if (findings.length === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "pass",
+            message: `No enabled inbox rule in ${counts.mailboxes} mailboxes breaks this control.`,
+            evidence: { sweep }
+          }
+        ];
+      }
+      return findings.map((f) => ({ ...f, evidence: { ...f.evidence, sweep } }));
+    },
+    coverage() {
+      return { ...counts };
+    }
+  };
+}
+
+// src/checks/forwarding.ts
+function ruleEvidence(rule, hidden) {
+  return {
+    mailbox: rule.mailbox,
+    ruleId: rule.ruleId,
+    // Verbatim: attacker-controlled, escaped only where it is shown (src/report/escape.ts).
+    ruleName: rule.name,
+    source: rule.source,
+    hidden,
+    conditions: rule.conditions,
+    actions: rule.actions
+  };
+}
+function inboxRules(input) {
+  const accepted = acceptedDomains(input.snapshot.data("graph.domains"));
+  const partners = input.params.strings("partnerDomains");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const classified = rule.recipients.map((r) => ({
+      action: r.action,
+      address: r.address,
+      name: r.name,
+      domain: domainOf(r.address),
+      class: classifyDomain(domainOf(r.address), accepted, partners)
+    }));
+    const external = classified.filter((r) => r.class === "external");
+    if (external.length === 0) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} sends mail to ${external.length} recipient(s) outside the tenant.`,
+      evidence: {
+        ...ruleEvidence(rule, hidden),
+        externalRecipients: external,
+        partnerRecipients: classified.filter((r) => r.class === "partner")
+      },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function concealmentRules(input) {
+  const words = input.params.strings("triggerWords");
+  const senders = input.params.strings("securityTeamSenders");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const match = concealment(rule, words, senders);
+    if (!match) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} hides mail (pattern ${match.pattern}).`,
+      evidence: { ...ruleEvidence(rule, hidden), pattern: match.pattern, signs: match.signs },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function text3(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxName(mailbox) {
+  return text3(mailbox.UserPrincipalName) ?? text3(mailbox.PrimarySmtpAddress) ?? text3(mailbox.Identity) ?? "(unnamed mailbox)";
+}
+function recipientKeys(recipient) {
+  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+}
+function mailboxForwarding({ snapshot, params }) {
+  const accepted = acceptedDomains(snapshot.data("graph.domains"));
+  const partners = params.strings("partnerDomains");
+  const mailboxes = snapshot.data("exo.mailbox");
+  const recipients = snapshot.data("exo.recipient");
+  const internal = /* @__PURE__ */ new Map();
+  for (const m of mailboxes) for (const k of recipientKeys(m)) internal.set(k, m);
+  const contacts = /* @__PURE__ */ new Map();
+  for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
+  const findings = [];
+  let forwarding = 0;
+  for (const mailbox of mailboxes) {
+    const name3 = mailboxName(mailbox);
+    const base = { mailbox: name3, deliverToMailboxAndForward: mailbox.DeliverToMailboxAndForward === true };
+    const smtp = text3(mailbox.ForwardingSmtpAddress);
+    if (smtp !== void 0) {
+      forwarding++;
+      const address = addressOf(smtp);
+      if (address === void 0) {
+        findings.push({ target: name3, status: "error", message: "ForwardingSmtpAddress holds no readable address.", evidence: { ...base, forwardingSmtpAddress: smtp } });
+      } else if (classifyDomain(domainOf(address), accepted, partners) === "external") {
+        findings.push({
+          target: name3,
+          status: "fail",
+          message: "The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).",
+          evidence: { ...base, property: "ForwardingSmtpAddress", forwardingSmtpAddress: smtp, externalAddress: address, domain: domainOf(address) }
+        });
+      }
+    }
+    const target = text3(mailbox.ForwardingAddress);
+    if (target !== void 0) {
+      forwarding++;
+      const key = target.toLowerCase();
+      const contact = contacts.get(key);
+      const external = contact ? addressOf(text3(contact.ExternalEmailAddress) ?? "") : void 0;
+      if (contact && external !== void 0 && classifyDomain(domainOf(external), accepted, partners) === "external") {
+        findings.push({
+          target: name3,
+          status: "fail",
+          message: "The mailbox forwards all mail to an external contact (ForwardingAddress).",
+          evidence: {
+            ...base,
+            property: "ForwardingAddress",
+            forwardingAddress: target,
+            contact: text3(contact.DisplayName) ?? text3(contact.Name) ?? target,
+            recipientTypeDetails: text3(contact.RecipientTypeDetails) ?? null,
+            externalAddress: external,
+            domain: domainOf(external)
+          }
+        });
+      } else if (!contact && !internal.has(key)) {
+        findings.push({
+          target: name3,
+          status: "error",
+          message: "ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.",
+          evidence: { ...base, property: "ForwardingAddress", forwardingAddress: target }
+        });
+      }
+    }
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No mailbox of ${mailboxes.length} forwards outside the tenant.`,
+      evidence: { mailboxes: mailboxes.length, mailboxesWithForwarding: forwarding }
+    }
+  ];
+}
+function policyName(policy) {
+  return text3(policy.Name) ?? text3(policy.Identity) ?? "(unnamed policy)";
+}
+function outboundPolicy({ snapshot, params }) {
+  const allowed = new Set(params.strings("allowedForwardingSenders").map((s) => s.trim().toLowerCase()));
+  const rules = snapshot.data("exo.hostedOutboundSpamFilterRule");
+  return snapshot.data("exo.hostedOutboundSpamFilterPolicy").map((policy) => {
+    const name3 = policyName(policy);
+    const target = `outbound-policy/${name3}`;
+    const mode = text3(policy.AutoForwardingMode);
+    const evidence = { policy: name3, isDefault: policy.IsDefault === true, autoForwardingMode: mode ?? null };
+    if (mode === "Off" || mode === "Automatic") {
+      return { target, status: "pass", message: `AutoForwardingMode is ${mode}.`, evidence };
+    }
+    if (mode !== "On") {
+      return { target, status: "error", message: "AutoForwardingMode is missing or has an unknown value.", evidence };
+    }
+    if (policy.IsDefault === true) {
+      return { target, status: "fail", message: "The default outbound spam policy allows automatic external forwarding for everyone.", evidence };
+    }
+    const rule = rules.find((r) => {
+      const linked = text3(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
+      return linked === name3.toLowerCase() || linked === text3(policy.Identity)?.toLowerCase();
+    });
+    if (!rule || text3(rule.State) === "Disabled" || rule.Enabled === false) {
+      return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
+    }
+    const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field) => {
+      const value = rule[field];
+      const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+      return list.filter((v) => typeof v === "string").map((v) => ({ field, value: v }));
+    });
+    const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
+    const scopeEvidence = { ...evidence, applied: true, rule: text3(rule.Name) ?? null, scope, notAllowed: outside };
+    if (scope.length > 0 && outside.length === 0) {
+      return { target, status: "pass", message: "AutoForwardingMode is On only for senders the policy allows.", evidence: scopeEvidence };
+    }
+    return {
+      target,
+      status: "fail",
+      message: scope.length === 0 ? "AutoForwardingMode is On and the policy is not scoped to named senders." : `AutoForwardingMode is On for ${outside.length} sender scope(s) the policy does not allow.`,
+      evidence: scopeEvidence
+    };
+  });
+}
+function remoteDomains({ snapshot, params }) {
+  const partners = new Set(params.strings("partnerDomains").map(normaliseDomain2));
+  return snapshot.data("exo.remoteDomain").map((domain) => {
+    const domainName = text3(domain.DomainName) ?? "";
+    const target = `remote-domain/${domainName || policyName(domain)}`;
+    const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null };
+    if (typeof domain.AutoForwardEnabled !== "boolean") {
+      return { target, status: "error", message: "AutoForwardEnabled is missing.", evidence };
+    }
+    if (!domain.AutoForwardEnabled) return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
+    if (domainName !== "*" && partners.has(normaliseDomain2(domainName))) {
+      return { target, status: "pass", message: "Automatic forwarding is on for an allow-listed partner domain.", evidence: { ...evidence, allowListed: true } };
+    }
+    return {
+      target,
+      status: "fail",
+      message: domainName === "*" ? "Automatic forwarding is on for every external domain (remote domain *)." : "Automatic forwarding is on for a domain the policy does not allow.",
+      evidence
+    };
+  });
+}
+var forwardingChecks = {
+  "forwarding.inbox-rules": { kind: "stream", stream: "graph.messageRules", start: inboxRules },
+  "forwarding.concealment-rules": { kind: "stream", stream: "graph.messageRules", start: concealmentRules },
+  "forwarding.mailbox": { kind: "snapshot", evaluate: mailboxForwarding },
+  "forwarding.outbound-policy": { kind: "snapshot", evaluate: outboundPolicy },
+  "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
+};
 
 // src/checks/sign-ins/recent-ids.ts
 var RecentIds = class {
@@ -38625,9 +39852,9 @@ var RecentIds = class {
 // src/checks/sign-ins/sign-in-event.ts
 var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
 var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
-function parseGraphTime(text2) {
-  if (typeof text2 !== "string" || !ISO_DATE_TIME.test(text2)) return void 0;
-  const value = Date.parse(HAS_ZONE.test(text2) ? text2 : `${text2}Z`);
+function parseGraphTime(text6) {
+  if (typeof text6 !== "string" || !ISO_DATE_TIME.test(text6)) return void 0;
+  const value = Date.parse(HAS_ZONE.test(text6) ? text6 : `${text6}Z`);
   return Number.isFinite(value) ? value : void 0;
 }
 function toSignInEvent(raw, intern = (u) => u) {
@@ -38769,7 +39996,7 @@ function cleanFinding(message, scan, extra = {}) {
 }
 
 // src/checks/sign-ins/evidence-rows.ts
-function text(value) {
+function text4(value) {
   return typeof value === "string" && value !== "" ? value : null;
 }
 function rowFields(event) {
@@ -38777,11 +40004,11 @@ function rowFields(event) {
   return {
     time: event.time,
     user: event.user,
-    ip: text(raw.ipAddress),
-    country: text(raw.location?.countryOrRegion),
-    city: text(raw.location?.city),
-    app: text(raw.appDisplayName),
-    client: text(raw.clientAppUsed),
+    ip: text4(raw.ipAddress),
+    country: text4(raw.location?.countryOrRegion),
+    city: text4(raw.location?.city),
+    app: text4(raw.appDisplayName),
+    client: text4(raw.clientAppUsed),
     errorCode: event.errorCode
   };
 }
@@ -38887,7 +40114,41 @@ function legacySignInsFold(input) {
 }
 
 // src/checks/legacy-auth.ts
+function text5(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function smtpAuth({ snapshot }) {
+  const config = snapshot.data("exo.transportConfig")[0];
+  const findings = [];
+  const orgValue = config?.SmtpClientAuthenticationDisabled;
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text5(m.PrimarySmtpAddress) ?? text5(m.Name) ?? text5(m.Identity) ?? "(unnamed mailbox)");
+  if (typeof orgValue !== "boolean") {
+    findings.push({
+      target: TENANT_TARGET,
+      status: "error",
+      message: "Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.",
+      evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length }
+    });
+  } else {
+    findings.push({
+      target: TENANT_TARGET,
+      status: orgValue ? "pass" : "fail",
+      message: orgValue ? "SMTP AUTH is disabled for the organisation." : "SMTP AUTH is enabled for the organisation.",
+      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length }
+    });
+  }
+  for (const mailbox of reEnabled) {
+    findings.push({
+      target: mailbox,
+      status: "fail",
+      message: "This mailbox turns SMTP AUTH back on (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).",
+      evidence: { mailbox, smtpClientAuthenticationDisabled: false }
+    });
+  }
+  return findings;
+}
 var legacyAuthChecks = {
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth },
   "legacy-auth.sign-ins": { kind: "stream", stream: "graph.signIns", start: legacySignInsFold }
 };
 
@@ -39007,8 +40268,8 @@ function greatCircleKm(lat1, lon1, lat2, lon2) {
 
 // src/checks/sign-ins/ip-address.ts
 var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text2) {
-  const parts = text2.split(".");
+function parseIpv4(text6) {
+  const parts = text6.split(".");
   if (parts.length !== 4) return void 0;
   let value = 0;
   for (const part of parts) {
@@ -39020,10 +40281,10 @@ function parseIpv4(text2) {
   return value;
 }
 var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
-function parseGroups(text2) {
-  if (text2 === "") return [];
+function parseGroups(text6) {
+  if (text6 === "") return [];
   const groups = [];
-  const parts = text2.split(":");
+  const parts = text6.split(":");
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] ?? "";
     if (i === parts.length - 1 && part.includes(".")) {
@@ -39037,32 +40298,32 @@ function parseGroups(text2) {
   }
   return groups;
 }
-function parseIpv6(text2) {
-  if (text2.includes("%")) return void 0;
-  const gap = text2.indexOf("::");
-  if (gap !== text2.lastIndexOf("::")) return void 0;
+function parseIpv6(text6) {
+  if (text6.includes("%")) return void 0;
+  const gap = text6.indexOf("::");
+  if (gap !== text6.lastIndexOf("::")) return void 0;
   if (gap === -1) {
-    const groups = parseGroups(text2);
+    const groups = parseGroups(text6);
     return groups?.length === 8 ? groups : void 0;
   }
-  const head = parseGroups(text2.slice(0, gap));
-  const tail = parseGroups(text2.slice(gap + 2));
+  const head = parseGroups(text6.slice(0, gap));
+  const tail = parseGroups(text6.slice(gap + 2));
   if (!head || !tail) return void 0;
   const missing = 8 - head.length - tail.length;
   if (missing < 1) return void 0;
   return [...head, ...new Array(missing).fill(0), ...tail];
 }
-function parseIp(text2) {
-  if (typeof text2 !== "string" || text2.length === 0 || text2.length > 45) return void 0;
-  if (text2.includes(":")) {
-    const groups = parseIpv6(text2);
+function parseIp(text6) {
+  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
+  if (text6.includes(":")) {
+    const groups = parseIpv6(text6);
     if (!groups) return void 0;
     if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
       return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
     }
     return { version: 6, groups };
   }
-  const value = parseIpv4(text2);
+  const value = parseIpv4(text6);
   return value === void 0 ? void 0 : { version: 4, value };
 }
 function ipv4Text(value) {
@@ -39095,16 +40356,16 @@ function sourcePrefix(ip) {
   if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
   return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
 }
-function parseCidr(text2) {
-  const slash = text2.indexOf("/");
-  const base = parseIp(slash === -1 ? text2 : text2.slice(0, slash));
+function parseCidr(text6) {
+  const slash = text6.indexOf("/");
+  const base = parseIp(slash === -1 ? text6 : text6.slice(0, slash));
   if (!base) return void 0;
   const max = base.version === 4 ? 32 : 128;
-  const bitsText = slash === -1 ? String(max) : text2.slice(slash + 1);
+  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
   if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
   const bits = Number(bitsText);
   if (bits > max) return void 0;
-  return { text: text2, base, bits };
+  return { text: text6, base, bits };
 }
 function cidrContains(cidr, ip) {
   if (cidr.base.version === 4 && ip.version === 4) {
@@ -39547,18 +40808,12 @@ var CHECKS = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash4("sha256").update(`v1
+  return createHash5("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
-}
-
-// src/shard/shard.ts
-var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
-function isShardedControl(sources) {
-  return sources.some((s) => SHARDED_SOURCES.has(s));
 }
 
 // src/evaluate/selection.ts
@@ -39574,7 +40829,7 @@ function selectControls(policy, only, shard) {
   return selected;
 }
 function requiredSources(controls2) {
-  return new Set(controls2.flatMap((c) => c.definition.sources));
+  return new Set(controls2.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
 
 // src/evaluate/evaluate.ts
@@ -39731,13 +40986,13 @@ async function evaluate(snapshot, policy, options) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
 import path7 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -39755,15 +41010,15 @@ async function writeChecksums(dir) {
 `);
 }
 async function verifyChecksums(dir) {
-  let text2;
+  let text6;
   try {
-    text2 = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
+    text6 = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
   } catch {
     return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
   }
   const problems = [];
   const listed = /* @__PURE__ */ new Map();
-  text2.split("\n").forEach((line, index) => {
+  text6.split("\n").forEach((line, index) => {
     if (line.trim() === "") return;
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
     if (!match?.[1] || !match[2]) {
@@ -39790,8 +41045,8 @@ async function verifyChecksums(dir) {
 // src/evidence/compare-verdicts.ts
 import { isDeepStrictEqual } from "node:util";
 function stored(value) {
-  const text2 = JSON.stringify(value);
-  return text2 === void 0 ? void 0 : JSON.parse(text2);
+  const text6 = JSON.stringify(value);
+  return text6 === void 0 ? void 0 : JSON.parse(text6);
 }
 function resultKey(r) {
   return `${r.control} on "${r.target}"`;
@@ -39807,8 +41062,8 @@ function byKey(results) {
 }
 var RESULT_FIELDS = ["status", "severity", "fingerprint", "controlVersion", "exception", "message", "evidence", "area", "title"];
 function describe(value) {
-  const text2 = JSON.stringify(value) ?? "absent";
-  return text2.length > 120 ? `${text2.slice(0, 117)}...` : text2;
+  const text6 = JSON.stringify(value) ?? "absent";
+  return text6.length > 120 ? `${text6.slice(0, 117)}...` : text6;
 }
 function compareVerdicts(report, fresh) {
   const problems = [];
@@ -40095,7 +41350,7 @@ async function verifyEvidencePack(dir) {
   } catch (error) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash6("sha256").update(policyText).digest("hex");
+  const policySha = createHash7("sha256").update(policyText).digest("hex");
   if (policySha !== report.policy.sha256) {
     problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
   }
@@ -40127,13 +41382,13 @@ import path10 from "node:path";
 import { readFile as readFile5 } from "node:fs/promises";
 async function loadPolicy(path11, now) {
   const file = path11 ?? BASELINE_POLICY_PATH;
-  let text2;
+  let text6;
   try {
-    text2 = await readFile5(file, "utf8");
+    text6 = await readFile5(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  return parsePolicy(text2, file, now);
+  return parsePolicy(text6, file, now);
 }
 
 // src/report/expiring-exceptions.ts
@@ -40171,9 +41426,9 @@ var EXIT = {
   configuration: 2,
   allSourcesFailed: 3
 };
-async function writeOutput(file, text2) {
+async function writeOutput(file, text6) {
   await mkdir3(path10.dirname(path10.resolve(file)), { recursive: true });
-  await writeFile4(file, text2);
+  await writeFile4(file, text6);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
@@ -40421,7 +41676,7 @@ function auditSettings(args, env = {}) {
 }
 function cliLogger(io, debug) {
   const secrets = [];
-  const mask = (text2) => secrets.reduce((t, s) => t.split(s).join("***"), text2);
+  const mask = (text6) => secrets.reduce((t, s) => t.split(s).join("***"), text6);
   return {
     debug: (m) => {
       if (debug) io.stderr(`debug: ${mask(m)}
@@ -40475,13 +41730,13 @@ async function validatePolicy(args, io) {
   const { positionals } = parse3(args, {}, 1);
   const file = positionals[0];
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
-  let text2;
+  let text6;
   try {
-    text2 = await readFile6(file, "utf8");
+    text6 = await readFile6(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  const { policy, warnings } = parsePolicy(text2, file, io.now());
+  const { policy, warnings } = parsePolicy(text6, file, io.now());
   for (const warning of warnings) io.stderr(`warning: ${warning}
 `);
   const enabled2 = [...policy.controls.values()].filter((c) => c.enabled).length;
@@ -40511,13 +41766,13 @@ function controls(args, io) {
   }
 }
 async function readReport2(file) {
-  let text2;
+  let text6;
   try {
-    text2 = await readFile6(file, "utf8");
+    text6 = await readFile6(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }
-  const value = parseLocatedJson(text2, file).value;
+  const value = parseLocatedJson(text6, file).value;
   if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
     throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
   }
@@ -40608,8 +41863,8 @@ ${USAGE}`);
 
 // src/cli-main.ts
 var code = await main(process.argv.slice(2), {
-  stdout: (text2) => process.stdout.write(text2),
-  stderr: (text2) => process.stderr.write(text2),
+  stdout: (text6) => process.stdout.write(text6),
+  stderr: (text6) => process.stderr.write(text6),
   isTty: process.stdout.isTTY === true,
   env: process.env,
   now: () => /* @__PURE__ */ new Date()
