@@ -36120,6 +36120,7 @@ function concealment(rule, triggerWords, securityTeamSenders) {
 }
 
 // src/checks/message-rule.ts
+import { createHash as createHash2 } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -36243,7 +36244,7 @@ function exchangeRuleId(rule, name) {
   const tail = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail !== "") return tail;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return name;
+  return `name-${createHash2("sha256").update(name).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name = typeof rule.Name === "string" ? rule.Name : "";
@@ -38042,9 +38043,9 @@ function exceptionKey(control, target) {
 }
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash2("sha256").update(`v1
+  return createHash3("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -38273,13 +38274,13 @@ function buildReport({ tool, run: run3, policy: policy2, manifest, evaluation })
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir2, readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
 import path3 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -38522,7 +38523,7 @@ var DEMO_POLICY_PATH = fileURLToPath(new URL("../demo/demo-policy.json", import.
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist(), 1);
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -38873,7 +38874,7 @@ function parsePolicy(text6, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy2 = {
     path: file,
-    sha256: createHash4("sha256").update(text6).digest("hex"),
+    sha256: createHash5("sha256").update(text6).digest("hex"),
     text: text6,
     id: String(document.id),
     title: String(document.title),
