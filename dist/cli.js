@@ -4707,14 +4707,14 @@ var require_sign = __commonJS({
         typ: isObjectPayload ? "JWT" : void 0,
         kid: options.keyid
       }, options.header);
-      function failure(err) {
+      function failure2(err) {
         if (callback) {
           return callback(err);
         }
         throw err;
       }
       if (!secretOrPrivateKey && options.algorithm !== "none") {
-        return failure(new Error("secretOrPrivateKey must have a value"));
+        return failure2(new Error("secretOrPrivateKey must have a value"));
       }
       if (secretOrPrivateKey != null && !(secretOrPrivateKey instanceof KeyObject)) {
         try {
@@ -4723,28 +4723,28 @@ var require_sign = __commonJS({
           try {
             secretOrPrivateKey = createSecretKey(typeof secretOrPrivateKey === "string" ? Buffer.from(secretOrPrivateKey) : secretOrPrivateKey);
           } catch (_2) {
-            return failure(new Error("secretOrPrivateKey is not valid key material"));
+            return failure2(new Error("secretOrPrivateKey is not valid key material"));
           }
         }
       }
       if (header.alg.startsWith("HS") && secretOrPrivateKey.type !== "secret") {
-        return failure(new Error(`secretOrPrivateKey must be a symmetric key when using ${header.alg}`));
+        return failure2(new Error(`secretOrPrivateKey must be a symmetric key when using ${header.alg}`));
       } else if (/^(?:RS|PS|ES)/.test(header.alg)) {
         if (secretOrPrivateKey.type !== "private") {
-          return failure(new Error(`secretOrPrivateKey must be an asymmetric key when using ${header.alg}`));
+          return failure2(new Error(`secretOrPrivateKey must be an asymmetric key when using ${header.alg}`));
         }
         if (!options.allowInsecureKeySizes && !header.alg.startsWith("ES") && secretOrPrivateKey.asymmetricKeyDetails !== void 0 && //KeyObject.asymmetricKeyDetails is supported in Node 15+
         secretOrPrivateKey.asymmetricKeyDetails.modulusLength < 2048) {
-          return failure(new Error(`secretOrPrivateKey has a minimum key size of 2048 bits for ${header.alg}`));
+          return failure2(new Error(`secretOrPrivateKey has a minimum key size of 2048 bits for ${header.alg}`));
         }
       }
       if (typeof payload === "undefined") {
-        return failure(new Error("payload is required"));
+        return failure2(new Error("payload is required"));
       } else if (isObjectPayload) {
         try {
           validatePayload(payload);
         } catch (error) {
-          return failure(error);
+          return failure2(error);
         }
         if (!options.mutatePayload) {
           payload = Object.assign({}, payload);
@@ -4754,25 +4754,25 @@ var require_sign = __commonJS({
           return typeof options[opt] !== "undefined";
         });
         if (invalid_options.length > 0) {
-          return failure(new Error("invalid " + invalid_options.join(",") + " option for " + typeof payload + " payload"));
+          return failure2(new Error("invalid " + invalid_options.join(",") + " option for " + typeof payload + " payload"));
         }
       }
       if (typeof payload.exp !== "undefined" && typeof options.expiresIn !== "undefined") {
-        return failure(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
+        return failure2(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
       }
       if (typeof payload.nbf !== "undefined" && typeof options.notBefore !== "undefined") {
-        return failure(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
+        return failure2(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
       }
       try {
         validateOptions(options);
       } catch (error) {
-        return failure(error);
+        return failure2(error);
       }
       if (!options.allowInvalidAsymmetricKeyTypes) {
         try {
           validateAsymmetricKey(header.alg, secretOrPrivateKey);
         } catch (error) {
-          return failure(error);
+          return failure2(error);
         }
       }
       const timestamp = payload.iat || Math.floor(Date.now() / 1e3);
@@ -4785,27 +4785,27 @@ var require_sign = __commonJS({
         try {
           payload.nbf = timespan(options.notBefore, timestamp);
         } catch (err) {
-          return failure(err);
+          return failure2(err);
         }
         if (typeof payload.nbf === "undefined") {
-          return failure(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+          return failure2(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
         }
       }
       if (typeof options.expiresIn !== "undefined" && typeof payload === "object") {
         try {
           payload.exp = timespan(options.expiresIn, timestamp);
         } catch (err) {
-          return failure(err);
+          return failure2(err);
         }
         if (typeof payload.exp === "undefined") {
-          return failure(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+          return failure2(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
         }
       }
       Object.keys(options_to_payload).forEach(function(key) {
         const claim = options_to_payload[key];
         if (typeof options[key] !== "undefined") {
           if (typeof payload[claim] !== "undefined") {
-            return failure(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
+            return failure2(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
           }
           payload[claim] = options[key];
         }
@@ -5414,8 +5414,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.req = exports.json = exports.toBuffer = void 0;
-    var http4 = __importStar2(__require("http"));
-    var https3 = __importStar2(__require("https"));
+    var http5 = __importStar2(__require("http"));
+    var https4 = __importStar2(__require("https"));
     async function toBuffer(stream) {
       let length2 = 0;
       const chunks = [];
@@ -5440,7 +5440,7 @@ var require_helpers = __commonJS({
     exports.json = json;
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
-      const req2 = (href.startsWith("https:") ? https3 : http4).request(url, opts);
+      const req2 = (href.startsWith("https:") ? https4 : http5).request(url, opts);
       const promise = new Promise((resolve, reject) => {
         req2.once("response", resolve).once("error", reject).end();
       });
@@ -5488,11 +5488,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.Agent = void 0;
     var net = __importStar2(__require("net"));
-    var http4 = __importStar2(__require("http"));
+    var http5 = __importStar2(__require("http"));
     var https_1 = __require("https");
     __exportStar2(require_helpers(), exports);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent = class extends http4.Agent {
+    var Agent = class extends http5.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -5564,7 +5564,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name3);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name3, fakeSocket);
-          if (socket instanceof http4.Agent) {
+          if (socket instanceof http5.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -10463,7 +10463,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http4 = (
+    var http5 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -10472,11 +10472,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https3 = (
+    var https4 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http4.domainHost,
+        domainHost: http5.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -10520,8 +10520,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http: http4,
-        https: https3,
+        http: http5,
+        https: https4,
         ws,
         wss,
         urn,
@@ -10865,9 +10865,9 @@ var require_fast_uri = __commonJS({
         if (isNaN(parsed.port)) {
           parsed.port = matches[5];
         }
-        const parseError = getParseError(parsed, matches);
-        if (parseError !== void 0) {
-          parsed.error = parsed.error || parseError;
+        const parseError2 = getParseError(parsed, matches);
+        if (parseError2 !== void 0) {
+          parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
@@ -11380,7 +11380,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -15980,8 +15980,8 @@ var init_index_es = __esm({
     BASE64_REGEX = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
     BASE64URL_REGEX = /^[a-zA-Z0-9-_]+$/;
     Utf8Converter = class {
-      static fromString(text) {
-        const s = unescape(encodeURIComponent(text));
+      static fromString(text5) {
+        const s = unescape(encodeURIComponent(text5));
         const uintArray = new Uint8Array(s.length);
         for (let i = 0; i < s.length; i++) {
           uintArray[i] = s.charCodeAt(i);
@@ -16009,11 +16009,11 @@ var init_index_es = __esm({
         }
         return res;
       }
-      static fromString(text, littleEndian = false) {
-        const res = new ArrayBuffer(text.length * 2);
+      static fromString(text5, littleEndian = false) {
+        const res = new ArrayBuffer(text5.length * 2);
         const dataView = new DataView(res);
-        for (let i = 0; i < text.length; i++) {
-          dataView.setUint16(i * 2, text.charCodeAt(i), littleEndian);
+        for (let i = 0; i < text5.length; i++) {
+          dataView.setUint16(i * 2, text5.charCodeAt(i), littleEndian);
         }
         return res;
       }
@@ -16110,18 +16110,18 @@ var init_index_es = __esm({
       static ToBase64Url(data) {
         return this.ToBase64(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/\=/g, "");
       }
-      static FromUtf8String(text, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
+      static FromUtf8String(text5, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
         switch (encoding) {
           case "ascii":
-            return this.FromBinary(text);
+            return this.FromBinary(text5);
           case "utf8":
-            return Utf8Converter.fromString(text);
+            return Utf8Converter.fromString(text5);
           case "utf16":
           case "utf16be":
-            return Utf16Converter.fromString(text);
+            return Utf16Converter.fromString(text5);
           case "utf16le":
           case "usc2":
-            return Utf16Converter.fromString(text, true);
+            return Utf16Converter.fromString(text5, true);
           default:
             throw new Error(`Unknown type of encoding '${encoding}'`);
         }
@@ -16142,11 +16142,11 @@ var init_index_es = __esm({
             throw new Error(`Unknown type of encoding '${encoding}'`);
         }
       }
-      static FromBinary(text) {
-        const stringLength = text.length;
+      static FromBinary(text5) {
+        const stringLength = text5.length;
         const resultView = new Uint8Array(stringLength);
         for (let i = 0; i < stringLength; i++) {
-          resultView[i] = text.charCodeAt(i);
+          resultView[i] = text5.charCodeAt(i);
         }
         return resultView.buffer;
       }
@@ -16192,8 +16192,8 @@ var init_index_es = __esm({
       static ToUtf16String(buffer, littleEndian = false) {
         return Utf16Converter.toString(buffer, littleEndian);
       }
-      static FromUtf16String(text, littleEndian = false) {
-        return Utf16Converter.fromString(text, littleEndian);
+      static FromUtf16String(text5, littleEndian = false) {
+        return Utf16Converter.fromString(text5, littleEndian);
       }
       static Base64Padding(base642) {
         const padCount = 4 - base642.length % 4;
@@ -19976,15 +19976,15 @@ function encode(data) {
   }
   return result;
 }
-function decode(text) {
-  const result = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) {
-    result[i] = text.charCodeAt(i) & 255;
+function decode(text5) {
+  const result = new Uint8Array(text5.length);
+  for (let i = 0; i < text5.length; i++) {
+    result[i] = text5.charCodeAt(i) & 255;
   }
   return result;
 }
-function is(text) {
-  return typeof text === "string";
+function is(text5) {
+  return typeof text5 === "string";
 }
 var binary;
 var init_binary = __esm({
@@ -20020,31 +20020,31 @@ function validateSeparator(separator) {
     throw new TypeError("Hex separators must be non-empty strings");
   }
 }
-function matchSeparator(text, index, separators) {
+function matchSeparator(text5, index, separators) {
   for (const separator of separators) {
-    if (text.startsWith(separator, index)) {
+    if (text5.startsWith(separator, index)) {
       return separator;
     }
   }
   return void 0;
 }
-function detectCase(text) {
-  const hasUpper = /[A-F]/.test(text);
-  const hasLower = /[a-f]/.test(text);
+function detectCase(text5) {
+  const hasUpper = /[A-F]/.test(text5);
+  const hasLower = /[a-f]/.test(text5);
   return hasUpper && !hasLower ? "upper" : "lower";
 }
-function detectLineSeparator(text) {
-  const match = /\r\n|\n/.exec(text);
+function detectLineSeparator(text5) {
+  const match = /\r\n|\n/.exec(text5);
   if (!match) {
     return void 0;
   }
   return match[0] === "\r\n" ? "\r\n" : "\n";
 }
-function compactForDetection(text) {
-  return text.replace(/[^0-9a-f]/gi, "");
+function compactForDetection(text5) {
+  return text5.replace(/[^0-9a-f]/gi, "");
 }
-function detectGroup(text) {
-  const segments = text.match(/[0-9A-Fa-f]+|[^0-9A-Fa-f]+/g) ?? [];
+function detectGroup(text5) {
+  const segments = text5.match(/[0-9A-Fa-f]+|[^0-9A-Fa-f]+/g) ?? [];
   if (segments.length < 3) {
     return void 0;
   }
@@ -20072,8 +20072,8 @@ function detectGroup(text) {
     separator
   };
 }
-function detectFormat(text) {
-  const trimmed = text.trim();
+function detectFormat(text5) {
+  const trimmed = text5.trim();
   const prefix = /^0x/i.test(trimmed) ? "0x" : "";
   const body = prefix ? trimmed.slice(2) : trimmed;
   const lineSeparator = detectLineSeparator(body);
@@ -20098,13 +20098,13 @@ function detectFormat(text) {
   }
   return format5;
 }
-function normalizeText(text, options) {
+function normalizeText(text5, options) {
   const allowPrefix = options.allowPrefix ?? true;
   const separators = [...resolveSeparators(options)].sort((left, right) => right.length - left.length);
   for (const separator of separators) {
     validateSeparator(separator);
   }
-  let working = text.trim();
+  let working = text5.trim();
   if (/^0x/i.test(working)) {
     if (!allowPrefix) {
       throw new TypeError("Hexadecimal text must not include a 0x prefix");
@@ -20155,15 +20155,15 @@ function groupPairs(pairs, group) {
   }
   return chunks.join(group.separator);
 }
-function normalize(text, options = {}) {
-  return normalizeText(text, options);
+function normalize(text5, options = {}) {
+  return normalizeText(text5, options);
 }
-function is2(text, options = {}) {
-  if (typeof text !== "string") {
+function is2(text5, options = {}) {
+  if (typeof text5 !== "string") {
     return false;
   }
   try {
-    normalize(text, options);
+    normalize(text5, options);
     return true;
   } catch {
     return false;
@@ -20173,8 +20173,8 @@ function encode2(data, options = {}) {
   const bytes = toUint8Array(data);
   const casing = options.case ?? "lower";
   const pairs = Array.from(bytes, (byte) => {
-    const text = byte.toString(16).padStart(2, "0");
-    return casing === "upper" ? text.toUpperCase() : text;
+    const text5 = byte.toString(16).padStart(2, "0");
+    return casing === "upper" ? text5.toUpperCase() : text5;
   });
   let body = "";
   if (options.line) {
@@ -20193,19 +20193,19 @@ function encode2(data, options = {}) {
   }
   return `${options.prefix ?? ""}${body}`;
 }
-function decode2(text, options = {}) {
-  const normalized = normalize(text, options);
+function decode2(text5, options = {}) {
+  const normalized = normalize(text5, options);
   const result = new Uint8Array(normalized.length / 2);
   for (let i = 0; i < normalized.length; i += 2) {
     result[i / 2] = Number.parseInt(normalized.slice(i, i + 2), 16);
   }
   return result;
 }
-function parse3(text, options = {}) {
-  const normalized = normalize(text, options);
+function parse3(text5, options = {}) {
+  const normalized = normalize(text5, options);
   return {
     bytes: decode2(normalized),
-    format: detectFormat(text),
+    format: detectFormat(text5),
     normalized
   };
 }
@@ -20237,8 +20237,8 @@ __export(utf8_exports, {
   encode: () => encode3,
   utf8: () => utf8
 });
-function encode3(text) {
-  return new TextEncoder().encode(text);
+function encode3(text5) {
+  return new TextEncoder().encode(text5);
 }
 function decode3(data) {
   return new TextDecoder("utf-8", { fatal: false }).decode(toUint8Array(data));
@@ -20258,11 +20258,11 @@ __export(utf16_exports, {
   encode: () => encode4,
   utf16: () => utf16
 });
-function encode4(text, options = {}) {
-  const result = new ArrayBuffer(text.length * 2);
+function encode4(text5, options = {}) {
+  const result = new ArrayBuffer(text5.length * 2);
   const view = new DataView(result);
-  for (let i = 0; i < text.length; i++) {
-    view.setUint16(i * 2, text.charCodeAt(i), options.littleEndian ?? false);
+  for (let i = 0; i < text5.length; i++) {
+    view.setUint16(i * 2, text5.charCodeAt(i), options.littleEndian ?? false);
   }
   return new Uint8Array(result);
 }
@@ -20296,18 +20296,18 @@ __export(base64_exports2, {
 function nodeBuffer() {
   return globalThis.Buffer;
 }
-function normalize2(text) {
-  return text.replace(/[\n\r\t ]/g, "");
+function normalize2(text5) {
+  return text5.replace(/[\n\r\t ]/g, "");
 }
-function pad2(text) {
-  const remainder = text.length % 4;
-  return remainder ? text + "=".repeat(4 - remainder) : text;
+function pad2(text5) {
+  const remainder = text5.length % 4;
+  return remainder ? text5 + "=".repeat(4 - remainder) : text5;
 }
-function is3(text) {
-  if (typeof text !== "string") {
+function is3(text5) {
+  if (typeof text5 !== "string") {
     return false;
   }
-  const normalized = normalize2(text);
+  const normalized = normalize2(text5);
   return normalized === "" || BASE64_REGEX2.test(normalized);
 }
 function encode5(data, _options) {
@@ -20318,8 +20318,8 @@ function encode5(data, _options) {
   }
   return btoa(encode(bytes));
 }
-function decode5(text, _options) {
-  const normalized = normalize2(text);
+function decode5(text5, _options) {
+  const normalized = normalize2(text5);
   if (!is3(normalized)) {
     throw new TypeError("Input is not valid Base64 text");
   }
@@ -20348,17 +20348,17 @@ __export(base64url_exports, {
   is: () => is4,
   normalize: () => normalize3
 });
-function normalize3(text) {
-  return text.replace(/[\n\r\t ]/g, "");
+function normalize3(text5) {
+  return text5.replace(/[\n\r\t ]/g, "");
 }
-function is4(text) {
-  return typeof text === "string" && BASE64URL_REGEX2.test(normalize3(text));
+function is4(text5) {
+  return typeof text5 === "string" && BASE64URL_REGEX2.test(normalize3(text5));
 }
 function encode6(data, _options) {
   return base64.encode(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/g, "");
 }
-function decode6(text, _options) {
-  const normalized = normalize3(text);
+function decode6(text5, _options) {
+  const normalized = normalize3(text5);
   if (!is4(normalized)) {
     throw new TypeError("Input is not valid Base64Url text");
   }
@@ -20391,10 +20391,10 @@ function assertLabel(label) {
     throw new TypeError(`Invalid PEM label '${label}'`);
   }
 }
-function wrap(text, lineLength) {
+function wrap(text5, lineLength) {
   const result = [];
-  for (let i = 0; i < text.length; i += lineLength) {
-    result.push(text.slice(i, i + lineLength));
+  for (let i = 0; i < text5.length; i += lineLength) {
+    result.push(text5.slice(i, i + lineLength));
   }
   return result;
 }
@@ -20417,15 +20417,15 @@ function parseBody(body) {
     base64Text: lines.slice(index).join("")
   };
 }
-function detectNewline(text) {
-  return /\r\n/.test(text) ? "\r\n" : "\n";
+function detectNewline(text5) {
+  return /\r\n/.test(text5) ? "\r\n" : "\n";
 }
-function collectBlocks(text, options = {}) {
+function collectBlocks(text5, options = {}) {
   const blocks = [];
   const requestedLabel = options.label;
   let match;
   PEM_BLOCK_REGEX.lastIndex = 0;
-  while (match = PEM_BLOCK_REGEX.exec(text)) {
+  while (match = PEM_BLOCK_REGEX.exec(text5)) {
     const label = match[1].trim();
     if (requestedLabel && label !== requestedLabel) {
       continue;
@@ -20463,15 +20463,15 @@ function encode7(label, data, options = {}) {
   lines.push(`-----END ${label}-----`);
   return `${lines.join(newline)}${newline}`;
 }
-function decode7(text, options = {}) {
-  return collectBlocks(text, options).map(({ lineLength: _lineLength, newline: _newline, ...block }) => block);
+function decode7(text5, options = {}) {
+  return collectBlocks(text5, options).map(({ lineLength: _lineLength, newline: _newline, ...block }) => block);
 }
-function decodeFirst(text, label) {
-  const [block] = decode7(text, { label, strict: true });
+function decodeFirst(text5, label) {
+  const [block] = decode7(text5, { label, strict: true });
   return block.data;
 }
-function parse4(text, options = {}) {
-  const [block] = collectBlocks(text, { ...options, strict: true });
+function parse4(text5, options = {}) {
+  const [block] = collectBlocks(text5, { ...options, strict: true });
   const format5 = {
     label: block.label,
     headers: block.headers,
@@ -20501,9 +20501,9 @@ var init_pem = __esm({
         }
         return encode7(options.label, data, options);
       },
-      decode: (text, options) => decodeFirst(text, options?.label),
+      decode: (text5, options) => decodeFirst(text5, options?.label),
       format: format3,
-      is: (text) => typeof text === "string" && /-----BEGIN [^-]+-----/.test(text),
+      is: (text5) => typeof text5 === "string" && /-----BEGIN [^-]+-----/.test(text5),
       parse: parse4
     };
   }
@@ -20536,19 +20536,19 @@ function requireCapability(converter, name3, capability) {
   }
   return method;
 }
-function detectConfidence(name3, text, converter) {
+function detectConfidence(name3, text5, converter) {
   const normalizedName = keyOf(converter.name || name3);
-  const trimmed = text.trim();
+  const trimmed = text5.trim();
   if (!trimmed) {
     return 0;
   }
   let accepted = false;
   if (converter.is) {
-    accepted = converter.is(text);
+    accepted = converter.is(text5);
   }
   let decodable = false;
   try {
-    converter.decode(text);
+    converter.decode(text5);
     decodable = true;
   } catch {
     decodable = false;
@@ -20558,7 +20558,7 @@ function detectConfidence(name3, text, converter) {
   }
   switch (normalizedName) {
     case "pem":
-      return /-----BEGIN [^-]+-----/.test(text) ? 1 : 0;
+      return /-----BEGIN [^-]+-----/.test(text5) ? 1 : 0;
     case "hex": {
       const compact = trimmed.replace(/^0x/i, "").replace(/[\s:.-]/g, "");
       if (!compact || /[^0-9a-f]/i.test(compact) || compact.length % 2 !== 0) {
@@ -20647,38 +20647,38 @@ function createConverterRegistry(initialConverters = []) {
     encode(name3, data, options) {
       return this.get(name3).encode(data, options);
     },
-    decode(name3, text, options) {
-      return this.get(name3).decode(text, options);
+    decode(name3, text5, options) {
+      return this.get(name3).decode(text5, options);
     },
-    tryDecode(name3, text, options) {
+    tryDecode(name3, text5, options) {
       try {
-        return { ok: true, bytes: this.decode(name3, text, options) };
+        return { ok: true, bytes: this.decode(name3, text5, options) };
       } catch (error) {
         return { ok: false, error: toError(error) };
       }
     },
-    normalize(name3, text, options) {
+    normalize(name3, text5, options) {
       const converter = this.get(name3);
-      return requireCapability(converter, name3, "normalize").call(converter, text, options);
+      return requireCapability(converter, name3, "normalize").call(converter, text5, options);
     },
-    parse(name3, text, options) {
+    parse(name3, text5, options) {
       const converter = this.get(name3);
-      return requireCapability(converter, name3, "parse").call(converter, text, options);
+      return requireCapability(converter, name3, "parse").call(converter, text5, options);
     },
     format(name3, data, format5) {
       const converter = this.get(name3);
       return requireCapability(converter, name3, "format").call(converter, data, format5);
     },
-    transcode(text, options) {
-      const bytes = this.decode(options.from, text, options.fromOptions);
+    transcode(text5, options) {
+      const bytes = this.decode(options.from, text5, options.fromOptions);
       return this.encode(options.to, bytes, options.toOptions);
     },
-    detect(text, options = {}) {
+    detect(text5, options = {}) {
       const formatNames = options.formats?.length ? options.formats.map((name3) => String(name3)) : this.list().map((converter) => converter.name).filter((name3) => !["binary", "utf8", "utf16be", "utf16le"].includes(keyOf(name3)));
       const detections = /* @__PURE__ */ new Map();
       for (const requestedName of formatNames) {
         const converter = this.get(requestedName);
-        const confidence = detectConfidence(requestedName, text, converter);
+        const confidence = detectConfidence(requestedName, text5, converter);
         if (confidence <= 0) {
           continue;
         }
@@ -20745,22 +20745,22 @@ var init_defaults = __esm({
       name: "utf8",
       aliases: ["utf-8"],
       encode: (data) => utf8_exports.decode(data),
-      decode: (text) => utf8_exports.encode(text),
-      is: (text) => typeof text === "string"
+      decode: (text5) => utf8_exports.encode(text5),
+      is: (text5) => typeof text5 === "string"
     };
     utf16beConverter = {
       name: "utf16be",
       aliases: ["utf16", "utf-16", "utf-16be"],
       encode: (data) => utf16_exports.decode(data),
-      decode: (text) => utf16_exports.encode(text),
-      is: (text) => typeof text === "string"
+      decode: (text5) => utf16_exports.encode(text5),
+      is: (text5) => typeof text5 === "string"
     };
     utf16leConverter = {
       name: "utf16le",
       aliases: ["utf-16le", "ucs2", "usc2"],
       encode: (data) => utf16_exports.decode(data, { littleEndian: true }),
-      decode: (text) => utf16_exports.encode(text, { littleEndian: true }),
-      is: (text) => typeof text === "string"
+      decode: (text5) => utf16_exports.encode(text5, { littleEndian: true }),
+      is: (text5) => typeof text5 === "string"
     };
     defaultConverters = [
       binaryConverter,
@@ -20780,26 +20780,26 @@ var init_defaults = __esm({
 function encode8(name3, data, ...args) {
   return defaultConverterRegistry.encode(name3, data, ...args);
 }
-function decode8(name3, text, ...args) {
-  return defaultConverterRegistry.decode(name3, text, ...args);
+function decode8(name3, text5, ...args) {
+  return defaultConverterRegistry.decode(name3, text5, ...args);
 }
-function tryDecode(name3, text, ...args) {
-  return defaultConverterRegistry.tryDecode(name3, text, ...args);
+function tryDecode(name3, text5, ...args) {
+  return defaultConverterRegistry.tryDecode(name3, text5, ...args);
 }
-function normalize4(name3, text, ...args) {
-  return defaultConverterRegistry.normalize(name3, text, ...args);
+function normalize4(name3, text5, ...args) {
+  return defaultConverterRegistry.normalize(name3, text5, ...args);
 }
-function parse5(name3, text, ...args) {
-  return defaultConverterRegistry.parse(name3, text, ...args);
+function parse5(name3, text5, ...args) {
+  return defaultConverterRegistry.parse(name3, text5, ...args);
 }
 function format4(name3, data, value) {
   return defaultConverterRegistry.format(name3, data, value);
 }
-function transcode(text, options) {
-  return defaultConverterRegistry.transcode(text, options);
+function transcode(text5, options) {
+  return defaultConverterRegistry.transcode(text5, options);
 }
-function detect(text, options) {
-  return defaultConverterRegistry.detect(text, options);
+function detect(text5, options) {
+  return defaultConverterRegistry.detect(text5, options);
 }
 function normalizeEncodingName(encoding) {
   return encoding.toLowerCase();
@@ -20822,30 +20822,30 @@ var init_convert = __esm({
       to(format5, data, ...args) {
         return encode8(format5, data, ...args);
       },
-      from(format5, text, ...args) {
-        return decode8(format5, text, ...args);
+      from(format5, text5, ...args) {
+        return decode8(format5, text5, ...args);
       },
       toString(data, encoding = "utf8") {
         return encode8(encoding, data);
       },
-      fromString(text, encoding = "utf8") {
+      fromString(text5, encoding = "utf8") {
         if (normalizeEncodingName(encoding) === "hex") {
-          return toArrayBuffer(hex_exports.decode(text, { allowOddLength: true }));
+          return toArrayBuffer(hex_exports.decode(text5, { allowOddLength: true }));
         }
-        return toArrayBuffer(decode8(encoding, text));
+        return toArrayBuffer(decode8(encoding, text5));
       },
       toBase64: base64_exports2.encode,
-      fromBase64: (text) => toArrayBuffer(base64_exports2.decode(text)),
+      fromBase64: (text5) => toArrayBuffer(base64_exports2.decode(text5)),
       toBase64Url: base64url_exports.encode,
-      fromBase64Url: (text) => toArrayBuffer(base64url_exports.decode(text)),
+      fromBase64Url: (text5) => toArrayBuffer(base64url_exports.decode(text5)),
       toHex: hex_exports.encode,
-      fromHex: (text) => toArrayBuffer(hex_exports.decode(text, { allowOddLength: true })),
+      fromHex: (text5) => toArrayBuffer(hex_exports.decode(text5, { allowOddLength: true })),
       toBinary: binary_exports.encode,
-      fromBinary: (text) => toArrayBuffer(binary_exports.decode(text)),
+      fromBinary: (text5) => toArrayBuffer(binary_exports.decode(text5)),
       toUtf8String: utf8_exports.decode,
-      fromUtf8String: (text) => toArrayBuffer(utf8_exports.encode(text)),
+      fromUtf8String: (text5) => toArrayBuffer(utf8_exports.encode(text5)),
       toUtf16String: (data, littleEndian = false) => utf16_exports.decode(data, { littleEndian }),
-      fromUtf16String: (text, littleEndian = false) => toArrayBuffer(utf16_exports.encode(text, { littleEndian })),
+      fromUtf16String: (text5, littleEndian = false) => toArrayBuffer(utf16_exports.encode(text5, { littleEndian })),
       isHex: hex_exports.is,
       isBase64: base64_exports2.is,
       isBase64Url: base64url_exports.is,
@@ -22062,8 +22062,8 @@ var init_ip_converter = __esm({
         }
         return ip;
       }
-      static parseCIDR(text) {
-        const [addr, prefixStr] = text.split("/");
+      static parseCIDR(text5) {
+        const [addr, prefixStr] = text5.split("/");
         const prefix = parseInt(prefixStr, 10);
         if (this.isIPv4(addr)) {
           if (prefix < 0 || prefix > 32) {
@@ -22116,9 +22116,9 @@ var init_ip_converter = __esm({
         }
         return this.decodeIP(hex_exports.encode(buf));
       }
-      static fromString(text) {
-        if (text.includes("/")) {
-          const [addr, prefix] = this.parseCIDR(text);
+      static fromString(text5) {
+        if (text5.includes("/")) {
+          const [addr, prefix] = this.parseCIDR(text5);
           const maskBytes = new Uint8Array(addr.length);
           let bitsLeft = prefix;
           for (let i = 0; i < maskBytes.length; i++) {
@@ -22135,7 +22135,7 @@ var init_ip_converter = __esm({
           out.set(maskBytes, addr.length);
           return out.buffer;
         }
-        const bytes = this.isIPv4(text) ? this.parseIPv4(text) : this.parseIPv6(text);
+        const bytes = this.isIPv4(text5) ? this.parseIPv4(text5) : this.parseIPv6(text5);
         return new Uint8Array(bytes).buffer;
       }
     };
@@ -28312,7 +28312,7 @@ __export(x509_es_exports, {
 function isOID(id) {
   return new RegExp(OID_REGEX).test(id);
 }
-function replaceUnknownCharacter(text, char) {
+function replaceUnknownCharacter(text5, char) {
   return `\\${Convert.ToHex(Convert.FromUtf8String(char)).toUpperCase()}`;
 }
 function escape2(data) {
@@ -29010,17 +29010,17 @@ var init_x509_es = __esm({
     names.register("SN", "2.5.4.4");
     names.register("T", "2.5.4.12");
     Name3 = class _Name {
-      static isASCII(text) {
-        for (let i = 0; i < text.length; i++) {
-          const code2 = text.charCodeAt(i);
+      static isASCII(text5) {
+        for (let i = 0; i < text5.length; i++) {
+          const code2 = text5.charCodeAt(i);
           if (code2 > 255) {
             return false;
           }
         }
         return true;
       }
-      static isPrintableString(text) {
-        return /^[A-Za-z0-9 '()+,-./:=?]*$/g.test(text);
+      static isPrintableString(text5) {
+        return /^[A-Za-z0-9 '()+,-./:=?]*$/g.test(text5);
       }
       constructor(data, extraNames = {}) {
         this.extraNames = new NameIdentifier();
@@ -34028,14 +34028,14 @@ function isJsonObject(value) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text, ignoreTrivia = false) {
-  const len = text.length;
+function createScanner(text5, ignoreTrivia = false) {
+  const len = text5.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text.charCodeAt(pos);
+      let ch = text5.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -34062,35 +34062,35 @@ function createScanner(text, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text.charCodeAt(pos) === 48) {
+    if (text5.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text.length && text.charCodeAt(pos) === 46) {
+    if (pos < text5.length && text5.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text.substring(start, pos);
+        return text5.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+    if (pos < text5.length && (text5.charCodeAt(pos) === 69 || text5.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+      if (pos < text5.length && text5.charCodeAt(pos) === 43 || text5.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -34098,30 +34098,30 @@ function createScanner(text, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text.substring(start, end);
+    return text5.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text.charCodeAt(pos);
+      const ch = text5.charCodeAt(pos);
       if (ch === 34) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text.charCodeAt(pos++);
+        const ch2 = text5.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -34163,7 +34163,7 @@ function createScanner(text, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text.substring(start, pos);
+          result += text5.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -34184,19 +34184,19 @@ function createScanner(text, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code2 = text.charCodeAt(pos);
+    let code2 = text5.charCodeAt(pos);
     if (isWhiteSpace(code2)) {
       do {
         pos++;
         value += String.fromCharCode(code2);
-        code2 = text.charCodeAt(pos);
+        code2 = text5.charCodeAt(pos);
       } while (isWhiteSpace(code2));
       return token = 15;
     }
     if (isLineBreak(code2)) {
       pos++;
       value += String.fromCharCode(code2);
-      if (code2 === 13 && text.charCodeAt(pos) === 10) {
+      if (code2 === 13 && text5.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -34232,31 +34232,31 @@ function createScanner(text, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text.charCodeAt(pos + 1) === 47) {
+        if (text5.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text.charCodeAt(pos))) {
+            if (isLineBreak(text5.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 12;
         }
-        if (text.charCodeAt(pos + 1) === 42) {
+        if (text5.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text.charCodeAt(pos);
-            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+            const ch = text5.charCodeAt(pos);
+            if (ch === 42 && text5.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text.charCodeAt(pos) === 10) {
+              if (ch === 13 && text5.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -34267,7 +34267,7 @@ function createScanner(text, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code2);
@@ -34277,7 +34277,7 @@ function createScanner(text, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code2);
         pos++;
-        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text5.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -34299,10 +34299,10 @@ function createScanner(text, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code2)) {
           pos++;
-          code2 = text.charCodeAt(pos);
+          code2 = text5.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text.substring(tokenOffset, pos);
+          value = text5.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -34485,7 +34485,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -34536,7 +34536,7 @@ function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error, offset, length: length2 });
     }
   };
-  visit(text, visitor, options);
+  visit(text5, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -34574,8 +34574,8 @@ function findNodeAtLocation(root, path12) {
   }
   return node;
 }
-function visit(text, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text, false);
+function visit(text5, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text5, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -34991,11 +34991,11 @@ function printParseErrorCode(code2) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text, offset) {
+function lineAndColumn(text5, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text5.length; i++) {
+    if (text5.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -35009,18 +35009,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text, file) {
+function parseLocatedJson(text5, file) {
   const errors = [];
-  const tree = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text5, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text5, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text5);
   } catch (error) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error)})`);
   }
@@ -35035,7 +35035,7 @@ function parseLocatedJson(text, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text, at?.offset ?? 0).line;
+      return lineAndColumn(text5, at?.offset ?? 0).line;
     }
   };
 }
@@ -35058,10 +35058,12 @@ var SOURCE_FILES = {
   "graph.messageRules": "graph/messageRules.jsonl",
   "exo.mailbox": "exchange/Get-Mailbox.json",
   "exo.hostedOutboundSpamFilterPolicy": "exchange/Get-HostedOutboundSpamFilterPolicy.json",
+  "exo.hostedOutboundSpamFilterRule": "exchange/Get-HostedOutboundSpamFilterRule.json",
   "exo.remoteDomain": "exchange/Get-RemoteDomain.json",
   "exo.dkimSigningConfig": "exchange/Get-DkimSigningConfig.json",
   "exo.transportConfig": "exchange/Get-TransportConfig.json",
   "exo.casMailbox": "exchange/Get-CASMailbox.json",
+  "exo.recipient": "exchange/Get-Recipient.json",
   "exo.inboxRule": "exchange/Get-InboxRule.json",
   dns: "dns/answers.json"
 };
@@ -35086,10 +35088,12 @@ var GRAPH_SOURCES = [
 var EXCHANGE_SOURCES = [
   "exo.mailbox",
   "exo.hostedOutboundSpamFilterPolicy",
+  "exo.hostedOutboundSpamFilterRule",
   "exo.remoteDomain",
   "exo.dkimSigningConfig",
   "exo.transportConfig",
   "exo.casMailbox",
+  "exo.recipient",
   "exo.inboxRule"
 ];
 var DNS_SOURCES = ["dns"];
@@ -35101,13 +35105,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path.join(dir, relative);
-  let text;
+  let text5;
   try {
-    text = await readFile(file, "utf8");
+    text5 = await readFile(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
   }
-  return parseLocatedJson(text, file).value;
+  return parseLocatedJson(text5, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -35321,6 +35325,228 @@ function checkCertificatePem(pem2, source) {
   } catch {
     throw new ConfigurationError(`${source}: the private key cannot be read`);
   }
+}
+
+// src/collect/exchange/exchange-client.ts
+import { randomUUID } from "node:crypto";
+
+// src/collect/exchange/exchange-api.ts
+var ExchangeRequestError = class extends Error {
+  constructor(message, status, cmdlet, detail) {
+    super(message);
+    this.status = status;
+    this.cmdlet = cmdlet;
+    this.detail = detail;
+  }
+  status;
+  cmdlet;
+  detail;
+  name = "ExchangeRequestError";
+};
+var EXCHANGE_SETUP_STEPS = `Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app's service principal. Changes can take up to an hour to apply.`;
+function isExchangeRefusal(error) {
+  if (!(error instanceof ExchangeRequestError)) return false;
+  if (error.status === 401 || error.status === 403) return true;
+  return error.status === 404 && error.detail === void 0;
+}
+
+// src/collect/graph/backoff.ts
+var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
+var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
+function parseRetryAfter(value, now) {
+  if (value === null || value === void 0) return void 0;
+  const text5 = value.trim();
+  if (text5 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text5)) return Math.ceil(Number(text5) * 1e3);
+  const date = Date.parse(text5);
+  if (Number.isNaN(date)) return void 0;
+  return Math.max(0, date - now);
+}
+function backoffDelay(attempt, options = DEFAULT_BACKOFF) {
+  const exp = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(exp / 2 + options.random() * exp / 2);
+}
+
+// src/collect/exchange/exchange-client.ts
+var RESULT_SIZE_CMDLETS = /* @__PURE__ */ new Set(["Get-Mailbox", "Get-CASMailbox", "Get-Recipient", "Get-MailContact"]);
+function anchorMailbox(tenant) {
+  return `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant}`;
+}
+function cmdletDetail(body) {
+  if (!isJsonObject(body) || !isJsonObject(body.error)) return void 0;
+  const details = body.error.details;
+  if (Array.isArray(details)) {
+    const first = details[0];
+    if (isJsonObject(first) && typeof first.message === "string" && first.message !== "") return first.message;
+  }
+  return void 0;
+}
+function isTruncationWarning(warning) {
+  return /more results|truncat|ResultSize/i.test(warning);
+}
+function exchangeClient(options) {
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const sleep2 = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const backoff = options.backoff ?? DEFAULT_BACKOFF;
+  const maxRetries = options.maxRetries ?? 5;
+  const maxPages = options.maxPages ?? 1e5;
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const endpoint2 = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
+  const origin = new URL(base).origin;
+  const connectionId = randomUUID();
+  async function post(url, body, cmdlet) {
+    for (let attempt = 0; ; attempt++) {
+      const token = await options.getToken();
+      options.logger.secret(token);
+      let response;
+      try {
+        response = await doFetch(url, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json",
+            "x-anchormailbox": anchorMailbox(options.tenant),
+            prefer: "odata.maxpagesize=1000",
+            "x-cmdletname": cmdlet,
+            "x-responseformat": "json",
+            "x-serializationlevel": "Partial",
+            "connection-id": connectionId,
+            "client-request-id": randomUUID()
+          },
+          body
+        });
+      } catch (error) {
+        if (attempt >= maxRetries) throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error)}`);
+        const wait = backoffDelay(attempt, backoff);
+        options.logger.debug(`${cmdlet}: network error (${errorMessage(error)}); retrying in ${wait} ms`);
+        await sleep2(wait);
+        continue;
+      }
+      if (RETRYABLE_STATUSES.has(response.status) && attempt < maxRetries) {
+        await response.body?.cancel();
+        const wait = Math.min(
+          parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? backoffDelay(attempt, backoff),
+          backoff.maxMs * 4
+        );
+        options.logger.debug(`${cmdlet}: HTTP ${response.status}; retrying in ${wait} ms`);
+        await sleep2(wait);
+        continue;
+      }
+      const text5 = await response.text();
+      let parsed;
+      try {
+        parsed = text5 === "" ? void 0 : JSON.parse(text5);
+      } catch {
+        parsed = void 0;
+      }
+      if (!response.ok) {
+        const detail = cmdletDetail(parsed);
+        throw new ExchangeRequestError(
+          `${cmdlet}: HTTP ${response.status}${detail !== void 0 ? `: ${detail}` : ""}`,
+          response.status,
+          cmdlet,
+          detail
+        );
+      }
+      if (!isJsonObject(parsed) || !Array.isArray(parsed.value)) {
+        throw new ExchangeRequestError(`${cmdlet}: the response is not an InvokeCommand collection`, response.status, cmdlet);
+      }
+      const value = parsed.value.filter(isJsonObject);
+      if (value.length !== parsed.value.length) {
+        throw new ExchangeRequestError(`${cmdlet}: the response holds a value that is not an object`, response.status, cmdlet);
+      }
+      const nextLink = parsed["@odata.nextLink"];
+      const warningList = parsed["@adminapi.warnings"];
+      return {
+        value,
+        nextLink: typeof nextLink === "string" ? nextLink : void 0,
+        warnings: Array.isArray(warningList) ? warningList.filter((w) => typeof w === "string") : []
+      };
+    }
+  }
+  return {
+    async invoke(cmdlet, parameters = {}) {
+      const withSize = RESULT_SIZE_CMDLETS.has(cmdlet) ? { ...parameters, ResultSize: "Unlimited" } : parameters;
+      const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: withSize } });
+      const out = [];
+      let url = endpoint2;
+      for (let page = 0; url !== void 0; page++) {
+        if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
+        const result = await post(url, body, cmdlet);
+        out.push(...result.value);
+        for (const warning of result.warnings) options.logger.debug(`${cmdlet}: warning: ${warning}`);
+        if (result.nextLink !== void 0) {
+          if (new URL(result.nextLink, endpoint2).origin !== origin) {
+            throw new Error(`${cmdlet}: @odata.nextLink points outside ${origin}; stopped`);
+          }
+          url = new URL(result.nextLink, endpoint2).href;
+        } else {
+          const truncation = result.warnings.find(isTruncationWarning);
+          if (truncation !== void 0) throw new Error(`${cmdlet}: output truncated by the server: ${truncation}`);
+          url = void 0;
+        }
+      }
+      return out;
+    }
+  };
+}
+
+// src/collect/exchange/node-fetch.ts
+import http from "node:http";
+import https from "node:https";
+function nodeFetch(options) {
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, ...options.ca ? { ca: options.ca } : {} });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const send2 = (input, init) => {
+    const url = new URL(input);
+    const secure = url.protocol === "https:";
+    const headers = {};
+    new Headers(init.headers ?? {}).forEach((value, key) => {
+      headers[key] = value;
+    });
+    const body = typeof init.body === "string" ? init.body : void 0;
+    if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
+    return new Promise((resolve, reject) => {
+      const request = (secure ? https : http).request(url, {
+        method: init.method ?? "GET",
+        headers,
+        agent: secure ? httpsAgent : httpAgent
+      });
+      const timer = setTimeout(() => request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`)), options.timeoutMs);
+      request.on("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      request.on("response", (incoming) => {
+        const chunks = [];
+        incoming.on("data", (chunk) => chunks.push(chunk));
+        incoming.on("error", (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        incoming.on("end", () => {
+          clearTimeout(timer);
+          const responseHeaders = new Headers();
+          for (const [key, value] of Object.entries(incoming.headers)) {
+            if (typeof value === "string") responseHeaders.set(key, value);
+            else if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
+          }
+          const status = incoming.statusCode ?? 0;
+          const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+          resolve(new Response(payload, { status, headers: responseHeaders }));
+        });
+      });
+      if (body !== void 0) request.write(body);
+      request.end();
+    });
+  };
+  return Object.assign(send2, {
+    destroy: () => {
+      httpsAgent.destroy();
+      httpAgent.destroy();
+    }
+  });
 }
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/content/BatchRequestContent.js
@@ -38208,23 +38434,6 @@ var Client = class _Client {
 // src/collect/graph/graph-transport.ts
 var import_azureTokenCredentials = __toESM(require_azureTokenCredentials(), 1);
 
-// src/collect/graph/backoff.ts
-var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
-var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
-function parseRetryAfter(value, now) {
-  if (value === null || value === void 0) return void 0;
-  const text = value.trim();
-  if (text === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1e3);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return void 0;
-  return Math.max(0, date - now);
-}
-function backoffDelay(attempt, options = DEFAULT_BACKOFF) {
-  const exp = Math.min(options.maxMs, options.baseMs * 2 ** Math.max(0, attempt));
-  return Math.round(exp / 2 + options.random() * exp / 2);
-}
-
 // src/collect/graph/endpoint-family.ts
 function pathOf(url) {
   const parsed = new URL(url, "https://graph.invalid/");
@@ -38272,8 +38481,8 @@ var GraphShapeError = class extends Error {
 };
 
 // src/collect/graph/https-handler.ts
-import http from "node:http";
-import https from "node:https";
+import http2 from "node:http";
+import https2 from "node:https";
 var NetworkError = class extends Error {
   name = "NetworkError";
 };
@@ -38288,8 +38497,8 @@ var NodeHttpHandler = class {
   constructor(options) {
     this.options = options;
     const maxSockets = options.maxSockets ?? 32;
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...options.ca ? { ca: options.ca } : {} });
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https2.Agent({ keepAlive: true, maxSockets, ...options.ca ? { ca: options.ca } : {} });
+    this.httpAgent = new http2.Agent({ keepAlive: true, maxSockets });
   }
   options;
   httpsAgent;
@@ -38307,7 +38516,7 @@ var NodeHttpHandler = class {
     const headers = headerRecord(init.headers);
     if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
     const secure = url.protocol === "https:";
-    const transport = secure ? https : http;
+    const transport = secure ? https2 : http2;
     return new Promise((resolve, reject) => {
       const request = transport.request(url, {
         method: init.method ?? "GET",
@@ -38508,19 +38717,19 @@ var ThrottlingRetryMiddleware = class {
     for (let attempt = 0; ; attempt += 1) {
       context3.response = void 0;
       const release = await limiter.acquire(family, key);
-      let failure;
+      let failure2;
       try {
         await next.execute(context3);
       } catch (error) {
-        failure = error;
+        failure2 = error;
       } finally {
         release();
       }
       const response = context3.response;
-      this.options.onAttempt?.(family, failure === void 0 && response ? response.status : "network-error");
-      if (failure === void 0 && response && !RETRYABLE_STATUSES.has(response.status)) return;
+      this.options.onAttempt?.(family, failure2 === void 0 && response ? response.status : "network-error");
+      if (failure2 === void 0 && response && !RETRYABLE_STATUSES.has(response.status)) return;
       if (attempt >= maxRetries) {
-        if (failure !== void 0) throw failure;
+        if (failure2 !== void 0) throw failure2;
         return;
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after"), now()) : void 0;
@@ -38528,7 +38737,7 @@ var ThrottlingRetryMiddleware = class {
       if (response?.status === 429) limiter.pause(family, now() + delay5);
       if (response) await response.arrayBuffer().catch(() => void 0);
       const requestId = response?.headers.get("request-id");
-      const cause = failure !== void 0 ? `network error (${errorMessage(failure)})` : `HTTP ${response?.status ?? "?"}`;
+      const cause = failure2 !== void 0 ? `network error (${errorMessage(failure2)})` : `HTTP ${response?.status ?? "?"}`;
       logger27.debug(
         `Graph ${pathForLog(url)}: ${cause}${requestId ? ` request-id ${requestId}` : ""}; retry ${attempt + 1}/${maxRetries} in ${delay5} ms${retryAfter !== void 0 ? " (Retry-After)" : ""}`
       );
@@ -38555,12 +38764,12 @@ function endpointOf(url) {
   return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
 }
 async function readJson(response, endpoint2) {
-  const text = await response.text();
-  if (text.trim() === "") return void 0;
+  const text5 = await response.text();
+  if (text5.trim() === "") return void 0;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text5);
   } catch {
-    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text.length} bytes)`);
+    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text5.length} bytes)`);
   }
 }
 function createGraphTransport(options) {
@@ -38591,7 +38800,7 @@ function createGraphTransport(options) {
     defaultVersion: "v1.0",
     ...customHosts ? { customHosts } : {}
   });
-  async function failure(method, url, response) {
+  async function failure2(method, url, response) {
     const endpoint2 = endpointOf(url);
     let body;
     try {
@@ -38635,7 +38844,7 @@ function createGraphTransport(options) {
   }
   async function getJson(path12) {
     const response = await sdkGet(path12);
-    if (!response.ok) throw await failure("GET", path12, response);
+    if (!response.ok) throw await failure2("GET", path12, response);
     return readJson(response, endpointOf(path12));
   }
   async function* pages(path12) {
@@ -38644,7 +38853,7 @@ function createGraphTransport(options) {
     let response = await sdkGet(path12);
     let url = `${versionRoot}${path12}`;
     for (let page = 0; ; page += 1) {
-      if (!response.ok) throw await failure("GET", url, response);
+      if (!response.ok) throw await failure2("GET", url, response);
       const body = await readJson(response, endpoint2);
       if (!isRecord(body)) throw new GraphShapeError(endpoint2, "(body)", `is ${body === null ? "null" : typeof body}, expected an object`);
       const value = body.value;
@@ -38681,7 +38890,7 @@ function createGraphTransport(options) {
     } catch (error) {
       throw networkFailure("POST", "/$batch", error);
     }
-    if (!response.ok) throw await failure("POST", "/$batch", response);
+    if (!response.ok) throw await failure2("POST", "/$batch", response);
     const json = await readJson(response, "/$batch");
     if (!isRecord(json)) throw new GraphShapeError("/$batch", "(body)", "is not an object");
     const responses = json.responses;
@@ -46752,14 +46961,14 @@ function buildAppConfiguration({ auth, broker, cache, system, telemetry }) {
 }
 
 // node_modules/@azure/msal-node/dist/crypto/GuidGenerator.mjs
-import { randomUUID } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 var GuidGenerator = class {
   /**
    * Generates a random [RFC 4122](https://www.rfc-editor.org/rfc/rfc4122.txt) version 4 UUID. The UUID is generated using a
    * cryptographic pseudorandom number generator.
    */
   generateGuid() {
-    return randomUUID();
+    return randomUUID2();
   }
   /**
    * verifies if a string is  GUID
@@ -48360,7 +48569,7 @@ var ClientApplication = class {
 };
 
 // node_modules/@azure/msal-node/dist/network/LoopbackClient.mjs
-import http2 from "http";
+import http3 from "http";
 var LoopbackClient = class {
   constructor(preferredPort) {
     this.preferredPort = preferredPort;
@@ -48380,7 +48589,7 @@ var LoopbackClient = class {
       throw NodeAuthError.createStateNotFoundError("");
     }
     return new Promise((resolve, reject) => {
-      this.server = http2.createServer((req, res) => {
+      this.server = http3.createServer((req, res) => {
         const method = req.method?.toUpperCase();
         if (method !== "GET" && method !== "POST") {
           res.writeHead(405, {
@@ -49972,7 +50181,7 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
-function randomUUID2() {
+function randomUUID3() {
   return globalThis.crypto.randomUUID();
 }
 
@@ -50656,7 +50865,7 @@ var PipelineRequestImpl = class {
     this.abortSignal = options.abortSignal;
     this.onUploadProgress = options.onUploadProgress;
     this.onDownloadProgress = options.onDownloadProgress;
-    this.requestId = options.requestId || randomUUID2();
+    this.requestId = options.requestId || randomUUID3();
     this.allowInsecureConnection = options.allowInsecureConnection ?? false;
     this.enableBrowserStreams = options.enableBrowserStreams ?? false;
     this.requestOverrides = options.requestOverrides;
@@ -50759,8 +50968,8 @@ var HttpPipeline = class _HttpPipeline {
     for (const descriptor of this._policies) {
       const policy = descriptor.policy;
       const options = descriptor.options;
-      const policyName = policy.name;
-      if (policyMap.has(policyName)) {
+      const policyName2 = policy.name;
+      if (policyMap.has(policyName2)) {
         throw new Error("Duplicate policy names not allowed in pipeline");
       }
       const node = {
@@ -50772,16 +50981,16 @@ var HttpPipeline = class _HttpPipeline {
         node.afterPhase = getPhase(options.afterPhase);
         node.afterPhase.hasAfterPolicies = true;
       }
-      policyMap.set(policyName, node);
+      policyMap.set(policyName2, node);
       const phase = getPhase(options.phase);
       phase.policies.add(node);
     }
     for (const descriptor of this._policies) {
       const { policy, options } = descriptor;
-      const policyName = policy.name;
-      const node = policyMap.get(policyName);
+      const policyName2 = policy.name;
+      const node = policyMap.get(policyName2);
       if (!node) {
-        throw new Error(`Missing node for policy ${policyName}`);
+        throw new Error(`Missing node for policy ${policyName2}`);
       }
       if (options.afterPolicies) {
         for (const afterPolicyName of options.afterPolicies) {
@@ -50921,8 +51130,8 @@ function isRestError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http3 from "node:http";
-import https2 from "node:https";
+import http4 from "node:http";
+import https3 from "node:https";
 import zlib from "node:zlib";
 import { finished, Transform } from "node:stream";
 import { types } from "node:util";
@@ -51263,7 +51472,7 @@ function createRequestLifecycle(request, options, isInsecure, resolve, reject) {
   };
   return {
     createRequest: (onResponseCallback = onResponse) => {
-      clientRequest = isInsecure ? http3.request(options, onResponseCallback) : https2.request(options, onResponseCallback);
+      clientRequest = isInsecure ? http4.request(options, onResponseCallback) : https3.request(options, onResponseCallback);
       clientRequest.once("finish", onComplete);
       clientRequest.once("close", onComplete);
       return clientRequest;
@@ -51502,15 +51711,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http3.globalAgent;
+        return http4.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http3.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http4.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request.tlsSettings) {
-        return https2.globalAgent;
+        return https3.globalAgent;
       }
       const tlsSettings = request.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -51518,7 +51727,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger3.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new https2.Agent({
+      agent = new https3.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -52260,7 +52469,7 @@ async function concat(sources) {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
 function generateBoundary() {
-  return `----AzSDKFormBoundary${randomUUID2()}`;
+  return `----AzSDKFormBoundary${randomUUID3()}`;
 }
 function encodeHeaders(headers) {
   let result = "";
@@ -53310,18 +53519,18 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
 }
 async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
-    const text = operationResponse.bodyAsText;
+    const text5 = operationResponse.bodyAsText;
     const contentType = operationResponse.headers.get("Content-Type") || "";
     const contentComponents = !contentType ? [] : contentType.split(";").map((component) => component.toLowerCase());
     try {
       if (contentComponents.length === 0 || contentComponents.some((component) => jsonContentTypes.indexOf(component) !== -1)) {
-        operationResponse.parsedBody = JSON.parse(text);
+        operationResponse.parsedBody = JSON.parse(text5);
         return operationResponse;
       } else if (contentComponents.some((component) => xmlContentTypes.indexOf(component) !== -1)) {
         if (!parseXML) {
           throw new Error("Parsing XML not supported.");
         }
-        const body = await parseXML(text, opts.xml);
+        const body = await parseXML(text5, opts.xml);
         operationResponse.parsedBody = body;
         return operationResponse;
       }
@@ -55985,11 +56194,26 @@ function createLiveClients(target, deps) {
     ...deps.ca ? { ca: deps.ca } : {},
     ...deps.graph
   });
+  const exchangeFetch = nodeFetch({ timeoutMs: 1e5, ...deps.ca ? { ca: deps.ca } : {} });
+  const exchangeScope = `${new URL(target.endpoints.exchange).origin}/.default`;
+  const exchange = exchangeClient({
+    baseUrl: target.endpoints.exchange,
+    tenant: target.tenantId,
+    getToken: async () => {
+      const token = await credential.getToken(exchangeScope);
+      if (!token) throw new Error(`no token for ${exchangeScope}`);
+      return token.token;
+    },
+    logger: deps.logger,
+    fetch: exchangeFetch,
+    ...deps.exchange
+  });
   return {
-    clients: { graph },
+    clients: { graph, exchange },
     credential,
     close: async () => {
       graph.close();
+      exchangeFetch.destroy();
     }
   };
 }
@@ -56029,11 +56253,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text5 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text)) await once(out, "drain");
+      if (!out.write(text5)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -56076,8 +56300,126 @@ async function writeSnapshotFolder(dir, snapshot) {
 // src/collect/dns/collectors.ts
 var dnsCollectors = {};
 
+// src/snapshot/exchange-types.ts
+var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
+
+// src/shard/shard.ts
+import { createHash as createHash3 } from "node:crypto";
+function shardOf(key, count) {
+  const digest = createHash3("sha256").update(key.toLowerCase()).digest();
+  return digest.readUInt32BE(0) % count + 1;
+}
+function inShard(key, shard) {
+  return shard === void 0 || shard.count === 1 || shardOf(key, shard.count) === shard.index;
+}
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
+// src/collect/exchange/hidden-rule-scope.ts
+var HIDDEN_RULES_CONTROL = "forwarding.inbox-rules";
+function text(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxIdentity(mailbox) {
+  return text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity);
+}
+function hiddenRulesScope(context3) {
+  const params = context3.policy.controls.get(HIDDEN_RULES_CONTROL)?.params.toJson();
+  const value = params?.hiddenRules;
+  return value === "all" || value === "off" ? value : "flagged";
+}
+function hiddenRuleMailboxes(mailboxes, context3) {
+  const scope = hiddenRulesScope(context3);
+  if (scope === "off") return [];
+  const risky = new Set(
+    (context3.earlier("graph.riskyUsers") ?? []).filter((u) => u.riskState === "atRisk" || u.riskState === "confirmedCompromised").map((u) => (u.userPrincipalName ?? "").toLowerCase())
+  );
+  const out = [];
+  for (const mailbox of mailboxes) {
+    const identity = mailboxIdentity(mailbox);
+    if (identity === void 0) continue;
+    if (!inShard(text(mailbox.ExternalDirectoryObjectId) ?? identity, context3.shard)) continue;
+    const flagged = text(mailbox.ForwardingSmtpAddress) !== void 0 || text(mailbox.ForwardingAddress) !== void 0 || risky.has(identity.toLowerCase());
+    if (scope === "all" || flagged) out.push(identity);
+  }
+  return out;
+}
+
 // src/collect/exchange/collectors.ts
-var exchangeCollectors = {};
+function failure(error, cmdlet) {
+  if (isExchangeRefusal(error)) {
+    return {
+      status: {
+        status: "not_permitted",
+        permission: EXCHANGE_SETUP_STEPS,
+        reason: `The Exchange admin API refused ${cmdlet} (HTTP ${error.status}).`
+      }
+    };
+  }
+  return { status: { status: "failed", reason: errorMessage(error) } };
+}
+function noClient() {
+  return { status: { status: "failed", reason: "no Exchange admin API client was configured for this run" } };
+}
+function cmdletCollector(cmdlet, parameters = {}) {
+  return async (context3) => {
+    const exchange = context3.clients.exchange;
+    if (!exchange) return noClient();
+    try {
+      const value = await exchange.invoke(cmdlet, parameters);
+      return { status: { status: "ok", count: value.length }, data: value };
+    } catch (error) {
+      return failure(error, cmdlet);
+    }
+  };
+}
+var INBOX_RULE_CONCURRENCY = 4;
+async function collectInboxRules(context3) {
+  const exchange = context3.clients.exchange;
+  if (!exchange) return noClient();
+  let mailboxes;
+  try {
+    mailboxes = context3.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox");
+  } catch (error) {
+    return failure(error, "Get-Mailbox");
+  }
+  const targets = hiddenRuleMailboxes(mailboxes, context3);
+  context3.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
+  const rules = [];
+  let next = 0;
+  let refused;
+  let failed;
+  const worker = async () => {
+    while (refused === void 0 && failed === void 0 && next < targets.length) {
+      const mailbox = targets[next++];
+      try {
+        const found = await exchange.invoke("Get-InboxRule", { Mailbox: mailbox, IncludeHidden: true });
+        for (const rule of found) rules.push({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox });
+      } catch (error) {
+        if (error instanceof ExchangeRequestError && error.status === 404 && error.detail !== void 0) continue;
+        if (isExchangeRefusal(error)) refused = error;
+        else failed = error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: INBOX_RULE_CONCURRENCY }, worker));
+  if (refused !== void 0) return failure(refused, "Get-InboxRule");
+  if (failed !== void 0) return failure(failed, "Get-InboxRule");
+  return { status: { status: "ok", count: rules.length }, data: rules };
+}
+var exchangeCollectors = {
+  "exo.mailbox": cmdletCollector("Get-Mailbox"),
+  "exo.hostedOutboundSpamFilterPolicy": cmdletCollector("Get-HostedOutboundSpamFilterPolicy"),
+  "exo.hostedOutboundSpamFilterRule": cmdletCollector("Get-HostedOutboundSpamFilterRule"),
+  "exo.remoteDomain": cmdletCollector("Get-RemoteDomain"),
+  "exo.dkimSigningConfig": cmdletCollector("Get-DkimSigningConfig"),
+  "exo.transportConfig": cmdletCollector("Get-TransportConfig"),
+  "exo.casMailbox": cmdletCollector("Get-CASMailbox"),
+  "exo.recipient": cmdletCollector("Get-Recipient", { RecipientTypeDetails: ["MailContact", "MailUser"] }),
+  "exo.inboxRule": collectInboxRules
+};
 
 // src/snapshot/source-requirements.ts
 var EXCHANGE = "Exchange.ManageAsApp (Office 365 Exchange Online) and the Global Reader role";
@@ -56119,10 +56461,12 @@ var SOURCE_REQUIREMENTS = {
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
   "exo.hostedOutboundSpamFilterPolicy": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterPolicy" },
+  "exo.hostedOutboundSpamFilterRule": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterRule" },
   "exo.remoteDomain": { permission: EXCHANGE, endpoint: "Get-RemoteDomain" },
   "exo.dkimSigningConfig": { permission: EXCHANGE, endpoint: "Get-DkimSigningConfig" },
   "exo.transportConfig": { permission: EXCHANGE, endpoint: "Get-TransportConfig" },
   "exo.casMailbox": { permission: EXCHANGE, endpoint: "Get-CASMailbox" },
+  "exo.recipient": { permission: EXCHANGE, endpoint: "Get-Recipient -RecipientTypeDetails MailContact,MailUser" },
   "exo.inboxRule": { permission: EXCHANGE, endpoint: "Get-InboxRule -IncludeHidden" },
   dns: { permission: "none (public DNS)", endpoint: "DNS queries" }
 };
@@ -56407,9 +56751,133 @@ var identityCollectors = {
   "graph.domains": graphSource("graph.domains", collection(DOMAINS_PATH, readDomain), length)
 };
 
+// src/collect/graph/message-rules-collector.ts
+var USERS_PATH2 = (top) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
+var RULES_PATH = (id) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
+function relativeLink(link) {
+  const url = new URL(link);
+  return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "")}${url.search}`;
+}
+function bodyOf(item) {
+  const body = item.body;
+  if (!isJsonObject(body)) return { error: { code: "InvalidBody", message: "the batch item has no JSON body" } };
+  if (item.status >= 200 && item.status < 300) {
+    if (!Array.isArray(body.value)) return { error: { code: "InvalidBody", message: "the batch item has no value array" } };
+    return { value: body.value };
+  }
+  const error = isJsonObject(body.error) ? body.error : {};
+  return {
+    error: {
+      code: typeof error.code === "string" ? error.code : `HTTP${item.status}`,
+      ...typeof error.message === "string" ? { message: error.message } : {}
+    }
+  };
+}
+async function fetchBatch(graph, users) {
+  const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
+  const responses = await graph.batch(requests);
+  const byId = new Map(responses.map((r) => [r.id, r]));
+  const out = [];
+  for (const [i, user] of users.entries()) {
+    const item = byId.get(String(i));
+    if (!item) throw new Error(`$batch response has no item for ${user.userPrincipalName}`);
+    let body = bodyOf(item);
+    const next = isJsonObject(item.body) ? item.body["@odata.nextLink"] : void 0;
+    if (body.value && typeof next === "string") {
+      const rules = [...body.value];
+      for await (const page of graph.pages(relativeLink(next))) rules.push(...page);
+      body = { value: rules };
+    }
+    out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
+  }
+  return out;
+}
+function mailboxOwners(page, shard) {
+  const out = [];
+  for (const user of page) {
+    if (!isJsonObject(user) || typeof user.id !== "string" || typeof user.userPrincipalName !== "string") continue;
+    if (!inShard(user.id, shard)) continue;
+    if (typeof user.userType === "string" && user.userType.toLowerCase() === "guest") continue;
+    out.push({ id: user.id, userPrincipalName: user.userPrincipalName });
+  }
+  return out;
+}
+function messageRulesStream(graph, options = {}, first) {
+  const batchSize = Math.min(20, Math.max(1, options.batchSize ?? 20));
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const userPageSize = options.userPageSize ?? 999;
+  return {
+    async *pages() {
+      const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
+      let pending = [...first?.pending ?? []];
+      let exhausted = false;
+      const inFlight = [];
+      const fill = async () => {
+        while (inFlight.length < concurrency) {
+          while (pending.length < batchSize && !exhausted) {
+            const next = await users.next();
+            if (next.done === true) exhausted = true;
+            else pending.push(...mailboxOwners(next.value, options.shard));
+          }
+          if (pending.length === 0) return;
+          const batch = pending.slice(0, batchSize);
+          pending = pending.slice(batchSize);
+          const started = fetchBatch(graph, batch);
+          started.catch(() => void 0);
+          inFlight.push(started);
+        }
+      };
+      await fill();
+      while (inFlight.length > 0) {
+        const page = await inFlight.shift();
+        await fill();
+        yield page;
+      }
+    }
+  };
+}
+function messageRulesCollector(options = {}) {
+  return async (context3) => {
+    const graph = context3.clients.graph;
+    const streamOptions = { ...options, ...context3.shard ? { shard: context3.shard } : {} };
+    if (!graph) return { status: { status: "failed", reason: "no Graph client was configured for this run" } };
+    const users = graph.pages(USERS_PATH2(options.userPageSize ?? 999))[Symbol.asyncIterator]();
+    try {
+      const firstPage = await users.next();
+      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context3.shard);
+      const probe = owners.slice(0, 1);
+      if (probe.length > 0) {
+        const [item] = await fetchBatch(graph, probe);
+        if (item && (item.status === 401 || item.status === 403)) {
+          return {
+            status: {
+              status: "not_permitted",
+              permission: "MailboxSettings.Read",
+              reason: `Reading inbox rules was refused (HTTP ${item.status}, ${item.body.error?.code ?? "no error code"}).`
+            }
+          };
+        }
+      }
+      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+    } catch (error) {
+      if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
+        return {
+          status: {
+            status: "not_permitted",
+            permission: error.path.startsWith("/users?") ? "User.Read.All" : "MailboxSettings.Read",
+            reason: errorMessage(error)
+          }
+        };
+      }
+      return { status: { status: "failed", reason: errorMessage(error) } };
+    }
+  };
+}
+
 // src/collect/graph/collectors.ts
 var graphCollectors = {
-  ...identityCollectors
+  ...identityCollectors,
+  "graph.messageRules": messageRulesCollector()
 };
 
 // src/collect/live/domain-scope.ts
@@ -56428,7 +56896,7 @@ function domainScope(tenantDomains, policy, extra) {
 
 // src/collect/live/live-collector.ts
 var COLLECTORS = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
-var LATE_SOURCES = /* @__PURE__ */ new Set(["dns"]);
+var LATE_SOURCES = /* @__PURE__ */ new Set(["dns", "exo.inboxRule"]);
 function licencesFrom(sources) {
   const licences = { "entra-id-p1": null, "entra-id-p2": null };
   for (const status of Object.values(sources)) {
@@ -56499,7 +56967,23 @@ function liveCollector(options) {
 }
 
 // src/controls/dkim.ts
-var dkimControls = [];
+var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  }
+];
 
 // src/controls/dmarc.ts
 var dmarcControls = [];
@@ -56508,10 +56992,153 @@ var dmarcControls = [];
 var domainsControls = [];
 
 // src/controls/forwarding.ts
-var forwardingControls = [];
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
 
 // src/controls/legacy-auth.ts
-var legacyAuthControls = [];
+var legacyAuthControls = [
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  }
+];
 
 // src/controls/mfa.ts
 var mfaControls = [
@@ -56621,8 +57248,8 @@ function renderCatalogText(controls2) {
 function requirementLevel(statement) {
   return /\b(SHALL NOT|SHALL|SHOULD NOT|SHOULD|MUST NOT|MUST|MAY)\b/.exec(statement)?.[1] ?? "none";
 }
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+function cell(text5) {
+  return text5.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 function parameterType(schema) {
   if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(", ")}`;
@@ -56715,7 +57342,7 @@ var DEMO_POLICY_PATH = fileURLToPath3(new URL("../demo/demo-policy.json", import
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist4(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -56961,8 +57588,8 @@ function stringList(value) {
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text, file, now) {
-  const located = parseLocatedJson(text, file);
+function parsePolicy(text5, file, now) {
+  const located = parseLocatedJson(text5, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -57061,8 +57688,8 @@ function parsePolicy(text, file, now) {
   const domains = isJsonObject(document2.domains) ? document2.domains : {};
   const policy = {
     path: file,
-    sha256: createHash3("sha256").update(text).digest("hex"),
-    text,
+    sha256: createHash4("sha256").update(text5).digest("hex"),
+    text: text5,
     id: String(document2.id),
     title: String(document2.title),
     version: String(document2.version),
@@ -57088,18 +57715,18 @@ var COLOURS = {
   excepted: "\x1B[36m"
 };
 var RESET = "\x1B[0m";
-function plain(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+function plain(text5) {
+  return text5.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
-function pad(text, width) {
-  return text.length >= width ? text : text + " ".repeat(width - text.length);
+function pad(text5, width) {
+  return text5.length >= width ? text5 : text5 + " ".repeat(width - text5.length);
 }
-function truncate(text, width) {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+function truncate(text5, width) {
+  return text5.length <= width ? text5 : `${text5.slice(0, width - 1)}…`;
 }
 var ORDER = { fail: 0, error: 1, not_evaluable: 2, excepted: 3, pass: 4 };
 function renderConsole(report, colour) {
-  const paint = (status, text) => colour ? `${COLOURS[status]}${text}${RESET}` : text;
+  const paint = (status, text5) => colour ? `${COLOURS[status]}${text5}${RESET}` : text5;
   const lines = [];
   const { byStatus } = report.summary;
   lines.push(`mailwarden ${report.tool.version} · policy ${report.policy.id} ${report.policy.version} · tenant ${report.run.tenantId ?? "(DNS only)"} · ${report.run.mode}`);
@@ -57275,11 +57902,11 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text5) {
+  return text5.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text5) {
+  return escapeHtml(text5).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
 
 // src/report/summary-markdown.ts
@@ -57333,13 +57960,103 @@ function renderSummaryMarkdown(report, extras = {}) {
 }
 
 // src/evidence/verify-evidence.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { readFile as readFile4, stat } from "node:fs/promises";
 import path9 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
+// src/checks/recipient-domain.ts
+function normaliseDomain2(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function addressOf(value) {
+  const bracketed = /\[(?:smtp:)?([^\]\s]+@[^\]\s]+)\]/i.exec(value);
+  const raw = (bracketed?.[1] ?? value).trim().replace(/^smtp:/i, "");
+  const match = /^[^@\s]+@([^@\s]+)$/.exec(raw);
+  if (!match?.[1]) return void 0;
+  return raw;
+}
+function domainOf(address) {
+  return normaliseDomain2(address.slice(address.lastIndexOf("@") + 1));
+}
+function isWithin(domain, domains) {
+  const d = normaliseDomain2(domain);
+  return domains.some((base) => {
+    const b = normaliseDomain2(base);
+    return b !== "" && (d === b || d.endsWith(`.${b}`));
+  });
+}
+function acceptedDomains(domains) {
+  return domains.filter((d) => d.isVerified !== false).map((d) => normaliseDomain2(d.id));
+}
+function classifyDomain(domain, accepted, partners) {
+  if (isWithin(domain, accepted)) return "internal";
+  if (isWithin(domain, partners)) return "partner";
+  return "external";
+}
+
 // src/checks/dkim.ts
-var dkimChecks = {};
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestion(selector, domain) {
+  return `${selector}._domainkey.${normaliseDomain2(domain)}/CNAME`;
+}
+function cnameOf(dns, selector, domain, expected) {
+  const answer = dns.answers[selectorQuestion(selector, domain)];
+  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
+  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
+  const found = normaliseDomain2(cname.data);
+  return found === normaliseDomain2(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
+}
+function text2(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function dkimSigning({ snapshot, context: context3 }) {
+  const excluded = new Set(context3.policy.domains.exclude.map(normaliseDomain2));
+  const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain2(d.id)));
+  const configs = new Map(
+    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain2(text2(c.Domain) ?? text2(c.Identity) ?? ""), c])
+  );
+  const dns = snapshot.data("dns");
+  return domains.map((d) => {
+    const domain = normaliseDomain2(d.id);
+    const config = configs.get(domain);
+    if (!config) {
+      return {
+        target: domain,
+        status: "fail",
+        message: "No DKIM signing configuration: mail is signed with the onmicrosoft.com key, not this domain.",
+        evidence: { domain, configured: false }
+      };
+    }
+    const base = { domain, configured: true, enabled: config.Enabled === true, status: text2(config.Status) ?? null };
+    if (config.Enabled !== true) {
+      return { target: domain, status: "fail", message: "DKIM signing is not enabled for this domain.", evidence: base };
+    }
+    if (d.isInitial === true) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled (Microsoft-managed initial domain).", evidence: base };
+    }
+    const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
+      const expected = text2(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
+      return { selector, expected, result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected) };
+    });
+    const evidence = {
+      ...base,
+      selectors: selectors.map((s) => ({ selector: s.selector, expected: s.expected, ...s.result }))
+    };
+    if (selectors.some((s) => s.result.state === "error")) {
+      return { target: domain, status: "error", message: "The DKIM selector CNAMEs could not be looked up.", evidence };
+    }
+    if (selectors.every((s) => s.result.state === "match")) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled and both selector CNAMEs match.", evidence };
+    }
+    return { target: domain, status: "fail", message: "A DKIM selector CNAME is missing or points elsewhere.", evidence };
+  });
+}
+var dkimChecks = {
+  "dkim.signing": { kind: "snapshot", evaluate: dkimSigning }
+};
 
 // src/checks/dmarc.ts
 var dmarcChecks = {};
@@ -57347,14 +58064,560 @@ var dmarcChecks = {};
 // src/checks/domains.ts
 var domainsChecks = {};
 
-// src/checks/forwarding.ts
-var forwardingChecks = {};
-
-// src/checks/legacy-auth.ts
-var legacyAuthChecks = {};
-
 // src/model/finding.ts
 var TENANT_TARGET = "tenant";
+
+// src/checks/concealment.ts
+var HIDING_FOLDERS = /* @__PURE__ */ new Set(["rssfeeds", "rsssubscriptions", "conversationhistory"]);
+var ORDINARY_FOLDERS = /* @__PURE__ */ new Set(["archive", "junkemail", "junk", "deleteditems"]);
+function folderKey(name3) {
+  return name3.toLowerCase().replace(/\s+/g, "");
+}
+function concealment(rule, triggerWords, securityTeamSenders) {
+  const folder = rule.moveToFolder === null ? void 0 : folderKey(rule.moveToFolder);
+  const hidingFolder = folder !== void 0 && HIDING_FOLDERS.has(folder);
+  const ordinaryFolder = folder !== void 0 && ORDINARY_FOLDERS.has(folder);
+  if (!rule.deletes && !hidingFolder && !ordinaryFolder) return void 0;
+  const signs = [];
+  if (rule.moveToFolder !== null && (hidingFolder || ordinaryFolder)) signs.push(`folder:${rule.moveToFolder}`);
+  if (rule.deletes) signs.push("delete");
+  if (rule.markAsRead) signs.push("mark-as-read");
+  const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
+  const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
+  for (const { field, value } of rule.conditionTexts) {
+    const text5 = value.toLowerCase();
+    for (const word of words) if (text5.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text5 === sender || text5.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+  }
+  const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
+  if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
+  if (!qualified) return void 0;
+  return { pattern: rule.deletes ? "delete" : "move-to-folder", signs };
+}
+
+// src/checks/message-rule.ts
+var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
+  "assignCategories",
+  "copyToFolder",
+  "delete",
+  "forwardAsAttachmentTo",
+  "forwardTo",
+  "markAsRead",
+  "markImportance",
+  "moveToFolder",
+  "permanentDelete",
+  "redirectTo",
+  "stopProcessingRules"
+]);
+var GRAPH_TEXT_CONDITIONS = ["subjectContains", "bodyContains", "bodyOrSubjectContains", "senderContains", "headerContains", "recipientContains"];
+var GRAPH_ADDRESS_CONDITIONS = ["fromAddresses", "sentToAddresses"];
+function toJson(value) {
+  return JSON.parse(JSON.stringify(value ?? null));
+}
+function jsonObject(value) {
+  const json = toJson(value);
+  return isJsonObject(json) ? json : {};
+}
+var RuleShapeError = class extends Error {
+};
+function graphRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry) => {
+    const email = isJsonObject(entry) ? entry.emailAddress : void 0;
+    const raw = isJsonObject(email) && typeof email.address === "string" ? email.address : void 0;
+    const address = raw === void 0 ? void 0 : addressOf(raw);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const name3 = isJsonObject(email) && typeof email.name === "string" ? email.name : null;
+    return { action, address, name: name3 };
+  });
+}
+function strings(value) {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function parseGraphRule(mailbox, rule, folders = {}) {
+  const ruleId = typeof rule.id === "string" && rule.id !== "" ? rule.id : "(no id)";
+  const name3 = typeof rule.displayName === "string" ? rule.displayName : "";
+  const fail2 = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (ruleId === "(no id)") return fail2("the rule has no id");
+  const actions = rule.actions;
+  if (!isJsonObject(actions)) return fail2("the rule has no actions object");
+  const unknown = Object.keys(actions).filter((k) => !k.startsWith("@") && !GRAPH_ACTIONS.has(k));
+  if (unknown.length > 0) return fail2(`unknown action field ${unknown.join(", ")}`);
+  try {
+    const recipients = [
+      ...graphRecipients(actions.forwardTo, "forwardTo"),
+      ...graphRecipients(actions.forwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...graphRecipients(actions.redirectTo, "redirectTo")
+    ];
+    const conditions = isJsonObject(rule.conditions) ? rule.conditions : {};
+    const conditionTexts = [
+      ...GRAPH_TEXT_CONDITIONS.flatMap((field) => strings(conditions[field]).map((value) => ({ field, value }))),
+      ...GRAPH_ADDRESS_CONDITIONS.flatMap((field) => {
+        const list = Array.isArray(conditions[field]) ? conditions[field] : [];
+        return list.flatMap((r) => {
+          const email = isJsonObject(r) ? r.emailAddress : void 0;
+          return isJsonObject(email) && typeof email.address === "string" ? [{ field, value: email.address }] : [];
+        });
+      })
+    ];
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name: name3,
+        enabled: rule.isEnabled !== false,
+        source: "graph",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: actions.delete === true || actions.permanentDelete === true,
+        moveToFolder: typeof actions.moveToFolder === "string" && actions.moveToFolder !== "" ? folders[actions.moveToFolder] ?? actions.moveToFolder : null,
+        markAsRead: actions.markAsRead === true,
+        conditionTexts
+      }
+    };
+  } catch (error) {
+    if (error instanceof RuleShapeError) return fail2(error.message);
+    throw error;
+  }
+}
+var EXCHANGE_ACTIONS = [
+  "ForwardTo",
+  "ForwardAsAttachmentTo",
+  "RedirectTo",
+  "DeleteMessage",
+  "SoftDeleteMessage",
+  "MoveToFolder",
+  "CopyToFolder",
+  "MarkAsRead",
+  "StopProcessingRules"
+];
+var EXCHANGE_TEXT_CONDITIONS = [
+  "SubjectContainsWords",
+  "BodyContainsWords",
+  "SubjectOrBodyContainsWords",
+  "FromAddressContainsWords",
+  "HeaderContainsWords",
+  "From",
+  "SentTo"
+];
+function exchangeRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value !== "string" && !Array.isArray(value)) throw new RuleShapeError(`${action} is neither a list nor a string`);
+  return strings(value).map((entry) => {
+    const address = addressOf(entry);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const quoted = /^"([^"]*)"/.exec(entry);
+    return { action, address, name: quoted?.[1] ?? null };
+  });
+}
+function exchangeRuleId(rule, name3) {
+  const identity = typeof rule.Identity === "string" ? rule.Identity : "";
+  const tail2 = identity.slice(identity.lastIndexOf("\\") + 1);
+  if (tail2 !== "") return tail2;
+  if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
+  return name3;
+}
+function parseExchangeRule(mailbox, rule) {
+  const name3 = typeof rule.Name === "string" ? rule.Name : "";
+  const ruleId = exchangeRuleId(rule, name3);
+  const fail2 = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail2("the rule has no action field");
+  try {
+    const recipients = [
+      ...exchangeRecipients(rule.ForwardTo, "forwardTo"),
+      ...exchangeRecipients(rule.ForwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...exchangeRecipients(rule.RedirectTo, "redirectTo")
+    ];
+    const actions = {};
+    for (const key of EXCHANGE_ACTIONS) if (rule[key] !== void 0 && rule[key] !== null) actions[key] = rule[key];
+    const conditions = {};
+    for (const key of EXCHANGE_TEXT_CONDITIONS) if (rule[key] !== void 0 && rule[key] !== null) conditions[key] = rule[key];
+    const folder = typeof rule.MoveToFolder === "string" && rule.MoveToFolder !== "" ? rule.MoveToFolder : null;
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name: name3,
+        enabled: rule.Enabled !== false,
+        source: "exchange",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: rule.DeleteMessage === true || rule.SoftDeleteMessage === true,
+        // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
+        moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf("\\") + 1),
+        markAsRead: rule.MarkAsRead === true,
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) => strings(rule[field]).map((value) => ({ field, value })))
+      }
+    };
+  } catch (error) {
+    if (error instanceof RuleShapeError) return fail2(error.message);
+    throw error;
+  }
+}
+
+// src/checks/rule-sweep.ts
+var NO_MAILBOX_CODES = /* @__PURE__ */ new Set([
+  "MailboxNotEnabledForRESTAPI",
+  "MailboxNotFound",
+  "ResourceNotFound",
+  "ErrorInvalidUser",
+  "ErrorNonExistentMailbox"
+]);
+function isNoMailbox(item) {
+  return item.status === 404 && (item.body.error === void 0 || NO_MAILBOX_CODES.has(item.body.error.code));
+}
+function ruleTarget(mailbox, ruleId) {
+  return `${mailbox}/${ruleId}`;
+}
+function parseError(parsed, source) {
+  return {
+    target: ruleTarget(parsed.mailbox, parsed.ruleId),
+    status: "error",
+    message: `This inbox rule cannot be judged: ${parsed.reason}.`,
+    evidence: { mailbox: parsed.mailbox, ruleId: parsed.ruleId, ruleName: parsed.name, source, reason: parsed.reason }
+  };
+}
+function ruleSweepFold(input, judge) {
+  const { snapshot } = input;
+  const findings = [];
+  const counts = { mailboxes: 0, noMailbox: 0, unreadable: 0, rules: 0, disabledRules: 0 };
+  const hiddenStatus = snapshot.status("exo.inboxRule");
+  const hiddenRules = hiddenStatus?.status === "ok" ? snapshot.data("exo.inboxRule") : [];
+  const ownerOf = (rule) => {
+    const owner = rule[INBOX_RULE_MAILBOX_PROPERTY];
+    return typeof owner === "string" ? owner : "";
+  };
+  const hiddenMailboxes = new Set(hiddenRules.map((r) => ownerOf(r).toLowerCase()));
+  const visibleNames = /* @__PURE__ */ new Map();
+  return {
+    add(page) {
+      for (const item of page) {
+        if (isNoMailbox(item)) {
+          counts.noMailbox++;
+          continue;
+        }
+        const mailbox = item.userPrincipalName;
+        if (item.status < 200 || item.status >= 300 || !Array.isArray(item.body.value)) {
+          counts.unreadable++;
+          findings.push({
+            target: mailbox,
+            status: "error",
+            message: `The inbox rules of this mailbox could not be read (HTTP ${item.status}).`,
+            evidence: { mailbox, status: item.status, code: item.body.error?.code ?? null }
+          });
+          continue;
+        }
+        counts.mailboxes++;
+        const key = mailbox.toLowerCase();
+        for (const raw of item.body.value) {
+          const parsed = parseGraphRule(mailbox, raw, item.folders);
+          counts.rules++;
+          if (hiddenMailboxes.has(key)) {
+            const names2 = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
+            names2.add(parsed.ok ? parsed.rule.name : parsed.name);
+            visibleNames.set(key, names2);
+          }
+          if (!parsed.ok) {
+            findings.push(parseError(parsed, "graph"));
+            continue;
+          }
+          if (!parsed.rule.enabled) {
+            counts.disabledRules++;
+            continue;
+          }
+          const finding = judge(parsed.rule, false);
+          if (finding) findings.push(finding);
+        }
+      }
+    },
+    finish() {
+      let hiddenRead = 0;
+      for (const raw of hiddenRules) {
+        const mailbox = ownerOf(raw);
+        const parsed = parseExchangeRule(mailbox, raw);
+        const name3 = parsed.ok ? parsed.rule.name : parsed.name;
+        if (visibleNames.get(mailbox.toLowerCase())?.has(name3)) continue;
+        hiddenRead++;
+        if (!parsed.ok) {
+          findings.push(parseError(parsed, "exchange"));
+          continue;
+        }
+        if (!parsed.rule.enabled) continue;
+        const finding = judge(parsed.rule, true);
+        if (finding) findings.push(finding);
+      }
+      const sweep = {
+        ...counts,
+        hiddenRules: hiddenStatus?.status === "ok" ? { read: true, mailboxes: hiddenMailboxes.size, rulesNotVisibleInGraph: hiddenRead } : { read: false, reason: hiddenStatus === void 0 ? "not collected" : hiddenStatus.status }
+      };
+      if (findings.length === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "pass",
+            message: `No enabled inbox rule in ${counts.mailboxes} mailboxes breaks this control.`,
+            evidence: { sweep }
+          }
+        ];
+      }
+      return findings.map((f) => ({ ...f, evidence: { ...f.evidence, sweep } }));
+    },
+    coverage() {
+      return { ...counts };
+    }
+  };
+}
+
+// src/checks/forwarding.ts
+function ruleEvidence(rule, hidden) {
+  return {
+    mailbox: rule.mailbox,
+    ruleId: rule.ruleId,
+    // Verbatim: attacker-controlled, escaped only where it is shown (src/report/escape.ts).
+    ruleName: rule.name,
+    source: rule.source,
+    hidden,
+    conditions: rule.conditions,
+    actions: rule.actions
+  };
+}
+function inboxRules(input) {
+  const accepted = acceptedDomains(input.snapshot.data("graph.domains"));
+  const partners = input.params.strings("partnerDomains");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const classified = rule.recipients.map((r) => ({
+      action: r.action,
+      address: r.address,
+      name: r.name,
+      domain: domainOf(r.address),
+      class: classifyDomain(domainOf(r.address), accepted, partners)
+    }));
+    const external = classified.filter((r) => r.class === "external");
+    if (external.length === 0) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} sends mail to ${external.length} recipient(s) outside the tenant.`,
+      evidence: {
+        ...ruleEvidence(rule, hidden),
+        externalRecipients: external,
+        partnerRecipients: classified.filter((r) => r.class === "partner")
+      },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function concealmentRules(input) {
+  const words = input.params.strings("triggerWords");
+  const senders = input.params.strings("securityTeamSenders");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const match = concealment(rule, words, senders);
+    if (!match) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} hides mail (pattern ${match.pattern}).`,
+      evidence: { ...ruleEvidence(rule, hidden), pattern: match.pattern, signs: match.signs },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function text3(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxName(mailbox) {
+  return text3(mailbox.UserPrincipalName) ?? text3(mailbox.PrimarySmtpAddress) ?? text3(mailbox.Identity) ?? "(unnamed mailbox)";
+}
+function recipientKeys(recipient) {
+  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+}
+function mailboxForwarding({ snapshot, params }) {
+  const accepted = acceptedDomains(snapshot.data("graph.domains"));
+  const partners = params.strings("partnerDomains");
+  const mailboxes = snapshot.data("exo.mailbox");
+  const recipients = snapshot.data("exo.recipient");
+  const internal = /* @__PURE__ */ new Map();
+  for (const m of mailboxes) for (const k of recipientKeys(m)) internal.set(k, m);
+  const contacts = /* @__PURE__ */ new Map();
+  for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
+  const findings = [];
+  let forwarding = 0;
+  for (const mailbox of mailboxes) {
+    const name3 = mailboxName(mailbox);
+    const base = { mailbox: name3, deliverToMailboxAndForward: mailbox.DeliverToMailboxAndForward === true };
+    const smtp = text3(mailbox.ForwardingSmtpAddress);
+    if (smtp !== void 0) {
+      forwarding++;
+      const address = addressOf(smtp);
+      if (address === void 0) {
+        findings.push({ target: name3, status: "error", message: "ForwardingSmtpAddress holds no readable address.", evidence: { ...base, forwardingSmtpAddress: smtp } });
+      } else if (classifyDomain(domainOf(address), accepted, partners) === "external") {
+        findings.push({
+          target: name3,
+          status: "fail",
+          message: "The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).",
+          evidence: { ...base, property: "ForwardingSmtpAddress", forwardingSmtpAddress: smtp, externalAddress: address, domain: domainOf(address) }
+        });
+      }
+    }
+    const target = text3(mailbox.ForwardingAddress);
+    if (target !== void 0) {
+      forwarding++;
+      const key = target.toLowerCase();
+      const contact = contacts.get(key);
+      const external = contact ? addressOf(text3(contact.ExternalEmailAddress) ?? "") : void 0;
+      if (contact && external !== void 0 && classifyDomain(domainOf(external), accepted, partners) === "external") {
+        findings.push({
+          target: name3,
+          status: "fail",
+          message: "The mailbox forwards all mail to an external contact (ForwardingAddress).",
+          evidence: {
+            ...base,
+            property: "ForwardingAddress",
+            forwardingAddress: target,
+            contact: text3(contact.DisplayName) ?? text3(contact.Name) ?? target,
+            recipientTypeDetails: text3(contact.RecipientTypeDetails) ?? null,
+            externalAddress: external,
+            domain: domainOf(external)
+          }
+        });
+      } else if (!contact && !internal.has(key)) {
+        findings.push({
+          target: name3,
+          status: "error",
+          message: "ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.",
+          evidence: { ...base, property: "ForwardingAddress", forwardingAddress: target }
+        });
+      }
+    }
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No mailbox of ${mailboxes.length} forwards outside the tenant.`,
+      evidence: { mailboxes: mailboxes.length, mailboxesWithForwarding: forwarding }
+    }
+  ];
+}
+function policyName(policy) {
+  return text3(policy.Name) ?? text3(policy.Identity) ?? "(unnamed policy)";
+}
+function outboundPolicy({ snapshot, params }) {
+  const allowed = new Set(params.strings("allowedForwardingSenders").map((s) => s.trim().toLowerCase()));
+  const rules = snapshot.data("exo.hostedOutboundSpamFilterRule");
+  return snapshot.data("exo.hostedOutboundSpamFilterPolicy").map((policy) => {
+    const name3 = policyName(policy);
+    const target = `outbound-policy/${name3}`;
+    const mode = text3(policy.AutoForwardingMode);
+    const evidence = { policy: name3, isDefault: policy.IsDefault === true, autoForwardingMode: mode ?? null };
+    if (mode === "Off" || mode === "Automatic") {
+      return { target, status: "pass", message: `AutoForwardingMode is ${mode}.`, evidence };
+    }
+    if (mode !== "On") {
+      return { target, status: "error", message: "AutoForwardingMode is missing or has an unknown value.", evidence };
+    }
+    if (policy.IsDefault === true) {
+      return { target, status: "fail", message: "The default outbound spam policy allows automatic external forwarding for everyone.", evidence };
+    }
+    const rule = rules.find((r) => {
+      const linked = text3(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
+      return linked === name3.toLowerCase() || linked === text3(policy.Identity)?.toLowerCase();
+    });
+    if (!rule || text3(rule.State) === "Disabled" || rule.Enabled === false) {
+      return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
+    }
+    const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field) => {
+      const value = rule[field];
+      const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+      return list.filter((v) => typeof v === "string").map((v) => ({ field, value: v }));
+    });
+    const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
+    const scopeEvidence = { ...evidence, applied: true, rule: text3(rule.Name) ?? null, scope, notAllowed: outside };
+    if (scope.length > 0 && outside.length === 0) {
+      return { target, status: "pass", message: "AutoForwardingMode is On only for senders the policy allows.", evidence: scopeEvidence };
+    }
+    return {
+      target,
+      status: "fail",
+      message: scope.length === 0 ? "AutoForwardingMode is On and the policy is not scoped to named senders." : `AutoForwardingMode is On for ${outside.length} sender scope(s) the policy does not allow.`,
+      evidence: scopeEvidence
+    };
+  });
+}
+function remoteDomains({ snapshot, params }) {
+  const partners = new Set(params.strings("partnerDomains").map(normaliseDomain2));
+  return snapshot.data("exo.remoteDomain").map((domain) => {
+    const domainName = text3(domain.DomainName) ?? "";
+    const target = `remote-domain/${domainName || policyName(domain)}`;
+    const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null };
+    if (typeof domain.AutoForwardEnabled !== "boolean") {
+      return { target, status: "error", message: "AutoForwardEnabled is missing.", evidence };
+    }
+    if (!domain.AutoForwardEnabled) return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
+    if (domainName !== "*" && partners.has(normaliseDomain2(domainName))) {
+      return { target, status: "pass", message: "Automatic forwarding is on for an allow-listed partner domain.", evidence: { ...evidence, allowListed: true } };
+    }
+    return {
+      target,
+      status: "fail",
+      message: domainName === "*" ? "Automatic forwarding is on for every external domain (remote domain *)." : "Automatic forwarding is on for a domain the policy does not allow.",
+      evidence
+    };
+  });
+}
+var forwardingChecks = {
+  "forwarding.inbox-rules": { kind: "stream", stream: "graph.messageRules", start: inboxRules },
+  "forwarding.concealment-rules": { kind: "stream", stream: "graph.messageRules", start: concealmentRules },
+  "forwarding.mailbox": { kind: "snapshot", evaluate: mailboxForwarding },
+  "forwarding.outbound-policy": { kind: "snapshot", evaluate: outboundPolicy },
+  "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
+};
+
+// src/checks/legacy-auth.ts
+function text4(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function smtpAuth({ snapshot }) {
+  const config = snapshot.data("exo.transportConfig")[0];
+  const findings = [];
+  const orgValue = config?.SmtpClientAuthenticationDisabled;
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text4(m.PrimarySmtpAddress) ?? text4(m.Name) ?? text4(m.Identity) ?? "(unnamed mailbox)");
+  if (typeof orgValue !== "boolean") {
+    findings.push({
+      target: TENANT_TARGET,
+      status: "error",
+      message: "Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.",
+      evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length }
+    });
+  } else {
+    findings.push({
+      target: TENANT_TARGET,
+      status: orgValue ? "pass" : "fail",
+      message: orgValue ? "SMTP AUTH is disabled for the organisation." : "SMTP AUTH is enabled for the organisation.",
+      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length }
+    });
+  }
+  for (const mailbox of reEnabled) {
+    findings.push({
+      target: mailbox,
+      status: "fail",
+      message: "This mailbox turns SMTP AUTH back on (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).",
+      evidence: { mailbox, smtpClientAuthenticationDisabled: false }
+    });
+  }
+  return findings;
+}
+var legacyAuthChecks = {
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
+};
 
 // src/model/cap.ts
 var EVIDENCE_CAP = 50;
@@ -57430,18 +58693,12 @@ var CHECKS = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash4("sha256").update(`v1
+  return createHash5("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
-}
-
-// src/shard/shard.ts
-var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
-function isShardedControl(sources) {
-  return sources.some((s) => SHARDED_SOURCES.has(s));
 }
 
 // src/evaluate/selection.ts
@@ -57457,7 +58714,7 @@ function selectControls(policy, only, shard) {
   return selected;
 }
 function requiredSources(controls2) {
-  return new Set(controls2.flatMap((c) => c.definition.sources));
+  return new Set(controls2.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
 
 // src/evaluate/evaluate.ts
@@ -57614,13 +58871,13 @@ async function evaluate(snapshot, policy, options) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
 import path7 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -57638,15 +58895,15 @@ async function writeChecksums(dir) {
 `);
 }
 async function verifyChecksums(dir) {
-  let text;
+  let text5;
   try {
-    text = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
+    text5 = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
   } catch {
     return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
   }
   const problems = [];
   const listed = /* @__PURE__ */ new Map();
-  text.split("\n").forEach((line, index) => {
+  text5.split("\n").forEach((line, index) => {
     if (line.trim() === "") return;
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
     if (!match?.[1] || !match[2]) {
@@ -57673,8 +58930,8 @@ async function verifyChecksums(dir) {
 // src/evidence/compare-verdicts.ts
 import { isDeepStrictEqual } from "node:util";
 function stored(value) {
-  const text = JSON.stringify(value);
-  return text === void 0 ? void 0 : JSON.parse(text);
+  const text5 = JSON.stringify(value);
+  return text5 === void 0 ? void 0 : JSON.parse(text5);
 }
 function resultKey(r) {
   return `${r.control} on "${r.target}"`;
@@ -57690,8 +58947,8 @@ function byKey(results) {
 }
 var RESULT_FIELDS = ["status", "severity", "fingerprint", "controlVersion", "exception", "message", "evidence", "area", "title"];
 function describe(value) {
-  const text = JSON.stringify(value) ?? "absent";
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  const text5 = JSON.stringify(value) ?? "absent";
+  return text5.length > 120 ? `${text5.slice(0, 117)}...` : text5;
 }
 function compareVerdicts(report, fresh) {
   const problems = [];
@@ -57978,7 +59235,7 @@ async function verifyEvidencePack(dir) {
   } catch (error) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash6("sha256").update(policyText).digest("hex");
+  const policySha = createHash7("sha256").update(policyText).digest("hex");
   if (policySha !== report.policy.sha256) {
     problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
   }
@@ -58010,13 +59267,13 @@ import path10 from "node:path";
 import { readFile as readFile5 } from "node:fs/promises";
 async function loadPolicy(path12, now) {
   const file = path12 ?? BASELINE_POLICY_PATH;
-  let text;
+  let text5;
   try {
-    text = await readFile5(file, "utf8");
+    text5 = await readFile5(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  return parsePolicy(text, file, now);
+  return parsePolicy(text5, file, now);
 }
 
 // src/report/expiring-exceptions.ts
@@ -58054,9 +59311,9 @@ var EXIT = {
   configuration: 2,
   allSourcesFailed: 3
 };
-async function writeOutput(file, text) {
+async function writeOutput(file, text5) {
   await mkdir3(path10.dirname(path10.resolve(file)), { recursive: true });
-  await writeFile4(file, text);
+  await writeFile4(file, text5);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
@@ -58274,9 +59531,9 @@ var CMDLET_SOURCES = {
   "get-casmailbox": "exo.casMailbox",
   "get-inboxrule": "exo.inboxRule"
 };
-var RESULT_SIZE_CMDLETS = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox"]);
+var RESULT_SIZE_CMDLETS2 = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox"]);
 var TRUNCATION_WARNING = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.";
-function exchangeError(status, code2, exception, text) {
+function exchangeError(status, code2, exception, text5) {
   return {
     status,
     headers: { "content-type": "application/json" },
@@ -58284,7 +59541,7 @@ function exchangeError(status, code2, exception, text) {
       error: {
         code: code2,
         message: "Error executing cmdlet",
-        details: [{ code: "Client", target: "", message: `Ex6F9304|${exception}|${text}` }],
+        details: [{ code: "Client", target: "", message: `Ex6F9304|${exception}|${text5}` }],
         innererror: { message: "Error executing cmdlet", type: "Microsoft.Exchange.Admin.OData.Core.ODataServiceException" }
       },
       "adminapi.warnings@odata.type": "#Collection(String)",
@@ -58339,7 +59596,7 @@ var ExchangeService = class _ExchangeService {
       }
     }
     const warnings = [];
-    if (RESULT_SIZE_CMDLETS.has(key)) {
+    if (RESULT_SIZE_CMDLETS2.has(key)) {
       const resultSize = parameters.ResultSize;
       const unlimited = typeof resultSize === "string" && resultSize.toLowerCase() === "unlimited";
       const limit = typeof resultSize === "number" ? resultSize : unlimited ? Infinity : this.options.defaultResultSize;
@@ -58372,9 +59629,9 @@ var ExchangeService = class _ExchangeService {
 };
 
 // src/simulator/graph-error.ts
-import { randomUUID as randomUUID4 } from "node:crypto";
+import { randomUUID as randomUUID5 } from "node:crypto";
 function graphError(status, code2, message, headers = {}, clientRequestId) {
-  const requestId = randomUUID4();
+  const requestId = randomUUID5();
   return {
     status,
     headers: { "content-type": "application/json", "request-id": requestId, ...headers },
@@ -58408,9 +59665,9 @@ async function readBody(request, limit = 4 * 1024 * 1024) {
   return Buffer.concat(chunks).toString("utf8");
 }
 function send(response, result) {
-  const text = result.body === void 0 ? "" : JSON.stringify(result.body);
-  response.writeHead(result.status, { ...result.headers, "content-length": Buffer.byteLength(text) });
-  response.end(text);
+  const text5 = result.body === void 0 ? "" : JSON.stringify(result.body);
+  response.writeHead(result.status, { ...result.headers, "content-length": Buffer.byteLength(text5) });
+  response.end(text5);
 }
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58447,12 +59704,12 @@ function publicKeyOf(pem2) {
 }
 
 // src/simulator/login-service.ts
-import { createHash as createHash8, randomUUID as randomUUID6 } from "node:crypto";
+import { createHash as createHash9, randomUUID as randomUUID7 } from "node:crypto";
 import { X509Certificate as X509Certificate4 } from "node:crypto";
 
 // src/simulator/credentials.ts
 var import_selfsigned = __toESM(require_selfsigned(), 1);
-import { generateKeyPair, randomUUID as randomUUID5, X509Certificate as X509Certificate3, createHash as createHash7 } from "node:crypto";
+import { generateKeyPair, randomUUID as randomUUID6, X509Certificate as X509Certificate3, createHash as createHash8 } from "node:crypto";
 import { promisify as promisify7 } from "node:util";
 var SIMULATOR_CLIENT_ID = "5e3ce6c0-2b1f-4285-8d4b-75ee78787346";
 var SIMULATOR_CLIENT_SECRET = "mailwarden-simulator-secret";
@@ -58493,7 +59750,7 @@ async function generateKeys(configured) {
   const clientId = configured?.clientId ?? SIMULATOR_CLIENT_ID;
   const clientSecret = configured?.clientSecret ?? SIMULATOR_CLIENT_SECRET;
   const federatedAudience = configured?.federatedAudience ?? FEDERATED_AUDIENCE;
-  const kid = createHash7("sha256").update(signing.publicKey).digest("base64url").slice(0, 16);
+  const kid = createHash8("sha256").update(signing.publicKey).digest("base64url").slice(0, 16);
   return {
     signing: { ...signing, kid },
     tls: { cert: tls.cert, key: tls.private },
@@ -58513,7 +59770,7 @@ ${clientCert.private}`,
             iat: issuedAt,
             nbf: issuedAt - 5,
             exp: issuedAt + 300,
-            jti: randomUUID5()
+            jti: randomUUID6()
           },
           federated.privateKey
         );
@@ -58531,8 +59788,8 @@ ${clientCert.private}`,
 function thumbprints(certificatePem) {
   const raw = new X509Certificate3(certificatePem).raw;
   return {
-    sha1: createHash7("sha1").update(raw).digest("base64url"),
-    sha256: createHash7("sha256").update(raw).digest("base64url")
+    sha1: createHash8("sha1").update(raw).digest("base64url"),
+    sha256: createHash8("sha256").update(raw).digest("base64url")
   };
 }
 
@@ -58565,17 +59822,17 @@ var EXCHANGE_AUDIENCES = [
   "00000002-0000-0ff1-ce00-000000000000"
 ];
 function oauthError(status, error, code2, description) {
-  const traceId = randomUUID6();
+  const traceId = randomUUID7();
   return {
     status,
     headers: { "content-type": "application/json; charset=utf-8" },
     body: {
       error,
-      error_description: `AADSTS${code2}: ${description} Trace ID: ${traceId} Correlation ID: ${randomUUID6()} Timestamp: ${(/* @__PURE__ */ new Date()).toISOString()}`,
+      error_description: `AADSTS${code2}: ${description} Trace ID: ${traceId} Correlation ID: ${randomUUID7()} Timestamp: ${(/* @__PURE__ */ new Date()).toISOString()}`,
       error_codes: [code2],
       timestamp: (/* @__PURE__ */ new Date()).toISOString(),
       trace_id: traceId,
-      correlation_id: randomUUID6(),
+      correlation_id: randomUUID7(),
       error_uri: "https://login.microsoftonline.com/error?code=" + String(code2)
     }
   };
@@ -58668,8 +59925,8 @@ var LoginService = class {
       return oauthError(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
     }
     const audience = (resources[0] ?? "").slice(0, -"/.default".length);
-    const failure = this.authenticateClient(clientId, form);
-    if (failure !== void 0) return failure;
+    const failure2 = this.authenticateClient(clientId, form);
+    if (failure2 !== void 0) return failure2;
     const isExchange = audience === this.options.exchangeOrigin || EXCHANGE_AUDIENCES.includes(audience);
     const isGraph = audience === this.options.graphOrigin || GRAPH_AUDIENCES.includes(audience);
     if (!isExchange && !isGraph) {
@@ -58690,7 +59947,7 @@ var LoginService = class {
         appid: clientId,
         azp: clientId,
         idtyp: "app",
-        oid: createHash8("sha256").update(clientId).digest("hex").slice(0, 32),
+        oid: createHash9("sha256").update(clientId).digest("hex").slice(0, 32),
         roles,
         tid: this.options.tenantId,
         ver: "1.0"
@@ -58929,8 +60186,8 @@ var ApiServer = class {
   write(response, result, fault) {
     if (fault === "malformedJson" && result.status === 200) {
       this.deps.stats.value.faults.malformedJson++;
-      const text = JSON.stringify(result.body);
-      const cut = `${text.slice(0, Math.max(1, Math.floor(text.length / 2)))}\0}`;
+      const text5 = JSON.stringify(result.body);
+      const cut = `${text5.slice(0, Math.max(1, Math.floor(text5.length / 2)))}\0}`;
       this.deps.stats.status(result.status);
       response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(cut) });
       response.end(cut);
@@ -58938,10 +60195,10 @@ var ApiServer = class {
     }
     if (fault === "stall" && result.status === 200) {
       this.deps.stats.value.faults.stall++;
-      const text = JSON.stringify(result.body);
+      const text5 = JSON.stringify(result.body);
       this.deps.stats.status(result.status);
-      response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(text) });
-      response.write(text.slice(0, Math.floor(text.length / 2)));
+      response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(text5) });
+      response.write(text5.slice(0, Math.floor(text5.length / 2)));
       const socket = response.socket;
       if (socket !== null) {
         this.stalled.add(socket);
@@ -58962,10 +60219,10 @@ var ApiServer = class {
     if (this.networkFault(fault, response)) return;
     const statusFault = this.statusFault(fault);
     if (statusFault !== void 0) return this.finish(response, statusFault);
-    const text = await readBody(request);
+    const text5 = await readBody(request);
     let body;
     try {
-      body = text === void 0 ? void 0 : JSON.parse(text);
+      body = text5 === void 0 ? void 0 : JSON.parse(text5);
     } catch {
       body = void 0;
     }
@@ -59071,10 +60328,10 @@ var ApiServer = class {
     if (this.networkFault(fault, response)) return;
     const statusFault = this.statusFault(fault);
     if (statusFault !== void 0) return this.finish(response, statusFault);
-    const text = await readBody(request);
+    const text5 = await readBody(request);
     let body;
     try {
-      body = text === void 0 ? void 0 : JSON.parse(text);
+      body = text5 === void 0 ? void 0 : JSON.parse(text5);
     } catch {
       body = void 0;
     }
@@ -59130,8 +60387,8 @@ var CLASSIC_UDP_LIMIT = 512;
 function toAnswer(record) {
   const base = { name: record.name, ttl: record.ttl, class: "IN" };
   if (record.type === "TXT") {
-    const strings = Array.isArray(record.data) ? record.data : [String(record.data)];
-    return { ...base, type: "TXT", data: strings.map((s) => Buffer.from(s, "utf8")) };
+    const strings2 = Array.isArray(record.data) ? record.data : [String(record.data)];
+    return { ...base, type: "TXT", data: strings2.map((s) => Buffer.from(s, "utf8")) };
   }
   if (record.type === "MX" && typeof record.data === "object" && !Array.isArray(record.data)) {
     const mx = record.data;
@@ -59343,8 +60600,8 @@ var Chaos = class {
 var ODataQueryError = class extends Error {
 };
 var CLAUSE = /^([A-Za-z][A-Za-z0-9]*(?:\/[A-Za-z][A-Za-z0-9]*)*)\s+(eq|ne|ge|gt|le|lt)\s+('(?:[^']|'')*'|true|false|null|-?\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))$/;
-function parseFilter(text, support) {
-  const parts = splitAnd(text.trim());
+function parseFilter(text5, support) {
+  const parts = splitAnd(text5.trim());
   return parts.map((part) => {
     const match = CLAUSE.exec(part.trim());
     if (match === null) throw new ODataQueryError(`Invalid filter clause: ${part.trim()}`);
@@ -59366,14 +60623,14 @@ function parseFilter(text, support) {
     return { property, operator, value, isDateTime };
   });
 }
-function splitAnd(text) {
+function splitAnd(text5) {
   const parts = [];
   let current = "";
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
+  for (let i = 0; i < text5.length; i++) {
+    const char = text5[i];
     if (char === "'") quoted = !quoted;
-    if (!quoted && text.slice(i, i + 5).toLowerCase() === " and ") {
+    if (!quoted && text5.slice(i, i + 5).toLowerCase() === " and ") {
       parts.push(current);
       current = "";
       i += 4;
@@ -59863,11 +61120,11 @@ var JsonLinesFile = class _JsonLinesFile {
       let lineNumber = 0;
       const finishLine = (bytes, start) => {
         lineNumber++;
-        const text = bytes.toString("utf8");
-        if (text.trim() === "") return;
+        const text5 = bytes.toString("utf8");
+        if (text5.trim() === "") return;
         let parsed;
         try {
-          parsed = JSON.parse(text);
+          parsed = JSON.parse(text5);
         } catch (error) {
           throw new ConfigurationError(`${file}:${lineNumber}: invalid JSON (${errorMessage(error)})`);
         }
@@ -60212,8 +61469,8 @@ async function startSimulator(options) {
       void (async () => {
         stats.value.requests.login++;
         const url = new URL(request.url ?? "/", "https://127.0.0.1");
-        const text = request.method === "POST" ? await readBody(request, 64 * 1024) ?? "" : "";
-        const result = login?.handle(request.method ?? "GET", url, new URLSearchParams(text)) ?? { status: 503, headers: {}, body: {} };
+        const text5 = request.method === "POST" ? await readBody(request, 64 * 1024) ?? "" : "";
+        const result = login?.handle(request.method ?? "GET", url, new URLSearchParams(text5)) ?? { status: 503, headers: {}, body: {} };
         if (url.pathname.endsWith("/oauth2/v2.0/token")) {
           if (result.status === 200) stats.value.tokens.issued++;
           else stats.value.tokens.refused++;
@@ -60293,13 +61550,13 @@ async function startSimulator(options) {
 
 // src/simulator/simulate-command.ts
 async function readRealismFile(file) {
-  let text;
+  let text5;
   try {
-    text = await readFile6(file, "utf8");
+    text5 = await readFile6(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read realism file (${errorMessage(error)})`);
   }
-  return parseRealism(parseLocatedJson(text, file).value, file);
+  return parseRealism(parseLocatedJson(text5, file).value, file);
 }
 function signals() {
   return new Promise((resolve) => {
@@ -60518,7 +61775,7 @@ function auditSettings(args, env = {}) {
 }
 function cliLogger(io, debug) {
   const secrets = [];
-  const mask = (text) => secrets.reduce((t, s) => t.split(s).join("***"), text);
+  const mask = (text5) => secrets.reduce((t, s) => t.split(s).join("***"), text5);
   return {
     debug: (m) => {
       if (debug) io.stderr(`debug: ${mask(m)}
@@ -60572,13 +61829,13 @@ async function validatePolicy(args, io) {
   const { positionals } = parse6(args, {}, 1);
   const file = positionals[0];
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
-  let text;
+  let text5;
   try {
-    text = await readFile7(file, "utf8");
+    text5 = await readFile7(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  const { policy, warnings } = parsePolicy(text, file, io.now());
+  const { policy, warnings } = parsePolicy(text5, file, io.now());
   for (const warning of warnings) io.stderr(`warning: ${warning}
 `);
   const enabled2 = [...policy.controls.values()].filter((c) => c.enabled).length;
@@ -60608,13 +61865,13 @@ function controls(args, io) {
   }
 }
 async function readReport2(file) {
-  let text;
+  let text5;
   try {
-    text = await readFile7(file, "utf8");
+    text5 = await readFile7(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }
-  const value = parseLocatedJson(text, file).value;
+  const value = parseLocatedJson(text5, file).value;
   if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
     throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
   }
@@ -60737,8 +61994,8 @@ ${USAGE}`);
 
 // src/cli-main.ts
 var code = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text5) => process.stdout.write(text5),
+  stderr: (text5) => process.stderr.write(text5),
   isTty: process.stdout.isTTY === true,
   env: process.env,
   now: () => /* @__PURE__ */ new Date()
