@@ -56831,9 +56831,9 @@ async function folderNames(graph, items) {
       const asked = chunk[Number(response.id)];
       const body = response.body;
       if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== "string") continue;
-      const names = out.get(asked.user) ?? {};
-      names[asked.folder] = body.displayName;
-      out.set(asked.user, names);
+      const names2 = out.get(asked.user) ?? {};
+      names2[asked.folder] = body.displayName;
+      out.set(asked.user, names2);
     }
   }
   return out;
@@ -56857,8 +56857,8 @@ async function fetchBatch(graph, users) {
   }
   const folders = await folderNames(graph, out);
   return folders.size === 0 ? out : out.map((item) => {
-    const names = folders.get(item.userId);
-    return names ? { ...item, folders: names } : item;
+    const names2 = folders.get(item.userId);
+    return names2 ? { ...item, folders: names2 } : item;
   });
 }
 function mailboxOwners(page, shard) {
@@ -60053,9 +60053,11 @@ var CMDLET_SOURCES = {
   "get-dkimsigningconfig": "exo.dkimSigningConfig",
   "get-transportconfig": "exo.transportConfig",
   "get-casmailbox": "exo.casMailbox",
-  "get-inboxrule": "exo.inboxRule"
+  "get-inboxrule": "exo.inboxRule",
+  "get-hostedoutboundspamfilterrule": "exo.hostedOutboundSpamFilterRule",
+  "get-recipient": "exo.recipient"
 };
-var RESULT_SIZE_CMDLETS2 = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox"]);
+var RESULT_SIZE_CMDLETS2 = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox", "get-recipient"]);
 var TRUNCATION_WARNING = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.";
 function exchangeError(status, code2, exception, text5) {
   return {
@@ -60327,7 +60329,8 @@ var GRAPH_PERMISSIONS = [
   "Domain.Read.All",
   "IdentityRiskyUser.Read.All",
   "IdentityRiskEvent.Read.All",
-  "MailboxSettings.Read"
+  "MailboxSettings.Read",
+  "Mail.ReadBasic.All"
 ];
 var EXCHANGE_PERMISSION = "Exchange.ManageAsApp";
 var GRAPH_AUDIENCES = [
@@ -61405,6 +61408,18 @@ var GraphService = class {
         serve: (request, query) => this.serveMessageRules(mailbox, request, query)
       };
     }
+    const folder = /^\/users\/([^/]+)\/mailFolders\/([^/]+)$/i.exec(clean);
+    if (folder !== null) {
+      const mailbox = decodeURIComponent(folder[1] ?? "").toLowerCase();
+      const folderId = decodeURIComponent(folder[2] ?? "");
+      return {
+        family: "outlook",
+        source: "graph.messageRules",
+        permissions: ["Mail.ReadBasic.All", "Mail.Read"],
+        mailbox,
+        serve: () => this.serveMailFolder(mailbox, folderId)
+      };
+    }
     return void 0;
   }
   collectionRoute(family, source, permissions, options) {
@@ -61538,6 +61553,15 @@ var GraphService = class {
     if (line < lines.length) body["@odata.nextLink"] = this.nextLink(request, encodeToken([line, item]));
     body.value = value;
     return jsonResponse(200, body);
+  }
+  async serveMailFolder(mailbox, folderId) {
+    const log3 = this.tenant.messageRules;
+    const index = log3?.byUser.get(mailbox);
+    const line = log3 === void 0 || index === void 0 ? void 0 : await log3.file.line(index);
+    const folders = line !== void 0 && isJsonObject(line.folders) ? line.folders : {};
+    const name3 = folders[folderId];
+    if (typeof name3 !== "string") return graphError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    return jsonResponse(200, { "@odata.context": `${this.baseUrl}/$metadata#users('${mailbox}')/mailFolders/$entity`, id: folderId, displayName: name3 });
   }
   async serveMessageRules(mailbox, request, query) {
     const log3 = this.tenant.messageRules;
