@@ -29,12 +29,8 @@ import type { Report } from './report/report.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
-<<<<<<< HEAD
 import type { CredentialSettings, DnsSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
-=======
-import type { CredentialSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
 import { runSimulate, type SimulateSettings } from './simulator/simulate-command.js';
->>>>>>> main
 import { TOOL } from './version.js';
 
 /** What the CLI talks to; tests pass in their own. */
