@@ -16175,6 +16175,7 @@ function exchangeClient(options) {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
   const maxPages = options.maxPages ?? 1e5;
+  const maxPageSize = options.maxPageSize ?? 1e3;
   const base = options.baseUrl.replace(/\/+$/, "");
   const endpoint2 = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
   const origin = new URL(base).origin;
@@ -16192,7 +16193,7 @@ function exchangeClient(options) {
             "content-type": "application/json",
             accept: "application/json",
             "x-anchormailbox": anchorMailbox(options.tenant),
-            prefer: "odata.maxpagesize=1000",
+            prefer: `odata.maxpagesize=${maxPageSize}`,
             "x-cmdletname": cmdlet,
             "x-responseformat": "json",
             "x-serializationlevel": "Partial",
@@ -19353,6 +19354,37 @@ var NodeHttpHandler = class {
   }
 };
 
+// src/collect/graph/loopback-bearer-middleware.ts
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+function isLoopbackHttp(url) {
+  const parsed = new URL(url);
+  return parsed.protocol === "http:" && LOOPBACK.has(parsed.hostname);
+}
+var LoopbackBearerMiddleware = class {
+  constructor(provider) {
+    this.provider = provider;
+  }
+  provider;
+  next;
+  setNext(next) {
+    this.next = next;
+  }
+  async execute(context3) {
+    if (!this.next) throw new Error("LoopbackBearerMiddleware needs a next middleware");
+    const url = typeof context3.request === "string" ? context3.request : context3.request.url;
+    if (isLoopbackHttp(url)) {
+      const token = await this.provider.getAccessToken();
+      const options = context3.options ?? {};
+      const value = `Bearer ${token}`;
+      if (options.headers instanceof Headers) options.headers.set("Authorization", value);
+      else if (Array.isArray(options.headers)) options.headers.push(["Authorization", value]);
+      else options.headers = { ...options.headers ?? {}, Authorization: value };
+      context3.options = options;
+    }
+    await this.next.execute(context3);
+  }
+};
+
 // src/collect/graph/rate-limiter.ts
 var DEFAULT_FAMILY_LIMITS = {
   "identity-reports": { window: { requests: 5, windowMs: 10250 }, concurrency: 5 },
@@ -19579,8 +19611,9 @@ function createGraphTransport(options) {
   });
   const httpHandler = new NodeHttpHandler({ timeoutMs: options.requestTimeoutMs ?? 1e5, ...options.ca ? { ca: options.ca } : {} });
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? void 0 : /* @__PURE__ */ new Set([base.hostname]);
+  const chain = isLoopbackHttp(origin) ? [auth, new LoopbackBearerMiddleware(authProvider), throttling, httpHandler] : [auth, throttling, httpHandler];
   const client = Client.initWithMiddleware({
-    middleware: [auth, throttling, httpHandler],
+    middleware: chain,
     baseUrl: origin,
     defaultVersion: "v1.0",
     ...customHosts ? { customHosts } : {}
@@ -37241,7 +37274,8 @@ var SOURCE_REQUIREMENTS = {
     endpoint: "GET /identityProtection/riskDetections"
   },
   "graph.messageRules": {
-    permission: "MailboxSettings.Read",
+    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
+    permission: "MailboxSettings.Read (and optionally Mail.ReadBasic.All)",
     endpoint: "GET /users/{id}/mailFolders/inbox/messageRules"
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
@@ -37558,6 +37592,37 @@ function bodyOf(item) {
     }
   };
 }
+var FOLDER_PATH = (user, folder) => `/users/${encodeURIComponent(user)}/mailFolders/${encodeURIComponent(folder)}?$select=displayName`;
+async function folderNames(graph, items) {
+  const wanted = [];
+  for (const item of items) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const rule of item.body.value ?? []) {
+      const actions = isJsonObject(rule.actions) ? rule.actions : {};
+      for (const key of ["moveToFolder", "copyToFolder"]) {
+        const folder = actions[key];
+        if (typeof folder === "string" && folder !== "" && !seen.has(folder)) {
+          seen.add(folder);
+          wanted.push({ user: item.userId, folder });
+        }
+      }
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (let i = 0; i < wanted.length; i += 20) {
+    const chunk = wanted.slice(i, i + 20);
+    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: "GET", url: FOLDER_PATH(w.user, w.folder) })));
+    for (const response of responses) {
+      const asked = chunk[Number(response.id)];
+      const body = response.body;
+      if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== "string") continue;
+      const names = out.get(asked.user) ?? {};
+      names[asked.folder] = body.displayName;
+      out.set(asked.user, names);
+    }
+  }
+  return out;
+}
 async function fetchBatch(graph, users) {
   const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
   const responses = await graph.batch(requests);
@@ -37575,7 +37640,11 @@ async function fetchBatch(graph, users) {
     }
     out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
   }
-  return out;
+  const folders = await folderNames(graph, out);
+  return folders.size === 0 ? out : out.map((item) => {
+    const names = folders.get(item.userId);
+    return names ? { ...item, folders: names } : item;
+  });
 }
 function mailboxOwners(page, shard) {
   const out = [];
@@ -37906,8 +37975,39 @@ var forwardingControls = [
   }
 ];
 
+// src/controls/ca-parameters.ts
+var ALLOWED_EXCLUSIONS = {
+  schema: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
+
 // src/controls/legacy-auth.ts
+var legacyAuthBlocked = {
+  id: "legacy-auth.blocked",
+  version: 1,
+  area: "legacy-auth",
+  title: "Legacy authentication blocked",
+  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
+  defaultSeverity: "high",
+  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-17"]
+  },
+  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
 var legacyAuthControls = [
+  legacyAuthBlocked,
   {
     id: "legacy-auth.smtp-auth",
     version: 1,
@@ -37924,6 +38024,35 @@ var legacyAuthControls = [
     enabledByDefault: true
   }
 ];
+
+// src/controls/privileged-roles.ts
+var HIGHLY_PRIVILEGED_ROLES = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
+};
+var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
+  "windowsHelloForBusiness",
+  "fido2",
+  "x509CertificateMultiFactor"
+]);
+var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
+  "fido2",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "x509CertificateMultiFactor"
+]);
 
 // src/controls/mfa.ts
 var mfaControls = [
@@ -37963,11 +38092,87 @@ var mfaControls = [
     remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
     limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
     enabledByDefault: true
+  },
+  {
+    id: "mfa.enforcement",
+    version: 1,
+    area: "mfa",
+    title: "MFA enforced for all users",
+    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    defaultSeverity: "critical",
+    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ["MS.AAD.3.2v2"],
+      cis: ["5.2.2.2"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
+    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.admins-phishing-resistant",
+    version: 1,
+    area: "mfa",
+    title: "Phishing-resistant MFA for privileged roles",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    defaultSeverity: "critical",
+    sources: [
+      "graph.roleAssignments",
+      "graph.conditionalAccessPolicies",
+      "graph.authenticationStrengthPolicies",
+      "graph.userRegistrationDetails"
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
+        }
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS
+    },
+    references: {
+      scuba: ["MS.AAD.3.6v1"],
+      cis: ["5.2.2.5", "5.2.2.1"],
+      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
+      nist: ["IA-2(1)", "IA-2(8)"]
+    },
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    enabledByDefault: true
   }
 ];
 
 // src/controls/sign-ins.ts
-var signInsControls = [];
+var riskPolicies = {
+  id: "sign-ins.risk-policies",
+  version: 1,
+  area: "sign-ins",
+  title: "High user risk and high sign-in risk blocked",
+  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  defaultSeverity: "high",
+  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
+  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
+    cis: ["5.2.2.6", "5.2.2.7"],
+    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    nist: ["AC-2(12)", "SI-4"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  enabledByDefault: true
+};
+var signInsControls = [riskPolicies];
 
 // src/controls/spf.ts
 var spfControls = [];
@@ -39366,7 +39571,134 @@ var forwardingChecks = {
   "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
 };
 
+// src/model/cap.ts
+var EVIDENCE_CAP = 50;
+
+// src/checks/conditional-access.ts
+function stateProblems(policy) {
+  if (policy.state === "enabled") return [];
+  if (policy.state === "enabledForReportingButNotEnforced") return ["is report-only, so it is not enforced"];
+  if (policy.state === "disabled") return ["is disabled"];
+  return [`is in state "${policy.state}", which is not enforced`];
+}
+function allUsersProblems(policy, allowedExclusions) {
+  const users = policy.conditions.users;
+  if (!users) return ["has no user condition"];
+  const problems = [];
+  if (!(users.includeUsers ?? []).includes("All")) problems.push("does not include All users");
+  const excluded = [
+    ...(users.excludeUsers ?? []).map((id) => ({ kind: "user", id })),
+    ...(users.excludeGroups ?? []).map((id) => ({ kind: "group", id })),
+    ...(users.excludeRoles ?? []).map((id) => ({ kind: "role", id }))
+  ].filter((e) => !allowedExclusions.has(e.id.toLowerCase()));
+  if (excluded.length > 0) {
+    problems.push(`excludes ${excluded.map((e) => `${e.kind} ${e.id}`).join(", ")}, not listed in allowedExclusions`);
+  }
+  return problems;
+}
+function allAppsProblems(policy) {
+  const apps2 = policy.conditions.applications;
+  const problems = [];
+  if (!(apps2?.includeApplications ?? []).includes("All")) problems.push("does not target All cloud apps");
+  const excluded = apps2?.excludeApplications ?? [];
+  if (excluded.length > 0) problems.push(`excludes applications ${excluded.join(", ")}`);
+  return problems;
+}
+function narrowingProblems(policy, options) {
+  const c = policy.conditions;
+  const problems = [];
+  if ((c.userRiskLevels ?? []).length > 0) problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(", ")}`);
+  if ((c.signInRiskLevels ?? []).length > 0) problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(", ")}`);
+  const types2 = c.clientAppTypes ?? [];
+  if (options.allClientApps && !types2.includes("all") && !(types2.includes("browser") && types2.includes("mobileAppsAndDesktopClients"))) {
+    problems.push(`applies only to client app types ${types2.join(", ") || "(none)"}`);
+  }
+  return problems;
+}
+function mfaGrantProblems(policy) {
+  const grant = policy.grantControls;
+  if (!grant) return ["has no grant controls"];
+  const controls2 = grant.builtInControls ?? [];
+  if (controls2.includes("block")) return ["blocks access instead of requiring MFA"];
+  const mfa = controls2.includes("mfa") || grant.authenticationStrength !== null && grant.authenticationStrength !== void 0;
+  if (!mfa) return ["does not require MFA or an authentication strength"];
+  const others = controls2.filter((c) => c !== "mfa");
+  if ((grant.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) {
+    return [`ORs MFA with ${others.join(", ")}, so a user can satisfy it without MFA`];
+  }
+  return [];
+}
+function blockGrantProblems(policy) {
+  return (policy.grantControls?.builtInControls ?? []).includes("block") ? [] : ["does not block access"];
+}
+function exclusionSet(ids) {
+  return new Set(ids.map((id) => id.trim().toLowerCase()));
+}
+function verdict(policy, problems) {
+  return { id: policy.id, displayName: policy.displayName, state: policy.state, problems };
+}
+function closestReasons(verdicts) {
+  const failing = verdicts.filter((v) => v.problems.length > 0);
+  if (failing.length === 0) return "no Conditional Access policy comes close";
+  return [...failing].sort((a, b) => a.problems.length - b.problems.length).slice(0, 3).map((v) => `"${v.displayName}" ${v.problems.join("; ")}`).join(". ");
+}
+
 // src/checks/legacy-auth.ts
+var LEGACY_CLIENTS = ["exchangeActiveSync", "other"];
+function legacyClientProblems(policy) {
+  const types2 = policy.conditions.clientAppTypes ?? [];
+  if (types2.includes("all")) return [];
+  const missing = LEGACY_CLIENTS.filter((t) => !types2.includes(t));
+  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
+}
+function legacyAuthBlocked2({ snapshot, params }) {
+  const defaults = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: false }),
+      ...legacyClientProblems(p),
+      ...blockGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const types2 = policies[i]?.conditions.clientAppTypes ?? [];
+    return types2.includes("exchangeActiveSync") || types2.includes("other");
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: legacy authentication is blocked.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" blocks legacy authentication for All users.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
 function text4(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
@@ -39401,11 +39733,9 @@ function smtpAuth({ snapshot }) {
   return findings;
 }
 var legacyAuthChecks = {
+  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked2 },
   "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
 };
-
-// src/model/cap.ts
-var EVIDENCE_CAP = 50;
 
 // src/checks/mfa.ts
 function mfaRegistration({ snapshot, params, context: context3 }) {
@@ -39455,12 +39785,206 @@ function mfaRegistration({ snapshot, params, context: context3 }) {
     }
   ];
 }
+function mfaEnforcement({ snapshot, params }) {
+  const defaults = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: true }),
+      ...mfaGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const grant = policies[i]?.grantControls;
+    return (grant?.builtInControls ?? []).includes("mfa") || Boolean(grant?.authenticationStrength);
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: every user must register for and use MFA.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" requires MFA for All users and All cloud apps.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
+function isPhishingResistant(strengthId, strengths) {
+  if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
+  const strength = strengths.get(strengthId);
+  if (!strength) return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
+  const weak = strength.allowedCombinations.filter((c) => !c.split(",").every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())));
+  if (strength.allowedCombinations.length === 0) return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
+  if (weak.length > 0) return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join("; ")}` };
+  return { ok: true };
+}
+function adminsPhishingResistant({ snapshot, params }) {
+  const privileged = new Set(params.strings("privilegedRoles").map((r) => r.toLowerCase()));
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const strengths = new Map(snapshot.data("graph.authenticationStrengthPolicies").map((s) => [s.id, s]));
+  const registration = new Map(snapshot.data("graph.userRegistrationDetails").map((d) => [d.id, d]));
+  const holders = /* @__PURE__ */ new Map();
+  const unresolved = [];
+  const add = (user, role, group) => {
+    let holder = holders.get(user.id);
+    if (!holder) {
+      holder = {
+        id: user.id,
+        upn: user.userPrincipalName ?? user.id,
+        displayName: user.displayName ?? null,
+        enabled: user.accountEnabled !== false,
+        roles: /* @__PURE__ */ new Set(),
+        groups: /* @__PURE__ */ new Set()
+      };
+      holders.set(user.id, holder);
+    }
+    holder.roles.add(role);
+    if (group) holder.groups.add(group);
+  };
+  for (const assignment of snapshot.data("graph.roleAssignments")) {
+    const role = assignment.roleDefinitionId.toLowerCase();
+    if (!privileged.has(role)) continue;
+    const principal = assignment.principal;
+    const type = principal?.["@odata.type"] ?? "";
+    if (!principal) unresolved.push(assignment.principalId);
+    else if (type === "#microsoft.graph.user") add(principal, role);
+    else if (type === "#microsoft.graph.group") {
+      if (!principal.members) unresolved.push(principal.id);
+      for (const member of principal.members ?? []) if (member["@odata.type"] === "#microsoft.graph.user") add(member, role, principal.id);
+    }
+  }
+  if (unresolved.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "error",
+        message: `${unresolved.length} privileged role assignments have a principal or group membership that was not read, so their holders are unknown.`,
+        evidence: { unresolvedPrincipals: unresolved.slice(0, EVIDENCE_CAP), unresolvedTotal: unresolved.length }
+      }
+    ];
+  }
+  const enabled2 = [...holders.values()].filter((h) => h.enabled);
+  if (enabled2.length === 0) {
+    return [{ target: TENANT_TARGET, status: "error", message: "No enabled holder of a highly privileged role was found.", evidence: { privilegedRoles: [...privileged] } }];
+  }
+  const strengthOf = (p) => p.grantControls?.authenticationStrength?.id;
+  const findings = [];
+  for (const holder of enabled2.sort((a, b) => a.upn.localeCompare(b.upn))) {
+    if (allowed.has(holder.id.toLowerCase())) continue;
+    const problems = [];
+    const covering = [];
+    for (const p of policies) {
+      const users = p.conditions.users;
+      const included = (users?.includeUsers ?? []).some((u) => u === "All" || u.toLowerCase() === holder.id.toLowerCase()) || (users?.includeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.includeGroups ?? []).some((g) => holder.groups.has(g));
+      const strength = strengthOf(p);
+      if (!included || strength === void 0) continue;
+      const reasons = [...stateProblems(p), ...allAppsProblems(p)];
+      const excluded = (users?.excludeUsers ?? []).some((u) => u.toLowerCase() === holder.id.toLowerCase()) || (users?.excludeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.excludeGroups ?? []).some((g) => holder.groups.has(g));
+      if (excluded) reasons.push("excludes this user, a role or a group they hold it through");
+      const pr = isPhishingResistant(strength, strengths);
+      if (!pr.ok && pr.reason) reasons.push(pr.reason);
+      const others = (p.grantControls?.builtInControls ?? []).filter((c) => c !== "mfa");
+      if ((p.grantControls?.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) reasons.push(`ORs the strength with ${others.join(", ")}`);
+      if (reasons.length === 0) covering.push(p.displayName);
+      else problems.push(`"${p.displayName}" ${reasons.join("; ")}`);
+    }
+    const methods = registration.get(holder.id)?.methodsRegistered ?? [];
+    const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
+    const failures = [];
+    if (covering.length === 0) failures.push(problems.length > 0 ? problems.join(". ") : "no Conditional Access policy requires a phishing-resistant strength for this user");
+    if (strongMethods.length === 0) failures.push("no phishing-resistant method is registered");
+    findings.push({
+      target: holder.upn,
+      status: failures.length === 0 ? "pass" : "fail",
+      message: failures.length === 0 ? `Covered by "${covering[0] ?? ""}" and has ${strongMethods.join(", ")} registered.` : `Privileged user is not held to phishing-resistant MFA: ${failures.join("; ")}.`,
+      evidence: {
+        userId: holder.id,
+        displayName: holder.displayName,
+        roles: [...holder.roles].map((r) => HIGHLY_PRIVILEGED_ROLES[r] ?? r),
+        viaGroups: [...holder.groups],
+        coveringPolicies: covering,
+        policyProblems: problems.slice(0, EVIDENCE_CAP),
+        methodsRegistered: [...methods],
+        phishingResistantMethods: strongMethods
+      }
+    });
+  }
+  if (findings.length === 0) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Every privileged role holder is listed in allowedExclusions.", evidence: { holders: enabled2.length } }];
+  }
+  return findings;
+}
 var mfaChecks = {
-  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration }
+  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration },
+  "mfa.enforcement": { kind: "snapshot", evaluate: mfaEnforcement },
+  "mfa.admins-phishing-resistant": { kind: "snapshot", evaluate: adminsPhishingResistant }
 };
 
 // src/checks/sign-ins.ts
-var signInsChecks = {};
+function riskProblems(policy, kind) {
+  return (policy.conditions[kind] ?? []).includes("high") ? [] : [`does not include high in ${kind}`];
+}
+function riskPolicies2({ snapshot, params }) {
+  if (snapshot.manifest.licences["entra-id-p2"] === false) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "not_evaluable",
+        message: "Needs Microsoft Entra ID P2: risk-based Conditional Access does nothing without it.",
+        evidence: { licence: "entra-id-p2" }
+      }
+    ];
+  }
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const judge = (kind) => {
+    const verdicts = policies.map(
+      (p) => verdict(p, [...stateProblems(p), ...allUsersProblems(p, allowed), ...allAppsProblems(p), ...riskProblems(p, kind), ...blockGrantProblems(p)])
+    );
+    const candidates = verdicts.filter((_v, i) => (policies[i]?.conditions[kind] ?? []).length > 0);
+    return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
+  };
+  const user = judge("userRiskLevels");
+  const signIn = judge("signInRiskLevels");
+  const missing = [];
+  if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
+  if (signIn.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
+  const summary = (r) => ({
+    satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] }))
+  });
+  const evidence = { userRisk: summary(user), signInRisk: summary(signIn), allowedExclusions: [...allowed] };
+  return [
+    missing.length === 0 ? { target: TENANT_TARGET, status: "pass", message: "High user risk and high sign-in risk are both blocked by enforced policies.", evidence } : { target: TENANT_TARGET, status: "fail", message: `Risk policies fall short: ${missing.join("; ")}.`, evidence }
+  ];
+}
+var signInsChecks = {
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies2 }
+};
 
 // src/checks/spf.ts
 var spfChecks = {};
