@@ -39397,7 +39397,7 @@ function renderSummaryMarkdown(report, extras = {}) {
 }
 
 // src/evidence/verify-evidence.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { readFile as readFile4, stat } from "node:fs/promises";
 import path9 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
@@ -39533,6 +39533,7 @@ function concealment(rule, triggerWords, securityTeamSenders) {
 }
 
 // src/checks/message-rule.ts
+import { createHash as createHash5 } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -39656,7 +39657,7 @@ function exchangeRuleId(rule, name3) {
   const tail = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail !== "") return tail;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return name3;
+  return `name-${createHash5("sha256").update(name3).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name3 = typeof rule.Name === "string" ? rule.Name : "";
@@ -41341,9 +41342,9 @@ var CHECKS = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash5("sha256").update(`v1
+  return createHash6("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -41519,13 +41520,13 @@ async function evaluate(snapshot, policy, options) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
 import path7 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash6("sha256");
+  const hash = createHash7("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -41889,7 +41890,7 @@ async function verifyEvidencePack(dir) {
   } catch (error) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash7("sha256").update(policyText).digest("hex");
+  const policySha = createHash8("sha256").update(policyText).digest("hex");
   if (policySha !== report.policy.sha256) {
     problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
   }
