@@ -29116,6 +29116,7 @@ function concealment(rule, triggerWords, securityTeamSenders) {
 var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
 
 // src/checks/message-rule.ts
+import { createHash } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -29239,7 +29240,7 @@ function exchangeRuleId(rule, name) {
   const tail = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail !== "") return tail;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return name;
+  return `name-${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name = typeof rule.Name === "string" ? rule.Name : "";
@@ -30992,9 +30993,9 @@ var LICENCE_NAMES = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash("sha256").update(`v1
+  return createHash2("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -31908,13 +31909,13 @@ async function writeSnapshotFolder(dir, snapshot) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir2, readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
 import path3 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -32157,7 +32158,7 @@ var DEMO_POLICY_PATH = fileURLToPath(new URL("../demo/demo-policy.json", import.
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -32508,7 +32509,7 @@ function parsePolicy(text5, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy = {
     path: file,
-    sha256: createHash3("sha256").update(text5).digest("hex"),
+    sha256: createHash4("sha256").update(text5).digest("hex"),
     text: text5,
     id: String(document.id),
     title: String(document.title),
