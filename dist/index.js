@@ -38301,7 +38301,7 @@ async function writeChecksums(dir) {
 // src/evidence/redact-snapshot.ts
 import { createHmac } from "node:crypto";
 import { isIP as isIP3 } from "node:net";
-var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
+var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName", "ForwardingAddress"]);
 var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "displayName",
   "DisplayName",
@@ -38311,9 +38311,12 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "givenName",
   "surname",
   "FirstName",
-  "LastName"
+  "LastName",
+  "Identity"
 ]);
+var OWNED_MARKERS = ["MailboxOwnerId"];
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
 var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
@@ -38378,7 +38381,7 @@ var Redactor = class {
   }
   string(value) {
     if (isIP3(value) !== 0) return this.ip(value);
-    return value.replace(EMAIL, (match, domain) => this.email(match, domain));
+    return value.replace(QUOTED_NAME, (_match, name) => `"${this.name(name)}"`).replace(EMAIL, (match, domain) => this.email(match, domain));
   }
   value(value, key, personObject = false) {
     if (typeof value === "string") {
@@ -38391,8 +38394,11 @@ var Redactor = class {
     if (typeof value === "object" && value !== null) {
       const object = value;
       const person = isPersonObject(object);
+      const owned = OWNED_MARKERS.some((marker) => typeof object[marker] === "string");
       const out = {};
-      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      for (const [k, v] of Object.entries(object)) {
+        out[k] = owned && k === "Identity" && typeof v === "string" ? this.name(v) : this.value(v, k, person);
+      }
       return out;
     }
     return value;
