@@ -28982,6 +28982,24 @@ import { mkdir as mkdir4, mkdtemp, rm as rm3, writeFile as writeFile5 } from "no
 import { tmpdir } from "node:os";
 import path5 from "node:path";
 
+// src/snapshot/dns-types.ts
+function questionKey(name, type) {
+  return `${normaliseName(name)}/${type.toUpperCase()}`;
+}
+function normaliseName(name) {
+  return name.trim().toLowerCase().replace(/\.+$/, "");
+}
+function isDataAnswer(answer) {
+  return answer.rcode === "NOERROR" || answer.rcode === "NXDOMAIN";
+}
+
+// src/mailauth/microsoft-dkim.ts
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestionKeys(selector, domain) {
+  const name = `${selector}._domainkey.${domain}`;
+  return [questionKey(name, "CNAME"), questionKey(name, "TXT")];
+}
+
 // src/checks/recipient-domain.ts
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
@@ -29013,15 +29031,13 @@ function classifyDomain(domain, accepted, partners) {
 }
 
 // src/checks/dkim.ts
-var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
-function selectorQuestion(selector, domain) {
-  return `${selector}._domainkey.${normaliseDomain(domain)}/CNAME`;
-}
 function cnameOf(dns, selector, domain, expected) {
-  const answer = dns.answers[selectorQuestion(selector, domain)];
-  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
-  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
-  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  const [cnameKey, txtKey] = selectorQuestionKeys(selector, domain);
+  const answer = dns.answers[cnameKey ?? ""] ?? dns.answers[txtKey ?? ""];
+  if (!answer) return { state: "error", rcode: "NOT_COLLECTED" };
+  if (!isDataAnswer(answer)) return { state: "error", rcode: answer.rcode };
+  const owner = normaliseDomain(`${selector}._domainkey.${domain}`);
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string" && normaliseDomain(r.name) === owner);
   if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
   const found = normaliseDomain(cname.data);
   return found === normaliseDomain(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
