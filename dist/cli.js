@@ -49,6 +49,2116 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
+// node_modules/dns-packet/types.js
+var require_types = __commonJS({
+  "node_modules/dns-packet/types.js"(exports) {
+    "use strict";
+    exports.toString = function(type) {
+      switch (type) {
+        case 1:
+          return "A";
+        case 10:
+          return "NULL";
+        case 28:
+          return "AAAA";
+        case 18:
+          return "AFSDB";
+        case 42:
+          return "APL";
+        case 257:
+          return "CAA";
+        case 60:
+          return "CDNSKEY";
+        case 59:
+          return "CDS";
+        case 37:
+          return "CERT";
+        case 5:
+          return "CNAME";
+        case 49:
+          return "DHCID";
+        case 32769:
+          return "DLV";
+        case 39:
+          return "DNAME";
+        case 48:
+          return "DNSKEY";
+        case 43:
+          return "DS";
+        case 55:
+          return "HIP";
+        case 13:
+          return "HINFO";
+        case 45:
+          return "IPSECKEY";
+        case 25:
+          return "KEY";
+        case 36:
+          return "KX";
+        case 29:
+          return "LOC";
+        case 15:
+          return "MX";
+        case 35:
+          return "NAPTR";
+        case 2:
+          return "NS";
+        case 47:
+          return "NSEC";
+        case 50:
+          return "NSEC3";
+        case 51:
+          return "NSEC3PARAM";
+        case 12:
+          return "PTR";
+        case 46:
+          return "RRSIG";
+        case 17:
+          return "RP";
+        case 24:
+          return "SIG";
+        case 6:
+          return "SOA";
+        case 99:
+          return "SPF";
+        case 33:
+          return "SRV";
+        case 44:
+          return "SSHFP";
+        case 32768:
+          return "TA";
+        case 249:
+          return "TKEY";
+        case 52:
+          return "TLSA";
+        case 250:
+          return "TSIG";
+        case 16:
+          return "TXT";
+        case 252:
+          return "AXFR";
+        case 251:
+          return "IXFR";
+        case 41:
+          return "OPT";
+        case 255:
+          return "ANY";
+      }
+      return "UNKNOWN_" + type;
+    };
+    exports.toType = function(name3) {
+      switch (name3.toUpperCase()) {
+        case "A":
+          return 1;
+        case "NULL":
+          return 10;
+        case "AAAA":
+          return 28;
+        case "AFSDB":
+          return 18;
+        case "APL":
+          return 42;
+        case "CAA":
+          return 257;
+        case "CDNSKEY":
+          return 60;
+        case "CDS":
+          return 59;
+        case "CERT":
+          return 37;
+        case "CNAME":
+          return 5;
+        case "DHCID":
+          return 49;
+        case "DLV":
+          return 32769;
+        case "DNAME":
+          return 39;
+        case "DNSKEY":
+          return 48;
+        case "DS":
+          return 43;
+        case "HIP":
+          return 55;
+        case "HINFO":
+          return 13;
+        case "IPSECKEY":
+          return 45;
+        case "KEY":
+          return 25;
+        case "KX":
+          return 36;
+        case "LOC":
+          return 29;
+        case "MX":
+          return 15;
+        case "NAPTR":
+          return 35;
+        case "NS":
+          return 2;
+        case "NSEC":
+          return 47;
+        case "NSEC3":
+          return 50;
+        case "NSEC3PARAM":
+          return 51;
+        case "PTR":
+          return 12;
+        case "RRSIG":
+          return 46;
+        case "RP":
+          return 17;
+        case "SIG":
+          return 24;
+        case "SOA":
+          return 6;
+        case "SPF":
+          return 99;
+        case "SRV":
+          return 33;
+        case "SSHFP":
+          return 44;
+        case "TA":
+          return 32768;
+        case "TKEY":
+          return 249;
+        case "TLSA":
+          return 52;
+        case "TSIG":
+          return 250;
+        case "TXT":
+          return 16;
+        case "AXFR":
+          return 252;
+        case "IXFR":
+          return 251;
+        case "OPT":
+          return 41;
+        case "ANY":
+          return 255;
+        case "*":
+          return 255;
+      }
+      if (name3.toUpperCase().startsWith("UNKNOWN_")) return parseInt(name3.slice(8));
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/rcodes.js
+var require_rcodes = __commonJS({
+  "node_modules/dns-packet/rcodes.js"(exports) {
+    "use strict";
+    exports.toString = function(rcode) {
+      switch (rcode) {
+        case 0:
+          return "NOERROR";
+        case 1:
+          return "FORMERR";
+        case 2:
+          return "SERVFAIL";
+        case 3:
+          return "NXDOMAIN";
+        case 4:
+          return "NOTIMP";
+        case 5:
+          return "REFUSED";
+        case 6:
+          return "YXDOMAIN";
+        case 7:
+          return "YXRRSET";
+        case 8:
+          return "NXRRSET";
+        case 9:
+          return "NOTAUTH";
+        case 10:
+          return "NOTZONE";
+        case 11:
+          return "RCODE_11";
+        case 12:
+          return "RCODE_12";
+        case 13:
+          return "RCODE_13";
+        case 14:
+          return "RCODE_14";
+        case 15:
+          return "RCODE_15";
+      }
+      return "RCODE_" + rcode;
+    };
+    exports.toRcode = function(code2) {
+      switch (code2.toUpperCase()) {
+        case "NOERROR":
+          return 0;
+        case "FORMERR":
+          return 1;
+        case "SERVFAIL":
+          return 2;
+        case "NXDOMAIN":
+          return 3;
+        case "NOTIMP":
+          return 4;
+        case "REFUSED":
+          return 5;
+        case "YXDOMAIN":
+          return 6;
+        case "YXRRSET":
+          return 7;
+        case "NXRRSET":
+          return 8;
+        case "NOTAUTH":
+          return 9;
+        case "NOTZONE":
+          return 10;
+        case "RCODE_11":
+          return 11;
+        case "RCODE_12":
+          return 12;
+        case "RCODE_13":
+          return 13;
+        case "RCODE_14":
+          return 14;
+        case "RCODE_15":
+          return 15;
+      }
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/opcodes.js
+var require_opcodes = __commonJS({
+  "node_modules/dns-packet/opcodes.js"(exports) {
+    "use strict";
+    exports.toString = function(opcode) {
+      switch (opcode) {
+        case 0:
+          return "QUERY";
+        case 1:
+          return "IQUERY";
+        case 2:
+          return "STATUS";
+        case 3:
+          return "OPCODE_3";
+        case 4:
+          return "NOTIFY";
+        case 5:
+          return "UPDATE";
+        case 6:
+          return "OPCODE_6";
+        case 7:
+          return "OPCODE_7";
+        case 8:
+          return "OPCODE_8";
+        case 9:
+          return "OPCODE_9";
+        case 10:
+          return "OPCODE_10";
+        case 11:
+          return "OPCODE_11";
+        case 12:
+          return "OPCODE_12";
+        case 13:
+          return "OPCODE_13";
+        case 14:
+          return "OPCODE_14";
+        case 15:
+          return "OPCODE_15";
+      }
+      return "OPCODE_" + opcode;
+    };
+    exports.toOpcode = function(code2) {
+      switch (code2.toUpperCase()) {
+        case "QUERY":
+          return 0;
+        case "IQUERY":
+          return 1;
+        case "STATUS":
+          return 2;
+        case "OPCODE_3":
+          return 3;
+        case "NOTIFY":
+          return 4;
+        case "UPDATE":
+          return 5;
+        case "OPCODE_6":
+          return 6;
+        case "OPCODE_7":
+          return 7;
+        case "OPCODE_8":
+          return 8;
+        case "OPCODE_9":
+          return 9;
+        case "OPCODE_10":
+          return 10;
+        case "OPCODE_11":
+          return 11;
+        case "OPCODE_12":
+          return 12;
+        case "OPCODE_13":
+          return 13;
+        case "OPCODE_14":
+          return 14;
+        case "OPCODE_15":
+          return 15;
+      }
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/classes.js
+var require_classes = __commonJS({
+  "node_modules/dns-packet/classes.js"(exports) {
+    "use strict";
+    exports.toString = function(klass) {
+      switch (klass) {
+        case 1:
+          return "IN";
+        case 2:
+          return "CS";
+        case 3:
+          return "CH";
+        case 4:
+          return "HS";
+        case 255:
+          return "ANY";
+      }
+      return "UNKNOWN_" + klass;
+    };
+    exports.toClass = function(name3) {
+      switch (name3.toUpperCase()) {
+        case "IN":
+          return 1;
+        case "CS":
+          return 2;
+        case "CH":
+          return 3;
+        case "HS":
+          return 4;
+        case "ANY":
+          return 255;
+      }
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/optioncodes.js
+var require_optioncodes = __commonJS({
+  "node_modules/dns-packet/optioncodes.js"(exports) {
+    "use strict";
+    exports.toString = function(type) {
+      switch (type) {
+        // list at
+        // https://www.iana.org/assignments/dns-parameters/dns-parameters.xhtml#dns-parameters-11
+        case 1:
+          return "LLQ";
+        case 2:
+          return "UL";
+        case 3:
+          return "NSID";
+        case 5:
+          return "DAU";
+        case 6:
+          return "DHU";
+        case 7:
+          return "N3U";
+        case 8:
+          return "CLIENT_SUBNET";
+        case 9:
+          return "EXPIRE";
+        case 10:
+          return "COOKIE";
+        case 11:
+          return "TCP_KEEPALIVE";
+        case 12:
+          return "PADDING";
+        case 13:
+          return "CHAIN";
+        case 14:
+          return "KEY_TAG";
+        case 26946:
+          return "DEVICEID";
+      }
+      if (type < 0) {
+        return null;
+      }
+      return `OPTION_${type}`;
+    };
+    exports.toCode = function(name3) {
+      if (typeof name3 === "number") {
+        return name3;
+      }
+      if (!name3) {
+        return -1;
+      }
+      switch (name3.toUpperCase()) {
+        case "OPTION_0":
+          return 0;
+        case "LLQ":
+          return 1;
+        case "UL":
+          return 2;
+        case "NSID":
+          return 3;
+        case "OPTION_4":
+          return 4;
+        case "DAU":
+          return 5;
+        case "DHU":
+          return 6;
+        case "N3U":
+          return 7;
+        case "CLIENT_SUBNET":
+          return 8;
+        case "EXPIRE":
+          return 9;
+        case "COOKIE":
+          return 10;
+        case "TCP_KEEPALIVE":
+          return 11;
+        case "PADDING":
+          return 12;
+        case "CHAIN":
+          return 13;
+        case "KEY_TAG":
+          return 14;
+        case "DEVICEID":
+          return 26946;
+        case "OPTION_65535":
+          return 65535;
+      }
+      const m = name3.match(/_(\d+)$/);
+      if (m) {
+        return parseInt(m[1], 10);
+      }
+      return -1;
+    };
+  }
+});
+
+// node_modules/@leichtgewicht/ip-codec/index.cjs
+var require_ip_codec = __commonJS({
+  "node_modules/@leichtgewicht/ip-codec/index.cjs"(exports, module) {
+    var ipCodec = (function(exports2) {
+      "use strict";
+      Object.defineProperty(exports2, "__esModule", {
+        value: true
+      });
+      exports2.decode = decode11;
+      exports2.encode = encode10;
+      exports2.familyOf = familyOf;
+      exports2.name = void 0;
+      exports2.sizeOf = sizeOf;
+      exports2.v6 = exports2.v4 = void 0;
+      const v4Regex = /^(\d{1,3}\.){3,3}\d{1,3}$/;
+      const v4Size = 4;
+      const v6Regex = /^(::)?(((\d{1,3}\.){3}(\d{1,3}){1})?([0-9a-f]){0,4}:{0,2}){1,8}(::)?$/i;
+      const v6Size = 16;
+      const v4 = {
+        name: "v4",
+        size: v4Size,
+        isFormat: (ip) => v4Regex.test(ip),
+        encode(ip, buff, offset) {
+          offset = ~~offset;
+          buff = buff || new Uint8Array(offset + v4Size);
+          const max = ip.length;
+          let n = 0;
+          for (let i = 0; i < max; ) {
+            const c = ip.charCodeAt(i++);
+            if (c === 46) {
+              buff[offset++] = n;
+              n = 0;
+            } else {
+              n = n * 10 + (c - 48);
+            }
+          }
+          buff[offset] = n;
+          return buff;
+        },
+        decode(buff, offset) {
+          offset = ~~offset;
+          return `${buff[offset++]}.${buff[offset++]}.${buff[offset++]}.${buff[offset]}`;
+        }
+      };
+      exports2.v4 = v4;
+      const v6 = {
+        name: "v6",
+        size: v6Size,
+        isFormat: (ip) => ip.length > 0 && v6Regex.test(ip),
+        encode(ip, buff, offset) {
+          offset = ~~offset;
+          let end = offset + v6Size;
+          let fill = -1;
+          let hexN = 0;
+          let decN = 0;
+          let prevColon = true;
+          let useDec = false;
+          buff = buff || new Uint8Array(offset + v6Size);
+          for (let i = 0; i < ip.length; i++) {
+            let c = ip.charCodeAt(i);
+            if (c === 58) {
+              if (prevColon) {
+                if (fill !== -1) {
+                  if (offset < end) buff[offset] = 0;
+                  if (offset < end - 1) buff[offset + 1] = 0;
+                  offset += 2;
+                } else if (offset < end) {
+                  fill = offset;
+                }
+              } else {
+                if (useDec === true) {
+                  if (offset < end) buff[offset] = decN;
+                  offset++;
+                } else {
+                  if (offset < end) buff[offset] = hexN >> 8;
+                  if (offset < end - 1) buff[offset + 1] = hexN & 255;
+                  offset += 2;
+                }
+                hexN = 0;
+                decN = 0;
+              }
+              prevColon = true;
+              useDec = false;
+            } else if (c === 46) {
+              if (offset < end) buff[offset] = decN;
+              offset++;
+              decN = 0;
+              hexN = 0;
+              prevColon = false;
+              useDec = true;
+            } else {
+              prevColon = false;
+              if (c >= 97) {
+                c -= 87;
+              } else if (c >= 65) {
+                c -= 55;
+              } else {
+                c -= 48;
+                decN = decN * 10 + c;
+              }
+              hexN = (hexN << 4) + c;
+            }
+          }
+          if (prevColon === false) {
+            if (useDec === true) {
+              if (offset < end) buff[offset] = decN;
+              offset++;
+            } else {
+              if (offset < end) buff[offset] = hexN >> 8;
+              if (offset < end - 1) buff[offset + 1] = hexN & 255;
+              offset += 2;
+            }
+          } else if (fill === 0) {
+            if (offset < end) buff[offset] = 0;
+            if (offset < end - 1) buff[offset + 1] = 0;
+            offset += 2;
+          } else if (fill !== -1) {
+            offset += 2;
+            for (let i = Math.min(offset - 1, end - 1); i >= fill + 2; i--) {
+              buff[i] = buff[i - 2];
+            }
+            buff[fill] = 0;
+            buff[fill + 1] = 0;
+            fill = offset;
+          }
+          if (fill !== offset && fill !== -1) {
+            if (offset > end - 2) {
+              offset = end - 2;
+            }
+            while (end > fill) {
+              buff[--end] = offset < end && offset > fill ? buff[--offset] : 0;
+            }
+          } else {
+            while (offset < end) {
+              buff[offset++] = 0;
+            }
+          }
+          return buff;
+        },
+        decode(buff, offset) {
+          offset = ~~offset;
+          let result = "";
+          for (let i = 0; i < v6Size; i += 2) {
+            if (i !== 0) {
+              result += ":";
+            }
+            result += (buff[offset + i] << 8 | buff[offset + i + 1]).toString(16);
+          }
+          return result.replace(/(^|:)0(:0)*:0(:|$)/, "$1::$3").replace(/:{3,4}/, "::");
+        }
+      };
+      exports2.v6 = v6;
+      const name3 = "ip";
+      exports2.name = name3;
+      function sizeOf(ip) {
+        if (v4.isFormat(ip)) return v4.size;
+        if (v6.isFormat(ip)) return v6.size;
+        throw Error(`Invalid ip address: ${ip}`);
+      }
+      function familyOf(string) {
+        return sizeOf(string) === v4.size ? 1 : 2;
+      }
+      function encode10(ip, buff, offset) {
+        offset = ~~offset;
+        const size = sizeOf(ip);
+        if (typeof buff === "function") {
+          buff = buff(offset + size);
+        }
+        if (size === v4.size) {
+          return v4.encode(ip, buff, offset);
+        }
+        return v6.encode(ip, buff, offset);
+      }
+      function decode11(buff, offset, length2) {
+        offset = ~~offset;
+        length2 = length2 || buff.length - offset;
+        if (length2 === v4.size) {
+          return v4.decode(buff, offset, length2);
+        }
+        if (length2 === v6.size) {
+          return v6.decode(buff, offset, length2);
+        }
+        throw Error(`Invalid buffer size needs to be ${v4.size} for v4 or ${v6.size} for v6.`);
+      }
+      return "default" in exports2 ? exports2.default : exports2;
+    })({});
+    if (typeof define === "function" && define.amd) define([], function() {
+      return ipCodec;
+    });
+    else if (typeof module === "object" && typeof exports === "object") module.exports = ipCodec;
+  }
+});
+
+// node_modules/dns-packet/index.js
+var require_dns_packet = __commonJS({
+  "node_modules/dns-packet/index.js"(exports) {
+    "use strict";
+    var Buffer3 = __require("buffer").Buffer;
+    var types2 = require_types();
+    var rcodes = require_rcodes();
+    var opcodes = require_opcodes();
+    var classes = require_classes();
+    var optioncodes = require_optioncodes();
+    var ip = require_ip_codec();
+    var QUERY_FLAG = 0;
+    var RESPONSE_FLAG = 1 << 15;
+    var FLUSH_MASK = 1 << 15;
+    var NOT_FLUSH_MASK = ~FLUSH_MASK;
+    var QU_MASK = 1 << 15;
+    var NOT_QU_MASK = ~QU_MASK;
+    var name3 = exports.name = {};
+    name3.encode = function(str, buf, offset, { mail = false } = {}) {
+      if (!buf) buf = Buffer3.alloc(name3.encodingLength(str));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const n = str.replace(/^\.|\.$/gm, "");
+      if (n.length) {
+        let list = [];
+        if (mail) {
+          let localPart = "";
+          n.split(".").forEach((label) => {
+            if (label.endsWith("\\")) {
+              localPart += (localPart.length ? "." : "") + label.slice(0, -1);
+            } else {
+              if (list.length === 0 && localPart.length) {
+                list.push(localPart + "." + label);
+              } else {
+                list.push(label);
+              }
+            }
+          });
+        } else {
+          list = n.split(".");
+        }
+        for (let i = 0; i < list.length; i++) {
+          const len = buf.write(list[i], offset + 1);
+          buf[offset] = len;
+          offset += len + 1;
+        }
+      }
+      buf[offset++] = 0;
+      name3.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    name3.encode.bytes = 0;
+    name3.decode = function(buf, offset, { mail = false } = {}) {
+      if (!offset) offset = 0;
+      const list = [];
+      let oldOffset = offset;
+      let totalLength = 0;
+      let consumedBytes = 0;
+      let jumped = false;
+      while (true) {
+        if (offset >= buf.length) {
+          throw new Error("Cannot decode name (buffer overflow)");
+        }
+        const len = buf[offset++];
+        consumedBytes += jumped ? 0 : 1;
+        if (len === 0) {
+          break;
+        } else if ((len & 192) === 0) {
+          if (offset + len > buf.length) {
+            throw new Error("Cannot decode name (buffer overflow)");
+          }
+          totalLength += len + 1;
+          if (totalLength > 254) {
+            throw new Error("Cannot decode name (name too long)");
+          }
+          let label = buf.toString("utf-8", offset, offset + len);
+          if (mail) {
+            label = label.replace(/\./g, "\\.");
+          }
+          list.push(label);
+          offset += len;
+          consumedBytes += jumped ? 0 : len;
+        } else if ((len & 192) === 192) {
+          if (offset + 1 > buf.length) {
+            throw new Error("Cannot decode name (buffer overflow)");
+          }
+          const jumpOffset = buf.readUInt16BE(offset - 1) - 49152;
+          if (jumpOffset >= oldOffset) {
+            throw new Error("Cannot decode name (bad pointer)");
+          }
+          offset = jumpOffset;
+          oldOffset = jumpOffset;
+          consumedBytes += jumped ? 0 : 1;
+          jumped = true;
+        } else {
+          throw new Error("Cannot decode name (bad label)");
+        }
+      }
+      name3.decode.bytes = consumedBytes;
+      return list.length === 0 ? "." : list.join(".");
+    };
+    name3.decode.bytes = 0;
+    name3.encodingLength = function(n) {
+      if (n === "." || n === "..") return 1;
+      return Buffer3.byteLength(n.replace(/^\.|\.$/gm, "")) + 2;
+    };
+    var string = {};
+    string.encode = function(s, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(string.encodingLength(s));
+      if (!offset) offset = 0;
+      const len = buf.write(s, offset + 1);
+      buf[offset] = len;
+      string.encode.bytes = len + 1;
+      return buf;
+    };
+    string.encode.bytes = 0;
+    string.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf[offset];
+      const s = buf.toString("utf-8", offset + 1, offset + 1 + len);
+      string.decode.bytes = len + 1;
+      return s;
+    };
+    string.decode.bytes = 0;
+    string.encodingLength = function(s) {
+      return Buffer3.byteLength(s) + 1;
+    };
+    var header = {};
+    header.encode = function(h, buf, offset) {
+      if (!buf) buf = header.encodingLength(h);
+      if (!offset) offset = 0;
+      const flags = (h.flags || 0) & 32767;
+      const type = h.type === "response" ? RESPONSE_FLAG : QUERY_FLAG;
+      buf.writeUInt16BE(h.id || 0, offset);
+      buf.writeUInt16BE(flags | type, offset + 2);
+      buf.writeUInt16BE(h.questions.length, offset + 4);
+      buf.writeUInt16BE(h.answers.length, offset + 6);
+      buf.writeUInt16BE(h.authorities.length, offset + 8);
+      buf.writeUInt16BE(h.additionals.length, offset + 10);
+      return buf;
+    };
+    header.encode.bytes = 12;
+    header.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      if (buf.length < 12) throw new Error("Header must be 12 bytes");
+      const flags = buf.readUInt16BE(offset + 2);
+      return {
+        id: buf.readUInt16BE(offset),
+        type: flags & RESPONSE_FLAG ? "response" : "query",
+        flags: flags & 32767,
+        flag_qr: (flags >> 15 & 1) === 1,
+        opcode: opcodes.toString(flags >> 11 & 15),
+        flag_aa: (flags >> 10 & 1) === 1,
+        flag_tc: (flags >> 9 & 1) === 1,
+        flag_rd: (flags >> 8 & 1) === 1,
+        flag_ra: (flags >> 7 & 1) === 1,
+        flag_z: (flags >> 6 & 1) === 1,
+        flag_ad: (flags >> 5 & 1) === 1,
+        flag_cd: (flags >> 4 & 1) === 1,
+        rcode: rcodes.toString(flags & 15),
+        questions: new Array(buf.readUInt16BE(offset + 4)),
+        answers: new Array(buf.readUInt16BE(offset + 6)),
+        authorities: new Array(buf.readUInt16BE(offset + 8)),
+        additionals: new Array(buf.readUInt16BE(offset + 10))
+      };
+    };
+    header.decode.bytes = 12;
+    header.encodingLength = function() {
+      return 12;
+    };
+    var runknown = exports.unknown = {};
+    runknown.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(runknown.encodingLength(data));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(data.length, offset);
+      data.copy(buf, offset + 2);
+      runknown.encode.bytes = data.length + 2;
+      return buf;
+    };
+    runknown.encode.bytes = 0;
+    runknown.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      const data = buf.slice(offset + 2, offset + 2 + len);
+      runknown.decode.bytes = len + 2;
+      return data;
+    };
+    runknown.decode.bytes = 0;
+    runknown.encodingLength = function(data) {
+      return data.length + 2;
+    };
+    var rns = exports.ns = {};
+    rns.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rns.encodingLength(data));
+      if (!offset) offset = 0;
+      name3.encode(data, buf, offset + 2);
+      buf.writeUInt16BE(name3.encode.bytes, offset);
+      rns.encode.bytes = name3.encode.bytes + 2;
+      return buf;
+    };
+    rns.encode.bytes = 0;
+    rns.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      const dd = name3.decode(buf, offset + 2);
+      rns.decode.bytes = len + 2;
+      return dd;
+    };
+    rns.decode.bytes = 0;
+    rns.encodingLength = function(data) {
+      return name3.encodingLength(data) + 2;
+    };
+    var rsoa = exports.soa = {};
+    rsoa.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rsoa.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      name3.encode(data.mname, buf, offset);
+      offset += name3.encode.bytes;
+      name3.encode(data.rname, buf, offset, { mail: true });
+      offset += name3.encode.bytes;
+      buf.writeUInt32BE(data.serial || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.refresh || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.retry || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.expire || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.minimum || 0, offset);
+      offset += 4;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rsoa.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rsoa.encode.bytes = 0;
+    rsoa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.mname = name3.decode(buf, offset);
+      offset += name3.decode.bytes;
+      data.rname = name3.decode(buf, offset, { mail: true });
+      offset += name3.decode.bytes;
+      data.serial = buf.readUInt32BE(offset);
+      offset += 4;
+      data.refresh = buf.readUInt32BE(offset);
+      offset += 4;
+      data.retry = buf.readUInt32BE(offset);
+      offset += 4;
+      data.expire = buf.readUInt32BE(offset);
+      offset += 4;
+      data.minimum = buf.readUInt32BE(offset);
+      offset += 4;
+      rsoa.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rsoa.decode.bytes = 0;
+    rsoa.encodingLength = function(data) {
+      return 22 + name3.encodingLength(data.mname) + name3.encodingLength(data.rname);
+    };
+    var rtxt = exports.txt = {};
+    rtxt.encode = function(data, buf, offset) {
+      if (!Array.isArray(data)) data = [data];
+      for (let i = 0; i < data.length; i++) {
+        if (typeof data[i] === "string") {
+          data[i] = Buffer3.from(data[i]);
+        }
+        if (!Buffer3.isBuffer(data[i])) {
+          throw new Error("Must be a Buffer");
+        }
+      }
+      if (!buf) buf = Buffer3.alloc(rtxt.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      data.forEach(function(d) {
+        buf[offset++] = d.length;
+        d.copy(buf, offset, 0, d.length);
+        offset += d.length;
+      });
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rtxt.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rtxt.encode.bytes = 0;
+    rtxt.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      let remaining = buf.readUInt16BE(offset);
+      offset += 2;
+      let data = [];
+      while (remaining > 0) {
+        const len = buf[offset++];
+        --remaining;
+        if (remaining < len) {
+          throw new Error("Buffer overflow");
+        }
+        data.push(buf.slice(offset, offset + len));
+        offset += len;
+        remaining -= len;
+      }
+      rtxt.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rtxt.decode.bytes = 0;
+    rtxt.encodingLength = function(data) {
+      if (!Array.isArray(data)) data = [data];
+      let length2 = 2;
+      data.forEach(function(buf) {
+        if (typeof buf === "string") {
+          length2 += Buffer3.byteLength(buf) + 1;
+        } else {
+          length2 += buf.length + 1;
+        }
+      });
+      return length2;
+    };
+    var rnull = exports.null = {};
+    rnull.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rnull.encodingLength(data));
+      if (!offset) offset = 0;
+      if (typeof data === "string") data = Buffer3.from(data);
+      if (!data) data = Buffer3.alloc(0);
+      const oldOffset = offset;
+      offset += 2;
+      const len = data.length;
+      data.copy(buf, offset, 0, len);
+      offset += len;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rnull.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rnull.encode.bytes = 0;
+    rnull.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const len = buf.readUInt16BE(offset);
+      offset += 2;
+      const data = buf.slice(offset, offset + len);
+      offset += len;
+      rnull.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rnull.decode.bytes = 0;
+    rnull.encodingLength = function(data) {
+      if (!data) return 2;
+      return (Buffer3.isBuffer(data) ? data.length : Buffer3.byteLength(data)) + 2;
+    };
+    var rhinfo = exports.hinfo = {};
+    rhinfo.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rhinfo.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      string.encode(data.cpu, buf, offset);
+      offset += string.encode.bytes;
+      string.encode(data.os, buf, offset);
+      offset += string.encode.bytes;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rhinfo.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rhinfo.encode.bytes = 0;
+    rhinfo.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.cpu = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.os = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      rhinfo.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rhinfo.decode.bytes = 0;
+    rhinfo.encodingLength = function(data) {
+      return string.encodingLength(data.cpu) + string.encodingLength(data.os) + 2;
+    };
+    var rptr = exports.ptr = {};
+    var rcname = exports.cname = rptr;
+    var rdname = exports.dname = rptr;
+    rptr.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rptr.encodingLength(data));
+      if (!offset) offset = 0;
+      name3.encode(data, buf, offset + 2);
+      buf.writeUInt16BE(name3.encode.bytes, offset);
+      rptr.encode.bytes = name3.encode.bytes + 2;
+      return buf;
+    };
+    rptr.encode.bytes = 0;
+    rptr.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const data = name3.decode(buf, offset + 2);
+      rptr.decode.bytes = name3.decode.bytes + 2;
+      return data;
+    };
+    rptr.decode.bytes = 0;
+    rptr.encodingLength = function(data) {
+      return name3.encodingLength(data) + 2;
+    };
+    var rsrv = exports.srv = {};
+    rsrv.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rsrv.encodingLength(data));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(data.priority || 0, offset + 2);
+      buf.writeUInt16BE(data.weight || 0, offset + 4);
+      buf.writeUInt16BE(data.port || 0, offset + 6);
+      name3.encode(data.target, buf, offset + 8);
+      const len = name3.encode.bytes + 6;
+      buf.writeUInt16BE(len, offset);
+      rsrv.encode.bytes = len + 2;
+      return buf;
+    };
+    rsrv.encode.bytes = 0;
+    rsrv.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      const data = {};
+      data.priority = buf.readUInt16BE(offset + 2);
+      data.weight = buf.readUInt16BE(offset + 4);
+      data.port = buf.readUInt16BE(offset + 6);
+      data.target = name3.decode(buf, offset + 8);
+      rsrv.decode.bytes = len + 2;
+      return data;
+    };
+    rsrv.decode.bytes = 0;
+    rsrv.encodingLength = function(data) {
+      return 8 + name3.encodingLength(data.target);
+    };
+    var rcaa = exports.caa = {};
+    rcaa.ISSUER_CRITICAL = 1 << 7;
+    rcaa.encode = function(data, buf, offset) {
+      const len = rcaa.encodingLength(data);
+      if (!buf) buf = Buffer3.alloc(rcaa.encodingLength(data));
+      if (!offset) offset = 0;
+      if (data.issuerCritical) {
+        data.flags = rcaa.ISSUER_CRITICAL;
+      }
+      buf.writeUInt16BE(len - 2, offset);
+      offset += 2;
+      buf.writeUInt8(data.flags || 0, offset);
+      offset += 1;
+      string.encode(data.tag, buf, offset);
+      offset += string.encode.bytes;
+      buf.write(data.value, offset);
+      offset += Buffer3.byteLength(data.value);
+      rcaa.encode.bytes = len;
+      return buf;
+    };
+    rcaa.encode.bytes = 0;
+    rcaa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      offset += 2;
+      const oldOffset = offset;
+      const data = {};
+      data.flags = buf.readUInt8(offset);
+      offset += 1;
+      data.tag = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.value = buf.toString("utf-8", offset, oldOffset + len);
+      data.issuerCritical = !!(data.flags & rcaa.ISSUER_CRITICAL);
+      rcaa.decode.bytes = len + 2;
+      return data;
+    };
+    rcaa.decode.bytes = 0;
+    rcaa.encodingLength = function(data) {
+      return string.encodingLength(data.tag) + string.encodingLength(data.value) + 2;
+    };
+    var rmx = exports.mx = {};
+    rmx.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rmx.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      buf.writeUInt16BE(data.preference || 0, offset);
+      offset += 2;
+      name3.encode(data.exchange, buf, offset);
+      offset += name3.encode.bytes;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rmx.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rmx.encode.bytes = 0;
+    rmx.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.preference = buf.readUInt16BE(offset);
+      offset += 2;
+      data.exchange = name3.decode(buf, offset);
+      offset += name3.decode.bytes;
+      rmx.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rmx.encodingLength = function(data) {
+      return 4 + name3.encodingLength(data.exchange);
+    };
+    var ra = exports.a = {};
+    ra.encode = function(host, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(ra.encodingLength(host));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(4, offset);
+      offset += 2;
+      ip.v4.encode(host, buf, offset);
+      ra.encode.bytes = 6;
+      return buf;
+    };
+    ra.encode.bytes = 0;
+    ra.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      offset += 2;
+      const host = ip.v4.decode(buf, offset);
+      ra.decode.bytes = 6;
+      return host;
+    };
+    ra.decode.bytes = 0;
+    ra.encodingLength = function() {
+      return 6;
+    };
+    var raaaa = exports.aaaa = {};
+    raaaa.encode = function(host, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(raaaa.encodingLength(host));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(16, offset);
+      offset += 2;
+      ip.v6.encode(host, buf, offset);
+      raaaa.encode.bytes = 18;
+      return buf;
+    };
+    raaaa.encode.bytes = 0;
+    raaaa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      offset += 2;
+      const host = ip.v6.decode(buf, offset);
+      raaaa.decode.bytes = 18;
+      return host;
+    };
+    raaaa.decode.bytes = 0;
+    raaaa.encodingLength = function() {
+      return 18;
+    };
+    var roption = exports.option = {};
+    roption.encode = function(option, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(roption.encodingLength(option));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const code2 = optioncodes.toCode(option.code);
+      buf.writeUInt16BE(code2, offset);
+      offset += 2;
+      if (option.data) {
+        buf.writeUInt16BE(option.data.length, offset);
+        offset += 2;
+        option.data.copy(buf, offset);
+        offset += option.data.length;
+      } else {
+        switch (code2) {
+          // case 3: NSID.  No encode makes sense.
+          // case 5,6,7: Not implementable
+          case 8:
+            const spl = option.sourcePrefixLength || 0;
+            const fam = option.family || ip.familyOf(option.ip);
+            const ipBuf = ip.encode(option.ip, Buffer3.alloc);
+            const ipLen = Math.ceil(spl / 8);
+            buf.writeUInt16BE(ipLen + 4, offset);
+            offset += 2;
+            buf.writeUInt16BE(fam, offset);
+            offset += 2;
+            buf.writeUInt8(spl, offset++);
+            buf.writeUInt8(option.scopePrefixLength || 0, offset++);
+            ipBuf.copy(buf, offset, 0, ipLen);
+            offset += ipLen;
+            break;
+          // case 9: EXPIRE (experimental)
+          // case 10: COOKIE.  No encode makes sense.
+          case 11:
+            if (option.timeout) {
+              buf.writeUInt16BE(2, offset);
+              offset += 2;
+              buf.writeUInt16BE(option.timeout, offset);
+              offset += 2;
+            } else {
+              buf.writeUInt16BE(0, offset);
+              offset += 2;
+            }
+            break;
+          case 12:
+            const len = option.length || 0;
+            buf.writeUInt16BE(len, offset);
+            offset += 2;
+            buf.fill(0, offset, offset + len);
+            offset += len;
+            break;
+          // case 13:  CHAIN.  Experimental.
+          case 14:
+            const tagsLen = option.tags.length * 2;
+            buf.writeUInt16BE(tagsLen, offset);
+            offset += 2;
+            for (const tag of option.tags) {
+              buf.writeUInt16BE(tag, offset);
+              offset += 2;
+            }
+            break;
+          default:
+            throw new Error(`Unknown roption code: ${option.code}`);
+        }
+      }
+      roption.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    roption.encode.bytes = 0;
+    roption.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const option = {};
+      option.code = buf.readUInt16BE(offset);
+      option.type = optioncodes.toString(option.code);
+      offset += 2;
+      const len = buf.readUInt16BE(offset);
+      offset += 2;
+      option.data = buf.slice(offset, offset + len);
+      switch (option.code) {
+        // case 3: NSID.  No decode makes sense.
+        case 8:
+          option.family = buf.readUInt16BE(offset);
+          offset += 2;
+          option.sourcePrefixLength = buf.readUInt8(offset++);
+          option.scopePrefixLength = buf.readUInt8(offset++);
+          const padded = Buffer3.alloc(option.family === 1 ? 4 : 16);
+          buf.copy(padded, 0, offset, offset + len - 4);
+          option.ip = ip.decode(padded);
+          break;
+        // case 12: Padding.  No decode makes sense.
+        case 11:
+          if (len > 0) {
+            option.timeout = buf.readUInt16BE(offset);
+            offset += 2;
+          }
+          break;
+        case 14:
+          option.tags = [];
+          for (let i = 0; i < len; i += 2) {
+            option.tags.push(buf.readUInt16BE(offset));
+            offset += 2;
+          }
+      }
+      roption.decode.bytes = len + 4;
+      return option;
+    };
+    roption.decode.bytes = 0;
+    roption.encodingLength = function(option) {
+      if (option.data) {
+        return option.data.length + 4;
+      }
+      const code2 = optioncodes.toCode(option.code);
+      switch (code2) {
+        case 8:
+          const spl = option.sourcePrefixLength || 0;
+          return Math.ceil(spl / 8) + 8;
+        case 11:
+          return typeof option.timeout === "number" ? 6 : 4;
+        case 12:
+          return option.length + 4;
+        case 14:
+          return 4 + option.tags.length * 2;
+      }
+      throw new Error(`Unknown roption code: ${option.code}`);
+    };
+    var ropt = exports.opt = {};
+    ropt.encode = function(options, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(ropt.encodingLength(options));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const rdlen = encodingLengthList(options, roption);
+      buf.writeUInt16BE(rdlen, offset);
+      offset = encodeList(options, roption, buf, offset + 2);
+      ropt.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    ropt.encode.bytes = 0;
+    ropt.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const options = [];
+      let rdlen = buf.readUInt16BE(offset);
+      offset += 2;
+      let o = 0;
+      while (rdlen > 0) {
+        options[o++] = roption.decode(buf, offset);
+        offset += roption.decode.bytes;
+        rdlen -= roption.decode.bytes;
+      }
+      ropt.decode.bytes = offset - oldOffset;
+      return options;
+    };
+    ropt.decode.bytes = 0;
+    ropt.encodingLength = function(options) {
+      return 2 + encodingLengthList(options || [], roption);
+    };
+    var rdnskey = exports.dnskey = {};
+    rdnskey.PROTOCOL_DNSSEC = 3;
+    rdnskey.ZONE_KEY = 128;
+    rdnskey.SECURE_ENTRYPOINT = 32768;
+    rdnskey.encode = function(key, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rdnskey.encodingLength(key));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const keydata = key.key;
+      if (!Buffer3.isBuffer(keydata)) {
+        throw new Error("Key must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt16BE(key.flags, offset);
+      offset += 2;
+      buf.writeUInt8(rdnskey.PROTOCOL_DNSSEC, offset);
+      offset += 1;
+      buf.writeUInt8(key.algorithm, offset);
+      offset += 1;
+      keydata.copy(buf, offset, 0, keydata.length);
+      offset += keydata.length;
+      rdnskey.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rdnskey.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rdnskey.encode.bytes = 0;
+    rdnskey.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var key = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      key.flags = buf.readUInt16BE(offset);
+      offset += 2;
+      if (buf.readUInt8(offset) !== rdnskey.PROTOCOL_DNSSEC) {
+        throw new Error("Protocol must be 3");
+      }
+      offset += 1;
+      key.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      key.key = buf.slice(offset, oldOffset + length2 + 2);
+      offset += key.key.length;
+      rdnskey.decode.bytes = offset - oldOffset;
+      return key;
+    };
+    rdnskey.decode.bytes = 0;
+    rdnskey.encodingLength = function(key) {
+      return 6 + Buffer3.byteLength(key.key);
+    };
+    var rrrsig = exports.rrsig = {};
+    rrrsig.encode = function(sig, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rrrsig.encodingLength(sig));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const signature = sig.signature;
+      if (!Buffer3.isBuffer(signature)) {
+        throw new Error("Signature must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt16BE(types2.toType(sig.typeCovered), offset);
+      offset += 2;
+      buf.writeUInt8(sig.algorithm, offset);
+      offset += 1;
+      buf.writeUInt8(sig.labels, offset);
+      offset += 1;
+      buf.writeUInt32BE(sig.originalTTL, offset);
+      offset += 4;
+      buf.writeUInt32BE(sig.expiration, offset);
+      offset += 4;
+      buf.writeUInt32BE(sig.inception, offset);
+      offset += 4;
+      buf.writeUInt16BE(sig.keyTag, offset);
+      offset += 2;
+      name3.encode(sig.signersName, buf, offset);
+      offset += name3.encode.bytes;
+      signature.copy(buf, offset, 0, signature.length);
+      offset += signature.length;
+      rrrsig.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rrrsig.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rrrsig.encode.bytes = 0;
+    rrrsig.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var sig = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      sig.typeCovered = types2.toString(buf.readUInt16BE(offset));
+      offset += 2;
+      sig.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      sig.labels = buf.readUInt8(offset);
+      offset += 1;
+      sig.originalTTL = buf.readUInt32BE(offset);
+      offset += 4;
+      sig.expiration = buf.readUInt32BE(offset);
+      offset += 4;
+      sig.inception = buf.readUInt32BE(offset);
+      offset += 4;
+      sig.keyTag = buf.readUInt16BE(offset);
+      offset += 2;
+      sig.signersName = name3.decode(buf, offset);
+      offset += name3.decode.bytes;
+      sig.signature = buf.slice(offset, oldOffset + length2 + 2);
+      offset += sig.signature.length;
+      rrrsig.decode.bytes = offset - oldOffset;
+      return sig;
+    };
+    rrrsig.decode.bytes = 0;
+    rrrsig.encodingLength = function(sig) {
+      return 20 + name3.encodingLength(sig.signersName) + Buffer3.byteLength(sig.signature);
+    };
+    var rrp = exports.rp = {};
+    rrp.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rrp.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      name3.encode(data.mbox || ".", buf, offset, { mail: true });
+      offset += name3.encode.bytes;
+      name3.encode(data.txt || ".", buf, offset);
+      offset += name3.encode.bytes;
+      rrp.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rrp.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rrp.encode.bytes = 0;
+    rrp.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.mbox = name3.decode(buf, offset, { mail: true }) || ".";
+      offset += name3.decode.bytes;
+      data.txt = name3.decode(buf, offset) || ".";
+      offset += name3.decode.bytes;
+      rrp.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rrp.decode.bytes = 0;
+    rrp.encodingLength = function(data) {
+      return 2 + name3.encodingLength(data.mbox || ".") + name3.encodingLength(data.txt || ".");
+    };
+    var typebitmap = {};
+    typebitmap.encode = function(typelist, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(typebitmap.encodingLength(typelist));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var typesByWindow = [];
+      for (var i = 0; i < typelist.length; i++) {
+        var typeid = types2.toType(typelist[i]);
+        if (typesByWindow[typeid >> 8] === void 0) {
+          typesByWindow[typeid >> 8] = [];
+        }
+        typesByWindow[typeid >> 8][typeid >> 3 & 31] |= 1 << 7 - (typeid & 7);
+      }
+      for (i = 0; i < typesByWindow.length; i++) {
+        if (typesByWindow[i] !== void 0) {
+          var windowBuf = Buffer3.from(typesByWindow[i]);
+          buf.writeUInt8(i, offset);
+          offset += 1;
+          buf.writeUInt8(windowBuf.length, offset);
+          offset += 1;
+          windowBuf.copy(buf, offset);
+          offset += windowBuf.length;
+        }
+      }
+      typebitmap.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    typebitmap.encode.bytes = 0;
+    typebitmap.decode = function(buf, offset, length2) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var typelist = [];
+      while (offset - oldOffset < length2) {
+        var window2 = buf.readUInt8(offset);
+        offset += 1;
+        var windowLength = buf.readUInt8(offset);
+        offset += 1;
+        for (var i = 0; i < windowLength; i++) {
+          var b = buf.readUInt8(offset + i);
+          for (var j = 0; j < 8; j++) {
+            if (b & 1 << 7 - j) {
+              var typeid = types2.toString(window2 << 8 | i << 3 | j);
+              typelist.push(typeid);
+            }
+          }
+        }
+        offset += windowLength;
+      }
+      typebitmap.decode.bytes = offset - oldOffset;
+      return typelist;
+    };
+    typebitmap.decode.bytes = 0;
+    typebitmap.encodingLength = function(typelist) {
+      var extents = [];
+      for (var i = 0; i < typelist.length; i++) {
+        var typeid = types2.toType(typelist[i]);
+        extents[typeid >> 8] = Math.max(extents[typeid >> 8] || 0, typeid & 255);
+      }
+      var len = 0;
+      for (i = 0; i < extents.length; i++) {
+        if (extents[i] !== void 0) {
+          len += 2 + Math.ceil((extents[i] + 1) / 8);
+        }
+      }
+      return len;
+    };
+    var rnsec = exports.nsec = {};
+    rnsec.encode = function(record, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rnsec.encodingLength(record));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      name3.encode(record.nextDomain, buf, offset);
+      offset += name3.encode.bytes;
+      typebitmap.encode(record.rrtypes, buf, offset);
+      offset += typebitmap.encode.bytes;
+      rnsec.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rnsec.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rnsec.encode.bytes = 0;
+    rnsec.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var record = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      record.nextDomain = name3.decode(buf, offset);
+      offset += name3.decode.bytes;
+      record.rrtypes = typebitmap.decode(buf, offset, length2 - (offset - oldOffset));
+      offset += typebitmap.decode.bytes;
+      rnsec.decode.bytes = offset - oldOffset;
+      return record;
+    };
+    rnsec.decode.bytes = 0;
+    rnsec.encodingLength = function(record) {
+      return 2 + name3.encodingLength(record.nextDomain) + typebitmap.encodingLength(record.rrtypes);
+    };
+    var rnsec3 = exports.nsec3 = {};
+    rnsec3.encode = function(record, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rnsec3.encodingLength(record));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const salt = record.salt;
+      if (!Buffer3.isBuffer(salt)) {
+        throw new Error("salt must be a Buffer");
+      }
+      const nextDomain = record.nextDomain;
+      if (!Buffer3.isBuffer(nextDomain)) {
+        throw new Error("nextDomain must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt8(record.algorithm, offset);
+      offset += 1;
+      buf.writeUInt8(record.flags, offset);
+      offset += 1;
+      buf.writeUInt16BE(record.iterations, offset);
+      offset += 2;
+      buf.writeUInt8(salt.length, offset);
+      offset += 1;
+      salt.copy(buf, offset, 0, salt.length);
+      offset += salt.length;
+      buf.writeUInt8(nextDomain.length, offset);
+      offset += 1;
+      nextDomain.copy(buf, offset, 0, nextDomain.length);
+      offset += nextDomain.length;
+      typebitmap.encode(record.rrtypes, buf, offset);
+      offset += typebitmap.encode.bytes;
+      rnsec3.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rnsec3.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rnsec3.encode.bytes = 0;
+    rnsec3.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var record = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      record.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      record.flags = buf.readUInt8(offset);
+      offset += 1;
+      record.iterations = buf.readUInt16BE(offset);
+      offset += 2;
+      const saltLength = buf.readUInt8(offset);
+      offset += 1;
+      record.salt = buf.slice(offset, offset + saltLength);
+      offset += saltLength;
+      const hashLength = buf.readUInt8(offset);
+      offset += 1;
+      record.nextDomain = buf.slice(offset, offset + hashLength);
+      offset += hashLength;
+      record.rrtypes = typebitmap.decode(buf, offset, length2 - (offset - oldOffset));
+      offset += typebitmap.decode.bytes;
+      rnsec3.decode.bytes = offset - oldOffset;
+      return record;
+    };
+    rnsec3.decode.bytes = 0;
+    rnsec3.encodingLength = function(record) {
+      return 8 + record.salt.length + record.nextDomain.length + typebitmap.encodingLength(record.rrtypes);
+    };
+    var rds = exports.ds = {};
+    rds.encode = function(digest, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rds.encodingLength(digest));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const digestdata = digest.digest;
+      if (!Buffer3.isBuffer(digestdata)) {
+        throw new Error("Digest must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt16BE(digest.keyTag, offset);
+      offset += 2;
+      buf.writeUInt8(digest.algorithm, offset);
+      offset += 1;
+      buf.writeUInt8(digest.digestType, offset);
+      offset += 1;
+      digestdata.copy(buf, offset, 0, digestdata.length);
+      offset += digestdata.length;
+      rds.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rds.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rds.encode.bytes = 0;
+    rds.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var digest = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      digest.keyTag = buf.readUInt16BE(offset);
+      offset += 2;
+      digest.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      digest.digestType = buf.readUInt8(offset);
+      offset += 1;
+      digest.digest = buf.slice(offset, oldOffset + length2 + 2);
+      offset += digest.digest.length;
+      rds.decode.bytes = offset - oldOffset;
+      return digest;
+    };
+    rds.decode.bytes = 0;
+    rds.encodingLength = function(digest) {
+      return 6 + Buffer3.byteLength(digest.digest);
+    };
+    var rsshfp = exports.sshfp = {};
+    rsshfp.getFingerprintLengthForHashType = function getFingerprintLengthForHashType(hashType) {
+      switch (hashType) {
+        case 1:
+          return 20;
+        case 2:
+          return 32;
+      }
+    };
+    rsshfp.encode = function encode10(record, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rsshfp.encodingLength(record));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      buf[offset] = record.algorithm;
+      offset += 1;
+      buf[offset] = record.hash;
+      offset += 1;
+      const fingerprintBuf = Buffer3.from(record.fingerprint.toUpperCase(), "hex");
+      if (fingerprintBuf.length !== rsshfp.getFingerprintLengthForHashType(record.hash)) {
+        throw new Error("Invalid fingerprint length");
+      }
+      fingerprintBuf.copy(buf, offset);
+      offset += fingerprintBuf.byteLength;
+      rsshfp.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rsshfp.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rsshfp.encode.bytes = 0;
+    rsshfp.decode = function decode11(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const record = {};
+      offset += 2;
+      record.algorithm = buf[offset];
+      offset += 1;
+      record.hash = buf[offset];
+      offset += 1;
+      const fingerprintLength = rsshfp.getFingerprintLengthForHashType(record.hash);
+      record.fingerprint = buf.slice(offset, offset + fingerprintLength).toString("hex").toUpperCase();
+      offset += fingerprintLength;
+      rsshfp.decode.bytes = offset - oldOffset;
+      return record;
+    };
+    rsshfp.decode.bytes = 0;
+    rsshfp.encodingLength = function(record) {
+      return 4 + Buffer3.from(record.fingerprint, "hex").byteLength;
+    };
+    var rnaptr = exports.naptr = {};
+    rnaptr.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rnaptr.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      buf.writeUInt16BE(data.order || 0, offset);
+      offset += 2;
+      buf.writeUInt16BE(data.preference || 0, offset);
+      offset += 2;
+      string.encode(data.flags, buf, offset);
+      offset += string.encode.bytes;
+      string.encode(data.services, buf, offset);
+      offset += string.encode.bytes;
+      string.encode(data.regexp, buf, offset);
+      offset += string.encode.bytes;
+      name3.encode(data.replacement, buf, offset);
+      offset += name3.encode.bytes;
+      rnaptr.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rnaptr.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rnaptr.encode.bytes = 0;
+    rnaptr.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.order = buf.readUInt16BE(offset);
+      offset += 2;
+      data.preference = buf.readUInt16BE(offset);
+      offset += 2;
+      data.flags = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.services = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.regexp = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.replacement = name3.decode(buf, offset);
+      offset += name3.decode.bytes;
+      rnaptr.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rnaptr.decode.bytes = 0;
+    rnaptr.encodingLength = function(data) {
+      return string.encodingLength(data.flags) + string.encodingLength(data.services) + string.encodingLength(data.regexp) + name3.encodingLength(data.replacement) + 6;
+    };
+    var rtlsa = exports.tlsa = {};
+    rtlsa.encode = function(cert, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(rtlsa.encodingLength(cert));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const certdata = cert.certificate;
+      if (!Buffer3.isBuffer(certdata)) {
+        throw new Error("Certificate must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt8(cert.usage, offset);
+      offset += 1;
+      buf.writeUInt8(cert.selector, offset);
+      offset += 1;
+      buf.writeUInt8(cert.matchingType, offset);
+      offset += 1;
+      certdata.copy(buf, offset, 0, certdata.length);
+      offset += certdata.length;
+      rtlsa.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rtlsa.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rtlsa.encode.bytes = 0;
+    rtlsa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const cert = {};
+      const length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      cert.usage = buf.readUInt8(offset);
+      offset += 1;
+      cert.selector = buf.readUInt8(offset);
+      offset += 1;
+      cert.matchingType = buf.readUInt8(offset);
+      offset += 1;
+      cert.certificate = buf.slice(offset, oldOffset + length2 + 2);
+      offset += cert.certificate.length;
+      rtlsa.decode.bytes = offset - oldOffset;
+      return cert;
+    };
+    rtlsa.decode.bytes = 0;
+    rtlsa.encodingLength = function(cert) {
+      return 5 + Buffer3.byteLength(cert.certificate);
+    };
+    var renc = exports.record = function(type) {
+      switch (type.toUpperCase()) {
+        case "A":
+          return ra;
+        case "PTR":
+          return rptr;
+        case "CNAME":
+          return rcname;
+        case "DNAME":
+          return rdname;
+        case "TXT":
+          return rtxt;
+        case "NULL":
+          return rnull;
+        case "AAAA":
+          return raaaa;
+        case "SRV":
+          return rsrv;
+        case "HINFO":
+          return rhinfo;
+        case "CAA":
+          return rcaa;
+        case "NS":
+          return rns;
+        case "SOA":
+          return rsoa;
+        case "MX":
+          return rmx;
+        case "OPT":
+          return ropt;
+        case "DNSKEY":
+          return rdnskey;
+        case "RRSIG":
+          return rrrsig;
+        case "RP":
+          return rrp;
+        case "NSEC":
+          return rnsec;
+        case "NSEC3":
+          return rnsec3;
+        case "SSHFP":
+          return rsshfp;
+        case "DS":
+          return rds;
+        case "NAPTR":
+          return rnaptr;
+        case "TLSA":
+          return rtlsa;
+      }
+      return runknown;
+    };
+    var answer = exports.answer = {};
+    answer.encode = function(a, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(answer.encodingLength(a));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      name3.encode(a.name, buf, offset);
+      offset += name3.encode.bytes;
+      buf.writeUInt16BE(types2.toType(a.type), offset);
+      if (a.type.toUpperCase() === "OPT") {
+        if (a.name !== ".") {
+          throw new Error("OPT name must be root.");
+        }
+        buf.writeUInt16BE(a.udpPayloadSize || 4096, offset + 2);
+        buf.writeUInt8(a.extendedRcode || 0, offset + 4);
+        buf.writeUInt8(a.ednsVersion || 0, offset + 5);
+        buf.writeUInt16BE(a.flags || 0, offset + 6);
+        offset += 8;
+        ropt.encode(a.options || [], buf, offset);
+        offset += ropt.encode.bytes;
+      } else {
+        let klass = classes.toClass(a.class === void 0 ? "IN" : a.class);
+        if (a.flush) klass |= FLUSH_MASK;
+        buf.writeUInt16BE(klass, offset + 2);
+        buf.writeUInt32BE(a.ttl || 0, offset + 4);
+        offset += 8;
+        const enc = renc(a.type);
+        enc.encode(a.data, buf, offset);
+        offset += enc.encode.bytes;
+      }
+      answer.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    answer.encode.bytes = 0;
+    answer.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const a = {};
+      const oldOffset = offset;
+      a.name = name3.decode(buf, offset);
+      offset += name3.decode.bytes;
+      a.type = types2.toString(buf.readUInt16BE(offset));
+      if (a.type === "OPT") {
+        a.udpPayloadSize = buf.readUInt16BE(offset + 2);
+        a.extendedRcode = buf.readUInt8(offset + 4);
+        a.ednsVersion = buf.readUInt8(offset + 5);
+        a.flags = buf.readUInt16BE(offset + 6);
+        a.flag_do = (a.flags >> 15 & 1) === 1;
+        a.options = ropt.decode(buf, offset + 8);
+        offset += 8 + ropt.decode.bytes;
+      } else {
+        const klass = buf.readUInt16BE(offset + 2);
+        a.ttl = buf.readUInt32BE(offset + 4);
+        a.class = classes.toString(klass & NOT_FLUSH_MASK);
+        a.flush = !!(klass & FLUSH_MASK);
+        const enc = renc(a.type);
+        a.data = enc.decode(buf, offset + 8);
+        offset += 8 + enc.decode.bytes;
+      }
+      answer.decode.bytes = offset - oldOffset;
+      return a;
+    };
+    answer.decode.bytes = 0;
+    answer.encodingLength = function(a) {
+      const data = a.data !== null && a.data !== void 0 ? a.data : a.options;
+      return name3.encodingLength(a.name) + 8 + renc(a.type).encodingLength(data);
+    };
+    var question = exports.question = {};
+    question.encode = function(q, buf, offset) {
+      if (!buf) buf = Buffer3.alloc(question.encodingLength(q));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      name3.encode(q.name, buf, offset);
+      offset += name3.encode.bytes;
+      buf.writeUInt16BE(types2.toType(q.type), offset);
+      offset += 2;
+      buf.writeUInt16BE(classes.toClass(q.class === void 0 ? "IN" : q.class), offset);
+      offset += 2;
+      question.encode.bytes = offset - oldOffset;
+      return q;
+    };
+    question.encode.bytes = 0;
+    question.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const q = {};
+      q.name = name3.decode(buf, offset);
+      offset += name3.decode.bytes;
+      q.type = types2.toString(buf.readUInt16BE(offset));
+      offset += 2;
+      q.class = classes.toString(buf.readUInt16BE(offset));
+      offset += 2;
+      const qu = !!(q.class & QU_MASK);
+      if (qu) q.class &= NOT_QU_MASK;
+      question.decode.bytes = offset - oldOffset;
+      return q;
+    };
+    question.decode.bytes = 0;
+    question.encodingLength = function(q) {
+      return name3.encodingLength(q.name) + 4;
+    };
+    exports.AUTHORITATIVE_ANSWER = 1 << 10;
+    exports.TRUNCATED_RESPONSE = 1 << 9;
+    exports.RECURSION_DESIRED = 1 << 8;
+    exports.RECURSION_AVAILABLE = 1 << 7;
+    exports.AUTHENTIC_DATA = 1 << 5;
+    exports.CHECKING_DISABLED = 1 << 4;
+    exports.DNSSEC_OK = 1 << 15;
+    exports.encode = function(result, buf, offset) {
+      const allocing = !buf;
+      if (allocing) buf = Buffer3.alloc(exports.encodingLength(result));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      if (!result.questions) result.questions = [];
+      if (!result.answers) result.answers = [];
+      if (!result.authorities) result.authorities = [];
+      if (!result.additionals) result.additionals = [];
+      header.encode(result, buf, offset);
+      offset += header.encode.bytes;
+      offset = encodeList(result.questions, question, buf, offset);
+      offset = encodeList(result.answers, answer, buf, offset);
+      offset = encodeList(result.authorities, answer, buf, offset);
+      offset = encodeList(result.additionals, answer, buf, offset);
+      exports.encode.bytes = offset - oldOffset;
+      if (allocing && exports.encode.bytes !== buf.length) {
+        return buf.slice(0, exports.encode.bytes);
+      }
+      return buf;
+    };
+    exports.encode.bytes = 0;
+    exports.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const result = header.decode(buf, offset);
+      offset += header.decode.bytes;
+      offset = decodeList(result.questions, question, buf, offset);
+      offset = decodeList(result.answers, answer, buf, offset);
+      offset = decodeList(result.authorities, answer, buf, offset);
+      offset = decodeList(result.additionals, answer, buf, offset);
+      exports.decode.bytes = offset - oldOffset;
+      return result;
+    };
+    exports.decode.bytes = 0;
+    exports.encodingLength = function(result) {
+      return header.encodingLength(result) + encodingLengthList(result.questions || [], question) + encodingLengthList(result.answers || [], answer) + encodingLengthList(result.authorities || [], answer) + encodingLengthList(result.additionals || [], answer);
+    };
+    exports.streamEncode = function(result) {
+      const buf = exports.encode(result);
+      const sbuf = Buffer3.alloc(2);
+      sbuf.writeUInt16BE(buf.byteLength);
+      const combine3 = Buffer3.concat([sbuf, buf]);
+      exports.streamEncode.bytes = combine3.byteLength;
+      return combine3;
+    };
+    exports.streamEncode.bytes = 0;
+    exports.streamDecode = function(sbuf) {
+      const len = sbuf.readUInt16BE(0);
+      if (sbuf.byteLength < len + 2) {
+        return null;
+      }
+      const result = exports.decode(sbuf.slice(2));
+      exports.streamDecode.bytes = exports.decode.bytes;
+      return result;
+    };
+    exports.streamDecode.bytes = 0;
+    function encodingLengthList(list, enc) {
+      let len = 0;
+      for (let i = 0; i < list.length; i++) len += enc.encodingLength(list[i]);
+      return len;
+    }
+    function encodeList(list, enc, buf, offset) {
+      for (let i = 0; i < list.length; i++) {
+        enc.encode(list[i], buf, offset);
+        offset += enc.encode.bytes;
+      }
+      return offset;
+    }
+    function decodeList(list, enc, buf, offset) {
+      for (let i = 0; i < list.length; i++) {
+        list[i] = enc.decode(buf, offset);
+        offset += enc.decode.bytes;
+      }
+      return offset;
+    }
+  }
+});
+
 // node_modules/tslib/tslib.es6.mjs
 var tslib_es6_exports = {};
 __export(tslib_es6_exports, {
@@ -478,22 +2588,22 @@ function __disposeResources(env) {
   }
   return next();
 }
-function __rewriteRelativeImportExtension(path11, preserveJsx, extraExtensions, ignoreCase) {
-  if (typeof path11 === "string" && /^\.\.?\//.test(path11)) {
+function __rewriteRelativeImportExtension(path12, preserveJsx, extraExtensions, ignoreCase) {
+  if (typeof path12 === "string" && /^\.\.?\//.test(path12)) {
     if (extraExtensions) {
       for (var extension in extraExtensions) {
-        var suffix = path11.slice(-extension.length);
+        var suffix = path12.slice(-extension.length);
         if (suffix === extension || ignoreCase && suffix.toLowerCase() === extension.toLowerCase()) {
           var output = extraExtensions[extension];
-          return output === extension ? path11 : path11.slice(0, -extension.length) + output;
+          return output === extension ? path12 : path12.slice(0, -extension.length) + output;
         }
       }
     }
-    return path11.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
+    return path12.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
       return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : d + ext + "." + cm.toLowerCase() + "js";
     });
   }
-  return path11;
+  return path12;
 }
 var extendStatics, __assign, __createBinding, __setModuleDefault, ownKeys, _SuppressedError, tslib_es6_default;
 var init_tslib_es6 = __esm({
@@ -640,8 +2750,8 @@ var require_TokenCredentialAuthenticationProvider = __commonJS({
         TokenCredentialAuthenticationProvider3.prototype.getAccessToken = function() {
           return tslib_1.__awaiter(this, void 0, void 0, function() {
             var scopes, error, response;
-            return tslib_1.__generator(this, function(_a) {
-              switch (_a.label) {
+            return tslib_1.__generator(this, function(_a3) {
+              switch (_a3.label) {
                 case 0:
                   scopes = this.authenticationProviderOptions.scopes;
                   error = new GraphClientError_1.GraphClientError();
@@ -652,7 +2762,7 @@ var require_TokenCredentialAuthenticationProvider = __commonJS({
                   }
                   return [4, this.tokenCredential.getToken(scopes, this.authenticationProviderOptions.getTokenOptions)];
                 case 1:
-                  response = _a.sent();
+                  response = _a3.sent();
                   if (response) {
                     return [2, response.token];
                   }
@@ -844,8 +2954,8 @@ var require_ecdsa_sig_formatter = __commonJS({
     var TAG_INT = 2;
     var ENCODED_TAG_SEQ = TAG_SEQ | PRIMITIVE_BIT | CLASS_UNIVERSAL << 6;
     var ENCODED_TAG_INT = TAG_INT | CLASS_UNIVERSAL << 6;
-    function base64Url(base64) {
-      return base64.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_");
+    function base64Url(base642) {
+      return base642.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_");
     }
     function signatureAsBuffer(signature) {
       if (Buffer3.isBuffer(signature)) {
@@ -992,7 +3102,7 @@ var require_buffer_equal_constant_time = __commonJS({
       return c === 0;
     }
     bufferEq.install = function() {
-      Buffer3.prototype.equal = SlowBuffer.prototype.equal = function equal(that) {
+      Buffer3.prototype.equal = SlowBuffer.prototype.equal = function equal2(that) {
         return bufferEq(this, that);
       };
     };
@@ -1009,14 +3119,14 @@ var require_buffer_equal_constant_time = __commonJS({
 var require_jwa = __commonJS({
   "node_modules/jwa/index.js"(exports, module) {
     var Buffer3 = require_safe_buffer().Buffer;
-    var crypto3 = __require("crypto");
+    var crypto4 = __require("crypto");
     var formatEcdsa = require_ecdsa_sig_formatter();
     var util2 = __require("util");
     var MSG_INVALID_ALGORITHM = '"%s" is not a valid algorithm.\n  Supported algorithms are:\n  "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512" and "none".';
     var MSG_INVALID_SECRET = "secret must be a string or buffer";
     var MSG_INVALID_VERIFIER_KEY = "key must be a string or a buffer";
     var MSG_INVALID_SIGNER_KEY = "key must be a string, a buffer or an object";
-    var supportsKeyObjects = typeof crypto3.createPublicKey === "function";
+    var supportsKeyObjects = typeof crypto4.createPublicKey === "function";
     if (supportsKeyObjects) {
       MSG_INVALID_VERIFIER_KEY += " or a KeyObject";
       MSG_INVALID_SECRET += "or a KeyObject";
@@ -1076,18 +3186,18 @@ var require_jwa = __commonJS({
         throw typeError(MSG_INVALID_SECRET);
       }
     }
-    function fromBase64(base64) {
-      return base64.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_");
+    function fromBase64(base642) {
+      return base642.replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_");
     }
-    function toBase64(base64url) {
-      base64url = base64url.toString();
-      var padding = 4 - base64url.length % 4;
+    function toBase64(base64url2) {
+      base64url2 = base64url2.toString();
+      var padding = 4 - base64url2.length % 4;
       if (padding !== 4) {
         for (var i = 0; i < padding; ++i) {
-          base64url += "=";
+          base64url2 += "=";
         }
       }
-      return base64url.replace(/\-/g, "+").replace(/_/g, "/");
+      return base64url2.replace(/\-/g, "+").replace(/_/g, "/");
     }
     function typeError(template) {
       var args = [].slice.call(arguments, 1);
@@ -1106,17 +3216,17 @@ var require_jwa = __commonJS({
       return function sign(thing, secret) {
         checkIsSecretKey(secret);
         thing = normalizeInput(thing);
-        var hmac = crypto3.createHmac("sha" + bits, secret);
+        var hmac = crypto4.createHmac("sha" + bits, secret);
         var sig = (hmac.update(thing), hmac.digest("base64"));
         return fromBase64(sig);
       };
     }
     var bufferEqual;
-    var timingSafeEqual = "timingSafeEqual" in crypto3 ? function timingSafeEqual2(a, b) {
+    var timingSafeEqual = "timingSafeEqual" in crypto4 ? function timingSafeEqual2(a, b) {
       if (a.byteLength !== b.byteLength) {
         return false;
       }
-      return crypto3.timingSafeEqual(a, b);
+      return crypto4.timingSafeEqual(a, b);
     } : function timingSafeEqual2(a, b) {
       if (!bufferEqual) {
         bufferEqual = require_buffer_equal_constant_time();
@@ -1133,7 +3243,7 @@ var require_jwa = __commonJS({
       return function sign(thing, privateKey) {
         checkIsPrivateKey(privateKey);
         thing = normalizeInput(thing);
-        var signer = crypto3.createSign("RSA-SHA" + bits);
+        var signer = crypto4.createSign("RSA-SHA" + bits);
         var sig = (signer.update(thing), signer.sign(privateKey, "base64"));
         return fromBase64(sig);
       };
@@ -1143,7 +3253,7 @@ var require_jwa = __commonJS({
         checkIsPublicKey(publicKey);
         thing = normalizeInput(thing);
         signature = toBase64(signature);
-        var verifier = crypto3.createVerify("RSA-SHA" + bits);
+        var verifier = crypto4.createVerify("RSA-SHA" + bits);
         verifier.update(thing);
         return verifier.verify(publicKey, signature, "base64");
       };
@@ -1152,11 +3262,11 @@ var require_jwa = __commonJS({
       return function sign(thing, privateKey) {
         checkIsPrivateKey(privateKey);
         thing = normalizeInput(thing);
-        var signer = crypto3.createSign("RSA-SHA" + bits);
+        var signer = crypto4.createSign("RSA-SHA" + bits);
         var sig = (signer.update(thing), signer.sign({
           key: privateKey,
-          padding: crypto3.constants.RSA_PKCS1_PSS_PADDING,
-          saltLength: crypto3.constants.RSA_PSS_SALTLEN_DIGEST
+          padding: crypto4.constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: crypto4.constants.RSA_PSS_SALTLEN_DIGEST
         }, "base64"));
         return fromBase64(sig);
       };
@@ -1166,12 +3276,12 @@ var require_jwa = __commonJS({
         checkIsPublicKey(publicKey);
         thing = normalizeInput(thing);
         signature = toBase64(signature);
-        var verifier = crypto3.createVerify("RSA-SHA" + bits);
+        var verifier = crypto4.createVerify("RSA-SHA" + bits);
         verifier.update(thing);
         return verifier.verify({
           key: publicKey,
-          padding: crypto3.constants.RSA_PKCS1_PSS_PADDING,
-          saltLength: crypto3.constants.RSA_PSS_SALTLEN_DIGEST
+          padding: crypto4.constants.RSA_PKCS1_PSS_PADDING,
+          saltLength: crypto4.constants.RSA_PSS_SALTLEN_DIGEST
         }, signature, "base64");
       };
     }
@@ -1252,13 +3362,13 @@ var require_sign_stream = __commonJS({
     var Stream = __require("stream");
     var toString = require_tostring();
     var util2 = __require("util");
-    function base64url(string, encoding) {
+    function base64url2(string, encoding) {
       return Buffer3.from(string, encoding).toString("base64").replace(/=/g, "").replace(/\+/g, "-").replace(/\//g, "_");
     }
     function jwsSecuredInput(header, payload, encoding) {
       encoding = encoding || "utf8";
-      var encodedHeader = base64url(toString(header), "binary");
-      var encodedPayload = base64url(toString(payload), encoding);
+      var encodedHeader = base64url2(toString(header), "binary");
+      var encodedPayload = base64url2(toString(payload), encoding);
       return util2.format("%s.%s", encodedHeader, encodedPayload);
     }
     function jwsSign(opts) {
@@ -1457,10 +3567,10 @@ var require_jws = __commonJS({
     exports.verify = VerifyStream.verify;
     exports.decode = VerifyStream.decode;
     exports.isValid = VerifyStream.isValid;
-    exports.createSign = function createSign(opts) {
+    exports.createSign = function createSign2(opts) {
       return new SignStream(opts);
     };
-    exports.createVerify = function createVerify(opts) {
+    exports.createVerify = function createVerify2(opts) {
       return new VerifyStream(opts);
     };
   }
@@ -1559,7 +3669,7 @@ var require_ms = __commonJS({
       options = options || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
-        return parse4(val);
+        return parse7(val);
       } else if (type === "number" && isFinite(val)) {
         return options.long ? fmtLong(val) : fmtShort(val);
       }
@@ -1567,7 +3677,7 @@ var require_ms = __commonJS({
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
       );
     };
-    function parse4(str) {
+    function parse7(str) {
       str = String(str);
       if (str.length > 100) {
         return;
@@ -1895,12 +4005,12 @@ var require_semver = __commonJS({
     var parseOptions = require_parse_options();
     var { compareIdentifiers } = require_identifiers();
     var isPrereleaseIdentifier = (prerelease, identifier) => {
-      const identifiers = identifier.split(".");
-      if (identifiers.length > prerelease.length) {
+      const identifiers2 = identifier.split(".");
+      if (identifiers2.length > prerelease.length) {
         return false;
       }
-      for (let i = 0; i < identifiers.length; i++) {
-        if (compareIdentifiers(prerelease[i], identifiers[i]) !== 0) {
+      for (let i = 0; i < identifiers2.length; i++) {
+        if (compareIdentifiers(prerelease[i], identifiers2[i]) !== 0) {
           return false;
         }
       }
@@ -2182,7 +4292,7 @@ var require_parse = __commonJS({
   "node_modules/semver/functions/parse.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = (version3, options, throwErrors = false) => {
+    var parse7 = (version3, options, throwErrors = false) => {
       if (version3 instanceof SemVer) {
         return version3;
       }
@@ -2195,7 +4305,7 @@ var require_parse = __commonJS({
         throw er;
       }
     };
-    module.exports = parse4;
+    module.exports = parse7;
   }
 });
 
@@ -2203,9 +4313,9 @@ var require_parse = __commonJS({
 var require_valid = __commonJS({
   "node_modules/semver/functions/valid.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse7 = require_parse();
     var valid = (version3, options) => {
-      const v = parse4(version3, options);
+      const v = parse7(version3, options);
       return v ? v.version : null;
     };
     module.exports = valid;
@@ -2216,9 +4326,9 @@ var require_valid = __commonJS({
 var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse7 = require_parse();
     var clean = (version3, options) => {
-      const s = parse4(version3.trim().replace(/^[=v]+/, ""), options);
+      const s = parse7(version3.trim().replace(/^[=v]+/, ""), options);
       return s ? s.version : null;
     };
     module.exports = clean;
@@ -2253,10 +4363,10 @@ var require_inc = __commonJS({
 var require_diff = __commonJS({
   "node_modules/semver/functions/diff.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse7 = require_parse();
     var diff = (version1, version22) => {
-      const v1 = parse4(version1, null, true);
-      const v2 = parse4(version22, null, true);
+      const v1 = parse7(version1, null, true);
+      const v2 = parse7(version22, null, true);
       const comparison = v1.compare(v2);
       if (comparison === 0) {
         return null;
@@ -2327,9 +4437,9 @@ var require_patch = __commonJS({
 var require_prerelease = __commonJS({
   "node_modules/semver/functions/prerelease.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
+    var parse7 = require_parse();
     var prerelease = (version3, options) => {
-      const parsed = parse4(version3, options);
+      const parsed = parse7(version3, options);
       return parsed && parsed.prerelease.length ? parsed.prerelease : null;
     };
     module.exports = prerelease;
@@ -2341,8 +4451,8 @@ var require_compare = __commonJS({
   "node_modules/semver/functions/compare.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var compare = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
-    module.exports = compare;
+    var compare3 = (a, b, loose) => new SemVer(a, loose).compare(new SemVer(b, loose));
+    module.exports = compare3;
   }
 });
 
@@ -2350,8 +4460,8 @@ var require_compare = __commonJS({
 var require_rcompare = __commonJS({
   "node_modules/semver/functions/rcompare.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var rcompare = (a, b, loose) => compare(b, a, loose);
+    var compare3 = require_compare();
+    var rcompare = (a, b, loose) => compare3(b, a, loose);
     module.exports = rcompare;
   }
 });
@@ -2360,8 +4470,8 @@ var require_rcompare = __commonJS({
 var require_compare_loose = __commonJS({
   "node_modules/semver/functions/compare-loose.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var compareLoose = (a, b) => compare(a, b, true);
+    var compare3 = require_compare();
+    var compareLoose = (a, b) => compare3(a, b, true);
     module.exports = compareLoose;
   }
 });
@@ -2404,8 +4514,8 @@ var require_rsort = __commonJS({
 var require_gt = __commonJS({
   "node_modules/semver/functions/gt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gt = (a, b, loose) => compare(a, b, loose) > 0;
+    var compare3 = require_compare();
+    var gt = (a, b, loose) => compare3(a, b, loose) > 0;
     module.exports = gt;
   }
 });
@@ -2414,8 +4524,8 @@ var require_gt = __commonJS({
 var require_lt = __commonJS({
   "node_modules/semver/functions/lt.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lt = (a, b, loose) => compare(a, b, loose) < 0;
+    var compare3 = require_compare();
+    var lt = (a, b, loose) => compare3(a, b, loose) < 0;
     module.exports = lt;
   }
 });
@@ -2424,8 +4534,8 @@ var require_lt = __commonJS({
 var require_eq = __commonJS({
   "node_modules/semver/functions/eq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var eq = (a, b, loose) => compare(a, b, loose) === 0;
+    var compare3 = require_compare();
+    var eq = (a, b, loose) => compare3(a, b, loose) === 0;
     module.exports = eq;
   }
 });
@@ -2434,8 +4544,8 @@ var require_eq = __commonJS({
 var require_neq = __commonJS({
   "node_modules/semver/functions/neq.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var neq = (a, b, loose) => compare(a, b, loose) !== 0;
+    var compare3 = require_compare();
+    var neq = (a, b, loose) => compare3(a, b, loose) !== 0;
     module.exports = neq;
   }
 });
@@ -2444,8 +4554,8 @@ var require_neq = __commonJS({
 var require_gte = __commonJS({
   "node_modules/semver/functions/gte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var gte = (a, b, loose) => compare(a, b, loose) >= 0;
+    var compare3 = require_compare();
+    var gte = (a, b, loose) => compare3(a, b, loose) >= 0;
     module.exports = gte;
   }
 });
@@ -2454,8 +4564,8 @@ var require_gte = __commonJS({
 var require_lte = __commonJS({
   "node_modules/semver/functions/lte.js"(exports, module) {
     "use strict";
-    var compare = require_compare();
-    var lte = (a, b, loose) => compare(a, b, loose) <= 0;
+    var compare3 = require_compare();
+    var lte = (a, b, loose) => compare3(a, b, loose) <= 0;
     module.exports = lte;
   }
 });
@@ -2515,7 +4625,7 @@ var require_coerce = __commonJS({
   "node_modules/semver/functions/coerce.js"(exports, module) {
     "use strict";
     var SemVer = require_semver();
-    var parse4 = require_parse();
+    var parse7 = require_parse();
     var { safeRe: re, t } = require_re();
     var coerce = (version3, options) => {
       if (version3 instanceof SemVer) {
@@ -2550,7 +4660,7 @@ var require_coerce = __commonJS({
       const patch = match[4] || "0";
       const prerelease = options.includePrerelease && match[5] ? `-${match[5]}` : "";
       const build = options.includePrerelease && match[6] ? `+${match[6]}` : "";
-      return parse4(`${major}.${minor}.${patch}${prerelease}${build}`, options);
+      return parse7(`${major}.${minor}.${patch}${prerelease}${build}`, options);
     };
     module.exports = coerce;
   }
@@ -2560,11 +4670,11 @@ var require_coerce = __commonJS({
 var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports, module) {
     "use strict";
-    var parse4 = require_parse();
-    var constants2 = require_constants();
+    var parse7 = require_parse();
+    var constants3 = require_constants();
     var SemVer = require_semver();
     var truncate2 = (version3, truncation, options) => {
-      if (!constants2.RELEASE_TYPES.includes(truncation)) {
+      if (!constants3.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version3, options);
@@ -2572,7 +4682,7 @@ var require_truncate = __commonJS({
     };
     var cloneInputVersion = (version3, options) => {
       const versionStringToParse = version3 instanceof SemVer ? version3.version : version3;
-      return parse4(versionStringToParse, options);
+      return parse7(versionStringToParse, options);
     };
     var doTruncation = (version3, truncation) => {
       if (isPrerelease(truncation)) {
@@ -3592,12 +5702,12 @@ var require_simplify = __commonJS({
   "node_modules/semver/ranges/simplify.js"(exports, module) {
     "use strict";
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare3 = require_compare();
     module.exports = (versions, range, options) => {
       const set = [];
       let first = null;
       let prev = null;
-      const v = versions.sort((a, b) => compare(a, b, options));
+      const v = versions.sort((a, b) => compare3(a, b, options));
       for (const version3 of v) {
         const included = satisfies(version3, range, options);
         if (included) {
@@ -3645,7 +5755,7 @@ var require_subset = __commonJS({
     var Comparator = require_comparator();
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
-    var compare = require_compare();
+    var compare3 = require_compare();
     var subset = (sub, dom, options = {}) => {
       if (sub === dom) {
         return true;
@@ -3705,7 +5815,7 @@ var require_subset = __commonJS({
       }
       let gtltComp;
       if (gt && lt) {
-        gtltComp = compare(gt.semver, lt.semver, options);
+        gtltComp = compare3(gt.semver, lt.semver, options);
         if (gtltComp > 0) {
           return null;
         } else if (gtltComp === 0 && (gt.operator !== ">=" || lt.operator !== "<=")) {
@@ -3785,14 +5895,14 @@ var require_subset = __commonJS({
       if (!a) {
         return b;
       }
-      const comp = compare(a.semver, b.semver, options);
+      const comp = compare3(a.semver, b.semver, options);
       return comp > 0 ? a : comp < 0 ? b : b.operator === ">" && a.operator === ">=" ? b : a;
     };
     var lowerLT = (a, b, options) => {
       if (!a) {
         return b;
       }
-      const comp = compare(a.semver, b.semver, options);
+      const comp = compare3(a.semver, b.semver, options);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     };
     module.exports = subset;
@@ -3804,10 +5914,10 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports, module) {
     "use strict";
     var internalRe = require_re();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var SemVer = require_semver();
-    var identifiers = require_identifiers();
-    var parse4 = require_parse();
+    var identifiers2 = require_identifiers();
+    var parse7 = require_parse();
     var valid = require_valid();
     var clean = require_clean();
     var inc = require_inc();
@@ -3816,7 +5926,7 @@ var require_semver2 = __commonJS({
     var minor = require_minor();
     var patch = require_patch();
     var prerelease = require_prerelease();
-    var compare = require_compare();
+    var compare3 = require_compare();
     var rcompare = require_rcompare();
     var compareLoose = require_compare_loose();
     var compareBuild = require_compare_build();
@@ -3846,7 +5956,7 @@ var require_semver2 = __commonJS({
     var simplifyRange = require_simplify();
     var subset = require_subset();
     module.exports = {
-      parse: parse4,
+      parse: parse7,
       valid,
       clean,
       inc,
@@ -3855,7 +5965,7 @@ var require_semver2 = __commonJS({
       minor,
       patch,
       prerelease,
-      compare,
+      compare: compare3,
       rcompare,
       compareLoose,
       compareBuild,
@@ -3888,10 +5998,10 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants2.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants2.RELEASE_TYPES,
-      compareIdentifiers: identifiers.compareIdentifiers,
-      rcompareIdentifiers: identifiers.rcompareIdentifiers
+      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      compareIdentifiers: identifiers2.compareIdentifiers,
+      rcompareIdentifiers: identifiers2.rcompareIdentifiers
     };
   }
 });
@@ -3979,12 +6089,12 @@ var require_verify = __commonJS({
     var JsonWebTokenError = require_JsonWebTokenError();
     var NotBeforeError = require_NotBeforeError();
     var TokenExpiredError = require_TokenExpiredError();
-    var decode = require_decode();
+    var decode11 = require_decode();
     var timespan = require_timespan();
     var validateAsymmetricKey = require_validateAsymmetricKey();
     var PS_SUPPORTED = require_psSupported();
     var jws = require_jws();
-    var { KeyObject, createSecretKey, createPublicKey } = __require("crypto");
+    var { KeyObject, createSecretKey, createPublicKey: createPublicKey3 } = __require("crypto");
     var PUB_KEY_ALGS = ["RS256", "RS384", "RS512"];
     var EC_KEY_ALGS = ["ES256", "ES384", "ES512"];
     var RSA_KEY_ALGS = ["RS256", "RS384", "RS512"];
@@ -4033,7 +6143,7 @@ var require_verify = __commonJS({
       }
       let decodedToken;
       try {
-        decodedToken = decode(jwtString, { complete: true });
+        decodedToken = decode11(jwtString, { complete: true });
       } catch (err) {
         return done(err);
       }
@@ -4068,7 +6178,7 @@ var require_verify = __commonJS({
         }
         if (secretOrPublicKey2 != null && !(secretOrPublicKey2 instanceof KeyObject)) {
           try {
-            secretOrPublicKey2 = createPublicKey(secretOrPublicKey2);
+            secretOrPublicKey2 = createPublicKey3(secretOrPublicKey2);
           } catch (_) {
             try {
               secretOrPublicKey2 = createSecretKey(typeof secretOrPublicKey2 === "string" ? Buffer.from(secretOrPublicKey2) : secretOrPublicKey2);
@@ -4290,7 +6400,7 @@ var require_lodash = __commonJS({
       var Ctor = value && value.constructor, proto = typeof Ctor == "function" && Ctor.prototype || objectProto;
       return value === proto;
     }
-    function includes(collection2, value, fromIndex, guard) {
+    function includes2(collection2, value, fromIndex, guard) {
       collection2 = isArrayLike(collection2) ? collection2 : values(collection2);
       fromIndex = fromIndex && !guard ? toInteger(fromIndex) : 0;
       var length2 = collection2.length;
@@ -4368,7 +6478,7 @@ var require_lodash = __commonJS({
     function values(object) {
       return object ? baseValues(object, keys(object)) : [];
     }
-    module.exports = includes;
+    module.exports = includes2;
   }
 });
 
@@ -4617,7 +6727,7 @@ var require_sign = __commonJS({
     var PS_SUPPORTED = require_psSupported();
     var validateAsymmetricKey = require_validateAsymmetricKey();
     var jws = require_jws();
-    var includes = require_lodash();
+    var includes2 = require_lodash();
     var isBoolean = require_lodash2();
     var isInteger = require_lodash3();
     var isNumber = require_lodash4();
@@ -4639,7 +6749,7 @@ var require_sign = __commonJS({
       audience: { isValid: function(value) {
         return isString(value) || Array.isArray(value);
       }, message: '"audience" must be a string or array' },
-      algorithm: { isValid: includes.bind(null, SUPPORTED_ALGS), message: '"algorithm" must be a valid string enum value' },
+      algorithm: { isValid: includes2.bind(null, SUPPORTED_ALGS), message: '"algorithm" must be a valid string enum value' },
       header: { isValid: isPlainObject3, message: '"header" must be an object' },
       encoding: { isValid: isString, message: '"encoding" must be a string' },
       issuer: { isValid: isString, message: '"issuer" must be a string' },
@@ -4885,35 +6995,35 @@ var require_common = __commonJS({
           if (!debug.enabled) {
             return;
           }
-          const self = debug;
+          const self2 = debug;
           const curr = Number(/* @__PURE__ */ new Date());
           const ms = curr - (prevTime || curr);
-          self.diff = ms;
-          self.prev = prevTime;
-          self.curr = curr;
+          self2.diff = ms;
+          self2.prev = prevTime;
+          self2.curr = curr;
           prevTime = curr;
           args[0] = createDebug.coerce(args[0]);
           if (typeof args[0] !== "string") {
             args.unshift("%O");
           }
           let index = 0;
-          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format2) => {
+          args[0] = args[0].replace(/%([a-zA-Z%])/g, (match, format5) => {
             if (match === "%%") {
               return "%";
             }
             index++;
-            const formatter = createDebug.formatters[format2];
+            const formatter = createDebug.formatters[format5];
             if (typeof formatter === "function") {
               const val = args[index];
-              match = formatter.call(self, val);
+              match = formatter.call(self2, val);
               args.splice(index, 1);
               index--;
             }
             return match;
           });
-          createDebug.formatArgs.call(self, args);
-          const logFn = self.log || createDebug.log;
-          logFn.apply(self, args);
+          createDebug.formatArgs.call(self2, args);
+          const logFn = self2.log || createDebug.log;
+          logFn.apply(self2, args);
         }
         debug.namespace = namespace;
         debug.useColors = createDebug.useColors();
@@ -5202,7 +7312,7 @@ var require_node = __commonJS({
     var tty = __require("tty");
     var util2 = __require("util");
     exports.init = init;
-    exports.log = log2;
+    exports.log = log3;
     exports.formatArgs = formatArgs;
     exports.save = save;
     exports.load = load;
@@ -5337,7 +7447,7 @@ var require_node = __commonJS({
       }
       return (/* @__PURE__ */ new Date()).toISOString() + " ";
     }
-    function log2(...args) {
+    function log3(...args) {
       return process.stderr.write(util2.formatWithOptions(exports.inspectOpts, ...args) + "\n");
     }
     function save(namespaces) {
@@ -6207,20 +8317,20 @@ var init_wsl_utils = __esm({
       });
       return stdout.trim();
     };
-    isUrl = (path11) => /^[a-z]+:\/\//i.test(path11);
-    convertPath = async (flag, path11) => {
-      const wslpathArguments = path11.startsWith("-") ? [flag, "--", path11] : [flag, path11];
+    isUrl = (path12) => /^[a-z]+:\/\//i.test(path12);
+    convertPath = async (flag, path12) => {
+      const wslpathArguments = path12.startsWith("-") ? [flag, "--", path12] : [flag, path12];
       try {
         const { stdout } = await execFile2("wslpath", wslpathArguments, { encoding: "utf8" });
-        return stdout.replace(/\r?\n$/, "") || path11;
+        return stdout.replace(/\r?\n$/, "") || path12;
       } catch {
-        return path11;
+        return path12;
       }
     };
     convertWslPathToWindows = async (paths) => {
       const isBatch = Array.isArray(paths);
       const pathArray = isBatch ? paths : [paths];
-      const results = await Promise.all(pathArray.map((path11) => isUrl(path11) ? path11 : convertPath("-aw", path11)));
+      const results = await Promise.all(pathArray.map((path12) => isUrl(path12) ? path12 : convertPath("-aw", path12)));
       return isBatch ? results : results[0];
     };
   }
@@ -6228,17 +8338,17 @@ var init_wsl_utils = __esm({
 
 // node_modules/define-lazy-prop/index.js
 function defineLazyProperty(object, propertyName, valueGetter) {
-  const define = (value) => Object.defineProperty(object, propertyName, { value, enumerable: true, writable: true });
+  const define2 = (value) => Object.defineProperty(object, propertyName, { value, enumerable: true, writable: true });
   Object.defineProperty(object, propertyName, {
     configurable: true,
     enumerable: true,
     get() {
       const result = valueGetter();
-      define(result);
+      define2(result);
       return result;
     },
     set(value) {
-      define(value);
+      define2(value);
     }
   });
   return object;
@@ -6420,11 +8530,11 @@ import path3 from "node:path";
 import { fileURLToPath } from "node:url";
 import childProcess3 from "node:child_process";
 import fs5, { constants as fsConstants2 } from "node:fs/promises";
-function detectArchBinary(binary) {
-  if (typeof binary === "string" || Array.isArray(binary)) {
-    return binary;
+function detectArchBinary(binary2) {
+  if (typeof binary2 === "string" || Array.isArray(binary2)) {
+    return binary2;
   }
-  const { [arch]: archBinary } = binary;
+  const { [arch]: archBinary } = binary2;
   if (!archBinary) {
     throw new Error(`${arch} is not supported`);
   }
@@ -6732,6 +8842,17111 @@ var init_open = __esm({
   }
 });
 
+// node_modules/reflect-metadata/Reflect.js
+var require_Reflect = __commonJS({
+  "node_modules/reflect-metadata/Reflect.js"() {
+    var Reflect2;
+    (function(Reflect3) {
+      (function(factory) {
+        var root = typeof globalThis === "object" ? globalThis : typeof global === "object" ? global : typeof self === "object" ? self : typeof this === "object" ? this : sloppyModeThis();
+        var exporter = makeExporter(Reflect3);
+        if (typeof root.Reflect !== "undefined") {
+          exporter = makeExporter(root.Reflect, exporter);
+        }
+        factory(exporter, root);
+        if (typeof root.Reflect === "undefined") {
+          root.Reflect = Reflect3;
+        }
+        function makeExporter(target, previous) {
+          return function(key, value) {
+            Object.defineProperty(target, key, { configurable: true, writable: true, value });
+            if (previous)
+              previous(key, value);
+          };
+        }
+        function functionThis() {
+          try {
+            return Function("return this;")();
+          } catch (_) {
+          }
+        }
+        function indirectEvalThis() {
+          try {
+            return (void 0, eval)("(function() { return this; })()");
+          } catch (_) {
+          }
+        }
+        function sloppyModeThis() {
+          return functionThis() || indirectEvalThis();
+        }
+      })(function(exporter, root) {
+        var hasOwn = Object.prototype.hasOwnProperty;
+        var supportsSymbol = typeof Symbol === "function";
+        var toPrimitiveSymbol = supportsSymbol && typeof Symbol.toPrimitive !== "undefined" ? Symbol.toPrimitive : "@@toPrimitive";
+        var iteratorSymbol = supportsSymbol && typeof Symbol.iterator !== "undefined" ? Symbol.iterator : "@@iterator";
+        var supportsCreate = typeof Object.create === "function";
+        var supportsProto = { __proto__: [] } instanceof Array;
+        var downLevel = !supportsCreate && !supportsProto;
+        var HashMap = {
+          // create an object in dictionary mode (a.k.a. "slow" mode in v8)
+          create: supportsCreate ? function() {
+            return MakeDictionary(/* @__PURE__ */ Object.create(null));
+          } : supportsProto ? function() {
+            return MakeDictionary({ __proto__: null });
+          } : function() {
+            return MakeDictionary({});
+          },
+          has: downLevel ? function(map, key) {
+            return hasOwn.call(map, key);
+          } : function(map, key) {
+            return key in map;
+          },
+          get: downLevel ? function(map, key) {
+            return hasOwn.call(map, key) ? map[key] : void 0;
+          } : function(map, key) {
+            return map[key];
+          }
+        };
+        var functionPrototype = Object.getPrototypeOf(Function);
+        var _Map = typeof Map === "function" && typeof Map.prototype.entries === "function" ? Map : CreateMapPolyfill();
+        var _Set = typeof Set === "function" && typeof Set.prototype.entries === "function" ? Set : CreateSetPolyfill();
+        var _WeakMap = typeof WeakMap === "function" ? WeakMap : CreateWeakMapPolyfill();
+        var registrySymbol = supportsSymbol ? /* @__PURE__ */ Symbol.for("@reflect-metadata:registry") : void 0;
+        var metadataRegistry = GetOrCreateMetadataRegistry();
+        var metadataProvider = CreateMetadataProvider(metadataRegistry);
+        function decorate(decorators, target, propertyKey, attributes) {
+          if (!IsUndefined(propertyKey)) {
+            if (!IsArray(decorators))
+              throw new TypeError();
+            if (!IsObject(target))
+              throw new TypeError();
+            if (!IsObject(attributes) && !IsUndefined(attributes) && !IsNull(attributes))
+              throw new TypeError();
+            if (IsNull(attributes))
+              attributes = void 0;
+            propertyKey = ToPropertyKey(propertyKey);
+            return DecorateProperty(decorators, target, propertyKey, attributes);
+          } else {
+            if (!IsArray(decorators))
+              throw new TypeError();
+            if (!IsConstructor(target))
+              throw new TypeError();
+            return DecorateConstructor(decorators, target);
+          }
+        }
+        exporter("decorate", decorate);
+        function metadata(metadataKey, metadataValue) {
+          function decorator(target, propertyKey) {
+            if (!IsObject(target))
+              throw new TypeError();
+            if (!IsUndefined(propertyKey) && !IsPropertyKey(propertyKey))
+              throw new TypeError();
+            OrdinaryDefineOwnMetadata(metadataKey, metadataValue, target, propertyKey);
+          }
+          return decorator;
+        }
+        exporter("metadata", metadata);
+        function defineMetadata(metadataKey, metadataValue, target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          return OrdinaryDefineOwnMetadata(metadataKey, metadataValue, target, propertyKey);
+        }
+        exporter("defineMetadata", defineMetadata);
+        function hasMetadata(metadataKey, target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          return OrdinaryHasMetadata(metadataKey, target, propertyKey);
+        }
+        exporter("hasMetadata", hasMetadata);
+        function hasOwnMetadata(metadataKey, target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          return OrdinaryHasOwnMetadata(metadataKey, target, propertyKey);
+        }
+        exporter("hasOwnMetadata", hasOwnMetadata);
+        function getMetadata(metadataKey, target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          return OrdinaryGetMetadata(metadataKey, target, propertyKey);
+        }
+        exporter("getMetadata", getMetadata);
+        function getOwnMetadata(metadataKey, target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          return OrdinaryGetOwnMetadata(metadataKey, target, propertyKey);
+        }
+        exporter("getOwnMetadata", getOwnMetadata);
+        function getMetadataKeys(target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          return OrdinaryMetadataKeys(target, propertyKey);
+        }
+        exporter("getMetadataKeys", getMetadataKeys);
+        function getOwnMetadataKeys(target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          return OrdinaryOwnMetadataKeys(target, propertyKey);
+        }
+        exporter("getOwnMetadataKeys", getOwnMetadataKeys);
+        function deleteMetadata(metadataKey, target, propertyKey) {
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          if (!IsObject(target))
+            throw new TypeError();
+          if (!IsUndefined(propertyKey))
+            propertyKey = ToPropertyKey(propertyKey);
+          var provider = GetMetadataProvider(
+            target,
+            propertyKey,
+            /*Create*/
+            false
+          );
+          if (IsUndefined(provider))
+            return false;
+          return provider.OrdinaryDeleteMetadata(metadataKey, target, propertyKey);
+        }
+        exporter("deleteMetadata", deleteMetadata);
+        function DecorateConstructor(decorators, target) {
+          for (var i = decorators.length - 1; i >= 0; --i) {
+            var decorator = decorators[i];
+            var decorated = decorator(target);
+            if (!IsUndefined(decorated) && !IsNull(decorated)) {
+              if (!IsConstructor(decorated))
+                throw new TypeError();
+              target = decorated;
+            }
+          }
+          return target;
+        }
+        function DecorateProperty(decorators, target, propertyKey, descriptor) {
+          for (var i = decorators.length - 1; i >= 0; --i) {
+            var decorator = decorators[i];
+            var decorated = decorator(target, propertyKey, descriptor);
+            if (!IsUndefined(decorated) && !IsNull(decorated)) {
+              if (!IsObject(decorated))
+                throw new TypeError();
+              descriptor = decorated;
+            }
+          }
+          return descriptor;
+        }
+        function OrdinaryHasMetadata(MetadataKey, O, P) {
+          var hasOwn2 = OrdinaryHasOwnMetadata(MetadataKey, O, P);
+          if (hasOwn2)
+            return true;
+          var parent = OrdinaryGetPrototypeOf(O);
+          if (!IsNull(parent))
+            return OrdinaryHasMetadata(MetadataKey, parent, P);
+          return false;
+        }
+        function OrdinaryHasOwnMetadata(MetadataKey, O, P) {
+          var provider = GetMetadataProvider(
+            O,
+            P,
+            /*Create*/
+            false
+          );
+          if (IsUndefined(provider))
+            return false;
+          return ToBoolean(provider.OrdinaryHasOwnMetadata(MetadataKey, O, P));
+        }
+        function OrdinaryGetMetadata(MetadataKey, O, P) {
+          var hasOwn2 = OrdinaryHasOwnMetadata(MetadataKey, O, P);
+          if (hasOwn2)
+            return OrdinaryGetOwnMetadata(MetadataKey, O, P);
+          var parent = OrdinaryGetPrototypeOf(O);
+          if (!IsNull(parent))
+            return OrdinaryGetMetadata(MetadataKey, parent, P);
+          return void 0;
+        }
+        function OrdinaryGetOwnMetadata(MetadataKey, O, P) {
+          var provider = GetMetadataProvider(
+            O,
+            P,
+            /*Create*/
+            false
+          );
+          if (IsUndefined(provider))
+            return;
+          return provider.OrdinaryGetOwnMetadata(MetadataKey, O, P);
+        }
+        function OrdinaryDefineOwnMetadata(MetadataKey, MetadataValue, O, P) {
+          var provider = GetMetadataProvider(
+            O,
+            P,
+            /*Create*/
+            true
+          );
+          provider.OrdinaryDefineOwnMetadata(MetadataKey, MetadataValue, O, P);
+        }
+        function OrdinaryMetadataKeys(O, P) {
+          var ownKeys2 = OrdinaryOwnMetadataKeys(O, P);
+          var parent = OrdinaryGetPrototypeOf(O);
+          if (parent === null)
+            return ownKeys2;
+          var parentKeys = OrdinaryMetadataKeys(parent, P);
+          if (parentKeys.length <= 0)
+            return ownKeys2;
+          if (ownKeys2.length <= 0)
+            return parentKeys;
+          var set = new _Set();
+          var keys = [];
+          for (var _i = 0, ownKeys_1 = ownKeys2; _i < ownKeys_1.length; _i++) {
+            var key = ownKeys_1[_i];
+            var hasKey = set.has(key);
+            if (!hasKey) {
+              set.add(key);
+              keys.push(key);
+            }
+          }
+          for (var _a3 = 0, parentKeys_1 = parentKeys; _a3 < parentKeys_1.length; _a3++) {
+            var key = parentKeys_1[_a3];
+            var hasKey = set.has(key);
+            if (!hasKey) {
+              set.add(key);
+              keys.push(key);
+            }
+          }
+          return keys;
+        }
+        function OrdinaryOwnMetadataKeys(O, P) {
+          var provider = GetMetadataProvider(
+            O,
+            P,
+            /*create*/
+            false
+          );
+          if (!provider) {
+            return [];
+          }
+          return provider.OrdinaryOwnMetadataKeys(O, P);
+        }
+        function Type(x) {
+          if (x === null)
+            return 1;
+          switch (typeof x) {
+            case "undefined":
+              return 0;
+            case "boolean":
+              return 2;
+            case "string":
+              return 3;
+            case "symbol":
+              return 4;
+            case "number":
+              return 5;
+            case "object":
+              return x === null ? 1 : 6;
+            default:
+              return 6;
+          }
+        }
+        function IsUndefined(x) {
+          return x === void 0;
+        }
+        function IsNull(x) {
+          return x === null;
+        }
+        function IsSymbol(x) {
+          return typeof x === "symbol";
+        }
+        function IsObject(x) {
+          return typeof x === "object" ? x !== null : typeof x === "function";
+        }
+        function ToPrimitive(input, PreferredType) {
+          switch (Type(input)) {
+            case 0:
+              return input;
+            case 1:
+              return input;
+            case 2:
+              return input;
+            case 3:
+              return input;
+            case 4:
+              return input;
+            case 5:
+              return input;
+          }
+          var hint = PreferredType === 3 ? "string" : PreferredType === 5 ? "number" : "default";
+          var exoticToPrim = GetMethod(input, toPrimitiveSymbol);
+          if (exoticToPrim !== void 0) {
+            var result = exoticToPrim.call(input, hint);
+            if (IsObject(result))
+              throw new TypeError();
+            return result;
+          }
+          return OrdinaryToPrimitive(input, hint === "default" ? "number" : hint);
+        }
+        function OrdinaryToPrimitive(O, hint) {
+          if (hint === "string") {
+            var toString_1 = O.toString;
+            if (IsCallable(toString_1)) {
+              var result = toString_1.call(O);
+              if (!IsObject(result))
+                return result;
+            }
+            var valueOf = O.valueOf;
+            if (IsCallable(valueOf)) {
+              var result = valueOf.call(O);
+              if (!IsObject(result))
+                return result;
+            }
+          } else {
+            var valueOf = O.valueOf;
+            if (IsCallable(valueOf)) {
+              var result = valueOf.call(O);
+              if (!IsObject(result))
+                return result;
+            }
+            var toString_2 = O.toString;
+            if (IsCallable(toString_2)) {
+              var result = toString_2.call(O);
+              if (!IsObject(result))
+                return result;
+            }
+          }
+          throw new TypeError();
+        }
+        function ToBoolean(argument) {
+          return !!argument;
+        }
+        function ToString(argument) {
+          return "" + argument;
+        }
+        function ToPropertyKey(argument) {
+          var key = ToPrimitive(
+            argument,
+            3
+            /* String */
+          );
+          if (IsSymbol(key))
+            return key;
+          return ToString(key);
+        }
+        function IsArray(argument) {
+          return Array.isArray ? Array.isArray(argument) : argument instanceof Object ? argument instanceof Array : Object.prototype.toString.call(argument) === "[object Array]";
+        }
+        function IsCallable(argument) {
+          return typeof argument === "function";
+        }
+        function IsConstructor(argument) {
+          return typeof argument === "function";
+        }
+        function IsPropertyKey(argument) {
+          switch (Type(argument)) {
+            case 3:
+              return true;
+            case 4:
+              return true;
+            default:
+              return false;
+          }
+        }
+        function SameValueZero(x, y) {
+          return x === y || x !== x && y !== y;
+        }
+        function GetMethod(V, P) {
+          var func = V[P];
+          if (func === void 0 || func === null)
+            return void 0;
+          if (!IsCallable(func))
+            throw new TypeError();
+          return func;
+        }
+        function GetIterator(obj) {
+          var method = GetMethod(obj, iteratorSymbol);
+          if (!IsCallable(method))
+            throw new TypeError();
+          var iterator = method.call(obj);
+          if (!IsObject(iterator))
+            throw new TypeError();
+          return iterator;
+        }
+        function IteratorValue(iterResult) {
+          return iterResult.value;
+        }
+        function IteratorStep(iterator) {
+          var result = iterator.next();
+          return result.done ? false : result;
+        }
+        function IteratorClose(iterator) {
+          var f = iterator["return"];
+          if (f)
+            f.call(iterator);
+        }
+        function OrdinaryGetPrototypeOf(O) {
+          var proto = Object.getPrototypeOf(O);
+          if (typeof O !== "function" || O === functionPrototype)
+            return proto;
+          if (proto !== functionPrototype)
+            return proto;
+          var prototype = O.prototype;
+          var prototypeProto = prototype && Object.getPrototypeOf(prototype);
+          if (prototypeProto == null || prototypeProto === Object.prototype)
+            return proto;
+          var constructor = prototypeProto.constructor;
+          if (typeof constructor !== "function")
+            return proto;
+          if (constructor === O)
+            return proto;
+          return constructor;
+        }
+        function CreateMetadataRegistry() {
+          var fallback;
+          if (!IsUndefined(registrySymbol) && typeof root.Reflect !== "undefined" && !(registrySymbol in root.Reflect) && typeof root.Reflect.defineMetadata === "function") {
+            fallback = CreateFallbackProvider(root.Reflect);
+          }
+          var first;
+          var second;
+          var rest;
+          var targetProviderMap = new _WeakMap();
+          var registry = {
+            registerProvider,
+            getProvider,
+            setProvider
+          };
+          return registry;
+          function registerProvider(provider) {
+            if (!Object.isExtensible(registry)) {
+              throw new Error("Cannot add provider to a frozen registry.");
+            }
+            switch (true) {
+              case fallback === provider:
+                break;
+              case IsUndefined(first):
+                first = provider;
+                break;
+              case first === provider:
+                break;
+              case IsUndefined(second):
+                second = provider;
+                break;
+              case second === provider:
+                break;
+              default:
+                if (rest === void 0)
+                  rest = new _Set();
+                rest.add(provider);
+                break;
+            }
+          }
+          function getProviderNoCache(O, P) {
+            if (!IsUndefined(first)) {
+              if (first.isProviderFor(O, P))
+                return first;
+              if (!IsUndefined(second)) {
+                if (second.isProviderFor(O, P))
+                  return first;
+                if (!IsUndefined(rest)) {
+                  var iterator = GetIterator(rest);
+                  while (true) {
+                    var next = IteratorStep(iterator);
+                    if (!next) {
+                      return void 0;
+                    }
+                    var provider = IteratorValue(next);
+                    if (provider.isProviderFor(O, P)) {
+                      IteratorClose(iterator);
+                      return provider;
+                    }
+                  }
+                }
+              }
+            }
+            if (!IsUndefined(fallback) && fallback.isProviderFor(O, P)) {
+              return fallback;
+            }
+            return void 0;
+          }
+          function getProvider(O, P) {
+            var providerMap = targetProviderMap.get(O);
+            var provider;
+            if (!IsUndefined(providerMap)) {
+              provider = providerMap.get(P);
+            }
+            if (!IsUndefined(provider)) {
+              return provider;
+            }
+            provider = getProviderNoCache(O, P);
+            if (!IsUndefined(provider)) {
+              if (IsUndefined(providerMap)) {
+                providerMap = new _Map();
+                targetProviderMap.set(O, providerMap);
+              }
+              providerMap.set(P, provider);
+            }
+            return provider;
+          }
+          function hasProvider(provider) {
+            if (IsUndefined(provider))
+              throw new TypeError();
+            return first === provider || second === provider || !IsUndefined(rest) && rest.has(provider);
+          }
+          function setProvider(O, P, provider) {
+            if (!hasProvider(provider)) {
+              throw new Error("Metadata provider not registered.");
+            }
+            var existingProvider = getProvider(O, P);
+            if (existingProvider !== provider) {
+              if (!IsUndefined(existingProvider)) {
+                return false;
+              }
+              var providerMap = targetProviderMap.get(O);
+              if (IsUndefined(providerMap)) {
+                providerMap = new _Map();
+                targetProviderMap.set(O, providerMap);
+              }
+              providerMap.set(P, provider);
+            }
+            return true;
+          }
+        }
+        function GetOrCreateMetadataRegistry() {
+          var metadataRegistry2;
+          if (!IsUndefined(registrySymbol) && IsObject(root.Reflect) && Object.isExtensible(root.Reflect)) {
+            metadataRegistry2 = root.Reflect[registrySymbol];
+          }
+          if (IsUndefined(metadataRegistry2)) {
+            metadataRegistry2 = CreateMetadataRegistry();
+          }
+          if (!IsUndefined(registrySymbol) && IsObject(root.Reflect) && Object.isExtensible(root.Reflect)) {
+            Object.defineProperty(root.Reflect, registrySymbol, {
+              enumerable: false,
+              configurable: false,
+              writable: false,
+              value: metadataRegistry2
+            });
+          }
+          return metadataRegistry2;
+        }
+        function CreateMetadataProvider(registry) {
+          var metadata2 = new _WeakMap();
+          var provider = {
+            isProviderFor: function(O, P) {
+              var targetMetadata = metadata2.get(O);
+              if (IsUndefined(targetMetadata))
+                return false;
+              return targetMetadata.has(P);
+            },
+            OrdinaryDefineOwnMetadata: OrdinaryDefineOwnMetadata2,
+            OrdinaryHasOwnMetadata: OrdinaryHasOwnMetadata2,
+            OrdinaryGetOwnMetadata: OrdinaryGetOwnMetadata2,
+            OrdinaryOwnMetadataKeys: OrdinaryOwnMetadataKeys2,
+            OrdinaryDeleteMetadata
+          };
+          metadataRegistry.registerProvider(provider);
+          return provider;
+          function GetOrCreateMetadataMap(O, P, Create) {
+            var targetMetadata = metadata2.get(O);
+            var createdTargetMetadata = false;
+            if (IsUndefined(targetMetadata)) {
+              if (!Create)
+                return void 0;
+              targetMetadata = new _Map();
+              metadata2.set(O, targetMetadata);
+              createdTargetMetadata = true;
+            }
+            var metadataMap = targetMetadata.get(P);
+            if (IsUndefined(metadataMap)) {
+              if (!Create)
+                return void 0;
+              metadataMap = new _Map();
+              targetMetadata.set(P, metadataMap);
+              if (!registry.setProvider(O, P, provider)) {
+                targetMetadata.delete(P);
+                if (createdTargetMetadata) {
+                  metadata2.delete(O);
+                }
+                throw new Error("Wrong provider for target.");
+              }
+            }
+            return metadataMap;
+          }
+          function OrdinaryHasOwnMetadata2(MetadataKey, O, P) {
+            var metadataMap = GetOrCreateMetadataMap(
+              O,
+              P,
+              /*Create*/
+              false
+            );
+            if (IsUndefined(metadataMap))
+              return false;
+            return ToBoolean(metadataMap.has(MetadataKey));
+          }
+          function OrdinaryGetOwnMetadata2(MetadataKey, O, P) {
+            var metadataMap = GetOrCreateMetadataMap(
+              O,
+              P,
+              /*Create*/
+              false
+            );
+            if (IsUndefined(metadataMap))
+              return void 0;
+            return metadataMap.get(MetadataKey);
+          }
+          function OrdinaryDefineOwnMetadata2(MetadataKey, MetadataValue, O, P) {
+            var metadataMap = GetOrCreateMetadataMap(
+              O,
+              P,
+              /*Create*/
+              true
+            );
+            metadataMap.set(MetadataKey, MetadataValue);
+          }
+          function OrdinaryOwnMetadataKeys2(O, P) {
+            var keys = [];
+            var metadataMap = GetOrCreateMetadataMap(
+              O,
+              P,
+              /*Create*/
+              false
+            );
+            if (IsUndefined(metadataMap))
+              return keys;
+            var keysObj = metadataMap.keys();
+            var iterator = GetIterator(keysObj);
+            var k = 0;
+            while (true) {
+              var next = IteratorStep(iterator);
+              if (!next) {
+                keys.length = k;
+                return keys;
+              }
+              var nextValue = IteratorValue(next);
+              try {
+                keys[k] = nextValue;
+              } catch (e) {
+                try {
+                  IteratorClose(iterator);
+                } finally {
+                  throw e;
+                }
+              }
+              k++;
+            }
+          }
+          function OrdinaryDeleteMetadata(MetadataKey, O, P) {
+            var metadataMap = GetOrCreateMetadataMap(
+              O,
+              P,
+              /*Create*/
+              false
+            );
+            if (IsUndefined(metadataMap))
+              return false;
+            if (!metadataMap.delete(MetadataKey))
+              return false;
+            if (metadataMap.size === 0) {
+              var targetMetadata = metadata2.get(O);
+              if (!IsUndefined(targetMetadata)) {
+                targetMetadata.delete(P);
+                if (targetMetadata.size === 0) {
+                  metadata2.delete(targetMetadata);
+                }
+              }
+            }
+            return true;
+          }
+        }
+        function CreateFallbackProvider(reflect) {
+          var defineMetadata2 = reflect.defineMetadata, hasOwnMetadata2 = reflect.hasOwnMetadata, getOwnMetadata2 = reflect.getOwnMetadata, getOwnMetadataKeys2 = reflect.getOwnMetadataKeys, deleteMetadata2 = reflect.deleteMetadata;
+          var metadataOwner = new _WeakMap();
+          var provider = {
+            isProviderFor: function(O, P) {
+              var metadataPropertySet = metadataOwner.get(O);
+              if (!IsUndefined(metadataPropertySet) && metadataPropertySet.has(P)) {
+                return true;
+              }
+              if (getOwnMetadataKeys2(O, P).length) {
+                if (IsUndefined(metadataPropertySet)) {
+                  metadataPropertySet = new _Set();
+                  metadataOwner.set(O, metadataPropertySet);
+                }
+                metadataPropertySet.add(P);
+                return true;
+              }
+              return false;
+            },
+            OrdinaryDefineOwnMetadata: defineMetadata2,
+            OrdinaryHasOwnMetadata: hasOwnMetadata2,
+            OrdinaryGetOwnMetadata: getOwnMetadata2,
+            OrdinaryOwnMetadataKeys: getOwnMetadataKeys2,
+            OrdinaryDeleteMetadata: deleteMetadata2
+          };
+          return provider;
+        }
+        function GetMetadataProvider(O, P, Create) {
+          var registeredProvider = metadataRegistry.getProvider(O, P);
+          if (!IsUndefined(registeredProvider)) {
+            return registeredProvider;
+          }
+          if (Create) {
+            if (metadataRegistry.setProvider(O, P, metadataProvider)) {
+              return metadataProvider;
+            }
+            throw new Error("Illegal state.");
+          }
+          return void 0;
+        }
+        function CreateMapPolyfill() {
+          var cacheSentinel = {};
+          var arraySentinel = [];
+          var MapIterator = (
+            /** @class */
+            (function() {
+              function MapIterator2(keys, values, selector) {
+                this._index = 0;
+                this._keys = keys;
+                this._values = values;
+                this._selector = selector;
+              }
+              MapIterator2.prototype["@@iterator"] = function() {
+                return this;
+              };
+              MapIterator2.prototype[iteratorSymbol] = function() {
+                return this;
+              };
+              MapIterator2.prototype.next = function() {
+                var index = this._index;
+                if (index >= 0 && index < this._keys.length) {
+                  var result = this._selector(this._keys[index], this._values[index]);
+                  if (index + 1 >= this._keys.length) {
+                    this._index = -1;
+                    this._keys = arraySentinel;
+                    this._values = arraySentinel;
+                  } else {
+                    this._index++;
+                  }
+                  return { value: result, done: false };
+                }
+                return { value: void 0, done: true };
+              };
+              MapIterator2.prototype.throw = function(error) {
+                if (this._index >= 0) {
+                  this._index = -1;
+                  this._keys = arraySentinel;
+                  this._values = arraySentinel;
+                }
+                throw error;
+              };
+              MapIterator2.prototype.return = function(value) {
+                if (this._index >= 0) {
+                  this._index = -1;
+                  this._keys = arraySentinel;
+                  this._values = arraySentinel;
+                }
+                return { value, done: true };
+              };
+              return MapIterator2;
+            })()
+          );
+          var Map2 = (
+            /** @class */
+            (function() {
+              function Map3() {
+                this._keys = [];
+                this._values = [];
+                this._cacheKey = cacheSentinel;
+                this._cacheIndex = -2;
+              }
+              Object.defineProperty(Map3.prototype, "size", {
+                get: function() {
+                  return this._keys.length;
+                },
+                enumerable: true,
+                configurable: true
+              });
+              Map3.prototype.has = function(key) {
+                return this._find(
+                  key,
+                  /*insert*/
+                  false
+                ) >= 0;
+              };
+              Map3.prototype.get = function(key) {
+                var index = this._find(
+                  key,
+                  /*insert*/
+                  false
+                );
+                return index >= 0 ? this._values[index] : void 0;
+              };
+              Map3.prototype.set = function(key, value) {
+                var index = this._find(
+                  key,
+                  /*insert*/
+                  true
+                );
+                this._values[index] = value;
+                return this;
+              };
+              Map3.prototype.delete = function(key) {
+                var index = this._find(
+                  key,
+                  /*insert*/
+                  false
+                );
+                if (index >= 0) {
+                  var size = this._keys.length;
+                  for (var i = index + 1; i < size; i++) {
+                    this._keys[i - 1] = this._keys[i];
+                    this._values[i - 1] = this._values[i];
+                  }
+                  this._keys.length--;
+                  this._values.length--;
+                  if (SameValueZero(key, this._cacheKey)) {
+                    this._cacheKey = cacheSentinel;
+                    this._cacheIndex = -2;
+                  }
+                  return true;
+                }
+                return false;
+              };
+              Map3.prototype.clear = function() {
+                this._keys.length = 0;
+                this._values.length = 0;
+                this._cacheKey = cacheSentinel;
+                this._cacheIndex = -2;
+              };
+              Map3.prototype.keys = function() {
+                return new MapIterator(this._keys, this._values, getKey);
+              };
+              Map3.prototype.values = function() {
+                return new MapIterator(this._keys, this._values, getValue);
+              };
+              Map3.prototype.entries = function() {
+                return new MapIterator(this._keys, this._values, getEntry);
+              };
+              Map3.prototype["@@iterator"] = function() {
+                return this.entries();
+              };
+              Map3.prototype[iteratorSymbol] = function() {
+                return this.entries();
+              };
+              Map3.prototype._find = function(key, insert) {
+                if (!SameValueZero(this._cacheKey, key)) {
+                  this._cacheIndex = -1;
+                  for (var i = 0; i < this._keys.length; i++) {
+                    if (SameValueZero(this._keys[i], key)) {
+                      this._cacheIndex = i;
+                      break;
+                    }
+                  }
+                }
+                if (this._cacheIndex < 0 && insert) {
+                  this._cacheIndex = this._keys.length;
+                  this._keys.push(key);
+                  this._values.push(void 0);
+                }
+                return this._cacheIndex;
+              };
+              return Map3;
+            })()
+          );
+          return Map2;
+          function getKey(key, _) {
+            return key;
+          }
+          function getValue(_, value) {
+            return value;
+          }
+          function getEntry(key, value) {
+            return [key, value];
+          }
+        }
+        function CreateSetPolyfill() {
+          var Set3 = (
+            /** @class */
+            (function() {
+              function Set4() {
+                this._map = new _Map();
+              }
+              Object.defineProperty(Set4.prototype, "size", {
+                get: function() {
+                  return this._map.size;
+                },
+                enumerable: true,
+                configurable: true
+              });
+              Set4.prototype.has = function(value) {
+                return this._map.has(value);
+              };
+              Set4.prototype.add = function(value) {
+                return this._map.set(value, value), this;
+              };
+              Set4.prototype.delete = function(value) {
+                return this._map.delete(value);
+              };
+              Set4.prototype.clear = function() {
+                this._map.clear();
+              };
+              Set4.prototype.keys = function() {
+                return this._map.keys();
+              };
+              Set4.prototype.values = function() {
+                return this._map.keys();
+              };
+              Set4.prototype.entries = function() {
+                return this._map.entries();
+              };
+              Set4.prototype["@@iterator"] = function() {
+                return this.keys();
+              };
+              Set4.prototype[iteratorSymbol] = function() {
+                return this.keys();
+              };
+              return Set4;
+            })()
+          );
+          return Set3;
+        }
+        function CreateWeakMapPolyfill() {
+          var UUID_SIZE = 16;
+          var keys = HashMap.create();
+          var rootKey = CreateUniqueKey();
+          return (
+            /** @class */
+            (function() {
+              function WeakMap2() {
+                this._key = CreateUniqueKey();
+              }
+              WeakMap2.prototype.has = function(target) {
+                var table = GetOrCreateWeakMapTable(
+                  target,
+                  /*create*/
+                  false
+                );
+                return table !== void 0 ? HashMap.has(table, this._key) : false;
+              };
+              WeakMap2.prototype.get = function(target) {
+                var table = GetOrCreateWeakMapTable(
+                  target,
+                  /*create*/
+                  false
+                );
+                return table !== void 0 ? HashMap.get(table, this._key) : void 0;
+              };
+              WeakMap2.prototype.set = function(target, value) {
+                var table = GetOrCreateWeakMapTable(
+                  target,
+                  /*create*/
+                  true
+                );
+                table[this._key] = value;
+                return this;
+              };
+              WeakMap2.prototype.delete = function(target) {
+                var table = GetOrCreateWeakMapTable(
+                  target,
+                  /*create*/
+                  false
+                );
+                return table !== void 0 ? delete table[this._key] : false;
+              };
+              WeakMap2.prototype.clear = function() {
+                this._key = CreateUniqueKey();
+              };
+              return WeakMap2;
+            })()
+          );
+          function CreateUniqueKey() {
+            var key;
+            do
+              key = "@@WeakMap@@" + CreateUUID();
+            while (HashMap.has(keys, key));
+            keys[key] = true;
+            return key;
+          }
+          function GetOrCreateWeakMapTable(target, create3) {
+            if (!hasOwn.call(target, rootKey)) {
+              if (!create3)
+                return void 0;
+              Object.defineProperty(target, rootKey, { value: HashMap.create() });
+            }
+            return target[rootKey];
+          }
+          function FillRandomBytes(buffer, size) {
+            for (var i = 0; i < size; ++i)
+              buffer[i] = Math.random() * 255 | 0;
+            return buffer;
+          }
+          function GenRandomBytes(size) {
+            if (typeof Uint8Array === "function") {
+              var array = new Uint8Array(size);
+              if (typeof crypto !== "undefined") {
+                crypto.getRandomValues(array);
+              } else if (typeof msCrypto !== "undefined") {
+                msCrypto.getRandomValues(array);
+              } else {
+                FillRandomBytes(array, size);
+              }
+              return array;
+            }
+            return FillRandomBytes(new Array(size), size);
+          }
+          function CreateUUID() {
+            var data = GenRandomBytes(UUID_SIZE);
+            data[6] = data[6] & 79 | 64;
+            data[8] = data[8] & 191 | 128;
+            var result = "";
+            for (var offset = 0; offset < UUID_SIZE; ++offset) {
+              var byte = data[offset];
+              if (offset === 4 || offset === 6 || offset === 8)
+                result += "-";
+              if (byte < 16)
+                result += "0";
+              result += byte.toString(16).toLowerCase();
+            }
+            return result;
+          }
+        }
+        function MakeDictionary(obj) {
+          obj.__ = void 0;
+          delete obj.__;
+          return obj;
+        }
+      });
+    })(Reflect2 || (Reflect2 = {}));
+  }
+});
+
+// node_modules/pvtsutils/build/index.es.js
+function combine(...buf) {
+  const totalByteLength = buf.map((item) => item.byteLength).reduce((prev, cur) => prev + cur);
+  const res = new Uint8Array(totalByteLength);
+  let currentPos = 0;
+  buf.map((item) => new Uint8Array(item)).forEach((arr) => {
+    for (const item2 of arr) {
+      res[currentPos++] = item2;
+    }
+  });
+  return res.buffer;
+}
+function isEqual(bytes1, bytes2) {
+  if (!(bytes1 && bytes2)) {
+    return false;
+  }
+  if (bytes1.byteLength !== bytes2.byteLength) {
+    return false;
+  }
+  const b1 = new Uint8Array(bytes1);
+  const b2 = new Uint8Array(bytes2);
+  for (let i = 0; i < bytes1.byteLength; i++) {
+    if (b1[i] !== b2[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+var ARRAY_BUFFER_NAME, BufferSourceConverter, STRING_TYPE, HEX_REGEX, BASE64_REGEX, BASE64URL_REGEX, Utf8Converter, Utf16Converter, Convert;
+var init_index_es = __esm({
+  "node_modules/pvtsutils/build/index.es.js"() {
+    ARRAY_BUFFER_NAME = "[object ArrayBuffer]";
+    BufferSourceConverter = class _BufferSourceConverter {
+      static isArrayBuffer(data) {
+        return Object.prototype.toString.call(data) === ARRAY_BUFFER_NAME;
+      }
+      static toArrayBuffer(data) {
+        if (this.isArrayBuffer(data)) {
+          return data;
+        }
+        if (data.byteLength === data.buffer.byteLength) {
+          return data.buffer;
+        }
+        if (data.byteOffset === 0 && data.byteLength === data.buffer.byteLength) {
+          return data.buffer;
+        }
+        return this.toUint8Array(data.buffer).slice(data.byteOffset, data.byteOffset + data.byteLength).buffer;
+      }
+      static toUint8Array(data) {
+        return this.toView(data, Uint8Array);
+      }
+      static toView(data, type) {
+        if (data.constructor === type) {
+          return data;
+        }
+        if (this.isArrayBuffer(data)) {
+          return new type(data);
+        }
+        if (this.isArrayBufferView(data)) {
+          return new type(data.buffer, data.byteOffset, data.byteLength);
+        }
+        throw new TypeError("The provided value is not of type '(ArrayBuffer or ArrayBufferView)'");
+      }
+      static isBufferSource(data) {
+        return this.isArrayBufferView(data) || this.isArrayBuffer(data);
+      }
+      static isArrayBufferView(data) {
+        return ArrayBuffer.isView(data) || data && this.isArrayBuffer(data.buffer);
+      }
+      static isEqual(a, b) {
+        const aView = _BufferSourceConverter.toUint8Array(a);
+        const bView = _BufferSourceConverter.toUint8Array(b);
+        if (aView.length !== bView.byteLength) {
+          return false;
+        }
+        for (let i = 0; i < aView.length; i++) {
+          if (aView[i] !== bView[i]) {
+            return false;
+          }
+        }
+        return true;
+      }
+      static concat(...args) {
+        let buffers;
+        if (Array.isArray(args[0]) && !(args[1] instanceof Function)) {
+          buffers = args[0];
+        } else if (Array.isArray(args[0]) && args[1] instanceof Function) {
+          buffers = args[0];
+        } else {
+          if (args[args.length - 1] instanceof Function) {
+            buffers = args.slice(0, args.length - 1);
+          } else {
+            buffers = args;
+          }
+        }
+        let size = 0;
+        for (const buffer of buffers) {
+          size += buffer.byteLength;
+        }
+        const res = new Uint8Array(size);
+        let offset = 0;
+        for (const buffer of buffers) {
+          const view = this.toUint8Array(buffer);
+          res.set(view, offset);
+          offset += view.length;
+        }
+        if (args[args.length - 1] instanceof Function) {
+          return this.toView(res, args[args.length - 1]);
+        }
+        return res.buffer;
+      }
+    };
+    STRING_TYPE = "string";
+    HEX_REGEX = /^[0-9a-f\s]+$/i;
+    BASE64_REGEX = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    BASE64URL_REGEX = /^[a-zA-Z0-9-_]+$/;
+    Utf8Converter = class {
+      static fromString(text5) {
+        const s = unescape(encodeURIComponent(text5));
+        const uintArray = new Uint8Array(s.length);
+        for (let i = 0; i < s.length; i++) {
+          uintArray[i] = s.charCodeAt(i);
+        }
+        return uintArray.buffer;
+      }
+      static toString(buffer) {
+        const buf = BufferSourceConverter.toUint8Array(buffer);
+        let encodedString = "";
+        for (let i = 0; i < buf.length; i++) {
+          encodedString += String.fromCharCode(buf[i]);
+        }
+        const decodedString = decodeURIComponent(escape(encodedString));
+        return decodedString;
+      }
+    };
+    Utf16Converter = class {
+      static toString(buffer, littleEndian = false) {
+        const arrayBuffer = BufferSourceConverter.toArrayBuffer(buffer);
+        const dataView = new DataView(arrayBuffer);
+        let res = "";
+        for (let i = 0; i < arrayBuffer.byteLength; i += 2) {
+          const code2 = dataView.getUint16(i, littleEndian);
+          res += String.fromCharCode(code2);
+        }
+        return res;
+      }
+      static fromString(text5, littleEndian = false) {
+        const res = new ArrayBuffer(text5.length * 2);
+        const dataView = new DataView(res);
+        for (let i = 0; i < text5.length; i++) {
+          dataView.setUint16(i * 2, text5.charCodeAt(i), littleEndian);
+        }
+        return res;
+      }
+    };
+    Convert = class _Convert {
+      static isHex(data) {
+        return typeof data === STRING_TYPE && HEX_REGEX.test(data);
+      }
+      static isBase64(data) {
+        return typeof data === STRING_TYPE && BASE64_REGEX.test(data);
+      }
+      static isBase64Url(data) {
+        return typeof data === STRING_TYPE && BASE64URL_REGEX.test(data);
+      }
+      static ToString(buffer, enc = "utf8") {
+        const buf = BufferSourceConverter.toUint8Array(buffer);
+        switch (enc.toLowerCase()) {
+          case "utf8":
+            return this.ToUtf8String(buf);
+          case "binary":
+            return this.ToBinary(buf);
+          case "hex":
+            return this.ToHex(buf);
+          case "base64":
+            return this.ToBase64(buf);
+          case "base64url":
+            return this.ToBase64Url(buf);
+          case "utf16le":
+            return Utf16Converter.toString(buf, true);
+          case "utf16":
+          case "utf16be":
+            return Utf16Converter.toString(buf);
+          default:
+            throw new Error(`Unknown type of encoding '${enc}'`);
+        }
+      }
+      static FromString(str, enc = "utf8") {
+        if (!str) {
+          return new ArrayBuffer(0);
+        }
+        switch (enc.toLowerCase()) {
+          case "utf8":
+            return this.FromUtf8String(str);
+          case "binary":
+            return this.FromBinary(str);
+          case "hex":
+            return this.FromHex(str);
+          case "base64":
+            return this.FromBase64(str);
+          case "base64url":
+            return this.FromBase64Url(str);
+          case "utf16le":
+            return Utf16Converter.fromString(str, true);
+          case "utf16":
+          case "utf16be":
+            return Utf16Converter.fromString(str);
+          default:
+            throw new Error(`Unknown type of encoding '${enc}'`);
+        }
+      }
+      static ToBase64(buffer) {
+        const buf = BufferSourceConverter.toUint8Array(buffer);
+        if (typeof btoa !== "undefined") {
+          const binary2 = this.ToString(buf, "binary");
+          return btoa(binary2);
+        } else {
+          return Buffer.from(buf).toString("base64");
+        }
+      }
+      static FromBase64(base642) {
+        const formatted = this.formatString(base642);
+        if (!formatted) {
+          return new ArrayBuffer(0);
+        }
+        if (!_Convert.isBase64(formatted)) {
+          throw new TypeError("Argument 'base64Text' is not Base64 encoded");
+        }
+        if (typeof atob !== "undefined") {
+          return this.FromBinary(atob(formatted));
+        } else {
+          return new Uint8Array(Buffer.from(formatted, "base64")).buffer;
+        }
+      }
+      static FromBase64Url(base64url2) {
+        const formatted = this.formatString(base64url2);
+        if (!formatted) {
+          return new ArrayBuffer(0);
+        }
+        if (!_Convert.isBase64Url(formatted)) {
+          throw new TypeError("Argument 'base64url' is not Base64Url encoded");
+        }
+        return this.FromBase64(this.Base64Padding(formatted.replace(/\-/g, "+").replace(/\_/g, "/")));
+      }
+      static ToBase64Url(data) {
+        return this.ToBase64(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/\=/g, "");
+      }
+      static FromUtf8String(text5, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
+        switch (encoding) {
+          case "ascii":
+            return this.FromBinary(text5);
+          case "utf8":
+            return Utf8Converter.fromString(text5);
+          case "utf16":
+          case "utf16be":
+            return Utf16Converter.fromString(text5);
+          case "utf16le":
+          case "usc2":
+            return Utf16Converter.fromString(text5, true);
+          default:
+            throw new Error(`Unknown type of encoding '${encoding}'`);
+        }
+      }
+      static ToUtf8String(buffer, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
+        switch (encoding) {
+          case "ascii":
+            return this.ToBinary(buffer);
+          case "utf8":
+            return Utf8Converter.toString(buffer);
+          case "utf16":
+          case "utf16be":
+            return Utf16Converter.toString(buffer);
+          case "utf16le":
+          case "usc2":
+            return Utf16Converter.toString(buffer, true);
+          default:
+            throw new Error(`Unknown type of encoding '${encoding}'`);
+        }
+      }
+      static FromBinary(text5) {
+        const stringLength = text5.length;
+        const resultView = new Uint8Array(stringLength);
+        for (let i = 0; i < stringLength; i++) {
+          resultView[i] = text5.charCodeAt(i);
+        }
+        return resultView.buffer;
+      }
+      static ToBinary(buffer) {
+        const buf = BufferSourceConverter.toUint8Array(buffer);
+        let res = "";
+        for (let i = 0; i < buf.length; i++) {
+          res += String.fromCharCode(buf[i]);
+        }
+        return res;
+      }
+      static ToHex(buffer) {
+        const buf = BufferSourceConverter.toUint8Array(buffer);
+        let result = "";
+        const len = buf.length;
+        for (let i = 0; i < len; i++) {
+          const byte = buf[i];
+          if (byte < 16) {
+            result += "0";
+          }
+          result += byte.toString(16);
+        }
+        return result;
+      }
+      static FromHex(hexString) {
+        let formatted = this.formatString(hexString);
+        if (!formatted) {
+          return new ArrayBuffer(0);
+        }
+        if (!_Convert.isHex(formatted)) {
+          throw new TypeError("Argument 'hexString' is not HEX encoded");
+        }
+        if (formatted.length % 2) {
+          formatted = `0${formatted}`;
+        }
+        const res = new Uint8Array(formatted.length / 2);
+        for (let i = 0; i < formatted.length; i = i + 2) {
+          const c = formatted.slice(i, i + 2);
+          res[i / 2] = parseInt(c, 16);
+        }
+        return res.buffer;
+      }
+      static ToUtf16String(buffer, littleEndian = false) {
+        return Utf16Converter.toString(buffer, littleEndian);
+      }
+      static FromUtf16String(text5, littleEndian = false) {
+        return Utf16Converter.fromString(text5, littleEndian);
+      }
+      static Base64Padding(base642) {
+        const padCount = 4 - base642.length % 4;
+        if (padCount < 4) {
+          for (let i = 0; i < padCount; i++) {
+            base642 += "=";
+          }
+        }
+        return base642;
+      }
+      static formatString(data) {
+        return (data === null || data === void 0 ? void 0 : data.replace(/[\n\r\t ]/g, "")) || "";
+      }
+    };
+    Convert.DEFAULT_UTF8_ENCODING = "utf8";
+  }
+});
+
+// node_modules/pvutils/build/utils.es.js
+function utilFromBase(inputBuffer, inputBase) {
+  let result = 0;
+  if (inputBuffer.length === 1) {
+    return inputBuffer[0];
+  }
+  for (let i = inputBuffer.length - 1; i >= 0; i--) {
+    result += inputBuffer[inputBuffer.length - 1 - i] * Math.pow(2, inputBase * i);
+  }
+  return result;
+}
+function utilToBase(value, base, reserved = -1) {
+  const internalReserved = reserved;
+  let internalValue = value;
+  let result = 0;
+  let biggest = Math.pow(2, base);
+  for (let i = 1; i < 8; i++) {
+    if (value < biggest) {
+      let retBuf;
+      if (internalReserved < 0) {
+        retBuf = new ArrayBuffer(i);
+        result = i;
+      } else {
+        if (internalReserved < i) {
+          return new ArrayBuffer(0);
+        }
+        retBuf = new ArrayBuffer(internalReserved);
+        result = internalReserved;
+      }
+      const retView = new Uint8Array(retBuf);
+      for (let j = i - 1; j >= 0; j--) {
+        const basis = Math.pow(2, j * base);
+        retView[result - j - 1] = Math.floor(internalValue / basis);
+        internalValue -= retView[result - j - 1] * basis;
+      }
+      return retBuf;
+    }
+    biggest *= Math.pow(2, base);
+  }
+  return new ArrayBuffer(0);
+}
+function utilDecodeTC() {
+  const buf = new Uint8Array(this.valueHex);
+  if (this.valueHex.byteLength >= 2) {
+    const condition1 = buf[0] === 255 && buf[1] & 128;
+    const condition2 = buf[0] === 0 && (buf[1] & 128) === 0;
+    if (condition1 || condition2) {
+      this.warnings.push("Needlessly long format");
+    }
+  }
+  const bigIntBuffer = new ArrayBuffer(this.valueHex.byteLength);
+  const bigIntView = new Uint8Array(bigIntBuffer);
+  for (let i = 0; i < this.valueHex.byteLength; i++) {
+    bigIntView[i] = 0;
+  }
+  bigIntView[0] = buf[0] & 128;
+  const bigInt = utilFromBase(bigIntView, 8);
+  const smallIntBuffer = new ArrayBuffer(this.valueHex.byteLength);
+  const smallIntView = new Uint8Array(smallIntBuffer);
+  for (let j = 0; j < this.valueHex.byteLength; j++) {
+    smallIntView[j] = buf[j];
+  }
+  smallIntView[0] &= 127;
+  const smallInt = utilFromBase(smallIntView, 8);
+  return smallInt - bigInt;
+}
+function utilEncodeTC(value) {
+  const modValue = value < 0 ? value * -1 : value;
+  let bigInt = 128;
+  for (let i = 1; i < 8; i++) {
+    if (modValue <= bigInt) {
+      if (value < 0) {
+        const smallInt = bigInt - modValue;
+        const retBuf2 = utilToBase(smallInt, 8, i);
+        const retView2 = new Uint8Array(retBuf2);
+        retView2[0] |= 128;
+        return retBuf2;
+      }
+      let retBuf = utilToBase(modValue, 8, i);
+      let retView = new Uint8Array(retBuf);
+      if (retView[0] & 128) {
+        const tempBuf = retBuf.slice(0);
+        const tempView = new Uint8Array(tempBuf);
+        retBuf = new ArrayBuffer(retBuf.byteLength + 1);
+        retView = new Uint8Array(retBuf);
+        for (let k = 0; k < tempBuf.byteLength; k++) {
+          retView[k + 1] = tempView[k];
+        }
+        retView[0] = 0;
+      }
+      return retBuf;
+    }
+    bigInt *= Math.pow(2, 8);
+  }
+  return new ArrayBuffer(0);
+}
+function isEqualBuffer(inputBuffer1, inputBuffer2) {
+  if (inputBuffer1.byteLength !== inputBuffer2.byteLength) {
+    return false;
+  }
+  const view1 = new Uint8Array(inputBuffer1);
+  const view2 = new Uint8Array(inputBuffer2);
+  for (let i = 0; i < view1.length; i++) {
+    if (view1[i] !== view2[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+function padNumber(inputNumber, fullLength) {
+  const str = inputNumber.toString(10);
+  if (fullLength < str.length) {
+    return "";
+  }
+  const dif = fullLength - str.length;
+  const padding = Array.from({ length: dif });
+  for (let i = 0; i < dif; i++) {
+    padding[i] = "0";
+  }
+  const paddingString = padding.join("");
+  return paddingString.concat(str);
+}
+var log2;
+var init_utils_es = __esm({
+  "node_modules/pvutils/build/utils.es.js"() {
+    log2 = Math.log(2);
+  }
+});
+
+// node_modules/asn1js/build/index.es.js
+var index_es_exports = {};
+__export(index_es_exports, {
+  Any: () => Any,
+  BaseBlock: () => BaseBlock,
+  BaseStringBlock: () => BaseStringBlock,
+  BitString: () => BitString,
+  BmpString: () => BmpString,
+  Boolean: () => Boolean2,
+  CharacterString: () => CharacterString,
+  Choice: () => Choice,
+  Constructed: () => Constructed,
+  DATE: () => DATE,
+  DEFAULT_MAX_CONTENT_LENGTH: () => DEFAULT_MAX_CONTENT_LENGTH,
+  DEFAULT_MAX_DEPTH: () => DEFAULT_MAX_DEPTH,
+  DEFAULT_MAX_NODES: () => DEFAULT_MAX_NODES,
+  DateTime: () => DateTime,
+  Duration: () => Duration,
+  EndOfContent: () => EndOfContent,
+  Enumerated: () => Enumerated,
+  GeneralString: () => GeneralString,
+  GeneralizedTime: () => GeneralizedTime,
+  GraphicString: () => GraphicString,
+  HexBlock: () => HexBlock,
+  IA5String: () => IA5String,
+  Integer: () => Integer,
+  Null: () => Null,
+  NumericString: () => NumericString,
+  ObjectIdentifier: () => ObjectIdentifier,
+  OctetString: () => OctetString,
+  Primitive: () => Primitive,
+  PrintableString: () => PrintableString,
+  RawData: () => RawData,
+  RelativeObjectIdentifier: () => RelativeObjectIdentifier,
+  Repeated: () => Repeated,
+  Sequence: () => Sequence,
+  Set: () => Set2,
+  TIME: () => TIME,
+  TeletexString: () => TeletexString,
+  TimeOfDay: () => TimeOfDay,
+  UTCTime: () => UTCTime,
+  UniversalString: () => UniversalString,
+  Utf8String: () => Utf8String,
+  ValueBlock: () => ValueBlock,
+  VideotexString: () => VideotexString,
+  ViewWriter: () => ViewWriter,
+  VisibleString: () => VisibleString,
+  compareSchema: () => compareSchema,
+  fromBER: () => fromBER,
+  verifySchema: () => verifySchema
+});
+function assertBigInt() {
+  if (typeof BigInt === "undefined") {
+    throw new Error("BigInt is not defined. Your environment doesn't implement BigInt.");
+  }
+}
+function concat2(buffers) {
+  let outputLength = 0;
+  let prevLength = 0;
+  for (let i = 0; i < buffers.length; i++) {
+    const buffer = buffers[i];
+    outputLength += buffer.byteLength;
+  }
+  const retView = new Uint8Array(outputLength);
+  for (let i = 0; i < buffers.length; i++) {
+    const buffer = buffers[i];
+    retView.set(buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer), prevLength);
+    prevLength += buffer.byteLength;
+  }
+  return retView.buffer;
+}
+function checkBufferParams(baseBlock, inputBuffer, inputOffset, inputLength) {
+  if (!(inputBuffer instanceof Uint8Array)) {
+    baseBlock.error = "Wrong parameter: inputBuffer must be 'Uint8Array'";
+    return false;
+  }
+  if (!inputBuffer.byteLength) {
+    baseBlock.error = "Wrong parameter: inputBuffer has zero length";
+    return false;
+  }
+  if (inputOffset < 0) {
+    baseBlock.error = "Wrong parameter: inputOffset less than zero";
+    return false;
+  }
+  if (inputLength < 0) {
+    baseBlock.error = "Wrong parameter: inputLength less than zero";
+    return false;
+  }
+  if (inputBuffer.byteLength - inputOffset - inputLength < 0) {
+    baseBlock.error = "End of input reached before message was fully decoded (inconsistent offset and length values)";
+    return false;
+  }
+  return true;
+}
+function HexBlock(BaseClass) {
+  var _a3;
+  return _a3 = class Some extends BaseClass {
+    get valueHex() {
+      return this.valueHexView.slice().buffer;
+    }
+    set valueHex(value) {
+      this.valueHexView = new Uint8Array(value);
+    }
+    constructor(...args) {
+      var _b2;
+      super(...args);
+      const params = args[0] || {};
+      this.isHexOnly = (_b2 = params.isHexOnly) !== null && _b2 !== void 0 ? _b2 : false;
+      this.valueHexView = params.valueHex ? BufferSourceConverter.toUint8Array(params.valueHex) : EMPTY_VIEW;
+    }
+    fromBER(inputBuffer, inputOffset, inputLength, _context) {
+      const view = inputBuffer instanceof ArrayBuffer ? new Uint8Array(inputBuffer) : inputBuffer;
+      if (!checkBufferParams(this, view, inputOffset, inputLength)) {
+        return -1;
+      }
+      const endLength = inputOffset + inputLength;
+      this.valueHexView = view.subarray(inputOffset, endLength);
+      if (!this.valueHexView.length) {
+        this.warnings.push("Zero buffer length");
+        return inputOffset;
+      }
+      this.blockLength = inputLength;
+      return endLength;
+    }
+    toBER(sizeOnly = false) {
+      if (!this.isHexOnly) {
+        this.error = "Flag 'isHexOnly' is not set, abort";
+        return EMPTY_BUFFER;
+      }
+      if (sizeOnly) {
+        return new ArrayBuffer(this.valueHexView.byteLength);
+      }
+      if (this.valueHexView.buffer instanceof ArrayBuffer && this.valueHexView.byteLength === this.valueHexView.buffer.byteLength) {
+        return this.valueHexView.buffer;
+      }
+      return BufferSourceConverter.toArrayBuffer(this.valueHexView);
+    }
+    toJSON() {
+      return {
+        ...super.toJSON(),
+        isHexOnly: this.isHexOnly,
+        valueHex: Convert.ToHex(this.valueHexView)
+      };
+    }
+  }, _a3.NAME = "hexBlock", _a3;
+}
+function registerBuiltinEncoder(builtinConstructors, internals) {
+  const current = builtinRegistry;
+  const nextInternals = internals || current;
+  if (!nextInternals) {
+    builtinRegistry = void 0;
+    return;
+  }
+  builtinRegistry = { ...nextInternals, ...builtinConstructors };
+}
+function dataProperty(object, name3) {
+  const descriptor = Object.getOwnPropertyDescriptor(object, name3);
+  if (!descriptor || !("value" in descriptor))
+    return void 0;
+  return descriptor.value;
+}
+function intrinsicPayloadByteLength(value) {
+  if (!intrinsicTypedArrayByteLength || !value || typeof value !== "object")
+    return void 0;
+  try {
+    const byteLength = intrinsicTypedArrayByteLength.call(value);
+    return typeof byteLength === "number" ? byteLength : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function largePayloadOrChain(block, depth) {
+  if (depth > BUILTIN_DISPATCH_MAX_DEPTH || !block || typeof block !== "object")
+    return false;
+  const valueBlockDescriptor = Object.getOwnPropertyDescriptor(block, "valueBlock");
+  if (!valueBlockDescriptor || !("value" in valueBlockDescriptor))
+    return false;
+  const valueBlock = valueBlockDescriptor.value;
+  if (!valueBlock || typeof valueBlock !== "object")
+    return false;
+  const payloadDescriptor = Object.getOwnPropertyDescriptor(valueBlock, "valueHexView");
+  if (payloadDescriptor) {
+    if (!("value" in payloadDescriptor))
+      return false;
+    const byteLength = intrinsicPayloadByteLength(payloadDescriptor.value);
+    return byteLength !== void 0 && byteLength >= BUILTIN_DISPATCH_PAYLOAD_THRESHOLD;
+  }
+  const valuesDescriptor = Object.getOwnPropertyDescriptor(valueBlock, "value");
+  if (!valuesDescriptor || !("value" in valuesDescriptor) || !Array.isArray(valuesDescriptor.value))
+    return false;
+  const values = valuesDescriptor.value;
+  const lengthDescriptor = Object.getOwnPropertyDescriptor(values, "length");
+  if (!lengthDescriptor || !("value" in lengthDescriptor) || lengthDescriptor.value !== 1)
+    return false;
+  const indexDescriptor = Object.getOwnPropertyDescriptor(values, "0");
+  if (!indexDescriptor || !("value" in indexDescriptor))
+    return false;
+  return largePayloadOrChain(indexDescriptor.value, depth + 1);
+}
+function shouldUseBuiltinEncoder(block) {
+  try {
+    return largePayloadOrChain(block, 0);
+  } catch {
+    return false;
+  }
+}
+function sameDataMethod(current, original) {
+  return !!current && "value" in current && current.value === original && current.writable === true && current.enumerable === false && current.configurable === true;
+}
+function writerMethodsStable(registry) {
+  return sameDataMethod(Object.getOwnPropertyDescriptor(registry.ViewWriter.prototype, "write"), registry.originalWriterWrite) && sameDataMethod(Object.getOwnPropertyDescriptor(registry.ViewWriter.prototype, "final"), registry.originalWriterFinal);
+}
+function findMethod(prototype, name3) {
+  let current = prototype;
+  while (current) {
+    const descriptor = Object.getOwnPropertyDescriptor(current, name3);
+    if (descriptor) {
+      if ("value" in descriptor && typeof descriptor.value === "function") {
+        return { declaringPrototype: current, method: descriptor.value };
+      }
+      return void 0;
+    }
+    current = Object.getPrototypeOf(current);
+  }
+  return void 0;
+}
+function stableInheritedMethod(prototype, name3, original) {
+  if (!original)
+    return false;
+  let current = prototype;
+  while (current) {
+    const descriptor = Object.getOwnPropertyDescriptor(current, name3);
+    if (current === original.declaringPrototype) {
+      return !!descriptor && "value" in descriptor && descriptor.value === original.method;
+    }
+    if (descriptor)
+      return false;
+    current = Object.getPrototypeOf(current);
+  }
+  return false;
+}
+function prototypeMethod(object, prototype, name3, expected) {
+  if (Object.prototype.hasOwnProperty.call(object, name3))
+    return false;
+  if (Object.getPrototypeOf(object) !== prototype)
+    return false;
+  const descriptor = Object.getOwnPropertyDescriptor(prototype, name3);
+  return !!descriptor && "value" in descriptor && descriptor.value === expected;
+}
+function inheritedMethod(object, name3, expected, primitiveConstructor) {
+  if (Object.prototype.hasOwnProperty.call(object, name3))
+    return false;
+  const prototype = Object.getPrototypeOf(object);
+  const originalPrimitiveValuePrototype = Object.getPrototypeOf(primitiveConstructor.prototype);
+  if (prototype !== primitiveConstructor.prototype || Object.getPrototypeOf(prototype) !== originalPrimitiveValuePrototype) {
+    return false;
+  }
+  const descriptor = prototype && Object.getOwnPropertyDescriptor(prototype, name3);
+  if (descriptor)
+    return false;
+  const parentDescriptor = Object.getOwnPropertyDescriptor(originalPrimitiveValuePrototype, name3);
+  return !!parentDescriptor && "value" in parentDescriptor && parentDescriptor.value === expected;
+}
+function plainPayload(value, allowEmpty = false) {
+  if (!(value instanceof Uint8Array) || Object.getPrototypeOf(value) !== Uint8Array.prototype)
+    return void 0;
+  for (const name3 of ["buffer", "byteOffset", "byteLength", "length", "slice", "constructor"]) {
+    if (Object.prototype.hasOwnProperty.call(value, name3))
+      return void 0;
+  }
+  const constructorDescriptor = Object.getOwnPropertyDescriptor(Uint8Array.prototype, "constructor");
+  if (!constructorDescriptor || !("value" in constructorDescriptor) || constructorDescriptor.value !== originalUint8ArrayConstructor)
+    return void 0;
+  if (!stableInheritedMethod(Uint8Array.prototype, "slice", originalUint8ArraySliceInfo))
+    return void 0;
+  try {
+    const buffer = value.buffer;
+    if (!(buffer instanceof ArrayBuffer) || Object.getPrototypeOf(buffer) !== ArrayBuffer.prototype)
+      return void 0;
+    if (Object.prototype.hasOwnProperty.call(buffer, "byteLength"))
+      return void 0;
+    if (value.byteLength !== value.length || !allowEmpty && value.byteLength === 0)
+      return void 0;
+    if (value.byteOffset < 0 || value.byteOffset + value.byteLength > buffer.byteLength)
+      return void 0;
+  } catch {
+    return void 0;
+  }
+  return value;
+}
+function validIdBlock(block, constructed, registry) {
+  if (Object.getPrototypeOf(block) !== registry.LocalIdentificationBlock.prototype)
+    return false;
+  if (!prototypeMethod(block, registry.LocalIdentificationBlock.prototype, "toBER", registry.originalIdentificationToBER))
+    return false;
+  const tagClass = dataProperty(block, "tagClass");
+  const tagNumber = dataProperty(block, "tagNumber");
+  const isConstructed2 = dataProperty(block, "isConstructed");
+  const isHexOnly = dataProperty(block, "isHexOnly");
+  const valueHexView = dataProperty(block, "valueHexView");
+  if (typeof tagClass !== "number" || !Number.isInteger(tagClass) || tagClass < 1 || tagClass > 4)
+    return false;
+  if (typeof tagNumber !== "number" || !Number.isInteger(tagNumber) || tagNumber < 0)
+    return false;
+  if (isConstructed2 !== constructed || typeof isHexOnly !== "boolean")
+    return false;
+  if (isHexOnly)
+    return !!plainPayload(valueHexView);
+  return Number.isSafeInteger(tagNumber);
+}
+function validLengthBlock(block, allowIndefinite, registry) {
+  if (Object.getPrototypeOf(block) !== registry.LocalLengthBlock.prototype)
+    return false;
+  if (!prototypeMethod(block, registry.LocalLengthBlock.prototype, "toBER", registry.originalLengthToBER))
+    return false;
+  const indefinite = dataProperty(block, "isIndefiniteForm");
+  const longForm = dataProperty(block, "longFormUsed");
+  const lengthDescriptor = Object.getOwnPropertyDescriptor(block, "length");
+  const length2 = lengthDescriptor && "value" in lengthDescriptor ? lengthDescriptor.value : void 0;
+  const longFormDescriptor = Object.getOwnPropertyDescriptor(block, "longFormUsed");
+  return typeof indefinite === "boolean" && (indefinite === false || allowIndefinite) && typeof longForm === "boolean" && !!longFormDescriptor && "value" in longFormDescriptor && longFormDescriptor.writable === true && !!lengthDescriptor && "value" in lengthDescriptor && lengthDescriptor.writable === true && typeof length2 === "number" && Number.isSafeInteger(length2) && length2 >= 0;
+}
+function validBaseBlock(block, isConstructed2, registry) {
+  const idBlock = dataProperty(block, "idBlock");
+  const lenBlock = dataProperty(block, "lenBlock");
+  return !!idBlock && !!lenBlock && validIdBlock(idBlock, isConstructed2, registry) && validLengthBlock(lenBlock, isConstructed2, registry);
+}
+function constructedChild(block, registry) {
+  const valueBlock = dataProperty(block, "valueBlock");
+  if (!valueBlock || Object.getPrototypeOf(valueBlock) !== registry.LocalConstructedValueBlock.prototype)
+    return void 0;
+  if (!prototypeMethod(valueBlock, registry.LocalConstructedValueBlock.prototype, "toBER", registry.originalConstructedToBER))
+    return void 0;
+  const values = dataProperty(valueBlock, "value");
+  if (!Array.isArray(values) || Object.getPrototypeOf(values) !== Array.prototype)
+    return void 0;
+  const lengthDescriptor = Object.getOwnPropertyDescriptor(values, "length");
+  if (!lengthDescriptor || !("value" in lengthDescriptor) || lengthDescriptor.value !== 1)
+    return void 0;
+  if (Object.prototype.hasOwnProperty.call(values, Symbol.iterator))
+    return void 0;
+  const iteratorDescriptor = Object.getOwnPropertyDescriptor(Array.prototype, Symbol.iterator);
+  if (!iteratorDescriptor || !("value" in iteratorDescriptor) || iteratorDescriptor.value !== originalArrayIterator)
+    return void 0;
+  const indexDescriptor = Object.getOwnPropertyDescriptor(values, "0");
+  if (!indexDescriptor || !("value" in indexDescriptor))
+    return void 0;
+  if (Object.getOwnPropertyNames(values).length !== 2)
+    return void 0;
+  return indexDescriptor.value;
+}
+function bitPayload(block, registry) {
+  const valueBlock = dataProperty(block, "valueBlock");
+  if (!valueBlock || Object.getPrototypeOf(valueBlock) !== registry.LocalBitStringValueBlock.prototype)
+    return void 0;
+  if (!prototypeMethod(valueBlock, registry.LocalBitStringValueBlock.prototype, "toBER", registry.originalBitStringToBER))
+    return void 0;
+  if (dataProperty(valueBlock, "isConstructed") !== false)
+    return void 0;
+  const unusedBits = dataProperty(valueBlock, "unusedBits");
+  if (typeof unusedBits !== "number" || !Number.isInteger(unusedBits) || unusedBits < 0 || unusedBits > 7)
+    return void 0;
+  const payload = plainPayload(dataProperty(valueBlock, "valueHexView"), true);
+  if (!payload)
+    return void 0;
+  return { payload, prefix: Uint8Array.of(payload.byteLength ? unusedBits : 0) };
+}
+function primitivePayload(block, kind, registry) {
+  const valueBlock = dataProperty(block, "valueBlock");
+  if (!valueBlock)
+    return void 0;
+  if (kind === "integer") {
+    if (Object.getPrototypeOf(valueBlock) !== registry.LocalIntegerValueBlock.prototype)
+      return void 0;
+    if (!prototypeMethod(valueBlock, registry.LocalIntegerValueBlock.prototype, "toBER", registry.originalIntegerToBER))
+      return void 0;
+  } else if (kind === "octet") {
+    if (Object.getPrototypeOf(valueBlock) !== registry.LocalOctetStringValueBlock.prototype)
+      return void 0;
+    if (!prototypeMethod(valueBlock, registry.LocalOctetStringValueBlock.prototype, "toBER", registry.originalOctetStringToBER))
+      return void 0;
+    if (dataProperty(valueBlock, "isConstructed") !== false)
+      return void 0;
+  } else {
+    if (Object.getPrototypeOf(valueBlock) !== registry.LocalPrimitiveValueBlock.prototype)
+      return void 0;
+    if (!inheritedMethod(valueBlock, "toBER", registry.originalPrimitiveToBER, registry.LocalPrimitiveValueBlock))
+      return void 0;
+  }
+  if (kind === "primitive" && dataProperty(valueBlock, "isHexOnly") !== true)
+    return void 0;
+  if (typeof dataProperty(valueBlock, "isHexOnly") !== "boolean")
+    return void 0;
+  return plainPayload(dataProperty(valueBlock, "valueHexView"));
+}
+function validOuterMethod(block, registry) {
+  if (Object.prototype.hasOwnProperty.call(block, "toBER"))
+    return false;
+  let prototype = block;
+  while (prototype) {
+    const descriptor = Object.getOwnPropertyDescriptor(prototype, "toBER");
+    if (descriptor)
+      return "value" in descriptor && descriptor.value === registry.originalBaseBlockToBER;
+    prototype = Object.getPrototypeOf(prototype);
+  }
+  return false;
+}
+function isPrimitive(block, type, registry) {
+  const constructor = registry[type];
+  return !!constructor && Object.getPrototypeOf(block) === constructor.prototype;
+}
+function isConstructed(block, registry) {
+  return Object.getPrototypeOf(block) === registry.Sequence.prototype || Object.getPrototypeOf(block) === registry.Set.prototype || Object.getPrototypeOf(block) === registry.Constructed.prototype;
+}
+function inspectNode(block, depth, registry) {
+  if (depth > BUILTIN_DISPATCH_MAX_DEPTH || !block || typeof block !== "object")
+    return void 0;
+  try {
+    if (!validOuterMethod(block, registry))
+      return void 0;
+    const primitiveKind = isPrimitive(block, "BitString", registry) ? "bit" : isPrimitive(block, "Integer", registry) ? "integer" : isPrimitive(block, "OctetString", registry) ? "octet" : isPrimitive(block, "Primitive", registry) ? "primitive" : void 0;
+    const constructed = primitiveKind === void 0 && isConstructed(block, registry);
+    if (!primitiveKind && !constructed)
+      return void 0;
+    if (!validBaseBlock(block, constructed, registry))
+      return void 0;
+    const idBlock = dataProperty(block, "idBlock");
+    const lenBlock = dataProperty(block, "lenBlock");
+    if (!idBlock || !lenBlock)
+      return void 0;
+    if (primitiveKind) {
+      const bit = primitiveKind === "bit" ? bitPayload(block, registry) : void 0;
+      const payload = primitiveKind === "bit" ? bit === null || bit === void 0 ? void 0 : bit.payload : primitivePayload(block, primitiveKind, registry);
+      return payload ? { block, kind: primitiveKind, idBlock, lenBlock, indefinite: false, payload, prefix: bit === null || bit === void 0 ? void 0 : bit.prefix } : void 0;
+    }
+    const child = constructedChild(block, registry);
+    const validatedChild = child && inspectNode(child, depth + 1, registry);
+    const indefinite = dataProperty(lenBlock, "isIndefiniteForm");
+    return validatedChild ? { block, kind: "constructed", idBlock, lenBlock, indefinite: indefinite === true, child: validatedChild } : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function buildNode(node, sizeOnly, registry) {
+  var _a3, _b2;
+  const id = Reflect.apply(registry.originalIdentificationToBER, node.idBlock, [sizeOnly]);
+  if (!(id instanceof ArrayBuffer) || id.byteLength === 0)
+    throw TypeError("Built-in identifier encoding failed");
+  let payload;
+  if (node.kind === "constructed") {
+    payload = buildNode(node.child, sizeOnly, registry);
+  } else {
+    payload = node.payload;
+  }
+  const length2 = (payload instanceof Uint8Array ? payload.byteLength : payload.total) + ((_b2 = (_a3 = node.prefix) === null || _a3 === void 0 ? void 0 : _a3.byteLength) !== null && _b2 !== void 0 ? _b2 : 0);
+  let len;
+  if (node.indefinite) {
+    len = Uint8Array.of(128).buffer;
+  } else {
+    node.lenBlock.length = length2;
+    len = Reflect.apply(registry.originalLengthToBER, node.lenBlock, [sizeOnly]);
+    if (!(len instanceof ArrayBuffer) || len.byteLength === 0)
+      throw TypeError("Built-in length encoding failed");
+  }
+  const total = id.byteLength + len.byteLength + length2 + (node.indefinite ? 2 : 0);
+  if (!Number.isSafeInteger(total))
+    throw RangeError("Built-in encoding is too large");
+  return { id, len, payload, length: length2, total, indefinite: node.indefinite, prefix: node.prefix };
+}
+function flatten(node, output, offset, sizeOnly) {
+  output.set(new Uint8Array(node.id), offset);
+  offset += node.id.byteLength;
+  output.set(new Uint8Array(node.len), offset);
+  offset += node.len.byteLength;
+  if (node.prefix) {
+    if (!sizeOnly)
+      output.set(node.prefix, offset);
+    offset += node.prefix.byteLength;
+  }
+  if (node.payload instanceof Uint8Array) {
+    if (!sizeOnly)
+      output.set(node.payload, offset);
+    offset += node.payload.byteLength;
+  } else {
+    offset = flatten(node.payload, output, offset, sizeOnly);
+  }
+  if (node.indefinite)
+    offset += 2;
+  return offset;
+}
+function tryEncodeBuiltin(block, sizeOnly = false) {
+  const registry = builtinRegistry;
+  if (!registry || !writerMethodsStable(registry))
+    return void 0;
+  const validated = inspectNode(block, 0, registry);
+  if (!validated)
+    return void 0;
+  const node = buildNode(validated, sizeOnly, registry);
+  const output = new Uint8Array(node.total);
+  flatten(node, output, 0, sizeOnly);
+  return output.buffer;
+}
+function prepareIndefiniteForm(baseBlock) {
+  var _a3;
+  if (baseBlock instanceof typeStore.Constructed) {
+    for (const value of baseBlock.valueBlock.value) {
+      if (prepareIndefiniteForm(value)) {
+        baseBlock.lenBlock.isIndefiniteForm = true;
+      }
+    }
+  }
+  return !!((_a3 = baseBlock.lenBlock) === null || _a3 === void 0 ? void 0 : _a3.isIndefiniteForm);
+}
+function registerFastParser(constructors) {
+  fastParserRegistry = {
+    Integer: constructors.Integer,
+    Null: constructors.Null,
+    Sequence: constructors.Sequence
+  };
+}
+function fastParserContext(context3) {
+  const nodes = Object.getOwnPropertyDescriptor(context3, "nodesCount");
+  const maxNodes = Object.getOwnPropertyDescriptor(context3, "maxNodes");
+  const maxContentLength = Object.getOwnPropertyDescriptor(context3, "maxContentLength");
+  if (!nodes || !("value" in nodes) || nodes.writable !== true)
+    return false;
+  if (!maxNodes || !("value" in maxNodes) || !maxContentLength || !("value" in maxContentLength))
+    return false;
+  return typeof nodes.value === "number" && Number.isSafeInteger(nodes.value) && nodes.value >= 0 && typeof maxNodes.value === "number" && Number.isSafeInteger(maxNodes.value) && maxNodes.value >= 0 && typeof maxContentLength.value === "number" && Number.isSafeInteger(maxContentLength.value) && maxContentLength.value >= 0 && nodes.value < maxNodes.value;
+}
+function fastParserType(store, name3, value) {
+  const descriptor = Object.getOwnPropertyDescriptor(store, name3);
+  return !!descriptor && "value" in descriptor && descriptor.value === value;
+}
+function tryFastFromBER(inputBuffer, inputOffset, inputLength, context3) {
+  const registry = fastParserRegistry;
+  if (!registry)
+    return void 0;
+  let Constructor;
+  let length2 = 0;
+  try {
+    if (Object.getPrototypeOf(inputBuffer) !== Uint8Array.prototype)
+      return void 0;
+    if (!Number.isSafeInteger(inputOffset) || inputOffset < 0 || !Number.isSafeInteger(inputLength) || inputLength < 2) {
+      return void 0;
+    }
+    if (inputOffset > inputBuffer.byteLength || inputLength > inputBuffer.byteLength - inputOffset)
+      return void 0;
+    const tag = inputBuffer[inputOffset];
+    if (tag !== 2 && tag !== 5 && tag !== 48)
+      return void 0;
+    length2 = inputBuffer[inputOffset + 1];
+    if (length2 >= 128 || length2 > inputLength - 2)
+      return void 0;
+    if (tag === 5 && length2 !== 0)
+      return void 0;
+    if (!fastParserContext(context3))
+      return void 0;
+    if (length2 > Object.getOwnPropertyDescriptor(context3, "maxContentLength").value) {
+      return void 0;
+    }
+    const constructorName = tag === 2 ? "Integer" : tag === 5 ? "Null" : "Sequence";
+    Constructor = registry[constructorName];
+    if (!fastParserType(typeStore, constructorName, Constructor))
+      return void 0;
+    const identificationFromBER = Object.getOwnPropertyDescriptor(LocalIdentificationBlock.prototype, "fromBER");
+    const lengthFromBER = Object.getOwnPropertyDescriptor(LocalLengthBlock.prototype, "fromBER");
+    if (!identificationFromBER || !("value" in identificationFromBER) || identificationFromBER.value !== ORIGINAL_LOCAL_IDENTIFICATION_FROM_BER || !lengthFromBER || !("value" in lengthFromBER) || lengthFromBER.value !== ORIGINAL_LOCAL_LENGTH_FROM_BER)
+      return void 0;
+  } catch {
+    return void 0;
+  }
+  if (!Constructor)
+    return void 0;
+  const result = new Constructor();
+  result.idBlock.tagClass = 1;
+  result.idBlock.tagNumber = inputBuffer[inputOffset] & 31;
+  result.idBlock.isConstructed = inputBuffer[inputOffset] === 48;
+  result.idBlock.isHexOnly = false;
+  result.idBlock.blockLength = 1;
+  result.lenBlock.isIndefiniteForm = false;
+  result.lenBlock.longFormUsed = false;
+  result.lenBlock.length = length2;
+  result.lenBlock.blockLength = 1;
+  context3.nodesCount += 1;
+  const resultOffset = result.fromBER(inputBuffer, inputOffset + 2, length2, context3);
+  result.valueBeforeDecodeView = inputBuffer.subarray(inputOffset, inputOffset + result.blockLength);
+  return { offset: resultOffset, result };
+}
+function createFromBerContext(options = {}) {
+  var _a3, _b2, _c2, _d;
+  return {
+    depth: 0,
+    maxDepth: (_a3 = options.maxDepth) !== null && _a3 !== void 0 ? _a3 : DEFAULT_MAX_DEPTH,
+    nodesCount: 0,
+    maxNodes: (_b2 = options.maxNodes) !== null && _b2 !== void 0 ? _b2 : DEFAULT_MAX_NODES,
+    maxContentLength: (_c2 = options.maxContentLength) !== null && _c2 !== void 0 ? _c2 : DEFAULT_MAX_CONTENT_LENGTH,
+    parseEmbedded: (_d = options.parseEmbedded) !== null && _d !== void 0 ? _d : true
+  };
+}
+function createErrorResult(error) {
+  const result = new BaseBlock({}, ValueBlock);
+  result.error = error;
+  return {
+    offset: -1,
+    result
+  };
+}
+function checkNodesLimit(context3) {
+  context3.nodesCount += 1;
+  if (context3.nodesCount > context3.maxNodes) {
+    return MAX_NODES_EXCEEDED_ERROR;
+  }
+  return void 0;
+}
+function checkContentLengthLimit(inputLength, context3) {
+  if (inputLength > context3.maxContentLength) {
+    return MAX_CONTENT_LENGTH_EXCEEDED_ERROR;
+  }
+  return void 0;
+}
+function localFromBERWithChildContext(inputBuffer, inputOffset, inputLength, context3) {
+  const childDepth = context3.depth + 1;
+  if (childDepth > context3.maxDepth) {
+    return createErrorResult(MAX_DEPTH_EXCEEDED_ERROR);
+  }
+  context3.depth = childDepth;
+  try {
+    return localFromBER(inputBuffer, inputOffset, inputLength, context3);
+  } finally {
+    context3.depth -= 1;
+  }
+}
+function localChangeType(inputObject, newType) {
+  if (inputObject instanceof newType) {
+    return inputObject;
+  }
+  const newObject = new newType();
+  newObject.idBlock = inputObject.idBlock;
+  newObject.lenBlock = inputObject.lenBlock;
+  newObject.warnings = inputObject.warnings;
+  newObject.valueBeforeDecodeView = inputObject.valueBeforeDecodeView;
+  return newObject;
+}
+function localFromBER(inputBuffer, inputOffset = 0, inputLength = inputBuffer.length, context3 = createFromBerContext()) {
+  const fastResult = tryFastFromBER(inputBuffer, inputOffset, inputLength, context3);
+  if (fastResult)
+    return fastResult;
+  const incomingOffset = inputOffset;
+  let returnObject = new BaseBlock({}, ValueBlock);
+  if (!checkBufferParams(returnObject, inputBuffer, inputOffset, inputLength)) {
+    return {
+      offset: -1,
+      result: returnObject
+    };
+  }
+  const fastArgs = Number.isInteger(inputOffset) && Number.isInteger(inputLength);
+  if (fastArgs ? inputLength === 0 : inputBuffer.subarray(inputOffset, inputOffset + inputLength).length === 0) {
+    returnObject.error = "Zero buffer length";
+    return {
+      offset: -1,
+      result: returnObject
+    };
+  }
+  const nodesLimitError = checkNodesLimit(context3);
+  if (nodesLimitError) {
+    returnObject.error = nodesLimitError;
+    return {
+      offset: -1,
+      result: returnObject
+    };
+  }
+  let resultOffset = returnObject.idBlock.fromBER(inputBuffer, inputOffset, inputLength);
+  if (returnObject.idBlock.warnings.length) {
+    returnObject.warnings.concat(returnObject.idBlock.warnings);
+  }
+  if (resultOffset === -1) {
+    returnObject.error = returnObject.idBlock.error;
+    return {
+      offset: -1,
+      result: returnObject
+    };
+  }
+  inputOffset = resultOffset;
+  inputLength -= returnObject.idBlock.blockLength;
+  resultOffset = returnObject.lenBlock.fromBER(inputBuffer, inputOffset, inputLength);
+  if (returnObject.lenBlock.warnings.length) {
+    returnObject.warnings.concat(returnObject.lenBlock.warnings);
+  }
+  if (resultOffset === -1) {
+    returnObject.error = returnObject.lenBlock.error;
+    return {
+      offset: -1,
+      result: returnObject
+    };
+  }
+  inputOffset = resultOffset;
+  inputLength -= returnObject.lenBlock.blockLength;
+  const valueLength = returnObject.lenBlock.isIndefiniteForm ? inputLength : returnObject.lenBlock.length;
+  const contentLengthError = checkContentLengthLimit(valueLength, context3);
+  if (contentLengthError) {
+    returnObject.error = contentLengthError;
+    return {
+      offset: -1,
+      result: returnObject
+    };
+  }
+  if (!returnObject.idBlock.isConstructed && returnObject.lenBlock.isIndefiniteForm) {
+    returnObject.error = "Indefinite length form used for primitive encoding form";
+    return {
+      offset: -1,
+      result: returnObject
+    };
+  }
+  let newASN1Type = BaseBlock;
+  switch (returnObject.idBlock.tagClass) {
+    case 1:
+      if (returnObject.idBlock.tagNumber >= 37 && returnObject.idBlock.isHexOnly === false) {
+        returnObject.error = "UNIVERSAL 37 and upper tags are reserved by ASN.1 standard";
+        return {
+          offset: -1,
+          result: returnObject
+        };
+      }
+      switch (returnObject.idBlock.tagNumber) {
+        case 0:
+          if (returnObject.idBlock.isConstructed && returnObject.lenBlock.length > 0) {
+            returnObject.error = "Type [UNIVERSAL 0] is reserved";
+            return {
+              offset: -1,
+              result: returnObject
+            };
+          }
+          newASN1Type = typeStore.EndOfContent;
+          break;
+        case 1:
+          newASN1Type = typeStore.Boolean;
+          break;
+        case 2:
+          newASN1Type = typeStore.Integer;
+          break;
+        case 3:
+          newASN1Type = typeStore.BitString;
+          break;
+        case 4:
+          newASN1Type = typeStore.OctetString;
+          break;
+        case 5:
+          newASN1Type = typeStore.Null;
+          break;
+        case 6:
+          newASN1Type = typeStore.ObjectIdentifier;
+          break;
+        case 10:
+          newASN1Type = typeStore.Enumerated;
+          break;
+        case 12:
+          newASN1Type = typeStore.Utf8String;
+          break;
+        case 13:
+          newASN1Type = typeStore.RelativeObjectIdentifier;
+          break;
+        case 14:
+          newASN1Type = typeStore.TIME;
+          break;
+        case 15:
+          returnObject.error = "[UNIVERSAL 15] is reserved by ASN.1 standard";
+          return {
+            offset: -1,
+            result: returnObject
+          };
+        case 16:
+          newASN1Type = typeStore.Sequence;
+          break;
+        case 17:
+          newASN1Type = typeStore.Set;
+          break;
+        case 18:
+          newASN1Type = typeStore.NumericString;
+          break;
+        case 19:
+          newASN1Type = typeStore.PrintableString;
+          break;
+        case 20:
+          newASN1Type = typeStore.TeletexString;
+          break;
+        case 21:
+          newASN1Type = typeStore.VideotexString;
+          break;
+        case 22:
+          newASN1Type = typeStore.IA5String;
+          break;
+        case 23:
+          newASN1Type = typeStore.UTCTime;
+          break;
+        case 24:
+          newASN1Type = typeStore.GeneralizedTime;
+          break;
+        case 25:
+          newASN1Type = typeStore.GraphicString;
+          break;
+        case 26:
+          newASN1Type = typeStore.VisibleString;
+          break;
+        case 27:
+          newASN1Type = typeStore.GeneralString;
+          break;
+        case 28:
+          newASN1Type = typeStore.UniversalString;
+          break;
+        case 29:
+          newASN1Type = typeStore.CharacterString;
+          break;
+        case 30:
+          newASN1Type = typeStore.BmpString;
+          break;
+        case 31:
+          newASN1Type = typeStore.DATE;
+          break;
+        case 32:
+          newASN1Type = typeStore.TimeOfDay;
+          break;
+        case 33:
+          newASN1Type = typeStore.DateTime;
+          break;
+        case 34:
+          newASN1Type = typeStore.Duration;
+          break;
+        default: {
+          const newObject = returnObject.idBlock.isConstructed ? new typeStore.Constructed() : new typeStore.Primitive();
+          newObject.idBlock = returnObject.idBlock;
+          newObject.lenBlock = returnObject.lenBlock;
+          newObject.warnings = returnObject.warnings;
+          returnObject = newObject;
+        }
+      }
+      break;
+    case 2:
+    case 3:
+    case 4:
+    default: {
+      newASN1Type = returnObject.idBlock.isConstructed ? typeStore.Constructed : typeStore.Primitive;
+    }
+  }
+  returnObject = localChangeType(returnObject, newASN1Type);
+  resultOffset = returnObject.fromBER(inputBuffer, inputOffset, valueLength, context3);
+  returnObject.valueBeforeDecodeView = inputBuffer.subarray(incomingOffset, incomingOffset + returnObject.blockLength);
+  return {
+    offset: resultOffset,
+    result: returnObject
+  };
+}
+function fromBER(inputBuffer, options = {}) {
+  if (!inputBuffer.byteLength) {
+    const result = new BaseBlock({}, ValueBlock);
+    result.error = "Input buffer has zero length";
+    return {
+      offset: -1,
+      result
+    };
+  }
+  const inputView = BufferSourceConverter.toUint8Array(inputBuffer);
+  const normalizedInput = options.copyInput === false ? inputView : inputView.slice();
+  return localFromBER(normalizedInput, 0, inputBuffer.byteLength, createFromBerContext(options));
+}
+function checkLen(indefiniteLength, length2) {
+  if (indefiniteLength) {
+    return 1;
+  }
+  return length2;
+}
+function bytesToSignedBigInt(view) {
+  if (!view.byteLength)
+    return BigInt(0);
+  const value = BigInt(`0x${Convert.ToHex(view)}`);
+  if (view[0] & 128)
+    return value - (BigInt(1) << BigInt(view.byteLength * 8));
+  return value;
+}
+function bytesToSignedDecimal(view) {
+  if (typeof BigInt !== "undefined")
+    return bytesToSignedBigInt(view).toString(10);
+  const BASE = 1e7;
+  const DECIMAL_DIGITS = 7;
+  if (!view.byteLength)
+    return "0";
+  const negative = !!(view[0] & 128);
+  let magnitude = view;
+  if (negative) {
+    magnitude = new Uint8Array(view.length);
+    let carry = 1;
+    for (let i = view.length - 1; i >= 0; i--) {
+      const value = (view[i] ^ 255) + carry;
+      magnitude[i] = value & 255;
+      carry = value >> 8;
+    }
+  }
+  const limbs = [0];
+  for (let index = 0; index < magnitude.length; index++) {
+    let carry = magnitude[index];
+    for (let i = 0; i < limbs.length; i++) {
+      const value = limbs[i] * 256 + carry;
+      limbs[i] = value % BASE;
+      carry = Math.floor(value / BASE);
+    }
+    if (carry)
+      limbs.push(carry);
+  }
+  let top = limbs.length - 1;
+  while (top > 0 && limbs[top] === 0)
+    top--;
+  let result = String(limbs[top]);
+  for (let i = top - 1; i >= 0; i--)
+    result += String(limbs[i]).padStart(DECIMAL_DIGITS, "0");
+  return negative && result !== "0" ? `-${result}` : result;
+}
+function compareSchema(root, inputData, inputSchema) {
+  if (inputSchema instanceof Choice) {
+    for (const element of inputSchema.value) {
+      const result = compareSchema(root, inputData, element);
+      if (result.verified) {
+        return {
+          verified: true,
+          result: root
+        };
+      }
+    }
+    {
+      const _result = {
+        verified: false,
+        result: { error: "Wrong values for Choice type" }
+      };
+      if (inputSchema.hasOwnProperty(NAME))
+        _result.name = inputSchema.name;
+      return _result;
+    }
+  }
+  if (inputSchema instanceof Any) {
+    if (inputSchema.hasOwnProperty(NAME))
+      root[inputSchema.name] = inputData;
+    return {
+      verified: true,
+      result: root
+    };
+  }
+  if (root instanceof Object === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong root object" }
+    };
+  }
+  if (inputData instanceof Object === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 data" }
+    };
+  }
+  if (inputSchema instanceof Object === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  if (ID_BLOCK in inputSchema === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  if (FROM_BER in inputSchema.idBlock === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  if (TO_BER in inputSchema.idBlock === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  const encodedId = inputSchema.idBlock.toBER(false);
+  if (encodedId.byteLength === 0) {
+    return {
+      verified: false,
+      result: { error: "Error encoding idBlock for ASN.1 schema" }
+    };
+  }
+  const decodedOffset = inputSchema.idBlock.fromBER(encodedId, 0, encodedId.byteLength);
+  if (decodedOffset === -1) {
+    return {
+      verified: false,
+      result: { error: "Error decoding idBlock for ASN.1 schema" }
+    };
+  }
+  if (inputSchema.idBlock.hasOwnProperty(TAG_CLASS) === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  if (inputSchema.idBlock.tagClass !== inputData.idBlock.tagClass) {
+    return {
+      verified: false,
+      result: root
+    };
+  }
+  if (inputSchema.idBlock.hasOwnProperty(TAG_NUMBER) === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  if (inputSchema.idBlock.tagNumber !== inputData.idBlock.tagNumber) {
+    return {
+      verified: false,
+      result: root
+    };
+  }
+  if (inputSchema.idBlock.hasOwnProperty(IS_CONSTRUCTED) === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  if (inputSchema.idBlock.isConstructed !== inputData.idBlock.isConstructed) {
+    return {
+      verified: false,
+      result: root
+    };
+  }
+  if (!(IS_HEX_ONLY in inputSchema.idBlock)) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema" }
+    };
+  }
+  if (inputSchema.idBlock.isHexOnly !== inputData.idBlock.isHexOnly) {
+    return {
+      verified: false,
+      result: root
+    };
+  }
+  if (inputSchema.idBlock.isHexOnly) {
+    if (VALUE_HEX_VIEW in inputSchema.idBlock === false) {
+      return {
+        verified: false,
+        result: { error: "Wrong ASN.1 schema" }
+      };
+    }
+    const schemaView = inputSchema.idBlock.valueHexView;
+    const asn1View = inputData.idBlock.valueHexView;
+    if (schemaView.length !== asn1View.length) {
+      return {
+        verified: false,
+        result: root
+      };
+    }
+    for (let i = 0; i < schemaView.length; i++) {
+      if (schemaView[i] !== asn1View[1]) {
+        return {
+          verified: false,
+          result: root
+        };
+      }
+    }
+  }
+  if (inputSchema.name) {
+    inputSchema.name = inputSchema.name.replace(/^\s+|\s+$/g, EMPTY_STRING);
+    if (inputSchema.name)
+      root[inputSchema.name] = inputData;
+  }
+  if (inputSchema instanceof typeStore.Constructed) {
+    let admission = 0;
+    let result = {
+      verified: false,
+      result: { error: "Unknown error" }
+    };
+    let maxLength = inputSchema.valueBlock.value.length;
+    if (maxLength > 0) {
+      if (inputSchema.valueBlock.value[0] instanceof Repeated) {
+        maxLength = inputData.valueBlock.value.length;
+      }
+    }
+    if (maxLength === 0) {
+      return {
+        verified: true,
+        result: root
+      };
+    }
+    if (inputData.valueBlock.value.length === 0 && inputSchema.valueBlock.value.length !== 0) {
+      let _optional = true;
+      for (let i = 0; i < inputSchema.valueBlock.value.length; i++)
+        _optional = _optional && (inputSchema.valueBlock.value[i].optional || false);
+      if (_optional) {
+        return {
+          verified: true,
+          result: root
+        };
+      }
+      if (inputSchema.name) {
+        inputSchema.name = inputSchema.name.replace(/^\s+|\s+$/g, EMPTY_STRING);
+        if (inputSchema.name)
+          delete root[inputSchema.name];
+      }
+      root.error = "Inconsistent object length";
+      return {
+        verified: false,
+        result: root
+      };
+    }
+    for (let i = 0; i < maxLength; i++) {
+      if (i - admission >= inputData.valueBlock.value.length) {
+        if (inputSchema.valueBlock.value[i].optional === false) {
+          const _result = {
+            verified: false,
+            result: root
+          };
+          root.error = "Inconsistent length between ASN.1 data and schema";
+          if (inputSchema.name) {
+            inputSchema.name = inputSchema.name.replace(/^\s+|\s+$/g, EMPTY_STRING);
+            if (inputSchema.name) {
+              delete root[inputSchema.name];
+              _result.name = inputSchema.name;
+            }
+          }
+          return _result;
+        }
+      } else {
+        if (inputSchema.valueBlock.value[0] instanceof Repeated) {
+          result = compareSchema(root, inputData.valueBlock.value[i], inputSchema.valueBlock.value[0].value);
+          if (result.verified === false) {
+            if (inputSchema.valueBlock.value[0].optional)
+              admission++;
+            else {
+              if (inputSchema.name) {
+                inputSchema.name = inputSchema.name.replace(/^\s+|\s+$/g, EMPTY_STRING);
+                if (inputSchema.name)
+                  delete root[inputSchema.name];
+              }
+              return result;
+            }
+          }
+          if (NAME in inputSchema.valueBlock.value[0] && inputSchema.valueBlock.value[0].name.length > 0) {
+            let arrayRoot = {};
+            if (LOCAL in inputSchema.valueBlock.value[0] && inputSchema.valueBlock.value[0].local)
+              arrayRoot = inputData;
+            else
+              arrayRoot = root;
+            if (typeof arrayRoot[inputSchema.valueBlock.value[0].name] === "undefined")
+              arrayRoot[inputSchema.valueBlock.value[0].name] = [];
+            arrayRoot[inputSchema.valueBlock.value[0].name].push(inputData.valueBlock.value[i]);
+          }
+        } else {
+          result = compareSchema(root, inputData.valueBlock.value[i - admission], inputSchema.valueBlock.value[i]);
+          if (result.verified === false) {
+            if (inputSchema.valueBlock.value[i].optional)
+              admission++;
+            else {
+              if (inputSchema.name) {
+                inputSchema.name = inputSchema.name.replace(/^\s+|\s+$/g, EMPTY_STRING);
+                if (inputSchema.name)
+                  delete root[inputSchema.name];
+              }
+              return result;
+            }
+          }
+        }
+      }
+    }
+    if (result.verified === false) {
+      const _result = {
+        verified: false,
+        result: root
+      };
+      if (inputSchema.name) {
+        inputSchema.name = inputSchema.name.replace(/^\s+|\s+$/g, EMPTY_STRING);
+        if (inputSchema.name) {
+          delete root[inputSchema.name];
+          _result.name = inputSchema.name;
+        }
+      }
+      return _result;
+    }
+    return {
+      verified: true,
+      result: root
+    };
+  }
+  if (inputSchema.primitiveSchema && VALUE_HEX_VIEW in inputData.valueBlock) {
+    const asn1 = localFromBER(inputData.valueBlock.valueHexView);
+    if (asn1.offset === -1) {
+      const _result = {
+        verified: false,
+        result: asn1.result
+      };
+      if (inputSchema.name) {
+        inputSchema.name = inputSchema.name.replace(/^\s+|\s+$/g, EMPTY_STRING);
+        if (inputSchema.name) {
+          delete root[inputSchema.name];
+          _result.name = inputSchema.name;
+        }
+      }
+      return _result;
+    }
+    return compareSchema(root, asn1.result, inputSchema.primitiveSchema);
+  }
+  return {
+    verified: true,
+    result: root
+  };
+}
+function verifySchema(inputBuffer, inputSchema) {
+  if (inputSchema instanceof Object === false) {
+    return {
+      verified: false,
+      result: { error: "Wrong ASN.1 schema type" }
+    };
+  }
+  const asn1 = localFromBER(BufferSourceConverter.toUint8Array(inputBuffer));
+  if (asn1.offset === -1) {
+    return {
+      verified: false,
+      result: asn1.result
+    };
+  }
+  return compareSchema(asn1.result, asn1.result, inputSchema);
+}
+var ViewWriter, ORIGINAL_VIEW_WRITER_WRITE, ORIGINAL_VIEW_WRITER_FINAL, NAME, VALUE_HEX_VIEW, IS_HEX_ONLY, ID_BLOCK, TAG_CLASS, TAG_NUMBER, IS_CONSTRUCTED, FROM_BER, TO_BER, LOCAL, EMPTY_STRING, EMPTY_BUFFER, EMPTY_VIEW, END_OF_CONTENT_NAME, OCTET_STRING_NAME, BIT_STRING_NAME, LocalBaseBlock, ValueBlock, LocalIdentificationBlock, ORIGINAL_LOCAL_IDENTIFICATION_TO_BER, ORIGINAL_LOCAL_IDENTIFICATION_FROM_BER, LocalLengthBlock, ORIGINAL_LOCAL_LENGTH_TO_BER, ORIGINAL_LOCAL_LENGTH_FROM_BER, typeStore, _a$y, _b, _c, originalUint8ArraySliceInfo, originalUint8ArrayConstructor, originalArrayIterator, intrinsicTypedArrayByteLength, BUILTIN_DISPATCH_PAYLOAD_THRESHOLD, BUILTIN_DISPATCH_MAX_DEPTH, builtinRegistry, BaseBlock, ORIGINAL_BASE_BLOCK_TO_BER, BaseStringBlock, _a$x, LocalPrimitiveValueBlock, ORIGINAL_LOCAL_PRIMITIVE_TO_BER, _a$w, Primitive, fastParserRegistry, DEFAULT_MAX_DEPTH, DEFAULT_MAX_NODES, DEFAULT_MAX_CONTENT_LENGTH, MAX_DEPTH_EXCEEDED_ERROR, MAX_NODES_EXCEEDED_ERROR, MAX_CONTENT_LENGTH_EXCEEDED_ERROR, LocalConstructedValueBlock, ORIGINAL_LOCAL_CONSTRUCTED_TO_BER, _a$v, Constructed, LocalEndOfContentValueBlock, _a$u, EndOfContent, _a$t, Null, LocalBooleanValueBlock, _a$s, Boolean2, LocalOctetStringValueBlock, ORIGINAL_LOCAL_OCTET_STRING_TO_BER, _a$r, OctetString, LocalBitStringValueBlock, ORIGINAL_LOCAL_BIT_STRING_TO_BER, _a$q, BitString, _a$p, LocalIntegerValueBlock, ORIGINAL_LOCAL_INTEGER_TO_BER, ORIGINAL_LOCAL_INTEGER_TO_STRING, _a$o, Integer, _a$n, Enumerated, LocalSidValueBlock, LocalObjectIdentifierValueBlock, _a$m, ObjectIdentifier, LocalRelativeSidValueBlock, LocalRelativeObjectIdentifierValueBlock, _a$l, RelativeObjectIdentifier, _a$k, Sequence, _a$j, Set2, LocalStringValueBlock, LocalSimpleStringValueBlock, LocalSimpleStringBlock, LocalUtf8StringValueBlock, _a$i, Utf8String, LocalBmpStringValueBlock, _a$h, BmpString, LocalUniversalStringValueBlock, _a$g, UniversalString, _a$f, NumericString, _a$e, PrintableString, _a$d, TeletexString, _a$c, VideotexString, _a$b, IA5String, _a$a, GraphicString, _a$9, VisibleString, _a$8, GeneralString, _a$7, CharacterString, _a$6, UTCTime, _a$5, GeneralizedTime, _a$4, DATE, _a$3, TimeOfDay, _a$2, DateTime, _a$1, Duration, _a, TIME, Any, Choice, Repeated, RawData;
+var init_index_es2 = __esm({
+  "node_modules/asn1js/build/index.es.js"() {
+    init_index_es();
+    init_utils_es();
+    ViewWriter = class {
+      constructor() {
+        this.items = [];
+      }
+      write(buf) {
+        this.items.push(buf instanceof ArrayBuffer ? buf : concat2([buf]));
+      }
+      final() {
+        return concat2(this.items);
+      }
+    };
+    ORIGINAL_VIEW_WRITER_WRITE = ViewWriter.prototype.write;
+    ORIGINAL_VIEW_WRITER_FINAL = ViewWriter.prototype.final;
+    NAME = "name";
+    VALUE_HEX_VIEW = "valueHexView";
+    IS_HEX_ONLY = "isHexOnly";
+    ID_BLOCK = "idBlock";
+    TAG_CLASS = "tagClass";
+    TAG_NUMBER = "tagNumber";
+    IS_CONSTRUCTED = "isConstructed";
+    FROM_BER = "fromBER";
+    TO_BER = "toBER";
+    LOCAL = "local";
+    EMPTY_STRING = "";
+    EMPTY_BUFFER = new ArrayBuffer(0);
+    EMPTY_VIEW = new Uint8Array(0);
+    END_OF_CONTENT_NAME = "EndOfContent";
+    OCTET_STRING_NAME = "OCTET STRING";
+    BIT_STRING_NAME = "BIT STRING";
+    LocalBaseBlock = class {
+      static blockName() {
+        return this.NAME;
+      }
+      get valueBeforeDecode() {
+        return this.valueBeforeDecodeView.slice().buffer;
+      }
+      set valueBeforeDecode(value) {
+        this.valueBeforeDecodeView = new Uint8Array(value);
+      }
+      constructor({ blockLength = 0, error = EMPTY_STRING, warnings = [], valueBeforeDecode = EMPTY_VIEW } = {}) {
+        this.blockLength = blockLength;
+        this.error = error;
+        this.warnings = warnings;
+        this.valueBeforeDecodeView = BufferSourceConverter.toUint8Array(valueBeforeDecode);
+      }
+      toJSON() {
+        return {
+          blockName: this.constructor.NAME,
+          blockLength: this.blockLength,
+          error: this.error,
+          warnings: this.warnings,
+          valueBeforeDecode: Convert.ToHex(this.valueBeforeDecodeView)
+        };
+      }
+    };
+    LocalBaseBlock.NAME = "baseBlock";
+    ValueBlock = class extends LocalBaseBlock {
+      fromBER(_inputBuffer, _inputOffset, _inputLength, _context) {
+        throw TypeError("User need to make a specific function in a class which extends 'ValueBlock'");
+      }
+      toBER(_sizeOnly, _writer) {
+        throw TypeError("User need to make a specific function in a class which extends 'ValueBlock'");
+      }
+    };
+    ValueBlock.NAME = "valueBlock";
+    LocalIdentificationBlock = class extends HexBlock(LocalBaseBlock) {
+      constructor({ idBlock = {} } = {}) {
+        var _a3, _b2, _c2, _d;
+        super();
+        if (idBlock) {
+          this.isHexOnly = (_a3 = idBlock.isHexOnly) !== null && _a3 !== void 0 ? _a3 : false;
+          this.valueHexView = idBlock.valueHex ? BufferSourceConverter.toUint8Array(idBlock.valueHex) : EMPTY_VIEW;
+          this.tagClass = (_b2 = idBlock.tagClass) !== null && _b2 !== void 0 ? _b2 : -1;
+          this.tagNumber = (_c2 = idBlock.tagNumber) !== null && _c2 !== void 0 ? _c2 : -1;
+          this.isConstructed = (_d = idBlock.isConstructed) !== null && _d !== void 0 ? _d : false;
+        } else {
+          this.tagClass = -1;
+          this.tagNumber = -1;
+          this.isConstructed = false;
+        }
+      }
+      toBER(sizeOnly = false) {
+        let firstOctet = 0;
+        switch (this.tagClass) {
+          case 1:
+            firstOctet |= 0;
+            break;
+          case 2:
+            firstOctet |= 64;
+            break;
+          case 3:
+            firstOctet |= 128;
+            break;
+          case 4:
+            firstOctet |= 192;
+            break;
+          default:
+            this.error = "Unknown tag class";
+            return EMPTY_BUFFER;
+        }
+        if (this.isConstructed)
+          firstOctet |= 32;
+        if (this.tagNumber < 31 && !this.isHexOnly) {
+          const retView2 = new Uint8Array(1);
+          if (!sizeOnly) {
+            let number = this.tagNumber;
+            number &= 31;
+            firstOctet |= number;
+            retView2[0] = firstOctet;
+          }
+          return retView2.buffer;
+        }
+        if (!this.isHexOnly) {
+          const encodedBuf = utilToBase(this.tagNumber, 7);
+          const encodedView = new Uint8Array(encodedBuf);
+          const size = encodedBuf.byteLength;
+          const retView2 = new Uint8Array(size + 1);
+          retView2[0] = firstOctet | 31;
+          if (!sizeOnly) {
+            for (let i = 0; i < size - 1; i++)
+              retView2[i + 1] = encodedView[i] | 128;
+            retView2[size] = encodedView[size - 1];
+          }
+          return retView2.buffer;
+        }
+        const retView = new Uint8Array(this.valueHexView.byteLength + 1);
+        retView[0] = firstOctet | 31;
+        if (!sizeOnly) {
+          const curView = this.valueHexView;
+          for (let i = 0; i < curView.length - 1; i++)
+            retView[i + 1] = curView[i] | 128;
+          retView[this.valueHexView.byteLength] = curView[curView.length - 1];
+        }
+        return retView.buffer;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        const inputView = BufferSourceConverter.toUint8Array(inputBuffer);
+        if (!checkBufferParams(this, inputView, inputOffset, inputLength)) {
+          return -1;
+        }
+        const fastArgs = Number.isInteger(inputOffset) && Number.isInteger(inputLength);
+        const intBuffer = fastArgs ? inputView : inputView.subarray(inputOffset, inputOffset + inputLength);
+        const baseIndex = fastArgs ? inputOffset : 0;
+        const bufferLength = fastArgs ? inputLength : intBuffer.length;
+        if (bufferLength === 0) {
+          this.error = "Zero buffer length";
+          return -1;
+        }
+        const tagClassMask = intBuffer[baseIndex] & 192;
+        switch (tagClassMask) {
+          case 0:
+            this.tagClass = 1;
+            break;
+          case 64:
+            this.tagClass = 2;
+            break;
+          case 128:
+            this.tagClass = 3;
+            break;
+          case 192:
+            this.tagClass = 4;
+            break;
+          default:
+            this.error = "Unknown tag class";
+            return -1;
+        }
+        this.isConstructed = (intBuffer[baseIndex] & 32) === 32;
+        this.isHexOnly = false;
+        const tagNumberMask = intBuffer[baseIndex] & 31;
+        if (tagNumberMask !== 31) {
+          this.tagNumber = tagNumberMask;
+          this.blockLength = 1;
+        } else {
+          let count = 0;
+          while (true) {
+            const tagByteIndex = count + 1;
+            if (tagByteIndex >= bufferLength) {
+              this.error = "End of input reached before message was fully decoded";
+              return -1;
+            }
+            count++;
+            if ((intBuffer[baseIndex + tagByteIndex] & 128) === 0)
+              break;
+          }
+          this.blockLength = count + 1;
+          const intTagNumberBuffer = this.valueHexView = new Uint8Array(count);
+          for (let i = 0; i < count; i++)
+            intTagNumberBuffer[i] = intBuffer[baseIndex + i + 1] & 127;
+          if (this.blockLength <= 9)
+            this.tagNumber = utilFromBase(intTagNumberBuffer, 7);
+          else {
+            this.isHexOnly = true;
+            this.warnings.push("Tag too long, represented as hex-coded");
+          }
+        }
+        if (this.tagClass === 1 && this.isConstructed) {
+          switch (this.tagNumber) {
+            case 1:
+            case 2:
+            case 5:
+            case 6:
+            case 9:
+            case 13:
+            case 14:
+            case 23:
+            case 24:
+            case 31:
+            case 32:
+            case 33:
+            case 34:
+              this.error = "Constructed encoding used for primitive type";
+              return -1;
+          }
+        }
+        return inputOffset + this.blockLength;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          tagClass: this.tagClass,
+          tagNumber: this.tagNumber,
+          isConstructed: this.isConstructed
+        };
+      }
+    };
+    LocalIdentificationBlock.NAME = "identificationBlock";
+    ORIGINAL_LOCAL_IDENTIFICATION_TO_BER = LocalIdentificationBlock.prototype.toBER;
+    ORIGINAL_LOCAL_IDENTIFICATION_FROM_BER = LocalIdentificationBlock.prototype.fromBER;
+    LocalLengthBlock = class extends LocalBaseBlock {
+      constructor({ lenBlock = {} } = {}) {
+        var _a3, _b2, _c2;
+        super();
+        this.isIndefiniteForm = (_a3 = lenBlock.isIndefiniteForm) !== null && _a3 !== void 0 ? _a3 : false;
+        this.longFormUsed = (_b2 = lenBlock.longFormUsed) !== null && _b2 !== void 0 ? _b2 : false;
+        this.length = (_c2 = lenBlock.length) !== null && _c2 !== void 0 ? _c2 : 0;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        const view = BufferSourceConverter.toUint8Array(inputBuffer);
+        if (!checkBufferParams(this, view, inputOffset, inputLength)) {
+          return -1;
+        }
+        const fastArgs = Number.isInteger(inputOffset) && Number.isInteger(inputLength);
+        const intBuffer = fastArgs ? view : view.subarray(inputOffset, inputOffset + inputLength);
+        const baseIndex = fastArgs ? inputOffset : 0;
+        const bufferLength = fastArgs ? inputLength : intBuffer.length;
+        if (bufferLength === 0) {
+          this.error = "Zero buffer length";
+          return -1;
+        }
+        if (intBuffer[baseIndex] === 255) {
+          this.error = "Length block 0xFF is reserved by standard";
+          return -1;
+        }
+        this.isIndefiniteForm = intBuffer[baseIndex] === 128;
+        if (this.isIndefiniteForm) {
+          this.blockLength = 1;
+          return inputOffset + this.blockLength;
+        }
+        this.longFormUsed = !!(intBuffer[baseIndex] & 128);
+        if (this.longFormUsed === false) {
+          this.length = intBuffer[baseIndex];
+          this.blockLength = 1;
+          return inputOffset + this.blockLength;
+        }
+        const count = intBuffer[baseIndex] & 127;
+        if (count > 8) {
+          this.error = "Too big integer";
+          return -1;
+        }
+        if (count + 1 > bufferLength) {
+          this.error = "End of input reached before message was fully decoded";
+          return -1;
+        }
+        const lenOffset = inputOffset + 1;
+        const lengthBufferView = view.subarray(lenOffset, lenOffset + count);
+        if (lengthBufferView[count - 1] === 0)
+          this.warnings.push("Needlessly long encoded length");
+        this.length = utilFromBase(lengthBufferView, 8);
+        if (this.longFormUsed && this.length <= 127)
+          this.warnings.push("Unnecessary usage of long length form");
+        this.blockLength = count + 1;
+        return inputOffset + this.blockLength;
+      }
+      toBER(sizeOnly = false) {
+        let retBuf;
+        let retView;
+        if (this.length > 127)
+          this.longFormUsed = true;
+        if (this.isIndefiniteForm) {
+          retBuf = new ArrayBuffer(1);
+          if (sizeOnly === false) {
+            retView = new Uint8Array(retBuf);
+            retView[0] = 128;
+          }
+          return retBuf;
+        }
+        if (this.longFormUsed) {
+          const encodedBuf = utilToBase(this.length, 8);
+          if (encodedBuf.byteLength > 127) {
+            this.error = "Too big length";
+            return EMPTY_BUFFER;
+          }
+          retBuf = new ArrayBuffer(encodedBuf.byteLength + 1);
+          if (sizeOnly)
+            return retBuf;
+          const encodedView = new Uint8Array(encodedBuf);
+          retView = new Uint8Array(retBuf);
+          retView[0] = encodedBuf.byteLength | 128;
+          for (let i = 0; i < encodedBuf.byteLength; i++)
+            retView[i + 1] = encodedView[i];
+          return retBuf;
+        }
+        retBuf = new ArrayBuffer(1);
+        if (sizeOnly === false) {
+          retView = new Uint8Array(retBuf);
+          retView[0] = this.length;
+        }
+        return retBuf;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          isIndefiniteForm: this.isIndefiniteForm,
+          longFormUsed: this.longFormUsed,
+          length: this.length
+        };
+      }
+    };
+    LocalLengthBlock.NAME = "lengthBlock";
+    ORIGINAL_LOCAL_LENGTH_TO_BER = LocalLengthBlock.prototype.toBER;
+    ORIGINAL_LOCAL_LENGTH_FROM_BER = LocalLengthBlock.prototype.fromBER;
+    typeStore = {};
+    originalUint8ArraySliceInfo = findMethod(Uint8Array.prototype, "slice");
+    originalUint8ArrayConstructor = (_a$y = Object.getOwnPropertyDescriptor(Uint8Array.prototype, "constructor")) === null || _a$y === void 0 ? void 0 : _a$y.value;
+    originalArrayIterator = (_b = Object.getOwnPropertyDescriptor(Array.prototype, Symbol.iterator)) === null || _b === void 0 ? void 0 : _b.value;
+    intrinsicTypedArrayByteLength = (_c = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), "byteLength")) === null || _c === void 0 ? void 0 : _c.get;
+    BUILTIN_DISPATCH_PAYLOAD_THRESHOLD = 16384;
+    BUILTIN_DISPATCH_MAX_DEPTH = 64;
+    BaseBlock = class extends LocalBaseBlock {
+      constructor({ name: name3 = EMPTY_STRING, optional = false, primitiveSchema, ...parameters } = {}, valueBlockType) {
+        super(parameters);
+        this.name = name3;
+        this.optional = optional;
+        if (primitiveSchema) {
+          this.primitiveSchema = primitiveSchema;
+        }
+        this.idBlock = new LocalIdentificationBlock(parameters);
+        this.lenBlock = new LocalLengthBlock(parameters);
+        this.valueBlock = valueBlockType ? new valueBlockType(parameters) : new ValueBlock(parameters);
+      }
+      fromBER(inputBuffer, inputOffset, inputLength, context3) {
+        const resultOffset = this.valueBlock.fromBER(inputBuffer, inputOffset, this.lenBlock.isIndefiniteForm ? inputLength : this.lenBlock.length, context3);
+        if (resultOffset === -1) {
+          this.error = this.valueBlock.error;
+          return resultOffset;
+        }
+        if (!this.idBlock.error.length)
+          this.blockLength += this.idBlock.blockLength;
+        if (!this.lenBlock.error.length)
+          this.blockLength += this.lenBlock.blockLength;
+        if (!this.valueBlock.error.length)
+          this.blockLength += this.valueBlock.blockLength;
+        return resultOffset;
+      }
+      toBER(sizeOnly, writer) {
+        const _writer = writer || new ViewWriter();
+        if (!writer) {
+          prepareIndefiniteForm(this);
+          if (sizeOnly === true || sizeOnly === false || sizeOnly === void 0) {
+            if (shouldUseBuiltinEncoder(this)) {
+              const encoded = tryEncodeBuiltin(this, sizeOnly === true);
+              if (encoded)
+                return encoded;
+            }
+          }
+        }
+        const idBlockBuf = this.idBlock.toBER(sizeOnly);
+        _writer.write(idBlockBuf);
+        if (this.lenBlock.isIndefiniteForm) {
+          _writer.write(new Uint8Array([128]).buffer);
+          this.valueBlock.toBER(sizeOnly, _writer);
+          _writer.write(new ArrayBuffer(2));
+        } else {
+          const valueBlockBuf = this.valueBlock.toBER(sizeOnly);
+          this.lenBlock.length = valueBlockBuf.byteLength;
+          const lenBlockBuf = this.lenBlock.toBER(sizeOnly);
+          _writer.write(lenBlockBuf);
+          _writer.write(valueBlockBuf);
+        }
+        if (!writer) {
+          return _writer.final();
+        }
+        return EMPTY_BUFFER;
+      }
+      toJSON() {
+        const object = {
+          ...super.toJSON(),
+          idBlock: this.idBlock.toJSON(),
+          lenBlock: this.lenBlock.toJSON(),
+          valueBlock: this.valueBlock.toJSON(),
+          name: this.name,
+          optional: this.optional
+        };
+        if (this.primitiveSchema)
+          object.primitiveSchema = this.primitiveSchema.toJSON();
+        return object;
+      }
+      toString(encoding = "ascii") {
+        if (encoding === "ascii") {
+          return this.onAsciiEncoding();
+        }
+        return Convert.ToHex(this.toBER());
+      }
+      onAsciiEncoding() {
+        const name3 = this.constructor.NAME;
+        const value = Convert.ToHex(this.valueBlock.valueBeforeDecodeView);
+        return `${name3} : ${value}`;
+      }
+      isEqual(other) {
+        if (this === other) {
+          return true;
+        }
+        if (!(other instanceof this.constructor)) {
+          return false;
+        }
+        const thisRaw = this.toBER();
+        const otherRaw = other.toBER();
+        return isEqualBuffer(thisRaw, otherRaw);
+      }
+    };
+    BaseBlock.NAME = "BaseBlock";
+    ORIGINAL_BASE_BLOCK_TO_BER = BaseBlock.prototype.toBER;
+    BaseStringBlock = class extends BaseBlock {
+      getValue() {
+        return this.valueBlock.value;
+      }
+      setValue(value) {
+        this.valueBlock.value = value;
+      }
+      constructor({ value = EMPTY_STRING, ...parameters } = {}, stringValueBlockType) {
+        super(parameters, stringValueBlockType);
+        if (value) {
+          this.fromString(value);
+        }
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        const resultOffset = this.valueBlock.fromBER(inputBuffer, inputOffset, this.lenBlock.isIndefiniteForm ? inputLength : this.lenBlock.length);
+        if (resultOffset === -1) {
+          this.error = this.valueBlock.error;
+          return resultOffset;
+        }
+        this.fromBuffer(this.valueBlock.valueHexView);
+        if (!this.idBlock.error.length)
+          this.blockLength += this.idBlock.blockLength;
+        if (!this.lenBlock.error.length)
+          this.blockLength += this.lenBlock.blockLength;
+        if (!this.valueBlock.error.length)
+          this.blockLength += this.valueBlock.blockLength;
+        return resultOffset;
+      }
+      onAsciiEncoding() {
+        return `${this.constructor.NAME} : '${this.valueBlock.value}'`;
+      }
+    };
+    BaseStringBlock.NAME = "BaseStringBlock";
+    LocalPrimitiveValueBlock = class extends HexBlock(ValueBlock) {
+      constructor({ isHexOnly = true, ...parameters } = {}) {
+        super(parameters);
+        this.isHexOnly = isHexOnly;
+      }
+    };
+    LocalPrimitiveValueBlock.NAME = "PrimitiveValueBlock";
+    ORIGINAL_LOCAL_PRIMITIVE_TO_BER = (_a$x = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(LocalPrimitiveValueBlock.prototype), "toBER")) === null || _a$x === void 0 ? void 0 : _a$x.value;
+    Primitive = class extends BaseBlock {
+      constructor(parameters = {}) {
+        super(parameters, LocalPrimitiveValueBlock);
+        this.idBlock.isConstructed = false;
+      }
+    };
+    _a$w = Primitive;
+    (() => {
+      typeStore.Primitive = _a$w;
+    })();
+    Primitive.NAME = "PRIMITIVE";
+    DEFAULT_MAX_DEPTH = 100;
+    DEFAULT_MAX_NODES = 1e4;
+    DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024 * 1024;
+    MAX_DEPTH_EXCEEDED_ERROR = "Maximum ASN.1 nesting depth exceeded";
+    MAX_NODES_EXCEEDED_ERROR = "Maximum ASN.1 node count exceeded";
+    MAX_CONTENT_LENGTH_EXCEEDED_ERROR = "Maximum ASN.1 content length exceeded";
+    LocalConstructedValueBlock = class extends ValueBlock {
+      constructor({ value = [], isIndefiniteForm = false, ...parameters } = {}) {
+        super(parameters);
+        this.value = value;
+        this.isIndefiniteForm = isIndefiniteForm;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength, context3) {
+        const view = BufferSourceConverter.toUint8Array(inputBuffer);
+        const parseContext = context3 !== null && context3 !== void 0 ? context3 : createFromBerContext();
+        if (!checkBufferParams(this, view, inputOffset, inputLength)) {
+          return -1;
+        }
+        this.valueBeforeDecodeView = view.subarray(inputOffset, inputOffset + inputLength);
+        if (this.valueBeforeDecodeView.length === 0) {
+          this.warnings.push("Zero buffer length");
+          return inputOffset;
+        }
+        let currentOffset = inputOffset;
+        while (checkLen(this.isIndefiniteForm, inputLength) > 0) {
+          const returnObject = localFromBERWithChildContext(view, currentOffset, inputLength, parseContext);
+          if (returnObject.offset === -1) {
+            this.error = returnObject.result.error;
+            this.warnings.concat(returnObject.result.warnings);
+            return -1;
+          }
+          currentOffset = returnObject.offset;
+          this.blockLength += returnObject.result.blockLength;
+          inputLength -= returnObject.result.blockLength;
+          this.value.push(returnObject.result);
+          if (this.isIndefiniteForm && returnObject.result.constructor.NAME === END_OF_CONTENT_NAME) {
+            break;
+          }
+        }
+        if (this.isIndefiniteForm) {
+          if (this.value[this.value.length - 1].constructor.NAME === END_OF_CONTENT_NAME) {
+            this.value.pop();
+          } else {
+            this.warnings.push("No EndOfContent block encoded");
+          }
+        }
+        return currentOffset;
+      }
+      toBER(sizeOnly, writer) {
+        const _writer = writer || new ViewWriter();
+        for (let i = 0; i < this.value.length; i++) {
+          this.value[i].toBER(sizeOnly, _writer);
+        }
+        if (!writer) {
+          return _writer.final();
+        }
+        return EMPTY_BUFFER;
+      }
+      toJSON() {
+        const object = {
+          ...super.toJSON(),
+          isIndefiniteForm: this.isIndefiniteForm,
+          value: []
+        };
+        for (const value of this.value) {
+          object.value.push(value.toJSON());
+        }
+        return object;
+      }
+    };
+    LocalConstructedValueBlock.NAME = "ConstructedValueBlock";
+    ORIGINAL_LOCAL_CONSTRUCTED_TO_BER = LocalConstructedValueBlock.prototype.toBER;
+    Constructed = class extends BaseBlock {
+      constructor(parameters = {}) {
+        super(parameters, LocalConstructedValueBlock);
+        this.idBlock.isConstructed = true;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength, context3) {
+        this.valueBlock.isIndefiniteForm = this.lenBlock.isIndefiniteForm;
+        const resultOffset = this.valueBlock.fromBER(inputBuffer, inputOffset, this.lenBlock.isIndefiniteForm ? inputLength : this.lenBlock.length, context3);
+        if (resultOffset === -1) {
+          this.error = this.valueBlock.error;
+          return resultOffset;
+        }
+        if (!this.idBlock.error.length)
+          this.blockLength += this.idBlock.blockLength;
+        if (!this.lenBlock.error.length)
+          this.blockLength += this.lenBlock.blockLength;
+        if (!this.valueBlock.error.length)
+          this.blockLength += this.valueBlock.blockLength;
+        return resultOffset;
+      }
+      onAsciiEncoding() {
+        const values = [];
+        for (const value of this.valueBlock.value) {
+          values.push(value.toString("ascii").split("\n").map((o) => `  ${o}`).join("\n"));
+        }
+        const blockName = this.idBlock.tagClass === 3 ? `[${this.idBlock.tagNumber}]` : this.constructor.NAME;
+        return values.length ? `${blockName} :
+${values.join("\n")}` : `${blockName} :`;
+      }
+    };
+    _a$v = Constructed;
+    (() => {
+      typeStore.Constructed = _a$v;
+    })();
+    Constructed.NAME = "CONSTRUCTED";
+    LocalEndOfContentValueBlock = class extends ValueBlock {
+      fromBER(inputBuffer, inputOffset, _inputLength) {
+        return inputOffset;
+      }
+      toBER(_sizeOnly) {
+        return EMPTY_BUFFER;
+      }
+    };
+    LocalEndOfContentValueBlock.override = "EndOfContentValueBlock";
+    EndOfContent = class extends BaseBlock {
+      constructor(parameters = {}) {
+        super(parameters, LocalEndOfContentValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 0;
+      }
+    };
+    _a$u = EndOfContent;
+    (() => {
+      typeStore.EndOfContent = _a$u;
+    })();
+    EndOfContent.NAME = END_OF_CONTENT_NAME;
+    Null = class extends BaseBlock {
+      constructor(parameters = {}) {
+        super(parameters, ValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 5;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        if (this.lenBlock.length > 0)
+          this.warnings.push("Non-zero length of value block for Null type");
+        if (!this.idBlock.error.length)
+          this.blockLength += this.idBlock.blockLength;
+        if (!this.lenBlock.error.length)
+          this.blockLength += this.lenBlock.blockLength;
+        this.blockLength += inputLength;
+        if (inputOffset + inputLength > inputBuffer.byteLength) {
+          this.error = "End of input reached before message was fully decoded (inconsistent offset and length values)";
+          return -1;
+        }
+        return inputOffset + inputLength;
+      }
+      toBER(sizeOnly, writer) {
+        const retBuf = new ArrayBuffer(2);
+        if (!sizeOnly) {
+          const retView = new Uint8Array(retBuf);
+          retView[0] = 5;
+          retView[1] = 0;
+        }
+        if (writer) {
+          writer.write(retBuf);
+        }
+        return retBuf;
+      }
+      onAsciiEncoding() {
+        return `${this.constructor.NAME}`;
+      }
+    };
+    _a$t = Null;
+    (() => {
+      typeStore.Null = _a$t;
+    })();
+    Null.NAME = "NULL";
+    LocalBooleanValueBlock = class extends HexBlock(ValueBlock) {
+      get value() {
+        for (const octet of this.valueHexView) {
+          if (octet > 0) {
+            return true;
+          }
+        }
+        return false;
+      }
+      set value(value) {
+        this.valueHexView[0] = value ? 255 : 0;
+      }
+      constructor({ value, ...parameters } = {}) {
+        super(parameters);
+        if (parameters.valueHex) {
+          this.valueHexView = BufferSourceConverter.toUint8Array(parameters.valueHex);
+        } else {
+          this.valueHexView = new Uint8Array(1);
+        }
+        if (value) {
+          this.value = value;
+        }
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        const inputView = BufferSourceConverter.toUint8Array(inputBuffer);
+        if (!checkBufferParams(this, inputView, inputOffset, inputLength)) {
+          return -1;
+        }
+        this.valueHexView = inputView.subarray(inputOffset, inputOffset + inputLength);
+        if (inputLength > 1)
+          this.warnings.push("Boolean value encoded in more then 1 octet");
+        this.isHexOnly = true;
+        utilDecodeTC.call(this);
+        this.blockLength = inputLength;
+        return inputOffset + inputLength;
+      }
+      toBER() {
+        return this.valueHexView.slice().buffer;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          value: this.value
+        };
+      }
+    };
+    LocalBooleanValueBlock.NAME = "BooleanValueBlock";
+    Boolean2 = class extends BaseBlock {
+      getValue() {
+        return this.valueBlock.value;
+      }
+      setValue(value) {
+        this.valueBlock.value = value;
+      }
+      constructor(parameters = {}) {
+        super(parameters, LocalBooleanValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 1;
+      }
+      onAsciiEncoding() {
+        return `${this.constructor.NAME} : ${this.getValue}`;
+      }
+    };
+    _a$s = Boolean2;
+    (() => {
+      typeStore.Boolean = _a$s;
+    })();
+    Boolean2.NAME = "BOOLEAN";
+    LocalOctetStringValueBlock = class extends HexBlock(LocalConstructedValueBlock) {
+      constructor({ isConstructed: isConstructed2 = false, ...parameters } = {}) {
+        super(parameters);
+        this.isConstructed = isConstructed2;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength, context3) {
+        let resultOffset = 0;
+        if (this.isConstructed) {
+          this.isHexOnly = false;
+          resultOffset = LocalConstructedValueBlock.prototype.fromBER.call(this, inputBuffer, inputOffset, inputLength, context3);
+          if (resultOffset === -1)
+            return resultOffset;
+          for (let i = 0; i < this.value.length; i++) {
+            const currentBlockName = this.value[i].constructor.NAME;
+            if (currentBlockName === END_OF_CONTENT_NAME) {
+              if (this.isIndefiniteForm)
+                break;
+              else {
+                this.error = "EndOfContent is unexpected, OCTET STRING may consists of OCTET STRINGs only";
+                return -1;
+              }
+            }
+            if (currentBlockName !== OCTET_STRING_NAME) {
+              this.error = "OCTET STRING may consists of OCTET STRINGs only";
+              return -1;
+            }
+          }
+        } else {
+          this.isHexOnly = true;
+          resultOffset = super.fromBER(inputBuffer, inputOffset, inputLength);
+          this.blockLength = inputLength;
+        }
+        return resultOffset;
+      }
+      toBER(sizeOnly, writer) {
+        if (this.isConstructed)
+          return LocalConstructedValueBlock.prototype.toBER.call(this, sizeOnly, writer);
+        return sizeOnly ? new ArrayBuffer(this.valueHexView.byteLength) : this.valueHexView.slice().buffer;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          isConstructed: this.isConstructed
+        };
+      }
+    };
+    LocalOctetStringValueBlock.NAME = "OctetStringValueBlock";
+    ORIGINAL_LOCAL_OCTET_STRING_TO_BER = LocalOctetStringValueBlock.prototype.toBER;
+    OctetString = class extends BaseBlock {
+      constructor({ idBlock = {}, lenBlock = {}, ...parameters } = {}) {
+        var _b2, _c2;
+        (_b2 = parameters.isConstructed) !== null && _b2 !== void 0 ? _b2 : parameters.isConstructed = !!((_c2 = parameters.value) === null || _c2 === void 0 ? void 0 : _c2.length);
+        super({
+          idBlock: {
+            isConstructed: parameters.isConstructed,
+            ...idBlock
+          },
+          lenBlock: {
+            ...lenBlock,
+            isIndefiniteForm: !!parameters.isIndefiniteForm
+          },
+          ...parameters
+        }, LocalOctetStringValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 4;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength, context3) {
+        this.valueBlock.isConstructed = this.idBlock.isConstructed;
+        this.valueBlock.isIndefiniteForm = this.lenBlock.isIndefiniteForm;
+        if (inputLength === 0) {
+          if (this.idBlock.error.length === 0)
+            this.blockLength += this.idBlock.blockLength;
+          if (this.lenBlock.error.length === 0)
+            this.blockLength += this.lenBlock.blockLength;
+          return inputOffset;
+        }
+        if (!this.valueBlock.isConstructed && (context3 === null || context3 === void 0 ? void 0 : context3.parseEmbedded) !== false) {
+          const view = inputBuffer instanceof ArrayBuffer ? new Uint8Array(inputBuffer) : inputBuffer;
+          const buf = view.subarray(inputOffset, inputOffset + inputLength);
+          try {
+            if (buf.byteLength) {
+              const parseContext = context3 !== null && context3 !== void 0 ? context3 : createFromBerContext();
+              const asn = localFromBERWithChildContext(buf, 0, buf.byteLength, parseContext);
+              if (asn.offset !== -1 && asn.offset === inputLength) {
+                this.valueBlock.value = [asn.result];
+              }
+            }
+          } catch {
+          }
+        }
+        return super.fromBER(inputBuffer, inputOffset, inputLength, context3);
+      }
+      onAsciiEncoding() {
+        if (this.valueBlock.isConstructed || this.valueBlock.value && this.valueBlock.value.length) {
+          return Constructed.prototype.onAsciiEncoding.call(this);
+        }
+        const name3 = this.constructor.NAME;
+        const value = Convert.ToHex(this.valueBlock.valueHexView);
+        return `${name3} : ${value}`;
+      }
+      getValue() {
+        if (!this.idBlock.isConstructed) {
+          return this.valueBlock.valueHexView.slice().buffer;
+        }
+        const array = [];
+        for (const content of this.valueBlock.value) {
+          if (content instanceof _a$r) {
+            array.push(content.valueBlock.valueHexView);
+          }
+        }
+        return BufferSourceConverter.concat(array);
+      }
+    };
+    _a$r = OctetString;
+    (() => {
+      typeStore.OctetString = _a$r;
+    })();
+    OctetString.NAME = OCTET_STRING_NAME;
+    LocalBitStringValueBlock = class extends HexBlock(LocalConstructedValueBlock) {
+      constructor({ unusedBits = 0, isConstructed: isConstructed2 = false, ...parameters } = {}) {
+        super(parameters);
+        this.unusedBits = unusedBits;
+        this.isConstructed = isConstructed2;
+        this.blockLength = this.valueHexView.byteLength;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength, context3) {
+        if (!inputLength) {
+          return inputOffset;
+        }
+        let resultOffset = -1;
+        if (this.isConstructed) {
+          resultOffset = LocalConstructedValueBlock.prototype.fromBER.call(this, inputBuffer, inputOffset, inputLength, context3);
+          if (resultOffset === -1)
+            return resultOffset;
+          for (const value of this.value) {
+            const currentBlockName = value.constructor.NAME;
+            if (currentBlockName === END_OF_CONTENT_NAME) {
+              if (this.isIndefiniteForm)
+                break;
+              else {
+                this.error = "EndOfContent is unexpected, BIT STRING may consists of BIT STRINGs only";
+                return -1;
+              }
+            }
+            if (currentBlockName !== BIT_STRING_NAME) {
+              this.error = "BIT STRING may consists of BIT STRINGs only";
+              return -1;
+            }
+            const valueBlock = value.valueBlock;
+            if (this.unusedBits > 0 && valueBlock.unusedBits > 0) {
+              this.error = 'Using of "unused bits" inside constructive BIT STRING allowed for least one only';
+              return -1;
+            }
+            this.unusedBits = valueBlock.unusedBits;
+          }
+          return resultOffset;
+        }
+        const inputView = BufferSourceConverter.toUint8Array(inputBuffer);
+        if (!checkBufferParams(this, inputView, inputOffset, inputLength)) {
+          return -1;
+        }
+        const intBuffer = inputView.subarray(inputOffset, inputOffset + inputLength);
+        this.unusedBits = intBuffer[0];
+        if (this.unusedBits > 7) {
+          this.error = "Unused bits for BitString must be in range 0-7";
+          return -1;
+        }
+        if (!this.unusedBits && (context3 === null || context3 === void 0 ? void 0 : context3.parseEmbedded) !== false) {
+          const buf = intBuffer.subarray(1);
+          try {
+            if (buf.byteLength) {
+              const parseContext = context3 !== null && context3 !== void 0 ? context3 : createFromBerContext();
+              const asn = localFromBERWithChildContext(buf, 0, buf.byteLength, parseContext);
+              if (asn.offset !== -1 && asn.offset === inputLength - 1) {
+                this.value = [asn.result];
+              }
+            }
+          } catch {
+          }
+        }
+        this.valueHexView = intBuffer.subarray(1);
+        this.blockLength = intBuffer.length;
+        return inputOffset + inputLength;
+      }
+      toBER(sizeOnly, writer) {
+        if (this.isConstructed) {
+          return LocalConstructedValueBlock.prototype.toBER.call(this, sizeOnly, writer);
+        }
+        if (sizeOnly) {
+          return new ArrayBuffer(this.valueHexView.byteLength + 1);
+        }
+        if (!this.valueHexView.byteLength) {
+          const empty = new Uint8Array(1);
+          empty[0] = 0;
+          return empty.buffer;
+        }
+        const retView = new Uint8Array(this.valueHexView.length + 1);
+        retView[0] = this.unusedBits;
+        retView.set(this.valueHexView, 1);
+        return retView.buffer;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          unusedBits: this.unusedBits,
+          isConstructed: this.isConstructed
+        };
+      }
+    };
+    LocalBitStringValueBlock.NAME = "BitStringValueBlock";
+    ORIGINAL_LOCAL_BIT_STRING_TO_BER = LocalBitStringValueBlock.prototype.toBER;
+    BitString = class extends BaseBlock {
+      constructor({ idBlock = {}, lenBlock = {}, ...parameters } = {}) {
+        var _b2, _c2;
+        (_b2 = parameters.isConstructed) !== null && _b2 !== void 0 ? _b2 : parameters.isConstructed = !!((_c2 = parameters.value) === null || _c2 === void 0 ? void 0 : _c2.length);
+        super({
+          idBlock: {
+            isConstructed: parameters.isConstructed,
+            ...idBlock
+          },
+          lenBlock: {
+            ...lenBlock,
+            isIndefiniteForm: !!parameters.isIndefiniteForm
+          },
+          ...parameters
+        }, LocalBitStringValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 3;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength, context3) {
+        this.valueBlock.isConstructed = this.idBlock.isConstructed;
+        this.valueBlock.isIndefiniteForm = this.lenBlock.isIndefiniteForm;
+        return super.fromBER(inputBuffer, inputOffset, inputLength, context3);
+      }
+      onAsciiEncoding() {
+        if (this.valueBlock.isConstructed || this.valueBlock.value && this.valueBlock.value.length) {
+          return Constructed.prototype.onAsciiEncoding.call(this);
+        } else {
+          const bits = [];
+          const valueHex = this.valueBlock.valueHexView;
+          for (const byte of valueHex) {
+            bits.push(byte.toString(2).padStart(8, "0"));
+          }
+          const bitsStr = bits.join("");
+          const name3 = this.constructor.NAME;
+          const value = bitsStr.substring(0, bitsStr.length - this.valueBlock.unusedBits);
+          return `${name3} : ${value}`;
+        }
+      }
+    };
+    _a$q = BitString;
+    (() => {
+      typeStore.BitString = _a$q;
+    })();
+    BitString.NAME = BIT_STRING_NAME;
+    LocalIntegerValueBlock = class extends HexBlock(ValueBlock) {
+      setValueHex() {
+        if (this.valueHexView.length >= 4) {
+          this.warnings.push("Too big Integer for decoding, hex only");
+          this.isHexOnly = true;
+          this._valueDec = 0;
+        } else {
+          this.isHexOnly = false;
+          if (this.valueHexView.length > 0) {
+            this._valueDec = utilDecodeTC.call(this);
+          }
+        }
+      }
+      constructor({ value, ...parameters } = {}) {
+        super(parameters);
+        this._valueDec = 0;
+        if (parameters.valueHex) {
+          this.setValueHex();
+        }
+        if (value !== void 0) {
+          this.valueDec = value;
+        }
+      }
+      set valueDec(v) {
+        this._valueDec = v;
+        this.isHexOnly = false;
+        this.valueHexView = new Uint8Array(utilEncodeTC(v));
+      }
+      get valueDec() {
+        return this._valueDec;
+      }
+      fromDER(inputBuffer, inputOffset, inputLength, expectedLength = 0) {
+        const offset = this.fromBER(inputBuffer, inputOffset, inputLength);
+        if (offset === -1)
+          return offset;
+        const view = this.valueHexView;
+        if (view[0] === 0 && (view[1] & 128) !== 0) {
+          this.valueHexView = view.subarray(1);
+        } else {
+          if (expectedLength !== 0) {
+            if (view.length < expectedLength) {
+              if (expectedLength - view.length > 1)
+                expectedLength = view.length + 1;
+              this.valueHexView = view.subarray(expectedLength - view.length);
+            }
+          }
+        }
+        return offset;
+      }
+      toDER(sizeOnly = false) {
+        const view = this.valueHexView;
+        switch (true) {
+          case (view[0] & 128) !== 0:
+            {
+              const updatedView = new Uint8Array(this.valueHexView.length + 1);
+              updatedView[0] = 0;
+              updatedView.set(view, 1);
+              this.valueHexView = updatedView;
+            }
+            break;
+          case (view[0] === 0 && (view[1] & 128) === 0):
+            {
+              this.valueHexView = this.valueHexView.subarray(1);
+            }
+            break;
+        }
+        return this.toBER(sizeOnly);
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        const resultOffset = super.fromBER(inputBuffer, inputOffset, inputLength);
+        if (resultOffset === -1) {
+          return resultOffset;
+        }
+        this.setValueHex();
+        return resultOffset;
+      }
+      toBER(sizeOnly) {
+        return sizeOnly ? new ArrayBuffer(this.valueHexView.length) : this.valueHexView.slice().buffer;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          valueDec: this.valueDec
+        };
+      }
+      toString() {
+        return bytesToSignedDecimal(this.valueHexView);
+      }
+    };
+    _a$p = LocalIntegerValueBlock;
+    LocalIntegerValueBlock.NAME = "IntegerValueBlock";
+    (() => {
+      Object.defineProperty(_a$p.prototype, "valueHex", {
+        set: function(v) {
+          this.valueHexView = new Uint8Array(v);
+          this.setValueHex();
+        },
+        get: function() {
+          return this.valueHexView.slice().buffer;
+        }
+      });
+    })();
+    ORIGINAL_LOCAL_INTEGER_TO_BER = LocalIntegerValueBlock.prototype.toBER;
+    ORIGINAL_LOCAL_INTEGER_TO_STRING = LocalIntegerValueBlock.prototype.toString;
+    Integer = class extends BaseBlock {
+      constructor(parameters = {}) {
+        super(parameters, LocalIntegerValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 2;
+      }
+      toBigInt() {
+        assertBigInt();
+        const valueBlock = this.valueBlock;
+        const toString = valueBlock.toString;
+        if (toString === ORIGINAL_LOCAL_INTEGER_TO_STRING)
+          return bytesToSignedBigInt(valueBlock.valueHexView);
+        return BigInt(Reflect.apply(toString, valueBlock, []));
+      }
+      static fromBigInt(value) {
+        assertBigInt();
+        const bigIntValue = BigInt(value);
+        const writer = new ViewWriter();
+        const hex2 = bigIntValue.toString(16).replace(/^-/, "");
+        const view = new Uint8Array(Convert.FromHex(hex2));
+        if (bigIntValue < 0) {
+          const first = new Uint8Array(view.length + (view[0] & 128 ? 1 : 0));
+          first[0] |= 128;
+          const firstInt = BigInt(`0x${Convert.ToHex(first)}`);
+          const secondInt = firstInt + bigIntValue;
+          const second = BufferSourceConverter.toUint8Array(Convert.FromHex(secondInt.toString(16)));
+          second[0] |= 128;
+          writer.write(second);
+        } else {
+          if (view[0] & 128) {
+            writer.write(new Uint8Array([0]));
+          }
+          writer.write(view);
+        }
+        const res = new _a$o({ valueHex: writer.final() });
+        return res;
+      }
+      convertToDER() {
+        const integer = new _a$o({ valueHex: this.valueBlock.valueHexView });
+        integer.valueBlock.toDER();
+        return integer;
+      }
+      convertFromDER() {
+        return new _a$o({
+          valueHex: this.valueBlock.valueHexView[0] === 0 ? this.valueBlock.valueHexView.subarray(1) : this.valueBlock.valueHexView
+        });
+      }
+      onAsciiEncoding() {
+        return `${this.constructor.NAME} : ${this.valueBlock.toString()}`;
+      }
+    };
+    _a$o = Integer;
+    (() => {
+      typeStore.Integer = _a$o;
+    })();
+    Integer.NAME = "INTEGER";
+    Enumerated = class extends Integer {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 10;
+      }
+    };
+    _a$n = Enumerated;
+    (() => {
+      typeStore.Enumerated = _a$n;
+    })();
+    Enumerated.NAME = "ENUMERATED";
+    LocalSidValueBlock = class extends HexBlock(ValueBlock) {
+      constructor({ valueDec = -1, isFirstSid = false, ...parameters } = {}) {
+        super(parameters);
+        this.valueDec = valueDec;
+        this.isFirstSid = isFirstSid;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        if (!inputLength) {
+          return inputOffset;
+        }
+        const inputView = BufferSourceConverter.toUint8Array(inputBuffer);
+        if (!checkBufferParams(this, inputView, inputOffset, inputLength)) {
+          return -1;
+        }
+        const intBuffer = inputView.subarray(inputOffset, inputOffset + inputLength);
+        const fastPath = this.blockLength === 0 && Number.isInteger(inputOffset) && Number.isInteger(inputLength);
+        if (fastPath) {
+          let sidLength = 0;
+          while (sidLength < inputLength) {
+            const octet = intBuffer[sidLength];
+            sidLength++;
+            if ((octet & 128) === 0)
+              break;
+          }
+          this.blockLength = sidLength;
+          this.valueHexView = new Uint8Array(sidLength);
+          for (let i = 0; i < sidLength; i++)
+            this.valueHexView[i] = intBuffer[i] & 127;
+        } else {
+          this.valueHexView = new Uint8Array(inputLength);
+          for (let i = 0; i < inputLength; i++) {
+            this.valueHexView[i] = intBuffer[i] & 127;
+            this.blockLength++;
+            if ((intBuffer[i] & 128) === 0)
+              break;
+          }
+          const tempView = new Uint8Array(this.blockLength);
+          for (let i = 0; i < this.blockLength; i++) {
+            tempView[i] = this.valueHexView[i];
+          }
+          this.valueHexView = tempView;
+        }
+        if ((intBuffer[this.blockLength - 1] & 128) !== 0) {
+          this.error = "End of input reached before message was fully decoded";
+          return -1;
+        }
+        if (this.valueHexView[0] === 0)
+          this.warnings.push("Needlessly long format of SID encoding");
+        if (this.blockLength <= 8)
+          this.valueDec = utilFromBase(this.valueHexView, 7);
+        else {
+          this.isHexOnly = true;
+          this.warnings.push("Too big SID for decoding, hex only");
+        }
+        return inputOffset + this.blockLength;
+      }
+      set valueBigInt(value) {
+        assertBigInt();
+        let bits = BigInt(value).toString(2);
+        while (bits.length % 7) {
+          bits = "0" + bits;
+        }
+        const bytes = new Uint8Array(bits.length / 7);
+        for (let i = 0; i < bytes.length; i++) {
+          bytes[i] = parseInt(bits.slice(i * 7, i * 7 + 7), 2) + (i + 1 < bytes.length ? 128 : 0);
+        }
+        this.fromBER(bytes.buffer, 0, bytes.length);
+      }
+      toBER(sizeOnly) {
+        if (this.isHexOnly) {
+          if (sizeOnly)
+            return new ArrayBuffer(this.valueHexView.byteLength);
+          const curView = this.valueHexView;
+          const retView2 = new Uint8Array(this.blockLength);
+          for (let i = 0; i < this.blockLength - 1; i++)
+            retView2[i] = curView[i] | 128;
+          retView2[this.blockLength - 1] = curView[this.blockLength - 1];
+          return BufferSourceConverter.toArrayBuffer(retView2);
+        }
+        const encodedBuf = utilToBase(this.valueDec, 7);
+        if (encodedBuf.byteLength === 0) {
+          this.error = "Error during encoding SID value";
+          return EMPTY_BUFFER;
+        }
+        const retView = new Uint8Array(encodedBuf.byteLength);
+        if (!sizeOnly) {
+          const encodedView = new Uint8Array(encodedBuf);
+          const len = encodedBuf.byteLength - 1;
+          for (let i = 0; i < len; i++)
+            retView[i] = encodedView[i] | 128;
+          retView[len] = encodedView[len];
+        }
+        return BufferSourceConverter.toArrayBuffer(retView);
+      }
+      toString() {
+        let result = "";
+        if (this.isHexOnly)
+          result = Convert.ToHex(this.valueHexView);
+        else {
+          if (this.isFirstSid) {
+            let sidValue = this.valueDec;
+            if (this.valueDec <= 39)
+              result = "0.";
+            else {
+              if (this.valueDec <= 79) {
+                result = "1.";
+                sidValue -= 40;
+              } else {
+                result = "2.";
+                sidValue -= 80;
+              }
+            }
+            result += sidValue.toString();
+          } else
+            result = this.valueDec.toString();
+        }
+        return result;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          valueDec: this.valueDec,
+          isFirstSid: this.isFirstSid
+        };
+      }
+    };
+    LocalSidValueBlock.NAME = "sidBlock";
+    LocalObjectIdentifierValueBlock = class extends ValueBlock {
+      constructor({ value = EMPTY_STRING, ...parameters } = {}) {
+        super(parameters);
+        this.value = [];
+        if (value) {
+          this.fromString(value);
+        }
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        let resultOffset = inputOffset;
+        while (inputLength > 0) {
+          const sidBlock = new LocalSidValueBlock();
+          resultOffset = sidBlock.fromBER(inputBuffer, resultOffset, inputLength);
+          if (resultOffset === -1) {
+            this.blockLength = 0;
+            this.error = sidBlock.error;
+            return resultOffset;
+          }
+          if (this.value.length === 0)
+            sidBlock.isFirstSid = true;
+          this.blockLength += sidBlock.blockLength;
+          inputLength -= sidBlock.blockLength;
+          this.value.push(sidBlock);
+        }
+        return resultOffset;
+      }
+      toBER(sizeOnly) {
+        const retBuffers = [];
+        for (let i = 0; i < this.value.length; i++) {
+          const valueBuf = this.value[i].toBER(sizeOnly);
+          if (valueBuf.byteLength === 0) {
+            this.error = this.value[i].error;
+            return EMPTY_BUFFER;
+          }
+          retBuffers.push(valueBuf);
+        }
+        return concat2(retBuffers);
+      }
+      fromString(string) {
+        this.value = [];
+        let pos1 = 0;
+        let pos2 = 0;
+        let sid = "";
+        let flag = false;
+        do {
+          pos2 = string.indexOf(".", pos1);
+          if (pos2 === -1)
+            sid = string.substring(pos1);
+          else
+            sid = string.substring(pos1, pos2);
+          pos1 = pos2 + 1;
+          if (flag) {
+            const sidBlock = this.value[0];
+            let plus = 0;
+            switch (sidBlock.valueDec) {
+              case 0:
+                break;
+              case 1:
+                plus = 40;
+                break;
+              case 2:
+                plus = 80;
+                break;
+              default:
+                this.value = [];
+                return;
+            }
+            const parsedSID = parseInt(sid, 10);
+            if (isNaN(parsedSID))
+              return;
+            sidBlock.valueDec = parsedSID + plus;
+            flag = false;
+          } else {
+            const sidBlock = new LocalSidValueBlock();
+            if (sid > Number.MAX_SAFE_INTEGER) {
+              assertBigInt();
+              const sidValue = BigInt(sid);
+              sidBlock.valueBigInt = sidValue;
+            } else {
+              sidBlock.valueDec = parseInt(sid, 10);
+              if (isNaN(sidBlock.valueDec))
+                return;
+            }
+            if (!this.value.length) {
+              sidBlock.isFirstSid = true;
+              flag = true;
+            }
+            this.value.push(sidBlock);
+          }
+        } while (pos2 !== -1);
+      }
+      toString() {
+        let result = "";
+        let isHexOnly = false;
+        for (let i = 0; i < this.value.length; i++) {
+          isHexOnly = this.value[i].isHexOnly;
+          let sidStr = this.value[i].toString();
+          if (i !== 0)
+            result = `${result}.`;
+          if (isHexOnly) {
+            sidStr = `{${sidStr}}`;
+            if (this.value[i].isFirstSid)
+              result = `2.{${sidStr} - 80}`;
+            else
+              result += sidStr;
+          } else
+            result += sidStr;
+        }
+        return result;
+      }
+      toJSON() {
+        const object = {
+          ...super.toJSON(),
+          value: this.toString(),
+          sidArray: []
+        };
+        for (let i = 0; i < this.value.length; i++) {
+          object.sidArray.push(this.value[i].toJSON());
+        }
+        return object;
+      }
+    };
+    LocalObjectIdentifierValueBlock.NAME = "ObjectIdentifierValueBlock";
+    ObjectIdentifier = class extends BaseBlock {
+      getValue() {
+        return this.valueBlock.toString();
+      }
+      setValue(value) {
+        this.valueBlock.fromString(value);
+      }
+      constructor(parameters = {}) {
+        super(parameters, LocalObjectIdentifierValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 6;
+      }
+      onAsciiEncoding() {
+        return `${this.constructor.NAME} : ${this.valueBlock.toString() || "empty"}`;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          value: this.getValue()
+        };
+      }
+    };
+    _a$m = ObjectIdentifier;
+    (() => {
+      typeStore.ObjectIdentifier = _a$m;
+    })();
+    ObjectIdentifier.NAME = "OBJECT IDENTIFIER";
+    LocalRelativeSidValueBlock = class extends HexBlock(LocalBaseBlock) {
+      constructor({ valueDec = 0, ...parameters } = {}) {
+        super(parameters);
+        this.valueDec = valueDec;
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        if (inputLength === 0)
+          return inputOffset;
+        const inputView = BufferSourceConverter.toUint8Array(inputBuffer);
+        if (!checkBufferParams(this, inputView, inputOffset, inputLength))
+          return -1;
+        const intBuffer = inputView.subarray(inputOffset, inputOffset + inputLength);
+        const fastPath = this.blockLength === 0 && Number.isInteger(inputOffset) && Number.isInteger(inputLength);
+        if (fastPath) {
+          let sidLength = 0;
+          while (sidLength < inputLength) {
+            const octet = intBuffer[sidLength];
+            sidLength++;
+            if ((octet & 128) === 0)
+              break;
+          }
+          this.blockLength = sidLength;
+          this.valueHexView = new Uint8Array(sidLength);
+          for (let i = 0; i < sidLength; i++)
+            this.valueHexView[i] = intBuffer[i] & 127;
+        } else {
+          this.valueHexView = new Uint8Array(inputLength);
+          for (let i = 0; i < inputLength; i++) {
+            this.valueHexView[i] = intBuffer[i] & 127;
+            this.blockLength++;
+            if ((intBuffer[i] & 128) === 0)
+              break;
+          }
+          const tempView = new Uint8Array(this.blockLength);
+          for (let i = 0; i < this.blockLength; i++)
+            tempView[i] = this.valueHexView[i];
+          this.valueHexView = tempView;
+        }
+        if ((intBuffer[this.blockLength - 1] & 128) !== 0) {
+          this.error = "End of input reached before message was fully decoded";
+          return -1;
+        }
+        if (this.valueHexView[0] === 0)
+          this.warnings.push("Needlessly long format of SID encoding");
+        if (this.blockLength <= 8)
+          this.valueDec = utilFromBase(this.valueHexView, 7);
+        else {
+          this.isHexOnly = true;
+          this.warnings.push("Too big SID for decoding, hex only");
+        }
+        return inputOffset + this.blockLength;
+      }
+      toBER(sizeOnly) {
+        if (this.isHexOnly) {
+          if (sizeOnly)
+            return new ArrayBuffer(this.valueHexView.byteLength);
+          const curView = this.valueHexView;
+          const retView2 = new Uint8Array(this.blockLength);
+          for (let i = 0; i < this.blockLength - 1; i++)
+            retView2[i] = curView[i] | 128;
+          retView2[this.blockLength - 1] = curView[this.blockLength - 1];
+          return retView2.buffer;
+        }
+        const encodedBuf = utilToBase(this.valueDec, 7);
+        if (encodedBuf.byteLength === 0) {
+          this.error = "Error during encoding SID value";
+          return EMPTY_BUFFER;
+        }
+        const retView = new Uint8Array(encodedBuf.byteLength);
+        if (!sizeOnly) {
+          const encodedView = new Uint8Array(encodedBuf);
+          const len = encodedBuf.byteLength - 1;
+          for (let i = 0; i < len; i++)
+            retView[i] = encodedView[i] | 128;
+          retView[len] = encodedView[len];
+        }
+        return retView.buffer;
+      }
+      toString() {
+        let result = "";
+        if (this.isHexOnly)
+          result = Convert.ToHex(this.valueHexView);
+        else {
+          result = this.valueDec.toString();
+        }
+        return result;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          valueDec: this.valueDec
+        };
+      }
+    };
+    LocalRelativeSidValueBlock.NAME = "relativeSidBlock";
+    LocalRelativeObjectIdentifierValueBlock = class extends ValueBlock {
+      constructor({ value = EMPTY_STRING, ...parameters } = {}) {
+        super(parameters);
+        this.value = [];
+        if (value) {
+          this.fromString(value);
+        }
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        let resultOffset = inputOffset;
+        while (inputLength > 0) {
+          const sidBlock = new LocalRelativeSidValueBlock();
+          resultOffset = sidBlock.fromBER(inputBuffer, resultOffset, inputLength);
+          if (resultOffset === -1) {
+            this.blockLength = 0;
+            this.error = sidBlock.error;
+            return resultOffset;
+          }
+          this.blockLength += sidBlock.blockLength;
+          inputLength -= sidBlock.blockLength;
+          this.value.push(sidBlock);
+        }
+        return resultOffset;
+      }
+      toBER(sizeOnly, _writer) {
+        const retBuffers = [];
+        for (let i = 0; i < this.value.length; i++) {
+          const valueBuf = this.value[i].toBER(sizeOnly);
+          if (valueBuf.byteLength === 0) {
+            this.error = this.value[i].error;
+            return EMPTY_BUFFER;
+          }
+          retBuffers.push(valueBuf);
+        }
+        return concat2(retBuffers);
+      }
+      fromString(string) {
+        this.value = [];
+        let pos1 = 0;
+        let pos2 = 0;
+        let sid = "";
+        do {
+          pos2 = string.indexOf(".", pos1);
+          if (pos2 === -1)
+            sid = string.substring(pos1);
+          else
+            sid = string.substring(pos1, pos2);
+          pos1 = pos2 + 1;
+          const sidBlock = new LocalRelativeSidValueBlock();
+          sidBlock.valueDec = parseInt(sid, 10);
+          if (isNaN(sidBlock.valueDec))
+            return true;
+          this.value.push(sidBlock);
+        } while (pos2 !== -1);
+        return true;
+      }
+      toString() {
+        let result = "";
+        let isHexOnly = false;
+        for (let i = 0; i < this.value.length; i++) {
+          isHexOnly = this.value[i].isHexOnly;
+          let sidStr = this.value[i].toString();
+          if (i !== 0)
+            result = `${result}.`;
+          if (isHexOnly) {
+            sidStr = `{${sidStr}}`;
+            result += sidStr;
+          } else
+            result += sidStr;
+        }
+        return result;
+      }
+      toJSON() {
+        const object = {
+          ...super.toJSON(),
+          value: this.toString(),
+          sidArray: []
+        };
+        for (let i = 0; i < this.value.length; i++)
+          object.sidArray.push(this.value[i].toJSON());
+        return object;
+      }
+    };
+    LocalRelativeObjectIdentifierValueBlock.NAME = "RelativeObjectIdentifierValueBlock";
+    RelativeObjectIdentifier = class extends BaseBlock {
+      getValue() {
+        return this.valueBlock.toString();
+      }
+      setValue(value) {
+        this.valueBlock.fromString(value);
+      }
+      constructor(parameters = {}) {
+        super(parameters, LocalRelativeObjectIdentifierValueBlock);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 13;
+      }
+      onAsciiEncoding() {
+        return `${this.constructor.NAME} : ${this.valueBlock.toString() || "empty"}`;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          value: this.getValue()
+        };
+      }
+    };
+    _a$l = RelativeObjectIdentifier;
+    (() => {
+      typeStore.RelativeObjectIdentifier = _a$l;
+    })();
+    RelativeObjectIdentifier.NAME = "RelativeObjectIdentifier";
+    Sequence = class extends Constructed {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 16;
+      }
+    };
+    _a$k = Sequence;
+    (() => {
+      typeStore.Sequence = _a$k;
+    })();
+    Sequence.NAME = "SEQUENCE";
+    Set2 = class extends Constructed {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 17;
+      }
+    };
+    _a$j = Set2;
+    (() => {
+      typeStore.Set = _a$j;
+    })();
+    Set2.NAME = "SET";
+    LocalStringValueBlock = class extends HexBlock(ValueBlock) {
+      constructor({ ...parameters } = {}) {
+        super(parameters);
+        this.isHexOnly = true;
+        this.value = EMPTY_STRING;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          value: this.value
+        };
+      }
+    };
+    LocalStringValueBlock.NAME = "StringValueBlock";
+    LocalSimpleStringValueBlock = class extends LocalStringValueBlock {
+    };
+    LocalSimpleStringValueBlock.NAME = "SimpleStringValueBlock";
+    LocalSimpleStringBlock = class extends BaseStringBlock {
+      constructor({ ...parameters } = {}) {
+        super(parameters, LocalSimpleStringValueBlock);
+      }
+      fromBuffer(inputBuffer) {
+        this.valueBlock.value = String.fromCharCode.apply(null, BufferSourceConverter.toUint8Array(inputBuffer));
+      }
+      fromString(inputString) {
+        const strLen = inputString.length;
+        const view = this.valueBlock.valueHexView = new Uint8Array(strLen);
+        for (let i = 0; i < strLen; i++)
+          view[i] = inputString.charCodeAt(i);
+        this.valueBlock.value = inputString;
+      }
+    };
+    LocalSimpleStringBlock.NAME = "SIMPLE STRING";
+    LocalUtf8StringValueBlock = class extends LocalSimpleStringBlock {
+      fromBuffer(inputBuffer) {
+        this.valueBlock.valueHexView = BufferSourceConverter.toUint8Array(inputBuffer);
+        try {
+          this.valueBlock.value = Convert.ToUtf8String(inputBuffer);
+        } catch (ex) {
+          this.warnings.push(`Error during "decodeURIComponent": ${ex}, using raw string`);
+          this.valueBlock.value = Convert.ToBinary(inputBuffer);
+        }
+      }
+      fromString(inputString) {
+        this.valueBlock.valueHexView = new Uint8Array(Convert.FromUtf8String(inputString));
+        this.valueBlock.value = inputString;
+      }
+    };
+    LocalUtf8StringValueBlock.NAME = "Utf8StringValueBlock";
+    Utf8String = class extends LocalUtf8StringValueBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 12;
+      }
+    };
+    _a$i = Utf8String;
+    (() => {
+      typeStore.Utf8String = _a$i;
+    })();
+    Utf8String.NAME = "UTF8String";
+    LocalBmpStringValueBlock = class extends LocalSimpleStringBlock {
+      fromBuffer(inputBuffer) {
+        this.valueBlock.value = Convert.ToUtf16String(inputBuffer);
+        this.valueBlock.valueHexView = BufferSourceConverter.toUint8Array(inputBuffer);
+      }
+      fromString(inputString) {
+        this.valueBlock.value = inputString;
+        this.valueBlock.valueHexView = new Uint8Array(Convert.FromUtf16String(inputString));
+      }
+    };
+    LocalBmpStringValueBlock.NAME = "BmpStringValueBlock";
+    BmpString = class extends LocalBmpStringValueBlock {
+      constructor({ ...parameters } = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 30;
+      }
+    };
+    _a$h = BmpString;
+    (() => {
+      typeStore.BmpString = _a$h;
+    })();
+    BmpString.NAME = "BMPString";
+    LocalUniversalStringValueBlock = class extends LocalSimpleStringBlock {
+      fromBuffer(inputBuffer) {
+        const copyBuffer = ArrayBuffer.isView(inputBuffer) ? inputBuffer.slice().buffer : inputBuffer.slice(0);
+        const valueView = new Uint8Array(copyBuffer);
+        for (let i = 0; i < valueView.length; i += 4) {
+          valueView[i] = valueView[i + 3];
+          valueView[i + 1] = valueView[i + 2];
+          valueView[i + 2] = 0;
+          valueView[i + 3] = 0;
+        }
+        this.valueBlock.value = String.fromCharCode.apply(null, new Uint32Array(copyBuffer));
+      }
+      fromString(inputString) {
+        const strLength = inputString.length;
+        const valueHexView = this.valueBlock.valueHexView = new Uint8Array(strLength * 4);
+        for (let i = 0; i < strLength; i++) {
+          const codeBuf = utilToBase(inputString.charCodeAt(i), 8);
+          const codeView = new Uint8Array(codeBuf);
+          if (codeView.length > 4)
+            continue;
+          const dif = 4 - codeView.length;
+          for (let j = codeView.length - 1; j >= 0; j--)
+            valueHexView[i * 4 + j + dif] = codeView[j];
+        }
+        this.valueBlock.value = inputString;
+      }
+    };
+    LocalUniversalStringValueBlock.NAME = "UniversalStringValueBlock";
+    UniversalString = class extends LocalUniversalStringValueBlock {
+      constructor({ ...parameters } = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 28;
+      }
+    };
+    _a$g = UniversalString;
+    (() => {
+      typeStore.UniversalString = _a$g;
+    })();
+    UniversalString.NAME = "UniversalString";
+    NumericString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 18;
+      }
+    };
+    _a$f = NumericString;
+    (() => {
+      typeStore.NumericString = _a$f;
+    })();
+    NumericString.NAME = "NumericString";
+    PrintableString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 19;
+      }
+    };
+    _a$e = PrintableString;
+    (() => {
+      typeStore.PrintableString = _a$e;
+    })();
+    PrintableString.NAME = "PrintableString";
+    TeletexString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 20;
+      }
+    };
+    _a$d = TeletexString;
+    (() => {
+      typeStore.TeletexString = _a$d;
+    })();
+    TeletexString.NAME = "TeletexString";
+    VideotexString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 21;
+      }
+    };
+    _a$c = VideotexString;
+    (() => {
+      typeStore.VideotexString = _a$c;
+    })();
+    VideotexString.NAME = "VideotexString";
+    IA5String = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 22;
+      }
+    };
+    _a$b = IA5String;
+    (() => {
+      typeStore.IA5String = _a$b;
+    })();
+    IA5String.NAME = "IA5String";
+    GraphicString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 25;
+      }
+    };
+    _a$a = GraphicString;
+    (() => {
+      typeStore.GraphicString = _a$a;
+    })();
+    GraphicString.NAME = "GraphicString";
+    VisibleString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 26;
+      }
+    };
+    _a$9 = VisibleString;
+    (() => {
+      typeStore.VisibleString = _a$9;
+    })();
+    VisibleString.NAME = "VisibleString";
+    GeneralString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 27;
+      }
+    };
+    _a$8 = GeneralString;
+    (() => {
+      typeStore.GeneralString = _a$8;
+    })();
+    GeneralString.NAME = "GeneralString";
+    CharacterString = class extends LocalSimpleStringBlock {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 29;
+      }
+    };
+    _a$7 = CharacterString;
+    (() => {
+      typeStore.CharacterString = _a$7;
+    })();
+    CharacterString.NAME = "CharacterString";
+    UTCTime = class extends VisibleString {
+      constructor({ value, valueDate, ...parameters } = {}) {
+        super(parameters);
+        this.year = 0;
+        this.month = 0;
+        this.day = 0;
+        this.hour = 0;
+        this.minute = 0;
+        this.second = 0;
+        if (value) {
+          this.fromString(value);
+          this.valueBlock.valueHexView = new Uint8Array(value.length);
+          for (let i = 0; i < value.length; i++)
+            this.valueBlock.valueHexView[i] = value.charCodeAt(i);
+        }
+        if (valueDate) {
+          this.fromDate(valueDate);
+          this.valueBlock.valueHexView = new Uint8Array(this.toBuffer());
+        }
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 23;
+      }
+      fromBuffer(inputBuffer) {
+        this.fromString(String.fromCharCode.apply(null, BufferSourceConverter.toUint8Array(inputBuffer)));
+      }
+      toBuffer() {
+        const str = this.toString();
+        const buffer = new ArrayBuffer(str.length);
+        const view = new Uint8Array(buffer);
+        for (let i = 0; i < str.length; i++)
+          view[i] = str.charCodeAt(i);
+        return buffer;
+      }
+      fromDate(inputDate) {
+        this.year = inputDate.getUTCFullYear();
+        this.month = inputDate.getUTCMonth() + 1;
+        this.day = inputDate.getUTCDate();
+        this.hour = inputDate.getUTCHours();
+        this.minute = inputDate.getUTCMinutes();
+        this.second = inputDate.getUTCSeconds();
+      }
+      toDate() {
+        return new Date(Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second));
+      }
+      fromString(inputString) {
+        const parser = /(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z/gi;
+        const parserArray = parser.exec(inputString);
+        if (parserArray === null) {
+          this.error = "Wrong input string for conversion";
+          return;
+        }
+        const year = parseInt(parserArray[1], 10);
+        if (year >= 50)
+          this.year = 1900 + year;
+        else
+          this.year = 2e3 + year;
+        this.month = parseInt(parserArray[2], 10);
+        this.day = parseInt(parserArray[3], 10);
+        this.hour = parseInt(parserArray[4], 10);
+        this.minute = parseInt(parserArray[5], 10);
+        this.second = parseInt(parserArray[6], 10);
+      }
+      toString(encoding = "iso") {
+        if (encoding === "iso") {
+          const outputArray = Array.from({ length: 7 });
+          outputArray[0] = padNumber(this.year < 2e3 ? this.year - 1900 : this.year - 2e3, 2);
+          outputArray[1] = padNumber(this.month, 2);
+          outputArray[2] = padNumber(this.day, 2);
+          outputArray[3] = padNumber(this.hour, 2);
+          outputArray[4] = padNumber(this.minute, 2);
+          outputArray[5] = padNumber(this.second, 2);
+          outputArray[6] = "Z";
+          return outputArray.join("");
+        }
+        return super.toString(encoding);
+      }
+      onAsciiEncoding() {
+        return `${this.constructor.NAME} : ${this.toDate().toISOString()}`;
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          year: this.year,
+          month: this.month,
+          day: this.day,
+          hour: this.hour,
+          minute: this.minute,
+          second: this.second
+        };
+      }
+    };
+    _a$6 = UTCTime;
+    (() => {
+      typeStore.UTCTime = _a$6;
+    })();
+    UTCTime.NAME = "UTCTime";
+    GeneralizedTime = class extends UTCTime {
+      constructor(parameters = {}) {
+        var _b2;
+        super(parameters);
+        (_b2 = this.millisecond) !== null && _b2 !== void 0 ? _b2 : this.millisecond = 0;
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 24;
+      }
+      fromDate(inputDate) {
+        super.fromDate(inputDate);
+        this.millisecond = inputDate.getUTCMilliseconds();
+      }
+      toDate() {
+        const utcDate = Date.UTC(this.year, this.month - 1, this.day, this.hour, this.minute, this.second, this.millisecond);
+        return new Date(utcDate);
+      }
+      fromString(inputString) {
+        let isUTC = false;
+        let timeString = "";
+        let dateTimeString = "";
+        let fractionPart = 0;
+        let parser;
+        let hourDifference = 0;
+        let minuteDifference = 0;
+        if (inputString[inputString.length - 1] === "Z") {
+          timeString = inputString.substring(0, inputString.length - 1);
+          isUTC = true;
+        } else {
+          const number = new Number(inputString[inputString.length - 1]);
+          if (isNaN(number.valueOf()))
+            throw new Error("Wrong input string for conversion");
+          timeString = inputString;
+        }
+        if (isUTC) {
+          if (timeString.indexOf("+") !== -1)
+            throw new Error("Wrong input string for conversion");
+          if (timeString.indexOf("-") !== -1)
+            throw new Error("Wrong input string for conversion");
+        } else {
+          let multiplier = 1;
+          let differencePosition = timeString.indexOf("+");
+          let differenceString = "";
+          if (differencePosition === -1) {
+            differencePosition = timeString.indexOf("-");
+            multiplier = -1;
+          }
+          if (differencePosition !== -1) {
+            differenceString = timeString.substring(differencePosition + 1);
+            timeString = timeString.substring(0, differencePosition);
+            if (differenceString.length !== 2 && differenceString.length !== 4)
+              throw new Error("Wrong input string for conversion");
+            let number = parseInt(differenceString.substring(0, 2), 10);
+            if (isNaN(number.valueOf()))
+              throw new Error("Wrong input string for conversion");
+            hourDifference = multiplier * number;
+            if (differenceString.length === 4) {
+              number = parseInt(differenceString.substring(2, 4), 10);
+              if (isNaN(number.valueOf()))
+                throw new Error("Wrong input string for conversion");
+              minuteDifference = multiplier * number;
+            }
+          }
+        }
+        let fractionPointPosition = timeString.indexOf(".");
+        if (fractionPointPosition === -1)
+          fractionPointPosition = timeString.indexOf(",");
+        if (fractionPointPosition !== -1) {
+          const fractionPartCheck = new Number(`0${timeString.substring(fractionPointPosition)}`);
+          if (isNaN(fractionPartCheck.valueOf()))
+            throw new Error("Wrong input string for conversion");
+          fractionPart = fractionPartCheck.valueOf();
+          dateTimeString = timeString.substring(0, fractionPointPosition);
+        } else
+          dateTimeString = timeString;
+        switch (true) {
+          case dateTimeString.length === 8:
+            parser = /(\d{4})(\d{2})(\d{2})/gi;
+            if (fractionPointPosition !== -1)
+              throw new Error("Wrong input string for conversion");
+            break;
+          case dateTimeString.length === 10:
+            parser = /(\d{4})(\d{2})(\d{2})(\d{2})/gi;
+            if (fractionPointPosition !== -1) {
+              let fractionResult = 60 * fractionPart;
+              this.minute = Math.floor(fractionResult);
+              fractionResult = 60 * (fractionResult - this.minute);
+              this.second = Math.floor(fractionResult);
+              fractionResult = 1e3 * (fractionResult - this.second);
+              this.millisecond = Math.floor(fractionResult);
+            }
+            break;
+          case dateTimeString.length === 12:
+            parser = /(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})/gi;
+            if (fractionPointPosition !== -1) {
+              let fractionResult = 60 * fractionPart;
+              this.second = Math.floor(fractionResult);
+              fractionResult = 1e3 * (fractionResult - this.second);
+              this.millisecond = Math.floor(fractionResult);
+            }
+            break;
+          case dateTimeString.length === 14:
+            parser = /(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})/gi;
+            if (fractionPointPosition !== -1) {
+              const fractionResult = 1e3 * fractionPart;
+              this.millisecond = Math.floor(fractionResult);
+            }
+            break;
+          default:
+            throw new Error("Wrong input string for conversion");
+        }
+        const parserArray = parser.exec(dateTimeString);
+        if (parserArray === null)
+          throw new Error("Wrong input string for conversion");
+        for (let j = 1; j < parserArray.length; j++) {
+          switch (j) {
+            case 1:
+              this.year = parseInt(parserArray[j], 10);
+              break;
+            case 2:
+              this.month = parseInt(parserArray[j], 10);
+              break;
+            case 3:
+              this.day = parseInt(parserArray[j], 10);
+              break;
+            case 4:
+              this.hour = parseInt(parserArray[j], 10) + hourDifference;
+              break;
+            case 5:
+              this.minute = parseInt(parserArray[j], 10) + minuteDifference;
+              break;
+            case 6:
+              this.second = parseInt(parserArray[j], 10);
+              break;
+            default:
+              throw new Error("Wrong input string for conversion");
+          }
+        }
+        if (isUTC === false) {
+          const tempDate = new Date(this.year, this.month, this.day, this.hour, this.minute, this.second, this.millisecond);
+          this.year = tempDate.getUTCFullYear();
+          this.month = tempDate.getUTCMonth();
+          this.day = tempDate.getUTCDay();
+          this.hour = tempDate.getUTCHours();
+          this.minute = tempDate.getUTCMinutes();
+          this.second = tempDate.getUTCSeconds();
+          this.millisecond = tempDate.getUTCMilliseconds();
+        }
+      }
+      toString(encoding = "iso") {
+        if (encoding === "iso") {
+          const outputArray = [];
+          outputArray.push(padNumber(this.year, 4));
+          outputArray.push(padNumber(this.month, 2));
+          outputArray.push(padNumber(this.day, 2));
+          outputArray.push(padNumber(this.hour, 2));
+          outputArray.push(padNumber(this.minute, 2));
+          outputArray.push(padNumber(this.second, 2));
+          if (this.millisecond !== 0) {
+            outputArray.push(".");
+            outputArray.push(padNumber(this.millisecond, 3).replace(/0+$/, ""));
+          }
+          outputArray.push("Z");
+          return outputArray.join("");
+        }
+        return super.toString(encoding);
+      }
+      toJSON() {
+        return {
+          ...super.toJSON(),
+          millisecond: this.millisecond
+        };
+      }
+    };
+    _a$5 = GeneralizedTime;
+    (() => {
+      typeStore.GeneralizedTime = _a$5;
+    })();
+    GeneralizedTime.NAME = "GeneralizedTime";
+    DATE = class extends Utf8String {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 31;
+      }
+    };
+    _a$4 = DATE;
+    (() => {
+      typeStore.DATE = _a$4;
+    })();
+    DATE.NAME = "DATE";
+    TimeOfDay = class extends Utf8String {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 32;
+      }
+    };
+    _a$3 = TimeOfDay;
+    (() => {
+      typeStore.TimeOfDay = _a$3;
+    })();
+    TimeOfDay.NAME = "TimeOfDay";
+    DateTime = class extends Utf8String {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 33;
+      }
+    };
+    _a$2 = DateTime;
+    (() => {
+      typeStore.DateTime = _a$2;
+    })();
+    DateTime.NAME = "DateTime";
+    Duration = class extends Utf8String {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 34;
+      }
+    };
+    _a$1 = Duration;
+    (() => {
+      typeStore.Duration = _a$1;
+    })();
+    Duration.NAME = "Duration";
+    TIME = class extends Utf8String {
+      constructor(parameters = {}) {
+        super(parameters);
+        this.idBlock.tagClass = 1;
+        this.idBlock.tagNumber = 14;
+      }
+    };
+    _a = TIME;
+    (() => {
+      typeStore.TIME = _a;
+    })();
+    TIME.NAME = "TIME";
+    Any = class {
+      constructor({ name: name3 = EMPTY_STRING, optional = false } = {}) {
+        this.name = name3;
+        this.optional = optional;
+      }
+    };
+    Choice = class extends Any {
+      constructor({ value = [], ...parameters } = {}) {
+        super(parameters);
+        this.value = value;
+      }
+    };
+    Repeated = class extends Any {
+      constructor({ value = new Any(), local = false, ...parameters } = {}) {
+        super(parameters);
+        this.value = value;
+        this.local = local;
+      }
+    };
+    RawData = class {
+      get data() {
+        return this.dataView.slice().buffer;
+      }
+      set data(value) {
+        this.dataView = BufferSourceConverter.toUint8Array(value);
+      }
+      constructor({ data = EMPTY_VIEW } = {}) {
+        this.dataView = BufferSourceConverter.toUint8Array(data);
+      }
+      fromBER(inputBuffer, inputOffset, inputLength) {
+        const endLength = inputOffset + inputLength;
+        this.dataView = BufferSourceConverter.toUint8Array(inputBuffer).subarray(inputOffset, endLength);
+        return endLength;
+      }
+      toBER(_sizeOnly) {
+        return this.dataView.slice().buffer;
+      }
+    };
+    registerBuiltinEncoder({ BitString, Integer, OctetString, Primitive, Constructed, Sequence, Set: Set2 }, {
+      BaseBlock,
+      ViewWriter,
+      LocalIdentificationBlock,
+      LocalLengthBlock,
+      LocalIntegerValueBlock,
+      LocalOctetStringValueBlock,
+      LocalConstructedValueBlock,
+      LocalBitStringValueBlock,
+      LocalPrimitiveValueBlock,
+      originalBaseBlockToBER: ORIGINAL_BASE_BLOCK_TO_BER,
+      originalWriterWrite: ORIGINAL_VIEW_WRITER_WRITE,
+      originalWriterFinal: ORIGINAL_VIEW_WRITER_FINAL,
+      originalIdentificationToBER: ORIGINAL_LOCAL_IDENTIFICATION_TO_BER,
+      originalLengthToBER: ORIGINAL_LOCAL_LENGTH_TO_BER,
+      originalIntegerToBER: ORIGINAL_LOCAL_INTEGER_TO_BER,
+      originalOctetStringToBER: ORIGINAL_LOCAL_OCTET_STRING_TO_BER,
+      originalBitStringToBER: ORIGINAL_LOCAL_BIT_STRING_TO_BER,
+      originalConstructedToBER: ORIGINAL_LOCAL_CONSTRUCTED_TO_BER,
+      originalPrimitiveToBER: ORIGINAL_LOCAL_PRIMITIVE_TO_BER
+    });
+    registerFastParser({ Integer, Null, Sequence });
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/bytes/buffer-source.js
+function tagOf(value) {
+  return Object.prototype.toString.call(value);
+}
+function isArrayBufferViewLike(value) {
+  if (ArrayBuffer.isView(value)) {
+    return true;
+  }
+  if (!value || typeof value !== "object") {
+    return false;
+  }
+  const view = value;
+  return typeof view.byteOffset === "number" && typeof view.byteLength === "number" && isArrayBufferLike(view.buffer);
+}
+function isArrayBuffer2(value) {
+  return tagOf(value) === ARRAY_BUFFER_TAG;
+}
+function isSharedArrayBuffer(value) {
+  return typeof SharedArrayBuffer !== "undefined" && tagOf(value) === SHARED_ARRAY_BUFFER_TAG;
+}
+function isArrayBufferLike(value) {
+  return isArrayBuffer2(value) || isSharedArrayBuffer(value);
+}
+function isArrayBufferView(value) {
+  return isArrayBufferViewLike(value);
+}
+function isBufferSource(value) {
+  return isArrayBufferLike(value) || isArrayBufferView(value);
+}
+function assertBufferSource(value) {
+  if (!isBufferSource(value)) {
+    throw new TypeError("Expected ArrayBuffer, SharedArrayBuffer, or ArrayBufferView");
+  }
+}
+function toUint8Array(data) {
+  assertBufferSource(data);
+  if (isArrayBufferLike(data)) {
+    return new Uint8Array(data);
+  }
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+function toArrayBuffer(data) {
+  assertBufferSource(data);
+  if (isArrayBuffer2(data)) {
+    return data;
+  }
+  const buffer = new ArrayBuffer(data.byteLength);
+  new Uint8Array(buffer).set(toUint8Array(data));
+  return buffer;
+}
+var ARRAY_BUFFER_TAG, SHARED_ARRAY_BUFFER_TAG;
+var init_buffer_source = __esm({
+  "node_modules/@peculiar/utils/build/esm/bytes/buffer-source.js"() {
+    ARRAY_BUFFER_TAG = "[object ArrayBuffer]";
+    SHARED_ARRAY_BUFFER_TAG = "[object SharedArrayBuffer]";
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/bytes/concat.js
+var init_concat = __esm({
+  "node_modules/@peculiar/utils/build/esm/bytes/concat.js"() {
+    init_buffer_source();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/bytes/equal.js
+function equal(a, b, options = {}) {
+  const left = toUint8Array(a);
+  const right = toUint8Array(b);
+  if (!options.constantTime && left.byteLength !== right.byteLength) {
+    return false;
+  }
+  const length2 = Math.max(left.byteLength, right.byteLength);
+  let diff = left.byteLength ^ right.byteLength;
+  for (let i = 0; i < length2; i++) {
+    diff |= (left[i] ?? 0) ^ (right[i] ?? 0);
+  }
+  return diff === 0;
+}
+var init_equal = __esm({
+  "node_modules/@peculiar/utils/build/esm/bytes/equal.js"() {
+    init_buffer_source();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/bytes/sequence.js
+var init_sequence = __esm({
+  "node_modules/@peculiar/utils/build/esm/bytes/sequence.js"() {
+    init_buffer_source();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/bytes/index.js
+var init_bytes = __esm({
+  "node_modules/@peculiar/utils/build/esm/bytes/index.js"() {
+    init_buffer_source();
+    init_concat();
+    init_equal();
+    init_sequence();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/encoding/binary.js
+var binary_exports = {};
+__export(binary_exports, {
+  binary: () => binary,
+  decode: () => decode2,
+  encode: () => encode2,
+  is: () => is
+});
+function encode2(data) {
+  const bytes = toUint8Array(data);
+  let result = "";
+  for (const byte of bytes) {
+    result += String.fromCharCode(byte);
+  }
+  return result;
+}
+function decode2(text5) {
+  const result = new Uint8Array(text5.length);
+  for (let i = 0; i < text5.length; i++) {
+    result[i] = text5.charCodeAt(i) & 255;
+  }
+  return result;
+}
+function is(text5) {
+  return typeof text5 === "string";
+}
+var binary;
+var init_binary = __esm({
+  "node_modules/@peculiar/utils/build/esm/encoding/binary.js"() {
+    init_bytes();
+    binary = { encode: encode2, decode: decode2, is };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/encoding/hex.js
+var hex_exports = {};
+__export(hex_exports, {
+  decode: () => decode3,
+  encode: () => encode3,
+  format: () => format2,
+  formats: () => formats,
+  hex: () => hex,
+  is: () => is2,
+  normalize: () => normalize,
+  parse: () => parse3
+});
+function resolveSeparators(options) {
+  if (options.separators === "none") {
+    return [];
+  }
+  if (!options.separators || options.separators === "common") {
+    return COMMON_SEPARATORS;
+  }
+  return options.separators;
+}
+function validateSeparator(separator) {
+  if (!separator) {
+    throw new TypeError("Hex separators must be non-empty strings");
+  }
+}
+function matchSeparator(text5, index, separators) {
+  for (const separator of separators) {
+    if (text5.startsWith(separator, index)) {
+      return separator;
+    }
+  }
+  return void 0;
+}
+function detectCase(text5) {
+  const hasUpper = /[A-F]/.test(text5);
+  const hasLower = /[a-f]/.test(text5);
+  return hasUpper && !hasLower ? "upper" : "lower";
+}
+function detectLineSeparator(text5) {
+  const match = /\r\n|\n/.exec(text5);
+  if (!match) {
+    return void 0;
+  }
+  return match[0] === "\r\n" ? "\r\n" : "\n";
+}
+function compactForDetection(text5) {
+  return text5.replace(/[^0-9a-f]/gi, "");
+}
+function detectGroup(text5) {
+  const segments = text5.match(/[0-9A-Fa-f]+|[^0-9A-Fa-f]+/g) ?? [];
+  if (segments.length < 3) {
+    return void 0;
+  }
+  const hexSegments = segments.filter((_, index) => index % 2 === 0);
+  const separators = segments.filter((_, index) => index % 2 === 1);
+  const separator = separators[0];
+  if (!separator || separators.some((item) => item !== separator)) {
+    return void 0;
+  }
+  if (hexSegments.some((segment) => segment.length === 0 || segment.length % 2 !== 0)) {
+    return void 0;
+  }
+  const firstLength = hexSegments[0]?.length ?? 0;
+  if (!firstLength) {
+    return void 0;
+  }
+  if (hexSegments.slice(0, -1).some((segment) => segment.length !== firstLength)) {
+    return void 0;
+  }
+  if ((hexSegments[hexSegments.length - 1]?.length ?? 0) > firstLength) {
+    return void 0;
+  }
+  return {
+    size: firstLength / 2,
+    separator
+  };
+}
+function detectFormat(text5) {
+  const trimmed = text5.trim();
+  const prefix = /^0x/i.test(trimmed) ? "0x" : "";
+  const body = prefix ? trimmed.slice(2) : trimmed;
+  const lineSeparator = detectLineSeparator(body);
+  const lines = body.split(/\r\n|\n/).filter((line) => line.length > 0);
+  const sampleLine = lines[0]?.trim() ?? "";
+  const group = detectGroup(sampleLine);
+  const format5 = {
+    case: detectCase(trimmed),
+    prefix
+  };
+  if (group) {
+    format5.group = group;
+  }
+  if (lineSeparator && lines.length > 1) {
+    const firstLineBytes = compactForDetection(lines[0] ?? "").length / 2;
+    if (firstLineBytes > 0 && lines.slice(0, -1).every((line) => compactForDetection(line).length / 2 === firstLineBytes)) {
+      format5.line = {
+        bytesPerLine: firstLineBytes,
+        separator: lineSeparator
+      };
+    }
+  }
+  return format5;
+}
+function normalizeText(text5, options) {
+  const allowPrefix = options.allowPrefix ?? true;
+  const separators = [...resolveSeparators(options)].sort((left, right) => right.length - left.length);
+  for (const separator of separators) {
+    validateSeparator(separator);
+  }
+  let working = text5.trim();
+  if (/^0x/i.test(working)) {
+    if (!allowPrefix) {
+      throw new TypeError("Hexadecimal text must not include a 0x prefix");
+    }
+    working = working.slice(2);
+  }
+  let normalized = "";
+  let lastTokenWasSeparator = false;
+  for (let index = 0; index < working.length; ) {
+    const character = working[index] ?? "";
+    if (HEX_CHARACTER_REGEX.test(character)) {
+      normalized += character;
+      lastTokenWasSeparator = false;
+      index += 1;
+      continue;
+    }
+    const separator = matchSeparator(working, index, separators);
+    if (!separator) {
+      throw new TypeError("Input is not valid hexadecimal text");
+    }
+    if (options.strict && (lastTokenWasSeparator || normalized.length === 0)) {
+      throw new TypeError("Hexadecimal text contains misplaced separators");
+    }
+    lastTokenWasSeparator = true;
+    index += separator.length;
+  }
+  if (options.strict && lastTokenWasSeparator && normalized.length > 0) {
+    throw new TypeError("Hexadecimal text must not end with a separator");
+  }
+  if (normalized.length % 2 !== 0) {
+    if (!options.allowOddLength) {
+      throw new TypeError("Hexadecimal text must contain an even number of characters");
+    }
+    normalized = `0${normalized}`;
+  }
+  return normalized.toLowerCase();
+}
+function groupPairs(pairs, group) {
+  if (!group) {
+    return pairs.join("");
+  }
+  if (!Number.isInteger(group.size) || group.size < 1) {
+    throw new RangeError("Hex group size must be a positive integer");
+  }
+  const chunks = [];
+  for (let index = 0; index < pairs.length; index += group.size) {
+    chunks.push(pairs.slice(index, index + group.size).join(""));
+  }
+  return chunks.join(group.separator);
+}
+function normalize(text5, options = {}) {
+  return normalizeText(text5, options);
+}
+function is2(text5, options = {}) {
+  if (typeof text5 !== "string") {
+    return false;
+  }
+  try {
+    normalize(text5, options);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function encode3(data, options = {}) {
+  const bytes = toUint8Array(data);
+  const casing = options.case ?? "lower";
+  const pairs = Array.from(bytes, (byte) => {
+    const text5 = byte.toString(16).padStart(2, "0");
+    return casing === "upper" ? text5.toUpperCase() : text5;
+  });
+  let body = "";
+  if (options.line) {
+    const bytesPerLine = options.line.bytesPerLine;
+    if (!Number.isInteger(bytesPerLine) || bytesPerLine < 1) {
+      throw new RangeError("Hex bytesPerLine must be a positive integer");
+    }
+    const separator = options.line.separator ?? "\n";
+    const lines = [];
+    for (let index = 0; index < pairs.length; index += bytesPerLine) {
+      lines.push(groupPairs(pairs.slice(index, index + bytesPerLine), options.group));
+    }
+    body = lines.join(separator);
+  } else {
+    body = groupPairs(pairs, options.group);
+  }
+  return `${options.prefix ?? ""}${body}`;
+}
+function decode3(text5, options = {}) {
+  const normalized = normalize(text5, options);
+  const result = new Uint8Array(normalized.length / 2);
+  for (let i = 0; i < normalized.length; i += 2) {
+    result[i / 2] = Number.parseInt(normalized.slice(i, i + 2), 16);
+  }
+  return result;
+}
+function parse3(text5, options = {}) {
+  const normalized = normalize(text5, options);
+  return {
+    bytes: decode3(normalized),
+    format: detectFormat(text5),
+    normalized
+  };
+}
+function format2(data, value) {
+  return encode3(data, value);
+}
+var HEX_CHARACTER_REGEX, COMMON_SEPARATORS, formats, hex;
+var init_hex = __esm({
+  "node_modules/@peculiar/utils/build/esm/encoding/hex.js"() {
+    init_bytes();
+    HEX_CHARACTER_REGEX = /^[0-9a-f]$/i;
+    COMMON_SEPARATORS = [" ", "	", "\n", "\r", ":", "-", "."];
+    formats = {
+      compact: Object.freeze({}),
+      upper: Object.freeze({ case: "upper" }),
+      colon: Object.freeze({ group: { size: 1, separator: ":" } }),
+      colonUpper: Object.freeze({ case: "upper", group: { size: 1, separator: ":" } }),
+      groupsOf4: Object.freeze({ group: { size: 4, separator: " " } }),
+      prefixed: Object.freeze({ prefix: "0x" })
+    };
+    hex = { encode: encode3, decode: decode3, format: format2, formats, is: is2, normalize, parse: parse3 };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/encoding/utf8.js
+var utf8_exports = {};
+__export(utf8_exports, {
+  decode: () => decode4,
+  encode: () => encode4,
+  utf8: () => utf8
+});
+function encode4(text5) {
+  return new TextEncoder().encode(text5);
+}
+function decode4(data) {
+  return new TextDecoder("utf-8", { fatal: false }).decode(toUint8Array(data));
+}
+var utf8;
+var init_utf8 = __esm({
+  "node_modules/@peculiar/utils/build/esm/encoding/utf8.js"() {
+    init_bytes();
+    utf8 = { encode: encode4, decode: decode4 };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/encoding/utf16.js
+var utf16_exports = {};
+__export(utf16_exports, {
+  decode: () => decode5,
+  encode: () => encode5,
+  utf16: () => utf16
+});
+function encode5(text5, options = {}) {
+  const result = new ArrayBuffer(text5.length * 2);
+  const view = new DataView(result);
+  for (let i = 0; i < text5.length; i++) {
+    view.setUint16(i * 2, text5.charCodeAt(i), options.littleEndian ?? false);
+  }
+  return new Uint8Array(result);
+}
+function decode5(data, options = {}) {
+  const buffer = toArrayBuffer(data);
+  const view = new DataView(buffer);
+  let result = "";
+  for (let i = 0; i < buffer.byteLength; i += 2) {
+    result += String.fromCharCode(view.getUint16(i, options.littleEndian ?? false));
+  }
+  return result;
+}
+var utf16;
+var init_utf16 = __esm({
+  "node_modules/@peculiar/utils/build/esm/encoding/utf16.js"() {
+    init_bytes();
+    utf16 = { encode: encode5, decode: decode5 };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/encoding/base64.js
+var base64_exports2 = {};
+__export(base64_exports2, {
+  base64: () => base64,
+  decode: () => decode6,
+  encode: () => encode6,
+  is: () => is3,
+  normalize: () => normalize2,
+  pad: () => pad
+});
+function nodeBuffer() {
+  return globalThis.Buffer;
+}
+function normalize2(text5) {
+  return text5.replace(/[\n\r\t ]/g, "");
+}
+function pad(text5) {
+  const remainder = text5.length % 4;
+  return remainder ? text5 + "=".repeat(4 - remainder) : text5;
+}
+function is3(text5) {
+  if (typeof text5 !== "string") {
+    return false;
+  }
+  const normalized = normalize2(text5);
+  return normalized === "" || BASE64_REGEX2.test(normalized);
+}
+function encode6(data, _options) {
+  const bytes = toUint8Array(data);
+  const buffer = nodeBuffer();
+  if (buffer) {
+    return buffer.from(bytes).toString("base64");
+  }
+  return btoa(encode2(bytes));
+}
+function decode6(text5, _options) {
+  const normalized = normalize2(text5);
+  if (!is3(normalized)) {
+    throw new TypeError("Input is not valid Base64 text");
+  }
+  const buffer = nodeBuffer();
+  if (buffer) {
+    return new Uint8Array(buffer.from(normalized, "base64"));
+  }
+  return decode2(atob(normalized));
+}
+var BASE64_REGEX2, base64;
+var init_base64 = __esm({
+  "node_modules/@peculiar/utils/build/esm/encoding/base64.js"() {
+    init_bytes();
+    init_binary();
+    BASE64_REGEX2 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+    base64 = { encode: encode6, decode: decode6, is: is3, normalize: normalize2, pad };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/encoding/base64url.js
+var base64url_exports = {};
+__export(base64url_exports, {
+  base64url: () => base64url,
+  decode: () => decode7,
+  encode: () => encode7,
+  is: () => is4,
+  normalize: () => normalize3
+});
+function normalize3(text5) {
+  return text5.replace(/[\n\r\t ]/g, "");
+}
+function is4(text5) {
+  return typeof text5 === "string" && BASE64URL_REGEX2.test(normalize3(text5));
+}
+function encode7(data, _options) {
+  return base64.encode(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/g, "");
+}
+function decode7(text5, _options) {
+  const normalized = normalize3(text5);
+  if (!is4(normalized)) {
+    throw new TypeError("Input is not valid Base64Url text");
+  }
+  return base64.decode(base64.pad(normalized.replace(/-/g, "+").replace(/_/g, "/")));
+}
+var BASE64URL_REGEX2, base64url;
+var init_base64url = __esm({
+  "node_modules/@peculiar/utils/build/esm/encoding/base64url.js"() {
+    init_base64();
+    BASE64URL_REGEX2 = /^[A-Za-z0-9_-]*$/;
+    base64url = { encode: encode7, decode: decode7, is: is4, normalize: normalize3 };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/encoding/index.js
+var init_encoding = __esm({
+  "node_modules/@peculiar/utils/build/esm/encoding/index.js"() {
+    init_binary();
+    init_hex();
+    init_utf8();
+    init_utf16();
+    init_base64();
+    init_base64url();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/pem/pem.js
+function assertLabel(label) {
+  if (!LABEL_REGEX.test(label)) {
+    throw new TypeError(`Invalid PEM label '${label}'`);
+  }
+}
+function wrap(text5, lineLength) {
+  const result = [];
+  for (let i = 0; i < text5.length; i += lineLength) {
+    result.push(text5.slice(i, i + lineLength));
+  }
+  return result;
+}
+function parseBody(body) {
+  const normalized = body.trim().replace(/\r\n/g, "\n");
+  const lines = normalized.split("\n").map((line) => line.trim()).filter(Boolean);
+  const headers = {};
+  let index = 0;
+  for (; index < lines.length; index++) {
+    const line = lines[index];
+    const separator = line.indexOf(":");
+    if (separator <= 0) {
+      break;
+    }
+    headers[line.slice(0, separator).trim()] = line.slice(separator + 1).trim();
+  }
+  return {
+    headers: Object.keys(headers).length ? headers : void 0,
+    base64Lines: lines.slice(index),
+    base64Text: lines.slice(index).join("")
+  };
+}
+function detectNewline(text5) {
+  return /\r\n/.test(text5) ? "\r\n" : "\n";
+}
+function collectBlocks(text5, options = {}) {
+  const blocks = [];
+  const requestedLabel = options.label;
+  let match;
+  PEM_BLOCK_REGEX.lastIndex = 0;
+  while (match = PEM_BLOCK_REGEX.exec(text5)) {
+    const label = match[1].trim();
+    if (requestedLabel && label !== requestedLabel) {
+      continue;
+    }
+    assertLabel(label);
+    const parsed = parseBody(match[2]);
+    blocks.push({
+      label,
+      data: base64.decode(parsed.base64Text),
+      headers: parsed.headers,
+      lineLength: parsed.base64Lines[0]?.length ?? 64,
+      newline: detectNewline(match[0])
+    });
+  }
+  if (options.strict && blocks.length === 0) {
+    throw new TypeError(requestedLabel ? `No PEM block with label '${requestedLabel}' was found` : "No PEM blocks were found");
+  }
+  return blocks;
+}
+function encode8(label, data, options = {}) {
+  assertLabel(label);
+  const lineLength = options.lineLength ?? 64;
+  if (!Number.isInteger(lineLength) || lineLength < 1) {
+    throw new RangeError("PEM lineLength must be a positive integer");
+  }
+  const newline = options.newline ?? "\n";
+  const lines = [`-----BEGIN ${label}-----`];
+  if (options.headers) {
+    for (const [name3, value] of Object.entries(options.headers)) {
+      lines.push(`${name3}: ${value}`);
+    }
+    lines.push("");
+  }
+  lines.push(...wrap(base64.encode(data), lineLength));
+  lines.push(`-----END ${label}-----`);
+  return `${lines.join(newline)}${newline}`;
+}
+function decode8(text5, options = {}) {
+  return collectBlocks(text5, options).map(({ lineLength: _lineLength, newline: _newline, ...block }) => block);
+}
+function decodeFirst(text5, label) {
+  const [block] = decode8(text5, { label, strict: true });
+  return block.data;
+}
+function parse4(text5, options = {}) {
+  const [block] = collectBlocks(text5, { ...options, strict: true });
+  const format5 = {
+    label: block.label,
+    headers: block.headers,
+    lineLength: block.lineLength,
+    newline: block.newline
+  };
+  return {
+    bytes: block.data,
+    format: format5,
+    normalized: encode8(block.label, block.data, format5)
+  };
+}
+function format3(data, value) {
+  return encode8(value.label, data, value);
+}
+var LABEL_REGEX, PEM_BLOCK_REGEX, pemConverter;
+var init_pem = __esm({
+  "node_modules/@peculiar/utils/build/esm/pem/pem.js"() {
+    init_base64();
+    LABEL_REGEX = /^[A-Z0-9][A-Z0-9 ._-]*[A-Z0-9]$/i;
+    PEM_BLOCK_REGEX = /-----BEGIN ([^-]+)-----([\s\S]*?)-----END \1-----/g;
+    pemConverter = {
+      name: "pem",
+      encode: (data, options) => {
+        if (!options?.label) {
+          throw new TypeError("PEM label is required");
+        }
+        return encode8(options.label, data, options);
+      },
+      decode: (text5, options) => decodeFirst(text5, options?.label),
+      format: format3,
+      is: (text5) => typeof text5 === "string" && /-----BEGIN [^-]+-----/.test(text5),
+      parse: parse4
+    };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/pem/index.js
+var init_pem2 = __esm({
+  "node_modules/@peculiar/utils/build/esm/pem/index.js"() {
+    init_pem();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/converters/registry.js
+function keyOf(name3) {
+  return name3.trim().toLowerCase();
+}
+function toError(error) {
+  return error instanceof Error ? error : new Error(String(error));
+}
+function removeConverter(converters, primaryNames, converter) {
+  for (const alias of [converter.name, ...converter.aliases ?? []]) {
+    converters.delete(keyOf(alias));
+  }
+  primaryNames.delete(keyOf(converter.name));
+}
+function requireCapability(converter, name3, capability) {
+  const method = converter[capability];
+  if (typeof method !== "function") {
+    throw new Error(`Converter '${name3}' does not support ${capability}()`);
+  }
+  return method;
+}
+function detectConfidence(name3, text5, converter) {
+  const normalizedName = keyOf(converter.name || name3);
+  const trimmed = text5.trim();
+  if (!trimmed) {
+    return 0;
+  }
+  let accepted = false;
+  if (converter.is) {
+    accepted = converter.is(text5);
+  }
+  let decodable = false;
+  try {
+    converter.decode(text5);
+    decodable = true;
+  } catch {
+    decodable = false;
+  }
+  if (!accepted && !decodable) {
+    return 0;
+  }
+  switch (normalizedName) {
+    case "pem":
+      return /-----BEGIN [^-]+-----/.test(text5) ? 1 : 0;
+    case "hex": {
+      const compact = trimmed.replace(/^0x/i, "").replace(/[\s:.-]/g, "");
+      if (!compact || /[^0-9a-f]/i.test(compact) || compact.length % 2 !== 0) {
+        return 0;
+      }
+      if (/^0x/i.test(trimmed) || /[:\s.-]/.test(trimmed)) {
+        return 0.95;
+      }
+      if (/[a-f]/.test(trimmed) || /[A-F]/.test(trimmed)) {
+        return 0.8;
+      }
+      return 0.45;
+    }
+    case "base64url":
+      if (/[-_]/.test(trimmed)) {
+        return 0.95;
+      }
+      if (/=/.test(trimmed)) {
+        return 0.1;
+      }
+      return 0.6;
+    case "base64":
+      if (/[+/=]/.test(trimmed)) {
+        return 0.9;
+      }
+      return 0.55;
+    case "binary":
+    case "utf8":
+    case "utf16be":
+    case "utf16le":
+      return 0;
+    default:
+      return accepted && decodable ? 0.75 : 0.5;
+  }
+}
+function createConverterRegistry(initialConverters = []) {
+  const converters = /* @__PURE__ */ new Map();
+  const primaryNames = /* @__PURE__ */ new Set();
+  const api = {
+    register(converter, options = {}) {
+      if (!converter.name || !keyOf(converter.name)) {
+        throw new TypeError("Converter name is required");
+      }
+      const names2 = [...new Set([converter.name, ...converter.aliases ?? []].map(keyOf))];
+      const conflicts = /* @__PURE__ */ new Set();
+      for (const name3 of names2) {
+        const existing = converters.get(name3);
+        if (!existing) {
+          continue;
+        }
+        if (!options.override) {
+          throw new Error(`Converter '${name3}' is already registered`);
+        }
+        conflicts.add(existing);
+      }
+      for (const conflicting of conflicts) {
+        removeConverter(converters, primaryNames, conflicting);
+      }
+      for (const name3 of names2) {
+        converters.set(name3, converter);
+      }
+      primaryNames.add(keyOf(converter.name));
+      return this;
+    },
+    unregister(name3) {
+      const converter = converters.get(keyOf(name3));
+      if (!converter) {
+        return false;
+      }
+      removeConverter(converters, primaryNames, converter);
+      return true;
+    },
+    has(name3) {
+      return converters.has(keyOf(name3));
+    },
+    get(name3) {
+      const converter = converters.get(keyOf(name3));
+      if (!converter) {
+        throw new Error(`Converter '${name3}' is not registered`);
+      }
+      return converter;
+    },
+    list() {
+      return [...primaryNames].map((name3) => this.get(name3));
+    },
+    encode(name3, data, options) {
+      return this.get(name3).encode(data, options);
+    },
+    decode(name3, text5, options) {
+      return this.get(name3).decode(text5, options);
+    },
+    tryDecode(name3, text5, options) {
+      try {
+        return { ok: true, bytes: this.decode(name3, text5, options) };
+      } catch (error) {
+        return { ok: false, error: toError(error) };
+      }
+    },
+    normalize(name3, text5, options) {
+      const converter = this.get(name3);
+      return requireCapability(converter, name3, "normalize").call(converter, text5, options);
+    },
+    parse(name3, text5, options) {
+      const converter = this.get(name3);
+      return requireCapability(converter, name3, "parse").call(converter, text5, options);
+    },
+    format(name3, data, format5) {
+      const converter = this.get(name3);
+      return requireCapability(converter, name3, "format").call(converter, data, format5);
+    },
+    transcode(text5, options) {
+      const bytes = this.decode(options.from, text5, options.fromOptions);
+      return this.encode(options.to, bytes, options.toOptions);
+    },
+    detect(text5, options = {}) {
+      const formatNames = options.formats?.length ? options.formats.map((name3) => String(name3)) : this.list().map((converter) => converter.name).filter((name3) => !["binary", "utf8", "utf16be", "utf16le"].includes(keyOf(name3)));
+      const detections = /* @__PURE__ */ new Map();
+      for (const requestedName of formatNames) {
+        const converter = this.get(requestedName);
+        const confidence = detectConfidence(requestedName, text5, converter);
+        if (confidence <= 0) {
+          continue;
+        }
+        const format5 = converter.name;
+        const current = detections.get(format5);
+        if (!current || confidence > current.confidence) {
+          detections.set(format5, { format: format5, confidence });
+        }
+      }
+      return [...detections.values()].sort((left, right) => right.confidence - left.confidence);
+    }
+  };
+  for (const converter of initialConverters) {
+    api.register(converter);
+  }
+  return api;
+}
+var init_registry = __esm({
+  "node_modules/@peculiar/utils/build/esm/converters/registry.js"() {
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/converters/defaults.js
+var binaryConverter, hexConverter, base64Converter, base64urlConverter, utf8Converter, utf16beConverter, utf16leConverter, defaultConverters, defaultConverterRegistry;
+var init_defaults = __esm({
+  "node_modules/@peculiar/utils/build/esm/converters/defaults.js"() {
+    init_encoding();
+    init_pem2();
+    init_pem2();
+    init_registry();
+    binaryConverter = {
+      name: "binary",
+      aliases: ["latin1"],
+      encode: binary_exports.encode,
+      decode: binary_exports.decode,
+      is: binary_exports.is
+    };
+    hexConverter = {
+      name: "hex",
+      encode: hex_exports.encode,
+      decode: hex_exports.decode,
+      format: hex_exports.format,
+      is: hex_exports.is,
+      normalize: hex_exports.normalize,
+      parse: hex_exports.parse
+    };
+    base64Converter = {
+      name: "base64",
+      aliases: ["b64"],
+      encode: base64_exports2.encode,
+      decode: base64_exports2.decode,
+      is: base64_exports2.is,
+      normalize: base64_exports2.normalize
+    };
+    base64urlConverter = {
+      name: "base64url",
+      aliases: ["base64-url", "b64url"],
+      encode: base64url_exports.encode,
+      decode: base64url_exports.decode,
+      is: base64url_exports.is,
+      normalize: base64url_exports.normalize
+    };
+    utf8Converter = {
+      name: "utf8",
+      aliases: ["utf-8"],
+      encode: (data) => utf8_exports.decode(data),
+      decode: (text5) => utf8_exports.encode(text5),
+      is: (text5) => typeof text5 === "string"
+    };
+    utf16beConverter = {
+      name: "utf16be",
+      aliases: ["utf16", "utf-16", "utf-16be"],
+      encode: (data) => utf16_exports.decode(data),
+      decode: (text5) => utf16_exports.encode(text5),
+      is: (text5) => typeof text5 === "string"
+    };
+    utf16leConverter = {
+      name: "utf16le",
+      aliases: ["utf-16le", "ucs2", "usc2"],
+      encode: (data) => utf16_exports.decode(data, { littleEndian: true }),
+      decode: (text5) => utf16_exports.encode(text5, { littleEndian: true }),
+      is: (text5) => typeof text5 === "string"
+    };
+    defaultConverters = [
+      binaryConverter,
+      hexConverter,
+      base64Converter,
+      base64urlConverter,
+      utf8Converter,
+      utf16beConverter,
+      utf16leConverter,
+      pemConverter
+    ];
+    defaultConverterRegistry = createConverterRegistry(defaultConverters);
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/converters/convert.js
+function encode9(name3, data, ...args) {
+  return defaultConverterRegistry.encode(name3, data, ...args);
+}
+function decode9(name3, text5, ...args) {
+  return defaultConverterRegistry.decode(name3, text5, ...args);
+}
+function tryDecode(name3, text5, ...args) {
+  return defaultConverterRegistry.tryDecode(name3, text5, ...args);
+}
+function normalize4(name3, text5, ...args) {
+  return defaultConverterRegistry.normalize(name3, text5, ...args);
+}
+function parse5(name3, text5, ...args) {
+  return defaultConverterRegistry.parse(name3, text5, ...args);
+}
+function format4(name3, data, value) {
+  return defaultConverterRegistry.format(name3, data, value);
+}
+function transcode(text5, options) {
+  return defaultConverterRegistry.transcode(text5, options);
+}
+function detect(text5, options) {
+  return defaultConverterRegistry.detect(text5, options);
+}
+function normalizeEncodingName(encoding) {
+  return encoding.toLowerCase();
+}
+var convert;
+var init_convert = __esm({
+  "node_modules/@peculiar/utils/build/esm/converters/convert.js"() {
+    init_bytes();
+    init_encoding();
+    init_defaults();
+    convert = {
+      encode: encode9,
+      decode: decode9,
+      tryDecode,
+      normalize: normalize4,
+      parse: parse5,
+      format: format4,
+      transcode,
+      detect,
+      to(format5, data, ...args) {
+        return encode9(format5, data, ...args);
+      },
+      from(format5, text5, ...args) {
+        return decode9(format5, text5, ...args);
+      },
+      toString(data, encoding = "utf8") {
+        return encode9(encoding, data);
+      },
+      fromString(text5, encoding = "utf8") {
+        if (normalizeEncodingName(encoding) === "hex") {
+          return toArrayBuffer(hex_exports.decode(text5, { allowOddLength: true }));
+        }
+        return toArrayBuffer(decode9(encoding, text5));
+      },
+      toBase64: base64_exports2.encode,
+      fromBase64: (text5) => toArrayBuffer(base64_exports2.decode(text5)),
+      toBase64Url: base64url_exports.encode,
+      fromBase64Url: (text5) => toArrayBuffer(base64url_exports.decode(text5)),
+      toHex: hex_exports.encode,
+      fromHex: (text5) => toArrayBuffer(hex_exports.decode(text5, { allowOddLength: true })),
+      toBinary: binary_exports.encode,
+      fromBinary: (text5) => toArrayBuffer(binary_exports.decode(text5)),
+      toUtf8String: utf8_exports.decode,
+      fromUtf8String: (text5) => toArrayBuffer(utf8_exports.encode(text5)),
+      toUtf16String: (data, littleEndian = false) => utf16_exports.decode(data, { littleEndian }),
+      fromUtf16String: (text5, littleEndian = false) => toArrayBuffer(utf16_exports.encode(text5, { littleEndian })),
+      isHex: hex_exports.is,
+      isBase64: base64_exports2.is,
+      isBase64Url: base64url_exports.is,
+      formatString: base64_exports2.normalize
+    };
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/converters/index.js
+var init_converters = __esm({
+  "node_modules/@peculiar/utils/build/esm/converters/index.js"() {
+    init_registry();
+    init_defaults();
+    init_convert();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/legacy/buffer-source-converter.js
+var init_buffer_source_converter = __esm({
+  "node_modules/@peculiar/utils/build/esm/legacy/buffer-source-converter.js"() {
+    init_bytes();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/legacy/convert.js
+var init_convert2 = __esm({
+  "node_modules/@peculiar/utils/build/esm/legacy/convert.js"() {
+    init_converters();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/legacy/functions.js
+var init_functions = __esm({
+  "node_modules/@peculiar/utils/build/esm/legacy/functions.js"() {
+    init_bytes();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/legacy/index.js
+var init_legacy = __esm({
+  "node_modules/@peculiar/utils/build/esm/legacy/index.js"() {
+    init_buffer_source_converter();
+    init_convert2();
+    init_functions();
+  }
+});
+
+// node_modules/@peculiar/utils/build/esm/index.js
+var init_esm = __esm({
+  "node_modules/@peculiar/utils/build/esm/index.js"() {
+    init_bytes();
+    init_bytes();
+    init_encoding();
+    init_pem2();
+    init_converters();
+    init_legacy();
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/enums.js
+var AsnTypeTypes, AsnPropTypes;
+var init_enums = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/enums.js"() {
+    (function(AsnTypeTypes2) {
+      AsnTypeTypes2[AsnTypeTypes2["Sequence"] = 0] = "Sequence";
+      AsnTypeTypes2[AsnTypeTypes2["Set"] = 1] = "Set";
+      AsnTypeTypes2[AsnTypeTypes2["Choice"] = 2] = "Choice";
+    })(AsnTypeTypes || (AsnTypeTypes = {}));
+    (function(AsnPropTypes2) {
+      AsnPropTypes2[AsnPropTypes2["Any"] = 1] = "Any";
+      AsnPropTypes2[AsnPropTypes2["Boolean"] = 2] = "Boolean";
+      AsnPropTypes2[AsnPropTypes2["OctetString"] = 3] = "OctetString";
+      AsnPropTypes2[AsnPropTypes2["BitString"] = 4] = "BitString";
+      AsnPropTypes2[AsnPropTypes2["Integer"] = 5] = "Integer";
+      AsnPropTypes2[AsnPropTypes2["Enumerated"] = 6] = "Enumerated";
+      AsnPropTypes2[AsnPropTypes2["ObjectIdentifier"] = 7] = "ObjectIdentifier";
+      AsnPropTypes2[AsnPropTypes2["Utf8String"] = 8] = "Utf8String";
+      AsnPropTypes2[AsnPropTypes2["BmpString"] = 9] = "BmpString";
+      AsnPropTypes2[AsnPropTypes2["UniversalString"] = 10] = "UniversalString";
+      AsnPropTypes2[AsnPropTypes2["NumericString"] = 11] = "NumericString";
+      AsnPropTypes2[AsnPropTypes2["PrintableString"] = 12] = "PrintableString";
+      AsnPropTypes2[AsnPropTypes2["TeletexString"] = 13] = "TeletexString";
+      AsnPropTypes2[AsnPropTypes2["VideotexString"] = 14] = "VideotexString";
+      AsnPropTypes2[AsnPropTypes2["IA5String"] = 15] = "IA5String";
+      AsnPropTypes2[AsnPropTypes2["GraphicString"] = 16] = "GraphicString";
+      AsnPropTypes2[AsnPropTypes2["VisibleString"] = 17] = "VisibleString";
+      AsnPropTypes2[AsnPropTypes2["GeneralString"] = 18] = "GeneralString";
+      AsnPropTypes2[AsnPropTypes2["CharacterString"] = 19] = "CharacterString";
+      AsnPropTypes2[AsnPropTypes2["UTCTime"] = 20] = "UTCTime";
+      AsnPropTypes2[AsnPropTypes2["GeneralizedTime"] = 21] = "GeneralizedTime";
+      AsnPropTypes2[AsnPropTypes2["DATE"] = 22] = "DATE";
+      AsnPropTypes2[AsnPropTypes2["TimeOfDay"] = 23] = "TimeOfDay";
+      AsnPropTypes2[AsnPropTypes2["DateTime"] = 24] = "DateTime";
+      AsnPropTypes2[AsnPropTypes2["Duration"] = 25] = "Duration";
+      AsnPropTypes2[AsnPropTypes2["TIME"] = 26] = "TIME";
+      AsnPropTypes2[AsnPropTypes2["Null"] = 27] = "Null";
+      AsnPropTypes2[AsnPropTypes2["RelativeObjectIdentifier"] = 28] = "RelativeObjectIdentifier";
+    })(AsnPropTypes || (AsnPropTypes = {}));
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/types/bit_string.js
+var BitString2;
+var init_bit_string = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/types/bit_string.js"() {
+    init_index_es2();
+    init_esm();
+    BitString2 = class {
+      unusedBits = 0;
+      value = new ArrayBuffer(0);
+      constructor(params, unusedBits = 0) {
+        if (params) {
+          if (typeof params === "number") {
+            this.fromNumber(params);
+          } else if (isBufferSource(params)) {
+            this.unusedBits = unusedBits;
+            this.value = toArrayBuffer(params);
+          } else {
+            throw TypeError("Unsupported type of 'params' argument for BitString");
+          }
+        }
+      }
+      fromASN(asn) {
+        if (!(asn instanceof BitString)) {
+          throw new TypeError("Argument 'asn' is not instance of ASN.1 BitString");
+        }
+        this.unusedBits = asn.valueBlock.unusedBits;
+        this.value = toArrayBuffer(asn.valueBlock.valueHex);
+        return this;
+      }
+      toASN() {
+        return new BitString({
+          unusedBits: this.unusedBits,
+          valueHex: this.value
+        });
+      }
+      toSchema(name3) {
+        return new BitString({ name: name3 });
+      }
+      toNumber() {
+        let res = "";
+        const uintArray = new Uint8Array(this.value);
+        for (const octet of uintArray) {
+          res += octet.toString(2).padStart(8, "0");
+        }
+        res = res.split("").reverse().join("");
+        if (this.unusedBits) {
+          res = res.slice(this.unusedBits).padStart(this.unusedBits, "0");
+        }
+        return parseInt(res, 2);
+      }
+      fromNumber(value) {
+        let bits = value.toString(2);
+        const octetSize = bits.length + 7 >> 3;
+        this.unusedBits = (octetSize << 3) - bits.length;
+        const octets = new Uint8Array(octetSize);
+        bits = bits.padStart(octetSize << 3, "0").split("").reverse().join("");
+        let index = 0;
+        while (index < octetSize) {
+          octets[index] = parseInt(bits.slice(index << 3, (index << 3) + 8), 2);
+          index++;
+        }
+        this.value = octets.buffer;
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/types/octet_string.js
+var OctetString2;
+var init_octet_string = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/types/octet_string.js"() {
+    init_index_es2();
+    init_esm();
+    OctetString2 = class {
+      buffer;
+      get byteLength() {
+        return this.buffer.byteLength;
+      }
+      get byteOffset() {
+        return 0;
+      }
+      constructor(param) {
+        if (typeof param === "number") {
+          this.buffer = new ArrayBuffer(param);
+        } else {
+          if (isBufferSource(param)) {
+            this.buffer = toArrayBuffer(param);
+          } else if (Array.isArray(param)) {
+            this.buffer = new Uint8Array(param).buffer;
+          } else {
+            this.buffer = new ArrayBuffer(0);
+          }
+        }
+      }
+      fromASN(asn) {
+        if (!(asn instanceof OctetString)) {
+          throw new TypeError("Argument 'asn' is not instance of ASN.1 OctetString");
+        }
+        this.buffer = toArrayBuffer(asn.valueBlock.valueHex);
+        return this;
+      }
+      toASN() {
+        return new OctetString({ valueHex: this.buffer });
+      }
+      toSchema(name3) {
+        return new OctetString({ name: name3 });
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/types/index.js
+var init_types = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/types/index.js"() {
+    init_bit_string();
+    init_octet_string();
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/converters.js
+function createStringConverter(Asn1Type) {
+  return {
+    fromASN: (value) => value.valueBlock.value,
+    toASN: (value) => new Asn1Type({ value })
+  };
+}
+function defaultConverter(type) {
+  switch (type) {
+    case AsnPropTypes.Any:
+      return AsnAnyConverter;
+    case AsnPropTypes.BitString:
+      return AsnBitStringConverter;
+    case AsnPropTypes.BmpString:
+      return AsnBmpStringConverter;
+    case AsnPropTypes.Boolean:
+      return AsnBooleanConverter;
+    case AsnPropTypes.CharacterString:
+      return AsnCharacterStringConverter;
+    case AsnPropTypes.Enumerated:
+      return AsnEnumeratedConverter;
+    case AsnPropTypes.GeneralString:
+      return AsnGeneralStringConverter;
+    case AsnPropTypes.GeneralizedTime:
+      return AsnGeneralizedTimeConverter;
+    case AsnPropTypes.GraphicString:
+      return AsnGraphicStringConverter;
+    case AsnPropTypes.IA5String:
+      return AsnIA5StringConverter;
+    case AsnPropTypes.Integer:
+      return AsnIntegerConverter;
+    case AsnPropTypes.Null:
+      return AsnNullConverter;
+    case AsnPropTypes.NumericString:
+      return AsnNumericStringConverter;
+    case AsnPropTypes.ObjectIdentifier:
+      return AsnObjectIdentifierConverter;
+    case AsnPropTypes.RelativeObjectIdentifier:
+      return AsnRelativeObjectIdentifierConverter;
+    case AsnPropTypes.OctetString:
+      return AsnOctetStringConverter;
+    case AsnPropTypes.PrintableString:
+      return AsnPrintableStringConverter;
+    case AsnPropTypes.TeletexString:
+      return AsnTeletexStringConverter;
+    case AsnPropTypes.UTCTime:
+      return AsnUTCTimeConverter;
+    case AsnPropTypes.UniversalString:
+      return AsnUniversalStringConverter;
+    case AsnPropTypes.Utf8String:
+      return AsnUtf8StringConverter;
+    case AsnPropTypes.VideotexString:
+      return AsnVideotexStringConverter;
+    case AsnPropTypes.VisibleString:
+      return AsnVisibleStringConverter;
+    default:
+      return null;
+  }
+}
+var AsnAnyConverter, AsnIntegerConverter, AsnEnumeratedConverter, AsnIntegerArrayBufferConverter, AsnBitStringConverter, AsnObjectIdentifierConverter, AsnRelativeObjectIdentifierConverter, AsnBooleanConverter, AsnOctetStringConverter, AsnConstructedOctetStringConverter, AsnUtf8StringConverter, AsnBmpStringConverter, AsnUniversalStringConverter, AsnNumericStringConverter, AsnPrintableStringConverter, AsnTeletexStringConverter, AsnVideotexStringConverter, AsnIA5StringConverter, AsnGraphicStringConverter, AsnVisibleStringConverter, AsnGeneralStringConverter, AsnCharacterStringConverter, AsnUTCTimeConverter, AsnGeneralizedTimeConverter, AsnNullConverter;
+var init_converters2 = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/converters.js"() {
+    init_index_es2();
+    init_esm();
+    init_enums();
+    init_types();
+    AsnAnyConverter = {
+      fromASN: (value) => value instanceof Null ? null : toArrayBuffer(value.valueBeforeDecodeView),
+      toASN: (value) => {
+        if (value === null) {
+          return new Null();
+        }
+        const schema = fromBER(value, { maxDepth: Infinity, maxNodes: Infinity, maxContentLength: Infinity });
+        if (schema.result.error) {
+          throw new Error(schema.result.error);
+        }
+        return schema.result;
+      }
+    };
+    AsnIntegerConverter = {
+      fromASN: (value) => value.valueBlock.valueHexView.byteLength >= 4 ? value.valueBlock.toString() : value.valueBlock.valueDec,
+      toASN: (value) => new Integer({ value: +value })
+    };
+    AsnEnumeratedConverter = {
+      fromASN: (value) => value.valueBlock.valueDec,
+      toASN: (value) => new Enumerated({ value })
+    };
+    AsnIntegerArrayBufferConverter = {
+      fromASN: (value) => toArrayBuffer(value.valueBlock.valueHexView),
+      toASN: (value) => new Integer({ valueHex: value })
+    };
+    AsnBitStringConverter = {
+      fromASN: (value) => toArrayBuffer(value.valueBlock.valueHexView),
+      toASN: (value) => new BitString({ valueHex: value })
+    };
+    AsnObjectIdentifierConverter = {
+      fromASN: (value) => value.valueBlock.toString(),
+      toASN: (value) => new ObjectIdentifier({ value })
+    };
+    AsnRelativeObjectIdentifierConverter = {
+      fromASN: (value) => value.valueBlock.toString(),
+      toASN: (value) => new RelativeObjectIdentifier({ value })
+    };
+    AsnBooleanConverter = {
+      fromASN: (value) => value.valueBlock.value,
+      toASN: (value) => new Boolean2({ value })
+    };
+    AsnOctetStringConverter = {
+      fromASN: (value) => toArrayBuffer(value.valueBlock.valueHexView),
+      toASN: (value) => new OctetString({ valueHex: value })
+    };
+    AsnConstructedOctetStringConverter = {
+      fromASN: (value) => new OctetString2(value.getValue()),
+      toASN: (value) => value.toASN()
+    };
+    AsnUtf8StringConverter = createStringConverter(Utf8String);
+    AsnBmpStringConverter = createStringConverter(BmpString);
+    AsnUniversalStringConverter = createStringConverter(UniversalString);
+    AsnNumericStringConverter = createStringConverter(NumericString);
+    AsnPrintableStringConverter = createStringConverter(PrintableString);
+    AsnTeletexStringConverter = createStringConverter(TeletexString);
+    AsnVideotexStringConverter = createStringConverter(VideotexString);
+    AsnIA5StringConverter = createStringConverter(IA5String);
+    AsnGraphicStringConverter = createStringConverter(GraphicString);
+    AsnVisibleStringConverter = createStringConverter(VisibleString);
+    AsnGeneralStringConverter = createStringConverter(GeneralString);
+    AsnCharacterStringConverter = createStringConverter(CharacterString);
+    AsnUTCTimeConverter = {
+      fromASN: (value) => value.toDate(),
+      toASN: (value) => new UTCTime({ valueDate: value })
+    };
+    AsnGeneralizedTimeConverter = {
+      fromASN: (value) => value.toDate(),
+      toASN: (value) => new GeneralizedTime({ valueDate: value })
+    };
+    AsnNullConverter = {
+      fromASN: () => null,
+      toASN: () => {
+        return new Null();
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/helper.js
+function isConvertible(target) {
+  if (typeof target === "function" && target.prototype) {
+    if (target.prototype.toASN && target.prototype.fromASN) {
+      return true;
+    } else {
+      return isConvertible(target.prototype);
+    }
+  } else {
+    return !!(target && typeof target === "object" && "toASN" in target && "fromASN" in target);
+  }
+}
+function isTypeOfArray(target) {
+  if (target) {
+    const proto = Object.getPrototypeOf(target);
+    if (proto?.prototype?.constructor === Array) {
+      return true;
+    }
+    return isTypeOfArray(proto);
+  }
+  return false;
+}
+function isArrayEqual(bytes1, bytes2) {
+  if (!(bytes1 && bytes2)) {
+    return false;
+  }
+  if (bytes1.byteLength !== bytes2.byteLength) {
+    return false;
+  }
+  const b1 = new Uint8Array(bytes1);
+  const b2 = new Uint8Array(bytes2);
+  for (let i = 0; i < bytes1.byteLength; i++) {
+    if (b1[i] !== b2[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+var init_helper = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/helper.js"() {
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/schema.js
+var AsnSchemaStorage;
+var init_schema = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/schema.js"() {
+    init_index_es2();
+    init_enums();
+    init_helper();
+    AsnSchemaStorage = class {
+      items = /* @__PURE__ */ new WeakMap();
+      has(target) {
+        return this.items.has(target);
+      }
+      get(target, checkSchema = false) {
+        const schema = this.items.get(target);
+        if (!schema) {
+          throw new Error(`Cannot get schema for '${target.prototype.constructor.name}' target`);
+        }
+        if (checkSchema && !schema.schema) {
+          throw new Error(`Schema '${target.prototype.constructor.name}' doesn't contain ASN.1 schema. Call 'AsnSchemaStorage.cache'.`);
+        }
+        return schema;
+      }
+      cache(target) {
+        const schema = this.get(target);
+        if (!schema.schema) {
+          schema.schema = this.create(target, true);
+        }
+      }
+      createDefault(target) {
+        const schema = {
+          type: AsnTypeTypes.Sequence,
+          items: {}
+        };
+        const parentSchema = this.findParentSchema(target);
+        if (parentSchema) {
+          Object.assign(schema, parentSchema);
+          schema.items = Object.assign({}, schema.items, parentSchema.items);
+        }
+        return schema;
+      }
+      create(target, useNames) {
+        const schema = this.items.get(target) || this.createDefault(target);
+        const asn1Value = [];
+        for (const key in schema.items) {
+          const item = schema.items[key];
+          const name3 = useNames ? key : "";
+          let asn1Item;
+          if (typeof item.type === "number") {
+            const Asn1TypeName = AsnPropTypes[item.type];
+            const Asn1Type = index_es_exports[Asn1TypeName];
+            if (!Asn1Type) {
+              throw new Error(`Cannot get ASN1 class by name '${Asn1TypeName}'`);
+            }
+            asn1Item = new Asn1Type({ name: name3 });
+          } else if (isConvertible(item.type)) {
+            const instance2 = new item.type();
+            asn1Item = instance2.toSchema(name3);
+          } else if (item.optional) {
+            const itemSchema = this.get(item.type);
+            if (itemSchema.type === AsnTypeTypes.Choice) {
+              asn1Item = new Any({ name: name3 });
+            } else {
+              asn1Item = this.create(item.type, false);
+              asn1Item.name = name3;
+            }
+          } else {
+            asn1Item = new Any({ name: name3 });
+          }
+          const optional = !!item.optional || item.defaultValue !== void 0;
+          if (item.repeated) {
+            asn1Item.name = "";
+            const Container = item.repeated === "set" ? Set2 : Sequence;
+            asn1Item = new Container({
+              name: "",
+              value: [
+                new Repeated({
+                  name: name3,
+                  value: asn1Item
+                })
+              ]
+            });
+          }
+          if (item.context !== null && item.context !== void 0) {
+            if (item.implicit) {
+              if (typeof item.type === "number" || isConvertible(item.type)) {
+                const Container = item.repeated ? Constructed : Primitive;
+                asn1Value.push(new Container({
+                  name: name3,
+                  optional,
+                  idBlock: {
+                    tagClass: 3,
+                    tagNumber: item.context
+                  }
+                }));
+              } else {
+                this.cache(item.type);
+                const isRepeated = !!item.repeated;
+                let value = !isRepeated ? this.get(item.type, true).schema : asn1Item;
+                value = "valueBlock" in value ? value.valueBlock.value : value.value;
+                asn1Value.push(new Constructed({
+                  name: !isRepeated ? name3 : "",
+                  optional,
+                  idBlock: {
+                    tagClass: 3,
+                    tagNumber: item.context
+                  },
+                  value
+                }));
+              }
+            } else {
+              asn1Value.push(new Constructed({
+                optional,
+                idBlock: {
+                  tagClass: 3,
+                  tagNumber: item.context
+                },
+                value: [asn1Item]
+              }));
+            }
+          } else {
+            asn1Item.optional = optional;
+            asn1Value.push(asn1Item);
+          }
+        }
+        switch (schema.type) {
+          case AsnTypeTypes.Sequence:
+            return new Sequence({
+              value: asn1Value,
+              name: ""
+            });
+          case AsnTypeTypes.Set:
+            return new Set2({
+              value: asn1Value,
+              name: ""
+            });
+          case AsnTypeTypes.Choice:
+            return new Choice({
+              value: asn1Value,
+              name: ""
+            });
+          default:
+            throw new Error("Unsupported ASN1 type in use");
+        }
+      }
+      set(target, schema) {
+        this.items.set(target, schema);
+        return this;
+      }
+      findParentSchema(target) {
+        const parent = Object.getPrototypeOf(target);
+        if (parent) {
+          const schema = this.items.get(parent);
+          return schema || this.findParentSchema(parent);
+        }
+        return null;
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/storage.js
+var schemaStorage;
+var init_storage = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/storage.js"() {
+    init_schema();
+    schemaStorage = new AsnSchemaStorage();
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/decorators.js
+var AsnType, AsnProp;
+var init_decorators = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/decorators.js"() {
+    init_converters2();
+    init_enums();
+    init_storage();
+    AsnType = (options) => (target) => {
+      let schema;
+      if (!schemaStorage.has(target)) {
+        schema = schemaStorage.createDefault(target);
+        schemaStorage.set(target, schema);
+      } else {
+        schema = schemaStorage.get(target);
+      }
+      Object.assign(schema, options);
+    };
+    AsnProp = (options) => (target, propertyKey) => {
+      let schema;
+      if (!schemaStorage.has(target.constructor)) {
+        schema = schemaStorage.createDefault(target.constructor);
+        schemaStorage.set(target.constructor, schema);
+      } else {
+        schema = schemaStorage.get(target.constructor);
+      }
+      const copyOptions = Object.assign({}, options);
+      if (typeof copyOptions.type === "number" && !copyOptions.converter) {
+        const defaultConverter2 = defaultConverter(options.type);
+        if (!defaultConverter2) {
+          throw new Error(`Cannot get default converter for property '${propertyKey}' of ${target.constructor.name}`);
+        }
+        copyOptions.converter = defaultConverter2;
+      }
+      copyOptions.raw = options.raw;
+      schema.items[propertyKey] = copyOptions;
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/errors/schema_validation.js
+var AsnSchemaValidationError;
+var init_schema_validation = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/errors/schema_validation.js"() {
+    AsnSchemaValidationError = class extends Error {
+      schemas = [];
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/errors/index.js
+var init_errors = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/errors/index.js"() {
+    init_schema_validation();
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/parser.js
+var AsnParser;
+var init_parser = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/parser.js"() {
+    init_index_es2();
+    init_esm();
+    init_enums();
+    init_converters2();
+    init_errors();
+    init_helper();
+    init_storage();
+    AsnParser = class {
+      static parse(data, target, options) {
+        const asn1Parsed = fromBER(toArrayBuffer(data), options?.berOptions);
+        if (asn1Parsed.result.error) {
+          throw new Error(asn1Parsed.result.error);
+        }
+        const res = this.fromASN(asn1Parsed.result, target, options);
+        return res;
+      }
+      static fromASN(asn1Schema, target, options) {
+        try {
+          if (isConvertible(target)) {
+            const value = new target();
+            return value.fromASN(asn1Schema);
+          }
+          const schema = schemaStorage.get(target);
+          schemaStorage.cache(target);
+          let targetSchema = schema.schema;
+          const choiceResult = this.handleChoiceTypes(asn1Schema, schema, target, targetSchema, options);
+          if (choiceResult?.result) {
+            return choiceResult.result;
+          }
+          if (choiceResult?.targetSchema) {
+            targetSchema = choiceResult.targetSchema;
+          }
+          const sequenceResult = this.handleSequenceTypes(asn1Schema, schema, target, targetSchema);
+          const res = new target();
+          if (isTypeOfArray(target)) {
+            return this.handleArrayTypes(asn1Schema, schema, target, options);
+          }
+          this.processSchemaItems(schema, sequenceResult, res, options);
+          return res;
+        } catch (error) {
+          if (error instanceof AsnSchemaValidationError) {
+            error.schemas.push(target.name);
+          }
+          throw error;
+        }
+      }
+      static handleChoiceTypes(asn1Schema, schema, target, targetSchema, options) {
+        if (asn1Schema.constructor === Constructed && schema.type === AsnTypeTypes.Choice && asn1Schema.idBlock.tagClass === 3) {
+          for (const key in schema.items) {
+            const schemaItem = schema.items[key];
+            if (schemaItem.context === asn1Schema.idBlock.tagNumber && schemaItem.implicit) {
+              if (typeof schemaItem.type === "function" && schemaStorage.has(schemaItem.type)) {
+                const fieldSchema = schemaStorage.get(schemaItem.type);
+                if (fieldSchema && fieldSchema.type === AsnTypeTypes.Sequence) {
+                  const newSeq = new Sequence();
+                  if ("value" in asn1Schema.valueBlock && Array.isArray(asn1Schema.valueBlock.value) && "value" in newSeq.valueBlock) {
+                    newSeq.valueBlock.value = asn1Schema.valueBlock.value;
+                    const fieldValue = this.fromASN(newSeq, schemaItem.type, options);
+                    const res = new target();
+                    res[key] = fieldValue;
+                    return { result: res };
+                  }
+                }
+              }
+            }
+          }
+        } else if (asn1Schema.constructor === Constructed && schema.type !== AsnTypeTypes.Choice) {
+          const newTargetSchema = new Constructed({
+            idBlock: {
+              tagClass: 3,
+              tagNumber: asn1Schema.idBlock.tagNumber
+            },
+            value: schema.schema.valueBlock.value
+          });
+          for (const key in schema.items) {
+            delete asn1Schema[key];
+          }
+          return { targetSchema: newTargetSchema };
+        }
+        return null;
+      }
+      static handleSequenceTypes(asn1Schema, schema, target, targetSchema) {
+        if (schema.type === AsnTypeTypes.Sequence) {
+          const asn1ComparedSchema = compareSchema({}, asn1Schema, targetSchema);
+          if (!asn1ComparedSchema.verified) {
+            throw new AsnSchemaValidationError(`Data does not match to ${target.name} ASN1 schema.${asn1ComparedSchema.result.error ? ` ${asn1ComparedSchema.result.error}` : ""}`);
+          }
+          return asn1ComparedSchema;
+        } else {
+          const asn1ComparedSchema = compareSchema({}, asn1Schema, targetSchema);
+          if (!asn1ComparedSchema.verified) {
+            throw new AsnSchemaValidationError(`Data does not match to ${target.name} ASN1 schema.${asn1ComparedSchema.result.error ? ` ${asn1ComparedSchema.result.error}` : ""}`);
+          }
+          return asn1ComparedSchema;
+        }
+      }
+      static processRepeatedField(asn1Elements, asn1Index, schemaItem) {
+        let elementsToProcess = asn1Elements.slice(asn1Index);
+        if (elementsToProcess.length === 1 && elementsToProcess[0].constructor.name === "Sequence") {
+          const seq = elementsToProcess[0];
+          if (seq.valueBlock && seq.valueBlock.value && Array.isArray(seq.valueBlock.value)) {
+            elementsToProcess = seq.valueBlock.value;
+          }
+        }
+        if (typeof schemaItem.type === "number") {
+          const converter = defaultConverter(schemaItem.type);
+          if (!converter)
+            throw new Error(`No converter for ASN.1 type ${schemaItem.type}`);
+          return elementsToProcess.filter((el) => el && el.valueBlock).map((el) => {
+            try {
+              return converter.fromASN(el);
+            } catch {
+              return void 0;
+            }
+          }).filter((v) => v !== void 0);
+        } else {
+          return elementsToProcess.filter((el) => el && el.valueBlock).map((el) => {
+            try {
+              return this.fromASN(el, schemaItem.type);
+            } catch {
+              return void 0;
+            }
+          }).filter((v) => v !== void 0);
+        }
+      }
+      static processPrimitiveField(asn1Element, schemaItem) {
+        const converter = defaultConverter(schemaItem.type);
+        if (!converter)
+          throw new Error(`No converter for ASN.1 type ${schemaItem.type}`);
+        return converter.fromASN(asn1Element);
+      }
+      static isOptionalChoiceField(schemaItem) {
+        return schemaItem.optional && typeof schemaItem.type === "function" && schemaStorage.has(schemaItem.type) && schemaStorage.get(schemaItem.type).type === AsnTypeTypes.Choice;
+      }
+      static processOptionalChoiceField(asn1Element, schemaItem) {
+        try {
+          const value = this.fromASN(asn1Element, schemaItem.type);
+          return {
+            processed: true,
+            value
+          };
+        } catch (err) {
+          if (err instanceof AsnSchemaValidationError && /Wrong values for Choice type/.test(err.message)) {
+            return { processed: false };
+          }
+          throw err;
+        }
+      }
+      static handleArrayTypes(asn1Schema, schema, target, options) {
+        if (!("value" in asn1Schema.valueBlock && Array.isArray(asn1Schema.valueBlock.value))) {
+          throw new Error("Cannot get items from the ASN.1 parsed value. ASN.1 object is not constructed.");
+        }
+        const itemType = schema.itemType;
+        if (typeof itemType === "number") {
+          const converter = defaultConverter(itemType);
+          if (!converter) {
+            throw new Error(`Cannot get default converter for array item of ${target.name} ASN1 schema`);
+          }
+          return target.from(asn1Schema.valueBlock.value, (element) => converter.fromASN(element));
+        } else {
+          return target.from(asn1Schema.valueBlock.value, (element) => this.fromASN(element, itemType, options));
+        }
+      }
+      static processSchemaItems(schema, asn1ComparedSchema, res, options) {
+        for (const key in schema.items) {
+          const asn1SchemaValue = asn1ComparedSchema.result[key];
+          if (!asn1SchemaValue) {
+            continue;
+          }
+          const schemaItem = schema.items[key];
+          const schemaItemType = schemaItem.type;
+          let parsedValue;
+          if (typeof schemaItemType === "number" || isConvertible(schemaItemType)) {
+            parsedValue = this.processPrimitiveSchemaItem(asn1SchemaValue, schemaItem, schemaItemType, options);
+          } else {
+            parsedValue = this.processComplexSchemaItem(asn1SchemaValue, schemaItem, schemaItemType, options);
+          }
+          if (parsedValue && typeof parsedValue === "object" && "value" in parsedValue && "raw" in parsedValue) {
+            res[key] = parsedValue.value;
+            res[`${key}Raw`] = parsedValue.raw;
+          } else {
+            res[key] = parsedValue;
+          }
+        }
+      }
+      static processPrimitiveSchemaItem(asn1SchemaValue, schemaItem, schemaItemType, options) {
+        const converter = schemaItem.converter ?? (isConvertible(schemaItemType) ? new schemaItemType() : null);
+        if (!converter) {
+          throw new Error("Converter is empty");
+        }
+        if (schemaItem.repeated) {
+          return this.processRepeatedPrimitiveItem(asn1SchemaValue, schemaItem, converter, options);
+        } else {
+          return this.processSinglePrimitiveItem(asn1SchemaValue, schemaItem, schemaItemType, converter, options);
+        }
+      }
+      static processRepeatedPrimitiveItem(asn1SchemaValue, schemaItem, converter, options) {
+        if (schemaItem.implicit) {
+          const Container = schemaItem.repeated === "sequence" ? Sequence : Set2;
+          const newItem = new Container();
+          newItem.valueBlock = asn1SchemaValue.valueBlock;
+          const newItemAsn = fromBER(newItem.toBER(false), options?.berOptions);
+          if (newItemAsn.offset === -1) {
+            throw new Error(`Cannot parse the child item. ${newItemAsn.result.error}`);
+          }
+          if (!("value" in newItemAsn.result.valueBlock && Array.isArray(newItemAsn.result.valueBlock.value))) {
+            throw new Error("Cannot get items from the ASN.1 parsed value. ASN.1 object is not constructed.");
+          }
+          const value = newItemAsn.result.valueBlock.value;
+          return Array.from(value, (element) => converter.fromASN(element));
+        } else {
+          return Array.from(asn1SchemaValue, (element) => converter.fromASN(element));
+        }
+      }
+      static processSinglePrimitiveItem(asn1SchemaValue, schemaItem, schemaItemType, converter, options) {
+        let value = asn1SchemaValue;
+        if (schemaItem.implicit) {
+          let newItem;
+          if (isConvertible(schemaItemType)) {
+            newItem = new schemaItemType().toSchema("");
+          } else {
+            const Asn1TypeName = AsnPropTypes[schemaItemType];
+            const Asn1Type = index_es_exports[Asn1TypeName];
+            if (!Asn1Type) {
+              throw new Error(`Cannot get '${Asn1TypeName}' class from asn1js module`);
+            }
+            newItem = new Asn1Type();
+          }
+          newItem.valueBlock = value.valueBlock;
+          value = fromBER(newItem.toBER(false), options?.berOptions).result;
+        }
+        return converter.fromASN(value);
+      }
+      static processComplexSchemaItem(asn1SchemaValue, schemaItem, schemaItemType, options) {
+        if (schemaItem.repeated) {
+          if (!Array.isArray(asn1SchemaValue)) {
+            throw new Error("Cannot get list of items from the ASN.1 parsed value. ASN.1 value should be iterable.");
+          }
+          return Array.from(asn1SchemaValue, (element) => this.fromASN(element, schemaItemType, options));
+        } else {
+          const valueToProcess = this.handleImplicitTagging(asn1SchemaValue, schemaItem, schemaItemType);
+          if (this.isOptionalChoiceField(schemaItem)) {
+            try {
+              return this.fromASN(valueToProcess, schemaItemType, options);
+            } catch (err) {
+              if (err instanceof AsnSchemaValidationError && /Wrong values for Choice type/.test(err.message)) {
+                return void 0;
+              }
+              throw err;
+            }
+          } else {
+            const parsedValue = this.fromASN(valueToProcess, schemaItemType, options);
+            if (schemaItem.raw) {
+              return {
+                value: parsedValue,
+                raw: asn1SchemaValue.valueBeforeDecodeView
+              };
+            }
+            return parsedValue;
+          }
+        }
+      }
+      static handleImplicitTagging(asn1SchemaValue, schemaItem, schemaItemType) {
+        if (schemaItem.implicit && typeof schemaItem.context === "number") {
+          const schema = schemaStorage.get(schemaItemType);
+          if (schema.type === AsnTypeTypes.Sequence) {
+            const newSeq = new Sequence();
+            if ("value" in asn1SchemaValue.valueBlock && Array.isArray(asn1SchemaValue.valueBlock.value) && "value" in newSeq.valueBlock) {
+              newSeq.valueBlock.value = asn1SchemaValue.valueBlock.value;
+              return newSeq;
+            }
+          } else if (schema.type === AsnTypeTypes.Set) {
+            const newSet = new Set2();
+            if ("value" in asn1SchemaValue.valueBlock && Array.isArray(asn1SchemaValue.valueBlock.value) && "value" in newSet.valueBlock) {
+              newSet.valueBlock.value = asn1SchemaValue.valueBlock.value;
+              return newSet;
+            }
+          }
+        }
+        return asn1SchemaValue;
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/serializer.js
+var AsnSerializer;
+var init_serializer = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/serializer.js"() {
+    init_index_es2();
+    init_esm();
+    init_converters2();
+    init_enums();
+    init_helper();
+    init_storage();
+    AsnSerializer = class _AsnSerializer {
+      static serialize(obj) {
+        if (obj instanceof BaseBlock) {
+          return obj.toBER(false);
+        }
+        return this.toASN(obj).toBER(false);
+      }
+      static toASN(obj) {
+        if (obj && typeof obj === "object" && isConvertible(obj)) {
+          return obj.toASN();
+        }
+        if (!(obj && typeof obj === "object")) {
+          throw new TypeError("Parameter 1 should be type of Object.");
+        }
+        const target = obj.constructor;
+        const schema = schemaStorage.get(target);
+        schemaStorage.cache(target);
+        let asn1Value = [];
+        if (schema.itemType) {
+          if (!Array.isArray(obj)) {
+            throw new TypeError("Parameter 1 should be type of Array.");
+          }
+          if (typeof schema.itemType === "number") {
+            const converter = defaultConverter(schema.itemType);
+            if (!converter) {
+              throw new Error(`Cannot get default converter for array item of ${target.name} ASN1 schema`);
+            }
+            asn1Value = obj.map((o) => converter.toASN(o));
+          } else {
+            asn1Value = obj.map((o) => this.toAsnItem({ type: schema.itemType }, "[]", target, o));
+          }
+        } else {
+          for (const key in schema.items) {
+            const schemaItem = schema.items[key];
+            const objProp = obj[key];
+            if (objProp === void 0 || schemaItem.defaultValue === objProp || typeof schemaItem.defaultValue === "object" && typeof objProp === "object" && isArrayEqual(this.serialize(schemaItem.defaultValue), this.serialize(objProp))) {
+              continue;
+            }
+            const asn1Item = _AsnSerializer.toAsnItem(schemaItem, key, target, objProp);
+            if (typeof schemaItem.context === "number") {
+              if (schemaItem.implicit) {
+                if (!schemaItem.repeated && (typeof schemaItem.type === "number" || isConvertible(schemaItem.type))) {
+                  const value = {};
+                  value.valueHex = asn1Item instanceof Null ? toArrayBuffer(asn1Item.valueBeforeDecodeView) : asn1Item.valueBlock.toBER();
+                  asn1Value.push(new Primitive({
+                    optional: schemaItem.optional,
+                    idBlock: {
+                      tagClass: 3,
+                      tagNumber: schemaItem.context
+                    },
+                    ...value
+                  }));
+                } else {
+                  asn1Value.push(new Constructed({
+                    optional: schemaItem.optional,
+                    idBlock: {
+                      tagClass: 3,
+                      tagNumber: schemaItem.context
+                    },
+                    value: asn1Item.valueBlock.value
+                  }));
+                }
+              } else {
+                asn1Value.push(new Constructed({
+                  optional: schemaItem.optional,
+                  idBlock: {
+                    tagClass: 3,
+                    tagNumber: schemaItem.context
+                  },
+                  value: [asn1Item]
+                }));
+              }
+            } else if (schemaItem.repeated) {
+              asn1Value = asn1Value.concat(asn1Item);
+            } else {
+              asn1Value.push(asn1Item);
+            }
+          }
+        }
+        let asnSchema;
+        switch (schema.type) {
+          case AsnTypeTypes.Sequence:
+            asnSchema = new Sequence({ value: asn1Value });
+            break;
+          case AsnTypeTypes.Set:
+            asnSchema = new Set2({ value: asn1Value });
+            break;
+          case AsnTypeTypes.Choice:
+            if (!asn1Value[0]) {
+              throw new Error(`Schema '${target.name}' has wrong data. Choice cannot be empty.`);
+            }
+            asnSchema = asn1Value[0];
+            break;
+        }
+        return asnSchema;
+      }
+      static toAsnItem(schemaItem, key, target, objProp) {
+        let asn1Item;
+        if (typeof schemaItem.type === "number") {
+          const converter = schemaItem.converter;
+          if (!converter) {
+            throw new Error(`Property '${key}' doesn't have converter for type ${AsnPropTypes[schemaItem.type]} in schema '${target.name}'`);
+          }
+          if (schemaItem.repeated) {
+            if (!Array.isArray(objProp)) {
+              throw new TypeError("Parameter 'objProp' should be type of Array.");
+            }
+            const items = Array.from(objProp, (element) => converter.toASN(element));
+            const Container = schemaItem.repeated === "sequence" ? Sequence : Set2;
+            asn1Item = new Container({ value: items });
+          } else {
+            asn1Item = converter.toASN(objProp);
+          }
+        } else {
+          if (schemaItem.repeated) {
+            if (!Array.isArray(objProp)) {
+              throw new TypeError("Parameter 'objProp' should be type of Array.");
+            }
+            const items = Array.from(objProp, (element) => this.toASN(element));
+            const Container = schemaItem.repeated === "sequence" ? Sequence : Set2;
+            asn1Item = new Container({ value: items });
+          } else {
+            asn1Item = this.toASN(objProp);
+          }
+        }
+        return asn1Item;
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/objects.js
+var AsnArray;
+var init_objects = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/objects.js"() {
+    AsnArray = class extends Array {
+      constructor(items = []) {
+        if (typeof items === "number") {
+          super(items);
+        } else {
+          super();
+          for (const item of items) {
+            this.push(item);
+          }
+        }
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/convert.js
+var AsnConvert;
+var init_convert3 = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/convert.js"() {
+    init_index_es2();
+    init_esm();
+    init_parser();
+    init_serializer();
+    AsnConvert = class _AsnConvert {
+      static serialize(obj) {
+        return AsnSerializer.serialize(obj);
+      }
+      static parse(data, target, options) {
+        return AsnParser.parse(data, target, options);
+      }
+      static toString(data, options) {
+        const buf = isBufferSource(data) ? toArrayBuffer(data) : _AsnConvert.serialize(data);
+        const asn = fromBER(buf, options?.berOptions);
+        if (asn.offset === -1) {
+          throw new Error(`Cannot decode ASN.1 data. ${asn.result.error}`);
+        }
+        return asn.result.toString();
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-schema/build/es2015/index.js
+var init_es2015 = __esm({
+  "node_modules/@peculiar/asn1-schema/build/es2015/index.js"() {
+    init_converters2();
+    init_types();
+    init_decorators();
+    init_enums();
+    init_parser();
+    init_serializer();
+    init_errors();
+    init_objects();
+    init_convert3();
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/ip_converter.js
+var IpConverter;
+var init_ip_converter = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/ip_converter.js"() {
+    init_encoding();
+    IpConverter = class {
+      static isIPv4(ip) {
+        return /^(\d{1,3}\.){3}\d{1,3}$/.test(ip);
+      }
+      static parseIPv4(ip) {
+        const parts = ip.split(".");
+        if (parts.length !== 4) {
+          throw new Error("Invalid IPv4 address");
+        }
+        return parts.map((part) => {
+          const num = parseInt(part, 10);
+          if (isNaN(num) || num < 0 || num > 255) {
+            throw new Error("Invalid IPv4 address part");
+          }
+          return num;
+        });
+      }
+      static parseIPv6(ip) {
+        const expandedIP = this.expandIPv6(ip);
+        const parts = expandedIP.split(":");
+        if (parts.length !== 8) {
+          throw new Error("Invalid IPv6 address");
+        }
+        return parts.reduce((bytes, part) => {
+          const num = parseInt(part, 16);
+          if (isNaN(num) || num < 0 || num > 65535) {
+            throw new Error("Invalid IPv6 address part");
+          }
+          bytes.push(num >> 8 & 255);
+          bytes.push(num & 255);
+          return bytes;
+        }, []);
+      }
+      static expandIPv6(ip) {
+        if (!ip.includes("::")) {
+          return ip;
+        }
+        const parts = ip.split("::");
+        if (parts.length > 2) {
+          throw new Error("Invalid IPv6 address");
+        }
+        const left = parts[0] ? parts[0].split(":") : [];
+        const right = parts[1] ? parts[1].split(":") : [];
+        const missing = 8 - (left.length + right.length);
+        if (missing < 0) {
+          throw new Error("Invalid IPv6 address");
+        }
+        return [...left, ...Array(missing).fill("0"), ...right].join(":");
+      }
+      static formatIPv6(bytes) {
+        const parts = [];
+        for (let i = 0; i < 16; i += 2) {
+          parts.push((bytes[i] << 8 | bytes[i + 1]).toString(16));
+        }
+        return this.compressIPv6(parts.join(":"));
+      }
+      static compressIPv6(ip) {
+        const parts = ip.split(":");
+        let longestZeroStart = -1;
+        let longestZeroLength = 0;
+        let currentZeroStart = -1;
+        let currentZeroLength = 0;
+        for (let i = 0; i < parts.length; i++) {
+          if (parts[i] === "0") {
+            if (currentZeroStart === -1) {
+              currentZeroStart = i;
+            }
+            currentZeroLength++;
+          } else {
+            if (currentZeroLength > longestZeroLength) {
+              longestZeroStart = currentZeroStart;
+              longestZeroLength = currentZeroLength;
+            }
+            currentZeroStart = -1;
+            currentZeroLength = 0;
+          }
+        }
+        if (currentZeroLength > longestZeroLength) {
+          longestZeroStart = currentZeroStart;
+          longestZeroLength = currentZeroLength;
+        }
+        if (longestZeroLength > 1) {
+          const before = parts.slice(0, longestZeroStart).join(":");
+          const after = parts.slice(longestZeroStart + longestZeroLength).join(":");
+          return `${before}::${after}`;
+        }
+        return ip;
+      }
+      static parseCIDR(text5) {
+        const [addr, prefixStr] = text5.split("/");
+        const prefix = parseInt(prefixStr, 10);
+        if (this.isIPv4(addr)) {
+          if (prefix < 0 || prefix > 32) {
+            throw new Error("Invalid IPv4 prefix length");
+          }
+          return [this.parseIPv4(addr), prefix];
+        } else {
+          if (prefix < 0 || prefix > 128) {
+            throw new Error("Invalid IPv6 prefix length");
+          }
+          return [this.parseIPv6(addr), prefix];
+        }
+      }
+      static decodeIP(value) {
+        if (value.length === 64 && parseInt(value, 16) === 0) {
+          return "::/0";
+        }
+        if (value.length !== 16) {
+          return value;
+        }
+        const mask = parseInt(value.slice(8), 16).toString(2).split("").reduce((a, k) => a + +k, 0);
+        let ip = value.slice(0, 8).replace(/(.{2})/g, (match) => `${parseInt(match, 16)}.`);
+        ip = ip.slice(0, -1);
+        return `${ip}/${mask}`;
+      }
+      static toString(buf) {
+        const uint8 = new Uint8Array(buf);
+        if (uint8.length === 4) {
+          return Array.from(uint8).join(".");
+        }
+        if (uint8.length === 16) {
+          return this.formatIPv6(uint8);
+        }
+        if (uint8.length === 8 || uint8.length === 32) {
+          const half = uint8.length / 2;
+          const addrBytes = uint8.slice(0, half);
+          const maskBytes = uint8.slice(half);
+          const isAllZeros = uint8.every((byte) => byte === 0);
+          if (isAllZeros) {
+            return uint8.length === 8 ? "0.0.0.0/0" : "::/0";
+          }
+          const prefixLen = maskBytes.reduce((a, b) => a + (b.toString(2).match(/1/g) || []).length, 0);
+          if (uint8.length === 8) {
+            const addrStr = Array.from(addrBytes).join(".");
+            return `${addrStr}/${prefixLen}`;
+          } else {
+            const addrStr = this.formatIPv6(addrBytes);
+            return `${addrStr}/${prefixLen}`;
+          }
+        }
+        return this.decodeIP(hex_exports.encode(buf));
+      }
+      static fromString(text5) {
+        if (text5.includes("/")) {
+          const [addr, prefix] = this.parseCIDR(text5);
+          const maskBytes = new Uint8Array(addr.length);
+          let bitsLeft = prefix;
+          for (let i = 0; i < maskBytes.length; i++) {
+            if (bitsLeft >= 8) {
+              maskBytes[i] = 255;
+              bitsLeft -= 8;
+            } else if (bitsLeft > 0) {
+              maskBytes[i] = 255 << 8 - bitsLeft;
+              bitsLeft = 0;
+            }
+          }
+          const out = new Uint8Array(addr.length * 2);
+          out.set(addr, 0);
+          out.set(maskBytes, addr.length);
+          return out.buffer;
+        }
+        const bytes = this.isIPv4(text5) ? this.parseIPv4(text5) : this.parseIPv6(text5);
+        return new Uint8Array(bytes).buffer;
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/name.js
+var RelativeDistinguishedName_1, RDNSequence_1, Name_1, DirectoryString, AttributeValue, AttributeTypeAndValue, RelativeDistinguishedName, RDNSequence, Name;
+var init_name = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/name.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_encoding();
+    DirectoryString = class DirectoryString2 {
+      teletexString;
+      printableString;
+      universalString;
+      utf8String;
+      bmpString;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+      toString() {
+        return this.bmpString || this.printableString || this.teletexString || this.universalString || this.utf8String || "";
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.TeletexString })
+    ], DirectoryString.prototype, "teletexString", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.PrintableString })
+    ], DirectoryString.prototype, "printableString", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.UniversalString })
+    ], DirectoryString.prototype, "universalString", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Utf8String })
+    ], DirectoryString.prototype, "utf8String", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BmpString })
+    ], DirectoryString.prototype, "bmpString", void 0);
+    DirectoryString = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], DirectoryString);
+    AttributeValue = class AttributeValue2 extends DirectoryString {
+      ia5String;
+      anyValue;
+      constructor(params = {}) {
+        super(params);
+        Object.assign(this, params);
+      }
+      toString() {
+        return this.ia5String || (this.anyValue ? hex_exports.encode(this.anyValue) : super.toString());
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.IA5String })
+    ], AttributeValue.prototype, "ia5String", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Any })
+    ], AttributeValue.prototype, "anyValue", void 0);
+    AttributeValue = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], AttributeValue);
+    AttributeTypeAndValue = class {
+      type = "";
+      value = new AttributeValue();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], AttributeTypeAndValue.prototype, "type", void 0);
+    __decorate([
+      AsnProp({ type: AttributeValue })
+    ], AttributeTypeAndValue.prototype, "value", void 0);
+    RelativeDistinguishedName = RelativeDistinguishedName_1 = class RelativeDistinguishedName2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, RelativeDistinguishedName_1.prototype);
+      }
+    };
+    RelativeDistinguishedName = RelativeDistinguishedName_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: AttributeTypeAndValue
+      })
+    ], RelativeDistinguishedName);
+    RDNSequence = RDNSequence_1 = class RDNSequence2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, RDNSequence_1.prototype);
+      }
+    };
+    RDNSequence = RDNSequence_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: RelativeDistinguishedName
+      })
+    ], RDNSequence);
+    Name = Name_1 = class Name2 extends RDNSequence {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, Name_1.prototype);
+      }
+    };
+    Name = Name_1 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], Name);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/general_name.js
+var AsnIpConverter, OtherName, EDIPartyName, GeneralName;
+var init_general_name = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/general_name.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_ip_converter();
+    init_name();
+    AsnIpConverter = {
+      fromASN: (value) => IpConverter.toString(AsnOctetStringConverter.fromASN(value)),
+      toASN: (value) => AsnOctetStringConverter.toASN(IpConverter.fromString(value))
+    };
+    OtherName = class {
+      typeId = "";
+      value = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], OtherName.prototype, "typeId", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        context: 0
+      })
+    ], OtherName.prototype, "value", void 0);
+    EDIPartyName = class {
+      nameAssigner;
+      partyName = new DirectoryString();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: DirectoryString,
+        optional: true,
+        context: 0,
+        implicit: true
+      })
+    ], EDIPartyName.prototype, "nameAssigner", void 0);
+    __decorate([
+      AsnProp({
+        type: DirectoryString,
+        context: 1,
+        implicit: true
+      })
+    ], EDIPartyName.prototype, "partyName", void 0);
+    GeneralName = class GeneralName2 {
+      otherName;
+      rfc822Name;
+      dNSName;
+      x400Address;
+      directoryName;
+      ediPartyName;
+      uniformResourceIdentifier;
+      iPAddress;
+      registeredID;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: OtherName,
+        context: 0,
+        implicit: true
+      })
+    ], GeneralName.prototype, "otherName", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.IA5String,
+        context: 1,
+        implicit: true
+      })
+    ], GeneralName.prototype, "rfc822Name", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.IA5String,
+        context: 2,
+        implicit: true
+      })
+    ], GeneralName.prototype, "dNSName", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        context: 3,
+        implicit: true
+      })
+    ], GeneralName.prototype, "x400Address", void 0);
+    __decorate([
+      AsnProp({
+        type: Name,
+        context: 4,
+        implicit: false
+      })
+    ], GeneralName.prototype, "directoryName", void 0);
+    __decorate([
+      AsnProp({
+        type: EDIPartyName,
+        context: 5
+      })
+    ], GeneralName.prototype, "ediPartyName", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.IA5String,
+        context: 6,
+        implicit: true
+      })
+    ], GeneralName.prototype, "uniformResourceIdentifier", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.OctetString,
+        context: 7,
+        implicit: true,
+        converter: AsnIpConverter
+      })
+    ], GeneralName.prototype, "iPAddress", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.ObjectIdentifier,
+        context: 8,
+        implicit: true
+      })
+    ], GeneralName.prototype, "registeredID", void 0);
+    GeneralName = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], GeneralName);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/object_identifiers.js
+var id_pkix, id_pe, id_qt, id_kp, id_ad, id_qt_csp, id_qt_unotice, id_ad_ocsp, id_ad_caIssuers, id_ad_timeStamping, id_ad_caRepository, id_ce;
+var init_object_identifiers = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/object_identifiers.js"() {
+    id_pkix = "1.3.6.1.5.5.7";
+    id_pe = `${id_pkix}.1`;
+    id_qt = `${id_pkix}.2`;
+    id_kp = `${id_pkix}.3`;
+    id_ad = `${id_pkix}.48`;
+    id_qt_csp = `${id_qt}.1`;
+    id_qt_unotice = `${id_qt}.2`;
+    id_ad_ocsp = `${id_ad}.1`;
+    id_ad_caIssuers = `${id_ad}.2`;
+    id_ad_timeStamping = `${id_ad}.3`;
+    id_ad_caRepository = `${id_ad}.5`;
+    id_ce = "2.5.29";
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/authority_information_access.js
+var AuthorityInfoAccessSyntax_1, id_pe_authorityInfoAccess, AccessDescription, AuthorityInfoAccessSyntax;
+var init_authority_information_access = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/authority_information_access.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_general_name();
+    init_object_identifiers();
+    id_pe_authorityInfoAccess = `${id_pe}.1`;
+    AccessDescription = class {
+      accessMethod = "";
+      accessLocation = new GeneralName();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], AccessDescription.prototype, "accessMethod", void 0);
+    __decorate([
+      AsnProp({ type: GeneralName })
+    ], AccessDescription.prototype, "accessLocation", void 0);
+    AuthorityInfoAccessSyntax = AuthorityInfoAccessSyntax_1 = class AuthorityInfoAccessSyntax2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, AuthorityInfoAccessSyntax_1.prototype);
+      }
+    };
+    AuthorityInfoAccessSyntax = AuthorityInfoAccessSyntax_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: AccessDescription
+      })
+    ], AuthorityInfoAccessSyntax);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/authority_key_identifier.js
+var id_ce_authorityKeyIdentifier, KeyIdentifier, AuthorityKeyIdentifier;
+var init_authority_key_identifier = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/authority_key_identifier.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_general_name();
+    init_object_identifiers();
+    id_ce_authorityKeyIdentifier = `${id_ce}.35`;
+    KeyIdentifier = class extends OctetString2 {
+    };
+    AuthorityKeyIdentifier = class {
+      keyIdentifier;
+      authorityCertIssuer;
+      authorityCertSerialNumber;
+      constructor(params = {}) {
+        if (params) {
+          Object.assign(this, params);
+        }
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: KeyIdentifier,
+        context: 0,
+        optional: true,
+        implicit: true
+      })
+    ], AuthorityKeyIdentifier.prototype, "keyIdentifier", void 0);
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        context: 1,
+        optional: true,
+        implicit: true,
+        repeated: "sequence"
+      })
+    ], AuthorityKeyIdentifier.prototype, "authorityCertIssuer", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 2,
+        optional: true,
+        implicit: true,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], AuthorityKeyIdentifier.prototype, "authorityCertSerialNumber", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/basic_constraints.js
+var id_ce_basicConstraints, BasicConstraints;
+var init_basic_constraints = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/basic_constraints.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_basicConstraints = `${id_ce}.19`;
+    BasicConstraints = class {
+      cA = false;
+      pathLenConstraint;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Boolean,
+        defaultValue: false
+      })
+    ], BasicConstraints.prototype, "cA", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        optional: true
+      })
+    ], BasicConstraints.prototype, "pathLenConstraint", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/general_names.js
+var GeneralNames_1, GeneralNames;
+var init_general_names = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/general_names.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_general_name();
+    GeneralNames = GeneralNames_1 = class GeneralNames2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, GeneralNames_1.prototype);
+      }
+    };
+    GeneralNames = GeneralNames_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: GeneralName
+      })
+    ], GeneralNames);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/certificate_issuer.js
+var CertificateIssuer_1, id_ce_certificateIssuer, CertificateIssuer;
+var init_certificate_issuer = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/certificate_issuer.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_general_names();
+    init_object_identifiers();
+    id_ce_certificateIssuer = `${id_ce}.29`;
+    CertificateIssuer = CertificateIssuer_1 = class CertificateIssuer2 extends GeneralNames {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, CertificateIssuer_1.prototype);
+      }
+    };
+    CertificateIssuer = CertificateIssuer_1 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], CertificateIssuer);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/certificate_policies.js
+var CertificatePolicies_1, id_ce_certificatePolicies, id_ce_certificatePolicies_anyPolicy, DisplayText, NoticeReference, UserNotice, Qualifier, PolicyQualifierInfo, PolicyInformation, CertificatePolicies;
+var init_certificate_policies = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/certificate_policies.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_certificatePolicies = `${id_ce}.32`;
+    id_ce_certificatePolicies_anyPolicy = `${id_ce_certificatePolicies}.0`;
+    DisplayText = class DisplayText2 {
+      ia5String;
+      visibleString;
+      bmpString;
+      utf8String;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+      toString() {
+        return this.ia5String || this.visibleString || this.bmpString || this.utf8String || "";
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.IA5String })
+    ], DisplayText.prototype, "ia5String", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.VisibleString })
+    ], DisplayText.prototype, "visibleString", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BmpString })
+    ], DisplayText.prototype, "bmpString", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Utf8String })
+    ], DisplayText.prototype, "utf8String", void 0);
+    DisplayText = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], DisplayText);
+    NoticeReference = class {
+      organization = new DisplayText();
+      noticeNumbers = [];
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: DisplayText })
+    ], NoticeReference.prototype, "organization", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        repeated: "sequence"
+      })
+    ], NoticeReference.prototype, "noticeNumbers", void 0);
+    UserNotice = class {
+      noticeRef;
+      explicitText;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: NoticeReference,
+        optional: true
+      })
+    ], UserNotice.prototype, "noticeRef", void 0);
+    __decorate([
+      AsnProp({
+        type: DisplayText,
+        optional: true
+      })
+    ], UserNotice.prototype, "explicitText", void 0);
+    Qualifier = class Qualifier2 {
+      cPSuri;
+      userNotice;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.IA5String })
+    ], Qualifier.prototype, "cPSuri", void 0);
+    __decorate([
+      AsnProp({ type: UserNotice })
+    ], Qualifier.prototype, "userNotice", void 0);
+    Qualifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], Qualifier);
+    PolicyQualifierInfo = class {
+      policyQualifierId = "";
+      qualifier = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], PolicyQualifierInfo.prototype, "policyQualifierId", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Any })
+    ], PolicyQualifierInfo.prototype, "qualifier", void 0);
+    PolicyInformation = class {
+      policyIdentifier = "";
+      policyQualifiers;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], PolicyInformation.prototype, "policyIdentifier", void 0);
+    __decorate([
+      AsnProp({
+        type: PolicyQualifierInfo,
+        repeated: "sequence",
+        optional: true
+      })
+    ], PolicyInformation.prototype, "policyQualifiers", void 0);
+    CertificatePolicies = CertificatePolicies_1 = class CertificatePolicies2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, CertificatePolicies_1.prototype);
+      }
+    };
+    CertificatePolicies = CertificatePolicies_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: PolicyInformation
+      })
+    ], CertificatePolicies);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_number.js
+var id_ce_cRLNumber, CRLNumber;
+var init_crl_number = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_number.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_cRLNumber = `${id_ce}.20`;
+    CRLNumber = class CRLNumber2 {
+      value;
+      constructor(value = 0) {
+        this.value = value;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], CRLNumber.prototype, "value", void 0);
+    CRLNumber = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], CRLNumber);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_delta_indicator.js
+var id_ce_deltaCRLIndicator, BaseCRLNumber;
+var init_crl_delta_indicator = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_delta_indicator.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    init_crl_number();
+    id_ce_deltaCRLIndicator = `${id_ce}.27`;
+    BaseCRLNumber = class BaseCRLNumber2 extends CRLNumber {
+    };
+    BaseCRLNumber = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], BaseCRLNumber);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_distribution_points.js
+var CRLDistributionPoints_1, id_ce_cRLDistributionPoints, ReasonFlags, Reason, DistributionPointName, DistributionPoint, CRLDistributionPoints;
+var init_crl_distribution_points = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_distribution_points.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_name();
+    init_general_name();
+    init_object_identifiers();
+    id_ce_cRLDistributionPoints = `${id_ce}.31`;
+    (function(ReasonFlags2) {
+      ReasonFlags2[ReasonFlags2["unused"] = 1] = "unused";
+      ReasonFlags2[ReasonFlags2["keyCompromise"] = 2] = "keyCompromise";
+      ReasonFlags2[ReasonFlags2["cACompromise"] = 4] = "cACompromise";
+      ReasonFlags2[ReasonFlags2["affiliationChanged"] = 8] = "affiliationChanged";
+      ReasonFlags2[ReasonFlags2["superseded"] = 16] = "superseded";
+      ReasonFlags2[ReasonFlags2["cessationOfOperation"] = 32] = "cessationOfOperation";
+      ReasonFlags2[ReasonFlags2["certificateHold"] = 64] = "certificateHold";
+      ReasonFlags2[ReasonFlags2["privilegeWithdrawn"] = 128] = "privilegeWithdrawn";
+      ReasonFlags2[ReasonFlags2["aACompromise"] = 256] = "aACompromise";
+    })(ReasonFlags || (ReasonFlags = {}));
+    Reason = class extends BitString2 {
+      toJSON() {
+        const res = [];
+        const flags = this.toNumber();
+        if (flags & ReasonFlags.aACompromise) {
+          res.push("aACompromise");
+        }
+        if (flags & ReasonFlags.affiliationChanged) {
+          res.push("affiliationChanged");
+        }
+        if (flags & ReasonFlags.cACompromise) {
+          res.push("cACompromise");
+        }
+        if (flags & ReasonFlags.certificateHold) {
+          res.push("certificateHold");
+        }
+        if (flags & ReasonFlags.cessationOfOperation) {
+          res.push("cessationOfOperation");
+        }
+        if (flags & ReasonFlags.keyCompromise) {
+          res.push("keyCompromise");
+        }
+        if (flags & ReasonFlags.privilegeWithdrawn) {
+          res.push("privilegeWithdrawn");
+        }
+        if (flags & ReasonFlags.superseded) {
+          res.push("superseded");
+        }
+        if (flags & ReasonFlags.unused) {
+          res.push("unused");
+        }
+        return res;
+      }
+      toString() {
+        return `[${this.toJSON().join(", ")}]`;
+      }
+    };
+    DistributionPointName = class DistributionPointName2 {
+      fullName;
+      nameRelativeToCRLIssuer;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        context: 0,
+        repeated: "sequence",
+        implicit: true
+      })
+    ], DistributionPointName.prototype, "fullName", void 0);
+    __decorate([
+      AsnProp({
+        type: RelativeDistinguishedName,
+        context: 1,
+        implicit: true
+      })
+    ], DistributionPointName.prototype, "nameRelativeToCRLIssuer", void 0);
+    DistributionPointName = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], DistributionPointName);
+    DistributionPoint = class {
+      distributionPoint;
+      reasons;
+      cRLIssuer;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: DistributionPointName,
+        context: 0,
+        optional: true
+      })
+    ], DistributionPoint.prototype, "distributionPoint", void 0);
+    __decorate([
+      AsnProp({
+        type: Reason,
+        context: 1,
+        optional: true,
+        implicit: true
+      })
+    ], DistributionPoint.prototype, "reasons", void 0);
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        context: 2,
+        optional: true,
+        repeated: "sequence",
+        implicit: true
+      })
+    ], DistributionPoint.prototype, "cRLIssuer", void 0);
+    CRLDistributionPoints = CRLDistributionPoints_1 = class CRLDistributionPoints2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, CRLDistributionPoints_1.prototype);
+      }
+    };
+    CRLDistributionPoints = CRLDistributionPoints_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: DistributionPoint
+      })
+    ], CRLDistributionPoints);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_freshest.js
+var FreshestCRL_1, id_ce_freshestCRL, FreshestCRL;
+var init_crl_freshest = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_freshest.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    init_crl_distribution_points();
+    id_ce_freshestCRL = `${id_ce}.46`;
+    FreshestCRL = FreshestCRL_1 = class FreshestCRL2 extends CRLDistributionPoints {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, FreshestCRL_1.prototype);
+      }
+    };
+    FreshestCRL = FreshestCRL_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: DistributionPoint
+      })
+    ], FreshestCRL);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_issuing_distribution_point.js
+var id_ce_issuingDistributionPoint, IssuingDistributionPoint;
+var init_crl_issuing_distribution_point = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_issuing_distribution_point.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    init_crl_distribution_points();
+    id_ce_issuingDistributionPoint = `${id_ce}.28`;
+    IssuingDistributionPoint = class _IssuingDistributionPoint {
+      static ONLY = false;
+      distributionPoint;
+      onlyContainsUserCerts = _IssuingDistributionPoint.ONLY;
+      onlyContainsCACerts = _IssuingDistributionPoint.ONLY;
+      onlySomeReasons;
+      indirectCRL = _IssuingDistributionPoint.ONLY;
+      onlyContainsAttributeCerts = _IssuingDistributionPoint.ONLY;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: DistributionPointName,
+        context: 0,
+        optional: true
+      })
+    ], IssuingDistributionPoint.prototype, "distributionPoint", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Boolean,
+        context: 1,
+        defaultValue: IssuingDistributionPoint.ONLY,
+        implicit: true
+      })
+    ], IssuingDistributionPoint.prototype, "onlyContainsUserCerts", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Boolean,
+        context: 2,
+        defaultValue: IssuingDistributionPoint.ONLY,
+        implicit: true
+      })
+    ], IssuingDistributionPoint.prototype, "onlyContainsCACerts", void 0);
+    __decorate([
+      AsnProp({
+        type: Reason,
+        context: 3,
+        optional: true,
+        implicit: true
+      })
+    ], IssuingDistributionPoint.prototype, "onlySomeReasons", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Boolean,
+        context: 4,
+        defaultValue: IssuingDistributionPoint.ONLY,
+        implicit: true
+      })
+    ], IssuingDistributionPoint.prototype, "indirectCRL", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Boolean,
+        context: 5,
+        defaultValue: IssuingDistributionPoint.ONLY,
+        implicit: true
+      })
+    ], IssuingDistributionPoint.prototype, "onlyContainsAttributeCerts", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_reason.js
+var id_ce_cRLReasons, CRLReasons, CRLReason;
+var init_crl_reason = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/crl_reason.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_cRLReasons = `${id_ce}.21`;
+    (function(CRLReasons2) {
+      CRLReasons2[CRLReasons2["unspecified"] = 0] = "unspecified";
+      CRLReasons2[CRLReasons2["keyCompromise"] = 1] = "keyCompromise";
+      CRLReasons2[CRLReasons2["cACompromise"] = 2] = "cACompromise";
+      CRLReasons2[CRLReasons2["affiliationChanged"] = 3] = "affiliationChanged";
+      CRLReasons2[CRLReasons2["superseded"] = 4] = "superseded";
+      CRLReasons2[CRLReasons2["cessationOfOperation"] = 5] = "cessationOfOperation";
+      CRLReasons2[CRLReasons2["certificateHold"] = 6] = "certificateHold";
+      CRLReasons2[CRLReasons2["removeFromCRL"] = 8] = "removeFromCRL";
+      CRLReasons2[CRLReasons2["privilegeWithdrawn"] = 9] = "privilegeWithdrawn";
+      CRLReasons2[CRLReasons2["aACompromise"] = 10] = "aACompromise";
+    })(CRLReasons || (CRLReasons = {}));
+    CRLReason = class CRLReason2 {
+      reason = CRLReasons.unspecified;
+      constructor(reason = CRLReasons.unspecified) {
+        this.reason = reason;
+      }
+      toJSON() {
+        return CRLReasons[this.reason];
+      }
+      toString() {
+        return this.toJSON();
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Enumerated })
+    ], CRLReason.prototype, "reason", void 0);
+    CRLReason = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], CRLReason);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/extended_key_usage.js
+var ExtendedKeyUsage_1, id_ce_extKeyUsage, ExtendedKeyUsage, anyExtendedKeyUsage, id_kp_serverAuth, id_kp_clientAuth, id_kp_codeSigning, id_kp_emailProtection, id_kp_timeStamping, id_kp_OCSPSigning;
+var init_extended_key_usage = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/extended_key_usage.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_extKeyUsage = `${id_ce}.37`;
+    ExtendedKeyUsage = ExtendedKeyUsage_1 = class ExtendedKeyUsage2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, ExtendedKeyUsage_1.prototype);
+      }
+    };
+    ExtendedKeyUsage = ExtendedKeyUsage_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: AsnPropTypes.ObjectIdentifier
+      })
+    ], ExtendedKeyUsage);
+    anyExtendedKeyUsage = `${id_ce_extKeyUsage}.0`;
+    id_kp_serverAuth = `${id_kp}.1`;
+    id_kp_clientAuth = `${id_kp}.2`;
+    id_kp_codeSigning = `${id_kp}.3`;
+    id_kp_emailProtection = `${id_kp}.4`;
+    id_kp_timeStamping = `${id_kp}.8`;
+    id_kp_OCSPSigning = `${id_kp}.9`;
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/inhibit_any_policy.js
+var id_ce_inhibitAnyPolicy, InhibitAnyPolicy;
+var init_inhibit_any_policy = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/inhibit_any_policy.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_inhibitAnyPolicy = `${id_ce}.54`;
+    InhibitAnyPolicy = class InhibitAnyPolicy2 {
+      value;
+      constructor(value = new ArrayBuffer(0)) {
+        this.value = value;
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], InhibitAnyPolicy.prototype, "value", void 0);
+    InhibitAnyPolicy = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], InhibitAnyPolicy);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/invalidity_date.js
+var id_ce_invalidityDate, InvalidityDate;
+var init_invalidity_date = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/invalidity_date.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_invalidityDate = `${id_ce}.24`;
+    InvalidityDate = class InvalidityDate2 {
+      value = /* @__PURE__ */ new Date();
+      constructor(value) {
+        if (value) {
+          this.value = value;
+        }
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.GeneralizedTime })
+    ], InvalidityDate.prototype, "value", void 0);
+    InvalidityDate = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], InvalidityDate);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/issuer_alternative_name.js
+var IssueAlternativeName_1, id_ce_issuerAltName, IssueAlternativeName;
+var init_issuer_alternative_name = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/issuer_alternative_name.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_general_names();
+    init_object_identifiers();
+    id_ce_issuerAltName = `${id_ce}.18`;
+    IssueAlternativeName = IssueAlternativeName_1 = class IssueAlternativeName2 extends GeneralNames {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, IssueAlternativeName_1.prototype);
+      }
+    };
+    IssueAlternativeName = IssueAlternativeName_1 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], IssueAlternativeName);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/key_usage.js
+var id_ce_keyUsage, KeyUsageFlags, KeyUsage;
+var init_key_usage = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/key_usage.js"() {
+    init_es2015();
+    init_object_identifiers();
+    id_ce_keyUsage = `${id_ce}.15`;
+    (function(KeyUsageFlags3) {
+      KeyUsageFlags3[KeyUsageFlags3["digitalSignature"] = 1] = "digitalSignature";
+      KeyUsageFlags3[KeyUsageFlags3["nonRepudiation"] = 2] = "nonRepudiation";
+      KeyUsageFlags3[KeyUsageFlags3["keyEncipherment"] = 4] = "keyEncipherment";
+      KeyUsageFlags3[KeyUsageFlags3["dataEncipherment"] = 8] = "dataEncipherment";
+      KeyUsageFlags3[KeyUsageFlags3["keyAgreement"] = 16] = "keyAgreement";
+      KeyUsageFlags3[KeyUsageFlags3["keyCertSign"] = 32] = "keyCertSign";
+      KeyUsageFlags3[KeyUsageFlags3["cRLSign"] = 64] = "cRLSign";
+      KeyUsageFlags3[KeyUsageFlags3["encipherOnly"] = 128] = "encipherOnly";
+      KeyUsageFlags3[KeyUsageFlags3["decipherOnly"] = 256] = "decipherOnly";
+    })(KeyUsageFlags || (KeyUsageFlags = {}));
+    KeyUsage = class extends BitString2 {
+      toJSON() {
+        const flag = this.toNumber();
+        const res = [];
+        if (flag & KeyUsageFlags.cRLSign) {
+          res.push("crlSign");
+        }
+        if (flag & KeyUsageFlags.dataEncipherment) {
+          res.push("dataEncipherment");
+        }
+        if (flag & KeyUsageFlags.decipherOnly) {
+          res.push("decipherOnly");
+        }
+        if (flag & KeyUsageFlags.digitalSignature) {
+          res.push("digitalSignature");
+        }
+        if (flag & KeyUsageFlags.encipherOnly) {
+          res.push("encipherOnly");
+        }
+        if (flag & KeyUsageFlags.keyAgreement) {
+          res.push("keyAgreement");
+        }
+        if (flag & KeyUsageFlags.keyCertSign) {
+          res.push("keyCertSign");
+        }
+        if (flag & KeyUsageFlags.keyEncipherment) {
+          res.push("keyEncipherment");
+        }
+        if (flag & KeyUsageFlags.nonRepudiation) {
+          res.push("nonRepudiation");
+        }
+        return res;
+      }
+      toString() {
+        return `[${this.toJSON().join(", ")}]`;
+      }
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/name_constraints.js
+var GeneralSubtrees_1, id_ce_nameConstraints, GeneralSubtree, GeneralSubtrees, NameConstraints;
+var init_name_constraints = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/name_constraints.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_general_name();
+    init_object_identifiers();
+    id_ce_nameConstraints = `${id_ce}.30`;
+    GeneralSubtree = class {
+      base = new GeneralName();
+      minimum = 0;
+      maximum;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: GeneralName })
+    ], GeneralSubtree.prototype, "base", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 0,
+        defaultValue: 0,
+        implicit: true
+      })
+    ], GeneralSubtree.prototype, "minimum", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 1,
+        optional: true,
+        implicit: true
+      })
+    ], GeneralSubtree.prototype, "maximum", void 0);
+    GeneralSubtrees = GeneralSubtrees_1 = class GeneralSubtrees2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, GeneralSubtrees_1.prototype);
+      }
+    };
+    GeneralSubtrees = GeneralSubtrees_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: GeneralSubtree
+      })
+    ], GeneralSubtrees);
+    NameConstraints = class {
+      permittedSubtrees;
+      excludedSubtrees;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: GeneralSubtrees,
+        context: 0,
+        optional: true,
+        implicit: true
+      })
+    ], NameConstraints.prototype, "permittedSubtrees", void 0);
+    __decorate([
+      AsnProp({
+        type: GeneralSubtrees,
+        context: 1,
+        optional: true,
+        implicit: true
+      })
+    ], NameConstraints.prototype, "excludedSubtrees", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/policy_constraints.js
+var id_ce_policyConstraints, PolicyConstraints;
+var init_policy_constraints = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/policy_constraints.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_policyConstraints = `${id_ce}.36`;
+    PolicyConstraints = class {
+      requireExplicitPolicy;
+      inhibitPolicyMapping;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 0,
+        implicit: true,
+        optional: true,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], PolicyConstraints.prototype, "requireExplicitPolicy", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 1,
+        implicit: true,
+        optional: true,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], PolicyConstraints.prototype, "inhibitPolicyMapping", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/policy_mappings.js
+var PolicyMappings_1, id_ce_policyMappings, PolicyMapping, PolicyMappings;
+var init_policy_mappings = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/policy_mappings.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_policyMappings = `${id_ce}.33`;
+    PolicyMapping = class {
+      issuerDomainPolicy = "";
+      subjectDomainPolicy = "";
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], PolicyMapping.prototype, "issuerDomainPolicy", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], PolicyMapping.prototype, "subjectDomainPolicy", void 0);
+    PolicyMappings = PolicyMappings_1 = class PolicyMappings2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, PolicyMappings_1.prototype);
+      }
+    };
+    PolicyMappings = PolicyMappings_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: PolicyMapping
+      })
+    ], PolicyMappings);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_alternative_name.js
+var SubjectAlternativeName_1, id_ce_subjectAltName, SubjectAlternativeName;
+var init_subject_alternative_name = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_alternative_name.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_general_names();
+    init_object_identifiers();
+    id_ce_subjectAltName = `${id_ce}.17`;
+    SubjectAlternativeName = SubjectAlternativeName_1 = class SubjectAlternativeName2 extends GeneralNames {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, SubjectAlternativeName_1.prototype);
+      }
+    };
+    SubjectAlternativeName = SubjectAlternativeName_1 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], SubjectAlternativeName);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/attribute.js
+var Attribute;
+var init_attribute = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/attribute.js"() {
+    init_tslib_es6();
+    init_es2015();
+    Attribute = class {
+      type = "";
+      values = [];
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], Attribute.prototype, "type", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        repeated: "set"
+      })
+    ], Attribute.prototype, "values", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_directory_attributes.js
+var SubjectDirectoryAttributes_1, id_ce_subjectDirectoryAttributes, SubjectDirectoryAttributes;
+var init_subject_directory_attributes = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_directory_attributes.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_attribute();
+    init_object_identifiers();
+    id_ce_subjectDirectoryAttributes = `${id_ce}.9`;
+    SubjectDirectoryAttributes = SubjectDirectoryAttributes_1 = class SubjectDirectoryAttributes2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, SubjectDirectoryAttributes_1.prototype);
+      }
+    };
+    SubjectDirectoryAttributes = SubjectDirectoryAttributes_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: Attribute
+      })
+    ], SubjectDirectoryAttributes);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_key_identifier.js
+var id_ce_subjectKeyIdentifier, SubjectKeyIdentifier;
+var init_subject_key_identifier = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_key_identifier.js"() {
+    init_object_identifiers();
+    init_authority_key_identifier();
+    id_ce_subjectKeyIdentifier = `${id_ce}.14`;
+    SubjectKeyIdentifier = class extends KeyIdentifier {
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/private_key_usage_period.js
+var id_ce_privateKeyUsagePeriod, PrivateKeyUsagePeriod;
+var init_private_key_usage_period = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/private_key_usage_period.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    id_ce_privateKeyUsagePeriod = `${id_ce}.16`;
+    PrivateKeyUsagePeriod = class {
+      notBefore;
+      notAfter;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.GeneralizedTime,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], PrivateKeyUsagePeriod.prototype, "notBefore", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.GeneralizedTime,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], PrivateKeyUsagePeriod.prototype, "notAfter", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/entrust_version_info.js
+var EntrustInfoFlags, EntrustInfo, EntrustVersionInfo;
+var init_entrust_version_info = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/entrust_version_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    (function(EntrustInfoFlags2) {
+      EntrustInfoFlags2[EntrustInfoFlags2["keyUpdateAllowed"] = 1] = "keyUpdateAllowed";
+      EntrustInfoFlags2[EntrustInfoFlags2["newExtensions"] = 2] = "newExtensions";
+      EntrustInfoFlags2[EntrustInfoFlags2["pKIXCertificate"] = 4] = "pKIXCertificate";
+    })(EntrustInfoFlags || (EntrustInfoFlags = {}));
+    EntrustInfo = class extends BitString2 {
+      toJSON() {
+        const res = [];
+        const flags = this.toNumber();
+        if (flags & EntrustInfoFlags.pKIXCertificate) {
+          res.push("pKIXCertificate");
+        }
+        if (flags & EntrustInfoFlags.newExtensions) {
+          res.push("newExtensions");
+        }
+        if (flags & EntrustInfoFlags.keyUpdateAllowed) {
+          res.push("keyUpdateAllowed");
+        }
+        return res;
+      }
+      toString() {
+        return `[${this.toJSON().join(", ")}]`;
+      }
+    };
+    EntrustVersionInfo = class {
+      entrustVers = "";
+      entrustInfoFlags = new EntrustInfo();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.GeneralString })
+    ], EntrustVersionInfo.prototype, "entrustVers", void 0);
+    __decorate([
+      AsnProp({ type: EntrustInfo })
+    ], EntrustVersionInfo.prototype, "entrustInfoFlags", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_info_access.js
+var SubjectInfoAccessSyntax_1, id_pe_subjectInfoAccess, SubjectInfoAccessSyntax;
+var init_subject_info_access = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/subject_info_access.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_object_identifiers();
+    init_authority_information_access();
+    id_pe_subjectInfoAccess = `${id_pe}.11`;
+    SubjectInfoAccessSyntax = SubjectInfoAccessSyntax_1 = class SubjectInfoAccessSyntax2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, SubjectInfoAccessSyntax_1.prototype);
+      }
+    };
+    SubjectInfoAccessSyntax = SubjectInfoAccessSyntax_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: AccessDescription
+      })
+    ], SubjectInfoAccessSyntax);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extensions/index.js
+var init_extensions = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extensions/index.js"() {
+    init_authority_information_access();
+    init_authority_key_identifier();
+    init_basic_constraints();
+    init_certificate_issuer();
+    init_certificate_policies();
+    init_crl_delta_indicator();
+    init_crl_distribution_points();
+    init_crl_freshest();
+    init_crl_issuing_distribution_point();
+    init_crl_number();
+    init_crl_reason();
+    init_extended_key_usage();
+    init_inhibit_any_policy();
+    init_invalidity_date();
+    init_issuer_alternative_name();
+    init_key_usage();
+    init_name_constraints();
+    init_policy_constraints();
+    init_policy_mappings();
+    init_subject_alternative_name();
+    init_subject_directory_attributes();
+    init_subject_key_identifier();
+    init_private_key_usage_period();
+    init_entrust_version_info();
+    init_subject_info_access();
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/algorithm_identifier.js
+var AlgorithmIdentifier;
+var init_algorithm_identifier = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/algorithm_identifier.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_bytes();
+    AlgorithmIdentifier = class _AlgorithmIdentifier {
+      algorithm = "";
+      parameters;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+      isEqual(data) {
+        return data instanceof _AlgorithmIdentifier && data.algorithm == this.algorithm && (data.parameters && this.parameters && equal(data.parameters, this.parameters) || data.parameters === this.parameters);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], AlgorithmIdentifier.prototype, "algorithm", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        optional: true
+      })
+    ], AlgorithmIdentifier.prototype, "parameters", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/subject_public_key_info.js
+var SubjectPublicKeyInfo;
+var init_subject_public_key_info = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/subject_public_key_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_algorithm_identifier();
+    SubjectPublicKeyInfo = class {
+      algorithm = new AlgorithmIdentifier();
+      subjectPublicKey = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], SubjectPublicKeyInfo.prototype, "algorithm", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BitString })
+    ], SubjectPublicKeyInfo.prototype, "subjectPublicKey", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/time.js
+var Time;
+var init_time = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/time.js"() {
+    init_tslib_es6();
+    init_es2015();
+    Time = class Time2 {
+      utcTime;
+      generalTime;
+      constructor(time) {
+        if (time) {
+          if (typeof time === "string" || typeof time === "number" || time instanceof Date) {
+            const date = new Date(time);
+            date.setUTCMilliseconds(0);
+            if (date.getUTCFullYear() > 2049) {
+              this.generalTime = date;
+            } else {
+              this.utcTime = date;
+            }
+          } else {
+            Object.assign(this, time);
+          }
+        }
+      }
+      getTime() {
+        const time = this.utcTime || this.generalTime;
+        if (!time) {
+          throw new Error("Cannot get time from CHOICE object");
+        }
+        return time;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.UTCTime })
+    ], Time.prototype, "utcTime", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.GeneralizedTime })
+    ], Time.prototype, "generalTime", void 0);
+    Time = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], Time);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/validity.js
+var Validity;
+var init_validity = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/validity.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_time();
+    Validity = class {
+      notBefore = new Time(/* @__PURE__ */ new Date());
+      notAfter = new Time(/* @__PURE__ */ new Date());
+      constructor(params) {
+        if (params) {
+          this.notBefore = new Time(params.notBefore);
+          this.notAfter = new Time(params.notAfter);
+        }
+      }
+    };
+    __decorate([
+      AsnProp({ type: Time })
+    ], Validity.prototype, "notBefore", void 0);
+    __decorate([
+      AsnProp({ type: Time })
+    ], Validity.prototype, "notAfter", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/extension.js
+var Extensions_1, Extension, Extensions;
+var init_extension = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/extension.js"() {
+    init_tslib_es6();
+    init_es2015();
+    Extension = class _Extension {
+      static CRITICAL = false;
+      extnID = "";
+      critical = _Extension.CRITICAL;
+      extnValue = new OctetString2();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], Extension.prototype, "extnID", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Boolean,
+        defaultValue: Extension.CRITICAL
+      })
+    ], Extension.prototype, "critical", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], Extension.prototype, "extnValue", void 0);
+    Extensions = Extensions_1 = class Extensions2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, Extensions_1.prototype);
+      }
+    };
+    Extensions = Extensions_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: Extension
+      })
+    ], Extensions);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/types.js
+var Version;
+var init_types2 = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/types.js"() {
+    (function(Version3) {
+      Version3[Version3["v1"] = 0] = "v1";
+      Version3[Version3["v2"] = 1] = "v2";
+      Version3[Version3["v3"] = 2] = "v3";
+    })(Version || (Version = {}));
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/tbs_certificate.js
+var TBSCertificate;
+var init_tbs_certificate = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/tbs_certificate.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_algorithm_identifier();
+    init_name();
+    init_subject_public_key_info();
+    init_validity();
+    init_extension();
+    init_types2();
+    TBSCertificate = class {
+      version = Version.v1;
+      serialNumber = new ArrayBuffer(0);
+      signature = new AlgorithmIdentifier();
+      issuer = new Name();
+      validity = new Validity();
+      subject = new Name();
+      subjectPublicKeyInfo = new SubjectPublicKeyInfo();
+      issuerUniqueID;
+      subjectUniqueID;
+      extensions;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 0,
+        defaultValue: Version.v1
+      })
+    ], TBSCertificate.prototype, "version", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], TBSCertificate.prototype, "serialNumber", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], TBSCertificate.prototype, "signature", void 0);
+    __decorate([
+      AsnProp({ type: Name })
+    ], TBSCertificate.prototype, "issuer", void 0);
+    __decorate([
+      AsnProp({ type: Validity })
+    ], TBSCertificate.prototype, "validity", void 0);
+    __decorate([
+      AsnProp({ type: Name })
+    ], TBSCertificate.prototype, "subject", void 0);
+    __decorate([
+      AsnProp({ type: SubjectPublicKeyInfo })
+    ], TBSCertificate.prototype, "subjectPublicKeyInfo", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.BitString,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], TBSCertificate.prototype, "issuerUniqueID", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.BitString,
+        context: 2,
+        implicit: true,
+        optional: true
+      })
+    ], TBSCertificate.prototype, "subjectUniqueID", void 0);
+    __decorate([
+      AsnProp({
+        type: Extensions,
+        context: 3,
+        optional: true
+      })
+    ], TBSCertificate.prototype, "extensions", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/certificate.js
+var Certificate;
+var init_certificate = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/certificate.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_algorithm_identifier();
+    init_tbs_certificate();
+    Certificate = class {
+      tbsCertificate = new TBSCertificate();
+      tbsCertificateRaw;
+      signatureAlgorithm = new AlgorithmIdentifier();
+      signatureValue = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: TBSCertificate,
+        raw: true
+      })
+    ], Certificate.prototype, "tbsCertificate", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], Certificate.prototype, "signatureAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BitString })
+    ], Certificate.prototype, "signatureValue", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/tbs_cert_list.js
+var RevokedCertificate, TBSCertList;
+var init_tbs_cert_list = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/tbs_cert_list.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_algorithm_identifier();
+    init_name();
+    init_time();
+    init_extension();
+    RevokedCertificate = class {
+      userCertificate = new ArrayBuffer(0);
+      revocationDate = new Time();
+      crlEntryExtensions;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RevokedCertificate.prototype, "userCertificate", void 0);
+    __decorate([
+      AsnProp({ type: Time })
+    ], RevokedCertificate.prototype, "revocationDate", void 0);
+    __decorate([
+      AsnProp({
+        type: Extension,
+        optional: true,
+        repeated: "sequence"
+      })
+    ], RevokedCertificate.prototype, "crlEntryExtensions", void 0);
+    TBSCertList = class {
+      version;
+      signature = new AlgorithmIdentifier();
+      issuer = new Name();
+      thisUpdate = new Time();
+      nextUpdate;
+      revokedCertificates;
+      crlExtensions;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        optional: true
+      })
+    ], TBSCertList.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], TBSCertList.prototype, "signature", void 0);
+    __decorate([
+      AsnProp({ type: Name })
+    ], TBSCertList.prototype, "issuer", void 0);
+    __decorate([
+      AsnProp({ type: Time })
+    ], TBSCertList.prototype, "thisUpdate", void 0);
+    __decorate([
+      AsnProp({
+        type: Time,
+        optional: true
+      })
+    ], TBSCertList.prototype, "nextUpdate", void 0);
+    __decorate([
+      AsnProp({
+        type: RevokedCertificate,
+        repeated: "sequence",
+        optional: true
+      })
+    ], TBSCertList.prototype, "revokedCertificates", void 0);
+    __decorate([
+      AsnProp({
+        type: Extension,
+        optional: true,
+        context: 0,
+        repeated: "sequence"
+      })
+    ], TBSCertList.prototype, "crlExtensions", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/certificate_list.js
+var CertificateList;
+var init_certificate_list = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/certificate_list.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_algorithm_identifier();
+    init_tbs_cert_list();
+    CertificateList = class {
+      tbsCertList = new TBSCertList();
+      tbsCertListRaw;
+      signatureAlgorithm = new AlgorithmIdentifier();
+      signature = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: TBSCertList,
+        raw: true
+      })
+    ], CertificateList.prototype, "tbsCertList", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], CertificateList.prototype, "signatureAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BitString })
+    ], CertificateList.prototype, "signature", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509/build/es2015/index.js
+var init_es20152 = __esm({
+  "node_modules/@peculiar/asn1-x509/build/es2015/index.js"() {
+    init_extensions();
+    init_algorithm_identifier();
+    init_attribute();
+    init_certificate();
+    init_certificate_list();
+    init_extension();
+    init_general_name();
+    init_general_names();
+    init_name();
+    init_object_identifiers();
+    init_subject_public_key_info();
+    init_tbs_cert_list();
+    init_tbs_certificate();
+    init_time();
+    init_types2();
+    init_validity();
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/issuer_and_serial_number.js
+var IssuerAndSerialNumber;
+var init_issuer_and_serial_number = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/issuer_and_serial_number.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    IssuerAndSerialNumber = class {
+      issuer = new Name();
+      serialNumber = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: Name })
+    ], IssuerAndSerialNumber.prototype, "issuer", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], IssuerAndSerialNumber.prototype, "serialNumber", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/signer_identifier.js
+var SignerIdentifier;
+var init_signer_identifier = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/signer_identifier.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_issuer_and_serial_number();
+    SignerIdentifier = class SignerIdentifier2 {
+      subjectKeyIdentifier;
+      issuerAndSerialNumber;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: SubjectKeyIdentifier,
+        context: 0,
+        implicit: true
+      })
+    ], SignerIdentifier.prototype, "subjectKeyIdentifier", void 0);
+    __decorate([
+      AsnProp({ type: IssuerAndSerialNumber })
+    ], SignerIdentifier.prototype, "issuerAndSerialNumber", void 0);
+    SignerIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], SignerIdentifier);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/types.js
+var CMSVersion, DigestAlgorithmIdentifier, SignatureAlgorithmIdentifier, KeyEncryptionAlgorithmIdentifier, ContentEncryptionAlgorithmIdentifier, MessageAuthenticationCodeAlgorithm, KeyDerivationAlgorithmIdentifier;
+var init_types3 = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/types.js"() {
+    init_tslib_es6();
+    init_es20152();
+    init_es2015();
+    (function(CMSVersion2) {
+      CMSVersion2[CMSVersion2["v0"] = 0] = "v0";
+      CMSVersion2[CMSVersion2["v1"] = 1] = "v1";
+      CMSVersion2[CMSVersion2["v2"] = 2] = "v2";
+      CMSVersion2[CMSVersion2["v3"] = 3] = "v3";
+      CMSVersion2[CMSVersion2["v4"] = 4] = "v4";
+      CMSVersion2[CMSVersion2["v5"] = 5] = "v5";
+    })(CMSVersion || (CMSVersion = {}));
+    DigestAlgorithmIdentifier = class DigestAlgorithmIdentifier2 extends AlgorithmIdentifier {
+    };
+    DigestAlgorithmIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], DigestAlgorithmIdentifier);
+    SignatureAlgorithmIdentifier = class SignatureAlgorithmIdentifier2 extends AlgorithmIdentifier {
+    };
+    SignatureAlgorithmIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], SignatureAlgorithmIdentifier);
+    KeyEncryptionAlgorithmIdentifier = class KeyEncryptionAlgorithmIdentifier2 extends AlgorithmIdentifier {
+    };
+    KeyEncryptionAlgorithmIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], KeyEncryptionAlgorithmIdentifier);
+    ContentEncryptionAlgorithmIdentifier = class ContentEncryptionAlgorithmIdentifier2 extends AlgorithmIdentifier {
+    };
+    ContentEncryptionAlgorithmIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], ContentEncryptionAlgorithmIdentifier);
+    MessageAuthenticationCodeAlgorithm = class MessageAuthenticationCodeAlgorithm2 extends AlgorithmIdentifier {
+    };
+    MessageAuthenticationCodeAlgorithm = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], MessageAuthenticationCodeAlgorithm);
+    KeyDerivationAlgorithmIdentifier = class KeyDerivationAlgorithmIdentifier2 extends AlgorithmIdentifier {
+    };
+    KeyDerivationAlgorithmIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], KeyDerivationAlgorithmIdentifier);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/attribute.js
+var Attribute2;
+var init_attribute2 = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/attribute.js"() {
+    init_tslib_es6();
+    init_es2015();
+    Attribute2 = class {
+      attrType = "";
+      attrValues = [];
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], Attribute2.prototype, "attrType", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        repeated: "set"
+      })
+    ], Attribute2.prototype, "attrValues", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/signer_info.js
+var SignerInfos_1, SignerInfo, SignerInfos;
+var init_signer_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/signer_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_signer_identifier();
+    init_types3();
+    init_attribute2();
+    SignerInfo = class {
+      version = CMSVersion.v0;
+      sid = new SignerIdentifier();
+      digestAlgorithm = new DigestAlgorithmIdentifier();
+      signedAttrs;
+      signedAttrsRaw;
+      signatureAlgorithm = new SignatureAlgorithmIdentifier();
+      signature = new OctetString2();
+      unsignedAttrs;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], SignerInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: SignerIdentifier })
+    ], SignerInfo.prototype, "sid", void 0);
+    __decorate([
+      AsnProp({ type: DigestAlgorithmIdentifier })
+    ], SignerInfo.prototype, "digestAlgorithm", void 0);
+    __decorate([
+      AsnProp({
+        type: Attribute2,
+        repeated: "set",
+        context: 0,
+        implicit: true,
+        optional: true,
+        raw: true
+      })
+    ], SignerInfo.prototype, "signedAttrs", void 0);
+    __decorate([
+      AsnProp({ type: SignatureAlgorithmIdentifier })
+    ], SignerInfo.prototype, "signatureAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], SignerInfo.prototype, "signature", void 0);
+    __decorate([
+      AsnProp({
+        type: Attribute2,
+        repeated: "set",
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], SignerInfo.prototype, "unsignedAttrs", void 0);
+    SignerInfos = SignerInfos_1 = class SignerInfos2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, SignerInfos_1.prototype);
+      }
+    };
+    SignerInfos = SignerInfos_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: SignerInfo
+      })
+    ], SignerInfos);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/attributes/counter_signature.js
+var CounterSignature;
+var init_counter_signature = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/attributes/counter_signature.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_signer_info();
+    CounterSignature = class CounterSignature2 extends SignerInfo {
+    };
+    CounterSignature = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], CounterSignature);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/attributes/message_digest.js
+var init_message_digest = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/attributes/message_digest.js"() {
+    init_es2015();
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/attributes/signing_time.js
+var SigningTime;
+var init_signing_time = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/attributes/signing_time.js"() {
+    init_tslib_es6();
+    init_es20152();
+    init_es2015();
+    SigningTime = class SigningTime2 extends Time {
+    };
+    SigningTime = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], SigningTime);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/attributes/index.js
+var init_attributes = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/attributes/index.js"() {
+    init_counter_signature();
+    init_message_digest();
+    init_signing_time();
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/aa_clear_attrs.js
+var ACClearAttrs;
+var init_aa_clear_attrs = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/aa_clear_attrs.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    ACClearAttrs = class {
+      acIssuer = new GeneralName();
+      acSerial = 0;
+      attrs = [];
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: GeneralName })
+    ], ACClearAttrs.prototype, "acIssuer", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], ACClearAttrs.prototype, "acSerial", void 0);
+    __decorate([
+      AsnProp({
+        type: Attribute,
+        repeated: "sequence"
+      })
+    ], ACClearAttrs.prototype, "attrs", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/attr_spec.js
+var AttrSpec_1, AttrSpec;
+var init_attr_spec = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/attr_spec.js"() {
+    init_tslib_es6();
+    init_es2015();
+    AttrSpec = AttrSpec_1 = class AttrSpec2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, AttrSpec_1.prototype);
+      }
+    };
+    AttrSpec = AttrSpec_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: AsnPropTypes.ObjectIdentifier
+      })
+    ], AttrSpec);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/aa_controls.js
+var AAControls;
+var init_aa_controls = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/aa_controls.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_attr_spec();
+    AAControls = class {
+      pathLenConstraint;
+      permittedAttrs;
+      excludedAttrs;
+      permitUnSpecified = true;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        optional: true
+      })
+    ], AAControls.prototype, "pathLenConstraint", void 0);
+    __decorate([
+      AsnProp({
+        type: AttrSpec,
+        implicit: true,
+        context: 0,
+        optional: true
+      })
+    ], AAControls.prototype, "permittedAttrs", void 0);
+    __decorate([
+      AsnProp({
+        type: AttrSpec,
+        implicit: true,
+        context: 1,
+        optional: true
+      })
+    ], AAControls.prototype, "excludedAttrs", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Boolean,
+        defaultValue: true
+      })
+    ], AAControls.prototype, "permitUnSpecified", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/issuer_serial.js
+var IssuerSerial;
+var init_issuer_serial = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/issuer_serial.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    IssuerSerial = class {
+      issuer = new GeneralNames();
+      serial = new ArrayBuffer(0);
+      issuerUID = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: GeneralNames })
+    ], IssuerSerial.prototype, "issuer", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], IssuerSerial.prototype, "serial", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.BitString,
+        optional: true
+      })
+    ], IssuerSerial.prototype, "issuerUID", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/object_digest_info.js
+var DigestedObjectType, ObjectDigestInfo;
+var init_object_digest_info = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/object_digest_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    (function(DigestedObjectType2) {
+      DigestedObjectType2[DigestedObjectType2["publicKey"] = 0] = "publicKey";
+      DigestedObjectType2[DigestedObjectType2["publicKeyCert"] = 1] = "publicKeyCert";
+      DigestedObjectType2[DigestedObjectType2["otherObjectTypes"] = 2] = "otherObjectTypes";
+    })(DigestedObjectType || (DigestedObjectType = {}));
+    ObjectDigestInfo = class {
+      digestedObjectType = DigestedObjectType.publicKey;
+      otherObjectTypeID;
+      digestAlgorithm = new AlgorithmIdentifier();
+      objectDigest = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Enumerated })
+    ], ObjectDigestInfo.prototype, "digestedObjectType", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.ObjectIdentifier,
+        optional: true
+      })
+    ], ObjectDigestInfo.prototype, "otherObjectTypeID", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], ObjectDigestInfo.prototype, "digestAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BitString })
+    ], ObjectDigestInfo.prototype, "objectDigest", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/v2_form.js
+var V2Form;
+var init_v2_form = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/v2_form.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_issuer_serial();
+    init_object_digest_info();
+    V2Form = class {
+      issuerName;
+      baseCertificateID;
+      objectDigestInfo;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: GeneralNames,
+        optional: true
+      })
+    ], V2Form.prototype, "issuerName", void 0);
+    __decorate([
+      AsnProp({
+        type: IssuerSerial,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], V2Form.prototype, "baseCertificateID", void 0);
+    __decorate([
+      AsnProp({
+        type: ObjectDigestInfo,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], V2Form.prototype, "objectDigestInfo", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/attr_cert_issuer.js
+var AttCertIssuer;
+var init_attr_cert_issuer = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/attr_cert_issuer.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_v2_form();
+    AttCertIssuer = class AttCertIssuer2 {
+      v1Form;
+      v2Form;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        repeated: "sequence"
+      })
+    ], AttCertIssuer.prototype, "v1Form", void 0);
+    __decorate([
+      AsnProp({
+        type: V2Form,
+        context: 0,
+        implicit: true
+      })
+    ], AttCertIssuer.prototype, "v2Form", void 0);
+    AttCertIssuer = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], AttCertIssuer);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/attr_cert_validity_period.js
+var AttCertValidityPeriod;
+var init_attr_cert_validity_period = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/attr_cert_validity_period.js"() {
+    init_tslib_es6();
+    init_es2015();
+    AttCertValidityPeriod = class {
+      notBeforeTime = /* @__PURE__ */ new Date();
+      notAfterTime = /* @__PURE__ */ new Date();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.GeneralizedTime })
+    ], AttCertValidityPeriod.prototype, "notBeforeTime", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.GeneralizedTime })
+    ], AttCertValidityPeriod.prototype, "notAfterTime", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/holder.js
+var Holder;
+var init_holder = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/holder.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_issuer_serial();
+    init_object_digest_info();
+    Holder = class {
+      baseCertificateID;
+      entityName;
+      objectDigestInfo;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: IssuerSerial,
+        implicit: true,
+        context: 0,
+        optional: true
+      })
+    ], Holder.prototype, "baseCertificateID", void 0);
+    __decorate([
+      AsnProp({
+        type: GeneralNames,
+        implicit: true,
+        context: 1,
+        optional: true
+      })
+    ], Holder.prototype, "entityName", void 0);
+    __decorate([
+      AsnProp({
+        type: ObjectDigestInfo,
+        implicit: true,
+        context: 2,
+        optional: true
+      })
+    ], Holder.prototype, "objectDigestInfo", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/attribute_certificate_info.js
+var AttCertVersion, AttributeCertificateInfo;
+var init_attribute_certificate_info = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/attribute_certificate_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_holder();
+    init_attr_cert_issuer();
+    init_attr_cert_validity_period();
+    (function(AttCertVersion2) {
+      AttCertVersion2[AttCertVersion2["v2"] = 1] = "v2";
+    })(AttCertVersion || (AttCertVersion = {}));
+    AttributeCertificateInfo = class {
+      version = AttCertVersion.v2;
+      holder = new Holder();
+      issuer = new AttCertIssuer();
+      signature = new AlgorithmIdentifier();
+      serialNumber = new ArrayBuffer(0);
+      attrCertValidityPeriod = new AttCertValidityPeriod();
+      attributes = [];
+      issuerUniqueID;
+      extensions;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], AttributeCertificateInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: Holder })
+    ], AttributeCertificateInfo.prototype, "holder", void 0);
+    __decorate([
+      AsnProp({ type: AttCertIssuer })
+    ], AttributeCertificateInfo.prototype, "issuer", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], AttributeCertificateInfo.prototype, "signature", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], AttributeCertificateInfo.prototype, "serialNumber", void 0);
+    __decorate([
+      AsnProp({ type: AttCertValidityPeriod })
+    ], AttributeCertificateInfo.prototype, "attrCertValidityPeriod", void 0);
+    __decorate([
+      AsnProp({
+        type: Attribute,
+        repeated: "sequence"
+      })
+    ], AttributeCertificateInfo.prototype, "attributes", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.BitString,
+        optional: true
+      })
+    ], AttributeCertificateInfo.prototype, "issuerUniqueID", void 0);
+    __decorate([
+      AsnProp({
+        type: Extensions,
+        optional: true
+      })
+    ], AttributeCertificateInfo.prototype, "extensions", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/attribute_certificate.js
+var AttributeCertificate;
+var init_attribute_certificate = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/attribute_certificate.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_attribute_certificate_info();
+    AttributeCertificate = class {
+      acinfo = new AttributeCertificateInfo();
+      signatureAlgorithm = new AlgorithmIdentifier();
+      signatureValue = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AttributeCertificateInfo })
+    ], AttributeCertificate.prototype, "acinfo", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], AttributeCertificate.prototype, "signatureAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BitString })
+    ], AttributeCertificate.prototype, "signatureValue", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/class_list.js
+var ClassListFlags, ClassList;
+var init_class_list = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/class_list.js"() {
+    init_es2015();
+    (function(ClassListFlags2) {
+      ClassListFlags2[ClassListFlags2["unmarked"] = 1] = "unmarked";
+      ClassListFlags2[ClassListFlags2["unclassified"] = 2] = "unclassified";
+      ClassListFlags2[ClassListFlags2["restricted"] = 4] = "restricted";
+      ClassListFlags2[ClassListFlags2["confidential"] = 8] = "confidential";
+      ClassListFlags2[ClassListFlags2["secret"] = 16] = "secret";
+      ClassListFlags2[ClassListFlags2["topSecret"] = 32] = "topSecret";
+    })(ClassListFlags || (ClassListFlags = {}));
+    ClassList = class extends BitString2 {
+    };
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/security_category.js
+var SecurityCategory;
+var init_security_category = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/security_category.js"() {
+    init_tslib_es6();
+    init_es2015();
+    SecurityCategory = class {
+      type = "";
+      value = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.ObjectIdentifier,
+        implicit: true,
+        context: 0
+      })
+    ], SecurityCategory.prototype, "type", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        implicit: true,
+        context: 1
+      })
+    ], SecurityCategory.prototype, "value", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/clearance.js
+var Clearance;
+var init_clearance = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/clearance.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_class_list();
+    init_security_category();
+    Clearance = class {
+      policyId = "";
+      classList = new ClassList(ClassListFlags.unclassified);
+      securityCategories;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], Clearance.prototype, "policyId", void 0);
+    __decorate([
+      AsnProp({
+        type: ClassList,
+        defaultValue: new ClassList(ClassListFlags.unclassified)
+      })
+    ], Clearance.prototype, "classList", void 0);
+    __decorate([
+      AsnProp({
+        type: SecurityCategory,
+        repeated: "set"
+      })
+    ], Clearance.prototype, "securityCategories", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/ietf_attr_syntax.js
+var IetfAttrSyntaxValueChoices, IetfAttrSyntax;
+var init_ietf_attr_syntax = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/ietf_attr_syntax.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    IetfAttrSyntaxValueChoices = class {
+      cotets;
+      oid;
+      string;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], IetfAttrSyntaxValueChoices.prototype, "cotets", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], IetfAttrSyntaxValueChoices.prototype, "oid", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Utf8String })
+    ], IetfAttrSyntaxValueChoices.prototype, "string", void 0);
+    IetfAttrSyntax = class {
+      policyAuthority;
+      values = [];
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: GeneralNames,
+        implicit: true,
+        context: 0,
+        optional: true
+      })
+    ], IetfAttrSyntax.prototype, "policyAuthority", void 0);
+    __decorate([
+      AsnProp({
+        type: IetfAttrSyntaxValueChoices,
+        repeated: "sequence"
+      })
+    ], IetfAttrSyntax.prototype, "values", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/object_identifiers.js
+var id_pe_ac_auditIdentity, id_pe_aaControls, id_pe_ac_proxying, id_ce_targetInformation, id_aca, id_aca_authenticationInfo, id_aca_accessIdentity, id_aca_chargingIdentity, id_aca_group, id_aca_encAttrs, id_at, id_at_role;
+var init_object_identifiers2 = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/object_identifiers.js"() {
+    init_es20152();
+    id_pe_ac_auditIdentity = `${id_pe}.4`;
+    id_pe_aaControls = `${id_pe}.6`;
+    id_pe_ac_proxying = `${id_pe}.10`;
+    id_ce_targetInformation = `${id_ce}.55`;
+    id_aca = `${id_pkix}.10`;
+    id_aca_authenticationInfo = `${id_aca}.1`;
+    id_aca_accessIdentity = `${id_aca}.2`;
+    id_aca_chargingIdentity = `${id_aca}.3`;
+    id_aca_group = `${id_aca}.4`;
+    id_aca_encAttrs = `${id_aca}.6`;
+    id_at = "2.5.4";
+    id_at_role = `${id_at}.72`;
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/target.js
+var Targets_1, TargetCert, Target, Targets;
+var init_target = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/target.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_issuer_serial();
+    init_object_digest_info();
+    TargetCert = class {
+      targetCertificate = new IssuerSerial();
+      targetName;
+      certDigestInfo;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: IssuerSerial })
+    ], TargetCert.prototype, "targetCertificate", void 0);
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        optional: true
+      })
+    ], TargetCert.prototype, "targetName", void 0);
+    __decorate([
+      AsnProp({
+        type: ObjectDigestInfo,
+        optional: true
+      })
+    ], TargetCert.prototype, "certDigestInfo", void 0);
+    Target = class Target2 {
+      targetName;
+      targetGroup;
+      targetCert;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        context: 0,
+        implicit: true
+      })
+    ], Target.prototype, "targetName", void 0);
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        context: 1,
+        implicit: true
+      })
+    ], Target.prototype, "targetGroup", void 0);
+    __decorate([
+      AsnProp({
+        type: TargetCert,
+        context: 2,
+        implicit: true
+      })
+    ], Target.prototype, "targetCert", void 0);
+    Target = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], Target);
+    Targets = Targets_1 = class Targets2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, Targets_1.prototype);
+      }
+    };
+    Targets = Targets_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: Target
+      })
+    ], Targets);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/proxy_info.js
+var ProxyInfo_1, ProxyInfo;
+var init_proxy_info = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/proxy_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_target();
+    ProxyInfo = ProxyInfo_1 = class ProxyInfo2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, ProxyInfo_1.prototype);
+      }
+    };
+    ProxyInfo = ProxyInfo_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: Targets
+      })
+    ], ProxyInfo);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/role_syntax.js
+var RoleSyntax;
+var init_role_syntax = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/role_syntax.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    RoleSyntax = class {
+      roleAuthority;
+      roleName;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: GeneralNames,
+        implicit: true,
+        context: 0,
+        optional: true
+      })
+    ], RoleSyntax.prototype, "roleAuthority", void 0);
+    __decorate([
+      AsnProp({
+        type: GeneralName,
+        implicit: true,
+        context: 1
+      })
+    ], RoleSyntax.prototype, "roleName", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/svce_auth_info.js
+var SvceAuthInfo;
+var init_svce_auth_info = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/svce_auth_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    SvceAuthInfo = class {
+      service = new GeneralName();
+      ident = new GeneralName();
+      authInfo;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: GeneralName })
+    ], SvceAuthInfo.prototype, "service", void 0);
+    __decorate([
+      AsnProp({ type: GeneralName })
+    ], SvceAuthInfo.prototype, "ident", void 0);
+    __decorate([
+      AsnProp({
+        type: OctetString2,
+        optional: true
+      })
+    ], SvceAuthInfo.prototype, "authInfo", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-x509-attr/build/es2015/index.js
+var init_es20153 = __esm({
+  "node_modules/@peculiar/asn1-x509-attr/build/es2015/index.js"() {
+    init_aa_clear_attrs();
+    init_aa_controls();
+    init_attr_cert_issuer();
+    init_attr_cert_validity_period();
+    init_attr_spec();
+    init_attribute_certificate();
+    init_attribute_certificate_info();
+    init_class_list();
+    init_clearance();
+    init_holder();
+    init_ietf_attr_syntax();
+    init_issuer_serial();
+    init_object_digest_info();
+    init_object_identifiers2();
+    init_proxy_info();
+    init_role_syntax();
+    init_security_category();
+    init_svce_auth_info();
+    init_target();
+    init_v2_form();
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/certificate_choices.js
+var CertificateSet_1, OtherCertificateFormat, CertificateChoices, CertificateSet;
+var init_certificate_choices = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/certificate_choices.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_es20153();
+    OtherCertificateFormat = class {
+      otherCertFormat = "";
+      otherCert = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], OtherCertificateFormat.prototype, "otherCertFormat", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Any })
+    ], OtherCertificateFormat.prototype, "otherCert", void 0);
+    CertificateChoices = class CertificateChoices2 {
+      certificate;
+      v2AttrCert;
+      other;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: Certificate })
+    ], CertificateChoices.prototype, "certificate", void 0);
+    __decorate([
+      AsnProp({
+        type: AttributeCertificate,
+        context: 2,
+        implicit: true
+      })
+    ], CertificateChoices.prototype, "v2AttrCert", void 0);
+    __decorate([
+      AsnProp({
+        type: OtherCertificateFormat,
+        context: 3,
+        implicit: true
+      })
+    ], CertificateChoices.prototype, "other", void 0);
+    CertificateChoices = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], CertificateChoices);
+    CertificateSet = CertificateSet_1 = class CertificateSet2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, CertificateSet_1.prototype);
+      }
+    };
+    CertificateSet = CertificateSet_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: CertificateChoices
+      })
+    ], CertificateSet);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/content_info.js
+var ContentInfo;
+var init_content_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/content_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    ContentInfo = class {
+      contentType = "";
+      content = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], ContentInfo.prototype, "contentType", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        context: 0
+      })
+    ], ContentInfo.prototype, "content", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/encapsulated_content_info.js
+var EncapsulatedContent, EncapsulatedContentInfo;
+var init_encapsulated_content_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/encapsulated_content_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    EncapsulatedContent = class EncapsulatedContent2 {
+      single;
+      any;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], EncapsulatedContent.prototype, "single", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Any })
+    ], EncapsulatedContent.prototype, "any", void 0);
+    EncapsulatedContent = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], EncapsulatedContent);
+    EncapsulatedContentInfo = class {
+      eContentType = "";
+      eContent;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], EncapsulatedContentInfo.prototype, "eContentType", void 0);
+    __decorate([
+      AsnProp({
+        type: EncapsulatedContent,
+        context: 0,
+        optional: true
+      })
+    ], EncapsulatedContentInfo.prototype, "eContent", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/encrypted_content_info.js
+var EncryptedContent, EncryptedContentInfo;
+var init_encrypted_content_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/encrypted_content_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_types3();
+    EncryptedContent = class EncryptedContent2 {
+      value;
+      constructedValue;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: OctetString2,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], EncryptedContent.prototype, "value", void 0);
+    __decorate([
+      AsnProp({
+        type: OctetString2,
+        converter: AsnConstructedOctetStringConverter,
+        context: 0,
+        implicit: true,
+        optional: true,
+        repeated: "sequence"
+      })
+    ], EncryptedContent.prototype, "constructedValue", void 0);
+    EncryptedContent = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], EncryptedContent);
+    EncryptedContentInfo = class {
+      contentType = "";
+      contentEncryptionAlgorithm = new ContentEncryptionAlgorithmIdentifier();
+      encryptedContent;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], EncryptedContentInfo.prototype, "contentType", void 0);
+    __decorate([
+      AsnProp({ type: ContentEncryptionAlgorithmIdentifier })
+    ], EncryptedContentInfo.prototype, "contentEncryptionAlgorithm", void 0);
+    __decorate([
+      AsnProp({
+        type: EncryptedContent,
+        optional: true
+      })
+    ], EncryptedContentInfo.prototype, "encryptedContent", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/other_key_attribute.js
+var OtherKeyAttribute;
+var init_other_key_attribute = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/other_key_attribute.js"() {
+    init_tslib_es6();
+    init_es2015();
+    OtherKeyAttribute = class {
+      keyAttrId = "";
+      keyAttr;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], OtherKeyAttribute.prototype, "keyAttrId", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        optional: true
+      })
+    ], OtherKeyAttribute.prototype, "keyAttr", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/key_agree_recipient_info.js
+var RecipientEncryptedKeys_1, RecipientKeyIdentifier, KeyAgreeRecipientIdentifier, RecipientEncryptedKey, RecipientEncryptedKeys, OriginatorPublicKey, OriginatorIdentifierOrKey, KeyAgreeRecipientInfo;
+var init_key_agree_recipient_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/key_agree_recipient_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_types3();
+    init_issuer_and_serial_number();
+    init_other_key_attribute();
+    RecipientKeyIdentifier = class {
+      subjectKeyIdentifier = new SubjectKeyIdentifier();
+      date;
+      other;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: SubjectKeyIdentifier })
+    ], RecipientKeyIdentifier.prototype, "subjectKeyIdentifier", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.GeneralizedTime,
+        optional: true
+      })
+    ], RecipientKeyIdentifier.prototype, "date", void 0);
+    __decorate([
+      AsnProp({
+        type: OtherKeyAttribute,
+        optional: true
+      })
+    ], RecipientKeyIdentifier.prototype, "other", void 0);
+    KeyAgreeRecipientIdentifier = class KeyAgreeRecipientIdentifier2 {
+      rKeyId;
+      issuerAndSerialNumber;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: RecipientKeyIdentifier,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], KeyAgreeRecipientIdentifier.prototype, "rKeyId", void 0);
+    __decorate([
+      AsnProp({
+        type: IssuerAndSerialNumber,
+        optional: true
+      })
+    ], KeyAgreeRecipientIdentifier.prototype, "issuerAndSerialNumber", void 0);
+    KeyAgreeRecipientIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], KeyAgreeRecipientIdentifier);
+    RecipientEncryptedKey = class {
+      rid = new KeyAgreeRecipientIdentifier();
+      encryptedKey = new OctetString2();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: KeyAgreeRecipientIdentifier })
+    ], RecipientEncryptedKey.prototype, "rid", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], RecipientEncryptedKey.prototype, "encryptedKey", void 0);
+    RecipientEncryptedKeys = RecipientEncryptedKeys_1 = class RecipientEncryptedKeys2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, RecipientEncryptedKeys_1.prototype);
+      }
+    };
+    RecipientEncryptedKeys = RecipientEncryptedKeys_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: RecipientEncryptedKey
+      })
+    ], RecipientEncryptedKeys);
+    OriginatorPublicKey = class {
+      algorithm = new AlgorithmIdentifier();
+      publicKey = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], OriginatorPublicKey.prototype, "algorithm", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BitString })
+    ], OriginatorPublicKey.prototype, "publicKey", void 0);
+    OriginatorIdentifierOrKey = class OriginatorIdentifierOrKey2 {
+      subjectKeyIdentifier;
+      originatorKey;
+      issuerAndSerialNumber;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: SubjectKeyIdentifier,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], OriginatorIdentifierOrKey.prototype, "subjectKeyIdentifier", void 0);
+    __decorate([
+      AsnProp({
+        type: OriginatorPublicKey,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], OriginatorIdentifierOrKey.prototype, "originatorKey", void 0);
+    __decorate([
+      AsnProp({
+        type: IssuerAndSerialNumber,
+        optional: true
+      })
+    ], OriginatorIdentifierOrKey.prototype, "issuerAndSerialNumber", void 0);
+    OriginatorIdentifierOrKey = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], OriginatorIdentifierOrKey);
+    KeyAgreeRecipientInfo = class {
+      version = CMSVersion.v3;
+      originator = new OriginatorIdentifierOrKey();
+      ukm;
+      keyEncryptionAlgorithm = new KeyEncryptionAlgorithmIdentifier();
+      recipientEncryptedKeys = new RecipientEncryptedKeys();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], KeyAgreeRecipientInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({
+        type: OriginatorIdentifierOrKey,
+        context: 0
+      })
+    ], KeyAgreeRecipientInfo.prototype, "originator", void 0);
+    __decorate([
+      AsnProp({
+        type: OctetString2,
+        context: 1,
+        optional: true
+      })
+    ], KeyAgreeRecipientInfo.prototype, "ukm", void 0);
+    __decorate([
+      AsnProp({ type: KeyEncryptionAlgorithmIdentifier })
+    ], KeyAgreeRecipientInfo.prototype, "keyEncryptionAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: RecipientEncryptedKeys })
+    ], KeyAgreeRecipientInfo.prototype, "recipientEncryptedKeys", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/key_trans_recipient_info.js
+var RecipientIdentifier, KeyTransRecipientInfo;
+var init_key_trans_recipient_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/key_trans_recipient_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_types3();
+    init_issuer_and_serial_number();
+    RecipientIdentifier = class RecipientIdentifier2 {
+      subjectKeyIdentifier;
+      issuerAndSerialNumber;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: SubjectKeyIdentifier,
+        context: 0,
+        implicit: true
+      })
+    ], RecipientIdentifier.prototype, "subjectKeyIdentifier", void 0);
+    __decorate([
+      AsnProp({ type: IssuerAndSerialNumber })
+    ], RecipientIdentifier.prototype, "issuerAndSerialNumber", void 0);
+    RecipientIdentifier = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], RecipientIdentifier);
+    KeyTransRecipientInfo = class {
+      version = CMSVersion.v0;
+      rid = new RecipientIdentifier();
+      keyEncryptionAlgorithm = new KeyEncryptionAlgorithmIdentifier();
+      encryptedKey = new OctetString2();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], KeyTransRecipientInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: RecipientIdentifier })
+    ], KeyTransRecipientInfo.prototype, "rid", void 0);
+    __decorate([
+      AsnProp({ type: KeyEncryptionAlgorithmIdentifier })
+    ], KeyTransRecipientInfo.prototype, "keyEncryptionAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], KeyTransRecipientInfo.prototype, "encryptedKey", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/kek_recipient_info.js
+var KEKIdentifier, KEKRecipientInfo;
+var init_kek_recipient_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/kek_recipient_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_other_key_attribute();
+    init_types3();
+    KEKIdentifier = class {
+      keyIdentifier = new OctetString2();
+      date;
+      other;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], KEKIdentifier.prototype, "keyIdentifier", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.GeneralizedTime,
+        optional: true
+      })
+    ], KEKIdentifier.prototype, "date", void 0);
+    __decorate([
+      AsnProp({
+        type: OtherKeyAttribute,
+        optional: true
+      })
+    ], KEKIdentifier.prototype, "other", void 0);
+    KEKRecipientInfo = class {
+      version = CMSVersion.v4;
+      kekid = new KEKIdentifier();
+      keyEncryptionAlgorithm = new KeyEncryptionAlgorithmIdentifier();
+      encryptedKey = new OctetString2();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], KEKRecipientInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: KEKIdentifier })
+    ], KEKRecipientInfo.prototype, "kekid", void 0);
+    __decorate([
+      AsnProp({ type: KeyEncryptionAlgorithmIdentifier })
+    ], KEKRecipientInfo.prototype, "keyEncryptionAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], KEKRecipientInfo.prototype, "encryptedKey", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/password_recipient_info.js
+var PasswordRecipientInfo;
+var init_password_recipient_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/password_recipient_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_types3();
+    PasswordRecipientInfo = class {
+      version = CMSVersion.v0;
+      keyDerivationAlgorithm;
+      keyEncryptionAlgorithm = new KeyEncryptionAlgorithmIdentifier();
+      encryptedKey = new OctetString2();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], PasswordRecipientInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({
+        type: KeyDerivationAlgorithmIdentifier,
+        context: 0,
+        optional: true
+      })
+    ], PasswordRecipientInfo.prototype, "keyDerivationAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: KeyEncryptionAlgorithmIdentifier })
+    ], PasswordRecipientInfo.prototype, "keyEncryptionAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], PasswordRecipientInfo.prototype, "encryptedKey", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/recipient_info.js
+var OtherRecipientInfo, RecipientInfo;
+var init_recipient_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/recipient_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_key_agree_recipient_info();
+    init_key_trans_recipient_info();
+    init_kek_recipient_info();
+    init_password_recipient_info();
+    OtherRecipientInfo = class {
+      oriType = "";
+      oriValue = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], OtherRecipientInfo.prototype, "oriType", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Any })
+    ], OtherRecipientInfo.prototype, "oriValue", void 0);
+    RecipientInfo = class RecipientInfo2 {
+      ktri;
+      kari;
+      kekri;
+      pwri;
+      ori;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: KeyTransRecipientInfo,
+        optional: true
+      })
+    ], RecipientInfo.prototype, "ktri", void 0);
+    __decorate([
+      AsnProp({
+        type: KeyAgreeRecipientInfo,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], RecipientInfo.prototype, "kari", void 0);
+    __decorate([
+      AsnProp({
+        type: KEKRecipientInfo,
+        context: 2,
+        implicit: true,
+        optional: true
+      })
+    ], RecipientInfo.prototype, "kekri", void 0);
+    __decorate([
+      AsnProp({
+        type: PasswordRecipientInfo,
+        context: 3,
+        implicit: true,
+        optional: true
+      })
+    ], RecipientInfo.prototype, "pwri", void 0);
+    __decorate([
+      AsnProp({
+        type: OtherRecipientInfo,
+        context: 4,
+        implicit: true,
+        optional: true
+      })
+    ], RecipientInfo.prototype, "ori", void 0);
+    RecipientInfo = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], RecipientInfo);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/recipient_infos.js
+var RecipientInfos_1, RecipientInfos;
+var init_recipient_infos = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/recipient_infos.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_recipient_info();
+    RecipientInfos = RecipientInfos_1 = class RecipientInfos2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, RecipientInfos_1.prototype);
+      }
+    };
+    RecipientInfos = RecipientInfos_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: RecipientInfo
+      })
+    ], RecipientInfos);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/revocation_info_choice.js
+var RevocationInfoChoices_1, id_ri, id_ri_ocsp_response, id_ri_scvp, OtherRevocationInfoFormat, RevocationInfoChoice, RevocationInfoChoices;
+var init_revocation_info_choice = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/revocation_info_choice.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    id_ri = `${id_pkix}.16`;
+    id_ri_ocsp_response = `${id_ri}.2`;
+    id_ri_scvp = `${id_ri}.4`;
+    OtherRevocationInfoFormat = class {
+      otherRevInfoFormat = "";
+      otherRevInfo = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], OtherRevocationInfoFormat.prototype, "otherRevInfoFormat", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Any })
+    ], OtherRevocationInfoFormat.prototype, "otherRevInfo", void 0);
+    RevocationInfoChoice = class RevocationInfoChoice2 {
+      other = new OtherRevocationInfoFormat();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: OtherRevocationInfoFormat,
+        context: 1,
+        implicit: true
+      })
+    ], RevocationInfoChoice.prototype, "other", void 0);
+    RevocationInfoChoice = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], RevocationInfoChoice);
+    RevocationInfoChoices = RevocationInfoChoices_1 = class RevocationInfoChoices2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, RevocationInfoChoices_1.prototype);
+      }
+    };
+    RevocationInfoChoices = RevocationInfoChoices_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: RevocationInfoChoice
+      })
+    ], RevocationInfoChoices);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/originator_info.js
+var OriginatorInfo;
+var init_originator_info = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/originator_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_certificate_choices();
+    init_revocation_info_choice();
+    OriginatorInfo = class {
+      certs;
+      crls;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: CertificateSet,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], OriginatorInfo.prototype, "certs", void 0);
+    __decorate([
+      AsnProp({
+        type: RevocationInfoChoices,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], OriginatorInfo.prototype, "crls", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/enveloped_data.js
+var UnprotectedAttributes_1, UnprotectedAttributes, EnvelopedData;
+var init_enveloped_data = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/enveloped_data.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_types3();
+    init_attribute2();
+    init_recipient_infos();
+    init_originator_info();
+    init_encrypted_content_info();
+    UnprotectedAttributes = UnprotectedAttributes_1 = class UnprotectedAttributes2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, UnprotectedAttributes_1.prototype);
+      }
+    };
+    UnprotectedAttributes = UnprotectedAttributes_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: Attribute2
+      })
+    ], UnprotectedAttributes);
+    EnvelopedData = class {
+      version = CMSVersion.v0;
+      originatorInfo;
+      recipientInfos = new RecipientInfos();
+      encryptedContentInfo = new EncryptedContentInfo();
+      unprotectedAttrs;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], EnvelopedData.prototype, "version", void 0);
+    __decorate([
+      AsnProp({
+        type: OriginatorInfo,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], EnvelopedData.prototype, "originatorInfo", void 0);
+    __decorate([
+      AsnProp({ type: RecipientInfos })
+    ], EnvelopedData.prototype, "recipientInfos", void 0);
+    __decorate([
+      AsnProp({ type: EncryptedContentInfo })
+    ], EnvelopedData.prototype, "encryptedContentInfo", void 0);
+    __decorate([
+      AsnProp({
+        type: UnprotectedAttributes,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], EnvelopedData.prototype, "unprotectedAttrs", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/object_identifiers.js
+var id_data, id_signedData;
+var init_object_identifiers3 = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/object_identifiers.js"() {
+    id_data = "1.2.840.113549.1.7.1";
+    id_signedData = "1.2.840.113549.1.7.2";
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/signed_data.js
+var DigestAlgorithmIdentifiers_1, DigestAlgorithmIdentifiers, SignedData;
+var init_signed_data = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/signed_data.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_certificate_choices();
+    init_types3();
+    init_encapsulated_content_info();
+    init_revocation_info_choice();
+    init_signer_info();
+    DigestAlgorithmIdentifiers = DigestAlgorithmIdentifiers_1 = class DigestAlgorithmIdentifiers2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, DigestAlgorithmIdentifiers_1.prototype);
+      }
+    };
+    DigestAlgorithmIdentifiers = DigestAlgorithmIdentifiers_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: DigestAlgorithmIdentifier
+      })
+    ], DigestAlgorithmIdentifiers);
+    SignedData = class {
+      version = CMSVersion.v0;
+      digestAlgorithms = new DigestAlgorithmIdentifiers();
+      encapContentInfo = new EncapsulatedContentInfo();
+      certificates;
+      crls;
+      signerInfos = new SignerInfos();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], SignedData.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: DigestAlgorithmIdentifiers })
+    ], SignedData.prototype, "digestAlgorithms", void 0);
+    __decorate([
+      AsnProp({ type: EncapsulatedContentInfo })
+    ], SignedData.prototype, "encapContentInfo", void 0);
+    __decorate([
+      AsnProp({
+        type: CertificateSet,
+        context: 0,
+        implicit: true,
+        optional: true
+      })
+    ], SignedData.prototype, "certificates", void 0);
+    __decorate([
+      AsnProp({
+        type: RevocationInfoChoices,
+        context: 1,
+        implicit: true,
+        optional: true
+      })
+    ], SignedData.prototype, "crls", void 0);
+    __decorate([
+      AsnProp({ type: SignerInfos })
+    ], SignedData.prototype, "signerInfos", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-cms/build/es2015/index.js
+var init_es20154 = __esm({
+  "node_modules/@peculiar/asn1-cms/build/es2015/index.js"() {
+    init_attributes();
+    init_attribute2();
+    init_certificate_choices();
+    init_content_info();
+    init_encapsulated_content_info();
+    init_encrypted_content_info();
+    init_enveloped_data();
+    init_issuer_and_serial_number();
+    init_kek_recipient_info();
+    init_key_agree_recipient_info();
+    init_key_trans_recipient_info();
+    init_object_identifiers3();
+    init_originator_info();
+    init_password_recipient_info();
+    init_recipient_info();
+    init_recipient_infos();
+    init_revocation_info_choice();
+    init_signed_data();
+    init_signer_identifier();
+    init_signer_info();
+    init_types3();
+  }
+});
+
+// node_modules/@peculiar/asn1-ecc/build/es2015/object_identifiers.js
+var id_ecPublicKey, id_ecdsaWithSHA1, id_ecdsaWithSHA224, id_ecdsaWithSHA256, id_ecdsaWithSHA384, id_ecdsaWithSHA512, id_secp256r1, id_secp384r1, id_secp521r1;
+var init_object_identifiers4 = __esm({
+  "node_modules/@peculiar/asn1-ecc/build/es2015/object_identifiers.js"() {
+    id_ecPublicKey = "1.2.840.10045.2.1";
+    id_ecdsaWithSHA1 = "1.2.840.10045.4.1";
+    id_ecdsaWithSHA224 = "1.2.840.10045.4.3.1";
+    id_ecdsaWithSHA256 = "1.2.840.10045.4.3.2";
+    id_ecdsaWithSHA384 = "1.2.840.10045.4.3.3";
+    id_ecdsaWithSHA512 = "1.2.840.10045.4.3.4";
+    id_secp256r1 = "1.2.840.10045.3.1.7";
+    id_secp384r1 = "1.3.132.0.34";
+    id_secp521r1 = "1.3.132.0.35";
+  }
+});
+
+// node_modules/@peculiar/asn1-ecc/build/es2015/algorithms.js
+function create(algorithm) {
+  return new AlgorithmIdentifier({ algorithm });
+}
+var ecdsaWithSHA1, ecdsaWithSHA224, ecdsaWithSHA256, ecdsaWithSHA384, ecdsaWithSHA512;
+var init_algorithms = __esm({
+  "node_modules/@peculiar/asn1-ecc/build/es2015/algorithms.js"() {
+    init_es20152();
+    init_object_identifiers4();
+    ecdsaWithSHA1 = create(id_ecdsaWithSHA1);
+    ecdsaWithSHA224 = create(id_ecdsaWithSHA224);
+    ecdsaWithSHA256 = create(id_ecdsaWithSHA256);
+    ecdsaWithSHA384 = create(id_ecdsaWithSHA384);
+    ecdsaWithSHA512 = create(id_ecdsaWithSHA512);
+  }
+});
+
+// node_modules/@peculiar/asn1-ecc/build/es2015/rfc3279.js
+var FieldID, ECPoint, Curve, ECPVer, SpecifiedECDomain;
+var init_rfc3279 = __esm({
+  "node_modules/@peculiar/asn1-ecc/build/es2015/rfc3279.js"() {
+    init_tslib_es6();
+    init_es2015();
+    FieldID = class FieldID2 {
+      fieldType;
+      parameters;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], FieldID.prototype, "fieldType", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Any })
+    ], FieldID.prototype, "parameters", void 0);
+    FieldID = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], FieldID);
+    ECPoint = class extends OctetString2 {
+    };
+    Curve = class Curve2 {
+      a;
+      b;
+      seed;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.OctetString })
+    ], Curve.prototype, "a", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.OctetString })
+    ], Curve.prototype, "b", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.BitString,
+        optional: true
+      })
+    ], Curve.prototype, "seed", void 0);
+    Curve = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], Curve);
+    (function(ECPVer2) {
+      ECPVer2[ECPVer2["ecpVer1"] = 1] = "ecpVer1";
+    })(ECPVer || (ECPVer = {}));
+    SpecifiedECDomain = class SpecifiedECDomain2 {
+      version = ECPVer.ecpVer1;
+      fieldID;
+      curve;
+      base;
+      order;
+      cofactor;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], SpecifiedECDomain.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: FieldID })
+    ], SpecifiedECDomain.prototype, "fieldID", void 0);
+    __decorate([
+      AsnProp({ type: Curve })
+    ], SpecifiedECDomain.prototype, "curve", void 0);
+    __decorate([
+      AsnProp({ type: ECPoint })
+    ], SpecifiedECDomain.prototype, "base", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], SpecifiedECDomain.prototype, "order", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        optional: true
+      })
+    ], SpecifiedECDomain.prototype, "cofactor", void 0);
+    SpecifiedECDomain = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], SpecifiedECDomain);
+  }
+});
+
+// node_modules/@peculiar/asn1-ecc/build/es2015/ec_parameters.js
+var ECParameters;
+var init_ec_parameters = __esm({
+  "node_modules/@peculiar/asn1-ecc/build/es2015/ec_parameters.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_rfc3279();
+    ECParameters = class ECParameters2 {
+      namedCurve;
+      implicitCurve;
+      specifiedCurve;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], ECParameters.prototype, "namedCurve", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Null })
+    ], ECParameters.prototype, "implicitCurve", void 0);
+    __decorate([
+      AsnProp({ type: SpecifiedECDomain })
+    ], ECParameters.prototype, "specifiedCurve", void 0);
+    ECParameters = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], ECParameters);
+  }
+});
+
+// node_modules/@peculiar/asn1-ecc/build/es2015/ec_private_key.js
+var ECPrivateKey;
+var init_ec_private_key = __esm({
+  "node_modules/@peculiar/asn1-ecc/build/es2015/ec_private_key.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_ec_parameters();
+    ECPrivateKey = class {
+      version = 1;
+      privateKey = new OctetString2();
+      parameters;
+      publicKey;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], ECPrivateKey.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], ECPrivateKey.prototype, "privateKey", void 0);
+    __decorate([
+      AsnProp({
+        type: ECParameters,
+        context: 0,
+        optional: true
+      })
+    ], ECPrivateKey.prototype, "parameters", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.BitString,
+        context: 1,
+        optional: true
+      })
+    ], ECPrivateKey.prototype, "publicKey", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-ecc/build/es2015/ec_signature_value.js
+var ECDSASigValue;
+var init_ec_signature_value = __esm({
+  "node_modules/@peculiar/asn1-ecc/build/es2015/ec_signature_value.js"() {
+    init_tslib_es6();
+    init_es2015();
+    ECDSASigValue = class {
+      r = new ArrayBuffer(0);
+      s = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], ECDSASigValue.prototype, "r", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], ECDSASigValue.prototype, "s", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-ecc/build/es2015/index.js
+var init_es20155 = __esm({
+  "node_modules/@peculiar/asn1-ecc/build/es2015/index.js"() {
+    init_algorithms();
+    init_ec_parameters();
+    init_ec_private_key();
+    init_ec_signature_value();
+    init_object_identifiers4();
+    init_rfc3279();
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/object_identifiers.js
+var id_pkcs_1, id_rsaEncryption, id_RSAES_OAEP, id_pSpecified, id_RSASSA_PSS, id_md2WithRSAEncryption, id_md5WithRSAEncryption, id_sha1WithRSAEncryption, id_sha224WithRSAEncryption, id_sha256WithRSAEncryption, id_sha384WithRSAEncryption, id_sha512WithRSAEncryption, id_sha512_224WithRSAEncryption, id_sha512_256WithRSAEncryption, id_sha1, id_sha224, id_sha256, id_sha384, id_sha512, id_sha512_224, id_sha512_256, id_md2, id_md5, id_mgf1;
+var init_object_identifiers5 = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/object_identifiers.js"() {
+    id_pkcs_1 = "1.2.840.113549.1.1";
+    id_rsaEncryption = `${id_pkcs_1}.1`;
+    id_RSAES_OAEP = `${id_pkcs_1}.7`;
+    id_pSpecified = `${id_pkcs_1}.9`;
+    id_RSASSA_PSS = `${id_pkcs_1}.10`;
+    id_md2WithRSAEncryption = `${id_pkcs_1}.2`;
+    id_md5WithRSAEncryption = `${id_pkcs_1}.4`;
+    id_sha1WithRSAEncryption = `${id_pkcs_1}.5`;
+    id_sha224WithRSAEncryption = `${id_pkcs_1}.14`;
+    id_sha256WithRSAEncryption = `${id_pkcs_1}.11`;
+    id_sha384WithRSAEncryption = `${id_pkcs_1}.12`;
+    id_sha512WithRSAEncryption = `${id_pkcs_1}.13`;
+    id_sha512_224WithRSAEncryption = `${id_pkcs_1}.15`;
+    id_sha512_256WithRSAEncryption = `${id_pkcs_1}.16`;
+    id_sha1 = "1.3.14.3.2.26";
+    id_sha224 = "2.16.840.1.101.3.4.2.4";
+    id_sha256 = "2.16.840.1.101.3.4.2.1";
+    id_sha384 = "2.16.840.1.101.3.4.2.2";
+    id_sha512 = "2.16.840.1.101.3.4.2.3";
+    id_sha512_224 = "2.16.840.1.101.3.4.2.5";
+    id_sha512_256 = "2.16.840.1.101.3.4.2.6";
+    id_md2 = "1.2.840.113549.2.2";
+    id_md5 = "1.2.840.113549.2.5";
+    id_mgf1 = `${id_pkcs_1}.8`;
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/algorithms.js
+function create2(algorithm) {
+  return new AlgorithmIdentifier({
+    algorithm,
+    parameters: null
+  });
+}
+var md2, md4, sha1, sha224, sha256, sha384, sha512, sha512_224, sha512_256, mgf1SHA1, pSpecifiedEmpty, rsaEncryption, md2WithRSAEncryption, md5WithRSAEncryption, sha1WithRSAEncryption, sha224WithRSAEncryption, sha256WithRSAEncryption, sha384WithRSAEncryption, sha512WithRSAEncryption, sha512_224WithRSAEncryption, sha512_256WithRSAEncryption;
+var init_algorithms2 = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/algorithms.js"() {
+    init_es2015();
+    init_es20152();
+    init_object_identifiers5();
+    md2 = create2(id_md2);
+    md4 = create2(id_md5);
+    sha1 = create2(id_sha1);
+    sha224 = create2(id_sha224);
+    sha256 = create2(id_sha256);
+    sha384 = create2(id_sha384);
+    sha512 = create2(id_sha512);
+    sha512_224 = create2(id_sha512_224);
+    sha512_256 = create2(id_sha512_256);
+    mgf1SHA1 = new AlgorithmIdentifier({
+      algorithm: id_mgf1,
+      parameters: AsnConvert.serialize(sha1)
+    });
+    pSpecifiedEmpty = new AlgorithmIdentifier({
+      algorithm: id_pSpecified,
+      parameters: AsnConvert.serialize(AsnOctetStringConverter.toASN(new Uint8Array([218, 57, 163, 238, 94, 107, 75, 13, 50, 85, 191, 239, 149, 96, 24, 144, 175, 216, 7, 9]).buffer))
+    });
+    rsaEncryption = create2(id_rsaEncryption);
+    md2WithRSAEncryption = create2(id_md2WithRSAEncryption);
+    md5WithRSAEncryption = create2(id_md5WithRSAEncryption);
+    sha1WithRSAEncryption = create2(id_sha1WithRSAEncryption);
+    sha224WithRSAEncryption = create2(id_sha512_224WithRSAEncryption);
+    sha256WithRSAEncryption = create2(id_sha512_256WithRSAEncryption);
+    sha384WithRSAEncryption = create2(id_sha384WithRSAEncryption);
+    sha512WithRSAEncryption = create2(id_sha512WithRSAEncryption);
+    sha512_224WithRSAEncryption = create2(id_sha512_224WithRSAEncryption);
+    sha512_256WithRSAEncryption = create2(id_sha512_256WithRSAEncryption);
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/parameters/rsaes_oaep.js
+var RsaEsOaepParams, RSAES_OAEP;
+var init_rsaes_oaep = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/parameters/rsaes_oaep.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_object_identifiers5();
+    init_algorithms2();
+    RsaEsOaepParams = class {
+      hashAlgorithm = new AlgorithmIdentifier(sha1);
+      maskGenAlgorithm = new AlgorithmIdentifier({
+        algorithm: id_mgf1,
+        parameters: AsnConvert.serialize(sha1)
+      });
+      pSourceAlgorithm = new AlgorithmIdentifier(pSpecifiedEmpty);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AlgorithmIdentifier,
+        context: 0,
+        defaultValue: sha1
+      })
+    ], RsaEsOaepParams.prototype, "hashAlgorithm", void 0);
+    __decorate([
+      AsnProp({
+        type: AlgorithmIdentifier,
+        context: 1,
+        defaultValue: mgf1SHA1
+      })
+    ], RsaEsOaepParams.prototype, "maskGenAlgorithm", void 0);
+    __decorate([
+      AsnProp({
+        type: AlgorithmIdentifier,
+        context: 2,
+        defaultValue: pSpecifiedEmpty
+      })
+    ], RsaEsOaepParams.prototype, "pSourceAlgorithm", void 0);
+    RSAES_OAEP = new AlgorithmIdentifier({
+      algorithm: id_RSAES_OAEP,
+      parameters: AsnConvert.serialize(new RsaEsOaepParams())
+    });
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/parameters/rsassa_pss.js
+var RsaSaPssParams, RSASSA_PSS;
+var init_rsassa_pss = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/parameters/rsassa_pss.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_object_identifiers5();
+    init_algorithms2();
+    RsaSaPssParams = class {
+      hashAlgorithm = new AlgorithmIdentifier(sha1);
+      maskGenAlgorithm = new AlgorithmIdentifier({
+        algorithm: id_mgf1,
+        parameters: AsnConvert.serialize(sha1)
+      });
+      saltLength = 20;
+      trailerField = 1;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AlgorithmIdentifier,
+        context: 0,
+        defaultValue: sha1
+      })
+    ], RsaSaPssParams.prototype, "hashAlgorithm", void 0);
+    __decorate([
+      AsnProp({
+        type: AlgorithmIdentifier,
+        context: 1,
+        defaultValue: mgf1SHA1
+      })
+    ], RsaSaPssParams.prototype, "maskGenAlgorithm", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 2,
+        defaultValue: 20
+      })
+    ], RsaSaPssParams.prototype, "saltLength", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        context: 3,
+        defaultValue: 1
+      })
+    ], RsaSaPssParams.prototype, "trailerField", void 0);
+    RSASSA_PSS = new AlgorithmIdentifier({
+      algorithm: id_RSASSA_PSS,
+      parameters: AsnConvert.serialize(new RsaSaPssParams())
+    });
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/parameters/rsassa_pkcs1_v1_5.js
+var DigestInfo;
+var init_rsassa_pkcs1_v1_5 = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/parameters/rsassa_pkcs1_v1_5.js"() {
+    init_tslib_es6();
+    init_es20152();
+    init_es2015();
+    DigestInfo = class {
+      digestAlgorithm = new AlgorithmIdentifier();
+      digest = new OctetString2();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], DigestInfo.prototype, "digestAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], DigestInfo.prototype, "digest", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/parameters/index.js
+var init_parameters = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/parameters/index.js"() {
+    init_rsaes_oaep();
+    init_rsassa_pss();
+    init_rsassa_pkcs1_v1_5();
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/other_prime_info.js
+var OtherPrimeInfos_1, OtherPrimeInfo, OtherPrimeInfos;
+var init_other_prime_info = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/other_prime_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    OtherPrimeInfo = class {
+      prime = new ArrayBuffer(0);
+      exponent = new ArrayBuffer(0);
+      coefficient = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], OtherPrimeInfo.prototype, "prime", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], OtherPrimeInfo.prototype, "exponent", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], OtherPrimeInfo.prototype, "coefficient", void 0);
+    OtherPrimeInfos = OtherPrimeInfos_1 = class OtherPrimeInfos2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, OtherPrimeInfos_1.prototype);
+      }
+    };
+    OtherPrimeInfos = OtherPrimeInfos_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: OtherPrimeInfo
+      })
+    ], OtherPrimeInfos);
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/rsa_private_key.js
+var RSAPrivateKey;
+var init_rsa_private_key = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/rsa_private_key.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_other_prime_info();
+    RSAPrivateKey = class {
+      version = 0;
+      modulus = new ArrayBuffer(0);
+      publicExponent = new ArrayBuffer(0);
+      privateExponent = new ArrayBuffer(0);
+      prime1 = new ArrayBuffer(0);
+      prime2 = new ArrayBuffer(0);
+      exponent1 = new ArrayBuffer(0);
+      exponent2 = new ArrayBuffer(0);
+      coefficient = new ArrayBuffer(0);
+      otherPrimeInfos;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], RSAPrivateKey.prototype, "version", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "modulus", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "publicExponent", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "privateExponent", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "prime1", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "prime2", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "exponent1", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "exponent2", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPrivateKey.prototype, "coefficient", void 0);
+    __decorate([
+      AsnProp({
+        type: OtherPrimeInfos,
+        optional: true
+      })
+    ], RSAPrivateKey.prototype, "otherPrimeInfos", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/rsa_public_key.js
+var RSAPublicKey;
+var init_rsa_public_key = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/rsa_public_key.js"() {
+    init_tslib_es6();
+    init_es2015();
+    RSAPublicKey = class {
+      modulus = new ArrayBuffer(0);
+      publicExponent = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPublicKey.prototype, "modulus", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        converter: AsnIntegerArrayBufferConverter
+      })
+    ], RSAPublicKey.prototype, "publicExponent", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-rsa/build/es2015/index.js
+var init_es20156 = __esm({
+  "node_modules/@peculiar/asn1-rsa/build/es2015/index.js"() {
+    init_parameters();
+    init_algorithms2();
+    init_object_identifiers5();
+    init_other_prime_info();
+    init_rsa_private_key();
+    init_rsa_public_key();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/types/lifecycle.js
+var Lifecycle, lifecycle_default;
+var init_lifecycle = __esm({
+  "node_modules/tsyringe/dist/esm5/types/lifecycle.js"() {
+    (function(Lifecycle2) {
+      Lifecycle2[Lifecycle2["Transient"] = 0] = "Transient";
+      Lifecycle2[Lifecycle2["Singleton"] = 1] = "Singleton";
+      Lifecycle2[Lifecycle2["ResolutionScoped"] = 2] = "ResolutionScoped";
+      Lifecycle2[Lifecycle2["ContainerScoped"] = 3] = "ContainerScoped";
+    })(Lifecycle || (Lifecycle = {}));
+    lifecycle_default = Lifecycle;
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/types/index.js
+var init_types4 = __esm({
+  "node_modules/tsyringe/dist/esm5/types/index.js"() {
+    init_lifecycle();
+  }
+});
+
+// node_modules/tsyringe/node_modules/tslib/tslib.es6.js
+function __extends2(d, b) {
+  extendStatics2(d, b);
+  function __() {
+    this.constructor = d;
+  }
+  d.prototype = b === null ? Object.create(b) : (__.prototype = b.prototype, new __());
+}
+function __awaiter2(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+}
+function __generator2(thisArg, body) {
+  var _ = { label: 0, sent: function() {
+    if (t[0] & 1) throw t[1];
+    return t[1];
+  }, trys: [], ops: [] }, f, y, t, g;
+  return g = { next: verb(0), "throw": verb(1), "return": verb(2) }, typeof Symbol === "function" && (g[Symbol.iterator] = function() {
+    return this;
+  }), g;
+  function verb(n) {
+    return function(v) {
+      return step([n, v]);
+    };
+  }
+  function step(op) {
+    if (f) throw new TypeError("Generator is already executing.");
+    while (_) try {
+      if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
+      if (y = 0, t) op = [op[0] & 2, t.value];
+      switch (op[0]) {
+        case 0:
+        case 1:
+          t = op;
+          break;
+        case 4:
+          _.label++;
+          return { value: op[1], done: false };
+        case 5:
+          _.label++;
+          y = op[1];
+          op = [0];
+          continue;
+        case 7:
+          op = _.ops.pop();
+          _.trys.pop();
+          continue;
+        default:
+          if (!(t = _.trys, t = t.length > 0 && t[t.length - 1]) && (op[0] === 6 || op[0] === 2)) {
+            _ = 0;
+            continue;
+          }
+          if (op[0] === 3 && (!t || op[1] > t[0] && op[1] < t[3])) {
+            _.label = op[1];
+            break;
+          }
+          if (op[0] === 6 && _.label < t[1]) {
+            _.label = t[1];
+            t = op;
+            break;
+          }
+          if (t && _.label < t[2]) {
+            _.label = t[2];
+            _.ops.push(op);
+            break;
+          }
+          if (t[2]) _.ops.pop();
+          _.trys.pop();
+          continue;
+      }
+      op = body.call(thisArg, _);
+    } catch (e) {
+      op = [6, e];
+      y = 0;
+    } finally {
+      f = t = 0;
+    }
+    if (op[0] & 5) throw op[1];
+    return { value: op[0] ? op[1] : void 0, done: true };
+  }
+}
+function __values2(o) {
+  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
+  if (m) return m.call(o);
+  if (o && typeof o.length === "number") return {
+    next: function() {
+      if (o && i >= o.length) o = void 0;
+      return { value: o && o[i++], done: !o };
+    }
+  };
+  throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
+}
+function __read2(o, n) {
+  var m = typeof Symbol === "function" && o[Symbol.iterator];
+  if (!m) return o;
+  var i = m.call(o), r, ar = [], e;
+  try {
+    while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
+  } catch (error) {
+    e = { error };
+  } finally {
+    try {
+      if (r && !r.done && (m = i["return"])) m.call(i);
+    } finally {
+      if (e) throw e.error;
+    }
+  }
+  return ar;
+}
+function __spread2() {
+  for (var ar = [], i = 0; i < arguments.length; i++)
+    ar = ar.concat(__read2(arguments[i]));
+  return ar;
+}
+var extendStatics2;
+var init_tslib_es62 = __esm({
+  "node_modules/tsyringe/node_modules/tslib/tslib.es6.js"() {
+    extendStatics2 = function(d, b) {
+      extendStatics2 = Object.setPrototypeOf || { __proto__: [] } instanceof Array && function(d2, b2) {
+        d2.__proto__ = b2;
+      } || function(d2, b2) {
+        for (var p in b2) if (b2.hasOwnProperty(p)) d2[p] = b2[p];
+      };
+      return extendStatics2(d, b);
+    };
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/reflection-helpers.js
+function getParamInfo(target) {
+  var params = Reflect.getMetadata("design:paramtypes", target) || [];
+  var injectionTokens = Reflect.getOwnMetadata(INJECTION_TOKEN_METADATA_KEY, target) || {};
+  Object.keys(injectionTokens).forEach(function(key) {
+    params[+key] = injectionTokens[key];
+  });
+  return params;
+}
+var INJECTION_TOKEN_METADATA_KEY;
+var init_reflection_helpers = __esm({
+  "node_modules/tsyringe/dist/esm5/reflection-helpers.js"() {
+    INJECTION_TOKEN_METADATA_KEY = "injectionTokens";
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/providers/class-provider.js
+function isClassProvider(provider) {
+  return !!provider.useClass;
+}
+var init_class_provider = __esm({
+  "node_modules/tsyringe/dist/esm5/providers/class-provider.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/providers/factory-provider.js
+function isFactoryProvider(provider) {
+  return !!provider.useFactory;
+}
+var init_factory_provider = __esm({
+  "node_modules/tsyringe/dist/esm5/providers/factory-provider.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/lazy-helpers.js
+var DelayedConstructor;
+var init_lazy_helpers = __esm({
+  "node_modules/tsyringe/dist/esm5/lazy-helpers.js"() {
+    init_tslib_es62();
+    DelayedConstructor = (function() {
+      function DelayedConstructor2(wrap2) {
+        this.wrap = wrap2;
+        this.reflectMethods = [
+          "get",
+          "getPrototypeOf",
+          "setPrototypeOf",
+          "getOwnPropertyDescriptor",
+          "defineProperty",
+          "has",
+          "set",
+          "deleteProperty",
+          "apply",
+          "construct",
+          "ownKeys"
+        ];
+      }
+      DelayedConstructor2.prototype.createProxy = function(createObject) {
+        var _this = this;
+        var target = {};
+        var init = false;
+        var value;
+        var delayedObject = function() {
+          if (!init) {
+            value = createObject(_this.wrap());
+            init = true;
+          }
+          return value;
+        };
+        return new Proxy(target, this.createHandler(delayedObject));
+      };
+      DelayedConstructor2.prototype.createHandler = function(delayedObject) {
+        var handler = {};
+        var install = function(name3) {
+          handler[name3] = function() {
+            var args = [];
+            for (var _i = 0; _i < arguments.length; _i++) {
+              args[_i] = arguments[_i];
+            }
+            args[0] = delayedObject();
+            var method = Reflect[name3];
+            return method.apply(void 0, __spread2(args));
+          };
+        };
+        this.reflectMethods.forEach(install);
+        return handler;
+      };
+      return DelayedConstructor2;
+    })();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/providers/injection-token.js
+function isNormalToken(token) {
+  return typeof token === "string" || typeof token === "symbol";
+}
+function isTokenDescriptor(descriptor) {
+  return typeof descriptor === "object" && "token" in descriptor && "multiple" in descriptor;
+}
+function isTransformDescriptor(descriptor) {
+  return typeof descriptor === "object" && "token" in descriptor && "transform" in descriptor;
+}
+function isConstructorToken(token) {
+  return typeof token === "function" || token instanceof DelayedConstructor;
+}
+var init_injection_token = __esm({
+  "node_modules/tsyringe/dist/esm5/providers/injection-token.js"() {
+    init_lazy_helpers();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/providers/token-provider.js
+function isTokenProvider(provider) {
+  return !!provider.useToken;
+}
+var init_token_provider = __esm({
+  "node_modules/tsyringe/dist/esm5/providers/token-provider.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/providers/value-provider.js
+function isValueProvider(provider) {
+  return provider.useValue != void 0;
+}
+var init_value_provider = __esm({
+  "node_modules/tsyringe/dist/esm5/providers/value-provider.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/providers/index.js
+var init_providers = __esm({
+  "node_modules/tsyringe/dist/esm5/providers/index.js"() {
+    init_class_provider();
+    init_factory_provider();
+    init_injection_token();
+    init_token_provider();
+    init_value_provider();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/providers/provider.js
+function isProvider(provider) {
+  return isClassProvider(provider) || isValueProvider(provider) || isTokenProvider(provider) || isFactoryProvider(provider);
+}
+var init_provider = __esm({
+  "node_modules/tsyringe/dist/esm5/providers/provider.js"() {
+    init_class_provider();
+    init_value_provider();
+    init_token_provider();
+    init_factory_provider();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/registry-base.js
+var RegistryBase, registry_base_default;
+var init_registry_base = __esm({
+  "node_modules/tsyringe/dist/esm5/registry-base.js"() {
+    RegistryBase = (function() {
+      function RegistryBase2() {
+        this._registryMap = /* @__PURE__ */ new Map();
+      }
+      RegistryBase2.prototype.entries = function() {
+        return this._registryMap.entries();
+      };
+      RegistryBase2.prototype.getAll = function(key) {
+        this.ensure(key);
+        return this._registryMap.get(key);
+      };
+      RegistryBase2.prototype.get = function(key) {
+        this.ensure(key);
+        var value = this._registryMap.get(key);
+        return value[value.length - 1] || null;
+      };
+      RegistryBase2.prototype.set = function(key, value) {
+        this.ensure(key);
+        this._registryMap.get(key).push(value);
+      };
+      RegistryBase2.prototype.setAll = function(key, value) {
+        this._registryMap.set(key, value);
+      };
+      RegistryBase2.prototype.has = function(key) {
+        this.ensure(key);
+        return this._registryMap.get(key).length > 0;
+      };
+      RegistryBase2.prototype.clear = function() {
+        this._registryMap.clear();
+      };
+      RegistryBase2.prototype.ensure = function(key) {
+        if (!this._registryMap.has(key)) {
+          this._registryMap.set(key, []);
+        }
+      };
+      return RegistryBase2;
+    })();
+    registry_base_default = RegistryBase;
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/registry.js
+var Registry, registry_default;
+var init_registry2 = __esm({
+  "node_modules/tsyringe/dist/esm5/registry.js"() {
+    init_tslib_es62();
+    init_registry_base();
+    Registry = (function(_super) {
+      __extends2(Registry2, _super);
+      function Registry2() {
+        return _super !== null && _super.apply(this, arguments) || this;
+      }
+      return Registry2;
+    })(registry_base_default);
+    registry_default = Registry;
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/resolution-context.js
+var ResolutionContext, resolution_context_default;
+var init_resolution_context = __esm({
+  "node_modules/tsyringe/dist/esm5/resolution-context.js"() {
+    ResolutionContext = /* @__PURE__ */ (function() {
+      function ResolutionContext2() {
+        this.scopedResolutions = /* @__PURE__ */ new Map();
+      }
+      return ResolutionContext2;
+    })();
+    resolution_context_default = ResolutionContext;
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/error-helpers.js
+function formatDependency(params, idx) {
+  if (params === null) {
+    return "at position #" + idx;
+  }
+  var argName = params.split(",")[idx].trim();
+  return '"' + argName + '" at position #' + idx;
+}
+function composeErrorMessage(msg, e, indent) {
+  if (indent === void 0) {
+    indent = "    ";
+  }
+  return __spread2([msg], e.message.split("\n").map(function(l) {
+    return indent + l;
+  })).join("\n");
+}
+function formatErrorCtor(ctor, paramIdx, error) {
+  var _a3 = __read2(ctor.toString().match(/constructor\(([\w, ]+)\)/) || [], 2), _b2 = _a3[1], params = _b2 === void 0 ? null : _b2;
+  var dep = formatDependency(params, paramIdx);
+  return composeErrorMessage("Cannot inject the dependency " + dep + ' of "' + ctor.name + '" constructor. Reason:', error);
+}
+var init_error_helpers = __esm({
+  "node_modules/tsyringe/dist/esm5/error-helpers.js"() {
+    init_tslib_es62();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/types/disposable.js
+function isDisposable(value) {
+  if (typeof value.dispose !== "function")
+    return false;
+  var disposeFun = value.dispose;
+  if (disposeFun.length > 0) {
+    return false;
+  }
+  return true;
+}
+var init_disposable = __esm({
+  "node_modules/tsyringe/dist/esm5/types/disposable.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/interceptors.js
+var PreResolutionInterceptors, PostResolutionInterceptors, Interceptors, interceptors_default;
+var init_interceptors = __esm({
+  "node_modules/tsyringe/dist/esm5/interceptors.js"() {
+    init_tslib_es62();
+    init_registry_base();
+    PreResolutionInterceptors = (function(_super) {
+      __extends2(PreResolutionInterceptors2, _super);
+      function PreResolutionInterceptors2() {
+        return _super !== null && _super.apply(this, arguments) || this;
+      }
+      return PreResolutionInterceptors2;
+    })(registry_base_default);
+    PostResolutionInterceptors = (function(_super) {
+      __extends2(PostResolutionInterceptors2, _super);
+      function PostResolutionInterceptors2() {
+        return _super !== null && _super.apply(this, arguments) || this;
+      }
+      return PostResolutionInterceptors2;
+    })(registry_base_default);
+    Interceptors = /* @__PURE__ */ (function() {
+      function Interceptors2() {
+        this.preResolution = new PreResolutionInterceptors();
+        this.postResolution = new PostResolutionInterceptors();
+      }
+      return Interceptors2;
+    })();
+    interceptors_default = Interceptors;
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/dependency-container.js
+var typeInfo, InternalDependencyContainer, instance;
+var init_dependency_container = __esm({
+  "node_modules/tsyringe/dist/esm5/dependency-container.js"() {
+    init_tslib_es62();
+    init_providers();
+    init_provider();
+    init_injection_token();
+    init_registry2();
+    init_lifecycle();
+    init_resolution_context();
+    init_error_helpers();
+    init_lazy_helpers();
+    init_disposable();
+    init_interceptors();
+    typeInfo = /* @__PURE__ */ new Map();
+    InternalDependencyContainer = (function() {
+      function InternalDependencyContainer2(parent) {
+        this.parent = parent;
+        this._registry = new registry_default();
+        this.interceptors = new interceptors_default();
+        this.disposed = false;
+        this.disposables = /* @__PURE__ */ new Set();
+      }
+      InternalDependencyContainer2.prototype.register = function(token, providerOrConstructor, options) {
+        if (options === void 0) {
+          options = { lifecycle: lifecycle_default.Transient };
+        }
+        this.ensureNotDisposed();
+        var provider;
+        if (!isProvider(providerOrConstructor)) {
+          provider = { useClass: providerOrConstructor };
+        } else {
+          provider = providerOrConstructor;
+        }
+        if (isTokenProvider(provider)) {
+          var path12 = [token];
+          var tokenProvider = provider;
+          while (tokenProvider != null) {
+            var currentToken = tokenProvider.useToken;
+            if (path12.includes(currentToken)) {
+              throw new Error("Token registration cycle detected! " + __spread2(path12, [currentToken]).join(" -> "));
+            }
+            path12.push(currentToken);
+            var registration = this._registry.get(currentToken);
+            if (registration && isTokenProvider(registration.provider)) {
+              tokenProvider = registration.provider;
+            } else {
+              tokenProvider = null;
+            }
+          }
+        }
+        if (options.lifecycle === lifecycle_default.Singleton || options.lifecycle == lifecycle_default.ContainerScoped || options.lifecycle == lifecycle_default.ResolutionScoped) {
+          if (isValueProvider(provider) || isFactoryProvider(provider)) {
+            throw new Error('Cannot use lifecycle "' + lifecycle_default[options.lifecycle] + '" with ValueProviders or FactoryProviders');
+          }
+        }
+        this._registry.set(token, { provider, options });
+        return this;
+      };
+      InternalDependencyContainer2.prototype.registerType = function(from, to) {
+        this.ensureNotDisposed();
+        if (isNormalToken(to)) {
+          return this.register(from, {
+            useToken: to
+          });
+        }
+        return this.register(from, {
+          useClass: to
+        });
+      };
+      InternalDependencyContainer2.prototype.registerInstance = function(token, instance2) {
+        this.ensureNotDisposed();
+        return this.register(token, {
+          useValue: instance2
+        });
+      };
+      InternalDependencyContainer2.prototype.registerSingleton = function(from, to) {
+        this.ensureNotDisposed();
+        if (isNormalToken(from)) {
+          if (isNormalToken(to)) {
+            return this.register(from, {
+              useToken: to
+            }, { lifecycle: lifecycle_default.Singleton });
+          } else if (to) {
+            return this.register(from, {
+              useClass: to
+            }, { lifecycle: lifecycle_default.Singleton });
+          }
+          throw new Error('Cannot register a type name as a singleton without a "to" token');
+        }
+        var useClass = from;
+        if (to && !isNormalToken(to)) {
+          useClass = to;
+        }
+        return this.register(from, {
+          useClass
+        }, { lifecycle: lifecycle_default.Singleton });
+      };
+      InternalDependencyContainer2.prototype.resolve = function(token, context3, isOptional) {
+        if (context3 === void 0) {
+          context3 = new resolution_context_default();
+        }
+        if (isOptional === void 0) {
+          isOptional = false;
+        }
+        this.ensureNotDisposed();
+        var registration = this.getRegistration(token);
+        if (!registration && isNormalToken(token)) {
+          if (isOptional) {
+            return void 0;
+          }
+          throw new Error('Attempted to resolve unregistered dependency token: "' + token.toString() + '"');
+        }
+        this.executePreResolutionInterceptor(token, "Single");
+        if (registration) {
+          var result = this.resolveRegistration(registration, context3);
+          this.executePostResolutionInterceptor(token, result, "Single");
+          return result;
+        }
+        if (isConstructorToken(token)) {
+          var result = this.construct(token, context3);
+          this.executePostResolutionInterceptor(token, result, "Single");
+          return result;
+        }
+        throw new Error("Attempted to construct an undefined constructor. Could mean a circular dependency problem. Try using `delay` function.");
+      };
+      InternalDependencyContainer2.prototype.executePreResolutionInterceptor = function(token, resolutionType) {
+        var e_1, _a3;
+        if (this.interceptors.preResolution.has(token)) {
+          var remainingInterceptors = [];
+          try {
+            for (var _b2 = __values2(this.interceptors.preResolution.getAll(token)), _c2 = _b2.next(); !_c2.done; _c2 = _b2.next()) {
+              var interceptor = _c2.value;
+              if (interceptor.options.frequency != "Once") {
+                remainingInterceptors.push(interceptor);
+              }
+              interceptor.callback(token, resolutionType);
+            }
+          } catch (e_1_1) {
+            e_1 = { error: e_1_1 };
+          } finally {
+            try {
+              if (_c2 && !_c2.done && (_a3 = _b2.return)) _a3.call(_b2);
+            } finally {
+              if (e_1) throw e_1.error;
+            }
+          }
+          this.interceptors.preResolution.setAll(token, remainingInterceptors);
+        }
+      };
+      InternalDependencyContainer2.prototype.executePostResolutionInterceptor = function(token, result, resolutionType) {
+        var e_2, _a3;
+        if (this.interceptors.postResolution.has(token)) {
+          var remainingInterceptors = [];
+          try {
+            for (var _b2 = __values2(this.interceptors.postResolution.getAll(token)), _c2 = _b2.next(); !_c2.done; _c2 = _b2.next()) {
+              var interceptor = _c2.value;
+              if (interceptor.options.frequency != "Once") {
+                remainingInterceptors.push(interceptor);
+              }
+              interceptor.callback(token, result, resolutionType);
+            }
+          } catch (e_2_1) {
+            e_2 = { error: e_2_1 };
+          } finally {
+            try {
+              if (_c2 && !_c2.done && (_a3 = _b2.return)) _a3.call(_b2);
+            } finally {
+              if (e_2) throw e_2.error;
+            }
+          }
+          this.interceptors.postResolution.setAll(token, remainingInterceptors);
+        }
+      };
+      InternalDependencyContainer2.prototype.resolveRegistration = function(registration, context3) {
+        this.ensureNotDisposed();
+        if (registration.options.lifecycle === lifecycle_default.ResolutionScoped && context3.scopedResolutions.has(registration)) {
+          return context3.scopedResolutions.get(registration);
+        }
+        var isSingleton = registration.options.lifecycle === lifecycle_default.Singleton;
+        var isContainerScoped = registration.options.lifecycle === lifecycle_default.ContainerScoped;
+        var returnInstance = isSingleton || isContainerScoped;
+        var resolved;
+        if (isValueProvider(registration.provider)) {
+          resolved = registration.provider.useValue;
+        } else if (isTokenProvider(registration.provider)) {
+          resolved = returnInstance ? registration.instance || (registration.instance = this.resolve(registration.provider.useToken, context3)) : this.resolve(registration.provider.useToken, context3);
+        } else if (isClassProvider(registration.provider)) {
+          resolved = returnInstance ? registration.instance || (registration.instance = this.construct(registration.provider.useClass, context3)) : this.construct(registration.provider.useClass, context3);
+        } else if (isFactoryProvider(registration.provider)) {
+          resolved = registration.provider.useFactory(this);
+        } else {
+          resolved = this.construct(registration.provider, context3);
+        }
+        if (registration.options.lifecycle === lifecycle_default.ResolutionScoped) {
+          context3.scopedResolutions.set(registration, resolved);
+        }
+        return resolved;
+      };
+      InternalDependencyContainer2.prototype.resolveAll = function(token, context3, isOptional) {
+        var _this = this;
+        if (context3 === void 0) {
+          context3 = new resolution_context_default();
+        }
+        if (isOptional === void 0) {
+          isOptional = false;
+        }
+        this.ensureNotDisposed();
+        var registrations = this.getAllRegistrations(token);
+        if (!registrations && isNormalToken(token)) {
+          if (isOptional) {
+            return [];
+          }
+          throw new Error('Attempted to resolve unregistered dependency token: "' + token.toString() + '"');
+        }
+        this.executePreResolutionInterceptor(token, "All");
+        if (registrations) {
+          var result_1 = registrations.map(function(item) {
+            return _this.resolveRegistration(item, context3);
+          });
+          this.executePostResolutionInterceptor(token, result_1, "All");
+          return result_1;
+        }
+        var result = [this.construct(token, context3)];
+        this.executePostResolutionInterceptor(token, result, "All");
+        return result;
+      };
+      InternalDependencyContainer2.prototype.isRegistered = function(token, recursive) {
+        if (recursive === void 0) {
+          recursive = false;
+        }
+        this.ensureNotDisposed();
+        return this._registry.has(token) || recursive && (this.parent || false) && this.parent.isRegistered(token, true);
+      };
+      InternalDependencyContainer2.prototype.reset = function() {
+        this.ensureNotDisposed();
+        this._registry.clear();
+        this.interceptors.preResolution.clear();
+        this.interceptors.postResolution.clear();
+      };
+      InternalDependencyContainer2.prototype.clearInstances = function() {
+        var e_3, _a3;
+        this.ensureNotDisposed();
+        try {
+          for (var _b2 = __values2(this._registry.entries()), _c2 = _b2.next(); !_c2.done; _c2 = _b2.next()) {
+            var _d = __read2(_c2.value, 2), token = _d[0], registrations = _d[1];
+            this._registry.setAll(token, registrations.filter(function(registration) {
+              return !isValueProvider(registration.provider);
+            }).map(function(registration) {
+              registration.instance = void 0;
+              return registration;
+            }));
+          }
+        } catch (e_3_1) {
+          e_3 = { error: e_3_1 };
+        } finally {
+          try {
+            if (_c2 && !_c2.done && (_a3 = _b2.return)) _a3.call(_b2);
+          } finally {
+            if (e_3) throw e_3.error;
+          }
+        }
+      };
+      InternalDependencyContainer2.prototype.createChildContainer = function() {
+        var e_4, _a3;
+        this.ensureNotDisposed();
+        var childContainer = new InternalDependencyContainer2(this);
+        try {
+          for (var _b2 = __values2(this._registry.entries()), _c2 = _b2.next(); !_c2.done; _c2 = _b2.next()) {
+            var _d = __read2(_c2.value, 2), token = _d[0], registrations = _d[1];
+            if (registrations.some(function(_a4) {
+              var options = _a4.options;
+              return options.lifecycle === lifecycle_default.ContainerScoped;
+            })) {
+              childContainer._registry.setAll(token, registrations.map(function(registration) {
+                if (registration.options.lifecycle === lifecycle_default.ContainerScoped) {
+                  return {
+                    provider: registration.provider,
+                    options: registration.options
+                  };
+                }
+                return registration;
+              }));
+            }
+          }
+        } catch (e_4_1) {
+          e_4 = { error: e_4_1 };
+        } finally {
+          try {
+            if (_c2 && !_c2.done && (_a3 = _b2.return)) _a3.call(_b2);
+          } finally {
+            if (e_4) throw e_4.error;
+          }
+        }
+        return childContainer;
+      };
+      InternalDependencyContainer2.prototype.beforeResolution = function(token, callback, options) {
+        if (options === void 0) {
+          options = { frequency: "Always" };
+        }
+        this.interceptors.preResolution.set(token, {
+          callback,
+          options
+        });
+      };
+      InternalDependencyContainer2.prototype.afterResolution = function(token, callback, options) {
+        if (options === void 0) {
+          options = { frequency: "Always" };
+        }
+        this.interceptors.postResolution.set(token, {
+          callback,
+          options
+        });
+      };
+      InternalDependencyContainer2.prototype.dispose = function() {
+        return __awaiter2(this, void 0, void 0, function() {
+          var promises;
+          return __generator2(this, function(_a3) {
+            switch (_a3.label) {
+              case 0:
+                this.disposed = true;
+                promises = [];
+                this.disposables.forEach(function(disposable) {
+                  var maybePromise = disposable.dispose();
+                  if (maybePromise) {
+                    promises.push(maybePromise);
+                  }
+                });
+                return [4, Promise.all(promises)];
+              case 1:
+                _a3.sent();
+                return [2];
+            }
+          });
+        });
+      };
+      InternalDependencyContainer2.prototype.getRegistration = function(token) {
+        if (this.isRegistered(token)) {
+          return this._registry.get(token);
+        }
+        if (this.parent) {
+          return this.parent.getRegistration(token);
+        }
+        return null;
+      };
+      InternalDependencyContainer2.prototype.getAllRegistrations = function(token) {
+        if (this.isRegistered(token)) {
+          return this._registry.getAll(token);
+        }
+        if (this.parent) {
+          return this.parent.getAllRegistrations(token);
+        }
+        return null;
+      };
+      InternalDependencyContainer2.prototype.construct = function(ctor, context3) {
+        var _this = this;
+        if (ctor instanceof DelayedConstructor) {
+          return ctor.createProxy(function(target) {
+            return _this.resolve(target, context3);
+          });
+        }
+        var instance2 = (function() {
+          var paramInfo = typeInfo.get(ctor);
+          if (!paramInfo || paramInfo.length === 0) {
+            if (ctor.length === 0) {
+              return new ctor();
+            } else {
+              throw new Error('TypeInfo not known for "' + ctor.name + '"');
+            }
+          }
+          var params = paramInfo.map(_this.resolveParams(context3, ctor));
+          return new (ctor.bind.apply(ctor, __spread2([void 0], params)))();
+        })();
+        if (isDisposable(instance2)) {
+          this.disposables.add(instance2);
+        }
+        return instance2;
+      };
+      InternalDependencyContainer2.prototype.resolveParams = function(context3, ctor) {
+        var _this = this;
+        return function(param, idx) {
+          var _a3, _b2, _c2;
+          try {
+            if (isTokenDescriptor(param)) {
+              if (isTransformDescriptor(param)) {
+                return param.multiple ? (_a3 = _this.resolve(param.transform)).transform.apply(_a3, __spread2([_this.resolveAll(param.token, new resolution_context_default(), param.isOptional)], param.transformArgs)) : (_b2 = _this.resolve(param.transform)).transform.apply(_b2, __spread2([_this.resolve(param.token, context3, param.isOptional)], param.transformArgs));
+              } else {
+                return param.multiple ? _this.resolveAll(param.token, new resolution_context_default(), param.isOptional) : _this.resolve(param.token, context3, param.isOptional);
+              }
+            } else if (isTransformDescriptor(param)) {
+              return (_c2 = _this.resolve(param.transform, context3)).transform.apply(_c2, __spread2([_this.resolve(param.token, context3)], param.transformArgs));
+            }
+            return _this.resolve(param, context3);
+          } catch (e) {
+            throw new Error(formatErrorCtor(ctor, idx, e));
+          }
+        };
+      };
+      InternalDependencyContainer2.prototype.ensureNotDisposed = function() {
+        if (this.disposed) {
+          throw new Error("This container has been disposed, you cannot interact with a disposed container");
+        }
+      };
+      return InternalDependencyContainer2;
+    })();
+    instance = new InternalDependencyContainer();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/auto-injectable.js
+var init_auto_injectable = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/auto-injectable.js"() {
+    init_reflection_helpers();
+    init_dependency_container();
+    init_injection_token();
+    init_error_helpers();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/inject.js
+var init_inject = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/inject.js"() {
+    init_reflection_helpers();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/injectable.js
+function injectable(options) {
+  return function(target) {
+    typeInfo.set(target, getParamInfo(target));
+    if (options && options.token) {
+      if (!Array.isArray(options.token)) {
+        instance.register(options.token, target);
+      } else {
+        options.token.forEach(function(token) {
+          instance.register(token, target);
+        });
+      }
+    }
+  };
+}
+var injectable_default;
+var init_injectable = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/injectable.js"() {
+    init_reflection_helpers();
+    init_dependency_container();
+    init_dependency_container();
+    injectable_default = injectable;
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/registry.js
+var init_registry3 = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/registry.js"() {
+    init_dependency_container();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/singleton.js
+var init_singleton = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/singleton.js"() {
+    init_injectable();
+    init_dependency_container();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/inject-all.js
+var init_inject_all = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/inject-all.js"() {
+    init_reflection_helpers();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/inject-all-with-transform.js
+var init_inject_all_with_transform = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/inject-all-with-transform.js"() {
+    init_reflection_helpers();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/inject-with-transform.js
+var init_inject_with_transform = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/inject-with-transform.js"() {
+    init_reflection_helpers();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/scoped.js
+var init_scoped = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/scoped.js"() {
+    init_injectable();
+    init_dependency_container();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/decorators/index.js
+var init_decorators2 = __esm({
+  "node_modules/tsyringe/dist/esm5/decorators/index.js"() {
+    init_auto_injectable();
+    init_inject();
+    init_injectable();
+    init_registry3();
+    init_singleton();
+    init_inject_all();
+    init_inject_all_with_transform();
+    init_inject_with_transform();
+    init_scoped();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/factories/instance-caching-factory.js
+var init_instance_caching_factory = __esm({
+  "node_modules/tsyringe/dist/esm5/factories/instance-caching-factory.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/factories/instance-per-container-caching-factory.js
+var init_instance_per_container_caching_factory = __esm({
+  "node_modules/tsyringe/dist/esm5/factories/instance-per-container-caching-factory.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/factories/predicate-aware-class-factory.js
+var init_predicate_aware_class_factory = __esm({
+  "node_modules/tsyringe/dist/esm5/factories/predicate-aware-class-factory.js"() {
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/factories/index.js
+var init_factories = __esm({
+  "node_modules/tsyringe/dist/esm5/factories/index.js"() {
+    init_instance_caching_factory();
+    init_instance_per_container_caching_factory();
+    init_predicate_aware_class_factory();
+  }
+});
+
+// node_modules/tsyringe/dist/esm5/index.js
+var init_esm5 = __esm({
+  "node_modules/tsyringe/dist/esm5/index.js"() {
+    init_types4();
+    init_decorators2();
+    init_factories();
+    init_providers();
+    init_lazy_helpers();
+    init_dependency_container();
+    if (typeof Reflect === "undefined" || !Reflect.getMetadata) {
+      throw new Error(`tsyringe requires a reflect polyfill. Please add 'import "reflect-metadata"' to the top of your entry point.`);
+    }
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/attribute.js
+var PKCS12AttrSet_1, PKCS12Attribute, PKCS12AttrSet;
+var init_attribute3 = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/attribute.js"() {
+    init_tslib_es6();
+    init_es2015();
+    PKCS12Attribute = class {
+      attrId = "";
+      attrValues = [];
+      constructor(params = {}) {
+        Object.assign(params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], PKCS12Attribute.prototype, "attrId", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        repeated: "set"
+      })
+    ], PKCS12Attribute.prototype, "attrValues", void 0);
+    PKCS12AttrSet = PKCS12AttrSet_1 = class PKCS12AttrSet2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, PKCS12AttrSet_1.prototype);
+      }
+    };
+    PKCS12AttrSet = PKCS12AttrSet_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: PKCS12Attribute
+      })
+    ], PKCS12AttrSet);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/authenticated_safe.js
+var AuthenticatedSafe_1, AuthenticatedSafe;
+var init_authenticated_safe = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/authenticated_safe.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20154();
+    AuthenticatedSafe = AuthenticatedSafe_1 = class AuthenticatedSafe2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, AuthenticatedSafe_1.prototype);
+      }
+    };
+    AuthenticatedSafe = AuthenticatedSafe_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: ContentInfo
+      })
+    ], AuthenticatedSafe);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/object_identifiers.js
+var id_rsadsi, id_pkcs, id_pkcs_12, id_pkcs_12PbeIds, id_pbeWithSHAAnd128BitRC4, id_pbeWithSHAAnd40BitRC4, id_pbeWithSHAAnd3_KeyTripleDES_CBC, id_pbeWithSHAAnd2_KeyTripleDES_CBC, id_pbeWithSHAAnd128BitRC2_CBC, id_pbewithSHAAnd40BitRC2_CBC, id_bagtypes;
+var init_object_identifiers6 = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/object_identifiers.js"() {
+    id_rsadsi = "1.2.840.113549";
+    id_pkcs = `${id_rsadsi}.1`;
+    id_pkcs_12 = `${id_pkcs}.12`;
+    id_pkcs_12PbeIds = `${id_pkcs_12}.1`;
+    id_pbeWithSHAAnd128BitRC4 = `${id_pkcs_12PbeIds}.1`;
+    id_pbeWithSHAAnd40BitRC4 = `${id_pkcs_12PbeIds}.2`;
+    id_pbeWithSHAAnd3_KeyTripleDES_CBC = `${id_pkcs_12PbeIds}.3`;
+    id_pbeWithSHAAnd2_KeyTripleDES_CBC = `${id_pkcs_12PbeIds}.4`;
+    id_pbeWithSHAAnd128BitRC2_CBC = `${id_pkcs_12PbeIds}.5`;
+    id_pbewithSHAAnd40BitRC2_CBC = `${id_pkcs_12PbeIds}.6`;
+    id_bagtypes = `${id_pkcs_12}.10.1`;
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/bags/types.js
+var id_keyBag, id_pkcs8ShroudedKeyBag, id_certBag, id_CRLBag, id_SecretBag, id_SafeContents, id_pkcs_9;
+var init_types5 = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/bags/types.js"() {
+    init_object_identifiers6();
+    id_keyBag = `${id_bagtypes}.1`;
+    id_pkcs8ShroudedKeyBag = `${id_bagtypes}.2`;
+    id_certBag = `${id_bagtypes}.3`;
+    id_CRLBag = `${id_bagtypes}.4`;
+    id_SecretBag = `${id_bagtypes}.5`;
+    id_SafeContents = `${id_bagtypes}.6`;
+    id_pkcs_9 = "1.2.840.113549.1.9";
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/bags/cert_bag.js
+var CertBag, id_certTypes, id_x509Certificate, id_sdsiCertificate;
+var init_cert_bag = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/bags/cert_bag.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_types5();
+    CertBag = class {
+      certId = "";
+      certValue = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], CertBag.prototype, "certId", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        context: 0
+      })
+    ], CertBag.prototype, "certValue", void 0);
+    id_certTypes = `${id_pkcs_9}.22`;
+    id_x509Certificate = `${id_certTypes}.1`;
+    id_sdsiCertificate = `${id_certTypes}.2`;
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/bags/crl_bag.js
+var CRLBag, id_crlTypes, id_x509CRL;
+var init_crl_bag = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/bags/crl_bag.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_types5();
+    CRLBag = class {
+      crlId = "";
+      crltValue = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], CRLBag.prototype, "crlId", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        context: 0
+      })
+    ], CRLBag.prototype, "crltValue", void 0);
+    id_crlTypes = `${id_pkcs_9}.23`;
+    id_x509CRL = `${id_crlTypes}.1`;
+  }
+});
+
+// node_modules/@peculiar/asn1-pkcs8/build/es2015/encrypted_private_key_info.js
+var EncryptedData, EncryptedPrivateKeyInfo;
+var init_encrypted_private_key_info = __esm({
+  "node_modules/@peculiar/asn1-pkcs8/build/es2015/encrypted_private_key_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    EncryptedData = class extends OctetString2 {
+    };
+    EncryptedPrivateKeyInfo = class {
+      encryptionAlgorithm = new AlgorithmIdentifier();
+      encryptedData = new EncryptedData();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], EncryptedPrivateKeyInfo.prototype, "encryptionAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: EncryptedData })
+    ], EncryptedPrivateKeyInfo.prototype, "encryptedData", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-pkcs8/build/es2015/private_key_info.js
+var Attributes_1, Version2, PrivateKey, Attributes, PrivateKeyInfo;
+var init_private_key_info = __esm({
+  "node_modules/@peculiar/asn1-pkcs8/build/es2015/private_key_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    (function(Version3) {
+      Version3[Version3["v1"] = 0] = "v1";
+    })(Version2 || (Version2 = {}));
+    PrivateKey = class extends OctetString2 {
+    };
+    Attributes = Attributes_1 = class Attributes2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, Attributes_1.prototype);
+      }
+    };
+    Attributes = Attributes_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: Attribute
+      })
+    ], Attributes);
+    PrivateKeyInfo = class {
+      version = Version2.v1;
+      privateKeyAlgorithm = new AlgorithmIdentifier();
+      privateKey = new PrivateKey();
+      attributes;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], PrivateKeyInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], PrivateKeyInfo.prototype, "privateKeyAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: PrivateKey })
+    ], PrivateKeyInfo.prototype, "privateKey", void 0);
+    __decorate([
+      AsnProp({
+        type: Attributes,
+        implicit: true,
+        context: 0,
+        optional: true
+      })
+    ], PrivateKeyInfo.prototype, "attributes", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-pkcs8/build/es2015/index.js
+var init_es20157 = __esm({
+  "node_modules/@peculiar/asn1-pkcs8/build/es2015/index.js"() {
+    init_encrypted_private_key_info();
+    init_private_key_info();
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/bags/key_bag.js
+var KeyBag;
+var init_key_bag = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/bags/key_bag.js"() {
+    init_tslib_es6();
+    init_es20157();
+    init_es2015();
+    KeyBag = class KeyBag2 extends PrivateKeyInfo {
+    };
+    KeyBag = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], KeyBag);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/bags/pkcs8_shrouded_key_bag.js
+var PKCS8ShroudedKeyBag;
+var init_pkcs8_shrouded_key_bag = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/bags/pkcs8_shrouded_key_bag.js"() {
+    init_tslib_es6();
+    init_es20157();
+    init_es2015();
+    PKCS8ShroudedKeyBag = class PKCS8ShroudedKeyBag2 extends EncryptedPrivateKeyInfo {
+    };
+    PKCS8ShroudedKeyBag = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], PKCS8ShroudedKeyBag);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/bags/secret_bag.js
+var SecretBag;
+var init_secret_bag = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/bags/secret_bag.js"() {
+    init_tslib_es6();
+    init_es2015();
+    SecretBag = class {
+      secretTypeId = "";
+      secretValue = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], SecretBag.prototype, "secretTypeId", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        context: 0
+      })
+    ], SecretBag.prototype, "secretValue", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/bags/index.js
+var init_bags = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/bags/index.js"() {
+    init_cert_bag();
+    init_crl_bag();
+    init_key_bag();
+    init_pkcs8_shrouded_key_bag();
+    init_secret_bag();
+    init_types5();
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/mac_data.js
+var MacData;
+var init_mac_data = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/mac_data.js"() {
+    init_tslib_es6();
+    init_es20156();
+    init_es2015();
+    MacData = class {
+      mac = new DigestInfo();
+      macSalt = new OctetString2();
+      iterations = 1;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: DigestInfo })
+    ], MacData.prototype, "mac", void 0);
+    __decorate([
+      AsnProp({ type: OctetString2 })
+    ], MacData.prototype, "macSalt", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Integer,
+        defaultValue: 1
+      })
+    ], MacData.prototype, "iterations", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/pfx.js
+var PFX;
+var init_pfx = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/pfx.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20154();
+    init_mac_data();
+    PFX = class {
+      version = 3;
+      authSafe = new ContentInfo();
+      macData = new MacData();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], PFX.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: ContentInfo })
+    ], PFX.prototype, "authSafe", void 0);
+    __decorate([
+      AsnProp({
+        type: MacData,
+        optional: true
+      })
+    ], PFX.prototype, "macData", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/safe_bag.js
+var SafeContents_1, SafeBag, SafeContents;
+var init_safe_bag = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/safe_bag.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_attribute3();
+    SafeBag = class {
+      bagId = "";
+      bagValue = new ArrayBuffer(0);
+      bagAttributes;
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], SafeBag.prototype, "bagId", void 0);
+    __decorate([
+      AsnProp({
+        type: AsnPropTypes.Any,
+        context: 0
+      })
+    ], SafeBag.prototype, "bagValue", void 0);
+    __decorate([
+      AsnProp({
+        type: PKCS12Attribute,
+        repeated: "set",
+        optional: true
+      })
+    ], SafeBag.prototype, "bagAttributes", void 0);
+    SafeContents = SafeContents_1 = class SafeContents2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, SafeContents_1.prototype);
+      }
+    };
+    SafeContents = SafeContents_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: SafeBag
+      })
+    ], SafeContents);
+  }
+});
+
+// node_modules/@peculiar/asn1-pfx/build/es2015/index.js
+var init_es20158 = __esm({
+  "node_modules/@peculiar/asn1-pfx/build/es2015/index.js"() {
+    init_attribute3();
+    init_authenticated_safe();
+    init_bags();
+    init_mac_data();
+    init_object_identifiers6();
+    init_pfx();
+    init_safe_bag();
+  }
+});
+
+// node_modules/@peculiar/asn1-pkcs9/build/es2015/index.js
+var ExtensionRequest_1, ExtendedCertificateAttributes_1, SMIMECapabilities_1, id_pkcs9, id_pkcs9_mo, id_pkcs9_oc, id_pkcs9_at, id_pkcs9_sx, id_pkcs9_mr, id_pkcs9_oc_pkcsEntity, id_pkcs9_oc_naturalPerson, id_pkcs9_at_emailAddress, id_pkcs9_at_unstructuredName, id_pkcs9_at_contentType, id_pkcs9_at_messageDigest, id_pkcs9_at_signingTime, id_pkcs9_at_counterSignature, id_pkcs9_at_challengePassword, id_pkcs9_at_unstructuredAddress, id_pkcs9_at_extendedCertificateAttributes, id_pkcs9_at_signingDescription, id_pkcs9_at_extensionRequest, id_pkcs9_at_smimeCapabilities, id_pkcs9_at_friendlyName, id_pkcs9_at_localKeyId, id_pkcs9_at_pkcs15Token, id_pkcs9_at_encryptedPrivateKeyInfo, id_pkcs9_at_randomNonce, id_pkcs9_at_sequenceNumber, id_pkcs9_at_pkcs7PDU, id_ietf_at, id_pkcs9_at_dateOfBirth, id_pkcs9_at_placeOfBirth, id_pkcs9_at_gender, id_pkcs9_at_countryOfCitizenship, id_pkcs9_at_countryOfResidence, id_pkcs9_sx_pkcs9String, id_pkcs9_sx_signingTime, id_pkcs9_mr_caseIgnoreMatch, id_pkcs9_mr_signingTimeMatch, id_smime, id_certTypes2, crlTypes, id_at_pseudonym, PKCS9String, Pkcs7PDU, UserPKCS12, EncryptedPrivateKeyInfo2, EmailAddress, UnstructuredName, UnstructuredAddress, DateOfBirth, PlaceOfBirth, Gender, CountryOfCitizenship, CountryOfResidence, Pseudonym, ContentType2, SigningTime3, SequenceNumber, CounterSignature3, ChallengePassword, ExtensionRequest, ExtendedCertificateAttributes, FriendlyName, SMIMECapability, SMIMECapabilities;
+var init_es20159 = __esm({
+  "node_modules/@peculiar/asn1-pkcs9/build/es2015/index.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20154();
+    init_es20158();
+    init_es20157();
+    init_es20152();
+    init_es20153();
+    id_pkcs9 = "1.2.840.113549.1.9";
+    id_pkcs9_mo = `${id_pkcs9}.0`;
+    id_pkcs9_oc = `${id_pkcs9}.24`;
+    id_pkcs9_at = `${id_pkcs9}.25`;
+    id_pkcs9_sx = `${id_pkcs9}.26`;
+    id_pkcs9_mr = `${id_pkcs9}.27`;
+    id_pkcs9_oc_pkcsEntity = `${id_pkcs9_oc}.1`;
+    id_pkcs9_oc_naturalPerson = `${id_pkcs9_oc}.2`;
+    id_pkcs9_at_emailAddress = `${id_pkcs9}.1`;
+    id_pkcs9_at_unstructuredName = `${id_pkcs9}.2`;
+    id_pkcs9_at_contentType = `${id_pkcs9}.3`;
+    id_pkcs9_at_messageDigest = `${id_pkcs9}.4`;
+    id_pkcs9_at_signingTime = `${id_pkcs9}.5`;
+    id_pkcs9_at_counterSignature = `${id_pkcs9}.6`;
+    id_pkcs9_at_challengePassword = `${id_pkcs9}.7`;
+    id_pkcs9_at_unstructuredAddress = `${id_pkcs9}.8`;
+    id_pkcs9_at_extendedCertificateAttributes = `${id_pkcs9}.9`;
+    id_pkcs9_at_signingDescription = `${id_pkcs9}.13`;
+    id_pkcs9_at_extensionRequest = `${id_pkcs9}.14`;
+    id_pkcs9_at_smimeCapabilities = `${id_pkcs9}.15`;
+    id_pkcs9_at_friendlyName = `${id_pkcs9}.20`;
+    id_pkcs9_at_localKeyId = `${id_pkcs9}.21`;
+    id_pkcs9_at_pkcs15Token = `${id_pkcs9_at}.1`;
+    id_pkcs9_at_encryptedPrivateKeyInfo = `${id_pkcs9_at}.2`;
+    id_pkcs9_at_randomNonce = `${id_pkcs9_at}.3`;
+    id_pkcs9_at_sequenceNumber = `${id_pkcs9_at}.4`;
+    id_pkcs9_at_pkcs7PDU = `${id_pkcs9_at}.5`;
+    id_ietf_at = "1.3.6.1.5.5.7.9";
+    id_pkcs9_at_dateOfBirth = `${id_ietf_at}.1`;
+    id_pkcs9_at_placeOfBirth = `${id_ietf_at}.2`;
+    id_pkcs9_at_gender = `${id_ietf_at}.3`;
+    id_pkcs9_at_countryOfCitizenship = `${id_ietf_at}.4`;
+    id_pkcs9_at_countryOfResidence = `${id_ietf_at}.5`;
+    id_pkcs9_sx_pkcs9String = `${id_pkcs9_sx}.1`;
+    id_pkcs9_sx_signingTime = `${id_pkcs9_sx}.2`;
+    id_pkcs9_mr_caseIgnoreMatch = `${id_pkcs9_mr}.1`;
+    id_pkcs9_mr_signingTimeMatch = `${id_pkcs9_mr}.2`;
+    id_smime = `${id_pkcs9}.16`;
+    id_certTypes2 = `${id_pkcs9}.22`;
+    crlTypes = `${id_pkcs9}.23`;
+    id_at_pseudonym = `${id_at}.65`;
+    PKCS9String = class PKCS9String2 extends DirectoryString {
+      ia5String;
+      constructor(params = {}) {
+        super(params);
+      }
+      toString() {
+        const o = {};
+        o.toString();
+        return this.ia5String || super.toString();
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.IA5String })
+    ], PKCS9String.prototype, "ia5String", void 0);
+    PKCS9String = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], PKCS9String);
+    Pkcs7PDU = class Pkcs7PDU2 extends ContentInfo {
+    };
+    Pkcs7PDU = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], Pkcs7PDU);
+    UserPKCS12 = class UserPKCS122 extends PFX {
+    };
+    UserPKCS12 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], UserPKCS12);
+    EncryptedPrivateKeyInfo2 = class EncryptedPrivateKeyInfo3 extends EncryptedPrivateKeyInfo {
+    };
+    EncryptedPrivateKeyInfo2 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], EncryptedPrivateKeyInfo2);
+    EmailAddress = class EmailAddress2 {
+      value;
+      constructor(value = "") {
+        this.value = value;
+      }
+      toString() {
+        return this.value;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.IA5String })
+    ], EmailAddress.prototype, "value", void 0);
+    EmailAddress = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], EmailAddress);
+    UnstructuredName = class UnstructuredName2 extends PKCS9String {
+    };
+    UnstructuredName = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], UnstructuredName);
+    UnstructuredAddress = class UnstructuredAddress2 extends DirectoryString {
+    };
+    UnstructuredAddress = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], UnstructuredAddress);
+    DateOfBirth = class DateOfBirth2 {
+      value;
+      constructor(value = /* @__PURE__ */ new Date()) {
+        this.value = value;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.GeneralizedTime })
+    ], DateOfBirth.prototype, "value", void 0);
+    DateOfBirth = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], DateOfBirth);
+    PlaceOfBirth = class PlaceOfBirth2 extends DirectoryString {
+    };
+    PlaceOfBirth = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], PlaceOfBirth);
+    Gender = class Gender2 {
+      value;
+      constructor(value = "M") {
+        this.value = value;
+      }
+      toString() {
+        return this.value;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.PrintableString })
+    ], Gender.prototype, "value", void 0);
+    Gender = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], Gender);
+    CountryOfCitizenship = class CountryOfCitizenship2 {
+      value;
+      constructor(value = "") {
+        this.value = value;
+      }
+      toString() {
+        return this.value;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.PrintableString })
+    ], CountryOfCitizenship.prototype, "value", void 0);
+    CountryOfCitizenship = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], CountryOfCitizenship);
+    CountryOfResidence = class CountryOfResidence2 extends CountryOfCitizenship {
+    };
+    CountryOfResidence = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], CountryOfResidence);
+    Pseudonym = class Pseudonym2 extends DirectoryString {
+    };
+    Pseudonym = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], Pseudonym);
+    ContentType2 = class ContentType3 {
+      value;
+      constructor(value = "") {
+        this.value = value;
+      }
+      toString() {
+        return this.value;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.ObjectIdentifier })
+    ], ContentType2.prototype, "value", void 0);
+    ContentType2 = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], ContentType2);
+    SigningTime3 = class SigningTime4 extends Time {
+    };
+    SigningTime3 = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], SigningTime3);
+    SequenceNumber = class SequenceNumber2 {
+      value;
+      constructor(value = 0) {
+        this.value = value;
+      }
+      toString() {
+        return this.value.toString();
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], SequenceNumber.prototype, "value", void 0);
+    SequenceNumber = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], SequenceNumber);
+    CounterSignature3 = class CounterSignature4 extends SignerInfo {
+    };
+    CounterSignature3 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], CounterSignature3);
+    ChallengePassword = class ChallengePassword2 extends DirectoryString {
+    };
+    ChallengePassword = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], ChallengePassword);
+    ExtensionRequest = ExtensionRequest_1 = class ExtensionRequest2 extends Extensions {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, ExtensionRequest_1.prototype);
+      }
+    };
+    ExtensionRequest = ExtensionRequest_1 = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], ExtensionRequest);
+    ExtendedCertificateAttributes = ExtendedCertificateAttributes_1 = class ExtendedCertificateAttributes2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, ExtendedCertificateAttributes_1.prototype);
+      }
+    };
+    ExtendedCertificateAttributes = ExtendedCertificateAttributes_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Set,
+        itemType: Attribute2
+      })
+    ], ExtendedCertificateAttributes);
+    FriendlyName = class FriendlyName2 {
+      value;
+      constructor(value = "") {
+        this.value = value;
+      }
+      toString() {
+        return this.value;
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BmpString })
+    ], FriendlyName.prototype, "value", void 0);
+    FriendlyName = __decorate([
+      AsnType({ type: AsnTypeTypes.Choice })
+    ], FriendlyName);
+    SMIMECapability = class SMIMECapability2 extends AlgorithmIdentifier {
+    };
+    SMIMECapability = __decorate([
+      AsnType({ type: AsnTypeTypes.Sequence })
+    ], SMIMECapability);
+    SMIMECapabilities = SMIMECapabilities_1 = class SMIMECapabilities2 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, SMIMECapabilities_1.prototype);
+      }
+    };
+    SMIMECapabilities = SMIMECapabilities_1 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: SMIMECapability
+      })
+    ], SMIMECapabilities);
+  }
+});
+
+// node_modules/@peculiar/asn1-csr/build/es2015/attributes.js
+var Attributes_12, Attributes3;
+var init_attributes2 = __esm({
+  "node_modules/@peculiar/asn1-csr/build/es2015/attributes.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    Attributes3 = Attributes_12 = class Attributes4 extends AsnArray {
+      constructor(items) {
+        super(items);
+        Object.setPrototypeOf(this, Attributes_12.prototype);
+      }
+    };
+    Attributes3 = Attributes_12 = __decorate([
+      AsnType({
+        type: AsnTypeTypes.Sequence,
+        itemType: Attribute
+      })
+    ], Attributes3);
+  }
+});
+
+// node_modules/@peculiar/asn1-csr/build/es2015/certification_request_info.js
+var CertificationRequestInfo;
+var init_certification_request_info = __esm({
+  "node_modules/@peculiar/asn1-csr/build/es2015/certification_request_info.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_attributes2();
+    CertificationRequestInfo = class {
+      version = 0;
+      subject = new Name();
+      subjectPKInfo = new SubjectPublicKeyInfo();
+      attributes = new Attributes3();
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({ type: AsnPropTypes.Integer })
+    ], CertificationRequestInfo.prototype, "version", void 0);
+    __decorate([
+      AsnProp({ type: Name })
+    ], CertificationRequestInfo.prototype, "subject", void 0);
+    __decorate([
+      AsnProp({ type: SubjectPublicKeyInfo })
+    ], CertificationRequestInfo.prototype, "subjectPKInfo", void 0);
+    __decorate([
+      AsnProp({
+        type: Attributes3,
+        implicit: true,
+        context: 0,
+        optional: true
+      })
+    ], CertificationRequestInfo.prototype, "attributes", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-csr/build/es2015/certification_request.js
+var CertificationRequest;
+var init_certification_request = __esm({
+  "node_modules/@peculiar/asn1-csr/build/es2015/certification_request.js"() {
+    init_tslib_es6();
+    init_es2015();
+    init_es20152();
+    init_certification_request_info();
+    CertificationRequest = class {
+      certificationRequestInfo = new CertificationRequestInfo();
+      certificationRequestInfoRaw;
+      signatureAlgorithm = new AlgorithmIdentifier();
+      signature = new ArrayBuffer(0);
+      constructor(params = {}) {
+        Object.assign(this, params);
+      }
+    };
+    __decorate([
+      AsnProp({
+        type: CertificationRequestInfo,
+        raw: true
+      })
+    ], CertificationRequest.prototype, "certificationRequestInfo", void 0);
+    __decorate([
+      AsnProp({ type: AlgorithmIdentifier })
+    ], CertificationRequest.prototype, "signatureAlgorithm", void 0);
+    __decorate([
+      AsnProp({ type: AsnPropTypes.BitString })
+    ], CertificationRequest.prototype, "signature", void 0);
+  }
+});
+
+// node_modules/@peculiar/asn1-csr/build/es2015/index.js
+var init_es201510 = __esm({
+  "node_modules/@peculiar/asn1-csr/build/es2015/index.js"() {
+    init_attributes2();
+    init_certification_request();
+    init_certification_request_info();
+  }
+});
+
+// node_modules/@peculiar/x509/build/x509.es.js
+var x509_es_exports = {};
+__export(x509_es_exports, {
+  AlgorithmProvider: () => AlgorithmProvider,
+  AsnData: () => AsnData,
+  AsnDefaultSignatureFormatter: () => AsnDefaultSignatureFormatter,
+  AsnEcSignatureFormatter: () => AsnEcSignatureFormatter,
+  Attribute: () => Attribute3,
+  AttributeFactory: () => AttributeFactory,
+  AuthorityInfoAccessExtension: () => AuthorityInfoAccessExtension,
+  AuthorityKeyIdentifierExtension: () => AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension: () => BasicConstraintsExtension,
+  CRLDistributionPointsExtension: () => CRLDistributionPointsExtension,
+  CertificatePolicyExtension: () => CertificatePolicyExtension,
+  ChallengePasswordAttribute: () => ChallengePasswordAttribute,
+  CryptoProvider: () => CryptoProvider2,
+  DN: () => DN,
+  DNS: () => DNS,
+  DefaultAlgorithmSerializer: () => DefaultAlgorithmSerializer,
+  EMAIL: () => EMAIL,
+  EcAlgorithm: () => EcAlgorithm,
+  EdAlgorithm: () => EdAlgorithm,
+  ExtendedKeyUsage: () => ExtendedKeyUsage3,
+  ExtendedKeyUsageExtension: () => ExtendedKeyUsageExtension,
+  Extension: () => Extension2,
+  ExtensionFactory: () => ExtensionFactory,
+  ExtensionsAttribute: () => ExtensionsAttribute,
+  GUID: () => GUID2,
+  GeneralName: () => GeneralName3,
+  GeneralNames: () => GeneralNames3,
+  IP: () => IP,
+  IssuerAlternativeNameExtension: () => IssuerAlternativeNameExtension,
+  KeyUsageFlags: () => KeyUsageFlags2,
+  KeyUsagesExtension: () => KeyUsagesExtension,
+  Name: () => Name3,
+  NameIdentifier: () => NameIdentifier,
+  OidSerializer: () => OidSerializer,
+  PemConverter: () => PemConverter,
+  PemData: () => PemData,
+  Pkcs10CertificateRequest: () => Pkcs10CertificateRequest,
+  Pkcs10CertificateRequestGenerator: () => Pkcs10CertificateRequestGenerator,
+  PublicKey: () => PublicKey,
+  REGISTERED_ID: () => REGISTERED_ID,
+  RsaAlgorithm: () => RsaAlgorithm,
+  ShaAlgorithm: () => ShaAlgorithm,
+  SubjectAlternativeNameExtension: () => SubjectAlternativeNameExtension,
+  SubjectKeyIdentifierExtension: () => SubjectKeyIdentifierExtension,
+  TextConverter: () => TextConverter,
+  TextObject: () => TextObject,
+  UPN: () => UPN,
+  URL: () => URL2,
+  X509Certificate: () => X509Certificate2,
+  X509CertificateGenerator: () => X509CertificateGenerator,
+  X509Certificates: () => X509Certificates,
+  X509ChainBuilder: () => X509ChainBuilder,
+  X509Crl: () => X509Crl,
+  X509CrlEntry: () => X509CrlEntry,
+  X509CrlGenerator: () => X509CrlGenerator,
+  X509CrlReason: () => X509CrlReason,
+  cryptoProvider: () => cryptoProvider,
+  diAlgorithm: () => diAlgorithm,
+  diAlgorithmProvider: () => diAlgorithmProvider,
+  diAsnSignatureFormatter: () => diAsnSignatureFormatter,
+  idEd25519: () => idEd25519,
+  idEd448: () => idEd448,
+  idX25519: () => idX25519,
+  idX448: () => idX448
+});
+function isOID(id) {
+  return new RegExp(OID_REGEX).test(id);
+}
+function replaceUnknownCharacter(text5, char) {
+  return `\\${Convert.ToHex(Convert.FromUtf8String(char)).toUpperCase()}`;
+}
+function escape2(data) {
+  return data.replace(/([,+"\\<>;])/g, "\\$1").replace(/^([ #])/, "\\$1").replace(/([ ]$)/, "\\$1").replace(/([\r\n\t])/, replaceUnknownCharacter);
+}
+function convertSpkiToRsaPkcs1(asnSpki, raw) {
+  asnSpki.algorithm = new AlgorithmIdentifier({
+    algorithm: id_rsaEncryption,
+    parameters: null
+  });
+  raw = AsnConvert.serialize(asnSpki);
+  return raw;
+}
+function addUrlsToObject(obj, key, urls) {
+  if (urls.length === 1) {
+    obj[key] = urls[0].toTextObject();
+  } else {
+    const names2 = new TextObject("");
+    urls.forEach((name3, index) => {
+      const nameObj = name3.toTextObject();
+      const indexedKey = `${nameObj[TextObject.NAME]} ${index + 1}`;
+      let field = names2[indexedKey];
+      if (!Array.isArray(field)) {
+        field = [];
+        names2[indexedKey] = field;
+      }
+      field.push(nameObj);
+    });
+    obj[key] = names2;
+  }
+}
+function addAccessDescriptions(value, params, method, key) {
+  const items = params[key];
+  if (items) {
+    const array = Array.isArray(items) ? items : [items];
+    array.forEach((url) => {
+      if (typeof url === "string") {
+        url = new GeneralName3("url", url);
+      }
+      value.push(new AccessDescription({
+        accessMethod: method,
+        accessLocation: AsnConvert.parse(url.rawData, GeneralName)
+      }));
+    });
+  }
+}
+function generateCertificateSerialNumber(input, crypto4 = cryptoProvider.get()) {
+  const inputView = BufferSourceConverter.toUint8Array(Convert.FromHex(input || ""));
+  let serialNumber = inputView && inputView.length && inputView.some((o) => o > 0) ? new Uint8Array(inputView) : void 0;
+  if (!serialNumber) {
+    serialNumber = crypto4.getRandomValues(new Uint8Array(16));
+  }
+  let firstNonZero = 0;
+  while (firstNonZero < serialNumber.length - 1 && serialNumber[firstNonZero] === 0) {
+    firstNonZero++;
+  }
+  serialNumber = serialNumber.slice(firstNonZero);
+  if (serialNumber[0] > 127) {
+    const newSerialNumber = new Uint8Array(serialNumber.length + 1);
+    newSerialNumber[0] = 0;
+    newSerialNumber.set(serialNumber, 1);
+    serialNumber = newSerialNumber;
+  }
+  return serialNumber.buffer;
+}
+var import_reflect_metadata, diAlgorithm, AlgorithmProvider, diAlgorithmProvider, EcAlgorithm_1, idVersionOne, idBrainpoolP160r1, idBrainpoolP160t1, idBrainpoolP192r1, idBrainpoolP192t1, idBrainpoolP224r1, idBrainpoolP224t1, idBrainpoolP256r1, idBrainpoolP256t1, idBrainpoolP320r1, idBrainpoolP320t1, idBrainpoolP384r1, idBrainpoolP384t1, idBrainpoolP512r1, idBrainpoolP512t1, brainpoolP160r1, brainpoolP160t1, brainpoolP192r1, brainpoolP192t1, brainpoolP224r1, brainpoolP224t1, brainpoolP256r1, brainpoolP256t1, brainpoolP320r1, brainpoolP320t1, brainpoolP384r1, brainpoolP384t1, brainpoolP512r1, brainpoolP512t1, ECDSA, EcAlgorithm, NAME2, VALUE, TextObject, DefaultAlgorithmSerializer, OidSerializer, TextConverter, _AsnData_rawData, AsnData, Extension2, _a2, CryptoProvider2, cryptoProvider, OID_REGEX, NameIdentifier, names, Name3, ERR_GN_CONSTRUCTOR, ERR_GN_STRING_FORMAT, ERR_GUID, GUID_REGEX, id_GUID, id_UPN, DNS, DN, EMAIL, IP, URL2, GUID2, UPN, REGISTERED_ID, GeneralName3, GeneralNames3, rPaddingTag, rEolChars, rNameTag, rBeginTag, rEndTag, rEolGroup, rHeaderKey, rHeaderValue, rBase64Chars, rBase64, rPem, PemConverter, PemData, PublicKey, AuthorityKeyIdentifierExtension, BasicConstraintsExtension, ExtendedKeyUsage3, ExtendedKeyUsageExtension, KeyUsageFlags2, KeyUsagesExtension, SubjectKeyIdentifierExtension, SubjectAlternativeNameExtension, ExtensionFactory, CertificatePolicyExtension, CRLDistributionPointsExtension, AuthorityInfoAccessExtension, IssuerAlternativeNameExtension, Attribute3, ChallengePasswordAttribute, ExtensionsAttribute, AttributeFactory, diAsnSignatureFormatter, AsnDefaultSignatureFormatter, RsaAlgorithm_1, RsaAlgorithm, ShaAlgorithm, AsnEcSignatureFormatter, idX25519, idX448, idEd25519, idEd448, EdAlgorithm, _Pkcs10CertificateRequest_tbs, _Pkcs10CertificateRequest_subjectName, _Pkcs10CertificateRequest_subject, _Pkcs10CertificateRequest_signatureAlgorithm, _Pkcs10CertificateRequest_signature, _Pkcs10CertificateRequest_publicKey, _Pkcs10CertificateRequest_attributes, _Pkcs10CertificateRequest_extensions, Pkcs10CertificateRequest, Pkcs10CertificateRequestGenerator, _X509Certificate_tbs, _X509Certificate_serialNumber, _X509Certificate_subjectName, _X509Certificate_subject, _X509Certificate_issuerName, _X509Certificate_issuer, _X509Certificate_notBefore, _X509Certificate_notAfter, _X509Certificate_signatureAlgorithm, _X509Certificate_signature, _X509Certificate_extensions, _X509Certificate_publicKey, X509Certificate2, X509Certificates, X509ChainBuilder, X509CertificateGenerator, _X509CrlEntry_serialNumber, _X509CrlEntry_revocationDate, _X509CrlEntry_reason, _X509CrlEntry_invalidity, _X509CrlEntry_extensions, X509CrlReason, X509CrlEntry, _X509Crl_tbs, _X509Crl_signatureAlgorithm, _X509Crl_issuerName, _X509Crl_thisUpdate, _X509Crl_nextUpdate, _X509Crl_entries, _X509Crl_extensions, X509Crl, X509CrlGenerator;
+var init_x509_es = __esm({
+  "node_modules/@peculiar/x509/build/x509.es.js"() {
+    import_reflect_metadata = __toESM(require_Reflect());
+    init_es2015();
+    init_es20152();
+    init_es20152();
+    init_index_es();
+    init_tslib_es6();
+    init_es20154();
+    init_es20155();
+    init_es20155();
+    init_es20156();
+    init_es20156();
+    init_esm5();
+    init_es20159();
+    init_es20159();
+    init_es201510();
+    diAlgorithm = "crypto.algorithm";
+    AlgorithmProvider = class {
+      getAlgorithms() {
+        return instance.resolveAll(diAlgorithm);
+      }
+      toAsnAlgorithm(alg) {
+        ({ ...alg });
+        for (const algorithm of this.getAlgorithms()) {
+          const res = algorithm.toAsnAlgorithm(alg);
+          if (res) {
+            return res;
+          }
+        }
+        if (/^[0-9.]+$/.test(alg.name)) {
+          const res = new AlgorithmIdentifier({ algorithm: alg.name });
+          if ("parameters" in alg) {
+            const unknown = alg;
+            res.parameters = unknown.parameters;
+          }
+          return res;
+        }
+        throw new Error("Cannot convert WebCrypto algorithm to ASN.1 algorithm");
+      }
+      toWebAlgorithm(alg) {
+        for (const algorithm of this.getAlgorithms()) {
+          const res = algorithm.toWebAlgorithm(alg);
+          if (res) {
+            return res;
+          }
+        }
+        const unknown = {
+          name: alg.algorithm,
+          parameters: alg.parameters
+        };
+        return unknown;
+      }
+    };
+    diAlgorithmProvider = "crypto.algorithmProvider";
+    instance.registerSingleton(diAlgorithmProvider, AlgorithmProvider);
+    idVersionOne = "1.3.36.3.3.2.8.1.1";
+    idBrainpoolP160r1 = `${idVersionOne}.1`;
+    idBrainpoolP160t1 = `${idVersionOne}.2`;
+    idBrainpoolP192r1 = `${idVersionOne}.3`;
+    idBrainpoolP192t1 = `${idVersionOne}.4`;
+    idBrainpoolP224r1 = `${idVersionOne}.5`;
+    idBrainpoolP224t1 = `${idVersionOne}.6`;
+    idBrainpoolP256r1 = `${idVersionOne}.7`;
+    idBrainpoolP256t1 = `${idVersionOne}.8`;
+    idBrainpoolP320r1 = `${idVersionOne}.9`;
+    idBrainpoolP320t1 = `${idVersionOne}.10`;
+    idBrainpoolP384r1 = `${idVersionOne}.11`;
+    idBrainpoolP384t1 = `${idVersionOne}.12`;
+    idBrainpoolP512r1 = `${idVersionOne}.13`;
+    idBrainpoolP512t1 = `${idVersionOne}.14`;
+    brainpoolP160r1 = "brainpoolP160r1";
+    brainpoolP160t1 = "brainpoolP160t1";
+    brainpoolP192r1 = "brainpoolP192r1";
+    brainpoolP192t1 = "brainpoolP192t1";
+    brainpoolP224r1 = "brainpoolP224r1";
+    brainpoolP224t1 = "brainpoolP224t1";
+    brainpoolP256r1 = "brainpoolP256r1";
+    brainpoolP256t1 = "brainpoolP256t1";
+    brainpoolP320r1 = "brainpoolP320r1";
+    brainpoolP320t1 = "brainpoolP320t1";
+    brainpoolP384r1 = "brainpoolP384r1";
+    brainpoolP384t1 = "brainpoolP384t1";
+    brainpoolP512r1 = "brainpoolP512r1";
+    brainpoolP512t1 = "brainpoolP512t1";
+    ECDSA = "ECDSA";
+    EcAlgorithm = EcAlgorithm_1 = class EcAlgorithm2 {
+      toAsnAlgorithm(alg) {
+        switch (alg.name.toLowerCase()) {
+          case ECDSA.toLowerCase():
+            if ("hash" in alg) {
+              const hash = typeof alg.hash === "string" ? alg.hash : alg.hash.name;
+              switch (hash.toLowerCase()) {
+                case "sha-1":
+                  return ecdsaWithSHA1;
+                case "sha-256":
+                  return ecdsaWithSHA256;
+                case "sha-384":
+                  return ecdsaWithSHA384;
+                case "sha-512":
+                  return ecdsaWithSHA512;
+              }
+            } else if ("namedCurve" in alg) {
+              let parameters = "";
+              switch (alg.namedCurve) {
+                case "P-256":
+                  parameters = id_secp256r1;
+                  break;
+                case "K-256":
+                  parameters = EcAlgorithm_1.SECP256K1;
+                  break;
+                case "P-384":
+                  parameters = id_secp384r1;
+                  break;
+                case "P-521":
+                  parameters = id_secp521r1;
+                  break;
+                case brainpoolP160r1:
+                  parameters = idBrainpoolP160r1;
+                  break;
+                case brainpoolP160t1:
+                  parameters = idBrainpoolP160t1;
+                  break;
+                case brainpoolP192r1:
+                  parameters = idBrainpoolP192r1;
+                  break;
+                case brainpoolP192t1:
+                  parameters = idBrainpoolP192t1;
+                  break;
+                case brainpoolP224r1:
+                  parameters = idBrainpoolP224r1;
+                  break;
+                case brainpoolP224t1:
+                  parameters = idBrainpoolP224t1;
+                  break;
+                case brainpoolP256r1:
+                  parameters = idBrainpoolP256r1;
+                  break;
+                case brainpoolP256t1:
+                  parameters = idBrainpoolP256t1;
+                  break;
+                case brainpoolP320r1:
+                  parameters = idBrainpoolP320r1;
+                  break;
+                case brainpoolP320t1:
+                  parameters = idBrainpoolP320t1;
+                  break;
+                case brainpoolP384r1:
+                  parameters = idBrainpoolP384r1;
+                  break;
+                case brainpoolP384t1:
+                  parameters = idBrainpoolP384t1;
+                  break;
+                case brainpoolP512r1:
+                  parameters = idBrainpoolP512r1;
+                  break;
+                case brainpoolP512t1:
+                  parameters = idBrainpoolP512t1;
+                  break;
+              }
+              if (parameters) {
+                return new AlgorithmIdentifier({
+                  algorithm: id_ecPublicKey,
+                  parameters: AsnConvert.serialize(new ECParameters({ namedCurve: parameters }))
+                });
+              }
+            }
+        }
+        return null;
+      }
+      toWebAlgorithm(alg) {
+        switch (alg.algorithm) {
+          case id_ecdsaWithSHA1:
+            return {
+              name: ECDSA,
+              hash: { name: "SHA-1" }
+            };
+          case id_ecdsaWithSHA256:
+            return {
+              name: ECDSA,
+              hash: { name: "SHA-256" }
+            };
+          case id_ecdsaWithSHA384:
+            return {
+              name: ECDSA,
+              hash: { name: "SHA-384" }
+            };
+          case id_ecdsaWithSHA512:
+            return {
+              name: ECDSA,
+              hash: { name: "SHA-512" }
+            };
+          case id_ecPublicKey: {
+            if (!alg.parameters) {
+              throw new TypeError("Cannot get required parameters from EC algorithm");
+            }
+            const parameters = AsnConvert.parse(alg.parameters, ECParameters);
+            switch (parameters.namedCurve) {
+              case id_secp256r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: "P-256"
+                };
+              case EcAlgorithm_1.SECP256K1:
+                return {
+                  name: ECDSA,
+                  namedCurve: "K-256"
+                };
+              case id_secp384r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: "P-384"
+                };
+              case id_secp521r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: "P-521"
+                };
+              case idBrainpoolP160r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP160r1
+                };
+              case idBrainpoolP160t1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP160t1
+                };
+              case idBrainpoolP192r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP192r1
+                };
+              case idBrainpoolP192t1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP192t1
+                };
+              case idBrainpoolP224r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP224r1
+                };
+              case idBrainpoolP224t1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP224t1
+                };
+              case idBrainpoolP256r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP256r1
+                };
+              case idBrainpoolP256t1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP256t1
+                };
+              case idBrainpoolP320r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP320r1
+                };
+              case idBrainpoolP320t1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP320t1
+                };
+              case idBrainpoolP384r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP384r1
+                };
+              case idBrainpoolP384t1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP384t1
+                };
+              case idBrainpoolP512r1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP512r1
+                };
+              case idBrainpoolP512t1:
+                return {
+                  name: ECDSA,
+                  namedCurve: brainpoolP512t1
+                };
+            }
+          }
+        }
+        return null;
+      }
+    };
+    EcAlgorithm.SECP256K1 = "1.3.132.0.10";
+    EcAlgorithm = EcAlgorithm_1 = __decorate([
+      injectable_default()
+    ], EcAlgorithm);
+    instance.registerSingleton(diAlgorithm, EcAlgorithm);
+    NAME2 = /* @__PURE__ */ Symbol("name");
+    VALUE = /* @__PURE__ */ Symbol("value");
+    TextObject = class {
+      constructor(name3, items = {}, value = "") {
+        this[NAME2] = name3;
+        this[VALUE] = value;
+        for (const key in items) {
+          this[key] = items[key];
+        }
+      }
+    };
+    TextObject.NAME = NAME2;
+    TextObject.VALUE = VALUE;
+    DefaultAlgorithmSerializer = class {
+      static toTextObject(alg) {
+        const obj = new TextObject("Algorithm Identifier", {}, OidSerializer.toString(alg.algorithm));
+        if (alg.parameters) {
+          switch (alg.algorithm) {
+            case id_ecPublicKey: {
+              const ecAlg = new EcAlgorithm().toWebAlgorithm(alg);
+              if (ecAlg && "namedCurve" in ecAlg) {
+                obj["Named Curve"] = ecAlg.namedCurve;
+              } else {
+                obj["Parameters"] = alg.parameters;
+              }
+              break;
+            }
+            default:
+              obj["Parameters"] = alg.parameters;
+          }
+        }
+        return obj;
+      }
+    };
+    OidSerializer = class {
+      static toString(oid) {
+        const name3 = this.items[oid];
+        if (name3) {
+          return name3;
+        }
+        return oid;
+      }
+    };
+    OidSerializer.items = {
+      [id_sha1]: "sha1",
+      [id_sha224]: "sha224",
+      [id_sha256]: "sha256",
+      [id_sha384]: "sha384",
+      [id_sha512]: "sha512",
+      [id_rsaEncryption]: "rsaEncryption",
+      [id_sha1WithRSAEncryption]: "sha1WithRSAEncryption",
+      [id_sha224WithRSAEncryption]: "sha224WithRSAEncryption",
+      [id_sha256WithRSAEncryption]: "sha256WithRSAEncryption",
+      [id_sha384WithRSAEncryption]: "sha384WithRSAEncryption",
+      [id_sha512WithRSAEncryption]: "sha512WithRSAEncryption",
+      [id_ecPublicKey]: "ecPublicKey",
+      [id_ecdsaWithSHA1]: "ecdsaWithSHA1",
+      [id_ecdsaWithSHA224]: "ecdsaWithSHA224",
+      [id_ecdsaWithSHA256]: "ecdsaWithSHA256",
+      [id_ecdsaWithSHA384]: "ecdsaWithSHA384",
+      [id_ecdsaWithSHA512]: "ecdsaWithSHA512",
+      [id_kp_serverAuth]: "TLS WWW server authentication",
+      [id_kp_clientAuth]: "TLS WWW client authentication",
+      [id_kp_codeSigning]: "Code Signing",
+      [id_kp_emailProtection]: "E-mail Protection",
+      [id_kp_timeStamping]: "Time Stamping",
+      [id_kp_OCSPSigning]: "OCSP Signing",
+      [id_signedData]: "Signed Data"
+    };
+    TextConverter = class {
+      static serialize(obj) {
+        return this.serializeObj(obj).join("\n");
+      }
+      static pad(deep = 0) {
+        return "".padStart(2 * deep, " ");
+      }
+      static serializeObj(obj, deep = 0) {
+        const res = [];
+        let pad3 = this.pad(deep++);
+        let value = "";
+        const objValue = obj[TextObject.VALUE];
+        if (objValue) {
+          value = ` ${objValue}`;
+        }
+        res.push(`${pad3}${obj[TextObject.NAME]}:${value}`);
+        pad3 = this.pad(deep);
+        for (const key in obj) {
+          if (typeof key === "symbol") {
+            continue;
+          }
+          const value2 = obj[key];
+          const keyValue = key ? `${key}: ` : "";
+          if (typeof value2 === "string" || typeof value2 === "number" || typeof value2 === "boolean") {
+            res.push(`${pad3}${keyValue}${value2}`);
+          } else if (value2 instanceof Date) {
+            res.push(`${pad3}${keyValue}${value2.toUTCString()}`);
+          } else if (Array.isArray(value2)) {
+            for (const obj2 of value2) {
+              obj2[TextObject.NAME] = key;
+              res.push(...this.serializeObj(obj2, deep));
+            }
+          } else if (value2 instanceof TextObject) {
+            value2[TextObject.NAME] = key;
+            res.push(...this.serializeObj(value2, deep));
+          } else if (BufferSourceConverter.isBufferSource(value2)) {
+            if (key) {
+              res.push(`${pad3}${keyValue}`);
+              res.push(...this.serializeBufferSource(value2, deep + 1));
+            } else {
+              res.push(...this.serializeBufferSource(value2, deep));
+            }
+          } else if ("toTextObject" in value2) {
+            const obj2 = value2.toTextObject();
+            obj2[TextObject.NAME] = key;
+            res.push(...this.serializeObj(obj2, deep));
+          } else {
+            throw new TypeError("Cannot serialize data in text format. Unsupported type.");
+          }
+        }
+        return res;
+      }
+      static serializeBufferSource(buffer, deep = 0) {
+        const pad3 = this.pad(deep);
+        const view = BufferSourceConverter.toUint8Array(buffer);
+        const res = [];
+        for (let i = 0; i < view.length; ) {
+          const row = [];
+          for (let j = 0; j < 16 && i < view.length; j++) {
+            if (j === 8) {
+              row.push("");
+            }
+            const hex2 = view[i++].toString(16).padStart(2, "0");
+            row.push(hex2);
+          }
+          res.push(`${pad3}${row.join(" ")}`);
+        }
+        return res;
+      }
+      static serializeAlgorithm(alg) {
+        return this.algorithmSerializer.toTextObject(alg);
+      }
+    };
+    TextConverter.oidSerializer = OidSerializer;
+    TextConverter.algorithmSerializer = DefaultAlgorithmSerializer;
+    AsnData = class _AsnData {
+      get rawData() {
+        if (!__classPrivateFieldGet(this, _AsnData_rawData, "f")) {
+          __classPrivateFieldSet(this, _AsnData_rawData, AsnConvert.serialize(this.asn), "f");
+        }
+        return __classPrivateFieldGet(this, _AsnData_rawData, "f");
+      }
+      constructor(...args) {
+        _AsnData_rawData.set(this, void 0);
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          this.asn = AsnConvert.parse(args[0], args[1]);
+          __classPrivateFieldSet(this, _AsnData_rawData, BufferSourceConverter.toArrayBuffer(args[0]), "f");
+          this.onInit(this.asn);
+        } else {
+          this.asn = args[0];
+          this.onInit(this.asn);
+        }
+      }
+      equal(data) {
+        if (data instanceof _AsnData) {
+          return isEqual(data.rawData, this.rawData);
+        }
+        return false;
+      }
+      toString(format5 = "text") {
+        switch (format5) {
+          case "asn":
+            return AsnConvert.toString(this.rawData);
+          case "text":
+            return TextConverter.serialize(this.toTextObject());
+          case "hex":
+            return Convert.ToHex(this.rawData);
+          case "base64":
+            return Convert.ToBase64(this.rawData);
+          case "base64url":
+            return Convert.ToBase64Url(this.rawData);
+          default:
+            throw TypeError("Argument 'format' is unsupported value");
+        }
+      }
+      getTextName() {
+        const constructor = this.constructor;
+        return constructor.NAME;
+      }
+      toTextObject() {
+        const obj = this.toTextObjectEmpty();
+        obj[""] = this.rawData;
+        return obj;
+      }
+      toTextObjectEmpty(value) {
+        return new TextObject(this.getTextName(), {}, value);
+      }
+    };
+    _AsnData_rawData = /* @__PURE__ */ new WeakMap();
+    AsnData.NAME = "ASN";
+    Extension2 = class _Extension extends AsnData {
+      constructor(...args) {
+        let raw;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          raw = BufferSourceConverter.toArrayBuffer(args[0]);
+        } else {
+          raw = AsnConvert.serialize(new Extension({
+            extnID: args[0],
+            critical: args[1],
+            extnValue: new OctetString2(BufferSourceConverter.toArrayBuffer(args[2]))
+          }));
+        }
+        super(raw, Extension);
+      }
+      onInit(asn) {
+        this.type = asn.extnID;
+        this.critical = asn.critical;
+        this.value = asn.extnValue.buffer;
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        obj[""] = this.value;
+        return obj;
+      }
+      toTextObjectWithoutValue() {
+        const obj = this.toTextObjectEmpty(this.critical ? "critical" : void 0);
+        if (obj[TextObject.NAME] === _Extension.NAME) {
+          obj[TextObject.NAME] = OidSerializer.toString(this.type);
+        }
+        return obj;
+      }
+    };
+    CryptoProvider2 = class _CryptoProvider {
+      static isCryptoKeyPair(data) {
+        return data && data.privateKey && data.publicKey;
+      }
+      static isCryptoKey(data) {
+        return data && data.usages && data.type && data.algorithm && data.extractable !== void 0;
+      }
+      constructor() {
+        this.items = /* @__PURE__ */ new Map();
+        this[_a2] = "CryptoProvider";
+        if (typeof self !== "undefined" && typeof crypto !== "undefined") {
+          this.set(_CryptoProvider.DEFAULT, crypto);
+        } else if (typeof global !== "undefined" && global.crypto && global.crypto.subtle) {
+          this.set(_CryptoProvider.DEFAULT, global.crypto);
+        }
+      }
+      clear() {
+        this.items.clear();
+      }
+      delete(key) {
+        return this.items.delete(key);
+      }
+      forEach(callbackfn, thisArg) {
+        return this.items.forEach(callbackfn, thisArg);
+      }
+      has(key) {
+        return this.items.has(key);
+      }
+      get size() {
+        return this.items.size;
+      }
+      entries() {
+        return this.items.entries();
+      }
+      keys() {
+        return this.items.keys();
+      }
+      values() {
+        return this.items.values();
+      }
+      [Symbol.iterator]() {
+        return this.items[Symbol.iterator]();
+      }
+      get(key = _CryptoProvider.DEFAULT) {
+        const crypto4 = this.items.get(key.toLowerCase());
+        if (!crypto4) {
+          throw new Error(`Cannot get Crypto by name '${key}'`);
+        }
+        return crypto4;
+      }
+      set(key, value) {
+        if (typeof key === "string") {
+          if (!value) {
+            throw new TypeError("Argument 'value' is required");
+          }
+          this.items.set(key.toLowerCase(), value);
+        } else {
+          this.items.set(_CryptoProvider.DEFAULT, key);
+        }
+        return this;
+      }
+    };
+    _a2 = Symbol.toStringTag;
+    CryptoProvider2.DEFAULT = "default";
+    cryptoProvider = new CryptoProvider2();
+    OID_REGEX = /^[0-2](?:\.[1-9][0-9]*)+$/;
+    NameIdentifier = class {
+      constructor(names2 = {}) {
+        this.items = {};
+        for (const id in names2) {
+          this.register(id, names2[id]);
+        }
+      }
+      get(idOrName) {
+        return this.items[idOrName] || null;
+      }
+      findId(idOrName) {
+        if (!isOID(idOrName)) {
+          return this.get(idOrName);
+        }
+        return idOrName;
+      }
+      register(id, name3) {
+        this.items[id] = name3;
+        this.items[name3] = id;
+      }
+    };
+    names = new NameIdentifier();
+    names.register("CN", "2.5.4.3");
+    names.register("L", "2.5.4.7");
+    names.register("ST", "2.5.4.8");
+    names.register("O", "2.5.4.10");
+    names.register("OU", "2.5.4.11");
+    names.register("C", "2.5.4.6");
+    names.register("DC", "0.9.2342.19200300.100.1.25");
+    names.register("E", "1.2.840.113549.1.9.1");
+    names.register("G", "2.5.4.42");
+    names.register("I", "2.5.4.43");
+    names.register("SN", "2.5.4.4");
+    names.register("T", "2.5.4.12");
+    Name3 = class _Name {
+      static isASCII(text5) {
+        for (let i = 0; i < text5.length; i++) {
+          const code2 = text5.charCodeAt(i);
+          if (code2 > 255) {
+            return false;
+          }
+        }
+        return true;
+      }
+      static isPrintableString(text5) {
+        return /^[A-Za-z0-9 '()+,-./:=?]*$/g.test(text5);
+      }
+      constructor(data, extraNames = {}) {
+        this.extraNames = new NameIdentifier();
+        this.asn = new Name();
+        for (const key in extraNames) {
+          if (Object.prototype.hasOwnProperty.call(extraNames, key)) {
+            const value = extraNames[key];
+            this.extraNames.register(key, value);
+          }
+        }
+        if (typeof data === "string") {
+          this.asn = this.fromString(data);
+        } else if (data instanceof Name) {
+          this.asn = data;
+        } else if (BufferSourceConverter.isBufferSource(data)) {
+          this.asn = AsnConvert.parse(data, Name);
+        } else {
+          this.asn = this.fromJSON(data);
+        }
+      }
+      getField(idOrName) {
+        const id = this.extraNames.findId(idOrName) || names.findId(idOrName);
+        const res = [];
+        for (const name3 of this.asn) {
+          for (const rdn of name3) {
+            if (rdn.type === id) {
+              res.push(rdn.value.toString());
+            }
+          }
+        }
+        return res;
+      }
+      getName(idOrName) {
+        return this.extraNames.get(idOrName) || names.get(idOrName);
+      }
+      toString() {
+        return this.asn.map((rdn) => rdn.map((o) => {
+          const type = this.getName(o.type) || o.type;
+          const value = o.value.anyValue ? `#${Convert.ToHex(o.value.anyValue)}` : escape2(o.value.toString());
+          return `${type}=${value}`;
+        }).join("+")).join(", ");
+      }
+      toJSON() {
+        var _a3;
+        const json = [];
+        for (const rdn of this.asn) {
+          const jsonItem = {};
+          for (const attr of rdn) {
+            const type = this.getName(attr.type) || attr.type;
+            (_a3 = jsonItem[type]) !== null && _a3 !== void 0 ? _a3 : jsonItem[type] = [];
+            jsonItem[type].push(attr.value.anyValue ? `#${Convert.ToHex(attr.value.anyValue)}` : attr.value.toString());
+          }
+          json.push(jsonItem);
+        }
+        return json;
+      }
+      fromString(data) {
+        const asn = new Name();
+        const regex = /(\d\.[\d.]*\d|[A-Za-z]+)=((?:"")|(?:".*?[^\\]")|(?:[^,+"\\](?=[,+]|$))|(?:[^,+].*?(?:[^\\][,+]))|(?:))([,+])?/g;
+        let matches = null;
+        let level = ",";
+        while (matches = regex.exec(`${data},`)) {
+          let [, type, value] = matches;
+          const lastChar = value[value.length - 1];
+          if (lastChar === "," || lastChar === "+") {
+            value = value.slice(0, value.length - 1);
+            matches[3] = lastChar;
+          }
+          const next = matches[3];
+          type = this.getTypeOid(type);
+          const attr = this.createAttribute(type, value);
+          if (level === "+") {
+            asn[asn.length - 1].push(attr);
+          } else {
+            asn.push(new RelativeDistinguishedName([attr]));
+          }
+          level = next;
+        }
+        return asn;
+      }
+      fromJSON(data) {
+        const asn = new Name();
+        for (const item of data) {
+          const asnRdn = new RelativeDistinguishedName();
+          for (const type in item) {
+            const typeId = this.getTypeOid(type);
+            const values = item[type];
+            for (const value of values) {
+              const asnAttr = this.createAttribute(typeId, value);
+              asnRdn.push(asnAttr);
+            }
+          }
+          asn.push(asnRdn);
+        }
+        return asn;
+      }
+      getTypeOid(type) {
+        if (!/[\d.]+/.test(type)) {
+          type = this.getName(type) || "";
+        }
+        if (!type) {
+          throw new Error(`Cannot get OID for name type '${type}'`);
+        }
+        return type;
+      }
+      createAttribute(type, value) {
+        const attr = new AttributeTypeAndValue({ type });
+        if (typeof value === "object") {
+          for (const key in value) {
+            switch (key) {
+              case "ia5String":
+                attr.value.ia5String = value[key];
+                break;
+              case "utf8String":
+                attr.value.utf8String = value[key];
+                break;
+              case "universalString":
+                attr.value.universalString = value[key];
+                break;
+              case "bmpString":
+                attr.value.bmpString = value[key];
+                break;
+              case "printableString":
+                attr.value.printableString = value[key];
+                break;
+            }
+          }
+        } else if (value[0] === "#") {
+          attr.value.anyValue = Convert.FromHex(value.slice(1));
+        } else {
+          const processedValue = this.processStringValue(value);
+          if (type === this.getName("E") || type === this.getName("DC")) {
+            attr.value.ia5String = processedValue;
+          } else {
+            if (_Name.isPrintableString(processedValue)) {
+              attr.value.printableString = processedValue;
+            } else {
+              attr.value.utf8String = processedValue;
+            }
+          }
+        }
+        return attr;
+      }
+      processStringValue(value) {
+        const quotedMatches = /"(.*?[^\\])?"/.exec(value);
+        if (quotedMatches) {
+          value = quotedMatches[1];
+        }
+        return value.replace(/\\0a/ig, "\n").replace(/\\0d/ig, "\r").replace(/\\0g/ig, "	").replace(/\\(.)/g, "$1");
+      }
+      toArrayBuffer() {
+        return AsnConvert.serialize(this.asn);
+      }
+      async getThumbprint(...args) {
+        var _a3;
+        let crypto4;
+        let algorithm = "SHA-1";
+        if (args.length >= 1 && !((_a3 = args[0]) === null || _a3 === void 0 ? void 0 : _a3.subtle)) {
+          algorithm = args[0] || algorithm;
+          crypto4 = args[1] || cryptoProvider.get();
+        } else {
+          crypto4 = args[0] || cryptoProvider.get();
+        }
+        return await crypto4.subtle.digest(algorithm, this.toArrayBuffer());
+      }
+    };
+    ERR_GN_CONSTRUCTOR = "Cannot initialize GeneralName from ASN.1 data.";
+    ERR_GN_STRING_FORMAT = `${ERR_GN_CONSTRUCTOR} Unsupported string format in use.`;
+    ERR_GUID = `${ERR_GN_CONSTRUCTOR} Value doesn't match to GUID regular expression.`;
+    GUID_REGEX = /^([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})$/i;
+    id_GUID = "1.3.6.1.4.1.311.25.1";
+    id_UPN = "1.3.6.1.4.1.311.20.2.3";
+    DNS = "dns";
+    DN = "dn";
+    EMAIL = "email";
+    IP = "ip";
+    URL2 = "url";
+    GUID2 = "guid";
+    UPN = "upn";
+    REGISTERED_ID = "id";
+    GeneralName3 = class extends AsnData {
+      constructor(...args) {
+        let name3;
+        if (args.length === 2) {
+          switch (args[0]) {
+            case DN: {
+              const derName = new Name3(args[1]).toArrayBuffer();
+              const asnName = AsnConvert.parse(derName, Name);
+              name3 = new GeneralName({ directoryName: asnName });
+              break;
+            }
+            case DNS:
+              name3 = new GeneralName({ dNSName: args[1] });
+              break;
+            case EMAIL:
+              name3 = new GeneralName({ rfc822Name: args[1] });
+              break;
+            case GUID2: {
+              const matches = new RegExp(GUID_REGEX, "i").exec(args[1]);
+              if (!matches) {
+                throw new Error("Cannot parse GUID value. Value doesn't match to regular expression");
+              }
+              const hex2 = matches.slice(1).map((o, i) => {
+                if (i < 3) {
+                  return Convert.ToHex(new Uint8Array(Convert.FromHex(o)).reverse());
+                }
+                return o;
+              }).join("");
+              name3 = new GeneralName({
+                otherName: new OtherName({
+                  typeId: id_GUID,
+                  value: AsnConvert.serialize(new OctetString2(Convert.FromHex(hex2)))
+                })
+              });
+              break;
+            }
+            case IP:
+              name3 = new GeneralName({ iPAddress: args[1] });
+              break;
+            case REGISTERED_ID:
+              name3 = new GeneralName({ registeredID: args[1] });
+              break;
+            case UPN: {
+              name3 = new GeneralName({
+                otherName: new OtherName({
+                  typeId: id_UPN,
+                  value: AsnConvert.serialize(AsnUtf8StringConverter.toASN(args[1]))
+                })
+              });
+              break;
+            }
+            case URL2:
+              name3 = new GeneralName({ uniformResourceIdentifier: args[1] });
+              break;
+            default:
+              throw new Error("Cannot create GeneralName. Unsupported type of the name");
+          }
+        } else if (BufferSourceConverter.isBufferSource(args[0])) {
+          name3 = AsnConvert.parse(args[0], GeneralName);
+        } else {
+          name3 = args[0];
+        }
+        super(name3);
+      }
+      onInit(asn) {
+        if (asn.dNSName != void 0) {
+          this.type = DNS;
+          this.value = asn.dNSName;
+        } else if (asn.rfc822Name != void 0) {
+          this.type = EMAIL;
+          this.value = asn.rfc822Name;
+        } else if (asn.iPAddress != void 0) {
+          this.type = IP;
+          this.value = asn.iPAddress;
+        } else if (asn.uniformResourceIdentifier != void 0) {
+          this.type = URL2;
+          this.value = asn.uniformResourceIdentifier;
+        } else if (asn.registeredID != void 0) {
+          this.type = REGISTERED_ID;
+          this.value = asn.registeredID;
+        } else if (asn.directoryName != void 0) {
+          this.type = DN;
+          this.value = new Name3(asn.directoryName).toString();
+        } else if (asn.otherName != void 0) {
+          if (asn.otherName.typeId === id_GUID) {
+            this.type = GUID2;
+            const guid = AsnConvert.parse(asn.otherName.value, OctetString2);
+            const matches = new RegExp(GUID_REGEX, "i").exec(Convert.ToHex(guid));
+            if (!matches) {
+              throw new Error(ERR_GUID);
+            }
+            this.value = matches.slice(1).map((o, i) => {
+              if (i < 3) {
+                return Convert.ToHex(new Uint8Array(Convert.FromHex(o)).reverse());
+              }
+              return o;
+            }).join("-");
+          } else if (asn.otherName.typeId === id_UPN) {
+            this.type = UPN;
+            this.value = AsnConvert.parse(asn.otherName.value, DirectoryString).toString();
+          } else {
+            throw new Error(ERR_GN_STRING_FORMAT);
+          }
+        } else {
+          throw new Error(ERR_GN_STRING_FORMAT);
+        }
+      }
+      toJSON() {
+        return {
+          type: this.type,
+          value: this.value
+        };
+      }
+      toTextObject() {
+        let type;
+        switch (this.type) {
+          case DN:
+          case DNS:
+          case GUID2:
+          case IP:
+          case REGISTERED_ID:
+          case UPN:
+          case URL2:
+            type = this.type.toUpperCase();
+            break;
+          case EMAIL:
+            type = "Email";
+            break;
+          default:
+            throw new Error("Unsupported GeneralName type");
+        }
+        let value = this.value;
+        if (this.type === REGISTERED_ID) {
+          value = OidSerializer.toString(value);
+        }
+        return new TextObject(type, void 0, value);
+      }
+    };
+    GeneralNames3 = class extends AsnData {
+      constructor(params) {
+        let names2;
+        if (params instanceof GeneralNames) {
+          names2 = params;
+        } else if (Array.isArray(params)) {
+          const items = [];
+          for (const name3 of params) {
+            if (name3 instanceof GeneralName) {
+              items.push(name3);
+            } else {
+              const asnName = AsnConvert.parse(new GeneralName3(name3.type, name3.value).rawData, GeneralName);
+              items.push(asnName);
+            }
+          }
+          names2 = new GeneralNames(items);
+        } else if (BufferSourceConverter.isBufferSource(params)) {
+          names2 = AsnConvert.parse(params, GeneralNames);
+        } else {
+          throw new Error("Cannot initialize GeneralNames. Incorrect incoming arguments");
+        }
+        super(names2);
+      }
+      onInit(asn) {
+        const items = [];
+        for (const asnName of asn) {
+          let name3 = null;
+          try {
+            name3 = new GeneralName3(asnName);
+          } catch {
+            continue;
+          }
+          items.push(name3);
+        }
+        this.items = items;
+      }
+      toJSON() {
+        return this.items.map((o) => o.toJSON());
+      }
+      toTextObject() {
+        const res = super.toTextObjectEmpty();
+        for (const name3 of this.items) {
+          const nameObj = name3.toTextObject();
+          let field = res[nameObj[TextObject.NAME]];
+          if (!Array.isArray(field)) {
+            field = [];
+            res[nameObj[TextObject.NAME]] = field;
+          }
+          field.push(nameObj);
+        }
+        return res;
+      }
+    };
+    GeneralNames3.NAME = "GeneralNames";
+    rPaddingTag = "-{5}";
+    rEolChars = "\\n";
+    rNameTag = `[^${rEolChars}]+`;
+    rBeginTag = `${rPaddingTag}BEGIN (${rNameTag}(?=${rPaddingTag}))${rPaddingTag}`;
+    rEndTag = `${rPaddingTag}END \\1${rPaddingTag}`;
+    rEolGroup = "\\n";
+    rHeaderKey = `[^:${rEolChars}]+`;
+    rHeaderValue = `(?:[^${rEolChars}]+${rEolGroup}(?: +[^${rEolChars}]+${rEolGroup})*)`;
+    rBase64Chars = "[a-zA-Z0-9=+/]+";
+    rBase64 = `(?:${rBase64Chars}${rEolGroup})+`;
+    rPem = `${rBeginTag}${rEolGroup}(?:((?:${rHeaderKey}: ${rHeaderValue})+))?${rEolGroup}?(${rBase64})${rEndTag}`;
+    PemConverter = class {
+      static isPem(data) {
+        return typeof data === "string" && new RegExp(rPem, "g").test(data.replace(/\r/g, ""));
+      }
+      static decodeWithHeaders(pem2) {
+        pem2 = pem2.replace(/\r/g, "");
+        const pattern = new RegExp(rPem, "g");
+        const res = [];
+        let matches = null;
+        while (matches = pattern.exec(pem2)) {
+          const base642 = matches[3].replace(new RegExp(`[${rEolChars}]+`, "g"), "");
+          const pemStruct = {
+            type: matches[1],
+            headers: [],
+            rawData: Convert.FromBase64(base642)
+          };
+          const headersString = matches[2];
+          if (headersString) {
+            const headers = headersString.split(new RegExp(rEolGroup, "g"));
+            let lastHeader = null;
+            for (const header of headers) {
+              const [key, value] = header.split(/:(.*)/);
+              if (value === void 0) {
+                if (!lastHeader) {
+                  throw new Error("Cannot parse PEM string. Incorrect header value");
+                }
+                lastHeader.value += key.trim();
+              } else {
+                if (lastHeader) {
+                  pemStruct.headers.push(lastHeader);
+                }
+                lastHeader = {
+                  key,
+                  value: value.trim()
+                };
+              }
+            }
+            if (lastHeader) {
+              pemStruct.headers.push(lastHeader);
+            }
+          }
+          res.push(pemStruct);
+        }
+        return res;
+      }
+      static decode(pem2) {
+        const blocks = this.decodeWithHeaders(pem2);
+        return blocks.map((o) => o.rawData);
+      }
+      static decodeFirst(pem2) {
+        const items = this.decode(pem2);
+        if (!items.length) {
+          throw new RangeError("PEM string doesn't contain any objects");
+        }
+        return items[0];
+      }
+      static encode(rawData, tag) {
+        if (Array.isArray(rawData)) {
+          const raws = new Array();
+          if (tag) {
+            rawData.forEach((element) => {
+              if (!BufferSourceConverter.isBufferSource(element)) {
+                throw new TypeError("Cannot encode array of BufferSource in PEM format. Not all items of the array are BufferSource");
+              }
+              raws.push(this.encodeStruct({
+                type: tag,
+                rawData: BufferSourceConverter.toArrayBuffer(element)
+              }));
+            });
+          } else {
+            rawData.forEach((element) => {
+              if (!("type" in element)) {
+                throw new TypeError("Cannot encode array of PemStruct in PEM format. Not all items of the array are PemStrut");
+              }
+              raws.push(this.encodeStruct(element));
+            });
+          }
+          return raws.join("\n");
+        } else {
+          if (!tag) {
+            throw new Error("Required argument 'tag' is missed");
+          }
+          return this.encodeStruct({
+            type: tag,
+            rawData: BufferSourceConverter.toArrayBuffer(rawData)
+          });
+        }
+      }
+      static encodeStruct(pem2) {
+        var _a3;
+        const upperCaseType = pem2.type.toLocaleUpperCase();
+        const res = [];
+        res.push(`-----BEGIN ${upperCaseType}-----`);
+        if ((_a3 = pem2.headers) === null || _a3 === void 0 ? void 0 : _a3.length) {
+          for (const header of pem2.headers) {
+            res.push(`${header.key}: ${header.value}`);
+          }
+          res.push("");
+        }
+        const base642 = Convert.ToBase64(pem2.rawData);
+        let sliced;
+        let offset = 0;
+        const rows = Array();
+        while (offset < base642.length) {
+          if (base642.length - offset < 64) {
+            sliced = base642.substring(offset);
+          } else {
+            sliced = base642.substring(offset, offset + 64);
+            offset += 64;
+          }
+          if (sliced.length !== 0) {
+            rows.push(sliced);
+            if (sliced.length < 64) {
+              break;
+            }
+          } else {
+            break;
+          }
+        }
+        res.push(...rows);
+        res.push(`-----END ${upperCaseType}-----`);
+        return res.join("\n");
+      }
+    };
+    PemConverter.CertificateTag = "CERTIFICATE";
+    PemConverter.CrlTag = "CRL";
+    PemConverter.CertificateRequestTag = "CERTIFICATE REQUEST";
+    PemConverter.PublicKeyTag = "PUBLIC KEY";
+    PemConverter.PrivateKeyTag = "PRIVATE KEY";
+    PemData = class _PemData extends AsnData {
+      static isAsnEncoded(data) {
+        return BufferSourceConverter.isBufferSource(data) || typeof data === "string";
+      }
+      static toArrayBuffer(raw) {
+        if (typeof raw === "string") {
+          if (PemConverter.isPem(raw)) {
+            return PemConverter.decode(raw)[0];
+          } else if (Convert.isHex(raw)) {
+            return Convert.FromHex(raw);
+          } else if (Convert.isBase64(raw)) {
+            return Convert.FromBase64(raw);
+          } else if (Convert.isBase64Url(raw)) {
+            return Convert.FromBase64Url(raw);
+          } else {
+            throw new TypeError("Unsupported format of 'raw' argument. Must be one of DER, PEM, HEX, Base64, or Base4Url");
+          }
+        } else {
+          const buffer = BufferSourceConverter.toUint8Array(raw);
+          if (buffer.length > 0 && buffer[0] === 48) {
+            return BufferSourceConverter.toArrayBuffer(raw);
+          }
+          const stringRaw = Convert.ToBinary(raw);
+          if (PemConverter.isPem(stringRaw)) {
+            return PemConverter.decode(stringRaw)[0];
+          } else if (Convert.isHex(stringRaw)) {
+            return Convert.FromHex(stringRaw);
+          } else if (Convert.isBase64(stringRaw)) {
+            return Convert.FromBase64(stringRaw);
+          } else if (Convert.isBase64Url(stringRaw)) {
+            return Convert.FromBase64Url(stringRaw);
+          }
+          throw new TypeError("Unsupported format of 'raw' argument. Must be one of DER, PEM, HEX, Base64, or Base4Url");
+        }
+      }
+      constructor(...args) {
+        if (_PemData.isAsnEncoded(args[0])) {
+          super(_PemData.toArrayBuffer(args[0]), args[1]);
+        } else {
+          super(args[0]);
+        }
+      }
+      toString(format5 = "pem") {
+        switch (format5) {
+          case "pem":
+            return PemConverter.encode(this.rawData, this.tag);
+          default:
+            return super.toString(format5);
+        }
+      }
+    };
+    PublicKey = class _PublicKey extends PemData {
+      static async create(data, crypto4 = cryptoProvider.get()) {
+        if (data instanceof _PublicKey) {
+          return data;
+        } else if (CryptoProvider2.isCryptoKey(data)) {
+          if (data.type !== "public") {
+            throw new TypeError("Public key is required");
+          }
+          const spki = await crypto4.subtle.exportKey("spki", data);
+          return new _PublicKey(spki);
+        } else if (data.publicKey) {
+          return data.publicKey;
+        } else if (BufferSourceConverter.isBufferSource(data)) {
+          return new _PublicKey(data);
+        } else {
+          throw new TypeError("Unsupported PublicKeyType");
+        }
+      }
+      constructor(param) {
+        if (PemData.isAsnEncoded(param)) {
+          super(param, SubjectPublicKeyInfo);
+        } else {
+          super(param);
+        }
+        this.tag = PemConverter.PublicKeyTag;
+      }
+      async export(...args) {
+        let crypto4;
+        let keyUsages = ["verify"];
+        let algorithm = {
+          hash: "SHA-256",
+          ...this.algorithm
+        };
+        if (args.length > 1) {
+          algorithm = args[0] || algorithm;
+          keyUsages = args[1] || keyUsages;
+          crypto4 = args[2] || cryptoProvider.get();
+        } else {
+          crypto4 = args[0] || cryptoProvider.get();
+        }
+        let raw = this.rawData;
+        const asnSpki = AsnConvert.parse(this.rawData, SubjectPublicKeyInfo);
+        if (asnSpki.algorithm.algorithm === id_RSASSA_PSS) {
+          raw = convertSpkiToRsaPkcs1(asnSpki, raw);
+        }
+        return crypto4.subtle.importKey("spki", raw, algorithm, true, keyUsages);
+      }
+      onInit(asn) {
+        const algProv = instance.resolve(diAlgorithmProvider);
+        const algorithm = this.algorithm = algProv.toWebAlgorithm(asn.algorithm);
+        switch (asn.algorithm.algorithm) {
+          case id_rsaEncryption: {
+            const rsaPublicKey = AsnConvert.parse(asn.subjectPublicKey, RSAPublicKey);
+            const modulus = BufferSourceConverter.toUint8Array(rsaPublicKey.modulus);
+            algorithm.publicExponent = BufferSourceConverter.toUint8Array(rsaPublicKey.publicExponent);
+            algorithm.modulusLength = (!modulus[0] ? modulus.slice(1) : modulus).byteLength << 3;
+            break;
+          }
+        }
+      }
+      async getThumbprint(...args) {
+        var _a3;
+        let crypto4;
+        let algorithm = "SHA-1";
+        if (args.length >= 1 && !((_a3 = args[0]) === null || _a3 === void 0 ? void 0 : _a3.subtle)) {
+          algorithm = args[0] || algorithm;
+          crypto4 = args[1] || cryptoProvider.get();
+        } else {
+          crypto4 = args[0] || cryptoProvider.get();
+        }
+        return await crypto4.subtle.digest(algorithm, this.rawData);
+      }
+      async getKeyIdentifier(...args) {
+        let crypto4;
+        let algorithm = "SHA-1";
+        if (args.length === 1) {
+          if (typeof args[0] === "string") {
+            algorithm = args[0];
+            crypto4 = cryptoProvider.get();
+          } else {
+            crypto4 = args[0];
+          }
+        } else if (args.length === 2) {
+          algorithm = args[0];
+          crypto4 = args[1];
+        } else {
+          crypto4 = cryptoProvider.get();
+        }
+        const asn = AsnConvert.parse(this.rawData, SubjectPublicKeyInfo);
+        return await crypto4.subtle.digest(algorithm, asn.subjectPublicKey);
+      }
+      toTextObject() {
+        const obj = this.toTextObjectEmpty();
+        const asn = AsnConvert.parse(this.rawData, SubjectPublicKeyInfo);
+        obj["Algorithm"] = TextConverter.serializeAlgorithm(asn.algorithm);
+        switch (asn.algorithm.algorithm) {
+          case id_ecPublicKey:
+            obj["EC Point"] = asn.subjectPublicKey;
+            break;
+          case id_rsaEncryption:
+          default:
+            obj["Raw Data"] = asn.subjectPublicKey;
+        }
+        return obj;
+      }
+    };
+    AuthorityKeyIdentifierExtension = class _AuthorityKeyIdentifierExtension extends Extension2 {
+      static async create(param, critical = false, crypto4 = cryptoProvider.get()) {
+        if ("name" in param && "serialNumber" in param) {
+          return new _AuthorityKeyIdentifierExtension(param, critical);
+        }
+        const key = await PublicKey.create(param, crypto4);
+        const id = await key.getKeyIdentifier(crypto4);
+        return new _AuthorityKeyIdentifierExtension(Convert.ToHex(id), critical);
+      }
+      constructor(...args) {
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+        } else if (typeof args[0] === "string") {
+          const value = new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(Convert.FromHex(args[0])) });
+          super(id_ce_authorityKeyIdentifier, args[1], AsnConvert.serialize(value));
+        } else {
+          const certId = args[0];
+          const certIdName = certId.name instanceof GeneralNames3 ? AsnConvert.parse(certId.name.rawData, GeneralNames) : certId.name;
+          const value = new AuthorityKeyIdentifier({
+            authorityCertIssuer: certIdName,
+            authorityCertSerialNumber: Convert.FromHex(certId.serialNumber)
+          });
+          super(id_ce_authorityKeyIdentifier, args[1], AsnConvert.serialize(value));
+        }
+      }
+      onInit(asn) {
+        super.onInit(asn);
+        const aki = AsnConvert.parse(asn.extnValue, AuthorityKeyIdentifier);
+        if (aki.keyIdentifier) {
+          this.keyId = Convert.ToHex(aki.keyIdentifier);
+        }
+        if (aki.authorityCertIssuer || aki.authorityCertSerialNumber) {
+          this.certId = {
+            name: aki.authorityCertIssuer || [],
+            serialNumber: aki.authorityCertSerialNumber ? Convert.ToHex(aki.authorityCertSerialNumber) : ""
+          };
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        const asn = AsnConvert.parse(this.value, AuthorityKeyIdentifier);
+        if (asn.authorityCertIssuer) {
+          obj["Authority Issuer"] = new GeneralNames3(asn.authorityCertIssuer).toTextObject();
+        }
+        if (asn.authorityCertSerialNumber) {
+          obj["Authority Serial Number"] = asn.authorityCertSerialNumber;
+        }
+        if (asn.keyIdentifier) {
+          obj[""] = asn.keyIdentifier;
+        }
+        return obj;
+      }
+    };
+    AuthorityKeyIdentifierExtension.NAME = "Authority Key Identifier";
+    BasicConstraintsExtension = class extends Extension2 {
+      constructor(...args) {
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+          const value = AsnConvert.parse(this.value, BasicConstraints);
+          this.ca = value.cA;
+          this.pathLength = value.pathLenConstraint;
+        } else {
+          const value = new BasicConstraints({
+            cA: args[0],
+            pathLenConstraint: args[1]
+          });
+          super(id_ce_basicConstraints, args[2], AsnConvert.serialize(value));
+          this.ca = args[0];
+          this.pathLength = args[1];
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        if (this.ca) {
+          obj["CA"] = this.ca;
+        }
+        if (this.pathLength !== void 0) {
+          obj["Path Length"] = this.pathLength;
+        }
+        return obj;
+      }
+    };
+    BasicConstraintsExtension.NAME = "Basic Constraints";
+    (function(ExtendedKeyUsage4) {
+      ExtendedKeyUsage4["serverAuth"] = "1.3.6.1.5.5.7.3.1";
+      ExtendedKeyUsage4["clientAuth"] = "1.3.6.1.5.5.7.3.2";
+      ExtendedKeyUsage4["codeSigning"] = "1.3.6.1.5.5.7.3.3";
+      ExtendedKeyUsage4["emailProtection"] = "1.3.6.1.5.5.7.3.4";
+      ExtendedKeyUsage4["timeStamping"] = "1.3.6.1.5.5.7.3.8";
+      ExtendedKeyUsage4["ocspSigning"] = "1.3.6.1.5.5.7.3.9";
+    })(ExtendedKeyUsage3 || (ExtendedKeyUsage3 = {}));
+    ExtendedKeyUsageExtension = class extends Extension2 {
+      constructor(...args) {
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+          const value = AsnConvert.parse(this.value, ExtendedKeyUsage);
+          this.usages = value.map((o) => o);
+        } else {
+          const value = new ExtendedKeyUsage(args[0]);
+          super(id_ce_extKeyUsage, args[1], AsnConvert.serialize(value));
+          this.usages = args[0];
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        obj[""] = this.usages.map((o) => OidSerializer.toString(o)).join(", ");
+        return obj;
+      }
+    };
+    ExtendedKeyUsageExtension.NAME = "Extended Key Usages";
+    (function(KeyUsageFlags3) {
+      KeyUsageFlags3[KeyUsageFlags3["digitalSignature"] = 1] = "digitalSignature";
+      KeyUsageFlags3[KeyUsageFlags3["nonRepudiation"] = 2] = "nonRepudiation";
+      KeyUsageFlags3[KeyUsageFlags3["keyEncipherment"] = 4] = "keyEncipherment";
+      KeyUsageFlags3[KeyUsageFlags3["dataEncipherment"] = 8] = "dataEncipherment";
+      KeyUsageFlags3[KeyUsageFlags3["keyAgreement"] = 16] = "keyAgreement";
+      KeyUsageFlags3[KeyUsageFlags3["keyCertSign"] = 32] = "keyCertSign";
+      KeyUsageFlags3[KeyUsageFlags3["cRLSign"] = 64] = "cRLSign";
+      KeyUsageFlags3[KeyUsageFlags3["encipherOnly"] = 128] = "encipherOnly";
+      KeyUsageFlags3[KeyUsageFlags3["decipherOnly"] = 256] = "decipherOnly";
+    })(KeyUsageFlags2 || (KeyUsageFlags2 = {}));
+    KeyUsagesExtension = class extends Extension2 {
+      constructor(...args) {
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+          const value = AsnConvert.parse(this.value, KeyUsage);
+          this.usages = value.toNumber();
+        } else {
+          const value = new KeyUsage(args[0]);
+          super(id_ce_keyUsage, args[1], AsnConvert.serialize(value));
+          this.usages = args[0];
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        const asn = AsnConvert.parse(this.value, KeyUsage);
+        obj[""] = asn.toJSON().join(", ");
+        return obj;
+      }
+    };
+    KeyUsagesExtension.NAME = "Key Usages";
+    SubjectKeyIdentifierExtension = class _SubjectKeyIdentifierExtension extends Extension2 {
+      static async create(publicKey, critical = false, crypto4 = cryptoProvider.get()) {
+        const key = await PublicKey.create(publicKey, crypto4);
+        const id = await key.getKeyIdentifier(crypto4);
+        return new _SubjectKeyIdentifierExtension(Convert.ToHex(id), critical);
+      }
+      constructor(...args) {
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+          const value = AsnConvert.parse(this.value, SubjectKeyIdentifier);
+          this.keyId = Convert.ToHex(value);
+        } else {
+          const identifier = typeof args[0] === "string" ? Convert.FromHex(args[0]) : args[0];
+          const value = new SubjectKeyIdentifier(identifier);
+          super(id_ce_subjectKeyIdentifier, args[1], AsnConvert.serialize(value));
+          this.keyId = Convert.ToHex(identifier);
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        const asn = AsnConvert.parse(this.value, SubjectKeyIdentifier);
+        obj[""] = asn;
+        return obj;
+      }
+    };
+    SubjectKeyIdentifierExtension.NAME = "Subject Key Identifier";
+    SubjectAlternativeNameExtension = class extends Extension2 {
+      constructor(...args) {
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+        } else {
+          super(id_ce_subjectAltName, args[1], new GeneralNames3(args[0] || []).rawData);
+        }
+      }
+      onInit(asn) {
+        super.onInit(asn);
+        const value = AsnConvert.parse(asn.extnValue, SubjectAlternativeName);
+        this.names = new GeneralNames3(value);
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        const namesObj = this.names.toTextObject();
+        for (const key in namesObj) {
+          obj[key] = namesObj[key];
+        }
+        return obj;
+      }
+    };
+    SubjectAlternativeNameExtension.NAME = "Subject Alternative Name";
+    ExtensionFactory = class {
+      static register(id, type) {
+        this.items.set(id, type);
+      }
+      static create(data) {
+        const extension = new Extension2(data);
+        const Type = this.items.get(extension.type);
+        if (Type) {
+          return new Type(data);
+        }
+        return extension;
+      }
+    };
+    ExtensionFactory.items = /* @__PURE__ */ new Map();
+    CertificatePolicyExtension = class extends Extension2 {
+      constructor(...args) {
+        var _a3;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+          const asnPolicies = AsnConvert.parse(this.value, CertificatePolicies);
+          this.policies = asnPolicies.map((o) => o.policyIdentifier);
+        } else {
+          const policies = args[0];
+          const critical = (_a3 = args[1]) !== null && _a3 !== void 0 ? _a3 : false;
+          const value = new CertificatePolicies(policies.map((o) => new PolicyInformation({ policyIdentifier: o })));
+          super(id_ce_certificatePolicies, critical, AsnConvert.serialize(value));
+          this.policies = policies;
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        obj["Policy"] = this.policies.map((o) => new TextObject("", {}, OidSerializer.toString(o)));
+        return obj;
+      }
+    };
+    CertificatePolicyExtension.NAME = "Certificate Policies";
+    ExtensionFactory.register(id_ce_certificatePolicies, CertificatePolicyExtension);
+    CRLDistributionPointsExtension = class extends Extension2 {
+      constructor(...args) {
+        var _a3;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+        } else if (Array.isArray(args[0]) && typeof args[0][0] === "string") {
+          const urls = args[0];
+          const dps = urls.map((url) => {
+            return new DistributionPoint({
+              distributionPoint: new DistributionPointName({ fullName: [new GeneralName({ uniformResourceIdentifier: url })] })
+            });
+          });
+          const value = new CRLDistributionPoints(dps);
+          super(id_ce_cRLDistributionPoints, args[1], AsnConvert.serialize(value));
+        } else {
+          const value = new CRLDistributionPoints(args[0]);
+          super(id_ce_cRLDistributionPoints, args[1], AsnConvert.serialize(value));
+        }
+        (_a3 = this.distributionPoints) !== null && _a3 !== void 0 ? _a3 : this.distributionPoints = [];
+      }
+      onInit(asn) {
+        super.onInit(asn);
+        const crlExt = AsnConvert.parse(asn.extnValue, CRLDistributionPoints);
+        this.distributionPoints = crlExt;
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        obj["Distribution Point"] = this.distributionPoints.map((dp) => {
+          var _a3;
+          const dpObj = {};
+          if (dp.distributionPoint) {
+            dpObj[""] = (_a3 = dp.distributionPoint.fullName) === null || _a3 === void 0 ? void 0 : _a3.map((name3) => new GeneralName3(name3).toString()).join(", ");
+          }
+          if (dp.reasons) {
+            dpObj["Reasons"] = dp.reasons.toString();
+          }
+          if (dp.cRLIssuer) {
+            dpObj["CRL Issuer"] = dp.cRLIssuer.map((issuer) => issuer.toString()).join(", ");
+          }
+          return dpObj;
+        });
+        return obj;
+      }
+    };
+    CRLDistributionPointsExtension.NAME = "CRL Distribution Points";
+    AuthorityInfoAccessExtension = class extends Extension2 {
+      constructor(...args) {
+        var _a3, _b2, _c2, _d;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+        } else if (args[0] instanceof AuthorityInfoAccessSyntax) {
+          const value = new AuthorityInfoAccessSyntax(args[0]);
+          super(id_pe_authorityInfoAccess, args[1], AsnConvert.serialize(value));
+        } else {
+          const params = args[0];
+          const value = new AuthorityInfoAccessSyntax();
+          addAccessDescriptions(value, params, id_ad_ocsp, "ocsp");
+          addAccessDescriptions(value, params, id_ad_caIssuers, "caIssuers");
+          addAccessDescriptions(value, params, id_ad_timeStamping, "timeStamping");
+          addAccessDescriptions(value, params, id_ad_caRepository, "caRepository");
+          super(id_pe_authorityInfoAccess, args[1], AsnConvert.serialize(value));
+        }
+        (_a3 = this.ocsp) !== null && _a3 !== void 0 ? _a3 : this.ocsp = [];
+        (_b2 = this.caIssuers) !== null && _b2 !== void 0 ? _b2 : this.caIssuers = [];
+        (_c2 = this.timeStamping) !== null && _c2 !== void 0 ? _c2 : this.timeStamping = [];
+        (_d = this.caRepository) !== null && _d !== void 0 ? _d : this.caRepository = [];
+      }
+      onInit(asn) {
+        super.onInit(asn);
+        this.ocsp = [];
+        this.caIssuers = [];
+        this.timeStamping = [];
+        this.caRepository = [];
+        const aia = AsnConvert.parse(asn.extnValue, AuthorityInfoAccessSyntax);
+        aia.forEach((accessDescription) => {
+          switch (accessDescription.accessMethod) {
+            case id_ad_ocsp:
+              this.ocsp.push(new GeneralName3(accessDescription.accessLocation));
+              break;
+            case id_ad_caIssuers:
+              this.caIssuers.push(new GeneralName3(accessDescription.accessLocation));
+              break;
+            case id_ad_timeStamping:
+              this.timeStamping.push(new GeneralName3(accessDescription.accessLocation));
+              break;
+            case id_ad_caRepository:
+              this.caRepository.push(new GeneralName3(accessDescription.accessLocation));
+              break;
+          }
+        });
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        if (this.ocsp.length) {
+          addUrlsToObject(obj, "OCSP", this.ocsp);
+        }
+        if (this.caIssuers.length) {
+          addUrlsToObject(obj, "CA Issuers", this.caIssuers);
+        }
+        if (this.timeStamping.length) {
+          addUrlsToObject(obj, "Time Stamping", this.timeStamping);
+        }
+        if (this.caRepository.length) {
+          addUrlsToObject(obj, "CA Repository", this.caRepository);
+        }
+        return obj;
+      }
+    };
+    AuthorityInfoAccessExtension.NAME = "Authority Info Access";
+    IssuerAlternativeNameExtension = class extends Extension2 {
+      constructor(...args) {
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+        } else {
+          super(id_ce_issuerAltName, args[1], new GeneralNames3(args[0] || []).rawData);
+        }
+      }
+      onInit(asn) {
+        super.onInit(asn);
+        const value = AsnConvert.parse(asn.extnValue, GeneralNames);
+        this.names = new GeneralNames3(value);
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        const namesObj = this.names.toTextObject();
+        for (const key in namesObj) {
+          obj[key] = namesObj[key];
+        }
+        return obj;
+      }
+    };
+    IssuerAlternativeNameExtension.NAME = "Issuer Alternative Name";
+    Attribute3 = class _Attribute extends AsnData {
+      constructor(...args) {
+        let raw;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          raw = BufferSourceConverter.toArrayBuffer(args[0]);
+        } else {
+          const type = args[0];
+          const values = Array.isArray(args[1]) ? args[1].map((o) => BufferSourceConverter.toArrayBuffer(o)) : [];
+          raw = AsnConvert.serialize(new Attribute({
+            type,
+            values
+          }));
+        }
+        super(raw, Attribute);
+      }
+      onInit(asn) {
+        this.type = asn.type;
+        this.values = asn.values;
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        obj["Value"] = this.values.map((o) => new TextObject("", { "": o }));
+        return obj;
+      }
+      toTextObjectWithoutValue() {
+        const obj = this.toTextObjectEmpty();
+        if (obj[TextObject.NAME] === _Attribute.NAME) {
+          obj[TextObject.NAME] = OidSerializer.toString(this.type);
+        }
+        return obj;
+      }
+    };
+    Attribute3.NAME = "Attribute";
+    ChallengePasswordAttribute = class extends Attribute3 {
+      constructor(...args) {
+        var _a3;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+        } else {
+          const value = new ChallengePassword({ printableString: args[0] });
+          super(id_pkcs9_at_challengePassword, [AsnConvert.serialize(value)]);
+        }
+        (_a3 = this.password) !== null && _a3 !== void 0 ? _a3 : this.password = "";
+      }
+      onInit(asn) {
+        super.onInit(asn);
+        if (this.values[0]) {
+          const value = AsnConvert.parse(this.values[0], ChallengePassword);
+          this.password = value.toString();
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        obj[TextObject.VALUE] = this.password;
+        return obj;
+      }
+    };
+    ChallengePasswordAttribute.NAME = "Challenge Password";
+    ExtensionsAttribute = class extends Attribute3 {
+      constructor(...args) {
+        var _a3;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          super(args[0]);
+        } else {
+          const extensions = args[0];
+          const value = new Extensions();
+          for (const extension of extensions) {
+            value.push(AsnConvert.parse(extension.rawData, Extension));
+          }
+          super(id_pkcs9_at_extensionRequest, [AsnConvert.serialize(value)]);
+        }
+        (_a3 = this.items) !== null && _a3 !== void 0 ? _a3 : this.items = [];
+      }
+      onInit(asn) {
+        super.onInit(asn);
+        if (this.values[0]) {
+          const value = AsnConvert.parse(this.values[0], Extensions);
+          this.items = value.map((o) => ExtensionFactory.create(AsnConvert.serialize(o)));
+        }
+      }
+      toTextObject() {
+        const obj = this.toTextObjectWithoutValue();
+        const extensions = this.items.map((o) => o.toTextObject());
+        for (const extension of extensions) {
+          obj[extension[TextObject.NAME]] = extension;
+        }
+        return obj;
+      }
+    };
+    ExtensionsAttribute.NAME = "Extensions";
+    AttributeFactory = class {
+      static register(id, type) {
+        this.items.set(id, type);
+      }
+      static create(data) {
+        const attribute = new Attribute3(data);
+        const Type = this.items.get(attribute.type);
+        if (Type) {
+          return new Type(data);
+        }
+        return attribute;
+      }
+    };
+    AttributeFactory.items = /* @__PURE__ */ new Map();
+    diAsnSignatureFormatter = "crypto.signatureFormatter";
+    AsnDefaultSignatureFormatter = class {
+      toAsnSignature(algorithm, signature) {
+        return BufferSourceConverter.toArrayBuffer(signature);
+      }
+      toWebSignature(algorithm, signature) {
+        return BufferSourceConverter.toArrayBuffer(signature);
+      }
+    };
+    RsaAlgorithm = RsaAlgorithm_1 = class RsaAlgorithm2 {
+      static createPssParams(hash, saltLength) {
+        const hashAlgorithm = RsaAlgorithm_1.getHashAlgorithm(hash);
+        if (!hashAlgorithm) {
+          return null;
+        }
+        return new RsaSaPssParams({
+          hashAlgorithm,
+          maskGenAlgorithm: new AlgorithmIdentifier({
+            algorithm: id_mgf1,
+            parameters: AsnConvert.serialize(hashAlgorithm)
+          }),
+          saltLength
+        });
+      }
+      static getHashAlgorithm(alg) {
+        const algProv = instance.resolve(diAlgorithmProvider);
+        if (typeof alg === "string") {
+          return algProv.toAsnAlgorithm({ name: alg });
+        }
+        if (typeof alg === "object" && alg && "name" in alg) {
+          return algProv.toAsnAlgorithm(alg);
+        }
+        return null;
+      }
+      toAsnAlgorithm(alg) {
+        switch (alg.name.toLowerCase()) {
+          case "rsassa-pkcs1-v1_5":
+            if ("hash" in alg) {
+              let hash;
+              if (typeof alg.hash === "string") {
+                hash = alg.hash;
+              } else if (alg.hash && typeof alg.hash === "object" && "name" in alg.hash && typeof alg.hash.name === "string") {
+                hash = alg.hash.name.toUpperCase();
+              } else {
+                throw new Error("Cannot get hash algorithm name");
+              }
+              switch (hash.toLowerCase()) {
+                case "sha-1":
+                  return new AlgorithmIdentifier({
+                    algorithm: id_sha1WithRSAEncryption,
+                    parameters: null
+                  });
+                case "sha-256":
+                  return new AlgorithmIdentifier({
+                    algorithm: id_sha256WithRSAEncryption,
+                    parameters: null
+                  });
+                case "sha-384":
+                  return new AlgorithmIdentifier({
+                    algorithm: id_sha384WithRSAEncryption,
+                    parameters: null
+                  });
+                case "sha-512":
+                  return new AlgorithmIdentifier({
+                    algorithm: id_sha512WithRSAEncryption,
+                    parameters: null
+                  });
+              }
+            } else {
+              return new AlgorithmIdentifier({
+                algorithm: id_rsaEncryption,
+                parameters: null
+              });
+            }
+            break;
+          case "rsa-pss":
+            if ("hash" in alg) {
+              if (!("saltLength" in alg && typeof alg.saltLength === "number")) {
+                throw new Error("Cannot get 'saltLength' from 'alg' argument");
+              }
+              const pssParams = RsaAlgorithm_1.createPssParams(alg.hash, alg.saltLength);
+              if (!pssParams) {
+                throw new Error("Cannot create PSS parameters");
+              }
+              return new AlgorithmIdentifier({
+                algorithm: id_RSASSA_PSS,
+                parameters: AsnConvert.serialize(pssParams)
+              });
+            } else {
+              return new AlgorithmIdentifier({
+                algorithm: id_RSASSA_PSS,
+                parameters: null
+              });
+            }
+        }
+        return null;
+      }
+      toWebAlgorithm(alg) {
+        switch (alg.algorithm) {
+          case id_rsaEncryption:
+            return { name: "RSASSA-PKCS1-v1_5" };
+          case id_sha1WithRSAEncryption:
+            return {
+              name: "RSASSA-PKCS1-v1_5",
+              hash: { name: "SHA-1" }
+            };
+          case id_sha256WithRSAEncryption:
+            return {
+              name: "RSASSA-PKCS1-v1_5",
+              hash: { name: "SHA-256" }
+            };
+          case id_sha384WithRSAEncryption:
+            return {
+              name: "RSASSA-PKCS1-v1_5",
+              hash: { name: "SHA-384" }
+            };
+          case id_sha512WithRSAEncryption:
+            return {
+              name: "RSASSA-PKCS1-v1_5",
+              hash: { name: "SHA-512" }
+            };
+          case id_RSASSA_PSS:
+            if (alg.parameters) {
+              const pssParams = AsnConvert.parse(alg.parameters, RsaSaPssParams);
+              const algProv = instance.resolve(diAlgorithmProvider);
+              const hashAlg = algProv.toWebAlgorithm(pssParams.hashAlgorithm);
+              return {
+                name: "RSA-PSS",
+                hash: hashAlg,
+                saltLength: pssParams.saltLength
+              };
+            } else {
+              return { name: "RSA-PSS" };
+            }
+        }
+        return null;
+      }
+    };
+    RsaAlgorithm = RsaAlgorithm_1 = __decorate([
+      injectable_default()
+    ], RsaAlgorithm);
+    instance.registerSingleton(diAlgorithm, RsaAlgorithm);
+    ShaAlgorithm = class ShaAlgorithm2 {
+      toAsnAlgorithm(alg) {
+        switch (alg.name.toLowerCase()) {
+          case "sha-1":
+            return new AlgorithmIdentifier({ algorithm: id_sha1 });
+          case "sha-256":
+            return new AlgorithmIdentifier({ algorithm: id_sha256 });
+          case "sha-384":
+            return new AlgorithmIdentifier({ algorithm: id_sha384 });
+          case "sha-512":
+            return new AlgorithmIdentifier({ algorithm: id_sha512 });
+        }
+        return null;
+      }
+      toWebAlgorithm(alg) {
+        switch (alg.algorithm) {
+          case id_sha1:
+            return { name: "SHA-1" };
+          case id_sha256:
+            return { name: "SHA-256" };
+          case id_sha384:
+            return { name: "SHA-384" };
+          case id_sha512:
+            return { name: "SHA-512" };
+        }
+        return null;
+      }
+    };
+    ShaAlgorithm = __decorate([
+      injectable_default()
+    ], ShaAlgorithm);
+    instance.registerSingleton(diAlgorithm, ShaAlgorithm);
+    AsnEcSignatureFormatter = class _AsnEcSignatureFormatter {
+      addPadding(pointSize, data) {
+        const bytes = BufferSourceConverter.toUint8Array(data);
+        const res = new Uint8Array(pointSize);
+        res.set(bytes, pointSize - bytes.length);
+        return res.buffer;
+      }
+      removePadding(data, positive = false) {
+        let bytes = BufferSourceConverter.toUint8Array(data);
+        for (let i = 0; i < bytes.length; i++) {
+          if (!bytes[i]) {
+            continue;
+          }
+          bytes = bytes.slice(i);
+          break;
+        }
+        if (positive && bytes[0] > 127) {
+          const result = new Uint8Array(bytes.length + 1);
+          result.set(bytes, 1);
+          return result.buffer;
+        }
+        return bytes.buffer;
+      }
+      toAsnSignature(algorithm, signature) {
+        if (algorithm.name === "ECDSA") {
+          const namedCurve = algorithm.namedCurve;
+          const pointSize = _AsnEcSignatureFormatter.namedCurveSize.get(namedCurve) || _AsnEcSignatureFormatter.defaultNamedCurveSize;
+          const ecSignature = new ECDSASigValue();
+          const uint8Signature = BufferSourceConverter.toUint8Array(signature);
+          ecSignature.r = this.removePadding(uint8Signature.slice(0, pointSize), true);
+          ecSignature.s = this.removePadding(uint8Signature.slice(pointSize, pointSize + pointSize), true);
+          return AsnConvert.serialize(ecSignature);
+        }
+        return null;
+      }
+      toWebSignature(algorithm, signature) {
+        if (algorithm.name === "ECDSA") {
+          const ecSigValue = AsnConvert.parse(signature, ECDSASigValue);
+          const namedCurve = algorithm.namedCurve;
+          const pointSize = _AsnEcSignatureFormatter.namedCurveSize.get(namedCurve) || _AsnEcSignatureFormatter.defaultNamedCurveSize;
+          const r = this.addPadding(pointSize, this.removePadding(ecSigValue.r));
+          const s = this.addPadding(pointSize, this.removePadding(ecSigValue.s));
+          return combine(r, s);
+        }
+        return null;
+      }
+    };
+    AsnEcSignatureFormatter.namedCurveSize = /* @__PURE__ */ new Map();
+    AsnEcSignatureFormatter.defaultNamedCurveSize = 32;
+    idX25519 = "1.3.101.110";
+    idX448 = "1.3.101.111";
+    idEd25519 = "1.3.101.112";
+    idEd448 = "1.3.101.113";
+    EdAlgorithm = class EdAlgorithm2 {
+      toAsnAlgorithm(alg) {
+        let algorithm = null;
+        switch (alg.name.toLowerCase()) {
+          case "ed25519":
+            algorithm = idEd25519;
+            break;
+          case "x25519":
+            algorithm = idX25519;
+            break;
+          case "eddsa":
+            switch (alg.namedCurve.toLowerCase()) {
+              case "ed25519":
+                algorithm = idEd25519;
+                break;
+              case "ed448":
+                algorithm = idEd448;
+                break;
+            }
+            break;
+          case "ecdh-es":
+            switch (alg.namedCurve.toLowerCase()) {
+              case "x25519":
+                algorithm = idX25519;
+                break;
+              case "x448":
+                algorithm = idX448;
+                break;
+            }
+        }
+        if (algorithm) {
+          return new AlgorithmIdentifier({ algorithm });
+        }
+        return null;
+      }
+      toWebAlgorithm(alg) {
+        switch (alg.algorithm) {
+          case idEd25519:
+            return { name: "Ed25519" };
+          case idEd448:
+            return {
+              name: "EdDSA",
+              namedCurve: "Ed448"
+            };
+          case idX25519:
+            return { name: "X25519" };
+          case idX448:
+            return {
+              name: "ECDH-ES",
+              namedCurve: "X448"
+            };
+        }
+        return null;
+      }
+    };
+    EdAlgorithm = __decorate([
+      injectable_default()
+    ], EdAlgorithm);
+    instance.registerSingleton(diAlgorithm, EdAlgorithm);
+    Pkcs10CertificateRequest = class extends PemData {
+      get subjectName() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_subjectName, "f")) {
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_subjectName, new Name3(this.asn.certificationRequestInfo.subject), "f");
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_subjectName, "f");
+      }
+      get subject() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_subject, "f")) {
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_subject, this.subjectName.toString(), "f");
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_subject, "f");
+      }
+      get signatureAlgorithm() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_signatureAlgorithm, "f")) {
+          const algProv = instance.resolve(diAlgorithmProvider);
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_signatureAlgorithm, algProv.toWebAlgorithm(this.asn.signatureAlgorithm), "f");
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_signatureAlgorithm, "f");
+      }
+      get signature() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_signature, "f")) {
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_signature, this.asn.signature, "f");
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_signature, "f");
+      }
+      get publicKey() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_publicKey, "f")) {
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_publicKey, new PublicKey(this.asn.certificationRequestInfo.subjectPKInfo), "f");
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_publicKey, "f");
+      }
+      get attributes() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_attributes, "f")) {
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_attributes, this.asn.certificationRequestInfo.attributes.map((o) => AttributeFactory.create(AsnConvert.serialize(o))), "f");
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_attributes, "f");
+      }
+      get extensions() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_extensions, "f")) {
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_extensions, [], "f");
+          const extensions = this.getAttribute(id_pkcs9_at_extensionRequest);
+          if (extensions instanceof ExtensionsAttribute) {
+            __classPrivateFieldSet(this, _Pkcs10CertificateRequest_extensions, extensions.items, "f");
+          }
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_extensions, "f");
+      }
+      get tbs() {
+        if (!__classPrivateFieldGet(this, _Pkcs10CertificateRequest_tbs, "f")) {
+          __classPrivateFieldSet(this, _Pkcs10CertificateRequest_tbs, this.asn.certificationRequestInfoRaw || AsnConvert.serialize(this.asn.certificationRequestInfo), "f");
+        }
+        return __classPrivateFieldGet(this, _Pkcs10CertificateRequest_tbs, "f");
+      }
+      constructor(param) {
+        const args = PemData.isAsnEncoded(param) ? [param, CertificationRequest] : [param];
+        super(args[0], args[1]);
+        _Pkcs10CertificateRequest_tbs.set(this, void 0);
+        _Pkcs10CertificateRequest_subjectName.set(this, void 0);
+        _Pkcs10CertificateRequest_subject.set(this, void 0);
+        _Pkcs10CertificateRequest_signatureAlgorithm.set(this, void 0);
+        _Pkcs10CertificateRequest_signature.set(this, void 0);
+        _Pkcs10CertificateRequest_publicKey.set(this, void 0);
+        _Pkcs10CertificateRequest_attributes.set(this, void 0);
+        _Pkcs10CertificateRequest_extensions.set(this, void 0);
+        this.tag = PemConverter.CertificateRequestTag;
+      }
+      onInit(_asn) {
+      }
+      getAttribute(type) {
+        for (const attr of this.attributes) {
+          if (attr.type === type) {
+            return attr;
+          }
+        }
+        return null;
+      }
+      getAttributes(type) {
+        return this.attributes.filter((o) => o.type === type);
+      }
+      getExtension(type) {
+        for (const ext of this.extensions) {
+          if (ext.type === type) {
+            return ext;
+          }
+        }
+        return null;
+      }
+      getExtensions(type) {
+        return this.extensions.filter((o) => o.type === type);
+      }
+      async verify(crypto4 = cryptoProvider.get()) {
+        const algorithm = {
+          ...this.publicKey.algorithm,
+          ...this.signatureAlgorithm
+        };
+        const publicKey = await this.publicKey.export(algorithm, ["verify"], crypto4);
+        const signatureFormatters = instance.resolveAll(diAsnSignatureFormatter).reverse();
+        let signature = null;
+        for (const signatureFormatter of signatureFormatters) {
+          signature = signatureFormatter.toWebSignature(algorithm, this.signature);
+          if (signature) {
+            break;
+          }
+        }
+        if (!signature) {
+          throw Error("Cannot convert WebCrypto signature value to ASN.1 format");
+        }
+        const ok = await crypto4.subtle.verify(this.signatureAlgorithm, publicKey, signature, this.tbs);
+        return ok;
+      }
+      toTextObject() {
+        const obj = this.toTextObjectEmpty();
+        const req = AsnConvert.parse(this.rawData, CertificationRequest);
+        const tbs = req.certificationRequestInfo;
+        const data = new TextObject("", {
+          Version: `${Version[tbs.version]} (${tbs.version})`,
+          Subject: this.subject,
+          "Subject Public Key Info": this.publicKey
+        });
+        if (this.attributes.length) {
+          const attrs = new TextObject("");
+          for (const ext of this.attributes) {
+            const attrObj = ext.toTextObject();
+            attrs[attrObj[TextObject.NAME]] = attrObj;
+          }
+          data["Attributes"] = attrs;
+        }
+        obj["Data"] = data;
+        obj["Signature"] = new TextObject("", {
+          Algorithm: TextConverter.serializeAlgorithm(req.signatureAlgorithm),
+          "": req.signature
+        });
+        return obj;
+      }
+    };
+    _Pkcs10CertificateRequest_tbs = /* @__PURE__ */ new WeakMap(), _Pkcs10CertificateRequest_subjectName = /* @__PURE__ */ new WeakMap(), _Pkcs10CertificateRequest_subject = /* @__PURE__ */ new WeakMap(), _Pkcs10CertificateRequest_signatureAlgorithm = /* @__PURE__ */ new WeakMap(), _Pkcs10CertificateRequest_signature = /* @__PURE__ */ new WeakMap(), _Pkcs10CertificateRequest_publicKey = /* @__PURE__ */ new WeakMap(), _Pkcs10CertificateRequest_attributes = /* @__PURE__ */ new WeakMap(), _Pkcs10CertificateRequest_extensions = /* @__PURE__ */ new WeakMap();
+    Pkcs10CertificateRequest.NAME = "PKCS#10 Certificate Request";
+    Pkcs10CertificateRequestGenerator = class {
+      static async create(params, crypto4 = cryptoProvider.get()) {
+        if (!params.keys.privateKey) {
+          throw new Error("Bad field 'keys' in 'params' argument. 'privateKey' is empty");
+        }
+        if (!params.keys.publicKey) {
+          throw new Error("Bad field 'keys' in 'params' argument. 'publicKey' is empty");
+        }
+        const spki = await crypto4.subtle.exportKey("spki", params.keys.publicKey);
+        const asnReq = new CertificationRequest({
+          certificationRequestInfo: new CertificationRequestInfo({ subjectPKInfo: AsnConvert.parse(spki, SubjectPublicKeyInfo) })
+        });
+        if (params.name) {
+          const name3 = params.name instanceof Name3 ? params.name : new Name3(params.name);
+          asnReq.certificationRequestInfo.subject = AsnConvert.parse(name3.toArrayBuffer(), Name);
+        }
+        if (params.attributes) {
+          for (const o of params.attributes) {
+            asnReq.certificationRequestInfo.attributes.push(AsnConvert.parse(o.rawData, Attribute));
+          }
+        }
+        if (params.extensions && params.extensions.length) {
+          const attr = new Attribute({ type: id_pkcs9_at_extensionRequest });
+          const extensions = new Extensions();
+          for (const o of params.extensions) {
+            extensions.push(AsnConvert.parse(o.rawData, Extension));
+          }
+          attr.values.push(AsnConvert.serialize(extensions));
+          asnReq.certificationRequestInfo.attributes.push(attr);
+        }
+        const signingAlgorithm = {
+          ...params.signingAlgorithm,
+          ...params.keys.privateKey.algorithm
+        };
+        const algProv = instance.resolve(diAlgorithmProvider);
+        asnReq.signatureAlgorithm = algProv.toAsnAlgorithm(signingAlgorithm);
+        const tbs = AsnConvert.serialize(asnReq.certificationRequestInfo);
+        const signature = await crypto4.subtle.sign(signingAlgorithm, params.keys.privateKey, tbs);
+        const signatureFormatters = instance.resolveAll(diAsnSignatureFormatter).reverse();
+        let asnSignature = null;
+        for (const signatureFormatter of signatureFormatters) {
+          asnSignature = signatureFormatter.toAsnSignature(signingAlgorithm, signature);
+          if (asnSignature) {
+            break;
+          }
+        }
+        if (!asnSignature) {
+          throw Error("Cannot convert WebCrypto signature value to ASN.1 format");
+        }
+        asnReq.signature = asnSignature;
+        return new Pkcs10CertificateRequest(AsnConvert.serialize(asnReq));
+      }
+    };
+    X509Certificate2 = class extends PemData {
+      get publicKey() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_publicKey, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_publicKey, new PublicKey(this.asn.tbsCertificate.subjectPublicKeyInfo), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_publicKey, "f");
+      }
+      get serialNumber() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_serialNumber, "f")) {
+          const tbs = this.asn.tbsCertificate;
+          let serialNumberBytes = new Uint8Array(tbs.serialNumber);
+          if (serialNumberBytes.length > 1 && serialNumberBytes[0] === 0 && serialNumberBytes[1] > 127) {
+            serialNumberBytes = serialNumberBytes.slice(1);
+          }
+          __classPrivateFieldSet(this, _X509Certificate_serialNumber, Convert.ToHex(serialNumberBytes), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_serialNumber, "f");
+      }
+      get subjectName() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_subjectName, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_subjectName, new Name3(this.asn.tbsCertificate.subject), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_subjectName, "f");
+      }
+      get subject() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_subject, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_subject, this.subjectName.toString(), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_subject, "f");
+      }
+      get issuerName() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_issuerName, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_issuerName, new Name3(this.asn.tbsCertificate.issuer), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_issuerName, "f");
+      }
+      get issuer() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_issuer, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_issuer, this.issuerName.toString(), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_issuer, "f");
+      }
+      get notBefore() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_notBefore, "f")) {
+          const notBefore = this.asn.tbsCertificate.validity.notBefore.utcTime || this.asn.tbsCertificate.validity.notBefore.generalTime;
+          if (!notBefore) {
+            throw new Error("Cannot get 'notBefore' value");
+          }
+          __classPrivateFieldSet(this, _X509Certificate_notBefore, notBefore, "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_notBefore, "f");
+      }
+      get notAfter() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_notAfter, "f")) {
+          const notAfter = this.asn.tbsCertificate.validity.notAfter.utcTime || this.asn.tbsCertificate.validity.notAfter.generalTime;
+          if (!notAfter) {
+            throw new Error("Cannot get 'notAfter' value");
+          }
+          __classPrivateFieldSet(this, _X509Certificate_notAfter, notAfter, "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_notAfter, "f");
+      }
+      get signatureAlgorithm() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_signatureAlgorithm, "f")) {
+          const algProv = instance.resolve(diAlgorithmProvider);
+          __classPrivateFieldSet(this, _X509Certificate_signatureAlgorithm, algProv.toWebAlgorithm(this.asn.signatureAlgorithm), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_signatureAlgorithm, "f");
+      }
+      get signature() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_signature, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_signature, this.asn.signatureValue, "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_signature, "f");
+      }
+      get extensions() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_extensions, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_extensions, [], "f");
+          if (this.asn.tbsCertificate.extensions) {
+            __classPrivateFieldSet(this, _X509Certificate_extensions, this.asn.tbsCertificate.extensions.map((o) => ExtensionFactory.create(AsnConvert.serialize(o))), "f");
+          }
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_extensions, "f");
+      }
+      get tbs() {
+        if (!__classPrivateFieldGet(this, _X509Certificate_tbs, "f")) {
+          __classPrivateFieldSet(this, _X509Certificate_tbs, this.asn.tbsCertificateRaw || AsnConvert.serialize(this.asn.tbsCertificate), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Certificate_tbs, "f");
+      }
+      constructor(param) {
+        const args = PemData.isAsnEncoded(param) ? [param, Certificate] : [param];
+        super(args[0], args[1]);
+        _X509Certificate_tbs.set(this, void 0);
+        _X509Certificate_serialNumber.set(this, void 0);
+        _X509Certificate_subjectName.set(this, void 0);
+        _X509Certificate_subject.set(this, void 0);
+        _X509Certificate_issuerName.set(this, void 0);
+        _X509Certificate_issuer.set(this, void 0);
+        _X509Certificate_notBefore.set(this, void 0);
+        _X509Certificate_notAfter.set(this, void 0);
+        _X509Certificate_signatureAlgorithm.set(this, void 0);
+        _X509Certificate_signature.set(this, void 0);
+        _X509Certificate_extensions.set(this, void 0);
+        _X509Certificate_publicKey.set(this, void 0);
+        this.tag = PemConverter.CertificateTag;
+      }
+      onInit(_asn) {
+      }
+      getExtension(type) {
+        for (const ext of this.extensions) {
+          if (typeof type === "string") {
+            if (ext.type === type) {
+              return ext;
+            }
+          } else {
+            if (ext instanceof type) {
+              return ext;
+            }
+          }
+        }
+        return null;
+      }
+      getExtensions(type) {
+        return this.extensions.filter((o) => {
+          if (typeof type === "string") {
+            return o.type === type;
+          } else {
+            return o instanceof type;
+          }
+        });
+      }
+      async verify(params = {}, crypto4 = cryptoProvider.get()) {
+        let keyAlgorithm;
+        let publicKey;
+        const paramsKey = params.publicKey;
+        try {
+          if (!paramsKey) {
+            keyAlgorithm = {
+              ...this.publicKey.algorithm,
+              ...this.signatureAlgorithm
+            };
+            publicKey = await this.publicKey.export(keyAlgorithm, ["verify"], crypto4);
+          } else if ("publicKey" in paramsKey) {
+            keyAlgorithm = {
+              ...paramsKey.publicKey.algorithm,
+              ...this.signatureAlgorithm
+            };
+            publicKey = await paramsKey.publicKey.export(keyAlgorithm, ["verify"], crypto4);
+          } else if (paramsKey instanceof PublicKey) {
+            keyAlgorithm = {
+              ...paramsKey.algorithm,
+              ...this.signatureAlgorithm
+            };
+            publicKey = await paramsKey.export(keyAlgorithm, ["verify"], crypto4);
+          } else if (BufferSourceConverter.isBufferSource(paramsKey)) {
+            const key = new PublicKey(paramsKey);
+            keyAlgorithm = {
+              ...key.algorithm,
+              ...this.signatureAlgorithm
+            };
+            publicKey = await key.export(keyAlgorithm, ["verify"], crypto4);
+          } else {
+            keyAlgorithm = {
+              ...paramsKey.algorithm,
+              ...this.signatureAlgorithm
+            };
+            publicKey = paramsKey;
+          }
+        } catch {
+          return false;
+        }
+        const signatureFormatters = instance.resolveAll(diAsnSignatureFormatter).reverse();
+        let signature = null;
+        for (const signatureFormatter of signatureFormatters) {
+          signature = signatureFormatter.toWebSignature(keyAlgorithm, this.signature);
+          if (signature) {
+            break;
+          }
+        }
+        if (!signature) {
+          throw Error("Cannot convert ASN.1 signature value to WebCrypto format");
+        }
+        const ok = await crypto4.subtle.verify(this.signatureAlgorithm, publicKey, signature, this.tbs);
+        if (params.signatureOnly) {
+          return ok;
+        } else {
+          const date = params.date || /* @__PURE__ */ new Date();
+          const time = date.getTime();
+          return ok && this.notBefore.getTime() < time && time < this.notAfter.getTime();
+        }
+      }
+      async getThumbprint(...args) {
+        let crypto4;
+        let algorithm = "SHA-1";
+        if (args[0]) {
+          if (!args[0].subtle) {
+            algorithm = args[0] || algorithm;
+            crypto4 = args[1];
+          } else {
+            crypto4 = args[0];
+          }
+        }
+        crypto4 !== null && crypto4 !== void 0 ? crypto4 : crypto4 = cryptoProvider.get();
+        return await crypto4.subtle.digest(algorithm, this.rawData);
+      }
+      async isSelfSigned(crypto4 = cryptoProvider.get()) {
+        return this.subject === this.issuer && await this.verify({ signatureOnly: true }, crypto4);
+      }
+      toTextObject() {
+        const obj = this.toTextObjectEmpty();
+        const cert = AsnConvert.parse(this.rawData, Certificate);
+        const tbs = cert.tbsCertificate;
+        const data = new TextObject("", {
+          Version: `${Version[tbs.version]} (${tbs.version})`,
+          "Serial Number": tbs.serialNumber,
+          "Signature Algorithm": TextConverter.serializeAlgorithm(tbs.signature),
+          Issuer: this.issuer,
+          Validity: new TextObject("", {
+            "Not Before": tbs.validity.notBefore.getTime(),
+            "Not After": tbs.validity.notAfter.getTime()
+          }),
+          Subject: this.subject,
+          "Subject Public Key Info": this.publicKey
+        });
+        if (tbs.issuerUniqueID) {
+          data["Issuer Unique ID"] = tbs.issuerUniqueID;
+        }
+        if (tbs.subjectUniqueID) {
+          data["Subject Unique ID"] = tbs.subjectUniqueID;
+        }
+        if (this.extensions.length) {
+          const extensions = new TextObject("");
+          for (const ext of this.extensions) {
+            const extObj = ext.toTextObject();
+            extensions[extObj[TextObject.NAME]] = extObj;
+          }
+          data["Extensions"] = extensions;
+        }
+        obj["Data"] = data;
+        obj["Signature"] = new TextObject("", {
+          Algorithm: TextConverter.serializeAlgorithm(cert.signatureAlgorithm),
+          "": cert.signatureValue
+        });
+        return obj;
+      }
+    };
+    _X509Certificate_tbs = /* @__PURE__ */ new WeakMap(), _X509Certificate_serialNumber = /* @__PURE__ */ new WeakMap(), _X509Certificate_subjectName = /* @__PURE__ */ new WeakMap(), _X509Certificate_subject = /* @__PURE__ */ new WeakMap(), _X509Certificate_issuerName = /* @__PURE__ */ new WeakMap(), _X509Certificate_issuer = /* @__PURE__ */ new WeakMap(), _X509Certificate_notBefore = /* @__PURE__ */ new WeakMap(), _X509Certificate_notAfter = /* @__PURE__ */ new WeakMap(), _X509Certificate_signatureAlgorithm = /* @__PURE__ */ new WeakMap(), _X509Certificate_signature = /* @__PURE__ */ new WeakMap(), _X509Certificate_extensions = /* @__PURE__ */ new WeakMap(), _X509Certificate_publicKey = /* @__PURE__ */ new WeakMap();
+    X509Certificate2.NAME = "Certificate";
+    X509Certificates = class extends Array {
+      constructor(param) {
+        super();
+        if (PemData.isAsnEncoded(param)) {
+          this.import(param);
+        } else if (param instanceof X509Certificate2) {
+          this.push(param);
+        } else if (Array.isArray(param)) {
+          for (const item of param) {
+            this.push(item);
+          }
+        }
+      }
+      export(format5) {
+        const signedData = new SignedData();
+        signedData.version = 1;
+        signedData.encapContentInfo.eContentType = id_data;
+        signedData.encapContentInfo.eContent = new EncapsulatedContent({ single: new OctetString2() });
+        signedData.certificates = new CertificateSet(this.map((o) => new CertificateChoices({ certificate: AsnConvert.parse(o.rawData, Certificate) })));
+        const cms = new ContentInfo({
+          contentType: id_signedData,
+          content: AsnConvert.serialize(signedData)
+        });
+        const raw = AsnConvert.serialize(cms);
+        if (format5 === "raw") {
+          return raw;
+        }
+        return this.toString(format5);
+      }
+      import(data) {
+        const raw = PemData.toArrayBuffer(data);
+        const cms = AsnConvert.parse(raw, ContentInfo);
+        if (cms.contentType !== id_signedData) {
+          throw new TypeError("Cannot parse CMS package. Incoming data is not a SignedData object.");
+        }
+        const signedData = AsnConvert.parse(cms.content, SignedData);
+        this.clear();
+        for (const item of signedData.certificates || []) {
+          if (item.certificate) {
+            this.push(new X509Certificate2(item.certificate));
+          }
+        }
+      }
+      clear() {
+        while (this.pop()) {
+        }
+      }
+      toString(format5 = "pem") {
+        const raw = this.export("raw");
+        switch (format5) {
+          case "pem":
+            return PemConverter.encode(raw, "CMS");
+          case "pem-chain":
+            return this.map((o) => o.toString("pem")).join("\n");
+          case "asn":
+            return AsnConvert.toString(raw);
+          case "hex":
+            return Convert.ToHex(raw);
+          case "base64":
+            return Convert.ToBase64(raw);
+          case "base64url":
+            return Convert.ToBase64Url(raw);
+          case "text":
+            return TextConverter.serialize(this.toTextObject());
+          default:
+            throw TypeError("Argument 'format' is unsupported value");
+        }
+      }
+      toTextObject() {
+        const contentInfo = AsnConvert.parse(this.export("raw"), ContentInfo);
+        const signedData = AsnConvert.parse(contentInfo.content, SignedData);
+        const obj = new TextObject("X509Certificates", {
+          "Content Type": OidSerializer.toString(contentInfo.contentType),
+          Content: new TextObject("", {
+            Version: `${CMSVersion[signedData.version]} (${signedData.version})`,
+            Certificates: new TextObject("", { Certificate: this.map((o) => o.toTextObject()) })
+          })
+        });
+        return obj;
+      }
+    };
+    X509ChainBuilder = class {
+      constructor(params = {}) {
+        this.certificates = [];
+        if (params.certificates) {
+          this.certificates = params.certificates;
+        }
+      }
+      async build(cert, crypto4 = cryptoProvider.get()) {
+        const chain = new X509Certificates(cert);
+        let current = cert;
+        while (current = await this.findIssuer(current, crypto4)) {
+          const thumbprint = await current.getThumbprint(crypto4);
+          for (const item of chain) {
+            const thumbprint2 = await item.getThumbprint(crypto4);
+            if (isEqual(thumbprint, thumbprint2)) {
+              throw new Error("Cannot build a certificate chain. Circular dependency.");
+            }
+          }
+          chain.push(current);
+        }
+        return chain;
+      }
+      async findIssuer(cert, crypto4 = cryptoProvider.get()) {
+        if (!await cert.isSelfSigned(crypto4)) {
+          const akiExt = cert.getExtension(id_ce_authorityKeyIdentifier);
+          for (const item of this.certificates) {
+            if (item.subject !== cert.issuer) {
+              continue;
+            }
+            if (akiExt) {
+              if (akiExt.keyId) {
+                const skiExt = item.getExtension(id_ce_subjectKeyIdentifier);
+                if (skiExt && skiExt.keyId !== akiExt.keyId) {
+                  continue;
+                }
+              } else if (akiExt.certId) {
+                const sanExt = item.getExtension(id_ce_subjectAltName);
+                if (sanExt && !(akiExt.certId.serialNumber === item.serialNumber && isEqual(AsnConvert.serialize(akiExt.certId.name), AsnConvert.serialize(sanExt)))) {
+                  continue;
+                }
+              }
+            }
+            try {
+              const algorithm = {
+                ...item.publicKey.algorithm,
+                ...cert.signatureAlgorithm
+              };
+              const publicKey = await item.publicKey.export(algorithm, ["verify"], crypto4);
+              const ok = await cert.verify({
+                publicKey,
+                signatureOnly: true
+              }, crypto4);
+              if (!ok) {
+                continue;
+              }
+            } catch {
+              continue;
+            }
+            return item;
+          }
+        }
+        return null;
+      }
+    };
+    X509CertificateGenerator = class {
+      static async createSelfSigned(params, crypto4 = cryptoProvider.get()) {
+        if (!params.keys.privateKey) {
+          throw new Error("Bad field 'keys' in 'params' argument. 'privateKey' is empty");
+        }
+        if (!params.keys.publicKey) {
+          throw new Error("Bad field 'keys' in 'params' argument. 'publicKey' is empty");
+        }
+        return this.create({
+          serialNumber: params.serialNumber,
+          subject: params.name,
+          issuer: params.name,
+          notBefore: params.notBefore,
+          notAfter: params.notAfter,
+          publicKey: params.keys.publicKey,
+          signingKey: params.keys.privateKey,
+          signingAlgorithm: params.signingAlgorithm,
+          extensions: params.extensions
+        }, crypto4);
+      }
+      static async create(params, crypto4 = cryptoProvider.get()) {
+        var _a3;
+        let spki;
+        if (params.publicKey instanceof PublicKey) {
+          spki = params.publicKey.rawData;
+        } else if ("publicKey" in params.publicKey) {
+          spki = params.publicKey.publicKey.rawData;
+        } else if (BufferSourceConverter.isBufferSource(params.publicKey)) {
+          spki = params.publicKey;
+        } else {
+          spki = await crypto4.subtle.exportKey("spki", params.publicKey);
+        }
+        const serialNumber = generateCertificateSerialNumber(params.serialNumber, crypto4);
+        const notBefore = params.notBefore || /* @__PURE__ */ new Date();
+        const notAfter = params.notAfter || new Date(notBefore.getTime() + 31536e6);
+        const asnX509 = new Certificate({
+          tbsCertificate: new TBSCertificate({
+            version: Version.v3,
+            serialNumber,
+            validity: new Validity({
+              notBefore,
+              notAfter
+            }),
+            extensions: new Extensions(((_a3 = params.extensions) === null || _a3 === void 0 ? void 0 : _a3.map((o) => AsnConvert.parse(o.rawData, Extension))) || []),
+            subjectPublicKeyInfo: AsnConvert.parse(spki, SubjectPublicKeyInfo)
+          })
+        });
+        if (params.subject) {
+          const name3 = params.subject instanceof Name3 ? params.subject : new Name3(params.subject);
+          asnX509.tbsCertificate.subject = AsnConvert.parse(name3.toArrayBuffer(), Name);
+        }
+        if (params.issuer) {
+          const name3 = params.issuer instanceof Name3 ? params.issuer : new Name3(params.issuer);
+          asnX509.tbsCertificate.issuer = AsnConvert.parse(name3.toArrayBuffer(), Name);
+        }
+        const defaultSigningAlgorithm = { hash: "SHA-256" };
+        const signatureAlgorithm = "signingKey" in params ? {
+          ...defaultSigningAlgorithm,
+          ...params.signingAlgorithm,
+          ...params.signingKey.algorithm
+        } : {
+          ...defaultSigningAlgorithm,
+          ...params.signingAlgorithm
+        };
+        const algProv = instance.resolve(diAlgorithmProvider);
+        asnX509.tbsCertificate.signature = asnX509.signatureAlgorithm = algProv.toAsnAlgorithm(signatureAlgorithm);
+        const tbs = AsnConvert.serialize(asnX509.tbsCertificate);
+        const signatureValue = "signingKey" in params ? await crypto4.subtle.sign(signatureAlgorithm, params.signingKey, tbs) : params.signature;
+        const signatureFormatters = instance.resolveAll(diAsnSignatureFormatter).reverse();
+        let asnSignature = null;
+        for (const signatureFormatter of signatureFormatters) {
+          asnSignature = signatureFormatter.toAsnSignature(signatureAlgorithm, signatureValue);
+          if (asnSignature) {
+            break;
+          }
+        }
+        if (!asnSignature) {
+          throw Error("Cannot convert ASN.1 signature value to WebCrypto format");
+        }
+        asnX509.signatureValue = asnSignature;
+        return new X509Certificate2(AsnConvert.serialize(asnX509));
+      }
+    };
+    (function(X509CrlReason2) {
+      X509CrlReason2[X509CrlReason2["unspecified"] = 0] = "unspecified";
+      X509CrlReason2[X509CrlReason2["keyCompromise"] = 1] = "keyCompromise";
+      X509CrlReason2[X509CrlReason2["cACompromise"] = 2] = "cACompromise";
+      X509CrlReason2[X509CrlReason2["affiliationChanged"] = 3] = "affiliationChanged";
+      X509CrlReason2[X509CrlReason2["superseded"] = 4] = "superseded";
+      X509CrlReason2[X509CrlReason2["cessationOfOperation"] = 5] = "cessationOfOperation";
+      X509CrlReason2[X509CrlReason2["certificateHold"] = 6] = "certificateHold";
+      X509CrlReason2[X509CrlReason2["removeFromCRL"] = 8] = "removeFromCRL";
+      X509CrlReason2[X509CrlReason2["privilegeWithdrawn"] = 9] = "privilegeWithdrawn";
+      X509CrlReason2[X509CrlReason2["aACompromise"] = 10] = "aACompromise";
+    })(X509CrlReason || (X509CrlReason = {}));
+    X509CrlEntry = class extends AsnData {
+      get serialNumber() {
+        if (!__classPrivateFieldGet(this, _X509CrlEntry_serialNumber, "f")) {
+          __classPrivateFieldSet(this, _X509CrlEntry_serialNumber, Convert.ToHex(this.asn.userCertificate), "f");
+        }
+        return __classPrivateFieldGet(this, _X509CrlEntry_serialNumber, "f");
+      }
+      get revocationDate() {
+        if (!__classPrivateFieldGet(this, _X509CrlEntry_revocationDate, "f")) {
+          __classPrivateFieldSet(this, _X509CrlEntry_revocationDate, this.asn.revocationDate.getTime(), "f");
+        }
+        return __classPrivateFieldGet(this, _X509CrlEntry_revocationDate, "f");
+      }
+      get reason() {
+        if (__classPrivateFieldGet(this, _X509CrlEntry_reason, "f") === void 0) {
+          void this.extensions;
+        }
+        return __classPrivateFieldGet(this, _X509CrlEntry_reason, "f");
+      }
+      get invalidity() {
+        if (__classPrivateFieldGet(this, _X509CrlEntry_invalidity, "f") === void 0) {
+          void this.extensions;
+        }
+        return __classPrivateFieldGet(this, _X509CrlEntry_invalidity, "f");
+      }
+      get extensions() {
+        if (!__classPrivateFieldGet(this, _X509CrlEntry_extensions, "f")) {
+          __classPrivateFieldSet(this, _X509CrlEntry_extensions, [], "f");
+          if (this.asn.crlEntryExtensions) {
+            __classPrivateFieldSet(this, _X509CrlEntry_extensions, this.asn.crlEntryExtensions.map((o) => {
+              const extension = ExtensionFactory.create(AsnConvert.serialize(o));
+              switch (extension.type) {
+                case id_ce_cRLReasons:
+                  if (__classPrivateFieldGet(this, _X509CrlEntry_reason, "f") === void 0) {
+                    __classPrivateFieldSet(this, _X509CrlEntry_reason, AsnConvert.parse(extension.value, CRLReason).reason, "f");
+                  }
+                  break;
+                case id_ce_invalidityDate:
+                  if (__classPrivateFieldGet(this, _X509CrlEntry_invalidity, "f") === void 0) {
+                    __classPrivateFieldSet(this, _X509CrlEntry_invalidity, AsnConvert.parse(extension.value, InvalidityDate).value, "f");
+                  }
+                  break;
+              }
+              return extension;
+            }), "f");
+          }
+        }
+        return __classPrivateFieldGet(this, _X509CrlEntry_extensions, "f");
+      }
+      constructor(...args) {
+        let raw;
+        if (BufferSourceConverter.isBufferSource(args[0])) {
+          raw = BufferSourceConverter.toArrayBuffer(args[0]);
+        } else if (typeof args[0] === "string") {
+          raw = AsnConvert.serialize(new RevokedCertificate({
+            userCertificate: generateCertificateSerialNumber(args[0]),
+            revocationDate: new Time(args[1]),
+            crlEntryExtensions: args[2]
+          }));
+        } else if (args[0] instanceof RevokedCertificate) {
+          raw = args[0];
+        }
+        if (!raw) {
+          throw new TypeError("Cannot create X509CrlEntry instance. Wrong constructor arguments.");
+        }
+        super(raw, RevokedCertificate);
+        _X509CrlEntry_serialNumber.set(this, void 0);
+        _X509CrlEntry_revocationDate.set(this, void 0);
+        _X509CrlEntry_reason.set(this, void 0);
+        _X509CrlEntry_invalidity.set(this, void 0);
+        _X509CrlEntry_extensions.set(this, void 0);
+      }
+      onInit(_asn) {
+      }
+    };
+    _X509CrlEntry_serialNumber = /* @__PURE__ */ new WeakMap(), _X509CrlEntry_revocationDate = /* @__PURE__ */ new WeakMap(), _X509CrlEntry_reason = /* @__PURE__ */ new WeakMap(), _X509CrlEntry_invalidity = /* @__PURE__ */ new WeakMap(), _X509CrlEntry_extensions = /* @__PURE__ */ new WeakMap();
+    X509Crl = class extends PemData {
+      get version() {
+        return this.asn.tbsCertList.version;
+      }
+      get signatureAlgorithm() {
+        if (!__classPrivateFieldGet(this, _X509Crl_signatureAlgorithm, "f")) {
+          const algProv = instance.resolve(diAlgorithmProvider);
+          __classPrivateFieldSet(this, _X509Crl_signatureAlgorithm, algProv.toWebAlgorithm(this.asn.signatureAlgorithm), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Crl_signatureAlgorithm, "f");
+      }
+      get signature() {
+        return this.asn.signature;
+      }
+      get issuer() {
+        return this.issuerName.toString();
+      }
+      get issuerName() {
+        if (!__classPrivateFieldGet(this, _X509Crl_issuerName, "f")) {
+          __classPrivateFieldSet(this, _X509Crl_issuerName, new Name3(this.asn.tbsCertList.issuer), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Crl_issuerName, "f");
+      }
+      get thisUpdate() {
+        if (!__classPrivateFieldGet(this, _X509Crl_thisUpdate, "f")) {
+          const thisUpdate = this.asn.tbsCertList.thisUpdate.getTime();
+          if (!thisUpdate) {
+            throw new Error("Cannot get 'thisUpdate' value");
+          }
+          __classPrivateFieldSet(this, _X509Crl_thisUpdate, thisUpdate, "f");
+        }
+        return __classPrivateFieldGet(this, _X509Crl_thisUpdate, "f");
+      }
+      get nextUpdate() {
+        var _a3;
+        if (__classPrivateFieldGet(this, _X509Crl_nextUpdate, "f") === void 0) {
+          __classPrivateFieldSet(this, _X509Crl_nextUpdate, ((_a3 = this.asn.tbsCertList.nextUpdate) === null || _a3 === void 0 ? void 0 : _a3.getTime()) || void 0, "f");
+        }
+        return __classPrivateFieldGet(this, _X509Crl_nextUpdate, "f");
+      }
+      get entries() {
+        var _a3;
+        if (!__classPrivateFieldGet(this, _X509Crl_entries, "f")) {
+          __classPrivateFieldSet(this, _X509Crl_entries, ((_a3 = this.asn.tbsCertList.revokedCertificates) === null || _a3 === void 0 ? void 0 : _a3.map((o) => new X509CrlEntry(o))) || [], "f");
+        }
+        return __classPrivateFieldGet(this, _X509Crl_entries, "f");
+      }
+      get extensions() {
+        if (!__classPrivateFieldGet(this, _X509Crl_extensions, "f")) {
+          __classPrivateFieldSet(this, _X509Crl_extensions, [], "f");
+          if (this.asn.tbsCertList.crlExtensions) {
+            __classPrivateFieldSet(this, _X509Crl_extensions, this.asn.tbsCertList.crlExtensions.map((o) => ExtensionFactory.create(AsnConvert.serialize(o))), "f");
+          }
+        }
+        return __classPrivateFieldGet(this, _X509Crl_extensions, "f");
+      }
+      get tbs() {
+        if (!__classPrivateFieldGet(this, _X509Crl_tbs, "f")) {
+          __classPrivateFieldSet(this, _X509Crl_tbs, this.asn.tbsCertListRaw || AsnConvert.serialize(this.asn.tbsCertList), "f");
+        }
+        return __classPrivateFieldGet(this, _X509Crl_tbs, "f");
+      }
+      get tbsCertListSignatureAlgorithm() {
+        return this.asn.tbsCertList.signature;
+      }
+      get certListSignatureAlgorithm() {
+        return this.asn.signatureAlgorithm;
+      }
+      constructor(param) {
+        super(param, PemData.isAsnEncoded(param) ? CertificateList : void 0);
+        this.tag = PemConverter.CrlTag;
+        _X509Crl_tbs.set(this, void 0);
+        _X509Crl_signatureAlgorithm.set(this, void 0);
+        _X509Crl_issuerName.set(this, void 0);
+        _X509Crl_thisUpdate.set(this, void 0);
+        _X509Crl_nextUpdate.set(this, void 0);
+        _X509Crl_entries.set(this, void 0);
+        _X509Crl_extensions.set(this, void 0);
+      }
+      onInit(_asn) {
+      }
+      getExtension(type) {
+        for (const ext of this.extensions) {
+          if (typeof type === "string") {
+            if (ext.type === type) {
+              return ext;
+            }
+          } else {
+            if (ext instanceof type) {
+              return ext;
+            }
+          }
+        }
+        return null;
+      }
+      getExtensions(type) {
+        return this.extensions.filter((o) => {
+          if (typeof type === "string") {
+            return o.type === type;
+          } else {
+            return o instanceof type;
+          }
+        });
+      }
+      async verify(params, crypto4 = cryptoProvider.get()) {
+        if (!this.certListSignatureAlgorithm.isEqual(this.tbsCertListSignatureAlgorithm)) {
+          throw new Error("algorithm identifier in the sequence tbsCertList and CertificateList mismatch");
+        }
+        let keyAlgorithm;
+        let publicKey;
+        const paramsKey = params.publicKey;
+        try {
+          if (paramsKey instanceof X509Certificate2) {
+            keyAlgorithm = {
+              ...paramsKey.publicKey.algorithm,
+              ...paramsKey.signatureAlgorithm
+            };
+            publicKey = await paramsKey.publicKey.export(keyAlgorithm, ["verify"]);
+          } else if (paramsKey instanceof PublicKey) {
+            keyAlgorithm = {
+              ...paramsKey.algorithm,
+              ...this.signatureAlgorithm
+            };
+            publicKey = await paramsKey.export(keyAlgorithm, ["verify"]);
+          } else {
+            keyAlgorithm = {
+              ...paramsKey.algorithm,
+              ...this.signatureAlgorithm
+            };
+            publicKey = paramsKey;
+          }
+        } catch {
+          return false;
+        }
+        const signatureFormatters = instance.resolveAll(diAsnSignatureFormatter).reverse();
+        let signature = null;
+        for (const signatureFormatter of signatureFormatters) {
+          signature = signatureFormatter.toWebSignature(keyAlgorithm, this.signature);
+          if (signature) {
+            break;
+          }
+        }
+        if (!signature) {
+          throw Error("Cannot convert ASN.1 signature value to WebCrypto format");
+        }
+        return await crypto4.subtle.verify(this.signatureAlgorithm, publicKey, signature, this.tbs);
+      }
+      async getThumbprint(...args) {
+        let crypto4;
+        let algorithm = "SHA-1";
+        if (args[0]) {
+          if (!args[0].subtle) {
+            algorithm = args[0] || algorithm;
+            crypto4 = args[1];
+          } else {
+            crypto4 = args[0];
+          }
+        }
+        crypto4 !== null && crypto4 !== void 0 ? crypto4 : crypto4 = cryptoProvider.get();
+        return await crypto4.subtle.digest(algorithm, this.rawData);
+      }
+      findRevoked(certOrSerialNumber) {
+        const serialNumber = typeof certOrSerialNumber === "string" ? certOrSerialNumber : certOrSerialNumber.serialNumber;
+        const serialBuffer = generateCertificateSerialNumber(serialNumber);
+        for (const revoked of this.asn.tbsCertList.revokedCertificates || []) {
+          if (BufferSourceConverter.isEqual(revoked.userCertificate, serialBuffer)) {
+            return new X509CrlEntry(AsnConvert.serialize(revoked));
+          }
+        }
+        return null;
+      }
+    };
+    _X509Crl_tbs = /* @__PURE__ */ new WeakMap(), _X509Crl_signatureAlgorithm = /* @__PURE__ */ new WeakMap(), _X509Crl_issuerName = /* @__PURE__ */ new WeakMap(), _X509Crl_thisUpdate = /* @__PURE__ */ new WeakMap(), _X509Crl_nextUpdate = /* @__PURE__ */ new WeakMap(), _X509Crl_entries = /* @__PURE__ */ new WeakMap(), _X509Crl_extensions = /* @__PURE__ */ new WeakMap();
+    X509CrlGenerator = class {
+      static async create(params, crypto4 = cryptoProvider.get()) {
+        var _a3;
+        const name3 = params.issuer instanceof Name3 ? params.issuer : new Name3(params.issuer);
+        const asnX509Crl = new CertificateList({
+          tbsCertList: new TBSCertList({
+            version: Version.v2,
+            issuer: AsnConvert.parse(name3.toArrayBuffer(), Name),
+            thisUpdate: new Time(params.thisUpdate || /* @__PURE__ */ new Date())
+          })
+        });
+        if (params.nextUpdate) {
+          asnX509Crl.tbsCertList.nextUpdate = new Time(params.nextUpdate);
+        }
+        if (params.extensions && params.extensions.length) {
+          asnX509Crl.tbsCertList.crlExtensions = new Extensions(params.extensions.map((o) => AsnConvert.parse(o.rawData, Extension)) || []);
+        }
+        if (params.entries && params.entries.length) {
+          asnX509Crl.tbsCertList.revokedCertificates = [];
+          for (const entry of params.entries) {
+            const userCertificate = PemData.toArrayBuffer(entry.serialNumber);
+            const index = asnX509Crl.tbsCertList.revokedCertificates.findIndex((cert) => isEqual(cert.userCertificate, userCertificate));
+            if (index > -1) {
+              throw new Error(`Certificate serial number ${entry.serialNumber} already exists in tbsCertList`);
+            }
+            const revokedCert = new RevokedCertificate({
+              userCertificate,
+              revocationDate: new Time(entry.revocationDate || /* @__PURE__ */ new Date())
+            });
+            if ("extensions" in entry && ((_a3 = entry.extensions) === null || _a3 === void 0 ? void 0 : _a3.length)) {
+              revokedCert.crlEntryExtensions = entry.extensions.map((o) => AsnConvert.parse(o.rawData, Extension));
+            } else {
+              revokedCert.crlEntryExtensions = [];
+            }
+            if (!(entry instanceof X509CrlEntry)) {
+              if (entry.reason) {
+                revokedCert.crlEntryExtensions.push(new Extension({
+                  extnID: id_ce_cRLReasons,
+                  critical: false,
+                  extnValue: new OctetString2(AsnConvert.serialize(new CRLReason(entry.reason)))
+                }));
+              }
+              if (entry.invalidity) {
+                revokedCert.crlEntryExtensions.push(new Extension({
+                  extnID: id_ce_invalidityDate,
+                  critical: false,
+                  extnValue: new OctetString2(AsnConvert.serialize(new InvalidityDate(entry.invalidity)))
+                }));
+              }
+              if (entry.issuer) {
+                const name4 = params.issuer instanceof Name3 ? params.issuer : new Name3(params.issuer);
+                revokedCert.crlEntryExtensions.push(new Extension({
+                  extnID: id_ce_certificateIssuer,
+                  critical: false,
+                  extnValue: new OctetString2(AsnConvert.serialize(AsnConvert.parse(name4.toArrayBuffer(), Name)))
+                }));
+              }
+            }
+            asnX509Crl.tbsCertList.revokedCertificates.push(revokedCert);
+          }
+        }
+        const signingAlgorithm = {
+          ...params.signingAlgorithm,
+          ...params.signingKey.algorithm
+        };
+        const algProv = instance.resolve(diAlgorithmProvider);
+        asnX509Crl.tbsCertList.signature = asnX509Crl.signatureAlgorithm = algProv.toAsnAlgorithm(signingAlgorithm);
+        const tbs = AsnConvert.serialize(asnX509Crl.tbsCertList);
+        const signature = await crypto4.subtle.sign(signingAlgorithm, params.signingKey, tbs);
+        const signatureFormatters = instance.resolveAll(diAsnSignatureFormatter).reverse();
+        let asnSignature = null;
+        for (const signatureFormatter of signatureFormatters) {
+          asnSignature = signatureFormatter.toAsnSignature(signingAlgorithm, signature);
+          if (asnSignature) {
+            break;
+          }
+        }
+        if (!asnSignature) {
+          throw Error("Cannot convert ASN.1 signature value to WebCrypto format");
+        }
+        asnX509Crl.signature = asnSignature;
+        return new X509Crl(AsnConvert.serialize(asnX509Crl));
+      }
+    };
+    ExtensionFactory.register(id_ce_basicConstraints, BasicConstraintsExtension);
+    ExtensionFactory.register(id_ce_extKeyUsage, ExtendedKeyUsageExtension);
+    ExtensionFactory.register(id_ce_keyUsage, KeyUsagesExtension);
+    ExtensionFactory.register(id_ce_subjectKeyIdentifier, SubjectKeyIdentifierExtension);
+    ExtensionFactory.register(id_ce_authorityKeyIdentifier, AuthorityKeyIdentifierExtension);
+    ExtensionFactory.register(id_ce_subjectAltName, SubjectAlternativeNameExtension);
+    ExtensionFactory.register(id_ce_cRLDistributionPoints, CRLDistributionPointsExtension);
+    ExtensionFactory.register(id_pe_authorityInfoAccess, AuthorityInfoAccessExtension);
+    ExtensionFactory.register(id_ce_issuerAltName, IssuerAlternativeNameExtension);
+    AttributeFactory.register(id_pkcs9_at_challengePassword, ChallengePasswordAttribute);
+    AttributeFactory.register(id_pkcs9_at_extensionRequest, ExtensionsAttribute);
+    instance.registerSingleton(diAsnSignatureFormatter, AsnDefaultSignatureFormatter);
+    instance.registerSingleton(diAsnSignatureFormatter, AsnEcSignatureFormatter);
+    AsnEcSignatureFormatter.namedCurveSize.set("P-256", 32);
+    AsnEcSignatureFormatter.namedCurveSize.set("K-256", 32);
+    AsnEcSignatureFormatter.namedCurveSize.set("P-384", 48);
+    AsnEcSignatureFormatter.namedCurveSize.set("P-521", 66);
+  }
+});
+
+// node_modules/selfsigned/index.js
+var require_selfsigned = __commonJS({
+  "node_modules/selfsigned/index.js"(exports) {
+    var { X509CertificateGenerator: X509CertificateGenerator2, X509Certificate: X509Certificate5, cryptoProvider: cryptoProvider2, X509ChainBuilder: X509ChainBuilder2, BasicConstraintsExtension: BasicConstraintsExtension2, KeyUsagesExtension: KeyUsagesExtension2, KeyUsageFlags: KeyUsageFlags3, ExtendedKeyUsageExtension: ExtendedKeyUsageExtension2, ExtendedKeyUsage: ExtendedKeyUsage4, SubjectAlternativeNameExtension: SubjectAlternativeNameExtension2, GeneralName: GeneralName4 } = (init_x509_es(), __toCommonJS(x509_es_exports));
+    var nodeCrypto = __require("crypto");
+    var crypto4 = nodeCrypto.webcrypto;
+    cryptoProvider2.set(crypto4);
+    function toPositiveHex(hexString) {
+      var mostSiginficativeHexAsInt = parseInt(hexString[0], 16);
+      if (mostSiginficativeHexAsInt < 8) {
+        return hexString;
+      }
+      mostSiginficativeHexAsInt -= 8;
+      return mostSiginficativeHexAsInt.toString() + hexString.substring(1);
+    }
+    function getAlgorithmName(key) {
+      switch (key) {
+        case "sha256":
+          return "SHA-256";
+        case "sha384":
+          return "SHA-384";
+        case "sha512":
+          return "SHA-512";
+        default:
+          return "SHA-1";
+      }
+    }
+    function getSigningAlgorithm(hashKey, keyType) {
+      const hashAlg = getAlgorithmName(hashKey);
+      if (keyType === "ec") {
+        return {
+          name: "ECDSA",
+          hash: hashAlg
+        };
+      }
+      return {
+        name: "RSASSA-PKCS1-v1_5",
+        hash: hashAlg
+      };
+    }
+    function getKeyAlgorithm(options) {
+      const keyType = options.keyType || "rsa";
+      const hashAlg = getAlgorithmName(options.algorithm || "sha1");
+      if (keyType === "ec") {
+        const curve = options.curve || "P-256";
+        return {
+          name: "ECDSA",
+          namedCurve: curve
+        };
+      }
+      return {
+        name: "RSASSA-PKCS1-v1_5",
+        modulusLength: options.keySize || 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: hashAlg
+      };
+    }
+    function buildExtensions(userExtensions, commonName) {
+      if (!userExtensions || userExtensions.length === 0) {
+        return [
+          new BasicConstraintsExtension2(false, void 0, true),
+          new KeyUsagesExtension2(KeyUsageFlags3.digitalSignature | KeyUsageFlags3.keyEncipherment, true),
+          new ExtendedKeyUsageExtension2([ExtendedKeyUsage4.serverAuth, ExtendedKeyUsage4.clientAuth], false),
+          new SubjectAlternativeNameExtension2([
+            { type: "dns", value: commonName },
+            ...commonName === "localhost" ? [{ type: "ip", value: "127.0.0.1" }] : []
+          ], false)
+        ];
+      }
+      const extensions = [];
+      for (const ext of userExtensions) {
+        const critical = ext.critical || false;
+        switch (ext.name) {
+          case "basicConstraints":
+            extensions.push(new BasicConstraintsExtension2(
+              ext.cA || false,
+              ext.pathLenConstraint,
+              critical
+            ));
+            break;
+          case "keyUsage":
+            let flags = 0;
+            if (ext.digitalSignature) flags |= KeyUsageFlags3.digitalSignature;
+            if (ext.nonRepudiation || ext.contentCommitment) flags |= KeyUsageFlags3.nonRepudiation;
+            if (ext.keyEncipherment) flags |= KeyUsageFlags3.keyEncipherment;
+            if (ext.dataEncipherment) flags |= KeyUsageFlags3.dataEncipherment;
+            if (ext.keyAgreement) flags |= KeyUsageFlags3.keyAgreement;
+            if (ext.keyCertSign) flags |= KeyUsageFlags3.keyCertSign;
+            if (ext.cRLSign) flags |= KeyUsageFlags3.cRLSign;
+            if (ext.encipherOnly) flags |= KeyUsageFlags3.encipherOnly;
+            if (ext.decipherOnly) flags |= KeyUsageFlags3.decipherOnly;
+            extensions.push(new KeyUsagesExtension2(flags, critical));
+            break;
+          case "extKeyUsage":
+            const usages = [];
+            if (ext.serverAuth) usages.push(ExtendedKeyUsage4.serverAuth);
+            if (ext.clientAuth) usages.push(ExtendedKeyUsage4.clientAuth);
+            if (ext.codeSigning) usages.push(ExtendedKeyUsage4.codeSigning);
+            if (ext.emailProtection) usages.push(ExtendedKeyUsage4.emailProtection);
+            if (ext.timeStamping) usages.push(ExtendedKeyUsage4.timeStamping);
+            extensions.push(new ExtendedKeyUsageExtension2(usages, critical));
+            break;
+          case "subjectAltName":
+            const altNames = (ext.altNames || []).map((alt) => {
+              switch (alt.type) {
+                case 1:
+                  return { type: "email", value: alt.value };
+                case 2:
+                  return { type: "dns", value: alt.value };
+                case 6:
+                  return { type: "url", value: alt.value };
+                case 7:
+                  return { type: "ip", value: alt.ip || alt.value };
+                default:
+                  if (alt.ip) return { type: "ip", value: alt.ip };
+                  if (alt.dns) return { type: "dns", value: alt.dns };
+                  if (alt.email) return { type: "email", value: alt.email };
+                  if (alt.uri || alt.url) return { type: "url", value: alt.uri || alt.url };
+                  return { type: "dns", value: alt.value };
+              }
+            });
+            extensions.push(new SubjectAlternativeNameExtension2(altNames, critical));
+            break;
+          default:
+            console.warn(`Unknown extension "${ext.name}" ignored`);
+        }
+      }
+      return extensions;
+    }
+    function convertAttributes(attrs) {
+      const nameMap = {
+        "commonName": "CN",
+        "countryName": "C",
+        "ST": "ST",
+        "localityName": "L",
+        "organizationName": "O",
+        "OU": "OU"
+      };
+      return attrs.map((attr) => {
+        const key = attr.name || attr.shortName;
+        const oid = nameMap[key] || key;
+        return `${oid}=${attr.value}`;
+      }).join(", ");
+    }
+    function normalizeECCurve(curveName) {
+      const curveMap = {
+        "prime256v1": "P-256",
+        "secp384r1": "P-384",
+        "secp521r1": "P-521",
+        "P-256": "P-256",
+        "P-384": "P-384",
+        "P-521": "P-521"
+      };
+      return curveMap[curveName] || curveName;
+    }
+    function getECCurve(keyObject) {
+      const details = keyObject.asymmetricKeyDetails;
+      if (details && details.namedCurve) {
+        return normalizeECCurve(details.namedCurve);
+      }
+      return "P-256";
+    }
+    async function importPrivateKey(pemKey, algorithm, keyType) {
+      const keyObject = nodeCrypto.createPrivateKey(pemKey);
+      const detectedKeyType = keyObject.asymmetricKeyType;
+      const actualKeyType = keyType || detectedKeyType;
+      const pkcs8Pem = keyObject.export({ type: "pkcs8", format: "pem" });
+      const pemContents = pkcs8Pem.replace(/-----BEGIN PRIVATE KEY-----/, "").replace(/-----END PRIVATE KEY-----/, "").replace(/\s/g, "");
+      const binaryDer = Buffer.from(pemContents, "base64");
+      let importAlgorithm;
+      if (actualKeyType === "ec") {
+        const curve = getECCurve(keyObject);
+        importAlgorithm = {
+          name: "ECDSA",
+          namedCurve: curve
+        };
+      } else {
+        importAlgorithm = {
+          name: "RSASSA-PKCS1-v1_5",
+          hash: getAlgorithmName(algorithm)
+        };
+      }
+      return await crypto4.subtle.importKey(
+        "pkcs8",
+        binaryDer,
+        importAlgorithm,
+        true,
+        ["sign"]
+      );
+    }
+    async function importPublicKey(pemKey, algorithm, keyType, curve) {
+      const pemContents = pemKey.replace(/-----BEGIN PUBLIC KEY-----/, "").replace(/-----END PUBLIC KEY-----/, "").replace(/\s/g, "");
+      const binaryDer = Buffer.from(pemContents, "base64");
+      let importAlgorithm;
+      if (keyType === "ec") {
+        importAlgorithm = {
+          name: "ECDSA",
+          namedCurve: curve || "P-256"
+        };
+      } else {
+        importAlgorithm = {
+          name: "RSASSA-PKCS1-v1_5",
+          hash: getAlgorithmName(algorithm)
+        };
+      }
+      return await crypto4.subtle.importKey(
+        "spki",
+        binaryDer,
+        importAlgorithm,
+        true,
+        ["verify"]
+      );
+    }
+    async function generatePemAsync(keyPair, attrs, options, ca) {
+      const { privateKey, publicKey } = keyPair;
+      const serialBytes = crypto4.getRandomValues(new Uint8Array(9));
+      const serialHex = toPositiveHex(Buffer.from(serialBytes).toString("hex"));
+      const notBefore = options.notBeforeDate || /* @__PURE__ */ new Date();
+      let notAfter;
+      if (options.notAfterDate) {
+        notAfter = options.notAfterDate;
+      } else {
+        notAfter = new Date(notBefore);
+        notAfter.setDate(notAfter.getDate() + 365);
+      }
+      attrs = attrs || [
+        {
+          name: "commonName",
+          value: "example.org"
+        },
+        {
+          name: "countryName",
+          value: "US"
+        },
+        {
+          shortName: "ST",
+          value: "Virginia"
+        },
+        {
+          name: "localityName",
+          value: "Blacksburg"
+        },
+        {
+          name: "organizationName",
+          value: "Test"
+        },
+        {
+          shortName: "OU",
+          value: "Test"
+        }
+      ];
+      const subjectName = convertAttributes(attrs);
+      const keyType = options.keyType || "rsa";
+      const signingAlg = getSigningAlgorithm(options.algorithm, keyType);
+      const commonNameAttr = attrs.find((attr) => attr.name === "commonName" || attr.shortName === "CN");
+      const commonName = commonNameAttr ? commonNameAttr.value : "localhost";
+      const extensions = buildExtensions(options.extensions, commonName);
+      let cert;
+      if (ca) {
+        const caCert = new X509Certificate5(ca.cert);
+        const caPrivateKey = await importPrivateKey(ca.key, options.algorithm || "sha256", keyType);
+        cert = await X509CertificateGenerator2.create({
+          serialNumber: serialHex,
+          subject: subjectName,
+          issuer: caCert.subject,
+          notBefore,
+          notAfter,
+          signingAlgorithm: signingAlg,
+          publicKey,
+          signingKey: caPrivateKey,
+          extensions
+        });
+      } else {
+        cert = await X509CertificateGenerator2.createSelfSigned({
+          serialNumber: serialHex,
+          name: subjectName,
+          notBefore,
+          notAfter,
+          signingAlgorithm: signingAlg,
+          keys: {
+            privateKey,
+            publicKey
+          },
+          extensions
+        });
+      }
+      const certRaw = cert.rawData;
+      const fingerprintBuffer = await crypto4.subtle.digest("SHA-1", certRaw);
+      const fingerprint2 = Buffer.from(fingerprintBuffer).toString("hex").match(/.{2}/g).join(":");
+      const privateKeyDer = await crypto4.subtle.exportKey("pkcs8", privateKey);
+      const publicKeyDer = await crypto4.subtle.exportKey("spki", publicKey);
+      let privatePem;
+      if (options.passphrase) {
+        const keyObject = nodeCrypto.createPrivateKey({
+          key: Buffer.from(privateKeyDer),
+          format: "der",
+          type: "pkcs8"
+        });
+        privatePem = keyObject.export({
+          type: "pkcs8",
+          format: "pem",
+          cipher: "aes-256-cbc",
+          passphrase: options.passphrase
+        });
+      } else {
+        privatePem = "-----BEGIN PRIVATE KEY-----\n" + Buffer.from(privateKeyDer).toString("base64").match(/.{1,64}/g).join("\n") + "\n-----END PRIVATE KEY-----\n";
+      }
+      const publicPem = "-----BEGIN PUBLIC KEY-----\n" + Buffer.from(publicKeyDer).toString("base64").match(/.{1,64}/g).join("\n") + "\n-----END PUBLIC KEY-----\n";
+      const certPem = cert.toString("pem");
+      const pem2 = {
+        private: privatePem,
+        public: publicPem,
+        cert: certPem,
+        fingerprint: fingerprint2
+      };
+      if (options && options.clientCertificate) {
+        const clientOpts = typeof options.clientCertificate === "object" ? options.clientCertificate : {};
+        const clientKeySize = clientOpts.keySize || options.clientCertificateKeySize || 2048;
+        const clientAlgorithm = clientOpts.algorithm || options.algorithm || "sha1";
+        const clientCN = clientOpts.cn || options.clientCertificateCN || "John Doe jdoe123";
+        const clientKeyType = clientOpts.keyType || keyType;
+        const clientCurve = clientOpts.curve || options.curve || "P-256";
+        const clientKeyAlg = getKeyAlgorithm({
+          keyType: clientKeyType,
+          keySize: clientKeySize,
+          algorithm: clientAlgorithm,
+          curve: clientCurve
+        });
+        const clientKeyPair = await crypto4.subtle.generateKey(
+          clientKeyAlg,
+          true,
+          ["sign", "verify"]
+        );
+        const clientSerialBytes = crypto4.getRandomValues(new Uint8Array(9));
+        const clientSerialHex = toPositiveHex(Buffer.from(clientSerialBytes).toString("hex"));
+        const clientNotBefore = clientOpts.notBeforeDate || /* @__PURE__ */ new Date();
+        let clientNotAfter;
+        if (clientOpts.notAfterDate) {
+          clientNotAfter = clientOpts.notAfterDate;
+        } else {
+          clientNotAfter = new Date(clientNotBefore);
+          clientNotAfter.setFullYear(clientNotBefore.getFullYear() + 1);
+        }
+        const clientAttrs = JSON.parse(JSON.stringify(attrs));
+        for (let i = 0; i < clientAttrs.length; i++) {
+          if (clientAttrs[i].name === "commonName") {
+            clientAttrs[i] = {
+              name: "commonName",
+              value: clientCN
+            };
+          }
+        }
+        const clientSubjectName = convertAttributes(clientAttrs);
+        const issuerName = convertAttributes(attrs);
+        const clientSigningAlg = getSigningAlgorithm(clientAlgorithm, keyType);
+        const clientCertRaw = await X509CertificateGenerator2.create({
+          serialNumber: clientSerialHex,
+          subject: clientSubjectName,
+          issuer: issuerName,
+          notBefore: clientNotBefore,
+          notAfter: clientNotAfter,
+          signingAlgorithm: clientSigningAlg,
+          publicKey: clientKeyPair.publicKey,
+          signingKey: privateKey
+          // Sign with root private key
+        });
+        const clientPrivateKeyDer = await crypto4.subtle.exportKey("pkcs8", clientKeyPair.privateKey);
+        const clientPublicKeyDer = await crypto4.subtle.exportKey("spki", clientKeyPair.publicKey);
+        pem2.clientprivate = "-----BEGIN PRIVATE KEY-----\n" + Buffer.from(clientPrivateKeyDer).toString("base64").match(/.{1,64}/g).join("\n") + "\n-----END PRIVATE KEY-----\n";
+        pem2.clientpublic = "-----BEGIN PUBLIC KEY-----\n" + Buffer.from(clientPublicKeyDer).toString("base64").match(/.{1,64}/g).join("\n") + "\n-----END PUBLIC KEY-----\n";
+        pem2.clientcert = clientCertRaw.toString("pem");
+      }
+      const x509Cert = new X509Certificate5(cert.rawData);
+      const certificates = [x509Cert];
+      if (ca) {
+        const caCert = new X509Certificate5(ca.cert);
+        certificates.push(caCert);
+      }
+      const chainBuilder = new X509ChainBuilder2({
+        certificates
+      });
+      const chain = await chainBuilder.build(x509Cert);
+      if (chain.length === 0) {
+        throw new Error("Certificate could not be verified.");
+      }
+      return pem2;
+    }
+    exports.generate = async function generate2(attrs, options) {
+      attrs = attrs || void 0;
+      options = options || {};
+      const keyType = options.keyType || "rsa";
+      const curve = options.curve || "P-256";
+      let keyPair;
+      if (options.keyPair) {
+        keyPair = {
+          privateKey: await importPrivateKey(options.keyPair.privateKey, options.algorithm || "sha1", keyType),
+          publicKey: await importPublicKey(options.keyPair.publicKey, options.algorithm || "sha1", keyType, curve)
+        };
+      } else {
+        const keyAlg = getKeyAlgorithm(options);
+        keyPair = await crypto4.subtle.generateKey(
+          keyAlg,
+          true,
+          ["sign", "verify"]
+        );
+      }
+      return await generatePemAsync(keyPair, attrs, options, options.ca);
+    };
+  }
+});
+
 // node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
   "node_modules/ajv/dist/compile/codegen/code.js"(exports) {
@@ -6742,7 +25957,7 @@ var require_code = __commonJS({
     };
     exports._CodeOrName = _CodeOrName;
     exports.IDENTIFIER = /^[a-z$_][a-z$_0-9]*$/i;
-    var Name = class extends _CodeOrName {
+    var Name4 = class extends _CodeOrName {
       constructor(s) {
         super();
         if (!exports.IDENTIFIER.test(s))
@@ -6759,7 +25974,7 @@ var require_code = __commonJS({
         return { [this.str]: 1 };
       }
     };
-    exports.Name = Name;
+    exports.Name = Name4;
     var _Code = class extends _CodeOrName {
       constructor(code2) {
         super();
@@ -6775,15 +25990,15 @@ var require_code = __commonJS({
         return item === "" || item === '""';
       }
       get str() {
-        var _a;
-        return (_a = this._str) !== null && _a !== void 0 ? _a : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
+        var _a3;
+        return (_a3 = this._str) !== null && _a3 !== void 0 ? _a3 : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
       }
       get names() {
-        var _a;
-        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c) => {
-          if (c instanceof Name)
-            names[c.str] = (names[c.str] || 0) + 1;
-          return names;
+        var _a3;
+        return (_a3 = this._names) !== null && _a3 !== void 0 ? _a3 : this._names = this._items.reduce((names2, c) => {
+          if (c instanceof Name4)
+            names2[c.str] = (names2[c.str] || 0) + 1;
+          return names2;
         }, {});
       }
     };
@@ -6815,7 +26030,7 @@ var require_code = __commonJS({
     function addCodeArg(code2, arg) {
       if (arg instanceof _Code)
         code2.push(...arg._items);
-      else if (arg instanceof Name)
+      else if (arg instanceof Name4)
         code2.push(arg);
       else
         code2.push(interpolate(arg));
@@ -6841,7 +26056,7 @@ var require_code = __commonJS({
       if (a === '""')
         return b;
       if (typeof a == "string") {
-        if (b instanceof Name || a[a.length - 1] !== '"')
+        if (b instanceof Name4 || a[a.length - 1] !== '"')
           return;
         if (typeof b != "string")
           return `${a.slice(0, -1)}${b}"`;
@@ -6849,7 +26064,7 @@ var require_code = __commonJS({
           return a.slice(0, -1) + b.slice(1);
         return;
       }
-      if (typeof b == "string" && b[0] === '"' && !(a instanceof Name))
+      if (typeof b == "string" && b[0] === '"' && !(a instanceof Name4))
         return `"${a}${b.slice(1)}`;
       return;
     }
@@ -6926,8 +26141,8 @@ var require_scope = __commonJS({
         return `${prefix}${ng.index++}`;
       }
       _nameGroup(prefix) {
-        var _a, _b;
-        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
+        var _a3, _b2;
+        if (((_b2 = (_a3 = this._parent) === null || _a3 === void 0 ? void 0 : _a3._prefixes) === null || _b2 === void 0 ? void 0 : _b2.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
           throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
         }
         return this._names[prefix] = { prefix, index: 0 };
@@ -6960,12 +26175,12 @@ var require_scope = __commonJS({
         return new ValueScopeName(prefix, this._newName(prefix));
       }
       value(nameOrPrefix, value) {
-        var _a;
+        var _a3;
         if (value.ref === void 0)
           throw new Error("CodeGen: ref must be passed in value");
         const name3 = this.toName(nameOrPrefix);
         const { prefix } = name3;
-        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
+        const valueKey = (_a3 = value.key) !== null && _a3 !== void 0 ? _a3 : value.ref;
         let vs = this._values[prefix];
         if (vs) {
           const _name = vs.get(valueKey);
@@ -7109,11 +26324,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
-        if (!names[this.name.str])
+      optimizeNames(names2, constants3) {
+        if (!names2[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
+          this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
@@ -7130,15 +26345,15 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants2) {
-        if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
+      optimizeNames(names2, constants3) {
+        if (this.lhs instanceof code_1.Name && !names2[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
+        this.rhs = optimizeExpr(this.rhs, names2, constants3);
         return this;
       }
       get names() {
-        const names = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
-        return addExprNames(names, this.rhs);
+        const names2 = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
+        return addExprNames(names2, this.rhs);
       }
     };
     var AssignOp = class extends Assign {
@@ -7194,8 +26409,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
+      optimizeNames(names2, constants3) {
+        this.code = optimizeExpr(this.code, names2, constants3);
         return this;
       }
       get names() {
@@ -7224,20 +26439,20 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants2) {
+      optimizeNames(names2, constants3) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants2))
+          if (n.optimizeNames(names2, constants3))
             continue;
-          subtractNames(names, n.names);
+          subtractNames(names2, n.names);
           nodes.splice(i, 1);
         }
         return nodes.length > 0 ? this : void 0;
       }
       get names() {
-        return this.nodes.reduce((names, n) => addNames(names, n.names), {});
+        return this.nodes.reduce((names2, n) => addNames(names2, n.names), {});
       }
     };
     var BlockNode = class extends ParentNode {
@@ -7282,20 +26497,20 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants2) {
-        var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
+      optimizeNames(names2, constants3) {
+        var _a3;
+        this.else = (_a3 = this.else) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants3);
+        if (!(super.optimizeNames(names2, constants3) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
+        this.condition = optimizeExpr(this.condition, names2, constants3);
         return this;
       }
       get names() {
-        const names = super.names;
-        addExprNames(names, this.condition);
+        const names2 = super.names;
+        addExprNames(names2, this.condition);
         if (this.else)
-          addNames(names, this.else.names);
-        return names;
+          addNames(names2, this.else.names);
+        return names2;
       }
     };
     If.kind = "if";
@@ -7310,10 +26525,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
+        this.iteration = optimizeExpr(this.iteration, names2, constants3);
         return this;
       }
       get names() {
@@ -7334,8 +26549,8 @@ var require_codegen = __commonJS({
         return `for(${varKind} ${name3}=${from}; ${name3}<${to}; ${name3}++)` + super.render(opts);
       }
       get names() {
-        const names = addExprNames(super.names, this.from);
-        return addExprNames(names, this.to);
+        const names2 = addExprNames(super.names, this.from);
+        return addExprNames(names2, this.to);
       }
     };
     var ForIter = class extends For {
@@ -7349,10 +26564,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
+      optimizeNames(names2, constants3) {
+        if (!super.optimizeNames(names2, constants3))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
+        this.iterable = optimizeExpr(this.iterable, names2, constants3);
         return this;
       }
       get names() {
@@ -7388,26 +26603,26 @@ var require_codegen = __commonJS({
         return code2;
       }
       optimizeNodes() {
-        var _a, _b;
+        var _a3, _b2;
         super.optimizeNodes();
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNodes();
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNodes();
+        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants2) {
-        var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
+      optimizeNames(names2, constants3) {
+        var _a3, _b2;
+        super.optimizeNames(names2, constants3);
+        (_a3 = this.catch) === null || _a3 === void 0 ? void 0 : _a3.optimizeNames(names2, constants3);
+        (_b2 = this.finally) === null || _b2 === void 0 ? void 0 : _b2.optimizeNames(names2, constants3);
         return this;
       }
       get names() {
-        const names = super.names;
+        const names2 = super.names;
         if (this.catch)
-          addNames(names, this.catch.names);
+          addNames(names2, this.catch.names);
         if (this.finally)
-          addNames(names, this.finally.names);
-        return names;
+          addNames(names2, this.finally.names);
+        return names2;
       }
     };
     var Catch = class extends BlockNode {
@@ -7691,15 +26906,15 @@ var require_codegen = __commonJS({
       }
     };
     exports.CodeGen = CodeGen;
-    function addNames(names, from) {
+    function addNames(names2, from) {
       for (const n in from)
-        names[n] = (names[n] || 0) + (from[n] || 0);
-      return names;
+        names2[n] = (names2[n] || 0) + (from[n] || 0);
+      return names2;
     }
-    function addExprNames(names, from) {
-      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
+    function addExprNames(names2, from) {
+      return from instanceof code_1._CodeOrName ? addNames(names2, from.names) : names2;
     }
-    function optimizeExpr(expr, names, constants2) {
+    function optimizeExpr(expr, names2, constants3) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -7714,19 +26929,19 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants2[n.str];
-        if (c === void 0 || names[n.str] !== 1)
+        const c = constants3[n.str];
+        if (c === void 0 || names2[n.str] !== 1)
           return n;
-        delete names[n.str];
+        delete names2[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names2[c.str] === 1 && constants3[c.str] !== void 0);
       }
     }
-    function subtractNames(names, from) {
+    function subtractNames(names2, from) {
       for (const n in from)
-        names[n] = (names[n] || 0) - (from[n] || 0);
+        names2[n] = (names2[n] || 0) - (from[n] || 0);
     }
     function not(x) {
       return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
@@ -7776,12 +26991,12 @@ var require_util = __commonJS({
     }
     exports.alwaysValidSchema = alwaysValidSchema;
     function checkUnknownRules(it, schema = it.schema) {
-      const { opts, self } = it;
+      const { opts, self: self2 } = it;
       if (!opts.strictSchema)
         return;
       if (typeof schema === "boolean")
         return;
-      const rules = self.RULES.keywords;
+      const rules = self2.RULES.keywords;
       for (const key in schema) {
         if (!rules[key])
           checkStrictMode(it, `unknown keyword: "${key}"`);
@@ -7924,7 +27139,7 @@ var require_names = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var names = {
+    var names2 = {
       // validation function arguments
       data: new codegen_1.Name("data"),
       // data passed to validation function
@@ -7953,7 +27168,7 @@ var require_names = __commonJS({
       jsonLen: new codegen_1.Name("jsonLen"),
       jsonPart: new codegen_1.Name("jsonPart")
     };
-    exports.default = names;
+    exports.default = names2;
   }
 });
 
@@ -8167,8 +27382,8 @@ var require_applicability = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.shouldUseRule = exports.shouldUseGroup = exports.schemaHasRulesForType = void 0;
-    function schemaHasRulesForType({ schema, self }, type) {
-      const group = self.RULES.types[type];
+    function schemaHasRulesForType({ schema, self: self2 }, type) {
+      const group = self2.RULES.types[type];
       return group && group !== true && shouldUseGroup(schema, group);
     }
     exports.schemaHasRulesForType = schemaHasRulesForType;
@@ -8177,8 +27392,8 @@ var require_applicability = __commonJS({
     }
     exports.shouldUseGroup = shouldUseGroup;
     function shouldUseRule(schema, rule) {
-      var _a;
-      return schema[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      var _a3;
+      return schema[rule.keyword] !== void 0 || ((_a3 = rule.definition.implements) === null || _a3 === void 0 ? void 0 : _a3.some((kwd) => schema[kwd] !== void 0));
     }
     exports.shouldUseRule = shouldUseRule;
   }
@@ -8566,14 +27781,14 @@ var require_keyword = __commonJS({
     }
     exports.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
-      var _a;
+      var _a3;
       const { gen, keyword, schema, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
       const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
       const validateRef = useKeyword(gen, keyword, validate);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
+      cxt.ok((_a3 = def.valid) !== null && _a3 !== void 0 ? _a3 : valid);
       function validateKeyword() {
         if (def.errors === false) {
           assignValid();
@@ -8604,8 +27819,8 @@ var require_keyword = __commonJS({
         gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
       }
       function reportErrs(errors) {
-        var _a2;
-        gen.if((0, codegen_1.not)((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid), errors);
+        var _a4;
+        gen.if((0, codegen_1.not)((_a4 = def.valid) !== null && _a4 !== void 0 ? _a4 : valid), errors);
       }
     }
     exports.funcKeywordCode = funcKeywordCode;
@@ -8633,7 +27848,7 @@ var require_keyword = __commonJS({
       return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema) : st === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st || allowUndefined && typeof schema == "undefined");
     }
     exports.validSchemaType = validSchemaType;
-    function validateKeywordUsage({ schema, opts, self, errSchemaPath }, def, keyword) {
+    function validateKeywordUsage({ schema, opts, self: self2, errSchemaPath }, def, keyword) {
       if (Array.isArray(def.keyword) ? !def.keyword.includes(keyword) : def.keyword !== keyword) {
         throw new Error("ajv implementation error");
       }
@@ -8644,9 +27859,9 @@ var require_keyword = __commonJS({
       if (def.validateSchema) {
         const valid = def.validateSchema(schema[keyword]);
         if (!valid) {
-          const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self.errorsText(def.validateSchema.errors);
+          const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self2.errorsText(def.validateSchema.errors);
           if (opts.validateSchema === "log")
-            self.logger.error(msg);
+            self2.logger.error(msg);
           else
             throw new Error(msg);
         }
@@ -8743,7 +27958,7 @@ var require_subschema = __commonJS({
 var require_fast_deep_equal = __commonJS({
   "node_modules/fast-deep-equal/index.js"(exports, module) {
     "use strict";
-    module.exports = function equal(a, b) {
+    module.exports = function equal2(a, b) {
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
@@ -8752,7 +27967,7 @@ var require_fast_deep_equal = __commonJS({
           length2 = a.length;
           if (length2 != b.length) return false;
           for (i = length2; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
+            if (!equal2(a[i], b[i])) return false;
           return true;
         }
         if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
@@ -8765,7 +27980,7 @@ var require_fast_deep_equal = __commonJS({
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
         for (i = length2; i-- !== 0; ) {
           var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
+          if (!equal2(a[key], b[key])) return false;
         }
         return true;
       }
@@ -8869,7 +28084,7 @@ var require_resolve = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.getSchemaRefs = exports.resolveUrl = exports.normalizeId = exports._getFullPath = exports.getFullPath = exports.inlineRef = void 0;
     var util_1 = require_util();
-    var equal = require_fast_deep_equal();
+    var equal2 = require_fast_deep_equal();
     var traverse = require_json_schema_traverse();
     var SIMPLE_INLINED = /* @__PURE__ */ new Set([
       "type",
@@ -8934,8 +28149,8 @@ var require_resolve = __commonJS({
       }
       return count;
     }
-    function getFullPath(resolver, id = "", normalize) {
-      if (normalize !== false)
+    function getFullPath(resolver, id = "", normalize5) {
+      if (normalize5 !== false)
         id = normalizeId(id);
       const p = resolver.parse(id);
       return _getFullPath(resolver, p);
@@ -9007,7 +28222,7 @@ var require_resolve = __commonJS({
       });
       return localRefs;
       function checkAmbiguosRef(sch1, sch2, ref) {
-        if (sch2 !== void 0 && !equal(sch1, sch2))
+        if (sch2 !== void 0 && !equal2(sch1, sch2))
           throw ambiguos(ref);
       }
       function ambiguos(ref) {
@@ -9113,11 +28328,11 @@ var require_validate = __commonJS({
       }
       (0, boolSchema_1.boolOrEmptySchema)(it, valid);
     }
-    function schemaCxtHasRules({ schema, self }) {
+    function schemaCxtHasRules({ schema, self: self2 }) {
       if (typeof schema == "boolean")
         return !schema;
       for (const key in schema)
-        if (self.RULES.all[key])
+        if (self2.RULES.all[key])
           return true;
       return false;
     }
@@ -9146,9 +28361,9 @@ var require_validate = __commonJS({
       schemaKeywords(it, types2, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
-      const { schema, errSchemaPath, opts, self } = it;
-      if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self.RULES)) {
-        self.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
+      const { schema, errSchemaPath, opts, self: self2 } = it;
+      if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self2.RULES)) {
+        self2.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
       }
     }
     function checkNoDefault(it) {
@@ -9194,8 +28409,8 @@ var require_validate = __commonJS({
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
     function schemaKeywords(it, types2, typeErrors, errsCount) {
-      const { gen, schema, data, allErrors, opts, self } = it;
-      const { RULES } = self;
+      const { gen, schema, data, allErrors, opts, self: self2 } = it;
+      const { RULES } = self2;
       if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES))) {
         gen.block(() => keywordCode(it, "$ref", RULES.all.$ref.definition));
         return;
@@ -9393,8 +28608,8 @@ var require_validate = __commonJS({
         if (!this.allErrors)
           this.gen.if(cond);
       }
-      setParams(obj, assign) {
-        if (assign)
+      setParams(obj, assign2) {
+        if (assign2)
           Object.assign(this.params, obj);
         else
           this.params = obj;
@@ -9573,7 +28788,7 @@ var require_compile = __commonJS({
     var validate_1 = require_validate();
     var SchemaEnv = class {
       constructor(env) {
-        var _a;
+        var _a3;
         this.refs = {};
         this.dynamicAnchors = {};
         let schema;
@@ -9582,7 +28797,7 @@ var require_compile = __commonJS({
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
+        this.baseId = (_a3 = env.baseId) !== null && _a3 !== void 0 ? _a3 : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
@@ -9678,14 +28893,14 @@ var require_compile = __commonJS({
     }
     exports.compileSchema = compileSchema;
     function resolveRef(root, baseId, ref) {
-      var _a;
+      var _a3;
       ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
       let _sch = resolve.call(this, root, ref);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema = (_a3 = root.localRefs) === null || _a3 === void 0 ? void 0 : _a3[ref];
         const { schemaId } = this.opts;
         if (schema)
           _sch = new SchemaEnv({ schema, schemaId, root, baseId });
@@ -9754,8 +28969,8 @@ var require_compile = __commonJS({
       "definitions"
     ]);
     function getJsonPointer(parsedRef, { baseId, schema, root }) {
-      var _a;
-      if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
+      var _a3;
+      if (((_a3 = parsedRef.fragment) === null || _a3 === void 0 ? void 0 : _a3[0]) !== "/")
         return;
       for (const part of parsedRef.fragment.slice(1).split("/")) {
         if (typeof schema === "boolean")
@@ -9890,8 +29105,8 @@ var require_utils = __commonJS({
       }
       if (bestLength < 2) return hextets.join(":");
       const head = hextets.slice(0, bestStart).join(":");
-      const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
+      const tail2 = hextets.slice(bestStart + bestLength).join(":");
+      return head + "::" + tail2;
     }
     function normalizeIPv6Address(input) {
       const compression = input.indexOf("::");
@@ -9961,8 +29176,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path11) {
-      let input = path11;
+    function removeDotSegments(path12) {
+      let input = path12;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -10036,11 +29251,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path11) {
-      if (path11 === "" || path11[0] === "/") {
-        return removeDotSegments(path11);
+    function removeDotSegmentsRelative(path12) {
+      if (path12 === "" || path12[0] === "/") {
+        return removeDotSegments(path12);
       }
-      const segments = path11.split("/");
+      const segments = path12.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -10070,8 +29285,8 @@ var require_utils = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP2) {
-      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP4) {
+      const re = isIP4 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -10082,9 +29297,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decodeUnreserved && isUnreserved(decoded)) {
               output += decoded;
@@ -10104,9 +29319,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (decoded !== "." && isUnreserved(decoded)) {
               output += decoded;
@@ -10146,9 +29361,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -10184,9 +29399,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -10217,7 +29432,7 @@ var require_utils = __commonJS({
     function encodeUserinfo(input) {
       return encodeComponent(input, isUserinfoCharacter);
     }
-    function encodeQuery(input) {
+    function encodeQuery2(input) {
       return encodeComponent(input, isQueryFragmentCharacter);
     }
     function encodeFragment(input) {
@@ -10231,9 +29446,9 @@ var require_utils = __commonJS({
       for (let i = 0; i < input.length; i++) {
         const ch = input[i];
         if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            const normalizedHex = hex2.toUpperCase();
             const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
             if (isUnreserved(decoded)) {
               output += decoded;
@@ -10271,9 +29486,9 @@ var require_utils = __commonJS({
       let output = "";
       for (let i = 0; i < input.length; i++) {
         if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
+          const hex2 = input.slice(i + 1, i + 3);
+          if (isHexPair(hex2)) {
+            output += "%" + hex2.toUpperCase();
             i += 2;
             continue;
           }
@@ -10323,7 +29538,7 @@ var require_utils = __commonJS({
       serializePathEncoding,
       normalizeQueryFragmentEncoding,
       encodeUserinfo,
-      encodeQuery,
+      encodeQuery: encodeQuery2,
       encodeFragment,
       escapePreservingEscapes,
       removeDotSegments,
@@ -10403,8 +29618,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path11 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path11 && path11 !== "/" ? path11 : void 0;
+        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -10551,7 +29766,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery: encodeQuery2, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -10564,13 +29779,13 @@ var require_fast_uri = __commonJS({
       }
       return stringScheme;
     }
-    function normalize(uri, options) {
+    function normalize5(uri, options) {
       if (typeof uri === "string") {
         uri = /** @type {T} */
         normalizeString(uri, options);
       } else if (typeof uri === "object") {
         uri = /** @type {T} */
-        parse4(serialize(uri, options), options);
+        parse7(serialize(uri, options), options);
       }
       return uri;
     }
@@ -10613,8 +29828,8 @@ var require_fast_uri = __commonJS({
     function resolveComponent(base, relative, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
-        base = parse4(serialize(base, options), options);
-        relative = parse4(serialize(relative, options), options);
+        base = parse7(serialize(base, options), options);
+        relative = parse7(serialize(relative, options), options);
       }
       options = options || {};
       if (!options.tolerant && relative.scheme) {
@@ -10664,7 +29879,7 @@ var require_fast_uri = __commonJS({
       target.fragment = relative.fragment;
       return target;
     }
-    function equal(uriA, uriB, options) {
+    function equal2(uriA, uriB, options) {
       const normalizedA = normalizeComparableURI(uriA, options);
       const normalizedB = normalizeComparableURI(uriB, options);
       return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
@@ -10731,7 +29946,7 @@ var require_fast_uri = __commonJS({
         uriTokens.push(s);
       }
       if (component.query !== void 0) {
-        uriTokens.push("?", encodeQuery(component.query));
+        uriTokens.push("?", encodeQuery2(component.query));
       }
       if (component.fragment !== void 0) {
         uriTokens.push("#", encodeFragment(component.fragment));
@@ -10768,12 +29983,12 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP4) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP4)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP4 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -10789,9 +30004,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP4) {
       return Boolean(
-        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP4 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -10814,7 +30029,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP2 = false;
+      let isIP4 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -10876,15 +30091,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP4 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP4 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP2 = true;
+            isIP4 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -10901,14 +30116,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP4);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP2) {
+          let host = isIP4 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP4) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
+          parsed.host = isIP4 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP4) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -10932,7 +30147,7 @@ var require_fast_uri = __commonJS({
       }
       return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
-    function parse4(uri, opts) {
+    function parse7(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
     }
     function normalizeString(uri, opts) {
@@ -10964,12 +30179,12 @@ var require_fast_uri = __commonJS({
     }
     var fastUri = {
       SCHEMES,
-      normalize,
+      normalize: normalize5,
       resolve,
       resolveComponent,
-      equal,
+      equal: equal2,
       serialize,
-      parse: parse4
+      parse: parse7
     };
     module.exports = fastUri;
     module.exports.default = fastUri;
@@ -11069,11 +30284,11 @@ var require_core = __commonJS({
     };
     var MAX_EXPRESSION = 200;
     function requiredOptions(o) {
-      var _a, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
+      var _a3, _b2, _c2, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
       const s = o.strict;
-      const _optz = (_a = o.code) === null || _a === void 0 ? void 0 : _a.optimize;
+      const _optz = (_a3 = o.code) === null || _a3 === void 0 ? void 0 : _a3.optimize;
       const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
-      const regExp = (_c = (_b = o.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
+      const regExp = (_c2 = (_b2 = o.code) === null || _b2 === void 0 ? void 0 : _b2.regExp) !== null && _c2 !== void 0 ? _c2 : defaultRegExp;
       const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
       return {
         strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
@@ -11371,10 +30586,10 @@ var require_core = __commonJS({
         return this;
       }
       // Add format
-      addFormat(name3, format2) {
-        if (typeof format2 == "string")
-          format2 = new RegExp(format2);
-        this.formats[name3] = format2;
+      addFormat(name3, format5) {
+        if (typeof format5 == "string")
+          format5 = new RegExp(format5);
+        this.formats[name3] = format5;
         return this;
       }
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
@@ -11469,11 +30684,11 @@ var require_core = __commonJS({
     Ajv.ValidationError = validation_error_1.default;
     Ajv.MissingRefError = ref_error_1.default;
     exports.default = Ajv;
-    function checkOptions(checkOpts, options, msg, log2 = "error") {
+    function checkOptions(checkOpts, options, msg, log3 = "error") {
       for (const key in checkOpts) {
         const opt = key;
         if (opt in options)
-          this.logger[log2](`${msg}: option ${key}. ${checkOpts[opt]}`);
+          this.logger[log3](`${msg}: option ${key}. ${checkOpts[opt]}`);
       }
     }
     function getSchEnv(keyRef) {
@@ -11492,9 +30707,9 @@ var require_core = __commonJS({
     }
     function addInitialFormats() {
       for (const name3 in this.opts.formats) {
-        const format2 = this.opts.formats[name3];
-        if (format2)
-          this.addFormat(name3, format2);
+        const format5 = this.opts.formats[name3];
+        if (format5)
+          this.addFormat(name3, format5);
       }
     }
     function addInitialKeywords(defs) {
@@ -11545,7 +30760,7 @@ var require_core = __commonJS({
       }
     }
     function addRule(keyword, definition, dataType) {
-      var _a;
+      var _a3;
       const post = definition === null || definition === void 0 ? void 0 : definition.post;
       if (dataType && post)
         throw new Error('keyword with "post" flag cannot have "type"');
@@ -11571,7 +30786,7 @@ var require_core = __commonJS({
       else
         ruleGroup.rules.push(rule);
       RULES.all[keyword] = rule;
-      (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
+      (_a3 = definition.implements) === null || _a3 === void 0 ? void 0 : _a3.forEach((kwd) => this.addKeyword(kwd));
     }
     function addBeforeRule(ruleGroup, rule, before) {
       const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
@@ -11631,11 +30846,11 @@ var require_ref = __commonJS({
       schemaType: "string",
       code(cxt) {
         const { gen, schema: $ref, it } = cxt;
-        const { baseId, schemaEnv: env, validateName, opts, self } = it;
+        const { baseId, schemaEnv: env, validateName, opts, self: self2 } = it;
         const { root } = env;
         if (($ref === "#" || $ref === "#/") && baseId === root.baseId)
           return callRootRef();
-        const schOrEnv = compile_1.resolveRef.call(self, root, baseId, $ref);
+        const schOrEnv = compile_1.resolveRef.call(self2, root, baseId, $ref);
         if (schOrEnv === void 0)
           throw new ref_error_1.default(it.opts.uriResolver, baseId, $ref);
         if (schOrEnv instanceof compile_1.SchemaEnv)
@@ -11705,10 +30920,10 @@ var require_ref = __commonJS({
         gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
       }
       function addEvaluatedFrom(source) {
-        var _a;
+        var _a3;
         if (!it.opts.unevaluated)
           return;
-        const schEvaluated = (_a = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a === void 0 ? void 0 : _a.evaluated;
+        const schEvaluated = (_a3 = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a3 === void 0 ? void 0 : _a3.evaluated;
         if (it.props !== true) {
           if (schEvaluated && !schEvaluated.dynamicProps) {
             if (schEvaluated.props !== void 0) {
@@ -12057,9 +31272,9 @@ var require_equal = __commonJS({
   "node_modules/ajv/dist/runtime/equal.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports.default = equal;
+    var equal2 = require_fast_deep_equal();
+    equal2.code = 'require("ajv/dist/runtime/equal").default';
+    exports.default = equal2;
   }
 });
 
@@ -13169,11 +32384,11 @@ var require_dynamicAnchor = __commonJS({
     }
     exports.dynamicAnchor = dynamicAnchor;
     function _getValidate(cxt) {
-      const { schemaEnv, schema, self } = cxt.it;
+      const { schemaEnv, schema, self: self2 } = cxt.it;
       const { root, baseId, localRefs, meta } = schemaEnv.root;
-      const { schemaId } = self.opts;
+      const { schemaId } = self2.opts;
       const sch = new compile_1.SchemaEnv({ schema, schemaId, root, baseId, localRefs, meta });
-      compile_1.compileSchema.call(self, sch);
+      compile_1.compileSchema.call(self2, sch);
       return (0, ref_1.getValidate)(cxt, sch);
     }
     exports.default = def;
@@ -13482,7 +32697,7 @@ var require_format = __commonJS({
       error,
       code(cxt, ruleType) {
         const { gen, data, $data, schema, schemaCode, it } = cxt;
-        const { opts, errSchemaPath, schemaEnv, self } = it;
+        const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
         if (!opts.validateFormats)
           return;
         if ($data)
@@ -13491,39 +32706,39 @@ var require_format = __commonJS({
           validateFormat();
         function validate$DataFormat() {
           const fmts = gen.scopeValue("formats", {
-            ref: self.formats,
+            ref: self2.formats,
             code: opts.code.formats
           });
           const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
           const fType = gen.let("fType");
-          const format2 = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format2, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format2, fDef));
+          const format5 = gen.let("format");
+          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format5, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format5, fDef));
           cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
           function unknownFmt() {
             if (opts.strictSchema === false)
               return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format2}`;
+            return (0, codegen_1._)`${schemaCode} && !${format5}`;
           }
           function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format2}(${data}) : ${format2}(${data}))` : (0, codegen_1._)`${format2}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format2} == "function" ? ${callFormat} : ${format2}.test(${data}))`;
-            return (0, codegen_1._)`${format2} && ${format2} !== true && ${fType} === ${ruleType} && !${validData}`;
+            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format5}(${data}) : ${format5}(${data}))` : (0, codegen_1._)`${format5}(${data})`;
+            const validData = (0, codegen_1._)`(typeof ${format5} == "function" ? ${callFormat} : ${format5}.test(${data}))`;
+            return (0, codegen_1._)`${format5} && ${format5} !== true && ${fType} === ${ruleType} && !${validData}`;
           }
         }
         function validateFormat() {
-          const formatDef = self.formats[schema];
+          const formatDef = self2.formats[schema];
           if (!formatDef) {
             unknownFormat();
             return;
           }
           if (formatDef === true)
             return;
-          const [fmtType, format2, fmtRef] = getFormat(formatDef);
+          const [fmtType, format5, fmtRef] = getFormat(formatDef);
           if (fmtType === ruleType)
             cxt.pass(validCondition());
           function unknownFormat() {
             if (opts.strictSchema === false) {
-              self.logger.warn(unknownMsg());
+              self2.logger.warn(unknownMsg());
               return;
             }
             throw new Error(unknownMsg());
@@ -13545,7 +32760,7 @@ var require_format = __commonJS({
                 throw new Error("async format in sync schema");
               return (0, codegen_1._)`await ${fmtRef}(${data})`;
             }
-            return typeof format2 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
+            return typeof format5 == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
           }
         }
       }
@@ -13560,8 +32775,8 @@ var require_format2 = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var format_1 = require_format();
-    var format2 = [format_1.default];
-    exports.default = format2;
+    var format5 = [format_1.default];
+    exports.default = format5;
   }
 });
 
@@ -13617,7 +32832,7 @@ var require_draft2020 = __commonJS({
 });
 
 // node_modules/ajv/dist/vocabularies/discriminator/types.js
-var require_types = __commonJS({
+var require_types2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -13636,7 +32851,7 @@ var require_discriminator = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var types_1 = require_types();
+    var types_1 = require_types2();
     var compile_1 = require_compile();
     var ref_error_1 = require_ref_error();
     var util_1 = require_util();
@@ -13684,7 +32899,7 @@ var require_discriminator = __commonJS({
           return _valid;
         }
         function getMapping() {
-          var _a;
+          var _a3;
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
@@ -13698,7 +32913,7 @@ var require_discriminator = __commonJS({
               if (sch === void 0)
                 throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
             }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
+            const propSch = (_a3 = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a3 === void 0 ? void 0 : _a3[tagName];
             if (typeof propSch != "object") {
               throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
             }
@@ -14110,7 +33325,7 @@ var require_json_schema_2020_12 = __commonJS({
     var unevaluated = require_unevaluated2();
     var content = require_content();
     var core = require_core3();
-    var format2 = require_format_annotation();
+    var format5 = require_format_annotation();
     var metadata = require_meta_data();
     var validation = require_validation2();
     var META_SUPPORT_DATA = ["/properties"];
@@ -14122,7 +33337,7 @@ var require_json_schema_2020_12 = __commonJS({
         unevaluated,
         content,
         core,
-        with$data(this, format2),
+        with$data(this, format5),
         metadata,
         with$data(this, validation)
       ].forEach((sch) => this.addMetaSchema(sch, void 0, false));
@@ -14218,8 +33433,8 @@ var require_formats = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     exports.formatNames = exports.fastFormats = exports.fullFormats = void 0;
-    function fmtDef(validate, compare) {
-      return { validate, compare };
+    function fmtDef(validate, compare3) {
+      return { validate, compare: compare3 };
     }
     exports.fullFormats = {
       // date: http://tools.ietf.org/html/rfc3339#section-5.6
@@ -14287,10 +33502,10 @@ var require_formats = __commonJS({
     function isLeapYear(year) {
       return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
     }
-    var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
+    var DATE2 = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str) {
-      const matches = DATE.exec(str);
+      const matches = DATE2.exec(str);
       if (!matches)
         return false;
       const year = +matches[1];
@@ -14307,10 +33522,10 @@ var require_formats = __commonJS({
         return -1;
       return 0;
     }
-    var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
+    var TIME2 = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
       return function time(str) {
-        const matches = TIME.exec(str);
+        const matches = TIME2.exec(str);
         if (!matches)
           return false;
         const hr = +matches[1];
@@ -14341,8 +33556,8 @@ var require_formats = __commonJS({
     function compareIsoTime(t1, t2) {
       if (!(t1 && t2))
         return void 0;
-      const a1 = TIME.exec(t1);
-      const a2 = TIME.exec(t2);
+      const a1 = TIME2.exec(t1);
+      const a2 = TIME2.exec(t2);
       if (!(a1 && a2))
         return void 0;
       t1 = a1[1] + a1[2] + a1[3];
@@ -14691,34 +33906,34 @@ var require_limit = __commonJS({
       error,
       code(cxt) {
         const { gen, data, schemaCode, keyword, it } = cxt;
-        const { opts, self } = it;
+        const { opts, self: self2 } = it;
         if (!opts.validateFormats)
           return;
-        const fCxt = new ajv_1.KeywordCxt(it, self.RULES.all.format.definition, "format");
+        const fCxt = new ajv_1.KeywordCxt(it, self2.RULES.all.format.definition, "format");
         if (fCxt.$data)
           validate$DataFormat();
         else
           validateFormat();
         function validate$DataFormat() {
           const fmts = gen.scopeValue("formats", {
-            ref: self.formats,
+            ref: self2.formats,
             code: opts.code.formats
           });
           const fmt = gen.const("fmt", (0, codegen_1._)`${fmts}[${fCxt.schemaCode}]`);
           cxt.fail$data((0, codegen_1.or)((0, codegen_1._)`typeof ${fmt} != "object"`, (0, codegen_1._)`${fmt} instanceof RegExp`, (0, codegen_1._)`typeof ${fmt}.compare != "function"`, compareCode(fmt)));
         }
         function validateFormat() {
-          const format2 = fCxt.schema;
-          const fmtDef = self.formats[format2];
+          const format5 = fCxt.schema;
+          const fmtDef = self2.formats[format5];
           if (!fmtDef || fmtDef === true)
             return;
           if (typeof fmtDef != "object" || fmtDef instanceof RegExp || typeof fmtDef.compare != "function") {
-            throw new Error(`"${keyword}": format "${format2}" does not define "compare" function`);
+            throw new Error(`"${keyword}": format "${format5}" does not define "compare" function`);
           }
           const fmt = gen.scopeValue("formats", {
-            key: format2,
+            key: format5,
             ref: fmtDef,
-            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format2)}` : void 0
+            code: opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(format5)}` : void 0
           });
           cxt.fail$data(compareCode(fmt));
         }
@@ -14751,24 +33966,24 @@ var require_dist4 = __commonJS({
         addFormats2(ajv, opts, formats_1.fullFormats, fullName);
         return ajv;
       }
-      const [formats, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
+      const [formats2, exportName] = opts.mode === "fast" ? [formats_1.fastFormats, fastName] : [formats_1.fullFormats, fullName];
       const list = opts.formats || formats_1.formatNames;
-      addFormats2(ajv, list, formats, exportName);
+      addFormats2(ajv, list, formats2, exportName);
       if (opts.keywords)
         (0, limit_1.default)(ajv);
       return ajv;
     };
     formatsPlugin.get = (name3, mode = "full") => {
-      const formats = mode === "fast" ? formats_1.fastFormats : formats_1.fullFormats;
-      const f = formats[name3];
+      const formats2 = mode === "fast" ? formats_1.fastFormats : formats_1.fullFormats;
+      const f = formats2[name3];
       if (!f)
         throw new Error(`Unknown format "${name3}"`);
       return f;
     };
     function addFormats2(ajv, list, fs6, exportName) {
-      var _a;
-      var _b;
-      (_a = (_b = ajv.opts.code).formats) !== null && _a !== void 0 ? _a : _b.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
+      var _a3;
+      var _b2;
+      (_a3 = (_b2 = ajv.opts.code).formats) !== null && _a3 !== void 0 ? _a3 : _b2.formats = (0, codegen_1._)`require("ajv-formats/dist/formats").${exportName}`;
       for (const f of list)
         ajv.addFormat(f, fs6[f]);
     }
@@ -15328,12 +34543,12 @@ function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path11) {
+function findNodeAtLocation(root, path12) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path11) {
+  for (let segment of path12) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -16093,24 +35308,364 @@ function parseClientId(value, what) {
   if (GUID.test(v)) return v;
   throw new ConfigurationError(`${what}: "${value}" is not a client ID; expected the app registration's Application (client) ID, a GUID`);
 }
-function checkCertificatePem(pem, source) {
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+function checkCertificatePem(pem2, source) {
+  if (!pem2.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ConfigurationError(`${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) found`);
   }
-  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(pem)) {
+  if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(pem2)) {
     throw new ConfigurationError(`${source}: no unencrypted PEM private key found; the file must hold the certificate and its key`);
   }
   try {
-    new X509Certificate(pem);
+    new X509Certificate(pem2);
   } catch {
     throw new ConfigurationError(`${source}: the certificate is not valid PEM`);
   }
   try {
-    createPrivateKey(pem);
+    createPrivateKey(pem2);
   } catch {
     throw new ConfigurationError(`${source}: the private key cannot be read`);
   }
 }
+
+// src/collect/dns/dns-client.ts
+import { randomInt } from "node:crypto";
+
+// src/snapshot/dns-types.ts
+function questionKey(name3, type) {
+  return `${normaliseName(name3)}/${type.toUpperCase()}`;
+}
+function normaliseName(name3) {
+  return name3.trim().toLowerCase().replace(/\.+$/, "");
+}
+
+// src/collect/dns/server-address.ts
+function serverLabel(server) {
+  if (server.kind === "doh") return server.url;
+  return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+}
+
+// src/collect/dns/transports.ts
+import { createSocket } from "node:dgram";
+import { isIP, Socket } from "node:net";
+function udpExchange(host, port, query, timeoutMs, filter) {
+  return new Promise((resolve) => {
+    const socket = createSocket(isIP(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
+    let lastBad;
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.close();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish(lastBad ? { kind: "failed", detail: lastBad } : { kind: "timeout" }), timeoutMs);
+    socket.on("error", (error) => finish({ kind: "failed", detail: `UDP error: ${error.message}` }));
+    socket.on("message", (bytes, remote) => {
+      if (remote.port !== port) return;
+      const verdict2 = filter(bytes);
+      if (verdict2 === true) finish({ kind: "reply", bytes });
+      else lastBad = verdict2;
+    });
+    socket.send(query, port, host, (error) => {
+      if (error) finish({ kind: "failed", detail: `UDP send failed: ${error.message}` });
+    });
+  });
+}
+function tcpExchange(host, port, query, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const chunks = [];
+    let received = 0;
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    socket.on("error", (error) => finish({ kind: "failed", detail: `TCP error: ${error.message}` }));
+    socket.on("close", () => finish({ kind: "failed", detail: "TCP connection closed before a full reply" }));
+    socket.on("data", (data) => {
+      chunks.push(data);
+      received += data.length;
+      if (received < 2) return;
+      const all = Buffer.concat(chunks);
+      const length2 = all.readUInt16BE(0);
+      if (all.length >= 2 + length2) finish({ kind: "reply", bytes: all.subarray(2, 2 + length2) });
+    });
+    socket.connect(port, host, () => {
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(query.length);
+      socket.write(Buffer.concat([prefix, query]));
+    });
+  });
+}
+async function dohExchange(url, query, timeoutMs, fetcher) {
+  try {
+    const response = await fetcher(url, {
+      method: "POST",
+      headers: { "content-type": "application/dns-message", accept: "application/dns-message" },
+      body: new Uint8Array(query),
+      signal: AbortSignal.timeout(timeoutMs)
+    });
+    if (response.status !== 200) return { kind: "failed", detail: `DoH server answered HTTP ${response.status}` };
+    const type = response.headers.get("content-type") ?? "";
+    if (!type.toLowerCase().startsWith("application/dns-message")) {
+      return { kind: "failed", detail: `DoH server answered content-type "${type}"` };
+    }
+    return { kind: "reply", bytes: Buffer.from(await response.arrayBuffer()) };
+  } catch (error) {
+    if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) return { kind: "timeout" };
+    return { kind: "failed", detail: `DoH request failed: ${error instanceof Error ? error.message : String(error)}` };
+  }
+}
+
+// src/collect/dns/wire.ts
+var packet = __toESM(require_dns_packet(), 1);
+var QUERY_TYPES = ["A", "AAAA", "MX", "TXT", "PTR", "CNAME", "NS"];
+function isQueryType(type) {
+  return QUERY_TYPES.includes(type);
+}
+var EDNS_UDP_SIZE = 1232;
+var TXT_LIMITS = { maxRecordBytes: 4096, maxStrings: 64 };
+function encodeQuery(id, name3, type) {
+  return packet.encode({
+    type: "query",
+    id,
+    flags: packet.RECURSION_DESIRED,
+    questions: [{ type, class: "IN", name: name3 }],
+    // RFC 6891: an OPT pseudo-record advertises the larger UDP payload.
+    additionals: [{ type: "OPT", name: ".", udpPayloadSize: EDNS_UDP_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+  });
+}
+var RCODES = { 0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED" };
+function txtStrings(data) {
+  const list = Array.isArray(data) ? data : [data];
+  return list.map((s) => Buffer.isBuffer(s) ? s : Buffer.from(String(s), "latin1"));
+}
+function toRecord(rr) {
+  const name3 = normaliseName(rr.name);
+  const ttl = "ttl" in rr && typeof rr.ttl === "number" ? rr.ttl : 0;
+  switch (rr.type) {
+    case "A":
+    case "AAAA":
+    case "NS":
+    case "PTR":
+    case "CNAME":
+      return { name: name3, type: rr.type, ttl, data: rr.type === "A" || rr.type === "AAAA" ? rr.data : normaliseName(rr.data) };
+    case "MX": {
+      const mx = { preference: rr.data.preference ?? 0, exchange: normaliseName(rr.data.exchange) };
+      return { name: name3, type: "MX", ttl, data: mx };
+    }
+    case "TXT": {
+      const strings2 = txtStrings(rr.data);
+      const bytes = strings2.reduce((n, s) => n + s.length, 0);
+      if (strings2.length > TXT_LIMITS.maxStrings) {
+        return `TXT record at ${name3} has ${strings2.length} character-strings (limit ${TXT_LIMITS.maxStrings})`;
+      }
+      if (bytes > TXT_LIMITS.maxRecordBytes) return `TXT record at ${name3} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
+      for (const s of strings2) {
+        const bad = s.findIndex((b) => b > 126 || b < 32 && b !== 9);
+        if (bad >= 0) {
+          return `TXT record at ${name3} has a non-ASCII or control byte 0x${(s[bad] ?? 0).toString(16)}`;
+        }
+      }
+      return { name: name3, type: "TXT", ttl, data: strings2.map((s) => s.toString("latin1")) };
+    }
+    default:
+      return void 0;
+  }
+}
+function decodeReply(buffer, id, name3, type) {
+  let reply;
+  try {
+    reply = packet.decode(buffer);
+  } catch (error) {
+    return { kind: "bad", detail: `undecodable reply (${error instanceof Error ? error.message : String(error)})` };
+  }
+  if (reply.type !== "response") return { kind: "bad", detail: "reply is not a response (QR bit clear)" };
+  if (reply.id !== id) return { kind: "bad", detail: `reply ID ${reply.id ?? "?"} does not match query ID ${id}` };
+  const question = reply.questions?.[0];
+  if (reply.questions?.length !== 1 || question === void 0 || normaliseName(question.name) !== normaliseName(name3) || question.type !== type) {
+    const got = question ? `${question.name}/${question.type}` : "no question";
+    return { kind: "bad", detail: `reply question ${got} does not match ${normaliseName(name3)}/${type}` };
+  }
+  const flags = reply.flags ?? 0;
+  const rcode = RCODES[flags & 15];
+  if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}` };
+  const truncated = (flags & packet.TRUNCATED_RESPONSE) !== 0;
+  const records = [];
+  for (const rr of reply.answers ?? []) {
+    const record = toRecord(rr);
+    if (typeof record === "string") return { kind: "bad", detail: record };
+    if (record !== void 0) records.push(record);
+  }
+  return { kind: "answer", answer: { rcode, records }, truncated };
+}
+
+// src/collect/dns/dns-client.ts
+var MAX_CNAME_CHAIN = 8;
+var Semaphore = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  active = 0;
+  waiting = [];
+  async run(task) {
+    if (this.active >= this.limit) await new Promise((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+};
+var DnsClient = class {
+  constructor(options) {
+    this.options = options;
+    if (options.servers.length === 0) throw new Error("DnsClient needs at least one server");
+    this.limiter = new Semaphore(options.concurrency ?? 64);
+    this.timeoutMs = options.timeoutMs ?? 2e3;
+    this.retries = options.retries ?? 2;
+    this.negativeTtl = options.negativeTtl ?? 60;
+    this.now = options.now ?? Date.now;
+    this.fetcher = options.fetch ?? fetch;
+  }
+  options;
+  stats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
+  cache = /* @__PURE__ */ new Map();
+  inFlight = /* @__PURE__ */ new Map();
+  limiter;
+  timeoutMs;
+  retries;
+  negativeTtl;
+  now;
+  fetcher;
+  async resolve(name3, type) {
+    this.stats.lookups++;
+    const upper = type.toUpperCase();
+    if (!isQueryType(upper)) return { rcode: "MALFORMED", records: [], detail: `unsupported query type ${type}` };
+    const qname = normaliseName(name3);
+    if (qname === "" || qname.length > 253 || qname.split(".").some((l) => l.length === 0 || l.length > 63)) {
+      return { rcode: "MALFORMED", records: [], detail: `invalid domain name "${name3}"` };
+    }
+    return this.resolveFollowing(qname, upper);
+  }
+  /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
+  async resolveFollowing(qname, type) {
+    const chain = [];
+    const seen = /* @__PURE__ */ new Set();
+    let current = qname;
+    for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
+      if (seen.has(current)) return { rcode: "MALFORMED", records: chain, detail: `CNAME loop at ${current}` };
+      seen.add(current);
+      const answer = await this.cached(current, type);
+      if (answer.rcode !== "NOERROR" || type === "CNAME") return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      let target = current;
+      const links = /* @__PURE__ */ new Set();
+      for (; ; ) {
+        const link = answer.records.find((r) => r.type === "CNAME" && r.name === target);
+        if (!link || typeof link.data !== "string" || links.has(target)) break;
+        links.add(target);
+        target = link.data;
+      }
+      const final = answer.records.some((r) => r.type === type && r.name === target);
+      if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      chain.push(...answer.records.filter((r) => r.type === "CNAME"));
+      current = target;
+    }
+    return { rcode: "MALFORMED", records: chain, detail: `CNAME chain longer than ${MAX_CNAME_CHAIN}` };
+  }
+  cached(qname, type) {
+    const key = questionKey(qname, type);
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) {
+      this.stats.cacheHits++;
+      return Promise.resolve(hit.answer);
+    }
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.stats.cacheHits++;
+      return pending;
+    }
+    const promise = this.query(qname, type).then((answer) => {
+      this.inFlight.delete(key);
+      const ttl = this.ttlOf(answer);
+      if (ttl > 0) this.cache.set(key, { answer, expires: this.now() + ttl * 1e3 });
+      return answer;
+    });
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+  /** Data answers are cached for their smallest TTL; failures are not cached. */
+  ttlOf(answer) {
+    if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return 0;
+    if (answer.records.length === 0) return this.negativeTtl;
+    return Math.min(...answer.records.map((r) => r.ttl));
+  }
+  remaining() {
+    return this.options.deadline === void 0 ? Infinity : this.options.deadline - this.now();
+  }
+  /** Asks the servers in turn until one gives a usable answer or the attempts run out. */
+  async query(qname, type) {
+    const servers = this.options.servers;
+    let last = { rcode: "TIMEOUT", records: [], detail: "no attempt made" };
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      const left = this.remaining();
+      if (left <= 0) {
+        return { rcode: "TIMEOUT", records: [], detail: "the DNS phase deadline passed before this question was answered" };
+      }
+      const server = servers[attempt % servers.length];
+      last = await this.limiter.run(() => this.attempt(server, qname, type, Math.min(this.timeoutMs, left)));
+      if (last.rcode === "NOERROR" || last.rcode === "NXDOMAIN") return last;
+    }
+    return last;
+  }
+  async attempt(server, qname, type, timeoutMs) {
+    const label = serverLabel(server);
+    const id = server.kind === "doh" ? 0 : randomInt(0, 65536);
+    const query = encodeQuery(id, qname, type);
+    const filter = (bytes) => {
+      const decoded = decodeReply(bytes, id, qname, type);
+      return decoded.kind === "bad" && /does not match|not a response/.test(decoded.detail) ? decoded.detail : true;
+    };
+    this.stats.queriesSent++;
+    let exchange;
+    if (server.kind === "doh") {
+      exchange = await dohExchange(server.url, query, timeoutMs, this.fetcher);
+    } else {
+      exchange = await udpExchange(server.host, server.port, query, timeoutMs, filter);
+    }
+    let result = this.toAnswer(exchange, id, qname, type, label);
+    if (result.truncated && server.kind === "dns") {
+      this.stats.tcpFallbacks++;
+      this.stats.queriesSent++;
+      result = this.toAnswer(await tcpExchange(server.host, server.port, query, timeoutMs), id, qname, type, label);
+      if (result.truncated) return { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: label };
+    }
+    return result.answer;
+  }
+  toAnswer(exchange, id, qname, type, server) {
+    switch (exchange.kind) {
+      case "timeout":
+        this.stats.timeouts++;
+        return { answer: { rcode: "TIMEOUT", records: [], detail: "no reply before the timeout", server }, truncated: false };
+      case "failed":
+        return { answer: { rcode: "MALFORMED", records: [], detail: exchange.detail, server }, truncated: false };
+      case "reply": {
+        const decoded = decodeReply(exchange.bytes, id, qname, type);
+        if (decoded.kind === "bad") return { answer: { rcode: "MALFORMED", records: [], detail: decoded.detail, server }, truncated: false };
+        return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
+      }
+    }
+  }
+};
 
 // src/collect/exchange/exchange-client.ts
 import { randomUUID } from "node:crypto";
@@ -16171,7 +35726,7 @@ function isTruncationWarning(warning) {
 }
 function exchangeClient(options) {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const sleep2 = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
   const maxPages = options.maxPages ?? 1e5;
@@ -16205,7 +35760,7 @@ function exchangeClient(options) {
         if (attempt >= maxRetries) throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error)}`);
         const wait = backoffDelay(attempt, backoff);
         options.logger.debug(`${cmdlet}: network error (${errorMessage(error)}); retrying in ${wait} ms`);
-        await sleep(wait);
+        await sleep2(wait);
         continue;
       }
       if (RETRYABLE_STATUSES.has(response.status) && attempt < maxRetries) {
@@ -16215,7 +35770,7 @@ function exchangeClient(options) {
           backoff.maxMs * 4
         );
         options.logger.debug(`${cmdlet}: HTTP ${response.status}; retrying in ${wait} ms`);
-        await sleep(wait);
+        await sleep2(wait);
         continue;
       }
       const text5 = await response.text();
@@ -16283,7 +35838,7 @@ import https from "node:https";
 function nodeFetch(options) {
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, ...options.ca ? { ca: options.ca } : {} });
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-  const send = (input, init) => {
+  const send2 = (input, init) => {
     const url = new URL(input);
     const secure = url.protocol === "https:";
     const headers = {};
@@ -16326,7 +35881,7 @@ function nodeFetch(options) {
       request.end();
     });
   };
-  return Object.assign(send, {
+  return Object.assign(send2, {
     destroy: () => {
       httpsAgent.destroy();
       httpAgent.destroy();
@@ -16492,15 +36047,15 @@ var BatchRequestContent = class _BatchRequestContent {
         try {
           if (typeof Blob !== "undefined") {
             const blob = yield request.blob();
-            const reader = new FileReader();
+            const reader2 = new FileReader();
             body = yield new Promise((resolve) => {
-              reader.addEventListener("load", () => {
-                const dataURL = reader.result;
+              reader2.addEventListener("load", () => {
+                const dataURL = reader2.result;
                 const regex = new RegExp("^s*data:(.+?/.+?(;.+?=.+?)*)?(;base64)?,(.*)s*$");
                 const segments = regex.exec(dataURL);
                 resolve(segments[4]);
               }, false);
-              reader.readAsDataURL(blob);
+              reader2.readAsDataURL(blob);
             });
           } else if (typeof Buffer !== "undefined") {
             const buffer = yield request.buffer();
@@ -17103,12 +36658,12 @@ var RetryHandlerOptions = class _RetryHandlerOptions {
    * @param {ShouldRetry} [shouldRetry = RetryHandlerOptions.DEFAULT_SHOULD_RETRY] - The shouldRetry callback function
    * @returns An instance of RetryHandlerOptions
    */
-  constructor(delay4 = _RetryHandlerOptions.DEFAULT_DELAY, maxRetries = _RetryHandlerOptions.DEFAULT_MAX_RETRIES, shouldRetry = _RetryHandlerOptions.defaultShouldRetry) {
-    if (delay4 > _RetryHandlerOptions.MAX_DELAY && maxRetries > _RetryHandlerOptions.MAX_MAX_RETRIES) {
+  constructor(delay5 = _RetryHandlerOptions.DEFAULT_DELAY, maxRetries = _RetryHandlerOptions.DEFAULT_MAX_RETRIES, shouldRetry = _RetryHandlerOptions.defaultShouldRetry) {
+    if (delay5 > _RetryHandlerOptions.MAX_DELAY && maxRetries > _RetryHandlerOptions.MAX_MAX_RETRIES) {
       const error = new Error(`Delay and MaxRetries should not be more than ${_RetryHandlerOptions.MAX_DELAY} and ${_RetryHandlerOptions.MAX_MAX_RETRIES}`);
       error.name = "MaxLimitExceeded";
       throw error;
-    } else if (delay4 > _RetryHandlerOptions.MAX_DELAY) {
+    } else if (delay5 > _RetryHandlerOptions.MAX_DELAY) {
       const error = new Error(`Delay should not be more than ${_RetryHandlerOptions.MAX_DELAY}`);
       error.name = "MaxLimitExceeded";
       throw error;
@@ -17116,11 +36671,11 @@ var RetryHandlerOptions = class _RetryHandlerOptions {
       const error = new Error(`MaxRetries should not be more than ${_RetryHandlerOptions.MAX_MAX_RETRIES}`);
       error.name = "MaxLimitExceeded";
       throw error;
-    } else if (delay4 < 0 && maxRetries < 0) {
+    } else if (delay5 < 0 && maxRetries < 0) {
       const error = new Error(`Delay and MaxRetries should not be negative`);
       error.name = "MinExpectationNotMet";
       throw error;
-    } else if (delay4 < 0) {
+    } else if (delay5 < 0) {
       const error = new Error(`Delay should not be negative`);
       error.name = "MinExpectationNotMet";
       throw error;
@@ -17129,7 +36684,7 @@ var RetryHandlerOptions = class _RetryHandlerOptions {
       error.name = "MinExpectationNotMet";
       throw error;
     }
-    this.delay = Math.min(delay4, _RetryHandlerOptions.MAX_DELAY);
+    this.delay = Math.min(delay5, _RetryHandlerOptions.MAX_DELAY);
     this.maxRetries = Math.min(maxRetries, _RetryHandlerOptions.MAX_MAX_RETRIES);
     this.shouldRetry = shouldRetry;
   }
@@ -17196,7 +36751,7 @@ var RetryHandler = class _RetryHandler {
    * @param {number} delay - The delay value in seconds
    * @returns A delay for a retry
    */
-  getDelay(response, retryAttempts, delay4) {
+  getDelay(response, retryAttempts, delay5) {
     const getRandomness = () => Number(Math.random().toFixed(3));
     const retryAfter = response.headers !== void 0 ? response.headers.get(_RetryHandler.RETRY_AFTER_HEADER) : null;
     let newDelay;
@@ -17207,7 +36762,7 @@ var RetryHandler = class _RetryHandler {
         newDelay = Number(retryAfter);
       }
     } else {
-      newDelay = retryAttempts >= 2 ? this.getExponentialBackOffTime(retryAttempts) + delay4 + getRandomness() : delay4 + getRandomness();
+      newDelay = retryAttempts >= 2 ? this.getExponentialBackOffTime(retryAttempts) + delay5 + getRandomness() : delay5 + getRandomness();
     }
     return Math.min(newDelay, this.options.getMaxDelay() + getRandomness());
   }
@@ -17258,8 +36813,8 @@ var RetryHandler = class _RetryHandler {
       if (retryAttempts < options.maxRetries && this.isRetry(context3.response) && this.isBuffered(context3.request, context3.options) && options.shouldRetry(options.delay, retryAttempts, context3.request, context3.options, context3.response)) {
         ++retryAttempts;
         setRequestHeader(context3.request, context3.options, _RetryHandler.RETRY_ATTEMPT_HEADER, retryAttempts.toString());
-        const delay4 = this.getDelay(context3.response, retryAttempts, options.delay);
-        yield this.sleep(delay4);
+        const delay5 = this.getDelay(context3.response, retryAttempts, options.delay);
+        yield this.sleep(delay5);
         return yield this.executeWithRetry(context3, retryAttempts, options);
       } else {
         return;
@@ -17590,9 +37145,9 @@ var DocumentType;
   DocumentType2["APPLICATION_XHTML"] = "application/xhtml+xml";
 })(DocumentType || (DocumentType = {}));
 var ContentType;
-(function(ContentType2) {
-  ContentType2["TEXT_PLAIN"] = "text/plain";
-  ContentType2["APPLICATION_JSON"] = "application/json";
+(function(ContentType4) {
+  ContentType4["TEXT_PLAIN"] = "text/plain";
+  ContentType4["APPLICATION_JSON"] = "application/json";
 })(ContentType || (ContentType = {}));
 var ContentTypeRegexStr;
 (function(ContentTypeRegexStr2) {
@@ -18073,19 +37628,19 @@ var OneDriveLargeFileUploadTask = class _OneDriveLargeFileUploadTask extends Lar
    * @param {path} [path = OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH] - The path for the upload
    * @returns The constructed create session url
    */
-  static constructCreateSessionUrl(fileName, path11 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
+  static constructCreateSessionUrl(fileName, path12 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
     fileName = fileName.trim();
-    path11 = path11.trim();
-    if (path11 === "") {
-      path11 = "/";
+    path12 = path12.trim();
+    if (path12 === "") {
+      path12 = "/";
     }
-    if (path11[0] !== "/") {
-      path11 = `/${path11}`;
+    if (path12[0] !== "/") {
+      path12 = `/${path12}`;
     }
-    if (path11[path11.length - 1] !== "/") {
-      path11 = `${path11}/`;
+    if (path12[path12.length - 1] !== "/") {
+      path12 = `${path12}/`;
     }
-    return `/me/drive/root:${path11.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
+    return `/me/drive/root:${path12.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
   }
   /**
    * @private
@@ -18331,8 +37886,8 @@ var GraphErrorHandler = class _GraphErrorHandler {
    *      }
    *  }
    */
-  static constructErrorFromResponse(graphError, statusCode, rawResponse) {
-    const error = graphError.error;
+  static constructErrorFromResponse(graphError2, statusCode, rawResponse) {
+    const error = graphError2.error;
     const gError = new GraphError(statusCode, error.message);
     gError.code = error.code;
     if (error.innerError !== void 0) {
@@ -18384,30 +37939,30 @@ var GraphRequest = class {
    * @param {ClientOptions} config - The options for making request
    * @param {string} path - A path string
    */
-  constructor(httpClient, config, path11) {
-    this.parsePath = (path12) => {
-      if (path12.indexOf("https://") !== -1) {
-        path12 = path12.replace("https://", "");
-        const endOfHostStrPos = path12.indexOf("/");
+  constructor(httpClient, config, path12) {
+    this.parsePath = (path13) => {
+      if (path13.indexOf("https://") !== -1) {
+        path13 = path13.replace("https://", "");
+        const endOfHostStrPos = path13.indexOf("/");
         if (endOfHostStrPos !== -1) {
-          this.urlComponents.host = "https://" + path12.substring(0, endOfHostStrPos);
-          path12 = path12.substring(endOfHostStrPos + 1, path12.length);
+          this.urlComponents.host = "https://" + path13.substring(0, endOfHostStrPos);
+          path13 = path13.substring(endOfHostStrPos + 1, path13.length);
         }
-        const endOfVersionStrPos = path12.indexOf("/");
+        const endOfVersionStrPos = path13.indexOf("/");
         if (endOfVersionStrPos !== -1) {
-          this.urlComponents.version = path12.substring(0, endOfVersionStrPos);
-          path12 = path12.substring(endOfVersionStrPos + 1, path12.length);
+          this.urlComponents.version = path13.substring(0, endOfVersionStrPos);
+          path13 = path13.substring(endOfVersionStrPos + 1, path13.length);
         }
       }
-      if (path12.charAt(0) === "/") {
-        path12 = path12.substr(1);
+      if (path13.charAt(0) === "/") {
+        path13 = path13.substr(1);
       }
-      const queryStrPos = path12.indexOf("?");
+      const queryStrPos = path13.indexOf("?");
       if (queryStrPos === -1) {
-        this.urlComponents.path = path12;
+        this.urlComponents.path = path13;
       } else {
-        this.urlComponents.path = path12.substr(0, queryStrPos);
-        const queryParams = path12.substring(queryStrPos + 1, path12.length).split("&");
+        this.urlComponents.path = path13.substr(0, queryStrPos);
+        const queryParams = path13.substring(queryStrPos + 1, path13.length).split("&");
         for (const queryParam of queryParams) {
           this.parseQueryParameter(queryParam);
         }
@@ -18425,7 +37980,7 @@ var GraphRequest = class {
     this._headers = {};
     this._options = {};
     this._middlewareOptions = [];
-    this.parsePath(path11);
+    this.parsePath(path12);
   }
   /**
    * @private
@@ -18597,12 +38152,12 @@ var GraphRequest = class {
    * @returns A promise that resolves to the response content
    */
   send(request, options, callback) {
-    var _a;
+    var _a3;
     return __awaiter(this, void 0, void 0, function* () {
       let rawResponse;
       const middlewareControl = new MiddlewareControl(this._middlewareOptions);
       this.updateRequestOptions(options);
-      const customHosts = (_a = this.config) === null || _a === void 0 ? void 0 : _a.customHosts;
+      const customHosts = (_a3 = this.config) === null || _a3 === void 0 ? void 0 : _a3.customHosts;
       try {
         const context3 = yield this.httpClient.sendRequest({
           request,
@@ -19211,8 +38766,8 @@ var Client = class _Client {
    * @param {string} path - The path string value
    * @returns The graph request instance
    */
-  api(path11) {
-    return new GraphRequest(this.httpClient, this.config, path11);
+  api(path12) {
+    return new GraphRequest(this.httpClient, this.config, path12);
   }
 };
 
@@ -19226,24 +38781,24 @@ function pathOf(url) {
 }
 var OUTLOOK = /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;
 function endpointFamily(url) {
-  const path11 = pathOf(url);
-  if (path11 === "/$batch") return { family: "batch", key: "" };
-  if (path11.startsWith("/auditlogs/") || path11.startsWith("/reports/")) return { family: "identity-reports", key: "" };
-  if (path11.startsWith("/identityprotection/") || path11.startsWith("/identity/conditionalaccess/")) {
+  const path12 = pathOf(url);
+  if (path12 === "/$batch") return { family: "batch", key: "" };
+  if (path12.startsWith("/auditlogs/") || path12.startsWith("/reports/")) return { family: "identity-reports", key: "" };
+  if (path12.startsWith("/identityprotection/") || path12.startsWith("/identity/conditionalaccess/")) {
     return { family: "identity-protection", key: "" };
   }
-  const outlook = OUTLOOK.exec(path11);
+  const outlook = OUTLOOK.exec(path12);
   if (outlook) return { family: "outlook", key: decodeURIComponent(outlook[1] ?? "me").toLowerCase() };
   return { family: "directory", key: "" };
 }
 
 // src/collect/graph/graph-api.ts
 var GraphRequestError = class extends Error {
-  constructor(message, status, code2, path11, requestId) {
+  constructor(message, status, code2, path12, requestId) {
     super(message);
     this.status = status;
     this.code = code2;
-    this.path = path11;
+    this.path = path12;
     this.requestId = requestId;
   }
   status;
@@ -19393,7 +38948,7 @@ var DEFAULT_FAMILY_LIMITS = {
   directory: { concurrency: 8 }
 };
 var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-var Semaphore = class {
+var Semaphore2 = class {
   constructor(size) {
     this.size = size;
   }
@@ -19420,10 +38975,10 @@ var Semaphore = class {
   }
 };
 var FamilyRateLimiter = class {
-  constructor(limits = DEFAULT_FAMILY_LIMITS, now = Date.now, sleep = realSleep) {
+  constructor(limits = DEFAULT_FAMILY_LIMITS, now = Date.now, sleep2 = realSleep) {
     this.limits = limits;
     this.now = now;
-    this.sleep = sleep;
+    this.sleep = sleep2;
   }
   limits;
   now;
@@ -19435,7 +38990,7 @@ var FamilyRateLimiter = class {
       const limit = this.limits[family];
       state3 = {
         limit,
-        concurrency: new Semaphore(limit.concurrency),
+        concurrency: new Semaphore2(limit.concurrency),
         perKey: /* @__PURE__ */ new Map(),
         starts: [],
         blockedUntil: 0,
@@ -19460,7 +39015,7 @@ var FamilyRateLimiter = class {
     if (state3.limit.concurrencyPerKey !== void 0 && key !== "") {
       let semaphore = state3.perKey.get(key);
       if (!semaphore) {
-        semaphore = new Semaphore(state3.limit.concurrencyPerKey);
+        semaphore = new Semaphore2(state3.limit.concurrencyPerKey);
         state3.perKey.set(key, semaphore);
       }
       releaseKey = await semaphore.acquire();
@@ -19526,7 +39081,7 @@ var ThrottlingRetryMiddleware = class {
   async execute(context3) {
     const next = this.next;
     if (!next) throw new Error("ThrottlingRetryMiddleware needs a next middleware");
-    const { limiter, logger: logger27, maxRetries, sleep } = this.options;
+    const { limiter, logger: logger27, maxRetries, sleep: sleep2 } = this.options;
     const now = this.options.now ?? Date.now;
     const url = urlOf(context3);
     const { family, key } = endpointFamily(url);
@@ -19549,15 +39104,15 @@ var ThrottlingRetryMiddleware = class {
         return;
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after"), now()) : void 0;
-      const delay4 = retryAfter ?? backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-      if (response?.status === 429) limiter.pause(family, now() + delay4);
+      const delay5 = retryAfter ?? backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
+      if (response?.status === 429) limiter.pause(family, now() + delay5);
       if (response) await response.arrayBuffer().catch(() => void 0);
       const requestId = response?.headers.get("request-id");
       const cause = failure2 !== void 0 ? `network error (${errorMessage(failure2)})` : `HTTP ${response?.status ?? "?"}`;
       logger27.debug(
-        `Graph ${pathForLog(url)}: ${cause}${requestId ? ` request-id ${requestId}` : ""}; retry ${attempt + 1}/${maxRetries} in ${delay4} ms${retryAfter !== void 0 ? " (Retry-After)" : ""}`
+        `Graph ${pathForLog(url)}: ${cause}${requestId ? ` request-id ${requestId}` : ""}; retry ${attempt + 1}/${maxRetries} in ${delay5} ms${retryAfter !== void 0 ? " (Retry-After)" : ""}`
       );
-      await sleep(delay4);
+      await sleep2(delay5);
     }
   }
 };
@@ -19593,10 +39148,10 @@ function createGraphTransport(options) {
   const base = new URL(options.baseUrl);
   const origin = base.origin;
   const versionRoot = `${origin}/v1.0`;
-  const sleep = options.sleep ?? realSleep;
+  const sleep2 = options.sleep ?? realSleep;
   const maxRetries = options.maxRetries ?? 6;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
-  const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
+  const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep2);
   const scope = `${origin}/.default`;
   const authProvider = new import_azureTokenCredentials.TokenCredentialAuthenticationProvider(options.credential, { scopes: [scope] });
   const auth = new AuthenticationHandler(authProvider);
@@ -19605,7 +39160,7 @@ function createGraphTransport(options) {
     logger: logger27,
     maxRetries,
     backoff,
-    sleep,
+    sleep: sleep2,
     ...options.onAttempt ? { onAttempt: options.onAttempt } : {}
   });
   const httpHandler = new NodeHttpHandler({ timeoutMs: options.requestTimeoutMs ?? 1e5, ...options.ca ? { ca: options.ca } : {} });
@@ -19638,11 +39193,11 @@ function createGraphTransport(options) {
     logger27.warning(`Graph ${method} ${endpoint2} failed: ${errorMessage(error)}`);
     return new GraphRequestError(`request failed: ${errorMessage(error)}`, 0, "RequestFailed", endpoint2);
   }
-  async function sdkGet(path11) {
+  async function sdkGet(path12) {
     try {
-      return await client.api(path11).responseType(ResponseType.RAW).get();
+      return await client.api(path12).responseType(ResponseType.RAW).get();
     } catch (error) {
-      throw networkFailure("GET", path11, error);
+      throw networkFailure("GET", path12, error);
     }
   }
   async function exactGet(url) {
@@ -19659,16 +39214,16 @@ function createGraphTransport(options) {
     if (!context3.response) throw networkFailure("GET", url, new Error("no response"));
     return context3.response;
   }
-  async function getJson(path11) {
-    const response = await sdkGet(path11);
-    if (!response.ok) throw await failure2("GET", path11, response);
-    return readJson(response, endpointOf(path11));
+  async function getJson(path12) {
+    const response = await sdkGet(path12);
+    if (!response.ok) throw await failure2("GET", path12, response);
+    return readJson(response, endpointOf(path12));
   }
-  async function* pages(path11) {
-    const endpoint2 = endpointOf(path11);
+  async function* pages(path12) {
+    const endpoint2 = endpointOf(path12);
     const seen = /* @__PURE__ */ new Set();
-    let response = await sdkGet(path11);
-    let url = `${versionRoot}${path11}`;
+    let response = await sdkGet(path12);
+    let url = `${versionRoot}${path12}`;
     for (let page = 0; ; page += 1) {
       if (!response.ok) throw await failure2("GET", url, response);
       const body = await readJson(response, endpoint2);
@@ -19783,7 +39338,7 @@ function createGraphTransport(options) {
       const known = waits.filter((w) => w !== void 0);
       const wait = known.length > 0 ? Math.max(...known) : backoffDelay(round, backoff);
       logger27.debug(`Graph $batch: ${throttled.length} items throttled; retrying them in ${wait} ms`);
-      await sleep(wait);
+      await sleep2(wait);
       const retry = new Set(throttled.map((t) => t.id));
       pending = pending.filter((r) => retry.has(r.id));
     }
@@ -20035,8 +39590,8 @@ function enable(namespaces) {
       enabledNamespaces.push(ns);
     }
   }
-  for (const instance of debuggers) {
-    instance.enabled = enabled(instance.namespace);
+  for (const instance2 of debuggers) {
+    instance2.enabled = enabled(instance2.namespace);
   }
 }
 function enabled(namespace) {
@@ -20287,19 +39842,19 @@ function formatError(scope, error) {
   }
   return `${message} Error message: ${typeof error === "string" ? error : error.message}.`;
 }
-function credentialLoggerInstance(title, parent, log2 = logger) {
+function credentialLoggerInstance(title, parent, log3 = logger) {
   const fullTitle = parent ? `${parent.fullTitle} ${title}` : title;
   function info(message) {
-    log2.info(`${fullTitle} =>`, message);
+    log3.info(`${fullTitle} =>`, message);
   }
   function warning(message) {
-    log2.warning(`${fullTitle} =>`, message);
+    log3.warning(`${fullTitle} =>`, message);
   }
   function verbose(message) {
-    log2.verbose(`${fullTitle} =>`, message);
+    log3.verbose(`${fullTitle} =>`, message);
   }
   function error(message) {
-    log2.error(`${fullTitle} =>`, message);
+    log3.error(`${fullTitle} =>`, message);
   }
   return {
     title,
@@ -20310,12 +39865,12 @@ function credentialLoggerInstance(title, parent, log2 = logger) {
     error
   };
 }
-function credentialLogger(title, log2 = logger) {
-  const credLogger = credentialLoggerInstance(title, void 0, log2);
+function credentialLogger(title, log3 = logger) {
+  const credLogger = credentialLoggerInstance(title, void 0, log3);
   return {
     ...credLogger,
-    parent: log2,
-    getToken: credentialLoggerInstance("=> getToken()", credLogger, log2)
+    parent: log3,
+    getToken: credentialLoggerInstance("=> getToken()", credLogger, log3)
   };
 }
 
@@ -21611,12 +41166,12 @@ var StringUtils = class {
   static queryStringToObject(query) {
     const obj = {};
     const params = query.split("&");
-    const decode = (s) => decodeURIComponent(s.replace(/\+/g, " "));
+    const decode11 = (s) => decodeURIComponent(s.replace(/\+/g, " "));
     params.forEach((pair) => {
       if (pair.trim()) {
         const [key, value] = pair.split(/=(.+)/g, 2);
         if (key && value) {
-          obj[decode(key)] = decode(value);
+          obj[decode11(key)] = decode11(value);
         }
       }
     });
@@ -23906,8 +43461,8 @@ var Logger = class _Logger {
     }
     const timestamp = (/* @__PURE__ */ new Date()).toUTCString();
     const logHeader = `[${timestamp}] : [${correlationId}]`;
-    const log2 = `${logHeader} : ${this.packageName}@${this.packageVersion} : ${LogLevel[options.logLevel]} - ${logMessage}`;
-    this.executeCallback(options.logLevel, log2, options.containsPii || false);
+    const log3 = `${logHeader} : ${this.packageName}@${this.packageVersion} : ${LogLevel[options.logLevel]} - ${logMessage}`;
+    this.executeCallback(options.logLevel, log3, options.containsPii || false);
   }
   /**
    * Execute callback with message.
@@ -27837,19 +47392,19 @@ var EncodingUtils = class _EncodingUtils {
 };
 
 // node_modules/@azure/msal-node/dist/crypto/HashUtils.mjs
-import crypto from "crypto";
+import crypto2 from "crypto";
 var HashUtils = class {
   /**
    * generate 'SHA256' hash
    * @param buffer
    */
   sha256(buffer) {
-    return crypto.createHash(Hash.SHA256).update(buffer).digest();
+    return crypto2.createHash(Hash.SHA256).update(buffer).digest();
   }
 };
 
 // node_modules/@azure/msal-node/dist/crypto/PkceGenerator.mjs
-import crypto2 from "crypto";
+import crypto3 from "crypto";
 var PkceGenerator = class {
   constructor() {
     this.hashUtils = new HashUtils();
@@ -27870,7 +47425,7 @@ var PkceGenerator = class {
     const charArr = [];
     const maxNumber = 256 - 256 % CharSet.CV_CHARSET.length;
     while (charArr.length <= RANDOM_OCTET_SIZE) {
-      const byte = crypto2.randomBytes(1)[0];
+      const byte = crypto3.randomBytes(1)[0];
       if (byte >= maxNumber) {
         continue;
       }
@@ -28724,12 +48279,12 @@ var ClientAssertion = class _ClientAssertion {
    * @param issuer - iss claim
    * @param jwtAudience - aud claim
    */
-  getJwt(cryptoProvider, issuer, jwtAudience) {
+  getJwt(cryptoProvider2, issuer, jwtAudience) {
     if (this.privateKey && this.thumbprint) {
       if (this.jwt && !this.isExpired() && issuer === this.issuer && jwtAudience === this.jwtAudience) {
         return this.jwt;
       }
-      return this.createJwt(cryptoProvider, issuer, jwtAudience);
+      return this.createJwt(cryptoProvider2, issuer, jwtAudience);
     }
     if (this.jwt) {
       return this.jwt;
@@ -28739,7 +48294,7 @@ var ClientAssertion = class _ClientAssertion {
   /**
    * JWT format and required claims specified: https://tools.ietf.org/html/rfc7523#section-3
    */
-  createJwt(cryptoProvider, issuer, jwtAudience) {
+  createJwt(cryptoProvider2, issuer, jwtAudience) {
     this.issuer = issuer;
     this.jwtAudience = jwtAudience;
     const issuedAt = TimeUtils_exports.nowSeconds();
@@ -28763,7 +48318,7 @@ var ClientAssertion = class _ClientAssertion {
       [JwtConstants.ISSUER]: this.issuer,
       [JwtConstants.SUBJECT]: this.issuer,
       [JwtConstants.NOT_BEFORE]: issuedAt,
-      [JwtConstants.JWT_ID]: cryptoProvider.createNewGuid()
+      [JwtConstants.JWT_ID]: cryptoProvider2.createNewGuid()
     };
     this.jwt = import_jsonwebtoken.default.sign(payload, this.privateKey, { header });
     return this.jwt;
@@ -30764,11 +50319,11 @@ var BaseManagedIdentitySource = class {
    * @param cryptoProvider - Cryptographic provider for token operations
    * @param disableInternalRetries - Whether to disable automatic retry logic
    */
-  constructor(logger27, nodeStorage, networkClient, cryptoProvider, disableInternalRetries) {
+  constructor(logger27, nodeStorage, networkClient, cryptoProvider2, disableInternalRetries) {
     this.logger = logger27;
     this.nodeStorage = nodeStorage;
     this.networkClient = networkClient;
-    this.cryptoProvider = cryptoProvider;
+    this.cryptoProvider = cryptoProvider2;
     this.disableInternalRetries = disableInternalRetries;
   }
   /**
@@ -31003,11 +50558,11 @@ function randomUUID3() {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/bytesEncoding.js
-function uint8ArrayToString(bytes, format2) {
-  return Buffer.from(bytes).toString(format2);
+function uint8ArrayToString(bytes, format5) {
+  return Buffer.from(bytes).toString(format5);
 }
-function stringToUint8Array(value, format2) {
-  return Buffer.from(value, format2);
+function stringToUint8Array(value, format5) {
+  return Buffer.from(value, format5);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/sanitizer.js
@@ -31333,11 +50888,11 @@ function isError2(e) {
   return isError(e);
 }
 var isNodeLike2 = isNodeLike;
-function uint8ArrayToString2(bytes, format2) {
-  return uint8ArrayToString(bytes, format2);
+function uint8ArrayToString2(bytes, format5) {
+  return uint8ArrayToString(bytes, format5);
 }
-function stringToUint8Array2(value, format2) {
-  return stringToUint8Array(value, format2);
+function stringToUint8Array2(value, format5) {
+  return stringToUint8Array(value, format5);
 }
 
 // node_modules/@azure/identity/dist/esm/msal/utils.js
@@ -33233,17 +52788,17 @@ function isBlob(x) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
 import { Readable } from "stream";
 async function* streamAsyncIterator() {
-  const reader = this.getReader();
+  const reader2 = this.getReader();
   try {
     while (true) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader2.read();
       if (done) {
         return;
       }
       yield value;
     }
   } finally {
-    reader.releaseLock();
+    reader2.releaseLock();
   }
 }
 function makeAsyncIterable(webStream) {
@@ -34543,15 +54098,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path11 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path11.startsWith("/")) {
-      path11 = path11.substring(1);
+    let path12 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path12.startsWith("/")) {
+      path12 = path12.substring(1);
     }
-    if (isAbsoluteUrl(path11)) {
-      requestUrl = path11;
+    if (isAbsoluteUrl(path12)) {
+      requestUrl = path12;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path11);
+      requestUrl = appendPath(requestUrl, path12);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -34597,9 +54152,9 @@ function appendPath(url, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path11 = pathToAppend.substring(0, searchStart);
+    const path12 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path11;
+    newPath = newPath + path12;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -35618,8 +55173,8 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
   function createBaseInteractiveRequest(scopes, options) {
     return {
       openBrowser: async (url) => {
-        const open2 = await Promise.resolve().then(() => (init_open(), open_exports));
-        await open2.default(url);
+        const open3 = await Promise.resolve().then(() => (init_open(), open_exports));
+        await open3.default(url);
       },
       scopes,
       authority: calculateRequestAuthority(options),
@@ -37026,7 +56581,7 @@ function createLiveClients(target, deps) {
     ...deps.exchange
   });
   return {
-    clients: { graph, exchange },
+    clients: { graph, exchange, ...deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {} },
     credential,
     close: async () => {
       graph.close();
@@ -37309,6 +56864,13 @@ function statusFromError(id, error) {
         reason: `${requirement.endpoint} needs ${LICENCE_NAMES[licence]}: Graph answered ${error.code}${ref}`
       };
     }
+    if (error.status === 403 && requirement.licence === "entra-id-p2" && error.code !== DENIED && /licen[cs]|premium/i.test(error.message)) {
+      return {
+        status: "not_licensed",
+        licence: "entra-id-p2",
+        reason: `${requirement.endpoint} needs ${LICENCE_NAMES["entra-id-p2"]}: Graph answered HTTP 403 ${error.code}${ref}`
+      };
+    }
     if (error.status === 403 && error.code === DENIED) {
       return {
         status: "not_permitted",
@@ -37321,9 +56883,9 @@ function statusFromError(id, error) {
   if (error instanceof GraphShapeError) return { status: "failed", reason: error.message };
   return { status: "failed", reason: `${requirement.endpoint}: ${errorMessage(error)}` };
 }
-async function readCollection(graph, path11, read) {
+async function readCollection(graph, path12, read) {
   const out = [];
-  for await (const page of graph.pages(path11)) {
+  for await (const page of graph.pages(path12)) {
     for (const item of page) out.push(read(item, `value[${out.length}]`));
   }
   return out;
@@ -37404,8 +56966,8 @@ var STRENGTHS_PATH = "/policies/authenticationStrengthPolicies?$select=id,displa
 var ROLE_ASSIGNMENTS_PATH = "/roleManagement/directory/roleAssignments?$expand=principal";
 var DOMAINS_PATH = "/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType";
 var groupMembersPath = (groupId) => `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,userPrincipalName,displayName,accountEnabled`;
-function endpoint(path11) {
-  return path11.split("?")[0] ?? path11;
+function endpoint(path12) {
+  return path12.split("?")[0] ?? path12;
 }
 function readUser(r, item, at) {
   const o = r.object(item, at);
@@ -37522,9 +57084,9 @@ async function roleAssignments(graph) {
   const members = /* @__PURE__ */ new Map();
   await Promise.all(
     groupIds.map(async (groupId) => {
-      const path11 = groupMembersPath(groupId);
-      const reader = new ShapeReader(endpoint(path11));
-      members.set(groupId, await readCollection(graph, path11, (item, at) => readPrincipal(reader, item, at)));
+      const path12 = groupMembersPath(groupId);
+      const reader2 = new ShapeReader(endpoint(path12));
+      members.set(groupId, await readCollection(graph, path12, (item, at) => readPrincipal(reader2, item, at)));
     })
   );
   return assignments.map((a) => {
@@ -37543,9 +57105,9 @@ function readDomain(r, item, at) {
     authenticationType: r.optionalString(o.authenticationType, `${at}.authenticationType`)
   };
 }
-function collection(path11, read) {
-  const r = new ShapeReader(endpoint(path11));
-  return (graph) => readCollection(graph, path11, (item, at) => read(r, item, at));
+function collection(path12, read) {
+  const r = new ShapeReader(endpoint(path12));
+  return (graph) => readCollection(graph, path12, (item, at) => read(r, item, at));
 }
 async function securityDefaults(graph) {
   const r = new ShapeReader(endpoint(SECURITY_DEFAULTS_PATH));
@@ -37691,9 +57253,34 @@ function messageRulesCollector(options = {}) {
   };
 }
 
+// src/collect/graph/risky-users-collector.ts
+var RISKY_USERS_PATH = "/identityProtection/riskyUsers?$select=id,userPrincipalName,userDisplayName,riskLevel,riskState,riskDetail,riskLastUpdatedDateTime";
+function readRiskyUser(r, item, at) {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
+    userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
+    // Evolvable enums (riskLevel, riskState, riskDetail): kept as given.
+    riskLevel: r.string(o.riskLevel, `${at}.riskLevel`),
+    riskState: r.string(o.riskState, `${at}.riskState`),
+    riskDetail: r.optionalString(o.riskDetail, `${at}.riskDetail`),
+    riskLastUpdatedDateTime: r.optionalString(o.riskLastUpdatedDateTime, `${at}.riskLastUpdatedDateTime`)
+  };
+}
+var reader = new ShapeReader("/identityProtection/riskyUsers");
+var riskyUsersCollectors = {
+  "graph.riskyUsers": graphSource(
+    "graph.riskyUsers",
+    (graph) => readCollection(graph, RISKY_USERS_PATH, (item, at) => readRiskyUser(reader, item, at)),
+    (data) => data.length
+  )
+};
+
 // src/collect/graph/collectors.ts
 var graphCollectors = {
   ...identityCollectors,
+  ...riskyUsersCollectors,
   "graph.messageRules": messageRulesCollector()
 };
 
@@ -37779,6 +57366,2107 @@ function liveCollector(options) {
         ...request.shard ? { shard: request.shard } : {}
       };
       return memorySnapshot(manifest, data);
+    }
+  };
+}
+
+// src/simulator/start-simulator.ts
+import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { createPublicKey as createPublicKey2 } from "node:crypto";
+
+// src/logger.ts
+var silentLogger = {
+  debug: () => void 0,
+  info: () => void 0,
+  warning: () => void 0,
+  error: () => void 0,
+  secret: () => void 0
+};
+
+// src/simulator/exchange-service.ts
+var CMDLET_SOURCES = {
+  "get-mailbox": "exo.mailbox",
+  "get-hostedoutboundspamfilterpolicy": "exo.hostedOutboundSpamFilterPolicy",
+  "get-remotedomain": "exo.remoteDomain",
+  "get-dkimsigningconfig": "exo.dkimSigningConfig",
+  "get-transportconfig": "exo.transportConfig",
+  "get-casmailbox": "exo.casMailbox",
+  "get-inboxrule": "exo.inboxRule"
+};
+var RESULT_SIZE_CMDLETS2 = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox"]);
+var TRUNCATION_WARNING = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.";
+function exchangeError(status, code2, exception, text5) {
+  return {
+    status,
+    headers: { "content-type": "application/json" },
+    body: {
+      error: {
+        code: code2,
+        message: "Error executing cmdlet",
+        details: [{ code: "Client", target: "", message: `Ex6F9304|${exception}|${text5}` }],
+        innererror: { message: "Error executing cmdlet", type: "Microsoft.Exchange.Admin.OData.Core.ODataServiceException" }
+      },
+      "adminapi.warnings@odata.type": "#Collection(String)",
+      "@adminapi.warnings": []
+    }
+  };
+}
+function identifiers(item) {
+  return ["Identity", "Name", "Alias", "DisplayName", "UserPrincipalName", "PrimarySmtpAddress", "ExternalDirectoryObjectId", "DomainName", "Domain", "Guid"].map((key) => item[key]).filter((v) => typeof v === "string").map((v) => v.toLowerCase());
+}
+var ExchangeService = class _ExchangeService {
+  constructor(tenant, baseUrl, options) {
+    this.tenant = tenant;
+    this.baseUrl = baseUrl;
+    this.options = options;
+  }
+  tenant;
+  baseUrl;
+  options;
+  /** The cmdlet named in a body, lower-case, for routing, permission and stats. */
+  static cmdletOf(body) {
+    if (!isJsonObject(body) || !isJsonObject(body.CmdletInput)) return void 0;
+    const { CmdletName, Parameters } = body.CmdletInput;
+    if (typeof CmdletName !== "string") return void 0;
+    return { name: CmdletName, parameters: isJsonObject(Parameters) ? Parameters : {} };
+  }
+  handle(request) {
+    const cmdlet = _ExchangeService.cmdletOf(request.body);
+    if (cmdlet === void 0) {
+      return exchangeError(400, "BadRequest", "System.ArgumentException", 'The request body must be {"CmdletInput":{"CmdletName":…,"Parameters":{…}}}.');
+    }
+    const key = cmdlet.name.toLowerCase();
+    const source = CMDLET_SOURCES[key];
+    if (source === void 0) {
+      return exchangeError(400, "BadRequest", "System.Management.Automation.CommandNotFoundException", `The term '${cmdlet.name}' is not recognized as a cmdlet served by the simulated tenant.`);
+    }
+    let items = this.tenant.collection(source) ?? [];
+    const { parameters } = cmdlet;
+    if (key === "get-inboxrule" && typeof parameters.Mailbox === "string") {
+      const wanted = parameters.Mailbox.toLowerCase();
+      const mailbox = (this.tenant.collection("exo.mailbox") ?? []).find((m) => identifiers(m).includes(wanted));
+      if (mailbox === void 0) {
+        return exchangeError(404, "NotFound", "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException", `The operation couldn't be performed because object '${parameters.Mailbox}' couldn't be found.`);
+      }
+      const names2 = new Set(identifiers(mailbox));
+      items = items.filter((rule) => typeof rule.MailboxOwnerId === "string" && names2.has(rule.MailboxOwnerId.toLowerCase()));
+    } else if (typeof parameters.Identity === "string") {
+      const wanted = parameters.Identity.toLowerCase();
+      items = items.filter((item) => identifiers(item).includes(wanted));
+      if (items.length === 0) {
+        return exchangeError(404, "NotFound", "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException", `The operation couldn't be performed because object '${parameters.Identity}' couldn't be found.`);
+      }
+    }
+    const warnings = [];
+    if (RESULT_SIZE_CMDLETS2.has(key)) {
+      const resultSize = parameters.ResultSize;
+      const unlimited = typeof resultSize === "string" && resultSize.toLowerCase() === "unlimited";
+      const limit = typeof resultSize === "number" ? resultSize : unlimited ? Infinity : this.options.defaultResultSize;
+      if (items.length > limit) {
+        items = items.slice(0, limit);
+        warnings.push(TRUNCATION_WARNING);
+      }
+    }
+    const pageSize = request.maxPageSize ?? this.options.defaultPageSize;
+    let offset = 0;
+    if (request.skiptoken !== void 0) {
+      offset = Number.parseInt(Buffer.from(request.skiptoken, "base64url").toString("utf8"), 10);
+      if (!Number.isInteger(offset) || offset < 0) {
+        return exchangeError(400, "BadRequest", "System.ArgumentException", `Invalid $skiptoken '${request.skiptoken}'.`);
+      }
+    }
+    const value = items.slice(offset, offset + pageSize);
+    const body = {
+      "@odata.context": `${this.baseUrl}/adminapi/beta/${request.tenant}/$metadata#Collection(Exchange.GenericHashTable)`,
+      "adminapi.warnings@odata.type": "#Collection(String)",
+      "@adminapi.warnings": offset === 0 ? warnings : [],
+      value
+    };
+    if (offset + pageSize < items.length) {
+      const token = Buffer.from(String(offset + pageSize)).toString("base64url");
+      body["@odata.nextLink"] = `${this.baseUrl}/adminapi/beta/${request.tenant}/InvokeCommand?%24skiptoken=${token}`;
+    }
+    return { status: 200, headers: { "content-type": "application/json; odata.metadata=minimal" }, body };
+  }
+};
+
+// src/simulator/graph-error.ts
+import { randomUUID as randomUUID5 } from "node:crypto";
+function graphError(status, code2, message, headers = {}, clientRequestId) {
+  const requestId = randomUUID5();
+  return {
+    status,
+    headers: { "content-type": "application/json", "request-id": requestId, ...headers },
+    body: {
+      error: {
+        code: code2,
+        message,
+        innerError: {
+          date: (/* @__PURE__ */ new Date()).toISOString().slice(0, 19),
+          "request-id": requestId,
+          "client-request-id": clientRequestId ?? requestId
+        }
+      }
+    }
+  };
+}
+function jsonResponse(status, body, headers = {}) {
+  return { status, headers: { "content-type": "application/json; odata.metadata=minimal", ...headers }, body };
+}
+
+// src/simulator/http-util.ts
+async function readBody(request, limit = 4 * 1024 * 1024) {
+  const chunks = [];
+  let size = 0;
+  for await (const chunk of request) {
+    const buffer = chunk;
+    size += buffer.length;
+    if (size > limit) return void 0;
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+function send(response, result) {
+  const text5 = result.body === void 0 ? "" : JSON.stringify(result.body);
+  response.writeHead(result.status, { ...result.headers, "content-length": Buffer.byteLength(text5) });
+  response.end(text5);
+}
+var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// src/simulator/jwt.ts
+import { constants as constants2, createPublicKey, createSign, createVerify } from "node:crypto";
+function decodeJwt(token) {
+  const parts = token.split(".");
+  if (parts.length !== 3) return void 0;
+  const [header = "", payload = "", signature = ""] = parts;
+  try {
+    const h = JSON.parse(Buffer.from(header, "base64url").toString("utf8"));
+    const p = JSON.parse(Buffer.from(payload, "base64url").toString("utf8"));
+    if (!isJsonObject(h) || !isJsonObject(p)) return void 0;
+    return { header: h, payload: p, signingInput: `${header}.${payload}`, signature: Buffer.from(signature, "base64url") };
+  } catch {
+    return void 0;
+  }
+}
+function signJwt(header, payload, privateKeyPem) {
+  const input = `${Buffer.from(JSON.stringify({ ...header, alg: "RS256", typ: "JWT" })).toString("base64url")}.${Buffer.from(JSON.stringify(payload)).toString("base64url")}`;
+  const signature = createSign("RSA-SHA256").update(input).sign(privateKeyPem);
+  return `${input}.${signature.toString("base64url")}`;
+}
+function verifyJwtSignature(jwt2, key) {
+  const alg = jwt2.header.alg;
+  if (alg === "RS256") return createVerify("RSA-SHA256").update(jwt2.signingInput).verify(key, jwt2.signature);
+  if (alg === "PS256") {
+    return createVerify("RSA-SHA256").update(jwt2.signingInput).verify({ key, padding: constants2.RSA_PKCS1_PSS_PADDING, saltLength: constants2.RSA_PSS_SALTLEN_DIGEST }, jwt2.signature);
+  }
+  return false;
+}
+function publicKeyOf(pem2) {
+  return createPublicKey(pem2);
+}
+
+// src/simulator/login-service.ts
+import { createHash as createHash5, randomUUID as randomUUID7 } from "node:crypto";
+import { X509Certificate as X509Certificate4 } from "node:crypto";
+
+// src/simulator/credentials.ts
+var import_selfsigned = __toESM(require_selfsigned(), 1);
+import { generateKeyPair, randomUUID as randomUUID6, X509Certificate as X509Certificate3, createHash as createHash4 } from "node:crypto";
+import { promisify as promisify7 } from "node:util";
+var SIMULATOR_CLIENT_ID = "5e3ce6c0-2b1f-4285-8d4b-75ee78787346";
+var SIMULATOR_CLIENT_SECRET = "mailwarden-simulator-secret";
+var FEDERATED_AUDIENCE = "api://AzureADTokenExchange";
+var generateRsa = promisify7(generateKeyPair);
+async function rsaPair() {
+  return generateRsa("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" }
+  });
+}
+async function generateKeys(configured) {
+  const now = /* @__PURE__ */ new Date();
+  const notAfter = new Date(now.getTime() + 7 * 24 * 3600 * 1e3);
+  const [signing, federated, tls, clientCert] = await Promise.all([
+    rsaPair(),
+    rsaPair(),
+    (0, import_selfsigned.generate)([{ name: "commonName", value: "127.0.0.1" }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      notBeforeDate: new Date(now.getTime() - 6e4),
+      notAfterDate: notAfter,
+      extensions: [
+        { name: "basicConstraints", cA: true },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
+        { name: "extKeyUsage", serverAuth: true },
+        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }] }
+      ]
+    }),
+    (0, import_selfsigned.generate)([{ name: "commonName", value: "mailwarden-simulator-client" }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      notBeforeDate: new Date(now.getTime() - 6e4),
+      notAfterDate: notAfter
+    })
+  ]);
+  const clientId = configured?.clientId ?? SIMULATOR_CLIENT_ID;
+  const clientSecret = configured?.clientSecret ?? SIMULATOR_CLIENT_SECRET;
+  const federatedAudience = configured?.federatedAudience ?? FEDERATED_AUDIENCE;
+  const kid = createHash4("sha256").update(signing.publicKey).digest("base64url").slice(0, 16);
+  return {
+    signing: { ...signing, kid },
+    tls: { cert: tls.cert, key: tls.private },
+    client: {
+      clientId,
+      clientSecret,
+      clientCertificatePem: `${clientCert.cert}
+${clientCert.private}`,
+      federatedAssertion(subject = "repo:example/mailwarden:ref:refs/heads/main") {
+        const issuedAt = Math.floor(Date.now() / 1e3);
+        return signJwt(
+          { kid: "simulator-federated" },
+          {
+            iss: "https://token.actions.githubusercontent.com",
+            sub: subject,
+            aud: federatedAudience,
+            iat: issuedAt,
+            nbf: issuedAt - 5,
+            exp: issuedAt + 300,
+            jti: randomUUID6()
+          },
+          federated.privateKey
+        );
+      }
+    },
+    registered: {
+      clientId,
+      clientSecret,
+      certificates: [...configured?.certificates ?? [], clientCert.cert],
+      federatedKeys: [...configured?.federatedKeys ?? [], federated.publicKey],
+      federatedAudience
+    }
+  };
+}
+function thumbprints(certificatePem) {
+  const raw = new X509Certificate3(certificatePem).raw;
+  return {
+    sha1: createHash4("sha1").update(raw).digest("base64url"),
+    sha256: createHash4("sha256").update(raw).digest("base64url")
+  };
+}
+
+// src/simulator/login-service.ts
+var GRAPH_PERMISSIONS = [
+  "User.Read.All",
+  "AuditLog.Read.All",
+  "Policy.Read.All",
+  "RoleManagement.Read.Directory",
+  "GroupMember.Read.All",
+  "Domain.Read.All",
+  "IdentityRiskyUser.Read.All",
+  "IdentityRiskEvent.Read.All",
+  "MailboxSettings.Read"
+];
+var EXCHANGE_PERMISSION = "Exchange.ManageAsApp";
+var GRAPH_AUDIENCES = [
+  "https://graph.microsoft.com",
+  "https://graph.microsoft.us",
+  "https://dod-graph.microsoft.us",
+  "https://microsoftgraph.chinacloudapi.cn",
+  "00000003-0000-0000-c000-000000000000"
+];
+var EXCHANGE_AUDIENCES = [
+  "https://outlook.office365.com",
+  "https://outlook.office.com",
+  "https://outlook.office365.us",
+  "https://webmail.apps.mil",
+  "https://partner.outlook.cn",
+  "00000002-0000-0ff1-ce00-000000000000"
+];
+function oauthError(status, error, code2, description) {
+  const traceId = randomUUID7();
+  return {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8" },
+    body: {
+      error,
+      error_description: `AADSTS${code2}: ${description} Trace ID: ${traceId} Correlation ID: ${randomUUID7()} Timestamp: ${(/* @__PURE__ */ new Date()).toISOString()}`,
+      error_codes: [code2],
+      timestamp: (/* @__PURE__ */ new Date()).toISOString(),
+      trace_id: traceId,
+      correlation_id: randomUUID7(),
+      error_uri: "https://login.microsoftonline.com/error?code=" + String(code2)
+    }
+  };
+}
+var LoginService = class {
+  constructor(options) {
+    this.options = options;
+    this.certificates = options.registered.certificates.map((pem2) => ({ pem: pem2, ...thumbprints(pem2) }));
+  }
+  options;
+  certificates;
+  tenantBase(tenant) {
+    return `${this.options.baseUrl}/${tenant}`;
+  }
+  knownTenant(tenant) {
+    return tenant.toLowerCase() === this.options.tenantId.toLowerCase();
+  }
+  handle(method, url, form) {
+    const segments = url.pathname.split("/").filter((s) => s !== "");
+    if (method === "GET" && url.pathname === "/common/discovery/instance") return this.instanceDiscovery(url);
+    const [tenant = "", ...rest] = segments;
+    const tail2 = rest.join("/");
+    if (method === "GET" && (tail2 === "v2.0/.well-known/openid-configuration" || tail2 === ".well-known/openid-configuration")) {
+      if (!this.knownTenant(tenant)) return oauthError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found.`);
+      return { status: 200, headers: { "content-type": "application/json" }, body: this.openIdConfiguration(tenant) };
+    }
+    if (method === "GET" && tail2 === "discovery/v2.0/keys") {
+      return { status: 200, headers: { "content-type": "application/json" }, body: this.jwks() };
+    }
+    if (method === "POST" && tail2 === "oauth2/v2.0/token") return this.token(tenant, form);
+    return oauthError(404, "invalid_request", 900561, `The endpoint ${method} ${url.pathname} is not served by the simulated tenant.`);
+  }
+  openIdConfiguration(tenant) {
+    const base = this.tenantBase(tenant);
+    return {
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      token_endpoint_auth_methods_supported: ["client_secret_post", "private_key_jwt", "client_secret_basic"],
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      response_modes_supported: ["query", "fragment", "form_post"],
+      subject_types_supported: ["pairwise"],
+      id_token_signing_alg_values_supported: ["RS256"],
+      response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+      scopes_supported: ["openid", "profile", "email", "offline_access"],
+      issuer: `${base}/v2.0`,
+      request_uri_parameter_supported: false,
+      userinfo_endpoint: `${this.options.graphOrigin}/oidc/userinfo`,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+      http_logout_supported: true,
+      frontchannel_logout_supported: true,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      claims_supported: ["sub", "iss", "aud", "exp", "iat", "tid"],
+      tenant_region_scope: "EU",
+      cloud_instance_name: "microsoftonline.com",
+      cloud_graph_host_name: "graph.windows.net",
+      msgraph_host: "graph.microsoft.com"
+    };
+  }
+  /** MSAL's instance discovery (`/common/discovery/instance`): this host is its own cloud. */
+  instanceDiscovery(url) {
+    const host = new URL(this.options.baseUrl).host;
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: {
+        tenant_discovery_endpoint: `${this.tenantBase(this.options.tenantId)}/v2.0/.well-known/openid-configuration`,
+        "api-version": url.searchParams.get("api-version") ?? "1.1",
+        metadata: [{ preferred_network: host, preferred_cache: host, aliases: [host] }]
+      }
+    };
+  }
+  jwks() {
+    const jwk = publicKeyOf(this.options.signing.publicKey).export({ format: "jwk" });
+    return { keys: [{ kty: "RSA", use: "sig", kid: this.options.signing.kid, n: String(jwk.n), e: String(jwk.e) }] };
+  }
+  token(tenant, form) {
+    if (!this.knownTenant(tenant)) {
+      return oauthError(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`);
+    }
+    if (form.get("grant_type") !== "client_credentials") {
+      return oauthError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type; the simulator serves client_credentials only.");
+    }
+    const clientId = form.get("client_id") ?? "";
+    if (clientId !== this.options.registered.clientId) {
+      return oauthError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
+    }
+    const scope = form.get("scope") ?? "";
+    const resources = scope.split(" ").filter((s) => s.endsWith("/.default"));
+    if (resources.length !== 1) {
+      return oauthError(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    }
+    const audience = (resources[0] ?? "").slice(0, -"/.default".length);
+    const failure2 = this.authenticateClient(clientId, form);
+    if (failure2 !== void 0) return failure2;
+    const isExchange = audience === this.options.exchangeOrigin || EXCHANGE_AUDIENCES.includes(audience);
+    const isGraph = audience === this.options.graphOrigin || GRAPH_AUDIENCES.includes(audience);
+    if (!isExchange && !isGraph) {
+      return oauthError(400, "invalid_resource", 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`);
+    }
+    const granted = isExchange ? [EXCHANGE_PERMISSION] : [...GRAPH_PERMISSIONS];
+    const roles = granted.filter((r) => !this.options.missingPermissions.includes(r));
+    const lifetime = this.options.tokenLifetimeSeconds ?? 3599;
+    const issuedAt = Math.floor(Date.now() / 1e3);
+    const accessToken = signJwt(
+      { kid: this.options.signing.kid, x5t: this.options.signing.kid },
+      {
+        aud: audience,
+        iss: `https://sts.windows.net/${this.options.tenantId}/`,
+        iat: issuedAt,
+        nbf: issuedAt - 5,
+        exp: issuedAt + lifetime,
+        appid: clientId,
+        azp: clientId,
+        idtyp: "app",
+        oid: createHash5("sha256").update(clientId).digest("hex").slice(0, 32),
+        roles,
+        tid: this.options.tenantId,
+        ver: "1.0"
+      },
+      this.options.signing.privateKey
+    );
+    return {
+      status: 200,
+      headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+      body: { token_type: "Bearer", expires_in: lifetime, ext_expires_in: lifetime, access_token: accessToken }
+    };
+  }
+  authenticateClient(clientId, form) {
+    const secret = form.get("client_secret");
+    const assertion = form.get("client_assertion");
+    if (secret !== null) {
+      if (secret !== this.options.registered.clientSecret) {
+        return oauthError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
+      }
+      return void 0;
+    }
+    if (assertion === null) return oauthError(401, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+      return oauthError(401, "invalid_client", 700023, "Invalid client assertion type.");
+    }
+    const jwt2 = decodeJwt(assertion);
+    if (jwt2 === void 0) return oauthError(401, "invalid_client", 700025, "Client assertion is not a valid JWT.");
+    const now = Math.floor(Date.now() / 1e3);
+    const exp = jwt2.payload.exp;
+    if (typeof exp !== "number" || exp < now - 300) return oauthError(401, "invalid_client", 700024, "Client assertion is not within its valid time range.");
+    const x5t = jwt2.header["x5t#S256"] ?? jwt2.header.x5t;
+    if (typeof x5t === "string") return this.certificateAssertion(clientId, jwt2);
+    return this.federatedAssertion(jwt2);
+  }
+  /** RFC 7523 §3: iss and sub are the client ID, aud the token endpoint; signed by a registered certificate. */
+  certificateAssertion(clientId, jwt2) {
+    const sha2562 = jwt2.header["x5t#S256"];
+    const sha12 = jwt2.header.x5t;
+    const certificate = this.certificates.find((c) => c.sha256 === sha2562 || c.sha1 === sha12);
+    if (certificate === void 0) {
+      return oauthError(401, "invalid_client", 700027, "The certificate with identifier used to sign the client assertion is not registered on application.");
+    }
+    if (!verifyJwtSignature(jwt2, new X509Certificate4(certificate.pem).publicKey)) {
+      return oauthError(401, "invalid_client", 700027, "Client assertion failed signature validation.");
+    }
+    if (jwt2.payload.iss !== clientId || jwt2.payload.sub !== clientId) {
+      return oauthError(401, "invalid_client", 700021, "Client assertion application identifier does not match client_id parameter.");
+    }
+    const aud = String(jwt2.payload.aud ?? "");
+    if (!aud.startsWith(this.options.baseUrl)) {
+      return oauthError(401, "invalid_client", 700212, `The audience claim in the client assertion does not match the token endpoint (${aud}).`);
+    }
+    return void 0;
+  }
+  /** Workload identity federation: a token from a trusted issuer for `api://AzureADTokenExchange`. */
+  federatedAssertion(jwt2) {
+    const trusted = this.options.registered.federatedKeys.some((pem2) => verifyJwtSignature(jwt2, publicKeyOf(pem2)));
+    if (!trusted) return oauthError(401, "invalid_client", 700213, "No matching federated identity record found for presented assertion.");
+    const aud = jwt2.payload.aud;
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (!audiences.includes(this.options.registered.federatedAudience)) {
+      return oauthError(401, "invalid_client", 700212, `No matching federated identity record found for presented assertion audience '${String(aud)}'.`);
+    }
+    return void 0;
+  }
+};
+
+// src/simulator/api-server.ts
+var MAX_BATCH_REQUESTS = 20;
+var BATCH_PARALLELISM = 4;
+var REPORT_SOURCES = /* @__PURE__ */ new Set(["graph.signIns", "graph.userRegistrationDetails"]);
+var P2_SOURCES = /* @__PURE__ */ new Set(["graph.riskyUsers", "graph.riskDetections"]);
+var ApiServer = class {
+  constructor(deps) {
+    this.deps = deps;
+  }
+  deps;
+  tokens = /* @__PURE__ */ new Map();
+  /** Sockets held open by a stalled-body fault; destroyed on close. */
+  stalled = /* @__PURE__ */ new Set();
+  async handle(request, response) {
+    const url = new URL(request.url ?? "/", `http://127.0.0.1:${request.socket.localPort ?? 0}`);
+    try {
+      if (url.pathname === "/v1.0/$batch" || url.pathname === "/v1.0/%24batch") {
+        if (request.method !== "POST") return this.finish(response, graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."));
+        return await this.batch(request, response, url);
+      }
+      if (url.pathname.startsWith("/v1.0/")) return await this.graphGet(request, response, url);
+      const exchange = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(url.pathname);
+      if (exchange !== null) return await this.invokeCommand(request, response, url, decodeURIComponent(exchange[1] ?? ""));
+      this.deps.stats.value.requests.unknown++;
+      return this.finish(response, graphError(404, "NotFound", `The simulated tenant does not serve ${url.pathname}.`));
+    } catch (error) {
+      this.deps.logger.error(`simulator: ${request.method ?? "GET"} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`);
+      if (!response.headersSent) this.finish(response, graphError(500, "InternalServerError", "The simulated tenant failed to serve this request."));
+      else response.destroy();
+    }
+  }
+  finish(response, result) {
+    this.deps.stats.status(result.status);
+    send(response, result);
+  }
+  /** Bearer token of the simulator's own issuing, for the right audience and tenant. */
+  authenticate(request, service) {
+    const header = request.headers.authorization ?? "";
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const unauthorized = (message) => service === "graph" ? graphError(401, "InvalidAuthenticationToken", message, { "www-authenticate": 'Bearer realm="", error="invalid_token"' }) : { ...exchangeError(401, "Unauthorized", "System.UnauthorizedAccessException", message), headers: { "content-type": "application/json", "www-authenticate": 'Bearer error="invalid_token"' } };
+    if (match === null) return unauthorized("Access token is empty.");
+    const raw = match[1] ?? "";
+    let token = this.tokens.get(raw);
+    if (token === void 0) {
+      const jwt2 = decodeJwt(raw);
+      if (jwt2 === void 0) return unauthorized("IDX14100: JWT is not well formed.");
+      if (!verifyJwtSignature(jwt2, this.deps.tokenKey)) return unauthorized("Access token validation failure. Invalid signature.");
+      const { aud, exp, roles, tid } = jwt2.payload;
+      if (typeof aud !== "string" || typeof exp !== "number" || typeof tid !== "string") return unauthorized("Access token validation failure.");
+      token = { audience: aud, expiresAt: exp * 1e3, roles: Array.isArray(roles) ? roles.map(String) : [], tenantId: tid };
+      if (this.tokens.size > 1e3) this.tokens.clear();
+      this.tokens.set(raw, token);
+    }
+    if (token.expiresAt <= Date.now()) return unauthorized("Lifetime validation failed, the token is expired.");
+    const audiences = service === "graph" ? [this.deps.graphOrigin, ...GRAPH_AUDIENCES] : [this.deps.exchangeOrigin, ...EXCHANGE_AUDIENCES];
+    if (!audiences.includes(token.audience)) return unauthorized("Access token validation failure. Invalid audience.");
+    if (token.tenantId !== this.deps.tenant.tenantId) return unauthorized("Access token validation failure. Invalid tenant.");
+    return token;
+  }
+  licenceFault(source) {
+    if (REPORT_SOURCES.has(source) && this.deps.licences["entra-id-p1"] === false) {
+      return graphError(403, "Authentication_RequestFromNonPremiumTenantOrB2CTenant", "Neither tenant is B2C or tenant doesn't have premium license");
+    }
+    if (P2_SOURCES.has(source) && this.deps.licences["entra-id-p2"] === false) {
+      return graphError(403, "Forbidden", "Your tenant is not licensed for this feature.");
+    }
+    return void 0;
+  }
+  /** A source the snapshot does not hold as `ok` is served as the failure it recorded. */
+  sourceFault(source, service) {
+    const status = this.deps.tenant.status(source);
+    const make = (code2, graphCode, message) => service === "graph" ? graphError(code2, graphCode, message) : exchangeError(code2, graphCode, "Microsoft.Exchange.Simulator.SourceException", message);
+    if (status === void 0) return make(404, "ResourceNotFound", `The simulated tenant's snapshot has no data for ${source}.`);
+    switch (status.status) {
+      case "ok":
+        return void 0;
+      case "failed":
+        return make(500, "UnknownError", `The snapshot recorded a failure for ${source}: ${status.reason}`);
+      case "not_permitted":
+        return make(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+      case "not_licensed":
+        return this.licenceFault(source) ?? make(403, status.licence === "entra-id-p1" ? "Authentication_RequestFromNonPremiumTenantOrB2CTenant" : "Forbidden", status.reason);
+    }
+  }
+  admit(family, mailbox) {
+    const admission = this.deps.throttle.admit(family, mailbox);
+    if (admission.admitted) return admission;
+    const stats = this.deps.stats.value;
+    stats.overAllowance[family]++;
+    if (this.deps.throttle.mode !== "enforce") return { release: () => void 0 };
+    stats.throttled[family]++;
+    const headers = {};
+    if (admission.retryAfterSeconds !== void 0) headers["retry-after"] = String(Number(admission.retryAfterSeconds.toFixed(3)));
+    const result = graphError(429, "TooManyRequests", "Please retry again later.", headers);
+    const body = result.body;
+    body.error.innerError.code = "429";
+    body.error.innerError.status = "429";
+    body.error.innerError.message = admission.message;
+    return result;
+  }
+  /**
+   * One Graph GET after authentication: permission, licence, source status, throttling,
+   * latency, then the data. Shared by single requests and `$batch` items.
+   */
+  async serveGraph(route, request, token) {
+    if (route === void 0) {
+      const segment = request.path.split("/").filter((s) => s !== "")[0] ?? "";
+      return graphError(400, "BadRequest", `Resource not found for the segment '${segment}'.`);
+    }
+    if (!route.permissions.some((p) => token.roles.includes(p))) {
+      return graphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.");
+    }
+    const fault = this.licenceFault(route.source) ?? this.sourceFault(route.source, "graph");
+    if (fault !== void 0) return fault;
+    const slot = this.admit(route.family, route.mailbox);
+    if ("status" in slot) return slot;
+    try {
+      const delay5 = this.deps.chaos.latency(route.family);
+      if (delay5 > 0) await sleep(delay5);
+      return await this.deps.graph.serve(route, request);
+    } finally {
+      slot.release();
+      this.deps.stats.value.peakMailboxConcurrency = Math.max(this.deps.stats.value.peakMailboxConcurrency, this.deps.throttle.peakMailboxConcurrency);
+    }
+  }
+  async graphGet(request, response, url) {
+    const path12 = url.pathname.slice("/v1.0".length);
+    const route = request.method === "GET" ? this.deps.graph.route(decodeURIComponent(path12)) : void 0;
+    const family = route?.family ?? "unknown";
+    this.deps.stats.value.requests[family]++;
+    if (request.method !== "GET") return this.finish(response, graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."));
+    const token = this.authenticate(request, "graph");
+    if ("status" in token) return this.finish(response, token);
+    const fault = this.deps.chaos.fault(family, `${url.pathname}${url.search}`);
+    if (this.networkFault(fault, response)) return;
+    const statusFault = this.statusFault(fault);
+    if (statusFault !== void 0) return this.finish(response, statusFault);
+    const graphRequest = {
+      path: decodeURIComponent(path12),
+      params: url.searchParams,
+      clientRequestId: request.headers["client-request-id"]
+    };
+    let result = await this.serveGraph(route, graphRequest, token);
+    if (fault === "loopingNextLink" && result.status === 200 && isJsonObject(result.body)) {
+      result = { ...result, body: { ...result.body, "@odata.nextLink": url.toString() } };
+      this.deps.stats.value.faults.loopingNextLink++;
+    }
+    this.write(response, result, fault);
+  }
+  /** A reset closes the socket without a response; true when the request is dealt with. */
+  networkFault(fault, response) {
+    if (fault !== "reset") return false;
+    this.deps.stats.value.faults.reset++;
+    response.socket?.resetAndDestroy();
+    return true;
+  }
+  statusFault(fault) {
+    if (fault === "status503") {
+      this.deps.stats.value.faults.status503++;
+      return graphError(503, "ServiceUnavailable", "Service Unavailable", { "retry-after": "1" });
+    }
+    if (fault === "status504") {
+      this.deps.stats.value.faults.status504++;
+      return graphError(504, "GatewayTimeout", "Gateway Timeout");
+    }
+    return void 0;
+  }
+  /** Writes a response, damaged as a `stall` or `malformedJson` fault asks. */
+  write(response, result, fault) {
+    if (fault === "malformedJson" && result.status === 200) {
+      this.deps.stats.value.faults.malformedJson++;
+      const text5 = JSON.stringify(result.body);
+      const cut = `${text5.slice(0, Math.max(1, Math.floor(text5.length / 2)))}\0}`;
+      this.deps.stats.status(result.status);
+      response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(cut) });
+      response.end(cut);
+      return;
+    }
+    if (fault === "stall" && result.status === 200) {
+      this.deps.stats.value.faults.stall++;
+      const text5 = JSON.stringify(result.body);
+      this.deps.stats.status(result.status);
+      response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(text5) });
+      response.write(text5.slice(0, Math.floor(text5.length / 2)));
+      const socket = response.socket;
+      if (socket !== null) {
+        this.stalled.add(socket);
+        socket.once("close", () => this.stalled.delete(socket));
+        if (this.deps.stallMs !== void 0) setTimeout(() => socket.destroy(), this.deps.stallMs).unref();
+      }
+      return;
+    }
+    this.finish(response, result);
+  }
+  async batch(request, response, url) {
+    const stats = this.deps.stats.value;
+    stats.requests.batch++;
+    stats.batches++;
+    const token = this.authenticate(request, "graph");
+    if ("status" in token) return this.finish(response, token);
+    const fault = this.deps.chaos.fault("batch", `${url.pathname}${url.search}`);
+    if (this.networkFault(fault, response)) return;
+    const statusFault = this.statusFault(fault);
+    if (statusFault !== void 0) return this.finish(response, statusFault);
+    const text5 = await readBody(request);
+    let body;
+    try {
+      body = text5 === void 0 ? void 0 : JSON.parse(text5);
+    } catch {
+      body = void 0;
+    }
+    const invalid = (message) => this.finish(response, graphError(400, "BadRequest", message));
+    if (!isJsonObject(body) || !Array.isArray(body.requests)) return invalid("Invalid batch payload format.");
+    const items = body.requests;
+    if (items.length === 0) return invalid("Invalid batch payload format: no requests.");
+    if (items.length > MAX_BATCH_REQUESTS) return invalid(`Number of requests cannot exceed ${MAX_BATCH_REQUESTS}.`);
+    const ids = /* @__PURE__ */ new Set();
+    for (const item of items) {
+      if (!isJsonObject(item) || typeof item.id !== "string" || typeof item.method !== "string" || typeof item.url !== "string") {
+        return invalid("Each batch request needs id, method and url.");
+      }
+      if (ids.has(item.id)) return invalid(`Batch request id '${item.id}' is not unique.`);
+      ids.add(item.id);
+    }
+    for (const item of items) {
+      const deps = isJsonObject(item) ? item.dependsOn : void 0;
+      if (deps !== void 0 && (!Array.isArray(deps) || deps.some((d) => typeof d !== "string" || !ids.has(d)))) {
+        return invalid("dependsOn must list ids of requests in the same batch.");
+      }
+    }
+    const results = /* @__PURE__ */ new Map();
+    const responses = [];
+    let running = 0;
+    const waiting = [];
+    const acquire = async () => {
+      if (running < BATCH_PARALLELISM) {
+        running++;
+        return;
+      }
+      await new Promise((resolve) => waiting.push(resolve));
+      running++;
+    };
+    const releaseSlot = () => {
+      running--;
+      waiting.shift()?.();
+    };
+    const itemIds = items.map((i) => String(i.id));
+    const byId = new Map(items.map((i) => [String(i.id), i]));
+    const visiting = /* @__PURE__ */ new Set();
+    const run2 = (id) => {
+      const existing = results.get(id);
+      if (existing !== void 0) return existing;
+      if (visiting.has(id)) return Promise.resolve(graphError(400, "BadRequest", "dependsOn forms a cycle."));
+      visiting.add(id);
+      const item = byId.get(id) ?? {};
+      const deps = Array.isArray(item.dependsOn) ? item.dependsOn : [];
+      const depPromises = deps.map((d) => run2(d));
+      const promise = (async () => {
+        const depResults = await Promise.all(depPromises);
+        if (depResults.some((r) => r.status >= 400)) return graphError(424, "FailedDependency", "A request this one depends on failed.");
+        await acquire();
+        try {
+          return await this.batchItem(item, token);
+        } finally {
+          releaseSlot();
+        }
+      })();
+      results.set(id, promise);
+      return promise;
+    };
+    await Promise.all(
+      itemIds.map(async (id) => {
+        const result = await run2(id);
+        responses.push({ id, status: result.status, headers: { ...result.headers }, body: result.body });
+      })
+    );
+    this.write(response, jsonResponse(200, { responses }), fault);
+  }
+  async batchItem(item, token) {
+    const stats = this.deps.stats.value;
+    stats.batchItems++;
+    const method = String(item.method).toUpperCase();
+    let relative = String(item.url);
+    if (/^https?:\/\//i.test(relative)) return graphError(400, "BadRequest", "Batch request URLs must be relative.");
+    if (!relative.startsWith("/")) relative = `/${relative}`;
+    const url = new URL(relative, "http://batch.invalid");
+    const route = method === "GET" ? this.deps.graph.route(decodeURIComponent(url.pathname)) : void 0;
+    const family = route?.family ?? "unknown";
+    stats.requests[family]++;
+    if (method !== "GET") return graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target.");
+    const fault = this.deps.chaos.fault(family, relative, ["status503", "status504"]);
+    const result = this.statusFault(fault) ?? await this.serveGraph(route, { path: decodeURIComponent(url.pathname), params: url.searchParams }, token);
+    this.deps.stats.status(result.status);
+    return result;
+  }
+  async invokeCommand(request, response, url, tenant) {
+    this.deps.stats.value.requests.exchange++;
+    if (request.method !== "POST") {
+      return this.finish(response, exchangeError(405, "MethodNotAllowed", "System.NotSupportedException", "InvokeCommand takes POST."));
+    }
+    const token = this.authenticate(request, "exchange");
+    if ("status" in token) return this.finish(response, token);
+    if (!token.roles.includes(EXCHANGE_PERMISSION)) {
+      return this.finish(response, exchangeError(403, "Forbidden", "System.UnauthorizedAccessException", `The app lacks the ${EXCHANGE_PERMISSION} permission or an Exchange role.`));
+    }
+    const initialDomains = (this.deps.tenant.collection("graph.domains") ?? []).filter((d) => d.isInitial === true).map((d) => String(d.id).toLowerCase());
+    if (tenant.toLowerCase() !== this.deps.tenant.tenantId.toLowerCase() && !initialDomains.includes(tenant.toLowerCase())) {
+      return this.finish(response, exchangeError(404, "NotFound", "Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException", `Tenant '${tenant}' was not found.`));
+    }
+    const fault = this.deps.chaos.fault("exchange", `${url.pathname}${url.search}`);
+    if (this.networkFault(fault, response)) return;
+    const statusFault = this.statusFault(fault);
+    if (statusFault !== void 0) return this.finish(response, statusFault);
+    const text5 = await readBody(request);
+    let body;
+    try {
+      body = text5 === void 0 ? void 0 : JSON.parse(text5);
+    } catch {
+      body = void 0;
+    }
+    const cmdlet = ExchangeService.cmdletOf(body);
+    const source = cmdlet === void 0 ? void 0 : CMDLET_SOURCES[cmdlet.name.toLowerCase()];
+    if (source !== void 0) {
+      const sourceFault = this.sourceFault(source, "exchange");
+      if (sourceFault !== void 0) return this.finish(response, sourceFault);
+    }
+    const delay5 = this.deps.chaos.latency("exchange");
+    if (delay5 > 0) await sleep(delay5);
+    const prefer = `${request.headers.prefer ?? ""},${request.headers["x-prefer"] ?? ""}`;
+    const pageSize = /odata\.maxpagesize=(\d+)/i.exec(prefer)?.[1];
+    let result = this.deps.exchange.handle({
+      tenant,
+      body,
+      maxPageSize: pageSize === void 0 ? void 0 : Math.max(1, Number(pageSize)),
+      skiptoken: url.searchParams.get("$skiptoken") ?? void 0
+    });
+    if (fault === "loopingNextLink" && result.status === 200 && isJsonObject(result.body)) {
+      result = { ...result, body: { ...result.body, "@odata.nextLink": url.toString() } };
+      this.deps.stats.value.faults.loopingNextLink++;
+    }
+    this.write(response, result, fault);
+  }
+};
+
+// src/simulator/dns-server.ts
+var import_dns_packet = __toESM(require_dns_packet(), 1);
+import { createSocket as createSocket2 } from "node:dgram";
+import { createServer } from "node:net";
+
+// src/simulator/loopback.ts
+import { isIP as isIP2 } from "node:net";
+var LOOPBACK_HOST = "127.0.0.1";
+function assertLoopback(address) {
+  if (address !== LOOPBACK_HOST || isIP2(address) !== 4) {
+    throw new Error(`the simulator binds to ${LOOPBACK_HOST} only, not ${String(address)}`);
+  }
+}
+
+// src/simulator/dns-server.ts
+var RCODES2 = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
+var CLASSIC_UDP_LIMIT = 512;
+function toAnswer(record) {
+  const base = { name: record.name, ttl: record.ttl, class: "IN" };
+  if (record.type === "TXT") {
+    const strings2 = Array.isArray(record.data) ? record.data : [String(record.data)];
+    return { ...base, type: "TXT", data: strings2.map((s) => Buffer.from(s, "utf8")) };
+  }
+  if (record.type === "MX" && typeof record.data === "object" && !Array.isArray(record.data)) {
+    const mx = record.data;
+    return { ...base, type: "MX", data: { preference: mx.preference, exchange: mx.exchange } };
+  }
+  return { ...base, type: record.type, data: String(record.data) };
+}
+var DnsResponder = class {
+  constructor(data, stats) {
+    this.data = data;
+    this.stats = stats;
+    for (const key of Object.keys(data?.answers ?? {})) {
+      const name3 = key.slice(0, key.lastIndexOf("/"));
+      this.names.add(name3);
+      const labels = name3.split(".");
+      for (let i = 1; i < labels.length; i++) this.names.add(labels.slice(i).join("."));
+    }
+  }
+  data;
+  stats;
+  names = /* @__PURE__ */ new Set();
+  /** The reply bytes, or undefined when the recorded outcome is a timeout. */
+  respond(query, udpLimit) {
+    const question = query.questions?.[0];
+    const ednsQuery = (query.additionals ?? []).find((a) => a.type === "OPT");
+    const reply = {
+      type: "response",
+      id: query.id ?? 0,
+      flags: import_dns_packet.default.AUTHORITATIVE_ANSWER | (query.flags ?? 0) & import_dns_packet.default.RECURSION_DESIRED,
+      questions: query.questions ?? [],
+      answers: [],
+      additionals: ednsQuery ? [{ type: "OPT", name: ".", udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : []
+    };
+    if (question === void 0 || (query.questions?.length ?? 0) !== 1) {
+      reply.flags = (reply.flags ?? 0) | RCODES2.FORMERR;
+      return import_dns_packet.default.encode(reply);
+    }
+    const name3 = normaliseName(question.name);
+    const recorded = this.data?.answers[questionKey(question.name, question.type)];
+    if (recorded?.rcode === "TIMEOUT") return void 0;
+    if (recorded?.rcode === "MALFORMED") return Buffer.from([(query.id ?? 0) >> 8 & 255, (query.id ?? 0) & 255, 129]);
+    let rcode;
+    if (recorded !== void 0) {
+      rcode = RCODES2[recorded.rcode] ?? RCODES2.SERVFAIL;
+      if (rcode === 0) reply.answers = recorded.records.map(toAnswer);
+    } else rcode = this.names.has(name3) ? RCODES2.NOERROR : RCODES2.NXDOMAIN;
+    reply.flags = (reply.flags ?? 0) | rcode;
+    const bytes = import_dns_packet.default.encode(reply);
+    if (udpLimit !== void 0) {
+      const ednsSize = ednsQuery !== void 0 && "udpPayloadSize" in ednsQuery ? Number(ednsQuery.udpPayloadSize) : void 0;
+      const limit = Math.max(CLASSIC_UDP_LIMIT, Math.min(ednsSize ?? CLASSIC_UDP_LIMIT, udpLimit));
+      if (bytes.length > limit) {
+        this.stats.value.dns.truncated++;
+        return import_dns_packet.default.encode({ ...reply, flags: (reply.flags ?? 0) | import_dns_packet.default.TRUNCATED_RESPONSE, answers: [] });
+      }
+    }
+    return bytes;
+  }
+};
+function decode10(bytes) {
+  try {
+    const packet2 = import_dns_packet.default.decode(bytes);
+    return packet2.type === "query" ? packet2 : void 0;
+  } catch {
+    return void 0;
+  }
+}
+async function startDnsServer(data, stats, logger27, port = 0) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await listenDns(data, stats, logger27, port);
+    } catch (error) {
+      if (port !== 0 || attempt >= 5) throw error;
+    }
+  }
+}
+async function listenDns(data, stats, logger27, port = 0) {
+  assertLoopback(LOOPBACK_HOST);
+  const responder = new DnsResponder(data, stats);
+  const tcp = createServer((socket) => {
+    let buffered = Buffer.alloc(0);
+    socket.on("data", (chunk) => {
+      buffered = Buffer.concat([buffered, chunk]);
+      while (buffered.length >= 2) {
+        const length2 = buffered.readUInt16BE(0);
+        if (buffered.length < 2 + length2) break;
+        const message = buffered.subarray(2, 2 + length2);
+        buffered = buffered.subarray(2 + length2);
+        stats.value.dns.tcp++;
+        const query = decode10(message);
+        if (query === void 0) continue;
+        const reply = responder.respond(query, void 0);
+        if (reply === void 0) continue;
+        const framed = Buffer.alloc(2 + reply.length);
+        framed.writeUInt16BE(reply.length, 0);
+        reply.copy(framed, 2);
+        socket.write(framed);
+      }
+    });
+    socket.on("error", () => socket.destroy());
+  });
+  await new Promise((resolve, reject) => {
+    tcp.once("error", reject);
+    tcp.listen(port, LOOPBACK_HOST, () => resolve());
+  });
+  const address = tcp.address();
+  if (address === null || typeof address === "string") throw new Error("DNS TCP listener has no address");
+  assertLoopback(address.address);
+  const udp = createSocket2("udp4");
+  udp.on("message", (message, remote) => {
+    stats.value.dns.udp++;
+    const query = decode10(message);
+    if (query === void 0) return;
+    const reply = responder.respond(query, 4096);
+    if (reply !== void 0) udp.send(reply, remote.port, remote.address);
+  });
+  udp.on("error", (error) => logger27.warning(`simulator DNS (UDP): ${error.message}`));
+  try {
+    await new Promise((resolve, reject) => {
+      udp.once("error", reject);
+      udp.bind(address.port, LOOPBACK_HOST, () => resolve());
+    });
+  } catch (error) {
+    tcp.close();
+    throw error;
+  }
+  assertLoopback(udp.address().address);
+  const connections = /* @__PURE__ */ new Set();
+  tcp.on("connection", (socket) => {
+    connections.add(socket);
+    socket.on("close", () => connections.delete(socket));
+  });
+  return {
+    host: LOOPBACK_HOST,
+    port: address.port,
+    async close() {
+      for (const socket of connections) socket.destroy();
+      await Promise.all([
+        new Promise((resolve) => tcp.close(() => resolve())),
+        new Promise((resolve) => udp.close(() => resolve()))
+      ]);
+    }
+  };
+}
+
+// src/simulator/random.ts
+function seededRandom(seed) {
+  let state3 = seed >>> 0;
+  return () => {
+    state3 = state3 + 1831565813 >>> 0;
+    let t = state3;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+function normal(random) {
+  const u = Math.max(random(), Number.EPSILON);
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+// src/simulator/faults.ts
+var Chaos = class {
+  constructor(realism) {
+    this.realism = realism;
+    this.random = seededRandom(realism.seed ?? 1);
+    this.rules = realism.faults ?? [];
+    this.seen = this.rules.map(() => 0);
+    this.injected = this.rules.map(() => 0);
+  }
+  realism;
+  random;
+  seen;
+  injected;
+  rules;
+  /** The first rule matching this request that fires, in config order. */
+  fault(family, pathAndQuery, kinds) {
+    for (const [index, rule] of this.rules.entries()) {
+      if (kinds !== void 0 && !kinds.includes(rule.kind)) continue;
+      if (rule.family !== void 0 && rule.family !== family) continue;
+      if (rule.path !== void 0 && !pathAndQuery.includes(rule.path)) continue;
+      const seen = (this.seen[index] ?? 0) + 1;
+      this.seen[index] = seen;
+      if (seen <= (rule.after ?? 0)) continue;
+      if (rule.limit !== void 0 && (this.injected[index] ?? 0) >= rule.limit) continue;
+      if (this.random() >= (rule.rate ?? 1)) continue;
+      this.injected[index] = (this.injected[index] ?? 0) + 1;
+      return rule.kind;
+    }
+    return void 0;
+  }
+  /** A latency sample in ms for a family, or 0 when latency is off. */
+  latency(family) {
+    const config = this.realism.latencyByFamily?.[family] ?? this.realism.latency;
+    if (config === void 0) return 0;
+    switch (config.kind) {
+      case "fixed":
+        return config.ms;
+      case "uniform":
+        return config.minMs + this.random() * (config.maxMs - config.minMs);
+      case "lognormal":
+        return config.medianMs * Math.exp(config.sigma * normal(this.random));
+    }
+  }
+};
+
+// src/simulator/odata-query.ts
+var ODataQueryError = class extends Error {
+};
+var CLAUSE = /^([A-Za-z][A-Za-z0-9]*(?:\/[A-Za-z][A-Za-z0-9]*)*)\s+(eq|ne|ge|gt|le|lt)\s+('(?:[^']|'')*'|true|false|null|-?\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))$/;
+function parseFilter(text5, support) {
+  const parts = splitAnd(text5.trim());
+  return parts.map((part) => {
+    const match = CLAUSE.exec(part.trim());
+    if (match === null) throw new ODataQueryError(`Invalid filter clause: ${part.trim()}`);
+    const [, property = "", operator = "eq", literal = ""] = match;
+    const allowed = support[property];
+    if (allowed === void 0 || !allowed.includes(operator)) {
+      throw new ODataQueryError(`Unsupported or invalid query filter clause specified for property '${property}' with operator '${operator}'.`);
+    }
+    let value;
+    let isDateTime = false;
+    if (literal.startsWith("'")) value = literal.slice(1, -1).replaceAll("''", "'");
+    else if (literal === "true" || literal === "false") value = literal === "true";
+    else if (literal === "null") value = null;
+    else if (/^\d{4}-/.test(literal)) {
+      if (Number.isNaN(Date.parse(literal))) throw new ODataQueryError(`Invalid date-time literal: ${literal}`);
+      value = literal;
+      isDateTime = true;
+    } else value = Number(literal);
+    return { property, operator, value, isDateTime };
+  });
+}
+function splitAnd(text5) {
+  const parts = [];
+  let current = "";
+  let quoted = false;
+  for (let i = 0; i < text5.length; i++) {
+    const char = text5[i];
+    if (char === "'") quoted = !quoted;
+    if (!quoted && text5.slice(i, i + 5).toLowerCase() === " and ") {
+      parts.push(current);
+      current = "";
+      i += 4;
+      continue;
+    }
+    if (!quoted && (char === "(" || char === ")")) throw new ODataQueryError("Invalid filter clause: parentheses and functions are not supported");
+    current += char;
+  }
+  parts.push(current);
+  if (parts.some((p) => p.trim() === "")) throw new ODataQueryError("Invalid filter clause: empty comparison");
+  return parts;
+}
+function valueAt(item, property) {
+  let value = item;
+  for (const key of property.split("/")) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
+    value = value[key];
+  }
+  return value;
+}
+function compare2(left, clause) {
+  const right = clause.value;
+  if (clause.operator === "eq" || clause.operator === "ne") {
+    let equal2;
+    if (clause.isDateTime && typeof left === "string") equal2 = Date.parse(left) === Date.parse(String(right));
+    else if (typeof left === "string" && typeof right === "string") equal2 = left.toLowerCase() === right.toLowerCase();
+    else equal2 = (left ?? null) === right;
+    return clause.operator === "eq" ? equal2 : !equal2;
+  }
+  let a;
+  let b;
+  if (clause.isDateTime) {
+    if (typeof left !== "string") return false;
+    a = Date.parse(left);
+    b = Date.parse(String(right));
+  } else if (typeof left === "number" && typeof right === "number") {
+    a = left;
+    b = right;
+  } else if (typeof left === "string" && typeof right === "string") {
+    a = left.localeCompare(right);
+    b = 0;
+  } else return false;
+  switch (clause.operator) {
+    case "ge":
+      return a >= b;
+    case "gt":
+      return a > b;
+    case "le":
+      return a <= b;
+    default:
+      return a < b;
+  }
+}
+function matchesFilter(item, clauses) {
+  return clauses.every((clause) => compare2(valueAt(item, clause.property), clause));
+}
+function applySelect(item, select) {
+  if (select === void 0) return item;
+  const out = {};
+  if (typeof item["@odata.type"] === "string") out["@odata.type"] = item["@odata.type"];
+  for (const key of select) out[key] = item[key] ?? null;
+  return out;
+}
+var KNOWN = /* @__PURE__ */ new Set(["top", "select", "filter", "expand", "skiptoken", "orderby", "count", "skip"]);
+function readQuery(params) {
+  const get = (name3) => params.get(`$${name3}`) ?? params.get(name3) ?? void 0;
+  for (const key of params.keys()) {
+    const bare = key.startsWith("$") ? key.slice(1) : key;
+    if (key.startsWith("$") && !KNOWN.has(bare)) throw new ODataQueryError(`Query option '${key}' is not supported.`);
+  }
+  const topText = get("top");
+  let top;
+  if (topText !== void 0) {
+    if (!/^\d+$/.test(topText) || Number(topText) < 1) throw new ODataQueryError(`Invalid value '${topText}' for $top query option.`);
+    top = Number(topText);
+  }
+  const selectText = get("select");
+  const select = selectText === void 0 ? void 0 : selectText.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return {
+    top,
+    select,
+    filter: get("filter"),
+    expand: get("expand"),
+    skiptoken: get("skiptoken"),
+    orderby: get("orderby"),
+    count: get("count") === "true"
+  };
+}
+
+// src/simulator/graph-service.ts
+var DATE_OPS = ["ge", "gt", "le", "lt", "eq"];
+function encodeToken(value) {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+function decodeToken(token, length2) {
+  try {
+    const value = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    if (Array.isArray(value) && value.length === length2 && value.every((n) => Number.isInteger(n) && n >= 0)) return value;
+  } catch {
+  }
+  throw new ODataQueryError(`Invalid $skiptoken value '${token}'.`);
+}
+var GraphService = class {
+  constructor(tenant, baseUrl) {
+    this.tenant = tenant;
+    this.baseUrl = baseUrl;
+  }
+  tenant;
+  baseUrl;
+  /** Finds the route of a path, or undefined when the simulator does not serve it. */
+  route(path12) {
+    const clean = path12.replace(/\/+$/, "");
+    switch (clean) {
+      case "/users":
+        return this.collectionRoute("directory", "graph.users", ["User.Read.All", "Directory.Read.All"], {
+          filters: { accountEnabled: ["eq", "ne"], userType: ["eq", "ne"], userPrincipalName: ["eq"], id: ["eq"] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: "users",
+          directory: true
+        });
+      case "/reports/authenticationMethods/userRegistrationDetails":
+        return this.collectionRoute("reports", "graph.userRegistrationDetails", ["AuditLog.Read.All"], {
+          filters: { isAdmin: ["eq"], isMfaRegistered: ["eq"], isMfaCapable: ["eq"], userType: ["eq"], userPrincipalName: ["eq"] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: "reports/authenticationMethods/userRegistrationDetails",
+          directory: false
+        });
+      case "/identity/conditionalAccess/policies":
+        return this.collectionRoute("conditionalAccess", "graph.conditionalAccessPolicies", ["Policy.Read.All"], {
+          filters: { state: ["eq", "ne"] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: "identity/conditionalAccess/policies",
+          directory: false
+        });
+      case "/policies/identitySecurityDefaultsEnforcementPolicy":
+        return {
+          family: "directory",
+          source: "graph.securityDefaults",
+          permissions: ["Policy.Read.All"],
+          serve: async (_request, query) => {
+            if (query.filter !== void 0 || query.top !== void 0 || query.expand !== void 0) {
+              return graphError(400, "BadRequest", "Only $select is supported on this singleton.");
+            }
+            const value = this.tenant.securityDefaults ?? {};
+            return jsonResponse(200, {
+              "@odata.context": `${this.baseUrl}/$metadata#policies/identitySecurityDefaultsEnforcementPolicy/$entity`,
+              ...applySelect(value, query.select)
+            });
+          }
+        };
+      case "/policies/authenticationStrengthPolicies":
+        return this.collectionRoute("directory", "graph.authenticationStrengthPolicies", ["Policy.Read.All"], {
+          filters: { policyType: ["eq"] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: "policies/authenticationStrengthPolicies",
+          directory: false
+        });
+      case "/roleManagement/directory/roleAssignments":
+        return this.collectionRoute("directory", "graph.roleAssignments", ["RoleManagement.Read.Directory", "Directory.Read.All"], {
+          filters: { roleDefinitionId: ["eq"], principalId: ["eq"], directoryScopeId: ["eq"] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: "roleManagement/directory/roleAssignments",
+          expandable: ["principal"],
+          expand: (item, expand) => {
+            const { principal, ...rest } = item;
+            if (expand !== "principal" || !isJsonObject(principal)) return rest;
+            const { members: _members, ...plain2 } = principal;
+            return { ...rest, principal: plain2 };
+          },
+          directory: true
+        });
+      case "/domains":
+        return this.collectionRoute("directory", "graph.domains", ["Domain.Read.All", "Directory.Read.All"], {
+          filters: { isVerified: ["eq"], isDefault: ["eq"], isInitial: ["eq"], id: ["eq"] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: "domains",
+          directory: true
+        });
+      case "/auditLogs/signIns":
+        return {
+          family: "reports",
+          source: "graph.signIns",
+          permissions: ["AuditLog.Read.All"],
+          serve: (request, query) => this.serveSignIns(request, query)
+        };
+      case "/identityProtection/riskyUsers":
+        return this.collectionRoute("identityProtection", "graph.riskyUsers", ["IdentityRiskyUser.Read.All"], {
+          filters: { riskState: ["eq", "ne"], riskLevel: ["eq", "ne"], riskLastUpdatedDateTime: [...DATE_OPS] },
+          defaultTop: 20,
+          maxTop: 500,
+          context: "identityProtection/riskyUsers",
+          directory: false
+        });
+      case "/identityProtection/riskDetections":
+        return this.collectionRoute("identityProtection", "graph.riskDetections", ["IdentityRiskEvent.Read.All"], {
+          filters: {
+            riskLevel: ["eq", "ne"],
+            riskState: ["eq", "ne"],
+            userId: ["eq"],
+            detectedDateTime: [...DATE_OPS],
+            activityDateTime: [...DATE_OPS]
+          },
+          defaultTop: 20,
+          maxTop: 500,
+          context: "identityProtection/riskDetections",
+          directory: false
+        });
+      default:
+        break;
+    }
+    const members = /^\/groups\/([^/]+)\/transitiveMembers(\/microsoft\.graph\.user)?$/i.exec(clean);
+    if (members !== null) {
+      const groupId = decodeURIComponent(members[1] ?? "").toLowerCase();
+      return {
+        family: "directory",
+        source: "graph.roleAssignments",
+        permissions: ["GroupMember.Read.All", "Group.Read.All", "Directory.Read.All"],
+        serve: async (request, query) => {
+          const found = this.tenant.groupMembers.get(groupId);
+          if (found === void 0) {
+            return graphError(404, "Request_ResourceNotFound", `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`);
+          }
+          const items = members[2] === void 0 ? found : found.filter((m) => m["@odata.type"] === "#microsoft.graph.user");
+          return this.page(request, query, items, {
+            filters: { accountEnabled: ["eq"] },
+            defaultTop: 100,
+            maxTop: 999,
+            context: "directoryObjects",
+            directory: true
+          });
+        }
+      };
+    }
+    const rules = /^\/users\/([^/]+)\/mailFolders(?:\/inbox|\('inbox'\))\/messageRules$/i.exec(clean);
+    if (rules !== null) {
+      const mailbox = decodeURIComponent(rules[1] ?? "").toLowerCase();
+      return {
+        family: "outlook",
+        source: "graph.messageRules",
+        permissions: ["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+        mailbox,
+        serve: (request, query) => this.serveMessageRules(mailbox, request, query)
+      };
+    }
+    return void 0;
+  }
+  collectionRoute(family, source, permissions, options) {
+    return {
+      family,
+      source,
+      permissions,
+      serve: async (request, query) => this.page(request, query, this.tenant.collection(source) ?? [], options)
+    };
+  }
+  queryError(error, directory) {
+    const message = error instanceof Error ? error.message : String(error);
+    return graphError(400, directory ? "Request_UnsupportedQuery" : "BadRequest", message);
+  }
+  nextLink(request, token) {
+    const params = new URLSearchParams(request.params);
+    params.delete("$skiptoken");
+    params.delete("skiptoken");
+    params.set("$skiptoken", token);
+    return `${this.baseUrl}${request.path}?${params.toString()}`;
+  }
+  /** Pages an in-memory collection: `$skiptoken` carries the offset, `$top` the page size. */
+  page(request, query, items, options) {
+    let clauses = [];
+    let offset = 0;
+    try {
+      if (query.top !== void 0 && query.top > options.maxTop) {
+        throw new ODataQueryError(`Invalid page size specified: '${query.top}'. Must be between 1 and ${options.maxTop} inclusive.`);
+      }
+      if (query.expand !== void 0 && !(options.expandable ?? []).includes(query.expand)) {
+        throw new ODataQueryError(`Could not find a property named '${query.expand}' to expand.`);
+      }
+      if (query.orderby !== void 0) throw new ODataQueryError("$orderby is not supported by the simulated tenant.");
+      if (query.filter !== void 0) clauses = parseFilter(query.filter, options.filters);
+      if (query.skiptoken !== void 0) [offset = 0] = decodeToken(query.skiptoken, 1);
+    } catch (error) {
+      return Promise.resolve(this.queryError(error, options.directory));
+    }
+    const size = query.top ?? options.defaultTop;
+    const value = [];
+    let index = offset;
+    for (; index < items.length && value.length < size; index++) {
+      const item = items[index];
+      if (item === void 0 || !matchesFilter(item, clauses)) continue;
+      const expanded = options.expand ? options.expand(item, query.expand) : item;
+      const selected = applySelect(expanded, query.select);
+      value.push(query.expand !== void 0 && expanded.principal !== void 0 ? { ...selected, principal: expanded.principal } : selected);
+    }
+    while (index < items.length && !matchesFilter(items[index] ?? {}, clauses)) index++;
+    const body = { "@odata.context": `${this.baseUrl}/$metadata#${options.context}` };
+    if (index < items.length) body["@odata.nextLink"] = this.nextLink(request, encodeToken([index]));
+    body.value = value;
+    return Promise.resolve(jsonResponse(200, body));
+  }
+  /**
+   * Sign-ins are read from the JSON Lines log by (line, item) cursor, so a 2-million-event
+   * window is paged without loading it; lines outside the `createdDateTime` window are skipped
+   * on their recorded time span.
+   */
+  async serveSignIns(request, query) {
+    const log3 = this.tenant.signIns;
+    let clauses = [];
+    let line = 0;
+    let item = 0;
+    try {
+      if (query.top !== void 0 && query.top > 1e3) {
+        throw new ODataQueryError(`Invalid page size specified: '${query.top}'. Must be between 1 and 1000 inclusive.`);
+      }
+      if (query.expand !== void 0 || query.orderby !== void 0) throw new ODataQueryError("$expand and $orderby are not supported on signIns.");
+      if (query.filter !== void 0) {
+        clauses = parseFilter(query.filter, {
+          createdDateTime: [...DATE_OPS],
+          userId: ["eq"],
+          userPrincipalName: ["eq"],
+          clientAppUsed: ["eq"],
+          ipAddress: ["eq"],
+          "status/errorCode": ["eq", "ne"]
+        });
+      }
+      if (query.skiptoken !== void 0) [line = 0, item = 0] = decodeToken(query.skiptoken, 2);
+    } catch (error) {
+      return this.queryError(error, false);
+    }
+    const size = query.top ?? 1e3;
+    const value = [];
+    const lines = log3?.lines ?? [];
+    const timeClauses = clauses.filter((c) => c.property === "createdDateTime" && c.isDateTime);
+    const lineCanMatch = (index) => {
+      const summary = lines[index];
+      if (summary === void 0) return false;
+      return timeClauses.every((c) => {
+        const t = Date.parse(String(c.value));
+        switch (c.operator) {
+          case "ge":
+            return summary.newest >= t;
+          case "gt":
+            return summary.newest > t;
+          case "le":
+            return summary.oldest <= t;
+          case "lt":
+            return summary.oldest < t;
+          case "eq":
+            return summary.oldest <= t && t <= summary.newest;
+          default:
+            return true;
+        }
+      });
+    };
+    while (log3 !== void 0 && line < lines.length && value.length < size) {
+      if (!lineCanMatch(line)) {
+        line++;
+        item = 0;
+        continue;
+      }
+      const page = await log3.file.line(line);
+      const events = Array.isArray(page.value) ? page.value : [];
+      for (; item < events.length && value.length < size; item++) {
+        const event = events[item];
+        if (isJsonObject(event) && matchesFilter(event, clauses)) value.push(applySelect(event, query.select));
+      }
+      if (item >= events.length) {
+        line++;
+        item = 0;
+      }
+    }
+    while (line < lines.length && !lineCanMatch(line)) {
+      line++;
+      item = 0;
+    }
+    const body = { "@odata.context": `${this.baseUrl}/$metadata#auditLogs/signIns` };
+    if (line < lines.length) body["@odata.nextLink"] = this.nextLink(request, encodeToken([line, item]));
+    body.value = value;
+    return jsonResponse(200, body);
+  }
+  async serveMessageRules(mailbox, request, query) {
+    const log3 = this.tenant.messageRules;
+    const index = log3?.byUser.get(mailbox);
+    if (log3 === void 0 || index === void 0) {
+      if (this.tenant.users.has(mailbox)) {
+        return graphError(404, "MailboxNotEnabledForRESTAPI", "The mailbox is either inactive, soft-deleted, or is hosted on-premise.");
+      }
+      return graphError(404, "ErrorInvalidUser", `The requested user '${mailbox}' is invalid.`);
+    }
+    const line = await log3.file.line(index);
+    const status = typeof line.status === "number" ? line.status : 500;
+    const body = isJsonObject(line.body) ? line.body : {};
+    if (status !== 200) return { status, headers: { "content-type": "application/json" }, body };
+    const rules = Array.isArray(body.value) ? body.value.filter(isJsonObject) : [];
+    return this.page(request, query, rules, {
+      filters: { isEnabled: ["eq"] },
+      defaultTop: 100,
+      maxTop: 1e3,
+      context: `users('${mailbox}')/mailFolders('inbox')/messageRules`,
+      directory: false
+    });
+  }
+  /** Parses the query options and serves a routed request. */
+  async serve(route, request) {
+    let query;
+    try {
+      query = readQuery(request.params);
+    } catch (error) {
+      return this.queryError(error, route.family === "directory");
+    }
+    return route.serve(request, query);
+  }
+};
+
+// src/simulator/endpoint-family.ts
+var ENDPOINT_FAMILIES = [
+  /** users, domains, role assignments, groups, policies: identity and access token bucket. */
+  "directory",
+  /** Identity and access reports (signIns, userRegistrationDetails): 5 requests / 10 s per tenant. */
+  "reports",
+  /** Identity Protection (riskyUsers, riskDetections): 1 request/s per tenant, no Retry-After. */
+  "identityProtection",
+  /** Conditional Access policies: 1 request/s per tenant, no Retry-After. */
+  "conditionalAccess",
+  /** Outlook (messageRules): 4 concurrent and 10,000 per 10 minutes, per mailbox. */
+  "outlook",
+  /** The `$batch` envelope itself; its items count in their own families. */
+  "batch",
+  /** Exchange admin API InvokeCommand. */
+  "exchange",
+  /** The Entra ID token endpoint and metadata. */
+  "login",
+  /** Paths the simulator does not serve. */
+  "unknown"
+];
+
+// src/simulator/realism.ts
+var FAULT_KINDS = ["status503", "status504", "reset", "stall", "malformedJson", "loopingNextLink"];
+
+// src/simulator/stats.ts
+function byFamily() {
+  return Object.fromEntries(ENDPOINT_FAMILIES.map((f) => [f, 0]));
+}
+var StatsRecorder = class {
+  value = {
+    requests: byFamily(),
+    throttled: byFamily(),
+    overAllowance: byFamily(),
+    statuses: {},
+    faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])),
+    batches: 0,
+    batchItems: 0,
+    peakMailboxConcurrency: 0,
+    tokens: { issued: 0, refused: 0 },
+    dns: { udp: 0, tcp: 0, truncated: 0 }
+  };
+  status(status) {
+    const key = String(status);
+    this.value.statuses[key] = (this.value.statuses[key] ?? 0) + 1;
+  }
+  /** A deep copy, so callers can diff two readings. */
+  snapshot() {
+    return structuredClone(this.value);
+  }
+};
+
+// src/simulator/tenant-data.ts
+import path7 from "node:path";
+
+// src/simulator/json-lines-file.ts
+import { open as open2 } from "node:fs/promises";
+var JsonLinesFile = class _JsonLinesFile {
+  constructor(file, handle, starts, lengths, numbers) {
+    this.file = file;
+    this.handle = handle;
+    this.starts = starts;
+    this.lengths = lengths;
+    this.numbers = numbers;
+  }
+  file;
+  handle;
+  starts;
+  lengths;
+  numbers;
+  cache = /* @__PURE__ */ new Map();
+  get lineCount() {
+    return this.starts.length;
+  }
+  /**
+   * Opens and scans the file; `inspect` sees every line once (to validate it and build an
+   * index) and throws a ConfigurationError naming `file:line` and the JSON pointer.
+   */
+  static async open(file, inspect2) {
+    let handle;
+    try {
+      handle = await open2(file, "r");
+    } catch (error) {
+      throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
+    }
+    const starts = [];
+    const lengths = [];
+    const numbers = [];
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      let carry = [];
+      let carryStart = 0;
+      let position = 0;
+      let lineNumber = 0;
+      const finishLine = (bytes, start) => {
+        lineNumber++;
+        const text5 = bytes.toString("utf8");
+        if (text5.trim() === "") return;
+        let parsed;
+        try {
+          parsed = JSON.parse(text5);
+        } catch (error) {
+          throw new ConfigurationError(`${file}:${lineNumber}: invalid JSON (${errorMessage(error)})`);
+        }
+        if (!isJsonObject(parsed)) throw new ConfigurationError(`${file}:${lineNumber}: /: each line must be a JSON object`);
+        inspect2(parsed, starts.length, `${file}:${lineNumber}`);
+        starts.push(start);
+        lengths.push(bytes.length);
+        numbers.push(lineNumber);
+      };
+      for (; ; ) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
+        if (bytesRead === 0) break;
+        let from = 0;
+        for (; ; ) {
+          const newline = chunk.indexOf(10, from);
+          if (newline === -1 || newline >= bytesRead) break;
+          const piece = Buffer.from(chunk.subarray(from, newline));
+          const bytes = carry.length > 0 ? Buffer.concat([...carry, piece]) : piece;
+          finishLine(bytes, carry.length > 0 ? carryStart : position + from);
+          carry = [];
+          from = newline + 1;
+        }
+        if (from < bytesRead) {
+          if (carry.length === 0) carryStart = position + from;
+          carry.push(Buffer.from(chunk.subarray(from, bytesRead)));
+        }
+        position += bytesRead;
+      }
+      if (carry.length > 0) finishLine(Buffer.concat(carry), carryStart);
+    } catch (error) {
+      await handle.close();
+      if (error instanceof ConfigurationError) throw error;
+      throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
+    }
+    return new _JsonLinesFile(file, handle, starts, lengths, numbers);
+  }
+  /** Reads line `index` (0-based among non-empty lines); a few recent lines stay cached. */
+  async line(index) {
+    const cached = this.cache.get(index);
+    if (cached !== void 0) return cached;
+    const start = this.starts[index];
+    const length2 = this.lengths[index];
+    if (start === void 0 || length2 === void 0) throw new RangeError(`line ${index} is out of range in ${this.file}`);
+    const buffer = Buffer.allocUnsafe(length2);
+    await this.handle.read(buffer, 0, length2, start);
+    const value = JSON.parse(buffer.toString("utf8"));
+    if (this.cache.size >= 8) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== void 0) this.cache.delete(oldest);
+    }
+    this.cache.set(index, value);
+    return value;
+  }
+  /** The 1-based line number in the file, for error messages. */
+  lineNumber(index) {
+    return this.numbers[index] ?? 0;
+  }
+  async close() {
+    await this.handle.close();
+  }
+};
+
+// src/simulator/tenant-data.ts
+var PLACEHOLDER_TENANT_ID = "00000000-0000-0000-0000-000000000000";
+var REQUIRED = {
+  "graph.users": ["id", "userPrincipalName"],
+  "graph.userRegistrationDetails": ["id", "userPrincipalName"],
+  "graph.conditionalAccessPolicies": ["id", "state"],
+  "graph.authenticationStrengthPolicies": ["id", "allowedCombinations"],
+  "graph.roleAssignments": ["id", "principalId", "roleDefinitionId"],
+  "graph.domains": ["id"],
+  "graph.riskyUsers": ["id"],
+  "graph.riskDetections": ["id"]
+};
+function shapeError2(file, pointer, message) {
+  return new ConfigurationError(`${file}: ${pointer}: ${message}`);
+}
+function checkRequired(dir, id, items) {
+  const required = REQUIRED[id];
+  if (required === void 0) return;
+  const file = path7.join(dir, SOURCE_FILES[id]);
+  items.forEach((item, index) => {
+    for (const key of required) {
+      if (item[key] === void 0 || item[key] === null) {
+        throw shapeError2(file, `/value/${index}/${key}`, `missing required property "${key}"`);
+      }
+    }
+  });
+}
+function checkDns(file, value) {
+  if (!isJsonObject(value) || !isJsonObject(value.answers)) throw shapeError2(file, "/answers", 'must be an object keyed "name/TYPE"');
+  for (const [question, answer] of Object.entries(value.answers)) {
+    const pointer = `/answers/${question.replaceAll("~", "~0").replaceAll("/", "~1")}`;
+    if (!/^[^/A-Z]*\/[A-Z0-9]+$/.test(question) || question.includes("./")) {
+      throw shapeError2(file, pointer, 'the key must be "name/TYPE" with a lower-case name without the trailing dot');
+    }
+    if (!isJsonObject(answer) || typeof answer.rcode !== "string" || !Array.isArray(answer.records)) {
+      throw shapeError2(file, pointer, 'must be {"rcode": string, "records": [...]}');
+    }
+    answer.records.forEach((record, index) => {
+      if (!isJsonObject(record) || typeof record.name !== "string" || typeof record.type !== "string" || record.data === void 0) {
+        throw shapeError2(file, `${pointer}/records/${index}`, 'must be {"name", "type", "ttl", "data"}');
+      }
+    });
+  }
+  return value;
+}
+async function openSignIns(dir) {
+  const lines = [];
+  let total = 0;
+  const file = await JsonLinesFile.open(path7.join(dir, SOURCE_FILES["graph.signIns"]), (line, _index, where) => {
+    if (!Array.isArray(line.value)) throw new ConfigurationError(`${where}: /value: must be an array of sign-ins`);
+    let newest = -Infinity;
+    let oldest = Infinity;
+    line.value.forEach((item, i) => {
+      const time = isJsonObject(item) && typeof item.createdDateTime === "string" ? Date.parse(item.createdDateTime) : Number.NaN;
+      if (!isJsonObject(item) || typeof item.id !== "string" || Number.isNaN(time)) {
+        throw new ConfigurationError(`${where}: /value/${i}: a sign-in needs an id and an ISO 8601 createdDateTime`);
+      }
+      newest = Math.max(newest, time);
+      oldest = Math.min(oldest, time);
+    });
+    lines.push({ count: line.value.length, newest, oldest });
+    total += line.value.length;
+  });
+  return { file, lines, total };
+}
+async function openMessageRules(dir) {
+  const byUser = /* @__PURE__ */ new Map();
+  const file = await JsonLinesFile.open(path7.join(dir, SOURCE_FILES["graph.messageRules"]), (line, index, where) => {
+    if (typeof line.userId !== "string") throw new ConfigurationError(`${where}: /userId: must be a string`);
+    if (typeof line.status !== "number") throw new ConfigurationError(`${where}: /status: must be an HTTP status number`);
+    if (!isJsonObject(line.body)) throw new ConfigurationError(`${where}: /body: must be an object`);
+    byUser.set(line.userId.toLowerCase(), index);
+    if (typeof line.userPrincipalName === "string") byUser.set(line.userPrincipalName.toLowerCase(), index);
+  });
+  return { file, byUser };
+}
+async function loadTenant(dir) {
+  const snapshot = await readSnapshotFolder(dir);
+  const { manifest } = snapshot;
+  const collections = /* @__PURE__ */ new Map();
+  let securityDefaults2;
+  let dns;
+  let signIns;
+  let messageRules;
+  for (const [id, status] of Object.entries(manifest.sources)) {
+    if (status.status !== "ok") continue;
+    if (id === "graph.signIns") signIns = await openSignIns(dir);
+    else if (id === "graph.messageRules") messageRules = await openMessageRules(dir);
+    else if (id === "graph.securityDefaults") securityDefaults2 = snapshot.data(id);
+    else if (id === "dns") dns = checkDns(path7.join(dir, SOURCE_FILES.dns), snapshot.data(id));
+    else {
+      const items = snapshot.data(id);
+      checkRequired(dir, id, items);
+      collections.set(id, items);
+    }
+  }
+  const users = /* @__PURE__ */ new Map();
+  for (const user of collections.get("graph.users") ?? []) {
+    users.set(String(user.id).toLowerCase(), user);
+    users.set(String(user.userPrincipalName).toLowerCase(), user);
+  }
+  const groupMembers = /* @__PURE__ */ new Map();
+  for (const assignment of collections.get("graph.roleAssignments") ?? []) {
+    const principal = assignment.principal;
+    if (isJsonObject(principal) && Array.isArray(principal.members) && typeof principal.id === "string") {
+      groupMembers.set(principal.id.toLowerCase(), principal.members.filter(isJsonObject));
+    }
+  }
+  return {
+    dir,
+    manifest,
+    tenantId: manifest.tenantId ?? PLACEHOLDER_TENANT_ID,
+    status: (id) => manifest.sources[id],
+    collection: (id) => collections.get(id),
+    securityDefaults: securityDefaults2,
+    signIns,
+    messageRules,
+    dns,
+    users,
+    groupMembers,
+    async close() {
+      await signIns?.file.close();
+      await messageRules?.file.close();
+    }
+  };
+}
+
+// src/simulator/throttle.ts
+var SlidingWindow = class {
+  constructor(limit, windowMs) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+  }
+  limit;
+  windowMs;
+  times = [];
+  /** Records the request if under the limit; else returns ms until a slot frees. */
+  take(now) {
+    while (this.times.length > 0 && (this.times[0] ?? 0) <= now - this.windowMs) this.times.shift();
+    if (this.times.length < this.limit) {
+      this.times.push(now);
+      return 0;
+    }
+    return (this.times[0] ?? now) + this.windowMs - now;
+  }
+};
+var FixedWindow = class {
+  constructor(limit, windowMs) {
+    this.limit = limit;
+    this.windowMs = windowMs;
+  }
+  limit;
+  windowMs;
+  start = 0;
+  count = 0;
+  take(now) {
+    if (now - this.start >= this.windowMs) {
+      this.start = now;
+      this.count = 0;
+    }
+    if (this.count < this.limit) {
+      this.count++;
+      return 0;
+    }
+    return this.start + this.windowMs - now;
+  }
+};
+var NOTHING = () => void 0;
+var Throttle = class {
+  constructor(config) {
+    this.config = config;
+    this.reports = config.reports ? new SlidingWindow(config.reports.limit, config.reports.windowMs) : void 0;
+    this.identityProtection = config.identityProtection ? new SlidingWindow(config.identityProtection.limit, config.identityProtection.windowMs) : void 0;
+    this.global = config.global ? new FixedWindow(config.global.limit, config.global.windowMs) : void 0;
+  }
+  config;
+  reports;
+  identityProtection;
+  global;
+  mailboxWindows = /* @__PURE__ */ new Map();
+  inFlight = /* @__PURE__ */ new Map();
+  peakMailboxConcurrency = 0;
+  /**
+   * Asks for a slot. In `observe` mode a request over the allowance is reported (so it is
+   * counted) but still admitted; the caller tells the two apart by `mode`.
+   */
+  admit(family, mailbox, now = Date.now()) {
+    if (this.config.mode === "off") return { admitted: true, release: NOTHING };
+    const globalWait = this.global?.take(now) ?? 0;
+    if (globalWait > 0) return { admitted: false, retryAfterSeconds: Math.max(globalWait / 1e3, 1e-3), message: "Application is over its global request limit." };
+    if (family === "reports" && this.reports) {
+      const wait = this.reports.take(now);
+      if (wait > 0) return { admitted: false, retryAfterSeconds: Math.max(wait / 1e3, 1e-3), message: "Too many requests to identity and access reports." };
+    }
+    if ((family === "identityProtection" || family === "conditionalAccess") && this.identityProtection) {
+      const wait = this.identityProtection.take(now);
+      if (wait > 0) return { admitted: false, retryAfterSeconds: void 0, message: "Too many requests to Identity Protection or Conditional Access." };
+    }
+    if (family === "outlook" && mailbox !== void 0 && this.config.outlook) {
+      const { concurrency, limit, windowMs } = this.config.outlook;
+      const current = this.inFlight.get(mailbox) ?? 0;
+      if (current >= concurrency) {
+        return { admitted: false, retryAfterSeconds: 1, message: "Application is over its MailboxConcurrency limit." };
+      }
+      let window2 = this.mailboxWindows.get(mailbox);
+      if (window2 === void 0) {
+        window2 = new FixedWindow(limit, windowMs);
+        this.mailboxWindows.set(mailbox, window2);
+      }
+      const wait = window2.take(now);
+      if (wait > 0) return { admitted: false, retryAfterSeconds: Math.ceil(wait / 1e3), message: "Application is over its mailbox request limit." };
+      this.inFlight.set(mailbox, current + 1);
+      this.peakMailboxConcurrency = Math.max(this.peakMailboxConcurrency, current + 1);
+      let released = false;
+      return {
+        admitted: true,
+        release: () => {
+          if (released) return;
+          released = true;
+          const left = (this.inFlight.get(mailbox) ?? 1) - 1;
+          if (left <= 0) this.inFlight.delete(mailbox);
+          else this.inFlight.set(mailbox, left);
+        }
+      };
+    }
+    return { admitted: true, release: NOTHING };
+  }
+  get mode() {
+    return this.config.mode;
+  }
+};
+
+// src/simulator/start-simulator.ts
+async function listen(server, port) {
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, LOOPBACK_HOST, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("listener has no address");
+  assertLoopback(address.address);
+  return address.port;
+}
+function tracked(server) {
+  const sockets = /* @__PURE__ */ new Set();
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  return () => {
+    for (const socket of sockets) socket.destroy();
+  };
+}
+async function startSimulator(options) {
+  const logger27 = options.logger ?? silentLogger;
+  const realism = options.realism ?? {};
+  const tenant = await loadTenant(options.dir);
+  const keys = await generateKeys(options.credentials);
+  logger27.secret(keys.client.clientSecret);
+  const stats = new StatsRecorder();
+  const basePort = options.port ?? 0;
+  const portAt = (offset) => basePort === 0 ? 0 : basePort + offset;
+  let graphServer;
+  let exchangeServer;
+  let loginServer;
+  const closers = [];
+  let api;
+  let login;
+  const onApi = (request, response) => {
+    if (api === void 0) {
+      response.writeHead(503).end();
+      return;
+    }
+    void api.handle(request, response);
+  };
+  try {
+    graphServer = createHttpServer(onApi);
+    exchangeServer = createHttpServer(onApi);
+    loginServer = createHttpsServer({ key: keys.tls.key, cert: keys.tls.cert }, (request, response) => {
+      void (async () => {
+        stats.value.requests.login++;
+        const url = new URL(request.url ?? "/", "https://127.0.0.1");
+        const text5 = request.method === "POST" ? await readBody(request, 64 * 1024) ?? "" : "";
+        const result = login?.handle(request.method ?? "GET", url, new URLSearchParams(text5)) ?? { status: 503, headers: {}, body: {} };
+        if (url.pathname.endsWith("/oauth2/v2.0/token")) {
+          if (result.status === 200) stats.value.tokens.issued++;
+          else stats.value.tokens.refused++;
+        }
+        stats.status(result.status);
+        send(response, result);
+      })().catch((error) => {
+        logger27.error(`simulator login: ${error instanceof Error ? error.message : String(error)}`);
+        response.destroy();
+      });
+    });
+    closers.push(tracked(graphServer), tracked(exchangeServer), tracked(loginServer));
+    const graphPort = await listen(graphServer, portAt(0));
+    const exchangePort = await listen(exchangeServer, portAt(1));
+    const loginPort = await listen(loginServer, portAt(2));
+    const graphOrigin = `http://${LOOPBACK_HOST}:${graphPort}`;
+    const exchangeOrigin = `http://${LOOPBACK_HOST}:${exchangePort}`;
+    const authorityUrl = `https://${LOOPBACK_HOST}:${loginPort}`;
+    const licences = { ...tenant.manifest.licences, ...realism.licences };
+    const throttle = new Throttle(realism.throttling ?? { mode: "off" });
+    login = new LoginService({
+      baseUrl: authorityUrl,
+      tenantId: tenant.tenantId,
+      registered: keys.registered,
+      signing: keys.signing,
+      graphOrigin,
+      exchangeOrigin,
+      missingPermissions: realism.missingPermissions ?? []
+    });
+    api = new ApiServer({
+      tenant,
+      graph: new GraphService(tenant, `${graphOrigin}/v1.0`),
+      exchange: new ExchangeService(tenant, exchangeOrigin, {
+        defaultResultSize: realism.exchangeDefaultResultSize ?? 1e3,
+        defaultPageSize: 1e3
+      }),
+      throttle,
+      chaos: new Chaos(realism),
+      stats,
+      tokenKey: createPublicKey2(keys.signing.publicKey),
+      graphOrigin,
+      exchangeOrigin,
+      licences,
+      logger: logger27,
+      stallMs: realism.stallMs
+    });
+    const dns = await startDnsServer(tenant.dns, stats, logger27, portAt(3));
+    const apiServer = api;
+    const servers = [graphServer, exchangeServer, loginServer];
+    let closed = false;
+    return {
+      graphUrl: `${graphOrigin}/v1.0`,
+      authorityUrl,
+      exchangeUrl: exchangeOrigin,
+      dns: { host: LOOPBACK_HOST, port: dns.port },
+      caCertificatePem: keys.tls.cert,
+      tenantId: tenant.tenantId,
+      credentials: keys.client,
+      stats: () => stats.snapshot(),
+      async close() {
+        if (closed) return;
+        closed = true;
+        for (const socket of apiServer.stalled) socket.destroy();
+        for (const close of closers) close();
+        await Promise.all(servers.map((server) => new Promise((resolve) => server.close(() => resolve()))));
+        await dns.close();
+        await tenant.close();
+      }
+    };
+  } catch (error) {
+    for (const close of closers) close();
+    for (const server of [graphServer, exchangeServer, loginServer]) server?.close();
+    await tenant.close();
+    throw error;
+  }
+}
+
+// src/collect/simulator-collector.ts
+function simulatorCollector(options) {
+  let sim;
+  let created;
+  return {
+    mode: "simulate",
+    async collect(request) {
+      sim = await startSimulator({ dir: options.dir, logger: options.logger, ...options.realism ? { realism: options.realism } : {} });
+      options.onStarted?.(sim);
+      const target = {
+        kind: "tenant",
+        tenantId: sim.tenantId,
+        clientId: sim.credentials.clientId,
+        credentials: { kind: "client-secret", secret: sim.credentials.clientSecret },
+        cloud: "global",
+        endpoints: {
+          graph: new URL(sim.graphUrl).origin,
+          authority: sim.authorityUrl,
+          tokenExchangeAudience: CLOUD_ENDPOINTS.global.tokenExchangeAudience,
+          exchange: sim.exchangeUrl
+        }
+      };
+      created = createLiveClients(target, {
+        logger: options.logger,
+        ca: sim.caCertificatePem,
+        dnsServers: [{ kind: "dns", host: sim.dns.host, port: sim.dns.port }],
+        ...options.clients
+      });
+      return liveCollector({
+        mode: "simulate",
+        tenantId: sim.tenantId,
+        clients: created.clients,
+        extraDomains: options.extraDomains ?? [],
+        now: options.now
+      }).collect(request);
+    },
+    async close() {
+      await created?.close();
+      await sim?.close();
     }
   };
 }
@@ -38295,7 +59983,7 @@ var DEMO_POLICY_PATH = fileURLToPath3(new URL("../demo/demo-policy.json", import
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist4(), 1);
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -38641,7 +60329,7 @@ function parsePolicy(text5, file, now) {
   const domains = isJsonObject(document2.domains) ? document2.domains : {};
   const policy = {
     path: file,
-    sha256: createHash4("sha256").update(text5).digest("hex"),
+    sha256: createHash6("sha256").update(text5).digest("hex"),
     text: text5,
     id: String(document2.id),
     title: String(document2.title),
@@ -38671,7 +60359,7 @@ var RESET = "\x1B[0m";
 function plain(text5) {
   return text5.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
-function pad(text5, width) {
+function pad2(text5, width) {
   return text5.length >= width ? text5 : text5 + " ".repeat(width - text5.length);
 }
 function truncate(text5, width) {
@@ -38689,10 +60377,10 @@ function renderConsole(report, colour) {
   );
   const controlWidth = Math.max(7, ...sorted.map((r) => r.control.length));
   const targetWidth = Math.min(40, Math.max(6, ...sorted.map((r) => plain(r.target).length)));
-  lines.push(`${pad("STATUS", 14)}${pad("SEVERITY", 10)}${pad("CONTROL", controlWidth + 2)}${pad("TARGET", targetWidth + 2)}MESSAGE`);
+  lines.push(`${pad2("STATUS", 14)}${pad2("SEVERITY", 10)}${pad2("CONTROL", controlWidth + 2)}${pad2("TARGET", targetWidth + 2)}MESSAGE`);
   for (const r of sorted) {
     lines.push(
-      paint(r.status, pad(r.status.toUpperCase(), 14)) + pad(r.severity, 10) + pad(r.control, controlWidth + 2) + pad(truncate(plain(r.target), targetWidth), targetWidth + 2) + truncate(plain(r.message), 160)
+      paint(r.status, pad2(r.status.toUpperCase(), 14)) + pad2(r.severity, 10) + pad2(r.control, controlWidth + 2) + pad2(truncate(plain(r.target), targetWidth), targetWidth + 2) + truncate(plain(r.message), 160)
     );
   }
   lines.push("");
@@ -38700,7 +60388,7 @@ function renderConsole(report, colour) {
     const c = report.summary.byArea[area];
     const total = c.pass + c.fail + c.excepted + c.error + c.not_evaluable;
     if (total === 0) continue;
-    lines.push(`${pad(AREA_TITLES[area], 24)} ${c.pass} passed, ${c.fail} failed, ${c.excepted} excepted, ${c.error} errors, ${c.not_evaluable} not evaluable`);
+    lines.push(`${pad2(AREA_TITLES[area], 24)} ${c.pass} passed, ${c.fail} failed, ${c.excepted} excepted, ${c.error} errors, ${c.not_evaluable} not evaluable`);
   }
   lines.push("");
   lines.push(
@@ -38913,9 +60601,9 @@ function renderSummaryMarkdown(report, extras = {}) {
 }
 
 // src/evidence/verify-evidence.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 import { readFile as readFile4, stat } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/checks/recipient-domain.ts
@@ -39169,8 +60857,8 @@ function exchangeRecipients(value, action) {
 }
 function exchangeRuleId(rule, name3) {
   const identity = typeof rule.Identity === "string" ? rule.Identity : "";
-  const tail = identity.slice(identity.lastIndexOf("\\") + 1);
-  if (tail !== "") return tail;
+  const tail2 = identity.slice(identity.lastIndexOf("\\") + 1);
+  if (tail2 !== "") return tail2;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
   return name3;
 }
@@ -39272,9 +60960,9 @@ function ruleSweepFold(input, judge) {
           const parsed = parseGraphRule(mailbox, raw, item.folders);
           counts.rules++;
           if (hiddenMailboxes.has(key)) {
-            const names = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
-            names.add(parsed.ok ? parsed.rule.name : parsed.name);
-            visibleNames.set(key, names);
+            const names2 = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
+            names2.add(parsed.ok ? parsed.rule.name : parsed.name);
+            visibleNames.set(key, names2);
           }
           if (!parsed.ok) {
             findings.push(parseError(parsed, "graph"));
@@ -39965,9 +61653,9 @@ var CHECKS = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash5("sha256").update(`v1
+  return createHash7("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -40143,33 +61831,33 @@ async function evaluate(snapshot, policy, options) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
-import path7 from "node:path";
+import path8 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash6("sha256");
+  const hash = createHash8("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
 async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path7.relative(dir, path7.join(e.parentPath, e.name)).split(path7.sep).join("/")).sort();
+  return entries.filter((e) => e.isFile()).map((e) => path8.relative(dir, path8.join(e.parentPath, e.name)).split(path8.sep).join("/")).sort();
 }
 async function writeChecksums(dir) {
   const lines = [];
   for (const file of await listFiles(dir)) {
     if (file === CHECKSUM_FILE) continue;
-    lines.push(`${await sha256File(path7.join(dir, file))}  ${file}`);
+    lines.push(`${await sha256File(path8.join(dir, file))}  ${file}`);
   }
-  await writeFile2(path7.join(dir, CHECKSUM_FILE), `${lines.join("\n")}
+  await writeFile2(path8.join(dir, CHECKSUM_FILE), `${lines.join("\n")}
 `);
 }
 async function verifyChecksums(dir) {
   let text5;
   try {
-    text5 = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
+    text5 = await readFile3(path8.join(dir, CHECKSUM_FILE), "utf8");
   } catch {
     return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
   }
@@ -40190,7 +61878,7 @@ async function verifyChecksums(dir) {
       problems.push(`${file}: listed in ${CHECKSUM_FILE} but missing from the pack`);
       continue;
     }
-    const actual = await sha256File(path7.join(dir, file));
+    const actual = await sha256File(path8.join(dir, file));
     if (actual !== expected) problems.push(`${file}: changed (sha256 ${actual}, ${CHECKSUM_FILE} says ${expected})`);
   }
   for (const file of present) {
@@ -40266,11 +61954,11 @@ function compareVerdicts(report, fresh) {
 // src/evidence/write-evidence.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir2, readdir as readdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
-import path8 from "node:path";
+import path9 from "node:path";
 
 // src/evidence/redact-snapshot.ts
 import { createHmac } from "node:crypto";
-import { isIP } from "node:net";
+import { isIP as isIP3 } from "node:net";
 var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
 var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "displayName",
@@ -40284,7 +61972,7 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "LastName"
 ]);
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
-var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+var EMAIL2 = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
   const type = object["@odata.type"];
@@ -40329,7 +62017,7 @@ var Redactor = class {
   }
   ip(address) {
     if (this.kept(address)) return address;
-    const family = isIP(address);
+    const family = isIP3(address);
     if (family === 4) {
       const parts = address.split(".");
       const prefix = parts.slice(0, 3).join(".");
@@ -40347,8 +62035,8 @@ var Redactor = class {
     return address;
   }
   string(value) {
-    if (isIP(value) !== 0) return this.ip(value);
-    return value.replace(EMAIL, (match, domain) => this.email(match, domain));
+    if (isIP3(value) !== 0) return this.ip(value);
+    return value.replace(EMAIL2, (match, domain) => this.email(match, domain));
   }
   value(value, key, personObject = false) {
     if (typeof value === "string") {
@@ -40370,18 +62058,18 @@ var Redactor = class {
 };
 function expandIpv6(address) {
   if (address.includes(".")) return void 0;
-  const [head = "", tail] = address.split("::");
+  const [head = "", tail2] = address.split("::");
   const left = head === "" ? [] : head.split(":");
-  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
-  const missing = tail === void 0 ? 0 : 8 - left.length - right.length;
+  const right = tail2 === void 0 || tail2 === "" ? [] : tail2.split(":");
+  const missing = tail2 === void 0 ? 0 : 8 - left.length - right.length;
   const groups = [...left, ...Array.from({ length: missing }, () => "0"), ...right];
   return groups.length === 8 ? groups.map((g) => g.toLowerCase().padStart(4, "0")) : void 0;
 }
 function keptIdentifiers(targets) {
   const keep = /* @__PURE__ */ new Set();
   for (const target of targets) {
-    for (const match of target.matchAll(EMAIL)) keep.add(match[0].toLowerCase());
-    for (const part of target.split("/")) if (isIP(part) !== 0) keep.add(part.toLowerCase());
+    for (const match of target.matchAll(EMAIL2)) keep.add(match[0].toLowerCase());
+    for (const part of target.split("/")) if (isIP3(part) !== 0) keep.add(part.toLowerCase());
     keep.add(target.toLowerCase());
   }
   return keep;
@@ -40426,7 +62114,7 @@ async function prepare(dir) {
       `${dir}: the evidence folder holds other files (${others.slice(0, 3).join(", ")}); use an empty or new folder`
     );
   }
-  for (const name3 of Object.values(PACK)) await rm(path8.join(dir, name3), { recursive: true, force: true });
+  for (const name3 of Object.values(PACK)) await rm(path9.join(dir, name3), { recursive: true, force: true });
 }
 function verdictCounts(report) {
   const counts = /* @__PURE__ */ new Map();
@@ -40440,8 +62128,8 @@ function verdictCounts(report) {
 async function writeEvidencePack(input) {
   const { settings, policy, snapshot, logger: logger27 } = input;
   await prepare(settings.dir);
-  await writeFile3(path8.join(settings.dir, PACK.policy), policy.text);
-  const snapshotDir = path8.join(settings.dir, PACK.snapshot);
+  await writeFile3(path9.join(settings.dir, PACK.policy), policy.text);
+  const snapshotDir = path9.join(settings.dir, PACK.snapshot);
   let report;
   let redactionChanged = [];
   if (settings.redact) {
@@ -40473,7 +62161,7 @@ async function writeEvidencePack(input) {
     const manifest = await writeSnapshotFolder(snapshotDir, snapshot);
     report = { ...input.report, snapshot: manifest };
   }
-  await writeFile3(path8.join(settings.dir, PACK.report), `${JSON.stringify(report, null, 2)}
+  await writeFile3(path9.join(settings.dir, PACK.report), `${JSON.stringify(report, null, 2)}
 `);
   await writeChecksums(settings.dir);
   logger27.info(`Evidence pack written to ${settings.dir}${settings.redact ? " (snapshot pseudonymised)" : ""}`);
@@ -40497,27 +62185,27 @@ async function verifyEvidencePack(dir) {
   const problems = [...await verifyChecksums(dir)];
   let report;
   try {
-    report = await readReport(path9.join(dir, PACK.report));
+    report = await readReport(path10.join(dir, PACK.report));
   } catch (error) {
     return { problems: [...problems, `${PACK.report}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
   let policyText;
   try {
-    policyText = await readFile4(path9.join(dir, PACK.policy), "utf8");
+    policyText = await readFile4(path10.join(dir, PACK.policy), "utf8");
   } catch (error) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash7("sha256").update(policyText).digest("hex");
+  const policySha = createHash9("sha256").update(policyText).digest("hex");
   if (policySha !== report.policy.sha256) {
     problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
   }
   try {
-    const snapshot = await readSnapshotFolder(path9.join(dir, PACK.snapshot));
+    const snapshot = await readSnapshotFolder(path10.join(dir, PACK.snapshot));
     if (!isDeepStrictEqual2(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))) {
       problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
     }
     const now = new Date(snapshot.manifest.capturedAt);
-    const { policy } = parsePolicy(policyText, path9.join(dir, PACK.policy), now);
+    const { policy } = parsePolicy(policyText, path10.join(dir, PACK.policy), now);
     const only = report.run.only?.filter(isArea);
     const fresh = await evaluate(snapshot, policy, { now, ...only ? { only } : {}, domains: snapshot.manifest.domains ?? [] });
     const differences = compareVerdicts(report, fresh);
@@ -40533,12 +62221,12 @@ async function verifyEvidencePack(dir) {
 // src/run.ts
 import { mkdir as mkdir3, mkdtemp, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path10 from "node:path";
+import path11 from "node:path";
 
 // src/policy/load-policy.ts
 import { readFile as readFile5 } from "node:fs/promises";
-async function loadPolicy(path11, now) {
-  const file = path11 ?? BASELINE_POLICY_PATH;
+async function loadPolicy(path12, now) {
+  const file = path12 ?? BASELINE_POLICY_PATH;
   let text5;
   try {
     text5 = await readFile5(file, "utf8");
@@ -40584,7 +62272,7 @@ var EXIT = {
   allSourcesFailed: 3
 };
 async function writeOutput(file, text5) {
-  await mkdir3(path10.dirname(path10.resolve(file)), { recursive: true });
+  await mkdir3(path11.dirname(path11.resolve(file)), { recursive: true });
   await writeFile4(file, text5);
 }
 function everySourceFailed(snapshot) {
@@ -40614,7 +62302,7 @@ async function runPipeline(settings, deps, scratch) {
     logger27.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
   } else if (settings.evidence) {
-    scratch.dir = await mkdtemp(path10.join(tmpdir(), "mailwarden-snapshot-"));
+    scratch.dir = await mkdtemp(path11.join(tmpdir(), "mailwarden-snapshot-"));
     await writeSnapshotFolder(scratch.dir, snapshot);
     snapshot = await readSnapshotFolder(scratch.dir);
   }
@@ -40676,7 +62364,8 @@ Commands:
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
-  --demo                    Audit the built-in Contoso Health demo tenant
+  --demo                    Audit the built-in Contoso Health demo tenant (simulated, over live HTTP)
+  --simulate DIR            Serve a snapshot folder as a simulated tenant on loopback and audit it live
   --snapshot DIR            Re-evaluate a saved snapshot folder offline
   --tenant-id ID            Audit this live tenant (GUID or verified domain)
   --client-id ID            App registration (client) ID
@@ -40707,6 +62396,7 @@ var UsageError = class extends ConfigurationError {
 var AUDIT_OPTIONS = {
   policy: { type: "string" },
   demo: { type: "boolean" },
+  simulate: { type: "string" },
   snapshot: { type: "string" },
   "save-snapshot": { type: "string" },
   "tenant-id": { type: "string" },
@@ -40725,7 +62415,7 @@ var AUDIT_OPTIONS = {
   "fail-on": { type: "string" },
   debug: { type: "boolean" }
 };
-function parse3(args, options, positionals) {
+function parse6(args, options, positionals) {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: positionals > 0, strict: true });
@@ -40757,14 +62447,14 @@ function cliCredentials(values, env) {
     return { kind: "client-secret", secret };
   }
   if (certificate !== void 0) {
-    let pem;
+    let pem2;
     try {
-      pem = readFileSync(certificate, "utf8");
+      pem2 = readFileSync(certificate, "utf8");
     } catch (error) {
       throw new ConfigurationError(`--certificate ${certificate}: cannot read the file (${errorMessage(error)})`);
     }
-    checkCertificatePem(pem, `--certificate ${certificate}`);
-    return { kind: "certificate", pem, source: certificate };
+    checkCertificatePem(pem2, `--certificate ${certificate}`);
+    return { kind: "certificate", pem: pem2, source: certificate };
   }
   if (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH) return { kind: "environment" };
   return { kind: "azure-cli" };
@@ -40798,13 +62488,14 @@ function tenantTarget(values, tenantId, env) {
 }
 var TENANT_ONLY_FLAGS = ["client-id", "client-secret", "certificate", "cloud", "graph-url", "authority-url", "exchange-url"];
 function auditSettings(args, env = {}) {
-  const { values } = parse3(args, AUDIT_OPTIONS, 0);
+  const { values } = parse6(args, AUDIT_OPTIONS, 0);
   if (values["redact-evidence"] && values["evidence-dir"] === void 0) {
     throw new UsageError("--redact-evidence needs --evidence-dir DIR");
   }
   const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || void 0;
   const targets = [
     values.demo ? "--demo" : void 0,
+    values.simulate !== void 0 ? "--simulate" : void 0,
     values.snapshot !== void 0 ? "--snapshot" : void 0,
     values["tenant-id"] !== void 0 ? "--tenant-id" : void 0
   ].filter((t) => t !== void 0);
@@ -40817,8 +62508,9 @@ function auditSettings(args, env = {}) {
   let target;
   if (values.snapshot !== void 0) target = { kind: "snapshot", dir: values.snapshot };
   else if (values.demo) target = { kind: "demo" };
+  else if (values.simulate !== void 0) target = { kind: "simulate", dir: values.simulate };
   else if (tenantId !== void 0) target = tenantTarget(values, tenantId, env);
-  else throw new UsageError("audit needs a target: --tenant-id ID, --demo or --snapshot DIR");
+  else throw new UsageError("audit needs a target: --tenant-id ID, --demo, --simulate DIR or --snapshot DIR");
   return {
     policyPath: values.policy ?? (target.kind === "demo" ? DEMO_POLICY_PATH : void 0),
     target,
@@ -40865,8 +62557,10 @@ function collectorFor(target, logger27, io) {
     }
     case "snapshot":
       return folderCollector(target.dir);
+    case "simulate":
+      return simulatorCollector({ dir: target.dir, logger: logger27, now: io.now });
     case "demo":
-      return folderCollector(DEMO_TENANT_DIR, "simulate");
+      return simulatorCollector({ dir: DEMO_TENANT_DIR, logger: logger27, now: io.now });
   }
 }
 async function audit(args, io) {
@@ -40884,7 +62578,7 @@ async function audit(args, io) {
   }
 }
 async function validatePolicy(args, io) {
-  const { positionals } = parse3(args, {}, 1);
+  const { positionals } = parse6(args, {}, 1);
   const file = positionals[0];
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
   let text5;
@@ -40902,9 +62596,9 @@ async function validatePolicy(args, io) {
   return EXIT.done;
 }
 function controls(args, io) {
-  const { values } = parse3(args, { format: { type: "string" } }, 0);
-  const format2 = values.format ?? "text";
-  switch (format2) {
+  const { values } = parse6(args, { format: { type: "string" } }, 0);
+  const format5 = values.format ?? "text";
+  switch (format5) {
     case "text":
       io.stdout(renderCatalogText(CONTROLS));
       return EXIT.done;
@@ -40919,7 +62613,7 @@ function controls(args, io) {
 `);
       return EXIT.done;
     default:
-      throw new UsageError(`--format: expected text, markdown, json or schema, got "${format2}"`);
+      throw new UsageError(`--format: expected text, markdown, json or schema, got "${format5}"`);
   }
 }
 async function readReport2(file) {
@@ -40936,7 +62630,7 @@ async function readReport2(file) {
   return { file, report: value };
 }
 async function mergeReportsCommand(args, io) {
-  const { values, positionals } = parse3(
+  const { values, positionals } = parse6(
     args,
     { "report-json": { type: "string" }, "summary-md": { type: "string" }, "fail-on": { type: "string" }, debug: { type: "boolean" } },
     Number.MAX_SAFE_INTEGER
@@ -40952,7 +62646,7 @@ async function mergeReportsCommand(args, io) {
   return failOn !== "none" && merged.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(failOn)) ? EXIT.findings : EXIT.done;
 }
 async function verifyEvidence(args, io) {
-  const { positionals } = parse3(args, { debug: { type: "boolean" } }, 1);
+  const { positionals } = parse6(args, { debug: { type: "boolean" } }, 1);
   const dir = positionals[0];
   if (dir === void 0) throw new UsageError("verify-evidence needs the evidence pack folder DIR");
   const verification = await verifyEvidencePack(dir);

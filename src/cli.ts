@@ -6,6 +6,7 @@ import { parseCloud, parseEndpointUrl, resolveEndpoints } from './collect/live/c
 import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
+import { simulatorCollector } from './collect/simulator-collector.js';
 import type { Collector } from './collect/collector.js';
 import { CONTROLS } from './controls/catalog.js';
 import { renderCatalogJson, renderCatalogMarkdown, renderCatalogText } from './controls/render-catalog.js';
@@ -47,7 +48,8 @@ Commands:
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
-  --demo                    Audit the built-in Contoso Health demo tenant
+  --demo                    Audit the built-in Contoso Health demo tenant (simulated, over live HTTP)
+  --simulate DIR            Serve a snapshot folder as a simulated tenant on loopback and audit it live
   --snapshot DIR            Re-evaluate a saved snapshot folder offline
   --tenant-id ID            Audit this live tenant (GUID or verified domain)
   --client-id ID            App registration (client) ID
@@ -79,6 +81,7 @@ class UsageError extends ConfigurationError {}
 const AUDIT_OPTIONS = {
   policy: { type: 'string' },
   demo: { type: 'boolean' },
+  simulate: { type: 'string' },
   snapshot: { type: 'string' },
   'save-snapshot': { type: 'string' },
   'tenant-id': { type: 'string' },
@@ -187,6 +190,7 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || undefined;
   const targets = [
     values.demo ? '--demo' : undefined,
+    values.simulate !== undefined ? '--simulate' : undefined,
     values.snapshot !== undefined ? '--snapshot' : undefined,
     values['tenant-id'] !== undefined ? '--tenant-id' : undefined,
   ].filter((t) => t !== undefined);
@@ -199,8 +203,9 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   let target: TargetSettings;
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
   else if (values.demo) target = { kind: 'demo' };
+  else if (values.simulate !== undefined) target = { kind: 'simulate', dir: values.simulate };
   else if (tenantId !== undefined) target = tenantTarget(values, tenantId, env);
-  else throw new UsageError('audit needs a target: --tenant-id ID, --demo or --snapshot DIR');
+  else throw new UsageError('audit needs a target: --tenant-id ID, --demo, --simulate DIR or --snapshot DIR');
   return {
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
@@ -247,8 +252,11 @@ function collectorFor(target: TargetSettings, logger: Logger, io: CliIo): Collec
     }
     case 'snapshot':
       return folderCollector(target.dir);
+    case 'simulate':
+      return simulatorCollector({ dir: target.dir, logger, now: io.now });
     case 'demo':
-      return folderCollector(DEMO_TENANT_DIR, 'simulate');
+      // The demo runs the whole live path (auth, paging, batching, DNS) against the simulator.
+      return simulatorCollector({ dir: DEMO_TENANT_DIR, logger, now: io.now });
   }
 }
 
