@@ -35730,6 +35730,7 @@ function exchangeClient(options) {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
   const maxPages = options.maxPages ?? 1e5;
+  const maxPageSize = options.maxPageSize ?? 1e3;
   const base = options.baseUrl.replace(/\/+$/, "");
   const endpoint2 = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
   const origin = new URL(base).origin;
@@ -35747,7 +35748,7 @@ function exchangeClient(options) {
             "content-type": "application/json",
             accept: "application/json",
             "x-anchormailbox": anchorMailbox(options.tenant),
-            prefer: "odata.maxpagesize=1000",
+            prefer: `odata.maxpagesize=${maxPageSize}`,
             "x-cmdletname": cmdlet,
             "x-responseformat": "json",
             "x-serializationlevel": "Partial",
@@ -56828,7 +56829,8 @@ var SOURCE_REQUIREMENTS = {
     endpoint: "GET /identityProtection/riskDetections"
   },
   "graph.messageRules": {
-    permission: "MailboxSettings.Read",
+    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
+    permission: "MailboxSettings.Read (and optionally Mail.ReadBasic.All)",
     endpoint: "GET /users/{id}/mailFolders/inbox/messageRules"
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
@@ -57152,6 +57154,37 @@ function bodyOf(item) {
     }
   };
 }
+var FOLDER_PATH = (user, folder) => `/users/${encodeURIComponent(user)}/mailFolders/${encodeURIComponent(folder)}?$select=displayName`;
+async function folderNames(graph, items) {
+  const wanted = [];
+  for (const item of items) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const rule of item.body.value ?? []) {
+      const actions = isJsonObject(rule.actions) ? rule.actions : {};
+      for (const key of ["moveToFolder", "copyToFolder"]) {
+        const folder = actions[key];
+        if (typeof folder === "string" && folder !== "" && !seen.has(folder)) {
+          seen.add(folder);
+          wanted.push({ user: item.userId, folder });
+        }
+      }
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (let i = 0; i < wanted.length; i += 20) {
+    const chunk = wanted.slice(i, i + 20);
+    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: "GET", url: FOLDER_PATH(w.user, w.folder) })));
+    for (const response of responses) {
+      const asked = chunk[Number(response.id)];
+      const body = response.body;
+      if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== "string") continue;
+      const names2 = out.get(asked.user) ?? {};
+      names2[asked.folder] = body.displayName;
+      out.set(asked.user, names2);
+    }
+  }
+  return out;
+}
 async function fetchBatch(graph, users) {
   const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
   const responses = await graph.batch(requests);
@@ -57169,7 +57202,11 @@ async function fetchBatch(graph, users) {
     }
     out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
   }
-  return out;
+  const folders = await folderNames(graph, out);
+  return folders.size === 0 ? out : out.map((item) => {
+    const names2 = folders.get(item.userId);
+    return names2 ? { ...item, folders: names2 } : item;
+  });
 }
 function mailboxOwners(page, shard) {
   const out = [];
@@ -57392,9 +57429,11 @@ var CMDLET_SOURCES = {
   "get-dkimsigningconfig": "exo.dkimSigningConfig",
   "get-transportconfig": "exo.transportConfig",
   "get-casmailbox": "exo.casMailbox",
-  "get-inboxrule": "exo.inboxRule"
+  "get-inboxrule": "exo.inboxRule",
+  "get-hostedoutboundspamfilterrule": "exo.hostedOutboundSpamFilterRule",
+  "get-recipient": "exo.recipient"
 };
-var RESULT_SIZE_CMDLETS2 = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox"]);
+var RESULT_SIZE_CMDLETS2 = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox", "get-recipient"]);
 var TRUNCATION_WARNING = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.";
 function exchangeError(status, code2, exception, text5) {
   return {
@@ -57666,7 +57705,8 @@ var GRAPH_PERMISSIONS = [
   "Domain.Read.All",
   "IdentityRiskyUser.Read.All",
   "IdentityRiskEvent.Read.All",
-  "MailboxSettings.Read"
+  "MailboxSettings.Read",
+  "Mail.ReadBasic.All"
 ];
 var EXCHANGE_PERMISSION = "Exchange.ManageAsApp";
 var GRAPH_AUDIENCES = [
@@ -58736,6 +58776,18 @@ var GraphService = class {
         serve: (request, query) => this.serveMessageRules(mailbox, request, query)
       };
     }
+    const folder = /^\/users\/([^/]+)\/mailFolders\/([^/]+)$/i.exec(clean);
+    if (folder !== null) {
+      const mailbox = decodeURIComponent(folder[1] ?? "").toLowerCase();
+      const folderId = decodeURIComponent(folder[2] ?? "");
+      return {
+        family: "outlook",
+        source: "graph.messageRules",
+        permissions: ["Mail.ReadBasic.All", "Mail.Read"],
+        mailbox,
+        serve: () => this.serveMailFolder(mailbox, folderId)
+      };
+    }
     return void 0;
   }
   collectionRoute(family, source, permissions, options) {
@@ -58869,6 +58921,15 @@ var GraphService = class {
     if (line < lines.length) body["@odata.nextLink"] = this.nextLink(request, encodeToken([line, item]));
     body.value = value;
     return jsonResponse(200, body);
+  }
+  async serveMailFolder(mailbox, folderId) {
+    const log3 = this.tenant.messageRules;
+    const index = log3?.byUser.get(mailbox);
+    const line = log3 === void 0 || index === void 0 ? void 0 : await log3.file.line(index);
+    const folders = line !== void 0 && isJsonObject(line.folders) ? line.folders : {};
+    const name3 = folders[folderId];
+    if (typeof name3 !== "string") return graphError(404, "ErrorItemNotFound", "The specified object was not found in the store.");
+    return jsonResponse(200, { "@odata.context": `${this.baseUrl}/$metadata#users('${mailbox}')/mailFolders/$entity`, id: folderId, displayName: name3 });
   }
   async serveMessageRules(mailbox, request, query) {
     const log3 = this.tenant.messageRules;
