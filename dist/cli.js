@@ -38942,8 +38942,8 @@ var LoopbackBearerMiddleware = class {
 
 // src/collect/graph/rate-limiter.ts
 var DEFAULT_FAMILY_LIMITS = {
-  "identity-reports": { window: { requests: 5, windowMs: 10250 }, concurrency: 5 },
-  "identity-protection": { window: { requests: 1, windowMs: 1050 }, concurrency: 1 },
+  "identity-reports": { window: { requests: 5, windowMs: 10020 }, concurrency: 5 },
+  "identity-protection": { window: { requests: 1, windowMs: 1020 }, concurrency: 1 },
   outlook: { concurrencyPerKey: 4, concurrency: 16 },
   batch: { concurrency: 4 },
   directory: { concurrency: 8 }
@@ -38993,7 +38993,7 @@ var FamilyRateLimiter = class {
         limit,
         concurrency: new Semaphore2(limit.concurrency),
         perKey: /* @__PURE__ */ new Map(),
-        starts: [],
+        slots: [],
         blockedUntil: 0,
         gate: Promise.resolve()
       };
@@ -39022,8 +39022,9 @@ var FamilyRateLimiter = class {
       releaseKey = await semaphore.acquire();
     }
     const releaseFamily = familyConcurrency ? await state3.concurrency.acquire() : () => void 0;
-    await this.admit(state3);
+    const slot = await this.admit(state3);
     return () => {
+      if (slot) slot.end = this.now();
       releaseFamily();
       if (releaseKey) {
         releaseKey();
@@ -39044,20 +39045,25 @@ var FamilyRateLimiter = class {
         let wait = state3.blockedUntil - now;
         const window2 = state3.limit.window;
         if (window2) {
-          state3.starts = state3.starts.filter((t) => now - t < window2.windowMs);
-          const oldest = state3.starts[0];
-          if (state3.starts.length >= window2.requests && oldest !== void 0) {
-            wait = Math.max(wait, oldest + window2.windowMs - now);
+          state3.slots = state3.slots.filter((s) => now - s.end < window2.windowMs);
+          if (state3.slots.length >= window2.requests) {
+            const ends = state3.slots.map((s) => s.end).filter((e) => Number.isFinite(e));
+            wait = Math.max(wait, ends.length > 0 ? Math.min(...ends) + window2.windowMs - now : 50);
           }
         }
         if (wait <= 0) {
-          if (window2) state3.starts.push(now);
-          return;
+          if (!window2) return void 0;
+          const slot = { end: Number.POSITIVE_INFINITY };
+          state3.slots.push(slot);
+          return slot;
         }
         await this.sleep(wait);
       }
     });
-    state3.gate = turn.catch(() => void 0);
+    state3.gate = turn.then(
+      () => void 0,
+      () => void 0
+    );
     return turn;
   }
 };
