@@ -2563,7 +2563,7 @@ function __addDisposableResource(env, value, async) {
   return value;
 }
 function __disposeResources(env) {
-  function fail(e) {
+  function fail2(e) {
     env.error = env.hasError ? new _SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
     env.hasError = true;
   }
@@ -2575,12 +2575,12 @@ function __disposeResources(env) {
         if (r.dispose) {
           var result = r.dispose.call(r.value);
           if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) {
-            fail(e);
+            fail2(e);
             return next();
           });
         } else s |= 1;
       } catch (e) {
-        fail(e);
+        fail2(e);
       }
     }
     if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
@@ -10044,8 +10044,8 @@ var init_index_es = __esm({
     BASE64_REGEX = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
     BASE64URL_REGEX = /^[a-zA-Z0-9-_]+$/;
     Utf8Converter = class {
-      static fromString(text5) {
-        const s = unescape(encodeURIComponent(text5));
+      static fromString(text6) {
+        const s = unescape(encodeURIComponent(text6));
         const uintArray = new Uint8Array(s.length);
         for (let i = 0; i < s.length; i++) {
           uintArray[i] = s.charCodeAt(i);
@@ -10073,11 +10073,11 @@ var init_index_es = __esm({
         }
         return res;
       }
-      static fromString(text5, littleEndian = false) {
-        const res = new ArrayBuffer(text5.length * 2);
+      static fromString(text6, littleEndian = false) {
+        const res = new ArrayBuffer(text6.length * 2);
         const dataView = new DataView(res);
-        for (let i = 0; i < text5.length; i++) {
-          dataView.setUint16(i * 2, text5.charCodeAt(i), littleEndian);
+        for (let i = 0; i < text6.length; i++) {
+          dataView.setUint16(i * 2, text6.charCodeAt(i), littleEndian);
         }
         return res;
       }
@@ -10174,18 +10174,18 @@ var init_index_es = __esm({
       static ToBase64Url(data) {
         return this.ToBase64(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/\=/g, "");
       }
-      static FromUtf8String(text5, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
+      static FromUtf8String(text6, encoding = _Convert.DEFAULT_UTF8_ENCODING) {
         switch (encoding) {
           case "ascii":
-            return this.FromBinary(text5);
+            return this.FromBinary(text6);
           case "utf8":
-            return Utf8Converter.fromString(text5);
+            return Utf8Converter.fromString(text6);
           case "utf16":
           case "utf16be":
-            return Utf16Converter.fromString(text5);
+            return Utf16Converter.fromString(text6);
           case "utf16le":
           case "usc2":
-            return Utf16Converter.fromString(text5, true);
+            return Utf16Converter.fromString(text6, true);
           default:
             throw new Error(`Unknown type of encoding '${encoding}'`);
         }
@@ -10206,11 +10206,11 @@ var init_index_es = __esm({
             throw new Error(`Unknown type of encoding '${encoding}'`);
         }
       }
-      static FromBinary(text5) {
-        const stringLength = text5.length;
+      static FromBinary(text6) {
+        const stringLength = text6.length;
         const resultView = new Uint8Array(stringLength);
         for (let i = 0; i < stringLength; i++) {
-          resultView[i] = text5.charCodeAt(i);
+          resultView[i] = text6.charCodeAt(i);
         }
         return resultView.buffer;
       }
@@ -10256,8 +10256,8 @@ var init_index_es = __esm({
       static ToUtf16String(buffer, littleEndian = false) {
         return Utf16Converter.toString(buffer, littleEndian);
       }
-      static FromUtf16String(text5, littleEndian = false) {
-        return Utf16Converter.fromString(text5, littleEndian);
+      static FromUtf16String(text6, littleEndian = false) {
+        return Utf16Converter.fromString(text6, littleEndian);
       }
       static Base64Padding(base642) {
         const padCount = 4 - base642.length % 4;
@@ -14040,15 +14040,15 @@ function encode2(data) {
   }
   return result;
 }
-function decode2(text5) {
-  const result = new Uint8Array(text5.length);
-  for (let i = 0; i < text5.length; i++) {
-    result[i] = text5.charCodeAt(i) & 255;
+function decode2(text6) {
+  const result = new Uint8Array(text6.length);
+  for (let i = 0; i < text6.length; i++) {
+    result[i] = text6.charCodeAt(i) & 255;
   }
   return result;
 }
-function is(text5) {
-  return typeof text5 === "string";
+function is(text6) {
+  return typeof text6 === "string";
 }
 var binary;
 var init_binary = __esm({
@@ -14084,31 +14084,31 @@ function validateSeparator(separator) {
     throw new TypeError("Hex separators must be non-empty strings");
   }
 }
-function matchSeparator(text5, index, separators) {
+function matchSeparator(text6, index, separators) {
   for (const separator of separators) {
-    if (text5.startsWith(separator, index)) {
+    if (text6.startsWith(separator, index)) {
       return separator;
     }
   }
   return void 0;
 }
-function detectCase(text5) {
-  const hasUpper = /[A-F]/.test(text5);
-  const hasLower = /[a-f]/.test(text5);
+function detectCase(text6) {
+  const hasUpper = /[A-F]/.test(text6);
+  const hasLower = /[a-f]/.test(text6);
   return hasUpper && !hasLower ? "upper" : "lower";
 }
-function detectLineSeparator(text5) {
-  const match = /\r\n|\n/.exec(text5);
+function detectLineSeparator(text6) {
+  const match = /\r\n|\n/.exec(text6);
   if (!match) {
     return void 0;
   }
   return match[0] === "\r\n" ? "\r\n" : "\n";
 }
-function compactForDetection(text5) {
-  return text5.replace(/[^0-9a-f]/gi, "");
+function compactForDetection(text6) {
+  return text6.replace(/[^0-9a-f]/gi, "");
 }
-function detectGroup(text5) {
-  const segments = text5.match(/[0-9A-Fa-f]+|[^0-9A-Fa-f]+/g) ?? [];
+function detectGroup(text6) {
+  const segments = text6.match(/[0-9A-Fa-f]+|[^0-9A-Fa-f]+/g) ?? [];
   if (segments.length < 3) {
     return void 0;
   }
@@ -14136,8 +14136,8 @@ function detectGroup(text5) {
     separator
   };
 }
-function detectFormat(text5) {
-  const trimmed = text5.trim();
+function detectFormat(text6) {
+  const trimmed = text6.trim();
   const prefix = /^0x/i.test(trimmed) ? "0x" : "";
   const body = prefix ? trimmed.slice(2) : trimmed;
   const lineSeparator = detectLineSeparator(body);
@@ -14162,13 +14162,13 @@ function detectFormat(text5) {
   }
   return format5;
 }
-function normalizeText(text5, options) {
+function normalizeText(text6, options) {
   const allowPrefix = options.allowPrefix ?? true;
   const separators = [...resolveSeparators(options)].sort((left, right) => right.length - left.length);
   for (const separator of separators) {
     validateSeparator(separator);
   }
-  let working = text5.trim();
+  let working = text6.trim();
   if (/^0x/i.test(working)) {
     if (!allowPrefix) {
       throw new TypeError("Hexadecimal text must not include a 0x prefix");
@@ -14219,15 +14219,15 @@ function groupPairs(pairs, group) {
   }
   return chunks.join(group.separator);
 }
-function normalize(text5, options = {}) {
-  return normalizeText(text5, options);
+function normalize(text6, options = {}) {
+  return normalizeText(text6, options);
 }
-function is2(text5, options = {}) {
-  if (typeof text5 !== "string") {
+function is2(text6, options = {}) {
+  if (typeof text6 !== "string") {
     return false;
   }
   try {
-    normalize(text5, options);
+    normalize(text6, options);
     return true;
   } catch {
     return false;
@@ -14237,8 +14237,8 @@ function encode3(data, options = {}) {
   const bytes = toUint8Array(data);
   const casing = options.case ?? "lower";
   const pairs = Array.from(bytes, (byte) => {
-    const text5 = byte.toString(16).padStart(2, "0");
-    return casing === "upper" ? text5.toUpperCase() : text5;
+    const text6 = byte.toString(16).padStart(2, "0");
+    return casing === "upper" ? text6.toUpperCase() : text6;
   });
   let body = "";
   if (options.line) {
@@ -14257,19 +14257,19 @@ function encode3(data, options = {}) {
   }
   return `${options.prefix ?? ""}${body}`;
 }
-function decode3(text5, options = {}) {
-  const normalized = normalize(text5, options);
+function decode3(text6, options = {}) {
+  const normalized = normalize(text6, options);
   const result = new Uint8Array(normalized.length / 2);
   for (let i = 0; i < normalized.length; i += 2) {
     result[i / 2] = Number.parseInt(normalized.slice(i, i + 2), 16);
   }
   return result;
 }
-function parse3(text5, options = {}) {
-  const normalized = normalize(text5, options);
+function parse3(text6, options = {}) {
+  const normalized = normalize(text6, options);
   return {
     bytes: decode3(normalized),
-    format: detectFormat(text5),
+    format: detectFormat(text6),
     normalized
   };
 }
@@ -14301,8 +14301,8 @@ __export(utf8_exports, {
   encode: () => encode4,
   utf8: () => utf8
 });
-function encode4(text5) {
-  return new TextEncoder().encode(text5);
+function encode4(text6) {
+  return new TextEncoder().encode(text6);
 }
 function decode4(data) {
   return new TextDecoder("utf-8", { fatal: false }).decode(toUint8Array(data));
@@ -14322,11 +14322,11 @@ __export(utf16_exports, {
   encode: () => encode5,
   utf16: () => utf16
 });
-function encode5(text5, options = {}) {
-  const result = new ArrayBuffer(text5.length * 2);
+function encode5(text6, options = {}) {
+  const result = new ArrayBuffer(text6.length * 2);
   const view = new DataView(result);
-  for (let i = 0; i < text5.length; i++) {
-    view.setUint16(i * 2, text5.charCodeAt(i), options.littleEndian ?? false);
+  for (let i = 0; i < text6.length; i++) {
+    view.setUint16(i * 2, text6.charCodeAt(i), options.littleEndian ?? false);
   }
   return new Uint8Array(result);
 }
@@ -14360,18 +14360,18 @@ __export(base64_exports2, {
 function nodeBuffer() {
   return globalThis.Buffer;
 }
-function normalize2(text5) {
-  return text5.replace(/[\n\r\t ]/g, "");
+function normalize2(text6) {
+  return text6.replace(/[\n\r\t ]/g, "");
 }
-function pad(text5) {
-  const remainder = text5.length % 4;
-  return remainder ? text5 + "=".repeat(4 - remainder) : text5;
+function pad(text6) {
+  const remainder = text6.length % 4;
+  return remainder ? text6 + "=".repeat(4 - remainder) : text6;
 }
-function is3(text5) {
-  if (typeof text5 !== "string") {
+function is3(text6) {
+  if (typeof text6 !== "string") {
     return false;
   }
-  const normalized = normalize2(text5);
+  const normalized = normalize2(text6);
   return normalized === "" || BASE64_REGEX2.test(normalized);
 }
 function encode6(data, _options) {
@@ -14382,8 +14382,8 @@ function encode6(data, _options) {
   }
   return btoa(encode2(bytes));
 }
-function decode6(text5, _options) {
-  const normalized = normalize2(text5);
+function decode6(text6, _options) {
+  const normalized = normalize2(text6);
   if (!is3(normalized)) {
     throw new TypeError("Input is not valid Base64 text");
   }
@@ -14412,17 +14412,17 @@ __export(base64url_exports, {
   is: () => is4,
   normalize: () => normalize3
 });
-function normalize3(text5) {
-  return text5.replace(/[\n\r\t ]/g, "");
+function normalize3(text6) {
+  return text6.replace(/[\n\r\t ]/g, "");
 }
-function is4(text5) {
-  return typeof text5 === "string" && BASE64URL_REGEX2.test(normalize3(text5));
+function is4(text6) {
+  return typeof text6 === "string" && BASE64URL_REGEX2.test(normalize3(text6));
 }
 function encode7(data, _options) {
   return base64.encode(data).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/g, "");
 }
-function decode7(text5, _options) {
-  const normalized = normalize3(text5);
+function decode7(text6, _options) {
+  const normalized = normalize3(text6);
   if (!is4(normalized)) {
     throw new TypeError("Input is not valid Base64Url text");
   }
@@ -14455,10 +14455,10 @@ function assertLabel(label) {
     throw new TypeError(`Invalid PEM label '${label}'`);
   }
 }
-function wrap(text5, lineLength) {
+function wrap(text6, lineLength) {
   const result = [];
-  for (let i = 0; i < text5.length; i += lineLength) {
-    result.push(text5.slice(i, i + lineLength));
+  for (let i = 0; i < text6.length; i += lineLength) {
+    result.push(text6.slice(i, i + lineLength));
   }
   return result;
 }
@@ -14481,15 +14481,15 @@ function parseBody(body) {
     base64Text: lines.slice(index).join("")
   };
 }
-function detectNewline(text5) {
-  return /\r\n/.test(text5) ? "\r\n" : "\n";
+function detectNewline(text6) {
+  return /\r\n/.test(text6) ? "\r\n" : "\n";
 }
-function collectBlocks(text5, options = {}) {
+function collectBlocks(text6, options = {}) {
   const blocks = [];
   const requestedLabel = options.label;
   let match;
   PEM_BLOCK_REGEX.lastIndex = 0;
-  while (match = PEM_BLOCK_REGEX.exec(text5)) {
+  while (match = PEM_BLOCK_REGEX.exec(text6)) {
     const label = match[1].trim();
     if (requestedLabel && label !== requestedLabel) {
       continue;
@@ -14527,15 +14527,15 @@ function encode8(label, data, options = {}) {
   lines.push(`-----END ${label}-----`);
   return `${lines.join(newline)}${newline}`;
 }
-function decode8(text5, options = {}) {
-  return collectBlocks(text5, options).map(({ lineLength: _lineLength, newline: _newline, ...block }) => block);
+function decode8(text6, options = {}) {
+  return collectBlocks(text6, options).map(({ lineLength: _lineLength, newline: _newline, ...block }) => block);
 }
-function decodeFirst(text5, label) {
-  const [block] = decode8(text5, { label, strict: true });
+function decodeFirst(text6, label) {
+  const [block] = decode8(text6, { label, strict: true });
   return block.data;
 }
-function parse4(text5, options = {}) {
-  const [block] = collectBlocks(text5, { ...options, strict: true });
+function parse4(text6, options = {}) {
+  const [block] = collectBlocks(text6, { ...options, strict: true });
   const format5 = {
     label: block.label,
     headers: block.headers,
@@ -14565,9 +14565,9 @@ var init_pem = __esm({
         }
         return encode8(options.label, data, options);
       },
-      decode: (text5, options) => decodeFirst(text5, options?.label),
+      decode: (text6, options) => decodeFirst(text6, options?.label),
       format: format3,
-      is: (text5) => typeof text5 === "string" && /-----BEGIN [^-]+-----/.test(text5),
+      is: (text6) => typeof text6 === "string" && /-----BEGIN [^-]+-----/.test(text6),
       parse: parse4
     };
   }
@@ -14600,19 +14600,19 @@ function requireCapability(converter, name3, capability) {
   }
   return method;
 }
-function detectConfidence(name3, text5, converter) {
+function detectConfidence(name3, text6, converter) {
   const normalizedName = keyOf(converter.name || name3);
-  const trimmed = text5.trim();
+  const trimmed = text6.trim();
   if (!trimmed) {
     return 0;
   }
   let accepted = false;
   if (converter.is) {
-    accepted = converter.is(text5);
+    accepted = converter.is(text6);
   }
   let decodable = false;
   try {
-    converter.decode(text5);
+    converter.decode(text6);
     decodable = true;
   } catch {
     decodable = false;
@@ -14622,7 +14622,7 @@ function detectConfidence(name3, text5, converter) {
   }
   switch (normalizedName) {
     case "pem":
-      return /-----BEGIN [^-]+-----/.test(text5) ? 1 : 0;
+      return /-----BEGIN [^-]+-----/.test(text6) ? 1 : 0;
     case "hex": {
       const compact = trimmed.replace(/^0x/i, "").replace(/[\s:.-]/g, "");
       if (!compact || /[^0-9a-f]/i.test(compact) || compact.length % 2 !== 0) {
@@ -14711,38 +14711,38 @@ function createConverterRegistry(initialConverters = []) {
     encode(name3, data, options) {
       return this.get(name3).encode(data, options);
     },
-    decode(name3, text5, options) {
-      return this.get(name3).decode(text5, options);
+    decode(name3, text6, options) {
+      return this.get(name3).decode(text6, options);
     },
-    tryDecode(name3, text5, options) {
+    tryDecode(name3, text6, options) {
       try {
-        return { ok: true, bytes: this.decode(name3, text5, options) };
+        return { ok: true, bytes: this.decode(name3, text6, options) };
       } catch (error) {
         return { ok: false, error: toError(error) };
       }
     },
-    normalize(name3, text5, options) {
+    normalize(name3, text6, options) {
       const converter = this.get(name3);
-      return requireCapability(converter, name3, "normalize").call(converter, text5, options);
+      return requireCapability(converter, name3, "normalize").call(converter, text6, options);
     },
-    parse(name3, text5, options) {
+    parse(name3, text6, options) {
       const converter = this.get(name3);
-      return requireCapability(converter, name3, "parse").call(converter, text5, options);
+      return requireCapability(converter, name3, "parse").call(converter, text6, options);
     },
     format(name3, data, format5) {
       const converter = this.get(name3);
       return requireCapability(converter, name3, "format").call(converter, data, format5);
     },
-    transcode(text5, options) {
-      const bytes = this.decode(options.from, text5, options.fromOptions);
+    transcode(text6, options) {
+      const bytes = this.decode(options.from, text6, options.fromOptions);
       return this.encode(options.to, bytes, options.toOptions);
     },
-    detect(text5, options = {}) {
+    detect(text6, options = {}) {
       const formatNames = options.formats?.length ? options.formats.map((name3) => String(name3)) : this.list().map((converter) => converter.name).filter((name3) => !["binary", "utf8", "utf16be", "utf16le"].includes(keyOf(name3)));
       const detections = /* @__PURE__ */ new Map();
       for (const requestedName of formatNames) {
         const converter = this.get(requestedName);
-        const confidence = detectConfidence(requestedName, text5, converter);
+        const confidence = detectConfidence(requestedName, text6, converter);
         if (confidence <= 0) {
           continue;
         }
@@ -14809,22 +14809,22 @@ var init_defaults = __esm({
       name: "utf8",
       aliases: ["utf-8"],
       encode: (data) => utf8_exports.decode(data),
-      decode: (text5) => utf8_exports.encode(text5),
-      is: (text5) => typeof text5 === "string"
+      decode: (text6) => utf8_exports.encode(text6),
+      is: (text6) => typeof text6 === "string"
     };
     utf16beConverter = {
       name: "utf16be",
       aliases: ["utf16", "utf-16", "utf-16be"],
       encode: (data) => utf16_exports.decode(data),
-      decode: (text5) => utf16_exports.encode(text5),
-      is: (text5) => typeof text5 === "string"
+      decode: (text6) => utf16_exports.encode(text6),
+      is: (text6) => typeof text6 === "string"
     };
     utf16leConverter = {
       name: "utf16le",
       aliases: ["utf-16le", "ucs2", "usc2"],
       encode: (data) => utf16_exports.decode(data, { littleEndian: true }),
-      decode: (text5) => utf16_exports.encode(text5, { littleEndian: true }),
-      is: (text5) => typeof text5 === "string"
+      decode: (text6) => utf16_exports.encode(text6, { littleEndian: true }),
+      is: (text6) => typeof text6 === "string"
     };
     defaultConverters = [
       binaryConverter,
@@ -14844,26 +14844,26 @@ var init_defaults = __esm({
 function encode9(name3, data, ...args) {
   return defaultConverterRegistry.encode(name3, data, ...args);
 }
-function decode9(name3, text5, ...args) {
-  return defaultConverterRegistry.decode(name3, text5, ...args);
+function decode9(name3, text6, ...args) {
+  return defaultConverterRegistry.decode(name3, text6, ...args);
 }
-function tryDecode(name3, text5, ...args) {
-  return defaultConverterRegistry.tryDecode(name3, text5, ...args);
+function tryDecode(name3, text6, ...args) {
+  return defaultConverterRegistry.tryDecode(name3, text6, ...args);
 }
-function normalize4(name3, text5, ...args) {
-  return defaultConverterRegistry.normalize(name3, text5, ...args);
+function normalize4(name3, text6, ...args) {
+  return defaultConverterRegistry.normalize(name3, text6, ...args);
 }
-function parse5(name3, text5, ...args) {
-  return defaultConverterRegistry.parse(name3, text5, ...args);
+function parse5(name3, text6, ...args) {
+  return defaultConverterRegistry.parse(name3, text6, ...args);
 }
 function format4(name3, data, value) {
   return defaultConverterRegistry.format(name3, data, value);
 }
-function transcode(text5, options) {
-  return defaultConverterRegistry.transcode(text5, options);
+function transcode(text6, options) {
+  return defaultConverterRegistry.transcode(text6, options);
 }
-function detect(text5, options) {
-  return defaultConverterRegistry.detect(text5, options);
+function detect(text6, options) {
+  return defaultConverterRegistry.detect(text6, options);
 }
 function normalizeEncodingName(encoding) {
   return encoding.toLowerCase();
@@ -14886,30 +14886,30 @@ var init_convert = __esm({
       to(format5, data, ...args) {
         return encode9(format5, data, ...args);
       },
-      from(format5, text5, ...args) {
-        return decode9(format5, text5, ...args);
+      from(format5, text6, ...args) {
+        return decode9(format5, text6, ...args);
       },
       toString(data, encoding = "utf8") {
         return encode9(encoding, data);
       },
-      fromString(text5, encoding = "utf8") {
+      fromString(text6, encoding = "utf8") {
         if (normalizeEncodingName(encoding) === "hex") {
-          return toArrayBuffer(hex_exports.decode(text5, { allowOddLength: true }));
+          return toArrayBuffer(hex_exports.decode(text6, { allowOddLength: true }));
         }
-        return toArrayBuffer(decode9(encoding, text5));
+        return toArrayBuffer(decode9(encoding, text6));
       },
       toBase64: base64_exports2.encode,
-      fromBase64: (text5) => toArrayBuffer(base64_exports2.decode(text5)),
+      fromBase64: (text6) => toArrayBuffer(base64_exports2.decode(text6)),
       toBase64Url: base64url_exports.encode,
-      fromBase64Url: (text5) => toArrayBuffer(base64url_exports.decode(text5)),
+      fromBase64Url: (text6) => toArrayBuffer(base64url_exports.decode(text6)),
       toHex: hex_exports.encode,
-      fromHex: (text5) => toArrayBuffer(hex_exports.decode(text5, { allowOddLength: true })),
+      fromHex: (text6) => toArrayBuffer(hex_exports.decode(text6, { allowOddLength: true })),
       toBinary: binary_exports.encode,
-      fromBinary: (text5) => toArrayBuffer(binary_exports.decode(text5)),
+      fromBinary: (text6) => toArrayBuffer(binary_exports.decode(text6)),
       toUtf8String: utf8_exports.decode,
-      fromUtf8String: (text5) => toArrayBuffer(utf8_exports.encode(text5)),
+      fromUtf8String: (text6) => toArrayBuffer(utf8_exports.encode(text6)),
       toUtf16String: (data, littleEndian = false) => utf16_exports.decode(data, { littleEndian }),
-      fromUtf16String: (text5, littleEndian = false) => toArrayBuffer(utf16_exports.encode(text5, { littleEndian })),
+      fromUtf16String: (text6, littleEndian = false) => toArrayBuffer(utf16_exports.encode(text6, { littleEndian })),
       isHex: hex_exports.is,
       isBase64: base64_exports2.is,
       isBase64Url: base64url_exports.is,
@@ -16126,8 +16126,8 @@ var init_ip_converter = __esm({
         }
         return ip;
       }
-      static parseCIDR(text5) {
-        const [addr, prefixStr] = text5.split("/");
+      static parseCIDR(text6) {
+        const [addr, prefixStr] = text6.split("/");
         const prefix = parseInt(prefixStr, 10);
         if (this.isIPv4(addr)) {
           if (prefix < 0 || prefix > 32) {
@@ -16180,9 +16180,9 @@ var init_ip_converter = __esm({
         }
         return this.decodeIP(hex_exports.encode(buf));
       }
-      static fromString(text5) {
-        if (text5.includes("/")) {
-          const [addr, prefix] = this.parseCIDR(text5);
+      static fromString(text6) {
+        if (text6.includes("/")) {
+          const [addr, prefix] = this.parseCIDR(text6);
           const maskBytes = new Uint8Array(addr.length);
           let bitsLeft = prefix;
           for (let i = 0; i < maskBytes.length; i++) {
@@ -16199,7 +16199,7 @@ var init_ip_converter = __esm({
           out.set(maskBytes, addr.length);
           return out.buffer;
         }
-        const bytes = this.isIPv4(text5) ? this.parseIPv4(text5) : this.parseIPv6(text5);
+        const bytes = this.isIPv4(text6) ? this.parseIPv4(text6) : this.parseIPv6(text6);
         return new Uint8Array(bytes).buffer;
       }
     };
@@ -22376,7 +22376,7 @@ __export(x509_es_exports, {
 function isOID(id) {
   return new RegExp(OID_REGEX).test(id);
 }
-function replaceUnknownCharacter(text5, char) {
+function replaceUnknownCharacter(text6, char) {
   return `\\${Convert.ToHex(Convert.FromUtf8String(char)).toUpperCase()}`;
 }
 function escape2(data) {
@@ -23074,17 +23074,17 @@ var init_x509_es = __esm({
     names.register("SN", "2.5.4.4");
     names.register("T", "2.5.4.12");
     Name3 = class _Name {
-      static isASCII(text5) {
-        for (let i = 0; i < text5.length; i++) {
-          const code2 = text5.charCodeAt(i);
+      static isASCII(text6) {
+        for (let i = 0; i < text6.length; i++) {
+          const code2 = text6.charCodeAt(i);
           if (code2 > 255) {
             return false;
           }
         }
         return true;
       }
-      static isPrintableString(text5) {
-        return /^[A-Za-z0-9 '()+,-./:=?]*$/g.test(text5);
+      static isPrintableString(text6) {
+        return /^[A-Za-z0-9 '()+,-./:=?]*$/g.test(text6);
       }
       constructor(data, extraNames = {}) {
         this.extraNames = new NameIdentifier();
@@ -30595,7 +30595,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text6, msg) => text6 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -33996,7 +33996,7 @@ var require_dist4 = __commonJS({
 // src/cli.ts
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { readFile as readFile6, writeFile as writeFile5 } from "node:fs/promises";
+import { readFile as readFile7, writeFile as writeFile6 } from "node:fs/promises";
 
 // src/snapshot/read-folder.ts
 import { createReadStream } from "node:fs";
@@ -34028,14 +34028,14 @@ function isJsonObject(value) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text5, ignoreTrivia = false) {
-  const len = text5.length;
+function createScanner(text6, ignoreTrivia = false) {
+  const len = text6.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text5.charCodeAt(pos);
+      let ch = text6.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -34062,35 +34062,35 @@ function createScanner(text5, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text5.charCodeAt(pos) === 48) {
+    if (text6.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text5.length && text5.charCodeAt(pos) === 46) {
+    if (pos < text6.length && text6.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text5.substring(start, pos);
+        return text6.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text5.length && (text5.charCodeAt(pos) === 69 || text5.charCodeAt(pos) === 101)) {
+    if (pos < text6.length && (text6.charCodeAt(pos) === 69 || text6.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text5.length && text5.charCodeAt(pos) === 43 || text5.charCodeAt(pos) === 45) {
+      if (pos < text6.length && text6.charCodeAt(pos) === 43 || text6.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -34098,30 +34098,30 @@ function createScanner(text5, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text5.substring(start, end);
+    return text6.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text5.charCodeAt(pos);
+      const ch = text6.charCodeAt(pos);
       if (ch === 34) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text5.charCodeAt(pos++);
+        const ch2 = text6.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -34163,7 +34163,7 @@ function createScanner(text5, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text5.substring(start, pos);
+          result += text6.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -34184,19 +34184,19 @@ function createScanner(text5, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code2 = text5.charCodeAt(pos);
+    let code2 = text6.charCodeAt(pos);
     if (isWhiteSpace(code2)) {
       do {
         pos++;
         value += String.fromCharCode(code2);
-        code2 = text5.charCodeAt(pos);
+        code2 = text6.charCodeAt(pos);
       } while (isWhiteSpace(code2));
       return token = 15;
     }
     if (isLineBreak(code2)) {
       pos++;
       value += String.fromCharCode(code2);
-      if (code2 === 13 && text5.charCodeAt(pos) === 10) {
+      if (code2 === 13 && text6.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -34232,31 +34232,31 @@ function createScanner(text5, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text5.charCodeAt(pos + 1) === 47) {
+        if (text6.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text5.charCodeAt(pos))) {
+            if (isLineBreak(text6.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text5.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 12;
         }
-        if (text5.charCodeAt(pos + 1) === 42) {
+        if (text6.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text5.charCodeAt(pos);
-            if (ch === 42 && text5.charCodeAt(pos + 1) === 47) {
+            const ch = text6.charCodeAt(pos);
+            if (ch === 42 && text6.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text5.charCodeAt(pos) === 10) {
+              if (ch === 13 && text6.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -34267,7 +34267,7 @@ function createScanner(text5, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text5.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code2);
@@ -34277,7 +34277,7 @@ function createScanner(text5, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code2);
         pos++;
-        if (pos === len || !isDigit(text5.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text6.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -34299,10 +34299,10 @@ function createScanner(text5, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code2)) {
           pos++;
-          code2 = text5.charCodeAt(pos);
+          code2 = text6.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text5.substring(tokenOffset, pos);
+          value = text6.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -34485,7 +34485,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text6, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -34536,7 +34536,7 @@ function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error, offset, length: length2 });
     }
   };
-  visit(text5, visitor, options);
+  visit(text6, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -34574,8 +34574,8 @@ function findNodeAtLocation(root, path12) {
   }
   return node;
 }
-function visit(text5, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text5, false);
+function visit(text6, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text6, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -34991,11 +34991,11 @@ function printParseErrorCode(code2) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text5, offset) {
+function lineAndColumn(text6, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text5.length; i++) {
-    if (text5.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text6.length; i++) {
+    if (text6.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -35009,18 +35009,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text5, file) {
+function parseLocatedJson(text6, file) {
   const errors = [];
-  const tree = parseTree2(text5, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text6, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text5, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text6, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text5);
+    value = JSON.parse(text6);
   } catch (error) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error)})`);
   }
@@ -35035,7 +35035,7 @@ function parseLocatedJson(text5, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text5, at?.offset ?? 0).line;
+      return lineAndColumn(text6, at?.offset ?? 0).line;
     }
   };
 }
@@ -35105,13 +35105,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path.join(dir, relative);
-  let text5;
+  let text6;
   try {
-    text5 = await readFile(file, "utf8");
+    text6 = await readFile(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
   }
-  return parseLocatedJson(text5, file).value;
+  return parseLocatedJson(text6, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -35695,10 +35695,10 @@ var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
 var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
 function parseRetryAfter(value, now) {
   if (value === null || value === void 0) return void 0;
-  const text5 = value.trim();
-  if (text5 === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text5)) return Math.ceil(Number(text5) * 1e3);
-  const date = Date.parse(text5);
+  const text6 = value.trim();
+  if (text6 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text6)) return Math.ceil(Number(text6) * 1e3);
+  const date = Date.parse(text6);
   if (Number.isNaN(date)) return void 0;
   return Math.max(0, date - now);
 }
@@ -35774,10 +35774,10 @@ function exchangeClient(options) {
         await sleep2(wait);
         continue;
       }
-      const text5 = await response.text();
+      const text6 = await response.text();
       let parsed;
       try {
-        parsed = text5 === "" ? void 0 : JSON.parse(text5);
+        parsed = text6 === "" ? void 0 : JSON.parse(text6);
       } catch {
         parsed = void 0;
       }
@@ -36048,15 +36048,15 @@ var BatchRequestContent = class _BatchRequestContent {
         try {
           if (typeof Blob !== "undefined") {
             const blob = yield request.blob();
-            const reader2 = new FileReader();
+            const reader = new FileReader();
             body = yield new Promise((resolve) => {
-              reader2.addEventListener("load", () => {
-                const dataURL = reader2.result;
+              reader.addEventListener("load", () => {
+                const dataURL = reader.result;
                 const regex = new RegExp("^s*data:(.+?/.+?(;.+?=.+?)*)?(;base64)?,(.*)s*$");
                 const segments = regex.exec(dataURL);
                 resolve(segments[4]);
               }, false);
-              reader2.readAsDataURL(blob);
+              reader.readAsDataURL(blob);
             });
           } else if (typeof Buffer !== "undefined") {
             const buffer = yield request.buffer();
@@ -39142,12 +39142,12 @@ function endpointOf(url) {
   return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
 }
 async function readJson(response, endpoint2) {
-  const text5 = await response.text();
-  if (text5.trim() === "") return void 0;
+  const text6 = await response.text();
+  if (text6.trim() === "") return void 0;
   try {
-    return JSON.parse(text5);
+    return JSON.parse(text6);
   } catch {
-    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text5.length} bytes)`);
+    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text6.length} bytes)`);
   }
 }
 function createGraphTransport(options) {
@@ -52795,17 +52795,17 @@ function isBlob(x) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
 import { Readable } from "stream";
 async function* streamAsyncIterator() {
-  const reader2 = this.getReader();
+  const reader = this.getReader();
   try {
     while (true) {
-      const { done, value } = await reader2.read();
+      const { done, value } = await reader.read();
       if (done) {
         return;
       }
       yield value;
     }
   } finally {
-    reader2.releaseLock();
+    reader.releaseLock();
   }
 }
 function makeAsyncIterable(webStream) {
@@ -53898,18 +53898,18 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
 }
 async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
-    const text5 = operationResponse.bodyAsText;
+    const text6 = operationResponse.bodyAsText;
     const contentType = operationResponse.headers.get("Content-Type") || "";
     const contentComponents = !contentType ? [] : contentType.split(";").map((component) => component.toLowerCase());
     try {
       if (contentComponents.length === 0 || contentComponents.some((component) => jsonContentTypes.indexOf(component) !== -1)) {
-        operationResponse.parsedBody = JSON.parse(text5);
+        operationResponse.parsedBody = JSON.parse(text6);
         return operationResponse;
       } else if (contentComponents.some((component) => xmlContentTypes.indexOf(component) !== -1)) {
         if (!parseXML) {
           throw new Error("Parsing XML not supported.");
         }
-        const body = await parseXML(text5, opts.xml);
+        const body = await parseXML(text6, opts.xml);
         operationResponse.parsedBody = body;
         return operationResponse;
       }
@@ -56632,11 +56632,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text5 = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text6 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text5)) await once(out, "drain");
+      if (!out.write(text6)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -56968,6 +56968,7 @@ var ShapeReader = class {
 // src/collect/graph/identity-collectors.ts
 var USERS_PATH = "/users?$select=id,userPrincipalName,displayName,accountEnabled,userType,assignedLicenses&$top=999";
 var REGISTRATION_PATH = "/reports/authenticationMethods/userRegistrationDetails";
+var REGISTRATION_PATH_TOP = `${REGISTRATION_PATH}?$top=999`;
 var CA_POLICIES_PATH = "/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls";
 var SECURITY_DEFAULTS_PATH = "/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled";
 var STRENGTHS_PATH = "/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations";
@@ -57093,8 +57094,8 @@ async function roleAssignments(graph) {
   await Promise.all(
     groupIds.map(async (groupId) => {
       const path12 = groupMembersPath(groupId);
-      const reader2 = new ShapeReader(endpoint(path12));
-      members.set(groupId, await readCollection(graph, path12, (item, at) => readPrincipal(reader2, item, at)));
+      const reader = new ShapeReader(endpoint(path12));
+      members.set(groupId, await readCollection(graph, path12, (item, at) => readPrincipal(reader, item, at)));
     })
   );
   return assignments.map((a) => {
@@ -57123,10 +57124,20 @@ async function securityDefaults(graph) {
   const id = r.optionalString(o.id, "id");
   return { ...id !== null ? { id } : {}, isEnabled: r.boolean(o.isEnabled, "isEnabled") };
 }
+async function registrationDetails(graph) {
+  const r = new ShapeReader(REGISTRATION_PATH);
+  const read = (item, at) => readRegistration(r, item, at);
+  try {
+    return await readCollection(graph, REGISTRATION_PATH_TOP, read);
+  } catch (error) {
+    if (error instanceof GraphRequestError && error.status === 400) return readCollection(graph, REGISTRATION_PATH, read);
+    throw error;
+  }
+}
 var length = (data) => data.length;
 var identityCollectors = {
   "graph.users": graphSource("graph.users", collection(USERS_PATH, readUser), length),
-  "graph.userRegistrationDetails": graphSource("graph.userRegistrationDetails", collection(REGISTRATION_PATH, readRegistration), length),
+  "graph.userRegistrationDetails": graphSource("graph.userRegistrationDetails", registrationDetails, length),
   "graph.conditionalAccessPolicies": graphSource("graph.conditionalAccessPolicies", collection(CA_POLICIES_PATH, readPolicy), length),
   "graph.securityDefaults": graphSource("graph.securityDefaults", securityDefaults, () => void 0),
   "graph.authenticationStrengthPolicies": graphSource(
@@ -57296,35 +57307,830 @@ function messageRulesCollector(options = {}) {
   };
 }
 
-// src/collect/graph/risky-users-collector.ts
+// src/controls/dkim.ts
+var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/dmarc.ts
+var dmarcControls = [];
+
+// src/controls/domains.ts
+var domainsControls = [];
+
+// src/controls/forwarding.ts
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
+
+// src/controls/ca-parameters.ts
+var ALLOWED_EXCLUSIONS = {
+  schema: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
+
+// src/checks/sign-ins/legacy-client-apps.ts
+var MODERN_CLIENT_APPS = ["Browser", "Mobile Apps and Desktop clients"];
+var LEGACY_CLIENT_APPS = [
+  "IMAP4",
+  "POP3",
+  "Authenticated SMTP",
+  "Exchange ActiveSync",
+  "MAPI Over HTTP",
+  "Exchange Web Services",
+  "AutoDiscover",
+  "Outlook Anywhere (RPC over HTTP)",
+  "Exchange Online PowerShell",
+  "Offline Address Book",
+  "Other clients"
+];
+function clientKey(name3) {
+  return name3.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+// src/controls/sign-in-window.ts
+var SIGN_IN_WINDOW_PARAMETERS = {
+  lookbackHours: {
+    schema: {
+      type: "integer",
+      minimum: 1,
+      maximum: 720,
+      default: 24,
+      description: "How many hours of sign-in logs to read, counting back from the run. 24 suits a nightly schedule; Entra keeps sign-in logs for 30 days (720 hours) with P1 or P2."
+    }
+  },
+  overlapMinutes: {
+    schema: {
+      type: "integer",
+      minimum: 0,
+      maximum: 180,
+      default: 60,
+      description: "Minutes added before the look-back window so that consecutive nightly runs overlap and a late or delayed run loses no events. Events read twice are counted once."
+    }
+  }
+};
+
+// src/controls/sign-in-detection.ts
+var LOG_IN_MONITORING = "164.308(a)(5)(ii)(C)";
+var legacySignInsControl = {
+  id: "legacy-auth.sign-ins",
+  version: 1,
+  area: "legacy-auth",
+  title: "Successful sign-ins over legacy protocols",
+  statement: "No user SHALL sign in successfully over a legacy authentication protocol (IMAP4, POP3, authenticated SMTP, Exchange ActiveSync, MAPI, EWS, AutoDiscover, Outlook Anywhere, Exchange Online PowerShell, Offline Address Book or other clients) within the look-back window.",
+  rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
+  defaultSeverity: "high",
+  sources: ["graph.signIns"],
+  parameters: {
+    ...SIGN_IN_WINDOW_PARAMETERS,
+    legacyClientApps: {
+      schema: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        uniqueItems: true,
+        default: [...LEGACY_CLIENT_APPS],
+        description: "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped."
+      }
+    }
+  },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.308(a)(5)(ii)(C)", "164.312(d)"],
+    nist: ["IA-2(1)", "AC-17", "SI-4"]
+  },
+  remediation: 'Block legacy authentication with a Conditional Access policy (Entra admin centre > Protection > Conditional Access: all users, all resources, client apps "Exchange ActiveSync clients" and "Other clients", Block), disable the protocols per mailbox (Set-CASMailbox -ImapEnabled $false -PopEnabled $false -ActiveSyncEnabled $false) and turn off SMTP AUTH (Set-TransportConfig -SmtpClientAuthenticationDisabled $true). Reset the password of each listed user whose sign-in was not expected.',
+  limitations: "Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.",
+  enabledByDefault: true
+};
+var signInDetectionControls = [
+  {
+    id: "sign-ins.risky-users",
+    version: 1,
+    area: "sign-ins",
+    title: "Users at risk in Identity Protection",
+    statement: "No user SHALL remain at risk (riskState atRisk or confirmedCompromised) at or above the policy risk level; each SHALL be investigated and remediated or dismissed.",
+    rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
+    defaultSeverity: "high",
+    sources: ["graph.riskyUsers", "graph.riskDetections"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minRiskLevel: {
+        schema: {
+          type: "string",
+          enum: ["low", "medium", "high"],
+          default: "medium",
+          description: "Lowest `riskLevel` reported. A `hidden` level (risk detail needs P2) counts as meeting it, so the control fails closed. Confirmed-compromised users are raised to critical."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.2.1v1", "MS.AAD.2.2v1"],
+      cis: ["5.2.2.6"],
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(6)(ii)"],
+      nist: ["SI-4", "IR-4", "AC-2(12)"]
+    },
+    remediation: 'Entra admin centre > Protection > Identity Protection > Risky users: investigate each listed user, reset the password and revoke sessions (Revoke-MgUserSignInSession) if compromised, then "Confirm user compromised" or "Dismiss user risk". Require a secure password change for high user risk with a Conditional Access user-risk policy.',
+    limitations: "Needs Microsoft Entra ID P2; without it the control is not evaluable. Identity Protection scores risk with a delay (offline detections can take hours), so a very recent compromise may appear only on the next run.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.countries",
+    version: 1,
+    area: "sign-ins",
+    title: "Successful sign-ins from unexpected countries",
+    statement: "Users SHOULD sign in successfully only from the countries the policy lists (ISO 3166-1 alpha-2); each success from another country SHALL be reviewed.",
+    rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
+    defaultSeverity: "medium",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      allowedCountries: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[A-Z]{2}$" },
+          uniqueItems: true,
+          default: [],
+          description: 'ISO 3166-1 alpha-2 codes of the countries users may sign in from, as Entra reports them in `location.countryOrRegion` (e.g. ["US", "CA"]). While the list is empty the control is not evaluable.'
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(1)(ii)(D)"],
+      nist: ["AC-2(12)", "SI-4", "AU-6"]
+    },
+    remediation: "Confirm each listed sign-in with the user. If it was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession) and review inbox rules and forwarding. To stop them, create a Conditional Access policy that blocks all locations except a named location with the allowed countries.",
+    limitations: "Countries come from Microsoft's IP geolocation, which is wrong for some mobile and satellite networks and for VPN users; travelling staff will appear and can be excepted in the policy until a date. Failed sign-ins are not judged here.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.impossible-travel",
+    version: 1,
+    area: "sign-ins",
+    title: "Impossible travel between successive sign-ins",
+    statement: "Two successive successful sign-ins of one user SHALL NOT imply a ground speed above the policy maximum (great-circle distance over elapsed time), except from listed egress ranges.",
+    rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      maxSpeedKmh: {
+        schema: {
+          type: "number",
+          minimum: 100,
+          maximum: 2e4,
+          default: 900,
+          description: "Highest plausible speed in km/h between successive sign-ins; 900 is about a jet airliner's cruising speed."
+        }
+      },
+      minDistanceKm: {
+        schema: {
+          type: "number",
+          minimum: 5,
+          maximum: 5e3,
+          default: 200,
+          description: "Sign-in pairs closer than this many km are never flagged, because IP geolocation places neighbouring cities, or one city's mobile networks, tens of km apart."
+        }
+      },
+      egressCidrs: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$" },
+          uniqueItems: true,
+          default: [],
+          description: `IPv4 and IPv6 CIDR blocks of the organisation's VPN, proxy and cloud egress (e.g. "198.51.100.0/24", "2001:db8:10::/48"). Sign-ins from them are ignored, since their location is the gateway's, not the user's.`
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-2(12)", "SI-4"]
+    },
+    remediation: "Ask the user about both sign-ins. If one was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession), require MFA re-registration and review inbox rules. Add the organisation's VPN egress to egressCidrs, and consider a Conditional Access sign-in risk policy.",
+    limitations: "Uses Microsoft's IP geolocation (`location.geoCoordinates`), so proxies and mobile carriers outside egressCidrs can look like travel. Only successful interactive sign-ins are compared. A user with more than 64 distinct places in the window has the oldest hops judged before all events are read.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.password-spray",
+    version: 1,
+    area: "sign-ins",
+    title: "Password spray from one source",
+    statement: "No single source (IP address, or its IPv4 /24 or IPv6 /64) SHALL have failed password sign-ins against at least the policy number of distinct users within the policy window.",
+    rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minUsers: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 10,
+          description: "Distinct users with a failed password from one source, within windowMinutes, that make a spray."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the distinct users are counted."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [50126, 50053, 50055],
+          description: "Sign-in error codes that count as a failed password: 50126 invalid user name or password, 50053 account locked or sign-in from a malicious IP, 50055 expired password."
+        }
+      },
+      groupBy: {
+        schema: {
+          type: "string",
+          enum: ["prefix", "ip"],
+          default: "prefix",
+          description: "Group failures by network (`prefix`: IPv4 /24, IPv6 /64, as sprayers rotate addresses within a block) or by exact address (`ip`). The finding's target is the prefix or the address."
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-7", "SI-4"]
+    },
+    remediation: "Block the source with a Conditional Access named location or at the network edge, reset the passwords of the listed users (first any that signed in successfully from the source), and check that smart lockout and banned passwords (Entra admin centre > Protection > Authentication methods > Password protection) are on.",
+    limitations: "Sprays spread over many networks (botnets) stay below the per-source threshold. Shared egress such as a busy office NAT can reach it on a bad morning; add an exception for that prefix. A source with more than 32 successes in the window keeps only the newest for the critical check.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.mfa-fatigue",
+    version: 1,
+    area: "sign-ins",
+    title: "MFA fatigue (push bombing)",
+    statement: "No user SHALL receive at least the policy number of denied or unanswered MFA requests within the policy window without the burst being investigated.",
+    rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minDenials: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 5,
+          description: "MFA denials or timeouts for one user, within windowMinutes, that make a burst."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the denials are counted."
+        }
+      },
+      successWithinMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 15,
+          description: "A successful sign-in during the burst or up to this many minutes after it raises the finding to critical."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [500121],
+          description: 'Sign-in error codes that count as an MFA denial or timeout. 500121 ("Authentication failed during strong authentication request") covers a declined push, a "Not me" report and an unanswered request.'
+        }
+      }
+    },
+    references: {
+      cis: ["5.2.3.1"],
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["IA-2(1)", "SI-4"]
+    },
+    remediation: "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
+    limitations: "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/legacy-auth.ts
+var legacyAuthBlocked = {
+  id: "legacy-auth.blocked",
+  version: 1,
+  area: "legacy-auth",
+  title: "Legacy authentication blocked",
+  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
+  defaultSeverity: "high",
+  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-17"]
+  },
+  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
+var legacyAuthControls = [
+  legacyAuthBlocked,
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  },
+  legacySignInsControl
+];
+
+// src/controls/privileged-roles.ts
+var HIGHLY_PRIVILEGED_ROLES = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
+};
+var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
+  "windowsHelloForBusiness",
+  "fido2",
+  "x509CertificateMultiFactor"
+]);
+var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
+  "fido2",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "x509CertificateMultiFactor"
+]);
+
+// src/controls/mfa.ts
+var mfaControls = [
+  {
+    id: "mfa.registration",
+    version: 1,
+    area: "mfa",
+    title: "MFA registration coverage",
+    statement: "Every enabled member user SHALL be registered for multifactor authentication, except accounts listed as policy exceptions.",
+    rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
+    defaultSeverity: "high",
+    sources: ["graph.users", "graph.userRegistrationDetails"],
+    parameters: {
+      minPercent: {
+        schema: {
+          type: "number",
+          minimum: 0,
+          maximum: 100,
+          default: 100,
+          description: "Lowest share of enabled member users, in percent, that must be registered for the control to pass. 100 means every user."
+        }
+      },
+      requireCapable: {
+        schema: {
+          type: "boolean",
+          default: false,
+          description: "Count a user as covered only when `isMfaCapable` is true (a registered method that the authentication methods policy also allows), instead of `isMfaRegistered`."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.3.1v1"],
+      cis: ["5.2.3.4"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
+    limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.enforcement",
+    version: 1,
+    area: "mfa",
+    title: "MFA enforced for all users",
+    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    defaultSeverity: "critical",
+    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ["MS.AAD.3.2v2"],
+      cis: ["5.2.2.2"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
+    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.admins-phishing-resistant",
+    version: 1,
+    area: "mfa",
+    title: "Phishing-resistant MFA for privileged roles",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    defaultSeverity: "critical",
+    sources: [
+      "graph.roleAssignments",
+      "graph.conditionalAccessPolicies",
+      "graph.authenticationStrengthPolicies",
+      "graph.userRegistrationDetails"
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
+        }
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS
+    },
+    references: {
+      scuba: ["MS.AAD.3.6v1"],
+      cis: ["5.2.2.5", "5.2.2.1"],
+      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
+      nist: ["IA-2(1)", "IA-2(8)"]
+    },
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/sign-ins.ts
+var riskPolicies = {
+  id: "sign-ins.risk-policies",
+  version: 1,
+  area: "sign-ins",
+  title: "High user risk and high sign-in risk blocked",
+  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  defaultSeverity: "high",
+  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
+  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
+    cis: ["5.2.2.6", "5.2.2.7"],
+    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    nist: ["AC-2(12)", "SI-4"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  enabledByDefault: true
+};
+var signInsControls = [riskPolicies, ...signInDetectionControls];
+
+// src/controls/spf.ts
+var spfControls = [];
+
+// src/controls/catalog.ts
+var CONTROLS = [
+  ...mfaControls,
+  ...legacyAuthControls,
+  ...signInsControls,
+  ...forwardingControls,
+  ...spfControls,
+  ...dkimControls,
+  ...dmarcControls,
+  ...domainsControls
+];
+var BY_ID = new Map(CONTROLS.map((control) => [control.id, control]));
+function findControl(id) {
+  return BY_ID.get(id);
+}
+
+// src/collect/graph/sign-in-window.ts
+var DEFAULT_SPAN_MS = 24 * 36e5 + 60 * 6e4;
+function fetchWindow(policy, source, now) {
+  let span = 0;
+  for (const control of policy.controls.values()) {
+    if (!control.enabled || !findControl(control.id)?.sources.includes(source)) continue;
+    const values = control.params.toJson();
+    const hours = values.lookbackHours;
+    const overlap = values.overlapMinutes;
+    if (typeof hours !== "number" || typeof overlap !== "number") continue;
+    span = Math.max(span, hours * 36e5 + overlap * 6e4);
+  }
+  if (span === 0) span = DEFAULT_SPAN_MS;
+  return { start: new Date(now.getTime() - span), end: now };
+}
+function odataTime(date) {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+// src/collect/graph/sign-in-collectors.ts
+var SIGN_IN_FIELDS = [
+  "id",
+  "createdDateTime",
+  "userId",
+  "userPrincipalName",
+  "appDisplayName",
+  "clientAppUsed",
+  "ipAddress",
+  "isInteractive",
+  "status",
+  "location",
+  "conditionalAccessStatus",
+  "riskLevelDuringSignIn"
+];
+var SIGN_IN_PAGE_SIZE = 1e3;
+function signInsPath(start, end) {
+  return `/auditLogs/signIns?$filter=createdDateTime ge ${odataTime(start)} and createdDateTime le ${odataTime(end)}&$select=${SIGN_IN_FIELDS.join(",")}&$top=${SIGN_IN_PAGE_SIZE}`;
+}
 var RISKY_USERS_PATH = "/identityProtection/riskyUsers?$select=id,userPrincipalName,userDisplayName,riskLevel,riskState,riskDetail,riskLastUpdatedDateTime";
+function riskDetectionsPath(start) {
+  return `/identityProtection/riskDetections?$filter=detectedDateTime ge ${odataTime(start)}&$select=id,userId,userPrincipalName,riskEventType,riskLevel,riskState,detectedDateTime,ipAddress,location&$top=500`;
+}
+function checkPage(page) {
+  page.forEach((item, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new GraphShapeError("/auditLogs/signIns", `value[${index}]`, "is not an object");
+    }
+  });
+  return page;
+}
+async function collectSignIns(context3) {
+  const graph = context3.clients.graph;
+  if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
+  const window2 = fetchWindow(context3.policy, "graph.signIns", context3.now);
+  const iterator = graph.pages(signInsPath(window2.start, window2.end))[Symbol.asyncIterator]();
+  let first;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    const status = statusFromError("graph.signIns", error);
+    context3.logger.warning(`graph.signIns: ${status.reason}`);
+    return { status };
+  }
+  let used = false;
+  const stream = {
+    async *pages() {
+      if (used) throw new Error("the live sign-in stream can be read only once; save a snapshot to read it again");
+      used = true;
+      let result = first;
+      let pages = 0;
+      while (result.done !== true) {
+        pages++;
+        yield checkPage(result.value);
+        result = await iterator.next();
+      }
+      context3.logger.info(`graph.signIns: read ${pages} page(s) for ${odataTime(window2.start)} to ${odataTime(window2.end)}`);
+    }
+  };
+  return { status: { status: "ok" }, data: stream };
+}
+function identityProtectionStatus(id, error) {
+  const status = statusFromError(id, error);
+  if (status.status === "failed" && error instanceof GraphRequestError && error.status === 403) {
+    const requirement = SOURCE_REQUIREMENTS[id];
+    return {
+      status: "not_licensed",
+      licence: "entra-id-p2",
+      reason: `${requirement.endpoint} answered 403 ${error.code}: the tenant needs Microsoft Entra ID P2, or the app needs ${requirement.permission}`
+    };
+  }
+  return status;
+}
+function identityProtectionSource(id, fetch2) {
+  return async (context3) => {
+    const graph = context3.clients.graph;
+    if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
+    try {
+      const data = await fetch2(graph, context3);
+      return { status: { status: "ok", count: data.length }, data };
+    } catch (error) {
+      const status = identityProtectionStatus(id, error);
+      context3.logger.warning(`${id}: ${status.reason}`);
+      return { status };
+    }
+  };
+}
 function readRiskyUser(r, item, at) {
   const o = r.object(item, at);
   return {
     id: r.string(o.id, `${at}.id`),
     userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
     userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
-    // Evolvable enums (riskLevel, riskState, riskDetail): kept as given.
-    riskLevel: r.string(o.riskLevel, `${at}.riskLevel`),
-    riskState: r.string(o.riskState, `${at}.riskState`),
+    // Evolvable enums: an unknown value is kept as a string and judged by the check.
+    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`) ?? "none",
+    riskState: r.optionalString(o.riskState, `${at}.riskState`) ?? "none",
     riskDetail: r.optionalString(o.riskDetail, `${at}.riskDetail`),
     riskLastUpdatedDateTime: r.optionalString(o.riskLastUpdatedDateTime, `${at}.riskLastUpdatedDateTime`)
   };
 }
-var reader = new ShapeReader("/identityProtection/riskyUsers");
-var riskyUsersCollectors = {
-  "graph.riskyUsers": graphSource(
-    "graph.riskyUsers",
-    (graph) => readCollection(graph, RISKY_USERS_PATH, (item, at) => readRiskyUser(reader, item, at)),
-    (data) => data.length
-  )
+function readDetection(r, item, at) {
+  const o = r.object(item, at);
+  const location = r.optionalObject(o.location, `${at}.location`);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userId: r.optionalString(o.userId, `${at}.userId`),
+    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
+    riskEventType: r.optionalString(o.riskEventType, `${at}.riskEventType`),
+    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`),
+    riskState: r.optionalString(o.riskState, `${at}.riskState`),
+    detectedDateTime: r.optionalString(o.detectedDateTime, `${at}.detectedDateTime`),
+    // The docs' own sample carries an invalid address ("123.456.7.89"): kept as text, never parsed here.
+    ipAddress: r.optionalString(o.ipAddress, `${at}.ipAddress`),
+    location: location ? {
+      city: r.optionalString(location.city, `${at}.location.city`),
+      state: r.optionalString(location.state, `${at}.location.state`),
+      countryOrRegion: r.optionalString(location.countryOrRegion, `${at}.location.countryOrRegion`)
+    } : null
+  };
+}
+var signInCollectors = {
+  "graph.signIns": collectSignIns,
+  "graph.riskyUsers": identityProtectionSource("graph.riskyUsers", (graph) => {
+    const r = new ShapeReader("/identityProtection/riskyUsers");
+    return readCollection(graph, RISKY_USERS_PATH, (item, at) => readRiskyUser(r, item, at));
+  }),
+  "graph.riskDetections": identityProtectionSource("graph.riskDetections", (graph, context3) => {
+    const r = new ShapeReader("/identityProtection/riskDetections");
+    const window2 = fetchWindow(context3.policy, "graph.riskDetections", context3.now);
+    return readCollection(graph, riskDetectionsPath(window2.start), (item, at) => readDetection(r, item, at));
+  })
 };
 
 // src/collect/graph/collectors.ts
 var graphCollectors = {
   ...identityCollectors,
-  ...riskyUsersCollectors,
-  "graph.messageRules": messageRulesCollector()
+  "graph.messageRules": messageRulesCollector(),
+  ...signInCollectors
 };
 
 // src/collect/live/domain-scope.ts
@@ -57441,7 +58247,7 @@ var CMDLET_SOURCES = {
 };
 var RESULT_SIZE_CMDLETS2 = /* @__PURE__ */ new Set(["get-mailbox", "get-casmailbox", "get-recipient"]);
 var TRUNCATION_WARNING = "There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.";
-function exchangeError(status, code2, exception, text5) {
+function exchangeError(status, code2, exception, text6) {
   return {
     status,
     headers: { "content-type": "application/json" },
@@ -57449,7 +58255,7 @@ function exchangeError(status, code2, exception, text5) {
       error: {
         code: code2,
         message: "Error executing cmdlet",
-        details: [{ code: "Client", target: "", message: `Ex6F9304|${exception}|${text5}` }],
+        details: [{ code: "Client", target: "", message: `Ex6F9304|${exception}|${text6}` }],
         innererror: { message: "Error executing cmdlet", type: "Microsoft.Exchange.Admin.OData.Core.ODataServiceException" }
       },
       "adminapi.warnings@odata.type": "#Collection(String)",
@@ -57573,9 +58379,9 @@ async function readBody(request, limit = 4 * 1024 * 1024) {
   return Buffer.concat(chunks).toString("utf8");
 }
 function send(response, result) {
-  const text5 = result.body === void 0 ? "" : JSON.stringify(result.body);
-  response.writeHead(result.status, { ...result.headers, "content-length": Buffer.byteLength(text5) });
-  response.end(text5);
+  const text6 = result.body === void 0 ? "" : JSON.stringify(result.body);
+  response.writeHead(result.status, { ...result.headers, "content-length": Buffer.byteLength(text6) });
+  response.end(text6);
 }
 var sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -58095,8 +58901,8 @@ var ApiServer = class {
   write(response, result, fault) {
     if (fault === "malformedJson" && result.status === 200) {
       this.deps.stats.value.faults.malformedJson++;
-      const text5 = JSON.stringify(result.body);
-      const cut = `${text5.slice(0, Math.max(1, Math.floor(text5.length / 2)))}\0}`;
+      const text6 = JSON.stringify(result.body);
+      const cut = `${text6.slice(0, Math.max(1, Math.floor(text6.length / 2)))}\0}`;
       this.deps.stats.status(result.status);
       response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(cut) });
       response.end(cut);
@@ -58104,10 +58910,10 @@ var ApiServer = class {
     }
     if (fault === "stall" && result.status === 200) {
       this.deps.stats.value.faults.stall++;
-      const text5 = JSON.stringify(result.body);
+      const text6 = JSON.stringify(result.body);
       this.deps.stats.status(result.status);
-      response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(text5) });
-      response.write(text5.slice(0, Math.floor(text5.length / 2)));
+      response.writeHead(200, { ...result.headers, "content-length": Buffer.byteLength(text6) });
+      response.write(text6.slice(0, Math.floor(text6.length / 2)));
       const socket = response.socket;
       if (socket !== null) {
         this.stalled.add(socket);
@@ -58128,10 +58934,10 @@ var ApiServer = class {
     if (this.networkFault(fault, response)) return;
     const statusFault = this.statusFault(fault);
     if (statusFault !== void 0) return this.finish(response, statusFault);
-    const text5 = await readBody(request);
+    const text6 = await readBody(request);
     let body;
     try {
-      body = text5 === void 0 ? void 0 : JSON.parse(text5);
+      body = text6 === void 0 ? void 0 : JSON.parse(text6);
     } catch {
       body = void 0;
     }
@@ -58237,10 +59043,10 @@ var ApiServer = class {
     if (this.networkFault(fault, response)) return;
     const statusFault = this.statusFault(fault);
     if (statusFault !== void 0) return this.finish(response, statusFault);
-    const text5 = await readBody(request);
+    const text6 = await readBody(request);
     let body;
     try {
-      body = text5 === void 0 ? void 0 : JSON.parse(text5);
+      body = text6 === void 0 ? void 0 : JSON.parse(text6);
     } catch {
       body = void 0;
     }
@@ -58501,8 +59307,8 @@ var Chaos = class {
 var ODataQueryError = class extends Error {
 };
 var CLAUSE = /^([A-Za-z][A-Za-z0-9]*(?:\/[A-Za-z][A-Za-z0-9]*)*)\s+(eq|ne|ge|gt|le|lt)\s+('(?:[^']|'')*'|true|false|null|-?\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))$/;
-function parseFilter(text5, support) {
-  const parts = splitAnd(text5.trim());
+function parseFilter(text6, support) {
+  const parts = splitAnd(text6.trim());
   return parts.map((part) => {
     const match = CLAUSE.exec(part.trim());
     if (match === null) throw new ODataQueryError(`Invalid filter clause: ${part.trim()}`);
@@ -58524,14 +59330,14 @@ function parseFilter(text5, support) {
     return { property, operator, value, isDateTime };
   });
 }
-function splitAnd(text5) {
+function splitAnd(text6) {
   const parts = [];
   let current = "";
   let quoted = false;
-  for (let i = 0; i < text5.length; i++) {
-    const char = text5[i];
+  for (let i = 0; i < text6.length; i++) {
+    const char = text6[i];
     if (char === "'") quoted = !quoted;
-    if (!quoted && text5.slice(i, i + 5).toLowerCase() === " and ") {
+    if (!quoted && text6.slice(i, i + 5).toLowerCase() === " and ") {
       parts.push(current);
       current = "";
       i += 4;
@@ -58995,6 +59801,93 @@ var ENDPOINT_FAMILIES = [
 
 // src/simulator/realism.ts
 var FAULT_KINDS = ["status503", "status504", "reset", "stall", "malformedJson", "loopingNextLink"];
+var DOCUMENTED_THROTTLING = {
+  mode: "enforce",
+  reports: { limit: 5, windowMs: 1e4 },
+  identityProtection: { limit: 1, windowMs: 1e3 },
+  outlook: { concurrency: 4, limit: 1e4, windowMs: 6e5 },
+  global: { limit: 2e3, windowMs: 1e3 }
+};
+var REALISTIC = {
+  latency: { kind: "lognormal", medianMs: 80, sigma: 0.5 },
+  throttling: DOCUMENTED_THROTTLING
+};
+function fail(file, pointer, message) {
+  throw new ConfigurationError(`${file}: ${pointer}: ${message}`);
+}
+function checkNumber(file, pointer, value, min = 0) {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < min) fail(file, pointer, `must be a number >= ${min}`);
+}
+function checkLatency(file, pointer, value) {
+  if (!isJsonObject(value)) fail(file, pointer, 'must be an object with "kind"');
+  switch (value.kind) {
+    case "fixed":
+      checkNumber(file, `${pointer}/ms`, value.ms);
+      return;
+    case "uniform":
+      checkNumber(file, `${pointer}/minMs`, value.minMs);
+      checkNumber(file, `${pointer}/maxMs`, value.maxMs, Number(value.minMs));
+      return;
+    case "lognormal":
+      checkNumber(file, `${pointer}/medianMs`, value.medianMs);
+      checkNumber(file, `${pointer}/sigma`, value.sigma);
+      return;
+    default:
+      fail(file, `${pointer}/kind`, "must be fixed, uniform or lognormal");
+  }
+}
+var TOP_KEYS = /* @__PURE__ */ new Set(["seed", "latency", "latencyByFamily", "throttling", "missingPermissions", "licences", "faults", "exchangeDefaultResultSize", "stallMs"]);
+function parseRealism(value, file) {
+  if (!isJsonObject(value)) fail(file, "/", "must be a JSON object");
+  for (const key of Object.keys(value)) if (!TOP_KEYS.has(key)) fail(file, `/${key}`, "unknown property");
+  if (value.seed !== void 0) checkNumber(file, "/seed", value.seed);
+  if (value.latency !== void 0) checkLatency(file, "/latency", value.latency);
+  if (value.latencyByFamily !== void 0) {
+    if (!isJsonObject(value.latencyByFamily)) fail(file, "/latencyByFamily", "must be an object");
+    for (const [family, latency] of Object.entries(value.latencyByFamily)) {
+      if (!ENDPOINT_FAMILIES.includes(family)) fail(file, `/latencyByFamily/${family}`, "unknown endpoint family");
+      checkLatency(file, `/latencyByFamily/${family}`, latency);
+    }
+  }
+  if (value.throttling !== void 0) {
+    const t = value.throttling;
+    if (!isJsonObject(t) || !["enforce", "observe", "off"].includes(String(t.mode))) fail(file, "/throttling/mode", "must be enforce, observe or off");
+    for (const key of ["reports", "identityProtection", "global", "outlook"]) {
+      const limit = t[key];
+      if (limit === void 0) continue;
+      if (!isJsonObject(limit)) fail(file, `/throttling/${key}`, "must be an object");
+      checkNumber(file, `/throttling/${key}/limit`, limit.limit, 1);
+      checkNumber(file, `/throttling/${key}/windowMs`, limit.windowMs, 1);
+      if (key === "outlook") checkNumber(file, "/throttling/outlook/concurrency", limit.concurrency, 1);
+    }
+  }
+  if (value.missingPermissions !== void 0 && (!Array.isArray(value.missingPermissions) || !value.missingPermissions.every((p) => typeof p === "string"))) {
+    fail(file, "/missingPermissions", "must be an array of permission names");
+  }
+  if (value.licences !== void 0) {
+    if (!isJsonObject(value.licences)) fail(file, "/licences", "must be an object");
+    for (const [licence, present] of Object.entries(value.licences)) {
+      if (licence !== "entra-id-p1" && licence !== "entra-id-p2") fail(file, `/licences/${licence}`, "must be entra-id-p1 or entra-id-p2");
+      if (typeof present !== "boolean") fail(file, `/licences/${licence}`, "must be true or false");
+    }
+  }
+  if (value.faults !== void 0) {
+    if (!Array.isArray(value.faults)) fail(file, "/faults", "must be an array");
+    value.faults.forEach((rule, index) => {
+      const pointer = `/faults/${index}`;
+      if (!isJsonObject(rule)) fail(file, pointer, "must be an object");
+      if (!FAULT_KINDS.includes(String(rule.kind))) fail(file, `${pointer}/kind`, `must be one of ${FAULT_KINDS.join(", ")}`);
+      if (rule.rate !== void 0 && (typeof rule.rate !== "number" || rule.rate < 0 || rule.rate > 1)) fail(file, `${pointer}/rate`, "must be between 0 and 1");
+      if (rule.path !== void 0 && typeof rule.path !== "string") fail(file, `${pointer}/path`, "must be a string");
+      if (rule.family !== void 0 && !ENDPOINT_FAMILIES.includes(String(rule.family))) fail(file, `${pointer}/family`, "unknown endpoint family");
+      if (rule.after !== void 0) checkNumber(file, `${pointer}/after`, rule.after);
+      if (rule.limit !== void 0) checkNumber(file, `${pointer}/limit`, rule.limit);
+    });
+  }
+  if (value.exchangeDefaultResultSize !== void 0) checkNumber(file, "/exchangeDefaultResultSize", value.exchangeDefaultResultSize, 1);
+  if (value.stallMs !== void 0) checkNumber(file, "/stallMs", value.stallMs);
+  return value;
+}
 
 // src/simulator/stats.ts
 function byFamily() {
@@ -59067,11 +59960,11 @@ var JsonLinesFile = class _JsonLinesFile {
       let lineNumber = 0;
       const finishLine = (bytes, start) => {
         lineNumber++;
-        const text5 = bytes.toString("utf8");
-        if (text5.trim() === "") return;
+        const text6 = bytes.toString("utf8");
+        if (text6.trim() === "") return;
         let parsed;
         try {
-          parsed = JSON.parse(text5);
+          parsed = JSON.parse(text6);
         } catch (error) {
           throw new ConfigurationError(`${file}:${lineNumber}: invalid JSON (${errorMessage(error)})`);
         }
@@ -59416,8 +60309,8 @@ async function startSimulator(options) {
       void (async () => {
         stats.value.requests.login++;
         const url = new URL(request.url ?? "/", "https://127.0.0.1");
-        const text5 = request.method === "POST" ? await readBody(request, 64 * 1024) ?? "" : "";
-        const result = login?.handle(request.method ?? "GET", url, new URLSearchParams(text5)) ?? { status: 503, headers: {}, body: {} };
+        const text6 = request.method === "POST" ? await readBody(request, 64 * 1024) ?? "" : "";
+        const result = login?.handle(request.method ?? "GET", url, new URLSearchParams(text6)) ?? { status: 503, headers: {}, body: {} };
         if (url.pathname.endsWith("/oauth2/v2.0/token")) {
           if (result.status === 200) stats.value.tokens.issued++;
           else stats.value.tokens.refused++;
@@ -59538,379 +60431,6 @@ function simulatorCollector(options) {
   };
 }
 
-// src/controls/dkim.ts
-var dkimControls = [
-  {
-    id: "dkim.signing",
-    version: 1,
-    area: "email-auth",
-    title: "DKIM signing enabled for every accepted domain",
-    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
-    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
-    defaultSeverity: "medium",
-    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
-    parameters: {},
-    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
-    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
-    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/dmarc.ts
-var dmarcControls = [];
-
-// src/controls/domains.ts
-var domainsControls = [];
-
-// src/controls/forwarding.ts
-var PARTNER_DOMAINS = {
-  schema: {
-    type: "array",
-    items: { type: "string", minLength: 1 },
-    uniqueItems: true,
-    default: [],
-    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
-  }
-};
-var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
-var forwardingControls = [
-  {
-    id: "forwarding.inbox-rules",
-    version: 1,
-    area: "forwarding",
-    title: "Inbox rules that forward mail outside the tenant",
-    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
-    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
-    defaultSeverity: "high",
-    sources: ["graph.messageRules", "graph.domains"],
-    optionalSources: ["exo.inboxRule"],
-    parameters: {
-      partnerDomains: PARTNER_DOMAINS,
-      hiddenRules: {
-        schema: {
-          type: "string",
-          enum: ["flagged", "all", "off"],
-          default: "flagged",
-          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
-        }
-      }
-    },
-    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
-    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
-    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.concealment-rules",
-    version: 1,
-    area: "forwarding",
-    title: "Inbox rules that hide mail",
-    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
-    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
-    defaultSeverity: "high",
-    sources: ["graph.messageRules", "graph.domains"],
-    optionalSources: ["exo.inboxRule"],
-    parameters: {
-      triggerWords: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
-          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
-        }
-      },
-      securityTeamSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
-        }
-      }
-    },
-    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
-    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
-    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.mailbox",
-    version: 1,
-    area: "forwarding",
-    title: "Mailbox-level forwarding outside the tenant",
-    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
-    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
-    defaultSeverity: "high",
-    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
-    parameters: { partnerDomains: PARTNER_DOMAINS },
-    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
-    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
-    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.outbound-policy",
-    version: 1,
-    area: "forwarding",
-    title: "Outbound spam policy blocks automatic external forwarding",
-    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
-    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
-    defaultSeverity: "high",
-    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
-    parameters: {
-      allowedForwardingSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
-        }
-      }
-    },
-    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
-    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
-    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.remote-domains",
-    version: 1,
-    area: "forwarding",
-    title: "Remote domains block automatic forwarding",
-    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
-    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
-    defaultSeverity: "medium",
-    sources: ["exo.remoteDomain"],
-    parameters: { partnerDomains: PARTNER_DOMAINS },
-    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
-    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
-    limitations: EXCHANGE_LIMITATION,
-    enabledByDefault: true
-  }
-];
-
-// src/controls/ca-parameters.ts
-var ALLOWED_EXCLUSIONS = {
-  schema: {
-    type: "array",
-    items: { type: "string" },
-    default: [],
-    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
-  }
-};
-
-// src/controls/legacy-auth.ts
-var legacyAuthBlocked = {
-  id: "legacy-auth.blocked",
-  version: 1,
-  area: "legacy-auth",
-  title: "Legacy authentication blocked",
-  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
-  defaultSeverity: "high",
-  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-  references: {
-    scuba: ["MS.AAD.1.1v1"],
-    cis: ["5.2.2.3"],
-    hipaa: ["164.312(d)", "164.312(a)(1)"],
-    nist: ["IA-2", "AC-17"]
-  },
-  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
-  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
-  enabledByDefault: true
-};
-var legacyAuthControls = [
-  legacyAuthBlocked,
-  {
-    id: "legacy-auth.smtp-auth",
-    version: 1,
-    area: "legacy-auth",
-    title: "SMTP AUTH disabled",
-    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
-    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
-    defaultSeverity: "high",
-    sources: ["exo.transportConfig", "exo.casMailbox"],
-    parameters: {},
-    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
-    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
-    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/privileged-roles.ts
-var HIGHLY_PRIVILEGED_ROLES = {
-  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
-  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
-  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
-  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
-  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
-  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
-  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
-  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
-  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
-  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
-};
-var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
-var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
-  "windowsHelloForBusiness",
-  "fido2",
-  "x509CertificateMultiFactor"
-]);
-var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
-  "fido2",
-  "passKeyDeviceBound",
-  "passKeyDeviceBoundAuthenticator",
-  "passKeyDeviceBoundWindowsHello",
-  "windowsHelloForBusiness",
-  "macOsSecureEnclaveKey",
-  "x509CertificateMultiFactor"
-]);
-
-// src/controls/mfa.ts
-var mfaControls = [
-  {
-    id: "mfa.registration",
-    version: 1,
-    area: "mfa",
-    title: "MFA registration coverage",
-    statement: "Every enabled member user SHALL be registered for multifactor authentication, except accounts listed as policy exceptions.",
-    rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
-    defaultSeverity: "high",
-    sources: ["graph.users", "graph.userRegistrationDetails"],
-    parameters: {
-      minPercent: {
-        schema: {
-          type: "number",
-          minimum: 0,
-          maximum: 100,
-          default: 100,
-          description: "Lowest share of enabled member users, in percent, that must be registered for the control to pass. 100 means every user."
-        }
-      },
-      requireCapable: {
-        schema: {
-          type: "boolean",
-          default: false,
-          description: "Count a user as covered only when `isMfaCapable` is true (a registered method that the authentication methods policy also allows), instead of `isMfaRegistered`."
-        }
-      }
-    },
-    references: {
-      scuba: ["MS.AAD.3.1v1"],
-      cis: ["5.2.3.4"],
-      hipaa: ["164.312(d)"],
-      nist: ["IA-2(1)", "IA-2(2)"]
-    },
-    remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
-    limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
-    enabledByDefault: true
-  },
-  {
-    id: "mfa.enforcement",
-    version: 1,
-    area: "mfa",
-    title: "MFA enforced for all users",
-    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
-    defaultSeverity: "critical",
-    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
-    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-    references: {
-      scuba: ["MS.AAD.3.2v2"],
-      cis: ["5.2.2.2"],
-      hipaa: ["164.312(d)"],
-      nist: ["IA-2(1)", "IA-2(2)"]
-    },
-    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
-    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
-    enabledByDefault: true
-  },
-  {
-    id: "mfa.admins-phishing-resistant",
-    version: 1,
-    area: "mfa",
-    title: "Phishing-resistant MFA for privileged roles",
-    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
-    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
-    defaultSeverity: "critical",
-    sources: [
-      "graph.roleAssignments",
-      "graph.conditionalAccessPolicies",
-      "graph.authenticationStrengthPolicies",
-      "graph.userRegistrationDetails"
-    ],
-    parameters: {
-      privilegedRoles: {
-        schema: {
-          type: "array",
-          items: { type: "string" },
-          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
-          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
-        }
-      },
-      allowedExclusions: ALLOWED_EXCLUSIONS
-    },
-    references: {
-      scuba: ["MS.AAD.3.6v1"],
-      cis: ["5.2.2.5", "5.2.2.1"],
-      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
-      nist: ["IA-2(1)", "IA-2(8)"]
-    },
-    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
-    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/sign-ins.ts
-var riskPolicies = {
-  id: "sign-ins.risk-policies",
-  version: 1,
-  area: "sign-ins",
-  title: "High user risk and high sign-in risk blocked",
-  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
-  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
-  defaultSeverity: "high",
-  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
-  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-  references: {
-    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
-    cis: ["5.2.2.6", "5.2.2.7"],
-    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
-    nist: ["AC-2(12)", "SI-4"]
-  },
-  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
-  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
-  enabledByDefault: true
-};
-var signInsControls = [riskPolicies];
-
-// src/controls/spf.ts
-var spfControls = [];
-
-// src/controls/catalog.ts
-var CONTROLS = [
-  ...mfaControls,
-  ...legacyAuthControls,
-  ...signInsControls,
-  ...forwardingControls,
-  ...spfControls,
-  ...dkimControls,
-  ...dmarcControls,
-  ...domainsControls
-];
-var BY_ID = new Map(CONTROLS.map((control) => [control.id, control]));
-function findControl(id) {
-  return BY_ID.get(id);
-}
-
 // src/model/area.ts
 var AREAS = ["mfa", "forwarding", "legacy-auth", "sign-ins", "email-auth"];
 var AREA_TITLES = {
@@ -59956,8 +60476,8 @@ function renderCatalogText(controls2) {
 function requirementLevel(statement) {
   return /\b(SHALL NOT|SHALL|SHOULD NOT|SHOULD|MUST NOT|MUST|MAY)\b/.exec(statement)?.[1] ?? "none";
 }
-function cell(text5) {
-  return text5.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+function cell(text6) {
+  return text6.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 function parameterType(schema) {
   if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(", ")}`;
@@ -60296,8 +60816,8 @@ function stringList(value) {
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text5, file, now) {
-  const located = parseLocatedJson(text5, file);
+function parsePolicy(text6, file, now) {
+  const located = parseLocatedJson(text6, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -60396,8 +60916,8 @@ function parsePolicy(text5, file, now) {
   const domains = isJsonObject(document2.domains) ? document2.domains : {};
   const policy = {
     path: file,
-    sha256: createHash6("sha256").update(text5).digest("hex"),
-    text: text5,
+    sha256: createHash6("sha256").update(text6).digest("hex"),
+    text: text6,
     id: String(document2.id),
     title: String(document2.title),
     version: String(document2.version),
@@ -60423,18 +60943,18 @@ var COLOURS = {
   excepted: "\x1B[36m"
 };
 var RESET = "\x1B[0m";
-function plain(text5) {
-  return text5.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+function plain(text6) {
+  return text6.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
-function pad2(text5, width) {
-  return text5.length >= width ? text5 : text5 + " ".repeat(width - text5.length);
+function pad2(text6, width) {
+  return text6.length >= width ? text6 : text6 + " ".repeat(width - text6.length);
 }
-function truncate(text5, width) {
-  return text5.length <= width ? text5 : `${text5.slice(0, width - 1)}…`;
+function truncate(text6, width) {
+  return text6.length <= width ? text6 : `${text6.slice(0, width - 1)}…`;
 }
 var ORDER = { fail: 0, error: 1, not_evaluable: 2, excepted: 3, pass: 4 };
 function renderConsole(report, colour) {
-  const paint = (status, text5) => colour ? `${COLOURS[status]}${text5}${RESET}` : text5;
+  const paint = (status, text6) => colour ? `${COLOURS[status]}${text6}${RESET}` : text6;
   const lines = [];
   const { byStatus } = report.summary;
   lines.push(`mailwarden ${report.tool.version} · policy ${report.policy.id} ${report.policy.version} · tenant ${report.run.tenantId ?? "(DNS only)"} · ${report.run.mode}`);
@@ -60610,11 +61130,11 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text5) {
-  return text5.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text6) {
+  return text6.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text5) {
-  return escapeHtml(text5).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text6) {
+  return escapeHtml(text6).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
 
 // src/report/summary-markdown.ts
@@ -60668,7 +61188,7 @@ function renderSummaryMarkdown(report, extras = {}) {
 }
 
 // src/evidence/verify-evidence.ts
-import { createHash as createHash9 } from "node:crypto";
+import { createHash as createHash10 } from "node:crypto";
 import { readFile as readFile4, stat } from "node:fs/promises";
 import path10 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
@@ -60793,9 +61313,9 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
   const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
   for (const { field, value } of rule.conditionTexts) {
-    const text5 = value.toLowerCase();
-    for (const word of words) if (text5.includes(word)) signs.push(`trigger-word:${word} (${field})`);
-    for (const sender of senders) if (text5 === sender || text5.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+    const text6 = value.toLowerCase();
+    for (const word of words) if (text6.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text6 === sender || text6.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
   }
   const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
   if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
@@ -60804,6 +61324,7 @@ function concealment(rule, triggerWords, securityTeamSenders) {
 }
 
 // src/checks/message-rule.ts
+import { createHash as createHash7 } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -60847,12 +61368,12 @@ function strings(value) {
 function parseGraphRule(mailbox, rule, folders = {}) {
   const ruleId = typeof rule.id === "string" && rule.id !== "" ? rule.id : "(no id)";
   const name3 = typeof rule.displayName === "string" ? rule.displayName : "";
-  const fail = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
-  if (ruleId === "(no id)") return fail("the rule has no id");
+  const fail2 = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (ruleId === "(no id)") return fail2("the rule has no id");
   const actions = rule.actions;
-  if (!isJsonObject(actions)) return fail("the rule has no actions object");
+  if (!isJsonObject(actions)) return fail2("the rule has no actions object");
   const unknown = Object.keys(actions).filter((k) => !k.startsWith("@") && !GRAPH_ACTIONS.has(k));
-  if (unknown.length > 0) return fail(`unknown action field ${unknown.join(", ")}`);
+  if (unknown.length > 0) return fail2(`unknown action field ${unknown.join(", ")}`);
   try {
     const recipients = [
       ...graphRecipients(actions.forwardTo, "forwardTo"),
@@ -60888,7 +61409,7 @@ function parseGraphRule(mailbox, rule, folders = {}) {
       }
     };
   } catch (error) {
-    if (error instanceof RuleShapeError) return fail(error.message);
+    if (error instanceof RuleShapeError) return fail2(error.message);
     throw error;
   }
 }
@@ -60927,13 +61448,13 @@ function exchangeRuleId(rule, name3) {
   const tail2 = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail2 !== "") return tail2;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return name3;
+  return `name-${createHash7("sha256").update(name3).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name3 = typeof rule.Name === "string" ? rule.Name : "";
   const ruleId = exchangeRuleId(rule, name3);
-  const fail = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
-  if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail("the rule has no action field");
+  const fail2 = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail2("the rule has no action field");
   try {
     const recipients = [
       ...exchangeRecipients(rule.ForwardTo, "forwardTo"),
@@ -60964,7 +61485,7 @@ function parseExchangeRule(mailbox, rule) {
       }
     };
   } catch (error) {
-    if (error instanceof RuleShapeError) return fail(error.message);
+    if (error instanceof RuleShapeError) return fail2(error.message);
     throw error;
   }
 }
@@ -61292,6 +61813,896 @@ var forwardingChecks = {
 // src/model/cap.ts
 var EVIDENCE_CAP = 50;
 
+// src/checks/sign-ins/recent-ids.ts
+var RecentIds = class {
+  constructor(horizonMs, maxIds) {
+    this.horizonMs = horizonMs;
+    this.maxIds = maxIds;
+  }
+  horizonMs;
+  maxIds;
+  seen = /* @__PURE__ */ new Map();
+  queueIds = [];
+  queueTimes = [];
+  head = 0;
+  /** `true` when `id` was already seen; otherwise remembers it. */
+  seenBefore(id, time) {
+    this.evict(time);
+    if (this.seen.has(id)) return true;
+    this.seen.set(id, time);
+    this.queueIds.push(id);
+    this.queueTimes.push(time);
+    return false;
+  }
+  get size() {
+    return this.seen.size;
+  }
+  evict(now) {
+    while (this.head < this.queueIds.length) {
+      const time = this.queueTimes[this.head] ?? now;
+      if (Math.abs(now - time) <= this.horizonMs && this.seen.size < this.maxIds) break;
+      const id = this.queueIds[this.head] ?? "";
+      if (this.seen.get(id) === time) this.seen.delete(id);
+      this.head++;
+    }
+    if (this.head > 65536 && this.head * 2 > this.queueIds.length) {
+      this.queueIds.splice(0, this.head);
+      this.queueTimes.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+};
+
+// src/checks/sign-ins/sign-in-event.ts
+var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
+var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
+function parseGraphTime(text6) {
+  if (typeof text6 !== "string" || !ISO_DATE_TIME.test(text6)) return void 0;
+  const value = Date.parse(HAS_ZONE.test(text6) ? text6 : `${text6}Z`);
+  return Number.isFinite(value) ? value : void 0;
+}
+function toSignInEvent(raw, intern = (u) => u) {
+  if (typeof raw.id !== "string" || raw.id === "") return "noId";
+  const time = parseGraphTime(raw.createdDateTime);
+  if (time === void 0) return "badTime";
+  const upn = typeof raw.userPrincipalName === "string" && raw.userPrincipalName !== "" ? raw.userPrincipalName : void 0;
+  const userId = typeof raw.userId === "string" && raw.userId !== "" ? raw.userId : void 0;
+  const user = upn !== void 0 ? upn.toLowerCase() : userId?.toLowerCase();
+  if (user === void 0) return "noUser";
+  const errorCode = raw.status?.errorCode;
+  if (typeof errorCode !== "number" || !Number.isInteger(errorCode)) return "noStatus";
+  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0 };
+}
+function coordinatesOf(raw) {
+  const geo = raw.location?.geoCoordinates;
+  const lat = geo?.latitude;
+  const lon = geo?.longitude;
+  if (typeof lat !== "number" || typeof lon !== "number") return "noLocation";
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    return "coordinatesOutOfRange";
+  }
+  return { lat, lon };
+}
+function countryOf(raw) {
+  const country = raw.location?.countryOrRegion;
+  if (typeof country !== "string" || !/^[A-Za-z]{2}$/.test(country)) return void 0;
+  return country.toUpperCase();
+}
+
+// src/checks/sign-ins/sign-in-pass.ts
+var DEDUPE_HORIZON_MS = 3 * 60 * 60 * 1e3;
+var DEDUPE_MAX_IDS = 1e5;
+var SignInPass = class {
+  lastPage;
+  lastEvents = [];
+  ids = new RecentIds(DEDUPE_HORIZON_MS, DEDUPE_MAX_IDS);
+  problems = {
+    noId: 0,
+    badTime: 0,
+    noUser: 0,
+    noStatus: 0,
+    duplicate: 0
+  };
+  /** One string per user, so per-user state across detectors shares its keys (bounded by the tenant's users). */
+  users = /* @__PURE__ */ new Map();
+  intern = (user) => {
+    const known = this.users.get(user);
+    if (known !== void 0) return known;
+    this.users.set(user, user);
+    return user;
+  };
+  read = 0;
+  earliest = Infinity;
+  latest = -Infinity;
+  /** Whether a page went through already (a new evaluation must then start a new pass). */
+  get started() {
+    return this.lastPage !== void 0;
+  }
+  prepare(page) {
+    if (page === this.lastPage) return this.lastEvents;
+    const events = [];
+    for (const raw of page) {
+      this.read++;
+      const event = toSignInEvent(raw, this.intern);
+      if (typeof event === "string") {
+        this.problems[event]++;
+        continue;
+      }
+      if (this.ids.seenBefore(event.id, event.time)) {
+        this.problems.duplicate++;
+        continue;
+      }
+      if (event.time < this.earliest) this.earliest = event.time;
+      if (event.time > this.latest) this.latest = event.time;
+      events.push(event);
+    }
+    this.lastPage = page;
+    this.lastEvents = events;
+    return events;
+  }
+  /** The time span read so far, for a stream that failed part-way. */
+  coverage() {
+    return {
+      eventsRead: this.read,
+      earliest: Number.isFinite(this.earliest) ? new Date(this.earliest).toISOString() : null,
+      latest: Number.isFinite(this.latest) ? new Date(this.latest).toISOString() : null
+    };
+  }
+};
+var passes = /* @__PURE__ */ new WeakMap();
+function sharedPass(stream) {
+  const existing = passes.get(stream);
+  if (existing && !existing.started) return existing;
+  const pass = new SignInPass();
+  passes.set(stream, pass);
+  return pass;
+}
+
+// src/checks/sign-ins/detector-fold.ts
+function windowOf(input) {
+  const end = input.context.now.getTime();
+  const span = input.params.number("lookbackHours") * 36e5 + input.params.number("overlapMinutes") * 6e4;
+  return { start: end - span, end };
+}
+function detectorFold(input, detector) {
+  const pass = sharedPass(input.snapshot.data("graph.signIns"));
+  const window2 = windowOf(input);
+  const skipped = { outsideWindow: 0 };
+  let analysed = 0;
+  const windowJson = { start: new Date(window2.start).toISOString(), end: new Date(window2.end).toISOString() };
+  return {
+    add(page) {
+      for (const event of pass.prepare(page)) {
+        if (event.time < window2.start || event.time > window2.end) {
+          skipped.outsideWindow = (skipped.outsideWindow ?? 0) + 1;
+          continue;
+        }
+        const reason = detector.add(event);
+        if (reason === void 0) analysed++;
+        else skipped[reason] = (skipped[reason] ?? 0) + 1;
+      }
+    },
+    finish() {
+      return detector.finish({
+        window: windowJson,
+        eventsRead: pass.read,
+        eventsAnalysed: analysed,
+        skipped: { ...pass.problems, ...skipped }
+      });
+    },
+    coverage() {
+      return { window: windowJson, ...pass.coverage() };
+    }
+  };
+}
+function cleanFinding(message, scan, extra = {}) {
+  return { target: TENANT_TARGET, status: "pass", message, evidence: { ...extra, scan } };
+}
+
+// src/checks/sign-ins/evidence-rows.ts
+function text4(value) {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+function rowFields(event) {
+  const raw = event.raw;
+  return {
+    time: event.time,
+    user: event.user,
+    ip: text4(raw.ipAddress),
+    country: text4(raw.location?.countryOrRegion),
+    city: text4(raw.location?.city),
+    app: text4(raw.appDisplayName),
+    client: text4(raw.clientAppUsed),
+    errorCode: event.errorCode
+  };
+}
+function toRow(fields) {
+  return {
+    time: new Date(fields.time).toISOString(),
+    user: fields.user,
+    ip: fields.ip,
+    country: fields.country,
+    city: fields.city,
+    app: fields.app,
+    client: fields.client,
+    result: fields.errorCode === 0 ? "success" : "failure",
+    errorCode: fields.errorCode
+  };
+}
+var ROW_CAP = 20;
+var RowSample = class {
+  constructor(limit = ROW_CAP) {
+    this.limit = limit;
+  }
+  limit;
+  rows = [];
+  total = 0;
+  add(event) {
+    this.total++;
+    const rows = this.rows;
+    if (rows.length === this.limit && event.time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    let at = rows.length;
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < event.time) at--;
+    rows.splice(at, 0, rowFields(event));
+    if (rows.length > this.limit) rows.pop();
+  }
+  /** `{ items, total }` in the shape of src/model/cap.ts, oldest first. */
+  toJson() {
+    return { items: this.rows.map(toRow).reverse(), total: this.total };
+  }
+};
+
+// src/checks/sign-ins/countries.ts
+function countriesFold(input) {
+  const allowed = new Set(input.params.strings("allowedCountries").map((c) => c.toUpperCase()));
+  const users = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      if (!event.success || allowed.size === 0) return void 0;
+      const country = countryOf(event.raw);
+      if (country === void 0) return "noLocation";
+      if (allowed.has(country)) return void 0;
+      let state3 = users.get(event.user);
+      if (!state3) {
+        state3 = { rows: new RowSample(), countries: /* @__PURE__ */ new Map() };
+        users.set(event.user, state3);
+      }
+      state3.rows.add(event);
+      state3.countries.set(country, (state3.countries.get(country) ?? 0) + 1);
+      return void 0;
+    },
+    finish(scan) {
+      if (allowed.size === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "not_evaluable",
+            message: "Set allowedCountries in the policy (ISO 3166-1 alpha-2 codes) to judge sign-in countries.",
+            evidence: { reason: "no allowed countries configured", parameter: "allowedCountries", scan }
+          }
+        ];
+      }
+      const findings = [];
+      for (const [user, state3] of users) {
+        const countries = Object.fromEntries([...state3.countries].sort(([a], [b]) => a < b ? -1 : 1));
+        const signIns = state3.rows.toJson();
+        const ips = [...new Set(signIns.items.map((r) => r.ip ?? ""))].filter((ip) => ip !== "").sort();
+        const apps2 = [...new Set(signIns.items.map((r) => r.app ?? ""))].filter((a) => a !== "").sort();
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${signIns.total} successful sign-in(s) from ${Object.keys(countries).join(", ")}, outside the allowed countries.`,
+          evidence: { user, countries, ips, apps: apps2, signIns, allowedCountries: [...allowed].sort(), scan }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("Every successful sign-in came from an allowed country.", scan, { allowedCountries: [...allowed].sort() })];
+    }
+  });
+}
+
+// src/checks/sign-ins/great-circle.ts
+var EARTH_RADIUS_KM = 6371.0088;
+var RADIANS = Math.PI / 180;
+function greatCircleKm(lat1, lon1, lat2, lon2) {
+  const dLat = (lat2 - lat1) * RADIANS;
+  const dLon = (lon2 - lon1) * RADIANS;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RADIANS) * Math.cos(lat2 * RADIANS) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// src/checks/sign-ins/ip-address.ts
+var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text6) {
+  const parts = text6.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part of parts) {
+    if (!DECIMAL_OCTET.test(part)) return void 0;
+    const octet = Number(part);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+function parseGroups(text6) {
+  if (text6 === "") return [];
+  const groups = [];
+  const parts = text6.split(":");
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? "";
+    if (i === parts.length - 1 && part.includes(".")) {
+      const v4 = parseIpv4(part);
+      if (v4 === void 0) return void 0;
+      groups.push(Math.floor(v4 / 65536), v4 % 65536);
+      continue;
+    }
+    if (!HEX_GROUP.test(part)) return void 0;
+    groups.push(Number.parseInt(part, 16));
+  }
+  return groups;
+}
+function parseIpv6(text6) {
+  if (text6.includes("%")) return void 0;
+  const gap = text6.indexOf("::");
+  if (gap !== text6.lastIndexOf("::")) return void 0;
+  if (gap === -1) {
+    const groups = parseGroups(text6);
+    return groups?.length === 8 ? groups : void 0;
+  }
+  const head = parseGroups(text6.slice(0, gap));
+  const tail2 = parseGroups(text6.slice(gap + 2));
+  if (!head || !tail2) return void 0;
+  const missing = 8 - head.length - tail2.length;
+  if (missing < 1) return void 0;
+  return [...head, ...new Array(missing).fill(0), ...tail2];
+}
+function parseIp(text6) {
+  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
+  if (text6.includes(":")) {
+    const groups = parseIpv6(text6);
+    if (!groups) return void 0;
+    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
+      return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
+    }
+    return { version: 6, groups };
+  }
+  const value = parseIpv4(text6);
+  return value === void 0 ? void 0 : { version: 4, value };
+}
+function ipv4Text(value) {
+  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
+}
+function ipv6Text(groups) {
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex2 = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex2.join(":");
+  return `${hex2.slice(0, bestStart).join(":")}::${hex2.slice(bestStart + bestLength).join(":")}`;
+}
+function ipText(ip) {
+  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
+}
+function sourcePrefix(ip) {
+  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
+  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
+}
+function parseCidr(text6) {
+  const slash = text6.indexOf("/");
+  const base = parseIp(slash === -1 ? text6 : text6.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text: text6, base, bits };
+}
+function cidrContains(cidr, ip) {
+  if (cidr.base.version === 4 && ip.version === 4) {
+    if (cidr.bits === 0) return true;
+    const size = 2 ** (32 - cidr.bits);
+    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
+  }
+  if (cidr.base.version === 6 && ip.version === 6) {
+    let remaining = cidr.bits;
+    for (let i = 0; i < 8 && remaining > 0; i++) {
+      const take = Math.min(16, remaining);
+      const shift = 16 - take;
+      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
+      remaining -= take;
+    }
+    return true;
+  }
+  return false;
+}
+
+// src/checks/sign-ins/impossible-travel.ts
+var TRAVEL_POINTS_PER_USER = 64;
+var SAME_PLACE_KM = 1;
+var km = (a, b) => greatCircleKm(a.lat, a.lon, b.lat, b.lon);
+function parseEgressCidrs(values) {
+  return values.map((value, index) => {
+    const cidr = parseCidr(value);
+    if (!cidr) throw new ConfigurationError(`egressCidrs/${index}: "${value}" is not an IPv4 or IPv6 CIDR block`);
+    return cidr;
+  });
+}
+function impossibleTravelFold(input) {
+  const maxSpeed = input.params.number("maxSpeedKmh");
+  const minDistance = input.params.number("minDistanceKm");
+  const egress = parseEgressCidrs(input.params.strings("egressCidrs"));
+  const users = /* @__PURE__ */ new Map();
+  const judge = (state3, a, b) => {
+    const distance = km(a, b);
+    if (distance < minDistance) return;
+    const hours = Math.max(b.time - a.time, 1e3) / 36e5;
+    const speed = distance / hours;
+    if (speed <= maxSpeed) return;
+    state3.hopTotal++;
+    const hop = {
+      from: toRow(a.row),
+      to: toRow(b.row),
+      distanceKm: Math.round(distance),
+      minutes: Math.round((b.time - a.time) / 6e4 * 10) / 10,
+      speedKmh: Math.round(speed)
+    };
+    state3.hops.push(hop);
+    if (state3.hops.length > ROW_CAP) {
+      state3.hops.sort((x, y) => y.speedKmh - x.speedKmh);
+      state3.hops.pop();
+    }
+  };
+  const insert = (state3, point) => {
+    const points = state3.points;
+    let at = points.length;
+    while (at > 0 && (points[at - 1]?.time ?? 0) > point.time) at--;
+    points.splice(at, 0, point);
+    for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
+      const prev = points[j - 1];
+      const mid = points[j];
+      const next = points[j + 1];
+      if (prev && mid && next && km(prev, mid) < SAME_PLACE_KM && km(mid, next) < SAME_PLACE_KM) points.splice(j, 1);
+    }
+    if (points.length > TRAVEL_POINTS_PER_USER) {
+      const [first, second] = points;
+      if (first && second) judge(state3, first, second);
+      points.shift();
+    }
+  };
+  return detectorFold(input, {
+    add(event) {
+      if (!event.success) return void 0;
+      const ip = parseIp(event.raw.ipAddress);
+      if (!ip) return "malformedIp";
+      const coordinates = coordinatesOf(event.raw);
+      if (typeof coordinates === "string") return coordinates;
+      if (egress.some((cidr) => cidrContains(cidr, ip))) return "egressAddress";
+      let state3 = users.get(event.user);
+      if (!state3) {
+        state3 = { points: [], hops: [], hopTotal: 0 };
+        users.set(event.user, state3);
+      }
+      insert(state3, { time: event.time, lat: coordinates.lat, lon: coordinates.lon, row: rowFields(event) });
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [user, state3] of users) {
+        for (let i = 1; i < state3.points.length; i++) {
+          const a = state3.points[i - 1];
+          const b = state3.points[i];
+          if (a && b) judge(state3, a, b);
+        }
+        state3.points = [];
+        if (state3.hopTotal === 0) continue;
+        const hops = [...state3.hops].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
+        const fastest = Math.max(...hops.map((h) => h.speedKmh));
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${state3.hopTotal} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
+          evidence: { user, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items: hops, total: state3.hopTotal }, scan }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No impossible travel between successive successful sign-ins.", scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
+    }
+  });
+}
+
+// src/checks/sign-ins/legacy-sign-ins.ts
+function legacySignInsFold(input) {
+  const legacy = new Set(input.params.strings("legacyClientApps").map(clientKey));
+  const modern = new Set(MODERN_CLIENT_APPS.map(clientKey));
+  const kinds = /* @__PURE__ */ new Map();
+  const users = /* @__PURE__ */ new Map();
+  let blockedOnly = 0;
+  let failedAttempts = 0;
+  const kindOf = (client) => {
+    let kind = kinds.get(client);
+    if (kind === void 0) {
+      const key = clientKey(client);
+      kind = legacy.has(key) ? "legacy" : modern.has(key) ? "modern" : "unknown";
+      kinds.set(client, kind);
+    }
+    return kind;
+  };
+  return detectorFold(input, {
+    add(event) {
+      const client = event.raw.clientAppUsed;
+      if (typeof client !== "string" || client === "") return "unknownClientApp";
+      const kind = kindOf(client);
+      if (kind === "unknown") return "unknownClientApp";
+      if (kind === "modern") return void 0;
+      let state3 = users.get(event.user);
+      if (!state3) {
+        state3 = { successes: new RowSample(), failures: new RowSample(10) };
+        users.set(event.user, state3);
+      }
+      if (event.success) state3.successes.add(event);
+      else {
+        state3.failures.add(event);
+        failedAttempts++;
+      }
+      return void 0;
+    },
+    finish(scan) {
+      for (const state3 of users.values()) if (state3.successes.total === 0) blockedOnly++;
+      const attempts = { failedLegacyAttempts: failedAttempts, usersWithOnlyFailedLegacyAttempts: blockedOnly };
+      const findings = [];
+      for (const [user, state3] of users) {
+        if (state3.successes.total === 0) continue;
+        const protocols = [...new Set(state3.successes.toJson().items.map((r) => r.client ?? ""))].sort();
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${state3.successes.total} successful legacy-protocol sign-in(s) (${protocols.join(", ")}).`,
+          evidence: {
+            user,
+            protocols,
+            successfulSignIns: state3.successes.toJson(),
+            failedAttempts: state3.failures.toJson(),
+            tenantLegacyAttempts: attempts,
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [
+        cleanFinding("No successful legacy-protocol sign-ins in the window.", scan, { tenantLegacyAttempts: attempts })
+      ];
+    }
+  });
+}
+
+// src/checks/sign-ins/number-list.ts
+function integerList(params, name3) {
+  const value = params.raw(name3);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "number" && Number.isInteger(v))) {
+    throw new Error(`parameter ${name3} is not a list of integers`);
+  }
+  return value;
+}
+
+// src/checks/sign-ins/time-list.ts
+var TimeList = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  times = [];
+  payloads = [];
+  /** Every time offered, kept or not. */
+  total = 0;
+  add(time, payload) {
+    this.total++;
+    const times = this.times;
+    const n = times.length;
+    if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
+    let at;
+    if (n === 0 || time >= (times[n - 1] ?? 0)) at = n;
+    else {
+      at = 0;
+      while (at < n && (times[at] ?? 0) < time) at++;
+    }
+    if (at === n) {
+      times.push(time);
+      this.payloads.push(payload);
+    } else {
+      times.splice(at, 0, time);
+      this.payloads.splice(at, 0, payload);
+    }
+    if (times.length > this.limit) {
+      times.shift();
+      this.payloads.shift();
+    }
+  }
+  /** Index of the first time ≥ `time` (binary search). */
+  lowerBound(time) {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if ((this.times[mid] ?? 0) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** Indexes of the entries with `from < time ≤ to`. */
+  between(from, to) {
+    const out = [];
+    for (let i = this.lowerBound(from); i < this.times.length && (this.times[i] ?? 0) <= to; i++) {
+      if ((this.times[i] ?? 0) > from) out.push(i);
+    }
+    return out;
+  }
+};
+function densestWindow(times, keys, spanMs) {
+  const counts = /* @__PURE__ */ new Map();
+  let best = { distinct: 0, from: 0, to: 0, first: 0, last: -1 };
+  let left = 0;
+  for (let right = 0; right < times.length; right++) {
+    const key = keys[right];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    while ((times[right] ?? 0) - (times[left] ?? 0) > spanMs) {
+      const leftKey = keys[left];
+      const count = (counts.get(leftKey) ?? 1) - 1;
+      if (count === 0) counts.delete(leftKey);
+      else counts.set(leftKey, count);
+      left++;
+    }
+    if (counts.size > best.distinct) {
+      best = { distinct: counts.size, from: times[left] ?? 0, to: times[right] ?? 0, first: left, last: right };
+    }
+  }
+  return best;
+}
+
+// src/checks/sign-ins/mfa-fatigue.ts
+var DENIALS_PER_USER = 1024;
+var SUCCESSES_PER_USER = 48;
+function mfaFatigueFold(input) {
+  const minDenials = input.params.number("minDenials");
+  const windowMs = input.params.number("windowMinutes") * 6e4;
+  const afterMs = input.params.number("successWithinMinutes") * 6e4;
+  const codes = new Set(integerList(input.params, "errorCodes"));
+  const denied = /* @__PURE__ */ new Map();
+  const successes = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      if (event.success) {
+        let list = successes.get(event.user);
+        if (!list) {
+          list = new TimeList(SUCCESSES_PER_USER);
+          successes.set(event.user, list);
+        }
+        list.add(event.time, void 0);
+        return void 0;
+      }
+      if (!codes.has(event.errorCode)) return void 0;
+      let state3 = denied.get(event.user);
+      if (!state3) {
+        state3 = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
+        denied.set(event.user, state3);
+      }
+      state3.denials.add(event.time, void 0);
+      state3.rows.add(event);
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [user, state3] of denied) {
+        if (state3.denials.total < minDenials) continue;
+        const times = state3.denials.times;
+        const burst = densestWindow(times, times.map((_, i) => i), windowMs);
+        const count = burst.last - burst.first + 1;
+        if (count < minDenials) continue;
+        const list = successes.get(user);
+        const after = list ? list.between(burst.from, burst.to + afterMs).map((i) => list.times[i] ?? 0) : [];
+        findings.push({
+          target: user,
+          status: "fail",
+          ...after.length > 0 ? { severity: "critical" } : {},
+          message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (after.length > 0 ? ", followed by a successful sign-in." : "."),
+          evidence: {
+            user,
+            denialsInBurst: count,
+            minDenials,
+            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+            denials: state3.rows.toJson(),
+            successesAfter: { items: after.slice(0, 20).map((t) => new Date(t).toISOString()), total: after.length },
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No user reached the MFA-fatigue threshold.", scan, { minDenials, windowMinutes: windowMs / 6e4 })];
+    }
+  });
+}
+
+// src/checks/sign-ins/password-spray.ts
+var SPRAY_FAILURES_PER_SOURCE = 4096;
+var SPRAY_SUCCESSES_PER_SOURCE = 32;
+function passwordSprayFold(input) {
+  const minUsers = input.params.number("minUsers");
+  const windowMs = input.params.number("windowMinutes") * 6e4;
+  const codes = new Set(integerList(input.params, "errorCodes"));
+  const byPrefix = input.params.string("groupBy") === "prefix";
+  const sources = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      const spray = !event.success && codes.has(event.errorCode);
+      if (!spray && !event.success) return void 0;
+      const ip = parseIp(event.raw.ipAddress);
+      if (!ip) return "malformedIp";
+      const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
+      let source = sources.get(key);
+      if (!source) {
+        source = { successes: new TimeList(SPRAY_SUCCESSES_PER_SOURCE) };
+        sources.set(key, source);
+      }
+      if (event.success) {
+        source.successes.add(event.time, event.user);
+        return void 0;
+      }
+      if (!source.failures) {
+        source.failures = new TimeList(SPRAY_FAILURES_PER_SOURCE);
+        source.failureRows = new RowSample();
+        source.ips = /* @__PURE__ */ new Set();
+      }
+      source.failures.add(event.time, event.user);
+      source.failureRows?.add(event);
+      if (source.ips && source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [key, source] of sources) {
+        const failures = source.failures;
+        if (!failures || failures.total < minUsers) continue;
+        const burst = densestWindow(failures.times, failures.payloads, windowMs);
+        if (burst.distinct < minUsers) continue;
+        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
+        const hits = source.successes.between(burst.from - 1, burst.to + windowMs);
+        const succeeded = hits.map((i) => ({
+          user: source.successes.payloads[i] ?? "",
+          time: new Date(source.successes.times[i] ?? 0).toISOString()
+        }));
+        const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
+        findings.push({
+          target: key,
+          status: "fail",
+          ...succeeded.length > 0 ? { severity: "critical" } : {},
+          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (succeeded.length > 0 ? `, and ${compromised.length} account(s) then signed in successfully from it.` : "."),
+          evidence: {
+            source: key,
+            grouping: byPrefix ? "prefix" : "ip",
+            ips: [...source.ips ?? []].sort(),
+            distinctUsers: burst.distinct,
+            minUsers,
+            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+            users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
+            failedSignIns: source.failureRows?.toJson() ?? { items: [], total: 0 },
+            successesFromSource: { items: succeeded.slice(0, ROW_CAP), total: succeeded.length },
+            compromisedUsers: compromised,
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No source reached the password-spray threshold.", scan, { minUsers, windowMinutes: windowMs / 6e4 })];
+    }
+  });
+}
+
+// src/checks/sign-ins/risky-users.ts
+var RISK_LEVELS = ["low", "medium", "high"];
+var FLAGGED_STATES = /* @__PURE__ */ new Set(["atrisk", "confirmedcompromised"]);
+function rank(level) {
+  return RISK_LEVELS.indexOf((level ?? "").toLowerCase());
+}
+function userKey(upn, id) {
+  return (upn ?? id ?? "").toLowerCase();
+}
+function detectionJson(d) {
+  return {
+    id: d.id,
+    riskEventType: d.riskEventType ?? null,
+    riskLevel: d.riskLevel ?? null,
+    riskState: d.riskState ?? null,
+    detectedDateTime: d.detectedDateTime ?? null,
+    ipAddress: d.ipAddress ?? null,
+    country: d.location?.countryOrRegion ?? null,
+    city: d.location?.city ?? null
+  };
+}
+function riskyUsers({ snapshot, params, context: context3 }) {
+  const minLevel = params.string("minRiskLevel");
+  const window2 = windowOf({ snapshot, params, context: context3 });
+  const users = snapshot.data("graph.riskyUsers");
+  const detections = snapshot.data("graph.riskDetections");
+  const highByUser = /* @__PURE__ */ new Map();
+  let highInWindow = 0;
+  for (const d of detections) {
+    if ((d.riskLevel ?? "").toLowerCase() !== "high") continue;
+    const time = parseGraphTime(d.detectedDateTime);
+    if (time === void 0 || time < window2.start || time > window2.end) continue;
+    highInWindow++;
+    for (const key of /* @__PURE__ */ new Set([userKey(d.userPrincipalName, d.userId), (d.userId ?? "").toLowerCase()])) {
+      if (key === "") continue;
+      const list = highByUser.get(key) ?? [];
+      list.push(d);
+      highByUser.set(key, list);
+    }
+  }
+  const findings = [];
+  for (const user of users) {
+    const state3 = (user.riskState ?? "").toLowerCase();
+    if (!FLAGGED_STATES.has(state3)) continue;
+    const hidden = (user.riskLevel ?? "").toLowerCase() === "hidden";
+    if (!hidden && rank(user.riskLevel) < rank(minLevel)) continue;
+    const target = userKey(user.userPrincipalName, user.id);
+    const own = highByUser.get(target) ?? highByUser.get(user.id.toLowerCase()) ?? [];
+    const sorted = [...own].sort((a, b) => (a.detectedDateTime ?? "") < (b.detectedDateTime ?? "") ? -1 : 1);
+    findings.push({
+      target,
+      status: "fail",
+      ...state3 === "confirmedcompromised" ? { severity: "critical" } : {},
+      message: `Identity Protection rates this user ${user.riskState} with ${hidden ? "a hidden" : user.riskLevel} risk.`,
+      evidence: {
+        user: target,
+        userId: user.id,
+        riskLevel: user.riskLevel,
+        riskState: user.riskState,
+        riskDetail: user.riskDetail ?? null,
+        riskLastUpdatedDateTime: user.riskLastUpdatedDateTime ?? null,
+        minRiskLevel: minLevel,
+        highRiskDetections: { items: sorted.slice(0, ROW_CAP).map(detectionJson), total: sorted.length }
+      }
+    });
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No user is at risk at level ${minLevel} or above.`,
+      evidence: {
+        minRiskLevel: minLevel,
+        riskyUsersRead: users.length,
+        highRiskDetectionsInWindow: highInWindow,
+        window: { start: new Date(window2.start).toISOString(), end: new Date(window2.end).toISOString() }
+      }
+    }
+  ];
+}
+
+// src/checks/sign-ins/checks.ts
+var legacySignInsCheck = { kind: "stream", stream: "graph.signIns", start: legacySignInsFold };
+var signInDetectionChecks = {
+  "sign-ins.risky-users": { kind: "snapshot", evaluate: riskyUsers },
+  "sign-ins.countries": { kind: "stream", stream: "graph.signIns", start: countriesFold },
+  "sign-ins.impossible-travel": { kind: "stream", stream: "graph.signIns", start: impossibleTravelFold },
+  "sign-ins.password-spray": { kind: "stream", stream: "graph.signIns", start: passwordSprayFold },
+  "sign-ins.mfa-fatigue": { kind: "stream", stream: "graph.signIns", start: mfaFatigueFold }
+};
+
 // src/checks/conditional-access.ts
 function stateProblems(policy) {
   if (policy.state === "enabled") return [];
@@ -61417,14 +62828,14 @@ function legacyAuthBlocked2({ snapshot, params }) {
     }
   ];
 }
-function text4(value) {
+function text5(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function smtpAuth({ snapshot }) {
   const config = snapshot.data("exo.transportConfig")[0];
   const findings = [];
   const orgValue = config?.SmtpClientAuthenticationDisabled;
-  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text4(m.PrimarySmtpAddress) ?? text4(m.Name) ?? text4(m.Identity) ?? "(unnamed mailbox)");
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text5(m.PrimarySmtpAddress) ?? text5(m.Name) ?? text5(m.Identity) ?? "(unnamed mailbox)");
   if (typeof orgValue !== "boolean") {
     findings.push({
       target: TENANT_TARGET,
@@ -61452,7 +62863,8 @@ function smtpAuth({ snapshot }) {
 }
 var legacyAuthChecks = {
   "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked2 },
-  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth },
+  "legacy-auth.sign-ins": legacySignInsCheck
 };
 
 // src/checks/mfa.ts
@@ -61701,7 +63113,8 @@ function riskPolicies2({ snapshot, params }) {
   ];
 }
 var signInsChecks = {
-  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies2 }
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies2 },
+  ...signInDetectionChecks
 };
 
 // src/checks/spf.ts
@@ -61720,9 +63133,9 @@ var CHECKS = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash7("sha256").update(`v1
+  return createHash8("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -61898,13 +63311,13 @@ async function evaluate(snapshot, policy, options) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash8 } from "node:crypto";
+import { createHash as createHash9 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
 import path8 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash8("sha256");
+  const hash = createHash9("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -61922,15 +63335,15 @@ async function writeChecksums(dir) {
 `);
 }
 async function verifyChecksums(dir) {
-  let text5;
+  let text6;
   try {
-    text5 = await readFile3(path8.join(dir, CHECKSUM_FILE), "utf8");
+    text6 = await readFile3(path8.join(dir, CHECKSUM_FILE), "utf8");
   } catch {
     return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
   }
   const problems = [];
   const listed = /* @__PURE__ */ new Map();
-  text5.split("\n").forEach((line, index) => {
+  text6.split("\n").forEach((line, index) => {
     if (line.trim() === "") return;
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
     if (!match?.[1] || !match[2]) {
@@ -61957,8 +63370,8 @@ async function verifyChecksums(dir) {
 // src/evidence/compare-verdicts.ts
 import { isDeepStrictEqual } from "node:util";
 function stored(value) {
-  const text5 = JSON.stringify(value);
-  return text5 === void 0 ? void 0 : JSON.parse(text5);
+  const text6 = JSON.stringify(value);
+  return text6 === void 0 ? void 0 : JSON.parse(text6);
 }
 function resultKey(r) {
   return `${r.control} on "${r.target}"`;
@@ -61974,8 +63387,8 @@ function byKey(results) {
 }
 var RESULT_FIELDS = ["status", "severity", "fingerprint", "controlVersion", "exception", "message", "evidence", "area", "title"];
 function describe(value) {
-  const text5 = JSON.stringify(value) ?? "absent";
-  return text5.length > 120 ? `${text5.slice(0, 117)}...` : text5;
+  const text6 = JSON.stringify(value) ?? "absent";
+  return text6.length > 120 ? `${text6.slice(0, 117)}...` : text6;
 }
 function compareVerdicts(report, fresh) {
   const problems = [];
@@ -62026,7 +63439,7 @@ import path9 from "node:path";
 // src/evidence/redact-snapshot.ts
 import { createHmac } from "node:crypto";
 import { isIP as isIP3 } from "node:net";
-var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
+var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName", "ForwardingAddress"]);
 var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "displayName",
   "DisplayName",
@@ -62036,9 +63449,12 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "givenName",
   "surname",
   "FirstName",
-  "LastName"
+  "LastName",
+  "Identity"
 ]);
+var OWNED_MARKERS = ["MailboxOwnerId"];
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
 var EMAIL2 = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
@@ -62103,7 +63519,7 @@ var Redactor = class {
   }
   string(value) {
     if (isIP3(value) !== 0) return this.ip(value);
-    return value.replace(EMAIL2, (match, domain) => this.email(match, domain));
+    return value.replace(QUOTED_NAME, (_match, name3) => `"${this.name(name3)}"`).replace(EMAIL2, (match, domain) => this.email(match, domain));
   }
   value(value, key, personObject = false) {
     if (typeof value === "string") {
@@ -62116,8 +63532,11 @@ var Redactor = class {
     if (typeof value === "object" && value !== null) {
       const object = value;
       const person = isPersonObject(object);
+      const owned = OWNED_MARKERS.some((marker) => typeof object[marker] === "string");
       const out = {};
-      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      for (const [k, v] of Object.entries(object)) {
+        out[k] = owned && k === "Identity" && typeof v === "string" ? this.name(v) : this.value(v, k, person);
+      }
       return out;
     }
     return value;
@@ -62262,7 +63681,7 @@ async function verifyEvidencePack(dir) {
   } catch (error) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash9("sha256").update(policyText).digest("hex");
+  const policySha = createHash10("sha256").update(policyText).digest("hex");
   if (policySha !== report.policy.sha256) {
     problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
   }
@@ -62294,13 +63713,13 @@ import path11 from "node:path";
 import { readFile as readFile5 } from "node:fs/promises";
 async function loadPolicy(path12, now) {
   const file = path12 ?? BASELINE_POLICY_PATH;
-  let text5;
+  let text6;
   try {
-    text5 = await readFile5(file, "utf8");
+    text6 = await readFile5(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  return parsePolicy(text5, file, now);
+  return parsePolicy(text6, file, now);
 }
 
 // src/report/expiring-exceptions.ts
@@ -62338,9 +63757,9 @@ var EXIT = {
   configuration: 2,
   allSourcesFailed: 3
 };
-async function writeOutput(file, text5) {
+async function writeOutput(file, text6) {
   await mkdir3(path11.dirname(path11.resolve(file)), { recursive: true });
-  await writeFile4(file, text5);
+  await writeFile4(file, text6);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
@@ -62419,6 +63838,57 @@ async function runPipeline(settings, deps, scratch) {
   return { report, policy, summaryMarkdown, warnings, exitCode, ...evidence ? { evidence } : {} };
 }
 
+// src/simulator/simulate-command.ts
+import { readFile as readFile6, writeFile as writeFile5 } from "node:fs/promises";
+async function readRealismFile(file) {
+  let text6;
+  try {
+    text6 = await readFile6(file, "utf8");
+  } catch (error) {
+    throw new ConfigurationError(`${file}: cannot read realism file (${errorMessage(error)})`);
+  }
+  return parseRealism(parseLocatedJson(text6, file).value, file);
+}
+function signals() {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+}
+async function runSimulate(settings, out, logger27, untilStopped = signals) {
+  let realism = settings.realistic ? REALISTIC : {};
+  if (settings.realismPath !== void 0) realism = await readRealismFile(settings.realismPath);
+  const sim = await startSimulator({ dir: settings.tenantDir, port: settings.port, realism, logger: logger27 });
+  try {
+    if (settings.caCertificateOut !== void 0) await writeFile5(settings.caCertificateOut, sim.caCertificatePem);
+    out(
+      [
+        `Simulated tenant ${sim.tenantId} from ${settings.tenantDir} (127.0.0.1 only)`,
+        `  Graph:      ${sim.graphUrl}`,
+        `  Exchange:   ${sim.exchangeUrl}/adminapi/beta/${sim.tenantId}/InvokeCommand`,
+        `  Authority:  ${sim.authorityUrl}  (TLS certificate: ${settings.caCertificateOut ?? "pass --ca-cert-out FILE to save it"})`,
+        `  DNS:        ${sim.dns.host}:${sim.dns.port} (UDP and TCP)`,
+        `  Client ID:  ${sim.credentials.clientId}  (the demo secret is in docs/snapshot-format.md)`,
+        "Stop with Ctrl+C.",
+        ""
+      ].join("\n")
+    );
+    await untilStopped();
+  } finally {
+    const stats = sim.stats();
+    await sim.close();
+    const total = Object.values(stats.requests).reduce((a, b) => a + b, 0);
+    const throttled = Object.values(stats.throttled).reduce((a, b) => a + b, 0);
+    out(`Stopped after ${total} requests (${throttled} throttled).
+`);
+  }
+}
+
 // src/cli.ts
 var USAGE = `Usage: mailwarden <command> [options]
 
@@ -62428,6 +63898,7 @@ Commands:
   controls                  List the control catalog
   merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
   verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
+  simulate                  Serve a snapshot folder as a simulated tenant (Graph, Exchange, login, DNS) on 127.0.0.1
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -62452,6 +63923,13 @@ audit options:
                             MAILWARDEN_REDACTION_KEY, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --debug                   Show debug logs and stack traces
+
+simulate options:
+  --tenant DIR              The snapshot folder to serve (docs/snapshot-format.md)
+  --port N                  Graph on N, Exchange on N+1, login on N+2, DNS on N+3 (default: free ports)
+  --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
+  --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
+  --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
 
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)
@@ -62592,7 +64070,7 @@ function auditSettings(args, env = {}) {
 }
 function cliLogger(io, debug) {
   const secrets = [];
-  const mask = (text5) => secrets.reduce((t, s) => t.split(s).join("***"), text5);
+  const mask = (text6) => secrets.reduce((t, s) => t.split(s).join("***"), text6);
   return {
     debug: (m) => {
       if (debug) io.stderr(`debug: ${mask(m)}
@@ -62648,13 +64126,13 @@ async function validatePolicy(args, io) {
   const { positionals } = parse6(args, {}, 1);
   const file = positionals[0];
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
-  let text5;
+  let text6;
   try {
-    text5 = await readFile6(file, "utf8");
+    text6 = await readFile7(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  const { policy, warnings } = parsePolicy(text5, file, io.now());
+  const { policy, warnings } = parsePolicy(text6, file, io.now());
   for (const warning of warnings) io.stderr(`warning: ${warning}
 `);
   const enabled2 = [...policy.controls.values()].filter((c) => c.enabled).length;
@@ -62684,13 +64162,13 @@ function controls(args, io) {
   }
 }
 async function readReport2(file) {
-  let text5;
+  let text6;
   try {
-    text5 = await readFile6(file, "utf8");
+    text6 = await readFile7(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }
-  const value = parseLocatedJson(text5, file).value;
+  const value = parseLocatedJson(text6, file).value;
   if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
     throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
   }
@@ -62704,9 +64182,9 @@ async function mergeReportsCommand(args, io) {
   );
   if (positionals.length === 0) throw new UsageError("merge-reports needs the partial report files");
   const merged = mergeReports(await Promise.all(positionals.map(readReport2)));
-  if (values["report-json"]) await writeFile5(values["report-json"], `${JSON.stringify(merged, null, 2)}
+  if (values["report-json"]) await writeFile6(values["report-json"], `${JSON.stringify(merged, null, 2)}
 `);
-  if (values["summary-md"]) await writeFile5(values["summary-md"], renderSummaryMarkdown(merged));
+  if (values["summary-md"]) await writeFile6(values["summary-md"], renderSummaryMarkdown(merged));
   io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === void 0)}
 `);
   const failOn = parseFailOn(values["fail-on"]);
@@ -62730,6 +64208,36 @@ async function verifyEvidence(args, io) {
   );
   return EXIT.done;
 }
+var SIMULATE_OPTIONS = {
+  tenant: { type: "string" },
+  port: { type: "string" },
+  realism: { type: "string" },
+  realistic: { type: "boolean" },
+  "ca-cert-out": { type: "string" },
+  debug: { type: "boolean" }
+};
+function simulateSettings(args) {
+  const { values } = parse6(args, SIMULATE_OPTIONS, 0);
+  if (values.tenant === void 0) throw new UsageError("simulate needs --tenant DIR");
+  let port;
+  if (values.port !== void 0) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65532) throw new UsageError(`--port: expected a number from 1024 to 65532, got "${values.port}"`);
+  }
+  if (values.realism !== void 0 && values.realistic === true) throw new UsageError("--realism and --realistic cannot be used together");
+  return {
+    tenantDir: values.tenant,
+    port,
+    realismPath: values.realism,
+    realistic: values.realistic === true,
+    caCertificateOut: values["ca-cert-out"]
+  };
+}
+async function simulate(args, io) {
+  const settings = simulateSettings(args);
+  await runSimulate(settings, io.stdout, cliLogger(io, args.includes("--debug")), io.untilStopped);
+  return EXIT.done;
+}
 async function main(argv, io) {
   const [command, ...args] = argv;
   const debug = args.includes("--debug");
@@ -62745,6 +64253,8 @@ async function main(argv, io) {
         return await mergeReportsCommand(args, io);
       case "verify-evidence":
         return await verifyEvidence(args, io);
+      case "simulate":
+        return await simulate(args, io);
       case "--version":
       case "version":
         io.stdout(`${TOOL.name} ${TOOL.version}
@@ -62781,8 +64291,8 @@ ${USAGE}`);
 
 // src/cli-main.ts
 var code = await main(process.argv.slice(2), {
-  stdout: (text5) => process.stdout.write(text5),
-  stderr: (text5) => process.stderr.write(text5),
+  stdout: (text6) => process.stdout.write(text6),
+  stderr: (text6) => process.stderr.write(text6),
   isTty: process.stdout.isTTY === true,
   env: process.env,
   now: () => /* @__PURE__ */ new Date()

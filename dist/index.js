@@ -4638,15 +4638,15 @@ var require_util2 = __commonJS({
     async function fullyReadBody(body, processBody, processBodyError) {
       const successSteps = processBody;
       const errorSteps = processBodyError;
-      let reader2;
+      let reader;
       try {
-        reader2 = body.stream.getReader();
+        reader = body.stream.getReader();
       } catch (e) {
         errorSteps(e);
         return;
       }
       try {
-        successSteps(await readAllBytes(reader2));
+        successSteps(await readAllBytes(reader));
       } catch (e) {
         errorSteps(e);
       }
@@ -4669,11 +4669,11 @@ var require_util2 = __commonJS({
       assert(!invalidIsomorphicEncodeValueRegex.test(input));
       return input;
     }
-    async function readAllBytes(reader2) {
+    async function readAllBytes(reader) {
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader2.read();
+        const { done, value: chunk } = await reader.read();
         if (done) {
           return Buffer.concat(bytes, byteLength);
         }
@@ -14982,9 +14982,9 @@ var require_util4 = __commonJS({
       fr[kResult] = null;
       fr[kError] = null;
       const stream = blob.stream();
-      const reader2 = stream.getReader();
+      const reader = stream.getReader();
       const bytes = [];
-      let chunkPromise = reader2.read();
+      let chunkPromise = reader.read();
       let isFirstChunk = true;
       (async () => {
         while (!fr[kAborted]) {
@@ -15004,7 +15004,7 @@ var require_util4 = __commonJS({
                   fireAProgressEvent("progress", fr);
                 });
               }
-              chunkPromise = reader2.read();
+              chunkPromise = reader.read();
             } else if (done) {
               queueMicrotask(() => {
                 fr[kState] = "done";
@@ -15042,12 +15042,12 @@ var require_util4 = __commonJS({
         }
       })();
     }
-    function fireAProgressEvent(e, reader2) {
+    function fireAProgressEvent(e, reader) {
       const event = new ProgressEvent(e, {
         bubbles: false,
         cancelable: false
       });
-      reader2.dispatchEvent(event);
+      reader.dispatchEvent(event);
     }
     function packageData(bytes, type, mimeType, encodingName) {
       switch (type) {
@@ -15642,8 +15642,8 @@ var require_cache = __commonJS({
         const bodyReadPromise = createDeferredPromise();
         if (innerResponse.body != null) {
           const stream = innerResponse.body.stream;
-          const reader2 = stream.getReader();
-          readAllBytes(reader2).then(bodyReadPromise.resolve, bodyReadPromise.reject);
+          const reader = stream.getReader();
+          readAllBytes(reader).then(bodyReadPromise.resolve, bodyReadPromise.reject);
         } else {
           bodyReadPromise.resolve(void 0);
         }
@@ -32603,7 +32603,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text6, msg) => text6 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -37084,8 +37084,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text5, addEOL = false) {
-    this._buffer += text5;
+  addRaw(text6, addEOL = false) {
+    this._buffer += text6;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -37181,10 +37181,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text5, level) {
+  addHeading(text6, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text5);
+    const element = this.wrap(allowedTag, text6);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -37213,9 +37213,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text5, cite) {
+  addQuote(text6, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text5, attrs);
+    const element = this.wrap("blockquote", text6, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -37226,8 +37226,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text5, href) {
-    const element = this.wrap("a", text5, { href });
+  addLink(text6, href) {
+    const element = this.wrap("a", text6, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -37356,14 +37356,14 @@ function isJsonObject(value) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text5, ignoreTrivia = false) {
-  const len = text5.length;
+function createScanner(text6, ignoreTrivia = false) {
+  const len = text6.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text5.charCodeAt(pos);
+      let ch = text6.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -37390,35 +37390,35 @@ function createScanner(text5, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text5.charCodeAt(pos) === 48) {
+    if (text6.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text5.length && text5.charCodeAt(pos) === 46) {
+    if (pos < text6.length && text6.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text5.substring(start, pos);
+        return text6.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text5.length && (text5.charCodeAt(pos) === 69 || text5.charCodeAt(pos) === 101)) {
+    if (pos < text6.length && (text6.charCodeAt(pos) === 69 || text6.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text5.length && text5.charCodeAt(pos) === 43 || text5.charCodeAt(pos) === 45) {
+      if (pos < text6.length && text6.charCodeAt(pos) === 43 || text6.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -37426,30 +37426,30 @@ function createScanner(text5, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text5.substring(start, end);
+    return text6.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text5.charCodeAt(pos);
+      const ch = text6.charCodeAt(pos);
       if (ch === 34) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text5.charCodeAt(pos++);
+        const ch2 = text6.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -37491,7 +37491,7 @@ function createScanner(text5, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text5.substring(start, pos);
+          result += text6.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -37512,19 +37512,19 @@ function createScanner(text5, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text5.charCodeAt(pos);
+    let code = text6.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text5.charCodeAt(pos);
+        code = text6.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text5.charCodeAt(pos) === 10) {
+      if (code === 13 && text6.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -37560,31 +37560,31 @@ function createScanner(text5, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text5.charCodeAt(pos + 1) === 47) {
+        if (text6.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text5.charCodeAt(pos))) {
+            if (isLineBreak(text6.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text5.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 12;
         }
-        if (text5.charCodeAt(pos + 1) === 42) {
+        if (text6.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text5.charCodeAt(pos);
-            if (ch === 42 && text5.charCodeAt(pos + 1) === 47) {
+            const ch = text6.charCodeAt(pos);
+            if (ch === 42 && text6.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text5.charCodeAt(pos) === 10) {
+              if (ch === 13 && text6.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -37595,7 +37595,7 @@ function createScanner(text5, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text5.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -37605,7 +37605,7 @@ function createScanner(text5, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text5.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text6.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -37627,10 +37627,10 @@ function createScanner(text5, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text5.charCodeAt(pos);
+          code = text6.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text5.substring(tokenOffset, pos);
+          value = text6.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -37813,7 +37813,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text6, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -37864,7 +37864,7 @@ function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
       errors.push({ error: error2, offset, length: length2 });
     }
   };
-  visit(text5, visitor, options);
+  visit(text6, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -37902,8 +37902,8 @@ function findNodeAtLocation(root, path10) {
   }
   return node;
 }
-function visit(text5, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text5, false);
+function visit(text6, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text6, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -38319,11 +38319,11 @@ function printParseErrorCode(code) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text5, offset) {
+function lineAndColumn(text6, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text5.length; i++) {
-    if (text5.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text6.length; i++) {
+    if (text6.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -38337,18 +38337,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text5, file) {
+function parseLocatedJson(text6, file) {
   const errors = [];
-  const tree = parseTree2(text5, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text6, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text5, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text6, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text5);
+    value = JSON.parse(text6);
   } catch (error2) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error2)})`);
   }
@@ -38363,7 +38363,7 @@ function parseLocatedJson(text5, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text5, at?.offset ?? 0).line;
+      return lineAndColumn(text6, at?.offset ?? 0).line;
     }
   };
 }
@@ -38433,13 +38433,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path.join(dir, relative);
-  let text5;
+  let text6;
   try {
-    text5 = await readFile(file, "utf8");
+    text6 = await readFile(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
   }
-  return parseLocatedJson(text5, file).value;
+  return parseLocatedJson(text6, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -38925,10 +38925,10 @@ var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
 var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
 function parseRetryAfter(value, now) {
   if (value === null || value === void 0) return void 0;
-  const text5 = value.trim();
-  if (text5 === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text5)) return Math.ceil(Number(text5) * 1e3);
-  const date = Date.parse(text5);
+  const text6 = value.trim();
+  if (text6 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text6)) return Math.ceil(Number(text6) * 1e3);
+  const date = Date.parse(text6);
   if (Number.isNaN(date)) return void 0;
   return Math.max(0, date - now);
 }
@@ -39004,10 +39004,10 @@ function exchangeClient(options) {
         await sleep(wait);
         continue;
       }
-      const text5 = await response.text();
+      const text6 = await response.text();
       let parsed;
       try {
-        parsed = text5 === "" ? void 0 : JSON.parse(text5);
+        parsed = text6 === "" ? void 0 : JSON.parse(text6);
       } catch {
         parsed = void 0;
       }
@@ -39278,15 +39278,15 @@ var BatchRequestContent = class _BatchRequestContent {
         try {
           if (typeof Blob !== "undefined") {
             const blob = yield request.blob();
-            const reader2 = new FileReader();
+            const reader = new FileReader();
             body = yield new Promise((resolve) => {
-              reader2.addEventListener("load", () => {
-                const dataURL = reader2.result;
+              reader.addEventListener("load", () => {
+                const dataURL = reader.result;
                 const regex = new RegExp("^s*data:(.+?/.+?(;.+?=.+?)*)?(;base64)?,(.*)s*$");
                 const segments = regex.exec(dataURL);
                 resolve(segments[4]);
               }, false);
-              reader2.readAsDataURL(blob);
+              reader.readAsDataURL(blob);
             });
           } else if (typeof Buffer !== "undefined") {
             const buffer = yield request.buffer();
@@ -42372,12 +42372,12 @@ function endpointOf(url) {
   return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
 }
 async function readJson(response, endpoint2) {
-  const text5 = await response.text();
-  if (text5.trim() === "") return void 0;
+  const text6 = await response.text();
+  if (text6.trim() === "") return void 0;
   try {
-    return JSON.parse(text5);
+    return JSON.parse(text6);
   } catch {
-    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text5.length} bytes)`);
+    throw new GraphShapeError(endpoint2, "(body)", `is not JSON (HTTP ${response.status}, ${text6.length} bytes)`);
   }
 }
 function createGraphTransport(options) {
@@ -56025,17 +56025,17 @@ function isBlob(x) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
 import { Readable } from "stream";
 async function* streamAsyncIterator() {
-  const reader2 = this.getReader();
+  const reader = this.getReader();
   try {
     while (true) {
-      const { done, value } = await reader2.read();
+      const { done, value } = await reader.read();
       if (done) {
         return;
       }
       yield value;
     }
   } finally {
-    reader2.releaseLock();
+    reader.releaseLock();
   }
 }
 function makeAsyncIterable(webStream) {
@@ -57128,18 +57128,18 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
 }
 async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
-    const text5 = operationResponse.bodyAsText;
+    const text6 = operationResponse.bodyAsText;
     const contentType = operationResponse.headers.get("Content-Type") || "";
     const contentComponents = !contentType ? [] : contentType.split(";").map((component) => component.toLowerCase());
     try {
       if (contentComponents.length === 0 || contentComponents.some((component) => jsonContentTypes.indexOf(component) !== -1)) {
-        operationResponse.parsedBody = JSON.parse(text5);
+        operationResponse.parsedBody = JSON.parse(text6);
         return operationResponse;
       } else if (contentComponents.some((component) => xmlContentTypes.indexOf(component) !== -1)) {
         if (!parseXML) {
           throw new Error("Parsing XML not supported.");
         }
-        const body = await parseXML(text5, opts.xml);
+        const body = await parseXML(text6, opts.xml);
         operationResponse.parsedBody = body;
         return operationResponse;
       }
@@ -59909,11 +59909,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text5 = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text6 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text5)) await once(out, "drain");
+      if (!out.write(text6)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -60245,6 +60245,7 @@ var ShapeReader = class {
 // src/collect/graph/identity-collectors.ts
 var USERS_PATH = "/users?$select=id,userPrincipalName,displayName,accountEnabled,userType,assignedLicenses&$top=999";
 var REGISTRATION_PATH = "/reports/authenticationMethods/userRegistrationDetails";
+var REGISTRATION_PATH_TOP = `${REGISTRATION_PATH}?$top=999`;
 var CA_POLICIES_PATH = "/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls";
 var SECURITY_DEFAULTS_PATH = "/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled";
 var STRENGTHS_PATH = "/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations";
@@ -60370,8 +60371,8 @@ async function roleAssignments(graph) {
   await Promise.all(
     groupIds.map(async (groupId) => {
       const path10 = groupMembersPath(groupId);
-      const reader2 = new ShapeReader(endpoint(path10));
-      members.set(groupId, await readCollection(graph, path10, (item, at) => readPrincipal(reader2, item, at)));
+      const reader = new ShapeReader(endpoint(path10));
+      members.set(groupId, await readCollection(graph, path10, (item, at) => readPrincipal(reader, item, at)));
     })
   );
   return assignments.map((a) => {
@@ -60400,10 +60401,20 @@ async function securityDefaults(graph) {
   const id = r.optionalString(o.id, "id");
   return { ...id !== null ? { id } : {}, isEnabled: r.boolean(o.isEnabled, "isEnabled") };
 }
+async function registrationDetails(graph) {
+  const r = new ShapeReader(REGISTRATION_PATH);
+  const read = (item, at) => readRegistration(r, item, at);
+  try {
+    return await readCollection(graph, REGISTRATION_PATH_TOP, read);
+  } catch (error2) {
+    if (error2 instanceof GraphRequestError && error2.status === 400) return readCollection(graph, REGISTRATION_PATH, read);
+    throw error2;
+  }
+}
 var length = (data) => data.length;
 var identityCollectors = {
   "graph.users": graphSource("graph.users", collection(USERS_PATH, readUser), length),
-  "graph.userRegistrationDetails": graphSource("graph.userRegistrationDetails", collection(REGISTRATION_PATH, readRegistration), length),
+  "graph.userRegistrationDetails": graphSource("graph.userRegistrationDetails", registrationDetails, length),
   "graph.conditionalAccessPolicies": graphSource("graph.conditionalAccessPolicies", collection(CA_POLICIES_PATH, readPolicy), length),
   "graph.securityDefaults": graphSource("graph.securityDefaults", securityDefaults, () => void 0),
   "graph.authenticationStrengthPolicies": graphSource(
@@ -60573,35 +60584,830 @@ function messageRulesCollector(options = {}) {
   };
 }
 
-// src/collect/graph/risky-users-collector.ts
+// src/controls/dkim.ts
+var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/dmarc.ts
+var dmarcControls = [];
+
+// src/controls/domains.ts
+var domainsControls = [];
+
+// src/controls/forwarding.ts
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
+
+// src/controls/ca-parameters.ts
+var ALLOWED_EXCLUSIONS = {
+  schema: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
+
+// src/checks/sign-ins/legacy-client-apps.ts
+var MODERN_CLIENT_APPS = ["Browser", "Mobile Apps and Desktop clients"];
+var LEGACY_CLIENT_APPS = [
+  "IMAP4",
+  "POP3",
+  "Authenticated SMTP",
+  "Exchange ActiveSync",
+  "MAPI Over HTTP",
+  "Exchange Web Services",
+  "AutoDiscover",
+  "Outlook Anywhere (RPC over HTTP)",
+  "Exchange Online PowerShell",
+  "Offline Address Book",
+  "Other clients"
+];
+function clientKey(name3) {
+  return name3.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+// src/controls/sign-in-window.ts
+var SIGN_IN_WINDOW_PARAMETERS = {
+  lookbackHours: {
+    schema: {
+      type: "integer",
+      minimum: 1,
+      maximum: 720,
+      default: 24,
+      description: "How many hours of sign-in logs to read, counting back from the run. 24 suits a nightly schedule; Entra keeps sign-in logs for 30 days (720 hours) with P1 or P2."
+    }
+  },
+  overlapMinutes: {
+    schema: {
+      type: "integer",
+      minimum: 0,
+      maximum: 180,
+      default: 60,
+      description: "Minutes added before the look-back window so that consecutive nightly runs overlap and a late or delayed run loses no events. Events read twice are counted once."
+    }
+  }
+};
+
+// src/controls/sign-in-detection.ts
+var LOG_IN_MONITORING = "164.308(a)(5)(ii)(C)";
+var legacySignInsControl = {
+  id: "legacy-auth.sign-ins",
+  version: 1,
+  area: "legacy-auth",
+  title: "Successful sign-ins over legacy protocols",
+  statement: "No user SHALL sign in successfully over a legacy authentication protocol (IMAP4, POP3, authenticated SMTP, Exchange ActiveSync, MAPI, EWS, AutoDiscover, Outlook Anywhere, Exchange Online PowerShell, Offline Address Book or other clients) within the look-back window.",
+  rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
+  defaultSeverity: "high",
+  sources: ["graph.signIns"],
+  parameters: {
+    ...SIGN_IN_WINDOW_PARAMETERS,
+    legacyClientApps: {
+      schema: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        uniqueItems: true,
+        default: [...LEGACY_CLIENT_APPS],
+        description: "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped."
+      }
+    }
+  },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.308(a)(5)(ii)(C)", "164.312(d)"],
+    nist: ["IA-2(1)", "AC-17", "SI-4"]
+  },
+  remediation: 'Block legacy authentication with a Conditional Access policy (Entra admin centre > Protection > Conditional Access: all users, all resources, client apps "Exchange ActiveSync clients" and "Other clients", Block), disable the protocols per mailbox (Set-CASMailbox -ImapEnabled $false -PopEnabled $false -ActiveSyncEnabled $false) and turn off SMTP AUTH (Set-TransportConfig -SmtpClientAuthenticationDisabled $true). Reset the password of each listed user whose sign-in was not expected.',
+  limitations: "Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.",
+  enabledByDefault: true
+};
+var signInDetectionControls = [
+  {
+    id: "sign-ins.risky-users",
+    version: 1,
+    area: "sign-ins",
+    title: "Users at risk in Identity Protection",
+    statement: "No user SHALL remain at risk (riskState atRisk or confirmedCompromised) at or above the policy risk level; each SHALL be investigated and remediated or dismissed.",
+    rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
+    defaultSeverity: "high",
+    sources: ["graph.riskyUsers", "graph.riskDetections"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minRiskLevel: {
+        schema: {
+          type: "string",
+          enum: ["low", "medium", "high"],
+          default: "medium",
+          description: "Lowest `riskLevel` reported. A `hidden` level (risk detail needs P2) counts as meeting it, so the control fails closed. Confirmed-compromised users are raised to critical."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.2.1v1", "MS.AAD.2.2v1"],
+      cis: ["5.2.2.6"],
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(6)(ii)"],
+      nist: ["SI-4", "IR-4", "AC-2(12)"]
+    },
+    remediation: 'Entra admin centre > Protection > Identity Protection > Risky users: investigate each listed user, reset the password and revoke sessions (Revoke-MgUserSignInSession) if compromised, then "Confirm user compromised" or "Dismiss user risk". Require a secure password change for high user risk with a Conditional Access user-risk policy.',
+    limitations: "Needs Microsoft Entra ID P2; without it the control is not evaluable. Identity Protection scores risk with a delay (offline detections can take hours), so a very recent compromise may appear only on the next run.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.countries",
+    version: 1,
+    area: "sign-ins",
+    title: "Successful sign-ins from unexpected countries",
+    statement: "Users SHOULD sign in successfully only from the countries the policy lists (ISO 3166-1 alpha-2); each success from another country SHALL be reviewed.",
+    rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
+    defaultSeverity: "medium",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      allowedCountries: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[A-Z]{2}$" },
+          uniqueItems: true,
+          default: [],
+          description: 'ISO 3166-1 alpha-2 codes of the countries users may sign in from, as Entra reports them in `location.countryOrRegion` (e.g. ["US", "CA"]). While the list is empty the control is not evaluable.'
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(1)(ii)(D)"],
+      nist: ["AC-2(12)", "SI-4", "AU-6"]
+    },
+    remediation: "Confirm each listed sign-in with the user. If it was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession) and review inbox rules and forwarding. To stop them, create a Conditional Access policy that blocks all locations except a named location with the allowed countries.",
+    limitations: "Countries come from Microsoft's IP geolocation, which is wrong for some mobile and satellite networks and for VPN users; travelling staff will appear and can be excepted in the policy until a date. Failed sign-ins are not judged here.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.impossible-travel",
+    version: 1,
+    area: "sign-ins",
+    title: "Impossible travel between successive sign-ins",
+    statement: "Two successive successful sign-ins of one user SHALL NOT imply a ground speed above the policy maximum (great-circle distance over elapsed time), except from listed egress ranges.",
+    rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      maxSpeedKmh: {
+        schema: {
+          type: "number",
+          minimum: 100,
+          maximum: 2e4,
+          default: 900,
+          description: "Highest plausible speed in km/h between successive sign-ins; 900 is about a jet airliner's cruising speed."
+        }
+      },
+      minDistanceKm: {
+        schema: {
+          type: "number",
+          minimum: 5,
+          maximum: 5e3,
+          default: 200,
+          description: "Sign-in pairs closer than this many km are never flagged, because IP geolocation places neighbouring cities, or one city's mobile networks, tens of km apart."
+        }
+      },
+      egressCidrs: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$" },
+          uniqueItems: true,
+          default: [],
+          description: `IPv4 and IPv6 CIDR blocks of the organisation's VPN, proxy and cloud egress (e.g. "198.51.100.0/24", "2001:db8:10::/48"). Sign-ins from them are ignored, since their location is the gateway's, not the user's.`
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-2(12)", "SI-4"]
+    },
+    remediation: "Ask the user about both sign-ins. If one was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession), require MFA re-registration and review inbox rules. Add the organisation's VPN egress to egressCidrs, and consider a Conditional Access sign-in risk policy.",
+    limitations: "Uses Microsoft's IP geolocation (`location.geoCoordinates`), so proxies and mobile carriers outside egressCidrs can look like travel. Only successful interactive sign-ins are compared. A user with more than 64 distinct places in the window has the oldest hops judged before all events are read.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.password-spray",
+    version: 1,
+    area: "sign-ins",
+    title: "Password spray from one source",
+    statement: "No single source (IP address, or its IPv4 /24 or IPv6 /64) SHALL have failed password sign-ins against at least the policy number of distinct users within the policy window.",
+    rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minUsers: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 10,
+          description: "Distinct users with a failed password from one source, within windowMinutes, that make a spray."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the distinct users are counted."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [50126, 50053, 50055],
+          description: "Sign-in error codes that count as a failed password: 50126 invalid user name or password, 50053 account locked or sign-in from a malicious IP, 50055 expired password."
+        }
+      },
+      groupBy: {
+        schema: {
+          type: "string",
+          enum: ["prefix", "ip"],
+          default: "prefix",
+          description: "Group failures by network (`prefix`: IPv4 /24, IPv6 /64, as sprayers rotate addresses within a block) or by exact address (`ip`). The finding's target is the prefix or the address."
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-7", "SI-4"]
+    },
+    remediation: "Block the source with a Conditional Access named location or at the network edge, reset the passwords of the listed users (first any that signed in successfully from the source), and check that smart lockout and banned passwords (Entra admin centre > Protection > Authentication methods > Password protection) are on.",
+    limitations: "Sprays spread over many networks (botnets) stay below the per-source threshold. Shared egress such as a busy office NAT can reach it on a bad morning; add an exception for that prefix. A source with more than 32 successes in the window keeps only the newest for the critical check.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.mfa-fatigue",
+    version: 1,
+    area: "sign-ins",
+    title: "MFA fatigue (push bombing)",
+    statement: "No user SHALL receive at least the policy number of denied or unanswered MFA requests within the policy window without the burst being investigated.",
+    rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minDenials: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 5,
+          description: "MFA denials or timeouts for one user, within windowMinutes, that make a burst."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the denials are counted."
+        }
+      },
+      successWithinMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 15,
+          description: "A successful sign-in during the burst or up to this many minutes after it raises the finding to critical."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [500121],
+          description: 'Sign-in error codes that count as an MFA denial or timeout. 500121 ("Authentication failed during strong authentication request") covers a declined push, a "Not me" report and an unanswered request.'
+        }
+      }
+    },
+    references: {
+      cis: ["5.2.3.1"],
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["IA-2(1)", "SI-4"]
+    },
+    remediation: "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
+    limitations: "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/legacy-auth.ts
+var legacyAuthBlocked = {
+  id: "legacy-auth.blocked",
+  version: 1,
+  area: "legacy-auth",
+  title: "Legacy authentication blocked",
+  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
+  defaultSeverity: "high",
+  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-17"]
+  },
+  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
+var legacyAuthControls = [
+  legacyAuthBlocked,
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  },
+  legacySignInsControl
+];
+
+// src/controls/privileged-roles.ts
+var HIGHLY_PRIVILEGED_ROLES = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
+};
+var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
+  "windowsHelloForBusiness",
+  "fido2",
+  "x509CertificateMultiFactor"
+]);
+var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
+  "fido2",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "x509CertificateMultiFactor"
+]);
+
+// src/controls/mfa.ts
+var mfaControls = [
+  {
+    id: "mfa.registration",
+    version: 1,
+    area: "mfa",
+    title: "MFA registration coverage",
+    statement: "Every enabled member user SHALL be registered for multifactor authentication, except accounts listed as policy exceptions.",
+    rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
+    defaultSeverity: "high",
+    sources: ["graph.users", "graph.userRegistrationDetails"],
+    parameters: {
+      minPercent: {
+        schema: {
+          type: "number",
+          minimum: 0,
+          maximum: 100,
+          default: 100,
+          description: "Lowest share of enabled member users, in percent, that must be registered for the control to pass. 100 means every user."
+        }
+      },
+      requireCapable: {
+        schema: {
+          type: "boolean",
+          default: false,
+          description: "Count a user as covered only when `isMfaCapable` is true (a registered method that the authentication methods policy also allows), instead of `isMfaRegistered`."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.3.1v1"],
+      cis: ["5.2.3.4"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
+    limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.enforcement",
+    version: 1,
+    area: "mfa",
+    title: "MFA enforced for all users",
+    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    defaultSeverity: "critical",
+    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ["MS.AAD.3.2v2"],
+      cis: ["5.2.2.2"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
+    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.admins-phishing-resistant",
+    version: 1,
+    area: "mfa",
+    title: "Phishing-resistant MFA for privileged roles",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    defaultSeverity: "critical",
+    sources: [
+      "graph.roleAssignments",
+      "graph.conditionalAccessPolicies",
+      "graph.authenticationStrengthPolicies",
+      "graph.userRegistrationDetails"
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
+        }
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS
+    },
+    references: {
+      scuba: ["MS.AAD.3.6v1"],
+      cis: ["5.2.2.5", "5.2.2.1"],
+      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
+      nist: ["IA-2(1)", "IA-2(8)"]
+    },
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/sign-ins.ts
+var riskPolicies = {
+  id: "sign-ins.risk-policies",
+  version: 1,
+  area: "sign-ins",
+  title: "High user risk and high sign-in risk blocked",
+  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  defaultSeverity: "high",
+  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
+  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
+    cis: ["5.2.2.6", "5.2.2.7"],
+    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    nist: ["AC-2(12)", "SI-4"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  enabledByDefault: true
+};
+var signInsControls = [riskPolicies, ...signInDetectionControls];
+
+// src/controls/spf.ts
+var spfControls = [];
+
+// src/controls/catalog.ts
+var CONTROLS = [
+  ...mfaControls,
+  ...legacyAuthControls,
+  ...signInsControls,
+  ...forwardingControls,
+  ...spfControls,
+  ...dkimControls,
+  ...dmarcControls,
+  ...domainsControls
+];
+var BY_ID = new Map(CONTROLS.map((control) => [control.id, control]));
+function findControl(id) {
+  return BY_ID.get(id);
+}
+
+// src/collect/graph/sign-in-window.ts
+var DEFAULT_SPAN_MS = 24 * 36e5 + 60 * 6e4;
+function fetchWindow(policy, source, now) {
+  let span = 0;
+  for (const control of policy.controls.values()) {
+    if (!control.enabled || !findControl(control.id)?.sources.includes(source)) continue;
+    const values = control.params.toJson();
+    const hours = values.lookbackHours;
+    const overlap = values.overlapMinutes;
+    if (typeof hours !== "number" || typeof overlap !== "number") continue;
+    span = Math.max(span, hours * 36e5 + overlap * 6e4);
+  }
+  if (span === 0) span = DEFAULT_SPAN_MS;
+  return { start: new Date(now.getTime() - span), end: now };
+}
+function odataTime(date) {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+// src/collect/graph/sign-in-collectors.ts
+var SIGN_IN_FIELDS = [
+  "id",
+  "createdDateTime",
+  "userId",
+  "userPrincipalName",
+  "appDisplayName",
+  "clientAppUsed",
+  "ipAddress",
+  "isInteractive",
+  "status",
+  "location",
+  "conditionalAccessStatus",
+  "riskLevelDuringSignIn"
+];
+var SIGN_IN_PAGE_SIZE = 1e3;
+function signInsPath(start, end) {
+  return `/auditLogs/signIns?$filter=createdDateTime ge ${odataTime(start)} and createdDateTime le ${odataTime(end)}&$select=${SIGN_IN_FIELDS.join(",")}&$top=${SIGN_IN_PAGE_SIZE}`;
+}
 var RISKY_USERS_PATH = "/identityProtection/riskyUsers?$select=id,userPrincipalName,userDisplayName,riskLevel,riskState,riskDetail,riskLastUpdatedDateTime";
+function riskDetectionsPath(start) {
+  return `/identityProtection/riskDetections?$filter=detectedDateTime ge ${odataTime(start)}&$select=id,userId,userPrincipalName,riskEventType,riskLevel,riskState,detectedDateTime,ipAddress,location&$top=500`;
+}
+function checkPage(page) {
+  page.forEach((item, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new GraphShapeError("/auditLogs/signIns", `value[${index}]`, "is not an object");
+    }
+  });
+  return page;
+}
+async function collectSignIns(context3) {
+  const graph = context3.clients.graph;
+  if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
+  const window2 = fetchWindow(context3.policy, "graph.signIns", context3.now);
+  const iterator = graph.pages(signInsPath(window2.start, window2.end))[Symbol.asyncIterator]();
+  let first;
+  try {
+    first = await iterator.next();
+  } catch (error2) {
+    const status = statusFromError("graph.signIns", error2);
+    context3.logger.warning(`graph.signIns: ${status.reason}`);
+    return { status };
+  }
+  let used = false;
+  const stream = {
+    async *pages() {
+      if (used) throw new Error("the live sign-in stream can be read only once; save a snapshot to read it again");
+      used = true;
+      let result = first;
+      let pages = 0;
+      while (result.done !== true) {
+        pages++;
+        yield checkPage(result.value);
+        result = await iterator.next();
+      }
+      context3.logger.info(`graph.signIns: read ${pages} page(s) for ${odataTime(window2.start)} to ${odataTime(window2.end)}`);
+    }
+  };
+  return { status: { status: "ok" }, data: stream };
+}
+function identityProtectionStatus(id, error2) {
+  const status = statusFromError(id, error2);
+  if (status.status === "failed" && error2 instanceof GraphRequestError && error2.status === 403) {
+    const requirement = SOURCE_REQUIREMENTS[id];
+    return {
+      status: "not_licensed",
+      licence: "entra-id-p2",
+      reason: `${requirement.endpoint} answered 403 ${error2.code}: the tenant needs Microsoft Entra ID P2, or the app needs ${requirement.permission}`
+    };
+  }
+  return status;
+}
+function identityProtectionSource(id, fetch2) {
+  return async (context3) => {
+    const graph = context3.clients.graph;
+    if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
+    try {
+      const data = await fetch2(graph, context3);
+      return { status: { status: "ok", count: data.length }, data };
+    } catch (error2) {
+      const status = identityProtectionStatus(id, error2);
+      context3.logger.warning(`${id}: ${status.reason}`);
+      return { status };
+    }
+  };
+}
 function readRiskyUser(r, item, at) {
   const o = r.object(item, at);
   return {
     id: r.string(o.id, `${at}.id`),
     userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
     userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
-    // Evolvable enums (riskLevel, riskState, riskDetail): kept as given.
-    riskLevel: r.string(o.riskLevel, `${at}.riskLevel`),
-    riskState: r.string(o.riskState, `${at}.riskState`),
+    // Evolvable enums: an unknown value is kept as a string and judged by the check.
+    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`) ?? "none",
+    riskState: r.optionalString(o.riskState, `${at}.riskState`) ?? "none",
     riskDetail: r.optionalString(o.riskDetail, `${at}.riskDetail`),
     riskLastUpdatedDateTime: r.optionalString(o.riskLastUpdatedDateTime, `${at}.riskLastUpdatedDateTime`)
   };
 }
-var reader = new ShapeReader("/identityProtection/riskyUsers");
-var riskyUsersCollectors = {
-  "graph.riskyUsers": graphSource(
-    "graph.riskyUsers",
-    (graph) => readCollection(graph, RISKY_USERS_PATH, (item, at) => readRiskyUser(reader, item, at)),
-    (data) => data.length
-  )
+function readDetection(r, item, at) {
+  const o = r.object(item, at);
+  const location = r.optionalObject(o.location, `${at}.location`);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userId: r.optionalString(o.userId, `${at}.userId`),
+    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
+    riskEventType: r.optionalString(o.riskEventType, `${at}.riskEventType`),
+    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`),
+    riskState: r.optionalString(o.riskState, `${at}.riskState`),
+    detectedDateTime: r.optionalString(o.detectedDateTime, `${at}.detectedDateTime`),
+    // The docs' own sample carries an invalid address ("123.456.7.89"): kept as text, never parsed here.
+    ipAddress: r.optionalString(o.ipAddress, `${at}.ipAddress`),
+    location: location ? {
+      city: r.optionalString(location.city, `${at}.location.city`),
+      state: r.optionalString(location.state, `${at}.location.state`),
+      countryOrRegion: r.optionalString(location.countryOrRegion, `${at}.location.countryOrRegion`)
+    } : null
+  };
+}
+var signInCollectors = {
+  "graph.signIns": collectSignIns,
+  "graph.riskyUsers": identityProtectionSource("graph.riskyUsers", (graph) => {
+    const r = new ShapeReader("/identityProtection/riskyUsers");
+    return readCollection(graph, RISKY_USERS_PATH, (item, at) => readRiskyUser(r, item, at));
+  }),
+  "graph.riskDetections": identityProtectionSource("graph.riskDetections", (graph, context3) => {
+    const r = new ShapeReader("/identityProtection/riskDetections");
+    const window2 = fetchWindow(context3.policy, "graph.riskDetections", context3.now);
+    return readCollection(graph, riskDetectionsPath(window2.start), (item, at) => readDetection(r, item, at));
+  })
 };
 
 // src/collect/graph/collectors.ts
 var graphCollectors = {
   ...identityCollectors,
-  ...riskyUsersCollectors,
-  "graph.messageRules": messageRulesCollector()
+  "graph.messageRules": messageRulesCollector(),
+  ...signInCollectors
 };
 
 // src/collect/live/domain-scope.ts
@@ -60924,9 +61730,9 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
   const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
   for (const { field, value } of rule.conditionTexts) {
-    const text5 = value.toLowerCase();
-    for (const word of words) if (text5.includes(word)) signs.push(`trigger-word:${word} (${field})`);
-    for (const sender of senders) if (text5 === sender || text5.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+    const text6 = value.toLowerCase();
+    for (const word of words) if (text6.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text6 === sender || text6.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
   }
   const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
   if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
@@ -60935,6 +61741,7 @@ function concealment(rule, triggerWords, securityTeamSenders) {
 }
 
 // src/checks/message-rule.ts
+import { createHash as createHash4 } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -61058,7 +61865,7 @@ function exchangeRuleId(rule, name3) {
   const tail = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail !== "") return tail;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return name3;
+  return `name-${createHash4("sha256").update(name3).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name3 = typeof rule.Name === "string" ? rule.Name : "";
@@ -61423,6 +62230,896 @@ var forwardingChecks = {
 // src/model/cap.ts
 var EVIDENCE_CAP = 50;
 
+// src/checks/sign-ins/recent-ids.ts
+var RecentIds = class {
+  constructor(horizonMs, maxIds) {
+    this.horizonMs = horizonMs;
+    this.maxIds = maxIds;
+  }
+  horizonMs;
+  maxIds;
+  seen = /* @__PURE__ */ new Map();
+  queueIds = [];
+  queueTimes = [];
+  head = 0;
+  /** `true` when `id` was already seen; otherwise remembers it. */
+  seenBefore(id, time) {
+    this.evict(time);
+    if (this.seen.has(id)) return true;
+    this.seen.set(id, time);
+    this.queueIds.push(id);
+    this.queueTimes.push(time);
+    return false;
+  }
+  get size() {
+    return this.seen.size;
+  }
+  evict(now) {
+    while (this.head < this.queueIds.length) {
+      const time = this.queueTimes[this.head] ?? now;
+      if (Math.abs(now - time) <= this.horizonMs && this.seen.size < this.maxIds) break;
+      const id = this.queueIds[this.head] ?? "";
+      if (this.seen.get(id) === time) this.seen.delete(id);
+      this.head++;
+    }
+    if (this.head > 65536 && this.head * 2 > this.queueIds.length) {
+      this.queueIds.splice(0, this.head);
+      this.queueTimes.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+};
+
+// src/checks/sign-ins/sign-in-event.ts
+var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
+var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
+function parseGraphTime(text6) {
+  if (typeof text6 !== "string" || !ISO_DATE_TIME.test(text6)) return void 0;
+  const value = Date.parse(HAS_ZONE.test(text6) ? text6 : `${text6}Z`);
+  return Number.isFinite(value) ? value : void 0;
+}
+function toSignInEvent(raw, intern = (u) => u) {
+  if (typeof raw.id !== "string" || raw.id === "") return "noId";
+  const time = parseGraphTime(raw.createdDateTime);
+  if (time === void 0) return "badTime";
+  const upn = typeof raw.userPrincipalName === "string" && raw.userPrincipalName !== "" ? raw.userPrincipalName : void 0;
+  const userId = typeof raw.userId === "string" && raw.userId !== "" ? raw.userId : void 0;
+  const user = upn !== void 0 ? upn.toLowerCase() : userId?.toLowerCase();
+  if (user === void 0) return "noUser";
+  const errorCode = raw.status?.errorCode;
+  if (typeof errorCode !== "number" || !Number.isInteger(errorCode)) return "noStatus";
+  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0 };
+}
+function coordinatesOf(raw) {
+  const geo = raw.location?.geoCoordinates;
+  const lat = geo?.latitude;
+  const lon = geo?.longitude;
+  if (typeof lat !== "number" || typeof lon !== "number") return "noLocation";
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    return "coordinatesOutOfRange";
+  }
+  return { lat, lon };
+}
+function countryOf(raw) {
+  const country = raw.location?.countryOrRegion;
+  if (typeof country !== "string" || !/^[A-Za-z]{2}$/.test(country)) return void 0;
+  return country.toUpperCase();
+}
+
+// src/checks/sign-ins/sign-in-pass.ts
+var DEDUPE_HORIZON_MS = 3 * 60 * 60 * 1e3;
+var DEDUPE_MAX_IDS = 1e5;
+var SignInPass = class {
+  lastPage;
+  lastEvents = [];
+  ids = new RecentIds(DEDUPE_HORIZON_MS, DEDUPE_MAX_IDS);
+  problems = {
+    noId: 0,
+    badTime: 0,
+    noUser: 0,
+    noStatus: 0,
+    duplicate: 0
+  };
+  /** One string per user, so per-user state across detectors shares its keys (bounded by the tenant's users). */
+  users = /* @__PURE__ */ new Map();
+  intern = (user) => {
+    const known = this.users.get(user);
+    if (known !== void 0) return known;
+    this.users.set(user, user);
+    return user;
+  };
+  read = 0;
+  earliest = Infinity;
+  latest = -Infinity;
+  /** Whether a page went through already (a new evaluation must then start a new pass). */
+  get started() {
+    return this.lastPage !== void 0;
+  }
+  prepare(page) {
+    if (page === this.lastPage) return this.lastEvents;
+    const events = [];
+    for (const raw of page) {
+      this.read++;
+      const event = toSignInEvent(raw, this.intern);
+      if (typeof event === "string") {
+        this.problems[event]++;
+        continue;
+      }
+      if (this.ids.seenBefore(event.id, event.time)) {
+        this.problems.duplicate++;
+        continue;
+      }
+      if (event.time < this.earliest) this.earliest = event.time;
+      if (event.time > this.latest) this.latest = event.time;
+      events.push(event);
+    }
+    this.lastPage = page;
+    this.lastEvents = events;
+    return events;
+  }
+  /** The time span read so far, for a stream that failed part-way. */
+  coverage() {
+    return {
+      eventsRead: this.read,
+      earliest: Number.isFinite(this.earliest) ? new Date(this.earliest).toISOString() : null,
+      latest: Number.isFinite(this.latest) ? new Date(this.latest).toISOString() : null
+    };
+  }
+};
+var passes = /* @__PURE__ */ new WeakMap();
+function sharedPass(stream) {
+  const existing = passes.get(stream);
+  if (existing && !existing.started) return existing;
+  const pass = new SignInPass();
+  passes.set(stream, pass);
+  return pass;
+}
+
+// src/checks/sign-ins/detector-fold.ts
+function windowOf(input) {
+  const end = input.context.now.getTime();
+  const span = input.params.number("lookbackHours") * 36e5 + input.params.number("overlapMinutes") * 6e4;
+  return { start: end - span, end };
+}
+function detectorFold(input, detector) {
+  const pass = sharedPass(input.snapshot.data("graph.signIns"));
+  const window2 = windowOf(input);
+  const skipped = { outsideWindow: 0 };
+  let analysed = 0;
+  const windowJson = { start: new Date(window2.start).toISOString(), end: new Date(window2.end).toISOString() };
+  return {
+    add(page) {
+      for (const event of pass.prepare(page)) {
+        if (event.time < window2.start || event.time > window2.end) {
+          skipped.outsideWindow = (skipped.outsideWindow ?? 0) + 1;
+          continue;
+        }
+        const reason = detector.add(event);
+        if (reason === void 0) analysed++;
+        else skipped[reason] = (skipped[reason] ?? 0) + 1;
+      }
+    },
+    finish() {
+      return detector.finish({
+        window: windowJson,
+        eventsRead: pass.read,
+        eventsAnalysed: analysed,
+        skipped: { ...pass.problems, ...skipped }
+      });
+    },
+    coverage() {
+      return { window: windowJson, ...pass.coverage() };
+    }
+  };
+}
+function cleanFinding(message, scan, extra = {}) {
+  return { target: TENANT_TARGET, status: "pass", message, evidence: { ...extra, scan } };
+}
+
+// src/checks/sign-ins/evidence-rows.ts
+function text4(value) {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+function rowFields(event) {
+  const raw = event.raw;
+  return {
+    time: event.time,
+    user: event.user,
+    ip: text4(raw.ipAddress),
+    country: text4(raw.location?.countryOrRegion),
+    city: text4(raw.location?.city),
+    app: text4(raw.appDisplayName),
+    client: text4(raw.clientAppUsed),
+    errorCode: event.errorCode
+  };
+}
+function toRow(fields) {
+  return {
+    time: new Date(fields.time).toISOString(),
+    user: fields.user,
+    ip: fields.ip,
+    country: fields.country,
+    city: fields.city,
+    app: fields.app,
+    client: fields.client,
+    result: fields.errorCode === 0 ? "success" : "failure",
+    errorCode: fields.errorCode
+  };
+}
+var ROW_CAP = 20;
+var RowSample = class {
+  constructor(limit = ROW_CAP) {
+    this.limit = limit;
+  }
+  limit;
+  rows = [];
+  total = 0;
+  add(event) {
+    this.total++;
+    const rows = this.rows;
+    if (rows.length === this.limit && event.time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    let at = rows.length;
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < event.time) at--;
+    rows.splice(at, 0, rowFields(event));
+    if (rows.length > this.limit) rows.pop();
+  }
+  /** `{ items, total }` in the shape of src/model/cap.ts, oldest first. */
+  toJson() {
+    return { items: this.rows.map(toRow).reverse(), total: this.total };
+  }
+};
+
+// src/checks/sign-ins/countries.ts
+function countriesFold(input) {
+  const allowed = new Set(input.params.strings("allowedCountries").map((c) => c.toUpperCase()));
+  const users = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      if (!event.success || allowed.size === 0) return void 0;
+      const country = countryOf(event.raw);
+      if (country === void 0) return "noLocation";
+      if (allowed.has(country)) return void 0;
+      let state3 = users.get(event.user);
+      if (!state3) {
+        state3 = { rows: new RowSample(), countries: /* @__PURE__ */ new Map() };
+        users.set(event.user, state3);
+      }
+      state3.rows.add(event);
+      state3.countries.set(country, (state3.countries.get(country) ?? 0) + 1);
+      return void 0;
+    },
+    finish(scan) {
+      if (allowed.size === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "not_evaluable",
+            message: "Set allowedCountries in the policy (ISO 3166-1 alpha-2 codes) to judge sign-in countries.",
+            evidence: { reason: "no allowed countries configured", parameter: "allowedCountries", scan }
+          }
+        ];
+      }
+      const findings = [];
+      for (const [user, state3] of users) {
+        const countries = Object.fromEntries([...state3.countries].sort(([a], [b]) => a < b ? -1 : 1));
+        const signIns = state3.rows.toJson();
+        const ips = [...new Set(signIns.items.map((r) => r.ip ?? ""))].filter((ip) => ip !== "").sort();
+        const apps2 = [...new Set(signIns.items.map((r) => r.app ?? ""))].filter((a) => a !== "").sort();
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${signIns.total} successful sign-in(s) from ${Object.keys(countries).join(", ")}, outside the allowed countries.`,
+          evidence: { user, countries, ips, apps: apps2, signIns, allowedCountries: [...allowed].sort(), scan }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("Every successful sign-in came from an allowed country.", scan, { allowedCountries: [...allowed].sort() })];
+    }
+  });
+}
+
+// src/checks/sign-ins/great-circle.ts
+var EARTH_RADIUS_KM = 6371.0088;
+var RADIANS = Math.PI / 180;
+function greatCircleKm(lat1, lon1, lat2, lon2) {
+  const dLat = (lat2 - lat1) * RADIANS;
+  const dLon = (lon2 - lon1) * RADIANS;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RADIANS) * Math.cos(lat2 * RADIANS) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// src/checks/sign-ins/ip-address.ts
+var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text6) {
+  const parts = text6.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part of parts) {
+    if (!DECIMAL_OCTET.test(part)) return void 0;
+    const octet = Number(part);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+function parseGroups(text6) {
+  if (text6 === "") return [];
+  const groups = [];
+  const parts = text6.split(":");
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? "";
+    if (i === parts.length - 1 && part.includes(".")) {
+      const v4 = parseIpv4(part);
+      if (v4 === void 0) return void 0;
+      groups.push(Math.floor(v4 / 65536), v4 % 65536);
+      continue;
+    }
+    if (!HEX_GROUP.test(part)) return void 0;
+    groups.push(Number.parseInt(part, 16));
+  }
+  return groups;
+}
+function parseIpv6(text6) {
+  if (text6.includes("%")) return void 0;
+  const gap = text6.indexOf("::");
+  if (gap !== text6.lastIndexOf("::")) return void 0;
+  if (gap === -1) {
+    const groups = parseGroups(text6);
+    return groups?.length === 8 ? groups : void 0;
+  }
+  const head = parseGroups(text6.slice(0, gap));
+  const tail = parseGroups(text6.slice(gap + 2));
+  if (!head || !tail) return void 0;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return void 0;
+  return [...head, ...new Array(missing).fill(0), ...tail];
+}
+function parseIp(text6) {
+  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
+  if (text6.includes(":")) {
+    const groups = parseIpv6(text6);
+    if (!groups) return void 0;
+    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
+      return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
+    }
+    return { version: 6, groups };
+  }
+  const value = parseIpv4(text6);
+  return value === void 0 ? void 0 : { version: 4, value };
+}
+function ipv4Text(value) {
+  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
+}
+function ipv6Text(groups) {
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+}
+function ipText(ip) {
+  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
+}
+function sourcePrefix(ip) {
+  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
+  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
+}
+function parseCidr(text6) {
+  const slash = text6.indexOf("/");
+  const base = parseIp(slash === -1 ? text6 : text6.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text: text6, base, bits };
+}
+function cidrContains(cidr, ip) {
+  if (cidr.base.version === 4 && ip.version === 4) {
+    if (cidr.bits === 0) return true;
+    const size = 2 ** (32 - cidr.bits);
+    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
+  }
+  if (cidr.base.version === 6 && ip.version === 6) {
+    let remaining = cidr.bits;
+    for (let i = 0; i < 8 && remaining > 0; i++) {
+      const take = Math.min(16, remaining);
+      const shift = 16 - take;
+      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
+      remaining -= take;
+    }
+    return true;
+  }
+  return false;
+}
+
+// src/checks/sign-ins/impossible-travel.ts
+var TRAVEL_POINTS_PER_USER = 64;
+var SAME_PLACE_KM = 1;
+var km = (a, b) => greatCircleKm(a.lat, a.lon, b.lat, b.lon);
+function parseEgressCidrs(values) {
+  return values.map((value, index) => {
+    const cidr = parseCidr(value);
+    if (!cidr) throw new ConfigurationError(`egressCidrs/${index}: "${value}" is not an IPv4 or IPv6 CIDR block`);
+    return cidr;
+  });
+}
+function impossibleTravelFold(input) {
+  const maxSpeed = input.params.number("maxSpeedKmh");
+  const minDistance = input.params.number("minDistanceKm");
+  const egress = parseEgressCidrs(input.params.strings("egressCidrs"));
+  const users = /* @__PURE__ */ new Map();
+  const judge = (state3, a, b) => {
+    const distance = km(a, b);
+    if (distance < minDistance) return;
+    const hours = Math.max(b.time - a.time, 1e3) / 36e5;
+    const speed = distance / hours;
+    if (speed <= maxSpeed) return;
+    state3.hopTotal++;
+    const hop = {
+      from: toRow(a.row),
+      to: toRow(b.row),
+      distanceKm: Math.round(distance),
+      minutes: Math.round((b.time - a.time) / 6e4 * 10) / 10,
+      speedKmh: Math.round(speed)
+    };
+    state3.hops.push(hop);
+    if (state3.hops.length > ROW_CAP) {
+      state3.hops.sort((x, y) => y.speedKmh - x.speedKmh);
+      state3.hops.pop();
+    }
+  };
+  const insert = (state3, point) => {
+    const points = state3.points;
+    let at = points.length;
+    while (at > 0 && (points[at - 1]?.time ?? 0) > point.time) at--;
+    points.splice(at, 0, point);
+    for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
+      const prev = points[j - 1];
+      const mid = points[j];
+      const next = points[j + 1];
+      if (prev && mid && next && km(prev, mid) < SAME_PLACE_KM && km(mid, next) < SAME_PLACE_KM) points.splice(j, 1);
+    }
+    if (points.length > TRAVEL_POINTS_PER_USER) {
+      const [first, second] = points;
+      if (first && second) judge(state3, first, second);
+      points.shift();
+    }
+  };
+  return detectorFold(input, {
+    add(event) {
+      if (!event.success) return void 0;
+      const ip = parseIp(event.raw.ipAddress);
+      if (!ip) return "malformedIp";
+      const coordinates = coordinatesOf(event.raw);
+      if (typeof coordinates === "string") return coordinates;
+      if (egress.some((cidr) => cidrContains(cidr, ip))) return "egressAddress";
+      let state3 = users.get(event.user);
+      if (!state3) {
+        state3 = { points: [], hops: [], hopTotal: 0 };
+        users.set(event.user, state3);
+      }
+      insert(state3, { time: event.time, lat: coordinates.lat, lon: coordinates.lon, row: rowFields(event) });
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [user, state3] of users) {
+        for (let i = 1; i < state3.points.length; i++) {
+          const a = state3.points[i - 1];
+          const b = state3.points[i];
+          if (a && b) judge(state3, a, b);
+        }
+        state3.points = [];
+        if (state3.hopTotal === 0) continue;
+        const hops = [...state3.hops].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
+        const fastest = Math.max(...hops.map((h) => h.speedKmh));
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${state3.hopTotal} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
+          evidence: { user, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items: hops, total: state3.hopTotal }, scan }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No impossible travel between successive successful sign-ins.", scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
+    }
+  });
+}
+
+// src/checks/sign-ins/legacy-sign-ins.ts
+function legacySignInsFold(input) {
+  const legacy = new Set(input.params.strings("legacyClientApps").map(clientKey));
+  const modern = new Set(MODERN_CLIENT_APPS.map(clientKey));
+  const kinds = /* @__PURE__ */ new Map();
+  const users = /* @__PURE__ */ new Map();
+  let blockedOnly = 0;
+  let failedAttempts = 0;
+  const kindOf = (client) => {
+    let kind = kinds.get(client);
+    if (kind === void 0) {
+      const key = clientKey(client);
+      kind = legacy.has(key) ? "legacy" : modern.has(key) ? "modern" : "unknown";
+      kinds.set(client, kind);
+    }
+    return kind;
+  };
+  return detectorFold(input, {
+    add(event) {
+      const client = event.raw.clientAppUsed;
+      if (typeof client !== "string" || client === "") return "unknownClientApp";
+      const kind = kindOf(client);
+      if (kind === "unknown") return "unknownClientApp";
+      if (kind === "modern") return void 0;
+      let state3 = users.get(event.user);
+      if (!state3) {
+        state3 = { successes: new RowSample(), failures: new RowSample(10) };
+        users.set(event.user, state3);
+      }
+      if (event.success) state3.successes.add(event);
+      else {
+        state3.failures.add(event);
+        failedAttempts++;
+      }
+      return void 0;
+    },
+    finish(scan) {
+      for (const state3 of users.values()) if (state3.successes.total === 0) blockedOnly++;
+      const attempts = { failedLegacyAttempts: failedAttempts, usersWithOnlyFailedLegacyAttempts: blockedOnly };
+      const findings = [];
+      for (const [user, state3] of users) {
+        if (state3.successes.total === 0) continue;
+        const protocols = [...new Set(state3.successes.toJson().items.map((r) => r.client ?? ""))].sort();
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${state3.successes.total} successful legacy-protocol sign-in(s) (${protocols.join(", ")}).`,
+          evidence: {
+            user,
+            protocols,
+            successfulSignIns: state3.successes.toJson(),
+            failedAttempts: state3.failures.toJson(),
+            tenantLegacyAttempts: attempts,
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [
+        cleanFinding("No successful legacy-protocol sign-ins in the window.", scan, { tenantLegacyAttempts: attempts })
+      ];
+    }
+  });
+}
+
+// src/checks/sign-ins/number-list.ts
+function integerList(params, name3) {
+  const value = params.raw(name3);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "number" && Number.isInteger(v))) {
+    throw new Error(`parameter ${name3} is not a list of integers`);
+  }
+  return value;
+}
+
+// src/checks/sign-ins/time-list.ts
+var TimeList = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  times = [];
+  payloads = [];
+  /** Every time offered, kept or not. */
+  total = 0;
+  add(time, payload) {
+    this.total++;
+    const times = this.times;
+    const n = times.length;
+    if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
+    let at;
+    if (n === 0 || time >= (times[n - 1] ?? 0)) at = n;
+    else {
+      at = 0;
+      while (at < n && (times[at] ?? 0) < time) at++;
+    }
+    if (at === n) {
+      times.push(time);
+      this.payloads.push(payload);
+    } else {
+      times.splice(at, 0, time);
+      this.payloads.splice(at, 0, payload);
+    }
+    if (times.length > this.limit) {
+      times.shift();
+      this.payloads.shift();
+    }
+  }
+  /** Index of the first time ≥ `time` (binary search). */
+  lowerBound(time) {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if ((this.times[mid] ?? 0) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** Indexes of the entries with `from < time ≤ to`. */
+  between(from, to) {
+    const out = [];
+    for (let i = this.lowerBound(from); i < this.times.length && (this.times[i] ?? 0) <= to; i++) {
+      if ((this.times[i] ?? 0) > from) out.push(i);
+    }
+    return out;
+  }
+};
+function densestWindow(times, keys, spanMs) {
+  const counts = /* @__PURE__ */ new Map();
+  let best = { distinct: 0, from: 0, to: 0, first: 0, last: -1 };
+  let left = 0;
+  for (let right = 0; right < times.length; right++) {
+    const key = keys[right];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    while ((times[right] ?? 0) - (times[left] ?? 0) > spanMs) {
+      const leftKey = keys[left];
+      const count = (counts.get(leftKey) ?? 1) - 1;
+      if (count === 0) counts.delete(leftKey);
+      else counts.set(leftKey, count);
+      left++;
+    }
+    if (counts.size > best.distinct) {
+      best = { distinct: counts.size, from: times[left] ?? 0, to: times[right] ?? 0, first: left, last: right };
+    }
+  }
+  return best;
+}
+
+// src/checks/sign-ins/mfa-fatigue.ts
+var DENIALS_PER_USER = 1024;
+var SUCCESSES_PER_USER = 48;
+function mfaFatigueFold(input) {
+  const minDenials = input.params.number("minDenials");
+  const windowMs = input.params.number("windowMinutes") * 6e4;
+  const afterMs = input.params.number("successWithinMinutes") * 6e4;
+  const codes = new Set(integerList(input.params, "errorCodes"));
+  const denied = /* @__PURE__ */ new Map();
+  const successes = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      if (event.success) {
+        let list = successes.get(event.user);
+        if (!list) {
+          list = new TimeList(SUCCESSES_PER_USER);
+          successes.set(event.user, list);
+        }
+        list.add(event.time, void 0);
+        return void 0;
+      }
+      if (!codes.has(event.errorCode)) return void 0;
+      let state3 = denied.get(event.user);
+      if (!state3) {
+        state3 = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
+        denied.set(event.user, state3);
+      }
+      state3.denials.add(event.time, void 0);
+      state3.rows.add(event);
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [user, state3] of denied) {
+        if (state3.denials.total < minDenials) continue;
+        const times = state3.denials.times;
+        const burst = densestWindow(times, times.map((_, i) => i), windowMs);
+        const count = burst.last - burst.first + 1;
+        if (count < minDenials) continue;
+        const list = successes.get(user);
+        const after = list ? list.between(burst.from, burst.to + afterMs).map((i) => list.times[i] ?? 0) : [];
+        findings.push({
+          target: user,
+          status: "fail",
+          ...after.length > 0 ? { severity: "critical" } : {},
+          message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (after.length > 0 ? ", followed by a successful sign-in." : "."),
+          evidence: {
+            user,
+            denialsInBurst: count,
+            minDenials,
+            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+            denials: state3.rows.toJson(),
+            successesAfter: { items: after.slice(0, 20).map((t) => new Date(t).toISOString()), total: after.length },
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No user reached the MFA-fatigue threshold.", scan, { minDenials, windowMinutes: windowMs / 6e4 })];
+    }
+  });
+}
+
+// src/checks/sign-ins/password-spray.ts
+var SPRAY_FAILURES_PER_SOURCE = 4096;
+var SPRAY_SUCCESSES_PER_SOURCE = 32;
+function passwordSprayFold(input) {
+  const minUsers = input.params.number("minUsers");
+  const windowMs = input.params.number("windowMinutes") * 6e4;
+  const codes = new Set(integerList(input.params, "errorCodes"));
+  const byPrefix = input.params.string("groupBy") === "prefix";
+  const sources = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      const spray = !event.success && codes.has(event.errorCode);
+      if (!spray && !event.success) return void 0;
+      const ip = parseIp(event.raw.ipAddress);
+      if (!ip) return "malformedIp";
+      const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
+      let source = sources.get(key);
+      if (!source) {
+        source = { successes: new TimeList(SPRAY_SUCCESSES_PER_SOURCE) };
+        sources.set(key, source);
+      }
+      if (event.success) {
+        source.successes.add(event.time, event.user);
+        return void 0;
+      }
+      if (!source.failures) {
+        source.failures = new TimeList(SPRAY_FAILURES_PER_SOURCE);
+        source.failureRows = new RowSample();
+        source.ips = /* @__PURE__ */ new Set();
+      }
+      source.failures.add(event.time, event.user);
+      source.failureRows?.add(event);
+      if (source.ips && source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [key, source] of sources) {
+        const failures = source.failures;
+        if (!failures || failures.total < minUsers) continue;
+        const burst = densestWindow(failures.times, failures.payloads, windowMs);
+        if (burst.distinct < minUsers) continue;
+        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
+        const hits = source.successes.between(burst.from - 1, burst.to + windowMs);
+        const succeeded = hits.map((i) => ({
+          user: source.successes.payloads[i] ?? "",
+          time: new Date(source.successes.times[i] ?? 0).toISOString()
+        }));
+        const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
+        findings.push({
+          target: key,
+          status: "fail",
+          ...succeeded.length > 0 ? { severity: "critical" } : {},
+          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (succeeded.length > 0 ? `, and ${compromised.length} account(s) then signed in successfully from it.` : "."),
+          evidence: {
+            source: key,
+            grouping: byPrefix ? "prefix" : "ip",
+            ips: [...source.ips ?? []].sort(),
+            distinctUsers: burst.distinct,
+            minUsers,
+            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+            users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
+            failedSignIns: source.failureRows?.toJson() ?? { items: [], total: 0 },
+            successesFromSource: { items: succeeded.slice(0, ROW_CAP), total: succeeded.length },
+            compromisedUsers: compromised,
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No source reached the password-spray threshold.", scan, { minUsers, windowMinutes: windowMs / 6e4 })];
+    }
+  });
+}
+
+// src/checks/sign-ins/risky-users.ts
+var RISK_LEVELS = ["low", "medium", "high"];
+var FLAGGED_STATES = /* @__PURE__ */ new Set(["atrisk", "confirmedcompromised"]);
+function rank(level) {
+  return RISK_LEVELS.indexOf((level ?? "").toLowerCase());
+}
+function userKey(upn, id) {
+  return (upn ?? id ?? "").toLowerCase();
+}
+function detectionJson(d) {
+  return {
+    id: d.id,
+    riskEventType: d.riskEventType ?? null,
+    riskLevel: d.riskLevel ?? null,
+    riskState: d.riskState ?? null,
+    detectedDateTime: d.detectedDateTime ?? null,
+    ipAddress: d.ipAddress ?? null,
+    country: d.location?.countryOrRegion ?? null,
+    city: d.location?.city ?? null
+  };
+}
+function riskyUsers({ snapshot, params, context: context3 }) {
+  const minLevel = params.string("minRiskLevel");
+  const window2 = windowOf({ snapshot, params, context: context3 });
+  const users = snapshot.data("graph.riskyUsers");
+  const detections = snapshot.data("graph.riskDetections");
+  const highByUser = /* @__PURE__ */ new Map();
+  let highInWindow = 0;
+  for (const d of detections) {
+    if ((d.riskLevel ?? "").toLowerCase() !== "high") continue;
+    const time = parseGraphTime(d.detectedDateTime);
+    if (time === void 0 || time < window2.start || time > window2.end) continue;
+    highInWindow++;
+    for (const key of /* @__PURE__ */ new Set([userKey(d.userPrincipalName, d.userId), (d.userId ?? "").toLowerCase()])) {
+      if (key === "") continue;
+      const list = highByUser.get(key) ?? [];
+      list.push(d);
+      highByUser.set(key, list);
+    }
+  }
+  const findings = [];
+  for (const user of users) {
+    const state3 = (user.riskState ?? "").toLowerCase();
+    if (!FLAGGED_STATES.has(state3)) continue;
+    const hidden = (user.riskLevel ?? "").toLowerCase() === "hidden";
+    if (!hidden && rank(user.riskLevel) < rank(minLevel)) continue;
+    const target = userKey(user.userPrincipalName, user.id);
+    const own = highByUser.get(target) ?? highByUser.get(user.id.toLowerCase()) ?? [];
+    const sorted = [...own].sort((a, b) => (a.detectedDateTime ?? "") < (b.detectedDateTime ?? "") ? -1 : 1);
+    findings.push({
+      target,
+      status: "fail",
+      ...state3 === "confirmedcompromised" ? { severity: "critical" } : {},
+      message: `Identity Protection rates this user ${user.riskState} with ${hidden ? "a hidden" : user.riskLevel} risk.`,
+      evidence: {
+        user: target,
+        userId: user.id,
+        riskLevel: user.riskLevel,
+        riskState: user.riskState,
+        riskDetail: user.riskDetail ?? null,
+        riskLastUpdatedDateTime: user.riskLastUpdatedDateTime ?? null,
+        minRiskLevel: minLevel,
+        highRiskDetections: { items: sorted.slice(0, ROW_CAP).map(detectionJson), total: sorted.length }
+      }
+    });
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No user is at risk at level ${minLevel} or above.`,
+      evidence: {
+        minRiskLevel: minLevel,
+        riskyUsersRead: users.length,
+        highRiskDetectionsInWindow: highInWindow,
+        window: { start: new Date(window2.start).toISOString(), end: new Date(window2.end).toISOString() }
+      }
+    }
+  ];
+}
+
+// src/checks/sign-ins/checks.ts
+var legacySignInsCheck = { kind: "stream", stream: "graph.signIns", start: legacySignInsFold };
+var signInDetectionChecks = {
+  "sign-ins.risky-users": { kind: "snapshot", evaluate: riskyUsers },
+  "sign-ins.countries": { kind: "stream", stream: "graph.signIns", start: countriesFold },
+  "sign-ins.impossible-travel": { kind: "stream", stream: "graph.signIns", start: impossibleTravelFold },
+  "sign-ins.password-spray": { kind: "stream", stream: "graph.signIns", start: passwordSprayFold },
+  "sign-ins.mfa-fatigue": { kind: "stream", stream: "graph.signIns", start: mfaFatigueFold }
+};
+
 // src/checks/conditional-access.ts
 function stateProblems(policy) {
   if (policy.state === "enabled") return [];
@@ -61500,7 +63197,7 @@ function legacyClientProblems(policy) {
   const missing = LEGACY_CLIENTS.filter((t) => !types2.includes(t));
   return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
 }
-function legacyAuthBlocked({ snapshot, params }) {
+function legacyAuthBlocked2({ snapshot, params }) {
   const defaults = snapshot.data("graph.securityDefaults");
   const policies = snapshot.data("graph.conditionalAccessPolicies");
   const allowed = exclusionSet(params.strings("allowedExclusions"));
@@ -61548,14 +63245,14 @@ function legacyAuthBlocked({ snapshot, params }) {
     }
   ];
 }
-function text4(value) {
+function text5(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function smtpAuth({ snapshot }) {
   const config = snapshot.data("exo.transportConfig")[0];
   const findings = [];
   const orgValue = config?.SmtpClientAuthenticationDisabled;
-  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text4(m.PrimarySmtpAddress) ?? text4(m.Name) ?? text4(m.Identity) ?? "(unnamed mailbox)");
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text5(m.PrimarySmtpAddress) ?? text5(m.Name) ?? text5(m.Identity) ?? "(unnamed mailbox)");
   if (typeof orgValue !== "boolean") {
     findings.push({
       target: TENANT_TARGET,
@@ -61582,38 +63279,10 @@ function smtpAuth({ snapshot }) {
   return findings;
 }
 var legacyAuthChecks = {
-  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked },
-  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
+  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked2 },
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth },
+  "legacy-auth.sign-ins": legacySignInsCheck
 };
-
-// src/controls/privileged-roles.ts
-var HIGHLY_PRIVILEGED_ROLES = {
-  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
-  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
-  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
-  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
-  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
-  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
-  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
-  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
-  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
-  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
-};
-var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
-var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
-  "windowsHelloForBusiness",
-  "fido2",
-  "x509CertificateMultiFactor"
-]);
-var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
-  "fido2",
-  "passKeyDeviceBound",
-  "passKeyDeviceBoundAuthenticator",
-  "passKeyDeviceBoundWindowsHello",
-  "windowsHelloForBusiness",
-  "macOsSecureEnclaveKey",
-  "x509CertificateMultiFactor"
-]);
 
 // src/checks/mfa.ts
 function mfaRegistration({ snapshot, params, context: context3 }) {
@@ -61826,7 +63495,7 @@ var mfaChecks = {
 function riskProblems(policy, kind) {
   return (policy.conditions[kind] ?? []).includes("high") ? [] : [`does not include high in ${kind}`];
 }
-function riskPolicies({ snapshot, params }) {
+function riskPolicies2({ snapshot, params }) {
   if (snapshot.manifest.licences["entra-id-p2"] === false) {
     return [
       {
@@ -61861,7 +63530,8 @@ function riskPolicies({ snapshot, params }) {
   ];
 }
 var signInsChecks = {
-  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies }
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies2 },
+  ...signInDetectionChecks
 };
 
 // src/checks/spf.ts
@@ -61894,356 +63564,12 @@ function exceptionKey(control, target) {
 }
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash4("sha256").update(`v1
+  return createHash5("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
-}
-
-// src/controls/dkim.ts
-var dkimControls = [
-  {
-    id: "dkim.signing",
-    version: 1,
-    area: "email-auth",
-    title: "DKIM signing enabled for every accepted domain",
-    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
-    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
-    defaultSeverity: "medium",
-    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
-    parameters: {},
-    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
-    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
-    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/dmarc.ts
-var dmarcControls = [];
-
-// src/controls/domains.ts
-var domainsControls = [];
-
-// src/controls/forwarding.ts
-var PARTNER_DOMAINS = {
-  schema: {
-    type: "array",
-    items: { type: "string", minLength: 1 },
-    uniqueItems: true,
-    default: [],
-    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
-  }
-};
-var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
-var forwardingControls = [
-  {
-    id: "forwarding.inbox-rules",
-    version: 1,
-    area: "forwarding",
-    title: "Inbox rules that forward mail outside the tenant",
-    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
-    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
-    defaultSeverity: "high",
-    sources: ["graph.messageRules", "graph.domains"],
-    optionalSources: ["exo.inboxRule"],
-    parameters: {
-      partnerDomains: PARTNER_DOMAINS,
-      hiddenRules: {
-        schema: {
-          type: "string",
-          enum: ["flagged", "all", "off"],
-          default: "flagged",
-          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
-        }
-      }
-    },
-    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
-    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
-    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.concealment-rules",
-    version: 1,
-    area: "forwarding",
-    title: "Inbox rules that hide mail",
-    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
-    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
-    defaultSeverity: "high",
-    sources: ["graph.messageRules", "graph.domains"],
-    optionalSources: ["exo.inboxRule"],
-    parameters: {
-      triggerWords: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
-          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
-        }
-      },
-      securityTeamSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
-        }
-      }
-    },
-    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
-    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
-    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.mailbox",
-    version: 1,
-    area: "forwarding",
-    title: "Mailbox-level forwarding outside the tenant",
-    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
-    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
-    defaultSeverity: "high",
-    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
-    parameters: { partnerDomains: PARTNER_DOMAINS },
-    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
-    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
-    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.outbound-policy",
-    version: 1,
-    area: "forwarding",
-    title: "Outbound spam policy blocks automatic external forwarding",
-    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
-    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
-    defaultSeverity: "high",
-    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
-    parameters: {
-      allowedForwardingSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
-        }
-      }
-    },
-    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
-    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
-    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.remote-domains",
-    version: 1,
-    area: "forwarding",
-    title: "Remote domains block automatic forwarding",
-    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
-    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
-    defaultSeverity: "medium",
-    sources: ["exo.remoteDomain"],
-    parameters: { partnerDomains: PARTNER_DOMAINS },
-    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
-    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
-    limitations: EXCHANGE_LIMITATION,
-    enabledByDefault: true
-  }
-];
-
-// src/controls/ca-parameters.ts
-var ALLOWED_EXCLUSIONS = {
-  schema: {
-    type: "array",
-    items: { type: "string" },
-    default: [],
-    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
-  }
-};
-
-// src/controls/legacy-auth.ts
-var legacyAuthBlocked2 = {
-  id: "legacy-auth.blocked",
-  version: 1,
-  area: "legacy-auth",
-  title: "Legacy authentication blocked",
-  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
-  defaultSeverity: "high",
-  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-  references: {
-    scuba: ["MS.AAD.1.1v1"],
-    cis: ["5.2.2.3"],
-    hipaa: ["164.312(d)", "164.312(a)(1)"],
-    nist: ["IA-2", "AC-17"]
-  },
-  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
-  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
-  enabledByDefault: true
-};
-var legacyAuthControls = [
-  legacyAuthBlocked2,
-  {
-    id: "legacy-auth.smtp-auth",
-    version: 1,
-    area: "legacy-auth",
-    title: "SMTP AUTH disabled",
-    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
-    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
-    defaultSeverity: "high",
-    sources: ["exo.transportConfig", "exo.casMailbox"],
-    parameters: {},
-    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
-    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
-    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/mfa.ts
-var mfaControls = [
-  {
-    id: "mfa.registration",
-    version: 1,
-    area: "mfa",
-    title: "MFA registration coverage",
-    statement: "Every enabled member user SHALL be registered for multifactor authentication, except accounts listed as policy exceptions.",
-    rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
-    defaultSeverity: "high",
-    sources: ["graph.users", "graph.userRegistrationDetails"],
-    parameters: {
-      minPercent: {
-        schema: {
-          type: "number",
-          minimum: 0,
-          maximum: 100,
-          default: 100,
-          description: "Lowest share of enabled member users, in percent, that must be registered for the control to pass. 100 means every user."
-        }
-      },
-      requireCapable: {
-        schema: {
-          type: "boolean",
-          default: false,
-          description: "Count a user as covered only when `isMfaCapable` is true (a registered method that the authentication methods policy also allows), instead of `isMfaRegistered`."
-        }
-      }
-    },
-    references: {
-      scuba: ["MS.AAD.3.1v1"],
-      cis: ["5.2.3.4"],
-      hipaa: ["164.312(d)"],
-      nist: ["IA-2(1)", "IA-2(2)"]
-    },
-    remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
-    limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
-    enabledByDefault: true
-  },
-  {
-    id: "mfa.enforcement",
-    version: 1,
-    area: "mfa",
-    title: "MFA enforced for all users",
-    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
-    defaultSeverity: "critical",
-    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
-    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-    references: {
-      scuba: ["MS.AAD.3.2v2"],
-      cis: ["5.2.2.2"],
-      hipaa: ["164.312(d)"],
-      nist: ["IA-2(1)", "IA-2(2)"]
-    },
-    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
-    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
-    enabledByDefault: true
-  },
-  {
-    id: "mfa.admins-phishing-resistant",
-    version: 1,
-    area: "mfa",
-    title: "Phishing-resistant MFA for privileged roles",
-    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
-    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
-    defaultSeverity: "critical",
-    sources: [
-      "graph.roleAssignments",
-      "graph.conditionalAccessPolicies",
-      "graph.authenticationStrengthPolicies",
-      "graph.userRegistrationDetails"
-    ],
-    parameters: {
-      privilegedRoles: {
-        schema: {
-          type: "array",
-          items: { type: "string" },
-          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
-          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
-        }
-      },
-      allowedExclusions: ALLOWED_EXCLUSIONS
-    },
-    references: {
-      scuba: ["MS.AAD.3.6v1"],
-      cis: ["5.2.2.5", "5.2.2.1"],
-      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
-      nist: ["IA-2(1)", "IA-2(8)"]
-    },
-    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
-    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/sign-ins.ts
-var riskPolicies2 = {
-  id: "sign-ins.risk-policies",
-  version: 1,
-  area: "sign-ins",
-  title: "High user risk and high sign-in risk blocked",
-  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
-  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
-  defaultSeverity: "high",
-  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
-  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-  references: {
-    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
-    cis: ["5.2.2.6", "5.2.2.7"],
-    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
-    nist: ["AC-2(12)", "SI-4"]
-  },
-  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
-  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
-  enabledByDefault: true
-};
-var signInsControls = [riskPolicies2];
-
-// src/controls/spf.ts
-var spfControls = [];
-
-// src/controls/catalog.ts
-var CONTROLS = [
-  ...mfaControls,
-  ...legacyAuthControls,
-  ...signInsControls,
-  ...forwardingControls,
-  ...spfControls,
-  ...dkimControls,
-  ...dmarcControls,
-  ...domainsControls
-];
-var BY_ID = new Map(CONTROLS.map((control) => [control.id, control]));
-function findControl(id) {
-  return BY_ID.get(id);
 }
 
 // src/evaluate/selection.ts
@@ -62469,13 +63795,13 @@ function buildReport({ tool, run: run3, policy, manifest, evaluation }) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir2, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
 import path7 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -62496,7 +63822,7 @@ async function writeChecksums(dir) {
 // src/evidence/redact-snapshot.ts
 import { createHmac } from "node:crypto";
 import { isIP as isIP2 } from "node:net";
-var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
+var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName", "ForwardingAddress"]);
 var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "displayName",
   "DisplayName",
@@ -62506,9 +63832,12 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "givenName",
   "surname",
   "FirstName",
-  "LastName"
+  "LastName",
+  "Identity"
 ]);
+var OWNED_MARKERS = ["MailboxOwnerId"];
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
 var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
@@ -62573,7 +63902,7 @@ var Redactor = class {
   }
   string(value) {
     if (isIP2(value) !== 0) return this.ip(value);
-    return value.replace(EMAIL, (match, domain) => this.email(match, domain));
+    return value.replace(QUOTED_NAME, (_match, name3) => `"${this.name(name3)}"`).replace(EMAIL, (match, domain) => this.email(match, domain));
   }
   value(value, key, personObject = false) {
     if (typeof value === "string") {
@@ -62586,8 +63915,11 @@ var Redactor = class {
     if (typeof value === "object" && value !== null) {
       const object = value;
       const person = isPersonObject(object);
+      const owned = OWNED_MARKERS.some((marker) => typeof object[marker] === "string");
       const out = {};
-      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      for (const [k, v] of Object.entries(object)) {
+        out[k] = owned && k === "Identity" && typeof v === "string" ? this.name(v) : this.value(v, k, person);
+      }
       return out;
     }
     return value;
@@ -62718,7 +64050,7 @@ var DEMO_POLICY_PATH = fileURLToPath3(new URL("../demo/demo-policy.json", import
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist4(), 1);
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -62969,8 +64301,8 @@ function stringList(value) {
 function normaliseDomain2(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text5, file, now) {
-  const located = parseLocatedJson(text5, file);
+function parsePolicy(text6, file, now) {
+  const located = parseLocatedJson(text6, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -63069,8 +64401,8 @@ function parsePolicy(text5, file, now) {
   const domains = isJsonObject(document2.domains) ? document2.domains : {};
   const policy = {
     path: file,
-    sha256: createHash6("sha256").update(text5).digest("hex"),
-    text: text5,
+    sha256: createHash7("sha256").update(text6).digest("hex"),
+    text: text6,
     id: String(document2.id),
     title: String(document2.title),
     version: String(document2.version),
@@ -63090,13 +64422,13 @@ function parsePolicy(text5, file, now) {
 // src/policy/load-policy.ts
 async function loadPolicy(path10, now) {
   const file = path10 ?? BASELINE_POLICY_PATH;
-  let text5;
+  let text6;
   try {
-    text5 = await readFile4(file, "utf8");
+    text6 = await readFile4(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
   }
-  return parsePolicy(text5, file, now);
+  return parsePolicy(text6, file, now);
 }
 
 // src/report/escape.ts
@@ -63107,11 +64439,11 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text5) {
-  return text5.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text6) {
+  return text6.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text5) {
-  return escapeHtml(text5).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text6) {
+  return escapeHtml(text6).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
 
 // src/report/summary-markdown.ts
@@ -63199,9 +64531,9 @@ var EXIT = {
   configuration: 2,
   allSourcesFailed: 3
 };
-async function writeOutput(file, text5) {
+async function writeOutput(file, text6) {
   await mkdir4(path9.dirname(path9.resolve(file)), { recursive: true });
-  await writeFile5(file, text5);
+  await writeFile5(file, text6);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
