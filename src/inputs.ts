@@ -2,7 +2,9 @@ import { parseCloud, resolveEndpoints } from './collect/live/clouds.js';
 import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
 import { ConfigurationError } from './errors.js';
 import { isSeverity, type FailOn } from './model/severity.js';
-import type { CredentialSettings, Settings, TargetSettings } from './settings.js';
+import { parseDomainList } from './collect/dns/domain-list.js';
+import { parseDnsServer } from './collect/dns/server-address.js';
+import type { CredentialSettings, DnsSettings, Settings, TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
@@ -16,6 +18,8 @@ export const ACTION_INPUTS = [
   'certificate',
   'cloud',
   'snapshot',
+  'domains',
+  'dns-servers',
   'fail-on',
   'report-path',
   'evidence-dir',
@@ -81,15 +85,38 @@ function tenantInputs(getInput: GetInput): TargetSettings {
  * Reads the Action inputs once into Settings. This is the only module that knows input names;
  * errors quote the input and the value so the workflow author can fix them.
  */
+/** `domains` and `dns-servers`: comma, space or newline separated. */
+function dnsInputs(getInput: GetInput): DnsSettings {
+  const domains = parseDomainList(getInput('domains'), 'Input "domains"');
+  const servers = getInput('dns-servers')
+    .split(/[\s,]+/)
+    .filter((s) => s !== '');
+  for (const server of servers) parseDnsServer(server, 'Input "dns-servers"');
+  return { servers, domains };
+}
+
 export function readInputs(getInput: GetInput, workspace: string): Settings {
   const snapshot = getInput('snapshot').trim();
-  const target: TargetSettings = snapshot !== '' ? { kind: 'snapshot', dir: snapshot } : tenantInputs(getInput);
+  const dns = dnsInputs(getInput);
+  let target: TargetSettings;
+  if (snapshot !== '') {
+    if (dns.domains.length > 0) throw new ConfigurationError('Inputs "snapshot" and "domains" cannot be used together');
+    target = { kind: 'snapshot', dir: snapshot };
+  } else if (dns.domains.length > 0 && getInput('tenant-id').trim() === '' && getInput('client-id').trim() === '') {
+    // Domains without a tenant: the DNS-only audit, no credentials needed.
+    target = { kind: 'dns-only', domains: dns.domains };
+  } else {
+    // The default: the live tenant, over GitHub OIDC unless a secret or certificate is given.
+    target = tenantInputs(getInput);
+  }
   const reportPath = getInput('report-path').trim() || `${workspace}/mailwarden-report.json`;
   return {
     policyPath: getInput('policy').trim() || undefined,
     target,
+    dns,
     saveSnapshotDir: undefined,
-    only: undefined,
+    // DNS-only mode has data for the email-authentication area only.
+    only: target.kind === 'dns-only' ? ['email-auth'] : undefined,
     reportJsonPath: reportPath,
     ...evidenceInputs(getInput),
     summaryMarkdownPath: undefined,

@@ -1,5 +1,8 @@
 import * as core from '@actions/core';
 import type { Collector } from './collect/collector.js';
+import { createDnsClient } from './collect/dns/create-dns-client.js';
+import { dnsOnlyCollector } from './collect/dns/dns-only.js';
+import { createHttpsGetter } from './collect/dns/https-getter.js';
 import { folderCollector } from './collect/folder-collector.js';
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
@@ -43,17 +46,21 @@ async function githubIdToken(audience: string): Promise<string> {
   }
 }
 
-function collectorFor(target: Settings['target'], logger: Logger): Collector {
+function collectorFor(settings: Settings, logger: Logger): Collector {
+  const target = settings.target;
+  const dns = settings.dns ?? { servers: [], domains: [] };
   switch (target.kind) {
     case 'snapshot':
       return folderCollector(target.dir);
+    case 'dns-only':
+      return dnsOnlyCollector(target, dns, { logger, now: () => new Date() });
     case 'tenant': {
       const created = createLiveClients(target, { logger, getIdToken: githubIdToken });
       return liveCollector({
         mode: 'tenant',
         tenantId: target.tenantId,
-        clients: created.clients,
-        extraDomains: [],
+        clients: { ...created.clients, dns: createDnsClient(dns, { logger }), https: createHttpsGetter() },
+        extraDomains: dns.domains,
         now: () => new Date(),
         close: () => created.close(),
       });
@@ -68,7 +75,7 @@ export async function run(): Promise<void> {
   const logger = actionsLogger();
   try {
     const settings = readInputs((name) => core.getInput(name), process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const collector = collectorFor(settings.target, logger);
+    const collector = collectorFor(settings, logger);
     let outcome;
     try {
       outcome = await runPipeline(settings, {
