@@ -40461,6 +40461,14 @@ var ShapeReader = class {
     if (!Array.isArray(value)) this.fail(field, `is ${value === void 0 ? "missing" : this.describe(value)}, expected an array`);
     return value.map((item, i) => this.string(item, `${field}[${i}]`));
   }
+  /**
+   * A string collection Graph may leave out (older API versions omit empty exclusion lists):
+   * absent reads as empty, but `null` is still a shape error.
+   */
+  stringsOrEmpty(value, field) {
+    if (value === void 0) return [];
+    return this.strings(value, field);
+  }
   /** A string collection that may be absent because it was not selected or is not in this API version. */
   optionalStrings(value, field) {
     if (value === void 0) return null;
@@ -40533,21 +40541,21 @@ function readPolicy(r, item, at) {
       signInRiskLevels: r.optionalStrings(c.signInRiskLevels, `${at}.conditions.signInRiskLevels`),
       applications: apps2 ? {
         includeApplications: r.strings(apps2.includeApplications, `${a}.includeApplications`),
-        excludeApplications: r.strings(apps2.excludeApplications, `${a}.excludeApplications`),
+        excludeApplications: r.stringsOrEmpty(apps2.excludeApplications, `${a}.excludeApplications`),
         includeUserActions: r.optionalStrings(apps2.includeUserActions, `${a}.includeUserActions`)
       } : null,
       users: users ? {
         includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
-        excludeUsers: r.strings(users.excludeUsers, `${u}.excludeUsers`),
-        includeGroups: r.strings(users.includeGroups, `${u}.includeGroups`),
-        excludeGroups: r.strings(users.excludeGroups, `${u}.excludeGroups`),
-        includeRoles: r.strings(users.includeRoles, `${u}.includeRoles`),
-        excludeRoles: r.strings(users.excludeRoles, `${u}.excludeRoles`)
+        excludeUsers: r.stringsOrEmpty(users.excludeUsers, `${u}.excludeUsers`),
+        includeGroups: r.stringsOrEmpty(users.includeGroups, `${u}.includeGroups`),
+        excludeGroups: r.stringsOrEmpty(users.excludeGroups, `${u}.excludeGroups`),
+        includeRoles: r.stringsOrEmpty(users.includeRoles, `${u}.includeRoles`),
+        excludeRoles: r.stringsOrEmpty(users.excludeRoles, `${u}.excludeRoles`)
       } : null
     },
     grantControls: grant ? {
       operator: r.optionalString(grant.operator, `${at}.grantControls.operator`),
-      builtInControls: r.strings(grant.builtInControls, `${at}.grantControls.builtInControls`),
+      builtInControls: r.stringsOrEmpty(grant.builtInControls, `${at}.grantControls.builtInControls`),
       authenticationStrength: strength ? {
         id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
         displayName: r.optionalString(strength.displayName, `${at}.grantControls.authenticationStrength.displayName`)
@@ -63958,16 +63966,25 @@ function resolveEndpoints(cloud, overrides) {
 // src/collect/live/credentials.ts
 var KNOWN_AUTHORITIES = new Set(Object.values(CLOUD_ENDPOINTS).map((c) => c.authority));
 function masked(credential, logger27, authority) {
+  const inFlight = /* @__PURE__ */ new Map();
+  const fetchToken = async (scopes, options) => {
+    let token;
+    try {
+      token = await credential.getToken(scopes, options);
+    } catch (error2) {
+      throw new Error(`authentication at ${authority} failed: ${errorMessage(error2)}`);
+    }
+    if (token) logger27.secret(token.token);
+    return token;
+  };
   return {
-    async getToken(scopes, options) {
-      let token;
-      try {
-        token = await credential.getToken(scopes, options);
-      } catch (error2) {
-        throw new Error(`authentication at ${authority} failed: ${errorMessage(error2)}`);
-      }
-      if (token) logger27.secret(token.token);
-      return token;
+    getToken(scopes, options) {
+      const key = Array.isArray(scopes) ? scopes.join(" ") : scopes;
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const request = fetchToken(scopes, options).finally(() => inFlight.delete(key));
+      inFlight.set(key, request);
+      return request;
     }
   };
 }

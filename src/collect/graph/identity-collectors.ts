@@ -93,25 +93,25 @@ function readPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAcces
       applications: apps
         ? {
             includeApplications: r.strings(apps.includeApplications, `${a}.includeApplications`),
-            excludeApplications: r.strings(apps.excludeApplications, `${a}.excludeApplications`),
+            excludeApplications: r.stringsOrEmpty(apps.excludeApplications, `${a}.excludeApplications`),
             includeUserActions: r.optionalStrings(apps.includeUserActions, `${a}.includeUserActions`),
           }
         : null,
       users: users
         ? {
             includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
-            excludeUsers: r.strings(users.excludeUsers, `${u}.excludeUsers`),
-            includeGroups: r.strings(users.includeGroups, `${u}.includeGroups`),
-            excludeGroups: r.strings(users.excludeGroups, `${u}.excludeGroups`),
-            includeRoles: r.strings(users.includeRoles, `${u}.includeRoles`),
-            excludeRoles: r.strings(users.excludeRoles, `${u}.excludeRoles`),
+            excludeUsers: r.stringsOrEmpty(users.excludeUsers, `${u}.excludeUsers`),
+            includeGroups: r.stringsOrEmpty(users.includeGroups, `${u}.includeGroups`),
+            excludeGroups: r.stringsOrEmpty(users.excludeGroups, `${u}.excludeGroups`),
+            includeRoles: r.stringsOrEmpty(users.includeRoles, `${u}.includeRoles`),
+            excludeRoles: r.stringsOrEmpty(users.excludeRoles, `${u}.excludeRoles`),
           }
         : null,
     },
     grantControls: grant
       ? {
           operator: r.optionalString(grant.operator, `${at}.grantControls.operator`),
-          builtInControls: r.strings(grant.builtInControls, `${at}.grantControls.builtInControls`),
+          builtInControls: r.stringsOrEmpty(grant.builtInControls, `${at}.grantControls.builtInControls`),
           authenticationStrength: strength
             ? {
                 id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
