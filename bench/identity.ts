@@ -23,6 +23,8 @@ import { startSimulator } from '../src/simulator/start-simulator.js';
 import type { SourceId } from '../src/snapshot/source-id.js';
 
 const { values } = parseArgs({
+  // bench/run.mjs leaves the .ts entry in argv.
+  args: process.argv.slice(2).filter((a) => !a.endsWith('.ts')),
   options: {
     users: { type: 'string', default: '50000' },
     seed: { type: 'string', default: '7' },
