@@ -27698,8 +27698,8 @@ function info(message) {
 }
 
 // src/snapshot/read-folder.ts
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { constants as fsConstants, createReadStream } from "node:fs";
+import { access as access2, readFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -28874,7 +28874,7 @@ async function readSnapshotFolder(dir) {
     const file = path.join(dir, relative);
     if (STREAMED_SOURCES.has(id)) {
       try {
-        await readFile(file, { flag: "r" }).then(() => void 0);
+        await access2(file, fsConstants.R_OK);
       } catch (error2) {
         throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
       }
