@@ -1,5 +1,5 @@
 // Benchmark: write a redacted evidence pack for a large synthetic tenant, then verify it.
-// Prints figures; asserts nothing. Run with `node bench/evidence.mjs [users] [signIns]`.
+// Prints figures; asserts nothing. Run with `npm run bench:evidence -- [users] [signIns]`.
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,8 +9,10 @@ import { verifyEvidencePack } from '../src/evidence/verify-evidence.js';
 import { silentLogger } from '../src/logger.js';
 import { run } from '../src/run.js';
 
-const users = Number(process.argv[2] ?? 5000);
-const signIns = Number(process.argv[3] ?? 200_000);
+// bench/run.mjs passes the entry file first; the numbers follow.
+const numbers = process.argv.slice(2).filter((a) => /^[0-9]+$/.test(a)).map(Number);
+const users = numbers[0] ?? 5000;
+const signIns = numbers[1] ?? 100_000;
 const SOURCES = ['graph.users', 'graph.userRegistrationDetails', 'graph.signIns'];
 
 const root = await mkdtemp(path.join(tmpdir(), 'mailwarden-bench-'));
