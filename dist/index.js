@@ -31949,7 +31949,7 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "LastName"
 ]);
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
-var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+var EMAIL = /[A-Za-z0-9._%+'#-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
   const type = object["@odata.type"];

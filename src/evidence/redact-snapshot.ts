@@ -49,7 +49,8 @@ const PERSON_NAME_KEYS = new Set([
 /** Properties that mark an object as a person, mailbox or recipient. */
 const PERSON_MARKERS = ['userPrincipalName', 'UserPrincipalName', 'PrimarySmtpAddress', 'WindowsEmailAddress', 'address'];
 
-const EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+// `#` is atext (RFC 5322 §3.2.3) and appears in guest UPNs (`name_gmail.com#EXT#@tenant`).
+const EMAIL = /[A-Za-z0-9._%+'#-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 
 function isPersonObject(object: { readonly [key: string]: unknown }): boolean {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === 'string')) return true;
