@@ -4,7 +4,7 @@
  * Lines) and (3) through the simulator over loopback HTTP. Each phase runs in its own process
  * so its RSS is its own. Prints events/s, time, peak RSS and RSS at 0.5M, 1M and 2M events.
  *
- *   npm run bench:signins                 # all phases, 2M events
+ *   npm run bench:signins                 # all phases, 2M events (bench/run.mjs bundles it)
  *   npm run bench:signins -- --events 500000 --phases generator,snapshot
  */
 import { spawn } from 'node:child_process';
