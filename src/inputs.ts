@@ -1,12 +1,42 @@
 import { ConfigurationError } from './errors.js';
 import { isSeverity, type FailOn } from './model/severity.js';
-import type { Settings } from './settings.js';
+import { isRedactMode } from './issues/redact.js';
+import { ISSUES_OFF, type IssuesSettings, type Settings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
 
 /** The Action's inputs, exactly as declared in action.yml. A test keeps the two in step. */
-export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path'] as const;
+export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'issues', 'labels', 'max-new-issues', 'redact', 'github-token'] as const;
+
+/** The runner's context variables the Action reads (not inputs). */
+export interface ActionEnv {
+  readonly GITHUB_REPOSITORY?: string;
+  readonly GITHUB_API_URL?: string;
+  readonly MAILWARDEN_REDACT_KEY?: string;
+}
+
+function issuesInputs(getInput: GetInput, env: ActionEnv): IssuesSettings {
+  const mode = getInput('issues').trim() || 'on';
+  if (mode !== 'off' && mode !== 'dry-run' && mode !== 'on') {
+    throw new ConfigurationError(`Input "issues": expected off, dry-run or on, got "${mode}"`);
+  }
+  const redact = getInput('redact').trim() || 'auto';
+  if (!isRedactMode(redact)) throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
+  const max = getInput('max-new-issues').trim() || '20';
+  if (!/^\d+$/.test(max)) throw new ConfigurationError(`Input "max-new-issues": expected a whole number, got "${max}"`);
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  return {
+    mode,
+    repo: owner && repo ? { owner, repo } : undefined,
+    apiUrl: env.GITHUB_API_URL?.replace(/\/+$/, '') || ISSUES_OFF.apiUrl,
+    token: getInput('github-token').trim() || undefined,
+    labels: getInput('labels').split(',').map((l) => l.trim()).filter((l) => l !== ''),
+    maxNewIssues: Number(max),
+    redact,
+    redactKey: env.MAILWARDEN_REDACT_KEY || undefined,
+  };
+}
 
 function failOn(value: string): FailOn {
   const v = value.trim() || 'high';
@@ -18,7 +48,7 @@ function failOn(value: string): FailOn {
  * Reads the Action inputs once into Settings. This is the only module that knows input names;
  * errors quote the input and the value so the workflow author can fix them.
  */
-export function readInputs(getInput: GetInput, workspace: string): Settings {
+export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv = {}): Settings {
   const snapshot = getInput('snapshot').trim();
   if (snapshot === '') {
     throw new ConfigurationError('Input "snapshot" is required until live tenant collection is configured');
@@ -33,5 +63,8 @@ export function readInputs(getInput: GetInput, workspace: string): Settings {
     summaryMarkdownPath: undefined,
     failOn: failOn(getInput('fail-on')),
     debug: false,
+    // Always written: the `sarif-path` output feeds github/codeql-action/upload-sarif.
+    sarifPath: `${workspace}/mailwarden.sarif`,
+    issues: issuesInputs(getInput, env),
   };
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { folderCollector } from './collect/folder-collector.js';
 import { errorMessage, isConfigurationError } from './errors.js';
 import { readInputs } from './inputs.js';
+import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js';
 import type { Logger } from './logger.js';
 import { EXIT, run as runPipeline } from './run.js';
 
@@ -32,24 +33,29 @@ function runContext(env: NodeJS.ProcessEnv): { repository?: string; gitSha?: str
 export async function run(): Promise<void> {
   const logger = actionsLogger();
   try {
-    const settings = readInputs((name) => core.getInput(name), process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const settings = readInputs((name) => core.getInput(name), workspace, process.env);
     if (settings.target.kind !== 'snapshot') throw new Error('unsupported target');
     const outcome = await runPipeline(settings, {
       logger,
       now: () => new Date(),
       collector: folderCollector(settings.target.dir),
       runContext: runContext(process.env),
+      issuesClient: (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo),
+      workspace,
     });
     const { byStatus } = outcome.report.summary;
     core.setOutput('report-path', settings.reportJsonPath ?? '');
     core.setOutput('failed', byStatus.fail);
     core.setOutput('passed', byStatus.pass);
     core.setOutput('errors', byStatus.error);
-    core.setOutput('issues-opened', 0);
-    core.setOutput('issues-closed', 0);
+    core.setOutput('sarif-path', settings.sarifPath ?? '');
+    core.setOutput('issues-opened', outcome.issues?.opened ?? 0);
+    core.setOutput('issues-closed', outcome.issues?.closed ?? 0);
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.summaryMarkdown).write();
     if (outcome.exitCode === EXIT.findings) core.setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
     else if (outcome.exitCode === EXIT.allSourcesFailed) core.setFailed('Every data source failed; nothing was judged');
+    else if (outcome.exitCode === EXIT.issues) core.setFailed(outcome.issuesError ?? 'The GitHub issues stage failed');
   } catch (error: unknown) {
     if (isConfigurationError(error)) {
       core.setFailed([error.message, ...error.details].join('\n'));
