@@ -1074,14 +1074,14 @@ var require_util = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path5 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path7 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path5 && path5[0] !== "/") {
-          path5 = `/${path5}`;
+        if (path7 && path7[0] !== "/") {
+          path7 = `/${path7}`;
         }
-        return new URL(`${origin}${path5}`);
+        return new URL(`${origin}${path7}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -1532,39 +1532,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path7, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path5);
+        debuglog("sending request to %s %s/%s", method, origin, path7);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path7, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path5,
+          path7,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin }
+          request: { method, path: path7, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path5);
+        debuglog("trailers received from %s %s/%s", method, origin, path7);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path5, origin },
+          request: { method, path: path7, origin },
           error: error2
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path5,
+          path7,
           error2.message
         );
       });
@@ -1613,9 +1613,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path5, origin }
+            request: { method, path: path7, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path5);
+          debuglog("sending request to %s %s/%s", method, origin, path7);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -1678,7 +1678,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request = class {
       constructor(origin, {
-        path: path5,
+        path: path7,
         method,
         body,
         headers,
@@ -1693,11 +1693,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path5 !== "string") {
+        if (typeof path7 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path5[0] !== "/" && !(path5.startsWith("http://") || path5.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path7[0] !== "/" && !(path7.startsWith("http://") || path7.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path5)) {
+        } else if (invalidPathRegex.test(path7)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -1763,7 +1763,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path5, query) : path5;
+        this.path = query ? buildURL(path7, query) : path7;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -6456,7 +6456,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path5, host, upgrade, blocking, reset } = request2;
+      const { method, path: path7, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util.isFormDataLike(body)) {
@@ -6537,7 +6537,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path5} HTTP/1.1\r
+      let header = `${method} ${path7} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -7066,7 +7066,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path5, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path7, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -7163,7 +7163,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path5;
+      headers[HTTP2_HEADER_PATH] = path7;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -7516,9 +7516,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path5 = search ? `${pathname}${search}` : pathname;
+        const path7 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path5;
+        this.opts.path = path7;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -8757,10 +8757,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path5 = "/",
+          path: path7 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path5;
+        opts.path = origin + path7;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL2(origin);
           headers.host = host;
@@ -10732,20 +10732,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path5) {
-      if (typeof path5 !== "string") {
-        return path5;
+    function safeUrl2(path7) {
+      if (typeof path7 !== "string") {
+        return path7;
       }
-      const pathSegments = path5.split("?");
+      const pathSegments = path7.split("?");
       if (pathSegments.length !== 2) {
-        return path5;
+        return path7;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path5, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path5);
+    function matchKey(mockDispatch2, { path: path7, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path7);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -10767,7 +10767,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path5 }) => matchValue(safeUrl2(path5), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path7 }) => matchValue(safeUrl2(path7), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -10805,9 +10805,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path5, method, body, headers, query } = opts;
+      const { path: path7, method, body, headers, query } = opts;
       return {
-        path: path5,
+        path: path7,
         method,
         body,
         headers,
@@ -11270,10 +11270,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path5, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path7, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path5,
+            Path: path7,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -11640,7 +11640,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module2) {
     "use strict";
-    var { isIP: isIP2 } = __require("node:net");
+    var { isIP: isIP3 } = __require("node:net");
     var { lookup } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11895,7 +11895,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP2(origin.hostname) !== 0) {
+          if (isIP3(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -16152,9 +16152,9 @@ var require_util6 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path5) {
-      for (let i = 0; i < path5.length; ++i) {
-        const code = path5.charCodeAt(i);
+    function validateCookiePath(path7) {
+      for (let i = 0; i < path7.length; ++i) {
+        const code = path7.charCodeAt(i);
         if (code < 32 || // exclude CTLs (0-31)
         code > 126 || // exclude DEL and non-ascii
         code === 59) {
@@ -19074,11 +19074,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path5 = opts.path;
+          let path7 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path5 = `/${path5}`;
+            path7 = `/${path7}`;
           }
-          url = new URL(util.parseOrigin(url).origin + path5);
+          url = new URL(util.parseOrigin(url).origin + path7);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -27342,8 +27342,8 @@ var require_utils2 = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path5) {
-      let input = path5;
+    function removeDotSegments(path7) {
+      let input = path7;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -27417,11 +27417,11 @@ var require_utils2 = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path5) {
-      if (path5 === "" || path5[0] === "/") {
-        return removeDotSegments(path5);
+    function removeDotSegmentsRelative(path7) {
+      if (path7 === "" || path7[0] === "/") {
+        return removeDotSegments(path7);
       }
-      const segments = path5.split("/");
+      const segments = path7.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -27451,8 +27451,8 @@ var require_utils2 = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP2) {
-      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP3) {
+      const re = isIP3 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -27784,8 +27784,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path5 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path5 && path5 !== "/" ? path5 : void 0;
+        const path7 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path7 && path7 !== "/" ? path7 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -28149,12 +28149,12 @@ var require_fast_uri = __commonJS({
       const host = matches[4];
       return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
     }
-    function canonicalizeHost(parsed, options2, schemeHandler, isIP2) {
-      if (hasForbiddenDomainHost(parsed, options2, schemeHandler, isIP2)) {
+    function canonicalizeHost(parsed, options2, schemeHandler, isIP3) {
+      if (hasForbiddenDomainHost(parsed, options2, schemeHandler, isIP3)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options2.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
+      if (!options2.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && isIP3 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -28170,9 +28170,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options2, schemeHandler, isIP2) {
+    function hasForbiddenDomainHost(parsed, options2, schemeHandler, isIP3) {
       return Boolean(
-        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP3 === false && !isIPLiteral(parsed.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -28195,7 +28195,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP2 = false;
+      let isIP3 = false;
       if (options2.reference === "suffix") {
         if (options2.scheme) {
           uri = options2.scheme + ":" + uri;
@@ -28257,15 +28257,15 @@ var require_fast_uri = __commonJS({
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP3 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP3 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP2 = true;
+            isIP3 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -28282,14 +28282,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options2.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options2, schemeHandler, isIP2);
+          malformedHost = canonicalizeHost(parsed, options2, schemeHandler, isIP3);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP2) {
+          let host = isIP3 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP3) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP2 || options2.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
+          parsed.host = isIP3 || options2.scheme !== "null" ? reescapeHostDelimiters(host, isIP3) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -33206,12 +33206,12 @@ function parseTree(text, errors = [], options2 = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path5) {
+function findNodeAtLocation(root, path7) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path5) {
+  for (let segment of path7) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -33970,6 +33970,18 @@ function failOn(value) {
   if (v === "none" || isSeverity(v)) return v;
   throw new ConfigurationError(`Input "fail-on": expected none, low, medium, high or critical, got "${value}"`);
 }
+function booleanInput(name, value, fallback) {
+  const v = value.trim().toLowerCase();
+  if (v === "") return fallback;
+  if (v === "true") return true;
+  if (v === "false") return false;
+  throw new ConfigurationError(`Input "${name}": expected true or false, got "${value}"`);
+}
+function evidenceInputs(getInput2) {
+  const dir = getInput2("evidence-dir").trim();
+  const redact = booleanInput("redact-evidence", getInput2("redact-evidence"), true);
+  return dir === "" ? {} : { evidence: { dir, redact, redactionKey: void 0 } };
+}
 function readInputs(getInput2, workspace, env = {}) {
   const snapshot = getInput2("snapshot").trim();
   if (snapshot === "") {
@@ -33982,6 +33994,7 @@ function readInputs(getInput2, workspace, env = {}) {
     saveSnapshotDir: void 0,
     only: void 0,
     reportJsonPath: reportPath,
+    ...evidenceInputs(getInput2),
     summaryMarkdownPath: void 0,
     failOn: failOn(getInput2("fail-on")),
     debug: false,
@@ -34005,8 +34018,8 @@ var Context = class {
       if (existsSync2(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path5 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path5} does not exist${EOL5}`);
+        const path7 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path7} does not exist${EOL5}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -38300,7 +38313,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path5) => path5.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path7) => path7.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -38556,8 +38569,9 @@ function octokitIssuesApi(octokit, ref) {
 }
 
 // src/run.ts
-import { mkdir as mkdir3, writeFile as writeFile3 } from "node:fs/promises";
-import path4 from "node:path";
+import { mkdir as mkdir4, mkdtemp, rm as rm3, writeFile as writeFile5 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path6 from "node:path";
 
 // src/checks/dkim.ts
 var dkimChecks = {};
@@ -38757,13 +38771,20 @@ function findControl(id) {
   return BY_ID.get(id);
 }
 
+// src/shard/shard.ts
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
 // src/evaluate/selection.ts
-function selectControls(policy, only) {
+function selectControls(policy, only, shard) {
   const selected = [];
   for (const definition of CONTROLS) {
     const settings = policy.controls.get(definition.id);
     if (!settings?.enabled) continue;
     if (only && !only.includes(definition.area)) continue;
+    if (shard && shard.index > 1 && !isShardedControl(definition.sources)) continue;
     selected.push({ definition, settings });
   }
   return selected;
@@ -38834,7 +38855,7 @@ async function runStream(snapshot, source, folds) {
 }
 async function evaluate(snapshot, policy, options2) {
   const tenantId = snapshot.manifest.tenantId;
-  const selected = selectControls(policy, options2.only);
+  const selected = selectControls(policy, options2.only, snapshot.manifest.shard);
   const findingsByControl = /* @__PURE__ */ new Map();
   const streamFolds = /* @__PURE__ */ new Map();
   for (const control of selected) {
@@ -38925,8 +38946,358 @@ async function evaluate(snapshot, policy, options2) {
   return { results, controls: outcomes, exceptionsApplied: applied, unusedExceptions };
 }
 
+// src/evidence/write-evidence.ts
+import { randomBytes } from "node:crypto";
+import { mkdir as mkdir3, readdir as readdir3, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
+import path4 from "node:path";
+
+// src/model/area.ts
+var AREAS = ["mfa", "forwarding", "legacy-auth", "sign-ins", "email-auth"];
+var AREA_TITLES = {
+  mfa: "MFA coverage",
+  forwarding: "Forwarding",
+  "legacy-auth": "Legacy authentication",
+  "sign-ins": "Sign-in anomalies",
+  "email-auth": "SPF, DKIM and DMARC"
+};
+
+// src/model/status.ts
+var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
+
+// src/report/report.ts
+var REPORT_SCHEMA_VERSION = 1;
+function emptyCounts() {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
+}
+function summarise(results) {
+  const byStatus = emptyCounts();
+  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
+  for (const result of results) {
+    byStatus[result.status]++;
+    byArea[result.area][result.status]++;
+  }
+  return { total: results.length, byStatus, byArea };
+}
+function withoutPointer(value) {
+  const { pointer: _pointer, ...rest } = value;
+  return rest;
+}
+function buildReport({ tool, run: run3, policy, manifest, evaluation }) {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool,
+    run: run3,
+    policy: { path: policy.path, sha256: policy.sha256, id: policy.id, version: policy.version, title: policy.title },
+    snapshot: manifest,
+    controls: evaluation.controls,
+    results: evaluation.results,
+    exceptions: {
+      applied: evaluation.exceptionsApplied.map(withoutPointer),
+      unused: evaluation.unusedExceptions.map(withoutPointer)
+    },
+    summary: summarise(evaluation.results)
+  };
+}
+
+// src/snapshot/write-folder.ts
+import { createWriteStream } from "node:fs";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import path2 from "node:path";
+import { once } from "node:events";
+async function writeJson(file, value) {
+  await mkdir2(path2.dirname(file), { recursive: true });
+  await writeFile2(file, `${JSON.stringify(value, null, 2)}
+`);
+}
+async function writeJsonLines(file, stream, perItem) {
+  await mkdir2(path2.dirname(file), { recursive: true });
+  const out = createWriteStream(file, { encoding: "utf8" });
+  let count = 0;
+  try {
+    for await (const page of stream.pages()) {
+      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
+`).join("") : `${JSON.stringify({ value: page })}
+`;
+      count += page.length;
+      if (!out.write(text)) await once(out, "drain");
+    }
+  } finally {
+    out.end();
+    await once(out, "close");
+  }
+  return count;
+}
+function recordCount(data) {
+  if (Array.isArray(data)) return data.length;
+  if (typeof data === "object" && data !== null && "answers" in data) {
+    const answers = data.answers;
+    if (typeof answers === "object" && answers !== null) return Object.keys(answers).length;
+  }
+  return 1;
+}
+async function writeSnapshotFolder(dir, snapshot) {
+  await mkdir2(dir, { recursive: true });
+  const sources = { ...snapshot.manifest.sources };
+  for (const [id, status] of Object.entries(snapshot.manifest.sources)) {
+    if (status.status !== "ok") continue;
+    const file = path2.join(dir, SOURCE_FILES[id]);
+    if (STREAMED_SOURCES.has(id)) {
+      try {
+        const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
+        sources[id] = { ...status, count };
+      } catch (error2) {
+        sources[id] = { status: "failed", reason: error2 instanceof Error ? error2.message : String(error2) };
+      }
+      continue;
+    }
+    const data = snapshot.data(id);
+    await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
+    sources[id] = { ...status, count: recordCount(data) };
+  }
+  const manifest = { ...snapshot.manifest, sources };
+  await writeJson(path2.join(dir, MANIFEST_FILE), manifest);
+  return manifest;
+}
+
+// src/evidence/checksums.ts
+import { createHash as createHash2 } from "node:crypto";
+import { createReadStream as createReadStream2 } from "node:fs";
+import { readdir as readdir2, readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
+import path3 from "node:path";
+var CHECKSUM_FILE = "SHA256SUMS";
+async function sha256File(file) {
+  const hash = createHash2("sha256");
+  for await (const chunk of createReadStream2(file)) hash.update(chunk);
+  return hash.digest("hex");
+}
+async function listFiles(dir) {
+  const entries = await readdir2(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => path3.relative(dir, path3.join(e.parentPath, e.name)).split(path3.sep).join("/")).sort();
+}
+async function writeChecksums(dir) {
+  const lines = [];
+  for (const file of await listFiles(dir)) {
+    if (file === CHECKSUM_FILE) continue;
+    lines.push(`${await sha256File(path3.join(dir, file))}  ${file}`);
+  }
+  await writeFile3(path3.join(dir, CHECKSUM_FILE), `${lines.join("\n")}
+`);
+}
+
+// src/evidence/redact-snapshot.ts
+import { createHmac as createHmac2 } from "node:crypto";
+import { isIP as isIP2 } from "node:net";
+var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
+var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
+  "displayName",
+  "DisplayName",
+  "Name",
+  "Alias",
+  "name",
+  "givenName",
+  "surname",
+  "FirstName",
+  "LastName"
+]);
+var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var EMAIL2 = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+function isPersonObject(object) {
+  if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
+  const type = object["@odata.type"];
+  return typeof type === "string" && type.toLowerCase().endsWith(".user");
+}
+var Redactor = class {
+  constructor(options2) {
+    this.options = options2;
+  }
+  options;
+  hostPermutations = /* @__PURE__ */ new Map();
+  /** How many values were pseudonymised, by kind; recorded in the pack's report. */
+  counts = { emails: 0, names: 0, ips: 0 };
+  hash(kind, value) {
+    return createHmac2("sha256", this.options.key).update(`${kind}\0${value.toLowerCase()}`).digest("hex");
+  }
+  kept(value) {
+    return this.options.keep.has(value.toLowerCase());
+  }
+  email(address, domain) {
+    if (this.kept(address)) return address;
+    this.counts.emails++;
+    return `u-${this.hash("email", address).slice(0, 12)}@${domain.toLowerCase()}`;
+  }
+  name(value) {
+    if (value === "" || this.kept(value)) return value;
+    const slash = value.indexOf("\\");
+    if (slash > 0) return `${this.name(value.slice(0, slash))}${value.slice(slash)}`;
+    this.counts.names++;
+    return `person-${this.hash("name", value).slice(0, 10)}`;
+  }
+  /** A keyed permutation of 0..255 per /24, so the host octet maps one-to-one. */
+  permutation(prefix) {
+    let table = this.hostPermutations.get(prefix);
+    if (!table) {
+      const order = Array.from({ length: 256 }, (_, i) => ({ i, h: this.hash("ipv4-host", `${prefix}.${i}`) }));
+      order.sort((a, b) => a.h < b.h ? -1 : a.h > b.h ? 1 : 0);
+      table = order.map((o) => o.i);
+      this.hostPermutations.set(prefix, table);
+    }
+    return table;
+  }
+  ip(address) {
+    if (this.kept(address)) return address;
+    const family = isIP2(address);
+    if (family === 4) {
+      const parts = address.split(".");
+      const prefix = parts.slice(0, 3).join(".");
+      this.counts.ips++;
+      return `${prefix}.${this.permutation(prefix)[Number(parts[3])]}`;
+    }
+    if (family === 6) {
+      const groups2 = expandIpv6(address);
+      if (!groups2) return address;
+      const host = this.hash("ipv6-host", groups2.join(":")).slice(0, 20);
+      const pseudo = [...groups2.slice(0, 3), host.slice(0, 4), host.slice(4, 8), host.slice(8, 12), host.slice(12, 16), host.slice(16, 20)];
+      this.counts.ips++;
+      return pseudo.map((g) => g.replace(/^0+(?=.)/, "")).join(":");
+    }
+    return address;
+  }
+  string(value) {
+    if (isIP2(value) !== 0) return this.ip(value);
+    return value.replace(EMAIL2, (match, domain) => this.email(match, domain));
+  }
+  value(value, key, personObject = false) {
+    if (typeof value === "string") {
+      if (key !== void 0 && (ALWAYS_NAME_KEYS.has(key) || personObject && PERSON_NAME_KEYS.has(key))) {
+        return value.includes("@") ? this.string(value) : this.name(value);
+      }
+      return this.string(value);
+    }
+    if (Array.isArray(value)) return value.map((item) => this.value(item, key, personObject));
+    if (typeof value === "object" && value !== null) {
+      const object = value;
+      const person = isPersonObject(object);
+      const out = {};
+      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      return out;
+    }
+    return value;
+  }
+};
+function expandIpv6(address) {
+  if (address.includes(".")) return void 0;
+  const [head = "", tail] = address.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === void 0 || tail === "" ? [] : tail.split(":");
+  const missing = tail === void 0 ? 0 : 8 - left.length - right.length;
+  const groups2 = [...left, ...Array.from({ length: missing }, () => "0"), ...right];
+  return groups2.length === 8 ? groups2.map((g) => g.toLowerCase().padStart(4, "0")) : void 0;
+}
+function keptIdentifiers(targets) {
+  const keep = /* @__PURE__ */ new Set();
+  for (const target of targets) {
+    for (const match of target.matchAll(EMAIL2)) keep.add(match[0].toLowerCase());
+    for (const part of target.split("/")) if (isIP2(part) !== 0) keep.add(part.toLowerCase());
+    keep.add(target.toLowerCase());
+  }
+  return keep;
+}
+var PUBLIC_SOURCES = /* @__PURE__ */ new Set(["dns"]);
+function redactSnapshot(snapshot, redactor2) {
+  const cache = /* @__PURE__ */ new Map();
+  return {
+    manifest: snapshot.manifest,
+    status: (id) => snapshot.status(id),
+    data(id) {
+      const raw = snapshot.data(id);
+      if (PUBLIC_SOURCES.has(id)) return raw;
+      if (STREAMED_SOURCES.has(id)) {
+        const stream = raw;
+        const redacted = {
+          async *pages() {
+            for await (const page of stream.pages()) yield page.map((item) => redactor2.value(item));
+          }
+        };
+        return redacted;
+      }
+      if (!cache.has(id)) cache.set(id, redactor2.value(raw));
+      return cache.get(id);
+    }
+  };
+}
+
+// src/evidence/write-evidence.ts
+var PACK = {
+  report: "report.json",
+  policy: "policy.json",
+  snapshot: "snapshot",
+  checksums: CHECKSUM_FILE
+};
+async function prepare(dir) {
+  await mkdir3(dir, { recursive: true });
+  const known = new Set(Object.values(PACK));
+  const others = (await readdir3(dir)).filter((name) => !known.has(name));
+  if (others.length > 0) {
+    throw new ConfigurationError(
+      `${dir}: the evidence folder holds other files (${others.slice(0, 3).join(", ")}); use an empty or new folder`
+    );
+  }
+  for (const name of Object.values(PACK)) await rm2(path4.join(dir, name), { recursive: true, force: true });
+}
+function verdictCounts(report) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const r of report.results) {
+    const c = counts.get(r.control) ?? {};
+    c[r.status] = (c[r.status] ?? 0) + 1;
+    counts.set(r.control, c);
+  }
+  return new Map([...counts].map(([id, c]) => [id, JSON.stringify(Object.entries(c).sort())]));
+}
+async function writeEvidencePack(input) {
+  const { settings, policy, snapshot, logger } = input;
+  await prepare(settings.dir);
+  await writeFile4(path4.join(settings.dir, PACK.policy), policy.text);
+  const snapshotDir = path4.join(settings.dir, PACK.snapshot);
+  let report;
+  let redactionChanged = [];
+  if (settings.redact) {
+    const keep = keptIdentifiers(policy.exceptions.map((e) => e.target));
+    const redactor2 = new Redactor({ key: settings.redactionKey ?? randomBytes(32).toString("hex"), keep });
+    await writeSnapshotFolder(snapshotDir, redactSnapshot(snapshot, redactor2));
+    const packed = await readSnapshotFolder(snapshotDir);
+    const evaluation = await evaluate(packed, policy, {
+      now: new Date(packed.manifest.capturedAt),
+      only: input.report.run.only,
+      domains: packed.manifest.domains ?? []
+    });
+    report = {
+      ...buildReport({ tool: input.report.tool, run: input.report.run, policy, manifest: packed.manifest, evaluation }),
+      redaction: {
+        method: "keyed-hash-pseudonyms",
+        key: settings.redactionKey === void 0 ? "per-run" : "configured",
+        pseudonymised: { ...redactor2.counts },
+        keptInClear: [...keep].sort()
+      }
+    };
+    const before = verdictCounts(input.report);
+    const after = verdictCounts(report);
+    redactionChanged = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
+    for (const id of redactionChanged) {
+      logger.warning(`evidence: redaction changed the verdicts of ${id}; the pack reports the redacted verdicts`);
+    }
+  } else {
+    const manifest = await writeSnapshotFolder(snapshotDir, snapshot);
+    report = { ...input.report, snapshot: manifest };
+  }
+  await writeFile4(path4.join(settings.dir, PACK.report), `${JSON.stringify(report, null, 2)}
+`);
+  await writeChecksums(settings.dir);
+  logger.info(`Evidence pack written to ${settings.dir}${settings.redact ? " (snapshot pseudonymised)" : ""}`);
+  return { report, redactionChanged };
+}
+
 // src/policy/load-policy.ts
-import { readFile as readFile2 } from "node:fs/promises";
+import { readFile as readFile3 } from "node:fs/promises";
 
 // src/paths.ts
 import { fileURLToPath } from "node:url";
@@ -38938,7 +39309,7 @@ var DEMO_POLICY_PATH = fileURLToPath(new URL("../demo/demo-policy.json", import.
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist(), 1);
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -39093,7 +39464,8 @@ function buildPolicySchema(controls) {
           exclude: domainList("Domains never to audit, e.g. domains that are being retired."),
           parked: domainList(
             'Domains that must never send mail. They are checked for SPF "v=spf1 -all", DMARC p=reject and a null MX.'
-          )
+          ),
+          description: { type: "string", description: "Why these domains are listed, for auditors." }
         },
         additionalProperties: false
       },
@@ -39132,7 +39504,8 @@ function buildPolicySchema(controls) {
             minimum: 1,
             default: 365,
             description: "How many days ahead an exception may expire. Longer exceptions are rejected."
-          }
+          },
+          description: { type: "string", description: "Why these settings were chosen, for auditors." }
         },
         additionalProperties: false
       }
@@ -39287,7 +39660,7 @@ function parsePolicy(text, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy = {
     path: file,
-    sha256: createHash2("sha256").update(text).digest("hex"),
+    sha256: createHash3("sha256").update(text).digest("hex"),
     text,
     id: String(document.id),
     title: String(document.title),
@@ -39306,67 +39679,19 @@ function parsePolicy(text, file, now) {
 }
 
 // src/policy/load-policy.ts
-async function loadPolicy(path5, now) {
-  const file = path5 ?? BASELINE_POLICY_PATH;
+async function loadPolicy(path7, now) {
+  const file = path7 ?? BASELINE_POLICY_PATH;
   let text;
   try {
-    text = await readFile2(file, "utf8");
+    text = await readFile3(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
   }
   return parsePolicy(text, file, now);
 }
 
-// src/model/area.ts
-var AREAS = ["mfa", "forwarding", "legacy-auth", "sign-ins", "email-auth"];
-var AREA_TITLES = {
-  mfa: "MFA coverage",
-  forwarding: "Forwarding",
-  "legacy-auth": "Legacy authentication",
-  "sign-ins": "Sign-in anomalies",
-  "email-auth": "SPF, DKIM and DMARC"
-};
-
-// src/model/status.ts
-var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
-
-// src/report/report.ts
-var REPORT_SCHEMA_VERSION = 1;
-function emptyCounts() {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
-}
-function summarise(results) {
-  const byStatus = emptyCounts();
-  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
-  for (const result of results) {
-    byStatus[result.status]++;
-    byArea[result.area][result.status]++;
-  }
-  return { total: results.length, byStatus, byArea };
-}
-function withoutPointer(value) {
-  const { pointer: _pointer, ...rest } = value;
-  return rest;
-}
-function buildReport({ tool, run: run3, policy, manifest, evaluation }) {
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool,
-    run: run3,
-    policy: { path: policy.path, sha256: policy.sha256, id: policy.id, version: policy.version, title: policy.title },
-    snapshot: manifest,
-    controls: evaluation.controls,
-    results: evaluation.results,
-    exceptions: {
-      applied: evaluation.exceptionsApplied.map(withoutPointer),
-      unused: evaluation.unusedExceptions.map(withoutPointer)
-    },
-    summary: summarise(evaluation.results)
-  };
-}
-
 // src/report/sarif.ts
-import path2 from "node:path";
+import path5 from "node:path";
 var SECURITY_SEVERITY = {
   low: "3.0",
   medium: "5.5",
@@ -39381,11 +39706,11 @@ var LEVEL = {
 };
 var SARIF_FINGERPRINT_KEY = "mailwardenFinding/v1";
 function policyUri(policyPath, baseDir) {
-  const relative = path2.relative(baseDir, path2.resolve(baseDir, policyPath));
-  if (relative !== "" && !relative.startsWith("..") && !path2.isAbsolute(relative)) {
-    return { uri: relative.split(path2.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+  const relative = path5.relative(baseDir, path5.resolve(baseDir, policyPath));
+  if (relative !== "" && !relative.startsWith("..") && !path5.isAbsolute(relative)) {
+    return { uri: relative.split(path5.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
   }
-  return { uri: new URL(`file://${path2.resolve(baseDir, policyPath)}`).href };
+  return { uri: new URL(`file://${path5.resolve(baseDir, policyPath)}`).href };
 }
 function renderSarif(report, policy, baseDir) {
   const failing = report.results.filter((r) => r.status === "fail");
@@ -39443,7 +39768,7 @@ How to fix: ${control?.remediation ?? ""}`.trim(),
             rules
           }
         },
-        ...location.uriBaseId ? { originalUriBaseIds: { "%SRCROOT%": { uri: `${new URL(`file://${path2.resolve(baseDir)}/`).href}` } } } : {},
+        ...location.uriBaseId ? { originalUriBaseIds: { "%SRCROOT%": { uri: `${new URL(`file://${path5.resolve(baseDir)}/`).href}` } } } : {},
         automationDetails: { id: `mailwarden/${report.policy.id}/` },
         results
       }
@@ -39467,7 +39792,11 @@ function escapeMarkdown(text) {
 }
 function codeSpan(text) {
   const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
-  return `<code>${clean.replace(/[!-/:-@[-`{-~]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/&#64;/g, "&#64;‍")}</code>`;
+  const encoded = clean.replace(
+    /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
+    (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
+  );
+  return `<code>${encoded}</code>`;
 }
 function fencedJson(value) {
   return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
@@ -39591,7 +39920,7 @@ ${marker}
 }
 
 // src/issues/render.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var BODY_LIMIT = 65536;
 var TOOL_LABEL = "mailwarden";
 function findingLabels(result, extra) {
@@ -39618,7 +39947,7 @@ function affectedObjects(control, evidence) {
     }
   };
   visit2(evidence);
-  return [...keys].map((k) => createHash3("sha256").update(`${control}
+  return [...keys].map((k) => createHash4("sha256").update(`${control}
 ${k.toLowerCase()}`).digest("hex").slice(0, 12)).sort();
 }
 function scalar(value) {
@@ -40139,55 +40468,32 @@ function renderSyncSummary(sync, mode) {
   return lines.join("\n");
 }
 
-// src/snapshot/write-folder.ts
-import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path3 from "node:path";
-import { once } from "node:events";
-async function writeJson(file, value) {
-  await mkdir2(path3.dirname(file), { recursive: true });
-  await writeFile2(file, `${JSON.stringify(value, null, 2)}
-`);
+// src/report/expiring-exceptions.ts
+var EXPIRY_WARNING_DAYS = 14;
+function expiringExceptions(exceptions, now, days = EXPIRY_WARNING_DAYS) {
+  return exceptions.filter((e) => !exceptionExpired(e, now) && daysUntilExpiry(e, now) <= days).map((e) => ({
+    control: e.control,
+    target: e.target,
+    expires: e.expires,
+    daysLeft: daysUntilExpiry(e, now),
+    approvedBy: e.approvedBy,
+    ...e.ticket !== void 0 ? { ticket: e.ticket } : {}
+  })).sort((a, b) => a.daysLeft - b.daysLeft || a.control.localeCompare(b.control) || a.target.localeCompare(b.target));
 }
-async function writeJsonLines(file, stream, perItem) {
-  await mkdir2(path3.dirname(file), { recursive: true });
-  const out = createWriteStream(file, { encoding: "utf8" });
-  let count = 0;
-  try {
-    for await (const page of stream.pages()) {
-      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
-`).join("") : `${JSON.stringify({ value: page })}
-`;
-      count += page.length;
-      if (!out.write(text)) await once(out, "drain");
-    }
-  } finally {
-    out.end();
-    await once(out, "close");
+function renderExpiringExceptions(expiring) {
+  if (expiring.length === 0) return [];
+  const lines = [
+    `### Exceptions expiring within ${EXPIRY_WARNING_DAYS} days`,
+    "",
+    "| Control | Target | Expires | Days left | Approved by | Ticket |",
+    "| --- | --- | --- | ---: | --- | --- |"
+  ];
+  for (const e of expiring) {
+    lines.push(
+      `| \`${e.control}\` | ${escapeMarkdown(e.target)} | ${escapeMarkdown(e.expires)} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} | ${e.ticket === void 0 ? "" : escapeMarkdown(e.ticket)} |`
+    );
   }
-  return count;
-}
-async function writeSnapshotFolder(dir, snapshot) {
-  await mkdir2(dir, { recursive: true });
-  const sources = { ...snapshot.manifest.sources };
-  for (const [id, status] of Object.entries(snapshot.manifest.sources)) {
-    if (status.status !== "ok") continue;
-    const file = path3.join(dir, SOURCE_FILES[id]);
-    if (STREAMED_SOURCES.has(id)) {
-      try {
-        const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
-        sources[id] = { ...status, count };
-      } catch (error2) {
-        sources[id] = { status: "failed", reason: error2 instanceof Error ? error2.message : String(error2) };
-      }
-      continue;
-    }
-    const data = snapshot.data(id);
-    await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
-  }
-  const manifest = { ...snapshot.manifest, sources };
-  await writeJson(path3.join(dir, MANIFEST_FILE), manifest);
-  return manifest;
+  return [lines.join("\n")];
 }
 
 // src/version.ts
@@ -40227,27 +40533,39 @@ async function issuesStage(settings, report, policy, deps) {
   );
 }
 async function writeOutput(file, text) {
-  await mkdir3(path4.dirname(path4.resolve(file)), { recursive: true });
-  await writeFile3(file, text);
+  await mkdir4(path6.dirname(path6.resolve(file)), { recursive: true });
+  await writeFile5(file, text);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
   return statuses.length > 0 && statuses.every((s) => s.status === "failed");
 }
 async function run(settings, deps) {
+  const scratch = {};
+  try {
+    return await runPipeline(settings, deps, scratch);
+  } finally {
+    if (scratch.dir) await rm3(scratch.dir, { recursive: true, force: true });
+  }
+}
+async function runPipeline(settings, deps, scratch) {
   const { logger } = deps;
   const startedAt = deps.now();
   const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
   for (const warning2 of policyWarnings) logger.warning(warning2);
   const warnings = [...policyWarnings];
-  const controls = selectControls(policy, settings.only);
+  const controls = selectControls(policy, settings.only, settings.shard);
   const sources = requiredSources(controls);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
-  let snapshot = await deps.collector.collect({ sources, policy, logger });
+  let snapshot = await deps.collector.collect({ sources, policy, logger, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
+  } else if (settings.evidence) {
+    scratch.dir = await mkdtemp(path6.join(tmpdir(), "mailwarden-snapshot-"));
+    await writeSnapshotFolder(scratch.dir, snapshot);
+    snapshot = await readSnapshotFolder(scratch.dir);
   }
   const now = new Date(snapshot.manifest.capturedAt);
   const evaluation = await evaluate(snapshot, policy, {
@@ -40267,12 +40585,18 @@ async function run(settings, deps) {
       finishedAt: deps.now().toISOString(),
       mode: deps.collector.mode,
       tenantId: snapshot.manifest.tenantId,
+      ...settings.only ? { only: settings.only } : {},
       ...deps.runContext
     },
     policy,
     manifest: snapshot.manifest,
     evaluation
   });
+  let evidence;
+  if (settings.evidence) {
+    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
+    for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
+  }
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}
 `);
   if (settings.sarifPath) {
@@ -40281,7 +40605,7 @@ async function run(settings, deps) {
   }
   let issues;
   let issuesError;
-  const sections = [];
+  const sections = [...renderExpiringExceptions(expiringExceptions(policy.exceptions, now))];
   if (settings.issues && settings.issues.mode !== "off") {
     try {
       issues = await issuesStage(settings.issues, report, policy, deps);
@@ -40305,7 +40629,16 @@ async function run(settings, deps) {
     exitCode = EXIT.findings;
   }
   if (issuesError !== void 0 && exitCode === EXIT.done) exitCode = EXIT.issues;
-  return { report, policy, summaryMarkdown, warnings, exitCode, ...issues ? { issues } : {}, ...issuesError !== void 0 ? { issuesError } : {} };
+  return {
+    report,
+    policy,
+    summaryMarkdown,
+    warnings,
+    exitCode,
+    ...evidence ? { evidence } : {},
+    ...issues ? { issues } : {},
+    ...issuesError !== void 0 ? { issuesError } : {}
+  };
 }
 
 // src/main.ts
@@ -40351,6 +40684,7 @@ async function run2() {
     setOutput("sarif-path", settings.sarifPath ?? "");
     setOutput("issues-opened", outcome.issues?.opened ?? 0);
     setOutput("issues-closed", outcome.issues?.closed ?? 0);
+    setOutput("evidence-dir", settings.evidence?.dir ?? "");
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(outcome.summaryMarkdown).write();
     if (outcome.exitCode === EXIT.findings) setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
     else if (outcome.exitCode === EXIT.allSourcesFailed) setFailed("Every data source failed; nothing was judged");

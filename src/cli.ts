@@ -1,23 +1,34 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { folderCollector } from './collect/folder-collector.js';
+import { parseCloud, parseEndpointUrl, resolveEndpoints } from './collect/live/clouds.js';
+import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
+import { createLiveClients } from './collect/live/create-clients.js';
+import { liveCollector } from './collect/live/live-collector.js';
 import type { Collector } from './collect/collector.js';
 import { CONTROLS } from './controls/catalog.js';
 import { renderCatalogJson, renderCatalogMarkdown, renderCatalogText } from './controls/render-catalog.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import type { Logger } from './logger.js';
 import { AREAS, isArea, type Area } from './model/area.js';
-import { isSeverity, type FailOn } from './model/severity.js';
+import { isJsonObject } from './model/json.js';
+import { isSeverity, severityRank, type FailOn } from './model/severity.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from './paths.js';
+import { parseLocatedJson } from './policy/json-locations.js';
 import { parsePolicy } from './policy/parse-policy.js';
 import { buildPolicySchema } from './policy/policy-schema.js';
 import { renderConsole } from './report/console.js';
+import { mergeReports, type NamedReport } from './report/merge-reports.js';
+import type { Report } from './report/report.js';
+import { renderSummaryMarkdown } from './report/summary-markdown.js';
+import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
 import type { RepoRef } from './issues/github-api.js';
 import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js';
 import { isRedactMode } from './issues/redact.js';
 import { renderIssuesConsole } from './issues/console.js';
-import { ISSUES_OFF, type IssuesSettings, type Settings, type TargetSettings } from './settings.js';
+import { ISSUES_OFF, type CredentialSettings, type IssuesSettings, type Settings, type TargetSettings, type TenantTarget } from './settings.js';
 import { TOOL } from './version.js';
 
 /** What the CLI talks to; tests pass in their own. */
@@ -35,15 +46,29 @@ Commands:
   audit                     Audit a tenant, a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
+  merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
+  verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
   --demo                    Audit the built-in Contoso Health demo tenant
   --snapshot DIR            Re-evaluate a saved snapshot folder offline
+  --tenant-id ID            Audit this live tenant (GUID or verified domain)
+  --client-id ID            App registration (client) ID
+  --client-secret SECRET    Authenticate with a client secret
+  --certificate FILE        Authenticate with a PEM holding the certificate and its private key
+                            (neither: AZURE_* environment credentials, else the Azure CLI login)
+  --cloud CLOUD             global (default), usgov (GCC High), dod or china
+  --graph-url URL           Override the cloud's Microsoft Graph endpoint
+  --authority-url URL       Override the cloud's Entra ID authority
+  --exchange-url URL        Override the cloud's Exchange Online endpoint
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
+  --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
+  --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
+                            MAILWARDEN_REDACTION_KEY, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --sarif FILE              Write SARIF 2.1.0 for GitHub code scanning (one result per failing finding)
   --issues MODE             GitHub issues: off (default), dry-run (print the plan, write nothing) or on
@@ -68,9 +93,19 @@ const AUDIT_OPTIONS = {
   demo: { type: 'boolean' },
   snapshot: { type: 'string' },
   'save-snapshot': { type: 'string' },
+  'tenant-id': { type: 'string' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  certificate: { type: 'string' },
+  cloud: { type: 'string' },
+  'graph-url': { type: 'string' },
+  'authority-url': { type: 'string' },
+  'exchange-url': { type: 'string' },
   only: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
+  'evidence-dir': { type: 'string' },
+  'redact-evidence': { type: 'boolean' },
   'fail-on': { type: 'string' },
   sarif: { type: 'string' },
   issues: { type: 'string' },
@@ -148,17 +183,83 @@ function issuesSettings(values: { [K in keyof typeof AUDIT_OPTIONS]?: string | b
   };
 }
 
+type AuditValues = ReturnType<typeof parse<typeof AUDIT_OPTIONS>>['values'];
+
+function cliCredentials(values: AuditValues, env: CliIo['env']): CredentialSettings {
+  const secret = values['client-secret'];
+  const certificate = values.certificate;
+  if (secret !== undefined && certificate !== undefined) throw new UsageError('--client-secret and --certificate cannot be used together');
+  if (secret !== undefined) {
+    if (secret === '') throw new UsageError('--client-secret is empty');
+    return { kind: 'client-secret', secret };
+  }
+  if (certificate !== undefined) {
+    let pem: string;
+    try {
+      pem = readFileSync(certificate, 'utf8');
+    } catch (error: unknown) {
+      throw new ConfigurationError(`--certificate ${certificate}: cannot read the file (${errorMessage(error)})`);
+    }
+    checkCertificatePem(pem, `--certificate ${certificate}`);
+    return { kind: 'certificate', pem, source: certificate };
+  }
+  if (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH) return { kind: 'environment' };
+  return { kind: 'azure-cli' };
+}
+
+function tenantTarget(values: AuditValues, tenantId: string, env: CliIo['env']): TenantTarget {
+  const credentials = cliCredentials(values, env);
+  const clientIdFlag = values['client-id'] ?? (credentials.kind === 'environment' ? env.AZURE_CLIENT_ID : undefined);
+  if (clientIdFlag === undefined && (credentials.kind === 'client-secret' || credentials.kind === 'certificate')) {
+    throw new UsageError('--client-secret and --certificate need --client-id');
+  }
+  const cloud = parseCloud(values.cloud, '--cloud');
+  const url = (name: 'graph-url' | 'authority-url' | 'exchange-url') => {
+    const value = values[name];
+    return value === undefined ? undefined : parseEndpointUrl(value, `--${name}`);
+  };
+  const graph = url('graph-url');
+  const authority = url('authority-url');
+  const exchange = url('exchange-url');
+  return {
+    kind: 'tenant',
+    tenantId: parseTenantId(tenantId, '--tenant-id'),
+    clientId: clientIdFlag === undefined ? undefined : parseClientId(clientIdFlag, values['client-id'] !== undefined ? '--client-id' : 'AZURE_CLIENT_ID'),
+    credentials,
+    cloud,
+    endpoints: resolveEndpoints(cloud, {
+      ...(graph ? { graph } : {}),
+      ...(authority ? { authority } : {}),
+      ...(exchange ? { exchange } : {}),
+    }),
+  };
+}
+
+const TENANT_ONLY_FLAGS = ['client-id', 'client-secret', 'certificate', 'cloud', 'graph-url', 'authority-url', 'exchange-url'] as const;
+
 /** Reads the audit flags into Settings: the only place CLI flags are interpreted. */
 export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): Settings {
   const { values } = parse(args, AUDIT_OPTIONS, 0);
-  const targets = [values.demo ? '--demo' : undefined, values.snapshot !== undefined ? '--snapshot' : undefined].filter(
-    (t) => t !== undefined,
-  );
+  if (values['redact-evidence'] && values['evidence-dir'] === undefined) {
+    throw new UsageError('--redact-evidence needs --evidence-dir DIR');
+  }
+  const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || undefined;
+  const targets = [
+    values.demo ? '--demo' : undefined,
+    values.snapshot !== undefined ? '--snapshot' : undefined,
+    values['tenant-id'] !== undefined ? '--tenant-id' : undefined,
+  ].filter((t) => t !== undefined);
   if (targets.length > 1) throw new UsageError(`${targets.join(' and ')} cannot be used together`);
+  const tenantId = values['tenant-id'];
+  if (tenantId === undefined) {
+    const stray = TENANT_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
+    if (stray) throw new UsageError(`--${stray} needs --tenant-id`);
+  }
   let target: TargetSettings;
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
   else if (values.demo) target = { kind: 'demo' };
-  else throw new UsageError('audit needs a target: --demo or --snapshot DIR');
+  else if (tenantId !== undefined) target = tenantTarget(values, tenantId, env);
+  else throw new UsageError('audit needs a target: --tenant-id ID, --demo or --snapshot DIR');
   return {
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
@@ -166,6 +267,9 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
     only: parseOnly(values.only),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
+    ...(values['evidence-dir'] !== undefined
+      ? { evidence: { dir: values['evidence-dir'], redact: values['redact-evidence'] === true, redactionKey } }
+      : {}),
     failOn: parseFailOn(values['fail-on']),
     debug: values.debug === true,
     sarifPath: values.sarif,
@@ -189,8 +293,19 @@ function cliLogger(io: CliIo, debug: boolean): Logger {
   };
 }
 
-function collectorFor(target: TargetSettings): Collector {
+function collectorFor(target: TargetSettings, logger: Logger, io: CliIo): Collector {
   switch (target.kind) {
+    case 'tenant': {
+      const created = createLiveClients(target, { logger });
+      return liveCollector({
+        mode: 'tenant',
+        tenantId: target.tenantId,
+        clients: created.clients,
+        extraDomains: [],
+        now: io.now,
+        close: () => created.close(),
+      });
+    }
     case 'snapshot':
       return folderCollector(target.dir);
     case 'demo':
@@ -201,7 +316,8 @@ function collectorFor(target: TargetSettings): Collector {
 async function audit(args: readonly string[], io: CliIo): Promise<number> {
   const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
-  const collector = collectorFor(settings.target);
+  if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
+  const collector = collectorFor(settings.target, logger, io);
   try {
     const outcome = await run(settings, {
       logger,
@@ -255,6 +371,53 @@ function controls(args: readonly string[], io: CliIo): number {
   }
 }
 
+async function readReport(file: string): Promise<NamedReport> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
+  }
+  const value = parseLocatedJson(text, file).value;
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
+    throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
+  }
+  return { file, report: value as unknown as Report };
+}
+
+async function mergeReportsCommand(args: readonly string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    { 'report-json': { type: 'string' }, 'summary-md': { type: 'string' }, 'fail-on': { type: 'string' }, debug: { type: 'boolean' } },
+    Number.MAX_SAFE_INTEGER,
+  );
+  if (positionals.length === 0) throw new UsageError('merge-reports needs the partial report files');
+  const merged = mergeReports(await Promise.all(positionals.map(readReport)));
+  if (values['report-json']) await writeFile(values['report-json'], `${JSON.stringify(merged, null, 2)}\n`);
+  if (values['summary-md']) await writeFile(values['summary-md'], renderSummaryMarkdown(merged));
+  io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === undefined)}\n`);
+  const failOn = parseFailOn(values['fail-on']);
+  return failOn !== 'none' && merged.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn))
+    ? EXIT.findings
+    : EXIT.done;
+}
+
+async function verifyEvidence(args: readonly string[], io: CliIo): Promise<number> {
+  const { positionals } = parse(args, { debug: { type: 'boolean' } }, 1);
+  const dir = positionals[0];
+  if (dir === undefined) throw new UsageError('verify-evidence needs the evidence pack folder DIR');
+  const verification = await verifyEvidencePack(dir);
+  if (verification.problems.length > 0) {
+    io.stderr(`${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? '' : 's'})\n`);
+    for (const problem of verification.problems) io.stderr(`  ${problem}\n`);
+    return EXIT.findings;
+  }
+  io.stdout(
+    `${dir}: evidence pack verified: checksums match and re-evaluation at ${verification.capturedAt ?? '?'} reproduces all ${verification.resultsChecked} results\n`,
+  );
+  return EXIT.done;
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
@@ -267,6 +430,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await validatePolicy(args, io);
       case 'controls':
         return controls(args, io);
+      case 'merge-reports':
+        return await mergeReportsCommand(args, io);
+      case 'verify-evidence':
+        return await verifyEvidence(args, io);
       case '--version':
       case 'version':
         io.stdout(`${TOOL.name} ${TOOL.version}\n`);

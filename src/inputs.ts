@@ -7,7 +7,7 @@ import { ISSUES_OFF, type IssuesSettings, type Settings } from './settings.js';
 export type GetInput = (name: string) => string;
 
 /** The Action's inputs, exactly as declared in action.yml. A test keeps the two in step. */
-export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'issues', 'labels', 'max-new-issues', 'redact', 'github-token'] as const;
+export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'issues', 'labels', 'max-new-issues', 'redact', 'github-token', 'evidence-dir', 'redact-evidence'] as const;
 
 /** The runner's context variables the Action reads (not inputs). */
 export interface ActionEnv {
@@ -44,6 +44,23 @@ function failOn(value: string): FailOn {
   throw new ConfigurationError(`Input "fail-on": expected none, low, medium, high or critical, got "${value}"`);
 }
 
+function booleanInput(name: string, value: string, fallback: boolean): boolean {
+  const v = value.trim().toLowerCase();
+  if (v === '') return fallback;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new ConfigurationError(`Input "${name}": expected true or false, got "${value}"`);
+}
+
+/** `evidence-dir` and `redact-evidence`: an evidence pack, pseudonymised unless turned off. */
+function evidenceInputs(getInput: GetInput): Pick<Settings, 'evidence'> {
+  const dir = getInput('evidence-dir').trim();
+  // An artifact leaves the tenant's boundary, so the Action redacts by default; the key is
+  // random per run, so pseudonyms cannot be linked across nightly packs.
+  const redact = booleanInput('redact-evidence', getInput('redact-evidence'), true);
+  return dir === '' ? {} : { evidence: { dir, redact, redactionKey: undefined } };
+}
+
 /**
  * Reads the Action inputs once into Settings. This is the only module that knows input names;
  * errors quote the input and the value so the workflow author can fix them.
@@ -60,6 +77,7 @@ export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv
     saveSnapshotDir: undefined,
     only: undefined,
     reportJsonPath: reportPath,
+    ...evidenceInputs(getInput),
     summaryMarkdownPath: undefined,
     failOn: failOn(getInput('fail-on')),
     debug: false,

@@ -52,6 +52,7 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-path', settings.sarifPath ?? '');
     core.setOutput('issues-opened', outcome.issues?.opened ?? 0);
     core.setOutput('issues-closed', outcome.issues?.closed ?? 0);
+    core.setOutput('evidence-dir', settings.evidence?.dir ?? '');
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.summaryMarkdown).write();
     if (outcome.exitCode === EXIT.findings) core.setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
     else if (outcome.exitCode === EXIT.allSourcesFailed) core.setFailed('Every data source failed; nothing was judged');

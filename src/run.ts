@@ -1,7 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Collector } from './collect/collector.js';
 import { evaluate } from './evaluate/evaluate.js';
+import { writeEvidencePack, type EvidenceOutcome } from './evidence/write-evidence.js';
 import { requiredSources, selectControls } from './evaluate/selection.js';
 import type { Logger } from './logger.js';
 import { severityRank } from './model/severity.js';
@@ -14,6 +16,7 @@ import { ConfigurationError, errorMessage, isConfigurationError } from './errors
 import type { IssuesApi, RepoRef } from './issues/github-api.js';
 import { renderSyncSummary, syncIssues, type SyncOutcome } from './issues/sync.js';
 import { escapeMarkdown } from './report/escape.js';
+import { expiringExceptions, renderExpiringExceptions } from './report/expiring-exceptions.js';
 import type { IssuesSettings, Settings } from './settings.js';
 import { readSnapshotFolder } from './snapshot/read-folder.js';
 import type { Snapshot } from './snapshot/snapshot.js';
@@ -56,6 +59,8 @@ export interface RunOutcome {
   readonly issues?: SyncOutcome;
   /** Why the issues stage did not run or stopped, when it failed. */
   readonly issuesError?: string;
+  /** The evidence pack's report, when `--evidence-dir` was given. */
+  readonly evidence?: EvidenceOutcome;
 }
 
 /** The issues stage: a missing token or repository is a clear error; the report is already written. */
@@ -105,6 +110,16 @@ function everySourceFailed(snapshot: Snapshot): boolean {
  * the CLI call this with their own settings, logger and clients.
  */
 export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome> {
+  const scratch: { dir?: string } = {};
+  try {
+    return await runPipeline(settings, deps, scratch);
+  } finally {
+    // The scratch copy may hold unredacted personal data: never leave it behind.
+    if (scratch.dir) await rm(scratch.dir, { recursive: true, force: true });
+  }
+}
+
+async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: string }): Promise<RunOutcome> {
   const { logger } = deps;
   const startedAt = deps.now();
 
@@ -113,16 +128,22 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
   for (const warning of policyWarnings) logger.warning(warning);
   const warnings = [...policyWarnings];
 
-  const controls = selectControls(policy, settings.only);
+  const controls = selectControls(policy, settings.only, settings.shard);
   const sources = requiredSources(controls);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
 
-  let snapshot = await deps.collector.collect({ sources, policy, logger });
+  let snapshot = await deps.collector.collect({ sources, policy, logger, ...(settings.shard ? { shard: settings.shard } : {}) });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     // Evaluate what was saved, so a replay of the folder gives exactly these verdicts.
     snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
+  } else if (settings.evidence) {
+    // The pack needs the snapshot twice (to evaluate and to copy, maybe redacted), and live
+    // streams can be read only once: go through a folder, as --save-snapshot does.
+    scratch.dir = await mkdtemp(path.join(tmpdir(), 'mailwarden-snapshot-'));
+    await writeSnapshotFolder(scratch.dir, snapshot);
+    snapshot = await readSnapshotFolder(scratch.dir);
   }
 
   // "Now" is the capture time, so replaying a snapshot later reproduces every verdict.
@@ -145,12 +166,18 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
       finishedAt: deps.now().toISOString(),
       mode: deps.collector.mode,
       tenantId: snapshot.manifest.tenantId,
+      ...(settings.only ? { only: settings.only } : {}),
       ...deps.runContext,
     },
     policy,
     manifest: snapshot.manifest,
     evaluation,
   });
+  let evidence: EvidenceOutcome | undefined;
+  if (settings.evidence) {
+    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
+    for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
+  }
   // The evidence report is written before the issues stage, so it exists whatever GitHub does.
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
   if (settings.sarifPath) {
@@ -159,7 +186,7 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
 
   let issues: SyncOutcome | undefined;
   let issuesError: string | undefined;
-  const sections: string[] = [];
+  const sections: string[] = [...renderExpiringExceptions(expiringExceptions(policy.exceptions, now))];
   if (settings.issues && settings.issues.mode !== 'off') {
     try {
       issues = await issuesStage(settings.issues, report, policy, deps);
@@ -184,5 +211,14 @@ export async function run(settings: Settings, deps: RunDeps): Promise<RunOutcome
     exitCode = EXIT.findings;
   }
   if (issuesError !== undefined && exitCode === EXIT.done) exitCode = EXIT.issues;
-  return { report, policy, summaryMarkdown, warnings, exitCode, ...(issues ? { issues } : {}), ...(issuesError !== undefined ? { issuesError } : {}) };
+  return {
+    report,
+    policy,
+    summaryMarkdown,
+    warnings,
+    exitCode,
+    ...(evidence ? { evidence } : {}),
+    ...(issues ? { issues } : {}),
+    ...(issuesError !== undefined ? { issuesError } : {}),
+  };
 }

@@ -1,10 +1,39 @@
+import type { Cloud, CloudEndpoints } from './collect/live/clouds.js';
 import type { RepoRef } from './issues/github-api.js';
 import type { RedactMode } from './issues/redact.js';
 import type { Area } from './model/area.js';
 import type { FailOn } from './model/severity.js';
+import type { Shard } from './shard/shard.js';
+import type { EvidenceSettings } from './evidence/write-evidence.js';
+
+/** How the app authenticates to Entra ID. Secrets are registered with the logger when read. */
+export type CredentialSettings =
+  /** GitHub Actions OIDC token exchanged for an Entra token (workload identity federation). No secret. */
+  | { readonly kind: 'github-oidc' }
+  | { readonly kind: 'client-secret'; readonly secret: string }
+  /** PEM holding the certificate and its private key; `source` names the file or input for errors. */
+  | { readonly kind: 'certificate'; readonly pem: string; readonly source: string }
+  /** @azure/identity EnvironmentCredential (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH). */
+  | { readonly kind: 'environment' }
+  /** The signed-in Azure CLI (`az login`). */
+  | { readonly kind: 'azure-cli' };
+
+/** A live Microsoft 365 tenant. */
+export interface TenantTarget {
+  readonly kind: 'tenant';
+  /** Directory (tenant) ID: a GUID or a verified domain such as contoso.onmicrosoft.com. */
+  readonly tenantId: string;
+  /** Application (client) ID; `undefined` only with the Azure CLI credential. */
+  readonly clientId: string | undefined;
+  readonly credentials: CredentialSettings;
+  readonly cloud: Cloud;
+  /** The cloud's endpoints with `--graph-url`, `--authority-url` and `--exchange-url` applied. */
+  readonly endpoints: CloudEndpoints;
+}
 
 /** Where the tenant data comes from. */
 export type TargetSettings =
+  | TenantTarget
   /** Replay a snapshot folder offline. */
   | { readonly kind: 'snapshot'; readonly dir: string }
   /** The built-in demo tenant. */
@@ -54,6 +83,10 @@ export interface Settings {
   readonly reportJsonPath: string | undefined;
   readonly summaryMarkdownPath: string | undefined;
   readonly failOn: FailOn;
+  /** This run's slice of the per-mailbox work (`--shard i/n`); `undefined` means all of it. */
+  readonly shard?: Shard;
+  /** Write an evidence pack to this folder (`--evidence-dir`, input `evidence-dir`). */
+  readonly evidence?: EvidenceSettings;
   readonly debug: boolean;
   /** Write SARIF 2.1.0 here (`--sarif`, Action output `sarif-path`). */
   readonly sarifPath?: string | undefined;

@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import type { Policy } from '../policy/policy.js';
+import type { Shard } from '../shard/shard.js';
 import type { RunInfo } from '../report/report.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { SourceId } from '../snapshot/source-id.js';
@@ -9,6 +10,8 @@ export interface CollectRequest {
   readonly sources: ReadonlySet<SourceId>;
   readonly policy: Policy;
   readonly logger: Logger;
+  /** The slice of per-mailbox work to collect (`--shard i/n`). */
+  readonly shard?: Shard;
 }
 
 /**

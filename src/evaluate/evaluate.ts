@@ -110,7 +110,7 @@ async function runStream(
  */
 export async function evaluate(snapshot: Snapshot, policy: Policy, options: EvaluateOptions): Promise<Evaluation> {
   const tenantId = snapshot.manifest.tenantId;
-  const selected = selectControls(policy, options.only);
+  const selected = selectControls(policy, options.only, snapshot.manifest.shard);
   const findingsByControl = new Map<string, readonly Finding[]>();
   const streamFolds = new Map<StreamCheck['stream'], { control: SelectedControl; fold: Fold<never> }[]>();
 

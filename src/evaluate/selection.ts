@@ -2,6 +2,7 @@ import { CONTROLS } from '../controls/catalog.js';
 import type { ControlDefinition } from '../controls/control.js';
 import type { Area } from '../model/area.js';
 import type { Policy, PolicyControl } from '../policy/policy.js';
+import { isShardedControl, type Shard } from '../shard/shard.js';
 import type { SourceId } from '../snapshot/source-id.js';
 
 export interface SelectedControl {
@@ -9,13 +10,18 @@ export interface SelectedControl {
   readonly settings: PolicyControl;
 }
 
-/** The controls a run evaluates: enabled in the policy and inside `--only`, in catalog order. */
-export function selectControls(policy: Policy, only: readonly Area[] | undefined): SelectedControl[] {
+/**
+ * The controls a run evaluates: enabled in the policy and inside `--only`, in catalog order.
+ * Shards after the first judge only the per-mailbox controls; shard 1 also judges the
+ * tenant-wide ones, so `merge-reports` gets each result exactly once.
+ */
+export function selectControls(policy: Policy, only: readonly Area[] | undefined, shard?: Shard): SelectedControl[] {
   const selected: SelectedControl[] = [];
   for (const definition of CONTROLS) {
     const settings = policy.controls.get(definition.id);
     if (!settings?.enabled) continue;
     if (only && !only.includes(definition.area)) continue;
+    if (shard && shard.index > 1 && !isShardedControl(definition.sources)) continue;
     selected.push({ definition, settings });
   }
   return selected;

@@ -113,6 +113,7 @@ export function buildPolicySchema(controls: readonly ControlDefinition[]): JsonO
           parked: domainList(
             'Domains that must never send mail. They are checked for SPF "v=spf1 -all", DMARC p=reject and a null MX.',
           ),
+          description: { type: 'string', description: 'Why these domains are listed, for auditors.' },
         },
         additionalProperties: false,
       },
@@ -153,6 +154,7 @@ export function buildPolicySchema(controls: readonly ControlDefinition[]): JsonO
             default: 365,
             description: 'How many days ahead an exception may expire. Longer exceptions are rejected.',
           },
+          description: { type: 'string', description: 'Why these settings were chosen, for auditors.' },
         },
         additionalProperties: false,
       },

@@ -42,7 +42,11 @@ export function escapeMarkdown(text: string): string {
  */
 export function codeSpan(text: string): string {
   const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-  return `<code>${clean.replace(/[!-/:-@[-`{-~]/g, (c) => `&#${c.charCodeAt(0)};`).replace(/&#64;/g, '&#64;\u200d')}</code>`;
+  // One pass, so the `#` and `;` of an entity are never encoded again.
+  const encoded = clean.replace(/[&<>"'`[\]()!*_~|#:.\\{}+@]/g, (c) =>
+    c === '@' ? '@\u200d' : (HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`),
+  );
+  return `<code>${encoded}</code>`;
 }
 
 /**

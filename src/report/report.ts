@@ -20,6 +20,19 @@ export interface RunInfo {
   readonly repository?: string;
   readonly gitSha?: string;
   readonly runUrl?: string;
+  /** The areas `--only` limited the run to; absent means every area. */
+  readonly only?: readonly Area[];
+}
+
+/** How the snapshot in an evidence pack was pseudonymised (src/evidence/redact-snapshot.ts). */
+export interface RedactionInfo {
+  readonly method: 'keyed-hash-pseudonyms';
+  /** `per-run`: a random key, so pseudonyms cannot be linked across runs; `configured`: a fixed key. */
+  readonly key: 'per-run' | 'configured';
+  /** How many values were replaced, by kind. */
+  readonly pseudonymised: { readonly emails: number; readonly names: number; readonly ips: number };
+  /** Identifiers left in clear because the policy's exceptions already name them. */
+  readonly keptInClear: readonly string[];
 }
 
 /** The JSON evidence report: everything an auditor needs to check one run. */
@@ -29,6 +42,8 @@ export interface Report {
   readonly run: RunInfo;
   readonly policy: { readonly path: string; readonly sha256: string; readonly id: string; readonly version: string; readonly title: string };
   readonly snapshot: Manifest;
+  /** Present in an evidence pack whose snapshot was pseudonymised; results then refer to pseudonyms. */
+  readonly redaction?: RedactionInfo;
   readonly controls: readonly ControlOutcome[];
   readonly results: readonly Result[];
   readonly exceptions: {

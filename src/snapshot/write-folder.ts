@@ -30,6 +30,16 @@ async function writeJsonLines(file: string, stream: PageStream<unknown>, perItem
   return count;
 }
 
+/** Records in a source: items of a collection, questions answered for DNS, 1 for a single object. */
+export function recordCount(data: unknown): number {
+  if (Array.isArray(data)) return data.length;
+  if (typeof data === 'object' && data !== null && 'answers' in data) {
+    const answers = (data as { answers: unknown }).answers;
+    if (typeof answers === 'object' && answers !== null) return Object.keys(answers).length;
+  }
+  return 1;
+}
+
 /**
  * Writes a snapshot to a folder in the documented format. Streamed sources are written page
  * by page. A stream that fails part-way marks its source `failed` in the manifest, so replay
@@ -52,6 +62,7 @@ export async function writeSnapshotFolder(dir: string, snapshot: Snapshot): Prom
     }
     const data = snapshot.data(id);
     await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
+    sources[id] = { ...status, count: recordCount(data) };
   }
   const manifest: Manifest = { ...snapshot.manifest, sources };
   await writeJson(path.join(dir, MANIFEST_FILE), manifest);

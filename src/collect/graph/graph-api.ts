@@ -20,6 +20,24 @@ export class GraphRequestError extends Error {
   }
 }
 
+/**
+ * A Graph response that does not have the documented shape: a missing `value`, `null` where an
+ * array belongs, a field of the wrong type. It names the endpoint and the field, so the source
+ * is `failed` with a reason an operator can act on, never a crash.
+ */
+export class GraphShapeError extends Error {
+  override readonly name = 'GraphShapeError';
+  constructor(
+    /** The endpoint path, e.g. `/identity/conditionalAccess/policies`. */
+    readonly endpoint: string,
+    /** JSON path of the offending field, e.g. `value[3].conditions.users.includeUsers`. */
+    readonly field: string,
+    readonly problem: string,
+  ) {
+    super(`unexpected response from ${endpoint}: ${field} ${problem}`);
+  }
+}
+
 /** One request inside a JSON `$batch`. */
 export interface BatchItemRequest {
   readonly id: string;

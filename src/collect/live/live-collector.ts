@@ -5,6 +5,8 @@ import { memorySnapshot, type Snapshot, type SourceDataMap } from '../../snapsho
 import type { SourceId } from '../../snapshot/source-id.js';
 import type { Licence, SourceStatus } from '../../snapshot/source-status.js';
 import { TOOL } from '../../version.js';
+import { STREAMED_SOURCES } from '../../snapshot/folder-layout.js';
+import { recordCount } from '../../snapshot/write-folder.js';
 import type { Collector, CollectRequest } from '../collector.js';
 import { dnsCollectors } from '../dns/collectors.js';
 import { exchangeCollectors } from '../exchange/collectors.js';
@@ -63,6 +65,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         earlier: <K extends SourceId>(id: K) => data[id] as SourceDataMap[K] | undefined,
         extraDomains: options.extraDomains,
         now,
+        ...(request.shard ? { shard: request.shard } : {}),
       };
       const collectOne = async <K extends SourceId>(id: K): Promise<void> => {
         const collector = COLLECTORS[id] as SourceCollector<K> | undefined;
@@ -73,7 +76,12 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         const started = Date.now();
         try {
           const collected = await collector(context);
-          statuses[id] = { ...collected.status, capturedAt: new Date().toISOString() };
+          // The record count goes in the manifest, so an auditor sees how much each source held.
+          const count =
+            collected.status.status === 'ok' && 'data' in collected && collected.status.count === undefined && !STREAMED_SOURCES.has(id)
+              ? { count: recordCount(collected.data) }
+              : {};
+          statuses[id] = { ...collected.status, ...count, capturedAt: new Date().toISOString() };
           if ('data' in collected) (data as Record<K, SourceDataMap[K]>)[id] = collected.data;
           request.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
         } catch (error: unknown) {
@@ -94,6 +102,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         licences: licencesFrom(statuses),
         sources: statuses,
         domains,
+        ...(request.shard ? { shard: request.shard } : {}),
       };
       return memorySnapshot(manifest, data);
     },

@@ -1,0 +1,213 @@
+import { randomInt } from 'node:crypto';
+import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
+import { normaliseName, questionKey } from '../../snapshot/dns-types.js';
+import type { DnsResolver } from './resolver.js';
+import { serverLabel, type DnsServer } from './server-address.js';
+import { dohExchange, tcpExchange, udpExchange, type Exchange } from './transports.js';
+import { decodeReply, encodeQuery, isQueryType, type QueryType } from './wire.js';
+
+export interface DnsClientOptions {
+  /** Tried in turn: attempt n goes to server n mod count. */
+  readonly servers: readonly DnsServer[];
+  /** Per attempt, in milliseconds. */
+  readonly timeoutMs?: number;
+  /** Attempts after the first one, per question. */
+  readonly retries?: number;
+  /** Queries in flight at once. */
+  readonly concurrency?: number;
+  /** Absolute time (ms since epoch) after which every question ends as TIMEOUT. */
+  readonly deadline?: number;
+  /** Negative answers (NXDOMAIN, NODATA) carry no record TTL; cache them this long (seconds). */
+  readonly negativeTtl?: number;
+  /** For DoH; tests pass their own. */
+  readonly fetch?: typeof fetch;
+  readonly now?: () => number;
+}
+
+export interface DnsClientStats {
+  /** Questions asked of the client. */
+  lookups: number;
+  /** Questions answered from the cache or from an identical question in flight. */
+  cacheHits: number;
+  /** Packets sent: UDP attempts, TCP retries after truncation, DoH requests. */
+  queriesSent: number;
+  tcpFallbacks: number;
+  timeouts: number;
+}
+
+/** RFC 1034 §3.6.2 gives no limit; resolvers stop around 8-16 links. */
+const MAX_CNAME_CHAIN = 8;
+
+class Semaphore {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+}
+
+/**
+ * The DNS client: UDP with EDNS0, TCP when the reply is truncated, DoH for https:// servers,
+ * retries across servers, an in-run TTL cache, a concurrency limit, CNAME following and one
+ * deadline for the whole DNS phase. It never throws: every outcome is a DnsAnswer.
+ */
+export class DnsClient implements DnsResolver {
+  readonly stats: DnsClientStats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
+  private readonly cache = new Map<string, { answer: DnsAnswer; expires: number }>();
+  private readonly inFlight = new Map<string, Promise<DnsAnswer>>();
+  private readonly limiter: Semaphore;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly negativeTtl: number;
+  private readonly now: () => number;
+  private readonly fetcher: typeof fetch;
+
+  constructor(private readonly options: DnsClientOptions) {
+    if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
+    this.limiter = new Semaphore(options.concurrency ?? 64);
+    this.timeoutMs = options.timeoutMs ?? 2000;
+    this.retries = options.retries ?? 2;
+    this.negativeTtl = options.negativeTtl ?? 60;
+    this.now = options.now ?? Date.now;
+    this.fetcher = options.fetch ?? fetch;
+  }
+
+  async resolve(name: string, type: string): Promise<DnsAnswer> {
+    this.stats.lookups++;
+    const upper = type.toUpperCase();
+    if (!isQueryType(upper)) return { rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` };
+    const qname = normaliseName(name);
+    if (qname === '' || qname.length > 253 || qname.split('.').some((l) => l.length === 0 || l.length > 63)) {
+      // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
+      return { rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` };
+    }
+    return this.resolveFollowing(qname, upper);
+  }
+
+  /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
+  private async resolveFollowing(qname: string, type: QueryType): Promise<DnsAnswer> {
+    const chain: DnsRecord[] = [];
+    const seen = new Set<string>();
+    let current = qname;
+    for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
+      if (seen.has(current)) return { rcode: 'MALFORMED', records: chain, detail: `CNAME loop at ${current}` };
+      seen.add(current);
+      const answer = await this.cached(current, type);
+      if (answer.rcode !== 'NOERROR' || type === 'CNAME') return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      // Walk the chain inside this answer (a recursive resolver returns it whole).
+      let target = current;
+      const links = new Set<string>();
+      for (;;) {
+        const link = answer.records.find((r) => r.type === 'CNAME' && r.name === target);
+        if (!link || typeof link.data !== 'string' || links.has(target)) break;
+        links.add(target);
+        target = link.data;
+      }
+      const final = answer.records.some((r) => r.type === type && r.name === target);
+      if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      chain.push(...answer.records.filter((r) => r.type === 'CNAME'));
+      current = target;
+    }
+    return { rcode: 'MALFORMED', records: chain, detail: `CNAME chain longer than ${MAX_CNAME_CHAIN}` };
+  }
+
+  private cached(qname: string, type: QueryType): Promise<DnsAnswer> {
+    const key = questionKey(qname, type);
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) {
+      this.stats.cacheHits++;
+      return Promise.resolve(hit.answer);
+    }
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.stats.cacheHits++;
+      return pending;
+    }
+    const promise = this.query(qname, type).then((answer) => {
+      this.inFlight.delete(key);
+      const ttl = this.ttlOf(answer);
+      if (ttl > 0) this.cache.set(key, { answer, expires: this.now() + ttl * 1000 });
+      return answer;
+    });
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+
+  /** Data answers are cached for their smallest TTL; failures are not cached. */
+  private ttlOf(answer: DnsAnswer): number {
+    if (answer.rcode !== 'NOERROR' && answer.rcode !== 'NXDOMAIN') return 0;
+    if (answer.records.length === 0) return this.negativeTtl;
+    return Math.min(...answer.records.map((r) => r.ttl));
+  }
+
+  private remaining(): number {
+    return this.options.deadline === undefined ? Infinity : this.options.deadline - this.now();
+  }
+
+  /** Asks the servers in turn until one gives a usable answer or the attempts run out. */
+  private async query(qname: string, type: QueryType): Promise<DnsAnswer> {
+    const servers = this.options.servers;
+    let last: DnsAnswer = { rcode: 'TIMEOUT', records: [], detail: 'no attempt made' };
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      const left = this.remaining();
+      if (left <= 0) {
+        return { rcode: 'TIMEOUT', records: [], detail: 'the DNS phase deadline passed before this question was answered' };
+      }
+      const server = servers[attempt % servers.length] as DnsServer;
+      last = await this.limiter.run(() => this.attempt(server, qname, type, Math.min(this.timeoutMs, left)));
+      // A data answer is final; a server failure may be one server's problem, so try the next.
+      if (last.rcode === 'NOERROR' || last.rcode === 'NXDOMAIN') return last;
+    }
+    return last;
+  }
+
+  private async attempt(server: DnsServer, qname: string, type: QueryType, timeoutMs: number): Promise<DnsAnswer> {
+    const label = serverLabel(server);
+    // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
+    const id = server.kind === 'doh' ? 0 : randomInt(0, 0x10000);
+    const query = encodeQuery(id, qname, type);
+    const filter = (bytes: Buffer): true | string => {
+      const decoded = decodeReply(bytes, id, qname, type);
+      return decoded.kind === 'bad' && /does not match|not a response/.test(decoded.detail) ? decoded.detail : true;
+    };
+    this.stats.queriesSent++;
+    let exchange: Exchange;
+    if (server.kind === 'doh') {
+      exchange = await dohExchange(server.url, query, timeoutMs, this.fetcher);
+    } else {
+      exchange = await udpExchange(server.host, server.port, query, timeoutMs, filter);
+    }
+    let result = this.toAnswer(exchange, id, qname, type, label);
+    if (result.truncated && server.kind === 'dns') {
+      // RFC 7766 §5 / RFC 1035 §4.2.1: a truncated UDP reply is retried over TCP.
+      this.stats.tcpFallbacks++;
+      this.stats.queriesSent++;
+      result = this.toAnswer(await tcpExchange(server.host, server.port, query, timeoutMs), id, qname, type, label);
+      if (result.truncated) return { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: label };
+    }
+    return result.answer;
+  }
+
+  private toAnswer(exchange: Exchange, id: number, qname: string, type: QueryType, server: string): { answer: DnsAnswer; truncated: boolean } {
+    switch (exchange.kind) {
+      case 'timeout':
+        this.stats.timeouts++;
+        return { answer: { rcode: 'TIMEOUT', records: [], detail: 'no reply before the timeout', server }, truncated: false };
+      case 'failed':
+        return { answer: { rcode: 'MALFORMED', records: [], detail: exchange.detail, server }, truncated: false };
+      case 'reply': {
+        const decoded = decodeReply(exchange.bytes, id, qname, type);
+        if (decoded.kind === 'bad') return { answer: { rcode: 'MALFORMED', records: [], detail: decoded.detail, server }, truncated: false };
+        return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+
+export interface HttpHandlerOptions {
+  /**
+   * Extra CA certificates (PEM) to trust for this client only: the simulator's or a private
+   * endpoint's. Never a process-wide switch such as NODE_TLS_REJECT_UNAUTHORIZED.
+   */
+  readonly ca?: string;
+  /** Whole-attempt timeout, including a stalled body. */
+  readonly timeoutMs: number;
+  readonly maxSockets?: number;
+}
+
+/** A network-level failure (reset, timeout, DNS), retried by the throttling middleware. */
+export class NetworkError extends Error {
+  override readonly name = 'NetworkError';
+}
+
+function headerRecord(init: RequestInit['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init ?? {}).forEach((value, key) => {
+    out[key] = value;
+  });
+  return out;
+}
+
+/**
+ * The last middleware: sends the request with node:http(s) and stores a fetch `Response` in the
+ * context. It replaces the SDK's HTTPMessageHandler (global fetch) so that a client can trust an
+ * extra CA without touching global TLS settings, and so a stalled body times out.
+ */
+export class NodeHttpHandler implements Middleware {
+  private readonly httpsAgent: https.Agent;
+  private readonly httpAgent: http.Agent;
+
+  constructor(private readonly options: HttpHandlerOptions) {
+    const maxSockets = options.maxSockets ?? 32;
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...(options.ca ? { ca: options.ca } : {}) });
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+  }
+
+  setNext(): void {
+    // The HTTP handler ends the chain.
+  }
+
+  destroy(): void {
+    this.httpsAgent.destroy();
+    this.httpAgent.destroy();
+  }
+
+  execute(context: Context): Promise<void> {
+    const url = new URL(typeof context.request === 'string' ? context.request : context.request.url);
+    const init = context.options ?? {};
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    const headers = headerRecord(init.headers);
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const secure = url.protocol === 'https:';
+    const transport = secure ? https : http;
+    return new Promise<void>((resolve, reject) => {
+      const request = transport.request(url, {
+        method: init.method ?? 'GET',
+        headers,
+        agent: secure ? this.httpsAgent : this.httpAgent,
+      });
+      const timer = setTimeout(() => {
+        request.destroy(new NetworkError(`no complete response within ${this.options.timeoutMs} ms`));
+      }, this.options.timeoutMs);
+      request.on('error', (error) => {
+        clearTimeout(timer);
+        reject(error instanceof NetworkError ? error : new NetworkError(error.message));
+      });
+      request.on('response', (incoming) => {
+        const chunks: Buffer[] = [];
+        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        incoming.on('error', (error) => {
+          clearTimeout(timer);
+          reject(new NetworkError(error.message));
+        });
+        incoming.on('aborted', () => {
+          clearTimeout(timer);
+          reject(new NetworkError('response aborted'));
+        });
+        incoming.on('end', () => {
+          clearTimeout(timer);
+          const status = incoming.statusCode ?? 0;
+          if (status < 200 || status > 599) {
+            reject(new NetworkError(`invalid HTTP status ${status}`));
+            return;
+          }
+          const responseHeaders = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (value === undefined) continue;
+            responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          const nullBody = status === 204 || status === 205 || status === 304;
+          context.response = new Response(nullBody ? null : Buffer.concat(chunks), {
+            status,
+            statusText: incoming.statusMessage ?? '',
+            headers: responseHeaders,
+          });
+          resolve();
+        });
+      });
+      if (body !== undefined) request.write(body);
+      request.end();
+    });
+  }
+}

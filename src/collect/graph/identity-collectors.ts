@@ -1,0 +1,220 @@
+import type {
+  AuthenticationStrengthPolicy,
+  ConditionalAccessPolicy,
+  DirectoryPrincipal,
+  GraphDomain,
+  GraphUser,
+  RoleAssignment,
+  SecurityDefaultsPolicy,
+  UserRegistrationDetails,
+} from '../../snapshot/graph-types.js';
+import type { SourceCollectors } from '../live/source-collector.js';
+import type { GraphApi } from './graph-api.js';
+import { graphSource, readCollection } from './graph-source.js';
+import { ShapeReader } from './shape.js';
+
+/*
+ * The identity-posture collectors. Each asks Graph for only the fields the checks read
+ * ($select) and validates the answer into src/snapshot/graph-types.ts.
+ */
+
+export const USERS_PATH = '/users?$select=id,userPrincipalName,displayName,accountEnabled,userType,assignedLicenses&$top=999';
+/** Documented to support only $filter and $orderby: no $select, no $top. */
+export const REGISTRATION_PATH = '/reports/authenticationMethods/userRegistrationDetails';
+export const CA_POLICIES_PATH = '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls';
+export const SECURITY_DEFAULTS_PATH = '/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled';
+export const STRENGTHS_PATH = '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations';
+/** unifiedRoleAssignment has five scalar properties; $expand=principal brings the holder. */
+export const ROLE_ASSIGNMENTS_PATH = '/roleManagement/directory/roleAssignments?$expand=principal';
+export const DOMAINS_PATH = '/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType';
+export const groupMembersPath = (groupId: string): string =>
+  `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,userPrincipalName,displayName,accountEnabled`;
+
+function endpoint(path: string): string {
+  return path.split('?')[0] ?? path;
+}
+
+function readUser(r: ShapeReader, item: unknown, at: string): GraphUser {
+  const o = r.object(item, at);
+  const licences = o.assignedLicenses;
+  let assignedLicenses: { skuId: string }[] | null = null;
+  if (licences !== undefined && licences !== null) {
+    if (!Array.isArray(licences)) r.fail(`${at}.assignedLicenses`, 'is not an array');
+    assignedLicenses = licences.map((l, i) => ({ skuId: r.string(r.object(l, `${at}.assignedLicenses[${i}]`).skuId, `${at}.assignedLicenses[${i}].skuId`) }));
+  }
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
+    displayName: r.optionalString(o.displayName, `${at}.displayName`),
+    accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`),
+    userType: r.optionalString(o.userType, `${at}.userType`),
+    assignedLicenses,
+  };
+}
+
+function readRegistration(r: ShapeReader, item: unknown, at: string): UserRegistrationDetails {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
+    userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
+    userType: r.optionalString(o.userType, `${at}.userType`),
+    isAdmin: r.optionalBoolean(o.isAdmin, `${at}.isAdmin`),
+    isMfaRegistered: r.boolean(o.isMfaRegistered, `${at}.isMfaRegistered`),
+    isMfaCapable: r.boolean(o.isMfaCapable, `${at}.isMfaCapable`),
+    isPasswordlessCapable: r.optionalBoolean(o.isPasswordlessCapable, `${at}.isPasswordlessCapable`),
+    methodsRegistered: r.strings(o.methodsRegistered, `${at}.methodsRegistered`),
+    lastUpdatedDateTime: r.optionalString(o.lastUpdatedDateTime, `${at}.lastUpdatedDateTime`),
+  };
+}
+
+function readPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAccessPolicy {
+  const o = r.object(item, at);
+  const c = r.object(o.conditions, `${at}.conditions`);
+  const users = r.optionalObject(c.users, `${at}.conditions.users`);
+  const apps = r.optionalObject(c.applications, `${at}.conditions.applications`);
+  const grant = r.optionalObject(o.grantControls, `${at}.grantControls`);
+  const strength = grant ? r.optionalObject(grant.authenticationStrength, `${at}.grantControls.authenticationStrength`) : null;
+  const u = `${at}.conditions.users`;
+  const a = `${at}.conditions.applications`;
+  return {
+    id: r.string(o.id, `${at}.id`),
+    displayName: r.string(o.displayName, `${at}.displayName`),
+    // An evolvable enum: unknown states are kept and simply do not count as enabled.
+    state: r.string(o.state, `${at}.state`),
+    conditions: {
+      clientAppTypes: r.strings(c.clientAppTypes, `${at}.conditions.clientAppTypes`),
+      userRiskLevels: r.optionalStrings(c.userRiskLevels, `${at}.conditions.userRiskLevels`),
+      signInRiskLevels: r.optionalStrings(c.signInRiskLevels, `${at}.conditions.signInRiskLevels`),
+      applications: apps
+        ? {
+            includeApplications: r.strings(apps.includeApplications, `${a}.includeApplications`),
+            excludeApplications: r.strings(apps.excludeApplications, `${a}.excludeApplications`),
+            includeUserActions: r.optionalStrings(apps.includeUserActions, `${a}.includeUserActions`),
+          }
+        : null,
+      users: users
+        ? {
+            includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
+            excludeUsers: r.strings(users.excludeUsers, `${u}.excludeUsers`),
+            includeGroups: r.strings(users.includeGroups, `${u}.includeGroups`),
+            excludeGroups: r.strings(users.excludeGroups, `${u}.excludeGroups`),
+            includeRoles: r.strings(users.includeRoles, `${u}.includeRoles`),
+            excludeRoles: r.strings(users.excludeRoles, `${u}.excludeRoles`),
+          }
+        : null,
+    },
+    grantControls: grant
+      ? {
+          operator: r.optionalString(grant.operator, `${at}.grantControls.operator`),
+          builtInControls: r.strings(grant.builtInControls, `${at}.grantControls.builtInControls`),
+          authenticationStrength: strength
+            ? {
+                id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
+                displayName: r.optionalString(strength.displayName, `${at}.grantControls.authenticationStrength.displayName`),
+              }
+            : null,
+        }
+      : null,
+  };
+}
+
+function readStrength(r: ShapeReader, item: unknown, at: string): AuthenticationStrengthPolicy {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    displayName: r.string(o.displayName, `${at}.displayName`),
+    policyType: r.optionalString(o.policyType, `${at}.policyType`),
+    allowedCombinations: r.strings(o.allowedCombinations, `${at}.allowedCombinations`),
+  };
+}
+
+function readPrincipal(r: ShapeReader, item: unknown, at: string): DirectoryPrincipal {
+  const o = r.object(item, at);
+  const type = r.optionalString(o['@odata.type'], `${at}['@odata.type']`);
+  return {
+    // Graph omits @odata.type in some directoryObject collections; a UPN marks a user.
+    '@odata.type': type ?? (typeof o.userPrincipalName === 'string' ? '#microsoft.graph.user' : '#microsoft.graph.directoryObject'),
+    id: r.string(o.id, `${at}.id`),
+    displayName: r.optionalString(o.displayName, `${at}.displayName`),
+    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
+    accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`),
+  };
+}
+
+function readAssignment(r: ShapeReader, item: unknown, at: string): RoleAssignment {
+  const o = r.object(item, at);
+  const principal = o.principal === undefined || o.principal === null ? null : readPrincipal(r, o.principal, `${at}.principal`);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    principalId: r.string(o.principalId, `${at}.principalId`),
+    roleDefinitionId: r.string(o.roleDefinitionId, `${at}.roleDefinitionId`),
+    directoryScopeId: r.optionalString(o.directoryScopeId, `${at}.directoryScopeId`),
+    principal,
+  };
+}
+
+/**
+ * Role assignments with `principal` expanded; a group principal (role-assignable group) gets its
+ * transitive members in `principal.members`, so roles held through groups are seen.
+ */
+async function roleAssignments(graph: GraphApi): Promise<readonly RoleAssignment[]> {
+  const r = new ShapeReader(endpoint(ROLE_ASSIGNMENTS_PATH));
+  const assignments = await readCollection(graph, ROLE_ASSIGNMENTS_PATH, (item, at) => readAssignment(r, item, at));
+  const groupIds = [
+    ...new Set(assignments.filter((a) => a.principal?.['@odata.type'] === '#microsoft.graph.group').map((a) => a.principalId)),
+  ];
+  const members = new Map<string, DirectoryPrincipal[]>();
+  await Promise.all(
+    groupIds.map(async (groupId) => {
+      const path = groupMembersPath(groupId);
+      const reader = new ShapeReader(endpoint(path));
+      members.set(groupId, await readCollection(graph, path, (item, at) => readPrincipal(reader, item, at)));
+    }),
+  );
+  return assignments.map((a) => {
+    const groupMembers = members.get(a.principalId);
+    return groupMembers && a.principal ? { ...a, principal: { ...a.principal, members: groupMembers } } : a;
+  });
+}
+
+function readDomain(r: ShapeReader, item: unknown, at: string): GraphDomain {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    isVerified: r.optionalBoolean(o.isVerified, `${at}.isVerified`),
+    isDefault: r.optionalBoolean(o.isDefault, `${at}.isDefault`),
+    isInitial: r.optionalBoolean(o.isInitial, `${at}.isInitial`),
+    supportedServices: r.strings(o.supportedServices, `${at}.supportedServices`),
+    authenticationType: r.optionalString(o.authenticationType, `${at}.authenticationType`),
+  };
+}
+
+function collection<T>(path: string, read: (r: ShapeReader, item: unknown, at: string) => T) {
+  const r = new ShapeReader(endpoint(path));
+  return (graph: GraphApi) => readCollection(graph, path, (item, at) => read(r, item, at));
+}
+
+async function securityDefaults(graph: GraphApi): Promise<SecurityDefaultsPolicy> {
+  const r = new ShapeReader(endpoint(SECURITY_DEFAULTS_PATH));
+  const o = r.object(await graph.get(SECURITY_DEFAULTS_PATH), '(body)');
+  const id = r.optionalString(o.id, 'id');
+  return { ...(id !== null ? { id } : {}), isEnabled: r.boolean(o.isEnabled, 'isEnabled') };
+}
+
+const length = (data: readonly unknown[]): number => data.length;
+
+/** Identity posture sources, keyed by source ID. */
+export const identityCollectors: SourceCollectors = {
+  'graph.users': graphSource('graph.users', collection(USERS_PATH, readUser), length),
+  'graph.userRegistrationDetails': graphSource('graph.userRegistrationDetails', collection(REGISTRATION_PATH, readRegistration), length),
+  'graph.conditionalAccessPolicies': graphSource('graph.conditionalAccessPolicies', collection(CA_POLICIES_PATH, readPolicy), length),
+  'graph.securityDefaults': graphSource('graph.securityDefaults', securityDefaults, () => undefined),
+  'graph.authenticationStrengthPolicies': graphSource(
+    'graph.authenticationStrengthPolicies',
+    collection(STRENGTHS_PATH, readStrength),
+    length,
+  ),
+  'graph.roleAssignments': graphSource('graph.roleAssignments', roleAssignments, length),
+  'graph.domains': graphSource('graph.domains', collection(DOMAINS_PATH, readDomain), length),
+};

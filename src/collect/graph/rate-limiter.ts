@@ -1,0 +1,178 @@
+import type { EndpointFamily } from './endpoint-family.js';
+
+/** How fast one family may be called. */
+export interface FamilyLimit {
+  /** At most `requests` request starts in any `windowMs` (sliding window). */
+  readonly window?: { readonly requests: number; readonly windowMs: number };
+  /** At most this many requests in flight per key (per mailbox for Outlook), and overall with `key` ''. */
+  readonly concurrencyPerKey?: number;
+  /** At most this many requests of the family in flight in total. */
+  readonly concurrency: number;
+}
+
+/**
+ * Our limits, a little under Graph's documented ones (learn.microsoft.com/graph/throttling-limits)
+ * so that clock skew and latency never push us over: staying under the limit is cheaper than
+ * waiting out a 429, and Conditional Access sends no Retry-After at all.
+ */
+export const DEFAULT_FAMILY_LIMITS: Readonly<Record<EndpointFamily, FamilyLimit>> = {
+  'identity-reports': { window: { requests: 5, windowMs: 10_250 }, concurrency: 5 },
+  'identity-protection': { window: { requests: 1, windowMs: 1_050 }, concurrency: 1 },
+  outlook: { concurrencyPerKey: 4, concurrency: 16 },
+  batch: { concurrency: 4 },
+  directory: { concurrency: 8 },
+};
+
+export type Sleep = (ms: number) => Promise<void>;
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** A counting semaphore whose waiters are served in order. */
+class Semaphore {
+  private active = 0;
+  private readonly waiters: (() => void)[] = [];
+  constructor(private readonly size: number) {}
+
+  async acquire(): Promise<() => void> {
+    if (this.active < this.size) {
+      this.active += 1;
+    } else {
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.active -= 1;
+    };
+  }
+
+  get idle(): boolean {
+    return this.active === 0 && this.waiters.length === 0;
+  }
+}
+
+interface FamilyState {
+  readonly limit: FamilyLimit;
+  readonly concurrency: Semaphore;
+  readonly perKey: Map<string, Semaphore>;
+  /** Start times inside the sliding window. */
+  starts: number[];
+  /** A 429 pauses the whole family until then (Graph: "wait before sending more requests"). */
+  blockedUntil: number;
+  /** Serialises the window bookkeeping so waiters are admitted in order. */
+  gate: Promise<void>;
+}
+
+/**
+ * Per-family admission control for Graph requests: a sliding-window rate, a concurrency cap and,
+ * for Outlook, a per-mailbox cap. `acquire` resolves when the request may start and returns the
+ * function that ends it.
+ */
+export class FamilyRateLimiter {
+  private readonly families = new Map<EndpointFamily, FamilyState>();
+
+  constructor(
+    private readonly limits: Readonly<Record<EndpointFamily, FamilyLimit>> = DEFAULT_FAMILY_LIMITS,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: Sleep = realSleep,
+  ) {}
+
+  private state(family: EndpointFamily): FamilyState {
+    let state = this.families.get(family);
+    if (!state) {
+      const limit = this.limits[family];
+      state = {
+        limit,
+        concurrency: new Semaphore(limit.concurrency),
+        perKey: new Map(),
+        starts: [],
+        blockedUntil: 0,
+        gate: Promise.resolve(),
+      };
+      this.families.set(family, state);
+    }
+    return state;
+  }
+
+  /**
+   * Admits one item of a `$batch`: its family's rate and its mailbox's concurrency, but not the
+   * family's concurrency, because the items of one batch are in flight together and a batch of
+   * 20 must not wait for permits that it holds itself.
+   */
+  async acquireBatchItem(family: EndpointFamily, key = ''): Promise<() => void> {
+    return this.acquire(family, key, false);
+  }
+
+  /** Waits until a request of `family` (for mailbox `key`) may start; returns its release. */
+  async acquire(family: EndpointFamily, key = '', familyConcurrency = true): Promise<() => void> {
+    const state = this.state(family);
+    let releaseKey: (() => void) | undefined;
+    if (state.limit.concurrencyPerKey !== undefined && key !== '') {
+      let semaphore = state.perKey.get(key);
+      if (!semaphore) {
+        semaphore = new Semaphore(state.limit.concurrencyPerKey);
+        state.perKey.set(key, semaphore);
+      }
+      releaseKey = await semaphore.acquire();
+    }
+    const releaseFamily = familyConcurrency ? await state.concurrency.acquire() : () => undefined;
+    await this.admit(state);
+    return () => {
+      releaseFamily();
+      if (releaseKey) {
+        releaseKey();
+        const semaphore = state.perKey.get(key);
+        if (semaphore?.idle) state.perKey.delete(key);
+      }
+    };
+  }
+
+  /** Holds the family back until `until` (epoch ms), after a 429. */
+  pause(family: EndpointFamily, until: number): void {
+    const state = this.state(family);
+    state.blockedUntil = Math.max(state.blockedUntil, until);
+  }
+
+  private admit(state: FamilyState): Promise<void> {
+    const turn = state.gate.then(async () => {
+      for (;;) {
+        const now = this.now();
+        let wait = state.blockedUntil - now;
+        const window = state.limit.window;
+        if (window) {
+          state.starts = state.starts.filter((t) => now - t < window.windowMs);
+          const oldest = state.starts[0];
+          if (state.starts.length >= window.requests && oldest !== undefined) {
+            wait = Math.max(wait, oldest + window.windowMs - now);
+          }
+        }
+        if (wait <= 0) {
+          if (window) state.starts.push(now);
+          return;
+        }
+        await this.sleep(wait);
+      }
+    });
+    state.gate = turn.catch(() => undefined);
+    return turn;
+  }
+}
+
+/**
+ * The least time `count` requests of each family need under `limits`: the bound the benchmark
+ * compares the wall time with. Families run in parallel, so the bound is the slowest family.
+ */
+export function lowerBoundMs(
+  counts: Readonly<Partial<Record<EndpointFamily, number>>>,
+  limits: Readonly<Record<EndpointFamily, FamilyLimit>> = DEFAULT_FAMILY_LIMITS,
+): number {
+  let bound = 0;
+  for (const [family, count] of Object.entries(counts) as [EndpointFamily, number][]) {
+    const window = limits[family].window;
+    if (!window || count <= window.requests) continue;
+    bound = Math.max(bound, Math.ceil(count / window.requests - 1) * window.windowMs);
+  }
+  return bound;
+}

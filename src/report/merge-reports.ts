@@ -1,0 +1,125 @@
+import { CONTROLS } from '../controls/catalog.js';
+import { ConfigurationError } from '../errors.js';
+import type { ControlOutcome } from '../evaluate/evaluate.js';
+import type { Result } from '../model/result.js';
+import type { Manifest } from '../snapshot/manifest.js';
+import type { SourceStatus } from '../snapshot/source-status.js';
+import type { SourceId } from '../snapshot/source-id.js';
+import { REPORT_SCHEMA_VERSION, summarise, type Report } from './report.js';
+
+/** A partial report read from a file, named for error messages. */
+export interface NamedReport {
+  readonly file: string;
+  readonly report: Report;
+}
+
+const SEVERITY_OF_STATUS: Readonly<Record<SourceStatus['status'], number>> = {
+  ok: 0,
+  not_licensed: 1,
+  not_permitted: 2,
+  failed: 3,
+};
+
+const CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
+
+function sameEverywhere(reports: readonly NamedReport[], what: string, pick: (r: Report) => string | number | null | undefined): void {
+  const first = reports[0];
+  if (!first) return;
+  const expected = pick(first.report);
+  for (const { file, report } of reports) {
+    const value = pick(report);
+    if (value !== expected) {
+      throw new ConfigurationError(
+        `merge-reports: ${file} has ${what} ${JSON.stringify(value)}, but ${first.file} has ${JSON.stringify(expected)}; partial reports must come from one run`,
+      );
+    }
+  }
+}
+
+function mergeOutcome(a: ControlOutcome | undefined, b: ControlOutcome): ControlOutcome {
+  if (!a || a.status === 'evaluated') return b;
+  if (b.status === 'evaluated') return a;
+  return a.status === 'error' ? a : b;
+}
+
+/**
+ * Combines the partial reports of a sharded audit into one. They must share the tool
+ * version, policy, tenant and shard count, and every shard 1..n must be there exactly once:
+ * a missing shard is an error, never silently merged as passes.
+ */
+export function mergeReports(reports: readonly NamedReport[]): Report {
+  if (reports.length === 0) throw new ConfigurationError('merge-reports needs at least one report');
+  for (const { file, report } of reports) {
+    if (report.schemaVersion !== REPORT_SCHEMA_VERSION) {
+      throw new ConfigurationError(`merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`);
+    }
+  }
+  sameEverywhere(reports, 'tool version', (r) => r.tool.version);
+  sameEverywhere(reports, 'policy sha256', (r) => r.policy.sha256);
+  sameEverywhere(reports, 'tenant', (r) => r.run.tenantId);
+  sameEverywhere(reports, 'shard count', (r) => r.snapshot.shard?.count ?? 1);
+
+  const count = reports[0]?.report.snapshot.shard?.count ?? 1;
+  const seen = new Map<number, string>();
+  for (const { file, report } of reports) {
+    const index = report.snapshot.shard?.index ?? 1;
+    const earlier = seen.get(index);
+    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
+    seen.set(index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `merge-reports: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')}; refusing to merge a partial audit`,
+    );
+  }
+
+  const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
+  const first = ordered[0]!.report;
+  const outcomes = new Map<string, ControlOutcome>();
+  const results = new Map<string, Result>();
+  const sources: Partial<Record<SourceId, SourceStatus>> = {};
+  for (const { report } of ordered) {
+    for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
+    for (const result of report.results) if (!results.has(result.fingerprint)) results.set(result.fingerprint, result);
+    for (const [id, status] of Object.entries(report.snapshot.sources) as [SourceId, SourceStatus][]) {
+      const current = sources[id];
+      if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
+        sources[id] = status;
+      } else if (current.status === 'ok' && status.status === 'ok' && current.count !== undefined && status.count !== undefined) {
+        sources[id] = { ...current, count: current.count + status.count };
+      }
+    }
+  }
+  const order = (control: string): number => CATALOG_ORDER.get(control) ?? Number.MAX_SAFE_INTEGER;
+  const mergedResults = [...results.values()].sort(
+    (a, b) => order(a.control) - order(b.control) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0),
+  );
+  const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
+  // An exception is unused only if no shard used it.
+  const unusedEverywhere = first.exceptions.unused.filter((e) =>
+    ordered.every(({ report }) => report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target)),
+  );
+  const { shard: _shard, ...manifestWithoutShard } = first.snapshot;
+  const snapshot: Manifest = {
+    ...manifestWithoutShard,
+    capturedAt: ordered.map((r) => r.report.snapshot.capturedAt).sort().at(-1) ?? first.snapshot.capturedAt,
+    sources,
+  };
+  return {
+    ...first,
+    run: {
+      ...first.run,
+      startedAt: ordered.map((r) => r.report.run.startedAt).sort()[0] ?? first.run.startedAt,
+      finishedAt: ordered.map((r) => r.report.run.finishedAt).sort().at(-1) ?? first.run.finishedAt,
+    },
+    snapshot,
+    controls: mergedControls,
+    results: mergedResults,
+    exceptions: {
+      applied: ordered.flatMap((r) => r.report.exceptions.applied),
+      unused: unusedEverywhere,
+    },
+    summary: summarise(mergedResults),
+  };
+}
