@@ -4707,14 +4707,14 @@ var require_sign = __commonJS({
         typ: isObjectPayload ? "JWT" : void 0,
         kid: options2.keyid
       }, options2.header);
-      function failure(err) {
+      function failure2(err) {
         if (callback) {
           return callback(err);
         }
         throw err;
       }
       if (!secretOrPrivateKey && options2.algorithm !== "none") {
-        return failure(new Error("secretOrPrivateKey must have a value"));
+        return failure2(new Error("secretOrPrivateKey must have a value"));
       }
       if (secretOrPrivateKey != null && !(secretOrPrivateKey instanceof KeyObject)) {
         try {
@@ -4723,28 +4723,28 @@ var require_sign = __commonJS({
           try {
             secretOrPrivateKey = createSecretKey(typeof secretOrPrivateKey === "string" ? Buffer.from(secretOrPrivateKey) : secretOrPrivateKey);
           } catch (_2) {
-            return failure(new Error("secretOrPrivateKey is not valid key material"));
+            return failure2(new Error("secretOrPrivateKey is not valid key material"));
           }
         }
       }
       if (header.alg.startsWith("HS") && secretOrPrivateKey.type !== "secret") {
-        return failure(new Error(`secretOrPrivateKey must be a symmetric key when using ${header.alg}`));
+        return failure2(new Error(`secretOrPrivateKey must be a symmetric key when using ${header.alg}`));
       } else if (/^(?:RS|PS|ES)/.test(header.alg)) {
         if (secretOrPrivateKey.type !== "private") {
-          return failure(new Error(`secretOrPrivateKey must be an asymmetric key when using ${header.alg}`));
+          return failure2(new Error(`secretOrPrivateKey must be an asymmetric key when using ${header.alg}`));
         }
         if (!options2.allowInsecureKeySizes && !header.alg.startsWith("ES") && secretOrPrivateKey.asymmetricKeyDetails !== void 0 && //KeyObject.asymmetricKeyDetails is supported in Node 15+
         secretOrPrivateKey.asymmetricKeyDetails.modulusLength < 2048) {
-          return failure(new Error(`secretOrPrivateKey has a minimum key size of 2048 bits for ${header.alg}`));
+          return failure2(new Error(`secretOrPrivateKey has a minimum key size of 2048 bits for ${header.alg}`));
         }
       }
       if (typeof payload === "undefined") {
-        return failure(new Error("payload is required"));
+        return failure2(new Error("payload is required"));
       } else if (isObjectPayload) {
         try {
           validatePayload(payload);
         } catch (error) {
-          return failure(error);
+          return failure2(error);
         }
         if (!options2.mutatePayload) {
           payload = Object.assign({}, payload);
@@ -4754,25 +4754,25 @@ var require_sign = __commonJS({
           return typeof options2[opt] !== "undefined";
         });
         if (invalid_options.length > 0) {
-          return failure(new Error("invalid " + invalid_options.join(",") + " option for " + typeof payload + " payload"));
+          return failure2(new Error("invalid " + invalid_options.join(",") + " option for " + typeof payload + " payload"));
         }
       }
       if (typeof payload.exp !== "undefined" && typeof options2.expiresIn !== "undefined") {
-        return failure(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
+        return failure2(new Error('Bad "options.expiresIn" option the payload already has an "exp" property.'));
       }
       if (typeof payload.nbf !== "undefined" && typeof options2.notBefore !== "undefined") {
-        return failure(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
+        return failure2(new Error('Bad "options.notBefore" option the payload already has an "nbf" property.'));
       }
       try {
         validateOptions(options2);
       } catch (error) {
-        return failure(error);
+        return failure2(error);
       }
       if (!options2.allowInvalidAsymmetricKeyTypes) {
         try {
           validateAsymmetricKey(header.alg, secretOrPrivateKey);
         } catch (error) {
-          return failure(error);
+          return failure2(error);
         }
       }
       const timestamp = payload.iat || Math.floor(Date.now() / 1e3);
@@ -4785,27 +4785,27 @@ var require_sign = __commonJS({
         try {
           payload.nbf = timespan(options2.notBefore, timestamp);
         } catch (err) {
-          return failure(err);
+          return failure2(err);
         }
         if (typeof payload.nbf === "undefined") {
-          return failure(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+          return failure2(new Error('"notBefore" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
         }
       }
       if (typeof options2.expiresIn !== "undefined" && typeof payload === "object") {
         try {
           payload.exp = timespan(options2.expiresIn, timestamp);
         } catch (err) {
-          return failure(err);
+          return failure2(err);
         }
         if (typeof payload.exp === "undefined") {
-          return failure(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
+          return failure2(new Error('"expiresIn" should be a number of seconds or string representing a timespan eg: "1d", "20h", 60'));
         }
       }
       Object.keys(options_to_payload).forEach(function(key) {
         const claim = options_to_payload[key];
         if (typeof options2[key] !== "undefined") {
           if (typeof payload[claim] !== "undefined") {
-            return failure(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
+            return failure2(new Error('Bad "options.' + key + '" option. The payload already has an "' + claim + '" property.'));
           }
           payload[claim] = options2[key];
         }
@@ -5414,8 +5414,8 @@ var require_helpers = __commonJS({
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http4 = __importStar2(__require("http"));
-    var https3 = __importStar2(__require("https"));
+    var http5 = __importStar2(__require("http"));
+    var https4 = __importStar2(__require("https"));
     async function toBuffer(stream) {
       let length2 = 0;
       const chunks = [];
@@ -5440,7 +5440,7 @@ var require_helpers = __commonJS({
     exports2.json = json;
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
-      const req2 = (href.startsWith("https:") ? https3 : http4).request(url, opts);
+      const req2 = (href.startsWith("https:") ? https4 : http5).request(url, opts);
       const promise = new Promise((resolve, reject) => {
         req2.once("response", resolve).once("error", reject).end();
       });
@@ -5488,11 +5488,11 @@ var require_dist = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
     var net = __importStar2(__require("net"));
-    var http4 = __importStar2(__require("http"));
+    var http5 = __importStar2(__require("http"));
     var https_1 = __require("https");
     __exportStar2(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent = class extends http4.Agent {
+    var Agent = class extends http5.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -5564,7 +5564,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name3);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name3, fakeSocket);
-          if (socket instanceof http4.Agent) {
+          if (socket instanceof http5.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -10463,7 +10463,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http4 = (
+    var http5 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -10472,11 +10472,11 @@ var require_schemes = __commonJS({
         serialize: httpSerialize
       }
     );
-    var https3 = (
+    var https4 = (
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http4.domainHost,
+        domainHost: http5.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -10520,8 +10520,8 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http: http4,
-        https: https3,
+        http: http5,
+        https: https4,
         ws,
         wss,
         urn,
@@ -10865,9 +10865,9 @@ var require_fast_uri = __commonJS({
         if (isNaN(parsed.port)) {
           parsed.port = matches[5];
         }
-        const parseError = getParseError(parsed, matches);
-        if (parseError !== void 0) {
-          parsed.error = parsed.error || parseError;
+        const parseError2 = getParseError(parsed, matches);
+        if (parseError2 !== void 0) {
+          parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
@@ -11380,7 +11380,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -14865,8 +14865,8 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http4 = __require("http");
-    var https3 = __require("https");
+    var http5 = __require("http");
+    var https4 = __require("https");
     var events = __require("events");
     var assert = __require("assert");
     var util2 = __require("util");
@@ -14876,24 +14876,24 @@ var require_tunnel = __commonJS({
     exports2.httpsOverHttps = httpsOverHttps;
     function httpOverHttp(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = http4.request;
+      agent.request = http5.request;
       return agent;
     }
     function httpsOverHttp(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = http4.request;
+      agent.request = http5.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
     function httpOverHttps(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = https3.request;
+      agent.request = https4.request;
       return agent;
     }
     function httpsOverHttps(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = https3.request;
+      agent.request = https4.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -14902,7 +14902,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options2 || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http4.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http5.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -22446,7 +22446,7 @@ var require_client = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
-    var http4 = __require("node:http");
+    var http5 = __require("node:http");
     var util2 = require_util2();
     var { channels } = require_diagnostics();
     var Request2 = require_request();
@@ -22635,7 +22635,7 @@ var require_client = __commonJS({
         this[kUrl] = util2.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http4.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http5.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -34045,8 +34045,8 @@ var require_lib = __commonJS({
     exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
     exports2.getProxyUrl = getProxyUrl;
     exports2.isHttps = isHttps;
-    var http4 = __importStar2(__require("http"));
-    var https3 = __importStar2(__require("https"));
+    var http5 = __importStar2(__require("http"));
+    var https4 = __importStar2(__require("https"));
     var pm = __importStar2(require_proxy());
     var tunnel = __importStar2(require_tunnel2());
     var undici_1 = require_undici();
@@ -34435,7 +34435,7 @@ var require_lib = __commonJS({
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === "https:";
-        info.httpModule = usingSsl ? https3 : http4;
+        info.httpModule = usingSsl ? https4 : http5;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -34536,7 +34536,7 @@ var require_lib = __commonJS({
         const usingSsl = parsedUrl.protocol === "https:";
         let maxSockets = 100;
         if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http4.globalAgent.maxSockets;
+          maxSockets = this.requestOptions.maxSockets || http5.globalAgent.maxSockets;
         }
         if (proxyUrl && proxyUrl.hostname) {
           const agentOptions = {
@@ -34558,7 +34558,7 @@ var require_lib = __commonJS({
         }
         if (!agent) {
           const options2 = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https3.Agent(options2) : new http4.Agent(options2);
+          agent = usingSsl ? new https4.Agent(options2) : new http5.Agent(options2);
           this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -38891,14 +38891,14 @@ function isJsonObject(value) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text, ignoreTrivia = false) {
-  const len = text.length;
+function createScanner(text5, ignoreTrivia = false) {
+  const len = text5.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text.charCodeAt(pos);
+      let ch = text5.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -38925,35 +38925,35 @@ function createScanner(text, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text.charCodeAt(pos) === 48) {
+    if (text5.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text.length && text.charCodeAt(pos) === 46) {
+    if (pos < text5.length && text5.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text.substring(start, pos);
+        return text5.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+    if (pos < text5.length && (text5.charCodeAt(pos) === 69 || text5.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+      if (pos < text5.length && text5.charCodeAt(pos) === 43 || text5.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -38961,30 +38961,30 @@ function createScanner(text, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text.substring(start, end);
+    return text5.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text.charCodeAt(pos);
+      const ch = text5.charCodeAt(pos);
       if (ch === 34) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text.charCodeAt(pos++);
+        const ch2 = text5.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -39026,7 +39026,7 @@ function createScanner(text, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text.substring(start, pos);
+          result += text5.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -39047,19 +39047,19 @@ function createScanner(text, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code2 = text.charCodeAt(pos);
+    let code2 = text5.charCodeAt(pos);
     if (isWhiteSpace(code2)) {
       do {
         pos++;
         value += String.fromCharCode(code2);
-        code2 = text.charCodeAt(pos);
+        code2 = text5.charCodeAt(pos);
       } while (isWhiteSpace(code2));
       return token = 15;
     }
     if (isLineBreak(code2)) {
       pos++;
       value += String.fromCharCode(code2);
-      if (code2 === 13 && text.charCodeAt(pos) === 10) {
+      if (code2 === 13 && text5.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -39095,31 +39095,31 @@ function createScanner(text, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text.charCodeAt(pos + 1) === 47) {
+        if (text5.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text.charCodeAt(pos))) {
+            if (isLineBreak(text5.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 12;
         }
-        if (text.charCodeAt(pos + 1) === 42) {
+        if (text5.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text.charCodeAt(pos);
-            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+            const ch = text5.charCodeAt(pos);
+            if (ch === 42 && text5.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text.charCodeAt(pos) === 10) {
+              if (ch === 13 && text5.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -39130,7 +39130,7 @@ function createScanner(text, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code2);
@@ -39140,7 +39140,7 @@ function createScanner(text, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code2);
         pos++;
-        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text5.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -39162,10 +39162,10 @@ function createScanner(text, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code2)) {
           pos++;
-          code2 = text.charCodeAt(pos);
+          code2 = text5.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text.substring(tokenOffset, pos);
+          value = text5.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -39348,7 +39348,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text, errors = [], options2 = ParseOptions.DEFAULT) {
+function parseTree(text5, errors = [], options2 = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -39399,7 +39399,7 @@ function parseTree(text, errors = [], options2 = ParseOptions.DEFAULT) {
       errors.push({ error, offset, length: length2 });
     }
   };
-  visit(text, visitor, options2);
+  visit(text5, visitor, options2);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -39437,8 +39437,8 @@ function findNodeAtLocation(root, path12) {
   }
   return node;
 }
-function visit(text, visitor, options2 = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text, false);
+function visit(text5, visitor, options2 = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text5, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -39854,11 +39854,11 @@ function printParseErrorCode(code2) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text, offset) {
+function lineAndColumn(text5, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text5.length; i++) {
+    if (text5.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -39872,18 +39872,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text, file) {
+function parseLocatedJson(text5, file) {
   const errors = [];
-  const tree = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text5, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text5, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text5);
   } catch (error) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error)})`);
   }
@@ -39898,7 +39898,7 @@ function parseLocatedJson(text, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text, at?.offset ?? 0).line;
+      return lineAndColumn(text5, at?.offset ?? 0).line;
     }
   };
 }
@@ -39921,10 +39921,12 @@ var SOURCE_FILES = {
   "graph.messageRules": "graph/messageRules.jsonl",
   "exo.mailbox": "exchange/Get-Mailbox.json",
   "exo.hostedOutboundSpamFilterPolicy": "exchange/Get-HostedOutboundSpamFilterPolicy.json",
+  "exo.hostedOutboundSpamFilterRule": "exchange/Get-HostedOutboundSpamFilterRule.json",
   "exo.remoteDomain": "exchange/Get-RemoteDomain.json",
   "exo.dkimSigningConfig": "exchange/Get-DkimSigningConfig.json",
   "exo.transportConfig": "exchange/Get-TransportConfig.json",
   "exo.casMailbox": "exchange/Get-CASMailbox.json",
+  "exo.recipient": "exchange/Get-Recipient.json",
   "exo.inboxRule": "exchange/Get-InboxRule.json",
   dns: "dns/answers.json"
 };
@@ -39949,10 +39951,12 @@ var GRAPH_SOURCES = [
 var EXCHANGE_SOURCES = [
   "exo.mailbox",
   "exo.hostedOutboundSpamFilterPolicy",
+  "exo.hostedOutboundSpamFilterRule",
   "exo.remoteDomain",
   "exo.dkimSigningConfig",
   "exo.transportConfig",
   "exo.casMailbox",
+  "exo.recipient",
   "exo.inboxRule"
 ];
 var DNS_SOURCES = ["dns"];
@@ -39964,13 +39968,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path.join(dir, relative);
-  let text;
+  let text5;
   try {
-    text = await readFile(file, "utf8");
+    text5 = await readFile(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
   }
-  return parseLocatedJson(text, file).value;
+  return parseLocatedJson(text5, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -40184,6 +40188,228 @@ function checkCertificatePem(pem, source) {
   } catch {
     throw new ConfigurationError(`${source}: the private key cannot be read`);
   }
+}
+
+// src/collect/exchange/exchange-client.ts
+import { randomUUID } from "node:crypto";
+
+// src/collect/exchange/exchange-api.ts
+var ExchangeRequestError = class extends Error {
+  constructor(message, status, cmdlet, detail) {
+    super(message);
+    this.status = status;
+    this.cmdlet = cmdlet;
+    this.detail = detail;
+  }
+  status;
+  cmdlet;
+  detail;
+  name = "ExchangeRequestError";
+};
+var EXCHANGE_SETUP_STEPS = `Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app's service principal. Changes can take up to an hour to apply.`;
+function isExchangeRefusal(error) {
+  if (!(error instanceof ExchangeRequestError)) return false;
+  if (error.status === 401 || error.status === 403) return true;
+  return error.status === 404 && error.detail === void 0;
+}
+
+// src/collect/graph/backoff.ts
+var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
+var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
+function parseRetryAfter(value, now) {
+  if (value === null || value === void 0) return void 0;
+  const text5 = value.trim();
+  if (text5 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text5)) return Math.ceil(Number(text5) * 1e3);
+  const date = Date.parse(text5);
+  if (Number.isNaN(date)) return void 0;
+  return Math.max(0, date - now);
+}
+function backoffDelay(attempt, options2 = DEFAULT_BACKOFF) {
+  const exp = Math.min(options2.maxMs, options2.baseMs * 2 ** Math.max(0, attempt));
+  return Math.round(exp / 2 + options2.random() * exp / 2);
+}
+
+// src/collect/exchange/exchange-client.ts
+var RESULT_SIZE_CMDLETS = /* @__PURE__ */ new Set(["Get-Mailbox", "Get-CASMailbox", "Get-Recipient", "Get-MailContact"]);
+function anchorMailbox(tenant) {
+  return `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant}`;
+}
+function cmdletDetail(body) {
+  if (!isJsonObject(body) || !isJsonObject(body.error)) return void 0;
+  const details = body.error.details;
+  if (Array.isArray(details)) {
+    const first = details[0];
+    if (isJsonObject(first) && typeof first.message === "string" && first.message !== "") return first.message;
+  }
+  return void 0;
+}
+function isTruncationWarning(warning) {
+  return /more results|truncat|ResultSize/i.test(warning);
+}
+function exchangeClient(options2) {
+  const doFetch = options2.fetch ?? ((input, init) => fetch(input, init));
+  const sleep = options2.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  const backoff = options2.backoff ?? DEFAULT_BACKOFF;
+  const maxRetries = options2.maxRetries ?? 5;
+  const maxPages = options2.maxPages ?? 1e5;
+  const base = options2.baseUrl.replace(/\/+$/, "");
+  const endpoint3 = `${base}/adminapi/beta/${encodeURIComponent(options2.tenant)}/InvokeCommand`;
+  const origin = new URL(base).origin;
+  const connectionId = randomUUID();
+  async function post(url, body, cmdlet) {
+    for (let attempt = 0; ; attempt++) {
+      const token = await options2.getToken();
+      options2.logger.secret(token);
+      let response;
+      try {
+        response = await doFetch(url, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${token}`,
+            "content-type": "application/json",
+            accept: "application/json",
+            "x-anchormailbox": anchorMailbox(options2.tenant),
+            prefer: "odata.maxpagesize=1000",
+            "x-cmdletname": cmdlet,
+            "x-responseformat": "json",
+            "x-serializationlevel": "Partial",
+            "connection-id": connectionId,
+            "client-request-id": randomUUID()
+          },
+          body
+        });
+      } catch (error) {
+        if (attempt >= maxRetries) throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error)}`);
+        const wait = backoffDelay(attempt, backoff);
+        options2.logger.debug(`${cmdlet}: network error (${errorMessage(error)}); retrying in ${wait} ms`);
+        await sleep(wait);
+        continue;
+      }
+      if (RETRYABLE_STATUSES.has(response.status) && attempt < maxRetries) {
+        await response.body?.cancel();
+        const wait = Math.min(
+          parseRetryAfter(response.headers.get("retry-after"), Date.now()) ?? backoffDelay(attempt, backoff),
+          backoff.maxMs * 4
+        );
+        options2.logger.debug(`${cmdlet}: HTTP ${response.status}; retrying in ${wait} ms`);
+        await sleep(wait);
+        continue;
+      }
+      const text5 = await response.text();
+      let parsed;
+      try {
+        parsed = text5 === "" ? void 0 : JSON.parse(text5);
+      } catch {
+        parsed = void 0;
+      }
+      if (!response.ok) {
+        const detail = cmdletDetail(parsed);
+        throw new ExchangeRequestError(
+          `${cmdlet}: HTTP ${response.status}${detail !== void 0 ? `: ${detail}` : ""}`,
+          response.status,
+          cmdlet,
+          detail
+        );
+      }
+      if (!isJsonObject(parsed) || !Array.isArray(parsed.value)) {
+        throw new ExchangeRequestError(`${cmdlet}: the response is not an InvokeCommand collection`, response.status, cmdlet);
+      }
+      const value = parsed.value.filter(isJsonObject);
+      if (value.length !== parsed.value.length) {
+        throw new ExchangeRequestError(`${cmdlet}: the response holds a value that is not an object`, response.status, cmdlet);
+      }
+      const nextLink = parsed["@odata.nextLink"];
+      const warningList = parsed["@adminapi.warnings"];
+      return {
+        value,
+        nextLink: typeof nextLink === "string" ? nextLink : void 0,
+        warnings: Array.isArray(warningList) ? warningList.filter((w) => typeof w === "string") : []
+      };
+    }
+  }
+  return {
+    async invoke(cmdlet, parameters = {}) {
+      const withSize = RESULT_SIZE_CMDLETS.has(cmdlet) ? { ...parameters, ResultSize: "Unlimited" } : parameters;
+      const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: withSize } });
+      const out = [];
+      let url = endpoint3;
+      for (let page = 0; url !== void 0; page++) {
+        if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
+        const result = await post(url, body, cmdlet);
+        out.push(...result.value);
+        for (const warning of result.warnings) options2.logger.debug(`${cmdlet}: warning: ${warning}`);
+        if (result.nextLink !== void 0) {
+          if (new URL(result.nextLink, endpoint3).origin !== origin) {
+            throw new Error(`${cmdlet}: @odata.nextLink points outside ${origin}; stopped`);
+          }
+          url = new URL(result.nextLink, endpoint3).href;
+        } else {
+          const truncation = result.warnings.find(isTruncationWarning);
+          if (truncation !== void 0) throw new Error(`${cmdlet}: output truncated by the server: ${truncation}`);
+          url = void 0;
+        }
+      }
+      return out;
+    }
+  };
+}
+
+// src/collect/exchange/node-fetch.ts
+import http from "node:http";
+import https from "node:https";
+function nodeFetch(options2) {
+  const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, ...options2.ca ? { ca: options2.ca } : {} });
+  const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const send = (input, init) => {
+    const url = new URL(input);
+    const secure = url.protocol === "https:";
+    const headers = {};
+    new Headers(init.headers ?? {}).forEach((value, key) => {
+      headers[key] = value;
+    });
+    const body = typeof init.body === "string" ? init.body : void 0;
+    if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
+    return new Promise((resolve, reject) => {
+      const request2 = (secure ? https : http).request(url, {
+        method: init.method ?? "GET",
+        headers,
+        agent: secure ? httpsAgent : httpAgent
+      });
+      const timer = setTimeout(() => request2.destroy(new Error(`no complete response within ${options2.timeoutMs} ms`)), options2.timeoutMs);
+      request2.on("error", (error) => {
+        clearTimeout(timer);
+        reject(error);
+      });
+      request2.on("response", (incoming) => {
+        const chunks = [];
+        incoming.on("data", (chunk) => chunks.push(chunk));
+        incoming.on("error", (error) => {
+          clearTimeout(timer);
+          reject(error);
+        });
+        incoming.on("end", () => {
+          clearTimeout(timer);
+          const responseHeaders = new Headers();
+          for (const [key, value] of Object.entries(incoming.headers)) {
+            if (typeof value === "string") responseHeaders.set(key, value);
+            else if (Array.isArray(value)) for (const v of value) responseHeaders.append(key, v);
+          }
+          const status = incoming.statusCode ?? 0;
+          const payload = status === 204 || status === 304 ? null : Buffer.concat(chunks);
+          resolve(new Response(payload, { status, headers: responseHeaders }));
+        });
+      });
+      if (body !== void 0) request2.write(body);
+      request2.end();
+    });
+  };
+  return Object.assign(send, {
+    destroy: () => {
+      httpsAgent.destroy();
+      httpAgent.destroy();
+    }
+  });
 }
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/content/BatchRequestContent.js
@@ -43071,23 +43297,6 @@ var Client = class _Client {
 // src/collect/graph/graph-transport.ts
 var import_azureTokenCredentials = __toESM(require_azureTokenCredentials(), 1);
 
-// src/collect/graph/backoff.ts
-var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
-var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
-function parseRetryAfter(value, now) {
-  if (value === null || value === void 0) return void 0;
-  const text = value.trim();
-  if (text === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1e3);
-  const date = Date.parse(text);
-  if (Number.isNaN(date)) return void 0;
-  return Math.max(0, date - now);
-}
-function backoffDelay(attempt, options2 = DEFAULT_BACKOFF) {
-  const exp = Math.min(options2.maxMs, options2.baseMs * 2 ** Math.max(0, attempt));
-  return Math.round(exp / 2 + options2.random() * exp / 2);
-}
-
 // src/collect/graph/endpoint-family.ts
 function pathOf(url) {
   const parsed = new URL(url, "https://graph.invalid/");
@@ -43135,8 +43344,8 @@ var GraphShapeError = class extends Error {
 };
 
 // src/collect/graph/https-handler.ts
-import http from "node:http";
-import https from "node:https";
+import http2 from "node:http";
+import https2 from "node:https";
 var NetworkError = class extends Error {
   name = "NetworkError";
 };
@@ -43151,8 +43360,8 @@ var NodeHttpHandler = class {
   constructor(options2) {
     this.options = options2;
     const maxSockets = options2.maxSockets ?? 32;
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, ...options2.ca ? { ca: options2.ca } : {} });
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https2.Agent({ keepAlive: true, maxSockets, ...options2.ca ? { ca: options2.ca } : {} });
+    this.httpAgent = new http2.Agent({ keepAlive: true, maxSockets });
   }
   options;
   httpsAgent;
@@ -43170,7 +43379,7 @@ var NodeHttpHandler = class {
     const headers = headerRecord(init.headers);
     if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
     const secure = url.protocol === "https:";
-    const transport = secure ? https : http;
+    const transport = secure ? https2 : http2;
     return new Promise((resolve, reject) => {
       const request2 = transport.request(url, {
         method: init.method ?? "GET",
@@ -43219,6 +43428,37 @@ var NodeHttpHandler = class {
       if (body !== void 0) request2.write(body);
       request2.end();
     });
+  }
+};
+
+// src/collect/graph/loopback-bearer-middleware.ts
+var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
+function isLoopbackHttp(url) {
+  const parsed = new URL(url);
+  return parsed.protocol === "http:" && LOOPBACK.has(parsed.hostname);
+}
+var LoopbackBearerMiddleware = class {
+  constructor(provider) {
+    this.provider = provider;
+  }
+  provider;
+  next;
+  setNext(next) {
+    this.next = next;
+  }
+  async execute(context5) {
+    if (!this.next) throw new Error("LoopbackBearerMiddleware needs a next middleware");
+    const url = typeof context5.request === "string" ? context5.request : context5.request.url;
+    if (isLoopbackHttp(url)) {
+      const token = await this.provider.getAccessToken();
+      const options2 = context5.options ?? {};
+      const value = `Bearer ${token}`;
+      if (options2.headers instanceof Headers) options2.headers.set("Authorization", value);
+      else if (Array.isArray(options2.headers)) options2.headers.push(["Authorization", value]);
+      else options2.headers = { ...options2.headers ?? {}, Authorization: value };
+      context5.options = options2;
+    }
+    await this.next.execute(context5);
   }
 };
 
@@ -43371,19 +43611,19 @@ var ThrottlingRetryMiddleware = class {
     for (let attempt = 0; ; attempt += 1) {
       context5.response = void 0;
       const release = await limiter.acquire(family, key);
-      let failure;
+      let failure2;
       try {
         await next.execute(context5);
       } catch (error) {
-        failure = error;
+        failure2 = error;
       } finally {
         release();
       }
       const response = context5.response;
-      this.options.onAttempt?.(family, failure === void 0 && response ? response.status : "network-error");
-      if (failure === void 0 && response && !RETRYABLE_STATUSES.has(response.status)) return;
+      this.options.onAttempt?.(family, failure2 === void 0 && response ? response.status : "network-error");
+      if (failure2 === void 0 && response && !RETRYABLE_STATUSES.has(response.status)) return;
       if (attempt >= maxRetries) {
-        if (failure !== void 0) throw failure;
+        if (failure2 !== void 0) throw failure2;
         return;
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after"), now()) : void 0;
@@ -43391,7 +43631,7 @@ var ThrottlingRetryMiddleware = class {
       if (response?.status === 429) limiter.pause(family, now() + delay4);
       if (response) await response.arrayBuffer().catch(() => void 0);
       const requestId = response?.headers.get("request-id");
-      const cause = failure !== void 0 ? `network error (${errorMessage(failure)})` : `HTTP ${response?.status ?? "?"}`;
+      const cause = failure2 !== void 0 ? `network error (${errorMessage(failure2)})` : `HTTP ${response?.status ?? "?"}`;
       logger27.debug(
         `Graph ${pathForLog(url)}: ${cause}${requestId ? ` request-id ${requestId}` : ""}; retry ${attempt + 1}/${maxRetries} in ${delay4} ms${retryAfter !== void 0 ? " (Retry-After)" : ""}`
       );
@@ -43418,12 +43658,12 @@ function endpointOf(url) {
   return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
 }
 async function readJson(response, endpoint3) {
-  const text = await response.text();
-  if (text.trim() === "") return void 0;
+  const text5 = await response.text();
+  if (text5.trim() === "") return void 0;
   try {
-    return JSON.parse(text);
+    return JSON.parse(text5);
   } catch {
-    throw new GraphShapeError(endpoint3, "(body)", `is not JSON (HTTP ${response.status}, ${text.length} bytes)`);
+    throw new GraphShapeError(endpoint3, "(body)", `is not JSON (HTTP ${response.status}, ${text5.length} bytes)`);
   }
 }
 function createGraphTransport(options2) {
@@ -43448,13 +43688,14 @@ function createGraphTransport(options2) {
   });
   const httpHandler = new NodeHttpHandler({ timeoutMs: options2.requestTimeoutMs ?? 1e5, ...options2.ca ? { ca: options2.ca } : {} });
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? void 0 : /* @__PURE__ */ new Set([base.hostname]);
+  const chain = isLoopbackHttp(origin) ? [auth2, new LoopbackBearerMiddleware(authProvider), throttling2, httpHandler] : [auth2, throttling2, httpHandler];
   const client = Client.initWithMiddleware({
-    middleware: [auth2, throttling2, httpHandler],
+    middleware: chain,
     baseUrl: origin,
     defaultVersion: "v1.0",
     ...customHosts ? { customHosts } : {}
   });
-  async function failure(method, url, response) {
+  async function failure2(method, url, response) {
     const endpoint3 = endpointOf(url);
     let body;
     try {
@@ -43498,7 +43739,7 @@ function createGraphTransport(options2) {
   }
   async function getJson(path12) {
     const response = await sdkGet(path12);
-    if (!response.ok) throw await failure("GET", path12, response);
+    if (!response.ok) throw await failure2("GET", path12, response);
     return readJson(response, endpointOf(path12));
   }
   async function* pages(path12) {
@@ -43507,7 +43748,7 @@ function createGraphTransport(options2) {
     let response = await sdkGet(path12);
     let url = `${versionRoot}${path12}`;
     for (let page = 0; ; page += 1) {
-      if (!response.ok) throw await failure("GET", url, response);
+      if (!response.ok) throw await failure2("GET", url, response);
       const body = await readJson(response, endpoint3);
       if (!isRecord(body)) throw new GraphShapeError(endpoint3, "(body)", `is ${body === null ? "null" : typeof body}, expected an object`);
       const value = body.value;
@@ -43544,7 +43785,7 @@ function createGraphTransport(options2) {
     } catch (error) {
       throw networkFailure("POST", "/$batch", error);
     }
-    if (!response.ok) throw await failure("POST", "/$batch", response);
+    if (!response.ok) throw await failure2("POST", "/$batch", response);
     const json = await readJson(response, "/$batch");
     if (!isRecord(json)) throw new GraphShapeError("/$batch", "(body)", "is not an object");
     const responses = json.responses;
@@ -51615,14 +51856,14 @@ function buildAppConfiguration({ auth: auth2, broker, cache, system, telemetry }
 }
 
 // node_modules/@azure/msal-node/dist/crypto/GuidGenerator.mjs
-import { randomUUID } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 var GuidGenerator = class {
   /**
    * Generates a random [RFC 4122](https://www.rfc-editor.org/rfc/rfc4122.txt) version 4 UUID. The UUID is generated using a
    * cryptographic pseudorandom number generator.
    */
   generateGuid() {
-    return randomUUID();
+    return randomUUID2();
   }
   /**
    * verifies if a string is  GUID
@@ -53223,7 +53464,7 @@ var ClientApplication = class {
 };
 
 // node_modules/@azure/msal-node/dist/network/LoopbackClient.mjs
-import http2 from "http";
+import http3 from "http";
 var LoopbackClient = class {
   constructor(preferredPort) {
     this.preferredPort = preferredPort;
@@ -53243,7 +53484,7 @@ var LoopbackClient = class {
       throw NodeAuthError.createStateNotFoundError("");
     }
     return new Promise((resolve, reject) => {
-      this.server = http2.createServer((req, res) => {
+      this.server = http3.createServer((req, res) => {
         const method = req.method?.toUpperCase();
         if (method !== "GET" && method !== "POST") {
           res.writeHead(405, {
@@ -54835,7 +55076,7 @@ function isError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/uuidUtils.js
-function randomUUID2() {
+function randomUUID3() {
   return globalThis.crypto.randomUUID();
 }
 
@@ -55519,7 +55760,7 @@ var PipelineRequestImpl = class {
     this.abortSignal = options2.abortSignal;
     this.onUploadProgress = options2.onUploadProgress;
     this.onDownloadProgress = options2.onDownloadProgress;
-    this.requestId = options2.requestId || randomUUID2();
+    this.requestId = options2.requestId || randomUUID3();
     this.allowInsecureConnection = options2.allowInsecureConnection ?? false;
     this.enableBrowserStreams = options2.enableBrowserStreams ?? false;
     this.requestOverrides = options2.requestOverrides;
@@ -55622,8 +55863,8 @@ var HttpPipeline = class _HttpPipeline {
     for (const descriptor of this._policies) {
       const policy = descriptor.policy;
       const options2 = descriptor.options;
-      const policyName = policy.name;
-      if (policyMap.has(policyName)) {
+      const policyName2 = policy.name;
+      if (policyMap.has(policyName2)) {
         throw new Error("Duplicate policy names not allowed in pipeline");
       }
       const node = {
@@ -55635,16 +55876,16 @@ var HttpPipeline = class _HttpPipeline {
         node.afterPhase = getPhase(options2.afterPhase);
         node.afterPhase.hasAfterPolicies = true;
       }
-      policyMap.set(policyName, node);
+      policyMap.set(policyName2, node);
       const phase = getPhase(options2.phase);
       phase.policies.add(node);
     }
     for (const descriptor of this._policies) {
       const { policy, options: options2 } = descriptor;
-      const policyName = policy.name;
-      const node = policyMap.get(policyName);
+      const policyName2 = policy.name;
+      const node = policyMap.get(policyName2);
       if (!node) {
-        throw new Error(`Missing node for policy ${policyName}`);
+        throw new Error(`Missing node for policy ${policyName2}`);
       }
       if (options2.afterPolicies) {
         for (const afterPolicyName of options2.afterPolicies) {
@@ -55784,8 +56025,8 @@ function isRestError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http3 from "node:http";
-import https2 from "node:https";
+import http4 from "node:http";
+import https3 from "node:https";
 import zlib from "node:zlib";
 import { finished, Transform } from "node:stream";
 import { types } from "node:util";
@@ -56126,7 +56367,7 @@ function createRequestLifecycle(request2, options2, isInsecure, resolve, reject)
   };
   return {
     createRequest: (onResponseCallback = onResponse) => {
-      clientRequest = isInsecure ? http3.request(options2, onResponseCallback) : https2.request(options2, onResponseCallback);
+      clientRequest = isInsecure ? http4.request(options2, onResponseCallback) : https3.request(options2, onResponseCallback);
       clientRequest.once("finish", onComplete);
       clientRequest.once("close", onComplete);
       return clientRequest;
@@ -56365,15 +56606,15 @@ var NodeHttpClient = class {
     const disableKeepAlive = request2.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http3.globalAgent;
+        return http4.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http3.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http4.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
       if (disableKeepAlive && !request2.tlsSettings) {
-        return https2.globalAgent;
+        return https3.globalAgent;
       }
       const tlsSettings = request2.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
@@ -56381,7 +56622,7 @@ var NodeHttpClient = class {
         return agent;
       }
       logger3.info("No cached TLS Agent exist, creating a new Agent");
-      agent = new https2.Agent({
+      agent = new https3.Agent({
         // keepAlive is true if disableKeepAlive is false.
         keepAlive: !disableKeepAlive,
         // Since we are spreading, if no tslSettings were provided, nothing is added to the agent options.
@@ -57123,7 +57364,7 @@ async function concat(sources) {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/multipartPolicy.js
 function generateBoundary() {
-  return `----AzSDKFormBoundary${randomUUID2()}`;
+  return `----AzSDKFormBoundary${randomUUID3()}`;
 }
 function encodeHeaders(headers) {
   let result = "";
@@ -58173,18 +58414,18 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
 }
 async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
-    const text = operationResponse.bodyAsText;
+    const text5 = operationResponse.bodyAsText;
     const contentType = operationResponse.headers.get("Content-Type") || "";
     const contentComponents = !contentType ? [] : contentType.split(";").map((component) => component.toLowerCase());
     try {
       if (contentComponents.length === 0 || contentComponents.some((component) => jsonContentTypes.indexOf(component) !== -1)) {
-        operationResponse.parsedBody = JSON.parse(text);
+        operationResponse.parsedBody = JSON.parse(text5);
         return operationResponse;
       } else if (contentComponents.some((component) => xmlContentTypes.indexOf(component) !== -1)) {
         if (!parseXML) {
           throw new Error("Parsing XML not supported.");
         }
-        const body = await parseXML(text, opts.xml);
+        const body = await parseXML(text5, opts.xml);
         operationResponse.parsedBody = body;
         return operationResponse;
       }
@@ -60848,11 +61089,26 @@ function createLiveClients(target, deps) {
     ...deps.ca ? { ca: deps.ca } : {},
     ...deps.graph
   });
+  const exchangeFetch = nodeFetch({ timeoutMs: 1e5, ...deps.ca ? { ca: deps.ca } : {} });
+  const exchangeScope = `${new URL(target.endpoints.exchange).origin}/.default`;
+  const exchange = exchangeClient({
+    baseUrl: target.endpoints.exchange,
+    tenant: target.tenantId,
+    getToken: async () => {
+      const token = await credential.getToken(exchangeScope);
+      if (!token) throw new Error(`no token for ${exchangeScope}`);
+      return token.token;
+    },
+    logger: deps.logger,
+    fetch: exchangeFetch,
+    ...deps.exchange
+  });
   return {
-    clients: { graph },
+    clients: { graph, exchange },
     credential,
     close: async () => {
       graph.close();
+      exchangeFetch.destroy();
     }
   };
 }
@@ -60892,11 +61148,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text5 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text)) await once(out, "drain");
+      if (!out.write(text5)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -60939,8 +61195,126 @@ async function writeSnapshotFolder(dir, snapshot) {
 // src/collect/dns/collectors.ts
 var dnsCollectors = {};
 
+// src/snapshot/exchange-types.ts
+var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
+
+// src/shard/shard.ts
+import { createHash as createHash3 } from "node:crypto";
+function shardOf(key, count) {
+  const digest = createHash3("sha256").update(key.toLowerCase()).digest();
+  return digest.readUInt32BE(0) % count + 1;
+}
+function inShard(key, shard) {
+  return shard === void 0 || shard.count === 1 || shardOf(key, shard.count) === shard.index;
+}
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+
+// src/collect/exchange/hidden-rule-scope.ts
+var HIDDEN_RULES_CONTROL = "forwarding.inbox-rules";
+function text(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxIdentity(mailbox) {
+  return text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity);
+}
+function hiddenRulesScope(context5) {
+  const params = context5.policy.controls.get(HIDDEN_RULES_CONTROL)?.params.toJson();
+  const value = params?.hiddenRules;
+  return value === "all" || value === "off" ? value : "flagged";
+}
+function hiddenRuleMailboxes(mailboxes, context5) {
+  const scope = hiddenRulesScope(context5);
+  if (scope === "off") return [];
+  const risky = new Set(
+    (context5.earlier("graph.riskyUsers") ?? []).filter((u) => u.riskState === "atRisk" || u.riskState === "confirmedCompromised").map((u) => (u.userPrincipalName ?? "").toLowerCase())
+  );
+  const out = [];
+  for (const mailbox of mailboxes) {
+    const identity = mailboxIdentity(mailbox);
+    if (identity === void 0) continue;
+    if (!inShard(text(mailbox.ExternalDirectoryObjectId) ?? identity, context5.shard)) continue;
+    const flagged = text(mailbox.ForwardingSmtpAddress) !== void 0 || text(mailbox.ForwardingAddress) !== void 0 || risky.has(identity.toLowerCase());
+    if (scope === "all" || flagged) out.push(identity);
+  }
+  return out;
+}
+
 // src/collect/exchange/collectors.ts
-var exchangeCollectors = {};
+function failure(error, cmdlet) {
+  if (isExchangeRefusal(error)) {
+    return {
+      status: {
+        status: "not_permitted",
+        permission: EXCHANGE_SETUP_STEPS,
+        reason: `The Exchange admin API refused ${cmdlet} (HTTP ${error.status}).`
+      }
+    };
+  }
+  return { status: { status: "failed", reason: errorMessage(error) } };
+}
+function noClient() {
+  return { status: { status: "failed", reason: "no Exchange admin API client was configured for this run" } };
+}
+function cmdletCollector(cmdlet, parameters = {}) {
+  return async (context5) => {
+    const exchange = context5.clients.exchange;
+    if (!exchange) return noClient();
+    try {
+      const value = await exchange.invoke(cmdlet, parameters);
+      return { status: { status: "ok", count: value.length }, data: value };
+    } catch (error) {
+      return failure(error, cmdlet);
+    }
+  };
+}
+var INBOX_RULE_CONCURRENCY = 4;
+async function collectInboxRules(context5) {
+  const exchange = context5.clients.exchange;
+  if (!exchange) return noClient();
+  let mailboxes;
+  try {
+    mailboxes = context5.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox");
+  } catch (error) {
+    return failure(error, "Get-Mailbox");
+  }
+  const targets = hiddenRuleMailboxes(mailboxes, context5);
+  context5.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
+  const rules = [];
+  let next = 0;
+  let refused;
+  let failed;
+  const worker = async () => {
+    while (refused === void 0 && failed === void 0 && next < targets.length) {
+      const mailbox = targets[next++];
+      try {
+        const found = await exchange.invoke("Get-InboxRule", { Mailbox: mailbox, IncludeHidden: true });
+        for (const rule of found) rules.push({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox });
+      } catch (error) {
+        if (error instanceof ExchangeRequestError && error.status === 404 && error.detail !== void 0) continue;
+        if (isExchangeRefusal(error)) refused = error;
+        else failed = error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: INBOX_RULE_CONCURRENCY }, worker));
+  if (refused !== void 0) return failure(refused, "Get-InboxRule");
+  if (failed !== void 0) return failure(failed, "Get-InboxRule");
+  return { status: { status: "ok", count: rules.length }, data: rules };
+}
+var exchangeCollectors = {
+  "exo.mailbox": cmdletCollector("Get-Mailbox"),
+  "exo.hostedOutboundSpamFilterPolicy": cmdletCollector("Get-HostedOutboundSpamFilterPolicy"),
+  "exo.hostedOutboundSpamFilterRule": cmdletCollector("Get-HostedOutboundSpamFilterRule"),
+  "exo.remoteDomain": cmdletCollector("Get-RemoteDomain"),
+  "exo.dkimSigningConfig": cmdletCollector("Get-DkimSigningConfig"),
+  "exo.transportConfig": cmdletCollector("Get-TransportConfig"),
+  "exo.casMailbox": cmdletCollector("Get-CASMailbox"),
+  "exo.recipient": cmdletCollector("Get-Recipient", { RecipientTypeDetails: ["MailContact", "MailUser"] }),
+  "exo.inboxRule": collectInboxRules
+};
 
 // src/snapshot/source-requirements.ts
 var EXCHANGE = "Exchange.ManageAsApp (Office 365 Exchange Online) and the Global Reader role";
@@ -60982,10 +61356,12 @@ var SOURCE_REQUIREMENTS = {
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
   "exo.hostedOutboundSpamFilterPolicy": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterPolicy" },
+  "exo.hostedOutboundSpamFilterRule": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterRule" },
   "exo.remoteDomain": { permission: EXCHANGE, endpoint: "Get-RemoteDomain" },
   "exo.dkimSigningConfig": { permission: EXCHANGE, endpoint: "Get-DkimSigningConfig" },
   "exo.transportConfig": { permission: EXCHANGE, endpoint: "Get-TransportConfig" },
   "exo.casMailbox": { permission: EXCHANGE, endpoint: "Get-CASMailbox" },
+  "exo.recipient": { permission: EXCHANGE, endpoint: "Get-Recipient -RecipientTypeDetails MailContact,MailUser" },
   "exo.inboxRule": { permission: EXCHANGE, endpoint: "Get-InboxRule -IncludeHidden" },
   dns: { permission: "none (public DNS)", endpoint: "DNS queries" }
 };
@@ -61270,9 +61646,133 @@ var identityCollectors = {
   "graph.domains": graphSource("graph.domains", collection(DOMAINS_PATH, readDomain), length)
 };
 
+// src/collect/graph/message-rules-collector.ts
+var USERS_PATH2 = (top) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
+var RULES_PATH = (id) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
+function relativeLink(link) {
+  const url = new URL(link);
+  return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "")}${url.search}`;
+}
+function bodyOf(item) {
+  const body = item.body;
+  if (!isJsonObject(body)) return { error: { code: "InvalidBody", message: "the batch item has no JSON body" } };
+  if (item.status >= 200 && item.status < 300) {
+    if (!Array.isArray(body.value)) return { error: { code: "InvalidBody", message: "the batch item has no value array" } };
+    return { value: body.value };
+  }
+  const error = isJsonObject(body.error) ? body.error : {};
+  return {
+    error: {
+      code: typeof error.code === "string" ? error.code : `HTTP${item.status}`,
+      ...typeof error.message === "string" ? { message: error.message } : {}
+    }
+  };
+}
+async function fetchBatch(graph, users) {
+  const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
+  const responses = await graph.batch(requests);
+  const byId = new Map(responses.map((r) => [r.id, r]));
+  const out = [];
+  for (const [i, user] of users.entries()) {
+    const item = byId.get(String(i));
+    if (!item) throw new Error(`$batch response has no item for ${user.userPrincipalName}`);
+    let body = bodyOf(item);
+    const next = isJsonObject(item.body) ? item.body["@odata.nextLink"] : void 0;
+    if (body.value && typeof next === "string") {
+      const rules = [...body.value];
+      for await (const page of graph.pages(relativeLink(next))) rules.push(...page);
+      body = { value: rules };
+    }
+    out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
+  }
+  return out;
+}
+function mailboxOwners(page, shard) {
+  const out = [];
+  for (const user of page) {
+    if (!isJsonObject(user) || typeof user.id !== "string" || typeof user.userPrincipalName !== "string") continue;
+    if (!inShard(user.id, shard)) continue;
+    if (typeof user.userType === "string" && user.userType.toLowerCase() === "guest") continue;
+    out.push({ id: user.id, userPrincipalName: user.userPrincipalName });
+  }
+  return out;
+}
+function messageRulesStream(graph, options2 = {}, first) {
+  const batchSize = Math.min(20, Math.max(1, options2.batchSize ?? 20));
+  const concurrency = Math.max(1, options2.concurrency ?? 4);
+  const userPageSize = options2.userPageSize ?? 999;
+  return {
+    async *pages() {
+      const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
+      let pending = [...first?.pending ?? []];
+      let exhausted = false;
+      const inFlight = [];
+      const fill = async () => {
+        while (inFlight.length < concurrency) {
+          while (pending.length < batchSize && !exhausted) {
+            const next = await users.next();
+            if (next.done === true) exhausted = true;
+            else pending.push(...mailboxOwners(next.value, options2.shard));
+          }
+          if (pending.length === 0) return;
+          const batch = pending.slice(0, batchSize);
+          pending = pending.slice(batchSize);
+          const started = fetchBatch(graph, batch);
+          started.catch(() => void 0);
+          inFlight.push(started);
+        }
+      };
+      await fill();
+      while (inFlight.length > 0) {
+        const page = await inFlight.shift();
+        await fill();
+        yield page;
+      }
+    }
+  };
+}
+function messageRulesCollector(options2 = {}) {
+  return async (context5) => {
+    const graph = context5.clients.graph;
+    const streamOptions = { ...options2, ...context5.shard ? { shard: context5.shard } : {} };
+    if (!graph) return { status: { status: "failed", reason: "no Graph client was configured for this run" } };
+    const users = graph.pages(USERS_PATH2(options2.userPageSize ?? 999))[Symbol.asyncIterator]();
+    try {
+      const firstPage = await users.next();
+      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context5.shard);
+      const probe = owners.slice(0, 1);
+      if (probe.length > 0) {
+        const [item] = await fetchBatch(graph, probe);
+        if (item && (item.status === 401 || item.status === 403)) {
+          return {
+            status: {
+              status: "not_permitted",
+              permission: "MailboxSettings.Read",
+              reason: `Reading inbox rules was refused (HTTP ${item.status}, ${item.body.error?.code ?? "no error code"}).`
+            }
+          };
+        }
+      }
+      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+    } catch (error) {
+      if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
+        return {
+          status: {
+            status: "not_permitted",
+            permission: error.path.startsWith("/users?") ? "User.Read.All" : "MailboxSettings.Read",
+            reason: errorMessage(error)
+          }
+        };
+      }
+      return { status: { status: "failed", reason: errorMessage(error) } };
+    }
+  };
+}
+
 // src/collect/graph/collectors.ts
 var graphCollectors = {
-  ...identityCollectors
+  ...identityCollectors,
+  "graph.messageRules": messageRulesCollector()
 };
 
 // src/collect/live/domain-scope.ts
@@ -61291,7 +61791,7 @@ function domainScope(tenantDomains, policy, extra) {
 
 // src/collect/live/live-collector.ts
 var COLLECTORS = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
-var LATE_SOURCES = /* @__PURE__ */ new Set(["dns"]);
+var LATE_SOURCES = /* @__PURE__ */ new Set(["dns", "exo.inboxRule"]);
 function licencesFrom(sources) {
   const licences = { "entra-id-p1": null, "entra-id-p2": null };
   for (const status of Object.values(sources)) {
@@ -61362,7 +61862,23 @@ function liveCollector(options2) {
 }
 
 // src/controls/dkim.ts
-var dkimControls = [];
+var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  }
+];
 
 // src/controls/dmarc.ts
 var dmarcControls = [];
@@ -61371,10 +61887,213 @@ var dmarcControls = [];
 var domainsControls = [];
 
 // src/controls/forwarding.ts
-var forwardingControls = [];
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
+
+// src/controls/ca-parameters.ts
+var ALLOWED_EXCLUSIONS = {
+  schema: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
 
 // src/controls/legacy-auth.ts
-var legacyAuthControls = [];
+var legacyAuthBlocked = {
+  id: "legacy-auth.blocked",
+  version: 1,
+  area: "legacy-auth",
+  title: "Legacy authentication blocked",
+  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
+  defaultSeverity: "high",
+  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-17"]
+  },
+  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
+var legacyAuthControls = [
+  legacyAuthBlocked,
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/privileged-roles.ts
+var HIGHLY_PRIVILEGED_ROLES = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
+};
+var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
+  "windowsHelloForBusiness",
+  "fido2",
+  "x509CertificateMultiFactor"
+]);
+var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
+  "fido2",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "x509CertificateMultiFactor"
+]);
 
 // src/controls/mfa.ts
 var mfaControls = [
@@ -61414,11 +62133,87 @@ var mfaControls = [
     remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
     limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
     enabledByDefault: true
+  },
+  {
+    id: "mfa.enforcement",
+    version: 1,
+    area: "mfa",
+    title: "MFA enforced for all users",
+    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    defaultSeverity: "critical",
+    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ["MS.AAD.3.2v2"],
+      cis: ["5.2.2.2"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
+    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.admins-phishing-resistant",
+    version: 1,
+    area: "mfa",
+    title: "Phishing-resistant MFA for privileged roles",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    defaultSeverity: "critical",
+    sources: [
+      "graph.roleAssignments",
+      "graph.conditionalAccessPolicies",
+      "graph.authenticationStrengthPolicies",
+      "graph.userRegistrationDetails"
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
+        }
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS
+    },
+    references: {
+      scuba: ["MS.AAD.3.6v1"],
+      cis: ["5.2.2.5", "5.2.2.1"],
+      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
+      nist: ["IA-2(1)", "IA-2(8)"]
+    },
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    enabledByDefault: true
   }
 ];
 
 // src/controls/sign-ins.ts
-var signInsControls = [];
+var riskPolicies = {
+  id: "sign-ins.risk-policies",
+  version: 1,
+  area: "sign-ins",
+  title: "High user risk and high sign-in risk blocked",
+  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  defaultSeverity: "high",
+  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
+  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
+    cis: ["5.2.2.6", "5.2.2.7"],
+    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    nist: ["AC-2(12)", "SI-4"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  enabledByDefault: true
+};
+var signInsControls = [riskPolicies];
 
 // src/controls/spf.ts
 var spfControls = [];
@@ -61484,8 +62279,8 @@ function renderCatalogText(controls2) {
 function requirementLevel(statement) {
   return /\b(SHALL NOT|SHALL|SHOULD NOT|SHOULD|MUST NOT|MUST|MAY)\b/.exec(statement)?.[1] ?? "none";
 }
-function cell(text) {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+function cell(text5) {
+  return text5.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 }
 function parameterType(schema) {
   if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => `\`${JSON.stringify(v)}\``).join(", ")}`;
@@ -61578,7 +62373,7 @@ var DEMO_POLICY_PATH = fileURLToPath3(new URL("../demo/demo-policy.json", import
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist4(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -61824,8 +62619,8 @@ function stringList(value) {
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text, file, now) {
-  const located = parseLocatedJson(text, file);
+function parsePolicy(text5, file, now) {
+  const located = parseLocatedJson(text5, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -61924,8 +62719,8 @@ function parsePolicy(text, file, now) {
   const domains = isJsonObject(document2.domains) ? document2.domains : {};
   const policy = {
     path: file,
-    sha256: createHash3("sha256").update(text).digest("hex"),
-    text,
+    sha256: createHash4("sha256").update(text5).digest("hex"),
+    text: text5,
     id: String(document2.id),
     title: String(document2.title),
     version: String(document2.version),
@@ -61951,18 +62746,18 @@ var COLOURS = {
   excepted: "\x1B[36m"
 };
 var RESET = "\x1B[0m";
-function plain(text) {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
+function plain(text5) {
+  return text5.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
-function pad(text, width) {
-  return text.length >= width ? text : text + " ".repeat(width - text.length);
+function pad(text5, width) {
+  return text5.length >= width ? text5 : text5 + " ".repeat(width - text5.length);
 }
-function truncate(text, width) {
-  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
+function truncate(text5, width) {
+  return text5.length <= width ? text5 : `${text5.slice(0, width - 1)}…`;
 }
 var ORDER = { fail: 0, error: 1, not_evaluable: 2, excepted: 3, pass: 4 };
 function renderConsole(report, colour) {
-  const paint = (status, text) => colour ? `${COLOURS[status]}${text}${RESET}` : text;
+  const paint = (status, text5) => colour ? `${COLOURS[status]}${text5}${RESET}` : text5;
   const lines = [];
   const { byStatus } = report.summary;
   lines.push(`mailwarden ${report.tool.version} · policy ${report.policy.id} ${report.policy.version} · tenant ${report.run.tenantId ?? "(DNS only)"} · ${report.run.mode}`);
@@ -62138,14 +62933,14 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text5) {
+  return text5.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text5) {
+  return escapeHtml(text5).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
-function codeSpan(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
+function codeSpan(text5) {
+  const clean = text5.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
   const encoded = clean.replace(
     /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
     (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
@@ -62155,8 +62950,8 @@ function codeSpan(text) {
 function fencedJson(value) {
   return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-function plainTitle(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+function plainTitle(text5) {
+  const clean = text5.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -62211,13 +63006,103 @@ function renderSummaryMarkdown(report, extras = {}) {
 }
 
 // src/evidence/verify-evidence.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { readFile as readFile4, stat } from "node:fs/promises";
 import path9 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
+// src/checks/recipient-domain.ts
+function normaliseDomain2(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function addressOf(value) {
+  const bracketed = /\[(?:smtp:)?([^\]\s]+@[^\]\s]+)\]/i.exec(value);
+  const raw = (bracketed?.[1] ?? value).trim().replace(/^smtp:/i, "");
+  const match = /^[^@\s]+@([^@\s]+)$/.exec(raw);
+  if (!match?.[1]) return void 0;
+  return raw;
+}
+function domainOf(address) {
+  return normaliseDomain2(address.slice(address.lastIndexOf("@") + 1));
+}
+function isWithin(domain, domains) {
+  const d = normaliseDomain2(domain);
+  return domains.some((base) => {
+    const b = normaliseDomain2(base);
+    return b !== "" && (d === b || d.endsWith(`.${b}`));
+  });
+}
+function acceptedDomains(domains) {
+  return domains.filter((d) => d.isVerified !== false).map((d) => normaliseDomain2(d.id));
+}
+function classifyDomain(domain, accepted, partners) {
+  if (isWithin(domain, accepted)) return "internal";
+  if (isWithin(domain, partners)) return "partner";
+  return "external";
+}
+
 // src/checks/dkim.ts
-var dkimChecks = {};
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestion(selector, domain) {
+  return `${selector}._domainkey.${normaliseDomain2(domain)}/CNAME`;
+}
+function cnameOf(dns, selector, domain, expected) {
+  const answer = dns.answers[selectorQuestion(selector, domain)];
+  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
+  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
+  const found = normaliseDomain2(cname.data);
+  return found === normaliseDomain2(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
+}
+function text2(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function dkimSigning({ snapshot, context: context5 }) {
+  const excluded = new Set(context5.policy.domains.exclude.map(normaliseDomain2));
+  const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain2(d.id)));
+  const configs = new Map(
+    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain2(text2(c.Domain) ?? text2(c.Identity) ?? ""), c])
+  );
+  const dns = snapshot.data("dns");
+  return domains.map((d) => {
+    const domain = normaliseDomain2(d.id);
+    const config = configs.get(domain);
+    if (!config) {
+      return {
+        target: domain,
+        status: "fail",
+        message: "No DKIM signing configuration: mail is signed with the onmicrosoft.com key, not this domain.",
+        evidence: { domain, configured: false }
+      };
+    }
+    const base = { domain, configured: true, enabled: config.Enabled === true, status: text2(config.Status) ?? null };
+    if (config.Enabled !== true) {
+      return { target: domain, status: "fail", message: "DKIM signing is not enabled for this domain.", evidence: base };
+    }
+    if (d.isInitial === true) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled (Microsoft-managed initial domain).", evidence: base };
+    }
+    const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
+      const expected = text2(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
+      return { selector, expected, result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected) };
+    });
+    const evidence = {
+      ...base,
+      selectors: selectors.map((s) => ({ selector: s.selector, expected: s.expected, ...s.result }))
+    };
+    if (selectors.some((s) => s.result.state === "error")) {
+      return { target: domain, status: "error", message: "The DKIM selector CNAMEs could not be looked up.", evidence };
+    }
+    if (selectors.every((s) => s.result.state === "match")) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled and both selector CNAMEs match.", evidence };
+    }
+    return { target: domain, status: "fail", message: "A DKIM selector CNAME is missing or points elsewhere.", evidence };
+  });
+}
+var dkimChecks = {
+  "dkim.signing": { kind: "snapshot", evaluate: dkimSigning }
+};
 
 // src/checks/dmarc.ts
 var dmarcChecks = {};
@@ -62225,17 +63110,688 @@ var dmarcChecks = {};
 // src/checks/domains.ts
 var domainsChecks = {};
 
-// src/checks/forwarding.ts
-var forwardingChecks = {};
-
-// src/checks/legacy-auth.ts
-var legacyAuthChecks = {};
-
 // src/model/finding.ts
 var TENANT_TARGET = "tenant";
 
+// src/checks/concealment.ts
+var HIDING_FOLDERS = /* @__PURE__ */ new Set(["rssfeeds", "rsssubscriptions", "conversationhistory"]);
+var ORDINARY_FOLDERS = /* @__PURE__ */ new Set(["archive", "junkemail", "junk", "deleteditems"]);
+function folderKey(name3) {
+  return name3.toLowerCase().replace(/\s+/g, "");
+}
+function concealment(rule, triggerWords, securityTeamSenders) {
+  const folder = rule.moveToFolder === null ? void 0 : folderKey(rule.moveToFolder);
+  const hidingFolder = folder !== void 0 && HIDING_FOLDERS.has(folder);
+  const ordinaryFolder = folder !== void 0 && ORDINARY_FOLDERS.has(folder);
+  if (!rule.deletes && !hidingFolder && !ordinaryFolder) return void 0;
+  const signs = [];
+  if (rule.moveToFolder !== null && (hidingFolder || ordinaryFolder)) signs.push(`folder:${rule.moveToFolder}`);
+  if (rule.deletes) signs.push("delete");
+  if (rule.markAsRead) signs.push("mark-as-read");
+  const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
+  const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
+  for (const { field, value } of rule.conditionTexts) {
+    const text5 = value.toLowerCase();
+    for (const word of words) if (text5.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text5 === sender || text5.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+  }
+  const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
+  if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
+  if (!qualified) return void 0;
+  return { pattern: rule.deletes ? "delete" : "move-to-folder", signs };
+}
+
+// src/checks/message-rule.ts
+var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
+  "assignCategories",
+  "copyToFolder",
+  "delete",
+  "forwardAsAttachmentTo",
+  "forwardTo",
+  "markAsRead",
+  "markImportance",
+  "moveToFolder",
+  "permanentDelete",
+  "redirectTo",
+  "stopProcessingRules"
+]);
+var GRAPH_TEXT_CONDITIONS = ["subjectContains", "bodyContains", "bodyOrSubjectContains", "senderContains", "headerContains", "recipientContains"];
+var GRAPH_ADDRESS_CONDITIONS = ["fromAddresses", "sentToAddresses"];
+function toJson(value) {
+  return JSON.parse(JSON.stringify(value ?? null));
+}
+function jsonObject(value) {
+  const json = toJson(value);
+  return isJsonObject(json) ? json : {};
+}
+var RuleShapeError = class extends Error {
+};
+function graphRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry) => {
+    const email = isJsonObject(entry) ? entry.emailAddress : void 0;
+    const raw = isJsonObject(email) && typeof email.address === "string" ? email.address : void 0;
+    const address = raw === void 0 ? void 0 : addressOf(raw);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const name3 = isJsonObject(email) && typeof email.name === "string" ? email.name : null;
+    return { action, address, name: name3 };
+  });
+}
+function strings(value) {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function parseGraphRule(mailbox, rule, folders = {}) {
+  const ruleId = typeof rule.id === "string" && rule.id !== "" ? rule.id : "(no id)";
+  const name3 = typeof rule.displayName === "string" ? rule.displayName : "";
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (ruleId === "(no id)") return fail("the rule has no id");
+  const actions = rule.actions;
+  if (!isJsonObject(actions)) return fail("the rule has no actions object");
+  const unknown = Object.keys(actions).filter((k) => !k.startsWith("@") && !GRAPH_ACTIONS.has(k));
+  if (unknown.length > 0) return fail(`unknown action field ${unknown.join(", ")}`);
+  try {
+    const recipients = [
+      ...graphRecipients(actions.forwardTo, "forwardTo"),
+      ...graphRecipients(actions.forwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...graphRecipients(actions.redirectTo, "redirectTo")
+    ];
+    const conditions = isJsonObject(rule.conditions) ? rule.conditions : {};
+    const conditionTexts = [
+      ...GRAPH_TEXT_CONDITIONS.flatMap((field) => strings(conditions[field]).map((value) => ({ field, value }))),
+      ...GRAPH_ADDRESS_CONDITIONS.flatMap((field) => {
+        const list = Array.isArray(conditions[field]) ? conditions[field] : [];
+        return list.flatMap((r) => {
+          const email = isJsonObject(r) ? r.emailAddress : void 0;
+          return isJsonObject(email) && typeof email.address === "string" ? [{ field, value: email.address }] : [];
+        });
+      })
+    ];
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name: name3,
+        enabled: rule.isEnabled !== false,
+        source: "graph",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: actions.delete === true || actions.permanentDelete === true,
+        moveToFolder: typeof actions.moveToFolder === "string" && actions.moveToFolder !== "" ? folders[actions.moveToFolder] ?? actions.moveToFolder : null,
+        markAsRead: actions.markAsRead === true,
+        conditionTexts
+      }
+    };
+  } catch (error) {
+    if (error instanceof RuleShapeError) return fail(error.message);
+    throw error;
+  }
+}
+var EXCHANGE_ACTIONS = [
+  "ForwardTo",
+  "ForwardAsAttachmentTo",
+  "RedirectTo",
+  "DeleteMessage",
+  "SoftDeleteMessage",
+  "MoveToFolder",
+  "CopyToFolder",
+  "MarkAsRead",
+  "StopProcessingRules"
+];
+var EXCHANGE_TEXT_CONDITIONS = [
+  "SubjectContainsWords",
+  "BodyContainsWords",
+  "SubjectOrBodyContainsWords",
+  "FromAddressContainsWords",
+  "HeaderContainsWords",
+  "From",
+  "SentTo"
+];
+function exchangeRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value !== "string" && !Array.isArray(value)) throw new RuleShapeError(`${action} is neither a list nor a string`);
+  return strings(value).map((entry) => {
+    const address = addressOf(entry);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const quoted = /^"([^"]*)"/.exec(entry);
+    return { action, address, name: quoted?.[1] ?? null };
+  });
+}
+function exchangeRuleId(rule, name3) {
+  const identity = typeof rule.Identity === "string" ? rule.Identity : "";
+  const tail = identity.slice(identity.lastIndexOf("\\") + 1);
+  if (tail !== "") return tail;
+  if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
+  return name3;
+}
+function parseExchangeRule(mailbox, rule) {
+  const name3 = typeof rule.Name === "string" ? rule.Name : "";
+  const ruleId = exchangeRuleId(rule, name3);
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name: name3, reason });
+  if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail("the rule has no action field");
+  try {
+    const recipients = [
+      ...exchangeRecipients(rule.ForwardTo, "forwardTo"),
+      ...exchangeRecipients(rule.ForwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...exchangeRecipients(rule.RedirectTo, "redirectTo")
+    ];
+    const actions = {};
+    for (const key of EXCHANGE_ACTIONS) if (rule[key] !== void 0 && rule[key] !== null) actions[key] = rule[key];
+    const conditions = {};
+    for (const key of EXCHANGE_TEXT_CONDITIONS) if (rule[key] !== void 0 && rule[key] !== null) conditions[key] = rule[key];
+    const folder = typeof rule.MoveToFolder === "string" && rule.MoveToFolder !== "" ? rule.MoveToFolder : null;
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name: name3,
+        enabled: rule.Enabled !== false,
+        source: "exchange",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: rule.DeleteMessage === true || rule.SoftDeleteMessage === true,
+        // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
+        moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf("\\") + 1),
+        markAsRead: rule.MarkAsRead === true,
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) => strings(rule[field]).map((value) => ({ field, value })))
+      }
+    };
+  } catch (error) {
+    if (error instanceof RuleShapeError) return fail(error.message);
+    throw error;
+  }
+}
+
+// src/checks/rule-sweep.ts
+var NO_MAILBOX_CODES = /* @__PURE__ */ new Set([
+  "MailboxNotEnabledForRESTAPI",
+  "MailboxNotFound",
+  "ResourceNotFound",
+  "ErrorInvalidUser",
+  "ErrorNonExistentMailbox"
+]);
+function isNoMailbox(item) {
+  return item.status === 404 && (item.body.error === void 0 || NO_MAILBOX_CODES.has(item.body.error.code));
+}
+function ruleTarget(mailbox, ruleId) {
+  return `${mailbox}/${ruleId}`;
+}
+function parseError(parsed, source) {
+  return {
+    target: ruleTarget(parsed.mailbox, parsed.ruleId),
+    status: "error",
+    message: `This inbox rule cannot be judged: ${parsed.reason}.`,
+    evidence: { mailbox: parsed.mailbox, ruleId: parsed.ruleId, ruleName: parsed.name, source, reason: parsed.reason }
+  };
+}
+function ruleSweepFold(input, judge) {
+  const { snapshot } = input;
+  const findings = [];
+  const counts = { mailboxes: 0, noMailbox: 0, unreadable: 0, rules: 0, disabledRules: 0 };
+  const hiddenStatus = snapshot.status("exo.inboxRule");
+  const hiddenRules = hiddenStatus?.status === "ok" ? snapshot.data("exo.inboxRule") : [];
+  const ownerOf = (rule) => {
+    const owner = rule[INBOX_RULE_MAILBOX_PROPERTY];
+    return typeof owner === "string" ? owner : "";
+  };
+  const hiddenMailboxes = new Set(hiddenRules.map((r) => ownerOf(r).toLowerCase()));
+  const visibleNames = /* @__PURE__ */ new Map();
+  return {
+    add(page) {
+      for (const item of page) {
+        if (isNoMailbox(item)) {
+          counts.noMailbox++;
+          continue;
+        }
+        const mailbox = item.userPrincipalName;
+        if (item.status < 200 || item.status >= 300 || !Array.isArray(item.body.value)) {
+          counts.unreadable++;
+          findings.push({
+            target: mailbox,
+            status: "error",
+            message: `The inbox rules of this mailbox could not be read (HTTP ${item.status}).`,
+            evidence: { mailbox, status: item.status, code: item.body.error?.code ?? null }
+          });
+          continue;
+        }
+        counts.mailboxes++;
+        const key = mailbox.toLowerCase();
+        for (const raw of item.body.value) {
+          const parsed = parseGraphRule(mailbox, raw, item.folders);
+          counts.rules++;
+          if (hiddenMailboxes.has(key)) {
+            const names = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
+            names.add(parsed.ok ? parsed.rule.name : parsed.name);
+            visibleNames.set(key, names);
+          }
+          if (!parsed.ok) {
+            findings.push(parseError(parsed, "graph"));
+            continue;
+          }
+          if (!parsed.rule.enabled) {
+            counts.disabledRules++;
+            continue;
+          }
+          const finding = judge(parsed.rule, false);
+          if (finding) findings.push(finding);
+        }
+      }
+    },
+    finish() {
+      let hiddenRead = 0;
+      for (const raw of hiddenRules) {
+        const mailbox = ownerOf(raw);
+        const parsed = parseExchangeRule(mailbox, raw);
+        const name3 = parsed.ok ? parsed.rule.name : parsed.name;
+        if (visibleNames.get(mailbox.toLowerCase())?.has(name3)) continue;
+        hiddenRead++;
+        if (!parsed.ok) {
+          findings.push(parseError(parsed, "exchange"));
+          continue;
+        }
+        if (!parsed.rule.enabled) continue;
+        const finding = judge(parsed.rule, true);
+        if (finding) findings.push(finding);
+      }
+      const sweep = {
+        ...counts,
+        hiddenRules: hiddenStatus?.status === "ok" ? { read: true, mailboxes: hiddenMailboxes.size, rulesNotVisibleInGraph: hiddenRead } : { read: false, reason: hiddenStatus === void 0 ? "not collected" : hiddenStatus.status }
+      };
+      if (findings.length === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "pass",
+            message: `No enabled inbox rule in ${counts.mailboxes} mailboxes breaks this control.`,
+            evidence: { sweep }
+          }
+        ];
+      }
+      return findings.map((f) => ({ ...f, evidence: { ...f.evidence, sweep } }));
+    },
+    coverage() {
+      return { ...counts };
+    }
+  };
+}
+
+// src/checks/forwarding.ts
+function ruleEvidence(rule, hidden) {
+  return {
+    mailbox: rule.mailbox,
+    ruleId: rule.ruleId,
+    // Verbatim: attacker-controlled, escaped only where it is shown (src/report/escape.ts).
+    ruleName: rule.name,
+    source: rule.source,
+    hidden,
+    conditions: rule.conditions,
+    actions: rule.actions
+  };
+}
+function inboxRules(input) {
+  const accepted = acceptedDomains(input.snapshot.data("graph.domains"));
+  const partners = input.params.strings("partnerDomains");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const classified = rule.recipients.map((r) => ({
+      action: r.action,
+      address: r.address,
+      name: r.name,
+      domain: domainOf(r.address),
+      class: classifyDomain(domainOf(r.address), accepted, partners)
+    }));
+    const external = classified.filter((r) => r.class === "external");
+    if (external.length === 0) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} sends mail to ${external.length} recipient(s) outside the tenant.`,
+      evidence: {
+        ...ruleEvidence(rule, hidden),
+        externalRecipients: external,
+        partnerRecipients: classified.filter((r) => r.class === "partner")
+      },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function concealmentRules(input) {
+  const words = input.params.strings("triggerWords");
+  const senders = input.params.strings("securityTeamSenders");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const match = concealment(rule, words, senders);
+    if (!match) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} hides mail (pattern ${match.pattern}).`,
+      evidence: { ...ruleEvidence(rule, hidden), pattern: match.pattern, signs: match.signs },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function text3(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxName(mailbox) {
+  return text3(mailbox.UserPrincipalName) ?? text3(mailbox.PrimarySmtpAddress) ?? text3(mailbox.Identity) ?? "(unnamed mailbox)";
+}
+function recipientKeys(recipient) {
+  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+}
+function mailboxForwarding({ snapshot, params }) {
+  const accepted = acceptedDomains(snapshot.data("graph.domains"));
+  const partners = params.strings("partnerDomains");
+  const mailboxes = snapshot.data("exo.mailbox");
+  const recipients = snapshot.data("exo.recipient");
+  const internal = /* @__PURE__ */ new Map();
+  for (const m of mailboxes) for (const k of recipientKeys(m)) internal.set(k, m);
+  const contacts = /* @__PURE__ */ new Map();
+  for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
+  const findings = [];
+  let forwarding = 0;
+  for (const mailbox of mailboxes) {
+    const name3 = mailboxName(mailbox);
+    const base = { mailbox: name3, deliverToMailboxAndForward: mailbox.DeliverToMailboxAndForward === true };
+    const smtp = text3(mailbox.ForwardingSmtpAddress);
+    if (smtp !== void 0) {
+      forwarding++;
+      const address = addressOf(smtp);
+      if (address === void 0) {
+        findings.push({ target: name3, status: "error", message: "ForwardingSmtpAddress holds no readable address.", evidence: { ...base, forwardingSmtpAddress: smtp } });
+      } else if (classifyDomain(domainOf(address), accepted, partners) === "external") {
+        findings.push({
+          target: name3,
+          status: "fail",
+          message: "The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).",
+          evidence: { ...base, property: "ForwardingSmtpAddress", forwardingSmtpAddress: smtp, externalAddress: address, domain: domainOf(address) }
+        });
+      }
+    }
+    const target = text3(mailbox.ForwardingAddress);
+    if (target !== void 0) {
+      forwarding++;
+      const key = target.toLowerCase();
+      const contact = contacts.get(key);
+      const external = contact ? addressOf(text3(contact.ExternalEmailAddress) ?? "") : void 0;
+      if (contact && external !== void 0 && classifyDomain(domainOf(external), accepted, partners) === "external") {
+        findings.push({
+          target: name3,
+          status: "fail",
+          message: "The mailbox forwards all mail to an external contact (ForwardingAddress).",
+          evidence: {
+            ...base,
+            property: "ForwardingAddress",
+            forwardingAddress: target,
+            contact: text3(contact.DisplayName) ?? text3(contact.Name) ?? target,
+            recipientTypeDetails: text3(contact.RecipientTypeDetails) ?? null,
+            externalAddress: external,
+            domain: domainOf(external)
+          }
+        });
+      } else if (!contact && !internal.has(key)) {
+        findings.push({
+          target: name3,
+          status: "error",
+          message: "ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.",
+          evidence: { ...base, property: "ForwardingAddress", forwardingAddress: target }
+        });
+      }
+    }
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No mailbox of ${mailboxes.length} forwards outside the tenant.`,
+      evidence: { mailboxes: mailboxes.length, mailboxesWithForwarding: forwarding }
+    }
+  ];
+}
+function policyName(policy) {
+  return text3(policy.Name) ?? text3(policy.Identity) ?? "(unnamed policy)";
+}
+function outboundPolicy({ snapshot, params }) {
+  const allowed = new Set(params.strings("allowedForwardingSenders").map((s) => s.trim().toLowerCase()));
+  const rules = snapshot.data("exo.hostedOutboundSpamFilterRule");
+  return snapshot.data("exo.hostedOutboundSpamFilterPolicy").map((policy) => {
+    const name3 = policyName(policy);
+    const target = `outbound-policy/${name3}`;
+    const mode = text3(policy.AutoForwardingMode);
+    const evidence = { policy: name3, isDefault: policy.IsDefault === true, autoForwardingMode: mode ?? null };
+    if (mode === "Off" || mode === "Automatic") {
+      return { target, status: "pass", message: `AutoForwardingMode is ${mode}.`, evidence };
+    }
+    if (mode !== "On") {
+      return { target, status: "error", message: "AutoForwardingMode is missing or has an unknown value.", evidence };
+    }
+    if (policy.IsDefault === true) {
+      return { target, status: "fail", message: "The default outbound spam policy allows automatic external forwarding for everyone.", evidence };
+    }
+    const rule = rules.find((r) => {
+      const linked = text3(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
+      return linked === name3.toLowerCase() || linked === text3(policy.Identity)?.toLowerCase();
+    });
+    if (!rule || text3(rule.State) === "Disabled" || rule.Enabled === false) {
+      return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
+    }
+    const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field) => {
+      const value = rule[field];
+      const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+      return list.filter((v) => typeof v === "string").map((v) => ({ field, value: v }));
+    });
+    const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
+    const scopeEvidence = { ...evidence, applied: true, rule: text3(rule.Name) ?? null, scope, notAllowed: outside };
+    if (scope.length > 0 && outside.length === 0) {
+      return { target, status: "pass", message: "AutoForwardingMode is On only for senders the policy allows.", evidence: scopeEvidence };
+    }
+    return {
+      target,
+      status: "fail",
+      message: scope.length === 0 ? "AutoForwardingMode is On and the policy is not scoped to named senders." : `AutoForwardingMode is On for ${outside.length} sender scope(s) the policy does not allow.`,
+      evidence: scopeEvidence
+    };
+  });
+}
+function remoteDomains({ snapshot, params }) {
+  const partners = new Set(params.strings("partnerDomains").map(normaliseDomain2));
+  return snapshot.data("exo.remoteDomain").map((domain) => {
+    const domainName = text3(domain.DomainName) ?? "";
+    const target = `remote-domain/${domainName || policyName(domain)}`;
+    const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null };
+    if (typeof domain.AutoForwardEnabled !== "boolean") {
+      return { target, status: "error", message: "AutoForwardEnabled is missing.", evidence };
+    }
+    if (!domain.AutoForwardEnabled) return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
+    if (domainName !== "*" && partners.has(normaliseDomain2(domainName))) {
+      return { target, status: "pass", message: "Automatic forwarding is on for an allow-listed partner domain.", evidence: { ...evidence, allowListed: true } };
+    }
+    return {
+      target,
+      status: "fail",
+      message: domainName === "*" ? "Automatic forwarding is on for every external domain (remote domain *)." : "Automatic forwarding is on for a domain the policy does not allow.",
+      evidence
+    };
+  });
+}
+var forwardingChecks = {
+  "forwarding.inbox-rules": { kind: "stream", stream: "graph.messageRules", start: inboxRules },
+  "forwarding.concealment-rules": { kind: "stream", stream: "graph.messageRules", start: concealmentRules },
+  "forwarding.mailbox": { kind: "snapshot", evaluate: mailboxForwarding },
+  "forwarding.outbound-policy": { kind: "snapshot", evaluate: outboundPolicy },
+  "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
+};
+
 // src/model/cap.ts
 var EVIDENCE_CAP = 50;
+
+// src/checks/conditional-access.ts
+function stateProblems(policy) {
+  if (policy.state === "enabled") return [];
+  if (policy.state === "enabledForReportingButNotEnforced") return ["is report-only, so it is not enforced"];
+  if (policy.state === "disabled") return ["is disabled"];
+  return [`is in state "${policy.state}", which is not enforced`];
+}
+function allUsersProblems(policy, allowedExclusions) {
+  const users = policy.conditions.users;
+  if (!users) return ["has no user condition"];
+  const problems = [];
+  if (!(users.includeUsers ?? []).includes("All")) problems.push("does not include All users");
+  const excluded = [
+    ...(users.excludeUsers ?? []).map((id) => ({ kind: "user", id })),
+    ...(users.excludeGroups ?? []).map((id) => ({ kind: "group", id })),
+    ...(users.excludeRoles ?? []).map((id) => ({ kind: "role", id }))
+  ].filter((e) => !allowedExclusions.has(e.id.toLowerCase()));
+  if (excluded.length > 0) {
+    problems.push(`excludes ${excluded.map((e) => `${e.kind} ${e.id}`).join(", ")}, not listed in allowedExclusions`);
+  }
+  return problems;
+}
+function allAppsProblems(policy) {
+  const apps2 = policy.conditions.applications;
+  const problems = [];
+  if (!(apps2?.includeApplications ?? []).includes("All")) problems.push("does not target All cloud apps");
+  const excluded = apps2?.excludeApplications ?? [];
+  if (excluded.length > 0) problems.push(`excludes applications ${excluded.join(", ")}`);
+  return problems;
+}
+function narrowingProblems(policy, options2) {
+  const c = policy.conditions;
+  const problems = [];
+  if ((c.userRiskLevels ?? []).length > 0) problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(", ")}`);
+  if ((c.signInRiskLevels ?? []).length > 0) problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(", ")}`);
+  const types2 = c.clientAppTypes ?? [];
+  if (options2.allClientApps && !types2.includes("all") && !(types2.includes("browser") && types2.includes("mobileAppsAndDesktopClients"))) {
+    problems.push(`applies only to client app types ${types2.join(", ") || "(none)"}`);
+  }
+  return problems;
+}
+function mfaGrantProblems(policy) {
+  const grant = policy.grantControls;
+  if (!grant) return ["has no grant controls"];
+  const controls2 = grant.builtInControls ?? [];
+  if (controls2.includes("block")) return ["blocks access instead of requiring MFA"];
+  const mfa = controls2.includes("mfa") || grant.authenticationStrength !== null && grant.authenticationStrength !== void 0;
+  if (!mfa) return ["does not require MFA or an authentication strength"];
+  const others = controls2.filter((c) => c !== "mfa");
+  if ((grant.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) {
+    return [`ORs MFA with ${others.join(", ")}, so a user can satisfy it without MFA`];
+  }
+  return [];
+}
+function blockGrantProblems(policy) {
+  return (policy.grantControls?.builtInControls ?? []).includes("block") ? [] : ["does not block access"];
+}
+function exclusionSet(ids) {
+  return new Set(ids.map((id) => id.trim().toLowerCase()));
+}
+function verdict(policy, problems) {
+  return { id: policy.id, displayName: policy.displayName, state: policy.state, problems };
+}
+function closestReasons(verdicts) {
+  const failing = verdicts.filter((v) => v.problems.length > 0);
+  if (failing.length === 0) return "no Conditional Access policy comes close";
+  return [...failing].sort((a, b) => a.problems.length - b.problems.length).slice(0, 3).map((v) => `"${v.displayName}" ${v.problems.join("; ")}`).join(". ");
+}
+
+// src/checks/legacy-auth.ts
+var LEGACY_CLIENTS = ["exchangeActiveSync", "other"];
+function legacyClientProblems(policy) {
+  const types2 = policy.conditions.clientAppTypes ?? [];
+  if (types2.includes("all")) return [];
+  const missing = LEGACY_CLIENTS.filter((t) => !types2.includes(t));
+  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
+}
+function legacyAuthBlocked2({ snapshot, params }) {
+  const defaults2 = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: false }),
+      ...legacyClientProblems(p),
+      ...blockGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const types2 = policies[i]?.conditions.clientAppTypes ?? [];
+    return types2.includes("exchangeActiveSync") || types2.includes("other");
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults2.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults2.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: legacy authentication is blocked.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" blocks legacy authentication for All users.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
+function text4(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function smtpAuth({ snapshot }) {
+  const config = snapshot.data("exo.transportConfig")[0];
+  const findings = [];
+  const orgValue = config?.SmtpClientAuthenticationDisabled;
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text4(m.PrimarySmtpAddress) ?? text4(m.Name) ?? text4(m.Identity) ?? "(unnamed mailbox)");
+  if (typeof orgValue !== "boolean") {
+    findings.push({
+      target: TENANT_TARGET,
+      status: "error",
+      message: "Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.",
+      evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length }
+    });
+  } else {
+    findings.push({
+      target: TENANT_TARGET,
+      status: orgValue ? "pass" : "fail",
+      message: orgValue ? "SMTP AUTH is disabled for the organisation." : "SMTP AUTH is enabled for the organisation.",
+      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length }
+    });
+  }
+  for (const mailbox of reEnabled) {
+    findings.push({
+      target: mailbox,
+      status: "fail",
+      message: "This mailbox turns SMTP AUTH back on (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).",
+      evidence: { mailbox, smtpClientAuthenticationDisabled: false }
+    });
+  }
+  return findings;
+}
+var legacyAuthChecks = {
+  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked2 },
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
+};
 
 // src/checks/mfa.ts
 function mfaRegistration({ snapshot, params, context: context5 }) {
@@ -62285,12 +63841,206 @@ function mfaRegistration({ snapshot, params, context: context5 }) {
     }
   ];
 }
+function mfaEnforcement({ snapshot, params }) {
+  const defaults2 = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: true }),
+      ...mfaGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const grant = policies[i]?.grantControls;
+    return (grant?.builtInControls ?? []).includes("mfa") || Boolean(grant?.authenticationStrength);
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults2.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults2.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: every user must register for and use MFA.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" requires MFA for All users and All cloud apps.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
+function isPhishingResistant(strengthId, strengths) {
+  if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
+  const strength = strengths.get(strengthId);
+  if (!strength) return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
+  const weak = strength.allowedCombinations.filter((c) => !c.split(",").every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())));
+  if (strength.allowedCombinations.length === 0) return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
+  if (weak.length > 0) return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join("; ")}` };
+  return { ok: true };
+}
+function adminsPhishingResistant({ snapshot, params }) {
+  const privileged = new Set(params.strings("privilegedRoles").map((r) => r.toLowerCase()));
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const strengths = new Map(snapshot.data("graph.authenticationStrengthPolicies").map((s) => [s.id, s]));
+  const registration = new Map(snapshot.data("graph.userRegistrationDetails").map((d) => [d.id, d]));
+  const holders = /* @__PURE__ */ new Map();
+  const unresolved = [];
+  const add = (user, role, group) => {
+    let holder = holders.get(user.id);
+    if (!holder) {
+      holder = {
+        id: user.id,
+        upn: user.userPrincipalName ?? user.id,
+        displayName: user.displayName ?? null,
+        enabled: user.accountEnabled !== false,
+        roles: /* @__PURE__ */ new Set(),
+        groups: /* @__PURE__ */ new Set()
+      };
+      holders.set(user.id, holder);
+    }
+    holder.roles.add(role);
+    if (group) holder.groups.add(group);
+  };
+  for (const assignment of snapshot.data("graph.roleAssignments")) {
+    const role = assignment.roleDefinitionId.toLowerCase();
+    if (!privileged.has(role)) continue;
+    const principal = assignment.principal;
+    const type = principal?.["@odata.type"] ?? "";
+    if (!principal) unresolved.push(assignment.principalId);
+    else if (type === "#microsoft.graph.user") add(principal, role);
+    else if (type === "#microsoft.graph.group") {
+      if (!principal.members) unresolved.push(principal.id);
+      for (const member of principal.members ?? []) if (member["@odata.type"] === "#microsoft.graph.user") add(member, role, principal.id);
+    }
+  }
+  if (unresolved.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "error",
+        message: `${unresolved.length} privileged role assignments have a principal or group membership that was not read, so their holders are unknown.`,
+        evidence: { unresolvedPrincipals: unresolved.slice(0, EVIDENCE_CAP), unresolvedTotal: unresolved.length }
+      }
+    ];
+  }
+  const enabled2 = [...holders.values()].filter((h) => h.enabled);
+  if (enabled2.length === 0) {
+    return [{ target: TENANT_TARGET, status: "error", message: "No enabled holder of a highly privileged role was found.", evidence: { privilegedRoles: [...privileged] } }];
+  }
+  const strengthOf = (p) => p.grantControls?.authenticationStrength?.id;
+  const findings = [];
+  for (const holder of enabled2.sort((a, b) => a.upn.localeCompare(b.upn))) {
+    if (allowed.has(holder.id.toLowerCase())) continue;
+    const problems = [];
+    const covering = [];
+    for (const p of policies) {
+      const users = p.conditions.users;
+      const included = (users?.includeUsers ?? []).some((u) => u === "All" || u.toLowerCase() === holder.id.toLowerCase()) || (users?.includeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.includeGroups ?? []).some((g) => holder.groups.has(g));
+      const strength = strengthOf(p);
+      if (!included || strength === void 0) continue;
+      const reasons = [...stateProblems(p), ...allAppsProblems(p)];
+      const excluded = (users?.excludeUsers ?? []).some((u) => u.toLowerCase() === holder.id.toLowerCase()) || (users?.excludeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.excludeGroups ?? []).some((g) => holder.groups.has(g));
+      if (excluded) reasons.push("excludes this user, a role or a group they hold it through");
+      const pr = isPhishingResistant(strength, strengths);
+      if (!pr.ok && pr.reason) reasons.push(pr.reason);
+      const others = (p.grantControls?.builtInControls ?? []).filter((c) => c !== "mfa");
+      if ((p.grantControls?.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) reasons.push(`ORs the strength with ${others.join(", ")}`);
+      if (reasons.length === 0) covering.push(p.displayName);
+      else problems.push(`"${p.displayName}" ${reasons.join("; ")}`);
+    }
+    const methods = registration.get(holder.id)?.methodsRegistered ?? [];
+    const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
+    const failures = [];
+    if (covering.length === 0) failures.push(problems.length > 0 ? problems.join(". ") : "no Conditional Access policy requires a phishing-resistant strength for this user");
+    if (strongMethods.length === 0) failures.push("no phishing-resistant method is registered");
+    findings.push({
+      target: holder.upn,
+      status: failures.length === 0 ? "pass" : "fail",
+      message: failures.length === 0 ? `Covered by "${covering[0] ?? ""}" and has ${strongMethods.join(", ")} registered.` : `Privileged user is not held to phishing-resistant MFA: ${failures.join("; ")}.`,
+      evidence: {
+        userId: holder.id,
+        displayName: holder.displayName,
+        roles: [...holder.roles].map((r) => HIGHLY_PRIVILEGED_ROLES[r] ?? r),
+        viaGroups: [...holder.groups],
+        coveringPolicies: covering,
+        policyProblems: problems.slice(0, EVIDENCE_CAP),
+        methodsRegistered: [...methods],
+        phishingResistantMethods: strongMethods
+      }
+    });
+  }
+  if (findings.length === 0) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Every privileged role holder is listed in allowedExclusions.", evidence: { holders: enabled2.length } }];
+  }
+  return findings;
+}
 var mfaChecks = {
-  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration }
+  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration },
+  "mfa.enforcement": { kind: "snapshot", evaluate: mfaEnforcement },
+  "mfa.admins-phishing-resistant": { kind: "snapshot", evaluate: adminsPhishingResistant }
 };
 
 // src/checks/sign-ins.ts
-var signInsChecks = {};
+function riskProblems(policy, kind) {
+  return (policy.conditions[kind] ?? []).includes("high") ? [] : [`does not include high in ${kind}`];
+}
+function riskPolicies2({ snapshot, params }) {
+  if (snapshot.manifest.licences["entra-id-p2"] === false) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "not_evaluable",
+        message: "Needs Microsoft Entra ID P2: risk-based Conditional Access does nothing without it.",
+        evidence: { licence: "entra-id-p2" }
+      }
+    ];
+  }
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const judge = (kind) => {
+    const verdicts = policies.map(
+      (p) => verdict(p, [...stateProblems(p), ...allUsersProblems(p, allowed), ...allAppsProblems(p), ...riskProblems(p, kind), ...blockGrantProblems(p)])
+    );
+    const candidates = verdicts.filter((_v, i) => (policies[i]?.conditions[kind] ?? []).length > 0);
+    return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
+  };
+  const user = judge("userRiskLevels");
+  const signIn = judge("signInRiskLevels");
+  const missing = [];
+  if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
+  if (signIn.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
+  const summary = (r) => ({
+    satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] }))
+  });
+  const evidence = { userRisk: summary(user), signInRisk: summary(signIn), allowedExclusions: [...allowed] };
+  return [
+    missing.length === 0 ? { target: TENANT_TARGET, status: "pass", message: "High user risk and high sign-in risk are both blocked by enforced policies.", evidence } : { target: TENANT_TARGET, status: "fail", message: `Risk policies fall short: ${missing.join("; ")}.`, evidence }
+  ];
+}
+var signInsChecks = {
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies2 }
+};
 
 // src/checks/spf.ts
 var spfChecks = {};
@@ -62308,18 +64058,12 @@ var CHECKS = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash4("sha256").update(`v1
+  return createHash5("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
-}
-
-// src/shard/shard.ts
-var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
-function isShardedControl(sources) {
-  return sources.some((s) => SHARDED_SOURCES.has(s));
 }
 
 // src/evaluate/selection.ts
@@ -62335,7 +64079,7 @@ function selectControls(policy, only, shard) {
   return selected;
 }
 function requiredSources(controls2) {
-  return new Set(controls2.flatMap((c) => c.definition.sources));
+  return new Set(controls2.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
 
 // src/evaluate/evaluate.ts
@@ -62492,13 +64236,13 @@ async function evaluate(snapshot, policy, options2) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
 import path7 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash5("sha256");
+  const hash = createHash6("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -62516,15 +64260,15 @@ async function writeChecksums(dir) {
 `);
 }
 async function verifyChecksums(dir) {
-  let text;
+  let text5;
   try {
-    text = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
+    text5 = await readFile3(path7.join(dir, CHECKSUM_FILE), "utf8");
   } catch {
     return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
   }
   const problems = [];
   const listed = /* @__PURE__ */ new Map();
-  text.split("\n").forEach((line, index) => {
+  text5.split("\n").forEach((line, index) => {
     if (line.trim() === "") return;
     const match = /^([0-9a-f]{64}) [ *](.+)$/.exec(line);
     if (!match?.[1] || !match[2]) {
@@ -62551,8 +64295,8 @@ async function verifyChecksums(dir) {
 // src/evidence/compare-verdicts.ts
 import { isDeepStrictEqual } from "node:util";
 function stored(value) {
-  const text = JSON.stringify(value);
-  return text === void 0 ? void 0 : JSON.parse(text);
+  const text5 = JSON.stringify(value);
+  return text5 === void 0 ? void 0 : JSON.parse(text5);
 }
 function resultKey(r) {
   return `${r.control} on "${r.target}"`;
@@ -62568,8 +64312,8 @@ function byKey(results) {
 }
 var RESULT_FIELDS = ["status", "severity", "fingerprint", "controlVersion", "exception", "message", "evidence", "area", "title"];
 function describe(value) {
-  const text = JSON.stringify(value) ?? "absent";
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+  const text5 = JSON.stringify(value) ?? "absent";
+  return text5.length > 120 ? `${text5.slice(0, 117)}...` : text5;
 }
 function compareVerdicts(report, fresh) {
   const problems = [];
@@ -62856,7 +64600,7 @@ async function verifyEvidencePack(dir) {
   } catch (error) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash6("sha256").update(policyText).digest("hex");
+  const policySha = createHash7("sha256").update(policyText).digest("hex");
   if (policySha !== report.policy.sha256) {
     problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
   }
@@ -62888,13 +64632,13 @@ import path11 from "node:path";
 import { readFile as readFile5 } from "node:fs/promises";
 async function loadPolicy(path12, now) {
   const file = path12 ?? BASELINE_POLICY_PATH;
-  let text;
+  let text5;
   try {
-    text = await readFile5(file, "utf8");
+    text5 = await readFile5(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  return parsePolicy(text, file, now);
+  return parsePolicy(text5, file, now);
 }
 
 // src/report/sarif.ts
@@ -63047,7 +64791,7 @@ ${marker}
 }
 
 // src/issues/render.ts
-import { createHash as createHash7 } from "node:crypto";
+import { createHash as createHash8 } from "node:crypto";
 var BODY_LIMIT = 65536;
 var TOOL_LABEL = "mailwarden";
 function findingLabels(result, extra) {
@@ -63074,7 +64818,7 @@ function affectedObjects(control, evidence) {
     }
   };
   visit2(evidence);
-  return [...keys].map((k) => createHash7("sha256").update(`${control}
+  return [...keys].map((k) => createHash8("sha256").update(`${control}
 ${k.toLowerCase()}`).digest("hex").slice(0, 12)).sort();
 }
 function scalar(value) {
@@ -63557,16 +65301,16 @@ ${value.toLowerCase()}`).digest("hex").slice(0, 10)}`;
     const address = candidate.split("/")[0] ?? candidate;
     return isIP2(address) !== 0 ? pseudonym("ip", candidate) : candidate;
   };
-  const text = (value) => value.replace(EMAIL2, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
+  const text5 = (value) => value.replace(EMAIL2, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
   const walk = (value, key2) => {
-    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text(value);
+    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text5(value);
     if (Array.isArray(value)) return value.map((v) => walk(v));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
     }
     return value;
   };
-  return { enabled: true, text, json: (value) => walk(value) };
+  return { enabled: true, text: text5, json: (value) => walk(value) };
 }
 
 // src/issues/sync.ts
@@ -63687,9 +65431,9 @@ async function issuesStage(settings, report, policy, deps) {
     { logger: deps.logger, now: deps.now }
   );
 }
-async function writeOutput(file, text) {
+async function writeOutput(file, text5) {
   await mkdir3(path11.dirname(path11.resolve(file)), { recursive: true });
-  await writeFile4(file, text);
+  await writeFile4(file, text5);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
@@ -63765,7 +65509,7 @@ async function runPipeline(settings, deps, scratch) {
     try {
       issues = await issuesStage(settings.issues, report, policy, deps);
       sections.push(renderSyncSummary(issues, settings.issues.mode === "on" ? "on" : "dry-run"));
-      for (const failure of issues.outcome.failures) warnings.push(`GitHub issues: ${failure}`);
+      for (const failure2 of issues.outcome.failures) warnings.push(`GitHub issues: ${failure2}`);
     } catch (error) {
       issuesError = isConfigurationError(error) ? [error.message, ...error.details].join(" ") : `GitHub issues sync failed: ${errorMessage(error)}`;
       deps.logger.error(issuesError);
@@ -64773,8 +66517,8 @@ var convertMarkedBigIntsReviver = (key, value, context5, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context5);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context5) => {
+var JSONParseV2 = (text5, reviver) => {
+  return JSON.parse(text5, (key, value, context5) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -64832,8 +66576,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text5) => {
+  return text5.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -64847,18 +66591,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text5, reviver) => {
+  if (!text5) return originalParse(text5, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text5, reviver);
+    const serializedData = serializeBigInts(text5);
     return originalParse(
       serializedData,
       (key, value, context5) => convertMarkedBigIntsReviver(key, value, context5, reviver)
     );
   } catch (error) {
     if (error instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text5);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -65026,12 +66770,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text5 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text5 = await response.text();
+      return JSONParse(text5);
     } catch (err) {
-      return text;
+      return text5;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -68502,20 +70246,20 @@ function parseApiUrl(value, flag) {
   return value.replace(/\/+$/, "");
 }
 function issuesSettings(values, env) {
-  const text = (v) => typeof v === "string" ? v : void 0;
-  const mode = text(values.issues) ?? "off";
+  const text5 = (v) => typeof v === "string" ? v : void 0;
+  const mode = text5(values.issues) ?? "off";
   if (mode !== "off" && mode !== "dry-run" && mode !== "on") throw new UsageError(`--issues: expected off, dry-run or on, got "${mode}"`);
-  const redact = text(values.redact) ?? "auto";
+  const redact = text5(values.redact) ?? "auto";
   if (!isRedactMode(redact)) throw new UsageError(`--redact: expected auto, always or never, got "${redact}"`);
-  const max = text(values["max-new-issues"]) ?? "20";
+  const max = text5(values["max-new-issues"]) ?? "20";
   if (!/^\d+$/.test(max)) throw new UsageError(`--max-new-issues: expected a whole number, got "${max}"`);
-  const apiFlag = text(values["github-api-url"]);
+  const apiFlag = text5(values["github-api-url"]);
   return {
     mode,
-    repo: parseRepo(text(values.repo), "--repo") ?? parseRepo(env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),
+    repo: parseRepo(text5(values.repo), "--repo") ?? parseRepo(env.GITHUB_REPOSITORY, "GITHUB_REPOSITORY"),
     apiUrl: apiFlag !== void 0 ? parseApiUrl(apiFlag, "--github-api-url") : env.GITHUB_API_URL ? parseApiUrl(env.GITHUB_API_URL, "GITHUB_API_URL") : ISSUES_OFF.apiUrl,
     token: env.GITHUB_TOKEN || void 0,
-    labels: (text(values.labels) ?? "").split(",").map((l) => l.trim()).filter((l) => l !== ""),
+    labels: (text5(values.labels) ?? "").split(",").map((l) => l.trim()).filter((l) => l !== ""),
     maxNewIssues: Number(max),
     redact,
     redactKey: env.MAILWARDEN_REDACT_KEY || void 0
@@ -68608,7 +70352,7 @@ function auditSettings(args, env = {}) {
 }
 function cliLogger(io, debug) {
   const secrets = [];
-  const mask = (text) => secrets.reduce((t, s) => t.split(s).join("***"), text);
+  const mask = (text5) => secrets.reduce((t, s) => t.split(s).join("***"), text5);
   return {
     debug: (m) => {
       if (debug) io.stderr(`debug: ${mask(m)}
@@ -68669,13 +70413,13 @@ async function validatePolicy(args, io) {
   const { positionals } = parse5(args, {}, 1);
   const file = positionals[0];
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
-  let text;
+  let text5;
   try {
-    text = await readFile6(file, "utf8");
+    text5 = await readFile6(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
-  const { policy, warnings } = parsePolicy(text, file, io.now());
+  const { policy, warnings } = parsePolicy(text5, file, io.now());
   for (const warning of warnings) io.stderr(`warning: ${warning}
 `);
   const enabled2 = [...policy.controls.values()].filter((c) => c.enabled).length;
@@ -68705,13 +70449,13 @@ function controls(args, io) {
   }
 }
 async function readReport2(file) {
-  let text;
+  let text5;
   try {
-    text = await readFile6(file, "utf8");
+    text5 = await readFile6(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }
-  const value = parseLocatedJson(text, file).value;
+  const value = parseLocatedJson(text5, file).value;
   if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
     throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
   }
@@ -68802,8 +70546,8 @@ ${USAGE}`);
 
 // src/cli-main.ts
 var code = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
+  stdout: (text5) => process.stdout.write(text5),
+  stderr: (text5) => process.stderr.write(text5),
   isTty: process.stdout.isTTY === true,
   env: process.env,
   now: () => /* @__PURE__ */ new Date()

@@ -28246,9 +28246,9 @@ var require_fast_uri = __commonJS({
         if (isNaN(parsed.port)) {
           parsed.port = matches[5];
         }
-        const parseError = getParseError(parsed, matches);
-        if (parseError !== void 0) {
-          parsed.error = parsed.error || parseError;
+        const parseError2 = getParseError(parsed, matches);
+        if (parseError2 !== void 0) {
+          parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
@@ -28761,7 +28761,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text4, msg) => text4 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -32451,8 +32451,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text4, addEOL = false) {
+    this._buffer += text4;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -32548,10 +32548,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text4, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text4);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -32580,9 +32580,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text4, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text4, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -32593,8 +32593,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text4, href) {
+    const element = this.wrap("a", text4, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -32691,14 +32691,14 @@ function isJsonObject(value) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text, ignoreTrivia = false) {
-  const len = text.length;
+function createScanner(text4, ignoreTrivia = false) {
+  const len = text4.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text.charCodeAt(pos);
+      let ch = text4.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -32725,35 +32725,35 @@ function createScanner(text, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text.charCodeAt(pos) === 48) {
+    if (text4.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      while (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text.length && text.charCodeAt(pos) === 46) {
+    if (pos < text4.length && text4.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text.substring(start, pos);
+        return text4.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text.length && (text.charCodeAt(pos) === 69 || text.charCodeAt(pos) === 101)) {
+    if (pos < text4.length && (text4.charCodeAt(pos) === 69 || text4.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text.length && text.charCodeAt(pos) === 43 || text.charCodeAt(pos) === 45) {
+      if (pos < text4.length && text4.charCodeAt(pos) === 43 || text4.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+      if (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
         pos++;
-        while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+        while (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -32761,30 +32761,30 @@ function createScanner(text, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text.substring(start, end);
+    return text4.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text.substring(start, pos);
+        result += text4.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text.charCodeAt(pos);
+      const ch = text4.charCodeAt(pos);
       if (ch === 34) {
-        result += text.substring(start, pos);
+        result += text4.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text.substring(start, pos);
+        result += text4.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text.charCodeAt(pos++);
+        const ch2 = text4.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -32826,7 +32826,7 @@ function createScanner(text, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text.substring(start, pos);
+          result += text4.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -32847,19 +32847,19 @@ function createScanner(text, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text.charCodeAt(pos);
+    let code = text4.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text.charCodeAt(pos);
+        code = text4.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text.charCodeAt(pos) === 10) {
+      if (code === 13 && text4.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -32895,31 +32895,31 @@ function createScanner(text, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text.charCodeAt(pos + 1) === 47) {
+        if (text4.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text.charCodeAt(pos))) {
+            if (isLineBreak(text4.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text.substring(start, pos);
+          value = text4.substring(start, pos);
           return token = 12;
         }
-        if (text.charCodeAt(pos + 1) === 42) {
+        if (text4.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text.charCodeAt(pos);
-            if (ch === 42 && text.charCodeAt(pos + 1) === 47) {
+            const ch = text4.charCodeAt(pos);
+            if (ch === 42 && text4.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text.charCodeAt(pos) === 10) {
+              if (ch === 13 && text4.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -32930,7 +32930,7 @@ function createScanner(text, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text.substring(start, pos);
+          value = text4.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -32940,7 +32940,7 @@ function createScanner(text, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text4.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -32962,10 +32962,10 @@ function createScanner(text, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text.charCodeAt(pos);
+          code = text4.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text.substring(tokenOffset, pos);
+          value = text4.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -33148,7 +33148,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text, errors = [], options2 = ParseOptions.DEFAULT) {
+function parseTree(text4, errors = [], options2 = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -33199,7 +33199,7 @@ function parseTree(text, errors = [], options2 = ParseOptions.DEFAULT) {
       errors.push({ error: error2, offset, length });
     }
   };
-  visit(text, visitor, options2);
+  visit(text4, visitor, options2);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -33237,8 +33237,8 @@ function findNodeAtLocation(root, path7) {
   }
   return node;
 }
-function visit(text, visitor, options2 = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text, false);
+function visit(text4, visitor, options2 = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text4, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -33654,11 +33654,11 @@ function printParseErrorCode(code) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text, offset) {
+function lineAndColumn(text4, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text4.length; i++) {
+    if (text4.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -33672,18 +33672,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text, file) {
+function parseLocatedJson(text4, file) {
   const errors = [];
-  const tree = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text4, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text4, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text4);
   } catch (error2) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error2)})`);
   }
@@ -33698,7 +33698,7 @@ function parseLocatedJson(text, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text, at?.offset ?? 0).line;
+      return lineAndColumn(text4, at?.offset ?? 0).line;
     }
   };
 }
@@ -33721,10 +33721,12 @@ var SOURCE_FILES = {
   "graph.messageRules": "graph/messageRules.jsonl",
   "exo.mailbox": "exchange/Get-Mailbox.json",
   "exo.hostedOutboundSpamFilterPolicy": "exchange/Get-HostedOutboundSpamFilterPolicy.json",
+  "exo.hostedOutboundSpamFilterRule": "exchange/Get-HostedOutboundSpamFilterRule.json",
   "exo.remoteDomain": "exchange/Get-RemoteDomain.json",
   "exo.dkimSigningConfig": "exchange/Get-DkimSigningConfig.json",
   "exo.transportConfig": "exchange/Get-TransportConfig.json",
   "exo.casMailbox": "exchange/Get-CASMailbox.json",
+  "exo.recipient": "exchange/Get-Recipient.json",
   "exo.inboxRule": "exchange/Get-InboxRule.json",
   dns: "dns/answers.json"
 };
@@ -33749,10 +33751,12 @@ var GRAPH_SOURCES = [
 var EXCHANGE_SOURCES = [
   "exo.mailbox",
   "exo.hostedOutboundSpamFilterPolicy",
+  "exo.hostedOutboundSpamFilterRule",
   "exo.remoteDomain",
   "exo.dkimSigningConfig",
   "exo.transportConfig",
   "exo.casMailbox",
+  "exo.recipient",
   "exo.inboxRule"
 ];
 var DNS_SOURCES = ["dns"];
@@ -33764,13 +33768,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path.join(dir, relative);
-  let text;
+  let text4;
   try {
-    text = await readFile(file, "utf8");
+    text4 = await readFile(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
   }
-  return parseLocatedJson(text, file).value;
+  return parseLocatedJson(text4, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -33919,16 +33923,16 @@ ${value.toLowerCase()}`).digest("hex").slice(0, 10)}`;
     const address = candidate.split("/")[0] ?? candidate;
     return isIP(address) !== 0 ? pseudonym("ip", candidate) : candidate;
   };
-  const text = (value) => value.replace(EMAIL, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
+  const text4 = (value) => value.replace(EMAIL, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
   const walk = (value, key2) => {
-    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text(value);
+    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text4(value);
     if (Array.isArray(value)) return value.map((v) => walk(v));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
     }
     return value;
   };
-  return { enabled: true, text, json: (value) => walk(value) };
+  return { enabled: true, text: text4, json: (value) => walk(value) };
 }
 
 // src/settings.ts
@@ -34981,8 +34985,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text4, reviver) => {
+  return JSON.parse(text4, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -35040,8 +35044,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text4) => {
+  return text4.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -35055,18 +35059,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text4, reviver) => {
+  if (!text4) return originalParse(text4, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text4, reviver);
+    const serializedData = serializeBigInts(text4);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text4);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -35234,12 +35238,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text4 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text4 = await response.text();
+      return JSONParse(text4);
     } catch (err) {
-      return text;
+      return text4;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -38573,8 +38577,98 @@ import { mkdir as mkdir4, mkdtemp, rm as rm3, writeFile as writeFile5 } from "no
 import { tmpdir } from "node:os";
 import path6 from "node:path";
 
+// src/checks/recipient-domain.ts
+function normaliseDomain(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function addressOf(value) {
+  const bracketed = /\[(?:smtp:)?([^\]\s]+@[^\]\s]+)\]/i.exec(value);
+  const raw = (bracketed?.[1] ?? value).trim().replace(/^smtp:/i, "");
+  const match = /^[^@\s]+@([^@\s]+)$/.exec(raw);
+  if (!match?.[1]) return void 0;
+  return raw;
+}
+function domainOf(address) {
+  return normaliseDomain(address.slice(address.lastIndexOf("@") + 1));
+}
+function isWithin(domain, domains) {
+  const d = normaliseDomain(domain);
+  return domains.some((base) => {
+    const b = normaliseDomain(base);
+    return b !== "" && (d === b || d.endsWith(`.${b}`));
+  });
+}
+function acceptedDomains(domains) {
+  return domains.filter((d) => d.isVerified !== false).map((d) => normaliseDomain(d.id));
+}
+function classifyDomain(domain, accepted, partners) {
+  if (isWithin(domain, accepted)) return "internal";
+  if (isWithin(domain, partners)) return "partner";
+  return "external";
+}
+
 // src/checks/dkim.ts
-var dkimChecks = {};
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestion(selector, domain) {
+  return `${selector}._domainkey.${normaliseDomain(domain)}/CNAME`;
+}
+function cnameOf(dns, selector, domain, expected) {
+  const answer = dns.answers[selectorQuestion(selector, domain)];
+  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
+  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
+  const found = normaliseDomain(cname.data);
+  return found === normaliseDomain(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
+}
+function text(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function dkimSigning({ snapshot, context: context3 }) {
+  const excluded = new Set(context3.policy.domains.exclude.map(normaliseDomain));
+  const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain(d.id)));
+  const configs = new Map(
+    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain(text(c.Domain) ?? text(c.Identity) ?? ""), c])
+  );
+  const dns = snapshot.data("dns");
+  return domains.map((d) => {
+    const domain = normaliseDomain(d.id);
+    const config = configs.get(domain);
+    if (!config) {
+      return {
+        target: domain,
+        status: "fail",
+        message: "No DKIM signing configuration: mail is signed with the onmicrosoft.com key, not this domain.",
+        evidence: { domain, configured: false }
+      };
+    }
+    const base = { domain, configured: true, enabled: config.Enabled === true, status: text(config.Status) ?? null };
+    if (config.Enabled !== true) {
+      return { target: domain, status: "fail", message: "DKIM signing is not enabled for this domain.", evidence: base };
+    }
+    if (d.isInitial === true) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled (Microsoft-managed initial domain).", evidence: base };
+    }
+    const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
+      const expected = text(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
+      return { selector, expected, result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected) };
+    });
+    const evidence = {
+      ...base,
+      selectors: selectors.map((s) => ({ selector: s.selector, expected: s.expected, ...s.result }))
+    };
+    if (selectors.some((s) => s.result.state === "error")) {
+      return { target: domain, status: "error", message: "The DKIM selector CNAMEs could not be looked up.", evidence };
+    }
+    if (selectors.every((s) => s.result.state === "match")) {
+      return { target: domain, status: "pass", message: "DKIM signing is enabled and both selector CNAMEs match.", evidence };
+    }
+    return { target: domain, status: "fail", message: "A DKIM selector CNAME is missing or points elsewhere.", evidence };
+  });
+}
+var dkimChecks = {
+  "dkim.signing": { kind: "snapshot", evaluate: dkimSigning }
+};
 
 // src/checks/dmarc.ts
 var dmarcChecks = {};
@@ -38582,17 +38676,720 @@ var dmarcChecks = {};
 // src/checks/domains.ts
 var domainsChecks = {};
 
-// src/checks/forwarding.ts
-var forwardingChecks = {};
-
-// src/checks/legacy-auth.ts
-var legacyAuthChecks = {};
-
 // src/model/finding.ts
 var TENANT_TARGET = "tenant";
 
+// src/checks/concealment.ts
+var HIDING_FOLDERS = /* @__PURE__ */ new Set(["rssfeeds", "rsssubscriptions", "conversationhistory"]);
+var ORDINARY_FOLDERS = /* @__PURE__ */ new Set(["archive", "junkemail", "junk", "deleteditems"]);
+function folderKey(name) {
+  return name.toLowerCase().replace(/\s+/g, "");
+}
+function concealment(rule, triggerWords, securityTeamSenders) {
+  const folder = rule.moveToFolder === null ? void 0 : folderKey(rule.moveToFolder);
+  const hidingFolder = folder !== void 0 && HIDING_FOLDERS.has(folder);
+  const ordinaryFolder = folder !== void 0 && ORDINARY_FOLDERS.has(folder);
+  if (!rule.deletes && !hidingFolder && !ordinaryFolder) return void 0;
+  const signs = [];
+  if (rule.moveToFolder !== null && (hidingFolder || ordinaryFolder)) signs.push(`folder:${rule.moveToFolder}`);
+  if (rule.deletes) signs.push("delete");
+  if (rule.markAsRead) signs.push("mark-as-read");
+  const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
+  const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
+  for (const { field, value } of rule.conditionTexts) {
+    const text4 = value.toLowerCase();
+    for (const word of words) if (text4.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text4 === sender || text4.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+  }
+  const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
+  if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
+  if (!qualified) return void 0;
+  return { pattern: rule.deletes ? "delete" : "move-to-folder", signs };
+}
+
+// src/snapshot/exchange-types.ts
+var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
+
+// src/checks/message-rule.ts
+var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
+  "assignCategories",
+  "copyToFolder",
+  "delete",
+  "forwardAsAttachmentTo",
+  "forwardTo",
+  "markAsRead",
+  "markImportance",
+  "moveToFolder",
+  "permanentDelete",
+  "redirectTo",
+  "stopProcessingRules"
+]);
+var GRAPH_TEXT_CONDITIONS = ["subjectContains", "bodyContains", "bodyOrSubjectContains", "senderContains", "headerContains", "recipientContains"];
+var GRAPH_ADDRESS_CONDITIONS = ["fromAddresses", "sentToAddresses"];
+function toJson(value) {
+  return JSON.parse(JSON.stringify(value ?? null));
+}
+function jsonObject(value) {
+  const json = toJson(value);
+  return isJsonObject(json) ? json : {};
+}
+var RuleShapeError = class extends Error {
+};
+function graphRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.map((entry) => {
+    const email = isJsonObject(entry) ? entry.emailAddress : void 0;
+    const raw = isJsonObject(email) && typeof email.address === "string" ? email.address : void 0;
+    const address = raw === void 0 ? void 0 : addressOf(raw);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const name = isJsonObject(email) && typeof email.name === "string" ? email.name : null;
+    return { action, address, name };
+  });
+}
+function strings(value) {
+  if (typeof value === "string") return [value];
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function parseGraphRule(mailbox, rule, folders = {}) {
+  const ruleId = typeof rule.id === "string" && rule.id !== "" ? rule.id : "(no id)";
+  const name = typeof rule.displayName === "string" ? rule.displayName : "";
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name, reason });
+  if (ruleId === "(no id)") return fail("the rule has no id");
+  const actions = rule.actions;
+  if (!isJsonObject(actions)) return fail("the rule has no actions object");
+  const unknown = Object.keys(actions).filter((k) => !k.startsWith("@") && !GRAPH_ACTIONS.has(k));
+  if (unknown.length > 0) return fail(`unknown action field ${unknown.join(", ")}`);
+  try {
+    const recipients = [
+      ...graphRecipients(actions.forwardTo, "forwardTo"),
+      ...graphRecipients(actions.forwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...graphRecipients(actions.redirectTo, "redirectTo")
+    ];
+    const conditions = isJsonObject(rule.conditions) ? rule.conditions : {};
+    const conditionTexts = [
+      ...GRAPH_TEXT_CONDITIONS.flatMap((field) => strings(conditions[field]).map((value) => ({ field, value }))),
+      ...GRAPH_ADDRESS_CONDITIONS.flatMap((field) => {
+        const list = Array.isArray(conditions[field]) ? conditions[field] : [];
+        return list.flatMap((r) => {
+          const email = isJsonObject(r) ? r.emailAddress : void 0;
+          return isJsonObject(email) && typeof email.address === "string" ? [{ field, value: email.address }] : [];
+        });
+      })
+    ];
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name,
+        enabled: rule.isEnabled !== false,
+        source: "graph",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: actions.delete === true || actions.permanentDelete === true,
+        moveToFolder: typeof actions.moveToFolder === "string" && actions.moveToFolder !== "" ? folders[actions.moveToFolder] ?? actions.moveToFolder : null,
+        markAsRead: actions.markAsRead === true,
+        conditionTexts
+      }
+    };
+  } catch (error2) {
+    if (error2 instanceof RuleShapeError) return fail(error2.message);
+    throw error2;
+  }
+}
+var EXCHANGE_ACTIONS = [
+  "ForwardTo",
+  "ForwardAsAttachmentTo",
+  "RedirectTo",
+  "DeleteMessage",
+  "SoftDeleteMessage",
+  "MoveToFolder",
+  "CopyToFolder",
+  "MarkAsRead",
+  "StopProcessingRules"
+];
+var EXCHANGE_TEXT_CONDITIONS = [
+  "SubjectContainsWords",
+  "BodyContainsWords",
+  "SubjectOrBodyContainsWords",
+  "FromAddressContainsWords",
+  "HeaderContainsWords",
+  "From",
+  "SentTo"
+];
+function exchangeRecipients(value, action) {
+  if (value === void 0 || value === null) return [];
+  if (typeof value !== "string" && !Array.isArray(value)) throw new RuleShapeError(`${action} is neither a list nor a string`);
+  return strings(value).map((entry) => {
+    const address = addressOf(entry);
+    if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
+    const quoted = /^"([^"]*)"/.exec(entry);
+    return { action, address, name: quoted?.[1] ?? null };
+  });
+}
+function exchangeRuleId(rule, name) {
+  const identity = typeof rule.Identity === "string" ? rule.Identity : "";
+  const tail = identity.slice(identity.lastIndexOf("\\") + 1);
+  if (tail !== "") return tail;
+  if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
+  return name;
+}
+function parseExchangeRule(mailbox, rule) {
+  const name = typeof rule.Name === "string" ? rule.Name : "";
+  const ruleId = exchangeRuleId(rule, name);
+  const fail = (reason) => ({ ok: false, mailbox, ruleId, name, reason });
+  if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail("the rule has no action field");
+  try {
+    const recipients = [
+      ...exchangeRecipients(rule.ForwardTo, "forwardTo"),
+      ...exchangeRecipients(rule.ForwardAsAttachmentTo, "forwardAsAttachmentTo"),
+      ...exchangeRecipients(rule.RedirectTo, "redirectTo")
+    ];
+    const actions = {};
+    for (const key of EXCHANGE_ACTIONS) if (rule[key] !== void 0 && rule[key] !== null) actions[key] = rule[key];
+    const conditions = {};
+    for (const key of EXCHANGE_TEXT_CONDITIONS) if (rule[key] !== void 0 && rule[key] !== null) conditions[key] = rule[key];
+    const folder = typeof rule.MoveToFolder === "string" && rule.MoveToFolder !== "" ? rule.MoveToFolder : null;
+    return {
+      ok: true,
+      rule: {
+        mailbox,
+        ruleId,
+        name,
+        enabled: rule.Enabled !== false,
+        source: "exchange",
+        conditions: jsonObject(conditions),
+        actions: jsonObject(actions),
+        recipients,
+        deletes: rule.DeleteMessage === true || rule.SoftDeleteMessage === true,
+        // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
+        moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf("\\") + 1),
+        markAsRead: rule.MarkAsRead === true,
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) => strings(rule[field]).map((value) => ({ field, value })))
+      }
+    };
+  } catch (error2) {
+    if (error2 instanceof RuleShapeError) return fail(error2.message);
+    throw error2;
+  }
+}
+
+// src/checks/rule-sweep.ts
+var NO_MAILBOX_CODES = /* @__PURE__ */ new Set([
+  "MailboxNotEnabledForRESTAPI",
+  "MailboxNotFound",
+  "ResourceNotFound",
+  "ErrorInvalidUser",
+  "ErrorNonExistentMailbox"
+]);
+function isNoMailbox(item) {
+  return item.status === 404 && (item.body.error === void 0 || NO_MAILBOX_CODES.has(item.body.error.code));
+}
+function ruleTarget(mailbox, ruleId) {
+  return `${mailbox}/${ruleId}`;
+}
+function parseError(parsed, source) {
+  return {
+    target: ruleTarget(parsed.mailbox, parsed.ruleId),
+    status: "error",
+    message: `This inbox rule cannot be judged: ${parsed.reason}.`,
+    evidence: { mailbox: parsed.mailbox, ruleId: parsed.ruleId, ruleName: parsed.name, source, reason: parsed.reason }
+  };
+}
+function ruleSweepFold(input, judge) {
+  const { snapshot } = input;
+  const findings = [];
+  const counts = { mailboxes: 0, noMailbox: 0, unreadable: 0, rules: 0, disabledRules: 0 };
+  const hiddenStatus = snapshot.status("exo.inboxRule");
+  const hiddenRules = hiddenStatus?.status === "ok" ? snapshot.data("exo.inboxRule") : [];
+  const ownerOf = (rule) => {
+    const owner = rule[INBOX_RULE_MAILBOX_PROPERTY];
+    return typeof owner === "string" ? owner : "";
+  };
+  const hiddenMailboxes = new Set(hiddenRules.map((r) => ownerOf(r).toLowerCase()));
+  const visibleNames = /* @__PURE__ */ new Map();
+  return {
+    add(page) {
+      for (const item of page) {
+        if (isNoMailbox(item)) {
+          counts.noMailbox++;
+          continue;
+        }
+        const mailbox = item.userPrincipalName;
+        if (item.status < 200 || item.status >= 300 || !Array.isArray(item.body.value)) {
+          counts.unreadable++;
+          findings.push({
+            target: mailbox,
+            status: "error",
+            message: `The inbox rules of this mailbox could not be read (HTTP ${item.status}).`,
+            evidence: { mailbox, status: item.status, code: item.body.error?.code ?? null }
+          });
+          continue;
+        }
+        counts.mailboxes++;
+        const key = mailbox.toLowerCase();
+        for (const raw of item.body.value) {
+          const parsed = parseGraphRule(mailbox, raw, item.folders);
+          counts.rules++;
+          if (hiddenMailboxes.has(key)) {
+            const names = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
+            names.add(parsed.ok ? parsed.rule.name : parsed.name);
+            visibleNames.set(key, names);
+          }
+          if (!parsed.ok) {
+            findings.push(parseError(parsed, "graph"));
+            continue;
+          }
+          if (!parsed.rule.enabled) {
+            counts.disabledRules++;
+            continue;
+          }
+          const finding = judge(parsed.rule, false);
+          if (finding) findings.push(finding);
+        }
+      }
+    },
+    finish() {
+      let hiddenRead = 0;
+      for (const raw of hiddenRules) {
+        const mailbox = ownerOf(raw);
+        const parsed = parseExchangeRule(mailbox, raw);
+        const name = parsed.ok ? parsed.rule.name : parsed.name;
+        if (visibleNames.get(mailbox.toLowerCase())?.has(name)) continue;
+        hiddenRead++;
+        if (!parsed.ok) {
+          findings.push(parseError(parsed, "exchange"));
+          continue;
+        }
+        if (!parsed.rule.enabled) continue;
+        const finding = judge(parsed.rule, true);
+        if (finding) findings.push(finding);
+      }
+      const sweep = {
+        ...counts,
+        hiddenRules: hiddenStatus?.status === "ok" ? { read: true, mailboxes: hiddenMailboxes.size, rulesNotVisibleInGraph: hiddenRead } : { read: false, reason: hiddenStatus === void 0 ? "not collected" : hiddenStatus.status }
+      };
+      if (findings.length === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "pass",
+            message: `No enabled inbox rule in ${counts.mailboxes} mailboxes breaks this control.`,
+            evidence: { sweep }
+          }
+        ];
+      }
+      return findings.map((f) => ({ ...f, evidence: { ...f.evidence, sweep } }));
+    },
+    coverage() {
+      return { ...counts };
+    }
+  };
+}
+
+// src/checks/forwarding.ts
+function ruleEvidence(rule, hidden) {
+  return {
+    mailbox: rule.mailbox,
+    ruleId: rule.ruleId,
+    // Verbatim: attacker-controlled, escaped only where it is shown (src/report/escape.ts).
+    ruleName: rule.name,
+    source: rule.source,
+    hidden,
+    conditions: rule.conditions,
+    actions: rule.actions
+  };
+}
+function inboxRules(input) {
+  const accepted = acceptedDomains(input.snapshot.data("graph.domains"));
+  const partners = input.params.strings("partnerDomains");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const classified = rule.recipients.map((r) => ({
+      action: r.action,
+      address: r.address,
+      name: r.name,
+      domain: domainOf(r.address),
+      class: classifyDomain(domainOf(r.address), accepted, partners)
+    }));
+    const external = classified.filter((r) => r.class === "external");
+    if (external.length === 0) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} sends mail to ${external.length} recipient(s) outside the tenant.`,
+      evidence: {
+        ...ruleEvidence(rule, hidden),
+        externalRecipients: external,
+        partnerRecipients: classified.filter((r) => r.class === "partner")
+      },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function concealmentRules(input) {
+  const words = input.params.strings("triggerWords");
+  const senders = input.params.strings("securityTeamSenders");
+  return ruleSweepFold(input, (rule, hidden) => {
+    const match = concealment(rule, words, senders);
+    if (!match) return void 0;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: "fail",
+      message: `An enabled inbox rule${hidden ? " hidden from Outlook" : ""} hides mail (pattern ${match.pattern}).`,
+      evidence: { ...ruleEvidence(rule, hidden), pattern: match.pattern, signs: match.signs },
+      ...hidden ? { severity: "critical" } : {}
+    };
+  });
+}
+function text2(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxName(mailbox) {
+  return text2(mailbox.UserPrincipalName) ?? text2(mailbox.PrimarySmtpAddress) ?? text2(mailbox.Identity) ?? "(unnamed mailbox)";
+}
+function recipientKeys(recipient) {
+  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text2(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+}
+function mailboxForwarding({ snapshot, params }) {
+  const accepted = acceptedDomains(snapshot.data("graph.domains"));
+  const partners = params.strings("partnerDomains");
+  const mailboxes = snapshot.data("exo.mailbox");
+  const recipients = snapshot.data("exo.recipient");
+  const internal = /* @__PURE__ */ new Map();
+  for (const m of mailboxes) for (const k of recipientKeys(m)) internal.set(k, m);
+  const contacts = /* @__PURE__ */ new Map();
+  for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
+  const findings = [];
+  let forwarding = 0;
+  for (const mailbox of mailboxes) {
+    const name = mailboxName(mailbox);
+    const base = { mailbox: name, deliverToMailboxAndForward: mailbox.DeliverToMailboxAndForward === true };
+    const smtp = text2(mailbox.ForwardingSmtpAddress);
+    if (smtp !== void 0) {
+      forwarding++;
+      const address = addressOf(smtp);
+      if (address === void 0) {
+        findings.push({ target: name, status: "error", message: "ForwardingSmtpAddress holds no readable address.", evidence: { ...base, forwardingSmtpAddress: smtp } });
+      } else if (classifyDomain(domainOf(address), accepted, partners) === "external") {
+        findings.push({
+          target: name,
+          status: "fail",
+          message: "The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).",
+          evidence: { ...base, property: "ForwardingSmtpAddress", forwardingSmtpAddress: smtp, externalAddress: address, domain: domainOf(address) }
+        });
+      }
+    }
+    const target = text2(mailbox.ForwardingAddress);
+    if (target !== void 0) {
+      forwarding++;
+      const key = target.toLowerCase();
+      const contact = contacts.get(key);
+      const external = contact ? addressOf(text2(contact.ExternalEmailAddress) ?? "") : void 0;
+      if (contact && external !== void 0 && classifyDomain(domainOf(external), accepted, partners) === "external") {
+        findings.push({
+          target: name,
+          status: "fail",
+          message: "The mailbox forwards all mail to an external contact (ForwardingAddress).",
+          evidence: {
+            ...base,
+            property: "ForwardingAddress",
+            forwardingAddress: target,
+            contact: text2(contact.DisplayName) ?? text2(contact.Name) ?? target,
+            recipientTypeDetails: text2(contact.RecipientTypeDetails) ?? null,
+            externalAddress: external,
+            domain: domainOf(external)
+          }
+        });
+      } else if (!contact && !internal.has(key)) {
+        findings.push({
+          target: name,
+          status: "error",
+          message: "ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.",
+          evidence: { ...base, property: "ForwardingAddress", forwardingAddress: target }
+        });
+      }
+    }
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No mailbox of ${mailboxes.length} forwards outside the tenant.`,
+      evidence: { mailboxes: mailboxes.length, mailboxesWithForwarding: forwarding }
+    }
+  ];
+}
+function policyName(policy) {
+  return text2(policy.Name) ?? text2(policy.Identity) ?? "(unnamed policy)";
+}
+function outboundPolicy({ snapshot, params }) {
+  const allowed = new Set(params.strings("allowedForwardingSenders").map((s) => s.trim().toLowerCase()));
+  const rules = snapshot.data("exo.hostedOutboundSpamFilterRule");
+  return snapshot.data("exo.hostedOutboundSpamFilterPolicy").map((policy) => {
+    const name = policyName(policy);
+    const target = `outbound-policy/${name}`;
+    const mode = text2(policy.AutoForwardingMode);
+    const evidence = { policy: name, isDefault: policy.IsDefault === true, autoForwardingMode: mode ?? null };
+    if (mode === "Off" || mode === "Automatic") {
+      return { target, status: "pass", message: `AutoForwardingMode is ${mode}.`, evidence };
+    }
+    if (mode !== "On") {
+      return { target, status: "error", message: "AutoForwardingMode is missing or has an unknown value.", evidence };
+    }
+    if (policy.IsDefault === true) {
+      return { target, status: "fail", message: "The default outbound spam policy allows automatic external forwarding for everyone.", evidence };
+    }
+    const rule = rules.find((r) => {
+      const linked = text2(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
+      return linked === name.toLowerCase() || linked === text2(policy.Identity)?.toLowerCase();
+    });
+    if (!rule || text2(rule.State) === "Disabled" || rule.Enabled === false) {
+      return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
+    }
+    const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field) => {
+      const value = rule[field];
+      const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+      return list.filter((v) => typeof v === "string").map((v) => ({ field, value: v }));
+    });
+    const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
+    const scopeEvidence = { ...evidence, applied: true, rule: text2(rule.Name) ?? null, scope, notAllowed: outside };
+    if (scope.length > 0 && outside.length === 0) {
+      return { target, status: "pass", message: "AutoForwardingMode is On only for senders the policy allows.", evidence: scopeEvidence };
+    }
+    return {
+      target,
+      status: "fail",
+      message: scope.length === 0 ? "AutoForwardingMode is On and the policy is not scoped to named senders." : `AutoForwardingMode is On for ${outside.length} sender scope(s) the policy does not allow.`,
+      evidence: scopeEvidence
+    };
+  });
+}
+function remoteDomains({ snapshot, params }) {
+  const partners = new Set(params.strings("partnerDomains").map(normaliseDomain));
+  return snapshot.data("exo.remoteDomain").map((domain) => {
+    const domainName = text2(domain.DomainName) ?? "";
+    const target = `remote-domain/${domainName || policyName(domain)}`;
+    const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null };
+    if (typeof domain.AutoForwardEnabled !== "boolean") {
+      return { target, status: "error", message: "AutoForwardEnabled is missing.", evidence };
+    }
+    if (!domain.AutoForwardEnabled) return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
+    if (domainName !== "*" && partners.has(normaliseDomain(domainName))) {
+      return { target, status: "pass", message: "Automatic forwarding is on for an allow-listed partner domain.", evidence: { ...evidence, allowListed: true } };
+    }
+    return {
+      target,
+      status: "fail",
+      message: domainName === "*" ? "Automatic forwarding is on for every external domain (remote domain *)." : "Automatic forwarding is on for a domain the policy does not allow.",
+      evidence
+    };
+  });
+}
+var forwardingChecks = {
+  "forwarding.inbox-rules": { kind: "stream", stream: "graph.messageRules", start: inboxRules },
+  "forwarding.concealment-rules": { kind: "stream", stream: "graph.messageRules", start: concealmentRules },
+  "forwarding.mailbox": { kind: "snapshot", evaluate: mailboxForwarding },
+  "forwarding.outbound-policy": { kind: "snapshot", evaluate: outboundPolicy },
+  "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
+};
+
 // src/model/cap.ts
 var EVIDENCE_CAP = 50;
+
+// src/checks/conditional-access.ts
+function stateProblems(policy) {
+  if (policy.state === "enabled") return [];
+  if (policy.state === "enabledForReportingButNotEnforced") return ["is report-only, so it is not enforced"];
+  if (policy.state === "disabled") return ["is disabled"];
+  return [`is in state "${policy.state}", which is not enforced`];
+}
+function allUsersProblems(policy, allowedExclusions) {
+  const users = policy.conditions.users;
+  if (!users) return ["has no user condition"];
+  const problems = [];
+  if (!(users.includeUsers ?? []).includes("All")) problems.push("does not include All users");
+  const excluded = [
+    ...(users.excludeUsers ?? []).map((id) => ({ kind: "user", id })),
+    ...(users.excludeGroups ?? []).map((id) => ({ kind: "group", id })),
+    ...(users.excludeRoles ?? []).map((id) => ({ kind: "role", id }))
+  ].filter((e) => !allowedExclusions.has(e.id.toLowerCase()));
+  if (excluded.length > 0) {
+    problems.push(`excludes ${excluded.map((e) => `${e.kind} ${e.id}`).join(", ")}, not listed in allowedExclusions`);
+  }
+  return problems;
+}
+function allAppsProblems(policy) {
+  const apps = policy.conditions.applications;
+  const problems = [];
+  if (!(apps?.includeApplications ?? []).includes("All")) problems.push("does not target All cloud apps");
+  const excluded = apps?.excludeApplications ?? [];
+  if (excluded.length > 0) problems.push(`excludes applications ${excluded.join(", ")}`);
+  return problems;
+}
+function narrowingProblems(policy, options2) {
+  const c = policy.conditions;
+  const problems = [];
+  if ((c.userRiskLevels ?? []).length > 0) problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(", ")}`);
+  if ((c.signInRiskLevels ?? []).length > 0) problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(", ")}`);
+  const types = c.clientAppTypes ?? [];
+  if (options2.allClientApps && !types.includes("all") && !(types.includes("browser") && types.includes("mobileAppsAndDesktopClients"))) {
+    problems.push(`applies only to client app types ${types.join(", ") || "(none)"}`);
+  }
+  return problems;
+}
+function mfaGrantProblems(policy) {
+  const grant = policy.grantControls;
+  if (!grant) return ["has no grant controls"];
+  const controls = grant.builtInControls ?? [];
+  if (controls.includes("block")) return ["blocks access instead of requiring MFA"];
+  const mfa = controls.includes("mfa") || grant.authenticationStrength !== null && grant.authenticationStrength !== void 0;
+  if (!mfa) return ["does not require MFA or an authentication strength"];
+  const others = controls.filter((c) => c !== "mfa");
+  if ((grant.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) {
+    return [`ORs MFA with ${others.join(", ")}, so a user can satisfy it without MFA`];
+  }
+  return [];
+}
+function blockGrantProblems(policy) {
+  return (policy.grantControls?.builtInControls ?? []).includes("block") ? [] : ["does not block access"];
+}
+function exclusionSet(ids) {
+  return new Set(ids.map((id) => id.trim().toLowerCase()));
+}
+function verdict(policy, problems) {
+  return { id: policy.id, displayName: policy.displayName, state: policy.state, problems };
+}
+function closestReasons(verdicts) {
+  const failing = verdicts.filter((v) => v.problems.length > 0);
+  if (failing.length === 0) return "no Conditional Access policy comes close";
+  return [...failing].sort((a, b) => a.problems.length - b.problems.length).slice(0, 3).map((v) => `"${v.displayName}" ${v.problems.join("; ")}`).join(". ");
+}
+
+// src/checks/legacy-auth.ts
+var LEGACY_CLIENTS = ["exchangeActiveSync", "other"];
+function legacyClientProblems(policy) {
+  const types = policy.conditions.clientAppTypes ?? [];
+  if (types.includes("all")) return [];
+  const missing = LEGACY_CLIENTS.filter((t) => !types.includes(t));
+  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
+}
+function legacyAuthBlocked({ snapshot, params }) {
+  const defaults2 = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: false }),
+      ...legacyClientProblems(p),
+      ...blockGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const types = policies[i]?.conditions.clientAppTypes ?? [];
+    return types.includes("exchangeActiveSync") || types.includes("other");
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults2.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults2.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: legacy authentication is blocked.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" blocks legacy authentication for All users.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
+function text3(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function smtpAuth({ snapshot }) {
+  const config = snapshot.data("exo.transportConfig")[0];
+  const findings = [];
+  const orgValue = config?.SmtpClientAuthenticationDisabled;
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text3(m.PrimarySmtpAddress) ?? text3(m.Name) ?? text3(m.Identity) ?? "(unnamed mailbox)");
+  if (typeof orgValue !== "boolean") {
+    findings.push({
+      target: TENANT_TARGET,
+      status: "error",
+      message: "Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.",
+      evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length }
+    });
+  } else {
+    findings.push({
+      target: TENANT_TARGET,
+      status: orgValue ? "pass" : "fail",
+      message: orgValue ? "SMTP AUTH is disabled for the organisation." : "SMTP AUTH is enabled for the organisation.",
+      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length }
+    });
+  }
+  for (const mailbox of reEnabled) {
+    findings.push({
+      target: mailbox,
+      status: "fail",
+      message: "This mailbox turns SMTP AUTH back on (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).",
+      evidence: { mailbox, smtpClientAuthenticationDisabled: false }
+    });
+  }
+  return findings;
+}
+var legacyAuthChecks = {
+  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked },
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
+};
+
+// src/controls/privileged-roles.ts
+var HIGHLY_PRIVILEGED_ROLES = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
+};
+var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
+  "windowsHelloForBusiness",
+  "fido2",
+  "x509CertificateMultiFactor"
+]);
+var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
+  "fido2",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "x509CertificateMultiFactor"
+]);
 
 // src/checks/mfa.ts
 function mfaRegistration({ snapshot, params, context: context3 }) {
@@ -38642,12 +39439,206 @@ function mfaRegistration({ snapshot, params, context: context3 }) {
     }
   ];
 }
+function mfaEnforcement({ snapshot, params }) {
+  const defaults2 = snapshot.data("graph.securityDefaults");
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const verdicts = policies.map(
+    (p) => verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: true }),
+      ...mfaGrantProblems(p)
+    ])
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const grant = policies[i]?.grantControls;
+    return (grant?.builtInControls ?? []).includes("mfa") || Boolean(grant?.authenticationStrength);
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults2.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed]
+  };
+  if (defaults2.isEnabled) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: every user must register for and use MFA.", evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" requires MFA for All users and All cloud apps.`,
+        evidence
+      }
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence
+    }
+  ];
+}
+function isPhishingResistant(strengthId, strengths) {
+  if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
+  const strength = strengths.get(strengthId);
+  if (!strength) return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
+  const weak = strength.allowedCombinations.filter((c) => !c.split(",").every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())));
+  if (strength.allowedCombinations.length === 0) return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
+  if (weak.length > 0) return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join("; ")}` };
+  return { ok: true };
+}
+function adminsPhishingResistant({ snapshot, params }) {
+  const privileged = new Set(params.strings("privilegedRoles").map((r) => r.toLowerCase()));
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const strengths = new Map(snapshot.data("graph.authenticationStrengthPolicies").map((s) => [s.id, s]));
+  const registration = new Map(snapshot.data("graph.userRegistrationDetails").map((d) => [d.id, d]));
+  const holders = /* @__PURE__ */ new Map();
+  const unresolved = [];
+  const add = (user, role, group) => {
+    let holder = holders.get(user.id);
+    if (!holder) {
+      holder = {
+        id: user.id,
+        upn: user.userPrincipalName ?? user.id,
+        displayName: user.displayName ?? null,
+        enabled: user.accountEnabled !== false,
+        roles: /* @__PURE__ */ new Set(),
+        groups: /* @__PURE__ */ new Set()
+      };
+      holders.set(user.id, holder);
+    }
+    holder.roles.add(role);
+    if (group) holder.groups.add(group);
+  };
+  for (const assignment of snapshot.data("graph.roleAssignments")) {
+    const role = assignment.roleDefinitionId.toLowerCase();
+    if (!privileged.has(role)) continue;
+    const principal = assignment.principal;
+    const type = principal?.["@odata.type"] ?? "";
+    if (!principal) unresolved.push(assignment.principalId);
+    else if (type === "#microsoft.graph.user") add(principal, role);
+    else if (type === "#microsoft.graph.group") {
+      if (!principal.members) unresolved.push(principal.id);
+      for (const member of principal.members ?? []) if (member["@odata.type"] === "#microsoft.graph.user") add(member, role, principal.id);
+    }
+  }
+  if (unresolved.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "error",
+        message: `${unresolved.length} privileged role assignments have a principal or group membership that was not read, so their holders are unknown.`,
+        evidence: { unresolvedPrincipals: unresolved.slice(0, EVIDENCE_CAP), unresolvedTotal: unresolved.length }
+      }
+    ];
+  }
+  const enabled = [...holders.values()].filter((h) => h.enabled);
+  if (enabled.length === 0) {
+    return [{ target: TENANT_TARGET, status: "error", message: "No enabled holder of a highly privileged role was found.", evidence: { privilegedRoles: [...privileged] } }];
+  }
+  const strengthOf = (p) => p.grantControls?.authenticationStrength?.id;
+  const findings = [];
+  for (const holder of enabled.sort((a, b) => a.upn.localeCompare(b.upn))) {
+    if (allowed.has(holder.id.toLowerCase())) continue;
+    const problems = [];
+    const covering = [];
+    for (const p of policies) {
+      const users = p.conditions.users;
+      const included = (users?.includeUsers ?? []).some((u) => u === "All" || u.toLowerCase() === holder.id.toLowerCase()) || (users?.includeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.includeGroups ?? []).some((g) => holder.groups.has(g));
+      const strength = strengthOf(p);
+      if (!included || strength === void 0) continue;
+      const reasons = [...stateProblems(p), ...allAppsProblems(p)];
+      const excluded = (users?.excludeUsers ?? []).some((u) => u.toLowerCase() === holder.id.toLowerCase()) || (users?.excludeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) || (users?.excludeGroups ?? []).some((g) => holder.groups.has(g));
+      if (excluded) reasons.push("excludes this user, a role or a group they hold it through");
+      const pr = isPhishingResistant(strength, strengths);
+      if (!pr.ok && pr.reason) reasons.push(pr.reason);
+      const others = (p.grantControls?.builtInControls ?? []).filter((c) => c !== "mfa");
+      if ((p.grantControls?.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) reasons.push(`ORs the strength with ${others.join(", ")}`);
+      if (reasons.length === 0) covering.push(p.displayName);
+      else problems.push(`"${p.displayName}" ${reasons.join("; ")}`);
+    }
+    const methods = registration.get(holder.id)?.methodsRegistered ?? [];
+    const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
+    const failures = [];
+    if (covering.length === 0) failures.push(problems.length > 0 ? problems.join(". ") : "no Conditional Access policy requires a phishing-resistant strength for this user");
+    if (strongMethods.length === 0) failures.push("no phishing-resistant method is registered");
+    findings.push({
+      target: holder.upn,
+      status: failures.length === 0 ? "pass" : "fail",
+      message: failures.length === 0 ? `Covered by "${covering[0] ?? ""}" and has ${strongMethods.join(", ")} registered.` : `Privileged user is not held to phishing-resistant MFA: ${failures.join("; ")}.`,
+      evidence: {
+        userId: holder.id,
+        displayName: holder.displayName,
+        roles: [...holder.roles].map((r) => HIGHLY_PRIVILEGED_ROLES[r] ?? r),
+        viaGroups: [...holder.groups],
+        coveringPolicies: covering,
+        policyProblems: problems.slice(0, EVIDENCE_CAP),
+        methodsRegistered: [...methods],
+        phishingResistantMethods: strongMethods
+      }
+    });
+  }
+  if (findings.length === 0) {
+    return [{ target: TENANT_TARGET, status: "pass", message: "Every privileged role holder is listed in allowedExclusions.", evidence: { holders: enabled.length } }];
+  }
+  return findings;
+}
 var mfaChecks = {
-  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration }
+  "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration },
+  "mfa.enforcement": { kind: "snapshot", evaluate: mfaEnforcement },
+  "mfa.admins-phishing-resistant": { kind: "snapshot", evaluate: adminsPhishingResistant }
 };
 
 // src/checks/sign-ins.ts
-var signInsChecks = {};
+function riskProblems(policy, kind) {
+  return (policy.conditions[kind] ?? []).includes("high") ? [] : [`does not include high in ${kind}`];
+}
+function riskPolicies({ snapshot, params }) {
+  if (snapshot.manifest.licences["entra-id-p2"] === false) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "not_evaluable",
+        message: "Needs Microsoft Entra ID P2: risk-based Conditional Access does nothing without it.",
+        evidence: { licence: "entra-id-p2" }
+      }
+    ];
+  }
+  const policies = snapshot.data("graph.conditionalAccessPolicies");
+  const allowed = exclusionSet(params.strings("allowedExclusions"));
+  const judge = (kind) => {
+    const verdicts = policies.map(
+      (p) => verdict(p, [...stateProblems(p), ...allUsersProblems(p, allowed), ...allAppsProblems(p), ...riskProblems(p, kind), ...blockGrantProblems(p)])
+    );
+    const candidates = verdicts.filter((_v, i) => (policies[i]?.conditions[kind] ?? []).length > 0);
+    return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
+  };
+  const user = judge("userRiskLevels");
+  const signIn = judge("signInRiskLevels");
+  const missing = [];
+  if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
+  if (signIn.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
+  const summary2 = (r) => ({
+    satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] }))
+  });
+  const evidence = { userRisk: summary2(user), signInRisk: summary2(signIn), allowedExclusions: [...allowed] };
+  return [
+    missing.length === 0 ? { target: TENANT_TARGET, status: "pass", message: "High user risk and high sign-in risk are both blocked by enforced policies.", evidence } : { target: TENANT_TARGET, status: "fail", message: `Risk policies fall short: ${missing.join("; ")}.`, evidence }
+  ];
+}
+var signInsChecks = {
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies }
+};
 
 // src/checks/spf.ts
 var spfChecks = {};
@@ -38694,7 +39685,23 @@ ${target.toLowerCase()}`).digest("hex").slice(0, 32);
 }
 
 // src/controls/dkim.ts
-var dkimControls = [];
+var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  }
+];
 
 // src/controls/dmarc.ts
 var dmarcControls = [];
@@ -38703,10 +39710,184 @@ var dmarcControls = [];
 var domainsControls = [];
 
 // src/controls/forwarding.ts
-var forwardingControls = [];
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
+
+// src/controls/ca-parameters.ts
+var ALLOWED_EXCLUSIONS = {
+  schema: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
 
 // src/controls/legacy-auth.ts
-var legacyAuthControls = [];
+var legacyAuthBlocked2 = {
+  id: "legacy-auth.blocked",
+  version: 1,
+  area: "legacy-auth",
+  title: "Legacy authentication blocked",
+  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
+  defaultSeverity: "high",
+  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-17"]
+  },
+  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
+var legacyAuthControls = [
+  legacyAuthBlocked2,
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  }
+];
 
 // src/controls/mfa.ts
 var mfaControls = [
@@ -38746,11 +39927,87 @@ var mfaControls = [
     remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
     limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
     enabledByDefault: true
+  },
+  {
+    id: "mfa.enforcement",
+    version: 1,
+    area: "mfa",
+    title: "MFA enforced for all users",
+    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    defaultSeverity: "critical",
+    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ["MS.AAD.3.2v2"],
+      cis: ["5.2.2.2"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
+    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.admins-phishing-resistant",
+    version: 1,
+    area: "mfa",
+    title: "Phishing-resistant MFA for privileged roles",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    defaultSeverity: "critical",
+    sources: [
+      "graph.roleAssignments",
+      "graph.conditionalAccessPolicies",
+      "graph.authenticationStrengthPolicies",
+      "graph.userRegistrationDetails"
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
+        }
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS
+    },
+    references: {
+      scuba: ["MS.AAD.3.6v1"],
+      cis: ["5.2.2.5", "5.2.2.1"],
+      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
+      nist: ["IA-2(1)", "IA-2(8)"]
+    },
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    enabledByDefault: true
   }
 ];
 
 // src/controls/sign-ins.ts
-var signInsControls = [];
+var riskPolicies2 = {
+  id: "sign-ins.risk-policies",
+  version: 1,
+  area: "sign-ins",
+  title: "High user risk and high sign-in risk blocked",
+  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  defaultSeverity: "high",
+  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
+  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
+    cis: ["5.2.2.6", "5.2.2.7"],
+    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    nist: ["AC-2(12)", "SI-4"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  enabledByDefault: true
+};
+var signInsControls = [riskPolicies2];
 
 // src/controls/spf.ts
 var spfControls = [];
@@ -38790,7 +40047,7 @@ function selectControls(policy, only, shard) {
   return selected;
 }
 function requiredSources(controls) {
-  return new Set(controls.flatMap((c) => c.definition.sources));
+  return new Set(controls.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
 
 // src/evaluate/evaluate.ts
@@ -39015,11 +40272,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text4 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text)) await once(out, "drain");
+      if (!out.write(text4)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -39557,11 +40814,11 @@ function listErrors(file, located, problems) {
 function stringList(value) {
   return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 }
-function normaliseDomain(domain) {
+function normaliseDomain2(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text, file, now) {
-  const located = parseLocatedJson(text, file);
+function parsePolicy(text4, file, now) {
+  const located = parseLocatedJson(text4, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -39660,17 +40917,17 @@ function parsePolicy(text, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy = {
     path: file,
-    sha256: createHash3("sha256").update(text).digest("hex"),
-    text,
+    sha256: createHash3("sha256").update(text4).digest("hex"),
+    text: text4,
     id: String(document.id),
     title: String(document.title),
     version: String(document.version),
     description: typeof document.description === "string" ? document.description : "",
     controls,
     domains: {
-      include: stringList(domains.include).map(normaliseDomain),
-      exclude: stringList(domains.exclude).map(normaliseDomain),
-      parked: stringList(domains.parked).map(normaliseDomain)
+      include: stringList(domains.include).map(normaliseDomain2),
+      exclude: stringList(domains.exclude).map(normaliseDomain2),
+      parked: stringList(domains.parked).map(normaliseDomain2)
     },
     exceptions,
     maxExceptionDays
@@ -39681,13 +40938,13 @@ function parsePolicy(text, file, now) {
 // src/policy/load-policy.ts
 async function loadPolicy(path7, now) {
   const file = path7 ?? BASELINE_POLICY_PATH;
-  let text;
+  let text4;
   try {
-    text = await readFile3(file, "utf8");
+    text4 = await readFile3(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
   }
-  return parsePolicy(text, file, now);
+  return parsePolicy(text4, file, now);
 }
 
 // src/report/sarif.ts
@@ -39784,14 +41041,14 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text4) {
+  return text4.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text4) {
+  return escapeHtml(text4).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
-function codeSpan(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
+function codeSpan(text4) {
+  const clean = text4.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
   const encoded = clean.replace(
     /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
     (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
@@ -39801,8 +41058,8 @@ function codeSpan(text) {
 function fencedJson(value) {
   return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-function plainTitle(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+function plainTitle(text4) {
+  const clean = text4.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -40532,9 +41789,9 @@ async function issuesStage(settings, report, policy, deps) {
     { logger: deps.logger, now: deps.now }
   );
 }
-async function writeOutput(file, text) {
+async function writeOutput(file, text4) {
   await mkdir4(path6.dirname(path6.resolve(file)), { recursive: true });
-  await writeFile5(file, text);
+  await writeFile5(file, text4);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);

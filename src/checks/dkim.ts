@@ -1,4 +1,88 @@
-import type { Check } from './check.js';
+import type { Finding } from '../model/finding.js';
+import type { DnsData } from '../snapshot/dns-types.js';
+import type { Check, CheckInput } from './check.js';
+import { normaliseDomain } from './recipient-domain.js';
+
+/** The Microsoft 365 DKIM selectors; their CNAMEs point at the keys Microsoft rotates. */
+export const MICROSOFT_DKIM_SELECTORS = ['selector1', 'selector2'] as const;
+
+/** The DNS question the DNS collector records for a selector's CNAME. */
+export function selectorQuestion(selector: string, domain: string): string {
+  return `${selector}._domainkey.${normaliseDomain(domain)}/CNAME`;
+}
+
+type CnameResult =
+  | { readonly state: 'match'; readonly found: string }
+  | { readonly state: 'mismatch' | 'missing'; readonly found: string | null; readonly rcode: string }
+  | { readonly state: 'error'; readonly rcode: string };
+
+function cnameOf(dns: DnsData, selector: string, domain: string, expected: string): CnameResult {
+  const answer = dns.answers[selectorQuestion(selector, domain)];
+  if (!answer) return { state: 'error', rcode: 'NOT_QUERIED' };
+  // NXDOMAIN and NODATA are data (no record); anything else that is not NOERROR is a lookup error.
+  if (answer.rcode !== 'NOERROR' && answer.rcode !== 'NXDOMAIN') return { state: 'error', rcode: answer.rcode };
+  const cname = answer.records.find((r) => r.type.toUpperCase() === 'CNAME' && typeof r.data === 'string');
+  if (!cname || typeof cname.data !== 'string') return { state: 'missing', found: null, rcode: answer.rcode };
+  const found = normaliseDomain(cname.data);
+  return found === normaliseDomain(expected) ? { state: 'match', found } : { state: 'mismatch', found, rcode: answer.rcode };
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * `dkim.signing`: for each accepted email domain, Get-DkimSigningConfig has signing enabled,
+ * and the DNS CNAMEs of selector1 and selector2 point at the targets Exchange expects.
+ * The initial `onmicrosoft.com` domain is signed by Microsoft and has no CNAMEs to check.
+ */
+function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
+  const excluded = new Set(context.policy.domains.exclude.map(normaliseDomain));
+  const domains = snapshot
+    .data('graph.domains')
+    .filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes('Email'))
+    .filter((d) => !excluded.has(normaliseDomain(d.id)));
+  const configs = new Map(
+    snapshot.data('exo.dkimSigningConfig').map((c) => [normaliseDomain(text(c.Domain) ?? text(c.Identity) ?? ''), c]),
+  );
+  const dns = snapshot.data('dns');
+  return domains.map((d): Finding => {
+    const domain = normaliseDomain(d.id);
+    const config = configs.get(domain);
+    if (!config) {
+      return {
+        target: domain,
+        status: 'fail',
+        message: 'No DKIM signing configuration: mail is signed with the onmicrosoft.com key, not this domain.',
+        evidence: { domain, configured: false },
+      };
+    }
+    const base = { domain, configured: true, enabled: config.Enabled === true, status: text(config.Status) ?? null };
+    if (config.Enabled !== true) {
+      return { target: domain, status: 'fail', message: 'DKIM signing is not enabled for this domain.', evidence: base };
+    }
+    if (d.isInitial === true) {
+      return { target: domain, status: 'pass', message: 'DKIM signing is enabled (Microsoft-managed initial domain).', evidence: base };
+    }
+    const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
+      const expected = text(config[selector === 'selector1' ? 'Selector1CNAME' : 'Selector2CNAME']) ?? '';
+      return { selector, expected, result: expected === '' ? ({ state: 'missing', found: null, rcode: 'NO_TARGET' } as const) : cnameOf(dns, selector, domain, expected) };
+    });
+    const evidence = {
+      ...base,
+      selectors: selectors.map((s) => ({ selector: s.selector, expected: s.expected, ...s.result })),
+    };
+    if (selectors.some((s) => s.result.state === 'error')) {
+      return { target: domain, status: 'error', message: 'The DKIM selector CNAMEs could not be looked up.', evidence };
+    }
+    if (selectors.every((s) => s.result.state === 'match')) {
+      return { target: domain, status: 'pass', message: 'DKIM signing is enabled and both selector CNAMEs match.', evidence };
+    }
+    return { target: domain, status: 'fail', message: 'A DKIM selector CNAME is missing or points elsewhere.', evidence };
+  });
+}
 
 /** Checks of the dkim controls, keyed by control ID. */
-export const dkimChecks: Readonly<Record<string, Check>> = {};
+export const dkimChecks: Readonly<Record<string, Check>> = {
+  'dkim.signing': { kind: 'snapshot', evaluate: dkimSigning },
+};

@@ -1,4 +1,115 @@
-import type { Check } from './check.js';
+import { EVIDENCE_CAP } from '../model/cap.js';
+import type { Finding } from '../model/finding.js';
+import { TENANT_TARGET } from '../model/finding.js';
+import type { ConditionalAccessPolicy } from '../snapshot/graph-types.js';
+import type { Check, CheckInput } from './check.js';
+import { allAppsProblems, allUsersProblems, blockGrantProblems, closestReasons, exclusionSet, narrowingProblems, stateProblems, verdict } from './conditional-access.js';
+
+/** The legacy client-app types (conditionalAccessConditionSet.clientAppTypes); `all` covers them too. */
+const LEGACY_CLIENTS = ['exchangeActiveSync', 'other'] as const;
+
+function legacyClientProblems(policy: ConditionalAccessPolicy): string[] {
+  const types = policy.conditions.clientAppTypes ?? [];
+  if (types.includes('all')) return [];
+  const missing = LEGACY_CLIENTS.filter((t) => !types.includes(t));
+  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(', ')}`];
+}
+
+/** `legacy-auth.blocked`: an enforced CA policy blocks EAS and Other clients for all users, or security defaults are on. */
+function legacyAuthBlocked({ snapshot, params }: CheckInput): readonly Finding[] {
+  const defaults = snapshot.data('graph.securityDefaults');
+  const policies = snapshot.data('graph.conditionalAccessPolicies');
+  const allowed = exclusionSet(params.strings('allowedExclusions'));
+  const verdicts = policies.map((p) =>
+    verdict(p, [
+      ...stateProblems(p),
+      ...allUsersProblems(p, allowed),
+      ...allAppsProblems(p),
+      ...narrowingProblems(p, { allClientApps: false }),
+      ...legacyClientProblems(p),
+      ...blockGrantProblems(p),
+    ]),
+  );
+  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+  const candidates = verdicts.filter((_v, i) => {
+    const types = policies[i]?.conditions.clientAppTypes ?? [];
+    return types.includes('exchangeActiveSync') || types.includes('other');
+  });
+  const evidence = {
+    securityDefaultsEnabled: defaults.isEnabled,
+    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
+    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
+    candidatesTotal: candidates.length,
+    allowedExclusions: [...allowed],
+  };
+  if (defaults.isEnabled) {
+    return [{ target: TENANT_TARGET, status: 'pass', message: 'Security defaults are on: legacy authentication is blocked.', evidence }];
+  }
+  if (satisfying.length > 0) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: 'pass',
+        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ''}" blocks legacy authentication for All users.`,
+        evidence,
+      },
+    ];
+  }
+  return [
+    {
+      target: TENANT_TARGET,
+      status: 'fail',
+      message: `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
+      evidence,
+    },
+  ];
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * `legacy-auth.smtp-auth`: SMTP AUTH is off org-wide (Get-TransportConfig
+ * `SmtpClientAuthenticationDisabled`), and no mailbox turns it back on (Get-CASMailbox
+ * `SmtpClientAuthenticationDisabled` = false; `null` follows the org setting).
+ */
+function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
+  const config = snapshot.data('exo.transportConfig')[0];
+  const findings: Finding[] = [];
+  const orgValue = config?.SmtpClientAuthenticationDisabled;
+  const reEnabled = snapshot
+    .data('exo.casMailbox')
+    .filter((m) => m.SmtpClientAuthenticationDisabled === false)
+    .map((m) => text(m.PrimarySmtpAddress) ?? text(m.Name) ?? text(m.Identity) ?? '(unnamed mailbox)');
+  if (typeof orgValue !== 'boolean') {
+    findings.push({
+      target: TENANT_TARGET,
+      status: 'error',
+      message: 'Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.',
+      evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length },
+    });
+  } else {
+    findings.push({
+      target: TENANT_TARGET,
+      status: orgValue ? 'pass' : 'fail',
+      message: orgValue ? 'SMTP AUTH is disabled for the organisation.' : 'SMTP AUTH is enabled for the organisation.',
+      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length },
+    });
+  }
+  for (const mailbox of reEnabled) {
+    findings.push({
+      target: mailbox,
+      status: 'fail',
+      message: 'This mailbox turns SMTP AUTH back on (Set-CASMailbox -SmtpClientAuthenticationDisabled $false).',
+      evidence: { mailbox, smtpClientAuthenticationDisabled: false },
+    });
+  }
+  return findings;
+}
 
 /** Checks of the legacy-auth controls, keyed by control ID. */
-export const legacyAuthChecks: Readonly<Record<string, Check>> = {};
+export const legacyAuthChecks: Readonly<Record<string, Check>> = {
+  'legacy-auth.blocked': { kind: 'snapshot', evaluate: legacyAuthBlocked },
+  'legacy-auth.smtp-auth': { kind: 'snapshot', evaluate: smtpAuth },
+};

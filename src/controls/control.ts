@@ -38,6 +38,11 @@ export interface ControlDefinition {
   readonly defaultSeverity: Severity;
   /** The data sources the check reads; if one is not `ok` the control is not judged. */
   readonly sources: readonly SourceId[];
+  /**
+   * Sources collected when the control is on and read when they are `ok`, but whose failure
+   * does not stop the control (the check says in its evidence what it could not cover).
+   */
+  readonly optionalSources?: readonly SourceId[];
   readonly parameters: Readonly<Record<string, ParameterDefinition>>;
   readonly references: ControlReferences;
   /** Concrete steps: admin-centre path, PowerShell or Graph command, or DNS record. */

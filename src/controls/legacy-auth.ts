@@ -1,4 +1,53 @@
+import { ALLOWED_EXCLUSIONS } from './ca-parameters.js';
 import type { ControlDefinition } from './control.js';
 
+/** Conditional Access block of legacy authentication (posture). */
+const legacyAuthBlocked: ControlDefinition = {
+  id: 'legacy-auth.blocked',
+  version: 1,
+  area: 'legacy-auth',
+  title: 'Legacy authentication blocked',
+  statement:
+    'An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.',
+  rationale:
+    'IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.',
+  defaultSeverity: 'high',
+  sources: ['graph.securityDefaults', 'graph.conditionalAccessPolicies'],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ['MS.AAD.1.1v1'],
+    cis: ['5.2.2.3'],
+    hipaa: ['164.312(d)', '164.312(a)(1)'],
+    nist: ['IA-2', 'AC-17'],
+  },
+  remediation:
+    'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations:
+    'Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.',
+  enabledByDefault: true,
+};
+
 /** legacy-auth controls. */
-export const legacyAuthControls: readonly ControlDefinition[] = [];
+export const legacyAuthControls: readonly ControlDefinition[] = [
+  legacyAuthBlocked,
+  {
+    id: 'legacy-auth.smtp-auth',
+    version: 1,
+    area: 'legacy-auth',
+    title: 'SMTP AUTH disabled',
+    statement:
+      'SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.',
+    rationale:
+      'SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.',
+    defaultSeverity: 'high',
+    sources: ['exo.transportConfig', 'exo.casMailbox'],
+    parameters: {},
+    references: { scuba: ['MS.EXO.5.1v1'], cis: ['6.5.4'], hipaa: ['164.312(d)'], nist: ['IA-2(1)', 'AC-17'] },
+    remediation:
+      '`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.',
+    limitations:
+      'Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.',
+    enabledByDefault: true,
+  },
+];
+

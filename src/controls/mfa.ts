@@ -1,4 +1,7 @@
+import { ALLOWED_EXCLUSIONS } from './ca-parameters.js';
 import type { ControlDefinition } from './control.js';
+import { HIGHLY_PRIVILEGED_ROLES } from './privileged-roles.js';
+
 
 /** MFA coverage controls (Microsoft Graph). */
 export const mfaControls: readonly ControlDefinition[] = [
@@ -43,6 +46,69 @@ export const mfaControls: readonly ControlDefinition[] = [
       'Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.',
     limitations:
       'The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.',
+    enabledByDefault: true,
+  },
+  {
+    id: 'mfa.enforcement',
+    version: 1,
+    area: 'mfa',
+    title: 'MFA enforced for all users',
+    statement:
+      'An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.',
+    rationale:
+      'Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.',
+    defaultSeverity: 'critical',
+    sources: ['graph.securityDefaults', 'graph.conditionalAccessPolicies'],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ['MS.AAD.3.2v2'],
+      cis: ['5.2.2.2'],
+      hipaa: ['164.312(d)'],
+      nist: ['IA-2(1)', 'IA-2(2)'],
+    },
+    remediation:
+      'Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control\'s allowedExclusions.',
+    limitations:
+      'Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.',
+    enabledByDefault: true,
+  },
+  {
+    id: 'mfa.admins-phishing-resistant',
+    version: 1,
+    area: 'mfa',
+    title: 'Phishing-resistant MFA for privileged roles',
+    statement:
+      'Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.',
+    rationale:
+      'Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.',
+    defaultSeverity: 'critical',
+    sources: [
+      'graph.roleAssignments',
+      'graph.conditionalAccessPolicies',
+      'graph.authenticationStrengthPolicies',
+      'graph.userRegistrationDetails',
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: 'array',
+          items: { type: 'string' },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(', ')}.`,
+        },
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS,
+    },
+    references: {
+      scuba: ['MS.AAD.3.6v1'],
+      cis: ['5.2.2.5', '5.2.2.1'],
+      hipaa: ['164.312(d)', '164.308(a)(4)(ii)(C)'],
+      nist: ['IA-2(1)', 'IA-2(8)'],
+    },
+    remediation:
+      'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations:
+      'PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.',
     enabledByDefault: true,
   },
 ];

@@ -29,5 +29,5 @@ export function selectControls(policy: Policy, only: readonly Area[] | undefined
 
 /** The sources the selected controls need; collect fetches only these. */
 export function requiredSources(controls: readonly SelectedControl[]): Set<SourceId> {
-  return new Set(controls.flatMap((c) => c.definition.sources));
+  return new Set(controls.flatMap((c) => [...c.definition.sources, ...(c.definition.optionalSources ?? [])]));
 }

@@ -5,3 +5,9 @@
 export interface ExchangeObject {
   readonly [property: string]: unknown;
 }
+
+/**
+ * The property the collector adds to each `Get-InboxRule` object: the mailbox it was read from
+ * (the cmdlet's own `MailboxOwnerId` is a display name, not an address).
+ */
+export const INBOX_RULE_MAILBOX_PROPERTY = 'MailboxUserPrincipalName';

@@ -20,10 +20,12 @@ export const SOURCE_FILES: Readonly<Record<SourceId, string>> = {
   'graph.messageRules': 'graph/messageRules.jsonl',
   'exo.mailbox': 'exchange/Get-Mailbox.json',
   'exo.hostedOutboundSpamFilterPolicy': 'exchange/Get-HostedOutboundSpamFilterPolicy.json',
+  'exo.hostedOutboundSpamFilterRule': 'exchange/Get-HostedOutboundSpamFilterRule.json',
   'exo.remoteDomain': 'exchange/Get-RemoteDomain.json',
   'exo.dkimSigningConfig': 'exchange/Get-DkimSigningConfig.json',
   'exo.transportConfig': 'exchange/Get-TransportConfig.json',
   'exo.casMailbox': 'exchange/Get-CASMailbox.json',
+  'exo.recipient': 'exchange/Get-Recipient.json',
   'exo.inboxRule': 'exchange/Get-InboxRule.json',
   dns: 'dns/answers.json',
 };

@@ -187,4 +187,9 @@ export interface MailboxMessageRules {
   readonly userPrincipalName: string;
   readonly status: number;
   readonly body: { readonly value?: readonly MessageRule[]; readonly error?: { readonly code: string; readonly message?: string } };
+  /**
+   * Display names of the folders the rules move or copy to, by folder ID: Graph gives only the
+   * ID in `moveToFolder`, and hiding mail in "RSS Feeds" is judged by the folder's name.
+   */
+  readonly folders?: { readonly [folderId: string]: string };
 }

@@ -41,10 +41,13 @@ export interface SourceDataMap {
   'graph.messageRules': PageStream<MailboxMessageRules>;
   'exo.mailbox': readonly ExchangeObject[];
   'exo.hostedOutboundSpamFilterPolicy': readonly ExchangeObject[];
+  'exo.hostedOutboundSpamFilterRule': readonly ExchangeObject[];
   'exo.remoteDomain': readonly ExchangeObject[];
   'exo.dkimSigningConfig': readonly ExchangeObject[];
   'exo.transportConfig': readonly ExchangeObject[];
   'exo.casMailbox': readonly ExchangeObject[];
+  /** Mail contacts and mail users: where a `ForwardingAddress` can point outside the tenant. */
+  'exo.recipient': readonly ExchangeObject[];
   'exo.inboxRule': readonly ExchangeObject[];
   dns: DnsData;
 }

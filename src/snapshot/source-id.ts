@@ -20,10 +20,12 @@ export const GRAPH_SOURCES = [
 export const EXCHANGE_SOURCES = [
   'exo.mailbox',
   'exo.hostedOutboundSpamFilterPolicy',
+  'exo.hostedOutboundSpamFilterRule',
   'exo.remoteDomain',
   'exo.dkimSigningConfig',
   'exo.transportConfig',
   'exo.casMailbox',
+  'exo.recipient',
   'exo.inboxRule',
 ] as const;
 

@@ -51,10 +51,12 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
   },
   'exo.mailbox': { permission: EXCHANGE, endpoint: 'Get-Mailbox' },
   'exo.hostedOutboundSpamFilterPolicy': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterPolicy' },
+  'exo.hostedOutboundSpamFilterRule': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterRule' },
   'exo.remoteDomain': { permission: EXCHANGE, endpoint: 'Get-RemoteDomain' },
   'exo.dkimSigningConfig': { permission: EXCHANGE, endpoint: 'Get-DkimSigningConfig' },
   'exo.transportConfig': { permission: EXCHANGE, endpoint: 'Get-TransportConfig' },
   'exo.casMailbox': { permission: EXCHANGE, endpoint: 'Get-CASMailbox' },
+  'exo.recipient': { permission: EXCHANGE, endpoint: 'Get-Recipient -RecipientTypeDetails MailContact,MailUser' },
   'exo.inboxRule': { permission: EXCHANGE, endpoint: 'Get-InboxRule -IncludeHidden' },
   dns: { permission: 'none (public DNS)', endpoint: 'DNS queries' },
 };

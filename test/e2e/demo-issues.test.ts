@@ -1,7 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { auditSettings } from '../../src/cli.js';
+import { folderCollector } from '../../src/collect/folder-collector.js';
 import { parseFingerprint } from '../../src/issues/marker.js';
+import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
+import { memoryLogger, silentLogger } from '../../src/logger.js';
+import { DEMO_TENANT_DIR } from '../../src/paths.js';
+import { run, type IssuesClientFactory } from '../../src/run.js';
 import type { Report } from '../../src/report/report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -16,29 +22,41 @@ afterEach(async () => {
 describe('audit --demo --issues on, against a fake GitHub', () => {
   it('opens one issue per failing finding; a rerun of the demo makes zero writes; SARIF is written', async () => {
     f = await startFakeGitHub();
+    const fake = f;
     const dir = await tempDir();
-    const args = ['audit', '--demo', '--fail-on', 'none', '--issues', 'on', '--repo', 'contoso/it-audit', '--github-api-url', f.apiUrl];
-    const env = { GITHUB_TOKEN: 'test-token' };
     const reportPath = path.join(dir, 'report.json');
-    const first = await runCli([...args, '--report-json', reportPath, '--sarif', path.join(dir, 'out.sarif'), '--summary-md', path.join(dir, 's.md')], { env });
-    expect(first.stderr).not.toContain('error');
-    expect(first.code).toBe(0);
+    const env = { GITHUB_TOKEN: 'test-token' };
+    const args = ['--demo', '--fail-on', 'none', '--issues', 'on', '--repo', 'contoso/it-audit', '--github-api-url', fake.apiUrl];
+    const settings = auditSettings([...args, '--report-json', reportPath, '--sarif', path.join(dir, 'out.sarif'), '--summary-md', path.join(dir, 's.md')], env);
+    // The CLI's own wiring with the real Octokit, paced fast: the production pacing (3 s a create)
+    // would make this test take minutes as the demo tenant grows.
+    const deps = {
+      logger: memoryLogger(),
+      now: () => new Date('2026-11-27T12:00:00Z'),
+      collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),
+      issuesClient: (s: Parameters<IssuesClientFactory>[0]) =>
+        octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: silentLogger, pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 } }), s.repo),
+    };
+    const first = await run(settings, deps);
+    expect(first.issuesError).toBeUndefined();
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
     const failing = report.results.filter((r) => r.status === 'fail');
     expect(failing.length).toBeGreaterThan(0);
-    expect([...f.issues.values()].map((i) => parseFingerprint(i.body)).sort()).toEqual(failing.map((r) => r.fingerprint).sort());
-    const firstCalls = f.requests.length;
-    expect(first.stdout).toMatch(new RegExp(`GitHub issues: ${failing.length} opened`));
+    // The demo stays under max-new-issues (20), so every failing finding has its own issue.
+    expect(failing.length).toBeLessThanOrEqual(20);
+    expect([...fake.issues.values()].map((i) => parseFingerprint(i.body)).sort()).toEqual(failing.map((r) => r.fingerprint).sort());
+    expect(first.issues?.opened).toBe(failing.length);
+    const firstCalls = fake.requests.length;
     expect(await readFile(path.join(dir, 's.md'), 'utf8')).toMatch(/Opened \[#1\]\(http/);
     const sarif = JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
     expect(sarif.runs[0]?.results).toHaveLength(failing.length);
 
-    const second = await runCli(args, { env });
-    expect(second.code).toBe(0);
-    const rerun = f.requests.slice(firstCalls);
+    const second = await run(auditSettings(args, env), { ...deps, collector: folderCollector(DEMO_TENANT_DIR, 'simulate') });
+    expect(second.issuesError).toBeUndefined();
+    const rerun = fake.requests.slice(firstCalls);
     expect(rerun.filter((r) => r.method !== 'GET')).toEqual([]);
     // Printed for the closing note: API calls per demo run.
-    console.log(`demo API calls: first run ${firstCalls}, rerun ${rerun.length}`);
+    console.log(`demo: ${failing.length} failing findings; API calls: first run ${firstCalls}, rerun ${rerun.length}`);
     expect(rerun.length).toBe(2);
   });
 

@@ -166,7 +166,9 @@ describe('redacted evidence pack', () => {
     const report = JSON.parse(reportText) as Report;
     expect(report.redaction).toMatchObject({ method: 'keyed-hash-pseudonyms', key: 'per-run', keptInClear: [kept] });
     const plain = JSON.parse(await readFile(path.join(plainPack, 'report.json'), 'utf8')) as Report;
-    expect(report.results.map((r) => [r.control, r.status])).toEqual(plain.results.map((r) => [r.control, r.status]));
+    // Pseudonyms change the order of targets within a control, so compare as sorted lists.
+    const verdicts = (r: Report) => r.results.map((x) => `${x.control} ${x.status}`).sort();
+    expect(verdicts(report)).toEqual(verdicts(plain));
     expect(report.exceptions).toEqual(plain.exceptions);
 
     const verified = await runCli(['verify-evidence', redactedPack]);

@@ -8,14 +8,31 @@ export interface ExchangeApi {
   invoke(cmdlet: string, parameters?: Readonly<Record<string, unknown>>): Promise<readonly Record<string, unknown>[]>;
 }
 
-/** An Exchange admin API error: status 401, 403 or 404 means the API is not set up for the app. */
+/**
+ * An Exchange admin API error. Status 401, 403 or 404 on the endpoint means the API is not
+ * set up for the app; a 404 that carries a cmdlet error (`detail`) means the cmdlet ran and
+ * did not find its object (for example `Get-InboxRule -Mailbox` for a mailbox that is gone).
+ */
 export class ExchangeRequestError extends Error {
   override readonly name = 'ExchangeRequestError';
   constructor(
     message: string,
     readonly status: number,
     readonly cmdlet: string,
+    /** The cmdlet's own error text (`error.details[0].message`), when the cmdlet ran. */
+    readonly detail?: string,
   ) {
     super(message);
   }
+}
+
+/** The setup the Exchange admin API needs, stated exactly, for `not_permitted` sources. */
+export const EXCHANGE_SETUP_STEPS =
+  'Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app\'s service principal. Changes can take up to an hour to apply.';
+
+/** True when an error means the Exchange admin API refused the app as a whole (not one object). */
+export function isExchangeRefusal(error: unknown): error is ExchangeRequestError {
+  if (!(error instanceof ExchangeRequestError)) return false;
+  if (error.status === 401 || error.status === 403) return true;
+  return error.status === 404 && error.detail === undefined;
 }

@@ -1,7 +1,9 @@
 import type { SourceCollectors } from '../live/source-collector.js';
 import { identityCollectors } from './identity-collectors.js';
+import { messageRulesCollector } from './message-rules-collector.js';
 
 /** Graph source collectors, keyed by source ID. */
 export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
+  'graph.messageRules': messageRulesCollector(),
 };

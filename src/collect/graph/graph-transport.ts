@@ -19,6 +19,7 @@ import {
   type GraphApi,
 } from './graph-api.js';
 import { NodeHttpHandler } from './https-handler.js';
+import { isLoopbackHttp, LoopbackBearerMiddleware } from './loopback-bearer-middleware.js';
 import { DEFAULT_FAMILY_LIMITS, FamilyRateLimiter, realSleep, type FamilyLimit, type Sleep } from './rate-limiter.js';
 import { ThrottlingRetryMiddleware } from './throttling-middleware.js';
 
@@ -108,8 +109,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const httpHandler = new NodeHttpHandler({ timeoutMs: options.requestTimeoutMs ?? 100_000, ...(options.ca ? { ca: options.ca } : {}) });
   // The SDK attaches the token only to its own Graph hosts or to `customHosts` (host names only).
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? undefined : new Set([base.hostname]);
+  // The simulator serves Graph over plain HTTP on loopback, where the SDK attaches no token.
+  const chain = isLoopbackHttp(origin)
+    ? [auth, new LoopbackBearerMiddleware(authProvider), throttling, httpHandler]
+    : [auth, throttling, httpHandler];
   const client = Client.initWithMiddleware({
-    middleware: [auth, throttling, httpHandler],
+    middleware: chain,
     baseUrl: origin,
     defaultVersion: 'v1.0',
     ...(customHosts ? { customHosts } : {}),

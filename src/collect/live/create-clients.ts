@@ -1,6 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../logger.js';
 import type { TenantTarget } from '../../settings.js';
+import { exchangeClient, type ExchangeClientOptions } from '../exchange/exchange-client.js';
+import { nodeFetch } from '../exchange/node-fetch.js';
 import { createGraphTransport, type GraphTransportOptions } from '../graph/graph-transport.js';
 import type { LiveClients } from './clients.js';
 import { createCredential } from './credentials.js';
@@ -14,6 +16,8 @@ export interface ClientFactoryDeps {
   readonly ca?: string;
   /** Transport tuning for tests and the benchmark. */
   readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt'>>;
+  /** Exchange admin API client tuning for tests and the benchmark. */
+  readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep'>>;
   /** A ready credential (tests); otherwise one is built from the target's settings. */
   readonly credential?: TokenCredential;
 }
@@ -43,11 +47,28 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
     ...(deps.ca ? { ca: deps.ca } : {}),
     ...deps.graph,
   });
+  // The Exchange admin API takes a token for its own host (`https://outlook.office365.com/.default`
+  // in the global cloud; the per-cloud host comes from clouds.ts).
+  const exchangeFetch = nodeFetch({ timeoutMs: 100_000, ...(deps.ca ? { ca: deps.ca } : {}) });
+  const exchangeScope = `${new URL(target.endpoints.exchange).origin}/.default`;
+  const exchange = exchangeClient({
+    baseUrl: target.endpoints.exchange,
+    tenant: target.tenantId,
+    getToken: async () => {
+      const token = await credential.getToken(exchangeScope);
+      if (!token) throw new Error(`no token for ${exchangeScope}`);
+      return token.token;
+    },
+    logger: deps.logger,
+    fetch: exchangeFetch,
+    ...deps.exchange,
+  });
   return {
-    clients: { graph },
+    clients: { graph, exchange },
     credential,
     close: async () => {
       graph.close();
+      exchangeFetch.destroy();
     },
   };
 }

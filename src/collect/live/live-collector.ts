@@ -17,8 +17,11 @@ import type { CollectContext, SourceCollector, SourceCollectors } from './source
 
 const COLLECTORS: SourceCollectors = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
 
-/** DNS runs after the tenant's domains are known. */
-const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns']);
+/**
+ * DNS runs after the tenant's domains are known; hidden inbox rules after the mailboxes and
+ * risky users that decide which mailboxes to read.
+ */
+const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns', 'exo.inboxRule']);
 
 export interface LiveCollectorOptions {
   readonly mode: 'tenant' | 'simulate' | 'dns-only';

@@ -1,0 +1,177 @@
+import { errorMessage } from '../../errors.js';
+import { isJsonObject } from '../../model/json.js';
+import type { GraphUser, MailboxMessageRules, MessageRule } from '../../snapshot/graph-types.js';
+import type { PageStream } from '../../snapshot/snapshot.js';
+import { inShard, type Shard } from '../../shard/shard.js';
+import type { Collected, CollectContext } from '../live/source-collector.js';
+import { type BatchItemRequest, type BatchItemResponse, type GraphApi, GraphRequestError } from './graph-api.js';
+
+/**
+ * Inbox rules of every mailbox through JSON `$batch`, as a lazily read stream.
+ *
+ * Outlook limits (learn.microsoft.com/graph/throttling-limits, "Outlook service limits"): 4
+ * concurrent requests and 10,000 requests per 10 minutes, per app and mailbox. Each mailbox
+ * gets one request at a time (a rare second page follows only after the first returns), so a
+ * mailbox never sees more than 1 concurrent request nor more than a handful per run. The global
+ * pool (`concurrency` batches of `batchSize` requests in flight) bounds the load across
+ * mailboxes; Graph runs at most 4 Outlook sub-requests of one batch in parallel.
+ */
+export interface MessageRulesOptions {
+  /** Requests per `$batch` (Graph's maximum is 20). */
+  readonly batchSize?: number;
+  /** `$batch` requests in flight at once. */
+  readonly concurrency?: number;
+  /** Users read per page of `/users`. */
+  readonly userPageSize?: number;
+  /** Only mailboxes whose user ID falls in this shard (`--shard i/n`). */
+  readonly shard?: Shard;
+}
+
+const USERS_PATH = (top: number) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
+const RULES_PATH = (id: string) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
+
+/** Relative form of an absolute Graph nextLink, for `GraphApi.pages`. */
+function relativeLink(link: string): string {
+  const url = new URL(link);
+  return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, '')}${url.search}`;
+}
+
+function bodyOf(item: BatchItemResponse): MailboxMessageRules['body'] {
+  const body = item.body;
+  if (!isJsonObject(body)) return { error: { code: 'InvalidBody', message: 'the batch item has no JSON body' } };
+  if (item.status >= 200 && item.status < 300) {
+    if (!Array.isArray(body.value)) return { error: { code: 'InvalidBody', message: 'the batch item has no value array' } };
+    return { value: body.value as unknown as readonly MessageRule[] };
+  }
+  const error = isJsonObject(body.error) ? body.error : {};
+  return {
+    error: {
+      code: typeof error.code === 'string' ? error.code : `HTTP${item.status}`,
+      ...(typeof error.message === 'string' ? { message: error.message } : {}),
+    },
+  };
+}
+
+type Mailbox = Pick<GraphUser, 'id' | 'userPrincipalName'>;
+
+async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<MailboxMessageRules[]> {
+  const requests: BatchItemRequest[] = users.map((u, i) => ({ id: String(i), method: 'GET', url: RULES_PATH(u.id) }));
+  const responses = await graph.batch(requests);
+  const byId = new Map(responses.map((r) => [r.id, r]));
+  const out: MailboxMessageRules[] = [];
+  for (const [i, user] of users.entries()) {
+    const item = byId.get(String(i));
+    if (!item) throw new Error(`$batch response has no item for ${user.userPrincipalName}`);
+    let body = bodyOf(item);
+    const next = isJsonObject(item.body) ? item.body['@odata.nextLink'] : undefined;
+    if (body.value && typeof next === 'string') {
+      // Rule collections are small; a second page is rare and read for this mailbox alone.
+      const rules: MessageRule[] = [...body.value];
+      for await (const page of graph.pages(relativeLink(next))) rules.push(...(page as readonly MessageRule[]));
+      body = { value: rules };
+    }
+    out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
+  }
+  return out;
+}
+
+/** Mailbox owners: every user except guests (a guest's mailbox is in their home tenant). */
+function mailboxOwners(page: readonly unknown[], shard: Shard | undefined): Mailbox[] {
+  const out: Mailbox[] = [];
+  for (const user of page) {
+    if (!isJsonObject(user) || typeof user.id !== 'string' || typeof user.userPrincipalName !== 'string') continue;
+    if (!inShard(user.id, shard)) continue;
+    if (typeof user.userType === 'string' && user.userType.toLowerCase() === 'guest') continue;
+    out.push({ id: user.id, userPrincipalName: user.userPrincipalName });
+  }
+  return out;
+}
+
+/**
+ * The stream of every mailbox's rules. Batches run `concurrency` at a time; each finished batch
+ * is one page, yielded in order, so memory holds at most `concurrency` batches and one page of
+ * users. It can be read once (a live source).
+ */
+export function messageRulesStream(
+  graph: GraphApi,
+  options: MessageRulesOptions = {},
+  first?: { readonly users: AsyncIterator<readonly unknown[]>; readonly pending: readonly Mailbox[] },
+): PageStream<MailboxMessageRules> {
+  const batchSize = Math.min(20, Math.max(1, options.batchSize ?? 20));
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const userPageSize = options.userPageSize ?? 999;
+  return {
+    async *pages() {
+      const users = first?.users ?? graph.pages(USERS_PATH(userPageSize))[Symbol.asyncIterator]();
+      let pending: Mailbox[] = [...(first?.pending ?? [])];
+      let exhausted = false;
+      const inFlight: Promise<MailboxMessageRules[]>[] = [];
+      const fill = async (): Promise<void> => {
+        while (inFlight.length < concurrency) {
+          while (pending.length < batchSize && !exhausted) {
+            const next = await users.next();
+            if (next.done === true) exhausted = true;
+            else pending.push(...mailboxOwners(next.value, options.shard));
+          }
+          if (pending.length === 0) return;
+          const batch = pending.slice(0, batchSize);
+          pending = pending.slice(batchSize);
+          const started = fetchBatch(graph, batch);
+          // Avoid an unhandled rejection while earlier batches are still being yielded.
+          started.catch(() => undefined);
+          inFlight.push(started);
+        }
+      };
+      await fill();
+      while (inFlight.length > 0) {
+        const page = await (inFlight.shift() as Promise<MailboxMessageRules[]>);
+        await fill();
+        yield page;
+      }
+    },
+  };
+}
+
+/**
+ * Collector of `graph.messageRules`. It reads the first page of users and sends the first
+ * batch before returning, so a refused permission is a source status (`not_permitted`), not a
+ * stream error later; the rest is read lazily when the checks fold over the stream.
+ */
+export function messageRulesCollector(options: MessageRulesOptions = {}) {
+  return async (context: CollectContext): Promise<Collected<'graph.messageRules'>> => {
+    const graph = context.clients.graph;
+    const streamOptions: MessageRulesOptions = { ...options, ...(context.shard ? { shard: context.shard } : {}) };
+    if (!graph) return { status: { status: 'failed', reason: 'no Graph client was configured for this run' } };
+    const users = graph.pages(USERS_PATH(options.userPageSize ?? 999))[Symbol.asyncIterator]();
+    try {
+      const firstPage = await users.next();
+      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context.shard);
+      const probe = owners.slice(0, 1);
+      if (probe.length > 0) {
+        // One probe request (repeated by the stream) tells a refused permission from data.
+        const [item] = await fetchBatch(graph, probe);
+        if (item && (item.status === 401 || item.status === 403)) {
+          return {
+            status: {
+              status: 'not_permitted',
+              permission: 'MailboxSettings.Read',
+              reason: `Reading inbox rules was refused (HTTP ${item.status}, ${item.body.error?.code ?? 'no error code'}).`,
+            },
+          };
+        }
+      }
+      return { status: { status: 'ok' }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+    } catch (error: unknown) {
+      if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
+        return {
+          status: {
+            status: 'not_permitted',
+            permission: error.path.startsWith('/users?') ? 'User.Read.All' : 'MailboxSettings.Read',
+            reason: errorMessage(error),
+          },
+        };
+      }
+      return { status: { status: 'failed', reason: errorMessage(error) } };
+    }
+  };
+}
