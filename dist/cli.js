@@ -40253,6 +40253,7 @@ function exchangeClient(options2) {
   const backoff = options2.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options2.maxRetries ?? 5;
   const maxPages = options2.maxPages ?? 1e5;
+  const maxPageSize = options2.maxPageSize ?? 1e3;
   const base = options2.baseUrl.replace(/\/+$/, "");
   const endpoint3 = `${base}/adminapi/beta/${encodeURIComponent(options2.tenant)}/InvokeCommand`;
   const origin = new URL(base).origin;
@@ -40270,7 +40271,7 @@ function exchangeClient(options2) {
             "content-type": "application/json",
             accept: "application/json",
             "x-anchormailbox": anchorMailbox(options2.tenant),
-            prefer: "odata.maxpagesize=1000",
+            prefer: `odata.maxpagesize=${maxPageSize}`,
             "x-cmdletname": cmdlet,
             "x-responseformat": "json",
             "x-serializationlevel": "Partial",
@@ -61351,7 +61352,8 @@ var SOURCE_REQUIREMENTS = {
     endpoint: "GET /identityProtection/riskDetections"
   },
   "graph.messageRules": {
-    permission: "MailboxSettings.Read",
+    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
+    permission: "MailboxSettings.Read (and optionally Mail.ReadBasic.All)",
     endpoint: "GET /users/{id}/mailFolders/inbox/messageRules"
   },
   "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
@@ -61668,6 +61670,37 @@ function bodyOf(item) {
     }
   };
 }
+var FOLDER_PATH = (user, folder) => `/users/${encodeURIComponent(user)}/mailFolders/${encodeURIComponent(folder)}?$select=displayName`;
+async function folderNames(graph, items) {
+  const wanted = [];
+  for (const item of items) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const rule of item.body.value ?? []) {
+      const actions = isJsonObject(rule.actions) ? rule.actions : {};
+      for (const key of ["moveToFolder", "copyToFolder"]) {
+        const folder = actions[key];
+        if (typeof folder === "string" && folder !== "" && !seen.has(folder)) {
+          seen.add(folder);
+          wanted.push({ user: item.userId, folder });
+        }
+      }
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (let i = 0; i < wanted.length; i += 20) {
+    const chunk = wanted.slice(i, i + 20);
+    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: "GET", url: FOLDER_PATH(w.user, w.folder) })));
+    for (const response of responses) {
+      const asked = chunk[Number(response.id)];
+      const body = response.body;
+      if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== "string") continue;
+      const names = out.get(asked.user) ?? {};
+      names[asked.folder] = body.displayName;
+      out.set(asked.user, names);
+    }
+  }
+  return out;
+}
 async function fetchBatch(graph, users) {
   const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
   const responses = await graph.batch(requests);
@@ -61685,7 +61718,11 @@ async function fetchBatch(graph, users) {
     }
     out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
   }
-  return out;
+  const folders = await folderNames(graph, out);
+  return folders.size === 0 ? out : out.map((item) => {
+    const names = folders.get(item.userId);
+    return names ? { ...item, folders: names } : item;
+  });
 }
 function mailboxOwners(page, shard) {
   const out = [];

@@ -12,10 +12,12 @@ export const CMDLET_SOURCES: Readonly<Record<string, ExchangeSourceId>> = {
   'get-transportconfig': 'exo.transportConfig',
   'get-casmailbox': 'exo.casMailbox',
   'get-inboxrule': 'exo.inboxRule',
+  'get-hostedoutboundspamfilterrule': 'exo.hostedOutboundSpamFilterRule',
+  'get-recipient': 'exo.recipient',
 };
 
 /** Cmdlets whose default ResultSize (1000) truncates output unless `ResultSize=Unlimited`. */
-const RESULT_SIZE_CMDLETS = new Set(['get-mailbox', 'get-casmailbox']);
+const RESULT_SIZE_CMDLETS = new Set(['get-mailbox', 'get-casmailbox', 'get-recipient']);
 
 const TRUNCATION_WARNING =
   'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.';

@@ -210,6 +210,19 @@ export class GraphService {
         serve: (request, query) => this.serveMessageRules(mailbox, request, query),
       };
     }
+    // A mail folder by ID, named from the `folders` of the mailbox's messageRules line.
+    const folder = /^\/users\/([^/]+)\/mailFolders\/([^/]+)$/i.exec(clean);
+    if (folder !== null) {
+      const mailbox = decodeURIComponent(folder[1] ?? '').toLowerCase();
+      const folderId = decodeURIComponent(folder[2] ?? '');
+      return {
+        family: 'outlook',
+        source: 'graph.messageRules',
+        permissions: ['Mail.ReadBasic.All', 'Mail.Read'],
+        mailbox,
+        serve: () => this.serveMailFolder(mailbox, folderId),
+      };
+    }
     return undefined;
   }
 
@@ -353,6 +366,16 @@ export class GraphService {
     if (line < lines.length) body['@odata.nextLink'] = this.nextLink(request, encodeToken([line, item]));
     body.value = value;
     return jsonResponse(200, body);
+  }
+
+  private async serveMailFolder(mailbox: string, folderId: string): Promise<SimResponse> {
+    const log = this.tenant.messageRules;
+    const index = log?.byUser.get(mailbox);
+    const line = log === undefined || index === undefined ? undefined : await log.file.line(index);
+    const folders = line !== undefined && isJsonObject(line.folders) ? line.folders : {};
+    const name = folders[folderId];
+    if (typeof name !== 'string') return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    return jsonResponse(200, { '@odata.context': `${this.baseUrl}/$metadata#users('${mailbox}')/mailFolders/$entity`, id: folderId, displayName: name });
   }
 
   private async serveMessageRules(mailbox: string, request: GraphRequest, query: ODataQuery): Promise<SimResponse> {

@@ -16,6 +16,7 @@ export const GRAPH_PERMISSIONS = [
   'IdentityRiskyUser.Read.All',
   'IdentityRiskEvent.Read.All',
   'MailboxSettings.Read',
+  'Mail.ReadBasic.All',
 ] as const;
 
 /** The Exchange Online application permission (plus a role, which we do not model). */

@@ -46,7 +46,8 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
     endpoint: 'GET /identityProtection/riskDetections',
   },
   'graph.messageRules': {
-    permission: 'MailboxSettings.Read',
+    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
+    permission: 'MailboxSettings.Read (and optionally Mail.ReadBasic.All)',
     endpoint: 'GET /users/{id}/mailFolders/inbox/messageRules',
   },
   'exo.mailbox': { permission: EXCHANGE, endpoint: 'Get-Mailbox' },

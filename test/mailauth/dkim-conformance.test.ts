@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDkimKey } from '../../src/mailauth/dkim-key.js';
 
-const FILE = new URL('../../../../shared/conformance/dkim/key-records.json', import.meta.url);
+const FILE = new URL('../fixtures/conformance/dkim/key-records.json', import.meta.url);
 
 interface KeyCase {
   id: string;

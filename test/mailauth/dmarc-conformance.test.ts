@@ -6,7 +6,7 @@ import { verifyDmarc } from '../../src/mailauth/dmarc-verify.js';
 import { pslAligned, pslOrganizationalDomain } from '../../src/mailauth/org-domain.js';
 import { memoryResolver, type MemoryZone } from '../helpers/memory-resolver.js';
 
-const DIR = new URL('../../../../shared/conformance/dmarc/', import.meta.url);
+const DIR = new URL('../fixtures/conformance/dmarc/', import.meta.url);
 const load = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, DIR), 'utf8')) as T;
 
 interface ParsingCase {

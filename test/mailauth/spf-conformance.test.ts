@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { checkHost, SPF_DEFAULT_EXPLANATION, type SpfResult } from '../../src/mailauth/spf-check.js';
 import { memoryResolver, type MemoryZone, type ZoneRecord } from '../helpers/memory-resolver.js';
 
-const SUITE = new URL('../../../../shared/conformance/spf/rfc7208-tests.yml', import.meta.url);
+const SUITE = new URL('../fixtures/conformance/spf/rfc7208-tests.yml', import.meta.url);
 
 interface SuiteTest {
   host: string;

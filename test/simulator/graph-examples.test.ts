@@ -1,4 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/model/json.js';
@@ -8,7 +9,7 @@ import { graphBatch, graphGet, token } from './sim-client.js';
 import { simulate } from './simulated-tenant.js';
 
 /** Microsoft's documented response samples (lifted from the Graph docs; see the folder's README). */
-const EXAMPLES = '/work/shared/graph-examples';
+const EXAMPLES = fileURLToPath(new URL('../fixtures/graph-examples', import.meta.url));
 
 /** Each top-level example: the source it feeds and the path that serves it back. */
 const COLLECTIONS: Record<string, { source: SourceId | 'graph.securityDefaults' | 'graph.signIns' | 'graph.messageRules'; path: string }> = {

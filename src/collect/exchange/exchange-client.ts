@@ -42,6 +42,8 @@ export interface ExchangeClientOptions {
   readonly sleep?: (ms: number) => Promise<void>;
   /** Backoff without Retry-After; the same policy as the Graph transport. */
   readonly backoff?: BackoffOptions;
+  /** Objects per page asked for with `Prefer: odata.maxpagesize` (the module uses 1000). */
+  readonly maxPageSize?: number;
   /** Upper bound on the page count of one cmdlet, against a server that loops its nextLink. */
   readonly maxPages?: number;
 }
@@ -74,6 +76,7 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
   const maxPages = options.maxPages ?? 100_000;
+  const maxPageSize = options.maxPageSize ?? 1000;
   const base = options.baseUrl.replace(/\/+$/, '');
   const endpoint = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
   const origin = new URL(base).origin;
@@ -92,7 +95,7 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
             'content-type': 'application/json',
             accept: 'application/json',
             'x-anchormailbox': anchorMailbox(options.tenant),
-            prefer: 'odata.maxpagesize=1000',
+            prefer: `odata.maxpagesize=${maxPageSize}`,
             'x-cmdletname': cmdlet,
             'x-responseformat': 'json',
             'x-serializationlevel': 'Partial',

@@ -54,6 +54,46 @@ function bodyOf(item: BatchItemResponse): MailboxMessageRules['body'] {
 
 type Mailbox = Pick<GraphUser, 'id' | 'userPrincipalName'>;
 
+const FOLDER_PATH = (user: string, folder: string) =>
+  `/users/${encodeURIComponent(user)}/mailFolders/${encodeURIComponent(folder)}?$select=displayName`;
+
+/**
+ * Names the folders rules move or copy mail to. Graph gives `moveToFolder` as a folder ID, and
+ * the concealment control judges the folder by name ("RSS Feeds"). Reading a folder needs
+ * Mail.ReadBasic.All; without it (403) or for a folder that is gone (404) the ID stays
+ * unnamed and the check judges the rule by its other signs. Best effort, never a failure.
+ */
+async function folderNames(graph: GraphApi, items: readonly MailboxMessageRules[]): Promise<Map<string, Record<string, string>>> {
+  const wanted: { user: string; folder: string }[] = [];
+  for (const item of items) {
+    const seen = new Set<string>();
+    for (const rule of item.body.value ?? []) {
+      const actions = isJsonObject(rule.actions) ? rule.actions : {};
+      for (const key of ['moveToFolder', 'copyToFolder']) {
+        const folder = actions[key];
+        if (typeof folder === 'string' && folder !== '' && !seen.has(folder)) {
+          seen.add(folder);
+          wanted.push({ user: item.userId, folder });
+        }
+      }
+    }
+  }
+  const out = new Map<string, Record<string, string>>();
+  for (let i = 0; i < wanted.length; i += 20) {
+    const chunk = wanted.slice(i, i + 20);
+    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: 'GET', url: FOLDER_PATH(w.user, w.folder) })));
+    for (const response of responses) {
+      const asked = chunk[Number(response.id)];
+      const body = response.body;
+      if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== 'string') continue;
+      const names = out.get(asked.user) ?? {};
+      names[asked.folder] = body.displayName;
+      out.set(asked.user, names);
+    }
+  }
+  return out;
+}
+
 async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<MailboxMessageRules[]> {
   const requests: BatchItemRequest[] = users.map((u, i) => ({ id: String(i), method: 'GET', url: RULES_PATH(u.id) }));
   const responses = await graph.batch(requests);
@@ -72,7 +112,11 @@ async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<M
     }
     out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
   }
-  return out;
+  const folders = await folderNames(graph, out);
+  return folders.size === 0 ? out : out.map((item) => {
+    const names = folders.get(item.userId);
+    return names ? { ...item, folders: names } : item;
+  });
 }
 
 /** Mailbox owners: every user except guests (a guest's mailbox is in their home tenant). */

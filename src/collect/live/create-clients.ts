@@ -17,7 +17,7 @@ export interface ClientFactoryDeps {
   /** Transport tuning for tests and the benchmark. */
   readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt'>>;
   /** Exchange admin API client tuning for tests and the benchmark. */
-  readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep'>>;
+  readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep' | 'maxPageSize'>>;
   /** A ready credential (tests); otherwise one is built from the target's settings. */
   readonly credential?: TokenCredential;
 }

@@ -1,0 +1,99 @@
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { liveCollector } from '../../src/collect/live/live-collector.js';
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import { silentLogger } from '../../src/logger.js';
+import type { Result } from '../../src/model/result.js';
+import { parsePolicy } from '../../src/policy/parse-policy.js';
+import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
+import { readSnapshotFolder } from '../../src/snapshot/read-folder.js';
+import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import type { SourceId } from '../../src/snapshot/source-id.js';
+import { simulatorClients } from '../helpers/simulator-clients.js';
+
+const DEMO = 'demo/contoso-health';
+const NOW = new Date('2026-11-27T06:00:00Z');
+const CONTROLS = [
+  'forwarding.inbox-rules',
+  'forwarding.concealment-rules',
+  'forwarding.mailbox',
+  'forwarding.outbound-policy',
+  'forwarding.remote-domains',
+  'legacy-auth.smtp-auth',
+];
+const EXCHANGE_CONTROLS = ['forwarding.mailbox', 'forwarding.outbound-policy', 'forwarding.remote-domains', 'legacy-auth.smtp-auth'];
+const SOURCES: SourceId[] = [
+  'graph.domains',
+  'graph.messageRules',
+  'exo.mailbox',
+  'exo.recipient',
+  'exo.hostedOutboundSpamFilterPolicy',
+  'exo.hostedOutboundSpamFilterRule',
+  'exo.remoteDomain',
+  'exo.transportConfig',
+  'exo.casMailbox',
+  'exo.inboxRule',
+];
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const step of cleanup.reverse()) await step();
+  cleanup = [];
+});
+
+async function demoPolicy() {
+  return parsePolicy(await readFile('demo/demo-policy.json', 'utf8'), 'demo/demo-policy.json', NOW).policy;
+}
+
+async function collectFrom(sim: RunningSimulator, exchangePageSize?: number): Promise<Snapshot> {
+  const created = simulatorClients(sim, exchangePageSize !== undefined ? { exchangePageSize } : {});
+  cleanup.push(created.close);
+  const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
+  return collector.collect({ sources: new Set(SOURCES), policy: await demoPolicy(), logger: silentLogger });
+}
+
+const verdicts = (results: readonly Result[]) =>
+  results.filter((r) => CONTROLS.includes(r.control)).map((r) => `${r.control} ${r.target} ${r.status}`).sort();
+
+describe('forwarding controls through the simulated tenant', () => {
+  it('collects over InvokeCommand (paged) and $batch and gives the verdicts of the demo snapshot', async () => {
+    const sim = await startSimulator({ dir: DEMO });
+    cleanup.push(() => sim.close());
+    // Pages of 5 objects force Get-Mailbox and Get-CASMailbox to follow @odata.nextLink.
+    const live = await collectFrom(sim, 5);
+    for (const id of SOURCES) expect(live.status(id)?.status, id).toBe('ok');
+    expect(live.data('exo.mailbox')).toHaveLength(16);
+    expect(sim.stats().requests.exchange).toBeGreaterThan(SOURCES.length);
+
+    const policy = await demoPolicy();
+    const options = { now: NOW, domains: [] };
+    const fromSim = await evaluate(live, policy, options);
+    const fromFolder = await evaluate(await readSnapshotFolder(DEMO), policy, options);
+    expect(verdicts(fromSim.results)).toEqual(verdicts(fromFolder.results));
+    // One failing case of each control, and the user without a mailbox skipped and counted.
+    for (const control of CONTROLS) expect(fromSim.results.some((r) => r.control === control && r.status === 'fail'), control).toBe(true);
+    const sweep = fromSim.results.find((r) => r.control === 'forwarding.inbox-rules')?.evidence.sweep;
+    expect(sweep).toMatchObject({ noMailbox: 1, mailboxes: 15 });
+  });
+
+  it('makes the Exchange controls not evaluable with the setup steps when Exchange.ManageAsApp is missing, and still runs the Graph ones', async () => {
+    const sim = await startSimulator({ dir: DEMO, realism: { missingPermissions: ['Exchange.ManageAsApp'] } });
+    cleanup.push(() => sim.close());
+    const live = await collectFrom(sim);
+    const mailbox = live.status('exo.mailbox');
+    expect(mailbox?.status).toBe('not_permitted');
+    expect(mailbox?.status === 'not_permitted' ? mailbox.permission : '').toMatch(/Exchange\.ManageAsApp.*Office 365 Exchange Online.*Global Reader/s);
+    expect(live.status('graph.messageRules')?.status).toBe('ok');
+
+    const result = await evaluate(live, await demoPolicy(), { now: NOW, domains: [] });
+    for (const control of EXCHANGE_CONTROLS) {
+      const outcome = result.controls.find((c) => c.control === control);
+      expect(outcome?.status, control).toBe('not_evaluable');
+      expect(outcome && 'reason' in outcome ? outcome.reason : '').toContain('Global Reader');
+    }
+    const inboxRules = result.results.filter((r) => r.control === 'forwarding.inbox-rules');
+    expect(inboxRules.some((r) => r.status === 'fail')).toBe(true);
+    // Hidden rules could not be read: the evidence says so instead of passing quietly.
+    expect(inboxRules[0]?.evidence.sweep).toMatchObject({ hiddenRules: { read: false, reason: 'not_permitted' } });
+  });
+});
