@@ -28761,7 +28761,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text4, msg) => text4 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -32451,8 +32451,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text4, addEOL = false) {
-    this._buffer += text4;
+  addRaw(text5, addEOL = false) {
+    this._buffer += text5;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -32548,10 +32548,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text4, level) {
+  addHeading(text5, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text4);
+    const element = this.wrap(allowedTag, text5);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -32580,9 +32580,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text4, cite) {
+  addQuote(text5, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text4, attrs);
+    const element = this.wrap("blockquote", text5, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -32593,8 +32593,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text4, href) {
-    const element = this.wrap("a", text4, { href });
+  addLink(text5, href) {
+    const element = this.wrap("a", text5, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -32691,14 +32691,14 @@ function isJsonObject(value) {
 }
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text4, ignoreTrivia = false) {
-  const len = text4.length;
+function createScanner(text5, ignoreTrivia = false) {
+  const len = text5.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text4.charCodeAt(pos);
+      let ch = text5.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -32725,35 +32725,35 @@ function createScanner(text4, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text4.charCodeAt(pos) === 48) {
+    if (text5.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
+      while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text4.length && text4.charCodeAt(pos) === 46) {
+    if (pos < text5.length && text5.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text4.substring(start, pos);
+        return text5.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text4.length && (text4.charCodeAt(pos) === 69 || text4.charCodeAt(pos) === 101)) {
+    if (pos < text5.length && (text5.charCodeAt(pos) === 69 || text5.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text4.length && text4.charCodeAt(pos) === 43 || text4.charCodeAt(pos) === 45) {
+      if (pos < text5.length && text5.charCodeAt(pos) === 43 || text5.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
+      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
         pos++;
-        while (pos < text4.length && isDigit(text4.charCodeAt(pos))) {
+        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -32761,30 +32761,30 @@ function createScanner(text4, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text4.substring(start, end);
+    return text5.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text4.substring(start, pos);
+        result += text5.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text4.charCodeAt(pos);
+      const ch = text5.charCodeAt(pos);
       if (ch === 34) {
-        result += text4.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text4.substring(start, pos);
+        result += text5.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text4.charCodeAt(pos++);
+        const ch2 = text5.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -32826,7 +32826,7 @@ function createScanner(text4, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text4.substring(start, pos);
+          result += text5.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -32847,19 +32847,19 @@ function createScanner(text4, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text4.charCodeAt(pos);
+    let code = text5.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text4.charCodeAt(pos);
+        code = text5.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text4.charCodeAt(pos) === 10) {
+      if (code === 13 && text5.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -32895,31 +32895,31 @@ function createScanner(text4, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text4.charCodeAt(pos + 1) === 47) {
+        if (text5.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text4.charCodeAt(pos))) {
+            if (isLineBreak(text5.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text4.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 12;
         }
-        if (text4.charCodeAt(pos + 1) === 42) {
+        if (text5.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text4.charCodeAt(pos);
-            if (ch === 42 && text4.charCodeAt(pos + 1) === 47) {
+            const ch = text5.charCodeAt(pos);
+            if (ch === 42 && text5.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text4.charCodeAt(pos) === 10) {
+              if (ch === 13 && text5.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -32930,7 +32930,7 @@ function createScanner(text4, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text4.substring(start, pos);
+          value = text5.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -32940,7 +32940,7 @@ function createScanner(text4, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text4.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text5.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -32962,10 +32962,10 @@ function createScanner(text4, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text4.charCodeAt(pos);
+          code = text5.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text4.substring(tokenOffset, pos);
+          value = text5.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -33148,7 +33148,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text4, errors = [], options2 = ParseOptions.DEFAULT) {
+function parseTree(text5, errors = [], options2 = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -33199,7 +33199,7 @@ function parseTree(text4, errors = [], options2 = ParseOptions.DEFAULT) {
       errors.push({ error: error2, offset, length });
     }
   };
-  visit(text4, visitor, options2);
+  visit(text5, visitor, options2);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -33237,8 +33237,8 @@ function findNodeAtLocation(root, path7) {
   }
   return node;
 }
-function visit(text4, visitor, options2 = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text4, false);
+function visit(text5, visitor, options2 = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text5, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -33654,11 +33654,11 @@ function printParseErrorCode(code) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text4, offset) {
+function lineAndColumn(text5, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text4.length; i++) {
-    if (text4.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text5.length; i++) {
+    if (text5.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -33672,18 +33672,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text4, file) {
+function parseLocatedJson(text5, file) {
   const errors = [];
-  const tree = parseTree2(text4, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text5, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text4, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text5, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text4);
+    value = JSON.parse(text5);
   } catch (error2) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error2)})`);
   }
@@ -33698,7 +33698,7 @@ function parseLocatedJson(text4, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text4, at?.offset ?? 0).line;
+      return lineAndColumn(text5, at?.offset ?? 0).line;
     }
   };
 }
@@ -33768,13 +33768,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path.join(dir, relative);
-  let text4;
+  let text5;
   try {
-    text4 = await readFile(file, "utf8");
+    text5 = await readFile(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
   }
-  return parseLocatedJson(text4, file).value;
+  return parseLocatedJson(text5, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -33923,16 +33923,16 @@ ${value.toLowerCase()}`).digest("hex").slice(0, 10)}`;
     const address = candidate.split("/")[0] ?? candidate;
     return isIP(address) !== 0 ? pseudonym("ip", candidate) : candidate;
   };
-  const text4 = (value) => value.replace(EMAIL, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
+  const text5 = (value) => value.replace(EMAIL, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
   const walk = (value, key2) => {
-    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text4(value);
+    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text5(value);
     if (Array.isArray(value)) return value.map((v) => walk(v));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, k)]));
     }
     return value;
   };
-  return { enabled: true, text: text4, json: (value) => walk(value) };
+  return { enabled: true, text: text5, json: (value) => walk(value) };
 }
 
 // src/settings.ts
@@ -34985,8 +34985,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text4, reviver) => {
-  return JSON.parse(text4, (key, value, context3) => {
+var JSONParseV2 = (text5, reviver) => {
+  return JSON.parse(text5, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -35044,8 +35044,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text4) => {
-  return text4.replace(
+var serializeBigInts = (text5) => {
+  return text5.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -35059,18 +35059,18 @@ var serializeBigInts = (text4) => {
     }
   );
 };
-var JSONParse = (text4, reviver) => {
-  if (!text4) return originalParse(text4, reviver);
+var JSONParse = (text5, reviver) => {
+  if (!text5) return originalParse(text5, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text4, reviver);
-    const serializedData = serializeBigInts(text4);
+    if (isContextSourceSupported()) return JSONParseV2(text5, reviver);
+    const serializedData = serializeBigInts(text5);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text4);
+      const serializedData = serializeBigInts(text5);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -35238,12 +35238,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse3(contentType);
   if (isJSONResponse(mimetype)) {
-    let text4 = "";
+    let text5 = "";
     try {
-      text4 = await response.text();
-      return JSONParse(text4);
+      text5 = await response.text();
+      return JSONParse(text5);
     } catch (err) {
-      return text4;
+      return text5;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -38697,9 +38697,9 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
   const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
   for (const { field, value } of rule.conditionTexts) {
-    const text4 = value.toLowerCase();
-    for (const word of words) if (text4.includes(word)) signs.push(`trigger-word:${word} (${field})`);
-    for (const sender of senders) if (text4 === sender || text4.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+    const text5 = value.toLowerCase();
+    for (const word of words) if (text5.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text5 === sender || text5.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
   }
   const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
   if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
@@ -38711,6 +38711,7 @@ function concealment(rule, triggerWords, securityTeamSenders) {
 var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
 
 // src/checks/message-rule.ts
+import { createHash } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -38834,7 +38835,7 @@ function exchangeRuleId(rule, name) {
   const tail = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail !== "") return tail;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return name;
+  return `name-${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name = typeof rule.Name === "string" ? rule.Name : "";
@@ -39199,6 +39200,915 @@ var forwardingChecks = {
 // src/model/cap.ts
 var EVIDENCE_CAP = 50;
 
+// src/checks/sign-ins/recent-ids.ts
+var RecentIds = class {
+  constructor(horizonMs, maxIds) {
+    this.horizonMs = horizonMs;
+    this.maxIds = maxIds;
+  }
+  horizonMs;
+  maxIds;
+  seen = /* @__PURE__ */ new Map();
+  queueIds = [];
+  queueTimes = [];
+  head = 0;
+  /** `true` when `id` was already seen; otherwise remembers it. */
+  seenBefore(id, time) {
+    this.evict(time);
+    if (this.seen.has(id)) return true;
+    this.seen.set(id, time);
+    this.queueIds.push(id);
+    this.queueTimes.push(time);
+    return false;
+  }
+  get size() {
+    return this.seen.size;
+  }
+  evict(now) {
+    while (this.head < this.queueIds.length) {
+      const time = this.queueTimes[this.head] ?? now;
+      if (Math.abs(now - time) <= this.horizonMs && this.seen.size < this.maxIds) break;
+      const id = this.queueIds[this.head] ?? "";
+      if (this.seen.get(id) === time) this.seen.delete(id);
+      this.head++;
+    }
+    if (this.head > 65536 && this.head * 2 > this.queueIds.length) {
+      this.queueIds.splice(0, this.head);
+      this.queueTimes.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+};
+
+// src/checks/sign-ins/sign-in-event.ts
+var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
+var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
+function parseGraphTime(text5) {
+  if (typeof text5 !== "string" || !ISO_DATE_TIME.test(text5)) return void 0;
+  const value = Date.parse(HAS_ZONE.test(text5) ? text5 : `${text5}Z`);
+  return Number.isFinite(value) ? value : void 0;
+}
+function toSignInEvent(raw, intern = (u) => u) {
+  if (typeof raw.id !== "string" || raw.id === "") return "noId";
+  const time = parseGraphTime(raw.createdDateTime);
+  if (time === void 0) return "badTime";
+  const upn = typeof raw.userPrincipalName === "string" && raw.userPrincipalName !== "" ? raw.userPrincipalName : void 0;
+  const userId = typeof raw.userId === "string" && raw.userId !== "" ? raw.userId : void 0;
+  const user = upn !== void 0 ? upn.toLowerCase() : userId?.toLowerCase();
+  if (user === void 0) return "noUser";
+  const errorCode = raw.status?.errorCode;
+  if (typeof errorCode !== "number" || !Number.isInteger(errorCode)) return "noStatus";
+  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0 };
+}
+function coordinatesOf(raw) {
+  const geo = raw.location?.geoCoordinates;
+  const lat = geo?.latitude;
+  const lon = geo?.longitude;
+  if (typeof lat !== "number" || typeof lon !== "number") return "noLocation";
+  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    return "coordinatesOutOfRange";
+  }
+  return { lat, lon };
+}
+function countryOf(raw) {
+  const country = raw.location?.countryOrRegion;
+  if (typeof country !== "string" || !/^[A-Za-z]{2}$/.test(country)) return void 0;
+  return country.toUpperCase();
+}
+
+// src/checks/sign-ins/sign-in-pass.ts
+var DEDUPE_HORIZON_MS = 3 * 60 * 60 * 1e3;
+var DEDUPE_MAX_IDS = 1e5;
+var SignInPass = class {
+  lastPage;
+  lastEvents = [];
+  ids = new RecentIds(DEDUPE_HORIZON_MS, DEDUPE_MAX_IDS);
+  problems = {
+    noId: 0,
+    badTime: 0,
+    noUser: 0,
+    noStatus: 0,
+    duplicate: 0
+  };
+  /** One string per user, so per-user state across detectors shares its keys (bounded by the tenant's users). */
+  users = /* @__PURE__ */ new Map();
+  intern = (user) => {
+    const known = this.users.get(user);
+    if (known !== void 0) return known;
+    this.users.set(user, user);
+    return user;
+  };
+  read = 0;
+  earliest = Infinity;
+  latest = -Infinity;
+  /** Whether a page went through already (a new evaluation must then start a new pass). */
+  get started() {
+    return this.lastPage !== void 0;
+  }
+  prepare(page) {
+    if (page === this.lastPage) return this.lastEvents;
+    const events = [];
+    for (const raw of page) {
+      this.read++;
+      const event = toSignInEvent(raw, this.intern);
+      if (typeof event === "string") {
+        this.problems[event]++;
+        continue;
+      }
+      if (this.ids.seenBefore(event.id, event.time)) {
+        this.problems.duplicate++;
+        continue;
+      }
+      if (event.time < this.earliest) this.earliest = event.time;
+      if (event.time > this.latest) this.latest = event.time;
+      events.push(event);
+    }
+    this.lastPage = page;
+    this.lastEvents = events;
+    return events;
+  }
+  /** The time span read so far, for a stream that failed part-way. */
+  coverage() {
+    return {
+      eventsRead: this.read,
+      earliest: Number.isFinite(this.earliest) ? new Date(this.earliest).toISOString() : null,
+      latest: Number.isFinite(this.latest) ? new Date(this.latest).toISOString() : null
+    };
+  }
+};
+var passes = /* @__PURE__ */ new WeakMap();
+function sharedPass(stream) {
+  const existing = passes.get(stream);
+  if (existing && !existing.started) return existing;
+  const pass = new SignInPass();
+  passes.set(stream, pass);
+  return pass;
+}
+
+// src/checks/sign-ins/detector-fold.ts
+function windowOf(input) {
+  const end = input.context.now.getTime();
+  const span = input.params.number("lookbackHours") * 36e5 + input.params.number("overlapMinutes") * 6e4;
+  return { start: end - span, end };
+}
+function detectorFold(input, detector) {
+  const pass = sharedPass(input.snapshot.data("graph.signIns"));
+  const window2 = windowOf(input);
+  const skipped = { outsideWindow: 0 };
+  let analysed = 0;
+  const windowJson = { start: new Date(window2.start).toISOString(), end: new Date(window2.end).toISOString() };
+  return {
+    add(page) {
+      for (const event of pass.prepare(page)) {
+        if (event.time < window2.start || event.time > window2.end) {
+          skipped.outsideWindow = (skipped.outsideWindow ?? 0) + 1;
+          continue;
+        }
+        const reason = detector.add(event);
+        if (reason === void 0) analysed++;
+        else skipped[reason] = (skipped[reason] ?? 0) + 1;
+      }
+    },
+    finish() {
+      return detector.finish({
+        window: windowJson,
+        eventsRead: pass.read,
+        eventsAnalysed: analysed,
+        skipped: { ...pass.problems, ...skipped }
+      });
+    },
+    coverage() {
+      return { window: windowJson, ...pass.coverage() };
+    }
+  };
+}
+function cleanFinding(message, scan, extra = {}) {
+  return { target: TENANT_TARGET, status: "pass", message, evidence: { ...extra, scan } };
+}
+
+// src/checks/sign-ins/evidence-rows.ts
+function text3(value) {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+function rowFields(event) {
+  const raw = event.raw;
+  return {
+    time: event.time,
+    user: event.user,
+    ip: text3(raw.ipAddress),
+    country: text3(raw.location?.countryOrRegion),
+    city: text3(raw.location?.city),
+    app: text3(raw.appDisplayName),
+    client: text3(raw.clientAppUsed),
+    errorCode: event.errorCode
+  };
+}
+function toRow(fields) {
+  return {
+    time: new Date(fields.time).toISOString(),
+    user: fields.user,
+    ip: fields.ip,
+    country: fields.country,
+    city: fields.city,
+    app: fields.app,
+    client: fields.client,
+    result: fields.errorCode === 0 ? "success" : "failure",
+    errorCode: fields.errorCode
+  };
+}
+var ROW_CAP = 20;
+var RowSample = class {
+  constructor(limit = ROW_CAP) {
+    this.limit = limit;
+  }
+  limit;
+  rows = [];
+  total = 0;
+  add(event) {
+    this.total++;
+    const rows = this.rows;
+    if (rows.length === this.limit && event.time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    let at = rows.length;
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < event.time) at--;
+    rows.splice(at, 0, rowFields(event));
+    if (rows.length > this.limit) rows.pop();
+  }
+  /** `{ items, total }` in the shape of src/model/cap.ts, oldest first. */
+  toJson() {
+    return { items: this.rows.map(toRow).reverse(), total: this.total };
+  }
+};
+
+// src/checks/sign-ins/countries.ts
+function countriesFold(input) {
+  const allowed = new Set(input.params.strings("allowedCountries").map((c) => c.toUpperCase()));
+  const users = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      if (!event.success || allowed.size === 0) return void 0;
+      const country = countryOf(event.raw);
+      if (country === void 0) return "noLocation";
+      if (allowed.has(country)) return void 0;
+      let state = users.get(event.user);
+      if (!state) {
+        state = { rows: new RowSample(), countries: /* @__PURE__ */ new Map() };
+        users.set(event.user, state);
+      }
+      state.rows.add(event);
+      state.countries.set(country, (state.countries.get(country) ?? 0) + 1);
+      return void 0;
+    },
+    finish(scan) {
+      if (allowed.size === 0) {
+        return [
+          {
+            target: TENANT_TARGET,
+            status: "not_evaluable",
+            message: "Set allowedCountries in the policy (ISO 3166-1 alpha-2 codes) to judge sign-in countries.",
+            evidence: { reason: "no allowed countries configured", parameter: "allowedCountries", scan }
+          }
+        ];
+      }
+      const findings = [];
+      for (const [user, state] of users) {
+        const countries = Object.fromEntries([...state.countries].sort(([a], [b]) => a < b ? -1 : 1));
+        const signIns = state.rows.toJson();
+        const ips = [...new Set(signIns.items.map((r) => r.ip ?? ""))].filter((ip) => ip !== "").sort();
+        const apps = [...new Set(signIns.items.map((r) => r.app ?? ""))].filter((a) => a !== "").sort();
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${signIns.total} successful sign-in(s) from ${Object.keys(countries).join(", ")}, outside the allowed countries.`,
+          evidence: { user, countries, ips, apps, signIns, allowedCountries: [...allowed].sort(), scan }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("Every successful sign-in came from an allowed country.", scan, { allowedCountries: [...allowed].sort() })];
+    }
+  });
+}
+
+// src/checks/sign-ins/great-circle.ts
+var EARTH_RADIUS_KM = 6371.0088;
+var RADIANS = Math.PI / 180;
+function greatCircleKm(lat1, lon1, lat2, lon2) {
+  const dLat = (lat2 - lat1) * RADIANS;
+  const dLon = (lon2 - lon1) * RADIANS;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RADIANS) * Math.cos(lat2 * RADIANS) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+
+// src/checks/sign-ins/ip-address.ts
+var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text5) {
+  const parts = text5.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part of parts) {
+    if (!DECIMAL_OCTET.test(part)) return void 0;
+    const octet = Number(part);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+function parseGroups(text5) {
+  if (text5 === "") return [];
+  const groups2 = [];
+  const parts = text5.split(":");
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? "";
+    if (i === parts.length - 1 && part.includes(".")) {
+      const v4 = parseIpv4(part);
+      if (v4 === void 0) return void 0;
+      groups2.push(Math.floor(v4 / 65536), v4 % 65536);
+      continue;
+    }
+    if (!HEX_GROUP.test(part)) return void 0;
+    groups2.push(Number.parseInt(part, 16));
+  }
+  return groups2;
+}
+function parseIpv6(text5) {
+  if (text5.includes("%")) return void 0;
+  const gap = text5.indexOf("::");
+  if (gap !== text5.lastIndexOf("::")) return void 0;
+  if (gap === -1) {
+    const groups2 = parseGroups(text5);
+    return groups2?.length === 8 ? groups2 : void 0;
+  }
+  const head = parseGroups(text5.slice(0, gap));
+  const tail = parseGroups(text5.slice(gap + 2));
+  if (!head || !tail) return void 0;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return void 0;
+  return [...head, ...new Array(missing).fill(0), ...tail];
+}
+function parseIp(text5) {
+  if (typeof text5 !== "string" || text5.length === 0 || text5.length > 45) return void 0;
+  if (text5.includes(":")) {
+    const groups2 = parseIpv6(text5);
+    if (!groups2) return void 0;
+    if (groups2.slice(0, 5).every((g) => g === 0) && groups2[5] === 65535) {
+      return { version: 4, value: (groups2[6] ?? 0) * 65536 + (groups2[7] ?? 0) };
+    }
+    return { version: 6, groups: groups2 };
+  }
+  const value = parseIpv4(text5);
+  return value === void 0 ? void 0 : { version: 4, value };
+}
+function ipv4Text(value) {
+  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
+}
+function ipv6Text(groups2) {
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups2[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups2[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups2.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+}
+function ipText(ip) {
+  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
+}
+function sourcePrefix(ip) {
+  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
+  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
+}
+function parseCidr(text5) {
+  const slash = text5.indexOf("/");
+  const base = parseIp(slash === -1 ? text5 : text5.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text5.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text: text5, base, bits };
+}
+function cidrContains(cidr, ip) {
+  if (cidr.base.version === 4 && ip.version === 4) {
+    if (cidr.bits === 0) return true;
+    const size = 2 ** (32 - cidr.bits);
+    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
+  }
+  if (cidr.base.version === 6 && ip.version === 6) {
+    let remaining = cidr.bits;
+    for (let i = 0; i < 8 && remaining > 0; i++) {
+      const take = Math.min(16, remaining);
+      const shift = 16 - take;
+      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
+      remaining -= take;
+    }
+    return true;
+  }
+  return false;
+}
+
+// src/checks/sign-ins/impossible-travel.ts
+var TRAVEL_POINTS_PER_USER = 64;
+var SAME_PLACE_KM = 1;
+var km = (a, b) => greatCircleKm(a.lat, a.lon, b.lat, b.lon);
+function parseEgressCidrs(values) {
+  return values.map((value, index) => {
+    const cidr = parseCidr(value);
+    if (!cidr) throw new ConfigurationError(`egressCidrs/${index}: "${value}" is not an IPv4 or IPv6 CIDR block`);
+    return cidr;
+  });
+}
+function impossibleTravelFold(input) {
+  const maxSpeed = input.params.number("maxSpeedKmh");
+  const minDistance = input.params.number("minDistanceKm");
+  const egress = parseEgressCidrs(input.params.strings("egressCidrs"));
+  const users = /* @__PURE__ */ new Map();
+  const judge = (state, a, b) => {
+    const distance = km(a, b);
+    if (distance < minDistance) return;
+    const hours = Math.max(b.time - a.time, 1e3) / 36e5;
+    const speed = distance / hours;
+    if (speed <= maxSpeed) return;
+    state.hopTotal++;
+    const hop = {
+      from: toRow(a.row),
+      to: toRow(b.row),
+      distanceKm: Math.round(distance),
+      minutes: Math.round((b.time - a.time) / 6e4 * 10) / 10,
+      speedKmh: Math.round(speed)
+    };
+    state.hops.push(hop);
+    if (state.hops.length > ROW_CAP) {
+      state.hops.sort((x, y) => y.speedKmh - x.speedKmh);
+      state.hops.pop();
+    }
+  };
+  const insert = (state, point) => {
+    const points = state.points;
+    let at = points.length;
+    while (at > 0 && (points[at - 1]?.time ?? 0) > point.time) at--;
+    points.splice(at, 0, point);
+    for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
+      const prev = points[j - 1];
+      const mid = points[j];
+      const next = points[j + 1];
+      if (prev && mid && next && km(prev, mid) < SAME_PLACE_KM && km(mid, next) < SAME_PLACE_KM) points.splice(j, 1);
+    }
+    if (points.length > TRAVEL_POINTS_PER_USER) {
+      const [first, second] = points;
+      if (first && second) judge(state, first, second);
+      points.shift();
+    }
+  };
+  return detectorFold(input, {
+    add(event) {
+      if (!event.success) return void 0;
+      const ip = parseIp(event.raw.ipAddress);
+      if (!ip) return "malformedIp";
+      const coordinates = coordinatesOf(event.raw);
+      if (typeof coordinates === "string") return coordinates;
+      if (egress.some((cidr) => cidrContains(cidr, ip))) return "egressAddress";
+      let state = users.get(event.user);
+      if (!state) {
+        state = { points: [], hops: [], hopTotal: 0 };
+        users.set(event.user, state);
+      }
+      insert(state, { time: event.time, lat: coordinates.lat, lon: coordinates.lon, row: rowFields(event) });
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [user, state] of users) {
+        for (let i = 1; i < state.points.length; i++) {
+          const a = state.points[i - 1];
+          const b = state.points[i];
+          if (a && b) judge(state, a, b);
+        }
+        state.points = [];
+        if (state.hopTotal === 0) continue;
+        const hops = [...state.hops].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
+        const fastest = Math.max(...hops.map((h) => h.speedKmh));
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${state.hopTotal} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
+          evidence: { user, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items: hops, total: state.hopTotal }, scan }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No impossible travel between successive successful sign-ins.", scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
+    }
+  });
+}
+
+// src/checks/sign-ins/legacy-client-apps.ts
+var MODERN_CLIENT_APPS = ["Browser", "Mobile Apps and Desktop clients"];
+var LEGACY_CLIENT_APPS = [
+  "IMAP4",
+  "POP3",
+  "Authenticated SMTP",
+  "Exchange ActiveSync",
+  "MAPI Over HTTP",
+  "Exchange Web Services",
+  "AutoDiscover",
+  "Outlook Anywhere (RPC over HTTP)",
+  "Exchange Online PowerShell",
+  "Offline Address Book",
+  "Other clients"
+];
+function clientKey(name) {
+  return name.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+// src/checks/sign-ins/legacy-sign-ins.ts
+function legacySignInsFold(input) {
+  const legacy = new Set(input.params.strings("legacyClientApps").map(clientKey));
+  const modern = new Set(MODERN_CLIENT_APPS.map(clientKey));
+  const kinds = /* @__PURE__ */ new Map();
+  const users = /* @__PURE__ */ new Map();
+  let blockedOnly = 0;
+  let failedAttempts = 0;
+  const kindOf = (client) => {
+    let kind = kinds.get(client);
+    if (kind === void 0) {
+      const key = clientKey(client);
+      kind = legacy.has(key) ? "legacy" : modern.has(key) ? "modern" : "unknown";
+      kinds.set(client, kind);
+    }
+    return kind;
+  };
+  return detectorFold(input, {
+    add(event) {
+      const client = event.raw.clientAppUsed;
+      if (typeof client !== "string" || client === "") return "unknownClientApp";
+      const kind = kindOf(client);
+      if (kind === "unknown") return "unknownClientApp";
+      if (kind === "modern") return void 0;
+      let state = users.get(event.user);
+      if (!state) {
+        state = { successes: new RowSample(), failures: new RowSample(10) };
+        users.set(event.user, state);
+      }
+      if (event.success) state.successes.add(event);
+      else {
+        state.failures.add(event);
+        failedAttempts++;
+      }
+      return void 0;
+    },
+    finish(scan) {
+      for (const state of users.values()) if (state.successes.total === 0) blockedOnly++;
+      const attempts = { failedLegacyAttempts: failedAttempts, usersWithOnlyFailedLegacyAttempts: blockedOnly };
+      const findings = [];
+      for (const [user, state] of users) {
+        if (state.successes.total === 0) continue;
+        const protocols = [...new Set(state.successes.toJson().items.map((r) => r.client ?? ""))].sort();
+        findings.push({
+          target: user,
+          status: "fail",
+          message: `${state.successes.total} successful legacy-protocol sign-in(s) (${protocols.join(", ")}).`,
+          evidence: {
+            user,
+            protocols,
+            successfulSignIns: state.successes.toJson(),
+            failedAttempts: state.failures.toJson(),
+            tenantLegacyAttempts: attempts,
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [
+        cleanFinding("No successful legacy-protocol sign-ins in the window.", scan, { tenantLegacyAttempts: attempts })
+      ];
+    }
+  });
+}
+
+// src/checks/sign-ins/number-list.ts
+function integerList(params, name) {
+  const value = params.raw(name);
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "number" && Number.isInteger(v))) {
+    throw new Error(`parameter ${name} is not a list of integers`);
+  }
+  return value;
+}
+
+// src/checks/sign-ins/time-list.ts
+var TimeList = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  times = [];
+  payloads = [];
+  /** Every time offered, kept or not. */
+  total = 0;
+  add(time, payload) {
+    this.total++;
+    const times = this.times;
+    const n = times.length;
+    if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
+    let at;
+    if (n === 0 || time >= (times[n - 1] ?? 0)) at = n;
+    else {
+      at = 0;
+      while (at < n && (times[at] ?? 0) < time) at++;
+    }
+    if (at === n) {
+      times.push(time);
+      this.payloads.push(payload);
+    } else {
+      times.splice(at, 0, time);
+      this.payloads.splice(at, 0, payload);
+    }
+    if (times.length > this.limit) {
+      times.shift();
+      this.payloads.shift();
+    }
+  }
+  /** Index of the first time ≥ `time` (binary search). */
+  lowerBound(time) {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = lo + hi >>> 1;
+      if ((this.times[mid] ?? 0) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  /** Indexes of the entries with `from < time ≤ to`. */
+  between(from, to) {
+    const out = [];
+    for (let i = this.lowerBound(from); i < this.times.length && (this.times[i] ?? 0) <= to; i++) {
+      if ((this.times[i] ?? 0) > from) out.push(i);
+    }
+    return out;
+  }
+};
+function densestWindow(times, keys, spanMs) {
+  const counts = /* @__PURE__ */ new Map();
+  let best = { distinct: 0, from: 0, to: 0, first: 0, last: -1 };
+  let left = 0;
+  for (let right = 0; right < times.length; right++) {
+    const key = keys[right];
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    while ((times[right] ?? 0) - (times[left] ?? 0) > spanMs) {
+      const leftKey = keys[left];
+      const count = (counts.get(leftKey) ?? 1) - 1;
+      if (count === 0) counts.delete(leftKey);
+      else counts.set(leftKey, count);
+      left++;
+    }
+    if (counts.size > best.distinct) {
+      best = { distinct: counts.size, from: times[left] ?? 0, to: times[right] ?? 0, first: left, last: right };
+    }
+  }
+  return best;
+}
+
+// src/checks/sign-ins/mfa-fatigue.ts
+var DENIALS_PER_USER = 1024;
+var SUCCESSES_PER_USER = 48;
+function mfaFatigueFold(input) {
+  const minDenials = input.params.number("minDenials");
+  const windowMs = input.params.number("windowMinutes") * 6e4;
+  const afterMs = input.params.number("successWithinMinutes") * 6e4;
+  const codes = new Set(integerList(input.params, "errorCodes"));
+  const denied = /* @__PURE__ */ new Map();
+  const successes = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      if (event.success) {
+        let list = successes.get(event.user);
+        if (!list) {
+          list = new TimeList(SUCCESSES_PER_USER);
+          successes.set(event.user, list);
+        }
+        list.add(event.time, void 0);
+        return void 0;
+      }
+      if (!codes.has(event.errorCode)) return void 0;
+      let state = denied.get(event.user);
+      if (!state) {
+        state = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
+        denied.set(event.user, state);
+      }
+      state.denials.add(event.time, void 0);
+      state.rows.add(event);
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [user, state] of denied) {
+        if (state.denials.total < minDenials) continue;
+        const times = state.denials.times;
+        const burst = densestWindow(times, times.map((_, i) => i), windowMs);
+        const count = burst.last - burst.first + 1;
+        if (count < minDenials) continue;
+        const list = successes.get(user);
+        const after = list ? list.between(burst.from, burst.to + afterMs).map((i) => list.times[i] ?? 0) : [];
+        findings.push({
+          target: user,
+          status: "fail",
+          ...after.length > 0 ? { severity: "critical" } : {},
+          message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (after.length > 0 ? ", followed by a successful sign-in." : "."),
+          evidence: {
+            user,
+            denialsInBurst: count,
+            minDenials,
+            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+            denials: state.rows.toJson(),
+            successesAfter: { items: after.slice(0, 20).map((t) => new Date(t).toISOString()), total: after.length },
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No user reached the MFA-fatigue threshold.", scan, { minDenials, windowMinutes: windowMs / 6e4 })];
+    }
+  });
+}
+
+// src/checks/sign-ins/password-spray.ts
+var SPRAY_FAILURES_PER_SOURCE = 4096;
+var SPRAY_SUCCESSES_PER_SOURCE = 32;
+function passwordSprayFold(input) {
+  const minUsers = input.params.number("minUsers");
+  const windowMs = input.params.number("windowMinutes") * 6e4;
+  const codes = new Set(integerList(input.params, "errorCodes"));
+  const byPrefix = input.params.string("groupBy") === "prefix";
+  const sources = /* @__PURE__ */ new Map();
+  return detectorFold(input, {
+    add(event) {
+      const spray = !event.success && codes.has(event.errorCode);
+      if (!spray && !event.success) return void 0;
+      const ip = parseIp(event.raw.ipAddress);
+      if (!ip) return "malformedIp";
+      const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
+      let source = sources.get(key);
+      if (!source) {
+        source = { successes: new TimeList(SPRAY_SUCCESSES_PER_SOURCE) };
+        sources.set(key, source);
+      }
+      if (event.success) {
+        source.successes.add(event.time, event.user);
+        return void 0;
+      }
+      if (!source.failures) {
+        source.failures = new TimeList(SPRAY_FAILURES_PER_SOURCE);
+        source.failureRows = new RowSample();
+        source.ips = /* @__PURE__ */ new Set();
+      }
+      source.failures.add(event.time, event.user);
+      source.failureRows?.add(event);
+      if (source.ips && source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      return void 0;
+    },
+    finish(scan) {
+      const findings = [];
+      for (const [key, source] of sources) {
+        const failures = source.failures;
+        if (!failures || failures.total < minUsers) continue;
+        const burst = densestWindow(failures.times, failures.payloads, windowMs);
+        if (burst.distinct < minUsers) continue;
+        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
+        const hits = source.successes.between(burst.from - 1, burst.to + windowMs);
+        const succeeded = hits.map((i) => ({
+          user: source.successes.payloads[i] ?? "",
+          time: new Date(source.successes.times[i] ?? 0).toISOString()
+        }));
+        const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
+        findings.push({
+          target: key,
+          status: "fail",
+          ...succeeded.length > 0 ? { severity: "critical" } : {},
+          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (succeeded.length > 0 ? `, and ${compromised.length} account(s) then signed in successfully from it.` : "."),
+          evidence: {
+            source: key,
+            grouping: byPrefix ? "prefix" : "ip",
+            ips: [...source.ips ?? []].sort(),
+            distinctUsers: burst.distinct,
+            minUsers,
+            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+            users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
+            failedSignIns: source.failureRows?.toJson() ?? { items: [], total: 0 },
+            successesFromSource: { items: succeeded.slice(0, ROW_CAP), total: succeeded.length },
+            compromisedUsers: compromised,
+            scan
+          }
+        });
+      }
+      if (findings.length > 0) return findings;
+      return [cleanFinding("No source reached the password-spray threshold.", scan, { minUsers, windowMinutes: windowMs / 6e4 })];
+    }
+  });
+}
+
+// src/checks/sign-ins/risky-users.ts
+var RISK_LEVELS = ["low", "medium", "high"];
+var FLAGGED_STATES = /* @__PURE__ */ new Set(["atrisk", "confirmedcompromised"]);
+function rank(level) {
+  return RISK_LEVELS.indexOf((level ?? "").toLowerCase());
+}
+function userKey(upn, id) {
+  return (upn ?? id ?? "").toLowerCase();
+}
+function detectionJson(d) {
+  return {
+    id: d.id,
+    riskEventType: d.riskEventType ?? null,
+    riskLevel: d.riskLevel ?? null,
+    riskState: d.riskState ?? null,
+    detectedDateTime: d.detectedDateTime ?? null,
+    ipAddress: d.ipAddress ?? null,
+    country: d.location?.countryOrRegion ?? null,
+    city: d.location?.city ?? null
+  };
+}
+function riskyUsers({ snapshot, params, context: context3 }) {
+  const minLevel = params.string("minRiskLevel");
+  const window2 = windowOf({ snapshot, params, context: context3 });
+  const users = snapshot.data("graph.riskyUsers");
+  const detections = snapshot.data("graph.riskDetections");
+  const highByUser = /* @__PURE__ */ new Map();
+  let highInWindow = 0;
+  for (const d of detections) {
+    if ((d.riskLevel ?? "").toLowerCase() !== "high") continue;
+    const time = parseGraphTime(d.detectedDateTime);
+    if (time === void 0 || time < window2.start || time > window2.end) continue;
+    highInWindow++;
+    for (const key of /* @__PURE__ */ new Set([userKey(d.userPrincipalName, d.userId), (d.userId ?? "").toLowerCase()])) {
+      if (key === "") continue;
+      const list = highByUser.get(key) ?? [];
+      list.push(d);
+      highByUser.set(key, list);
+    }
+  }
+  const findings = [];
+  for (const user of users) {
+    const state = (user.riskState ?? "").toLowerCase();
+    if (!FLAGGED_STATES.has(state)) continue;
+    const hidden = (user.riskLevel ?? "").toLowerCase() === "hidden";
+    if (!hidden && rank(user.riskLevel) < rank(minLevel)) continue;
+    const target = userKey(user.userPrincipalName, user.id);
+    const own = highByUser.get(target) ?? highByUser.get(user.id.toLowerCase()) ?? [];
+    const sorted = [...own].sort((a, b) => (a.detectedDateTime ?? "") < (b.detectedDateTime ?? "") ? -1 : 1);
+    findings.push({
+      target,
+      status: "fail",
+      ...state === "confirmedcompromised" ? { severity: "critical" } : {},
+      message: `Identity Protection rates this user ${user.riskState} with ${hidden ? "a hidden" : user.riskLevel} risk.`,
+      evidence: {
+        user: target,
+        userId: user.id,
+        riskLevel: user.riskLevel,
+        riskState: user.riskState,
+        riskDetail: user.riskDetail ?? null,
+        riskLastUpdatedDateTime: user.riskLastUpdatedDateTime ?? null,
+        minRiskLevel: minLevel,
+        highRiskDetections: { items: sorted.slice(0, ROW_CAP).map(detectionJson), total: sorted.length }
+      }
+    });
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: `No user is at risk at level ${minLevel} or above.`,
+      evidence: {
+        minRiskLevel: minLevel,
+        riskyUsersRead: users.length,
+        highRiskDetectionsInWindow: highInWindow,
+        window: { start: new Date(window2.start).toISOString(), end: new Date(window2.end).toISOString() }
+      }
+    }
+  ];
+}
+
+// src/checks/sign-ins/checks.ts
+var legacySignInsCheck = { kind: "stream", stream: "graph.signIns", start: legacySignInsFold };
+var signInDetectionChecks = {
+  "sign-ins.risky-users": { kind: "snapshot", evaluate: riskyUsers },
+  "sign-ins.countries": { kind: "stream", stream: "graph.signIns", start: countriesFold },
+  "sign-ins.impossible-travel": { kind: "stream", stream: "graph.signIns", start: impossibleTravelFold },
+  "sign-ins.password-spray": { kind: "stream", stream: "graph.signIns", start: passwordSprayFold },
+  "sign-ins.mfa-fatigue": { kind: "stream", stream: "graph.signIns", start: mfaFatigueFold }
+};
+
 // src/checks/conditional-access.ts
 function stateProblems(policy) {
   if (policy.state === "enabled") return [];
@@ -39324,14 +40234,14 @@ function legacyAuthBlocked({ snapshot, params }) {
     }
   ];
 }
-function text3(value) {
+function text4(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function smtpAuth({ snapshot }) {
   const config = snapshot.data("exo.transportConfig")[0];
   const findings = [];
   const orgValue = config?.SmtpClientAuthenticationDisabled;
-  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text3(m.PrimarySmtpAddress) ?? text3(m.Name) ?? text3(m.Identity) ?? "(unnamed mailbox)");
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text4(m.PrimarySmtpAddress) ?? text4(m.Name) ?? text4(m.Identity) ?? "(unnamed mailbox)");
   if (typeof orgValue !== "boolean") {
     findings.push({
       target: TENANT_TARGET,
@@ -39359,7 +40269,8 @@ function smtpAuth({ snapshot }) {
 }
 var legacyAuthChecks = {
   "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked },
-  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth }
+  "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth },
+  "legacy-auth.sign-ins": legacySignInsCheck
 };
 
 // src/controls/privileged-roles.ts
@@ -39637,7 +40548,8 @@ function riskPolicies({ snapshot, params }) {
   ];
 }
 var signInsChecks = {
-  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies }
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies },
+  ...signInDetectionChecks
 };
 
 // src/checks/spf.ts
@@ -39676,9 +40588,9 @@ var LICENCE_NAMES = {
 };
 
 // src/evaluate/fingerprint.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash("sha256").update(`v1
+  return createHash2("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -39849,6 +40761,280 @@ var ALLOWED_EXCLUSIONS = {
   }
 };
 
+// src/controls/sign-in-window.ts
+var SIGN_IN_WINDOW_PARAMETERS = {
+  lookbackHours: {
+    schema: {
+      type: "integer",
+      minimum: 1,
+      maximum: 720,
+      default: 24,
+      description: "How many hours of sign-in logs to read, counting back from the run. 24 suits a nightly schedule; Entra keeps sign-in logs for 30 days (720 hours) with P1 or P2."
+    }
+  },
+  overlapMinutes: {
+    schema: {
+      type: "integer",
+      minimum: 0,
+      maximum: 180,
+      default: 60,
+      description: "Minutes added before the look-back window so that consecutive nightly runs overlap and a late or delayed run loses no events. Events read twice are counted once."
+    }
+  }
+};
+
+// src/controls/sign-in-detection.ts
+var LOG_IN_MONITORING = "164.308(a)(5)(ii)(C)";
+var legacySignInsControl = {
+  id: "legacy-auth.sign-ins",
+  version: 1,
+  area: "legacy-auth",
+  title: "Successful sign-ins over legacy protocols",
+  statement: "No user SHALL sign in successfully over a legacy authentication protocol (IMAP4, POP3, authenticated SMTP, Exchange ActiveSync, MAPI, EWS, AutoDiscover, Outlook Anywhere, Exchange Online PowerShell, Offline Address Book or other clients) within the look-back window.",
+  rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
+  defaultSeverity: "high",
+  sources: ["graph.signIns"],
+  parameters: {
+    ...SIGN_IN_WINDOW_PARAMETERS,
+    legacyClientApps: {
+      schema: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        uniqueItems: true,
+        default: [...LEGACY_CLIENT_APPS],
+        description: "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped."
+      }
+    }
+  },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.308(a)(5)(ii)(C)", "164.312(d)"],
+    nist: ["IA-2(1)", "AC-17", "SI-4"]
+  },
+  remediation: 'Block legacy authentication with a Conditional Access policy (Entra admin centre > Protection > Conditional Access: all users, all resources, client apps "Exchange ActiveSync clients" and "Other clients", Block), disable the protocols per mailbox (Set-CASMailbox -ImapEnabled $false -PopEnabled $false -ActiveSyncEnabled $false) and turn off SMTP AUTH (Set-TransportConfig -SmtpClientAuthenticationDisabled $true). Reset the password of each listed user whose sign-in was not expected.',
+  limitations: "Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.",
+  enabledByDefault: true
+};
+var signInDetectionControls = [
+  {
+    id: "sign-ins.risky-users",
+    version: 1,
+    area: "sign-ins",
+    title: "Users at risk in Identity Protection",
+    statement: "No user SHALL remain at risk (riskState atRisk or confirmedCompromised) at or above the policy risk level; each SHALL be investigated and remediated or dismissed.",
+    rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
+    defaultSeverity: "high",
+    sources: ["graph.riskyUsers", "graph.riskDetections"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minRiskLevel: {
+        schema: {
+          type: "string",
+          enum: ["low", "medium", "high"],
+          default: "medium",
+          description: "Lowest `riskLevel` reported. A `hidden` level (risk detail needs P2) counts as meeting it, so the control fails closed. Confirmed-compromised users are raised to critical."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.2.1v1", "MS.AAD.2.2v1"],
+      cis: ["5.2.2.6"],
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(6)(ii)"],
+      nist: ["SI-4", "IR-4", "AC-2(12)"]
+    },
+    remediation: 'Entra admin centre > Protection > Identity Protection > Risky users: investigate each listed user, reset the password and revoke sessions (Revoke-MgUserSignInSession) if compromised, then "Confirm user compromised" or "Dismiss user risk". Require a secure password change for high user risk with a Conditional Access user-risk policy.',
+    limitations: "Needs Microsoft Entra ID P2; without it the control is not evaluable. Identity Protection scores risk with a delay (offline detections can take hours), so a very recent compromise may appear only on the next run.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.countries",
+    version: 1,
+    area: "sign-ins",
+    title: "Successful sign-ins from unexpected countries",
+    statement: "Users SHOULD sign in successfully only from the countries the policy lists (ISO 3166-1 alpha-2); each success from another country SHALL be reviewed.",
+    rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
+    defaultSeverity: "medium",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      allowedCountries: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[A-Z]{2}$" },
+          uniqueItems: true,
+          default: [],
+          description: 'ISO 3166-1 alpha-2 codes of the countries users may sign in from, as Entra reports them in `location.countryOrRegion` (e.g. ["US", "CA"]). While the list is empty the control is not evaluable.'
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(1)(ii)(D)"],
+      nist: ["AC-2(12)", "SI-4", "AU-6"]
+    },
+    remediation: "Confirm each listed sign-in with the user. If it was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession) and review inbox rules and forwarding. To stop them, create a Conditional Access policy that blocks all locations except a named location with the allowed countries.",
+    limitations: "Countries come from Microsoft's IP geolocation, which is wrong for some mobile and satellite networks and for VPN users; travelling staff will appear and can be excepted in the policy until a date. Failed sign-ins are not judged here.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.impossible-travel",
+    version: 1,
+    area: "sign-ins",
+    title: "Impossible travel between successive sign-ins",
+    statement: "Two successive successful sign-ins of one user SHALL NOT imply a ground speed above the policy maximum (great-circle distance over elapsed time), except from listed egress ranges.",
+    rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      maxSpeedKmh: {
+        schema: {
+          type: "number",
+          minimum: 100,
+          maximum: 2e4,
+          default: 900,
+          description: "Highest plausible speed in km/h between successive sign-ins; 900 is about a jet airliner's cruising speed."
+        }
+      },
+      minDistanceKm: {
+        schema: {
+          type: "number",
+          minimum: 5,
+          maximum: 5e3,
+          default: 200,
+          description: "Sign-in pairs closer than this many km are never flagged, because IP geolocation places neighbouring cities, or one city's mobile networks, tens of km apart."
+        }
+      },
+      egressCidrs: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$" },
+          uniqueItems: true,
+          default: [],
+          description: `IPv4 and IPv6 CIDR blocks of the organisation's VPN, proxy and cloud egress (e.g. "198.51.100.0/24", "2001:db8:10::/48"). Sign-ins from them are ignored, since their location is the gateway's, not the user's.`
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-2(12)", "SI-4"]
+    },
+    remediation: "Ask the user about both sign-ins. If one was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession), require MFA re-registration and review inbox rules. Add the organisation's VPN egress to egressCidrs, and consider a Conditional Access sign-in risk policy.",
+    limitations: "Uses Microsoft's IP geolocation (`location.geoCoordinates`), so proxies and mobile carriers outside egressCidrs can look like travel. Only successful interactive sign-ins are compared. A user with more than 64 distinct places in the window has the oldest hops judged before all events are read.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.password-spray",
+    version: 1,
+    area: "sign-ins",
+    title: "Password spray from one source",
+    statement: "No single source (IP address, or its IPv4 /24 or IPv6 /64) SHALL have failed password sign-ins against at least the policy number of distinct users within the policy window.",
+    rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minUsers: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 10,
+          description: "Distinct users with a failed password from one source, within windowMinutes, that make a spray."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the distinct users are counted."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [50126, 50053, 50055],
+          description: "Sign-in error codes that count as a failed password: 50126 invalid user name or password, 50053 account locked or sign-in from a malicious IP, 50055 expired password."
+        }
+      },
+      groupBy: {
+        schema: {
+          type: "string",
+          enum: ["prefix", "ip"],
+          default: "prefix",
+          description: "Group failures by network (`prefix`: IPv4 /24, IPv6 /64, as sprayers rotate addresses within a block) or by exact address (`ip`). The finding's target is the prefix or the address."
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-7", "SI-4"]
+    },
+    remediation: "Block the source with a Conditional Access named location or at the network edge, reset the passwords of the listed users (first any that signed in successfully from the source), and check that smart lockout and banned passwords (Entra admin centre > Protection > Authentication methods > Password protection) are on.",
+    limitations: "Sprays spread over many networks (botnets) stay below the per-source threshold. Shared egress such as a busy office NAT can reach it on a bad morning; add an exception for that prefix. A source with more than 32 successes in the window keeps only the newest for the critical check.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.mfa-fatigue",
+    version: 1,
+    area: "sign-ins",
+    title: "MFA fatigue (push bombing)",
+    statement: "No user SHALL receive at least the policy number of denied or unanswered MFA requests within the policy window without the burst being investigated.",
+    rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minDenials: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 5,
+          description: "MFA denials or timeouts for one user, within windowMinutes, that make a burst."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the denials are counted."
+        }
+      },
+      successWithinMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 15,
+          description: "A successful sign-in during the burst or up to this many minutes after it raises the finding to critical."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [500121],
+          description: 'Sign-in error codes that count as an MFA denial or timeout. 500121 ("Authentication failed during strong authentication request") covers a declined push, a "Not me" report and an unanswered request.'
+        }
+      }
+    },
+    references: {
+      cis: ["5.2.3.1"],
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["IA-2(1)", "SI-4"]
+    },
+    remediation: "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
+    limitations: "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
+    enabledByDefault: true
+  }
+];
+
 // src/controls/legacy-auth.ts
 var legacyAuthBlocked2 = {
   id: "legacy-auth.blocked",
@@ -39886,7 +41072,8 @@ var legacyAuthControls = [
     remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
     limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
     enabledByDefault: true
-  }
+  },
+  legacySignInsControl
 ];
 
 // src/controls/mfa.ts
@@ -40007,7 +41194,7 @@ var riskPolicies2 = {
   limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
   enabledByDefault: true
 };
-var signInsControls = [riskPolicies2];
+var signInsControls = [riskPolicies2, ...signInDetectionControls];
 
 // src/controls/spf.ts
 var spfControls = [];
@@ -40272,11 +41459,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text4 = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text5 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text4)) await once(out, "drain");
+      if (!out.write(text5)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -40317,13 +41504,13 @@ async function writeSnapshotFolder(dir, snapshot) {
 }
 
 // src/evidence/checksums.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir2, readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
 import path3 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash2("sha256");
+  const hash = createHash3("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -40566,7 +41753,7 @@ var DEMO_POLICY_PATH = fileURLToPath(new URL("../demo/demo-policy.json", import.
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -40817,8 +42004,8 @@ function stringList(value) {
 function normaliseDomain2(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text4, file, now) {
-  const located = parseLocatedJson(text4, file);
+function parsePolicy(text5, file, now) {
+  const located = parseLocatedJson(text5, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -40917,8 +42104,8 @@ function parsePolicy(text4, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy = {
     path: file,
-    sha256: createHash3("sha256").update(text4).digest("hex"),
-    text: text4,
+    sha256: createHash4("sha256").update(text5).digest("hex"),
+    text: text5,
     id: String(document.id),
     title: String(document.title),
     version: String(document.version),
@@ -40938,13 +42125,13 @@ function parsePolicy(text4, file, now) {
 // src/policy/load-policy.ts
 async function loadPolicy(path7, now) {
   const file = path7 ?? BASELINE_POLICY_PATH;
-  let text4;
+  let text5;
   try {
-    text4 = await readFile3(file, "utf8");
+    text5 = await readFile3(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
   }
-  return parsePolicy(text4, file, now);
+  return parsePolicy(text5, file, now);
 }
 
 // src/report/sarif.ts
@@ -41041,14 +42228,14 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text4) {
-  return text4.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text5) {
+  return text5.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text4) {
-  return escapeHtml(text4).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text5) {
+  return escapeHtml(text5).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
-function codeSpan(text4) {
-  const clean = text4.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
+function codeSpan(text5) {
+  const clean = text5.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
   const encoded = clean.replace(
     /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
     (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
@@ -41058,8 +42245,8 @@ function codeSpan(text4) {
 function fencedJson(value) {
   return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-function plainTitle(text4) {
-  const clean = text4.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+function plainTitle(text5) {
+  const clean = text5.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -41177,7 +42364,7 @@ ${marker}
 }
 
 // src/issues/render.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var BODY_LIMIT = 65536;
 var TOOL_LABEL = "mailwarden";
 function findingLabels(result, extra) {
@@ -41204,7 +42391,7 @@ function affectedObjects(control, evidence) {
     }
   };
   visit2(evidence);
-  return [...keys].map((k) => createHash4("sha256").update(`${control}
+  return [...keys].map((k) => createHash5("sha256").update(`${control}
 ${k.toLowerCase()}`).digest("hex").slice(0, 12)).sort();
 }
 function scalar(value) {
@@ -41789,9 +42976,9 @@ async function issuesStage(settings, report, policy, deps) {
     { logger: deps.logger, now: deps.now }
   );
 }
-async function writeOutput(file, text4) {
+async function writeOutput(file, text5) {
   await mkdir4(path6.dirname(path6.resolve(file)), { recursive: true });
-  await writeFile5(file, text4);
+  await writeFile5(file, text5);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);

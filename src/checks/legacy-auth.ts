@@ -3,6 +3,7 @@ import type { Finding } from '../model/finding.js';
 import { TENANT_TARGET } from '../model/finding.js';
 import type { ConditionalAccessPolicy } from '../snapshot/graph-types.js';
 import type { Check, CheckInput } from './check.js';
+import { legacySignInsCheck } from './sign-ins/checks.js';
 import { allAppsProblems, allUsersProblems, blockGrantProblems, closestReasons, exclusionSet, narrowingProblems, stateProblems, verdict } from './conditional-access.js';
 
 /** The legacy client-app types (conditionalAccessConditionSet.clientAppTypes); `all` covers them too. */
@@ -112,4 +113,5 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
 export const legacyAuthChecks: Readonly<Record<string, Check>> = {
   'legacy-auth.blocked': { kind: 'snapshot', evaluate: legacyAuthBlocked },
   'legacy-auth.smtp-auth': { kind: 'snapshot', evaluate: smtpAuth },
+  'legacy-auth.sign-ins': legacySignInsCheck,
 };

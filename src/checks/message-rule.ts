@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import type { ExchangeObject } from '../snapshot/exchange-types.js';
 import type { MessageRule } from '../snapshot/graph-types.js';
@@ -172,13 +173,14 @@ function exchangeRecipients(value: unknown, action: ForwardRecipient['action']):
   });
 }
 
-/** The rule ID part of a Get-InboxRule `Identity` (`alias\\1234567890`), else the rule name. */
+/** The rule ID part of a Get-InboxRule `Identity` (`alias\\1234567890`), else a hash of the rule name. */
 function exchangeRuleId(rule: ExchangeObject, name: string): string {
   const identity = typeof rule.Identity === 'string' ? rule.Identity : '';
   const tail = identity.slice(identity.lastIndexOf('\\') + 1);
   if (tail !== '') return tail;
   if (typeof rule.RuleIdentity === 'string' || typeof rule.RuleIdentity === 'number') return String(rule.RuleIdentity);
-  return name;
+  // Never the name itself: it is attacker-controlled and the target is shown unescaped in logs.
+  return `name-${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
 }
 
 export function parseExchangeRule(mailbox: string, rule: ExchangeObject): ParsedRule {

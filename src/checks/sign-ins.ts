@@ -3,6 +3,7 @@ import type { Finding } from '../model/finding.js';
 import { TENANT_TARGET } from '../model/finding.js';
 import type { ConditionalAccessPolicy } from '../snapshot/graph-types.js';
 import type { Check, CheckInput } from './check.js';
+import { signInDetectionChecks } from './sign-ins/checks.js';
 import { allAppsProblems, allUsersProblems, blockGrantProblems, closestReasons, exclusionSet, stateProblems, verdict } from './conditional-access.js';
 
 type RiskKind = 'userRiskLevels' | 'signInRiskLevels';
@@ -52,4 +53,5 @@ function riskPolicies({ snapshot, params }: CheckInput): readonly Finding[] {
 /** Checks of the sign-ins controls, keyed by control ID. */
 export const signInsChecks: Readonly<Record<string, Check>> = {
   'sign-ins.risk-policies': { kind: 'snapshot', evaluate: riskPolicies },
+  ...signInDetectionChecks,
 };

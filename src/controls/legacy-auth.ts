@@ -1,5 +1,6 @@
 import { ALLOWED_EXCLUSIONS } from './ca-parameters.js';
 import type { ControlDefinition } from './control.js';
+import { legacySignInsControl } from './sign-in-detection.js';
 
 /** Conditional Access block of legacy authentication (posture). */
 const legacyAuthBlocked: ControlDefinition = {
@@ -49,5 +50,6 @@ export const legacyAuthControls: readonly ControlDefinition[] = [
       'Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.',
     enabledByDefault: true,
   },
+  legacySignInsControl,
 ];
 

@@ -1,5 +1,6 @@
 import { ALLOWED_EXCLUSIONS } from './ca-parameters.js';
 import type { ControlDefinition } from './control.js';
+import { signInDetectionControls } from './sign-in-detection.js';
 
 /** Identity Protection risk policies (posture), enforced through Conditional Access. */
 const riskPolicies: ControlDefinition = {
@@ -29,4 +30,4 @@ const riskPolicies: ControlDefinition = {
 };
 
 /** sign-ins controls. */
-export const signInsControls: readonly ControlDefinition[] = [riskPolicies];
+export const signInsControls: readonly ControlDefinition[] = [riskPolicies, ...signInDetectionControls];

@@ -1,0 +1,92 @@
+import type { JsonObject } from '../../model/json.js';
+import type { SignInEvent } from './sign-in-event.js';
+
+/** One sign-in as shown in a finding: time, IP, country, city, app, client, result, error code. */
+export interface SignInRow extends JsonObject {
+  readonly time: string;
+  readonly user: string;
+  readonly ip: string | null;
+  readonly country: string | null;
+  readonly city: string | null;
+  readonly app: string | null;
+  readonly client: string | null;
+  readonly result: 'success' | 'failure';
+  readonly errorCode: number;
+}
+
+/**
+ * The fields of a row, copied out of the raw record so the record can be collected; the date
+ * text is only made when the row is shown.
+ */
+export interface RowFields {
+  readonly time: number;
+  readonly user: string;
+  readonly ip: string | null;
+  readonly country: string | null;
+  readonly city: string | null;
+  readonly app: string | null;
+  readonly client: string | null;
+  readonly errorCode: number;
+}
+
+function text(value: string | null | undefined): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+export function rowFields(event: SignInEvent): RowFields {
+  const raw = event.raw;
+  return {
+    time: event.time,
+    user: event.user,
+    ip: text(raw.ipAddress),
+    country: text(raw.location?.countryOrRegion),
+    city: text(raw.location?.city),
+    app: text(raw.appDisplayName),
+    client: text(raw.clientAppUsed),
+    errorCode: event.errorCode,
+  };
+}
+
+export function toRow(fields: RowFields): SignInRow {
+  return {
+    time: new Date(fields.time).toISOString(),
+    user: fields.user,
+    ip: fields.ip,
+    country: fields.country,
+    city: fields.city,
+    app: fields.app,
+    client: fields.client,
+    result: fields.errorCode === 0 ? 'success' : 'failure',
+    errorCode: fields.errorCode,
+  };
+}
+
+/** Evidence rows per finding; reports show this many and the total. */
+export const ROW_CAP = 20;
+
+/**
+ * The newest `limit` rows by time, plus the total seen. Keeping the newest (not the first to
+ * arrive) makes the evidence the same whatever order the pages came in.
+ */
+export class RowSample {
+  private readonly rows: RowFields[] = [];
+  total = 0;
+
+  constructor(private readonly limit = ROW_CAP) {}
+
+  add(event: SignInEvent): void {
+    this.total++;
+    const rows = this.rows;
+    // Newest first.
+    if (rows.length === this.limit && event.time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    let at = rows.length;
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < event.time) at--;
+    rows.splice(at, 0, rowFields(event));
+    if (rows.length > this.limit) rows.pop();
+  }
+
+  /** `{ items, total }` in the shape of src/model/cap.ts, oldest first. */
+  toJson(): { items: SignInRow[]; total: number } {
+    return { items: this.rows.map(toRow).reverse(), total: this.total };
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Up to `limit` event times (with an optional payload each), kept sorted and keeping the
+ * newest when full. This is the per-user and per-source memory of the detectors: bounded
+ * whatever the number of events, and independent of the order the events arrive in.
+ */
+export class TimeList<P = undefined> {
+  readonly times: number[] = [];
+  readonly payloads: P[] = [];
+  /** Every time offered, kept or not. */
+  total = 0;
+
+  constructor(private readonly limit: number) {}
+
+  add(time: number, payload: P): void {
+    this.total++;
+    const times = this.times;
+    const n = times.length;
+    if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
+    // Streams are mostly in order (either direction), so search from the nearer end.
+    let at: number;
+    if (n === 0 || time >= (times[n - 1] ?? 0)) at = n;
+    else {
+      at = 0;
+      while (at < n && (times[at] ?? 0) < time) at++;
+    }
+    if (at === n) {
+      times.push(time);
+      this.payloads.push(payload);
+    } else {
+      times.splice(at, 0, time);
+      this.payloads.splice(at, 0, payload);
+    }
+    if (times.length > this.limit) {
+      times.shift();
+      this.payloads.shift();
+    }
+  }
+
+  /** Index of the first time ≥ `time` (binary search). */
+  lowerBound(time: number): number {
+    let lo = 0;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.times[mid] ?? 0) < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Indexes of the entries with `from < time ≤ to`. */
+  between(from: number, to: number): number[] {
+    const out: number[] = [];
+    for (let i = this.lowerBound(from); i < this.times.length && (this.times[i] ?? 0) <= to; i++) {
+      if ((this.times[i] ?? 0) > from) out.push(i);
+    }
+    return out;
+  }
+}
+
+/**
+ * The densest stretch of at most `spanMs` in sorted `times`, counted by distinct keys: the
+ * sliding window behind "at least N distinct users within M minutes".
+ */
+export function densestWindow<K>(
+  times: readonly number[],
+  keys: readonly K[],
+  spanMs: number,
+): { readonly distinct: number; readonly from: number; readonly to: number; readonly first: number; readonly last: number } {
+  const counts = new Map<K, number>();
+  let best = { distinct: 0, from: 0, to: 0, first: 0, last: -1 };
+  let left = 0;
+  for (let right = 0; right < times.length; right++) {
+    const key = keys[right] as K;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    while ((times[right] ?? 0) - (times[left] ?? 0) > spanMs) {
+      const leftKey = keys[left] as K;
+      const count = (counts.get(leftKey) ?? 1) - 1;
+      if (count === 0) counts.delete(leftKey);
+      else counts.set(leftKey, count);
+      left++;
+    }
+    if (counts.size > best.distinct) {
+      best = { distinct: counts.size, from: times[left] ?? 0, to: times[right] ?? 0, first: left, last: right };
+    }
+  }
+  return best;
+}
