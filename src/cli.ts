@@ -29,6 +29,7 @@ import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js'
 import { isRedactMode } from './issues/redact.js';
 import { renderIssuesConsole } from './issues/console.js';
 import { ISSUES_OFF, type CredentialSettings, type IssuesSettings, type Settings, type TargetSettings, type TenantTarget } from './settings.js';
+import { runSimulate, type SimulateSettings } from './simulator/simulate-command.js';
 import { TOOL } from './version.js';
 
 /** What the CLI talks to; tests pass in their own. */
@@ -38,6 +39,8 @@ export interface CliIo {
   readonly isTty: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
+  /** Resolves when a long-running command (`simulate`) should stop; default: Ctrl+C or SIGTERM. */
+  readonly untilStopped?: () => Promise<void>;
 }
 
 export const USAGE = `Usage: mailwarden <command> [options]
@@ -48,6 +51,7 @@ Commands:
   controls                  List the control catalog
   merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
   verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
+  simulate                  Serve a snapshot folder as a simulated tenant (Graph, Exchange, login, DNS) on 127.0.0.1
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
@@ -78,6 +82,13 @@ audit options:
   --max-new-issues N        New issues per run before the rest go into one rollup issue (default: 20)
   --redact MODE             auto (default: when the repository is public), always or never: pseudonyms for UPNs and IPs
   --debug                   Show debug logs and stack traces
+
+simulate options:
+  --tenant DIR              The snapshot folder to serve (docs/snapshot-format.md)
+  --port N                  Graph on N, Exchange on N+1, login on N+2, DNS on N+3 (default: free ports)
+  --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
+  --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
+  --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
 
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)
@@ -418,6 +429,40 @@ async function verifyEvidence(args: readonly string[], io: CliIo): Promise<numbe
   return EXIT.done;
 }
 
+const SIMULATE_OPTIONS = {
+  tenant: { type: 'string' },
+  port: { type: 'string' },
+  realism: { type: 'string' },
+  realistic: { type: 'boolean' },
+  'ca-cert-out': { type: 'string' },
+  debug: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Reads the simulate flags; the only place they are interpreted. */
+export function simulateSettings(args: readonly string[]): SimulateSettings {
+  const { values } = parse(args, SIMULATE_OPTIONS, 0);
+  if (values.tenant === undefined) throw new UsageError('simulate needs --tenant DIR');
+  let port: number | undefined;
+  if (values.port !== undefined) {
+    port = Number(values.port);
+    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65532) throw new UsageError(`--port: expected a number from 1024 to 65532, got "${values.port}"`);
+  }
+  if (values.realism !== undefined && values.realistic === true) throw new UsageError('--realism and --realistic cannot be used together');
+  return {
+    tenantDir: values.tenant,
+    port,
+    realismPath: values.realism,
+    realistic: values.realistic === true,
+    caCertificateOut: values['ca-cert-out'],
+  };
+}
+
+async function simulate(args: readonly string[], io: CliIo): Promise<number> {
+  const settings = simulateSettings(args);
+  await runSimulate(settings, io.stdout, cliLogger(io, args.includes('--debug')), io.untilStopped);
+  return EXIT.done;
+}
+
 /** Runs the CLI and returns the exit code; never throws. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...args] = argv;
@@ -434,6 +479,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         return await mergeReportsCommand(args, io);
       case 'verify-evidence':
         return await verifyEvidence(args, io);
+      case 'simulate':
+        return await simulate(args, io);
       case '--version':
       case 'version':
         io.stdout(`${TOOL.name} ${TOOL.version}\n`);

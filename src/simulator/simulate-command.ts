@@ -1,0 +1,74 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { ConfigurationError, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { parseLocatedJson } from '../policy/json-locations.js';
+import { parseRealism, REALISTIC, type RealismConfig } from './realism.js';
+import { startSimulator } from './start-simulator.js';
+
+/** `mailwarden simulate --tenant DIR`, as read from the flags by src/cli.ts. */
+export interface SimulateSettings {
+  readonly tenantDir: string;
+  readonly port?: number;
+  /** A realism JSON file (docs/snapshot-format.md#realism). */
+  readonly realismPath?: string;
+  /** The documented throttling and a log-normal latency, when no file is given. */
+  readonly realistic: boolean;
+  /** Where to write the login endpoint's certificate, for NODE_EXTRA_CA_CERTS. */
+  readonly caCertificateOut?: string;
+}
+
+export async function readRealismFile(file: string): Promise<RealismConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error: unknown) {
+    throw new ConfigurationError(`${file}: cannot read realism file (${errorMessage(error)})`);
+  }
+  return parseRealism(parseLocatedJson(text, file).value, file);
+}
+
+function signals(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+}
+
+/** Serves a snapshot folder until `untilStopped` resolves (by default Ctrl+C or SIGTERM). */
+export async function runSimulate(
+  settings: SimulateSettings,
+  out: (text: string) => void,
+  logger: Logger,
+  untilStopped: () => Promise<void> = signals,
+): Promise<void> {
+  let realism: RealismConfig = settings.realistic ? REALISTIC : {};
+  if (settings.realismPath !== undefined) realism = await readRealismFile(settings.realismPath);
+  const sim = await startSimulator({ dir: settings.tenantDir, port: settings.port, realism, logger });
+  try {
+    if (settings.caCertificateOut !== undefined) await writeFile(settings.caCertificateOut, sim.caCertificatePem);
+    out(
+      [
+        `Simulated tenant ${sim.tenantId} from ${settings.tenantDir} (127.0.0.1 only)`,
+        `  Graph:      ${sim.graphUrl}`,
+        `  Exchange:   ${sim.exchangeUrl}/adminapi/beta/${sim.tenantId}/InvokeCommand`,
+        `  Authority:  ${sim.authorityUrl}  (TLS certificate: ${settings.caCertificateOut ?? 'pass --ca-cert-out FILE to save it'})`,
+        `  DNS:        ${sim.dns.host}:${sim.dns.port} (UDP and TCP)`,
+        `  Client ID:  ${sim.credentials.clientId}  (the demo secret is in docs/snapshot-format.md)`,
+        'Stop with Ctrl+C.',
+        '',
+      ].join('\n'),
+    );
+    await untilStopped();
+  } finally {
+    const stats = sim.stats();
+    await sim.close();
+    const total = Object.values(stats.requests).reduce((a, b) => a + b, 0);
+    const throttled = Object.values(stats.throttled).reduce((a, b) => a + b, 0);
+    out(`Stopped after ${total} requests (${throttled} throttled).\n`);
+  }
+}
