@@ -26,7 +26,8 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     const dir = await tempDir();
     const reportPath = path.join(dir, 'report.json');
     const env = { GITHUB_TOKEN: 'test-token' };
-    const args = ['--demo', '--fail-on', 'none', '--issues', 'on', '--repo', 'contoso/it-audit', '--github-api-url', fake.apiUrl];
+    // A cap above the demo's findings, so the first run opens them all and the rerun has nothing to do.
+    const args = ['--demo', '--fail-on', 'none', '--issues', 'on', '--max-new-issues', '100', '--repo', 'contoso/it-audit', '--github-api-url', fake.apiUrl];
     const settings = auditSettings([...args, '--report-json', reportPath, '--sarif', path.join(dir, 'out.sarif'), '--summary-md', path.join(dir, 's.md')], env);
     // The CLI's own wiring with the real Octokit, paced fast: the production pacing (3 s a create)
     // would make this test take minutes as the demo tenant grows.
@@ -42,8 +43,6 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
     const failing = report.results.filter((r) => r.status === 'fail');
     expect(failing.length).toBeGreaterThan(0);
-    // The demo stays under max-new-issues (20), so every failing finding has its own issue.
-    expect(failing.length).toBeLessThanOrEqual(20);
     expect([...fake.issues.values()].map((i) => parseFingerprint(i.body)).sort()).toEqual(failing.map((r) => r.fingerprint).sort());
     expect(first.issues?.opened).toBe(failing.length);
     const firstCalls = fake.requests.length;
