@@ -1,13 +1,15 @@
 import { ConfigurationError } from './errors.js';
 import { isSeverity, type FailOn } from './model/severity.js';
 import { isRedactMode } from './issues/redact.js';
-import { ISSUES_OFF, type IssuesSettings, type Settings } from './settings.js';
+import { parseDomainList } from './collect/dns/domain-list.js';
+import { parseDnsServer } from './collect/dns/server-address.js';
+import { ISSUES_OFF, type DnsSettings, type IssuesSettings, type Settings, type TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
 
 /** The Action's inputs, exactly as declared in action.yml. A test keeps the two in step. */
-export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'issues', 'labels', 'max-new-issues', 'redact', 'github-token', 'evidence-dir', 'redact-evidence'] as const;
+export const ACTION_INPUTS = ['policy', 'snapshot', 'domains', 'dns-servers', 'fail-on', 'report-path', 'issues', 'labels', 'max-new-issues', 'redact', 'github-token', 'evidence-dir', 'redact-evidence'] as const;
 
 /** The runner's context variables the Action reads (not inputs). */
 export interface ActionEnv {
@@ -65,17 +67,36 @@ function evidenceInputs(getInput: GetInput): Pick<Settings, 'evidence'> {
  * Reads the Action inputs once into Settings. This is the only module that knows input names;
  * errors quote the input and the value so the workflow author can fix them.
  */
+/** `domains` and `dns-servers`: comma, space or newline separated. */
+function dnsInputs(getInput: GetInput): DnsSettings {
+  const domains = parseDomainList(getInput('domains'), 'Input "domains"');
+  const servers = getInput('dns-servers')
+    .split(/[\s,]+/)
+    .filter((s) => s !== '');
+  for (const server of servers) parseDnsServer(server, 'Input "dns-servers"');
+  return { servers, domains };
+}
+
 export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv = {}): Settings {
   const snapshot = getInput('snapshot').trim();
-  if (snapshot === '') {
-    throw new ConfigurationError('Input "snapshot" is required until live tenant collection is configured');
+  const dns = dnsInputs(getInput);
+  let target: TargetSettings;
+  if (snapshot !== '') {
+    if (dns.domains.length > 0) throw new ConfigurationError('Inputs "snapshot" and "domains" cannot be used together');
+    target = { kind: 'snapshot', dir: snapshot };
+  } else if (dns.domains.length > 0) {
+    target = { kind: 'dns-only', domains: dns.domains };
+  } else {
+    throw new ConfigurationError('Input "snapshot" or "domains" is required until live tenant collection is configured');
   }
   const reportPath = getInput('report-path').trim() || `${workspace}/mailwarden-report.json`;
   return {
     policyPath: getInput('policy').trim() || undefined,
-    target: { kind: 'snapshot', dir: snapshot },
+    target,
+    dns,
     saveSnapshotDir: undefined,
-    only: undefined,
+    // DNS-only mode has data for the email-authentication area only.
+    only: target.kind === 'dns-only' ? ['email-auth'] : undefined,
     reportJsonPath: reportPath,
     ...evidenceInputs(getInput),
     summaryMarkdownPath: undefined,
