@@ -85775,11 +85775,18 @@ function assertLoopback(address) {
 // src/simulator/dns-server.ts
 var RCODES2 = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
 var CLASSIC_UDP_LIMIT = 512;
+function characterStrings(text6) {
+  const bytes = Buffer.from(text6, "utf8");
+  if (bytes.length === 0) return [bytes];
+  const out = [];
+  for (let i = 0; i < bytes.length; i += 255) out.push(bytes.subarray(i, i + 255));
+  return out;
+}
 function toAnswer(record) {
   const base = { name: record.name, ttl: record.ttl, class: "IN" };
   if (record.type === "TXT") {
     const strings2 = Array.isArray(record.data) ? record.data : [String(record.data)];
-    return { ...base, type: "TXT", data: strings2.map((s) => Buffer.from(s, "utf8")) };
+    return { ...base, type: "TXT", data: strings2.flatMap(characterStrings) };
   }
   if (record.type === "MX" && typeof record.data === "object" && !Array.isArray(record.data)) {
     const mx = record.data;

@@ -17,11 +17,23 @@ export interface RunningDnsServer {
   close(): Promise<void>;
 }
 
+/**
+ * A TXT character-string holds at most 255 bytes (RFC 1035 §3.3); a longer stored value is
+ * sent as consecutive strings, the way a zone file splits a 2048-bit DKIM key.
+ */
+function characterStrings(text: string): Buffer[] {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length === 0) return [bytes];
+  const out: Buffer[] = [];
+  for (let i = 0; i < bytes.length; i += 255) out.push(bytes.subarray(i, i + 255));
+  return out;
+}
+
 function toAnswer(record: DnsRecord): Answer {
   const base = { name: record.name, ttl: record.ttl, class: 'IN' as const };
   if (record.type === 'TXT') {
     const strings = Array.isArray(record.data) ? record.data : [String(record.data)];
-    return { ...base, type: 'TXT', data: strings.map((s) => Buffer.from(s, 'utf8')) };
+    return { ...base, type: 'TXT', data: strings.flatMap(characterStrings) };
   }
   if (record.type === 'MX' && typeof record.data === 'object' && !Array.isArray(record.data)) {
     const mx = record.data as { preference: number; exchange: string };

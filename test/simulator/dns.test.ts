@@ -78,6 +78,13 @@ describe('simulated DNS server', () => {
     expect(cname.answers?.[0]?.type).toBe('CNAME');
   });
 
+  it('splits a stored TXT value longer than 255 bytes into character-strings (RFC 1035 §3.3)', async () => {
+    const answer = await tcp('key.alpha.example', 'TXT');
+    const strings = (answer.answers?.[0] as { data: Buffer[] } | undefined)?.data ?? [];
+    expect(strings.map((b) => b.length)).toEqual([255, 155]);
+    expect(Buffer.concat(strings).toString()).toBe(`v=DKIM1; k=rsa; p=${'A'.repeat(392)}`);
+  });
+
   it('tells NXDOMAIN from NODATA, and returns a recorded SERVFAIL', async () => {
     expect(rcode(await udp('nowhere.alpha.example', 'TXT'))).toBe('NXDOMAIN');
     const nodata = (await udp('alpha.example', 'AAAA')) as DecodedPacket;

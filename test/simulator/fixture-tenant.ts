@@ -161,6 +161,10 @@ export function fixtureData(): FixtureData {
           rcode: 'NOERROR',
           records: Array.from({ length: 12 }, (_, i) => ({ name: 'big.alpha.example', type: 'TXT', ttl: 300, data: [`${i} ${long}`.slice(0, 250)] })),
         },
+        'key.alpha.example/TXT': {
+          rcode: 'NOERROR',
+          records: [{ name: 'key.alpha.example', type: 'TXT', ttl: 300, data: [`v=DKIM1; k=rsa; p=${'A'.repeat(392)}`] }],
+        },
         'broken.alpha.example/TXT': { rcode: 'SERVFAIL', records: [] },
         'slow.alpha.example/TXT': { rcode: 'TIMEOUT', records: [] },
       },
