@@ -28940,6 +28940,22 @@ function maxSeverity(a, b) {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
 
+// src/shard/shard.ts
+function parseShard(value, what = "--shard") {
+  const match = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
+    throw new ConfigurationError(`${what}: expected i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
+  }
+  return { index, count };
+}
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+var SHARD_SCOPE_SOURCES = /* @__PURE__ */ new Set(["graph.riskyUsers", "exo.mailbox"]);
+
 // src/inputs.ts
 function failOn(value) {
   const v = value.trim() || "high";
@@ -28958,15 +28974,25 @@ function evidenceInputs(getInput2) {
   const redact = booleanInput("redact-evidence", getInput2("redact-evidence"), true);
   return dir === "" ? {} : { evidence: { dir, redact, redactionKey: void 0 } };
 }
+function shardInput(getInput2, target) {
+  const value = getInput2("shard").trim();
+  if (value === "") return {};
+  if (target.kind !== "tenant") {
+    throw new ConfigurationError(`Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`);
+  }
+  return { shard: parseShard(value, 'Input "shard"') };
+}
 function readInputs(getInput2, workspace) {
   const snapshot = getInput2("snapshot").trim();
   if (snapshot === "") {
     throw new ConfigurationError('Input "snapshot" is required until live tenant collection is configured');
   }
   const reportPath = getInput2("report-path").trim() || `${workspace}/mailwarden-report.json`;
+  const target = { kind: "snapshot", dir: snapshot };
   return {
     policyPath: getInput2("policy").trim() || void 0,
-    target: { kind: "snapshot", dir: snapshot },
+    target,
+    ...shardInput(getInput2, target),
     saveSnapshotDir: void 0,
     only: void 0,
     reportJsonPath: reportPath,
@@ -31620,12 +31646,6 @@ function findControl(id) {
   return BY_ID.get(id);
 }
 
-// src/shard/shard.ts
-var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
-function isShardedControl(sources) {
-  return sources.some((s) => SHARDED_SOURCES.has(s));
-}
-
 // src/evaluate/selection.ts
 function selectControls(policy, only, shard) {
   const selected = [];
@@ -31640,6 +31660,14 @@ function selectControls(policy, only, shard) {
 }
 function requiredSources(controls) {
   return new Set(controls.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
+}
+function collectedSources(policy, only, shard) {
+  const sources = requiredSources(selectControls(policy, only, shard));
+  if (shard && shard.index > 1 && sources.has("exo.inboxRule")) {
+    const whole = requiredSources(selectControls(policy, only));
+    for (const id of SHARD_SCOPE_SOURCES) if (whole.has(id)) sources.add(id);
+  }
+  return sources;
 }
 
 // src/evaluate/evaluate.ts
@@ -32665,7 +32693,7 @@ async function runPipeline(settings, deps, scratch) {
   for (const warning2 of policyWarnings) logger.warning(warning2);
   const warnings = [...policyWarnings];
   const controls = selectControls(policy, settings.only, settings.shard);
-  const sources = requiredSources(controls);
+  const sources = collectedSources(policy, settings.only, settings.shard);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
   let snapshot = await deps.collector.collect({ sources, policy, logger, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {

@@ -25,6 +25,7 @@ import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
 import type { CredentialSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
+import { parseShard, type Shard } from './shard/shard.js';
 import { runSimulate, type SimulateSettings } from './simulator/simulate-command.js';
 import { TOOL } from './version.js';
 
@@ -64,6 +65,8 @@ audit options:
   --exchange-url URL        Override the cloud's Exchange Online endpoint
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
+  --shard I/N               Audit slice I of N (live targets): per-mailbox work split by a stable hash,
+                            tenant-wide sources by shard 1 only; combine with merge-reports
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
   --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
@@ -101,6 +104,7 @@ const AUDIT_OPTIONS = {
   'authority-url': { type: 'string' },
   'exchange-url': { type: 'string' },
   only: { type: 'string' },
+  shard: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
   'evidence-dir': { type: 'string' },
@@ -133,6 +137,19 @@ function parseFailOn(value: string | undefined): FailOn {
   if (value === undefined) return 'high';
   if (value === 'none' || isSeverity(value)) return value;
   throw new UsageError(`--fail-on: expected none, low, medium, high or critical, got "${value}"`);
+}
+
+/** `--shard i/n` slices live collection; a snapshot folder already says which shard it holds. */
+function cliShard(value: string | undefined, target: TargetSettings): Shard | undefined {
+  if (value === undefined) return undefined;
+  if (target.kind !== 'tenant') {
+    throw new UsageError(`--shard applies to live audits (--tenant-id); a snapshot's manifest already names its shard`);
+  }
+  try {
+    return parseShard(value);
+  } catch (error: unknown) {
+    throw new UsageError(errorMessage(error));
+  }
 }
 
 type AuditValues = ReturnType<typeof parse<typeof AUDIT_OPTIONS>>['values'];
@@ -212,11 +229,13 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   else if (values.demo) target = { kind: 'demo' };
   else if (tenantId !== undefined) target = tenantTarget(values, tenantId, env);
   else throw new UsageError('audit needs a target: --tenant-id ID, --demo or --snapshot DIR');
+  const shard = cliShard(values.shard, target);
   return {
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
     saveSnapshotDir: values['save-snapshot'],
     only: parseOnly(values.only),
+    ...(shard ? { shard } : {}),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
     ...(values['evidence-dir'] !== undefined

@@ -1,12 +1,13 @@
 import { ConfigurationError } from './errors.js';
 import { isSeverity, type FailOn } from './model/severity.js';
-import type { Settings } from './settings.js';
+import { parseShard } from './shard/shard.js';
+import type { Settings, TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
 
 /** The Action's inputs, exactly as declared in action.yml. A test keeps the two in step. */
-export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'evidence-dir', 'redact-evidence'] as const;
+export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'evidence-dir', 'redact-evidence', 'shard'] as const;
 
 function failOn(value: string): FailOn {
   const v = value.trim() || 'high';
@@ -32,6 +33,19 @@ function evidenceInputs(getInput: GetInput): Pick<Settings, 'evidence'> {
 }
 
 /**
+ * `shard: i/n`: this job's slice of a matrix audit. Only live collection is sliced; a snapshot
+ * folder's manifest already names the shard it holds, so the input is refused there.
+ */
+export function shardInput(getInput: GetInput, target: TargetSettings): Pick<Settings, 'shard'> {
+  const value = getInput('shard').trim();
+  if (value === '') return {};
+  if (target.kind !== 'tenant') {
+    throw new ConfigurationError(`Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`);
+  }
+  return { shard: parseShard(value, 'Input "shard"') };
+}
+
+/**
  * Reads the Action inputs once into Settings. This is the only module that knows input names;
  * errors quote the input and the value so the workflow author can fix them.
  */
@@ -41,9 +55,11 @@ export function readInputs(getInput: GetInput, workspace: string): Settings {
     throw new ConfigurationError('Input "snapshot" is required until live tenant collection is configured');
   }
   const reportPath = getInput('report-path').trim() || `${workspace}/mailwarden-report.json`;
+  const target: TargetSettings = { kind: 'snapshot', dir: snapshot };
   return {
     policyPath: getInput('policy').trim() || undefined,
-    target: { kind: 'snapshot', dir: snapshot },
+    target,
+    ...shardInput(getInput, target),
     saveSnapshotDir: undefined,
     only: undefined,
     reportJsonPath: reportPath,
