@@ -119,7 +119,7 @@ var require_tunnel = __commonJS({
         }
       });
     };
-    TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
+    TunnelingAgent.prototype.createSocket = function createSocket2(options, cb) {
       var self = this;
       var placeholder = {};
       self.sockets.push(placeholder);
@@ -861,8 +861,8 @@ var require_tree = __commonJS({
        * @param {any} value
        */
       add(key, value) {
-        const length = key.length;
-        if (length === 0) {
+        const length2 = key.length;
+        if (length2 === 0) {
           throw new TypeError("Unreachable");
         }
         let index = 0;
@@ -873,7 +873,7 @@ var require_tree = __commonJS({
             throw new TypeError("key must be ascii string");
           }
           if (node.code === code) {
-            if (length === ++index) {
+            if (length2 === ++index) {
               node.value = value;
               break;
             } else if (node.middle !== null) {
@@ -3392,10 +3392,10 @@ var require_data_url = __commonJS({
       );
     }
     function percentDecode(input) {
-      const length = input.length;
-      const output = new Uint8Array(length);
+      const length2 = input.length;
+      const output = new Uint8Array(length2);
       let j = 0;
-      for (let i = 0; i < length; ++i) {
+      for (let i = 0; i < length2; ++i) {
         const byte = input[i];
         if (byte !== 37) {
           output[j++] = byte;
@@ -3406,7 +3406,7 @@ var require_data_url = __commonJS({
           i += 2;
         }
       }
-      return length === j ? output : output.subarray(0, j);
+      return length2 === j ? output : output.subarray(0, j);
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
@@ -3584,16 +3584,16 @@ var require_data_url = __commonJS({
       return lead === 0 && trail === str.length - 1 ? str : str.slice(lead, trail + 1);
     }
     function isomorphicDecode(input) {
-      const length = input.length;
-      if ((2 << 15) - 1 > length) {
+      const length2 = input.length;
+      if ((2 << 15) - 1 > length2) {
         return String.fromCharCode.apply(null, input);
       }
       let result = "";
       let i = 0;
       let addition = (2 << 15) - 1;
-      while (i < length) {
-        if (i + addition > length) {
-          addition = length - i;
+      while (i < length2) {
+        if (i + addition > length2) {
+          addition = length2 - i;
         }
         result += String.fromCharCode.apply(null, input.subarray(i, i += addition));
       }
@@ -3696,10 +3696,10 @@ var require_webidl = __commonJS({
         }
       }
     };
-    webidl.argumentLengthCheck = function({ length }, min, ctx) {
-      if (length < min) {
+    webidl.argumentLengthCheck = function({ length: length2 }, min, ctx) {
+      if (length2 < min) {
         throw webidl.errors.exception({
-          message: `${min} argument${min !== 1 ? "s" : ""} required, but${length ? " only" : ""} ${length} found.`,
+          message: `${min} argument${min !== 1 ? "s" : ""} required, but${length2 ? " only" : ""} ${length2} found.`,
           header: ctx
         });
       }
@@ -4096,8 +4096,8 @@ var require_util2 = __commonJS({
     }
     function responseURL(response) {
       const urlList = response.urlList;
-      const length = urlList.length;
-      return length === 0 ? null : urlList[length - 1].toString();
+      const length2 = urlList.length;
+      return length2 === 0 ? null : urlList[length2 - 1].toString();
     }
     function responseLocationURL(response, requestFragment) {
       if (!redirectStatusSet.has(response.status)) {
@@ -4159,18 +4159,18 @@ var require_util2 = __commonJS({
     function setRequestReferrerPolicyOnRedirect(request, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
-      let policy = "";
+      let policy2 = "";
       if (policyHeader.length > 0) {
         for (let i = policyHeader.length; i !== 0; i--) {
           const token = policyHeader[i - 1].trim();
           if (referrerPolicyTokens.has(token)) {
-            policy = token;
+            policy2 = token;
             break;
           }
         }
       }
-      if (policy !== "") {
-        request.referrerPolicy = policy;
+      if (policy2 !== "") {
+        request.referrerPolicy = policy2;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4268,8 +4268,8 @@ var require_util2 = __commonJS({
       };
     }
     function determineRequestsReferrer(request) {
-      const policy = request.referrerPolicy;
-      assert(policy);
+      const policy2 = request.referrerPolicy;
+      assert(policy2);
       let referrerSource = null;
       if (request.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
@@ -4287,7 +4287,7 @@ var require_util2 = __commonJS({
       }
       const areSameOrigin = sameOrigin(request, referrerURL);
       const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request.url);
-      switch (policy) {
+      switch (policy2) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
         case "unsafe-url":
@@ -5191,11 +5191,11 @@ var require_formdata_parser = __commonJS({
       return true;
     }
     function validateBoundary(boundary) {
-      const length = boundary.length;
-      if (length < 27 || length > 70) {
+      const length2 = boundary.length;
+      if (length2 < 27 || length2 > 70) {
         return false;
       }
-      for (let i = 0; i < length; ++i) {
+      for (let i = 0; i < length2; ++i) {
         const cp = boundary.charCodeAt(i);
         if (!(cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 39 || cp === 45 || cp === 95)) {
           return false;
@@ -5484,7 +5484,7 @@ var require_body = __commonJS({
       assert(isReadableStreamLike(stream));
       let action = null;
       let source = null;
-      let length = null;
+      let length2 = null;
       let type = null;
       if (typeof object === "string") {
         source = object;
@@ -5504,7 +5504,7 @@ Content-Disposition: form-data`;
         const normalizeLinefeeds = (value) => value.replace(/\r?\n|\r/g, "\r\n");
         const blobParts = [];
         const rn = new Uint8Array([13, 10]);
-        length = 0;
+        length2 = 0;
         let hasUnknownSizeValue = false;
         for (const [name, value] of object) {
           if (typeof value === "string") {
@@ -5513,7 +5513,7 @@ Content-Disposition: form-data`;
 ${normalizeLinefeeds(value)}\r
 `);
             blobParts.push(chunk2);
-            length += chunk2.byteLength;
+            length2 += chunk2.byteLength;
           } else {
             const chunk2 = textEncoder.encode(`${prefix}; name="${escape2(normalizeLinefeeds(name))}"` + (value.name ? `; filename="${escape2(value.name)}"` : "") + `\r
 Content-Type: ${value.type || "application/octet-stream"}\r
@@ -5521,7 +5521,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
 `);
             blobParts.push(chunk2, value, rn);
             if (typeof value.size === "number") {
-              length += chunk2.byteLength + value.size + rn.byteLength;
+              length2 += chunk2.byteLength + value.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
@@ -5530,9 +5530,9 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         const chunk = textEncoder.encode(`--${boundary}--\r
 `);
         blobParts.push(chunk);
-        length += chunk.byteLength;
+        length2 += chunk.byteLength;
         if (hasUnknownSizeValue) {
-          length = null;
+          length2 = null;
         }
         source = object;
         action = async function* () {
@@ -5547,7 +5547,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         type = `multipart/form-data; boundary=${boundary}`;
       } else if (isBlobLike(object)) {
         source = object;
-        length = object.size;
+        length2 = object.size;
         if (object.type) {
           type = object.type;
         }
@@ -5563,7 +5563,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
         stream = object instanceof ReadableStream ? object : ReadableStreamFrom(object);
       }
       if (typeof source === "string" || util.isBuffer(source)) {
-        length = Buffer.byteLength(source);
+        length2 = Buffer.byteLength(source);
       }
       if (action != null) {
         let iterator;
@@ -5594,7 +5594,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
           type: "bytes"
         });
       }
-      const body = { stream, source, length };
+      const body = { stream, source, length: length2 };
       return [body, type];
     }
     function safelyExtractBody(object, keepalive = false) {
@@ -9081,9 +9081,9 @@ var require_retry_handler = __commonJS({
       if (!Number.isFinite(range.start) || !Number.isFinite(range.end)) {
         return null;
       }
-      const length = Number(contentLength);
+      const length2 = Number(contentLength);
       const expectedLength = range.end - range.start + 1;
-      if (!Number.isFinite(length) || length !== expectedLength) {
+      if (!Number.isFinite(length2) || length2 !== expectedLength) {
         return new RequestRetryError("Content-Length mismatch", statusCode, {
           headers,
           data: { count: retryCount }
@@ -9665,23 +9665,23 @@ var require_readable = __commonJS({
       while (consume2.stream.read() != null) {
       }
     }
-    function chunksDecode(chunks, length) {
-      if (chunks.length === 0 || length === 0) {
+    function chunksDecode(chunks, length2) {
+      if (chunks.length === 0 || length2 === 0) {
         return "";
       }
-      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length);
+      const buffer = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, length2);
       const bufferLength = buffer.length;
       const start = bufferLength > 2 && buffer[0] === 239 && buffer[1] === 187 && buffer[2] === 191 ? 3 : 0;
       return buffer.utf8Slice(start, bufferLength);
     }
-    function chunksConcat(chunks, length) {
-      if (chunks.length === 0 || length === 0) {
+    function chunksConcat(chunks, length2) {
+      if (chunks.length === 0 || length2 === 0) {
         return new Uint8Array(0);
       }
       if (chunks.length === 1) {
         return new Uint8Array(chunks[0]);
       }
-      const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
+      const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length2).buffer);
       let offset = 0;
       for (let i = 0; i < chunks.length; ++i) {
         const chunk = chunks[i];
@@ -9691,18 +9691,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve, stream, length } = consume2;
+      const { type, body, resolve, stream, length: length2 } = consume2;
       try {
         if (type === "text") {
-          resolve(chunksDecode(body, length));
+          resolve(chunksDecode(body, length2));
         } else if (type === "json") {
-          resolve(JSON.parse(chunksDecode(body, length)));
+          resolve(JSON.parse(chunksDecode(body, length2)));
         } else if (type === "arrayBuffer") {
-          resolve(chunksConcat(body, length).buffer);
+          resolve(chunksConcat(body, length2).buffer);
         } else if (type === "blob") {
           resolve(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve(chunksConcat(body, length));
+          resolve(chunksConcat(body, length2));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9745,23 +9745,23 @@ var require_util3 = __commonJS({
     async function getResolveErrorBodyCallback({ callback, body, contentType, statusCode, statusMessage, headers }) {
       assert(body);
       let chunks = [];
-      let length = 0;
+      let length2 = 0;
       try {
         for await (const chunk of body) {
           chunks.push(chunk);
-          length += chunk.length;
-          if (length > CHUNK_LIMIT) {
+          length2 += chunk.length;
+          if (length2 > CHUNK_LIMIT) {
             chunks = [];
-            length = 0;
+            length2 = 0;
             break;
           }
         }
       } catch {
         chunks = [];
-        length = 0;
+        length2 = 0;
       }
       const message = `Response status code ${statusCode}${statusMessage ? `: ${statusMessage}` : ""}`;
-      if (statusCode === 204 || !contentType || !length) {
+      if (statusCode === 204 || !contentType || !length2) {
         queueMicrotask(() => callback(new ResponseStatusCodeError(message, statusCode, headers)));
         return;
       }
@@ -9770,9 +9770,9 @@ var require_util3 = __commonJS({
       let payload;
       try {
         if (isContentTypeApplicationJson(contentType)) {
-          payload = JSON.parse(chunksDecode(chunks, length));
+          payload = JSON.parse(chunksDecode(chunks, length2));
         } else if (isContentTypeText(contentType)) {
-          payload = chunksDecode(chunks, length);
+          payload = chunksDecode(chunks, length2);
         }
       } catch {
       } finally {
@@ -11640,8 +11640,8 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports, module) {
     "use strict";
-    var { isIP: isIP2 } = __require("node:net");
-    var { lookup } = __require("node:dns");
+    var { isIP: isIP4 } = __require("node:net");
+    var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
     var maxInt = Math.pow(2, 31) - 1;
@@ -11731,7 +11731,7 @@ var require_dns = __commonJS({
         }
       }
       #defaultLookup(origin, opts, cb) {
-        lookup(
+        lookup2(
           origin.hostname,
           {
             all: true,
@@ -11895,7 +11895,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP2(origin.hostname) !== 0) {
+          if (isIP4(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -13607,7 +13607,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14562,7 +14562,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -15066,7 +15066,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode(bytes, encoding);
+          return decode2(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15083,7 +15083,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode(ioQueue, encoding) {
+    function decode2(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -17681,11 +17681,11 @@ var require_receiver = __commonJS({
         let offset = 0;
         while (offset !== n) {
           const next = this.#buffers[0];
-          const { length } = next;
-          if (length + offset === n) {
+          const { length: length2 } = next;
+          if (length2 + offset === n) {
             buffer.set(this.#buffers.shift(), offset);
             break;
-          } else if (length + offset > n) {
+          } else if (length2 + offset > n) {
             buffer.set(next.subarray(0, n - offset), offset);
             this.#buffers[0] = next.subarray(n - offset);
             break;
@@ -18031,10 +18031,10 @@ var require_websocket = __commonJS({
           return;
         }
         if (typeof data === "string") {
-          const length = Buffer.byteLength(data);
-          this.#bufferedAmount += length;
+          const length2 = Buffer.byteLength(data);
+          this.#bufferedAmount += length2;
           this.#sendQueue.add(data, () => {
-            this.#bufferedAmount -= length;
+            this.#bufferedAmount -= length2;
           }, sendHints.string);
         } else if (types.isArrayBuffer(data)) {
           this.#bufferedAmount += data.byteLength;
@@ -18341,11 +18341,11 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length2, field) {
+      if (length2 !== field.length) {
         return false;
       }
-      for (let i = 0; i < length; i++) {
+      for (let i = 0; i < length2; i++) {
         if (line[i] !== field[i]) {
           return false;
         }
@@ -18634,16 +18634,16 @@ ${value}`;
           return this.chunks[this.chunkIndex].subarray(this.linePos, this.pos);
         }
         const chunks = [];
-        let length = 0;
+        let length2 = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
           const chunk = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
           const end = i === this.chunkIndex ? this.pos : chunk.length;
           const slice = chunk.subarray(start, end);
-          length += slice.length;
+          length2 += slice.length;
           chunks.push(slice);
         }
-        return Buffer.concat(chunks, length);
+        return Buffer.concat(chunks, length2);
       }
       peekBufferedByte(offset) {
         let chunkIndex = this.lineChunkIndex;
@@ -19100,7 +19100,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -19146,6 +19146,2116 @@ var require_undici = __commonJS({
     module.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module.exports.EventSource = EventSource;
+  }
+});
+
+// node_modules/dns-packet/types.js
+var require_types = __commonJS({
+  "node_modules/dns-packet/types.js"(exports) {
+    "use strict";
+    exports.toString = function(type) {
+      switch (type) {
+        case 1:
+          return "A";
+        case 10:
+          return "NULL";
+        case 28:
+          return "AAAA";
+        case 18:
+          return "AFSDB";
+        case 42:
+          return "APL";
+        case 257:
+          return "CAA";
+        case 60:
+          return "CDNSKEY";
+        case 59:
+          return "CDS";
+        case 37:
+          return "CERT";
+        case 5:
+          return "CNAME";
+        case 49:
+          return "DHCID";
+        case 32769:
+          return "DLV";
+        case 39:
+          return "DNAME";
+        case 48:
+          return "DNSKEY";
+        case 43:
+          return "DS";
+        case 55:
+          return "HIP";
+        case 13:
+          return "HINFO";
+        case 45:
+          return "IPSECKEY";
+        case 25:
+          return "KEY";
+        case 36:
+          return "KX";
+        case 29:
+          return "LOC";
+        case 15:
+          return "MX";
+        case 35:
+          return "NAPTR";
+        case 2:
+          return "NS";
+        case 47:
+          return "NSEC";
+        case 50:
+          return "NSEC3";
+        case 51:
+          return "NSEC3PARAM";
+        case 12:
+          return "PTR";
+        case 46:
+          return "RRSIG";
+        case 17:
+          return "RP";
+        case 24:
+          return "SIG";
+        case 6:
+          return "SOA";
+        case 99:
+          return "SPF";
+        case 33:
+          return "SRV";
+        case 44:
+          return "SSHFP";
+        case 32768:
+          return "TA";
+        case 249:
+          return "TKEY";
+        case 52:
+          return "TLSA";
+        case 250:
+          return "TSIG";
+        case 16:
+          return "TXT";
+        case 252:
+          return "AXFR";
+        case 251:
+          return "IXFR";
+        case 41:
+          return "OPT";
+        case 255:
+          return "ANY";
+      }
+      return "UNKNOWN_" + type;
+    };
+    exports.toType = function(name) {
+      switch (name.toUpperCase()) {
+        case "A":
+          return 1;
+        case "NULL":
+          return 10;
+        case "AAAA":
+          return 28;
+        case "AFSDB":
+          return 18;
+        case "APL":
+          return 42;
+        case "CAA":
+          return 257;
+        case "CDNSKEY":
+          return 60;
+        case "CDS":
+          return 59;
+        case "CERT":
+          return 37;
+        case "CNAME":
+          return 5;
+        case "DHCID":
+          return 49;
+        case "DLV":
+          return 32769;
+        case "DNAME":
+          return 39;
+        case "DNSKEY":
+          return 48;
+        case "DS":
+          return 43;
+        case "HIP":
+          return 55;
+        case "HINFO":
+          return 13;
+        case "IPSECKEY":
+          return 45;
+        case "KEY":
+          return 25;
+        case "KX":
+          return 36;
+        case "LOC":
+          return 29;
+        case "MX":
+          return 15;
+        case "NAPTR":
+          return 35;
+        case "NS":
+          return 2;
+        case "NSEC":
+          return 47;
+        case "NSEC3":
+          return 50;
+        case "NSEC3PARAM":
+          return 51;
+        case "PTR":
+          return 12;
+        case "RRSIG":
+          return 46;
+        case "RP":
+          return 17;
+        case "SIG":
+          return 24;
+        case "SOA":
+          return 6;
+        case "SPF":
+          return 99;
+        case "SRV":
+          return 33;
+        case "SSHFP":
+          return 44;
+        case "TA":
+          return 32768;
+        case "TKEY":
+          return 249;
+        case "TLSA":
+          return 52;
+        case "TSIG":
+          return 250;
+        case "TXT":
+          return 16;
+        case "AXFR":
+          return 252;
+        case "IXFR":
+          return 251;
+        case "OPT":
+          return 41;
+        case "ANY":
+          return 255;
+        case "*":
+          return 255;
+      }
+      if (name.toUpperCase().startsWith("UNKNOWN_")) return parseInt(name.slice(8));
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/rcodes.js
+var require_rcodes = __commonJS({
+  "node_modules/dns-packet/rcodes.js"(exports) {
+    "use strict";
+    exports.toString = function(rcode) {
+      switch (rcode) {
+        case 0:
+          return "NOERROR";
+        case 1:
+          return "FORMERR";
+        case 2:
+          return "SERVFAIL";
+        case 3:
+          return "NXDOMAIN";
+        case 4:
+          return "NOTIMP";
+        case 5:
+          return "REFUSED";
+        case 6:
+          return "YXDOMAIN";
+        case 7:
+          return "YXRRSET";
+        case 8:
+          return "NXRRSET";
+        case 9:
+          return "NOTAUTH";
+        case 10:
+          return "NOTZONE";
+        case 11:
+          return "RCODE_11";
+        case 12:
+          return "RCODE_12";
+        case 13:
+          return "RCODE_13";
+        case 14:
+          return "RCODE_14";
+        case 15:
+          return "RCODE_15";
+      }
+      return "RCODE_" + rcode;
+    };
+    exports.toRcode = function(code) {
+      switch (code.toUpperCase()) {
+        case "NOERROR":
+          return 0;
+        case "FORMERR":
+          return 1;
+        case "SERVFAIL":
+          return 2;
+        case "NXDOMAIN":
+          return 3;
+        case "NOTIMP":
+          return 4;
+        case "REFUSED":
+          return 5;
+        case "YXDOMAIN":
+          return 6;
+        case "YXRRSET":
+          return 7;
+        case "NXRRSET":
+          return 8;
+        case "NOTAUTH":
+          return 9;
+        case "NOTZONE":
+          return 10;
+        case "RCODE_11":
+          return 11;
+        case "RCODE_12":
+          return 12;
+        case "RCODE_13":
+          return 13;
+        case "RCODE_14":
+          return 14;
+        case "RCODE_15":
+          return 15;
+      }
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/opcodes.js
+var require_opcodes = __commonJS({
+  "node_modules/dns-packet/opcodes.js"(exports) {
+    "use strict";
+    exports.toString = function(opcode) {
+      switch (opcode) {
+        case 0:
+          return "QUERY";
+        case 1:
+          return "IQUERY";
+        case 2:
+          return "STATUS";
+        case 3:
+          return "OPCODE_3";
+        case 4:
+          return "NOTIFY";
+        case 5:
+          return "UPDATE";
+        case 6:
+          return "OPCODE_6";
+        case 7:
+          return "OPCODE_7";
+        case 8:
+          return "OPCODE_8";
+        case 9:
+          return "OPCODE_9";
+        case 10:
+          return "OPCODE_10";
+        case 11:
+          return "OPCODE_11";
+        case 12:
+          return "OPCODE_12";
+        case 13:
+          return "OPCODE_13";
+        case 14:
+          return "OPCODE_14";
+        case 15:
+          return "OPCODE_15";
+      }
+      return "OPCODE_" + opcode;
+    };
+    exports.toOpcode = function(code) {
+      switch (code.toUpperCase()) {
+        case "QUERY":
+          return 0;
+        case "IQUERY":
+          return 1;
+        case "STATUS":
+          return 2;
+        case "OPCODE_3":
+          return 3;
+        case "NOTIFY":
+          return 4;
+        case "UPDATE":
+          return 5;
+        case "OPCODE_6":
+          return 6;
+        case "OPCODE_7":
+          return 7;
+        case "OPCODE_8":
+          return 8;
+        case "OPCODE_9":
+          return 9;
+        case "OPCODE_10":
+          return 10;
+        case "OPCODE_11":
+          return 11;
+        case "OPCODE_12":
+          return 12;
+        case "OPCODE_13":
+          return 13;
+        case "OPCODE_14":
+          return 14;
+        case "OPCODE_15":
+          return 15;
+      }
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/classes.js
+var require_classes = __commonJS({
+  "node_modules/dns-packet/classes.js"(exports) {
+    "use strict";
+    exports.toString = function(klass) {
+      switch (klass) {
+        case 1:
+          return "IN";
+        case 2:
+          return "CS";
+        case 3:
+          return "CH";
+        case 4:
+          return "HS";
+        case 255:
+          return "ANY";
+      }
+      return "UNKNOWN_" + klass;
+    };
+    exports.toClass = function(name) {
+      switch (name.toUpperCase()) {
+        case "IN":
+          return 1;
+        case "CS":
+          return 2;
+        case "CH":
+          return 3;
+        case "HS":
+          return 4;
+        case "ANY":
+          return 255;
+      }
+      return 0;
+    };
+  }
+});
+
+// node_modules/dns-packet/optioncodes.js
+var require_optioncodes = __commonJS({
+  "node_modules/dns-packet/optioncodes.js"(exports) {
+    "use strict";
+    exports.toString = function(type) {
+      switch (type) {
+        // list at
+        // https://www.iana.org/assignments/dns-parameters/dns-parameters.xhtml#dns-parameters-11
+        case 1:
+          return "LLQ";
+        case 2:
+          return "UL";
+        case 3:
+          return "NSID";
+        case 5:
+          return "DAU";
+        case 6:
+          return "DHU";
+        case 7:
+          return "N3U";
+        case 8:
+          return "CLIENT_SUBNET";
+        case 9:
+          return "EXPIRE";
+        case 10:
+          return "COOKIE";
+        case 11:
+          return "TCP_KEEPALIVE";
+        case 12:
+          return "PADDING";
+        case 13:
+          return "CHAIN";
+        case 14:
+          return "KEY_TAG";
+        case 26946:
+          return "DEVICEID";
+      }
+      if (type < 0) {
+        return null;
+      }
+      return `OPTION_${type}`;
+    };
+    exports.toCode = function(name) {
+      if (typeof name === "number") {
+        return name;
+      }
+      if (!name) {
+        return -1;
+      }
+      switch (name.toUpperCase()) {
+        case "OPTION_0":
+          return 0;
+        case "LLQ":
+          return 1;
+        case "UL":
+          return 2;
+        case "NSID":
+          return 3;
+        case "OPTION_4":
+          return 4;
+        case "DAU":
+          return 5;
+        case "DHU":
+          return 6;
+        case "N3U":
+          return 7;
+        case "CLIENT_SUBNET":
+          return 8;
+        case "EXPIRE":
+          return 9;
+        case "COOKIE":
+          return 10;
+        case "TCP_KEEPALIVE":
+          return 11;
+        case "PADDING":
+          return 12;
+        case "CHAIN":
+          return 13;
+        case "KEY_TAG":
+          return 14;
+        case "DEVICEID":
+          return 26946;
+        case "OPTION_65535":
+          return 65535;
+      }
+      const m = name.match(/_(\d+)$/);
+      if (m) {
+        return parseInt(m[1], 10);
+      }
+      return -1;
+    };
+  }
+});
+
+// node_modules/@leichtgewicht/ip-codec/index.cjs
+var require_ip_codec = __commonJS({
+  "node_modules/@leichtgewicht/ip-codec/index.cjs"(exports, module) {
+    var ipCodec = (function(exports2) {
+      "use strict";
+      Object.defineProperty(exports2, "__esModule", {
+        value: true
+      });
+      exports2.decode = decode2;
+      exports2.encode = encode2;
+      exports2.familyOf = familyOf;
+      exports2.name = void 0;
+      exports2.sizeOf = sizeOf;
+      exports2.v6 = exports2.v4 = void 0;
+      const v4Regex = /^(\d{1,3}\.){3,3}\d{1,3}$/;
+      const v4Size = 4;
+      const v6Regex = /^(::)?(((\d{1,3}\.){3}(\d{1,3}){1})?([0-9a-f]){0,4}:{0,2}){1,8}(::)?$/i;
+      const v6Size = 16;
+      const v4 = {
+        name: "v4",
+        size: v4Size,
+        isFormat: (ip) => v4Regex.test(ip),
+        encode(ip, buff, offset) {
+          offset = ~~offset;
+          buff = buff || new Uint8Array(offset + v4Size);
+          const max = ip.length;
+          let n = 0;
+          for (let i = 0; i < max; ) {
+            const c = ip.charCodeAt(i++);
+            if (c === 46) {
+              buff[offset++] = n;
+              n = 0;
+            } else {
+              n = n * 10 + (c - 48);
+            }
+          }
+          buff[offset] = n;
+          return buff;
+        },
+        decode(buff, offset) {
+          offset = ~~offset;
+          return `${buff[offset++]}.${buff[offset++]}.${buff[offset++]}.${buff[offset]}`;
+        }
+      };
+      exports2.v4 = v4;
+      const v6 = {
+        name: "v6",
+        size: v6Size,
+        isFormat: (ip) => ip.length > 0 && v6Regex.test(ip),
+        encode(ip, buff, offset) {
+          offset = ~~offset;
+          let end = offset + v6Size;
+          let fill = -1;
+          let hexN = 0;
+          let decN = 0;
+          let prevColon = true;
+          let useDec = false;
+          buff = buff || new Uint8Array(offset + v6Size);
+          for (let i = 0; i < ip.length; i++) {
+            let c = ip.charCodeAt(i);
+            if (c === 58) {
+              if (prevColon) {
+                if (fill !== -1) {
+                  if (offset < end) buff[offset] = 0;
+                  if (offset < end - 1) buff[offset + 1] = 0;
+                  offset += 2;
+                } else if (offset < end) {
+                  fill = offset;
+                }
+              } else {
+                if (useDec === true) {
+                  if (offset < end) buff[offset] = decN;
+                  offset++;
+                } else {
+                  if (offset < end) buff[offset] = hexN >> 8;
+                  if (offset < end - 1) buff[offset + 1] = hexN & 255;
+                  offset += 2;
+                }
+                hexN = 0;
+                decN = 0;
+              }
+              prevColon = true;
+              useDec = false;
+            } else if (c === 46) {
+              if (offset < end) buff[offset] = decN;
+              offset++;
+              decN = 0;
+              hexN = 0;
+              prevColon = false;
+              useDec = true;
+            } else {
+              prevColon = false;
+              if (c >= 97) {
+                c -= 87;
+              } else if (c >= 65) {
+                c -= 55;
+              } else {
+                c -= 48;
+                decN = decN * 10 + c;
+              }
+              hexN = (hexN << 4) + c;
+            }
+          }
+          if (prevColon === false) {
+            if (useDec === true) {
+              if (offset < end) buff[offset] = decN;
+              offset++;
+            } else {
+              if (offset < end) buff[offset] = hexN >> 8;
+              if (offset < end - 1) buff[offset + 1] = hexN & 255;
+              offset += 2;
+            }
+          } else if (fill === 0) {
+            if (offset < end) buff[offset] = 0;
+            if (offset < end - 1) buff[offset + 1] = 0;
+            offset += 2;
+          } else if (fill !== -1) {
+            offset += 2;
+            for (let i = Math.min(offset - 1, end - 1); i >= fill + 2; i--) {
+              buff[i] = buff[i - 2];
+            }
+            buff[fill] = 0;
+            buff[fill + 1] = 0;
+            fill = offset;
+          }
+          if (fill !== offset && fill !== -1) {
+            if (offset > end - 2) {
+              offset = end - 2;
+            }
+            while (end > fill) {
+              buff[--end] = offset < end && offset > fill ? buff[--offset] : 0;
+            }
+          } else {
+            while (offset < end) {
+              buff[offset++] = 0;
+            }
+          }
+          return buff;
+        },
+        decode(buff, offset) {
+          offset = ~~offset;
+          let result = "";
+          for (let i = 0; i < v6Size; i += 2) {
+            if (i !== 0) {
+              result += ":";
+            }
+            result += (buff[offset + i] << 8 | buff[offset + i + 1]).toString(16);
+          }
+          return result.replace(/(^|:)0(:0)*:0(:|$)/, "$1::$3").replace(/:{3,4}/, "::");
+        }
+      };
+      exports2.v6 = v6;
+      const name = "ip";
+      exports2.name = name;
+      function sizeOf(ip) {
+        if (v4.isFormat(ip)) return v4.size;
+        if (v6.isFormat(ip)) return v6.size;
+        throw Error(`Invalid ip address: ${ip}`);
+      }
+      function familyOf(string) {
+        return sizeOf(string) === v4.size ? 1 : 2;
+      }
+      function encode2(ip, buff, offset) {
+        offset = ~~offset;
+        const size = sizeOf(ip);
+        if (typeof buff === "function") {
+          buff = buff(offset + size);
+        }
+        if (size === v4.size) {
+          return v4.encode(ip, buff, offset);
+        }
+        return v6.encode(ip, buff, offset);
+      }
+      function decode2(buff, offset, length2) {
+        offset = ~~offset;
+        length2 = length2 || buff.length - offset;
+        if (length2 === v4.size) {
+          return v4.decode(buff, offset, length2);
+        }
+        if (length2 === v6.size) {
+          return v6.decode(buff, offset, length2);
+        }
+        throw Error(`Invalid buffer size needs to be ${v4.size} for v4 or ${v6.size} for v6.`);
+      }
+      return "default" in exports2 ? exports2.default : exports2;
+    })({});
+    if (typeof define === "function" && define.amd) define([], function() {
+      return ipCodec;
+    });
+    else if (typeof module === "object" && typeof exports === "object") module.exports = ipCodec;
+  }
+});
+
+// node_modules/dns-packet/index.js
+var require_dns_packet = __commonJS({
+  "node_modules/dns-packet/index.js"(exports) {
+    "use strict";
+    var Buffer2 = __require("buffer").Buffer;
+    var types = require_types();
+    var rcodes = require_rcodes();
+    var opcodes = require_opcodes();
+    var classes = require_classes();
+    var optioncodes = require_optioncodes();
+    var ip = require_ip_codec();
+    var QUERY_FLAG = 0;
+    var RESPONSE_FLAG = 1 << 15;
+    var FLUSH_MASK = 1 << 15;
+    var NOT_FLUSH_MASK = ~FLUSH_MASK;
+    var QU_MASK = 1 << 15;
+    var NOT_QU_MASK = ~QU_MASK;
+    var name = exports.name = {};
+    name.encode = function(str, buf, offset, { mail = false } = {}) {
+      if (!buf) buf = Buffer2.alloc(name.encodingLength(str));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const n = str.replace(/^\.|\.$/gm, "");
+      if (n.length) {
+        let list = [];
+        if (mail) {
+          let localPart2 = "";
+          n.split(".").forEach((label) => {
+            if (label.endsWith("\\")) {
+              localPart2 += (localPart2.length ? "." : "") + label.slice(0, -1);
+            } else {
+              if (list.length === 0 && localPart2.length) {
+                list.push(localPart2 + "." + label);
+              } else {
+                list.push(label);
+              }
+            }
+          });
+        } else {
+          list = n.split(".");
+        }
+        for (let i = 0; i < list.length; i++) {
+          const len = buf.write(list[i], offset + 1);
+          buf[offset] = len;
+          offset += len + 1;
+        }
+      }
+      buf[offset++] = 0;
+      name.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    name.encode.bytes = 0;
+    name.decode = function(buf, offset, { mail = false } = {}) {
+      if (!offset) offset = 0;
+      const list = [];
+      let oldOffset = offset;
+      let totalLength = 0;
+      let consumedBytes = 0;
+      let jumped = false;
+      while (true) {
+        if (offset >= buf.length) {
+          throw new Error("Cannot decode name (buffer overflow)");
+        }
+        const len = buf[offset++];
+        consumedBytes += jumped ? 0 : 1;
+        if (len === 0) {
+          break;
+        } else if ((len & 192) === 0) {
+          if (offset + len > buf.length) {
+            throw new Error("Cannot decode name (buffer overflow)");
+          }
+          totalLength += len + 1;
+          if (totalLength > 254) {
+            throw new Error("Cannot decode name (name too long)");
+          }
+          let label = buf.toString("utf-8", offset, offset + len);
+          if (mail) {
+            label = label.replace(/\./g, "\\.");
+          }
+          list.push(label);
+          offset += len;
+          consumedBytes += jumped ? 0 : len;
+        } else if ((len & 192) === 192) {
+          if (offset + 1 > buf.length) {
+            throw new Error("Cannot decode name (buffer overflow)");
+          }
+          const jumpOffset = buf.readUInt16BE(offset - 1) - 49152;
+          if (jumpOffset >= oldOffset) {
+            throw new Error("Cannot decode name (bad pointer)");
+          }
+          offset = jumpOffset;
+          oldOffset = jumpOffset;
+          consumedBytes += jumped ? 0 : 1;
+          jumped = true;
+        } else {
+          throw new Error("Cannot decode name (bad label)");
+        }
+      }
+      name.decode.bytes = consumedBytes;
+      return list.length === 0 ? "." : list.join(".");
+    };
+    name.decode.bytes = 0;
+    name.encodingLength = function(n) {
+      if (n === "." || n === "..") return 1;
+      return Buffer2.byteLength(n.replace(/^\.|\.$/gm, "")) + 2;
+    };
+    var string = {};
+    string.encode = function(s, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(string.encodingLength(s));
+      if (!offset) offset = 0;
+      const len = buf.write(s, offset + 1);
+      buf[offset] = len;
+      string.encode.bytes = len + 1;
+      return buf;
+    };
+    string.encode.bytes = 0;
+    string.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf[offset];
+      const s = buf.toString("utf-8", offset + 1, offset + 1 + len);
+      string.decode.bytes = len + 1;
+      return s;
+    };
+    string.decode.bytes = 0;
+    string.encodingLength = function(s) {
+      return Buffer2.byteLength(s) + 1;
+    };
+    var header = {};
+    header.encode = function(h, buf, offset) {
+      if (!buf) buf = header.encodingLength(h);
+      if (!offset) offset = 0;
+      const flags = (h.flags || 0) & 32767;
+      const type = h.type === "response" ? RESPONSE_FLAG : QUERY_FLAG;
+      buf.writeUInt16BE(h.id || 0, offset);
+      buf.writeUInt16BE(flags | type, offset + 2);
+      buf.writeUInt16BE(h.questions.length, offset + 4);
+      buf.writeUInt16BE(h.answers.length, offset + 6);
+      buf.writeUInt16BE(h.authorities.length, offset + 8);
+      buf.writeUInt16BE(h.additionals.length, offset + 10);
+      return buf;
+    };
+    header.encode.bytes = 12;
+    header.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      if (buf.length < 12) throw new Error("Header must be 12 bytes");
+      const flags = buf.readUInt16BE(offset + 2);
+      return {
+        id: buf.readUInt16BE(offset),
+        type: flags & RESPONSE_FLAG ? "response" : "query",
+        flags: flags & 32767,
+        flag_qr: (flags >> 15 & 1) === 1,
+        opcode: opcodes.toString(flags >> 11 & 15),
+        flag_aa: (flags >> 10 & 1) === 1,
+        flag_tc: (flags >> 9 & 1) === 1,
+        flag_rd: (flags >> 8 & 1) === 1,
+        flag_ra: (flags >> 7 & 1) === 1,
+        flag_z: (flags >> 6 & 1) === 1,
+        flag_ad: (flags >> 5 & 1) === 1,
+        flag_cd: (flags >> 4 & 1) === 1,
+        rcode: rcodes.toString(flags & 15),
+        questions: new Array(buf.readUInt16BE(offset + 4)),
+        answers: new Array(buf.readUInt16BE(offset + 6)),
+        authorities: new Array(buf.readUInt16BE(offset + 8)),
+        additionals: new Array(buf.readUInt16BE(offset + 10))
+      };
+    };
+    header.decode.bytes = 12;
+    header.encodingLength = function() {
+      return 12;
+    };
+    var runknown = exports.unknown = {};
+    runknown.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(runknown.encodingLength(data));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(data.length, offset);
+      data.copy(buf, offset + 2);
+      runknown.encode.bytes = data.length + 2;
+      return buf;
+    };
+    runknown.encode.bytes = 0;
+    runknown.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      const data = buf.slice(offset + 2, offset + 2 + len);
+      runknown.decode.bytes = len + 2;
+      return data;
+    };
+    runknown.decode.bytes = 0;
+    runknown.encodingLength = function(data) {
+      return data.length + 2;
+    };
+    var rns = exports.ns = {};
+    rns.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rns.encodingLength(data));
+      if (!offset) offset = 0;
+      name.encode(data, buf, offset + 2);
+      buf.writeUInt16BE(name.encode.bytes, offset);
+      rns.encode.bytes = name.encode.bytes + 2;
+      return buf;
+    };
+    rns.encode.bytes = 0;
+    rns.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      const dd = name.decode(buf, offset + 2);
+      rns.decode.bytes = len + 2;
+      return dd;
+    };
+    rns.decode.bytes = 0;
+    rns.encodingLength = function(data) {
+      return name.encodingLength(data) + 2;
+    };
+    var rsoa = exports.soa = {};
+    rsoa.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rsoa.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      name.encode(data.mname, buf, offset);
+      offset += name.encode.bytes;
+      name.encode(data.rname, buf, offset, { mail: true });
+      offset += name.encode.bytes;
+      buf.writeUInt32BE(data.serial || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.refresh || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.retry || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.expire || 0, offset);
+      offset += 4;
+      buf.writeUInt32BE(data.minimum || 0, offset);
+      offset += 4;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rsoa.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rsoa.encode.bytes = 0;
+    rsoa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.mname = name.decode(buf, offset);
+      offset += name.decode.bytes;
+      data.rname = name.decode(buf, offset, { mail: true });
+      offset += name.decode.bytes;
+      data.serial = buf.readUInt32BE(offset);
+      offset += 4;
+      data.refresh = buf.readUInt32BE(offset);
+      offset += 4;
+      data.retry = buf.readUInt32BE(offset);
+      offset += 4;
+      data.expire = buf.readUInt32BE(offset);
+      offset += 4;
+      data.minimum = buf.readUInt32BE(offset);
+      offset += 4;
+      rsoa.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rsoa.decode.bytes = 0;
+    rsoa.encodingLength = function(data) {
+      return 22 + name.encodingLength(data.mname) + name.encodingLength(data.rname);
+    };
+    var rtxt = exports.txt = {};
+    rtxt.encode = function(data, buf, offset) {
+      if (!Array.isArray(data)) data = [data];
+      for (let i = 0; i < data.length; i++) {
+        if (typeof data[i] === "string") {
+          data[i] = Buffer2.from(data[i]);
+        }
+        if (!Buffer2.isBuffer(data[i])) {
+          throw new Error("Must be a Buffer");
+        }
+      }
+      if (!buf) buf = Buffer2.alloc(rtxt.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      data.forEach(function(d) {
+        buf[offset++] = d.length;
+        d.copy(buf, offset, 0, d.length);
+        offset += d.length;
+      });
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rtxt.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rtxt.encode.bytes = 0;
+    rtxt.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      let remaining = buf.readUInt16BE(offset);
+      offset += 2;
+      let data = [];
+      while (remaining > 0) {
+        const len = buf[offset++];
+        --remaining;
+        if (remaining < len) {
+          throw new Error("Buffer overflow");
+        }
+        data.push(buf.slice(offset, offset + len));
+        offset += len;
+        remaining -= len;
+      }
+      rtxt.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rtxt.decode.bytes = 0;
+    rtxt.encodingLength = function(data) {
+      if (!Array.isArray(data)) data = [data];
+      let length2 = 2;
+      data.forEach(function(buf) {
+        if (typeof buf === "string") {
+          length2 += Buffer2.byteLength(buf) + 1;
+        } else {
+          length2 += buf.length + 1;
+        }
+      });
+      return length2;
+    };
+    var rnull = exports.null = {};
+    rnull.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rnull.encodingLength(data));
+      if (!offset) offset = 0;
+      if (typeof data === "string") data = Buffer2.from(data);
+      if (!data) data = Buffer2.alloc(0);
+      const oldOffset = offset;
+      offset += 2;
+      const len = data.length;
+      data.copy(buf, offset, 0, len);
+      offset += len;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rnull.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rnull.encode.bytes = 0;
+    rnull.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const len = buf.readUInt16BE(offset);
+      offset += 2;
+      const data = buf.slice(offset, offset + len);
+      offset += len;
+      rnull.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rnull.decode.bytes = 0;
+    rnull.encodingLength = function(data) {
+      if (!data) return 2;
+      return (Buffer2.isBuffer(data) ? data.length : Buffer2.byteLength(data)) + 2;
+    };
+    var rhinfo = exports.hinfo = {};
+    rhinfo.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rhinfo.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      string.encode(data.cpu, buf, offset);
+      offset += string.encode.bytes;
+      string.encode(data.os, buf, offset);
+      offset += string.encode.bytes;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rhinfo.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rhinfo.encode.bytes = 0;
+    rhinfo.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.cpu = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.os = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      rhinfo.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rhinfo.decode.bytes = 0;
+    rhinfo.encodingLength = function(data) {
+      return string.encodingLength(data.cpu) + string.encodingLength(data.os) + 2;
+    };
+    var rptr = exports.ptr = {};
+    var rcname = exports.cname = rptr;
+    var rdname = exports.dname = rptr;
+    rptr.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rptr.encodingLength(data));
+      if (!offset) offset = 0;
+      name.encode(data, buf, offset + 2);
+      buf.writeUInt16BE(name.encode.bytes, offset);
+      rptr.encode.bytes = name.encode.bytes + 2;
+      return buf;
+    };
+    rptr.encode.bytes = 0;
+    rptr.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const data = name.decode(buf, offset + 2);
+      rptr.decode.bytes = name.decode.bytes + 2;
+      return data;
+    };
+    rptr.decode.bytes = 0;
+    rptr.encodingLength = function(data) {
+      return name.encodingLength(data) + 2;
+    };
+    var rsrv = exports.srv = {};
+    rsrv.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rsrv.encodingLength(data));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(data.priority || 0, offset + 2);
+      buf.writeUInt16BE(data.weight || 0, offset + 4);
+      buf.writeUInt16BE(data.port || 0, offset + 6);
+      name.encode(data.target, buf, offset + 8);
+      const len = name.encode.bytes + 6;
+      buf.writeUInt16BE(len, offset);
+      rsrv.encode.bytes = len + 2;
+      return buf;
+    };
+    rsrv.encode.bytes = 0;
+    rsrv.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      const data = {};
+      data.priority = buf.readUInt16BE(offset + 2);
+      data.weight = buf.readUInt16BE(offset + 4);
+      data.port = buf.readUInt16BE(offset + 6);
+      data.target = name.decode(buf, offset + 8);
+      rsrv.decode.bytes = len + 2;
+      return data;
+    };
+    rsrv.decode.bytes = 0;
+    rsrv.encodingLength = function(data) {
+      return 8 + name.encodingLength(data.target);
+    };
+    var rcaa = exports.caa = {};
+    rcaa.ISSUER_CRITICAL = 1 << 7;
+    rcaa.encode = function(data, buf, offset) {
+      const len = rcaa.encodingLength(data);
+      if (!buf) buf = Buffer2.alloc(rcaa.encodingLength(data));
+      if (!offset) offset = 0;
+      if (data.issuerCritical) {
+        data.flags = rcaa.ISSUER_CRITICAL;
+      }
+      buf.writeUInt16BE(len - 2, offset);
+      offset += 2;
+      buf.writeUInt8(data.flags || 0, offset);
+      offset += 1;
+      string.encode(data.tag, buf, offset);
+      offset += string.encode.bytes;
+      buf.write(data.value, offset);
+      offset += Buffer2.byteLength(data.value);
+      rcaa.encode.bytes = len;
+      return buf;
+    };
+    rcaa.encode.bytes = 0;
+    rcaa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const len = buf.readUInt16BE(offset);
+      offset += 2;
+      const oldOffset = offset;
+      const data = {};
+      data.flags = buf.readUInt8(offset);
+      offset += 1;
+      data.tag = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.value = buf.toString("utf-8", offset, oldOffset + len);
+      data.issuerCritical = !!(data.flags & rcaa.ISSUER_CRITICAL);
+      rcaa.decode.bytes = len + 2;
+      return data;
+    };
+    rcaa.decode.bytes = 0;
+    rcaa.encodingLength = function(data) {
+      return string.encodingLength(data.tag) + string.encodingLength(data.value) + 2;
+    };
+    var rmx = exports.mx = {};
+    rmx.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rmx.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      buf.writeUInt16BE(data.preference || 0, offset);
+      offset += 2;
+      name.encode(data.exchange, buf, offset);
+      offset += name.encode.bytes;
+      buf.writeUInt16BE(offset - oldOffset - 2, oldOffset);
+      rmx.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    rmx.encode.bytes = 0;
+    rmx.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.preference = buf.readUInt16BE(offset);
+      offset += 2;
+      data.exchange = name.decode(buf, offset);
+      offset += name.decode.bytes;
+      rmx.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rmx.encodingLength = function(data) {
+      return 4 + name.encodingLength(data.exchange);
+    };
+    var ra = exports.a = {};
+    ra.encode = function(host, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(ra.encodingLength(host));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(4, offset);
+      offset += 2;
+      ip.v4.encode(host, buf, offset);
+      ra.encode.bytes = 6;
+      return buf;
+    };
+    ra.encode.bytes = 0;
+    ra.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      offset += 2;
+      const host = ip.v4.decode(buf, offset);
+      ra.decode.bytes = 6;
+      return host;
+    };
+    ra.decode.bytes = 0;
+    ra.encodingLength = function() {
+      return 6;
+    };
+    var raaaa = exports.aaaa = {};
+    raaaa.encode = function(host, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(raaaa.encodingLength(host));
+      if (!offset) offset = 0;
+      buf.writeUInt16BE(16, offset);
+      offset += 2;
+      ip.v6.encode(host, buf, offset);
+      raaaa.encode.bytes = 18;
+      return buf;
+    };
+    raaaa.encode.bytes = 0;
+    raaaa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      offset += 2;
+      const host = ip.v6.decode(buf, offset);
+      raaaa.decode.bytes = 18;
+      return host;
+    };
+    raaaa.decode.bytes = 0;
+    raaaa.encodingLength = function() {
+      return 18;
+    };
+    var roption = exports.option = {};
+    roption.encode = function(option, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(roption.encodingLength(option));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const code = optioncodes.toCode(option.code);
+      buf.writeUInt16BE(code, offset);
+      offset += 2;
+      if (option.data) {
+        buf.writeUInt16BE(option.data.length, offset);
+        offset += 2;
+        option.data.copy(buf, offset);
+        offset += option.data.length;
+      } else {
+        switch (code) {
+          // case 3: NSID.  No encode makes sense.
+          // case 5,6,7: Not implementable
+          case 8:
+            const spl = option.sourcePrefixLength || 0;
+            const fam = option.family || ip.familyOf(option.ip);
+            const ipBuf = ip.encode(option.ip, Buffer2.alloc);
+            const ipLen = Math.ceil(spl / 8);
+            buf.writeUInt16BE(ipLen + 4, offset);
+            offset += 2;
+            buf.writeUInt16BE(fam, offset);
+            offset += 2;
+            buf.writeUInt8(spl, offset++);
+            buf.writeUInt8(option.scopePrefixLength || 0, offset++);
+            ipBuf.copy(buf, offset, 0, ipLen);
+            offset += ipLen;
+            break;
+          // case 9: EXPIRE (experimental)
+          // case 10: COOKIE.  No encode makes sense.
+          case 11:
+            if (option.timeout) {
+              buf.writeUInt16BE(2, offset);
+              offset += 2;
+              buf.writeUInt16BE(option.timeout, offset);
+              offset += 2;
+            } else {
+              buf.writeUInt16BE(0, offset);
+              offset += 2;
+            }
+            break;
+          case 12:
+            const len = option.length || 0;
+            buf.writeUInt16BE(len, offset);
+            offset += 2;
+            buf.fill(0, offset, offset + len);
+            offset += len;
+            break;
+          // case 13:  CHAIN.  Experimental.
+          case 14:
+            const tagsLen = option.tags.length * 2;
+            buf.writeUInt16BE(tagsLen, offset);
+            offset += 2;
+            for (const tag of option.tags) {
+              buf.writeUInt16BE(tag, offset);
+              offset += 2;
+            }
+            break;
+          default:
+            throw new Error(`Unknown roption code: ${option.code}`);
+        }
+      }
+      roption.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    roption.encode.bytes = 0;
+    roption.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const option = {};
+      option.code = buf.readUInt16BE(offset);
+      option.type = optioncodes.toString(option.code);
+      offset += 2;
+      const len = buf.readUInt16BE(offset);
+      offset += 2;
+      option.data = buf.slice(offset, offset + len);
+      switch (option.code) {
+        // case 3: NSID.  No decode makes sense.
+        case 8:
+          option.family = buf.readUInt16BE(offset);
+          offset += 2;
+          option.sourcePrefixLength = buf.readUInt8(offset++);
+          option.scopePrefixLength = buf.readUInt8(offset++);
+          const padded = Buffer2.alloc(option.family === 1 ? 4 : 16);
+          buf.copy(padded, 0, offset, offset + len - 4);
+          option.ip = ip.decode(padded);
+          break;
+        // case 12: Padding.  No decode makes sense.
+        case 11:
+          if (len > 0) {
+            option.timeout = buf.readUInt16BE(offset);
+            offset += 2;
+          }
+          break;
+        case 14:
+          option.tags = [];
+          for (let i = 0; i < len; i += 2) {
+            option.tags.push(buf.readUInt16BE(offset));
+            offset += 2;
+          }
+      }
+      roption.decode.bytes = len + 4;
+      return option;
+    };
+    roption.decode.bytes = 0;
+    roption.encodingLength = function(option) {
+      if (option.data) {
+        return option.data.length + 4;
+      }
+      const code = optioncodes.toCode(option.code);
+      switch (code) {
+        case 8:
+          const spl = option.sourcePrefixLength || 0;
+          return Math.ceil(spl / 8) + 8;
+        case 11:
+          return typeof option.timeout === "number" ? 6 : 4;
+        case 12:
+          return option.length + 4;
+        case 14:
+          return 4 + option.tags.length * 2;
+      }
+      throw new Error(`Unknown roption code: ${option.code}`);
+    };
+    var ropt = exports.opt = {};
+    ropt.encode = function(options, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(ropt.encodingLength(options));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const rdlen = encodingLengthList(options, roption);
+      buf.writeUInt16BE(rdlen, offset);
+      offset = encodeList(options, roption, buf, offset + 2);
+      ropt.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    ropt.encode.bytes = 0;
+    ropt.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const options = [];
+      let rdlen = buf.readUInt16BE(offset);
+      offset += 2;
+      let o = 0;
+      while (rdlen > 0) {
+        options[o++] = roption.decode(buf, offset);
+        offset += roption.decode.bytes;
+        rdlen -= roption.decode.bytes;
+      }
+      ropt.decode.bytes = offset - oldOffset;
+      return options;
+    };
+    ropt.decode.bytes = 0;
+    ropt.encodingLength = function(options) {
+      return 2 + encodingLengthList(options || [], roption);
+    };
+    var rdnskey = exports.dnskey = {};
+    rdnskey.PROTOCOL_DNSSEC = 3;
+    rdnskey.ZONE_KEY = 128;
+    rdnskey.SECURE_ENTRYPOINT = 32768;
+    rdnskey.encode = function(key, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rdnskey.encodingLength(key));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const keydata = key.key;
+      if (!Buffer2.isBuffer(keydata)) {
+        throw new Error("Key must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt16BE(key.flags, offset);
+      offset += 2;
+      buf.writeUInt8(rdnskey.PROTOCOL_DNSSEC, offset);
+      offset += 1;
+      buf.writeUInt8(key.algorithm, offset);
+      offset += 1;
+      keydata.copy(buf, offset, 0, keydata.length);
+      offset += keydata.length;
+      rdnskey.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rdnskey.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rdnskey.encode.bytes = 0;
+    rdnskey.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var key = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      key.flags = buf.readUInt16BE(offset);
+      offset += 2;
+      if (buf.readUInt8(offset) !== rdnskey.PROTOCOL_DNSSEC) {
+        throw new Error("Protocol must be 3");
+      }
+      offset += 1;
+      key.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      key.key = buf.slice(offset, oldOffset + length2 + 2);
+      offset += key.key.length;
+      rdnskey.decode.bytes = offset - oldOffset;
+      return key;
+    };
+    rdnskey.decode.bytes = 0;
+    rdnskey.encodingLength = function(key) {
+      return 6 + Buffer2.byteLength(key.key);
+    };
+    var rrrsig = exports.rrsig = {};
+    rrrsig.encode = function(sig, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rrrsig.encodingLength(sig));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const signature = sig.signature;
+      if (!Buffer2.isBuffer(signature)) {
+        throw new Error("Signature must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt16BE(types.toType(sig.typeCovered), offset);
+      offset += 2;
+      buf.writeUInt8(sig.algorithm, offset);
+      offset += 1;
+      buf.writeUInt8(sig.labels, offset);
+      offset += 1;
+      buf.writeUInt32BE(sig.originalTTL, offset);
+      offset += 4;
+      buf.writeUInt32BE(sig.expiration, offset);
+      offset += 4;
+      buf.writeUInt32BE(sig.inception, offset);
+      offset += 4;
+      buf.writeUInt16BE(sig.keyTag, offset);
+      offset += 2;
+      name.encode(sig.signersName, buf, offset);
+      offset += name.encode.bytes;
+      signature.copy(buf, offset, 0, signature.length);
+      offset += signature.length;
+      rrrsig.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rrrsig.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rrrsig.encode.bytes = 0;
+    rrrsig.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var sig = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      sig.typeCovered = types.toString(buf.readUInt16BE(offset));
+      offset += 2;
+      sig.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      sig.labels = buf.readUInt8(offset);
+      offset += 1;
+      sig.originalTTL = buf.readUInt32BE(offset);
+      offset += 4;
+      sig.expiration = buf.readUInt32BE(offset);
+      offset += 4;
+      sig.inception = buf.readUInt32BE(offset);
+      offset += 4;
+      sig.keyTag = buf.readUInt16BE(offset);
+      offset += 2;
+      sig.signersName = name.decode(buf, offset);
+      offset += name.decode.bytes;
+      sig.signature = buf.slice(offset, oldOffset + length2 + 2);
+      offset += sig.signature.length;
+      rrrsig.decode.bytes = offset - oldOffset;
+      return sig;
+    };
+    rrrsig.decode.bytes = 0;
+    rrrsig.encodingLength = function(sig) {
+      return 20 + name.encodingLength(sig.signersName) + Buffer2.byteLength(sig.signature);
+    };
+    var rrp = exports.rp = {};
+    rrp.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rrp.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      name.encode(data.mbox || ".", buf, offset, { mail: true });
+      offset += name.encode.bytes;
+      name.encode(data.txt || ".", buf, offset);
+      offset += name.encode.bytes;
+      rrp.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rrp.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rrp.encode.bytes = 0;
+    rrp.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.mbox = name.decode(buf, offset, { mail: true }) || ".";
+      offset += name.decode.bytes;
+      data.txt = name.decode(buf, offset) || ".";
+      offset += name.decode.bytes;
+      rrp.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rrp.decode.bytes = 0;
+    rrp.encodingLength = function(data) {
+      return 2 + name.encodingLength(data.mbox || ".") + name.encodingLength(data.txt || ".");
+    };
+    var typebitmap = {};
+    typebitmap.encode = function(typelist, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(typebitmap.encodingLength(typelist));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var typesByWindow = [];
+      for (var i = 0; i < typelist.length; i++) {
+        var typeid = types.toType(typelist[i]);
+        if (typesByWindow[typeid >> 8] === void 0) {
+          typesByWindow[typeid >> 8] = [];
+        }
+        typesByWindow[typeid >> 8][typeid >> 3 & 31] |= 1 << 7 - (typeid & 7);
+      }
+      for (i = 0; i < typesByWindow.length; i++) {
+        if (typesByWindow[i] !== void 0) {
+          var windowBuf = Buffer2.from(typesByWindow[i]);
+          buf.writeUInt8(i, offset);
+          offset += 1;
+          buf.writeUInt8(windowBuf.length, offset);
+          offset += 1;
+          windowBuf.copy(buf, offset);
+          offset += windowBuf.length;
+        }
+      }
+      typebitmap.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    typebitmap.encode.bytes = 0;
+    typebitmap.decode = function(buf, offset, length2) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var typelist = [];
+      while (offset - oldOffset < length2) {
+        var window = buf.readUInt8(offset);
+        offset += 1;
+        var windowLength = buf.readUInt8(offset);
+        offset += 1;
+        for (var i = 0; i < windowLength; i++) {
+          var b = buf.readUInt8(offset + i);
+          for (var j = 0; j < 8; j++) {
+            if (b & 1 << 7 - j) {
+              var typeid = types.toString(window << 8 | i << 3 | j);
+              typelist.push(typeid);
+            }
+          }
+        }
+        offset += windowLength;
+      }
+      typebitmap.decode.bytes = offset - oldOffset;
+      return typelist;
+    };
+    typebitmap.decode.bytes = 0;
+    typebitmap.encodingLength = function(typelist) {
+      var extents = [];
+      for (var i = 0; i < typelist.length; i++) {
+        var typeid = types.toType(typelist[i]);
+        extents[typeid >> 8] = Math.max(extents[typeid >> 8] || 0, typeid & 255);
+      }
+      var len = 0;
+      for (i = 0; i < extents.length; i++) {
+        if (extents[i] !== void 0) {
+          len += 2 + Math.ceil((extents[i] + 1) / 8);
+        }
+      }
+      return len;
+    };
+    var rnsec = exports.nsec = {};
+    rnsec.encode = function(record, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rnsec.encodingLength(record));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      name.encode(record.nextDomain, buf, offset);
+      offset += name.encode.bytes;
+      typebitmap.encode(record.rrtypes, buf, offset);
+      offset += typebitmap.encode.bytes;
+      rnsec.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rnsec.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rnsec.encode.bytes = 0;
+    rnsec.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var record = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      record.nextDomain = name.decode(buf, offset);
+      offset += name.decode.bytes;
+      record.rrtypes = typebitmap.decode(buf, offset, length2 - (offset - oldOffset));
+      offset += typebitmap.decode.bytes;
+      rnsec.decode.bytes = offset - oldOffset;
+      return record;
+    };
+    rnsec.decode.bytes = 0;
+    rnsec.encodingLength = function(record) {
+      return 2 + name.encodingLength(record.nextDomain) + typebitmap.encodingLength(record.rrtypes);
+    };
+    var rnsec3 = exports.nsec3 = {};
+    rnsec3.encode = function(record, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rnsec3.encodingLength(record));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const salt = record.salt;
+      if (!Buffer2.isBuffer(salt)) {
+        throw new Error("salt must be a Buffer");
+      }
+      const nextDomain = record.nextDomain;
+      if (!Buffer2.isBuffer(nextDomain)) {
+        throw new Error("nextDomain must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt8(record.algorithm, offset);
+      offset += 1;
+      buf.writeUInt8(record.flags, offset);
+      offset += 1;
+      buf.writeUInt16BE(record.iterations, offset);
+      offset += 2;
+      buf.writeUInt8(salt.length, offset);
+      offset += 1;
+      salt.copy(buf, offset, 0, salt.length);
+      offset += salt.length;
+      buf.writeUInt8(nextDomain.length, offset);
+      offset += 1;
+      nextDomain.copy(buf, offset, 0, nextDomain.length);
+      offset += nextDomain.length;
+      typebitmap.encode(record.rrtypes, buf, offset);
+      offset += typebitmap.encode.bytes;
+      rnsec3.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rnsec3.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rnsec3.encode.bytes = 0;
+    rnsec3.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var record = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      record.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      record.flags = buf.readUInt8(offset);
+      offset += 1;
+      record.iterations = buf.readUInt16BE(offset);
+      offset += 2;
+      const saltLength = buf.readUInt8(offset);
+      offset += 1;
+      record.salt = buf.slice(offset, offset + saltLength);
+      offset += saltLength;
+      const hashLength = buf.readUInt8(offset);
+      offset += 1;
+      record.nextDomain = buf.slice(offset, offset + hashLength);
+      offset += hashLength;
+      record.rrtypes = typebitmap.decode(buf, offset, length2 - (offset - oldOffset));
+      offset += typebitmap.decode.bytes;
+      rnsec3.decode.bytes = offset - oldOffset;
+      return record;
+    };
+    rnsec3.decode.bytes = 0;
+    rnsec3.encodingLength = function(record) {
+      return 8 + record.salt.length + record.nextDomain.length + typebitmap.encodingLength(record.rrtypes);
+    };
+    var rds = exports.ds = {};
+    rds.encode = function(digest, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rds.encodingLength(digest));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const digestdata = digest.digest;
+      if (!Buffer2.isBuffer(digestdata)) {
+        throw new Error("Digest must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt16BE(digest.keyTag, offset);
+      offset += 2;
+      buf.writeUInt8(digest.algorithm, offset);
+      offset += 1;
+      buf.writeUInt8(digest.digestType, offset);
+      offset += 1;
+      digestdata.copy(buf, offset, 0, digestdata.length);
+      offset += digestdata.length;
+      rds.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rds.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rds.encode.bytes = 0;
+    rds.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      var digest = {};
+      var length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      digest.keyTag = buf.readUInt16BE(offset);
+      offset += 2;
+      digest.algorithm = buf.readUInt8(offset);
+      offset += 1;
+      digest.digestType = buf.readUInt8(offset);
+      offset += 1;
+      digest.digest = buf.slice(offset, oldOffset + length2 + 2);
+      offset += digest.digest.length;
+      rds.decode.bytes = offset - oldOffset;
+      return digest;
+    };
+    rds.decode.bytes = 0;
+    rds.encodingLength = function(digest) {
+      return 6 + Buffer2.byteLength(digest.digest);
+    };
+    var rsshfp = exports.sshfp = {};
+    rsshfp.getFingerprintLengthForHashType = function getFingerprintLengthForHashType(hashType) {
+      switch (hashType) {
+        case 1:
+          return 20;
+        case 2:
+          return 32;
+      }
+    };
+    rsshfp.encode = function encode2(record, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rsshfp.encodingLength(record));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      buf[offset] = record.algorithm;
+      offset += 1;
+      buf[offset] = record.hash;
+      offset += 1;
+      const fingerprintBuf = Buffer2.from(record.fingerprint.toUpperCase(), "hex");
+      if (fingerprintBuf.length !== rsshfp.getFingerprintLengthForHashType(record.hash)) {
+        throw new Error("Invalid fingerprint length");
+      }
+      fingerprintBuf.copy(buf, offset);
+      offset += fingerprintBuf.byteLength;
+      rsshfp.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rsshfp.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rsshfp.encode.bytes = 0;
+    rsshfp.decode = function decode2(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const record = {};
+      offset += 2;
+      record.algorithm = buf[offset];
+      offset += 1;
+      record.hash = buf[offset];
+      offset += 1;
+      const fingerprintLength = rsshfp.getFingerprintLengthForHashType(record.hash);
+      record.fingerprint = buf.slice(offset, offset + fingerprintLength).toString("hex").toUpperCase();
+      offset += fingerprintLength;
+      rsshfp.decode.bytes = offset - oldOffset;
+      return record;
+    };
+    rsshfp.decode.bytes = 0;
+    rsshfp.encodingLength = function(record) {
+      return 4 + Buffer2.from(record.fingerprint, "hex").byteLength;
+    };
+    var rnaptr = exports.naptr = {};
+    rnaptr.encode = function(data, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rnaptr.encodingLength(data));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      offset += 2;
+      buf.writeUInt16BE(data.order || 0, offset);
+      offset += 2;
+      buf.writeUInt16BE(data.preference || 0, offset);
+      offset += 2;
+      string.encode(data.flags, buf, offset);
+      offset += string.encode.bytes;
+      string.encode(data.services, buf, offset);
+      offset += string.encode.bytes;
+      string.encode(data.regexp, buf, offset);
+      offset += string.encode.bytes;
+      name.encode(data.replacement, buf, offset);
+      offset += name.encode.bytes;
+      rnaptr.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rnaptr.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rnaptr.encode.bytes = 0;
+    rnaptr.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const data = {};
+      offset += 2;
+      data.order = buf.readUInt16BE(offset);
+      offset += 2;
+      data.preference = buf.readUInt16BE(offset);
+      offset += 2;
+      data.flags = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.services = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.regexp = string.decode(buf, offset);
+      offset += string.decode.bytes;
+      data.replacement = name.decode(buf, offset);
+      offset += name.decode.bytes;
+      rnaptr.decode.bytes = offset - oldOffset;
+      return data;
+    };
+    rnaptr.decode.bytes = 0;
+    rnaptr.encodingLength = function(data) {
+      return string.encodingLength(data.flags) + string.encodingLength(data.services) + string.encodingLength(data.regexp) + name.encodingLength(data.replacement) + 6;
+    };
+    var rtlsa = exports.tlsa = {};
+    rtlsa.encode = function(cert, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(rtlsa.encodingLength(cert));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const certdata = cert.certificate;
+      if (!Buffer2.isBuffer(certdata)) {
+        throw new Error("Certificate must be a Buffer");
+      }
+      offset += 2;
+      buf.writeUInt8(cert.usage, offset);
+      offset += 1;
+      buf.writeUInt8(cert.selector, offset);
+      offset += 1;
+      buf.writeUInt8(cert.matchingType, offset);
+      offset += 1;
+      certdata.copy(buf, offset, 0, certdata.length);
+      offset += certdata.length;
+      rtlsa.encode.bytes = offset - oldOffset;
+      buf.writeUInt16BE(rtlsa.encode.bytes - 2, oldOffset);
+      return buf;
+    };
+    rtlsa.encode.bytes = 0;
+    rtlsa.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const cert = {};
+      const length2 = buf.readUInt16BE(offset);
+      offset += 2;
+      cert.usage = buf.readUInt8(offset);
+      offset += 1;
+      cert.selector = buf.readUInt8(offset);
+      offset += 1;
+      cert.matchingType = buf.readUInt8(offset);
+      offset += 1;
+      cert.certificate = buf.slice(offset, oldOffset + length2 + 2);
+      offset += cert.certificate.length;
+      rtlsa.decode.bytes = offset - oldOffset;
+      return cert;
+    };
+    rtlsa.decode.bytes = 0;
+    rtlsa.encodingLength = function(cert) {
+      return 5 + Buffer2.byteLength(cert.certificate);
+    };
+    var renc = exports.record = function(type) {
+      switch (type.toUpperCase()) {
+        case "A":
+          return ra;
+        case "PTR":
+          return rptr;
+        case "CNAME":
+          return rcname;
+        case "DNAME":
+          return rdname;
+        case "TXT":
+          return rtxt;
+        case "NULL":
+          return rnull;
+        case "AAAA":
+          return raaaa;
+        case "SRV":
+          return rsrv;
+        case "HINFO":
+          return rhinfo;
+        case "CAA":
+          return rcaa;
+        case "NS":
+          return rns;
+        case "SOA":
+          return rsoa;
+        case "MX":
+          return rmx;
+        case "OPT":
+          return ropt;
+        case "DNSKEY":
+          return rdnskey;
+        case "RRSIG":
+          return rrrsig;
+        case "RP":
+          return rrp;
+        case "NSEC":
+          return rnsec;
+        case "NSEC3":
+          return rnsec3;
+        case "SSHFP":
+          return rsshfp;
+        case "DS":
+          return rds;
+        case "NAPTR":
+          return rnaptr;
+        case "TLSA":
+          return rtlsa;
+      }
+      return runknown;
+    };
+    var answer = exports.answer = {};
+    answer.encode = function(a, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(answer.encodingLength(a));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      name.encode(a.name, buf, offset);
+      offset += name.encode.bytes;
+      buf.writeUInt16BE(types.toType(a.type), offset);
+      if (a.type.toUpperCase() === "OPT") {
+        if (a.name !== ".") {
+          throw new Error("OPT name must be root.");
+        }
+        buf.writeUInt16BE(a.udpPayloadSize || 4096, offset + 2);
+        buf.writeUInt8(a.extendedRcode || 0, offset + 4);
+        buf.writeUInt8(a.ednsVersion || 0, offset + 5);
+        buf.writeUInt16BE(a.flags || 0, offset + 6);
+        offset += 8;
+        ropt.encode(a.options || [], buf, offset);
+        offset += ropt.encode.bytes;
+      } else {
+        let klass = classes.toClass(a.class === void 0 ? "IN" : a.class);
+        if (a.flush) klass |= FLUSH_MASK;
+        buf.writeUInt16BE(klass, offset + 2);
+        buf.writeUInt32BE(a.ttl || 0, offset + 4);
+        offset += 8;
+        const enc = renc(a.type);
+        enc.encode(a.data, buf, offset);
+        offset += enc.encode.bytes;
+      }
+      answer.encode.bytes = offset - oldOffset;
+      return buf;
+    };
+    answer.encode.bytes = 0;
+    answer.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const a = {};
+      const oldOffset = offset;
+      a.name = name.decode(buf, offset);
+      offset += name.decode.bytes;
+      a.type = types.toString(buf.readUInt16BE(offset));
+      if (a.type === "OPT") {
+        a.udpPayloadSize = buf.readUInt16BE(offset + 2);
+        a.extendedRcode = buf.readUInt8(offset + 4);
+        a.ednsVersion = buf.readUInt8(offset + 5);
+        a.flags = buf.readUInt16BE(offset + 6);
+        a.flag_do = (a.flags >> 15 & 1) === 1;
+        a.options = ropt.decode(buf, offset + 8);
+        offset += 8 + ropt.decode.bytes;
+      } else {
+        const klass = buf.readUInt16BE(offset + 2);
+        a.ttl = buf.readUInt32BE(offset + 4);
+        a.class = classes.toString(klass & NOT_FLUSH_MASK);
+        a.flush = !!(klass & FLUSH_MASK);
+        const enc = renc(a.type);
+        a.data = enc.decode(buf, offset + 8);
+        offset += 8 + enc.decode.bytes;
+      }
+      answer.decode.bytes = offset - oldOffset;
+      return a;
+    };
+    answer.decode.bytes = 0;
+    answer.encodingLength = function(a) {
+      const data = a.data !== null && a.data !== void 0 ? a.data : a.options;
+      return name.encodingLength(a.name) + 8 + renc(a.type).encodingLength(data);
+    };
+    var question = exports.question = {};
+    question.encode = function(q, buf, offset) {
+      if (!buf) buf = Buffer2.alloc(question.encodingLength(q));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      name.encode(q.name, buf, offset);
+      offset += name.encode.bytes;
+      buf.writeUInt16BE(types.toType(q.type), offset);
+      offset += 2;
+      buf.writeUInt16BE(classes.toClass(q.class === void 0 ? "IN" : q.class), offset);
+      offset += 2;
+      question.encode.bytes = offset - oldOffset;
+      return q;
+    };
+    question.encode.bytes = 0;
+    question.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const q = {};
+      q.name = name.decode(buf, offset);
+      offset += name.decode.bytes;
+      q.type = types.toString(buf.readUInt16BE(offset));
+      offset += 2;
+      q.class = classes.toString(buf.readUInt16BE(offset));
+      offset += 2;
+      const qu = !!(q.class & QU_MASK);
+      if (qu) q.class &= NOT_QU_MASK;
+      question.decode.bytes = offset - oldOffset;
+      return q;
+    };
+    question.decode.bytes = 0;
+    question.encodingLength = function(q) {
+      return name.encodingLength(q.name) + 4;
+    };
+    exports.AUTHORITATIVE_ANSWER = 1 << 10;
+    exports.TRUNCATED_RESPONSE = 1 << 9;
+    exports.RECURSION_DESIRED = 1 << 8;
+    exports.RECURSION_AVAILABLE = 1 << 7;
+    exports.AUTHENTIC_DATA = 1 << 5;
+    exports.CHECKING_DISABLED = 1 << 4;
+    exports.DNSSEC_OK = 1 << 15;
+    exports.encode = function(result, buf, offset) {
+      const allocing = !buf;
+      if (allocing) buf = Buffer2.alloc(exports.encodingLength(result));
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      if (!result.questions) result.questions = [];
+      if (!result.answers) result.answers = [];
+      if (!result.authorities) result.authorities = [];
+      if (!result.additionals) result.additionals = [];
+      header.encode(result, buf, offset);
+      offset += header.encode.bytes;
+      offset = encodeList(result.questions, question, buf, offset);
+      offset = encodeList(result.answers, answer, buf, offset);
+      offset = encodeList(result.authorities, answer, buf, offset);
+      offset = encodeList(result.additionals, answer, buf, offset);
+      exports.encode.bytes = offset - oldOffset;
+      if (allocing && exports.encode.bytes !== buf.length) {
+        return buf.slice(0, exports.encode.bytes);
+      }
+      return buf;
+    };
+    exports.encode.bytes = 0;
+    exports.decode = function(buf, offset) {
+      if (!offset) offset = 0;
+      const oldOffset = offset;
+      const result = header.decode(buf, offset);
+      offset += header.decode.bytes;
+      offset = decodeList(result.questions, question, buf, offset);
+      offset = decodeList(result.answers, answer, buf, offset);
+      offset = decodeList(result.authorities, answer, buf, offset);
+      offset = decodeList(result.additionals, answer, buf, offset);
+      exports.decode.bytes = offset - oldOffset;
+      return result;
+    };
+    exports.decode.bytes = 0;
+    exports.encodingLength = function(result) {
+      return header.encodingLength(result) + encodingLengthList(result.questions || [], question) + encodingLengthList(result.answers || [], answer) + encodingLengthList(result.authorities || [], answer) + encodingLengthList(result.additionals || [], answer);
+    };
+    exports.streamEncode = function(result) {
+      const buf = exports.encode(result);
+      const sbuf = Buffer2.alloc(2);
+      sbuf.writeUInt16BE(buf.byteLength);
+      const combine = Buffer2.concat([sbuf, buf]);
+      exports.streamEncode.bytes = combine.byteLength;
+      return combine;
+    };
+    exports.streamEncode.bytes = 0;
+    exports.streamDecode = function(sbuf) {
+      const len = sbuf.readUInt16BE(0);
+      if (sbuf.byteLength < len + 2) {
+        return null;
+      }
+      const result = exports.decode(sbuf.slice(2));
+      exports.streamDecode.bytes = exports.decode.bytes;
+      return result;
+    };
+    exports.streamDecode.bytes = 0;
+    function encodingLengthList(list, enc) {
+      let len = 0;
+      for (let i = 0; i < list.length; i++) len += enc.encodingLength(list[i]);
+      return len;
+    }
+    function encodeList(list, enc, buf, offset) {
+      for (let i = 0; i < list.length; i++) {
+        enc.encode(list[i], buf, offset);
+        offset += enc.encode.bytes;
+      }
+      return offset;
+    }
+    function decodeList(list, enc, buf, offset) {
+      for (let i = 0; i < list.length; i++) {
+        list[i] = enc.decode(buf, offset);
+        offset += enc.decode.bytes;
+      }
+      return offset;
+    }
   }
 });
 
@@ -21164,11 +23274,11 @@ var require_fast_deep_equal = __commonJS({
       if (a === b) return true;
       if (a && b && typeof a == "object" && typeof b == "object") {
         if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
+        var length2, i, keys;
         if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
+          length2 = a.length;
+          if (length2 != b.length) return false;
+          for (i = length2; i-- !== 0; )
             if (!equal(a[i], b[i])) return false;
           return true;
         }
@@ -21176,11 +23286,11 @@ var require_fast_deep_equal = __commonJS({
         if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
         if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
         keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
+        length2 = keys.length;
+        if (length2 !== Object.keys(b).length) return false;
+        for (i = length2; i-- !== 0; )
           if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
+        for (i = length2; i-- !== 0; ) {
           var key = keys[i];
           if (!equal(a[key], b[key])) return false;
         }
@@ -21910,11 +24020,11 @@ var require_validate = __commonJS({
         jsonPointer = $data;
         data = names_1.default.rootData;
       } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
+        const matches2 = RELATIVE_JSON_POINTER.exec($data);
+        if (!matches2)
           throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
+        const up = +matches2[1];
+        jsonPointer = matches2[2];
         if (jsonPointer === "#") {
           if (up >= dataLevel)
             throw new Error(errorMsg("property/index", up));
@@ -22224,7 +24334,7 @@ var require_utils2 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports, module) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
-    var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
+    var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
     var isPort = RegExp.prototype.test.bind(/^\d*$/u);
     var isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
     var isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
@@ -22325,7 +24435,7 @@ var require_utils2 = __commonJS({
         const part = parts[i];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv42(part)) return void 0;
           hextetCount += 2;
           continue;
         }
@@ -22487,8 +24597,8 @@ var require_utils2 = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP2) {
-      const re = isIP2 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP4) {
+      const re = isIP4 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -22634,7 +24744,7 @@ var require_utils2 = __commonJS({
     function encodeUserinfo(input) {
       return encodeComponent(input, isUserinfoCharacter);
     }
-    function encodeQuery(input) {
+    function encodeQuery2(input) {
       return encodeComponent(input, isQueryFragmentCharacter);
     }
     function encodeFragment(input) {
@@ -22707,7 +24817,7 @@ var require_utils2 = __commonJS({
       }
       if (component.host !== void 0) {
         let host = component.host;
-        if (!isIPv4(host)) {
+        if (!isIPv42(host)) {
           let ipV6res = normalizeIPv6(host);
           if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
             host = normalizePercentEncoding(host, true);
@@ -22740,12 +24850,12 @@ var require_utils2 = __commonJS({
       serializePathEncoding,
       normalizeQueryFragmentEncoding,
       encodeUserinfo,
-      encodeQuery,
+      encodeQuery: encodeQuery2,
       encodeFragment,
       escapePreservingEscapes,
       removeDotSegments,
       removeDotSegmentsRelative,
-      isIPv4,
+      isIPv4: isIPv42,
       isUUID,
       normalizeIPv6,
       stringArrayToHexStripped
@@ -22833,11 +24943,11 @@ var require_schemes = __commonJS({
         urnComponent.error = "URN can not be parsed";
         return urnComponent;
       }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
+      const matches2 = urnComponent.path.match(URN_REG);
+      if (matches2 && matches2[0] === urnComponent.path) {
         const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
+        urnComponent.nid = matches2[1].toLowerCase();
+        urnComponent.nss = matches2[2];
         const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
         const schemeHandler = getSchemeHandler(urnScheme);
         urnComponent.path = void 0;
@@ -22968,7 +25078,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports, module) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery: encodeQuery2, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -23015,7 +25125,7 @@ var require_fast_uri = __commonJS({
       const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
       const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved.scheme);
       const resolvedHost = resolved.host;
-      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
+      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv42(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
       if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
         throw new Error(MALFORMED_HOST_ERROR);
       }
@@ -23148,7 +25258,7 @@ var require_fast_uri = __commonJS({
         uriTokens.push(s);
       }
       if (component.query !== void 0) {
-        uriTokens.push("?", encodeQuery(component.query));
+        uriTokens.push("?", encodeQuery2(component.query));
       }
       if (component.fragment !== void 0) {
         uriTokens.push("#", encodeFragment(component.fragment));
@@ -23158,8 +25268,8 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed, matches2) {
+      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
       if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
@@ -23181,16 +25291,16 @@ var require_fast_uri = __commonJS({
     function isIPLiteral(host) {
       return host[0] === "[" && host[host.length - 1] === "]";
     }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
+    function hasMalformedComponentPercentEncoding(matches2) {
+      const host = matches2[4];
+      return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP2) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2)) {
+    function canonicalizeHost(parsed, options, schemeHandler, isIP4) {
+      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP4)) {
         parsed.error = parsed.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP2 === false && nonSimpleDomain(parsed.host)) {
+      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP4 === false && nonSimpleDomain(parsed.host)) {
         let url;
         try {
           url = new URL("http://" + parsed.host);
@@ -23206,9 +25316,9 @@ var require_fast_uri = __commonJS({
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP2) {
+    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP4) {
       return Boolean(
-        parsed.host && isIP2 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed.host && isIP4 === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -23231,7 +25341,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP2 = false;
+      let isIP4 = false;
       if (options.reference === "suffix") {
         if (options.scheme) {
           uri = options.scheme + ":" + uri;
@@ -23258,15 +25368,15 @@ var require_fast_uri = __commonJS({
           }
         }
       }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
+      const matches2 = uri.match(URI_PARSE);
+      if (matches2) {
+        parsed.scheme = matches2[1];
+        parsed.userinfo = matches2[3];
+        parsed.host = matches2[4];
+        parsed.port = parseInt(matches2[5], 10);
+        parsed.path = matches2[6] || "";
+        parsed.query = matches2[7];
+        parsed.fragment = matches2[8];
         if (parsed.scheme !== void 0) {
           if (VALID_SCHEME.test(parsed.scheme)) {
             parsed.scheme = parsed.scheme.toLowerCase();
@@ -23275,33 +25385,33 @@ var require_fast_uri = __commonJS({
             malformedScheme = true;
           }
         }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
+        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
           parsed.error = parsed.error || "URI contains malformed percent-encoding.";
         }
         if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
+          parsed.port = matches2[5];
         }
-        const parseError2 = getParseError(parsed, matches);
+        const parseError2 = getParseError(parsed, matches2);
         if (parseError2 !== void 0) {
           parsed.error = parsed.error || parseError2;
           malformedAuthorityOrPort = true;
         }
         if (parsed.host) {
-          const ipv4result = isIPv4(parsed.host);
+          const ipv4result = isIPv42(parsed.host);
           if (ipv4result === false) {
             const bracketedIPLiteral = isIPLiteral(parsed.host);
             const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
             const ipv6result = normalizeIPv6(parsed.host);
-            isIP2 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            isIP4 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP2 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed.host = isIP4 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
               parsed.error = parsed.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP2 = true;
+            isIP4 = true;
           }
         }
         if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
@@ -23318,14 +25428,14 @@ var require_fast_uri = __commonJS({
         }
         const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP2);
+          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP4);
         }
         if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP2 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP2) {
+          let host = isIP4 ? parsed.host : normalizePercentEncoding(parsed.host, true);
+          if (!isIP4) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP2 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP2) : host;
+          parsed.host = isIP4 || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP4) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
           if (parsed.path) {
@@ -23797,7 +25907,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text5, msg) => text5 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text6, msg) => text6 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -24241,11 +26351,11 @@ var require_ucs2length = __commonJS({
     Object.defineProperty(exports, "__esModule", { value: true });
     function ucs2length(str) {
       const len = str.length;
-      let length = 0;
+      let length2 = 0;
       let pos = 0;
       let value;
       while (pos < len) {
-        length++;
+        length2++;
         value = str.charCodeAt(pos++);
         if (value >= 55296 && value <= 56319 && pos < len) {
           value = str.charCodeAt(pos);
@@ -24253,7 +26363,7 @@ var require_ucs2length = __commonJS({
             pos++;
         }
       }
-      return length;
+      return length2;
     }
     exports.default = ucs2length;
     ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
@@ -26034,7 +28144,7 @@ var require_draft2020 = __commonJS({
 });
 
 // node_modules/ajv/dist/vocabularies/discriminator/types.js
-var require_types = __commonJS({
+var require_types2 = __commonJS({
   "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports) {
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
@@ -26053,7 +28163,7 @@ var require_discriminator = __commonJS({
     "use strict";
     Object.defineProperty(exports, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var types_1 = require_types();
+    var types_1 = require_types2();
     var compile_1 = require_compile();
     var ref_error_1 = require_ref_error();
     var util_1 = require_util9();
@@ -26707,12 +28817,12 @@ var require_formats = __commonJS({
     var DATE = /^(\d\d\d\d)-(\d\d)-(\d\d)$/;
     var DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     function date(str) {
-      const matches = DATE.exec(str);
-      if (!matches)
+      const matches2 = DATE.exec(str);
+      if (!matches2)
         return false;
-      const year = +matches[1];
-      const month = +matches[2];
-      const day = +matches[3];
+      const year = +matches2[1];
+      const month = +matches2[2];
+      const day = +matches2[3];
       return month >= 1 && month <= 12 && day >= 1 && day <= (month === 2 && isLeapYear(year) ? 29 : DAYS[month]);
     }
     function compareDate(d1, d2) {
@@ -26727,16 +28837,16 @@ var require_formats = __commonJS({
     var TIME = /^(\d\d):(\d\d):(\d\d(?:\.\d+)?)(z|([+-])(\d\d)(?::?(\d\d))?)?$/i;
     function getTime(strictTimeZone) {
       return function time(str) {
-        const matches = TIME.exec(str);
-        if (!matches)
+        const matches2 = TIME.exec(str);
+        if (!matches2)
           return false;
-        const hr = +matches[1];
-        const min = +matches[2];
-        const sec = +matches[3];
-        const tz = matches[4];
-        const tzSign = matches[5] === "-" ? -1 : 1;
-        const tzH = +(matches[6] || 0);
-        const tzM = +(matches[7] || 0);
+        const hr = +matches2[1];
+        const min = +matches2[2];
+        const sec = +matches2[3];
+        const tz = matches2[4];
+        const tzSign = matches2[5] === "-" ? -1 : 1;
+        const tzH = +(matches2[6] || 0);
+        const tzM = +(matches2[7] || 0);
         if (tzH > 23 || tzM > 59 || strictTimeZone && !tz)
           return false;
         if (hr <= 23 && min <= 59 && sec < 60)
@@ -27487,8 +29597,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text5, addEOL = false) {
-    this._buffer += text5;
+  addRaw(text6, addEOL = false) {
+    this._buffer += text6;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -27584,10 +29694,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text5, level) {
+  addHeading(text6, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text5);
+    const element = this.wrap(allowedTag, text6);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -27616,9 +29726,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text5, cite) {
+  addQuote(text6, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text5, attrs);
+    const element = this.wrap("blockquote", text6, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -27629,8 +29739,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text5, href) {
-    const element = this.wrap("a", text5, { href });
+  addLink(text6, href) {
+    const element = this.wrap("a", text6, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -27697,12 +29807,6 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// src/snapshot/read-folder.ts
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
-import path from "node:path";
-import { createInterface } from "node:readline";
-
 // src/errors.ts
 var ConfigurationError = class extends Error {
   name = "ConfigurationError";
@@ -27721,20 +29825,4623 @@ function errorMessage(error2) {
   return String(error2);
 }
 
+// src/snapshot/manifest.ts
+var SNAPSHOT_FORMAT_VERSION = 1;
+
+// src/snapshot/snapshot.ts
+function memorySnapshot(manifest, data) {
+  return {
+    manifest,
+    status: (id) => manifest.sources[id],
+    data(id) {
+      const status = manifest.sources[id];
+      const value = data[id];
+      if (status?.status !== "ok" || value === void 0) {
+        throw new Error(`source ${id} is not available (status ${status?.status ?? "not collected"})`);
+      }
+      return value;
+    }
+  };
+}
+
+// src/version.ts
+var TOOL = { name: "mailwarden", version: "0.1.0" };
+
+// src/snapshot/folder-layout.ts
+var SOURCE_FILES = {
+  "graph.users": "graph/users.json",
+  "graph.userRegistrationDetails": "graph/userRegistrationDetails.json",
+  "graph.conditionalAccessPolicies": "graph/conditionalAccessPolicies.json",
+  "graph.securityDefaults": "graph/securityDefaults.json",
+  "graph.authenticationStrengthPolicies": "graph/authenticationStrengthPolicies.json",
+  "graph.roleAssignments": "graph/roleAssignments.json",
+  "graph.domains": "graph/domains.json",
+  "graph.signIns": "graph/signIns.jsonl",
+  "graph.riskyUsers": "graph/riskyUsers.json",
+  "graph.riskDetections": "graph/riskDetections.json",
+  "graph.messageRules": "graph/messageRules.jsonl",
+  "exo.mailbox": "exchange/Get-Mailbox.json",
+  "exo.hostedOutboundSpamFilterPolicy": "exchange/Get-HostedOutboundSpamFilterPolicy.json",
+  "exo.hostedOutboundSpamFilterRule": "exchange/Get-HostedOutboundSpamFilterRule.json",
+  "exo.remoteDomain": "exchange/Get-RemoteDomain.json",
+  "exo.dkimSigningConfig": "exchange/Get-DkimSigningConfig.json",
+  "exo.transportConfig": "exchange/Get-TransportConfig.json",
+  "exo.casMailbox": "exchange/Get-CASMailbox.json",
+  "exo.recipient": "exchange/Get-Recipient.json",
+  "exo.inboxRule": "exchange/Get-InboxRule.json",
+  dns: "dns/answers.json"
+};
+var MANIFEST_FILE = "manifest.json";
+var STREAMED_SOURCES = /* @__PURE__ */ new Set(["graph.signIns", "graph.messageRules"]);
+var SINGLETON_SOURCES = /* @__PURE__ */ new Set(["graph.securityDefaults", "dns"]);
+
+// src/snapshot/write-folder.ts
+import { createWriteStream } from "node:fs";
+import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
+import path from "node:path";
+import { once } from "node:events";
+async function writeJson(file, value) {
+  await mkdir2(path.dirname(file), { recursive: true });
+  await writeFile2(file, `${JSON.stringify(value, null, 2)}
+`);
+}
+async function writeJsonLines(file, stream, perItem) {
+  await mkdir2(path.dirname(file), { recursive: true });
+  const out = createWriteStream(file, { encoding: "utf8" });
+  let count = 0;
+  try {
+    for await (const page of stream.pages()) {
+      const text6 = perItem ? page.map((item) => `${JSON.stringify(item)}
+`).join("") : `${JSON.stringify({ value: page })}
+`;
+      count += page.length;
+      if (!out.write(text6)) await once(out, "drain");
+    }
+  } finally {
+    out.end();
+    await once(out, "close");
+  }
+  return count;
+}
+function recordCount(data) {
+  if (Array.isArray(data)) return data.length;
+  if (typeof data === "object" && data !== null && "answers" in data) {
+    const answers = data.answers;
+    if (typeof answers === "object" && answers !== null) return Object.keys(answers).length;
+  }
+  return 1;
+}
+async function writeSnapshotFolder(dir, snapshot) {
+  await mkdir2(dir, { recursive: true });
+  const sources = { ...snapshot.manifest.sources };
+  for (const [id, status] of Object.entries(snapshot.manifest.sources)) {
+    if (status.status !== "ok") continue;
+    const file = path.join(dir, SOURCE_FILES[id]);
+    if (STREAMED_SOURCES.has(id)) {
+      try {
+        const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
+        sources[id] = { ...status, count };
+      } catch (error2) {
+        sources[id] = { status: "failed", reason: error2 instanceof Error ? error2.message : String(error2) };
+      }
+      continue;
+    }
+    const data = snapshot.data(id);
+    await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
+    sources[id] = { ...status, count: recordCount(data) };
+  }
+  const manifest = { ...snapshot.manifest, sources };
+  await writeJson(path.join(dir, MANIFEST_FILE), manifest);
+  return manifest;
+}
+
+// src/snapshot/dns-types.ts
+function questionKey(name, type) {
+  return `${normaliseName(name)}/${type.toUpperCase()}`;
+}
+function normaliseName(name) {
+  return name.trim().toLowerCase().replace(/\.+$/, "");
+}
+function isDataAnswer(answer) {
+  return answer.rcode === "NOERROR" || answer.rcode === "NXDOMAIN";
+}
+
+// src/mailauth/dkim-key.ts
+import { createPublicKey } from "node:crypto";
+function parseTagList(text6) {
+  const tags = {};
+  const order = [];
+  const parts = text6.split(";");
+  for (let index = 0; index < parts.length; index++) {
+    const part = parts[index] ?? "";
+    if (part.trim() === "") {
+      if (index === parts.length - 1) continue;
+      return { error: "tag-syntax", detail: "empty tag-spec" };
+    }
+    const eq = part.indexOf("=");
+    if (eq < 0) return { error: "tag-syntax", detail: `tag-spec "${part.trim()}" has no "="` };
+    const name = part.slice(0, eq).trim();
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) return { error: "tag-syntax", detail: `invalid tag name "${name}"` };
+    if (Object.hasOwn(tags, name)) return { error: "duplicate-tag", detail: `tag "${name}" appears twice` };
+    tags[name] = part.slice(eq + 1).trim();
+    order.push(name);
+  }
+  return { tags, order };
+}
+function keyBits(type, der) {
+  if (type === "ed25519") {
+    return der.length === 32 ? 256 : `ed25519 key is ${der.length} bytes, expected 32`;
+  }
+  for (const format2 of ["spki", "pkcs1"]) {
+    try {
+      const key = createPublicKey({ key: der, format: "der", type: format2 });
+      if (key.asymmetricKeyType !== "rsa") return `p= holds a ${key.asymmetricKeyType ?? "non-RSA"} key`;
+      const bits = key.asymmetricKeyDetails?.modulusLength;
+      if (bits !== void 0) return bits;
+    } catch {
+    }
+  }
+  return "p= is not a DER-encoded RSA public key";
+}
+var BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+function parseDkimKey(record, options = {}) {
+  const minBits = options.minBits ?? 1024;
+  const base = { revoked: false, testing: false, strictSubdomain: false, usableForEmail: false, tags: {} };
+  const list = parseTagList(record);
+  if ("error" in list) return { ...base, valid: false, error: list.error, detail: list.detail };
+  const { tags, order } = list;
+  if (tags.v !== void 0 && (order[0] !== "v" || tags.v !== "DKIM1")) {
+    return { ...base, tags, valid: false, error: "bad-version", detail: `v=${tags.v}` };
+  }
+  const k = tags.k ?? "rsa";
+  if (k !== "rsa" && k !== "ed25519") return { ...base, tags, valid: false, error: "unknown-key-type", detail: `k=${k}` };
+  if (tags.p === void 0) return { ...base, tags, valid: false, error: "missing-p" };
+  const flags = (tags.t ?? "").split(":").map((f) => f.trim());
+  const services = tags.s === void 0 ? ["*"] : tags.s.split(":").map((s) => s.trim());
+  const hashAlgs = tags.h === void 0 ? void 0 : tags.h.split(":").map((h) => h.trim());
+  const common = {
+    tags,
+    keyType: k,
+    testing: flags.includes("y"),
+    strictSubdomain: flags.includes("s"),
+    usableForEmail: services.includes("email") || services.includes("*"),
+    revoked: false,
+    ...hashAlgs ? { hashAlgs } : {}
+  };
+  const p = tags.p.replace(/[\s]/g, "");
+  if (p === "") return { ...common, valid: true, revoked: true, usableForEmail: false, error: "key-revoked" };
+  if (!BASE64.test(p) || p.length % 4 !== 0) return { ...common, valid: false, usableForEmail: false, error: "key-syntax", detail: "p= is not base64" };
+  const bits = keyBits(k, Buffer.from(p, "base64"));
+  if (typeof bits === "string") return { ...common, valid: false, usableForEmail: false, error: "key-syntax", detail: bits };
+  const key = { ...common, valid: true, keyBits: bits };
+  if (!key.usableForEmail) return { ...key, error: "service-type", detail: `s=${tags.s ?? ""}` };
+  if (k === "rsa" && bits < minBits) return { ...key, usableForEmail: false, error: "key-too-short", detail: `${bits} bits, at least ${minBits} required` };
+  const signature = options.signature;
+  if (signature?.a !== void 0 && hashAlgs !== void 0) {
+    const hash = signature.a.split("-")[1] ?? "";
+    if (!hashAlgs.includes(hash)) return { ...key, error: "hash-not-allowed", detail: `h=${tags.h ?? ""} does not allow ${hash}` };
+  }
+  if (key.strictSubdomain && signature?.d !== void 0 && signature.i !== void 0) {
+    const iDomain = signature.i.slice(signature.i.lastIndexOf("@") + 1).toLowerCase();
+    if (iDomain !== signature.d.toLowerCase()) return { ...key, error: "i-not-equal-d", detail: `t=s and i= domain ${iDomain} is not d=${signature.d}` };
+  }
+  return key;
+}
+
+// src/mailauth/dns-lookup.ts
+function failedQuery(name, type, answer) {
+  return {
+    question: `${normaliseName(name)}/${type}`,
+    rcode: answer.rcode,
+    ...answer.detail !== void 0 ? { detail: answer.detail } : {},
+    ...answer.server !== void 0 ? { server: answer.server } : {}
+  };
+}
+function finalRecords(answer, type) {
+  return answer.records.filter((r) => r.type === type);
+}
+async function lookup(resolver, name, type, map) {
+  const answer = await resolver.resolve(name, type);
+  if (!isDataAnswer(answer)) return { ok: false, failed: failedQuery(name, type, answer) };
+  const values = [];
+  for (const record of finalRecords(answer, type)) {
+    const value = map(record);
+    if (value !== void 0) values.push(value);
+  }
+  return { ok: true, values, nxdomain: answer.rcode === "NXDOMAIN" };
+}
+function lookupTxt(resolver, name) {
+  return lookup(resolver, name, "TXT", (r) => Array.isArray(r.data) ? r.data.join("") : typeof r.data === "string" ? r.data : void 0);
+}
+function lookupAddresses(resolver, name, type) {
+  return lookup(resolver, name, type, (r) => typeof r.data === "string" ? r.data : void 0);
+}
+function lookupMx(resolver, name) {
+  return lookup(resolver, name, "MX", (r) => typeof r.data === "object" && !Array.isArray(r.data) ? r.data : void 0);
+}
+function lookupPtr(resolver, name) {
+  return lookup(resolver, name, "PTR", (r) => typeof r.data === "string" ? r.data : void 0);
+}
+
+// src/mailauth/dmarc-record.ts
+var POLICIES = ["none", "quarantine", "reject"];
+function isDmarcCandidate(text6) {
+  return /^v\s*=\s*dmarc1/i.test(text6);
+}
+function parseUris(value) {
+  const valid = [];
+  const invalid = [];
+  for (const raw of value.split(",")) {
+    const item = raw.trim();
+    if (item === "") continue;
+    const bang = item.lastIndexOf("!");
+    const uri = bang > 0 ? item.slice(0, bang) : item;
+    const size = bang > 0 ? item.slice(bang + 1) : void 0;
+    if (size !== void 0 && !/^\d+[kmgt]?$/i.test(size)) {
+      invalid.push(item);
+      continue;
+    }
+    if (!/^[a-z][a-z0-9+.-]*:\S+$/i.test(uri)) {
+      invalid.push(item);
+      continue;
+    }
+    valid.push(size === void 0 ? { uri } : { uri, size_limit: size.toLowerCase() });
+  }
+  return { valid, invalid };
+}
+function policy(value) {
+  if (value === void 0) return void 0;
+  const v = value.toLowerCase();
+  return POLICIES.includes(v) ? v : "bad";
+}
+function parseDmarcRecord(text6) {
+  if (text6.trim() === "") return { ok: false, error: "empty", detail: "the record is empty" };
+  const tags = {};
+  const parts = text6.split(";");
+  let first = true;
+  for (let index = 0; index < parts.length; index++) {
+    const part = (parts[index] ?? "").trim();
+    if (part === "") {
+      if (index === parts.length - 1) continue;
+      if (first) return { ok: false, error: "not-dmarc", detail: "the record does not start with v=DMARC1" };
+      continue;
+    }
+    const eq = part.indexOf("=");
+    if (eq < 0) {
+      if (first) return { ok: false, error: "not-dmarc", detail: "the record does not start with v=DMARC1" };
+      return { ok: false, error: "syntax", detail: `tag "${part}" has no "="` };
+    }
+    const name = part.slice(0, eq).trim().toLowerCase();
+    const value = part.slice(eq + 1).trim();
+    if (first) {
+      if (name !== "v" || value !== "DMARC1") return { ok: false, error: "not-dmarc", detail: "the record does not start with v=DMARC1" };
+      first = false;
+      continue;
+    }
+    if (!/^[a-z][a-z0-9_]*$/.test(name)) return { ok: false, error: "syntax", detail: `invalid tag name "${name}"` };
+    if (Object.hasOwn(tags, name)) return { ok: false, error: "syntax", detail: `tag "${name}" appears twice` };
+    tags[name] = value;
+  }
+  if (first) return { ok: false, error: "not-dmarc", detail: "the record does not start with v=DMARC1" };
+  const rua = parseUris(tags.rua ?? "");
+  const ruf = parseUris(tags.ruf ?? "");
+  const bad = (detail) => ({ ok: false, error: "bad-value", detail });
+  let p = policy(tags.p);
+  let sp = policy(tags.sp);
+  let pImplied = false;
+  if (p === void 0 || p === "bad" || sp === "bad") {
+    if (rua.valid.length === 0) {
+      if (p === void 0) return { ok: false, error: "no-policy", detail: "no p= tag and no valid rua=" };
+      return bad(p === "bad" ? `invalid p=${tags.p ?? ""}` : `invalid sp=${tags.sp ?? ""}`);
+    }
+    p = "none";
+    sp = void 0;
+    pImplied = true;
+  }
+  const np = policy(tags.np);
+  if (np === "bad") return bad(`invalid np=${tags.np ?? ""}`);
+  const alignment = (name) => {
+    const v = (tags[name] ?? "r").toLowerCase();
+    return v === "r" || v === "s" ? v : "bad";
+  };
+  const adkim = alignment("adkim");
+  const aspf = alignment("aspf");
+  if (adkim === "bad") return bad(`invalid adkim=${tags.adkim ?? ""}`);
+  if (aspf === "bad") return bad(`invalid aspf=${tags.aspf ?? ""}`);
+  const fo = (tags.fo ?? "0").split(":").map((f) => f.trim().toLowerCase());
+  if (!fo.every((f) => ["0", "1", "d", "s"].includes(f))) return bad(`invalid fo=${tags.fo ?? ""}`);
+  const pctText = tags.pct ?? "100";
+  if (!/^\d{1,3}$/.test(pctText) || Number(pctText) > 100) return bad(`invalid pct=${pctText}`);
+  const rf = (tags.rf ?? "afrf").split(":").map((f) => f.trim().toLowerCase());
+  if (!rf.every((f) => f === "afrf" || f === "iodef")) return bad(`invalid rf=${tags.rf ?? ""}`);
+  const riText = tags.ri ?? "86400";
+  if (!/^\d{1,10}$/.test(riText) || Number(riText) > 4294967295) return bad(`invalid ri=${riText}`);
+  const psdText = (tags.psd ?? "u").toLowerCase();
+  if (psdText !== "y" && psdText !== "n" && psdText !== "u") return bad(`invalid psd=${tags.psd ?? ""}`);
+  const tText = (tags.t ?? "n").toLowerCase();
+  if (tText !== "y" && tText !== "n") return bad(`invalid t=${tags.t ?? ""}`);
+  const spFinal = sp ?? p;
+  return {
+    ok: true,
+    record: {
+      p,
+      pImplied,
+      sp: spFinal,
+      spExplicit: sp !== void 0,
+      np: np ?? spFinal,
+      npExplicit: np !== void 0,
+      adkim,
+      aspf,
+      fo,
+      pct: Number(pctText),
+      pctExplicit: tags.pct !== void 0,
+      rf,
+      ri: Number(riText),
+      rua: rua.valid,
+      ruf: ruf.valid,
+      invalidRua: rua.invalid,
+      psd: psdText,
+      t: tText === "y",
+      legacyTags: ["pct", "rf", "ri"].filter((t) => tags[t] !== void 0),
+      tags
+    }
+  };
+}
+function selectDmarcRecord(txt) {
+  const candidates = txt.filter(isDmarcCandidate);
+  if (candidates.length === 0) return { ok: false, error: "no-record", detail: "no TXT record starts with v=DMARC1" };
+  if (candidates.length > 1) return { ok: false, error: "multiple-records", detail: `${candidates.length} DMARC records` };
+  return parseDmarcRecord(candidates[0] ?? "");
+}
+
+// src/mailauth/dmarc-discovery.ts
+var MAX_TREE_WALK_QUERIES = 8;
+function treeWalkNames(domain) {
+  const labels = normaliseName(domain).split(".");
+  const names = [labels.join(".")];
+  let count = labels.length > MAX_TREE_WALK_QUERIES ? MAX_TREE_WALK_QUERIES - 1 : labels.length - 1;
+  while (count >= 1 && names.length < MAX_TREE_WALK_QUERIES) {
+    names.push(labels.slice(labels.length - count).join("."));
+    count--;
+  }
+  return names;
+}
+async function recordAt(resolver, domain) {
+  const txt = await lookupTxt(resolver, `_dmarc.${domain}`);
+  if (!txt.ok) return { kind: "error", failed: txt.failed };
+  const parsed = selectDmarcRecord(txt.values);
+  if (parsed.ok) return { kind: "record", record: parsed.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? "" };
+  const step = { domain, outcome: parsed.error, detail: parsed.detail };
+  return parsed.error === "multiple-records" ? { kind: "stop", step } : { kind: "none", step };
+}
+async function discoverDmarc(resolver, domain) {
+  const name = normaliseName(domain);
+  const steps = [];
+  for (const candidate of treeWalkNames(name)) {
+    const level = await recordAt(resolver, candidate);
+    switch (level.kind) {
+      case "error":
+        return { status: "temperror", domain: name, failed: level.failed, steps };
+      case "record":
+        steps.push({ domain: candidate, outcome: "record" });
+        return { status: "found", domain: name, policyDomain: candidate, record: level.record, recordText: level.text, steps };
+      case "stop":
+        steps.push(level.step);
+        return { status: "none", domain: name, reason: `${level.step.detail ?? ""} at _dmarc.${candidate}`, steps };
+      case "none":
+        steps.push(level.step);
+    }
+  }
+  return { status: "none", domain: name, reason: "no DMARC record on the tree walk", steps };
+}
+
+// node_modules/tldts-core/dist/es6/src/domain.js
+function shareSameDomainSuffix(hostname, vhost) {
+  if (hostname.endsWith(vhost)) {
+    return hostname.length === vhost.length || hostname[hostname.length - vhost.length - 1] === ".";
+  }
+  return false;
+}
+function extractDomainWithSuffix(hostname, publicSuffix) {
+  const publicSuffixIndex = hostname.length - publicSuffix.length - 2;
+  const lastDotBeforeSuffixIndex = hostname.lastIndexOf(".", publicSuffixIndex);
+  if (lastDotBeforeSuffixIndex === -1) {
+    return hostname;
+  }
+  return hostname.slice(lastDotBeforeSuffixIndex + 1);
+}
+function getDomain(suffix, hostname, options) {
+  if (options.validHosts !== null) {
+    const validHosts = options.validHosts;
+    for (const vhost of validHosts) {
+      if (
+        /*@__INLINE__*/
+        shareSameDomainSuffix(hostname, vhost)
+      ) {
+        return vhost;
+      }
+    }
+  }
+  let numberOfLeadingDots = 0;
+  if (hostname.startsWith(".")) {
+    while (numberOfLeadingDots < hostname.length && hostname[numberOfLeadingDots] === ".") {
+      numberOfLeadingDots += 1;
+    }
+  }
+  if (suffix.length === hostname.length - numberOfLeadingDots) {
+    return null;
+  }
+  return (
+    /*@__INLINE__*/
+    extractDomainWithSuffix(hostname, suffix)
+  );
+}
+
+// node_modules/tldts-core/dist/es6/src/domain-without-suffix.js
+function getDomainWithoutSuffix(domain, suffix) {
+  return domain.slice(0, -suffix.length - 1);
+}
+
+// node_modules/tldts-core/dist/es6/src/extract-hostname.js
+var charCodeAt = String.prototype.charCodeAt;
+var CONTROL_CHARS = /[\t\n\r]/g;
+var HAS_CONTROL_CHAR = /[\t\n\r]/;
+var FORBIDDEN_DOMAIN_CHAR = /[\x00-\x20#%/:<>?@[\\\]^|\x7f]/;
+var extractedHostnameValidated = false;
+var extractedBracketedHost = false;
+function isValidHostnameChar(code) {
+  return code >= 97 && code <= 122 || // a-z
+  code >= 48 && code <= 57 || // 0-9
+  code > 127 || // non-ASCII (accepted, not punycode-checked)
+  code >= 65 && code <= 90 || // A-Z (becomes valid once lowercased)
+  code === 45 || // '-'
+  code === 95;
+}
+function noHostname(url, urlIsValidHostname, validate) {
+  return HAS_CONTROL_CHAR.test(url) ? extractHostname(url.replace(CONTROL_CHARS, ""), urlIsValidHostname, validate) : null;
+}
+function isSchemeChar(code) {
+  return (code | 32) >= 97 && (code | 32) <= 122 || // [a-zA-Z] (fold letters only)
+  code >= 48 && code <= 57 || // [0, 9]
+  code === 46 || // '.'
+  code === 45 || // '-'
+  code === 43;
+}
+function decodeHostname(hostname) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(hostname);
+  } catch (_a) {
+    return null;
+  }
+  if (FORBIDDEN_DOMAIN_CHAR.test(decoded)) {
+    return null;
+  }
+  let end = decoded.length;
+  while (end > 1 && charCodeAt.call(decoded, end - 1) === 46) {
+    end -= 1;
+  }
+  return decoded.slice(0, end).toLowerCase();
+}
+function isScheme(url, start, end) {
+  const first = charCodeAt.call(url, start) | 32;
+  if (start === end || first < 97 || first > 122) {
+    return false;
+  }
+  for (let i = start + 1; i < end; i += 1) {
+    if (!isSchemeChar(charCodeAt.call(url, i))) {
+      return false;
+    }
+  }
+  return true;
+}
+function getSpecialScheme(url, schemeStart, colonIndex) {
+  const length2 = colonIndex - schemeStart;
+  const c0 = charCodeAt.call(url, schemeStart) | 32;
+  if (length2 === 2) {
+    return c0 === 119 && (charCodeAt.call(url, schemeStart + 1) | 32) === 115 ? 1 : 0;
+  } else if (length2 === 3) {
+    const c1 = charCodeAt.call(url, schemeStart + 1) | 32;
+    const c2 = charCodeAt.call(url, schemeStart + 2) | 32;
+    if (c0 === 119 && c1 === 115 && c2 === 115)
+      return 1;
+    if (c0 === 102 && c1 === 116 && c2 === 112)
+      return 1;
+    return 0;
+  } else if (length2 === 4) {
+    const c1 = charCodeAt.call(url, schemeStart + 1) | 32;
+    const c2 = charCodeAt.call(url, schemeStart + 2) | 32;
+    const c3 = charCodeAt.call(url, schemeStart + 3) | 32;
+    if (c0 === 104 && c1 === 116 && c2 === 116 && c3 === 112)
+      return 1;
+    if (c0 === 102 && c1 === 105 && c2 === 108 && c3 === 101)
+      return 2;
+    return 0;
+  } else if (length2 === 5) {
+    return c0 === 104 && (charCodeAt.call(url, schemeStart + 1) | 32) === 116 && (charCodeAt.call(url, schemeStart + 2) | 32) === 116 && (charCodeAt.call(url, schemeStart + 3) | 32) === 112 && (charCodeAt.call(url, schemeStart + 4) | 32) === 115 ? 1 : 0;
+  }
+  return 0;
+}
+function extractHostname(url, urlIsValidHostname, validate = false) {
+  let start = 0;
+  let end = url.length;
+  let hasUpper = false;
+  let failedValidation = false;
+  let isSpecial = true;
+  extractedHostnameValidated = false;
+  extractedBracketedHost = false;
+  if (!urlIsValidHostname) {
+    while (start < url.length && charCodeAt.call(url, start) <= 32) {
+      start += 1;
+    }
+    if (charCodeAt.call(url, start + 4) === 58 && (charCodeAt.call(url, start) | 32) === 100 && (charCodeAt.call(url, start + 1) | 32) === 97 && (charCodeAt.call(url, start + 2) | 32) === 116 && (charCodeAt.call(url, start + 3) | 32) === 97 || charCodeAt.call(url, start + 10) === 58 && (charCodeAt.call(url, start) | 32) === 106 && (charCodeAt.call(url, start + 1) | 32) === 97 && (charCodeAt.call(url, start + 2) | 32) === 118 && (charCodeAt.call(url, start + 3) | 32) === 97 && (charCodeAt.call(url, start + 4) | 32) === 115 && (charCodeAt.call(url, start + 5) | 32) === 99 && (charCodeAt.call(url, start + 6) | 32) === 114 && (charCodeAt.call(url, start + 7) | 32) === 105 && (charCodeAt.call(url, start + 8) | 32) === 112 && (charCodeAt.call(url, start + 9) | 32) === 116) {
+      return null;
+    }
+    while (end > start + 1 && charCodeAt.call(url, end - 1) <= 32) {
+      end -= 1;
+    }
+    if ((charCodeAt.call(url, start) === 47 || charCodeAt.call(url, start) === 92) && (charCodeAt.call(url, start + 1) === 47 || charCodeAt.call(url, start + 1) === 92)) {
+      start += 2;
+      while (charCodeAt.call(url, start) === 47 || charCodeAt.call(url, start) === 92) {
+        start += 1;
+      }
+    } else {
+      let indexOfProtocol = charCodeAt.call(url, start + 4) === 115 ? start + 5 : start + 4;
+      if (charCodeAt.call(url, start) !== 104 || charCodeAt.call(url, start + 1) !== 116 || charCodeAt.call(url, start + 2) !== 116 || charCodeAt.call(url, start + 3) !== 112 || charCodeAt.call(url, indexOfProtocol) !== 58 || charCodeAt.call(url, indexOfProtocol + 1) !== 47) {
+        indexOfProtocol = url.indexOf(":/", start);
+      }
+      if (indexOfProtocol !== -1) {
+        const special = getSpecialScheme(url, start, indexOfProtocol);
+        if (special === 1) {
+          start = indexOfProtocol + 2;
+          while (charCodeAt.call(url, start) === 47 || charCodeAt.call(url, start) === 92) {
+            start += 1;
+          }
+        } else if (special === 2) {
+          start = indexOfProtocol + 1;
+          let slashes = 0;
+          while ((charCodeAt.call(url, start) === 47 || charCodeAt.call(url, start) === 92) && slashes < 2) {
+            start += 1;
+            slashes += 1;
+          }
+          if (slashes < 2) {
+            return noHostname(url, urlIsValidHostname, validate);
+          }
+        } else if (!isScheme(url, start, start + 1)) {
+          indexOfProtocol = -1;
+        } else {
+          for (let i = start; i < indexOfProtocol; i += 1) {
+            const code = charCodeAt.call(url, i);
+            if (!isSchemeChar(code)) {
+              if (code === 9 || code === 10 || code === 13) {
+                return extractHostname(url.replace(CONTROL_CHARS, ""), urlIsValidHostname, validate);
+              }
+              if (code === 58 && getSpecialScheme(url, start, i) !== 1) {
+                for (let j = i; j < indexOfProtocol; j += 1) {
+                  const c = charCodeAt.call(url, j);
+                  if (c === 47 || c === 92 || c === 63 || c === 35) {
+                    indexOfProtocol = -1;
+                    break;
+                  }
+                }
+                if (indexOfProtocol !== -1) {
+                  return noHostname(url, urlIsValidHostname, validate);
+                }
+              }
+              indexOfProtocol = -1;
+              break;
+            }
+          }
+          if (indexOfProtocol !== -1) {
+            if (charCodeAt.call(url, indexOfProtocol + 2) === 47) {
+              isSpecial = false;
+              start = indexOfProtocol + 3;
+            } else {
+              return noHostname(url, urlIsValidHostname, validate);
+            }
+          }
+        }
+      }
+      if (indexOfProtocol === -1 && charCodeAt.call(url, start) !== 91) {
+        let indexOfColon = -1;
+        for (let i = start; i < end; i += 1) {
+          const code = charCodeAt.call(url, i);
+          if (code === 9 || code === 10 || code === 13) {
+            return extractHostname(url.replace(CONTROL_CHARS, ""), urlIsValidHostname, validate);
+          }
+          if (code === 58) {
+            indexOfColon = i;
+            break;
+          }
+          if (code === 47 || code === 92 || code === 63 || code === 35) {
+            break;
+          }
+        }
+        if (indexOfColon !== -1) {
+          const special = getSpecialScheme(url, start, indexOfColon);
+          let hasIdentifier = false;
+          for (let i = special === 2 ? end : indexOfColon + 1; i < end; i += 1) {
+            const code = charCodeAt.call(url, i);
+            if (code === 47 || code === 92 || code === 63 || code === 35) {
+              break;
+            }
+            if (code === 64) {
+              hasIdentifier = true;
+              break;
+            }
+          }
+          if (!hasIdentifier) {
+            let allDigits = special === 0;
+            let i = indexOfColon + 1;
+            for (; i < end; i += 1) {
+              const code = charCodeAt.call(url, i);
+              if (code === 47 || code === 92 || code === 63 || code === 35) {
+                break;
+              }
+              if (code < 48 || code > 57) {
+                allDigits = false;
+                break;
+              }
+            }
+            if (i === indexOfColon + 1) {
+              allDigits = false;
+            }
+            if (!allDigits) {
+              if (special === 0) {
+                let isBareIpv6 = false;
+                for (let j = indexOfColon + 1; j < end; j += 1) {
+                  const code = charCodeAt.call(url, j);
+                  if (code === 47 || code === 92 || code === 63 || code === 35) {
+                    break;
+                  }
+                  if (code === 58) {
+                    isBareIpv6 = true;
+                    break;
+                  }
+                }
+                const next = charCodeAt.call(url, i);
+                if (!isBareIpv6 && (isScheme(url, start, indexOfColon) || i < end && next !== 47 && next !== 92 && next !== 63 && next !== 35)) {
+                  return noHostname(url, urlIsValidHostname, validate);
+                }
+              } else {
+                start = indexOfColon + 1;
+                if (special === 2) {
+                  let slashes = 0;
+                  while ((charCodeAt.call(url, start) === 47 || charCodeAt.call(url, start) === 92) && slashes < 2) {
+                    start += 1;
+                    slashes += 1;
+                  }
+                  if (slashes < 2) {
+                    return noHostname(url, urlIsValidHostname, validate);
+                  }
+                } else {
+                  while (charCodeAt.call(url, start) === 47 || charCodeAt.call(url, start) === 92) {
+                    start += 1;
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    let indexOfIdentifier = -1;
+    let indexOfPort = -1;
+    let indexOfFirstColon = -1;
+    let hasControl = false;
+    let vValid = validate;
+    let vLastDot = start - 1;
+    let vLastCode = -1;
+    if (validate && start < end) {
+      const c0 = charCodeAt.call(url, start);
+      if (
+        // Keep these parens: they scope /*@__INLINE__*/ for terser.
+        // prettier-ignore
+        !/*@__INLINE__*/
+        (isValidHostnameChar(c0) || c0 === 46 || c0 === 95) || c0 === 45
+      ) {
+        vValid = false;
+      }
+    }
+    for (let i = start; i < end; i += 1) {
+      const code = charCodeAt.call(url, i);
+      if (code < 64) {
+        if (code === 47 || code === 35 || code === 63) {
+          end = i;
+          break;
+        } else if (code === 58) {
+          if (indexOfFirstColon === -1) {
+            indexOfFirstColon = i;
+          }
+          indexOfPort = i;
+        } else if (code === 9 || code === 10 || code === 13) {
+          hasControl = true;
+        } else if (validate) {
+          if (code === 46) {
+            if (i - vLastDot > 64 || vLastCode === 46 || vLastCode === 45) {
+              vValid = false;
+            }
+            vLastDot = i;
+          } else if (code < 48 || code > 57) {
+            if (code !== 45 || vLastCode === 46) {
+              vValid = false;
+            }
+          }
+        }
+      } else if (isSpecial && code === 92) {
+        end = i;
+        break;
+      } else if (code === 64) {
+        indexOfIdentifier = i;
+        indexOfFirstColon = -1;
+      } else if (code >= 65 && code <= 90) {
+        hasUpper = true;
+      } else if (validate && !/*@__INLINE__*/
+      isValidHostnameChar(code)) {
+        vValid = false;
+      }
+      if (validate) {
+        vLastCode = code;
+      }
+    }
+    if (hasControl) {
+      return extractHostname(url.replace(CONTROL_CHARS, ""), urlIsValidHostname, validate);
+    }
+    if (indexOfIdentifier !== -1 && indexOfIdentifier >= start && indexOfIdentifier < end) {
+      start = indexOfIdentifier + 1;
+    }
+    if (charCodeAt.call(url, start) === 91) {
+      const closingBracket = url.indexOf("]", start);
+      if (closingBracket !== -1 && closingBracket < end && (closingBracket + 1 === end || charCodeAt.call(url, closingBracket + 1) === 58)) {
+        extractedBracketedHost = true;
+        return url.slice(start + 1, closingBracket).toLowerCase();
+      }
+      return null;
+    } else if (indexOfPort !== -1 && indexOfPort > start && indexOfPort < end && // A host:port has exactly one ':' in the host (so its first ':' is its
+    // last); a bare, unbracketed IPv6 literal ("2a01:e35::1") has >= 2, so
+    // its first ':' precedes the last. Only the former has a ':port' to trim.
+    indexOfFirstColon === indexOfPort) {
+      end = indexOfPort;
+    }
+    if (start >= end) {
+      return noHostname(url, urlIsValidHostname, validate);
+    }
+    if (validate && vValid && indexOfIdentifier === -1 && indexOfPort === -1 && charCodeAt.call(url, end - 1) !== 46 && end - start <= 255 && // total length
+    end - vLastDot - 1 <= 63 && // last label length
+    vLastCode !== 45) {
+      extractedHostnameValidated = true;
+    }
+    failedValidation = validate && !vValid;
+  }
+  while (end > start + 1 && charCodeAt.call(url, end - 1) === 46) {
+    end -= 1;
+  }
+  const hostname = start !== 0 || end !== url.length ? url.slice(start, end) : url;
+  if (failedValidation && isSpecial && hostname.includes("%")) {
+    return decodeHostname(hostname);
+  }
+  if (hasUpper) {
+    return hostname.toLowerCase();
+  }
+  return hostname;
+}
+
+// node_modules/tldts-core/dist/es6/src/ip-mapping.js
+var ipMappingFirst = /* @__PURE__ */ new Uint32Array([170, 173, 178, 185, 739, 847, 4447, 6068, 6155, 7468, 7470, 7472, 7491, 7495, 7496, 7580, 7584, 8203, 8288, 8298, 8304, 8308, 8320, 8336, 8337, 8339, 8450, 8492, 8495, 8496, 8517, 8518, 8553, 8557, 8569, 8573, 9312, 9321, 9398, 9421, 9424, 9447, 9450, 12290, 12644, 12881, 12977, 13170, 13252, 13253, 13256, 42994, 42995, 64256, 65024, 65279, 65294, 65296, 65313, 65336, 65345, 65368, 65377, 65440, 113824, 117974, 117997, 118e3, 119155, 119808, 119831, 119834, 119857, 119860, 119883, 119886, 119909, 119912, 119935, 119938, 119961, 119964, 119966, 119987, 119990, 119995, 120013, 120016, 120039, 120042, 120065, 120068, 120071, 120091, 120094, 120117, 120120, 120123, 120143, 120146, 120169, 120172, 120195, 120198, 120221, 120224, 120247, 120250, 120273, 120276, 120299, 120302, 120325, 120328, 120351, 120354, 120377, 120380, 120403, 120406, 120429, 120432, 120455, 120458, 120481, 120782, 120792, 120802, 120812, 120822, 127275, 127277, 127280, 127303, 130032, 917760]);
+var ipMappingLast = /* @__PURE__ */ new Uint32Array([170, 173, 179, 185, 739, 847, 4448, 6069, 6159, 7468, 7470, 7473, 7491, 7495, 7497, 7580, 7584, 8203, 8292, 8303, 8304, 8313, 8329, 8336, 8337, 8339, 8450, 8493, 8495, 8497, 8517, 8519, 8553, 8558, 8569, 8574, 9320, 9331, 9403, 9421, 9429, 9447, 9450, 12290, 12644, 12895, 12991, 13170, 13252, 13253, 13256, 42994, 42995, 64256, 65039, 65279, 65294, 65305, 65318, 65336, 65350, 65368, 65377, 65440, 113827, 117979, 117997, 118009, 119162, 119813, 119831, 119839, 119857, 119865, 119883, 119891, 119909, 119917, 119935, 119943, 119961, 119964, 119967, 119987, 119993, 119995, 120013, 120021, 120039, 120047, 120065, 120069, 120073, 120091, 120099, 120117, 120121, 120125, 120143, 120151, 120169, 120177, 120195, 120203, 120221, 120229, 120247, 120255, 120273, 120281, 120299, 120307, 120325, 120333, 120351, 120359, 120377, 120385, 120403, 120411, 120429, 120437, 120455, 120463, 120481, 120791, 120801, 120811, 120821, 120831, 127275, 127277, 127285, 127303, 130041, 917999]);
+var ipMappingValue = /* @__PURE__ */ new Uint16Array([97, 0, 50, 49, 120, 0, 0, 0, 0, 97, 98, 100, 97, 98, 100, 99, 102, 0, 0, 0, 48, 52, 48, 97, 101, 120, 99, 98, 101, 101, 100, 100, 120, 99, 120, 99, 49, 1010, 97, 120, 97, 120, 48, 46, 0, 1021, 1036, 25697, 25443, 25444, 25698, 99, 102, 26214, 0, 0, 46, 48, 97, 120, 97, 120, 46, 0, 0, 97, 120, 48, 0, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 99, 120, 97, 102, 120, 97, 120, 97, 120, 97, 100, 120, 97, 120, 97, 100, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 97, 120, 48, 48, 48, 48, 48, 99, 25444, 97, 120, 48, 0]);
+var ipMappingBlocks = /* @__PURE__ */ new Uint32Array([562167821, 983059, 0, 0, 0, 128, 0, 3355443200]);
+
+// node_modules/tldts-core/dist/es6/src/is-ip.js
+function hexValue(code) {
+  if (code >= 48 && code <= 57) {
+    return code - 48;
+  }
+  const letter = code | 32;
+  return letter >= 97 && letter <= 102 ? letter - 87 : 16;
+}
+function isIpv4(hostname) {
+  const end = hostname.length;
+  let i = 0;
+  for (let numbers = 1; numbers <= 4; numbers += 1) {
+    let radix = 10;
+    if (i + 1 < end && hostname.charCodeAt(i) === 48) {
+      radix = 8;
+      if ((hostname.charCodeAt(i + 1) | 32) === 120) {
+        radix = 16;
+        i += 2;
+      }
+    }
+    const start = i;
+    let value = 0;
+    for (; i < end; i += 1) {
+      const code = hostname.charCodeAt(i);
+      if (code === 46) {
+        break;
+      }
+      const digit = hexValue(code);
+      if (digit >= radix) {
+        return false;
+      }
+      value = value * radix + digit;
+    }
+    if (i === start && radix !== 16) {
+      return false;
+    }
+    if (i === end) {
+      return value <= 4294967295 >>> 8 * (numbers - 1);
+    }
+    if (value > 255) {
+      return false;
+    }
+    i += 1;
+  }
+  return false;
+}
+function isDottedDecimal(hostname, i, end) {
+  for (let numbers = 1; numbers <= 4; numbers += 1) {
+    const start = i;
+    let value = 0;
+    for (; i < end; i += 1) {
+      const digit = hostname.charCodeAt(i) - 48;
+      if (digit < 0 || digit > 9) {
+        break;
+      }
+      value = value * 10 + digit;
+      if (value > 255 || value < 10 && i !== start) {
+        return false;
+      }
+    }
+    if (i === start) {
+      return false;
+    }
+    if (numbers < 4) {
+      if (hostname.charCodeAt(i) !== 46) {
+        return false;
+      }
+      i += 1;
+    }
+  }
+  return i === end;
+}
+function isIpv6(hostname) {
+  let i = 0;
+  let end = hostname.length;
+  if (hostname.charCodeAt(0) === 91) {
+    if (hostname.charCodeAt(end - 1) !== 93) {
+      return false;
+    }
+    i = 1;
+    end -= 1;
+  }
+  if (i < end && hostname.charCodeAt(i) === 58) {
+    if (i + 1 === end || hostname.charCodeAt(i + 1) !== 58) {
+      return false;
+    }
+    i += 1;
+  }
+  let groups = 0;
+  let compressed = false;
+  while (i < end && groups < 8) {
+    if (hostname.charCodeAt(i) === 58) {
+      if (compressed) {
+        return false;
+      }
+      compressed = true;
+      groups += 1;
+      i += 1;
+      continue;
+    }
+    const start = i;
+    while (i < end && i - start < 4 && hexValue(hostname.charCodeAt(i)) !== 16) {
+      i += 1;
+    }
+    if (i === start) {
+      return false;
+    }
+    if (i === end) {
+      return compressed || groups === 7;
+    }
+    if (hostname.charCodeAt(i) === 46) {
+      return (compressed ? groups <= 6 : groups === 6) && isDottedDecimal(hostname, start, end);
+    }
+    if (hostname.charCodeAt(i) !== 58 || i + 1 === end) {
+      return false;
+    }
+    groups += 1;
+    i += 1;
+  }
+  return compressed && i === end;
+}
+function mapCodePoint(cp) {
+  if (cp < 65536 && (ipMappingBlocks[cp >> 13] >>> (cp >> 8 & 31) & 1) === 0) {
+    return "g";
+  }
+  let low = 0;
+  let high = ipMappingFirst.length - 1;
+  while (low <= high) {
+    const mid = low + high >>> 1;
+    if (cp < ipMappingFirst[mid]) {
+      high = mid - 1;
+    } else if (cp > ipMappingLast[mid]) {
+      low = mid + 1;
+    } else {
+      const value = ipMappingValue[mid];
+      const offset = cp - ipMappingFirst[mid];
+      if (value === 0) {
+        return "";
+      }
+      if (value < 128) {
+        return String.fromCharCode(value + offset);
+      }
+      if (value < 2e3) {
+        return String(value - 1e3 + offset);
+      }
+      return String.fromCharCode(value >> 8, value & 255);
+    }
+  }
+  return "g";
+}
+function isMappedIp(hostname) {
+  for (let i = hostname.length - 1; i >= 0; i -= 1) {
+    let cp = hostname.charCodeAt(i);
+    if (cp === 46) {
+      break;
+    }
+    if (cp < 128) {
+      if (hexValue(cp) === 16 && (cp | 32) !== 120) {
+        return false;
+      }
+      continue;
+    }
+    if (cp < 55296 && (ipMappingBlocks[cp >> 13] >>> (cp >> 8 & 31) & 1) === 0) {
+      return false;
+    }
+    if (cp >= 56320 && cp <= 57343 && i > 0) {
+      const high = hostname.charCodeAt(i - 1);
+      if (high >= 55296 && high <= 56319) {
+        cp = (high - 55296) * 1024 + (cp - 56320) + 65536;
+        i -= 1;
+      }
+    }
+    const mapped = mapCodePoint(cp);
+    if (mapped === "g") {
+      return false;
+    }
+    if (mapped === ".") {
+      break;
+    }
+  }
+  if (hostname.includes(":")) {
+    return false;
+  }
+  let ascii = "";
+  for (let i = 0; i < hostname.length; i += 1) {
+    const code = hostname.charCodeAt(i);
+    if (code < 128) {
+      ascii += hostname.charAt(i);
+    } else {
+      let cp = code;
+      if (code >= 55296 && code <= 56319) {
+        const low = hostname.charCodeAt(i + 1);
+        if (low >= 56320 && low <= 57343) {
+          cp = (code - 55296) * 1024 + (low - 56320) + 65536;
+          i += 1;
+        }
+      }
+      ascii += mapCodePoint(cp);
+    }
+  }
+  let end = ascii.length;
+  while (end > 1 && ascii.charCodeAt(end - 1) === 46) {
+    end -= 1;
+  }
+  return isIp(ascii.slice(0, end));
+}
+function isNonAsciiIp(hostname) {
+  for (let i = 0; i < hostname.length; i += 1) {
+    if (hostname.charCodeAt(i) >= 128) {
+      return isMappedIp(hostname);
+    }
+  }
+  return null;
+}
+function isIp(hostname) {
+  const last = hostname.length - 1;
+  let i = last;
+  let code = hostname.charCodeAt(i);
+  while (code >= 48 && code <= 57) {
+    i -= 1;
+    code = hostname.charCodeAt(i);
+  }
+  const decimal = i;
+  while (hexValue(code) !== 16) {
+    i -= 1;
+    code = hostname.charCodeAt(i);
+  }
+  if (code === 58 || code === 93) {
+    return isIpv6(hostname);
+  }
+  if (i === decimal && i !== last && (code === 46 || i === -1) || (code | 32) === 120 && hostname.charCodeAt(i - 1) === 48 && (i === 1 || hostname.charCodeAt(i - 2) === 46)) {
+    return isIpv4(hostname) || isIpv6(hostname) ? true : isNonAsciiIp(hostname);
+  }
+  return code >= 128 || (code | 32) === 120 && (hostname.charCodeAt(i - 1) >= 128 || hostname.charCodeAt(i - 2) >= 128) ? isMappedIp(hostname) : false;
+}
+
+// node_modules/tldts-core/dist/es6/src/is-special-use.js
+var SPECIAL_USE_DOMAINS = [
+  "test",
+  // RFC 6761
+  "localhost",
+  // RFC 6761
+  "invalid",
+  // RFC 6761
+  "example",
+  // RFC 6761
+  "example.com",
+  // RFC 6761
+  "example.net",
+  // RFC 6761
+  "example.org",
+  // RFC 6761
+  "local",
+  // RFC 6762 (mDNS)
+  "onion",
+  // RFC 7686 (Tor)
+  "alt",
+  // RFC 9476
+  "home.arpa",
+  // RFC 8375
+  "ipv4only.arpa",
+  // RFC 8880
+  "resolver.arpa",
+  // RFC 9462
+  "service.arpa",
+  // RFC 9665
+  "6tisch.arpa",
+  // RFC 9031
+  "eap.arpa"
+  // RFC 9965
+];
+function isSpecialUse(hostname) {
+  for (const name of SPECIAL_USE_DOMAINS) {
+    if (hostname.endsWith(name) && (hostname.length === name.length || hostname.charCodeAt(hostname.length - name.length - 1) === 46)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// node_modules/tldts-core/dist/es6/src/is-valid.js
+var charCodeAt2 = String.prototype.charCodeAt;
+function isValidAscii(code) {
+  return code >= 97 && code <= 122 || code >= 48 && code <= 57 || code > 127;
+}
+function is_valid_default(hostname) {
+  if (hostname.length > 255) {
+    return false;
+  }
+  if (hostname.length === 0) {
+    return false;
+  }
+  if (
+    /*@__INLINE__*/
+    !isValidAscii(charCodeAt2.call(hostname, 0)) && charCodeAt2.call(hostname, 0) !== 46 && // '.' (dot)
+    charCodeAt2.call(hostname, 0) !== 95
+  ) {
+    return false;
+  }
+  let lastDotIndex = -1;
+  let lastCharCode = -1;
+  const len = hostname.length;
+  for (let i = 0; i < len; i += 1) {
+    const code = charCodeAt2.call(hostname, i);
+    if (code === 46) {
+      if (
+        // Check that previous label is < 63 bytes long (64 = 63 + '.')
+        i - lastDotIndex > 64 || // Check that previous character was not already a '.'
+        lastCharCode === 46 || // Check that the previous label does not end with '-' (RFC 1035 §2.3.1 LDH).
+        // '_' is intentionally NOT restricted: DNS allows any octet (RFC 2181 §11) and
+        // WHATWG URL does not treat '_' as a forbidden host code point.
+        lastCharCode === 45
+      ) {
+        return false;
+      }
+      lastDotIndex = i;
+    } else if (
+      // A forbidden character in the label...
+      // Keep these parens: they scope /*@__INLINE__*/ for terser.
+      // prettier-ignore
+      !/*@__INLINE__*/
+      (isValidAscii(code) || code === 45 || code === 95) || // ...or a '-' starting a label (the byte right after a '.'). A label must
+      // not begin with a hyphen (RFC 1034 §3.5 / RFC 1035 §2.3.1 LDH, as amended
+      // by RFC 1123 §2.1; cf. UTS #46 CheckHyphens). The first label is covered by
+      // the leading-character guard above; mirrors the trailing-'-' rule below.
+      code === 45 && lastCharCode === 46
+    ) {
+      return false;
+    }
+    lastCharCode = code;
+  }
+  return (
+    // Check that last label is shorter than 63 chars
+    len - lastDotIndex - 1 <= 63 && // Check that the last character is an allowed trailing label character.
+    // Since we already checked that the char is a valid hostname character,
+    // we only need to check that it's different from '-'.
+    lastCharCode !== 45
+  );
+}
+
+// node_modules/tldts-core/dist/es6/src/lookup/extra-suffixes.js
+function extraSuffixLookup(hostname, options, isException, out) {
+  const suffix = out.publicSuffix;
+  if (suffix === null) {
+    return;
+  }
+  const none = hostname.length + 1;
+  let exception = none;
+  let exceptionIsIcann = false;
+  let rule = none;
+  let ruleIsIcann = false;
+  const extra = options.extraSuffixes;
+  for (let section = 0; section < 2; section += 1) {
+    const isIcann = section === 0;
+    const rules = isIcann ? options.allowIcannDomains && extra.icann : options.allowPrivateDomains && extra.private;
+    if (!Array.isArray(rules)) {
+      continue;
+    }
+    for (const r of rules) {
+      if (typeof r !== "string") {
+        continue;
+      }
+      const exceptionRule = r.startsWith("!");
+      const wildcard = r.startsWith("*.");
+      const body = exceptionRule ? r.slice(1) : wildcard ? r.slice(2) : r;
+      if (body === "" || exceptionRule && !body.includes(".") || !shareSameDomainSuffix(hostname, body)) {
+        continue;
+      }
+      let start = hostname.length - body.length;
+      if (exceptionRule) {
+        if (start < exception) {
+          exception = start;
+          exceptionIsIcann = isIcann;
+        }
+        continue;
+      }
+      if (wildcard && start > 1 && hostname.charCodeAt(start - 2) !== 46) {
+        start = hostname.lastIndexOf(".", start - 2) + 1;
+      }
+      if (start < rule) {
+        rule = start;
+        ruleIsIcann = isIcann;
+      }
+    }
+  }
+  const suffixStart = hostname.length - suffix.length;
+  const builtin = isException ? hostname.lastIndexOf(".", suffixStart - 2) + 1 : suffixStart;
+  if (exception <= rule && (isException ? exception < builtin : exception <= builtin)) {
+    out.publicSuffix = hostname.slice(hostname.indexOf(".", exception) + 1);
+    out.isIcann = exceptionIsIcann;
+    out.isPrivate = !exceptionIsIcann;
+  } else if (rule < builtin || rule === builtin && !out.isIcann && !out.isPrivate) {
+    out.publicSuffix = hostname.slice(rule);
+    out.isIcann = ruleIsIcann;
+    out.isPrivate = !ruleIsIcann;
+  }
+}
+
+// node_modules/tldts-core/dist/es6/src/options.js
+function setDefaultsImpl({ allowIcannDomains = true, allowPrivateDomains = false, detectIp = true, detectSpecialUse = false, extraSuffixes = null, extractHostname: extractHostname2 = true, mixedInputs = true, validHosts = null, validateHostname = true }) {
+  return {
+    allowIcannDomains,
+    allowPrivateDomains,
+    detectIp,
+    detectSpecialUse,
+    extraSuffixes,
+    extractHostname: extractHostname2,
+    mixedInputs,
+    validHosts,
+    validateHostname
+  };
+}
+var DEFAULT_OPTIONS = (
+  /*@__INLINE__*/
+  setDefaultsImpl({})
+);
+function setDefaults(options) {
+  if (options === void 0 || options === null) {
+    return DEFAULT_OPTIONS;
+  }
+  return (
+    /*@__INLINE__*/
+    setDefaultsImpl(options)
+  );
+}
+
+// node_modules/tldts-core/dist/es6/src/subdomain.js
+function getSubdomain(hostname, domain) {
+  if (domain.length === hostname.length) {
+    return "";
+  }
+  return hostname.slice(0, -domain.length - 1);
+}
+
+// node_modules/tldts-core/dist/es6/src/factory.js
+function getEmptyResult() {
+  return {
+    domain: null,
+    domainWithoutSuffix: null,
+    hostname: null,
+    isIcann: null,
+    isIp: null,
+    isPrivate: null,
+    isSpecialUse: null,
+    publicSuffix: null,
+    subdomain: null
+  };
+}
+function resetResult(result) {
+  result.domain = null;
+  result.domainWithoutSuffix = null;
+  result.hostname = null;
+  result.isIcann = null;
+  result.isIp = null;
+  result.isPrivate = null;
+  result.isSpecialUse = null;
+  result.publicSuffix = null;
+  result.subdomain = null;
+}
+function parseImpl(url, step, suffixLookup2, partialOptions, result) {
+  const options = (
+    /*@__INLINE__*/
+    setDefaults(partialOptions)
+  );
+  if (typeof url !== "string") {
+    return result;
+  }
+  let urlIsValid = false;
+  if (!options.extractHostname) {
+    let end = url.length;
+    while (end > 1 && url.charCodeAt(end - 1) === 46) {
+      end -= 1;
+    }
+    result.hostname = end === url.length ? url : url.slice(0, end);
+  } else if (options.mixedInputs) {
+    urlIsValid = is_valid_default(url);
+    result.hostname = extractHostname(url, urlIsValid, options.validateHostname);
+  } else {
+    result.hostname = extractHostname(url, false, options.validateHostname);
+  }
+  if (options.extractHostname && extractedBracketedHost && result.hostname !== null) {
+    if (isIp(result.hostname) !== true || !result.hostname.includes(":")) {
+      result.hostname = null;
+      return result;
+    }
+    if (options.detectIp) {
+      result.isIp = true;
+      return result;
+    }
+  }
+  if (options.detectIp && result.hostname !== null) {
+    const isIpAddress = isIp(result.hostname);
+    result.isIp = isIpAddress === true;
+    if (result.isIp) {
+      return result;
+    }
+    if (isIpAddress === null && options.validateHostname && options.extractHostname) {
+      result.hostname = null;
+      return result;
+    }
+  }
+  if (options.validateHostname && options.extractHostname && result.hostname !== null && // Skip the re-scan when `url` was already validated and extractHostname
+  // returned it unchanged (same reference => identical string, still valid).
+  !(urlIsValid && result.hostname === url) && // Skip the re-scan when extractHostname already validated the host inline
+  // (a confirmed-valid simple authority — see extract-hostname.ts).
+  !extractedHostnameValidated && !is_valid_default(result.hostname)) {
+    result.hostname = null;
+    return result;
+  }
+  if (step === 0 || result.hostname === null) {
+    return result;
+  }
+  if (step === 5 && options.detectSpecialUse) {
+    result.isSpecialUse = isSpecialUse(result.hostname);
+  }
+  const isException = suffixLookup2(result.hostname, options, result);
+  if (options.extraSuffixes !== null) {
+    extraSuffixLookup(result.hostname, options, isException === true, result);
+  }
+  if (step === 2 || result.publicSuffix === null) {
+    return result;
+  }
+  result.domain = getDomain(result.publicSuffix, result.hostname, options);
+  if (step === 3 || result.domain === null) {
+    return result;
+  }
+  result.subdomain = getSubdomain(result.hostname, result.domain);
+  if (step === 4) {
+    return result;
+  }
+  result.domainWithoutSuffix = getDomainWithoutSuffix(result.domain, result.publicSuffix);
+  return result;
+}
+
+// node_modules/tldts-core/dist/es6/src/lookup/fast-path.js
+function fast_path_default(hostname, options, out) {
+  if (!options.allowPrivateDomains && options.allowIcannDomains && hostname.length > 3) {
+    const last = hostname.length - 1;
+    const c3 = hostname.charCodeAt(last);
+    const c2 = hostname.charCodeAt(last - 1);
+    const c1 = hostname.charCodeAt(last - 2);
+    const c0 = hostname.charCodeAt(last - 3);
+    if (c3 === 109 && c2 === 111 && c1 === 99 && c0 === 46) {
+      out.isIcann = true;
+      out.isPrivate = false;
+      out.publicSuffix = "com";
+      return true;
+    } else if (c3 === 103 && c2 === 114 && c1 === 111 && c0 === 46) {
+      out.isIcann = true;
+      out.isPrivate = false;
+      out.publicSuffix = "org";
+      return true;
+    } else if (c3 === 117 && c2 === 100 && c1 === 101 && c0 === 46) {
+      out.isIcann = true;
+      out.isPrivate = false;
+      out.publicSuffix = "edu";
+      return true;
+    } else if (c3 === 118 && c2 === 111 && c1 === 103 && c0 === 46) {
+      out.isIcann = true;
+      out.isPrivate = false;
+      out.publicSuffix = "gov";
+      return true;
+    } else if (c3 === 116 && c2 === 101 && c1 === 110 && c0 === 46) {
+      out.isIcann = true;
+      out.isPrivate = false;
+      out.publicSuffix = "net";
+      return true;
+    } else if (c3 === 101 && c2 === 100 && c1 === 46) {
+      out.isIcann = true;
+      out.isPrivate = false;
+      out.publicSuffix = "de";
+      return true;
+    }
+  }
+  return false;
+}
+
+// node_modules/tldts/dist/es6/src/data/trie.js
+var nodeFlags = /* @__PURE__ */ new Uint8Array([1, 2, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 1, 1, 2, 2, 2, 0, 2, 2, 2, 2, 0, 2, 2, 2, 1, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 0, 2, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 0, 0, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 0, 2, 0, 0, 0, 1, 1, 1, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 2, 1, 1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 2, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 0, 0, 0, 1, 0, 2, 2, 0, 0, 0, 2, 0, 1, 1, 0, 2, 0, 2, 2, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 2, 2, 0, 2, 2, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 0, 2, 2, 0, 2, 2, 2, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 2, 2, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 2, 2, 0, 0, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 2, 2, 1, 2, 1, 1, 1, 2, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]);
+var edgeStart = /* @__PURE__ */ new Uint16Array([0, 0, 0, 10, 11, 18, 106, 111, 117, 118, 119, 128, 134, 141, 150, 151, 152, 153, 154, 155, 157, 158, 160, 161, 162, 164, 166, 242, 255, 257, 258, 259, 274, 276, 283, 284, 287, 288, 289, 292, 294, 313, 314, 316, 325, 330, 347, 348, 351, 352, 354, 356, 392, 393, 395, 398, 399, 403, 405, 409, 412, 444, 447, 460, 461, 469, 470, 472, 482, 496, 497, 498, 499, 508, 509, 546, 551, 567, 587, 593, 635, 637, 638, 639, 640, 667, 694, 695, 843, 849, 852, 853, 854, 859, 864, 873, 895, 896, 897, 898, 899, 900, 901, 921, 923, 924, 927, 929, 930, 932, 934, 949, 966, 971, 972, 974, 975, 976, 977, 978, 980, 983, 988, 989, 990, 992, 993, 996, 999, 1e3, 1001, 1014, 1016, 1028, 1039, 1047, 1049, 1089, 1092, 1096, 1097, 1099, 1102, 1113, 1115, 1125, 1127, 1133, 1135, 1136, 1138, 1141, 1142, 1143, 1196, 1198, 1200, 1220, 1221, 1222, 1223, 1225, 1236, 1267, 1278, 1279, 1292, 1302, 1311, 1319, 1320, 1325, 1339, 1350, 1362, 1374, 1388, 1389, 1400, 1434, 1435, 1436, 1452, 1468, 1480, 1553, 1554, 1556, 1557, 1593, 1612, 1613, 1614, 1615, 1617, 1618, 1619, 1622, 1626, 1629, 1631, 1665, 1666, 1674, 1675, 1676, 1677, 1678, 1680, 1682, 1684, 1685, 1689, 1690, 1691, 1693, 1695, 1696, 1698, 1699, 1700, 1711, 1713, 1714, 1718, 1719, 1722, 1729, 1730, 1735, 1739, 1740, 1742, 1743, 1744, 1745, 1746, 1747, 1748, 1749, 1750, 1751, 1752, 1753, 1754, 1755, 1757, 1758, 1759, 1760, 2228, 2231, 2232, 2234, 2241, 2248, 2258, 2262, 2273, 2274, 2275, 2287, 2288, 2290, 2292, 2293, 2300, 2301, 2303, 2304, 2306, 2307, 2308, 2309, 2310, 2385, 2387, 2408, 2409, 2410, 2412, 2413, 2415, 2416, 2471, 2472, 2473, 2480, 2486, 2496, 2506, 2559, 2560, 2561, 2571, 2585, 2586, 2589, 2596, 2597, 2605, 2607, 2608, 2609, 2610, 2621, 2622, 2623, 2625, 2626, 2628, 2629, 2638, 2650, 2656, 2658, 2690, 2694, 2696, 2697, 2699, 2700, 2712, 2713, 2715, 2723, 2730, 2736, 2741, 2742, 2748, 2751, 2757, 2764, 2771, 2779, 2780, 2781, 2819, 2825, 2829, 2845, 2846, 2851, 2869, 2900, 2918, 2920, 2923, 2931, 2933, 2940, 2992, 3016, 3017, 3018, 3019, 3020, 3021, 3022, 3029, 3030, 3031, 3032, 3033, 3034, 3036, 3037, 3041, 3125, 3138, 3139, 3576, 3580, 3594, 3646, 3674, 3696, 3754, 3776, 3791, 3854, 3905, 3943, 3979, 4004, 4146, 4192, 4243, 4262, 4296, 4311, 4331, 4361, 4392, 4415, 4446, 4476, 4508, 4535, 4610, 4632, 4670, 4680, 4714, 4733, 4759, 4801, 4851, 4877, 4946, 4947, 4949, 4972, 4995, 5031, 5062, 5079, 5136, 5149, 5173, 5202, 5204, 5238, 5254, 5282, 5587, 5596, 5606, 5613, 5630, 5634, 5640, 5641, 5680, 5682, 5689, 5696, 5705, 5712, 5713, 5714, 5727, 5730, 5745, 5746, 5755, 5756, 5765, 5774, 5780, 5782, 5783, 5784, 5822, 5823, 5825, 5833, 5840, 5853, 5857, 5859, 5860, 5866, 5873, 5887, 5897, 5902, 5910, 5918, 5924, 5925, 5929, 5931, 5932, 5944, 6016, 6017, 6018, 6019, 6021, 6022, 6025, 6027, 6030, 6034, 6035, 6036, 6042, 6043, 6044, 6046, 6048, 6050, 6051, 6052, 6055, 6057, 6060, 6061, 6063, 6261, 6268, 6269, 6270, 6280, 6285, 6302, 6316, 6325, 6326, 6327, 6331, 6332, 6334, 6336, 6342, 6343, 6346, 6347, 6349, 6350, 6351, 7251, 7254, 7258, 7276, 7285, 7288, 7294, 7295, 7297, 7298, 7299, 7301, 7353, 7354, 7357, 7358, 7477, 7478, 7489, 7508, 7515, 7518, 7527, 7528, 7529, 7544, 7599, 7791, 7793, 7795, 7796, 7798, 7803, 7816, 7817, 7833, 7840, 7849, 7852, 7855, 7862, 7870, 7874, 7875, 7876, 7890, 7895, 7904, 7905, 7906, 7910, 7945, 7946, 7967, 7974, 7982, 7983, 7988, 7996, 8040, 8041, 8047, 8050, 8063, 8068, 8069, 8071, 8073, 8114, 8115, 8121, 8128, 8129, 8139, 8148, 8163, 8167, 8169, 8221, 8222, 8227, 8228, 8231, 8233, 8234, 8235, 8244, 8258, 8266, 8280, 8291, 8292, 8294, 8296, 8318, 8329, 8335, 8336, 8348, 8360, 8447, 8459, 8466, 8469, 8475, 8500, 8503, 8504, 8505, 8506, 8508, 8511, 8514, 8525, 8527, 8529, 8557, 8631, 8638, 8642, 8643, 8652, 8674, 8675, 8680, 8681, 8763, 8765, 8766, 8775, 8779, 8785, 8791, 8797, 8807, 8812, 8813, 8831, 8842, 8847, 8852, 8862, 8868, 8872, 8878, 8884, 10490, 10491, 10492, 10499, 10501]);
+var edgeLength = /* @__PURE__ */ new Uint8Array([3, 3, 3, 3, 3, 3, 3, 3, 5, 8, 8, 2, 2, 3, 3, 3, 3, 3, 8, 5, 5, 5, 5, 5, 3, 3, 5, 5, 9, 12, 19, 8, 19, 8, 11, 9, 9, 8, 7, 7, 6, 8, 9, 16, 10, 7, 7, 11, 8, 6, 6, 9, 7, 11, 7, 14, 4, 4, 4, 4, 4, 4, 10, 7, 6, 6, 6, 6, 10, 10, 6, 10, 10, 22, 11, 9, 10, 10, 10, 9, 10, 8, 7, 7, 7, 8, 21, 13, 11, 11, 9, 10, 9, 13, 10, 8, 8, 9, 12, 9, 7, 10, 7, 7, 13, 7, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 1, 4, 3, 3, 3, 3, 3, 8, 7, 4, 6, 3, 3, 3, 3, 3, 3, 2, 5, 3, 3, 3, 3, 7, 2, 2, 2, 2, 2, 2, 3, 3, 3, 1, 7, 8, 5, 2, 2, 7, 4, 5, 7, 2, 2, 1, 4, 1, 11, 9, 9, 5, 5, 8, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 5, 5, 11, 9, 9, 8, 9, 9, 13, 7, 14, 7, 6, 6, 6, 7, 6, 6, 6, 6, 6, 6, 10, 7, 11, 9, 4, 4, 4, 4, 4, 6, 6, 6, 6, 13, 6, 8, 7, 10, 10, 9, 9, 7, 9, 8, 8, 9, 8, 7, 10, 6, 9, 8, 10, 9, 10, 7, 8, 1, 9, 10, 12, 12, 12, 10, 9, 9, 10, 10, 9, 9, 1, 1, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 6, 6, 4, 2, 3, 3, 3, 3, 7, 4, 4, 4, 3, 3, 6, 7, 3, 4, 1, 2, 2, 2, 6, 1, 2, 2, 2, 2, 2, 12, 5, 3, 8, 9, 13, 4, 4, 13, 9, 9, 11, 7, 3, 12, 9, 2, 2, 2, 3, 3, 3, 3, 3, 8, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 3, 7, 10, 15, 15, 7, 15, 20, 15, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 9, 10, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 7, 8, 6, 8, 8, 6, 8, 13, 8, 8, 6, 13, 8, 11, 13, 8, 6, 13, 8, 6, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 9, 9, 9, 10, 14, 14, 11, 13, 13, 9, 9, 9, 9, 9, 9, 2, 6, 9, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 2, 3, 3, 3, 3, 3, 3, 7, 7, 2, 3, 2, 2, 5, 3, 3, 3, 3, 3, 3, 4, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 5, 7, 4, 2, 2, 12, 8, 10, 8, 10, 7, 18, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 5, 2, 2, 3, 3, 3, 5, 5, 3, 8, 8, 6, 8, 6, 6, 4, 6, 7, 7, 7, 10, 11, 2, 5, 5, 3, 3, 3, 3, 3, 3, 5, 5, 6, 11, 10, 7, 7, 7, 4, 4, 4, 2, 3, 3, 3, 3, 3, 2, 2, 7, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 11, 7, 6, 9, 6, 6, 8, 10, 8, 6, 8, 13, 4, 4, 4, 4, 4, 10, 8, 11, 8, 8, 8, 10, 10, 7, 5, 4, 4, 4, 10, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 2, 2, 2, 2, 2, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 10, 13, 7, 8, 7, 11, 8, 8, 6, 9, 8, 8, 6, 6, 6, 8, 8, 6, 6, 6, 6, 6, 9, 7, 6, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 9, 7, 8, 10, 8, 8, 2, 3, 3, 3, 3, 3, 2, 8, 9, 9, 2, 2, 2, 3, 3, 3, 2, 3, 3, 3, 9, 2, 2, 3, 3, 3, 3, 3, 3, 5, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 12, 5, 5, 3, 5, 4, 2, 3, 2, 4, 3, 9, 2, 2, 2, 2, 2, 5, 5, 3, 3, 3, 8, 8, 13, 6, 10, 9, 4, 7, 9, 11, 2, 3, 7, 3, 3, 4, 1, 3, 4, 2, 9, 3, 3, 12, 5, 3, 7, 10, 10, 7, 4, 4, 6, 14, 7, 9, 7, 13, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 8, 15, 4, 4, 2, 3, 3, 3, 7, 4, 9, 9, 2, 3, 3, 3, 5, 3, 2, 2, 7, 2, 7, 6, 6, 7, 2, 4, 2, 2, 2, 2, 2, 2, 8, 8, 8, 9, 5, 2, 3, 3, 3, 3, 3, 3, 10, 7, 4, 4, 4, 4, 3, 4, 2, 3, 3, 3, 3, 3, 10, 7, 4, 4, 4, 4, 2, 3, 3, 3, 3, 10, 7, 4, 4, 4, 4, 3, 9, 6, 6, 6, 9, 13, 9, 2, 2, 2, 8, 7, 9, 5, 3, 3, 3, 5, 5, 13, 12, 9, 10, 7, 8, 7, 8, 6, 11, 12, 7, 10, 4, 4, 4, 7, 8, 11, 6, 7, 9, 8, 7, 10, 8, 9, 15, 7, 8, 5, 4, 7, 2, 3, 3, 3, 2, 14, 10, 2, 14, 10, 2, 14, 3, 9, 13, 13, 10, 14, 16, 17, 11, 2, 14, 2, 14, 3, 9, 13, 10, 14, 16, 17, 11, 14, 10, 14, 2, 7, 3, 10, 7, 14, 10, 2, 14, 10, 9, 9, 17, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 10, 10, 10, 12, 9, 4, 10, 10, 11, 8, 8, 8, 7, 9, 5, 3, 3, 3, 3, 3, 3, 3, 3, 5, 8, 4, 4, 4, 4, 4, 4, 6, 16, 3, 3, 14, 3, 14, 2, 14, 9, 13, 10, 10, 14, 16, 17, 11, 6, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 10, 14, 14, 14, 9, 9, 9, 9, 9, 9, 2, 14, 9, 13, 10, 10, 14, 16, 17, 11, 6, 14, 2, 14, 9, 17, 13, 10, 10, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 14, 17, 16, 17, 11, 2, 14, 9, 13, 10, 14, 16, 17, 11, 2, 14, 9, 13, 10, 17, 16, 11, 17, 2, 14, 10, 19, 7, 2, 14, 9, 13, 10, 19, 10, 7, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 19, 7, 14, 16, 17, 11, 2, 14, 9, 13, 10, 10, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 10, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 17, 13, 10, 10, 14, 17, 16, 17, 11, 6, 3, 2, 14, 9, 13, 10, 10, 14, 16, 17, 11, 6, 9, 10, 12, 14, 14, 14, 12, 12, 12, 12, 12, 14, 14, 14, 10, 10, 10, 14, 9, 9, 9, 9, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 4, 11, 2, 14, 9, 13, 17, 13, 10, 19, 10, 7, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 17, 13, 10, 19, 10, 7, 14, 17, 16, 17, 11, 6, 2, 14, 9, 13, 10, 19, 7, 14, 17, 16, 17, 11, 2, 9, 10, 10, 7, 17, 3, 3, 12, 12, 16, 15, 15, 12, 14, 14, 14, 20, 20, 13, 12, 12, 12, 12, 12, 12, 20, 25, 14, 14, 12, 12, 10, 10, 10, 10, 14, 9, 9, 9, 25, 4, 9, 17, 10, 7, 14, 16, 21, 13, 13, 14, 20, 14, 13, 17, 24, 9, 12, 13, 25, 13, 21, 20, 17, 9, 9, 9, 9, 9, 9, 12, 17, 4, 4, 9, 9, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 9, 10, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 9, 10, 14, 12, 12, 14, 14, 10, 9, 9, 9, 10, 14, 14, 14, 9, 9, 9, 9, 2, 1, 5, 1, 6, 5, 8, 7, 11, 11, 1, 3, 3, 3, 5, 3, 3, 4, 8, 9, 10, 10, 12, 14, 14, 14, 12, 12, 12, 12, 14, 14, 10, 10, 10, 10, 14, 9, 9, 9, 10, 14, 14, 14, 13, 13, 14, 9, 9, 9, 9, 9, 9, 7, 4, 4, 4, 4, 4, 4, 4, 4, 10, 2, 2, 6, 7, 6, 2, 3, 2, 3, 6, 2, 7, 6, 10, 7, 4, 9, 12, 6, 14, 4, 12, 7, 2, 2, 1, 2, 7, 6, 4, 4, 4, 6, 8, 8, 7, 2, 2, 13, 2, 2, 2, 2, 6, 2, 8, 12, 2, 7, 7, 6, 8, 10, 12, 2, 2, 2, 3, 3, 13, 2, 2, 3, 3, 6, 7, 6, 4, 5, 6, 3, 3, 3, 3, 4, 16, 8, 5, 4, 3, 3, 3, 5, 7, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 11, 12, 7, 7, 13, 9, 10, 17, 12, 8, 9, 7, 17, 17, 8, 5, 12, 10, 13, 14, 5, 5, 5, 13, 5, 5, 5, 3, 3, 3, 5, 16, 5, 5, 5, 5, 7, 12, 14, 8, 12, 8, 10, 12, 9, 11, 7, 9, 7, 10, 7, 13, 13, 9, 7, 12, 8, 17, 7, 7, 16, 10, 13, 13, 8, 10, 10, 14, 17, 7, 16, 16, 15, 8, 10, 10, 12, 17, 17, 7, 17, 14, 7, 10, 17, 8, 7, 7, 7, 8, 15, 15, 7, 14, 10, 10, 10, 11, 11, 7, 7, 13, 8, 10, 7, 16, 7, 8, 7, 14, 17, 12, 10, 11, 21, 8, 9, 7, 13, 9, 8, 6, 13, 6, 12, 7, 6, 13, 10, 10, 10, 8, 18, 9, 17, 13, 10, 12, 6, 13, 6, 11, 8, 13, 10, 13, 18, 10, 13, 11, 13, 8, 16, 7, 10, 8, 16, 12, 10, 8, 8, 14, 11, 8, 15, 8, 8, 7, 7, 12, 7, 8, 9, 14, 15, 8, 9, 10, 9, 15, 7, 8, 8, 12, 13, 12, 9, 10, 15, 13, 7, 10, 10, 20, 7, 6, 9, 6, 6, 14, 11, 14, 11, 12, 9, 10, 16, 16, 12, 7, 11, 28, 8, 11, 10, 7, 21, 8, 7, 9, 4, 4, 4, 17, 7, 8, 6, 9, 6, 6, 13, 6, 6, 6, 6, 18, 20, 14, 8, 11, 12, 9, 10, 13, 15, 15, 19, 8, 9, 12, 7, 10, 16, 12, 9, 9, 9, 14, 12, 11, 10, 9, 12, 11, 18, 9, 9, 9, 10, 7, 7, 16, 8, 9, 7, 13, 12, 10, 14, 18, 7, 8, 11, 10, 7, 7, 8, 8, 13, 7, 7, 7, 11, 15, 13, 11, 7, 8, 15, 11, 7, 8, 18, 8, 14, 13, 18, 15, 10, 12, 12, 9, 7, 11, 11, 8, 7, 10, 8, 14, 12, 10, 18, 7, 10, 9, 7, 8, 13, 10, 14, 10, 8, 8, 23, 7, 7, 11, 12, 12, 17, 7, 7, 11, 11, 17, 16, 16, 25, 7, 8, 11, 14, 14, 8, 10, 7, 15, 7, 16, 16, 13, 9, 11, 9, 15, 15, 11, 11, 7, 7, 14, 7, 9, 7, 7, 16, 10, 13, 10, 11, 14, 7, 11, 10, 11, 7, 11, 10, 11, 15, 10, 11, 15, 10, 12, 10, 14, 13, 11, 11, 12, 13, 10, 7, 13, 16, 12, 21, 15, 9, 10, 10, 7, 11, 14, 17, 7, 7, 8, 11, 13, 12, 8, 15, 14, 14, 8, 17, 12, 10, 10, 7, 9, 19, 11, 7, 10, 7, 11, 18, 7, 11, 7, 12, 11, 8, 8, 14, 12, 7, 8, 15, 3, 7, 7, 5, 2, 9, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 5, 3, 3, 3, 3, 3, 3, 4, 4, 3, 3, 3, 3, 3, 3, 5, 11, 6, 4, 7, 10, 7, 7, 11, 1, 10, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 5, 7, 3, 5, 6, 3, 3, 5, 2, 2, 5, 3, 4, 13, 11, 3, 3, 6, 3, 5, 14, 2, 2, 3, 8, 2, 2, 12, 5, 18, 5, 3, 3, 3, 3, 16, 5, 5, 5, 10, 7, 13, 12, 13, 9, 12, 14, 19, 9, 9, 21, 9, 9, 10, 6, 9, 6, 15, 10, 6, 12, 8, 6, 10, 15, 4, 4, 6, 6, 9, 9, 12, 16, 14, 23, 7, 7, 7, 14, 9, 7, 7, 11, 14, 10, 7, 10, 10, 10, 12, 6, 11, 10, 13, 11, 15, 11, 7, 12, 10, 3, 7, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 4, 3, 7, 5, 1, 5, 2, 2, 2, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 5, 5, 10, 9, 11, 8, 7, 12, 8, 9, 7, 6, 13, 11, 6, 13, 7, 9, 9, 4, 4, 4, 4, 4, 6, 10, 7, 8, 13, 11, 8, 8, 9, 14, 7, 14, 10, 7, 9, 7, 7, 9, 6, 9, 2, 12, 5, 3, 3, 13, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 1, 7, 6, 4, 12, 3, 3, 3, 3, 3, 8, 7, 3, 3, 3, 3, 3, 3, 4, 4, 11, 15, 14, 2, 8, 3, 5, 5, 8, 10, 8, 6, 4, 7, 17, 7, 4, 5, 2, 6, 3, 5, 4, 2, 2, 12, 5, 5, 3, 15, 13, 8, 11, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 5, 3, 3, 3, 3, 4, 2, 3, 18, 2, 12, 5, 3, 3, 3, 3, 3, 5, 16, 8, 8, 9, 6, 6, 4, 4, 4, 4, 31, 6, 6, 10, 11, 21, 10, 9, 7, 10, 7, 7, 2, 4, 4, 4, 4, 6, 5, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 6, 4, 6, 2, 2, 2, 5, 3, 3, 3, 7, 7, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 8, 2, 3, 3, 3, 3, 3, 5, 9, 11, 3, 3, 3, 3, 4, 4, 3, 3, 3, 3, 3, 5, 10, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 11, 10, 10, 10, 10, 10, 11, 10, 11, 10, 11, 10, 9, 9, 11, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 5, 5, 3, 7, 8, 7, 6, 6, 11, 4, 4, 4, 4, 7, 8, 9, 9, 2, 3, 7, 4, 4, 2, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 2, 2, 5, 5, 5, 5, 5, 3, 3, 5, 5, 5, 7, 7, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 8, 8, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 4, 6, 9, 12, 3, 7, 10, 7, 2, 2, 3, 3, 3, 3, 3, 4, 3, 3, 2, 2, 2, 2, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 8, 8, 6, 6, 8, 6, 7, 4, 4, 4, 4, 4, 4, 6, 7, 5, 5, 20, 19, 8, 10, 9, 7, 10, 6, 8, 11, 6, 6, 6, 6, 13, 12, 8, 6, 7, 14, 11, 9, 2, 5, 3, 6, 2, 3, 2, 2, 2, 2, 2, 2, 2, 5, 4, 3, 7, 6, 4, 7, 4, 3, 6, 4, 7, 2, 2, 7, 7, 7, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 9, 10, 10, 10, 11, 7, 8, 20, 7, 9, 8, 9, 8, 12, 6, 6, 6, 8, 9, 8, 12, 6, 6, 8, 13, 10, 12, 6, 6, 7, 7, 9, 6, 4, 4, 4, 4, 4, 4, 10, 6, 6, 6, 7, 14, 11, 10, 7, 8, 10, 8, 11, 14, 11, 11, 9, 7, 9, 8, 11, 13, 9, 17, 10, 9, 2, 2, 2, 9, 3, 3, 3, 3, 15, 14, 9, 5, 5, 2, 8, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 15, 12, 22, 19, 17, 18, 18, 19, 21, 7, 16, 16, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 7, 16, 11, 11, 7, 7, 7, 7, 17, 7, 8, 12, 15, 9, 19, 7, 19, 8, 21, 11, 12, 19, 14, 22, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 16, 16, 19, 24, 12, 7, 14, 7, 12, 7, 8, 10, 10, 13, 7, 12, 12, 7, 7, 10, 18, 15, 12, 16, 7, 14, 12, 17, 10, 16, 17, 12, 17, 25, 7, 7, 7, 13, 6, 9, 6, 9, 18, 6, 6, 11, 20, 10, 6, 6, 6, 6, 6, 6, 17, 6, 6, 6, 15, 6, 6, 6, 6, 6, 8, 14, 11, 12, 11, 15, 13, 19, 17, 21, 7, 18, 8, 13, 13, 8, 12, 8, 6, 6, 13, 6, 15, 15, 16, 6, 6, 16, 6, 6, 6, 14, 6, 18, 6, 6, 6, 17, 18, 9, 13, 15, 8, 19, 8, 15, 15, 18, 14, 16, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 11, 10, 11, 6, 21, 23, 12, 17, 12, 11, 14, 13, 22, 15, 15, 11, 12, 14, 12, 7, 12, 8, 12, 14, 12, 18, 10, 8, 16, 19, 17, 12, 14, 15, 8, 19, 17, 12, 13, 13, 15, 18, 13, 23, 24, 23, 21, 17, 24, 8, 21, 8, 14, 14, 16, 20, 14, 8, 8, 15, 20, 8, 19, 21, 9, 8, 13, 12, 13, 15, 11, 8, 11, 9, 9, 8, 11, 8, 21, 14, 21, 15, 15, 13, 7, 19, 7, 7, 7, 7, 7, 7, 16, 12, 17, 18, 7, 7, 11, 11, 7, 9, 9, 2, 2, 3, 3, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 10, 10, 7, 9, 7, 7, 7, 6, 8, 6, 6, 6, 6, 6, 6, 6, 7, 6, 8, 6, 6, 9, 7, 7, 7, 4, 4, 4, 4, 4, 4, 4, 4, 8, 9, 8, 7, 8, 7, 8, 10, 7, 5, 5, 5, 5, 5, 5, 3, 9, 7, 7, 8, 6, 6, 6, 6, 6, 6, 6, 6, 9, 6, 6, 9, 11, 13, 7, 8, 9, 9, 5, 5, 5, 7, 8, 6, 6, 6, 6, 6, 6, 6, 7, 8, 9, 7, 10, 9, 10, 7, 8, 5, 5, 5, 5, 5, 5, 7, 7, 9, 8, 7, 7, 6, 6, 6, 6, 6, 6, 10, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 9, 10, 4, 4, 4, 4, 8, 7, 7, 10, 10, 9, 8, 8, 15, 9, 8, 8, 8, 8, 8, 9, 10, 9, 10, 7, 8, 13, 5, 5, 5, 5, 5, 3, 3, 7, 7, 8, 6, 6, 6, 4, 4, 11, 9, 7, 8, 9, 10, 7, 5, 5, 5, 5, 5, 3, 3, 7, 6, 6, 13, 7, 9, 8, 7, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 7, 8, 7, 8, 13, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8, 8, 6, 6, 6, 6, 7, 6, 7, 6, 6, 9, 7, 4, 4, 4, 4, 4, 4, 4, 7, 8, 7, 8, 9, 8, 8, 8, 7, 10, 7, 8, 5, 5, 5, 5, 5, 5, 5, 5, 3, 7, 7, 7, 7, 9, 7, 10, 9, 6, 6, 6, 6, 6, 8, 8, 6, 6, 6, 7, 6, 6, 6, 9, 9, 4, 4, 13, 7, 10, 9, 9, 12, 7, 8, 8, 10, 8, 8, 8, 8, 8, 8, 5, 5, 5, 5, 3, 7, 7, 11, 7, 9, 8, 8, 6, 6, 10, 6, 8, 8, 8, 6, 7, 6, 6, 12, 4, 4, 4, 4, 4, 4, 4, 4, 4, 9, 8, 8, 16, 8, 9, 8, 7, 5, 5, 5, 5, 5, 3, 3, 7, 7, 7, 10, 15, 8, 9, 8, 9, 9, 6, 6, 6, 6, 6, 6, 7, 4, 8, 7, 8, 8, 7, 8, 11, 8, 5, 5, 5, 5, 5, 3, 7, 7, 6, 11, 16, 7, 6, 4, 4, 4, 4, 9, 9, 8, 8, 8, 13, 12, 8, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 11, 7, 8, 8, 9, 13, 7, 7, 7, 9, 8, 8, 9, 12, 7, 12, 7, 12, 8, 7, 10, 12, 9, 9, 6, 6, 8, 8, 6, 6, 6, 6, 6, 6, 6, 9, 8, 9, 11, 8, 6, 6, 6, 6, 6, 12, 7, 6, 6, 6, 9, 7, 7, 6, 6, 6, 6, 6, 11, 9, 6, 6, 6, 6, 6, 7, 9, 4, 4, 4, 4, 4, 4, 4, 4, 9, 9, 9, 9, 7, 7, 7, 7, 7, 11, 7, 7, 8, 8, 8, 8, 8, 8, 9, 8, 9, 9, 7, 7, 11, 11, 7, 12, 8, 8, 8, 8, 8, 7, 8, 8, 8, 8, 8, 13, 12, 8, 8, 8, 8, 7, 7, 7, 9, 5, 5, 5, 5, 5, 5, 5, 3, 3, 7, 7, 11, 7, 8, 8, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 10, 11, 6, 7, 9, 4, 4, 4, 4, 4, 4, 9, 9, 8, 9, 8, 8, 8, 7, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 11, 7, 7, 7, 9, 6, 6, 11, 8, 10, 6, 6, 6, 12, 8, 8, 7, 6, 6, 8, 7, 4, 4, 4, 4, 4, 4, 4, 4, 9, 10, 9, 9, 8, 10, 9, 11, 8, 5, 5, 5, 7, 6, 6, 8, 7, 4, 4, 4, 4, 8, 7, 7, 8, 7, 8, 8, 5, 5, 5, 5, 7, 7, 8, 8, 8, 6, 6, 6, 6, 6, 10, 8, 9, 13, 6, 7, 6, 6, 8, 7, 8, 4, 4, 4, 4, 11, 8, 8, 8, 10, 5, 5, 8, 7, 8, 13, 8, 7, 6, 8, 6, 9, 7, 8, 7, 5, 5, 5, 5, 5, 5, 3, 3, 7, 8, 9, 6, 4, 8, 10, 10, 8, 12, 9, 13, 2, 7, 5, 5, 5, 5, 5, 7, 7, 10, 6, 6, 6, 6, 6, 6, 6, 8, 4, 4, 9, 8, 8, 8, 14, 8, 8, 8, 9, 8, 5, 5, 5, 5, 5, 3, 3, 9, 6, 6, 6, 6, 10, 12, 6, 6, 6, 6, 6, 6, 6, 4, 4, 4, 4, 11, 8, 7, 8, 8, 8, 5, 5, 3, 3, 3, 3, 7, 7, 6, 8, 6, 8, 11, 7, 6, 6, 6, 7, 4, 8, 11, 9, 10, 5, 5, 5, 3, 3, 3, 7, 7, 8, 9, 8, 15, 9, 6, 6, 6, 6, 6, 6, 11, 11, 4, 4, 4, 4, 4, 7, 9, 9, 10, 8, 7, 5, 5, 5, 5, 5, 5, 3, 3, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 9, 7, 4, 4, 4, 4, 4, 9, 9, 8, 8, 10, 13, 5, 5, 5, 3, 17, 7, 7, 7, 7, 7, 8, 6, 8, 13, 6, 6, 6, 6, 6, 6, 6, 6, 4, 4, 4, 9, 10, 8, 8, 8, 5, 5, 5, 5, 3, 7, 7, 7, 8, 8, 6, 6, 6, 8, 8, 8, 9, 10, 8, 4, 8, 10, 9, 8, 8, 8, 9, 13, 10, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 7, 8, 9, 9, 7, 7, 7, 10, 9, 9, 8, 9, 8, 8, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8, 12, 6, 6, 6, 6, 6, 6, 6, 6, 6, 12, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 11, 8, 8, 9, 9, 10, 8, 9, 7, 7, 5, 5, 5, 5, 5, 5, 3, 7, 8, 7, 6, 6, 8, 6, 6, 10, 4, 7, 8, 9, 12, 8, 7, 7, 5, 5, 5, 5, 5, 5, 3, 3, 7, 14, 7, 9, 8, 8, 6, 6, 8, 12, 12, 6, 6, 7, 7, 10, 4, 4, 4, 4, 4, 9, 9, 14, 9, 13, 8, 7, 5, 5, 5, 6, 6, 6, 7, 4, 8, 7, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 7, 7, 7, 8, 6, 6, 6, 6, 6, 6, 12, 6, 6, 6, 6, 4, 4, 9, 9, 8, 8, 11, 7, 7, 7, 5, 5, 5, 3, 9, 8, 6, 6, 7, 4, 4, 4, 4, 4, 4, 8, 8, 11, 5, 5, 5, 7, 7, 7, 9, 6, 6, 6, 6, 6, 6, 9, 8, 4, 4, 4, 4, 7, 12, 9, 8, 8, 8, 7, 10, 10, 5, 5, 5, 5, 5, 5, 5, 3, 11, 14, 8, 7, 8, 8, 6, 6, 6, 6, 6, 8, 7, 6, 6, 6, 7, 6, 8, 9, 4, 4, 4, 7, 8, 9, 7, 9, 7, 7, 9, 8, 5, 5, 5, 5, 5, 5, 5, 5, 5, 11, 3, 9, 7, 7, 12, 14, 8, 6, 6, 12, 11, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 15, 7, 4, 4, 4, 16, 9, 9, 9, 8, 9, 9, 9, 9, 9, 8, 8, 8, 13, 11, 8, 5, 5, 5, 5, 3, 7, 6, 6, 8, 8, 8, 6, 6, 7, 10, 7, 4, 4, 4, 4, 9, 7, 8, 7, 7, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 7, 7, 7, 9, 6, 6, 6, 6, 6, 8, 8, 7, 7, 9, 6, 6, 6, 7, 6, 6, 6, 6, 6, 15, 4, 4, 4, 4, 4, 8, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 9, 8, 8, 10, 8, 8, 8, 8, 16, 9, 10, 2, 5, 5, 5, 5, 5, 5, 5, 9, 7, 6, 8, 9, 4, 4, 4, 4, 4, 7, 8, 8, 8, 9, 8, 11, 10, 5, 5, 5, 5, 3, 7, 8, 6, 6, 6, 6, 6, 8, 6, 6, 6, 6, 4, 12, 10, 12, 7, 7, 7, 7, 7, 7, 7, 5, 5, 5, 5, 3, 3, 7, 7, 10, 8, 9, 7, 6, 10, 7, 6, 6, 4, 4, 8, 9, 7, 9, 9, 9, 9, 8, 8, 8, 8, 10, 5, 5, 5, 5, 5, 5, 8, 7, 6, 6, 6, 10, 6, 7, 10, 7, 4, 4, 4, 4, 4, 4, 4, 12, 9, 10, 7, 7, 10, 8, 10, 5, 12, 9, 6, 6, 6, 6, 6, 7, 6, 4, 4, 4, 10, 9, 9, 8, 7, 7, 5, 5, 5, 5, 5, 5, 3, 3, 13, 7, 7, 9, 7, 7, 7, 8, 9, 9, 7, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 13, 9, 15, 15, 4, 4, 4, 4, 4, 10, 10, 9, 8, 9, 8, 8, 9, 7, 8, 7, 8, 5, 5, 7, 6, 6, 6, 4, 4, 4, 7, 8, 11, 8, 5, 5, 5, 5, 5, 5, 5, 7, 6, 6, 6, 6, 6, 6, 9, 11, 10, 7, 4, 4, 4, 9, 8, 8, 5, 5, 5, 5, 5, 9, 9, 6, 6, 6, 6, 6, 6, 6, 9, 9, 4, 4, 4, 4, 8, 8, 8, 9, 9, 8, 8, 8, 13, 2, 4, 2, 7, 5, 5, 5, 5, 5, 5, 9, 9, 6, 6, 6, 6, 10, 8, 8, 8, 6, 6, 6, 4, 4, 9, 8, 10, 8, 9, 8, 8, 8, 9, 8, 8, 5, 3, 3, 3, 11, 6, 6, 6, 7, 6, 6, 6, 4, 4, 9, 8, 5, 5, 5, 5, 5, 3, 11, 8, 6, 6, 6, 6, 6, 9, 7, 4, 4, 14, 10, 9, 8, 12, 8, 8, 8, 11, 15, 8, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 11, 11, 11, 10, 10, 7, 7, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 7, 11, 7, 7, 11, 11, 7, 8, 9, 10, 7, 7, 9, 9, 9, 9, 7, 7, 10, 8, 13, 8, 8, 8, 8, 11, 10, 6, 6, 8, 10, 11, 14, 14, 6, 6, 6, 6, 6, 6, 9, 11, 7, 7, 6, 8, 12, 11, 11, 6, 6, 10, 6, 6, 6, 6, 6, 10, 7, 7, 6, 6, 11, 6, 6, 6, 11, 8, 9, 7, 6, 10, 11, 9, 10, 11, 7, 11, 8, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 6, 6, 8, 9, 10, 9, 6, 6, 6, 10, 6, 6, 6, 6, 11, 10, 11, 10, 9, 8, 7, 7, 7, 7, 11, 14, 8, 10, 9, 9, 8, 8, 7, 11, 8, 8, 8, 11, 11, 10, 10, 9, 10, 8, 11, 10, 8, 11, 9, 12, 8, 10, 8, 11, 8, 9, 9, 11, 11, 10, 11, 13, 8, 7, 8, 8, 9, 7, 8, 8, 8, 8, 7, 8, 2, 2, 2, 2, 2, 2, 2, 4, 4, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 8, 6, 4, 4, 4, 11, 7, 11, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5, 5, 3, 3, 3, 3, 8, 7, 7, 8, 8, 4, 8, 7, 7, 7, 9, 7, 8, 9, 8, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 3, 3, 3, 3, 3, 3, 4, 5, 5, 3, 3, 8, 6, 8, 6, 9, 4, 4, 10, 7, 3, 3, 3, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 3, 2, 2, 2, 3, 3, 3, 3, 3, 4, 10, 2, 3, 3, 3, 3, 3, 3, 3, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 5, 2, 4, 2, 6, 2, 2, 9, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 9, 8, 7, 9, 6, 6, 11, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 7, 7, 11, 8, 8, 6, 5, 11, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 3, 3, 3, 3, 3, 3, 6, 4, 4, 4, 4, 3, 3, 3, 3, 5, 7, 2, 3, 3, 3, 3, 3, 8, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 4, 4, 4, 4, 2, 2, 3, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 2, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 6, 3, 3, 8, 10, 3, 4, 4, 1, 1, 1, 1, 1, 1, 1, 8, 9, 10, 7, 7, 1, 14, 18, 13, 18, 13, 10, 10, 16, 13, 18, 16, 13, 16, 18, 13, 22, 16, 16, 16, 14, 21, 16, 9, 14, 16, 9, 9, 14, 10, 10, 14, 12, 14, 19, 12, 11, 18, 13, 17, 15, 15, 15, 15, 16, 14, 13, 19, 18, 15, 19, 18, 12, 18, 12, 11, 20, 14, 15, 10, 17, 17, 16, 19, 20, 21, 15, 13, 16, 15, 15, 15, 1, 1, 3, 8, 7, 7, 8, 8, 8, 1, 6, 1, 1, 6, 3, 3, 4, 7, 3, 3, 5, 5, 4, 4, 4, 4, 4, 2, 7, 7, 8, 12, 3, 4, 5, 1, 3, 4, 4, 10, 4, 3, 3, 3, 8, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2, 2, 12, 9, 20, 7, 5, 5, 5, 9, 13, 5, 5, 5, 5, 5, 3, 3, 3, 16, 5, 5, 5, 13, 7, 8, 8, 11, 8, 7, 9, 7, 11, 12, 9, 9, 8, 8, 11, 10, 14, 7, 12, 10, 11, 13, 7, 9, 11, 17, 17, 14, 13, 7, 8, 7, 10, 10, 7, 16, 13, 7, 8, 17, 12, 9, 8, 6, 7, 10, 6, 6, 12, 6, 8, 10, 8, 8, 8, 6, 8, 6, 14, 6, 6, 6, 13, 6, 10, 6, 6, 7, 14, 8, 6, 6, 10, 11, 10, 9, 9, 7, 7, 6, 6, 6, 9, 9, 7, 9, 10, 9, 13, 12, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 6, 6, 8, 8, 6, 8, 9, 10, 9, 7, 10, 10, 8, 7, 8, 7, 10, 12, 9, 8, 15, 8, 7, 8, 8, 7, 7, 15, 13, 7, 10, 9, 14, 18, 16, 7, 24, 7, 8, 10, 11, 16, 8, 14, 7, 9, 9, 9, 13, 19, 14, 15, 14, 11, 7, 13, 9, 10, 7, 13, 9, 10, 11, 12, 8, 9, 2, 3, 5, 8, 7, 4, 4, 15, 10, 5, 3, 3, 3, 3, 3, 5, 4, 4, 4, 2, 2, 2, 2, 2, 1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 2, 12, 5, 3, 8, 10, 15, 6, 7, 2, 3, 2, 5, 5, 12, 2, 5, 5, 5, 5, 2, 2, 5, 5, 12, 9, 5, 2, 2, 9, 5, 5, 12, 12, 5, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 9, 12, 5, 8, 8, 9, 5, 5, 5, 8, 19, 7, 16, 15, 14, 9, 9, 9, 9, 7, 11, 11, 11, 7, 14, 10, 10, 5, 5, 5, 5, 5, 5, 5, 5, 5, 15, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 9, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 14, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 15, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 12, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 9, 12, 9, 9, 12, 12, 12, 15, 7, 11, 7, 14, 11, 18, 13, 8, 18, 15, 18, 12, 14, 12, 8, 8, 8, 8, 9, 9, 9, 12, 7, 10, 10, 8, 8, 12, 12, 12, 7, 12, 12, 9, 7, 7, 7, 7, 7, 8, 15, 12, 9, 10, 10, 7, 10, 10, 13, 11, 10, 9, 22, 11, 9, 8, 8, 8, 8, 8, 13, 18, 13, 9, 15, 19, 9, 7, 7, 10, 7, 7, 7, 11, 8, 13, 17, 7, 7, 10, 10, 10, 7, 20, 16, 7, 7, 7, 7, 7, 7, 11, 21, 12, 12, 13, 11, 14, 16, 8, 8, 13, 11, 7, 7, 13, 7, 7, 14, 15, 15, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 13, 10, 18, 6, 6, 6, 6, 6, 6, 6, 6, 6, 11, 8, 8, 12, 12, 11, 11, 8, 12, 9, 9, 9, 13, 13, 9, 9, 9, 9, 9, 9, 6, 10, 12, 6, 6, 6, 6, 17, 11, 7, 7, 7, 7, 14, 14, 12, 6, 7, 7, 6, 6, 15, 10, 13, 10, 6, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 13, 9, 9, 15, 13, 6, 12, 12, 6, 19, 11, 10, 7, 7, 16, 8, 19, 17, 9, 9, 9, 9, 9, 6, 6, 6, 10, 8, 16, 8, 6, 6, 9, 6, 6, 6, 6, 6, 6, 6, 6, 8, 8, 8, 6, 7, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 14, 6, 6, 6, 6, 20, 6, 9, 6, 14, 9, 9, 9, 6, 9, 8, 8, 12, 9, 8, 8, 8, 8, 7, 8, 12, 7, 8, 8, 8, 6, 8, 6, 6, 6, 6, 6, 6, 6, 9, 8, 8, 6, 6, 13, 9, 12, 13, 12, 14, 13, 12, 11, 11, 6, 8, 8, 8, 6, 13, 12, 11, 11, 12, 6, 11, 12, 11, 13, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 15, 6, 6, 6, 6, 6, 6, 6, 13, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 8, 8, 8, 8, 6, 18, 6, 12, 13, 13, 13, 9, 10, 15, 9, 12, 6, 6, 6, 6, 6, 6, 6, 6, 9, 15, 10, 9, 10, 13, 9, 19, 8, 18, 17, 10, 10, 8, 8, 6, 6, 6, 6, 6, 6, 10, 14, 8, 16, 16, 9, 8, 15, 8, 8, 10, 12, 14, 7, 7, 8, 8, 7, 7, 7, 7, 8, 13, 13, 11, 9, 9, 9, 12, 10, 17, 8, 11, 9, 7, 7, 14, 8, 14, 14, 7, 7, 7, 7, 7, 7, 14, 7, 7, 7, 7, 7, 10, 10, 8, 14, 7, 7, 7, 7, 8, 8, 8, 8, 8, 17, 9, 7, 15, 7, 8, 12, 7, 9, 14, 7, 7, 7, 9, 13, 8, 14, 7, 16, 18, 13, 15, 14, 12, 13, 10, 15, 9, 7, 7, 7, 10, 13, 15, 15, 9, 9, 9, 9, 19, 11, 7, 11, 11, 13, 8, 8, 8, 8, 7, 12, 19, 17, 9, 9, 13, 7, 7, 7, 9, 7, 7, 7, 12, 13, 15, 10, 8, 8, 14, 15, 12, 13, 13, 8, 12, 14, 7, 11, 7, 14, 15, 13, 12, 8, 8, 8, 8, 11, 13, 15, 15, 8, 13, 12, 8, 8, 8, 13, 10, 16, 14, 11, 8, 8, 12, 12, 9, 15, 15, 12, 12, 13, 8, 8, 9, 12, 13, 9, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 11, 12, 11, 7, 14, 7, 13, 13, 13, 12, 18, 16, 7, 12, 11, 10, 10, 15, 9, 9, 9, 21, 7, 7, 7, 11, 16, 8, 8, 11, 11, 7, 7, 7, 7, 7, 19, 7, 7, 7, 7, 7, 7, 7, 7, 7, 12, 8, 9, 12, 14, 11, 9, 9, 9, 22, 12, 3, 3, 4, 8, 8, 15, 4, 2, 2, 5, 5, 3, 3, 3, 3, 3, 3, 6, 6, 4, 4, 4, 12, 7, 10, 2, 3, 3, 3, 3, 3, 3, 3, 6, 7, 3, 7, 5, 14, 4, 4, 7, 10, 4, 1, 3, 3, 6, 2, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 4, 2, 2, 5, 3, 4, 2, 2, 2, 2, 2, 2, 2, 11, 5, 5, 5, 11, 5, 5, 3, 5, 5, 5, 5, 11, 14, 13, 9, 11, 9, 12, 8, 11, 11, 8, 11, 16, 9, 9, 7, 10, 9, 12, 8, 15, 6, 6, 7, 6, 6, 13, 10, 8, 11, 8, 6, 6, 6, 12, 16, 6, 11, 7, 8, 9, 18, 6, 6, 9, 4, 4, 6, 13, 6, 6, 6, 6, 8, 8, 9, 16, 7, 7, 14, 7, 8, 8, 8, 7, 7, 7, 7, 7, 7, 15, 13, 7, 10, 7, 7, 10, 12, 16, 15, 7, 9, 9, 14, 11, 11, 10, 9, 10, 8, 12, 7, 8, 7, 7, 10, 12, 7, 12, 8, 7, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 3, 3, 5, 5, 5, 10, 8, 7, 4, 4, 4, 8, 7, 10, 9, 7, 9, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 1, 3, 3, 3, 3, 3, 3, 3, 7, 4, 5, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 9, 8, 2, 2, 2, 8, 12, 7, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 8, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 7, 11, 9, 8, 8, 8, 7, 8, 9, 7, 7, 9, 7, 7, 7, 10, 7, 7, 10, 9, 10, 6, 6, 6, 6, 6, 6, 15, 7, 8, 9, 9, 8, 6, 6, 10, 9, 6, 8, 13, 9, 7, 6, 6, 6, 6, 6, 6, 12, 6, 6, 7, 6, 7, 6, 6, 6, 10, 10, 7, 6, 6, 6, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 6, 14, 6, 6, 7, 7, 9, 6, 6, 6, 6, 9, 9, 8, 9, 10, 9, 8, 9, 12, 7, 7, 7, 8, 7, 10, 12, 11, 9, 10, 7, 7, 7, 9, 10, 10, 8, 12, 9, 7, 7, 9, 8, 8, 8, 10, 7, 7, 8, 9, 9, 7, 7, 7, 8, 2, 4, 2, 4, 6, 3, 4, 2, 3, 3, 3, 3, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 8, 6, 4, 7, 3, 3, 3, 3, 3, 3, 3, 12, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 5, 3, 4, 7, 3, 3, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 4, 3, 3, 6, 4, 3, 4, 2, 2, 2, 5, 3, 3, 3, 3, 3, 5, 4, 4, 4, 4, 2, 7, 6, 8, 9, 2, 2, 2, 2, 3, 3, 3, 5, 7, 2, 3, 3, 8, 7, 7, 2, 2, 8, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 8, 8, 7, 7, 6, 10, 6, 9, 7, 11, 4, 6, 8, 8, 7, 8, 4, 2, 5, 5, 5, 5, 3, 3, 3, 11, 8, 9, 6, 6, 8, 7, 4, 4, 7, 6, 8, 7, 2, 2, 3, 3, 3, 3, 4, 3, 3, 3, 3, 3, 3, 3, 3, 7, 2, 2, 5, 3, 3, 2, 3, 3, 3, 3, 3, 3, 4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 12, 5, 5, 3, 3, 3, 5, 10, 12, 6, 15, 4, 6, 6, 7, 14, 9, 3, 3, 3, 3, 3, 8, 2, 2, 3, 5, 5, 3, 3, 3, 3, 3, 3, 8, 8, 6, 8, 7, 5, 8, 4, 6, 11, 2, 2, 7, 3, 3, 2, 9, 8, 8, 5, 5, 5, 3, 3, 3, 5, 5, 5, 7, 7, 6, 6, 10, 6, 8, 6, 8, 9, 7, 4, 4, 4, 4, 4, 7, 6, 6, 8, 7, 7, 10, 9, 9, 8, 11, 8, 3, 3, 3, 3, 3, 4, 4, 2, 3, 3, 3, 3, 3, 7, 6, 2, 5, 5, 6, 7, 6, 4, 8, 9, 11, 2, 2, 3, 3, 3, 3, 3, 3, 3, 2, 2, 5, 3, 3, 3, 3, 3, 9, 9, 6, 4, 8, 7, 7, 5, 9, 8, 6, 2, 6, 8, 7, 8, 5, 5, 5, 5, 5, 3, 3, 3, 16, 8, 7, 7, 7, 8, 7, 7, 7, 7, 9, 6, 9, 6, 10, 7, 7, 7, 6, 10, 8, 9, 11, 11, 8, 4, 4, 10, 8, 8, 6, 9, 6, 11, 8, 8, 8, 15, 7, 8, 9, 5, 3, 3, 3, 3, 3, 5, 2, 2, 3, 8, 9, 10, 3, 2, 2, 2, 2, 2, 2, 3, 6, 4, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 3, 3, 3, 3, 3, 3, 11, 5, 3, 3, 3, 3, 3, 3, 3, 3, 6, 7, 4, 4, 2, 3, 3, 3, 3, 3, 3, 3, 12, 7, 4, 12, 4, 6, 5, 4, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 11, 10, 6, 4, 6, 10, 8, 3, 3, 3, 3, 3, 3, 3, 3, 5, 4, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 5, 3, 4, 4, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 10, 5, 5, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 7, 8, 8, 7, 13, 12, 10, 10, 8, 8, 7, 7, 9, 12, 11, 6, 6, 8, 8, 9, 7, 7, 7, 10, 15, 10, 4, 4, 4, 4, 4, 11, 8, 8, 9, 7, 9, 14, 14, 12, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 12, 5, 5, 11, 10, 7, 9, 3, 8, 7, 3, 15, 13, 11, 4, 4, 2, 2, 2, 19, 7, 5, 5, 3, 3, 3, 3, 3, 3, 3, 5, 22, 18, 6, 14, 17, 4, 4, 19, 16, 18, 2, 3, 3, 7, 2, 3, 2, 3, 3, 6, 4, 2, 3, 3, 2, 5, 3, 3, 3, 3, 3, 3, 3, 9, 9, 2, 3, 2, 2, 2, 3, 3, 3, 5, 7, 14, 7, 7, 12, 9, 13, 6, 11, 6, 10, 9, 7, 7, 8, 12, 12, 8, 8, 8, 10, 7, 7, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 5, 10, 7, 8, 11, 8, 12, 9, 4, 14, 7, 7, 9, 13, 2, 3, 3, 3, 3, 3, 3, 2, 3, 3, 3, 1, 2, 2, 3, 3, 3, 3, 3, 3, 5, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 8, 4, 4, 4, 3, 2, 3, 3, 3, 3, 5, 2, 2, 2, 2, 2, 2, 2, 5, 5, 5, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 7, 7, 7, 7, 7, 8, 8, 8, 8, 8, 12, 9, 8, 8, 9, 8, 6, 17, 6, 6, 6, 8, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 4, 4, 8, 8, 9, 9, 9, 7, 7, 7, 7, 7, 7, 7, 9, 9, 9, 7, 8, 8, 8, 10, 7, 13, 10, 8, 9, 3, 3, 5, 3, 3, 3, 3, 3, 7, 7, 6, 6, 10, 13, 11, 11, 8, 8, 9, 8, 9, 9, 10, 10, 10, 11, 10, 10, 13, 13, 16, 15, 11, 12, 9, 9, 10, 9, 11, 10, 9, 9, 14, 7, 8, 3, 10, 7, 7, 3, 2, 2, 2, 5, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 6, 7, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 11, 6, 7, 4, 6, 2, 2, 3, 3, 3, 1, 3, 3, 3, 3, 3, 3, 6, 4, 4, 2, 2, 2, 3, 3, 3, 3, 4, 4, 6, 6, 6, 6, 5, 4, 4, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 9, 11, 6, 10, 9, 12, 7, 7, 11, 14, 9, 7, 12, 3, 3, 7, 12, 11, 12, 7, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 9, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 11, 5, 5, 5, 5, 5, 5, 5, 5, 11, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 3, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 3, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 6, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 3, 10, 3, 3, 3, 11, 3, 5, 9, 11, 8, 12, 14, 9, 7, 8, 7, 7, 11, 11, 7, 7, 10, 9, 8, 10, 9, 7, 7, 7, 7, 7, 7, 8, 8, 7, 11, 8, 8, 8, 7, 7, 10, 8, 7, 13, 12, 7, 17, 10, 8, 8, 11, 7, 11, 11, 14, 7, 11, 7, 8, 6, 9, 20, 8, 7, 9, 16, 7, 10, 6, 11, 10, 8, 9, 7, 16, 11, 11, 9, 8, 9, 8, 8, 8, 11, 8, 15, 8, 8, 9, 7, 8, 8, 11, 10, 7, 5, 7, 10, 10, 15, 7, 7, 7, 8, 7, 8, 8, 10, 11, 10, 10, 10, 11, 11, 7, 8, 6, 8, 8, 10, 6, 8, 6, 6, 7, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 16, 6, 15, 6, 7, 11, 11, 7, 9, 10, 11, 13, 10, 6, 16, 8, 10, 12, 11, 6, 6, 6, 6, 6, 6, 6, 10, 6, 10, 7, 7, 7, 11, 7, 11, 6, 6, 6, 6, 6, 6, 17, 7, 7, 6, 6, 12, 22, 6, 6, 6, 6, 6, 8, 6, 6, 6, 6, 7, 6, 6, 5, 6, 6, 8, 11, 6, 9, 14, 11, 9, 11, 7, 7, 8, 6, 6, 6, 8, 10, 9, 6, 6, 6, 6, 9, 7, 6, 6, 6, 6, 6, 15, 6, 4, 4, 4, 6, 4, 17, 8, 11, 6, 6, 9, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 7, 6, 6, 6, 6, 10, 6, 10, 6, 6, 6, 6, 12, 8, 6, 6, 6, 6, 6, 6, 6, 6, 6, 9, 6, 6, 6, 6, 18, 6, 6, 6, 8, 9, 10, 7, 8, 9, 10, 11, 7, 13, 6, 8, 8, 6, 6, 14, 7, 7, 7, 7, 10, 7, 14, 9, 6, 6, 9, 15, 9, 7, 14, 6, 11, 14, 13, 7, 12, 8, 7, 7, 7, 7, 7, 12, 7, 10, 9, 16, 6, 8, 6, 5, 17, 6, 8, 10, 4, 6, 4, 10, 15, 17, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 4, 4, 11, 7, 4, 4, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 6, 19, 17, 6, 10, 11, 6, 6, 6, 6, 18, 6, 6, 11, 4, 4, 4, 5, 6, 6, 6, 9, 5, 6, 4, 6, 6, 4, 6, 6, 6, 6, 10, 6, 6, 4, 6, 6, 10, 6, 10, 6, 6, 6, 6, 11, 6, 6, 10, 6, 6, 8, 6, 6, 6, 8, 6, 11, 4, 11, 9, 10, 9, 11, 4, 8, 4, 11, 12, 7, 9, 8, 6, 7, 7, 8, 12, 12, 11, 13, 10, 11, 7, 7, 7, 9, 7, 11, 10, 7, 7, 7, 16, 11, 10, 11, 17, 9, 9, 8, 8, 7, 7, 7, 9, 7, 7, 7, 14, 7, 13, 9, 11, 10, 14, 10, 10, 12, 11, 10, 7, 10, 5, 14, 8, 8, 8, 9, 7, 8, 7, 7, 9, 8, 7, 8, 7, 7, 7, 7, 7, 7, 7, 11, 8, 10, 8, 7, 8, 14, 11, 8, 9, 9, 9, 8, 24, 10, 10, 12, 7, 7, 15, 11, 8, 8, 12, 11, 8, 9, 9, 7, 8, 9, 10, 11, 10, 11, 7, 12, 7, 7, 11, 9, 8, 14, 13, 12, 8, 11, 10, 8, 8, 7, 7, 14, 9, 10, 8, 9, 11, 7, 14, 8, 8, 13, 8, 8, 12, 7, 10, 14, 14, 11, 9, 10, 9, 9, 7, 7, 11, 11, 13, 9, 13, 5, 5, 5, 7, 9, 5, 11, 12, 14, 8, 7, 7, 11, 10, 9, 7, 8, 8, 7, 10, 11, 11, 5, 5, 7, 5, 5, 5, 7, 7, 15, 7, 7, 8, 7, 15, 12, 12, 10, 7, 8, 7, 11, 7, 7, 7, 23, 11, 8, 8, 11, 10, 7, 8, 11, 7, 19, 7, 7, 6, 9, 9, 9, 11, 3, 4, 7, 8, 6, 6, 4, 10, 8, 2, 2]);
+var edgeChild = /* @__PURE__ */ new Uint16Array([0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 1, 1, 8, 9, 1, 0, 0, 0, 0, 0, 0, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 1, 1, 1, 1, 1, 18, 1, 1, 1, 1, 1, 1, 8, 1, 8, 1, 8, 14, 1, 1, 1, 1, 8, 1, 8, 1, 1, 1, 1, 1, 15, 24, 1, 1, 1, 1, 1, 1, 21, 1, 1, 1, 1, 22, 8, 1, 1, 1, 1, 1, 1, 1, 1, 23, 1, 1, 1, 17, 19, 1, 1, 16, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 25, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 20, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 27, 28, 29, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 8, 8, 8, 8, 1, 36, 0, 0, 0, 1, 1, 1, 1, 39, 38, 1, 1, 1, 1, 1, 37, 1, 1, 1, 1, 41, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 42, 0, 0, 0, 0, 43, 44, 0, 0, 0, 0, 8, 1, 1, 1, 8, 1, 1, 1, 47, 49, 49, 49, 47, 49, 47, 47, 48, 49, 47, 49, 47, 47, 47, 47, 47, 47, 49, 47, 47, 48, 47, 47, 47, 47, 49, 50, 50, 48, 49, 47, 47, 47, 47, 47, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 53, 55, 53, 53, 53, 55, 53, 54, 53, 56, 53, 54, 54, 53, 53, 53, 54, 56, 54, 56, 53, 54, 54, 8, 58, 58, 57, 59, 54, 56, 53, 53, 51, 52, 60, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 63, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 1, 1, 70, 71, 8, 1, 1, 69, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 80, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 85, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 83, 86, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 84, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 8, 1, 1, 1, 1, 96, 1, 98, 1, 1, 1, 1, 1, 1, 1, 1, 101, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 104, 104, 1, 1, 8, 1, 107, 1, 1, 1, 1, 1, 1, 1, 105, 1, 106, 1, 108, 1, 1, 1, 1, 1, 109, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 117, 118, 1, 1, 1, 1, 1, 1, 120, 120, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 128, 129, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 129, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 129, 1, 1, 1, 1, 1, 1, 1, 1, 1, 133, 130, 132, 127, 1, 131, 1, 1, 121, 1, 1, 1, 1, 124, 1, 134, 1, 1, 1, 1, 1, 1, 126, 1, 115, 116, 1, 8, 135, 113, 119, 1, 1, 8, 1, 1, 1, 114, 122, 1, 8, 8, 8, 125, 123, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 1, 8, 8, 1, 1, 1, 1, 1, 8, 141, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 143, 1, 1, 1, 1, 1, 1, 1, 1, 144, 145, 8, 8, 142, 140, 49, 49, 147, 53, 53, 146, 149, 148, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 152, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 150, 0, 0, 0, 0, 1, 0, 151, 139, 1, 0, 1, 1, 8, 8, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 155, 154, 23, 1, 1, 8, 8, 1, 23, 8, 8, 1, 1, 1, 1, 1, 141, 1, 1, 159, 1, 1, 1, 1, 160, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 1, 143, 1, 1, 159, 1, 1, 1, 1, 160, 1, 1, 1, 141, 1, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 141, 1, 1, 1, 164, 1, 1, 1, 1, 1, 141, 1, 1, 1, 1, 1, 1, 1, 1, 141, 1, 1, 164, 1, 1, 164, 1, 1, 1, 1, 1, 1, 1, 170, 1, 1, 1, 159, 1, 1, 164, 1, 1, 1, 160, 1, 1, 170, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 143, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 141, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 141, 1, 1, 1, 1, 159, 1, 164, 1, 1, 1, 160, 1, 1, 1, 141, 1, 1, 159, 1, 1, 1, 1, 176, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 179, 1, 1, 170, 1, 1, 1, 1, 1, 159, 1, 1, 164, 1, 1, 1, 160, 1, 1, 170, 1, 1, 1, 1, 1, 159, 1, 1, 164, 1, 1, 1, 160, 1, 1, 170, 1, 1, 1, 1, 1, 164, 1, 1, 1, 1, 174, 166, 166, 8, 1, 8, 178, 1, 1, 1, 1, 1, 167, 167, 167, 161, 1, 1, 1, 165, 167, 171, 177, 1, 1, 1, 1, 165, 165, 1, 1, 163, 161, 174, 165, 169, 182, 173, 182, 1, 1, 180, 1, 173, 162, 165, 1, 1, 1, 1, 165, 1, 168, 1, 1, 1, 8, 1, 183, 1, 172, 1, 1, 1, 172, 171, 175, 181, 163, 174, 1, 1, 1, 1, 1, 1, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 185, 186, 185, 185, 186, 185, 185, 185, 185, 187, 187, 185, 185, 186, 185, 186, 185, 185, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 189, 8, 1, 1, 8, 1, 8, 8, 8, 8, 1, 8, 8, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 203, 1, 205, 206, 204, 203, 203, 1, 1, 209, 1, 210, 208, 1, 8, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 221, 203, 203, 203, 203, 221, 1, 1, 1, 1, 224, 225, 223, 1, 1, 1, 1, 1, 1, 227, 227, 1, 1, 1, 227, 227, 229, 230, 228, 1, 232, 1, 1, 1, 1, 8, 238, 239, 240, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 207, 211, 1, 1, 1, 1, 158, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 235, 1, 1, 1, 9, 1, 1, 1, 1, 246, 1, 1, 243, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 194, 218, 1, 1, 1, 214, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 201, 1, 1, 1, 1, 1, 1, 1, 219, 1, 1, 1, 1, 234, 1, 1, 1, 1, 184, 1, 222, 1, 217, 1, 1, 1, 220, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 199, 1, 8, 1, 1, 1, 8, 1, 1, 1, 1, 202, 1, 1, 1, 216, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 248, 1, 1, 1, 1, 1, 192, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 233, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 191, 193, 1, 1, 1, 196, 8, 1, 1, 1, 1, 1, 1, 1, 237, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 195, 1, 1, 1, 1, 1, 1, 1, 242, 1, 1, 1, 200, 1, 1, 1, 215, 1, 193, 1, 231, 212, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 219, 1, 1, 1, 1, 198, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 188, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 213, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 244, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 245, 1, 1, 193, 1, 1, 1, 1, 197, 1, 1, 1, 213, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 236, 1, 1, 1, 190, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 226, 1, 1, 1, 8, 8, 1, 1, 1, 1, 1, 1, 1, 247, 1, 1, 241, 1, 1, 8, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 258, 0, 0, 0, 0, 0, 259, 0, 0, 0, 0, 0, 0, 1, 8, 1, 1, 1, 263, 1, 1, 1, 0, 264, 261, 262, 1, 1, 1, 1, 1, 1, 269, 1, 271, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 267, 1, 1, 1, 1, 1, 273, 1, 1, 8, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 272, 1, 1, 1, 8, 1, 1, 1, 1, 268, 1, 1, 1, 266, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 270, 1, 1, 1, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 1, 8, 1, 1, 1, 1, 8, 1, 1, 279, 1, 1, 14, 1, 1, 1, 8, 8, 276, 277, 1, 1, 1, 1, 278, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 281, 1, 1, 8, 17, 1, 1, 1, 1, 1, 1, 282, 1, 1, 1, 280, 8, 8, 1, 1, 1, 1, 1, 1, 1, 282, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 291, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 295, 295, 1, 0, 0, 0, 0, 0, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 185, 1, 300, 301, 1, 8, 1, 1, 1, 1, 8, 303, 1, 1, 302, 1, 1, 305, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 310, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 8, 1, 1, 1, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 8, 0, 322, 0, 0, 323, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 339, 1, 1, 1, 1, 1, 1, 0, 0, 63, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 1, 1, 1, 0, 347, 0, 0, 0, 0, 0, 0, 0, 0, 0, 349, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 365, 365, 366, 365, 0, 1, 213, 1, 1, 14, 361, 1, 359, 0, 0, 0, 0, 0, 0, 0, 362, 1, 1, 367, 1, 1, 243, 1, 1, 1, 1, 360, 1, 1, 357, 1, 363, 1, 355, 1, 364, 1, 356, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 8, 358, 358, 1, 1, 1, 9, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 354, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 370, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 305, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 410, 410, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 402, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 1, 1, 0, 1, 378, 389, 1, 1, 377, 412, 1, 383, 1, 1, 375, 407, 1, 1, 393, 374, 379, 1, 1, 1, 386, 417, 395, 1, 1, 1, 1, 1, 1, 396, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 405, 409, 0, 0, 86, 1, 1, 0, 403, 380, 416, 381, 384, 391, 1, 406, 0, 1, 0, 86, 400, 398, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 419, 1, 1, 390, 1, 86, 1, 0, 1, 1, 1, 422, 1, 0, 0, 86, 397, 0, 1, 376, 1, 1, 1, 0, 1, 1, 399, 1, 0, 1, 1, 1, 0, 1, 424, 387, 1, 1, 0, 1, 0, 0, 415, 0, 1, 1, 1, 86, 408, 1, 1, 404, 401, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 382, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 414, 0, 86, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, 418, 1, 1, 1, 0, 0, 421, 0, 0, 0, 1, 394, 1, 0, 86, 420, 1, 0, 0, 0, 0, 423, 1, 1, 0, 0, 1, 0, 1, 0, 392, 0, 388, 0, 1, 1, 1, 0, 1, 1, 0, 411, 385, 413, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 432, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 8, 1, 1, 1, 8, 440, 440, 1, 1, 1, 8, 8, 1, 440, 1, 1, 8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 452, 1, 1, 0, 1, 1, 1, 1, 243, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 470, 470, 1, 1, 0, 0, 355, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 483, 1, 482, 1, 1, 1, 1, 1, 1, 1, 1, 1, 487, 1, 8, 8, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 495, 1, 1, 1, 497, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 494, 1, 489, 1, 1, 1, 1, 476, 1, 1, 1, 1, 1, 1, 1, 1, 490, 8, 1, 1, 1, 1, 496, 1, 1, 1, 491, 485, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 355, 1, 473, 1, 1, 8, 493, 1, 1, 355, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 478, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 496, 1, 1, 1, 1, 355, 1, 492, 1, 1, 1, 486, 480, 1, 1, 1, 1, 1, 481, 1, 498, 484, 1, 1, 1, 1, 1, 479, 1, 1, 1, 1, 1, 1, 1, 1, 1, 474, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 488, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 477, 1, 1, 1, 1, 1, 475, 1, 258, 499, 1, 1, 1, 1, 1, 8, 1, 1, 1, 1, 8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 1, 0, 0, 0, 505, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 8, 1, 71, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 509, 0, 509, 509, 509, 509, 509, 509, 509, 0, 509, 509, 509, 509, 509, 1, 509, 509, 509, 0, 509, 509, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 514, 513, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 518, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 511, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 512, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 520, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 509, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 517, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 510, 0, 0, 521, 516, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 515, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 509, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 510, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 509, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 519, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 531, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 237, 237, 1, 535, 1, 1, 1, 534, 1, 1, 1, 1, 1, 530, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 532, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 536, 1, 1, 533, 1, 1, 1, 1, 1, 1, 1, 1, 410, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 537, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 548, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 1, 8, 1, 551, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 556, 1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 8, 8, 1, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 63, 1, 1, 8, 8, 8, 8, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 571, 1, 1, 1, 1, 1, 1, 1, 572, 1, 1, 1, 1, 1, 1, 1, 570, 1, 1, 1, 8, 1, 1, 574, 277, 1, 1, 1, 8, 8, 1, 1, 8, 1, 8, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 578, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 1, 1, 1, 584, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 139, 1, 1, 8, 589, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 114, 1, 1, 1, 8, 1, 1, 1, 1, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 594, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 151, 1, 1, 1, 266, 1, 1, 8, 34, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 619, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 258, 1, 366, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 624, 1, 1, 1, 1, 0, 626, 0, 86, 0, 625, 0, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 8, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 633, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 628, 628, 0, 632, 630, 628, 628, 628, 628, 628, 634, 628, 628, 638, 628, 628, 628, 628, 628, 628, 628, 628, 628, 628, 635, 632, 628, 628, 632, 628, 628, 628, 628, 628, 628, 628, 628, 628, 628, 628, 628, 628, 630, 628, 628, 628, 628, 628, 636, 628, 628, 628, 628, 628, 628, 0, 0, 0, 1, 637, 1, 1, 1, 631, 1, 1, 1, 1, 1, 629, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 642, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 1, 8, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 8, 1, 1, 8, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 103, 68, 319, 345, 451, 580, 0, 4, 72, 274, 293, 321, 346, 372, 426, 453, 0, 542, 564, 581, 644, 11, 0, 64, 95, 437, 449, 469, 622, 0, 540, 563, 577, 659, 0, 34, 6, 0, 504, 543, 649, 607, 74, 0, 7, 324, 294, 427, 506, 456, 583, 86, 645, 0, 623, 348, 458, 508, 11, 112, 327, 549, 6, 34, 0, 350, 86, 429, 86, 526, 12, 6, 138, 287, 313, 0, 660, 553, 0, 610, 0, 67, 6, 6, 290, 102, 2, 472, 438, 450, 643, 0, 6, 0, 6, 325, 110, 6, 608, 544, 585, 0, 507, 428, 311, 326, 10, 75, 111, 646, 588, 430, 351, 338, 459, 153, 78, 329, 592, 554, 648, 611, 373, 368, 522, 6, 79, 156, 13, 314, 288, 567, 593, 612, 559, 597, 617, 658, 40, 6, 299, 333, 371, 343, 256, 34, 573, 600, 256, 45, 254, 304, 334, 344, 446, 463, 524, 312, 0, 77, 609, 0, 443, 457, 337, 86, 286, 86, 0, 627, 591, 547, 331, 461, 86, 431, 425, 0, 0, 0, 11, 602, 618, 255, 0, 464, 447, 576, 561, 620, 662, 92, 256, 46, 335, 435, 465, 616, 0, 555, 332, 315, 86, 253, 87, 31, 428, 34, 6, 433, 369, 342, 651, 639, 569, 596, 558, 0, 297, 88, 34, 445, 462, 0, 34, 466, 0, 257, 640, 562, 11, 448, 467, 256, 287, 93, 260, 641, 621, 604, 525, 468, 436, 289, 265, 94, 62, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 667, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 454, 0, 0, 0, 0, 0, 0, 0, 0, 89, 0, 136, 0, 0, 550, 595, 0, 0, 0, 0, 0, 0, 0, 30, 0, 598, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 454, 0, 0, 0, 0, 546, 0, 296, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 285, 0, 0, 0, 0, 0, 0, 0, 664, 0, 0, 0, 0, 0, 663, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 434, 0, 0, 0, 527, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 73, 0, 0, 0, 0, 0, 0, 538, 0, 0, 0, 0, 0, 0, 444, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 249, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 560, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 539, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 308, 320, 0, 0, 0, 0, 0, 575, 316, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 557, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 500, 0, 0, 0, 353, 0, 0, 0, 0, 81, 0, 292, 0, 0, 0, 0, 0, 0, 26, 0, 0, 0, 0, 615, 0, 0, 0, 0, 647, 566, 0, 0, 0, 0, 283, 0, 0, 0, 0, 0, 0, 502, 0, 0, 523, 0, 0, 0, 0, 0, 65, 0, 0, 0, 306, 61, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 82, 0, 0, 0, 0, 0, 0, 0, 285, 0, 0, 0, 0, 0, 318, 657, 0, 76, 0, 0, 0, 0, 0, 0, 0, 0, 0, 666, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 157, 0, 317, 0, 0, 0, 0, 0, 0, 614, 0, 0, 0, 0, 0, 0, 568, 0, 0, 0, 0, 0, 0, 0, 0, 0, 613, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 66, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 251, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 0, 545, 0, 0, 0, 0, 0, 601, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 90, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 529, 0, 528, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 298, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 501, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 328, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 582, 0, 0, 0, 0, 0, 0, 0, 0, 336, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 73, 275, 0, 0, 0, 0, 0, 0, 0, 0, 0, 91, 0, 653, 0, 0, 599, 0, 0, 0, 0, 0, 0, 0, 0, 0, 284, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 656, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 565, 0, 0, 0, 91, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 541, 0, 661, 0, 0, 471, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 442, 0, 0, 0, 590, 0, 100, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 35, 0, 0, 0, 0, 0, 0, 33, 99, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 330, 0, 0, 0, 252, 0, 0, 0, 0, 0, 0, 605, 0, 0, 0, 0, 137, 0, 0, 0, 0, 0, 606, 0, 0, 0, 0, 0, 0, 0, 454, 460, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 439, 0, 352, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, 309, 0, 0, 340, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 579, 0, 0, 0, 455, 0, 0, 441, 0, 0, 0, 0, 0, 0, 650, 0, 0, 0, 586, 0, 0, 97, 0, 587, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 552, 503, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0, 32, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 307, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 454, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 655, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 654, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 665, 0, 0, 0, 0, 0, 603, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 341, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 652, 0, 0, 250, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 670, 670, 670, 670, 670, 670, 670, 669, 671]);
+var labelText = "orgmilcomschnetedugovdrrformsfeedbackofficialaccoorgmilschnetgovmagazinemediaunioncargopilotgroupcaarespressworksaerodromeworkinggroupair-traffic-controlaircraftaccident-preventioneducatormarketplaceambulanceinsurancecateringairportrepbodyenginesoftwaremodellingair-surveillanceconsultingchartertrainermaintenanceservicesdesignflightskydivingfreightassociationstudentgroundhandlingdgcafuelclubtaxicrewshowballooningexpresstraderbrokerauthoragentsairtrafficjournalistsafetyconsultantmicrolightaccident-investigationparachutingequipmentproductionfederationrecreationscientistnavigationengineertradingglidingleasingresearchpassenger-associationentertainmentparaglidinghangglidingaerobaticrotorcraftemergencycertificationgovernmentaeroclubexchangelogisticschampionshiphomebuiltcouncilconferencecontrolairlinecivilaviationjournalorgcomnetedugovcoorgcomnomnetobj*appsofforgcomnetuwukiloappsairoappdevsframerorgmilcomnetedugovcoradio2naorgcomnetcommuneedogpbcoitgvorgedugovspreviewfrontendrelayononstagingauthcloudsandboxupid*mtls*privatelinktypedreamdeveloperbravemochawindsurfaivenmirenupsunwnextbegetngrokclerkwale2bwebcsbrunputercrbtsflutterflowcloudzyrospawnbasesliplanemodelenceshiptodaymagicpatternsnetlifyondigitaloceanrailwayhostedclaudehasurabotdashretoolvercelgithubluyanigadgetreplitcloudflaretelebitedgecomputeevervaultexponyatnoopencrpplxzeaburwasmerframerzeropsrocketpreviewconvexmedusajsspritesagilevibesonherculeseasypanelstreamlitglideossnowflakefastedgemesserliloginlinehackclubcodepennorthflankbase44corespeedleapcellngrok-freeblacktopsclerkstagelovableon-fleek*us-west-3ap-south-2us-central-2us-central-1eu-central-1ap-south-1us-west-2us-east-2eu-north-1ap-north-1us-west-1us-east-1*rcloudintsegorgmilcomgobbetnetintedugovturmusicasenasamutualcoopv6dnsip6uriurnin-addre164homeirisgovdixdaemoncloudnssthwien*inexexkunden4accogvormymyspreadshop4lima2ixortsinfofuturecmsfuturehosting12hpprivfuturemailinglima-cityfunkfeuer123webseitednshomemelmyspreadshopcloudletswasantqldvicactnswtascatholicwasaqldvictasidwasantozqldorgcomvicasnactnetedugovnswtasconfcomairflowlambda-urltransfer-webapptransfer-webappairflowtransfer-webapptransfer-webapp-fipstransfer-webappeu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1mx-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2ap-east-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1privatenotebookstudiolabelingnotebookstudionotebooknotebook-fipslabelingnotebookstudionotebook-fipsnotebookstudio-fipsnotebook-fipsnotebookstudionotebook-fipsnotebookstudioeu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2experimentsus-gov-west-1us-gov-east-1ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1onrepostsagemakercopporgmilcompronetintedugovbiznameinfoshoprsorgmilcomnetedugovbrendlyresolvenzauscotvstoreorgcomnetedugovbizinfoidacaicoittvorgmilcomschnetedugovinfocloudezproxysiteacmymyspreadshopkuleuvenwebhostingtransurl123websitecloudnsinterhostsolutionsddns5476103298edgfacbmlonihkjutwvqpsryxzbarsycoororgcomedumyftpno-iporxcloud-ipfor-somemmafanfor-morewebhopselfipjozidyndnscloudnsdscloudfor-thefor-betteractivetrailcoeconorestooteorgcomeconeteduassurmoneyafricaarchitectesrestaurantloisirstourismavocatsinfoagrounivcoorgcomnetedugoviatvdeportesaludtksatorgmilcomwebgobnetinteducienciaboliviarevistacooperativaempresanombreindustriamusicapatriamedicinademocraciapoliticapuebloindigenaplurinacionalarteblogwikiinfoagrotransportenoticiasprofesionalacademiaeconomiaecologiamovimientotecnologianaturalpagesappsgroksailsimplesitecepesebamapadfmgalampbacscpirngorotomtrjspaprrprrsesmscepesebamapadfmgalampbacscpirngorotomtrjspaprrprrsesms*biaamfmtcmptvfeirasampajampanatalbelemananiradiog12medindfndbmdtrdthepoaggfjdfdefinfenflegsegongengcngorgzlgslglogppgmillelqslcimcomnomadmjabimbbibbsbabcrectecsjcetcpscpvhudieticriapipsiecnbiorioecogeoteoodoproatoartfstmatvetdetbetnetcntnotfotgrueduajuespappreptmpemparqsrvadvdevgovntrturagrjorfarjusmusdesvixxyzcozfozslzbhzmaringasantamariacampinagrandegoianiasorocabafloripasaobernardocuritibaboavistarecifeaparecidasaogoncasalvadorcuiabamorenamacapalondrinacontagemsocialfortalmaceioleilaoosascoriobranconiteroi9guacutcheblogflogvlogwikitaxicoopmanauspalmascaxiasjoinvillebaruericampinassantoandreribeiraoriopretoweorgcomnetedugovv0windsurfshiptodaycloudsitecoaccoorgnetgovofmilcomgovmediatechzacoorgcomnetedugsjgovmydnspenfnlabnbmbgcbcqconcontnuyksknsmyspreadshopno-ipawdevboxbarsyonidatemfuinabusavinstanceseceuguukussryzespawnpvfloccsxcloud-ipmyphotosfantasyleaguetwmailcleverappsscrappingccwucloudnsftpaccessgame-serverccgovobjectsrmalpgcust*svcalp1aeappenginermalpgmyspreadshop4lima2ixsquare7cloudscale123websitefirenet12hpflowgotdnslinkyard-cloudcloudnslima-citydnskingobjectstorageedaccogooruskzorgcomnetinteduxyzaéroportxn--aroport-byaassogouvcomilgobgovcloudnses-1eu-west-1us-east-1euvipit1eurarubait1s3lbwebsites3websiteru-spbru-mskelasticcsrunstnukukcaukusnl-ams-1fr-par-1fr-par-2functionsnodess3ddlwhmrdbfnck8sifrs3-websitecockpitscblmgdbdtwhkafkpubprivs3ddlwhmrdbk8sifrs3-websitecockpitscblmgdbdtwhkafks3ddlrdbk8sifrs3-websitecockpitscblmgdbdtwhkafkk8sscalebookpl-wawfr-parnl-amsbaremetalsmartlabelinginstancesdechk2kuleuvenlaravelvoorloperurownoxazapscwhstgrvaporonline-serverobservablehqelementorantagonistreclaimjoteluluencowayjelasticmatlabmagentositetrendhostingaxarnetjenv-arubajelejotehostravendbemergenttrafficplexconvexkeliwebserveboltbegetcdnstaticson-rancherprimetelonstackitunison-servicesdnshomelinkyardbarsyjelecloudnscocomnetgovmycn-northwest-1cn-north-1s3s3-accesspoints3-websites3s3-accesspointrdsdualstacks3-deprecatedemrappui-prods3-websiteemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspoints3s3-accesspointrdsdualstackemrappui-prods3-websiteemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicn-northwest-1cn-north-1cn-northwest-1ebcomputeelbcn-north-1airflowcn-northwest-1cn-north-1oncn-northwest-1cn-north-1amazonawssagemakeramazonwebservicesdirectasgdsdhehahljlnmhbacscahqhshhihnlnynsnmofjbjzjxjtjhkcqtwgsjssxnxjxgxxzgz網絡网络公司orgmilcomnetedugovxn--55qx5dcanva-appsxn--io0a7iquickconnectcanvasitekhsjxn--od0algcanva-codemyqnapcloudsrvrlessclustersrealtimestorageleadpagescarrdcrdorgmilcomnomnetedugovhidnssupabaserdpareplmypiumsoxmitotaplpagesfirewalledreplitowodevwebview-assetsvfswebview-assetss3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicloud9eu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1s3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicloud9consent-portals3s3-accesspointdualstackanalytics-gatewayemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websiteemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspointdualstackemrappui-prods3-websiteemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspointdualstacks3-deprecateds3-websitebedrock-agentcores3-object-lambdaexecute-apibedrock-agentcores3s3-accesspoints3-websites3-accesspoint-fipss3-fipss3s3-accesspointdualstackemrappui-prods3-websites3-accesspoint-fipsaws-cloud9s3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websites3-accesspoint-fipss3-fipsemrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apis3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstacks3-deprecatedanalytics-gatewayemrappui-prods3-websiteaws-cloud9emrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9vfss3s3-accesspointdualstackemrappui-prods3-websiteaws-cloud9emrstudio-prods3-object-lambdaemrnotebooks-prodexecute-apicloud9eu-west-3ap-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1mx-central-1me-central-1ca-central-1il-central-1ap-northeast-1us-northeast-1ap-southeast-1me-south-1af-south-1ap-south-1ap-southeast-7us-west-2eu-west-2ap-east-2us-east-2ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1mrapaccesspoints3s3-accesspointdualstacks3-deprecatedanalytics-gatewayemrappui-prods3-websites3-accesspoint-fipsaws-cloud9s3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstacks3-deprecatedanalytics-gatewayemrappui-prods3-websites3-accesspoint-fipsaws-cloud9s3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apicloud9s3s3-accesspointdualstackemrappui-prods3-websites3-accesspoint-fipss3-fipsemrstudio-prodbedrock-agentcores3-object-lambdaemrnotebooks-prodexecute-apis3eu-west-3ap-south-2eu-south-2computes3-ap-northeast-2elbrdss3-ap-east-1s3-sa-east-1s3-us-gov-west-1s3-eu-central-1s3-ca-central-1eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3s3-website-us-west-2s3-website-eu-west-1s3-external-1eu-central-1me-central-1ca-central-1il-central-1s3-us-west-1s3-eu-west-1s3-website-sa-east-1s3-website-ap-southeast-2ap-northeast-1ap-southeast-1s3-us-west-2s3-eu-west-2me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2us-east-2s3-website-ap-southeast-1s3-1s3-globals3-ap-northeast-3eu-north-1airflowap-southeast-2s3-us-gov-east-1s3-fips-us-gov-east-1s3-me-south-1s3-ap-south-1ap-northeast-2s3-website-us-west-1ap-southeast-5s3-eu-north-1s3-ap-southeast-1s3-website-us-gov-west-1compute-1s3-eu-west-3us-gov-west-1s3-website-ap-northeast-1us-gov-east-1s3-fips-us-gov-west-1s3-website-us-east-1s3-ap-southeast-2ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1s3-us-east-2s3-ap-northeast-1authauthauth-fipsauth-fipseu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1mx-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2ap-east-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1eu-west-3eu-south-2ap-southeast-3eu-central-1ca-central-1ap-northeast-1ap-southeast-1ap-south-1us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5eu-west-1us-east-1ap-east-1sa-east-1csrsites*sharedframeservicesbuilderstg-builderdev-builder*ociocpocsazuregcpawsdemoinstanceeu-west-3ap-south-2eu-south-2eu-central-2ap-southeast-3ap-southeast-4ap-northeast-3eu-central-1me-central-1ca-central-1il-central-1ap-northeast-1ap-southeast-1me-south-1af-south-1eu-south-1ap-south-1ap-southeast-7us-west-2eu-west-2us-east-2eu-north-1ap-southeast-2ap-northeast-2ap-southeast-5us-gov-west-1us-gov-east-1ap-southeast-6ca-west-1us-west-1eu-west-1us-east-1ap-east-1sa-east-1previeweu-4us-4us-1eu-1us-2eu-2us-3eu-3s3-websitekrkrobjectprivateobjectkrkrskrkrsobjectkrprivateobjectkr-privatecomputepaasrag-cloudrag-cloud-chjcloudjcloud-ver-jpcdemonodebalancermembersipeuxvsoncillaocelotonzayalilynxsphinxfentigercustomercaracalsgkrobjectstoragedesgkrusobjectkrkr-naverkr-naver-devkrprivatewebsiteobjectkr-naverkr-privatekr-naver-devjpjpkrjp4jp5s3-website-jpjpkrjp4jp5objectprivateobjecto365cloudstaticxendevapp001testcode-builder-stgplatformmediasiteprojedrydpagesstagingjsx0desazacncoitrueu4uhkukgrbrushatenadiarymyspreadshopfrom-flfrom-wvwebspace-hosttheworkpchatenablogcursorusercontentservesarcasmapplinzisakuratanwixsitefin-ncloudstoragegov-ncloudstorageappchizigiizeis-into-carsdnsiskinkyadobeaemcloudis-a-therapistpgfogmyvncdojinis-an-actress1kappfldrvkozowqa2jpnmexprgmrfirewall-gatewaydynnscafjsfbsbxooguyfrom-gawoltlab-demois-a-anarchistwiardwebteaches-yogadattowebtb-hostinglive-websiteservegamegotpantheonfrom-nhsubsc-payfrom-ohvipsinaappfrom-cadyndns-officeztna-dingtalkhomelinuxfrom-mahercules-appservebbsstreakusercontentfrom-okfrom-wyfastly-terrariumis-a-llamaqualyhqportalserveexchangeon-vaporvivenushopciscofreakgrayjayleaguesmetaaiusercontentfrom-iais-a-libertariansaves-the-whalestaveusercontentyolasiteoperaunitepoint2thisis-a-catererclaudeusercontentlinodeusercontentfrom-vagithubusercontentsells-for-lesshosteurcanva-appsplaystation-cloudddnsfreefrom-pafrom-prfrom-waddnskingoutsystemscloudhotelwithflightmydattois-a-nascarfanmydbserverminiserverdamnserverservehumouris-a-playerfrom-nvfrom-nmemergentagentgentappsamplifyappfrom-kyis-an-accountantnfshostserveircfrom-akpythonanywherestackhero-networkpostman-echolikescandydyndns-mailobservableusercontentserveftpfreeboxosfrom-utcdn77-storageamazonawsneat-urlnclouddyndns-serverlinodeis-a-teacherfrom-vtgleezemythic-beastsus1-pleniteu1-plenitla1-plenitpaywhirlservecounterstrikejdevcloudhealth-carereformis-into-animegoogleapisis-a-painterafricaisa-hockeynutatmetais-an-actora2hostedis-a-democratdatadetectest-le-patrondigitaloceanspacesonhomemadeis-a-designeris-a-hunterlinodeobjectstemp-dnsissmarterthanyoufrom-arsimplesiteevennodetownnews-stagingis-a-liberalgooglecodejelasticservemp3qualyhqpartnerdyndns-free1cooldnsest-a-la-masiondrayddnsdynuddnsfrom-orfrom-miis-a-bloggerfrom-himydobisscanvacodeis-an-engineerest-a-la-maisonupsunappdevinappswafflecellmyasustorwpenginepoweredfrom-ctservep2psame-appmyshopblocksthingdustdataaspirethemeslikes-piediscordsezis-with-thebandlpusercontentis-leetshopitsite3utilitiesis-a-personaltrainersinaappladeskis-a-cheflogoipselfipbase44-sandboxnospamproxyalibabacloudcsmesswithdnsauthgearappsiamallamawithgooglelutrausercontentmochausercontentframercanvasmytabitdyndns-homew-credentialless-staticblitzcpserverdiscordsaysis-a-nurseappspotatlassian-isolated-3premotewdfrom-mtwixstudiocode0emm180rmyactivedirectoryawsappsmytuleapdnsabrpolyspaceqbuserrenderbuiltwithdarkboutirgotdnsabrdnsdopaascanva-hosted-embedawsglobalacceleratorhomesecuritypcmyiphostditchyouripclever-clouddyndns-ipon-aptibleis-a-musicianhosted-by-filessecuritytacticsappspaceusercontenthomeunixstrapiappsame-previewcf-ipfsmycloudnaselasticbeanstalkis-certifieddontexistkasserverik-serverdrive-platformatlassian-3pfirebaseappncpstorageherokuappawsapprunnerbarsycenteris-a-cubicle-slaveservehttpmyshopifyis-a-guruquicksytessiiitesorsitesmagicpatternsappis-a-cpameteorappfrom-wiis-a-rockstarbumbleshrimpdattolocaldatabricksappsreadthedocs-hostedfrom-rifamilydsdyndns-picsmyoxypagesplesknsbplaceddnsaliasdynaliasdyndns-remotedoomdnsip-ddnsblogdnsis-a-doctorroutingthecloudamazoncognitobarsyonlinedsmynasddnsgurucloudflare-ipfsdeus-canvasfrom-idsmushcdnpagespeedmobilizergcorecdndyndns-at-homeunusualpersonhosted-by-previderis-a-republicandyn-o-saurstreamlitappworkisboringonthewificprapidqualifioappis-uberleetis-slickgetmyipwpdevcloudtypeformdyndns-at-workgentlentapismynascloudw-corp-staticblitzfrom-ingeekgalaxyservebeerfrom-mdonrenderspace-to-rentaivencloudappspacehostedwafaicloudcodespotblogspotatlassian-3p-us-gov-modfrom-ndfrom-msis-a-techieis-a-studentcustomer-ociis-a-photographerdurumisfrom-ksmassivegriddyndns-wikiis-an-entertaineris-a-hard-workermysecuritycameraprairielearn-user-contentfrom-mnrackmazedyndns-blogis-a-bulls-fanwritesthisblogfreemyipsimple-urlfrom-sdninjaneer-sitesreservdauthgear-stagingest-mon-blogueuris-into-gamesrice-labsxtooldevicesakurawebis-an-anarchistoraclecloudappsdyndns-worksells-for-urhcloudfrom-dcfastvps-serverwpmucdnis-a-geekscrysecfrom-txis-into-cartoonsmodelscapetrycloudflarelocaltonetstreak-linkbalena-devicesfrom-njforgeblocksfreebox-oswebadorsitefrom-ncdoesntexisthobby-sitestreaklinkshomesecuritymacshipstaticownprovidertuleap-partnersdattorelaywphostedmailservequakeis-a-socialistservehalflifepivohostingdynuhostingquipelementsw-staticblitzdyndns-webfrom-deproject-studyis-not-certifiedhercules-devis-a-financialadvisoramazonlightsailservepicsis-a-greenloseyouripfrom-ilwithyoutubemwcloudnonprodwiredbladehostingdnsdojofrom-tnpixolinomyqnapcloudncloudstorageis-an-artisthostedpiis-a-landscaperauiusercontentoaiusercontenton-forgeis-a-conservativedreamhostersnet-freaksapps-1and1is-goneencoreapiwordsmithmcpcontentfastly-edgefrom-nesalesforcefrom-scdeployagentoraclegovcloudappsfrom-alis-a-lawyercechirevultrobjectsstufftoreadisa-geekddnsgeeklovableprojecttry-snowplowfrom-moblogsyteis-a-bookkeepernogmyforumravendbmyboxdeelementoredsaacficogoorinforgcomgobnatneteduidstoreorgcomnetintedudevnomepublorgcomneteduathgovtestscalculatorspaynowinfoquizzesresearchedcloudnsfunnelsassessmentsjscaleforcetmacltdorgmilcompronetgovbizpresseklogesrsccloudcustomfltusrcloude4corealmgovmunicontentproxy9metacentrumdyndyndyndnsdynpagespages-researchitionoccustomercomymyspreadshopipv64diskussionsbereich4limacomrubgov2ixfirewall-gatewayddnssspdnsbarsykeymachinesquare7myhome-serverspeedpartnercommunity-proschuldockxenonconnectgünstigliefernbwcloud-os-instancedyndnssecmy-routerxn--gnstigliefern-wobin-butterl-o-g-i-nisteingeekin-dslin-berlinin-brbfuettertdasnetzleitungsenin-vpnlcube-serverdyn-ip24logoipdyn-berlinruhr-uni-bochum12hpgoipsrvdnsfruskygit-repossvn-reposinternet-dnsgünstigbestellenhome-webserverxn--gnstigbestellen-zvbbplacedheimdnscosidnswebspaceconfiglima-citydyndns1istmeinvirtualuserschulplattformmy-gatewayddnsseclebtimnetztest-iservmein-iservvirtual-userhome64iservschuletaifun-dnstraeumtgeradeschulserverdynamisches-dns123webseitednshomehs-heilbronndnsupdaterbssgraphicdwadpdwdaepeweaawapaafpfwfabwbpbacwcpcciwebuserapiobjectssites*teamst3r2lpuncldabymebravepanelngrokiservstglclcrmerpflypagesbarsyvivenushoplocalcertlocalplayerbearbloggatewaydeno-stagingis-not-ais-a-goodbotdashvercelmocha-sandboxplatter-appreplitgithubpreviewworkersinbrowserevervaultis-ahrsndenoxmitmodxmyaddrstorageapipayloadgrebedocruncontainersreliantlabsstgstagelclstageloginlineis-a-fullstackcodepenreliantpreviewngrok-freeis-coolpagelemonstoragewebharemediatechlibp2pdiscoursecomyspreadshopstoreregbiz123hjemmesidefirmcoorgcomnetedugovsldorgmilcomwebgobartnetedugovtmorgpolcomsocartnetedugovassoagrondiscoodontk12medcuegyecpaabgengorgmilgalsaltulcomadmesmgobpubdocmonfindgnriouioproartlatvetnetfotedulojgovntrturibrbarxxxofficialbasechefprofmktgpsictechinfoarqtcontdentrrpppsiqgit-pagesritmedfieorgcomlibprieduaipgovriikmeactvsportorgmilcomscieunnetedugovnameinfopintouchtawktotawkmyspreadshoporgcomnomgobedu123miwebcomputeorgcomnetedugovbiznameinfocognito-idptransfer-webappeusc-de-east-1onjelasticnxaspdnsbarsydirectwpdeuxfleurstransurldogadoprvwcloudnsamazonwebservicesdnshomeuserpartycokoobinmkmspaceviewfidymyspreadshopalandkapsiikixn--hkkinen-5wacloudplatformhäkkinen123kotisivuidacorgmilcompronetedugovbiznameinforadioorgcomneteduusercocomexperts-comptablestmmyspreadshopgretaprdcomnomynhccifbxoshuissier-justicenotairesaeroportfreeboxoson-webavocatassoportgouvkdnschirurgiens-dentistes-en-franceavouesfbx-os123sitewebveterinairechirurgiens-dentistespharmacienchambagrimedecinfreebox-osdediboxgoupilemszicpyicpvicppleysheezypagesedugovcnpyorgcomcybllcpvtnetedugovtnxonlineschoolddnsdaemond6atcopanelorgnetplybotdashstackitkaasorgmilcomnetedugovbizmodltdorgcomedugovcoorgcomneteduappwriteacorgcomnetedugovcloudtranslateusercontentorgcomnetedumobiassoorgcomnetedugovbarsysimplesiteindorgmilcomgobneteduorgcomwebnetedugovguaminfonxhra教育敎育網絡网絡组織組織网络網络组织組织公司政府個人个人箇人ltdorgcomincneteduidvgovxn--uc0ay4axn--55qx5dxn--mk0axixn--io0a7ixn--uc0atvxn--zf0avxxn--lcvr32dxn--od0algxn--wcvs22dxn--gmqw5axn--od0aq3bxn--mxtq1mxn--ciqpnxn--tn0agxn--gmq050iorgmilcomgobnetedufngocdnappvoatiiservwp2tempurlfreesitewpmudevmyfastgadgetcloudaccessjeleambahalfboltfastvpsemergenteasypanelopencraftizcombrendlynamefromrtpersoadultmedorgpolrelcomproartnetedufirminfoassoshopcoopgouvtmcomediahotelforumvideosportorgsexagrargameslakaseroticaerotikatozsdereklamcasino2000filmsuliinfoboltshopprivnewsszexcityutazasjogaszkonyveloingatlaneacaicogoormyᬩᬮᬶmilwebschnetkopbizzonedesaponpesxn--9tfkymyspreadshopgovmytabittabitorderravpageaccok12idforgnetgovmuniltdplcaccotttvorgcomnetmeca6g5gpgamubacaicniocoukuptverdruscsdelhiindorgmilcomwebnicfingenpronetintedugovresbizbiharbarsyinternetbusinessschooltravelsupabasealumnigujaratfirminfoaeropostbankcoopindevscloudnsno-ipbarsybarrell-of-knowledgebarrel-of-knowledgensupdategroks-thisdnsupdatefor-ourknowsitalldvrcammittwalddynamic-dnsv-infowebhopselfipdyndnshere-for-moreilovecollegemayfirstforumzcloudnsmittwaldservertypo3servergroks-theeusekd1cdndyndnsidrawsainaueuapjpusstagemocksysdevicesclientcustreservdcustdevdisrecprodtestingcowzbeebyteutwenteboxfusebravepstmndedynngrokorgmilcomnomnetedugovqcxqzzbarsythingdustmailerpagemo-siemensrb-hostingfh-muenstergitbookbluebitecloudbeesusercontentnodeartterramindkiloappsforgerockdarklangresinstagingapigeebubbleb-datascryptedhypernodedappnodepantheonsitegitlabgithubkeeneticvirtualservercleverappshostyhostingon-rioedugitticketstelebitwixstudioon-k3sicp0icp12038jeleqotolairbubbleappsmyaddrstolosmyrdbxwebflowdrive-platformbeagleboardhasura-applolipopdefinimavaporcloudmusicianwebflowtestazurecontainerresindevicereadthedocsloginlineeditorxmoonscalesandcatsbasicserversubscribepagewebthingsbrowsersafetymarkbeebyteappbitbucketidaccovistablogorgschnetgovxn--mgba3a4f16axn--mgba3a4fraarvanedgeايرانایرانjclaspeziapdudcefegelemeperetevebacanatavaparasabgagfgogrgpgalclblimfmrmcbmbvbfclcmcvcrcpcchlimifibicivipirisimncnbnanenrnpntnnolomobocoaogorosopotoptvtatctbtmtltotpusulunutpspapaqsvpvvvtvavvrtrsrprgrfrcrbrarorkrvstsssbscsmsispzczbzbozen-suedtirolmyspreadshopxn--bulsan-sdtirol-nsbxn--valledaoste-ebbtrentinoaltoadigetrentin-sued-tirolxn--forlcesena-c8axn--forl-cesena-fcbxn--bozen-sdtirol-2obtriestetrentinsuedtiroltrentino-s-tirollecceudineaostesienaparmaluccapaviagenoapaduaaostamonzaabruzzoternirietiturinmilanbozenlaziofermoleccocuneonuoropratola-speziavdataaligfvgpugmolcalcamlomumbsicpmnvenvaoedugovabrsarmaremrbastoslazibxosfirenzetrentinosüdtirolval-d-aostavalle-aostamessinacremonaravennatoscanatrentin-suedtirolbolognacalabriaurbinopesarofriuli-v-giuliaogliastraxn--valle-aoste-ebblaquilaandriatranibarlettasyncloudxn--valle-d-aoste-ehbaostavalleyvalled-aostatrentino-alto-adigevallee-d-aostexn--balsan-sdtirol-nsbpistoiasicilialucaniacataniaiserniaperugiabresciaveneziagorizialiguriaimperiabulsan-suedtirolbalsan-suedtirolbarlettatraniandriaxn--trentino-sdtirol-szbforlì-cesenatuscanyvallée-d-aostemantovavallée-aostecasertapiemontevalleaostaval-daostafriulivgiuliatrevisoforli-cesenavalléedaosteferrarapescaravald-aostatrentino-altoadigefriuli-vegiuliavallee-aostecarboniaiglesiastarantomediocampidanovalleedaostetrentinosud-tirolcampobassotrentinsüd-tiroltrentinosüd-tirolmonzabrianzatrentino-südtirolxn--trentino-sd-tirol-c3bpotenzacosenzavicenzaemiliaromagnavenicefrosinonemarchepordenonetrentinosued-tirolvaresemolisevalléeaostefriuli-veneziagiuliabasilicatalatinaanconasavonaveronamodenabiellabolzano-altoadigepugliafoggiaumbriatrentino-stirolgenovapadovamateranovararagusapiacenzatrentinostirolvalleeaostetempio-olbiasudsardegnatrentinsudtirolmassa-carrarafriuliveneziagiuliatrentinosuedtirolandria-barletta-tranitrapanixn--cesenaforl-i8amaceratacaltanissettaascoli-picenobrindisicarraramassacagliaririmininapolivibo-valentiachietibulsan-sudtirolbalsan-sudtiroltrentino-a-adigebulsanbalsaniglesiascarboniamilanotorinoteramodell-ogliastraarezzotrentinoalto-adigerovigotrentovenetoiglesias-carboniatrentino-sud-tirolaltoadigereggio-emiliareggio-calabriasardegnatranibarlettaandriapiedmontxn--sdtirol-n2amedio-campidanotrentino-süd-tirolfriuli-vgiuliafriuli-ve-giuliaromeennaromapisa32-b16-b64-blodiastibarineencomonaplesforlicesenailiadboxosalessandriasicilytrani-barletta-andriaxn--trentin-sdtirol-7vbpesarourbinotrentinsued-tirolcesena-forliforlìcesenaemilia-romagnamonzaebrianzaxn--trentinsdtirol-nsbtrentinos-tiroltrentinsüdtirolvalledaostaolbia-tempiocampidanomediovibovalentiasassarivalle-daostalombardysud-sardegnafriulivegiuliareggioemiliamonzaedellabrianzaalto-adigevercellitrentin-sudtiroltraniandriabarlettatrentino-sudtirolascolipicenobozen-südtirolfriulive-giuliaflorencexn--cesena-forl-mcbcarbonia-iglesiasaosta-valleycarrara-massadellogliastratrentinoa-adigexn--valleaoste-e7apesaro-urbinoxn--trentinosdtirol-7vbxn--trentin-sd-tirol-rzbxn--trentinsd-tirol-6vbtrani-andria-barlettatrentin-süd-tirolxn--trentinosd-tirol-rzbgrossetomonza-e-della-brianzasüdtirolreggiocalabriatrentinoaadigetrentin-südtirolverbano-cusio-ossolafriuliv-giuliaverbaniacampaniatrentino-aadigefriulivenezia-giuliasardiniaandriabarlettatranibarletta-trani-andriacatanzarooristanourbino-pesarocesena-forlìvalle-d-aostacampidano-medio123homepagesiracusatempioolbiasuedtirollombardiaavellinocesenaforlìtrentinofriuli-venezia-giuliabozen-sudtirolandria-trani-barlettabulsan-südtirolbalsan-südtirolmonza-brianzabolzanotrentino-sued-tirolbellunosalernolivornocrotonesondriodnshometrentinsud-tirolmassacarraratrentin-sud-tiroltrentino-suedtirolviterbobergamocesenaforliolbiatempiopalermobeneventoagrigentoofcoorgnetfmaitvphdengorgmilcomschnetedugovperagrikanieasukehandachitatokaiaisaikonanoharuamaobuhigashiuraowariasahiinuyamatobishimaiwakurashitarainazawatoyonegamagorimihamatoyotataharakariyayatomioguchikomakimiyoshinishiotokonamekiyosuchiryutoyohashiokazakiisshikikasugaikotakiratoeianjotogofusosetohazutsushimashinshirotakahamanisshinshikatsuhekinantoyokawaichinomiyatoyoakeodateogataakitaikawakyowahonjoogayurihonjonoshirokamiokakatagamimitanegojomeyokotekosakadaisenkazunonikahohonjyomoriyoshimisatohappoukamikoanihachirogatahigashinarusesembokufujisatokitaakitaitayanagiowanitakkomutsutsurutahirosakigonoheoirasetowadamisawanohejiaomorishingohiranairokunohehashikamitsugarushichinohehachinohenakadomarisannohekuroishisakaeisumiasahiotakiinzaiabikomatsudoyachiyomutsuzawakujukuriomigawakashiwatoganemihamanaritasakuranagaramobarahanamigawachoshishiroichoseikozakishisuikatorimidorichonankyonanfuttsuonjukufunabashinagareyamanodasosatakochuotohnoshourayasukimitsuyokaichibayotsukaidosodegauratateyamakamagayayokoshibahikariyachimatakatsuuratomisatokisarazukamogawaichikawanarashinoichinomiyashimofusaminamibososhirakoichiharaoamishirasatoikatahonaiainansaijoseiyoiyoozuuwajimaniihamanamikatamasakiuchikokihokutobetoonshikokuchuomatsuyamaimabarikamijimakumakogenyawatahamamatsunosabaeikedaobamasakaifukuiohionotsurugamihamawakasaminamiechizeneiheijikatsuyamatakahamaechizensoedaukihaomutaokawanishiogoribuzenonojosueumiokiotochikugosasagurisaigawamizumakishinyoshitomikurumekurateyamadakasuganakamamiyamanogatatakatahakataiizukakawaratagawakasuyaashiyainatsukimunakataminamitsuikishonaikurogifukuchikeisenhigashimiyakoshinguyukuhashiokagakiyamekogaongausuikahotohochuotoyotsumiyawakadazaifuhisayamatachiaraiyanagawanakagawahirokawachikujochikushinochikuhochikuzennamieotamaokumashowateneiiwakikoorinangoononishigoshimogoomotegomishimafukushimaasakawakagamiishishirakawaiitatefutabahiratayugawahanawakitakatakawamatakunimiyabukibandaihigashihironoyamatomiharuyamatsuriaizubangedatesomaaizuwakamatsuyanaizuaizumisatonishiaizuizumizakikitashiobarataishinkaneyamakoriyamainawashirotanagurafurudonosamegawasukagawaishikawatamakawaikedaogakitaruiginanenahashimahichisonakatsugawaibigawashirakawamizunamiminokamomitakekawauesekigaharatomikasakahogikitagatayamagatatajimianpachimotosuyaotsukakamigaharahidakanisekitokigujominogodoyorogifukasamatsutakayamawanouchihigashishirakawakasaharashimonitatsumagoichiyodakannakanrashowameiwakiryuotaoratomiokafujiokaitakuranaganoharahigashiagatsumatakasakishibukawaminakamikatashinatsukiyonokawabanumataannakaoizumimidorishintoisesakiuenoyoshiokakusatsutakayamanakanojonanmokutamamuratatebayashimaebashiotakekaitadaiwahongofuchukuietajimashobaramiharahatsukaichihigashihiroshimamiyoshikumanokurenakasakaseraseranishiasaminamifukuyamashinichionomichiosakikamijimajinsekikogentakeharaotobenanaeikedatohmaozoraobiraabirakyowaeniwataikibibaisharirebunerimohiroooketootarupippunishiokoppechitosefurubirahakodateshiranukakitahiroshimakushiroobihironanporoiwamizawaniikappukunneppufukushimanakasatsunaitoyourakuromatsunaiakabirakamisunagawashibechaurakawakamifuranonakatombetsuasahikawashimokawakayabeokoppebiratoriabashirisaromaatsumanumatahidakabifukamukawamikasahorokanaitoyotomisarufutsuhigashikawaishikarikitamiyoichiesashiiwanaitomariminamifuranoakkeshifuranotoyakoyakumootoineppushikaoishiraoinemuronayorohaboroashorobihororishirifujiutashinaihokutotakasuebetsuurausuassabukikonaishimamakinaiedatetoyabieinikiesanuryuoumuteshikagarikubetsuashibetsukimobetsuaibetsutobetsusobetsuembetsushimizuchippubetsurishirihokuryuhoronobeshintokutsubetsushibetsuhonbetsumombetsutsukigatakuriyamakoshimizushiriuchikutchanmurorannoboribetsukamishihorowassamushinshinotsukembuchiwakkanaikamoenaikiyosatotakinoueshikabesunagawafukagawanakagawatakikawakamikawahigashikagurahamatonbetsumatsumaemoseushirankoshishakotanimakanemashikeotofuketomakomaisandatambaitamiawajikasaiasagoshisoonoakoyashirotoyookaminamiawajiinagawafukusakitakasagokamigorikasugaharimayokawaashiyahimejiakashitaishiaogakisannantakinosumototakarazukanishinomiyashingugoshikinishiwakiyokatakaaioimikisayoyabukawanishiamagasakisasayamashinonsenkakogawaichikawakamikawatatsunotsukubaiwamaogawaasahisakaitokaioaraiitakobandodaigosuifuinaamikasumigaurakashimaomitamayachiyoshimodatetomobetoridehitachinakainashikisakuragawakasamayawaramoriyahitachiomiyanamegatayamagatahitachikamisuushikutakahagiibarakitonekoganakasowayukimihojosomitoryugasakishimotsumafujishirotsuchiurachikuseihitachiotashirosatotamatsukuriuchiharashikahakuinanaotsubatawajimakahokukawakitatsurugikaganominotosuzuuchinadakomatsuanamizunakanotohakusannonoichikanazawaiwateshiwafudaikawaimoriokaofunatohanamakikuzumakikitakamininohekunoheyamadayahabasumitaichinosekitanohatahiraizumirikuzentakatajobojiotsuchihironomiyakoiwaizumikarumaiichinohenodakujitonooshushizukuishifujisawamizusawakamaishikanegasakimannoutazukotohiraayagawazentsujihigashikagawauchinomikanonjisanukimarugamemitoyotakamatsutadotsunaoshimatonoshoakuneamamiizumihiokiyusuikinkoisasookouyamanakatanekagoshimakanoyaisenkawanabeminamitanemakurazakitarumizunishinoomotematsumotosatsumasendaioimatsudaayaseebinamiurazushinakaiodawaraiseharasagamiharahakoneaikawakaiseiatsugitsukuihadanoyamatoyamakitazamaoisochigasakininomiyayokosukakamakuraminamiashigarafujisawasamukawakiyokawahiratsukayugawaraokawaumajikochitsunootoyoakiinonishitosayasudahidakamiharasakawaniyodogawahigashitsunokagamigeiseisusakiotsukinaharisukumomurototosakamiochitoyotosashimizumotoyamanankokunakamurakitagawayusuharaogunichoyoukiasoutoozugyokutoamakusamifunetakamoriyamagaminamataminamiogunikikuchisumotoyamatonagasumashikiaraokumamotokamiamakusanishiharayatsushiroayabeseikasakyoideineujinakagyokameokakyotangokyotanabekyotambaminamiyamashiroyamashinatanabeyawatawazukaminaminantanmiyazuhigashiyamafukuchiyamakitamukokamojoyokizumaizuruujitawaraoyamazakinagaokakyokumiyamakawagoeinabeshimameiwaasahitaikiudonoisetsukisosakikuwanamihamamiyamasuzukatamakimisuginabarikumanokomonominamiisewataraitobakiwatakikihotadomatsusakayokkaichikameyamaureshinoishinomakishichikashukuohirataiwaosakizaohigashimatsushimashikamaiwanumashibataogawaraonagawakawasakiseminemarumoriminamisanrikukakudamuratawakuyatomiyanatoriwataritagajomisatotomekamirifushiroishimatsushimayamamotoshiogamafurukawahyugaebinotsunosaitoayakushimanobeokakitauramiyazakitakazakigokaseshiibamimatashintomikunitomikitakatakobayashikawaminamitakaharukijotakanabemiyakonojonishimeranichinankitagawakadogawamorotsukakisofukushimaminamimakisakaeobuseikedaogawamiasaokayaasahiotakiotarichinoinaomichikumakomaganechikuhokukaruizawayasuokaooshikaikusakaminamiaikitogakushimatsukawakawakamitateshinatakamorikitaaikishiojirimiyadahakubaiizunaiijimaiiyamamiyotasuzakayasakatoguraookuwanagawaminowahirayayamagataminamiminowafujimiomachisakakitakaginaganonakanosakuhokomoronagisoshinanomachiwadauedaiidaharasuwatomiachiaokianankisosakunozawaonsenagematsutakayamashimosuwamatsumotoyamanouchinakagawamochizukiazuminotatsunoobamaomuraseihiunzenosetofutsuikichijiwanagasakiisahayahasamisaikaikawatanasasebohiradokuchinotsugototogitsutsushimashimabarashinkamigotomatsuurayamazoekashibaikomakawaitenrioyodosangokoryoudaojiikarugayamatokoriyamatenkawakatsuragikurotakikawakamimiyakemitsuetakatorikamikitayamayamatotakadahegurishinjokanmakisakuraitawaramotogoseoudanarasoniandokawanishishimoichihigashiyoshinokashiharashimokitayamanosegawayoshinomintsivorytopazsakuragehirnsumomoaseinetopalmail-boxmokurenyoitamuikaojiyagosensanjoaganomyokoseiroagaomishibataniigatanagaokamurakamiuonumayuzawakariwatagamitainaitsunanminamiuonumatochioyahikojoetsuseiroukamosadoizumozakitokamachiitoigawasekikawakashiwazakitsubamemitsukekokonoesaikiusukibeppuusahimeshimakunisakihasamataketatsukumihitaoitahijikusuyufukujukamitsuebungoonobungotakadaibaraniimibizentsuyamaokayamakasaokahayashimayakagemaniwaakaiwamisakishinjotamanotakahashikibichuowakesojanagishookumenannishiawakurakurashikiasakuchisetouchikagaminosatoshotomigusukunakagusukuyaeseizenaurumaiheyaaguniogiminanjokinminamidaitokitanakagusukuyonaguniokinawaishigakikunigamiurasoekadenataramahiraraginozataketomishimojizamamitonakiitomanhigashimotobuyonabarugushikamionnanahanagohaebarukumejimakitadaitonakijinnishiharayomitanginowantokashikiishikawaikedasuitaminohizuminishisakaikananabenodaitoosakasayamayaokishiwadatadaokakaizukatondabayashichihayaakasakakumatorikadomasayamahigashiosakashijonawatehirakatataishimisakitajirihannansennankatanotoyonominatosettsuhigashiyodogawaibarakinosekitachuohigashisumiyoshifujiiderakashiwaraizumiotsutoyonakamatsubaramoriguchiizumisanoshimamototakatsukineyagawahabikinotakaishikawachinaganoyoshinogarikamiminearitaouchiimarihizenogikashimaariakekiyamafukudomikitagatakitahataomachigenkaikanzakinishiaritakyuragisagataratosutakushiroishikaratsuhamatamakouhokukawagoeyoshidasatteogoseirumaasakaurawaogawaniizaomiyayoriiotakishikihonjooganohannohanyuinasaitamaokegawaarakawayoshikawayokozehasudasayamahidakafukayachichibuiwatsukiryokamiyoshimikamiizumifujimiwarabiranzanmiyoshiminanoyashiosakadosugitomisatohigashichichibutodasokakukiyonokazoshiraokakasukabekounosukawajimatsurugashimamiyashirokitamotohatoyamamoroyamahatogayakumagayakawaguchinagatorokamisatomatsubushinamegawatokigawakamikawafujiminohigashimatsuyamakoshigayatokorozawas3isk01isk02ryuohkoseikonanaishorittotakashimamaibarahikonetorahimenishiazaikokagamokotoyasuotsukusatsunagahamamoriyamatoyosatotakatsukinotogawaomihachimanhigashiomiakagiunnanizumogotsuamayatsukakakinokimatsuehamadamasudahikawahikimiokuizumoyasugiyakumomisatotamayuohdahigashiizumookinoshimanishinoshimatsuwanoshimaneshimadafujiedayoshidashimodagotembaiwataatamikosaiyaizuitoizumishimahaibaramakinoharaomaezakikawanehonkannamisusonohigashiizufukuroinumazukawazufujiaraishizuokahamamatsushimizuizunokunimatsuzakimorimachiminamiizunishiizukikugawakakegawafujikawafujinomiyaujiietsugaoyamayaitaohiranikkoashikagakuroisokanumasakurashioyakarasuyamamotegiichikaikaminokawatochigihagamokanogisanobatonasumibunasushiobaranishikatautsunomiyaiwafunemashikoshimotsukeohtawaratakanezawaitanokomatsushimatokushimaichibaminamiaizumiwajikikainanmiyoshinarutomimamugiananmatsushigesanagochishishikuinakagawamachidachiyodakomaefussainagitaitochofufuchuomeotahigashiyamatotoshimaokutamaaogashimakodairaedogawaarakawahachiojishinagawatachikawashibuyasuginamihinodekiyosesumidaoshimanerimamitakahamuraadachinakanomizuhobunkyomegurominatokoganeihigashikurumekokubunjihigashimurayamamusashimurayamatamakitahinochuokotokatsushikakouzushimaogasawaraakishimakunitachishinjukusetagayamusashinohachijoitabashiakirunohinoharachizunanbukotouramisasawakasayonagokogehinoyazutottorinichinansakaiminatokawaharaoyabetairainamiasahinantoimizufuchutakaokakurobeyamadajohanatoyamatonaminyuzenfunahashinakaniikawanamerikawaunazukitogahimiuozufukumitsutateyamakamiichiiwadearidayuasainamitaijikatsuragiaridagawatanabemihamahidakakainankiminomisatoshingushirahamakamitondayurakozakoyagobokitayamawakayamakudoyamahashimotokushimotokozagawahirogawakinokawanachikatsuurarsuseroeoishidasagaeoguniasahinagaitendonanyoobanazawanishikawasakataohkuratozawamikawamamurogawayamagatafunagatatakahatashonaishinjokahokuiideyuzakawanishitsuruokakaminoyamayamanobeshiratakamurayamanakayamakaneyamahigashineyonezawasakegawamitouubeyuuabushimonosekitabuseoshimatoyotaiwakunihikarishunannagatohagihofukudamatsutokuyamashowadoshitsurunanbukoshukaiminami-alpsnirasakikosugeotsukioshinohokutominobuyamanashifuefukichuokofuichikawamisatoyamanakakonakamichitabayamanishikatsuranarusawafujikawahayakawafujiyoshidafujikawaguchikouenohara長野京都岐阜大阪三重群馬千葉滋賀佐賀奈良adednelgaccogogror秋田愛知高知埼玉沖縄栃木熊本岩手青森山梨新潟島根鳥取長崎香川宮城石川大分宮崎茨城山口兵庫山形徳島広島福島福岡岡山富山静岡愛媛福井東京xn--4it168dhatenadiaryxn--vgu402ckawaiishophatenablogcocottenamaste北海道penneehimeiwateversestabachibashigagonnagunmapermahaccaakitaosakauh-ohblushkochiaichifukuikuroncapooitigohyogotokyokyotopunyuthickcheap0t00g00j0mie2-ddaapyawjg0amfemsubxiiboomoobutchueekpgwrgrherskrboyrdyupperunderflierchipsmydnsheavyangryhippygirlyrulez神奈川鹿児島和歌山bambinaxn--nit225kokayamasaitamaxn--k7yn95exn--1lqs03nsapporoparasitelolipopmcxn--efvn9sniigatafukuokatokushimafukushimahiroshimakagoshimafakefurokinawaxn--8pvr4ucoolblogxn--0trq7p7nnkawasakinagasakimiyazakichilloutxn--8ltr62kxn--klty5xpeeweezombiecutegirlxn--rny31hxn--uuwu58axn--ntso0iqx3axn--djrs72d6uytoyamanikitanyantakagawamimozanagoyaboyfriendxn--2m4a15egreaterchowderegoismyamagatafashionstorexn--elqq16hxn--pssu33lsendaimiyagixn--rht27zpecoriaomorisaloonwatsonvivianxn--djty4knobushipigboatnaganopinokoxn--f6qx53asadistvelvetsecretxn--5js045dchicappayamanashiibarakidigickgirlfriendxn--1lqs71dmongolianxn--c3s14mxn--qqqt11mtochigixn--5rtq34kparallelo0o0mondkobesagabonadecaoitanarafoolkilldecimainhiholomosblokilociaoundopupugifutankcrapflopnooroopsmodsholyjeezstripperpepperbittershizuokaxn--rht3dkitakyushureadymadeicurusversusmatrixxn--rht61ehungryfloppygloomycrankyhandcraftedlittlestarxn--klt787dxn--kltx9awhitesnowsunnydaytottorilovepoptheshopbuyshopxn--5rtp49cxn--d5qv7z876cwebaccelxn--kbrq7oxn--4pvxsxn--1ctwolovesickkumamotocatfoodxn--tor131oyokohamawakayamatonkotsuxn--ehqz56nxn--uist22hxn--6btw5axn--kltp7dyamaguchifrenchkisspussycatxn--4it797kxn--uisz3gbabybluexn--zbx025dnetgamersxn--7t0a264ckanagawaxn--6orx2rishikawaxn--ntsq17ghalfmoonschoolbusjellybeanxn--mkru45iusercontentlolitapunkxn--32vp30hsakurastoragehokkaidoshimanecandypopbabymilksupersaleweblikeraindropbackdropwebsozaikikirarahateblodaynightmeneacsccogoormobiinfoaefjusxxorgmilcomnetedugovorgcomnetedugovbizinfotmprdorgmilcomnomedugovassnotairespresseassocoopgouvveterinairemedecinpharmaciensorgnetedugovtraorgcomedurepgovipdiskmeneperekgacscaiiocogoitoresmshsseoulbusanulsandaeguc01milvkimmvchungnamjeonnamjeonbukeliv-dnsgyeonggijejueliv-cdnincheondaejeongangwongyeongbukgwangjuchungbukgyeongnameliv-apicoeduindorgcomembnetedugovorgmilcomnetedugovjcloudorgcomnetintedugovperbnrinfocooyorgcomnetedugovethipfscanvamypepethw3sstorachafaablekeeneticjoinmcinbrowserdwebcyonnftstoragemyfritzaemewphlxachotelltdorgcomwebsocschngonetintedugrpgovassnomgacsccoorgnetedugovbizinfo123websiteidorgmilcomasnnetedugovconfidmedorgcomplcschnetedugovaccoorgnetgovpresstmassoirseproxaccosoundcasthoptocraftvp4c66orgnetedugovitsxwxmcdirmyboxbarsyedgestacksynologylogintoopencloudnohostwebhopdiskstationi234tcp4hoocgroknoipprivmydsddnsdnsforlohmustransipdscloudfilegear-sgbrasiliafilegearframerbarsybarsyonlinecoprdorgmilcomnomedugovinforgcomnetedugovnameacprorgcomartnetedugovpresseinfoassoinstgouvorgnycedugovbarsydscloudjuorgcomnetedugovminisiteaccoororgcomnetgovorgmilcompronetintedugovbizmuseumnameinfoaerocoopaccoorgcomnetintedugovbizcooporgcomgobneteduorgmilcomnetedugovbiznameaccoorgmilneteduadvgovcoorgcomnetaltgovforgotherhiskeeneticispmanagernomassoprod5476132eastasiacentraluswesteuropewestus2eastus2pnortheurope-01newzealandnorth-01southindia-01southcentralus2-01norwaywest-01eastus2-01westus2-01australiaeast-01italynorth-01israelnorthwest-01swedencentral-01westeurope-01centraluseuap-01taiwannorthwest-01uaecentral-01northcentralusstage-01israelcentral-01mexicocentral-01canadacentral-01austriaeast-01germanywestcentral-01francecentral-01ukwest-01denmarkeast-01polandcentral-01eastus-01westus-01swedensouth-01eastus3-01westus3-01brazilsouth-01centralus-01francesouth-01australiacentral-01westindia-01uaenorth-01jioindiacentral-01canadaeast-01belgiumcentral-01spaincentral-01koreacentral-01chilecentral-01qatarcentral-01westcentralus-01eastus2euap-01norwayeast-01southafricanorth-01brazilsoutheast-01germanynorth-01switzerlandnorth-01switzerlandwest-01japanwest-01southafricawest-01japaneast-01eastasia-01indiasouthcentral-01taiwannorth-01centralindia-01uksouth-01southcentralus-01northcentralus-01eastasiastage-01indonesiacentral-01australiacentral2-01australiasoutheast-01malaysiawest-01koreasouth-01southeastasia-01southeastus5-01northeastus5-01jioindiawest-01rucdnwest1-usfra1-desandboxjls-sto1jls-sto3jls-sto2aglobalabglobalsslmapprodfreetlsmapvpslon-1lon-2ny-1fr-1sg-1ny-2paassnwebpaashostingjelasticnordeste-idcsocuserpagescwebfileblobservicebuscoreatlricnjsjelasticwebsitestoragesezagbinruhuukjptsmyspreadshopmynetnameakamaiorigin-stagingfrom-coipv64dynv6cdn77serveblogadobeaemcloudhicamsprytdnsupno-ipownipde5ovhicpfirewall-gatewaysytesmypsxbarsyusgovcloudapimyamazemyradwebakamaihdsaveincloudfastlylbfrom-lasubsc-paysquare7in-the-bandblackbaudcdnhomelinuxoninfernoctfcloudservebbsdns-dynamiccloudfrontakamai-stagingipifonyham-radio-opsenseeringclickrisingcommunity-profrom-nylocalcertgrafana-devedgesuite-stagingcloudflareanycasteating-organicatlassian-devmydattofeste-iplocaltotorprojectknx-serveredgekeycloudflareglobalcloudyclustercasacamserveftpakamaized-stagingakamaiorigindns-cloudmyeffectboomlabotdashbuyshousestwmailhetemlazure-mobilein-dslthruhereredirectmedynuddnsbouncemesupabaseluyanicloudappakamaicloudfunctionsdebiannhlfanpgafanstatic-accessin-vpnmysynologymafeloappudohomeftptrafficmanagersiteleafseidatmemsetcloudflarecloudaccesskeyword-onazure-apiis-a-chefdoes-itgets-itwebhopselfiphomeipkicks-assedgesuitewindowsserver-ontunnelmolemydissentscrapper-sitecloudflarecnuni5srcfggffiobbzabchrsndenodynuopikddnsvpndnsakadnselastxkinghostvps-hostfastlyhomeunixazureedgeshopselectdontexistmyfritzcloudjiffyalwaysdatasells-itsquaresbroke-itazurefddattolocalat-band-campmeinforumfamilydsazurestaticappsdefinimabplaceddnsaliasdynaliasnow-dnsblogdnsroutingthecloudendofinternetdsmynasakamaiedgemymediapcadobeio-staticakamaiedge-stagingakamaihd-stagingddns-ipprivatizehealthinsurancelive-onkrellianschokokeksmassivegridmysecuritycamerarackmazeserveminecraftfrom-azis-a-geekakamaizedmoonscaleoffice-on-theusgovtrafficmanageradobeioruntimeedgekey-stagingreserve-onlinechannelsdvrdnsdojousgovcloudappcdn77-sslapps-1and1podzoneazurewebsitesdynathomescaleforceyandexcloudvusercontentisa-geekcdn-edgescoaemalcesappwriteazimuthtlonarvobuiltwithrocketnoticeablestorecomwebrecnetperotherfirminfoartslgdloncogoiltdorgmilcolcomplcschgenngonetedugovbiznamefirmmobiacincoorgmilcomnomwebgobnetintedubizinfocomyspreadshopdemongovtransurl123websitehosting-clusterkhplaycistrongsnesosvalervålerxn--vler-qoaossandeheroysandeherøybøboheroyherøyxn--hery-iraxn--b-5gavalerbøboxn--b-5gasandesandexn--hery-iraxn--vler-qoavålerhåreålaahavaofsfvfhlolnlalrlhmfmtmahcostntbuåstrmreigersundmyspreadshopgálsáeidsvolltingvollgildeskalflorøvadsøvardøvanylvenxn--bhccavuotna-k7astrandaxn--kvnangen-k0axn--sknland-fxaxn--mosjen-eyarakkestadhyllestadnannestadvevelstadvaapstenordre-landsondre-landsøndre-landtjieltexn--vrggt-xqadsør-aurdalsor-aurdalheradstordmoldefordeførdeseljefedjeryggehemnexn--krehamn-dxasognegranesøgnebrynetjomevallebykletokkegiskedovretjømehobølvoldasaudatolgasømnaviknadønnasomnadonnatranafrananesnaraumasmolatrænafrænalesjasmølaørstaorstahitrafloraaukraloppafrøyarissasnasahalsagalsaromsaraisaráisafroyasnåsagronghobolfjelltydalårdalardalaskimharamkraanghkekråanghkesorumbarumhurumbærumsørummodumsálátbálátfrognbjugnvåganvagangulenskienløtenlotenstrynvefsnxn--merker-kuaskaunsveiobømlobomloskjåkvardoflorovadsosalatbalatsálatklæbuklabuselbubarduulvikskjakklepprisørxn--nttery-byaeflåeidflahofmilgolholsellomskifetvikdepvgsfhsaskerrisorhamarasnesåsnesrørosrorosxn--slat-5namasoynaroyvaroyluroydyroyaskoyradoyandoyrodoymeloyradøyandøyrødøymeløyaskøylurøydyrøymåsøyværøynærøyhoylandethøylandetdivtasvuodnalørenskoglorenskognesoddtangenxn--tjme-hraxn--smla-hraxn--stjrdal-s1aunjargalillehammerunjárgaxn--hamary-fyadavvenjargaxn--bearalvhki-y4a123hjemmesidegjerdrumxn--brnnysund-m8acxn--tnsberg-q1axn--mlatvuopmi-s4axn--snsa-roaxn--skierv-utaxn--brum-voatysfjordkvafjordeidfjordkvæfjordsongdalenmjondalenmjøndalenxn--gls-elackragerogáŋgaviikagangaviikasørreisasorreisasør-varangersor-varangerxn--risr-iraskiervaxn--frna-woaxn--trna-woakvinesdalleksvikleirvikrøyrvikroyrviksvelvikvenneslaevje-og-hornnessandnessjøenmarnardalvindafjordsandefjordenebakksnillfjordullensvangxn--trany-yuabrønnøysundnamsskoganaustevollxn--stjrdalshalsen-sqbnord-aurdalnord-frontrøgstadtrogstadgrimstadflakstadgjerstadxn--sandy-yuaxn--leagaviika-52bnore-og-uvdalvegarsheixn--rlingen-mxaxn--ggaviika-8ya47hvegårsheikarlsoykvitsoymasfjordenhamaroyinderoyosteroydavvenjárgasauheradguovdageaidnuxn--vre-eiker-k8abronnoysiellakkrødsheradkrodsheradkvinnheradbrønnøyxn--mtta-vrjjat-k7afxn--lrenskog-54akvitsøyvárggátkarlsøyosterøyinderøyhamarøybronnoysundxn--aurskog-hland-jnbbahccavuotnabáhccavuotnagiehtavuoatnastor-elvdalmidtre-gauldalxn--gildeskl-g0akarasjokevenassixn--bievt-0qaxn--yer-znalebesbynessebyxn--hbmer-xqamalselvmålselvxn--unjrga-rtamøre-og-romsdalmore-og-romsdalhareidmelandørlandorlandstrandålgårdsolundalgardafjordåfjorddielddanuorrikautokeinoxn--stre-toten-zcbskodjeaejriestangeliernebamblestokkefauskesnåasesnaasekongsvingerlangevagberlevagxn--flor-jrahattfjelldalostre-totenøstre-totenvestfoldxn--mely-iraálaheadjualaheadjunordreisaxn--troms-zuaxn--lgrd-poacporsangerflatangerstavangerleikangerbremangersamnangergieldakarasjohkaxn--rdy-0nabfrostautsirasnoasatromsaxn--sr-aurdal-l8aflekkefjordjølsterjolsteraremarkhedmarknååmesjevuemienaamesjevuemiexn--vard-jrarollagmeråkermerakerorskogørskogxn--bdddj-mrabdákŋoluoktaxn--osyro-wuaaknoluoktatrysilskjervøymandaljondalbindalrindalmeldalsuldalorkdalsigdalalvdallærdalhurdalsirdalverdallerdallardaloppdalåseralaseralhadselkragerødivttasvuotnaoverhallasteinkjerxn--hnefoss-q1askedsmokorsettromsøxn--dyry-iravestre-totenmuseumxn--sandnessjen-ogbrahkkeravjufylkesbiblbájddarbajddarxn--laheadju-7yarennesøyxn--koluokta-7ya57hxn--hgebostad-g3aleirfjordstorfjordbalsfjordbåtsfjordbatsfjordmuosátbievátloabátkárášjohkanøtterøyxn--mjndalen-64anordkappláhppilahppialstahaugsiljanverranrøykenroykenhaldenlyngenbergenhortenhønefosshonefosstroandinbeiarnvarggatosoyroosøyrotromsoidrettmuosatbievatruovatloabatvoagattynsetnessetxn--indery-fyaskánitskanitraholtråholtxn--ystre-slidre-ujbandebusarpsborgbearduxn--karlsy-fyahordalandjorpelandjørpelanddeatnuringsakersør-odalsor-odalxn--slt-elabringerikeaudnedalnittedalnissedalhemsedalslattumsurnadalxn--blt-elabelverumstjørdalnaustdalhjartdalgjøvikfyresdalhasviknarviklarvikgjovikmalvikgamviklenvikporsgrunnstjordalengerdaldrobakdrøbakxn--msy-ula0hvestvagoyxn--vgan-qoaxn--ryken-vuaxn--lten-graxn--stfold-9xaxn--hpmir-xqaxn--lury-iramálatvuopmimalatvuopmitysværkirkenesbirkenesmoskenesbáidárxn--fjord-lraxn--rdal-poabahcavuotnabáhcavuotnaxn--frde-gralindåsbearalvahkixn--hobl-iraráhkkerávjuxn--loabt-0qavågåáltábodøsundlundraderådeetnetimeholeauregrueoddavagavegaranatanaarnasolasulaaltalekafusavangbergkvamåmliamlibokntinnroangranosenoslobodorøstroststatåmotamotivguprivøyeroyerliermossvossxn--nvuotna-hwalusterlunnermarkerhábmerhabmerhvalerfjalerxn--rholt-mratysvarbaidarfitjargaularhápmirhapmirmelhusfosnesøksnesoksnestysneshemnesevenesflesbergeidsbergtonsbergtønsberglindasxn--sndre-land-0cbnamsosxn--srum-graøystre-slidreoystre-slidrevestre-slidretrondheimbalestrandxn--langevg-jxaaustrheimxn--skjk-soavagsoyaveroysandoykarmoyfinnoytranoyvestbytranbysykkylvenxn--hyanger-q1aspjelkavikandasuoloxn--fl-ziaxn--drbak-wuastathellexn--sr-varanger-ggbtelemarkxn--bhcavuotna-s4axn--porsgu-sta26fčáhcesuolocahcesuoloakrehamnåkrehamnsandøykarmøyfinnøytranøyvågsøyaverøynamdalseidxn--lesund-huabadaddjaxn--vegrshei-c0axn--btsfjord-9zagildeskålporsanguxn--trgstad-r1anávuotnanavuotnahammerfestxn--sgne-graxn--brnny-wuacibestadharstadnarviikaevenáššivestnesgjemnessandnesagdenesrennesoyxn--avery-yuaxn--tysvr-vrabearalváhkikongsbergspydebergrandabergxn--andy-iradavvesiidaxn--krdsherad-m8aporsáŋgufredrikstadbjerkreimringeburennebuaurskog-holandnotteroyxn--vgsy-qoa0jxn--rmskog-byaskierváivelandbyglandfrolandaurlandforsandxn--bjddar-ptamidsundålesundalesundfetsundfarsundovre-eikerøvre-eikerakershusxn--moreke-juasørfoldøstfoldostfoldsorfoldhøyangerhoyangerlevangerorkangertanangerxn--vestvgy-ixa6olillesandulsteinxn--rennesy-v1agranvinskjervoyxn--klbu-woalavagisxn--h-2faxn--ryrvik-byakafjordkåfjordseljordfolkebiblxn--gjvik-wuajevnakerxn--kfjord-iuabudejjuxn--kranghke-b0axn--davvenjrga-y4axn--rland-uuaxn--ldingen-q1axn--mlselv-iuaxn--rady-iraxn--linds-prabrumunddalxn--ygarden-p1amo-i-ranaeidskogrømskogromskoghjelmelandxn--finny-yuaxn--sr-odal-q1axn--skjervy-v1aballangenkvanangenkvænangengratangenxn--hmmrfeasta-s4acvossevangensuohkanxn--rde-ulaxn--mli-tlaxn--ksnes-uuanordlandskanlandskånlandsortlandfuoiskuxn--rros-graxn--hcesuolo-7ya35bxn--eveni-0qa01gagaivuotnagáivuotnaxn--seral-lradrammenmodalenmosjoenjan-mayentorskensteigengloppenxn--snes-poamatta-varjjatxn--sr-fron-q1aomasvuotnajessheimbådåddjåxn--krager-gyaxn--kvfjord-nxaxn--asky-iraxn--snase-nraxn--bidr-5nacholtålenxn--vads-jraxn--jlster-byamosjøenxn--rst-0nastavernxn--ostery-fyaxn--oppegrd-ixaxn--sknit-yqaxn--risa-5naoppegårdskiptvetrendalenholtalenxn--mot-tlaxn--lhppi-xqaxn--holtlen-hxaxn--srreisa-q1akopervikxn--muost-0qaxn--bmlo-grahokksundkvalsundegersundxn--karmy-yuaullensakerxn--hylandet-54axn--kvitsy-fyaxn--bod-2nalangevågberlevågkristiansandxn--rsta-frahornindalstjørdalshalsenstjordalshalsensandnessjoenhámmárfeastaxn--lrdal-srasør-fronsor-fronnord-odalkristiansundmátta-várjjatvestvågøynesoddennotoddenbuskerudøygardenoygardensalangenlavangenralingenrælingenlodingenlødingenleaŋgaviikalaakesvuemieleangaviikauenorgexn--srfold-byaaskvollxn--rskog-uuaxn--nry-yla5gxn--vry-yla5ghammarfeastaxn--rhkkervju-01afxn--givuotna-8yakommunekrokstadelvanedre-eikerhagebostadhægebostadxn--berlevg-jxakviteseidxn--s-1faxn--l-1faxn--nmesjevuemie-tcbafuosskomoårekemoarekexn--lt-liacxn--jrpeland-54asvalbardoppegardholmestrandtvedestrandsogndalsokndalarendalsunndalfolldalxn--krjohka-hwab49jlyngdaletnedalnorddalsaltdalgausdalskedsmovaksdalgjesdalstordalxn--frya-hraaarbortedrangedalxn--smna-graaurskog-hølandxn--vg-yiabtjeldsundhaugesundlindesnesxn--mre-og-romsdal-qqbxn--dnna-gradyntmpheremerseineshacknetenterprisecloudmineaccomaorimāoriorgmilcriiwigennetschoolhealthkiwigovtgeekxn--mori-qsacloudnsparliamentcomedorgcompronetedugovmuseumwebsitekinservicebarsywebsitebuildereerobookheimdnseero-stagetechcrscsslorigingohomecdbedeeeiemesecabgngilnlalplchfisiincnnoroptatitmtltruauhulumkdkukskjplvtrgrfrkrhrusesismycynzcznetinteduassoososcloudstgbetaaezaeuhkusjswzhatenadiarycdn77hoptozaptois-a-knightmyftpno-ipjpnddnssdpdnsspdnsbarsysweetpepperis-a-bruinsfanis-very-sweetservegameis-a-soxfanhomelinuxcdn77-secureservebbsmisconfusedwebredirectblogsitefreedesktopcouchpotatofriestoolforgeaccesscamis-lostreadmyblogsmall-webfedorapeopleserveftpis-a-celticsfaniptimemywirepotagertwmailin-dslsellsyourhomeread-booksfreeddnscable-modemis-savednflfanufcfanmlbfanstuff-4-saleendoftheinternetin-vpnmy-firewallhomeftpis-localis-a-chefboldlygoingnowherewebhopselfipkicks-assroxatunkcamdvrfedoraprojectgotdnsdvrdnsdyndnspubtlspimientahomeunixdontexistfedorainfracloudwmflabsfspagesbmoattachmentsteckidsfamilydsdnsaliasdynaliasnow-dnscloudnsdoomdnsduckdnsblogdnshomednsroutingthecloudendofinternetdsmynasip-dynamicpoivronhttpbinmyfirewallis-very-evilmysecuritycamerais-a-linux-userwmcloudis-a-geektuxfamilyis-a-candidatedoesntexistis-very-badhobby-sitegame-hostaltervistais-foundis-a-patsfandnsdojohepforgepodzonedynservcollegefanis-very-goodfrom-meis-very-niceisa-geeknerdpolacmedsldingorgcomnomgobabonetedugintapleskaemhlxmyboxrockyprvcydeuxfleurssolidresvibekitprodomgspdnscodebergheyflowstatichostlinkyhostmymagicblacktopsorgmilcomnomgobneteduorgcomeduiorgmilcomngonetedugovcloudns1337ngrokacorggogfamcomwebgobnetedugokgopgkpgovgosbizpasaugumicsopozpapuwmwsrprusiskwpspkppspkmpspokeoiawsawifoumsdnskokwpmuppuppsppiwwiwoowuzswkzoschrzpisdnwzmiuwwitdpssewsseumigugimoirmpinbwinbwiihupporzgwgriwupowwskrwioswuozstarostwokonsulattmpccopruszkowmyspreadshopostrodakartuzyopolegminamediaustkazgorajgoraolawailawalomzawloclradombytomjaworznotargilubinkoninzagantorunkutnokepnonakloczestsopotsanokturekplockslasksklepzarowlukowmedaidgdaorgmilrelcomnomatmgsmartneteduelkgovwawsossexbiztgorysejnytychypomorzeboleslawiechomesklepsdscloudunicloudzakopanelegnicarawa-mazbydgoszczswidnikkrasnikwloclawekbielawamragowograjeworealestatebeskidykaszubymalopolskaprzeworskswiebodzinlecznadfirmaszkolawarmiagdyniamiastakazimierz-dolnymalborkswidnicadlugolekaostrolekapodlasieelblagtravelsimplesitezachpomormielecszczecinnieruchomosciwalbrzychlezajsklublinbedzinpoznanwielunmielnooleckostarachowicedkontopowiatwroclawrybniksuwalkileborkslupskgdanskostrowwlkptarnobrzegtourismwegrowkrakowglogowyou2pilanysamailwrocinfoagroautobeepshoppriviqhslapypiszlodzcfolksecommerce-shopmazurypulawyskoczowrzeszowpomorskiezgierzkaliszolkuszlowiczostrowiecsosnowiecmazowszewodzislawbialowiezazgorzeleckatowicepabianicejelenia-gorawolominkarpaczsieradznowarudaczeladzkonskowolaskierniewiceswinoujscieturystykabieszczadycieszynketrzynolsztynbialystokbabia-goraprochowicewarszawastalowa-wolapolkowicegorlicegliwiceponiatowalimanowalubartowaugustowkobierzyceopocznognieznoszczytnokolobrzegshoparenapodhalebielskoklodzkostargardcoshipatwithplayitownnamecoorgnetedugovacorgcomproestnetedugovbiznameislaprofinfoprodrechtngrokmedaaaacacpaenglawjurbarenterbarsykeeneticavocatacctcloudnsorgcomsecplonetedugov123paginaweborgcomnetintedugovnomepublidkinbarsygovx443cloudnsorgmilcomnetedugovcooporgmilcomschnetedugovnamecomcannetlibassoaemclantmcontstoreorgcomnomrecwwwbarsyfirminfoshopartsv6stackitmyddnswebspacelima-cityacincooxorgedugovbarsybrendlyhbvpsvpsspectrumlandinghostingacppmordoviamcprecbgorgmilcomspbnetintedumsknovgovbirrasmcdirmytismircloudvladimirnalchikadygeyamarinepyatigorskmyjinobashkiriaeurodirvladikavkazna4ugroznykustanaikalmykiacldmaildagestaniransmbuildcloudcanvaliaravalrwxwixdevelopmentappwritemigrationneedleverceldatabasestackitcodereplravendbsanityonporterlovableaccoorgmilnetgovcoopmedorgcompubschnetedugovservicemecomygovorggovtvmedorgcomnetedugovinfoedgfacbmlonihkutwpsryxzbdtmacfhppmyspreadshopbrandpartiorgcomfhvpress123minsidaitcouldbeworlanbibkommunalforbundfhskiopsyskomvuxkomforbnaturbruksgymnloginlineorgcomnetedugovenscaledeuusentsurgebotdaorgmilcomnetgovnowteleporthashbangbearlyplatformlovablebarsyshopwarebasehoplixbarsyonlinemsf5gitpagewawamscofigma-govgreybullcaffeinefigmacanvaceerosoltstscwputernippybarsysupportchatgptsquareomniweopensocialcpanelplaycodenotionnovecorewpsquaredpreviewjelecyonbyensrhtklivfastvpspieboxconvexmedusajsjouwwebheyflowplatformshdocsflowyloginlinemadethissourcecraftclouderaorgorgcomartedugouvunivmeorgcomnetedugovsurveysstatichfheiyumanusxs4allprojectmyfastubervibehostapp-ionosdeployagentmecoorgcomschnetedugovbizcncostoreorgmilcomneteduembaixadaconsuladokiraranohoprincipesaotomeheliohobarsystorebaseshopwaresellfyaisanityabkhaziavologdamordoviapenzalenugsochinavoiexnetspbmsknovnorth-kazakhstanashgabadkareliaarmeniageorgiavladimirnalchikivanovobukharaadygeyakhakassiakalugakrasnodarjambylaktyubinsktroitskbryanskobninskkurganazerbaijanpokrovskbashkiriatselinogradvladikavkazmurmansktulatuvamangyshlaktashkentchimkentgroznykaragandatermezarkhangelskkustanaikalmykiabalashoveast-kazakhstankaracoldagestantogliattibarsyredorgcomgobedumirenaccoorgjelasticdiscoursecleverappsschacmiincogoornetonlineshopcogoorgmilcomwebnicnetintedugovbiznametestcoorgmilcomnomnetedugovorangecloudpersoindorgcomfinnatnetgovensmincomtourismintlinfox0611orgmilcomnetedugovquickconnectvpnplusnettprequalifymeaddrmyaddrntdllwadlnctvavdrk12orgmilpolbeltelcomwebgennetedutskkepgovbbsbiznameinfocoorgmilcompronetedugovbiznameinfobetter-thanworse-thansakurafromdyndnson-the-webmymailerorgmilurlcomneteduidvgovmydnsgameclubebizmeneacsccogotvorhotelmilmobiinfovodteiflgplkmsmsbcckhincndnvncoztltmkckppzpdprvcvkvlvcrkrkscxuzchernovtsyrivneyaltaodesavolynrovnolutskltdinforgcomnetedugovbizvinnicazhitomirternopilpoltavakropyvnytskyizaporizhzhiasevastopolsebastopoluzhgoroduzhhorodkharkovkharkivvinnytsiakhmelnytskyizaporizhzhecrimeaodessazhytomyrnikolaevcherkassydonetskluganskluhanskkirovogradivano-frankivskchernivtsikrymkievkyivlvivsumyzakarpattiamykolaivcherkasychernigovkhersonchernihivdnipropetrovskdnepropetrovskkhmelnitskiyneacsccogoorusorgmilcomedugovmyspreadshopno-ipbarsybarsyonlinelayershiftnh-servretrosnubapicampaignservicelugaffinitylotteryweeklylotteryraffleentrygluglugsmeaccoindependent-inquestnimsitecopropymntltdorgplcschnetgovnhsbarsyindependent-commissionindependent-reviewpolicepublic-inquiryindependent-panelconnhospindependent-inquiryroyal-commissionoraclegovcloudappscck12libaws-govccphxcclibpvtparochchtrcck12libcceatonk12coglibtecgendstmusann-arborwashtenawcck12glghcck12sealibforksolympiabainbridge-islkeyporthoquiamyarrow-pointcentraliaport-townsendsequimport-ludlowrentonsilverdalebremertonredmondsheltonbellevueport-orchardport-angeleskingstonchehalisaberdeengig-harborseattlepoulsboidmdndsddemenegacalamaiavawapailalflnmdcncscohnhmihiviwiriinmntnmocoutvtctmtgunjokakwvnvprarorasmskstxwynykyazisadninsnngosrvis-byservernamepointtoenscaledland-4-salefreeddnsstuff-4-saleazure-apinoipdatabricksappscloudnsgolffanheliohostazurewebsitesgvorgmilcomgubneteducoorgcomnetd0egvorgmilcomnetedugovmydnsiacostoree12orgmilcomnomwebgobbibrectecnetintedugovraremprendefirminfoartseducok12orgcomnethidnsadidacaionioapsonlahanamhanoicamauhueorgcompronetintedugovbizbacninhtayninhhoabinhnamdinhtravinhhaiphongvinhlonghaiduongquangnamquangtrithuathienhuequangninhbacgianghaugiangquangbinhsoctrangbentrethanhphohochiminhdanangkontumhatinhkhanhhoathanhhoahealthgialailaocaiyenbaibackanngheanlonganphuyenphuthocanthodaklakdongnainameinfovinhphucdongthapkiengiangtiengiangquangngailaichaulangsonlamdongdaknonghagiangangiangcaobangbinhduongninhthuanbinhthuanbaclieuthaibinhninhbinhbinhdinhtuyenquanghungyenbaria-vungtauthainguyendienbienbinhphuocschbizputerorgcomnetedugovcloud66advisormypetsdyndnsxn--8dbq2axn--4dbgdty6cxn--5dbhl8dxn--hebda8bxn--80auxn--d1atxn--c1avgxn--o1acxn--o1achxn--90azhxn--55qx5dxn--uc0atvxn--od0algxn--wcvs22dxn--gmqw5axn--mxtq1mxn--12c1fe0brxn--h3cuzk1dixn--12co0c3b4evaxn--12cfi8ixb8lxn--o3cyx2axn--m3ch0j3axn--j1adpxn--90amcxn--90a1afxn--h1ahnxn--j1ael8bxn--h1alizxn--c1avgxn--j1aefxn--80aaa0cvacxn--41acaffeineexeopentunnelbotdashtelebitorgtmaccoagricorgmilnomwebnicngonetaltedugovlawnisschoolgrondaraccoorgmilcomschnetedugovbizinfoprg1-zeropstritonstackitlimazeropsaccoorgmilgovяспборгкоммскбизмирсамаракрымсочиакодпроргобрупрצהלממשלישובאקדמיהองค์กรธุรกิจรัฐบาลศึกษาทหารเน็ต教育網絡組織公司政府個人닷넷한국澳门新闻澳門联通家電嘉里招聘通販닷컴삼성コムგეбгрфеюadcdbdgdidmdsdtdaebedeeegeiejekemenepereseveyegabacalamanauavapaqasazacfbfafgfnfpfwftfbgcgagggegkgngmgsgpgvgtgugilmlnlalclglplsltlhmimjmkmmmomambmcmdmfmgmzmpmsmtmgbbblbsbecccacnclcmcvctcscmhkhghchbhthphshlinikifigiaibicivisikninhnmncnbngnsnpnvntnjoionomobocoaofodorosotoptstttytatbtetgtithtmtltrusuvuaucueuguhulumunufjdjbjtjsjlkmkhkfkdkcktkukskpkgpmpnpkpjpgqaqmqiqsvtvcvbvmvlvrwpwtwzwbwcwawgwkwmwtrsrprgrfrercrbrarnrmrlrkrirhrwsusrssspsgsesbsaslsmsissxmxaxcxuypysylymykygybycyuztzsznzmzkzdzczbzazελευ世界台灣购物公益点看臺灣网络書籍在线网站手机机构大拿游戏信息台湾谷歌慈善商标香港中国餐厅网址中國商城食品微博政务移动集团公司八卦商店健康网店政府时尚佛山中信娱乐广东企业homedepotengineeringاماراتrepublicankuokgroupversicherungchannelcitadelxn--pgbs0dhxn--b4w605ferdstatebankwebsitexn--mgb9awbf亚马逊淡马锡alibabaxn--ngbc5azdxn--mgbbh1axn--45br5cyltoshibabuildworldcloudtradeguideplacespacedancemoviephoneprimesmilebiblestyleappleazurestoreskypegripexn--l1accdrivelottehorsehouseleasechasereisestadahondaomegaaetnaamicaninjanokiamediadeltavodkaedekaosakapizzaslingemailgmailtirolshelltmallfinallegaltotalhotelamfamforumrehabmusicciticricohcoachwatchboschearthfaithirishmiamiarchidubaiguccipraxiみんなストアセールcanonsalononionnikonepsonkoelngreensevencrownikanoradioaudioweiboglobopromogalloyahoociscorodeovideomangobingotokyovolvolottokyotophotosmartsportquesttrusthyattjetztadultcymrubaidutushuxn--kprw13dubankclickblackmerckgroupsharpcheapnowtvxn--h2brj9cקוםհայоргсрбмонкомбелмкдқазрусукрمصرقطرعربكومdadcfdmedwedredphdthdbidpidkrdmsdltdiceonewmeglemoerwecfageacbanbambaaaammakianraspacpaaxawtfbcgaegongingaigvigorgdogdhlmilrilonlaolloluoljllcalgalnflafltelsrlfrllplkimibmcamcombommomifmabbjcbscbwebcabnabtabmlbpubabcbbcnecincpncllcstcwtcpwcnyckfhbzhovhmoiskiobisbitcifyituipinvinwinxincbnbcnmanfangdnmenrenkpnmtnyunrunfununobiojioriohbogmofooboooooacoecoceongoproartistottnttbbtcateatlatvetpetbetnethktmitfitintjothotgotdotbotprueduicujnjyouinknhktdkappsapgapmapdnptopgopllpjmpzipvipripesqtrvdtvitvdevmovgovhivnrwlawsewnewbmwwownowhowdvrftrmtrsfrbarcartvscrseusawsupsubssbsadsddsldssasbmsmlsxxxboxfoxgmxtjxsextaxbuyflydiysoyjoyskypaydaygayxyzanzbizwebersenerpokerlameractortatarsolarລາວคอมไทยtourslocusnexuslexusgiftsbeatsboatspartspressglassswissकॉमनेटtiresgivescodeshomesgamestunesshoescardswalesloansvegastoolsdealsautosparisファッションworkssucksrocksxeroxforexfedexpartylillymoneystudyrugbytoraytoday中文网xn--unup4y天主教飞利浦新加坡enterprises我爱你嘉里大酒店christmasxn--fct429kholdingsxn--8y0a063axn--mgbx4cd0ablifestyleabogadoallstatenetbankكاثوليكxn--s9brj9cxn--gk3at1ebestbuycharityxn--55qx5dmicrosoftpropertybasketballhomegoodscorsicajewelrygallerygrocerysurgerycountrybrusselsverisignferreroxn--czr694bhdfcbankcommbanksoftbankپاكستانپاکستانnextdirectالسعوديهالعليانxn--h2brj9c8cxn--80adxhksshikshaxn--mgbai9azgqp6jcuisinellabarclayscatholicxn--kpry57dcompanyxn--xhq521bblackfridayxn--mgba3a3ejtsandvikxn--d1acj3bacademydownloadمليسياxn--j1amhxn--w4r85el8fhu5dnraipirangaathletaxn--fhbeixn--mgbqly7cvafrzuerichxn--c2br7gஇலங்கைcontractorsxn--io0a7igraphicsinsurancetemasekxn--xkc2al3hye2amotorcyclesphotographydirectoryplumbingxn--vhquvclothingtrainingcleaningwilliamhilllightingxn--mgba3a4f16ashoppingcateringeducationokinawapicturesventuresproductionsxn--9et52uwalmartഭാരതംsupportrealestatecapitalonexn--nqv7fs00emaauspostfloristdentistxn--qxamgodaddybradescobargainsmitsubishikerryhotelsxn--9dbq2axn--3pxu8kimmobilienxn--fjq720axn--mgbtx2bholidaymckinseymadridbusinessbuildersxn--4gbrimмоскваالسعودیةcoffeedegreelacaixapartnersalsaceofficeabbvievoyageorangegeorgeonlinechromemobilekindlegoogleoraclecircleschulesecureinsurexn--mgba7c0bbn0aestatexn--mgbc0a9azcgcruisehangoutxn--vuq861bxn--42c2d9arexrothfirestoneuniversityxn--nnx388alifeinsuranceextraspaceонлайнvermögensberatersoftwarexn--fiqs8sxn--mgbab2bdxn--w4rs40ltiendaभारतम्africatoyotaotsukasakuracameracreditcardnagoyaconsultingnetworktheatermonsterprogressivepioneerxn--55qw42gracingdatingvotingvikinglivinggivingxn--bck1b9a5dre4cbrotherweatherjoburgفلسطينlplfinancialxn--clchc0ea0b2g2a9gcdfutbolschoolsocialglobaldentalwoodsidechanelairtelmatteltravelrealtorwebcamstreamభారత్unicomalstomxn--nodexn--6frz82gmuseumfurniturexn--rvc1e0am3exn--mix891faccenturexn--11b4c3dismailineustardiscountquebeccomsecclinicservicesxn--y9a3aqxn--c1avgswatchchurchsearchالاردنmarketingcontacthealthmonashshoujisanofitaipeiamericanexpresssuzukiアマゾンクラウドポイントbhartiグーグルxn--mgberp4a5d4armemorialxn--1qqw23alondonmormoninstitutevisionbostonnortoncouponmaisonamazonvirginberlindesigndurbanolayannissananquanhitachikaufengardenreisenbayerntechnologydatsunxn--90a3aclatinocasinostudiophysioxn--ngbe9e0apharmacytattootaobaoaramcoexpertreportabbottdirectselectimamatfairwindspictettargetmarketintuittravelersinsurancecreditdupontryukyusuppliesxn--tckwebnpparibasschmidtmerckmsdyodobashirestaurantbridgestonecricketxn--fpcrj9c3dbostikbroadwayattorneylefrakemerckxn--fiq228c5hscareersfarmerswinnersflowersxn--wgbh1cguitarsxn--54b7fta0ccxn--p1acfmakeupgalluplandroverxn--kcrx77d1x4agoldpointbauhausxn--mgbayh7gpahiphopplaystationxn--mgba3a4fraxn--eckvdtc9dhyundaixn--gckr3f0fistanbulticketsmarketsflightschintaireviewsxn--3e0b707ewindowsxn--fiqz9sfinancialxn--fzys8d69uvgmابوظبيdiscoverreviewবাংলাxn--5su34j936bgsgmoscowobserverapartmentsдетиارامكوсайтeurovisionxn--i1b6b1a6a2exn--xkc2dl3a5ee0hتونسموقعبارتڀارتشبكةعمانبيتكعراقreadkredbondlandbandfundfoodprodgoldfordtubecafesafelifeggeeieeefreefagepagegugezonewinememenamegamesaleablebikenikelikecarecbreherefiresaveloveliveblueartedatesitevotecaseluxebofamodaltdaasdatiaayogasinavanashiaasiajavabbvatevavivadatazaraarpacasavisasncfprofmaifsurfgolfdvagsongbingpingwangkpmggoogblogpohlfailcooldellcalldeallidlsarlfilmteamroomfarmimdbarabclubhdfcicbchsbcgmbhrichtechfishdishcashminiernikddiaudiwikimobitaxicitikiwidesiqponskinloanakdnwienopenporncerntownimmolimoolloinfonicofidolegosaxozeroaerovivoautovotomotofastbestresthostpostnextlgbtchatseatgiftmeetdietreitmintrentgentspotscotguruitausohumenucyoubanklinkpinkdclktalksilkbookseekworkrsvpaarpjeepshopcoophelpcamppccwshowbeerstarruhrflirweirhaircarsparsjprshausplusnewstipstoysjobskidsfanspicsdocsxboxamexsexynavycitysonyarmyallybabyplaydeliverybuzzgbizlamborghiniphilipsලංකාಭಾರತfitnessexpresslanxesspfizercenterwalterlawyersoccercareerkosherbrokerlockerdealerdoctorauthorxn--mgbqly7c0a67fbcvermögensberatungjaguarxn--pssy2uxn--hxt814eflickrrepairrogersairbusxn--mgbai9a5eva00beventsyachtsxn--t60b56aভাৰতভারতभारतभारोतviajeshermeshughesxn--j1aefसंगठनvillasଭାରତclaimshotelsભારતzapposphotosjuegoscondostatamotorsgratistennisਭਾਰਤtkmaxxtjmaxxschaeffleryandexxn--80aswgrealtysafetybeautyluxuryxn--3ds443gsupplyfamilyxn--o3cw4hhockeysydneyxn--90aenissayalipayenergycomputeragencyxn--rovu88b電訊盈科xn--gecrj9cstatefarmaccountantaquarelleolayangroup香格里拉xn--p1ai组织机构xn--1ck2e1bxn--mgbt3dhdschwarzموريتانياabudhabinowruzkomatsufujitsuhospitalxn--80asehdbxn--mgbtf8flxn--j6w193gxn--yfro4i67oprudentialxn--flw351ecruisescoursesrecipesxn--e1a4cferrarixn--ses554gxn--wgbl6awatchesstaplessinglesxn--mgbcpq6gpa1axn--otu796dpropertiescreditunionxn--mgbah1a3hjkrdstockholmhisamitsuالسعوديةstcgroupdomainsoriginscouponsbloombergclubmedfroganslimitedxn--80aqecdr1aexposedinternationalequipmentbarclaycardxn--q7ce6axn--mgbi4ecexpprotectionassociatesconstructionxn--cck2b3bxn--45q11candroidfoundationישראלxn--mgbca7dzdocliniqueboutiqueengineerxn--qxa6asystemsfirmdalefashionauctionxn--nqv7finfinitirentalsreliancetradingweddingfishinghostinggentingbookingcookingxn--3hcrj9cgraingerxn--czrs0tdemocratsamsungyokohamaxn--h2breg3evexn--nyqy26alundbeckmelbournevacationssolutionsfrontierxn--vermgensberatung-pwbmanagementxn--cg4bkixn--mgb2ddeslincolnhamburgsandvikcoromantblockbusterairforcebarefootxn--4dbrk0ceinvestmentsfeedbackcommunityxn--ngbrxالبحرينdiamondsamsterdamhealthcareredumbrellaxn--mxtq1mxn--2scrj9cagakhanxn--mgbpl2fhкатоликcaravanசிங்கப்பூர்richardlimortgageamericanfamilyxn--fzc2c9e2cscholarshipssaarlandxn--imr513nvlaanderensamsclubgoodyearkitchenஇந்தியாweatherchannelallfinanzxn--kput3iالسعودیۃxn--90aisxn--efvy88hالجزائرxn--mgbaam7a8hexchangejpmorganxn--tiq49xqyjfidelitysecurityxn--mk1bu44cwanggouxn--fiq64bxn--6qq986b3xlxn--mgbbh1a71exn--80ao21amarshallsxn--5tzm5gtravelerspanasoniclatrobeyoutubeaccountantsxn--rhqv96gxn--cckwcxetdanalyticsxn--ygbi2ammxبازاربھارتسوريةorganicfreseniusسورياxn--9krt00axn--qcka1pmcxn--jlq480n2rgdeloittesciencefinancexn--jvr189mxn--30rr7yhomesensehotmailbaseballfootballleclercboehringerxn--q9jyb4cxn--mix082fاليمنهمراهpolitieسودانايرانایرانnetflixyamaxunxn--lgbbat1ad8jcollegestoragecapetowncolognekerrypropertiesxn--mgbgu82axn--ogbpf8flxn--czru2dwhoswhociprianilasallexn--g2xx48cforsalebanamexaudiblexn--vermgensberater-ctbxn--zfr164bericssonvanguardxn--45brj9cindustriestheatremarriottxn--3bst00mcomparexn--mgberp4a5d4a87gcapitaldigitalالمغربbarcelonashangrilaxn--d1alfcalvinkleinwwwcitysapporokawasakinagoyasendaikobekitakyushuyokohamackjp";
+var rulesRoot = 668;
+var exceptionsRoot = 672;
+
+// node_modules/tldts/dist/es6/src/suffix-trie.js
+var charCodeAt3 = String.prototype.charCodeAt;
+var numberOfNodes = nodeFlags.length;
+var numberOfEdges = edgeLength.length;
+var edgeOffset = new Uint32Array(numberOfEdges);
+var edgeHash = new Uint32Array(numberOfEdges);
+var wildcardEdge = new Int32Array(numberOfNodes).fill(-1);
+for (let node = 0, offset = 0; node < numberOfNodes; node += 1) {
+  for (let edge = edgeStart[node]; edge < edgeStart[node + 1]; edge += 1) {
+    edgeOffset[edge] = offset;
+    const end = offset + edgeLength[edge];
+    let hash = 5381;
+    for (let i = end - 1; i >= offset; i -= 1) {
+      hash = hash * 33 ^ labelText.charCodeAt(i);
+    }
+    edgeHash[edge] = hash >>> 0;
+    if (edgeLength[edge] === 1 && labelText.charCodeAt(offset) === 42) {
+      wildcardEdge[node] = edge;
+    }
+    offset = end;
+  }
+}
+var matchNode = -1;
+var matchStart = 0;
+var matchEnd = 0;
+function labelEquals(edge, hostname, start, length2) {
+  if (edgeLength[edge] !== length2) {
+    return false;
+  }
+  const offset = edgeOffset[edge];
+  for (let i = 0; i < length2; i += 1) {
+    if (labelText.charCodeAt(offset + i) !== hostname.charCodeAt(start + i)) {
+      return false;
+    }
+  }
+  return true;
+}
+function findEdge(node, hash, hostname, start, length2) {
+  let lo = edgeStart[node];
+  let hi = edgeStart[node + 1];
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    const value = edgeHash[mid];
+    if (value < hash) {
+      lo = mid + 1;
+    } else if (value > hash) {
+      hi = mid;
+    } else {
+      for (let e = mid; e >= lo && edgeHash[e] === hash; e -= 1) {
+        if (labelEquals(e, hostname, start, length2))
+          return e;
+      }
+      for (let e = mid + 1; e < hi && edgeHash[e] === hash; e += 1) {
+        if (labelEquals(e, hostname, start, length2))
+          return e;
+      }
+      return -1;
+    }
+  }
+  return -1;
+}
+function walk(hostname, root, allowedMask) {
+  let node = root;
+  let end = hostname.length;
+  let hash = 5381;
+  matchNode = -1;
+  for (let i = hostname.length - 1; i >= 0; i -= 1) {
+    const code = charCodeAt3.call(hostname, i);
+    if (code === 46) {
+      const start = i + 1;
+      let edge2 = findEdge(node, hash >>> 0, hostname, start, end - start);
+      if (edge2 === -1 && end !== start) {
+        edge2 = wildcardEdge[node];
+      }
+      if (edge2 === -1) {
+        return matchNode !== -1;
+      }
+      node = edgeChild[edge2];
+      if ((nodeFlags[node] & allowedMask) !== 0) {
+        matchNode = node;
+        matchStart = start;
+        matchEnd = end;
+      }
+      end = i;
+      hash = 5381;
+    } else {
+      hash = hash * 33 ^ code;
+    }
+  }
+  let edge = findEdge(node, hash >>> 0, hostname, 0, end);
+  if (edge === -1 && end !== 0) {
+    edge = wildcardEdge[node];
+  }
+  if (edge !== -1) {
+    node = edgeChild[edge];
+    if ((nodeFlags[node] & allowedMask) !== 0) {
+      matchNode = node;
+      matchStart = 0;
+      matchEnd = end;
+    }
+  }
+  return matchNode !== -1;
+}
+function suffixLookup(hostname, options, out) {
+  if (fast_path_default(hostname, options, out)) {
+    return false;
+  }
+  const allowedMask = (options.allowPrivateDomains ? 2 : 0) | (options.allowIcannDomains ? 1 : 0);
+  if (walk(hostname, exceptionsRoot, allowedMask)) {
+    out.isIcann = (nodeFlags[matchNode] & 1) !== 0;
+    out.isPrivate = (nodeFlags[matchNode] & 2) !== 0;
+    out.publicSuffix = hostname.slice(matchEnd + 1);
+    return true;
+  }
+  if (walk(hostname, rulesRoot, allowedMask)) {
+    out.isIcann = (nodeFlags[matchNode] & 1) !== 0;
+    out.isPrivate = (nodeFlags[matchNode] & 2) !== 0;
+    out.publicSuffix = hostname.slice(matchStart);
+    return false;
+  }
+  out.isIcann = false;
+  out.isPrivate = false;
+  const lastDot = hostname.lastIndexOf(".");
+  out.publicSuffix = lastDot === -1 ? hostname : hostname.slice(lastDot + 1);
+  return false;
+}
+
+// node_modules/tldts/dist/es6/index.js
+var RESULT = getEmptyResult();
+function getDomain2(url, options) {
+  resetResult(RESULT);
+  return parseImpl(url, 3, suffixLookup, options, RESULT).domain;
+}
+
+// src/mailauth/org-domain.ts
+function pslOrganizationalDomain(domain) {
+  const name = domain.trim().toLowerCase().replace(/\.$/, "");
+  if (name === "" || name.startsWith(".") || name.includes("..")) return void 0;
+  return getDomain2(name, { allowPrivateDomains: true }) ?? void 0;
+}
+
+// src/mailauth/ip-address.ts
+import { isIPv4 } from "node:net";
+
+// src/mailauth/spf-record.ts
+function isSpfRecord(text6) {
+  return /^v=spf1( |$)/i.test(text6);
+}
+var MACRO_LETTERS = "slodiphcrtv";
+var EXP_ONLY_LETTERS = "crt";
+function macroStringError(text6, inExplanation) {
+  for (let i = 0; i < text6.length; i++) {
+    const c = text6.charCodeAt(i);
+    if (text6[i] !== "%") {
+      if (c < 33 || c > 126) {
+        if (!(inExplanation && c === 32)) return `invalid character 0x${c.toString(16)} in "${text6}"`;
+      }
+      continue;
+    }
+    const next = text6[i + 1];
+    if (next === "%" || next === "_" || next === "-") {
+      i++;
+      continue;
+    }
+    if (next !== "{") return `"%" must be followed by "{", "%", "_" or "-" in "${text6}"`;
+    const close = text6.indexOf("}", i);
+    if (close < 0) return `unterminated macro in "${text6}"`;
+    const body = text6.slice(i + 2, close);
+    const m = /^([a-zA-Z])(\d*)(r?)([.\-+,/_=]*)$/i.exec(body);
+    const letter = m?.[1]?.toLowerCase();
+    if (!m || letter === void 0 || !MACRO_LETTERS.includes(letter)) return `invalid macro "%{${body}}"`;
+    if (!inExplanation && EXP_ONLY_LETTERS.includes(letter)) return `macro "%{${body}}" is allowed only in exp text`;
+    const digits = m[2] ?? "";
+    if (digits !== "" && Number(digits) === 0) return `macro "%{${body}}" keeps zero labels`;
+    i = close;
+  }
+  return void 0;
+}
+var ALNUM = /^[a-z0-9]+$/i;
+function domainSpecError(spec) {
+  if (spec === "") return "empty domain-spec";
+  const macro = macroStringError(spec, false);
+  if (macro) return macro;
+  if (/%\{[^}]*\}$/.test(spec) || /%[%_-]$/.test(spec)) return void 0;
+  const trimmed = spec.endsWith(".") ? spec.slice(0, -1) : spec;
+  const dot = trimmed.lastIndexOf(".");
+  if (dot < 0) return `domain-spec "${spec}" has no top-level label`;
+  const top = trimmed.slice(dot + 1);
+  const plain = ALNUM.test(top) && /[a-z]/i.test(top);
+  const hyphenated = /^[a-z0-9]+-[a-z0-9-]*[a-z0-9]$/i.test(top);
+  if (!plain && !hyphenated) return `domain-spec "${spec}" has an invalid top-level label "${top}"`;
+  return void 0;
+}
+function cidrValue(text6, max) {
+  if (!/^(0|[1-9]\d{0,2})$/.test(text6)) return void 0;
+  const n = Number(text6);
+  return n <= max ? n : void 0;
+}
+function isIp4Network(text6) {
+  const parts = text6.split(".");
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+function splitDualCidr(text6) {
+  let rest = text6;
+  let cidr4 = 32;
+  let cidr6 = 128;
+  const six = /\/\/(\d*)$/.exec(rest);
+  if (six) {
+    const v = cidrValue(six[1] ?? "", 128);
+    if (v === void 0) return `invalid ip6-cidr-length "//${six[1] ?? ""}"`;
+    cidr6 = v;
+    rest = rest.slice(0, six.index);
+  }
+  const four = /\/(\d*)$/.exec(rest);
+  if (four) {
+    const v = cidrValue(four[1] ?? "", 32);
+    if (v === void 0) return `invalid ip4-cidr-length "/${four[1] ?? ""}"`;
+    cidr4 = v;
+    rest = rest.slice(0, four.index);
+  }
+  return { rest, cidr4, cidr6 };
+}
+function parseMechanism(name, arg, text6) {
+  switch (name) {
+    case "all":
+      if (arg !== void 0) return `"all" takes no argument: "${text6}"`;
+      return { kind: "all" };
+    case "include":
+    case "exists": {
+      if (arg === void 0 || arg === "") return `"${name}" needs a domain: "${text6}"`;
+      const error2 = domainSpecError(arg);
+      if (error2) return error2;
+      return { kind: name, domain: arg };
+    }
+    case "ptr": {
+      if (arg === void 0) return { kind: "ptr", domain: void 0 };
+      const error2 = domainSpecError(arg);
+      if (error2) return error2;
+      return { kind: "ptr", domain: arg };
+    }
+    case "a":
+    case "mx": {
+      const source = arg ?? "";
+      const split = splitDualCidr(source === "" && text6.includes("/") ? text6.slice(text6.indexOf("/")) : source);
+      if (typeof split === "string") return split;
+      const domain = arg === void 0 ? void 0 : split.rest;
+      if (domain !== void 0) {
+        const error2 = domainSpecError(domain);
+        if (error2) return error2;
+      }
+      return { kind: name, domain, cidr4: split.cidr4, cidr6: split.cidr6 };
+    }
+    case "ip4": {
+      if (arg === void 0) return `"ip4" needs an address: "${text6}"`;
+      const slash = arg.indexOf("/");
+      const address = slash < 0 ? arg : arg.slice(0, slash);
+      const cidr = slash < 0 ? 32 : cidrValue(arg.slice(slash + 1), 32);
+      if (!isIp4Network(address)) return `invalid ip4-network "${address}"`;
+      if (cidr === void 0) return `invalid ip4-cidr-length in "${text6}"`;
+      return { kind: "ip4", address, cidr };
+    }
+    case "ip6": {
+      if (arg === void 0) return `"ip6" needs an address: "${text6}"`;
+      const slash = arg.indexOf("/");
+      const address = slash < 0 ? arg : arg.slice(0, slash);
+      const cidr = slash < 0 ? 128 : cidrValue(arg.slice(slash + 1), 128);
+      if (!isIp6(address)) return `invalid ip6-network "${address}"`;
+      if (cidr === void 0) return `invalid ip6-cidr-length in "${text6}"`;
+      return { kind: "ip6", address, cidr };
+    }
+    default:
+      return `unknown mechanism "${name}"`;
+  }
+}
+function isIp6(text6) {
+  return /^[0-9a-f:.]+$/i.test(text6) && text6.includes(":") && parseIp6(text6) !== void 0;
+}
+function parseIp6(text6) {
+  let head = text6;
+  const tail = [];
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text6);
+  if (dotted) {
+    if (!isIp4Network(dotted[1] ?? "")) return void 0;
+    tail.push(...(dotted[1] ?? "").split(".").map(Number));
+    head = `${text6.slice(0, dotted.index)}:${"0:0"}`;
+  }
+  const halves = head.split("::");
+  if (halves.length > 2) return void 0;
+  const groups = (s) => s === "" ? [] : s.split(":");
+  const left = groups(halves[0] ?? "");
+  const right = halves.length === 2 ? groups(halves[1] ?? "") : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return void 0;
+  const all = [...left, ...Array(Math.max(missing, 0)).fill("0"), ...right];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const g = all[i] ?? "";
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) return void 0;
+    const v = parseInt(g, 16);
+    bytes[i * 2] = v >> 8;
+    bytes[i * 2 + 1] = v & 255;
+  }
+  if (tail.length === 4) bytes.set(tail, 12);
+  return bytes;
+}
+var NAME = /^[a-z][a-z0-9\-_.]*$/i;
+function parseSpfRecord(text6) {
+  if (!isSpfRecord(text6)) return { ok: false, error: 'the record does not start with "v=spf1"' };
+  const terms = [];
+  let redirect;
+  let exp;
+  const body = text6.slice(6);
+  for (const raw of body.split(" ")) {
+    if (raw === "") continue;
+    const modifier = /^([a-z][a-z0-9\-_.]*)=(.*)$/i.exec(raw);
+    if (modifier) {
+      const name2 = (modifier[1] ?? "").toLowerCase();
+      const value = modifier[2] ?? "";
+      if (name2 === "redirect" || name2 === "exp") {
+        const error2 = domainSpecError(value);
+        if (error2) return { ok: false, error: `${name2}: ${error2}`, term: raw };
+        if (name2 === "redirect" && redirect !== void 0 || name2 === "exp" && exp !== void 0) {
+          return { ok: false, error: `"${name2}" appears more than once`, term: raw };
+        }
+        if (name2 === "redirect") redirect = value;
+        else exp = value;
+      } else {
+        const error2 = macroStringError(value, false);
+        if (error2) return { ok: false, error: `modifier ${name2}: ${error2}`, term: raw };
+      }
+      terms.push({ type: "modifier", name: name2, value, text: raw });
+      continue;
+    }
+    let rest = raw;
+    let qualifier = "+";
+    if ("+-~?".includes(rest[0] ?? "")) {
+      qualifier = rest[0];
+      rest = rest.slice(1);
+    }
+    const match = /^([a-z][a-z0-9\-_.]*)(?:([:/])(.*))?$/i.exec(rest);
+    if (!match) return { ok: false, error: `invalid term "${raw}"`, term: raw };
+    const name = (match[1] ?? "").toLowerCase();
+    if (!NAME.test(name)) return { ok: false, error: `invalid term "${raw}"`, term: raw };
+    let arg;
+    if (match[2] === ":") arg = match[3] ?? "";
+    else if (match[2] === "/") {
+      if (name !== "a" && name !== "mx") return { ok: false, error: `invalid term "${raw}"`, term: raw };
+      arg = void 0;
+    }
+    const mechanism = parseMechanism(name, arg, rest);
+    if (typeof mechanism === "string") return { ok: false, error: mechanism, term: raw };
+    terms.push({ type: "directive", qualifier, mechanism, text: raw });
+  }
+  return {
+    ok: true,
+    record: {
+      terms,
+      directives: terms.filter((t) => t.type === "directive"),
+      redirect,
+      exp
+    }
+  };
+}
+
+// src/mailauth/ip-address.ts
+function parseIp(text6) {
+  if (isIPv4(text6) && isIp4Network(text6)) return { version: 4, bytes: Uint8Array.from(text6.split(".").map(Number)) };
+  const six = parseIp6(text6);
+  if (!six) return void 0;
+  const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 255 && six[11] === 255;
+  if (mapped) return { version: 4, bytes: six.slice(12) };
+  return { version: 6, bytes: six };
+}
+function inNetwork(ip, network, prefix) {
+  if (network.length !== ip.bytes.length) return false;
+  for (let bit = 0; bit < prefix; bit++) {
+    const byte = bit >> 3;
+    const mask = 128 >> (bit & 7);
+    if (((ip.bytes[byte] ?? 0) & mask) !== ((network[byte] ?? 0) & mask)) return false;
+  }
+  return true;
+}
+function dottedIp(ip) {
+  if (ip.version === 4) return [...ip.bytes].join(".");
+  return [...ip.bytes].flatMap((b) => [(b >> 4).toString(16), (b & 15).toString(16)]).join(".");
+}
+function readableIp(ip) {
+  if (ip.version === 4) return [...ip.bytes].join(".");
+  const groups = [];
+  for (let i = 0; i < 16; i += 2) groups.push((ip.bytes[i] ?? 0) << 8 | (ip.bytes[i + 1] ?? 0));
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength && j - i > 1) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+}
+function reverseName(ip) {
+  if (ip.version === 4) return `${[...ip.bytes].reverse().join(".")}.in-addr.arpa`;
+  return `${dottedIp(ip).split(".").reverse().join(".")}.ip6.arpa`;
+}
+function ipFromRecord(text6, version) {
+  const ip = parseIp(text6);
+  if (!ip) return void 0;
+  if (version === 6 && ip.version === 6) return ip.bytes;
+  if (version === 4 && ip.version === 4) return ip.bytes;
+  return void 0;
+}
+
+// src/mailauth/spf-check.ts
+var SPF_LIMITS = { maxDnsTerms: 10, maxVoidLookups: 2, maxNames: 10 };
+var SPF_DEFAULT_EXPLANATION = "DEFAULT";
+var SpfAbort = class extends Error {
+  constructor(result, reason, failed) {
+    super(reason);
+    this.result = result;
+    this.reason = reason;
+    this.failed = failed;
+  }
+  result;
+  reason;
+  failed;
+};
+var QUALIFIER_RESULT = { "+": "pass", "-": "fail", "~": "softfail", "?": "neutral" };
+function validDomain(domain) {
+  const d = domain.endsWith(".") ? domain.slice(0, -1) : domain;
+  if (d.length === 0 || d.length > 253) return false;
+  const labels = d.split(".");
+  return labels.length >= 2 && labels.every((l) => l.length > 0 && l.length <= 63);
+}
+function truncateName(name) {
+  let n = name.endsWith(".") ? name.slice(0, -1) : name;
+  while (n.length > 253 && n.includes(".")) n = n.slice(n.indexOf(".") + 1);
+  return n;
+}
+function localPart(sender) {
+  const at = sender.lastIndexOf("@");
+  const local = at < 0 ? "" : sender.slice(0, at);
+  return local === "" ? "postmaster" : local;
+}
+function senderDomain(sender) {
+  const at = sender.lastIndexOf("@");
+  return at < 0 ? sender : sender.slice(at + 1);
+}
+function bump(state) {
+  state.terms++;
+  if (state.terms > state.limits.maxDnsTerms) {
+    throw new SpfAbort("permerror", `more than ${state.limits.maxDnsTerms} DNS-querying terms (RFC 7208 §4.6.4)`);
+  }
+}
+function voidLookup(state, question) {
+  state.voids++;
+  if (state.voids > state.limits.maxVoidLookups) {
+    throw new SpfAbort("permerror", `more than ${state.limits.maxVoidLookups} void lookups, the last ${question} (RFC 7208 §4.6.4)`);
+  }
+}
+async function validatedNames(state) {
+  const ptr = await lookupPtr(state.resolver, reverseName(state.ip));
+  if (!ptr.ok) return [];
+  const names = [];
+  for (const name of ptr.values.slice(0, state.limits.maxNames)) {
+    const addresses = await lookupAddresses(state.resolver, name, state.ip.version === 4 ? "A" : "AAAA");
+    if (!addresses.ok) continue;
+    if (addresses.values.some((a) => sameIp(a, state.ip))) names.push(normaliseName(name));
+  }
+  return names;
+}
+function sameIp(text6, ip) {
+  const bytes = ipFromRecord(text6, ip.version);
+  return bytes !== void 0 && inNetwork(ip, bytes, ip.version === 4 ? 32 : 128);
+}
+function isSubdomain(name, domain) {
+  return name === domain || name.endsWith(`.${domain}`);
+}
+var URI_UNRESERVED = /[A-Za-z0-9\-._~]/;
+async function expand(state, text6, domain, exp) {
+  const error2 = macroStringError(text6, exp);
+  if (error2) throw new SpfAbort("permerror", `macro error: ${error2}`);
+  let out = "";
+  for (let i = 0; i < text6.length; i++) {
+    const ch = text6[i] ?? "";
+    if (ch !== "%") {
+      out += ch;
+      continue;
+    }
+    const next = text6[i + 1];
+    if (next === "%") out += "%";
+    else if (next === "_") out += " ";
+    else if (next === "-") out += "%20";
+    if (next !== "{") {
+      i++;
+      continue;
+    }
+    const close = text6.indexOf("}", i);
+    const body = text6.slice(i + 2, close);
+    i = close;
+    const m = /^([a-z])(\d*)(r?)(.*)$/i.exec(body);
+    if (!m) throw new SpfAbort("permerror", `macro error: %{${body}}`);
+    const letter = m[1] ?? "";
+    const value = await macroValue(state, letter.toLowerCase(), domain);
+    const delimiters = m[4] === "" || m[4] === void 0 ? "." : m[4];
+    let parts = value.split(new RegExp(`[${delimiters.replace(/[-\\\]^/]/g, "\\$&")}]`));
+    if (m[3] !== "") parts = parts.reverse();
+    if (m[2] !== "") parts = parts.slice(-Number(m[2]));
+    let expanded = parts.join(".");
+    if (letter !== letter.toLowerCase()) {
+      expanded = [...Buffer.from(expanded, "utf8")].map((b) => URI_UNRESERVED.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+    }
+    out += expanded;
+  }
+  return out;
+}
+async function macroValue(state, letter, domain) {
+  switch (letter) {
+    case "s":
+      return state.sender;
+    case "l":
+      return localPart(state.sender);
+    case "o":
+      return senderDomain(state.sender);
+    case "d":
+      return domain;
+    case "i":
+      return dottedIp(state.ip);
+    case "c":
+      return readableIp(state.ip);
+    case "v":
+      return state.ip.version === 4 ? "in-addr" : "ip6";
+    case "h":
+      return state.input.helo;
+    case "r":
+      return state.input.receiver ?? "unknown";
+    case "t":
+      return String(Math.floor((state.input.now ?? /* @__PURE__ */ new Date(0)).getTime() / 1e3));
+    case "p": {
+      if (state.validatedDomain === void 0) {
+        const names = await validatedNames(state);
+        const target = normaliseName(domain);
+        state.validatedDomain = names.find((n) => n === target) ?? names.find((n) => isSubdomain(n, target)) ?? names[0] ?? "unknown";
+      }
+      return state.validatedDomain;
+    }
+    default:
+      throw new SpfAbort("permerror", `unknown macro letter ${letter}`);
+  }
+}
+async function targetName(state, spec, domain) {
+  if (spec === void 0) return domain;
+  return truncateName(await expand(state, spec, domain, false));
+}
+async function matches(state, directive, domain, node) {
+  const mechanism = directive.mechanism;
+  switch (mechanism.kind) {
+    case "all":
+      return true;
+    case "ip4":
+    case "ip6": {
+      const version = mechanism.kind === "ip4" ? 4 : 6;
+      if (state.ip.version !== version) return false;
+      const network = version === 4 ? Uint8Array.from(mechanism.address.split(".").map(Number)) : parseIp6(mechanism.address);
+      return network !== void 0 && inNetwork(state.ip, network, mechanism.cidr);
+    }
+    case "include": {
+      bump(state);
+      node.lookups++;
+      const target = await targetName(state, mechanism.domain, domain);
+      const child = await checkHostAt(state, target, "include", node);
+      switch (child.result) {
+        case "pass":
+          return true;
+        case "fail":
+        case "softfail":
+        case "neutral":
+          return false;
+        case "temperror":
+          throw new SpfAbort("temperror", `include:${target} gave temperror: ${child.reason}`, child.failed);
+        case "permerror":
+          throw new SpfAbort("permerror", `include:${target} gave permerror: ${child.reason}`, child.failed);
+        case "none":
+          throw new SpfAbort("permerror", `include:${target} has no SPF record`);
+      }
+      return false;
+    }
+    case "a": {
+      bump(state);
+      node.lookups++;
+      const target = await targetName(state, mechanism.domain, domain);
+      return addressMatch(state, target, state.ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6);
+    }
+    case "mx": {
+      bump(state);
+      node.lookups++;
+      const target = await targetName(state, mechanism.domain, domain);
+      if (!validDomain(target)) return false;
+      const mx = await lookupMx(state.resolver, target);
+      if (!mx.ok) throw new SpfAbort("temperror", `DNS error on ${target}/MX`, mx.failed);
+      if (mx.values.length === 0) voidLookup(state, `${target}/MX`);
+      if (mx.values.length > state.limits.maxNames) {
+        throw new SpfAbort("permerror", `mx:${target} has ${mx.values.length} MX records (limit ${state.limits.maxNames})`);
+      }
+      const cidr = state.ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6;
+      for (const host of [...mx.values].sort((a, b) => a.preference - b.preference)) {
+        if (host.exchange === "" || host.exchange === ".") continue;
+        if (await addressMatch(state, host.exchange, cidr, false)) return true;
+      }
+      return false;
+    }
+    case "ptr": {
+      bump(state);
+      node.lookups++;
+      const target = normaliseName(await targetName(state, mechanism.domain, domain));
+      const ptr = await lookupPtr(state.resolver, reverseName(state.ip));
+      if (!ptr.ok) return false;
+      if (ptr.values.length === 0) voidLookup(state, `${reverseName(state.ip)}/PTR`);
+      for (const name of ptr.values.slice(0, state.limits.maxNames)) {
+        const n = normaliseName(name);
+        if (!isSubdomain(n, target)) continue;
+        const addresses = await lookupAddresses(state.resolver, n, state.ip.version === 4 ? "A" : "AAAA");
+        if (addresses.ok && addresses.values.some((a) => sameIp(a, state.ip))) return true;
+      }
+      return false;
+    }
+    case "exists": {
+      bump(state);
+      node.lookups++;
+      const target = await targetName(state, mechanism.domain, domain);
+      if (!validDomain(target)) return false;
+      const a = await lookupAddresses(state.resolver, target, "A");
+      if (!a.ok) throw new SpfAbort("temperror", `DNS error on ${target}/A`, a.failed);
+      if (a.values.length === 0) voidLookup(state, `${target}/A`);
+      return a.values.length > 0;
+    }
+  }
+}
+async function addressMatch(state, target, cidr, countVoid = true) {
+  if (!validDomain(target)) return false;
+  const type = state.ip.version === 4 ? "A" : "AAAA";
+  const addresses = await lookupAddresses(state.resolver, target, type);
+  if (!addresses.ok) throw new SpfAbort("temperror", `DNS error on ${target}/${type}`, addresses.failed);
+  if (addresses.values.length === 0 && countVoid) voidLookup(state, `${target}/${type}`);
+  for (const text6 of addresses.values) {
+    const bytes = ipFromRecord(text6, state.ip.version);
+    if (bytes && inNetwork(state.ip, bytes, cidr)) return true;
+  }
+  return false;
+}
+async function explanation(state, spec, domain) {
+  if (spec === void 0) return SPF_DEFAULT_EXPLANATION;
+  try {
+    const name = truncateName(await expand(state, spec, domain, false));
+    if (!validDomain(name)) return SPF_DEFAULT_EXPLANATION;
+    const txt = await lookupTxt(state.resolver, name);
+    if (!txt.ok || txt.values.length !== 1) return SPF_DEFAULT_EXPLANATION;
+    const text6 = txt.values[0] ?? "";
+    if (!/^[\x20-\x7e]*$/.test(text6)) return SPF_DEFAULT_EXPLANATION;
+    return await expand(state, text6, domain, true);
+  } catch {
+    return SPF_DEFAULT_EXPLANATION;
+  }
+}
+async function checkHostAt(state, domain, via, parent) {
+  const node = { domain: normaliseName(domain), via, lookups: 0, totalLookups: 0, children: [] };
+  parent?.children.push(node);
+  const before = state.terms;
+  try {
+    const result = await evaluateDomain(state, domain, node);
+    node.result = result.result;
+    return result;
+  } catch (error2) {
+    if (!(error2 instanceof SpfAbort)) throw error2;
+    node.result = error2.result;
+    return { result: error2.result, reason: error2.reason, ...error2.failed ? { failed: error2.failed } : {} };
+  } finally {
+    node.totalLookups = state.terms - before;
+  }
+}
+async function evaluateDomain(state, domain, node) {
+  if (!validDomain(domain)) return { result: "none", reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
+  const txt = await lookupTxt(state.resolver, domain);
+  if (!txt.ok) return { result: "temperror", reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
+  const records = txt.values.filter(isSpfRecord);
+  if (records.length === 0) return { result: "none", reason: `${domain} publishes no SPF record` };
+  if (records.length > 1) return { result: "permerror", reason: `${domain} publishes ${records.length} SPF records (RFC 7208 §4.5)` };
+  const text6 = records[0] ?? "";
+  node.record = text6;
+  if (!/^[\x20-\x7e]*$/.test(text6)) return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
+  const parsed = parseSpfRecord(text6);
+  if (!parsed.ok) return { result: "permerror", reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
+  const record = parsed.record;
+  for (const directive of record.directives) {
+    if (await matches(state, directive, domain, node)) {
+      const result = QUALIFIER_RESULT[directive.qualifier];
+      return {
+        result,
+        reason: `matched "${directive.text}" in the record of ${domain}`,
+        mechanism: directive.text,
+        ...result === "fail" ? { explanation: await explanation(state, record.exp, domain) } : {}
+      };
+    }
+  }
+  if (record.redirect !== void 0) {
+    bump(state);
+    node.lookups++;
+    const target = await targetName(state, record.redirect, domain);
+    const result = await checkHostAt(state, target, "redirect", node);
+    if (result.result === "none") return { result: "permerror", reason: `redirect=${target} has no SPF record (RFC 7208 §6.1)` };
+    return result;
+  }
+  return { result: "neutral", reason: `no mechanism matched in the record of ${domain} (default neutral, RFC 7208 §4.7)` };
+}
+async function checkHost(resolver, input, limits = SPF_LIMITS) {
+  const ip = parseIp(input.ip);
+  const root = { domain: normaliseName(input.domain), via: "top", lookups: 0, totalLookups: 0, children: [] };
+  if (!ip) return { result: "permerror", reason: `"${input.ip}" is not an IP address`, lookups: 0, voidLookups: 0, tree: root };
+  const sender = input.sender === "" ? `postmaster@${input.helo}` : input.sender.startsWith("@") ? `postmaster${input.sender}` : input.sender;
+  const state = { resolver, limits, ip, input, sender, terms: 0, voids: 0 };
+  const holder = { domain: "", via: "top", lookups: 0, totalLookups: 0, children: [] };
+  const result = await checkHostAt(state, input.domain, "top", holder);
+  const tree = holder.children[0] ?? root;
+  return {
+    result: result.result,
+    reason: result.reason,
+    ...result.mechanism !== void 0 ? { mechanism: result.mechanism } : {},
+    ...result.explanation !== void 0 ? { explanation: result.explanation } : {},
+    ...result.failed ? { failedQuery: result.failed } : {},
+    lookups: state.terms,
+    voidLookups: state.voids,
+    tree
+  };
+}
+
+// src/mailauth/domain-lookups.ts
+var SPF_PROBE_IP = "240.0.0.1";
+async function lookupSpf(resolver, domain) {
+  const txt = await lookupTxt(resolver, domain);
+  if (!txt.ok) return { failed: txt.failed, records: [] };
+  const records = txt.values.filter(isSpfRecord);
+  if (records.length !== 1) return { records };
+  const probe = await checkHost(resolver, { ip: SPF_PROBE_IP, domain, sender: `postmaster@${domain}`, helo: domain });
+  return { records, probe, ...probe.result === "temperror" && probe.failedQuery ? { failed: probe.failedQuery } : {} };
+}
+var M365_SPF_DOMAIN = "spf.protection.outlook.com";
+async function microsoftSendingAddress(resolver, spfDomain = M365_SPF_DOMAIN) {
+  const queue = [spfDomain];
+  let visited = 0;
+  let firstV6;
+  while (queue.length > 0 && visited < 10) {
+    const domain = queue.shift();
+    visited++;
+    const txt = await lookupTxt(resolver, domain);
+    if (!txt.ok) return { failed: txt.failed };
+    const record = txt.values.find(isSpfRecord);
+    if (record === void 0) continue;
+    const parsed = parseSpfRecord(record);
+    if (!parsed.ok) continue;
+    const includes = [];
+    for (const d of parsed.record.directives) {
+      const m = d.mechanism;
+      if (d.qualifier !== "+") continue;
+      if (m.kind === "ip4") {
+        const bytes = m.address.split(".").map(Number);
+        if (m.cidr < 32) bytes[3] = (bytes[3] ?? 0) | 1;
+        return { ip: bytes.join("."), network: `${m.address}/${m.cidr}` };
+      }
+      if (m.kind === "ip6" && firstV6 === void 0 && parseIp6(m.address)) firstV6 = { ip: m.address, network: `${m.address}/${m.cidr}` };
+      if (m.kind === "include" && !m.domain.includes("%")) includes.push(m.domain);
+    }
+    queue.unshift(...includes);
+  }
+  return firstV6 ?? { missing: `no ip4 or ip6 range found under ${spfDomain}` };
+}
+async function lookupM365Authorization(resolver, domain, spfDomain = M365_SPF_DOMAIN) {
+  const address = await microsoftSendingAddress(resolver, spfDomain);
+  if ("failed" in address) return { failed: address.failed };
+  if ("missing" in address) return { missing: address.missing };
+  const outcome = await checkHost(resolver, { ip: address.ip, domain, sender: `postmaster@${domain}`, helo: domain });
+  return { ip: address.ip, network: address.network, outcome, ...outcome.result === "temperror" && outcome.failedQuery ? { failed: outcome.failedQuery } : {} };
+}
+async function lookupDkim(resolver, domain, selectors, minBits) {
+  const out = [];
+  for (const selector of selectors) {
+    const name = `${selector}._domainkey.${domain}`;
+    const txt = await lookupTxt(resolver, name);
+    if (!txt.ok) {
+      out.push({ selector, name, failed: txt.failed, records: [], keys: [] });
+      continue;
+    }
+    out.push({ selector, name, records: txt.values, keys: txt.values.map((r) => parseDkimKey(r, { minBits })) });
+  }
+  return out;
+}
+function lookupDmarc(resolver, domain) {
+  return discoverDmarc(resolver, domain);
+}
+async function lookupReportAuthorisations(resolver, policyDomain, uris) {
+  const out = [];
+  const own = pslOrganizationalDomain(policyDomain) ?? policyDomain;
+  for (const { uri, kind } of uris) {
+    const mailto = /^mailto:[^@]+@([^?!,]+)/i.exec(uri);
+    if (!mailto?.[1]) {
+      out.push({ uri, kind, internal: false });
+      continue;
+    }
+    const domain = normaliseName(mailto[1]);
+    const internal = (pslOrganizationalDomain(domain) ?? domain) === own;
+    if (internal) {
+      out.push({ uri, kind, domain, internal });
+      continue;
+    }
+    const txt = await lookupTxt(resolver, `${policyDomain}._report._dmarc.${domain}`);
+    if (!txt.ok) out.push({ uri, kind, domain, internal, failed: txt.failed });
+    else out.push({ uri, kind, domain, internal, authorised: txt.values.some((t) => /^v\s*=\s*DMARC1\s*(;|$)/.test(t)) });
+  }
+  return out;
+}
+async function lookupMxRecords(resolver, domain) {
+  const mx = await lookupMx(resolver, domain);
+  if (!mx.ok) return { failed: mx.failed, exchanges: [], nxdomain: false };
+  return { exchanges: mx.values.map((m) => ({ preference: m.preference, exchange: normaliseName(m.exchange) })), nxdomain: mx.nxdomain };
+}
+async function lookupTxtAt(resolver, name) {
+  const txt = await lookupTxt(resolver, name);
+  return txt.ok ? { name, records: txt.values } : { name, failed: txt.failed, records: [] };
+}
+async function lookupMtaSts(resolver, https, domain) {
+  const record = await lookupTxtAt(resolver, `_mta-sts.${domain}`);
+  const policyUrl = `https://mta-sts.${domain}/.well-known/mta-sts.txt`;
+  if (record.failed || !record.records.some((r) => r.startsWith("v=STSv1"))) return { record, policyUrl };
+  return { record, policyUrl, policy: await https(policyUrl) };
+}
+function lookupTlsRpt(resolver, domain) {
+  return lookupTxtAt(resolver, `_smtp._tls.${domain}`);
+}
+async function lookupDmarcReporting(resolver, domain) {
+  const discovery = await discoverDmarc(resolver, domain);
+  if (discovery.status !== "found") return { discovery, destinations: [] };
+  const uris = [
+    ...discovery.record.rua.map((u) => ({ uri: u.uri, kind: "rua" })),
+    ...discovery.record.ruf.map((u) => ({ uri: u.uri, kind: "ruf" }))
+  ];
+  return { discovery, destinations: await lookupReportAuthorisations(resolver, discovery.policyDomain, uris) };
+}
+async function lookupParked(resolver, domain) {
+  return { txt: await lookupTxtAt(resolver, domain), dmarc: await discoverDmarc(resolver, domain), mx: await lookupMxRecords(resolver, domain) };
+}
+
+// src/mailauth/control-lookups.ts
+var CONTROL_LOOKUPS = {
+  "spf.record": (r, _h, d) => lookupSpf(r, d),
+  "spf.qualifier": (r, _h, d) => lookupSpf(r, d),
+  "spf.authorizes-m365": (r, _h, d, p) => lookupM365Authorization(r, d, p.string("microsoftSpfDomain")),
+  "dkim.keys": (r, _h, d, p) => lookupDkim(r, d, p.strings("selectors"), p.number("minBits")),
+  "dmarc.record": (r, _h, d) => lookupDmarc(r, d),
+  "dmarc.policy": (r, _h, d) => lookupDmarc(r, d),
+  "dmarc.reporting": (r, _h, d) => lookupDmarcReporting(r, d),
+  "domains.parked": (r, _h, d) => lookupParked(r, d),
+  "mta-sts.policy": (r, h, d) => lookupMtaSts(r, h, d),
+  "tls-rpt.record": (r, _h, d) => lookupTlsRpt(r, d)
+};
+
+// src/mailauth/domain-targets.ts
+var DOMAIN_CONTROLS = [
+  "spf.record",
+  "spf.qualifier",
+  "spf.authorizes-m365",
+  "dkim.keys",
+  "dmarc.record",
+  "dmarc.policy",
+  "dmarc.reporting",
+  "domains.parked",
+  "mta-sts.policy",
+  "tls-rpt.record"
+];
+function isMicrosoftManaged(domain) {
+  return domain === "onmicrosoft.com" || domain.endsWith(".onmicrosoft.com");
+}
+function normalise(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function controlTargets(control, domains, policy2) {
+  const parked = new Set(policy2.domains.parked.map(normalise));
+  const all = [...new Set(domains.map(normalise))].filter((d) => d !== "").sort();
+  switch (control) {
+    case "dmarc.record":
+    case "dmarc.policy":
+    case "dmarc.reporting":
+      return all;
+    case "dkim.keys":
+      return all.filter((d) => !parked.has(d));
+    case "spf.record":
+    case "spf.qualifier":
+      return all.filter((d) => !isMicrosoftManaged(d));
+    case "spf.authorizes-m365":
+    case "mta-sts.policy":
+    case "tls-rpt.record":
+      return all.filter((d) => !isMicrosoftManaged(d) && !parked.has(d));
+    case "domains.parked":
+      return all.filter((d) => parked.has(d));
+  }
+}
+
+// src/collect/live/domain-scope.ts
+function normalise2(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function domainScope(tenantDomains, policy2, extra) {
+  const domains = /* @__PURE__ */ new Set();
+  for (const d of tenantDomains ?? []) {
+    if (d.isVerified !== false && (d.supportedServices ?? []).includes("Email")) domains.add(normalise2(d.id));
+  }
+  for (const d of [...policy2.domains.include, ...policy2.domains.parked, ...extra]) domains.add(normalise2(d));
+  for (const d of policy2.domains.exclude) domains.delete(normalise2(d));
+  return [...domains].filter((d) => d !== "").sort();
+}
+
+// src/collect/dns/recording-resolver.ts
+var RecordingResolver = class {
+  constructor(live) {
+    this.live = live;
+  }
+  live;
+  answers = /* @__PURE__ */ new Map();
+  https = /* @__PURE__ */ new Map();
+  async resolve(name, type) {
+    const key = questionKey(name, type);
+    const known = this.answers.get(key);
+    if (known) return known;
+    const answer = await this.live.resolve(name, type);
+    const first = this.answers.get(key);
+    if (first) return first;
+    this.answers.set(key, answer);
+    return answer;
+  }
+  recordHttps(url, fetched) {
+    if (!this.https.has(url)) this.https.set(url, fetched);
+  }
+  /** The recorded data, with questions in sorted order so snapshots diff cleanly. */
+  data() {
+    const answers = {};
+    for (const key of [...this.answers.keys()].sort()) answers[key] = this.answers.get(key);
+    const https = {};
+    for (const key of [...this.https.keys()].sort()) https[key] = this.https.get(key);
+    return this.https.size > 0 ? { answers, https } : { answers };
+  }
+};
+
+// src/collect/dns/collectors.ts
+async function collectDns(context) {
+  const live = context.clients.dns;
+  if (!live) return { status: { status: "failed", reason: "no DNS client in this run" } };
+  const recorder = new RecordingResolver(live);
+  const httpsLive = context.clients.https;
+  const https = async (url) => {
+    const fetched = httpsLive ? await httpsLive(url) : { status: 0, error: "no HTTPS client in this run" };
+    recorder.recordHttps(url, fetched);
+    return fetched;
+  };
+  const domains = domainScope(context.earlier("graph.domains"), context.policy, context.extraDomains);
+  const work = [];
+  for (const control of DOMAIN_CONTROLS) {
+    const settings = context.policy.controls.get(control);
+    if (!settings?.enabled) continue;
+    const lookups = CONTROL_LOOKUPS[control];
+    for (const domain of controlTargets(control, domains, context.policy)) work.push(lookups(recorder, https, domain, settings.params));
+  }
+  if (context.policy.controls.get("dkim.signing")?.enabled) {
+    const excluded = new Set(context.policy.domains.exclude.map((d) => d.toLowerCase()));
+    for (const d of context.earlier("graph.domains") ?? []) {
+      const domain = d.id.toLowerCase().replace(/\.$/, "");
+      if (d.isVerified === false || !(d.supportedServices ?? []).includes("Email") || d.isInitial === true || excluded.has(domain)) continue;
+      for (const selector of ["selector1", "selector2"]) work.push(recorder.resolve(`${selector}._domainkey.${domain}`, "CNAME"));
+    }
+  }
+  await Promise.all(work);
+  const data = recorder.data();
+  context.logger.info(`DNS: ${Object.keys(data.answers).length} questions recorded for ${domains.length} domain(s)`);
+  return { status: { status: "ok", count: Object.keys(data.answers).length }, data };
+}
+var dnsCollectors = { dns: collectDns };
+
+// src/snapshot/exchange-types.ts
+var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
+
+// src/collect/exchange/exchange-api.ts
+var ExchangeRequestError = class extends Error {
+  constructor(message, status, cmdlet, detail) {
+    super(message);
+    this.status = status;
+    this.cmdlet = cmdlet;
+    this.detail = detail;
+  }
+  status;
+  cmdlet;
+  detail;
+  name = "ExchangeRequestError";
+};
+var EXCHANGE_SETUP_STEPS = `Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app's service principal. Changes can take up to an hour to apply.`;
+function isExchangeRefusal(error2) {
+  if (!(error2 instanceof ExchangeRequestError)) return false;
+  if (error2.status === 401 || error2.status === 403) return true;
+  return error2.status === 404 && error2.detail === void 0;
+}
+
+// src/shard/shard.ts
+import { createHash } from "node:crypto";
+function parseShard(value, what = "--shard") {
+  const match = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
+    throw new ConfigurationError(`${what}: expected i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
+  }
+  return { index, count };
+}
+function shardOf(key, count) {
+  const digest = createHash("sha256").update(key.toLowerCase()).digest();
+  return digest.readUInt32BE(0) % count + 1;
+}
+function inShard(key, shard) {
+  return shard === void 0 || shard.count === 1 || shardOf(key, shard.count) === shard.index;
+}
+var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
+function isShardedControl(sources) {
+  return sources.some((s) => SHARDED_SOURCES.has(s));
+}
+var SHARD_SCOPE_SOURCES = /* @__PURE__ */ new Set(["graph.riskyUsers", "exo.mailbox"]);
+
+// src/collect/exchange/hidden-rule-scope.ts
+var HIDDEN_RULES_CONTROL = "forwarding.inbox-rules";
+function text(value) {
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
+}
+function mailboxIdentity(mailbox) {
+  return text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity);
+}
+function hiddenRulesScope(context) {
+  const params = context.policy.controls.get(HIDDEN_RULES_CONTROL)?.params.toJson();
+  const value = params?.hiddenRules;
+  return value === "all" || value === "off" ? value : "flagged";
+}
+function hiddenRuleMailboxes(mailboxes, context) {
+  const scope = hiddenRulesScope(context);
+  if (scope === "off") return [];
+  const risky = new Set(
+    (context.earlier("graph.riskyUsers") ?? []).filter((u) => u.riskState === "atRisk" || u.riskState === "confirmedCompromised").map((u) => (u.userPrincipalName ?? "").toLowerCase())
+  );
+  const out = [];
+  for (const mailbox of mailboxes) {
+    const identity = mailboxIdentity(mailbox);
+    if (identity === void 0) continue;
+    if (!inShard(text(mailbox.ExternalDirectoryObjectId) ?? identity, context.shard)) continue;
+    const flagged = text(mailbox.ForwardingSmtpAddress) !== void 0 || text(mailbox.ForwardingAddress) !== void 0 || risky.has(identity.toLowerCase());
+    if (scope === "all" || flagged) out.push(identity);
+  }
+  return out;
+}
+
+// src/collect/exchange/collectors.ts
+function failure(error2, cmdlet) {
+  if (isExchangeRefusal(error2)) {
+    return {
+      status: {
+        status: "not_permitted",
+        permission: EXCHANGE_SETUP_STEPS,
+        reason: `The Exchange admin API refused ${cmdlet} (HTTP ${error2.status}).`
+      }
+    };
+  }
+  return { status: { status: "failed", reason: errorMessage(error2) } };
+}
+function noClient() {
+  return { status: { status: "failed", reason: "no Exchange admin API client was configured for this run" } };
+}
+function cmdletCollector(cmdlet, parameters = {}) {
+  return async (context) => {
+    const exchange = context.clients.exchange;
+    if (!exchange) return noClient();
+    try {
+      const value = await exchange.invoke(cmdlet, parameters);
+      return { status: { status: "ok", count: value.length }, data: value };
+    } catch (error2) {
+      return failure(error2, cmdlet);
+    }
+  };
+}
+var INBOX_RULE_CONCURRENCY = 4;
+async function collectInboxRules(context) {
+  const exchange = context.clients.exchange;
+  if (!exchange) return noClient();
+  let mailboxes;
+  try {
+    mailboxes = context.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox");
+  } catch (error2) {
+    return failure(error2, "Get-Mailbox");
+  }
+  const targets = hiddenRuleMailboxes(mailboxes, context);
+  context.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
+  const rules = [];
+  let next = 0;
+  let refused;
+  let failed;
+  const worker = async () => {
+    while (refused === void 0 && failed === void 0 && next < targets.length) {
+      const mailbox = targets[next++];
+      try {
+        const found = await exchange.invoke("Get-InboxRule", { Mailbox: mailbox, IncludeHidden: true });
+        for (const rule of found) rules.push({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox });
+      } catch (error2) {
+        if (error2 instanceof ExchangeRequestError && error2.status === 404 && error2.detail !== void 0) continue;
+        if (isExchangeRefusal(error2)) refused = error2;
+        else failed = error2;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: INBOX_RULE_CONCURRENCY }, worker));
+  if (refused !== void 0) return failure(refused, "Get-InboxRule");
+  if (failed !== void 0) return failure(failed, "Get-InboxRule");
+  return { status: { status: "ok", count: rules.length }, data: rules };
+}
+var exchangeCollectors = {
+  "exo.mailbox": cmdletCollector("Get-Mailbox"),
+  "exo.hostedOutboundSpamFilterPolicy": cmdletCollector("Get-HostedOutboundSpamFilterPolicy"),
+  "exo.hostedOutboundSpamFilterRule": cmdletCollector("Get-HostedOutboundSpamFilterRule"),
+  "exo.remoteDomain": cmdletCollector("Get-RemoteDomain"),
+  "exo.dkimSigningConfig": cmdletCollector("Get-DkimSigningConfig"),
+  "exo.transportConfig": cmdletCollector("Get-TransportConfig"),
+  "exo.casMailbox": cmdletCollector("Get-CASMailbox"),
+  "exo.recipient": cmdletCollector("Get-Recipient", { RecipientTypeDetails: ["MailContact", "MailUser"] }),
+  "exo.inboxRule": collectInboxRules
+};
+
+// src/snapshot/source-requirements.ts
+var EXCHANGE = "Exchange.ManageAsApp (Office 365 Exchange Online) and the Global Reader role";
+var SOURCE_REQUIREMENTS = {
+  "graph.users": { permission: "User.Read.All", endpoint: "GET /users" },
+  "graph.userRegistrationDetails": {
+    permission: "AuditLog.Read.All",
+    licence: "entra-id-p1",
+    endpoint: "GET /reports/authenticationMethods/userRegistrationDetails"
+  },
+  "graph.conditionalAccessPolicies": { permission: "Policy.Read.All", endpoint: "GET /identity/conditionalAccess/policies" },
+  "graph.securityDefaults": {
+    permission: "Policy.Read.All",
+    endpoint: "GET /policies/identitySecurityDefaultsEnforcementPolicy"
+  },
+  "graph.authenticationStrengthPolicies": {
+    permission: "Policy.Read.All",
+    endpoint: "GET /policies/authenticationStrengthPolicies"
+  },
+  "graph.roleAssignments": {
+    permission: "RoleManagement.Read.Directory, GroupMember.Read.All",
+    endpoint: "GET /roleManagement/directory/roleAssignments?$expand=principal"
+  },
+  "graph.domains": { permission: "Domain.Read.All", endpoint: "GET /domains" },
+  "graph.signIns": { permission: "AuditLog.Read.All", licence: "entra-id-p1", endpoint: "GET /auditLogs/signIns" },
+  "graph.riskyUsers": {
+    permission: "IdentityRiskyUser.Read.All",
+    licence: "entra-id-p2",
+    endpoint: "GET /identityProtection/riskyUsers"
+  },
+  "graph.riskDetections": {
+    permission: "IdentityRiskEvent.Read.All",
+    licence: "entra-id-p2",
+    endpoint: "GET /identityProtection/riskDetections"
+  },
+  "graph.messageRules": {
+    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
+    permission: "MailboxSettings.Read (and optionally Mail.ReadBasic.All)",
+    endpoint: "GET /users/{id}/mailFolders/inbox/messageRules"
+  },
+  "exo.mailbox": { permission: EXCHANGE, endpoint: "Get-Mailbox" },
+  "exo.hostedOutboundSpamFilterPolicy": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterPolicy" },
+  "exo.hostedOutboundSpamFilterRule": { permission: EXCHANGE, endpoint: "Get-HostedOutboundSpamFilterRule" },
+  "exo.remoteDomain": { permission: EXCHANGE, endpoint: "Get-RemoteDomain" },
+  "exo.dkimSigningConfig": { permission: EXCHANGE, endpoint: "Get-DkimSigningConfig" },
+  "exo.transportConfig": { permission: EXCHANGE, endpoint: "Get-TransportConfig" },
+  "exo.casMailbox": { permission: EXCHANGE, endpoint: "Get-CASMailbox" },
+  "exo.recipient": { permission: EXCHANGE, endpoint: "Get-Recipient -RecipientTypeDetails MailContact,MailUser" },
+  "exo.inboxRule": { permission: EXCHANGE, endpoint: "Get-InboxRule -IncludeHidden" },
+  dns: { permission: "none (public DNS)", endpoint: "DNS queries" }
+};
+
+// src/snapshot/source-status.ts
+var LICENCE_NAMES = {
+  "entra-id-p1": "Microsoft Entra ID P1",
+  "entra-id-p2": "Microsoft Entra ID P2"
+};
+
+// src/collect/graph/graph-api.ts
+var GraphRequestError = class extends Error {
+  constructor(message, status, code, path6, requestId) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.path = path6;
+    this.requestId = requestId;
+  }
+  status;
+  code;
+  path;
+  requestId;
+  name = "GraphRequestError";
+};
+var GraphShapeError = class extends Error {
+  constructor(endpoint2, field, problem) {
+    super(`unexpected response from ${endpoint2}: ${field} ${problem}`);
+    this.endpoint = endpoint2;
+    this.field = field;
+    this.problem = problem;
+  }
+  endpoint;
+  field;
+  problem;
+  name = "GraphShapeError";
+};
+
+// src/collect/graph/graph-source.ts
+var NOT_PREMIUM = "Authentication_RequestFromNonPremiumTenantOrB2CTenant";
+var DENIED = "Authorization_RequestDenied";
+function statusFromError(id, error2) {
+  const requirement = SOURCE_REQUIREMENTS[id];
+  if (error2 instanceof GraphRequestError) {
+    const ref = error2.requestId ? ` (request-id ${error2.requestId})` : "";
+    if (error2.status === 403 && error2.code === NOT_PREMIUM) {
+      const licence = requirement.licence ?? "entra-id-p1";
+      return {
+        status: "not_licensed",
+        licence,
+        reason: `${requirement.endpoint} needs ${LICENCE_NAMES[licence]}: Graph answered ${error2.code}${ref}`
+      };
+    }
+    if (error2.status === 403 && error2.code === DENIED) {
+      return {
+        status: "not_permitted",
+        permission: requirement.permission,
+        reason: `${requirement.endpoint} needs the Microsoft Graph application permission ${requirement.permission} with admin consent: Graph answered ${error2.code}${ref}`
+      };
+    }
+    return { status: "failed", reason: `${error2.path}: ${error2.message}${ref}` };
+  }
+  if (error2 instanceof GraphShapeError) return { status: "failed", reason: error2.message };
+  return { status: "failed", reason: `${requirement.endpoint}: ${errorMessage(error2)}` };
+}
+async function readCollection(graph, path6, read) {
+  const out = [];
+  for await (const page of graph.pages(path6)) {
+    for (const item of page) out.push(read(item, `value[${out.length}]`));
+  }
+  return out;
+}
+function graphSource(id, fetch2, count) {
+  return async (context) => {
+    const graph = context.clients.graph;
+    if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
+    try {
+      const data = await fetch2(graph, context);
+      const n = count(data);
+      return { status: n === void 0 ? { status: "ok" } : { status: "ok", count: n }, data };
+    } catch (error2) {
+      const status = statusFromError(id, error2);
+      context.logger.warning(`${id}: ${status.reason}`);
+      return { status };
+    }
+  };
+}
+
+// src/collect/graph/shape.ts
+var ShapeReader = class {
+  constructor(endpoint2) {
+    this.endpoint = endpoint2;
+  }
+  endpoint;
+  fail(field, problem) {
+    throw new GraphShapeError(this.endpoint, field, problem);
+  }
+  describe(value) {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "an array";
+    return `a ${typeof value}`;
+  }
+  object(value, field) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(field, `is ${this.describe(value)}, expected an object`);
+    return value;
+  }
+  /** An object that Graph may send as null (e.g. `grantControls` of a session-only policy). */
+  optionalObject(value, field) {
+    if (value === void 0 || value === null) return null;
+    return this.object(value, field);
+  }
+  string(value, field) {
+    if (typeof value !== "string") this.fail(field, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a string`);
+    return value;
+  }
+  optionalString(value, field) {
+    if (value === void 0 || value === null) return null;
+    return this.string(value, field);
+  }
+  boolean(value, field) {
+    if (typeof value !== "boolean") this.fail(field, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a boolean`);
+    return value;
+  }
+  optionalBoolean(value, field) {
+    if (value === void 0 || value === null) return null;
+    return this.boolean(value, field);
+  }
+  /** A string collection. Graph sends `[]` for an empty collection, so `null` is a shape error. */
+  strings(value, field) {
+    if (!Array.isArray(value)) this.fail(field, `is ${value === void 0 ? "missing" : this.describe(value)}, expected an array`);
+    return value.map((item, i) => this.string(item, `${field}[${i}]`));
+  }
+  /** A string collection that may be absent because it was not selected or is not in this API version. */
+  optionalStrings(value, field) {
+    if (value === void 0) return null;
+    return this.strings(value, field);
+  }
+};
+
+// src/collect/graph/identity-collectors.ts
+var USERS_PATH = "/users?$select=id,userPrincipalName,displayName,accountEnabled,userType,assignedLicenses&$top=999";
+var REGISTRATION_PATH = "/reports/authenticationMethods/userRegistrationDetails";
+var CA_POLICIES_PATH = "/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls";
+var SECURITY_DEFAULTS_PATH = "/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled";
+var STRENGTHS_PATH = "/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations";
+var ROLE_ASSIGNMENTS_PATH = "/roleManagement/directory/roleAssignments?$expand=principal";
+var DOMAINS_PATH = "/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType";
+var groupMembersPath = (groupId) => `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,userPrincipalName,displayName,accountEnabled`;
+function endpoint(path6) {
+  return path6.split("?")[0] ?? path6;
+}
+function readUser(r, item, at) {
+  const o = r.object(item, at);
+  const licences = o.assignedLicenses;
+  let assignedLicenses = null;
+  if (licences !== void 0 && licences !== null) {
+    if (!Array.isArray(licences)) r.fail(`${at}.assignedLicenses`, "is not an array");
+    assignedLicenses = licences.map((l, i) => ({ skuId: r.string(r.object(l, `${at}.assignedLicenses[${i}]`).skuId, `${at}.assignedLicenses[${i}].skuId`) }));
+  }
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
+    displayName: r.optionalString(o.displayName, `${at}.displayName`),
+    accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`),
+    userType: r.optionalString(o.userType, `${at}.userType`),
+    assignedLicenses
+  };
+}
+function readRegistration(r, item, at) {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
+    userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
+    userType: r.optionalString(o.userType, `${at}.userType`),
+    isAdmin: r.optionalBoolean(o.isAdmin, `${at}.isAdmin`),
+    isMfaRegistered: r.boolean(o.isMfaRegistered, `${at}.isMfaRegistered`),
+    isMfaCapable: r.boolean(o.isMfaCapable, `${at}.isMfaCapable`),
+    isPasswordlessCapable: r.optionalBoolean(o.isPasswordlessCapable, `${at}.isPasswordlessCapable`),
+    methodsRegistered: r.strings(o.methodsRegistered, `${at}.methodsRegistered`),
+    lastUpdatedDateTime: r.optionalString(o.lastUpdatedDateTime, `${at}.lastUpdatedDateTime`)
+  };
+}
+function readPolicy(r, item, at) {
+  const o = r.object(item, at);
+  const c = r.object(o.conditions, `${at}.conditions`);
+  const users = r.optionalObject(c.users, `${at}.conditions.users`);
+  const apps = r.optionalObject(c.applications, `${at}.conditions.applications`);
+  const grant = r.optionalObject(o.grantControls, `${at}.grantControls`);
+  const strength = grant ? r.optionalObject(grant.authenticationStrength, `${at}.grantControls.authenticationStrength`) : null;
+  const u = `${at}.conditions.users`;
+  const a = `${at}.conditions.applications`;
+  return {
+    id: r.string(o.id, `${at}.id`),
+    displayName: r.string(o.displayName, `${at}.displayName`),
+    // An evolvable enum: unknown states are kept and simply do not count as enabled.
+    state: r.string(o.state, `${at}.state`),
+    conditions: {
+      clientAppTypes: r.strings(c.clientAppTypes, `${at}.conditions.clientAppTypes`),
+      userRiskLevels: r.optionalStrings(c.userRiskLevels, `${at}.conditions.userRiskLevels`),
+      signInRiskLevels: r.optionalStrings(c.signInRiskLevels, `${at}.conditions.signInRiskLevels`),
+      applications: apps ? {
+        includeApplications: r.strings(apps.includeApplications, `${a}.includeApplications`),
+        excludeApplications: r.strings(apps.excludeApplications, `${a}.excludeApplications`),
+        includeUserActions: r.optionalStrings(apps.includeUserActions, `${a}.includeUserActions`)
+      } : null,
+      users: users ? {
+        includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
+        excludeUsers: r.strings(users.excludeUsers, `${u}.excludeUsers`),
+        includeGroups: r.strings(users.includeGroups, `${u}.includeGroups`),
+        excludeGroups: r.strings(users.excludeGroups, `${u}.excludeGroups`),
+        includeRoles: r.strings(users.includeRoles, `${u}.includeRoles`),
+        excludeRoles: r.strings(users.excludeRoles, `${u}.excludeRoles`)
+      } : null
+    },
+    grantControls: grant ? {
+      operator: r.optionalString(grant.operator, `${at}.grantControls.operator`),
+      builtInControls: r.strings(grant.builtInControls, `${at}.grantControls.builtInControls`),
+      authenticationStrength: strength ? {
+        id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
+        displayName: r.optionalString(strength.displayName, `${at}.grantControls.authenticationStrength.displayName`)
+      } : null
+    } : null
+  };
+}
+function readStrength(r, item, at) {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    displayName: r.string(o.displayName, `${at}.displayName`),
+    policyType: r.optionalString(o.policyType, `${at}.policyType`),
+    allowedCombinations: r.strings(o.allowedCombinations, `${at}.allowedCombinations`)
+  };
+}
+function readPrincipal(r, item, at) {
+  const o = r.object(item, at);
+  const type = r.optionalString(o["@odata.type"], `${at}['@odata.type']`);
+  return {
+    // Graph omits @odata.type in some directoryObject collections; a UPN marks a user.
+    "@odata.type": type ?? (typeof o.userPrincipalName === "string" ? "#microsoft.graph.user" : "#microsoft.graph.directoryObject"),
+    id: r.string(o.id, `${at}.id`),
+    displayName: r.optionalString(o.displayName, `${at}.displayName`),
+    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
+    accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`)
+  };
+}
+function readAssignment(r, item, at) {
+  const o = r.object(item, at);
+  const principal = o.principal === void 0 || o.principal === null ? null : readPrincipal(r, o.principal, `${at}.principal`);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    principalId: r.string(o.principalId, `${at}.principalId`),
+    roleDefinitionId: r.string(o.roleDefinitionId, `${at}.roleDefinitionId`),
+    directoryScopeId: r.optionalString(o.directoryScopeId, `${at}.directoryScopeId`),
+    principal
+  };
+}
+async function roleAssignments(graph) {
+  const r = new ShapeReader(endpoint(ROLE_ASSIGNMENTS_PATH));
+  const assignments = await readCollection(graph, ROLE_ASSIGNMENTS_PATH, (item, at) => readAssignment(r, item, at));
+  const groupIds = [
+    ...new Set(assignments.filter((a) => a.principal?.["@odata.type"] === "#microsoft.graph.group").map((a) => a.principalId))
+  ];
+  const members = /* @__PURE__ */ new Map();
+  await Promise.all(
+    groupIds.map(async (groupId) => {
+      const path6 = groupMembersPath(groupId);
+      const reader = new ShapeReader(endpoint(path6));
+      members.set(groupId, await readCollection(graph, path6, (item, at) => readPrincipal(reader, item, at)));
+    })
+  );
+  return assignments.map((a) => {
+    const groupMembers = members.get(a.principalId);
+    return groupMembers && a.principal ? { ...a, principal: { ...a.principal, members: groupMembers } } : a;
+  });
+}
+function readDomain(r, item, at) {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    isVerified: r.optionalBoolean(o.isVerified, `${at}.isVerified`),
+    isDefault: r.optionalBoolean(o.isDefault, `${at}.isDefault`),
+    isInitial: r.optionalBoolean(o.isInitial, `${at}.isInitial`),
+    supportedServices: r.strings(o.supportedServices, `${at}.supportedServices`),
+    authenticationType: r.optionalString(o.authenticationType, `${at}.authenticationType`)
+  };
+}
+function collection(path6, read) {
+  const r = new ShapeReader(endpoint(path6));
+  return (graph) => readCollection(graph, path6, (item, at) => read(r, item, at));
+}
+async function securityDefaults(graph) {
+  const r = new ShapeReader(endpoint(SECURITY_DEFAULTS_PATH));
+  const o = r.object(await graph.get(SECURITY_DEFAULTS_PATH), "(body)");
+  const id = r.optionalString(o.id, "id");
+  return { ...id !== null ? { id } : {}, isEnabled: r.boolean(o.isEnabled, "isEnabled") };
+}
+var length = (data) => data.length;
+var identityCollectors = {
+  "graph.users": graphSource("graph.users", collection(USERS_PATH, readUser), length),
+  "graph.userRegistrationDetails": graphSource("graph.userRegistrationDetails", collection(REGISTRATION_PATH, readRegistration), length),
+  "graph.conditionalAccessPolicies": graphSource("graph.conditionalAccessPolicies", collection(CA_POLICIES_PATH, readPolicy), length),
+  "graph.securityDefaults": graphSource("graph.securityDefaults", securityDefaults, () => void 0),
+  "graph.authenticationStrengthPolicies": graphSource(
+    "graph.authenticationStrengthPolicies",
+    collection(STRENGTHS_PATH, readStrength),
+    length
+  ),
+  "graph.roleAssignments": graphSource("graph.roleAssignments", roleAssignments, length),
+  "graph.domains": graphSource("graph.domains", collection(DOMAINS_PATH, readDomain), length)
+};
+
 // src/model/json.ts
 function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// src/collect/graph/message-rules-collector.ts
+var USERS_PATH2 = (top) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
+var RULES_PATH = (id) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
+function relativeLink(link) {
+  const url = new URL(link);
+  return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "")}${url.search}`;
+}
+function bodyOf(item) {
+  const body = item.body;
+  if (!isJsonObject(body)) return { error: { code: "InvalidBody", message: "the batch item has no JSON body" } };
+  if (item.status >= 200 && item.status < 300) {
+    if (!Array.isArray(body.value)) return { error: { code: "InvalidBody", message: "the batch item has no value array" } };
+    return { value: body.value };
+  }
+  const error2 = isJsonObject(body.error) ? body.error : {};
+  return {
+    error: {
+      code: typeof error2.code === "string" ? error2.code : `HTTP${item.status}`,
+      ...typeof error2.message === "string" ? { message: error2.message } : {}
+    }
+  };
+}
+var FOLDER_PATH = (user, folder) => `/users/${encodeURIComponent(user)}/mailFolders/${encodeURIComponent(folder)}?$select=displayName`;
+async function folderNames(graph, items) {
+  const wanted = [];
+  for (const item of items) {
+    const seen = /* @__PURE__ */ new Set();
+    for (const rule of item.body.value ?? []) {
+      const actions = isJsonObject(rule.actions) ? rule.actions : {};
+      for (const key of ["moveToFolder", "copyToFolder"]) {
+        const folder = actions[key];
+        if (typeof folder === "string" && folder !== "" && !seen.has(folder)) {
+          seen.add(folder);
+          wanted.push({ user: item.userId, folder });
+        }
+      }
+    }
+  }
+  const out = /* @__PURE__ */ new Map();
+  for (let i = 0; i < wanted.length; i += 20) {
+    const chunk = wanted.slice(i, i + 20);
+    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: "GET", url: FOLDER_PATH(w.user, w.folder) })));
+    for (const response of responses) {
+      const asked = chunk[Number(response.id)];
+      const body = response.body;
+      if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== "string") continue;
+      const names = out.get(asked.user) ?? {};
+      names[asked.folder] = body.displayName;
+      out.set(asked.user, names);
+    }
+  }
+  return out;
+}
+async function fetchBatch(graph, users) {
+  const requests = users.map((u, i) => ({ id: String(i), method: "GET", url: RULES_PATH(u.id) }));
+  const responses = await graph.batch(requests);
+  const byId = new Map(responses.map((r) => [r.id, r]));
+  const out = [];
+  for (const [i, user] of users.entries()) {
+    const item = byId.get(String(i));
+    if (!item) throw new Error(`$batch response has no item for ${user.userPrincipalName}`);
+    let body = bodyOf(item);
+    const next = isJsonObject(item.body) ? item.body["@odata.nextLink"] : void 0;
+    if (body.value && typeof next === "string") {
+      const rules = [...body.value];
+      for await (const page of graph.pages(relativeLink(next))) rules.push(...page);
+      body = { value: rules };
+    }
+    out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
+  }
+  const folders = await folderNames(graph, out);
+  return folders.size === 0 ? out : out.map((item) => {
+    const names = folders.get(item.userId);
+    return names ? { ...item, folders: names } : item;
+  });
+}
+function mailboxOwners(page, shard) {
+  const out = [];
+  for (const user of page) {
+    if (!isJsonObject(user) || typeof user.id !== "string" || typeof user.userPrincipalName !== "string") continue;
+    if (!inShard(user.id, shard)) continue;
+    if (typeof user.userType === "string" && user.userType.toLowerCase() === "guest") continue;
+    out.push({ id: user.id, userPrincipalName: user.userPrincipalName });
+  }
+  return out;
+}
+function messageRulesStream(graph, options = {}, first) {
+  const batchSize = Math.min(20, Math.max(1, options.batchSize ?? 20));
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const userPageSize = options.userPageSize ?? 999;
+  return {
+    async *pages() {
+      const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
+      let pending = [...first?.pending ?? []];
+      let exhausted = false;
+      const inFlight = [];
+      const fill = async () => {
+        while (inFlight.length < concurrency) {
+          while (pending.length < batchSize && !exhausted) {
+            const next = await users.next();
+            if (next.done === true) exhausted = true;
+            else pending.push(...mailboxOwners(next.value, options.shard));
+          }
+          if (pending.length === 0) return;
+          const batch = pending.slice(0, batchSize);
+          pending = pending.slice(batchSize);
+          const started = fetchBatch(graph, batch);
+          started.catch(() => void 0);
+          inFlight.push(started);
+        }
+      };
+      if (first?.done && first.done.length > 0) yield [...first.done];
+      await fill();
+      while (inFlight.length > 0) {
+        const page = await inFlight.shift();
+        await fill();
+        yield page;
+      }
+    }
+  };
+}
+function messageRulesCollector(options = {}) {
+  return async (context) => {
+    const graph = context.clients.graph;
+    const streamOptions = { ...options, ...context.shard ? { shard: context.shard } : {} };
+    if (!graph) return { status: { status: "failed", reason: "no Graph client was configured for this run" } };
+    const users = graph.pages(USERS_PATH2(options.userPageSize ?? 999))[Symbol.asyncIterator]();
+    try {
+      const firstPage = await users.next();
+      const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context.shard);
+      const probe = owners.slice(0, 1);
+      let done = [];
+      if (probe.length > 0) {
+        done = await fetchBatch(graph, probe);
+        const [item] = done;
+        if (item && (item.status === 401 || item.status === 403)) {
+          return {
+            status: {
+              status: "not_permitted",
+              permission: "MailboxSettings.Read",
+              reason: `Reading inbox rules was refused (HTTP ${item.status}, ${item.body.error?.code ?? "no error code"}).`
+            }
+          };
+        }
+      }
+      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done }) };
+    } catch (error2) {
+      if (error2 instanceof GraphRequestError && (error2.status === 401 || error2.status === 403)) {
+        return {
+          status: {
+            status: "not_permitted",
+            permission: error2.path.startsWith("/users?") ? "User.Read.All" : "MailboxSettings.Read",
+            reason: errorMessage(error2)
+          }
+        };
+      }
+      return { status: { status: "failed", reason: errorMessage(error2) } };
+    }
+  };
+}
+
+// src/controls/dkim.ts
+var dkimControls = [
+  {
+    id: "dkim.signing",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM signing enabled for every accepted domain",
+    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
+    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
+    defaultSeverity: "medium",
+    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    enabledByDefault: true
+  },
+  {
+    id: "dkim.keys",
+    version: 1,
+    area: "email-auth",
+    title: "DKIM keys are published and strong",
+    statement: "Each audited email domain SHALL publish, at every selector the policy lists, a valid and unrevoked DKIM key usable for email, and RSA keys SHALL be at least minBits bits long.",
+    rationale: "Without a DKIM key, receivers cannot verify the tenant's signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.",
+    defaultSeverity: "medium",
+    sources: ["dns"],
+    parameters: {
+      selectors: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$" },
+          minItems: 1,
+          default: ["selector1", "selector2"],
+          description: "DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2 (CNAMEs to the tenant's onmicrosoft.com keys); add third-party senders' selectors."
+        }
+      },
+      minBits: {
+        schema: {
+          type: "integer",
+          minimum: 1024,
+          default: 2048,
+          description: "Smallest acceptable RSA key length in bits. RFC 8301 sets 1024 as the floor; Microsoft 365 rotates to 2048-bit keys."
+        }
+      }
+    },
+    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)"], nist: ["SI-8", "SC-13"] },
+    remediation: "In the Microsoft Defender portal > Email & collaboration > Policies > Email authentication settings > DKIM, publish the two CNAME records shown for the domain, then enable signing; rotate to 2048-bit keys with Rotate-DkimSigningConfig -KeySize 2048. For other senders publish their key at the selector they sign with.",
+    limitations: "Only the listed selectors are checked (DNS cannot list them). Whether Exchange Online actually signs with the key is not seen here. Parked domains are skipped. ed25519 keys count as strong.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/dmarc.ts
+var DMARC_LIMITATIONS = "Policy discovery follows RFC 9989 (DNS tree walk, at most 8 queries; np, psd and t); records written for RFC 7489 are read compatibly, with pct, rf and ri treated as legacy tags. Public DNS at collection time only.";
+var dmarcControls = [
+  {
+    id: "dmarc.record",
+    version: 1,
+    area: "email-auth",
+    title: "DMARC record is published",
+    statement: "Each audited email domain SHALL have a valid DMARC record, its own or one found by the RFC 9989 DNS tree walk.",
+    rationale: "Without DMARC, receivers have no instruction for mail that fails SPF and DKIM in the domain's name, and the domain owner gets no reports of who sends as them. A record that is malformed or duplicated counts as no record at all.",
+    defaultSeverity: "high",
+    sources: ["dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.4.1v1"], cis: ["2.1.10"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
+    remediation: 'Publish a TXT record at _dmarc.<domain>, e.g. "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@<domain>", and keep only one.',
+    limitations: DMARC_LIMITATIONS,
+    enabledByDefault: true
+  },
+  {
+    id: "dmarc.policy",
+    version: 1,
+    area: "email-auth",
+    title: "DMARC policy enforces",
+    statement: "Each audited email domain's DMARC policy SHALL be at least the policy minimum for the domain (p), its subdomains (sp) and non-existent subdomains (np), SHALL apply to all mail (pct absent or 100) and SHALL NOT be in testing mode (t=y).",
+    rationale: "p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp, issue 2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.",
+    defaultSeverity: "high",
+    sources: ["dns"],
+    parameters: {
+      minimum: {
+        schema: {
+          type: "string",
+          enum: ["none", "quarantine", "reject"],
+          default: "quarantine",
+          description: "The weakest acceptable policy for p, sp and np. CIS accepts quarantine; SCuBA requires reject."
+        }
+      }
+    },
+    references: { scuba: ["MS.EXO.4.2v1"], cis: ["2.1.10"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
+    remediation: "Raise p (and sp, np if set) in the _dmarc.<domain> record to quarantine or reject, remove pct or set pct=100, and remove t=y once reports show legitimate mail passes.",
+    limitations: `${DMARC_LIMITATIONS} For a domain that inherits its record from a parent, the parent's sp and np are judged, not its p.`,
+    enabledByDefault: true
+  },
+  {
+    id: "dmarc.reporting",
+    version: 1,
+    area: "email-auth",
+    title: "DMARC aggregate reports are collected",
+    statement: "Each audited email domain's DMARC record SHALL name aggregate report destinations (rua), SHALL include every address the policy requires, and every destination outside the domain SHALL be authorised by a <domain>._report._dmarc.<destination> record.",
+    rationale: "Aggregate reports are how an organisation learns who sends mail as its domains and whether tightening the policy will break legitimate mail; without them DMARC stays at p=none. A destination in another organisation that has not authorised the reports (RFC 7489 §7.1) gets nothing, silently.",
+    defaultSeverity: "low",
+    sources: ["dns"],
+    parameters: {
+      requiredAddresses: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: [],
+          description: 'rua URIs that must be present, e.g. "mailto:reports@dmarc.cyber.dhs.gov" for US federal agencies (SCuBA MS.EXO.4.3v1). Compared case-insensitively, without size limits.'
+        }
+      }
+    },
+    references: { scuba: ["MS.EXO.4.3v1", "MS.EXO.4.4v1"], cis: ["2.1.10"], nist: ["SI-4"] },
+    remediation: 'Add rua=mailto:<address> to the DMARC record. For an address in another domain, ask its owner to publish "v=DMARC1" at <your-domain>._report._dmarc.<their-domain>.',
+    limitations: `${DMARC_LIMITATIONS} "Outside the domain" compares organisational domains under the Public Suffix List. Whether reports actually arrive is not seen.`,
+    enabledByDefault: true
+  }
+];
+
+// src/controls/domains.ts
+var domainsControls = [
+  {
+    id: "domains.parked",
+    version: 1,
+    area: "email-auth",
+    title: "Parked domains refuse all mail",
+    statement: 'Each domain listed as parked in the policy SHALL publish SPF "v=spf1 -all", a DMARC policy of reject, and either a null MX (RFC 7505) or no MX record.',
+    rationale: 'Domains that never send mail are favourite spoofing targets precisely because nobody watches them. "v=spf1 -all" and p=reject tell every receiver to refuse mail in their name; a null MX says they receive none either (M3AAWG parked-domain guidance, CIS 2.1.8).',
+    defaultSeverity: "medium",
+    sources: ["dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.2.2v3", "MS.EXO.4.2v1"], cis: ["2.1.8", "2.1.10"], nist: ["SI-8"] },
+    remediation: 'Publish at the domain: TXT "v=spf1 -all"; at _dmarc.<domain>: TXT "v=DMARC1; p=reject;"; and MX "0 ." (null MX) or no MX at all.',
+    limitations: "Only domains the policy lists under domains.parked are checked; DNS cannot tell which domains are unused.",
+    enabledByDefault: true
+  },
+  {
+    id: "mta-sts.policy",
+    version: 1,
+    area: "email-auth",
+    title: "MTA-STS enforces TLS for inbound mail",
+    statement: "Each audited email domain SHOULD publish an _mta-sts TXT record and serve an MTA-STS policy over HTTPS at mta-sts.<domain> with mode enforce (RFC 8461).",
+    rationale: "SMTP encryption between servers is opportunistic: an attacker on the path can strip STARTTLS and read or alter mail, including PHI. MTA-STS in enforce mode tells sending servers to refuse delivery without a valid TLS certificate for the listed MX hosts.",
+    defaultSeverity: "medium",
+    sources: ["dns"],
+    parameters: {},
+    references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SC-8(1)"] },
+    remediation: 'Serve https://mta-sts.<domain>/.well-known/mta-sts.txt with "version: STSv1", "mode: enforce", "mx: <domain>.mail.protection.outlook.com" (or your MX) and "max_age: 604800", then publish TXT "v=STSv1; id=<change-id>" at _mta-sts.<domain>. Start in mode testing with TLS-RPT, then switch to enforce.',
+    limitations: "The policy is fetched once over HTTPS with the runner's trust store and recorded in the snapshot; redirects are not followed (RFC 8461 §3.3). Whether the MX hosts match the policy is not checked. Off in the baseline; stricter policies enable it.",
+    enabledByDefault: false
+  },
+  {
+    id: "tls-rpt.record",
+    version: 1,
+    area: "email-auth",
+    title: "TLS-RPT reports are requested",
+    statement: 'Each audited email domain SHOULD publish an _smtp._tls TXT record "v=TLSRPTv1" with at least one rua destination (RFC 8460).',
+    rationale: "SMTP TLS reports tell the domain owner when senders fail to negotiate TLS or validate MTA-STS, which is how downgrade attacks and broken certificates are noticed before mail is lost.",
+    defaultSeverity: "low",
+    sources: ["dns"],
+    parameters: {},
+    references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SI-4"] },
+    remediation: 'Publish TXT "v=TLSRPTv1; rua=mailto:tls-reports@<domain>" at _smtp._tls.<domain>.',
+    limitations: "Whether reports arrive is not seen. Off in the baseline; stricter policies enable it.",
+    enabledByDefault: false
+  }
+];
+
+// src/controls/forwarding.ts
+var PARTNER_DOMAINS = {
+  schema: {
+    type: "array",
+    items: { type: "string", minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
+  }
+};
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var forwardingControls = [
+  {
+    id: "forwarding.inbox-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that forward mail outside the tenant",
+    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
+    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      partnerDomains: PARTNER_DOMAINS,
+      hiddenRules: {
+        schema: {
+          type: "string",
+          enum: ["flagged", "all", "off"],
+          default: "flagged",
+          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
+    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
+    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.concealment-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Inbox rules that hide mail",
+    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
+    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
+    defaultSeverity: "high",
+    sources: ["graph.messageRules", "graph.domains"],
+    optionalSources: ["exo.inboxRule"],
+    parameters: {
+      triggerWords: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
+          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
+        }
+      },
+      securityTeamSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+        }
+      }
+    },
+    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
+    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
+    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.mailbox",
+    version: 1,
+    area: "forwarding",
+    title: "Mailbox-level forwarding outside the tenant",
+    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
+    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
+    defaultSeverity: "high",
+    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
+    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.outbound-policy",
+    version: 1,
+    area: "forwarding",
+    title: "Outbound spam policy blocks automatic external forwarding",
+    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
+    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
+    defaultSeverity: "high",
+    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    parameters: {
+      allowedForwardingSenders: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+        }
+      }
+    },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
+    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
+    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.remote-domains",
+    version: 1,
+    area: "forwarding",
+    title: "Remote domains block automatic forwarding",
+    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
+    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
+    defaultSeverity: "medium",
+    sources: ["exo.remoteDomain"],
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
+    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
+    limitations: EXCHANGE_LIMITATION,
+    enabledByDefault: true
+  }
+];
+
+// src/controls/ca-parameters.ts
+var ALLOWED_EXCLUSIONS = {
+  schema: {
+    type: "array",
+    items: { type: "string" },
+    default: [],
+    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
+
+// src/checks/sign-ins/legacy-client-apps.ts
+var MODERN_CLIENT_APPS = ["Browser", "Mobile Apps and Desktop clients"];
+var LEGACY_CLIENT_APPS = [
+  "IMAP4",
+  "POP3",
+  "Authenticated SMTP",
+  "Exchange ActiveSync",
+  "MAPI Over HTTP",
+  "Exchange Web Services",
+  "AutoDiscover",
+  "Outlook Anywhere (RPC over HTTP)",
+  "Exchange Online PowerShell",
+  "Offline Address Book",
+  "Other clients"
+];
+function clientKey(name) {
+  return name.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+// src/controls/sign-in-window.ts
+var SIGN_IN_WINDOW_PARAMETERS = {
+  lookbackHours: {
+    schema: {
+      type: "integer",
+      minimum: 1,
+      maximum: 720,
+      default: 24,
+      description: "How many hours of sign-in logs to read, counting back from the run. 24 suits a nightly schedule; Entra keeps sign-in logs for 30 days (720 hours) with P1 or P2."
+    }
+  },
+  overlapMinutes: {
+    schema: {
+      type: "integer",
+      minimum: 0,
+      maximum: 180,
+      default: 60,
+      description: "Minutes added before the look-back window so that consecutive nightly runs overlap and a late or delayed run loses no events. Events read twice are counted once."
+    }
+  }
+};
+
+// src/controls/sign-in-detection.ts
+var LOG_IN_MONITORING = "164.308(a)(5)(ii)(C)";
+var legacySignInsControl = {
+  id: "legacy-auth.sign-ins",
+  version: 1,
+  area: "legacy-auth",
+  title: "Successful sign-ins over legacy protocols",
+  statement: "No user SHALL sign in successfully over a legacy authentication protocol (IMAP4, POP3, authenticated SMTP, Exchange ActiveSync, MAPI, EWS, AutoDiscover, Outlook Anywhere, Exchange Online PowerShell, Offline Address Book or other clients) within the look-back window.",
+  rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
+  defaultSeverity: "high",
+  sources: ["graph.signIns"],
+  parameters: {
+    ...SIGN_IN_WINDOW_PARAMETERS,
+    legacyClientApps: {
+      schema: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        uniqueItems: true,
+        default: [...LEGACY_CLIENT_APPS],
+        description: "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped."
+      }
+    }
+  },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.308(a)(5)(ii)(C)", "164.312(d)"],
+    nist: ["IA-2(1)", "AC-17", "SI-4"]
+  },
+  remediation: 'Block legacy authentication with a Conditional Access policy (Entra admin centre > Protection > Conditional Access: all users, all resources, client apps "Exchange ActiveSync clients" and "Other clients", Block), disable the protocols per mailbox (Set-CASMailbox -ImapEnabled $false -PopEnabled $false -ActiveSyncEnabled $false) and turn off SMTP AUTH (Set-TransportConfig -SmtpClientAuthenticationDisabled $true). Reset the password of each listed user whose sign-in was not expected.',
+  limitations: "Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.",
+  enabledByDefault: true
+};
+var signInDetectionControls = [
+  {
+    id: "sign-ins.risky-users",
+    version: 1,
+    area: "sign-ins",
+    title: "Users at risk in Identity Protection",
+    statement: "No user SHALL remain at risk (riskState atRisk or confirmedCompromised) at or above the policy risk level; each SHALL be investigated and remediated or dismissed.",
+    rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
+    defaultSeverity: "high",
+    sources: ["graph.riskyUsers", "graph.riskDetections"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minRiskLevel: {
+        schema: {
+          type: "string",
+          enum: ["low", "medium", "high"],
+          default: "medium",
+          description: "Lowest `riskLevel` reported. A `hidden` level (risk detail needs P2) counts as meeting it, so the control fails closed. Confirmed-compromised users are raised to critical."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.2.1v1", "MS.AAD.2.2v1"],
+      cis: ["5.2.2.6"],
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(6)(ii)"],
+      nist: ["SI-4", "IR-4", "AC-2(12)"]
+    },
+    remediation: 'Entra admin centre > Protection > Identity Protection > Risky users: investigate each listed user, reset the password and revoke sessions (Revoke-MgUserSignInSession) if compromised, then "Confirm user compromised" or "Dismiss user risk". Require a secure password change for high user risk with a Conditional Access user-risk policy.',
+    limitations: "Needs Microsoft Entra ID P2; without it the control is not evaluable. Identity Protection scores risk with a delay (offline detections can take hours), so a very recent compromise may appear only on the next run.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.countries",
+    version: 1,
+    area: "sign-ins",
+    title: "Successful sign-ins from unexpected countries",
+    statement: "Users SHOULD sign in successfully only from the countries the policy lists (ISO 3166-1 alpha-2); each success from another country SHALL be reviewed.",
+    rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
+    defaultSeverity: "medium",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      allowedCountries: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[A-Z]{2}$" },
+          uniqueItems: true,
+          default: [],
+          description: 'ISO 3166-1 alpha-2 codes of the countries users may sign in from, as Entra reports them in `location.countryOrRegion` (e.g. ["US", "CA"]). While the list is empty the control is not evaluable.'
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING, "164.308(a)(1)(ii)(D)"],
+      nist: ["AC-2(12)", "SI-4", "AU-6"]
+    },
+    remediation: "Confirm each listed sign-in with the user. If it was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession) and review inbox rules and forwarding. To stop them, create a Conditional Access policy that blocks all locations except a named location with the allowed countries.",
+    limitations: "Countries come from Microsoft's IP geolocation, which is wrong for some mobile and satellite networks and for VPN users; travelling staff will appear and can be excepted in the policy until a date. Failed sign-ins are not judged here.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.impossible-travel",
+    version: 1,
+    area: "sign-ins",
+    title: "Impossible travel between successive sign-ins",
+    statement: "Two successive successful sign-ins of one user SHALL NOT imply a ground speed above the policy maximum (great-circle distance over elapsed time), except from listed egress ranges.",
+    rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      maxSpeedKmh: {
+        schema: {
+          type: "number",
+          minimum: 100,
+          maximum: 2e4,
+          default: 900,
+          description: "Highest plausible speed in km/h between successive sign-ins; 900 is about a jet airliner's cruising speed."
+        }
+      },
+      minDistanceKm: {
+        schema: {
+          type: "number",
+          minimum: 5,
+          maximum: 5e3,
+          default: 200,
+          description: "Sign-in pairs closer than this many km are never flagged, because IP geolocation places neighbouring cities, or one city's mobile networks, tens of km apart."
+        }
+      },
+      egressCidrs: {
+        schema: {
+          type: "array",
+          items: { type: "string", pattern: "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$" },
+          uniqueItems: true,
+          default: [],
+          description: `IPv4 and IPv6 CIDR blocks of the organisation's VPN, proxy and cloud egress (e.g. "198.51.100.0/24", "2001:db8:10::/48"). Sign-ins from them are ignored, since their location is the gateway's, not the user's.`
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-2(12)", "SI-4"]
+    },
+    remediation: "Ask the user about both sign-ins. If one was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession), require MFA re-registration and review inbox rules. Add the organisation's VPN egress to egressCidrs, and consider a Conditional Access sign-in risk policy.",
+    limitations: "Uses Microsoft's IP geolocation (`location.geoCoordinates`), so proxies and mobile carriers outside egressCidrs can look like travel. Only successful interactive sign-ins are compared. A user with more than 64 distinct places in the window has the oldest hops judged before all events are read.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.password-spray",
+    version: 1,
+    area: "sign-ins",
+    title: "Password spray from one source",
+    statement: "No single source (IP address, or its IPv4 /24 or IPv6 /64) SHALL have failed password sign-ins against at least the policy number of distinct users within the policy window.",
+    rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minUsers: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 10,
+          description: "Distinct users with a failed password from one source, within windowMinutes, that make a spray."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the distinct users are counted."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [50126, 50053, 50055],
+          description: "Sign-in error codes that count as a failed password: 50126 invalid user name or password, 50053 account locked or sign-in from a malicious IP, 50055 expired password."
+        }
+      },
+      groupBy: {
+        schema: {
+          type: "string",
+          enum: ["prefix", "ip"],
+          default: "prefix",
+          description: "Group failures by network (`prefix`: IPv4 /24, IPv6 /64, as sprayers rotate addresses within a block) or by exact address (`ip`). The finding's target is the prefix or the address."
+        }
+      }
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-7", "SI-4"]
+    },
+    remediation: "Block the source with a Conditional Access named location or at the network edge, reset the passwords of the listed users (first any that signed in successfully from the source), and check that smart lockout and banned passwords (Entra admin centre > Protection > Authentication methods > Password protection) are on.",
+    limitations: "Sprays spread over many networks (botnets) stay below the per-source threshold. Shared egress such as a busy office NAT can reach it on a bad morning; add an exception for that prefix. A source with more than 32 successes in the window keeps only the newest for the critical check.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.mfa-fatigue",
+    version: 1,
+    area: "sign-ins",
+    title: "MFA fatigue (push bombing)",
+    statement: "No user SHALL receive at least the policy number of denied or unanswered MFA requests within the policy window without the burst being investigated.",
+    rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      minDenials: {
+        schema: {
+          type: "integer",
+          minimum: 2,
+          default: 5,
+          description: "MFA denials or timeouts for one user, within windowMinutes, that make a burst."
+        }
+      },
+      windowMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 60,
+          description: "Length of the sliding window in which the denials are counted."
+        }
+      },
+      successWithinMinutes: {
+        schema: {
+          type: "integer",
+          minimum: 1,
+          maximum: 1440,
+          default: 15,
+          description: "A successful sign-in during the burst or up to this many minutes after it raises the finding to critical."
+        }
+      },
+      errorCodes: {
+        schema: {
+          type: "array",
+          items: { type: "integer" },
+          uniqueItems: true,
+          default: [500121],
+          description: 'Sign-in error codes that count as an MFA denial or timeout. 500121 ("Authentication failed during strong authentication request") covers a declined push, a "Not me" report and an unanswered request.'
+        }
+      }
+    },
+    references: {
+      cis: ["5.2.3.1"],
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["IA-2(1)", "SI-4"]
+    },
+    remediation: "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
+    limitations: "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/legacy-auth.ts
+var legacyAuthBlocked = {
+  id: "legacy-auth.blocked",
+  version: 1,
+  area: "legacy-auth",
+  title: "Legacy authentication blocked",
+  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
+  defaultSeverity: "high",
+  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.1.1v1"],
+    cis: ["5.2.2.3"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-17"]
+  },
+  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
+var legacyAuthControls = [
+  legacyAuthBlocked,
+  {
+    id: "legacy-auth.smtp-auth",
+    version: 1,
+    area: "legacy-auth",
+    title: "SMTP AUTH disabled",
+    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
+    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
+    defaultSeverity: "high",
+    sources: ["exo.transportConfig", "exo.casMailbox"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
+    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
+    enabledByDefault: true
+  },
+  legacySignInsControl
+];
+
+// src/controls/privileged-roles.ts
+var HIGHLY_PRIVILEGED_ROLES = {
+  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
+  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
+  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
+  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
+  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
+  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
+  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
+  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
+  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
+};
+var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
+var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
+  "windowsHelloForBusiness",
+  "fido2",
+  "x509CertificateMultiFactor"
+]);
+var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
+  "fido2",
+  "passKeyDeviceBound",
+  "passKeyDeviceBoundAuthenticator",
+  "passKeyDeviceBoundWindowsHello",
+  "windowsHelloForBusiness",
+  "macOsSecureEnclaveKey",
+  "x509CertificateMultiFactor"
+]);
+
+// src/controls/mfa.ts
+var mfaControls = [
+  {
+    id: "mfa.registration",
+    version: 1,
+    area: "mfa",
+    title: "MFA registration coverage",
+    statement: "Every enabled member user SHALL be registered for multifactor authentication, except accounts listed as policy exceptions.",
+    rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
+    defaultSeverity: "high",
+    sources: ["graph.users", "graph.userRegistrationDetails"],
+    parameters: {
+      minPercent: {
+        schema: {
+          type: "number",
+          minimum: 0,
+          maximum: 100,
+          default: 100,
+          description: "Lowest share of enabled member users, in percent, that must be registered for the control to pass. 100 means every user."
+        }
+      },
+      requireCapable: {
+        schema: {
+          type: "boolean",
+          default: false,
+          description: "Count a user as covered only when `isMfaCapable` is true (a registered method that the authentication methods policy also allows), instead of `isMfaRegistered`."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.3.1v1"],
+      cis: ["5.2.3.4"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
+    limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.enforcement",
+    version: 1,
+    area: "mfa",
+    title: "MFA enforced for all users",
+    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    defaultSeverity: "critical",
+    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    references: {
+      scuba: ["MS.AAD.3.2v2"],
+      cis: ["5.2.2.2"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-2(2)"]
+    },
+    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
+    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.admins-phishing-resistant",
+    version: 1,
+    area: "mfa",
+    title: "Phishing-resistant MFA for privileged roles",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    defaultSeverity: "critical",
+    sources: [
+      "graph.roleAssignments",
+      "graph.conditionalAccessPolicies",
+      "graph.authenticationStrengthPolicies",
+      "graph.userRegistrationDetails"
+    ],
+    parameters: {
+      privilegedRoles: {
+        schema: {
+          type: "array",
+          items: { type: "string" },
+          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
+          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
+        }
+      },
+      allowedExclusions: ALLOWED_EXCLUSIONS
+    },
+    references: {
+      scuba: ["MS.AAD.3.6v1"],
+      cis: ["5.2.2.5", "5.2.2.1"],
+      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
+      nist: ["IA-2(1)", "IA-2(8)"]
+    },
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    enabledByDefault: true
+  }
+];
+
+// src/controls/sign-ins.ts
+var riskPolicies = {
+  id: "sign-ins.risk-policies",
+  version: 1,
+  area: "sign-ins",
+  title: "High user risk and high sign-in risk blocked",
+  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  defaultSeverity: "high",
+  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
+  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  references: {
+    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
+    cis: ["5.2.2.6", "5.2.2.7"],
+    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
+    nist: ["AC-2(12)", "SI-4"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  enabledByDefault: true
+};
+var signInsControls = [riskPolicies, ...signInDetectionControls];
+
+// src/controls/spf.ts
+var SPF_LIMITATIONS_COMMON = "Evaluates the SPF record as published in public DNS at collection time, through the resolvers the run used; split-horizon or internal DNS views are not seen.";
+var spfControls = [
+  {
+    id: "spf.record",
+    version: 1,
+    area: "email-auth",
+    title: "SPF record is valid",
+    statement: "Each audited email domain SHALL publish exactly one SPF record that parses under RFC 7208 and whose evaluation for an address that matches no mechanism ends without permerror (at most 10 DNS-querying terms, at most 2 void lookups, no loops).",
+    rationale: "A receiver that hits a syntax error, a second record or the 10-lookup limit returns permerror, and most then treat the domain as having no SPF at all: spoofed mail from it is no longer rejected by SPF and DMARC can only rely on DKIM. Lookup-limit overruns creep in as vendors add includes, so the whole include tree is evaluated, not just the top record.",
+    defaultSeverity: "high",
+    sources: ["dns"],
+    parameters: {},
+    references: { scuba: ["MS.EXO.2.2v3"], cis: ["2.1.8"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
+    remediation: 'Publish one TXT record at the domain starting with "v=spf1". For Microsoft 365 only: "v=spf1 include:spf.protection.outlook.com -all". Merge duplicate records, and flatten or remove includes until the evidence shows 10 or fewer DNS lookups in total.',
+    limitations: `${SPF_LIMITATIONS_COMMON} The initial *.onmicrosoft.com domain is skipped because Microsoft manages its SPF.`,
+    enabledByDefault: true
+  },
+  {
+    id: "spf.qualifier",
+    version: 1,
+    area: "email-auth",
+    title: "SPF record fails unlisted senders",
+    statement: `Each audited email domain's SPF record SHALL end in "-all" (or "~all" where the policy allows soft fail), directly or through its redirect target.`,
+    rationale: 'The "all" term decides what happens to every sender the record does not list. "+all" authorises the whole Internet, "?all" or a missing "all" says nothing, and both let anyone pass SPF as the domain. CIS and SCuBA v3 accept "~all" because DMARC then makes the decision; "-all" is stricter.',
+    defaultSeverity: "medium",
+    sources: ["dns"],
+    parameters: {
+      allowSoftfail: {
+        schema: {
+          type: "boolean",
+          default: true,
+          description: 'Accept "~all" (soft fail) as well as "-all". Set false to require a hard fail.'
+        }
+      }
+    },
+    references: { scuba: ["MS.EXO.2.2v3"], cis: ["2.1.8"], nist: ["SI-8"] },
+    remediation: 'End the SPF record with "-all" (or "~all" if the policy allows it), after every include and mechanism for legitimate senders.',
+    limitations: `${SPF_LIMITATIONS_COMMON} A record that is not valid SPF is reported by spf.record; this control then fails too.`,
+    enabledByDefault: true
+  },
+  {
+    id: "spf.authorizes-m365",
+    version: 1,
+    area: "email-auth",
+    title: "SPF authorises Microsoft 365",
+    statement: "Each audited email domain that sends through Microsoft 365 SHALL have an SPF record under which an address from Microsoft 365's live outbound ranges evaluates to pass.",
+    rationale: "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current spf.protection.outlook.com record rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
+    defaultSeverity: "medium",
+    sources: ["dns"],
+    parameters: {
+      microsoftSpfDomain: {
+        schema: {
+          type: "string",
+          default: "spf.protection.outlook.com",
+          description: "The SPF record that lists Microsoft 365 outbound addresses. Use spf.protection.office365.us for GCC High and DoD, spf.protection.partner.outlook.cn for 21Vianet."
+        }
+      }
+    },
+    references: { cis: ["2.1.8"], nist: ["SI-8"] },
+    remediation: 'Add "include:spf.protection.outlook.com" to the SPF record, before the final "all" term.',
+    limitations: `${SPF_LIMITATIONS_COMMON} One address from Microsoft's ranges is tested, not every range. Every accepted email domain is assumed to send through Microsoft 365 (in DNS-only mode every listed domain); parked and *.onmicrosoft.com domains are skipped.`,
+    enabledByDefault: true
+  }
+];
+
+// src/controls/catalog.ts
+var CONTROLS = [
+  ...mfaControls,
+  ...legacyAuthControls,
+  ...signInsControls,
+  ...forwardingControls,
+  ...spfControls,
+  ...dkimControls,
+  ...dmarcControls,
+  ...domainsControls
+];
+var BY_ID = new Map(CONTROLS.map((control) => [control.id, control]));
+function findControl(id) {
+  return BY_ID.get(id);
+}
+
+// src/collect/graph/sign-in-window.ts
+var DEFAULT_SPAN_MS = 24 * 36e5 + 60 * 6e4;
+function fetchWindow(policy2, source, now) {
+  let span = 0;
+  for (const control of policy2.controls.values()) {
+    if (!control.enabled || !findControl(control.id)?.sources.includes(source)) continue;
+    const values = control.params.toJson();
+    const hours = values.lookbackHours;
+    const overlap = values.overlapMinutes;
+    if (typeof hours !== "number" || typeof overlap !== "number") continue;
+    span = Math.max(span, hours * 36e5 + overlap * 6e4);
+  }
+  if (span === 0) span = DEFAULT_SPAN_MS;
+  return { start: new Date(now.getTime() - span), end: now };
+}
+function odataTime(date) {
+  return `${date.toISOString().slice(0, 19)}Z`;
+}
+
+// src/collect/graph/sign-in-collectors.ts
+var SIGN_IN_FIELDS = [
+  "id",
+  "createdDateTime",
+  "userId",
+  "userPrincipalName",
+  "appDisplayName",
+  "clientAppUsed",
+  "ipAddress",
+  "isInteractive",
+  "status",
+  "location",
+  "conditionalAccessStatus",
+  "riskLevelDuringSignIn"
+];
+var SIGN_IN_PAGE_SIZE = 1e3;
+function signInsPath(start, end) {
+  return `/auditLogs/signIns?$filter=createdDateTime ge ${odataTime(start)} and createdDateTime le ${odataTime(end)}&$select=${SIGN_IN_FIELDS.join(",")}&$top=${SIGN_IN_PAGE_SIZE}`;
+}
+var RISKY_USERS_PATH = "/identityProtection/riskyUsers?$select=id,userPrincipalName,userDisplayName,riskLevel,riskState,riskDetail,riskLastUpdatedDateTime";
+function riskDetectionsPath(start) {
+  return `/identityProtection/riskDetections?$filter=detectedDateTime ge ${odataTime(start)}&$select=id,userId,userPrincipalName,riskEventType,riskLevel,riskState,detectedDateTime,ipAddress,location&$top=500`;
+}
+function checkPage(page) {
+  page.forEach((item, index) => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      throw new GraphShapeError("/auditLogs/signIns", `value[${index}]`, "is not an object");
+    }
+  });
+  return page;
+}
+async function collectSignIns(context) {
+  const graph = context.clients.graph;
+  if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
+  const window = fetchWindow(context.policy, "graph.signIns", context.now);
+  const iterator = graph.pages(signInsPath(window.start, window.end))[Symbol.asyncIterator]();
+  let first;
+  try {
+    first = await iterator.next();
+  } catch (error2) {
+    const status = statusFromError("graph.signIns", error2);
+    context.logger.warning(`graph.signIns: ${status.reason}`);
+    return { status };
+  }
+  let used = false;
+  const stream = {
+    async *pages() {
+      if (used) throw new Error("the live sign-in stream can be read only once; save a snapshot to read it again");
+      used = true;
+      let result = first;
+      let pages = 0;
+      while (result.done !== true) {
+        pages++;
+        yield checkPage(result.value);
+        result = await iterator.next();
+      }
+      context.logger.info(`graph.signIns: read ${pages} page(s) for ${odataTime(window.start)} to ${odataTime(window.end)}`);
+    }
+  };
+  return { status: { status: "ok" }, data: stream };
+}
+function identityProtectionStatus(id, error2) {
+  const status = statusFromError(id, error2);
+  if (status.status === "failed" && error2 instanceof GraphRequestError && error2.status === 403) {
+    const requirement = SOURCE_REQUIREMENTS[id];
+    return {
+      status: "not_licensed",
+      licence: "entra-id-p2",
+      reason: `${requirement.endpoint} answered 403 ${error2.code}: the tenant needs Microsoft Entra ID P2, or the app needs ${requirement.permission}`
+    };
+  }
+  return status;
+}
+function identityProtectionSource(id, fetch2) {
+  return async (context) => {
+    const graph = context.clients.graph;
+    if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
+    try {
+      const data = await fetch2(graph, context);
+      return { status: { status: "ok", count: data.length }, data };
+    } catch (error2) {
+      const status = identityProtectionStatus(id, error2);
+      context.logger.warning(`${id}: ${status.reason}`);
+      return { status };
+    }
+  };
+}
+function readRiskyUser(r, item, at) {
+  const o = r.object(item, at);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
+    userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
+    // Evolvable enums: an unknown value is kept as a string and judged by the check.
+    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`) ?? "none",
+    riskState: r.optionalString(o.riskState, `${at}.riskState`) ?? "none",
+    riskDetail: r.optionalString(o.riskDetail, `${at}.riskDetail`),
+    riskLastUpdatedDateTime: r.optionalString(o.riskLastUpdatedDateTime, `${at}.riskLastUpdatedDateTime`)
+  };
+}
+function readDetection(r, item, at) {
+  const o = r.object(item, at);
+  const location = r.optionalObject(o.location, `${at}.location`);
+  return {
+    id: r.string(o.id, `${at}.id`),
+    userId: r.optionalString(o.userId, `${at}.userId`),
+    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
+    riskEventType: r.optionalString(o.riskEventType, `${at}.riskEventType`),
+    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`),
+    riskState: r.optionalString(o.riskState, `${at}.riskState`),
+    detectedDateTime: r.optionalString(o.detectedDateTime, `${at}.detectedDateTime`),
+    // The docs' own sample carries an invalid address ("123.456.7.89"): kept as text, never parsed here.
+    ipAddress: r.optionalString(o.ipAddress, `${at}.ipAddress`),
+    location: location ? {
+      city: r.optionalString(location.city, `${at}.location.city`),
+      state: r.optionalString(location.state, `${at}.location.state`),
+      countryOrRegion: r.optionalString(location.countryOrRegion, `${at}.location.countryOrRegion`)
+    } : null
+  };
+}
+var signInCollectors = {
+  "graph.signIns": collectSignIns,
+  "graph.riskyUsers": identityProtectionSource("graph.riskyUsers", (graph) => {
+    const r = new ShapeReader("/identityProtection/riskyUsers");
+    return readCollection(graph, RISKY_USERS_PATH, (item, at) => readRiskyUser(r, item, at));
+  }),
+  "graph.riskDetections": identityProtectionSource("graph.riskDetections", (graph, context) => {
+    const r = new ShapeReader("/identityProtection/riskDetections");
+    const window = fetchWindow(context.policy, "graph.riskDetections", context.now);
+    return readCollection(graph, riskDetectionsPath(window.start), (item, at) => readDetection(r, item, at));
+  })
+};
+
+// src/collect/graph/collectors.ts
+var graphCollectors = {
+  ...identityCollectors,
+  "graph.messageRules": messageRulesCollector(),
+  ...signInCollectors
+};
+
+// src/collect/live/live-collector.ts
+var COLLECTORS = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
+var LATE_SOURCES = /* @__PURE__ */ new Set(["dns", "exo.inboxRule"]);
+function licencesFrom(sources) {
+  const licences = { "entra-id-p1": null, "entra-id-p2": null };
+  for (const status of Object.values(sources)) {
+    if (status.status === "not_licensed") licences[status.licence] = false;
+  }
+  if (sources["graph.signIns"]?.status === "ok" || sources["graph.userRegistrationDetails"]?.status === "ok") {
+    licences["entra-id-p1"] = true;
+  }
+  if (sources["graph.riskyUsers"]?.status === "ok" || sources["graph.riskDetections"]?.status === "ok") {
+    licences["entra-id-p2"] = true;
+    licences["entra-id-p1"] = true;
+  }
+  return licences;
+}
+function liveCollector(options) {
+  return {
+    mode: options.mode,
+    close: options.close,
+    async collect(request) {
+      const statuses = {};
+      const data = {};
+      const now = options.now();
+      const context = {
+        logger: request.logger,
+        policy: request.policy,
+        clients: options.clients,
+        sources: request.sources,
+        earlier: (id) => data[id],
+        extraDomains: options.extraDomains,
+        now,
+        ...request.shard ? { shard: request.shard } : {}
+      };
+      const collectOne = async (id) => {
+        const collector = COLLECTORS[id];
+        if (!collector) {
+          statuses[id] = { status: "failed", reason: `no live collector for ${id} in this build` };
+          return;
+        }
+        const started = Date.now();
+        try {
+          const collected = await collector(context);
+          const count = collected.status.status === "ok" && "data" in collected && collected.status.count === void 0 && !STREAMED_SOURCES.has(id) ? { count: recordCount(collected.data) } : {};
+          statuses[id] = { ...collected.status, ...count, capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
+          if ("data" in collected) data[id] = collected.data;
+          request.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
+        } catch (error2) {
+          statuses[id] = { status: "failed", reason: errorMessage(error2), capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
+          request.logger.warning(`Collecting ${id} failed: ${errorMessage(error2)}`);
+        }
+      };
+      const wanted = [...request.sources];
+      await Promise.all(wanted.filter((id) => !LATE_SOURCES.has(id)).map((id) => collectOne(id)));
+      const domains = domainScope(data["graph.domains"], request.policy, options.extraDomains);
+      await Promise.all(wanted.filter((id) => LATE_SOURCES.has(id)).map((id) => collectOne(id)));
+      const manifest = {
+        formatVersion: SNAPSHOT_FORMAT_VERSION,
+        tenantId: options.tenantId,
+        capturedAt: options.now().toISOString(),
+        tool: { name: TOOL.name, version: TOOL.version },
+        licences: licencesFrom(statuses),
+        sources: statuses,
+        domains,
+        ...request.shard ? { shard: request.shard } : {}
+      };
+      return memorySnapshot(manifest, data);
+    }
+  };
+}
+
+// src/collect/dns/create-dns-client.ts
+import { readFileSync } from "node:fs";
+
+// src/collect/dns/dns-client.ts
+import { randomInt } from "node:crypto";
+
+// src/collect/dns/server-address.ts
+import { isIP } from "node:net";
+function serverLabel(server) {
+  if (server.kind === "doh") return server.url;
+  return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+}
+function parseDnsServer(text6, where = "--dns-server") {
+  const value = text6.trim();
+  if (/^https:\/\//i.test(value)) {
+    try {
+      return { kind: "doh", url: new URL(value).toString() };
+    } catch {
+      throw new ConfigurationError(`${where}: "${text6}" is not a valid https:// URL`);
+    }
+  }
+  let host = value;
+  let port = 53;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
+  if (bracketed) {
+    host = bracketed[1] ?? "";
+    if (bracketed[2] !== void 0) port = Number(bracketed[2]);
+  } else if (isIP(value) === 0) {
+    const colon = value.lastIndexOf(":");
+    if (colon > 0 && value.indexOf(":") === colon) {
+      host = value.slice(0, colon);
+      port = Number(value.slice(colon + 1));
+    }
+  }
+  if (isIP(host) === 0) {
+    throw new ConfigurationError(`${where}: "${text6}" is not HOST[:PORT] with an IP address, nor an https:// URL`);
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigurationError(`${where}: "${text6}" has an invalid port`);
+  }
+  return { kind: "dns", host, port };
+}
+function parseResolvConf(text6) {
+  const servers = [];
+  for (const line of text6.split(/\r?\n/)) {
+    const match = /^\s*nameserver\s+(\S+)/.exec(line);
+    if (!match?.[1]) continue;
+    const address = match[1];
+    if (isIP(address.split("%")[0] ?? "") !== 0) servers.push({ kind: "dns", host: address, port: 53 });
+  }
+  return servers;
+}
+
+// src/collect/dns/transports.ts
+import { createSocket } from "node:dgram";
+import { isIP as isIP2, Socket } from "node:net";
+function udpExchange(host, port, query, timeoutMs, filter) {
+  return new Promise((resolve) => {
+    const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
+    let lastBad;
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.close();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish(lastBad ? { kind: "failed", detail: lastBad } : { kind: "timeout" }), timeoutMs);
+    socket.on("error", (error2) => finish({ kind: "failed", detail: `UDP error: ${error2.message}` }));
+    socket.on("message", (bytes, remote) => {
+      if (remote.port !== port) return;
+      const verdict2 = filter(bytes);
+      if (verdict2 === true) finish({ kind: "reply", bytes });
+      else lastBad = verdict2;
+    });
+    socket.send(query, port, host, (error2) => {
+      if (error2) finish({ kind: "failed", detail: `UDP send failed: ${error2.message}` });
+    });
+  });
+}
+function tcpExchange(host, port, query, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    const chunks = [];
+    let received = 0;
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    socket.on("error", (error2) => finish({ kind: "failed", detail: `TCP error: ${error2.message}` }));
+    socket.on("close", () => finish({ kind: "failed", detail: "TCP connection closed before a full reply" }));
+    socket.on("data", (data) => {
+      chunks.push(data);
+      received += data.length;
+      if (received < 2) return;
+      const all = Buffer.concat(chunks);
+      const length2 = all.readUInt16BE(0);
+      if (all.length >= 2 + length2) finish({ kind: "reply", bytes: all.subarray(2, 2 + length2) });
+    });
+    socket.connect(port, host, () => {
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(query.length);
+      socket.write(Buffer.concat([prefix, query]));
+    });
+  });
+}
+async function dohExchange(url, query, timeoutMs, fetcher) {
+  try {
+    const response = await fetcher(url, {
+      method: "POST",
+      headers: { "content-type": "application/dns-message", accept: "application/dns-message" },
+      body: new Uint8Array(query),
+      signal: AbortSignal.timeout(timeoutMs)
+    });
+    if (response.status !== 200) return { kind: "failed", detail: `DoH server answered HTTP ${response.status}` };
+    const type = response.headers.get("content-type") ?? "";
+    if (!type.toLowerCase().startsWith("application/dns-message")) {
+      return { kind: "failed", detail: `DoH server answered content-type "${type}"` };
+    }
+    return { kind: "reply", bytes: Buffer.from(await response.arrayBuffer()) };
+  } catch (error2) {
+    if (error2 instanceof Error && (error2.name === "TimeoutError" || error2.name === "AbortError")) return { kind: "timeout" };
+    return { kind: "failed", detail: `DoH request failed: ${error2 instanceof Error ? error2.message : String(error2)}` };
+  }
+}
+
+// src/collect/dns/wire.ts
+var packet = __toESM(require_dns_packet(), 1);
+var QUERY_TYPES = ["A", "AAAA", "MX", "TXT", "PTR", "CNAME", "NS"];
+function isQueryType(type) {
+  return QUERY_TYPES.includes(type);
+}
+var EDNS_UDP_SIZE = 1232;
+var TXT_LIMITS = { maxRecordBytes: 4096, maxStrings: 64 };
+function encodeQuery(id, name, type) {
+  return packet.encode({
+    type: "query",
+    id,
+    flags: packet.RECURSION_DESIRED,
+    questions: [{ type, class: "IN", name }],
+    // RFC 6891: an OPT pseudo-record advertises the larger UDP payload.
+    additionals: [{ type: "OPT", name: ".", udpPayloadSize: EDNS_UDP_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
+  });
+}
+var RCODES = { 0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED" };
+function txtStrings(data) {
+  const list = Array.isArray(data) ? data : [data];
+  return list.map((s) => Buffer.isBuffer(s) ? s : Buffer.from(String(s), "latin1"));
+}
+function toRecord(rr) {
+  const name = normaliseName(rr.name);
+  const ttl = "ttl" in rr && typeof rr.ttl === "number" ? rr.ttl : 0;
+  switch (rr.type) {
+    case "A":
+    case "AAAA":
+    case "NS":
+    case "PTR":
+    case "CNAME":
+      return { name, type: rr.type, ttl, data: rr.type === "A" || rr.type === "AAAA" ? rr.data : normaliseName(rr.data) };
+    case "MX": {
+      const mx = { preference: rr.data.preference ?? 0, exchange: normaliseName(rr.data.exchange) };
+      return { name, type: "MX", ttl, data: mx };
+    }
+    case "TXT": {
+      const strings2 = txtStrings(rr.data);
+      const bytes = strings2.reduce((n, s) => n + s.length, 0);
+      if (strings2.length > TXT_LIMITS.maxStrings) {
+        return `TXT record at ${name} has ${strings2.length} character-strings (limit ${TXT_LIMITS.maxStrings})`;
+      }
+      if (bytes > TXT_LIMITS.maxRecordBytes) return `TXT record at ${name} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
+      for (const s of strings2) {
+        const bad = s.findIndex((b) => b > 126 || b < 32 && b !== 9);
+        if (bad >= 0) {
+          return `TXT record at ${name} has a non-ASCII or control byte 0x${(s[bad] ?? 0).toString(16)}`;
+        }
+      }
+      return { name, type: "TXT", ttl, data: strings2.map((s) => s.toString("latin1")) };
+    }
+    default:
+      return void 0;
+  }
+}
+function decodeReply(buffer, id, name, type) {
+  let reply;
+  try {
+    reply = packet.decode(buffer);
+  } catch (error2) {
+    return { kind: "bad", detail: `undecodable reply (${error2 instanceof Error ? error2.message : String(error2)})` };
+  }
+  if (reply.type !== "response") return { kind: "bad", detail: "reply is not a response (QR bit clear)" };
+  if (reply.id !== id) return { kind: "bad", detail: `reply ID ${reply.id ?? "?"} does not match query ID ${id}` };
+  const question = reply.questions?.[0];
+  if (reply.questions?.length !== 1 || question === void 0 || normaliseName(question.name) !== normaliseName(name) || question.type !== type) {
+    const got = question ? `${question.name}/${question.type}` : "no question";
+    return { kind: "bad", detail: `reply question ${got} does not match ${normaliseName(name)}/${type}` };
+  }
+  const flags = reply.flags ?? 0;
+  const rcode = RCODES[flags & 15];
+  if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}` };
+  const truncated = (flags & packet.TRUNCATED_RESPONSE) !== 0;
+  const records = [];
+  for (const rr of reply.answers ?? []) {
+    const record = toRecord(rr);
+    if (typeof record === "string") return { kind: "bad", detail: record };
+    if (record !== void 0) records.push(record);
+  }
+  return { kind: "answer", answer: { rcode, records }, truncated };
+}
+
+// src/collect/dns/dns-client.ts
+var MAX_CNAME_CHAIN = 8;
+var Semaphore = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  active = 0;
+  waiting = [];
+  async run(task) {
+    if (this.active >= this.limit) await new Promise((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
+};
+var DnsClient = class {
+  constructor(options) {
+    this.options = options;
+    if (options.servers.length === 0) throw new Error("DnsClient needs at least one server");
+    this.limiter = new Semaphore(options.concurrency ?? 64);
+    this.timeoutMs = options.timeoutMs ?? 2e3;
+    this.retries = options.retries ?? 2;
+    this.negativeTtl = options.negativeTtl ?? 60;
+    this.now = options.now ?? Date.now;
+    this.fetcher = options.fetch ?? fetch;
+    this.deadline = options.deadline;
+  }
+  options;
+  stats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
+  cache = /* @__PURE__ */ new Map();
+  inFlight = /* @__PURE__ */ new Map();
+  limiter;
+  timeoutMs;
+  retries;
+  negativeTtl;
+  now;
+  fetcher;
+  deadline;
+  async resolve(name, type) {
+    this.stats.lookups++;
+    if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0) this.deadline = this.now() + this.options.phaseTimeoutMs;
+    const upper = type.toUpperCase();
+    if (!isQueryType(upper)) return { rcode: "MALFORMED", records: [], detail: `unsupported query type ${type}` };
+    const qname = normaliseName(name);
+    if (qname === "" || qname.length > 253 || qname.split(".").some((l) => l.length === 0 || l.length > 63)) {
+      return { rcode: "MALFORMED", records: [], detail: `invalid domain name "${name}"` };
+    }
+    return this.resolveFollowing(qname, upper);
+  }
+  /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
+  async resolveFollowing(qname, type) {
+    const chain = [];
+    const seen = /* @__PURE__ */ new Set();
+    let current = qname;
+    for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
+      if (seen.has(current)) return { rcode: "MALFORMED", records: chain, detail: `CNAME loop at ${current}` };
+      seen.add(current);
+      const answer = await this.cached(current, type);
+      if (answer.rcode !== "NOERROR" || type === "CNAME") return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      let target = current;
+      const links = /* @__PURE__ */ new Set();
+      for (; ; ) {
+        const link = answer.records.find((r) => r.type === "CNAME" && r.name === target);
+        if (!link || typeof link.data !== "string" || links.has(target)) break;
+        links.add(target);
+        target = link.data;
+      }
+      const final = answer.records.some((r) => r.type === type && r.name === target);
+      if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      chain.push(...answer.records.filter((r) => r.type === "CNAME"));
+      current = target;
+    }
+    return { rcode: "MALFORMED", records: chain, detail: `CNAME chain longer than ${MAX_CNAME_CHAIN}` };
+  }
+  cached(qname, type) {
+    const key = questionKey(qname, type);
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) {
+      this.stats.cacheHits++;
+      return Promise.resolve(hit.answer);
+    }
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.stats.cacheHits++;
+      return pending;
+    }
+    const promise = this.query(qname, type).then((answer) => {
+      this.inFlight.delete(key);
+      const ttl = this.ttlOf(answer);
+      if (ttl > 0) this.cache.set(key, { answer, expires: this.now() + ttl * 1e3 });
+      return answer;
+    });
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+  /** Data answers are cached for their smallest TTL; failures are not cached. */
+  ttlOf(answer) {
+    if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return 0;
+    if (answer.records.length === 0) return this.negativeTtl;
+    return Math.min(...answer.records.map((r) => r.ttl));
+  }
+  remaining() {
+    return this.deadline === void 0 ? Infinity : this.deadline - this.now();
+  }
+  /** Asks the servers in turn until one gives a usable answer or the attempts run out. */
+  async query(qname, type) {
+    const servers = this.options.servers;
+    let last = { rcode: "TIMEOUT", records: [], detail: "no attempt made" };
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      const left = this.remaining();
+      if (left <= 0) {
+        return { rcode: "TIMEOUT", records: [], detail: "the DNS phase deadline passed before this question was answered" };
+      }
+      const server = servers[attempt % servers.length];
+      last = await this.limiter.run(() => this.attempt(server, qname, type, Math.min(this.timeoutMs, left)));
+      if (last.rcode === "NOERROR" || last.rcode === "NXDOMAIN") return last;
+    }
+    return last;
+  }
+  async attempt(server, qname, type, timeoutMs) {
+    const label = serverLabel(server);
+    const id = server.kind === "doh" ? 0 : randomInt(0, 65536);
+    const query = encodeQuery(id, qname, type);
+    const filter = (bytes) => {
+      const decoded = decodeReply(bytes, id, qname, type);
+      return decoded.kind === "bad" && /does not match|not a response/.test(decoded.detail) ? decoded.detail : true;
+    };
+    this.stats.queriesSent++;
+    let exchange;
+    if (server.kind === "doh") {
+      exchange = await dohExchange(server.url, query, timeoutMs, this.fetcher);
+    } else {
+      exchange = await udpExchange(server.host, server.port, query, timeoutMs, filter);
+    }
+    let result = this.toAnswer(exchange, id, qname, type, label);
+    if (result.truncated && server.kind === "dns") {
+      this.stats.tcpFallbacks++;
+      this.stats.queriesSent++;
+      result = this.toAnswer(await tcpExchange(server.host, server.port, query, timeoutMs), id, qname, type, label);
+      if (result.truncated) return { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: label };
+    }
+    return result.answer;
+  }
+  toAnswer(exchange, id, qname, type, server) {
+    switch (exchange.kind) {
+      case "timeout":
+        this.stats.timeouts++;
+        return { answer: { rcode: "TIMEOUT", records: [], detail: "no reply before the timeout", server }, truncated: false };
+      case "failed":
+        return { answer: { rcode: "MALFORMED", records: [], detail: exchange.detail, server }, truncated: false };
+      case "reply": {
+        const decoded = decodeReply(exchange.bytes, id, qname, type);
+        if (decoded.kind === "bad") return { answer: { rcode: "MALFORMED", records: [], detail: decoded.detail, server }, truncated: false };
+        return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
+      }
+    }
+  }
+};
+
+// src/collect/dns/create-dns-client.ts
+function dnsServers(settings, deps) {
+  if (settings.servers.length > 0) return settings.servers.map((s) => parseDnsServer(s));
+  let text6;
+  try {
+    text6 = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
+  } catch (error2) {
+    throw new ConfigurationError(`cannot read /etc/resolv.conf (${errorMessage(error2)}); pass --dns-server HOST[:PORT]`);
+  }
+  const servers = parseResolvConf(text6);
+  if (servers.length === 0) throw new ConfigurationError("/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]");
+  return servers;
+}
+function createDnsClient(settings, deps) {
+  const servers = dnsServers(settings, deps);
+  deps.logger.info(`DNS servers: ${servers.map(serverLabel).join(", ")}`);
+  return new DnsClient({
+    servers,
+    timeoutMs: 2e3,
+    retries: 2,
+    concurrency: 64,
+    phaseTimeoutMs: deps.phaseTimeoutMs ?? 12e4,
+    ...deps.fetch ? { fetch: deps.fetch } : {}
+  });
+}
+
+// src/collect/dns/https-getter.ts
+var MAX_BODY = 64 * 1024;
+function createHttpsGetter(options = {}) {
+  const fetcher = options.fetch ?? fetch;
+  const timeoutMs = options.timeoutMs ?? 1e4;
+  return async (url) => {
+    try {
+      const response = await fetcher(url, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
+      const contentType = response.headers.get("content-type") ?? void 0;
+      const buffer = Buffer.from(await response.arrayBuffer());
+      if (buffer.length > MAX_BODY) return { status: response.status, ...contentType ? { contentType } : {}, error: `body of ${buffer.length} bytes exceeds ${MAX_BODY}` };
+      return { status: response.status, ...contentType ? { contentType } : {}, body: buffer.toString("utf8") };
+    } catch (error2) {
+      const cause = error2 instanceof Error && error2.cause instanceof Error ? `: ${error2.cause.message}` : "";
+      return { status: 0, error: `${error2 instanceof Error ? error2.message : String(error2)}${cause}` };
+    }
+  };
+}
+
+// src/collect/dns/dns-only.ts
+function dnsOnlyCollector(target, dns, deps) {
+  const client = createDnsClient({ servers: dns.servers }, { logger: deps.logger, ...deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {} });
+  return liveCollector({
+    mode: "dns-only",
+    tenantId: null,
+    clients: { dns: client, https: createHttpsGetter() },
+    extraDomains: target.domains,
+    now: deps.now
+  });
+}
+
+// src/snapshot/read-folder.ts
+import { createReadStream } from "node:fs";
+import { readFile } from "node:fs/promises";
+import path2 from "node:path";
+import { createInterface } from "node:readline";
+
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text5, ignoreTrivia = false) {
-  const len = text5.length;
+function createScanner(text6, ignoreTrivia = false) {
+  const len = text6.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits = 0;
     let value2 = 0;
     while (digits < count || !exact) {
-      let ch = text5.charCodeAt(pos);
+      let ch = text6.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -27761,35 +34468,35 @@ function createScanner(text5, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text5.charCodeAt(pos) === 48) {
+    if (text6.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text5.length && text5.charCodeAt(pos) === 46) {
+    if (pos < text6.length && text6.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text5.substring(start, pos);
+        return text6.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text5.length && (text5.charCodeAt(pos) === 69 || text5.charCodeAt(pos) === 101)) {
+    if (pos < text6.length && (text6.charCodeAt(pos) === 69 || text6.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text5.length && text5.charCodeAt(pos) === 43 || text5.charCodeAt(pos) === 45) {
+      if (pos < text6.length && text6.charCodeAt(pos) === 43 || text6.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
         pos++;
-        while (pos < text5.length && isDigit(text5.charCodeAt(pos))) {
+        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -27797,30 +34504,30 @@ function createScanner(text5, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text5.substring(start, end);
+    return text6.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text5.charCodeAt(pos);
+      const ch = text6.charCodeAt(pos);
       if (ch === 34) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text5.substring(start, pos);
+        result += text6.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text5.charCodeAt(pos++);
+        const ch2 = text6.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -27862,7 +34569,7 @@ function createScanner(text5, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text5.substring(start, pos);
+          result += text6.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -27883,19 +34590,19 @@ function createScanner(text5, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text5.charCodeAt(pos);
+    let code = text6.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text5.charCodeAt(pos);
+        code = text6.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text5.charCodeAt(pos) === 10) {
+      if (code === 13 && text6.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -27931,31 +34638,31 @@ function createScanner(text5, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text5.charCodeAt(pos + 1) === 47) {
+        if (text6.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text5.charCodeAt(pos))) {
+            if (isLineBreak(text6.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text5.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 12;
         }
-        if (text5.charCodeAt(pos + 1) === 42) {
+        if (text6.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text5.charCodeAt(pos);
-            if (ch === 42 && text5.charCodeAt(pos + 1) === 47) {
+            const ch = text6.charCodeAt(pos);
+            if (ch === 42 && text6.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text5.charCodeAt(pos) === 10) {
+              if (ch === 13 && text6.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -27966,7 +34673,7 @@ function createScanner(text5, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text5.substring(start, pos);
+          value = text6.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -27976,7 +34683,7 @@ function createScanner(text5, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text5.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text6.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -27998,10 +34705,10 @@ function createScanner(text5, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text5.charCodeAt(pos);
+          code = text6.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text5.substring(tokenOffset, pos);
+          value = text6.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -28184,7 +34891,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
+function parseTree(text6, errors = [], options = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -28200,29 +34907,29 @@ function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
     onObjectBegin: (offset) => {
       currentParent = onValue({ type: "object", offset, length: -1, parent: currentParent, children: [] });
     },
-    onObjectProperty: (name, offset, length) => {
+    onObjectProperty: (name, offset, length2) => {
       currentParent = onValue({ type: "property", offset, length: -1, parent: currentParent, children: [] });
-      currentParent.children.push({ type: "string", value: name, offset, length, parent: currentParent });
+      currentParent.children.push({ type: "string", value: name, offset, length: length2, parent: currentParent });
     },
-    onObjectEnd: (offset, length) => {
-      ensurePropertyComplete(offset + length);
-      currentParent.length = offset + length - currentParent.offset;
+    onObjectEnd: (offset, length2) => {
+      ensurePropertyComplete(offset + length2);
+      currentParent.length = offset + length2 - currentParent.offset;
       currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
+      ensurePropertyComplete(offset + length2);
     },
-    onArrayBegin: (offset, length) => {
+    onArrayBegin: (offset, length2) => {
       currentParent = onValue({ type: "array", offset, length: -1, parent: currentParent, children: [] });
     },
-    onArrayEnd: (offset, length) => {
-      currentParent.length = offset + length - currentParent.offset;
+    onArrayEnd: (offset, length2) => {
+      currentParent.length = offset + length2 - currentParent.offset;
       currentParent = currentParent.parent;
-      ensurePropertyComplete(offset + length);
+      ensurePropertyComplete(offset + length2);
     },
-    onLiteralValue: (value, offset, length) => {
-      onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
-      ensurePropertyComplete(offset + length);
+    onLiteralValue: (value, offset, length2) => {
+      onValue({ type: getNodeType(value), offset, length: length2, parent: currentParent, value });
+      ensurePropertyComplete(offset + length2);
     },
-    onSeparator: (sep, offset, length) => {
+    onSeparator: (sep, offset, length2) => {
       if (currentParent.type === "property") {
         if (sep === ":") {
           currentParent.colonOffset = offset;
@@ -28231,11 +34938,11 @@ function parseTree(text5, errors = [], options = ParseOptions.DEFAULT) {
         }
       }
     },
-    onError: (error2, offset, length) => {
-      errors.push({ error: error2, offset, length });
+    onError: (error2, offset, length2) => {
+      errors.push({ error: error2, offset, length: length2 });
     }
   };
-  visit(text5, visitor, options);
+  visit(text6, visitor, options);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -28273,8 +34980,8 @@ function findNodeAtLocation(root, path6) {
   }
   return node;
 }
-function visit(text5, visitor, options = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text5, false);
+function visit(text6, visitor, options = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text6, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -28690,11 +35397,11 @@ function printParseErrorCode(code) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text5, offset) {
+function lineAndColumn(text6, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text5.length; i++) {
-    if (text5.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text6.length; i++) {
+    if (text6.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -28708,18 +35415,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text5, file) {
+function parseLocatedJson(text6, file) {
   const errors = [];
-  const tree = parseTree2(text5, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text6, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text5, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text6, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text5);
+    value = JSON.parse(text6);
   } catch (error2) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error2)})`);
   }
@@ -28734,41 +35441,10 @@ function parseLocatedJson(text5, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text5, at?.offset ?? 0).line;
+      return lineAndColumn(text6, at?.offset ?? 0).line;
     }
   };
 }
-
-// src/snapshot/manifest.ts
-var SNAPSHOT_FORMAT_VERSION = 1;
-
-// src/snapshot/folder-layout.ts
-var SOURCE_FILES = {
-  "graph.users": "graph/users.json",
-  "graph.userRegistrationDetails": "graph/userRegistrationDetails.json",
-  "graph.conditionalAccessPolicies": "graph/conditionalAccessPolicies.json",
-  "graph.securityDefaults": "graph/securityDefaults.json",
-  "graph.authenticationStrengthPolicies": "graph/authenticationStrengthPolicies.json",
-  "graph.roleAssignments": "graph/roleAssignments.json",
-  "graph.domains": "graph/domains.json",
-  "graph.signIns": "graph/signIns.jsonl",
-  "graph.riskyUsers": "graph/riskyUsers.json",
-  "graph.riskDetections": "graph/riskDetections.json",
-  "graph.messageRules": "graph/messageRules.jsonl",
-  "exo.mailbox": "exchange/Get-Mailbox.json",
-  "exo.hostedOutboundSpamFilterPolicy": "exchange/Get-HostedOutboundSpamFilterPolicy.json",
-  "exo.hostedOutboundSpamFilterRule": "exchange/Get-HostedOutboundSpamFilterRule.json",
-  "exo.remoteDomain": "exchange/Get-RemoteDomain.json",
-  "exo.dkimSigningConfig": "exchange/Get-DkimSigningConfig.json",
-  "exo.transportConfig": "exchange/Get-TransportConfig.json",
-  "exo.casMailbox": "exchange/Get-CASMailbox.json",
-  "exo.recipient": "exchange/Get-Recipient.json",
-  "exo.inboxRule": "exchange/Get-InboxRule.json",
-  dns: "dns/answers.json"
-};
-var MANIFEST_FILE = "manifest.json";
-var STREAMED_SOURCES = /* @__PURE__ */ new Set(["graph.signIns", "graph.messageRules"]);
-var SINGLETON_SOURCES = /* @__PURE__ */ new Set(["graph.securityDefaults", "dns"]);
 
 // src/snapshot/source-id.ts
 var GRAPH_SOURCES = [
@@ -28803,14 +35479,14 @@ function isSourceId(value) {
 
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
-  const file = path.join(dir, relative);
-  let text5;
+  const file = path2.join(dir, relative);
+  let text6;
   try {
-    text5 = await readFile(file, "utf8");
+    text6 = await readFile(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
   }
-  return parseLocatedJson(text5, file).value;
+  return parseLocatedJson(text6, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -28865,13 +35541,13 @@ function jsonLinesStream(file, validate) {
   };
 }
 async function readSnapshotFolder(dir) {
-  const manifestFile = path.join(dir, MANIFEST_FILE);
+  const manifestFile = path2.join(dir, MANIFEST_FILE);
   const manifest = parseManifest(await readJsonFile(dir, MANIFEST_FILE), manifestFile);
   const loaded = /* @__PURE__ */ new Map();
   for (const [id, status] of Object.entries(manifest.sources)) {
     if (status.status !== "ok") continue;
     const relative = SOURCE_FILES[id];
-    const file = path.join(dir, relative);
+    const file = path2.join(dir, relative);
     if (STREAMED_SOURCES.has(id)) {
       try {
         await readFile(file, { flag: "r" }).then(() => void 0);
@@ -28940,21 +35616,19 @@ function maxSeverity(a, b) {
   return severityRank(a) >= severityRank(b) ? a : b;
 }
 
-// src/shard/shard.ts
-function parseShard(value, what = "--shard") {
-  const match = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(value);
-  const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
-    throw new ConfigurationError(`${what}: expected i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
+// src/collect/dns/domain-list.ts
+function parseDomainList(text6, where) {
+  const domains = [];
+  for (const raw of text6.split(/[\s,]+/)) {
+    if (raw === "") continue;
+    const domain = normaliseName(raw);
+    const labels = domain.split(".");
+    const valid = domain.length <= 253 && labels.length >= 2 && labels.every((l) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/.test(l));
+    if (!valid) throw new ConfigurationError(`${where}: "${raw}" is not a domain name`);
+    if (!domains.includes(domain)) domains.push(domain);
   }
-  return { index, count };
+  return domains;
 }
-var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxRule"]);
-function isShardedControl(sources) {
-  return sources.some((s) => SHARDED_SOURCES.has(s));
-}
-var SHARD_SCOPE_SOURCES = /* @__PURE__ */ new Set(["graph.riskyUsers", "exo.mailbox"]);
 
 // src/inputs.ts
 function failOn(value) {
@@ -28982,19 +35656,33 @@ function shardInput(getInput2, target) {
   }
   return { shard: parseShard(value, 'Input "shard"') };
 }
+function dnsInputs(getInput2) {
+  const domains = parseDomainList(getInput2("domains"), 'Input "domains"');
+  const servers = getInput2("dns-servers").split(/[\s,]+/).filter((s) => s !== "");
+  for (const server of servers) parseDnsServer(server, 'Input "dns-servers"');
+  return { servers, domains };
+}
 function readInputs(getInput2, workspace) {
   const snapshot = getInput2("snapshot").trim();
-  if (snapshot === "") {
-    throw new ConfigurationError('Input "snapshot" is required until live tenant collection is configured');
+  const dns = dnsInputs(getInput2);
+  let target;
+  if (snapshot !== "") {
+    if (dns.domains.length > 0) throw new ConfigurationError('Inputs "snapshot" and "domains" cannot be used together');
+    target = { kind: "snapshot", dir: snapshot };
+  } else if (dns.domains.length > 0) {
+    target = { kind: "dns-only", domains: dns.domains };
+  } else {
+    throw new ConfigurationError('Input "snapshot" or "domains" is required until live tenant collection is configured');
   }
   const reportPath = getInput2("report-path").trim() || `${workspace}/mailwarden-report.json`;
-  const target = { kind: "snapshot", dir: snapshot };
   return {
     policyPath: getInput2("policy").trim() || void 0,
     target,
     ...shardInput(getInput2, target),
+    dns,
     saveSnapshotDir: void 0,
-    only: void 0,
+    // DNS-only mode has data for the email-authentication area only.
+    only: target.kind === "dns-only" ? ["email-auth"] : void 0,
     reportJsonPath: reportPath,
     ...evidenceInputs(getInput2),
     summaryMarkdownPath: void 0,
@@ -29007,6 +35695,63 @@ function readInputs(getInput2, workspace) {
 import { mkdir as mkdir4, mkdtemp, rm as rm3, writeFile as writeFile5 } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path5 from "node:path";
+
+// src/snapshot/replay-resolver.ts
+var ReplayResolver = class {
+  constructor(data) {
+    this.data = data;
+  }
+  data;
+  resolve(name, type) {
+    const key = questionKey(name, type);
+    const answer = Object.hasOwn(this.data.answers, key) ? this.data.answers[key] : void 0;
+    return Promise.resolve(
+      answer ?? { rcode: "NOT_COLLECTED", records: [], detail: `the snapshot holds no answer for ${key}` }
+    );
+  }
+};
+
+// src/checks/dns-replay.ts
+function dnsReplay(input) {
+  const data = input.snapshot.data("dns");
+  return {
+    resolver: new ReplayResolver(data),
+    https: (url) => Promise.resolve(
+      (data.https && Object.hasOwn(data.https, url) ? data.https[url] : void 0) ?? {
+        status: 0,
+        error: `the snapshot holds no HTTPS fetch of ${url}`
+      }
+    )
+  };
+}
+function failedQueryJson(failed) {
+  return { ...failed };
+}
+function dnsErrorFinding(domain, failed, extra = {}) {
+  return {
+    target: domain,
+    status: "error",
+    message: `DNS lookup ${failed.question} failed (${failed.rcode}); the domain cannot be judged.`,
+    evidence: { ...extra, failedQuery: failedQueryJson(failed) }
+  };
+}
+async function perDomain(control, input, judge) {
+  const replay = dnsReplay(input);
+  const targets = controlTargets(control, input.context.domains, input.context.policy);
+  const findings = [];
+  for (const domain of targets) findings.push(await judge(domain, replay));
+  if (findings.length === 0) {
+    return [
+      {
+        target: "tenant",
+        status: "not_evaluable",
+        message: `No domain in scope for ${control}.`,
+        evidence: { domainsInScope: [...input.context.domains] }
+      }
+    ];
+  }
+  return findings;
+}
 
 // src/checks/recipient-domain.ts
 function normaliseDomain(domain) {
@@ -29052,14 +35797,14 @@ function cnameOf(dns, selector, domain, expected) {
   const found = normaliseDomain(cname.data);
   return found === normaliseDomain(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
 }
-function text(value) {
+function text2(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function dkimSigning({ snapshot, context }) {
   const excluded = new Set(context.policy.domains.exclude.map(normaliseDomain));
   const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain(d.id)));
   const configs = new Map(
-    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain(text(c.Domain) ?? text(c.Identity) ?? ""), c])
+    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain(text2(c.Domain) ?? text2(c.Identity) ?? ""), c])
   );
   const dns = snapshot.data("dns");
   return domains.map((d) => {
@@ -29073,7 +35818,7 @@ function dkimSigning({ snapshot, context }) {
         evidence: { domain, configured: false }
       };
     }
-    const base = { domain, configured: true, enabled: config.Enabled === true, status: text(config.Status) ?? null };
+    const base = { domain, configured: true, enabled: config.Enabled === true, status: text2(config.Status) ?? null };
     if (config.Enabled !== true) {
       return { target: domain, status: "fail", message: "DKIM signing is not enabled for this domain.", evidence: base };
     }
@@ -29081,7 +35826,7 @@ function dkimSigning({ snapshot, context }) {
       return { target: domain, status: "pass", message: "DKIM signing is enabled (Microsoft-managed initial domain).", evidence: base };
     }
     const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
-      const expected = text(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
+      const expected = text2(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
       return { selector, expected, result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected) };
     });
     const evidence = {
@@ -29097,15 +35842,273 @@ function dkimSigning({ snapshot, context }) {
     return { target: domain, status: "fail", message: "A DKIM selector CNAME is missing or points elsewhere.", evidence };
   });
 }
+function keyJson(key) {
+  return {
+    valid: key.valid,
+    error: key.error ?? null,
+    detail: key.detail ?? null,
+    revoked: key.revoked,
+    keyType: key.keyType ?? null,
+    keyBits: key.keyBits ?? null,
+    testing: key.testing,
+    usableForEmail: key.usableForEmail
+  };
+}
+function dkimKeys(input) {
+  const selectors = input.params.strings("selectors");
+  const minBits = input.params.number("minBits");
+  return perDomain("dkim.keys", input, async (domain, { resolver }) => {
+    const results = await lookupDkim(resolver, domain, selectors, minBits);
+    const failed = results.find((r) => r.failed);
+    if (failed?.failed) return dnsErrorFinding(domain, failed.failed, { selector: failed.selector });
+    const problems = [];
+    const evidence = [];
+    for (const r of results) {
+      const keys = r.keys.map(keyJson);
+      evidence.push({ selector: r.selector, name: r.name, records: [...r.records], keys });
+      if (r.records.length === 0) problems.push(`${r.selector}: no key published`);
+      else if (r.records.length > 1) problems.push(`${r.selector}: ${r.records.length} TXT records, a verifier may pick any`);
+      else {
+        const key = r.keys[0];
+        if (key && (!key.valid || key.error !== void 0)) problems.push(`${r.selector}: ${key.error ?? "invalid"}${key.detail ? ` (${key.detail})` : ""}`);
+      }
+    }
+    const body = { selectors: evidence, minBits };
+    if (problems.length === 0) {
+      return { target: domain, status: "pass", message: `${domain} publishes valid DKIM keys at ${selectors.join(", ")}.`, evidence: body };
+    }
+    return { target: domain, status: "fail", message: `DKIM keys of ${domain}: ${problems.join("; ")}.`, evidence: { ...body, problems } };
+  });
+}
 var dkimChecks = {
-  "dkim.signing": { kind: "snapshot", evaluate: dkimSigning }
+  "dkim.signing": { kind: "snapshot", evaluate: dkimSigning },
+  "dkim.keys": { kind: "snapshot", evaluate: dkimKeys }
 };
 
 // src/checks/dmarc.ts
-var dmarcChecks = {};
+function discoveryJson(d) {
+  return {
+    status: d.status,
+    policyDomain: d.status === "found" ? d.policyDomain : null,
+    record: d.status === "found" ? d.recordText : null,
+    walk: d.steps.map((s) => ({ domain: s.domain, outcome: s.outcome, ...s.detail ? { detail: s.detail } : {} }))
+  };
+}
+function noRecord(domain, d) {
+  return { target: domain, status: "fail", message: `No valid DMARC record applies to ${domain} (${d.reason}).`, evidence: discoveryJson(d) };
+}
+function dmarcRecord(input) {
+  return perDomain("dmarc.record", input, async (domain, { resolver }) => {
+    const d = await lookupDmarc(resolver, domain);
+    if (d.status === "temperror") return dnsErrorFinding(domain, d.failed, discoveryJson(d));
+    if (d.status === "none") return noRecord(domain, d);
+    const own = d.policyDomain === domain;
+    return {
+      target: domain,
+      status: "pass",
+      message: own ? `${domain} publishes a valid DMARC record.` : `${domain} is covered by the DMARC record of ${d.policyDomain}.`,
+      evidence: discoveryJson(d)
+    };
+  });
+}
+var RANK = { none: 0, quarantine: 1, reject: 2 };
+function dmarcPolicy(input) {
+  const minimum = input.params.string("minimum");
+  return perDomain("dmarc.policy", input, async (domain, { resolver }) => {
+    const d = await lookupDmarc(resolver, domain);
+    if (d.status === "temperror") return dnsErrorFinding(domain, d.failed, discoveryJson(d));
+    if (d.status === "none") return noRecord(domain, d);
+    const r = d.record;
+    const own = d.policyDomain === domain;
+    const problems = [];
+    if (own && RANK[r.p] < RANK[minimum]) problems.push(`p=${r.p}${r.pImplied ? " (implied: p missing or invalid)" : ""}`);
+    if (RANK[r.sp] < RANK[minimum]) problems.push(`sp=${r.sp}${r.spExplicit ? "" : " (inherited from p)"}`);
+    if (RANK[r.np] < RANK[minimum]) problems.push(`np=${r.np}${r.npExplicit ? "" : " (inherited from sp)"}`);
+    if (r.pct !== 100) problems.push(`pct=${r.pct}`);
+    if (r.t) problems.push("t=y (testing mode)");
+    const evidence = {
+      ...discoveryJson(d),
+      p: r.p,
+      sp: r.sp,
+      np: r.np,
+      pct: r.pctExplicit ? r.pct : null,
+      t: r.t,
+      minimum,
+      ownRecord: own,
+      legacyTags: [...r.legacyTags]
+    };
+    if (problems.length === 0) {
+      return { target: domain, status: "pass", message: `DMARC for ${domain} enforces at least ${minimum}.`, evidence };
+    }
+    return { target: domain, status: "fail", message: `DMARC for ${domain} is weaker than ${minimum}: ${problems.join(", ")}.`, evidence: { ...evidence, problems } };
+  });
+}
+function stripSize(uri) {
+  return uri.replace(/!\d+[kmgt]?$/i, "").toLowerCase();
+}
+function dmarcReporting(input) {
+  const required = input.params.strings("requiredAddresses");
+  return perDomain("dmarc.reporting", input, async (domain, { resolver }) => {
+    const { discovery: d, destinations } = await lookupDmarcReporting(resolver, domain);
+    if (d.status === "temperror") return dnsErrorFinding(domain, d.failed, discoveryJson(d));
+    if (d.status === "none") return noRecord(domain, d);
+    const failed = destinations.find((x) => x.failed);
+    if (failed?.failed) return dnsErrorFinding(domain, failed.failed, { destination: failed.uri });
+    const rua = d.record.rua.map((u) => u.uri);
+    const problems = [];
+    if (rua.length === 0) problems.push("no rua= destination");
+    const present = new Set(rua.map(stripSize));
+    for (const address of required) if (!present.has(stripSize(address))) problems.push(`required ${address} missing`);
+    for (const x of destinations) {
+      if (!x.internal && x.domain !== void 0 && x.authorised !== true) {
+        problems.push(`${x.kind} ${x.uri} is not authorised by ${d.policyDomain}._report._dmarc.${x.domain}`);
+      }
+    }
+    const evidence = {
+      ...discoveryJson(d),
+      rua,
+      invalidRua: [...d.record.invalidRua],
+      requiredAddresses: [...required],
+      destinations: destinations.map((x) => ({
+        uri: x.uri,
+        kind: x.kind,
+        domain: x.domain ?? null,
+        internal: x.internal,
+        authorised: x.authorised ?? null
+      }))
+    };
+    if (problems.length === 0) {
+      return { target: domain, status: "pass", message: `DMARC aggregate reports for ${domain} go to ${rua.length} authorised destination(s).`, evidence };
+    }
+    return { target: domain, status: "fail", message: `DMARC reporting for ${domain}: ${problems.join("; ")}.`, evidence: { ...evidence, problems } };
+  });
+}
+var dmarcChecks = {
+  "dmarc.record": { kind: "snapshot", evaluate: dmarcRecord },
+  "dmarc.policy": { kind: "snapshot", evaluate: dmarcPolicy },
+  "dmarc.reporting": { kind: "snapshot", evaluate: dmarcReporting }
+};
+
+// src/mailauth/mta-sts.ts
+function parseMtaStsRecord(text6) {
+  const fields = /* @__PURE__ */ new Map();
+  const parts = text6.split(";").map((p) => p.trim()).filter((p) => p !== "");
+  for (const [i, part] of parts.entries()) {
+    const eq = part.indexOf("=");
+    if (eq < 0) return { ok: false, error: `field "${part}" has no "="` };
+    const name = part.slice(0, eq).trim();
+    if (i === 0 && (name !== "v" || part.slice(eq + 1).trim() !== "STSv1")) return { ok: false, error: "the record does not start with v=STSv1" };
+    fields.set(name, part.slice(eq + 1).trim());
+  }
+  const id = fields.get("id");
+  if (id === void 0 || !/^[A-Za-z0-9]{1,32}$/.test(id)) return { ok: false, error: "id= is missing or not 1-32 letters and digits" };
+  return { ok: true, value: { id } };
+}
+function parseMtaStsPolicy(body) {
+  const fields = /* @__PURE__ */ new Map();
+  for (const line of body.split(/\r?\n/)) {
+    if (line.trim() === "") continue;
+    const colon = line.indexOf(":");
+    if (colon < 0) return { ok: false, error: `line "${line.slice(0, 60)}" has no ":"` };
+    const key = line.slice(0, colon).trim();
+    fields.set(key, [...fields.get(key) ?? [], line.slice(colon + 1).trim()]);
+  }
+  if (fields.get("version")?.[0] !== "STSv1") return { ok: false, error: "version is not STSv1" };
+  const mode = fields.get("mode")?.[0];
+  if (mode !== "enforce" && mode !== "testing" && mode !== "none") return { ok: false, error: `mode "${mode ?? ""}" is not enforce, testing or none` };
+  const maxAgeText = fields.get("max_age")?.[0] ?? "";
+  if (!/^\d{1,10}$/.test(maxAgeText) || Number(maxAgeText) > 31557600) return { ok: false, error: `max_age "${maxAgeText}" is invalid` };
+  const mx = fields.get("mx") ?? [];
+  if (mode !== "none" && mx.length === 0) return { ok: false, error: "no mx: line" };
+  return { ok: true, value: { mode, mx, maxAge: Number(maxAgeText) } };
+}
+function parseTlsRptRecord(text6) {
+  const parts = text6.split(";").map((p) => p.trim()).filter((p) => p !== "");
+  if (parts[0]?.replace(/\s+/g, "") !== "v=TLSRPTv1") return { ok: false, error: "the record does not start with v=TLSRPTv1" };
+  const rua = parts.find((p) => /^rua\s*=/.test(p));
+  if (rua === void 0) return { ok: false, error: "no rua= field" };
+  const uris = rua.slice(rua.indexOf("=") + 1).split(",").map((u) => u.trim()).filter((u) => u !== "");
+  if (uris.length === 0 || !uris.every((u) => /^(mailto:\S+@\S+|https:\/\/\S+)$/i.test(u))) {
+    return { ok: false, error: "rua= must list mailto: or https: URIs" };
+  }
+  return { ok: true, value: { rua: uris } };
+}
 
 // src/checks/domains.ts
-var domainsChecks = {};
+function domainsParked(input) {
+  return perDomain("domains.parked", input, async (domain, { resolver }) => {
+    const { txt, dmarc, mx } = await lookupParked(resolver, domain);
+    if (txt.failed) return dnsErrorFinding(domain, txt.failed);
+    if (dmarc.status === "temperror") return dnsErrorFinding(domain, dmarc.failed);
+    if (mx.failed) return dnsErrorFinding(domain, mx.failed);
+    const problems = [];
+    const spf = txt.records.filter(isSpfRecord);
+    const spfOk = spf.length === 1 && (spf[0] ?? "").trim().replace(/\s+/g, " ").toLowerCase() === "v=spf1 -all";
+    if (!spfOk) problems.push(spf.length === 0 ? "no SPF record" : `SPF is "${spf.join('" + "')}", not "v=spf1 -all"`);
+    let dmarcPolicy2 = null;
+    if (dmarc.status === "found") {
+      dmarcPolicy2 = dmarc.policyDomain === domain ? dmarc.record.p : dmarc.record.sp;
+      if (dmarcPolicy2 !== "reject" || dmarc.record.pct !== 100 || dmarc.record.t) problems.push(`DMARC policy is ${dmarcPolicy2}${dmarc.record.t ? " with t=y" : ""}${dmarc.record.pct !== 100 ? ` pct=${dmarc.record.pct}` : ""}, not reject`);
+    } else problems.push("no DMARC record");
+    const nullMx = mx.exchanges.length === 1 && mx.exchanges[0]?.exchange === "";
+    if (mx.exchanges.length > 0 && !nullMx) problems.push(`MX records point to ${mx.exchanges.map((m) => m.exchange || ".").join(", ")}`);
+    const evidence = {
+      spf: [...spf],
+      dmarcPolicy: dmarcPolicy2,
+      dmarcPolicyDomain: dmarc.status === "found" ? dmarc.policyDomain : null,
+      mx: mx.exchanges.map((m) => ({ preference: m.preference, exchange: m.exchange === "" ? "." : m.exchange })),
+      nullMx
+    };
+    if (problems.length === 0) return { target: domain, status: "pass", message: `Parked domain ${domain} refuses all mail.`, evidence };
+    return { target: domain, status: "fail", message: `Parked domain ${domain}: ${problems.join("; ")}.`, evidence: { ...evidence, problems } };
+  });
+}
+function mtaStsPolicy(input) {
+  return perDomain("mta-sts.policy", input, async (domain, { resolver, https }) => {
+    const sts = await lookupMtaSts(resolver, https, domain);
+    if (sts.record.failed) return dnsErrorFinding(domain, sts.record.failed);
+    const records = sts.record.records.filter((r) => r.startsWith("v=STSv1"));
+    const base = { recordName: sts.record.name, records: [...records], policyUrl: sts.policyUrl };
+    if (records.length !== 1) {
+      return { target: domain, status: "fail", message: records.length === 0 ? `${domain} publishes no MTA-STS record.` : `${domain} publishes ${records.length} MTA-STS records.`, evidence: base };
+    }
+    const record = parseMtaStsRecord(records[0] ?? "");
+    if (!record.ok) return { target: domain, status: "fail", message: `The MTA-STS record of ${domain} is invalid: ${record.error}.`, evidence: base };
+    const fetched = sts.policy;
+    if (!fetched || fetched.status === 0) {
+      return { target: domain, status: "error", message: `The MTA-STS policy of ${domain} could not be fetched: ${fetched?.error ?? "not fetched"}.`, evidence: { ...base, fetchError: fetched?.error ?? null } };
+    }
+    const evidence = { ...base, id: record.value.id, httpStatus: fetched.status, contentType: fetched.contentType ?? null };
+    if (fetched.status !== 200) return { target: domain, status: "fail", message: `${sts.policyUrl} answered HTTP ${fetched.status}.`, evidence };
+    if (!(fetched.contentType ?? "").toLowerCase().startsWith("text/plain")) {
+      return { target: domain, status: "fail", message: `${sts.policyUrl} is not text/plain (RFC 8461 §3.3).`, evidence };
+    }
+    const policy2 = parseMtaStsPolicy(fetched.body ?? "");
+    if (!policy2.ok) return { target: domain, status: "fail", message: `The MTA-STS policy of ${domain} is invalid: ${policy2.error}.`, evidence };
+    const full = { ...evidence, mode: policy2.value.mode, mx: [...policy2.value.mx], maxAge: policy2.value.maxAge };
+    if (policy2.value.mode !== "enforce") return { target: domain, status: "fail", message: `The MTA-STS policy of ${domain} is in mode ${policy2.value.mode}, not enforce.`, evidence: full };
+    return { target: domain, status: "pass", message: `${domain} enforces MTA-STS.`, evidence: full };
+  });
+}
+function tlsRptRecord(input) {
+  return perDomain("tls-rpt.record", input, async (domain, { resolver }) => {
+    const txt = await lookupTlsRpt(resolver, domain);
+    if (txt.failed) return dnsErrorFinding(domain, txt.failed);
+    const records = txt.records.filter((r) => /^v\s*=\s*TLSRPTv1/.test(r));
+    const evidence = { recordName: txt.name, records: [...records] };
+    if (records.length !== 1) {
+      return { target: domain, status: "fail", message: records.length === 0 ? `${domain} publishes no TLS-RPT record.` : `${domain} publishes ${records.length} TLS-RPT records.`, evidence };
+    }
+    const parsed = parseTlsRptRecord(records[0] ?? "");
+    if (!parsed.ok) return { target: domain, status: "fail", message: `The TLS-RPT record of ${domain} is invalid: ${parsed.error}.`, evidence };
+    return { target: domain, status: "pass", message: `${domain} requests TLS reports.`, evidence: { ...evidence, rua: [...parsed.value.rua] } };
+  });
+}
+var domainsChecks = {
+  "domains.parked": { kind: "snapshot", evaluate: domainsParked },
+  "mta-sts.policy": { kind: "snapshot", evaluate: mtaStsPolicy },
+  "tls-rpt.record": { kind: "snapshot", evaluate: tlsRptRecord }
+};
 
 // src/model/finding.ts
 var TENANT_TARGET = "tenant";
@@ -29128,9 +36131,9 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
   const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
   for (const { field, value } of rule.conditionTexts) {
-    const text5 = value.toLowerCase();
-    for (const word of words) if (text5.includes(word)) signs.push(`trigger-word:${word} (${field})`);
-    for (const sender of senders) if (text5 === sender || text5.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+    const text6 = value.toLowerCase();
+    for (const word of words) if (text6.includes(word)) signs.push(`trigger-word:${word} (${field})`);
+    for (const sender of senders) if (text6 === sender || text6.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
   }
   const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
   if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
@@ -29138,11 +36141,8 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   return { pattern: rule.deletes ? "delete" : "move-to-folder", signs };
 }
 
-// src/snapshot/exchange-types.ts
-var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
-
 // src/checks/message-rule.ts
-import { createHash } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -29266,7 +36266,7 @@ function exchangeRuleId(rule, name) {
   const tail = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail !== "") return tail;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return `name-${createHash("sha256").update(name).digest("hex").slice(0, 16)}`;
+  return `name-${createHash2("sha256").update(name).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name = typeof rule.Name === "string" ? rule.Name : "";
@@ -29475,14 +36475,14 @@ function concealmentRules(input) {
     };
   });
 }
-function text2(value) {
+function text3(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function mailboxName(mailbox) {
-  return text2(mailbox.UserPrincipalName) ?? text2(mailbox.PrimarySmtpAddress) ?? text2(mailbox.Identity) ?? "(unnamed mailbox)";
+  return text3(mailbox.UserPrincipalName) ?? text3(mailbox.PrimarySmtpAddress) ?? text3(mailbox.Identity) ?? "(unnamed mailbox)";
 }
 function recipientKeys(recipient) {
-  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text2(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
 }
 function mailboxForwarding({ snapshot, params }) {
   const accepted = acceptedDomains(snapshot.data("graph.domains"));
@@ -29498,7 +36498,7 @@ function mailboxForwarding({ snapshot, params }) {
   for (const mailbox of mailboxes) {
     const name = mailboxName(mailbox);
     const base = { mailbox: name, deliverToMailboxAndForward: mailbox.DeliverToMailboxAndForward === true };
-    const smtp = text2(mailbox.ForwardingSmtpAddress);
+    const smtp = text3(mailbox.ForwardingSmtpAddress);
     if (smtp !== void 0) {
       forwarding++;
       const address = addressOf(smtp);
@@ -29513,12 +36513,12 @@ function mailboxForwarding({ snapshot, params }) {
         });
       }
     }
-    const target = text2(mailbox.ForwardingAddress);
+    const target = text3(mailbox.ForwardingAddress);
     if (target !== void 0) {
       forwarding++;
       const key = target.toLowerCase();
       const contact = contacts.get(key);
-      const external = contact ? addressOf(text2(contact.ExternalEmailAddress) ?? "") : void 0;
+      const external = contact ? addressOf(text3(contact.ExternalEmailAddress) ?? "") : void 0;
       if (contact && external !== void 0 && classifyDomain(domainOf(external), accepted, partners) === "external") {
         findings.push({
           target: name,
@@ -29528,8 +36528,8 @@ function mailboxForwarding({ snapshot, params }) {
             ...base,
             property: "ForwardingAddress",
             forwardingAddress: target,
-            contact: text2(contact.DisplayName) ?? text2(contact.Name) ?? target,
-            recipientTypeDetails: text2(contact.RecipientTypeDetails) ?? null,
+            contact: text3(contact.DisplayName) ?? text3(contact.Name) ?? target,
+            recipientTypeDetails: text3(contact.RecipientTypeDetails) ?? null,
             externalAddress: external,
             domain: domainOf(external)
           }
@@ -29554,31 +36554,31 @@ function mailboxForwarding({ snapshot, params }) {
     }
   ];
 }
-function policyName(policy) {
-  return text2(policy.Name) ?? text2(policy.Identity) ?? "(unnamed policy)";
+function policyName(policy2) {
+  return text3(policy2.Name) ?? text3(policy2.Identity) ?? "(unnamed policy)";
 }
 function outboundPolicy({ snapshot, params }) {
   const allowed = new Set(params.strings("allowedForwardingSenders").map((s) => s.trim().toLowerCase()));
   const rules = snapshot.data("exo.hostedOutboundSpamFilterRule");
-  return snapshot.data("exo.hostedOutboundSpamFilterPolicy").map((policy) => {
-    const name = policyName(policy);
+  return snapshot.data("exo.hostedOutboundSpamFilterPolicy").map((policy2) => {
+    const name = policyName(policy2);
     const target = `outbound-policy/${name}`;
-    const mode = text2(policy.AutoForwardingMode);
-    const evidence = { policy: name, isDefault: policy.IsDefault === true, autoForwardingMode: mode ?? null };
+    const mode = text3(policy2.AutoForwardingMode);
+    const evidence = { policy: name, isDefault: policy2.IsDefault === true, autoForwardingMode: mode ?? null };
     if (mode === "Off" || mode === "Automatic") {
       return { target, status: "pass", message: `AutoForwardingMode is ${mode}.`, evidence };
     }
     if (mode !== "On") {
       return { target, status: "error", message: "AutoForwardingMode is missing or has an unknown value.", evidence };
     }
-    if (policy.IsDefault === true) {
+    if (policy2.IsDefault === true) {
       return { target, status: "fail", message: "The default outbound spam policy allows automatic external forwarding for everyone.", evidence };
     }
     const rule = rules.find((r) => {
-      const linked = text2(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
-      return linked === name.toLowerCase() || linked === text2(policy.Identity)?.toLowerCase();
+      const linked = text3(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
+      return linked === name.toLowerCase() || linked === text3(policy2.Identity)?.toLowerCase();
     });
-    if (!rule || text2(rule.State) === "Disabled" || rule.Enabled === false) {
+    if (!rule || text3(rule.State) === "Disabled" || rule.Enabled === false) {
       return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
     }
     const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field) => {
@@ -29587,7 +36587,7 @@ function outboundPolicy({ snapshot, params }) {
       return list.filter((v) => typeof v === "string").map((v) => ({ field, value: v }));
     });
     const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
-    const scopeEvidence = { ...evidence, applied: true, rule: text2(rule.Name) ?? null, scope, notAllowed: outside };
+    const scopeEvidence = { ...evidence, applied: true, rule: text3(rule.Name) ?? null, scope, notAllowed: outside };
     if (scope.length > 0 && outside.length === 0) {
       return { target, status: "pass", message: "AutoForwardingMode is On only for senders the policy allows.", evidence: scopeEvidence };
     }
@@ -29602,7 +36602,7 @@ function outboundPolicy({ snapshot, params }) {
 function remoteDomains({ snapshot, params }) {
   const partners = new Set(params.strings("partnerDomains").map(normaliseDomain));
   return snapshot.data("exo.remoteDomain").map((domain) => {
-    const domainName = text2(domain.DomainName) ?? "";
+    const domainName = text3(domain.DomainName) ?? "";
     const target = `remote-domain/${domainName || policyName(domain)}`;
     const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null };
     if (typeof domain.AutoForwardEnabled !== "boolean") {
@@ -29674,9 +36674,9 @@ var RecentIds = class {
 // src/checks/sign-ins/sign-in-event.ts
 var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
 var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
-function parseGraphTime(text5) {
-  if (typeof text5 !== "string" || !ISO_DATE_TIME.test(text5)) return void 0;
-  const value = Date.parse(HAS_ZONE.test(text5) ? text5 : `${text5}Z`);
+function parseGraphTime(text6) {
+  if (typeof text6 !== "string" || !ISO_DATE_TIME.test(text6)) return void 0;
+  const value = Date.parse(HAS_ZONE.test(text6) ? text6 : `${text6}Z`);
   return Number.isFinite(value) ? value : void 0;
 }
 function toSignInEvent(raw, intern = (u) => u) {
@@ -29818,7 +36818,7 @@ function cleanFinding(message, scan, extra = {}) {
 }
 
 // src/checks/sign-ins/evidence-rows.ts
-function text3(value) {
+function text4(value) {
   return typeof value === "string" && value !== "" ? value : null;
 }
 function rowFields(event) {
@@ -29826,11 +36826,11 @@ function rowFields(event) {
   return {
     time: event.time,
     user: event.user,
-    ip: text3(raw.ipAddress),
-    country: text3(raw.location?.countryOrRegion),
-    city: text3(raw.location?.city),
-    app: text3(raw.appDisplayName),
-    client: text3(raw.clientAppUsed),
+    ip: text4(raw.ipAddress),
+    country: text4(raw.location?.countryOrRegion),
+    city: text4(raw.location?.city),
+    app: text4(raw.appDisplayName),
+    client: text4(raw.clientAppUsed),
     errorCode: event.errorCode
   };
 }
@@ -29931,8 +36931,8 @@ function greatCircleKm(lat1, lon1, lat2, lon2) {
 
 // src/checks/sign-ins/ip-address.ts
 var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text5) {
-  const parts = text5.split(".");
+function parseIpv4(text6) {
+  const parts = text6.split(".");
   if (parts.length !== 4) return void 0;
   let value = 0;
   for (const part of parts) {
@@ -29944,10 +36944,10 @@ function parseIpv4(text5) {
   return value;
 }
 var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
-function parseGroups(text5) {
-  if (text5 === "") return [];
+function parseGroups(text6) {
+  if (text6 === "") return [];
   const groups = [];
-  const parts = text5.split(":");
+  const parts = text6.split(":");
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] ?? "";
     if (i === parts.length - 1 && part.includes(".")) {
@@ -29961,32 +36961,32 @@ function parseGroups(text5) {
   }
   return groups;
 }
-function parseIpv6(text5) {
-  if (text5.includes("%")) return void 0;
-  const gap = text5.indexOf("::");
-  if (gap !== text5.lastIndexOf("::")) return void 0;
+function parseIpv6(text6) {
+  if (text6.includes("%")) return void 0;
+  const gap = text6.indexOf("::");
+  if (gap !== text6.lastIndexOf("::")) return void 0;
   if (gap === -1) {
-    const groups = parseGroups(text5);
+    const groups = parseGroups(text6);
     return groups?.length === 8 ? groups : void 0;
   }
-  const head = parseGroups(text5.slice(0, gap));
-  const tail = parseGroups(text5.slice(gap + 2));
+  const head = parseGroups(text6.slice(0, gap));
+  const tail = parseGroups(text6.slice(gap + 2));
   if (!head || !tail) return void 0;
   const missing = 8 - head.length - tail.length;
   if (missing < 1) return void 0;
   return [...head, ...new Array(missing).fill(0), ...tail];
 }
-function parseIp(text5) {
-  if (typeof text5 !== "string" || text5.length === 0 || text5.length > 45) return void 0;
-  if (text5.includes(":")) {
-    const groups = parseIpv6(text5);
+function parseIp2(text6) {
+  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
+  if (text6.includes(":")) {
+    const groups = parseIpv6(text6);
     if (!groups) return void 0;
     if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
       return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
     }
     return { version: 6, groups };
   }
-  const value = parseIpv4(text5);
+  const value = parseIpv4(text6);
   return value === void 0 ? void 0 : { version: 4, value };
 }
 function ipv4Text(value) {
@@ -30019,16 +37019,16 @@ function sourcePrefix(ip) {
   if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
   return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
 }
-function parseCidr(text5) {
-  const slash = text5.indexOf("/");
-  const base = parseIp(slash === -1 ? text5 : text5.slice(0, slash));
+function parseCidr(text6) {
+  const slash = text6.indexOf("/");
+  const base = parseIp2(slash === -1 ? text6 : text6.slice(0, slash));
   if (!base) return void 0;
   const max = base.version === 4 ? 32 : 128;
-  const bitsText = slash === -1 ? String(max) : text5.slice(slash + 1);
+  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
   if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
   const bits = Number(bitsText);
   if (bits > max) return void 0;
-  return { text: text5, base, bits };
+  return { text: text6, base, bits };
 }
 function cidrContains(cidr, ip) {
   if (cidr.base.version === 4 && ip.version === 4) {
@@ -30105,7 +37105,7 @@ function impossibleTravelFold(input) {
   return detectorFold(input, {
     add(event) {
       if (!event.success) return void 0;
-      const ip = parseIp(event.raw.ipAddress);
+      const ip = parseIp2(event.raw.ipAddress);
       if (!ip) return "malformedIp";
       const coordinates = coordinatesOf(event.raw);
       if (typeof coordinates === "string") return coordinates;
@@ -30141,25 +37141,6 @@ function impossibleTravelFold(input) {
       return [cleanFinding("No impossible travel between successive successful sign-ins.", scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
     }
   });
-}
-
-// src/checks/sign-ins/legacy-client-apps.ts
-var MODERN_CLIENT_APPS = ["Browser", "Mobile Apps and Desktop clients"];
-var LEGACY_CLIENT_APPS = [
-  "IMAP4",
-  "POP3",
-  "Authenticated SMTP",
-  "Exchange ActiveSync",
-  "MAPI Over HTTP",
-  "Exchange Web Services",
-  "AutoDiscover",
-  "Outlook Anywhere (RPC over HTTP)",
-  "Exchange Online PowerShell",
-  "Offline Address Book",
-  "Other clients"
-];
-function clientKey(name) {
-  return name.trim().replace(/\s+/g, " ").toLowerCase();
 }
 
 // src/checks/sign-ins/legacy-sign-ins.ts
@@ -30386,7 +37367,7 @@ function passwordSprayFold(input) {
     add(event) {
       const spray = !event.success && codes.has(event.errorCode);
       if (!spray && !event.success) return void 0;
-      const ip = parseIp(event.raw.ipAddress);
+      const ip = parseIp2(event.raw.ipAddress);
       if (!ip) return "malformedIp";
       const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
       let source = sources.get(key);
@@ -30541,14 +37522,14 @@ var signInDetectionChecks = {
 };
 
 // src/checks/conditional-access.ts
-function stateProblems(policy) {
-  if (policy.state === "enabled") return [];
-  if (policy.state === "enabledForReportingButNotEnforced") return ["is report-only, so it is not enforced"];
-  if (policy.state === "disabled") return ["is disabled"];
-  return [`is in state "${policy.state}", which is not enforced`];
+function stateProblems(policy2) {
+  if (policy2.state === "enabled") return [];
+  if (policy2.state === "enabledForReportingButNotEnforced") return ["is report-only, so it is not enforced"];
+  if (policy2.state === "disabled") return ["is disabled"];
+  return [`is in state "${policy2.state}", which is not enforced`];
 }
-function allUsersProblems(policy, allowedExclusions) {
-  const users = policy.conditions.users;
+function allUsersProblems(policy2, allowedExclusions) {
+  const users = policy2.conditions.users;
   if (!users) return ["has no user condition"];
   const problems = [];
   if (!(users.includeUsers ?? []).includes("All")) problems.push("does not include All users");
@@ -30562,16 +37543,16 @@ function allUsersProblems(policy, allowedExclusions) {
   }
   return problems;
 }
-function allAppsProblems(policy) {
-  const apps = policy.conditions.applications;
+function allAppsProblems(policy2) {
+  const apps = policy2.conditions.applications;
   const problems = [];
   if (!(apps?.includeApplications ?? []).includes("All")) problems.push("does not target All cloud apps");
   const excluded = apps?.excludeApplications ?? [];
   if (excluded.length > 0) problems.push(`excludes applications ${excluded.join(", ")}`);
   return problems;
 }
-function narrowingProblems(policy, options) {
-  const c = policy.conditions;
+function narrowingProblems(policy2, options) {
+  const c = policy2.conditions;
   const problems = [];
   if ((c.userRiskLevels ?? []).length > 0) problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(", ")}`);
   if ((c.signInRiskLevels ?? []).length > 0) problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(", ")}`);
@@ -30581,8 +37562,8 @@ function narrowingProblems(policy, options) {
   }
   return problems;
 }
-function mfaGrantProblems(policy) {
-  const grant = policy.grantControls;
+function mfaGrantProblems(policy2) {
+  const grant = policy2.grantControls;
   if (!grant) return ["has no grant controls"];
   const controls = grant.builtInControls ?? [];
   if (controls.includes("block")) return ["blocks access instead of requiring MFA"];
@@ -30594,14 +37575,14 @@ function mfaGrantProblems(policy) {
   }
   return [];
 }
-function blockGrantProblems(policy) {
-  return (policy.grantControls?.builtInControls ?? []).includes("block") ? [] : ["does not block access"];
+function blockGrantProblems(policy2) {
+  return (policy2.grantControls?.builtInControls ?? []).includes("block") ? [] : ["does not block access"];
 }
 function exclusionSet(ids) {
   return new Set(ids.map((id) => id.trim().toLowerCase()));
 }
-function verdict(policy, problems) {
-  return { id: policy.id, displayName: policy.displayName, state: policy.state, problems };
+function verdict(policy2, problems) {
+  return { id: policy2.id, displayName: policy2.displayName, state: policy2.state, problems };
 }
 function closestReasons(verdicts) {
   const failing = verdicts.filter((v) => v.problems.length > 0);
@@ -30611,13 +37592,13 @@ function closestReasons(verdicts) {
 
 // src/checks/legacy-auth.ts
 var LEGACY_CLIENTS = ["exchangeActiveSync", "other"];
-function legacyClientProblems(policy) {
-  const types = policy.conditions.clientAppTypes ?? [];
+function legacyClientProblems(policy2) {
+  const types = policy2.conditions.clientAppTypes ?? [];
   if (types.includes("all")) return [];
   const missing = LEGACY_CLIENTS.filter((t) => !types.includes(t));
   return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
 }
-function legacyAuthBlocked({ snapshot, params }) {
+function legacyAuthBlocked2({ snapshot, params }) {
   const defaults = snapshot.data("graph.securityDefaults");
   const policies = snapshot.data("graph.conditionalAccessPolicies");
   const allowed = exclusionSet(params.strings("allowedExclusions"));
@@ -30665,14 +37646,14 @@ function legacyAuthBlocked({ snapshot, params }) {
     }
   ];
 }
-function text4(value) {
+function text5(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function smtpAuth({ snapshot }) {
   const config = snapshot.data("exo.transportConfig")[0];
   const findings = [];
   const orgValue = config?.SmtpClientAuthenticationDisabled;
-  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text4(m.PrimarySmtpAddress) ?? text4(m.Name) ?? text4(m.Identity) ?? "(unnamed mailbox)");
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text5(m.PrimarySmtpAddress) ?? text5(m.Name) ?? text5(m.Identity) ?? "(unnamed mailbox)");
   if (typeof orgValue !== "boolean") {
     findings.push({
       target: TENANT_TARGET,
@@ -30699,39 +37680,10 @@ function smtpAuth({ snapshot }) {
   return findings;
 }
 var legacyAuthChecks = {
-  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked },
+  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked2 },
   "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth },
   "legacy-auth.sign-ins": legacySignInsCheck
 };
-
-// src/controls/privileged-roles.ts
-var HIGHLY_PRIVILEGED_ROLES = {
-  "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
-  "e8611ab8-c189-46e8-94e1-60213ab1f814": "Privileged Role Administrator",
-  "7be44c8a-adaf-4e2a-84d6-ab2649e08a13": "Privileged Authentication Administrator",
-  "fe930be7-5e62-47db-91af-98c3a49a38b1": "User Administrator",
-  "f28a1f50-f6e7-4571-818b-6a12f2af6b6c": "SharePoint Administrator",
-  "29232cdf-9323-42fd-ade2-1d097af3e4de": "Exchange Administrator",
-  "8ac3fc64-6eca-42ea-9e69-59f4c7b60eb2": "Hybrid Identity Administrator",
-  "9b895d92-2cd3-44c7-9d02-a6ac2d5ea5c3": "Application Administrator",
-  "158c047a-c907-4556-b7ef-446551a6b5f7": "Cloud Application Administrator",
-  "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator"
-};
-var PHISHING_RESISTANT_STRENGTH_ID = "00000000-0000-0000-0000-000000000004";
-var PHISHING_RESISTANT_COMBINATIONS = /* @__PURE__ */ new Set([
-  "windowsHelloForBusiness",
-  "fido2",
-  "x509CertificateMultiFactor"
-]);
-var PHISHING_RESISTANT_METHODS = /* @__PURE__ */ new Set([
-  "fido2",
-  "passKeyDeviceBound",
-  "passKeyDeviceBoundAuthenticator",
-  "passKeyDeviceBoundWindowsHello",
-  "windowsHelloForBusiness",
-  "macOsSecureEnclaveKey",
-  "x509CertificateMultiFactor"
-]);
 
 // src/checks/mfa.ts
 function mfaRegistration({ snapshot, params, context }) {
@@ -30941,10 +37893,10 @@ var mfaChecks = {
 };
 
 // src/checks/sign-ins.ts
-function riskProblems(policy, kind) {
-  return (policy.conditions[kind] ?? []).includes("high") ? [] : [`does not include high in ${kind}`];
+function riskProblems(policy2, kind) {
+  return (policy2.conditions[kind] ?? []).includes("high") ? [] : [`does not include high in ${kind}`];
 }
-function riskPolicies({ snapshot, params }) {
+function riskPolicies2({ snapshot, params }) {
   if (snapshot.manifest.licences["entra-id-p2"] === false) {
     return [
       {
@@ -30979,12 +37931,112 @@ function riskPolicies({ snapshot, params }) {
   ];
 }
 var signInsChecks = {
-  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies },
+  "sign-ins.risk-policies": { kind: "snapshot", evaluate: riskPolicies2 },
   ...signInDetectionChecks
 };
 
 // src/checks/spf.ts
-var spfChecks = {};
+function spfTreeJson(node) {
+  return {
+    domain: node.domain,
+    via: node.via,
+    record: node.record ?? null,
+    lookups: node.lookups,
+    totalLookups: node.totalLookups,
+    result: node.result ?? null,
+    children: node.children.map(spfTreeJson)
+  };
+}
+function spfRecord(input) {
+  return perDomain("spf.record", input, async (domain, { resolver }) => {
+    const spf = await lookupSpf(resolver, domain);
+    if (spf.failed) return dnsErrorFinding(domain, spf.failed, { records: [...spf.records] });
+    if (spf.records.length !== 1) {
+      return {
+        target: domain,
+        status: "fail",
+        message: spf.records.length === 0 ? `${domain} publishes no SPF record.` : `${domain} publishes ${spf.records.length} SPF records; receivers return permerror.`,
+        evidence: { records: [...spf.records], count: spf.records.length }
+      };
+    }
+    const probe = spf.probe;
+    const evidence = {
+      record: spf.records[0] ?? "",
+      result: probe?.result ?? null,
+      reason: probe?.reason ?? null,
+      lookups: probe?.lookups ?? 0,
+      voidLookups: probe?.voidLookups ?? 0,
+      tree: probe ? spfTreeJson(probe.tree) : null
+    };
+    if (probe?.result === "permerror") {
+      return { target: domain, status: "fail", message: `The SPF record of ${domain} gives permerror: ${probe.reason}.`, evidence };
+    }
+    return { target: domain, status: "pass", message: `${domain} has one valid SPF record using ${probe?.lookups ?? 0} of 10 DNS lookups.`, evidence };
+  });
+}
+function finalAll(node) {
+  if (node.record === void 0) return void 0;
+  const parsed = parseSpfRecord(node.record);
+  if (!parsed.ok) return void 0;
+  const all = parsed.record.directives.find((d) => d.mechanism.kind === "all");
+  if (all) return { qualifier: all.qualifier, domain: node.domain };
+  const redirect = node.children.find((c) => c.via === "redirect");
+  return redirect ? finalAll(redirect) : void 0;
+}
+var QUALIFIER_TEXT = { "-": "-all", "~": "~all", "+": "+all", "?": "?all" };
+function spfQualifier(input) {
+  const allowSoftfail = input.params.boolean("allowSoftfail");
+  return perDomain("spf.qualifier", input, async (domain, { resolver }) => {
+    const spf = await lookupSpf(resolver, domain);
+    if (spf.failed) return dnsErrorFinding(domain, spf.failed);
+    if (spf.records.length !== 1 || !spf.probe) {
+      return { target: domain, status: "fail", message: `${domain} has no single SPF record to end in -all.`, evidence: { records: [...spf.records] } };
+    }
+    const all = finalAll(spf.probe.tree);
+    const evidence = { record: spf.records[0] ?? "", all: all ? QUALIFIER_TEXT[all.qualifier] : null, allFrom: all?.domain ?? null, allowSoftfail };
+    if (all && (all.qualifier === "-" || all.qualifier === "~" && allowSoftfail)) {
+      return { target: domain, status: "pass", message: `The SPF record of ${domain} ends in ${QUALIFIER_TEXT[all.qualifier]}.`, evidence };
+    }
+    return {
+      target: domain,
+      status: "fail",
+      message: all ? `The SPF record of ${domain} ends in ${QUALIFIER_TEXT[all.qualifier]}; required ${allowSoftfail ? "-all or ~all" : "-all"}.` : `The SPF record of ${domain} has no "all" term, so unlisted senders get neutral.`,
+      evidence
+    };
+  });
+}
+function spfAuthorizesM365(input) {
+  const spfDomain = input.params.string("microsoftSpfDomain");
+  return perDomain("spf.authorizes-m365", input, async (domain, { resolver }) => {
+    const m365 = await lookupM365Authorization(resolver, domain, spfDomain);
+    if (m365.failed) return dnsErrorFinding(domain, m365.failed, { microsoftSpfDomain: spfDomain });
+    if (m365.missing !== void 0 || !m365.outcome) {
+      return { target: domain, status: "error", message: `Microsoft 365's sending ranges could not be read: ${m365.missing ?? ""}.`, evidence: { microsoftSpfDomain: spfDomain } };
+    }
+    const evidence = {
+      testedAddress: m365.ip ?? null,
+      fromRange: m365.network ?? null,
+      microsoftSpfDomain: spfDomain,
+      result: m365.outcome.result,
+      reason: m365.outcome.reason,
+      mechanism: m365.outcome.mechanism ?? null
+    };
+    if (m365.outcome.result === "pass") {
+      return { target: domain, status: "pass", message: `SPF of ${domain} passes Microsoft 365 address ${m365.ip ?? ""}.`, evidence };
+    }
+    return {
+      target: domain,
+      status: "fail",
+      message: `SPF of ${domain} gives ${m365.outcome.result} for Microsoft 365 address ${m365.ip ?? ""}; its own mail fails SPF.`,
+      evidence
+    };
+  });
+}
+var spfChecks = {
+  "spf.record": { kind: "snapshot", evaluate: spfRecord },
+  "spf.qualifier": { kind: "snapshot", evaluate: spfQualifier },
+  "spf.authorizes-m365": { kind: "snapshot", evaluate: spfAuthorizesM365 }
+};
 
 // src/checks/registry.ts
 var CHECKS = {
@@ -31012,645 +38064,20 @@ function exceptionKey(control, target) {
   return `${control}\0${target.toLowerCase()}`;
 }
 
-// src/snapshot/source-status.ts
-var LICENCE_NAMES = {
-  "entra-id-p1": "Microsoft Entra ID P1",
-  "entra-id-p2": "Microsoft Entra ID P2"
-};
-
 // src/evaluate/fingerprint.ts
-import { createHash as createHash2 } from "node:crypto";
+import { createHash as createHash3 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash2("sha256").update(`v1
+  return createHash3("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
 }
 
-// src/controls/dkim.ts
-var dkimControls = [
-  {
-    id: "dkim.signing",
-    version: 1,
-    area: "email-auth",
-    title: "DKIM signing enabled for every accepted domain",
-    statement: "Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.",
-    rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
-    defaultSeverity: "medium",
-    sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
-    parameters: {},
-    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
-    remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
-    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/dmarc.ts
-var dmarcControls = [];
-
-// src/controls/domains.ts
-var domainsControls = [];
-
-// src/controls/forwarding.ts
-var PARTNER_DOMAINS = {
-  schema: {
-    type: "array",
-    items: { type: "string", minLength: 1 },
-    uniqueItems: true,
-    default: [],
-    description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
-  }
-};
-var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
-var forwardingControls = [
-  {
-    id: "forwarding.inbox-rules",
-    version: 1,
-    area: "forwarding",
-    title: "Inbox rules that forward mail outside the tenant",
-    statement: "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
-    rationale: "After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.",
-    defaultSeverity: "high",
-    sources: ["graph.messageRules", "graph.domains"],
-    optionalSources: ["exo.inboxRule"],
-    parameters: {
-      partnerDomains: PARTNER_DOMAINS,
-      hiddenRules: {
-        schema: {
-          type: "string",
-          enum: ["flagged", "all", "off"],
-          default: "flagged",
-          description: "Which mailboxes also get Get-InboxRule -IncludeHidden (Graph does not show rules hidden from MAPI): `flagged` = mailboxes with mailbox-level forwarding or an at-risk user, `all` = every mailbox (one Exchange call each), `off` = none."
-        }
-      }
-    },
-    references: { cis: ["6.2.1"], hipaa: ["164.308(a)(1)(ii)(D)", "164.312(e)(1)"], nist: ["AC-4", "SI-4"] },
-    remediation: "Confirm with the mailbox owner, then remove the rule: Outlook on the web > Settings > Mail > Rules, or `Remove-InboxRule -Mailbox <upn> -Identity <rule>`. Treat an unknown rule as a compromise: revoke sessions (`Revoke-MgUserSignInSession`), reset the password and review sign-ins. Add legitimate partner domains to `partnerDomains`.",
-    limitations: "Reads rules through Graph (MailboxSettings.Read), which does not show rules hidden from MAPI; hidden rules are read with Get-InboxRule -IncludeHidden only where the Exchange admin API is available and only for the mailboxes `hiddenRules` selects. Client-only Outlook rules and Power Automate flows are not seen. Users without an Exchange Online mailbox are skipped and counted.",
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.concealment-rules",
-    version: 1,
-    area: "forwarding",
-    title: "Inbox rules that hide mail",
-    statement: "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
-    rationale: 'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
-    defaultSeverity: "high",
-    sources: ["graph.messageRules", "graph.domains"],
-    optionalSources: ["exo.inboxRule"],
-    parameters: {
-      triggerWords: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
-          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
-        }
-      },
-      securityTeamSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
-        }
-      }
-    },
-    references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
-    remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
-    limitations: "Graph gives the folder a rule moves to as an ID; the collector resolves the folder names it can, and an unresolved ID is judged only by the other signs. Hidden rules: as for forwarding.inbox-rules. The word list produces false positives on legitimate filing rules; tune `triggerWords` or add an exception.",
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.mailbox",
-    version: 1,
-    area: "forwarding",
-    title: "Mailbox-level forwarding outside the tenant",
-    statement: "No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.",
-    rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
-    defaultSeverity: "high",
-    sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
-    parameters: { partnerDomains: PARTNER_DOMAINS },
-    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
-    remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
-    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.outbound-policy",
-    version: 1,
-    area: "forwarding",
-    title: "Outbound spam policy blocks automatic external forwarding",
-    statement: "The default outbound spam filter policy and every custom one SHALL set AutoForwardingMode to Off or Automatic; a custom policy set to On SHALL apply only to senders the policy allows.",
-    rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
-    defaultSeverity: "high",
-    sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
-    parameters: {
-      allowedForwardingSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
-        }
-      }
-    },
-    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
-    remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
-    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
-    enabledByDefault: true
-  },
-  {
-    id: "forwarding.remote-domains",
-    version: 1,
-    area: "forwarding",
-    title: "Remote domains block automatic forwarding",
-    statement: "AutoForwardEnabled SHALL be false on the remote domain `*` and on every remote domain that is not a partner domain of the policy.",
-    rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
-    defaultSeverity: "medium",
-    sources: ["exo.remoteDomain"],
-    parameters: { partnerDomains: PARTNER_DOMAINS },
-    references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
-    remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
-    limitations: EXCHANGE_LIMITATION,
-    enabledByDefault: true
-  }
-];
-
-// src/controls/ca-parameters.ts
-var ALLOWED_EXCLUSIONS = {
-  schema: {
-    type: "array",
-    items: { type: "string" },
-    default: [],
-    description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
-  }
-};
-
-// src/controls/sign-in-window.ts
-var SIGN_IN_WINDOW_PARAMETERS = {
-  lookbackHours: {
-    schema: {
-      type: "integer",
-      minimum: 1,
-      maximum: 720,
-      default: 24,
-      description: "How many hours of sign-in logs to read, counting back from the run. 24 suits a nightly schedule; Entra keeps sign-in logs for 30 days (720 hours) with P1 or P2."
-    }
-  },
-  overlapMinutes: {
-    schema: {
-      type: "integer",
-      minimum: 0,
-      maximum: 180,
-      default: 60,
-      description: "Minutes added before the look-back window so that consecutive nightly runs overlap and a late or delayed run loses no events. Events read twice are counted once."
-    }
-  }
-};
-
-// src/controls/sign-in-detection.ts
-var LOG_IN_MONITORING = "164.308(a)(5)(ii)(C)";
-var legacySignInsControl = {
-  id: "legacy-auth.sign-ins",
-  version: 1,
-  area: "legacy-auth",
-  title: "Successful sign-ins over legacy protocols",
-  statement: "No user SHALL sign in successfully over a legacy authentication protocol (IMAP4, POP3, authenticated SMTP, Exchange ActiveSync, MAPI, EWS, AutoDiscover, Outlook Anywhere, Exchange Online PowerShell, Offline Address Book or other clients) within the look-back window.",
-  rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
-  defaultSeverity: "high",
-  sources: ["graph.signIns"],
-  parameters: {
-    ...SIGN_IN_WINDOW_PARAMETERS,
-    legacyClientApps: {
-      schema: {
-        type: "array",
-        items: { type: "string", minLength: 1 },
-        uniqueItems: true,
-        default: [...LEGACY_CLIENT_APPS],
-        description: "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped."
-      }
-    }
-  },
-  references: {
-    scuba: ["MS.AAD.1.1v1"],
-    cis: ["5.2.2.3"],
-    hipaa: ["164.308(a)(5)(ii)(C)", "164.312(d)"],
-    nist: ["IA-2(1)", "AC-17", "SI-4"]
-  },
-  remediation: 'Block legacy authentication with a Conditional Access policy (Entra admin centre > Protection > Conditional Access: all users, all resources, client apps "Exchange ActiveSync clients" and "Other clients", Block), disable the protocols per mailbox (Set-CASMailbox -ImapEnabled $false -PopEnabled $false -ActiveSyncEnabled $false) and turn off SMTP AUTH (Set-TransportConfig -SmtpClientAuthenticationDisabled $true). Reset the password of each listed user whose sign-in was not expected.',
-  limitations: "Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.",
-  enabledByDefault: true
-};
-var signInDetectionControls = [
-  {
-    id: "sign-ins.risky-users",
-    version: 1,
-    area: "sign-ins",
-    title: "Users at risk in Identity Protection",
-    statement: "No user SHALL remain at risk (riskState atRisk or confirmedCompromised) at or above the policy risk level; each SHALL be investigated and remediated or dismissed.",
-    rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
-    defaultSeverity: "high",
-    sources: ["graph.riskyUsers", "graph.riskDetections"],
-    parameters: {
-      ...SIGN_IN_WINDOW_PARAMETERS,
-      minRiskLevel: {
-        schema: {
-          type: "string",
-          enum: ["low", "medium", "high"],
-          default: "medium",
-          description: "Lowest `riskLevel` reported. A `hidden` level (risk detail needs P2) counts as meeting it, so the control fails closed. Confirmed-compromised users are raised to critical."
-        }
-      }
-    },
-    references: {
-      scuba: ["MS.AAD.2.1v1", "MS.AAD.2.2v1"],
-      cis: ["5.2.2.6"],
-      hipaa: [LOG_IN_MONITORING, "164.308(a)(6)(ii)"],
-      nist: ["SI-4", "IR-4", "AC-2(12)"]
-    },
-    remediation: 'Entra admin centre > Protection > Identity Protection > Risky users: investigate each listed user, reset the password and revoke sessions (Revoke-MgUserSignInSession) if compromised, then "Confirm user compromised" or "Dismiss user risk". Require a secure password change for high user risk with a Conditional Access user-risk policy.',
-    limitations: "Needs Microsoft Entra ID P2; without it the control is not evaluable. Identity Protection scores risk with a delay (offline detections can take hours), so a very recent compromise may appear only on the next run.",
-    enabledByDefault: true
-  },
-  {
-    id: "sign-ins.countries",
-    version: 1,
-    area: "sign-ins",
-    title: "Successful sign-ins from unexpected countries",
-    statement: "Users SHOULD sign in successfully only from the countries the policy lists (ISO 3166-1 alpha-2); each success from another country SHALL be reviewed.",
-    rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
-    defaultSeverity: "medium",
-    sources: ["graph.signIns"],
-    parameters: {
-      ...SIGN_IN_WINDOW_PARAMETERS,
-      allowedCountries: {
-        schema: {
-          type: "array",
-          items: { type: "string", pattern: "^[A-Z]{2}$" },
-          uniqueItems: true,
-          default: [],
-          description: 'ISO 3166-1 alpha-2 codes of the countries users may sign in from, as Entra reports them in `location.countryOrRegion` (e.g. ["US", "CA"]). While the list is empty the control is not evaluable.'
-        }
-      }
-    },
-    references: {
-      hipaa: [LOG_IN_MONITORING, "164.308(a)(1)(ii)(D)"],
-      nist: ["AC-2(12)", "SI-4", "AU-6"]
-    },
-    remediation: "Confirm each listed sign-in with the user. If it was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession) and review inbox rules and forwarding. To stop them, create a Conditional Access policy that blocks all locations except a named location with the allowed countries.",
-    limitations: "Countries come from Microsoft's IP geolocation, which is wrong for some mobile and satellite networks and for VPN users; travelling staff will appear and can be excepted in the policy until a date. Failed sign-ins are not judged here.",
-    enabledByDefault: true
-  },
-  {
-    id: "sign-ins.impossible-travel",
-    version: 1,
-    area: "sign-ins",
-    title: "Impossible travel between successive sign-ins",
-    statement: "Two successive successful sign-ins of one user SHALL NOT imply a ground speed above the policy maximum (great-circle distance over elapsed time), except from listed egress ranges.",
-    rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
-    defaultSeverity: "high",
-    sources: ["graph.signIns"],
-    parameters: {
-      ...SIGN_IN_WINDOW_PARAMETERS,
-      maxSpeedKmh: {
-        schema: {
-          type: "number",
-          minimum: 100,
-          maximum: 2e4,
-          default: 900,
-          description: "Highest plausible speed in km/h between successive sign-ins; 900 is about a jet airliner's cruising speed."
-        }
-      },
-      minDistanceKm: {
-        schema: {
-          type: "number",
-          minimum: 5,
-          maximum: 5e3,
-          default: 200,
-          description: "Sign-in pairs closer than this many km are never flagged, because IP geolocation places neighbouring cities, or one city's mobile networks, tens of km apart."
-        }
-      },
-      egressCidrs: {
-        schema: {
-          type: "array",
-          items: { type: "string", pattern: "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$" },
-          uniqueItems: true,
-          default: [],
-          description: `IPv4 and IPv6 CIDR blocks of the organisation's VPN, proxy and cloud egress (e.g. "198.51.100.0/24", "2001:db8:10::/48"). Sign-ins from them are ignored, since their location is the gateway's, not the user's.`
-        }
-      }
-    },
-    references: {
-      hipaa: [LOG_IN_MONITORING],
-      nist: ["AC-2(12)", "SI-4"]
-    },
-    remediation: "Ask the user about both sign-ins. If one was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession), require MFA re-registration and review inbox rules. Add the organisation's VPN egress to egressCidrs, and consider a Conditional Access sign-in risk policy.",
-    limitations: "Uses Microsoft's IP geolocation (`location.geoCoordinates`), so proxies and mobile carriers outside egressCidrs can look like travel. Only successful interactive sign-ins are compared. A user with more than 64 distinct places in the window has the oldest hops judged before all events are read.",
-    enabledByDefault: true
-  },
-  {
-    id: "sign-ins.password-spray",
-    version: 1,
-    area: "sign-ins",
-    title: "Password spray from one source",
-    statement: "No single source (IP address, or its IPv4 /24 or IPv6 /64) SHALL have failed password sign-ins against at least the policy number of distinct users within the policy window.",
-    rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
-    defaultSeverity: "high",
-    sources: ["graph.signIns"],
-    parameters: {
-      ...SIGN_IN_WINDOW_PARAMETERS,
-      minUsers: {
-        schema: {
-          type: "integer",
-          minimum: 2,
-          default: 10,
-          description: "Distinct users with a failed password from one source, within windowMinutes, that make a spray."
-        }
-      },
-      windowMinutes: {
-        schema: {
-          type: "integer",
-          minimum: 1,
-          maximum: 1440,
-          default: 60,
-          description: "Length of the sliding window in which the distinct users are counted."
-        }
-      },
-      errorCodes: {
-        schema: {
-          type: "array",
-          items: { type: "integer" },
-          uniqueItems: true,
-          default: [50126, 50053, 50055],
-          description: "Sign-in error codes that count as a failed password: 50126 invalid user name or password, 50053 account locked or sign-in from a malicious IP, 50055 expired password."
-        }
-      },
-      groupBy: {
-        schema: {
-          type: "string",
-          enum: ["prefix", "ip"],
-          default: "prefix",
-          description: "Group failures by network (`prefix`: IPv4 /24, IPv6 /64, as sprayers rotate addresses within a block) or by exact address (`ip`). The finding's target is the prefix or the address."
-        }
-      }
-    },
-    references: {
-      hipaa: [LOG_IN_MONITORING],
-      nist: ["AC-7", "SI-4"]
-    },
-    remediation: "Block the source with a Conditional Access named location or at the network edge, reset the passwords of the listed users (first any that signed in successfully from the source), and check that smart lockout and banned passwords (Entra admin centre > Protection > Authentication methods > Password protection) are on.",
-    limitations: "Sprays spread over many networks (botnets) stay below the per-source threshold. Shared egress such as a busy office NAT can reach it on a bad morning; add an exception for that prefix. A source with more than 32 successes in the window keeps only the newest for the critical check.",
-    enabledByDefault: true
-  },
-  {
-    id: "sign-ins.mfa-fatigue",
-    version: 1,
-    area: "sign-ins",
-    title: "MFA fatigue (push bombing)",
-    statement: "No user SHALL receive at least the policy number of denied or unanswered MFA requests within the policy window without the burst being investigated.",
-    rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
-    defaultSeverity: "high",
-    sources: ["graph.signIns"],
-    parameters: {
-      ...SIGN_IN_WINDOW_PARAMETERS,
-      minDenials: {
-        schema: {
-          type: "integer",
-          minimum: 2,
-          default: 5,
-          description: "MFA denials or timeouts for one user, within windowMinutes, that make a burst."
-        }
-      },
-      windowMinutes: {
-        schema: {
-          type: "integer",
-          minimum: 1,
-          maximum: 1440,
-          default: 60,
-          description: "Length of the sliding window in which the denials are counted."
-        }
-      },
-      successWithinMinutes: {
-        schema: {
-          type: "integer",
-          minimum: 1,
-          maximum: 1440,
-          default: 15,
-          description: "A successful sign-in during the burst or up to this many minutes after it raises the finding to critical."
-        }
-      },
-      errorCodes: {
-        schema: {
-          type: "array",
-          items: { type: "integer" },
-          uniqueItems: true,
-          default: [500121],
-          description: 'Sign-in error codes that count as an MFA denial or timeout. 500121 ("Authentication failed during strong authentication request") covers a declined push, a "Not me" report and an unanswered request.'
-        }
-      }
-    },
-    references: {
-      cis: ["5.2.3.1"],
-      hipaa: [LOG_IN_MONITORING],
-      nist: ["IA-2(1)", "SI-4"]
-    },
-    remediation: "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
-    limitations: "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/legacy-auth.ts
-var legacyAuthBlocked2 = {
-  id: "legacy-auth.blocked",
-  version: 1,
-  area: "legacy-auth",
-  title: "Legacy authentication blocked",
-  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-  rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
-  defaultSeverity: "high",
-  sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-  references: {
-    scuba: ["MS.AAD.1.1v1"],
-    cis: ["5.2.2.3"],
-    hipaa: ["164.312(d)", "164.312(a)(1)"],
-    nist: ["IA-2", "AC-17"]
-  },
-  remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
-  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
-  enabledByDefault: true
-};
-var legacyAuthControls = [
-  legacyAuthBlocked2,
-  {
-    id: "legacy-auth.smtp-auth",
-    version: 1,
-    area: "legacy-auth",
-    title: "SMTP AUTH disabled",
-    statement: "SMTP AUTH client submission SHALL be disabled for the organisation (SmtpClientAuthenticationDisabled true), and no mailbox SHOULD turn it back on.",
-    rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
-    defaultSeverity: "high",
-    sources: ["exo.transportConfig", "exo.casMailbox"],
-    parameters: {},
-    references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
-    remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
-    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; without Exchange.ManageAsApp and the Global Reader role the control is not evaluable. It reads configuration, not actual SMTP AUTH sign-ins.",
-    enabledByDefault: true
-  },
-  legacySignInsControl
-];
-
-// src/controls/mfa.ts
-var mfaControls = [
-  {
-    id: "mfa.registration",
-    version: 1,
-    area: "mfa",
-    title: "MFA registration coverage",
-    statement: "Every enabled member user SHALL be registered for multifactor authentication, except accounts listed as policy exceptions.",
-    rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
-    defaultSeverity: "high",
-    sources: ["graph.users", "graph.userRegistrationDetails"],
-    parameters: {
-      minPercent: {
-        schema: {
-          type: "number",
-          minimum: 0,
-          maximum: 100,
-          default: 100,
-          description: "Lowest share of enabled member users, in percent, that must be registered for the control to pass. 100 means every user."
-        }
-      },
-      requireCapable: {
-        schema: {
-          type: "boolean",
-          default: false,
-          description: "Count a user as covered only when `isMfaCapable` is true (a registered method that the authentication methods policy also allows), instead of `isMfaRegistered`."
-        }
-      }
-    },
-    references: {
-      scuba: ["MS.AAD.3.1v1"],
-      cis: ["5.2.3.4"],
-      hipaa: ["164.312(d)"],
-      nist: ["IA-2(1)", "IA-2(2)"]
-    },
-    remediation: "Ask each listed user to register at https://aka.ms/mysecurityinfo, or run a registration campaign: Entra admin centre > Protection > Authentication methods > Registration campaign. Enforce registration with a Conditional Access policy that requires MFA for all users.",
-    limitations: "The registration report is cached by Microsoft and may lag by several hours. It needs Microsoft Entra ID P1. Guests and disabled accounts are not counted.",
-    enabledByDefault: true
-  },
-  {
-    id: "mfa.enforcement",
-    version: 1,
-    area: "mfa",
-    title: "MFA enforced for all users",
-    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
-    defaultSeverity: "critical",
-    sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
-    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-    references: {
-      scuba: ["MS.AAD.3.2v2"],
-      cis: ["5.2.2.2"],
-      hipaa: ["164.312(d)"],
-      nist: ["IA-2(1)", "IA-2(2)"]
-    },
-    remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
-    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
-    enabledByDefault: true
-  },
-  {
-    id: "mfa.admins-phishing-resistant",
-    version: 1,
-    area: "mfa",
-    title: "Phishing-resistant MFA for privileged roles",
-    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
-    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
-    defaultSeverity: "critical",
-    sources: [
-      "graph.roleAssignments",
-      "graph.conditionalAccessPolicies",
-      "graph.authenticationStrengthPolicies",
-      "graph.userRegistrationDetails"
-    ],
-    parameters: {
-      privilegedRoles: {
-        schema: {
-          type: "array",
-          items: { type: "string" },
-          default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
-          description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
-        }
-      },
-      allowedExclusions: ALLOWED_EXCLUSIONS
-    },
-    references: {
-      scuba: ["MS.AAD.3.6v1"],
-      cis: ["5.2.2.5", "5.2.2.1"],
-      hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
-      nist: ["IA-2(1)", "IA-2(8)"]
-    },
-    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
-    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
-    enabledByDefault: true
-  }
-];
-
-// src/controls/sign-ins.ts
-var riskPolicies2 = {
-  id: "sign-ins.risk-policies",
-  version: 1,
-  area: "sign-ins",
-  title: "High user risk and high sign-in risk blocked",
-  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
-  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
-  defaultSeverity: "high",
-  // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
-  sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
-  references: {
-    scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
-    cis: ["5.2.2.6", "5.2.2.7"],
-    hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"],
-    nist: ["AC-2(12)", "SI-4"]
-  },
-  remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
-  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
-  enabledByDefault: true
-};
-var signInsControls = [riskPolicies2, ...signInDetectionControls];
-
-// src/controls/spf.ts
-var spfControls = [];
-
-// src/controls/catalog.ts
-var CONTROLS = [
-  ...mfaControls,
-  ...legacyAuthControls,
-  ...signInsControls,
-  ...forwardingControls,
-  ...spfControls,
-  ...dkimControls,
-  ...dmarcControls,
-  ...domainsControls
-];
-var BY_ID = new Map(CONTROLS.map((control) => [control.id, control]));
-function findControl(id) {
-  return BY_ID.get(id);
-}
-
 // src/evaluate/selection.ts
-function selectControls(policy, only, shard) {
+function selectControls(policy2, only, shard) {
   const selected = [];
   for (const definition of CONTROLS) {
-    const settings = policy.controls.get(definition.id);
+    const settings = policy2.controls.get(definition.id);
     if (!settings?.enabled) continue;
     if (only && !only.includes(definition.area)) continue;
     if (shard && shard.index > 1 && !isShardedControl(definition.sources)) continue;
@@ -31661,10 +38088,10 @@ function selectControls(policy, only, shard) {
 function requiredSources(controls) {
   return new Set(controls.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
-function collectedSources(policy, only, shard) {
-  const sources = requiredSources(selectControls(policy, only, shard));
+function collectedSources(policy2, only, shard) {
+  const sources = requiredSources(selectControls(policy2, only, shard));
   if (shard && shard.index > 1 && sources.has("exo.inboxRule")) {
-    const whole = requiredSources(selectControls(policy, only));
+    const whole = requiredSources(selectControls(policy2, only));
     for (const id of SHARD_SCOPE_SOURCES) if (whole.has(id)) sources.add(id);
   }
   return sources;
@@ -31701,13 +38128,13 @@ function sourceGate(snapshot, control) {
 function gateFinding(status, message, evidence) {
   return { target: TENANT_TARGET, status, message, evidence };
 }
-function checkContext(policy, control, options, tenantId) {
+function checkContext(policy2, control, options, tenantId) {
   return {
     now: options.now,
     tenantId,
-    policy,
+    policy: policy2,
     domains: options.domains,
-    exceptions: policy.exceptions.filter((e) => e.control === control && !exceptionExpired(e, options.now))
+    exceptions: policy2.exceptions.filter((e) => e.control === control && !exceptionExpired(e, options.now))
   };
 }
 async function runStream(snapshot, source, folds) {
@@ -31730,9 +38157,9 @@ async function runStream(snapshot, source, folds) {
   }
   return out;
 }
-async function evaluate(snapshot, policy, options) {
+async function evaluate(snapshot, policy2, options) {
   const tenantId = snapshot.manifest.tenantId;
-  const selected = selectControls(policy, options.only, snapshot.manifest.shard);
+  const selected = selectControls(policy2, options.only, snapshot.manifest.shard);
   const findingsByControl = /* @__PURE__ */ new Map();
   const streamFolds = /* @__PURE__ */ new Map();
   for (const control of selected) {
@@ -31744,7 +38171,7 @@ async function evaluate(snapshot, policy, options) {
     }
     const check = CHECKS[id];
     if (!check) throw new Error(`control ${id} has no check`);
-    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, tenantId) };
+    const input = { snapshot, params: control.settings.params, context: checkContext(policy2, id, options, tenantId) };
     try {
       if (check.kind === "snapshot") {
         findingsByControl.set(id, await check.evaluate(input));
@@ -31762,7 +38189,7 @@ async function evaluate(snapshot, policy, options) {
   for (const [source, folds] of streamFolds) {
     for (const [id, findings] of await runStream(snapshot, source, folds)) findingsByControl.set(id, findings);
   }
-  const exceptionsByKey = new Map(policy.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
+  const exceptionsByKey = new Map(policy2.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = /* @__PURE__ */ new Set();
   const applied = [];
   const results = [];
@@ -31817,7 +38244,7 @@ async function evaluate(snapshot, policy, options) {
       });
     }
   }
-  const unusedExceptions = policy.exceptions.filter(
+  const unusedExceptions = policy2.exceptions.filter(
     (e) => !used.has(e) && !exceptionExpired(e, options.now) && selected.some((c) => c.definition.id === e.control)
   );
   return { results, controls: outcomes, exceptionsApplied: applied, unusedExceptions };
@@ -31859,12 +38286,12 @@ function withoutPointer(value) {
   const { pointer: _pointer, ...rest } = value;
   return rest;
 }
-function buildReport({ tool, run: run3, policy, manifest, evaluation }) {
+function buildReport({ tool, run: run3, policy: policy2, manifest, evaluation }) {
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool,
     run: run3,
-    policy: { path: policy.path, sha256: policy.sha256, id: policy.id, version: policy.version, title: policy.title },
+    policy: { path: policy2.path, sha256: policy2.sha256, id: policy2.id, version: policy2.version, title: policy2.title },
     snapshot: manifest,
     controls: evaluation.controls,
     results: evaluation.results,
@@ -31876,74 +38303,14 @@ function buildReport({ tool, run: run3, policy, manifest, evaluation }) {
   };
 }
 
-// src/snapshot/write-folder.ts
-import { createWriteStream } from "node:fs";
-import { mkdir as mkdir2, writeFile as writeFile2 } from "node:fs/promises";
-import path2 from "node:path";
-import { once } from "node:events";
-async function writeJson(file, value) {
-  await mkdir2(path2.dirname(file), { recursive: true });
-  await writeFile2(file, `${JSON.stringify(value, null, 2)}
-`);
-}
-async function writeJsonLines(file, stream, perItem) {
-  await mkdir2(path2.dirname(file), { recursive: true });
-  const out = createWriteStream(file, { encoding: "utf8" });
-  let count = 0;
-  try {
-    for await (const page of stream.pages()) {
-      const text5 = perItem ? page.map((item) => `${JSON.stringify(item)}
-`).join("") : `${JSON.stringify({ value: page })}
-`;
-      count += page.length;
-      if (!out.write(text5)) await once(out, "drain");
-    }
-  } finally {
-    out.end();
-    await once(out, "close");
-  }
-  return count;
-}
-function recordCount(data) {
-  if (Array.isArray(data)) return data.length;
-  if (typeof data === "object" && data !== null && "answers" in data) {
-    const answers = data.answers;
-    if (typeof answers === "object" && answers !== null) return Object.keys(answers).length;
-  }
-  return 1;
-}
-async function writeSnapshotFolder(dir, snapshot) {
-  await mkdir2(dir, { recursive: true });
-  const sources = { ...snapshot.manifest.sources };
-  for (const [id, status] of Object.entries(snapshot.manifest.sources)) {
-    if (status.status !== "ok") continue;
-    const file = path2.join(dir, SOURCE_FILES[id]);
-    if (STREAMED_SOURCES.has(id)) {
-      try {
-        const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
-        sources[id] = { ...status, count };
-      } catch (error2) {
-        sources[id] = { status: "failed", reason: error2 instanceof Error ? error2.message : String(error2) };
-      }
-      continue;
-    }
-    const data = snapshot.data(id);
-    await writeJson(file, SINGLETON_SOURCES.has(id) ? data : { value: data });
-    sources[id] = { ...status, count: recordCount(data) };
-  }
-  const manifest = { ...snapshot.manifest, sources };
-  await writeJson(path2.join(dir, MANIFEST_FILE), manifest);
-  return manifest;
-}
-
 // src/evidence/checksums.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
 import { readdir as readdir2, readFile as readFile2, writeFile as writeFile3 } from "node:fs/promises";
 import path3 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash3("sha256");
+  const hash = createHash4("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -31963,8 +38330,8 @@ async function writeChecksums(dir) {
 
 // src/evidence/redact-snapshot.ts
 import { createHmac } from "node:crypto";
-import { isIP } from "node:net";
-var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName"]);
+import { isIP as isIP3 } from "node:net";
+var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName", "ForwardingAddress"]);
 var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "displayName",
   "DisplayName",
@@ -31974,9 +38341,12 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "givenName",
   "surname",
   "FirstName",
-  "LastName"
+  "LastName",
+  "Identity"
 ]);
+var OWNED_MARKERS = ["MailboxOwnerId"];
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
 var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
@@ -32022,7 +38392,7 @@ var Redactor = class {
   }
   ip(address) {
     if (this.kept(address)) return address;
-    const family = isIP(address);
+    const family = isIP3(address);
     if (family === 4) {
       const parts = address.split(".");
       const prefix = parts.slice(0, 3).join(".");
@@ -32040,8 +38410,8 @@ var Redactor = class {
     return address;
   }
   string(value) {
-    if (isIP(value) !== 0) return this.ip(value);
-    return value.replace(EMAIL, (match, domain) => this.email(match, domain));
+    if (isIP3(value) !== 0) return this.ip(value);
+    return value.replace(QUOTED_NAME, (_match, name) => `"${this.name(name)}"`).replace(EMAIL, (match, domain) => this.email(match, domain));
   }
   value(value, key, personObject = false) {
     if (typeof value === "string") {
@@ -32054,8 +38424,11 @@ var Redactor = class {
     if (typeof value === "object" && value !== null) {
       const object = value;
       const person = isPersonObject(object);
+      const owned = OWNED_MARKERS.some((marker) => typeof object[marker] === "string");
       const out = {};
-      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      for (const [k, v] of Object.entries(object)) {
+        out[k] = owned && k === "Identity" && typeof v === "string" ? this.name(v) : this.value(v, k, person);
+      }
       return out;
     }
     return value;
@@ -32074,7 +38447,7 @@ function keptIdentifiers(targets) {
   const keep = /* @__PURE__ */ new Set();
   for (const target of targets) {
     for (const match of target.matchAll(EMAIL)) keep.add(match[0].toLowerCase());
-    for (const part of target.split("/")) if (isIP(part) !== 0) keep.add(part.toLowerCase());
+    for (const part of target.split("/")) if (isIP3(part) !== 0) keep.add(part.toLowerCase());
     keep.add(target.toLowerCase());
   }
   return keep;
@@ -32131,24 +38504,24 @@ function verdictCounts(report) {
   return new Map([...counts].map(([id, c]) => [id, JSON.stringify(Object.entries(c).sort())]));
 }
 async function writeEvidencePack(input) {
-  const { settings, policy, snapshot, logger } = input;
+  const { settings, policy: policy2, snapshot, logger } = input;
   await prepare(settings.dir);
-  await writeFile4(path4.join(settings.dir, PACK.policy), policy.text);
+  await writeFile4(path4.join(settings.dir, PACK.policy), policy2.text);
   const snapshotDir = path4.join(settings.dir, PACK.snapshot);
   let report;
   let redactionChanged = [];
   if (settings.redact) {
-    const keep = keptIdentifiers(policy.exceptions.map((e) => e.target));
+    const keep = keptIdentifiers(policy2.exceptions.map((e) => e.target));
     const redactor = new Redactor({ key: settings.redactionKey ?? randomBytes(32).toString("hex"), keep });
     await writeSnapshotFolder(snapshotDir, redactSnapshot(snapshot, redactor));
     const packed = await readSnapshotFolder(snapshotDir);
-    const evaluation = await evaluate(packed, policy, {
+    const evaluation = await evaluate(packed, policy2, {
       now: new Date(packed.manifest.capturedAt),
       only: input.report.run.only,
       domains: packed.manifest.domains ?? []
     });
     report = {
-      ...buildReport({ tool: input.report.tool, run: input.report.run, policy, manifest: packed.manifest, evaluation }),
+      ...buildReport({ tool: input.report.tool, run: input.report.run, policy: policy2, manifest: packed.manifest, evaluation }),
       redaction: {
         method: "keyed-hash-pseudonyms",
         key: settings.redactionKey === void 0 ? "per-run" : "configured",
@@ -32186,7 +38559,7 @@ var DEMO_POLICY_PATH = fileURLToPath(new URL("../demo/demo-policy.json", import.
 // src/policy/parse-policy.ts
 var import__ = __toESM(require__(), 1);
 var addFormatsModule = __toESM(require_dist(), 1);
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -32437,8 +38810,8 @@ function stringList(value) {
 function normaliseDomain2(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text5, file, now) {
-  const located = parseLocatedJson(text5, file);
+function parsePolicy(text6, file, now) {
+  const located = parseLocatedJson(text6, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -32535,10 +38908,10 @@ function parsePolicy(text5, file, now) {
     );
   }
   const domains = isJsonObject(document.domains) ? document.domains : {};
-  const policy = {
+  const policy2 = {
     path: file,
-    sha256: createHash4("sha256").update(text5).digest("hex"),
-    text: text5,
+    sha256: createHash5("sha256").update(text6).digest("hex"),
+    text: text6,
     id: String(document.id),
     title: String(document.title),
     version: String(document.version),
@@ -32552,19 +38925,19 @@ function parsePolicy(text5, file, now) {
     exceptions,
     maxExceptionDays
   };
-  return { policy, warnings };
+  return { policy: policy2, warnings };
 }
 
 // src/policy/load-policy.ts
 async function loadPolicy(path6, now) {
   const file = path6 ?? BASELINE_POLICY_PATH;
-  let text5;
+  let text6;
   try {
-    text5 = await readFile3(file, "utf8");
+    text6 = await readFile3(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
   }
-  return parsePolicy(text5, file, now);
+  return parsePolicy(text6, file, now);
 }
 
 // src/report/escape.ts
@@ -32575,11 +38948,11 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text5) {
-  return text5.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text6) {
+  return text6.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text5) {
-  return escapeHtml(text5).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text6) {
+  return escapeHtml(text6).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
 
 // src/report/summary-markdown.ts
@@ -32660,9 +39033,6 @@ function renderExpiringExceptions(expiring) {
   return [lines.join("\n")];
 }
 
-// src/version.ts
-var TOOL = { name: "mailwarden", version: "0.1.0" };
-
 // src/run.ts
 var EXIT = {
   done: 0,
@@ -32670,9 +39040,9 @@ var EXIT = {
   configuration: 2,
   allSourcesFailed: 3
 };
-async function writeOutput(file, text5) {
+async function writeOutput(file, text6) {
   await mkdir4(path5.dirname(path5.resolve(file)), { recursive: true });
-  await writeFile5(file, text5);
+  await writeFile5(file, text6);
 }
 function everySourceFailed(snapshot) {
   const statuses = Object.values(snapshot.manifest.sources);
@@ -32689,13 +39059,13 @@ async function run(settings, deps) {
 async function runPipeline(settings, deps, scratch) {
   const { logger } = deps;
   const startedAt = deps.now();
-  const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
+  const { policy: policy2, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
   for (const warning2 of policyWarnings) logger.warning(warning2);
   const warnings = [...policyWarnings];
-  const controls = selectControls(policy, settings.only, settings.shard);
-  const sources = collectedSources(policy, settings.only, settings.shard);
-  logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
-  let snapshot = await deps.collector.collect({ sources, policy, logger, ...settings.shard ? { shard: settings.shard } : {} });
+  const controls = selectControls(policy2, settings.only, settings.shard);
+  const sources = collectedSources(policy2, settings.only, settings.shard);
+  logger.info(`Policy ${policy2.id} ${policy2.version}: ${controls.length} controls, ${sources.size} data sources`);
+  let snapshot = await deps.collector.collect({ sources, policy: policy2, logger, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
@@ -32706,7 +39076,7 @@ async function runPipeline(settings, deps, scratch) {
     snapshot = await readSnapshotFolder(scratch.dir);
   }
   const now = new Date(snapshot.manifest.capturedAt);
-  const evaluation = await evaluate(snapshot, policy, {
+  const evaluation = await evaluate(snapshot, policy2, {
     now,
     only: settings.only,
     domains: snapshot.manifest.domains ?? []
@@ -32726,18 +39096,18 @@ async function runPipeline(settings, deps, scratch) {
       ...settings.only ? { only: settings.only } : {},
       ...deps.runContext
     },
-    policy,
+    policy: policy2,
     manifest: snapshot.manifest,
     evaluation
   });
   let evidence;
   if (settings.evidence) {
-    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
+    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy: policy2, snapshot, logger });
     for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
   }
   const summaryMarkdown = renderSummaryMarkdown(report, {
     warnings,
-    sections: renderExpiringExceptions(expiringExceptions(policy.exceptions, now))
+    sections: renderExpiringExceptions(expiringExceptions(policy2.exceptions, now))
   });
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}
 `);
@@ -32748,7 +39118,7 @@ async function runPipeline(settings, deps, scratch) {
   } else if (settings.failOn !== "none" && report.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(settings.failOn))) {
     exitCode = EXIT.findings;
   }
-  return { report, policy, summaryMarkdown, warnings, exitCode, ...evidence ? { evidence } : {} };
+  return { report, policy: policy2, summaryMarkdown, warnings, exitCode, ...evidence ? { evidence } : {} };
 }
 
 // src/main.ts
@@ -32776,11 +39146,15 @@ async function run2() {
   const logger = actionsLogger();
   try {
     const settings = readInputs((name) => getInput(name), process.env.GITHUB_WORKSPACE ?? process.cwd());
-    if (settings.target.kind !== "snapshot") throw new Error("unsupported target");
+    const target = settings.target;
+    let collector;
+    if (target.kind === "snapshot") collector = folderCollector(target.dir);
+    else if (target.kind === "dns-only") collector = dnsOnlyCollector(target, settings.dns ?? { servers: [] }, { logger, now: () => /* @__PURE__ */ new Date() });
+    else throw new Error("unsupported target");
     const outcome = await run(settings, {
       logger,
       now: () => /* @__PURE__ */ new Date(),
-      collector: folderCollector(settings.target.dir),
+      collector,
       runContext: runContext(process.env)
     });
     const { byStatus } = outcome.report.summary;

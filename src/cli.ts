@@ -6,6 +6,11 @@ import { parseCloud, parseEndpointUrl, resolveEndpoints } from './collect/live/c
 import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
+import { createDnsClient } from './collect/dns/create-dns-client.js';
+import { parseDomainList } from './collect/dns/domain-list.js';
+import { dnsOnlyCollector } from './collect/dns/dns-only.js';
+import { createHttpsGetter } from './collect/dns/https-getter.js';
+import { parseDnsServer } from './collect/dns/server-address.js';
 import type { Collector } from './collect/collector.js';
 import { CONTROLS } from './controls/catalog.js';
 import { renderCatalogJson, renderCatalogMarkdown, renderCatalogText } from './controls/render-catalog.js';
@@ -24,7 +29,7 @@ import type { Report } from './report/report.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
-import type { CredentialSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
+import type { CredentialSettings, DnsSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
 import { parseShard, type Shard } from './shard/shard.js';
 import { runSimulate, type SimulateSettings } from './simulator/simulate-command.js';
 import { TOOL } from './version.js';
@@ -43,7 +48,7 @@ export interface CliIo {
 export const USAGE = `Usage: mailwarden <command> [options]
 
 Commands:
-  audit                     Audit a tenant, a snapshot folder or the demo tenant
+  audit                     Audit a tenant, some domains (DNS only), a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
   merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
@@ -54,6 +59,10 @@ audit options:
   --policy FILE             Policy file (default: the bundled baseline)
   --demo                    Audit the built-in Contoso Health demo tenant
   --snapshot DIR            Re-evaluate a saved snapshot folder offline
+  --domains LIST            Comma-separated domains: alone, a DNS-only audit of their SPF, DKIM and DMARC
+                            (no credentials); with --tenant-id, audited besides the tenant's domains
+  --dns-server HOST[:PORT]  DNS server to ask, repeatable; an https:// URL uses DNS-over-HTTPS
+                            (default: the nameservers in /etc/resolv.conf)
   --tenant-id ID            Audit this live tenant (GUID or verified domain)
   --client-id ID            App registration (client) ID
   --client-secret SECRET    Authenticate with a client secret
@@ -95,6 +104,8 @@ const AUDIT_OPTIONS = {
   demo: { type: 'boolean' },
   snapshot: { type: 'string' },
   'save-snapshot': { type: 'string' },
+  domains: { type: 'string' },
+  'dns-server': { type: 'string', multiple: true },
   'tenant-id': { type: 'string' },
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
@@ -224,17 +235,28 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
     const stray = TENANT_ONLY_FLAGS.find((flag) => values[flag] !== undefined);
     if (stray) throw new UsageError(`--${stray} needs --tenant-id`);
   }
+  const domains = values.domains === undefined ? [] : parseDomainList(values.domains, '--domains');
+  if (values.domains !== undefined && domains.length === 0) throw new UsageError('--domains is empty');
+  const dnsServersFlag = values['dns-server'] ?? [];
+  for (const server of dnsServersFlag) parseDnsServer(server, '--dns-server');
+  if ((values.snapshot !== undefined || values.demo) && (domains.length > 0 || dnsServersFlag.length > 0)) {
+    throw new UsageError('--domains and --dns-server collect live DNS; they cannot be used with --snapshot or --demo');
+  }
   let target: TargetSettings;
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
   else if (values.demo) target = { kind: 'demo' };
   else if (tenantId !== undefined) target = tenantTarget(values, tenantId, env);
-  else throw new UsageError('audit needs a target: --tenant-id ID, --demo or --snapshot DIR');
+  else if (domains.length > 0) target = { kind: 'dns-only', domains };
+  else throw new UsageError('audit needs a target: --tenant-id ID, --domains LIST, --demo or --snapshot DIR');
+  // DNS-only mode has data for the email-authentication area only.
+  const only = parseOnly(values.only) ?? (target.kind === 'dns-only' ? (['email-auth'] as const) : undefined);
   const shard = cliShard(values.shard, target);
   return {
+    dns: { servers: dnsServersFlag, domains },
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
     saveSnapshotDir: values['save-snapshot'],
-    only: parseOnly(values.only),
+    only,
     ...(shard ? { shard } : {}),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
@@ -262,15 +284,17 @@ function cliLogger(io: CliIo, debug: boolean): Logger {
   };
 }
 
-function collectorFor(target: TargetSettings, logger: Logger, io: CliIo): Collector {
+function collectorFor(target: TargetSettings, dns: DnsSettings, logger: Logger, io: CliIo): Collector {
   switch (target.kind) {
+    case 'dns-only':
+      return dnsOnlyCollector(target, dns, { logger, now: io.now });
     case 'tenant': {
       const created = createLiveClients(target, { logger });
       return liveCollector({
         mode: 'tenant',
         tenantId: target.tenantId,
-        clients: created.clients,
-        extraDomains: [],
+        clients: { ...created.clients, dns: createDnsClient(dns, { logger }), https: createHttpsGetter() },
+        extraDomains: dns.domains,
         now: io.now,
         close: () => created.close(),
       });
@@ -286,7 +310,7 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
-  const collector = collectorFor(settings.target, logger, io);
+  const collector = collectorFor(settings.target, settings.dns ?? { servers: [], domains: [] }, logger, io);
   try {
     const outcome = await run(settings, { logger, now: io.now, collector });
     io.stdout(`${renderConsole(outcome.report, io.isTty && io.env.NO_COLOR === undefined)}\n`);

@@ -1,13 +1,15 @@
 import { ConfigurationError } from './errors.js';
 import { isSeverity, type FailOn } from './model/severity.js';
+import { parseDomainList } from './collect/dns/domain-list.js';
+import { parseDnsServer } from './collect/dns/server-address.js';
 import { parseShard } from './shard/shard.js';
-import type { Settings, TargetSettings } from './settings.js';
+import type { DnsSettings, Settings, TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
 
 /** The Action's inputs, exactly as declared in action.yml. A test keeps the two in step. */
-export const ACTION_INPUTS = ['policy', 'snapshot', 'fail-on', 'report-path', 'evidence-dir', 'redact-evidence', 'shard'] as const;
+export const ACTION_INPUTS = ['policy', 'snapshot', 'domains', 'dns-servers', 'fail-on', 'report-path', 'evidence-dir', 'redact-evidence', 'shard'] as const;
 
 function failOn(value: string): FailOn {
   const v = value.trim() || 'high';
@@ -49,19 +51,37 @@ export function shardInput(getInput: GetInput, target: TargetSettings): Pick<Set
  * Reads the Action inputs once into Settings. This is the only module that knows input names;
  * errors quote the input and the value so the workflow author can fix them.
  */
+/** `domains` and `dns-servers`: comma, space or newline separated. */
+function dnsInputs(getInput: GetInput): DnsSettings {
+  const domains = parseDomainList(getInput('domains'), 'Input "domains"');
+  const servers = getInput('dns-servers')
+    .split(/[\s,]+/)
+    .filter((s) => s !== '');
+  for (const server of servers) parseDnsServer(server, 'Input "dns-servers"');
+  return { servers, domains };
+}
+
 export function readInputs(getInput: GetInput, workspace: string): Settings {
   const snapshot = getInput('snapshot').trim();
-  if (snapshot === '') {
-    throw new ConfigurationError('Input "snapshot" is required until live tenant collection is configured');
+  const dns = dnsInputs(getInput);
+  let target: TargetSettings;
+  if (snapshot !== '') {
+    if (dns.domains.length > 0) throw new ConfigurationError('Inputs "snapshot" and "domains" cannot be used together');
+    target = { kind: 'snapshot', dir: snapshot };
+  } else if (dns.domains.length > 0) {
+    target = { kind: 'dns-only', domains: dns.domains };
+  } else {
+    throw new ConfigurationError('Input "snapshot" or "domains" is required until live tenant collection is configured');
   }
   const reportPath = getInput('report-path').trim() || `${workspace}/mailwarden-report.json`;
-  const target: TargetSettings = { kind: 'snapshot', dir: snapshot };
   return {
     policyPath: getInput('policy').trim() || undefined,
     target,
     ...shardInput(getInput, target),
+    dns,
     saveSnapshotDir: undefined,
-    only: undefined,
+    // DNS-only mode has data for the email-authentication area only.
+    only: target.kind === 'dns-only' ? ['email-auth'] : undefined,
     reportJsonPath: reportPath,
     ...evidenceInputs(getInput),
     summaryMarkdownPath: undefined,

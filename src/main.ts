@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import type { Collector } from './collect/collector.js';
+import { dnsOnlyCollector } from './collect/dns/dns-only.js';
 import { folderCollector } from './collect/folder-collector.js';
 import { errorMessage, isConfigurationError } from './errors.js';
 import { readInputs } from './inputs.js';
@@ -33,11 +35,15 @@ export async function run(): Promise<void> {
   const logger = actionsLogger();
   try {
     const settings = readInputs((name) => core.getInput(name), process.env.GITHUB_WORKSPACE ?? process.cwd());
-    if (settings.target.kind !== 'snapshot') throw new Error('unsupported target');
+    const target = settings.target;
+    let collector: Collector;
+    if (target.kind === 'snapshot') collector = folderCollector(target.dir);
+    else if (target.kind === 'dns-only') collector = dnsOnlyCollector(target, settings.dns ?? { servers: [] }, { logger, now: () => new Date() });
+    else throw new Error('unsupported target');
     const outcome = await runPipeline(settings, {
       logger,
       now: () => new Date(),
-      collector: folderCollector(settings.target.dir),
+      collector,
       runContext: runContext(process.env),
     });
     const { byStatus } = outcome.report.summary;

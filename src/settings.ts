@@ -35,7 +35,17 @@ export type TargetSettings =
   /** Replay a snapshot folder offline. */
   | { readonly kind: 'snapshot'; readonly dir: string }
   /** The built-in demo tenant. */
-  | { readonly kind: 'demo' };
+  | { readonly kind: 'demo' }
+  /** DNS-only mode: just these domains' email authentication, no tenant credentials (`--domains`). */
+  | { readonly kind: 'dns-only'; readonly domains: readonly string[] };
+
+/** The DNS client's settings (`--dns-server`, input `dns-servers`) and extra domains (`--domains`). */
+export interface DnsSettings {
+  /** `HOST[:PORT]` or `https://` DoH URLs; empty means the system's resolvers (/etc/resolv.conf). */
+  readonly servers: readonly string[];
+  /** Domains audited besides the tenant's (in DNS-only mode: the only ones). */
+  readonly domains: readonly string[];
+}
 
 /**
  * Everything a run needs, read once from Action inputs (`src/inputs.ts`) or CLI flags
@@ -56,5 +66,7 @@ export interface Settings {
   readonly shard?: Shard;
   /** Write an evidence pack to this folder (`--evidence-dir`, input `evidence-dir`). */
   readonly evidence?: EvidenceSettings;
+  /** DNS servers and extra domains; absent means system resolvers and no extra domains. */
+  readonly dns?: DnsSettings;
   readonly debug: boolean;
 }

@@ -1,6 +1,6 @@
 import type { ControlDefinition } from './control.js';
 
-/** dkim controls. */
+/** DKIM controls: Exchange signing configuration (dkim.signing) and the published keys (dkim.keys, RFC 6376 §3.6.1, RFC 8301, RFC 8463). */
 export const dkimControls: readonly ControlDefinition[] = [
   {
     id: 'dkim.signing',
@@ -19,6 +19,44 @@ export const dkimControls: readonly ControlDefinition[] = [
       'Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).',
     limitations:
       'Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders\' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.',
+    enabledByDefault: true,
+  },
+  {
+    id: 'dkim.keys',
+    version: 1,
+    area: 'email-auth',
+    title: 'DKIM keys are published and strong',
+    statement:
+      'Each audited email domain SHALL publish, at every selector the policy lists, a valid and unrevoked DKIM key usable for email, and RSA keys SHALL be at least minBits bits long.',
+    rationale:
+      'Without a DKIM key, receivers cannot verify the tenant\'s signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.',
+    defaultSeverity: 'medium',
+    sources: ['dns'],
+    parameters: {
+      selectors: {
+        schema: {
+          type: 'array',
+          items: { type: 'string', pattern: '^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$' },
+          minItems: 1,
+          default: ['selector1', 'selector2'],
+          description:
+            'DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2 (CNAMEs to the tenant\'s onmicrosoft.com keys); add third-party senders\' selectors.',
+        },
+      },
+      minBits: {
+        schema: {
+          type: 'integer',
+          minimum: 1024,
+          default: 2048,
+          description: 'Smallest acceptable RSA key length in bits. RFC 8301 sets 1024 as the floor; Microsoft 365 rotates to 2048-bit keys.',
+        },
+      },
+    },
+    references: { scuba: ['MS.EXO.3.1v1'], cis: ['2.1.9'], hipaa: ['164.312(c)(1)'], nist: ['SI-8', 'SC-13'] },
+    remediation:
+      'In the Microsoft Defender portal > Email & collaboration > Policies > Email authentication settings > DKIM, publish the two CNAME records shown for the domain, then enable signing; rotate to 2048-bit keys with Rotate-DkimSigningConfig -KeySize 2048. For other senders publish their key at the selector they sign with.',
+    limitations:
+      'Only the listed selectors are checked (DNS cannot list them). Whether Exchange Online actually signs with the key is not seen here. Parked domains are skipped. ed25519 keys count as strong.',
     enabledByDefault: true,
   },
 ];

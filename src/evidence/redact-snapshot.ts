@@ -12,8 +12,9 @@ import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
  * - e-mail addresses and UPNs keep their domain (internal vs external forwarding is judged by
  *   domain) and get a keyed-hash local part; the same address always gets the same pseudonym,
  *   so joins across sources still hold;
- * - people's names (display names, mailbox names and aliases, recipient names) become keyed
- *   pseudonyms;
+ * - people's names (display names, mailbox names, aliases and identities, recipient names,
+ *   `ForwardingAddress`) become keyed pseudonyms; the same name always gets the same pseudonym,
+ *   so a forwarding target still resolves to its recipient;
  * - IP addresses keep their network (IPv4 /24, IPv6 /48, so named-location and allow-list
  *   ranges up to that length still match) and get a keyed, one-to-one host part, so distinct
  *   addresses stay distinct (password-spray counts) and equal ones stay equal;
@@ -31,7 +32,7 @@ export interface RedactionOptions {
 }
 
 /** Keys whose string value is a person's name wherever it appears. */
-const ALWAYS_NAME_KEYS = new Set(['userDisplayName', 'MailboxOwnerId', 'initiatedByDisplayName']);
+const ALWAYS_NAME_KEYS = new Set(['userDisplayName', 'MailboxOwnerId', 'initiatedByDisplayName', 'ForwardingAddress']);
 
 /** Keys that hold a person's name on an object that describes a person or mailbox. */
 const PERSON_NAME_KEYS = new Set([
@@ -44,10 +45,17 @@ const PERSON_NAME_KEYS = new Set([
   'surname',
   'FirstName',
   'LastName',
+  'Identity',
 ]);
+
+/** Objects owned by a mailbox (Exchange inbox rules): their `Identity` is `<owner>\\<rule id>`. */
+const OWNED_MARKERS = ['MailboxOwnerId'];
 
 /** Properties that mark an object as a person, mailbox or recipient. */
 const PERSON_MARKERS = ['userPrincipalName', 'UserPrincipalName', 'PrimarySmtpAddress', 'WindowsEmailAddress', 'address'];
+
+/** An Exchange recipient string `"Display Name" [SMTP:address]`: the quoted part names a person. */
+const QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
 
 const EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 
@@ -121,7 +129,9 @@ export class Redactor {
 
   string(value: string): string {
     if (isIP(value) !== 0) return this.ip(value);
-    return value.replace(EMAIL, (match, domain: string) => this.email(match, domain));
+    return value
+      .replace(QUOTED_NAME, (_match, name: string) => `"${this.name(name)}"`)
+      .replace(EMAIL, (match, domain: string) => this.email(match, domain));
   }
 
   value(value: unknown, key?: string, personObject = false): unknown {
@@ -136,8 +146,11 @@ export class Redactor {
     if (typeof value === 'object' && value !== null) {
       const object = value as { readonly [key: string]: unknown };
       const person = isPersonObject(object);
+      const owned = OWNED_MARKERS.some((marker) => typeof object[marker] === 'string');
       const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(object)) out[k] = this.value(v, k, person);
+      for (const [k, v] of Object.entries(object)) {
+        out[k] = owned && k === 'Identity' && typeof v === 'string' ? this.name(v) : this.value(v, k, person);
+      }
       return out;
     }
     return value;

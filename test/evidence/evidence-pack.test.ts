@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cp } from 'node:fs/promises';
@@ -155,7 +155,10 @@ describe('redacted evidence pack', () => {
     expect(redacted.code).toBe(0);
     expect(redacted.stderr).not.toContain('redaction changed');
 
-    const snapshotText = await readFile(path.join(redactedPack, 'snapshot/graph/users.json'), 'utf8');
+    // Every file of the redacted snapshot, Graph and Exchange alike.
+    const files = (await readdir(path.join(redactedPack, 'snapshot'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    const texts = await Promise.all(files.map((e) => readFile(path.join(e.parentPath, e.name), 'utf8')));
+    const snapshotText = texts.join('\n');
     const reportText = await readFile(path.join(redactedPack, 'report.json'), 'utf8');
     for (const user of users.value.slice(1)) {
       expect(snapshotText).not.toContain(user.userPrincipalName);

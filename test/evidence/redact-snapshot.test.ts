@@ -74,6 +74,26 @@ describe('Redactor', () => {
   });
 });
 
+describe('Redactor on Exchange cmdlet output', () => {
+  it('keeps joins: a ForwardingAddress still names the same recipient, a rule still names its owner', () => {
+    const r = redactor();
+    const mailbox = r.value({ UserPrincipalName: 'lee@contoso.com', Identity: 'Lee Gu', Alias: 'lee', ForwardingAddress: 'External Accountant' }) as Record<string, string>;
+    const recipient = r.value({ PrimarySmtpAddress: 'books@accountant.example', Identity: 'External Accountant', Name: 'External Accountant' }) as Record<string, string>;
+    expect(mailbox.ForwardingAddress).toBe(recipient.Identity);
+    expect(mailbox.ForwardingAddress).toMatch(/^person-/);
+    const rule = r.value({
+      Identity: 'lee\\17094309485729808385',
+      Name: '\u200b',
+      MailboxOwnerId: 'Lee Gu',
+      RedirectTo: ['"Lee" [SMTP:lee.home@gmail.example]'],
+    }) as { Identity: string; Name: string; MailboxOwnerId: string; RedirectTo: string[] };
+    expect(rule.Name).toBe('\u200b');
+    expect(rule.MailboxOwnerId).toBe(mailbox.Identity);
+    expect(rule.Identity).toBe(`${mailbox.Alias}\\17094309485729808385`);
+    expect(rule.RedirectTo[0]).toMatch(/^"person-[0-9a-f]{10}" \[SMTP:u-[0-9a-f]{12}@gmail\.example\]$/);
+  });
+});
+
 describe('redactSnapshot', () => {
   it('redacts collections and streams, and never touches public DNS data', async () => {
     const signIns: SignIn[] = [

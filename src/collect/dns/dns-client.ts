@@ -17,6 +17,8 @@ export interface DnsClientOptions {
   readonly concurrency?: number;
   /** Absolute time (ms since epoch) after which every question ends as TIMEOUT. */
   readonly deadline?: number;
+  /** Budget of the whole DNS phase, counted from the first question (an alternative to `deadline`). */
+  readonly phaseTimeoutMs?: number;
   /** Negative answers (NXDOMAIN, NODATA) carry no record TTL; cache them this long (seconds). */
   readonly negativeTtl?: number;
   /** For DoH; tests pass their own. */
@@ -69,6 +71,7 @@ export class DnsClient implements DnsResolver {
   private readonly negativeTtl: number;
   private readonly now: () => number;
   private readonly fetcher: typeof fetch;
+  private deadline: number | undefined;
 
   constructor(private readonly options: DnsClientOptions) {
     if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
@@ -78,10 +81,12 @@ export class DnsClient implements DnsResolver {
     this.negativeTtl = options.negativeTtl ?? 60;
     this.now = options.now ?? Date.now;
     this.fetcher = options.fetch ?? fetch;
+    this.deadline = options.deadline;
   }
 
   async resolve(name: string, type: string): Promise<DnsAnswer> {
     this.stats.lookups++;
+    if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined) this.deadline = this.now() + this.options.phaseTimeoutMs;
     const upper = type.toUpperCase();
     if (!isQueryType(upper)) return { rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` };
     const qname = normaliseName(name);
@@ -149,7 +154,7 @@ export class DnsClient implements DnsResolver {
   }
 
   private remaining(): number {
-    return this.options.deadline === undefined ? Infinity : this.options.deadline - this.now();
+    return this.deadline === undefined ? Infinity : this.deadline - this.now();
   }
 
   /** Asks the servers in turn until one gives a usable answer or the attempts run out. */

@@ -1,3 +1,4 @@
+import type { HttpsGetter } from '../../mailauth/domain-lookups.js';
 import type { DnsResolver } from '../dns/resolver.js';
 import type { ExchangeApi } from '../exchange/exchange-api.js';
 import type { GraphApi } from '../graph/graph-api.js';
@@ -7,4 +8,6 @@ export interface LiveClients {
   readonly graph?: GraphApi;
   readonly exchange?: ExchangeApi;
   readonly dns?: DnsResolver;
+  /** HTTPS GET for MTA-STS policies (RFC 8461), recorded with the DNS data. */
+  readonly https?: HttpsGetter;
 }
