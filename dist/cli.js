@@ -64060,9 +64060,8 @@ async function evaluate(snapshot, policy2, options) {
       ]);
     }
   }
-  for (const [source, folds] of streamFolds) {
-    for (const [id, findings] of await runStream(snapshot, source, folds)) findingsByControl.set(id, findings);
-  }
+  const streamed = await Promise.all([...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)));
+  for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
   const exceptionsByKey = new Map(policy2.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = /* @__PURE__ */ new Set();
   const applied = [];
@@ -65299,6 +65298,7 @@ var ApiServer = class {
         return await this.batch(request, response, url);
       }
       if (url.pathname.startsWith("/v1.0/")) return await this.graphGet(request, response, url);
+      if (url.pathname === "/_stats" && request.method === "GET") return send(response, { status: 200, headers: { "content-type": "application/json" }, body: this.deps.stats.snapshot() });
       const exchange = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(url.pathname);
       if (exchange !== null) return await this.invokeCommand(request, response, url, decodeURIComponent(exchange[1] ?? ""));
       this.deps.stats.value.requests.unknown++;

@@ -38186,9 +38186,8 @@ async function evaluate(snapshot, policy2, options) {
       ]);
     }
   }
-  for (const [source, folds] of streamFolds) {
-    for (const [id, findings] of await runStream(snapshot, source, folds)) findingsByControl.set(id, findings);
-  }
+  const streamed = await Promise.all([...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)));
+  for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
   const exceptionsByKey = new Map(policy2.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = /* @__PURE__ */ new Set();
   const applied = [];
