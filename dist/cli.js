@@ -38824,7 +38824,11 @@ function createGraphTransport(options) {
     sleep: sleep2,
     ...options.onAttempt ? { onAttempt: options.onAttempt } : {}
   });
-  const httpHandler = new NodeHttpHandler({ timeoutMs: options.requestTimeoutMs ?? 1e5, ...options.ca ? { ca: options.ca } : {} });
+  const httpHandler = new NodeHttpHandler({
+    timeoutMs: options.requestTimeoutMs ?? 1e5,
+    ...options.ca ? { ca: options.ca } : {},
+    ...options.maxSockets !== void 0 ? { maxSockets: options.maxSockets } : {}
+  });
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? void 0 : /* @__PURE__ */ new Set([base.hostname]);
   const chain = isLoopbackHttp(origin) ? [auth, new LoopbackBearerMiddleware(authProvider), throttling, httpHandler] : [auth, throttling, httpHandler];
   const client = Client.initWithMiddleware({
@@ -59162,9 +59166,10 @@ function messageRulesStream(graph, options = {}, first) {
       const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
       let pending = [...first?.pending ?? []];
       let exhausted = false;
-      const inFlight = [];
+      const inFlight = /* @__PURE__ */ new Map();
+      let nextKey = 0;
       const fill = async () => {
-        while (inFlight.length < concurrency) {
+        while (inFlight.size < concurrency) {
           while (pending.length < batchSize && !exhausted) {
             const next = await users.next();
             if (next.done === true) exhausted = true;
@@ -59173,15 +59178,17 @@ function messageRulesStream(graph, options = {}, first) {
           if (pending.length === 0) return;
           const batch = pending.slice(0, batchSize);
           pending = pending.slice(batchSize);
-          const started = fetchBatch(graph, batch);
+          const key = nextKey++;
+          const started = fetchBatch(graph, batch).then((page) => ({ key, page }));
           started.catch(() => void 0);
-          inFlight.push(started);
+          inFlight.set(key, started);
         }
       };
       if (first?.done && first.done.length > 0) yield [...first.done];
       await fill();
-      while (inFlight.length > 0) {
-        const page = await inFlight.shift();
+      while (inFlight.size > 0) {
+        const { key, page } = await Promise.race(inFlight.values());
+        inFlight.delete(key);
         await fill();
         yield page;
       }
@@ -61587,6 +61594,13 @@ import { readFile as readFile4, stat } from "node:fs/promises";
 import path9 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
+// src/mailauth/microsoft-dkim.ts
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestionKeys(selector, domain) {
+  const name3 = `${selector}._domainkey.${domain}`;
+  return [questionKey(name3, "CNAME"), questionKey(name3, "TXT")];
+}
+
 // src/snapshot/replay-resolver.ts
 var ReplayResolver = class {
   constructor(data) {
@@ -61675,15 +61689,13 @@ function classifyDomain(domain, accepted, partners) {
 }
 
 // src/checks/dkim.ts
-var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
-function selectorQuestion(selector, domain) {
-  return `${selector}._domainkey.${normaliseDomain2(domain)}/CNAME`;
-}
 function cnameOf(dns, selector, domain, expected) {
-  const answer = dns.answers[selectorQuestion(selector, domain)];
-  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
-  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
-  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  const [cnameKey, txtKey] = selectorQuestionKeys(selector, domain);
+  const answer = dns.answers[cnameKey ?? ""] ?? dns.answers[txtKey ?? ""];
+  if (!answer) return { state: "error", rcode: "NOT_COLLECTED" };
+  if (!isDataAnswer(answer)) return { state: "error", rcode: answer.rcode };
+  const owner = normaliseDomain2(`${selector}._domainkey.${domain}`);
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string" && normaliseDomain2(r.name) === owner);
   if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
   const found = normaliseDomain2(cname.data);
   return found === normaliseDomain2(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };

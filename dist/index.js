@@ -32820,9 +32820,10 @@ function messageRulesStream(graph, options = {}, first) {
       const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
       let pending = [...first?.pending ?? []];
       let exhausted = false;
-      const inFlight = [];
+      const inFlight = /* @__PURE__ */ new Map();
+      let nextKey = 0;
       const fill = async () => {
-        while (inFlight.length < concurrency) {
+        while (inFlight.size < concurrency) {
           while (pending.length < batchSize && !exhausted) {
             const next = await users.next();
             if (next.done === true) exhausted = true;
@@ -32831,15 +32832,17 @@ function messageRulesStream(graph, options = {}, first) {
           if (pending.length === 0) return;
           const batch = pending.slice(0, batchSize);
           pending = pending.slice(batchSize);
-          const started = fetchBatch(graph, batch);
+          const key = nextKey++;
+          const started = fetchBatch(graph, batch).then((page) => ({ key, page }));
           started.catch(() => void 0);
-          inFlight.push(started);
+          inFlight.set(key, started);
         }
       };
       if (first?.done && first.done.length > 0) yield [...first.done];
       await fill();
-      while (inFlight.length > 0) {
-        const page = await inFlight.shift();
+      while (inFlight.size > 0) {
+        const { key, page } = await Promise.race(inFlight.values());
+        inFlight.delete(key);
         await fill();
         yield page;
       }
@@ -35696,6 +35699,13 @@ import { mkdir as mkdir4, mkdtemp, rm as rm3, writeFile as writeFile5 } from "no
 import { tmpdir } from "node:os";
 import path5 from "node:path";
 
+// src/mailauth/microsoft-dkim.ts
+var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
+function selectorQuestionKeys(selector, domain) {
+  const name = `${selector}._domainkey.${domain}`;
+  return [questionKey(name, "CNAME"), questionKey(name, "TXT")];
+}
+
 // src/snapshot/replay-resolver.ts
 var ReplayResolver = class {
   constructor(data) {
@@ -35784,15 +35794,13 @@ function classifyDomain(domain, accepted, partners) {
 }
 
 // src/checks/dkim.ts
-var MICROSOFT_DKIM_SELECTORS = ["selector1", "selector2"];
-function selectorQuestion(selector, domain) {
-  return `${selector}._domainkey.${normaliseDomain(domain)}/CNAME`;
-}
 function cnameOf(dns, selector, domain, expected) {
-  const answer = dns.answers[selectorQuestion(selector, domain)];
-  if (!answer) return { state: "error", rcode: "NOT_QUERIED" };
-  if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return { state: "error", rcode: answer.rcode };
-  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string");
+  const [cnameKey, txtKey] = selectorQuestionKeys(selector, domain);
+  const answer = dns.answers[cnameKey ?? ""] ?? dns.answers[txtKey ?? ""];
+  if (!answer) return { state: "error", rcode: "NOT_COLLECTED" };
+  if (!isDataAnswer(answer)) return { state: "error", rcode: answer.rcode };
+  const owner = normaliseDomain(`${selector}._domainkey.${domain}`);
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string" && normaliseDomain(r.name) === owner);
   if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
   const found = normaliseDomain(cname.data);
   return found === normaliseDomain(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };

@@ -2,18 +2,11 @@ import type { DkimKey } from '../mailauth/dkim-key.js';
 import { lookupDkim } from '../mailauth/domain-lookups.js';
 import type { Finding } from '../model/finding.js';
 import type { JsonObject } from '../model/json.js';
-import type { DnsData } from '../snapshot/dns-types.js';
+import { MICROSOFT_DKIM_SELECTORS, selectorQuestionKeys } from '../mailauth/microsoft-dkim.js';
+import { type DnsData, isDataAnswer } from '../snapshot/dns-types.js';
 import type { Check, CheckInput } from './check.js';
 import { dnsErrorFinding, perDomain } from './dns-replay.js';
 import { normaliseDomain } from './recipient-domain.js';
-
-/** The Microsoft 365 DKIM selectors; their CNAMEs point at the keys Microsoft rotates. */
-export const MICROSOFT_DKIM_SELECTORS = ['selector1', 'selector2'] as const;
-
-/** The DNS question the DNS collector records for a selector's CNAME. */
-export function selectorQuestion(selector: string, domain: string): string {
-  return `${selector}._domainkey.${normaliseDomain(domain)}/CNAME`;
-}
 
 type CnameResult =
   | { readonly state: 'match'; readonly found: string }
@@ -21,11 +14,13 @@ type CnameResult =
   | { readonly state: 'error'; readonly rcode: string };
 
 function cnameOf(dns: DnsData, selector: string, domain: string, expected: string): CnameResult {
-  const answer = dns.answers[selectorQuestion(selector, domain)];
-  if (!answer) return { state: 'error', rcode: 'NOT_QUERIED' };
-  // NXDOMAIN and NODATA are data (no record); anything else that is not NOERROR is a lookup error.
-  if (answer.rcode !== 'NOERROR' && answer.rcode !== 'NXDOMAIN') return { state: 'error', rcode: answer.rcode };
-  const cname = answer.records.find((r) => r.type.toUpperCase() === 'CNAME' && typeof r.data === 'string');
+  const [cnameKey, txtKey] = selectorQuestionKeys(selector, domain);
+  const answer = dns.answers[cnameKey ?? ''] ?? dns.answers[txtKey ?? ''];
+  if (!answer) return { state: 'error', rcode: 'NOT_COLLECTED' };
+  // NXDOMAIN and NODATA are data (no record); anything else is a lookup error, never a pass.
+  if (!isDataAnswer(answer)) return { state: 'error', rcode: answer.rcode };
+  const owner = normaliseDomain(`${selector}._domainkey.${domain}`);
+  const cname = answer.records.find((r) => r.type.toUpperCase() === 'CNAME' && typeof r.data === 'string' && normaliseDomain(r.name) === owner);
   if (!cname || typeof cname.data !== 'string') return { state: 'missing', found: null, rcode: answer.rcode };
   const found = normaliseDomain(cname.data);
   return found === normaliseDomain(expected) ? { state: 'match', found } : { state: 'mismatch', found, rcode: answer.rcode };

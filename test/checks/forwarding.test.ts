@@ -245,11 +245,22 @@ describe('dkim.signing', () => {
     expect(only(await judge('dkim.signing', t)).evidence).toMatchObject({ configured: false });
   });
 
+  it('reads the selector CNAME from the chain in front of a recorded TXT answer', async () => {
+    const t = goldenTenant();
+    const key = `selector2._domainkey.${DOMAIN}`;
+    const answers = { ...t.dns.answers } as Record<string, unknown>;
+    const cname = t.dns.answers[`${key}/CNAME`];
+    delete answers[`${key}/CNAME`];
+    answers[`${key}/TXT`] = { rcode: 'NOERROR', records: [...(cname?.records ?? []), { name: 'target', type: 'TXT', ttl: 1, data: ['v=DKIM1; k=rsa; p=AAAA'] }] };
+    t.dns = { answers: answers as typeof t.dns.answers };
+    expect(findings(await judge('dkim.signing', t))).toEqual([]);
+  });
+
   it('fails a missing (NXDOMAIN) or wrong CNAME, and errors when DNS failed or was not asked', async () => {
     const key = `selector2._domainkey.${DOMAIN}/CNAME`;
     const cases: [unknown, string][] = [
       [{ rcode: 'NXDOMAIN', records: [] }, 'fail'],
-      [{ rcode: 'NOERROR', records: [{ name: 'x', type: 'CNAME', ttl: 1, data: 'selector2-evil._domainkey.other.test' }] }, 'fail'],
+      [{ rcode: 'NOERROR', records: [{ name: `selector2._domainkey.${DOMAIN}`, type: 'CNAME', ttl: 1, data: 'selector2-evil._domainkey.other.test' }] }, 'fail'],
       [{ rcode: 'SERVFAIL', records: [] }, 'error'],
       [undefined, 'error'],
     ];

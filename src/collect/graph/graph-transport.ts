@@ -45,6 +45,8 @@ export interface GraphTransportOptions {
   readonly ca?: string;
   readonly maxRetries?: number;
   readonly requestTimeoutMs?: number;
+  /** Sockets kept per origin; each `$batch` in flight holds one (default 32). */
+  readonly maxSockets?: number;
   readonly limits?: Readonly<Record<EndpointFamily, FamilyLimit>>;
   readonly backoff?: BackoffOptions;
   readonly sleep?: Sleep;
@@ -106,7 +108,11 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     sleep,
     ...(options.onAttempt ? { onAttempt: options.onAttempt } : {}),
   });
-  const httpHandler = new NodeHttpHandler({ timeoutMs: options.requestTimeoutMs ?? 100_000, ...(options.ca ? { ca: options.ca } : {}) });
+  const httpHandler = new NodeHttpHandler({
+    timeoutMs: options.requestTimeoutMs ?? 100_000,
+    ...(options.ca ? { ca: options.ca } : {}),
+    ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+  });
   // The SDK attaches the token only to its own Graph hosts or to `customHosts` (host names only).
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? undefined : new Set([base.hostname]);
   // The simulator serves Graph over plain HTTP on loopback, where the SDK attaches no token.

@@ -133,8 +133,8 @@ function mailboxOwners(page: readonly unknown[], shard: Shard | undefined): Mail
 
 /**
  * The stream of every mailbox's rules. Batches run `concurrency` at a time; each finished batch
- * is one page, yielded in order, so memory holds at most `concurrency` batches and one page of
- * users. It can be read once (a live source).
+ * is one page, yielded as it completes, so memory holds at most `concurrency` batches and one
+ * page of users. It can be read once (a live source).
  */
 export function messageRulesStream(
   graph: GraphApi,
@@ -154,9 +154,12 @@ export function messageRulesStream(
       const users = first?.users ?? graph.pages(USERS_PATH(userPageSize))[Symbol.asyncIterator]();
       let pending: Mailbox[] = [...(first?.pending ?? [])];
       let exhausted = false;
-      const inFlight: Promise<MailboxMessageRules[]>[] = [];
+      // Batches finish in any order; each slot is refilled as soon as its batch returns, so a
+      // slow batch (latency has a long tail) never holds the others back.
+      const inFlight = new Map<number, Promise<{ key: number; page: MailboxMessageRules[] }>>();
+      let nextKey = 0;
       const fill = async (): Promise<void> => {
-        while (inFlight.length < concurrency) {
+        while (inFlight.size < concurrency) {
           while (pending.length < batchSize && !exhausted) {
             const next = await users.next();
             if (next.done === true) exhausted = true;
@@ -165,16 +168,18 @@ export function messageRulesStream(
           if (pending.length === 0) return;
           const batch = pending.slice(0, batchSize);
           pending = pending.slice(batchSize);
-          const started = fetchBatch(graph, batch);
-          // Avoid an unhandled rejection while earlier batches are still being yielded.
+          const key = nextKey++;
+          const started = fetchBatch(graph, batch).then((page) => ({ key, page }));
+          // Avoid an unhandled rejection while other batches are being yielded.
           started.catch(() => undefined);
-          inFlight.push(started);
+          inFlight.set(key, started);
         }
       };
       if (first?.done && first.done.length > 0) yield [...first.done];
       await fill();
-      while (inFlight.length > 0) {
-        const page = await (inFlight.shift() as Promise<MailboxMessageRules[]>);
+      while (inFlight.size > 0) {
+        const { key, page } = await Promise.race(inFlight.values());
+        inFlight.delete(key);
         await fill();
         yield page;
       }

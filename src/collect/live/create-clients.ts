@@ -15,7 +15,7 @@ export interface ClientFactoryDeps {
   /** Extra CA (PEM) trusted by these clients only: the simulator's. */
   readonly ca?: string;
   /** Transport tuning for tests and the benchmark. */
-  readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt'>>;
+  readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt' | 'maxSockets'>>;
   /** Exchange admin API client tuning for tests and the benchmark. */
   readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep' | 'maxPageSize'>>;
   /** A ready credential (tests); otherwise one is built from the target's settings. */

@@ -1,0 +1,16 @@
+// Bundles a TypeScript benchmark with esbuild and runs it, so benchmarks share the sources the
+// tests and the CLI use. Usage: node bench/run.mjs bench/inbox-rules.ts [args…]
+import { build } from 'esbuild';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const entry = process.argv[2];
+if (!entry) {
+  console.error('usage: node bench/run.mjs bench/<name>.ts [args…]');
+  process.exit(2);
+}
+await mkdir('node_modules/.cache', { recursive: true });
+const outfile = `node_modules/.cache/mailwarden-bench-${path.basename(entry, '.ts')}.mjs`;
+await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node24', outfile, packages: 'external', logLevel: 'warning' });
+await import(pathToFileURL(outfile).href);
