@@ -102,7 +102,7 @@ async function serve(dir: string): Promise<void> {
   };
   process.stdout.write(`${JSON.stringify(hello)}\n`);
   for await (const line of createInterface({ input: process.stdin })) {
-    if (line === 'stats') process.stdout.write(`${JSON.stringify({ stats: sim.stats(), rssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
+    if (line === 'stats') process.stdout.write(`${JSON.stringify({ stats: sim.stats(), rssMb: process.resourceUsage().maxRSS / 1024, cpuS: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 })}\n`);
     if (line === 'close') break;
   }
   await sim.close();
@@ -125,9 +125,9 @@ try {
     return next.value;
   };
   const hello = JSON.parse(await read()) as ChildHello;
-  const stats = async (): Promise<{ stats: SimulatorStats; rssMb: number }> => {
+  const stats = async (): Promise<{ stats: SimulatorStats; rssMb: number; cpuS: number }> => {
     child.stdin.write('stats\n');
-    return JSON.parse(await read()) as { stats: SimulatorStats; rssMb: number };
+    return JSON.parse(await read()) as { stats: SimulatorStats; rssMb: number; cpuS: number };
   };
   const sim = {
     tenantId: hello.tenantId,
@@ -170,7 +170,7 @@ try {
     exceptions: [],
   });
   const { policy } = parsePolicy(policyText, 'bench-policy.json', now);
-  const before = (await stats()).stats;
+  const { stats: before, cpuS: simCpuBefore } = await stats();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const collected = await messageRulesCollector({ concurrency: IN_FLIGHT })({
@@ -195,7 +195,7 @@ try {
   const evaluation = await evaluate(snapshot, policy, { now, domains: [DOMAIN] });
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  const { stats: after, rssMb: simRssMb } = await stats();
+  const { stats: after, rssMb: simRssMb, cpuS: simCpuAfter } = await stats();
   const outlook = after.requests.outlook - before.requests.outlook;
   const throttled = after.throttled.outlook - before.throttled.outlook;
   const directory = after.requests.directory - before.requests.directory;
@@ -217,7 +217,7 @@ try {
   console.log(`lower bound (limits):   ${(lowerBoundMs / 1000).toFixed(1)} s = ${outlookRequestsNeeded} requests / ${globalRate} per s (global); per-mailbox limits allow it (1 request each)`);
   console.log(`ratio:                  ${(wallMs / lowerBoundMs).toFixed(2)} (target <= 1.5)`);
   console.log(`peak RSS:               ${rssMb.toFixed(0)} MB (client: collect + judge); simulator process ${simRssMb.toFixed(0)} MB`);
-  console.log(`client CPU:             ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s over the wall time`);
+  console.log(`CPU:                    client ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, simulator ${(simCpuAfter - simCpuBefore).toFixed(1)} s, over the wall time`);
   console.log(`findings:               ${fails.length} fail; sweep ${JSON.stringify(sweep)}`);
   await created.close();
   child.stdin.write('close\n');
