@@ -40,6 +40,8 @@ export interface WorkerConfig {
 export interface WorkerResult {
   readonly wallMs: number;
   readonly peakRssMb: number;
+  /** CPU the audit process used (user + system): far below the wall time means it waited on the limits. */
+  readonly cpuSeconds: number;
   readonly results: Readonly<Record<string, number>>;
   readonly sources: Readonly<Record<string, string>>;
 }
@@ -165,13 +167,15 @@ export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
     debug: false,
   };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   try {
     const outcome = await run(settings, { logger, now: () => now, collector });
     const wallMs = performance.now() - started;
     const results: Record<string, number> = {};
     for (const result of outcome.report.results) results[result.status] = (results[result.status] ?? 0) + 1;
     const sources = Object.fromEntries(Object.entries(outcome.report.snapshot.sources).map(([id, s]) => [id, s.status]));
-    return { wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, results, sources };
+    const used = process.cpuUsage(cpu);
+    return { wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds: (used.user + used.system) / 1e6, results, sources };
   } finally {
     await collector.close?.();
   }

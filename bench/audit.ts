@@ -259,6 +259,7 @@ async function measured(sim: Simulator, config: WorkerConfig, realism: RealismCo
     boundBy: Object.entries(bounds).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none',
     ratio: lowerBound > 0 ? round(wall / lowerBound) : null,
     peakRssMb: round(result.peakRssMb, 0),
+    cpuSeconds: round(result.cpuSeconds, 1),
     requests: Object.fromEntries(Object.entries(requests).filter(([, n]) => n > 0)),
     requestsTotal: sum(requests),
     batchItems: after.batchItems - before.batchItems,
@@ -306,7 +307,7 @@ async function main(): Promise<void> {
       ...full,
       lowerBoundUnscaledSeconds: round(full.lowerBoundSeconds * o.timeScale, 0),
       naive: naive
-        ? { wallSeconds: naive.wallSeconds, requestsTotal: naive.requestsTotal, throttled429: naive.throttled429, overAllowance: naive.overAllowance, peakRssMb: naive.peakRssMb }
+        ? { wallSeconds: naive.wallSeconds, cpuSeconds: naive.cpuSeconds, requestsTotal: naive.requestsTotal, throttled429: naive.throttled429, overAllowance: naive.overAllowance, peakRssMb: naive.peakRssMb }
         : null,
       speedup: naive ? round(naive.wallSeconds / full.wallSeconds, 1) : null,
       node: process.version,

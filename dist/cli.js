@@ -38682,8 +38682,12 @@ var FamilyRateLimiter = class {
       releaseKey = await semaphore.acquire();
     }
     const releaseFamily = familyConcurrency ? await state3.concurrency.acquire() : () => void 0;
-    await this.admit(state3);
+    const slot = await this.admit(state3);
     return () => {
+      if (slot && slot.inFlight) {
+        slot.inFlight = false;
+        slot.at = Math.max(slot.at, this.now());
+      }
       releaseFamily();
       if (releaseKey) {
         releaseKey();
@@ -38704,20 +38708,25 @@ var FamilyRateLimiter = class {
         let wait = state3.blockedUntil - now;
         const window2 = state3.limit.window;
         if (window2) {
-          state3.starts = state3.starts.filter((t) => now - t < window2.windowMs);
-          const oldest = state3.starts[0];
-          if (state3.starts.length >= window2.requests && oldest !== void 0) {
-            wait = Math.max(wait, oldest + window2.windowMs - now);
+          state3.starts = state3.starts.filter((s) => s.inFlight || now - s.at < window2.windowMs);
+          if (state3.starts.length >= window2.requests) {
+            const done = state3.starts.filter((s) => !s.inFlight).map((s) => s.at);
+            wait = Math.max(wait, done.length > 0 ? Math.min(...done) + window2.windowMs - now : Math.min(window2.windowMs, 50));
           }
         }
         if (wait <= 0) {
-          if (window2) state3.starts.push(now);
-          return;
+          if (!window2) return void 0;
+          const slot = { at: now, inFlight: true };
+          state3.starts.push(slot);
+          return slot;
         }
         await this.sleep(wait);
       }
     });
-    state3.gate = turn.catch(() => void 0);
+    state3.gate = turn.then(
+      () => void 0,
+      () => void 0
+    );
     return turn;
   }
 };

@@ -57,8 +57,13 @@ interface FamilyState {
   readonly limit: FamilyLimit;
   readonly concurrency: Semaphore;
   readonly perKey: Map<string, Semaphore>;
-  /** Start times inside the sliding window. */
-  starts: number[];
+  /**
+   * Requests inside the sliding window: `at` is the start while in flight, then the end. Graph
+   * counts a request when it arrives, which is somewhere between our start and the response;
+   * holding the slot until a window after the response keeps us under the limit even when our
+   * event loop is late to send, at the cost of one latency per window.
+   */
+  starts: { at: number; inFlight: boolean }[];
   /** A 429 pauses the whole family until then (Graph: "wait before sending more requests"). */
   blockedUntil: number;
   /** Serialises the window bookkeeping so waiters are admitted in order. */
@@ -118,8 +123,12 @@ export class FamilyRateLimiter {
       releaseKey = await semaphore.acquire();
     }
     const releaseFamily = familyConcurrency ? await state.concurrency.acquire() : () => undefined;
-    await this.admit(state);
+    const slot = await this.admit(state);
     return () => {
+      if (slot && slot.inFlight) {
+        slot.inFlight = false;
+        slot.at = Math.max(slot.at, this.now());
+      }
       releaseFamily();
       if (releaseKey) {
         releaseKey();
@@ -135,27 +144,33 @@ export class FamilyRateLimiter {
     state.blockedUntil = Math.max(state.blockedUntil, until);
   }
 
-  private admit(state: FamilyState): Promise<void> {
+  private admit(state: FamilyState): Promise<{ at: number; inFlight: boolean } | undefined> {
     const turn = state.gate.then(async () => {
       for (;;) {
         const now = this.now();
         let wait = state.blockedUntil - now;
         const window = state.limit.window;
         if (window) {
-          state.starts = state.starts.filter((t) => now - t < window.windowMs);
-          const oldest = state.starts[0];
-          if (state.starts.length >= window.requests && oldest !== undefined) {
-            wait = Math.max(wait, oldest + window.windowMs - now);
+          state.starts = state.starts.filter((s) => s.inFlight || now - s.at < window.windowMs);
+          if (state.starts.length >= window.requests) {
+            const done = state.starts.filter((s) => !s.inFlight).map((s) => s.at);
+            // All in flight: wait a little and look again (a response frees a slot a window later).
+            wait = Math.max(wait, done.length > 0 ? Math.min(...done) + window.windowMs - now : Math.min(window.windowMs, 50));
           }
         }
         if (wait <= 0) {
-          if (window) state.starts.push(now);
-          return;
+          if (!window) return undefined;
+          const slot = { at: now, inFlight: true };
+          state.starts.push(slot);
+          return slot;
         }
         await this.sleep(wait);
       }
     });
-    state.gate = turn.catch(() => undefined);
+    state.gate = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 }
