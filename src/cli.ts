@@ -6,6 +6,7 @@ import { parseCloud, parseEndpointUrl, resolveEndpoints } from './collect/live/c
 import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
+import { simulatorCollector } from './collect/simulator-collector.js';
 import { createDnsClient } from './collect/dns/create-dns-client.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { dnsOnlyCollector } from './collect/dns/dns-only.js';
@@ -57,7 +58,8 @@ Commands:
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
-  --demo                    Audit the built-in Contoso Health demo tenant
+  --demo                    Audit the built-in Contoso Health demo tenant (simulated, over live HTTP)
+  --simulate DIR            Serve a snapshot folder as a simulated tenant on loopback and audit it live
   --snapshot DIR            Re-evaluate a saved snapshot folder offline
   --domains LIST            Comma-separated domains: alone, a DNS-only audit of their SPF, DKIM and DMARC
                             (no credentials); with --tenant-id, audited besides the tenant's domains
@@ -102,6 +104,7 @@ class UsageError extends ConfigurationError {}
 const AUDIT_OPTIONS = {
   policy: { type: 'string' },
   demo: { type: 'boolean' },
+  simulate: { type: 'string' },
   snapshot: { type: 'string' },
   'save-snapshot': { type: 'string' },
   domains: { type: 'string' },
@@ -226,6 +229,7 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   const redactionKey = env.MAILWARDEN_REDACTION_KEY?.trim() || undefined;
   const targets = [
     values.demo ? '--demo' : undefined,
+    values.simulate !== undefined ? '--simulate' : undefined,
     values.snapshot !== undefined ? '--snapshot' : undefined,
     values['tenant-id'] !== undefined ? '--tenant-id' : undefined,
   ].filter((t) => t !== undefined);
@@ -245,9 +249,10 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   let target: TargetSettings;
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
   else if (values.demo) target = { kind: 'demo' };
+  else if (values.simulate !== undefined) target = { kind: 'simulate', dir: values.simulate };
   else if (tenantId !== undefined) target = tenantTarget(values, tenantId, env);
   else if (domains.length > 0) target = { kind: 'dns-only', domains };
-  else throw new UsageError('audit needs a target: --tenant-id ID, --domains LIST, --demo or --snapshot DIR');
+  else throw new UsageError('audit needs a target: --tenant-id ID, --domains LIST, --demo, --simulate DIR or --snapshot DIR');
   // DNS-only mode has data for the email-authentication area only.
   const only = parseOnly(values.only) ?? (target.kind === 'dns-only' ? (['email-auth'] as const) : undefined);
   const shard = cliShard(values.shard, target);
@@ -301,8 +306,11 @@ function collectorFor(target: TargetSettings, dns: DnsSettings, logger: Logger, 
     }
     case 'snapshot':
       return folderCollector(target.dir);
+    case 'simulate':
+      return simulatorCollector({ dir: target.dir, logger, now: io.now });
     case 'demo':
-      return folderCollector(DEMO_TENANT_DIR, 'simulate');
+      // The demo runs the whole live path (auth, paging, batching, DNS) against the simulator.
+      return simulatorCollector({ dir: DEMO_TENANT_DIR, logger, now: io.now });
   }
 }
 

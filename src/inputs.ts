@@ -1,15 +1,32 @@
+import { parseCloud, resolveEndpoints } from './collect/live/clouds.js';
+import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
 import { ConfigurationError } from './errors.js';
 import { isSeverity, type FailOn } from './model/severity.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { parseDnsServer } from './collect/dns/server-address.js';
 import { parseShard } from './shard/shard.js';
-import type { DnsSettings, Settings, TargetSettings } from './settings.js';
+import type { CredentialSettings, DnsSettings, Settings, TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
 
 /** The Action's inputs, exactly as declared in action.yml. A test keeps the two in step. */
-export const ACTION_INPUTS = ['policy', 'snapshot', 'domains', 'dns-servers', 'fail-on', 'report-path', 'evidence-dir', 'redact-evidence', 'shard'] as const;
+export const ACTION_INPUTS = [
+  'policy',
+  'tenant-id',
+  'client-id',
+  'client-secret',
+  'certificate',
+  'cloud',
+  'snapshot',
+  'domains',
+  'dns-servers',
+  'fail-on',
+  'report-path',
+  'evidence-dir',
+  'redact-evidence',
+  'shard',
+] as const;
 
 function failOn(value: string): FailOn {
   const v = value.trim() || 'high';
@@ -32,6 +49,38 @@ function evidenceInputs(getInput: GetInput): Pick<Settings, 'evidence'> {
   // random per run, so pseudonyms cannot be linked across nightly packs.
   const redact = booleanInput('redact-evidence', getInput('redact-evidence'), true);
   return dir === '' ? {} : { evidence: { dir, redact, redactionKey: undefined } };
+}
+
+/**
+ * The live tenant: GitHub OIDC federation unless a client secret or certificate is given, so a
+ * scheduled workflow needs no stored secret (`permissions: id-token: write`).
+ */
+function tenantInputs(getInput: GetInput): TargetSettings {
+  const tenant = getInput('tenant-id').trim();
+  const client = getInput('client-id').trim();
+  if (tenant === '' || client === '') {
+    throw new ConfigurationError(
+      'Inputs "tenant-id" and "client-id" are required to audit a tenant (or set "snapshot" to re-evaluate a saved snapshot folder)',
+    );
+  }
+  const secret = getInput('client-secret').trim();
+  const certificate = getInput('certificate').trim();
+  if (secret !== '' && certificate !== '') throw new ConfigurationError('Inputs "client-secret" and "certificate" cannot be used together');
+  let credentials: CredentialSettings = { kind: 'github-oidc' };
+  if (secret !== '') credentials = { kind: 'client-secret', secret };
+  else if (certificate !== '') {
+    checkCertificatePem(certificate, 'Input "certificate"');
+    credentials = { kind: 'certificate', pem: certificate, source: 'input "certificate"' };
+  }
+  const cloud = parseCloud(getInput('cloud'), 'Input "cloud"');
+  return {
+    kind: 'tenant',
+    tenantId: parseTenantId(tenant, 'Input "tenant-id"'),
+    clientId: parseClientId(client, 'Input "client-id"'),
+    credentials,
+    cloud,
+    endpoints: resolveEndpoints(cloud, {}),
+  };
 }
 
 /**
@@ -68,10 +117,12 @@ export function readInputs(getInput: GetInput, workspace: string): Settings {
   if (snapshot !== '') {
     if (dns.domains.length > 0) throw new ConfigurationError('Inputs "snapshot" and "domains" cannot be used together');
     target = { kind: 'snapshot', dir: snapshot };
-  } else if (dns.domains.length > 0) {
+  } else if (dns.domains.length > 0 && getInput('tenant-id').trim() === '' && getInput('client-id').trim() === '') {
+    // Domains without a tenant: the DNS-only audit, no credentials needed.
     target = { kind: 'dns-only', domains: dns.domains };
   } else {
-    throw new ConfigurationError('Input "snapshot" or "domains" is required until live tenant collection is configured');
+    // The default: the live tenant, over GitHub OIDC unless a secret or certificate is given.
+    target = tenantInputs(getInput);
   }
   const reportPath = getInput('report-path').trim() || `${workspace}/mailwarden-report.json`;
   return {

@@ -1,9 +1,14 @@
 import * as core from '@actions/core';
 import type { Collector } from './collect/collector.js';
+import { createDnsClient } from './collect/dns/create-dns-client.js';
 import { dnsOnlyCollector } from './collect/dns/dns-only.js';
+import { createHttpsGetter } from './collect/dns/https-getter.js';
 import { folderCollector } from './collect/folder-collector.js';
-import { errorMessage, isConfigurationError } from './errors.js';
+import { createLiveClients } from './collect/live/create-clients.js';
+import { liveCollector } from './collect/live/live-collector.js';
+import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import { readInputs } from './inputs.js';
+import type { Settings } from './settings.js';
 import type { Logger } from './logger.js';
 import { EXIT, run as runPipeline } from './run.js';
 
@@ -30,22 +35,58 @@ function runContext(env: NodeJS.ProcessEnv): { repository?: string; gitSha?: str
   };
 }
 
+/** GitHub's OIDC token for the cloud's token-exchange audience (workload identity federation). */
+async function githubIdToken(audience: string): Promise<string> {
+  try {
+    return await core.getIDToken(audience);
+  } catch (error: unknown) {
+    throw new Error(
+      `cannot get a GitHub OIDC token (${errorMessage(error)}); give the job \`permissions: id-token: write\`, or pass client-secret or certificate`,
+    );
+  }
+}
+
+function collectorFor(settings: Settings, logger: Logger): Collector {
+  const target = settings.target;
+  const dns = settings.dns ?? { servers: [], domains: [] };
+  switch (target.kind) {
+    case 'snapshot':
+      return folderCollector(target.dir);
+    case 'dns-only':
+      return dnsOnlyCollector(target, dns, { logger, now: () => new Date() });
+    case 'tenant': {
+      const created = createLiveClients(target, { logger, getIdToken: githubIdToken });
+      return liveCollector({
+        mode: 'tenant',
+        tenantId: target.tenantId,
+        clients: { ...created.clients, dns: createDnsClient(dns, { logger }), https: createHttpsGetter() },
+        extraDomains: dns.domains,
+        now: () => new Date(),
+        close: () => created.close(),
+      });
+    }
+    default:
+      throw new ConfigurationError(`The Action cannot audit a ${target.kind} target`);
+  }
+}
+
 /** The Action: read inputs, run the pipeline, publish outputs and the job summary. */
 export async function run(): Promise<void> {
   const logger = actionsLogger();
   try {
     const settings = readInputs((name) => core.getInput(name), process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const target = settings.target;
-    let collector: Collector;
-    if (target.kind === 'snapshot') collector = folderCollector(target.dir);
-    else if (target.kind === 'dns-only') collector = dnsOnlyCollector(target, settings.dns ?? { servers: [] }, { logger, now: () => new Date() });
-    else throw new Error('unsupported target');
-    const outcome = await runPipeline(settings, {
-      logger,
-      now: () => new Date(),
-      collector,
-      runContext: runContext(process.env),
-    });
+    const collector = collectorFor(settings, logger);
+    let outcome;
+    try {
+      outcome = await runPipeline(settings, {
+        logger,
+        now: () => new Date(),
+        collector,
+        runContext: runContext(process.env),
+      });
+    } finally {
+      await collector.close?.();
+    }
     const { byStatus } = outcome.report.summary;
     core.setOutput('report-path', settings.reportJsonPath ?? '');
     core.setOutput('failed', byStatus.fail);

@@ -34,7 +34,9 @@ export type TargetSettings =
   | TenantTarget
   /** Replay a snapshot folder offline. */
   | { readonly kind: 'snapshot'; readonly dir: string }
-  /** The built-in demo tenant. */
+  /** A snapshot folder served by the in-process simulator and audited over live HTTP. */
+  | { readonly kind: 'simulate'; readonly dir: string }
+  /** The built-in demo tenant, simulated. */
   | { readonly kind: 'demo' }
   /** DNS-only mode: just these domains' email authentication, no tenant credentials (`--domains`). */
   | { readonly kind: 'dns-only'; readonly domains: readonly string[] };

@@ -4,6 +4,7 @@ import { CONTROLS } from '../controls/catalog.js';
 import { renderCatalogMarkdown } from '../controls/render-catalog.js';
 import { buildPolicySchema } from '../policy/policy-schema.js';
 import { updateReadme } from './action-docs.js';
+import { updatePermissions } from './permissions-docs.js';
 import {
   CONTROL_MIGRATIONS_FILE,
   CONTROL_VERSIONS_FILE,
@@ -38,7 +39,7 @@ export async function generatedFiles(root: string): Promise<Record<string, strin
   return {
     'policies/policy.schema.json': `${JSON.stringify(buildPolicySchema(CONTROLS), null, 2)}\n`,
     'docs/controls.md': renderCatalogMarkdown(CONTROLS),
-    'README.md': updateReadme(readme, actionYaml),
+    'README.md': updatePermissions(updateReadme(readme, actionYaml), CONTROLS),
     [CONTROL_VERSIONS_FILE]: renderControlLock((await controlLockUpdate(root)).lock),
   };
 }

@@ -83,7 +83,8 @@ export interface IdentityTenant {
 
 /** A fresh, mutable copy of the golden tenant. */
 export function goldenTenant(): IdentityTenant {
-  const golden: IdentityTenant = structuredClone({
+  // A JSON round trip, not structuredClone: no object may be shared between two policies.
+  const golden: IdentityTenant = JSON.parse(JSON.stringify({
     users: USERS,
     registration: [
       registration(GLOBAL_ADMIN, ['fido2', 'microsoftAuthenticatorPush']),
@@ -139,7 +140,7 @@ export function goldenTenant(): IdentityTenant {
     domains: [{ id: 'golden.example', isVerified: true, isDefault: true, isInitial: false, supportedServices: ['Email'], authenticationType: 'Managed' }],
     riskyUsers: [],
     p2: true,
-  }) as unknown as IdentityTenant;
+  })) as IdentityTenant;
   return golden;
 }
 

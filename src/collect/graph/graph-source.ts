@@ -28,6 +28,15 @@ export function statusFromError(id: GraphSourceId, error: unknown): Exclude<Sour
         reason: `${requirement.endpoint} needs ${LICENCE_NAMES[licence]}: Graph answered ${error.code}${ref}`,
       };
     }
+    // Identity Protection without P2 answers a plain 403 whose message speaks of the licence
+    // (graph-contract.md §10 q1: no documented code); only then is it a licence gap.
+    if (error.status === 403 && requirement.licence === 'entra-id-p2' && error.code !== DENIED && /licen[cs]|premium/i.test(error.message)) {
+      return {
+        status: 'not_licensed',
+        licence: 'entra-id-p2',
+        reason: `${requirement.endpoint} needs ${LICENCE_NAMES['entra-id-p2']}: Graph answered HTTP 403 ${error.code}${ref}`,
+      };
+    }
     if (error.status === 403 && error.code === DENIED) {
       return {
         status: 'not_permitted',

@@ -9,7 +9,7 @@ import type {
   UserRegistrationDetails,
 } from '../../snapshot/graph-types.js';
 import type { SourceCollectors } from '../live/source-collector.js';
-import type { GraphApi } from './graph-api.js';
+import { GraphRequestError, type GraphApi } from './graph-api.js';
 import { graphSource, readCollection } from './graph-source.js';
 import { ShapeReader } from './shape.js';
 
@@ -19,8 +19,12 @@ import { ShapeReader } from './shape.js';
  */
 
 export const USERS_PATH = '/users?$select=id,userPrincipalName,displayName,accountEnabled,userType,assignedLicenses&$top=999';
-/** Documented to support only $filter and $orderby: no $select, no $top. */
+/**
+ * Documented to support only $filter and $orderby. We ask for $top=999 anyway: the endpoint is
+ * limited to 5 requests per 10 s, so page size sets the run time; a 400 falls back to the default.
+ */
 export const REGISTRATION_PATH = '/reports/authenticationMethods/userRegistrationDetails';
+export const REGISTRATION_PATH_TOP = `${REGISTRATION_PATH}?$top=999`;
 export const CA_POLICIES_PATH = '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls';
 export const SECURITY_DEFAULTS_PATH = '/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled';
 export const STRENGTHS_PATH = '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations';
@@ -89,25 +93,25 @@ function readPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAcces
       applications: apps
         ? {
             includeApplications: r.strings(apps.includeApplications, `${a}.includeApplications`),
-            excludeApplications: r.strings(apps.excludeApplications, `${a}.excludeApplications`),
+            excludeApplications: r.stringsOrEmpty(apps.excludeApplications, `${a}.excludeApplications`),
             includeUserActions: r.optionalStrings(apps.includeUserActions, `${a}.includeUserActions`),
           }
         : null,
       users: users
         ? {
             includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
-            excludeUsers: r.strings(users.excludeUsers, `${u}.excludeUsers`),
-            includeGroups: r.strings(users.includeGroups, `${u}.includeGroups`),
-            excludeGroups: r.strings(users.excludeGroups, `${u}.excludeGroups`),
-            includeRoles: r.strings(users.includeRoles, `${u}.includeRoles`),
-            excludeRoles: r.strings(users.excludeRoles, `${u}.excludeRoles`),
+            excludeUsers: r.stringsOrEmpty(users.excludeUsers, `${u}.excludeUsers`),
+            includeGroups: r.stringsOrEmpty(users.includeGroups, `${u}.includeGroups`),
+            excludeGroups: r.stringsOrEmpty(users.excludeGroups, `${u}.excludeGroups`),
+            includeRoles: r.stringsOrEmpty(users.includeRoles, `${u}.includeRoles`),
+            excludeRoles: r.stringsOrEmpty(users.excludeRoles, `${u}.excludeRoles`),
           }
         : null,
     },
     grantControls: grant
       ? {
           operator: r.optionalString(grant.operator, `${at}.grantControls.operator`),
-          builtInControls: r.strings(grant.builtInControls, `${at}.grantControls.builtInControls`),
+          builtInControls: r.stringsOrEmpty(grant.builtInControls, `${at}.grantControls.builtInControls`),
           authenticationStrength: strength
             ? {
                 id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
@@ -202,12 +206,23 @@ async function securityDefaults(graph: GraphApi): Promise<SecurityDefaultsPolicy
   return { ...(id !== null ? { id } : {}), isEnabled: r.boolean(o.isEnabled, 'isEnabled') };
 }
 
+async function registrationDetails(graph: GraphApi): Promise<readonly UserRegistrationDetails[]> {
+  const r = new ShapeReader(REGISTRATION_PATH);
+  const read = (item: unknown, at: string) => readRegistration(r, item, at);
+  try {
+    return await readCollection(graph, REGISTRATION_PATH_TOP, read);
+  } catch (error: unknown) {
+    if (error instanceof GraphRequestError && error.status === 400) return readCollection(graph, REGISTRATION_PATH, read);
+    throw error;
+  }
+}
+
 const length = (data: readonly unknown[]): number => data.length;
 
 /** Identity posture sources, keyed by source ID. */
 export const identityCollectors: SourceCollectors = {
   'graph.users': graphSource('graph.users', collection(USERS_PATH, readUser), length),
-  'graph.userRegistrationDetails': graphSource('graph.userRegistrationDetails', collection(REGISTRATION_PATH, readRegistration), length),
+  'graph.userRegistrationDetails': graphSource('graph.userRegistrationDetails', registrationDetails, length),
   'graph.conditionalAccessPolicies': graphSource('graph.conditionalAccessPolicies', collection(CA_POLICIES_PATH, readPolicy), length),
   'graph.securityDefaults': graphSource('graph.securityDefaults', securityDefaults, () => undefined),
   'graph.authenticationStrengthPolicies': graphSource(

@@ -11,13 +11,14 @@ export interface FamilyLimit {
 }
 
 /**
- * Our limits, a little under Graph's documented ones (learn.microsoft.com/graph/throttling-limits)
+ * Our limits: Graph's documented ones, with windows counted from each response (see `slots`)
+ * plus 20 ms, and a concurrency no larger than the window's allowance (learn.microsoft.com/graph/throttling-limits)
  * so that clock skew and latency never push us over: staying under the limit is cheaper than
  * waiting out a 429, and Conditional Access sends no Retry-After at all.
  */
 export const DEFAULT_FAMILY_LIMITS: Readonly<Record<EndpointFamily, FamilyLimit>> = {
-  'identity-reports': { window: { requests: 5, windowMs: 10_250 }, concurrency: 5 },
-  'identity-protection': { window: { requests: 1, windowMs: 1_050 }, concurrency: 1 },
+  'identity-reports': { window: { requests: 5, windowMs: 10_020 }, concurrency: 5 },
+  'identity-protection': { window: { requests: 1, windowMs: 1_020 }, concurrency: 1 },
   outlook: { concurrencyPerKey: 4, concurrency: 16 },
   batch: { concurrency: 4 },
   directory: { concurrency: 8 },
@@ -58,12 +59,12 @@ interface FamilyState {
   readonly concurrency: Semaphore;
   readonly perKey: Map<string, Semaphore>;
   /**
-   * Requests inside the sliding window: `at` is the start while in flight, then the end. Graph
-   * counts a request when it arrives, which is somewhere between our start and the response;
-   * holding the slot until a window after the response keeps us under the limit even when our
-   * event loop is late to send, at the cost of one latency per window.
+   * Requests that count against the sliding window: in flight (`end` Infinity) or finished less
+   * than a window ago. A request counts until a window after its *response*: Graph checks the
+   * limit somewhere between our send and its answer, so counting from the send could let two
+   * requests land closer than the window when the first one was slow to arrive.
    */
-  starts: { at: number; inFlight: boolean }[];
+  slots: { end: number }[];
   /** A 429 pauses the whole family until then (Graph: "wait before sending more requests"). */
   blockedUntil: number;
   /** Serialises the window bookkeeping so waiters are admitted in order. */
@@ -92,7 +93,7 @@ export class FamilyRateLimiter {
         limit,
         concurrency: new Semaphore(limit.concurrency),
         perKey: new Map(),
-        starts: [],
+        slots: [],
         blockedUntil: 0,
         gate: Promise.resolve(),
       };
@@ -125,10 +126,7 @@ export class FamilyRateLimiter {
     const releaseFamily = familyConcurrency ? await state.concurrency.acquire() : () => undefined;
     const slot = await this.admit(state);
     return () => {
-      if (slot && slot.inFlight) {
-        slot.inFlight = false;
-        slot.at = Math.max(slot.at, this.now());
-      }
+      if (slot) slot.end = this.now();
       releaseFamily();
       if (releaseKey) {
         releaseKey();
@@ -144,24 +142,24 @@ export class FamilyRateLimiter {
     state.blockedUntil = Math.max(state.blockedUntil, until);
   }
 
-  private admit(state: FamilyState): Promise<{ at: number; inFlight: boolean } | undefined> {
+  private admit(state: FamilyState): Promise<{ end: number } | undefined> {
     const turn = state.gate.then(async () => {
       for (;;) {
         const now = this.now();
         let wait = state.blockedUntil - now;
         const window = state.limit.window;
         if (window) {
-          state.starts = state.starts.filter((s) => s.inFlight || now - s.at < window.windowMs);
-          if (state.starts.length >= window.requests) {
-            const done = state.starts.filter((s) => !s.inFlight).map((s) => s.at);
-            // All in flight: wait a little and look again (a response frees a slot a window later).
-            wait = Math.max(wait, done.length > 0 ? Math.min(...done) + window.windowMs - now : Math.min(window.windowMs, 50));
+          state.slots = state.slots.filter((s) => now - s.end < window.windowMs);
+          if (state.slots.length >= window.requests) {
+            const ends = state.slots.map((s) => s.end).filter((e) => Number.isFinite(e));
+            // All counted requests still in flight (only $batch items bypass the concurrency cap): poll.
+            wait = Math.max(wait, ends.length > 0 ? Math.min(...ends) + window.windowMs - now : 50);
           }
         }
         if (wait <= 0) {
           if (!window) return undefined;
-          const slot = { at: now, inFlight: true };
-          state.starts.push(slot);
+          const slot = { end: Number.POSITIVE_INFINITY };
+          state.slots.push(slot);
           return slot;
         }
         await this.sleep(wait);

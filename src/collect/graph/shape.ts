@@ -56,6 +56,15 @@ export class ShapeReader {
     return value.map((item, i) => this.string(item, `${field}[${i}]`));
   }
 
+  /**
+   * A string collection Graph may leave out (older API versions omit empty exclusion lists):
+   * absent reads as empty, but `null` is still a shape error.
+   */
+  stringsOrEmpty(value: unknown, field: string): readonly string[] {
+    if (value === undefined) return [];
+    return this.strings(value, field);
+  }
+
   /** A string collection that may be absent because it was not selected or is not in this API version. */
   optionalStrings(value: unknown, field: string): readonly string[] | null {
     if (value === undefined) return null;

@@ -1,6 +1,8 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../logger.js';
 import type { TenantTarget } from '../../settings.js';
+import { DnsClient } from '../dns/dns-client.js';
+import type { DnsServer } from '../dns/server-address.js';
 import { exchangeClient, type ExchangeClientOptions } from '../exchange/exchange-client.js';
 import { nodeFetch } from '../exchange/node-fetch.js';
 import { createGraphTransport, type GraphTransportOptions } from '../graph/graph-transport.js';
@@ -18,6 +20,8 @@ export interface ClientFactoryDeps {
   readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt' | 'maxSockets'>>;
   /** Exchange admin API client tuning for tests and the benchmark. */
   readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep' | 'maxPageSize'>>;
+  /** DNS servers to ask (the simulator's); without them no DNS client is built here. */
+  readonly dnsServers?: readonly DnsServer[];
   /** A ready credential (tests); otherwise one is built from the target's settings. */
   readonly credential?: TokenCredential;
 }
@@ -64,7 +68,7 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
     ...deps.exchange,
   });
   return {
-    clients: { graph, exchange },
+    clients: { graph, exchange, ...(deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {}) },
     credential,
     close: async () => {
       graph.close();

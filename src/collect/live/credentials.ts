@@ -23,19 +23,32 @@ export interface CredentialDeps {
 
 const KNOWN_AUTHORITIES: ReadonlySet<string> = new Set(Object.values(CLOUD_ENDPOINTS).map((c) => c.authority));
 
-/** Registers every token with the logger so that no log line can ever show one. */
+/**
+ * Registers every token with the logger so that no log line can ever show one, and shares one
+ * token request among callers that ask for the same scope at once (the first requests of a run
+ * start together, before MSAL's cache holds anything).
+ */
 function masked(credential: TokenCredential, logger: Logger, authority: string): TokenCredential {
+  const inFlight = new Map<string, Promise<AccessToken | null>>();
+  const fetchToken = async (scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> => {
+    let token: AccessToken | null;
+    try {
+      token = await credential.getToken(scopes, options);
+    } catch (error: unknown) {
+      // Named as an authentication failure, so it is not mistaken for a Graph outage.
+      throw new Error(`authentication at ${authority} failed: ${errorMessage(error)}`);
+    }
+    if (token) logger.secret(token.token);
+    return token;
+  };
   return {
-    async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-      let token: AccessToken | null;
-      try {
-        token = await credential.getToken(scopes, options);
-      } catch (error: unknown) {
-        // Named as an authentication failure, so it is not mistaken for a Graph outage.
-        throw new Error(`authentication at ${authority} failed: ${errorMessage(error)}`);
-      }
-      if (token) logger.secret(token.token);
-      return token;
+    getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+      const key = Array.isArray(scopes) ? scopes.join(' ') : scopes;
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const request = fetchToken(scopes, options).finally(() => inFlight.delete(key));
+      inFlight.set(key, request);
+      return request;
     },
   };
 }

@@ -1,0 +1,67 @@
+import type { Logger } from '../logger.js';
+import type { TenantTarget } from '../settings.js';
+import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
+import type { RealismConfig } from '../simulator/realism.js';
+import type { Collector } from './collector.js';
+import { CLOUD_ENDPOINTS } from './live/clouds.js';
+import { createLiveClients, type ClientFactoryDeps, type CreatedClients } from './live/create-clients.js';
+import { liveCollector } from './live/live-collector.js';
+
+export interface SimulatorCollectorOptions {
+  readonly dir: string;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly extraDomains?: readonly string[];
+  readonly realism?: RealismConfig;
+  /** Transport tuning (tests, benchmark). */
+  readonly clients?: Pick<ClientFactoryDeps, 'graph' | 'exchange'>;
+  /** Called once the simulator runs, with it (tests read its stats). */
+  readonly onStarted?: (sim: RunningSimulator) => void;
+}
+
+/**
+ * `audit --simulate DIR` (and `--demo`): starts the simulated tenant in-process on free loopback
+ * ports and audits it over real HTTP and DNS, exactly as a tenant: @azure/identity client-secret
+ * auth against its TLS token endpoint, whose generated CA only these clients trust.
+ */
+export function simulatorCollector(options: SimulatorCollectorOptions): Collector {
+  let sim: RunningSimulator | undefined;
+  let created: CreatedClients | undefined;
+  return {
+    mode: 'simulate',
+    async collect(request) {
+      sim = await startSimulator({ dir: options.dir, logger: options.logger, ...(options.realism ? { realism: options.realism } : {}) });
+      options.onStarted?.(sim);
+      const target: TenantTarget = {
+        kind: 'tenant',
+        tenantId: sim.tenantId,
+        clientId: sim.credentials.clientId,
+        credentials: { kind: 'client-secret', secret: sim.credentials.clientSecret },
+        cloud: 'global',
+        endpoints: {
+          graph: new URL(sim.graphUrl).origin,
+          authority: sim.authorityUrl,
+          tokenExchangeAudience: CLOUD_ENDPOINTS.global.tokenExchangeAudience,
+          exchange: sim.exchangeUrl,
+        },
+      };
+      created = createLiveClients(target, {
+        logger: options.logger,
+        ca: sim.caCertificatePem,
+        dnsServers: [{ kind: 'dns', host: sim.dns.host, port: sim.dns.port }],
+        ...options.clients,
+      });
+      return liveCollector({
+        mode: 'simulate',
+        tenantId: sim.tenantId,
+        clients: created.clients,
+        extraDomains: options.extraDomains ?? [],
+        now: options.now,
+      }).collect(request);
+    },
+    async close() {
+      await created?.close();
+      await sim?.close();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { ControlDefinition } from '../controls/control.js';
+import { GRAPH_SOURCES, type SourceId } from '../snapshot/source-id.js';
+import { SOURCE_REQUIREMENTS } from '../snapshot/source-requirements.js';
+import { LICENCE_NAMES } from '../snapshot/source-status.js';
+
+const START = '<!-- permissions:start (generated from the catalog by `npm run gen`) -->';
+const END = '<!-- permissions:end -->';
+
+/** Every Microsoft Graph application permission the catalog's controls need, with the controls. */
+export function graphPermissions(controls: readonly ControlDefinition[]): Map<string, { sources: Set<SourceId>; controls: Set<string> }> {
+  const out = new Map<string, { sources: Set<SourceId>; controls: Set<string> }>();
+  const graph = new Set<SourceId>(GRAPH_SOURCES);
+  for (const control of controls) {
+    for (const source of control.sources) {
+      if (!graph.has(source)) continue;
+      // Permission names inside the requirement text, e.g. "MailboxSettings.Read (and optionally Mail.ReadBasic.All)".
+      for (const permission of SOURCE_REQUIREMENTS[source].permission.match(/\b[A-Z][A-Za-z]*(?:\.[A-Z][A-Za-z]*)+\b/g) ?? []) {
+        const entry = out.get(permission) ?? { sources: new Set(), controls: new Set() };
+        entry.sources.add(source);
+        entry.controls.add(control.id);
+        out.set(permission, entry);
+      }
+    }
+  }
+  return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function licences(sources: Iterable<SourceId>): string {
+  const names = new Set([...sources].flatMap((s) => (SOURCE_REQUIREMENTS[s].licence ? [LICENCE_NAMES[SOURCE_REQUIREMENTS[s].licence!]] : [])));
+  return [...names].join(', ');
+}
+
+/** The README section: the permission table and the command that grants them all. */
+export function renderPermissions(controls: readonly ControlDefinition[]): string {
+  const permissions = graphPermissions(controls);
+  const rows = [...permissions.entries()].map(
+    ([permission, entry]) =>
+      `| \`${permission}\` | ${[...entry.sources].map((s) => `\`${SOURCE_REQUIREMENTS[s].endpoint}\``).join('<br>')} | ${[...entry.controls].sort().map((c) => `\`${c}\``).join(', ')} | ${licences(entry.sources)} |`,
+  );
+  const names = [...permissions.keys()].join(' ');
+  return [
+    START,
+    '',
+    '| Graph application permission | Endpoint | Controls | Licence |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    'Grant them all to the app registration and give admin consent (Azure CLI; `00000003-…` is Microsoft Graph):',
+    '',
+    '```bash',
+    'APP_ID=<application-client-id>',
+    'GRAPH=00000003-0000-0000-c000-000000000000',
+    `for permission in ${names}; do`,
+    `  role=$(az ad sp show --id "$GRAPH" --query "appRoles[?value=='$permission'].id" -o tsv)`,
+    '  az ad app permission add --id "$APP_ID" --api "$GRAPH" --api-permissions "$role=Role"',
+    'done',
+    'az ad app permission admin-consent --id "$APP_ID"',
+    '```',
+    '',
+    END,
+  ].join('\n');
+}
+
+/** Replaces the generated permissions section of the README. */
+export function updatePermissions(readme: string, controls: readonly ControlDefinition[]): string {
+  const start = readme.indexOf(START);
+  const end = readme.indexOf(END);
+  if (start < 0 || end < start) throw new Error('README.md has no permissions markers');
+  return `${readme.slice(0, start)}${renderPermissions(controls)}${readme.slice(end + END.length)}`;
+}
