@@ -8255,7 +8255,7 @@ var init_utilities = __esm({
 import path2 from "node:path";
 import { promisify as promisify2 } from "node:util";
 import childProcess2 from "node:child_process";
-import fs4, { constants as fsConstants } from "node:fs/promises";
+import fs4, { constants as fsConstants2 } from "node:fs/promises";
 var execFile2, wslDrivesMountPoint, powerShellPathFromWsl, powerShellPath2, canAccessPowerShellPromise, canAccessPowerShell, wslDefaultBrowser, isUrl, convertPath, convertWslPathToWindows;
 var init_wsl_utils = __esm({
   "node_modules/wsl-utils/index.js"() {
@@ -8274,7 +8274,7 @@ var init_wsl_utils = __esm({
         const configFilePath = "/etc/wsl.conf";
         let isConfigFileExists = false;
         try {
-          await fs4.access(configFilePath, fsConstants.F_OK);
+          await fs4.access(configFilePath, fsConstants2.F_OK);
           isConfigFileExists = true;
         } catch {
         }
@@ -8300,7 +8300,7 @@ var init_wsl_utils = __esm({
       canAccessPowerShellPromise ??= (async () => {
         try {
           const psPath = await powerShellPath2();
-          await fs4.access(psPath, fsConstants.X_OK);
+          await fs4.access(psPath, fsConstants2.X_OK);
           return true;
         } catch {
           return false;
@@ -8529,7 +8529,7 @@ import process12 from "node:process";
 import path3 from "node:path";
 import { fileURLToPath } from "node:url";
 import childProcess3 from "node:child_process";
-import fs5, { constants as fsConstants2 } from "node:fs/promises";
+import fs5, { constants as fsConstants3 } from "node:fs/promises";
 function detectArchBinary(binary2) {
   if (typeof binary2 === "string" || Array.isArray(binary2)) {
     return binary2;
@@ -8712,7 +8712,7 @@ var init_open = __esm({
           const isBundled = !__dirname || __dirname === "/";
           let exeLocalXdgOpen = false;
           try {
-            await fs5.access(localXdgOpenPath, fsConstants2.X_OK);
+            await fs5.access(localXdgOpenPath, fsConstants3.X_OK);
             exeLocalXdgOpen = true;
           } catch {
           }
@@ -33999,8 +33999,8 @@ import { readFileSync as readFileSync2 } from "node:fs";
 import { readFile as readFile7, writeFile as writeFile6 } from "node:fs/promises";
 
 // src/snapshot/read-folder.ts
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { constants as fsConstants, createReadStream } from "node:fs";
+import { access, readFile } from "node:fs/promises";
 import path from "node:path";
 import { createInterface } from "node:readline";
 
@@ -35175,7 +35175,7 @@ async function readSnapshotFolder(dir) {
     const file = path.join(dir, relative);
     if (STREAMED_SOURCES.has(id)) {
       try {
-        await readFile(file, { flag: "r" }).then(() => void 0);
+        await access(file, fsConstants.R_OK);
       } catch (error) {
         throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
       }

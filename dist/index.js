@@ -27368,7 +27368,7 @@ var init_utilities = __esm({
 import path3 from "node:path";
 import { promisify as promisify2 } from "node:util";
 import childProcess2 from "node:child_process";
-import fs6, { constants as fsConstants } from "node:fs/promises";
+import fs6, { constants as fsConstants2 } from "node:fs/promises";
 var execFile2, wslDrivesMountPoint, powerShellPathFromWsl, powerShellPath2, canAccessPowerShellPromise, canAccessPowerShell, wslDefaultBrowser, isUrl, convertPath, convertWslPathToWindows;
 var init_wsl_utils = __esm({
   "node_modules/wsl-utils/index.js"() {
@@ -27387,7 +27387,7 @@ var init_wsl_utils = __esm({
         const configFilePath = "/etc/wsl.conf";
         let isConfigFileExists = false;
         try {
-          await fs6.access(configFilePath, fsConstants.F_OK);
+          await fs6.access(configFilePath, fsConstants2.F_OK);
           isConfigFileExists = true;
         } catch {
         }
@@ -27413,7 +27413,7 @@ var init_wsl_utils = __esm({
       canAccessPowerShellPromise ??= (async () => {
         try {
           const psPath = await powerShellPath2();
-          await fs6.access(psPath, fsConstants.X_OK);
+          await fs6.access(psPath, fsConstants2.X_OK);
           return true;
         } catch {
           return false;
@@ -27642,7 +27642,7 @@ import process12 from "node:process";
 import path4 from "node:path";
 import { fileURLToPath } from "node:url";
 import childProcess3 from "node:child_process";
-import fs7, { constants as fsConstants2 } from "node:fs/promises";
+import fs7, { constants as fsConstants3 } from "node:fs/promises";
 function detectArchBinary(binary) {
   if (typeof binary === "string" || Array.isArray(binary)) {
     return binary;
@@ -27825,7 +27825,7 @@ var init_open = __esm({
           const isBundled = !__dirname || __dirname === "/";
           let exeLocalXdgOpen = false;
           try {
-            await fs7.access(localXdgOpenPath, fsConstants2.X_OK);
+            await fs7.access(localXdgOpenPath, fsConstants3.X_OK);
             exeLocalXdgOpen = true;
           } catch {
           }
@@ -41976,8 +41976,8 @@ function dnsOnlyCollector(target, dns, deps) {
 }
 
 // src/snapshot/read-folder.ts
-import { createReadStream } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { constants as fsConstants, createReadStream } from "node:fs";
+import { access as access2, readFile } from "node:fs/promises";
 import path2 from "node:path";
 import { createInterface } from "node:readline";
 
@@ -43098,7 +43098,7 @@ async function readSnapshotFolder(dir) {
     const file = path2.join(dir, relative);
     if (STREAMED_SOURCES.has(id)) {
       try {
-        await readFile(file, { flag: "r" }).then(() => void 0);
+        await access2(file, fsConstants.R_OK);
       } catch (error2) {
         throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
       }

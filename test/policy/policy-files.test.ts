@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { findControl } from '../../src/controls/catalog.js';
+import { CONTROLS, findControl } from '../../src/controls/catalog.js';
 import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/policy/framework-ids.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 
@@ -66,6 +66,11 @@ describe('policy files in policies/', () => {
       }
     });
 
+    it('decides on every control of the catalog (enabled or not, with a reason)', () => {
+      const missing = CONTROLS.map((c) => c.id).filter((id) => !(id in doc.controls));
+      expect(missing, `add these controls to policies/${file}, enabled or disabled with a description`).toEqual([]);
+    });
+
     it('says why for every setting', () => {
       for (const [id, entry] of Object.entries(doc.controls)) {
         expect(entry.description?.length ?? 0, `${id} needs a description saying why`).toBeGreaterThan(40);
@@ -109,6 +114,17 @@ describe('scuba.json and cis-m365.json', () => {
   it('scuba.json cites SCuBA policy IDs with their version suffix', () => {
     const cited = Object.values(load('scuba.json').controls).flatMap((e) => e.mappings?.scuba ?? []);
     for (const id of cited) expect(id).toMatch(/^MS\.(AAD|EXO)\.\d+\.\d+v\d+$/);
+  });
+
+  it('scuba.json requires the CISA aggregate-report address, and the non-federal option (none) is valid', () => {
+    const doc = load('scuba.json');
+    if (!findControl('dmarc.reporting')) return;
+    expect(doc.controls['dmarc.reporting']?.requiredAddresses).toEqual(['mailto:reports@dmarc.cyber.dhs.gov']);
+    const nonFederal = structuredClone(doc) as { controls: Record<string, Record<string, unknown>> };
+    const entry = nonFederal.controls['dmarc.reporting'];
+    if (entry) entry.requiredAddresses = [];
+    const { policy } = parsePolicy(JSON.stringify(nonFederal), 'scuba.json', NOW);
+    expect(policy.controls.get('dmarc.reporting')?.params.strings('requiredAddresses')).toEqual([]);
   });
 
   it('cis-m365.json maps every enabled control to a CIS recommendation', () => {
