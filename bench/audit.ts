@@ -56,6 +56,8 @@ function options(): Options {
       worker: { type: 'string' },
       verbose: { type: 'boolean' },
     },
+    // bench/run.mjs passes the entry file first.
+    allowPositionals: true,
     strict: true,
   });
   const number = (name: string, value: string | undefined, fallback: number): number => {
@@ -245,7 +247,19 @@ async function measured(sim: Simulator, config: WorkerConfig, realism: RealismCo
   // Let every throttling window of an earlier run expire, so runs do not pay for each other.
   await new Promise((resolve) => setTimeout(resolve, 1_100 * Math.max(1, (realism.throttling?.reports?.windowMs ?? 0) / 1000)));
   const before = await sim.stats();
-  const result = await audit(config);
+  // Poll the counters to see when each family went quiet: it shows which sweep set the wall time.
+  const started = performance.now();
+  const lastBusy: Partial<Record<EndpointFamily, number>> = {};
+  let previous = before;
+  const poll = setInterval(() => {
+    void sim.stats().then((now) => {
+      for (const family of ENDPOINT_FAMILIES) {
+        if (now.requests[family] !== previous.requests[family]) lastBusy[family] = round((performance.now() - started) / 1000, 0);
+      }
+      previous = now;
+    }, () => undefined);
+  }, 2_000);
+  const result = await audit(config).finally(() => clearInterval(poll));
   const after = await sim.stats();
   const requests = diff(after.requests, before.requests);
   const throttled = diff(after.throttled, before.throttled);
@@ -266,6 +280,8 @@ async function measured(sim: Simulator, config: WorkerConfig, realism: RealismCo
     throttled429: sum(throttled),
     throttledByFamily: Object.fromEntries(Object.entries(throttled).filter(([, n]) => n > 0)),
     overAllowance: sum(overAllowance),
+    /** Seconds after the audit started when each family last saw a request (2 s resolution). */
+    lastBusySeconds: lastBusy,
     results: result.results,
     sources: result.sources,
   };
