@@ -2588,22 +2588,22 @@ function __disposeResources(env) {
   }
   return next();
 }
-function __rewriteRelativeImportExtension(path12, preserveJsx, extraExtensions, ignoreCase) {
-  if (typeof path12 === "string" && /^\.\.?\//.test(path12)) {
+function __rewriteRelativeImportExtension(path15, preserveJsx, extraExtensions, ignoreCase) {
+  if (typeof path15 === "string" && /^\.\.?\//.test(path15)) {
     if (extraExtensions) {
       for (var extension in extraExtensions) {
-        var suffix = path12.slice(-extension.length);
+        var suffix = path15.slice(-extension.length);
         if (suffix === extension || ignoreCase && suffix.toLowerCase() === extension.toLowerCase()) {
           var output = extraExtensions[extension];
-          return output === extension ? path12 : path12.slice(0, -extension.length) + output;
+          return output === extension ? path15 : path15.slice(0, -extension.length) + output;
         }
       }
     }
-    return path12.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
+    return path15.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
       return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : d + ext + "." + cm.toLowerCase() + "js";
     });
   }
-  return path12;
+  return path15;
 }
 var extendStatics, __assign, __createBinding, __setModuleDefault, ownKeys, _SuppressedError, tslib_es6_default;
 var init_tslib_es6 = __esm({
@@ -6670,7 +6670,7 @@ var require_lodash7 = __commonJS({
         return result;
       };
     }
-    function once2(func) {
+    function once3(func) {
       return before(2, func);
     }
     function isObject2(value) {
@@ -6716,7 +6716,7 @@ var require_lodash7 = __commonJS({
       var isBinary = reIsBinary.test(value);
       return isBinary || reIsOctal.test(value) ? freeParseInt(value.slice(2), isBinary ? 2 : 8) : reIsBadHex.test(value) ? NAN : +value;
     }
-    module.exports = once2;
+    module.exports = once3;
   }
 });
 
@@ -6733,7 +6733,7 @@ var require_sign = __commonJS({
     var isNumber = require_lodash4();
     var isPlainObject3 = require_lodash5();
     var isString = require_lodash6();
-    var once2 = require_lodash7();
+    var once3 = require_lodash7();
     var { KeyObject, createSecretKey, createPrivateKey: createPrivateKey3 } = __require("crypto");
     var SUPPORTED_ALGS = ["RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "HS256", "HS384", "HS512", "none"];
     if (PS_SUPPORTED) {
@@ -6922,7 +6922,7 @@ var require_sign = __commonJS({
       });
       const encoding = options.encoding || "utf8";
       if (typeof callback === "function") {
-        callback = callback && once2(callback);
+        callback = callback && once3(callback);
         jws.createSign({
           header,
           privateKey: secretOrPrivateKey,
@@ -8317,20 +8317,20 @@ var init_wsl_utils = __esm({
       });
       return stdout.trim();
     };
-    isUrl = (path12) => /^[a-z]+:\/\//i.test(path12);
-    convertPath = async (flag, path12) => {
-      const wslpathArguments = path12.startsWith("-") ? [flag, "--", path12] : [flag, path12];
+    isUrl = (path15) => /^[a-z]+:\/\//i.test(path15);
+    convertPath = async (flag, path15) => {
+      const wslpathArguments = path15.startsWith("-") ? [flag, "--", path15] : [flag, path15];
       try {
         const { stdout } = await execFile2("wslpath", wslpathArguments, { encoding: "utf8" });
-        return stdout.replace(/\r?\n$/, "") || path12;
+        return stdout.replace(/\r?\n$/, "") || path15;
       } catch {
-        return path12;
+        return path15;
       }
     };
     convertWslPathToWindows = async (paths) => {
       const isBatch = Array.isArray(paths);
       const pathArray = isBatch ? paths : [paths];
-      const results = await Promise.all(pathArray.map((path12) => isUrl(path12) ? path12 : convertPath("-aw", path12)));
+      const results = await Promise.all(pathArray.map((path15) => isUrl(path15) ? path15 : convertPath("-aw", path15)));
       return isBatch ? results : results[0];
     };
   }
@@ -11811,20 +11811,20 @@ var init_index_es2 = __esm({
           this.tagNumber = tagNumberMask;
           this.blockLength = 1;
         } else {
-          let count = 0;
+          let count2 = 0;
           while (true) {
-            const tagByteIndex = count + 1;
+            const tagByteIndex = count2 + 1;
             if (tagByteIndex >= bufferLength) {
               this.error = "End of input reached before message was fully decoded";
               return -1;
             }
-            count++;
+            count2++;
             if ((intBuffer[baseIndex + tagByteIndex] & 128) === 0)
               break;
           }
-          this.blockLength = count + 1;
-          const intTagNumberBuffer = this.valueHexView = new Uint8Array(count);
-          for (let i = 0; i < count; i++)
+          this.blockLength = count2 + 1;
+          const intTagNumberBuffer = this.valueHexView = new Uint8Array(count2);
+          for (let i = 0; i < count2; i++)
             intTagNumberBuffer[i] = intBuffer[baseIndex + i + 1] & 127;
           if (this.blockLength <= 9)
             this.tagNumber = utilFromBase(intTagNumberBuffer, 7);
@@ -11902,23 +11902,23 @@ var init_index_es2 = __esm({
           this.blockLength = 1;
           return inputOffset + this.blockLength;
         }
-        const count = intBuffer[baseIndex] & 127;
-        if (count > 8) {
+        const count2 = intBuffer[baseIndex] & 127;
+        if (count2 > 8) {
           this.error = "Too big integer";
           return -1;
         }
-        if (count + 1 > bufferLength) {
+        if (count2 + 1 > bufferLength) {
           this.error = "End of input reached before message was fully decoded";
           return -1;
         }
         const lenOffset = inputOffset + 1;
-        const lengthBufferView = view.subarray(lenOffset, lenOffset + count);
-        if (lengthBufferView[count - 1] === 0)
+        const lengthBufferView = view.subarray(lenOffset, lenOffset + count2);
+        if (lengthBufferView[count2 - 1] === 0)
           this.warnings.push("Needlessly long encoded length");
         this.length = utilFromBase(lengthBufferView, 8);
         if (this.longFormUsed && this.length <= 127)
           this.warnings.push("Unnecessary usage of long length form");
-        this.blockLength = count + 1;
+        this.blockLength = count2 + 1;
         return inputOffset + this.blockLength;
       }
       toBER(sizeOnly = false) {
@@ -20999,14 +20999,14 @@ var init_dependency_container = __esm({
           provider = providerOrConstructor;
         }
         if (isTokenProvider(provider)) {
-          var path12 = [token];
+          var path15 = [token];
           var tokenProvider = provider;
           while (tokenProvider != null) {
             var currentToken = tokenProvider.useToken;
-            if (path12.includes(currentToken)) {
-              throw new Error("Token registration cycle detected! " + __spread2(path12, [currentToken]).join(" -> "));
+            if (path15.includes(currentToken)) {
+              throw new Error("Token registration cycle detected! " + __spread2(path15, [currentToken]).join(" -> "));
             }
-            path12.push(currentToken);
+            path15.push(currentToken);
             var registration = this._registry.get(currentToken);
             if (registration && isTokenProvider(registration.provider)) {
               tokenProvider = registration.provider;
@@ -23351,8 +23351,8 @@ var init_x509_es = __esm({
         } else if (asn.otherName != void 0) {
           if (asn.otherName.typeId === id_GUID) {
             this.type = GUID2;
-            const guid = AsnConvert.parse(asn.otherName.value, OctetString2);
-            const matches2 = new RegExp(GUID_REGEX, "i").exec(Convert.ToHex(guid));
+            const guid2 = AsnConvert.parse(asn.otherName.value, OctetString2);
+            const matches2 = new RegExp(GUID_REGEX, "i").exec(Convert.ToHex(guid2));
             if (!matches2) {
               throw new Error(ERR_GUID);
             }
@@ -28134,20 +28134,20 @@ var require_resolve = __commonJS({
       return false;
     }
     function countKeys(schema) {
-      let count = 0;
+      let count2 = 0;
       for (const key in schema) {
         if (key === "$ref")
           return Infinity;
-        count++;
+        count2++;
         if (SIMPLE_INLINED.has(key))
           continue;
         if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+          (0, util_1.eachItem)(schema[key], (sch) => count2 += countKeys(sch));
         }
-        if (count === Infinity)
+        if (count2 === Infinity)
           return Infinity;
       }
-      return count;
+      return count2;
     }
     function getFullPath(resolver, id = "", normalize5) {
       if (normalize5 !== false)
@@ -29176,8 +29176,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path12) {
-      let input = path12;
+    function removeDotSegments(path15) {
+      let input = path15;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -29251,11 +29251,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path12) {
-      if (path12 === "" || path12[0] === "/") {
-        return removeDotSegments(path12);
+    function removeDotSegmentsRelative(path15) {
+      if (path15 === "" || path15[0] === "/") {
+        return removeDotSegments(path15);
       }
-      const segments = path12.split("/");
+      const segments = path15.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -29618,8 +29618,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path12 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path12 && path12 !== "/" ? path12 : void 0;
+        const path15 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path15 && path15 !== "/" ? path15 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -31685,8 +31685,8 @@ var require_contains = __commonJS({
         cxt.result(valid, () => cxt.reset());
         function validateItemsWithCount() {
           const schValid = gen.name("_valid");
-          const count = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
+          const count2 = gen.let("count", 0);
+          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count2)));
         }
         function validateItems(_valid, block) {
           gen.forRange("i", 0, len, (i) => {
@@ -31699,16 +31699,16 @@ var require_contains = __commonJS({
             block();
           });
         }
-        function checkLimits(count) {
-          gen.code((0, codegen_1._)`${count}++`);
+        function checkLimits(count2) {
+          gen.code((0, codegen_1._)`${count2}++`);
           if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
+            gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true).break());
           } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
+            gen.if((0, codegen_1._)`${count2} > ${max}`, () => gen.assign(valid, false).break());
             if (min === 1)
               gen.assign(valid, true);
             else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
+              gen.if((0, codegen_1._)`${count2} >= ${min}`, () => gen.assign(valid, true));
           }
         }
       }
@@ -33996,7 +33996,7 @@ var require_dist4 = __commonJS({
 // src/cli.ts
 import { parseArgs } from "node:util";
 import { readFileSync as readFileSync2 } from "node:fs";
-import { readFile as readFile7, writeFile as writeFile6 } from "node:fs/promises";
+import { readFile as readFile8, writeFile as writeFile8 } from "node:fs/promises";
 
 // src/snapshot/read-folder.ts
 import { constants as fsConstants, createReadStream } from "node:fs";
@@ -34031,10 +34031,10 @@ function isJsonObject(value) {
 function createScanner(text6, ignoreTrivia = false) {
   const len = text6.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
-  function scanHexDigits(count, exact) {
+  function scanHexDigits(count2, exact) {
     let digits = 0;
     let value2 = 0;
-    while (digits < count || !exact) {
+    while (digits < count2 || !exact) {
       let ch = text6.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
@@ -34048,7 +34048,7 @@ function createScanner(text6, ignoreTrivia = false) {
       pos++;
       digits++;
     }
-    if (digits < count) {
+    if (digits < count2) {
       value2 = -1;
     }
     return value2;
@@ -34543,12 +34543,12 @@ function parseTree(text6, errors = [], options = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path12) {
+function findNodeAtLocation(root, path15) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path12) {
+  for (let segment of path15) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -37676,19 +37676,19 @@ var OneDriveLargeFileUploadTask = class _OneDriveLargeFileUploadTask extends Lar
    * @param {path} [path = OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH] - The path for the upload
    * @returns The constructed create session url
    */
-  static constructCreateSessionUrl(fileName, path12 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
+  static constructCreateSessionUrl(fileName, path15 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
     fileName = fileName.trim();
-    path12 = path12.trim();
-    if (path12 === "") {
-      path12 = "/";
+    path15 = path15.trim();
+    if (path15 === "") {
+      path15 = "/";
     }
-    if (path12[0] !== "/") {
-      path12 = `/${path12}`;
+    if (path15[0] !== "/") {
+      path15 = `/${path15}`;
     }
-    if (path12[path12.length - 1] !== "/") {
-      path12 = `${path12}/`;
+    if (path15[path15.length - 1] !== "/") {
+      path15 = `${path15}/`;
     }
-    return `/me/drive/root:${path12.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
+    return `/me/drive/root:${path15.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
   }
   /**
    * @private
@@ -37987,30 +37987,30 @@ var GraphRequest = class {
    * @param {ClientOptions} config - The options for making request
    * @param {string} path - A path string
    */
-  constructor(httpClient, config, path12) {
-    this.parsePath = (path13) => {
-      if (path13.indexOf("https://") !== -1) {
-        path13 = path13.replace("https://", "");
-        const endOfHostStrPos = path13.indexOf("/");
+  constructor(httpClient, config, path15) {
+    this.parsePath = (path16) => {
+      if (path16.indexOf("https://") !== -1) {
+        path16 = path16.replace("https://", "");
+        const endOfHostStrPos = path16.indexOf("/");
         if (endOfHostStrPos !== -1) {
-          this.urlComponents.host = "https://" + path13.substring(0, endOfHostStrPos);
-          path13 = path13.substring(endOfHostStrPos + 1, path13.length);
+          this.urlComponents.host = "https://" + path16.substring(0, endOfHostStrPos);
+          path16 = path16.substring(endOfHostStrPos + 1, path16.length);
         }
-        const endOfVersionStrPos = path13.indexOf("/");
+        const endOfVersionStrPos = path16.indexOf("/");
         if (endOfVersionStrPos !== -1) {
-          this.urlComponents.version = path13.substring(0, endOfVersionStrPos);
-          path13 = path13.substring(endOfVersionStrPos + 1, path13.length);
+          this.urlComponents.version = path16.substring(0, endOfVersionStrPos);
+          path16 = path16.substring(endOfVersionStrPos + 1, path16.length);
         }
       }
-      if (path13.charAt(0) === "/") {
-        path13 = path13.substr(1);
+      if (path16.charAt(0) === "/") {
+        path16 = path16.substr(1);
       }
-      const queryStrPos = path13.indexOf("?");
+      const queryStrPos = path16.indexOf("?");
       if (queryStrPos === -1) {
-        this.urlComponents.path = path13;
+        this.urlComponents.path = path16;
       } else {
-        this.urlComponents.path = path13.substr(0, queryStrPos);
-        const queryParams = path13.substring(queryStrPos + 1, path13.length).split("&");
+        this.urlComponents.path = path16.substr(0, queryStrPos);
+        const queryParams = path16.substring(queryStrPos + 1, path16.length).split("&");
         for (const queryParam of queryParams) {
           this.parseQueryParameter(queryParam);
         }
@@ -38028,7 +38028,7 @@ var GraphRequest = class {
     this._headers = {};
     this._options = {};
     this._middlewareOptions = [];
-    this.parsePath(path12);
+    this.parsePath(path15);
   }
   /**
    * @private
@@ -38814,8 +38814,8 @@ var Client = class _Client {
    * @param {string} path - The path string value
    * @returns The graph request instance
    */
-  api(path12) {
-    return new GraphRequest(this.httpClient, this.config, path12);
+  api(path15) {
+    return new GraphRequest(this.httpClient, this.config, path15);
   }
 };
 
@@ -38829,24 +38829,24 @@ function pathOf(url) {
 }
 var OUTLOOK = /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;
 function endpointFamily(url) {
-  const path12 = pathOf(url);
-  if (path12 === "/$batch") return { family: "batch", key: "" };
-  if (path12.startsWith("/auditlogs/") || path12.startsWith("/reports/")) return { family: "identity-reports", key: "" };
-  if (path12.startsWith("/identityprotection/") || path12.startsWith("/identity/conditionalaccess/")) {
+  const path15 = pathOf(url);
+  if (path15 === "/$batch") return { family: "batch", key: "" };
+  if (path15.startsWith("/auditlogs/") || path15.startsWith("/reports/")) return { family: "identity-reports", key: "" };
+  if (path15.startsWith("/identityprotection/") || path15.startsWith("/identity/conditionalaccess/")) {
     return { family: "identity-protection", key: "" };
   }
-  const outlook = OUTLOOK.exec(path12);
+  const outlook = OUTLOOK.exec(path15);
   if (outlook) return { family: "outlook", key: decodeURIComponent(outlook[1] ?? "me").toLowerCase() };
   return { family: "directory", key: "" };
 }
 
 // src/collect/graph/graph-api.ts
 var GraphRequestError = class extends Error {
-  constructor(message, status, code2, path12, requestId) {
+  constructor(message, status, code2, path15, requestId) {
     super(message);
     this.status = status;
     this.code = code2;
-    this.path = path12;
+    this.path = path15;
     this.requestId = requestId;
   }
   status;
@@ -39251,11 +39251,11 @@ function createGraphTransport(options) {
     logger27.warning(`Graph ${method} ${endpoint2} failed: ${errorMessage(error)}`);
     return new GraphRequestError(`request failed: ${errorMessage(error)}`, 0, "RequestFailed", endpoint2);
   }
-  async function sdkGet(path12) {
+  async function sdkGet(path15) {
     try {
-      return await client.api(path12).responseType(ResponseType.RAW).get();
+      return await client.api(path15).responseType(ResponseType.RAW).get();
     } catch (error) {
-      throw networkFailure("GET", path12, error);
+      throw networkFailure("GET", path15, error);
     }
   }
   async function exactGet(url) {
@@ -39272,16 +39272,16 @@ function createGraphTransport(options) {
     if (!context3.response) throw networkFailure("GET", url, new Error("no response"));
     return context3.response;
   }
-  async function getJson(path12) {
-    const response = await sdkGet(path12);
-    if (!response.ok) throw await failure2("GET", path12, response);
-    return readJson(response, endpointOf(path12));
+  async function getJson(path15) {
+    const response = await sdkGet(path15);
+    if (!response.ok) throw await failure2("GET", path15, response);
+    return readJson(response, endpointOf(path15));
   }
-  async function* pages(path12) {
-    const endpoint2 = endpointOf(path12);
+  async function* pages(path15) {
+    const endpoint2 = endpointOf(path15);
     const seen = /* @__PURE__ */ new Set();
-    let response = await sdkGet(path12);
-    let url = `${versionRoot}${path12}`;
+    let response = await sdkGet(path15);
+    let url = `${versionRoot}${path15}`;
     for (let page = 0; ; page += 1) {
       if (!response.ok) throw await failure2("GET", url, response);
       const body = await readJson(response, endpoint2);
@@ -47404,9 +47404,9 @@ var GuidGenerator = class {
    * verifies if a string is  GUID
    * @param guid
    */
-  isGuid(guid) {
+  isGuid(guid2) {
     const regexGuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
-    return regexGuid.test(guid);
+    return regexGuid.test(guid2);
   }
 };
 
@@ -54156,15 +54156,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path12 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path12.startsWith("/")) {
-      path12 = path12.substring(1);
+    let path15 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path15.startsWith("/")) {
+      path15 = path15.substring(1);
     }
-    if (isAbsoluteUrl(path12)) {
-      requestUrl = path12;
+    if (isAbsoluteUrl(path15)) {
+      requestUrl = path15;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path12);
+      requestUrl = appendPath(requestUrl, path15);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -54210,9 +54210,9 @@ function appendPath(url, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path12 = pathToAppend.substring(0, searchStart);
+    const path15 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path12;
+    newPath = newPath + path15;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -56689,20 +56689,20 @@ async function writeJson(file, value) {
 async function writeJsonLines(file, stream, perItem) {
   await mkdir(path6.dirname(file), { recursive: true });
   const out = createWriteStream(file, { encoding: "utf8" });
-  let count = 0;
+  let count2 = 0;
   try {
     for await (const page of stream.pages()) {
       const text6 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
-      count += page.length;
+      count2 += page.length;
       if (!out.write(text6)) await once(out, "drain");
     }
   } finally {
     out.end();
     await once(out, "close");
   }
-  return count;
+  return count2;
 }
 function recordCount(data) {
   if (Array.isArray(data)) return data.length;
@@ -56720,8 +56720,8 @@ async function writeSnapshotFolder(dir, snapshot) {
     const file = path6.join(dir, SOURCE_FILES[id]);
     if (STREAMED_SOURCES.has(id)) {
       try {
-        const count = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
-        sources[id] = { ...status, count };
+        const count2 = await writeJsonLines(file, snapshot.data(id), id === "graph.messageRules");
+        sources[id] = { ...status, count: count2 };
       } catch (error) {
         sources[id] = { status: "failed", reason: error instanceof Error ? error.message : String(error) };
       }
@@ -56977,8 +56977,8 @@ function parseDmarcRecord(text6) {
     }
   };
 }
-function selectDmarcRecord(txt) {
-  const candidates = txt.filter(isDmarcCandidate);
+function selectDmarcRecord(txt2) {
+  const candidates = txt2.filter(isDmarcCandidate);
   if (candidates.length === 0) return { ok: false, error: "no-record", detail: "no TXT record starts with v=DMARC1" };
   if (candidates.length > 1) return { ok: false, error: "multiple-records", detail: `${candidates.length} DMARC records` };
   return parseDmarcRecord(candidates[0] ?? "");
@@ -56989,18 +56989,18 @@ var MAX_TREE_WALK_QUERIES = 8;
 function treeWalkNames(domain) {
   const labels = normaliseName(domain).split(".");
   const names2 = [labels.join(".")];
-  let count = labels.length > MAX_TREE_WALK_QUERIES ? MAX_TREE_WALK_QUERIES - 1 : labels.length - 1;
-  while (count >= 1 && names2.length < MAX_TREE_WALK_QUERIES) {
-    names2.push(labels.slice(labels.length - count).join("."));
-    count--;
+  let count2 = labels.length > MAX_TREE_WALK_QUERIES ? MAX_TREE_WALK_QUERIES - 1 : labels.length - 1;
+  while (count2 >= 1 && names2.length < MAX_TREE_WALK_QUERIES) {
+    names2.push(labels.slice(labels.length - count2).join("."));
+    count2--;
   }
   return names2;
 }
 async function recordAt(resolver, domain) {
-  const txt = await lookupTxt(resolver, `_dmarc.${domain}`);
-  if (!txt.ok) return { kind: "error", failed: txt.failed };
-  const parsed = selectDmarcRecord(txt.values);
-  if (parsed.ok) return { kind: "record", record: parsed.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? "" };
+  const txt2 = await lookupTxt(resolver, `_dmarc.${domain}`);
+  if (!txt2.ok) return { kind: "error", failed: txt2.failed };
+  const parsed = selectDmarcRecord(txt2.values);
+  if (parsed.ok) return { kind: "record", record: parsed.record, text: txt2.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? "" };
   const step = { domain, outcome: parsed.error, detail: parsed.detail };
   return parsed.error === "multiple-records" ? { kind: "stop", step } : { kind: "none", step };
 }
@@ -58671,9 +58671,9 @@ async function explanation(state3, spec, domain) {
   try {
     const name3 = truncateName(await expand(state3, spec, domain, false));
     if (!validDomain(name3)) return SPF_DEFAULT_EXPLANATION;
-    const txt = await lookupTxt(state3.resolver, name3);
-    if (!txt.ok || txt.values.length !== 1) return SPF_DEFAULT_EXPLANATION;
-    const text6 = txt.values[0] ?? "";
+    const txt2 = await lookupTxt(state3.resolver, name3);
+    if (!txt2.ok || txt2.values.length !== 1) return SPF_DEFAULT_EXPLANATION;
+    const text6 = txt2.values[0] ?? "";
     if (!/^[\x20-\x7e]*$/.test(text6)) return SPF_DEFAULT_EXPLANATION;
     return await expand(state3, text6, domain, true);
   } catch {
@@ -58698,9 +58698,9 @@ async function checkHostAt(state3, domain, via, parent) {
 }
 async function evaluateDomain(state3, domain, node) {
   if (!validDomain(domain)) return { result: "none", reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
-  const txt = await lookupTxt(state3.resolver, domain);
-  if (!txt.ok) return { result: "temperror", reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
-  const records = txt.values.filter(isSpfRecord);
+  const txt2 = await lookupTxt(state3.resolver, domain);
+  if (!txt2.ok) return { result: "temperror", reason: `DNS error looking up the SPF record of ${domain}`, failed: txt2.failed };
+  const records = txt2.values.filter(isSpfRecord);
   if (records.length === 0) return { result: "none", reason: `${domain} publishes no SPF record` };
   if (records.length > 1) return { result: "permerror", reason: `${domain} publishes ${records.length} SPF records (RFC 7208 §4.5)` };
   const text6 = records[0] ?? "";
@@ -58754,9 +58754,9 @@ async function checkHost(resolver, input, limits = SPF_LIMITS) {
 // src/mailauth/domain-lookups.ts
 var SPF_PROBE_IP = "240.0.0.1";
 async function lookupSpf(resolver, domain) {
-  const txt = await lookupTxt(resolver, domain);
-  if (!txt.ok) return { failed: txt.failed, records: [] };
-  const records = txt.values.filter(isSpfRecord);
+  const txt2 = await lookupTxt(resolver, domain);
+  if (!txt2.ok) return { failed: txt2.failed, records: [] };
+  const records = txt2.values.filter(isSpfRecord);
   if (records.length !== 1) return { records };
   const probe = await checkHost(resolver, { ip: SPF_PROBE_IP, domain, sender: `postmaster@${domain}`, helo: domain });
   return { records, probe, ...probe.result === "temperror" && probe.failedQuery ? { failed: probe.failedQuery } : {} };
@@ -58769,9 +58769,9 @@ async function microsoftSendingAddress(resolver, spfDomain = M365_SPF_DOMAIN) {
   while (queue.length > 0 && visited < 10) {
     const domain = queue.shift();
     visited++;
-    const txt = await lookupTxt(resolver, domain);
-    if (!txt.ok) return { failed: txt.failed };
-    const record = txt.values.find(isSpfRecord);
+    const txt2 = await lookupTxt(resolver, domain);
+    if (!txt2.ok) return { failed: txt2.failed };
+    const record = txt2.values.find(isSpfRecord);
     if (record === void 0) continue;
     const parsed = parseSpfRecord(record);
     if (!parsed.ok) continue;
@@ -58802,12 +58802,12 @@ async function lookupDkim(resolver, domain, selectors, minBits) {
   const out = [];
   for (const selector of selectors) {
     const name3 = `${selector}._domainkey.${domain}`;
-    const txt = await lookupTxt(resolver, name3);
-    if (!txt.ok) {
-      out.push({ selector, name: name3, failed: txt.failed, records: [], keys: [] });
+    const txt2 = await lookupTxt(resolver, name3);
+    if (!txt2.ok) {
+      out.push({ selector, name: name3, failed: txt2.failed, records: [], keys: [] });
       continue;
     }
-    out.push({ selector, name: name3, records: txt.values, keys: txt.values.map((r) => parseDkimKey(r, { minBits })) });
+    out.push({ selector, name: name3, records: txt2.values, keys: txt2.values.map((r) => parseDkimKey(r, { minBits })) });
   }
   return out;
 }
@@ -58829,9 +58829,9 @@ async function lookupReportAuthorisations(resolver, policyDomain, uris) {
       out.push({ uri, kind, domain, internal });
       continue;
     }
-    const txt = await lookupTxt(resolver, `${policyDomain}._report._dmarc.${domain}`);
-    if (!txt.ok) out.push({ uri, kind, domain, internal, failed: txt.failed });
-    else out.push({ uri, kind, domain, internal, authorised: txt.values.some((t) => /^v\s*=\s*DMARC1\s*(;|$)/.test(t)) });
+    const txt2 = await lookupTxt(resolver, `${policyDomain}._report._dmarc.${domain}`);
+    if (!txt2.ok) out.push({ uri, kind, domain, internal, failed: txt2.failed });
+    else out.push({ uri, kind, domain, internal, authorised: txt2.values.some((t) => /^v\s*=\s*DMARC1\s*(;|$)/.test(t)) });
   }
   return out;
 }
@@ -58841,8 +58841,8 @@ async function lookupMxRecords(resolver, domain) {
   return { exchanges: mx.values.map((m) => ({ preference: m.preference, exchange: normaliseName(m.exchange) })), nxdomain: mx.nxdomain };
 }
 async function lookupTxtAt(resolver, name3) {
-  const txt = await lookupTxt(resolver, name3);
-  return txt.ok ? { name: name3, records: txt.values } : { name: name3, failed: txt.failed, records: [] };
+  const txt2 = await lookupTxt(resolver, name3);
+  return txt2.ok ? { name: name3, records: txt2.values } : { name: name3, failed: txt2.failed, records: [] };
 }
 async function lookupMtaSts(resolver, https4, domain) {
   const record = await lookupTxtAt(resolver, `_mta-sts.${domain}`);
@@ -59008,15 +59008,15 @@ import { createHash as createHash3 } from "node:crypto";
 function parseShard(value, what = "--shard") {
   const match = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(value);
   const index = Number(match?.[1]);
-  const count = Number(match?.[2]);
-  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
+  const count2 = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count2) || count2 < 1 || index < 1 || index > count2) {
     throw new ConfigurationError(`${what}: expected i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
   }
-  return { index, count };
+  return { index, count: count2 };
 }
-function shardOf(key, count) {
+function shardOf(key, count2) {
   const digest = createHash3("sha256").update(key.toLowerCase()).digest();
-  return digest.readUInt32BE(0) % count + 1;
+  return digest.readUInt32BE(0) % count2 + 1;
 }
 function inShard(key, shard) {
   return shard === void 0 || shard.count === 1 || shardOf(key, shard.count) === shard.index;
@@ -59222,20 +59222,20 @@ function statusFromError(id, error) {
   if (error instanceof GraphShapeError) return { status: "failed", reason: error.message };
   return { status: "failed", reason: `${requirement.endpoint}: ${errorMessage(error)}` };
 }
-async function readCollection(graph, path12, read) {
+async function readCollection(graph, path15, read) {
   const out = [];
-  for await (const page of graph.pages(path12)) {
+  for await (const page of graph.pages(path15)) {
     for (const item of page) out.push(read(item, `value[${out.length}]`));
   }
   return out;
 }
-function graphSource(id, fetch2, count) {
+function graphSource(id, fetch2, count2) {
   return async (context3) => {
     const graph = context3.clients.graph;
     if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
     try {
       const data = await fetch2(graph, context3);
-      const n = count(data);
+      const n = count2(data);
       return { status: n === void 0 ? { status: "ok" } : { status: "ok", count: n }, data };
     } catch (error) {
       const status = statusFromError(id, error);
@@ -59314,8 +59314,8 @@ var STRENGTHS_PATH = "/policies/authenticationStrengthPolicies?$select=id,displa
 var ROLE_ASSIGNMENTS_PATH = "/roleManagement/directory/roleAssignments?$expand=principal";
 var DOMAINS_PATH = "/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType";
 var groupMembersPath = (groupId) => `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,userPrincipalName,displayName,accountEnabled`;
-function endpoint(path12) {
-  return path12.split("?")[0] ?? path12;
+function endpoint(path15) {
+  return path15.split("?")[0] ?? path15;
 }
 function readUser(r, item, at) {
   const o = r.object(item, at);
@@ -59432,9 +59432,9 @@ async function roleAssignments(graph) {
   const members = /* @__PURE__ */ new Map();
   await Promise.all(
     groupIds.map(async (groupId) => {
-      const path12 = groupMembersPath(groupId);
-      const reader = new ShapeReader(endpoint(path12));
-      members.set(groupId, await readCollection(graph, path12, (item, at) => readPrincipal(reader, item, at)));
+      const path15 = groupMembersPath(groupId);
+      const reader = new ShapeReader(endpoint(path15));
+      members.set(groupId, await readCollection(graph, path15, (item, at) => readPrincipal(reader, item, at)));
     })
   );
   return assignments.map((a) => {
@@ -59453,9 +59453,9 @@ function readDomain(r, item, at) {
     authenticationType: r.optionalString(o.authenticationType, `${at}.authenticationType`)
   };
 }
-function collection(path12, read) {
-  const r = new ShapeReader(endpoint(path12));
-  return (graph) => readCollection(graph, path12, (item, at) => read(r, item, at));
+function collection(path15, read) {
+  const r = new ShapeReader(endpoint(path15));
+  return (graph) => readCollection(graph, path15, (item, at) => read(r, item, at));
 }
 async function securityDefaults(graph) {
   const r = new ShapeReader(endpoint(SECURITY_DEFAULTS_PATH));
@@ -60729,8 +60729,8 @@ function liveCollector(options) {
         const started = Date.now();
         try {
           const collected = await collector(context3);
-          const count = collected.status.status === "ok" && "data" in collected && collected.status.count === void 0 && !STREAMED_SOURCES.has(id) ? { count: recordCount(collected.data) } : {};
-          statuses[id] = { ...collected.status, ...count, capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
+          const count2 = collected.status.status === "ok" && "data" in collected && collected.status.count === void 0 && !STREAMED_SOURCES.has(id) ? { count: recordCount(collected.data) } : {};
+          statuses[id] = { ...collected.status, ...count2, capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
           if ("data" in collected) data[id] = collected.data;
           request.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
         } catch (error) {
@@ -61395,8 +61395,8 @@ var ApiServer = class {
     }
   }
   async graphGet(request, response, url) {
-    const path12 = url.pathname.slice("/v1.0".length);
-    const route = request.method === "GET" ? this.deps.graph.route(decodeURIComponent(path12)) : void 0;
+    const path15 = url.pathname.slice("/v1.0".length);
+    const route = request.method === "GET" ? this.deps.graph.route(decodeURIComponent(path15)) : void 0;
     const family = route?.family ?? "unknown";
     this.deps.stats.value.requests[family]++;
     if (request.method !== "GET") return this.finish(response, graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."));
@@ -61407,7 +61407,7 @@ var ApiServer = class {
     const statusFault = this.statusFault(fault);
     if (statusFault !== void 0) return this.finish(response, statusFault);
     const graphRequest = {
-      path: decodeURIComponent(path12),
+      path: decodeURIComponent(path15),
       params: url.searchParams,
       clientRequestId: request.headers["client-request-id"]
     };
@@ -61987,8 +61987,8 @@ var GraphService = class {
   tenant;
   baseUrl;
   /** Finds the route of a path, or undefined when the simulator does not serve it. */
-  route(path12) {
-    const clean = path12.replace(/\/+$/, "");
+  route(path15) {
+    const clean = path15.replace(/\/+$/, "");
     switch (clean) {
       case "/users":
         return this.collectionRoute("directory", "graph.users", ["User.Read.All", "Directory.Read.All"], {
@@ -63657,7 +63657,7 @@ function sumCounts(a, b) {
   }
   return out;
 }
-function mergeResults(ordered, count) {
+function mergeResults(ordered, count2) {
   const results = /* @__PURE__ */ new Map();
   const tenantPasses = /* @__PURE__ */ new Map();
   const judged = /* @__PURE__ */ new Set();
@@ -63679,18 +63679,18 @@ function mergeResults(ordered, count) {
     const evidence = rest.reduce((sum, r) => sumCounts(sum, r.evidence), first.evidence);
     results.set(first.fingerprint, {
       ...first,
-      message: count > 1 && passes2.length === count ? `Passes in all ${count} shards; the evidence adds up their coverage.` : first.message,
-      evidence: count > 1 ? { ...evidence, shards: passes2.length } : evidence
+      message: count2 > 1 && passes2.length === count2 ? `Passes in all ${count2} shards; the evidence adds up their coverage.` : first.message,
+      evidence: count2 > 1 ? { ...evidence, shards: passes2.length } : evidence
     });
   }
   return [...results.values()];
 }
-function sameEverywhere(reports, what, pick) {
+function sameEverywhere(reports, what, pick2) {
   const first = reports[0];
   if (!first) return;
-  const expected = pick(first.report);
+  const expected = pick2(first.report);
   for (const { file, report } of reports) {
-    const value = pick(report);
+    const value = pick2(report);
     if (value !== expected) {
       throw new ConfigurationError(
         `merge-reports: ${file} has ${what} ${JSON.stringify(value)}, but ${first.file} has ${JSON.stringify(expected)}; partial reports must come from one run`
@@ -63714,18 +63714,18 @@ function mergeReports(reports) {
   sameEverywhere(reports, "policy sha256", (r) => r.policy.sha256);
   sameEverywhere(reports, "tenant", (r) => r.run.tenantId);
   sameEverywhere(reports, "shard count", (r) => r.snapshot.shard?.count ?? 1);
-  const count = reports[0]?.report.snapshot.shard?.count ?? 1;
+  const count2 = reports[0]?.report.snapshot.shard?.count ?? 1;
   const seen = /* @__PURE__ */ new Map();
   for (const { file, report } of reports) {
     const index = report.snapshot.shard?.index ?? 1;
     const earlier = seen.get(index);
-    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
+    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count2} appears twice (${earlier} and ${file})`);
     seen.set(index, file);
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  const missing = Array.from({ length: count2 }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length > 0) {
     throw new ConfigurationError(
-      `merge-reports: missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")}; refusing to merge a partial audit`
+      `merge-reports: missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count2}`).join(", ")}; refusing to merge a partial audit`
     );
   }
   const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
@@ -63744,7 +63744,7 @@ function mergeReports(reports) {
     }
   }
   const order = (control) => CATALOG_ORDER.get(control) ?? Number.MAX_SAFE_INTEGER;
-  const mergedResults = mergeResults(ordered, count).sort(
+  const mergedResults = mergeResults(ordered, count2).sort(
     (a, b) => order(a.control) - order(b.control) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
   );
   const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
@@ -64192,12 +64192,12 @@ function parseTlsRptRecord(text6) {
 // src/checks/domains.ts
 function domainsParked(input) {
   return perDomain("domains.parked", input, async (domain, { resolver }) => {
-    const { txt, dmarc, mx } = await lookupParked(resolver, domain);
-    if (txt.failed) return dnsErrorFinding(domain, txt.failed);
+    const { txt: txt2, dmarc, mx } = await lookupParked(resolver, domain);
+    if (txt2.failed) return dnsErrorFinding(domain, txt2.failed);
     if (dmarc.status === "temperror") return dnsErrorFinding(domain, dmarc.failed);
     if (mx.failed) return dnsErrorFinding(domain, mx.failed);
     const problems = [];
-    const spf = txt.records.filter(isSpfRecord);
+    const spf = txt2.records.filter(isSpfRecord);
     const spfOk = spf.length === 1 && (spf[0] ?? "").trim().replace(/\s+/g, " ").toLowerCase() === "v=spf1 -all";
     if (!spfOk) problems.push(spf.length === 0 ? "no SPF record" : `SPF is "${spf.join('" + "')}", not "v=spf1 -all"`);
     let dmarcPolicy2 = null;
@@ -64247,10 +64247,10 @@ function mtaStsPolicy(input) {
 }
 function tlsRptRecord(input) {
   return perDomain("tls-rpt.record", input, async (domain, { resolver }) => {
-    const txt = await lookupTlsRpt(resolver, domain);
-    if (txt.failed) return dnsErrorFinding(domain, txt.failed);
-    const records = txt.records.filter((r) => /^v\s*=\s*TLSRPTv1/.test(r));
-    const evidence = { recordName: txt.name, records: [...records] };
+    const txt2 = await lookupTlsRpt(resolver, domain);
+    if (txt2.failed) return dnsErrorFinding(domain, txt2.failed);
+    const records = txt2.records.filter((r) => /^v\s*=\s*TLSRPTv1/.test(r));
+    const evidence = { recordName: txt2.name, records: [...records] };
     if (records.length !== 1) {
       return { target: domain, status: "fail", message: records.length === 0 ? `${domain} publishes no TLS-RPT record.` : `${domain} publishes ${records.length} TLS-RPT records.`, evidence };
     }
@@ -64633,8 +64633,8 @@ function text3(value) {
 function mailboxName(mailbox) {
   return text3(mailbox.UserPrincipalName) ?? text3(mailbox.PrimarySmtpAddress) ?? text3(mailbox.Identity) ?? "(unnamed mailbox)";
 }
-function recipientKeys(recipient) {
-  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+function recipientKeys(recipient2) {
+  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient2[k])?.toLowerCase()).filter((k) => k !== void 0);
 }
 function mailboxForwarding({ snapshot, params }) {
   const accepted = acceptedDomains(snapshot.data("graph.domains"));
@@ -64823,7 +64823,131 @@ var RecentIds = class {
   }
 };
 
+// src/checks/sign-ins/ip-address.ts
+var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text6) {
+  const parts = text6.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part of parts) {
+    if (!DECIMAL_OCTET.test(part)) return void 0;
+    const octet = Number(part);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+function parseGroups(text6) {
+  if (text6 === "") return [];
+  const groups = [];
+  const parts = text6.split(":");
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? "";
+    if (i === parts.length - 1 && part.includes(".")) {
+      const v4 = parseIpv4(part);
+      if (v4 === void 0) return void 0;
+      groups.push(Math.floor(v4 / 65536), v4 % 65536);
+      continue;
+    }
+    if (!HEX_GROUP.test(part)) return void 0;
+    groups.push(Number.parseInt(part, 16));
+  }
+  return groups;
+}
+function parseIpv6(text6) {
+  if (text6.includes("%")) return void 0;
+  const gap = text6.indexOf("::");
+  if (gap !== text6.lastIndexOf("::")) return void 0;
+  if (gap === -1) {
+    const groups = parseGroups(text6);
+    return groups?.length === 8 ? groups : void 0;
+  }
+  const head = parseGroups(text6.slice(0, gap));
+  const tail2 = parseGroups(text6.slice(gap + 2));
+  if (!head || !tail2) return void 0;
+  const missing = 8 - head.length - tail2.length;
+  if (missing < 1) return void 0;
+  return [...head, ...new Array(missing).fill(0), ...tail2];
+}
+function parseIp2(text6) {
+  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
+  if (text6.includes(":")) {
+    const groups = parseIpv6(text6);
+    if (!groups) return void 0;
+    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
+      return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
+    }
+    return { version: 6, groups };
+  }
+  const value = parseIpv4(text6);
+  return value === void 0 ? void 0 : { version: 4, value };
+}
+function ipv4Text(value) {
+  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
+}
+function ipv6Text(groups) {
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex2 = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex2.join(":");
+  return `${hex2.slice(0, bestStart).join(":")}::${hex2.slice(bestStart + bestLength).join(":")}`;
+}
+function ipText(ip) {
+  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
+}
+function sourcePrefix(ip) {
+  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
+  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
+}
+function parseCidr(text6) {
+  const slash = text6.indexOf("/");
+  const base = parseIp2(slash === -1 ? text6 : text6.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text: text6, base, bits };
+}
+function cidrContains(cidr, ip) {
+  if (cidr.base.version === 4 && ip.version === 4) {
+    if (cidr.bits === 0) return true;
+    const size = 2 ** (32 - cidr.bits);
+    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
+  }
+  if (cidr.base.version === 6 && ip.version === 6) {
+    let remaining = cidr.bits;
+    for (let i = 0; i < 8 && remaining > 0; i++) {
+      const take = Math.min(16, remaining);
+      const shift = 16 - take;
+      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
+      remaining -= take;
+    }
+    return true;
+  }
+  return false;
+}
+
 // src/checks/sign-ins/sign-in-event.ts
+function ipOf(event) {
+  if (event.ip === void 0) event.ip = parseIp2(event.raw.ipAddress) ?? null;
+  return event.ip ?? void 0;
+}
 var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
 var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
 function parseGraphTime(text6) {
@@ -64841,7 +64965,7 @@ function toSignInEvent(raw, intern = (u) => u) {
   if (user === void 0) return "noUser";
   const errorCode = raw.status?.errorCode;
   if (typeof errorCode !== "number" || !Number.isInteger(errorCode)) return "noStatus";
-  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0 };
+  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0, ip: void 0 };
 }
 function coordinatesOf(raw) {
   const geo = raw.location?.geoCoordinates;
@@ -64969,20 +65093,37 @@ function cleanFinding(message, scan, extra = {}) {
   return { target: TENANT_TARGET, status: "pass", message, evidence: { ...extra, scan } };
 }
 
+// src/checks/sign-ins/text-cache.ts
+var TextCache = class {
+  constructor(limit = 1e4) {
+    this.limit = limit;
+  }
+  limit;
+  values = /* @__PURE__ */ new Map();
+  get(value) {
+    if (typeof value !== "string" || value === "") return null;
+    const known = this.values.get(value);
+    if (known !== void 0) return known;
+    if (this.values.size < this.limit) this.values.set(value, value);
+    return value;
+  }
+};
+
 // src/checks/sign-ins/evidence-rows.ts
 function text4(value) {
   return typeof value === "string" && value !== "" ? value : null;
 }
-function rowFields(event) {
+function rowFields(event, texts) {
   const raw = event.raw;
+  const shared = texts ? (value) => texts.get(value) : text4;
   return {
     time: event.time,
     user: event.user,
     ip: text4(raw.ipAddress),
-    country: text4(raw.location?.countryOrRegion),
-    city: text4(raw.location?.city),
-    app: text4(raw.appDisplayName),
-    client: text4(raw.clientAppUsed),
+    country: shared(raw.location?.countryOrRegion),
+    city: shared(raw.location?.city),
+    app: shared(raw.appDisplayName),
+    client: shared(raw.clientAppUsed),
     errorCode: event.errorCode
   };
 }
@@ -65081,126 +65222,6 @@ function greatCircleKm(lat1, lon1, lat2, lon2) {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-// src/checks/sign-ins/ip-address.ts
-var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text6) {
-  const parts = text6.split(".");
-  if (parts.length !== 4) return void 0;
-  let value = 0;
-  for (const part of parts) {
-    if (!DECIMAL_OCTET.test(part)) return void 0;
-    const octet = Number(part);
-    if (octet > 255) return void 0;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
-function parseGroups(text6) {
-  if (text6 === "") return [];
-  const groups = [];
-  const parts = text6.split(":");
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? "";
-    if (i === parts.length - 1 && part.includes(".")) {
-      const v4 = parseIpv4(part);
-      if (v4 === void 0) return void 0;
-      groups.push(Math.floor(v4 / 65536), v4 % 65536);
-      continue;
-    }
-    if (!HEX_GROUP.test(part)) return void 0;
-    groups.push(Number.parseInt(part, 16));
-  }
-  return groups;
-}
-function parseIpv6(text6) {
-  if (text6.includes("%")) return void 0;
-  const gap = text6.indexOf("::");
-  if (gap !== text6.lastIndexOf("::")) return void 0;
-  if (gap === -1) {
-    const groups = parseGroups(text6);
-    return groups?.length === 8 ? groups : void 0;
-  }
-  const head = parseGroups(text6.slice(0, gap));
-  const tail2 = parseGroups(text6.slice(gap + 2));
-  if (!head || !tail2) return void 0;
-  const missing = 8 - head.length - tail2.length;
-  if (missing < 1) return void 0;
-  return [...head, ...new Array(missing).fill(0), ...tail2];
-}
-function parseIp2(text6) {
-  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
-  if (text6.includes(":")) {
-    const groups = parseIpv6(text6);
-    if (!groups) return void 0;
-    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
-      return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
-    }
-    return { version: 6, groups };
-  }
-  const value = parseIpv4(text6);
-  return value === void 0 ? void 0 : { version: 4, value };
-}
-function ipv4Text(value) {
-  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
-}
-function ipv6Text(groups) {
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex2 = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex2.join(":");
-  return `${hex2.slice(0, bestStart).join(":")}::${hex2.slice(bestStart + bestLength).join(":")}`;
-}
-function ipText(ip) {
-  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
-}
-function sourcePrefix(ip) {
-  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
-  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
-}
-function parseCidr(text6) {
-  const slash = text6.indexOf("/");
-  const base = parseIp2(slash === -1 ? text6 : text6.slice(0, slash));
-  if (!base) return void 0;
-  const max = base.version === 4 ? 32 : 128;
-  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
-  const bits = Number(bitsText);
-  if (bits > max) return void 0;
-  return { text: text6, base, bits };
-}
-function cidrContains(cidr, ip) {
-  if (cidr.base.version === 4 && ip.version === 4) {
-    if (cidr.bits === 0) return true;
-    const size = 2 ** (32 - cidr.bits);
-    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
-  }
-  if (cidr.base.version === 6 && ip.version === 6) {
-    let remaining = cidr.bits;
-    for (let i = 0; i < 8 && remaining > 0; i++) {
-      const take = Math.min(16, remaining);
-      const shift = 16 - take;
-      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
-      remaining -= take;
-    }
-    return true;
-  }
-  return false;
-}
-
 // src/checks/sign-ins/impossible-travel.ts
 var TRAVEL_POINTS_PER_USER = 64;
 var SAME_PLACE_KM = 1;
@@ -65217,6 +65238,7 @@ function impossibleTravelFold(input) {
   const minDistance = input.params.number("minDistanceKm");
   const egress = parseEgressCidrs(input.params.strings("egressCidrs"));
   const users = /* @__PURE__ */ new Map();
+  const texts = new TextCache();
   const judge = (state3, a, b) => {
     const distance = km(a, b);
     if (distance < minDistance) return;
@@ -65225,23 +65247,23 @@ function impossibleTravelFold(input) {
     if (speed <= maxSpeed) return;
     state3.hopTotal++;
     const hop = {
-      from: toRow(a.row),
-      to: toRow(b.row),
+      from: toRow(a),
+      to: toRow(b),
       distanceKm: Math.round(distance),
       minutes: Math.round((b.time - a.time) / 6e4 * 10) / 10,
       speedKmh: Math.round(speed)
     };
-    state3.hops.push(hop);
-    if (state3.hops.length > ROW_CAP) {
-      state3.hops.sort((x, y) => y.speedKmh - x.speedKmh);
-      state3.hops.pop();
+    const hops = state3.hops ??= [];
+    hops.push(hop);
+    if (hops.length > ROW_CAP) {
+      hops.sort((x, y) => y.speedKmh - x.speedKmh);
+      hops.pop();
     }
   };
   const insert = (state3, point) => {
-    const points = state3.points;
-    let at = points.length;
-    while (at > 0 && (points[at - 1]?.time ?? 0) > point.time) at--;
-    points.splice(at, 0, point);
+    let at = state3.points.length;
+    while (at > 0 && (state3.points[at - 1]?.time ?? 0) > point.time) at--;
+    const points = [...state3.points.slice(0, at), point, ...state3.points.slice(at)];
     for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
       const prev = points[j - 1];
       const mid = points[j];
@@ -65253,21 +65275,22 @@ function impossibleTravelFold(input) {
       if (first && second) judge(state3, first, second);
       points.shift();
     }
+    state3.points = points;
   };
   return detectorFold(input, {
     add(event) {
       if (!event.success) return void 0;
-      const ip = parseIp2(event.raw.ipAddress);
+      const ip = ipOf(event);
       if (!ip) return "malformedIp";
       const coordinates = coordinatesOf(event.raw);
       if (typeof coordinates === "string") return coordinates;
       if (egress.some((cidr) => cidrContains(cidr, ip))) return "egressAddress";
       let state3 = users.get(event.user);
       if (!state3) {
-        state3 = { points: [], hops: [], hopTotal: 0 };
+        state3 = { points: [], hopTotal: 0 };
         users.set(event.user, state3);
       }
-      insert(state3, { time: event.time, lat: coordinates.lat, lon: coordinates.lon, row: rowFields(event) });
+      insert(state3, { ...rowFields(event, texts), lat: coordinates.lat, lon: coordinates.lon });
       return void 0;
     },
     finish(scan) {
@@ -65280,7 +65303,7 @@ function impossibleTravelFold(input) {
         }
         state3.points = [];
         if (state3.hopTotal === 0) continue;
-        const hops = [...state3.hops].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
+        const hops = [...state3.hops ?? []].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
         const fastest = Math.max(...hops.map((h) => h.speedKmh));
         findings.push({
           target: user,
@@ -65360,6 +65383,64 @@ function legacySignInsFold(input) {
   });
 }
 
+// src/checks/sign-ins/bucket-marks.ts
+var MAX_BUCKETS = 320;
+var MIN_BUCKET_MS = 5 * 6e4;
+var BucketMarks = class {
+  constructor(start, end) {
+    this.start = start;
+    this.end = end;
+    const span = Math.max(1, end - start);
+    this.bucketMs = Math.max(MIN_BUCKET_MS, Math.ceil(span / MAX_BUCKETS));
+    this.wordsPerKey = Math.ceil((Math.floor(span / this.bucketMs) + 1) / 32);
+    this.words = new Int32Array(this.wordsPerKey * 4096);
+  }
+  start;
+  end;
+  bucketMs;
+  wordsPerKey;
+  words;
+  slots = /* @__PURE__ */ new Map();
+  /** The key's slot number (dense, from 0), created on first use. */
+  slot(key) {
+    let slot = this.slots.get(key);
+    if (slot === void 0) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+      if ((slot + 1) * this.wordsPerKey > this.words.length) {
+        const grown = new Int32Array(this.words.length * 2);
+        grown.set(this.words);
+        this.words = grown;
+      }
+    }
+    return slot;
+  }
+  /** The slot of a key seen before, or `undefined`. */
+  find(key) {
+    return this.slots.get(key);
+  }
+  bucket(time) {
+    return Math.floor((Math.min(Math.max(time, this.start), this.end) - this.start) / this.bucketMs);
+  }
+  mark(key, time) {
+    const slot = this.slot(key);
+    const bucket = this.bucket(time);
+    const at = slot * this.wordsPerKey + (bucket >> 5);
+    this.words[at] = (this.words[at] ?? 0) | 1 << (bucket & 31);
+    return slot;
+  }
+  /** Whether the key had an event in a bucket overlapping `[from, to]`. */
+  any(key, from, to) {
+    const slot = this.slots.get(key);
+    if (slot === void 0 || to < this.start || from > this.end) return false;
+    const base = slot * this.wordsPerKey;
+    for (let b = this.bucket(from), last = this.bucket(to); b <= last; b++) {
+      if ((this.words[base + (b >> 5)] ?? 0) >>> (b & 31) & 1) return true;
+    }
+    return false;
+  }
+};
+
 // src/checks/sign-ins/number-list.ts
 function integerList(params, name3) {
   const value = params.raw(name3);
@@ -65376,30 +65457,32 @@ var TimeList = class {
   }
   limit;
   times = [];
-  payloads = [];
+  /** Only allocated when payloads are given: MFA keeps bare times for every user. */
+  payloadList;
   /** Every time offered, kept or not. */
   total = 0;
+  get payloads() {
+    return this.payloadList ?? [];
+  }
   add(time, payload) {
     this.total++;
     const times = this.times;
     const n = times.length;
     if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
-    let at;
-    if (n === 0 || time >= (times[n - 1] ?? 0)) at = n;
-    else {
-      at = 0;
-      while (at < n && (times[at] ?? 0) < time) at++;
-    }
+    if (payload !== void 0 && this.payloadList === void 0) this.payloadList = [];
+    const payloads = this.payloadList;
+    let at = n;
+    while (at > 0 && (times[at - 1] ?? 0) > time) at--;
     if (at === n) {
       times.push(time);
-      this.payloads.push(payload);
+      payloads?.push(payload);
     } else {
       times.splice(at, 0, time);
-      this.payloads.splice(at, 0, payload);
+      payloads?.splice(at, 0, payload);
     }
     if (times.length > this.limit) {
       times.shift();
-      this.payloads.shift();
+      payloads?.shift();
     }
   }
   /** Index of the first time ≥ `time` (binary search). */
@@ -65431,9 +65514,9 @@ function densestWindow(times, keys, spanMs) {
     counts.set(key, (counts.get(key) ?? 0) + 1);
     while ((times[right] ?? 0) - (times[left] ?? 0) > spanMs) {
       const leftKey = keys[left];
-      const count = (counts.get(leftKey) ?? 1) - 1;
-      if (count === 0) counts.delete(leftKey);
-      else counts.set(leftKey, count);
+      const count2 = (counts.get(leftKey) ?? 1) - 1;
+      if (count2 === 0) counts.delete(leftKey);
+      else counts.set(leftKey, count2);
       left++;
     }
     if (counts.size > best.distinct) {
@@ -65445,23 +65528,18 @@ function densestWindow(times, keys, spanMs) {
 
 // src/checks/sign-ins/mfa-fatigue.ts
 var DENIALS_PER_USER = 1024;
-var SUCCESSES_PER_USER = 48;
 function mfaFatigueFold(input) {
   const minDenials = input.params.number("minDenials");
   const windowMs = input.params.number("windowMinutes") * 6e4;
   const afterMs = input.params.number("successWithinMinutes") * 6e4;
   const codes = new Set(integerList(input.params, "errorCodes"));
   const denied = /* @__PURE__ */ new Map();
-  const successes = /* @__PURE__ */ new Map();
+  const window2 = windowOf(input);
+  const successes = new BucketMarks(window2.start, window2.end);
   return detectorFold(input, {
     add(event) {
       if (event.success) {
-        let list = successes.get(event.user);
-        if (!list) {
-          list = new TimeList(SUCCESSES_PER_USER);
-          successes.set(event.user, list);
-        }
-        list.add(event.time, void 0);
+        successes.mark(event.user, event.time);
         return void 0;
       }
       if (!codes.has(event.errorCode)) return void 0;
@@ -65480,22 +65558,24 @@ function mfaFatigueFold(input) {
         if (state3.denials.total < minDenials) continue;
         const times = state3.denials.times;
         const burst = densestWindow(times, times.map((_, i) => i), windowMs);
-        const count = burst.last - burst.first + 1;
-        if (count < minDenials) continue;
-        const list = successes.get(user);
-        const after = list ? list.between(burst.from, burst.to + afterMs).map((i) => list.times[i] ?? 0) : [];
+        const count2 = burst.last - burst.first + 1;
+        if (count2 < minDenials) continue;
+        const succeeded = successes.any(user, burst.from, burst.to + afterMs);
         findings.push({
           target: user,
           status: "fail",
-          ...after.length > 0 ? { severity: "critical" } : {},
-          message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (after.length > 0 ? ", followed by a successful sign-in." : "."),
+          ...succeeded ? { severity: "critical" } : {},
+          message: `${count2} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (succeeded ? ", followed by a successful sign-in." : "."),
           evidence: {
             user,
-            denialsInBurst: count,
+            denialsInBurst: count2,
             minDenials,
             burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
             denials: state3.rows.toJson(),
-            successesAfter: { items: after.slice(0, 20).map((t) => new Date(t).toISOString()), total: after.length },
+            // Successes are kept as time buckets, so "during or right after" is exact to one bucket.
+            successDuringOrAfter: succeeded,
+            successWindow: { start: new Date(burst.from).toISOString(), end: new Date(burst.to + afterMs).toISOString() },
+            successResolutionMinutes: successes.bucketMs / 6e4,
             scan
           }
         });
@@ -65508,69 +65588,99 @@ function mfaFatigueFold(input) {
 
 // src/checks/sign-ins/password-spray.ts
 var SPRAY_FAILURES_PER_SOURCE = 4096;
-var SPRAY_SUCCESSES_PER_SOURCE = 32;
+var SPRAY_NAMED_SUCCESSES = 4;
 function passwordSprayFold(input) {
   const minUsers = input.params.number("minUsers");
   const windowMs = input.params.number("windowMinutes") * 6e4;
   const codes = new Set(integerList(input.params, "errorCodes"));
   const byPrefix = input.params.string("groupBy") === "prefix";
-  const sources = /* @__PURE__ */ new Map();
+  const window2 = windowOf(input);
+  const successes = new BucketMarks(window2.start, window2.end);
+  const namedTimes = [];
+  const namedUsers = [];
+  const failing = /* @__PURE__ */ new Map();
+  const remember = (slot, time, user) => {
+    const base = slot * SPRAY_NAMED_SUCCESSES;
+    let oldest = base;
+    for (let i = base; i < base + SPRAY_NAMED_SUCCESSES; i++) {
+      const t = namedTimes[i] ?? Number.NaN;
+      if (Number.isNaN(t)) {
+        oldest = i;
+        break;
+      }
+      if (t < (namedTimes[oldest] ?? -Infinity)) oldest = i;
+    }
+    const current = namedTimes[oldest] ?? Number.NaN;
+    if (Number.isNaN(current) || time > current) {
+      namedTimes[oldest] = time;
+      namedUsers[oldest] = user;
+    }
+  };
   return detectorFold(input, {
     add(event) {
       const spray = !event.success && codes.has(event.errorCode);
       if (!spray && !event.success) return void 0;
-      const ip = parseIp2(event.raw.ipAddress);
+      const ip = ipOf(event);
       if (!ip) return "malformedIp";
       const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
-      let source = sources.get(key);
-      if (!source) {
-        source = { successes: new TimeList(SPRAY_SUCCESSES_PER_SOURCE) };
-        sources.set(key, source);
-      }
       if (event.success) {
-        source.successes.add(event.time, event.user);
+        const slot = successes.mark(key, event.time);
+        if (slot * SPRAY_NAMED_SUCCESSES >= namedTimes.length) {
+          for (let i = 0; i < SPRAY_NAMED_SUCCESSES; i++) namedTimes.push(Number.NaN);
+        }
+        remember(slot, event.time, event.user);
         return void 0;
       }
-      if (!source.failures) {
-        source.failures = new TimeList(SPRAY_FAILURES_PER_SOURCE);
-        source.failureRows = new RowSample();
-        source.ips = /* @__PURE__ */ new Set();
+      let source = failing.get(key);
+      if (!source) {
+        source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: /* @__PURE__ */ new Set() };
+        failing.set(key, source);
       }
       source.failures.add(event.time, event.user);
-      source.failureRows?.add(event);
-      if (source.ips && source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      source.rows.add(event);
+      if (source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
       return void 0;
     },
     finish(scan) {
       const findings = [];
-      for (const [key, source] of sources) {
+      for (const [key, source] of failing) {
         const failures = source.failures;
-        if (!failures || failures.total < minUsers) continue;
+        if (failures.total < minUsers) continue;
         const burst = densestWindow(failures.times, failures.payloads, windowMs);
         if (burst.distinct < minUsers) continue;
         const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
-        const hits = source.successes.between(burst.from - 1, burst.to + windowMs);
-        const succeeded = hits.map((i) => ({
-          user: source.successes.payloads[i] ?? "",
-          time: new Date(source.successes.times[i] ?? 0).toISOString()
-        }));
+        const until = burst.to + windowMs;
+        const got = successes.any(key, burst.from, until);
+        const slot = successes.find(key);
+        const succeeded = [];
+        for (let i = 0; got && slot !== void 0 && i < SPRAY_NAMED_SUCCESSES; i++) {
+          const t = namedTimes[slot * SPRAY_NAMED_SUCCESSES + i];
+          const user = namedUsers[slot * SPRAY_NAMED_SUCCESSES + i];
+          if (t !== void 0 && !Number.isNaN(t) && user !== void 0 && t >= burst.from && t <= until) {
+            succeeded.push({ user, time: new Date(t).toISOString() });
+          }
+        }
+        succeeded.sort((a, b) => a.time < b.time ? -1 : 1);
         const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
         findings.push({
           target: key,
           status: "fail",
-          ...succeeded.length > 0 ? { severity: "critical" } : {},
-          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (succeeded.length > 0 ? `, and ${compromised.length} account(s) then signed in successfully from it.` : "."),
+          ...got ? { severity: "critical" } : {},
+          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (got ? ", and a sign-in from it then succeeded." : "."),
           evidence: {
             source: key,
             grouping: byPrefix ? "prefix" : "ip",
-            ips: [...source.ips ?? []].sort(),
+            ips: [...source.ips].sort(),
             distinctUsers: burst.distinct,
             minUsers,
             burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
             users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
-            failedSignIns: source.failureRows?.toJson() ?? { items: [], total: 0 },
-            successesFromSource: { items: succeeded.slice(0, ROW_CAP), total: succeeded.length },
+            failedSignIns: source.rows.toJson(),
+            successFromSource: got,
+            // Named from the source's newest successes; exact to one time bucket.
+            successesFromSource: succeeded,
             compromisedUsers: compromised,
+            successResolutionMinutes: successes.bucketMs / 6e4,
             scan
           }
         });
@@ -66069,15 +66179,15 @@ function riskPolicies2({ snapshot, params }) {
     return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
   };
   const user = judge("userRiskLevels");
-  const signIn = judge("signInRiskLevels");
+  const signIn2 = judge("signInRiskLevels");
   const missing = [];
   if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
-  if (signIn.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
+  if (signIn2.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn2.candidates)})`);
   const summary = (r) => ({
     satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
     candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] }))
   });
-  const evidence = { userRisk: summary(user), signInRisk: summary(signIn), allowedExclusions: [...allowed] };
+  const evidence = { userRisk: summary(user), signInRisk: summary(signIn2), allowedExclusions: [...allowed] };
   return [
     missing.length === 0 ? { target: TENANT_TARGET, status: "pass", message: "High user risk and high sign-in risk are both blocked by enforced policies.", evidence } : { target: TENANT_TARGET, status: "fail", message: `Risk policies fall short: ${missing.join("; ")}.`, evidence }
   ];
@@ -66532,7 +66642,7 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
 var OWNED_MARKERS = ["MailboxOwnerId"];
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
 var QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
-var EMAIL2 = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+var EMAIL2 = /[A-Za-z0-9._%+'#-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
   const type = object["@odata.type"];
@@ -66788,8 +66898,8 @@ import path11 from "node:path";
 
 // src/policy/load-policy.ts
 import { readFile as readFile5 } from "node:fs/promises";
-async function loadPolicy(path12, now) {
-  const file = path12 ?? BASELINE_POLICY_PATH;
+async function loadPolicy(path15, now) {
+  const file = path15 ?? BASELINE_POLICY_PATH;
   let text6;
   try {
     text6 = await readFile5(file, "utf8");
@@ -66915,12 +67025,965 @@ async function runPipeline(settings, deps, scratch) {
   return { report, policy: policy2, summaryMarkdown, warnings, exitCode, ...evidence ? { evidence } : {} };
 }
 
-// src/simulator/simulate-command.ts
-import { readFile as readFile6, writeFile as writeFile5 } from "node:fs/promises";
-async function readRealismFile(file) {
+// src/simulator/generator/generate-tenant.ts
+import { writeFile as writeFile5 } from "node:fs/promises";
+import path13 from "node:path";
+
+// src/simulator/generator/json-writer.ts
+import { createWriteStream as createWriteStream2 } from "node:fs";
+import { mkdir as mkdir4 } from "node:fs/promises";
+import { once as once2 } from "node:events";
+import path12 from "node:path";
+var StreamFile = class _StreamFile {
+  constructor(out) {
+    this.out = out;
+  }
+  out;
+  static async open(file) {
+    await mkdir4(path12.dirname(file), { recursive: true });
+    const out = createWriteStream2(file, { encoding: "utf8", highWaterMark: 1 << 20 });
+    return new _StreamFile(out);
+  }
+  async write(text6) {
+    if (!this.out.write(text6)) await once2(this.out, "drain");
+  }
+  async close() {
+    this.out.end();
+    await once2(this.out, "close");
+  }
+};
+var CollectionFile = class _CollectionFile {
+  constructor(file) {
+    this.file = file;
+  }
+  file;
+  count = 0;
+  static async open(file, header = {}) {
+    const stream = await StreamFile.open(file);
+    const opened = new _CollectionFile(stream);
+    const prefix = Object.entries(header).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},
+`).join("");
+    await stream.write(`{${prefix}"value":[
+`);
+    return opened;
+  }
+  async add(item) {
+    await this.file.write(`${this.count === 0 ? "" : ",\n"}${JSON.stringify(item)}`);
+    this.count++;
+  }
+  get size() {
+    return this.count;
+  }
+  async close() {
+    await this.file.write("\n]}\n");
+    await this.file.close();
+    return this.count;
+  }
+};
+
+// src/simulator/generator/vocabulary.ts
+var FIRST_NAMES = [
+  "Aaliyah",
+  "Adele",
+  "Ahmed",
+  "Aiko",
+  "Alex",
+  "Amara",
+  "Ana",
+  "Andre",
+  "Anika",
+  "Arjun",
+  "Beatriz",
+  "Ben",
+  "Carla",
+  "Chen",
+  "Chloe",
+  "Daniel",
+  "Diego",
+  "Elena",
+  "Emeka",
+  "Emily",
+  "Fatima",
+  "Felix",
+  "Grace",
+  "Hana",
+  "Henrik",
+  "Ines",
+  "Isaac",
+  "Jamal",
+  "Jin",
+  "Julia",
+  "Kai",
+  "Kenji",
+  "Laura",
+  "Leila",
+  "Liam",
+  "Lucia",
+  "Malik",
+  "Maria",
+  "Mateo",
+  "Maya",
+  "Mei",
+  "Mohammed",
+  "Nadia",
+  "Noah",
+  "Olivia",
+  "Omar",
+  "Priya",
+  "Rafael",
+  "Rosa",
+  "Samir",
+  "Sara",
+  "Sofia",
+  "Tariq",
+  "Thomas",
+  "Valentina",
+  "Wei",
+  "Yara",
+  "Yusuf",
+  "Zoe",
+  "Zara"
+];
+var LAST_NAMES = [
+  "Adams",
+  "Agarwal",
+  "Alvarez",
+  "Baker",
+  "Brooks",
+  "Campbell",
+  "Chen",
+  "Costa",
+  "Diaz",
+  "Dubois",
+  "Evans",
+  "Fischer",
+  "Garcia",
+  "Gupta",
+  "Haddad",
+  "Hansen",
+  "Ito",
+  "Jensen",
+  "Johnson",
+  "Kim",
+  "Kowalski",
+  "Lee",
+  "Lopez",
+  "Martin",
+  "Mensah",
+  "Moreau",
+  "Muller",
+  "Nakamura",
+  "Nguyen",
+  "Novak",
+  "Okafor",
+  "Olsen",
+  "Patel",
+  "Perez",
+  "Rossi",
+  "Santos",
+  "Schmidt",
+  "Silva",
+  "Singh",
+  "Smith",
+  "Tanaka",
+  "Taylor",
+  "Torres",
+  "Wagner",
+  "Walker",
+  "Wang",
+  "Williams",
+  "Wilson",
+  "Yamamoto",
+  "Young"
+];
+var DEPARTMENTS = [
+  "Cardiology",
+  "Emergency",
+  "Finance",
+  "Human Resources",
+  "IT",
+  "Laboratory",
+  "Nursing",
+  "Oncology",
+  "Pediatrics",
+  "Pharmacy",
+  "Radiology",
+  "Billing",
+  "Facilities",
+  "Legal",
+  "Research"
+];
+var HOME_PLACES = [
+  { city: "Seattle", state: "Washington", country: "US", latitude: 47.6062, longitude: -122.3321, prefix: "73.53" },
+  { city: "Redmond", state: "Washington", country: "US", latitude: 47.674, longitude: -122.1215, prefix: "73.97" },
+  { city: "Portland", state: "Oregon", country: "US", latitude: 45.5152, longitude: -122.6784, prefix: "71.193" },
+  { city: "Boston", state: "Massachusetts", country: "US", latitude: 42.3601, longitude: -71.0589, prefix: "96.237" },
+  { city: "Chicago", state: "Illinois", country: "US", latitude: 41.8781, longitude: -87.6298, prefix: "98.215" },
+  { city: "Denver", state: "Colorado", country: "US", latitude: 39.7392, longitude: -104.9903, prefix: "67.165" },
+  { city: "Austin", state: "Texas", country: "US", latitude: 30.2672, longitude: -97.7431, prefix: "70.112" },
+  { city: "Atlanta", state: "Georgia", country: "US", latitude: 33.749, longitude: -84.388, prefix: "24.99" }
+];
+var FOREIGN_PLACES = [
+  { city: "Moscow", state: "Moscow", country: "RU", latitude: 55.7558, longitude: 37.6173, prefix: "95.165" },
+  { city: "Lagos", state: "Lagos", country: "NG", latitude: 6.5244, longitude: 3.3792, prefix: "102.89" },
+  { city: "Sao Paulo", state: "Sao Paulo", country: "BR", latitude: -23.5505, longitude: -46.6333, prefix: "177.71" },
+  { city: "Bucharest", state: "Bucharest", country: "RO", latitude: 44.4268, longitude: 26.1025, prefix: "86.124" }
+];
+var APPS = ["Office 365 Exchange Online", "Microsoft Teams", "Office 365 SharePoint Online", "Microsoft Outlook", "My Apps"];
+var LEGACY_CLIENTS2 = ["IMAP4", "POP3", "Authenticated SMTP", "Exchange ActiveSync", "Exchange Web Services"];
+var STRONG_METHODS = ["fido2", "windowsHelloForBusiness"];
+var COMMON_METHODS = ["microsoftAuthenticatorPush", "softwareOneTimePasscode", "mobilePhone"];
+var DKIM_KEY_2048 = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApEnKfXPruHFXBjwXb0pCxyS9F+v1BDd6Xch0PnsOjgfPaSS3j4s2U9X4UNZBJnY2a3SqDlnbe+lr3e5kw6QPVx4QCqLwdQttwfPtuAgarzUvjx4SdEhBrfejJA2G+MvaDByG95QtD03jYq0QQkARC0YJXfda2n2w1NeadAzkb0FYuJkHcvwd0BlvnksYCG5+m4UaSJbX5W385RRrvMvKYyFA8Q5Ikbs09+dvCSaHCuYYwXzPHDfLsnj1WUqiQ9JUQsnlK5qVhFlJ22ht7hZJpPv6GZTD2W/EGdepi1VbwWrgfGVPhl9nZMOZL6Nec/IcVu8AcEs3Y7mU7Kwa+m8FVwIDAQAB";
+var DKIM_KEY_1024 = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDR4pkyWZDm7k/Q03sHirFI4zYjvPcwJGRd7Lc3HnAj9xUoZxGgnugMM0VrMVUwEghaWU9S1NZ3ijceJo+LTbYVIYOps1YWt06px+NBd/r4ZlocDZG2tSdwYprQN6qHNF5koJntCLRRPsaG39xoEheBeLwAVrWCVagwWXS50jFM7wIDAQAB";
+var M365_SPF = "v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 ip4:52.100.0.0/15 ip4:52.102.0.0/16 ip4:52.103.0.0/17 ip4:104.47.0.0/17 ip6:2a01:111:f400::/48 ip6:2a01:111:f403::/49 ip6:2a01:111:f403:8000::/50 ip6:2a01:111:f403:c000::/51 ip6:2a01:111:f403:f000::/52 -all";
+
+// src/simulator/generator/tenant-model.ts
+function mix(seed, index, salt = 0) {
+  let h = (seed ^ Math.imul(index + 1, 2654435761) ^ Math.imul(salt + 1, 2246822507)) >>> 0;
+  h = Math.imul(h ^ h >>> 16, 2146121005) >>> 0;
+  h = Math.imul(h ^ h >>> 15, 2221713035) >>> 0;
+  return (h ^ h >>> 16) >>> 0;
+}
+function guid(random) {
+  const word = () => Math.floor(random() * 4294967296).toString(16).padStart(8, "0");
+  const s = `${word()}${word()}${word()}${word()}`;
+  const variant = "89ab"[Math.floor(random() * 4)] ?? "8";
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
+}
+function pick(random, items) {
+  return items[Math.floor(random() * items.length)];
+}
+function adminCount(users) {
+  return Math.max(6, Math.min(200, Math.round(users / 100)));
+}
+var SHARED = ["billing", "reception", "records", "scheduling", "helpdesk", "pharmacy-orders"];
+function userAt(shape, index) {
+  const random = seededRandom(mix(shape.seed, index, 1));
+  const id = guid(random);
+  const admins = adminCount(shape.users);
+  const primary = shape.domains[0] ?? shape.initialDomain;
+  const givenName = pick(random, FIRST_NAMES);
+  const surname = pick(random, LAST_NAMES);
+  const department = pick(random, DEPARTMENTS);
+  const home = pick(random, HOME_PLACES);
+  const roll = random();
+  let kind;
+  if (index === 0) kind = "breakGlass";
+  else if (index <= admins) kind = "admin";
+  else if (index <= admins + SHARED.length && index < shape.users) kind = "shared";
+  else if (roll < 0.03) kind = "guest";
+  else if (roll < 0.045) kind = "service";
+  else kind = "member";
+  const base = `${givenName}.${surname}`.toLowerCase();
+  let alias = `${base}${index}`;
+  let displayName = `${givenName} ${surname}`;
+  let upn = `${alias}@${primary}`;
+  let mail = upn;
+  if (kind === "breakGlass") {
+    alias = "breakglass";
+    displayName = "Break Glass (emergency access)";
+    upn = `breakglass@${shape.initialDomain}`;
+    mail = null;
+  } else if (kind === "shared") {
+    alias = SHARED[index - admins - 1] ?? `shared${index}`;
+    displayName = `${alias.replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase())} (shared)`;
+    upn = `${alias}@${primary}`;
+    mail = upn;
+  } else if (kind === "guest") {
+    const external = pick(random, ["gmail.example", "outlook.example", "partner-clinic.example", "university.example"]);
+    mail = `${base}@${external}`;
+    upn = `${base}_${external.replace(/\./g, "_")}#EXT#@${shape.initialDomain}`;
+    alias = `${base}_ext${index}`;
+  } else if (kind === "service") {
+    alias = `svc-${pick(random, ["scanner", "backup", "ehr-sync", "fax", "printer", "hl7"])}${index}`;
+    displayName = `Service account ${alias}`;
+    upn = `${alias}@${primary}`;
+    mail = upn;
+  }
+  const enabled2 = kind === "shared" ? false : kind === "member" ? random() >= 0.05 : true;
+  const methods = [];
+  const mfaShare = kind === "admin" ? 0.95 : kind === "member" ? 0.89 : kind === "guest" ? 0.6 : 0;
+  if (random() < mfaShare) {
+    methods.push(pick(random, COMMON_METHODS));
+    if (random() < 0.4) methods.push("mobilePhone");
+    if (kind === "admin" ? random() < 0.45 : random() < 0.05) methods.push(pick(random, STRONG_METHODS));
+  }
+  return {
+    index,
+    id,
+    kind,
+    givenName,
+    surname,
+    displayName,
+    upn,
+    alias,
+    mail,
+    department: kind === "admin" ? "IT" : department,
+    enabled: enabled2,
+    home,
+    methods: [...new Set(methods)],
+    hasMailbox: kind === "member" || kind === "admin" || kind === "shared" || kind === "service"
+  };
+}
+function chosen(shape, tag, share, min, max, filter) {
+  const random = seededRandom(mix(shape.seed, tag, 7));
+  const wanted = Math.min(max, Math.max(min, Math.round(shape.users * share)));
+  const first = adminCount(shape.users) + SHARED.length + 1;
+  const found = /* @__PURE__ */ new Set();
+  for (let attempt = 0; attempt < wanted * 50 && found.size < wanted && first < shape.users; attempt++) {
+    const index = first + Math.floor(random() * (shape.users - first));
+    if (!found.has(index) && filter(userAt(shape, index))) found.add(index);
+  }
+  return [...found].sort((a, b) => a - b);
+}
+
+// src/simulator/generator/sign-ins.ts
+var DAY = 24 * 36e5;
+var MINUTE = 6e4;
+var PAGE = 1e3;
+var FAILURES = {
+  50126: "Error validating credentials due to invalid username or password.",
+  500121: "Authentication failed during strong authentication request.",
+  50074: "Strong Authentication is required."
+};
+function homeIp(u) {
+  return `${u.home.prefix}.${u.index >> 8 & 255}.${u.index & 255}`;
+}
+function anomalies(shape, s) {
+  const end = shape.capturedAt.getTime();
+  const random = seededRandom(mix(shape.seed, 0, 80));
+  const events = [];
+  const at = (hoursAgo) => end - hoursAgo * 36e5 - Math.floor(random() * 6e5);
+  const home = (u, time, extra = {}) => ({
+    time,
+    user: u,
+    place: u.home,
+    ip: homeIp(u),
+    client: "Browser",
+    app: "Office 365 Exchange Online",
+    errorCode: 0,
+    ...extra
+  });
+  s.legacy.forEach((index, i) => {
+    const u = userAt(shape, index);
+    const client = LEGACY_CLIENTS2[i % LEGACY_CLIENTS2.length] ?? "IMAP4";
+    for (let k = 0; k < 3; k++) events.push(home(u, at(2 + i * 2 + k * 0.5), { client, app: "Office 365 Exchange Online" }));
+    events.push(home(u, at(1 + i), { client: "Exchange ActiveSync", errorCode: 50126 }));
+  });
+  s.foreign.forEach((index, i) => {
+    const u = userAt(shape, index);
+    const place = FOREIGN_PLACES[i % FOREIGN_PLACES.length];
+    events.push(home(u, at(10 + i), { place, ip: `${place.prefix}.${20 + i}.${40 + i}` }));
+  });
+  s.travel.forEach((index, i) => {
+    const u = userAt(shape, index);
+    const place = FOREIGN_PLACES[(i + 1) % FOREIGN_PLACES.length];
+    const t = at(6 + i * 3);
+    events.push(home(u, t));
+    events.push(home(u, t + 40 * MINUTE, { place, ip: `${place.prefix}.${70 + i}.${90 + i}`, app: "Microsoft Teams" }));
+  });
+  const sprayStart = end - 5 * 36e5;
+  s.sprayVictims.forEach((index, i) => {
+    const u = userAt(shape, index);
+    events.push({ time: sprayStart + i * 3e4, user: u, place: FOREIGN_PLACES[3], ip: `185.220.101.${10 + i % 50}`, client: "Other clients", app: "Office 365 Exchange Online", errorCode: 50126 });
+  });
+  const sprayed = s.sprayVictims[0];
+  if (sprayed !== void 0) {
+    events.push({ time: sprayStart + s.sprayVictims.length * 3e4 + MINUTE, user: userAt(shape, sprayed), place: FOREIGN_PLACES[3], ip: "185.220.101.77", client: "Other clients", app: "Office 365 Exchange Online", errorCode: 0 });
+  }
+  s.fatigue.forEach((index, i) => {
+    const u = userAt(shape, index);
+    const t = end - (3 + i) * 36e5;
+    for (let k = 0; k < 8; k++) events.push(home(u, t + k * MINUTE, { ip: `102.89.${30 + i}.7`, place: FOREIGN_PLACES[1], errorCode: 500121 }));
+    events.push(home(u, t + 9 * MINUTE, { ip: `102.89.${30 + i}.7`, place: FOREIGN_PLACES[1], errorCode: 0 }));
+  });
+  s.risky.forEach((index, i) => {
+    const u = userAt(shape, index);
+    events.push(home(u, at(12 + i % 10), { risk: i % 2 === 0 ? "high" : "medium" }));
+  });
+  return events.filter((e) => e.time <= end && e.time > end - DAY).sort((a, b) => b.time - a.time);
+}
+function signIn(shape, e, n) {
+  const random = seededRandom(mix(shape.seed, n, 90));
+  const jitter = () => (random() - 0.5) * 0.02;
+  return {
+    id: guid(random),
+    createdDateTime: new Date(e.time).toISOString(),
+    userDisplayName: e.user.displayName,
+    userPrincipalName: e.user.upn,
+    userId: e.user.id,
+    appDisplayName: e.app,
+    ipAddress: e.ip,
+    clientAppUsed: e.client,
+    conditionalAccessStatus: e.errorCode === 0 ? "success" : "notApplied",
+    isInteractive: true,
+    riskDetail: "none",
+    riskLevelAggregated: e.risk ?? "none",
+    riskLevelDuringSignIn: e.risk ?? "none",
+    riskState: e.risk === void 0 ? "none" : "atRisk",
+    status: { errorCode: e.errorCode, failureReason: FAILURES[e.errorCode] ?? (e.errorCode === 0 ? null : "Other."), additionalDetails: null },
+    deviceDetail: { operatingSystem: e.client === "Browser" ? "Windows10" : "Ios", browser: e.client === "Browser" ? "Edge 131.0.0" : "" },
+    location: {
+      city: e.place.city,
+      state: e.place.state,
+      countryOrRegion: e.place.country,
+      geoCoordinates: { latitude: Number((e.place.latitude + jitter()).toFixed(4)), longitude: Number((e.place.longitude + jitter()).toFixed(4)), altitude: null }
+    }
+  };
+}
+async function writeSignIns(shape, s, file) {
+  const out = await StreamFile.open(file);
+  const end = shape.capturedAt.getTime();
+  const injected = anomalies(shape, s);
+  const ordinary = Math.max(0, shape.signIns - injected.length);
+  const random = seededRandom(mix(shape.seed, 0, 81));
+  const special = /* @__PURE__ */ new Set([...s.legacy, ...s.foreign, ...s.travel, ...s.fatigue]);
+  let page = [];
+  let written = 0;
+  let next = 0;
+  const emit = async (e) => {
+    page.push(signIn(shape, e, written));
+    written++;
+    if (page.length === PAGE) {
+      await out.write(`${JSON.stringify({ value: page })}
+`);
+      page = [];
+    }
+  };
+  for (let k = 0; k < ordinary; k++) {
+    const time = end - Math.floor((k + random()) * DAY / ordinary);
+    while (next < injected.length && injected[next].time >= time) await emit(injected[next++]);
+    let index = 1 + Math.floor(random() * Math.max(1, shape.users - 1));
+    let u = userAt(shape, index);
+    for (let tries = 0; tries < 20 && (!u.enabled || u.kind === "shared" || u.kind === "service" || special.has(index)); tries++) {
+      index = 1 + (index + 7) % Math.max(1, shape.users - 1);
+      u = userAt(shape, index);
+    }
+    const roll = random();
+    const errorCode = roll < 0.012 ? 50126 : roll < 0.017 ? 50074 : 0;
+    const client = random() < 0.85 ? "Browser" : "Mobile Apps and Desktop clients";
+    await emit({ time, user: u, place: u.home, ip: homeIp(u), client, app: pick(random, APPS), errorCode });
+  }
+  while (next < injected.length) await emit(injected[next++]);
+  if (page.length > 0) await out.write(`${JSON.stringify({ value: page })}
+`);
+  await out.close();
+  return written;
+}
+
+// src/simulator/generator/generate-tenant.ts
+var ROLE = {
+  globalAdministrator: "62e90394-69f5-4237-9190-012177145e10",
+  privilegedRoleAdministrator: "e8611ab8-c189-46e8-94e1-60213ab1f814",
+  exchangeAdministrator: "29232cdf-9323-42fd-ade2-1d097af3e4de",
+  securityAdministrator: "194ae4cb-b126-40b2-bd5b-6091b380977d",
+  sharePointAdministrator: "f28a1f50-f6e7-4571-818b-6a12f2af6b6c",
+  userAdministrator: "fe930be7-5e62-47db-91af-98c3a49a38b1"
+};
+var PHISHING_RESISTANT = "00000000-0000-0000-0000-000000000004";
+var E5 = "06ebc4ee-1bb5-47dd-8120-11324bc54e06";
+var DEFAULT_CAPTURED_AT = /* @__PURE__ */ new Date("2026-11-27T06:00:00.000Z");
+function slug(name3) {
+  return name3.toLowerCase().replace(/[^a-z0-9]+/g, "") || "tenant";
+}
+function tenantShape(options) {
+  const name3 = options.name ?? "Generated Tenant";
+  const base = slug(name3);
+  const domains = options.domains ?? [`${base}.example`, `${base}-clinic.example`, `${base}-labs.example`];
+  return {
+    seed: options.seed >>> 0,
+    users: options.users,
+    signIns: options.signIns ?? options.users * 20,
+    name: name3,
+    domains,
+    initialDomain: `${base}.onmicrosoft.com`,
+    tenantId: options.tenantId ?? guid(seededRandom(mix(options.seed, 0, 99))),
+    capturedAt: options.capturedAt ?? DEFAULT_CAPTURED_AT
+  };
+}
+function scenarios(shape) {
+  const active = (u) => u.kind === "member" && u.enabled;
+  const mailbox = (u) => u.kind === "member" && u.hasMailbox;
+  return {
+    legacy: chosen(shape, 11, 5e-4, 2, 10, active),
+    foreign: chosen(shape, 12, 3e-4, 2, 6, active),
+    travel: chosen(shape, 13, 2e-4, 2, 5, active),
+    sprayVictims: chosen(shape, 14, 2e-3, 12, 40, active),
+    fatigue: chosen(shape, 15, 2e-4, 2, 4, active),
+    risky: chosen(shape, 16, 5e-4, 3, 30, active),
+    forwarders: new Set(chosen(shape, 17, 2e-3, 3, 200, mailbox)),
+    concealers: new Set(chosen(shape, 18, 1e-3, 2, 100, mailbox)),
+    mailboxForwarders: new Set(chosen(shape, 19, 1e-3, 2, 100, mailbox)),
+    smtpAuth: new Set(chosen(shape, 20, 2e-3, 2, 100, mailbox))
+  };
+}
+function recipient(name3, address) {
+  return { emailAddress: { name: name3, address } };
+}
+function rulesFor(shape, u, s) {
+  const random = seededRandom(mix(shape.seed, u.index, 3));
+  const graph = [];
+  const exchange = [];
+  const add = (name3, conditions, actions, exo, hidden = false) => {
+    const id = Buffer.from(`${u.index}:${graph.length + exchange.length}`).toString("base64");
+    const sequence = graph.length + 1;
+    if (!hidden) graph.push({ id, displayName: name3, sequence, isEnabled: true, hasError: false, isReadOnly: false, conditions, actions });
+    exchange.push({
+      Identity: `${u.alias}\\${mix(shape.seed, u.index, 30 + exchange.length)}`,
+      Name: name3,
+      Enabled: true,
+      Priority: sequence,
+      MailboxOwnerId: u.displayName,
+      MailboxUserPrincipalName: u.upn,
+      ForwardTo: null,
+      ForwardAsAttachmentTo: null,
+      RedirectTo: null,
+      DeleteMessage: false,
+      MoveToFolder: null,
+      MarkAsRead: false,
+      StopProcessingRules: false,
+      ...exo
+    });
+  };
+  if (random() < 0.08) {
+    add("Newsletters", { senderContains: ["newsletter"] }, { moveToFolder: "Newsletters", stopProcessingRules: false }, { MoveToFolder: "Newsletters" });
+  }
+  if (random() < 0.03) {
+    const colleague = userAt(shape, 1 + Math.floor(random() * (shape.users - 1)));
+    if (colleague.mail !== null && colleague.kind === "member") {
+      add("Cover while on leave", {}, { forwardTo: [recipient(colleague.displayName, colleague.mail)] }, { ForwardTo: [`"${colleague.displayName}" [SMTP:${colleague.mail}]`] });
+    }
+  }
+  if (s.forwarders.has(u.index)) {
+    const address = `${u.givenName.toLowerCase()}.${u.surname.toLowerCase()}@${pick(random, ["gmail.example", "protonmail.example", "outlook.example"])}`;
+    const which = u.index % 3;
+    if (which === 0) add("Forward to home", {}, { forwardTo: [recipient(u.givenName, address)] }, { ForwardTo: [`"${u.givenName}" [SMTP:${address}]`] });
+    else if (which === 1) add("Copy", {}, { redirectTo: [recipient(u.givenName, address)] }, { RedirectTo: [`"${u.givenName}" [SMTP:${address}]`] });
+    else add(".", {}, { forwardAsAttachmentTo: [recipient("", address)] }, { ForwardAsAttachmentTo: [`"${address}" [SMTP:${address}]`] });
+  }
+  if (s.concealers.has(u.index)) {
+    add("..", { subjectContains: ["invoice", "payment", "wire"] }, { moveToFolder: "RSS Feeds", markAsRead: true, stopProcessingRules: true }, { MoveToFolder: "RSS Feeds", MarkAsRead: true, StopProcessingRules: true });
+    add("", { fromAddresses: [] }, { delete: true }, { DeleteMessage: true, Description: 'If the message: includes "security" in the subject, delete it' }, true);
+  }
+  return { graph, exchange };
+}
+function txt(name3, ...values) {
+  return values.map((value) => ({ name: name3, type: "TXT", ttl: 3600, data: [value] }));
+}
+function dnsFor(shape) {
+  const answers = {};
+  const put = (name3, type, records, rcode = "NOERROR") => {
+    answers[`${name3}/${type}`] = { rcode, records };
+  };
+  const tenantLabel = shape.initialDomain.split(".")[0] ?? "tenant";
+  put("spf.protection.outlook.com", "TXT", txt("spf.protection.outlook.com", M365_SPF));
+  shape.domains.forEach((domain, index) => {
+    const profile = index % 3;
+    const dashed = domain.replace(/\./g, "-");
+    put(domain, "MX", [{ name: domain, type: "MX", ttl: 3600, data: { preference: 0, exchange: `${dashed}.mail.protection.outlook.com` } }]);
+    const verification = `MS=ms${mix(shape.seed, index, 40) % 1e8}`;
+    for (const selector of ["selector1", "selector2"]) {
+      const target = `${selector}-${dashed}._domainkey.${tenantLabel}.n-v1.dkim.mail.microsoft`;
+      const cname = { name: `${selector}._domainkey.${domain}`, type: "CNAME", ttl: 3600, data: target };
+      const key = profile === 1 && selector === "selector1" ? DKIM_KEY_1024 : DKIM_KEY_2048;
+      const keyRecord = txt(target, `v=DKIM1; k=rsa; p=${key}`);
+      if (profile === 2 || profile === 1 && selector === "selector2") {
+        put(`${selector}._domainkey.${domain}`, "CNAME", [], "NXDOMAIN");
+        put(`${selector}._domainkey.${domain}`, "TXT", [], "NXDOMAIN");
+        continue;
+      }
+      put(`${selector}._domainkey.${domain}`, "CNAME", [cname]);
+      put(`${selector}._domainkey.${domain}`, "TXT", [cname, ...keyRecord]);
+      put(target, "TXT", keyRecord);
+    }
+    if (profile === 0) {
+      put(domain, "TXT", txt(domain, "v=spf1 include:spf.protection.outlook.com -all", verification));
+      put(`_dmarc.${domain}`, "TXT", txt(`_dmarc.${domain}`, `v=DMARC1; p=reject; rua=mailto:dmarc@${domain}; ruf=mailto:dmarc@${domain}; fo=1`));
+      put(`_mta-sts.${domain}`, "TXT", txt(`_mta-sts.${domain}`, "v=STSv1; id=20261101T000000"));
+      put(`_smtp._tls.${domain}`, "TXT", txt(`_smtp._tls.${domain}`, `v=TLSRPTv1; rua=mailto:tlsrpt@${domain}`));
+    } else if (profile === 1) {
+      put(domain, "TXT", txt(domain, "v=spf1 include:spf.protection.outlook.com ~all", verification));
+      put(`_dmarc.${domain}`, "TXT", txt(`_dmarc.${domain}`, "v=DMARC1; p=none; pct=50; rua=mailto:reports@dmarc-vendor.example"));
+      put(`${domain}._report._dmarc.dmarc-vendor.example`, "TXT", [], "NXDOMAIN");
+    } else {
+      put(domain, "TXT", txt(domain, "v=spf1 include:spf.protection.outlook.com include:mail.retired-host.example ?all", "v=spf1 mx -all", verification));
+      put("mail.retired-host.example", "TXT", [], "NXDOMAIN");
+      put(`_dmarc.${domain}`, "TXT", [], "NXDOMAIN");
+    }
+  });
+  put(`_dmarc.${shape.initialDomain}`, "TXT", [], "NXDOMAIN");
+  return { answers };
+}
+var invokeHeader = (shape) => ({
+  "@odata.context": `https://outlook.office365.com/adminapi/beta/${shape.initialDomain}/$metadata#Collection(Exchange.GenericHashTable)`,
+  "adminapi.warnings@odata.type": "#Collection(String)",
+  "@adminapi.warnings": []
+});
+async function writeJson2(out, relative, value) {
+  const file = await StreamFile.open(path13.join(out, relative));
+  await file.write(`${JSON.stringify(value, null, 1)}
+`);
+  await file.close();
+}
+async function generateTenant(options) {
+  const shape = tenantShape(options);
+  const s = scenarios(shape);
+  const out = options.out;
+  const f = (id) => path13.join(out, SOURCE_FILES[id]);
+  const counts = {};
+  const header = invokeHeader(shape);
+  const users = await CollectionFile.open(f("graph.users"), { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users" });
+  const registrations = await CollectionFile.open(f("graph.userRegistrationDetails"));
+  const mailboxes = await CollectionFile.open(f("exo.mailbox"), header);
+  const cas = await CollectionFile.open(f("exo.casMailbox"), header);
+  const exoRules = await CollectionFile.open(f("exo.inboxRule"), header);
+  const messageRules = await StreamFile.open(f("graph.messageRules"));
+  const admins = [];
+  let ruleLines = 0;
+  for (let index = 0; index < shape.users; index++) {
+    const u = userAt(shape, index);
+    if (u.kind === "admin" || u.kind === "breakGlass") admins.push(u);
+    await users.add({
+      id: u.id,
+      userPrincipalName: u.upn,
+      displayName: u.displayName,
+      givenName: u.kind === "member" || u.kind === "admin" ? u.givenName : null,
+      surname: u.kind === "member" || u.kind === "admin" ? u.surname : null,
+      mail: u.mail,
+      accountEnabled: u.enabled,
+      userType: u.kind === "guest" ? "Guest" : "Member",
+      department: u.kind === "guest" || u.kind === "breakGlass" ? null : u.department,
+      city: u.home.city,
+      country: u.home.country,
+      assignedLicenses: u.kind === "member" || u.kind === "admin" ? [{ skuId: E5 }] : []
+    });
+    const strong = u.methods.some((m) => m === "fido2" || m === "windowsHelloForBusiness");
+    await registrations.add({
+      id: u.id,
+      userPrincipalName: u.upn,
+      userDisplayName: u.displayName,
+      userType: u.kind === "guest" ? "guest" : "member",
+      isAdmin: u.kind === "admin" || u.kind === "breakGlass",
+      isSsprRegistered: u.methods.length > 0,
+      isSsprEnabled: true,
+      isSsprCapable: u.methods.length > 0,
+      isMfaRegistered: u.methods.length > 0,
+      isMfaCapable: u.methods.length > 0,
+      isPasswordlessCapable: strong,
+      methodsRegistered: u.methods,
+      lastUpdatedDateTime: new Date(shape.capturedAt.getTime() - 3 * 36e5).toISOString()
+    });
+    if (!u.hasMailbox) {
+      await messageRules.write(`${JSON.stringify({ userId: u.id, userPrincipalName: u.upn, status: 404, body: { error: { code: "MailboxNotEnabledForRESTAPI", message: "The mailbox is either inactive, soft-deleted, or is hosted on-premise." } } })}
+`);
+      ruleLines++;
+      continue;
+    }
+    const rules = rulesFor(shape, u, s);
+    await messageRules.write(`${JSON.stringify({ userId: u.id, userPrincipalName: u.upn, status: 200, body: { value: rules.graph } })}
+`);
+    ruleLines++;
+    for (const rule of rules.exchange) await exoRules.add(rule);
+    const forwards = s.mailboxForwarders.has(u.index);
+    await mailboxes.add({
+      Identity: u.displayName,
+      Alias: u.alias,
+      Name: u.alias,
+      DisplayName: u.displayName,
+      UserPrincipalName: u.upn,
+      PrimarySmtpAddress: u.mail,
+      RecipientTypeDetails: u.kind === "shared" ? "SharedMailbox" : "UserMailbox",
+      ExternalDirectoryObjectId: u.id,
+      ForwardingAddress: null,
+      ForwardingSmtpAddress: forwards ? `smtp:${u.alias}@personal-mail.example` : null,
+      DeliverToMailboxAndForward: forwards
+    });
+    await cas.add({ Identity: u.displayName, Name: u.alias, PrimarySmtpAddress: u.mail, SmtpClientAuthenticationDisabled: s.smtpAuth.has(u.index) ? false : null });
+  }
+  counts["graph.users"] = await users.close();
+  counts["graph.userRegistrationDetails"] = await registrations.close();
+  counts["exo.mailbox"] = await mailboxes.close();
+  counts["exo.casMailbox"] = await cas.close();
+  counts["exo.inboxRule"] = await exoRules.close();
+  await messageRules.close();
+  counts["graph.messageRules"] = ruleLines;
+  const breakGlass = admins[0];
+  const direct = admins.slice(0, 6);
+  const grouped = admins.slice(6);
+  const directRoles = [ROLE.globalAdministrator, ROLE.globalAdministrator, ROLE.globalAdministrator, ROLE.exchangeAdministrator, ROLE.securityAdministrator, ROLE.sharePointAdministrator];
+  const principal = (u) => ({ "@odata.type": "#microsoft.graph.user", id: u.id, displayName: u.displayName, userPrincipalName: u.upn, accountEnabled: u.enabled });
+  const groupId = guid(seededRandom(mix(shape.seed, 1, 50)));
+  const roleAssignments2 = direct.map((u, i) => ({
+    id: `ra-${i + 1}-${u.id.slice(0, 8)}`,
+    principalId: u.id,
+    roleDefinitionId: directRoles[i] ?? ROLE.userAdministrator,
+    directoryScopeId: "/",
+    principal: principal(u)
+  }));
+  if (grouped.length > 0) {
+    roleAssignments2.push({
+      id: `ra-group-${groupId.slice(0, 8)}`,
+      principalId: groupId,
+      roleDefinitionId: ROLE.privilegedRoleAdministrator,
+      directoryScopeId: "/",
+      principal: { "@odata.type": "#microsoft.graph.group", id: groupId, displayName: "Tier 0 administrators", members: grouped.map(principal) }
+    });
+  }
+  await writeJson2(out, SOURCE_FILES["graph.roleAssignments"], { value: roleAssignments2 });
+  counts["graph.roleAssignments"] = roleAssignments2.length;
+  const policies = [
+    {
+      id: guid(seededRandom(mix(shape.seed, 1, 60))),
+      displayName: "Require MFA for all users",
+      state: "enabled",
+      conditions: { clientAppTypes: ["all"], applications: { includeApplications: ["All"] }, users: { includeUsers: ["All"], excludeUsers: [breakGlass.id], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [] } },
+      grantControls: { operator: "OR", builtInControls: ["mfa"], authenticationStrength: null }
+    },
+    {
+      id: guid(seededRandom(mix(shape.seed, 2, 60))),
+      displayName: "Block legacy authentication",
+      state: "enabledForReportingButNotEnforced",
+      conditions: { clientAppTypes: ["exchangeActiveSync", "other"], applications: { includeApplications: ["All"] }, users: { includeUsers: ["All"], excludeUsers: [breakGlass.id] } },
+      grantControls: { operator: "OR", builtInControls: ["block"], authenticationStrength: null }
+    },
+    {
+      id: guid(seededRandom(mix(shape.seed, 3, 60))),
+      displayName: "Phishing-resistant MFA for administrators",
+      state: "enabled",
+      conditions: {
+        clientAppTypes: ["all"],
+        applications: { includeApplications: ["All"] },
+        users: { includeUsers: [], excludeUsers: [breakGlass.id], includeRoles: [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator, ROLE.securityAdministrator] }
+      },
+      grantControls: { operator: "AND", builtInControls: [], authenticationStrength: { id: PHISHING_RESISTANT, displayName: "Phishing-resistant MFA" } }
+    },
+    {
+      id: guid(seededRandom(mix(shape.seed, 4, 60))),
+      displayName: "Block high user risk",
+      state: "enabled",
+      conditions: { clientAppTypes: ["all"], userRiskLevels: ["high"], signInRiskLevels: [], applications: { includeApplications: ["All"] }, users: { includeUsers: ["All"], excludeUsers: [breakGlass.id] } },
+      grantControls: { operator: "OR", builtInControls: ["block"], authenticationStrength: null }
+    },
+    {
+      id: guid(seededRandom(mix(shape.seed, 5, 60))),
+      displayName: "Compliant device or MFA (pilot)",
+      state: "disabled",
+      conditions: { clientAppTypes: ["all"], applications: { includeApplications: ["All"] }, users: { includeUsers: ["All"] } },
+      grantControls: { operator: "OR", builtInControls: ["mfa", "compliantDevice"], authenticationStrength: null }
+    }
+  ];
+  await writeJson2(out, SOURCE_FILES["graph.conditionalAccessPolicies"], { value: policies });
+  counts["graph.conditionalAccessPolicies"] = policies.length;
+  await writeJson2(out, SOURCE_FILES["graph.securityDefaults"], { id: "00000000-0000-0000-0000-000000000005", displayName: "Security Defaults", isEnabled: false });
+  const strengths = [
+    { id: "00000000-0000-0000-0000-000000000002", displayName: "Multifactor authentication", policyType: "builtIn", requirementsSatisfied: "mfa", allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor", "deviceBasedPush", "temporaryAccessPassOneTime", "password,microsoftAuthenticatorPush", "password,softwareOath", "password,sms", "password,voice"] },
+    { id: "00000000-0000-0000-0000-000000000003", displayName: "Passwordless MFA", policyType: "builtIn", requirementsSatisfied: "mfa", allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor", "deviceBasedPush"] },
+    { id: PHISHING_RESISTANT, displayName: "Phishing-resistant MFA", policyType: "builtIn", requirementsSatisfied: "mfa", allowedCombinations: ["windowsHelloForBusiness", "fido2", "x509CertificateMultiFactor"] },
+    { id: guid(seededRandom(mix(shape.seed, 6, 60))), displayName: "Admin MFA (allows SMS)", policyType: "custom", requirementsSatisfied: "mfa", allowedCombinations: ["fido2", "password,sms"] }
+  ];
+  await writeJson2(out, SOURCE_FILES["graph.authenticationStrengthPolicies"], { value: strengths });
+  counts["graph.authenticationStrengthPolicies"] = strengths.length;
+  const domains = [
+    ...shape.domains.map((id, i) => ({ id, authenticationType: "Managed", isDefault: i === 0, isInitial: false, isRoot: true, isVerified: true, supportedServices: ["Email", "OfficeCommunicationsOnline"] })),
+    { id: shape.initialDomain, authenticationType: "Managed", isDefault: false, isInitial: true, isRoot: true, isVerified: true, supportedServices: ["Email", "OfficeCommunicationsOnline"] }
+  ];
+  await writeJson2(out, SOURCE_FILES["graph.domains"], { value: domains });
+  counts["graph.domains"] = domains.length;
+  const risky = s.risky.map((index, i) => {
+    const u = userAt(shape, index);
+    const state3 = i === s.risky.length - 1 ? "remediated" : i === 0 ? "confirmedCompromised" : "atRisk";
+    return { id: u.id, isDeleted: false, isProcessing: false, riskLastUpdatedDateTime: new Date(shape.capturedAt.getTime() - (i + 2) * 36e5).toISOString(), riskLevel: i % 2 === 0 ? "high" : "medium", riskState: state3, riskDetail: state3 === "remediated" ? "userPerformedSecuredPasswordReset" : "none", userDisplayName: u.displayName, userPrincipalName: u.upn };
+  });
+  await writeJson2(out, SOURCE_FILES["graph.riskyUsers"], { value: risky });
+  counts["graph.riskyUsers"] = risky.length;
+  const detections = risky.map((r, i) => ({
+    id: guid(seededRandom(mix(shape.seed, i, 70))),
+    requestId: guid(seededRandom(mix(shape.seed, i, 71))),
+    riskEventType: ["unlikelyTravel", "anonymizedIPAddress", "unfamiliarFeatures", "passwordSpray", "leakedCredentials"][i % 5],
+    riskState: r.riskState,
+    riskLevel: r.riskLevel,
+    riskDetail: r.riskDetail,
+    source: "IdentityProtection",
+    detectionTimingType: "realtime",
+    activity: "signin",
+    ipAddress: `95.165.${i}.${10 + i}`,
+    activityDateTime: r.riskLastUpdatedDateTime,
+    detectedDateTime: r.riskLastUpdatedDateTime,
+    lastUpdatedDateTime: r.riskLastUpdatedDateTime,
+    userId: r.id,
+    userDisplayName: r.userDisplayName,
+    userPrincipalName: r.userPrincipalName,
+    additionalInfo: '[{"Key":"userAgent","Value":"Mozilla/5.0"}]',
+    location: { city: "Moscow", state: "Moscow", countryOrRegion: "RU", geoCoordinates: { latitude: 55.7558, longitude: 37.6173 } }
+  }));
+  await writeJson2(out, SOURCE_FILES["graph.riskDetections"], { value: detections });
+  counts["graph.riskDetections"] = detections.length;
+  const financeSenders = direct.slice(1, 3).map((u) => u.upn);
+  await writeJson2(out, SOURCE_FILES["exo.hostedOutboundSpamFilterPolicy"], {
+    ...header,
+    value: [
+      { Identity: "Default", Name: "Default", IsDefault: true, Enabled: true, AutoForwardingMode: "Automatic" },
+      { Identity: "Allow forwarding - finance", Name: "Allow forwarding - finance", IsDefault: false, Enabled: true, AutoForwardingMode: "On" }
+    ]
+  });
+  await writeJson2(out, SOURCE_FILES["exo.hostedOutboundSpamFilterRule"], {
+    ...header,
+    value: [{ Identity: "Allow forwarding - finance", Name: "Allow forwarding - finance", HostedOutboundSpamFilterPolicy: "Allow forwarding - finance", State: "Enabled", Priority: 0, From: financeSenders, FromMemberOf: null, SenderDomainIs: null }]
+  });
+  await writeJson2(out, SOURCE_FILES["exo.remoteDomain"], {
+    ...header,
+    value: [
+      { Identity: "Default", Name: "Default", DomainName: "*", AutoForwardEnabled: false },
+      { Identity: "Partner lab", Name: "Partner lab", DomainName: "partner-lab.example", AutoForwardEnabled: true }
+    ]
+  });
+  await writeJson2(out, SOURCE_FILES["exo.dkimSigningConfig"], {
+    ...header,
+    value: shape.domains.map((domain, i) => {
+      const dashed = domain.replace(/\./g, "-");
+      const label = shape.initialDomain.split(".")[0];
+      return { Identity: domain, Domain: domain, Enabled: i % 3 === 0, Status: i % 3 === 0 ? "Valid" : "CnameMissing", Selector1CNAME: `selector1-${dashed}._domainkey.${label}.n-v1.dkim.mail.microsoft`, Selector2CNAME: `selector2-${dashed}._domainkey.${label}.n-v1.dkim.mail.microsoft`, Selector1KeySize: i % 3 === 1 ? 1024 : 2048, Selector2KeySize: 2048 };
+    })
+  });
+  await writeJson2(out, SOURCE_FILES["exo.transportConfig"], { ...header, value: [{ Identity: "Transport Settings", SmtpClientAuthenticationDisabled: true }] });
+  await writeJson2(out, SOURCE_FILES["exo.recipient"], {
+    ...header,
+    value: [{ Identity: "External Accountant", Name: "External Accountant", DisplayName: "External Accountant", Alias: "extaccountant", RecipientTypeDetails: "MailContact", PrimarySmtpAddress: "books@accountant.example", ExternalEmailAddress: "SMTP:books@accountant.example" }]
+  });
+  for (const id of ["exo.hostedOutboundSpamFilterPolicy", "exo.remoteDomain", "exo.hostedOutboundSpamFilterRule", "exo.transportConfig", "exo.recipient"]) counts[id] = id === "exo.hostedOutboundSpamFilterPolicy" || id === "exo.remoteDomain" ? 2 : 1;
+  counts["exo.dkimSigningConfig"] = shape.domains.length;
+  const dns = dnsFor(shape);
+  await writeJson2(out, SOURCE_FILES.dns, dns);
+  counts.dns = Object.keys(dns.answers).length;
+  counts["graph.signIns"] = await writeSignIns(shape, s, f("graph.signIns"));
+  const sources = {};
+  for (const [id, count2] of Object.entries(counts)) sources[id] = { status: "ok", count: count2 };
+  sources["graph.securityDefaults"] = { status: "ok" };
+  const manifest = {
+    formatVersion: SNAPSHOT_FORMAT_VERSION,
+    tenantId: shape.tenantId,
+    capturedAt: shape.capturedAt.toISOString(),
+    tool: { name: TOOL.name, version: TOOL.version },
+    licences: { "entra-id-p1": true, "entra-id-p2": true },
+    sources,
+    domains: [...shape.domains, shape.initialDomain]
+  };
+  await writeFile5(path13.join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+`);
+  return {
+    users: shape.users,
+    signIns: counts["graph.signIns"] ?? 0,
+    mailboxes: counts["exo.mailbox"] ?? 0,
+    inboxRules: counts["exo.inboxRule"] ?? 0,
+    domains: manifest.domains ?? []
+  };
+}
+
+// src/simulator/generator/overlay.ts
+import { readFile as readFile6, writeFile as writeFile6, mkdir as mkdir5 } from "node:fs/promises";
+import path14 from "node:path";
+var REPLACED = /* @__PURE__ */ new Set([
+  "graph.conditionalAccessPolicies",
+  "graph.securityDefaults",
+  "graph.authenticationStrengthPolicies",
+  "graph.domains",
+  "exo.hostedOutboundSpamFilterPolicy",
+  "exo.hostedOutboundSpamFilterRule",
+  "exo.remoteDomain",
+  "exo.dkimSigningConfig",
+  "exo.transportConfig"
+]);
+function keyOf2(item) {
+  return ["id", "userPrincipalName", "Identity", "userId"].map((k) => item[k]).filter((v) => typeof v === "string").map((v) => v.toLowerCase());
+}
+async function readLines(file) {
   let text6;
   try {
     text6 = await readFile6(file, "utf8");
+  } catch {
+    return [];
+  }
+  return text6.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l));
+}
+async function readCollection2(file) {
+  try {
+    const parsed = JSON.parse(await readFile6(file, "utf8"));
+    if (!isJsonObject(parsed)) return void 0;
+    const { value, ...header } = parsed;
+    return { header, value: Array.isArray(value) ? value.filter(isJsonObject) : [] };
+  } catch {
+    return void 0;
+  }
+}
+async function applyOverlay(out, overlayDir) {
+  const overlay = await readSnapshotFolder(overlayDir);
+  const manifestFile = path14.join(out, MANIFEST_FILE);
+  let generated;
+  try {
+    generated = JSON.parse(await readFile6(manifestFile, "utf8"));
+  } catch (error) {
+    throw new ConfigurationError(`${manifestFile}: cannot read the generated manifest (${errorMessage(error)})`);
+  }
+  const sources = { ...generated.sources };
+  for (const [id, status] of Object.entries(overlay.manifest.sources)) {
+    if (status.status !== "ok") {
+      sources[id] = status;
+      continue;
+    }
+    const from = path14.join(overlayDir, SOURCE_FILES[id]);
+    const to = path14.join(out, SOURCE_FILES[id]);
+    await mkdir5(path14.dirname(to), { recursive: true });
+    if (STREAMED_SOURCES.has(id)) {
+      const mine2 = await readLines(from);
+      const keys2 = new Set(mine2.flatMap(keyOf2));
+      const theirs2 = (await readLines(to)).filter((line) => !keyOf2(line).some((k) => keys2.has(k)));
+      const lines = id === "graph.signIns" ? [...theirs2, ...mine2] : [...mine2, ...theirs2];
+      await writeFile6(to, lines.map((l) => `${JSON.stringify(l)}
+`).join(""));
+      const count2 = id === "graph.signIns" ? lines.reduce((n, l) => n + (Array.isArray(l.value) ? l.value.length : 0), 0) : lines.length;
+      sources[id] = { status: "ok", count: count2 };
+      continue;
+    }
+    if (id === "dns") {
+      const mine2 = JSON.parse(await readFile6(from, "utf8"));
+      const theirs2 = await readCollection2(to);
+      const answers = { ...theirs2?.header.answers ?? {}, ...mine2.answers };
+      await writeFile6(to, `${JSON.stringify({ ...mine2, answers }, null, 1)}
+`);
+      sources[id] = { status: "ok", count: Object.keys(answers).length };
+      continue;
+    }
+    if (SINGLETON_SOURCES.has(id) || REPLACED.has(id)) {
+      await writeFile6(to, await readFile6(from, "utf8"));
+      const replaced = await readCollection2(to);
+      sources[id] = { status: "ok", ...SINGLETON_SOURCES.has(id) ? {} : { count: replaced?.value.length ?? 0 } };
+      continue;
+    }
+    const mine = await readCollection2(from) ?? { header: {}, value: [] };
+    const keys = new Set(mine.value.flatMap(keyOf2));
+    const theirs = await readCollection2(to) ?? { header: {}, value: [] };
+    const value = [...mine.value, ...theirs.value.filter((item) => !keyOf2(item).some((k) => keys.has(k)))];
+    await writeFile6(to, `${JSON.stringify({ ...theirs.header, ...mine.header, value }, null, 1)}
+`);
+    sources[id] = { status: "ok", count: value.length };
+  }
+  const manifest = {
+    ...generated,
+    tenantId: overlay.manifest.tenantId ?? generated.tenantId,
+    licences: overlay.manifest.licences,
+    sources,
+    domains: [.../* @__PURE__ */ new Set([...generated.domains ?? [], ...overlay.manifest.domains ?? []])]
+  };
+  await writeFile6(manifestFile, `${JSON.stringify(manifest, null, 2)}
+`);
+}
+
+// src/simulator/simulate-command.ts
+import { readFile as readFile7, writeFile as writeFile7 } from "node:fs/promises";
+async function readRealismFile(file) {
+  let text6;
+  try {
+    text6 = await readFile7(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read realism file (${errorMessage(error)})`);
   }
@@ -66942,7 +68005,7 @@ async function runSimulate(settings, out, logger27, untilStopped = signals) {
   if (settings.realismPath !== void 0) realism = await readRealismFile(settings.realismPath);
   const sim = await startSimulator({ dir: settings.tenantDir, port: settings.port, realism, logger: logger27 });
   try {
-    if (settings.caCertificateOut !== void 0) await writeFile5(settings.caCertificateOut, sim.caCertificatePem);
+    if (settings.caCertificateOut !== void 0) await writeFile7(settings.caCertificateOut, sim.caCertificatePem);
     out(
       [
         `Simulated tenant ${sim.tenantId} from ${settings.tenantDir} (127.0.0.1 only)`,
@@ -67013,6 +68076,9 @@ simulate options:
   --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
+  --generate                Instead of serving, write a generated tenant: --users N --seed S --out DIR
+                            [--sign-ins N (default 20 per user)] [--name NAME] [--domains A,B,C]
+                            [--overlay DIR (hand-written records merged in, as for the demo tenant)]
 
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)
@@ -67239,7 +68305,7 @@ async function validatePolicy(args, io) {
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
   let text6;
   try {
-    text6 = await readFile7(file, "utf8");
+    text6 = await readFile8(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
@@ -67275,7 +68341,7 @@ function controls(args, io) {
 async function readReport2(file) {
   let text6;
   try {
-    text6 = await readFile7(file, "utf8");
+    text6 = await readFile8(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }
@@ -67293,9 +68359,9 @@ async function mergeReportsCommand(args, io) {
   );
   if (positionals.length === 0) throw new UsageError("merge-reports needs the partial report files");
   const merged = mergeReports(await Promise.all(positionals.map(readReport2)));
-  if (values["report-json"]) await writeFile6(values["report-json"], `${JSON.stringify(merged, null, 2)}
+  if (values["report-json"]) await writeFile8(values["report-json"], `${JSON.stringify(merged, null, 2)}
 `);
-  if (values["summary-md"]) await writeFile6(values["summary-md"], renderSummaryMarkdown(merged));
+  if (values["summary-md"]) await writeFile8(values["summary-md"], renderSummaryMarkdown(merged));
   io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === void 0)}
 `);
   const failOn = parseFailOn(values["fail-on"]);
@@ -67325,11 +68391,42 @@ var SIMULATE_OPTIONS = {
   realism: { type: "string" },
   realistic: { type: "boolean" },
   "ca-cert-out": { type: "string" },
+  generate: { type: "boolean" },
+  users: { type: "string" },
+  seed: { type: "string" },
+  out: { type: "string" },
+  "sign-ins": { type: "string" },
+  name: { type: "string" },
+  domains: { type: "string" },
+  overlay: { type: "string" },
   debug: { type: "boolean" }
 };
+function count(flag, value, min, max) {
+  if (value === void 0) return void 0;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+function generateSettings(args) {
+  const { values } = parse6(args, SIMULATE_OPTIONS, 0);
+  for (const flag of ["tenant", "port", "realism", "realistic", "ca-cert-out"]) {
+    if (values[flag] !== void 0) throw new UsageError(`--${flag} cannot be used with --generate`);
+  }
+  const users = count("users", values.users, 1, 1e7);
+  const seed = count("seed", values.seed, 0, 4294967295);
+  if (users === void 0 || seed === void 0 || values.out === void 0) throw new UsageError("--generate needs --users N, --seed S and --out DIR");
+  const domains = values.domains?.split(",").map((d) => d.trim().toLowerCase()).filter((d) => d !== "");
+  if (domains !== void 0 && (domains.length === 0 || domains.some((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)))) {
+    throw new UsageError(`--domains: expected comma-separated domain names, got "${values.domains}"`);
+  }
+  return { out: values.out, users, seed, signIns: count("sign-ins", values["sign-ins"], 0, 1e8), name: values.name, domains, overlay: values.overlay };
+}
 function simulateSettings(args) {
   const { values } = parse6(args, SIMULATE_OPTIONS, 0);
-  if (values.tenant === void 0) throw new UsageError("simulate needs --tenant DIR");
+  for (const flag of ["users", "seed", "out", "sign-ins", "name", "domains", "overlay"]) {
+    if (values[flag] !== void 0) throw new UsageError(`--${flag} needs --generate`);
+  }
+  if (values.tenant === void 0) throw new UsageError("simulate needs --tenant DIR (or --generate)");
   let port;
   if (values.port !== void 0) {
     port = Number(values.port);
@@ -67345,6 +68442,17 @@ function simulateSettings(args) {
   };
 }
 async function simulate(args, io) {
+  if (args.includes("--generate")) {
+    const options = generateSettings(args);
+    const started = performance.now();
+    const summary = await generateTenant(options);
+    if (options.overlay !== void 0) await applyOverlay(options.out, options.overlay);
+    io.stdout(
+      `Wrote ${options.out}: ${summary.users} users, ${summary.mailboxes} mailboxes, ${summary.inboxRules} inbox rules, ${summary.signIns} sign-ins, domains ${summary.domains.join(", ")} (${((performance.now() - started) / 1e3).toFixed(1)} s)
+`
+    );
+    return EXIT.done;
+  }
   const settings = simulateSettings(args);
   await runSimulate(settings, io.stdout, cliLogger(io, args.includes("--debug")), io.untilStopped);
   return EXIT.done;

@@ -65228,7 +65228,131 @@ var RecentIds = class {
   }
 };
 
+// src/checks/sign-ins/ip-address.ts
+var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
+function parseIpv4(text6) {
+  const parts = text6.split(".");
+  if (parts.length !== 4) return void 0;
+  let value = 0;
+  for (const part of parts) {
+    if (!DECIMAL_OCTET.test(part)) return void 0;
+    const octet = Number(part);
+    if (octet > 255) return void 0;
+    value = value * 256 + octet;
+  }
+  return value;
+}
+var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
+function parseGroups(text6) {
+  if (text6 === "") return [];
+  const groups = [];
+  const parts = text6.split(":");
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] ?? "";
+    if (i === parts.length - 1 && part.includes(".")) {
+      const v4 = parseIpv4(part);
+      if (v4 === void 0) return void 0;
+      groups.push(Math.floor(v4 / 65536), v4 % 65536);
+      continue;
+    }
+    if (!HEX_GROUP.test(part)) return void 0;
+    groups.push(Number.parseInt(part, 16));
+  }
+  return groups;
+}
+function parseIpv6(text6) {
+  if (text6.includes("%")) return void 0;
+  const gap = text6.indexOf("::");
+  if (gap !== text6.lastIndexOf("::")) return void 0;
+  if (gap === -1) {
+    const groups = parseGroups(text6);
+    return groups?.length === 8 ? groups : void 0;
+  }
+  const head = parseGroups(text6.slice(0, gap));
+  const tail = parseGroups(text6.slice(gap + 2));
+  if (!head || !tail) return void 0;
+  const missing = 8 - head.length - tail.length;
+  if (missing < 1) return void 0;
+  return [...head, ...new Array(missing).fill(0), ...tail];
+}
+function parseIp2(text6) {
+  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
+  if (text6.includes(":")) {
+    const groups = parseIpv6(text6);
+    if (!groups) return void 0;
+    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
+      return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
+    }
+    return { version: 6, groups };
+  }
+  const value = parseIpv4(text6);
+  return value === void 0 ? void 0 : { version: 4, value };
+}
+function ipv4Text(value) {
+  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
+}
+function ipv6Text(groups) {
+  let bestStart = -1;
+  let bestLength = 1;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart === -1) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+}
+function ipText(ip) {
+  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
+}
+function sourcePrefix(ip) {
+  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
+  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
+}
+function parseCidr(text6) {
+  const slash = text6.indexOf("/");
+  const base = parseIp2(slash === -1 ? text6 : text6.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text: text6, base, bits };
+}
+function cidrContains(cidr, ip) {
+  if (cidr.base.version === 4 && ip.version === 4) {
+    if (cidr.bits === 0) return true;
+    const size = 2 ** (32 - cidr.bits);
+    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
+  }
+  if (cidr.base.version === 6 && ip.version === 6) {
+    let remaining = cidr.bits;
+    for (let i = 0; i < 8 && remaining > 0; i++) {
+      const take = Math.min(16, remaining);
+      const shift = 16 - take;
+      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
+      remaining -= take;
+    }
+    return true;
+  }
+  return false;
+}
+
 // src/checks/sign-ins/sign-in-event.ts
+function ipOf(event) {
+  if (event.ip === void 0) event.ip = parseIp2(event.raw.ipAddress) ?? null;
+  return event.ip ?? void 0;
+}
 var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
 var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
 function parseGraphTime(text6) {
@@ -65246,7 +65370,7 @@ function toSignInEvent(raw, intern = (u) => u) {
   if (user === void 0) return "noUser";
   const errorCode = raw.status?.errorCode;
   if (typeof errorCode !== "number" || !Number.isInteger(errorCode)) return "noStatus";
-  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0 };
+  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0, ip: void 0 };
 }
 function coordinatesOf(raw) {
   const geo = raw.location?.geoCoordinates;
@@ -65374,20 +65498,37 @@ function cleanFinding(message, scan, extra = {}) {
   return { target: TENANT_TARGET, status: "pass", message, evidence: { ...extra, scan } };
 }
 
+// src/checks/sign-ins/text-cache.ts
+var TextCache = class {
+  constructor(limit = 1e4) {
+    this.limit = limit;
+  }
+  limit;
+  values = /* @__PURE__ */ new Map();
+  get(value) {
+    if (typeof value !== "string" || value === "") return null;
+    const known = this.values.get(value);
+    if (known !== void 0) return known;
+    if (this.values.size < this.limit) this.values.set(value, value);
+    return value;
+  }
+};
+
 // src/checks/sign-ins/evidence-rows.ts
 function text4(value) {
   return typeof value === "string" && value !== "" ? value : null;
 }
-function rowFields(event) {
+function rowFields(event, texts) {
   const raw = event.raw;
+  const shared = texts ? (value) => texts.get(value) : text4;
   return {
     time: event.time,
     user: event.user,
     ip: text4(raw.ipAddress),
-    country: text4(raw.location?.countryOrRegion),
-    city: text4(raw.location?.city),
-    app: text4(raw.appDisplayName),
-    client: text4(raw.clientAppUsed),
+    country: shared(raw.location?.countryOrRegion),
+    city: shared(raw.location?.city),
+    app: shared(raw.appDisplayName),
+    client: shared(raw.clientAppUsed),
     errorCode: event.errorCode
   };
 }
@@ -65486,126 +65627,6 @@ function greatCircleKm(lat1, lon1, lat2, lon2) {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
-// src/checks/sign-ins/ip-address.ts
-var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text6) {
-  const parts = text6.split(".");
-  if (parts.length !== 4) return void 0;
-  let value = 0;
-  for (const part of parts) {
-    if (!DECIMAL_OCTET.test(part)) return void 0;
-    const octet = Number(part);
-    if (octet > 255) return void 0;
-    value = value * 256 + octet;
-  }
-  return value;
-}
-var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
-function parseGroups(text6) {
-  if (text6 === "") return [];
-  const groups = [];
-  const parts = text6.split(":");
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? "";
-    if (i === parts.length - 1 && part.includes(".")) {
-      const v4 = parseIpv4(part);
-      if (v4 === void 0) return void 0;
-      groups.push(Math.floor(v4 / 65536), v4 % 65536);
-      continue;
-    }
-    if (!HEX_GROUP.test(part)) return void 0;
-    groups.push(Number.parseInt(part, 16));
-  }
-  return groups;
-}
-function parseIpv6(text6) {
-  if (text6.includes("%")) return void 0;
-  const gap = text6.indexOf("::");
-  if (gap !== text6.lastIndexOf("::")) return void 0;
-  if (gap === -1) {
-    const groups = parseGroups(text6);
-    return groups?.length === 8 ? groups : void 0;
-  }
-  const head = parseGroups(text6.slice(0, gap));
-  const tail = parseGroups(text6.slice(gap + 2));
-  if (!head || !tail) return void 0;
-  const missing = 8 - head.length - tail.length;
-  if (missing < 1) return void 0;
-  return [...head, ...new Array(missing).fill(0), ...tail];
-}
-function parseIp2(text6) {
-  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
-  if (text6.includes(":")) {
-    const groups = parseIpv6(text6);
-    if (!groups) return void 0;
-    if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 65535) {
-      return { version: 4, value: (groups[6] ?? 0) * 65536 + (groups[7] ?? 0) };
-    }
-    return { version: 6, groups };
-  }
-  const value = parseIpv4(text6);
-  return value === void 0 ? void 0 : { version: 4, value };
-}
-function ipv4Text(value) {
-  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
-}
-function ipv6Text(groups) {
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
-}
-function ipText(ip) {
-  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
-}
-function sourcePrefix(ip) {
-  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
-  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
-}
-function parseCidr(text6) {
-  const slash = text6.indexOf("/");
-  const base = parseIp2(slash === -1 ? text6 : text6.slice(0, slash));
-  if (!base) return void 0;
-  const max = base.version === 4 ? 32 : 128;
-  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
-  const bits = Number(bitsText);
-  if (bits > max) return void 0;
-  return { text: text6, base, bits };
-}
-function cidrContains(cidr, ip) {
-  if (cidr.base.version === 4 && ip.version === 4) {
-    if (cidr.bits === 0) return true;
-    const size = 2 ** (32 - cidr.bits);
-    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
-  }
-  if (cidr.base.version === 6 && ip.version === 6) {
-    let remaining = cidr.bits;
-    for (let i = 0; i < 8 && remaining > 0; i++) {
-      const take = Math.min(16, remaining);
-      const shift = 16 - take;
-      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
-      remaining -= take;
-    }
-    return true;
-  }
-  return false;
-}
-
 // src/checks/sign-ins/impossible-travel.ts
 var TRAVEL_POINTS_PER_USER = 64;
 var SAME_PLACE_KM = 1;
@@ -65622,6 +65643,7 @@ function impossibleTravelFold(input) {
   const minDistance = input.params.number("minDistanceKm");
   const egress = parseEgressCidrs(input.params.strings("egressCidrs"));
   const users = /* @__PURE__ */ new Map();
+  const texts = new TextCache();
   const judge = (state3, a, b) => {
     const distance = km(a, b);
     if (distance < minDistance) return;
@@ -65630,23 +65652,23 @@ function impossibleTravelFold(input) {
     if (speed <= maxSpeed) return;
     state3.hopTotal++;
     const hop = {
-      from: toRow(a.row),
-      to: toRow(b.row),
+      from: toRow(a),
+      to: toRow(b),
       distanceKm: Math.round(distance),
       minutes: Math.round((b.time - a.time) / 6e4 * 10) / 10,
       speedKmh: Math.round(speed)
     };
-    state3.hops.push(hop);
-    if (state3.hops.length > ROW_CAP) {
-      state3.hops.sort((x, y) => y.speedKmh - x.speedKmh);
-      state3.hops.pop();
+    const hops = state3.hops ??= [];
+    hops.push(hop);
+    if (hops.length > ROW_CAP) {
+      hops.sort((x, y) => y.speedKmh - x.speedKmh);
+      hops.pop();
     }
   };
   const insert = (state3, point) => {
-    const points = state3.points;
-    let at = points.length;
-    while (at > 0 && (points[at - 1]?.time ?? 0) > point.time) at--;
-    points.splice(at, 0, point);
+    let at = state3.points.length;
+    while (at > 0 && (state3.points[at - 1]?.time ?? 0) > point.time) at--;
+    const points = [...state3.points.slice(0, at), point, ...state3.points.slice(at)];
     for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
       const prev = points[j - 1];
       const mid = points[j];
@@ -65658,21 +65680,22 @@ function impossibleTravelFold(input) {
       if (first && second) judge(state3, first, second);
       points.shift();
     }
+    state3.points = points;
   };
   return detectorFold(input, {
     add(event) {
       if (!event.success) return void 0;
-      const ip = parseIp2(event.raw.ipAddress);
+      const ip = ipOf(event);
       if (!ip) return "malformedIp";
       const coordinates = coordinatesOf(event.raw);
       if (typeof coordinates === "string") return coordinates;
       if (egress.some((cidr) => cidrContains(cidr, ip))) return "egressAddress";
       let state3 = users.get(event.user);
       if (!state3) {
-        state3 = { points: [], hops: [], hopTotal: 0 };
+        state3 = { points: [], hopTotal: 0 };
         users.set(event.user, state3);
       }
-      insert(state3, { time: event.time, lat: coordinates.lat, lon: coordinates.lon, row: rowFields(event) });
+      insert(state3, { ...rowFields(event, texts), lat: coordinates.lat, lon: coordinates.lon });
       return void 0;
     },
     finish(scan) {
@@ -65685,7 +65708,7 @@ function impossibleTravelFold(input) {
         }
         state3.points = [];
         if (state3.hopTotal === 0) continue;
-        const hops = [...state3.hops].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
+        const hops = [...state3.hops ?? []].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
         const fastest = Math.max(...hops.map((h) => h.speedKmh));
         findings.push({
           target: user,
@@ -65765,6 +65788,64 @@ function legacySignInsFold(input) {
   });
 }
 
+// src/checks/sign-ins/bucket-marks.ts
+var MAX_BUCKETS = 320;
+var MIN_BUCKET_MS = 5 * 6e4;
+var BucketMarks = class {
+  constructor(start, end) {
+    this.start = start;
+    this.end = end;
+    const span = Math.max(1, end - start);
+    this.bucketMs = Math.max(MIN_BUCKET_MS, Math.ceil(span / MAX_BUCKETS));
+    this.wordsPerKey = Math.ceil((Math.floor(span / this.bucketMs) + 1) / 32);
+    this.words = new Int32Array(this.wordsPerKey * 4096);
+  }
+  start;
+  end;
+  bucketMs;
+  wordsPerKey;
+  words;
+  slots = /* @__PURE__ */ new Map();
+  /** The key's slot number (dense, from 0), created on first use. */
+  slot(key) {
+    let slot = this.slots.get(key);
+    if (slot === void 0) {
+      slot = this.slots.size;
+      this.slots.set(key, slot);
+      if ((slot + 1) * this.wordsPerKey > this.words.length) {
+        const grown = new Int32Array(this.words.length * 2);
+        grown.set(this.words);
+        this.words = grown;
+      }
+    }
+    return slot;
+  }
+  /** The slot of a key seen before, or `undefined`. */
+  find(key) {
+    return this.slots.get(key);
+  }
+  bucket(time) {
+    return Math.floor((Math.min(Math.max(time, this.start), this.end) - this.start) / this.bucketMs);
+  }
+  mark(key, time) {
+    const slot = this.slot(key);
+    const bucket = this.bucket(time);
+    const at = slot * this.wordsPerKey + (bucket >> 5);
+    this.words[at] = (this.words[at] ?? 0) | 1 << (bucket & 31);
+    return slot;
+  }
+  /** Whether the key had an event in a bucket overlapping `[from, to]`. */
+  any(key, from, to) {
+    const slot = this.slots.get(key);
+    if (slot === void 0 || to < this.start || from > this.end) return false;
+    const base = slot * this.wordsPerKey;
+    for (let b = this.bucket(from), last = this.bucket(to); b <= last; b++) {
+      if ((this.words[base + (b >> 5)] ?? 0) >>> (b & 31) & 1) return true;
+    }
+    return false;
+  }
+};
+
 // src/checks/sign-ins/number-list.ts
 function integerList(params, name3) {
   const value = params.raw(name3);
@@ -65781,30 +65862,32 @@ var TimeList = class {
   }
   limit;
   times = [];
-  payloads = [];
+  /** Only allocated when payloads are given: MFA keeps bare times for every user. */
+  payloadList;
   /** Every time offered, kept or not. */
   total = 0;
+  get payloads() {
+    return this.payloadList ?? [];
+  }
   add(time, payload) {
     this.total++;
     const times = this.times;
     const n = times.length;
     if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
-    let at;
-    if (n === 0 || time >= (times[n - 1] ?? 0)) at = n;
-    else {
-      at = 0;
-      while (at < n && (times[at] ?? 0) < time) at++;
-    }
+    if (payload !== void 0 && this.payloadList === void 0) this.payloadList = [];
+    const payloads = this.payloadList;
+    let at = n;
+    while (at > 0 && (times[at - 1] ?? 0) > time) at--;
     if (at === n) {
       times.push(time);
-      this.payloads.push(payload);
+      payloads?.push(payload);
     } else {
       times.splice(at, 0, time);
-      this.payloads.splice(at, 0, payload);
+      payloads?.splice(at, 0, payload);
     }
     if (times.length > this.limit) {
       times.shift();
-      this.payloads.shift();
+      payloads?.shift();
     }
   }
   /** Index of the first time ≥ `time` (binary search). */
@@ -65850,23 +65933,18 @@ function densestWindow(times, keys, spanMs) {
 
 // src/checks/sign-ins/mfa-fatigue.ts
 var DENIALS_PER_USER = 1024;
-var SUCCESSES_PER_USER = 48;
 function mfaFatigueFold(input) {
   const minDenials = input.params.number("minDenials");
   const windowMs = input.params.number("windowMinutes") * 6e4;
   const afterMs = input.params.number("successWithinMinutes") * 6e4;
   const codes = new Set(integerList(input.params, "errorCodes"));
   const denied = /* @__PURE__ */ new Map();
-  const successes = /* @__PURE__ */ new Map();
+  const window2 = windowOf(input);
+  const successes = new BucketMarks(window2.start, window2.end);
   return detectorFold(input, {
     add(event) {
       if (event.success) {
-        let list = successes.get(event.user);
-        if (!list) {
-          list = new TimeList(SUCCESSES_PER_USER);
-          successes.set(event.user, list);
-        }
-        list.add(event.time, void 0);
+        successes.mark(event.user, event.time);
         return void 0;
       }
       if (!codes.has(event.errorCode)) return void 0;
@@ -65887,20 +65965,22 @@ function mfaFatigueFold(input) {
         const burst = densestWindow(times, times.map((_, i) => i), windowMs);
         const count = burst.last - burst.first + 1;
         if (count < minDenials) continue;
-        const list = successes.get(user);
-        const after = list ? list.between(burst.from, burst.to + afterMs).map((i) => list.times[i] ?? 0) : [];
+        const succeeded = successes.any(user, burst.from, burst.to + afterMs);
         findings.push({
           target: user,
           status: "fail",
-          ...after.length > 0 ? { severity: "critical" } : {},
-          message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (after.length > 0 ? ", followed by a successful sign-in." : "."),
+          ...succeeded ? { severity: "critical" } : {},
+          message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (succeeded ? ", followed by a successful sign-in." : "."),
           evidence: {
             user,
             denialsInBurst: count,
             minDenials,
             burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
             denials: state3.rows.toJson(),
-            successesAfter: { items: after.slice(0, 20).map((t) => new Date(t).toISOString()), total: after.length },
+            // Successes are kept as time buckets, so "during or right after" is exact to one bucket.
+            successDuringOrAfter: succeeded,
+            successWindow: { start: new Date(burst.from).toISOString(), end: new Date(burst.to + afterMs).toISOString() },
+            successResolutionMinutes: successes.bucketMs / 6e4,
             scan
           }
         });
@@ -65913,69 +65993,99 @@ function mfaFatigueFold(input) {
 
 // src/checks/sign-ins/password-spray.ts
 var SPRAY_FAILURES_PER_SOURCE = 4096;
-var SPRAY_SUCCESSES_PER_SOURCE = 32;
+var SPRAY_NAMED_SUCCESSES = 4;
 function passwordSprayFold(input) {
   const minUsers = input.params.number("minUsers");
   const windowMs = input.params.number("windowMinutes") * 6e4;
   const codes = new Set(integerList(input.params, "errorCodes"));
   const byPrefix = input.params.string("groupBy") === "prefix";
-  const sources = /* @__PURE__ */ new Map();
+  const window2 = windowOf(input);
+  const successes = new BucketMarks(window2.start, window2.end);
+  const namedTimes = [];
+  const namedUsers = [];
+  const failing = /* @__PURE__ */ new Map();
+  const remember = (slot, time, user) => {
+    const base = slot * SPRAY_NAMED_SUCCESSES;
+    let oldest = base;
+    for (let i = base; i < base + SPRAY_NAMED_SUCCESSES; i++) {
+      const t = namedTimes[i] ?? Number.NaN;
+      if (Number.isNaN(t)) {
+        oldest = i;
+        break;
+      }
+      if (t < (namedTimes[oldest] ?? -Infinity)) oldest = i;
+    }
+    const current = namedTimes[oldest] ?? Number.NaN;
+    if (Number.isNaN(current) || time > current) {
+      namedTimes[oldest] = time;
+      namedUsers[oldest] = user;
+    }
+  };
   return detectorFold(input, {
     add(event) {
       const spray = !event.success && codes.has(event.errorCode);
       if (!spray && !event.success) return void 0;
-      const ip = parseIp2(event.raw.ipAddress);
+      const ip = ipOf(event);
       if (!ip) return "malformedIp";
       const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
-      let source = sources.get(key);
-      if (!source) {
-        source = { successes: new TimeList(SPRAY_SUCCESSES_PER_SOURCE) };
-        sources.set(key, source);
-      }
       if (event.success) {
-        source.successes.add(event.time, event.user);
+        const slot = successes.mark(key, event.time);
+        if (slot * SPRAY_NAMED_SUCCESSES >= namedTimes.length) {
+          for (let i = 0; i < SPRAY_NAMED_SUCCESSES; i++) namedTimes.push(Number.NaN);
+        }
+        remember(slot, event.time, event.user);
         return void 0;
       }
-      if (!source.failures) {
-        source.failures = new TimeList(SPRAY_FAILURES_PER_SOURCE);
-        source.failureRows = new RowSample();
-        source.ips = /* @__PURE__ */ new Set();
+      let source = failing.get(key);
+      if (!source) {
+        source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: /* @__PURE__ */ new Set() };
+        failing.set(key, source);
       }
       source.failures.add(event.time, event.user);
-      source.failureRows?.add(event);
-      if (source.ips && source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      source.rows.add(event);
+      if (source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
       return void 0;
     },
     finish(scan) {
       const findings = [];
-      for (const [key, source] of sources) {
+      for (const [key, source] of failing) {
         const failures = source.failures;
-        if (!failures || failures.total < minUsers) continue;
+        if (failures.total < minUsers) continue;
         const burst = densestWindow(failures.times, failures.payloads, windowMs);
         if (burst.distinct < minUsers) continue;
         const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
-        const hits = source.successes.between(burst.from - 1, burst.to + windowMs);
-        const succeeded = hits.map((i) => ({
-          user: source.successes.payloads[i] ?? "",
-          time: new Date(source.successes.times[i] ?? 0).toISOString()
-        }));
+        const until = burst.to + windowMs;
+        const got = successes.any(key, burst.from, until);
+        const slot = successes.find(key);
+        const succeeded = [];
+        for (let i = 0; got && slot !== void 0 && i < SPRAY_NAMED_SUCCESSES; i++) {
+          const t = namedTimes[slot * SPRAY_NAMED_SUCCESSES + i];
+          const user = namedUsers[slot * SPRAY_NAMED_SUCCESSES + i];
+          if (t !== void 0 && !Number.isNaN(t) && user !== void 0 && t >= burst.from && t <= until) {
+            succeeded.push({ user, time: new Date(t).toISOString() });
+          }
+        }
+        succeeded.sort((a, b) => a.time < b.time ? -1 : 1);
         const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
         findings.push({
           target: key,
           status: "fail",
-          ...succeeded.length > 0 ? { severity: "critical" } : {},
-          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (succeeded.length > 0 ? `, and ${compromised.length} account(s) then signed in successfully from it.` : "."),
+          ...got ? { severity: "critical" } : {},
+          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (got ? ", and a sign-in from it then succeeded." : "."),
           evidence: {
             source: key,
             grouping: byPrefix ? "prefix" : "ip",
-            ips: [...source.ips ?? []].sort(),
+            ips: [...source.ips].sort(),
             distinctUsers: burst.distinct,
             minUsers,
             burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
             users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
-            failedSignIns: source.failureRows?.toJson() ?? { items: [], total: 0 },
-            successesFromSource: { items: succeeded.slice(0, ROW_CAP), total: succeeded.length },
+            failedSignIns: source.rows.toJson(),
+            successFromSource: got,
+            // Named from the source's newest successes; exact to one time bucket.
+            successesFromSource: succeeded,
             compromisedUsers: compromised,
+            successResolutionMinutes: successes.bucketMs / 6e4,
             scan
           }
         });
@@ -66903,7 +67013,7 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
 var OWNED_MARKERS = ["MailboxOwnerId"];
 var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
 var QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
-var EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+var EMAIL = /[A-Za-z0-9._%+'#-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === "string")) return true;
   const type = object["@odata.type"];

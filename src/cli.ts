@@ -32,6 +32,8 @@ import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
 import type { CredentialSettings, DnsSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
 import { parseShard, type Shard } from './shard/shard.js';
+import { generateTenant, type GenerateOptions } from './simulator/generator/generate-tenant.js';
+import { applyOverlay } from './simulator/generator/overlay.js';
 import { runSimulate, type SimulateSettings } from './simulator/simulate-command.js';
 import { TOOL } from './version.js';
 
@@ -92,6 +94,9 @@ simulate options:
   --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
+  --generate                Instead of serving, write a generated tenant: --users N --seed S --out DIR
+                            [--sign-ins N (default 20 per user)] [--name NAME] [--domains A,B,C]
+                            [--overlay DIR (hand-written records merged in, as for the demo tenant)]
 
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)
@@ -419,13 +424,47 @@ const SIMULATE_OPTIONS = {
   realism: { type: 'string' },
   realistic: { type: 'boolean' },
   'ca-cert-out': { type: 'string' },
+  generate: { type: 'boolean' },
+  users: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  'sign-ins': { type: 'string' },
+  name: { type: 'string' },
+  domains: { type: 'string' },
+  overlay: { type: 'string' },
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
+
+function count(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** Reads `simulate --generate` flags. */
+export function generateSettings(args: readonly string[]): GenerateOptions & { readonly overlay?: string } {
+  const { values } = parse(args, SIMULATE_OPTIONS, 0);
+  for (const flag of ['tenant', 'port', 'realism', 'realistic', 'ca-cert-out'] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be used with --generate`);
+  }
+  const users = count('users', values.users, 1, 10_000_000);
+  const seed = count('seed', values.seed, 0, 4_294_967_295);
+  if (users === undefined || seed === undefined || values.out === undefined) throw new UsageError('--generate needs --users N, --seed S and --out DIR');
+  const domains = values.domains?.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
+  if (domains !== undefined && (domains.length === 0 || domains.some((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)))) {
+    throw new UsageError(`--domains: expected comma-separated domain names, got "${values.domains}"`);
+  }
+  return { out: values.out, users, seed, signIns: count('sign-ins', values['sign-ins'], 0, 100_000_000), name: values.name, domains, overlay: values.overlay };
+}
 
 /** Reads the simulate flags; the only place they are interpreted. */
 export function simulateSettings(args: readonly string[]): SimulateSettings {
   const { values } = parse(args, SIMULATE_OPTIONS, 0);
-  if (values.tenant === undefined) throw new UsageError('simulate needs --tenant DIR');
+  for (const flag of ['users', 'seed', 'out', 'sign-ins', 'name', 'domains', 'overlay'] as const) {
+    if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --generate`);
+  }
+  if (values.tenant === undefined) throw new UsageError('simulate needs --tenant DIR (or --generate)');
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
@@ -442,6 +481,16 @@ export function simulateSettings(args: readonly string[]): SimulateSettings {
 }
 
 async function simulate(args: readonly string[], io: CliIo): Promise<number> {
+  if (args.includes('--generate')) {
+    const options = generateSettings(args);
+    const started = performance.now();
+    const summary = await generateTenant(options);
+    if (options.overlay !== undefined) await applyOverlay(options.out, options.overlay);
+    io.stdout(
+      `Wrote ${options.out}: ${summary.users} users, ${summary.mailboxes} mailboxes, ${summary.inboxRules} inbox rules, ${summary.signIns} sign-ins, domains ${summary.domains.join(', ')} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+    return EXIT.done;
+  }
   const settings = simulateSettings(args);
   await runSimulate(settings, io.stdout, cliLogger(io, args.includes('--debug')), io.untilStopped);
   return EXIT.done;

@@ -57,7 +57,8 @@ const PERSON_MARKERS = ['userPrincipalName', 'UserPrincipalName', 'PrimarySmtpAd
 /** An Exchange recipient string `"Display Name" [SMTP:address]`: the quoted part names a person. */
 const QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
 
-const EMAIL = /[A-Za-z0-9._%+'-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
+// `#` is atext (RFC 5322 §3.2.3) and appears in guest UPNs (`name_gmail.com#EXT#@tenant`).
+const EMAIL = /[A-Za-z0-9._%+'#-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 
 function isPersonObject(object: { readonly [key: string]: unknown }): boolean {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === 'string')) return true;

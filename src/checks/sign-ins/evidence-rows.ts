@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../model/json.js';
 import type { SignInEvent } from './sign-in-event.js';
+import { TextCache } from './text-cache.js';
 
 /** One sign-in as shown in a finding: time, IP, country, city, app, client, result, error code. */
 export interface SignInRow extends JsonObject {
@@ -33,16 +34,17 @@ function text(value: string | null | undefined): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-export function rowFields(event: SignInEvent): RowFields {
+export function rowFields(event: SignInEvent, texts?: TextCache): RowFields {
   const raw = event.raw;
+  const shared = texts ? (value: string | null | undefined) => texts.get(value) : text;
   return {
     time: event.time,
     user: event.user,
     ip: text(raw.ipAddress),
-    country: text(raw.location?.countryOrRegion),
-    city: text(raw.location?.city),
-    app: text(raw.appDisplayName),
-    client: text(raw.clientAppUsed),
+    country: shared(raw.location?.countryOrRegion),
+    city: shared(raw.location?.city),
+    app: shared(raw.appDisplayName),
+    client: shared(raw.clientAppUsed),
     errorCode: event.errorCode,
   };
 }

@@ -5,20 +5,20 @@ import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
 import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
 import { ROW_CAP, type RowFields, rowFields, type SignInRow, toRow } from './evidence-rows.js';
+import { TextCache } from './text-cache.js';
 import { greatCircleKm } from './great-circle.js';
-import { type Cidr, cidrContains, parseCidr, parseIp } from './ip-address.js';
-import { coordinatesOf, type SignInEvent } from './sign-in-event.js';
+import { type Cidr, cidrContains, parseCidr } from './ip-address.js';
+import { coordinatesOf, ipOf, type SignInEvent } from './sign-in-event.js';
 
 /** Successful sign-ins kept per user at most; beyond this the oldest pair is judged early. */
 export const TRAVEL_POINTS_PER_USER = 64;
 /** Points closer than this are "the same place", so a run of them needs only its two ends. */
 const SAME_PLACE_KM = 1;
 
-interface Point {
-  readonly time: number;
+/** A sign-in point: where and when, with the row fields it is shown with (one object, no array). */
+interface Point extends RowFields {
   readonly lat: number;
   readonly lon: number;
-  readonly row: RowFields;
 }
 
 interface Hop extends JsonObject {
@@ -30,8 +30,9 @@ interface Hop extends JsonObject {
 }
 
 interface TravelUser {
-  points: Point[];
-  readonly hops: Hop[];
+  /** Sorted by time; exact-size, replaced on change (see TimeList). */
+  points: readonly Point[];
+  hops?: Hop[];
   hopTotal: number;
 }
 
@@ -61,6 +62,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   const minDistance = input.params.number('minDistanceKm');
   const egress = parseEgressCidrs(input.params.strings('egressCidrs'));
   const users = new Map<string, TravelUser>();
+  const texts = new TextCache();
 
   const judge = (state: TravelUser, a: Point, b: Point): void => {
     const distance = km(a, b);
@@ -71,25 +73,25 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
     if (speed <= maxSpeed) return;
     state.hopTotal++;
     const hop: Hop = {
-      from: toRow(a.row),
-      to: toRow(b.row),
+      from: toRow(a),
+      to: toRow(b),
       distanceKm: Math.round(distance),
       minutes: Math.round(((b.time - a.time) / 60_000) * 10) / 10,
       speedKmh: Math.round(speed),
     };
     // Keep the fastest hops as evidence.
-    state.hops.push(hop);
-    if (state.hops.length > ROW_CAP) {
-      state.hops.sort((x, y) => y.speedKmh - x.speedKmh);
-      state.hops.pop();
+    const hops = (state.hops ??= []);
+    hops.push(hop);
+    if (hops.length > ROW_CAP) {
+      hops.sort((x, y) => y.speedKmh - x.speedKmh);
+      hops.pop();
     }
   };
 
   const insert = (state: TravelUser, point: Point): void => {
-    const points = state.points;
-    let at = points.length;
-    while (at > 0 && (points[at - 1]?.time ?? 0) > point.time) at--;
-    points.splice(at, 0, point);
+    let at = state.points.length;
+    while (at > 0 && (state.points[at - 1]?.time ?? 0) > point.time) at--;
+    const points = [...state.points.slice(0, at), point, ...state.points.slice(at)];
     // Drop inner points of same-place runs around the insertion.
     for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
       const prev = points[j - 1];
@@ -102,12 +104,13 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
       if (first && second) judge(state, first, second);
       points.shift();
     }
+    state.points = points;
   };
 
   return detectorFold(input, {
     add(event: SignInEvent) {
       if (!event.success) return undefined;
-      const ip = parseIp(event.raw.ipAddress);
+      const ip = ipOf(event);
       if (!ip) return 'malformedIp';
       const coordinates = coordinatesOf(event.raw);
       if (typeof coordinates === 'string') return coordinates;
@@ -115,10 +118,10 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
       if (egress.some((cidr) => cidrContains(cidr, ip))) return 'egressAddress';
       let state = users.get(event.user);
       if (!state) {
-        state = { points: [], hops: [], hopTotal: 0 };
+        state = { points: [], hopTotal: 0 };
         users.set(event.user, state);
       }
-      insert(state, { time: event.time, lat: coordinates.lat, lon: coordinates.lon, row: rowFields(event) });
+      insert(state, { ...rowFields(event, texts), lat: coordinates.lat, lon: coordinates.lon });
       return undefined;
     },
     finish(scan: ScanSummary): readonly Finding[] {
@@ -131,7 +134,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
         }
         state.points = [];
         if (state.hopTotal === 0) continue;
-        const hops = [...state.hops].sort((x, y) => (x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0));
+        const hops = [...(state.hops ?? [])].sort((x, y) => (x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0));
         const fastest = Math.max(...hops.map((h) => h.speedKmh));
         findings.push({
           target: user,

@@ -1,7 +1,8 @@
 import type { Finding } from '../../model/finding.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
-import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
+import { BucketMarks } from './bucket-marks.js';
+import { cleanFinding, detectorFold, type ScanSummary, windowOf } from './detector-fold.js';
 import { RowSample } from './evidence-rows.js';
 import { integerList } from './number-list.js';
 import type { SignInEvent } from './sign-in-event.js';
@@ -9,8 +10,6 @@ import { densestWindow, TimeList } from './time-list.js';
 
 /** MFA denials kept per user (newest). */
 export const DENIALS_PER_USER = 1024;
-/** Successful sign-ins kept per user (newest), to see a success right after a burst. */
-export const SUCCESSES_PER_USER = 48;
 
 interface FatigueUser {
   readonly denials: TimeList<undefined>;
@@ -27,18 +26,15 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
   const afterMs = input.params.number('successWithinMinutes') * 60_000;
   const codes = new Set(integerList(input.params, 'errorCodes'));
   const denied = new Map<string, FatigueUser>();
-  // Successes of every user: in Graph's newest-first order they arrive before the denials.
-  const successes = new Map<string, TimeList<undefined>>();
+  // Successes of every user (in Graph's newest-first order they arrive before the denials), as
+  // time-bucket marks: a fixed ~40 bytes per user.
+  const window = windowOf(input);
+  const successes = new BucketMarks(window.start, window.end);
 
   return detectorFold(input, {
     add(event: SignInEvent) {
       if (event.success) {
-        let list = successes.get(event.user);
-        if (!list) {
-          list = new TimeList(SUCCESSES_PER_USER);
-          successes.set(event.user, list);
-        }
-        list.add(event.time, undefined);
+        successes.mark(event.user, event.time);
         return undefined;
       }
       if (!codes.has(event.errorCode)) return undefined;
@@ -59,22 +55,24 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
         const burst = densestWindow(times, times.map((_, i) => i), windowMs);
         const count = burst.last - burst.first + 1;
         if (count < minDenials) continue;
-        const list = successes.get(user);
-        const after = list ? list.between(burst.from, burst.to + afterMs).map((i) => list.times[i] ?? 0) : [];
+        const succeeded = successes.any(user, burst.from, burst.to + afterMs);
         findings.push({
           target: user,
           status: 'fail',
-          ...(after.length > 0 ? { severity: 'critical' as const } : {}),
+          ...(succeeded ? { severity: 'critical' as const } : {}),
           message:
             `${count} MFA denials or timeouts within ${windowMs / 60_000} minutes` +
-            (after.length > 0 ? ', followed by a successful sign-in.' : '.'),
+            (succeeded ? ', followed by a successful sign-in.' : '.'),
           evidence: {
             user,
             denialsInBurst: count,
             minDenials,
             burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
             denials: state.rows.toJson(),
-            successesAfter: { items: after.slice(0, 20).map((t) => new Date(t).toISOString()), total: after.length },
+            // Successes are kept as time buckets, so "during or right after" is exact to one bucket.
+            successDuringOrAfter: succeeded,
+            successWindow: { start: new Date(burst.from).toISOString(), end: new Date(burst.to + afterMs).toISOString() },
+            successResolutionMinutes: successes.bucketMs / 60_000,
             scan,
           },
         });

@@ -1,23 +1,23 @@
 import type { Finding } from '../../model/finding.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
-import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
+import { BucketMarks } from './bucket-marks.js';
+import { cleanFinding, detectorFold, type ScanSummary, windowOf } from './detector-fold.js';
 import { RowSample, ROW_CAP } from './evidence-rows.js';
-import { ipText, parseIp, sourcePrefix } from './ip-address.js';
-import type { SignInEvent } from './sign-in-event.js';
+import { ipText, sourcePrefix } from './ip-address.js';
+import { ipOf, type SignInEvent } from './sign-in-event.js';
 import { integerList } from './number-list.js';
 import { densestWindow, TimeList } from './time-list.js';
 
 /** Failed attempts kept per source (newest); a spray needs far fewer to be seen. */
 export const SPRAY_FAILURES_PER_SOURCE = 4096;
-/** Successful sign-ins kept per source (newest), to tell whether a spray got in. */
-export const SPRAY_SUCCESSES_PER_SOURCE = 32;
+/** Successful sign-ins remembered by name per source (the newest), to say who got in. */
+export const SPRAY_NAMED_SUCCESSES = 4;
 
-interface SpraySource {
-  failures?: TimeList<string>;
-  failureRows?: RowSample;
-  ips?: Set<string>;
-  readonly successes: TimeList<string>;
+interface SprayFailures {
+  readonly failures: TimeList<string>;
+  readonly rows: RowSample;
+  readonly ips: Set<string>;
 }
 
 /**
@@ -30,67 +30,101 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
   const windowMs = input.params.number('windowMinutes') * 60_000;
   const codes = new Set(integerList(input.params, 'errorCodes'));
   const byPrefix = input.params.string('groupBy') === 'prefix';
-  const sources = new Map<string, SpraySource>();
+  const window = windowOf(input);
+  // Every source's successes as time-bucket marks (fixed ~40 bytes per source), plus the users
+  // of its newest few successes; failures are kept only for sources that have any.
+  const successes = new BucketMarks(window.start, window.end);
+  const namedTimes: number[] = [];
+  const namedUsers: string[] = [];
+  const failing = new Map<string, SprayFailures>();
+
+  const remember = (slot: number, time: number, user: string): void => {
+    const base = slot * SPRAY_NAMED_SUCCESSES;
+    // Keep the newest by time: replace the oldest entry if this one is newer.
+    let oldest = base;
+    for (let i = base; i < base + SPRAY_NAMED_SUCCESSES; i++) {
+      const t = namedTimes[i] ?? Number.NaN;
+      if (Number.isNaN(t)) {
+        oldest = i;
+        break;
+      }
+      if (t < (namedTimes[oldest] ?? -Infinity)) oldest = i;
+    }
+    const current = namedTimes[oldest] ?? Number.NaN;
+    if (Number.isNaN(current) || time > current) {
+      namedTimes[oldest] = time;
+      namedUsers[oldest] = user;
+    }
+  };
 
   return detectorFold(input, {
     add(event: SignInEvent) {
       const spray = !event.success && codes.has(event.errorCode);
       if (!spray && !event.success) return undefined;
-      const ip = parseIp(event.raw.ipAddress);
+      const ip = ipOf(event);
       if (!ip) return 'malformedIp';
       const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
-      let source = sources.get(key);
-      if (!source) {
-        source = { successes: new TimeList(SPRAY_SUCCESSES_PER_SOURCE) };
-        sources.set(key, source);
-      }
       if (event.success) {
-        source.successes.add(event.time, event.user);
+        const slot = successes.mark(key, event.time);
+        if (slot * SPRAY_NAMED_SUCCESSES >= namedTimes.length) {
+          for (let i = 0; i < SPRAY_NAMED_SUCCESSES; i++) namedTimes.push(Number.NaN);
+        }
+        remember(slot, event.time, event.user);
         return undefined;
       }
-      if (!source.failures) {
-        source.failures = new TimeList(SPRAY_FAILURES_PER_SOURCE);
-        source.failureRows = new RowSample();
-        source.ips = new Set();
+      let source = failing.get(key);
+      if (!source) {
+        source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: new Set() };
+        failing.set(key, source);
       }
       source.failures.add(event.time, event.user);
-      source.failureRows?.add(event);
-      if (source.ips && source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      source.rows.add(event);
+      if (source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
       return undefined;
     },
     finish(scan: ScanSummary): readonly Finding[] {
       const findings: Finding[] = [];
-      for (const [key, source] of sources) {
+      for (const [key, source] of failing) {
         const failures = source.failures;
-        if (!failures || failures.total < minUsers) continue;
+        if (failures.total < minUsers) continue;
         const burst = densestWindow(failures.times, failures.payloads, windowMs);
         if (burst.distinct < minUsers) continue;
         const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
         // "In the same window": from the first failure of the burst to one window after the last.
-        const hits = source.successes.between(burst.from - 1, burst.to + windowMs);
-        const succeeded = hits.map((i) => ({
-          user: source.successes.payloads[i] ?? '',
-          time: new Date(source.successes.times[i] ?? 0).toISOString(),
-        }));
+        const until = burst.to + windowMs;
+        const got = successes.any(key, burst.from, until);
+        const slot = successes.find(key);
+        const succeeded: { user: string; time: string }[] = [];
+        for (let i = 0; got && slot !== undefined && i < SPRAY_NAMED_SUCCESSES; i++) {
+          const t = namedTimes[slot * SPRAY_NAMED_SUCCESSES + i];
+          const user = namedUsers[slot * SPRAY_NAMED_SUCCESSES + i];
+          if (t !== undefined && !Number.isNaN(t) && user !== undefined && t >= burst.from && t <= until) {
+            succeeded.push({ user, time: new Date(t).toISOString() });
+          }
+        }
+        succeeded.sort((a, b) => (a.time < b.time ? -1 : 1));
         const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
         findings.push({
           target: key,
           status: 'fail',
-          ...(succeeded.length > 0 ? { severity: 'critical' as const } : {}),
+          ...(got ? { severity: 'critical' as const } : {}),
           message:
             `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 60_000} minutes` +
-            (succeeded.length > 0 ? `, and ${compromised.length} account(s) then signed in successfully from it.` : '.'),
+            (got ? ', and a sign-in from it then succeeded.' : '.'),
           evidence: {
             source: key,
             grouping: byPrefix ? 'prefix' : 'ip',
-            ips: [...(source.ips ?? [])].sort(),
+            ips: [...source.ips].sort(),
             distinctUsers: burst.distinct,
             minUsers,
             burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
             users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
-            failedSignIns: source.failureRows?.toJson() ?? { items: [], total: 0 },
-            successesFromSource: { items: succeeded.slice(0, ROW_CAP), total: succeeded.length },
+            failedSignIns: source.rows.toJson(),
+            successFromSource: got,
+            // Named from the source's newest successes; exact to one time bucket.
+            successesFromSource: succeeded,
             compromisedUsers: compromised,
+            successResolutionMinutes: successes.bucketMs / 60_000,
             scan,
           },
         });

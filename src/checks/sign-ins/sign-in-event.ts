@@ -1,4 +1,5 @@
 import type { SignIn } from '../../snapshot/graph-types.js';
+import { type IpAddress, parseIp } from './ip-address.js';
 
 /**
  * One sign-in reduced to what the detectors read. The raw record stays attached only while
@@ -14,6 +15,14 @@ export interface SignInEvent {
   /** `status.errorCode`; 0 is a successful sign-in. */
   readonly errorCode: number;
   readonly success: boolean;
+  /** The parsed `ipAddress`, filled on first use and shared by the detectors (`null`: malformed). */
+  ip: IpAddress | null | undefined;
+}
+
+/** The event's IP address, parsed once however many detectors ask. */
+export function ipOf(event: SignInEvent): IpAddress | undefined {
+  if (event.ip === undefined) event.ip = parseIp(event.raw.ipAddress) ?? null;
+  return event.ip ?? undefined;
 }
 
 /** Why the engine-wide preparation dropped a record before any detector saw it. */
@@ -45,7 +54,7 @@ export function toSignInEvent(raw: SignIn, intern: (user: string) => string = (u
   if (user === undefined) return 'noUser';
   const errorCode = raw.status?.errorCode;
   if (typeof errorCode !== 'number' || !Number.isInteger(errorCode)) return 'noStatus';
-  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0 };
+  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0, ip: undefined };
 }
 
 /** Valid WGS 84 coordinates of a sign-in, or why there are none. */

@@ -5,34 +5,37 @@
  */
 export class TimeList<P = undefined> {
   readonly times: number[] = [];
-  readonly payloads: P[] = [];
+  /** Only allocated when payloads are given: MFA keeps bare times for every user. */
+  private payloadList: P[] | undefined;
   /** Every time offered, kept or not. */
   total = 0;
 
   constructor(private readonly limit: number) {}
 
-  add(time: number, payload: P): void {
+  get payloads(): readonly P[] {
+    return this.payloadList ?? [];
+  }
+
+  add(time: number, payload?: P): void {
     this.total++;
     const times = this.times;
     const n = times.length;
     if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
-    // Streams are mostly in order (either direction), so search from the nearer end.
-    let at: number;
-    if (n === 0 || time >= (times[n - 1] ?? 0)) at = n;
-    else {
-      at = 0;
-      while (at < n && (times[at] ?? 0) < time) at++;
-    }
+    if (payload !== undefined && this.payloadList === undefined) this.payloadList = [];
+    const payloads = this.payloadList;
+    // Streams are mostly in order (Graph: newest first), so search from the end.
+    let at = n;
+    while (at > 0 && (times[at - 1] ?? 0) > time) at--;
     if (at === n) {
       times.push(time);
-      this.payloads.push(payload);
+      payloads?.push(payload as P);
     } else {
       times.splice(at, 0, time);
-      this.payloads.splice(at, 0, payload);
+      payloads?.splice(at, 0, payload as P);
     }
     if (times.length > this.limit) {
       times.shift();
-      this.payloads.shift();
+      payloads?.shift();
     }
   }
 
