@@ -30,7 +30,11 @@ import type { Report } from './report/report.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
-import type { CredentialSettings, DnsSettings, Settings, TargetSettings, TenantTarget } from './settings.js';
+import type { RepoRef } from './issues/github-api.js';
+import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js';
+import { isRedactMode } from './issues/redact.js';
+import { renderIssuesConsole } from './issues/console.js';
+import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type Settings, type TargetSettings, type TenantTarget } from './settings.js';
 import { parseShard, type Shard } from './shard/shard.js';
 import { generateTenant, type GenerateOptions } from './simulator/generator/generate-tenant.js';
 import { applyOverlay } from './simulator/generator/overlay.js';
@@ -86,6 +90,13 @@ audit options:
   --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
                             MAILWARDEN_REDACTION_KEY, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
+  --sarif FILE              Write SARIF 2.1.0 for GitHub code scanning (one result per failing finding)
+  --issues MODE             GitHub issues: off (default), dry-run (print the plan, write nothing) or on
+  --repo OWNER/NAME         Repository for the issues (default: GITHUB_REPOSITORY); token from GITHUB_TOKEN
+  --github-api-url URL      REST API of GitHub Enterprise Server, e.g. https://HOST/api/v3 (default: GITHUB_API_URL)
+  --labels LIST             Extra comma-separated labels on every finding issue
+  --max-new-issues N        New issues per run before the rest go into one rollup issue (default: 20)
+  --redact MODE             auto (default: when the repository is public), always or never: pseudonyms for UPNs and IPs
   --debug                   Show debug logs and stack traces
 
 simulate options:
@@ -101,7 +112,8 @@ simulate options:
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)
 
-Exit codes: 0 done, 1 finding at or above --fail-on, 2 configuration error, 3 every data source failed.
+Exit codes: 0 done, 1 finding at or above --fail-on, 2 configuration error, 3 every data source failed,
+5 the GitHub issues stage failed (the report is still written).
 `;
 
 class UsageError extends ConfigurationError {}
@@ -129,6 +141,13 @@ const AUDIT_OPTIONS = {
   'evidence-dir': { type: 'string' },
   'redact-evidence': { type: 'boolean' },
   'fail-on': { type: 'string' },
+  sarif: { type: 'string' },
+  issues: { type: 'string' },
+  repo: { type: 'string' },
+  'github-api-url': { type: 'string' },
+  labels: { type: 'string' },
+  'max-new-issues': { type: 'string' },
+  redact: { type: 'string' },
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -169,6 +188,48 @@ function cliShard(value: string | undefined, target: TargetSettings): Shard | un
   } catch (error: unknown) {
     throw new UsageError(errorMessage(error));
   }
+}
+
+function parseRepo(value: string | undefined, flag: string): RepoRef | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const match = /^([A-Za-z0-9][A-Za-z0-9-]*)\/([A-Za-z0-9._-]+)$/.exec(value.trim());
+  if (!match?.[1] || !match[2]) throw new UsageError(`${flag}: expected OWNER/NAME, got "${value}"`);
+  return { owner: match[1], repo: match[2] };
+}
+
+function parseApiUrl(value: string, flag: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`${flag}: expected an http(s) URL, got "${value}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag}: expected an http(s) URL, got "${value}"`);
+  return value.replace(/\/+$/, '');
+}
+
+/** Reads the issues flags; the token and defaults come from the environment, as in Actions. */
+type IssuesFlags = 'issues' | 'redact' | 'repo' | 'max-new-issues' | 'github-api-url' | 'labels';
+
+function issuesSettings(values: { readonly [K in IssuesFlags]?: string }, env: CliIo['env']): IssuesSettings {
+  const text = (v: string | undefined) => v;
+  const mode = text(values.issues) ?? 'off';
+  if (mode !== 'off' && mode !== 'dry-run' && mode !== 'on') throw new UsageError(`--issues: expected off, dry-run or on, got "${mode}"`);
+  const redact = text(values.redact) ?? 'auto';
+  if (!isRedactMode(redact)) throw new UsageError(`--redact: expected auto, always or never, got "${redact}"`);
+  const max = text(values['max-new-issues']) ?? '20';
+  if (!/^\d+$/.test(max)) throw new UsageError(`--max-new-issues: expected a whole number, got "${max}"`);
+  const apiFlag = text(values['github-api-url']);
+  return {
+    mode,
+    repo: parseRepo(text(values.repo), '--repo') ?? parseRepo(env.GITHUB_REPOSITORY, 'GITHUB_REPOSITORY'),
+    apiUrl: apiFlag !== undefined ? parseApiUrl(apiFlag, '--github-api-url') : env.GITHUB_API_URL ? parseApiUrl(env.GITHUB_API_URL, 'GITHUB_API_URL') : ISSUES_OFF.apiUrl,
+    token: env.GITHUB_TOKEN || undefined,
+    labels: (text(values.labels) ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
+    maxNewIssues: Number(max),
+    redact,
+    redactKey: env.MAILWARDEN_REDACT_KEY || undefined,
+  };
 }
 
 type AuditValues = ReturnType<typeof parse<typeof AUDIT_OPTIONS>>['values'];
@@ -275,6 +336,8 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
       : {}),
     failOn: parseFailOn(values['fail-on']),
     debug: values.debug === true,
+    sarifPath: values.sarif,
+    issues: issuesSettings(values, env),
   };
 }
 
@@ -325,8 +388,14 @@ async function audit(args: readonly string[], io: CliIo): Promise<number> {
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
   const collector = collectorFor(settings.target, settings.dns ?? { servers: [], domains: [] }, logger, io);
   try {
-    const outcome = await run(settings, { logger, now: io.now, collector });
+    const outcome = await run(settings, {
+      logger,
+      now: io.now,
+      collector,
+      issuesClient: (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo),
+    });
     io.stdout(`${renderConsole(outcome.report, io.isTty && io.env.NO_COLOR === undefined)}\n`);
+    if (outcome.issues) io.stdout(`${renderIssuesConsole(outcome.issues)}\n`);
     return outcome.exitCode;
   } finally {
     await collector.close?.();

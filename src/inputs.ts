@@ -2,10 +2,11 @@ import { parseCloud, resolveEndpoints } from './collect/live/clouds.js';
 import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
 import { ConfigurationError } from './errors.js';
 import { isSeverity, type FailOn } from './model/severity.js';
+import { isRedactMode } from './issues/redact.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { parseDnsServer } from './collect/dns/server-address.js';
 import { parseShard } from './shard/shard.js';
-import type { CredentialSettings, DnsSettings, Settings, TargetSettings } from './settings.js';
+import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type Settings, type TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
@@ -25,8 +26,42 @@ export const ACTION_INPUTS = [
   'report-path',
   'evidence-dir',
   'redact-evidence',
+  'issues',
+  'labels',
+  'max-new-issues',
+  'redact',
+  'github-token',
   'shard',
 ] as const;
+
+/** The runner's context variables the Action reads (not inputs). */
+export interface ActionEnv {
+  readonly GITHUB_REPOSITORY?: string;
+  readonly GITHUB_API_URL?: string;
+  readonly MAILWARDEN_REDACT_KEY?: string;
+}
+
+function issuesInputs(getInput: GetInput, env: ActionEnv): IssuesSettings {
+  const mode = getInput('issues').trim() || 'on';
+  if (mode !== 'off' && mode !== 'dry-run' && mode !== 'on') {
+    throw new ConfigurationError(`Input "issues": expected off, dry-run or on, got "${mode}"`);
+  }
+  const redact = getInput('redact').trim() || 'auto';
+  if (!isRedactMode(redact)) throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
+  const max = getInput('max-new-issues').trim() || '20';
+  if (!/^\d+$/.test(max)) throw new ConfigurationError(`Input "max-new-issues": expected a whole number, got "${max}"`);
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  return {
+    mode,
+    repo: owner && repo ? { owner, repo } : undefined,
+    apiUrl: env.GITHUB_API_URL?.replace(/\/+$/, '') || ISSUES_OFF.apiUrl,
+    token: getInput('github-token').trim() || undefined,
+    labels: getInput('labels').split(',').map((l) => l.trim()).filter((l) => l !== ''),
+    maxNewIssues: Number(max),
+    redact,
+    redactKey: env.MAILWARDEN_REDACT_KEY || undefined,
+  };
+}
 
 function failOn(value: string): FailOn {
   const v = value.trim() || 'high';
@@ -110,7 +145,7 @@ function dnsInputs(getInput: GetInput): DnsSettings {
   return { servers, domains };
 }
 
-export function readInputs(getInput: GetInput, workspace: string): Settings {
+export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv = {}): Settings {
   const snapshot = getInput('snapshot').trim();
   const dns = dnsInputs(getInput);
   let target: TargetSettings;
@@ -138,5 +173,8 @@ export function readInputs(getInput: GetInput, workspace: string): Settings {
     summaryMarkdownPath: undefined,
     failOn: failOn(getInput('fail-on')),
     debug: false,
+    // Always written: the `sarif-path` output feeds github/codeql-action/upload-sarif.
+    sarifPath: `${workspace}/mailwarden.sarif`,
+    issues: issuesInputs(getInput, env),
   };
 }

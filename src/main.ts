@@ -8,6 +8,7 @@ import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import { readInputs } from './inputs.js';
+import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js';
 import type { Settings } from './settings.js';
 import type { Logger } from './logger.js';
 import { EXIT, run as runPipeline } from './run.js';
@@ -74,7 +75,8 @@ function collectorFor(settings: Settings, logger: Logger): Collector {
 export async function run(): Promise<void> {
   const logger = actionsLogger();
   try {
-    const settings = readInputs((name) => core.getInput(name), process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
+    const settings = readInputs((name) => core.getInput(name), workspace, process.env);
     const collector = collectorFor(settings, logger);
     let outcome;
     try {
@@ -83,6 +85,8 @@ export async function run(): Promise<void> {
         now: () => new Date(),
         collector,
         runContext: runContext(process.env),
+        issuesClient: (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo),
+        workspace,
       });
     } finally {
       await collector.close?.();
@@ -92,12 +96,14 @@ export async function run(): Promise<void> {
     core.setOutput('failed', byStatus.fail);
     core.setOutput('passed', byStatus.pass);
     core.setOutput('errors', byStatus.error);
-    core.setOutput('issues-opened', 0);
-    core.setOutput('issues-closed', 0);
+    core.setOutput('sarif-path', settings.sarifPath ?? '');
+    core.setOutput('issues-opened', outcome.issues?.opened ?? 0);
+    core.setOutput('issues-closed', outcome.issues?.closed ?? 0);
     core.setOutput('evidence-dir', settings.evidence?.dir ?? '');
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.summaryMarkdown).write();
     if (outcome.exitCode === EXIT.findings) core.setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
     else if (outcome.exitCode === EXIT.allSourcesFailed) core.setFailed('Every data source failed; nothing was judged');
+    else if (outcome.exitCode === EXIT.issues) core.setFailed(outcome.issuesError ?? 'The GitHub issues stage failed');
   } catch (error: unknown) {
     if (isConfigurationError(error)) {
       core.setFailed([error.message, ...error.details].join('\n'));

@@ -10,9 +10,14 @@ import { severityRank } from './model/severity.js';
 import { loadPolicy } from './policy/load-policy.js';
 import type { Policy } from './policy/policy.js';
 import { buildReport, type Report, type RunInfo } from './report/report.js';
+import { renderSarif } from './report/sarif.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
+import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
+import type { IssuesApi, RepoRef } from './issues/github-api.js';
+import { renderSyncSummary, syncIssues, type SyncOutcome } from './issues/sync.js';
+import { escapeMarkdown } from './report/escape.js';
 import { expiringExceptions, renderExpiringExceptions } from './report/expiring-exceptions.js';
-import type { Settings } from './settings.js';
+import type { IssuesSettings, Settings } from './settings.js';
 import { readSnapshotFolder } from './snapshot/read-folder.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import { writeSnapshotFolder } from './snapshot/write-folder.js';
@@ -24,7 +29,12 @@ export const EXIT = {
   findings: 1,
   configuration: 2,
   allSourcesFailed: 3,
+  /** The GitHub issues stage could not run or sync (the report is still written). */
+  issues: 5,
 } as const;
+
+/** Builds the GitHub client for the issues stage; the entries pass Octokit, tests a fake. */
+export type IssuesClientFactory = (settings: IssuesSettings & { readonly token: string; readonly repo: RepoRef }) => IssuesApi;
 
 /** What the entry points pass in: the logger, the clock and the clients. */
 export interface RunDeps {
@@ -33,6 +43,10 @@ export interface RunDeps {
   readonly collector: Collector;
   /** Facts about the CI run (repository, commit, run URL), when there is one. */
   readonly runContext?: Pick<RunInfo, 'repository' | 'gitSha' | 'runUrl'>;
+  /** The GitHub client factory for the issues stage; required when `settings.issues.mode` is not `off`. */
+  readonly issuesClient?: IssuesClientFactory;
+  /** The repository checkout: SARIF locations are relative to it. Defaults to the working directory. */
+  readonly workspace?: string;
 }
 
 export interface RunOutcome {
@@ -41,8 +55,43 @@ export interface RunOutcome {
   readonly summaryMarkdown: string;
   readonly warnings: readonly string[];
   readonly exitCode: number;
+  /** What the issues stage did, when it ran. */
+  readonly issues?: SyncOutcome;
+  /** Why the issues stage did not run or stopped, when it failed. */
+  readonly issuesError?: string;
   /** The evidence pack's report, when `--evidence-dir` was given. */
   readonly evidence?: EvidenceOutcome;
+}
+
+/** The issues stage: a missing token or repository is a clear error; the report is already written. */
+async function issuesStage(
+  settings: IssuesSettings,
+  report: Report,
+  policy: Policy,
+  deps: RunDeps,
+): Promise<SyncOutcome> {
+  if (!settings.token) {
+    throw new ConfigurationError('The issues stage needs a GitHub token: set GITHUB_TOKEN (CLI) or the `github-token` input (Action).');
+  }
+  if (!settings.repo) throw new ConfigurationError('The issues stage needs a repository: --repo OWNER/NAME (or GITHUB_REPOSITORY).');
+  if (!deps.issuesClient) throw new Error('no GitHub client factory was passed to run()');
+  deps.logger.secret(settings.token);
+  const api = deps.issuesClient({ ...settings, token: settings.token, repo: settings.repo });
+  return syncIssues(
+    api,
+    report,
+    policy,
+    {
+      mode: settings.mode === 'on' ? 'on' : 'dry-run',
+      repo: settings.repo,
+      labels: settings.labels,
+      maxNewIssues: settings.maxNewIssues,
+      redact: settings.redact,
+      // Without a secret key, the tenant ID keeps pseudonyms stable across runs (see README).
+      redactKey: settings.redactKey ?? report.run.tenantId ?? 'mailwarden',
+    },
+    { logger: deps.logger, now: deps.now },
+  );
 }
 
 async function writeOutput(file: string, text: string): Promise<void> {
@@ -129,11 +178,27 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
     evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
     for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
   }
-  const summaryMarkdown = renderSummaryMarkdown(report, {
-    warnings,
-    sections: renderExpiringExceptions(expiringExceptions(policy.exceptions, now)),
-  });
+  // The evidence report is written before the issues stage, so it exists whatever GitHub does.
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  if (settings.sarifPath) {
+    await writeOutput(settings.sarifPath, `${JSON.stringify(renderSarif(report, policy, deps.workspace ?? process.cwd()), null, 2)}\n`);
+  }
+
+  let issues: SyncOutcome | undefined;
+  let issuesError: string | undefined;
+  const sections: string[] = [...renderExpiringExceptions(expiringExceptions(policy.exceptions, now))];
+  if (settings.issues && settings.issues.mode !== 'off') {
+    try {
+      issues = await issuesStage(settings.issues, report, policy, deps);
+      sections.push(renderSyncSummary(issues, settings.issues.mode === 'on' ? 'on' : 'dry-run'));
+      for (const failure of issues.outcome.failures) warnings.push(`GitHub issues: ${failure}`);
+    } catch (error: unknown) {
+      issuesError = isConfigurationError(error) ? [error.message, ...error.details].join(' ') : `GitHub issues sync failed: ${errorMessage(error)}`;
+      deps.logger.error(issuesError);
+      sections.push(`### GitHub issues\n\n**Not synced:** ${escapeMarkdown(issuesError)}\n`);
+    }
+  }
+  const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections });
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
 
   let exitCode: number = EXIT.done;
@@ -145,5 +210,15 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
   ) {
     exitCode = EXIT.findings;
   }
-  return { report, policy, summaryMarkdown, warnings, exitCode, ...(evidence ? { evidence } : {}) };
+  if (issuesError !== undefined && exitCode === EXIT.done) exitCode = EXIT.issues;
+  return {
+    report,
+    policy,
+    summaryMarkdown,
+    warnings,
+    exitCode,
+    ...(evidence ? { evidence } : {}),
+    ...(issues ? { issues } : {}),
+    ...(issuesError !== undefined ? { issuesError } : {}),
+  };
 }

@@ -1,4 +1,6 @@
 import type { Cloud, CloudEndpoints } from './collect/live/clouds.js';
+import type { RepoRef } from './issues/github-api.js';
+import type { RedactMode } from './issues/redact.js';
 import type { Area } from './model/area.js';
 import type { FailOn } from './model/severity.js';
 import type { Shard } from './shard/shard.js';
@@ -49,6 +51,35 @@ export interface DnsSettings {
   readonly domains: readonly string[];
 }
 
+/** The GitHub issues stage (`--issues`, Action input `issues`). */
+export interface IssuesSettings {
+  /** `off` skips the stage, `dry-run` plans and prints without writing, `on` syncs. */
+  readonly mode: 'off' | 'dry-run' | 'on';
+  /** `--repo OWNER/NAME`, or GITHUB_REPOSITORY. */
+  readonly repo: RepoRef | undefined;
+  /** REST base URL: `--github-api-url` or GITHUB_API_URL (GitHub Enterprise Server), else api.github.com. */
+  readonly apiUrl: string;
+  /** GITHUB_TOKEN (CLI) or the `github-token` input; never logged. */
+  readonly token: string | undefined;
+  /** Extra labels on every finding issue, besides `mailwarden`, `severity:*` and `area:*`. */
+  readonly labels: readonly string[];
+  readonly maxNewIssues: number;
+  readonly redact: RedactMode;
+  /** MAILWARDEN_REDACT_KEY: keys the pseudonyms; without it the tenant ID is the key. */
+  readonly redactKey: string | undefined;
+}
+
+export const ISSUES_OFF: IssuesSettings = {
+  mode: 'off',
+  repo: undefined,
+  apiUrl: 'https://api.github.com',
+  token: undefined,
+  labels: [],
+  maxNewIssues: 20,
+  redact: 'auto',
+  redactKey: undefined,
+};
+
 /**
  * Everything a run needs, read once from Action inputs (`src/inputs.ts`) or CLI flags
  * (`src/cli.ts`). Nothing else reads `core.getInput` or `process.argv`.
@@ -71,4 +102,7 @@ export interface Settings {
   /** DNS servers and extra domains; absent means system resolvers and no extra domains. */
   readonly dns?: DnsSettings;
   readonly debug: boolean;
+  /** Write SARIF 2.1.0 here (`--sarif`, Action output `sarif-path`). */
+  readonly sarifPath?: string | undefined;
+  readonly issues?: IssuesSettings;
 }

@@ -34,8 +34,35 @@ export function escapeMarkdown(text: string): string {
   );
 }
 
-/** Renders tenant text as an inline code span that cannot be broken out of. */
+/**
+ * Renders tenant text as an inline `<code>` element that cannot be broken out of. Markdown is
+ * still parsed inside inline HTML, so every punctuation character is a numeric entity (decoded
+ * to the literal character, never parsed): no links, images, emphasis, autolinks (`.` and `:`),
+ * and `|` cannot split a table cell (GFM splits cells before inline parsing).
+ */
 export function codeSpan(text: string): string {
   const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
-  return `<code>${escapeHtml(clean).replace(/@/g, '@\u200d').replace(/`/g, '&#96;')}</code>`;
+  // One pass, so the `#` and `;` of an entity are never encoded again.
+  const encoded = clean.replace(/[&<>"'`[\]()!*_~|#:.\\{}+@]/g, (c) =>
+    c === '@' ? '@\u200d' : (HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`),
+  );
+  return `<code>${encoded}</code>`;
+}
+
+/**
+ * JSON for a fenced code block whose text a reader copies: `<`, `>`, `&` and backticks are
+ * written as `\u` escapes (the same JSON value), so tenant text cannot close the fence, open an
+ * HTML comment (a fake fingerprint marker) or inject HTML.
+ */
+export function fencedJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Plain text for an issue title: one line, no code spans, no HTML, capped at GitHub's 256
+ * characters. Titles render only code spans and do not notify @mentions, so UPNs stay readable.
+ */
+export function plainTitle(text: string): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/[`<>]/g, "'");
+  return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }

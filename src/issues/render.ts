@@ -1,0 +1,243 @@
+import { createHash } from 'node:crypto';
+import { findControl } from '../controls/catalog.js';
+import type { ControlReferences } from '../controls/control.js';
+import type { Json, JsonObject } from '../model/json.js';
+import type { Result } from '../model/result.js';
+import type { Policy } from '../policy/policy.js';
+import { codeSpan, escapeMarkdown, fencedJson, plainTitle } from '../report/escape.js';
+import { renderFingerprintMarker, renderStateMarker, type IssueState } from './marker.js';
+import type { Redactor } from './redact.js';
+
+/** GitHub rejects issue and comment bodies over 65,536 characters. */
+export const BODY_LIMIT = 65_536;
+export const TOOL_LABEL = 'mailwarden';
+
+export interface RenderedIssue {
+  readonly title: string;
+  readonly body: string;
+  readonly labels: readonly string[];
+  /** Short hashes of the affected objects in the evidence (never the objects themselves). */
+  readonly affected: readonly string[];
+}
+
+/** What changes from run to run without the finding changing: kept in the body, refreshed rarely. */
+export interface RenderMeta {
+  readonly firstSeen: string;
+  readonly lastSeen: string;
+  readonly runUrl: string | undefined;
+  readonly status: IssueState['status'];
+  readonly reopenedAfterManualClose: boolean;
+  readonly closedOn?: string;
+}
+
+export function findingLabels(result: Pick<Result, 'severity' | 'area'>, extra: readonly string[]): string[] {
+  return [...new Set([TOOL_LABEL, `severity:${result.severity}`, `area:${result.area}`, ...extra])];
+}
+
+export function findingTitle(result: Pick<Result, 'title' | 'target'>, redact: Redactor): string {
+  return plainTitle(`[mailwarden] ${result.title}: ${redact.text(result.target)}`);
+}
+
+const IDENTITY_KEYS = ['upn', 'userPrincipalName', 'id', 'target', 'address', 'identity', 'ruleId', 'domain', 'ip', 'name'];
+
+/** Keys of the objects a finding is about, hashed, so a new affected object is detectable. */
+export function affectedObjects(control: string, evidence: JsonObject): string[] {
+  const keys = new Set<string>();
+  const visit = (value: Json): void => {
+    if (Array.isArray(value)) {
+      for (const item of value as readonly Json[]) {
+        if (typeof item === 'string' || typeof item === 'number') keys.add(String(item));
+        else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
+          const obj = item as JsonObject;
+          const id = IDENTITY_KEYS.map((k) => obj[k]).find((v) => typeof v === 'string' || typeof v === 'number');
+          keys.add(id !== undefined ? String(id) : JSON.stringify(obj));
+        }
+      }
+    } else if (value !== null && typeof value === 'object') {
+      for (const v of Object.values(value as JsonObject)) visit(v);
+    }
+  };
+  visit(evidence);
+  return [...keys]
+    .map((k) => createHash('sha256').update(`${control}\n${k.toLowerCase()}`).digest('hex').slice(0, 12))
+    .sort();
+}
+
+function scalar(value: Json): string {
+  if (value === null) return '–';
+  if (typeof value === 'string') return value === '' ? '–' : escapeMarkdown(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return escapeMarkdown(JSON.stringify(value));
+}
+
+function isObjectArray(value: Json): value is readonly JsonObject[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+}
+
+/** The evidence as tables: one row per scalar, one table per list of objects. */
+function evidenceLines(evidence: JsonObject): string[] {
+  const rows: string[] = [];
+  const lists: string[][] = [];
+  const flatten = (prefix: string, value: Json): void => {
+    if (isObjectArray(value)) {
+      const columns = [...new Set(value.flatMap((v) => Object.keys(v)))].slice(0, 8);
+      const table = [
+        '',
+        `**${escapeMarkdown(prefix)}** (${value.length})`,
+        '',
+        `| ${columns.map(escapeMarkdown).join(' | ')} |`,
+        `| ${columns.map(() => '---').join(' | ')} |`,
+      ];
+      for (const item of value) table.push(`| ${columns.map((c) => (item[c] === undefined ? '–' : scalar(item[c] as Json))).join(' | ')} |`);
+      lists.push(table);
+    } else if (Array.isArray(value)) {
+      rows.push(`| ${escapeMarkdown(prefix)} | ${value.length === 0 ? 'none' : (value as readonly Json[]).map(scalar).join(', ')} |`);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value as JsonObject)) flatten(prefix === '' ? k : `${prefix}.${k}`, v);
+    } else {
+      rows.push(`| ${escapeMarkdown(prefix)} | ${scalar(value)} |`);
+    }
+  };
+  flatten('', evidence);
+  return [...(rows.length > 0 ? ['| Evidence | Value |', '| --- | --- |', ...rows] : []), ...lists.flat()];
+}
+
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * A DNS record to publish, when the evidence allows one: the check's own proposal (an evidence
+ * field named `proposed…`), or for DMARC a reject policy (RFC 7489 §6.3) on the domain target.
+ */
+function proposedRecords(result: Result): string[] {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(result.evidence)) {
+    if (/^(proposed|suggested)/i.test(key) && typeof value === 'string') out.push(value);
+  }
+  const domain = result.target.toLowerCase();
+  if (out.length === 0 && result.control.startsWith('dmarc.') && DOMAIN.test(domain)) {
+    out.push(`_dmarc.${domain}. 3600 IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc-reports@${domain}"`);
+  }
+  // Shown in a fenced block: one line each, no backticks, so the fence cannot be closed early.
+  return out.map((r) => r.replace(/[\u0000-\u001f\u007f`]+/g, ' '));
+}
+
+function referenceLines(refs: ControlReferences): string[] {
+  const line = (name: string, ids: readonly string[] | undefined): string[] =>
+    ids && ids.length > 0 ? [`- ${name}: ${ids.map(escapeMarkdown).join(', ')}`] : [];
+  return [
+    ...line('CISA SCuBA', refs.scuba),
+    ...line('CIS Microsoft 365 Foundations', refs.cis),
+    ...line('HIPAA Security Rule (45 CFR)', refs.hipaa),
+    ...line('NIST SP 800-53 rev. 5', refs.nist),
+  ];
+}
+
+function mergeRefs(a: ControlReferences, b: ControlReferences): ControlReferences {
+  const merge = (x?: readonly string[], y?: readonly string[]) => [...new Set([...(x ?? []), ...(y ?? [])])];
+  return { scuba: merge(a.scuba, b.scuba), cis: merge(a.cis, b.cis), hipaa: merge(a.hipaa, b.hipaa), nist: merge(a.nist, b.nist) };
+}
+
+/** A run link only when it is a plain http(s) URL (it comes from the CI environment). */
+export function safeUrl(url: string | undefined): string | undefined {
+  return url && /^https?:\/\/[^\s<>()[\]`"']+$/.test(url) ? url : undefined;
+}
+
+/**
+ * The issue for one failing finding. Every tenant string is escaped; with redaction on, UPNs,
+ * addresses and names are pseudonyms. Past 65,536 characters the evidence rows are cut and counted.
+ */
+export function renderFindingIssue(
+  result: Result,
+  policy: Pick<Policy, 'path' | 'controls' | 'maxExceptionDays'>,
+  meta: RenderMeta,
+  redact: Redactor,
+  extraLabels: readonly string[] = [],
+): RenderedIssue {
+  const control = findControl(result.control);
+  const evidence = redact.json(result.evidence);
+  const target = redact.text(result.target);
+  const affected = affectedObjects(result.control, result.evidence);
+  const head = [
+    renderFingerprintMarker(result.fingerprint),
+    '### What was found',
+    '',
+    `**${result.severity}** · ${codeSpan(result.control)} · target ${codeSpan(target)}`,
+    '',
+    escapeMarkdown(redact.text(result.message)),
+    '',
+  ];
+  const evidenceRows = evidenceLines(evidence);
+  const records = proposedRecords(result);
+  const exception = {
+    control: result.control,
+    target: redact.enabled && target !== result.target ? `<${target}: the real target is in the run's JSON evidence report>` : result.target,
+    reason: '<why the risk is accepted>',
+    approvedBy: '<who accepted it>',
+    expires: `<YYYY-MM-DD, at most ${policy.maxExceptionDays} days ahead>`,
+  };
+  const runUrl = safeUrl(meta.runUrl);
+  const tail = [
+    '',
+    '### Why it matters',
+    '',
+    `**${escapeMarkdown(control?.statement ?? result.title)}**`,
+    '',
+    escapeMarkdown(control?.rationale ?? ''),
+    '',
+    '### How to fix it',
+    '',
+    escapeMarkdown(control?.remediation ?? 'See the control catalog (docs/controls.md).'),
+    ...(records.length > 0 ? ['', 'Proposed DNS record, from the evidence:', '', '```text', ...records, '```'] : []),
+    '',
+    '### How to accept the risk instead',
+    '',
+    `Add this entry to \`exceptions\` in the policy file ${codeSpan(policy.path.split(/[\\/]/).slice(-2).join('/'))}; the issue is closed on the next run and reopens when the exception expires.`,
+    '',
+    '```json',
+    fencedJson(exception),
+    '```',
+    '',
+    '### References',
+    '',
+    ...referenceLines(mergeRefs(control?.references ?? {}, policy.controls.get(result.control)?.mappings ?? {})),
+    '',
+    '### History',
+    '',
+    `| First seen | Last seen | Run |`,
+    `| --- | --- | --- |`,
+    `| ${meta.firstSeen} | ${meta.lastSeen} | ${runUrl ? `[run](${runUrl})` : '–'} |`,
+    '',
+    renderStateMarker({
+      v: 1,
+      control: result.control,
+      severity: result.severity,
+      firstSeen: meta.firstSeen,
+      lastSeen: meta.lastSeen,
+      affected,
+      status: meta.status,
+      reopenedAfterManualClose: meta.reopenedAfterManualClose,
+      ...(meta.closedOn ? { closedOn: meta.closedOn } : {}),
+      ...(runUrl ? { run: runUrl } : {}),
+    }),
+    '',
+  ];
+  const body = fitBody(head, evidenceRows, tail);
+  return { title: findingTitle(result, redact), body, labels: findingLabels(result, extraLabels), affected };
+}
+
+/** Joins head, middle and tail, cutting middle lines (and counting them) to stay within the limit. */
+export function fitBody(head: readonly string[], middle: readonly string[], tail: readonly string[]): string {
+  const fixed = head.join('\n').length + tail.join('\n').length + 2;
+  const note = (n: number) => `\n_${n} evidence lines cut to stay within GitHub's ${BODY_LIMIT.toLocaleString('en-US')}-character limit; the JSON evidence report has them all._\n`;
+  let size = fixed;
+  let kept = 0;
+  for (const line of middle) {
+    if (size + line.length + 1 + note(middle.length).length > BODY_LIMIT) break;
+    size += line.length + 1;
+    kept += 1;
+  }
+  const cut = middle.length - kept;
+  const parts = [...head, ...middle.slice(0, kept), ...(cut > 0 ? [note(cut)] : []), ...tail];
+  const body = parts.join('\n');
+  return body.length > BODY_LIMIT ? body.slice(0, BODY_LIMIT) : body;
+}

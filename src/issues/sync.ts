@@ -1,0 +1,99 @@
+import { ConfigurationError, errorMessage } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { Policy } from '../policy/policy.js';
+import { codeSpan } from '../report/escape.js';
+import type { Report } from '../report/report.js';
+import { applyPlan, type ApplyOutcome } from './apply.js';
+import type { IssuesApi, RepoRef } from './github-api.js';
+import { planIssues, type Plan } from './plan.js';
+import { NO_REDACTION, redactor, type RedactMode } from './redact.js';
+import { TOOL_LABEL } from './render.js';
+
+export interface SyncSettings {
+  readonly mode: 'dry-run' | 'on';
+  readonly repo: RepoRef;
+  readonly labels: readonly string[];
+  readonly maxNewIssues: number;
+  readonly redact: RedactMode;
+  /** Key of the pseudonyms; a secret keeps guessed addresses from being confirmed. */
+  readonly redactKey: string;
+}
+
+export interface SyncOutcome {
+  readonly plan: Plan;
+  readonly outcome: ApplyOutcome;
+  readonly redacted: boolean;
+  readonly opened: number;
+  readonly closed: number;
+  readonly updated: number;
+}
+
+/** Reading the repository failed: a wrong name, a missing permission or a bad token. */
+export class RepositoryAccessError extends ConfigurationError {}
+
+/**
+ * The issues stage: list the labelled issues, plan, apply. A forbidden repository stops here with
+ * a clear error before any write; a failed write later is reported and the sync carries on.
+ */
+export async function syncIssues(
+  api: IssuesApi,
+  report: Report,
+  policy: Policy,
+  settings: SyncSettings,
+  deps: { readonly logger: Logger; readonly now: () => Date },
+): Promise<SyncOutcome> {
+  const name = `${settings.repo.owner}/${settings.repo.repo}`;
+  let repository: Awaited<ReturnType<IssuesApi['getRepository']>>;
+  try {
+    repository = await api.getRepository();
+  } catch (error: unknown) {
+    throw new RepositoryAccessError(`Cannot read the repository ${name} for issues: ${errorMessage(error)}`, [
+      'Check the repository name, and that the token may read it and write issues (workflow `permissions: issues: write`).',
+    ]);
+  }
+  const redacted = settings.redact === 'always' || (settings.redact === 'auto' && !repository.private);
+  const listedAt = deps.now();
+  const existing = await api.listIssues(TOOL_LABEL);
+  const plan = planIssues(report, existing, {
+    policy,
+    redact: redacted ? redactor(settings.redactKey) : NO_REDACTION,
+    maxNewIssues: settings.maxNewIssues,
+    extraLabels: settings.labels,
+  });
+  deps.logger.info(
+    `Issues in ${name}: ${existing.length} labelled, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
+  );
+  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt });
+  const done = outcome.applied.filter((a) => a.status === 'done');
+  return {
+    plan,
+    outcome,
+    redacted,
+    opened: done.filter((a) => a.operation.kind === 'create' || a.operation.kind === 'reopen').length,
+    closed: done.filter((a) => a.operation.kind === 'close').length,
+    updated: done.filter((a) => a.operation.kind === 'update').length,
+  };
+}
+
+const VERBS = { create: 'Opened', reopen: 'Reopened', update: 'Updated', close: 'Closed' } as const;
+
+/** The job-summary section: a link to each issue opened, updated or closed, and what went wrong. */
+export function renderSyncSummary(sync: SyncOutcome, mode: SyncSettings['mode']): string {
+  const lines = [`### GitHub issues${mode === 'dry-run' ? ' (dry run: nothing written)' : ''}`, ''];
+  const applied = sync.outcome.applied;
+  if (applied.length === 0) lines.push('No change: every issue is up to date.');
+  for (const a of applied) {
+    const verb = a.status === 'dry-run' ? `Would ${VERBS[a.operation.kind].toLowerCase().replace(/ed$/, '')}` : VERBS[a.operation.kind];
+    const link = a.htmlUrl && /^https?:\/\//.test(a.htmlUrl) ? `[#${a.number}](${a.htmlUrl})` : a.number !== undefined ? `#${a.number}` : 'new issue';
+    const state = a.status === 'failed' ? ` — **failed**: ${codeSpan(a.error ?? '')}` : a.status === 'skipped' ? ' — skipped (created by another run)' : '';
+    lines.push(`- ${verb} ${link}: ${codeSpan(a.operation.subject.title)}${state}`);
+  }
+  if (sync.plan.keptClosed.length > 0) {
+    lines.push('', 'Closed by hand twice while still failing (left closed; accept the risk in the policy file instead):', '');
+    for (const k of sync.plan.keptClosed) lines.push(`- [#${k.number}](${k.htmlUrl}): ${codeSpan(k.subject.title)}`);
+  }
+  if (sync.plan.overflow > 0) lines.push('', `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
+  if (sync.plan.unmatched > 0) lines.push('', `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`);
+  lines.push('');
+  return lines.join('\n');
+}

@@ -1,0 +1,378 @@
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Ajv, type ValidateFunction } from 'ajv';
+
+/**
+ * A fake GitHub REST server on loopback: exactly the endpoints mailwarden calls, Link-header
+ * pagination, secondary rate limits (403 and 429) and 5xx errors on demand. Every request body
+ * is validated against GitHub's OpenAPI description of its operation (test/fixtures, extracted
+ * by scripts/extract-github-openapi.mjs); unknown body fields or query parameters are rejected.
+ */
+
+interface OperationSpec {
+  method: string;
+  path: string;
+  query: { name: string; schema: object }[];
+  requestBody?: { required: boolean; schema: Record<string, unknown> };
+}
+const SPEC = JSON.parse(readFileSync(new URL('../fixtures/github-openapi-operations.json', import.meta.url), 'utf8')) as {
+  specs: Record<string, Record<string, OperationSpec>>;
+};
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  state_reason: string | null;
+  labels: string[];
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  comments: string[];
+  pull_request?: boolean;
+}
+
+export interface RequestRecord {
+  readonly method: string;
+  readonly path: string;
+  readonly operation: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+export interface Fault {
+  readonly operation: string;
+  /** 403 and 429 are secondary rate limits; 5xx are server errors; `forbidden` is a plain 403. */
+  readonly status: 403 | 429 | 500 | 502 | 503;
+  readonly forbidden?: boolean;
+  /** Fail this many matching requests, after skipping `after` of them. */
+  readonly times: number;
+  readonly after?: number;
+  /** Carry out the write, then answer with the error (the worst case for duplicates). */
+  readonly commit?: boolean;
+}
+
+export interface FakeGitHubOptions {
+  readonly owner?: string;
+  readonly repo?: string;
+  readonly private?: boolean;
+  /** `/api/v3` to serve like GitHub Enterprise Server. */
+  readonly prefix?: string;
+  readonly spec?: 'api.github.com' | 'ghes-3.17';
+  readonly token?: string;
+}
+
+export interface FakeGitHub {
+  readonly url: string;
+  /** The REST base URL to give Octokit. */
+  readonly apiUrl: string;
+  readonly issues: Map<number, FakeIssue>;
+  readonly labels: Set<string>;
+  readonly requests: RequestRecord[];
+  /** Requests that change state (POST, PATCH), answered 2xx. */
+  writes(): RequestRecord[];
+  inject(fault: Fault): void;
+  /** A person closes an issue in the web UI. */
+  closeByHand(number: number): void;
+  /** Adds an issue or pull request directly (not through the API). */
+  seed(issue: Partial<FakeIssue> & { title: string }): FakeIssue;
+  setRepoAccess(access: 'ok' | 'forbidden' | 'missing'): void;
+  close(): Promise<void>;
+}
+
+/** OpenAPI 3.0 `nullable: true` in JSON Schema terms: the same schema, or null. */
+function fromOpenApi(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(fromOpenApi);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const { nullable, ...rest } = schema as Record<string, unknown>;
+  const converted = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, fromOpenApi(v)]));
+  return nullable === true ? { anyOf: [converted, { type: 'null' }] } : converted;
+}
+
+function compile(ajv: Ajv, schema: Record<string, unknown>): ValidateFunction {
+  // GitHub ignores unknown fields; the fake rejects them so a typo cannot pass the tests.
+  return ajv.compile(fromOpenApi({ ...schema, additionalProperties: false }) as object);
+}
+
+export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<FakeGitHub> {
+  const owner = options.owner ?? 'contoso';
+  const repoName = options.repo ?? 'it-audit';
+  const prefix = options.prefix ?? '';
+  const token = options.token ?? 'test-token';
+  const ops = SPEC.specs[options.spec ?? 'api.github.com'] ?? {};
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validators = new Map<string, ValidateFunction>();
+  for (const [id, op] of Object.entries(ops)) if (op.requestBody) validators.set(id, compile(ajv, op.requestBody.schema));
+
+  const issues = new Map<number, FakeIssue>();
+  const labels = new Set<string>();
+  const requests: RequestRecord[] = [];
+  const faults: (Fault & { seen: number; failed: number })[] = [];
+  let next = 1;
+  let access: 'ok' | 'forbidden' | 'missing' = 'ok';
+  let base = '';
+  let tick = Date.parse('2026-01-01T00:00:00Z');
+  // Strictly increasing timestamps near real time, so `since` filters behave.
+  const stamp = () => {
+    tick = Math.max(tick + 1, Date.now());
+    return new Date(tick).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  };
+
+  const issueJson = (i: FakeIssue) => ({
+    id: i.number * 1000,
+    node_id: `I_${i.number}`,
+    number: i.number,
+    title: i.title,
+    body: i.body,
+    state: i.state,
+    state_reason: i.state_reason,
+    labels: i.labels.map((name) => ({ name })),
+    html_url: `${base}/${owner}/${repoName}/${i.pull_request ? 'pull' : 'issues'}/${i.number}`,
+    created_at: i.created_at,
+    updated_at: i.updated_at,
+    closed_at: i.closed_at,
+    comments: i.comments.length,
+    ...(i.pull_request ? { pull_request: { url: `${base}/pulls/${i.number}` } } : {}),
+  });
+
+  const route = (method: string, pathname: string): { op: string; params: Record<string, string> } | undefined => {
+    for (const [id, op] of Object.entries(ops)) {
+      if (op.method !== method) continue;
+      const names: string[] = [];
+      const re = new RegExp(`^${prefix}${op.path.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`);
+      const m = re.exec(pathname);
+      if (m) return { op: id, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])) };
+    }
+    return undefined;
+  };
+
+  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', base);
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const method = req.method ?? 'GET';
+    const found = route(method, url.pathname);
+    const log = (status: number, body: unknown, op = found?.op ?? 'unknown') => requests.push({ method, path: url.pathname + url.search, operation: op, status, body });
+    if (!found) {
+      log(404, null);
+      return send(res, 404, { message: `fake GitHub: no route ${method} ${url.pathname}` });
+    }
+    const auth = req.headers.authorization ?? '';
+    if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
+      log(401, null);
+      return send(res, 401, { message: 'Bad credentials' });
+    }
+    const spec = ops[found.op];
+    let body: unknown = undefined;
+    if (raw !== '') {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        log(400, raw);
+        return send(res, 400, { message: 'Problems parsing JSON' });
+      }
+    }
+    const validate = validators.get(found.op);
+    if (spec?.requestBody?.required && body === undefined) {
+      log(422, body);
+      return send(res, 422, { message: `${found.op}: request body required` });
+    }
+    if (validate && body !== undefined && !validate(body)) {
+      log(422, body);
+      return send(res, 422, { message: `${found.op}: body does not match GitHub's OpenAPI schema`, errors: validate.errors });
+    }
+    const allowed = new Set(spec?.query.map((q) => q.name) ?? []);
+    for (const key of url.searchParams.keys()) {
+      if (!allowed.has(key)) {
+        log(422, body);
+        return send(res, 422, { message: `${found.op}: unknown query parameter ${key}` });
+      }
+    }
+    if (found.params.owner !== owner || found.params.repo !== repoName || access === 'missing') {
+      log(404, body);
+      return send(res, 404, { message: 'Not Found' });
+    }
+    if (access === 'forbidden') {
+      log(403, body);
+      return send(res, 403, { message: 'Resource not accessible by integration' });
+    }
+
+    const fault = faults.find((f) => f.operation === found.op && f.failed < f.times && f.seen++ >= (f.after ?? 0));
+    const fail = () => {
+      if (!fault) return false;
+      fault.failed++;
+      if (fault.status === 403 && fault.forbidden) {
+        log(403, body);
+        send(res, 403, { message: 'Resource not accessible by integration' });
+      } else if (fault.status === 403 || fault.status === 429) {
+        log(fault.status, body);
+        send(res, fault.status, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' });
+      } else {
+        log(fault.status, body);
+        res.writeHead(fault.status, { 'content-type': 'text/html' });
+        res.end('<html><body>Bad Gateway</body></html>');
+      }
+      return true;
+    };
+    if (fault && !fault.commit && fail()) return;
+
+    const b = (body ?? {}) as Record<string, unknown>;
+    const issueNumber = Number(found.params.issue_number);
+    let status = 200;
+    let payload: unknown;
+    const extraHeaders: Record<string, string> = {};
+    switch (found.op) {
+      case 'repos/get':
+        payload = { id: 1, name: repoName, full_name: `${owner}/${repoName}`, private: options.private ?? true, html_url: `${base}/${owner}/${repoName}` };
+        break;
+      case 'issues/list-for-repo': {
+        const q = url.searchParams;
+        const state = q.get('state') ?? 'open';
+        const wanted = (q.get('labels') ?? '').split(',').filter((l) => l !== '');
+        const since = q.get('since');
+        const sort = q.get('sort') ?? 'created';
+        const direction = q.get('direction') ?? 'desc';
+        let list = [...issues.values()].filter(
+          (i) => (state === 'all' || i.state === state) && wanted.every((l) => i.labels.includes(l)) && (!since || i.updated_at >= since),
+        );
+        const key = (i: FakeIssue) => (sort === 'updated' ? i.updated_at : i.created_at) + String(i.number).padStart(8, '0');
+        list = list.sort((x, y) => (direction === 'asc' ? key(x).localeCompare(key(y)) : key(y).localeCompare(key(x))));
+        const perPage = Math.min(100, Number(q.get('per_page') ?? 30));
+        const page = Number(q.get('page') ?? 1);
+        const last = Math.max(1, Math.ceil(list.length / perPage));
+        payload = list.slice((page - 1) * perPage, page * perPage).map(issueJson);
+        const link = (p: number, rel: string) => {
+          const u = new URL(url.href);
+          u.searchParams.set('page', String(p));
+          return `<${u.href}>; rel="${rel}"`;
+        };
+        const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
+        if (links.length > 0) extraHeaders.link = links.join(', ');
+        break;
+      }
+      case 'issues/create': {
+        const now = stamp();
+        const issue: FakeIssue = {
+          number: next++,
+          title: String(b.title),
+          body: (b.body as string | undefined) ?? null,
+          state: 'open',
+          state_reason: null,
+          labels: ((b.labels as string[] | undefined) ?? []).map(String),
+          created_at: now,
+          updated_at: now,
+          closed_at: null,
+          comments: [],
+        };
+        for (const l of issue.labels) labels.add(l);
+        issues.set(issue.number, issue);
+        status = 201;
+        payload = issueJson(issue);
+        break;
+      }
+      case 'issues/update': {
+        const issue = issues.get(issueNumber);
+        if (!issue) {
+          log(404, body);
+          return send(res, 404, { message: 'Not Found' });
+        }
+        if (typeof b.title === 'string') issue.title = b.title;
+        if (b.body !== undefined) issue.body = (b.body as string | null) ?? null;
+        if (Array.isArray(b.labels)) {
+          issue.labels = b.labels.map(String);
+          for (const l of issue.labels) labels.add(l);
+        }
+        if (b.state === 'closed' && issue.state === 'open') {
+          issue.state = 'closed';
+          issue.closed_at = stamp();
+          issue.state_reason = (b.state_reason as string | undefined) ?? 'completed';
+        } else if (b.state === 'open' && issue.state === 'closed') {
+          issue.state = 'open';
+          issue.closed_at = null;
+          issue.state_reason = 'reopened';
+        }
+        issue.updated_at = stamp();
+        payload = issueJson(issue);
+        break;
+      }
+      case 'issues/create-comment': {
+        const issue = issues.get(issueNumber);
+        if (!issue) {
+          log(404, body);
+          return send(res, 404, { message: 'Not Found' });
+        }
+        issue.comments.push(String(b.body));
+        issue.updated_at = stamp();
+        status = 201;
+        payload = { id: issue.comments.length, body: b.body, html_url: `${base}/${owner}/${repoName}/issues/${issue.number}#issuecomment-${issue.comments.length}` };
+        break;
+      }
+      case 'issues/list-labels-for-repo':
+        payload = [...labels].map((name, i) => ({ id: i + 1, name, color: 'ededed' }));
+        break;
+      case 'issues/create-label': {
+        const name = String(b.name);
+        if ([...labels].some((l) => l.toLowerCase() === name.toLowerCase())) {
+          log(422, body);
+          return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] });
+        }
+        labels.add(name);
+        status = 201;
+        payload = { id: labels.size, name, color: b.color };
+        break;
+      }
+      default:
+        log(404, body);
+        return send(res, 404, { message: 'Not Found' });
+    }
+    if (fault?.commit && fail()) return;
+    log(status, body);
+    send(res, status, payload, extraHeaders);
+  };
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => send(res, 500, { message: String(error) }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  base = `http://127.0.0.1:${port}`;
+  return {
+    url: base,
+    apiUrl: `${base}${prefix}`,
+    issues,
+    labels,
+    requests,
+    writes: () => requests.filter((r) => r.method !== 'GET' && r.status < 300),
+    inject: (fault) => faults.push({ ...fault, seen: 0, failed: 0 }),
+    closeByHand: (number) => {
+      const issue = issues.get(number);
+      if (!issue) throw new Error(`no issue #${number}`);
+      issue.state = 'closed';
+      issue.state_reason = 'completed';
+      issue.closed_at = stamp();
+      issue.updated_at = issue.closed_at;
+    },
+    seed: (partial) => {
+      const now = stamp();
+      const issue: FakeIssue = { number: next++, body: null, state: 'open', state_reason: null, labels: [], created_at: now, updated_at: now, closed_at: null, comments: [], ...partial };
+      issues.set(issue.number, issue);
+      return issue;
+    },
+    setRepoAccess: (a) => {
+      access = a;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,99 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../../src/logger.js';
+import { parseFingerprint } from '../../src/issues/marker.js';
+import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
+import { syncIssues } from '../../src/issues/sync.js';
+import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
+import { demoPolicy, report, result } from './report-fixture.js';
+
+const FORGED = '<!-- mailwarden:fingerprint=00000000000000000000000000000000 -->';
+const HOSTILE = [
+  `@security-team <img src=x onerror=alert(1)> [click](https://evil.example) ![i](https://evil.example/x.png)`,
+  FORGED,
+  'a | b | c',
+  '```\n# Heading\n```',
+  '<!-- mailwarden:state={"v":1} -->',
+  '<script>alert(1)</script>',
+  '`code` **bold** #1 https://evil.example/path',
+].join('\n');
+
+let f: FakeGitHub | undefined;
+afterEach(async () => {
+  await f?.close();
+  f = undefined;
+});
+
+/** Lines outside fenced code blocks, where Markdown and mentions are live. */
+function liveLines(body: string): string[] {
+  const out: string[] = [];
+  let fenced = false;
+  for (const line of body.split('\n')) {
+    if (line.startsWith('```')) {
+      fenced = !fenced;
+      continue;
+    }
+    if (!fenced) out.push(line);
+  }
+  expect(fenced).toBe(false);
+  return out;
+}
+
+describe('adversarial tenant names through plan, render and the GitHub API', () => {
+  it('cannot mention, inject HTML, link, forge a marker or break out of a table or fence', async () => {
+    f = await startFakeGitHub();
+    const bad = result({
+      target: HOSTILE,
+      message: `Inbox rule ${HOSTILE} forwards mail`,
+      evidence: { ruleName: HOSTILE, rules: [{ name: HOSTILE, 'key|with|pipes': 'x', forwardTo: '@admins' }], list: [HOSTILE, 'ok'] },
+    });
+    const rep = report([bad]);
+    const logger = memoryLogger();
+    const api = octokitIssuesApi(createOctokit({ token: 'test-token', baseUrl: f.apiUrl, logger, pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 } }), {
+      owner: 'contoso',
+      repo: 'it-audit',
+    });
+    const settings = { mode: 'on' as const, repo: { owner: 'contoso', repo: 'it-audit' }, labels: [], maxNewIssues: 20, redact: 'never' as const, redactKey: 'k' };
+    const first = await syncIssues(api, rep, demoPolicy(), settings, { logger, now: () => new Date() });
+    expect(first.outcome.failures).toEqual([]);
+    const issue = f.issues.get(1)!;
+    const body = issue.body ?? '';
+
+    // Exactly our marker, matched to the real fingerprint.
+    expect(parseFingerprint(body)).toBe(bad.fingerprint);
+    expect(body.match(/<!-- mailwarden:fingerprint=/g)).toHaveLength(1);
+    expect(body.match(/<!-- mailwarden:state=/g)).toHaveLength(1);
+    expect(body).not.toContain(FORGED);
+
+    const live = liveLines(body).filter((l) => !l.startsWith('<!-- mailwarden:'));
+    const text = live.join('\n');
+    expect(text).not.toMatch(/<(img|script)/i);
+    expect(text).not.toMatch(/<!--/);
+    expect(text).not.toMatch(/\]\(https?:\/\/evil/);
+    expect(text).not.toMatch(/!\[/);
+    expect(text).not.toMatch(/@(?!\u200d)[A-Za-z]/);
+    expect(text).not.toMatch(/https?:\/\/evil/);
+    expect(text).not.toMatch(/^#+ Heading/m);
+    // Every table row has as many unescaped pipes as its header.
+    const pipes = (line: string) => line.replace(/\\\|/g, '').split('|').length;
+    let header = 0;
+    for (const line of live) {
+      if (!line.startsWith('|')) {
+        header = 0;
+        continue;
+      }
+      if (header === 0) header = pipes(line);
+      else expect(pipes(line)).toBe(header);
+    }
+
+    // The exception block is valid JSON carrying the exact target, so it can be pasted as is.
+    const json = /```json\n([\s\S]*?)\n```/.exec(body)?.[1] ?? '';
+    expect((JSON.parse(json) as { target: string }).target).toBe(HOSTILE);
+    expect(issue.title).not.toMatch(/[`<>\n]/);
+
+    // And the marker survives: a rerun matches the issue and writes nothing.
+    const before = f.writes().length;
+    await syncIssues(api, rep, demoPolicy(), settings, { logger, now: () => new Date() });
+    expect(f.writes().length).toBe(before);
+    expect(f.issues.size).toBe(1);
+  });
+});
