@@ -2588,22 +2588,22 @@ function __disposeResources(env) {
   }
   return next();
 }
-function __rewriteRelativeImportExtension(path16, preserveJsx, extraExtensions, ignoreCase) {
-  if (typeof path16 === "string" && /^\.\.?\//.test(path16)) {
+function __rewriteRelativeImportExtension(path17, preserveJsx, extraExtensions, ignoreCase) {
+  if (typeof path17 === "string" && /^\.\.?\//.test(path17)) {
     if (extraExtensions) {
       for (var extension in extraExtensions) {
-        var suffix = path16.slice(-extension.length);
+        var suffix = path17.slice(-extension.length);
         if (suffix === extension || ignoreCase && suffix.toLowerCase() === extension.toLowerCase()) {
           var output = extraExtensions[extension];
-          return output === extension ? path16 : path16.slice(0, -extension.length) + output;
+          return output === extension ? path17 : path17.slice(0, -extension.length) + output;
         }
       }
     }
-    return path16.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
+    return path17.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
       return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : d + ext + "." + cm.toLowerCase() + "js";
     });
   }
-  return path16;
+  return path17;
 }
 var extendStatics, __assign, __createBinding, __setModuleDefault, ownKeys, _SuppressedError, tslib_es6_default;
 var init_tslib_es6 = __esm({
@@ -8317,20 +8317,20 @@ var init_wsl_utils = __esm({
       });
       return stdout.trim();
     };
-    isUrl = (path16) => /^[a-z]+:\/\//i.test(path16);
-    convertPath = async (flag, path16) => {
-      const wslpathArguments = path16.startsWith("-") ? [flag, "--", path16] : [flag, path16];
+    isUrl = (path17) => /^[a-z]+:\/\//i.test(path17);
+    convertPath = async (flag, path17) => {
+      const wslpathArguments = path17.startsWith("-") ? [flag, "--", path17] : [flag, path17];
       try {
         const { stdout } = await execFile2("wslpath", wslpathArguments, { encoding: "utf8" });
-        return stdout.replace(/\r?\n$/, "") || path16;
+        return stdout.replace(/\r?\n$/, "") || path17;
       } catch {
-        return path16;
+        return path17;
       }
     };
     convertWslPathToWindows = async (paths) => {
       const isBatch = Array.isArray(paths);
       const pathArray = isBatch ? paths : [paths];
-      const results = await Promise.all(pathArray.map((path16) => isUrl(path16) ? path16 : convertPath("-aw", path16)));
+      const results = await Promise.all(pathArray.map((path17) => isUrl(path17) ? path17 : convertPath("-aw", path17)));
       return isBatch ? results : results[0];
     };
   }
@@ -20999,14 +20999,14 @@ var init_dependency_container = __esm({
           provider = providerOrConstructor;
         }
         if (isTokenProvider(provider)) {
-          var path16 = [token];
+          var path17 = [token];
           var tokenProvider = provider;
           while (tokenProvider != null) {
             var currentToken = tokenProvider.useToken;
-            if (path16.includes(currentToken)) {
-              throw new Error("Token registration cycle detected! " + __spread2(path16, [currentToken]).join(" -> "));
+            if (path17.includes(currentToken)) {
+              throw new Error("Token registration cycle detected! " + __spread2(path17, [currentToken]).join(" -> "));
             }
-            path16.push(currentToken);
+            path17.push(currentToken);
             var registration = this._registry.get(currentToken);
             if (registration && isTokenProvider(registration.provider)) {
               tokenProvider = registration.provider;
@@ -29176,8 +29176,8 @@ var require_utils = __commonJS({
       }
       return ind;
     }
-    function removeDotSegments(path16) {
-      let input = path16;
+    function removeDotSegments(path17) {
+      let input = path17;
       const output = [];
       let nextSlash = -1;
       let len = 0;
@@ -29251,11 +29251,11 @@ var require_utils = __commonJS({
       }
       return output.join("");
     }
-    function removeDotSegmentsRelative(path16) {
-      if (path16 === "" || path16[0] === "/") {
-        return removeDotSegments(path16);
+    function removeDotSegmentsRelative(path17) {
+      if (path17 === "" || path17[0] === "/") {
+        return removeDotSegments(path17);
       }
-      const segments = path16.split("/");
+      const segments = path17.split("/");
       const last = segments.length - 1;
       const output = [];
       let trailingDirectory = false;
@@ -29618,8 +29618,8 @@ var require_schemes = __commonJS({
       }
       if (wsComponent.resourceName) {
         const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path16 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path16 && path16 !== "/" ? path16 : void 0;
+        const path17 = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
+        wsComponent.path = path17 && path17 !== "/" ? path17 : void 0;
         wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
         wsComponent.resourceName = void 0;
       }
@@ -35113,14 +35113,14 @@ var require_util2 = __commonJS({
         }
         const port = url.port != null ? url.port : url.protocol === "https:" ? 443 : 80;
         let origin = url.origin != null ? url.origin : `${url.protocol || ""}//${url.hostname || ""}:${port}`;
-        let path16 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
+        let path17 = url.path != null ? url.path : `${url.pathname || ""}${url.search || ""}`;
         if (origin[origin.length - 1] === "/") {
           origin = origin.slice(0, origin.length - 1);
         }
-        if (path16 && path16[0] !== "/") {
-          path16 = `/${path16}`;
+        if (path17 && path17[0] !== "/") {
+          path17 = `/${path17}`;
         }
-        return new URL(`${origin}${path16}`);
+        return new URL(`${origin}${path17}`);
       }
       if (!isHttpOrHttpsPrefixed(url.origin || url.protocol)) {
         throw new InvalidArgumentError("Invalid URL protocol: the URL must start with `http:` or `https:`.");
@@ -35571,39 +35571,39 @@ var require_diagnostics = __commonJS({
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("sending request to %s %s/%s", method, origin, path16);
+        debuglog("sending request to %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:headers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           response: { statusCode }
         } = evt;
         debuglog(
           "received response to %s %s/%s - HTTP %d",
           method,
           origin,
-          path16,
+          path17,
           statusCode
         );
       });
       diagnosticsChannel.channel("undici:request:trailers").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin }
+          request: { method, path: path17, origin }
         } = evt;
-        debuglog("trailers received from %s %s/%s", method, origin, path16);
+        debuglog("trailers received from %s %s/%s", method, origin, path17);
       });
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
-          request: { method, path: path16, origin },
+          request: { method, path: path17, origin },
           error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
-          path16,
+          path17,
           error.message
         );
       });
@@ -35652,9 +35652,9 @@ var require_diagnostics = __commonJS({
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
           const {
-            request: { method, path: path16, origin }
+            request: { method, path: path17, origin }
           } = evt;
-          debuglog("sending request to %s %s/%s", method, origin, path16);
+          debuglog("sending request to %s %s/%s", method, origin, path17);
         });
       }
       diagnosticsChannel.channel("undici:websocket:open").subscribe((evt) => {
@@ -35717,7 +35717,7 @@ var require_request = __commonJS({
     var kHandler = /* @__PURE__ */ Symbol("handler");
     var Request2 = class {
       constructor(origin, {
-        path: path16,
+        path: path17,
         method,
         body,
         headers,
@@ -35732,11 +35732,11 @@ var require_request = __commonJS({
         expectContinue,
         servername
       }, handler2) {
-        if (typeof path16 !== "string") {
+        if (typeof path17 !== "string") {
           throw new InvalidArgumentError("path must be a string");
-        } else if (path16[0] !== "/" && !(path16.startsWith("http://") || path16.startsWith("https://")) && method !== "CONNECT") {
+        } else if (path17[0] !== "/" && !(path17.startsWith("http://") || path17.startsWith("https://")) && method !== "CONNECT") {
           throw new InvalidArgumentError("path must be an absolute URL or start with a slash");
-        } else if (invalidPathRegex.test(path16)) {
+        } else if (invalidPathRegex.test(path17)) {
           throw new InvalidArgumentError("invalid request path");
         }
         if (typeof method !== "string") {
@@ -35802,7 +35802,7 @@ var require_request = __commonJS({
         this.completed = false;
         this.aborted = false;
         this.upgrade = upgrade || null;
-        this.path = query ? buildURL(path16, query) : path16;
+        this.path = query ? buildURL(path17, query) : path17;
         this.origin = origin;
         this.idempotent = idempotent == null ? method === "HEAD" || method === "GET" : idempotent;
         this.blocking = blocking == null ? false : blocking;
@@ -40495,7 +40495,7 @@ var require_client_h1 = __commonJS({
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
     function writeH1(client, request2) {
-      const { method, path: path16, host, upgrade, blocking, reset } = request2;
+      const { method, path: path17, host, upgrade, blocking, reset } = request2;
       let { body, headers, contentLength } = request2;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
@@ -40576,7 +40576,7 @@ var require_client_h1 = __commonJS({
       if (blocking) {
         socket[kBlocking] = true;
       }
-      let header = `${method} ${path16} HTTP/1.1\r
+      let header = `${method} ${path17} HTTP/1.1\r
 `;
       if (typeof host === "string") {
         header += `host: ${host}\r
@@ -41105,7 +41105,7 @@ var require_client_h2 = __commonJS({
     }
     function writeH2(client, request2) {
       const session = client[kHTTP2Session];
-      const { method, path: path16, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
+      const { method, path: path17, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
       let { body } = request2;
       if (upgrade) {
         util2.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
@@ -41202,7 +41202,7 @@ var require_client_h2 = __commonJS({
         });
         return true;
       }
-      headers[HTTP2_HEADER_PATH] = path16;
+      headers[HTTP2_HEADER_PATH] = path17;
       headers[HTTP2_HEADER_SCHEME] = "https";
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH";
       if (body && typeof body.read === "function") {
@@ -41555,9 +41555,9 @@ var require_redirect_handler = __commonJS({
           return this.handler.onHeaders(statusCode, headers, resume, statusText);
         }
         const { origin, pathname, search } = util2.parseURL(new URL(this.location, this.opts.origin && new URL(this.opts.path, this.opts.origin)));
-        const path16 = search ? `${pathname}${search}` : pathname;
+        const path17 = search ? `${pathname}${search}` : pathname;
         this.opts.headers = cleanRequestHeaders(this.opts.headers, statusCode === 303, this.opts.origin !== origin);
-        this.opts.path = path16;
+        this.opts.path = path17;
         this.opts.origin = origin;
         this.opts.maxRedirections = 0;
         this.opts.query = null;
@@ -42796,10 +42796,10 @@ var require_proxy_agent = __commonJS({
         };
         const {
           origin,
-          path: path16 = "/",
+          path: path17 = "/",
           headers = {}
         } = opts;
-        opts.path = origin + path16;
+        opts.path = origin + path17;
         if (!("host" in headers) && !("Host" in headers)) {
           const { host } = new URL3(origin);
           headers.host = host;
@@ -44771,20 +44771,20 @@ var require_mock_utils = __commonJS({
       }
       return true;
     }
-    function safeUrl2(path16) {
-      if (typeof path16 !== "string") {
-        return path16;
+    function safeUrl2(path17) {
+      if (typeof path17 !== "string") {
+        return path17;
       }
-      const pathSegments = path16.split("?");
+      const pathSegments = path17.split("?");
       if (pathSegments.length !== 2) {
-        return path16;
+        return path17;
       }
       const qp = new URLSearchParams(pathSegments.pop());
       qp.sort();
       return [...pathSegments, qp.toString()].join("?");
     }
-    function matchKey(mockDispatch2, { path: path16, method, body, headers }) {
-      const pathMatch = matchValue(mockDispatch2.path, path16);
+    function matchKey(mockDispatch2, { path: path17, method, body, headers }) {
+      const pathMatch = matchValue(mockDispatch2.path, path17);
       const methodMatch = matchValue(mockDispatch2.method, method);
       const bodyMatch = typeof mockDispatch2.body !== "undefined" ? matchValue(mockDispatch2.body, body) : true;
       const headersMatch = matchHeaders(mockDispatch2, headers);
@@ -44806,7 +44806,7 @@ var require_mock_utils = __commonJS({
     function getMockDispatch(mockDispatches, key) {
       const basePath = key.query ? buildURL(key.path, key.query) : key.path;
       const resolvedPath = typeof basePath === "string" ? safeUrl2(basePath) : basePath;
-      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path16 }) => matchValue(safeUrl2(path16), resolvedPath));
+      let matchedMockDispatches = mockDispatches.filter(({ consumed }) => !consumed).filter(({ path: path17 }) => matchValue(safeUrl2(path17), resolvedPath));
       if (matchedMockDispatches.length === 0) {
         throw new MockNotMatchedError(`Mock dispatch not matched for path '${resolvedPath}'`);
       }
@@ -44844,9 +44844,9 @@ var require_mock_utils = __commonJS({
       }
     }
     function buildKey(opts) {
-      const { path: path16, method, body, headers, query } = opts;
+      const { path: path17, method, body, headers, query } = opts;
       return {
-        path: path16,
+        path: path17,
         method,
         body,
         headers,
@@ -45309,10 +45309,10 @@ var require_pending_interceptors_formatter = __commonJS({
       }
       format(pendingInterceptors) {
         const withPrettyHeaders = pendingInterceptors.map(
-          ({ method, path: path16, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
+          ({ method, path: path17, data: { statusCode }, persist, times, timesInvoked, origin }) => ({
             Method: method,
             Origin: origin,
-            Path: path16,
+            Path: path17,
             "Status code": statusCode,
             Persistent: persist ? PERSISTENT : NOT_PERSISTENT,
             Invocations: timesInvoked,
@@ -50191,9 +50191,9 @@ var require_util7 = __commonJS({
         }
       }
     }
-    function validateCookiePath(path16) {
-      for (let i = 0; i < path16.length; ++i) {
-        const code2 = path16.charCodeAt(i);
+    function validateCookiePath(path17) {
+      for (let i = 0; i < path17.length; ++i) {
+        const code2 = path17.charCodeAt(i);
         if (code2 < 32 || // exclude CTLs (0-31)
         code2 > 126 || // exclude DEL and non-ascii
         code2 === 59) {
@@ -53113,11 +53113,11 @@ var require_undici = __commonJS({
           if (typeof opts.path !== "string") {
             throw new InvalidArgumentError("invalid opts.path");
           }
-          let path16 = opts.path;
+          let path17 = opts.path;
           if (!opts.path.startsWith("/")) {
-            path16 = `/${path16}`;
+            path17 = `/${path17}`;
           }
-          url = new URL(util2.parseOrigin(url).origin + path16);
+          url = new URL(util2.parseOrigin(url).origin + path17);
         } else {
           if (!opts) {
             opts = typeof url === "object" ? url : {};
@@ -58074,7 +58074,7 @@ var require_lib2 = __commonJS({
 // src/cli.ts
 import { parseArgs } from "node:util";
 import { readFileSync as readFileSync3 } from "node:fs";
-import { readFile as readFile8, writeFile as writeFile8 } from "node:fs/promises";
+import { readFile as readFile9, writeFile as writeFile8 } from "node:fs/promises";
 
 // src/snapshot/read-folder.ts
 import { constants as fsConstants, createReadStream } from "node:fs";
@@ -58621,12 +58621,12 @@ function parseTree(text6, errors = [], options2 = ParseOptions.DEFAULT) {
   }
   return result;
 }
-function findNodeAtLocation(root, path16) {
+function findNodeAtLocation(root, path17) {
   if (!root) {
     return void 0;
   }
   let node = root;
-  for (let segment of path16) {
+  for (let segment of path17) {
     if (typeof segment === "string") {
       if (node.type !== "object" || !Array.isArray(node.children)) {
         return void 0;
@@ -59468,35 +59468,90 @@ function parseResolvConf(text6) {
 
 // src/collect/dns/transports.ts
 import { createSocket } from "node:dgram";
-import { isIP as isIP2, Socket } from "node:net";
-function udpExchange(host, port, query, timeoutMs, filter) {
-  return new Promise((resolve) => {
-    const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
-    let lastBad;
-    let settled = false;
-    const finish = (result) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.close();
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish(lastBad ? { kind: "failed", detail: lastBad } : { kind: "timeout" }), timeoutMs);
-    socket.on("error", (error) => finish({ kind: "failed", detail: `UDP error: ${error.message}` }));
-    socket.on("message", (bytes, remote) => {
-      if (remote.port !== port) return;
-      const verdict2 = filter(bytes);
-      if (verdict2 === true) finish({ kind: "reply", bytes });
-      else lastBad = verdict2;
+import { isIP as isIP2, Socket as TcpSocket } from "node:net";
+var UdpPool = class {
+  constructor(size = 4) {
+    this.size = size;
+  }
+  size;
+  sockets = /* @__PURE__ */ new Map();
+  next = 0;
+  closed = false;
+  socketFor(host, port) {
+    const key = `${host}|${port}`;
+    let list = this.sockets.get(key);
+    if (!list) {
+      list = [];
+      this.sockets.set(key, list);
+    }
+    if (list.length < this.size) {
+      const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
+      const pending = /* @__PURE__ */ new Map();
+      const ready = new Promise((resolve) => {
+        socket.once("connect", () => resolve(void 0));
+        socket.once("error", (error) => resolve(`UDP error: ${error.message}`));
+        socket.connect(port, host);
+      });
+      socket.on("message", (bytes) => {
+        const entry = bytes.length >= 2 ? pending.get(bytes.readUInt16BE(0)) : void 0;
+        if (!entry) {
+          for (const waiting of pending.values()) waiting.lastBad = `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+          return;
+        }
+        const verdict2 = entry.filter(bytes);
+        if (verdict2 === true) entry.finish({ kind: "reply", bytes });
+        else entry.lastBad = verdict2;
+      });
+      socket.on("error", (error) => {
+        for (const entry of pending.values()) entry.finish({ kind: "failed", detail: `UDP error: ${error.message}` });
+      });
+      socket.unref();
+      const pooled = { socket, pending, ready };
+      list.push(pooled);
+      return pooled;
+    }
+    this.next = (this.next + 1) % list.length;
+    return list[this.next];
+  }
+  /** Sends `build(id)` to host:port with an ID unused on the chosen socket. */
+  async exchange(host, port, build, timeoutMs, filter, randomId) {
+    if (this.closed) return { kind: "failed", detail: "the DNS client is closed" };
+    const pooled = this.socketFor(host, port);
+    const notReady = await pooled.ready;
+    if (notReady !== void 0) return { kind: "failed", detail: notReady };
+    let id = randomId();
+    while (pooled.pending.has(id)) id = randomId();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (result) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        pooled.pending.delete(id);
+        resolve(result);
+      };
+      const entry = { host, port, filter, finish };
+      const timer = setTimeout(() => finish(entry.lastBad ? { kind: "failed", detail: entry.lastBad } : { kind: "timeout" }), timeoutMs);
+      pooled.pending.set(id, entry);
+      pooled.socket.send(build(id), (error) => {
+        if (error) finish({ kind: "failed", detail: `UDP send failed: ${error.message}` });
+      });
     });
-    socket.send(query, port, host, (error) => {
-      if (error) finish({ kind: "failed", detail: `UDP send failed: ${error.message}` });
-    });
-  });
-}
+  }
+  close() {
+    this.closed = true;
+    for (const list of this.sockets.values()) {
+      for (const pooled of list) {
+        for (const entry of pooled.pending.values()) entry.finish({ kind: "failed", detail: "the DNS client is closed" });
+        pooled.socket.close();
+      }
+    }
+    this.sockets.clear();
+  }
+};
 function tcpExchange(host, port, query, timeoutMs) {
   return new Promise((resolve) => {
-    const socket = new Socket();
+    const socket = new TcpSocket();
     const chunks = [];
     let received = 0;
     let settled = false;
@@ -59636,7 +59691,9 @@ var Semaphore = class {
   }
   limit;
   active = 0;
+  /** A FIFO as an array and a head index: shift() on a long array is O(n). */
   waiting = [];
+  head = 0;
   async run(task) {
     if (this.active >= this.limit) await new Promise((resolve) => this.waiting.push(resolve));
     this.active++;
@@ -59644,7 +59701,15 @@ var Semaphore = class {
       return await task();
     } finally {
       this.active--;
-      this.waiting.shift()?.();
+      if (this.head < this.waiting.length) {
+        const wake = this.waiting[this.head];
+        this.head++;
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        wake();
+      }
     }
   }
 };
@@ -59671,6 +59736,7 @@ var DnsClient = class {
   now;
   fetcher;
   deadline;
+  udp = new UdpPool();
   async resolve(name3, type) {
     this.stats.lookups++;
     if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0) this.deadline = this.now() + this.options.phaseTimeoutMs;
@@ -59754,29 +59820,44 @@ var DnsClient = class {
   }
   async attempt(server, qname, type, timeoutMs) {
     const label = serverLabel(server);
-    const id = server.kind === "doh" ? 0 : randomInt(0, 65536);
-    const query = encodeQuery(id, qname, type);
-    const filter = (bytes) => {
-      const decoded = decodeReply(bytes, id, qname, type);
-      return decoded.kind === "bad" && /does not match|not a response/.test(decoded.detail) ? decoded.detail : true;
-    };
     this.stats.queriesSent++;
-    let exchange;
     if (server.kind === "doh") {
-      exchange = await dohExchange(server.url, query, timeoutMs, this.fetcher);
-    } else {
-      exchange = await udpExchange(server.host, server.port, query, timeoutMs, filter);
+      const exchange2 = await dohExchange(server.url, encodeQuery(0, qname, type), timeoutMs, this.fetcher);
+      return this.toAnswer(exchange2, void 0, 0, qname, type, label).answer;
     }
-    let result = this.toAnswer(exchange, id, qname, type, label);
-    if (result.truncated && server.kind === "dns") {
+    let decoded;
+    let sentId = 0;
+    const exchange = await this.udp.exchange(
+      server.host,
+      server.port,
+      (id) => {
+        sentId = id;
+        return encodeQuery(id, qname, type);
+      },
+      timeoutMs,
+      (bytes) => {
+        const d = decodeReply(bytes, sentId, qname, type);
+        if (d.kind === "bad" && /does not match|not a response/.test(d.detail)) return d.detail;
+        decoded = d;
+        return true;
+      },
+      () => randomInt(0, 65536)
+    );
+    let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
+    if (result.truncated) {
       this.stats.tcpFallbacks++;
       this.stats.queriesSent++;
-      result = this.toAnswer(await tcpExchange(server.host, server.port, query, timeoutMs), id, qname, type, label);
+      const tcp = await tcpExchange(server.host, server.port, encodeQuery(sentId, qname, type), timeoutMs);
+      result = this.toAnswer(tcp, void 0, sentId, qname, type, label);
       if (result.truncated) return { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: label };
     }
     return result.answer;
   }
-  toAnswer(exchange, id, qname, type, server) {
+  /** Closes the UDP sockets; later questions fail. */
+  close() {
+    this.udp.close();
+  }
+  toAnswer(exchange, known, id, qname, type, server) {
     switch (exchange.kind) {
       case "timeout":
         this.stats.timeouts++;
@@ -59784,7 +59865,7 @@ var DnsClient = class {
       case "failed":
         return { answer: { rcode: "MALFORMED", records: [], detail: exchange.detail, server }, truncated: false };
       case "reply": {
-        const decoded = decodeReply(exchange.bytes, id, qname, type);
+        const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
         if (decoded.kind === "bad") return { answer: { rcode: "MALFORMED", records: [], detail: decoded.detail, server }, truncated: false };
         return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
       }
@@ -61754,19 +61835,19 @@ var OneDriveLargeFileUploadTask = class _OneDriveLargeFileUploadTask extends Lar
    * @param {path} [path = OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH] - The path for the upload
    * @returns The constructed create session url
    */
-  static constructCreateSessionUrl(fileName, path16 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
+  static constructCreateSessionUrl(fileName, path17 = _OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH) {
     fileName = fileName.trim();
-    path16 = path16.trim();
-    if (path16 === "") {
-      path16 = "/";
+    path17 = path17.trim();
+    if (path17 === "") {
+      path17 = "/";
     }
-    if (path16[0] !== "/") {
-      path16 = `/${path16}`;
+    if (path17[0] !== "/") {
+      path17 = `/${path17}`;
     }
-    if (path16[path16.length - 1] !== "/") {
-      path16 = `${path16}/`;
+    if (path17[path17.length - 1] !== "/") {
+      path17 = `${path17}/`;
     }
-    return `/me/drive/root:${path16.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
+    return `/me/drive/root:${path17.split("/").map((p) => encodeURIComponent(p)).join("/")}${encodeURIComponent(fileName)}:/createUploadSession`;
   }
   /**
    * @private
@@ -62065,30 +62146,30 @@ var GraphRequest = class {
    * @param {ClientOptions} config - The options for making request
    * @param {string} path - A path string
    */
-  constructor(httpClient2, config, path16) {
-    this.parsePath = (path17) => {
-      if (path17.indexOf("https://") !== -1) {
-        path17 = path17.replace("https://", "");
-        const endOfHostStrPos = path17.indexOf("/");
+  constructor(httpClient2, config, path17) {
+    this.parsePath = (path18) => {
+      if (path18.indexOf("https://") !== -1) {
+        path18 = path18.replace("https://", "");
+        const endOfHostStrPos = path18.indexOf("/");
         if (endOfHostStrPos !== -1) {
-          this.urlComponents.host = "https://" + path17.substring(0, endOfHostStrPos);
-          path17 = path17.substring(endOfHostStrPos + 1, path17.length);
+          this.urlComponents.host = "https://" + path18.substring(0, endOfHostStrPos);
+          path18 = path18.substring(endOfHostStrPos + 1, path18.length);
         }
-        const endOfVersionStrPos = path17.indexOf("/");
+        const endOfVersionStrPos = path18.indexOf("/");
         if (endOfVersionStrPos !== -1) {
-          this.urlComponents.version = path17.substring(0, endOfVersionStrPos);
-          path17 = path17.substring(endOfVersionStrPos + 1, path17.length);
+          this.urlComponents.version = path18.substring(0, endOfVersionStrPos);
+          path18 = path18.substring(endOfVersionStrPos + 1, path18.length);
         }
       }
-      if (path17.charAt(0) === "/") {
-        path17 = path17.substr(1);
+      if (path18.charAt(0) === "/") {
+        path18 = path18.substr(1);
       }
-      const queryStrPos = path17.indexOf("?");
+      const queryStrPos = path18.indexOf("?");
       if (queryStrPos === -1) {
-        this.urlComponents.path = path17;
+        this.urlComponents.path = path18;
       } else {
-        this.urlComponents.path = path17.substr(0, queryStrPos);
-        const queryParams = path17.substring(queryStrPos + 1, path17.length).split("&");
+        this.urlComponents.path = path18.substr(0, queryStrPos);
+        const queryParams = path18.substring(queryStrPos + 1, path18.length).split("&");
         for (const queryParam of queryParams) {
           this.parseQueryParameter(queryParam);
         }
@@ -62106,7 +62187,7 @@ var GraphRequest = class {
     this._headers = {};
     this._options = {};
     this._middlewareOptions = [];
-    this.parsePath(path16);
+    this.parsePath(path17);
   }
   /**
    * @private
@@ -62892,8 +62973,8 @@ var Client = class _Client {
    * @param {string} path - The path string value
    * @returns The graph request instance
    */
-  api(path16) {
-    return new GraphRequest(this.httpClient, this.config, path16);
+  api(path17) {
+    return new GraphRequest(this.httpClient, this.config, path17);
   }
 };
 
@@ -62907,24 +62988,24 @@ function pathOf(url) {
 }
 var OUTLOOK = /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;
 function endpointFamily(url) {
-  const path16 = pathOf(url);
-  if (path16 === "/$batch") return { family: "batch", key: "" };
-  if (path16.startsWith("/auditlogs/") || path16.startsWith("/reports/")) return { family: "identity-reports", key: "" };
-  if (path16.startsWith("/identityprotection/") || path16.startsWith("/identity/conditionalaccess/")) {
+  const path17 = pathOf(url);
+  if (path17 === "/$batch") return { family: "batch", key: "" };
+  if (path17.startsWith("/auditlogs/") || path17.startsWith("/reports/")) return { family: "identity-reports", key: "" };
+  if (path17.startsWith("/identityprotection/") || path17.startsWith("/identity/conditionalaccess/")) {
     return { family: "identity-protection", key: "" };
   }
-  const outlook = OUTLOOK.exec(path16);
+  const outlook = OUTLOOK.exec(path17);
   if (outlook) return { family: "outlook", key: decodeURIComponent(outlook[1] ?? "me").toLowerCase() };
   return { family: "directory", key: "" };
 }
 
 // src/collect/graph/graph-api.ts
 var GraphRequestError = class extends Error {
-  constructor(message, status, code2, path16, requestId) {
+  constructor(message, status, code2, path17, requestId) {
     super(message);
     this.status = status;
     this.code = code2;
-    this.path = path16;
+    this.path = path17;
     this.requestId = requestId;
   }
   status;
@@ -63329,11 +63410,11 @@ function createGraphTransport(options2) {
     logger27.warning(`Graph ${method} ${endpoint3} failed: ${errorMessage(error)}`);
     return new GraphRequestError(`request failed: ${errorMessage(error)}`, 0, "RequestFailed", endpoint3);
   }
-  async function sdkGet(path16) {
+  async function sdkGet(path17) {
     try {
-      return await client.api(path16).responseType(ResponseType.RAW).get();
+      return await client.api(path17).responseType(ResponseType.RAW).get();
     } catch (error) {
-      throw networkFailure("GET", path16, error);
+      throw networkFailure("GET", path17, error);
     }
   }
   async function exactGet(url) {
@@ -63350,16 +63431,16 @@ function createGraphTransport(options2) {
     if (!context5.response) throw networkFailure("GET", url, new Error("no response"));
     return context5.response;
   }
-  async function getJson(path16) {
-    const response = await sdkGet(path16);
-    if (!response.ok) throw await failure2("GET", path16, response);
-    return readJson(response, endpointOf(path16));
+  async function getJson(path17) {
+    const response = await sdkGet(path17);
+    if (!response.ok) throw await failure2("GET", path17, response);
+    return readJson(response, endpointOf(path17));
   }
-  async function* pages(path16) {
-    const endpoint3 = endpointOf(path16);
+  async function* pages(path17) {
+    const endpoint3 = endpointOf(path17);
     const seen = /* @__PURE__ */ new Set();
-    let response = await sdkGet(path16);
-    let url = `${versionRoot}${path16}`;
+    let response = await sdkGet(path17);
+    let url = `${versionRoot}${path17}`;
     for (let page = 0; ; page += 1) {
       if (!response.ok) throw await failure2("GET", url, response);
       const body = await readJson(response, endpoint3);
@@ -78234,15 +78315,15 @@ function getRequestUrl(baseUri, operationSpec, operationArguments, fallbackObjec
   let isAbsolutePath = false;
   let requestUrl = replaceAll(baseUri, urlReplacements);
   if (operationSpec.path) {
-    let path16 = replaceAll(operationSpec.path, urlReplacements);
-    if (operationSpec.path === "/{nextLink}" && path16.startsWith("/")) {
-      path16 = path16.substring(1);
+    let path17 = replaceAll(operationSpec.path, urlReplacements);
+    if (operationSpec.path === "/{nextLink}" && path17.startsWith("/")) {
+      path17 = path17.substring(1);
     }
-    if (isAbsoluteUrl(path16)) {
-      requestUrl = path16;
+    if (isAbsoluteUrl(path17)) {
+      requestUrl = path17;
       isAbsolutePath = true;
     } else {
-      requestUrl = appendPath(requestUrl, path16);
+      requestUrl = appendPath(requestUrl, path17);
     }
   }
   const { queryParams, sequenceParams } = calculateQueryParameters(operationSpec, operationArguments, fallbackObject);
@@ -78288,9 +78369,9 @@ function appendPath(url, pathToAppend) {
   }
   const searchStart = pathToAppend.indexOf("?");
   if (searchStart !== -1) {
-    const path16 = pathToAppend.substring(0, searchStart);
+    const path17 = pathToAppend.substring(0, searchStart);
     const search = pathToAppend.substring(searchStart + 1);
-    newPath = newPath + path16;
+    newPath = newPath + path17;
     if (search) {
       parsedUrl.search = parsedUrl.search ? `${parsedUrl.search}&${search}` : search;
     }
@@ -83300,9 +83381,9 @@ function statusFromError(id, error) {
   if (error instanceof GraphShapeError) return { status: "failed", reason: error.message };
   return { status: "failed", reason: `${requirement.endpoint}: ${errorMessage(error)}` };
 }
-async function readCollection(graph, path16, read) {
+async function readCollection(graph, path17, read) {
   const out = [];
-  for await (const page of graph.pages(path16)) {
+  for await (const page of graph.pages(path17)) {
     for (const item of page) out.push(read(item, `value[${out.length}]`));
   }
   return out;
@@ -83392,8 +83473,8 @@ var STRENGTHS_PATH = "/policies/authenticationStrengthPolicies?$select=id,displa
 var ROLE_ASSIGNMENTS_PATH = "/roleManagement/directory/roleAssignments?$expand=principal";
 var DOMAINS_PATH = "/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType";
 var groupMembersPath = (groupId) => `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,userPrincipalName,displayName,accountEnabled`;
-function endpoint(path16) {
-  return path16.split("?")[0] ?? path16;
+function endpoint(path17) {
+  return path17.split("?")[0] ?? path17;
 }
 function readUser(r, item, at) {
   const o = r.object(item, at);
@@ -83510,9 +83591,9 @@ async function roleAssignments(graph) {
   const members = /* @__PURE__ */ new Map();
   await Promise.all(
     groupIds.map(async (groupId) => {
-      const path16 = groupMembersPath(groupId);
-      const reader = new ShapeReader(endpoint(path16));
-      members.set(groupId, await readCollection(graph, path16, (item, at) => readPrincipal(reader, item, at)));
+      const path17 = groupMembersPath(groupId);
+      const reader = new ShapeReader(endpoint(path17));
+      members.set(groupId, await readCollection(graph, path17, (item, at) => readPrincipal(reader, item, at)));
     })
   );
   return assignments.map((a) => {
@@ -83531,9 +83612,9 @@ function readDomain(r, item, at) {
     authenticationType: r.optionalString(o.authenticationType, `${at}.authenticationType`)
   };
 }
-function collection(path16, read) {
-  const r = new ShapeReader(endpoint(path16));
-  return (graph) => readCollection(graph, path16, (item, at) => read(r, item, at));
+function collection(path17, read) {
+  const r = new ShapeReader(endpoint(path17));
+  return (graph) => readCollection(graph, path17, (item, at) => read(r, item, at));
 }
 async function securityDefaults(graph) {
   const r = new ShapeReader(endpoint(SECURITY_DEFAULTS_PATH));
@@ -85473,8 +85554,8 @@ var ApiServer = class {
     }
   }
   async graphGet(request2, response, url) {
-    const path16 = url.pathname.slice("/v1.0".length);
-    const route = request2.method === "GET" ? this.deps.graph.route(decodeURIComponent(path16)) : void 0;
+    const path17 = url.pathname.slice("/v1.0".length);
+    const route = request2.method === "GET" ? this.deps.graph.route(decodeURIComponent(path17)) : void 0;
     const family = route?.family ?? "unknown";
     this.deps.stats.value.requests[family]++;
     if (request2.method !== "GET") return this.finish(response, graphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request target."));
@@ -85485,7 +85566,7 @@ var ApiServer = class {
     const statusFault = this.statusFault(fault);
     if (statusFault !== void 0) return this.finish(response, statusFault);
     const graphRequest = {
-      path: decodeURIComponent(path16),
+      path: decodeURIComponent(path17),
       params: url.searchParams,
       clientRequestId: request2.headers["client-request-id"]
     };
@@ -86065,8 +86146,8 @@ var GraphService = class {
   tenant;
   baseUrl;
   /** Finds the route of a path, or undefined when the simulator does not serve it. */
-  route(path16) {
-    const clean = path16.replace(/\/+$/, "");
+  route(path17) {
+    const clean = path17.replace(/\/+$/, "");
     switch (clean) {
       case "/users":
         return this.collectionRoute("directory", "graph.users", ["User.Read.All", "Directory.Read.All"], {
@@ -87005,6 +87086,19 @@ async function startSimulator(options2) {
   }
 }
 
+// src/collect/dns/recorded-https.ts
+import { readFile as readFile3 } from "node:fs/promises";
+import path8 from "node:path";
+async function recordedHttpsFromFolder(dir) {
+  let recorded = {};
+  try {
+    const data = JSON.parse(await readFile3(path8.join(dir, SOURCE_FILES.dns), "utf8"));
+    recorded = data.https ?? {};
+  } catch {
+  }
+  return (url) => Promise.resolve((Object.hasOwn(recorded, url) ? recorded[url] : void 0) ?? { status: 0, error: `the simulated tenant has no HTTPS answer for ${url}` });
+}
+
 // src/collect/simulator-collector.ts
 function simulatorCollector(options2) {
   let sim;
@@ -87033,10 +87127,11 @@ function simulatorCollector(options2) {
         dnsServers: [{ kind: "dns", host: sim.dns.host, port: sim.dns.port }],
         ...options2.clients
       });
+      const https4 = await recordedHttpsFromFolder(options2.dir);
       return liveCollector({
         mode: "simulate",
         tenantId: sim.tenantId,
-        clients: created.clients,
+        clients: { ...created.clients, https: https4 },
         extraDomains: options2.extraDomains ?? [],
         now: options2.now
       }).collect(request2);
@@ -87935,8 +88030,8 @@ function renderSummaryMarkdown(report, extras = {}) {
 
 // src/evidence/verify-evidence.ts
 import { createHash as createHash10 } from "node:crypto";
-import { readFile as readFile4, stat } from "node:fs/promises";
-import path10 from "node:path";
+import { readFile as readFile5, stat } from "node:fs/promises";
+import path11 from "node:path";
 import { isDeepStrictEqual as isDeepStrictEqual2 } from "node:util";
 
 // src/mailauth/microsoft-dkim.ts
@@ -90593,8 +90688,8 @@ async function evaluate(snapshot, policy2, options2) {
 // src/evidence/checksums.ts
 import { createHash as createHash9 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir, readFile as readFile3, writeFile as writeFile2 } from "node:fs/promises";
-import path8 from "node:path";
+import { readdir, readFile as readFile4, writeFile as writeFile2 } from "node:fs/promises";
+import path9 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
   const hash = createHash9("sha256");
@@ -90603,21 +90698,21 @@ async function sha256File(file) {
 }
 async function listFiles(dir) {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => path8.relative(dir, path8.join(e.parentPath, e.name)).split(path8.sep).join("/")).sort();
+  return entries.filter((e) => e.isFile()).map((e) => path9.relative(dir, path9.join(e.parentPath, e.name)).split(path9.sep).join("/")).sort();
 }
 async function writeChecksums(dir) {
   const lines = [];
   for (const file of await listFiles(dir)) {
     if (file === CHECKSUM_FILE) continue;
-    lines.push(`${await sha256File(path8.join(dir, file))}  ${file}`);
+    lines.push(`${await sha256File(path9.join(dir, file))}  ${file}`);
   }
-  await writeFile2(path8.join(dir, CHECKSUM_FILE), `${lines.join("\n")}
+  await writeFile2(path9.join(dir, CHECKSUM_FILE), `${lines.join("\n")}
 `);
 }
 async function verifyChecksums(dir) {
   let text6;
   try {
-    text6 = await readFile3(path8.join(dir, CHECKSUM_FILE), "utf8");
+    text6 = await readFile4(path9.join(dir, CHECKSUM_FILE), "utf8");
   } catch {
     return [`${CHECKSUM_FILE}: missing; the pack cannot be trusted without it`];
   }
@@ -90638,7 +90733,7 @@ async function verifyChecksums(dir) {
       problems.push(`${file}: listed in ${CHECKSUM_FILE} but missing from the pack`);
       continue;
     }
-    const actual = await sha256File(path8.join(dir, file));
+    const actual = await sha256File(path9.join(dir, file));
     if (actual !== expected) problems.push(`${file}: changed (sha256 ${actual}, ${CHECKSUM_FILE} says ${expected})`);
   }
   for (const file of present) {
@@ -90714,7 +90809,7 @@ function compareVerdicts(report, fresh) {
 // src/evidence/write-evidence.ts
 import { randomBytes } from "node:crypto";
 import { mkdir as mkdir2, readdir as readdir2, rm, writeFile as writeFile3 } from "node:fs/promises";
-import path9 from "node:path";
+import path10 from "node:path";
 
 // src/evidence/redact-snapshot.ts
 import { createHmac } from "node:crypto";
@@ -90880,7 +90975,7 @@ async function prepare(dir) {
       `${dir}: the evidence folder holds other files (${others.slice(0, 3).join(", ")}); use an empty or new folder`
     );
   }
-  for (const name3 of Object.values(PACK)) await rm(path9.join(dir, name3), { recursive: true, force: true });
+  for (const name3 of Object.values(PACK)) await rm(path10.join(dir, name3), { recursive: true, force: true });
 }
 function verdictCounts(report) {
   const counts = /* @__PURE__ */ new Map();
@@ -90894,8 +90989,8 @@ function verdictCounts(report) {
 async function writeEvidencePack(input) {
   const { settings, policy: policy2, snapshot, logger: logger27 } = input;
   await prepare(settings.dir);
-  await writeFile3(path9.join(settings.dir, PACK.policy), policy2.text);
-  const snapshotDir = path9.join(settings.dir, PACK.snapshot);
+  await writeFile3(path10.join(settings.dir, PACK.policy), policy2.text);
+  const snapshotDir = path10.join(settings.dir, PACK.snapshot);
   let report;
   let redactionChanged = [];
   if (settings.redact) {
@@ -90927,7 +91022,7 @@ async function writeEvidencePack(input) {
     const manifest = await writeSnapshotFolder(snapshotDir, snapshot);
     report = { ...input.report, snapshot: manifest };
   }
-  await writeFile3(path9.join(settings.dir, PACK.report), `${JSON.stringify(report, null, 2)}
+  await writeFile3(path10.join(settings.dir, PACK.report), `${JSON.stringify(report, null, 2)}
 `);
   await writeChecksums(settings.dir);
   logger27.info(`Evidence pack written to ${settings.dir}${settings.redact ? " (snapshot pseudonymised)" : ""}`);
@@ -90936,7 +91031,7 @@ async function writeEvidencePack(input) {
 
 // src/evidence/verify-evidence.ts
 async function readReport(file) {
-  const value = JSON.parse(await readFile4(file, "utf8"));
+  const value = JSON.parse(await readFile5(file, "utf8"));
   if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.policy)) {
     throw new Error("not a mailwarden JSON report (needs policy, snapshot and results)");
   }
@@ -90951,13 +91046,13 @@ async function verifyEvidencePack(dir) {
   const problems = [...await verifyChecksums(dir)];
   let report;
   try {
-    report = await readReport(path10.join(dir, PACK.report));
+    report = await readReport(path11.join(dir, PACK.report));
   } catch (error) {
     return { problems: [...problems, `${PACK.report}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
   let policyText;
   try {
-    policyText = await readFile4(path10.join(dir, PACK.policy), "utf8");
+    policyText = await readFile5(path11.join(dir, PACK.policy), "utf8");
   } catch (error) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
@@ -90966,12 +91061,12 @@ async function verifyEvidencePack(dir) {
     problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
   }
   try {
-    const snapshot = await readSnapshotFolder(path10.join(dir, PACK.snapshot));
+    const snapshot = await readSnapshotFolder(path11.join(dir, PACK.snapshot));
     if (!isDeepStrictEqual2(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))) {
       problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
     }
     const now = new Date(snapshot.manifest.capturedAt);
-    const { policy: policy2 } = parsePolicy(policyText, path10.join(dir, PACK.policy), now);
+    const { policy: policy2 } = parsePolicy(policyText, path11.join(dir, PACK.policy), now);
     const only = report.run.only?.filter(isArea);
     const fresh = await evaluate(snapshot, policy2, { now, ...only ? { only } : {}, domains: snapshot.manifest.domains ?? [] });
     const differences = compareVerdicts(report, fresh);
@@ -90987,15 +91082,15 @@ async function verifyEvidencePack(dir) {
 // src/run.ts
 import { mkdir as mkdir3, mkdtemp, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import path12 from "node:path";
+import path13 from "node:path";
 
 // src/policy/load-policy.ts
-import { readFile as readFile5 } from "node:fs/promises";
-async function loadPolicy(path16, now) {
-  const file = path16 ?? BASELINE_POLICY_PATH;
+import { readFile as readFile6 } from "node:fs/promises";
+async function loadPolicy(path17, now) {
+  const file = path17 ?? BASELINE_POLICY_PATH;
   let text6;
   try {
-    text6 = await readFile5(file, "utf8");
+    text6 = await readFile6(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
@@ -91003,7 +91098,7 @@ async function loadPolicy(path16, now) {
 }
 
 // src/report/sarif.ts
-import path11 from "node:path";
+import path12 from "node:path";
 var SECURITY_SEVERITY = {
   low: "3.0",
   medium: "5.5",
@@ -91018,11 +91113,11 @@ var LEVEL = {
 };
 var SARIF_FINGERPRINT_KEY = "mailwardenFinding/v1";
 function policyUri(policyPath, baseDir) {
-  const relative = path11.relative(baseDir, path11.resolve(baseDir, policyPath));
-  if (relative !== "" && !relative.startsWith("..") && !path11.isAbsolute(relative)) {
-    return { uri: relative.split(path11.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
+  const relative = path12.relative(baseDir, path12.resolve(baseDir, policyPath));
+  if (relative !== "" && !relative.startsWith("..") && !path12.isAbsolute(relative)) {
+    return { uri: relative.split(path12.sep).map(encodeURIComponent).join("/"), uriBaseId: "%SRCROOT%" };
   }
-  return { uri: new URL(`file://${path11.resolve(baseDir, policyPath)}`).href };
+  return { uri: new URL(`file://${path12.resolve(baseDir, policyPath)}`).href };
 }
 function renderSarif(report, policy2, baseDir) {
   const failing = report.results.filter((r) => r.status === "fail");
@@ -91080,7 +91175,7 @@ How to fix: ${control?.remediation ?? ""}`.trim(),
             rules
           }
         },
-        ...location.uriBaseId ? { originalUriBaseIds: { "%SRCROOT%": { uri: `${new URL(`file://${path11.resolve(baseDir)}/`).href}` } } } : {},
+        ...location.uriBaseId ? { originalUriBaseIds: { "%SRCROOT%": { uri: `${new URL(`file://${path12.resolve(baseDir)}/`).href}` } } } : {},
         automationDetails: { id: `mailwarden/${report.policy.id}/` },
         results
       }
@@ -91793,7 +91888,7 @@ async function issuesStage(settings, report, policy2, deps) {
   );
 }
 async function writeOutput(file, text6) {
-  await mkdir3(path12.dirname(path12.resolve(file)), { recursive: true });
+  await mkdir3(path13.dirname(path13.resolve(file)), { recursive: true });
   await writeFile4(file, text6);
 }
 function everySourceFailed(snapshot) {
@@ -91823,7 +91918,7 @@ async function runPipeline(settings, deps, scratch) {
     logger27.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
   } else if (settings.evidence) {
-    scratch.dir = await mkdtemp(path12.join(tmpdir(), "mailwarden-snapshot-"));
+    scratch.dir = await mkdtemp(path13.join(tmpdir(), "mailwarden-snapshot-"));
     await writeSnapshotFolder(scratch.dir, snapshot);
     snapshot = await readSnapshotFolder(scratch.dir);
   }
@@ -91915,8 +92010,8 @@ var Context = class {
       if (existsSync(process.env.GITHUB_EVENT_PATH)) {
         this.payload = JSON.parse(readFileSync2(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
       } else {
-        const path16 = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path16} does not exist${EOL2}`);
+        const path17 = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path17} does not exist${EOL2}`);
       }
     }
     this.eventName = process.env.GITHUB_EVENT_NAME;
@@ -96210,7 +96305,7 @@ var triggers_notification_paths_default = [
 ];
 function routeMatcher(paths) {
   const regexes = paths.map(
-    (path16) => path16.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
+    (path17) => path17.split("/").map((c) => c.startsWith("{") ? "(?:.+?)" : c).join("/")
   );
   const regex2 = `^(?:${regexes.map((r) => `(?:${r})`).join("|")})[^/]*$`;
   return new RegExp(regex2, "i");
@@ -96493,20 +96588,20 @@ var ISSUES_OFF = {
 
 // src/simulator/generator/generate-tenant.ts
 import { writeFile as writeFile5 } from "node:fs/promises";
-import path14 from "node:path";
+import path15 from "node:path";
 
 // src/simulator/generator/json-writer.ts
 import { createWriteStream as createWriteStream2 } from "node:fs";
 import { mkdir as mkdir4 } from "node:fs/promises";
 import { once as once2 } from "node:events";
-import path13 from "node:path";
+import path14 from "node:path";
 var StreamFile = class _StreamFile {
   constructor(out) {
     this.out = out;
   }
   out;
   static async open(file) {
-    await mkdir4(path13.dirname(file), { recursive: true });
+    await mkdir4(path14.dirname(file), { recursive: true });
     const out = createWriteStream2(file, { encoding: "utf8", highWaterMark: 1 << 20 });
     return new _StreamFile(out);
   }
@@ -97086,7 +97181,7 @@ var invokeHeader = (shape) => ({
   "@adminapi.warnings": []
 });
 async function writeJson2(out, relative, value) {
-  const file = await StreamFile.open(path14.join(out, relative));
+  const file = await StreamFile.open(path15.join(out, relative));
   await file.write(`${JSON.stringify(value, null, 1)}
 `);
   await file.close();
@@ -97095,7 +97190,7 @@ async function generateTenant(options2) {
   const shape = tenantShape(options2);
   const s = scenarios(shape);
   const out = options2.out;
-  const f = (id) => path14.join(out, SOURCE_FILES[id]);
+  const f = (id) => path15.join(out, SOURCE_FILES[id]);
   const counts = {};
   const header = invokeHeader(shape);
   const users = await CollectionFile.open(f("graph.users"), { "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users" });
@@ -97334,7 +97429,7 @@ async function generateTenant(options2) {
     sources,
     domains: [...shape.domains, shape.initialDomain]
   };
-  await writeFile5(path14.join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
+  await writeFile5(path15.join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}
 `);
   return {
     users: shape.users,
@@ -97346,8 +97441,8 @@ async function generateTenant(options2) {
 }
 
 // src/simulator/generator/overlay.ts
-import { readFile as readFile6, writeFile as writeFile6, mkdir as mkdir5 } from "node:fs/promises";
-import path15 from "node:path";
+import { readFile as readFile7, writeFile as writeFile6, mkdir as mkdir5 } from "node:fs/promises";
+import path16 from "node:path";
 var REPLACED = /* @__PURE__ */ new Set([
   "graph.conditionalAccessPolicies",
   "graph.securityDefaults",
@@ -97365,7 +97460,7 @@ function keyOf2(item) {
 async function readLines(file) {
   let text6;
   try {
-    text6 = await readFile6(file, "utf8");
+    text6 = await readFile7(file, "utf8");
   } catch {
     return [];
   }
@@ -97373,7 +97468,7 @@ async function readLines(file) {
 }
 async function readCollection2(file) {
   try {
-    const parsed = JSON.parse(await readFile6(file, "utf8"));
+    const parsed = JSON.parse(await readFile7(file, "utf8"));
     if (!isJsonObject(parsed)) return void 0;
     const { value, ...header } = parsed;
     return { header, value: Array.isArray(value) ? value.filter(isJsonObject) : [] };
@@ -97383,10 +97478,10 @@ async function readCollection2(file) {
 }
 async function applyOverlay(out, overlayDir) {
   const overlay = await readSnapshotFolder(overlayDir);
-  const manifestFile = path15.join(out, MANIFEST_FILE);
+  const manifestFile = path16.join(out, MANIFEST_FILE);
   let generated;
   try {
-    generated = JSON.parse(await readFile6(manifestFile, "utf8"));
+    generated = JSON.parse(await readFile7(manifestFile, "utf8"));
   } catch (error) {
     throw new ConfigurationError(`${manifestFile}: cannot read the generated manifest (${errorMessage(error)})`);
   }
@@ -97396,9 +97491,9 @@ async function applyOverlay(out, overlayDir) {
       sources[id] = status;
       continue;
     }
-    const from = path15.join(overlayDir, SOURCE_FILES[id]);
-    const to = path15.join(out, SOURCE_FILES[id]);
-    await mkdir5(path15.dirname(to), { recursive: true });
+    const from = path16.join(overlayDir, SOURCE_FILES[id]);
+    const to = path16.join(out, SOURCE_FILES[id]);
+    await mkdir5(path16.dirname(to), { recursive: true });
     if (STREAMED_SOURCES.has(id)) {
       const mine2 = await readLines(from);
       const keys2 = new Set(mine2.flatMap(keyOf2));
@@ -97411,7 +97506,7 @@ async function applyOverlay(out, overlayDir) {
       continue;
     }
     if (id === "dns") {
-      const mine2 = JSON.parse(await readFile6(from, "utf8"));
+      const mine2 = JSON.parse(await readFile7(from, "utf8"));
       const theirs2 = await readCollection2(to);
       const answers = { ...theirs2?.header.answers ?? {}, ...mine2.answers };
       await writeFile6(to, `${JSON.stringify({ ...mine2, answers }, null, 1)}
@@ -97420,7 +97515,7 @@ async function applyOverlay(out, overlayDir) {
       continue;
     }
     if (SINGLETON_SOURCES.has(id) || REPLACED.has(id)) {
-      await writeFile6(to, await readFile6(from, "utf8"));
+      await writeFile6(to, await readFile7(from, "utf8"));
       const replaced = await readCollection2(to);
       sources[id] = { status: "ok", ...SINGLETON_SOURCES.has(id) ? {} : { count: replaced?.value.length ?? 0 } };
       continue;
@@ -97445,11 +97540,11 @@ async function applyOverlay(out, overlayDir) {
 }
 
 // src/simulator/simulate-command.ts
-import { readFile as readFile7, writeFile as writeFile7 } from "node:fs/promises";
+import { readFile as readFile8, writeFile as writeFile7 } from "node:fs/promises";
 async function readRealismFile(file) {
   let text6;
   try {
-    text6 = await readFile7(file, "utf8");
+    text6 = await readFile8(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read realism file (${errorMessage(error)})`);
   }
@@ -97831,7 +97926,7 @@ async function validatePolicy(args, io) {
   if (file === void 0) throw new UsageError("validate-policy needs a FILE");
   let text6;
   try {
-    text6 = await readFile8(file, "utf8");
+    text6 = await readFile9(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
   }
@@ -97867,7 +97962,7 @@ function controls(args, io) {
 async function readReport2(file) {
   let text6;
   try {
-    text6 = await readFile8(file, "utf8");
+    text6 = await readFile9(file, "utf8");
   } catch (error) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }

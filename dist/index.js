@@ -42374,35 +42374,90 @@ function parseResolvConf(text6) {
 
 // src/collect/dns/transports.ts
 import { createSocket } from "node:dgram";
-import { isIP as isIP2, Socket } from "node:net";
-function udpExchange(host, port, query, timeoutMs, filter) {
-  return new Promise((resolve) => {
-    const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
-    let lastBad;
-    let settled = false;
-    const finish = (result) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.close();
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish(lastBad ? { kind: "failed", detail: lastBad } : { kind: "timeout" }), timeoutMs);
-    socket.on("error", (error2) => finish({ kind: "failed", detail: `UDP error: ${error2.message}` }));
-    socket.on("message", (bytes, remote) => {
-      if (remote.port !== port) return;
-      const verdict2 = filter(bytes);
-      if (verdict2 === true) finish({ kind: "reply", bytes });
-      else lastBad = verdict2;
+import { isIP as isIP2, Socket as TcpSocket } from "node:net";
+var UdpPool = class {
+  constructor(size = 4) {
+    this.size = size;
+  }
+  size;
+  sockets = /* @__PURE__ */ new Map();
+  next = 0;
+  closed = false;
+  socketFor(host, port) {
+    const key = `${host}|${port}`;
+    let list = this.sockets.get(key);
+    if (!list) {
+      list = [];
+      this.sockets.set(key, list);
+    }
+    if (list.length < this.size) {
+      const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
+      const pending = /* @__PURE__ */ new Map();
+      const ready = new Promise((resolve) => {
+        socket.once("connect", () => resolve(void 0));
+        socket.once("error", (error2) => resolve(`UDP error: ${error2.message}`));
+        socket.connect(port, host);
+      });
+      socket.on("message", (bytes) => {
+        const entry = bytes.length >= 2 ? pending.get(bytes.readUInt16BE(0)) : void 0;
+        if (!entry) {
+          for (const waiting of pending.values()) waiting.lastBad = `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+          return;
+        }
+        const verdict2 = entry.filter(bytes);
+        if (verdict2 === true) entry.finish({ kind: "reply", bytes });
+        else entry.lastBad = verdict2;
+      });
+      socket.on("error", (error2) => {
+        for (const entry of pending.values()) entry.finish({ kind: "failed", detail: `UDP error: ${error2.message}` });
+      });
+      socket.unref();
+      const pooled = { socket, pending, ready };
+      list.push(pooled);
+      return pooled;
+    }
+    this.next = (this.next + 1) % list.length;
+    return list[this.next];
+  }
+  /** Sends `build(id)` to host:port with an ID unused on the chosen socket. */
+  async exchange(host, port, build, timeoutMs, filter, randomId) {
+    if (this.closed) return { kind: "failed", detail: "the DNS client is closed" };
+    const pooled = this.socketFor(host, port);
+    const notReady = await pooled.ready;
+    if (notReady !== void 0) return { kind: "failed", detail: notReady };
+    let id = randomId();
+    while (pooled.pending.has(id)) id = randomId();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (result) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        pooled.pending.delete(id);
+        resolve(result);
+      };
+      const entry = { host, port, filter, finish };
+      const timer = setTimeout(() => finish(entry.lastBad ? { kind: "failed", detail: entry.lastBad } : { kind: "timeout" }), timeoutMs);
+      pooled.pending.set(id, entry);
+      pooled.socket.send(build(id), (error2) => {
+        if (error2) finish({ kind: "failed", detail: `UDP send failed: ${error2.message}` });
+      });
     });
-    socket.send(query, port, host, (error2) => {
-      if (error2) finish({ kind: "failed", detail: `UDP send failed: ${error2.message}` });
-    });
-  });
-}
+  }
+  close() {
+    this.closed = true;
+    for (const list of this.sockets.values()) {
+      for (const pooled of list) {
+        for (const entry of pooled.pending.values()) entry.finish({ kind: "failed", detail: "the DNS client is closed" });
+        pooled.socket.close();
+      }
+    }
+    this.sockets.clear();
+  }
+};
 function tcpExchange(host, port, query, timeoutMs) {
   return new Promise((resolve) => {
-    const socket = new Socket();
+    const socket = new TcpSocket();
     const chunks = [];
     let received = 0;
     let settled = false;
@@ -42542,7 +42597,9 @@ var Semaphore = class {
   }
   limit;
   active = 0;
+  /** A FIFO as an array and a head index: shift() on a long array is O(n). */
   waiting = [];
+  head = 0;
   async run(task) {
     if (this.active >= this.limit) await new Promise((resolve) => this.waiting.push(resolve));
     this.active++;
@@ -42550,7 +42607,15 @@ var Semaphore = class {
       return await task();
     } finally {
       this.active--;
-      this.waiting.shift()?.();
+      if (this.head < this.waiting.length) {
+        const wake = this.waiting[this.head];
+        this.head++;
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        wake();
+      }
     }
   }
 };
@@ -42577,6 +42642,7 @@ var DnsClient = class {
   now;
   fetcher;
   deadline;
+  udp = new UdpPool();
   async resolve(name3, type) {
     this.stats.lookups++;
     if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0) this.deadline = this.now() + this.options.phaseTimeoutMs;
@@ -42660,29 +42726,44 @@ var DnsClient = class {
   }
   async attempt(server, qname, type, timeoutMs) {
     const label = serverLabel(server);
-    const id = server.kind === "doh" ? 0 : randomInt(0, 65536);
-    const query = encodeQuery(id, qname, type);
-    const filter = (bytes) => {
-      const decoded = decodeReply(bytes, id, qname, type);
-      return decoded.kind === "bad" && /does not match|not a response/.test(decoded.detail) ? decoded.detail : true;
-    };
     this.stats.queriesSent++;
-    let exchange;
     if (server.kind === "doh") {
-      exchange = await dohExchange(server.url, query, timeoutMs, this.fetcher);
-    } else {
-      exchange = await udpExchange(server.host, server.port, query, timeoutMs, filter);
+      const exchange2 = await dohExchange(server.url, encodeQuery(0, qname, type), timeoutMs, this.fetcher);
+      return this.toAnswer(exchange2, void 0, 0, qname, type, label).answer;
     }
-    let result = this.toAnswer(exchange, id, qname, type, label);
-    if (result.truncated && server.kind === "dns") {
+    let decoded;
+    let sentId = 0;
+    const exchange = await this.udp.exchange(
+      server.host,
+      server.port,
+      (id) => {
+        sentId = id;
+        return encodeQuery(id, qname, type);
+      },
+      timeoutMs,
+      (bytes) => {
+        const d = decodeReply(bytes, sentId, qname, type);
+        if (d.kind === "bad" && /does not match|not a response/.test(d.detail)) return d.detail;
+        decoded = d;
+        return true;
+      },
+      () => randomInt(0, 65536)
+    );
+    let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
+    if (result.truncated) {
       this.stats.tcpFallbacks++;
       this.stats.queriesSent++;
-      result = this.toAnswer(await tcpExchange(server.host, server.port, query, timeoutMs), id, qname, type, label);
+      const tcp = await tcpExchange(server.host, server.port, encodeQuery(sentId, qname, type), timeoutMs);
+      result = this.toAnswer(tcp, void 0, sentId, qname, type, label);
       if (result.truncated) return { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: label };
     }
     return result.answer;
   }
-  toAnswer(exchange, id, qname, type, server) {
+  /** Closes the UDP sockets; later questions fail. */
+  close() {
+    this.udp.close();
+  }
+  toAnswer(exchange, known, id, qname, type, server) {
     switch (exchange.kind) {
       case "timeout":
         this.stats.timeouts++;
@@ -42690,7 +42771,7 @@ var DnsClient = class {
       case "failed":
         return { answer: { rcode: "MALFORMED", records: [], detail: exchange.detail, server }, truncated: false };
       case "reply": {
-        const decoded = decodeReply(exchange.bytes, id, qname, type);
+        const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
         if (decoded.kind === "bad") return { answer: { rcode: "MALFORMED", records: [], detail: decoded.detail, server }, truncated: false };
         return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
       }

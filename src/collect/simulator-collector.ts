@@ -3,6 +3,7 @@ import type { TenantTarget } from '../settings.js';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
 import type { RealismConfig } from '../simulator/realism.js';
 import type { Collector } from './collector.js';
+import { recordedHttpsFromFolder } from './dns/recorded-https.js';
 import { CLOUD_ENDPOINTS } from './live/clouds.js';
 import { createLiveClients, type ClientFactoryDeps, type CreatedClients } from './live/create-clients.js';
 import { liveCollector } from './live/live-collector.js';
@@ -51,10 +52,12 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         dnsServers: [{ kind: 'dns', host: sim.dns.host, port: sim.dns.port }],
         ...options.clients,
       });
+      // MTA-STS policies are HTTPS fetches recorded with the DNS data; the simulator replays them.
+      const https = await recordedHttpsFromFolder(options.dir);
       return liveCollector({
         mode: 'simulate',
         tenantId: sim.tenantId,
-        clients: created.clients,
+        clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
         now: options.now,
       }).collect(request);

@@ -169,7 +169,8 @@ export async function startDnsLab(zoneDir: string, zones: readonly string[]): Pr
       '    rrset-cache-size: 32m',
       '    outgoing-range: 512',
       '    num-queries-per-thread: 512',
-      ...zones.map((z) => `    local-zone: "${z}." nodefault`),
+      // Unbound answers RFC 6761 names (test., invalid., ...) itself unless told not to.
+      ...[...new Set(zones.flatMap((z) => [z, z.split('.').at(-1) ?? z]))].map((z) => `    local-zone: "${z}." nodefault`),
       ...zones.map((z) => `    domain-insecure: "${z}."`),
       'remote-control:',
       '    control-enable: no',

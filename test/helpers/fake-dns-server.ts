@@ -23,6 +23,17 @@ function encode(reply: FakeReply): Buffer | undefined {
  * garbage, silence, a wrong ID, or a crafted reply. For the client's bad-input tests.
  */
 export async function startFakeDnsServer(handler: FakeHandler): Promise<FakeDnsServer> {
+  // UDP picks a free port; TCP on the same number may be taken by another process: try again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startOnce(handler);
+    } catch (error: unknown) {
+      if (attempt >= 20 || !(error instanceof Error) || !error.message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOnce(handler: FakeHandler): Promise<FakeDnsServer> {
   const queries: FakeDnsServer['queries'] = [];
   const udp: UdpSocket = createSocket('udp4');
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
@@ -52,10 +63,15 @@ export async function startFakeDnsServer(handler: FakeHandler): Promise<FakeDnsS
     });
     socket.on('error', () => undefined);
   });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once('error', reject);
-    tcp.listen(port, '127.0.0.1', () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(port, '127.0.0.1', () => resolve());
+    });
+  } catch (error: unknown) {
+    await new Promise<void>((resolve) => udp.close(() => resolve()));
+    throw error;
+  }
   return {
     port,
     address: '127.0.0.1',

@@ -3,8 +3,8 @@ import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
 import { normaliseName, questionKey } from '../../snapshot/dns-types.js';
 import type { DnsResolver } from './resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
-import { dohExchange, tcpExchange, udpExchange, type Exchange } from './transports.js';
-import { decodeReply, encodeQuery, isQueryType, type QueryType } from './wire.js';
+import { dohExchange, tcpExchange, UdpPool, type Exchange } from './transports.js';
+import { decodeReply, encodeQuery, isQueryType, type Decoded, type QueryType } from './wire.js';
 
 export interface DnsClientOptions {
   /** Tried in turn: attempt n goes to server n mod count. */
@@ -42,7 +42,9 @@ const MAX_CNAME_CHAIN = 8;
 
 class Semaphore {
   private active = 0;
+  /** A FIFO as an array and a head index: shift() on a long array is O(n). */
   private readonly waiting: (() => void)[] = [];
+  private head = 0;
   constructor(private readonly limit: number) {}
   async run<T>(task: () => Promise<T>): Promise<T> {
     if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -51,7 +53,15 @@ class Semaphore {
       return await task();
     } finally {
       this.active--;
-      this.waiting.shift()?.();
+      if (this.head < this.waiting.length) {
+        const wake = this.waiting[this.head] as () => void;
+        this.head++;
+        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+          this.waiting.splice(0, this.head);
+          this.head = 0;
+        }
+        wake();
+      }
     }
   }
 }
@@ -72,6 +82,7 @@ export class DnsClient implements DnsResolver {
   private readonly now: () => number;
   private readonly fetcher: typeof fetch;
   private deadline: number | undefined;
+  private readonly udp = new UdpPool();
 
   constructor(private readonly options: DnsClientOptions) {
     if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
@@ -176,32 +187,56 @@ export class DnsClient implements DnsResolver {
 
   private async attempt(server: DnsServer, qname: string, type: QueryType, timeoutMs: number): Promise<DnsAnswer> {
     const label = serverLabel(server);
-    // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
-    const id = server.kind === 'doh' ? 0 : randomInt(0, 0x10000);
-    const query = encodeQuery(id, qname, type);
-    const filter = (bytes: Buffer): true | string => {
-      const decoded = decodeReply(bytes, id, qname, type);
-      return decoded.kind === 'bad' && /does not match|not a response/.test(decoded.detail) ? decoded.detail : true;
-    };
     this.stats.queriesSent++;
-    let exchange: Exchange;
     if (server.kind === 'doh') {
-      exchange = await dohExchange(server.url, query, timeoutMs, this.fetcher);
-    } else {
-      exchange = await udpExchange(server.host, server.port, query, timeoutMs, filter);
+      // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
+      const exchange = await dohExchange(server.url, encodeQuery(0, qname, type), timeoutMs, this.fetcher);
+      return this.toAnswer(exchange, undefined, 0, qname, type, label).answer;
     }
-    let result = this.toAnswer(exchange, id, qname, type, label);
-    if (result.truncated && server.kind === 'dns') {
+    let decoded: Decoded | undefined;
+    let sentId = 0;
+    const exchange = await this.udp.exchange(
+      server.host,
+      server.port,
+      (id) => {
+        sentId = id;
+        return encodeQuery(id, qname, type);
+      },
+      timeoutMs,
+      (bytes) => {
+        const d = decodeReply(bytes, sentId, qname, type);
+        // A reply for another question or with another ID is ignored while we wait for ours.
+        if (d.kind === 'bad' && /does not match|not a response/.test(d.detail)) return d.detail;
+        decoded = d;
+        return true;
+      },
+      () => randomInt(0, 0x10000),
+    );
+    let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
+    if (result.truncated) {
       // RFC 7766 §5 / RFC 1035 §4.2.1: a truncated UDP reply is retried over TCP.
       this.stats.tcpFallbacks++;
       this.stats.queriesSent++;
-      result = this.toAnswer(await tcpExchange(server.host, server.port, query, timeoutMs), id, qname, type, label);
+      const tcp = await tcpExchange(server.host, server.port, encodeQuery(sentId, qname, type), timeoutMs);
+      result = this.toAnswer(tcp, undefined, sentId, qname, type, label);
       if (result.truncated) return { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: label };
     }
     return result.answer;
   }
 
-  private toAnswer(exchange: Exchange, id: number, qname: string, type: QueryType, server: string): { answer: DnsAnswer; truncated: boolean } {
+  /** Closes the UDP sockets; later questions fail. */
+  close(): void {
+    this.udp.close();
+  }
+
+  private toAnswer(
+    exchange: Exchange,
+    known: Decoded | undefined,
+    id: number,
+    qname: string,
+    type: QueryType,
+    server: string,
+  ): { answer: DnsAnswer; truncated: boolean } {
     switch (exchange.kind) {
       case 'timeout':
         this.stats.timeouts++;
@@ -209,7 +244,7 @@ export class DnsClient implements DnsResolver {
       case 'failed':
         return { answer: { rcode: 'MALFORMED', records: [], detail: exchange.detail, server }, truncated: false };
       case 'reply': {
-        const decoded = decodeReply(exchange.bytes, id, qname, type);
+        const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
         if (decoded.kind === 'bad') return { answer: { rcode: 'MALFORMED', records: [], detail: decoded.detail, server }, truncated: false };
         return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
       }

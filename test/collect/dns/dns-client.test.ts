@@ -19,7 +19,7 @@ async function serve(handler: FakeHandler): Promise<FakeDnsServer> {
 }
 
 function client(server: FakeDnsServer, options: Partial<ConstructorParameters<typeof DnsClient>[0]> = {}): DnsClient {
-  return new DnsClient({ servers: [{ kind: 'dns', host: server.address, port: server.port }], timeoutMs: 300, retries: 0, ...options });
+  return new DnsClient({ servers: [{ kind: 'dns', host: server.address, port: server.port }], timeoutMs: 2000, retries: 0, ...options });
 }
 
 const txt = (name: string, strings: (string | Buffer)[], ttl = 300): packet.Answer => ({ type: 'TXT', name, ttl, class: 'IN', data: strings });
@@ -69,21 +69,21 @@ describe('DnsClient over loopback UDP/TCP', () => {
 
   it('garbage is MALFORMED with a reason', async () => {
     const server = await serve(() => Buffer.from('this is not a DNS message at all'));
-    const answer = await client(server).resolve('garbage.example.test', 'TXT');
+    const answer = await client(server, { timeoutMs: 500 }).resolve('garbage.example.test', 'TXT');
     expect(answer.rcode).toBe('MALFORMED');
     expect(answer.detail).toBeTruthy();
   });
 
   it('a reply with a mismatched ID or question is MALFORMED, never data', async () => {
     const wrongId = await serve((q) => ({ ...replyTo(q, [txt('id.example.test', ['v=spf1 +all'])]), id: ((q.id ?? 0) + 1) & 0xffff }));
-    const byId = await client(wrongId).resolve('id.example.test', 'TXT');
+    const byId = await client(wrongId, { timeoutMs: 500 }).resolve('id.example.test', 'TXT');
     expect(byId.rcode).toBe('MALFORMED');
     expect(byId.detail).toMatch(/ID/);
     const wrongQuestion = await serve((q) => ({
       ...replyTo(q, [txt('evil.example.test', ['v=spf1 +all'])]),
       questions: [{ name: 'evil.example.test', type: 'TXT', class: 'IN' }],
     }));
-    const byQuestion = await client(wrongQuestion).resolve('q.example.test', 'TXT');
+    const byQuestion = await client(wrongQuestion, { timeoutMs: 500 }).resolve('q.example.test', 'TXT');
     expect(byQuestion.rcode).toBe('MALFORMED');
     expect(byQuestion.detail).toMatch(/question/);
   });
@@ -121,7 +121,7 @@ describe('DnsClient over loopback UDP/TCP', () => {
     const good = await serve((q) => replyTo(q, [txt(q.questions?.[0]?.name ?? '', ['ok'])]));
     const dns = new DnsClient({
       servers: [{ kind: 'dns', host: bad.address, port: bad.port }, { kind: 'dns', host: good.address, port: good.port }],
-      timeoutMs: 300,
+      timeoutMs: 2000,
       retries: 1,
     });
     expect((await dns.resolve('x.example.test', 'TXT')).rcode).toBe('NOERROR');
