@@ -83164,6 +83164,15 @@ var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
 
 // src/shard/shard.ts
 import { createHash as createHash3 } from "node:crypto";
+function parseShard(value, what = "--shard") {
+  const match = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(value);
+  const index = Number(match?.[1]);
+  const count2 = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count2) || count2 < 1 || index < 1 || index > count2) {
+    throw new ConfigurationError(`${what}: expected i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
+  }
+  return { index, count: count2 };
+}
 function shardOf(key, count2) {
   const digest = createHash3("sha256").update(key.toLowerCase()).digest();
   return digest.readUInt32BE(0) % count2 + 1;
@@ -83175,6 +83184,7 @@ var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxR
 function isShardedControl(sources) {
   return sources.some((s) => SHARDED_SOURCES.has(s));
 }
+var SHARD_SCOPE_SOURCES = /* @__PURE__ */ new Set(["graph.riskyUsers", "exo.mailbox"]);
 
 // src/collect/exchange/hidden-rule-scope.ts
 var HIDDEN_RULES_CONTROL = "forwarding.inbox-rules";
@@ -83750,6 +83760,7 @@ function messageRulesStream(graph, options2 = {}, first) {
           inFlight.set(key, started);
         }
       };
+      if (first?.done && first.done.length > 0) yield [...first.done];
       await fill();
       while (inFlight.size > 0) {
         const { key, page } = await Promise.race(inFlight.values());
@@ -83770,8 +83781,10 @@ function messageRulesCollector(options2 = {}) {
       const firstPage = await users.next();
       const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context5.shard);
       const probe = owners.slice(0, 1);
+      let done = [];
       if (probe.length > 0) {
-        const [item] = await fetchBatch(graph, probe);
+        done = await fetchBatch(graph, probe);
+        const [item] = done;
         if (item && (item.status === 401 || item.status === 403)) {
           return {
             status: {
@@ -83782,7 +83795,7 @@ function messageRulesCollector(options2 = {}) {
           };
         }
       }
-      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done }) };
     } catch (error) {
       if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
         return {
@@ -85435,6 +85448,7 @@ var ApiServer = class {
         return await this.batch(request2, response, url);
       }
       if (url.pathname.startsWith("/v1.0/")) return await this.graphGet(request2, response, url);
+      if (url.pathname === "/_stats" && request2.method === "GET") return send(response, { status: 200, headers: { "content-type": "application/json" }, body: this.deps.stats.snapshot() });
       const exchange = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(url.pathname);
       if (exchange !== null) return await this.invokeCommand(request2, response, url, decodeURIComponent(exchange[1] ?? ""));
       this.deps.stats.value.requests.unknown++;
@@ -87761,6 +87775,9 @@ function renderConsole(report, colour) {
   return lines.join("\n");
 }
 
+// src/model/finding.ts
+var TENANT_TARGET = "tenant";
+
 // src/model/status.ts
 var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
 
@@ -87807,6 +87824,47 @@ var SEVERITY_OF_STATUS = {
   failed: 3
 };
 var CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
+var SHARDED_CONTROLS = new Set(CONTROLS.filter((c) => isShardedControl(c.sources)).map((c) => c.id));
+var STATUS_RANK = { pass: 0, excepted: 1, not_evaluable: 2, fail: 3, error: 4 };
+function sumCounts(a, b) {
+  const out = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const mine = out[key];
+    if (typeof mine === "number" && typeof value === "number") out[key] = mine + value;
+    else if (mine !== null && typeof mine === "object" && !Array.isArray(mine) && value !== null && typeof value === "object" && !Array.isArray(value)) {
+      out[key] = sumCounts(mine, value);
+    } else if (mine === void 0) out[key] = value;
+  }
+  return out;
+}
+function mergeResults(ordered, count2) {
+  const results = /* @__PURE__ */ new Map();
+  const tenantPasses = /* @__PURE__ */ new Map();
+  const judged = /* @__PURE__ */ new Set();
+  for (const { report } of ordered) {
+    for (const result of report.results) {
+      if (SHARDED_CONTROLS.has(result.control) && result.target === TENANT_TARGET && result.status === "pass") {
+        tenantPasses.set(result.control, [...tenantPasses.get(result.control) ?? [], result]);
+        continue;
+      }
+      if (SHARDED_CONTROLS.has(result.control)) judged.add(result.control);
+      const earlier = results.get(result.fingerprint);
+      if (!earlier || STATUS_RANK[result.status] > STATUS_RANK[earlier.status]) results.set(result.fingerprint, result);
+    }
+  }
+  for (const [control, passes2] of tenantPasses) {
+    if (judged.has(control)) continue;
+    const [first, ...rest] = passes2;
+    if (!first) continue;
+    const evidence = rest.reduce((sum, r) => sumCounts(sum, r.evidence), first.evidence);
+    results.set(first.fingerprint, {
+      ...first,
+      message: count2 > 1 && passes2.length === count2 ? `Passes in all ${count2} shards; the evidence adds up their coverage.` : first.message,
+      evidence: count2 > 1 ? { ...evidence, shards: passes2.length } : evidence
+    });
+  }
+  return [...results.values()];
+}
 function sameEverywhere(reports, what, pick2) {
   const first = reports[0];
   if (!first) return;
@@ -87853,11 +87911,9 @@ function mergeReports(reports) {
   const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
   const first = ordered[0].report;
   const outcomes = /* @__PURE__ */ new Map();
-  const results = /* @__PURE__ */ new Map();
   const sources = {};
   for (const { report } of ordered) {
     for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
-    for (const result of report.results) if (!results.has(result.fingerprint)) results.set(result.fingerprint, result);
     for (const [id, status] of Object.entries(report.snapshot.sources)) {
       const current = sources[id];
       if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
@@ -87868,7 +87924,7 @@ function mergeReports(reports) {
     }
   }
   const order = (control) => CATALOG_ORDER.get(control) ?? Number.MAX_SAFE_INTEGER;
-  const mergedResults = [...results.values()].sort(
+  const mergedResults = mergeResults(ordered, count2).sort(
     (a, b) => order(a.control) - order(b.control) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
   );
   const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
@@ -88403,9 +88459,6 @@ var domainsChecks = {
   "mta-sts.policy": { kind: "snapshot", evaluate: mtaStsPolicy },
   "tls-rpt.record": { kind: "snapshot", evaluate: tlsRptRecord }
 };
-
-// src/model/finding.ts
-var TENANT_TARGET = "tenant";
 
 // src/checks/concealment.ts
 var HIDING_FOLDERS = /* @__PURE__ */ new Set(["rssfeeds", "rsssubscriptions", "conversationhistory"]);
@@ -90478,6 +90531,14 @@ function selectControls(policy2, only, shard) {
 function requiredSources(controls2) {
   return new Set(controls2.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
+function collectedSources(policy2, only, shard) {
+  const sources = requiredSources(selectControls(policy2, only, shard));
+  if (shard && shard.index > 1 && sources.has("exo.inboxRule")) {
+    const whole = requiredSources(selectControls(policy2, only));
+    for (const id of SHARD_SCOPE_SOURCES) if (whole.has(id)) sources.add(id);
+  }
+  return sources;
+}
 
 // src/evaluate/evaluate.ts
 function sourceGate(snapshot, control) {
@@ -90568,9 +90629,8 @@ async function evaluate(snapshot, policy2, options2) {
       ]);
     }
   }
-  for (const [source, folds] of streamFolds) {
-    for (const [id, findings] of await runStream(snapshot, source, folds)) findingsByControl.set(id, findings);
-  }
+  const streamed = await Promise.all([...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)));
+  for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
   const exceptionsByKey = new Map(policy2.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = /* @__PURE__ */ new Set();
   const applied = [];
@@ -91857,7 +91917,7 @@ async function runPipeline(settings, deps, scratch) {
   for (const warning of policyWarnings) logger27.warning(warning);
   const warnings = [...policyWarnings];
   const controls2 = selectControls(policy2, settings.only, settings.shard);
-  const sources = requiredSources(controls2);
+  const sources = collectedSources(policy2, settings.only, settings.shard);
   logger27.info(`Policy ${policy2.id} ${policy2.version}: ${controls2.length} controls, ${sources.size} data sources`);
   let snapshot = await deps.collector.collect({ sources, policy: policy2, logger: logger27, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {
@@ -97568,6 +97628,8 @@ audit options:
   --exchange-url URL        Override the cloud's Exchange Online endpoint
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(", ")}
+  --shard I/N               Audit slice I of N (live targets): per-mailbox work split by a stable hash,
+                            tenant-wide sources by shard 1 only; combine with merge-reports
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
   --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
@@ -97618,6 +97680,7 @@ var AUDIT_OPTIONS = {
   "authority-url": { type: "string" },
   "exchange-url": { type: "string" },
   only: { type: "string" },
+  shard: { type: "string" },
   "report-json": { type: "string" },
   "summary-md": { type: "string" },
   "evidence-dir": { type: "string" },
@@ -97654,6 +97717,17 @@ function parseFailOn(value) {
   if (value === void 0) return "high";
   if (value === "none" || isSeverity(value)) return value;
   throw new UsageError(`--fail-on: expected none, low, medium, high or critical, got "${value}"`);
+}
+function cliShard(value, target) {
+  if (value === void 0) return void 0;
+  if (target.kind !== "tenant") {
+    throw new UsageError(`--shard applies to live audits (--tenant-id); a snapshot's manifest already names its shard`);
+  }
+  try {
+    return parseShard(value);
+  } catch (error) {
+    throw new UsageError(errorMessage(error));
+  }
 }
 function parseRepo(value, flag) {
   if (value === void 0 || value.trim() === "") return void 0;
@@ -97773,12 +97847,14 @@ function auditSettings(args, env = {}) {
   else if (domains.length > 0) target = { kind: "dns-only", domains };
   else throw new UsageError("audit needs a target: --tenant-id ID, --domains LIST, --demo, --simulate DIR or --snapshot DIR");
   const only = parseOnly(values.only) ?? (target.kind === "dns-only" ? ["email-auth"] : void 0);
+  const shard = cliShard(values.shard, target);
   return {
     dns: { servers: dnsServersFlag, domains },
     policyPath: values.policy ?? (target.kind === "demo" ? DEMO_POLICY_PATH : void 0),
     target,
     saveSnapshotDir: values["save-snapshot"],
     only,
+    ...shard ? { shard } : {},
     reportJsonPath: values["report-json"],
     summaryMarkdownPath: values["summary-md"],
     ...values["evidence-dir"] !== void 0 ? { evidence: { dir: values["evidence-dir"], redact: values["redact-evidence"] === true, redactionKey } } : {},

@@ -45204,6 +45204,15 @@ function isExchangeRefusal(error2) {
 
 // src/shard/shard.ts
 import { createHash } from "node:crypto";
+function parseShard(value, what = "--shard") {
+  const match = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(value);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
+    throw new ConfigurationError(`${what}: expected i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
+  }
+  return { index, count };
+}
 function shardOf(key, count) {
   const digest = createHash("sha256").update(key.toLowerCase()).digest();
   return digest.readUInt32BE(0) % count + 1;
@@ -45215,6 +45224,7 @@ var SHARDED_SOURCES = /* @__PURE__ */ new Set(["graph.messageRules", "exo.inboxR
 function isShardedControl(sources) {
   return sources.some((s) => SHARDED_SOURCES.has(s));
 }
+var SHARD_SCOPE_SOURCES = /* @__PURE__ */ new Set(["graph.riskyUsers", "exo.mailbox"]);
 
 // src/collect/exchange/hidden-rule-scope.ts
 var HIDDEN_RULES_CONTROL = "forwarding.inbox-rules";
@@ -45823,6 +45833,7 @@ function messageRulesStream(graph, options2 = {}, first) {
           inFlight.set(key, started);
         }
       };
+      if (first?.done && first.done.length > 0) yield [...first.done];
       await fill();
       while (inFlight.size > 0) {
         const { key, page } = await Promise.race(inFlight.values());
@@ -45843,8 +45854,10 @@ function messageRulesCollector(options2 = {}) {
       const firstPage = await users.next();
       const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context5.shard);
       const probe = owners.slice(0, 1);
+      let done = [];
       if (probe.length > 0) {
-        const [item] = await fetchBatch(graph, probe);
+        done = await fetchBatch(graph, probe);
+        const [item] = done;
         if (item && (item.status === 401 || item.status === 403)) {
           return {
             status: {
@@ -45855,7 +45868,7 @@ function messageRulesCollector(options2 = {}) {
           };
         }
       }
-      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done }) };
     } catch (error2) {
       if (error2 instanceof GraphRequestError && (error2.status === 401 || error2.status === 403)) {
         return {
@@ -69296,6 +69309,14 @@ function tenantInputs(getInput2) {
     endpoints: resolveEndpoints(cloud, {})
   };
 }
+function shardInput(getInput2, target) {
+  const value = getInput2("shard").trim();
+  if (value === "") return {};
+  if (target.kind !== "tenant") {
+    throw new ConfigurationError(`Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`);
+  }
+  return { shard: parseShard(value, 'Input "shard"') };
+}
 function dnsInputs(getInput2) {
   const domains = parseDomainList(getInput2("domains"), 'Input "domains"');
   const servers = getInput2("dns-servers").split(/[\s,]+/).filter((s) => s !== "");
@@ -69318,6 +69339,7 @@ function readInputs(getInput2, workspace, env = {}) {
   return {
     policyPath: getInput2("policy").trim() || void 0,
     target,
+    ...shardInput(getInput2, target),
     dns,
     saveSnapshotDir: void 0,
     // DNS-only mode has data for the email-authentication area only.
@@ -76409,6 +76431,14 @@ function selectControls(policy2, only, shard) {
 function requiredSources(controls) {
   return new Set(controls.flatMap((c) => [...c.definition.sources, ...c.definition.optionalSources ?? []]));
 }
+function collectedSources(policy2, only, shard) {
+  const sources = requiredSources(selectControls(policy2, only, shard));
+  if (shard && shard.index > 1 && sources.has("exo.inboxRule")) {
+    const whole = requiredSources(selectControls(policy2, only));
+    for (const id of SHARD_SCOPE_SOURCES) if (whole.has(id)) sources.add(id);
+  }
+  return sources;
+}
 
 // src/evaluate/evaluate.ts
 function sourceGate(snapshot, control) {
@@ -76499,9 +76529,8 @@ async function evaluate(snapshot, policy2, options2) {
       ]);
     }
   }
-  for (const [source, folds] of streamFolds) {
-    for (const [id, findings] of await runStream(snapshot, source, folds)) findingsByControl.set(id, findings);
-  }
+  const streamed = await Promise.all([...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)));
+  for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
   const exceptionsByKey = new Map(policy2.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = /* @__PURE__ */ new Set();
   const applied = [];
@@ -78115,7 +78144,7 @@ async function runPipeline(settings, deps, scratch) {
   for (const warning2 of policyWarnings) logger27.warning(warning2);
   const warnings = [...policyWarnings];
   const controls = selectControls(policy2, settings.only, settings.shard);
-  const sources = requiredSources(controls);
+  const sources = collectedSources(policy2, settings.only, settings.shard);
   logger27.info(`Policy ${policy2.id} ${policy2.version}: ${controls.length} controls, ${sources.size} data sources`);
   let snapshot = await deps.collector.collect({ sources, policy: policy2, logger: logger27, ...settings.shard ? { shard: settings.shard } : {} });
   if (settings.saveSnapshotDir) {

@@ -35,6 +35,7 @@ import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js'
 import { isRedactMode } from './issues/redact.js';
 import { renderIssuesConsole } from './issues/console.js';
 import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type Settings, type TargetSettings, type TenantTarget } from './settings.js';
+import { parseShard, type Shard } from './shard/shard.js';
 import { generateTenant, type GenerateOptions } from './simulator/generator/generate-tenant.js';
 import { applyOverlay } from './simulator/generator/overlay.js';
 import { runSimulate, type SimulateSettings } from './simulator/simulate-command.js';
@@ -81,6 +82,8 @@ audit options:
   --exchange-url URL        Override the cloud's Exchange Online endpoint
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
+  --shard I/N               Audit slice I of N (live targets): per-mailbox work split by a stable hash,
+                            tenant-wide sources by shard 1 only; combine with merge-reports
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
   --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
@@ -132,6 +135,7 @@ const AUDIT_OPTIONS = {
   'authority-url': { type: 'string' },
   'exchange-url': { type: 'string' },
   only: { type: 'string' },
+  shard: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
   'evidence-dir': { type: 'string' },
@@ -171,6 +175,19 @@ function parseFailOn(value: string | undefined): FailOn {
   if (value === undefined) return 'high';
   if (value === 'none' || isSeverity(value)) return value;
   throw new UsageError(`--fail-on: expected none, low, medium, high or critical, got "${value}"`);
+}
+
+/** `--shard i/n` slices live collection; a snapshot folder already says which shard it holds. */
+function cliShard(value: string | undefined, target: TargetSettings): Shard | undefined {
+  if (value === undefined) return undefined;
+  if (target.kind !== 'tenant') {
+    throw new UsageError(`--shard applies to live audits (--tenant-id); a snapshot's manifest already names its shard`);
+  }
+  try {
+    return parseShard(value);
+  } catch (error: unknown) {
+    throw new UsageError(errorMessage(error));
+  }
 }
 
 function parseRepo(value: string | undefined, flag: string): RepoRef | undefined {
@@ -304,12 +321,14 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   else throw new UsageError('audit needs a target: --tenant-id ID, --domains LIST, --demo, --simulate DIR or --snapshot DIR');
   // DNS-only mode has data for the email-authentication area only.
   const only = parseOnly(values.only) ?? (target.kind === 'dns-only' ? (['email-auth'] as const) : undefined);
+  const shard = cliShard(values.shard, target);
   return {
     dns: { servers: dnsServersFlag, domains },
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
     saveSnapshotDir: values['save-snapshot'],
     only,
+    ...(shard ? { shard } : {}),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
     ...(values['evidence-dir'] !== undefined

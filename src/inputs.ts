@@ -5,6 +5,7 @@ import { isSeverity, type FailOn } from './model/severity.js';
 import { isRedactMode } from './issues/redact.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { parseDnsServer } from './collect/dns/server-address.js';
+import { parseShard } from './shard/shard.js';
 import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type Settings, type TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
@@ -30,6 +31,7 @@ export const ACTION_INPUTS = [
   'max-new-issues',
   'redact',
   'github-token',
+  'shard',
 ] as const;
 
 /** The runner's context variables the Action reads (not inputs). */
@@ -117,6 +119,19 @@ function tenantInputs(getInput: GetInput): TargetSettings {
 }
 
 /**
+ * `shard: i/n`: this job's slice of a matrix audit. Only live collection is sliced; a snapshot
+ * folder's manifest already names the shard it holds, so the input is refused there.
+ */
+export function shardInput(getInput: GetInput, target: TargetSettings): Pick<Settings, 'shard'> {
+  const value = getInput('shard').trim();
+  if (value === '') return {};
+  if (target.kind !== 'tenant') {
+    throw new ConfigurationError(`Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`);
+  }
+  return { shard: parseShard(value, 'Input "shard"') };
+}
+
+/**
  * Reads the Action inputs once into Settings. This is the only module that knows input names;
  * errors quote the input and the value so the workflow author can fix them.
  */
@@ -148,6 +163,7 @@ export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv
   return {
     policyPath: getInput('policy').trim() || undefined,
     target,
+    ...shardInput(getInput, target),
     dns,
     saveSnapshotDir: undefined,
     // DNS-only mode has data for the email-authentication area only.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Collector } from './collect/collector.js';
 import { evaluate } from './evaluate/evaluate.js';
 import { writeEvidencePack, type EvidenceOutcome } from './evidence/write-evidence.js';
-import { requiredSources, selectControls } from './evaluate/selection.js';
+import { collectedSources, selectControls } from './evaluate/selection.js';
 import type { Logger } from './logger.js';
 import { severityRank } from './model/severity.js';
 import { loadPolicy } from './policy/load-policy.js';
@@ -129,7 +129,7 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
   const warnings = [...policyWarnings];
 
   const controls = selectControls(policy, settings.only, settings.shard);
-  const sources = requiredSources(controls);
+  const sources = collectedSources(policy, settings.only, settings.shard);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
 
   let snapshot = await deps.collector.collect({ sources, policy, logger, ...(settings.shard ? { shard: settings.shard } : {}) });

@@ -2,7 +2,7 @@ import { CONTROLS } from '../controls/catalog.js';
 import type { ControlDefinition } from '../controls/control.js';
 import type { Area } from '../model/area.js';
 import type { Policy, PolicyControl } from '../policy/policy.js';
-import { isShardedControl, type Shard } from '../shard/shard.js';
+import { isShardedControl, SHARD_SCOPE_SOURCES, type Shard } from '../shard/shard.js';
 import type { SourceId } from '../snapshot/source-id.js';
 
 export interface SelectedControl {
@@ -30,4 +30,17 @@ export function selectControls(policy: Policy, only: readonly Area[] | undefined
 /** The sources the selected controls need; collect fetches only these. */
 export function requiredSources(controls: readonly SelectedControl[]): Set<SourceId> {
   return new Set(controls.flatMap((c) => [...c.definition.sources, ...(c.definition.optionalSources ?? [])]));
+}
+
+/**
+ * The sources a (possibly sharded) run collects: those of its controls, plus, for a shard after
+ * the first, the scope sources the unsharded run would have read (SHARD_SCOPE_SOURCES).
+ */
+export function collectedSources(policy: Policy, only: readonly Area[] | undefined, shard?: Shard): Set<SourceId> {
+  const sources = requiredSources(selectControls(policy, only, shard));
+  if (shard && shard.index > 1 && sources.has('exo.inboxRule')) {
+    const whole = requiredSources(selectControls(policy, only));
+    for (const id of SHARD_SCOPE_SOURCES) if (whole.has(id)) sources.add(id);
+  }
+  return sources;
 }

@@ -1,7 +1,11 @@
 import { CONTROLS } from '../controls/catalog.js';
 import { ConfigurationError } from '../errors.js';
 import type { ControlOutcome } from '../evaluate/evaluate.js';
+import { TENANT_TARGET } from '../model/finding.js';
+import type { Json, JsonObject } from '../model/json.js';
 import type { Result } from '../model/result.js';
+import type { Status } from '../model/status.js';
+import { isShardedControl } from '../shard/shard.js';
 import type { Manifest } from '../snapshot/manifest.js';
 import type { SourceStatus } from '../snapshot/source-status.js';
 import type { SourceId } from '../snapshot/source-id.js';
@@ -21,6 +25,58 @@ const SEVERITY_OF_STATUS: Readonly<Record<SourceStatus['status'], number>> = {
 };
 
 const CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
+const SHARDED_CONTROLS: ReadonlySet<string> = new Set(CONTROLS.filter((c) => isShardedControl(c.sources)).map((c) => c.id));
+
+/** When two shards give one target different verdicts, the worse one stands (fail closed). */
+const STATUS_RANK: Readonly<Record<Status, number>> = { pass: 0, excepted: 1, not_evaluable: 2, fail: 3, error: 4 };
+
+/** Adds the numbers of two evidence objects key by key (sweep coverage counts); the rest is kept from `a`. */
+function sumCounts(a: JsonObject, b: JsonObject): JsonObject {
+  const out: Record<string, Json> = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const mine = out[key];
+    if (typeof mine === 'number' && typeof value === 'number') out[key] = mine + value;
+    else if (mine !== null && typeof mine === 'object' && !Array.isArray(mine) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      out[key] = sumCounts(mine as JsonObject, value as JsonObject);
+    } else if (mine === undefined) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The results of the shards, one per fingerprint. A per-mailbox control's tenant-level `pass`
+ * ("no rule breaks this control") holds for the tenant only when every shard passed: then one
+ * pass stands with the shards' coverage counts added up; when any shard found something, the
+ * passes of the others are dropped, as the unsharded run would never have emitted one.
+ */
+function mergeResults(ordered: readonly NamedReport[], count: number): Result[] {
+  const results = new Map<string, Result>();
+  const tenantPasses = new Map<string, Result[]>();
+  const judged = new Set<string>();
+  for (const { report } of ordered) {
+    for (const result of report.results) {
+      if (SHARDED_CONTROLS.has(result.control) && result.target === TENANT_TARGET && result.status === 'pass') {
+        tenantPasses.set(result.control, [...(tenantPasses.get(result.control) ?? []), result]);
+        continue;
+      }
+      if (SHARDED_CONTROLS.has(result.control)) judged.add(result.control);
+      const earlier = results.get(result.fingerprint);
+      if (!earlier || STATUS_RANK[result.status] > STATUS_RANK[earlier.status]) results.set(result.fingerprint, result);
+    }
+  }
+  for (const [control, passes] of tenantPasses) {
+    if (judged.has(control)) continue;
+    const [first, ...rest] = passes;
+    if (!first) continue;
+    const evidence = rest.reduce((sum, r) => sumCounts(sum, r.evidence), first.evidence);
+    results.set(first.fingerprint, {
+      ...first,
+      message: count > 1 && passes.length === count ? `Passes in all ${count} shards; the evidence adds up their coverage.` : first.message,
+      evidence: count > 1 ? { ...evidence, shards: passes.length } : evidence,
+    });
+  }
+  return [...results.values()];
+}
 
 function sameEverywhere(reports: readonly NamedReport[], what: string, pick: (r: Report) => string | number | null | undefined): void {
   const first = reports[0];
@@ -77,11 +133,9 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
   const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
   const first = ordered[0]!.report;
   const outcomes = new Map<string, ControlOutcome>();
-  const results = new Map<string, Result>();
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const { report } of ordered) {
     for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
-    for (const result of report.results) if (!results.has(result.fingerprint)) results.set(result.fingerprint, result);
     for (const [id, status] of Object.entries(report.snapshot.sources) as [SourceId, SourceStatus][]) {
       const current = sources[id];
       if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
@@ -92,7 +146,7 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
     }
   }
   const order = (control: string): number => CATALOG_ORDER.get(control) ?? Number.MAX_SAFE_INTEGER;
-  const mergedResults = [...results.values()].sort(
+  const mergedResults = mergeResults(ordered, count).sort(
     (a, b) => order(a.control) - order(b.control) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0),
   );
   const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));

@@ -42,3 +42,11 @@ export const SHARDED_SOURCES: ReadonlySet<SourceId> = new Set(['graph.messageRul
 export function isShardedControl(sources: readonly SourceId[]): boolean {
   return sources.some((s) => SHARDED_SOURCES.has(s));
 }
+
+/**
+ * Tenant-wide sources that per-mailbox collectors read to choose their mailboxes (hidden inbox
+ * rules are read for mailboxes that forward or whose user is at risk: hidden-rule-scope.ts). A
+ * shard after the first fetches them whenever the unsharded run would, so every shard picks the
+ * mailboxes the unsharded run picks; no control judges them there.
+ */
+export const SHARD_SCOPE_SOURCES: ReadonlySet<SourceId> = new Set(['graph.riskyUsers', 'exo.mailbox']);

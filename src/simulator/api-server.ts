@@ -61,6 +61,9 @@ export class ApiServer {
         return await this.batch(request, response, url);
       }
       if (url.pathname.startsWith('/v1.0/')) return await this.graphGet(request, response, url);
+      // The counters, for a benchmark driving the simulator in another process (loopback only,
+      // like every listener here); not part of Graph, so not counted in any family.
+      if (url.pathname === '/_stats' && request.method === 'GET') return send(response, { status: 200, headers: { 'content-type': 'application/json' }, body: this.deps.stats.snapshot() });
       const exchange = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(url.pathname);
       if (exchange !== null) return await this.invokeCommand(request, response, url, decodeURIComponent(exchange[1] ?? ''));
       this.deps.stats.value.requests.unknown++;

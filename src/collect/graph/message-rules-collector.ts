@@ -139,7 +139,12 @@ function mailboxOwners(page: readonly unknown[], shard: Shard | undefined): Mail
 export function messageRulesStream(
   graph: GraphApi,
   options: MessageRulesOptions = {},
-  first?: { readonly users: AsyncIterator<readonly unknown[]>; readonly pending: readonly Mailbox[] },
+  first?: {
+    readonly users: AsyncIterator<readonly unknown[]>;
+    readonly pending: readonly Mailbox[];
+    /** Mailboxes already read (the collector's probe), yielded first so no mailbox is read twice. */
+    readonly done?: readonly MailboxMessageRules[];
+  },
 ): PageStream<MailboxMessageRules> {
   const batchSize = Math.min(20, Math.max(1, options.batchSize ?? 20));
   const concurrency = Math.max(1, options.concurrency ?? 4);
@@ -170,6 +175,7 @@ export function messageRulesStream(
           inFlight.set(key, started);
         }
       };
+      if (first?.done && first.done.length > 0) yield [...first.done];
       await fill();
       while (inFlight.size > 0) {
         const { key, page } = await Promise.race(inFlight.values());
@@ -196,9 +202,11 @@ export function messageRulesCollector(options: MessageRulesOptions = {}) {
       const firstPage = await users.next();
       const owners = firstPage.done === true ? [] : mailboxOwners(firstPage.value, context.shard);
       const probe = owners.slice(0, 1);
+      let done: MailboxMessageRules[] = [];
       if (probe.length > 0) {
-        // One probe request (repeated by the stream) tells a refused permission from data.
-        const [item] = await fetchBatch(graph, probe);
+        // One probe request tells a refused permission from data; the stream yields its answer.
+        done = await fetchBatch(graph, probe);
+        const [item] = done;
         if (item && (item.status === 401 || item.status === 403)) {
           return {
             status: {
@@ -209,7 +217,7 @@ export function messageRulesCollector(options: MessageRulesOptions = {}) {
           };
         }
       }
-      return { status: { status: 'ok' }, data: messageRulesStream(graph, streamOptions, { users, pending: owners }) };
+      return { status: { status: 'ok' }, data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done }) };
     } catch (error: unknown) {
       if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
         return {
