@@ -42667,10 +42667,10 @@ var DnsClient = class {
       let target = current;
       const links = /* @__PURE__ */ new Set();
       for (; ; ) {
-        const link = answer.records.find((r) => r.type === "CNAME" && r.name === target);
-        if (!link || typeof link.data !== "string" || links.has(target)) break;
+        const link2 = answer.records.find((r) => r.type === "CNAME" && r.name === target);
+        if (!link2 || typeof link2.data !== "string" || links.has(target)) break;
         links.add(target);
-        target = link.data;
+        target = link2.data;
       }
       const final = answer.records.some((r) => r.type === type && r.name === target);
       if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
@@ -45723,8 +45723,8 @@ function isJsonObject(value) {
 // src/collect/graph/message-rules-collector.ts
 var USERS_PATH2 = (top) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
 var RULES_PATH = (id) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
-function relativeLink(link) {
-  const url = new URL(link);
+function relativeLink(link2) {
+  const url = new URL(link2);
   return `${url.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "")}${url.search}`;
 }
 function bodyOf(item) {
@@ -50883,8 +50883,8 @@ var GraphRequest = class {
    * @param {boolean} isCount - The count boolean
    * @returns The same GraphRequest instance that is being called with, after adding the boolean value for the $count query option
    */
-  count(isCount = true) {
-    this.urlComponents.oDataQueryParams.$count = isCount.toString();
+  count(isCount2 = true) {
+    this.urlComponents.oDataQueryParams.$count = isCount2.toString();
     return this;
   }
   /**
@@ -77398,7 +77398,165 @@ function plainTitle(text6) {
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
+// src/report/history.ts
+var HISTORY_VERSION = 1;
+var EMPTY_HISTORY = { v: HISTORY_VERSION, days: [] };
+var HISTORY_LINE = /^<!-- mailwarden:history=([^\n]*) -->$/gm;
+function renderHistoryBlock(history) {
+  return `<!-- mailwarden:history=${JSON.stringify(history).replace(/--/g, "-\\u002d")} -->`;
+}
+function isCount(value) {
+  return typeof value === "number" && Number.isInteger(value) && value >= 0;
+}
+function isDay(value) {
+  return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}
+function parseDay(raw) {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return "an entry is not an object";
+  const e = raw;
+  if (!isDay(e.d)) return "an entry has no valid day";
+  if (typeof e.a !== "object" || e.a === null || Array.isArray(e.a)) return `${e.d}: no area counts`;
+  const areas = e.a;
+  const a = {};
+  for (const area of AREAS) {
+    const counts = areas[area] ?? [0, 0, 0, 0, 0];
+    if (!Array.isArray(counts) || counts.length !== 5 || !counts.every(isCount)) return `${e.d}: bad counts for ${area}`;
+    a[area] = counts;
+  }
+  if (!Array.isArray(e.s) || e.s.length !== SEVERITIES.length || !e.s.every(isCount)) return `${e.d}: bad severity counts`;
+  if (e.c !== null && (typeof e.c !== "number" || e.c < 0 || e.c > 100)) return `${e.d}: bad coverage`;
+  for (const key of ["o", "k"]) {
+    const list = e[key];
+    if (!Array.isArray(list) || !list.every((n) => isCount(n) && n > 0)) return `${e.d}: bad issue list`;
+  }
+  return {
+    d: e.d,
+    a,
+    s: e.s,
+    c: e.c,
+    o: e.o,
+    k: e.k
+  };
+}
+function parseHistory(body) {
+  const blocks = [...(body ?? "").matchAll(HISTORY_LINE)];
+  if (blocks.length === 0) return { history: EMPTY_HISTORY, status: "missing" };
+  const corrupt = (problem) => ({ history: EMPTY_HISTORY, status: "corrupt", problem });
+  if (blocks.length > 1) return corrupt("more than one history block");
+  let raw;
+  try {
+    raw = JSON.parse(blocks[0]?.[1] ?? "");
+  } catch {
+    return corrupt("the history block is not valid JSON");
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return corrupt("the history block is not an object");
+  const h = raw;
+  if (h.v !== HISTORY_VERSION) return corrupt(`unknown history version ${JSON.stringify(h.v)}`);
+  if (!Array.isArray(h.days)) return corrupt("the history has no list of days");
+  const days = [];
+  for (const entry of h.days) {
+    const parsed = parseDay(entry);
+    if (typeof parsed === "string") return corrupt(parsed);
+    days.push(parsed);
+  }
+  for (let i = 1; i < days.length; i++) {
+    if ((days[i - 1]?.d ?? "") >= (days[i]?.d ?? "")) return corrupt("days are not in order");
+  }
+  return { history: { v: HISTORY_VERSION, days }, status: "ok" };
+}
+function mfaCoverage(report) {
+  const result = report.results.find((r) => r.control === "mfa.registration" && (r.status === "pass" || r.status === "fail" || r.status === "excepted"));
+  const value = result?.evidence.coveragePercent;
+  return typeof value === "number" && value >= 0 && value <= 100 ? value : null;
+}
+function dayEntry(report, opened, closed) {
+  const a = {};
+  for (const area of AREAS) {
+    const c = report.summary.byArea[area];
+    a[area] = [c.pass, c.fail, c.excepted, c.error, c.not_evaluable];
+  }
+  const s = SEVERITIES.map((sev) => report.results.filter((r) => r.status === "fail" && r.severity === sev).length);
+  return { d: report.snapshot.capturedAt.slice(0, 10), a, s, c: mfaCoverage(report), o: [...opened].sort((x, y) => x - y), k: [...closed].sort((x, y) => x - y) };
+}
+function withDay(history, day2) {
+  const same = history.days.find((d) => d.d === day2.d);
+  const merged = same ? { ...day2, o: [.../* @__PURE__ */ new Set([...same.o, ...day2.o])].sort((x, y) => x - y), k: [.../* @__PURE__ */ new Set([...same.k, ...day2.k])].sort((x, y) => x - y) } : day2;
+  const days = [...history.days.filter((d) => d.d !== day2.d), merged].sort((x, y) => x.d < y.d ? -1 : x.d > y.d ? 1 : 0);
+  return { v: HISTORY_VERSION, days };
+}
+function recentDays(history, today, n = 90) {
+  const from = new Date(Date.parse(`${today}T00:00:00Z`) - (n - 1) * 864e5).toISOString().slice(0, 10);
+  return history.days.filter((d) => d.d >= from && d.d <= today);
+}
+
+// src/report/trend.ts
+var BARS = "▁▂▃▄▅▆▇█";
+function sparkline(values) {
+  const max = Math.max(0, ...values.filter((v) => v !== null));
+  return values.map((v) => v === null ? "·" : max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round(v / max * (BARS.length - 1)))]).join("");
+}
+function failingSeries(days, area) {
+  return days.map((d) => d.a[area][1]);
+}
+function axisLabels(days) {
+  return `[${days.map((d) => `"${d.d.slice(5)}"`).join(", ")}]`;
+}
+function mermaidFailingTrend(days) {
+  const max = Math.max(1, ...days.flatMap((d) => AREAS.map((a) => d.a[a][1])));
+  return [
+    "xychart-beta",
+    '  title "Failing findings per area"',
+    `  x-axis ${axisLabels(days)}`,
+    `  y-axis "Failing findings" 0 --> ${max}`,
+    ...AREAS.map((area) => `  line "${AREA_TITLES[area]}" [${failingSeries(days, area).join(", ")}]`)
+  ].join("\n");
+}
+function mermaidCoverageTrend(days) {
+  const measured = days.filter((d) => d.c !== null);
+  if (measured.length === 0) return void 0;
+  return [
+    "xychart-beta",
+    '  title "MFA registration coverage (%)"',
+    `  x-axis ${axisLabels(measured)}`,
+    '  y-axis "Registered (%)" 0 --> 100',
+    `  line "Coverage" [${measured.map((d) => d.c).join(", ")}]`
+  ].join("\n");
+}
+
 // src/report/summary-markdown.ts
+var TREND_DAYS = 90;
+function postureTable(report, history) {
+  const today = report.snapshot.capturedAt.slice(0, 10);
+  const days = history ? recentDays(history, today, TREND_DAYS) : [];
+  const trend = days.length > 0;
+  const lines = [
+    `| Area | Passed | Failed | Excepted | Error | Not evaluable |${trend ? ` Failing, last ${TREND_DAYS} days |` : ""}`,
+    `| --- | ---: | ---: | ---: | ---: | ---: |${trend ? " --- |" : ""}`
+  ];
+  for (const area of AREAS) {
+    const c = report.summary.byArea[area];
+    const seen = days.some((d) => d.a[area].some((n) => n > 0));
+    if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0 && !seen) continue;
+    const spark = trend ? ` ${sparkline(failingSeries(days, area))} |` : "";
+    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |${spark}`);
+  }
+  return lines;
+}
+function trendDetails(history, today) {
+  const days = recentDays(history, today, TREND_DAYS);
+  if (days.length === 0) return [];
+  const coverage = mermaidCoverageTrend(days);
+  return [
+    "<details><summary>Trend charts (Mermaid)</summary>",
+    "",
+    "```mermaid",
+    mermaidFailingTrend(days),
+    "```",
+    ...coverage ? ["", "```mermaid", coverage, "```"] : [],
+    "",
+    "</details>"
+  ];
+}
 function failingFirst(a, b) {
   return severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target);
 }
@@ -77411,12 +77569,10 @@ function renderSummaryMarkdown(report, extras = {}) {
     `Tenant \`${report.run.tenantId ?? "DNS only"}\` · ${report.run.mode} · ${report.run.finishedAt} · **${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`
   );
   lines.push("");
-  lines.push("| Area | Passed | Failed | Excepted | Error | Not evaluable |");
-  lines.push("| --- | ---: | ---: | ---: | ---: | ---: |");
-  for (const area of AREAS) {
-    const c = report.summary.byArea[area];
-    if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0) continue;
-    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |`);
+  lines.push(...postureTable(report, extras.history));
+  if (extras.history) {
+    const details = trendDetails(extras.history, report.snapshot.capturedAt.slice(0, 10));
+    if (details.length > 0) lines.push("", ...details);
   }
   const failing = report.results.filter((r) => r.status === "fail").sort(failingFirst);
   if (failing.length > 0) {
@@ -77447,6 +77603,77 @@ function renderSummaryMarkdown(report, extras = {}) {
   lines.push("");
   return lines.join("\n");
 }
+var DASHBOARD_MARKER = "<!-- mailwarden:dashboard -->";
+function unreadableSources(report) {
+  const out = [];
+  for (const [source, status] of Object.entries(report.snapshot.sources)) {
+    const requirement = SOURCE_REQUIREMENTS[source];
+    if (status.status === "not_licensed") {
+      out.push({ source, status: "not_licensed", needs: `${LICENCE_NAMES[status.licence]} licence${requirement ? `, and ${requirement.permission}` : ""}` });
+    } else if (status.status === "not_permitted") {
+      out.push({ source, status: "not_permitted", needs: `permission ${status.permission || requirement?.permission || "unknown"}` });
+    }
+  }
+  return out.sort((a, b) => a.source.localeCompare(b.source));
+}
+function link(number, url) {
+  return /^https?:\/\/[^\s()<>]+$/.test(url) ? `[#${number}](${url})` : `#${number}`;
+}
+function renderDashboardMarkdown(view) {
+  const { report } = view;
+  const today = report.snapshot.capturedAt.slice(0, 10);
+  const { byStatus } = report.summary;
+  const lines = [
+    DASHBOARD_MARKER,
+    `## mailwarden dashboard: ${escapeMarkdown(report.policy.title)}`,
+    "",
+    `Tenant ${codeSpan(report.run.tenantId ?? "DNS only")} · as of ${today} · **${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`,
+    "",
+    "### Posture",
+    "",
+    ...postureTable(report, view.history)
+  ];
+  const trend = trendDetails(view.history, today);
+  if (trend.length > 0) lines.push("", ...trend);
+  lines.push("", "### Open findings", "");
+  if (view.openFindings.length === 0) lines.push("None.");
+  for (const area of AREAS) {
+    const open3 = view.openFindings.filter((f) => f.area === area).sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.firstSeen.localeCompare(b.firstSeen) || a.number - b.number);
+    if (open3.length === 0) continue;
+    lines.push(`**${AREA_TITLES[area]}** (${open3.length})`, "");
+    for (const f of open3) lines.push(`- ${f.severity} · ${link(f.number, f.htmlUrl)} ${escapeMarkdown(f.title)} · since ${f.firstSeen}`);
+    lines.push("");
+  }
+  lines.push("", "### Opened and closed since the previous day", "");
+  const list = (ns) => ns.length === 0 ? "none" : ns.map((n) => link(n, view.issueUrl(n))).join(", ");
+  lines.push(`- Opened or reopened: ${list(view.openedToday)}`, `- Closed: ${list(view.closedToday)}`);
+  lines.push("", `### Exceptions expiring within ${view.expiringDays} days`, "");
+  if (view.expiring.length === 0) lines.push("None.");
+  else {
+    lines.push("| Control | Target | Expires | Days left | Approved by |", "| --- | --- | --- | ---: | --- |");
+    for (const e of view.expiring) {
+      lines.push(`| ${codeSpan(e.control)} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`);
+    }
+  }
+  const unreadable = unreadableSources(report);
+  lines.push("", "### Data sources not evaluable", "");
+  if (unreadable.length === 0) lines.push("None: every source the policy needs was read.");
+  else {
+    lines.push("| Source | Status | Needs |", "| --- | --- | --- |");
+    for (const u of unreadable) lines.push(`| ${codeSpan(u.source)} | ${u.status} | ${escapeMarkdown(u.needs)} |`);
+  }
+  const days = recentDays(view.history, today, TREND_DAYS);
+  const coverage = days.map((d) => d.c);
+  const latest = [...coverage].reverse().find((c) => c !== null);
+  lines.push("", "### MFA registration coverage", "");
+  lines.push(latest === void 0 || latest === null ? "Not measured." : `${latest}% now · ${sparkline(coverage)} over ${days.length} day${days.length === 1 ? "" : "s"}`);
+  lines.push("", "### Time to fix", "");
+  lines.push(
+    view.timeToFix ? `${view.timeToFix.count} findings closed by mailwarden: median ${view.timeToFix.median} days, 90th percentile ${view.timeToFix.p90} days.` : "No finding has been closed yet."
+  );
+  lines.push("", renderHistoryBlock(view.history), "");
+  return lines.join("\n");
+}
 
 // src/issues/marker.ts
 var FINGERPRINT_MARKER_PREFIX = "<!-- mailwarden:fingerprint=";
@@ -77467,7 +77694,7 @@ function parseFingerprint(body) {
   for (const match of body.matchAll(FINGERPRINT_LINE)) if (match[1]) found.add(match[1]);
   return found.size === 1 ? [...found][0] : void 0;
 }
-function isDay(value) {
+function isDay2(value) {
   return typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value);
 }
 function parseState(body) {
@@ -77482,7 +77709,7 @@ function parseState(body) {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const v = value;
-  if (v.v !== STATE_VERSION || typeof v.control !== "string" || typeof v.severity !== "string" || !isSeverity(v.severity) || !isDay(v.firstSeen) || !isDay(v.lastSeen) || !Array.isArray(v.affected) || !v.affected.every((a) => typeof a === "string") || v.status !== "open" && v.status !== "closed" || typeof v.reopenedAfterManualClose !== "boolean" || v.closedOn !== void 0 && !isDay(v.closedOn) || v.run !== void 0 && typeof v.run !== "string") {
+  if (v.v !== STATE_VERSION || typeof v.control !== "string" || typeof v.severity !== "string" || !isSeverity(v.severity) || !isDay2(v.firstSeen) || !isDay2(v.lastSeen) || !Array.isArray(v.affected) || !v.affected.every((a) => typeof a === "string") || v.status !== "open" && v.status !== "closed" || typeof v.reopenedAfterManualClose !== "boolean" || v.closedOn !== void 0 && !isDay2(v.closedOn) || v.run !== void 0 && typeof v.run !== "string") {
     return void 0;
   }
   return {
@@ -77494,9 +77721,12 @@ function parseState(body) {
     affected: v.affected,
     status: v.status,
     reopenedAfterManualClose: v.reopenedAfterManualClose,
-    ...isDay(v.closedOn) ? { closedOn: v.closedOn } : {},
+    ...isDay2(v.closedOn) ? { closedOn: v.closedOn } : {},
     ...typeof v.run === "string" ? { run: v.run } : {}
   };
+}
+function isDashboard(body) {
+  return !!body && body.startsWith("<!-- mailwarden:dashboard -->");
 }
 function isRollup(body) {
   return !!body && ROLLUP_LINE.test(body);
@@ -77801,6 +78031,126 @@ async function applyPlan(api, plan, options2) {
   return { applied, labelsCreated, failures };
 }
 
+// src/report/expiring-exceptions.ts
+var EXPIRY_WARNING_DAYS = 14;
+function expiringExceptions(exceptions, now, days = EXPIRY_WARNING_DAYS) {
+  return exceptions.filter((e) => !exceptionExpired(e, now) && daysUntilExpiry(e, now) <= days).map((e) => ({
+    control: e.control,
+    target: e.target,
+    expires: e.expires,
+    daysLeft: daysUntilExpiry(e, now),
+    approvedBy: e.approvedBy,
+    ...e.ticket !== void 0 ? { ticket: e.ticket } : {}
+  })).sort((a, b) => a.daysLeft - b.daysLeft || a.control.localeCompare(b.control) || a.target.localeCompare(b.target));
+}
+function renderExpiringExceptions(expiring) {
+  if (expiring.length === 0) return [];
+  const lines = [
+    `### Exceptions expiring within ${EXPIRY_WARNING_DAYS} days`,
+    "",
+    "| Control | Target | Expires | Days left | Approved by | Ticket |",
+    "| --- | --- | --- | ---: | --- | --- |"
+  ];
+  for (const e of expiring) {
+    lines.push(
+      `| \`${e.control}\` | ${escapeMarkdown(e.target)} | ${escapeMarkdown(e.expires)} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} | ${e.ticket === void 0 ? "" : escapeMarkdown(e.ticket)} |`
+    );
+  }
+  return [lines.join("\n")];
+}
+
+// src/issues/dashboard.ts
+var DASHBOARD_TITLE = "[mailwarden] Dashboard";
+var DASHBOARD_EXPIRY_DAYS = 30;
+function daysBetween(from, to) {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 864e5);
+}
+function percentile(sorted, p) {
+  return sorted[Math.max(0, Math.ceil(p / 100 * sorted.length) - 1)] ?? 0;
+}
+function timeToFix(issues) {
+  const days = [];
+  for (const issue2 of issues) {
+    if (issue2.state !== "closed" || parseFingerprint(issue2.body) === void 0) continue;
+    const state3 = parseState(issue2.body);
+    if (state3?.status !== "closed" || !state3.closedOn) continue;
+    days.push(Math.max(0, daysBetween(state3.firstSeen, state3.closedOn)));
+  }
+  if (days.length === 0) return void 0;
+  days.sort((a, b) => a - b);
+  const mid = Math.floor(days.length / 2);
+  const median = days.length % 2 === 1 ? days[mid] ?? 0 : ((days[mid - 1] ?? 0) + (days[mid] ?? 0)) / 2;
+  return { count: days.length, median, p90: percentile(days, 90) };
+}
+function openFindings(issues) {
+  const out = [];
+  for (const issue2 of issues) {
+    if (issue2.state !== "open" || parseFingerprint(issue2.body) === void 0) continue;
+    const state3 = parseState(issue2.body);
+    const area = state3 ? findControl(state3.control)?.area : void 0;
+    if (!state3 || !area) continue;
+    out.push({ number: issue2.number, htmlUrl: issue2.htmlUrl, title: issue2.title, severity: state3.severity, area, firstSeen: state3.firstSeen });
+  }
+  return out;
+}
+function planDashboard(input, current) {
+  const parsed = parseHistory(current?.body);
+  const full = withDay(parsed.history, dayEntry(input.report, input.opened, input.closed));
+  const today = input.report.snapshot.capturedAt.slice(0, 10);
+  const byNumber = new Map(input.issues.map((i) => [i.number, i.htmlUrl]));
+  const base = current?.htmlUrl.replace(/\/\d+$/, "") ?? input.issues[0]?.htmlUrl.replace(/\/\d+$/, "") ?? "";
+  const todays = full.days.find((d) => d.d === today);
+  const render = (history2) => renderDashboardMarkdown({
+    report: input.report,
+    history: history2,
+    openFindings: openFindings(input.issues),
+    openedToday: todays?.o ?? [],
+    closedToday: todays?.k ?? [],
+    issueUrl: (n) => byNumber.get(n) ?? `${base}/${n}`,
+    expiring: expiringExceptions(input.policy.exceptions, new Date(input.report.snapshot.capturedAt), DASHBOARD_EXPIRY_DAYS),
+    expiringDays: DASHBOARD_EXPIRY_DAYS,
+    timeToFix: timeToFix(input.issues)
+  });
+  let body = render(full);
+  let kept = full.days.length;
+  if (body.length > BODY_LIMIT) {
+    let lo = 1;
+    let hi = full.days.length - 1;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (render({ ...full, days: full.days.slice(-mid) }).length <= BODY_LIMIT) lo = mid;
+      else hi = mid - 1;
+    }
+    kept = lo;
+    body = render({ ...full, days: full.days.slice(-kept) });
+  }
+  const history = { ...full, days: full.days.slice(-kept) };
+  return { body, history, historyStatus: parsed.status, ...parsed.problem ? { historyProblem: parsed.problem } : {}, trimmedDays: full.days.length - kept };
+}
+async function syncDashboard(api, input, dryRun) {
+  const current = [...input.issues].filter((i) => isDashboard(i.body)).sort((a, b) => a.state === b.state ? a.number - b.number : a.state === "open" ? -1 : 1)[0];
+  const plan = planDashboard(input, current);
+  const base = {
+    history: plan.history,
+    historyStatus: plan.historyStatus,
+    trimmedDays: plan.trimmedDays,
+    ...plan.historyProblem ? { historyProblem: plan.historyProblem } : {},
+    ...current ? { number: current.number, htmlUrl: current.htmlUrl } : {}
+  };
+  if (current && current.body === plan.body && current.state === "open") return { status: "unchanged", ...base };
+  if (dryRun) return { status: "dry-run", ...base };
+  try {
+    if (current) {
+      const { htmlUrl } = await api.updateIssue(current.number, { body: plan.body, ...current.state === "closed" ? { state: "open", stateReason: "reopened" } : {} });
+      return { status: "updated", ...base, htmlUrl };
+    }
+    const created = await api.createIssue({ title: DASHBOARD_TITLE, body: plan.body, labels: [TOOL_LABEL] });
+    return { status: "created", ...base, number: created.number, htmlUrl: created.htmlUrl };
+  } catch (error2) {
+    return { status: "failed", ...base, error: errorMessage(error2) };
+  }
+}
+
 // src/issues/rollup.ts
 var ROLLUP_TITLE = "[mailwarden] Findings waiting for an issue";
 function renderRollup(overflow, cap, redact) {
@@ -77822,7 +78172,7 @@ var LAST_SEEN_REFRESH_DAYS = 7;
 function day(iso) {
   return iso.slice(0, 10);
 }
-function daysBetween(from, to) {
+function daysBetween2(from, to) {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 864e5);
 }
 function bySeverityThenKey(a, b) {
@@ -77845,6 +78195,7 @@ function indexIssues(issues) {
   let rollup;
   const sorted = [...issues].sort((a, b) => a.state === b.state ? a.number - b.number : a.state === "open" ? -1 : 1);
   for (const issue2 of sorted) {
+    if (isDashboard(issue2.body)) continue;
     if (isRollup(issue2.body)) {
       rollup ??= issue2;
       continue;
@@ -77906,7 +78257,7 @@ function planIssues(report, existing, options2) {
       status: "open",
       reopenedAfterManualClose: state3.reopenedAfterManualClose
     }) : void 0;
-    const stale = state3 === void 0 || daysBetween(state3.lastSeen, today) >= LAST_SEEN_REFRESH_DAYS;
+    const stale = state3 === void 0 || daysBetween2(state3.lastSeen, today) >= LAST_SEEN_REFRESH_DAYS;
     const changed = previous === void 0 || previous.body !== issue2.body || state3?.status !== "open";
     const next = fresh("open", state3?.reopenedAfterManualClose === true);
     const labels = mergedLabels(issue2.labels, next.labels);
@@ -78004,6 +78355,36 @@ function planIssues(report, existing, options2) {
 }
 
 // src/issues/sync.ts
+function afterWrites(existing, outcome, now) {
+  const byNumber = new Map(existing.map((i) => [i.number, i]));
+  for (const a of outcome.applied) {
+    if (a.status !== "done" || a.number === void 0) continue;
+    const op = a.operation;
+    const prior = byNumber.get(a.number);
+    if (op.kind === "create") {
+      byNumber.set(a.number, {
+        number: a.number,
+        title: op.title,
+        body: op.body,
+        state: "open",
+        stateReason: null,
+        labels: op.labels,
+        htmlUrl: a.htmlUrl ?? "",
+        createdAt: now.toISOString(),
+        closedAt: null
+      });
+    } else if (prior) {
+      byNumber.set(a.number, {
+        ...prior,
+        ...op.body !== void 0 ? { body: op.body } : {},
+        ...op.kind === "close" ? { state: "closed", closedAt: now.toISOString() } : {},
+        ...op.kind === "reopen" ? { state: "open", closedAt: null } : {},
+        ..."labels" in op && op.labels ? { labels: op.labels } : {}
+      });
+    }
+  }
+  return [...byNumber.values()];
+}
 var RepositoryAccessError = class extends ConfigurationError {
 };
 async function syncIssues(api, report, policy2, settings, deps) {
@@ -78030,9 +78411,26 @@ async function syncIssues(api, report, policy2, settings, deps) {
   );
   const outcome = await applyPlan(api, plan, { dryRun: settings.mode === "dry-run", logger: deps.logger, now: deps.now, listedAt });
   const done = outcome.applied.filter((a) => a.status === "done");
+  const finding = (a) => a.number !== void 0 && a.operation.subject.fingerprint !== "rollup";
+  let dashboard;
+  if (settings.dashboard) {
+    const issues = settings.mode === "on" ? afterWrites(existing, outcome, deps.now()) : existing.filter((i) => !isRollup(i.body));
+    dashboard = await syncDashboard(
+      api,
+      {
+        report,
+        policy: policy2,
+        issues,
+        opened: done.filter((a) => finding(a) && (a.operation.kind === "create" || a.operation.kind === "reopen")).map((a) => a.number ?? 0),
+        closed: done.filter((a) => finding(a) && a.operation.kind === "close" && a.operation.why !== "duplicate").map((a) => a.number ?? 0)
+      },
+      settings.mode === "dry-run"
+    );
+  }
   return {
     plan,
     outcome,
+    ...dashboard ? { dashboard } : {},
     redacted,
     opened: done.filter((a) => a.operation.kind === "create" || a.operation.kind === "reopen").length,
     closed: done.filter((a) => a.operation.kind === "close").length,
@@ -78046,46 +78444,25 @@ function renderSyncSummary(sync, mode) {
   if (applied.length === 0) lines.push("No change: every issue is up to date.");
   for (const a of applied) {
     const verb = a.status === "dry-run" ? `Would ${VERBS[a.operation.kind].toLowerCase().replace(/ed$/, "")}` : VERBS[a.operation.kind];
-    const link = a.htmlUrl && /^https?:\/\//.test(a.htmlUrl) ? `[#${a.number}](${a.htmlUrl})` : a.number !== void 0 ? `#${a.number}` : "new issue";
+    const link2 = a.htmlUrl && /^https?:\/\//.test(a.htmlUrl) ? `[#${a.number}](${a.htmlUrl})` : a.number !== void 0 ? `#${a.number}` : "new issue";
     const state3 = a.status === "failed" ? ` — **failed**: ${codeSpan(a.error ?? "")}` : a.status === "skipped" ? " — skipped (created by another run)" : "";
-    lines.push(`- ${verb} ${link}: ${codeSpan(a.operation.subject.title)}${state3}`);
+    lines.push(`- ${verb} ${link2}: ${codeSpan(a.operation.subject.title)}${state3}`);
   }
   if (sync.plan.keptClosed.length > 0) {
     lines.push("", "Closed by hand twice while still failing (left closed; accept the risk in the policy file instead):", "");
     for (const k of sync.plan.keptClosed) lines.push(`- [#${k.number}](${k.htmlUrl}): ${codeSpan(k.subject.title)}`);
   }
   if (sync.plan.overflow > 0) lines.push("", `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
+  const d = sync.dashboard;
+  if (d) {
+    const where = d.number !== void 0 && d.htmlUrl ? `[#${d.number}](${d.htmlUrl})` : "the dashboard issue";
+    lines.push("", `Dashboard ${where}: ${d.status}${d.error ? ` (${codeSpan(d.error)})` : ""}.`);
+    if (d.historyStatus === "corrupt") lines.push("", `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? "unreadable")}); it was started afresh.`);
+    if (d.trimmedDays > 0) lines.push("", `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`);
+  }
   if (sync.plan.unmatched > 0) lines.push("", `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`);
   lines.push("");
   return lines.join("\n");
-}
-
-// src/report/expiring-exceptions.ts
-var EXPIRY_WARNING_DAYS = 14;
-function expiringExceptions(exceptions, now, days = EXPIRY_WARNING_DAYS) {
-  return exceptions.filter((e) => !exceptionExpired(e, now) && daysUntilExpiry(e, now) <= days).map((e) => ({
-    control: e.control,
-    target: e.target,
-    expires: e.expires,
-    daysLeft: daysUntilExpiry(e, now),
-    approvedBy: e.approvedBy,
-    ...e.ticket !== void 0 ? { ticket: e.ticket } : {}
-  })).sort((a, b) => a.daysLeft - b.daysLeft || a.control.localeCompare(b.control) || a.target.localeCompare(b.target));
-}
-function renderExpiringExceptions(expiring) {
-  if (expiring.length === 0) return [];
-  const lines = [
-    `### Exceptions expiring within ${EXPIRY_WARNING_DAYS} days`,
-    "",
-    "| Control | Target | Expires | Days left | Approved by | Ticket |",
-    "| --- | --- | --- | ---: | --- | --- |"
-  ];
-  for (const e of expiring) {
-    lines.push(
-      `| \`${e.control}\` | ${escapeMarkdown(e.target)} | ${escapeMarkdown(e.expires)} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} | ${e.ticket === void 0 ? "" : escapeMarkdown(e.ticket)} |`
-    );
-  }
-  return [lines.join("\n")];
 }
 
 // src/run.ts
@@ -78116,7 +78493,8 @@ async function issuesStage(settings, report, policy2, deps) {
       maxNewIssues: settings.maxNewIssues,
       redact: settings.redact,
       // Without a secret key, the tenant ID keeps pseudonyms stable across runs (see README).
-      redactKey: settings.redactKey ?? report.run.tenantId ?? "mailwarden"
+      redactKey: settings.redactKey ?? report.run.tenantId ?? "mailwarden",
+      dashboard: true
     },
     { logger: deps.logger, now: deps.now }
   );
@@ -78200,6 +78578,12 @@ async function runPipeline(settings, deps, scratch) {
       issues = await issuesStage(settings.issues, report, policy2, deps);
       sections.push(renderSyncSummary(issues, settings.issues.mode === "on" ? "on" : "dry-run"));
       for (const failure2 of issues.outcome.failures) warnings.push(`GitHub issues: ${failure2}`);
+      if (issues.dashboard?.historyStatus === "corrupt") {
+        const warning2 = `dashboard history corrupt (${issues.dashboard.historyProblem ?? "unreadable"}); started afresh`;
+        deps.logger.warning(warning2);
+        warnings.push(warning2);
+      }
+      if (issues.dashboard?.status === "failed") warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ""}`);
     } catch (error2) {
       issuesError = isConfigurationError(error2) ? [error2.message, ...error2.details].join(" ") : `GitHub issues sync failed: ${errorMessage(error2)}`;
       deps.logger.error(issuesError);
@@ -78209,7 +78593,8 @@ async function runPipeline(settings, deps, scratch) {
 `);
     }
   }
-  const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections });
+  const history = issues?.dashboard?.history;
+  const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections, ...history ? { history } : {} });
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
   let exitCode = EXIT.done;
   if (everySourceFailed(snapshot)) {

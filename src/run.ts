@@ -89,6 +89,7 @@ async function issuesStage(
       redact: settings.redact,
       // Without a secret key, the tenant ID keeps pseudonyms stable across runs (see README).
       redactKey: settings.redactKey ?? report.run.tenantId ?? 'mailwarden',
+      dashboard: true,
     },
     { logger: deps.logger, now: deps.now },
   );
@@ -192,13 +193,20 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
       issues = await issuesStage(settings.issues, report, policy, deps);
       sections.push(renderSyncSummary(issues, settings.issues.mode === 'on' ? 'on' : 'dry-run'));
       for (const failure of issues.outcome.failures) warnings.push(`GitHub issues: ${failure}`);
+      if (issues.dashboard?.historyStatus === 'corrupt') {
+        const warning = `dashboard history corrupt (${issues.dashboard.historyProblem ?? 'unreadable'}); started afresh`;
+        deps.logger.warning(warning);
+        warnings.push(warning);
+      }
+      if (issues.dashboard?.status === 'failed') warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ''}`);
     } catch (error: unknown) {
       issuesError = isConfigurationError(error) ? [error.message, ...error.details].join(' ') : `GitHub issues sync failed: ${errorMessage(error)}`;
       deps.logger.error(issuesError);
       sections.push(`### GitHub issues\n\n**Not synced:** ${escapeMarkdown(issuesError)}\n`);
     }
   }
-  const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections });
+  const history = issues?.dashboard?.history;
+  const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections, ...(history ? { history } : {}) });
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
 
   let exitCode: number = EXIT.done;

@@ -103,6 +103,11 @@ export function parseState(body: string | null | undefined): IssueState | undefi
   };
 }
 
+/** The dashboard issue's body starts with its marker (report/summary-markdown.ts). */
+export function isDashboard(body: string | null | undefined): boolean {
+  return !!body && body.startsWith('<!-- mailwarden:dashboard -->');
+}
+
 export function isRollup(body: string | null | undefined): boolean {
   return !!body && ROLLUP_LINE.test(body);
 }

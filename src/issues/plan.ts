@@ -4,7 +4,7 @@ import type { Policy } from '../policy/policy.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
 import type { Report } from '../report/report.js';
 import type { ExistingIssue } from './existing-issue.js';
-import { isRollup, parseFingerprint, parseState, withState, type IssueState } from './marker.js';
+import { isDashboard, isRollup, parseFingerprint, parseState, withState, type IssueState } from './marker.js';
 import type { Redactor } from './redact.js';
 import { findingLabels, renderFindingIssue, safeUrl, TOOL_LABEL, type RenderMeta } from './render.js';
 import { renderRollup, ROLLUP_TITLE } from './rollup.js';
@@ -99,6 +99,7 @@ function indexIssues(issues: readonly ExistingIssue[]) {
   let rollup: ExistingIssue | undefined;
   const sorted = [...issues].sort((a, b) => (a.state === b.state ? a.number - b.number : a.state === 'open' ? -1 : 1));
   for (const issue of sorted) {
+    if (isDashboard(issue.body)) continue;
     if (isRollup(issue.body)) {
       rollup ??= issue;
       continue;

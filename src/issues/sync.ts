@@ -4,6 +4,9 @@ import type { Policy } from '../policy/policy.js';
 import { codeSpan } from '../report/escape.js';
 import type { Report } from '../report/report.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
+import { syncDashboard, type DashboardOutcome } from './dashboard.js';
+import type { ExistingIssue } from './existing-issue.js';
+import { isRollup } from './marker.js';
 import type { IssuesApi, RepoRef } from './github-api.js';
 import { planIssues, type Plan } from './plan.js';
 import { NO_REDACTION, redactor, type RedactMode } from './redact.js';
@@ -17,6 +20,8 @@ export interface SyncSettings {
   readonly redact: RedactMode;
   /** Key of the pseudonyms; a secret keeps guessed addresses from being confirmed. */
   readonly redactKey: string;
+  /** Keep the `[mailwarden] Dashboard` issue (issue 11); off in tests that count finding writes. */
+  readonly dashboard?: boolean;
 }
 
 export interface SyncOutcome {
@@ -26,6 +31,39 @@ export interface SyncOutcome {
   readonly opened: number;
   readonly closed: number;
   readonly updated: number;
+  readonly dashboard?: DashboardOutcome;
+}
+
+/** The labelled issues as they stand after the writes that succeeded. */
+function afterWrites(existing: readonly ExistingIssue[], outcome: ApplyOutcome, now: Date): ExistingIssue[] {
+  const byNumber = new Map(existing.map((i) => [i.number, i]));
+  for (const a of outcome.applied) {
+    if (a.status !== 'done' || a.number === undefined) continue;
+    const op = a.operation;
+    const prior = byNumber.get(a.number);
+    if (op.kind === 'create') {
+      byNumber.set(a.number, {
+        number: a.number,
+        title: op.title,
+        body: op.body,
+        state: 'open',
+        stateReason: null,
+        labels: op.labels,
+        htmlUrl: a.htmlUrl ?? '',
+        createdAt: now.toISOString(),
+        closedAt: null,
+      });
+    } else if (prior) {
+      byNumber.set(a.number, {
+        ...prior,
+        ...(op.body !== undefined ? { body: op.body } : {}),
+        ...(op.kind === 'close' ? { state: 'closed' as const, closedAt: now.toISOString() } : {}),
+        ...(op.kind === 'reopen' ? { state: 'open' as const, closedAt: null } : {}),
+        ...('labels' in op && op.labels ? { labels: op.labels } : {}),
+      });
+    }
+  }
+  return [...byNumber.values()];
 }
 
 /** Reading the repository failed: a wrong name, a missing permission or a bad token. */
@@ -65,9 +103,26 @@ export async function syncIssues(
   );
   const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt });
   const done = outcome.applied.filter((a) => a.status === 'done');
+  const finding = (a: (typeof done)[number]) => a.number !== undefined && a.operation.subject.fingerprint !== 'rollup';
+  let dashboard: DashboardOutcome | undefined;
+  if (settings.dashboard) {
+    const issues = settings.mode === 'on' ? afterWrites(existing, outcome, deps.now()) : existing.filter((i) => !isRollup(i.body));
+    dashboard = await syncDashboard(
+      api,
+      {
+        report,
+        policy,
+        issues,
+        opened: done.filter((a) => finding(a) && (a.operation.kind === 'create' || a.operation.kind === 'reopen')).map((a) => a.number ?? 0),
+        closed: done.filter((a) => finding(a) && a.operation.kind === 'close' && a.operation.why !== 'duplicate').map((a) => a.number ?? 0),
+      },
+      settings.mode === 'dry-run',
+    );
+  }
   return {
     plan,
     outcome,
+    ...(dashboard ? { dashboard } : {}),
     redacted,
     opened: done.filter((a) => a.operation.kind === 'create' || a.operation.kind === 'reopen').length,
     closed: done.filter((a) => a.operation.kind === 'close').length,
@@ -93,6 +148,13 @@ export function renderSyncSummary(sync: SyncOutcome, mode: SyncSettings['mode'])
     for (const k of sync.plan.keptClosed) lines.push(`- [#${k.number}](${k.htmlUrl}): ${codeSpan(k.subject.title)}`);
   }
   if (sync.plan.overflow > 0) lines.push('', `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
+  const d = sync.dashboard;
+  if (d) {
+    const where = d.number !== undefined && d.htmlUrl ? `[#${d.number}](${d.htmlUrl})` : 'the dashboard issue';
+    lines.push('', `Dashboard ${where}: ${d.status}${d.error ? ` (${codeSpan(d.error)})` : ''}.`);
+    if (d.historyStatus === 'corrupt') lines.push('', `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? 'unreadable')}); it was started afresh.`);
+    if (d.trimmedDays > 0) lines.push('', `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`);
+  }
   if (sync.plan.unmatched > 0) lines.push('', `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`);
   lines.push('');
   return lines.join('\n');

@@ -62,6 +62,8 @@ export interface FakeGitHubOptions {
   readonly prefix?: string;
   readonly spec?: 'api.github.com' | 'ghes-3.17';
   readonly token?: string;
+  /** Base of `html_url`s (default: the server's own URL), so golden files do not carry a port. */
+  readonly htmlBase?: string;
 }
 
 export interface FakeGitHub {
@@ -129,7 +131,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     state: i.state,
     state_reason: i.state_reason,
     labels: i.labels.map((name) => ({ name })),
-    html_url: `${base}/${owner}/${repoName}/${i.pull_request ? 'pull' : 'issues'}/${i.number}`,
+    html_url: `${options.htmlBase ?? base}/${owner}/${repoName}/${i.pull_request ? 'pull' : 'issues'}/${i.number}`,
     created_at: i.created_at,
     updated_at: i.updated_at,
     closed_at: i.closed_at,

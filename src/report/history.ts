@@ -1,0 +1,144 @@
+import { AREAS, type Area } from '../model/area.js';
+import { SEVERITIES } from '../model/severity.js';
+import type { Report } from './report.js';
+
+/**
+ * The posture history kept in the dashboard issue itself, so no artifact (which expires) or other
+ * storage is needed: one compact entry per UTC day in a hidden HTML comment, versioned.
+ */
+export const HISTORY_VERSION = 1;
+
+/** Per area: passed, failed, excepted, error, not evaluable. */
+export type AreaCounts = readonly [number, number, number, number, number];
+
+export interface HistoryDay {
+  /** UTC day, `YYYY-MM-DD`. */
+  readonly d: string;
+  readonly a: Readonly<Record<Area, AreaCounts>>;
+  /** Failing findings by severity, low to critical. */
+  readonly s: readonly [number, number, number, number];
+  /** MFA registration coverage in percent (`mfa.registration` evidence), or null when not measured. */
+  readonly c: number | null;
+  /** Issues opened or reopened that day. */
+  readonly o: readonly number[];
+  /** Issues closed that day. */
+  readonly k: readonly number[];
+}
+
+export interface History {
+  readonly v: typeof HISTORY_VERSION;
+  readonly days: readonly HistoryDay[];
+}
+
+export type HistoryStatus = 'ok' | 'missing' | 'corrupt';
+
+export const EMPTY_HISTORY: History = { v: HISTORY_VERSION, days: [] };
+
+const HISTORY_LINE = /^<!-- mailwarden:history=([^\n]*) -->$/gm;
+
+export function renderHistoryBlock(history: History): string {
+  // `--` would end the HTML comment early; `\u002d` keeps the JSON value the same.
+  return `<!-- mailwarden:history=${JSON.stringify(history).replace(/--/g, '-\\u002d')} -->`;
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+function isDay(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+}
+
+function parseDay(raw: unknown): HistoryDay | string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'an entry is not an object';
+  const e = raw as Record<string, unknown>;
+  if (!isDay(e.d)) return 'an entry has no valid day';
+  if (typeof e.a !== 'object' || e.a === null || Array.isArray(e.a)) return `${e.d}: no area counts`;
+  const areas = e.a as Record<string, unknown>;
+  const a = {} as Record<Area, AreaCounts>;
+  for (const area of AREAS) {
+    // An area added after the entry was written counts as zero, not as corruption.
+    const counts = areas[area] ?? [0, 0, 0, 0, 0];
+    if (!Array.isArray(counts) || counts.length !== 5 || !counts.every(isCount)) return `${e.d}: bad counts for ${area}`;
+    a[area] = counts as unknown as AreaCounts;
+  }
+  if (!Array.isArray(e.s) || e.s.length !== SEVERITIES.length || !e.s.every(isCount)) return `${e.d}: bad severity counts`;
+  if (e.c !== null && (typeof e.c !== 'number' || e.c < 0 || e.c > 100)) return `${e.d}: bad coverage`;
+  for (const key of ['o', 'k'] as const) {
+    const list = e[key];
+    if (!Array.isArray(list) || !list.every((n) => isCount(n) && n > 0)) return `${e.d}: bad issue list`;
+  }
+  return {
+    d: e.d,
+    a,
+    s: e.s as unknown as HistoryDay['s'],
+    c: e.c as number | null,
+    o: e.o as number[],
+    k: e.k as number[],
+  };
+}
+
+/**
+ * The history in a dashboard body. A missing block is a fresh start; a corrupt or hand-edited one
+ * (bad JSON, wrong version or shape, duplicated block) is reported and restarted, never thrown.
+ */
+export function parseHistory(body: string | null | undefined): { history: History; status: HistoryStatus; problem?: string } {
+  const blocks = [...(body ?? '').matchAll(HISTORY_LINE)];
+  if (blocks.length === 0) return { history: EMPTY_HISTORY, status: 'missing' };
+  const corrupt = (problem: string) => ({ history: EMPTY_HISTORY, status: 'corrupt' as const, problem });
+  if (blocks.length > 1) return corrupt('more than one history block');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(blocks[0]?.[1] ?? '');
+  } catch {
+    return corrupt('the history block is not valid JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return corrupt('the history block is not an object');
+  const h = raw as Record<string, unknown>;
+  if (h.v !== HISTORY_VERSION) return corrupt(`unknown history version ${JSON.stringify(h.v)}`);
+  if (!Array.isArray(h.days)) return corrupt('the history has no list of days');
+  const days: HistoryDay[] = [];
+  for (const entry of h.days) {
+    const parsed = parseDay(entry);
+    if (typeof parsed === 'string') return corrupt(parsed);
+    days.push(parsed);
+  }
+  for (let i = 1; i < days.length; i++) {
+    if ((days[i - 1]?.d ?? '') >= (days[i]?.d ?? '')) return corrupt('days are not in order');
+  }
+  return { history: { v: HISTORY_VERSION, days }, status: 'ok' };
+}
+
+/** MFA registration coverage from the `mfa.registration` result's evidence, when it was measured. */
+export function mfaCoverage(report: Report): number | null {
+  const result = report.results.find((r) => r.control === 'mfa.registration' && (r.status === 'pass' || r.status === 'fail' || r.status === 'excepted'));
+  const value = result?.evidence.coveragePercent;
+  return typeof value === 'number' && value >= 0 && value <= 100 ? value : null;
+}
+
+/** Today's entry from the report and the issues this run opened and closed. */
+export function dayEntry(report: Report, opened: readonly number[], closed: readonly number[]): HistoryDay {
+  const a = {} as Record<Area, AreaCounts>;
+  for (const area of AREAS) {
+    const c = report.summary.byArea[area];
+    a[area] = [c.pass, c.fail, c.excepted, c.error, c.not_evaluable];
+  }
+  const s = SEVERITIES.map((sev) => report.results.filter((r) => r.status === 'fail' && r.severity === sev).length) as unknown as HistoryDay['s'];
+  return { d: report.snapshot.capturedAt.slice(0, 10), a, s, c: mfaCoverage(report), o: [...opened].sort((x, y) => x - y), k: [...closed].sort((x, y) => x - y) };
+}
+
+/** Adds a day; a later run on the same day replaces that day's counts and adds to its opened and closed lists. */
+export function withDay(history: History, day: HistoryDay): History {
+  const same = history.days.find((d) => d.d === day.d);
+  const merged: HistoryDay = same
+    ? { ...day, o: [...new Set([...same.o, ...day.o])].sort((x, y) => x - y), k: [...new Set([...same.k, ...day.k])].sort((x, y) => x - y) }
+    : day;
+  const days = [...history.days.filter((d) => d.d !== day.d), merged].sort((x, y) => (x.d < y.d ? -1 : x.d > y.d ? 1 : 0));
+  return { v: HISTORY_VERSION, days };
+}
+
+/** The entries within `n` days up to `today` (inclusive), oldest first. */
+export function recentDays(history: History, today: string, n = 90): HistoryDay[] {
+  const from = new Date(Date.parse(`${today}T00:00:00Z`) - (n - 1) * 86_400_000).toISOString().slice(0, 10);
+  return history.days.filter((d) => d.d >= from && d.d <= today);
+}
