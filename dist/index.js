@@ -77847,7 +77847,12 @@ function renderFindingIssue(result, policy2, meta, redact, extraLabels = []) {
     `**${result.severity}** · ${codeSpan(result.control)} · target ${codeSpan(target)}`,
     "",
     escapeMarkdown(redact.text(result.message)),
-    ""
+    "",
+    // An expired exception no longer applies; say so, so nobody reads the reopened issue as noise.
+    ...result.exception?.expired ? [
+      `> **The policy exception for this finding expired on ${escapeMarkdown(result.exception.expires)}**, so it fails again. It was approved by ${escapeMarkdown(result.exception.approvedBy)}: ${escapeMarkdown(result.exception.reason)}`,
+      ""
+    ] : []
   ];
   const evidenceRows = evidenceLines(evidence);
   const records = proposedRecords(result);

@@ -44,6 +44,16 @@ describe('planIssues', () => {
     expect(plan.operations).toEqual([expect.objectContaining({ kind: 'close', number: 9, stateReason: 'duplicate' })]);
   });
 
+  it('says in the body when the exception that covered a finding has expired', () => {
+    const [a] = users(1);
+    const meta = { firstSeen: '2026-11-27', lastSeen: '2026-11-27', runUrl: undefined, status: 'open' as const, reopenedAfterManualClose: false };
+    const expired = { ...a!, exception: { reason: 'migration <b>@team</b>', approvedBy: 'CISO', expires: '2026-11-01', expired: true } };
+    const body = renderFindingIssue(expired, demoPolicy(), meta, NO_REDACTION).body;
+    expect(body).toContain('expired on 2026\\-11\\-01');
+    expect(body).not.toContain('<b>');
+    expect(renderFindingIssue(a!, demoPolicy(), meta, NO_REDACTION).body).not.toContain('expired on');
+  });
+
   it('refreshes "last seen" only after a week of no change', () => {
     const [a] = users(1);
     const first = planIssues(report([a!]), [], OPTIONS).operations[0];
