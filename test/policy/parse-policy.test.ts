@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { configurationError } from '../helpers/configuration-error.js';
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/errors.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -12,15 +12,6 @@ function policyWith(mutate: (doc: Record<string, unknown>) => void): string {
   return JSON.stringify(doc, null, 2);
 }
 
-function configurationError(fn: () => unknown): ConfigurationError {
-  try {
-    fn();
-  } catch (error: unknown) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError');
-}
 
 describe('parsePolicy', () => {
   it('accepts the baseline and fills parameter defaults', () => {

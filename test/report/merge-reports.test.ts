@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { configurationError } from '../helpers/configuration-error.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/errors.js';
 import { mergeReports, type NamedReport } from '../../src/report/merge-reports.js';
 import type { Report } from '../../src/report/report.js';
 import { runCli } from '../helpers/cli.js';
@@ -27,15 +27,6 @@ function split(report: Report, count: number): NamedReport[] {
   });
 }
 
-function configurationError(fn: () => unknown): ConfigurationError {
-  try {
-    fn();
-  } catch (error: unknown) {
-    if (error instanceof ConfigurationError) return error;
-    throw error;
-  }
-  throw new Error('expected a ConfigurationError');
-}
 
 describe('merge-reports', () => {
   it('reassembles the results and summary of the whole run', () => {
