@@ -22,11 +22,11 @@ describe('IP addresses of sign-ins', () => {
   it('matches CIDR blocks of both families and never across them', () => {
     const v4 = parseCidr('192.0.2.0/24');
     const v6 = parseCidr('2001:db8:aa::/48');
-    expect(v4 && cidrContains(v4, parseIp('192.0.2.255') ?? { version: 4, value: 0 })).toBe(true);
-    expect(v4 && cidrContains(v4, parseIp('192.0.3.0') ?? { version: 4, value: 0 })).toBe(false);
-    expect(v6 && cidrContains(v6, parseIp('2001:db8:aa:ffff::1') ?? { version: 4, value: 0 })).toBe(true);
-    expect(v6 && cidrContains(v6, parseIp('2001:db8:ab::1') ?? { version: 4, value: 0 })).toBe(false);
-    expect(v6 && cidrContains(v6, parseIp('192.0.2.1') ?? { version: 4, value: 0 })).toBe(false);
+    expect(v4 && cidrContains(v4, parseIp('192.0.2.255') ?? { version: 4, bytes: new Uint8Array(4) })).toBe(true);
+    expect(v4 && cidrContains(v4, parseIp('192.0.3.0') ?? { version: 4, bytes: new Uint8Array(4) })).toBe(false);
+    expect(v6 && cidrContains(v6, parseIp('2001:db8:aa:ffff::1') ?? { version: 4, bytes: new Uint8Array(4) })).toBe(true);
+    expect(v6 && cidrContains(v6, parseIp('2001:db8:ab::1') ?? { version: 4, bytes: new Uint8Array(4) })).toBe(false);
+    expect(v6 && cidrContains(v6, parseIp('192.0.2.1') ?? { version: 4, bytes: new Uint8Array(4) })).toBe(false);
     expect(parseCidr('192.0.2.0/33')).toBeUndefined();
     expect(parseCidr('300.0.2.0/24')).toBeUndefined();
   });
