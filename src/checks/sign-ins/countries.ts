@@ -3,8 +3,9 @@ import { TENANT_TARGET } from '../../model/finding.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
 import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
+import type { EventPage } from './event-page.js';
 import { RowSample } from './evidence-rows.js';
-import { countryOf, type SignInEvent } from './sign-in-event.js';
+import { countryCode, countryCodeOf, countryText } from './sign-in-event.js';
 
 interface CountryUser {
   readonly rows: RowSample;
@@ -14,21 +15,29 @@ interface CountryUser {
 /** `sign-ins.countries`: successful sign-ins from countries outside the policy's list. */
 export function countriesFold(input: CheckInput): Fold<SignIn> {
   const allowed = new Set(input.params.strings('allowedCountries').map((c) => c.toUpperCase()));
-  const users = new Map<string, CountryUser>();
+  // The same list as numbers (see countryCodeOf), so an allowed sign-in makes no string.
+  const allowedCodes = new Set<number>();
+  for (const country of allowed) {
+    const code = countryCode(country);
+    if (code !== -1) allowedCodes.add(code);
+  }
+  const users = new Map<number, CountryUser>();
 
-  return detectorFold(input, {
-    add(event: SignInEvent) {
+  return detectorFold(input, (pass) => ({
+    add(page: EventPage, i: number) {
       // Failed attempts from abroad are the password-spray detector's business.
-      if (!event.success || allowed.size === 0) return undefined;
-      const country = countryOf(event.raw);
-      if (country === undefined) return 'noLocation';
-      if (allowed.has(country)) return undefined;
-      let state = users.get(event.user);
+      if (page.errorCode[i] !== 0 || allowed.size === 0) return undefined;
+      const code = countryCodeOf(page.raw[i] as SignIn);
+      if (code === -1) return 'noLocation';
+      if (allowedCodes.has(code)) return undefined;
+      const user = page.user[i] ?? 0;
+      let state = users.get(user);
       if (!state) {
         state = { rows: new RowSample(), countries: new Map() };
-        users.set(event.user, state);
+        users.set(user, state);
       }
-      state.rows.add(event);
+      state.rows.add(page, i);
+      const country = countryText(code);
       state.countries.set(country, (state.countries.get(country) ?? 0) + 1);
       return undefined;
     },
@@ -45,7 +54,8 @@ export function countriesFold(input: CheckInput): Fold<SignIn> {
         ];
       }
       const findings: Finding[] = [];
-      for (const [user, state] of users) {
+      for (const [number, state] of users) {
+        const user = pass.userName(number);
         const countries = Object.fromEntries([...state.countries].sort(([a], [b]) => (a < b ? -1 : 1)));
         const signIns = state.rows.toJson();
         const ips = [...new Set(signIns.items.map((r) => r.ip ?? ''))].filter((ip) => ip !== '').sort();
@@ -60,5 +70,5 @@ export function countriesFold(input: CheckInput): Fold<SignIn> {
       if (findings.length > 0) return findings;
       return [cleanFinding('Every successful sign-in came from an allowed country.', scan, { allowedCountries: [...allowed].sort() })];
     },
-  });
+  }));
 }

@@ -3,8 +3,8 @@ import { TENANT_TARGET } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
-import { sharedPass } from './sign-in-pass.js';
-import type { SignInEvent } from './sign-in-event.js';
+import { type SignInPass, sharedPass } from './sign-in-pass.js';
+import type { EventPage } from './event-page.js';
 
 /** Why a detector set an event aside. Bad input is counted in the evidence, never a crash. */
 export type SkipReason =
@@ -36,8 +36,8 @@ export interface ScanSummary extends JsonObject {
 
 /** The per-control logic of one sign-in detector; the fold around it is shared. */
 export interface SignInDetector {
-  /** Looks at one event inside the window; returns why it was set aside, if it was. */
-  add(event: SignInEvent): SkipReason | undefined;
+  /** Looks at event `i` of a page, inside the window; returns why it was set aside, if it was. */
+  add(page: EventPage, i: number): SkipReason | undefined;
   finish(scan: ScanSummary): readonly Finding[];
 }
 
@@ -45,26 +45,32 @@ export interface SignInDetector {
  * Wraps a detector as the engine's fold: shares the normalising pass with the other sign-in
  * detectors, keeps events outside the look-back window out, and counts what was skipped.
  */
-export function detectorFold(input: CheckInput, detector: SignInDetector): Fold<SignIn> {
+export function detectorFold(input: CheckInput, detector: SignInDetector | ((pass: SignInPass) => SignInDetector)): Fold<SignIn> {
   const pass = sharedPass(input.snapshot.data('graph.signIns'));
+  const logic = typeof detector === 'function' ? detector(pass) : detector;
   const window = windowOf(input);
   const skipped: Record<string, number> = { outsideWindow: 0 };
+  let outsideWindow = 0;
   let analysed = 0;
   const windowJson = { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() };
   return {
-    add(page) {
-      for (const event of pass.prepare(page)) {
-        if (event.time < window.start || event.time > window.end) {
-          skipped.outsideWindow = (skipped.outsideWindow ?? 0) + 1;
+    add(records) {
+      const page = pass.prepare(records);
+      const times = page.time;
+      for (let i = 0, n = page.count; i < n; i++) {
+        const time = times[i] ?? Number.NaN;
+        if (time < window.start || time > window.end) {
+          outsideWindow++;
           continue;
         }
-        const reason = detector.add(event);
+        const reason = logic.add(page, i);
         if (reason === undefined) analysed++;
         else skipped[reason] = (skipped[reason] ?? 0) + 1;
       }
+      skipped.outsideWindow = outsideWindow;
     },
     finish() {
-      return detector.finish({
+      return logic.finish({
         window: windowJson,
         eventsRead: pass.read,
         eventsAnalysed: analysed,

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../model/json.js';
-import type { SignInEvent } from './sign-in-event.js';
+import type { EventPage } from './event-page.js';
 import { TextCache } from './text-cache.js';
 
 /** One sign-in as shown in a finding: time, IP, country, city, app, client, result, error code. */
@@ -34,18 +34,19 @@ function text(value: string | null | undefined): string | null {
   return typeof value === 'string' && value !== '' ? value : null;
 }
 
-export function rowFields(event: SignInEvent, texts?: TextCache): RowFields {
-  const raw = event.raw;
-  const shared = texts ? (value: string | null | undefined) => texts.get(value) : text;
+/** The row fields of event `i` of a page; `texts` shares repeated texts between rows kept long. */
+export function rowFields(page: EventPage, i: number, texts?: TextCache): RowFields {
+  const raw = page.raw[i];
+  const location = raw?.location;
   return {
-    time: event.time,
-    user: event.user,
-    ip: text(raw.ipAddress),
-    country: shared(raw.location?.countryOrRegion),
-    city: shared(raw.location?.city),
-    app: shared(raw.appDisplayName),
-    client: shared(raw.clientAppUsed),
-    errorCode: event.errorCode,
+    time: page.time[i] ?? 0,
+    user: page.userName(i),
+    ip: text(raw?.ipAddress),
+    country: texts ? texts.get(location?.countryOrRegion) : text(location?.countryOrRegion),
+    city: texts ? texts.get(location?.city) : text(location?.city),
+    app: texts ? texts.get(raw?.appDisplayName) : text(raw?.appDisplayName),
+    client: texts ? texts.get(raw?.clientAppUsed) : text(raw?.clientAppUsed),
+    errorCode: page.errorCode[i] ?? 0,
   };
 }
 
@@ -76,14 +77,15 @@ export class RowSample {
 
   constructor(private readonly limit = ROW_CAP) {}
 
-  add(event: SignInEvent): void {
+  add(page: EventPage, i: number): void {
     this.total++;
     const rows = this.rows;
+    const time = page.time[i] ?? 0;
     // Newest first.
-    if (rows.length === this.limit && event.time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    if (rows.length === this.limit && time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
     let at = rows.length;
-    while (at > 0 && (rows[at - 1]?.time ?? 0) < event.time) at--;
-    rows.splice(at, 0, rowFields(event));
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < time) at--;
+    rows.splice(at, 0, rowFields(page, i));
     if (rows.length > this.limit) rows.pop();
   }
 

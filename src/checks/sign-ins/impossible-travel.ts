@@ -4,21 +4,33 @@ import type { JsonObject } from '../../model/json.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
 import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
-import { ROW_CAP, type RowFields, rowFields, type SignInRow, toRow } from './evidence-rows.js';
+import { type EventPage, IP_MALFORMED, IP_V4 } from './event-page.js';
+import { ROW_CAP, type RowFields, type SignInRow, toRow } from './evidence-rows.js';
 import { TextCache } from './text-cache.js';
 import { greatCircleKm } from './great-circle.js';
-import { type Cidr, cidrContains, parseCidr } from './ip-address.js';
-import { coordinatesOf, ipOf, type SignInEvent } from './sign-in-event.js';
+import { type Cidr, cidrContains, cidrContainsV4, parseCidr } from './ip-address.js';
 
 /** Successful sign-ins kept per user at most; beyond this the oldest pair is judged early. */
 export const TRAVEL_POINTS_PER_USER = 64;
 /** Points closer than this are "the same place", so a run of them needs only its two ends. */
 const SAME_PLACE_KM = 1;
 
-/** A sign-in point: where and when, with the row fields it is shown with (one object, no array). */
+/**
+ * A sign-in point: where and when, with the row fields it is shown with. Mutable so that the
+ * last point of a same-place run can be moved forward in place (the common case: one more
+ * sign-in from home) instead of making a new object per event.
+ */
 interface Point extends RowFields {
-  readonly lat: number;
-  readonly lon: number;
+  time: number;
+  user: string;
+  errorCode: number;
+  ip: string | null;
+  country: string | null;
+  city: string | null;
+  app: string | null;
+  client: string | null;
+  lat: number;
+  lon: number;
 }
 
 interface Hop extends JsonObject {
@@ -30,13 +42,17 @@ interface Hop extends JsonObject {
 }
 
 interface TravelUser {
-  /** Sorted by time; exact-size, replaced on change (see TimeList). */
-  points: readonly Point[];
+  /** Sorted by time. */
+  points: Point[];
   hops?: Hop[];
   hopTotal: number;
 }
 
 const km = (a: Point, b: Point): number => greatCircleKm(a.lat, a.lon, b.lat, b.lon);
+/** Identical coordinates (the usual case) are 0 km apart without the trigonometry. */
+const samePlace = (a: Point, b: Point): boolean => (a.lat === b.lat && a.lon === b.lon) || km(a, b) < SAME_PLACE_KM;
+const samePlaceAt = (a: Point, lat: number, lon: number): boolean =>
+  (a.lat === lat && a.lon === lon) || greatCircleKm(a.lat, a.lon, lat, lon) < SAME_PLACE_KM;
 
 export function parseEgressCidrs(values: readonly string[]): readonly Cidr[] {
   return values.map((value, index) => {
@@ -45,6 +61,11 @@ export function parseEgressCidrs(values: readonly string[]): readonly Cidr[] {
     if (!cidr) throw new ConfigurationError(`egressCidrs/${index}: "${value}" is not an IPv4 or IPv6 CIDR block`);
     return cidr;
   });
+}
+
+/** A text field as rows show it: the same string as `previous` when equal, else shared through `texts`. */
+function field(value: string | null | undefined, previous: string | null, texts: TextCache): string | null {
+  return value === previous && previous !== null ? previous : texts.get(value);
 }
 
 /**
@@ -61,7 +82,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   const maxSpeed = input.params.number('maxSpeedKmh');
   const minDistance = input.params.number('minDistanceKm');
   const egress = parseEgressCidrs(input.params.strings('egressCidrs'));
-  const users = new Map<string, TravelUser>();
+  const users = new Map<number, TravelUser>();
   const texts = new TextCache();
 
   const judge = (state: TravelUser, a: Point, b: Point): void => {
@@ -88,45 +109,85 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
     }
   };
 
-  const insert = (state: TravelUser, point: Point): void => {
-    let at = state.points.length;
-    while (at > 0 && (state.points[at - 1]?.time ?? 0) > point.time) at--;
-    const points = [...state.points.slice(0, at), point, ...state.points.slice(at)];
+  /** Copies event `i` into `point` (a new one, or the one it replaces). */
+  const fill = (point: Point, page: EventPage, i: number, lat: number, lon: number): Point => {
+    const raw = page.raw[i] as SignIn;
+    const location = raw.location;
+    point.time = page.time[i] ?? 0;
+    point.user = page.userName(i);
+    const ip = raw.ipAddress;
+    point.ip = ip === point.ip ? point.ip : typeof ip === 'string' && ip !== '' ? ip : null;
+    point.country = field(location?.countryOrRegion, point.country, texts);
+    point.city = field(location?.city, point.city, texts);
+    point.app = field(raw.appDisplayName, point.app, texts);
+    point.client = field(raw.clientAppUsed, point.client, texts);
+    point.errorCode = page.errorCode[i] ?? 0;
+    point.lat = lat;
+    point.lon = lon;
+    return point;
+  };
+
+  const newPoint = (page: EventPage, i: number, lat: number, lon: number): Point =>
+    fill({ time: 0, user: '', ip: null, country: null, city: null, app: null, client: null, errorCode: 0, lat: 0, lon: 0 }, page, i, lat, lon);
+
+  const insert = (state: TravelUser, page: EventPage, i: number, lat: number, lon: number): void => {
+    const points = state.points;
+    const n = points.length;
+    const time = page.time[i] ?? 0;
+    let at = n;
+    while (at > 0 && (points[at - 1]?.time ?? 0) > time) at--;
+    const prev = points[n - 2];
+    const last = points[n - 1];
+    if (at === n && prev && last && samePlace(prev, last) && samePlaceAt(last, lat, lon)) {
+      // Appending to a same-place run: the run's last point moves forward, nothing else changes.
+      fill(last, page, i, lat, lon);
+      return;
+    }
+    points.splice(at, 0, newPoint(page, i, lat, lon));
     // Drop inner points of same-place runs around the insertion.
     for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
-      const prev = points[j - 1];
+      const before = points[j - 1];
       const mid = points[j];
-      const next = points[j + 1];
-      if (prev && mid && next && km(prev, mid) < SAME_PLACE_KM && km(mid, next) < SAME_PLACE_KM) points.splice(j, 1);
+      const after = points[j + 1];
+      if (before && mid && after && samePlace(before, mid) && samePlace(mid, after)) points.splice(j, 1);
     }
     if (points.length > TRAVEL_POINTS_PER_USER) {
       const [first, second] = points;
       if (first && second) judge(state, first, second);
       points.shift();
     }
-    state.points = points;
   };
 
-  return detectorFold(input, {
-    add(event: SignInEvent) {
-      if (!event.success) return undefined;
-      const ip = ipOf(event);
-      if (!ip) return 'malformedIp';
-      const coordinates = coordinatesOf(event.raw);
-      if (typeof coordinates === 'string') return coordinates;
+  return detectorFold(input, (pass) => ({
+    add(page: EventPage, i: number) {
+      if (page.errorCode[i] !== 0) return undefined;
+      const kind = page.ip(i);
+      if (kind === IP_MALFORMED) return 'malformedIp';
+      const geo = page.raw[i]?.location?.geoCoordinates;
+      const lat = geo?.latitude;
+      const lon = geo?.longitude;
+      if (typeof lat !== 'number' || typeof lon !== 'number') return 'noLocation';
+      if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'coordinatesOutOfRange';
       // A VPN or proxy egress puts many people in one place; its location says nothing of the user's.
-      if (egress.some((cidr) => cidrContains(cidr, ip))) return 'egressAddress';
-      let state = users.get(event.user);
+      if (egress.length > 0) {
+        const v4 = page.ipv4[i] ?? 0;
+        const v6 = page.ip6[i];
+        for (const cidr of egress) {
+          if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== undefined && cidrContains(cidr, v6)) return 'egressAddress';
+        }
+      }
+      const user = page.user[i] ?? 0;
+      let state = users.get(user);
       if (!state) {
         state = { points: [], hopTotal: 0 };
-        users.set(event.user, state);
+        users.set(user, state);
       }
-      insert(state, { ...rowFields(event, texts), lat: coordinates.lat, lon: coordinates.lon });
+      insert(state, page, i, lat, lon);
       return undefined;
     },
     finish(scan: ScanSummary): readonly Finding[] {
       const findings: Finding[] = [];
-      for (const [user, state] of users) {
+      for (const [number, state] of users) {
         for (let i = 1; i < state.points.length; i++) {
           const a = state.points[i - 1];
           const b = state.points[i];
@@ -134,6 +195,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
         }
         state.points = [];
         if (state.hopTotal === 0) continue;
+        const user = pass.userName(number);
         const hops = [...(state.hops ?? [])].sort((x, y) => (x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0));
         const fastest = Math.max(...hops.map((h) => h.speedKmh));
         findings.push({
@@ -146,5 +208,5 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
       if (findings.length > 0) return findings;
       return [cleanFinding('No impossible travel between successive successful sign-ins.', scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
     },
-  });
+  }));
 }

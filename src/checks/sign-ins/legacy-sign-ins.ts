@@ -2,50 +2,54 @@ import type { Finding } from '../../model/finding.js';
 import type { CheckInput, Fold } from '../check.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
+import type { EventPage } from './event-page.js';
 import { RowSample } from './evidence-rows.js';
 import { clientKey, MODERN_CLIENT_APPS } from './legacy-client-apps.js';
-import type { SignInEvent } from './sign-in-event.js';
 
 interface LegacyUser {
   readonly successes: RowSample;
   readonly failures: RowSample;
 }
 
+type ClientKind = 'legacy' | 'modern' | 'unknown';
+
 /** `legacy-auth.sign-ins`: users who signed in successfully over a legacy protocol. */
 export function legacySignInsFold(input: CheckInput): Fold<SignIn> {
   const legacy = new Set(input.params.strings('legacyClientApps').map(clientKey));
   const modern = new Set(MODERN_CLIENT_APPS.map(clientKey));
   // Memoised per distinct `clientAppUsed` string: a handful of values across millions of events.
-  const kinds = new Map<string, 'legacy' | 'modern' | 'unknown'>();
-  const users = new Map<string, LegacyUser>();
+  const kinds = new Map<string, ClientKind>();
+  const users = new Map<number, LegacyUser>();
   let blockedOnly = 0;
   let failedAttempts = 0;
 
-  const kindOf = (client: string): 'legacy' | 'modern' | 'unknown' => {
+  const kindOf = (client: string): ClientKind => {
     let kind = kinds.get(client);
     if (kind === undefined) {
       const key = clientKey(client);
       kind = legacy.has(key) ? 'legacy' : modern.has(key) ? 'modern' : 'unknown';
-      kinds.set(client, kind);
+      // Bounded: past a few thousand spellings, each new one is judged again instead.
+      if (kinds.size < 4096) kinds.set(client, kind);
     }
     return kind;
   };
 
-  return detectorFold(input, {
-    add(event: SignInEvent) {
-      const client = event.raw.clientAppUsed;
+  return detectorFold(input, (pass) => ({
+    add(page: EventPage, i: number) {
+      const client = page.raw[i]?.clientAppUsed;
       if (typeof client !== 'string' || client === '') return 'unknownClientApp';
       const kind = kindOf(client);
       if (kind === 'unknown') return 'unknownClientApp';
       if (kind === 'modern') return undefined;
-      let state = users.get(event.user);
+      const user = page.user[i] ?? 0;
+      let state = users.get(user);
       if (!state) {
         state = { successes: new RowSample(), failures: new RowSample(10) };
-        users.set(event.user, state);
+        users.set(user, state);
       }
-      if (event.success) state.successes.add(event);
+      if (page.errorCode[i] === 0) state.successes.add(page, i);
       else {
-        state.failures.add(event);
+        state.failures.add(page, i);
         failedAttempts++;
       }
       return undefined;
@@ -54,8 +58,9 @@ export function legacySignInsFold(input: CheckInput): Fold<SignIn> {
       for (const state of users.values()) if (state.successes.total === 0) blockedOnly++;
       const attempts = { failedLegacyAttempts: failedAttempts, usersWithOnlyFailedLegacyAttempts: blockedOnly };
       const findings: Finding[] = [];
-      for (const [user, state] of users) {
+      for (const [number, state] of users) {
         if (state.successes.total === 0) continue;
+        const user = pass.userName(number);
         const protocols = [...new Set(state.successes.toJson().items.map((r) => r.client ?? ''))].sort();
         findings.push({
           target: user,
@@ -76,5 +81,5 @@ export function legacySignInsFold(input: CheckInput): Fold<SignIn> {
         cleanFinding('No successful legacy-protocol sign-ins in the window.', scan, { tenantLegacyAttempts: attempts }),
       ];
     },
-  });
+  }));
 }

@@ -3,9 +3,9 @@ import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
 import { BucketMarks } from './bucket-marks.js';
 import { cleanFinding, detectorFold, type ScanSummary, windowOf } from './detector-fold.js';
+import type { EventPage } from './event-page.js';
 import { RowSample } from './evidence-rows.js';
 import { integerList } from './number-list.js';
-import type { SignInEvent } from './sign-in-event.js';
 import { densestWindow, TimeList } from './time-list.js';
 
 /** MFA denials kept per user (newest). */
@@ -25,37 +25,41 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
   const windowMs = input.params.number('windowMinutes') * 60_000;
   const afterMs = input.params.number('successWithinMinutes') * 60_000;
   const codes = new Set(integerList(input.params, 'errorCodes'));
-  const denied = new Map<string, FatigueUser>();
+  const denied = new Map<number, FatigueUser>();
   // Successes of every user (in Graph's newest-first order they arrive before the denials), as
-  // time-bucket marks: a fixed ~40 bytes per user.
+  // time-bucket marks by user number: a fixed ~40 bytes per user.
   const window = windowOf(input);
   const successes = new BucketMarks(window.start, window.end);
 
-  return detectorFold(input, {
-    add(event: SignInEvent) {
-      if (event.success) {
-        successes.mark(event.user, event.time);
+  return detectorFold(input, (pass) => ({
+    add(page: EventPage, i: number) {
+      const errorCode = page.errorCode[i] ?? 0;
+      const user = page.user[i] ?? 0;
+      const time = page.time[i] ?? 0;
+      if (errorCode === 0) {
+        successes.mark(user, time);
         return undefined;
       }
-      if (!codes.has(event.errorCode)) return undefined;
-      let state = denied.get(event.user);
+      if (!codes.has(errorCode)) return undefined;
+      let state = denied.get(user);
       if (!state) {
         state = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
-        denied.set(event.user, state);
+        denied.set(user, state);
       }
-      state.denials.add(event.time, undefined);
-      state.rows.add(event);
+      state.denials.add(time, undefined);
+      state.rows.add(page, i);
       return undefined;
     },
     finish(scan: ScanSummary): readonly Finding[] {
       const findings: Finding[] = [];
-      for (const [user, state] of denied) {
+      for (const [number, state] of denied) {
         if (state.denials.total < minDenials) continue;
         const times = state.denials.times;
         const burst = densestWindow(times, times.map((_, i) => i), windowMs);
         const count = burst.last - burst.first + 1;
         if (count < minDenials) continue;
-        const succeeded = successes.any(user, burst.from, burst.to + afterMs);
+        const user = pass.userName(number);
+        const succeeded = successes.any(number, burst.from, burst.to + afterMs);
         findings.push({
           target: user,
           status: 'fail',
@@ -80,5 +84,5 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
       if (findings.length > 0) return findings;
       return [cleanFinding('No user reached the MFA-fatigue threshold.', scan, { minDenials, windowMinutes: windowMs / 60_000 })];
     },
-  });
+  }));
 }

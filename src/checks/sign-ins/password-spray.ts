@@ -1,11 +1,12 @@
+import { ipv4Text, readableIp } from '../../mailauth/ip-address.js';
 import type { Finding } from '../../model/finding.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
 import { BucketMarks } from './bucket-marks.js';
 import { cleanFinding, detectorFold, type ScanSummary, windowOf } from './detector-fold.js';
+import { type EventPage, IP_MALFORMED, IP_V4 } from './event-page.js';
 import { RowSample, ROW_CAP } from './evidence-rows.js';
-import { ipText, sourcePrefix } from './ip-address.js';
-import { ipOf, type SignInEvent } from './sign-in-event.js';
+import { ipv4PrefixText, ipv6PrefixText } from './ip-address.js';
 import { integerList } from './number-list.js';
 import { densestWindow, TimeList } from './time-list.js';
 
@@ -15,7 +16,8 @@ export const SPRAY_FAILURES_PER_SOURCE = 4096;
 export const SPRAY_NAMED_SUCCESSES = 4;
 
 interface SprayFailures {
-  readonly failures: TimeList<string>;
+  /** Failure times, each with its user number. */
+  readonly failures: TimeList<number>;
   readonly rows: RowSample;
   readonly ips: Set<string>;
 }
@@ -31,15 +33,42 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
   const codes = new Set(integerList(input.params, 'errorCodes'));
   const byPrefix = input.params.string('groupBy') === 'prefix';
   const window = windowOf(input);
+  // Sources are numbered from 0: an IPv4 source is keyed by a number (its /24 or its address),
+  // an IPv6 one by its text. `keys[slot]` gives the key back, made into text only for findings.
+  const slots = new Map<number | string, number>();
+  const keys: (number | string)[] = [];
   // Every source's successes as time-bucket marks (fixed ~40 bytes per source), plus the users
   // of its newest few successes; failures are kept only for sources that have any.
   const successes = new BucketMarks(window.start, window.end);
-  const namedTimes: number[] = [];
-  const namedUsers: string[] = [];
-  const failing = new Map<string, SprayFailures>();
+  let namedTimes = new Float64Array(SPRAY_NAMED_SUCCESSES * 1024).fill(Number.NaN);
+  let namedUsers = new Int32Array(SPRAY_NAMED_SUCCESSES * 1024);
+  const failing = new Map<number, SprayFailures>();
 
-  const remember = (slot: number, time: number, user: string): void => {
+  const slotOf = (key: number | string): number => {
+    let slot = slots.get(key);
+    if (slot === undefined) {
+      slot = keys.length;
+      keys.push(key);
+      slots.set(key, slot);
+    }
+    return slot;
+  };
+
+  const keyText = (key: number | string): string => {
+    if (typeof key === 'string') return key;
+    return byPrefix ? ipv4PrefixText(key * 256) : ipv4Text(key);
+  };
+
+  const remember = (slot: number, time: number, user: number): void => {
     const base = slot * SPRAY_NAMED_SUCCESSES;
+    if (base + SPRAY_NAMED_SUCCESSES > namedTimes.length) {
+      const times = new Float64Array(Math.max(base + SPRAY_NAMED_SUCCESSES, namedTimes.length * 2)).fill(Number.NaN);
+      times.set(namedTimes);
+      const users = new Int32Array(times.length);
+      users.set(namedUsers);
+      namedTimes = times;
+      namedUsers = users;
+    }
     // Keep the newest by time: replace the oldest entry if this one is newer.
     let oldest = base;
     for (let i = base; i < base + SPRAY_NAMED_SUCCESSES; i++) {
@@ -57,49 +86,53 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
     }
   };
 
-  return detectorFold(input, {
-    add(event: SignInEvent) {
-      const spray = !event.success && codes.has(event.errorCode);
-      if (!spray && !event.success) return undefined;
-      const ip = ipOf(event);
-      if (!ip) return 'malformedIp';
-      const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
-      if (event.success) {
-        const slot = successes.mark(key, event.time);
-        if (slot * SPRAY_NAMED_SUCCESSES >= namedTimes.length) {
-          for (let i = 0; i < SPRAY_NAMED_SUCCESSES; i++) namedTimes.push(Number.NaN);
-        }
-        remember(slot, event.time, event.user);
+  return detectorFold(input, (pass) => ({
+    add(page: EventPage, i: number) {
+      const errorCode = page.errorCode[i] ?? 0;
+      const success = errorCode === 0;
+      if (!success && !codes.has(errorCode)) return undefined;
+      const kind = page.ip(i);
+      if (kind === IP_MALFORMED) return 'malformedIp';
+      let key: number | string;
+      const v4 = page.ipv4[i] ?? 0;
+      const v6 = page.ip6[i];
+      if (kind === IP_V4) key = byPrefix ? Math.floor(v4 / 256) : v4;
+      else key = v6 ? (byPrefix ? ipv6PrefixText(v6) : readableIp(v6)) : '';
+      const slot = slotOf(key);
+      const time = page.time[i] ?? 0;
+      if (success) {
+        successes.mark(slot, time);
+        remember(slot, time, page.user[i] ?? 0);
         return undefined;
       }
-      let source = failing.get(key);
+      let source = failing.get(slot);
       if (!source) {
         source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: new Set() };
-        failing.set(key, source);
+        failing.set(slot, source);
       }
-      source.failures.add(event.time, event.user);
-      source.rows.add(event);
-      if (source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      source.failures.add(time, page.user[i] ?? 0);
+      source.rows.add(page, i);
+      if (source.ips.size < ROW_CAP) source.ips.add(kind === IP_V4 ? ipv4Text(v4) : v6 ? readableIp(v6) : '');
       return undefined;
     },
     finish(scan: ScanSummary): readonly Finding[] {
       const findings: Finding[] = [];
-      for (const [key, source] of failing) {
+      for (const [slot, source] of failing) {
         const failures = source.failures;
         if (failures.total < minUsers) continue;
         const burst = densestWindow(failures.times, failures.payloads, windowMs);
         if (burst.distinct < minUsers) continue;
-        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
+        const key = keyText(keys[slot] ?? '');
+        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].map((u) => pass.userName(u)).sort();
         // "In the same window": from the first failure of the burst to one window after the last.
         const until = burst.to + windowMs;
-        const got = successes.any(key, burst.from, until);
-        const slot = successes.find(key);
+        const got = successes.any(slot, burst.from, until);
         const succeeded: { user: string; time: string }[] = [];
-        for (let i = 0; got && slot !== undefined && i < SPRAY_NAMED_SUCCESSES; i++) {
-          const t = namedTimes[slot * SPRAY_NAMED_SUCCESSES + i];
-          const user = namedUsers[slot * SPRAY_NAMED_SUCCESSES + i];
-          if (t !== undefined && !Number.isNaN(t) && user !== undefined && t >= burst.from && t <= until) {
-            succeeded.push({ user, time: new Date(t).toISOString() });
+        for (let i = 0; got && i < SPRAY_NAMED_SUCCESSES; i++) {
+          const at = slot * SPRAY_NAMED_SUCCESSES + i;
+          const t = namedTimes[at];
+          if (t !== undefined && !Number.isNaN(t) && t >= burst.from && t <= until) {
+            succeeded.push({ user: pass.userName(namedUsers[at] ?? 0), time: new Date(t).toISOString() });
           }
         }
         succeeded.sort((a, b) => (a.time < b.time ? -1 : 1));
@@ -132,5 +165,5 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
       if (findings.length > 0) return findings;
       return [cleanFinding('No source reached the password-spray threshold.', scan, { minUsers, windowMinutes: windowMs / 60_000 })];
     },
-  });
+  }));
 }

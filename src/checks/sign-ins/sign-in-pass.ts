@@ -1,21 +1,27 @@
 import type { JsonObject } from '../../model/json.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
+import { EventPage } from './event-page.js';
 import { RecentIds } from './recent-ids.js';
-import { type PrepareProblem, type SignInEvent, toSignInEvent } from './sign-in-event.js';
+import { parseGraphTime } from './sign-in-event.js';
 
 /** Duplicates are looked for within this distance in time of the stream's position. */
 export const DEDUPE_HORIZON_MS = 3 * 60 * 60 * 1000;
 /** Hard bound on remembered IDs (about 10 MB), whatever the stream looks like. */
 export const DEDUPE_MAX_IDS = 100_000;
+/** Past this many spellings, a UPN's raw text is no longer remembered (its lower case still is). */
+const RAW_SPELLINGS_MAX = 1_000_000;
+
+/** Why the engine-wide preparation dropped a record before any detector saw it. */
+export type PrepareProblem = 'noId' | 'badTime' | 'noUser' | 'noStatus';
 
 /**
- * The work every sign-in detector needs once per event: normalising the record and dropping
- * duplicates. The engine hands the same page to every stream check in turn, so the pass keeps
- * the last page's result and the detectors of one run share it instead of repeating it.
+ * The work every sign-in detector needs once per event: normalising the record, numbering its
+ * user and dropping duplicates. The engine hands the same page to every stream check in turn,
+ * so the pass keeps the last page's result and the detectors of one run share it instead of
+ * repeating it.
  */
 export class SignInPass {
   private lastPage: readonly SignIn[] | undefined;
-  private lastEvents: readonly SignInEvent[] = [];
   private readonly ids = new RecentIds(DEDUPE_HORIZON_MS, DEDUPE_MAX_IDS);
   readonly problems: Record<PrepareProblem | 'duplicate', number> = {
     noId: 0,
@@ -24,14 +30,11 @@ export class SignInPass {
     noStatus: 0,
     duplicate: 0,
   };
-  /** One string per user, so per-user state across detectors shares its keys (bounded by the tenant's users). */
-  private readonly users = new Map<string, string>();
-  private readonly intern = (user: string): string => {
-    const known = this.users.get(user);
-    if (known !== undefined) return known;
-    this.users.set(user, user);
-    return user;
-  };
+  /** User key (and raw spellings of it) → user number; detectors keep per-user state by number. */
+  private readonly userNumbers = new Map<string, number>();
+  private readonly names: string[] = [];
+  private spellings = 0;
+  private readonly page = new EventPage(this.names);
   read = 0;
   earliest = Infinity;
   latest = -Infinity;
@@ -41,27 +44,72 @@ export class SignInPass {
     return this.lastPage !== undefined;
   }
 
-  prepare(page: readonly SignIn[]): readonly SignInEvent[] {
-    if (page === this.lastPage) return this.lastEvents;
-    const events: SignInEvent[] = [];
-    for (const raw of page) {
+  /** How many distinct users have been numbered. */
+  get userCount(): number {
+    return this.names.length;
+  }
+
+  /** The stable per-user key of a user number: the lower-case UPN, or the object ID. */
+  userName(user: number): string {
+    return this.names[user] ?? '';
+  }
+
+  /** The number of a user key as Graph spelled it; the key is the lower-cased text. */
+  private userNumber(text: string): number {
+    const known = this.userNumbers.get(text);
+    if (known !== undefined) return known;
+    const key = text.toLowerCase();
+    let user = this.userNumbers.get(key);
+    if (user === undefined) {
+      user = this.names.length;
+      this.names.push(key);
+      this.userNumbers.set(key, user);
+    }
+    if (key !== text && this.spellings < RAW_SPELLINGS_MAX) {
+      this.spellings++;
+      this.userNumbers.set(text, user);
+    }
+    return user;
+  }
+
+  prepare(records: readonly SignIn[]): EventPage {
+    const page = this.page;
+    if (records === this.lastPage) return page;
+    page.reset(records.length);
+    for (const raw of records) {
       this.read++;
-      const event = toSignInEvent(raw, this.intern);
-      if (typeof event === 'string') {
-        this.problems[event]++;
+      const id = raw.id;
+      if (typeof id !== 'string' || id === '') {
+        this.problems.noId++;
         continue;
       }
-      if (this.ids.seenBefore(event.id, event.time)) {
+      const time = parseGraphTime(raw.createdDateTime);
+      if (time === undefined) {
+        this.problems.badTime++;
+        continue;
+      }
+      const upn = raw.userPrincipalName;
+      const userId = raw.userId;
+      const userText = typeof upn === 'string' && upn !== '' ? upn : typeof userId === 'string' && userId !== '' ? userId : undefined;
+      if (userText === undefined) {
+        this.problems.noUser++;
+        continue;
+      }
+      const errorCode = raw.status?.errorCode;
+      if (typeof errorCode !== 'number' || !Number.isInteger(errorCode)) {
+        this.problems.noStatus++;
+        continue;
+      }
+      if (this.ids.seenBefore(id, time)) {
         this.problems.duplicate++;
         continue;
       }
-      if (event.time < this.earliest) this.earliest = event.time;
-      if (event.time > this.latest) this.latest = event.time;
-      events.push(event);
+      if (time < this.earliest) this.earliest = time;
+      if (time > this.latest) this.latest = time;
+      page.push(raw, time, this.userNumber(userText), errorCode);
     }
-    this.lastPage = page;
-    this.lastEvents = events;
-    return events;
+    this.lastPage = records;
+    return page;
   }
 
   /** The time span read so far, for a stream that failed part-way. */
