@@ -6,6 +6,7 @@ import { ConfigurationError, errorMessage } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 import { parseLocatedJson } from '../policy/json-locations.js';
 import { type Manifest, SNAPSHOT_FORMAT_VERSION } from './manifest.js';
+import { graphPageLines } from './graph-page-lines.js';
 import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
 import type { PageStream, Snapshot, SourceDataMap } from './snapshot.js';
 import { isSourceId, type SourceId } from './source-id.js';
@@ -101,11 +102,8 @@ export async function readSnapshotFolder(dir: string): Promise<Snapshot> {
       }
       loaded.set(
         id,
-        jsonLinesStream(file, (line, where) => {
-          if (id === 'graph.signIns') {
-            if (!Array.isArray(line.value)) throw new ConfigurationError(`${where}: /value: must be an array of sign-ins`);
-            return line.value;
-          }
+        // Sign-in pages are large and many: read record by record (see graph-page-lines.ts).
+        id === 'graph.signIns' ? graphPageLines(file) : jsonLinesStream(file, (line, where) => {
           if (typeof line.userId !== 'string' || typeof line.status !== 'number' || !isJsonObject(line.body)) {
             throw new ConfigurationError(`${where}: each line must have userId, status and body`);
           }
