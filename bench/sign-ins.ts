@@ -2,7 +2,10 @@
  * Sign-in detector benchmark (issue 6): 2,000,000 generated sign-ins from 100,000 users through
  * every sign-in detector, (1) straight from the generator, (2) from a snapshot folder (JSON
  * Lines) and (3) through the simulator over loopback HTTP. Each phase runs in its own process
- * so its RSS is its own. Prints events/s, time, peak RSS and RSS at 0.5M, 1M and 2M events.
+ * so its RSS is its own; the simulator serves from a process of its own too, as Graph would,
+ * so the audit's figures are the audit's. Prints events/s, CPU seconds, events per CPU second
+ * (the machine is shared, so wall time depends on the load average, which is printed too),
+ * time, peak RSS, and RSS and live heap at 0.5M, 1M and 2M events.
  *
  *   npm run bench:signins                 # all phases, 2M events (bench/run.mjs bundles it)
  *   npm run bench:signins -- --events 500000 --phases generator,snapshot
@@ -11,7 +14,8 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
+import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FAMILY_LIMITS } from '../src/collect/graph/rate-limiter.js';
@@ -23,7 +27,7 @@ import type { Result } from '../src/model/result.js';
 import type { SignIn } from '../src/snapshot/graph-types.js';
 import { readSnapshotFolder } from '../src/snapshot/read-folder.js';
 import { memorySnapshot, type PageStream, type Snapshot } from '../src/snapshot/snapshot.js';
-import { startSimulator } from '../src/simulator/start-simulator.js';
+import { type RunningSimulator, startSimulator } from '../src/simulator/start-simulator.js';
 import { SNAPSHOT_FORMAT_VERSION, type Manifest } from '../src/snapshot/manifest.js';
 import { allSignInControls, signInPolicy } from '../test/helpers/sign-in-evaluate.js';
 import { backgroundPages } from '../test/helpers/sign-in-generator.js';
@@ -132,16 +136,15 @@ async function phase(name: string, dir: string): Promise<void> {
   } else if (name === 'snapshot') {
     results = await judge(withProbe(await readSnapshotFolder(dir), probe));
   } else if (name === 'simulator') {
-    const sim = await startSimulator({ dir });
-    const origin = new URL(sim.graphUrl).origin;
+    const sim = await servingChild(dir);
     const created = createLiveClients(
       {
         kind: 'tenant',
         tenantId: sim.tenantId,
-        clientId: sim.credentials.clientId,
-        credentials: { kind: 'client-secret', secret: sim.credentials.clientSecret },
+        clientId: sim.clientId,
+        credentials: { kind: 'client-secret', secret: sim.clientSecret },
         cloud: 'global',
-        endpoints: { graph: origin, authority: sim.authorityUrl, tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: new URL(sim.exchangeUrl).origin },
+        endpoints: { graph: sim.graphOrigin, authority: sim.authorityUrl, tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: sim.exchangeOrigin },
       },
       {
         logger: silentLogger,
@@ -156,10 +159,9 @@ async function phase(name: string, dir: string): Promise<void> {
       const policy = signInPolicy(allSignInControls(), NOW);
       const snapshot = await collector.collect({ sources: new Set(['graph.signIns', 'graph.riskyUsers', 'graph.riskDetections']), policy, logger: silentLogger });
       results = await judge(withProbe(snapshot, probe));
-      extra = { requests: sim.stats().requests.reports };
     } finally {
       await created.close();
-      await sim.close();
+      extra = await sim.stop();
     }
   }
   const seconds = (performance.now() - started) / 1000;
@@ -167,8 +169,59 @@ async function phase(name: string, dir: string): Promise<void> {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const peak = mb(process.resourceUsage().maxRSS * 1024);
   console.log(
-    JSON.stringify({ phase: name, events: probe.count, seconds: Math.round(seconds * 100) / 100, eventsPerSecond: Math.round(probe.count / seconds), cpuSeconds: Math.round(cpuSeconds * 100) / 100, eventsPerCpuSecond: Math.round(probe.count / cpuSeconds), peakRssMb: peak, rssMbAt: probe.rss, liveHeapMbAt: probe.heap, results: summary(results), ...extra }),
+    JSON.stringify({ phase: name, loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), events: probe.count, seconds: Math.round(seconds * 100) / 100, eventsPerSecond: Math.round(probe.count / seconds), cpuSeconds: Math.round(cpuSeconds * 100) / 100, eventsPerCpuSecond: Math.round(probe.count / cpuSeconds), peakRssMb: peak, rssMbAt: probe.rss, liveHeapMbAt: probe.heap, results: summary(results), ...extra }),
   );
+}
+
+/** What the serving process tells the audit process, on its first line. */
+interface Serving {
+  readonly graphOrigin: string;
+  readonly authorityUrl: string;
+  readonly exchangeOrigin: string;
+  readonly caCertificatePem: string;
+  readonly tenantId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+}
+
+/** `--phase serve`: the simulator alone, until SIGTERM; then its requests and CPU seconds. */
+async function serve(dir: string): Promise<void> {
+  const sim: RunningSimulator = await startSimulator({ dir });
+  const serving: Serving = {
+    graphOrigin: new URL(sim.graphUrl).origin,
+    authorityUrl: sim.authorityUrl,
+    exchangeOrigin: new URL(sim.exchangeUrl).origin,
+    caCertificatePem: sim.caCertificatePem,
+    tenantId: sim.tenantId,
+    clientId: sim.credentials.clientId,
+    clientSecret: sim.credentials.clientSecret,
+  };
+  const cpuStart = process.cpuUsage();
+  console.log(JSON.stringify(serving));
+  await new Promise((resolve) => process.once('SIGTERM', resolve));
+  const cpu = process.cpuUsage(cpuStart);
+  const requests = sim.stats().requests.reports;
+  await sim.close();
+  console.log(JSON.stringify({ requests, simulatorCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, simulatorPeakRssMb: mb(process.resourceUsage().maxRSS * 1024) }));
+}
+
+/** Starts `--phase serve` in its own process and waits until it listens. */
+async function servingChild(dir: string): Promise<Serving & { stop(): Promise<Record<string, unknown>> }> {
+  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--phase', 'serve', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: proc.stdout });
+  const iterator = lines[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  if (first.done === true) throw new Error('the simulator process ended before it was ready');
+  const serving = JSON.parse(first.value) as Serving;
+  return {
+    ...serving,
+    async stop() {
+      proc.kill('SIGTERM');
+      const last = await iterator.next();
+      lines.close();
+      return last.done === true ? {} : (JSON.parse(last.value) as Record<string, unknown>);
+    },
+  };
 }
 
 async function writeSnapshot(dir: string): Promise<void> {
@@ -205,9 +258,10 @@ function child(name: string, dir: string): Promise<Record<string, unknown>> {
 async function main(): Promise<void> {
   const only = arg('phase', '');
   const dir = arg('dir', path.join(tmpdir(), 'mailwarden-bench-signins'));
+  if (only === 'serve') return serve(dir);
   if (only !== '') return phase(only, dir);
   const phases = arg('phases', 'generator-only,generator,snapshot,simulator').split(',');
-  console.log(`sign-in detectors: ${events.toLocaleString('en')} events, ${USERS.toLocaleString('en')} users, Node ${process.version}`);
+  console.log(`sign-in detectors: ${events.toLocaleString('en')} events, ${USERS.toLocaleString('en')} users, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   if (phases.includes('snapshot') || phases.includes('simulator')) {
     const t = performance.now();
     await writeSnapshot(dir);

@@ -64,8 +64,8 @@ function checkPage(page: readonly unknown[]): readonly SignIn[] {
 /**
  * The sign-in log of the window as a lazily fetched page stream. The first page is fetched
  * here, so a missing licence or permission is a source status before any check runs; every
- * later page is fetched only when the detectors ask for it, so the window is never held in
- * memory. A page that cannot be fetched throws during iteration, which the engine reports as
+ * later page is fetched as the detectors ask for the one before it, so the window is never
+ * held in memory. A page that cannot be fetched throws during iteration, which the engine reports as
  * `error` with the span covered so far.
  */
 async function collectSignIns(context: CollectContext): Promise<Collected<'graph.signIns'>> {
@@ -91,8 +91,13 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
       let pages = 0;
       while (result.done !== true) {
         pages++;
+        // Read one page ahead: Graph (or the simulator) prepares the next page while the
+        // detectors fold this one, so fetching and folding overlap. At most two pages are held.
+        const next = iterator.next();
+        // A reader that stops early leaves `next` unread; its failure must not go unhandled.
+        next.catch(() => undefined);
         yield checkPage(result.value);
-        result = await iterator.next();
+        result = await next;
       }
       context.logger.info(`graph.signIns: read ${pages} page(s) for ${odataTime(window.start)} to ${odataTime(window.end)}`);
     },
