@@ -5,7 +5,7 @@ import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
 import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
 import { type EventPage, IP_MALFORMED, IP_V4 } from './event-page.js';
-import { ROW_CAP, type RowFields, type SignInRow, toRow } from './evidence-rows.js';
+import { ROW_CAP, type SignInRow } from './evidence-rows.js';
 import { TextCache } from './text-cache.js';
 import { greatCircleKm } from './great-circle.js';
 import { type Cidr, cidrContains, cidrContainsV4, parseCidr } from './ip-address.js';
@@ -16,14 +16,13 @@ export const TRAVEL_POINTS_PER_USER = 64;
 const SAME_PLACE_KM = 1;
 
 /**
- * A sign-in point: where and when, with the row fields it is shown with. Mutable so that the
- * last point of a same-place run can be moved forward in place (the common case: one more
- * sign-in from home) instead of making a new object per event.
+ * A sign-in point: where and when, with the fields its evidence row shows (the user is known
+ * from the list it is in; the result is always a success). Mutable so that the last point of a
+ * same-place run can be moved forward in place (the common case: one more sign-in from home)
+ * instead of making a new object per event.
  */
-interface Point extends RowFields {
+interface Point {
   time: number;
-  user: string;
-  errorCode: number;
   ip: string | null;
   country: string | null;
   city: string | null;
@@ -41,11 +40,25 @@ interface Hop extends JsonObject {
   readonly speedKmh: number;
 }
 
-interface TravelUser {
-  /** Sorted by time. */
-  points: Point[];
-  hops?: Hop[];
-  hopTotal: number;
+/** The hops over the speed limit of one user: the fastest ROW_CAP, and how many in all. */
+interface Hops {
+  readonly items: Hop[];
+  total: number;
+}
+
+/** A point as an evidence row, in the key order of toRow (evidence-rows.ts). */
+function pointRow(point: Point, user: string): SignInRow {
+  return {
+    time: new Date(point.time).toISOString(),
+    user,
+    ip: point.ip,
+    country: point.country,
+    city: point.city,
+    app: point.app,
+    client: point.client,
+    result: 'success',
+    errorCode: 0,
+  };
 }
 
 const km = (a: Point, b: Point): number => greatCircleKm(a.lat, a.lon, b.lat, b.lon);
@@ -82,30 +95,39 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   const maxSpeed = input.params.number('maxSpeedKmh');
   const minDistance = input.params.number('minDistanceKm');
   const egress = parseEgressCidrs(input.params.strings('egressCidrs'));
-  const users = new Map<number, TravelUser>();
+  // Each user's points, sorted by time, by user number: an exact-size array per user (most
+  // hold one or two points), no per-user wrapper object.
+  const points: (Point[] | undefined)[] = [];
+  const hops = new Map<number, Hops>();
   const texts = new TextCache();
+  // Set once the shared pass is known (detectorFold below); names only go into evidence.
+  let names: (user: number) => string = () => '';
 
-  const judge = (state: TravelUser, a: Point, b: Point): void => {
+  const judge = (user: number, a: Point, b: Point): void => {
     const distance = km(a, b);
     if (distance < minDistance) return;
     // Two sign-ins in the same second are treated as one second apart, so the speed stays a number.
     const hours = Math.max(b.time - a.time, 1000) / 3_600_000;
     const speed = distance / hours;
     if (speed <= maxSpeed) return;
-    state.hopTotal++;
-    const hop: Hop = {
-      from: toRow(a),
-      to: toRow(b),
+    let found = hops.get(user);
+    if (!found) {
+      found = { items: [], total: 0 };
+      hops.set(user, found);
+    }
+    found.total++;
+    const name = names(user);
+    // Keep the fastest hops as evidence.
+    found.items.push({
+      from: pointRow(a, name),
+      to: pointRow(b, name),
       distanceKm: Math.round(distance),
       minutes: Math.round(((b.time - a.time) / 60_000) * 10) / 10,
       speedKmh: Math.round(speed),
-    };
-    // Keep the fastest hops as evidence.
-    const hops = (state.hops ??= []);
-    hops.push(hop);
-    if (hops.length > ROW_CAP) {
-      hops.sort((x, y) => y.speedKmh - x.speedKmh);
-      hops.pop();
+    });
+    if (found.items.length > ROW_CAP) {
+      found.items.sort((x, y) => y.speedKmh - x.speedKmh);
+      found.items.pop();
     }
   };
 
@@ -114,99 +136,106 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
     const raw = page.raw[i] as SignIn;
     const location = raw.location;
     point.time = page.time[i] ?? 0;
-    point.user = page.userName(i);
     const ip = raw.ipAddress;
     point.ip = ip === point.ip ? point.ip : typeof ip === 'string' && ip !== '' ? ip : null;
     point.country = field(location?.countryOrRegion, point.country, texts);
     point.city = field(location?.city, point.city, texts);
     point.app = field(raw.appDisplayName, point.app, texts);
     point.client = field(raw.clientAppUsed, point.client, texts);
-    point.errorCode = page.errorCode[i] ?? 0;
     point.lat = lat;
     point.lon = lon;
     return point;
   };
 
   const newPoint = (page: EventPage, i: number, lat: number, lon: number): Point =>
-    fill({ time: 0, user: '', ip: null, country: null, city: null, app: null, client: null, errorCode: 0, lat: 0, lon: 0 }, page, i, lat, lon);
+    fill({ time: 0, ip: null, country: null, city: null, app: null, client: null, lat: 0, lon: 0 }, page, i, lat, lon);
 
-  const insert = (state: TravelUser, page: EventPage, i: number, lat: number, lon: number): void => {
-    const points = state.points;
-    const n = points.length;
+  const insert = (user: number, page: EventPage, i: number, lat: number, lon: number): void => {
+    while (points.length <= user) points.push(undefined);
+    const list = points[user];
+    if (list === undefined) {
+      points[user] = [newPoint(page, i, lat, lon)];
+      return;
+    }
+    const n = list.length;
     const time = page.time[i] ?? 0;
     let at = n;
-    while (at > 0 && (points[at - 1]?.time ?? 0) > time) at--;
-    const prev = points[n - 2];
-    const last = points[n - 1];
+    while (at > 0 && (list[at - 1]?.time ?? 0) > time) at--;
+    const prev = list[n - 2];
+    const last = list[n - 1];
     if (at === n && prev && last && samePlace(prev, last) && samePlaceAt(last, lat, lon)) {
       // Appending to a same-place run: the run's last point moves forward, nothing else changes.
       fill(last, page, i, lat, lon);
       return;
     }
-    points.splice(at, 0, newPoint(page, i, lat, lon));
+    // A new exact-size array: a pushed-to array would reserve 17 slots per user.
+    const grown = new Array<Point>(n + 1);
+    for (let k = 0; k < at; k++) grown[k] = list[k] as Point;
+    grown[at] = newPoint(page, i, lat, lon);
+    for (let k = at; k < n; k++) grown[k + 1] = list[k] as Point;
     // Drop inner points of same-place runs around the insertion.
-    for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
-      const before = points[j - 1];
-      const mid = points[j];
-      const after = points[j + 1];
-      if (before && mid && after && samePlace(before, mid) && samePlace(mid, after)) points.splice(j, 1);
+    for (let j = Math.min(at + 1, grown.length - 2); j >= Math.max(at - 1, 1); j--) {
+      const before = grown[j - 1];
+      const mid = grown[j];
+      const after = grown[j + 1];
+      if (before && mid && after && samePlace(before, mid) && samePlace(mid, after)) grown.splice(j, 1);
     }
-    if (points.length > TRAVEL_POINTS_PER_USER) {
-      const [first, second] = points;
-      if (first && second) judge(state, first, second);
-      points.shift();
+    if (grown.length > TRAVEL_POINTS_PER_USER) {
+      const [first, second] = grown;
+      if (first && second) judge(user, first, second);
+      grown.shift();
     }
+    points[user] = grown;
   };
 
-  return detectorFold(input, (pass) => ({
-    add(page: EventPage, i: number) {
-      if (page.errorCode[i] !== 0) return undefined;
-      const kind = page.ip(i);
-      if (kind === IP_MALFORMED) return 'malformedIp';
-      const geo = page.raw[i]?.location?.geoCoordinates;
-      const lat = geo?.latitude;
-      const lon = geo?.longitude;
-      if (typeof lat !== 'number' || typeof lon !== 'number') return 'noLocation';
-      if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'coordinatesOutOfRange';
-      // A VPN or proxy egress puts many people in one place; its location says nothing of the user's.
-      if (egress.length > 0) {
-        const v4 = page.ipv4[i] ?? 0;
-        const v6 = page.ip6[i];
-        for (const cidr of egress) {
-          if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== undefined && cidrContains(cidr, v6)) return 'egressAddress';
+  return detectorFold(input, (pass) => {
+    names = (user) => pass.userName(user);
+    return {
+      add(page: EventPage, i: number) {
+        if (page.errorCode[i] !== 0) return undefined;
+        const kind = page.ip(i);
+        if (kind === IP_MALFORMED) return 'malformedIp';
+        const geo = page.raw[i]?.location?.geoCoordinates;
+        const lat = geo?.latitude;
+        const lon = geo?.longitude;
+        if (typeof lat !== 'number' || typeof lon !== 'number') return 'noLocation';
+        if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'coordinatesOutOfRange';
+        // A VPN or proxy egress puts many people in one place; its location says nothing of the user's.
+        if (egress.length > 0) {
+          const v4 = page.ipv4[i] ?? 0;
+          const v6 = page.ip6[i];
+          for (const cidr of egress) {
+            if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== undefined && cidrContains(cidr, v6)) return 'egressAddress';
+          }
         }
-      }
-      const user = page.user[i] ?? 0;
-      let state = users.get(user);
-      if (!state) {
-        state = { points: [], hopTotal: 0 };
-        users.set(user, state);
-      }
-      insert(state, page, i, lat, lon);
-      return undefined;
-    },
-    finish(scan: ScanSummary): readonly Finding[] {
-      const findings: Finding[] = [];
-      for (const [number, state] of users) {
-        for (let i = 1; i < state.points.length; i++) {
-          const a = state.points[i - 1];
-          const b = state.points[i];
-          if (a && b) judge(state, a, b);
+        insert(page.user[i] ?? 0, page, i, lat, lon);
+        return undefined;
+      },
+      finish(scan: ScanSummary): readonly Finding[] {
+        const findings: Finding[] = [];
+        for (let user = 0; user < points.length; user++) {
+          const list = points[user];
+          for (let i = 1; list && i < list.length; i++) {
+            const a = list[i - 1];
+            const b = list[i];
+            if (a && b) judge(user, a, b);
+          }
+          points[user] = undefined;
         }
-        state.points = [];
-        if (state.hopTotal === 0) continue;
-        const user = pass.userName(number);
-        const hops = [...(state.hops ?? [])].sort((x, y) => (x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0));
-        const fastest = Math.max(...hops.map((h) => h.speedKmh));
-        findings.push({
-          target: user,
-          status: 'fail',
-          message: `${state.hopTotal} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
-          evidence: { user, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items: hops, total: state.hopTotal }, scan },
-        });
-      }
-      if (findings.length > 0) return findings;
-      return [cleanFinding('No impossible travel between successive successful sign-ins.', scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
-    },
-  }));
+        for (const [user, found] of hops) {
+          const name = pass.userName(user);
+          const items = [...found.items].sort((x, y) => (x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0));
+          const fastest = Math.max(...items.map((h) => h.speedKmh));
+          findings.push({
+            target: name,
+            status: 'fail',
+            message: `${found.total} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
+            evidence: { user: name, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items, total: found.total }, scan },
+          });
+        }
+        if (findings.length > 0) return findings;
+        return [cleanFinding('No impossible travel between successive successful sign-ins.', scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
+      },
+    };
+  });
 }
