@@ -9,23 +9,29 @@
  * counted twice, which only makes a detector more sensitive, never blind.
  */
 export class RecentIds {
-  private readonly seen = new Map<string, number>();
-  private readonly queueIds: string[] = [];
-  private readonly queueTimes: number[] = [];
+  private readonly seen = new Set<string>();
+  /** The remembered IDs in the order they came, as a ring of `maxIds` slots (no array shifting). */
+  private readonly queueIds: (string | undefined)[];
+  private readonly queueTimes: Float64Array;
   private head = 0;
 
   constructor(
     private readonly horizonMs: number,
     private readonly maxIds: number,
-  ) {}
+  ) {
+    this.queueIds = new Array<string | undefined>(maxIds).fill(undefined);
+    this.queueTimes = new Float64Array(maxIds);
+  }
 
   /** `true` when `id` was already seen; otherwise remembers it. */
   seenBefore(id: string, time: number): boolean {
     this.evict(time);
     if (this.seen.has(id)) return true;
-    this.seen.set(id, time);
-    this.queueIds.push(id);
-    this.queueTimes.push(time);
+    // Every remembered ID has exactly one slot, so the ring is never fuller than `seen`.
+    const tail = (this.head + this.seen.size) % this.maxIds;
+    this.seen.add(id);
+    this.queueIds[tail] = id;
+    this.queueTimes[tail] = time;
     return false;
   }
 
@@ -34,19 +40,12 @@ export class RecentIds {
   }
 
   private evict(now: number): void {
-    while (this.head < this.queueIds.length) {
+    while (this.seen.size > 0) {
       const time = this.queueTimes[this.head] ?? now;
       if (Math.abs(now - time) <= this.horizonMs && this.seen.size < this.maxIds) break;
-      const id = this.queueIds[this.head] ?? '';
-      // Only forget the ID if this queue entry is the one that recorded it.
-      if (this.seen.get(id) === time) this.seen.delete(id);
-      this.head++;
-    }
-    // Compact the queue now and then so the arrays do not grow with the stream.
-    if (this.head > 65_536 && this.head * 2 > this.queueIds.length) {
-      this.queueIds.splice(0, this.head);
-      this.queueTimes.splice(0, this.head);
-      this.head = 0;
+      this.seen.delete(this.queueIds[this.head] ?? '');
+      this.queueIds[this.head] = undefined;
+      this.head = (this.head + 1) % this.maxIds;
     }
   }
 }
