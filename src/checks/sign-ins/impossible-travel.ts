@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../../errors.js';
+import { ipv4Text } from '../../mailauth/ip-address.js';
 import type { Finding } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
@@ -23,7 +24,9 @@ const SAME_PLACE_KM = 1;
  */
 interface Point {
   time: number;
+  /** The address as text, unless it is a plain dotted quad held in `ipv4` (no string kept per point). */
   ip: string | null;
+  ipv4: number;
   country: string | null;
   city: string | null;
   app: string | null;
@@ -51,7 +54,7 @@ function pointRow(point: Point, user: string): SignInRow {
   return {
     time: new Date(point.time).toISOString(),
     user,
-    ip: point.ip,
+    ip: point.ipv4 >= 0 ? ipv4Text(point.ipv4) : point.ip,
     country: point.country,
     city: point.city,
     app: point.app,
@@ -137,7 +140,10 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
     const location = raw.location;
     point.time = page.time[i] ?? 0;
     const ip = raw.ipAddress;
-    point.ip = ip === point.ip ? point.ip : typeof ip === 'string' && ip !== '' ? ip : null;
+    // A strict dotted quad reads back as the same text, so only its number is kept.
+    const v4 = page.ipKind[i] === IP_V4 && typeof ip === 'string' && !ip.includes(':') ? (page.ipv4[i] ?? -1) : -1;
+    point.ipv4 = v4;
+    point.ip = v4 >= 0 ? null : ip === point.ip ? point.ip : typeof ip === 'string' && ip !== '' ? ip : null;
     point.country = field(location?.countryOrRegion, point.country, texts);
     point.city = field(location?.city, point.city, texts);
     point.app = field(raw.appDisplayName, point.app, texts);
@@ -148,7 +154,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   };
 
   const newPoint = (page: EventPage, i: number, lat: number, lon: number): Point =>
-    fill({ time: 0, ip: null, country: null, city: null, app: null, client: null, lat: 0, lon: 0 }, page, i, lat, lon);
+    fill({ time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 }, page, i, lat, lon);
 
   const insert = (user: number, page: EventPage, i: number, lat: number, lon: number): void => {
     while (points.length <= user) points.push(undefined);
