@@ -7,6 +7,7 @@ import type { CheckInput, Fold } from '../check.js';
 import { cleanFinding, detectorFold, type ScanSummary } from './detector-fold.js';
 import { type EventPage, IP_MALFORMED, IP_V4 } from './event-page.js';
 import { ROW_CAP, type SignInRow } from './evidence-rows.js';
+import { type PointFields, PointPairs, SPILLED } from './point-pairs.js';
 import { TextCache } from './text-cache.js';
 import { greatCircleKm } from './great-circle.js';
 import { type Cidr, cidrContains, cidrContainsV4, parseCidr } from './ip-address.js';
@@ -16,24 +17,8 @@ export const TRAVEL_POINTS_PER_USER = 64;
 /** Points closer than this are "the same place", so a run of them needs only its two ends. */
 const SAME_PLACE_KM = 1;
 
-/**
- * A sign-in point: where and when, with the fields its evidence row shows (the user is known
- * from the list it is in; the result is always a success). Mutable so that the last point of a
- * same-place run can be moved forward in place (the common case: one more sign-in from home)
- * instead of making a new object per event.
- */
-interface Point {
-  time: number;
-  /** The address as text, unless it is a plain dotted quad held in `ipv4` (no string kept per point). */
-  ip: string | null;
-  ipv4: number;
-  country: string | null;
-  city: string | null;
-  app: string | null;
-  client: string | null;
-  lat: number;
-  lon: number;
-}
+/** A sign-in point: where and when, with the fields its evidence row shows (always a success). */
+type Point = PointFields;
 
 interface Hop extends JsonObject {
   readonly from: SignInRow;
@@ -98,9 +83,12 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   const maxSpeed = input.params.number('maxSpeedKmh');
   const minDistance = input.params.number('minDistanceKm');
   const egress = parseEgressCidrs(input.params.strings('egressCidrs'));
-  // Each user's points, sorted by time, by user number: an exact-size array per user (most
-  // hold one or two points), no per-user wrapper object.
-  const points: (Point[] | undefined)[] = [];
+  // Each user's points sorted by time: the first two in typed arrays (most users never need
+  // more), a spilled user's in an exact-size array of objects.
+  const pairs = new PointPairs();
+  const points = new Map<number, Point[]>();
+  // The event being added, before it is stored: one object reused for every event.
+  const scratch: Point = { time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 };
   const hops = new Map<number, Hops>();
   const texts = new TextCache();
   // Set once the shared pass is known (detectorFold below); names only go into evidence.
@@ -156,13 +144,54 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   const newPoint = (page: EventPage, i: number, lat: number, lon: number): Point =>
     fill({ time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 }, page, i, lat, lon);
 
-  const insert = (user: number, page: EventPage, i: number, lat: number, lon: number): void => {
-    while (points.length <= user) points.push(undefined);
-    const list = points[user];
-    if (list === undefined) {
-      points[user] = [newPoint(page, i, lat, lon)];
-      return;
+  const samePlaceOf = (user: number, a: number, lat: number, lon: number): boolean => {
+    const aLat = pairs.latOf(user, a);
+    const aLon = pairs.lonOf(user, a);
+    return (aLat === lat && aLon === lon) || greatCircleKm(aLat, aLon, lat, lon) < SAME_PLACE_KM;
+  };
+
+  /**
+   * The same steps as `insert` below for a user with at most two points, in the typed arrays;
+   * false when the result would not be at most two points there (the caller then spills).
+   */
+  const insertPair = (user: number, page: EventPage, i: number, lat: number, lon: number): boolean => {
+    const count = pairs.count[user] ?? 0;
+    const time = page.time[i] ?? 0;
+    if (!pairs.hasRoom()) return false;
+    if (count === 0) {
+      pairs.write(user, 0, fill(scratch, page, i, lat, lon));
+      pairs.count[user] = 1;
+      return true;
     }
+    if (count === 1) {
+      // Two points: no run to shorten yet.
+      if (pairs.timeOf(user, 0) <= time) pairs.write(user, 1, fill(scratch, page, i, lat, lon));
+      else {
+        pairs.move(user, 0, 1);
+        pairs.write(user, 0, fill(scratch, page, i, lat, lon));
+      }
+      pairs.count[user] = 2;
+      return true;
+    }
+    // Appending to a same-place run: the run's last point moves forward.
+    if (pairs.timeOf(user, 1) <= time && samePlaceOf(user, 0, pairs.latOf(user, 1), pairs.lonOf(user, 1)) && samePlaceOf(user, 1, lat, lon)) {
+      pairs.write(user, 1, fill(scratch, page, i, lat, lon));
+      return true;
+    }
+    return false;
+  };
+
+  const insert = (user: number, page: EventPage, i: number, lat: number, lon: number): void => {
+    pairs.ensure(user);
+    const count = pairs.count[user] ?? 0;
+    if (count !== SPILLED) {
+      if (insertPair(user, page, i, lat, lon)) return;
+      const spilled: Point[] = [];
+      for (let k = 0; k < count; k++) spilled.push(pairs.read(user, k));
+      pairs.spill(user);
+      points.set(user, spilled);
+    }
+    const list = points.get(user) ?? [];
     const n = list.length;
     const time = page.time[i] ?? 0;
     let at = n;
@@ -191,7 +220,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
       if (first && second) judge(user, first, second);
       grown.shift();
     }
-    points[user] = grown;
+    points.set(user, grown);
   };
 
   return detectorFold(input, (pass) => {
@@ -219,15 +248,21 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
       },
       finish(scan: ScanSummary): readonly Finding[] {
         const findings: Finding[] = [];
-        for (let user = 0; user < points.length; user++) {
-          const list = points[user];
-          for (let i = 1; list && i < list.length; i++) {
+        for (let user = 0; user < pairs.count.length; user++) {
+          if (pairs.count[user] !== 2) continue;
+          // Judged on the numbers first: objects are made only for a hop over the limit.
+          const distance = greatCircleKm(pairs.latOf(user, 0), pairs.lonOf(user, 0), pairs.latOf(user, 1), pairs.lonOf(user, 1));
+          const hours = Math.max(pairs.timeOf(user, 1) - pairs.timeOf(user, 0), 1000) / 3_600_000;
+          if (distance >= minDistance && distance / hours > maxSpeed) judge(user, pairs.read(user, 0), pairs.read(user, 1));
+        }
+        for (const [user, list] of points) {
+          for (let i = 1; i < list.length; i++) {
             const a = list[i - 1];
             const b = list[i];
             if (a && b) judge(user, a, b);
           }
-          points[user] = undefined;
         }
+        points.clear();
         for (const [user, found] of hops) {
           const name = pass.userName(user);
           const items = [...found.items].sort((x, y) => (x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0));
