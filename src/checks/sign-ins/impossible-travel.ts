@@ -173,12 +173,20 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
       pairs.count[user] = 2;
       return true;
     }
-    // Appending to a same-place run: the run's last point moves forward.
-    if (pairs.timeOf(user, 1) <= time && samePlaceOf(user, 0, pairs.latOf(user, 1), pairs.lonOf(user, 1)) && samePlaceOf(user, 1, lat, lon)) {
+    const runOfTwo = samePlaceOf(user, 0, pairs.latOf(user, 1), pairs.lonOf(user, 1));
+    if (pairs.timeOf(user, 1) <= time) {
+      // After a same-place run: its last point moves forward.
+      if (!runOfTwo || !samePlaceOf(user, 1, lat, lon)) return false;
       pairs.write(user, 1, fill(scratch, page, i, lat, lon));
-      return true;
+    } else if (pairs.timeOf(user, 0) <= time) {
+      // Inside a same-place run: an inner point, dropped.
+      if (!samePlaceOf(user, 0, lat, lon) || !samePlaceOf(user, 1, lat, lon)) return false;
+    } else {
+      // Before a same-place run (Graph pages newest first): its first point moves back.
+      if (!runOfTwo || !samePlaceOf(user, 0, lat, lon)) return false;
+      pairs.write(user, 0, fill(scratch, page, i, lat, lon));
     }
-    return false;
+    return true;
   };
 
   const insert = (user: number, page: EventPage, i: number, lat: number, lon: number): void => {
