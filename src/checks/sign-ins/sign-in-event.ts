@@ -75,20 +75,6 @@ export function parseGraphTime(text: unknown): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** Valid WGS 84 coordinates of a sign-in, or why there are none. */
-export type Coordinates = { readonly lat: number; readonly lon: number } | 'noLocation' | 'coordinatesOutOfRange';
-
-export function coordinatesOf(raw: SignIn): Coordinates {
-  const geo = raw.location?.geoCoordinates;
-  const lat = geo?.latitude;
-  const lon = geo?.longitude;
-  if (typeof lat !== 'number' || typeof lon !== 'number') return 'noLocation';
-  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-    return 'coordinatesOutOfRange';
-  }
-  return { lat, lon };
-}
-
 /**
  * The ISO 3166-1 alpha-2 country of a sign-in as one number (the two upper-case letters'
  * codes), or -1 when absent or not a code: comparing numbers spares a string per event.
@@ -109,10 +95,4 @@ export function countryCode(country: string | null | undefined): number {
 /** The text of a country number from countryCodeOf. */
 export function countryText(code: number): string {
   return String.fromCharCode(code >> 8, code & 255);
-}
-
-/** The ISO 3166-1 alpha-2 country of a sign-in, upper-cased; `undefined` when absent or not a code. */
-export function countryOf(raw: SignIn): string | undefined {
-  const code = countryCodeOf(raw);
-  return code === -1 ? undefined : countryText(code);
 }

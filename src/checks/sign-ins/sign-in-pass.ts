@@ -44,11 +44,6 @@ export class SignInPass {
     return this.lastPage !== undefined;
   }
 
-  /** How many distinct users have been numbered. */
-  get userCount(): number {
-    return this.names.length;
-  }
-
   /** The stable per-user key of a user number: the lower-case UPN, or the object ID. */
   userName(user: number): string {
     return this.names[user] ?? '';
