@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../model/json.js';
 import type { EventPage } from './event-page.js';
 import { TextCache } from './text-cache.js';
+import { insertAt } from './insert-at.js';
 
 /** One sign-in as shown in a finding: time, IP, country, city, app, client, result, error code. */
 export interface SignInRow extends JsonObject {
@@ -72,7 +73,7 @@ export const ROW_CAP = 20;
  * arrive) makes the evidence the same whatever order the pages came in.
  */
 export class RowSample {
-  private readonly rows: RowFields[] = [];
+  private rows: RowFields[] = [];
   total = 0;
 
   constructor(private readonly limit = ROW_CAP) {}
@@ -85,8 +86,8 @@ export class RowSample {
     if (rows.length === this.limit && time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
     let at = rows.length;
     while (at > 0 && (rows[at - 1]?.time ?? 0) < time) at--;
-    rows.splice(at, 0, rowFields(page, i));
-    if (rows.length > this.limit) rows.pop();
+    this.rows = insertAt(rows, at, rowFields(page, i));
+    if (this.rows.length > this.limit) this.rows.pop();
   }
 
   /** `{ items, total }` in the shape of src/model/cap.ts, oldest first. */

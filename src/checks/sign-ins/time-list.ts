@@ -1,10 +1,12 @@
+import { insertAt } from './insert-at.js';
+
 /**
  * Up to `limit` event times (with an optional payload each), kept sorted and keeping the
  * newest when full. This is the per-user and per-source memory of the detectors: bounded
  * whatever the number of events, and independent of the order the events arrive in.
  */
 export class TimeList<P = undefined> {
-  readonly times: number[] = [];
+  private timeList: number[] = [];
   /** Only allocated when payloads are given: MFA keeps bare times for every user. */
   private payloadList: P[] | undefined;
   /** Every time offered, kept or not. */
@@ -12,40 +14,37 @@ export class TimeList<P = undefined> {
 
   constructor(private readonly limit: number) {}
 
+  get times(): readonly number[] {
+    return this.timeList;
+  }
+
   get payloads(): readonly P[] {
     return this.payloadList ?? [];
   }
 
   add(time: number, payload?: P): void {
     this.total++;
-    const times = this.times;
+    const times = this.timeList;
     const n = times.length;
     if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
-    if (payload !== undefined && this.payloadList === undefined) this.payloadList = [];
-    const payloads = this.payloadList;
     // Streams are mostly in order (Graph: newest first), so search from the end.
     let at = n;
     while (at > 0 && (times[at - 1] ?? 0) > time) at--;
-    if (at === n) {
-      times.push(time);
-      payloads?.push(payload as P);
-    } else {
-      times.splice(at, 0, time);
-      payloads?.splice(at, 0, payload as P);
-    }
-    if (times.length > this.limit) {
-      times.shift();
-      payloads?.shift();
+    this.timeList = insertAt(times, at, time);
+    if (payload !== undefined || this.payloadList !== undefined) this.payloadList = insertAt(this.payloadList ?? [], at, payload as P);
+    if (this.timeList.length > this.limit) {
+      this.timeList.shift();
+      this.payloadList?.shift();
     }
   }
 
   /** Index of the first time ≥ `time` (binary search). */
   lowerBound(time: number): number {
     let lo = 0;
-    let hi = this.times.length;
+    let hi = this.timeList.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.times[mid] ?? 0) < time) lo = mid + 1;
+      if ((this.timeList[mid] ?? 0) < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -54,8 +53,8 @@ export class TimeList<P = undefined> {
   /** Indexes of the entries with `from < time ≤ to`. */
   between(from: number, to: number): number[] {
     const out: number[] = [];
-    for (let i = this.lowerBound(from); i < this.times.length && (this.times[i] ?? 0) <= to; i++) {
-      if ((this.times[i] ?? 0) > from) out.push(i);
+    for (let i = this.lowerBound(from); i < this.timeList.length && (this.timeList[i] ?? 0) <= to; i++) {
+      if ((this.timeList[i] ?? 0) > from) out.push(i);
     }
     return out;
   }
