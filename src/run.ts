@@ -14,6 +14,7 @@ import { renderSarif } from './report/sarif.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import type { IssuesApi, RepoRef } from './issues/github-api.js';
+import { pinWarning } from './issues/pin-dashboard.js';
 import { renderSyncSummary, syncIssues, type SyncOutcome } from './issues/sync.js';
 import { escapeMarkdown } from './report/escape.js';
 import { expiringExceptions, renderExpiringExceptions } from './report/expiring-exceptions.js';
@@ -199,6 +200,8 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
         warnings.push(warning);
       }
       if (issues.dashboard?.status === 'failed') warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ''}`);
+      const pin = issues.pin ? pinWarning(issues.pin) : undefined;
+      if (pin) warnings.push(`GitHub issues: ${pin}`);
     } catch (error: unknown) {
       issuesError = isConfigurationError(error) ? [error.message, ...error.details].join(' ') : `GitHub issues sync failed: ${errorMessage(error)}`;
       deps.logger.error(issuesError);

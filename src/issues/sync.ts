@@ -8,6 +8,7 @@ import { syncDashboard, type DashboardOutcome } from './dashboard.js';
 import type { ExistingIssue } from './existing-issue.js';
 import { isRollup } from './marker.js';
 import type { IssuesApi, RepoRef } from './github-api.js';
+import { pinDashboard, pinWarning, type PinOutcome } from './pin-dashboard.js';
 import { planIssues, type Plan } from './plan.js';
 import { NO_REDACTION, redactor, type RedactMode } from './redact.js';
 import { TOOL_LABEL } from './render.js';
@@ -32,6 +33,8 @@ export interface SyncOutcome {
   readonly closed: number;
   readonly updated: number;
   readonly dashboard?: DashboardOutcome;
+  /** Pinning the dashboard (GraphQL `pinIssue`), when there is one. */
+  readonly pin?: PinOutcome;
 }
 
 /** The labelled issues as they stand after the writes that succeeded. */
@@ -119,10 +122,17 @@ export async function syncIssues(
       settings.mode === 'dry-run',
     );
   }
+  let pin: PinOutcome | undefined;
+  if (dashboard && dashboard.status !== 'failed') {
+    pin = await pinDashboard(api, dashboard.number, settings.mode === 'dry-run');
+    const warning = pinWarning(pin);
+    if (warning) deps.logger.warning(warning);
+  }
   return {
     plan,
     outcome,
     ...(dashboard ? { dashboard } : {}),
+    ...(pin ? { pin } : {}),
     redacted,
     opened: done.filter((a) => a.operation.kind === 'create' || a.operation.kind === 'reopen').length,
     closed: done.filter((a) => a.operation.kind === 'close').length,
@@ -152,6 +162,8 @@ export function renderSyncSummary(sync: SyncOutcome, mode: SyncSettings['mode'])
   if (d) {
     const where = d.number !== undefined && d.htmlUrl ? `[#${d.number}](${d.htmlUrl})` : 'the dashboard issue';
     lines.push('', `Dashboard ${where}: ${d.status}${d.error ? ` (${codeSpan(d.error)})` : ''}.`);
+    const pin = sync.pin;
+    if (pin) lines.push('', pin.status === 'would-pin' ? 'Would pin the dashboard.' : `Dashboard pin: ${pin.status}${pin.problem ? ` (${codeSpan(pin.problem)})` : ''}.`);
     if (d.historyStatus === 'corrupt') lines.push('', `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? 'unreadable')}); it was started afresh.`);
     if (d.trimmedDays > 0) lines.push('', `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`);
   }
