@@ -72,6 +72,13 @@ export interface DashboardInput {
   readonly issues: readonly ExistingIssue[];
   readonly opened: readonly number[];
   readonly closed: readonly number[];
+  /** `tenant:<name>` when several tenants share the repository: one dashboard each. */
+  readonly tenant?: string;
+}
+
+/** The dashboard's title: `[mailwarden] Dashboard`, with the tenant's name when there is one. */
+export function dashboardTitle(tenant: string | undefined): string {
+  return tenant ? `${DASHBOARD_TITLE} (${tenant.slice('tenant:'.length)})` : DASHBOARD_TITLE;
 }
 
 /**
@@ -133,7 +140,7 @@ export async function syncDashboard(api: IssuesApi, input: DashboardInput, dryRu
       const { htmlUrl } = await api.updateIssue(current.number, { body: plan.body, ...(current.state === 'closed' ? { state: 'open' as const, stateReason: 'reopened' as const } : {}) });
       return { status: 'updated', ...base, htmlUrl };
     }
-    const created = await api.createIssue({ title: DASHBOARD_TITLE, body: plan.body, labels: [TOOL_LABEL] });
+    const created = await api.createIssue({ title: dashboardTitle(input.tenant), body: plan.body, labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL] });
     return { status: 'created', ...base, number: created.number, htmlUrl: created.htmlUrl };
   } catch (error: unknown) {
     return { status: 'failed', ...base, error: errorMessage(error) };

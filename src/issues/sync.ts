@@ -11,6 +11,7 @@ import type { IssuesApi, RepoRef } from './github-api.js';
 import { pinDashboard, pinWarning, type PinOutcome } from './pin-dashboard.js';
 import { planIssues, type Plan } from './plan.js';
 import { NO_REDACTION, redactor, type RedactMode } from './redact.js';
+import { tenantScope } from './tenant-scope.js';
 import { TOOL_LABEL } from './render.js';
 
 export interface SyncSettings {
@@ -23,6 +24,11 @@ export interface SyncSettings {
   readonly redactKey: string;
   /** Keep the `[mailwarden] Dashboard` issue (issue 11); off in tests that count finding writes. */
   readonly dashboard?: boolean;
+  /**
+   * `tenant:<name>` (src/report/tenant-label.ts) when several tenants share the repository: put on
+   * every issue of this run, which then plans over its own tenant's issues only.
+   */
+  readonly tenant?: string;
 }
 
 export interface SyncOutcome {
@@ -84,6 +90,13 @@ export async function syncIssues(
   deps: { readonly logger: Logger; readonly now: () => Date },
 ): Promise<SyncOutcome> {
   const name = `${settings.repo.owner}/${settings.repo.repo}`;
+  const shard = report.snapshot.shard;
+  if (shard && shard.count > 1) {
+    // A partial report lacks the other shards' findings: syncing it would close their issues.
+    throw new ConfigurationError(`Shard ${shard.index}/${shard.count} holds a partial report; issues are synced once, from merge-reports.`, [
+      'Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job.',
+    ]);
+  }
   let repository: Awaited<ReturnType<IssuesApi['getRepository']>>;
   try {
     repository = await api.getRepository();
@@ -94,17 +107,19 @@ export async function syncIssues(
   }
   const redacted = settings.redact === 'always' || (settings.redact === 'auto' && !repository.private);
   const listedAt = deps.now();
-  const existing = await api.listIssues(TOOL_LABEL);
+  const inScope = tenantScope(settings.tenant, new Set(report.results.map((r) => r.fingerprint)));
+  const labelled = await api.listIssues(TOOL_LABEL);
+  const existing = labelled.filter(inScope);
   const plan = planIssues(report, existing, {
     policy,
     redact: redacted ? redactor(settings.redactKey) : NO_REDACTION,
     maxNewIssues: settings.maxNewIssues,
-    extraLabels: settings.labels,
+    extraLabels: settings.tenant ? [...settings.labels, settings.tenant] : settings.labels,
   });
   deps.logger.info(
-    `Issues in ${name}: ${existing.length} labelled, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
+    `Issues in ${name}: ${labelled.length} labelled${settings.tenant ? `, ${existing.length} of ${settings.tenant}` : existing.length < labelled.length ? `, ${labelled.length - existing.length} of other tenants left alone` : ''}, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
   );
-  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt });
+  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt, inScope });
   const done = outcome.applied.filter((a) => a.status === 'done');
   const finding = (a: (typeof done)[number]) => a.number !== undefined && a.operation.subject.fingerprint !== 'rollup';
   let dashboard: DashboardOutcome | undefined;
@@ -118,6 +133,7 @@ export async function syncIssues(
         issues,
         opened: done.filter((a) => finding(a) && (a.operation.kind === 'create' || a.operation.kind === 'reopen')).map((a) => a.number ?? 0),
         closed: done.filter((a) => finding(a) && a.operation.kind === 'close' && a.operation.why !== 'duplicate').map((a) => a.number ?? 0),
+        ...(settings.tenant ? { tenant: settings.tenant } : {}),
       },
       settings.mode === 'dry-run',
     );
