@@ -116,8 +116,10 @@ export async function syncIssues(
     maxNewIssues: settings.maxNewIssues,
     extraLabels: settings.tenant ? [...settings.labels, settings.tenant] : settings.labels,
   });
+  const others = labelled.length - existing.length;
+  const scope = settings.tenant ? `, ${existing.length} of ${settings.tenant}` : others > 0 ? `, ${others} of other tenants left alone` : '';
   deps.logger.info(
-    `Issues in ${name}: ${labelled.length} labelled${settings.tenant ? `, ${existing.length} of ${settings.tenant}` : existing.length < labelled.length ? `, ${labelled.length - existing.length} of other tenants left alone` : ''}, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
+    `Issues in ${name}: ${labelled.length} labelled${scope}, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
   );
   const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt, inScope });
   const done = outcome.applied.filter((a) => a.status === 'done');
