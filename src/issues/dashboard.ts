@@ -9,6 +9,7 @@ import type { ExistingIssue } from './existing-issue.js';
 import type { IssuesApi } from './github-api.js';
 import { isDashboard, parseFingerprint, parseState } from './marker.js';
 import { BODY_LIMIT, TOOL_LABEL } from './render.js';
+import { tenantTitle } from './tenant-scope.js';
 
 export const DASHBOARD_TITLE = '[mailwarden] Dashboard';
 /** The dashboard lists exceptions that run out within this many days. */
@@ -76,10 +77,7 @@ export interface DashboardInput {
   readonly tenant?: string;
 }
 
-/** The dashboard's title: `[mailwarden] Dashboard`, with the tenant's name when there is one. */
-export function dashboardTitle(tenant: string | undefined): string {
-  return tenant ? `${DASHBOARD_TITLE} (${tenant.slice('tenant:'.length)})` : DASHBOARD_TITLE;
-}
+
 
 /**
  * The dashboard body and its history: today's entry replaces a same-day one, and the oldest days
@@ -140,7 +138,7 @@ export async function syncDashboard(api: IssuesApi, input: DashboardInput, dryRu
       const { htmlUrl } = await api.updateIssue(current.number, { body: plan.body, ...(current.state === 'closed' ? { state: 'open' as const, stateReason: 'reopened' as const } : {}) });
       return { status: 'updated', ...base, htmlUrl };
     }
-    const created = await api.createIssue({ title: dashboardTitle(input.tenant), body: plan.body, labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL] });
+    const created = await api.createIssue({ title: tenantTitle(DASHBOARD_TITLE, input.tenant), body: plan.body, labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL] });
     return { status: 'created', ...base, number: created.number, htmlUrl: created.htmlUrl };
   } catch (error: unknown) {
     return { status: 'failed', ...base, error: errorMessage(error) };

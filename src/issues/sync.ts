@@ -115,6 +115,7 @@ export async function syncIssues(
     redact: redacted ? redactor(settings.redactKey) : NO_REDACTION,
     maxNewIssues: settings.maxNewIssues,
     extraLabels: settings.tenant ? [...settings.labels, settings.tenant] : settings.labels,
+    ...(settings.tenant ? { tenant: settings.tenant } : {}),
   });
   const others = labelled.length - existing.length;
   const scope = settings.tenant ? `, ${existing.length} of ${settings.tenant}` : others > 0 ? `, ${others} of other tenants left alone` : '';

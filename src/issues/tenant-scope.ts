@@ -23,3 +23,8 @@ export function tenantScope(tenant: string | undefined, fingerprints: ReadonlySe
     return fp !== undefined && fingerprints.has(fp);
   };
 }
+
+/** A title that names the tenant, for the one-per-tenant issues (dashboard, rollup). */
+export function tenantTitle(title: string, tenant: string | undefined): string {
+  return tenant ? `${title} (${tenant.slice(TENANT_PREFIX.length)})` : title;
+}

@@ -80,6 +80,19 @@ describe('two tenants syncing into one repository', () => {
     expect(fake.writes(mark)).toEqual([]);
   });
 
+  it('gives each tenant its own rollup past max-new-issues; the other tenant\'s rollup never stands in for it', async () => {
+    f = await startFakeGitHub({ owner: 'msp', repo: 'customers' });
+    const fake = f;
+    await sync(fake, report(users(3)), { tenant: CONTOSO, maxNewIssues: 1, dashboard: false });
+    await sync(fake, inFabrikam(report(users(3))), { tenant: FABRIKAM, maxNewIssues: 1, dashboard: false });
+    const rollups = [...fake.issues.values()].filter((i) => i.body?.includes('<!-- mailwarden:rollup -->'));
+    expect(rollups.map((i) => [i.title, i.labels.filter((l) => l.startsWith('tenant:'))]).sort()).toEqual([
+      ['[mailwarden] Findings waiting for an issue (contoso)', ['tenant:contoso']],
+      ['[mailwarden] Findings waiting for an issue (fabrikam)', ['tenant:fabrikam']],
+    ]);
+    expect(rollups.every((i) => i.state === 'open')).toBe(true);
+  });
+
   it('adopts a tenant\'s issues opened before the label was configured, without duplicates', async () => {
     f = await startFakeGitHub({ owner: 'msp', repo: 'customers' });
     const fake = f;
