@@ -3,7 +3,7 @@ import type { TenantTarget } from '../settings.js';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
 import type { RealismConfig } from '../simulator/realism.js';
 import type { Collector } from './collector.js';
-import { recordedHttpsFromFolder } from './dns/recorded-https.js';
+import { createHttpsGetter } from './dns/https-getter.js';
 import { CLOUD_ENDPOINTS } from './live/clouds.js';
 import { createLiveClients, type ClientFactoryDeps, type CreatedClients } from './live/create-clients.js';
 import { liveCollector } from './live/live-collector.js';
@@ -23,7 +23,8 @@ export interface SimulatorCollectorOptions {
 /**
  * `audit --simulate DIR` (and `--demo`): starts the simulated tenant in-process on free loopback
  * ports and audits it over real HTTP and DNS, exactly as a tenant: @azure/identity client-secret
- * auth against its TLS token endpoint, whose generated CA only these clients trust.
+ * auth against its TLS token endpoint, whose generated CA only these clients trust, and MTA-STS
+ * policies fetched over TLS from its policy hosts.
  */
 export function simulatorCollector(options: SimulatorCollectorOptions): Collector {
   let sim: RunningSimulator | undefined;
@@ -52,8 +53,13 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         dnsServers: [{ kind: 'dns', host: sim.dns.host, port: sim.dns.port }],
         ...options.clients,
       });
-      // MTA-STS policies are HTTPS fetches recorded with the DNS data; the simulator replays them.
-      const https = await recordedHttpsFromFolder(options.dir);
+      // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>
+      // at its own HTTPS server, whose certificate (and no other) these fetches trust.
+      const https = createHttpsGetter({
+        ...(created.clients.dns ? { resolver: created.clients.dns } : {}),
+        port: sim.policyHttps.port,
+        ca: sim.caCertificatePem,
+      });
       return liveCollector({
         mode: 'simulate',
         tenantId: sim.tenantId,

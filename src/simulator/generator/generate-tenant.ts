@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject } from '../../model/json.js';
-import type { DnsAnswer, DnsData, DnsRecord } from '../../snapshot/dns-types.js';
+import type { DnsAnswer, DnsData, DnsRecord, HttpsFetch } from '../../snapshot/dns-types.js';
 import { SOURCE_FILES } from '../../snapshot/folder-layout.js';
 import { type Manifest, SNAPSHOT_FORMAT_VERSION } from '../../snapshot/manifest.js';
 import type { SourceId } from '../../snapshot/source-id.js';
@@ -163,6 +163,7 @@ function txt(name: string, ...values: string[]): DnsRecord[] {
 /** DNS for the tenant's domains: the first well configured, the others with the usual mistakes. */
 export function dnsFor(shape: TenantShape): DnsData {
   const answers: Record<string, DnsAnswer> = {};
+  const https: Record<string, HttpsFetch> = {};
   const put = (name: string, type: string, records: DnsRecord[], rcode = 'NOERROR'): void => {
     answers[`${name}/${type}`] = { rcode, records };
   };
@@ -191,6 +192,12 @@ export function dnsFor(shape: TenantShape): DnsData {
       put(domain, 'TXT', txt(domain, 'v=spf1 include:spf.protection.outlook.com -all', verification));
       put(`_dmarc.${domain}`, 'TXT', txt(`_dmarc.${domain}`, `v=DMARC1; p=reject; rua=mailto:dmarc@${domain}; ruf=mailto:dmarc@${domain}; fo=1`));
       put(`_mta-sts.${domain}`, 'TXT', txt(`_mta-sts.${domain}`, 'v=STSv1; id=20261101T000000'));
+      // RFC 8461 §3.2 policy, served by the simulator's policy host; Exchange Online's MX hosts.
+      https[`https://mta-sts.${domain}/.well-known/mta-sts.txt`] = {
+        status: 200,
+        contentType: 'text/plain',
+        body: 'version: STSv1\r\nmode: enforce\r\nmx: *.mail.protection.outlook.com\r\nmax_age: 604800\r\n',
+      };
       put(`_smtp._tls.${domain}`, 'TXT', txt(`_smtp._tls.${domain}`, `v=TLSRPTv1; rua=mailto:tlsrpt@${domain}`));
     } else if (profile === 1) {
       // Soft-fail SPF, monitoring-only DMARC reporting to a vendor that has not authorised it (RFC 7489 §7.1).
@@ -205,7 +212,7 @@ export function dnsFor(shape: TenantShape): DnsData {
     }
   });
   put(`_dmarc.${shape.initialDomain}`, 'TXT', [], 'NXDOMAIN');
-  return { answers };
+  return { answers, https };
 }
 
 const invokeHeader = (shape: TenantShape): Record<string, unknown> => ({

@@ -89,10 +89,12 @@ export async function applyOverlay(out: string, overlayDir: string): Promise<voi
       continue;
     }
     if (id === 'dns') {
-      const mine = JSON.parse(await readFile(from, 'utf8')) as { answers: JsonObject };
-      const theirs = (await readCollection(to)) as unknown as { header: { answers?: JsonObject } } | undefined;
+      const mine = JSON.parse(await readFile(from, 'utf8')) as { answers: JsonObject; https?: JsonObject };
+      const theirs = (await readCollection(to)) as unknown as { header: { answers?: JsonObject; https?: JsonObject } } | undefined;
       const answers = { ...(theirs?.header.answers ?? {}), ...mine.answers };
-      await writeFile(to, `${JSON.stringify({ ...mine, answers }, null, 1)}\n`);
+      // Recorded HTTPS fetches (MTA-STS policies) merge by URL, the overlay's winning.
+      const https = { ...(theirs?.header.https ?? {}), ...(mine.https ?? {}) };
+      await writeFile(to, `${JSON.stringify({ ...mine, answers, ...(Object.keys(https).length > 0 ? { https } : {}) }, null, 1)}\n`);
       sources[id] = { status: 'ok', count: Object.keys(answers).length };
       continue;
     }
