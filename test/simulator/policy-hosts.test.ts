@@ -15,14 +15,18 @@ let dns: DnsClient;
 beforeAll(async () => {
   ({ sim, stop } = await simulate({
     change: (data) => {
-      const answers = data.dns.answers as JsonObject;
-      // A host the folder points at loopback itself, but for which the certificate is not made.
-      answers['mta-sts.rogue.example/A'] = { rcode: 'NOERROR', records: [{ name: 'mta-sts.rogue.example', type: 'A', ttl: 300, data: '127.0.0.1' }] };
-      data.dns.https = {
-        [policyUrl('alpha.example')]: { status: 200, contentType: 'text/plain; charset=utf-8', body: ENFORCE },
-        [policyUrl('moved.example')]: { status: 301, contentType: 'text/html', body: '<a href="https://elsewhere.example/">moved</a>' },
-        [policyUrl('down.example')]: { status: 0, error: 'connect ECONNREFUSED' },
-        [policyUrl('huge.example')]: { status: 200, contentType: 'text/plain', error: 'body exceeds 65536 bytes' },
+      data.dns = {
+        answers: {
+          ...(data.dns.answers as JsonObject),
+          // A host the folder points at loopback itself, but for which the certificate is not made.
+          'mta-sts.rogue.example/A': { rcode: 'NOERROR', records: [{ name: 'mta-sts.rogue.example', type: 'A', ttl: 300, data: '127.0.0.1' }] },
+        },
+        https: {
+          [policyUrl('alpha.example')]: { status: 200, contentType: 'text/plain; charset=utf-8', body: ENFORCE },
+          [policyUrl('moved.example')]: { status: 301, contentType: 'text/html', body: '<a href="https://elsewhere.example/">moved</a>' },
+          [policyUrl('down.example')]: { status: 0, error: 'connect ECONNREFUSED' },
+          [policyUrl('huge.example')]: { status: 200, contentType: 'text/plain', error: 'body exceeds 65536 bytes' },
+        },
       };
     },
   }));

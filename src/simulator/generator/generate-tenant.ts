@@ -12,6 +12,7 @@ import { CollectionFile, StreamFile } from './json-writer.js';
 import { writeSignIns } from './sign-ins.js';
 import { chosen, type GeneratedUser, guid, mix, pick, type TenantShape, userAt } from './tenant-model.js';
 import { DKIM_KEY_1024, DKIM_KEY_2048, M365_SPF } from './vocabulary.js';
+import { HIDDEN_RULE_ANNOTATION } from '../exchange-service.js';
 
 /** Built-in role template IDs (learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
 export const ROLE = {
@@ -130,6 +131,7 @@ function rulesFor(shape: TenantShape, u: GeneratedUser, s: Scenarios): { graph: 
       MarkAsRead: false,
       StopProcessingRules: false,
       ...exo,
+      ...(hidden ? { [HIDDEN_RULE_ANNOTATION]: true } : {}),
     });
   };
   if (random() < 0.08) {
