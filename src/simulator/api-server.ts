@@ -41,6 +41,17 @@ const BATCH_PARALLELISM = 4;
 const REPORT_SOURCES: ReadonlySet<SourceId> = new Set(['graph.signIns', 'graph.userRegistrationDetails']);
 const P2_SOURCES: ReadonlySet<SourceId> = new Set(['graph.riskyUsers', 'graph.riskDetections']);
 
+/** A request body as JSON; `undefined` when it is too large or does not parse (the callers answer 400). */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const text = await readBody(request);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The HTTP side of the simulated tenant: Graph v1.0 (single requests and `$batch`) and the
  * Exchange admin API, behind bearer-token checks, throttling, licence and permission faults,
@@ -188,21 +199,38 @@ export class ApiServer {
     if (request.method !== 'GET') return this.finish(response, graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'));
     const token = this.authenticate(request, 'graph');
     if ('status' in token) return this.finish(response, token);
-    const fault = this.deps.chaos.fault(family, `${url.pathname}${url.search}`);
-    if (this.networkFault(fault, response)) return;
-    const statusFault = this.statusFault(fault);
-    if (statusFault !== undefined) return this.finish(response, statusFault);
+    const drawn = this.drawFault(family, url, response);
+    if (drawn === undefined) return;
+    const { fault } = drawn;
     const graphRequest: GraphRequest = {
       path: decodeURIComponent(path),
       params: url.searchParams,
       clientRequestId: request.headers['client-request-id'] as string | undefined,
     };
-    let result = await this.serveGraph(route, graphRequest, token);
-    if (fault === 'loopingNextLink' && result.status === 200 && isJsonObject(result.body)) {
-      result = { ...result, body: { ...result.body, '@odata.nextLink': url.toString() } };
-      this.deps.stats.value.faults.loopingNextLink++;
+    this.write(response, this.loopNextLink(await this.serveGraph(route, graphRequest, token), fault, url), fault);
+  }
+
+  /**
+   * Draws the fault injected into one request (Graph, `$batch` envelope or Exchange). A reset or
+   * a 503/504 ends the request here and gives `undefined`; any other fault is returned, for the
+   * response to carry.
+   */
+  private drawFault(family: EndpointFamily, url: URL, response: ServerResponse): { readonly fault: FaultKind | undefined } | undefined {
+    const fault = this.deps.chaos.fault(family, `${url.pathname}${url.search}`);
+    if (this.networkFault(fault, response)) return undefined;
+    const statusFault = this.statusFault(fault);
+    if (statusFault !== undefined) {
+      this.finish(response, statusFault);
+      return undefined;
     }
-    this.write(response, result, fault);
+    return { fault };
+  }
+
+  /** A `loopingNextLink` fault points a page's `@odata.nextLink` back at the page itself. */
+  private loopNextLink(result: SimResponse, fault: FaultKind | undefined, url: URL): SimResponse {
+    if (fault !== 'loopingNextLink' || result.status !== 200 || !isJsonObject(result.body)) return result;
+    this.deps.stats.value.faults.loopingNextLink++;
+    return { ...result, body: { ...result.body, '@odata.nextLink': url.toString() } };
   }
 
   /** A reset closes the socket without a response; true when the request is dealt with. */
@@ -260,17 +288,10 @@ export class ApiServer {
     stats.batches++;
     const token = this.authenticate(request, 'graph');
     if ('status' in token) return this.finish(response, token);
-    const fault = this.deps.chaos.fault('batch', `${url.pathname}${url.search}`);
-    if (this.networkFault(fault, response)) return;
-    const statusFault = this.statusFault(fault);
-    if (statusFault !== undefined) return this.finish(response, statusFault);
-    const text = await readBody(request);
-    let body: unknown;
-    try {
-      body = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const drawn = this.drawFault('batch', url, response);
+    if (drawn === undefined) return;
+    const { fault } = drawn;
+    const body = await readJsonBody(request);
     const invalid = (message: string): void => this.finish(response, graphError(400, 'BadRequest', message));
     if (!isJsonObject(body) || !Array.isArray(body.requests)) return invalid('Invalid batch payload format.');
     const items = body.requests;
@@ -375,17 +396,10 @@ export class ApiServer {
     if (tenant.toLowerCase() !== this.deps.tenant.tenantId.toLowerCase() && !initialDomains.includes(tenant.toLowerCase())) {
       return this.finish(response, exchangeError(404, 'NotFound', 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', `Tenant '${tenant}' was not found.`));
     }
-    const fault = this.deps.chaos.fault('exchange', `${url.pathname}${url.search}`);
-    if (this.networkFault(fault, response)) return;
-    const statusFault = this.statusFault(fault);
-    if (statusFault !== undefined) return this.finish(response, statusFault);
-    const text = await readBody(request);
-    let body: unknown;
-    try {
-      body = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const drawn = this.drawFault('exchange', url, response);
+    if (drawn === undefined) return;
+    const { fault } = drawn;
+    const body = await readJsonBody(request);
     const cmdlet = ExchangeService.cmdletOf(body);
     const source = cmdlet === undefined ? undefined : CMDLET_SOURCES[cmdlet.name.toLowerCase()];
     if (source !== undefined) {
@@ -396,16 +410,12 @@ export class ApiServer {
     if (delay > 0) await sleep(delay);
     const prefer = `${request.headers.prefer ?? ''},${request.headers['x-prefer'] ?? ''}`;
     const pageSize = /odata\.maxpagesize=(\d+)/i.exec(prefer)?.[1];
-    let result = this.deps.exchange.handle({
+    const result = this.deps.exchange.handle({
       tenant,
       body,
       maxPageSize: pageSize === undefined ? undefined : Math.max(1, Number(pageSize)),
       skiptoken: url.searchParams.get('$skiptoken') ?? undefined,
     });
-    if (fault === 'loopingNextLink' && result.status === 200 && isJsonObject(result.body)) {
-      result = { ...result, body: { ...result.body, '@odata.nextLink': url.toString() } };
-      this.deps.stats.value.faults.loopingNextLink++;
-    }
-    this.write(response, result, fault);
+    this.write(response, this.loopNextLink(result, fault, url), fault);
   }
 }
