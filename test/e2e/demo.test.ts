@@ -55,6 +55,14 @@ describe('audit --demo, end to end', () => {
       ['contoso-clinic.example', 'fail'],
       ['contosohealth.example', 'pass'],
     ]);
+
+    // The checked-in folder itself replays to the same verdicts: no question the live run asks is missing from it.
+    const folderPath = path.join(dir, 'folder.json');
+    const folder = await runCli(['audit', '--snapshot', 'demo/contoso-health', '--policy', 'demo/demo-policy.json', '--report-json', folderPath, '--fail-on', 'none']);
+    expect(folder.code, folder.stderr).toBe(0);
+    const replayed = JSON.parse(await readFile(folderPath, 'utf8')) as Report;
+    const verdicts = (r: Report) => r.results.map((x) => `${x.control} ${x.target} ${x.status}`).sort();
+    expect(verdicts(replayed)).toEqual(verdicts(report));
   });
 
   it('exits 0 with --fail-on none', async () => {

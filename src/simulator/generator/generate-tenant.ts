@@ -13,6 +13,7 @@ import { writeSignIns } from './sign-ins.js';
 import { chosen, type GeneratedUser, guid, mix, pick, type TenantShape, userAt } from './tenant-model.js';
 import { DKIM_KEY_1024, DKIM_KEY_2048, M365_SPF } from './vocabulary.js';
 import { HIDDEN_RULE_ANNOTATION } from '../exchange-service.js';
+import { completeDnsData } from './complete-dns.js';
 
 /** Built-in role template IDs (learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
 export const ROLE = {
@@ -465,7 +466,7 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   for (const id of ['exo.hostedOutboundSpamFilterPolicy', 'exo.remoteDomain', 'exo.hostedOutboundSpamFilterRule', 'exo.transportConfig', 'exo.recipient'] as const) counts[id] = id === 'exo.hostedOutboundSpamFilterPolicy' || id === 'exo.remoteDomain' ? 2 : 1;
   counts['exo.dkimSigningConfig'] = shape.domains.length;
 
-  const dns = dnsFor(shape);
+  const dns = await completeDnsData(dnsFor(shape), [...shape.domains, shape.initialDomain]);
   await writeJson(out, SOURCE_FILES.dns, dns);
   counts.dns = Object.keys(dns.answers).length;
 
