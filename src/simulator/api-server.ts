@@ -14,6 +14,7 @@ import { readBody, send, sleep } from './http-util.js';
 import { decodeJwt, verifyJwtSignature } from './jwt.js';
 import { EXCHANGE_AUDIENCES, EXCHANGE_PERMISSION, GRAPH_AUDIENCES, type IssuedToken } from './login-service.js';
 import type { FaultKind } from './realism.js';
+import { resourceUnits } from './resource-units.js';
 import type { StatsRecorder } from './stats.js';
 import type { SimulatedTenant } from './tenant-data.js';
 import type { Throttle } from './throttle.js';
@@ -148,14 +149,14 @@ export class ApiServer {
     }
   }
 
-  private admit(family: EndpointFamily, mailbox: string | undefined): { release: () => void } | SimResponse {
-    const admission = this.deps.throttle.admit(family, mailbox);
+  private admit(family: EndpointFamily, mailbox: string | undefined, resourceUnits = 1): { release: () => void } | SimResponse {
+    const admission = this.deps.throttle.admit(family, mailbox, Date.now(), resourceUnits);
     if (admission.admitted) return admission;
     const stats = this.deps.stats.value;
     stats.overAllowance[family]++;
     if (this.deps.throttle.mode !== 'enforce') return { release: () => undefined };
     stats.throttled[family]++;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...admission.headers };
     if (admission.retryAfterSeconds !== undefined) headers['retry-after'] = String(Number(admission.retryAfterSeconds.toFixed(3)));
     const result = graphError(429, 'TooManyRequests', 'Please retry again later.', headers);
     const body = result.body as { error: { innerError: Record<string, string> } };
@@ -179,12 +180,15 @@ export class ApiServer {
     }
     const fault = this.licenceFault(route.source) ?? this.sourceFault(route.source, 'graph');
     if (fault !== undefined) return fault;
-    const slot = this.admit(route.family, route.mailbox);
+    // Directory reads are priced in resource units, reported in x-ms-resource-unit (throttling-limits doc).
+    const units = route.family === 'directory' ? resourceUnits(route.source, request.params) : undefined;
+    const slot = this.admit(route.family, route.mailbox, units);
     if ('status' in slot) return slot;
     try {
       const delay = this.deps.chaos.latency(route.family);
       if (delay > 0) await sleep(delay);
-      return await this.deps.graph.serve(route, request);
+      const result = await this.deps.graph.serve(route, request);
+      return units === undefined ? result : { ...result, headers: { ...result.headers, 'x-ms-resource-unit': String(units) } };
     } finally {
       slot.release();
       this.deps.stats.value.peakMailboxConcurrency = Math.max(this.deps.stats.value.peakMailboxConcurrency, this.deps.throttle.peakMailboxConcurrency);

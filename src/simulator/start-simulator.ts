@@ -142,7 +142,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const exchangeOrigin = `http://${LOOPBACK_HOST}:${exchangePort}`;
     const authorityUrl = `https://${LOOPBACK_HOST}:${loginPort}`;
     const licences: Record<Licence, boolean | null> = { ...tenant.manifest.licences, ...realism.licences };
-    const throttle = new Throttle(realism.throttling ?? { mode: 'off' });
+    const throttle = new Throttle(realism.throttling ?? { mode: 'off' }, tenant.collection('graph.users')?.length ?? 0);
     login = new LoginService({
       baseUrl: authorityUrl,
       tenantId: tenant.tenantId,
