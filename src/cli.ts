@@ -105,7 +105,7 @@ merge-reports options:
 
 simulate options:
   --tenant DIR              The snapshot folder to serve (docs/snapshot-format.md)
-  --port N                  Graph on N, Exchange on N+1, login on N+2, DNS on N+3 (default: free ports)
+  --port N                  Graph on N, Exchange on N+1, login on N+2, DNS on N+3, MTA-STS on N+4 (default: free ports)
   --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
@@ -563,7 +563,7 @@ export function simulateSettings(args: readonly string[]): SimulateSettings {
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65532) throw new UsageError(`--port: expected a number from 1024 to 65532, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65531) throw new UsageError(`--port: expected a number from 1024 to 65531, got "${values.port}"`);
   }
   if (values.realism !== undefined && values.realistic === true) throw new UsageError('--realism and --realistic cannot be used together');
   return {
