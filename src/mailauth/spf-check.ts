@@ -2,7 +2,8 @@ import type { DnsResolver } from '../collect/dns/resolver.js';
 import { normaliseName } from '../snapshot/dns-types.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
 import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, readableIp, reverseName } from './ip-address.js';
-import { isSpfRecord, macroStringError, parseIp6, parseSpfRecord, type SpfDirective, type SpfQualifier } from './spf-record.js';
+import { parseSpfRecordCached } from './spf-parse-cache.js';
+import { isSpfRecord, macroStringError, parseIp6, type SpfDirective, type SpfQualifier } from './spf-record.js';
 
 /** RFC 7208 §2.6 results. */
 export type SpfResult = 'none' | 'neutral' | 'pass' | 'fail' | 'softfail' | 'temperror' | 'permerror';
@@ -390,7 +391,7 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
   const text = records[0] ?? '';
   node.record = text;
   if (!/^[\x20-\x7e]*$/.test(text)) return { result: 'permerror', reason: `the SPF record of ${domain} has non-ASCII characters` };
-  const parsed = parseSpfRecord(text);
+  const parsed = parseSpfRecordCached(text);
   if (!parsed.ok) return { result: 'permerror', reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
   const record = parsed.record;
   for (const directive of record.directives) {

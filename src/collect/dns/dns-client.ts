@@ -161,7 +161,9 @@ export class DnsClient implements DnsResolver {
   private ttlOf(answer: DnsAnswer): number {
     if (answer.rcode !== 'NOERROR' && answer.rcode !== 'NXDOMAIN') return 0;
     if (answer.records.length === 0) return this.negativeTtl;
-    return Math.min(...answer.records.map((r) => r.ttl));
+    let ttl = Infinity;
+    for (const record of answer.records) if (record.ttl < ttl) ttl = record.ttl;
+    return ttl;
   }
 
   private remaining(): number {
