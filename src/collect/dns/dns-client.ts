@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
-import { normaliseName, questionKey } from '../../snapshot/dns-types.js';
+import { normaliseName } from '../../snapshot/dns-types.js';
 import type { DnsResolver } from './resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
 import { dohExchange, tcpExchange, UdpPool, type Exchange } from './transports.js';
@@ -110,14 +110,17 @@ export class DnsClient implements DnsResolver {
 
   /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
   private async resolveFollowing(qname: string, type: QueryType): Promise<DnsAnswer> {
+    const first = await this.cached(qname, type);
+    // The common case: data with no CNAME in it, nothing to follow.
+    if (first.rcode !== 'NOERROR' || type === 'CNAME' || !first.records.some((r) => r.type === 'CNAME')) return first;
     const chain: DnsRecord[] = [];
     const seen = new Set<string>();
     let current = qname;
     for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
       if (seen.has(current)) return { rcode: 'MALFORMED', records: chain, detail: `CNAME loop at ${current}` };
       seen.add(current);
-      const answer = await this.cached(current, type);
-      if (answer.rcode !== 'NOERROR' || type === 'CNAME') return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      const answer = step === 0 ? first : await this.cached(current, type);
+      if (answer.rcode !== 'NOERROR') return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
       // Walk the chain inside this answer (a recursive resolver returns it whole).
       let target = current;
       const links = new Set<string>();
@@ -136,7 +139,8 @@ export class DnsClient implements DnsResolver {
   }
 
   private cached(qname: string, type: QueryType): Promise<DnsAnswer> {
-    const key = questionKey(qname, type);
+    // questionKey() without normalising again: qname is normalised by resolve().
+    const key = `${qname}/${type}`;
     const hit = this.cache.get(key);
     if (hit && hit.expires > this.now()) {
       this.stats.cacheHits++;

@@ -23,6 +23,8 @@ interface PooledSocket {
   readonly pending: Map<number, Pending>;
   /** Resolves once the socket is connected to its server (or failed to). */
   readonly ready: Promise<string | undefined>;
+  /** Set once `ready` resolved without error: later queries skip the wait. */
+  connected: boolean;
 }
 
 /**
@@ -49,8 +51,12 @@ export class UdpPool {
     if (list.length < this.size) {
       const socket = createSocket(isIP(host.split('%')[0] ?? '') === 6 ? 'udp6' : 'udp4');
       const pending = new Map<number, Pending>();
+      let pooled: PooledSocket | undefined;
       const ready = new Promise<string | undefined>((resolve) => {
-        socket.once('connect', () => resolve(undefined));
+        socket.once('connect', () => {
+          if (pooled) pooled.connected = true;
+          resolve(undefined);
+        });
         socket.once('error', (error) => resolve(`UDP error: ${error.message}`));
         socket.connect(port, host);
       });
@@ -69,7 +75,7 @@ export class UdpPool {
         for (const entry of pending.values()) entry.finish({ kind: 'failed', detail: `UDP error: ${error.message}` });
       });
       socket.unref();
-      const pooled: PooledSocket = { socket, pending, ready };
+      pooled = { socket, pending, ready, connected: false };
       list.push(pooled);
       return pooled;
     }
@@ -81,8 +87,10 @@ export class UdpPool {
   async exchange(host: string, port: number, build: (id: number) => Buffer, timeoutMs: number, filter: ReplyFilter, randomId: () => number): Promise<Exchange> {
     if (this.closed) return { kind: 'failed', detail: 'the DNS client is closed' };
     const pooled = this.socketFor(host, port);
-    const notReady = await pooled.ready;
-    if (notReady !== undefined) return { kind: 'failed', detail: notReady };
+    if (!pooled.connected) {
+      const notReady = await pooled.ready;
+      if (notReady !== undefined) return { kind: 'failed', detail: notReady };
+    }
     let id = randomId();
     while (pooled.pending.has(id)) id = randomId();
     return new Promise((resolve) => {
