@@ -3,7 +3,8 @@ import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
 import { normaliseName } from '../../snapshot/dns-types.js';
 import type { DnsResolver } from './resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
-import { dohExchange, tcpExchange, UdpPool, type Exchange } from './transports.js';
+import { DohSessions } from './doh-transport.js';
+import { tcpExchange, UdpPool, type Exchange } from './transports.js';
 import { decodeReply, encodeQuery, isQueryType, type Decoded, type QueryType } from './wire.js';
 
 export interface DnsClientOptions {
@@ -21,8 +22,8 @@ export interface DnsClientOptions {
   readonly phaseTimeoutMs?: number;
   /** Negative answers (NXDOMAIN, NODATA) carry no record TTL; cache them this long (seconds). */
   readonly negativeTtl?: number;
-  /** For DoH; tests pass their own. */
-  readonly fetch?: typeof fetch;
+  /** DoH: certificate authorities to trust instead of Node's default store (PEM). */
+  readonly dohCa?: string | readonly string[];
   readonly now?: () => number;
 }
 
@@ -80,7 +81,7 @@ export class DnsClient implements DnsResolver {
   private readonly retries: number;
   private readonly negativeTtl: number;
   private readonly now: () => number;
-  private readonly fetcher: typeof fetch;
+  private readonly doh: DohSessions;
   private deadline: number | undefined;
   private readonly udp = new UdpPool();
 
@@ -91,7 +92,7 @@ export class DnsClient implements DnsResolver {
     this.retries = options.retries ?? 2;
     this.negativeTtl = options.negativeTtl ?? 60;
     this.now = options.now ?? Date.now;
-    this.fetcher = options.fetch ?? fetch;
+    this.doh = new DohSessions(options.dohCa === undefined ? {} : { ca: options.dohCa });
     this.deadline = options.deadline;
   }
 
@@ -196,7 +197,7 @@ export class DnsClient implements DnsResolver {
     this.stats.queriesSent++;
     if (server.kind === 'doh') {
       // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
-      const exchange = await dohExchange(server.url, encodeQuery(0, qname, type), timeoutMs, this.fetcher);
+      const exchange = await this.doh.exchange(server.url, encodeQuery(0, qname, type), timeoutMs);
       return this.toAnswer(exchange, undefined, 0, qname, type, label).answer;
     }
     let decoded: Decoded | undefined;
@@ -230,9 +231,10 @@ export class DnsClient implements DnsResolver {
     return result.answer;
   }
 
-  /** Closes the UDP sockets; later questions fail. */
+  /** Closes the UDP sockets and DoH sessions; later questions fail. */
   close(): void {
     this.udp.close();
+    this.doh.close();
   }
 
   private toAnswer(

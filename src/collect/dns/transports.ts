@@ -155,24 +155,3 @@ export function tcpExchange(host: string, port: number, query: Buffer, timeoutMs
     });
   });
 }
-
-/** DNS-over-HTTPS (RFC 8484 §4.1): POST application/dns-message. */
-export async function dohExchange(url: string, query: Buffer, timeoutMs: number, fetcher: typeof fetch): Promise<Exchange> {
-  try {
-    const response = await fetcher(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/dns-message', accept: 'application/dns-message' },
-      body: new Uint8Array(query),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (response.status !== 200) return { kind: 'failed', detail: `DoH server answered HTTP ${response.status}` };
-    const type = response.headers.get('content-type') ?? '';
-    if (!type.toLowerCase().startsWith('application/dns-message')) {
-      return { kind: 'failed', detail: `DoH server answered content-type "${type}"` };
-    }
-    return { kind: 'reply', bytes: Buffer.from(await response.arrayBuffer()) };
-  } catch (error: unknown) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { kind: 'timeout' };
-    return { kind: 'failed', detail: `DoH request failed: ${error instanceof Error ? error.message : String(error)}` };
-  }
-}
