@@ -63,8 +63,10 @@ export class UdpPool {
       socket.on('message', (bytes) => {
         const entry = bytes.length >= 2 ? pending.get(bytes.readUInt16BE(0)) : undefined;
         if (!entry) {
-          // Garbage or an unknown ID: remember why, in case nothing better arrives in time.
-          for (const waiting of pending.values()) waiting.lastBad = `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+          // Garbage or an unknown ID: remember why, in case nothing better arrives in time. It
+          // cannot be told which query it was meant for, so it never replaces a reason that was
+          // specific to a query (a reply with its ID but another question).
+          for (const waiting of pending.values()) waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
           return;
         }
         const verdict = entry.filter(bytes);
