@@ -1,7 +1,7 @@
 import type { DnsResolver } from '../collect/dns/resolver.js';
 import { normaliseName } from '../snapshot/dns-types.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
-import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, readableIp, reverseName } from './ip-address.js';
+import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, parseIp4, readableIp, reverseName } from './ip-address.js';
 import { parseSpfRecordCached } from './spf-parse-cache.js';
 import { isSpfRecord, macroStringError, parseIp6, type SpfDirective, type SpfQualifier } from './spf-record.js';
 
@@ -246,7 +246,7 @@ async function matches(state: State, directive: SpfDirective, domain: string, no
     case 'ip6': {
       const version = mechanism.kind === 'ip4' ? 4 : 6;
       if (state.ip.version !== version) return false;
-      const network = version === 4 ? Uint8Array.from(mechanism.address.split('.').map(Number)) : parseIp6(mechanism.address);
+      const network = version === 4 ? parseIp4(mechanism.address) : parseIp6(mechanism.address);
       return network !== undefined && inNetwork(state.ip, network, mechanism.cidr);
     }
     case 'include': {

@@ -107,9 +107,8 @@ export class UdpPool {
       const entry: Pending = { host, port, filter, finish };
       const timer = setTimeout(() => finish(entry.lastBad ? { kind: 'failed', detail: entry.lastBad } : { kind: 'timeout' }), timeoutMs);
       pooled.pending.set(id, entry);
-      pooled.socket.send(build(id), (error) => {
-        if (error) finish({ kind: 'failed', detail: `UDP send failed: ${error.message}` });
-      });
+      // No callback: a send error is emitted on the socket, whose handler fails its pending queries.
+      pooled.socket.send(build(id));
     });
   }
 

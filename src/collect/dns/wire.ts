@@ -33,11 +33,11 @@ export function encodeQuery(id: number, name: string, type: QueryType): Buffer {
   const labels = name.replace(/^\.|\.$/g, '').split('.').filter((l) => l.length > 0);
   let nameLength = 1;
   for (const label of labels) nameLength += Buffer.byteLength(label) + 1;
-  const buf = Buffer.alloc(12 + nameLength + 4 + 11);
+  const buf = Buffer.allocUnsafe(12 + nameLength + 4 + 11);
   buf.writeUInt16BE(id, 0);
   buf.writeUInt16BE(packet.RECURSION_DESIRED, 2);
-  buf.writeUInt16BE(1, 4); // QDCOUNT
-  buf.writeUInt16BE(1, 10); // ARCOUNT: the OPT record
+  buf.writeUInt32BE(0x0001_0000, 4); // QDCOUNT 1, ANCOUNT 0
+  buf.writeUInt32BE(0x0000_0001, 8); // NSCOUNT 0, ARCOUNT 1: the OPT record
   let offset = 12;
   for (const label of labels) {
     const length = buf.write(label, offset + 1);
@@ -52,6 +52,8 @@ export function encodeQuery(id: number, name: string, type: QueryType): Buffer {
   buf[offset] = 0;
   buf.writeUInt16BE(41, offset + 1);
   buf.writeUInt16BE(EDNS_UDP_SIZE, offset + 3);
+  buf.writeUInt32BE(0, offset + 5);
+  buf.writeUInt16BE(0, offset + 9);
   return buf;
 }
 
