@@ -76,6 +76,8 @@ async function pool<T>(items: readonly T[], limit: number, task: (item: T) => Pr
 
 interface SpfRun {
   readonly ms: number;
+  /** CPU time of this process (user + system) during the run: steadier than wall on shared cores. */
+  readonly cpuMs: number;
   readonly verdicts: Map<string, string>;
   /** Queries sent to Unbound (mailauth: resolver calls that reached node:dns). */
   readonly queries: number;
@@ -87,6 +89,11 @@ function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
 }
 
 function ms(start: bigint): number {
@@ -135,23 +142,25 @@ async function main(): Promise<void> {
         if (memo) cache.set(key, answer);
         return answer;
       };
+      const cpu = process.cpuUsage();
       const start = process.hrtime.bigint();
       await pool(domains, CONCURRENCY, async (d) => {
         const result = await mailauthSpf({ sender: `postmaster@${d}`, ip: PROBE_IP, helo: d, mta: 'bench.mailwarden.test', resolver });
         verdicts.set(d, result.status.result);
       });
-      return { ms: ms(start), verdicts, queries, lookups: queries + hits, hits };
+      return { ms: ms(start), cpuMs: cpuMs(cpu), verdicts, queries, lookups: queries + hits, hits };
     }
 
     async function runOurs(): Promise<SpfRun> {
       const verdicts = new Map<string, string>();
       const client = new DnsClient({ servers: [server], concurrency: 64 });
+      const cpu = process.cpuUsage();
       const start = process.hrtime.bigint();
       await pool(domains, CONCURRENCY, async (d) => {
         verdicts.set(d, (await checkHost(client, spfInput(d))).result);
       });
       client.close();
-      return { ms: ms(start), verdicts, queries: client.stats.queriesSent, lookups: client.stats.lookups, hits: client.stats.cacheHits };
+      return { ms: ms(start), cpuMs: cpuMs(cpu), verdicts, queries: client.stats.queriesSent, lookups: client.stats.lookups, hits: client.stats.cacheHits };
     }
 
     // Unbound's cache is warmed by one pass of each implementation, so every timed round of
@@ -178,6 +187,7 @@ async function main(): Promise<void> {
     const auditStart = process.hrtime.bigint();
     const collector = liveCollector({ mode: 'dns-only', tenantId: null, clients: { dns: auditClient }, extraDomains: domains, now: () => new Date() });
     const snapshot = await collector.collect({ sources: new Set(['dns']), policy, logger: silentLogger });
+    const collectMs = ms(auditStart);
     const evaluation = await evaluate(snapshot, policy, { now: new Date(), only: ['email-auth'], domains: snapshot.manifest.domains ?? [] });
     const auditMs = ms(auditStart);
     const s = auditClient.stats;
@@ -192,14 +202,16 @@ async function main(): Promise<void> {
     const line = (label: string, runs: SpfRun[], m: number, note: string) => {
       const r = runs[0] as SpfRun;
       const hitRate = ((r.hits / Math.max(1, r.lookups)) * 100).toFixed(1);
-      console.log(`  ${label.padEnd(30)} ${m.toFixed(0).padStart(6)} ms  ${rate(m).toFixed(0).padStart(5)} domains/s  queries sent ${r.queries}, cache hits ${hitRate} %  (rounds: ${runs.map((x) => x.ms.toFixed(0)).join(', ')} ms) ${note}`);
+      const cpu = median(runs.map((x) => x.cpuMs));
+      console.log(`  ${label.padEnd(30)} ${m.toFixed(0).padStart(6)} ms  ${rate(m).toFixed(0).padStart(5)} domains/s  CPU ${cpu.toFixed(0)} ms  queries sent ${r.queries}, cache hits ${hitRate} %`);
+      console.log(`  ${''.padEnd(30)} rounds: ${runs.map((x) => `${x.ms.toFixed(0)} ms (CPU ${x.cpuMs.toFixed(0)})`).join(', ')}${note ? `; ${note}` : ''}`);
     };
 
     console.log(`bench:dns — ${COUNT} domains (3-level nested SPF includes + shared includes, DMARC, 2 DKIM selectors), Knot behind Unbound on 127.0.0.1`);
     console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${cpus().length} CPUs)`);
     console.log('');
     console.log('Full audit (baseline email-auth controls, live collector + evaluate):');
-    console.log(`  wall time          ${auditMs.toFixed(0)} ms  (${((COUNT / auditMs) * 1000).toFixed(0)} domains/s)`);
+    console.log(`  wall time          ${auditMs.toFixed(0)} ms  (${((COUNT / auditMs) * 1000).toFixed(0)} domains/s): DNS collection ${collectMs.toFixed(0)} ms, evaluation ${(auditMs - collectMs).toFixed(0)} ms`);
     console.log(`  lookups            ${s.lookups}`);
     console.log(`  queries sent       ${s.queriesSent}  (TCP fallbacks ${s.tcpFallbacks}, timeouts ${s.timeouts})`);
     console.log(`  cache hit rate     ${((s.cacheHits / Math.max(1, s.lookups)) * 100).toFixed(1)} % (${s.cacheHits} of ${s.lookups} lookups)`);
@@ -210,8 +222,9 @@ async function main(): Promise<void> {
     line('mailwarden (in-run cache)', oursRuns, oursMs, '');
     line(`mailauth ${mailauthVersion} (node:dns)`, plainRuns, plainMs, 'no client cache, as mailauth ships');
     line(`mailauth ${mailauthVersion} + in-run cache`, memoRuns, memoMs, 'its resolver memoised per question, like ours');
-    console.log(`  ratio vs mailauth as shipped     ${(plainMs / oursMs).toFixed(2)}x (target >= 3x)`);
-    console.log(`  ratio vs mailauth + in-run cache ${(memoMs / oursMs).toFixed(2)}x (equal client-cache conditions)`);
+    const cpuOf = (runs: SpfRun[]) => median(runs.map((x) => x.cpuMs));
+    console.log(`  ratio vs mailauth as shipped     ${(plainMs / oursMs).toFixed(2)}x throughput (target >= 3x); CPU per domain ${(cpuOf(plainRuns) / cpuOf(oursRuns)).toFixed(2)}x less`);
+    console.log(`  ratio vs mailauth + in-run cache ${(memoMs / oursMs).toFixed(2)}x throughput; CPU per domain ${(cpuOf(memoRuns) / cpuOf(oursRuns)).toFixed(2)}x less (equal client-cache conditions)`);
     console.log(`  verdicts           ${Object.entries(verdicts).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(`  disagreements      ${disagreements.length} (any round, any variant)`);
     for (const d of disagreements.slice(0, 20)) {

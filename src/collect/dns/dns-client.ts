@@ -1,4 +1,4 @@
-import { randomInt } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
 import { normaliseName } from '../../snapshot/dns-types.js';
 import type { DnsResolver } from './resolver.js';
@@ -38,6 +38,21 @@ export interface DnsClientStats {
   timeouts: number;
 }
 
+/** RFC 1035 §2.3.4: labels of 1-63 octets, at most 253 characters in text form. */
+function validName(name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  let label = 0;
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) === 0x2e) {
+      if (label === 0) return false;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0;
+}
+
 /** RFC 1034 §3.6.2 gives no limit; resolvers stop around 8-16 links. */
 const MAX_CNAME_CHAIN = 8;
 
@@ -47,23 +62,45 @@ class Semaphore {
   private readonly waiting: (() => void)[] = [];
   private head = 0;
   constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      if (this.head < this.waiting.length) {
-        const wake = this.waiting[this.head] as () => void;
-        this.head++;
-        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-          this.waiting.splice(0, this.head);
-          this.head = 0;
-        }
-        wake();
-      }
+  /** Runs `task` when a slot is free; without an `async` wrapper, as it runs once per query. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) {
+      this.active++;
+      return task().finally(() => this.release());
     }
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => task().finally(() => this.release()));
+  }
+  /** Hands the slot straight to the next waiter, so no newcomer can take it in between. */
+  private release(): void {
+    if (this.head < this.waiting.length) {
+      const wake = this.waiting[this.head] as () => void;
+      this.head++;
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      wake();
+    } else {
+      this.active--;
+    }
+  }
+}
+
+/**
+ * Query IDs from the CSPRNG (RFC 5452 §9.2: IDs must be unpredictable), drawn from a block of
+ * random bytes refilled when used up: one randomInt() call per query cost more than its use.
+ */
+class RandomIds {
+  private readonly bytes = Buffer.alloc(4096);
+  private offset = this.bytes.length;
+  next(): number {
+    if (this.offset >= this.bytes.length) {
+      randomFillSync(this.bytes);
+      this.offset = 0;
+    }
+    const id = this.bytes.readUInt16BE(this.offset);
+    this.offset += 2;
+    return id;
   }
 }
 
@@ -84,6 +121,7 @@ export class DnsClient implements DnsResolver {
   private readonly doh: DohSessions;
   private deadline: number | undefined;
   private readonly udp = new UdpPool();
+  private readonly ids = new RandomIds();
 
   constructor(private readonly options: DnsClientOptions) {
     if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
@@ -102,7 +140,7 @@ export class DnsClient implements DnsResolver {
     const upper = type.toUpperCase();
     if (!isQueryType(upper)) return { rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` };
     const qname = normaliseName(name);
-    if (qname === '' || qname.length > 253 || qname.split('.').some((l) => l.length === 0 || l.length > 63)) {
+    if (!validName(qname)) {
       // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
       return { rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` };
     }
@@ -217,7 +255,7 @@ export class DnsClient implements DnsResolver {
         decoded = d;
         return true;
       },
-      () => randomInt(0, 0x10000),
+      () => this.ids.next(),
     );
     let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
     if (result.truncated) {

@@ -11,8 +11,6 @@ export type Exchange =
 export type ReplyFilter = (bytes: Buffer) => true | string;
 
 interface Pending {
-  readonly host: string;
-  readonly port: number;
   readonly filter: ReplyFilter;
   readonly finish: (result: Exchange) => void;
   lastBad?: string;
@@ -86,13 +84,18 @@ export class UdpPool {
   }
 
   /** Sends `build(id)` to host:port with an ID unused on the chosen socket. */
-  async exchange(host: string, port: number, build: (id: number) => Buffer, timeoutMs: number, filter: ReplyFilter, randomId: () => number): Promise<Exchange> {
-    if (this.closed) return { kind: 'failed', detail: 'the DNS client is closed' };
+  exchange(host: string, port: number, build: (id: number) => Buffer, timeoutMs: number, filter: ReplyFilter, randomId: () => number): Promise<Exchange> {
+    if (this.closed) return Promise.resolve({ kind: 'failed', detail: 'the DNS client is closed' });
     const pooled = this.socketFor(host, port);
     if (!pooled.connected) {
-      const notReady = await pooled.ready;
-      if (notReady !== undefined) return { kind: 'failed', detail: notReady };
+      return pooled.ready.then((notReady) =>
+        notReady === undefined ? this.send(pooled, build, timeoutMs, filter, randomId) : { kind: 'failed', detail: notReady },
+      );
     }
+    return this.send(pooled, build, timeoutMs, filter, randomId);
+  }
+
+  private send(pooled: PooledSocket, build: (id: number) => Buffer, timeoutMs: number, filter: ReplyFilter, randomId: () => number): Promise<Exchange> {
     let id = randomId();
     while (pooled.pending.has(id)) id = randomId();
     return new Promise((resolve) => {
@@ -104,7 +107,7 @@ export class UdpPool {
         pooled.pending.delete(id);
         resolve(result);
       };
-      const entry: Pending = { host, port, filter, finish };
+      const entry: Pending = { filter, finish };
       const timer = setTimeout(() => finish(entry.lastBad ? { kind: 'failed', detail: entry.lastBad } : { kind: 'timeout' }), timeoutMs);
       pooled.pending.set(id, entry);
       // No callback: a send error is emitted on the socket, whose handler fails its pending queries.
