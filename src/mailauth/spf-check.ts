@@ -3,6 +3,7 @@ import { normaliseName } from '../snapshot/dns-types.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
 import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, parseIp4, readableIp, reverseName } from './ip-address.js';
 import { parseSpfRecordCached } from './spf-parse-cache.js';
+import { prefetchSpfLookups } from './spf-prefetch.js';
 import { isSpfRecord, macroStringError, parseIp6, type SpfDirective, type SpfQualifier } from './spf-record.js';
 
 /** RFC 7208 §2.6 results. */
@@ -84,6 +85,8 @@ interface State {
   readonly sender: string;
   terms: number;
   voids: number;
+  /** Lookups started ahead of the evaluation (spf-prefetch.ts), at most maxDnsTerms per check. */
+  prefetched: number;
   validatedDomain?: string;
 }
 
@@ -394,6 +397,7 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
   const parsed = parseSpfRecordCached(text);
   if (!parsed.ok) return { result: 'permerror', reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
   const record = parsed.record;
+  state.prefetched += prefetchSpfLookups(state.resolver, record, domain, state.ip.version, state.limits.maxDnsTerms - state.prefetched);
   for (const directive of record.directives) {
     if (await matches(state, directive, domain, node)) {
       const result = QUALIFIER_RESULT[directive.qualifier];
@@ -424,7 +428,7 @@ export async function checkHost(resolver: DnsResolver, input: SpfCheckInput, lim
   if (!ip) return { result: 'permerror', reason: `"${input.ip}" is not an IP address`, lookups: 0, voidLookups: 0, tree: root };
   // §4.3: an empty local part is "postmaster"; an empty MAIL FROM checks the HELO identity.
   const sender = input.sender === '' ? `postmaster@${input.helo}` : input.sender.startsWith('@') ? `postmaster${input.sender}` : input.sender;
-  const state: State = { resolver, limits, ip, input, sender, terms: 0, voids: 0 };
+  const state: State = { resolver, limits, ip, input, sender, terms: 0, voids: 0, prefetched: 0 };
   const holder: SpfNode = { domain: '', via: 'top', lookups: 0, totalLookups: 0, children: [] };
   const result = await checkHostAt(state, input.domain, 'top', holder);
   const tree = holder.children[0] ?? root;
