@@ -122,6 +122,8 @@ export class DnsClient implements DnsResolver {
   private deadline: number | undefined;
   private readonly udp = new UdpPool();
   private readonly ids = new RandomIds();
+  /** serverLabel() of each server, computed once: every answer carries it. */
+  private readonly labels = new Map<DnsServer, string>();
 
   constructor(private readonly options: DnsClientOptions) {
     if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
@@ -231,7 +233,11 @@ export class DnsClient implements DnsResolver {
   }
 
   private async attempt(server: DnsServer, qname: string, type: QueryType, timeoutMs: number): Promise<DnsAnswer> {
-    const label = serverLabel(server);
+    let label = this.labels.get(server);
+    if (label === undefined) {
+      label = serverLabel(server);
+      this.labels.set(server, label);
+    }
     this.stats.queriesSent++;
     if (server.kind === 'doh') {
       // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
@@ -292,7 +298,7 @@ export class DnsClient implements DnsResolver {
       case 'reply': {
         const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
         if (decoded.kind === 'bad') return { answer: { rcode: 'MALFORMED', records: [], detail: decoded.detail, server }, truncated: false };
-        return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
+        return { answer: { rcode: decoded.answer.rcode, records: decoded.answer.records, server }, truncated: decoded.truncated };
       }
     }
   }

@@ -90,14 +90,15 @@ function toRecord(rr: ReplyRecord): DnsRecord | string {
  * (RFC 5452 §9.1), and every record we keep must be within bounds. Otherwise `bad`.
  */
 export function decodeReply(buffer: Buffer, id: number, name: string, type: QueryType): Decoded {
+  const qname = normaliseName(name);
   const reply = readReply(buffer);
   if (typeof reply === 'string') return { kind: 'bad', detail: `undecodable reply (${reply})` };
   if (!reply.response) return { kind: 'bad', detail: 'reply is not a response (QR bit clear)' };
   if (reply.id !== id) return { kind: 'bad', detail: `reply ID ${reply.id} does not match query ID ${id}` };
   const question = reply.questions[0];
-  if (reply.questions.length !== 1 || question === undefined || question.name !== normaliseName(name) || question.type !== type) {
+  if (reply.questions.length !== 1 || question === undefined || question.name !== qname || question.type !== type) {
     const got = question ? `${question.name}/${question.type}` : 'no question';
-    return { kind: 'bad', detail: `reply question ${got} does not match ${normaliseName(name)}/${type}` };
+    return { kind: 'bad', detail: `reply question ${got} does not match ${qname}/${type}` };
   }
   const flags = reply.flags;
   const rcode = RCODES[flags & 0xf];
