@@ -40,6 +40,16 @@ export function dnsLabAvailability(): { available: true } | { available: false; 
   return missing.length === 0 ? { available: true } : { available: false, reason: `${missing.join(' and ')} not installed` };
 }
 
+/** Whether the installed Unbound can serve DNS-over-HTTPS (built with libnghttp2, as Debian's is). */
+export function dnsLabDohAvailability(): { available: true } | { available: false; reason: string } {
+  const lab = dnsLabAvailability();
+  if (!lab.available) return lab;
+  const unbound = binaryPath('unbound') ?? 'unbound';
+  const version = spawnSync(unbound, ['-V'], { encoding: 'utf8' });
+  const text = `${version.stdout ?? ''}${version.stderr ?? ''}`;
+  return /nghttp2/.test(text) ? { available: true } : { available: false, reason: 'unbound was built without libnghttp2 (no DoH)' };
+}
+
 /** CI sets MAILWARDEN_REQUIRE_DNS_LAB=1: there a missing server is a failure, not a skip. */
 export function dnsLabRequired(): boolean {
   return process.env.MAILWARDEN_REQUIRE_DNS_LAB === '1';

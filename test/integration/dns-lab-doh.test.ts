@@ -6,15 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DnsClient } from '../../src/collect/dns/dns-client.js';
 import type { Report } from '../../src/report/report.js';
 import type { DnsAnswer } from '../../src/snapshot/dns-types.js';
-import { dnsLabAvailability, dnsLabRequired, startDnsLab, type DnsLab } from '../helpers/dns-lab.js';
+import { dnsLabDohAvailability, dnsLabRequired, startDnsLab, type DnsLab } from '../helpers/dns-lab.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ZONES = path.resolve('test/fixtures/dns');
-const availability = dnsLabAvailability();
+const availability = dnsLabDohAvailability();
 const run = availability.available || dnsLabRequired();
 const title = availability.available
   ? 'DNS-over-HTTPS (RFC 8484) against Unbound serving DoH over HTTP/2 in front of Knot'
-  : `DNS-over-HTTPS against Unbound (skipped: knot/unbound not installed: ${availability.reason})`;
+  : `DNS-over-HTTPS against Unbound (skipped: ${availability.reason})`;
 
 /**
  * Runs the real CLI in its own process, bundled as dist/cli.js is, with `env` added. The bundle
