@@ -160,6 +160,8 @@ const URI_UNRESERVED = /[A-Za-z0-9\-._~]/;
 async function expand(state: State, text: string, domain: string, exp: boolean): Promise<string> {
   const error = macroStringError(text, exp);
   if (error) throw new SpfAbort('permerror', `macro error: ${error}`);
+  // Most domain-specs hold no macro at all: nothing to expand.
+  if (!text.includes('%')) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] ?? '';

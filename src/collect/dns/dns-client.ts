@@ -111,7 +111,8 @@ class RandomIds {
  */
 export class DnsClient implements DnsResolver {
   readonly stats: DnsClientStats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
-  private readonly cache = new Map<string, { answer: DnsAnswer; expires: number }>();
+  /** Answers by question, kept as settled promises so that a hit allocates nothing. */
+  private readonly cache = new Map<string, { answer: Promise<DnsAnswer>; expires: number }>();
   private readonly inFlight = new Map<string, Promise<DnsAnswer>>();
   private readonly limiter: Semaphore;
   private readonly timeoutMs: number;
@@ -136,24 +137,29 @@ export class DnsClient implements DnsResolver {
     this.deadline = options.deadline;
   }
 
-  async resolve(name: string, type: string): Promise<DnsAnswer> {
+  resolve(name: string, type: string): Promise<DnsAnswer> {
     this.stats.lookups++;
     if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined) this.deadline = this.now() + this.options.phaseTimeoutMs;
     const upper = type.toUpperCase();
-    if (!isQueryType(upper)) return { rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` };
+    if (!isQueryType(upper)) return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` });
     const qname = normaliseName(name);
     if (!validName(qname)) {
       // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
-      return { rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` };
+      return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` });
     }
     return this.resolveFollowing(qname, upper);
   }
 
+  /** The cached or fresh answer, with a CNAME chain the server left unfinished followed. */
+  private resolveFollowing(qname: string, type: QueryType): Promise<DnsAnswer> {
+    const answer = this.cached(qname, type);
+    // The common case, data with no CNAME in it, needs no extra promise.
+    if (type === 'CNAME') return answer;
+    return answer.then((first) => (first.rcode !== 'NOERROR' || !first.records.some((r) => r.type === 'CNAME') ? first : this.follow(qname, type, first)));
+  }
+
   /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
-  private async resolveFollowing(qname: string, type: QueryType): Promise<DnsAnswer> {
-    const first = await this.cached(qname, type);
-    // The common case: data with no CNAME in it, nothing to follow.
-    if (first.rcode !== 'NOERROR' || type === 'CNAME' || !first.records.some((r) => r.type === 'CNAME')) return first;
+  private async follow(qname: string, type: QueryType, first: DnsAnswer): Promise<DnsAnswer> {
     const chain: DnsRecord[] = [];
     const seen = new Set<string>();
     let current = qname;
@@ -185,7 +191,7 @@ export class DnsClient implements DnsResolver {
     const hit = this.cache.get(key);
     if (hit && hit.expires > this.now()) {
       this.stats.cacheHits++;
-      return Promise.resolve(hit.answer);
+      return hit.answer;
     }
     const pending = this.inFlight.get(key);
     if (pending) {
@@ -195,7 +201,7 @@ export class DnsClient implements DnsResolver {
     const promise = this.query(qname, type).then((answer) => {
       this.inFlight.delete(key);
       const ttl = this.ttlOf(answer);
-      if (ttl > 0) this.cache.set(key, { answer, expires: this.now() + ttl * 1000 });
+      if (ttl > 0) this.cache.set(key, { answer: promise, expires: this.now() + ttl * 1000 });
       return answer;
     });
     this.inFlight.set(key, promise);
