@@ -115,7 +115,7 @@ describe.skipIf(!run)(title, () => {
     overUdp.close();
   });
 
-  it('many concurrent questions share one HTTP/2 session', async () => {
+  it('50 concurrent questions over DoH (streams of one HTTP/2 session) all get their answers', async () => {
     const dns = doh();
     const names = Array.from({ length: 50 }, (_, i) => `n${i}.nothing-here.test`);
     const answers = await Promise.all(names.map((n) => dns.resolve(n, 'TXT')));
