@@ -49,7 +49,7 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
       return replyTo(query, [], 0, 3);
     });
     servers.push(server);
-    const dns = new DnsClient({ servers: [{ kind: 'dns', host: server.address, port: server.port }], timeoutMs: 300, retries: 1 });
+    const dns = new DnsClient({ servers: [{ kind: 'dns', host: server.address, port: server.port }], timeoutMs: 1000, retries: 0 });
     const domains = ['garbage.test', 'wrongid.test', 'wrongq.test'];
     const results = await audit(dns, domains);
     dns.close();
@@ -80,8 +80,9 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
     const results = await audit(dns, ['silent.test', 'silent2.test']);
     const elapsed = Date.now() - started;
     dns.close();
-    // Without the deadline this would take 6 s per question (3 attempts of 2 s), in sequence per domain.
-    expect(elapsed).toBeLessThan(4000);
+    // Without the deadline this would take 6 s per question (3 attempts of 2 s), several in
+    // sequence per domain; the bound leaves room for a loaded machine.
+    expect(elapsed).toBeLessThan(6000);
     expect(results.length).toBeGreaterThan(6);
     for (const result of results) expect(['error', 'not_evaluable'], `${result.control} ${result.target}`).toContain(result.status);
     const spf = results.find((r) => r.control === 'spf.record' && r.target === 'silent.test');

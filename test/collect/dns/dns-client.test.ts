@@ -168,7 +168,8 @@ describe('DnsClient over loopback UDP/TCP', () => {
       else if (name.startsWith('wrongid')) respond(200, 'application/dns-message', packet.encode({ ...replyTo(query, []), id: 77 }));
       // silent: never respond
     });
-    const dns = new DnsClient({ servers: [parseDnsServer(doh.url)], dohCa: doh.ca, timeoutMs: 500, retries: 0 });
+    // Generous: the first request also pays the TLS handshake, which a loaded machine slows.
+    const dns = new DnsClient({ servers: [parseDnsServer(doh.url)], dohCa: doh.ca, timeoutMs: 2000, retries: 0 });
     const cases: [string, string, RegExp][] = [
       ['http500.example.test', 'MALFORMED', /HTTP 500/],
       ['html.example.test', 'MALFORMED', /content-type "text\/html"/],
