@@ -7,10 +7,9 @@ import { checkCertificatePem, parseClientId, parseTenantId } from './collect/liv
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
 import { simulatorCollector } from './collect/simulator-collector.js';
-import { createDnsClient } from './collect/dns/create-dns-client.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { dnsOnlyCollector } from './collect/dns/dns-only.js';
-import { createHttpsGetter } from './collect/dns/https-getter.js';
+import { liveDnsClients } from './collect/dns/live-dns-clients.js';
 import { parseDnsServer } from './collect/dns/server-address.js';
 import type { Collector } from './collect/collector.js';
 import { CONTROLS } from './controls/catalog.js';
@@ -378,7 +377,7 @@ function collectorFor(target: TargetSettings, dns: DnsSettings, logger: Logger, 
       return liveCollector({
         mode: 'tenant',
         tenantId: target.tenantId,
-        clients: { ...created.clients, dns: createDnsClient(dns, { logger }), https: createHttpsGetter() },
+        clients: { ...created.clients, ...liveDnsClients(dns, { logger }) },
         extraDomains: dns.domains,
         now: io.now,
         close: () => created.close(),

@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
 import type { Collector } from './collect/collector.js';
-import { createDnsClient } from './collect/dns/create-dns-client.js';
 import { dnsOnlyCollector } from './collect/dns/dns-only.js';
-import { createHttpsGetter } from './collect/dns/https-getter.js';
+import { liveDnsClients } from './collect/dns/live-dns-clients.js';
 import { folderCollector } from './collect/folder-collector.js';
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
@@ -61,7 +60,7 @@ function collectorFor(settings: Settings, logger: Logger): Collector {
       return liveCollector({
         mode: 'tenant',
         tenantId: target.tenantId,
-        clients: { ...created.clients, dns: createDnsClient(dns, { logger }), https: createHttpsGetter() },
+        clients: { ...created.clients, ...liveDnsClients(dns, { logger }) },
         extraDomains: dns.domains,
         now: () => new Date(),
         close: () => created.close(),
