@@ -11,16 +11,31 @@ export interface FamilyLimit {
 }
 
 /**
+ * `$batch` envelopes in flight. Little's law: in-flight = rate x time in flight. Graph runs at
+ * most 4 Outlook items of a batch at once (learn.microsoft.com/graph/throttling-limits, "Outlook
+ * service limits"), so a batch of 20 takes about 5 item round trips: ~0.5 s at 100 ms each.
+ * Reaching the global 1,900 items/s (see request-pacer.ts) then needs 1,900 x 0.5 / 20 = 48
+ * batches; 96 keeps that rate with round trips up to 200 ms. The pacer, not this number,
+ * holds the rate, so a larger pool costs only idle sockets.
+ */
+export const BATCHES_IN_FLIGHT = 96;
+
+/** Sockets per origin: one per batch in flight, plus room for single requests (paging `/users`). */
+export const DEFAULT_MAX_SOCKETS = BATCHES_IN_FLIGHT + 16;
+
+/**
  * Our limits: Graph's documented ones, with windows counted from each response (see `slots`)
  * plus 20 ms, and a concurrency no larger than the window's allowance (learn.microsoft.com/graph/throttling-limits)
  * so that clock skew and latency never push us over: staying under the limit is cheaper than
- * waiting out a 429, and Conditional Access sends no Retry-After at all.
+ * waiting out a 429, and Conditional Access sends no Retry-After at all. Outlook has no window
+ * here: one request per mailbox is far below its 10,000 per 10 minutes, and the global pace
+ * (request-pacer.ts) bounds the total.
  */
 export const DEFAULT_FAMILY_LIMITS: Readonly<Record<EndpointFamily, FamilyLimit>> = {
   'identity-reports': { window: { requests: 5, windowMs: 10_020 }, concurrency: 5 },
   'identity-protection': { window: { requests: 1, windowMs: 1_020 }, concurrency: 1 },
   outlook: { concurrencyPerKey: 4, concurrency: 16 },
-  batch: { concurrency: 4 },
+  batch: { concurrency: BATCHES_IN_FLIGHT },
   directory: { concurrency: 8 },
 };
 
