@@ -326,6 +326,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       const waits = throttled.map((t) => parseRetryAfter(t.headers?.['retry-after'], now));
       const known = waits.filter((w): w is number => w !== undefined);
       const wait = known.length > 0 ? Math.max(...known) : backoffDelay(round, backoff);
+      // Graph: after a 429, wait Retry-After before sending more (learn.microsoft.com/graph/throttling,
+      // "Best practices"). Holding back the throttled items' families, not only these items, stops
+      // the other batches in flight from running into the same full window.
+      for (const family of new Set(throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? '').family))) {
+        limiter.pause(family, now + wait);
+      }
       logger.debug(`Graph $batch: ${throttled.length} items throttled; retrying them in ${wait} ms`);
       await sleep(wait);
       const retry = new Set(throttled.map((t) => t.id));
