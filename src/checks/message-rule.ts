@@ -54,7 +54,24 @@ const GRAPH_ACTIONS: ReadonlySet<string> = new Set([
 const GRAPH_TEXT_CONDITIONS = ['subjectContains', 'bodyContains', 'bodyOrSubjectContains', 'senderContains', 'headerContains', 'recipientContains'];
 const GRAPH_ADDRESS_CONDITIONS = ['fromAddresses', 'sentToAddresses'];
 
+/** True when `value` is already plain JSON (what JSON.parse gives), so it can be used as is. */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth > 32) return false;
+  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
+
+/**
+ * Rule parts as JSON for the evidence. Data read from Graph or a snapshot is already JSON and
+ * is shared, not copied (every rule is parsed once per rule control); anything else is copied.
+ */
 function toJson(value: unknown): Json {
+  if (isPlainJson(value ?? null)) return (value ?? null) as Json;
   return JSON.parse(JSON.stringify(value ?? null)) as Json;
 }
 

@@ -5,11 +5,10 @@ import {
   ResponseType,
   type Context,
 } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffOptions } from './backoff.js';
-import { CachedTokenCredential } from './cached-token-credential.js';
+import { CachedTokenAuthenticationProvider } from './cached-token-credential.js';
 import { endpointFamily, type EndpointFamily } from './endpoint-family.js';
 import {
   GraphRequestError,
@@ -87,7 +86,7 @@ async function readJson(response: Response, endpoint: string): Promise<unknown> 
 
 /**
  * The Graph transport: @microsoft/microsoft-graph-client with our middleware chain
- * (AuthenticationHandler with TokenCredentialAuthenticationProvider → ThrottlingRetryMiddleware →
+ * (AuthenticationHandler with a cached-token AuthenticationProvider → ThrottlingRetryMiddleware →
  * NodeHttpHandler). Paging follows `@odata.nextLink` exactly; `$batch` retries 429 items.
  */
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
@@ -103,7 +102,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const pacer = globalPace === null ? undefined : new RequestPacer(globalPace, Date.now, sleep);
   const scope = `${origin}/.default`;
 
-  const authProvider = new TokenCredentialAuthenticationProvider(new CachedTokenCredential(options.credential), { scopes: [scope] });
+  const authProvider = new CachedTokenAuthenticationProvider(options.credential, [scope]);
   const auth = new AuthenticationHandler(authProvider);
   const throttling = new ThrottlingRetryMiddleware({
     limiter,
