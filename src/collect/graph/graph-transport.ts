@@ -328,9 +328,11 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       // Graph: after a 429, wait Retry-After before sending more (learn.microsoft.com/graph/throttling,
       // "Best practices"). Holding back the throttled items' families, not only these items, stops
       // the other batches in flight from running into the same full window.
-      for (const family of new Set(throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? '').family))) {
-        limiter.pause(family, now + wait);
-      }
+      const families = new Set(throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? '').family));
+      for (const family of families) limiter.pause(family, now + wait);
+      // Reports and Identity Protection have small limits of their own; only a 429 elsewhere
+      // can be the global one, which other runs of the app may share (see request-pacer.ts).
+      if (families.has('outlook') || families.has('directory')) pacer?.throttled();
       logger.debug(`Graph $batch: ${throttled.length} items throttled; retrying them in ${wait} ms`);
       await sleep(wait);
       const retry = new Set(throttled.map((t) => t.id));

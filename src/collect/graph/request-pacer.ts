@@ -18,14 +18,27 @@ export interface PaceLimit {
  */
 export const DEFAULT_GLOBAL_PACE: PaceLimit = { perSecond: 1_900, burst: 100 };
 
+/** After a 429 the pace drops to this share of itself, at most once per second... */
+const CUT = 0.75;
+/** ...never below this share of the configured pace... */
+const FLOOR = 0.25;
+/** ...and climbs back by this share of the configured pace per second without a 429. */
+const RECOVERY_PER_SECOND = 0.1;
+
 /**
  * A token bucket over request starts, shared by every request of one transport (single GETs
  * and batch items alike; batch envelopes are not requests of their own). Waiters are served in
  * order, so a batch asking for 20 is never starved by single requests asking for 1.
+ *
+ * The global limit is per app across all tenants, so other runs of the same app (the shards of
+ * a matrix, another tenant's audit) share it unseen. A 429 therefore also slows this pace
+ * (multiplicative decrease, additive increase), and 429s stay rare however many runs share it.
  */
 export class RequestPacer {
   private tokens: number;
   private last: number;
+  private rate: number;
+  private lastCut = Number.NEGATIVE_INFINITY;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
@@ -35,6 +48,20 @@ export class RequestPacer {
   ) {
     this.tokens = limit.burst;
     this.last = now();
+    this.rate = limit.perSecond;
+  }
+
+  /** Requests per second allowed now (the configured pace, or less after recent 429s). */
+  get currentRate(): number {
+    return this.rate;
+  }
+
+  /** Graph answered 429: slow down (one cut per second, however many items one event throttled). */
+  throttled(): void {
+    const now = this.now();
+    if (now - this.lastCut < 1000) return;
+    this.lastCut = now;
+    this.rate = Math.max(this.limit.perSecond * FLOOR, this.rate * CUT);
   }
 
   /** Resolves when `count` requests may start (more than the burst are taken in turns). */
@@ -45,10 +72,14 @@ export class RequestPacer {
         const want = Math.min(left, this.limit.burst);
         for (;;) {
           const now = this.now();
-          this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) * this.limit.perSecond) / 1000);
+          const elapsed = now - this.last;
+          this.tokens = Math.min(this.limit.burst, this.tokens + (elapsed * this.rate) / 1000);
+          if (this.rate < this.limit.perSecond && now - this.lastCut >= 1000) {
+            this.rate = Math.min(this.limit.perSecond, this.rate + (this.limit.perSecond * RECOVERY_PER_SECOND * elapsed) / 1000);
+          }
           this.last = now;
           if (this.tokens >= want) break;
-          await this.sleep(Math.ceil(((want - this.tokens) * 1000) / this.limit.perSecond));
+          await this.sleep(Math.ceil(((want - this.tokens) * 1000) / this.rate));
         }
         this.tokens -= want;
         left -= want;

@@ -77,7 +77,12 @@ export class ThrottlingRetryMiddleware implements Middleware {
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get('retry-after'), now()) : undefined;
       const delay = retryAfter ?? backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-      if (response?.status === 429) limiter.pause(family, now() + delay);
+      if (response?.status === 429) {
+        limiter.pause(family, now() + delay);
+        // Reports and Identity Protection have small limits of their own; only a 429 elsewhere
+        // can be the global one.
+        if (family === 'outlook' || family === 'directory') this.options.pacer?.throttled();
+      }
       // Drain the body we are discarding so the connection can be reused.
       if (response) await response.arrayBuffer().catch(() => undefined);
       const requestId = response?.headers.get('request-id');

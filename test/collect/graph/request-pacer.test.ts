@@ -46,3 +46,21 @@ describe('RequestPacer (global pace of Graph requests)', () => {
     expect(clock.now()).toBe(300);
   });
 });
+
+describe('RequestPacer after a 429', () => {
+  it('cuts the pace once per second, not below a quarter, and climbs back while no 429 comes', async () => {
+    const clock = fakeClock();
+    const pacer = new RequestPacer({ perSecond: 100, burst: 10 }, clock.now, clock.sleep);
+    pacer.throttled();
+    pacer.throttled();
+    expect(pacer.currentRate).toBe(75);
+    for (let i = 0; i < 5; i++) {
+      await clock.sleep(1000);
+      pacer.throttled();
+    }
+    expect(pacer.currentRate).toBe(25);
+    // 10 s without a 429 at 10 per second of recovery: back to the configured pace, no further.
+    for (let i = 0; i < 120; i++) await pacer.take(10);
+    expect(pacer.currentRate).toBe(100);
+  });
+});
