@@ -14,7 +14,7 @@ export interface FamilyLimit {
  * `$batch` envelopes in flight. Little's law: in-flight = rate x time in flight. Graph runs at
  * most 4 Outlook items of a batch at once (learn.microsoft.com/graph/throttling-limits, "Outlook
  * service limits"), so a batch of 20 takes about 5 item round trips: ~0.5 s at 100 ms each.
- * Reaching the global 1,900 items/s (see request-pacer.ts) then needs 1,900 x 0.5 / 20 = 48
+ * Reaching the global pace of 1,800 items/s (request-pacer.ts) then needs 1,800 x 0.5 / 20 = 45
  * batches; 96 keeps that rate with round trips up to 200 ms. The pacer, not this number,
  * holds the rate, so a larger pool costs only idle sockets.
  */
