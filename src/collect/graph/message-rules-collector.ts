@@ -13,9 +13,11 @@ import { BATCHES_IN_FLIGHT } from './rate-limiter.js';
  * Outlook limits (learn.microsoft.com/graph/throttling-limits, "Outlook service limits"): 4
  * concurrent requests and 10,000 requests per 10 minutes, per app and mailbox. Each mailbox
  * gets one request at a time (a rare second page follows only after the first returns), so a
- * mailbox never sees more than 1 concurrent request nor more than a handful per run. The global
- * pool (`concurrency` batches of `batchSize` requests in flight) bounds the load across
- * mailboxes; Graph runs at most 4 Outlook sub-requests of one batch in parallel.
+ * mailbox never sees more than 1 concurrent request nor more than a handful per run. What binds
+ * is Graph's global 2,000 requests/s per app, counted per batch item: the transport paces item
+ * starts under it (request-pacer.ts), and enough batches stay in flight to keep that pace
+ * (`BATCHES_IN_FLIGHT`, by Little's law: Graph runs at most 4 Outlook sub-requests of one batch
+ * in parallel, so a batch of 20 takes about 5 round trips).
  */
 export interface MessageRulesOptions {
   /** Requests per `$batch` (Graph's maximum is 20). */
