@@ -7,12 +7,21 @@ export interface IpAddress {
 }
 
 /**
+ * A dotted quad (RFC 7208 §4.6.4 ip4-network: decimal octets without leading zeros) as bytes,
+ * in one pass: it runs for every A record and ip4 term an SPF evaluation meets.
+ */
+export function parseIp4(text: string): Uint8Array | undefined {
+  const value = parseIpv4Value(text);
+  return value < 0 ? undefined : Uint8Array.of(value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255);
+}
+
+/**
  * Parses an IP address. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is treated as IPv4, as
  * RFC 7208 §5 expects of an SMTP client connecting over IPv6 sockets.
  */
 export function parseIp(text: string): IpAddress | undefined {
-  const v4 = parseIpv4Value(text);
-  if (v4 >= 0) return { version: 4, bytes: Uint8Array.of(v4 >>> 24, (v4 >>> 16) & 255, (v4 >>> 8) & 255, v4 & 255) };
+  const four = parseIp4(text);
+  if (four) return { version: 4, bytes: four };
   const six = parseIp6(text);
   if (!six) return undefined;
   const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 0xff && six[11] === 0xff;
