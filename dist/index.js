@@ -46,7 +46,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -54,7 +53,7 @@ var require_tunnel = __commonJS({
     "use strict";
     var net = __require("net");
     var tls = __require("tls");
-    var http6 = __require("http");
+    var http7 = __require("http");
     var https5 = __require("https");
     var events = __require("events");
     var assert = __require("assert");
@@ -65,12 +64,12 @@ var require_tunnel = __commonJS({
     exports2.httpsOverHttps = httpsOverHttps2;
     function httpOverHttp2(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = http6.request;
+      agent.request = http7.request;
       return agent;
     }
     function httpsOverHttp2(options2) {
       var agent = new TunnelingAgent(options2);
-      agent.request = http6.request;
+      agent.request = http7.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
@@ -91,7 +90,7 @@ var require_tunnel = __commonJS({
       var self2 = this;
       self2.options = options2 || {};
       self2.proxyOptions = self2.options.proxy || {};
-      self2.maxSockets = self2.options.maxSockets || http6.Agent.defaultMaxSockets;
+      self2.maxSockets = self2.options.maxSockets || http7.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
@@ -1396,10 +1395,10 @@ var require_util = __commonJS({
       }
       obj[kListeners] = null;
     }
-    function errorRequest2(client, request2, err) {
+    function errorRequest2(client, request3, err) {
       try {
-        request2.onError(err);
-        assert(request2.aborted);
+        request3.onError(err);
+        assert(request3.aborted);
       } catch (err2) {
         client.emit("error", err2);
       }
@@ -1973,7 +1972,7 @@ var require_request = __commonJS({
         return this;
       }
     };
-    function processHeader(request2, key, val) {
+    function processHeader(request3, key, val) {
       if (val && (typeof val === "object" && !Array.isArray(val))) {
         throw new InvalidArgumentError(`invalid ${key} header`);
       } else if (val === void 0) {
@@ -2020,24 +2019,24 @@ var require_request = __commonJS({
         }
       }
       if (headerName === "host") {
-        if (request2.host !== null) {
+        if (request3.host !== null) {
           throw new InvalidArgumentError("duplicate host header");
         }
         if (typeof val !== "string") {
           throw new InvalidArgumentError("invalid host header");
         }
-        request2.host = val;
+        request3.host = val;
       } else if (headerName === "content-length") {
-        if (request2.contentLength !== null) {
+        if (request3.contentLength !== null) {
           throw new InvalidArgumentError("duplicate content-length header");
         }
-        request2.contentLength = parseInt(val, 10);
-        if (!Number.isFinite(request2.contentLength)) {
+        request3.contentLength = parseInt(val, 10);
+        if (!Number.isFinite(request3.contentLength)) {
           throw new InvalidArgumentError("invalid content-length header");
         }
-      } else if (request2.contentType === null && headerName === "content-type") {
-        request2.contentType = val;
-        request2.headers.push(key, val);
+      } else if (request3.contentType === null && headerName === "content-type") {
+        request3.contentType = val;
+        request3.headers.push(key, val);
       } else if (headerName === "transfer-encoding" || headerName === "keep-alive" || headerName === "upgrade") {
         throw new InvalidArgumentError(`invalid ${headerName} header`);
       } else if (headerName === "connection") {
@@ -2046,12 +2045,12 @@ var require_request = __commonJS({
           throw new InvalidArgumentError("invalid connection header");
         }
         if (value === "close") {
-          request2.reset = true;
+          request3.reset = true;
         }
       } else if (headerName === "expect") {
         throw new NotSupportedError("expect header not supported");
       } else {
-        request2.headers.push(key, val);
+        request3.headers.push(key, val);
       }
     }
     module2.exports = Request2;
@@ -4141,11 +4140,11 @@ var require_util2 = __commonJS({
     function normalizeBinaryStringToUtf8(value) {
       return Buffer.from(value, "binary").toString("utf8");
     }
-    function requestCurrentURL(request2) {
-      return request2.urlList[request2.urlList.length - 1];
+    function requestCurrentURL(request3) {
+      return request3.urlList[request3.urlList.length - 1];
     }
-    function requestBadPort(request2) {
-      const url = requestCurrentURL(request2);
+    function requestBadPort(request3) {
+      const url = requestCurrentURL(request3);
       if (urlIsHttpHttpsScheme(url) && badPortsSet.has(url.port)) {
         return "blocked";
       }
@@ -4169,7 +4168,7 @@ var require_util2 = __commonJS({
     function isValidHeaderValue(potentialValue) {
       return (potentialValue[0] === "	" || potentialValue[0] === " " || potentialValue[potentialValue.length - 1] === "	" || potentialValue[potentialValue.length - 1] === " " || potentialValue.includes("\n") || potentialValue.includes("\r") || potentialValue.includes("\0")) === false;
     }
-    function setRequestReferrerPolicyOnRedirect(request2, actualResponse) {
+    function setRequestReferrerPolicyOnRedirect(request3, actualResponse) {
       const { headersList } = actualResponse;
       const policyHeader = (headersList.get("referrer-policy", true) ?? "").split(",");
       let policy2 = "";
@@ -4183,7 +4182,7 @@ var require_util2 = __commonJS({
         }
       }
       if (policy2 !== "") {
-        request2.referrerPolicy = policy2;
+        request3.referrerPolicy = policy2;
       }
     }
     function crossOriginResourcePolicyCheck() {
@@ -4200,33 +4199,33 @@ var require_util2 = __commonJS({
       header = httpRequest.mode;
       httpRequest.headersList.set("sec-fetch-mode", header, true);
     }
-    function appendRequestOriginHeader(request2) {
-      let serializedOrigin = request2.origin;
+    function appendRequestOriginHeader(request3) {
+      let serializedOrigin = request3.origin;
       if (serializedOrigin === "client" || serializedOrigin === void 0) {
         return;
       }
-      if (request2.responseTainting === "cors" || request2.mode === "websocket") {
-        request2.headersList.append("origin", serializedOrigin, true);
-      } else if (request2.method !== "GET" && request2.method !== "HEAD") {
-        switch (request2.referrerPolicy) {
+      if (request3.responseTainting === "cors" || request3.mode === "websocket") {
+        request3.headersList.append("origin", serializedOrigin, true);
+      } else if (request3.method !== "GET" && request3.method !== "HEAD") {
+        switch (request3.referrerPolicy) {
           case "no-referrer":
             serializedOrigin = null;
             break;
           case "no-referrer-when-downgrade":
           case "strict-origin":
           case "strict-origin-when-cross-origin":
-            if (request2.origin && urlHasHttpsScheme(request2.origin) && !urlHasHttpsScheme(requestCurrentURL(request2))) {
+            if (request3.origin && urlHasHttpsScheme(request3.origin) && !urlHasHttpsScheme(requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           case "same-origin":
-            if (!sameOrigin(request2, requestCurrentURL(request2))) {
+            if (!sameOrigin(request3, requestCurrentURL(request3))) {
               serializedOrigin = null;
             }
             break;
           default:
         }
-        request2.headersList.append("origin", serializedOrigin, true);
+        request3.headersList.append("origin", serializedOrigin, true);
       }
     }
     function coarsenTime(timestamp, crossOriginIsolatedCapability) {
@@ -4280,26 +4279,26 @@ var require_util2 = __commonJS({
         referrerPolicy: policyContainer.referrerPolicy
       };
     }
-    function determineRequestsReferrer(request2) {
-      const policy2 = request2.referrerPolicy;
+    function determineRequestsReferrer(request3) {
+      const policy2 = request3.referrerPolicy;
       assert(policy2);
       let referrerSource = null;
-      if (request2.referrer === "client") {
+      if (request3.referrer === "client") {
         const globalOrigin = getGlobalOrigin();
         if (!globalOrigin || globalOrigin.origin === "null") {
           return "no-referrer";
         }
         referrerSource = new URL(globalOrigin);
-      } else if (request2.referrer instanceof URL) {
-        referrerSource = request2.referrer;
+      } else if (request3.referrer instanceof URL) {
+        referrerSource = request3.referrer;
       }
       let referrerURL = stripURLForReferrer(referrerSource);
       const referrerOrigin = stripURLForReferrer(referrerSource, true);
       if (referrerURL.toString().length > 4096) {
         referrerURL = referrerOrigin;
       }
-      const areSameOrigin = sameOrigin(request2, referrerURL);
-      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request2.url);
+      const areSameOrigin = sameOrigin(request3, referrerURL);
+      const isNonPotentiallyTrustWorthy = isURLPotentiallyTrustworthy(referrerURL) && !isURLPotentiallyTrustworthy(request3.url);
       switch (policy2) {
         case "origin":
           return referrerOrigin != null ? referrerOrigin : stripURLForReferrer(referrerSource, true);
@@ -4310,7 +4309,7 @@ var require_util2 = __commonJS({
         case "origin-when-cross-origin":
           return areSameOrigin ? referrerURL : referrerOrigin;
         case "strict-origin-when-cross-origin": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (sameOrigin(referrerURL, currentURL)) {
             return referrerURL;
           }
@@ -4471,7 +4470,7 @@ var require_util2 = __commonJS({
       }
       return true;
     }
-    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request2) {
+    function tryUpgradeRequestToAPotentiallyTrustworthyURL(request3) {
     }
     function sameOrigin(A, B) {
       if (A.origin === B.origin && A.origin === "null") {
@@ -5661,12 +5660,12 @@ Content-Type: ${value.type || "application/octet-stream"}\r
             if (mimeType !== null) {
               switch (mimeType.essence) {
                 case "multipart/form-data": {
-                  const parsed = multipartFormDataParser(value, mimeType);
-                  if (parsed === "failure") {
+                  const parsed2 = multipartFormDataParser(value, mimeType);
+                  if (parsed2 === "failure") {
                     throw new TypeError("Failed to parse body as FormData.");
                   }
                   const fd = new FormData2();
-                  fd[kState] = parsed;
+                  fd[kState] = parsed2;
                   return fd;
                 }
                 case "application/x-www-form-urlencoded": {
@@ -6040,11 +6039,11 @@ var require_client_h1 = __commonJS({
           util2.destroy(socket, new SocketError("bad response", util2.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
-        request2.onResponseStarted();
+        request3.onResponseStarted();
       }
       onHeaderField(buf) {
         const len = this.headers.length;
@@ -6089,9 +6088,9 @@ var require_client_h1 = __commonJS({
         assert(!socket.destroyed);
         assert(!this.paused);
         assert((headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert(request2);
-        assert(request2.upgrade || request2.method === "CONNECT");
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert(request3);
+        assert(request3.upgrade || request3.method === "CONNECT");
         this.statusCode = null;
         this.statusText = "";
         this.shouldKeepAlive = null;
@@ -6108,9 +6107,9 @@ var require_client_h1 = __commonJS({
         client[kQueue][client[kRunningIdx]++] = null;
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
-          request2.onUpgrade(statusCode, headers, socket, statusText);
+          request3.onUpgrade(statusCode, headers, socket, statusText);
         } catch (error2) {
-          util2.errorRequest(client, request2, error2);
+          util2.errorRequest(client, request3, error2);
           util2.destroy(socket, error2);
         }
         client[kResume]();
@@ -6124,8 +6123,8 @@ var require_client_h1 = __commonJS({
           util2.destroy(socket, new SocketError("bad response", util2.getSocketInfo(socket)));
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        if (!request2) {
+        const request3 = client[kQueue][client[kRunningIdx]];
+        if (!request3) {
           return -1;
         }
         assert(!this.upgrade);
@@ -6134,23 +6133,23 @@ var require_client_h1 = __commonJS({
           util2.destroy(socket, new SocketError("bad response", util2.getSocketInfo(socket)));
           return -1;
         }
-        if (upgrade && !request2.upgrade) {
+        if (upgrade && !request3.upgrade) {
           util2.destroy(socket, new SocketError("bad upgrade", util2.getSocketInfo(socket)));
           return -1;
         }
         assert(this.timeoutType === TIMEOUT_HEADERS);
         this.statusCode = statusCode;
         this.shouldKeepAlive = shouldKeepAlive || // Override llhttp value which does not allow keepAlive for HEAD.
-        request2.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
+        request3.method === "HEAD" && !socket[kReset] && this.connection.toLowerCase() === "keep-alive";
         if (this.statusCode >= 200) {
-          const bodyTimeout = request2.bodyTimeout != null ? request2.bodyTimeout : client[kBodyTimeout];
+          const bodyTimeout = request3.bodyTimeout != null ? request3.bodyTimeout : client[kBodyTimeout];
           this.setTimeout(bodyTimeout, TIMEOUT_BODY);
         } else if (this.timeout) {
           if (this.timeout.refresh) {
             this.timeout.refresh();
           }
         }
-        if (request2.method === "CONNECT") {
+        if (request3.method === "CONNECT") {
           assert(client[kRunning] === 1);
           this.upgrade = true;
           return 2;
@@ -6181,11 +6180,11 @@ var require_client_h1 = __commonJS({
         } else {
           socket[kReset] = true;
         }
-        const pause = request2.onHeaders(statusCode, headers, this.resume, statusText) === false;
-        if (request2.aborted) {
+        const pause = request3.onHeaders(statusCode, headers, this.resume, statusText) === false;
+        if (request3.aborted) {
           return -1;
         }
-        if (request2.method === "HEAD") {
+        if (request3.method === "HEAD") {
           return 1;
         }
         if (statusCode < 200) {
@@ -6202,8 +6201,8 @@ var require_client_h1 = __commonJS({
         if (socket.destroyed) {
           return -1;
         }
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert(request3);
         assert(this.timeoutType === TIMEOUT_BODY);
         if (this.timeout) {
           if (this.timeout.refresh) {
@@ -6216,7 +6215,7 @@ var require_client_h1 = __commonJS({
           return -1;
         }
         this.bytesRead += buf.length;
-        if (request2.onData(buf) === false) {
+        if (request3.onData(buf) === false) {
           return constants4.ERROR.PAUSED;
         }
       }
@@ -6230,8 +6229,8 @@ var require_client_h1 = __commonJS({
         }
         assert(statusCode >= 100);
         assert((this.headers.length & 1) === 0);
-        const request2 = client[kQueue][client[kRunningIdx]];
-        assert(request2);
+        const request3 = client[kQueue][client[kRunningIdx]];
+        assert(request3);
         this.statusCode = null;
         this.statusText = "";
         this.bytesRead = 0;
@@ -6243,11 +6242,11 @@ var require_client_h1 = __commonJS({
         if (statusCode < 200) {
           return;
         }
-        if (request2.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
+        if (request3.method !== "HEAD" && contentLength && bytesRead !== parseInt(contentLength, 10)) {
           util2.destroy(socket, new ResponseContentLengthMismatchError());
           return -1;
         }
-        request2.onComplete(headers);
+        request3.onComplete(headers);
         client[kQueue][client[kRunningIdx]++] = null;
         socket[kSocketUsed] = true;
         if (socket[kWriting]) {
@@ -6345,13 +6344,13 @@ var require_client_h1 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util2.errorRequest(client2, request2, err);
+            const request3 = requests[i];
+            util2.errorRequest(client2, request3, err);
           }
         } else if (client2[kRunning] > 0 && err.code !== "UND_ERR_INFO") {
-          const request2 = client2[kQueue][client2[kRunningIdx]];
+          const request3 = client2[kQueue][client2[kRunningIdx]];
           client2[kQueue][client2[kRunningIdx]++] = null;
-          util2.errorRequest(client2, request2, err);
+          util2.errorRequest(client2, request3, err);
         }
         client2[kPendingIdx] = client2[kRunningIdx];
         assert(client2[kRunning] === 0);
@@ -6381,18 +6380,18 @@ var require_client_h1 = __commonJS({
         get destroyed() {
           return socket.destroyed;
         },
-        busy(request2) {
+        busy(request3) {
           if (socket[kWriting] || socket[kReset] || socket[kBlocking] || socket[kIdleSocketValidation] === 1) {
             return true;
           }
-          if (request2) {
-            if (client[kRunning] > 0 && !request2.idempotent) {
+          if (request3) {
+            if (client[kRunning] > 0 && !request3.idempotent) {
               return true;
             }
-            if (client[kRunning] > 0 && (request2.upgrade || request2.method === "CONNECT")) {
+            if (client[kRunning] > 0 && (request3.upgrade || request3.method === "CONNECT")) {
               return true;
             }
-            if (client[kRunning] > 0 && util2.bodyLength(request2.body) !== 0 && (util2.isStream(request2.body) || util2.isAsyncIterable(request2.body) || util2.isFormDataLike(request2.body))) {
+            if (client[kRunning] > 0 && util2.bodyLength(request3.body) !== 0 && (util2.isStream(request3.body) || util2.isAsyncIterable(request3.body) || util2.isFormDataLike(request3.body))) {
               return true;
             }
           }
@@ -6458,8 +6457,8 @@ var require_client_h1 = __commonJS({
           }
         } else if (client[kRunning] > 0 && socket[kParser].statusCode < 200) {
           if (socket[kParser].timeoutType !== TIMEOUT_HEADERS) {
-            const request2 = client[kQueue][client[kRunningIdx]];
-            const headersTimeout = request2.headersTimeout != null ? request2.headersTimeout : client[kHeadersTimeout];
+            const request3 = client[kQueue][client[kRunningIdx]];
+            const headersTimeout = request3.headersTimeout != null ? request3.headersTimeout : client[kHeadersTimeout];
             socket[kParser].setTimeout(headersTimeout, TIMEOUT_HEADERS);
           }
         }
@@ -6468,26 +6467,26 @@ var require_client_h1 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH1(client, request2) {
-      const { method, path: path11, host, upgrade, blocking, reset } = request2;
-      let { body, headers, contentLength } = request2;
+    function writeH1(client, request3) {
+      const { method, path: path11, host, upgrade, blocking, reset } = request3;
+      let { body, headers, contentLength } = request3;
       const expectsPayload = method === "PUT" || method === "POST" || method === "PATCH" || method === "QUERY" || method === "PROPFIND" || method === "PROPPATCH";
       if (util2.isFormDataLike(body)) {
         if (!extractBody) {
           extractBody = require_body().extractBody;
         }
         const [bodyStream, contentType] = extractBody(body);
-        if (request2.contentType == null) {
+        if (request3.contentType == null) {
           headers.push("content-type", contentType);
         }
         body = bodyStream.stream;
         contentLength = bodyStream.length;
-      } else if (util2.isBlobLike(body) && request2.contentType == null) {
+      } else if (util2.isBlobLike(body) && request3.contentType == null) {
         const contentType = body.type;
         if (contentType) {
           const contentTypeValue = `${contentType}`;
           if (!util2.isValidHeaderValue(contentTypeValue)) {
-            util2.errorRequest(client, request2, new InvalidArgumentError("invalid content-type header"));
+            util2.errorRequest(client, request3, new InvalidArgumentError("invalid content-type header"));
             return false;
           }
           headers.push("content-type", contentTypeValue);
@@ -6499,14 +6498,14 @@ var require_client_h1 = __commonJS({
       const bodyLength = util2.bodyLength(body);
       contentLength = bodyLength ?? contentLength;
       if (contentLength === null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 && !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength !== null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength !== null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util2.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util2.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -6514,25 +6513,25 @@ var require_client_h1 = __commonJS({
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
       const abort = (error2) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
-          if (request2.upgrade || request2.method === "CONNECT") {
+        if (request3.completed) {
+          if (request3.upgrade || request3.method === "CONNECT") {
             util2.destroy(socket, new InformationalError("aborted"));
           }
           return;
         }
-        util2.errorRequest(client, request2, error2 || new RequestAbortedError());
+        util2.errorRequest(client, request3, error2 || new RequestAbortedError());
         util2.destroy(body);
         util2.destroy(socket, new InformationalError("aborted"));
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util2.errorRequest(client, request2, err);
+        util2.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "HEAD") {
@@ -6583,31 +6582,31 @@ upgrade: ${upgrade}\r
         }
       }
       if (channels.sendHeaders.hasSubscribers) {
-        channels.sendHeaders.publish({ request: request2, headers: header, socket });
+        channels.sendHeaders.publish({ request: request3, headers: header, socket });
       }
       if (!body || bodyLength === 0) {
-        writeBuffer(abort, null, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, null, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util2.isBuffer(body)) {
-        writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util2.isBlobLike(body)) {
         if (typeof body.stream === "function") {
-          writeIterable(abort, body.stream(), client, request2, socket, contentLength, header, expectsPayload);
+          writeIterable(abort, body.stream(), client, request3, socket, contentLength, header, expectsPayload);
         } else {
-          writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+          writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload);
         }
       } else if (util2.isStream(body)) {
-        writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else if (util2.isIterable(body)) {
-        writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload);
+        writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload);
       } else {
         assert(false);
       }
       return true;
     }
-    function writeStream(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeStream(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished2 = false;
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       const onData = function(chunk) {
         if (finished2) {
           return;
@@ -6673,7 +6672,7 @@ upgrade: ${upgrade}\r
         setImmediate(onClose);
       }
     }
-    function writeBuffer(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    function writeBuffer(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       try {
         if (!body) {
           if (contentLength === 0) {
@@ -6693,18 +6692,18 @@ upgrade: ${upgrade}\r
 `, "latin1");
           socket.write(body);
           socket.uncork();
-          request2.onBodySent(body);
-          if (!expectsPayload && request2.reset !== false) {
+          request3.onBodySent(body);
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (err) {
         abort(err);
       }
     }
-    async function writeBlob(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeBlob(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -6717,9 +6716,9 @@ upgrade: ${upgrade}\r
 `, "latin1");
         socket.write(buffer);
         socket.uncork();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
-        if (!expectsPayload && request2.reset !== false) {
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
+        if (!expectsPayload && request3.reset !== false) {
           socket[kReset] = true;
         }
         client[kResume]();
@@ -6727,7 +6726,7 @@ upgrade: ${upgrade}\r
         abort(err);
       }
     }
-    async function writeIterable(abort, body, client, request2, socket, contentLength, header, expectsPayload) {
+    async function writeIterable(abort, body, client, request3, socket, contentLength, header, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -6746,7 +6745,7 @@ upgrade: ${upgrade}\r
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
-      const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
+      const writer = new AsyncWriter({ abort, socket, request: request3, contentLength, client, expectsPayload, header });
       try {
         for await (const chunk of body) {
           if (socket[kError]) {
@@ -6764,9 +6763,9 @@ upgrade: ${upgrade}\r
       }
     }
     var AsyncWriter = class {
-      constructor({ abort, socket, request: request2, contentLength, client, expectsPayload, header }) {
+      constructor({ abort, socket, request: request3, contentLength, client, expectsPayload, header }) {
         this.socket = socket;
-        this.request = request2;
+        this.request = request3;
         this.contentLength = contentLength;
         this.client = client;
         this.bytesWritten = 0;
@@ -6776,7 +6775,7 @@ upgrade: ${upgrade}\r
         socket[kWriting] = true;
       }
       write(chunk) {
-        const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
+        const { socket, request: request3, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
         }
@@ -6795,7 +6794,7 @@ upgrade: ${upgrade}\r
         }
         socket.cork();
         if (bytesWritten === 0) {
-          if (!expectsPayload && request2.reset !== false) {
+          if (!expectsPayload && request3.reset !== false) {
             socket[kReset] = true;
           }
           if (contentLength === null) {
@@ -6815,7 +6814,7 @@ ${len.toString(16)}\r
         this.bytesWritten += len;
         const ret = socket.write(chunk);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -6826,8 +6825,8 @@ ${len.toString(16)}\r
         return ret;
       }
       end() {
-        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request2 } = this;
-        request2.onRequestSent();
+        const { socket, contentLength, client, bytesWritten, expectsPayload, header, request: request3 } = this;
+        request3.onRequestSent();
         socket[kWriting] = false;
         if (socket[kError]) {
           throw socket[kError];
@@ -6972,8 +6971,8 @@ var require_client_h2 = __commonJS({
           assert(client2[kPending] === 0);
           const requests = client2[kQueue].splice(client2[kRunningIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util2.errorRequest(client2, request2, err);
+            const request3 = requests[i];
+            util2.errorRequest(client2, request3, err);
           }
         }
       });
@@ -7065,9 +7064,9 @@ var require_client_h2 = __commonJS({
       }
       util2.destroy(this[kSocket], err);
       if (client[kRunningIdx] < client[kQueue].length) {
-        const request2 = client[kQueue][client[kRunningIdx]];
+        const request3 = client[kQueue][client[kRunningIdx]];
         client[kQueue][client[kRunningIdx]++] = null;
-        util2.errorRequest(client, request2, err);
+        util2.errorRequest(client, request3, err);
         client[kPendingIdx] = client[kRunningIdx];
       }
       assert(client[kRunning] === 0);
@@ -7077,12 +7076,12 @@ var require_client_h2 = __commonJS({
     function shouldSendContentLength(method) {
       return method !== "GET" && method !== "HEAD" && method !== "OPTIONS" && method !== "TRACE" && method !== "CONNECT";
     }
-    function writeH2(client, request2) {
+    function writeH2(client, request3) {
       const session = client[kHTTP2Session];
-      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request2;
-      let { body } = request2;
+      const { method, path: path11, host, upgrade, expectContinue, signal, headers: reqHeaders } = request3;
+      let { body } = request3;
       if (upgrade) {
-        util2.errorRequest(client, request2, new Error("Upgrade not supported for H2"));
+        util2.errorRequest(client, request3, new Error("Upgrade not supported for H2"));
         return false;
       }
       const headers = {};
@@ -7106,17 +7105,17 @@ var require_client_h2 = __commonJS({
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
       const abort = (error2) => {
-        if (request2.aborted) {
+        if (request3.aborted) {
           return;
         }
-        if (request2.completed) {
+        if (request3.completed) {
           if (method === "CONNECT" && stream != null) {
             util2.destroy(stream, error2 || new RequestAbortedError());
           }
           return;
         }
         error2 = error2 || new RequestAbortedError();
-        util2.errorRequest(client, request2, error2);
+        util2.errorRequest(client, request3, error2);
         if (stream != null) {
           util2.destroy(stream, error2);
         }
@@ -7125,11 +7124,11 @@ var require_client_h2 = __commonJS({
         client[kResume]();
       };
       try {
-        request2.onConnect(abort);
+        request3.onConnect(abort);
       } catch (err) {
-        util2.errorRequest(client, request2, err);
+        util2.errorRequest(client, request3, err);
       }
-      if (request2.aborted) {
+      if (request3.aborted) {
         return false;
       }
       if (method === "CONNECT") {
@@ -7139,22 +7138,22 @@ var require_client_h2 = __commonJS({
         const onResponse = (headers2) => {
           upgradeResponseFinished = true;
           stream.off(errorMonitor, onUpgradeError);
-          request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
+          request3.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
         const onUpgradeError = (error2) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error2);
+          request3.onUpgradeError(error2);
         };
         const onReady = () => {
           try {
-            request2.onUpgrade(null, null, stream);
+            request3.onUpgrade(null, null, stream);
           } catch (error2) {
             stream.off("response", onResponse);
             abort(error2);
             return;
           }
-          if (request2.aborted) {
+          if (request3.aborted) {
             return;
           }
           stream.off("error", abort);
@@ -7166,10 +7165,10 @@ var require_client_h2 = __commonJS({
         ++session[kOpenStreams];
         onReady();
         stream.once("close", () => {
-          if (!upgradeResponseFinished && request2.completed) {
+          if (!upgradeResponseFinished && request3.completed) {
             stream.off("response", onResponse);
             stream.off(errorMonitor, onUpgradeError);
-            request2.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
+            request3.onUpgradeError(new InformationalError(`HTTP/2: "stream error" received - code ${stream.rstCode}`));
           }
           session[kOpenStreams] -= 1;
           if (session[kOpenStreams] === 0) session.unref();
@@ -7191,14 +7190,14 @@ var require_client_h2 = __commonJS({
         contentLength = bodyStream.length;
       }
       if (contentLength == null) {
-        contentLength = request2.contentLength;
+        contentLength = request3.contentLength;
       }
       if (contentLength === 0 || !expectsPayload) {
         contentLength = null;
       }
-      if (shouldSendContentLength(method) && contentLength > 0 && request2.contentLength != null && request2.contentLength !== contentLength) {
+      if (shouldSendContentLength(method) && contentLength > 0 && request3.contentLength != null && request3.contentLength !== contentLength) {
         if (client[kStrictContentLength]) {
-          util2.errorRequest(client, request2, new RequestContentLengthMismatchError());
+          util2.errorRequest(client, request3, new RequestContentLengthMismatchError());
           return false;
         }
         process.emitWarning(new RequestContentLengthMismatchError());
@@ -7223,25 +7222,25 @@ var require_client_h2 = __commonJS({
       ++session[kOpenStreams];
       stream.once("response", (headers2) => {
         const { [HTTP2_HEADER_STATUS]: statusCode, ...realHeaders } = headers2;
-        request2.onResponseStarted();
-        if (request2.aborted) {
+        request3.onResponseStarted();
+        if (request3.aborted) {
           const err = new RequestAbortedError();
-          util2.errorRequest(client, request2, err);
+          util2.errorRequest(client, request3, err);
           util2.destroy(stream, err);
           return;
         }
-        if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
+        if (request3.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
         stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+          if (request3.onData(chunk) === false) {
             stream.pause();
           }
         });
       });
       stream.once("end", () => {
         if (stream.state?.state == null || stream.state.state < 6) {
-          request2.onComplete([]);
+          request3.onComplete([]);
         }
         if (session[kOpenStreams] === 0) {
           session.unref();
@@ -7271,7 +7270,7 @@ var require_client_h2 = __commonJS({
             stream,
             null,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7282,7 +7281,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7294,7 +7293,7 @@ var require_client_h2 = __commonJS({
               stream,
               body.stream(),
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7305,7 +7304,7 @@ var require_client_h2 = __commonJS({
               stream,
               body,
               client,
-              request2,
+              request3,
               client[kSocket],
               contentLength,
               expectsPayload
@@ -7319,7 +7318,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             contentLength
           );
         } else if (util2.isIterable(body)) {
@@ -7328,7 +7327,7 @@ var require_client_h2 = __commonJS({
             stream,
             body,
             client,
-            request2,
+            request3,
             client[kSocket],
             contentLength,
             expectsPayload
@@ -7338,7 +7337,7 @@ var require_client_h2 = __commonJS({
         }
       }
     }
-    function writeBuffer(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    function writeBuffer(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       try {
         if (body != null && util2.isBuffer(body)) {
           assert(contentLength === body.byteLength, "buffer body must have content length");
@@ -7346,18 +7345,18 @@ var require_client_h2 = __commonJS({
           h2stream.write(body);
           h2stream.uncork();
           h2stream.end();
-          request2.onBodySent(body);
+          request3.onBodySent(body);
         }
         if (!expectsPayload) {
           socket[kReset] = true;
         }
-        request2.onRequestSent();
+        request3.onRequestSent();
         client[kResume]();
       } catch (error2) {
         abort(error2);
       }
     }
-    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
+    function writeStream(abort, socket, expectsPayload, h2stream, body, client, request3, contentLength) {
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       const pipe = pipeline(
         body,
@@ -7368,7 +7367,7 @@ var require_client_h2 = __commonJS({
             abort(err);
           } else {
             util2.removeAllListeners(pipe);
-            request2.onRequestSent();
+            request3.onRequestSent();
             if (!expectsPayload) {
               socket[kReset] = true;
             }
@@ -7378,10 +7377,10 @@ var require_client_h2 = __commonJS({
       );
       util2.addListener(pipe, "data", onPipeData);
       function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+        request3.onBodySent(chunk);
       }
     }
-    async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeBlob(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert(contentLength === body.size, "blob body must have content length");
       try {
         if (contentLength != null && contentLength !== body.size) {
@@ -7392,8 +7391,8 @@ var require_client_h2 = __commonJS({
         h2stream.write(buffer);
         h2stream.uncork();
         h2stream.end();
-        request2.onBodySent(buffer);
-        request2.onRequestSent();
+        request3.onBodySent(buffer);
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7402,7 +7401,7 @@ var require_client_h2 = __commonJS({
         abort(err);
       }
     }
-    async function writeIterable(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
+    async function writeIterable(abort, h2stream, body, client, request3, socket, contentLength, expectsPayload) {
       assert(contentLength !== 0 || client[kRunning] === 0, "iterator body cannot be pipelined");
       let callback = null;
       function onDrain() {
@@ -7427,13 +7426,13 @@ var require_client_h2 = __commonJS({
             throw socket[kError];
           }
           const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          request3.onBodySent(chunk);
           if (!res) {
             await waitForDrain();
           }
         }
         h2stream.end();
-        request2.onRequestSent();
+        request3.onRequestSent();
         if (!expectsPayload) {
           socket[kReset] = true;
         }
@@ -7635,7 +7634,7 @@ var require_client = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var net = __require("node:net");
-    var http6 = __require("node:http");
+    var http7 = __require("node:http");
     var util2 = require_util();
     var { channels } = require_diagnostics();
     var Request2 = require_request();
@@ -7824,7 +7823,7 @@ var require_client = __commonJS({
         this[kUrl] = util2.parseOrigin(url);
         this[kConnector] = connect2;
         this[kPipelining] = pipelining != null ? pipelining : 1;
-        this[kMaxHeadersSize] = maxHeaderSize || http6.maxHeaderSize;
+        this[kMaxHeadersSize] = maxHeaderSize || http7.maxHeaderSize;
         this[kKeepAliveDefaultTimeout] = keepAliveTimeout == null ? 4e3 : keepAliveTimeout;
         this[kKeepAliveMaxTimeout] = keepAliveMaxTimeout == null ? 6e5 : keepAliveMaxTimeout;
         this[kKeepAliveTimeoutThreshold] = keepAliveTimeoutThreshold == null ? 2e3 : keepAliveTimeoutThreshold;
@@ -7881,10 +7880,10 @@ var require_client = __commonJS({
       }
       [kDispatch](opts, handler2) {
         const origin = opts.origin || this[kUrl].origin;
-        const request2 = new Request2(origin, opts, handler2);
-        this[kQueue].push(request2);
+        const request3 = new Request2(origin, opts, handler2);
+        this[kQueue].push(request3);
         if (this[kResuming]) {
-        } else if (util2.bodyLength(request2.body) == null && util2.isIterable(request2.body)) {
+        } else if (util2.bodyLength(request3.body) == null && util2.isIterable(request3.body)) {
           this[kResuming] = 1;
           queueMicrotask(() => resume(this));
         } else {
@@ -7908,8 +7907,8 @@ var require_client = __commonJS({
         return new Promise((resolve) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
-            const request2 = requests[i];
-            util2.errorRequest(this, request2, err);
+            const request3 = requests[i];
+            util2.errorRequest(this, request3, err);
           }
           const callback = () => {
             if (this[kClosedResolve]) {
@@ -7934,8 +7933,8 @@ var require_client = __commonJS({
         assert(client[kPendingIdx] === client[kRunningIdx]);
         const requests = client[kQueue].splice(client[kRunningIdx]);
         for (let i = 0; i < requests.length; i++) {
-          const request2 = requests[i];
-          util2.errorRequest(client, request2, err);
+          const request3 = requests[i];
+          util2.errorRequest(client, request3, err);
         }
         assert(client[kSize] === 0);
       }
@@ -8038,8 +8037,8 @@ var require_client = __commonJS({
         if (err.code === "ERR_TLS_CERT_ALTNAME_INVALID") {
           assert(client[kRunning] === 0);
           while (client[kPending] > 0 && client[kQueue][client[kPendingIdx]].servername === client[kServerName]) {
-            const request2 = client[kQueue][client[kPendingIdx]++];
-            util2.errorRequest(client, request2, err);
+            const request3 = client[kQueue][client[kPendingIdx]++];
+            util2.errorRequest(client, request3, err);
           }
         } else {
           onError(client, err);
@@ -8096,12 +8095,12 @@ var require_client = __commonJS({
         if (client[kRunning] >= (getPipelining(client) || 1)) {
           return;
         }
-        const request2 = client[kQueue][client[kPendingIdx]];
-        if (client[kUrl].protocol === "https:" && client[kServerName] !== request2.servername) {
+        const request3 = client[kQueue][client[kPendingIdx]];
+        if (client[kUrl].protocol === "https:" && client[kServerName] !== request3.servername) {
           if (client[kRunning] > 0) {
             return;
           }
-          client[kServerName] = request2.servername;
+          client[kServerName] = request3.servername;
           client[kHTTPContext]?.destroy(new InformationalError("servername changed"), () => {
             client[kHTTPContext] = null;
             resume(client);
@@ -8117,10 +8116,10 @@ var require_client = __commonJS({
         if (client[kHTTPContext].destroyed) {
           return;
         }
-        if (client[kHTTPContext].busy(request2)) {
+        if (client[kHTTPContext].busy(request3)) {
           return;
         }
-        if (!request2.aborted && client[kHTTPContext].write(request2)) {
+        if (!request3.aborted && client[kHTTPContext].write(request3)) {
           client[kPendingIdx]++;
         } else {
           client[kQueue].splice(client[kPendingIdx], 1);
@@ -9046,10 +9045,10 @@ var require_env_http_proxy_agent = __commonJS({
           if (!entry) {
             continue;
           }
-          const parsed = entry.match(/^(.+):(\d+)$/);
+          const parsed2 = entry.match(/^(.+):(\d+)$/);
           noProxyEntries.push({
-            hostname: (parsed ? parsed[1] : entry).toLowerCase(),
-            port: parsed ? Number.parseInt(parsed[2], 10) : 0
+            hostname: (parsed2 ? parsed2[1] : entry).toLowerCase(),
+            port: parsed2 ? Number.parseInt(parsed2[2], 10) : 0
           });
         }
         this.#noProxyValue = noProxyValue;
@@ -9970,10 +9969,10 @@ var require_api_request = __commonJS({
         }
       }
     };
-    function request2(opts, callback) {
+    function request3(opts, callback) {
       if (callback === void 0) {
         return new Promise((resolve, reject) => {
-          request2.call(this, opts, (err, data) => {
+          request3.call(this, opts, (err, data) => {
             return err ? reject(err) : resolve(data);
           });
         });
@@ -9988,7 +9987,7 @@ var require_api_request = __commonJS({
         queueMicrotask(() => callback(err, { opaque }));
       }
     }
-    module2.exports = request2;
+    module2.exports = request3;
     module2.exports.RequestHandler = RequestHandler;
   }
 });
@@ -11653,7 +11652,7 @@ var require_dump = __commonJS({
 var require_dns = __commonJS({
   "node_modules/undici/lib/interceptor/dns.js"(exports2, module2) {
     "use strict";
-    var { isIP: isIP5 } = __require("node:net");
+    var { isIP: isIP6 } = __require("node:net");
     var { lookup: lookup2 } = __require("node:dns");
     var DecoratorHandler = require_decorator_handler();
     var { InvalidArgumentError, InformationalError } = require_errors();
@@ -11908,7 +11907,7 @@ var require_dns = __commonJS({
       return (dispatch) => {
         return function dnsInterceptor(origDispatchOpts, handler2) {
           const origin = origDispatchOpts.origin.constructor === URL ? origDispatchOpts.origin : new URL(origDispatchOpts.origin);
-          if (isIP5(origin.hostname) !== 0) {
+          if (isIP6(origin.hostname) !== 0) {
             return dispatch(origDispatchOpts, handler2);
           }
           instance.runLookup(origin, origDispatchOpts, (err, newOrigin) => {
@@ -12895,7 +12894,7 @@ var require_request2 = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         input = webidl.converters.RequestInfo(input, prefix, "input");
         init = webidl.converters.RequestInit(init, prefix, "init");
-        let request2 = null;
+        let request3 = null;
         let fallbackMode = null;
         const baseUrl2 = environmentSettingsObject.settingsObject.baseUrl;
         let signal = null;
@@ -12912,18 +12911,18 @@ var require_request2 = __commonJS({
               "Request cannot be constructed from a URL that includes credentials: " + input
             );
           }
-          request2 = makeRequest({ urlList: [parsedURL] });
+          request3 = makeRequest({ urlList: [parsedURL] });
           fallbackMode = "cors";
         } else {
           this[kDispatcher] = init.dispatcher || input[kDispatcher];
           assert(input instanceof _Request);
-          request2 = input[kState];
+          request3 = input[kState];
           signal = input[kSignal];
         }
         const origin = environmentSettingsObject.settingsObject.origin;
         let window2 = "client";
-        if (request2.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request2.window, origin)) {
-          window2 = request2.window;
+        if (request3.window?.constructor?.name === "EnvironmentSettingsObject" && sameOrigin(request3.window, origin)) {
+          window2 = request3.window;
         }
         if (init.window != null) {
           throw new TypeError(`'window' option '${window2}' must be null`);
@@ -12931,66 +12930,66 @@ var require_request2 = __commonJS({
         if ("window" in init) {
           window2 = "no-window";
         }
-        request2 = makeRequest({
+        request3 = makeRequest({
           // URL request’s URL.
           // undici implementation note: this is set as the first item in request's urlList in makeRequest
           // method request’s method.
-          method: request2.method,
+          method: request3.method,
           // header list A copy of request’s header list.
           // undici implementation note: headersList is cloned in makeRequest
-          headersList: request2.headersList,
+          headersList: request3.headersList,
           // unsafe-request flag Set.
-          unsafeRequest: request2.unsafeRequest,
+          unsafeRequest: request3.unsafeRequest,
           // client This’s relevant settings object.
           client: environmentSettingsObject.settingsObject,
           // window window.
           window: window2,
           // priority request’s priority.
-          priority: request2.priority,
+          priority: request3.priority,
           // origin request’s origin. The propagation of the origin is only significant for navigation requests
           // being handled by a service worker. In this scenario a request can have an origin that is different
           // from the current client.
-          origin: request2.origin,
+          origin: request3.origin,
           // referrer request’s referrer.
-          referrer: request2.referrer,
+          referrer: request3.referrer,
           // referrer policy request’s referrer policy.
-          referrerPolicy: request2.referrerPolicy,
+          referrerPolicy: request3.referrerPolicy,
           // mode request’s mode.
-          mode: request2.mode,
+          mode: request3.mode,
           // credentials mode request’s credentials mode.
-          credentials: request2.credentials,
+          credentials: request3.credentials,
           // cache mode request’s cache mode.
-          cache: request2.cache,
+          cache: request3.cache,
           // redirect mode request’s redirect mode.
-          redirect: request2.redirect,
+          redirect: request3.redirect,
           // integrity metadata request’s integrity metadata.
-          integrity: request2.integrity,
+          integrity: request3.integrity,
           // keepalive request’s keepalive.
-          keepalive: request2.keepalive,
+          keepalive: request3.keepalive,
           // reload-navigation flag request’s reload-navigation flag.
-          reloadNavigation: request2.reloadNavigation,
+          reloadNavigation: request3.reloadNavigation,
           // history-navigation flag request’s history-navigation flag.
-          historyNavigation: request2.historyNavigation,
+          historyNavigation: request3.historyNavigation,
           // URL list A clone of request’s URL list.
-          urlList: [...request2.urlList]
+          urlList: [...request3.urlList]
         });
         const initHasKey = Object.keys(init).length !== 0;
         if (initHasKey) {
-          if (request2.mode === "navigate") {
-            request2.mode = "same-origin";
+          if (request3.mode === "navigate") {
+            request3.mode = "same-origin";
           }
-          request2.reloadNavigation = false;
-          request2.historyNavigation = false;
-          request2.origin = "client";
-          request2.referrer = "client";
-          request2.referrerPolicy = "";
-          request2.url = request2.urlList[request2.urlList.length - 1];
-          request2.urlList = [request2.url];
+          request3.reloadNavigation = false;
+          request3.historyNavigation = false;
+          request3.origin = "client";
+          request3.referrer = "client";
+          request3.referrerPolicy = "";
+          request3.url = request3.urlList[request3.urlList.length - 1];
+          request3.urlList = [request3.url];
         }
         if (init.referrer !== void 0) {
           const referrer = init.referrer;
           if (referrer === "") {
-            request2.referrer = "no-referrer";
+            request3.referrer = "no-referrer";
           } else {
             let parsedReferrer;
             try {
@@ -12999,14 +12998,14 @@ var require_request2 = __commonJS({
               throw new TypeError(`Referrer "${referrer}" is not a valid URL.`, { cause: err });
             }
             if (parsedReferrer.protocol === "about:" && parsedReferrer.hostname === "client" || origin && !sameOrigin(parsedReferrer, environmentSettingsObject.settingsObject.baseUrl)) {
-              request2.referrer = "client";
+              request3.referrer = "client";
             } else {
-              request2.referrer = parsedReferrer;
+              request3.referrer = parsedReferrer;
             }
           }
         }
         if (init.referrerPolicy !== void 0) {
-          request2.referrerPolicy = init.referrerPolicy;
+          request3.referrerPolicy = init.referrerPolicy;
         }
         let mode;
         if (init.mode !== void 0) {
@@ -13021,33 +13020,33 @@ var require_request2 = __commonJS({
           });
         }
         if (mode != null) {
-          request2.mode = mode;
+          request3.mode = mode;
         }
         if (init.credentials !== void 0) {
-          request2.credentials = init.credentials;
+          request3.credentials = init.credentials;
         }
         if (init.cache !== void 0) {
-          request2.cache = init.cache;
+          request3.cache = init.cache;
         }
-        if (request2.cache === "only-if-cached" && request2.mode !== "same-origin") {
+        if (request3.cache === "only-if-cached" && request3.mode !== "same-origin") {
           throw new TypeError(
             "'only-if-cached' can be set only with 'same-origin' mode"
           );
         }
         if (init.redirect !== void 0) {
-          request2.redirect = init.redirect;
+          request3.redirect = init.redirect;
         }
         if (init.integrity != null) {
-          request2.integrity = String(init.integrity);
+          request3.integrity = String(init.integrity);
         }
         if (init.keepalive !== void 0) {
-          request2.keepalive = Boolean(init.keepalive);
+          request3.keepalive = Boolean(init.keepalive);
         }
         if (init.method !== void 0) {
           let method = init.method;
           const mayBeNormalized = normalizedMethodRecords[method];
           if (mayBeNormalized !== void 0) {
-            request2.method = mayBeNormalized;
+            request3.method = mayBeNormalized;
           } else {
             if (!isValidHTTPToken(method)) {
               throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -13057,9 +13056,9 @@ var require_request2 = __commonJS({
               throw new TypeError(`'${method}' HTTP method is unsupported.`);
             }
             method = normalizedMethodRecordsBase[upperCase] ?? method;
-            request2.method = method;
+            request3.method = method;
           }
-          if (!patchMethodWarning && request2.method === "patch") {
+          if (!patchMethodWarning && request3.method === "patch") {
             process.emitWarning("Using `patch` is highly likely to result in a `405 Method Not Allowed`. `PATCH` is much more likely to succeed.", {
               code: "UNDICI-FETCH-patch"
             });
@@ -13069,7 +13068,7 @@ var require_request2 = __commonJS({
         if (init.signal !== void 0) {
           signal = init.signal;
         }
-        this[kState] = request2;
+        this[kState] = request3;
         const ac = new AbortController();
         this[kSignal] = ac.signal;
         if (signal != null) {
@@ -13097,12 +13096,12 @@ var require_request2 = __commonJS({
           }
         }
         this[kHeaders] = new Headers3(kConstruct);
-        setHeadersList(this[kHeaders], request2.headersList);
+        setHeadersList(this[kHeaders], request3.headersList);
         setHeadersGuard(this[kHeaders], "request");
         if (mode === "no-cors") {
-          if (!corsSafeListedMethodsSet.has(request2.method)) {
+          if (!corsSafeListedMethodsSet.has(request3.method)) {
             throw new TypeError(
-              `'${request2.method} is unsupported in no-cors mode.`
+              `'${request3.method} is unsupported in no-cors mode.`
             );
           }
           setHeadersGuard(this[kHeaders], "request-no-cors");
@@ -13121,14 +13120,14 @@ var require_request2 = __commonJS({
           }
         }
         const inputBody = input instanceof _Request ? input[kState].body : null;
-        if ((init.body != null || inputBody != null) && (request2.method === "GET" || request2.method === "HEAD")) {
+        if ((init.body != null || inputBody != null) && (request3.method === "GET" || request3.method === "HEAD")) {
           throw new TypeError("Request with GET/HEAD method cannot have body.");
         }
         let initBody = null;
         if (init.body != null) {
           const [extractedBody, contentType] = extractBody(
             init.body,
-            request2.keepalive
+            request3.keepalive
           );
           initBody = extractedBody;
           if (contentType && !getHeadersList(this[kHeaders]).contains("content-type", true)) {
@@ -13140,12 +13139,12 @@ var require_request2 = __commonJS({
           if (initBody != null && init.duplex == null) {
             throw new TypeError("RequestInit: duplex option is required when sending a body.");
           }
-          if (request2.mode !== "same-origin" && request2.mode !== "cors") {
+          if (request3.mode !== "same-origin" && request3.mode !== "cors") {
             throw new TypeError(
               'If request is made from ReadableStream, mode should be "same-origin" or "cors"'
             );
           }
-          request2.useCORSPreflightFlag = true;
+          request3.useCORSPreflightFlag = true;
         }
         let finalBody = inputOrInitBody;
         if (initBody == null && inputBody != null) {
@@ -13374,21 +13373,21 @@ var require_request2 = __commonJS({
         headersList: init.headersList ? new HeadersList(init.headersList) : new HeadersList()
       };
     }
-    function cloneRequest(request2) {
-      const newRequest = makeRequest({ ...request2, body: null });
-      if (request2.body != null) {
-        newRequest.body = cloneBody(newRequest, request2.body);
+    function cloneRequest(request3) {
+      const newRequest = makeRequest({ ...request3, body: null });
+      if (request3.body != null) {
+        newRequest.body = cloneBody(newRequest, request3.body);
       }
       return newRequest;
     }
     function fromInnerRequest(innerRequest, signal, guard) {
-      const request2 = new Request2(kConstruct);
-      request2[kState] = innerRequest;
-      request2[kSignal] = signal;
-      request2[kHeaders] = new Headers3(kConstruct);
-      setHeadersList(request2[kHeaders], innerRequest.headersList);
-      setHeadersGuard(request2[kHeaders], guard);
-      return request2;
+      const request3 = new Request2(kConstruct);
+      request3[kState] = innerRequest;
+      request3[kSignal] = signal;
+      request3[kHeaders] = new Headers3(kConstruct);
+      setHeadersList(request3[kHeaders], innerRequest.headersList);
+      setHeadersGuard(request3[kHeaders], guard);
+      return request3;
     }
     Object.defineProperties(Request2.prototype, {
       method: kEnumerableProperty,
@@ -13630,14 +13629,14 @@ var require_fetch = __commonJS({
         p.reject(e);
         return p.promise;
       }
-      const request2 = requestObject[kState];
+      const request3 = requestObject[kState];
       if (requestObject.signal.aborted) {
-        abortFetch(p, request2, null, requestObject.signal.reason);
+        abortFetch(p, request3, null, requestObject.signal.reason);
         return p.promise;
       }
-      const globalObject = request2.client.globalObject;
+      const globalObject = request3.client.globalObject;
       if (globalObject?.constructor?.name === "ServiceWorkerGlobalScope") {
-        request2.serviceWorkers = "none";
+        request3.serviceWorkers = "none";
       }
       let responseObject = null;
       let locallyAborted = false;
@@ -13649,7 +13648,7 @@ var require_fetch = __commonJS({
           assert(controller != null);
           controller.abort(requestObject.signal.reason);
           const realResponse = responseObject?.deref();
-          abortFetch(p, request2, realResponse, requestObject.signal.reason);
+          abortFetch(p, request3, realResponse, requestObject.signal.reason);
         }
       );
       const processResponse = (response) => {
@@ -13657,7 +13656,7 @@ var require_fetch = __commonJS({
           return;
         }
         if (response.aborted) {
-          abortFetch(p, request2, responseObject, controller.serializedAbortReason);
+          abortFetch(p, request3, responseObject, controller.serializedAbortReason);
           return;
         }
         if (response.type === "error") {
@@ -13669,7 +13668,7 @@ var require_fetch = __commonJS({
         p = null;
       };
       controller = fetching({
-        request: request2,
+        request: request3,
         processResponseEndOfBody: handleFetchDone,
         processResponse,
         dispatcher: requestObject[kDispatcher]
@@ -13710,12 +13709,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error2) {
+    function abortFetch(p, request3, responseObject, error2) {
       if (p) {
         p.reject(error2);
       }
-      if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error2).catch((err) => {
+      if (request3.body != null && isReadable(request3.body?.stream)) {
+        request3.body.stream.cancel(error2).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13736,7 +13735,7 @@ var require_fetch = __commonJS({
       }
     }
     function fetching({
-      request: request2,
+      request: request3,
       processRequestBodyChunkLength,
       processRequestEndOfBody,
       processResponse,
@@ -13749,9 +13748,9 @@ var require_fetch = __commonJS({
       assert(dispatcher);
       let taskDestination = null;
       let crossOriginIsolatedCapability = false;
-      if (request2.client != null) {
-        taskDestination = request2.client.globalObject;
-        crossOriginIsolatedCapability = request2.client.crossOriginIsolatedCapability;
+      if (request3.client != null) {
+        taskDestination = request3.client.globalObject;
+        crossOriginIsolatedCapability = request3.client.crossOriginIsolatedCapability;
       }
       const currentTime = coarsenedSharedCurrentTime(crossOriginIsolatedCapability);
       const timingInfo = createOpaqueTimingInfo({
@@ -13759,7 +13758,7 @@ var require_fetch = __commonJS({
       });
       const fetchParams = {
         controller: new Fetch(dispatcher),
-        request: request2,
+        request: request3,
         timingInfo,
         processRequestBodyChunkLength,
         processRequestEndOfBody,
@@ -13769,32 +13768,32 @@ var require_fetch = __commonJS({
         taskDestination,
         crossOriginIsolatedCapability
       };
-      assert(!request2.body || request2.body.stream);
-      if (request2.window === "client") {
-        request2.window = request2.client?.globalObject?.constructor?.name === "Window" ? request2.client : "no-window";
+      assert(!request3.body || request3.body.stream);
+      if (request3.window === "client") {
+        request3.window = request3.client?.globalObject?.constructor?.name === "Window" ? request3.client : "no-window";
       }
-      if (request2.origin === "client") {
-        request2.origin = request2.client.origin;
+      if (request3.origin === "client") {
+        request3.origin = request3.client.origin;
       }
-      if (request2.policyContainer === "client") {
-        if (request2.client != null) {
-          request2.policyContainer = clonePolicyContainer(
-            request2.client.policyContainer
+      if (request3.policyContainer === "client") {
+        if (request3.client != null) {
+          request3.policyContainer = clonePolicyContainer(
+            request3.client.policyContainer
           );
         } else {
-          request2.policyContainer = makePolicyContainer();
+          request3.policyContainer = makePolicyContainer();
         }
       }
-      if (!request2.headersList.contains("accept", true)) {
+      if (!request3.headersList.contains("accept", true)) {
         const value = "*/*";
-        request2.headersList.append("accept", value, true);
+        request3.headersList.append("accept", value, true);
       }
-      if (!request2.headersList.contains("accept-language", true)) {
-        request2.headersList.append("accept-language", "*", true);
+      if (!request3.headersList.contains("accept-language", true)) {
+        request3.headersList.append("accept-language", "*", true);
       }
-      if (request2.priority === null) {
+      if (request3.priority === null) {
       }
-      if (subresourceSet.has(request2.destination)) {
+      if (subresourceSet.has(request3.destination)) {
       }
       mainFetch(fetchParams).catch((err) => {
         fetchParams.controller.terminate(err);
@@ -13802,50 +13801,50 @@ var require_fetch = __commonJS({
       return fetchParams.controller;
     }
     async function mainFetch(fetchParams, recursive = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
-      if (request2.localURLsOnly && !urlIsLocal(requestCurrentURL(request2))) {
+      if (request3.localURLsOnly && !urlIsLocal(requestCurrentURL(request3))) {
         response = makeNetworkError("local URLs only");
       }
-      tryUpgradeRequestToAPotentiallyTrustworthyURL(request2);
-      if (requestBadPort(request2) === "blocked") {
+      tryUpgradeRequestToAPotentiallyTrustworthyURL(request3);
+      if (requestBadPort(request3) === "blocked") {
         response = makeNetworkError("bad port");
       }
-      if (request2.referrerPolicy === "") {
-        request2.referrerPolicy = request2.policyContainer.referrerPolicy;
+      if (request3.referrerPolicy === "") {
+        request3.referrerPolicy = request3.policyContainer.referrerPolicy;
       }
-      if (request2.referrer !== "no-referrer") {
-        request2.referrer = determineRequestsReferrer(request2);
+      if (request3.referrer !== "no-referrer") {
+        request3.referrer = determineRequestsReferrer(request3);
       }
       if (response === null) {
         response = await (async () => {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           if (
             // - request’s current URL’s origin is same origin with request’s origin,
             //   and request’s response tainting is "basic"
-            sameOrigin(currentURL, request2.url) && request2.responseTainting === "basic" || // request’s current URL’s scheme is "data"
+            sameOrigin(currentURL, request3.url) && request3.responseTainting === "basic" || // request’s current URL’s scheme is "data"
             currentURL.protocol === "data:" || // - request’s mode is "navigate" or "websocket"
-            (request2.mode === "navigate" || request2.mode === "websocket")
+            (request3.mode === "navigate" || request3.mode === "websocket")
           ) {
-            request2.responseTainting = "basic";
+            request3.responseTainting = "basic";
             return await schemeFetch(fetchParams);
           }
-          if (request2.mode === "same-origin") {
+          if (request3.mode === "same-origin") {
             return makeNetworkError('request mode cannot be "same-origin"');
           }
-          if (request2.mode === "no-cors") {
-            if (request2.redirect !== "follow") {
+          if (request3.mode === "no-cors") {
+            if (request3.redirect !== "follow") {
               return makeNetworkError(
                 'redirect mode cannot be "follow" for "no-cors" request'
               );
             }
-            request2.responseTainting = "opaque";
+            request3.responseTainting = "opaque";
             return await schemeFetch(fetchParams);
           }
-          if (!urlIsHttpHttpsScheme(requestCurrentURL(request2))) {
+          if (!urlIsHttpHttpsScheme(requestCurrentURL(request3))) {
             return makeNetworkError("URL scheme must be a HTTP(S) scheme");
           }
-          request2.responseTainting = "cors";
+          request3.responseTainting = "cors";
           return await httpFetch(fetchParams);
         })();
       }
@@ -13853,13 +13852,13 @@ var require_fetch = __commonJS({
         return response;
       }
       if (response.status !== 0 && !response.internalResponse) {
-        if (request2.responseTainting === "cors") {
+        if (request3.responseTainting === "cors") {
         }
-        if (request2.responseTainting === "basic") {
+        if (request3.responseTainting === "basic") {
           response = filterResponse(response, "basic");
-        } else if (request2.responseTainting === "cors") {
+        } else if (request3.responseTainting === "cors") {
           response = filterResponse(response, "cors");
-        } else if (request2.responseTainting === "opaque") {
+        } else if (request3.responseTainting === "opaque") {
           response = filterResponse(response, "opaque");
         } else {
           assert(false);
@@ -13867,26 +13866,26 @@ var require_fetch = __commonJS({
       }
       let internalResponse = response.status === 0 ? response : response.internalResponse;
       if (internalResponse.urlList.length === 0) {
-        internalResponse.urlList.push(...request2.urlList);
+        internalResponse.urlList.push(...request3.urlList);
       }
-      if (!request2.timingAllowFailed) {
+      if (!request3.timingAllowFailed) {
         response.timingAllowPassed = true;
       }
-      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request2.headers.contains("range", true)) {
+      if (response.type === "opaque" && internalResponse.status === 206 && internalResponse.rangeRequested && !request3.headers.contains("range", true)) {
         response = internalResponse = makeNetworkError();
       }
-      if (response.status !== 0 && (request2.method === "HEAD" || request2.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
+      if (response.status !== 0 && (request3.method === "HEAD" || request3.method === "CONNECT" || nullBodyStatus.includes(internalResponse.status))) {
         internalResponse.body = null;
         fetchParams.controller.dump = true;
       }
-      if (request2.integrity) {
+      if (request3.integrity) {
         const processBodyError = (reason) => fetchFinale(fetchParams, makeNetworkError(reason));
-        if (request2.responseTainting === "opaque" || response.body == null) {
+        if (request3.responseTainting === "opaque" || response.body == null) {
           processBodyError(response.error);
           return;
         }
         const processBody = (bytes) => {
-          if (!bytesMatch(bytes, request2.integrity)) {
+          if (!bytesMatch(bytes, request3.integrity)) {
             processBodyError("integrity mismatch");
             return;
           }
@@ -13902,8 +13901,8 @@ var require_fetch = __commonJS({
       if (isCancelled(fetchParams) && fetchParams.request.redirectCount === 0) {
         return Promise.resolve(makeAppropriateNetworkError(fetchParams));
       }
-      const { request: request2 } = fetchParams;
-      const { protocol: scheme } = requestCurrentURL(request2);
+      const { request: request3 } = fetchParams;
+      const { protocol: scheme } = requestCurrentURL(request3);
       switch (scheme) {
         case "about:": {
           return Promise.resolve(makeNetworkError("about scheme is not supported"));
@@ -13912,19 +13911,19 @@ var require_fetch = __commonJS({
           if (!resolveObjectURL) {
             resolveObjectURL = __require("node:buffer").resolveObjectURL;
           }
-          const blobURLEntry = requestCurrentURL(request2);
+          const blobURLEntry = requestCurrentURL(request3);
           if (blobURLEntry.search.length !== 0) {
             return Promise.resolve(makeNetworkError("NetworkError when attempting to fetch resource."));
           }
           const blob = resolveObjectURL(blobURLEntry.toString());
-          if (request2.method !== "GET" || !isBlobLike(blob)) {
+          if (request3.method !== "GET" || !isBlobLike(blob)) {
             return Promise.resolve(makeNetworkError("invalid method"));
           }
           const response = makeResponse();
           const fullLength = blob.size;
           const serializedFullLength = isomorphicEncode(`${fullLength}`);
           const type = blob.type;
-          if (!request2.headersList.contains("range", true)) {
+          if (!request3.headersList.contains("range", true)) {
             const bodyWithType = extractBody(blob);
             response.statusText = "OK";
             response.body = bodyWithType[0];
@@ -13932,7 +13931,7 @@ var require_fetch = __commonJS({
             response.headersList.set("content-type", type, true);
           } else {
             response.rangeRequested = true;
-            const rangeHeader = request2.headersList.get("range", true);
+            const rangeHeader = request3.headersList.get("range", true);
             const rangeValue = simpleRangeHeaderValue(rangeHeader, true);
             if (rangeValue === "failure") {
               return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -13963,7 +13962,7 @@ var require_fetch = __commonJS({
           return Promise.resolve(response);
         }
         case "data:": {
-          const currentURL = requestCurrentURL(request2);
+          const currentURL = requestCurrentURL(request3);
           const dataURLStruct = dataURLProcessor(currentURL);
           if (dataURLStruct === "failure") {
             return Promise.resolve(makeNetworkError("failed to fetch the data URL"));
@@ -14052,41 +14051,41 @@ var require_fetch = __commonJS({
       }
     }
     async function httpFetch(fetchParams) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       let actualResponse = null;
       const timingInfo = fetchParams.timingInfo;
-      if (request2.serviceWorkers === "all") {
+      if (request3.serviceWorkers === "all") {
       }
       if (response === null) {
-        if (request2.redirect === "follow") {
-          request2.serviceWorkers = "none";
+        if (request3.redirect === "follow") {
+          request3.serviceWorkers = "none";
         }
         actualResponse = response = await httpNetworkOrCacheFetch(fetchParams);
-        if (request2.responseTainting === "cors" && corsCheck(request2, response) === "failure") {
+        if (request3.responseTainting === "cors" && corsCheck(request3, response) === "failure") {
           return makeNetworkError("cors failure");
         }
-        if (TAOCheck(request2, response) === "failure") {
-          request2.timingAllowFailed = true;
+        if (TAOCheck(request3, response) === "failure") {
+          request3.timingAllowFailed = true;
         }
       }
-      if ((request2.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
-        request2.origin,
-        request2.client,
-        request2.destination,
+      if ((request3.responseTainting === "opaque" || response.type === "opaque") && crossOriginResourcePolicyCheck(
+        request3.origin,
+        request3.client,
+        request3.destination,
         actualResponse
       ) === "blocked") {
         return makeNetworkError("blocked");
       }
       if (redirectStatusSet.has(actualResponse.status)) {
-        if (request2.redirect !== "manual") {
+        if (request3.redirect !== "manual") {
           fetchParams.controller.connection.destroy(void 0, false);
         }
-        if (request2.redirect === "error") {
+        if (request3.redirect === "error") {
           response = makeNetworkError("unexpected redirect");
-        } else if (request2.redirect === "manual") {
+        } else if (request3.redirect === "manual") {
           response = actualResponse;
-        } else if (request2.redirect === "follow") {
+        } else if (request3.redirect === "follow") {
           response = await httpRedirectFetch(fetchParams, response);
         } else {
           assert(false);
@@ -14096,13 +14095,13 @@ var require_fetch = __commonJS({
       return response;
     }
     function httpRedirectFetch(fetchParams, response) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       const actualResponse = response.internalResponse ? response.internalResponse : response;
       let locationURL;
       try {
         locationURL = responseLocationURL(
           actualResponse,
-          requestCurrentURL(request2).hash
+          requestCurrentURL(request3).hash
         );
         if (locationURL == null) {
           return response;
@@ -14113,63 +14112,63 @@ var require_fetch = __commonJS({
       if (!urlIsHttpHttpsScheme(locationURL)) {
         return Promise.resolve(makeNetworkError("URL scheme must be a HTTP(S) scheme"));
       }
-      if (request2.redirectCount === 20) {
+      if (request3.redirectCount === 20) {
         return Promise.resolve(makeNetworkError("redirect count exceeded"));
       }
-      request2.redirectCount += 1;
-      if (request2.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request2, locationURL)) {
+      request3.redirectCount += 1;
+      if (request3.mode === "cors" && (locationURL.username || locationURL.password) && !sameOrigin(request3, locationURL)) {
         return Promise.resolve(makeNetworkError('cross origin not allowed for request mode "cors"'));
       }
-      if (request2.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
+      if (request3.responseTainting === "cors" && (locationURL.username || locationURL.password)) {
         return Promise.resolve(makeNetworkError(
           'URL cannot contain credentials for request mode "cors"'
         ));
       }
-      if (actualResponse.status !== 303 && request2.body != null && request2.body.source == null) {
+      if (actualResponse.status !== 303 && request3.body != null && request3.body.source == null) {
         return Promise.resolve(makeNetworkError());
       }
-      if ([301, 302].includes(actualResponse.status) && request2.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request2.method)) {
-        request2.method = "GET";
-        request2.body = null;
+      if ([301, 302].includes(actualResponse.status) && request3.method === "POST" || actualResponse.status === 303 && !GET_OR_HEAD.includes(request3.method)) {
+        request3.method = "GET";
+        request3.body = null;
         for (const headerName of requestBodyHeader) {
-          request2.headersList.delete(headerName);
+          request3.headersList.delete(headerName);
         }
       }
-      if (!sameOrigin(requestCurrentURL(request2), locationURL)) {
-        request2.headersList.delete("authorization", true);
-        request2.headersList.delete("proxy-authorization", true);
-        request2.headersList.delete("cookie", true);
-        request2.headersList.delete("host", true);
+      if (!sameOrigin(requestCurrentURL(request3), locationURL)) {
+        request3.headersList.delete("authorization", true);
+        request3.headersList.delete("proxy-authorization", true);
+        request3.headersList.delete("cookie", true);
+        request3.headersList.delete("host", true);
       }
-      if (request2.body != null) {
-        assert(request2.body.source != null);
-        request2.body = safelyExtractBody(request2.body.source)[0];
+      if (request3.body != null) {
+        assert(request3.body.source != null);
+        request3.body = safelyExtractBody(request3.body.source)[0];
       }
       const timingInfo = fetchParams.timingInfo;
       timingInfo.redirectEndTime = timingInfo.postRedirectStartTime = coarsenedSharedCurrentTime(fetchParams.crossOriginIsolatedCapability);
       if (timingInfo.redirectStartTime === 0) {
         timingInfo.redirectStartTime = timingInfo.startTime;
       }
-      request2.urlList.push(locationURL);
-      setRequestReferrerPolicyOnRedirect(request2, actualResponse);
+      request3.urlList.push(locationURL);
+      setRequestReferrerPolicyOnRedirect(request3, actualResponse);
       return mainFetch(fetchParams, true);
     }
     async function httpNetworkOrCacheFetch(fetchParams, isAuthenticationFetch = false, isNewConnectionFetch = false) {
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let httpFetchParams = null;
       let httpRequest = null;
       let response = null;
       const httpCache = null;
       const revalidatingFlag = false;
-      if (request2.window === "no-window" && request2.redirect === "error") {
+      if (request3.window === "no-window" && request3.redirect === "error") {
         httpFetchParams = fetchParams;
-        httpRequest = request2;
+        httpRequest = request3;
       } else {
-        httpRequest = cloneRequest(request2);
+        httpRequest = cloneRequest(request3);
         httpFetchParams = { ...fetchParams };
         httpFetchParams.request = httpRequest;
       }
-      const includeCredentials = request2.credentials === "include" || request2.credentials === "same-origin" && request2.responseTainting === "basic";
+      const includeCredentials = request3.credentials === "include" || request3.credentials === "same-origin" && request3.responseTainting === "basic";
       const contentLength = httpRequest.body ? httpRequest.body.length : null;
       let contentLengthHeaderValue = null;
       if (httpRequest.body == null && ["POST", "PUT"].includes(httpRequest.method)) {
@@ -14246,7 +14245,7 @@ var require_fetch = __commonJS({
       }
       response.requestIncludesCredentials = includeCredentials;
       if (response.status === 407) {
-        if (request2.window === "no-window") {
+        if (request3.window === "no-window") {
           return makeNetworkError();
         }
         if (isCancelled(fetchParams)) {
@@ -14258,7 +14257,7 @@ var require_fetch = __commonJS({
         // response’s status is 421
         response.status === 421 && // isNewConnectionFetch is false
         !isNewConnectionFetch && // request’s body is null, or request’s body is non-null and request’s body’s source is non-null
-        (request2.body == null || request2.body.source != null)
+        (request3.body == null || request3.body.source != null)
       ) {
         if (isCancelled(fetchParams)) {
           return makeAppropriateNetworkError(fetchParams);
@@ -14288,21 +14287,21 @@ var require_fetch = __commonJS({
           }
         }
       };
-      const request2 = fetchParams.request;
+      const request3 = fetchParams.request;
       let response = null;
       const timingInfo = fetchParams.timingInfo;
       const httpCache = null;
       if (httpCache == null) {
-        request2.cache = "no-store";
+        request3.cache = "no-store";
       }
       const newConnection = forceNewConnection ? "yes" : "no";
-      if (request2.mode === "websocket") {
+      if (request3.mode === "websocket") {
       } else {
       }
       let requestBody = null;
-      if (request2.body == null && fetchParams.processRequestEndOfBody) {
+      if (request3.body == null && fetchParams.processRequestEndOfBody) {
         queueMicrotask(() => fetchParams.processRequestEndOfBody());
-      } else if (request2.body != null) {
+      } else if (request3.body != null) {
         const processBodyChunk = async function* (bytes) {
           if (isCancelled(fetchParams)) {
             return;
@@ -14330,7 +14329,7 @@ var require_fetch = __commonJS({
         };
         requestBody = (async function* () {
           try {
-            for await (const bytes of request2.body.stream) {
+            for await (const bytes of request3.body.stream) {
               yield* processBodyChunk(bytes);
             }
             processEndOfBody();
@@ -14441,17 +14440,17 @@ var require_fetch = __commonJS({
       }
       return response;
       function dispatch({ body }) {
-        const url = requestCurrentURL(request2);
+        const url = requestCurrentURL(request3);
         const agent = fetchParams.controller.dispatcher;
         return new Promise((resolve, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
-            method: request2.method,
-            body: agent.isMockActive ? request2.body && (request2.body.source || request2.body.stream) : body,
-            headers: request2.headersList.entries,
+            method: request3.method,
+            body: agent.isMockActive ? request3.body && (request3.body.source || request3.body.stream) : body,
+            headers: request3.headersList.entries,
             maxRedirections: 0,
-            upgrade: request2.mode === "websocket" ? "websocket" : void 0
+            upgrade: request3.mode === "websocket" ? "websocket" : void 0
           },
           {
             body: null,
@@ -14481,8 +14480,8 @@ var require_fetch = __commonJS({
               }
               location = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location && request2.redirect === "follow" && redirectStatusSet.has(status);
-              if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
+              const willFollow = location && request3.redirect === "follow" && redirectStatusSet.has(status);
+              if (request3.method !== "HEAD" && request3.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
                 const maxContentEncodings = 5;
@@ -15053,9 +15052,9 @@ var require_util4 = __commonJS({
       switch (type) {
         case "DataURL": {
           let dataURL = "data:";
-          const parsed = parseMIMEType(mimeType || "application/octet-stream");
-          if (parsed !== "failure") {
-            dataURL += serializeAMimeType(parsed);
+          const parsed2 = parseMIMEType(mimeType || "application/octet-stream");
+          if (parsed2 !== "failure") {
+            dataURL += serializeAMimeType(parsed2);
           }
           dataURL += ";base64,";
           const decoder = new StringDecoder("latin1");
@@ -15079,7 +15078,7 @@ var require_util4 = __commonJS({
           if (encoding === "failure") {
             encoding = "UTF-8";
           }
-          return decode2(bytes, encoding);
+          return decode(bytes, encoding);
         }
         case "ArrayBuffer": {
           const sequence = combineByteSequences(bytes);
@@ -15096,7 +15095,7 @@ var require_util4 = __commonJS({
         }
       }
     }
-    function decode2(ioQueue, encoding) {
+    function decode(ioQueue, encoding) {
       const bytes = combineByteSequences(ioQueue);
       const BOMEncoding = BOMSniffing(bytes);
       let slice = 0;
@@ -15463,31 +15462,31 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request2, options2 = {}) {
+      async match(request3, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
-        const p = this.#internalMatchAll(request2, options2, 1);
+        const p = this.#internalMatchAll(request3, options2, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request2 = void 0, options2 = {}) {
+      async matchAll(request3 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.matchAll";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
-        return this.#internalMatchAll(request2, options2);
+        return this.#internalMatchAll(request3, options2);
       }
-      async add(request2) {
+      async add(request3) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.add";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
-        const requests = [request2];
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
+        const requests = [request3];
         const responseArrayPromise = this.addAll(requests);
         return await responseArrayPromise;
       }
@@ -15497,19 +15496,19 @@ var require_cache = __commonJS({
         webidl.argumentLengthCheck(arguments, 1, prefix);
         const responsePromises = [];
         const requestList = [];
-        for (let request2 of requests) {
-          if (request2 === void 0) {
+        for (let request3 of requests) {
+          if (request3 === void 0) {
             throw webidl.errors.conversionFailed({
               prefix,
               argument: "Argument 1",
               types: ["undefined is not allowed"]
             });
           }
-          request2 = webidl.converters.RequestInfo(request2);
-          if (typeof request2 === "string") {
+          request3 = webidl.converters.RequestInfo(request3);
+          if (typeof request3 === "string") {
             continue;
           }
-          const r = request2[kState];
+          const r = request3[kState];
           if (!urlIsHttpHttpsScheme(r.url) || r.method !== "GET") {
             throw webidl.errors.exception({
               header: prefix,
@@ -15518,8 +15517,8 @@ var require_cache = __commonJS({
           }
         }
         const fetchControllers = [];
-        for (const request2 of requests) {
-          const r = new Request2(request2)[kState];
+        for (const request3 of requests) {
+          const r = new Request2(request3)[kState];
           if (!urlIsHttpHttpsScheme(r.url)) {
             throw webidl.errors.exception({
               header: prefix,
@@ -15596,17 +15595,17 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async put(request2, response) {
+      async put(request3, response) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.put";
         webidl.argumentLengthCheck(arguments, 2, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         response = webidl.converters.Response(response, prefix, "response");
         let innerRequest = null;
-        if (request2 instanceof Request2) {
-          innerRequest = request2[kState];
+        if (request3 instanceof Request2) {
+          innerRequest = request3[kState];
         } else {
-          innerRequest = new Request2(request2)[kState];
+          innerRequest = new Request2(request3)[kState];
         }
         if (!urlIsHttpHttpsScheme(innerRequest.url) || innerRequest.method !== "GET") {
           throw webidl.errors.exception({
@@ -15677,21 +15676,21 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request2, options2 = {}) {
+      async delete(request3, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix);
-        request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
         let r = null;
-        if (request2 instanceof Request2) {
-          r = request2[kState];
+        if (request3 instanceof Request2) {
+          r = request3[kState];
           if (r.method !== "GET" && !options2.ignoreMethod) {
             return false;
           }
         } else {
-          assert(typeof request2 === "string");
-          r = new Request2(request2)[kState];
+          assert(typeof request3 === "string");
+          r = new Request2(request3)[kState];
         }
         const operations = [];
         const operation = {
@@ -15723,25 +15722,25 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request2 = void 0, options2 = {}) {
+      async keys(request3 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix = "Cache.keys";
-        if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix, "request");
+        if (request3 !== void 0) request3 = webidl.converters.RequestInfo(request3, prefix, "request");
         options2 = webidl.converters.CacheQueryOptions(options2, prefix, "options");
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request2) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request2) {
+            r = request3[kState];
             if (r.method !== "GET" && !options2.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request2(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request2(request3)[kState];
           }
         }
         const promise = createDeferredPromise();
         const requests = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             requests.push(requestResponse[0]);
           }
@@ -15753,9 +15752,9 @@ var require_cache = __commonJS({
         }
         queueMicrotask(() => {
           const requestList = [];
-          for (const request3 of requests) {
+          for (const request4 of requests) {
             const requestObject = fromInnerRequest(
-              request3,
+              request4,
               new AbortController().signal,
               "immutable"
             );
@@ -15873,9 +15872,9 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options2) {
+      #requestMatchesCachedItem(requestQuery, request3, response = null, options2) {
         const queryURL = new URL(requestQuery.url);
-        const cachedURL = new URL(request2.url);
+        const cachedURL = new URL(request3.url);
         if (options2?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
@@ -15891,7 +15890,7 @@ var require_cache = __commonJS({
           if (fieldValue === "*") {
             return false;
           }
-          const requestValue = request2.headersList.get(fieldValue);
+          const requestValue = request3.headersList.get(fieldValue);
           const queryValue = requestQuery.headersList.get(fieldValue);
           if (requestValue !== queryValue) {
             return false;
@@ -15899,20 +15898,20 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request2, options2, maxResponses = Infinity) {
+      #internalMatchAll(request3, options2, maxResponses = Infinity) {
         let r = null;
-        if (request2 !== void 0) {
-          if (request2 instanceof Request2) {
-            r = request2[kState];
+        if (request3 !== void 0) {
+          if (request3 instanceof Request2) {
+            r = request3[kState];
             if (r.method !== "GET" && !options2.ignoreMethod) {
               return [];
             }
-          } else if (typeof request2 === "string") {
-            r = new Request2(request2)[kState];
+          } else if (typeof request3 === "string") {
+            r = new Request2(request3)[kState];
           }
         }
         const responses = [];
-        if (request2 === void 0) {
+        if (request3 === void 0) {
           for (const requestResponse of this.#relevantRequestResponseList) {
             responses.push(requestResponse[1]);
           }
@@ -16001,21 +16000,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request2, options2 = {}) {
+      async match(request3, options2 = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
-        request2 = webidl.converters.RequestInfo(request2);
+        request3 = webidl.converters.RequestInfo(request3);
         options2 = webidl.converters.MultiCacheQueryOptions(options2);
         if (options2.cacheName != null) {
           if (this.#caches.has(options2.cacheName)) {
             const cacheList = this.#caches.get(options2.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options2);
+            return await cache.match(request3, options2);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options2);
+            const response = await cache.match(request3, options2);
             if (response !== void 0) {
               return response;
             }
@@ -17104,7 +17103,7 @@ var require_frame = __commonJS({
     } catch {
       crypto4 = {
         // not full compatibility, but minimum.
-        randomFillSync: function randomFillSync(buffer2, _offset, _size) {
+        randomFillSync: function randomFillSync2(buffer2, _offset, _size) {
           for (let i = 0; i < buffer2.length; ++i) {
             buffer2[i] = Math.random() * 255 | 0;
           }
@@ -17195,7 +17194,7 @@ var require_connection = __commonJS({
     function establishWebSocketConnection(url, protocols, client, ws, onEstablish, options2) {
       const requestURL = url;
       requestURL.protocol = url.protocol === "ws:" ? "http:" : "https:";
-      const request2 = makeRequest({
+      const request3 = makeRequest({
         urlList: [requestURL],
         client,
         serviceWorkers: "none",
@@ -17207,18 +17206,18 @@ var require_connection = __commonJS({
       });
       if (options2.headers) {
         const headersList = getHeadersList(new Headers3(options2.headers));
-        request2.headersList = headersList;
+        request3.headersList = headersList;
       }
       const keyValue = crypto4.randomBytes(16).toString("base64");
-      request2.headersList.append("sec-websocket-key", keyValue);
-      request2.headersList.append("sec-websocket-version", "13");
+      request3.headersList.append("sec-websocket-key", keyValue);
+      request3.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
-        request2.headersList.append("sec-websocket-protocol", protocol);
+        request3.headersList.append("sec-websocket-protocol", protocol);
       }
       const permessageDeflate = "permessage-deflate; client_max_window_bits";
-      request2.headersList.append("sec-websocket-extensions", permessageDeflate);
+      request3.headersList.append("sec-websocket-extensions", permessageDeflate);
       const controller = fetching({
-        request: request2,
+        request: request3,
         useParallelQueue: true,
         dispatcher: options2.dispatcher,
         processResponse(response) {
@@ -17255,7 +17254,7 @@ var require_connection = __commonJS({
           }
           const secProtocol = response.headersList.get("Sec-WebSocket-Protocol");
           if (secProtocol !== null) {
-            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request2.headersList);
+            const requestProtocols = getDecodeSplit("sec-websocket-protocol", request3.headersList);
             if (requestProtocols === null || !requestProtocols.includes(secProtocol)) {
               failWebsocketConnection(ws, "Protocol was not set in the opening handshake.");
               return;
@@ -18354,12 +18353,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length2, field) {
-      if (length2 !== field.length) {
+    function isFieldName(line, length2, field2) {
+      if (length2 !== field2.length) {
         return false;
       }
       for (let i = 0; i < length2; i++) {
-        if (line[i] !== field[i]) {
+        if (line[i] !== field2[i]) {
           return false;
         }
       }
@@ -18560,13 +18559,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field] + size;
+      setEventFieldSize(field2, size) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field] = size;
+        this.eventFieldSizes[field2] = size;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -19659,8 +19658,8 @@ var require_ip_codec = __commonJS({
       Object.defineProperty(exports3, "__esModule", {
         value: true
       });
-      exports3.decode = decode2;
-      exports3.encode = encode2;
+      exports3.decode = decode;
+      exports3.encode = encode;
       exports3.familyOf = familyOf;
       exports3.name = void 0;
       exports3.sizeOf = sizeOf;
@@ -19813,7 +19812,7 @@ var require_ip_codec = __commonJS({
       function familyOf(string) {
         return sizeOf(string) === v4.size ? 1 : 2;
       }
-      function encode2(ip, buff, offset) {
+      function encode(ip, buff, offset) {
         offset = ~~offset;
         const size = sizeOf(ip);
         if (typeof buff === "function") {
@@ -19824,7 +19823,7 @@ var require_ip_codec = __commonJS({
         }
         return v6.encode(ip, buff, offset);
       }
-      function decode2(buff, offset, length2) {
+      function decode(buff, offset, length2) {
         offset = ~~offset;
         length2 = length2 || buff.length - offset;
         if (length2 === v4.size) {
@@ -20906,7 +20905,7 @@ var require_dns_packet = __commonJS({
           return 32;
       }
     };
-    rsshfp.encode = function encode2(record, buf, offset) {
+    rsshfp.encode = function encode(record, buf, offset) {
       if (!buf) buf = Buffer3.alloc(rsshfp.encodingLength(record));
       if (!offset) offset = 0;
       const oldOffset = offset;
@@ -20926,7 +20925,7 @@ var require_dns_packet = __commonJS({
       return buf;
     };
     rsshfp.encode.bytes = 0;
-    rsshfp.decode = function decode2(buf, offset) {
+    rsshfp.decode = function decode(buf, offset) {
       if (!offset) offset = 0;
       const oldOffset = offset;
       const record = {};
@@ -21269,646 +21268,6 @@ var require_dns_packet = __commonJS({
       }
       return offset;
     }
-  }
-});
-
-// node_modules/tslib/tslib.es6.mjs
-var tslib_es6_exports = {};
-__export(tslib_es6_exports, {
-  __addDisposableResource: () => __addDisposableResource,
-  __assign: () => __assign,
-  __asyncDelegator: () => __asyncDelegator,
-  __asyncGenerator: () => __asyncGenerator,
-  __asyncValues: () => __asyncValues,
-  __await: () => __await,
-  __awaiter: () => __awaiter6,
-  __classPrivateFieldGet: () => __classPrivateFieldGet,
-  __classPrivateFieldIn: () => __classPrivateFieldIn,
-  __classPrivateFieldSet: () => __classPrivateFieldSet,
-  __createBinding: () => __createBinding,
-  __decorate: () => __decorate,
-  __disposeResources: () => __disposeResources,
-  __esDecorate: () => __esDecorate,
-  __exportStar: () => __exportStar,
-  __extends: () => __extends,
-  __generator: () => __generator,
-  __importDefault: () => __importDefault,
-  __importStar: () => __importStar,
-  __makeTemplateObject: () => __makeTemplateObject,
-  __metadata: () => __metadata,
-  __param: () => __param,
-  __propKey: () => __propKey,
-  __read: () => __read,
-  __rest: () => __rest,
-  __rewriteRelativeImportExtension: () => __rewriteRelativeImportExtension,
-  __runInitializers: () => __runInitializers,
-  __setFunctionName: () => __setFunctionName,
-  __spread: () => __spread,
-  __spreadArray: () => __spreadArray,
-  __spreadArrays: () => __spreadArrays,
-  __values: () => __values,
-  default: () => tslib_es6_default
-});
-function __extends(d, b) {
-  if (typeof b !== "function" && b !== null)
-    throw new TypeError("Class extends value " + String(b) + " is not a constructor or null");
-  extendStatics(d, b);
-  function __() {
-    this.constructor = d;
-  }
-  d.prototype = b === null ? Object.create(b) : (__.prototype = b.prototype, new __());
-}
-function __rest(s, e) {
-  var t = {};
-  for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p) && e.indexOf(p) < 0)
-    t[p] = s[p];
-  if (s != null && typeof Object.getOwnPropertySymbols === "function")
-    for (var i = 0, p = Object.getOwnPropertySymbols(s); i < p.length; i++) {
-      if (e.indexOf(p[i]) < 0 && Object.prototype.propertyIsEnumerable.call(s, p[i]))
-        t[p[i]] = s[p[i]];
-    }
-  return t;
-}
-function __decorate(decorators, target, key, desc) {
-  var c = arguments.length, r = c < 3 ? target : desc === null ? desc = Object.getOwnPropertyDescriptor(target, key) : desc, d;
-  if (typeof Reflect === "object" && typeof Reflect.decorate === "function") r = Reflect.decorate(decorators, target, key, desc);
-  else for (var i = decorators.length - 1; i >= 0; i--) if (d = decorators[i]) r = (c < 3 ? d(r) : c > 3 ? d(target, key, r) : d(target, key)) || r;
-  return c > 3 && r && Object.defineProperty(target, key, r), r;
-}
-function __param(paramIndex, decorator) {
-  return function(target, key) {
-    decorator(target, key, paramIndex);
-  };
-}
-function __esDecorate(ctor, descriptorIn, decorators, contextIn, initializers, extraInitializers) {
-  function accept(f) {
-    if (f !== void 0 && typeof f !== "function") throw new TypeError("Function expected");
-    return f;
-  }
-  var kind = contextIn.kind, key = kind === "getter" ? "get" : kind === "setter" ? "set" : "value";
-  var target = !descriptorIn && ctor ? contextIn["static"] ? ctor : ctor.prototype : null;
-  var descriptor = descriptorIn || (target ? Object.getOwnPropertyDescriptor(target, contextIn.name) : {});
-  var _, done = false;
-  for (var i = decorators.length - 1; i >= 0; i--) {
-    var context5 = {};
-    for (var p in contextIn) context5[p] = p === "access" ? {} : contextIn[p];
-    for (var p in contextIn.access) context5.access[p] = contextIn.access[p];
-    context5.addInitializer = function(f) {
-      if (done) throw new TypeError("Cannot add initializers after decoration has completed");
-      extraInitializers.push(accept(f || null));
-    };
-    var result = (0, decorators[i])(kind === "accessor" ? { get: descriptor.get, set: descriptor.set } : descriptor[key], context5);
-    if (kind === "accessor") {
-      if (result === void 0) continue;
-      if (result === null || typeof result !== "object") throw new TypeError("Object expected");
-      if (_ = accept(result.get)) descriptor.get = _;
-      if (_ = accept(result.set)) descriptor.set = _;
-      if (_ = accept(result.init)) initializers.unshift(_);
-    } else if (_ = accept(result)) {
-      if (kind === "field") initializers.unshift(_);
-      else descriptor[key] = _;
-    }
-  }
-  if (target) Object.defineProperty(target, contextIn.name, descriptor);
-  done = true;
-}
-function __runInitializers(thisArg, initializers, value) {
-  var useValue = arguments.length > 2;
-  for (var i = 0; i < initializers.length; i++) {
-    value = useValue ? initializers[i].call(thisArg, value) : initializers[i].call(thisArg);
-  }
-  return useValue ? value : void 0;
-}
-function __propKey(x) {
-  return typeof x === "symbol" ? x : "".concat(x);
-}
-function __setFunctionName(f, name3, prefix) {
-  if (typeof name3 === "symbol") name3 = name3.description ? "[".concat(name3.description, "]") : "";
-  return Object.defineProperty(f, "name", { configurable: true, value: prefix ? "".concat(prefix, " ", name3) : name3 });
-}
-function __metadata(metadataKey, metadataValue) {
-  if (typeof Reflect === "object" && typeof Reflect.metadata === "function") return Reflect.metadata(metadataKey, metadataValue);
-}
-function __awaiter6(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve) {
-      resolve(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-}
-function __generator(thisArg, body) {
-  var _ = { label: 0, sent: function() {
-    if (t[0] & 1) throw t[1];
-    return t[1];
-  }, trys: [], ops: [] }, f, y, t, g = Object.create((typeof Iterator === "function" ? Iterator : Object).prototype);
-  return g.next = verb(0), g["throw"] = verb(1), g["return"] = verb(2), typeof Symbol === "function" && (g[Symbol.iterator] = function() {
-    return this;
-  }), g;
-  function verb(n) {
-    return function(v) {
-      return step([n, v]);
-    };
-  }
-  function step(op) {
-    if (f) throw new TypeError("Generator is already executing.");
-    while (g && (g = 0, op[0] && (_ = 0)), _) try {
-      if (f = 1, y && (t = op[0] & 2 ? y["return"] : op[0] ? y["throw"] || ((t = y["return"]) && t.call(y), 0) : y.next) && !(t = t.call(y, op[1])).done) return t;
-      if (y = 0, t) op = [op[0] & 2, t.value];
-      switch (op[0]) {
-        case 0:
-        case 1:
-          t = op;
-          break;
-        case 4:
-          _.label++;
-          return { value: op[1], done: false };
-        case 5:
-          _.label++;
-          y = op[1];
-          op = [0];
-          continue;
-        case 7:
-          op = _.ops.pop();
-          _.trys.pop();
-          continue;
-        default:
-          if (!(t = _.trys, t = t.length > 0 && t[t.length - 1]) && (op[0] === 6 || op[0] === 2)) {
-            _ = 0;
-            continue;
-          }
-          if (op[0] === 3 && (!t || op[1] > t[0] && op[1] < t[3])) {
-            _.label = op[1];
-            break;
-          }
-          if (op[0] === 6 && _.label < t[1]) {
-            _.label = t[1];
-            t = op;
-            break;
-          }
-          if (t && _.label < t[2]) {
-            _.label = t[2];
-            _.ops.push(op);
-            break;
-          }
-          if (t[2]) _.ops.pop();
-          _.trys.pop();
-          continue;
-      }
-      op = body.call(thisArg, _);
-    } catch (e) {
-      op = [6, e];
-      y = 0;
-    } finally {
-      f = t = 0;
-    }
-    if (op[0] & 5) throw op[1];
-    return { value: op[0] ? op[1] : void 0, done: true };
-  }
-}
-function __exportStar(m, o) {
-  for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(o, p)) __createBinding(o, m, p);
-}
-function __values(o) {
-  var s = typeof Symbol === "function" && Symbol.iterator, m = s && o[s], i = 0;
-  if (m) return m.call(o);
-  if (o && typeof o.length === "number") return {
-    next: function() {
-      if (o && i >= o.length) o = void 0;
-      return { value: o && o[i++], done: !o };
-    }
-  };
-  throw new TypeError(s ? "Object is not iterable." : "Symbol.iterator is not defined.");
-}
-function __read(o, n) {
-  var m = typeof Symbol === "function" && o[Symbol.iterator];
-  if (!m) return o;
-  var i = m.call(o), r, ar = [], e;
-  try {
-    while ((n === void 0 || n-- > 0) && !(r = i.next()).done) ar.push(r.value);
-  } catch (error2) {
-    e = { error: error2 };
-  } finally {
-    try {
-      if (r && !r.done && (m = i["return"])) m.call(i);
-    } finally {
-      if (e) throw e.error;
-    }
-  }
-  return ar;
-}
-function __spread() {
-  for (var ar = [], i = 0; i < arguments.length; i++)
-    ar = ar.concat(__read(arguments[i]));
-  return ar;
-}
-function __spreadArrays() {
-  for (var s = 0, i = 0, il = arguments.length; i < il; i++) s += arguments[i].length;
-  for (var r = Array(s), k = 0, i = 0; i < il; i++)
-    for (var a = arguments[i], j = 0, jl = a.length; j < jl; j++, k++)
-      r[k] = a[j];
-  return r;
-}
-function __spreadArray(to, from, pack) {
-  if (pack || arguments.length === 2) for (var i = 0, l = from.length, ar; i < l; i++) {
-    if (ar || !(i in from)) {
-      if (!ar) ar = Array.prototype.slice.call(from, 0, i);
-      ar[i] = from[i];
-    }
-  }
-  return to.concat(ar || Array.prototype.slice.call(from));
-}
-function __await(v) {
-  return this instanceof __await ? (this.v = v, this) : new __await(v);
-}
-function __asyncGenerator(thisArg, _arguments, generator) {
-  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var g = generator.apply(thisArg, _arguments || []), i, q = [];
-  return i = Object.create((typeof AsyncIterator === "function" ? AsyncIterator : Object).prototype), verb("next"), verb("throw"), verb("return", awaitReturn), i[Symbol.asyncIterator] = function() {
-    return this;
-  }, i;
-  function awaitReturn(f) {
-    return function(v) {
-      return Promise.resolve(v).then(f, reject);
-    };
-  }
-  function verb(n, f) {
-    if (g[n]) {
-      i[n] = function(v) {
-        return new Promise(function(a, b) {
-          q.push([n, v, a, b]) > 1 || resume(n, v);
-        });
-      };
-      if (f) i[n] = f(i[n]);
-    }
-  }
-  function resume(n, v) {
-    try {
-      step(g[n](v));
-    } catch (e) {
-      settle(q[0][3], e);
-    }
-  }
-  function step(r) {
-    r.value instanceof __await ? Promise.resolve(r.value.v).then(fulfill, reject) : settle(q[0][2], r);
-  }
-  function fulfill(value) {
-    resume("next", value);
-  }
-  function reject(value) {
-    resume("throw", value);
-  }
-  function settle(f, v) {
-    if (f(v), q.shift(), q.length) resume(q[0][0], q[0][1]);
-  }
-}
-function __asyncDelegator(o) {
-  var i, p;
-  return i = {}, verb("next"), verb("throw", function(e) {
-    throw e;
-  }), verb("return"), i[Symbol.iterator] = function() {
-    return this;
-  }, i;
-  function verb(n, f) {
-    i[n] = o[n] ? function(v) {
-      return (p = !p) ? { value: __await(o[n](v)), done: false } : f ? f(v) : v;
-    } : f;
-  }
-}
-function __asyncValues(o) {
-  if (!Symbol.asyncIterator) throw new TypeError("Symbol.asyncIterator is not defined.");
-  var m = o[Symbol.asyncIterator], i;
-  return m ? m.call(o) : (o = typeof __values === "function" ? __values(o) : o[Symbol.iterator](), i = {}, verb("next"), verb("throw"), verb("return"), i[Symbol.asyncIterator] = function() {
-    return this;
-  }, i);
-  function verb(n) {
-    i[n] = o[n] && function(v) {
-      return new Promise(function(resolve, reject) {
-        v = o[n](v), settle(resolve, reject, v.done, v.value);
-      });
-    };
-  }
-  function settle(resolve, reject, d, v) {
-    Promise.resolve(v).then(function(v2) {
-      resolve({ value: v2, done: d });
-    }, reject);
-  }
-}
-function __makeTemplateObject(cooked, raw) {
-  if (Object.defineProperty) {
-    Object.defineProperty(cooked, "raw", { value: raw });
-  } else {
-    cooked.raw = raw;
-  }
-  return cooked;
-}
-function __importStar(mod) {
-  if (mod && mod.__esModule) return mod;
-  var result = {};
-  if (mod != null) {
-    for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-  }
-  __setModuleDefault(result, mod);
-  return result;
-}
-function __importDefault(mod) {
-  return mod && mod.__esModule ? mod : { default: mod };
-}
-function __classPrivateFieldGet(receiver, state3, kind, f) {
-  if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a getter");
-  if (typeof state3 === "function" ? receiver !== state3 || !f : !state3.has(receiver)) throw new TypeError("Cannot read private member from an object whose class did not declare it");
-  return kind === "m" ? f : kind === "a" ? f.call(receiver) : f ? f.value : state3.get(receiver);
-}
-function __classPrivateFieldSet(receiver, state3, value, kind, f) {
-  if (kind === "m") throw new TypeError("Private method is not writable");
-  if (kind === "a" && !f) throw new TypeError("Private accessor was defined without a setter");
-  if (typeof state3 === "function" ? receiver !== state3 || !f : !state3.has(receiver)) throw new TypeError("Cannot write private member to an object whose class did not declare it");
-  return kind === "a" ? f.call(receiver, value) : f ? f.value = value : state3.set(receiver, value), value;
-}
-function __classPrivateFieldIn(state3, receiver) {
-  if (receiver === null || typeof receiver !== "object" && typeof receiver !== "function") throw new TypeError("Cannot use 'in' operator on non-object");
-  return typeof state3 === "function" ? receiver === state3 : state3.has(receiver);
-}
-function __addDisposableResource(env, value, async) {
-  if (value !== null && value !== void 0) {
-    if (typeof value !== "object" && typeof value !== "function") throw new TypeError("Object expected.");
-    var dispose, inner;
-    if (async) {
-      if (!Symbol.asyncDispose) throw new TypeError("Symbol.asyncDispose is not defined.");
-      dispose = value[Symbol.asyncDispose];
-    }
-    if (dispose === void 0) {
-      if (!Symbol.dispose) throw new TypeError("Symbol.dispose is not defined.");
-      dispose = value[Symbol.dispose];
-      if (async) inner = dispose;
-    }
-    if (typeof dispose !== "function") throw new TypeError("Object not disposable.");
-    if (inner) dispose = function() {
-      try {
-        inner.call(this);
-      } catch (e) {
-        return Promise.reject(e);
-      }
-    };
-    env.stack.push({ value, dispose, async });
-  } else if (async) {
-    env.stack.push({ async: true });
-  }
-  return value;
-}
-function __disposeResources(env) {
-  function fail(e) {
-    env.error = env.hasError ? new _SuppressedError(e, env.error, "An error was suppressed during disposal.") : e;
-    env.hasError = true;
-  }
-  var r, s = 0;
-  function next() {
-    while (r = env.stack.pop()) {
-      try {
-        if (!r.async && s === 1) return s = 0, env.stack.push(r), Promise.resolve().then(next);
-        if (r.dispose) {
-          var result = r.dispose.call(r.value);
-          if (r.async) return s |= 2, Promise.resolve(result).then(next, function(e) {
-            fail(e);
-            return next();
-          });
-        } else s |= 1;
-      } catch (e) {
-        fail(e);
-      }
-    }
-    if (s === 1) return env.hasError ? Promise.reject(env.error) : Promise.resolve();
-    if (env.hasError) throw env.error;
-  }
-  return next();
-}
-function __rewriteRelativeImportExtension(path11, preserveJsx, extraExtensions, ignoreCase) {
-  if (typeof path11 === "string" && /^\.\.?\//.test(path11)) {
-    if (extraExtensions) {
-      for (var extension in extraExtensions) {
-        var suffix = path11.slice(-extension.length);
-        if (suffix === extension || ignoreCase && suffix.toLowerCase() === extension.toLowerCase()) {
-          var output = extraExtensions[extension];
-          return output === extension ? path11 : path11.slice(0, -extension.length) + output;
-        }
-      }
-    }
-    return path11.replace(/\.(tsx)$|((?:\.d)?)((?:\.[^./]+?)?)\.([cm]?)ts$/i, function(m, tsx, d, ext, cm) {
-      return tsx ? preserveJsx ? ".jsx" : ".js" : d && (!ext || !cm) ? m : d + ext + "." + cm.toLowerCase() + "js";
-    });
-  }
-  return path11;
-}
-var extendStatics, __assign, __createBinding, __setModuleDefault, ownKeys, _SuppressedError, tslib_es6_default;
-var init_tslib_es6 = __esm({
-  "node_modules/tslib/tslib.es6.mjs"() {
-    extendStatics = function(d, b) {
-      extendStatics = Object.setPrototypeOf || { __proto__: [] } instanceof Array && function(d2, b2) {
-        d2.__proto__ = b2;
-      } || function(d2, b2) {
-        for (var p in b2) if (Object.prototype.hasOwnProperty.call(b2, p)) d2[p] = b2[p];
-      };
-      return extendStatics(d, b);
-    };
-    __assign = function() {
-      __assign = Object.assign || function __assign2(t) {
-        for (var s, i = 1, n = arguments.length; i < n; i++) {
-          s = arguments[i];
-          for (var p in s) if (Object.prototype.hasOwnProperty.call(s, p)) t[p] = s[p];
-        }
-        return t;
-      };
-      return __assign.apply(this, arguments);
-    };
-    __createBinding = Object.create ? (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
-          return m[k];
-        } };
-      }
-      Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
-    });
-    __setModuleDefault = Object.create ? (function(o, v) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v });
-    }) : function(o, v) {
-      o["default"] = v;
-    };
-    ownKeys = function(o) {
-      ownKeys = Object.getOwnPropertyNames || function(o2) {
-        var ar = [];
-        for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
-        return ar;
-      };
-      return ownKeys(o);
-    };
-    _SuppressedError = typeof SuppressedError === "function" ? SuppressedError : function(error2, suppressed, message) {
-      var e = new Error(message);
-      return e.name = "SuppressedError", e.error = error2, e.suppressed = suppressed, e;
-    };
-    tslib_es6_default = {
-      __extends,
-      __assign,
-      __rest,
-      __decorate,
-      __param,
-      __esDecorate,
-      __runInitializers,
-      __propKey,
-      __setFunctionName,
-      __metadata,
-      __awaiter: __awaiter6,
-      __generator,
-      __createBinding,
-      __exportStar,
-      __values,
-      __read,
-      __spread,
-      __spreadArrays,
-      __spreadArray,
-      __await,
-      __asyncGenerator,
-      __asyncDelegator,
-      __asyncValues,
-      __makeTemplateObject,
-      __importStar,
-      __importDefault,
-      __classPrivateFieldGet,
-      __classPrivateFieldSet,
-      __classPrivateFieldIn,
-      __addDisposableResource,
-      __disposeResources,
-      __rewriteRelativeImportExtension
-    };
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/lib/src/GraphClientError.js
-var require_GraphClientError = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/lib/src/GraphClientError.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.GraphClientError = void 0;
-    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
-    var GraphClientError2 = (
-      /** @class */
-      (function(_super) {
-        tslib_1.__extends(GraphClientError3, _super);
-        function GraphClientError3(message) {
-          var _this = _super.call(this, message) || this;
-          Object.setPrototypeOf(_this, GraphClientError3.prototype);
-          return _this;
-        }
-        GraphClientError3.setGraphClientError = function(error2) {
-          var graphClientError;
-          if (error2 instanceof Error) {
-            graphClientError = error2;
-          } else {
-            graphClientError = new GraphClientError3();
-            graphClientError.customError = error2;
-          }
-          return graphClientError;
-        };
-        return GraphClientError3;
-      })(Error)
-    );
-    exports2.GraphClientError = GraphClientError2;
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js
-var require_TokenCredentialAuthenticationProvider = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/TokenCredentialAuthenticationProvider.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.TokenCredentialAuthenticationProvider = void 0;
-    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
-    var GraphClientError_1 = require_GraphClientError();
-    var TokenCredentialAuthenticationProvider2 = (
-      /** @class */
-      (function() {
-        function TokenCredentialAuthenticationProvider3(tokenCredential, authenticationProviderOptions) {
-          if (!tokenCredential) {
-            throw new GraphClientError_1.GraphClientError("Please pass a token credential object to the TokenCredentialAuthenticationProvider class constructor");
-          }
-          if (!authenticationProviderOptions) {
-            throw new GraphClientError_1.GraphClientError("Please pass the TokenCredentialAuthenticationProviderOptions with scopes to the TokenCredentialAuthenticationProvider class constructor");
-          }
-          this.authenticationProviderOptions = authenticationProviderOptions;
-          this.tokenCredential = tokenCredential;
-        }
-        TokenCredentialAuthenticationProvider3.prototype.getAccessToken = function() {
-          return tslib_1.__awaiter(this, void 0, void 0, function() {
-            var scopes, error2, response;
-            return tslib_1.__generator(this, function(_a) {
-              switch (_a.label) {
-                case 0:
-                  scopes = this.authenticationProviderOptions.scopes;
-                  error2 = new GraphClientError_1.GraphClientError();
-                  if (!scopes || scopes.length === 0) {
-                    error2.name = "Empty Scopes";
-                    error2.message = "Scopes cannot be empty, Please provide scopes";
-                    throw error2;
-                  }
-                  return [4, this.tokenCredential.getToken(scopes, this.authenticationProviderOptions.getTokenOptions)];
-                case 1:
-                  response = _a.sent();
-                  if (response) {
-                    return [2, response.token];
-                  }
-                  error2.message = "Cannot retrieve accessToken from the Token Credential object";
-                  error2.name = "Access token is undefined";
-                  throw error2;
-              }
-            });
-          });
-        };
-        return TokenCredentialAuthenticationProvider3;
-      })()
-    );
-    exports2.TokenCredentialAuthenticationProvider = TokenCredentialAuthenticationProvider2;
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/ITokenCredentialAuthenticationProviderOptions.js
-var require_ITokenCredentialAuthenticationProviderOptions = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/lib/src/authentication/azureTokenCredentials/ITokenCredentialAuthenticationProviderOptions.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-  }
-});
-
-// node_modules/@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js
-var require_azureTokenCredentials = __commonJS({
-  "node_modules/@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var tslib_1 = (init_tslib_es6(), __toCommonJS(tslib_es6_exports));
-    tslib_1.__exportStar(require_TokenCredentialAuthenticationProvider(), exports2);
-    tslib_1.__exportStar(require_ITokenCredentialAuthenticationProviderOptions(), exports2);
   }
 });
 
@@ -22551,11 +21910,11 @@ var require_verify_stream = __commonJS({
     var toString = require_tostring();
     var util2 = __require("util");
     var JWS_REGEX = /^[a-zA-Z0-9\-_]+?\.[a-zA-Z0-9\-_]+?\.([a-zA-Z0-9\-_]+)?$/;
-    function isObject2(thing) {
+    function isObject3(thing) {
       return Object.prototype.toString.call(thing) === "[object Object]";
     }
     function safeJsonParse(thing) {
-      if (isObject2(thing))
+      if (isObject3(thing))
         return thing;
       try {
         return JSON.parse(thing);
@@ -23552,8 +22911,8 @@ var require_prerelease = __commonJS({
     "use strict";
     var parse5 = require_parse2();
     var prerelease = (version3, options2) => {
-      const parsed = parse5(version3, options2);
-      return parsed && parsed.prerelease.length ? parsed.prerelease : null;
+      const parsed2 = parse5(version3, options2);
+      return parsed2 && parsed2.prerelease.length ? parsed2.prerelease : null;
     };
     module2.exports = prerelease;
   }
@@ -25202,7 +24561,7 @@ var require_verify = __commonJS({
     var JsonWebTokenError = require_JsonWebTokenError();
     var NotBeforeError = require_NotBeforeError();
     var TokenExpiredError = require_TokenExpiredError();
-    var decode2 = require_decode();
+    var decode = require_decode();
     var timespan = require_timespan();
     var validateAsymmetricKey = require_validateAsymmetricKey();
     var PS_SUPPORTED = require_psSupported();
@@ -25256,7 +24615,7 @@ var require_verify = __commonJS({
       }
       let decodedToken;
       try {
-        decodedToken = decode2(jwtString, { complete: true });
+        decodedToken = decode(jwtString, { complete: true });
       } catch (err) {
         return done(err);
       }
@@ -25533,13 +24892,13 @@ var require_lodash = __commonJS({
       return isObjectLike(value) && isArrayLike(value);
     }
     function isFunction(value) {
-      var tag = isObject2(value) ? objectToString.call(value) : "";
+      var tag = isObject3(value) ? objectToString.call(value) : "";
       return tag == funcTag || tag == genTag;
     }
     function isLength(value) {
       return typeof value == "number" && value > -1 && value % 1 == 0 && value <= MAX_SAFE_INTEGER;
     }
-    function isObject2(value) {
+    function isObject3(value) {
       var type = typeof value;
       return !!value && (type == "object" || type == "function");
     }
@@ -25574,9 +24933,9 @@ var require_lodash = __commonJS({
       if (isSymbol(value)) {
         return NAN;
       }
-      if (isObject2(value)) {
+      if (isObject3(value)) {
         var other = typeof value.valueOf == "function" ? value.valueOf() : value;
-        value = isObject2(other) ? other + "" : other;
+        value = isObject3(other) ? other + "" : other;
       }
       if (typeof value != "string") {
         return value === 0 ? value : +value;
@@ -25628,7 +24987,7 @@ var require_lodash3 = __commonJS({
     function isInteger(value) {
       return typeof value == "number" && value == toInteger(value);
     }
-    function isObject2(value) {
+    function isObject3(value) {
       var type = typeof value;
       return !!value && (type == "object" || type == "function");
     }
@@ -25660,9 +25019,9 @@ var require_lodash3 = __commonJS({
       if (isSymbol(value)) {
         return NAN;
       }
-      if (isObject2(value)) {
+      if (isObject3(value)) {
         var other = typeof value.valueOf == "function" ? value.valueOf() : value;
-        value = isObject2(other) ? other + "" : other;
+        value = isObject3(other) ? other + "" : other;
       }
       if (typeof value != "string") {
         return value === 0 ? value : +value;
@@ -25786,7 +25145,7 @@ var require_lodash7 = __commonJS({
     function once2(func) {
       return before(2, func);
     }
-    function isObject2(value) {
+    function isObject3(value) {
       var type = typeof value;
       return !!value && (type == "object" || type == "function");
     }
@@ -25818,9 +25177,9 @@ var require_lodash7 = __commonJS({
       if (isSymbol(value)) {
         return NAN;
       }
-      if (isObject2(value)) {
+      if (isObject3(value)) {
         var other = typeof value.valueOf == "function" ? value.valueOf() : value;
-        value = isObject2(other) ? other + "" : other;
+        value = isObject3(other) ? other + "" : other;
       }
       if (typeof value != "string") {
         return value === 0 ? value : +value;
@@ -26608,7 +25967,7 @@ var require_src = __commonJS({
 var require_helpers = __commonJS({
   "node_modules/agent-base/dist/helpers.js"(exports2) {
     "use strict";
-    var __createBinding2 = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -26621,24 +25980,24 @@ var require_helpers = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports2 && exports2.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.req = exports2.json = exports2.toBuffer = void 0;
-    var http6 = __importStar2(__require("http"));
-    var https5 = __importStar2(__require("https"));
+    var http7 = __importStar(__require("http"));
+    var https5 = __importStar(__require("https"));
     async function toBuffer(stream) {
       let length2 = 0;
       const chunks = [];
@@ -26663,7 +26022,7 @@ var require_helpers = __commonJS({
     exports2.json = json;
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
-      const req2 = (href.startsWith("https:") ? https5 : http6).request(url, opts);
+      const req2 = (href.startsWith("https:") ? https5 : http7).request(url, opts);
       const promise = new Promise((resolve, reject) => {
         req2.once("response", resolve).once("error", reject).end();
       });
@@ -26678,7 +26037,7 @@ var require_helpers = __commonJS({
 var require_dist = __commonJS({
   "node_modules/agent-base/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding2 = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -26691,31 +26050,31 @@ var require_dist = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports2 && exports2.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
-    var __exportStar2 = exports2 && exports2.__exportStar || function(m, exports3) {
-      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding2(exports3, m, p);
+    var __exportStar = exports2 && exports2.__exportStar || function(m, exports3) {
+      for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports3, p)) __createBinding(exports3, m, p);
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.Agent = void 0;
-    var net = __importStar2(__require("net"));
-    var http6 = __importStar2(__require("http"));
+    var net = __importStar(__require("net"));
+    var http7 = __importStar(__require("http"));
     var https_1 = __require("https");
-    __exportStar2(require_helpers(), exports2);
+    __exportStar(require_helpers(), exports2);
     var INTERNAL = /* @__PURE__ */ Symbol("AgentBaseInternalState");
-    var Agent3 = class extends http6.Agent {
+    var Agent3 = class extends http7.Agent {
       constructor(opts) {
         super(opts);
         this[INTERNAL] = {};
@@ -26787,7 +26146,7 @@ var require_dist = __commonJS({
         const fakeSocket = this.incrementSockets(name3);
         Promise.resolve().then(() => this.connect(req, connectOpts)).then((socket) => {
           this.decrementSockets(name3, fakeSocket);
-          if (socket instanceof http6.Agent) {
+          if (socket instanceof http7.Agent) {
             try {
               return socket.addRequest(req, connectOpts);
             } catch (err) {
@@ -26834,12 +26193,12 @@ var require_dist = __commonJS({
 var require_parse_proxy_response = __commonJS({
   "node_modules/https-proxy-agent/dist/parse-proxy-response.js"(exports2) {
     "use strict";
-    var __importDefault2 = exports2 && exports2.__importDefault || function(mod) {
+    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.parseProxyResponse = void 0;
-    var debug_1 = __importDefault2(require_src());
+    var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
       return new Promise((resolve, reject) => {
@@ -26930,7 +26289,7 @@ var require_parse_proxy_response = __commonJS({
 var require_dist2 = __commonJS({
   "node_modules/https-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding2 = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -26943,29 +26302,29 @@ var require_dist2 = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports2 && exports2.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
-    var __importDefault2 = exports2 && exports2.__importDefault || function(mod) {
+    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpsProxyAgent = void 0;
-    var net = __importStar2(__require("net"));
-    var tls = __importStar2(__require("tls"));
-    var assert_1 = __importDefault2(__require("assert"));
-    var debug_1 = __importDefault2(require_src());
+    var net = __importStar(__require("net"));
+    var tls = __importStar(__require("tls"));
+    var assert_1 = __importDefault(__require("assert"));
+    var debug_1 = __importDefault(require_src());
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
@@ -27080,7 +26439,7 @@ var require_dist2 = __commonJS({
 var require_dist3 = __commonJS({
   "node_modules/http-proxy-agent/dist/index.js"(exports2) {
     "use strict";
-    var __createBinding2 = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -27093,28 +26452,28 @@ var require_dist3 = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports2 && exports2.__importStar || function(mod) {
+    var __importStar = exports2 && exports2.__importStar || function(mod) {
       if (mod && mod.__esModule) return mod;
       var result = {};
       if (mod != null) {
-        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding2(result, mod, k);
+        for (var k in mod) if (k !== "default" && Object.prototype.hasOwnProperty.call(mod, k)) __createBinding(result, mod, k);
       }
-      __setModuleDefault2(result, mod);
+      __setModuleDefault(result, mod);
       return result;
     };
-    var __importDefault2 = exports2 && exports2.__importDefault || function(mod) {
+    var __importDefault = exports2 && exports2.__importDefault || function(mod) {
       return mod && mod.__esModule ? mod : { "default": mod };
     };
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.HttpProxyAgent = void 0;
-    var net = __importStar2(__require("net"));
-    var tls = __importStar2(__require("tls"));
-    var debug_1 = __importDefault2(require_src());
+    var net = __importStar(__require("net"));
+    var tls = __importStar(__require("tls"));
+    var debug_1 = __importDefault(require_src());
     var events_1 = __require("events");
     var agent_base_1 = require_dist();
     var url_1 = __require("url");
@@ -27662,7 +27021,7 @@ function detectPlatformBinary({ [platform2]: platformBinary }, { wsl } = {}) {
   }
   return detectArchBinary(platformBinary);
 }
-var fallbackAttemptSymbol, __dirname, localXdgOpenPath, platform2, arch2, tryEachApp, baseOpen, open2, openApp, apps, open_default;
+var fallbackAttemptSymbol, __dirname, localXdgOpenPath, platform2, arch2, tryEachApp, baseOpen, open3, openApp, apps, open_default;
 var init_open = __esm({
   "node_modules/open/index.js"() {
     init_wsl_utils();
@@ -27884,7 +27243,7 @@ var init_open = __esm({
         });
       });
     };
-    open2 = (target, options2) => {
+    open3 = (target, options2) => {
       if (typeof target !== "string") {
         throw new TypeError("Expected a `target`");
       }
@@ -27951,7 +27310,7 @@ var init_open = __esm({
     defineLazyProperty(apps, "safari", () => detectPlatformBinary({
       darwin: "Safari"
     }));
-    open_default = open2;
+    open_default = open3;
   }
 });
 
@@ -28040,7 +27399,7 @@ var require_proxy = __commonJS({
 var require_lib = __commonJS({
   "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
     "use strict";
-    var __createBinding2 = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
       if (k2 === void 0) k2 = k;
       var desc = Object.getOwnPropertyDescriptor(m, k);
       if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
@@ -28053,27 +27412,27 @@ var require_lib = __commonJS({
       if (k2 === void 0) k2 = k;
       o[k2] = m[k];
     }));
-    var __setModuleDefault2 = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
       Object.defineProperty(o, "default", { enumerable: true, value: v });
     }) : function(o, v) {
       o["default"] = v;
     });
-    var __importStar2 = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
-      var ownKeys2 = function(o) {
-        ownKeys2 = Object.getOwnPropertyNames || function(o2) {
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
           var ar = [];
           for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
           return ar;
         };
-        return ownKeys2(o);
+        return ownKeys(o);
       };
       return function(mod) {
         if (mod && mod.__esModule) return mod;
         var result = {};
         if (mod != null) {
-          for (var k = ownKeys2(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding2(result, mod, k[i]);
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
         }
-        __setModuleDefault2(result, mod);
+        __setModuleDefault(result, mod);
         return result;
       };
     })();
@@ -28108,10 +27467,10 @@ var require_lib = __commonJS({
     exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
     exports2.getProxyUrl = getProxyUrl2;
     exports2.isHttps = isHttps;
-    var http6 = __importStar2(__require("http"));
-    var https5 = __importStar2(__require("https"));
-    var pm = __importStar2(require_proxy());
-    var tunnel2 = __importStar2(require_tunnel2());
+    var http7 = __importStar(__require("http"));
+    var https5 = __importStar(__require("https"));
+    var pm = __importStar(require_proxy());
+    var tunnel2 = __importStar(require_tunnel2());
     var undici_1 = require_undici();
     var HttpCodes2;
     (function(HttpCodes3) {
@@ -28498,7 +27857,7 @@ var require_lib = __commonJS({
         const info2 = {};
         info2.parsedUrl = requestUrl;
         const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https5 : http6;
+        info2.httpModule = usingSsl ? https5 : http7;
         const defaultPort = usingSsl ? 443 : 80;
         info2.options = {};
         info2.options.host = info2.parsedUrl.hostname;
@@ -28599,7 +27958,7 @@ var require_lib = __commonJS({
         const usingSsl = parsedUrl.protocol === "https:";
         let maxSockets = 100;
         if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http6.globalAgent.maxSockets;
+          maxSockets = this.requestOptions.maxSockets || http7.globalAgent.maxSockets;
         }
         if (proxyUrl && proxyUrl.hostname) {
           const agentOptions = {
@@ -28621,7 +27980,7 @@ var require_lib = __commonJS({
         }
         if (!agent) {
           const options2 = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https5.Agent(options2) : new http6.Agent(options2);
+          agent = usingSsl ? new https5.Agent(options2) : new http7.Agent(options2);
           this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -34355,12 +33714,12 @@ var require_applicability = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
     function schemaHasRulesForType({ schema, self: self2 }, type) {
-      const group = self2.RULES.types[type];
-      return group && group !== true && shouldUseGroup(schema, group);
+      const group2 = self2.RULES.types[type];
+      return group2 && group2 !== true && shouldUseGroup(schema, group2);
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
-    function shouldUseGroup(schema, group) {
-      return group.rules.some((rule) => shouldUseRule(schema, rule));
+    function shouldUseGroup(schema, group2) {
+      return group2.rules.some((rule) => shouldUseRule(schema, rule));
     }
     exports2.shouldUseGroup = shouldUseGroup;
     function shouldUseRule(schema, rule) {
@@ -35390,36 +34749,36 @@ var require_validate = __commonJS({
       if (!opts.jtd)
         checkStrictTypes(it, types2);
       gen.block(() => {
-        for (const group of RULES.rules)
-          groupKeywords(group);
+        for (const group2 of RULES.rules)
+          groupKeywords(group2);
         groupKeywords(RULES.post);
       });
-      function groupKeywords(group) {
-        if (!(0, applicability_1.shouldUseGroup)(schema, group))
+      function groupKeywords(group2) {
+        if (!(0, applicability_1.shouldUseGroup)(schema, group2))
           return;
-        if (group.type) {
-          gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
-          iterateKeywords(it, group);
-          if (types2.length === 1 && types2[0] === group.type && typeErrors) {
+        if (group2.type) {
+          gen.if((0, dataType_2.checkDataType)(group2.type, data, opts.strictNumbers));
+          iterateKeywords(it, group2);
+          if (types2.length === 1 && types2[0] === group2.type && typeErrors) {
             gen.else();
             (0, dataType_2.reportTypeError)(it);
           }
           gen.endIf();
         } else {
-          iterateKeywords(it, group);
+          iterateKeywords(it, group2);
         }
         if (!allErrors)
           gen.if((0, codegen_1._)`${names_1.default.errors} === ${errsCount || 0}`);
       }
     }
-    function iterateKeywords(it, group) {
+    function iterateKeywords(it, group2) {
       const { gen, schema, opts: { useDefaults } } = it;
       if (useDefaults)
-        (0, defaults_1.assignDefaults)(it, group.type);
+        (0, defaults_1.assignDefaults)(it, group2.type);
       gen.block(() => {
-        for (const rule of group.rules) {
+        for (const rule of group2.rules) {
           if ((0, applicability_1.shouldUseRule)(schema, rule)) {
-            keywordCode(it, rule.keyword, rule.definition, group.type);
+            keywordCode(it, rule.keyword, rule.definition, group2.type);
           }
         }
       });
@@ -35994,7 +35353,7 @@ var require_utils2 = __commonJS({
   "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
-    var isIPv42 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
+    var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
     var isPort = RegExp.prototype.test.bind(/^\d*$/u);
     var isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
     var isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
@@ -36095,7 +35454,7 @@ var require_utils2 = __commonJS({
         const part = parts[i];
         if (part === "") return void 0;
         if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv42(part)) return void 0;
+          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
           hextetCount += 2;
           continue;
         }
@@ -36257,8 +35616,8 @@ var require_utils2 = __commonJS({
     var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
     var HOST_DELIM_RE = /[@/?#:]/g;
     var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP5) {
-      const re = isIP5 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
+    function reescapeHostDelimiters(host, isIP6) {
+      const re = isIP6 ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
       re.lastIndex = 0;
       return host.replace(re, (ch) => HOST_DELIMS[ch]);
     }
@@ -36477,7 +35836,7 @@ var require_utils2 = __commonJS({
       }
       if (component.host !== void 0) {
         let host = component.host;
-        if (!isIPv42(host)) {
+        if (!isIPv4(host)) {
           let ipV6res = normalizeIPv6(host);
           if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
             host = normalizePercentEncoding(host, true);
@@ -36515,7 +35874,7 @@ var require_utils2 = __commonJS({
       escapePreservingEscapes,
       removeDotSegments,
       removeDotSegmentsRelative,
-      isIPv4: isIPv42,
+      isIPv4,
       isUUID,
       normalizeIPv6,
       stringArrayToHexStripped
@@ -36650,7 +36009,7 @@ var require_schemes = __commonJS({
       urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
       return urnComponent;
     }
-    var http6 = (
+    var http7 = (
       /** @type {SchemeHandler} */
       {
         scheme: "http",
@@ -36663,7 +36022,7 @@ var require_schemes = __commonJS({
       /** @type {SchemeHandler} */
       {
         scheme: "https",
-        domainHost: http6.domainHost,
+        domainHost: http7.domainHost,
         parse: httpParse,
         serialize: httpSerialize
       }
@@ -36707,7 +36066,7 @@ var require_schemes = __commonJS({
     var SCHEMES = (
       /** @type {Record<SchemeName, SchemeHandler>} */
       {
-        http: http6,
+        http: http7,
         https: https5,
         ws,
         wss,
@@ -36738,7 +36097,7 @@ var require_schemes = __commonJS({
 var require_fast_uri = __commonJS({
   "node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery: encodeQuery2, encodeFragment, reescapeHostDelimiters, isIPv4: isIPv42, nonSimpleDomain } = require_utils2();
+    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery: encodeQuery2, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
     var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
     var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
@@ -36785,7 +36144,7 @@ var require_fast_uri = __commonJS({
       const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
       const resolvedSchemeHandler = getSchemeHandler(options2 && options2.scheme || resolved.scheme);
       const resolvedHost = resolved.host;
-      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv42(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
+      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
       if (hasForbiddenDomainHost(resolved, options2 || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
         throw new Error(MALFORMED_HOST_ERROR);
       }
@@ -36928,11 +36287,11 @@ var require_fast_uri = __commonJS({
     var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
     var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
     var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches2) {
-      if (matches2[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
+    function getParseError(parsed2, matches2) {
+      if (matches2[2] !== void 0 && parsed2.path && parsed2.path[0] !== "/") {
         return 'URI path must start with "/" when authority is present.';
       }
-      if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
+      if (typeof parsed2.port === "number" && (parsed2.port < 0 || parsed2.port > 65535)) {
         return "URI port is malformed.";
       }
       return void 0;
@@ -36955,30 +36314,30 @@ var require_fast_uri = __commonJS({
       const host = matches2[4];
       return hasMalformedPercentEncoding(matches2[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches2[6]) || hasMalformedPercentEncoding(matches2[7]) || hasMalformedPercentEncoding(matches2[8]);
     }
-    function canonicalizeHost(parsed, options2, schemeHandler, isIP5) {
-      if (hasForbiddenDomainHost(parsed, options2, schemeHandler, isIP5)) {
-        parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+    function canonicalizeHost(parsed2, options2, schemeHandler, isIP6) {
+      if (hasForbiddenDomainHost(parsed2, options2, schemeHandler, isIP6)) {
+        parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
         return true;
       }
-      if (!options2.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && isIP5 === false && nonSimpleDomain(parsed.host)) {
+      if (!options2.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed2.host && !isIPLiteral(parsed2.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && isIP6 === false && nonSimpleDomain(parsed2.host)) {
         let url;
         try {
-          url = new URL("http://" + parsed.host);
+          url = new URL("http://" + parsed2.host);
         } catch (e) {
-          parsed.error = parsed.error || "Host's domain name can not be converted to ASCII: " + e;
+          parsed2.error = parsed2.error || "Host's domain name can not be converted to ASCII: " + e;
           return true;
         }
         if (!isHostOnlyURL(url)) {
-          parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+          parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
           return true;
         }
-        parsed.host = url.hostname;
+        parsed2.host = url.hostname;
       }
       return false;
     }
-    function hasForbiddenDomainHost(parsed, options2, schemeHandler, isIP5) {
+    function hasForbiddenDomainHost(parsed2, options2, schemeHandler, isIP6) {
       return Boolean(
-        parsed.host && isIP5 === false && !isIPLiteral(parsed.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
+        parsed2.host && isIP6 === false && !isIPLiteral(parsed2.host) && (options2.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed2.host)
       );
     }
     function isHostOnlyURL(url) {
@@ -36986,7 +36345,7 @@ var require_fast_uri = __commonJS({
     }
     function parseWithStatus(uri, opts) {
       const options2 = Object.assign({}, opts);
-      const parsed = {
+      const parsed2 = {
         scheme: void 0,
         userinfo: void 0,
         host: "",
@@ -37001,7 +36360,7 @@ var require_fast_uri = __commonJS({
       let malformedHost = false;
       let malformedIPLiteral = false;
       let malformedScheme = false;
-      let isIP5 = false;
+      let isIP6 = false;
       if (options2.reference === "suffix") {
         if (options2.scheme) {
           uri = options2.scheme + ":" + uri;
@@ -37011,7 +36370,7 @@ var require_fast_uri = __commonJS({
       }
       const authorityMatch = uri.match(AUTHORITY_PREFIX);
       if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
-        parsed.error = "URI authority must not contain a literal backslash.";
+        parsed2.error = "URI authority must not contain a literal backslash.";
         malformedAuthorityOrPort = true;
       }
       const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
@@ -37020,104 +36379,104 @@ var require_fast_uri = __commonJS({
         const normalizedRegion = region.replace(/[\t\n\r]/g, "");
         if (normalizedRegion.length >= 2) {
           if (normalizedRegion.slice(0, 2) !== "//") {
-            parsed.error = parsed.error || "URI authority must not contain a literal backslash.";
+            parsed2.error = parsed2.error || "URI authority must not contain a literal backslash.";
             malformedAuthorityOrPort = true;
           } else if (region.length !== normalizedRegion.length) {
-            parsed.error = parsed.error || "URI authority introducer must not contain whitespace.";
+            parsed2.error = parsed2.error || "URI authority introducer must not contain whitespace.";
             malformedAuthorityOrPort = true;
           }
         }
       }
       const matches2 = uri.match(URI_PARSE);
       if (matches2) {
-        parsed.scheme = matches2[1];
-        parsed.userinfo = matches2[3];
-        parsed.host = matches2[4];
-        parsed.port = parseInt(matches2[5], 10);
-        parsed.path = matches2[6] || "";
-        parsed.query = matches2[7];
-        parsed.fragment = matches2[8];
-        if (parsed.scheme !== void 0) {
-          if (VALID_SCHEME.test(parsed.scheme)) {
-            parsed.scheme = parsed.scheme.toLowerCase();
+        parsed2.scheme = matches2[1];
+        parsed2.userinfo = matches2[3];
+        parsed2.host = matches2[4];
+        parsed2.port = parseInt(matches2[5], 10);
+        parsed2.path = matches2[6] || "";
+        parsed2.query = matches2[7];
+        parsed2.fragment = matches2[8];
+        if (parsed2.scheme !== void 0) {
+          if (VALID_SCHEME.test(parsed2.scheme)) {
+            parsed2.scheme = parsed2.scheme.toLowerCase();
           } else {
-            parsed.error = parsed.error || MALFORMED_SCHEME_ERROR;
+            parsed2.error = parsed2.error || MALFORMED_SCHEME_ERROR;
             malformedScheme = true;
           }
         }
         malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches2);
         if (malformedPercentEncoding) {
-          parsed.error = parsed.error || "URI contains malformed percent-encoding.";
+          parsed2.error = parsed2.error || "URI contains malformed percent-encoding.";
         }
-        if (isNaN(parsed.port)) {
-          parsed.port = matches2[5];
+        if (isNaN(parsed2.port)) {
+          parsed2.port = matches2[5];
         }
-        const parseError2 = getParseError(parsed, matches2);
+        const parseError2 = getParseError(parsed2, matches2);
         if (parseError2 !== void 0) {
-          parsed.error = parsed.error || parseError2;
+          parsed2.error = parsed2.error || parseError2;
           malformedAuthorityOrPort = true;
         }
-        if (parsed.host) {
-          const ipv4result = isIPv42(parsed.host);
+        if (parsed2.host) {
+          const ipv4result = isIPv4(parsed2.host);
           if (ipv4result === false) {
-            const bracketedIPLiteral = isIPLiteral(parsed.host);
-            const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
-            const ipv6result = normalizeIPv6(parsed.host);
-            isIP5 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
+            const bracketedIPLiteral = isIPLiteral(parsed2.host);
+            const hasIPLiteralBracket = parsed2.host.indexOf("[") !== -1 || parsed2.host.indexOf("]") !== -1;
+            const ipv6result = normalizeIPv6(parsed2.host);
+            isIP6 = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
             malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP5 ? ipv6result.host : ipv6result.host.toLowerCase();
+            parsed2.host = isIP6 ? ipv6result.host : ipv6result.host.toLowerCase();
             if (malformedIPLiteral) {
-              parsed.error = parsed.error || MALFORMED_HOST_ERROR;
+              parsed2.error = parsed2.error || MALFORMED_HOST_ERROR;
               malformedAuthorityOrPort = true;
             }
           } else {
-            isIP5 = true;
+            isIP6 = true;
           }
         }
-        if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
-          parsed.reference = "same-document";
-        } else if (parsed.scheme === void 0) {
-          parsed.reference = "relative";
-        } else if (parsed.fragment === void 0) {
-          parsed.reference = "absolute";
+        if (parsed2.scheme === void 0 && parsed2.userinfo === void 0 && parsed2.host === void 0 && parsed2.port === void 0 && parsed2.query === void 0 && !parsed2.path) {
+          parsed2.reference = "same-document";
+        } else if (parsed2.scheme === void 0) {
+          parsed2.reference = "relative";
+        } else if (parsed2.fragment === void 0) {
+          parsed2.reference = "absolute";
         } else {
-          parsed.reference = "uri";
+          parsed2.reference = "uri";
         }
-        if (options2.reference && options2.reference !== "suffix" && options2.reference !== parsed.reference) {
-          parsed.error = parsed.error || "URI is not a " + options2.reference + " reference.";
+        if (options2.reference && options2.reference !== "suffix" && options2.reference !== parsed2.reference) {
+          parsed2.error = parsed2.error || "URI is not a " + options2.reference + " reference.";
         }
-        const schemeHandler = getSchemeHandler(options2.scheme || parsed.scheme);
+        const schemeHandler = getSchemeHandler(options2.scheme || parsed2.scheme);
         if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options2, schemeHandler, isIP5);
+          malformedHost = canonicalizeHost(parsed2, options2, schemeHandler, isIP6);
         }
-        if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP5 ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP5) {
+        if (uri.indexOf("%") !== -1 && parsed2.host !== void 0 && !malformedIPLiteral) {
+          let host = isIP6 ? parsed2.host : normalizePercentEncoding(parsed2.host, true);
+          if (!isIP6) {
             host = normalizePercentEncoding(host.toLowerCase());
           }
-          parsed.host = isIP5 || options2.scheme !== "null" ? reescapeHostDelimiters(host, isIP5) : host;
+          parsed2.host = isIP6 || options2.scheme !== "null" ? reescapeHostDelimiters(host, isIP6) : host;
         }
         if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
-          if (parsed.path) {
-            parsed.path = normalizePathEncoding(parsed.path);
+          if (parsed2.path) {
+            parsed2.path = normalizePathEncoding(parsed2.path);
           }
-          if (parsed.query) {
-            parsed.query = normalizeQueryFragmentEncoding(parsed.query);
+          if (parsed2.query) {
+            parsed2.query = normalizeQueryFragmentEncoding(parsed2.query);
           }
-          if (parsed.fragment) {
-            parsed.fragment = normalizeQueryFragmentEncoding(parsed.fragment);
+          if (parsed2.fragment) {
+            parsed2.fragment = normalizeQueryFragmentEncoding(parsed2.fragment);
           }
         }
         if (schemeHandler && schemeHandler.parse) {
-          schemeHandler.parse(parsed, options2);
-          if (schemeHandler === SCHEMES.urn && parsed.nid === void 0) {
+          schemeHandler.parse(parsed2, options2);
+          if (schemeHandler === SCHEMES.urn && parsed2.nid === void 0) {
             malformedSchemeSpecific = true;
           }
         }
       } else {
-        parsed.error = parsed.error || "URI can not be parsed.";
+        parsed2.error = parsed2.error || "URI can not be parsed.";
       }
-      return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
+      return { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
     }
     function parse5(uri, opts) {
       return parseWithStatus(uri, opts).parsed;
@@ -37126,9 +36485,9 @@ var require_fast_uri = __commonJS({
       return normalizeStringWithStatus(uri, opts).normalized;
     }
     function normalizeStringWithStatus(uri, opts) {
-      const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
+      const { parsed: parsed2, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
       return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
+        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed2, opts),
         malformedAuthorityOrPort,
         malformedPercentEncoding,
         malformedSchemeSpecific,
@@ -37550,10 +36909,10 @@ var require_core = __commonJS({
         const { RULES } = this;
         delete RULES.keywords[keyword];
         delete RULES.all[keyword];
-        for (const group of RULES.rules) {
-          const i = group.rules.findIndex((rule) => rule.keyword === keyword);
+        for (const group2 of RULES.rules) {
+          const i = group2.rules.findIndex((rule) => rule.keyword === keyword);
           if (i >= 0)
-            group.rules.splice(i, 1);
+            group2.rules.splice(i, 1);
         }
         return this;
       }
@@ -42290,9 +41649,6 @@ function getIDToken(aud) {
   });
 }
 
-// src/collect/dns/create-dns-client.ts
-import { readFileSync } from "node:fs";
-
 // src/errors.ts
 var ConfigurationError = class extends Error {
   name = "ConfigurationError";
@@ -42309,500 +41665,6 @@ function isConfigurationError(error2) {
 function errorMessage(error2) {
   if (error2 instanceof Error) return error2.message;
   return String(error2);
-}
-
-// src/collect/dns/dns-client.ts
-import { randomInt } from "node:crypto";
-
-// src/snapshot/dns-types.ts
-function questionKey(name3, type) {
-  return `${normaliseName(name3)}/${type.toUpperCase()}`;
-}
-function normaliseName(name3) {
-  return name3.trim().toLowerCase().replace(/\.+$/, "");
-}
-function isDataAnswer(answer) {
-  return answer.rcode === "NOERROR" || answer.rcode === "NXDOMAIN";
-}
-
-// src/collect/dns/server-address.ts
-import { isIP } from "node:net";
-function serverLabel(server) {
-  if (server.kind === "doh") return server.url;
-  return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
-}
-function parseDnsServer(text6, where = "--dns-server") {
-  const value = text6.trim();
-  if (/^https:\/\//i.test(value)) {
-    try {
-      return { kind: "doh", url: new URL(value).toString() };
-    } catch {
-      throw new ConfigurationError(`${where}: "${text6}" is not a valid https:// URL`);
-    }
-  }
-  let host = value;
-  let port = 53;
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
-  if (bracketed) {
-    host = bracketed[1] ?? "";
-    if (bracketed[2] !== void 0) port = Number(bracketed[2]);
-  } else if (isIP(value) === 0) {
-    const colon = value.lastIndexOf(":");
-    if (colon > 0 && value.indexOf(":") === colon) {
-      host = value.slice(0, colon);
-      port = Number(value.slice(colon + 1));
-    }
-  }
-  if (isIP(host) === 0) {
-    throw new ConfigurationError(`${where}: "${text6}" is not HOST[:PORT] with an IP address, nor an https:// URL`);
-  }
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ConfigurationError(`${where}: "${text6}" has an invalid port`);
-  }
-  return { kind: "dns", host, port };
-}
-function parseResolvConf(text6) {
-  const servers = [];
-  for (const line of text6.split(/\r?\n/)) {
-    const match = /^\s*nameserver\s+(\S+)/.exec(line);
-    if (!match?.[1]) continue;
-    const address = match[1];
-    if (isIP(address.split("%")[0] ?? "") !== 0) servers.push({ kind: "dns", host: address, port: 53 });
-  }
-  return servers;
-}
-
-// src/collect/dns/transports.ts
-import { createSocket } from "node:dgram";
-import { isIP as isIP2, Socket as TcpSocket } from "node:net";
-var UdpPool = class {
-  constructor(size = 4) {
-    this.size = size;
-  }
-  size;
-  sockets = /* @__PURE__ */ new Map();
-  next = 0;
-  closed = false;
-  socketFor(host, port) {
-    const key = `${host}|${port}`;
-    let list = this.sockets.get(key);
-    if (!list) {
-      list = [];
-      this.sockets.set(key, list);
-    }
-    if (list.length < this.size) {
-      const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
-      const pending = /* @__PURE__ */ new Map();
-      const ready = new Promise((resolve) => {
-        socket.once("connect", () => resolve(void 0));
-        socket.once("error", (error2) => resolve(`UDP error: ${error2.message}`));
-        socket.connect(port, host);
-      });
-      socket.on("message", (bytes) => {
-        const entry = bytes.length >= 2 ? pending.get(bytes.readUInt16BE(0)) : void 0;
-        if (!entry) {
-          for (const waiting of pending.values()) waiting.lastBad = `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
-          return;
-        }
-        const verdict2 = entry.filter(bytes);
-        if (verdict2 === true) entry.finish({ kind: "reply", bytes });
-        else entry.lastBad = verdict2;
-      });
-      socket.on("error", (error2) => {
-        for (const entry of pending.values()) entry.finish({ kind: "failed", detail: `UDP error: ${error2.message}` });
-      });
-      socket.unref();
-      const pooled = { socket, pending, ready };
-      list.push(pooled);
-      return pooled;
-    }
-    this.next = (this.next + 1) % list.length;
-    return list[this.next];
-  }
-  /** Sends `build(id)` to host:port with an ID unused on the chosen socket. */
-  async exchange(host, port, build, timeoutMs, filter, randomId) {
-    if (this.closed) return { kind: "failed", detail: "the DNS client is closed" };
-    const pooled = this.socketFor(host, port);
-    const notReady = await pooled.ready;
-    if (notReady !== void 0) return { kind: "failed", detail: notReady };
-    let id = randomId();
-    while (pooled.pending.has(id)) id = randomId();
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (result) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        pooled.pending.delete(id);
-        resolve(result);
-      };
-      const entry = { host, port, filter, finish };
-      const timer = setTimeout(() => finish(entry.lastBad ? { kind: "failed", detail: entry.lastBad } : { kind: "timeout" }), timeoutMs);
-      pooled.pending.set(id, entry);
-      pooled.socket.send(build(id), (error2) => {
-        if (error2) finish({ kind: "failed", detail: `UDP send failed: ${error2.message}` });
-      });
-    });
-  }
-  close() {
-    this.closed = true;
-    for (const list of this.sockets.values()) {
-      for (const pooled of list) {
-        for (const entry of pooled.pending.values()) entry.finish({ kind: "failed", detail: "the DNS client is closed" });
-        pooled.socket.close();
-      }
-    }
-    this.sockets.clear();
-  }
-};
-function tcpExchange(host, port, query, timeoutMs) {
-  return new Promise((resolve) => {
-    const socket = new TcpSocket();
-    const chunks = [];
-    let received = 0;
-    let settled = false;
-    const finish = (result) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
-    socket.on("error", (error2) => finish({ kind: "failed", detail: `TCP error: ${error2.message}` }));
-    socket.on("close", () => finish({ kind: "failed", detail: "TCP connection closed before a full reply" }));
-    socket.on("data", (data) => {
-      chunks.push(data);
-      received += data.length;
-      if (received < 2) return;
-      const all = Buffer.concat(chunks);
-      const length2 = all.readUInt16BE(0);
-      if (all.length >= 2 + length2) finish({ kind: "reply", bytes: all.subarray(2, 2 + length2) });
-    });
-    socket.connect(port, host, () => {
-      const prefix = Buffer.alloc(2);
-      prefix.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([prefix, query]));
-    });
-  });
-}
-async function dohExchange(url, query, timeoutMs, fetcher) {
-  try {
-    const response = await fetcher(url, {
-      method: "POST",
-      headers: { "content-type": "application/dns-message", accept: "application/dns-message" },
-      body: new Uint8Array(query),
-      signal: AbortSignal.timeout(timeoutMs)
-    });
-    if (response.status !== 200) return { kind: "failed", detail: `DoH server answered HTTP ${response.status}` };
-    const type = response.headers.get("content-type") ?? "";
-    if (!type.toLowerCase().startsWith("application/dns-message")) {
-      return { kind: "failed", detail: `DoH server answered content-type "${type}"` };
-    }
-    return { kind: "reply", bytes: Buffer.from(await response.arrayBuffer()) };
-  } catch (error2) {
-    if (error2 instanceof Error && (error2.name === "TimeoutError" || error2.name === "AbortError")) return { kind: "timeout" };
-    return { kind: "failed", detail: `DoH request failed: ${error2 instanceof Error ? error2.message : String(error2)}` };
-  }
-}
-
-// src/collect/dns/wire.ts
-var packet = __toESM(require_dns_packet(), 1);
-var QUERY_TYPES = ["A", "AAAA", "MX", "TXT", "PTR", "CNAME", "NS"];
-function isQueryType(type) {
-  return QUERY_TYPES.includes(type);
-}
-var EDNS_UDP_SIZE = 1232;
-var TXT_LIMITS = { maxRecordBytes: 4096, maxStrings: 64 };
-function encodeQuery(id, name3, type) {
-  return packet.encode({
-    type: "query",
-    id,
-    flags: packet.RECURSION_DESIRED,
-    questions: [{ type, class: "IN", name: name3 }],
-    // RFC 6891: an OPT pseudo-record advertises the larger UDP payload.
-    additionals: [{ type: "OPT", name: ".", udpPayloadSize: EDNS_UDP_SIZE, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }]
-  });
-}
-var RCODES = { 0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED" };
-function txtStrings(data) {
-  const list = Array.isArray(data) ? data : [data];
-  return list.map((s) => Buffer.isBuffer(s) ? s : Buffer.from(String(s), "latin1"));
-}
-function toRecord(rr) {
-  const name3 = normaliseName(rr.name);
-  const ttl = "ttl" in rr && typeof rr.ttl === "number" ? rr.ttl : 0;
-  switch (rr.type) {
-    case "A":
-    case "AAAA":
-    case "NS":
-    case "PTR":
-    case "CNAME":
-      return { name: name3, type: rr.type, ttl, data: rr.type === "A" || rr.type === "AAAA" ? rr.data : normaliseName(rr.data) };
-    case "MX": {
-      const mx = { preference: rr.data.preference ?? 0, exchange: normaliseName(rr.data.exchange) };
-      return { name: name3, type: "MX", ttl, data: mx };
-    }
-    case "TXT": {
-      const strings2 = txtStrings(rr.data);
-      const bytes = strings2.reduce((n, s) => n + s.length, 0);
-      if (strings2.length > TXT_LIMITS.maxStrings) {
-        return `TXT record at ${name3} has ${strings2.length} character-strings (limit ${TXT_LIMITS.maxStrings})`;
-      }
-      if (bytes > TXT_LIMITS.maxRecordBytes) return `TXT record at ${name3} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
-      for (const s of strings2) {
-        const bad = s.findIndex((b) => b > 126 || b < 32 && b !== 9);
-        if (bad >= 0) {
-          return `TXT record at ${name3} has a non-ASCII or control byte 0x${(s[bad] ?? 0).toString(16)}`;
-        }
-      }
-      return { name: name3, type: "TXT", ttl, data: strings2.map((s) => s.toString("latin1")) };
-    }
-    default:
-      return void 0;
-  }
-}
-function decodeReply(buffer, id, name3, type) {
-  let reply;
-  try {
-    reply = packet.decode(buffer);
-  } catch (error2) {
-    return { kind: "bad", detail: `undecodable reply (${error2 instanceof Error ? error2.message : String(error2)})` };
-  }
-  if (reply.type !== "response") return { kind: "bad", detail: "reply is not a response (QR bit clear)" };
-  if (reply.id !== id) return { kind: "bad", detail: `reply ID ${reply.id ?? "?"} does not match query ID ${id}` };
-  const question = reply.questions?.[0];
-  if (reply.questions?.length !== 1 || question === void 0 || normaliseName(question.name) !== normaliseName(name3) || question.type !== type) {
-    const got = question ? `${question.name}/${question.type}` : "no question";
-    return { kind: "bad", detail: `reply question ${got} does not match ${normaliseName(name3)}/${type}` };
-  }
-  const flags = reply.flags ?? 0;
-  const rcode = RCODES[flags & 15];
-  if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}` };
-  const truncated = (flags & packet.TRUNCATED_RESPONSE) !== 0;
-  const records = [];
-  for (const rr of reply.answers ?? []) {
-    const record = toRecord(rr);
-    if (typeof record === "string") return { kind: "bad", detail: record };
-    if (record !== void 0) records.push(record);
-  }
-  return { kind: "answer", answer: { rcode, records }, truncated };
-}
-
-// src/collect/dns/dns-client.ts
-var MAX_CNAME_CHAIN = 8;
-var Semaphore = class {
-  constructor(limit) {
-    this.limit = limit;
-  }
-  limit;
-  active = 0;
-  /** A FIFO as an array and a head index: shift() on a long array is O(n). */
-  waiting = [];
-  head = 0;
-  async run(task) {
-    if (this.active >= this.limit) await new Promise((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      if (this.head < this.waiting.length) {
-        const wake = this.waiting[this.head];
-        this.head++;
-        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-          this.waiting.splice(0, this.head);
-          this.head = 0;
-        }
-        wake();
-      }
-    }
-  }
-};
-var DnsClient = class {
-  constructor(options2) {
-    this.options = options2;
-    if (options2.servers.length === 0) throw new Error("DnsClient needs at least one server");
-    this.limiter = new Semaphore(options2.concurrency ?? 64);
-    this.timeoutMs = options2.timeoutMs ?? 2e3;
-    this.retries = options2.retries ?? 2;
-    this.negativeTtl = options2.negativeTtl ?? 60;
-    this.now = options2.now ?? Date.now;
-    this.fetcher = options2.fetch ?? fetch;
-    this.deadline = options2.deadline;
-  }
-  options;
-  stats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
-  cache = /* @__PURE__ */ new Map();
-  inFlight = /* @__PURE__ */ new Map();
-  limiter;
-  timeoutMs;
-  retries;
-  negativeTtl;
-  now;
-  fetcher;
-  deadline;
-  udp = new UdpPool();
-  async resolve(name3, type) {
-    this.stats.lookups++;
-    if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0) this.deadline = this.now() + this.options.phaseTimeoutMs;
-    const upper = type.toUpperCase();
-    if (!isQueryType(upper)) return { rcode: "MALFORMED", records: [], detail: `unsupported query type ${type}` };
-    const qname = normaliseName(name3);
-    if (qname === "" || qname.length > 253 || qname.split(".").some((l) => l.length === 0 || l.length > 63)) {
-      return { rcode: "MALFORMED", records: [], detail: `invalid domain name "${name3}"` };
-    }
-    return this.resolveFollowing(qname, upper);
-  }
-  /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
-  async resolveFollowing(qname, type) {
-    const chain = [];
-    const seen = /* @__PURE__ */ new Set();
-    let current = qname;
-    for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
-      if (seen.has(current)) return { rcode: "MALFORMED", records: chain, detail: `CNAME loop at ${current}` };
-      seen.add(current);
-      const answer = await this.cached(current, type);
-      if (answer.rcode !== "NOERROR" || type === "CNAME") return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
-      let target = current;
-      const links = /* @__PURE__ */ new Set();
-      for (; ; ) {
-        const link2 = answer.records.find((r) => r.type === "CNAME" && r.name === target);
-        if (!link2 || typeof link2.data !== "string" || links.has(target)) break;
-        links.add(target);
-        target = link2.data;
-      }
-      const final = answer.records.some((r) => r.type === type && r.name === target);
-      if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
-      chain.push(...answer.records.filter((r) => r.type === "CNAME"));
-      current = target;
-    }
-    return { rcode: "MALFORMED", records: chain, detail: `CNAME chain longer than ${MAX_CNAME_CHAIN}` };
-  }
-  cached(qname, type) {
-    const key = questionKey(qname, type);
-    const hit = this.cache.get(key);
-    if (hit && hit.expires > this.now()) {
-      this.stats.cacheHits++;
-      return Promise.resolve(hit.answer);
-    }
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      this.stats.cacheHits++;
-      return pending;
-    }
-    const promise = this.query(qname, type).then((answer) => {
-      this.inFlight.delete(key);
-      const ttl = this.ttlOf(answer);
-      if (ttl > 0) this.cache.set(key, { answer, expires: this.now() + ttl * 1e3 });
-      return answer;
-    });
-    this.inFlight.set(key, promise);
-    return promise;
-  }
-  /** Data answers are cached for their smallest TTL; failures are not cached. */
-  ttlOf(answer) {
-    if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return 0;
-    if (answer.records.length === 0) return this.negativeTtl;
-    return Math.min(...answer.records.map((r) => r.ttl));
-  }
-  remaining() {
-    return this.deadline === void 0 ? Infinity : this.deadline - this.now();
-  }
-  /** Asks the servers in turn until one gives a usable answer or the attempts run out. */
-  async query(qname, type) {
-    const servers = this.options.servers;
-    let last = { rcode: "TIMEOUT", records: [], detail: "no attempt made" };
-    for (let attempt = 0; attempt <= this.retries; attempt++) {
-      const left = this.remaining();
-      if (left <= 0) {
-        return { rcode: "TIMEOUT", records: [], detail: "the DNS phase deadline passed before this question was answered" };
-      }
-      const server = servers[attempt % servers.length];
-      last = await this.limiter.run(() => this.attempt(server, qname, type, Math.min(this.timeoutMs, left)));
-      if (last.rcode === "NOERROR" || last.rcode === "NXDOMAIN") return last;
-    }
-    return last;
-  }
-  async attempt(server, qname, type, timeoutMs) {
-    const label = serverLabel(server);
-    this.stats.queriesSent++;
-    if (server.kind === "doh") {
-      const exchange2 = await dohExchange(server.url, encodeQuery(0, qname, type), timeoutMs, this.fetcher);
-      return this.toAnswer(exchange2, void 0, 0, qname, type, label).answer;
-    }
-    let decoded;
-    let sentId = 0;
-    const exchange = await this.udp.exchange(
-      server.host,
-      server.port,
-      (id) => {
-        sentId = id;
-        return encodeQuery(id, qname, type);
-      },
-      timeoutMs,
-      (bytes) => {
-        const d = decodeReply(bytes, sentId, qname, type);
-        if (d.kind === "bad" && /does not match|not a response/.test(d.detail)) return d.detail;
-        decoded = d;
-        return true;
-      },
-      () => randomInt(0, 65536)
-    );
-    let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
-    if (result.truncated) {
-      this.stats.tcpFallbacks++;
-      this.stats.queriesSent++;
-      const tcp = await tcpExchange(server.host, server.port, encodeQuery(sentId, qname, type), timeoutMs);
-      result = this.toAnswer(tcp, void 0, sentId, qname, type, label);
-      if (result.truncated) return { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: label };
-    }
-    return result.answer;
-  }
-  /** Closes the UDP sockets; later questions fail. */
-  close() {
-    this.udp.close();
-  }
-  toAnswer(exchange, known, id, qname, type, server) {
-    switch (exchange.kind) {
-      case "timeout":
-        this.stats.timeouts++;
-        return { answer: { rcode: "TIMEOUT", records: [], detail: "no reply before the timeout", server }, truncated: false };
-      case "failed":
-        return { answer: { rcode: "MALFORMED", records: [], detail: exchange.detail, server }, truncated: false };
-      case "reply": {
-        const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
-        if (decoded.kind === "bad") return { answer: { rcode: "MALFORMED", records: [], detail: decoded.detail, server }, truncated: false };
-        return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
-      }
-    }
-  }
-};
-
-// src/collect/dns/create-dns-client.ts
-function dnsServers(settings, deps) {
-  if (settings.servers.length > 0) return settings.servers.map((s) => parseDnsServer(s));
-  let text6;
-  try {
-    text6 = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
-  } catch (error2) {
-    throw new ConfigurationError(`cannot read /etc/resolv.conf (${errorMessage(error2)}); pass --dns-server HOST[:PORT]`);
-  }
-  const servers = parseResolvConf(text6);
-  if (servers.length === 0) throw new ConfigurationError("/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]");
-  return servers;
-}
-function createDnsClient(settings, deps) {
-  const servers = dnsServers(settings, deps);
-  deps.logger.info(`DNS servers: ${servers.map(serverLabel).join(", ")}`);
-  return new DnsClient({
-    servers,
-    timeoutMs: 2e3,
-    retries: 2,
-    concurrency: 64,
-    phaseTimeoutMs: deps.phaseTimeoutMs ?? 12e4,
-    ...deps.fetch ? { fetch: deps.fetch } : {}
-  });
 }
 
 // src/snapshot/manifest.ts
@@ -42913,6 +41775,17 @@ async function writeSnapshotFolder(dir, snapshot) {
   const manifest = { ...snapshot.manifest, sources };
   await writeJson(path.join(dir, MANIFEST_FILE), manifest);
   return manifest;
+}
+
+// src/snapshot/dns-types.ts
+function questionKey(name3, type) {
+  return `${normaliseName(name3)}/${type.toUpperCase()}`;
+}
+function normaliseName(name3) {
+  return name3.trim().toLowerCase().replace(/\.+$/, "");
+}
+function isDataAnswer(answer) {
+  return answer.rcode === "NOERROR" || answer.rcode === "NXDOMAIN";
 }
 
 // src/mailauth/dkim-key.ts
@@ -43178,10 +42051,10 @@ function treeWalkNames(domain) {
 async function recordAt(resolver, domain) {
   const txt = await lookupTxt(resolver, `_dmarc.${domain}`);
   if (!txt.ok) return { kind: "error", failed: txt.failed };
-  const parsed = selectDmarcRecord(txt.values);
-  if (parsed.ok) return { kind: "record", record: parsed.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? "" };
-  const step = { domain, outcome: parsed.error, detail: parsed.detail };
-  return parsed.error === "multiple-records" ? { kind: "stop", step } : { kind: "none", step };
+  const parsed2 = selectDmarcRecord(txt.values);
+  if (parsed2.ok) return { kind: "record", record: parsed2.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? "" };
+  const step = { domain, outcome: parsed2.error, detail: parsed2.detail };
+  return parsed2.error === "multiple-records" ? { kind: "stop", step } : { kind: "none", step };
 }
 async function discoverDmarc(resolver, domain) {
   const name3 = normaliseName(domain);
@@ -44328,9 +43201,6 @@ function pslOrganizationalDomain(domain) {
   return getDomain2(name3, { allowPrivateDomains: true }) ?? void 0;
 }
 
-// src/mailauth/ip-address.ts
-import { isIPv4 } from "node:net";
-
 // src/mailauth/spf-record.ts
 function isSpfRecord(text6) {
   return /^v=spf1( |$)/i.test(text6);
@@ -44359,8 +43229,8 @@ function macroStringError(text6, inExplanation) {
     const letter = m?.[1]?.toLowerCase();
     if (!m || letter === void 0 || !MACRO_LETTERS.includes(letter)) return `invalid macro "%{${body}}"`;
     if (!inExplanation && EXP_ONLY_LETTERS.includes(letter)) return `macro "%{${body}}" is allowed only in exp text`;
-    const digits = m[2] ?? "";
-    if (digits !== "" && Number(digits) === 0) return `macro "%{${body}}" keeps zero labels`;
+    const digits2 = m[2] ?? "";
+    if (digits2 !== "" && Number(digits2) === 0) return `macro "%{${body}}" keeps zero labels`;
     i = close;
   }
   return void 0;
@@ -44552,8 +43422,13 @@ function parseSpfRecord(text6) {
 }
 
 // src/mailauth/ip-address.ts
+function parseIp4(text6) {
+  const value = parseIpv4Value(text6);
+  return value < 0 ? void 0 : Uint8Array.of(value >>> 24, value >>> 16 & 255, value >>> 8 & 255, value & 255);
+}
 function parseIp(text6) {
-  if (isIPv4(text6) && isIp4Network(text6)) return { version: 4, bytes: Uint8Array.from(text6.split(".").map(Number)) };
+  const four = parseIp4(text6);
+  if (four) return { version: 4, bytes: four };
   const six = parseIp6(text6);
   if (!six) return void 0;
   const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 255 && six[11] === 255;
@@ -44575,26 +43450,61 @@ function dottedIp(ip) {
 }
 function readableIp(ip) {
   if (ip.version === 4) return [...ip.bytes].join(".");
-  const groups2 = [];
-  for (let i = 0; i < 16; i += 2) groups2.push((ip.bytes[i] ?? 0) << 8 | (ip.bytes[i + 1] ?? 0));
   let bestStart = -1;
   let bestLength = 0;
   for (let i = 0; i < 8; ) {
-    if (groups2[i] !== 0) {
+    if (group(ip.bytes, i) !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && groups2[j] === 0) j++;
+    while (j < 8 && group(ip.bytes, j) === 0) j++;
     if (j - i > bestLength && j - i > 1) {
       bestStart = i;
       bestLength = j - i;
     }
     i = j;
   }
-  const hex = groups2.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+  const hex = (from, to) => {
+    let out = "";
+    for (let i = from; i < to; i++) out += (i === from ? "" : ":") + group(ip.bytes, i).toString(16);
+    return out;
+  };
+  if (bestStart < 0) return hex(0, 8);
+  return `${hex(0, bestStart)}::${hex(bestStart + bestLength, 8)}`;
+}
+function group(bytes, index) {
+  return (bytes[index * 2] ?? 0) << 8 | (bytes[index * 2 + 1] ?? 0);
+}
+function parseIpv4Value(text6) {
+  const length2 = text6.length;
+  if (length2 < 7 || length2 > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits2 = 0;
+  let dots = 0;
+  for (let i = 0; i < length2; i++) {
+    const c = text6.charCodeAt(i);
+    if (c === 46) {
+      if (digits2 === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits2 = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits2 > 0 && octet === 0) return -1;
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return -1;
+      digits2++;
+    } else {
+      return -1;
+    }
+  }
+  if (digits2 === 0 || dots !== 3) return -1;
+  return value * 256 + octet;
+}
+function ipv4Text(value) {
+  return `${value >>> 24}.${value >>> 16 & 255}.${value >>> 8 & 255}.${value & 255}`;
 }
 function reverseName(ip) {
   if (ip.version === 4) return `${[...ip.bytes].reverse().join(".")}.in-addr.arpa`;
@@ -44606,6 +43516,55 @@ function ipFromRecord(text6, version3) {
   if (version3 === 6 && ip.version === 6) return ip.bytes;
   if (version3 === 4 && ip.version === 4) return ip.bytes;
   return void 0;
+}
+
+// src/mailauth/spf-parse-cache.ts
+var MAX_ENTRIES = 4096;
+var parsed = /* @__PURE__ */ new Map();
+function parseSpfRecordCached(text6) {
+  let result = parsed.get(text6);
+  if (result === void 0) {
+    if (parsed.size >= MAX_ENTRIES) parsed.clear();
+    result = parseSpfRecord(text6);
+    parsed.set(text6, result);
+  }
+  return result;
+}
+
+// src/mailauth/spf-prefetch.ts
+function prefetchSpfLookups(resolver, record, domain, ipVersion, budget) {
+  let left = budget;
+  const ask = (name3, type) => {
+    if (left <= 0) return;
+    left--;
+    const target = name3 ?? domain;
+    if (target.includes("%")) return;
+    resolver.resolve(target, type).catch(() => void 0);
+  };
+  for (const { mechanism } of record.directives) {
+    if (left <= 0) break;
+    switch (mechanism.kind) {
+      case "include":
+        ask(mechanism.domain, "TXT");
+        break;
+      case "a":
+        ask(mechanism.domain, ipVersion === 4 ? "A" : "AAAA");
+        break;
+      case "mx":
+        ask(mechanism.domain, "MX");
+        break;
+      case "exists":
+        ask(mechanism.domain, "A");
+        break;
+      case "ptr":
+        left--;
+        break;
+      default:
+        break;
+    }
+  }
+  if (record.redirect !== void 0) ask(record.redirect, "TXT");
+  return budget - Math.max(0, left);
 }
 
 // src/mailauth/spf-check.ts
@@ -44677,6 +43636,7 @@ var URI_UNRESERVED = /[A-Za-z0-9\-._~]/;
 async function expand(state3, text6, domain, exp) {
   const error2 = macroStringError(text6, exp);
   if (error2) throw new SpfAbort("permerror", `macro error: ${error2}`);
+  if (!text6.includes("%")) return text6;
   let out = "";
   for (let i = 0; i < text6.length; i++) {
     const ch = text6[i] ?? "";
@@ -44758,7 +43718,7 @@ async function matches(state3, directive, domain, node) {
     case "ip6": {
       const version3 = mechanism.kind === "ip4" ? 4 : 6;
       if (state3.ip.version !== version3) return false;
-      const network = version3 === 4 ? Uint8Array.from(mechanism.address.split(".").map(Number)) : parseIp6(mechanism.address);
+      const network = version3 === 4 ? parseIp4(mechanism.address) : parseIp6(mechanism.address);
       return network !== void 0 && inNetwork(state3.ip, network, mechanism.cidr);
     }
     case "include": {
@@ -44885,9 +43845,10 @@ async function evaluateDomain(state3, domain, node) {
   const text6 = records[0] ?? "";
   node.record = text6;
   if (!/^[\x20-\x7e]*$/.test(text6)) return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
-  const parsed = parseSpfRecord(text6);
-  if (!parsed.ok) return { result: "permerror", reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
-  const record = parsed.record;
+  const parsed2 = parseSpfRecordCached(text6);
+  if (!parsed2.ok) return { result: "permerror", reason: `syntax error in the SPF record of ${domain}: ${parsed2.error}` };
+  const record = parsed2.record;
+  state3.prefetched += prefetchSpfLookups(state3.resolver, record, domain, state3.ip.version, state3.limits.maxDnsTerms - state3.prefetched);
   for (const directive of record.directives) {
     if (await matches(state3, directive, domain, node)) {
       const result = QUALIFIER_RESULT[directive.qualifier];
@@ -44914,7 +43875,7 @@ async function checkHost(resolver, input, limits = SPF_LIMITS) {
   const root = { domain: normaliseName(input.domain), via: "top", lookups: 0, totalLookups: 0, children: [] };
   if (!ip) return { result: "permerror", reason: `"${input.ip}" is not an IP address`, lookups: 0, voidLookups: 0, tree: root };
   const sender = input.sender === "" ? `postmaster@${input.helo}` : input.sender.startsWith("@") ? `postmaster${input.sender}` : input.sender;
-  const state3 = { resolver, limits, ip, input, sender, terms: 0, voids: 0 };
+  const state3 = { resolver, limits, ip, input, sender, terms: 0, voids: 0, prefetched: 0 };
   const holder = { domain: "", via: "top", lookups: 0, totalLookups: 0, children: [] };
   const result = await checkHostAt(state3, input.domain, "top", holder);
   const tree = holder.children[0] ?? root;
@@ -44952,10 +43913,10 @@ async function microsoftSendingAddress(resolver, spfDomain = M365_SPF_DOMAIN) {
     if (!txt.ok) return { failed: txt.failed };
     const record = txt.values.find(isSpfRecord);
     if (record === void 0) continue;
-    const parsed = parseSpfRecord(record);
-    if (!parsed.ok) continue;
+    const parsed2 = parseSpfRecord(record);
+    if (!parsed2.ok) continue;
     const includes = [];
-    for (const d of parsed.record.directives) {
+    for (const d of parsed2.record.directives) {
       const m = d.mechanism;
       if (d.qualifier !== "+") continue;
       if (m.kind === "ip4") {
@@ -45257,8 +44218,8 @@ function hiddenRuleMailboxes(mailboxes, context5) {
 }
 
 // src/collect/exchange/collectors.ts
-function failure(error2, cmdlet) {
-  if (isExchangeRefusal(error2)) {
+function failure(error2, cmdlet, listing = false) {
+  if (isExchangeRefusal(error2) || listing && error2 instanceof ExchangeRequestError && error2.status === 404) {
     return {
       status: {
         status: "not_permitted",
@@ -45280,7 +44241,7 @@ function cmdletCollector(cmdlet, parameters = {}) {
       const value = await exchange.invoke(cmdlet, parameters);
       return { status: { status: "ok", count: value.length }, data: value };
     } catch (error2) {
-      return failure(error2, cmdlet);
+      return failure(error2, cmdlet, true);
     }
   };
 }
@@ -45292,7 +44253,7 @@ async function collectInboxRules(context5) {
   try {
     mailboxes = context5.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox");
   } catch (error2) {
-    return failure(error2, "Get-Mailbox");
+    return failure(error2, "Get-Mailbox", true);
   }
   const targets = hiddenRuleMailboxes(mailboxes, context5);
   context5.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
@@ -45346,10 +44307,10 @@ var GraphRequestError = class extends Error {
   name = "GraphRequestError";
 };
 var GraphShapeError = class extends Error {
-  constructor(endpoint3, field, problem) {
-    super(`unexpected response from ${endpoint3}: ${field} ${problem}`);
+  constructor(endpoint3, field2, problem) {
+    super(`unexpected response from ${endpoint3}: ${field2} ${problem}`);
     this.endpoint = endpoint3;
-    this.field = field;
+    this.field = field2;
     this.problem = problem;
   }
   endpoint;
@@ -45478,56 +44439,56 @@ var ShapeReader = class {
     this.endpoint = endpoint3;
   }
   endpoint;
-  fail(field, problem) {
-    throw new GraphShapeError(this.endpoint, field, problem);
+  fail(field2, problem) {
+    throw new GraphShapeError(this.endpoint, field2, problem);
   }
   describe(value) {
     if (value === null) return "null";
     if (Array.isArray(value)) return "an array";
     return `a ${typeof value}`;
   }
-  object(value, field) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(field, `is ${this.describe(value)}, expected an object`);
+  object(value, field2) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(field2, `is ${this.describe(value)}, expected an object`);
     return value;
   }
   /** An object that Graph may send as null (e.g. `grantControls` of a session-only policy). */
-  optionalObject(value, field) {
+  optionalObject(value, field2) {
     if (value === void 0 || value === null) return null;
-    return this.object(value, field);
+    return this.object(value, field2);
   }
-  string(value, field) {
-    if (typeof value !== "string") this.fail(field, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a string`);
+  string(value, field2) {
+    if (typeof value !== "string") this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a string`);
     return value;
   }
-  optionalString(value, field) {
+  optionalString(value, field2) {
     if (value === void 0 || value === null) return null;
-    return this.string(value, field);
+    return this.string(value, field2);
   }
-  boolean(value, field) {
-    if (typeof value !== "boolean") this.fail(field, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a boolean`);
+  boolean(value, field2) {
+    if (typeof value !== "boolean") this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a boolean`);
     return value;
   }
-  optionalBoolean(value, field) {
+  optionalBoolean(value, field2) {
     if (value === void 0 || value === null) return null;
-    return this.boolean(value, field);
+    return this.boolean(value, field2);
   }
   /** A string collection. Graph sends `[]` for an empty collection, so `null` is a shape error. */
-  strings(value, field) {
-    if (!Array.isArray(value)) this.fail(field, `is ${value === void 0 ? "missing" : this.describe(value)}, expected an array`);
-    return value.map((item, i) => this.string(item, `${field}[${i}]`));
+  strings(value, field2) {
+    if (!Array.isArray(value)) this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected an array`);
+    return value.map((item, i) => this.string(item, `${field2}[${i}]`));
   }
   /**
    * A string collection Graph may leave out (older API versions omit empty exclusion lists):
    * absent reads as empty, but `null` is still a shape error.
    */
-  stringsOrEmpty(value, field) {
+  stringsOrEmpty(value, field2) {
     if (value === void 0) return [];
-    return this.strings(value, field);
+    return this.strings(value, field2);
   }
   /** A string collection that may be absent because it was not selected or is not in this API version. */
-  optionalStrings(value, field) {
+  optionalStrings(value, field2) {
     if (value === void 0) return null;
-    return this.strings(value, field);
+    return this.strings(value, field2);
   }
 };
 
@@ -45720,6 +44681,144 @@ function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+// src/collect/graph/rate-limiter.ts
+var BATCHES_IN_FLIGHT = 96;
+var DEFAULT_MAX_SOCKETS = BATCHES_IN_FLIGHT + 16;
+var DEFAULT_FAMILY_LIMITS = {
+  "identity-reports": { window: { requests: 5, windowMs: 10020 }, concurrency: 5 },
+  "identity-protection": { window: { requests: 1, windowMs: 1020 }, concurrency: 1 },
+  outlook: { concurrencyPerKey: 4, concurrency: 16 },
+  batch: { concurrency: BATCHES_IN_FLIGHT },
+  directory: { concurrency: 8 }
+};
+var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+var Semaphore = class {
+  constructor(size) {
+    this.size = size;
+  }
+  size;
+  active = 0;
+  waiters = [];
+  async acquire() {
+    if (this.active < this.size) {
+      this.active += 1;
+    } else {
+      await new Promise((resolve) => this.waiters.push(resolve));
+    }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const next = this.waiters.shift();
+      if (next) next();
+      else this.active -= 1;
+    };
+  }
+  get idle() {
+    return this.active === 0 && this.waiters.length === 0;
+  }
+};
+var NO_SLOT = Promise.resolve(void 0);
+var FamilyRateLimiter = class {
+  constructor(limits = DEFAULT_FAMILY_LIMITS, now = Date.now, sleep = realSleep) {
+    this.limits = limits;
+    this.now = now;
+    this.sleep = sleep;
+  }
+  limits;
+  now;
+  sleep;
+  families = /* @__PURE__ */ new Map();
+  state(family) {
+    let state3 = this.families.get(family);
+    if (!state3) {
+      const limit = this.limits[family];
+      state3 = {
+        limit,
+        concurrency: new Semaphore(limit.concurrency),
+        perKey: /* @__PURE__ */ new Map(),
+        slots: [],
+        blockedUntil: 0,
+        gate: Promise.resolve(),
+        waiting: 0
+      };
+      this.families.set(family, state3);
+    }
+    return state3;
+  }
+  /**
+   * Admits one item of a `$batch`: its family's rate and its mailbox's concurrency, but not the
+   * family's concurrency, because the items of one batch are in flight together and a batch of
+   * 20 must not wait for permits that it holds itself.
+   */
+  async acquireBatchItem(family, key = "") {
+    return this.acquire(family, key, false);
+  }
+  /** Waits until a request of `family` (for mailbox `key`) may start; returns its release. */
+  async acquire(family, key = "", familyConcurrency = true) {
+    const state3 = this.state(family);
+    let releaseKey;
+    if (state3.limit.concurrencyPerKey !== void 0 && key !== "") {
+      let semaphore = state3.perKey.get(key);
+      if (!semaphore) {
+        semaphore = new Semaphore(state3.limit.concurrencyPerKey);
+        state3.perKey.set(key, semaphore);
+      }
+      releaseKey = await semaphore.acquire();
+    }
+    const releaseFamily = familyConcurrency ? await state3.concurrency.acquire() : () => void 0;
+    const slot = await this.admit(state3);
+    return () => {
+      if (slot) slot.end = this.now();
+      releaseFamily();
+      if (releaseKey) {
+        releaseKey();
+        const semaphore = state3.perKey.get(key);
+        if (semaphore?.idle) state3.perKey.delete(key);
+      }
+    };
+  }
+  /** Holds the family back until `until` (epoch ms), after a 429. */
+  pause(family, until) {
+    const state3 = this.state(family);
+    state3.blockedUntil = Math.max(state3.blockedUntil, until);
+  }
+  admit(state3) {
+    if (!state3.limit.window && state3.waiting === 0 && state3.blockedUntil <= this.now()) return NO_SLOT;
+    state3.waiting += 1;
+    const turn = state3.gate.then(async () => {
+      for (; ; ) {
+        const now = this.now();
+        let wait = state3.blockedUntil - now;
+        const window2 = state3.limit.window;
+        if (window2) {
+          state3.slots = state3.slots.filter((s) => now - s.end < window2.windowMs);
+          if (state3.slots.length >= window2.requests) {
+            const ends = state3.slots.map((s) => s.end).filter((e) => Number.isFinite(e));
+            wait = Math.max(wait, ends.length > 0 ? Math.min(...ends) + window2.windowMs - now : 50);
+          }
+        }
+        if (wait <= 0) {
+          if (!window2) return void 0;
+          const slot = { end: Number.POSITIVE_INFINITY };
+          state3.slots.push(slot);
+          return slot;
+        }
+        await this.sleep(wait);
+      }
+    });
+    state3.gate = turn.then(
+      () => {
+        state3.waiting -= 1;
+      },
+      () => {
+        state3.waiting -= 1;
+      }
+    );
+    return turn;
+  }
+};
+
 // src/collect/graph/message-rules-collector.ts
 var USERS_PATH2 = (top) => `/users?$select=id,userPrincipalName,userType,mail&$top=${top}`;
 var RULES_PATH = (id) => `/users/${encodeURIComponent(id)}/mailFolders/inbox/messageRules`;
@@ -45808,23 +44907,33 @@ function mailboxOwners(page, shard) {
 }
 function messageRulesStream(graph, options2 = {}, first) {
   const batchSize = Math.min(20, Math.max(1, options2.batchSize ?? 20));
-  const concurrency = Math.max(1, options2.concurrency ?? 4);
+  const concurrency = Math.max(1, options2.concurrency ?? BATCHES_IN_FLIGHT);
   const userPageSize = options2.userPageSize ?? 999;
   return {
     async *pages() {
       const users = first?.users ?? graph.pages(USERS_PATH2(userPageSize))[Symbol.asyncIterator]();
       let pending = [...first?.pending ?? []];
       let exhausted = false;
+      let nextPage;
+      const prefetch = () => {
+        if (!exhausted && nextPage === void 0) {
+          nextPage = users.next();
+          nextPage.catch(() => void 0);
+        }
+      };
       const inFlight = /* @__PURE__ */ new Map();
       let nextKey = 0;
       const fill = async () => {
         while (inFlight.size < concurrency) {
           while (pending.length < batchSize && !exhausted) {
-            const next = await users.next();
+            prefetch();
+            const next = await nextPage;
+            nextPage = void 0;
             if (next.done === true) exhausted = true;
             else pending.push(...mailboxOwners(next.value, options2.shard));
           }
           if (pending.length === 0) return;
+          if (pending.length < batchSize * concurrency) prefetch();
           const batch = pending.slice(0, batchSize);
           pending = pending.slice(batchSize);
           const key = nextKey++;
@@ -46830,8 +45939,10 @@ async function collectSignIns(context5) {
       let pages = 0;
       while (result.done !== true) {
         pages++;
+        const next = iterator2.next();
+        next.catch(() => void 0);
         yield checkPage(result.value);
-        result = await iterator2.next();
+        result = await next;
       }
       context5.logger.info(`graph.signIns: read ${pages} page(s) for ${odataTime(window2.start)} to ${odataTime(window2.end)}`);
     }
@@ -46938,19 +46049,19 @@ function liveCollector(options2) {
   return {
     mode: options2.mode,
     close: options2.close,
-    async collect(request2) {
+    async collect(request3) {
       const statuses = {};
       const data = {};
       const now = options2.now();
       const context5 = {
-        logger: request2.logger,
-        policy: request2.policy,
+        logger: request3.logger,
+        policy: request3.policy,
         clients: options2.clients,
-        sources: request2.sources,
+        sources: request3.sources,
         earlier: (id) => data[id],
         extraDomains: options2.extraDomains,
         now,
-        ...request2.shard ? { shard: request2.shard } : {}
+        ...request3.shard ? { shard: request3.shard } : {}
       };
       const collectOne = async (id) => {
         const collector = COLLECTORS[id];
@@ -46964,15 +46075,15 @@ function liveCollector(options2) {
           const count = collected.status.status === "ok" && "data" in collected && collected.status.count === void 0 && !STREAMED_SOURCES.has(id) ? { count: recordCount(collected.data) } : {};
           statuses[id] = { ...collected.status, ...count, capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
           if ("data" in collected) data[id] = collected.data;
-          request2.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
+          request3.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
         } catch (error2) {
           statuses[id] = { status: "failed", reason: errorMessage(error2), capturedAt: (/* @__PURE__ */ new Date()).toISOString() };
-          request2.logger.warning(`Collecting ${id} failed: ${errorMessage(error2)}`);
+          request3.logger.warning(`Collecting ${id} failed: ${errorMessage(error2)}`);
         }
       };
-      const wanted = [...request2.sources];
+      const wanted = [...request3.sources];
       await Promise.all(wanted.filter((id) => !LATE_SOURCES.has(id)).map((id) => collectOne(id)));
-      const domains = domainScope(data["graph.domains"], request2.policy, options2.extraDomains);
+      const domains = domainScope(data["graph.domains"], request3.policy, options2.extraDomains);
       await Promise.all(wanted.filter((id) => LATE_SOURCES.has(id)).map((id) => collectOne(id)));
       const manifest = {
         formatVersion: SNAPSHOT_FORMAT_VERSION,
@@ -46982,39 +46093,839 @@ function liveCollector(options2) {
         licences: licencesFrom(statuses),
         sources: statuses,
         domains,
-        ...request2.shard ? { shard: request2.shard } : {}
+        ...request3.shard ? { shard: request3.shard } : {}
       };
       return memorySnapshot(manifest, data);
     }
   };
 }
 
+// src/collect/dns/create-dns-client.ts
+import { readFileSync } from "node:fs";
+
+// src/collect/dns/dns-client.ts
+import { randomFillSync } from "node:crypto";
+
+// src/collect/dns/server-address.ts
+import { isIP } from "node:net";
+function serverLabel(server) {
+  if (server.kind === "doh") return server.url;
+  return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
+}
+function parseDnsServer(text6, where = "--dns-server") {
+  const value = text6.trim();
+  if (/^https:\/\//i.test(value)) {
+    try {
+      return { kind: "doh", url: new URL(value).toString() };
+    } catch {
+      throw new ConfigurationError(`${where}: "${text6}" is not a valid https:// URL`);
+    }
+  }
+  let host = value;
+  let port = 53;
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(value);
+  if (bracketed) {
+    host = bracketed[1] ?? "";
+    if (bracketed[2] !== void 0) port = Number(bracketed[2]);
+  } else if (isIP(value) === 0) {
+    const colon = value.lastIndexOf(":");
+    if (colon > 0 && value.indexOf(":") === colon) {
+      host = value.slice(0, colon);
+      port = Number(value.slice(colon + 1));
+    }
+  }
+  if (isIP(host) === 0) {
+    throw new ConfigurationError(`${where}: "${text6}" is not HOST[:PORT] with an IP address, nor an https:// URL`);
+  }
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigurationError(`${where}: "${text6}" has an invalid port`);
+  }
+  return { kind: "dns", host, port };
+}
+function parseResolvConf(text6) {
+  const servers = [];
+  for (const line of text6.split(/\r?\n/)) {
+    const match = /^\s*nameserver\s+(\S+)/.exec(line);
+    if (!match?.[1]) continue;
+    const address = match[1];
+    if (isIP(address.split("%")[0] ?? "") !== 0) servers.push({ kind: "dns", host: address, port: 53 });
+  }
+  return servers;
+}
+
+// src/collect/dns/doh-transport.ts
+import http2 from "node:http2";
+var MAX_MESSAGE_BYTES = 65535;
+var DohSessions = class {
+  constructor(options2 = {}) {
+    this.options = options2;
+  }
+  options;
+  sessions = /* @__PURE__ */ new Map();
+  closed = false;
+  sessionFor(origin) {
+    const existing = this.sessions.get(origin);
+    if (existing && !existing.session.closed && !existing.session.destroyed && existing.error === void 0) return existing;
+    const ca = this.options.ca;
+    const session = http2.connect(origin, ca === void 0 ? {} : { ca: typeof ca === "string" ? ca : [...ca] });
+    const entry = { session };
+    session.on("error", (error2) => {
+      entry.error = error2.message;
+    });
+    const forget = () => {
+      if (this.sessions.get(origin) === entry) this.sessions.delete(origin);
+    };
+    session.on("close", forget);
+    session.on("goaway", forget);
+    session.unref();
+    this.sessions.set(origin, entry);
+    return entry;
+  }
+  /** RFC 8484 §4.1: POST of the wire-format query as application/dns-message. */
+  exchange(url, query, timeoutMs) {
+    if (this.closed) return Promise.resolve({ kind: "failed", detail: "the DNS client is closed" });
+    return new Promise((resolve) => {
+      let settled = false;
+      let timer;
+      const finish = (result) => {
+        if (settled) return;
+        settled = true;
+        if (timer) clearTimeout(timer);
+        resolve(result);
+      };
+      let target;
+      let entry;
+      try {
+        target = new URL(url);
+        entry = this.sessionFor(target.origin);
+      } catch (error2) {
+        finish({ kind: "failed", detail: `DoH request failed: ${error2 instanceof Error ? error2.message : String(error2)}` });
+        return;
+      }
+      const request3 = entry.session.request({
+        ":method": "POST",
+        ":path": `${target.pathname}${target.search}`,
+        "content-type": "application/dns-message",
+        accept: "application/dns-message",
+        "content-length": query.length
+      });
+      timer = setTimeout(() => {
+        request3.close(http2.constants.NGHTTP2_CANCEL);
+        finish({ kind: "timeout" });
+      }, timeoutMs);
+      let status = 0;
+      let contentType = "";
+      const chunks = [];
+      let received = 0;
+      request3.on("response", (headers) => {
+        status = Number(headers[":status"] ?? 0);
+        contentType = String(headers["content-type"] ?? "");
+      });
+      request3.on("data", (chunk) => {
+        received += chunk.length;
+        if (received > MAX_MESSAGE_BYTES) {
+          request3.close(http2.constants.NGHTTP2_CANCEL);
+          finish({ kind: "failed", detail: `DoH reply is larger than a DNS message (over ${MAX_MESSAGE_BYTES} bytes)` });
+          return;
+        }
+        chunks.push(chunk);
+      });
+      request3.on("end", () => {
+        if (status !== 200) {
+          finish({ kind: "failed", detail: `DoH server answered HTTP ${status}` });
+        } else if (!contentType.toLowerCase().startsWith("application/dns-message")) {
+          finish({ kind: "failed", detail: `DoH server answered content-type "${contentType}"` });
+        } else {
+          finish({ kind: "reply", bytes: Buffer.concat(chunks) });
+        }
+      });
+      request3.on("error", (error2) => {
+        finish({ kind: "failed", detail: `DoH request failed: ${entry.error ?? error2.message}` });
+      });
+      request3.on("close", () => {
+        finish({ kind: "failed", detail: `DoH request failed: ${entry.error ?? `stream closed (code ${request3.rstCode ?? "?"})`}` });
+      });
+      request3.end(query);
+    });
+  }
+  close() {
+    this.closed = true;
+    for (const { session } of this.sessions.values()) session.destroy();
+    this.sessions.clear();
+  }
+};
+
+// src/collect/dns/transports.ts
+import { createSocket } from "node:dgram";
+import { isIP as isIP2, Socket as TcpSocket } from "node:net";
+var UdpPool = class {
+  constructor(size = 4) {
+    this.size = size;
+  }
+  size;
+  sockets = /* @__PURE__ */ new Map();
+  next = 0;
+  closed = false;
+  socketFor(host, port) {
+    const key = `${host}|${port}`;
+    let list = this.sockets.get(key);
+    if (!list) {
+      list = [];
+      this.sockets.set(key, list);
+    }
+    if (list.length < this.size) {
+      const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
+      const pending = /* @__PURE__ */ new Map();
+      let pooled;
+      const ready = new Promise((resolve) => {
+        socket.once("connect", () => {
+          if (pooled) pooled.connected = true;
+          resolve(void 0);
+        });
+        socket.once("error", (error2) => resolve(`UDP error: ${error2.message}`));
+        socket.connect(port, host);
+      });
+      socket.on("message", (bytes) => {
+        const entry = bytes.length >= 2 ? pending.get(bytes.readUInt16BE(0)) : void 0;
+        if (!entry) {
+          for (const waiting of pending.values()) waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+          return;
+        }
+        const verdict2 = entry.filter(bytes);
+        if (verdict2 === true) entry.finish({ kind: "reply", bytes });
+        else entry.lastBad = verdict2;
+      });
+      socket.on("error", (error2) => {
+        for (const entry of pending.values()) entry.finish({ kind: "failed", detail: `UDP error: ${error2.message}` });
+      });
+      socket.unref();
+      pooled = { socket, pending, ready, connected: false };
+      list.push(pooled);
+      return pooled;
+    }
+    this.next = (this.next + 1) % list.length;
+    return list[this.next];
+  }
+  /** Sends `build(id)` to host:port with an ID unused on the chosen socket. */
+  exchange(host, port, build, timeoutMs, filter, randomId) {
+    if (this.closed) return Promise.resolve({ kind: "failed", detail: "the DNS client is closed" });
+    const pooled = this.socketFor(host, port);
+    if (!pooled.connected) {
+      return pooled.ready.then(
+        (notReady) => notReady === void 0 ? this.send(pooled, build, timeoutMs, filter, randomId) : { kind: "failed", detail: notReady }
+      );
+    }
+    return this.send(pooled, build, timeoutMs, filter, randomId);
+  }
+  send(pooled, build, timeoutMs, filter, randomId) {
+    let id = randomId();
+    while (pooled.pending.has(id)) id = randomId();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = (result) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        pooled.pending.delete(id);
+        resolve(result);
+      };
+      const entry = { filter, finish };
+      const timer = setTimeout(() => finish(entry.lastBad ? { kind: "failed", detail: entry.lastBad } : { kind: "timeout" }), timeoutMs);
+      pooled.pending.set(id, entry);
+      pooled.socket.send(build(id));
+    });
+  }
+  close() {
+    this.closed = true;
+    for (const list of this.sockets.values()) {
+      for (const pooled of list) {
+        for (const entry of pooled.pending.values()) entry.finish({ kind: "failed", detail: "the DNS client is closed" });
+        pooled.socket.close();
+      }
+    }
+    this.sockets.clear();
+  }
+};
+function tcpExchange(host, port, query, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = new TcpSocket();
+    const chunks = [];
+    let received = 0;
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    socket.on("error", (error2) => finish({ kind: "failed", detail: `TCP error: ${error2.message}` }));
+    socket.on("close", () => finish({ kind: "failed", detail: "TCP connection closed before a full reply" }));
+    socket.on("data", (data) => {
+      chunks.push(data);
+      received += data.length;
+      if (received < 2) return;
+      const all = Buffer.concat(chunks);
+      const length2 = all.readUInt16BE(0);
+      if (all.length >= 2 + length2) finish({ kind: "reply", bytes: all.subarray(2, 2 + length2) });
+    });
+    socket.connect(port, host, () => {
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(query.length);
+      socket.write(Buffer.concat([prefix, query]));
+    });
+  });
+}
+
+// src/collect/dns/wire.ts
+var packet2 = __toESM(require_dns_packet(), 1);
+
+// src/collect/dns/read-reply.ts
+var packet = __toESM(require_dns_packet(), 1);
+var TYPE_NAMES = { 1: "A", 2: "NS", 5: "CNAME", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA" };
+function readName(buf, start) {
+  let offset = start;
+  let end = -1;
+  let limit = start;
+  let length2 = 0;
+  let name3 = "";
+  for (; ; ) {
+    if (offset >= buf.length) throw new Error("Cannot decode name (buffer overflow)");
+    const len = buf[offset];
+    if (len === 0) {
+      if (end < 0) end = offset + 1;
+      break;
+    }
+    if ((len & 192) === 192) {
+      if (offset + 1 >= buf.length) throw new Error("Cannot decode name (buffer overflow)");
+      const target = (len & 63) << 8 | buf[offset + 1];
+      if (target >= limit) throw new Error("Cannot decode name (bad pointer)");
+      if (end < 0) end = offset + 2;
+      offset = target;
+      limit = target;
+      continue;
+    }
+    if ((len & 192) !== 0) throw new Error("Cannot decode name (bad label)");
+    if (offset + 1 + len > buf.length) throw new Error("Cannot decode name (buffer overflow)");
+    length2 += len + 1;
+    if (length2 > 254) throw new Error("Cannot decode name (name too long)");
+    if (name3.length > 0) name3 += ".";
+    for (let i = offset + 1; i <= offset + len; i++) {
+      const b = buf[i];
+      name3 += String.fromCharCode(b >= 65 && b <= 90 ? b + 32 : b);
+    }
+    offset += 1 + len;
+  }
+  return { name: name3, end };
+}
+function ip6Text(buf, start) {
+  let text6 = "";
+  for (let i = 0; i < 16; i += 2) {
+    if (i !== 0) text6 += ":";
+    text6 += (buf[start + i] << 8 | buf[start + i + 1]).toString(16);
+  }
+  return text6.replace(/(^|:)0(:0)*:0(:|$)/, "$1::$3").replace(/:{3,4}/, "::");
+}
+function readTxt(buf, start, rdlength) {
+  const strings2 = [];
+  let offset = start;
+  const stop = start + rdlength;
+  while (offset < stop) {
+    const len = buf[offset];
+    if (offset + 1 + len > stop) throw new Error("TXT character-string overruns its record");
+    strings2.push(buf.subarray(offset + 1, offset + 1 + len));
+    offset += 1 + len;
+  }
+  return strings2;
+}
+function readData(buf, type, start, rdlength) {
+  switch (type) {
+    case "A":
+      if (rdlength !== 4) throw new Error(`A record of ${rdlength} bytes`);
+      return `${buf[start]}.${buf[start + 1]}.${buf[start + 2]}.${buf[start + 3]}`;
+    case "AAAA":
+      if (rdlength !== 16) throw new Error(`AAAA record of ${rdlength} bytes`);
+      return ip6Text(buf, start);
+    case "MX": {
+      if (rdlength < 3) throw new Error(`MX record of ${rdlength} bytes`);
+      return { preference: buf.readUInt16BE(start), exchange: readName(buf, start + 2).name };
+    }
+    case "TXT":
+      return readTxt(buf, start, rdlength);
+    case "CNAME":
+    case "PTR":
+    case "NS":
+      return readName(buf, start).name;
+  }
+}
+function readReply(buf) {
+  try {
+    if (buf.length < 12) throw new Error("Cannot decode header (buffer overflow)");
+    const id = buf.readUInt16BE(0);
+    const flags = buf.readUInt16BE(2);
+    const qdcount = buf.readUInt16BE(4);
+    const ancount = buf.readUInt16BE(6);
+    let offset = 12;
+    const questions = [];
+    for (let i = 0; i < qdcount; i++) {
+      const { name: name3, end } = readName(buf, offset);
+      if (end + 4 > buf.length) throw new Error("Cannot decode question (buffer overflow)");
+      const code = buf.readUInt16BE(end);
+      questions.push({ name: name3, type: TYPE_NAMES[code] ?? `TYPE${code}` });
+      offset = end + 4;
+    }
+    const answers = [];
+    const truncated = (flags & packet.TRUNCATED_RESPONSE) !== 0;
+    for (let i = 0; i < (truncated ? 0 : ancount); i++) {
+      const { name: name3, end } = readName(buf, offset);
+      if (end + 10 > buf.length) throw new Error("Cannot decode answer (buffer overflow)");
+      const code = buf.readUInt16BE(end);
+      const ttl = buf.readUInt32BE(end + 4);
+      const rdlength = buf.readUInt16BE(end + 8);
+      const start = end + 10;
+      if (start + rdlength > buf.length) throw new Error("Cannot decode answer data (buffer overflow)");
+      const type = TYPE_NAMES[code];
+      if (type !== void 0) answers.push({ name: name3, type, ttl, data: readData(buf, type, start, rdlength) });
+      offset = start + rdlength;
+    }
+    return { id, flags: flags & 32767, response: (flags & 32768) !== 0, questions, answers };
+  } catch (error2) {
+    return error2 instanceof Error ? error2.message : String(error2);
+  }
+}
+
+// src/collect/dns/wire.ts
+var QUERY_TYPES = ["A", "AAAA", "MX", "TXT", "PTR", "CNAME", "NS"];
+function isQueryType(type) {
+  return QUERY_TYPES.includes(type);
+}
+var EDNS_UDP_SIZE = 1232;
+var TXT_LIMITS = { maxRecordBytes: 4096, maxStrings: 64 };
+var TYPE_CODES = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28 };
+function encodeQuery(id, name3, type) {
+  const labels = name3.replace(/^\.|\.$/g, "").split(".").filter((l) => l.length > 0);
+  let nameLength = 1;
+  for (const label of labels) nameLength += Buffer.byteLength(label) + 1;
+  const buf = Buffer.allocUnsafe(12 + nameLength + 4 + 11);
+  buf.writeUInt16BE(id, 0);
+  buf.writeUInt16BE(packet2.RECURSION_DESIRED, 2);
+  buf.writeUInt32BE(65536, 4);
+  buf.writeUInt32BE(1, 8);
+  let offset = 12;
+  for (const label of labels) {
+    const length2 = buf.write(label, offset + 1);
+    buf[offset] = length2;
+    offset += length2 + 1;
+  }
+  buf[offset++] = 0;
+  buf.writeUInt16BE(TYPE_CODES[type], offset);
+  buf.writeUInt16BE(1, offset + 2);
+  offset += 4;
+  buf[offset] = 0;
+  buf.writeUInt16BE(41, offset + 1);
+  buf.writeUInt16BE(EDNS_UDP_SIZE, offset + 3);
+  buf.writeUInt32BE(0, offset + 5);
+  buf.writeUInt16BE(0, offset + 9);
+  return buf;
+}
+var RCODES = { 0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED" };
+function toRecord(rr) {
+  if (rr.type !== "TXT") return { name: rr.name, type: rr.type, ttl: rr.ttl, data: rr.data };
+  const strings2 = rr.data;
+  const name3 = rr.name;
+  if (strings2.length > TXT_LIMITS.maxStrings) {
+    return `TXT record at ${name3} has ${strings2.length} character-strings (limit ${TXT_LIMITS.maxStrings})`;
+  }
+  let bytes = 0;
+  for (const s of strings2) bytes += s.length;
+  if (bytes > TXT_LIMITS.maxRecordBytes) return `TXT record at ${name3} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
+  const data = [];
+  for (const s of strings2) {
+    for (let i = 0; i < s.length; i++) {
+      const b = s[i];
+      if (b > 126 || b < 32 && b !== 9) return `TXT record at ${name3} has a non-ASCII or control byte 0x${b.toString(16)}`;
+    }
+    data.push(s.toString("latin1"));
+  }
+  return { name: name3, type: "TXT", ttl: rr.ttl, data };
+}
+function decodeReply(buffer, id, name3, type) {
+  const qname = normaliseName(name3);
+  const reply = readReply(buffer);
+  if (typeof reply === "string") return { kind: "bad", detail: `undecodable reply (${reply})` };
+  if (!reply.response) return { kind: "bad", detail: "reply is not a response (QR bit clear)" };
+  if (reply.id !== id) return { kind: "bad", detail: `reply ID ${reply.id} does not match query ID ${id}` };
+  const question = reply.questions[0];
+  if (reply.questions.length !== 1 || question === void 0 || question.name !== qname || question.type !== type) {
+    const got = question ? `${question.name}/${question.type}` : "no question";
+    return { kind: "bad", detail: `reply question ${got} does not match ${qname}/${type}` };
+  }
+  const flags = reply.flags;
+  const rcode = RCODES[flags & 15];
+  if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}` };
+  const truncated = (flags & packet2.TRUNCATED_RESPONSE) !== 0;
+  const records = [];
+  for (const rr of reply.answers) {
+    const record = toRecord(rr);
+    if (typeof record === "string") return { kind: "bad", detail: record };
+    records.push(record);
+  }
+  return { kind: "answer", answer: { rcode, records }, truncated };
+}
+
+// src/collect/dns/dns-client.ts
+function validName(name3) {
+  if (name3.length === 0 || name3.length > 253) return false;
+  let label = 0;
+  for (let i = 0; i < name3.length; i++) {
+    if (name3.charCodeAt(i) === 46) {
+      if (label === 0) return false;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0;
+}
+var MAX_CNAME_CHAIN = 8;
+var Semaphore2 = class {
+  constructor(limit) {
+    this.limit = limit;
+  }
+  limit;
+  active = 0;
+  /** A FIFO as an array and a head index: shift() on a long array is O(n). */
+  waiting = [];
+  head = 0;
+  /** Runs `task` when a slot is free; without an `async` wrapper, as it runs once per query. */
+  run(task) {
+    if (this.active < this.limit) {
+      this.active++;
+      return task().finally(() => this.release());
+    }
+    return new Promise((resolve) => this.waiting.push(resolve)).then(() => task().finally(() => this.release()));
+  }
+  /** Hands the slot straight to the next waiter, so no newcomer can take it in between. */
+  release() {
+    if (this.head < this.waiting.length) {
+      const wake = this.waiting[this.head];
+      this.head++;
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      wake();
+    } else {
+      this.active--;
+    }
+  }
+};
+var RandomIds = class {
+  bytes = Buffer.alloc(4096);
+  offset = this.bytes.length;
+  next() {
+    if (this.offset >= this.bytes.length) {
+      randomFillSync(this.bytes);
+      this.offset = 0;
+    }
+    const id = this.bytes.readUInt16BE(this.offset);
+    this.offset += 2;
+    return id;
+  }
+};
+var DnsClient = class {
+  constructor(options2) {
+    this.options = options2;
+    if (options2.servers.length === 0) throw new Error("DnsClient needs at least one server");
+    this.limiter = new Semaphore2(options2.concurrency ?? 64);
+    this.timeoutMs = options2.timeoutMs ?? 2e3;
+    this.retries = options2.retries ?? 2;
+    this.negativeTtl = options2.negativeTtl ?? 60;
+    this.now = options2.now ?? Date.now;
+    this.doh = new DohSessions(options2.dohCa === void 0 ? {} : { ca: options2.dohCa });
+    this.deadline = options2.deadline;
+  }
+  options;
+  stats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
+  /** Answers by question, kept as settled promises so that a hit allocates nothing. */
+  cache = /* @__PURE__ */ new Map();
+  inFlight = /* @__PURE__ */ new Map();
+  limiter;
+  timeoutMs;
+  retries;
+  negativeTtl;
+  now;
+  doh;
+  deadline;
+  udp = new UdpPool();
+  ids = new RandomIds();
+  /** serverLabel() of each server, computed once: every answer carries it. */
+  labels = /* @__PURE__ */ new Map();
+  resolve(name3, type) {
+    this.stats.lookups++;
+    if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0) this.deadline = this.now() + this.options.phaseTimeoutMs;
+    const upper = type.toUpperCase();
+    if (!isQueryType(upper)) return Promise.resolve({ rcode: "MALFORMED", records: [], detail: `unsupported query type ${type}` });
+    const qname = normaliseName(name3);
+    if (!validName(qname)) {
+      return Promise.resolve({ rcode: "MALFORMED", records: [], detail: `invalid domain name "${name3}"` });
+    }
+    return this.resolveFollowing(qname, upper);
+  }
+  /** The cached or fresh answer, with a CNAME chain the server left unfinished followed. */
+  resolveFollowing(qname, type) {
+    const answer = this.cached(qname, type);
+    if (type === "CNAME") return answer;
+    return answer.then((first) => first.rcode !== "NOERROR" || !first.records.some((r) => r.type === "CNAME") ? first : this.follow(qname, type, first));
+  }
+  /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
+  async follow(qname, type, first) {
+    const chain = [];
+    const seen = /* @__PURE__ */ new Set();
+    let current = qname;
+    for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
+      if (seen.has(current)) return { rcode: "MALFORMED", records: chain, detail: `CNAME loop at ${current}` };
+      seen.add(current);
+      const answer = step === 0 ? first : await this.cached(current, type);
+      if (answer.rcode !== "NOERROR") return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      let target = current;
+      const links = /* @__PURE__ */ new Set();
+      for (; ; ) {
+        const link2 = answer.records.find((r) => r.type === "CNAME" && r.name === target);
+        if (!link2 || typeof link2.data !== "string" || links.has(target)) break;
+        links.add(target);
+        target = link2.data;
+      }
+      const final = answer.records.some((r) => r.type === type && r.name === target);
+      if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      chain.push(...answer.records.filter((r) => r.type === "CNAME"));
+      current = target;
+    }
+    return { rcode: "MALFORMED", records: chain, detail: `CNAME chain longer than ${MAX_CNAME_CHAIN}` };
+  }
+  cached(qname, type) {
+    const key = `${qname}/${type}`;
+    const hit = this.cache.get(key);
+    if (hit && hit.expires > this.now()) {
+      this.stats.cacheHits++;
+      return hit.answer;
+    }
+    const pending = this.inFlight.get(key);
+    if (pending) {
+      this.stats.cacheHits++;
+      return pending;
+    }
+    const promise = this.query(qname, type).then((answer) => {
+      this.inFlight.delete(key);
+      const ttl = this.ttlOf(answer);
+      if (ttl > 0) this.cache.set(key, { answer: promise, expires: this.now() + ttl * 1e3 });
+      return answer;
+    });
+    this.inFlight.set(key, promise);
+    return promise;
+  }
+  /** Data answers are cached for their smallest TTL; failures are not cached. */
+  ttlOf(answer) {
+    if (answer.rcode !== "NOERROR" && answer.rcode !== "NXDOMAIN") return 0;
+    if (answer.records.length === 0) return this.negativeTtl;
+    let ttl = Infinity;
+    for (const record of answer.records) if (record.ttl < ttl) ttl = record.ttl;
+    return ttl;
+  }
+  remaining() {
+    return this.deadline === void 0 ? Infinity : this.deadline - this.now();
+  }
+  /** Asks the servers in turn until one gives a usable answer or the attempts run out. */
+  async query(qname, type) {
+    const servers = this.options.servers;
+    let last = { rcode: "TIMEOUT", records: [], detail: "no attempt made" };
+    for (let attempt = 0; attempt <= this.retries; attempt++) {
+      const left = this.remaining();
+      if (left <= 0) {
+        return { rcode: "TIMEOUT", records: [], detail: "the DNS phase deadline passed before this question was answered" };
+      }
+      const server = servers[attempt % servers.length];
+      last = await this.limiter.run(() => this.attempt(server, qname, type, Math.min(this.timeoutMs, left)));
+      if (last.rcode === "NOERROR" || last.rcode === "NXDOMAIN") return last;
+    }
+    return last;
+  }
+  async attempt(server, qname, type, timeoutMs) {
+    let label = this.labels.get(server);
+    if (label === void 0) {
+      label = serverLabel(server);
+      this.labels.set(server, label);
+    }
+    this.stats.queriesSent++;
+    if (server.kind === "doh") {
+      const exchange2 = await this.doh.exchange(server.url, encodeQuery(0, qname, type), timeoutMs);
+      return this.toAnswer(exchange2, void 0, 0, qname, type, label).answer;
+    }
+    let decoded;
+    let sentId = 0;
+    const exchange = await this.udp.exchange(
+      server.host,
+      server.port,
+      (id) => {
+        sentId = id;
+        return encodeQuery(id, qname, type);
+      },
+      timeoutMs,
+      (bytes) => {
+        const d = decodeReply(bytes, sentId, qname, type);
+        if (d.kind === "bad" && /does not match|not a response/.test(d.detail)) return d.detail;
+        decoded = d;
+        return true;
+      },
+      () => this.ids.next()
+    );
+    let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
+    if (result.truncated) {
+      this.stats.tcpFallbacks++;
+      this.stats.queriesSent++;
+      const tcp = await tcpExchange(server.host, server.port, encodeQuery(sentId, qname, type), timeoutMs);
+      result = this.toAnswer(tcp, void 0, sentId, qname, type, label);
+      if (result.truncated) return { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: label };
+    }
+    return result.answer;
+  }
+  /** Closes the UDP sockets and DoH sessions; later questions fail. */
+  close() {
+    this.udp.close();
+    this.doh.close();
+  }
+  toAnswer(exchange, known, id, qname, type, server) {
+    switch (exchange.kind) {
+      case "timeout":
+        this.stats.timeouts++;
+        return { answer: { rcode: "TIMEOUT", records: [], detail: "no reply before the timeout", server }, truncated: false };
+      case "failed":
+        return { answer: { rcode: "MALFORMED", records: [], detail: exchange.detail, server }, truncated: false };
+      case "reply": {
+        const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
+        if (decoded.kind === "bad") return { answer: { rcode: "MALFORMED", records: [], detail: decoded.detail, server }, truncated: false };
+        return { answer: { rcode: decoded.answer.rcode, records: decoded.answer.records, server }, truncated: decoded.truncated };
+      }
+    }
+  }
+};
+
+// src/collect/dns/create-dns-client.ts
+function dnsServers(settings, deps) {
+  if (settings.servers.length > 0) return settings.servers.map((s) => parseDnsServer(s));
+  let text6;
+  try {
+    text6 = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
+  } catch (error2) {
+    throw new ConfigurationError(`cannot read /etc/resolv.conf (${errorMessage(error2)}); pass --dns-server HOST[:PORT]`);
+  }
+  const servers = parseResolvConf(text6);
+  if (servers.length === 0) throw new ConfigurationError("/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]");
+  return servers;
+}
+function createDnsClient(settings, deps) {
+  const servers = dnsServers(settings, deps);
+  deps.logger.info(`DNS servers: ${servers.map(serverLabel).join(", ")}`);
+  return new DnsClient({
+    servers,
+    timeoutMs: 2e3,
+    retries: 2,
+    concurrency: 64,
+    phaseTimeoutMs: deps.phaseTimeoutMs ?? 12e4
+  });
+}
+
 // src/collect/dns/https-getter.ts
+import { request } from "node:https";
+import { isIP as isIP3 } from "node:net";
 var MAX_BODY = 64 * 1024;
+async function resolveHost(resolver, host) {
+  const outcomes = [];
+  for (const type of ["A", "AAAA"]) {
+    const answer = await resolver.resolve(host, type);
+    const address = answer.records.find((r) => r.type === type && typeof r.data === "string" && isIP3(r.data) !== 0)?.data;
+    if (answer.rcode === "NOERROR" && typeof address === "string") return { address };
+    outcomes.push(`${type} ${answer.rcode === "NOERROR" ? "NODATA" : answer.rcode}`);
+  }
+  return { error: `cannot resolve ${host} (${outcomes.join(", ")})` };
+}
 function createHttpsGetter(options2 = {}) {
-  const fetcher = options2.fetch ?? fetch;
   const timeoutMs = options2.timeoutMs ?? 1e4;
   return async (url) => {
+    let target;
     try {
-      const response = await fetcher(url, { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-      const contentType = response.headers.get("content-type") ?? void 0;
-      const buffer = Buffer.from(await response.arrayBuffer());
-      if (buffer.length > MAX_BODY) return { status: response.status, ...contentType ? { contentType } : {}, error: `body of ${buffer.length} bytes exceeds ${MAX_BODY}` };
-      return { status: response.status, ...contentType ? { contentType } : {}, body: buffer.toString("utf8") };
-    } catch (error2) {
-      const cause = error2 instanceof Error && error2.cause instanceof Error ? `: ${error2.cause.message}` : "";
-      return { status: 0, error: `${error2 instanceof Error ? error2.message : String(error2)}${cause}` };
+      target = new URL(url);
+    } catch {
+      return { status: 0, error: `not a URL: ${url}` };
     }
+    if (target.protocol !== "https:") return { status: 0, error: `not an https URL: ${url}` };
+    const host = target.hostname;
+    let address;
+    if (options2.resolver !== void 0) {
+      const resolved = await resolveHost(options2.resolver, host);
+      if ("error" in resolved) return { status: 0, error: resolved.error };
+      address = resolved.address;
+    }
+    return new Promise((resolve) => {
+      let settled = false;
+      const done = (result) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        resolve(result);
+      };
+      const req = request({
+        // Connect to the resolved address, but present and verify the policy host's name (SNI, RFC 6125).
+        host: address ?? host,
+        servername: host,
+        port: options2.port ?? (target.port === "" ? 443 : Number(target.port)),
+        path: `${target.pathname}${target.search}`,
+        method: "GET",
+        headers: { host: target.host, accept: "text/plain" },
+        agent: false,
+        ...options2.ca !== void 0 ? { ca: options2.ca } : {}
+      });
+      const timer = setTimeout(() => req.destroy(new Error(`no complete answer within ${timeoutMs} ms`)), timeoutMs);
+      req.on("error", (error2) => {
+        const cause = error2.cause instanceof Error ? `: ${error2.cause.message}` : "";
+        done({ status: 0, error: `${error2.message}${cause}` });
+      });
+      req.on("response", (response) => {
+        const status = response.statusCode ?? 0;
+        const header = response.headers["content-type"];
+        const meta = { status, ...typeof header === "string" ? { contentType: header } : {} };
+        const chunks = [];
+        let size = 0;
+        response.on("data", (chunk) => {
+          size += chunk.length;
+          if (size > MAX_BODY) {
+            done({ ...meta, error: `body exceeds ${MAX_BODY} bytes` });
+            req.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
+        response.on("error", (error2) => done({ status: 0, error: error2.message }));
+        response.on("end", () => done({ ...meta, body: Buffer.concat(chunks).toString("utf8") }));
+      });
+      req.end();
+    });
   };
+}
+
+// src/collect/dns/live-dns-clients.ts
+function liveDnsClients(dns, deps) {
+  const client = createDnsClient({ servers: dns.servers }, deps);
+  return { dns: client, https: createHttpsGetter(dns.servers.length > 0 ? { resolver: client } : {}) };
 }
 
 // src/collect/dns/dns-only.ts
 function dnsOnlyCollector(target, dns, deps) {
-  const client = createDnsClient({ servers: dns.servers }, { logger: deps.logger, ...deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {} });
   return liveCollector({
     mode: "dns-only",
     tenantId: null,
-    clients: { dns: client, https: createHttpsGetter() },
+    clients: liveDnsClients(dns, { logger: deps.logger, ...deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {} }),
     extraDomains: target.domains,
     now: deps.now
   });
@@ -47031,9 +46942,9 @@ function createScanner(text6, ignoreTrivia = false) {
   const len = text6.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
-    let digits = 0;
+    let digits2 = 0;
     let value2 = 0;
-    while (digits < count || !exact) {
+    while (digits2 < count || !exact) {
       let ch = text6.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
@@ -47045,9 +46956,9 @@ function createScanner(text6, ignoreTrivia = false) {
         break;
       }
       pos++;
-      digits++;
+      digits2++;
     }
-    if (digits < count) {
+    if (digits2 < count) {
       value2 = -1;
     }
     return value2;
@@ -48039,6 +47950,144 @@ function parseLocatedJson(text6, file) {
   };
 }
 
+// src/snapshot/graph-page-lines.ts
+import { open as open2 } from "node:fs/promises";
+var PREFIX = Buffer.from('{"value":[');
+var OPEN_BRACE = 123;
+var CLOSE_BRACE = 125;
+var OPEN_BRACKET = 91;
+var CLOSE_BRACKET = 93;
+var QUOTE = 34;
+var BACKSLASH = 92;
+var COMMA = 44;
+var NEWLINE = 10;
+var RETURN = 13;
+function isSpace(byte) {
+  return byte === 32 || byte === 9 || byte === NEWLINE || byte === RETURN;
+}
+function objectEnd(bytes, start, end) {
+  let depth = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE) {
+      for (i++; i < end; i++) {
+        const c = bytes[i];
+        if (c === BACKSLASH) i++;
+        else if (c === QUOTE) break;
+      }
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+      depth++;
+    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
+      depth--;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return -1;
+}
+function fastRecords(bytes, start, end) {
+  while (end > start && isSpace(bytes[end - 1] ?? 0)) end--;
+  if (end - start < PREFIX.length + 2 || bytes.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) !== 0) return void 0;
+  if (bytes[end - 1] !== CLOSE_BRACE || bytes[end - 2] !== CLOSE_BRACKET) return void 0;
+  const last = end - 2;
+  const records = [];
+  let at = start + PREFIX.length;
+  if (at === last) return records;
+  for (; ; ) {
+    if (bytes[at] !== OPEN_BRACE) return void 0;
+    const close = objectEnd(bytes, at, last);
+    if (close === -1) return void 0;
+    let record;
+    try {
+      record = JSON.parse(bytes.toString("utf8", at, close));
+    } catch {
+      return void 0;
+    }
+    if (!isJsonObject(record)) return void 0;
+    records.push(record);
+    if (close === last) return records;
+    if (bytes[close] !== COMMA) return void 0;
+    at = close + 1;
+  }
+}
+function slowRecords(text6, where) {
+  let parsed2;
+  try {
+    parsed2 = JSON.parse(text6);
+  } catch (error2) {
+    throw new ConfigurationError(`${where}: invalid JSON (${errorMessage(error2)})`);
+  }
+  if (!isJsonObject(parsed2)) throw new ConfigurationError(`${where}: each line must be a JSON object`);
+  if (!Array.isArray(parsed2.value)) throw new ConfigurationError(`${where}: /value: must be an array of sign-ins`);
+  return parsed2.value;
+}
+async function* lineRanges(file, bufferBytes) {
+  const handle = await open2(file, "r");
+  try {
+    let bytes = Buffer.allocUnsafe(bufferBytes);
+    let filled = 0;
+    let from = 0;
+    let eof = false;
+    for (; ; ) {
+      const newline = bytes.indexOf(NEWLINE, from);
+      if (newline !== -1 && newline < filled) {
+        yield { bytes, start: from, end: newline };
+        from = newline + 1;
+        continue;
+      }
+      if (eof) {
+        if (from < filled) yield { bytes, start: from, end: filled };
+        return;
+      }
+      if (from > 0) {
+        bytes.copy(bytes, 0, from, filled);
+        filled -= from;
+        from = 0;
+      }
+      if (filled === bytes.length) {
+        const grown = Buffer.allocUnsafe(bytes.length * 2);
+        bytes.copy(grown, 0, 0, filled);
+        bytes = grown;
+      }
+      const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, null);
+      if (bytesRead === 0) eof = true;
+      filled += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+function graphPageLines(file, bufferBytes = 4 << 20) {
+  return {
+    async *pages() {
+      let number = 0;
+      try {
+        for await (const { bytes, start, end } of lineRanges(file, bufferBytes)) {
+          const cr = bytes.subarray(start, end).indexOf(RETURN);
+          const lone = cr !== -1 && cr < end - start - 1;
+          if (!lone) {
+            number++;
+            const fast = fastRecords(bytes, start, end);
+            if (fast) {
+              yield fast;
+              continue;
+            }
+          }
+          const text6 = bytes.toString("utf8", start, end);
+          const lines = lone ? (text6.endsWith("\r") ? text6.slice(0, -1) : text6).split("\r") : [text6];
+          for (const line of lines) {
+            if (lone) number++;
+            if (line.trim() === "") continue;
+            yield slowRecords(line, `${file}:${number}`);
+          }
+        }
+      } catch (error2) {
+        if (error2 instanceof ConfigurationError) throw error2;
+        throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
+      }
+    }
+  };
+}
+
 // src/snapshot/source-id.ts
 var GRAPH_SOURCES = [
   "graph.users",
@@ -48115,14 +48164,14 @@ function jsonLinesStream(file, validate) {
         for await (const line of lines) {
           number++;
           if (line.trim() === "") continue;
-          let parsed;
+          let parsed2;
           try {
-            parsed = JSON.parse(line);
+            parsed2 = JSON.parse(line);
           } catch (error2) {
             throw new ConfigurationError(`${file}:${number}: invalid JSON (${errorMessage(error2)})`);
           }
-          if (!isJsonObject(parsed)) throw new ConfigurationError(`${file}:${number}: each line must be a JSON object`);
-          yield validate(parsed, `${file}:${number}`);
+          if (!isJsonObject(parsed2)) throw new ConfigurationError(`${file}:${number}: each line must be a JSON object`);
+          yield validate(parsed2, `${file}:${number}`);
         }
       } catch (error2) {
         if (error2 instanceof ConfigurationError) throw error2;
@@ -48149,11 +48198,8 @@ async function readSnapshotFolder(dir) {
       }
       loaded.set(
         id,
-        jsonLinesStream(file, (line, where) => {
-          if (id === "graph.signIns") {
-            if (!Array.isArray(line.value)) throw new ConfigurationError(`${where}: /value: must be an array of sign-ins`);
-            return line.value;
-          }
+        // Sign-in pages are large and many: read record by record (see graph-page-lines.ts).
+        id === "graph.signIns" ? graphPageLines(file) : jsonLinesStream(file, (line, where) => {
           if (typeof line.userId !== "string" || typeof line.status !== "number" || !isJsonObject(line.body)) {
             throw new ConfigurationError(`${where}: each line must have userId, status and body`);
           }
@@ -48285,14 +48331,14 @@ function exchangeClient(options2) {
         continue;
       }
       const text6 = await response.text();
-      let parsed;
+      let parsed2;
       try {
-        parsed = text6 === "" ? void 0 : JSON.parse(text6);
+        parsed2 = text6 === "" ? void 0 : JSON.parse(text6);
       } catch {
-        parsed = void 0;
+        parsed2 = void 0;
       }
       if (!response.ok) {
-        const detail = cmdletDetail(parsed);
+        const detail = cmdletDetail(parsed2);
         throw new ExchangeRequestError(
           `${cmdlet}: HTTP ${response.status}${detail !== void 0 ? `: ${detail}` : ""}`,
           response.status,
@@ -48300,15 +48346,15 @@ function exchangeClient(options2) {
           detail
         );
       }
-      if (!isJsonObject(parsed) || !Array.isArray(parsed.value)) {
+      if (!isJsonObject(parsed2) || !Array.isArray(parsed2.value)) {
         throw new ExchangeRequestError(`${cmdlet}: the response is not an InvokeCommand collection`, response.status, cmdlet);
       }
-      const value = parsed.value.filter(isJsonObject);
-      if (value.length !== parsed.value.length) {
+      const value = parsed2.value.filter(isJsonObject);
+      if (value.length !== parsed2.value.length) {
         throw new ExchangeRequestError(`${cmdlet}: the response holds a value that is not an object`, response.status, cmdlet);
       }
-      const nextLink = parsed["@odata.nextLink"];
-      const warningList = parsed["@adminapi.warnings"];
+      const nextLink = parsed2["@odata.nextLink"];
+      const warningList = parsed2["@adminapi.warnings"];
       return {
         value,
         nextLink: typeof nextLink === "string" ? nextLink : void 0,
@@ -48344,11 +48390,11 @@ function exchangeClient(options2) {
 }
 
 // src/collect/exchange/node-fetch.ts
-import http2 from "node:http";
+import http3 from "node:http";
 import https2 from "node:https";
 function nodeFetch(options2) {
   const httpsAgent = new https2.Agent({ keepAlive: true, maxSockets: 16, ...options2.ca ? { ca: options2.ca } : {} });
-  const httpAgent = new http2.Agent({ keepAlive: true, maxSockets: 16 });
+  const httpAgent = new http3.Agent({ keepAlive: true, maxSockets: 16 });
   const send = (input, init) => {
     const url = new URL(input);
     const secure = url.protocol === "https:";
@@ -48359,17 +48405,17 @@ function nodeFetch(options2) {
     const body = typeof init.body === "string" ? init.body : void 0;
     if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
     return new Promise((resolve, reject) => {
-      const request2 = (secure ? https2 : http2).request(url, {
+      const request3 = (secure ? https2 : http3).request(url, {
         method: init.method ?? "GET",
         headers,
         agent: secure ? httpsAgent : httpAgent
       });
-      const timer = setTimeout(() => request2.destroy(new Error(`no complete response within ${options2.timeoutMs} ms`)), options2.timeoutMs);
-      request2.on("error", (error2) => {
+      const timer = setTimeout(() => request3.destroy(new Error(`no complete response within ${options2.timeoutMs} ms`)), options2.timeoutMs);
+      request3.on("error", (error2) => {
         clearTimeout(timer);
         reject(error2);
       });
-      request2.on("response", (incoming) => {
+      request3.on("response", (incoming) => {
         const chunks = [];
         incoming.on("data", (chunk) => chunks.push(chunk));
         incoming.on("error", (error2) => {
@@ -48388,8 +48434,8 @@ function nodeFetch(options2) {
           resolve(new Response(payload, { status, headers: responseHeaders }));
         });
       });
-      if (body !== void 0) request2.write(body);
-      request2.end();
+      if (body !== void 0) request3.write(body);
+      request3.end();
     });
   };
   return Object.assign(send, {
@@ -48400,8 +48446,34 @@ function nodeFetch(options2) {
   });
 }
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/content/BatchRequestContent.js
-init_tslib_es6();
+// node_modules/tslib/tslib.es6.mjs
+function __awaiter6(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve) {
+      resolve(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+}
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/RequestMethod.js
 var RequestMethod;
@@ -48515,23 +48587,23 @@ var BatchRequestContent = class _BatchRequestContent {
    * @param {IsomorphicRequest} request - The IsomorphicRequest Object instance
    * @returns A promise that resolves to JSON representation of a request
    */
-  static getRequestData(request2) {
+  static getRequestData(request3) {
     return __awaiter6(this, void 0, void 0, function* () {
       const requestData = {
         url: ""
       };
       const hasHttpRegex = new RegExp("^https?://");
-      requestData.url = hasHttpRegex.test(request2.url) ? "/" + request2.url.split(/.*?\/\/.*?\//)[1] : request2.url;
-      requestData.method = request2.method;
+      requestData.url = hasHttpRegex.test(request3.url) ? "/" + request3.url.split(/.*?\/\/.*?\//)[1] : request3.url;
+      requestData.method = request3.method;
       const headers = {};
-      request2.headers.forEach((value, key) => {
+      request3.headers.forEach((value, key) => {
         headers[key] = value;
       });
       if (Object.keys(headers).length) {
         requestData.headers = headers;
       }
-      if (request2.method === RequestMethod.PATCH || request2.method === RequestMethod.POST || request2.method === RequestMethod.PUT) {
-        requestData.body = yield _BatchRequestContent.getRequestBody(request2);
+      if (request3.method === RequestMethod.PATCH || request3.method === RequestMethod.POST || request3.method === RequestMethod.PUT) {
+        requestData.body = yield _BatchRequestContent.getRequestBody(request3);
       }
       return requestData;
     });
@@ -48544,12 +48616,12 @@ var BatchRequestContent = class _BatchRequestContent {
    * @param {IsomorphicRequest} request - The IsomorphicRequest object instance
    * @returns The Promise that resolves to a body value of a Request
    */
-  static getRequestBody(request2) {
+  static getRequestBody(request3) {
     return __awaiter6(this, void 0, void 0, function* () {
       let bodyParsed = false;
       let body;
       try {
-        const cloneReq = request2.clone();
+        const cloneReq = request3.clone();
         body = yield cloneReq.json();
         bodyParsed = true;
       } catch (e) {
@@ -48557,7 +48629,7 @@ var BatchRequestContent = class _BatchRequestContent {
       if (!bodyParsed) {
         try {
           if (typeof Blob !== "undefined") {
-            const blob = yield request2.blob();
+            const blob = yield request3.blob();
             const reader = new FileReader();
             body = yield new Promise((resolve) => {
               reader.addEventListener("load", () => {
@@ -48569,7 +48641,7 @@ var BatchRequestContent = class _BatchRequestContent {
               reader.readAsDataURL(blob);
             });
           } else if (typeof Buffer !== "undefined") {
-            const buffer = yield request2.buffer();
+            const buffer = yield request3.buffer();
             body = buffer.toString("base64");
           }
           bodyParsed = true;
@@ -48606,9 +48678,9 @@ var BatchRequestContent = class _BatchRequestContent {
    * @param {BatchRequestStep} request - The request value
    * @returns The id of the added request
    */
-  addRequest(request2) {
+  addRequest(request3) {
     const limit = _BatchRequestContent.requestLimit;
-    if (request2.id === "") {
+    if (request3.id === "") {
       const error2 = new Error(`Id for a request is empty, Please provide an unique id`);
       error2.name = "Empty Id For Request";
       throw error2;
@@ -48618,13 +48690,13 @@ var BatchRequestContent = class _BatchRequestContent {
       error2.name = "Limit Exceeded Error";
       throw error2;
     }
-    if (this.requests.has(request2.id)) {
-      const error2 = new Error(`Adding request with duplicate id ${request2.id}, Make the id of the requests unique`);
+    if (this.requests.has(request3.id)) {
+      const error2 = new Error(`Adding request with duplicate id ${request3.id}, Make the id of the requests unique`);
       error2.name = "Duplicate RequestId Error";
       throw error2;
     }
-    this.requests.set(request2.id, request2);
-    return request2.id;
+    this.requests.set(request3.id, request3);
+    return request3.id;
   }
   /**
    * @public
@@ -48760,27 +48832,24 @@ var BatchRequestContent = class _BatchRequestContent {
    * @returns The boolean indicating removed status
    */
   removeDependency(dependentId, dependencyId) {
-    const request2 = this.requests.get(dependentId);
-    if (typeof request2 === "undefined" || request2.dependsOn === void 0 || request2.dependsOn.length === 0) {
+    const request3 = this.requests.get(dependentId);
+    if (typeof request3 === "undefined" || request3.dependsOn === void 0 || request3.dependsOn.length === 0) {
       return false;
     }
     if (typeof dependencyId !== "undefined") {
-      const index = request2.dependsOn.indexOf(dependencyId);
+      const index = request3.dependsOn.indexOf(dependencyId);
       if (index === -1) {
         return false;
       }
-      request2.dependsOn.splice(index, 1);
+      request3.dependsOn.splice(index, 1);
       return true;
     } else {
-      delete request2.dependsOn;
+      delete request3.dependsOn;
       return true;
     }
   }
 };
 BatchRequestContent.requestLimit = 20;
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/AuthenticationHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/Constants.js
 var GRAPH_API_VERSION = "v1.0";
@@ -48920,7 +48989,6 @@ var MiddlewareControl = class {
 };
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/MiddlewareUtil.js
-init_tslib_es6();
 var generateUUID = () => {
   let uuid = "";
   for (let j = 0; j < 32; j++) {
@@ -48931,10 +48999,10 @@ var generateUUID = () => {
   }
   return uuid;
 };
-var getRequestHeader = (request2, options2, key) => {
+var getRequestHeader = (request3, options2, key) => {
   let value = null;
-  if (typeof Request !== "undefined" && request2 instanceof Request) {
-    value = request2.headers.get(key);
+  if (typeof Request !== "undefined" && request3 instanceof Request) {
+    value = request3.headers.get(key);
   } else if (typeof options2 !== "undefined" && options2.headers !== void 0) {
     if (typeof Headers !== "undefined" && options2.headers instanceof Headers) {
       value = options2.headers.get(key);
@@ -48952,9 +49020,9 @@ var getRequestHeader = (request2, options2, key) => {
   }
   return value;
 };
-var setRequestHeader = (request2, options2, key, value) => {
-  if (typeof Request !== "undefined" && request2 instanceof Request) {
-    request2.headers.set(key, value);
+var setRequestHeader = (request3, options2, key, value) => {
+  if (typeof Request !== "undefined" && request3 instanceof Request) {
+    request3.headers.set(key, value);
   } else if (typeof options2 !== "undefined") {
     if (options2.headers === void 0) {
       options2.headers = new Headers({
@@ -48982,9 +49050,9 @@ var setRequestHeader = (request2, options2, key, value) => {
     }
   }
 };
-var appendRequestHeader = (request2, options2, key, value) => {
-  if (typeof Request !== "undefined" && request2 instanceof Request) {
-    request2.headers.append(key, value);
+var appendRequestHeader = (request3, options2, key, value) => {
+  if (typeof Request !== "undefined" && request3 instanceof Request) {
+    request3.headers.append(key, value);
   } else if (typeof options2 !== "undefined") {
     if (options2.headers === void 0) {
       options2.headers = new Headers({
@@ -49005,9 +49073,9 @@ var appendRequestHeader = (request2, options2, key, value) => {
     }
   }
 };
-var cloneRequestWithNewUrl = (newUrl, request2) => __awaiter6(void 0, void 0, void 0, function* () {
-  const body = request2.headers.get("Content-Type") ? yield request2.blob() : yield Promise.resolve(void 0);
-  const { method, headers, referrer, referrerPolicy, mode, credentials, cache, redirect, integrity, keepalive, signal } = request2;
+var cloneRequestWithNewUrl = (newUrl, request3) => __awaiter6(void 0, void 0, void 0, function* () {
+  const body = request3.headers.get("Content-Type") ? yield request3.blob() : yield Promise.resolve(void 0);
+  const { method, headers, referrer, referrerPolicy, mode, credentials, cache, redirect, integrity, keepalive, signal } = request3;
   return new Request(newUrl, { method, headers, body, referrer, referrerPolicy, mode, credentials, cache, redirect, integrity, keepalive, signal });
 });
 
@@ -49139,7 +49207,6 @@ var AuthenticationHandler = class _AuthenticationHandler {
 AuthenticationHandler.AUTHORIZATION_HEADER = "Authorization";
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/HTTPMessageHandler.js
-init_tslib_es6();
 var HTTPMessageHandler = class {
   /**
    * @public
@@ -49154,9 +49221,6 @@ var HTTPMessageHandler = class {
     });
   }
 };
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/RetryHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/options/RetryHandlerOptions.js
 var RetryHandlerOptions = class _RetryHandlerOptions {
@@ -49243,11 +49307,11 @@ var RetryHandler = class _RetryHandler {
    * @param {FetchOptions} options - The options of a request
    * @returns Whether the payload is buffered or not
    */
-  isBuffered(request2, options2) {
-    const method = typeof request2 === "string" ? options2.method : request2.method;
+  isBuffered(request3, options2) {
+    const method = typeof request3 === "string" ? options2.method : request3.method;
     const isPutPatchOrPost = method === RequestMethod.PUT || method === RequestMethod.PATCH || method === RequestMethod.POST;
     if (isPutPatchOrPost) {
-      const isStream = getRequestHeader(request2, options2, "Content-Type") === "application/octet-stream";
+      const isStream = getRequestHeader(request3, options2, "Content-Type") === "application/octet-stream";
       if (isStream) {
         return false;
       }
@@ -49365,9 +49429,6 @@ RetryHandler.RETRY_STATUS_CODES = [
 ];
 RetryHandler.RETRY_ATTEMPT_HEADER = "Retry-Attempt";
 RetryHandler.RETRY_AFTER_HEADER = "Retry-After";
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/RedirectHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/options/RedirectHandlerOptions.js
 var RedirectHandlerOptions = class _RedirectHandlerOptions {
@@ -49566,9 +49627,6 @@ RedirectHandler.LOCATION_HEADER = "Location";
 RedirectHandler.AUTHORIZATION_HEADER = "Authorization";
 RedirectHandler.MANUAL_REDIRECT = "manual";
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/middleware/TelemetryHandler.js
-init_tslib_es6();
-
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/Version.js
 var PACKAGE_VERSION = "3.0.7";
 
@@ -49628,12 +49686,6 @@ var ChaosStrategy;
   ChaosStrategy2[ChaosStrategy2["MANUAL"] = 0] = "MANUAL";
   ChaosStrategy2[ChaosStrategy2["RANDOM"] = 1] = "RANDOM";
 })(ChaosStrategy || (ChaosStrategy = {}));
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/LargeFileUploadTask.js
-init_tslib_es6();
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphResponseHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/ResponseType.js
 var ResponseType;
@@ -50081,9 +50133,6 @@ var LargeFileUploadTask = class {
   }
 };
 
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/OneDriveLargeFileUploadTask.js
-init_tslib_es6();
-
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/tasks/FileUploadTask/FileObjectClasses/FileUpload.js
 var FileUpload = class {
   /**
@@ -50289,7 +50338,6 @@ var OneDriveLargeFileUploadTask = class _OneDriveLargeFileUploadTask extends Lar
 OneDriveLargeFileUploadTask.DEFAULT_UPLOAD_PATH = "/";
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/CustomAuthenticationProvider.js
-init_tslib_es6();
 var CustomAuthenticationProvider = class {
   /**
    * @public
@@ -50326,12 +50374,6 @@ var CustomAuthenticationProvider = class {
     });
   }
 };
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphRequest.js
-init_tslib_es6();
-
-// node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphErrorHandler.js
-init_tslib_es6();
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/GraphError.js
 var GraphError = class _GraphError extends Error {
@@ -50662,7 +50704,7 @@ var GraphRequest = class {
    * @param {GraphRequestCallback} [callback] - The callback function to be called in response with async call
    * @returns A promise that resolves to the response content
    */
-  send(request2, options2, callback) {
+  send(request3, options2, callback) {
     var _a;
     return __awaiter6(this, void 0, void 0, function* () {
       let rawResponse;
@@ -50671,7 +50713,7 @@ var GraphRequest = class {
       const customHosts = (_a = this.config) === null || _a === void 0 ? void 0 : _a.customHosts;
       try {
         const context5 = yield this.httpClient.sendRequest({
-          request: request2,
+          request: request3,
           options: options2,
           middlewareControl,
           customHosts
@@ -51075,7 +51117,6 @@ var GraphRequest = class {
 };
 
 // node_modules/@microsoft/microsoft-graph-client/lib/es/src/HTTPClient.js
-init_tslib_es6();
 var HTTPClient = class {
   /**
    * @public
@@ -51282,13 +51323,55 @@ var Client = class _Client {
   }
 };
 
-// src/collect/graph/graph-transport.ts
-var import_azureTokenCredentials = __toESM(require_azureTokenCredentials(), 1);
+// src/collect/graph/cached-token-credential.ts
+var RENEW_BEFORE_MS = 5 * 6e4;
+var CachedTokenCredential = class {
+  constructor(inner, now = Date.now) {
+    this.inner = inner;
+    this.now = now;
+  }
+  inner;
+  now;
+  tokens = /* @__PURE__ */ new Map();
+  pending = /* @__PURE__ */ new Map();
+  async getToken(scopes, options2) {
+    const key = (Array.isArray(scopes) ? scopes : [scopes]).join(" ");
+    if (options2?.claims !== void 0 || options2?.tenantId !== void 0) return this.inner.getToken(scopes, options2);
+    const cached = this.tokens.get(key);
+    const now = this.now();
+    if (cached && now < cached.expiresOnTimestamp - RENEW_BEFORE_MS && (cached.refreshAfterTimestamp === void 0 || now < cached.refreshAfterTimestamp)) {
+      return cached;
+    }
+    let request3 = this.pending.get(key);
+    if (!request3) {
+      request3 = this.inner.getToken(scopes, options2).finally(() => this.pending.delete(key));
+      this.pending.set(key, request3);
+    }
+    const token = await request3;
+    if (token) this.tokens.set(key, token);
+    else this.tokens.delete(key);
+    return token;
+  }
+};
+var CachedTokenAuthenticationProvider = class {
+  constructor(credential, scopes) {
+    this.scopes = scopes;
+    this.credential = credential instanceof CachedTokenCredential ? credential : new CachedTokenCredential(credential);
+  }
+  scopes;
+  credential;
+  async getAccessToken() {
+    const token = await this.credential.getToken([...this.scopes]);
+    if (!token) throw new Error(`no access token for ${this.scopes.join(" ")}`);
+    return token.token;
+  }
+};
 
 // src/collect/graph/endpoint-family.ts
 function pathOf(url) {
-  const parsed = new URL(url, "https://graph.invalid/");
-  return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/i, "").toLowerCase();
+  const relative = url.startsWith("/") && !url.startsWith("//") && !/[\\#]|\/\.\.?(?:\/|$|\?)/.test(url);
+  const pathname = relative ? url.split("?", 1)[0] ?? "" : new URL(url, "https://graph.invalid/").pathname;
+  return pathname.replace(/^\/(v1\.0|beta)(?=\/)/i, "").toLowerCase();
 }
 var OUTLOOK = /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;
 function endpointFamily(url) {
@@ -51304,7 +51387,7 @@ function endpointFamily(url) {
 }
 
 // src/collect/graph/https-handler.ts
-import http3 from "node:http";
+import http4 from "node:http";
 import https3 from "node:https";
 var NetworkError = class extends Error {
   name = "NetworkError";
@@ -51321,7 +51404,7 @@ var NodeHttpHandler = class {
     this.options = options2;
     const maxSockets = options2.maxSockets ?? 32;
     this.httpsAgent = new https3.Agent({ keepAlive: true, maxSockets, ...options2.ca ? { ca: options2.ca } : {} });
-    this.httpAgent = new http3.Agent({ keepAlive: true, maxSockets });
+    this.httpAgent = new http4.Agent({ keepAlive: true, maxSockets });
   }
   options;
   httpsAgent;
@@ -51339,21 +51422,21 @@ var NodeHttpHandler = class {
     const headers = headerRecord(init.headers);
     if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
     const secure = url.protocol === "https:";
-    const transport = secure ? https3 : http3;
+    const transport = secure ? https3 : http4;
     return new Promise((resolve, reject) => {
-      const request2 = transport.request(url, {
+      const request3 = transport.request(url, {
         method: init.method ?? "GET",
         headers,
         agent: secure ? this.httpsAgent : this.httpAgent
       });
       const timer = setTimeout(() => {
-        request2.destroy(new NetworkError(`no complete response within ${this.options.timeoutMs} ms`));
+        request3.destroy(new NetworkError(`no complete response within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
-      request2.on("error", (error2) => {
+      request3.on("error", (error2) => {
         clearTimeout(timer);
         reject(error2 instanceof NetworkError ? error2 : new NetworkError(error2.message));
       });
-      request2.on("response", (incoming) => {
+      request3.on("response", (incoming) => {
         const chunks = [];
         incoming.on("data", (chunk) => chunks.push(chunk));
         incoming.on("error", (error2) => {
@@ -51385,8 +51468,8 @@ var NodeHttpHandler = class {
           resolve();
         });
       });
-      if (body !== void 0) request2.write(body);
-      request2.end();
+      if (body !== void 0) request3.write(body);
+      request3.end();
     });
   }
 };
@@ -51394,8 +51477,8 @@ var NodeHttpHandler = class {
 // src/collect/graph/loopback-bearer-middleware.ts
 var LOOPBACK = /* @__PURE__ */ new Set(["127.0.0.1", "localhost", "[::1]"]);
 function isLoopbackHttp(url) {
-  const parsed = new URL(url);
-  return parsed.protocol === "http:" && LOOPBACK.has(parsed.hostname);
+  const parsed2 = new URL(url);
+  return parsed2.protocol === "http:" && LOOPBACK.has(parsed2.hostname);
 }
 var LoopbackBearerMiddleware = class {
   constructor(provider) {
@@ -51422,130 +51505,61 @@ var LoopbackBearerMiddleware = class {
   }
 };
 
-// src/collect/graph/rate-limiter.ts
-var DEFAULT_FAMILY_LIMITS = {
-  "identity-reports": { window: { requests: 5, windowMs: 10020 }, concurrency: 5 },
-  "identity-protection": { window: { requests: 1, windowMs: 1020 }, concurrency: 1 },
-  outlook: { concurrencyPerKey: 4, concurrency: 16 },
-  batch: { concurrency: 4 },
-  directory: { concurrency: 8 }
-};
-var realSleep = (ms) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-var Semaphore2 = class {
-  constructor(size) {
-    this.size = size;
-  }
-  size;
-  active = 0;
-  waiters = [];
-  async acquire() {
-    if (this.active < this.size) {
-      this.active += 1;
-    } else {
-      await new Promise((resolve) => this.waiters.push(resolve));
-    }
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      const next = this.waiters.shift();
-      if (next) next();
-      else this.active -= 1;
-    };
-  }
-  get idle() {
-    return this.active === 0 && this.waiters.length === 0;
-  }
-};
-var FamilyRateLimiter = class {
-  constructor(limits = DEFAULT_FAMILY_LIMITS, now = Date.now, sleep = realSleep) {
-    this.limits = limits;
+// src/collect/graph/request-pacer.ts
+var DEFAULT_GLOBAL_PACE = { perSecond: 1800, burst: 100 };
+var CUT = 0.75;
+var FLOOR = 0.25;
+var RECOVERY_PER_SECOND = 0.1;
+var RequestPacer = class {
+  constructor(limit, now = Date.now, sleep = realSleep) {
+    this.limit = limit;
     this.now = now;
     this.sleep = sleep;
+    this.tokens = limit.burst;
+    this.last = now();
+    this.rate = limit.perSecond;
   }
-  limits;
+  limit;
   now;
   sleep;
-  families = /* @__PURE__ */ new Map();
-  state(family) {
-    let state3 = this.families.get(family);
-    if (!state3) {
-      const limit = this.limits[family];
-      state3 = {
-        limit,
-        concurrency: new Semaphore2(limit.concurrency),
-        perKey: /* @__PURE__ */ new Map(),
-        slots: [],
-        blockedUntil: 0,
-        gate: Promise.resolve()
-      };
-      this.families.set(family, state3);
-    }
-    return state3;
+  tokens;
+  last;
+  rate;
+  lastCut = Number.NEGATIVE_INFINITY;
+  queue = Promise.resolve();
+  /** Requests per second allowed now (the configured pace, or less after recent 429s). */
+  get currentRate() {
+    return this.rate;
   }
-  /**
-   * Admits one item of a `$batch`: its family's rate and its mailbox's concurrency, but not the
-   * family's concurrency, because the items of one batch are in flight together and a batch of
-   * 20 must not wait for permits that it holds itself.
-   */
-  async acquireBatchItem(family, key = "") {
-    return this.acquire(family, key, false);
+  /** Graph answered 429: slow down (one cut per second, however many items one event throttled). */
+  throttled() {
+    const now = this.now();
+    if (now - this.lastCut < 1e3) return;
+    this.lastCut = now;
+    this.rate = Math.max(this.limit.perSecond * FLOOR, this.rate * CUT);
   }
-  /** Waits until a request of `family` (for mailbox `key`) may start; returns its release. */
-  async acquire(family, key = "", familyConcurrency = true) {
-    const state3 = this.state(family);
-    let releaseKey;
-    if (state3.limit.concurrencyPerKey !== void 0 && key !== "") {
-      let semaphore = state3.perKey.get(key);
-      if (!semaphore) {
-        semaphore = new Semaphore2(state3.limit.concurrencyPerKey);
-        state3.perKey.set(key, semaphore);
-      }
-      releaseKey = await semaphore.acquire();
-    }
-    const releaseFamily = familyConcurrency ? await state3.concurrency.acquire() : () => void 0;
-    const slot = await this.admit(state3);
-    return () => {
-      if (slot) slot.end = this.now();
-      releaseFamily();
-      if (releaseKey) {
-        releaseKey();
-        const semaphore = state3.perKey.get(key);
-        if (semaphore?.idle) state3.perKey.delete(key);
-      }
-    };
-  }
-  /** Holds the family back until `until` (epoch ms), after a 429. */
-  pause(family, until) {
-    const state3 = this.state(family);
-    state3.blockedUntil = Math.max(state3.blockedUntil, until);
-  }
-  admit(state3) {
-    const turn = state3.gate.then(async () => {
-      for (; ; ) {
-        const now = this.now();
-        let wait = state3.blockedUntil - now;
-        const window2 = state3.limit.window;
-        if (window2) {
-          state3.slots = state3.slots.filter((s) => now - s.end < window2.windowMs);
-          if (state3.slots.length >= window2.requests) {
-            const ends = state3.slots.map((s) => s.end).filter((e) => Number.isFinite(e));
-            wait = Math.max(wait, ends.length > 0 ? Math.min(...ends) + window2.windowMs - now : 50);
+  /** Resolves when `count` requests may start (more than the burst are taken in turns). */
+  take(count = 1) {
+    const turn = this.queue.then(async () => {
+      let left = count;
+      while (left > 0) {
+        const want = Math.min(left, this.limit.burst);
+        for (; ; ) {
+          const now = this.now();
+          const elapsed = now - this.last;
+          this.tokens = Math.min(this.limit.burst, this.tokens + elapsed * this.rate / 1e3);
+          if (this.rate < this.limit.perSecond && now - this.lastCut >= 1e3) {
+            this.rate = Math.min(this.limit.perSecond, this.rate + this.limit.perSecond * RECOVERY_PER_SECOND * elapsed / 1e3);
           }
+          this.last = now;
+          if (this.tokens >= want) break;
+          await this.sleep(Math.ceil((want - this.tokens) * 1e3 / this.rate));
         }
-        if (wait <= 0) {
-          if (!window2) return void 0;
-          const slot = { end: Number.POSITIVE_INFINITY };
-          state3.slots.push(slot);
-          return slot;
-        }
-        await this.sleep(wait);
+        this.tokens -= want;
+        left -= want;
       }
     });
-    state3.gate = turn.then(
-      () => void 0,
-      () => void 0
-    );
+    this.queue = turn.catch(() => void 0);
     return turn;
   }
 };
@@ -51555,8 +51569,8 @@ function urlOf(context5) {
   return typeof context5.request === "string" ? context5.request : context5.request.url;
 }
 function pathForLog(url) {
-  const parsed = new URL(url, "https://graph.invalid/");
-  return parsed.pathname;
+  const parsed2 = new URL(url, "https://graph.invalid/");
+  return parsed2.pathname;
 }
 var ThrottlingRetryMiddleware = class {
   constructor(options2) {
@@ -51577,6 +51591,7 @@ var ThrottlingRetryMiddleware = class {
     for (let attempt = 0; ; attempt += 1) {
       context5.response = void 0;
       const release = await limiter.acquire(family, key);
+      if (family !== "batch") await this.options.pacer?.take(1);
       let failure2;
       try {
         await next.execute(context5);
@@ -51594,7 +51609,10 @@ var ThrottlingRetryMiddleware = class {
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get("retry-after"), now()) : void 0;
       const delay4 = retryAfter ?? backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-      if (response?.status === 429) limiter.pause(family, now() + delay4);
+      if (response?.status === 429) {
+        limiter.pause(family, now() + delay4);
+        if (family === "outlook" || family === "directory") this.options.pacer?.throttled();
+      }
       if (response) await response.arrayBuffer().catch(() => void 0);
       const requestId = response?.headers.get("request-id");
       const cause = failure2 !== void 0 ? `network error (${errorMessage(failure2)})` : `HTTP ${response?.status ?? "?"}`;
@@ -51620,8 +51638,8 @@ function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 function endpointOf(url) {
-  const parsed = new URL(url, "https://graph.invalid/");
-  return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
+  const parsed2 = new URL(url, "https://graph.invalid/");
+  return parsed2.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
 }
 async function readJson(response, endpoint3) {
   const text6 = await response.text();
@@ -51641,11 +51659,14 @@ function createGraphTransport(options2) {
   const maxRetries = options2.maxRetries ?? 6;
   const backoff = options2.backoff ?? DEFAULT_BACKOFF;
   const limiter = new FamilyRateLimiter(options2.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
+  const globalPace = options2.globalPace === void 0 ? DEFAULT_GLOBAL_PACE : options2.globalPace;
+  const pacer = globalPace === null ? void 0 : new RequestPacer(globalPace, Date.now, sleep);
   const scope = `${origin}/.default`;
-  const authProvider = new import_azureTokenCredentials.TokenCredentialAuthenticationProvider(options2.credential, { scopes: [scope] });
+  const authProvider = new CachedTokenAuthenticationProvider(options2.credential, [scope]);
   const auth2 = new AuthenticationHandler(authProvider);
   const throttling2 = new ThrottlingRetryMiddleware({
     limiter,
+    ...pacer ? { pacer } : {},
     logger: logger27,
     maxRetries,
     backoff,
@@ -51655,7 +51676,7 @@ function createGraphTransport(options2) {
   const httpHandler = new NodeHttpHandler({
     timeoutMs: options2.requestTimeoutMs ?? 1e5,
     ...options2.ca ? { ca: options2.ca } : {},
-    ...options2.maxSockets !== void 0 ? { maxSockets: options2.maxSockets } : {}
+    maxSockets: options2.maxSockets ?? DEFAULT_MAX_SOCKETS
   });
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? void 0 : /* @__PURE__ */ new Set([base.hostname]);
   const chain = isLoopbackHttp(origin) ? [auth2, new LoopbackBearerMiddleware(authProvider), throttling2, httpHandler] : [auth2, throttling2, httpHandler];
@@ -51742,13 +51763,15 @@ function createGraphTransport(options2) {
     }
   }
   async function postBatch(items) {
-    const content = new BatchRequestContent(
-      items.map((item) => ({
+    if (items.length > MAX_BATCH_SIZE) throw new Error(`batch: at most ${MAX_BATCH_SIZE} requests per $batch, got ${items.length}`);
+    const body = {
+      requests: items.map((item) => ({
         id: item.id,
-        request: new Request(`${origin}${item.url}`, { method: item.method, headers: { ...item.headers } })
+        method: item.method,
+        url: item.url,
+        ...item.headers && Object.keys(item.headers).length > 0 ? { headers: item.headers } : {}
       }))
-    );
-    const body = await content.getContent();
+    };
     let response;
     try {
       response = await client.api("/$batch").responseType(ResponseType.RAW).post(body);
@@ -51797,6 +51820,7 @@ function createGraphTransport(options2) {
         const { family, key } = endpointFamily(item.url);
         if (family !== "directory") releases.push(await limiter.acquireBatchItem(family, key));
       }
+      if (pacer) await pacer.take(chunk.length);
       return await postBatch(chunk);
     } finally {
       for (const release of releases) release();
@@ -51830,6 +51854,9 @@ function createGraphTransport(options2) {
       const waits = throttled.map((t) => parseRetryAfter(t.headers?.["retry-after"], now));
       const known = waits.filter((w) => w !== void 0);
       const wait = known.length > 0 ? Math.max(...known) : backoffDelay(round, backoff);
+      const families = new Set(throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? "").family));
+      for (const family of families) limiter.pause(family, now + wait);
+      if (families.has("outlook") || families.has("directory")) pacer?.throttled();
       logger27.debug(`Graph $batch: ${throttled.length} items throttled; retrying them in ${wait} ms`);
       await sleep(wait);
       const retry2 = new Set(throttled.map((t) => t.id));
@@ -53659,12 +53686,12 @@ var StringUtils = class {
   static queryStringToObject(query) {
     const obj = {};
     const params = query.split("&");
-    const decode2 = (s) => decodeURIComponent(s.replace(/\+/g, " "));
+    const decode = (s) => decodeURIComponent(s.replace(/\+/g, " "));
     params.forEach((pair) => {
       if (pair.trim()) {
         const [key, value] = pair.split(/=(.+)/g, 2);
         if (key && value) {
-          obj[decode2(key)] = decode2(value);
+          obj[decode(key)] = decode(value);
         }
       }
     });
@@ -55614,16 +55641,16 @@ var DEFAULT_ID_TOKEN_CLAIMS = {
   }
 };
 function parseClaims(claims, correlationId = "") {
-  let parsed;
+  let parsed2;
   try {
-    parsed = JSON.parse(claims);
+    parsed2 = JSON.parse(claims);
   } catch (e) {
     throw createClientConfigurationError(invalidClaims, correlationId);
   }
-  if (!isPlainObject(parsed)) {
+  if (!isPlainObject(parsed2)) {
     throw createClientConfigurationError(invalidClaims, correlationId);
   }
-  return parsed;
+  return parsed2;
 }
 function isPlainObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -55836,8 +55863,8 @@ var DEFAULT_CRYPTO_IMPLEMENTATION = {
 
 // node_modules/@azure/msal-common/dist/crypto/ITokenBindingKeyManager.mjs
 var DEFAULT_TOKEN_BINDING_KEY_MANAGER = {
-  async provisionTokenBindingKey(request2) {
-    throw createClientAuthError(methodNotImplemented, request2.correlationId);
+  async provisionTokenBindingKey(request3) {
+    throw createClientAuthError(methodNotImplemented, request3.correlationId);
   },
   async removeTokenBindingKey(_kid, correlationId) {
     throw createClientAuthError(methodNotImplemented, correlationId);
@@ -56702,14 +56729,14 @@ var CacheManager = class {
    * @param tokenKeys {?TokenKeys}
    * @param performanceClient {?IPerformanceClient}
    */
-  getAccessToken(account, request2, tokenKeys, targetRealm) {
-    const correlationId = request2.correlationId;
+  getAccessToken(account, request3, tokenKeys, targetRealm) {
+    const correlationId = request3.correlationId;
     this.commonLogger.trace("CacheManager - getAccessToken called", correlationId);
-    const scopes = ScopeSet.createSearchScopes(request2.scopes, correlationId);
-    const authScheme = request2.authenticationScheme || AuthenticationScheme.BEARER;
+    const scopes = ScopeSet.createSearchScopes(request3.scopes, correlationId);
+    const authScheme = request3.authenticationScheme || AuthenticationScheme.BEARER;
     const normalizedAuthScheme = authScheme.toLowerCase();
     const credentialType = authScheme && authScheme.toLowerCase() !== AuthenticationScheme.BEARER.toLowerCase() ? CredentialType.ACCESS_TOKEN_WITH_AUTH_SCHEME : CredentialType.ACCESS_TOKEN;
-    const attributeTokenPartition = serializeAttributeTokens(request2.attributeTokens);
+    const attributeTokenPartition = serializeAttributeTokens(request3.attributeTokens);
     const additionalCacheKeyComponents = attributeTokenPartition ? {
       attribute_tokens: attributeTokenPartition
     } : void 0;
@@ -56721,7 +56748,7 @@ var CacheManager = class {
       realm: targetRealm || account.tenantId,
       target: scopes,
       tokenType: authScheme,
-      keyId: authScheme === AuthenticationScheme.SSH ? request2.sshKid : normalizedAuthScheme === AuthenticationScheme.DPOP.toLowerCase() ? request2.popKid || request2.dpopJkt : void 0,
+      keyId: authScheme === AuthenticationScheme.SSH ? request3.sshKid : normalizedAuthScheme === AuthenticationScheme.DPOP.toLowerCase() ? request3.popKid || request3.dpopJkt : void 0,
       additionalCacheKeyComponents
     };
     const accessTokenKeys = tokenKeys && tokenKeys.accessToken || this.getTokenKeys().accessToken;
@@ -57445,8 +57472,8 @@ var PopTokenGenerator = class {
    * @param request
    * @returns
    */
-  async generateCnf(request2, logger27) {
-    const reqCnf = await invokeAsync(this.generateKid.bind(this), PopTokenGenerateCnf, logger27, this.performanceClient, request2.correlationId)(request2);
+  async generateCnf(request3, logger27) {
+    const reqCnf = await invokeAsync(this.generateKid.bind(this), PopTokenGenerateCnf, logger27, this.performanceClient, request3.correlationId)(request3);
     const reqCnfString = this.cryptoUtils.base64UrlEncode(JSON.stringify(reqCnf));
     return {
       kid: reqCnf.kid,
@@ -57458,9 +57485,9 @@ var PopTokenGenerator = class {
    * @param request
    * @returns
    */
-  async generateKid(request2) {
+  async generateKid(request3) {
     const kidThumbprint = await this.tokenBindingKeyManager.provisionTokenBindingKey({
-      correlationId: request2.correlationId,
+      correlationId: request3.correlationId,
       tokenBindingKeyType: SHR_TOKEN_BINDING_KEY_TYPE,
       tokenBindingKeyAlgorithm: SHR_TOKEN_BINDING_KEY_ALGORITHM
     });
@@ -57475,8 +57502,8 @@ var PopTokenGenerator = class {
    * @param request
    * @returns
    */
-  async signPopToken(accessToken, keyId, request2) {
-    return this.signPayload(accessToken, keyId, request2);
+  async signPopToken(accessToken, keyId, request3) {
+    return this.signPayload(accessToken, keyId, request3);
   }
   /**
    * Utility function to generate the signed JWT for an access_token
@@ -57486,18 +57513,18 @@ var PopTokenGenerator = class {
    * @param claims
    * @returns
    */
-  async signPayload(payload, keyId, request2, claims) {
-    const { resourceRequestMethod, resourceRequestUri, shrClaims, shrNonce, shrOptions } = request2;
-    const resourceUrlString = resourceRequestUri ? new UrlString(resourceRequestUri, request2.correlationId) : void 0;
+  async signPayload(payload, keyId, request3, claims) {
+    const { resourceRequestMethod, resourceRequestUri, shrClaims, shrNonce, shrOptions } = request3;
+    const resourceUrlString = resourceRequestUri ? new UrlString(resourceRequestUri, request3.correlationId) : void 0;
     const resourceUrlComponents = resourceUrlString?.getUrlComponents();
-    const publicKeyJwk = await this.tokenBindingKeyManager.getTokenBindingPublicKeyJwk(keyId, request2.correlationId);
+    const publicKeyJwk = await this.tokenBindingKeyManager.getTokenBindingPublicKeyJwk(keyId, request3.correlationId);
     const encodedKeyIdThumbprint = this.cryptoUtils.base64UrlEncode(JSON.stringify({ kid: keyId }));
     const shrAlgorithm = shrOptions?.header?.alg || publicKeyJwk.alg || SHR_TOKEN_BINDING_KEY_ALGORITHM;
     const shrHeader = JoseHeader.getShrHeader({
       ...shrOptions?.header,
       alg: shrAlgorithm,
       kid: encodedKeyIdThumbprint
-    }, request2.correlationId);
+    }, request3.correlationId);
     const shrPayload = {
       at: payload,
       ts: nowSeconds(),
@@ -57512,7 +57539,7 @@ var PopTokenGenerator = class {
         jwk: publicKeyJwk
       }
     };
-    return this.cryptoUtils.signTokenBindingJwt(shrHeader, shrPayload, keyId, request2.correlationId);
+    return this.cryptoUtils.signTokenBindingJwt(shrHeader, shrPayload, keyId, request3.correlationId);
   }
 };
 
@@ -57794,46 +57821,46 @@ ${serverError}`, correlationId);
    * @param serverTokenResponse
    * @param authority
    */
-  async handleServerTokenResponse(serverTokenResponse, authority, reqTimestamp, request2, apiId, authCodePayload, userAssertionHash, handlingRefreshTokenResponse, forceCacheRefreshTokenResponse, serverRequestId, additionalCacheKeyComponents) {
+  async handleServerTokenResponse(serverTokenResponse, authority, reqTimestamp, request3, apiId, authCodePayload, userAssertionHash, handlingRefreshTokenResponse, forceCacheRefreshTokenResponse, serverRequestId, additionalCacheKeyComponents) {
     let idTokenClaims;
     if (serverTokenResponse.id_token) {
-      idTokenClaims = extractTokenClaims(serverTokenResponse.id_token || "", this.cryptoObj.base64Decode, request2.correlationId);
+      idTokenClaims = extractTokenClaims(serverTokenResponse.id_token || "", this.cryptoObj.base64Decode, request3.correlationId);
     }
     if (authCodePayload && Object.prototype.hasOwnProperty.call(authCodePayload, "nonce")) {
       const expectedNonce = authCodePayload.nonce;
       const tokenNonce = idTokenClaims?.nonce;
       if (tokenNonce !== void 0 && expectedNonce === void 0) {
-        this.logger.warning("Authorization code response contains an ID Token nonce, but no expected nonce was supplied. Rejecting the response.", request2.correlationId);
-        throw createClientAuthError(nonceMismatch, request2.correlationId);
+        this.logger.warning("Authorization code response contains an ID Token nonce, but no expected nonce was supplied. Rejecting the response.", request3.correlationId);
+        throw createClientAuthError(nonceMismatch, request3.correlationId);
       }
       if (expectedNonce !== void 0 && (typeof expectedNonce !== "string" || typeof tokenNonce !== "string" || expectedNonce !== tokenNonce)) {
-        throw createClientAuthError(nonceMismatch, request2.correlationId);
+        throw createClientAuthError(nonceMismatch, request3.correlationId);
       }
     }
-    this.homeAccountIdentifier = generateHomeAccountId(serverTokenResponse.client_info || "", authority.authorityType, this.logger, this.cryptoObj, request2.correlationId, idTokenClaims);
+    this.homeAccountIdentifier = generateHomeAccountId(serverTokenResponse.client_info || "", authority.authorityType, this.logger, this.cryptoObj, request3.correlationId, idTokenClaims);
     let requestStateObj;
     if (!!authCodePayload && !!authCodePayload.state) {
-      requestStateObj = parseRequestState(this.cryptoObj.base64Decode, authCodePayload.state, request2.correlationId);
+      requestStateObj = parseRequestState(this.cryptoObj.base64Decode, authCodePayload.state, request3.correlationId);
     }
-    serverTokenResponse.key_id = serverTokenResponse.key_id || request2.dpopJkt || request2.sshKid || void 0;
-    if (request2.authenticationScheme === AuthenticationScheme.DPOP) {
+    serverTokenResponse.key_id = serverTokenResponse.key_id || request3.dpopJkt || request3.sshKid || void 0;
+    if (request3.authenticationScheme === AuthenticationScheme.DPOP) {
       if (serverTokenResponse.token_type?.toLowerCase() !== AuthenticationScheme.DPOP.toLowerCase()) {
         this.performanceClient?.addFields({
           dpopTokenTypeMismatch: serverTokenResponse.token_type
-        }, request2.correlationId);
-        throw createClientAuthError(dpopTokenTypeMismatch, request2.correlationId);
+        }, request3.correlationId);
+        throw createClientAuthError(dpopTokenTypeMismatch, request3.correlationId);
       }
       serverTokenResponse.token_type = AuthenticationScheme.DPOP;
     }
-    const attributeTokenPartition = serializeAttributeTokens(request2.attributeTokens);
+    const attributeTokenPartition = serializeAttributeTokens(request3.attributeTokens);
     const cacheKeyComponents = additionalCacheKeyComponents ?? (attributeTokenPartition ? {
       attribute_tokens: attributeTokenPartition
     } : void 0);
-    const cacheRecord = this.generateCacheRecord(serverTokenResponse, authority, reqTimestamp, request2, idTokenClaims, userAssertionHash, authCodePayload, cacheKeyComponents);
+    const cacheRecord = this.generateCacheRecord(serverTokenResponse, authority, reqTimestamp, request3, idTokenClaims, userAssertionHash, authCodePayload, cacheKeyComponents);
     let cacheContext;
     try {
       if (this.persistencePlugin && this.serializableCache) {
-        this.logger.verbose("Persistence enabled, calling beforeCacheAccess", request2.correlationId);
+        this.logger.verbose("Persistence enabled, calling beforeCacheAccess", request3.correlationId);
         cacheContext = new TokenCacheContext(this.serializableCache, true);
         await this.persistencePlugin.beforeCacheAccess(cacheContext);
       }
@@ -57841,13 +57868,13 @@ ${serverError}`, correlationId);
         const cachedAccounts = this.cacheStorage.getAllAccounts({
           homeAccountId: cacheRecord.account.homeAccountId,
           environment: cacheRecord.account.environment
-        }, request2.correlationId);
+        }, request3.correlationId);
         if (cachedAccounts.length < 1) {
-          this.logger.warning("Account used to refresh tokens not in persistence, refreshed tokens will not be stored in the cache", request2.correlationId);
+          this.logger.warning("Account used to refresh tokens not in persistence, refreshed tokens will not be stored in the cache", request3.correlationId);
           this.performanceClient?.addFields({
             acntLoggedOut: true
-          }, request2.correlationId);
-          return await _ResponseHandler.generateAuthenticationResult(this.cryptoObj, authority, cacheRecord, false, request2, this.performanceClient, {
+          }, request3.correlationId);
+          return await _ResponseHandler.generateAuthenticationResult(this.cryptoObj, authority, cacheRecord, false, request3, this.performanceClient, {
             idTokenClaims,
             requestState: requestStateObj,
             requestId: serverRequestId,
@@ -57855,14 +57882,14 @@ ${serverError}`, correlationId);
           });
         }
       }
-      await this.cacheStorage.saveCacheRecord(cacheRecord, request2.correlationId, isKmsi(idTokenClaims || {}), apiId, request2.storeInCache);
+      await this.cacheStorage.saveCacheRecord(cacheRecord, request3.correlationId, isKmsi(idTokenClaims || {}), apiId, request3.storeInCache);
     } finally {
       if (this.persistencePlugin && this.serializableCache && cacheContext) {
-        this.logger.verbose("Persistence enabled, calling afterCacheAccess", request2.correlationId);
+        this.logger.verbose("Persistence enabled, calling afterCacheAccess", request3.correlationId);
         await this.persistencePlugin.afterCacheAccess(cacheContext);
       }
     }
-    return _ResponseHandler.generateAuthenticationResult(this.cryptoObj, authority, cacheRecord, false, request2, this.performanceClient, {
+    return _ResponseHandler.generateAuthenticationResult(this.cryptoObj, authority, cacheRecord, false, request3, this.performanceClient, {
       idTokenClaims,
       requestState: requestStateObj,
       serverTokenResponse,
@@ -57876,10 +57903,10 @@ ${serverError}`, correlationId);
    * @param idTokenObj
    * @param authority
    */
-  generateCacheRecord(serverTokenResponse, authority, reqTimestamp, request2, idTokenClaims, userAssertionHash, authCodePayload, additionalCacheKeyComponents) {
+  generateCacheRecord(serverTokenResponse, authority, reqTimestamp, request3, idTokenClaims, userAssertionHash, authCodePayload, additionalCacheKeyComponents) {
     const env = authority.getPreferredCache();
     if (!env) {
-      throw createClientAuthError(invalidCacheEnvironment, request2.correlationId);
+      throw createClientAuthError(invalidCacheEnvironment, request3.correlationId);
     }
     const claimsTenantId = getTenantIdFromIdTokenClaims(idTokenClaims);
     let cachedIdToken;
@@ -57891,7 +57918,7 @@ ${serverError}`, correlationId);
         authority,
         this.homeAccountIdentifier,
         this.cryptoObj.base64Decode,
-        request2.correlationId,
+        request3.correlationId,
         idTokenClaims,
         serverTokenResponse.client_info,
         env,
@@ -57905,15 +57932,15 @@ ${serverError}`, correlationId);
     }
     let cachedAccessToken = null;
     if (serverTokenResponse.access_token) {
-      const responseScopes = serverTokenResponse.scope ? ScopeSet.fromString(serverTokenResponse.scope, request2.correlationId) : new ScopeSet(request2.scopes || [], request2.correlationId);
+      const responseScopes = serverTokenResponse.scope ? ScopeSet.fromString(serverTokenResponse.scope, request3.correlationId) : new ScopeSet(request3.scopes || [], request3.correlationId);
       const expiresIn = (typeof serverTokenResponse.expires_in === "string" ? parseInt(serverTokenResponse.expires_in, 10) : serverTokenResponse.expires_in) || 0;
       const extExpiresIn = (typeof serverTokenResponse.ext_expires_in === "string" ? parseInt(serverTokenResponse.ext_expires_in, 10) : serverTokenResponse.ext_expires_in) || 0;
       const refreshIn = (typeof serverTokenResponse.refresh_in === "string" ? parseInt(serverTokenResponse.refresh_in, 10) : serverTokenResponse.refresh_in) || void 0;
       const tokenExpirationSeconds = reqTimestamp + expiresIn;
       const extendedTokenExpirationSeconds = tokenExpirationSeconds + extExpiresIn;
       const refreshOnSeconds = refreshIn && refreshIn > 0 ? reqTimestamp + refreshIn : void 0;
-      cachedAccessToken = createAccessTokenEntity(this.homeAccountIdentifier, env, serverTokenResponse.access_token, this.clientId, claimsTenantId || authority.tenant || "", responseScopes.printScopes(), tokenExpirationSeconds, extendedTokenExpirationSeconds, this.cryptoObj.base64Decode, request2.correlationId, refreshOnSeconds, serverTokenResponse.token_type, userAssertionHash, serverTokenResponse.key_id, additionalCacheKeyComponents);
-      const resource = request2.resource || null;
+      cachedAccessToken = createAccessTokenEntity(this.homeAccountIdentifier, env, serverTokenResponse.access_token, this.clientId, claimsTenantId || authority.tenant || "", responseScopes.printScopes(), tokenExpirationSeconds, extendedTokenExpirationSeconds, this.cryptoObj.base64Decode, request3.correlationId, refreshOnSeconds, serverTokenResponse.token_type, userAssertionHash, serverTokenResponse.key_id, additionalCacheKeyComponents);
+      const resource = request3.resource || null;
       if (resource) {
         cachedAccessToken.resource = resource;
       }
@@ -57924,7 +57951,7 @@ ${serverError}`, correlationId);
       if (serverTokenResponse.refresh_token_expires_in) {
         const rtExpiresIn = typeof serverTokenResponse.refresh_token_expires_in === "string" ? parseInt(serverTokenResponse.refresh_token_expires_in, 10) : serverTokenResponse.refresh_token_expires_in;
         rtExpiresOn = reqTimestamp + rtExpiresIn;
-        this.performanceClient?.addFields({ ntwkRtExpiresOnSeconds: rtExpiresOn }, request2.correlationId);
+        this.performanceClient?.addFields({ ntwkRtExpiresOnSeconds: rtExpiresOn }, request3.correlationId);
       }
       cachedRefreshToken = createRefreshTokenEntity(this.homeAccountIdentifier, env, serverTokenResponse.refresh_token, this.clientId, serverTokenResponse.foci, userAssertionHash, rtExpiresOn);
     }
@@ -57954,7 +57981,7 @@ ${serverError}`, correlationId);
    * @param fromTokenCache
    * @param stateString
    */
-  static async generateAuthenticationResult(cryptoObj, authority, cacheRecord, fromTokenCache, request2, performanceClient, options2 = {}) {
+  static async generateAuthenticationResult(cryptoObj, authority, cacheRecord, fromTokenCache, request3, performanceClient, options2 = {}) {
     const { idTokenClaims, requestState, serverTokenResponse, requestId, tokenBindingKeyManager = DEFAULT_TOKEN_BINDING_KEY_MANAGER } = options2;
     let accessToken = "";
     let responseScopes = [];
@@ -57965,28 +57992,28 @@ ${serverError}`, correlationId);
     let dpopProof;
     if (cacheRecord.accessToken) {
       const accessTokenType = cacheRecord.accessToken.tokenType?.toLowerCase();
-      if (cacheRecord.accessToken.tokenType === AuthenticationScheme.POP && !request2.popKid) {
+      if (cacheRecord.accessToken.tokenType === AuthenticationScheme.POP && !request3.popKid) {
         const popTokenGenerator = new PopTokenGenerator(cryptoObj, tokenBindingKeyManager, performanceClient);
         const { secret, keyId } = cacheRecord.accessToken;
         if (!keyId) {
-          throw createClientAuthError(keyIdMissing, request2.correlationId);
+          throw createClientAuthError(keyIdMissing, request3.correlationId);
         }
-        accessToken = await popTokenGenerator.signPopToken(secret, keyId, request2);
+        accessToken = await popTokenGenerator.signPopToken(secret, keyId, request3);
       } else {
         accessToken = cacheRecord.accessToken.secret;
       }
       if (accessTokenType === AuthenticationScheme.DPOP.toLowerCase()) {
         if (!cacheRecord.accessToken.keyId) {
-          throw createClientAuthError(keyIdMissing, request2.correlationId);
+          throw createClientAuthError(keyIdMissing, request3.correlationId);
         }
         const dpopProofGenerator = new DpopProofGenerator(cryptoObj, tokenBindingKeyManager);
         dpopProof = await dpopProofGenerator.generateResourceProof({
-          htu: request2.resourceRequestUri,
-          htm: request2.resourceRequestMethod,
+          htu: request3.resourceRequestUri,
+          htm: request3.resourceRequestMethod,
           accessToken: cacheRecord.accessToken.secret
-        }, cacheRecord.accessToken.keyId, request2.correlationId);
+        }, cacheRecord.accessToken.keyId, request3.correlationId);
       }
-      responseScopes = ScopeSet.fromString(cacheRecord.accessToken.target, request2.correlationId).asArray();
+      responseScopes = ScopeSet.fromString(cacheRecord.accessToken.target, request3.correlationId).asArray();
       expiresOn = toDateFromSeconds(cacheRecord.accessToken.expiresOn);
       extExpiresOn = toDateFromSeconds(cacheRecord.accessToken.extendedExpiresOn);
       if (cacheRecord.accessToken.refreshOn) {
@@ -58000,7 +58027,7 @@ ${serverError}`, correlationId);
     const tid = idTokenClaims?.tid || "";
     const regionSubScope = idTokenClaims?.tenant_region_sub_scope;
     if (typeof regionSubScope === "string") {
-      performanceClient?.addFields({ regionSubScope }, request2.correlationId);
+      performanceClient?.addFields({ regionSubScope }, request3.correlationId);
     }
     if (serverTokenResponse?.spa_accountid && !!cacheRecord.account) {
       cacheRecord.account.nativeAccountId = serverTokenResponse?.spa_accountid;
@@ -58033,7 +58060,7 @@ ${serverError}`, correlationId);
       expiresOn,
       extExpiresOn,
       refreshOn,
-      correlationId: request2.correlationId,
+      correlationId: request3.correlationId,
       requestId: requestId || "",
       familyId,
       tokenType: cacheRecord.accessToken?.tokenType?.toLowerCase() === AuthenticationScheme.DPOP.toLowerCase() ? AuthenticationScheme.DPOP : cacheRecord.accessToken?.tokenType || "",
@@ -58096,21 +58123,21 @@ async function getClientAssertion(clientAssertion, clientId, tokenEndpoint, fmiP
 }
 
 // node_modules/@azure/msal-common/dist/network/RequestThumbprint.mjs
-function getRequestThumbprint(clientId, request2, homeAccountId) {
+function getRequestThumbprint(clientId, request3, homeAccountId) {
   return {
     clientId,
-    authority: request2.authority,
-    scopes: request2.scopes,
+    authority: request3.authority,
+    scopes: request3.scopes,
     homeAccountIdentifier: homeAccountId,
-    claims: request2.claims,
-    authenticationScheme: request2.authenticationScheme,
-    resourceRequestMethod: request2.resourceRequestMethod,
-    resourceRequestUri: request2.resourceRequestUri,
-    shrClaims: request2.shrClaims,
-    sshKid: request2.sshKid,
-    embeddedClientId: request2.embeddedClientId || request2.extraParameters?.clientId,
-    resource: request2.resource,
-    attributeTokens: serializeAttributeTokens(request2.attributeTokens)
+    claims: request3.claims,
+    authenticationScheme: request3.authenticationScheme,
+    resourceRequestMethod: request3.resourceRequestMethod,
+    resourceRequestUri: request3.resourceRequestUri,
+    shrClaims: request3.shrClaims,
+    sshKid: request3.sshKid,
+    embeddedClientId: request3.embeddedClientId || request3.extraParameters?.clientId,
+    resource: request3.resource,
+    attributeTokens: serializeAttributeTokens(request3.attributeTokens)
   };
 }
 
@@ -58191,10 +58218,10 @@ var ThrottlingUtils = class _ThrottlingUtils {
     const currentSeconds = Date.now() / 1e3;
     return Math.floor(Math.min(currentSeconds + (time || DEFAULT_THROTTLE_TIME_SECONDS), currentSeconds + DEFAULT_MAX_THROTTLE_TIME_SECONDS) * 1e3);
   }
-  static removeThrottle(cacheManager, clientId, request2, homeAccountIdentifier) {
-    const thumbprint = getRequestThumbprint(clientId, request2, homeAccountIdentifier);
+  static removeThrottle(cacheManager, clientId, request3, homeAccountIdentifier) {
+    const thumbprint = getRequestThumbprint(clientId, request3, homeAccountIdentifier);
     const key = this.generateThrottlingStorageKey(thumbprint);
-    cacheManager.removeItem(key, request2.correlationId);
+    cacheManager.removeItem(key, request3.correlationId);
   }
 };
 function getRetryAfterHeader(response) {
@@ -58241,29 +58268,29 @@ function createTokenRequestHeaders(logger27, preventCorsPreflight, ccsCred) {
   }
   return headers;
 }
-async function addDpopTokenProofHeader(headers, request2, tokenEndpoint, cryptoUtils, tokenBindingKeyManager) {
-  if (request2.authenticationScheme !== AuthenticationScheme.DPOP) {
+async function addDpopTokenProofHeader(headers, request3, tokenEndpoint, cryptoUtils, tokenBindingKeyManager) {
+  if (request3.authenticationScheme !== AuthenticationScheme.DPOP) {
     return;
   }
   const dpopProofGenerator = new DpopProofGenerator(cryptoUtils, tokenBindingKeyManager);
-  const keyId = request2.dpopJkt;
+  const keyId = request3.dpopJkt;
   if (!keyId?.trim()) {
-    throw createClientAuthError(keyIdMissing, request2.correlationId);
+    throw createClientAuthError(keyIdMissing, request3.correlationId);
   }
   headers[HeaderNames.DPOP] = await dpopProofGenerator.generateTokenProof({
     tokenEndpoint
-  }, keyId, request2.correlationId);
+  }, keyId, request3.correlationId);
 }
-function createTokenQueryParameters(request2, clientId, redirectUri, performanceClient) {
+function createTokenQueryParameters(request3, clientId, redirectUri, performanceClient) {
   const parameters = /* @__PURE__ */ new Map();
-  if (request2.embeddedClientId) {
+  if (request3.embeddedClientId) {
     addBrokerParameters(parameters, clientId, redirectUri);
   }
-  if (request2.extraQueryParameters) {
-    addExtraParameters(parameters, request2.extraQueryParameters);
+  if (request3.extraQueryParameters) {
+    addExtraParameters(parameters, request3.extraQueryParameters);
   }
-  addCorrelationId(parameters, request2.correlationId);
-  instrumentBrokerParams(parameters, request2.correlationId, performanceClient);
+  addCorrelationId(parameters, request3.correlationId);
+  instrumentBrokerParams(parameters, request3.correlationId, performanceClient);
   return mapToQueryString(parameters);
 }
 async function executePostToTokenEndpoint(tokenEndpoint, queryString, headers, thumbprint, correlationId, cacheManager, networkClient, logger27, performanceClient, serverTelemetryManager) {
@@ -58328,19 +58355,19 @@ var AuthorizationCodeClient = class {
    * authorization_code_grant
    * @param request
    */
-  async acquireToken(request2, apiId, authCodePayload) {
-    if (!request2.code) {
-      throw createClientAuthError(requestCannotBeMade, request2.correlationId);
+  async acquireToken(request3, apiId, authCodePayload) {
+    if (!request3.code) {
+      throw createClientAuthError(requestCannotBeMade, request3.correlationId);
     }
     if (this.config.authOptions.instanceAware === true && authCodePayload?.cloud_instance_host_name) {
-      await invokeAsync(this.updateTokenEndpointAuthority.bind(this), UpdateTokenEndpointAuthority, this.logger, this.performanceClient, request2.correlationId)(authCodePayload.cloud_instance_host_name, request2.correlationId);
+      await invokeAsync(this.updateTokenEndpointAuthority.bind(this), UpdateTokenEndpointAuthority, this.logger, this.performanceClient, request3.correlationId)(authCodePayload.cloud_instance_host_name, request3.correlationId);
     }
     const reqTimestamp = nowSeconds();
-    const response = await invokeAsync(this.executeTokenRequest.bind(this), AuthClientExecuteTokenRequest, this.logger, this.performanceClient, request2.correlationId)(this.authority, request2, this.serverTelemetryManager);
+    const response = await invokeAsync(this.executeTokenRequest.bind(this), AuthClientExecuteTokenRequest, this.logger, this.performanceClient, request3.correlationId)(this.authority, request3, this.serverTelemetryManager);
     const requestId = response.headers?.[HeaderNames.X_MS_REQUEST_ID];
     const responseHandler = new ResponseHandler(this.config.authOptions.clientId, this.cacheManager, this.cryptoUtils, this.logger, this.performanceClient, this.config.serializableCache, this.config.persistencePlugin, this.config.tokenBindingKeyManager);
-    responseHandler.validateTokenResponse(response.body, request2.correlationId);
-    return invokeAsync(responseHandler.handleServerTokenResponse.bind(responseHandler), HandleServerTokenResponse, this.logger, this.performanceClient, request2.correlationId)(response.body, this.authority, reqTimestamp, request2, apiId, authCodePayload, void 0, void 0, void 0, requestId);
+    responseHandler.validateTokenResponse(response.body, request3.correlationId);
+    return invokeAsync(responseHandler.handleServerTokenResponse.bind(responseHandler), HandleServerTokenResponse, this.logger, this.performanceClient, request3.correlationId)(response.body, this.authority, reqTimestamp, request3, apiId, authCodePayload, void 0, void 0, void 0, requestId);
   }
   /**
    * Used to log out the current user, and redirect the user to the postLogoutRedirectUri.
@@ -58359,99 +58386,99 @@ var AuthorizationCodeClient = class {
    * @param authority
    * @param request
    */
-  async executeTokenRequest(authority, request2, serverTelemetryManager) {
-    const queryParametersString = createTokenQueryParameters(request2, this.config.authOptions.clientId, this.config.authOptions.redirectUri, this.performanceClient);
+  async executeTokenRequest(authority, request3, serverTelemetryManager) {
+    const queryParametersString = createTokenQueryParameters(request3, this.config.authOptions.clientId, this.config.authOptions.redirectUri, this.performanceClient);
     const endpoint3 = UrlString.appendQueryString(authority.tokenEndpoint, queryParametersString);
-    const requestBody = await invokeAsync(this.createTokenRequestBody.bind(this), AuthClientCreateTokenRequestBody, this.logger, this.performanceClient, request2.correlationId)(request2);
+    const requestBody = await invokeAsync(this.createTokenRequestBody.bind(this), AuthClientCreateTokenRequestBody, this.logger, this.performanceClient, request3.correlationId)(request3);
     let ccsCredential = void 0;
-    if (request2.clientInfo) {
+    if (request3.clientInfo) {
       try {
-        const clientInfo = buildClientInfo(request2.clientInfo, this.cryptoUtils.base64Decode);
+        const clientInfo = buildClientInfo(request3.clientInfo, this.cryptoUtils.base64Decode);
         ccsCredential = {
           credential: `${clientInfo.uid}${CLIENT_INFO_SEPARATOR}${clientInfo.utid}`,
           type: CcsCredentialType.HOME_ACCOUNT_ID
         };
       } catch (e) {
-        this.logger.verbose(`Could not parse client info for CCS Header: '${e}'`, request2.correlationId);
+        this.logger.verbose(`Could not parse client info for CCS Header: '${e}'`, request3.correlationId);
       }
     }
-    const headers = createTokenRequestHeaders(this.logger, this.config.systemOptions.preventCorsPreflight, ccsCredential || request2.ccsCredential);
-    await addDpopTokenProofHeader(headers, request2, endpoint3, this.cryptoUtils, this.config.tokenBindingKeyManager);
-    const thumbprint = getRequestThumbprint(this.config.authOptions.clientId, request2);
-    return invokeAsync(executePostToTokenEndpoint, AuthorizationCodeClientExecutePostToTokenEndpoint, this.logger, this.performanceClient, request2.correlationId)(endpoint3, requestBody, headers, thumbprint, request2.correlationId, this.cacheManager, this.networkClient, this.logger, this.performanceClient, serverTelemetryManager);
+    const headers = createTokenRequestHeaders(this.logger, this.config.systemOptions.preventCorsPreflight, ccsCredential || request3.ccsCredential);
+    await addDpopTokenProofHeader(headers, request3, endpoint3, this.cryptoUtils, this.config.tokenBindingKeyManager);
+    const thumbprint = getRequestThumbprint(this.config.authOptions.clientId, request3);
+    return invokeAsync(executePostToTokenEndpoint, AuthorizationCodeClientExecutePostToTokenEndpoint, this.logger, this.performanceClient, request3.correlationId)(endpoint3, requestBody, headers, thumbprint, request3.correlationId, this.cacheManager, this.networkClient, this.logger, this.performanceClient, serverTelemetryManager);
   }
   /**
    * Generates a map for all the params to be sent to the service
    * @param request
    */
-  async createTokenRequestBody(request2) {
+  async createTokenRequestBody(request3) {
     const parameters = /* @__PURE__ */ new Map();
-    addClientId(parameters, request2.embeddedClientId || request2.extraParameters?.[CLIENT_ID] || this.config.authOptions.clientId);
+    addClientId(parameters, request3.embeddedClientId || request3.extraParameters?.[CLIENT_ID] || this.config.authOptions.clientId);
     if (!this.includeRedirectUri) {
-      if (!request2.redirectUri) {
-        throw createClientConfigurationError(redirectUriEmpty, request2.correlationId);
+      if (!request3.redirectUri) {
+        throw createClientConfigurationError(redirectUriEmpty, request3.correlationId);
       }
     } else {
-      addRedirectUri(parameters, request2.redirectUri);
+      addRedirectUri(parameters, request3.redirectUri);
     }
-    addScopes(parameters, request2.scopes, request2.correlationId, true, this.oidcDefaultScopes);
-    addResource(parameters, request2.resource);
-    if (request2.attributeTokens) {
-      addAttributeTokens(parameters, request2.attributeTokens);
+    addScopes(parameters, request3.scopes, request3.correlationId, true, this.oidcDefaultScopes);
+    addResource(parameters, request3.resource);
+    if (request3.attributeTokens) {
+      addAttributeTokens(parameters, request3.attributeTokens);
     }
     this.performanceClient?.addFields({
-      hasAttributeTokens: !!request2.attributeTokens?.length
-    }, request2.correlationId);
-    addAuthorizationCode(parameters, request2.code);
+      hasAttributeTokens: !!request3.attributeTokens?.length
+    }, request3.correlationId);
+    addAuthorizationCode(parameters, request3.code);
     addLibraryInfo(parameters, this.config.libraryInfo);
     addApplicationTelemetry(parameters, this.config.telemetry.application);
     addThrottling(parameters);
     if (this.serverTelemetryManager && !isOidcProtocolMode(this.config)) {
       addServerTelemetry(parameters, this.serverTelemetryManager);
     }
-    if (request2.codeVerifier) {
-      addCodeVerifier(parameters, request2.codeVerifier);
+    if (request3.codeVerifier) {
+      addCodeVerifier(parameters, request3.codeVerifier);
     }
     if (this.config.clientCredentials.clientSecret) {
       addClientSecret(parameters, this.config.clientCredentials.clientSecret);
     }
     if (this.config.clientCredentials.clientAssertion) {
       const clientAssertion = this.config.clientCredentials.clientAssertion;
-      addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request2.resourceRequestUri));
+      addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request3.resourceRequestUri));
       addClientAssertionType(parameters, clientAssertion.assertionType);
     }
     addGrantType(parameters, GrantType.AUTHORIZATION_CODE_GRANT);
     addClientInfo(parameters);
-    if (request2.authenticationScheme === AuthenticationScheme.POP) {
+    if (request3.authenticationScheme === AuthenticationScheme.POP) {
       const popTokenGenerator = new PopTokenGenerator(this.cryptoUtils, this.config.tokenBindingKeyManager, this.performanceClient);
       let reqCnfData;
-      if (!request2.popKid) {
-        const generatedReqCnfData = await invokeAsync(popTokenGenerator.generateCnf.bind(popTokenGenerator), PopTokenGenerateCnf, this.logger, this.performanceClient, request2.correlationId)(request2, this.logger);
+      if (!request3.popKid) {
+        const generatedReqCnfData = await invokeAsync(popTokenGenerator.generateCnf.bind(popTokenGenerator), PopTokenGenerateCnf, this.logger, this.performanceClient, request3.correlationId)(request3, this.logger);
         reqCnfData = generatedReqCnfData.reqCnfString;
       } else {
-        reqCnfData = this.cryptoUtils.encodeKid(request2.popKid);
+        reqCnfData = this.cryptoUtils.encodeKid(request3.popKid);
       }
       addPopToken(parameters, reqCnfData);
-    } else if (request2.authenticationScheme === AuthenticationScheme.SSH) {
-      if (request2.sshJwk) {
-        addSshJwk(parameters, request2.sshJwk);
+    } else if (request3.authenticationScheme === AuthenticationScheme.SSH) {
+      if (request3.sshJwk) {
+        addSshJwk(parameters, request3.sshJwk);
       } else {
-        throw createClientConfigurationError(missingSshJwk, request2.correlationId);
+        throw createClientConfigurationError(missingSshJwk, request3.correlationId);
       }
     }
     let ccsCred = void 0;
-    if (request2.clientInfo) {
+    if (request3.clientInfo) {
       try {
-        const clientInfo = buildClientInfo(request2.clientInfo, this.cryptoUtils.base64Decode);
+        const clientInfo = buildClientInfo(request3.clientInfo, this.cryptoUtils.base64Decode);
         ccsCred = {
           credential: `${clientInfo.uid}${CLIENT_INFO_SEPARATOR}${clientInfo.utid}`,
           type: CcsCredentialType.HOME_ACCOUNT_ID
         };
       } catch (e) {
-        this.logger.verbose(`Could not parse client info for CCS Header: '${e}'`, request2.correlationId);
+        this.logger.verbose(`Could not parse client info for CCS Header: '${e}'`, request3.correlationId);
       }
     } else {
-      ccsCred = request2.ccsCredential;
+      ccsCred = request3.ccsCredential;
     }
     if (this.config.systemOptions.preventCorsPreflight && ccsCred) {
       switch (ccsCred.type) {
@@ -58460,7 +58487,7 @@ var AuthorizationCodeClient = class {
             const clientInfo = buildClientInfoFromHomeAccountId(ccsCred.credential);
             addCcsOid(parameters, clientInfo);
           } catch (e) {
-            this.logger.verbose(`Could not parse home account ID for CCS Header: '${e}'`, request2.correlationId);
+            this.logger.verbose(`Could not parse home account ID for CCS Header: '${e}'`, request3.correlationId);
           }
           break;
         case CcsCredentialType.UPN:
@@ -58468,47 +58495,47 @@ var AuthorizationCodeClient = class {
           break;
       }
     }
-    if (request2.embeddedClientId) {
+    if (request3.embeddedClientId) {
       addBrokerParameters(parameters, this.config.authOptions.clientId, this.config.authOptions.redirectUri);
     }
-    if (request2.extraParameters) {
-      addExtraParameters(parameters, request2.extraParameters);
+    if (request3.extraParameters) {
+      addExtraParameters(parameters, request3.extraParameters);
     }
-    if (request2.enableSpaAuthorizationCode && (!request2.extraParameters || !request2.extraParameters[RETURN_SPA_CODE])) {
+    if (request3.enableSpaAuthorizationCode && (!request3.extraParameters || !request3.extraParameters[RETURN_SPA_CODE])) {
       addExtraParameters(parameters, {
         [RETURN_SPA_CODE]: "1"
       });
     }
-    instrumentBrokerParams(parameters, request2.correlationId, this.performanceClient);
-    addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities, request2.skipBrokerClaims);
+    instrumentBrokerParams(parameters, request3.correlationId, this.performanceClient);
+    addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities, request3.skipBrokerClaims);
     return mapToQueryString(parameters);
   }
   /**
    * This API validates the `EndSessionRequest` and creates a URL
    * @param request
    */
-  createLogoutUrlQueryString(request2) {
+  createLogoutUrlQueryString(request3) {
     const parameters = /* @__PURE__ */ new Map();
-    if (request2.postLogoutRedirectUri) {
-      addPostLogoutRedirectUri(parameters, request2.postLogoutRedirectUri);
+    if (request3.postLogoutRedirectUri) {
+      addPostLogoutRedirectUri(parameters, request3.postLogoutRedirectUri);
     }
-    if (request2.correlationId) {
-      addCorrelationId(parameters, request2.correlationId);
+    if (request3.correlationId) {
+      addCorrelationId(parameters, request3.correlationId);
     }
-    if (request2.idTokenHint) {
-      addIdTokenHint(parameters, request2.idTokenHint);
+    if (request3.idTokenHint) {
+      addIdTokenHint(parameters, request3.idTokenHint);
     }
-    if (request2.state) {
-      addState(parameters, request2.state);
+    if (request3.state) {
+      addState(parameters, request3.state);
     }
-    if (request2.logoutHint) {
-      addLogoutHint(parameters, request2.logoutHint);
+    if (request3.logoutHint) {
+      addLogoutHint(parameters, request3.logoutHint);
     }
-    if (request2.popupOriginCheckDone) {
+    if (request3.popupOriginCheckDone) {
       addPopupOriginCheckDone(parameters);
     }
-    if (request2.extraQueryParameters) {
-      addExtraParameters(parameters, request2.extraQueryParameters);
+    if (request3.extraQueryParameters) {
+      addExtraParameters(parameters, request3.extraQueryParameters);
     }
     if (this.config.authOptions.instanceAware) {
       addInstanceAware(parameters);
@@ -58535,100 +58562,100 @@ __export(Authorize_exports, {
   getStandardAuthorizeRequestParameters: () => getStandardAuthorizeRequestParameters,
   validateAuthorizationResponse: () => validateAuthorizationResponse
 });
-function getStandardAuthorizeRequestParameters(authOptions, request2, logger27, performanceClient) {
-  const correlationId = request2.correlationId;
+function getStandardAuthorizeRequestParameters(authOptions, request3, logger27, performanceClient) {
+  const correlationId = request3.correlationId;
   const parameters = /* @__PURE__ */ new Map();
-  addClientId(parameters, request2.embeddedClientId || request2.extraQueryParameters?.[CLIENT_ID] || authOptions.clientId);
+  addClientId(parameters, request3.embeddedClientId || request3.extraQueryParameters?.[CLIENT_ID] || authOptions.clientId);
   const requestScopes = [
-    ...request2.scopes || [],
-    ...request2.extraScopesToConsent || []
+    ...request3.scopes || [],
+    ...request3.extraScopesToConsent || []
   ];
-  addScopes(parameters, requestScopes, request2.correlationId, true, authOptions.authority.options.OIDCOptions?.defaultScopes);
-  addResource(parameters, request2.resource);
-  addRedirectUri(parameters, request2.redirectUri);
+  addScopes(parameters, requestScopes, request3.correlationId, true, authOptions.authority.options.OIDCOptions?.defaultScopes);
+  addResource(parameters, request3.resource);
+  addRedirectUri(parameters, request3.redirectUri);
   addCorrelationId(parameters, correlationId);
-  addResponseMode(parameters, request2.responseMode);
+  addResponseMode(parameters, request3.responseMode);
   addClientInfo(parameters);
   addCliData(parameters);
-  if (request2.prompt) {
-    addPrompt(parameters, request2.prompt);
-    performanceClient?.addFields({ prompt: request2.prompt }, correlationId);
+  if (request3.prompt) {
+    addPrompt(parameters, request3.prompt);
+    performanceClient?.addFields({ prompt: request3.prompt }, correlationId);
   }
-  if (request2.domainHint) {
-    addDomainHint(parameters, request2.domainHint);
+  if (request3.domainHint) {
+    addDomainHint(parameters, request3.domainHint);
     performanceClient?.addFields({ domainHintFromRequest: true }, correlationId);
   }
-  if (request2.prompt !== PromptValue.SELECT_ACCOUNT) {
-    if (request2.sid && request2.prompt === PromptValue.NONE) {
-      logger27.verbose("createAuthCodeUrlQueryString: Prompt is none, adding sid from request", request2.correlationId);
-      addSid(parameters, request2.sid);
+  if (request3.prompt !== PromptValue.SELECT_ACCOUNT) {
+    if (request3.sid && request3.prompt === PromptValue.NONE) {
+      logger27.verbose("createAuthCodeUrlQueryString: Prompt is none, adding sid from request", request3.correlationId);
+      addSid(parameters, request3.sid);
       performanceClient?.addFields({ sidFromRequest: true }, correlationId);
-    } else if (request2.account) {
-      const accountSid = extractAccountSid(request2.account);
-      let accountLoginHintClaim = extractLoginHint(request2.account);
-      if (accountLoginHintClaim && request2.domainHint) {
-        logger27.warning(`AuthorizationCodeClient.createAuthCodeUrlQueryString: "domainHint" param is set, skipping opaque "login_hint" claim. Please consider not passing domainHint`, request2.correlationId);
+    } else if (request3.account) {
+      const accountSid = extractAccountSid(request3.account);
+      let accountLoginHintClaim = extractLoginHint(request3.account);
+      if (accountLoginHintClaim && request3.domainHint) {
+        logger27.warning(`AuthorizationCodeClient.createAuthCodeUrlQueryString: "domainHint" param is set, skipping opaque "login_hint" claim. Please consider not passing domainHint`, request3.correlationId);
         accountLoginHintClaim = null;
       }
       if (accountLoginHintClaim) {
-        logger27.verbose("createAuthCodeUrlQueryString: login_hint claim present on account", request2.correlationId);
+        logger27.verbose("createAuthCodeUrlQueryString: login_hint claim present on account", request3.correlationId);
         addLoginHint(parameters, accountLoginHintClaim);
         performanceClient?.addFields({ loginHintFromClaim: true }, correlationId);
         try {
-          const clientInfo = buildClientInfoFromHomeAccountId(request2.account.homeAccountId);
+          const clientInfo = buildClientInfoFromHomeAccountId(request3.account.homeAccountId);
           addCcsOid(parameters, clientInfo);
         } catch (e) {
-          logger27.verbose("createAuthCodeUrlQueryString: Could not parse home account ID for CCS Header", request2.correlationId);
+          logger27.verbose("createAuthCodeUrlQueryString: Could not parse home account ID for CCS Header", request3.correlationId);
         }
-      } else if (accountSid && request2.prompt === PromptValue.NONE) {
-        logger27.verbose("createAuthCodeUrlQueryString: Prompt is none, adding sid from account", request2.correlationId);
+      } else if (accountSid && request3.prompt === PromptValue.NONE) {
+        logger27.verbose("createAuthCodeUrlQueryString: Prompt is none, adding sid from account", request3.correlationId);
         addSid(parameters, accountSid);
         performanceClient?.addFields({ sidFromClaim: true }, correlationId);
         try {
-          const clientInfo = buildClientInfoFromHomeAccountId(request2.account.homeAccountId);
+          const clientInfo = buildClientInfoFromHomeAccountId(request3.account.homeAccountId);
           addCcsOid(parameters, clientInfo);
         } catch (e) {
-          logger27.verbose("createAuthCodeUrlQueryString: Could not parse home account ID for CCS Header", request2.correlationId);
+          logger27.verbose("createAuthCodeUrlQueryString: Could not parse home account ID for CCS Header", request3.correlationId);
         }
-      } else if (request2.loginHint) {
-        logger27.verbose("createAuthCodeUrlQueryString: Adding login_hint from request", request2.correlationId);
-        addLoginHint(parameters, request2.loginHint);
-        addCcsUpn(parameters, request2.loginHint);
+      } else if (request3.loginHint) {
+        logger27.verbose("createAuthCodeUrlQueryString: Adding login_hint from request", request3.correlationId);
+        addLoginHint(parameters, request3.loginHint);
+        addCcsUpn(parameters, request3.loginHint);
         performanceClient?.addFields({ loginHintFromRequest: true }, correlationId);
-      } else if (request2.account.username) {
-        logger27.verbose("createAuthCodeUrlQueryString: Adding login_hint from account", request2.correlationId);
-        addLoginHint(parameters, request2.account.username);
+      } else if (request3.account.username) {
+        logger27.verbose("createAuthCodeUrlQueryString: Adding login_hint from account", request3.correlationId);
+        addLoginHint(parameters, request3.account.username);
         performanceClient?.addFields({ loginHintFromUpn: true }, correlationId);
         try {
-          const clientInfo = buildClientInfoFromHomeAccountId(request2.account.homeAccountId);
+          const clientInfo = buildClientInfoFromHomeAccountId(request3.account.homeAccountId);
           addCcsOid(parameters, clientInfo);
         } catch (e) {
-          logger27.verbose("createAuthCodeUrlQueryString: Could not parse home account ID for CCS Header", request2.correlationId);
+          logger27.verbose("createAuthCodeUrlQueryString: Could not parse home account ID for CCS Header", request3.correlationId);
         }
       }
-    } else if (request2.loginHint) {
-      logger27.verbose("createAuthCodeUrlQueryString: No account, adding login_hint from request", request2.correlationId);
-      addLoginHint(parameters, request2.loginHint);
-      addCcsUpn(parameters, request2.loginHint);
+    } else if (request3.loginHint) {
+      logger27.verbose("createAuthCodeUrlQueryString: No account, adding login_hint from request", request3.correlationId);
+      addLoginHint(parameters, request3.loginHint);
+      addCcsUpn(parameters, request3.loginHint);
       performanceClient?.addFields({ loginHintFromRequest: true }, correlationId);
     }
   } else {
-    logger27.verbose("createAuthCodeUrlQueryString: Prompt is select_account, ignoring account hints", request2.correlationId);
+    logger27.verbose("createAuthCodeUrlQueryString: Prompt is select_account, ignoring account hints", request3.correlationId);
   }
-  if (request2.nonce) {
-    addNonce(parameters, request2.nonce);
+  if (request3.nonce) {
+    addNonce(parameters, request3.nonce);
   }
-  if (request2.state) {
-    addState(parameters, request2.state);
+  if (request3.state) {
+    addState(parameters, request3.state);
   }
-  if (request2.embeddedClientId) {
+  if (request3.embeddedClientId) {
     addBrokerParameters(parameters, authOptions.clientId, authOptions.redirectUri);
   }
-  addClaims(parameters, request2.correlationId, request2.claims, authOptions.clientCapabilities, request2.skipBrokerClaims);
-  if (authOptions.instanceAware && (!request2.extraQueryParameters || !Object.keys(request2.extraQueryParameters).includes(INSTANCE_AWARE))) {
+  addClaims(parameters, request3.correlationId, request3.claims, authOptions.clientCapabilities, request3.skipBrokerClaims);
+  if (authOptions.instanceAware && (!request3.extraQueryParameters || !Object.keys(request3.extraQueryParameters).includes(INSTANCE_AWARE))) {
     addInstanceAware(parameters);
   }
-  if (request2.popupOriginCheckDone) {
+  if (request3.popupOriginCheckDone) {
     addPopupOriginCheckDone(parameters);
   }
   return parameters;
@@ -58696,81 +58723,81 @@ var RefreshTokenClient = class {
     this.authority = this.config.authOptions.authority;
     this.performanceClient = performanceClient;
   }
-  async acquireToken(request2, apiId) {
+  async acquireToken(request3, apiId) {
     const reqTimestamp = nowSeconds();
-    const response = await invokeAsync(this.executeTokenRequest.bind(this), RefreshTokenClientExecuteTokenRequest, this.logger, this.performanceClient, request2.correlationId)(request2, this.authority);
+    const response = await invokeAsync(this.executeTokenRequest.bind(this), RefreshTokenClientExecuteTokenRequest, this.logger, this.performanceClient, request3.correlationId)(request3, this.authority);
     const requestId = response.headers?.[HeaderNames.X_MS_REQUEST_ID];
     const responseHandler = new ResponseHandler(this.config.authOptions.clientId, this.cacheManager, this.cryptoUtils, this.logger, this.performanceClient, this.config.serializableCache, this.config.persistencePlugin, this.config.tokenBindingKeyManager);
-    responseHandler.validateTokenResponse(response.body, request2.correlationId);
-    return invokeAsync(responseHandler.handleServerTokenResponse.bind(responseHandler), HandleServerTokenResponse, this.logger, this.performanceClient, request2.correlationId)(response.body, this.authority, reqTimestamp, request2, apiId, void 0, void 0, true, request2.forceCache, requestId);
+    responseHandler.validateTokenResponse(response.body, request3.correlationId);
+    return invokeAsync(responseHandler.handleServerTokenResponse.bind(responseHandler), HandleServerTokenResponse, this.logger, this.performanceClient, request3.correlationId)(response.body, this.authority, reqTimestamp, request3, apiId, void 0, void 0, true, request3.forceCache, requestId);
   }
   /**
    * Gets cached refresh token and attaches to request, then calls acquireToken API
    * @param request
    */
-  async acquireTokenByRefreshToken(request2, apiId) {
-    if (!request2) {
+  async acquireTokenByRefreshToken(request3, apiId) {
+    if (!request3) {
       throw createClientConfigurationError(tokenRequestEmpty, "");
     }
-    if (!request2.account) {
-      throw createClientAuthError(noAccountInSilentRequest, request2.correlationId);
+    if (!request3.account) {
+      throw createClientAuthError(noAccountInSilentRequest, request3.correlationId);
     }
-    const isFOCI = this.cacheManager.isAppMetadataFOCI(request2.account.environment, request2.correlationId);
+    const isFOCI = this.cacheManager.isAppMetadataFOCI(request3.account.environment, request3.correlationId);
     if (isFOCI) {
       try {
-        return await invokeAsync(this.acquireTokenWithCachedRefreshToken.bind(this), RefreshTokenClientAcquireTokenWithCachedRefreshToken, this.logger, this.performanceClient, request2.correlationId)(request2, true, apiId);
+        return await invokeAsync(this.acquireTokenWithCachedRefreshToken.bind(this), RefreshTokenClientAcquireTokenWithCachedRefreshToken, this.logger, this.performanceClient, request3.correlationId)(request3, true, apiId);
       } catch (e) {
         const noFamilyRTInCache = e instanceof InteractionRequiredAuthError && e.errorCode === noTokensFound;
         const clientMismatchErrorWithFamilyRT = e instanceof ServerError && e.errorCode === INVALID_GRANT_ERROR && e.subError === CLIENT_MISMATCH_ERROR;
         if (noFamilyRTInCache || clientMismatchErrorWithFamilyRT) {
-          return invokeAsync(this.acquireTokenWithCachedRefreshToken.bind(this), RefreshTokenClientAcquireTokenWithCachedRefreshToken, this.logger, this.performanceClient, request2.correlationId)(request2, false, apiId);
+          return invokeAsync(this.acquireTokenWithCachedRefreshToken.bind(this), RefreshTokenClientAcquireTokenWithCachedRefreshToken, this.logger, this.performanceClient, request3.correlationId)(request3, false, apiId);
         } else {
           throw e;
         }
       }
     }
-    return invokeAsync(this.acquireTokenWithCachedRefreshToken.bind(this), RefreshTokenClientAcquireTokenWithCachedRefreshToken, this.logger, this.performanceClient, request2.correlationId)(request2, false, apiId);
+    return invokeAsync(this.acquireTokenWithCachedRefreshToken.bind(this), RefreshTokenClientAcquireTokenWithCachedRefreshToken, this.logger, this.performanceClient, request3.correlationId)(request3, false, apiId);
   }
   /**
    * makes a network call to acquire tokens by exchanging RefreshToken available in userCache; throws if refresh token is not cached
    * @param request
    */
-  async acquireTokenWithCachedRefreshToken(request2, foci, apiId) {
-    const refreshToken = invoke(this.cacheManager.getRefreshToken.bind(this.cacheManager), CacheManagerGetRefreshToken, this.logger, this.performanceClient, request2.correlationId)(request2.account, foci, request2.correlationId, void 0);
+  async acquireTokenWithCachedRefreshToken(request3, foci, apiId) {
+    const refreshToken = invoke(this.cacheManager.getRefreshToken.bind(this.cacheManager), CacheManagerGetRefreshToken, this.logger, this.performanceClient, request3.correlationId)(request3.account, foci, request3.correlationId, void 0);
     if (!refreshToken) {
-      throw createInteractionRequiredAuthError(noTokensFound, request2.correlationId);
+      throw createInteractionRequiredAuthError(noTokensFound, request3.correlationId);
     }
     if (refreshToken.expiresOn) {
-      const offset = request2.refreshTokenExpirationOffsetSeconds || DEFAULT_REFRESH_TOKEN_EXPIRATION_OFFSET_SECONDS;
+      const offset = request3.refreshTokenExpirationOffsetSeconds || DEFAULT_REFRESH_TOKEN_EXPIRATION_OFFSET_SECONDS;
       this.performanceClient?.addFields({
         cacheRtExpiresOnSeconds: Number(refreshToken.expiresOn),
         rtOffsetSeconds: offset
-      }, request2.correlationId);
+      }, request3.correlationId);
       if (isTokenExpired(refreshToken.expiresOn, offset)) {
-        throw createInteractionRequiredAuthError(refreshTokenExpired, request2.correlationId);
+        throw createInteractionRequiredAuthError(refreshTokenExpired, request3.correlationId);
       }
     }
     const refreshTokenRequest = {
-      ...request2,
+      ...request3,
       refreshToken: refreshToken.secret,
-      authenticationScheme: request2.authenticationScheme || AuthenticationScheme.BEARER,
+      authenticationScheme: request3.authenticationScheme || AuthenticationScheme.BEARER,
       ccsCredential: {
-        credential: request2.account.homeAccountId,
+        credential: request3.account.homeAccountId,
         type: CcsCredentialType.HOME_ACCOUNT_ID
       }
     };
     if (refreshTokenRequest.authenticationScheme === AuthenticationScheme.DPOP && !refreshTokenRequest.dpopJkt) {
       const dpopProofGenerator = new DpopProofGenerator(this.cryptoUtils, this.config.tokenBindingKeyManager);
-      refreshTokenRequest.dpopJkt = await dpopProofGenerator.generateJkt(request2.correlationId);
+      refreshTokenRequest.dpopJkt = await dpopProofGenerator.generateJkt(request3.correlationId);
     }
     try {
-      return await invokeAsync(this.acquireToken.bind(this), RefreshTokenClientAcquireToken, this.logger, this.performanceClient, request2.correlationId)(refreshTokenRequest, apiId);
+      return await invokeAsync(this.acquireToken.bind(this), RefreshTokenClientAcquireToken, this.logger, this.performanceClient, request3.correlationId)(refreshTokenRequest, apiId);
     } catch (e) {
       if (e instanceof InteractionRequiredAuthError) {
         if (e.subError === badToken) {
-          this.logger.verbose("acquireTokenWithRefreshToken: bad refresh token, removing from cache", request2.correlationId);
+          this.logger.verbose("acquireTokenWithRefreshToken: bad refresh token, removing from cache", request3.correlationId);
           const badRefreshTokenKey = this.cacheManager.generateCredentialKey(refreshToken);
-          this.cacheManager.removeRefreshToken(badRefreshTokenKey, request2.correlationId);
+          this.cacheManager.removeRefreshToken(badRefreshTokenKey, request3.correlationId);
         }
       }
       throw e;
@@ -58781,27 +58808,27 @@ var RefreshTokenClient = class {
    * @param request
    * @param authority
    */
-  async executeTokenRequest(request2, authority) {
-    const queryParametersString = createTokenQueryParameters(request2, this.config.authOptions.clientId, this.config.authOptions.redirectUri, this.performanceClient);
+  async executeTokenRequest(request3, authority) {
+    const queryParametersString = createTokenQueryParameters(request3, this.config.authOptions.clientId, this.config.authOptions.redirectUri, this.performanceClient);
     const endpoint3 = UrlString.appendQueryString(authority.tokenEndpoint, queryParametersString);
-    const requestBody = await invokeAsync(this.createTokenRequestBody.bind(this), RefreshTokenClientCreateTokenRequestBody, this.logger, this.performanceClient, request2.correlationId)(request2);
-    const headers = createTokenRequestHeaders(this.logger, this.config.systemOptions.preventCorsPreflight, request2.ccsCredential);
-    await addDpopTokenProofHeader(headers, request2, endpoint3, this.cryptoUtils, this.config.tokenBindingKeyManager);
-    const thumbprint = getRequestThumbprint(this.config.authOptions.clientId, request2);
-    return invokeAsync(executePostToTokenEndpoint, RefreshTokenClientExecutePostToTokenEndpoint, this.logger, this.performanceClient, request2.correlationId)(endpoint3, requestBody, headers, thumbprint, request2.correlationId, this.cacheManager, this.networkClient, this.logger, this.performanceClient, this.serverTelemetryManager);
+    const requestBody = await invokeAsync(this.createTokenRequestBody.bind(this), RefreshTokenClientCreateTokenRequestBody, this.logger, this.performanceClient, request3.correlationId)(request3);
+    const headers = createTokenRequestHeaders(this.logger, this.config.systemOptions.preventCorsPreflight, request3.ccsCredential);
+    await addDpopTokenProofHeader(headers, request3, endpoint3, this.cryptoUtils, this.config.tokenBindingKeyManager);
+    const thumbprint = getRequestThumbprint(this.config.authOptions.clientId, request3);
+    return invokeAsync(executePostToTokenEndpoint, RefreshTokenClientExecutePostToTokenEndpoint, this.logger, this.performanceClient, request3.correlationId)(endpoint3, requestBody, headers, thumbprint, request3.correlationId, this.cacheManager, this.networkClient, this.logger, this.performanceClient, this.serverTelemetryManager);
   }
   /**
    * Helper function to create the token request body
    * @param request
    */
-  async createTokenRequestBody(request2) {
+  async createTokenRequestBody(request3) {
     const parameters = /* @__PURE__ */ new Map();
-    addClientId(parameters, request2.embeddedClientId || request2.extraParameters?.[CLIENT_ID] || this.config.authOptions.clientId);
-    if (request2.redirectUri) {
-      addRedirectUri(parameters, request2.redirectUri);
+    addClientId(parameters, request3.embeddedClientId || request3.extraParameters?.[CLIENT_ID] || this.config.authOptions.clientId);
+    if (request3.redirectUri) {
+      addRedirectUri(parameters, request3.redirectUri);
     }
-    addScopes(parameters, request2.scopes, request2.correlationId, true, this.config.authOptions.authority.options.OIDCOptions?.defaultScopes);
-    addResource(parameters, request2.resource);
+    addScopes(parameters, request3.scopes, request3.correlationId, true, this.config.authOptions.authority.options.OIDCOptions?.defaultScopes);
+    addResource(parameters, request3.resource);
     addGrantType(parameters, GrantType.REFRESH_TOKEN_GRANT);
     addClientInfo(parameters);
     addLibraryInfo(parameters, this.config.libraryInfo);
@@ -58810,63 +58837,63 @@ var RefreshTokenClient = class {
     if (this.serverTelemetryManager && !isOidcProtocolMode(this.config)) {
       addServerTelemetry(parameters, this.serverTelemetryManager);
     }
-    addRefreshToken(parameters, request2.refreshToken);
-    if (request2.attributeTokens) {
-      addAttributeTokens(parameters, request2.attributeTokens);
+    addRefreshToken(parameters, request3.refreshToken);
+    if (request3.attributeTokens) {
+      addAttributeTokens(parameters, request3.attributeTokens);
     }
     this.performanceClient?.addFields({
-      hasAttributeTokens: !!request2.attributeTokens?.length
-    }, request2.correlationId);
+      hasAttributeTokens: !!request3.attributeTokens?.length
+    }, request3.correlationId);
     if (this.config.clientCredentials.clientSecret) {
       addClientSecret(parameters, this.config.clientCredentials.clientSecret);
     }
     if (this.config.clientCredentials.clientAssertion) {
       const clientAssertion = this.config.clientCredentials.clientAssertion;
-      addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request2.resourceRequestUri));
+      addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request3.resourceRequestUri));
       addClientAssertionType(parameters, clientAssertion.assertionType);
     }
-    if (request2.authenticationScheme === AuthenticationScheme.POP) {
+    if (request3.authenticationScheme === AuthenticationScheme.POP) {
       const popTokenGenerator = new PopTokenGenerator(this.cryptoUtils, this.config.tokenBindingKeyManager, this.performanceClient);
       let reqCnfData;
-      if (!request2.popKid) {
-        const generatedReqCnfData = await invokeAsync(popTokenGenerator.generateCnf.bind(popTokenGenerator), PopTokenGenerateCnf, this.logger, this.performanceClient, request2.correlationId)(request2, this.logger);
+      if (!request3.popKid) {
+        const generatedReqCnfData = await invokeAsync(popTokenGenerator.generateCnf.bind(popTokenGenerator), PopTokenGenerateCnf, this.logger, this.performanceClient, request3.correlationId)(request3, this.logger);
         reqCnfData = generatedReqCnfData.reqCnfString;
       } else {
-        reqCnfData = this.cryptoUtils.encodeKid(request2.popKid);
+        reqCnfData = this.cryptoUtils.encodeKid(request3.popKid);
       }
       addPopToken(parameters, reqCnfData);
-    } else if (request2.authenticationScheme === AuthenticationScheme.SSH) {
-      if (request2.sshJwk) {
-        addSshJwk(parameters, request2.sshJwk);
+    } else if (request3.authenticationScheme === AuthenticationScheme.SSH) {
+      if (request3.sshJwk) {
+        addSshJwk(parameters, request3.sshJwk);
       } else {
-        throw createClientConfigurationError(missingSshJwk, request2.correlationId);
+        throw createClientConfigurationError(missingSshJwk, request3.correlationId);
       }
     }
-    if (this.config.systemOptions.preventCorsPreflight && request2.ccsCredential) {
-      switch (request2.ccsCredential.type) {
+    if (this.config.systemOptions.preventCorsPreflight && request3.ccsCredential) {
+      switch (request3.ccsCredential.type) {
         case CcsCredentialType.HOME_ACCOUNT_ID:
           try {
-            const clientInfo = buildClientInfoFromHomeAccountId(request2.ccsCredential.credential);
+            const clientInfo = buildClientInfoFromHomeAccountId(request3.ccsCredential.credential);
             addCcsOid(parameters, clientInfo);
           } catch (e) {
-            this.logger.verbose(`Could not parse home account ID for CCS Header: '${e}'`, request2.correlationId);
+            this.logger.verbose(`Could not parse home account ID for CCS Header: '${e}'`, request3.correlationId);
           }
           break;
         case CcsCredentialType.UPN:
-          addCcsUpn(parameters, request2.ccsCredential.credential);
+          addCcsUpn(parameters, request3.ccsCredential.credential);
           break;
       }
     }
-    if (request2.embeddedClientId) {
+    if (request3.embeddedClientId) {
       addBrokerParameters(parameters, this.config.authOptions.clientId, this.config.authOptions.redirectUri);
     }
-    if (request2.extraParameters) {
+    if (request3.extraParameters) {
       addExtraParameters(parameters, {
-        ...request2.extraParameters
+        ...request3.extraParameters
       });
     }
-    instrumentBrokerParams(parameters, request2.correlationId, this.performanceClient);
-    addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities, request2.skipBrokerClaims);
+    instrumentBrokerParams(parameters, request3.correlationId, this.performanceClient);
+    addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities, request3.skipBrokerClaims);
     return mapToQueryString(parameters);
   }
 };
@@ -58922,7 +58949,7 @@ var ServerTelemetryManager = class _ServerTelemetryManager {
    * API to add MSER Telemetry to request
    */
   generateCurrentRequestHeaderValue() {
-    const request2 = `${this.apiId}${SERVER_TELEM_VALUE_SEPARATOR}${this.cacheOutcome}`;
+    const request3 = `${this.apiId}${SERVER_TELEM_VALUE_SEPARATOR}${this.cacheOutcome}`;
     const platformFieldsArr = [this.wrapperSKU, this.wrapperVer];
     const nativeBrokerErrorCode = this.getNativeBrokerErrorCode();
     if (nativeBrokerErrorCode?.length) {
@@ -58931,7 +58958,7 @@ var ServerTelemetryManager = class _ServerTelemetryManager {
     const platformFields = platformFieldsArr.join(SERVER_TELEM_VALUE_SEPARATOR);
     const regionDiscoveryFields = this.getRegionDiscoveryFields();
     const requestWithRegionDiscoveryFields = [
-      request2,
+      request3,
       regionDiscoveryFields
     ].join(SERVER_TELEM_VALUE_SEPARATOR);
     return [
@@ -59116,28 +59143,28 @@ var SilentFlowClient = class {
    * Retrieves token from cache or throws an error if it must be refreshed.
    * @param request
    */
-  async acquireCachedToken(request2) {
+  async acquireCachedToken(request3) {
     let lastCacheOutcome = CacheOutcome.NOT_APPLICABLE;
-    if (request2.forceRefresh || !StringUtils.isEmptyObj(request2.claims)) {
-      this.setCacheOutcome(CacheOutcome.FORCE_REFRESH_OR_CLAIMS, request2.correlationId);
-      throw createClientAuthError(tokenRefreshRequired, request2.correlationId);
+    if (request3.forceRefresh || !StringUtils.isEmptyObj(request3.claims)) {
+      this.setCacheOutcome(CacheOutcome.FORCE_REFRESH_OR_CLAIMS, request3.correlationId);
+      throw createClientAuthError(tokenRefreshRequired, request3.correlationId);
     }
-    if (!request2.account) {
-      throw createClientAuthError(noAccountInSilentRequest, request2.correlationId);
+    if (!request3.account) {
+      throw createClientAuthError(noAccountInSilentRequest, request3.correlationId);
     }
-    const requestTenantId = request2.account.tenantId || getTenantFromAuthorityString(request2.authority, request2.correlationId);
+    const requestTenantId = request3.account.tenantId || getTenantFromAuthorityString(request3.authority, request3.correlationId);
     const tokenKeys = this.cacheManager.getTokenKeys();
-    const cachedAccessToken = this.cacheManager.getAccessToken(request2.account, request2, tokenKeys, requestTenantId);
+    const cachedAccessToken = this.cacheManager.getAccessToken(request3.account, request3, tokenKeys, requestTenantId);
     if (!cachedAccessToken) {
-      this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request2.correlationId);
-      throw createClientAuthError(tokenRefreshRequired, request2.correlationId);
+      this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request3.correlationId);
+      throw createClientAuthError(tokenRefreshRequired, request3.correlationId);
     } else if (wasClockTurnedBack(cachedAccessToken.cachedAt) || isTokenExpired(cachedAccessToken.expiresOn, this.config.systemOptions.tokenRenewalOffsetSeconds)) {
-      this.setCacheOutcome(CacheOutcome.CACHED_ACCESS_TOKEN_EXPIRED, request2.correlationId);
-      throw createClientAuthError(tokenRefreshRequired, request2.correlationId);
-    } else if (request2.resource) {
-      if (cachedAccessToken.resource !== request2.resource) {
-        this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request2.correlationId);
-        throw createClientAuthError(tokenRefreshRequired, request2.correlationId);
+      this.setCacheOutcome(CacheOutcome.CACHED_ACCESS_TOKEN_EXPIRED, request3.correlationId);
+      throw createClientAuthError(tokenRefreshRequired, request3.correlationId);
+    } else if (request3.resource) {
+      if (cachedAccessToken.resource !== request3.resource) {
+        this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request3.correlationId);
+        throw createClientAuthError(tokenRefreshRequired, request3.correlationId);
       }
     } else if (cachedAccessToken.refreshOn && isTokenExpired(cachedAccessToken.refreshOn, 0)) {
       lastCacheOutcome = CacheOutcome.PROACTIVELY_REFRESHED;
@@ -59145,32 +59172,32 @@ var SilentFlowClient = class {
     const cachedAccessTokenType = cachedAccessToken.tokenType?.toLowerCase();
     if (cachedAccessTokenType === AuthenticationScheme.DPOP.toLowerCase()) {
       if (!cachedAccessToken.keyId) {
-        this.logger.info("SilentFlowClient:acquireCachedToken - Cached DPoP access token is missing keyId; refresh required", request2.correlationId);
-        this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request2.correlationId);
-        throw createClientAuthError(tokenRefreshRequired, request2.correlationId);
+        this.logger.info("SilentFlowClient:acquireCachedToken - Cached DPoP access token is missing keyId; refresh required", request3.correlationId);
+        this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request3.correlationId);
+        throw createClientAuthError(tokenRefreshRequired, request3.correlationId);
       }
       try {
-        await this.config.tokenBindingKeyManager.getTokenBindingPublicKeyJwk(cachedAccessToken.keyId, request2.correlationId);
+        await this.config.tokenBindingKeyManager.getTokenBindingPublicKeyJwk(cachedAccessToken.keyId, request3.correlationId);
       } catch {
-        this.logger.info("SilentFlowClient:acquireCachedToken - Local DPoP key was not found for cached access token; refresh required", request2.correlationId);
-        this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request2.correlationId);
-        throw createClientAuthError(tokenRefreshRequired, request2.correlationId);
+        this.logger.info("SilentFlowClient:acquireCachedToken - Local DPoP key was not found for cached access token; refresh required", request3.correlationId);
+        this.setCacheOutcome(CacheOutcome.NO_CACHED_ACCESS_TOKEN, request3.correlationId);
+        throw createClientAuthError(tokenRefreshRequired, request3.correlationId);
       }
     }
-    const environment = request2.authority || this.authority.getPreferredCache();
+    const environment = request3.authority || this.authority.getPreferredCache();
     const cacheRecord = {
-      account: this.cacheManager.getAccount(this.cacheManager.generateAccountKey(request2.account), request2.correlationId),
+      account: this.cacheManager.getAccount(this.cacheManager.generateAccountKey(request3.account), request3.correlationId),
       accessToken: cachedAccessToken,
-      idToken: this.cacheManager.getIdToken(request2.account, request2.correlationId, tokenKeys, requestTenantId),
+      idToken: this.cacheManager.getIdToken(request3.account, request3.correlationId, tokenKeys, requestTenantId),
       refreshToken: null,
-      appMetadata: this.cacheManager.readAppMetadataFromCache(environment, request2.correlationId)
+      appMetadata: this.cacheManager.readAppMetadataFromCache(environment, request3.correlationId)
     };
-    this.setCacheOutcome(lastCacheOutcome, request2.correlationId);
+    this.setCacheOutcome(lastCacheOutcome, request3.correlationId);
     if (this.config.serverTelemetryManager) {
       this.config.serverTelemetryManager.incrementCacheHits();
     }
     return [
-      await invokeAsync(this.generateResultFromCacheRecord.bind(this), SilentFlowClientGenerateResultFromCacheRecord, this.logger, this.performanceClient, request2.correlationId)(cacheRecord, request2),
+      await invokeAsync(this.generateResultFromCacheRecord.bind(this), SilentFlowClientGenerateResultFromCacheRecord, this.logger, this.performanceClient, request3.correlationId)(cacheRecord, request3),
       lastCacheOutcome
     ];
   }
@@ -59187,12 +59214,12 @@ var SilentFlowClient = class {
    * Helper function to build response object from the CacheRecord
    * @param cacheRecord
    */
-  async generateResultFromCacheRecord(cacheRecord, request2) {
+  async generateResultFromCacheRecord(cacheRecord, request3) {
     let idTokenClaims;
     if (cacheRecord.idToken) {
-      idTokenClaims = extractTokenClaims(cacheRecord.idToken.secret, this.config.cryptoInterface.base64Decode, request2.correlationId);
+      idTokenClaims = extractTokenClaims(cacheRecord.idToken.secret, this.config.cryptoInterface.base64Decode, request3.correlationId);
     }
-    return ResponseHandler.generateAuthenticationResult(this.cryptoUtils, this.authority, cacheRecord, true, request2, this.performanceClient, {
+    return ResponseHandler.generateAuthenticationResult(this.cryptoUtils, this.authority, cacheRecord, true, request3, this.performanceClient, {
       idTokenClaims,
       tokenBindingKeyManager: this.config.tokenBindingKeyManager
     });
@@ -59200,15 +59227,15 @@ var SilentFlowClient = class {
 };
 
 // node_modules/@azure/msal-common/dist/request/BaseAuthRequest.mjs
-function enforceResourceParameter(isMcp, request2) {
+function enforceResourceParameter(isMcp, request3) {
   if (!isMcp) {
     return;
   }
-  if (request2.resource && (containsResourceParam(request2.extraParameters) || containsResourceParam(request2.extraQueryParameters))) {
-    throw createClientAuthError(misplacedResourceParam, request2.correlationId || "");
+  if (request3.resource && (containsResourceParam(request3.extraParameters) || containsResourceParam(request3.extraQueryParameters))) {
+    throw createClientAuthError(misplacedResourceParam, request3.correlationId || "");
   }
-  if (!request2.resource) {
-    throw createClientAuthError(resourceParameterRequired, request2.correlationId || "");
+  if (!request3.resource) {
+    throw createClientAuthError(resourceParameterRequired, request3.correlationId || "");
   }
 }
 function containsResourceParam(params) {
@@ -60883,8 +60910,8 @@ var BaseClient = class {
    * Creates query string for the /token request
    * @param request
    */
-  createTokenQueryParameters(request2) {
-    return Token_exports.createTokenQueryParameters(request2, this.config.authOptions.clientId, this.config.authOptions.redirectUri, this.performanceClient);
+  createTokenQueryParameters(request3) {
+    return Token_exports.createTokenQueryParameters(request3, this.config.authOptions.clientId, this.config.authOptions.redirectUri, this.performanceClient);
   }
 };
 
@@ -60898,13 +60925,13 @@ var UsernamePasswordClient = class extends BaseClient {
    * password_grant
    * @param request - CommonUsernamePasswordRequest
    */
-  async acquireToken(request2) {
-    this.logger.info("in acquireToken call in username-password client", request2.correlationId);
+  async acquireToken(request3) {
+    this.logger.info("in acquireToken call in username-password client", request3.correlationId);
     const reqTimestamp = TimeUtils_exports.nowSeconds();
-    const response = await this.executeTokenRequest(this.authority, request2);
+    const response = await this.executeTokenRequest(this.authority, request3);
     const responseHandler = new ResponseHandler(this.config.authOptions.clientId, this.cacheManager, this.cryptoUtils, this.logger, this.performanceClient, this.config.serializableCache, this.config.persistencePlugin, this.config.tokenBindingKeyManager);
-    responseHandler.validateTokenResponse(response.body, request2.correlationId);
-    const tokenResponse = responseHandler.handleServerTokenResponse(response.body, this.authority, reqTimestamp, request2, ApiId.acquireTokenByUsernamePassword);
+    responseHandler.validateTokenResponse(response.body, request3.correlationId);
+    const tokenResponse = responseHandler.handleServerTokenResponse(response.body, this.authority, reqTimestamp, request3, ApiId.acquireTokenByUsernamePassword);
     return tokenResponse;
   }
   /**
@@ -60912,37 +60939,37 @@ var UsernamePasswordClient = class extends BaseClient {
    * @param authority - authority object
    * @param request - CommonUsernamePasswordRequest provided by the developer
    */
-  async executeTokenRequest(authority, request2) {
-    const queryParametersString = this.createTokenQueryParameters(request2);
+  async executeTokenRequest(authority, request3) {
+    const queryParametersString = this.createTokenQueryParameters(request3);
     const endpoint3 = UrlString.appendQueryString(authority.tokenEndpoint, queryParametersString);
-    const requestBody = await this.createTokenRequestBody(request2);
+    const requestBody = await this.createTokenRequestBody(request3);
     const headers = this.createTokenRequestHeaders({
-      credential: request2.username,
+      credential: request3.username,
       type: CcsCredentialType.UPN
     });
     const thumbprint = {
       clientId: this.config.authOptions.clientId,
       authority: authority.canonicalAuthority,
-      scopes: request2.scopes,
-      claims: request2.claims,
-      authenticationScheme: request2.authenticationScheme,
-      resourceRequestMethod: request2.resourceRequestMethod,
-      resourceRequestUri: request2.resourceRequestUri,
-      shrClaims: request2.shrClaims,
-      sshKid: request2.sshKid
+      scopes: request3.scopes,
+      claims: request3.claims,
+      authenticationScheme: request3.authenticationScheme,
+      resourceRequestMethod: request3.resourceRequestMethod,
+      resourceRequestUri: request3.resourceRequestUri,
+      shrClaims: request3.shrClaims,
+      sshKid: request3.sshKid
     };
-    return this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request2.correlationId);
+    return this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request3.correlationId);
   }
   /**
    * Generates a map for all the params to be sent to the service
    * @param request - CommonUsernamePasswordRequest provided by the developer
    */
-  async createTokenRequestBody(request2) {
+  async createTokenRequestBody(request3) {
     const parameters = /* @__PURE__ */ new Map();
     RequestParameterBuilder_exports.addClientId(parameters, this.config.authOptions.clientId);
-    RequestParameterBuilder_exports.addUsername(parameters, request2.username);
-    RequestParameterBuilder_exports.addPassword(parameters, request2.password);
-    RequestParameterBuilder_exports.addScopes(parameters, request2.scopes, request2.correlationId);
+    RequestParameterBuilder_exports.addUsername(parameters, request3.username);
+    RequestParameterBuilder_exports.addPassword(parameters, request3.password);
+    RequestParameterBuilder_exports.addScopes(parameters, request3.scopes, request3.correlationId);
     RequestParameterBuilder_exports.addResponseType(parameters, Constants_exports.OAuthResponseType.IDTOKEN_TOKEN);
     RequestParameterBuilder_exports.addGrantType(parameters, Constants_exports.GrantType.RESOURCE_OWNER_PASSWORD_GRANT);
     RequestParameterBuilder_exports.addClientInfo(parameters);
@@ -60952,33 +60979,33 @@ var UsernamePasswordClient = class extends BaseClient {
     if (this.serverTelemetryManager) {
       RequestParameterBuilder_exports.addServerTelemetry(parameters, this.serverTelemetryManager);
     }
-    const correlationId = request2.correlationId || this.config.cryptoInterface.createNewGuid();
+    const correlationId = request3.correlationId || this.config.cryptoInterface.createNewGuid();
     RequestParameterBuilder_exports.addCorrelationId(parameters, correlationId);
     if (this.config.clientCredentials.clientSecret) {
       RequestParameterBuilder_exports.addClientSecret(parameters, this.config.clientCredentials.clientSecret);
     }
     const clientAssertion = this.config.clientCredentials.clientAssertion;
     if (clientAssertion) {
-      RequestParameterBuilder_exports.addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request2.resourceRequestUri));
+      RequestParameterBuilder_exports.addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request3.resourceRequestUri));
       RequestParameterBuilder_exports.addClientAssertionType(parameters, clientAssertion.assertionType);
     }
-    if (!StringUtils.isEmptyObj(request2.claims) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
-      RequestParameterBuilder_exports.addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities);
+    if (!StringUtils.isEmptyObj(request3.claims) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
+      RequestParameterBuilder_exports.addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities);
     }
-    if (this.config.systemOptions.preventCorsPreflight && request2.username) {
-      RequestParameterBuilder_exports.addCcsUpn(parameters, request2.username);
+    if (this.config.systemOptions.preventCorsPreflight && request3.username) {
+      RequestParameterBuilder_exports.addCcsUpn(parameters, request3.username);
     }
     return UrlUtils_exports.mapToQueryString(parameters);
   }
 };
 
 // node_modules/@azure/msal-node/dist/protocol/Authorize.mjs
-function getAuthCodeRequestUrl(config, authority, request2, logger27) {
+function getAuthCodeRequestUrl(config, authority, request3, logger27) {
   const parameters = Authorize_exports.getStandardAuthorizeRequestParameters({
     ...config.auth,
     authority,
-    redirectUri: request2.redirectUri || ""
-  }, request2, logger27);
+    redirectUri: request3.redirectUri || ""
+  }, request3, logger27);
   RequestParameterBuilder_exports.addLibraryInfo(parameters, {
     sku: Constants.MSAL_SKU,
     version: version2,
@@ -60989,10 +61016,10 @@ function getAuthCodeRequestUrl(config, authority, request2, logger27) {
     RequestParameterBuilder_exports.addApplicationTelemetry(parameters, config.telemetry.application);
   }
   RequestParameterBuilder_exports.addResponseType(parameters, Constants_exports.OAuthResponseType.CODE);
-  if (request2.codeChallenge && request2.codeChallengeMethod) {
-    RequestParameterBuilder_exports.addCodeChallengeParams(parameters, request2.codeChallenge, request2.codeChallengeMethod);
+  if (request3.codeChallenge && request3.codeChallengeMethod) {
+    RequestParameterBuilder_exports.addCodeChallengeParams(parameters, request3.codeChallenge, request3.codeChallengeMethod);
   }
-  RequestParameterBuilder_exports.addExtraParameters(parameters, request2.extraQueryParameters || {});
+  RequestParameterBuilder_exports.addExtraParameters(parameters, request3.extraQueryParameters || {});
   return Authorize_exports.getAuthorizeUrl(authority, parameters);
 }
 
@@ -61020,21 +61047,21 @@ function acquireTokenSilentDeduped(owner, logger27, silentRequestKey, correlatio
   return applyCallerCorrelationIdToResult(activeRequest, correlationId);
 }
 function getSilentRequestKey(input) {
-  const { request: request2 } = input;
-  const authority = input.requestType === "native" ? request2.authority : input.authority;
+  const { request: request3 } = input;
+  const authority = input.requestType === "native" ? request3.authority : input.authority;
   const commonKeyFields = {
     requestType: input.requestType,
     clientId: input.requestType === "native" ? input.request.clientId : input.clientId,
     authority,
-    scopes: canonicalizeRequestValues(request2.scopes),
-    claims: request2.claims,
-    authenticationScheme: request2.authenticationScheme,
-    resourceRequestMethod: request2.resourceRequestMethod,
-    resourceRequestUri: request2.resourceRequestUri,
-    forceRefresh: request2.forceRefresh,
-    redirectUri: request2.redirectUri || "",
-    resource: request2.resource,
-    extraParameters: canonicalizeRequestValues(request2.extraParameters)
+    scopes: canonicalizeRequestValues(request3.scopes),
+    claims: request3.claims,
+    authenticationScheme: request3.authenticationScheme,
+    resourceRequestMethod: request3.resourceRequestMethod,
+    resourceRequestUri: request3.resourceRequestUri,
+    forceRefresh: request3.forceRefresh,
+    redirectUri: request3.redirectUri || "",
+    resource: request3.resource,
+    extraParameters: canonicalizeRequestValues(request3.extraParameters)
   };
   if (input.requestType === "native") {
     return JSON.stringify({
@@ -61058,12 +61085,12 @@ function getSilentRequestKey(input) {
     skipBrokerClaims: thumbprint.embeddedClientId || nonNativeRequest.extraParameters?.[AADServerParamKeys_exports.BROKER_CLIENT_ID] ? nonNativeRequest.skipBrokerClaims : void 0
   });
 }
-function snapshotNativeRequest(request2) {
+function snapshotNativeRequest(request3) {
   return {
-    ...request2,
-    scopes: [...request2.scopes],
-    extraParameters: request2.extraParameters ? { ...request2.extraParameters } : void 0,
-    extraScopesToConsent: request2.extraScopesToConsent ? [...request2.extraScopesToConsent] : void 0
+    ...request3,
+    scopes: [...request3.scopes],
+    extraParameters: request3.extraParameters ? { ...request3.extraParameters } : void 0,
+    extraScopesToConsent: request3.extraScopesToConsent ? [...request3.extraScopesToConsent] : void 0
   };
 }
 function canonicalizeRequestValues(values) {
@@ -61100,17 +61127,17 @@ var ClientApplication = class {
    * sent in the request and should contain an authorization code, which can then be used to acquire tokens via
    * `acquireTokenByCode(AuthorizationCodeRequest)`.
    */
-  async getAuthCodeUrl(request2) {
-    this.logger.info("getAuthCodeUrl called", request2.correlationId || "");
+  async getAuthCodeUrl(request3) {
+    this.logger.info("getAuthCodeUrl called", request3.correlationId || "");
     const validRequest = {
-      ...request2,
-      ...await this.initializeBaseRequest(request2),
-      responseMode: request2.responseMode || Constants_exports.ResponseMode.QUERY,
+      ...request3,
+      ...await this.initializeBaseRequest(request3),
+      responseMode: request3.responseMode || Constants_exports.ResponseMode.QUERY,
       authenticationScheme: Constants_exports.AuthenticationScheme.BEARER,
-      state: request2.state || "",
-      nonce: request2.nonce || ""
+      state: request3.state || "",
+      nonce: request3.nonce || ""
     };
-    const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request2.azureCloudOptions);
+    const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request3.azureCloudOptions);
     return getAuthCodeRequestUrl(this.config, discoveredAuthority, validRequest, this.logger);
   }
   /**
@@ -61121,28 +61148,28 @@ var ClientApplication = class {
    * Authorization Code flow. Ensure that values for redirectUri and scopes in AuthorizationCodeUrlRequest and
    * AuthorizationCodeRequest are the same.
    */
-  async acquireTokenByCode(request2, authCodePayLoad) {
-    this.logger.info("acquireTokenByCode called", request2.correlationId || "");
+  async acquireTokenByCode(request3, authCodePayLoad) {
+    this.logger.info("acquireTokenByCode called", request3.correlationId || "");
     const validatedAuthCodePayload = {
-      code: request2.code,
-      nonce: request2.nonce
+      code: request3.code,
+      nonce: request3.nonce
     };
     if (authCodePayLoad) {
       validatedAuthCodePayload.state = authCodePayLoad.state;
     }
-    if (request2.state && authCodePayLoad) {
-      this.logger.info("acquireTokenByCode - validating state", request2.correlationId || "");
-      this.validateState(request2.state, validatedAuthCodePayload.state || "", request2.correlationId || "");
+    if (request3.state && authCodePayLoad) {
+      this.logger.info("acquireTokenByCode - validating state", request3.correlationId || "");
+      this.validateState(request3.state, validatedAuthCodePayload.state || "", request3.correlationId || "");
       validatedAuthCodePayload.state = "";
     }
     const validRequest = {
-      ...request2,
-      ...await this.initializeBaseRequest(request2),
+      ...request3,
+      ...await this.initializeBaseRequest(request3),
       authenticationScheme: Constants_exports.AuthenticationScheme.BEARER
     };
     const serverTelemetryManager = this.initializeServerTelemetryManager(ApiId.acquireTokenByCode, validRequest.correlationId);
     try {
-      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request2.azureCloudOptions);
+      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request3.azureCloudOptions);
       const authClientConfig = await this.buildOauthClientConfiguration(discoveredAuthority, validRequest.correlationId, validRequest.redirectUri, serverTelemetryManager);
       const authorizationCodeClient = new AuthorizationCodeClient(authClientConfig, new StubPerformanceClient());
       this.logger.verbose("Auth code client created", validRequest.correlationId);
@@ -61162,16 +61189,16 @@ var ClientApplication = class {
    * recommended that you use `acquireTokenSilent()` for silent scenarios. When using `acquireTokenSilent()`, MSAL will
    * handle the caching and refreshing of tokens automatically.
    */
-  async acquireTokenByRefreshToken(request2) {
-    this.logger.info("acquireTokenByRefreshToken called", request2.correlationId || "");
+  async acquireTokenByRefreshToken(request3) {
+    this.logger.info("acquireTokenByRefreshToken called", request3.correlationId || "");
     const validRequest = {
-      ...request2,
-      ...await this.initializeBaseRequest(request2),
+      ...request3,
+      ...await this.initializeBaseRequest(request3),
       authenticationScheme: Constants_exports.AuthenticationScheme.BEARER
     };
     const serverTelemetryManager = this.initializeServerTelemetryManager(ApiId.acquireTokenByRefreshToken, validRequest.correlationId);
     try {
-      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request2.azureCloudOptions);
+      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request3.azureCloudOptions);
       const refreshTokenClientConfig = await this.buildOauthClientConfiguration(discoveredAuthority, validRequest.correlationId, validRequest.redirectUri || "", serverTelemetryManager);
       const refreshTokenClient = new RefreshTokenClient(refreshTokenClientConfig, new StubPerformanceClient());
       this.logger.verbose("Refresh token client created", validRequest.correlationId);
@@ -61193,23 +61220,23 @@ var ClientApplication = class {
    * In case the refresh_token is expired or not found, an error is thrown
    * and the guidance is for the user to call any interactive token acquisition API (eg: `acquireTokenByCode()`).
    */
-  async acquireTokenSilent(request2) {
+  async acquireTokenSilent(request3) {
     const validRequest = {
-      ...request2,
-      ...await this.initializeBaseRequest(request2),
-      forceRefresh: request2.forceRefresh || false
+      ...request3,
+      ...await this.initializeBaseRequest(request3),
+      forceRefresh: request3.forceRefresh || false
     };
     if (!validRequest.account) {
-      return this.acquireTokenSilentAsync(validRequest, request2.azureCloudOptions);
+      return this.acquireTokenSilentAsync(validRequest, request3.azureCloudOptions);
     }
-    const authorityForThumbprint = Authority.generateAuthority(validRequest.authority, request2.azureCloudOptions || this.config.auth.azureCloudOptions);
+    const authorityForThumbprint = Authority.generateAuthority(validRequest.authority, request3.azureCloudOptions || this.config.auth.azureCloudOptions);
     const silentRequestKey = getSilentRequestKey({
       requestType: "non-native",
       request: validRequest,
       authority: authorityForThumbprint,
       clientId: this.config.auth.clientId
     });
-    return acquireTokenSilentDeduped(this, this.logger, silentRequestKey, validRequest.correlationId, () => this.acquireTokenSilentAsync(validRequest, request2.azureCloudOptions));
+    return acquireTokenSilentDeduped(this, this.logger, silentRequestKey, validRequest.correlationId, () => this.acquireTokenSilentAsync(validRequest, request3.azureCloudOptions));
   }
   async acquireTokenSilentAsync(validRequest, azureCloudOptions) {
     const serverTelemetryManager = this.initializeServerTelemetryManager(ApiId.acquireTokenSilent, validRequest.correlationId, validRequest.forceRefresh);
@@ -61262,15 +61289,15 @@ var ClientApplication = class {
    * @param request - UsenamePasswordRequest
    * @deprecated - Use a more secure flow instead
    */
-  async acquireTokenByUsernamePassword(request2) {
-    this.logger.info("acquireTokenByUsernamePassword called", request2.correlationId || "");
+  async acquireTokenByUsernamePassword(request3) {
+    this.logger.info("acquireTokenByUsernamePassword called", request3.correlationId || "");
     const validRequest = {
-      ...request2,
-      ...await this.initializeBaseRequest(request2)
+      ...request3,
+      ...await this.initializeBaseRequest(request3)
     };
     const serverTelemetryManager = this.initializeServerTelemetryManager(ApiId.acquireTokenByUsernamePassword, validRequest.correlationId);
     try {
-      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request2.azureCloudOptions);
+      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request3.azureCloudOptions);
       const usernamePasswordClientConfig = await this.buildOauthClientConfiguration(discoveredAuthority, validRequest.correlationId, "", serverTelemetryManager);
       const usernamePasswordClient = new UsernamePasswordClient(usernamePasswordClientConfig);
       this.logger.verbose("Username password client created", validRequest.correlationId);
@@ -61434,7 +61461,7 @@ var ClientApplication = class {
 };
 
 // node_modules/@azure/msal-node/dist/network/LoopbackClient.mjs
-import http4 from "http";
+import http5 from "http";
 var LoopbackClient = class {
   constructor(preferredPort) {
     this.preferredPort = preferredPort;
@@ -61454,7 +61481,7 @@ var LoopbackClient = class {
       throw NodeAuthError.createStateNotFoundError("");
     }
     return new Promise((resolve, reject) => {
-      this.server = http4.createServer((req, res) => {
+      this.server = http5.createServer((req, res) => {
         const method = req.method?.toUpperCase();
         if (method !== "GET" && method !== "POST") {
           res.writeHead(405, {
@@ -61599,45 +61626,45 @@ var DeviceCodeClient = class extends BaseClient {
    * polls token endpoint to exchange device code for tokens
    * @param request - developer provided CommonDeviceCodeRequest
    */
-  async acquireToken(request2) {
-    const deviceCodeResponse = await this.getDeviceCode(request2);
-    request2.deviceCodeCallback(deviceCodeResponse);
+  async acquireToken(request3) {
+    const deviceCodeResponse = await this.getDeviceCode(request3);
+    request3.deviceCodeCallback(deviceCodeResponse);
     const reqTimestamp = TimeUtils_exports.nowSeconds();
-    const response = await this.acquireTokenWithDeviceCode(request2, deviceCodeResponse);
+    const response = await this.acquireTokenWithDeviceCode(request3, deviceCodeResponse);
     const responseHandler = new ResponseHandler(this.config.authOptions.clientId, this.cacheManager, this.cryptoUtils, this.logger, this.performanceClient, this.config.serializableCache, this.config.persistencePlugin, this.config.tokenBindingKeyManager);
-    responseHandler.validateTokenResponse(response, request2.correlationId);
-    return responseHandler.handleServerTokenResponse(response, this.authority, reqTimestamp, request2, ApiId.acquireTokenByDeviceCode);
+    responseHandler.validateTokenResponse(response, request3.correlationId);
+    return responseHandler.handleServerTokenResponse(response, this.authority, reqTimestamp, request3, ApiId.acquireTokenByDeviceCode);
   }
   /**
    * Creates device code request and executes http GET
    * @param request - developer provided CommonDeviceCodeRequest
    */
-  async getDeviceCode(request2) {
-    const queryParametersString = this.createExtraQueryParameters(request2);
+  async getDeviceCode(request3) {
+    const queryParametersString = this.createExtraQueryParameters(request3);
     const endpoint3 = UrlString.appendQueryString(this.authority.deviceCodeEndpoint, queryParametersString);
-    const queryString = this.createQueryString(request2);
+    const queryString = this.createQueryString(request3);
     const headers = this.createTokenRequestHeaders();
     const thumbprint = {
       clientId: this.config.authOptions.clientId,
-      authority: request2.authority,
-      scopes: request2.scopes,
-      claims: request2.claims,
-      authenticationScheme: request2.authenticationScheme,
-      resourceRequestMethod: request2.resourceRequestMethod,
-      resourceRequestUri: request2.resourceRequestUri,
-      shrClaims: request2.shrClaims,
-      sshKid: request2.sshKid
+      authority: request3.authority,
+      scopes: request3.scopes,
+      claims: request3.claims,
+      authenticationScheme: request3.authenticationScheme,
+      resourceRequestMethod: request3.resourceRequestMethod,
+      resourceRequestUri: request3.resourceRequestUri,
+      shrClaims: request3.shrClaims,
+      sshKid: request3.sshKid
     };
-    return this.executePostRequestToDeviceCodeEndpoint(endpoint3, queryString, headers, thumbprint, request2.correlationId);
+    return this.executePostRequestToDeviceCodeEndpoint(endpoint3, queryString, headers, thumbprint, request3.correlationId);
   }
   /**
    * Creates query string for the device code request
    * @param request - developer provided CommonDeviceCodeRequest
    */
-  createExtraQueryParameters(request2) {
+  createExtraQueryParameters(request3) {
     const parameters = /* @__PURE__ */ new Map();
-    if (request2.extraQueryParameters) {
-      RequestParameterBuilder_exports.addExtraParameters(parameters, request2.extraQueryParameters);
+    if (request3.extraQueryParameters) {
+      RequestParameterBuilder_exports.addExtraParameters(parameters, request3.extraQueryParameters);
     }
     return UrlUtils_exports.mapToQueryString(parameters);
   }
@@ -61667,15 +61694,15 @@ var DeviceCodeClient = class extends BaseClient {
    * Create device code endpoint query parameters and returns string
    * @param request - developer provided CommonDeviceCodeRequest
    */
-  createQueryString(request2) {
+  createQueryString(request3) {
     const parameters = /* @__PURE__ */ new Map();
-    RequestParameterBuilder_exports.addScopes(parameters, request2.scopes, request2.correlationId);
+    RequestParameterBuilder_exports.addScopes(parameters, request3.scopes, request3.correlationId);
     RequestParameterBuilder_exports.addClientId(parameters, this.config.authOptions.clientId);
-    if (request2.extraQueryParameters) {
-      RequestParameterBuilder_exports.addExtraParameters(parameters, request2.extraQueryParameters);
+    if (request3.extraQueryParameters) {
+      RequestParameterBuilder_exports.addExtraParameters(parameters, request3.extraQueryParameters);
     }
-    if (request2.claims || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
-      RequestParameterBuilder_exports.addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities);
+    if (request3.claims || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
+      RequestParameterBuilder_exports.addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities);
     }
     return UrlUtils_exports.mapToQueryString(parameters);
   }
@@ -61707,55 +61734,55 @@ var DeviceCodeClient = class extends BaseClient {
    * @param request - developer provided CommonDeviceCodeRequest
    * @param deviceCodeResponse - DeviceCodeResponse returned by the security token service device code endpoint
    */
-  async acquireTokenWithDeviceCode(request2, deviceCodeResponse) {
-    const queryParametersString = this.createTokenQueryParameters(request2);
+  async acquireTokenWithDeviceCode(request3, deviceCodeResponse) {
+    const queryParametersString = this.createTokenQueryParameters(request3);
     const endpoint3 = UrlString.appendQueryString(this.authority.tokenEndpoint, queryParametersString);
-    const requestBody = this.createTokenRequestBody(request2, deviceCodeResponse);
+    const requestBody = this.createTokenRequestBody(request3, deviceCodeResponse);
     const headers = this.createTokenRequestHeaders();
-    const userSpecifiedTimeout = request2.timeout ? TimeUtils_exports.nowSeconds() + request2.timeout : void 0;
+    const userSpecifiedTimeout = request3.timeout ? TimeUtils_exports.nowSeconds() + request3.timeout : void 0;
     const deviceCodeExpirationTime = TimeUtils_exports.nowSeconds() + deviceCodeResponse.expiresIn;
     const pollingIntervalMilli = deviceCodeResponse.interval * 1e3;
-    while (this.continuePolling(deviceCodeExpirationTime, request2.correlationId, userSpecifiedTimeout, request2.cancel)) {
+    while (this.continuePolling(deviceCodeExpirationTime, request3.correlationId, userSpecifiedTimeout, request3.cancel)) {
       const thumbprint = {
         clientId: this.config.authOptions.clientId,
-        authority: request2.authority,
-        scopes: request2.scopes,
-        claims: request2.claims,
-        authenticationScheme: request2.authenticationScheme,
-        resourceRequestMethod: request2.resourceRequestMethod,
-        resourceRequestUri: request2.resourceRequestUri,
-        shrClaims: request2.shrClaims,
-        sshKid: request2.sshKid
+        authority: request3.authority,
+        scopes: request3.scopes,
+        claims: request3.claims,
+        authenticationScheme: request3.authenticationScheme,
+        resourceRequestMethod: request3.resourceRequestMethod,
+        resourceRequestUri: request3.resourceRequestUri,
+        shrClaims: request3.shrClaims,
+        sshKid: request3.sshKid
       };
-      const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request2.correlationId);
+      const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request3.correlationId);
       if (response.body && response.body.error) {
         if (response.body.error === Constants_exports.AUTHORIZATION_PENDING) {
-          this.logger.info("Authorization pending. Continue polling.", request2.correlationId);
+          this.logger.info("Authorization pending. Continue polling.", request3.correlationId);
           await TimeUtils_exports.delay(pollingIntervalMilli);
         } else {
-          this.logger.info("Unexpected error in polling from the server", request2.correlationId);
-          throw createAuthError(AuthErrorCodes_exports.postRequestFailed, request2.correlationId, response.body.error);
+          this.logger.info("Unexpected error in polling from the server", request3.correlationId);
+          throw createAuthError(AuthErrorCodes_exports.postRequestFailed, request3.correlationId, response.body.error);
         }
       } else {
-        this.logger.verbose("Authorization completed successfully. Polling stopped.", request2.correlationId);
+        this.logger.verbose("Authorization completed successfully. Polling stopped.", request3.correlationId);
         return response.body;
       }
     }
-    this.logger.error("Polling stopped for unknown reasons.", request2.correlationId);
-    throw createClientAuthError(deviceCodeUnknownError, request2.correlationId);
+    this.logger.error("Polling stopped for unknown reasons.", request3.correlationId);
+    throw createClientAuthError(deviceCodeUnknownError, request3.correlationId);
   }
   /**
    * Creates query parameters and converts to string.
    * @param request - developer provided CommonDeviceCodeRequest
    * @param deviceCodeResponse - DeviceCodeResponse returned by the security token service device code endpoint
    */
-  createTokenRequestBody(request2, deviceCodeResponse) {
+  createTokenRequestBody(request3, deviceCodeResponse) {
     const parameters = /* @__PURE__ */ new Map();
-    RequestParameterBuilder_exports.addScopes(parameters, request2.scopes, request2.correlationId);
+    RequestParameterBuilder_exports.addScopes(parameters, request3.scopes, request3.correlationId);
     RequestParameterBuilder_exports.addClientId(parameters, this.config.authOptions.clientId);
     RequestParameterBuilder_exports.addGrantType(parameters, Constants_exports.GrantType.DEVICE_CODE_GRANT);
     RequestParameterBuilder_exports.addDeviceCode(parameters, deviceCodeResponse.deviceCode);
-    const correlationId = request2.correlationId || this.config.cryptoInterface.createNewGuid();
+    const correlationId = request3.correlationId || this.config.cryptoInterface.createNewGuid();
     RequestParameterBuilder_exports.addCorrelationId(parameters, correlationId);
     RequestParameterBuilder_exports.addClientInfo(parameters);
     RequestParameterBuilder_exports.addLibraryInfo(parameters, this.config.libraryInfo);
@@ -61764,8 +61791,8 @@ var DeviceCodeClient = class extends BaseClient {
     if (this.serverTelemetryManager) {
       RequestParameterBuilder_exports.addServerTelemetry(parameters, this.serverTelemetryManager);
     }
-    if (!StringUtils.isEmptyObj(request2.claims) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
-      RequestParameterBuilder_exports.addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities);
+    if (!StringUtils.isEmptyObj(request3.claims) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
+      RequestParameterBuilder_exports.addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities);
     }
     return UrlUtils_exports.mapToQueryString(parameters);
   }
@@ -61814,13 +61841,13 @@ var PublicClientApplication = class extends ClientApplication {
    * Since the client cannot receive incoming requests, it polls the authorization server repeatedly
    * until the end-user completes input of credentials.
    */
-  async acquireTokenByDeviceCode(request2) {
-    this.logger.info("acquireTokenByDeviceCode called", request2.correlationId || "");
-    enforceResourceParameter(this.config.auth.isMcp, request2);
-    const validRequest = Object.assign(request2, await this.initializeBaseRequest(request2));
+  async acquireTokenByDeviceCode(request3) {
+    this.logger.info("acquireTokenByDeviceCode called", request3.correlationId || "");
+    enforceResourceParameter(this.config.auth.isMcp, request3);
+    const validRequest = Object.assign(request3, await this.initializeBaseRequest(request3));
     const serverTelemetryManager = this.initializeServerTelemetryManager(ApiId.acquireTokenByDeviceCode, validRequest.correlationId);
     try {
-      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request2.azureCloudOptions);
+      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request3.azureCloudOptions);
       const deviceCodeConfig = await this.buildOauthClientConfiguration(discoveredAuthority, validRequest.correlationId, "", serverTelemetryManager);
       const deviceCodeClient = new DeviceCodeClient(deviceCodeConfig);
       this.logger.verbose("Device code client created", validRequest.correlationId);
@@ -61836,18 +61863,18 @@ var PublicClientApplication = class extends ClientApplication {
   /**
    * Acquires a token interactively via the browser by requesting an authorization code then exchanging it for a token.
    */
-  async acquireTokenInteractive(request2) {
-    const correlationId = request2.correlationId || this.cryptoProvider.createNewGuid();
+  async acquireTokenInteractive(request3) {
+    const correlationId = request3.correlationId || this.cryptoProvider.createNewGuid();
     this.logger.trace("acquireTokenInteractive called", correlationId);
-    enforceResourceParameter(this.config.auth.isMcp, request2);
-    const { openBrowser, successTemplate, errorTemplate, windowHandle, preferredPort, ...remainingProperties } = request2;
+    enforceResourceParameter(this.config.auth.isMcp, request3);
+    const { openBrowser, successTemplate, errorTemplate, windowHandle, preferredPort, ...remainingProperties } = request3;
     if (this.nativeBrokerPlugin) {
       const brokerRequest = {
         ...remainingProperties,
         clientId: this.config.auth.clientId,
-        scopes: request2.scopes || Constants_exports.OIDC_DEFAULT_SCOPES,
-        redirectUri: request2.redirectUri || "",
-        authority: request2.authority || this.config.auth.authority,
+        scopes: request3.scopes || Constants_exports.OIDC_DEFAULT_SCOPES,
+        redirectUri: request3.redirectUri || "",
+        authority: request3.authority || this.config.auth.authority,
         correlationId,
         extraParameters: {
           ...remainingProperties.extraQueryParameters,
@@ -61858,11 +61885,11 @@ var PublicClientApplication = class extends ClientApplication {
       };
       return this.nativeBrokerPlugin.acquireTokenInteractive(brokerRequest, windowHandle);
     }
-    if (request2.redirectUri) {
+    if (request3.redirectUri) {
       if (!this.config.broker.nativeBrokerPlugin) {
         throw NodeAuthError.createRedirectUriNotSupportedError(correlationId);
       }
-      request2.redirectUri = "";
+      request3.redirectUri = "";
     }
     const { verifier, challenge } = await this.cryptoProvider.generatePkceCodes();
     const loopbackClient = new LoopbackClient(preferredPort);
@@ -61883,7 +61910,7 @@ var PublicClientApplication = class extends ClientApplication {
       const validRequest = {
         ...remainingProperties,
         correlationId,
-        scopes: request2.scopes || Constants_exports.OIDC_DEFAULT_SCOPES,
+        scopes: request3.scopes || Constants_exports.OIDC_DEFAULT_SCOPES,
         redirectUri,
         responseMode: Constants_exports.ResponseMode.FORM_POST,
         codeChallenge: challenge,
@@ -61920,26 +61947,26 @@ var PublicClientApplication = class extends ClientApplication {
    * @param request - developer provided SilentFlowRequest
    * @returns
    */
-  async acquireTokenSilent(request2) {
-    const correlationId = request2.correlationId || this.cryptoProvider.createNewGuid();
+  async acquireTokenSilent(request3) {
+    const correlationId = request3.correlationId || this.cryptoProvider.createNewGuid();
     this.logger.trace("acquireTokenSilent called", correlationId);
-    enforceResourceParameter(this.config.auth.isMcp, request2);
+    enforceResourceParameter(this.config.auth.isMcp, request3);
     if (this.nativeBrokerPlugin) {
       const nativeBrokerPlugin = this.nativeBrokerPlugin;
       const brokerRequest = snapshotNativeRequest({
-        ...request2,
+        ...request3,
         clientId: this.config.auth.clientId,
-        scopes: request2.scopes || Constants_exports.OIDC_DEFAULT_SCOPES,
-        redirectUri: request2.redirectUri || "",
-        authority: request2.authority || this.config.auth.authority,
+        scopes: request3.scopes || Constants_exports.OIDC_DEFAULT_SCOPES,
+        redirectUri: request3.redirectUri || "",
+        authority: request3.authority || this.config.auth.authority,
         correlationId,
         extraParameters: {
-          ...request2.extraQueryParameters,
-          ...request2.extraParameters,
+          ...request3.extraQueryParameters,
+          ...request3.extraParameters,
           [AADServerParamKeys_exports.X_CLIENT_EXTRA_SKU]: this.skus
         },
-        accountId: request2.account.nativeAccountId,
-        forceRefresh: request2.forceRefresh || false
+        accountId: request3.account.nativeAccountId,
+        forceRefresh: request3.forceRefresh || false
       });
       const silentRequestKey = getSilentRequestKey({
         requestType: "native",
@@ -61947,45 +61974,45 @@ var PublicClientApplication = class extends ClientApplication {
       });
       return acquireTokenSilentDeduped(this, this.logger, silentRequestKey, correlationId, () => nativeBrokerPlugin.acquireTokenSilent(brokerRequest));
     }
-    if (request2.redirectUri) {
+    if (request3.redirectUri) {
       if (!this.config.broker.nativeBrokerPlugin) {
         throw NodeAuthError.createRedirectUriNotSupportedError(correlationId);
       }
-      request2.redirectUri = "";
+      request3.redirectUri = "";
     }
-    return super.acquireTokenSilent(request2);
+    return super.acquireTokenSilent(request3);
   }
   /**
    * Acquires a token by exchanging the authorization code received from the first step of OAuth 2.0 Authorization Code Flow.
    * In MCP mode, a resource parameter is required on the request.
    */
-  async acquireTokenByCode(request2, authCodePayLoad) {
-    enforceResourceParameter(this.config.auth.isMcp, request2);
-    return super.acquireTokenByCode(request2, authCodePayLoad);
+  async acquireTokenByCode(request3, authCodePayLoad) {
+    enforceResourceParameter(this.config.auth.isMcp, request3);
+    return super.acquireTokenByCode(request3, authCodePayLoad);
   }
   /**
    * Acquires a token by exchanging the refresh token provided for a new set of tokens.
    * In MCP mode, a resource parameter is required on the request.
    */
-  async acquireTokenByRefreshToken(request2) {
-    enforceResourceParameter(this.config.auth.isMcp, request2);
-    return super.acquireTokenByRefreshToken(request2);
+  async acquireTokenByRefreshToken(request3) {
+    enforceResourceParameter(this.config.auth.isMcp, request3);
+    return super.acquireTokenByRefreshToken(request3);
   }
   /**
    * Removes cache artifacts associated with the given account
    * @param request - developer provided SignOutRequest
    * @returns
    */
-  async signOut(request2) {
-    if (this.nativeBrokerPlugin && request2.account.nativeAccountId) {
+  async signOut(request3) {
+    if (this.nativeBrokerPlugin && request3.account.nativeAccountId) {
       const signoutRequest = {
         clientId: this.config.auth.clientId,
-        accountId: request2.account.nativeAccountId,
-        correlationId: request2.correlationId || this.cryptoProvider.createNewGuid()
+        accountId: request3.account.nativeAccountId,
+        correlationId: request3.correlationId || this.cryptoProvider.createNewGuid()
       };
       await this.nativeBrokerPlugin.signOut(signoutRequest);
     }
-    await this.getTokenCache().removeAccount(request2.account, request2.correlationId);
+    await this.getTokenCache().removeAccount(request3.account, request3.correlationId);
   }
   /**
    * Returns all cached accounts for this application. If brokering is enabled this request will be serviced by the broker.
@@ -62042,40 +62069,40 @@ var ClientCredentialClient = class extends BaseClient {
    * Public API to acquire a token with ClientCredential Flow for Confidential clients
    * @param request - CommonClientCredentialRequest provided by the developer
    */
-  async acquireToken(request2) {
+  async acquireToken(request3) {
     let additionalCacheKeyComponents;
-    if (request2.fmiPath) {
+    if (request3.fmiPath) {
       additionalCacheKeyComponents = {
         ...additionalCacheKeyComponents,
-        fmi_path: request2.fmiPath
+        fmi_path: request3.fmiPath
       };
     }
-    if (request2.claimsFromClient && !StringUtils.isEmptyObj(request2.claimsFromClient)) {
+    if (request3.claimsFromClient && !StringUtils.isEmptyObj(request3.claimsFromClient)) {
       additionalCacheKeyComponents = {
         ...additionalCacheKeyComponents,
-        client_claims: request2.claimsFromClient
+        client_claims: request3.claimsFromClient
       };
     }
-    if (request2.skipCache || !StringUtils.isEmptyObj(request2.claims)) {
+    if (request3.skipCache || !StringUtils.isEmptyObj(request3.claims)) {
       return this.executeTokenRequest(
-        request2,
+        request3,
         this.authority,
         /* refreshAccessToken */
         void 0,
         additionalCacheKeyComponents
       );
     }
-    const [cachedAuthenticationResult, lastCacheOutcome] = await this.getCachedAuthenticationResult(request2, this.config, this.cryptoUtils, this.authority, this.cacheManager, this.serverTelemetryManager, additionalCacheKeyComponents);
+    const [cachedAuthenticationResult, lastCacheOutcome] = await this.getCachedAuthenticationResult(request3, this.config, this.cryptoUtils, this.authority, this.cacheManager, this.serverTelemetryManager, additionalCacheKeyComponents);
     if (cachedAuthenticationResult) {
       if (lastCacheOutcome === Constants_exports.CacheOutcome.PROACTIVELY_REFRESHED) {
-        this.logger.info("ClientCredentialClient:getCachedAuthenticationResult - Cached access token's refreshOn property has been exceeded'. It's not expired, but must be refreshed.", request2.correlationId);
+        this.logger.info("ClientCredentialClient:getCachedAuthenticationResult - Cached access token's refreshOn property has been exceeded'. It's not expired, but must be refreshed.", request3.correlationId);
         const refreshAccessToken = true;
-        await this.executeTokenRequest(request2, this.authority, refreshAccessToken, additionalCacheKeyComponents);
+        await this.executeTokenRequest(request3, this.authority, refreshAccessToken, additionalCacheKeyComponents);
       }
       return cachedAuthenticationResult;
     } else {
       return this.executeTokenRequest(
-        request2,
+        request3,
         this.authority,
         /* refreshAccessToken */
         void 0,
@@ -62086,7 +62113,7 @@ var ClientCredentialClient = class extends BaseClient {
   /**
    * looks up cache if the tokens are cached already
    */
-  async getCachedAuthenticationResult(request2, config, cryptoUtils, authority, cacheManager, serverTelemetryManager, additionalCacheKeyComponents) {
+  async getCachedAuthenticationResult(request3, config, cryptoUtils, authority, cacheManager, serverTelemetryManager, additionalCacheKeyComponents) {
     const clientConfiguration = config;
     const managedIdentityConfiguration = config;
     let lastCacheOutcome = Constants_exports.CacheOutcome.NOT_APPLICABLE;
@@ -62095,7 +62122,7 @@ var ClientCredentialClient = class extends BaseClient {
       cacheContext = new TokenCacheContext(clientConfiguration.serializableCache, false);
       await clientConfiguration.persistencePlugin.beforeCacheAccess(cacheContext);
     }
-    const cachedAccessToken = this.readAccessTokenFromCache(authority, managedIdentityConfiguration.managedIdentityId?.id || clientConfiguration.authOptions.clientId, new ScopeSet(request2.scopes || [], request2.correlationId), cacheManager, request2.correlationId, additionalCacheKeyComponents);
+    const cachedAccessToken = this.readAccessTokenFromCache(authority, managedIdentityConfiguration.managedIdentityId?.id || clientConfiguration.authOptions.clientId, new ScopeSet(request3.scopes || [], request3.correlationId), cacheManager, request3.correlationId, additionalCacheKeyComponents);
     if (clientConfiguration.serializableCache && clientConfiguration.persistencePlugin && cacheContext) {
       await clientConfiguration.persistencePlugin.afterCacheAccess(cacheContext);
     }
@@ -62118,7 +62145,7 @@ var ClientCredentialClient = class extends BaseClient {
         accessToken: cachedAccessToken,
         refreshToken: null,
         appMetadata: null
-      }, true, request2, this.performanceClient, {
+      }, true, request3, this.performanceClient, {
         tokenBindingKeyManager: this.config.tokenBindingKeyManager
       }),
       lastCacheOutcome
@@ -62150,16 +62177,16 @@ var ClientCredentialClient = class extends BaseClient {
    * @param request - CommonClientCredentialRequest provided by the developer
    * @param authority - authority object
    */
-  async executeTokenRequest(request2, authority, refreshAccessToken, additionalCacheKeyComponents) {
+  async executeTokenRequest(request3, authority, refreshAccessToken, additionalCacheKeyComponents) {
     let serverTokenResponse;
     let reqTimestamp;
     if (this.appTokenProvider) {
-      this.logger.info("Using appTokenProvider extensibility.", request2.correlationId);
+      this.logger.info("Using appTokenProvider extensibility.", request3.correlationId);
       const appTokenPropviderParameters = {
-        correlationId: request2.correlationId,
+        correlationId: request3.correlationId,
         tenantId: this.config.authOptions.authority.tenant,
-        scopes: request2.scopes,
-        claims: request2.claims
+        scopes: request3.scopes,
+        claims: request3.claims
       };
       reqTimestamp = TimeUtils_exports.nowSeconds();
       const appTokenProviderResult = await this.appTokenProvider(appTokenPropviderParameters);
@@ -62170,34 +62197,34 @@ var ClientCredentialClient = class extends BaseClient {
         token_type: Constants_exports.AuthenticationScheme.BEARER
       };
     } else {
-      const queryParametersString = this.createTokenQueryParameters(request2);
+      const queryParametersString = this.createTokenQueryParameters(request3);
       const endpoint3 = UrlString.appendQueryString(authority.tokenEndpoint, queryParametersString);
-      const requestBody = await this.createTokenRequestBody(request2);
+      const requestBody = await this.createTokenRequestBody(request3);
       const headers = this.createTokenRequestHeaders();
       const thumbprint = {
         clientId: this.config.authOptions.clientId,
-        authority: request2.authority,
-        scopes: request2.scopes,
-        claims: request2.claims,
-        authenticationScheme: request2.authenticationScheme,
-        resourceRequestMethod: request2.resourceRequestMethod,
-        resourceRequestUri: request2.resourceRequestUri,
-        shrClaims: request2.shrClaims,
-        sshKid: request2.sshKid
+        authority: request3.authority,
+        scopes: request3.scopes,
+        claims: request3.claims,
+        authenticationScheme: request3.authenticationScheme,
+        resourceRequestMethod: request3.resourceRequestMethod,
+        resourceRequestUri: request3.resourceRequestUri,
+        shrClaims: request3.shrClaims,
+        sshKid: request3.sshKid
       };
-      this.logger.info("Sending token request to endpoint: " + authority.tokenEndpoint, request2.correlationId);
+      this.logger.info("Sending token request to endpoint: " + authority.tokenEndpoint, request3.correlationId);
       reqTimestamp = TimeUtils_exports.nowSeconds();
-      const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request2.correlationId);
+      const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request3.correlationId);
       serverTokenResponse = response.body;
       serverTokenResponse.status = response.status;
     }
     const responseHandler = new ResponseHandler(this.config.authOptions.clientId, this.cacheManager, this.cryptoUtils, this.logger, this.performanceClient, this.config.serializableCache, this.config.persistencePlugin, this.config.tokenBindingKeyManager);
-    responseHandler.validateTokenResponse(serverTokenResponse, request2.correlationId, refreshAccessToken);
+    responseHandler.validateTokenResponse(serverTokenResponse, request3.correlationId, refreshAccessToken);
     const tokenResponse = await responseHandler.handleServerTokenResponse(
       serverTokenResponse,
       this.authority,
       reqTimestamp,
-      request2,
+      request3,
       ApiId.acquireTokenByClientCredential,
       void 0,
       // authCodePayload
@@ -62217,10 +62244,10 @@ var ClientCredentialClient = class extends BaseClient {
    * generate the request to the server in the acceptable format
    * @param request - CommonClientCredentialRequest provided by the developer
    */
-  async createTokenRequestBody(request2) {
+  async createTokenRequestBody(request3) {
     const parameters = /* @__PURE__ */ new Map();
     RequestParameterBuilder_exports.addClientId(parameters, this.config.authOptions.clientId);
-    RequestParameterBuilder_exports.addScopes(parameters, request2.scopes, request2.correlationId, false);
+    RequestParameterBuilder_exports.addScopes(parameters, request3.scopes, request3.correlationId, false);
     RequestParameterBuilder_exports.addGrantType(parameters, Constants_exports.GrantType.CLIENT_CREDENTIALS_GRANT);
     RequestParameterBuilder_exports.addLibraryInfo(parameters, this.config.libraryInfo);
     RequestParameterBuilder_exports.addApplicationTelemetry(parameters, this.config.telemetry.application);
@@ -62228,21 +62255,21 @@ var ClientCredentialClient = class extends BaseClient {
     if (this.serverTelemetryManager) {
       RequestParameterBuilder_exports.addServerTelemetry(parameters, this.serverTelemetryManager);
     }
-    const correlationId = request2.correlationId || this.config.cryptoInterface.createNewGuid();
+    const correlationId = request3.correlationId || this.config.cryptoInterface.createNewGuid();
     RequestParameterBuilder_exports.addCorrelationId(parameters, correlationId);
     if (this.config.clientCredentials.clientSecret) {
       RequestParameterBuilder_exports.addClientSecret(parameters, this.config.clientCredentials.clientSecret);
     }
-    const clientAssertion = request2.clientAssertion || this.config.clientCredentials.clientAssertion;
+    const clientAssertion = request3.clientAssertion || this.config.clientCredentials.clientAssertion;
     if (clientAssertion) {
-      RequestParameterBuilder_exports.addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, this.authority.tokenEndpoint, request2.fmiPath));
+      RequestParameterBuilder_exports.addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, this.authority.tokenEndpoint, request3.fmiPath));
       RequestParameterBuilder_exports.addClientAssertionType(parameters, clientAssertion.assertionType);
     }
-    if (request2.fmiPath) {
-      parameters.set(AADServerParamKeys_exports.FMI_PATH, request2.fmiPath);
+    if (request3.fmiPath) {
+      parameters.set(AADServerParamKeys_exports.FMI_PATH, request3.fmiPath);
     }
-    if (!StringUtils.isEmptyObj(request2.claims) || !StringUtils.isEmptyObj(request2.claimsFromClient) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
-      RequestParameterBuilder_exports.addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities, void 0, request2.claimsFromClient);
+    if (!StringUtils.isEmptyObj(request3.claims) || !StringUtils.isEmptyObj(request3.claimsFromClient) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
+      RequestParameterBuilder_exports.addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities, void 0, request3.claimsFromClient);
     }
     return UrlUtils_exports.mapToQueryString(parameters);
   }
@@ -62257,22 +62284,22 @@ var OnBehalfOfClient = class extends BaseClient {
    * Public API to acquire tokens with on behalf of flow
    * @param request - developer provided CommonOnBehalfOfRequest
    */
-  async acquireToken(request2) {
-    this.scopeSet = new ScopeSet(request2.scopes || [], request2.correlationId);
-    this.userAssertionHash = await this.cryptoUtils.hashString(request2.oboAssertion);
+  async acquireToken(request3) {
+    this.scopeSet = new ScopeSet(request3.scopes || [], request3.correlationId);
+    this.userAssertionHash = await this.cryptoUtils.hashString(request3.oboAssertion);
     let additionalCacheKeyComponents;
-    if (request2.claimsFromClient && !StringUtils.isEmptyObj(request2.claimsFromClient)) {
+    if (request3.claimsFromClient && !StringUtils.isEmptyObj(request3.claimsFromClient)) {
       additionalCacheKeyComponents = {
-        client_claims: request2.claimsFromClient
+        client_claims: request3.claimsFromClient
       };
     }
-    if (request2.skipCache || !StringUtils.isEmptyObj(request2.claims)) {
-      return this.executeTokenRequest(request2, this.authority, this.userAssertionHash, additionalCacheKeyComponents);
+    if (request3.skipCache || !StringUtils.isEmptyObj(request3.claims)) {
+      return this.executeTokenRequest(request3, this.authority, this.userAssertionHash, additionalCacheKeyComponents);
     }
     try {
-      return await this.getCachedAuthenticationResult(request2, additionalCacheKeyComponents);
+      return await this.getCachedAuthenticationResult(request3, additionalCacheKeyComponents);
     } catch (e) {
-      return await this.executeTokenRequest(request2, this.authority, this.userAssertionHash, additionalCacheKeyComponents);
+      return await this.executeTokenRequest(request3, this.authority, this.userAssertionHash, additionalCacheKeyComponents);
     }
   }
   /**
@@ -62283,22 +62310,22 @@ var OnBehalfOfClient = class extends BaseClient {
    * This is to prevent security issues when the assertion changes over time, however, longlived RT helps retaining the session
    * @param request - developer provided CommonOnBehalfOfRequest
    */
-  async getCachedAuthenticationResult(request2, additionalCacheKeyComponents) {
-    const cachedAccessToken = this.readAccessTokenFromCacheForOBO(this.config.authOptions.clientId, request2, additionalCacheKeyComponents);
+  async getCachedAuthenticationResult(request3, additionalCacheKeyComponents) {
+    const cachedAccessToken = this.readAccessTokenFromCacheForOBO(this.config.authOptions.clientId, request3, additionalCacheKeyComponents);
     if (!cachedAccessToken) {
       this.serverTelemetryManager?.setCacheOutcome(Constants_exports.CacheOutcome.NO_CACHED_ACCESS_TOKEN);
-      this.logger.info("SilentFlowClient:acquireCachedToken - No access token found in cache for the given properties.", request2.correlationId);
-      throw createClientAuthError(ClientAuthErrorCodes_exports.tokenRefreshRequired, request2.correlationId);
+      this.logger.info("SilentFlowClient:acquireCachedToken - No access token found in cache for the given properties.", request3.correlationId);
+      throw createClientAuthError(ClientAuthErrorCodes_exports.tokenRefreshRequired, request3.correlationId);
     } else if (TimeUtils_exports.isTokenExpired(cachedAccessToken.expiresOn, this.config.systemOptions.tokenRenewalOffsetSeconds)) {
       this.serverTelemetryManager?.setCacheOutcome(Constants_exports.CacheOutcome.CACHED_ACCESS_TOKEN_EXPIRED);
-      this.logger.info(`OnbehalfofFlow:getCachedAuthenticationResult - Cached access token is expired or will expire within ${this.config.systemOptions.tokenRenewalOffsetSeconds} seconds.`, request2.correlationId);
-      throw createClientAuthError(ClientAuthErrorCodes_exports.tokenRefreshRequired, request2.correlationId);
+      this.logger.info(`OnbehalfofFlow:getCachedAuthenticationResult - Cached access token is expired or will expire within ${this.config.systemOptions.tokenRenewalOffsetSeconds} seconds.`, request3.correlationId);
+      throw createClientAuthError(ClientAuthErrorCodes_exports.tokenRefreshRequired, request3.correlationId);
     }
-    const cachedIdToken = this.readIdTokenFromCacheForOBO(cachedAccessToken.homeAccountId, request2.correlationId);
+    const cachedIdToken = this.readIdTokenFromCacheForOBO(cachedAccessToken.homeAccountId, request3.correlationId);
     let idTokenClaims;
     let cachedAccount = null;
     if (cachedIdToken) {
-      idTokenClaims = AuthToken_exports.extractTokenClaims(cachedIdToken.secret, EncodingUtils.base64Decode, request2.correlationId);
+      idTokenClaims = AuthToken_exports.extractTokenClaims(cachedIdToken.secret, EncodingUtils.base64Decode, request3.correlationId);
       const localAccountId = idTokenClaims.oid || idTokenClaims.sub;
       const accountInfo = {
         homeAccountId: cachedIdToken.homeAccountId,
@@ -62307,7 +62334,7 @@ var OnBehalfOfClient = class extends BaseClient {
         username: "",
         localAccountId: localAccountId || ""
       };
-      cachedAccount = this.cacheManager.getAccount(this.cacheManager.generateAccountKey(accountInfo), request2.correlationId);
+      cachedAccount = this.cacheManager.getAccount(this.cacheManager.generateAccountKey(accountInfo), request3.correlationId);
     }
     if (this.config.serverTelemetryManager) {
       this.config.serverTelemetryManager.incrementCacheHits();
@@ -62318,7 +62345,7 @@ var OnBehalfOfClient = class extends BaseClient {
       idToken: cachedIdToken,
       refreshToken: null,
       appMetadata: null
-    }, true, request2, this.performanceClient, {
+    }, true, request3, this.performanceClient, {
       idTokenClaims,
       tokenBindingKeyManager: this.config.tokenBindingKeyManager
     });
@@ -62347,24 +62374,24 @@ var OnBehalfOfClient = class extends BaseClient {
    * @param clientId - client id
    * @param request - developer provided CommonOnBehalfOfRequest
    */
-  readAccessTokenFromCacheForOBO(clientId, request2, additionalCacheKeyComponents) {
-    const authScheme = request2.authenticationScheme || Constants_exports.AuthenticationScheme.BEARER;
+  readAccessTokenFromCacheForOBO(clientId, request3, additionalCacheKeyComponents) {
+    const authScheme = request3.authenticationScheme || Constants_exports.AuthenticationScheme.BEARER;
     const credentialType = authScheme && authScheme.toLowerCase() !== Constants_exports.AuthenticationScheme.BEARER.toLowerCase() ? Constants_exports.CredentialType.ACCESS_TOKEN_WITH_AUTH_SCHEME : Constants_exports.CredentialType.ACCESS_TOKEN;
     const accessTokenFilter = {
       credentialType,
       clientId,
-      target: ScopeSet.createSearchScopes(this.scopeSet.asArray(), request2.correlationId),
+      target: ScopeSet.createSearchScopes(this.scopeSet.asArray(), request3.correlationId),
       tokenType: authScheme,
-      keyId: request2.sshKid,
+      keyId: request3.sshKid,
       userAssertionHash: this.userAssertionHash,
       additionalCacheKeyComponents
     };
-    const accessTokens = this.cacheManager.getAccessTokensByFilter(accessTokenFilter, request2.correlationId);
+    const accessTokens = this.cacheManager.getAccessTokensByFilter(accessTokenFilter, request3.correlationId);
     const numAccessTokens = accessTokens.length;
     if (numAccessTokens < 1) {
       return null;
     } else if (numAccessTokens > 1) {
-      throw createClientAuthError(ClientAuthErrorCodes_exports.multipleMatchingTokens, request2.correlationId);
+      throw createClientAuthError(ClientAuthErrorCodes_exports.multipleMatchingTokens, request3.correlationId);
     }
     return accessTokens[0];
   }
@@ -62373,31 +62400,31 @@ var OnBehalfOfClient = class extends BaseClient {
    * @param request - developer provided CommonOnBehalfOfRequest
    * @param authority - authority object
    */
-  async executeTokenRequest(request2, authority, userAssertionHash, additionalCacheKeyComponents) {
-    const queryParametersString = this.createTokenQueryParameters(request2);
+  async executeTokenRequest(request3, authority, userAssertionHash, additionalCacheKeyComponents) {
+    const queryParametersString = this.createTokenQueryParameters(request3);
     const endpoint3 = UrlString.appendQueryString(authority.tokenEndpoint, queryParametersString);
-    const requestBody = await this.createTokenRequestBody(request2);
+    const requestBody = await this.createTokenRequestBody(request3);
     const headers = this.createTokenRequestHeaders();
     const thumbprint = {
       clientId: this.config.authOptions.clientId,
-      authority: request2.authority,
-      scopes: request2.scopes,
-      claims: request2.claims,
-      authenticationScheme: request2.authenticationScheme,
-      resourceRequestMethod: request2.resourceRequestMethod,
-      resourceRequestUri: request2.resourceRequestUri,
-      shrClaims: request2.shrClaims,
-      sshKid: request2.sshKid
+      authority: request3.authority,
+      scopes: request3.scopes,
+      claims: request3.claims,
+      authenticationScheme: request3.authenticationScheme,
+      resourceRequestMethod: request3.resourceRequestMethod,
+      resourceRequestUri: request3.resourceRequestUri,
+      shrClaims: request3.shrClaims,
+      sshKid: request3.sshKid
     };
     const reqTimestamp = TimeUtils_exports.nowSeconds();
-    const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request2.correlationId);
+    const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request3.correlationId);
     const responseHandler = new ResponseHandler(this.config.authOptions.clientId, this.cacheManager, this.cryptoUtils, this.logger, this.performanceClient, this.config.serializableCache, this.config.persistencePlugin, this.config.tokenBindingKeyManager);
-    responseHandler.validateTokenResponse(response.body, request2.correlationId);
+    responseHandler.validateTokenResponse(response.body, request3.correlationId);
     const tokenResponse = await responseHandler.handleServerTokenResponse(
       response.body,
       this.authority,
       reqTimestamp,
-      request2,
+      request3,
       ApiId.acquireTokenByOBO,
       void 0,
       // authCodePayload
@@ -62417,10 +62444,10 @@ var OnBehalfOfClient = class extends BaseClient {
    * generate a server request in accepable format
    * @param request - developer provided CommonOnBehalfOfRequest
    */
-  async createTokenRequestBody(request2) {
+  async createTokenRequestBody(request3) {
     const parameters = /* @__PURE__ */ new Map();
     RequestParameterBuilder_exports.addClientId(parameters, this.config.authOptions.clientId);
-    RequestParameterBuilder_exports.addScopes(parameters, request2.scopes, request2.correlationId);
+    RequestParameterBuilder_exports.addScopes(parameters, request3.scopes, request3.correlationId);
     RequestParameterBuilder_exports.addGrantType(parameters, Constants_exports.GrantType.JWT_BEARER);
     RequestParameterBuilder_exports.addClientInfo(parameters);
     RequestParameterBuilder_exports.addLibraryInfo(parameters, this.config.libraryInfo);
@@ -62429,20 +62456,20 @@ var OnBehalfOfClient = class extends BaseClient {
     if (this.serverTelemetryManager) {
       RequestParameterBuilder_exports.addServerTelemetry(parameters, this.serverTelemetryManager);
     }
-    const correlationId = request2.correlationId || this.config.cryptoInterface.createNewGuid();
+    const correlationId = request3.correlationId || this.config.cryptoInterface.createNewGuid();
     RequestParameterBuilder_exports.addCorrelationId(parameters, correlationId);
     RequestParameterBuilder_exports.addRequestTokenUse(parameters, AADServerParamKeys_exports.ON_BEHALF_OF);
-    RequestParameterBuilder_exports.addOboAssertion(parameters, request2.oboAssertion);
+    RequestParameterBuilder_exports.addOboAssertion(parameters, request3.oboAssertion);
     if (this.config.clientCredentials.clientSecret) {
       RequestParameterBuilder_exports.addClientSecret(parameters, this.config.clientCredentials.clientSecret);
     }
     const clientAssertion = this.config.clientCredentials.clientAssertion;
     if (clientAssertion) {
-      RequestParameterBuilder_exports.addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request2.resourceRequestUri));
+      RequestParameterBuilder_exports.addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, request3.resourceRequestUri));
       RequestParameterBuilder_exports.addClientAssertionType(parameters, clientAssertion.assertionType);
     }
-    if (!StringUtils.isEmptyObj(request2.claims) || !StringUtils.isEmptyObj(request2.claimsFromClient) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
-      RequestParameterBuilder_exports.addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities, void 0, request2.claimsFromClient);
+    if (!StringUtils.isEmptyObj(request3.claims) || !StringUtils.isEmptyObj(request3.claimsFromClient) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
+      RequestParameterBuilder_exports.addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities, void 0, request3.claimsFromClient);
     }
     return UrlUtils_exports.mapToQueryString(parameters);
   }
@@ -62458,52 +62485,52 @@ var UserFederatedIdentityCredentialClient = class extends BaseClient {
    * Always hits the network (no cache lookup for the network call).
    * Developers use acquireTokenSilent for cached FIC tokens.
    */
-  async acquireToken(request2) {
-    return this.executeTokenRequest(request2, this.authority);
+  async acquireToken(request3) {
+    return this.executeTokenRequest(request3, this.authority);
   }
   /**
    * Makes a network call to the token endpoint
    */
-  async executeTokenRequest(request2, authority) {
-    const scopeSet = new ScopeSet(request2.scopes || [], request2.correlationId);
+  async executeTokenRequest(request3, authority) {
+    const scopeSet = new ScopeSet(request3.scopes || [], request3.correlationId);
     scopeSet.appendScopes(Constants_exports.OIDC_DEFAULT_SCOPES);
     const augmentedScopes = scopeSet.asArray();
-    const queryParametersString = this.createTokenQueryParameters(request2);
+    const queryParametersString = this.createTokenQueryParameters(request3);
     const endpoint3 = UrlString.appendQueryString(authority.tokenEndpoint, queryParametersString);
-    const requestBody = await this.createTokenRequestBody(request2, augmentedScopes);
+    const requestBody = await this.createTokenRequestBody(request3, augmentedScopes);
     const headers = this.createTokenRequestHeaders();
     const thumbprint = {
       clientId: this.config.authOptions.clientId,
-      authority: request2.authority,
+      authority: request3.authority,
       scopes: augmentedScopes,
-      claims: request2.claims,
-      authenticationScheme: request2.authenticationScheme,
-      resourceRequestMethod: request2.resourceRequestMethod,
-      resourceRequestUri: request2.resourceRequestUri,
-      shrClaims: request2.shrClaims,
-      sshKid: request2.sshKid
+      claims: request3.claims,
+      authenticationScheme: request3.authenticationScheme,
+      resourceRequestMethod: request3.resourceRequestMethod,
+      resourceRequestUri: request3.resourceRequestUri,
+      shrClaims: request3.shrClaims,
+      sshKid: request3.sshKid
     };
     const reqTimestamp = TimeUtils_exports.nowSeconds();
-    const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request2.correlationId);
+    const response = await this.executePostToTokenEndpoint(endpoint3, requestBody, headers, thumbprint, request3.correlationId);
     const responseHandler = new ResponseHandler(this.config.authOptions.clientId, this.cacheManager, this.cryptoUtils, this.logger, this.performanceClient, this.config.serializableCache, this.config.persistencePlugin, this.config.tokenBindingKeyManager);
-    responseHandler.validateTokenResponse(response.body, request2.correlationId);
-    const tokenResponse = await responseHandler.handleServerTokenResponse(response.body, this.authority, reqTimestamp, request2, ApiId.acquireTokenByUserFederatedIdentityCredential);
+    responseHandler.validateTokenResponse(response.body, request3.correlationId);
+    const tokenResponse = await responseHandler.handleServerTokenResponse(response.body, this.authority, reqTimestamp, request3, ApiId.acquireTokenByUserFederatedIdentityCredential);
     return tokenResponse;
   }
   /**
    * Builds the request body for the user_fic grant type
    */
-  async createTokenRequestBody(request2, augmentedScopes) {
+  async createTokenRequestBody(request3, augmentedScopes) {
     const parameters = /* @__PURE__ */ new Map();
     RequestParameterBuilder_exports.addClientId(parameters, this.config.authOptions.clientId);
-    RequestParameterBuilder_exports.addScopes(parameters, augmentedScopes, request2.correlationId);
+    RequestParameterBuilder_exports.addScopes(parameters, augmentedScopes, request3.correlationId);
     RequestParameterBuilder_exports.addGrantType(parameters, Constants_exports.GrantType.USER_FIC);
     RequestParameterBuilder_exports.addClientInfo(parameters);
-    parameters.set(AADServerParamKeys_exports.USER_FEDERATED_IDENTITY_CREDENTIAL, request2.assertion);
-    if (request2.username) {
-      parameters.set(AADServerParamKeys_exports.USERNAME, request2.username);
-    } else if (request2.userObjectId) {
-      parameters.set(AADServerParamKeys_exports.USER_ID, request2.userObjectId);
+    parameters.set(AADServerParamKeys_exports.USER_FEDERATED_IDENTITY_CREDENTIAL, request3.assertion);
+    if (request3.username) {
+      parameters.set(AADServerParamKeys_exports.USERNAME, request3.username);
+    } else if (request3.userObjectId) {
+      parameters.set(AADServerParamKeys_exports.USER_ID, request3.userObjectId);
     }
     RequestParameterBuilder_exports.addLibraryInfo(parameters, this.config.libraryInfo);
     RequestParameterBuilder_exports.addApplicationTelemetry(parameters, this.config.telemetry.application);
@@ -62511,18 +62538,18 @@ var UserFederatedIdentityCredentialClient = class extends BaseClient {
     if (this.serverTelemetryManager) {
       RequestParameterBuilder_exports.addServerTelemetry(parameters, this.serverTelemetryManager);
     }
-    const correlationId = request2.correlationId || this.config.cryptoInterface.createNewGuid();
+    const correlationId = request3.correlationId || this.config.cryptoInterface.createNewGuid();
     RequestParameterBuilder_exports.addCorrelationId(parameters, correlationId);
     if (this.config.clientCredentials.clientSecret) {
       RequestParameterBuilder_exports.addClientSecret(parameters, this.config.clientCredentials.clientSecret);
     }
-    const clientAssertion = request2.clientAssertion || this.config.clientCredentials.clientAssertion;
+    const clientAssertion = request3.clientAssertion || this.config.clientCredentials.clientAssertion;
     if (clientAssertion) {
       RequestParameterBuilder_exports.addClientAssertion(parameters, await getClientAssertion(clientAssertion.assertion, this.config.authOptions.clientId, this.authority.tokenEndpoint));
       RequestParameterBuilder_exports.addClientAssertionType(parameters, clientAssertion.assertionType);
     }
-    if (!StringUtils.isEmptyObj(request2.claims) || !StringUtils.isEmptyObj(request2.claimsFromClient) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
-      RequestParameterBuilder_exports.addClaims(parameters, request2.correlationId, request2.claims, this.config.authOptions.clientCapabilities, void 0, request2.claimsFromClient);
+    if (!StringUtils.isEmptyObj(request3.claims) || !StringUtils.isEmptyObj(request3.claimsFromClient) || this.config.authOptions.clientCapabilities && this.config.authOptions.clientCapabilities.length > 0) {
+      RequestParameterBuilder_exports.addClaims(parameters, request3.correlationId, request3.claims, this.config.authOptions.clientCapabilities, void 0, request3.claimsFromClient);
     }
     return UrlUtils_exports.mapToQueryString(parameters);
   }
@@ -62586,22 +62613,22 @@ var ConfidentialClientApplication = class extends ClientApplication {
   /**
    * Creates the URL of the authorization request.
    */
-  async getAuthCodeUrl(request2) {
-    if (request2.extraQueryParameters && Object.prototype.hasOwnProperty.call(request2.extraQueryParameters, "instance_aware")) {
-      throw NodeAuthError.createUnsupportedCcaInstanceAwareError(request2.correlationId);
+  async getAuthCodeUrl(request3) {
+    if (request3.extraQueryParameters && Object.prototype.hasOwnProperty.call(request3.extraQueryParameters, "instance_aware")) {
+      throw NodeAuthError.createUnsupportedCcaInstanceAwareError(request3.correlationId);
     }
-    return super.getAuthCodeUrl(request2);
+    return super.getAuthCodeUrl(request3);
   }
   /**
    * Acquires a token by exchanging an authorization code.
    */
-  async acquireTokenByCode(request2, authCodePayload) {
+  async acquireTokenByCode(request3, authCodePayload) {
     const sanitizedAuthCodePayload = authCodePayload ? {
-      code: request2.code,
+      code: request3.code,
       state: authCodePayload.state,
-      nonce: request2.nonce
+      nonce: request3.nonce
     } : void 0;
-    return super.acquireTokenByCode(request2, sanitizedAuthCodePayload);
+    return super.acquireTokenByCode(request3, sanitizedAuthCodePayload);
   }
   /**
    * This extensibility point only works for the client_credential flow, i.e. acquireTokenByClientCredential and
@@ -62615,26 +62642,26 @@ var ConfidentialClientApplication = class extends ClientApplication {
   /**
    * Acquires tokens from the authority for the application (not for an end user).
    */
-  async acquireTokenByClientCredential(request2) {
-    this.logger.info("acquireTokenByClientCredential called", request2.correlationId || "");
+  async acquireTokenByClientCredential(request3) {
+    this.logger.info("acquireTokenByClientCredential called", request3.correlationId || "");
     let clientAssertion;
-    if (request2.clientAssertion) {
+    if (request3.clientAssertion) {
       clientAssertion = {
         assertion: await getClientAssertion(
-          request2.clientAssertion,
+          request3.clientAssertion,
           this.config.auth.clientId
           // tokenEndpoint will be undefined. resourceRequestUri is omitted in ClientCredentialRequest
         ),
         assertionType: Constants.JWT_BEARER_ASSERTION_TYPE
       };
     }
-    const baseRequest = await this.initializeBaseRequest(request2);
+    const baseRequest = await this.initializeBaseRequest(request3);
     const validBaseRequest = {
       ...baseRequest,
       scopes: baseRequest.scopes.filter((scope) => !Constants_exports.OIDC_DEFAULT_SCOPES.includes(scope))
     };
     const validRequest = {
-      ...request2,
+      ...request3,
       ...validBaseRequest,
       clientAssertion
     };
@@ -62658,7 +62685,7 @@ var ConfidentialClientApplication = class extends ClientApplication {
     };
     const serverTelemetryManager = this.initializeServerTelemetryManager(ApiId.acquireTokenByClientCredential, validRequest.correlationId, validRequest.skipCache);
     try {
-      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, azureRegionConfiguration, request2.azureCloudOptions);
+      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, azureRegionConfiguration, request3.azureCloudOptions);
       const clientCredentialConfig = await this.buildOauthClientConfiguration(discoveredAuthority, validRequest.correlationId, "", serverTelemetryManager);
       const clientCredentialClient = new ClientCredentialClient(clientCredentialConfig, this.appTokenProvider);
       this.logger.verbose("Client credential client created", validRequest.correlationId);
@@ -62682,14 +62709,14 @@ var ConfidentialClientApplication = class extends ClientApplication {
    * See how to gain consent upfront for your middle-tier app from this article.
    * https://docs.microsoft.com/en-us/azure/active-directory/develop/v2-oauth2-on-behalf-of-flow#gaining-consent-for-the-middle-tier-application
    */
-  async acquireTokenOnBehalfOf(request2) {
-    this.logger.info("acquireTokenOnBehalfOf called", request2.correlationId || "");
+  async acquireTokenOnBehalfOf(request3) {
+    this.logger.info("acquireTokenOnBehalfOf called", request3.correlationId || "");
     const validRequest = {
-      ...request2,
-      ...await this.initializeBaseRequest(request2)
+      ...request3,
+      ...await this.initializeBaseRequest(request3)
     };
     try {
-      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request2.azureCloudOptions);
+      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request3.azureCloudOptions);
       const onBehalfOfConfig = await this.buildOauthClientConfiguration(discoveredAuthority, validRequest.correlationId, "", void 0);
       const oboClient = new OnBehalfOfClient(onBehalfOfConfig);
       this.logger.verbose("On behalf of client created", validRequest.correlationId);
@@ -62709,34 +62736,34 @@ var ConfidentialClientApplication = class extends ClientApplication {
    *
    * This method always makes a network call. Use `acquireTokenSilent` to retrieve cached FIC tokens.
    */
-  async acquireTokenByUserFederatedIdentityCredential(request2) {
-    this.logger.info("acquireTokenByUserFederatedIdentityCredential called", request2.correlationId || "");
-    if (request2.userObjectId && request2.username) {
-      throw createClientAuthError(conflictingUserIdentifiers, request2.correlationId || "");
+  async acquireTokenByUserFederatedIdentityCredential(request3) {
+    this.logger.info("acquireTokenByUserFederatedIdentityCredential called", request3.correlationId || "");
+    if (request3.userObjectId && request3.username) {
+      throw createClientAuthError(conflictingUserIdentifiers, request3.correlationId || "");
     }
-    if (!request2.userObjectId && !request2.username) {
-      throw createClientAuthError(missingUserIdentifier, request2.correlationId || "");
+    if (!request3.userObjectId && !request3.username) {
+      throw createClientAuthError(missingUserIdentifier, request3.correlationId || "");
     }
-    if (!request2.assertion) {
-      throw createClientAuthError(emptyFicAssertion, request2.correlationId || "");
+    if (!request3.assertion) {
+      throw createClientAuthError(emptyFicAssertion, request3.correlationId || "");
     }
     let clientAssertion;
-    if (request2.clientAssertion) {
+    if (request3.clientAssertion) {
       clientAssertion = {
-        assertion: await getClientAssertion(request2.clientAssertion, this.config.auth.clientId),
+        assertion: await getClientAssertion(request3.clientAssertion, this.config.auth.clientId),
         assertionType: Constants.JWT_BEARER_ASSERTION_TYPE
       };
     }
-    const baseRequest = await this.initializeBaseRequest(request2);
+    const baseRequest = await this.initializeBaseRequest(request3);
     const validRequest = {
-      ...request2,
+      ...request3,
       ...baseRequest,
-      assertion: request2.assertion,
+      assertion: request3.assertion,
       clientAssertion
     };
     const serverTelemetryManager = this.initializeServerTelemetryManager(ApiId.acquireTokenByUserFederatedIdentityCredential, validRequest.correlationId);
     try {
-      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request2.azureCloudOptions);
+      const discoveredAuthority = await this.createAuthority(validRequest.authority, validRequest.correlationId, void 0, request3.azureCloudOptions);
       const clientConfig = await this.buildOauthClientConfiguration(discoveredAuthority, validRequest.correlationId, "", serverTelemetryManager);
       const ficClient = new UserFederatedIdentityCredentialClient(clientConfig);
       this.logger.verbose("UserFederatedIdentityCredential client created", validRequest.correlationId);
@@ -63779,14 +63806,14 @@ var HttpPipeline = class _HttpPipeline {
     this._orderedPolicies = void 0;
     return removedPolicies;
   }
-  sendRequest(httpClient2, request2) {
+  sendRequest(httpClient2, request3) {
     const policies = this.getOrderedPolicies();
     const pipeline = policies.reduceRight((next, policy2) => {
       return (req) => {
         return policy2.sendRequest(req, next);
       };
     }, (req) => httpClient2.sendRequest(req));
-    return pipeline(request2);
+    return pipeline(request3);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -63995,7 +64022,7 @@ function isRestError(e) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/nodeHttpClient.js
-import http5 from "node:http";
+import http6 from "node:http";
 import https4 from "node:https";
 import zlib from "node:zlib";
 import { finished, Transform } from "node:stream";
@@ -64026,7 +64053,7 @@ function removeContinueToken(value) {
   }
   return value;
 }
-function stripRequestBodyHeaders(request2, removeFraming) {
+function stripRequestBodyHeaders(request3, removeFraming) {
   const stripHeaderValue = (name3, value) => {
     const lowerName = name3.toLowerCase();
     if (removeFraming && (lowerName === "content-length" || lowerName === "transfer-encoding" || lowerName === "trailer")) {
@@ -64038,22 +64065,22 @@ function stripRequestBodyHeaders(request2, removeFraming) {
     const updated = typeof name3 === "string" ? stripHeaderValue(name3, value) : value;
     return updated === void 0 ? [] : [[name3, updated]];
   });
-  for (const [name3, value] of request2.headers) {
+  for (const [name3, value] of request3.headers) {
     const updated = stripHeaderValue(name3, value);
     if (updated === void 0) {
-      request2.headers.delete(name3);
+      request3.headers.delete(name3);
     } else if (typeof updated === "string" && updated !== value) {
-      request2.headers.set(name3, updated);
+      request3.headers.set(name3, updated);
     }
   }
-  const overrides = request2.requestOverrides;
+  const overrides = request3.requestOverrides;
   if (!overrides || !("headers" in overrides)) {
     return;
   }
   const headers = overrides.headers;
   if (Array.isArray(headers)) {
     const updatedPairs = stripHeaderPairs(getHeaderPairs(headers));
-    request2.requestOverrides = {
+    request3.requestOverrides = {
       ...overrides,
       headers: Array.isArray(headers[0]) ? updatedPairs : updatedPairs.flat()
     };
@@ -64064,7 +64091,7 @@ function stripRequestBodyHeaders(request2, removeFraming) {
       }
       return entry;
     });
-    request2.requestOverrides = { ...overrides, headers: stripHeaderPairs(pairs) };
+    request3.requestOverrides = { ...overrides, headers: stripHeaderPairs(pairs) };
   } else if (headers && typeof headers === "object") {
     const updatedHeaders = {};
     for (const [name3, value] of Object.entries(headers)) {
@@ -64073,14 +64100,14 @@ function stripRequestBodyHeaders(request2, removeFraming) {
         updatedHeaders[name3] = updated;
       }
     }
-    request2.requestOverrides = { ...overrides, headers: updatedHeaders };
+    request3.requestOverrides = { ...overrides, headers: updatedHeaders };
   }
 }
-function removeExpectContinueHeader(request2) {
-  stripRequestBodyHeaders(request2, false);
+function removeExpectContinueHeader(request3) {
+  stripRequestBodyHeaders(request3, false);
 }
-function removeRequestBodyHeaders(request2) {
-  stripRequestBodyHeaders(request2, true);
+function removeRequestBodyHeaders(request3) {
+  stripRequestBodyHeaders(request3, true);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/nodeExpectContinue.js
@@ -64104,12 +64131,12 @@ function getHeaderValues(headers, name3) {
   }
   return [];
 }
-function getEffectiveHeaderValues(request2, name3) {
-  const headers = request2.requestOverrides && "headers" in request2.requestOverrides ? request2.requestOverrides.headers : request2.headers;
+function getEffectiveHeaderValues(request3, name3) {
+  const headers = request3.requestOverrides && "headers" in request3.requestOverrides ? request3.requestOverrides.headers : request3.headers;
   return getHeaderValues(headers, name3.toLowerCase());
 }
-function hasExpectContinue(request2) {
-  return getEffectiveHeaderValues(request2, "expect").some((value) => typeof value === "string" && value.split(",").some((token) => token.trim().toLowerCase() === "100-continue"));
+function hasExpectContinue(request3) {
+  return getEffectiveHeaderValues(request3, "expect").some((value) => typeof value === "string" && value.split(",").some((token) => token.trim().toLowerCase() === "100-continue"));
 }
 function addHeader(headers, name3, value) {
   if (!Array.isArray(headers)) {
@@ -64134,7 +64161,7 @@ function createExpectContinueRequest(options2) {
   let waiting = true;
   let bodyStarted = false;
   let errorReported = false;
-  let request2;
+  let request3;
   let bodyError;
   const bodyStream = options2.bodyStream;
   bodyStream?.once("error", onBodyError);
@@ -64143,7 +64170,7 @@ function createExpectContinueRequest(options2) {
     return;
   }
   try {
-    request2 = options2.createRequest(onResponse);
+    request3 = options2.createRequest(onResponse);
   } catch (error2) {
     onError(error2);
     return;
@@ -64154,8 +64181,8 @@ function createExpectContinueRequest(options2) {
       clearTimeout(fallback);
       fallback = void 0;
     }
-    request2?.removeListener("continue", sendBody);
-    request2?.removeListener("socket", onSocket);
+    request3?.removeListener("continue", sendBody);
+    request3?.removeListener("socket", onSocket);
     if (!keepBodyObserved) {
       bodyStream?.removeListener("error", onBodyError);
     }
@@ -64177,7 +64204,7 @@ function createExpectContinueRequest(options2) {
     bodyError = error2 instanceof Error ? error2 : new Error(String(error2));
     stopWaiting();
     options2.onBodyError(error2);
-    request2?.destroy(bodyError);
+    request3?.destroy(bodyError);
   }
   function sendBody() {
     if (!waiting) {
@@ -64186,7 +64213,7 @@ function createExpectContinueRequest(options2) {
     bodyStarted = true;
     stopWaiting(true);
     try {
-      options2.sendBody(request2);
+      options2.sendBody(request3);
     } catch (error2) {
       onBodyError(error2);
     } finally {
@@ -64195,36 +64222,36 @@ function createExpectContinueRequest(options2) {
   }
   function onAbort() {
     stopWaiting();
-    options2.onAbort(request2);
+    options2.onAbort(request3);
   }
   function onSocket() {
     if (!waiting) {
       return;
     }
     try {
-      request2.flushHeaders();
+      request3.flushHeaders();
       if (!waiting) {
         return;
       }
-      request2.write("", (error2) => {
+      request3.write("", (error2) => {
         if (error2) {
-          request2.destroy(onError(error2));
+          request3.destroy(onError(error2));
         } else if (waiting) {
           fallback = setTimeout(sendBody, EXPECT_CONTINUE_TIMEOUT_IN_MS);
         }
       });
     } catch (error2) {
-      request2.destroy(onError(error2));
+      request3.destroy(onError(error2));
     }
   }
   function onResponse(response) {
     stopWaiting();
     if (!bodyStarted) {
-      request2.shouldKeepAlive = false;
+      request3.shouldKeepAlive = false;
       const destroyRequest = () => {
         response.removeListener("end", destroyRequest);
         response.removeListener("close", destroyRequest);
-        request2.destroy();
+        request3.destroy();
       };
       response.once("end", destroyRequest);
       response.once("close", destroyRequest);
@@ -64234,9 +64261,9 @@ function createExpectContinueRequest(options2) {
     }
     options2.onResponse(response);
   }
-  request2.once("error", onError);
+  request3.once("error", onError);
   if (bodyError) {
-    request2.destroy(bodyError);
+    request3.destroy(bodyError);
     return;
   }
   if (options2.abortSignal.aborted) {
@@ -64244,18 +64271,18 @@ function createExpectContinueRequest(options2) {
     return;
   }
   options2.abortSignal.addEventListener("abort", onAbort, { once: true });
-  request2.once("close", () => stopWaiting());
-  if (request2.destroyed || request2.closed) {
+  request3.once("close", () => stopWaiting());
+  if (request3.destroyed || request3.closed) {
     stopWaiting();
   }
   if (!waiting) {
     return;
   }
-  request2.once("continue", sendBody);
-  if (request2.socket) {
+  request3.once("continue", sendBody);
+  if (request3.socket) {
     onSocket();
   } else {
-    request2.once("socket", onSocket);
+    request3.once("socket", onSocket);
   }
 }
 
@@ -64308,7 +64335,7 @@ var ReportTransform = class extends Transform {
     this.progressCallback = progressCallback;
   }
 };
-function createRequestLifecycle(request2, options2, isInsecure, resolve, reject) {
+function createRequestLifecycle(request3, options2, isInsecure, resolve, reject) {
   let clientRequest;
   let response;
   let requestDone = false;
@@ -64337,14 +64364,14 @@ function createRequestLifecycle(request2, options2, isInsecure, resolve, reject)
   };
   return {
     createRequest: (onResponseCallback = onResponse) => {
-      clientRequest = isInsecure ? http5.request(options2, onResponseCallback) : https4.request(options2, onResponseCallback);
+      clientRequest = isInsecure ? http6.request(options2, onResponseCallback) : https4.request(options2, onResponseCallback);
       clientRequest.once("finish", onComplete);
       clientRequest.once("close", onComplete);
       return clientRequest;
     },
     onResponse,
     rejectRequest: (error2) => {
-      reject(toRequestSendError(error2, request2));
+      reject(toRequestSendError(error2, request3));
     },
     abortRequest: (req) => {
       const abortError = new AbortError2("The operation was aborted. Rejecting from abort signal callback while making request.");
@@ -64354,49 +64381,49 @@ function createRequestLifecycle(request2, options2, isInsecure, resolve, reject)
     }
   };
 }
-function toRequestSendError(error2, request2) {
+function toRequestSendError(error2, request3) {
   if (isRestError(error2)) {
     return error2;
   }
   const prematureClose = error2.code === "ERR_STREAM_PREMATURE_CLOSE";
   return new RestError(prematureClose ? "Request body stream closed before ending" : error2.message, {
     code: prematureClose ? RestError.REQUEST_SEND_ERROR : error2.code ?? RestError.REQUEST_SEND_ERROR,
-    request: request2
+    request: request3
   });
 }
-function sendRequestBody(clientRequest, body, request2, onError) {
+function sendRequestBody(clientRequest, body, request3, onError) {
   if (body && isReadableStream(body)) {
-    pipeUploadStream(body, clientRequest, request2, onError);
+    pipeUploadStream(body, clientRequest, request3, onError);
   } else if (body) {
     if (typeof body === "string" || Buffer.isBuffer(body)) {
       clientRequest.end(body);
     } else {
       logger3.error("Unrecognized body type", body);
-      throw new RestError("Unrecognized body type", { request: request2 });
+      throw new RestError("Unrecognized body type", { request: request3 });
     }
   } else {
     clientRequest.end();
   }
 }
-function prepareRequestBody(request2, useExpectContinue) {
-  const requestBody = request2.body;
+function prepareRequestBody(request3, useExpectContinue) {
+  const requestBody = request3.body;
   const resolvedBody = typeof requestBody === "function" ? requestBody() : requestBody;
   const body = resolvedBody && isArrayBuffer(resolvedBody) ? arrayBufferToBuffer(resolvedBody) : resolvedBody;
-  if (!useExpectContinue && body && !request2.headers.has("Content-Length")) {
+  if (!useExpectContinue && body && !request3.headers.has("Content-Length")) {
     const bodyLength = getBodyLength(body);
     if (bodyLength !== null) {
-      request2.headers.set("Content-Length", bodyLength);
+      request3.headers.set("Content-Length", bodyLength);
     }
   }
-  if (!body || !request2.onUploadProgress) {
+  if (!body || !request3.onUploadProgress) {
     return body;
   }
-  const uploadReportStream = new ReportTransform(request2.onUploadProgress);
+  const uploadReportStream = new ReportTransform(request3.onUploadProgress);
   uploadReportStream.on("error", (e) => {
     logger3.error("Error in upload progress", e);
   });
   if (isReadableStream(body)) {
-    pipeUploadStream(body, uploadReportStream, request2);
+    pipeUploadStream(body, uploadReportStream, request3);
   } else {
     uploadReportStream.end(body);
   }
@@ -64409,11 +64436,11 @@ var NodeHttpClient = class {
    * Makes a request over an underlying transport layer and returns the response.
    * @param request - The request to be made.
    */
-  async sendRequest(request2) {
-    const requestBody = request2.body;
+  async sendRequest(request3) {
+    const requestBody = request3.body;
     const abortController = new AbortController();
     let abortListener;
-    const requestAbortSignal = request2.abortSignal;
+    const requestAbortSignal = request3.abortSignal;
     if (requestAbortSignal) {
       if (requestAbortSignal.aborted) {
         throw new AbortError2("The operation was aborted. Request has already been canceled.");
@@ -64426,32 +64453,32 @@ var NodeHttpClient = class {
       requestAbortSignal.addEventListener("abort", abortListener);
     }
     let timeoutId;
-    if (request2.timeout > 0) {
+    if (request3.timeout > 0) {
       timeoutId = setTimeout(() => {
         const sanitizer = new Sanitizer();
-        logger3.info(`request to '${sanitizer.sanitizeUrl(request2.url)}' timed out. canceling...`);
+        logger3.info(`request to '${sanitizer.sanitizeUrl(request3.url)}' timed out. canceling...`);
         abortController.abort();
-      }, request2.timeout);
+      }, request3.timeout);
     }
-    const acceptEncoding = request2.headers.get("Accept-Encoding");
+    const acceptEncoding = request3.headers.get("Accept-Encoding");
     const shouldDecompress = acceptEncoding?.includes("gzip") || acceptEncoding?.includes("deflate");
     let body;
     let responseStream;
     let requestComplete = Promise.resolve();
     try {
-      let useExpectContinue = hasExpectContinue(request2);
+      let useExpectContinue = hasExpectContinue(request3);
       const knownBodyLength = useExpectContinue && typeof requestBody !== "function" ? getBodyLength(requestBody ?? null) : null;
       if (knownBodyLength === 0) {
-        removeExpectContinueHeader(request2);
+        removeExpectContinueHeader(request3);
         useExpectContinue = false;
       }
       if (!useExpectContinue) {
-        body = prepareRequestBody(request2, false);
+        body = prepareRequestBody(request3, false);
       }
-      const result = useExpectContinue ? await this.makeRequestWithExpectContinue(request2, abortController, () => {
-        body = prepareRequestBody(request2, true);
+      const result = useExpectContinue ? await this.makeRequestWithExpectContinue(request3, abortController, () => {
+        body = prepareRequestBody(request3, true);
         return body;
-      }, knownBodyLength) : await this.makeRequest(request2, abortController, body);
+      }, knownBodyLength) : await this.makeRequest(request3, abortController, body);
       requestComplete = result.requestComplete;
       const res = result.response;
       const headers = getResponseHeaders(res);
@@ -64459,7 +64486,7 @@ var NodeHttpClient = class {
       const response = {
         status,
         headers,
-        request: request2
+        request: request3
       };
       if (!result.isRequestComplete()) {
         setRequestCompletion(response, result.requestComplete);
@@ -64468,13 +64495,13 @@ var NodeHttpClient = class {
           logger3.warning("Error disposing request", error2);
         });
       }
-      const method = typeof request2.requestOverrides?.method === "string" ? request2.requestOverrides.method.toUpperCase() : request2.method;
+      const method = typeof request3.requestOverrides?.method === "string" ? request3.requestOverrides.method.toUpperCase() : request3.method;
       if (method === "HEAD") {
         res.resume();
         return response;
       }
       responseStream = shouldDecompress ? getDecodedResponseStream(res, headers, abortController.signal) : res;
-      const onDownloadProgress = request2.onDownloadProgress;
+      const onDownloadProgress = request3.onDownloadProgress;
       if (onDownloadProgress) {
         const downloadReportStream = new ReportTransform(onDownloadProgress);
         downloadReportStream.on("error", (e) => {
@@ -64484,7 +64511,7 @@ var NodeHttpClient = class {
       }
       if (
         // Value of POSITIVE_INFINITY in streamResponseStatusCodes is considered as any status code
-        request2.streamResponseStatusCodes?.has(Number.POSITIVE_INFINITY) || request2.streamResponseStatusCodes?.has(response.status)
+        request3.streamResponseStatusCodes?.has(Number.POSITIVE_INFINITY) || request3.streamResponseStatusCodes?.has(response.status)
       ) {
         response.readableStreamBody = responseStream;
       } else {
@@ -64522,24 +64549,24 @@ var NodeHttpClient = class {
       }
     }
   }
-  makeRequest(request2, abortController, body) {
-    const { options: options2, isInsecure } = this.getRequestOptions(request2);
+  makeRequest(request3, abortController, body) {
+    const { options: options2, isInsecure } = this.getRequestOptions(request3);
     return new Promise((resolve, reject) => {
-      const { createRequest, rejectRequest, abortRequest } = createRequestLifecycle(request2, options2, isInsecure, resolve, reject);
+      const { createRequest, rejectRequest, abortRequest } = createRequestLifecycle(request3, options2, isInsecure, resolve, reject);
       const req = createRequest();
       req.once("error", rejectRequest);
       abortController.signal.addEventListener("abort", () => abortRequest(req));
-      sendRequestBody(req, body, request2, rejectRequest);
+      sendRequestBody(req, body, request3, rejectRequest);
     });
   }
-  makeRequestWithExpectContinue(request2, abortController, prepareBody, knownBodyLength) {
-    const { options: options2, isInsecure } = this.getRequestOptions(request2);
+  makeRequestWithExpectContinue(request3, abortController, prepareBody, knownBodyLength) {
+    const { options: options2, isInsecure } = this.getRequestOptions(request3);
     addExpectContinueFraming(options2, knownBodyLength);
     return new Promise((resolve, reject) => {
-      const { createRequest, onResponse, rejectRequest, abortRequest } = createRequestLifecycle(request2, options2, isInsecure, resolve, reject);
+      const { createRequest, onResponse, rejectRequest, abortRequest } = createRequestLifecycle(request3, options2, isInsecure, resolve, reject);
       createExpectContinueRequest({
         abortSignal: abortController.signal,
-        bodyStream: isReadableStream(request2.body) ? request2.body : void 0,
+        bodyStream: isReadableStream(request3.body) ? request3.body : void 0,
         createRequest,
         onAbort: abortRequest,
         onError: rejectRequest,
@@ -64547,18 +64574,18 @@ var NodeHttpClient = class {
         onResponse,
         sendBody: (clientRequest) => {
           const body = prepareBody();
-          sendRequestBody(clientRequest, body, request2, rejectRequest);
+          sendRequestBody(clientRequest, body, request3, rejectRequest);
         }
       });
     });
   }
-  getRequestOptions(request2) {
-    const url = new URL(request2.url);
+  getRequestOptions(request3) {
+    const url = new URL(request3.url);
     const isInsecure = url.protocol !== "https:";
-    if (isInsecure && !request2.allowInsecureConnection) {
-      throw new Error(`Cannot connect to ${request2.url} while allowInsecureConnection is false.`);
+    if (isInsecure && !request3.allowInsecureConnection) {
+      throw new Error(`Cannot connect to ${request3.url} while allowInsecureConnection is false.`);
     }
-    const agent = request2.agent ?? this.getOrCreateAgent(request2, isInsecure);
+    const agent = request3.agent ?? this.getOrCreateAgent(request3, isInsecure);
     return {
       isInsecure,
       options: {
@@ -64566,27 +64593,27 @@ var NodeHttpClient = class {
         hostname: url.hostname,
         path: `${url.pathname}${url.search}`,
         port: url.port,
-        method: request2.method,
-        headers: request2.headers.toJSON({ preserveCase: true }),
-        ...request2.requestOverrides
+        method: request3.method,
+        headers: request3.headers.toJSON({ preserveCase: true }),
+        ...request3.requestOverrides
       }
     };
   }
-  getOrCreateAgent(request2, isInsecure) {
-    const disableKeepAlive = request2.disableKeepAlive;
+  getOrCreateAgent(request3, isInsecure) {
+    const disableKeepAlive = request3.disableKeepAlive;
     if (isInsecure) {
       if (disableKeepAlive) {
-        return http5.globalAgent;
+        return http6.globalAgent;
       }
       if (!this.cachedHttpAgent) {
-        this.cachedHttpAgent = new http5.Agent({ keepAlive: true });
+        this.cachedHttpAgent = new http6.Agent({ keepAlive: true });
       }
       return this.cachedHttpAgent;
     } else {
-      if (disableKeepAlive && !request2.tlsSettings) {
+      if (disableKeepAlive && !request3.tlsSettings) {
         return https4.globalAgent;
       }
-      const tlsSettings = request2.tlsSettings ?? DEFAULT_TLS_SETTINGS;
+      const tlsSettings = request3.tlsSettings ?? DEFAULT_TLS_SETTINGS;
       let agent = this.cachedHttpsAgents.get(tlsSettings);
       if (agent && agent.options.keepAlive === !disableKeepAlive) {
         return agent;
@@ -64626,14 +64653,14 @@ function getDecodedResponseStream(stream, headers, abortSignal) {
   }
   return stream;
 }
-function pipeUploadStream(source, destination, request2, onError) {
+function pipeUploadStream(source, destination, request3, onError) {
   let tearingDown = false;
   const cleanupFinished = finished(source, { writable: false }, onSourceComplete);
   function onSourceComplete(error2) {
     cleanupFinished();
     destination.removeListener("close", onDestinationClose);
     if (error2 && !tearingDown) {
-      const requestError = toRequestSendError(error2, request2);
+      const requestError = toRequestSendError(error2, request3);
       destination.destroy(requestError);
       onError?.(requestError);
     }
@@ -64728,12 +64755,12 @@ function logPolicy(options2 = {}) {
   });
   return {
     name: logPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request3, next) {
       if (!logger27.enabled) {
-        return next(request2);
+        return next(request3);
       }
-      logger27(`Request: ${sanitizer.sanitize(request2)}`);
-      const response = await next(request2);
+      logger27(`Request: ${sanitizer.sanitize(request3)}`);
+      const response = await next(request3);
       logger27(`Response status code: ${response.status}`);
       logger27(`Headers: ${sanitizer.sanitize({ headers: response.headers })}`);
       return response;
@@ -64886,7 +64913,7 @@ function retryPolicy(strategies, options2 = { maxRetries: DEFAULT_RETRY_POLICY_C
   const logger27 = options2.logger || retryPolicyLogger;
   return {
     name: retryPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request3, next) {
       let response;
       let responseError;
       let retryCount = -1;
@@ -64894,18 +64921,18 @@ function retryPolicy(strategies, options2 = { maxRetries: DEFAULT_RETRY_POLICY_C
         retryCount += 1;
         responseError = void 0;
         try {
-          logger27.info(`Retry ${retryCount}: Attempting to send request`, request2.requestId);
-          response = await next(request2);
-          logger27.info(`Retry ${retryCount}: Received a response from request`, request2.requestId);
+          logger27.info(`Retry ${retryCount}: Attempting to send request`, request3.requestId);
+          response = await next(request3);
+          logger27.info(`Retry ${retryCount}: Received a response from request`, request3.requestId);
         } catch (e) {
-          logger27.error(`Retry ${retryCount}: Received an error from request`, request2.requestId);
+          logger27.error(`Retry ${retryCount}: Received an error from request`, request3.requestId);
           if (!isRestError(e)) {
             throw e;
           }
           responseError = e;
           response = e.response;
         }
-        if (request2.abortSignal?.aborted) {
+        if (request3.abortSignal?.aborted) {
           logger27.error(`Retry ${retryCount}: Request aborted.`);
           const abortError = new AbortError2();
           throw abortError;
@@ -64943,7 +64970,7 @@ function retryPolicy(strategies, options2 = { maxRetries: DEFAULT_RETRY_POLICY_C
             if (response) {
               await disposeResponseBody(response);
             }
-            await delay3(retryAfterInMs, void 0, { abortSignal: request2.abortSignal });
+            await delay3(retryAfterInMs, void 0, { abortSignal: request3.abortSignal });
             continue retryRequest;
           }
           if (redirectTo) {
@@ -64951,7 +64978,7 @@ function retryPolicy(strategies, options2 = { maxRetries: DEFAULT_RETRY_POLICY_C
             if (response) {
               await disposeResponseBody(response);
             }
-            request2.url = redirectTo;
+            request3.url = redirectTo;
             continue retryRequest;
           }
         }
@@ -65001,22 +65028,22 @@ var formDataPolicyName = "formDataPolicy";
 function formDataPolicy() {
   return {
     name: formDataPolicyName,
-    async sendRequest(request2, next) {
-      const converted = convertBodyToFormDataMap(request2.body);
+    async sendRequest(request3, next) {
+      const converted = convertBodyToFormDataMap(request3.body);
       if (converted) {
-        request2.formData = converted;
-        request2.body = void 0;
+        request3.formData = converted;
+        request3.body = void 0;
       }
-      if (request2.formData) {
-        const contentType = request2.headers.get("Content-Type");
+      if (request3.formData) {
+        const contentType = request3.headers.get("Content-Type");
         if (contentType && contentType.indexOf("application/x-www-form-urlencoded") !== -1) {
-          request2.body = wwwFormUrlEncode(request2.formData);
+          request3.body = wwwFormUrlEncode(request3.formData);
         } else {
-          await prepareFormData(request2.formData, request2);
+          await prepareFormData(request3.formData, request3);
         }
-        request2.formData = void 0;
+        request3.formData = void 0;
       }
-      return next(request2);
+      return next(request3);
     }
   };
 }
@@ -65033,12 +65060,12 @@ function wwwFormUrlEncode(formData) {
   }
   return urlSearchParams.toString();
 }
-async function prepareFormData(formData, request2) {
-  const contentType = request2.headers.get("Content-Type");
+async function prepareFormData(formData, request3) {
+  const contentType = request3.headers.get("Content-Type");
   if (contentType && !contentType.startsWith("multipart/form-data")) {
     return;
   }
-  request2.headers.set("Content-Type", contentType ?? "multipart/form-data");
+  request3.headers.set("Content-Type", contentType ?? "multipart/form-data");
   const parts = [];
   for (const [fieldName, values] of Object.entries(formData)) {
     for (const value of Array.isArray(values) ? values : [values]) {
@@ -65063,7 +65090,7 @@ async function prepareFormData(formData, request2) {
       }
     }
   }
-  request2.multipartBody = { parts };
+  request3.multipartBody = { parts };
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/agentPolicy.js
@@ -65177,25 +65204,25 @@ function getUrlFromProxySettings(settings) {
   }
   return parsedProxyUrl;
 }
-function setProxyAgentOnRequest(request2, cachedAgents, proxyUrl) {
-  if (request2.agent) {
+function setProxyAgentOnRequest(request3, cachedAgents, proxyUrl) {
+  if (request3.agent) {
     return;
   }
-  const url = new URL(request2.url);
+  const url = new URL(request3.url);
   const isInsecure = url.protocol !== "https:";
-  if (request2.tlsSettings) {
+  if (request3.tlsSettings) {
     logger3.warning("TLS settings are not supported in combination with custom Proxy, certificates provided to the client will be ignored.");
   }
   if (isInsecure) {
     if (!cachedAgents.httpProxyAgent) {
       cachedAgents.httpProxyAgent = new import_http_proxy_agent.HttpProxyAgent(proxyUrl);
     }
-    request2.agent = cachedAgents.httpProxyAgent;
+    request3.agent = cachedAgents.httpProxyAgent;
   } else {
     if (!cachedAgents.httpsProxyAgent) {
       cachedAgents.httpsProxyAgent = new import_https_proxy_agent.HttpsProxyAgent(proxyUrl);
     }
-    request2.agent = cachedAgents.httpsProxyAgent;
+    request3.agent = cachedAgents.httpsProxyAgent;
   }
 }
 function proxyPolicy(proxySettings, options2) {
@@ -65206,13 +65233,13 @@ function proxyPolicy(proxySettings, options2) {
   const cachedAgents = {};
   return {
     name: proxyPolicyName,
-    async sendRequest(request2, next) {
-      if (!request2.proxySettings && defaultProxy && !isBypassed(request2.url, options2?.customNoProxyList ?? globalNoProxyList, options2?.customNoProxyList ? void 0 : globalBypassedMap)) {
-        setProxyAgentOnRequest(request2, cachedAgents, defaultProxy);
-      } else if (request2.proxySettings) {
-        setProxyAgentOnRequest(request2, cachedAgents, getUrlFromProxySettings(request2.proxySettings));
+    async sendRequest(request3, next) {
+      if (!request3.proxySettings && defaultProxy && !isBypassed(request3.url, options2?.customNoProxyList ?? globalNoProxyList, options2?.customNoProxyList ? void 0 : globalBypassedMap)) {
+        setProxyAgentOnRequest(request3, cachedAgents, defaultProxy);
+      } else if (request3.proxySettings) {
+        setProxyAgentOnRequest(request3, cachedAgents, getUrlFromProxySettings(request3.proxySettings));
       }
-      return next(request2);
+      return next(request3);
     }
   };
 }
@@ -65222,11 +65249,11 @@ var decompressResponsePolicyName = "decompressResponsePolicy";
 function decompressResponsePolicy() {
   return {
     name: decompressResponsePolicyName,
-    async sendRequest(request2, next) {
-      if (request2.method !== "HEAD") {
-        request2.headers.set("Accept-Encoding", "gzip,deflate");
+    async sendRequest(request3, next) {
+      if (request3.method !== "HEAD") {
+        request3.headers.set("Accept-Encoding", "gzip,deflate");
       }
-      return next(request2);
+      return next(request3);
     }
   };
 }
@@ -65238,36 +65265,36 @@ function redirectPolicy(options2 = {}) {
   const { maxRetries = 20, allowCrossOriginRedirects = false } = options2;
   return {
     name: redirectPolicyName,
-    async sendRequest(request2, next) {
-      const response = await next(request2);
+    async sendRequest(request3, next) {
+      const response = await next(request3);
       return handleRedirect(next, response, maxRetries, allowCrossOriginRedirects);
     }
   };
 }
 async function handleRedirect(next, response, maxRetries, allowCrossOriginRedirects, currentRetries = 0) {
-  const { request: request2, status, headers } = response;
+  const { request: request3, status, headers } = response;
   const locationHeader = headers.get("location");
-  if (locationHeader && (status === 300 || status === 301 && allowedRedirect.includes(request2.method) || status === 302 && allowedRedirect.includes(request2.method) || status === 303 && request2.method === "POST" || status === 307) && currentRetries < maxRetries) {
-    const url = new URL(locationHeader, request2.url);
+  if (locationHeader && (status === 300 || status === 301 && allowedRedirect.includes(request3.method) || status === 302 && allowedRedirect.includes(request3.method) || status === 303 && request3.method === "POST" || status === 307) && currentRetries < maxRetries) {
+    const url = new URL(locationHeader, request3.url);
     if (!allowCrossOriginRedirects) {
-      const originalUrl = new URL(request2.url);
+      const originalUrl = new URL(request3.url);
       if (url.origin !== originalUrl.origin) {
         logger3.verbose(`Skipping cross-origin redirect from ${originalUrl.origin} to ${url.origin}.`);
         return response;
       }
     }
-    request2.url = url.toString();
+    request3.url = url.toString();
     if (status === 303) {
-      request2.method = "GET";
-      if (request2.requestOverrides && "method" in request2.requestOverrides) {
-        request2.requestOverrides = { ...request2.requestOverrides, method: "GET" };
+      request3.method = "GET";
+      if (request3.requestOverrides && "method" in request3.requestOverrides) {
+        request3.requestOverrides = { ...request3.requestOverrides, method: "GET" };
       }
-      removeRequestBodyHeaders(request2);
-      delete request2.body;
+      removeRequestBodyHeaders(request3);
+      delete request3.body;
     }
-    request2.headers.delete("Authorization");
+    request3.headers.delete("Authorization");
     await disposeResponseBody(response);
-    const res = await next(request2);
+    const res = await next(request3);
     return handleRedirect(next, res, maxRetries, allowCrossOriginRedirects, currentRetries + 1);
   }
   return response;
@@ -65365,7 +65392,7 @@ function getTotalLength(sources) {
   }
   return total;
 }
-async function buildRequestBody(request2, parts, boundary) {
+async function buildRequestBody(request3, parts, boundary) {
   const sources = [
     stringToUint8Array(`--${boundary}`, "utf-8"),
     ...parts.flatMap((part) => [
@@ -65380,9 +65407,9 @@ async function buildRequestBody(request2, parts, boundary) {
   ];
   const contentLength = getTotalLength(sources);
   if (contentLength) {
-    request2.headers.set("Content-Length", contentLength);
+    request3.headers.set("Content-Length", contentLength);
   }
-  request2.body = await concat(sources);
+  request3.body = await concat(sources);
 }
 var multipartPolicyName = "multipartPolicy";
 var maxBoundaryLength = 70;
@@ -65398,15 +65425,15 @@ function assertValidBoundary(boundary) {
 function multipartPolicy() {
   return {
     name: multipartPolicyName,
-    async sendRequest(request2, next) {
-      if (!request2.multipartBody) {
-        return next(request2);
+    async sendRequest(request3, next) {
+      if (!request3.multipartBody) {
+        return next(request3);
       }
-      if (request2.body) {
+      if (request3.body) {
         throw new Error("multipartBody and regular body cannot be set at the same time");
       }
-      let boundary = request2.multipartBody.boundary;
-      const contentTypeHeader = request2.headers.get("Content-Type") ?? "multipart/mixed";
+      let boundary = request3.multipartBody.boundary;
+      const contentTypeHeader = request3.headers.get("Content-Type") ?? "multipart/mixed";
       const parsedHeader = contentTypeHeader.match(/^(multipart\/[^ ;]+)(?:; *boundary=(.+))?$/);
       if (!parsedHeader) {
         throw new Error(`Got multipart request body, but content-type header was not multipart: ${contentTypeHeader}`);
@@ -65421,10 +65448,10 @@ function multipartPolicy() {
       } else {
         boundary = generateBoundary();
       }
-      request2.headers.set("Content-Type", `${contentType}; boundary=${boundary}`);
-      await buildRequestBody(request2, request2.multipartBody.parts, boundary);
-      request2.multipartBody = void 0;
-      return next(request2);
+      request3.headers.set("Content-Type", `${contentType}; boundary=${boundary}`);
+      await buildRequestBody(request3, request3.multipartBody.parts, boundary);
+      request3.multipartBody = void 0;
+      return next(request3);
     }
   };
 }
@@ -65500,11 +65527,11 @@ function userAgentPolicy2(options2 = {}) {
   const userAgentValue = getUserAgentValue2(options2.userAgentPrefix);
   return {
     name: userAgentPolicyName2,
-    async sendRequest(request2, next) {
-      if (!request2.headers.has(UserAgentHeaderName2)) {
-        request2.headers.set(UserAgentHeaderName2, await userAgentValue);
+    async sendRequest(request3, next) {
+      if (!request3.headers.has(UserAgentHeaderName2)) {
+        request3.headers.set(UserAgentHeaderName2, await userAgentValue);
       }
-      return next(request2);
+      return next(request3);
     }
   };
 }
@@ -65528,15 +65555,15 @@ function multipartPolicy2() {
   const tspPolicy = multipartPolicy();
   return {
     name: multipartPolicyName2,
-    sendRequest: async (request2, next) => {
-      if (request2.multipartBody) {
-        for (const part of request2.multipartBody.parts) {
+    sendRequest: async (request3, next) => {
+      if (request3.multipartBody) {
+        for (const part of request3.multipartBody.parts) {
           if (hasRawContent(part.body)) {
             part.body = getRawContent(part.body);
           }
         }
       }
-      return tspPolicy.sendRequest(request2, next);
+      return tspPolicy.sendRequest(request3, next);
     }
   };
 }
@@ -65566,11 +65593,11 @@ var setClientRequestIdPolicyName = "setClientRequestIdPolicy";
 function setClientRequestIdPolicy(requestIdHeaderName = "x-ms-client-request-id") {
   return {
     name: setClientRequestIdPolicyName,
-    async sendRequest(request2, next) {
-      if (!request2.headers.has(requestIdHeaderName)) {
-        request2.headers.set(requestIdHeaderName, request2.requestId);
+    async sendRequest(request3, next) {
+      if (!request3.headers.has(requestIdHeaderName)) {
+        request3.headers.set(requestIdHeaderName, request3.requestId);
       }
-      return next(request2);
+      return next(request3);
     }
   };
 }
@@ -65601,26 +65628,26 @@ function tracingPolicy(options2 = {}) {
   const tracingClient2 = tryCreateTracingClient();
   return {
     name: tracingPolicyName,
-    async sendRequest(request2, next) {
+    async sendRequest(request3, next) {
       if (!tracingClient2) {
-        return next(request2);
+        return next(request3);
       }
       const userAgent2 = await userAgentPromise;
       const spanAttributes = {
-        "http.url": sanitizer.sanitizeUrl(request2.url),
-        "http.method": request2.method,
+        "http.url": sanitizer.sanitizeUrl(request3.url),
+        "http.method": request3.method,
         "http.user_agent": userAgent2,
-        requestId: request2.requestId
+        requestId: request3.requestId
       };
       if (userAgent2) {
         spanAttributes["http.user_agent"] = userAgent2;
       }
-      const { span, tracingContext } = tryCreateSpan(tracingClient2, request2, spanAttributes) ?? {};
+      const { span, tracingContext } = tryCreateSpan(tracingClient2, request3, spanAttributes) ?? {};
       if (!span || !tracingContext) {
-        return next(request2);
+        return next(request3);
       }
       try {
-        const response = await tracingClient2.withContext(tracingContext, next, request2);
+        const response = await tracingClient2.withContext(tracingContext, next, request3);
         tryProcessResponse(span, response);
         return response;
       } catch (err) {
@@ -65642,9 +65669,9 @@ function tryCreateTracingClient() {
     return void 0;
   }
 }
-function tryCreateSpan(tracingClient2, request2, spanAttributes) {
+function tryCreateSpan(tracingClient2, request3, spanAttributes) {
   try {
-    const { span, updatedOptions } = tracingClient2.startSpan(`HTTP ${request2.method}`, { tracingOptions: request2.tracingOptions }, {
+    const { span, updatedOptions } = tracingClient2.startSpan(`HTTP ${request3.method}`, { tracingOptions: request3.tracingOptions }, {
       spanKind: "client",
       spanAttributes
     });
@@ -65654,7 +65681,7 @@ function tryCreateSpan(tracingClient2, request2, spanAttributes) {
     }
     const headers = tracingClient2.createRequestHeaders(updatedOptions.tracingOptions.tracingContext);
     for (const [key, value] of Object.entries(headers)) {
-      request2.headers.set(key, value);
+      request3.headers.set(key, value);
     }
     return { span, tracingContext: updatedOptions.tracingOptions.tracingContext };
   } catch (e) {
@@ -65776,19 +65803,19 @@ var wrapAbortSignalLikePolicyName = "wrapAbortSignalLikePolicy";
 function wrapAbortSignalLikePolicy() {
   return {
     name: wrapAbortSignalLikePolicyName,
-    sendRequest: async (request2, next) => {
-      if (!request2.abortSignal) {
-        return next(request2);
+    sendRequest: async (request3, next) => {
+      if (!request3.abortSignal) {
+        return next(request3);
       }
-      const originalAbortSignal = request2.abortSignal;
+      const originalAbortSignal = request3.abortSignal;
       const { abortSignal, cleanup } = wrapAbortSignalLike(originalAbortSignal);
-      request2.abortSignal = abortSignal;
+      request3.abortSignal = abortSignal;
       let response;
       try {
-        response = await next(request2);
+        response = await next(request3);
         return response;
       } finally {
-        request2.abortSignal = originalAbortSignal;
+        request3.abortSignal = originalAbortSignal;
         if (cleanup) {
           cleanupOnRequestResponseCompletion(response, cleanup);
         }
@@ -65830,16 +65857,16 @@ function createPipelineFromOptions2(options2) {
 function createDefaultHttpClient2() {
   const client = createDefaultHttpClient();
   return {
-    async sendRequest(request2) {
-      const originalAbortSignal = request2.abortSignal;
+    async sendRequest(request3) {
+      const originalAbortSignal = request3.abortSignal;
       const { abortSignal, cleanup } = originalAbortSignal ? wrapAbortSignalLike(originalAbortSignal) : {};
       let response;
       try {
-        request2.abortSignal = abortSignal;
-        response = await client.sendRequest(request2);
+        request3.abortSignal = abortSignal;
+        response = await client.sendRequest(request3);
         return response;
       } finally {
-        request2.abortSignal = originalAbortSignal;
+        request3.abortSignal = originalAbortSignal;
         if (cleanup) {
           cleanupOnRequestResponseCompletion(response, cleanup);
         }
@@ -65973,9 +66000,9 @@ function createTokenCycler(credential, tokenCyclerOptions) {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/bearerTokenAuthenticationPolicy.js
 var bearerTokenAuthenticationPolicyName = "bearerTokenAuthenticationPolicy";
-async function trySendRequest(request2, next) {
+async function trySendRequest(request3, next) {
   try {
-    return [await next(request2), void 0];
+    return [await next(request3), void 0];
   } catch (e) {
     if (isRestError2(e) && e.response) {
       return [e.response, e];
@@ -65985,10 +66012,10 @@ async function trySendRequest(request2, next) {
   }
 }
 async function defaultAuthorizeRequest(options2) {
-  const { scopes, getAccessToken, request: request2 } = options2;
+  const { scopes, getAccessToken, request: request3 } = options2;
   const getTokenOptions = {
-    abortSignal: request2.abortSignal,
-    tracingOptions: request2.tracingOptions,
+    abortSignal: request3.abortSignal,
+    tracingOptions: request3.tracingOptions,
     enableCae: true
   };
   const accessToken = await getAccessToken(scopes, getTokenOptions);
@@ -66037,20 +66064,20 @@ function bearerTokenAuthenticationPolicy(options2) {
      * - Process a challenge if the response contains it.
      * - Retrieve a token with the challenge information, then re-send the request.
      */
-    async sendRequest(request2, next) {
-      if (!request2.url.toLowerCase().startsWith("https://")) {
+    async sendRequest(request3, next) {
+      if (!request3.url.toLowerCase().startsWith("https://")) {
         throw new Error("Bearer token authentication is not permitted for non-TLS protected (non-https) URLs.");
       }
       await callbacks.authorizeRequest({
         scopes: Array.isArray(scopes) ? scopes : [scopes],
-        request: request2,
+        request: request3,
         getAccessToken,
         logger: logger27
       });
       let response;
       let error2;
       let shouldSendRequest;
-      [response, error2] = await trySendRequest(request2, next);
+      [response, error2] = await trySendRequest(request3, next);
       if (isChallengeResponse(response)) {
         let claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate"));
         if (claims) {
@@ -66064,25 +66091,25 @@ function bearerTokenAuthenticationPolicy(options2) {
           shouldSendRequest = await authorizeRequestOnCaeChallenge({
             scopes: Array.isArray(scopes) ? scopes : [scopes],
             response,
-            request: request2,
+            request: request3,
             getAccessToken,
             logger: logger27
           }, parsedClaim);
           if (shouldSendRequest) {
             await disposeResponseBody(response);
-            [response, error2] = await trySendRequest(request2, next);
+            [response, error2] = await trySendRequest(request3, next);
           }
         } else if (callbacks.authorizeRequestOnChallenge) {
           shouldSendRequest = await callbacks.authorizeRequestOnChallenge({
             scopes: Array.isArray(scopes) ? scopes : [scopes],
-            request: request2,
+            request: request3,
             response,
             getAccessToken,
             logger: logger27
           });
           if (shouldSendRequest) {
             await disposeResponseBody(response);
-            [response, error2] = await trySendRequest(request2, next);
+            [response, error2] = await trySendRequest(request3, next);
           }
           if (isChallengeResponse(response)) {
             claims = getCaeChallengeClaims(response.headers.get("WWW-Authenticate") ?? "");
@@ -66097,13 +66124,13 @@ function bearerTokenAuthenticationPolicy(options2) {
               shouldSendRequest = await authorizeRequestOnCaeChallenge({
                 scopes: Array.isArray(scopes) ? scopes : [scopes],
                 response,
-                request: request2,
+                request: request3,
                 getAccessToken,
                 logger: logger27
               }, parsedClaim);
               if (shouldSendRequest) {
                 await disposeResponseBody(response);
-                [response, error2] = await trySendRequest(request2, next);
+                [response, error2] = await trySendRequest(request3, next);
               }
             }
           }
@@ -66213,17 +66240,17 @@ function getPropertyFromParameterPath(parent, parameterPath) {
   return result;
 }
 var originalRequestSymbol = /* @__PURE__ */ Symbol.for("@azure/core-client original request");
-function hasOriginalRequest(request2) {
-  return originalRequestSymbol in request2;
+function hasOriginalRequest(request3) {
+  return originalRequestSymbol in request3;
 }
-function getOperationRequestInfo(request2) {
-  if (hasOriginalRequest(request2)) {
-    return getOperationRequestInfo(request2[originalRequestSymbol]);
+function getOperationRequestInfo(request3) {
+  if (hasOriginalRequest(request3)) {
+    return getOperationRequestInfo(request3[originalRequestSymbol]);
   }
-  let info2 = state2.operationRequestMap.get(request2);
+  let info2 = state2.operationRequestMap.get(request3);
   if (!info2) {
     info2 = {};
-    state2.operationRequestMap.set(request2, info2);
+    state2.operationRequestMap.set(request3, info2);
   }
   return info2;
 }
@@ -66246,16 +66273,16 @@ function deserializationPolicy(options2 = {}) {
   };
   return {
     name: deserializationPolicyName,
-    async sendRequest(request2, next) {
-      const response = await next(request2);
+    async sendRequest(request3, next) {
+      const response = await next(request3);
       return deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, updatedOptions, parseXML);
     }
   };
 }
 function getOperationResponseMap(parsedResponse) {
   let result;
-  const request2 = parsedResponse.request;
-  const operationInfo = getOperationRequestInfo(request2);
+  const request3 = parsedResponse.request;
+  const operationInfo = getOperationRequestInfo(request3);
   const operationSpec = operationInfo?.operationSpec;
   if (operationSpec) {
     if (!operationInfo?.operationResponseGetter) {
@@ -66267,8 +66294,8 @@ function getOperationResponseMap(parsedResponse) {
   return result;
 }
 function shouldDeserializeResponse(parsedResponse) {
-  const request2 = parsedResponse.request;
-  const operationInfo = getOperationRequestInfo(request2);
+  const request3 = parsedResponse.request;
+  const operationInfo = getOperationRequestInfo(request3);
   const shouldDeserialize = operationInfo?.shouldDeserialize;
   let result;
   if (shouldDeserialize === void 0) {
@@ -66443,19 +66470,19 @@ function serializationPolicy(options2 = {}) {
   const stringifyXML = options2.stringifyXML;
   return {
     name: serializationPolicyName,
-    sendRequest(request2, next) {
-      const operationInfo = getOperationRequestInfo(request2);
+    sendRequest(request3, next) {
+      const operationInfo = getOperationRequestInfo(request3);
       const operationSpec = operationInfo?.operationSpec;
       const operationArguments = operationInfo?.operationArguments;
       if (operationSpec && operationArguments) {
-        serializeHeaders(request2, operationArguments, operationSpec);
-        serializeRequestBody(request2, operationArguments, operationSpec, stringifyXML);
+        serializeHeaders(request3, operationArguments, operationSpec);
+        serializeRequestBody(request3, operationArguments, operationSpec, stringifyXML);
       }
-      return next(request2);
+      return next(request3);
     }
   };
 }
-function serializeHeaders(request2, operationArguments, operationSpec) {
+function serializeHeaders(request3, operationArguments, operationSpec) {
   if (operationSpec.headerParameters) {
     for (const headerParameter of operationSpec.headerParameters) {
       let headerValue = getOperationArgumentValueFromParameter(operationArguments, headerParameter);
@@ -66464,10 +66491,10 @@ function serializeHeaders(request2, operationArguments, operationSpec) {
         const headerCollectionPrefix = headerParameter.mapper.headerCollectionPrefix;
         if (headerCollectionPrefix) {
           for (const key of Object.keys(headerValue)) {
-            request2.headers.set(headerCollectionPrefix + key, headerValue[key]);
+            request3.headers.set(headerCollectionPrefix + key, headerValue[key]);
           }
         } else {
-          request2.headers.set(headerParameter.mapper.serializedName || getPathStringFromParameter(headerParameter), headerValue);
+          request3.headers.set(headerParameter.mapper.serializedName || getPathStringFromParameter(headerParameter), headerValue);
         }
       }
     }
@@ -66475,11 +66502,11 @@ function serializeHeaders(request2, operationArguments, operationSpec) {
   const customHeaders = operationArguments.options?.requestOptions?.customHeaders;
   if (customHeaders) {
     for (const customHeaderName of Object.keys(customHeaders)) {
-      request2.headers.set(customHeaderName, customHeaders[customHeaderName]);
+      request3.headers.set(customHeaderName, customHeaders[customHeaderName]);
     }
   }
 }
-function serializeRequestBody(request2, operationArguments, operationSpec, stringifyXML = function() {
+function serializeRequestBody(request3, operationArguments, operationSpec, stringifyXML = function() {
   throw new Error("XML serialization unsupported!");
 }) {
   const serializerOptions = operationArguments.options?.serializerOptions;
@@ -66492,22 +66519,22 @@ function serializeRequestBody(request2, operationArguments, operationSpec, strin
   };
   const xmlCharKey = updatedOptions.xml.xmlCharKey;
   if (operationSpec.requestBody && operationSpec.requestBody.mapper) {
-    request2.body = getOperationArgumentValueFromParameter(operationArguments, operationSpec.requestBody);
+    request3.body = getOperationArgumentValueFromParameter(operationArguments, operationSpec.requestBody);
     const bodyMapper = operationSpec.requestBody.mapper;
     const { required, serializedName, xmlName, xmlElementName, xmlNamespace, xmlNamespacePrefix, nullable } = bodyMapper;
     const typeName = bodyMapper.type.name;
     try {
-      if (request2.body !== void 0 && request2.body !== null || nullable && request2.body === null || required) {
+      if (request3.body !== void 0 && request3.body !== null || nullable && request3.body === null || required) {
         const requestBodyParameterPathString = getPathStringFromParameter(operationSpec.requestBody);
-        request2.body = operationSpec.serializer.serialize(bodyMapper, request2.body, requestBodyParameterPathString, updatedOptions);
+        request3.body = operationSpec.serializer.serialize(bodyMapper, request3.body, requestBodyParameterPathString, updatedOptions);
         const isStream = typeName === MapperTypeNames.Stream;
         if (operationSpec.isXML) {
           const xmlnsKey = xmlNamespacePrefix ? `xmlns:${xmlNamespacePrefix}` : "xmlns";
-          const value = getXmlValueWithNamespace(xmlNamespace, xmlnsKey, typeName, request2.body, updatedOptions);
+          const value = getXmlValueWithNamespace(xmlNamespace, xmlnsKey, typeName, request3.body, updatedOptions);
           if (typeName === MapperTypeNames.Sequence) {
-            request2.body = stringifyXML(prepareXMLRootList(value, xmlElementName || xmlName || serializedName, xmlnsKey, xmlNamespace), { rootName: xmlName || serializedName, xmlCharKey });
+            request3.body = stringifyXML(prepareXMLRootList(value, xmlElementName || xmlName || serializedName, xmlnsKey, xmlNamespace), { rootName: xmlName || serializedName, xmlCharKey });
           } else if (!isStream) {
-            request2.body = stringifyXML(value, {
+            request3.body = stringifyXML(value, {
               rootName: xmlName || serializedName,
               xmlCharKey
             });
@@ -66515,19 +66542,19 @@ function serializeRequestBody(request2, operationArguments, operationSpec, strin
         } else if (typeName === MapperTypeNames.String && (operationSpec.contentType?.match("text/plain") || operationSpec.mediaType === "text")) {
           return;
         } else if (!isStream) {
-          request2.body = JSON.stringify(request2.body);
+          request3.body = JSON.stringify(request3.body);
         }
       }
     } catch (error2) {
       throw new Error(`Error "${error2.message}" occurred in serializing the payload - ${JSON.stringify(serializedName, void 0, "  ")}.`, { cause: error2 });
     }
   } else if (operationSpec.formDataParameters && operationSpec.formDataParameters.length > 0) {
-    request2.formData = {};
+    request3.formData = {};
     for (const formDataParameter of operationSpec.formDataParameters) {
       const formDataParameterValue = getOperationArgumentValueFromParameter(operationArguments, formDataParameter);
       if (formDataParameterValue !== void 0 && formDataParameterValue !== null) {
         const formDataParameterPropertyName = formDataParameter.mapper.serializedName || getPathStringFromParameter(formDataParameter);
-        request2.formData[formDataParameterPropertyName] = operationSpec.serializer.serialize(formDataParameter.mapper, formDataParameterValue, getPathStringFromParameter(formDataParameter), updatedOptions);
+        request3.formData[formDataParameterPropertyName] = operationSpec.serializer.serialize(formDataParameter.mapper, formDataParameterValue, getPathStringFromParameter(formDataParameter), updatedOptions);
       }
     }
   }
@@ -66822,8 +66849,8 @@ var ServiceClient = class {
   /**
    * Send the provided httpRequest.
    */
-  sendRequest(request2) {
-    return this.pipeline.sendRequest(this._httpClient, request2);
+  sendRequest(request3) {
+    return this.pipeline.sendRequest(this._httpClient, request3);
   }
   /**
    * Send an HTTP request that is populated using the provided OperationSpec.
@@ -66837,52 +66864,52 @@ var ServiceClient = class {
       throw new Error("If operationSpec.baseUrl is not specified, then the ServiceClient must have a endpoint string property that contains the base URL to use.");
     }
     const url = getRequestUrl(endpoint3, operationSpec, operationArguments, this);
-    const request2 = createPipelineRequest2({
+    const request3 = createPipelineRequest2({
       url
     });
-    request2.method = operationSpec.httpMethod;
-    const operationInfo = getOperationRequestInfo(request2);
+    request3.method = operationSpec.httpMethod;
+    const operationInfo = getOperationRequestInfo(request3);
     operationInfo.operationSpec = operationSpec;
     operationInfo.operationArguments = operationArguments;
     const contentType = operationSpec.contentType || this._requestContentType;
     if (contentType && operationSpec.requestBody) {
-      request2.headers.set("Content-Type", contentType);
+      request3.headers.set("Content-Type", contentType);
     }
     const options2 = operationArguments.options;
     if (options2) {
       const requestOptions = options2.requestOptions;
       if (requestOptions) {
         if (requestOptions.timeout) {
-          request2.timeout = requestOptions.timeout;
+          request3.timeout = requestOptions.timeout;
         }
         if (requestOptions.onUploadProgress) {
-          request2.onUploadProgress = requestOptions.onUploadProgress;
+          request3.onUploadProgress = requestOptions.onUploadProgress;
         }
         if (requestOptions.onDownloadProgress) {
-          request2.onDownloadProgress = requestOptions.onDownloadProgress;
+          request3.onDownloadProgress = requestOptions.onDownloadProgress;
         }
         if (requestOptions.shouldDeserialize !== void 0) {
           operationInfo.shouldDeserialize = requestOptions.shouldDeserialize;
         }
         if (requestOptions.allowInsecureConnection) {
-          request2.allowInsecureConnection = true;
+          request3.allowInsecureConnection = true;
         }
       }
       if (options2.abortSignal) {
-        request2.abortSignal = options2.abortSignal;
+        request3.abortSignal = options2.abortSignal;
       }
       if (options2.tracingOptions) {
-        request2.tracingOptions = options2.tracingOptions;
+        request3.tracingOptions = options2.tracingOptions;
       }
     }
     if (this._allowInsecureConnection) {
-      request2.allowInsecureConnection = true;
+      request3.allowInsecureConnection = true;
     }
-    if (request2.streamResponseStatusCodes === void 0) {
-      request2.streamResponseStatusCodes = getStreamingResponseStatusCodes(operationSpec);
+    if (request3.streamResponseStatusCodes === void 0) {
+      request3.streamResponseStatusCodes = getStreamingResponseStatusCodes(operationSpec);
     }
     try {
-      const rawResponse = await this.sendRequest(request2);
+      const rawResponse = await this.sendRequest(request3);
       const flatResponse = flattenResponse(rawResponse, operationSpec.responses[rawResponse.status]);
       if (options2?.onResponse) {
         options2.onResponse(rawResponse, flatResponse);
@@ -67025,9 +67052,9 @@ var IdentityClient = class extends ServiceClient {
       this.allowInsecureConnection = options2.allowInsecureConnection;
     }
   }
-  async sendTokenRequest(request2) {
-    logger.info(`IdentityClient: sending token request to [${request2.url}]`);
-    const response = await this.sendRequest(request2);
+  async sendTokenRequest(request3) {
+    logger.info(`IdentityClient: sending token request to [${request3.url}]`);
+    const response = await this.sendRequest(request3);
     if (response.bodyAsText && (response.status === 200 || response.status === 201)) {
       const parsedBody = JSON.parse(response.bodyAsText);
       if (!parsedBody.access_token) {
@@ -67043,7 +67070,7 @@ var IdentityClient = class extends ServiceClient {
         },
         refreshToken: parsedBody.refresh_token
       };
-      logger.info(`IdentityClient: [${request2.url}] token acquired, expires on ${token.accessToken.expiresOnTimestamp}`);
+      logger.info(`IdentityClient: [${request3.url}] token acquired, expires on ${token.accessToken.expiresOnTimestamp}`);
       return token;
     } else {
       const error2 = new AuthenticationError(response.status, response.bodyAsText);
@@ -67069,7 +67096,7 @@ var IdentityClient = class extends ServiceClient {
     return tracingClient.withSpan("IdentityClient.refreshAccessToken", options2, async (updatedOptions) => {
       try {
         const urlSuffix = getIdentityTokenEndpointSuffix(tenantId);
-        const request2 = createPipelineRequest2({
+        const request3 = createPipelineRequest2({
           url: `${this.authorityHost}/${tenantId}/${urlSuffix}`,
           method: "POST",
           body: query.toString(),
@@ -67080,7 +67107,7 @@ var IdentityClient = class extends ServiceClient {
           }),
           tracingOptions: updatedOptions.tracingOptions
         });
-        const response = await this.sendTokenRequest(request2);
+        const response = await this.sendTokenRequest(request3);
         logger.info(`IdentityClient: refreshed token for client ID: ${clientId}`);
         return response;
       } catch (err) {
@@ -67131,7 +67158,7 @@ var IdentityClient = class extends ServiceClient {
   }
   // The MSAL network module methods follow
   async sendGetRequestAsync(url, options2) {
-    const request2 = createPipelineRequest2({
+    const request3 = createPipelineRequest2({
       url,
       method: "GET",
       body: options2?.body,
@@ -67139,7 +67166,7 @@ var IdentityClient = class extends ServiceClient {
       headers: createHttpHeaders2(options2?.headers),
       abortSignal: this.generateAbortSignal(noCorrelationId)
     });
-    const response = await this.sendRequest(request2);
+    const response = await this.sendRequest(request3);
     this.logIdentifiers(response);
     return {
       body: this.parseResponseBody(response),
@@ -67148,7 +67175,7 @@ var IdentityClient = class extends ServiceClient {
     };
   }
   async sendPostRequestAsync(url, options2) {
-    const request2 = createPipelineRequest2({
+    const request3 = createPipelineRequest2({
       url,
       method: "POST",
       body: options2?.body,
@@ -67157,7 +67184,7 @@ var IdentityClient = class extends ServiceClient {
       // MSAL doesn't send the correlation ID on the get requests.
       abortSignal: this.generateAbortSignal(this.getCorrelationId(options2))
     });
-    const response = await this.sendRequest(request2);
+    const response = await this.sendRequest(request3);
     this.logIdentifiers(response);
     return {
       body: this.parseResponseBody(response),
@@ -67190,8 +67217,8 @@ var IdentityClient = class extends ServiceClient {
     }
     const unavailableUpn = "No User Principal Name available";
     try {
-      const parsed = response.parsedBody || JSON.parse(response.bodyAsText);
-      const accessToken = parsed.access_token;
+      const parsed2 = response.parsedBody || JSON.parse(response.bodyAsText);
+      const accessToken = parsed2.access_token;
       if (!accessToken) {
         return;
       }
@@ -67666,8 +67693,8 @@ function createMsalClient(clientId, tenantId, createMsalClientOptions = {}) {
   function createBaseInteractiveRequest(scopes, options2) {
     return {
       openBrowser: async (url) => {
-        const open3 = await Promise.resolve().then(() => (init_open(), open_exports));
-        await open3.default(url);
+        const open4 = await Promise.resolve().then(() => (init_open(), open_exports));
+        await open4.default(url);
       },
       scopes,
       authority: calculateRequestAuthority(options2),
@@ -69047,9 +69074,9 @@ function masked(credential, logger27, authority) {
       const key = Array.isArray(scopes) ? scopes.join(" ") : scopes;
       const pending = inFlight.get(key);
       if (pending) return pending;
-      const request2 = fetchToken(scopes, options2).finally(() => inFlight.delete(key));
-      inFlight.set(key, request2);
-      return request2;
+      const request3 = fetchToken(scopes, options2).finally(() => inFlight.delete(key));
+      inFlight.set(key, request3);
+      return request3;
     }
   };
 }
@@ -69188,7 +69215,7 @@ function maxSeverity(a, b) {
 
 // src/issues/redact.ts
 import { createHmac } from "node:crypto";
-import { isIP as isIP3 } from "node:net";
+import { isIP as isIP4 } from "node:net";
 var REDACT_MODES = ["auto", "always", "never"];
 function isRedactMode(value) {
   return REDACT_MODES.includes(value);
@@ -69203,7 +69230,7 @@ function redactor(key) {
 ${value.toLowerCase()}`).digest("hex").slice(0, 10)}`;
   const ip = (candidate) => {
     const address = candidate.split("/")[0] ?? candidate;
-    return isIP3(address) !== 0 ? pseudonym("ip", candidate) : candidate;
+    return isIP4(address) !== 0 ? pseudonym("ip", candidate) : candidate;
   };
   const text6 = (value) => value.replace(EMAIL, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
   const walk2 = (value, key2) => {
@@ -69244,16 +69271,20 @@ var ISSUES_OFF = {
 };
 
 // src/inputs.ts
-function issuesInputs(getInput2, env) {
-  const mode = getInput2("issues").trim() || "on";
+function issuesInputs(getInput2, env, sharded = false) {
+  const mode = getInput2("issues").trim() || (sharded ? "off" : "on");
   if (mode !== "off" && mode !== "dry-run" && mode !== "on") {
     throw new ConfigurationError(`Input "issues": expected off, dry-run or on, got "${mode}"`);
+  }
+  if (sharded && mode !== "off") {
+    throw new ConfigurationError(`Input "issues" is "${mode}" in a shard job; a partial report must not sync issues: set "issues: off" and sync from the merge job ("merge-reports" input)`);
   }
   const redact = getInput2("redact").trim() || "auto";
   if (!isRedactMode(redact)) throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
   const max = getInput2("max-new-issues").trim() || "20";
   if (!/^\d+$/.test(max)) throw new ConfigurationError(`Input "max-new-issues": expected a whole number, got "${max}"`);
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
+  const tenantName = getInput2("tenant-label").trim();
   return {
     mode,
     repo: owner && repo ? { owner, repo } : void 0,
@@ -69262,7 +69293,8 @@ function issuesInputs(getInput2, env) {
     labels: getInput2("labels").split(",").map((l) => l.trim()).filter((l) => l !== ""),
     maxNewIssues: Number(max),
     redact,
-    redactKey: env.MAILWARDEN_REDACT_KEY || void 0
+    redactKey: env.MAILWARDEN_REDACT_KEY || void 0,
+    ...tenantName !== "" ? { tenantName } : {}
   };
 }
 function failOn(value) {
@@ -69336,10 +69368,11 @@ function readInputs(getInput2, workspace, env = {}) {
     target = tenantInputs(getInput2);
   }
   const reportPath = getInput2("report-path").trim() || `${workspace}/mailwarden-report.json`;
+  const shard = shardInput(getInput2, target);
   return {
     policyPath: getInput2("policy").trim() || void 0,
     target,
-    ...shardInput(getInput2, target),
+    ...shard,
     dns,
     saveSnapshotDir: void 0,
     // DNS-only mode has data for the email-authentication area only.
@@ -69351,7 +69384,28 @@ function readInputs(getInput2, workspace, env = {}) {
     debug: false,
     // Always written: the `sarif-path` output feeds github/codeql-action/upload-sarif.
     sarifPath: `${workspace}/mailwarden.sarif`,
-    issues: issuesInputs(getInput2, env)
+    issues: issuesInputs(getInput2, env, shard.shard !== void 0 && shard.shard.count > 1)
+  };
+}
+var AUDIT_ONLY_INPUTS = ["tenant-id", "snapshot", "domains", "shard", "evidence-dir"];
+function readActionMode(getInput2, workspace, env = {}) {
+  const reports = getInput2("merge-reports").split(/[\s,]+/).filter((r) => r !== "");
+  if (reports.length === 0) return { kind: "audit", settings: readInputs(getInput2, workspace, env) };
+  for (const name3 of AUDIT_ONLY_INPUTS) {
+    if (getInput2(name3).trim() !== "") throw new ConfigurationError(`Inputs "merge-reports" and "${name3}" cannot be used together: the merge job audits nothing itself`);
+  }
+  return {
+    kind: "merge",
+    settings: {
+      reports,
+      policyPath: getInput2("policy").trim() || void 0,
+      reportJsonPath: getInput2("report-path").trim() || `${workspace}/mailwarden-report.json`,
+      summaryMarkdownPath: void 0,
+      sarifPath: `${workspace}/mailwarden.sarif`,
+      failOn: failOn(getInput2("fail-on")),
+      issues: issuesInputs(getInput2, env),
+      debug: false
+    }
   };
 }
 
@@ -69913,7 +69967,7 @@ var SEMI = 59;
 var EQ = 61;
 var DQUOTE = 34;
 var BSLASH = 92;
-var COMMA = 44;
+var COMMA2 = 44;
 var LOWER_CASE = 1;
 var OWS = 2;
 var SEMI_FLAG = 4;
@@ -69925,7 +69979,7 @@ var CHAR_MAP = new Uint8Array(256);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
+CHAR_MAP[COMMA2] |= COMMA_FLAG;
 for (let code = 128; code <= 255; code++) {
   CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -70110,8 +70164,8 @@ var stringifyIteratively = (rootValue, replacer, spaceParam) => {
   const isFunctionReplacer = typeof replacer === "function";
   const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
   const prepareVal = (parent, key, val) => {
-    const isObject2 = val !== null && typeof val === "object";
-    const hasToJSON = isObject2 && typeof val.toJSON === "function";
+    const isObject3 = val !== null && typeof val === "object";
+    const hasToJSON = isObject3 && typeof val.toJSON === "function";
     if (hasToJSON) {
       val = val.toJSON(key);
     }
@@ -70349,8 +70403,8 @@ var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
 var MAX_DIGITS = MAX_INT.length;
 var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
 var noiseValueWithQuotes = /^"-?\d+n+"$/;
-var applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
+var applyReviverIteratively = (parsed2, userReviver) => {
+  const rootHolder = { "": parsed2 };
   const stack = [{ parent: rootHolder, key: "", visited: false }];
   while (stack.length > 0) {
     const node = stack[stack.length - 1];
@@ -70394,12 +70448,12 @@ var applyReviverIteratively = (parsed, userReviver) => {
 var serializeBigInts = (text6) => {
   return text6.replace(
     stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
+    (match, digits2, fractional, exponential) => {
       const isString = match[0] === '"';
       const isNoise = isString && noiseValueWithQuotes.test(match);
       if (isNoise) return match.substring(0, match.length - 1) + 'n"';
       const hasFractionalOrExponential = fractional || exponential;
-      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
+      const isLessThanMaxSafeInt = digits2 && (digits2.length < MAX_DIGITS || digits2.length === MAX_DIGITS && digits2 <= MAX_INT);
       const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
       if (isStandardValue) return match;
       return '"' + match + 'n"';
@@ -70418,8 +70472,8 @@ var JSONParse = (text6, reviver) => {
   } catch (error2) {
     if (error2 instanceof RangeError) {
       const serializedData = serializeBigInts(text6);
-      const parsed = originalParse(serializedData);
-      return applyReviverIteratively(parsed, reviver);
+      const parsed2 = originalParse(serializedData);
+      return applyReviverIteratively(parsed2, reviver);
     }
     throw error2;
   }
@@ -70628,23 +70682,23 @@ function withDefaults2(oldEndpoint, newDefaults) {
     if (!endpointOptions.request || !endpointOptions.request.hook) {
       return fetchWrapper(endpoint22.parse(endpointOptions));
     }
-    const request2 = (route2, parameters2) => {
+    const request22 = (route2, parameters2) => {
       return fetchWrapper(
         endpoint22.parse(endpoint22.merge(route2, parameters2))
       );
     };
-    Object.assign(request2, {
+    Object.assign(request22, {
       endpoint: endpoint22,
       defaults: withDefaults2.bind(null, endpoint22)
     });
-    return endpointOptions.request.hook(request2, endpointOptions);
+    return endpointOptions.request.hook(request22, endpointOptions);
   };
   return Object.assign(newApi, {
     endpoint: endpoint22,
     defaults: withDefaults2.bind(null, endpoint22)
   });
 }
-var request = withDefaults2(endpoint2, defaults_default);
+var request2 = withDefaults2(endpoint2, defaults_default);
 
 // node_modules/@octokit/graphql/dist-bundle/index.js
 var VERSION3 = "0.0.0-development";
@@ -70653,9 +70707,9 @@ function _buildMessageForResponseErrors(data) {
 ` + data.errors.map((e) => ` - ${e.message}`).join("\n");
 }
 var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
+  constructor(request22, headers, response) {
     super(_buildMessageForResponseErrors(response));
-    this.request = request2;
+    this.request = request22;
     this.headers = headers;
     this.response = response;
     this.errors = response.errors;
@@ -70683,7 +70737,7 @@ var NON_VARIABLE_OPTIONS = [
 ];
 var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
 var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options2) {
+function graphql(request22, query, options2) {
   if (options2) {
     if (typeof query === "string" && "query" in options2) {
       return Promise.reject(
@@ -70713,11 +70767,11 @@ function graphql(request2, query, options2) {
     result.variables[key] = parsedOptions[key];
     return result;
   }, {});
-  const baseUrl2 = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  const baseUrl2 = parsedOptions.baseUrl || request22.endpoint.DEFAULTS.baseUrl;
   if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
     requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
   }
-  return request2(requestOptions).then((response) => {
+  return request22(requestOptions).then((response) => {
     if (response.data.errors) {
       const headers = {};
       for (const key of Object.keys(response.headers)) {
@@ -70732,8 +70786,8 @@ function graphql(request2, query, options2) {
     return response.data.data;
   });
 }
-function withDefaults3(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
+function withDefaults3(request22, newDefaults) {
+  const newRequest = request22.defaults(newDefaults);
   const newApi = (query, options2) => {
     return graphql(newRequest, query, options2);
   };
@@ -70742,7 +70796,7 @@ function withDefaults3(request2, newDefaults) {
     endpoint: newRequest.endpoint
   });
 }
-var graphql2 = withDefaults3(request, {
+var graphql2 = withDefaults3(request2, {
   headers: {
     "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
   },
@@ -70778,13 +70832,13 @@ function withAuthorizationPrefix(token) {
   }
   return `token ${token}`;
 }
-async function hook(token, request2, route, parameters) {
-  const endpoint3 = request2.endpoint.merge(
+async function hook(token, request3, route, parameters) {
+  const endpoint3 = request3.endpoint.merge(
     route,
     parameters
   );
   endpoint3.headers.authorization = withAuthorizationPrefix(token);
-  return request2(endpoint3);
+  return request3(endpoint3);
 }
 var createTokenAuth = function createTokenAuth2(token) {
   if (!token) {
@@ -70868,7 +70922,7 @@ var Octokit = class {
   constructor(options2 = {}) {
     const hook2 = new before_after_hook_default.Collection();
     const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      baseUrl: request2.endpoint.DEFAULTS.baseUrl,
       headers: {},
       request: Object.assign({}, options2.request, {
         // @ts-ignore internal usage only, no need to type
@@ -70889,7 +70943,7 @@ var Octokit = class {
     if (options2.timeZone) {
       requestDefaults.headers["time-zone"] = options2.timeZone;
     }
-    this.request = request.defaults(requestDefaults);
+    this.request = request2.defaults(requestDefaults);
     this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
     this.log = createLogger(options2.log);
     this.hook = hook2;
@@ -73537,7 +73591,7 @@ async function errorRequest(state3, octokit, error2, options2) {
   }
   throw error2;
 }
-async function wrapRequest(state3, octokit, request2, options2) {
+async function wrapRequest(state3, octokit, request3, options2) {
   const limiter = new import_light.default();
   limiter.on("failed", function(error2, info2) {
     const maxRetries = ~~error2.request.request?.retries;
@@ -73548,12 +73602,12 @@ async function wrapRequest(state3, octokit, request2, options2) {
     }
   });
   return limiter.schedule(
-    requestWithGraphqlErrorHandling.bind(null, state3, octokit, request2),
+    requestWithGraphqlErrorHandling.bind(null, state3, octokit, request3),
     options2
   );
 }
-async function requestWithGraphqlErrorHandling(state3, octokit, request2, options2) {
-  const response = await request2(options2);
+async function requestWithGraphqlErrorHandling(state3, octokit, request3, options2) {
+  const response = await request3(options2);
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
@@ -73598,16 +73652,16 @@ retry.VERSION = VERSION7;
 var import_light2 = __toESM(require_light(), 1);
 var VERSION8 = "0.0.0-development";
 var noop3 = () => Promise.resolve();
-function wrapRequest2(state3, request2, options2) {
-  return state3.retryLimiter.schedule(doRequest, state3, request2, options2);
+function wrapRequest2(state3, request3, options2) {
+  return state3.retryLimiter.schedule(doRequest, state3, request3, options2);
 }
-async function doRequest(state3, request2, options2) {
+async function doRequest(state3, request3, options2) {
   const { pathname } = new URL(options2.url, "http://github.test");
   const isAuth = isAuthRequest(options2.method, pathname);
   const isWrite = !isAuth && options2.method !== "GET" && options2.method !== "HEAD";
   const isSearch = options2.method === "GET" && pathname.startsWith("/search/");
   const isGraphQL = pathname.startsWith("/graphql");
-  const retryCount = ~~request2.retryCount;
+  const retryCount = ~~request3.retryCount;
   const jobOptions = retryCount > 0 ? { priority: 0, weight: 0 } : {};
   if (state3.clustering) {
     jobOptions.expiration = 1e3 * 60;
@@ -73621,7 +73675,7 @@ async function doRequest(state3, request2, options2) {
   if (isSearch) {
     await state3.search.key(state3.id).schedule(jobOptions, noop3);
   }
-  const req = (isAuth ? state3.auth : state3.global).key(state3.id).schedule(jobOptions, request2, options2);
+  const req = (isAuth ? state3.auth : state3.global).key(state3.id).schedule(jobOptions, request3, options2);
   if (isGraphQL) {
     const res = await req;
     if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
@@ -73765,14 +73819,14 @@ function throttling(octokit, octokitOptions) {
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
     state3.retryLimiter.on("failed", async function(error2, info2) {
-      const [state22, request2, options2] = info2.args;
+      const [state22, request3, options2] = info2.args;
       const { pathname } = new URL(options2.url, "http://github.test");
       const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
       if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
         return;
       }
-      const retryCount = ~~request2.retryCount;
-      request2.retryCount = retryCount;
+      const retryCount = ~~request3.retryCount;
+      request3.retryCount = retryCount;
       options2.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
         if (/\bsecondary rate\b/i.test(error2.message)) {
@@ -73810,14 +73864,14 @@ function throttling(octokit, octokitOptions) {
         return {};
       })();
       if (wantRetry) {
-        request2.retryCount++;
+        request3.retryCount++;
         return retryAfter * state22.retryAfterBaseValue;
       }
     });
   };
-  octokit.hook.wrap("request", (request2, options2) => {
+  octokit.hook.wrap("request", (request3, options2) => {
     initializeBottleneck();
-    return wrapRequest2(state3, request2, options2);
+    return wrapRequest2(state3, request3, options2);
   });
   return {};
 }
@@ -73826,12 +73880,34 @@ throttling.triggersNotification = triggersNotification;
 
 // src/issues/octokit-issues-api.ts
 var import_bottleneck = __toESM(require_lib2(), 1);
+
+// src/issues/pin-operations.ts
+var PIN_STATE_QUERY = `query mailwardenPinState($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    issue(number: $number) {
+      id
+      isPinned
+    }
+    pinnedIssues(first: 3) {
+      totalCount
+    }
+  }
+}`;
+var PIN_ISSUE_MUTATION = `mutation mailwardenPinIssue($issueId: ID!) {
+  pinIssue(input: { issueId: $issueId }) {
+    issue {
+      isPinned
+    }
+  }
+}`;
+
+// src/issues/octokit-issues-api.ts
 function createOctokit(options2) {
   const { logger: logger27 } = options2;
   const maxRetries = options2.maxRateLimitRetries ?? 3;
   const pacing = options2.pacing;
-  const limitHandler = (kind) => (retryAfter, request2, _octokit, retryCount) => {
-    logger27.warning(`GitHub ${kind} rate limit on ${request2.method} ${request2.url}; retry ${retryCount + 1} of ${maxRetries} after ${retryAfter} s`);
+  const limitHandler = (kind) => (retryAfter, request3, _octokit, retryCount) => {
+    logger27.warning(`GitHub ${kind} rate limit on ${request3.method} ${request3.url}; retry ${retryCount + 1} of ${maxRetries} after ${retryAfter} s`);
     return retryCount < maxRetries;
   };
   logger27.secret(options2.token);
@@ -73915,7 +73991,634 @@ function octokitIssuesApi(octokit, ref) {
     },
     async createLabel(name3, color, description) {
       await octokit.rest.issues.createLabel({ owner, repo, name: name3, color, description });
+    },
+    // GraphQL goes to {baseUrl}/graphql, or /api/graphql on GHES (@octokit/graphql maps /api/v3),
+    // through the same throttling and retry plugins as the REST calls.
+    async getPinState(number) {
+      const data = await octokit.graphql(PIN_STATE_QUERY, { owner, name: repo, number });
+      const issue2 = data.repository?.issue;
+      if (!issue2) throw new Error(`issue #${number} not found over GraphQL`);
+      return { nodeId: issue2.id, isPinned: issue2.isPinned === true, pinnedCount: data.repository?.pinnedIssues?.totalCount ?? 0 };
+    },
+    async pinIssue(nodeId) {
+      await octokit.graphql(PIN_ISSUE_MUTATION, { issueId: nodeId, request: { retries: 0 } });
     }
+  };
+}
+
+// src/policy/load-policy.ts
+import { readFile as readFile3 } from "node:fs/promises";
+
+// src/paths.ts
+import { fileURLToPath as fileURLToPath3 } from "node:url";
+var PACKAGE_ROOT = fileURLToPath3(new URL("..", import.meta.url));
+var BASELINE_POLICY_PATH = fileURLToPath3(new URL("../policies/baseline.json", import.meta.url));
+var DEMO_TENANT_DIR = fileURLToPath3(new URL("../demo/contoso-health", import.meta.url));
+var DEMO_POLICY_PATH = fileURLToPath3(new URL("../demo/demo-policy.json", import.meta.url));
+
+// src/policy/parse-policy.ts
+var import__ = __toESM(require__(), 1);
+var addFormatsModule = __toESM(require_dist4(), 1);
+import { createHash as createHash4 } from "node:crypto";
+
+// src/controls/params.ts
+var ControlParams = class {
+  constructor(values) {
+    this.values = values;
+  }
+  values;
+  raw(name3) {
+    const value = this.values[name3];
+    if (value === void 0) throw new Error(`parameter ${name3} is not defined`);
+    return value;
+  }
+  number(name3) {
+    const value = this.raw(name3);
+    if (typeof value !== "number") throw new Error(`parameter ${name3} is not a number`);
+    return value;
+  }
+  string(name3) {
+    const value = this.raw(name3);
+    if (typeof value !== "string") throw new Error(`parameter ${name3} is not a string`);
+    return value;
+  }
+  boolean(name3) {
+    const value = this.raw(name3);
+    if (typeof value !== "boolean") throw new Error(`parameter ${name3} is not a boolean`);
+    return value;
+  }
+  strings(name3) {
+    const value = this.raw(name3);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+      throw new Error(`parameter ${name3} is not a list of strings`);
+    }
+    return value;
+  }
+  toJson() {
+    return this.values;
+  }
+};
+
+// src/policy/exceptions.ts
+function exceptionExpired(exception, now) {
+  const endOfDay = Date.parse(`${exception.expires}T23:59:59.999Z`);
+  return Number.isNaN(endOfDay) || endOfDay < now.getTime();
+}
+function daysUntilExpiry(exception, now) {
+  const end = Date.parse(`${exception.expires}T00:00:00Z`);
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return Math.round((end - today) / 864e5);
+}
+function exceptionKey(control, target) {
+  return `${control}\0${target.toLowerCase()}`;
+}
+
+// src/policy/framework-ids.ts
+var FRAMEWORK_ID_PATTERNS = {
+  /** CISA SCuBA policy IDs: `MS.AAD.3.2v2`, `MS.EXO.4.1v1`. */
+  scuba: "^MS\\.[A-Z]+\\.[0-9]+\\.[0-9]+v[0-9]+$",
+  /** CIS Microsoft 365 Foundations recommendation numbers: `5.2.2.1`. */
+  cis: "^[0-9]+(\\.[0-9]+){1,4}$",
+  /** HIPAA Security Rule sections of 45 CFR: `164.308(a)(1)(ii)(D)`, `164.312(d)`. */
+  hipaa: "^164\\.[0-9]{3}(\\([a-zA-Z0-9]+\\))*$",
+  /** NIST SP 800-53 rev. 5 controls and enhancements: `IA-2(1)`, `SI-4`. */
+  nist: "^[A-Z]{2}-[0-9]+(\\([0-9]+\\))?$"
+};
+var FRAMEWORKS = Object.keys(FRAMEWORK_ID_PATTERNS);
+var FRAMEWORK_NAMES = {
+  scuba: "CISA SCuBA",
+  cis: "CIS Microsoft 365 Foundations",
+  hipaa: "HIPAA Security Rule (45 CFR)",
+  nist: "NIST SP 800-53 rev. 5"
+};
+
+// src/policy/policy-schema.ts
+var POLICY_SCHEMA_ID = "https://mailwarden.dev/schemas/policy.schema.json";
+var DEFAULT_MAX_EXCEPTION_DAYS = 365;
+var domainList = (description) => ({
+  type: "array",
+  description,
+  items: { type: "string", format: "hostname", description: "A domain name, e.g. contoso.com." },
+  uniqueItems: true,
+  default: []
+});
+function mappingsSchema() {
+  const properties = {};
+  for (const framework of FRAMEWORKS) {
+    properties[framework] = {
+      type: "array",
+      description: `${FRAMEWORK_NAMES[framework]} identifiers this control satisfies in this policy.`,
+      items: { type: "string", pattern: FRAMEWORK_ID_PATTERNS[framework] },
+      uniqueItems: true
+    };
+  }
+  return {
+    type: "object",
+    description: "Framework requirements this policy claims the control satisfies, each cited by the framework's own identifier.",
+    properties,
+    additionalProperties: false
+  };
+}
+function controlEntrySchema(control) {
+  const properties = {
+    enabled: { type: "boolean", description: "Whether this control is evaluated in every run." },
+    severity: {
+      enum: [...SEVERITIES],
+      description: `Severity of a failure of this control, used for issue labels and --fail-on. The catalog default is ${control.defaultSeverity}.`
+    },
+    description: {
+      type: "string",
+      description: "Why the organisation chose this setting, in words an auditor can read."
+    },
+    mappings: mappingsSchema()
+  };
+  for (const [name3, parameter] of Object.entries(control.parameters)) {
+    properties[name3] = parameter.schema;
+  }
+  return {
+    type: "object",
+    title: control.title,
+    description: control.statement,
+    properties,
+    required: ["enabled"],
+    additionalProperties: false
+  };
+}
+function buildPolicySchema(controls) {
+  const controlProperties = {};
+  for (const control of controls) controlProperties[control.id] = controlEntrySchema(control);
+  return {
+    $schema: "https://json-schema.org/draft/2020-12/schema",
+    $id: POLICY_SCHEMA_ID,
+    title: "mailwarden policy",
+    description: "What an organisation commits to for its Microsoft 365 email security: which controls are evaluated, with which thresholds, on which domains, and which risks it has accepted until when.",
+    type: "object",
+    properties: {
+      $schema: { type: "string", description: "Path or URL of this schema, for editors." },
+      id: {
+        type: "string",
+        pattern: "^[a-z0-9][a-z0-9-]*$",
+        description: "Short, stable identifier of this policy, e.g. baseline or hipaa."
+      },
+      title: { type: "string", minLength: 1, description: "Human-readable name of the policy." },
+      version: {
+        type: "string",
+        minLength: 1,
+        description: "Version of this policy document; change it whenever the policy changes."
+      },
+      description: {
+        type: "string",
+        description: "What the policy is for and who approved it."
+      },
+      extends: {
+        type: "string",
+        description: "Informational: the policy this one was derived from."
+      },
+      controls: {
+        type: "object",
+        description: "The controls this policy evaluates, keyed by control ID. A control not listed here is not evaluated. See docs/controls.md for each control.",
+        properties: controlProperties,
+        additionalProperties: { type: "object", description: "Unknown control IDs are reported separately." }
+      },
+      domains: {
+        type: "object",
+        description: "Which domains the SPF, DKIM and DMARC controls audit, besides the tenant's accepted email domains.",
+        properties: {
+          include: domainList("Domains to audit in addition to the tenant's accepted email domains."),
+          exclude: domainList("Domains never to audit, e.g. domains that are being retired."),
+          parked: domainList(
+            'Domains that must never send mail. They are checked for SPF "v=spf1 -all", DMARC p=reject and a null MX.'
+          ),
+          description: { type: "string", description: "Why these domains are listed, for auditors." }
+        },
+        additionalProperties: false
+      },
+      exceptions: {
+        type: "array",
+        description: 'Accepted risks. Each one turns a failing finding for one control and target into "excepted" until it expires; after that the finding fails again.',
+        items: {
+          type: "object",
+          properties: {
+            control: { type: "string", description: "The control ID the exception is for." },
+            target: {
+              type: "string",
+              minLength: 1,
+              description: "The exact target as reported (a UPN, domain, mailbox/rule ID or IP address), compared case-insensitively."
+            },
+            reason: { type: "string", minLength: 1, description: "Why the risk is accepted." },
+            approvedBy: { type: "string", minLength: 1, description: "Who accepted the risk." },
+            expires: {
+              type: "string",
+              format: "date",
+              description: "Last day (UTC, YYYY-MM-DD) the exception applies."
+            },
+            ticket: { type: "string", description: "Optional change or risk ticket reference." }
+          },
+          required: ["control", "target", "reason", "approvedBy", "expires"],
+          additionalProperties: false
+        },
+        default: []
+      },
+      settings: {
+        type: "object",
+        description: "Settings that apply to the policy as a whole.",
+        properties: {
+          maxExceptionDays: {
+            type: "integer",
+            minimum: 1,
+            default: 365,
+            description: "How many days ahead an exception may expire. Longer exceptions are rejected."
+          },
+          description: { type: "string", description: "Why these settings were chosen, for auditors." }
+        },
+        additionalProperties: false
+      }
+    },
+    required: ["id", "title", "version", "controls"],
+    additionalProperties: false
+  };
+}
+
+// src/policy/parse-policy.ts
+function addFormats(ajv) {
+  const module2 = addFormatsModule;
+  const fn = typeof module2.default === "function" ? module2.default : module2.default.default;
+  fn(ajv);
+}
+var MAX_LISTED_ERRORS = 10;
+var compiled;
+function validator() {
+  if (!compiled) {
+    const ajv = new import__.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    addFormats(ajv);
+    compiled = ajv.compile(buildPolicySchema(CONTROLS));
+  }
+  return compiled;
+}
+function describeSchemaError(error2) {
+  if (error2.keyword === "additionalProperties") {
+    const property = String(error2.params.additionalProperty);
+    return {
+      pointer: `${error2.instancePath}/${escapePointerSegment(property)}`,
+      message: `unknown property "${property}"`
+    };
+  }
+  if (error2.keyword === "required") {
+    const missing = String(error2.params.missingProperty);
+    return { pointer: error2.instancePath, message: `missing required property "${missing}"` };
+  }
+  if (error2.keyword === "enum") {
+    const allowed = error2.params.allowedValues ?? [];
+    return { pointer: error2.instancePath, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` };
+  }
+  return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
+}
+function listErrors(file, located, problems) {
+  const lines = problems.slice(0, MAX_LISTED_ERRORS).map((p) => `${file}:${located.lineOf(p.pointer)}: ${p.pointer || "/"}: ${p.message}`);
+  if (problems.length > MAX_LISTED_ERRORS) lines.push(`and ${problems.length - MAX_LISTED_ERRORS} more`);
+  return lines;
+}
+function stringList(value) {
+  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
+}
+function normaliseDomain(domain) {
+  return domain.trim().toLowerCase().replace(/\.$/, "");
+}
+function parsePolicy(text6, file, now) {
+  const located = parseLocatedJson(text6, file);
+  const validate = validator();
+  if (!validate(located.value)) {
+    const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
+    throw new ConfigurationError(
+      `${file}: policy does not match policies/policy.schema.json (${problems2.length} problem${problems2.length === 1 ? "" : "s"})`,
+      listErrors(file, located, problems2)
+    );
+  }
+  const document2 = located.value;
+  const problems = [];
+  const warnings = [];
+  const settings = isJsonObject(document2.settings) ? document2.settings : {};
+  const maxExceptionDays = typeof settings.maxExceptionDays === "number" ? settings.maxExceptionDays : DEFAULT_MAX_EXCEPTION_DAYS;
+  const controls = /* @__PURE__ */ new Map();
+  const controlEntries = isJsonObject(document2.controls) ? document2.controls : {};
+  for (const [id, entry] of Object.entries(controlEntries)) {
+    const pointer = `/controls/${escapePointerSegment(id)}`;
+    const definition = findControl(id);
+    if (!definition) {
+      const near = CONTROLS.map((c) => c.id).filter((c) => c.split(".")[0] === id.split(".")[0]);
+      problems.push({
+        pointer,
+        message: `unknown control ID "${id}"${near.length > 0 ? ` (known in this family: ${near.join(", ")})` : ""}`
+      });
+      continue;
+    }
+    if (!isJsonObject(entry)) continue;
+    const params = {};
+    for (const [name3, parameter] of Object.entries(definition.parameters)) {
+      params[name3] = entry[name3] ?? parameter.schema.default;
+    }
+    const severity = typeof entry.severity === "string" && isSeverity(entry.severity) ? entry.severity : definition.defaultSeverity;
+    const mappingsEntry = isJsonObject(entry.mappings) ? entry.mappings : {};
+    const mappings = {
+      scuba: stringList(mappingsEntry.scuba),
+      cis: stringList(mappingsEntry.cis),
+      hipaa: stringList(mappingsEntry.hipaa),
+      nist: stringList(mappingsEntry.nist)
+    };
+    controls.set(id, {
+      id,
+      enabled: entry.enabled === true,
+      severity,
+      params: new ControlParams(params),
+      mappings,
+      line: located.lineOf(pointer)
+    });
+  }
+  const exceptions = [];
+  const exceptionEntries = Array.isArray(document2.exceptions) ? document2.exceptions : [];
+  exceptionEntries.forEach((entry, index) => {
+    if (!isJsonObject(entry)) return;
+    const pointer = `/exceptions/${index}`;
+    const exception = {
+      control: String(entry.control),
+      target: String(entry.target),
+      reason: String(entry.reason).trim(),
+      approvedBy: String(entry.approvedBy).trim(),
+      expires: String(entry.expires),
+      ...typeof entry.ticket === "string" ? { ticket: entry.ticket } : {},
+      pointer
+    };
+    if (!findControl(exception.control)) {
+      problems.push({ pointer: `${pointer}/control`, message: `unknown control ID "${exception.control}"` });
+      return;
+    }
+    if (exception.reason === "") problems.push({ pointer: `${pointer}/reason`, message: "an exception needs a reason" });
+    if (exception.approvedBy === "") {
+      problems.push({ pointer: `${pointer}/approvedBy`, message: "an exception needs an approver" });
+    }
+    const days = daysUntilExpiry(exception, now);
+    if (days > maxExceptionDays) {
+      problems.push({
+        pointer: `${pointer}/expires`,
+        message: `expires ${exception.expires}, ${days} days ahead; the policy allows at most ${maxExceptionDays} days`
+      });
+    }
+    if (exceptionExpired(exception, now)) {
+      warnings.push(
+        `${file}:${located.lineOf(pointer)}: ${pointer}: exception for ${exception.control} on "${exception.target}" expired on ${exception.expires}; the finding it covered fails again`
+      );
+    }
+    if (!controls.get(exception.control)?.enabled) {
+      warnings.push(
+        `${file}:${located.lineOf(pointer)}: ${pointer}: exception for ${exception.control}, which this policy does not enable`
+      );
+    }
+    exceptions.push(exception);
+  });
+  if (problems.length > 0) {
+    throw new ConfigurationError(
+      `${file}: policy is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
+      listErrors(file, located, problems)
+    );
+  }
+  const domains = isJsonObject(document2.domains) ? document2.domains : {};
+  const policy2 = {
+    path: file,
+    sha256: createHash4("sha256").update(text6).digest("hex"),
+    text: text6,
+    id: String(document2.id),
+    title: String(document2.title),
+    version: String(document2.version),
+    description: typeof document2.description === "string" ? document2.description : "",
+    controls,
+    domains: {
+      include: stringList(domains.include).map(normaliseDomain),
+      exclude: stringList(domains.exclude).map(normaliseDomain),
+      parked: stringList(domains.parked).map(normaliseDomain)
+    },
+    exceptions,
+    maxExceptionDays
+  };
+  return { policy: policy2, warnings };
+}
+
+// src/policy/load-policy.ts
+async function loadPolicy(path11, now) {
+  const file = path11 ?? BASELINE_POLICY_PATH;
+  let text6;
+  try {
+    text6 = await readFile3(file, "utf8");
+  } catch (error2) {
+    throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
+  }
+  return parsePolicy(text6, file, now);
+}
+
+// src/model/finding.ts
+var TENANT_TARGET = "tenant";
+
+// src/model/area.ts
+var AREAS = ["mfa", "forwarding", "legacy-auth", "sign-ins", "email-auth"];
+var AREA_TITLES = {
+  mfa: "MFA coverage",
+  forwarding: "Forwarding",
+  "legacy-auth": "Legacy authentication",
+  "sign-ins": "Sign-in anomalies",
+  "email-auth": "SPF, DKIM and DMARC"
+};
+
+// src/model/status.ts
+var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
+
+// src/report/report.ts
+var REPORT_SCHEMA_VERSION = 1;
+function emptyCounts() {
+  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
+}
+function summarise(results) {
+  const byStatus = emptyCounts();
+  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
+  for (const result of results) {
+    byStatus[result.status]++;
+    byArea[result.area][result.status]++;
+  }
+  return { total: results.length, byStatus, byArea };
+}
+function withoutPointer(value) {
+  const { pointer: _pointer, ...rest } = value;
+  return rest;
+}
+function buildReport({ tool, run: run3, policy: policy2, manifest, evaluation }) {
+  return {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool,
+    run: run3,
+    policy: { path: policy2.path, sha256: policy2.sha256, id: policy2.id, version: policy2.version, title: policy2.title },
+    snapshot: manifest,
+    controls: evaluation.controls,
+    results: evaluation.results,
+    exceptions: {
+      applied: evaluation.exceptionsApplied.map(withoutPointer),
+      unused: evaluation.unusedExceptions.map(withoutPointer)
+    },
+    summary: summarise(evaluation.results)
+  };
+}
+
+// src/report/merge-reports.ts
+var SEVERITY_OF_STATUS = {
+  ok: 0,
+  not_licensed: 1,
+  not_permitted: 2,
+  failed: 3
+};
+var CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
+var SHARDED_CONTROLS = new Set(CONTROLS.filter((c) => isShardedControl(c.sources)).map((c) => c.id));
+var STATUS_RANK = { pass: 0, excepted: 1, not_evaluable: 2, fail: 3, error: 4 };
+function sumCounts(a, b) {
+  const out = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const mine = out[key];
+    if (typeof mine === "number" && typeof value === "number") out[key] = mine + value;
+    else if (mine !== null && typeof mine === "object" && !Array.isArray(mine) && value !== null && typeof value === "object" && !Array.isArray(value)) {
+      out[key] = sumCounts(mine, value);
+    } else if (mine === void 0) out[key] = value;
+  }
+  return out;
+}
+function mergeResults(ordered, count) {
+  const results = /* @__PURE__ */ new Map();
+  const tenantPasses = /* @__PURE__ */ new Map();
+  const judged = /* @__PURE__ */ new Set();
+  for (const { report } of ordered) {
+    for (const result of report.results) {
+      if (SHARDED_CONTROLS.has(result.control) && result.target === TENANT_TARGET && result.status === "pass") {
+        tenantPasses.set(result.control, [...tenantPasses.get(result.control) ?? [], result]);
+        continue;
+      }
+      if (SHARDED_CONTROLS.has(result.control)) judged.add(result.control);
+      const earlier = results.get(result.fingerprint);
+      if (!earlier || STATUS_RANK[result.status] > STATUS_RANK[earlier.status]) results.set(result.fingerprint, result);
+    }
+  }
+  for (const [control, passes2] of tenantPasses) {
+    if (judged.has(control)) continue;
+    const [first, ...rest] = passes2;
+    if (!first) continue;
+    const evidence = rest.reduce((sum, r) => sumCounts(sum, r.evidence), first.evidence);
+    results.set(first.fingerprint, {
+      ...first,
+      message: count > 1 && passes2.length === count ? `Passes in all ${count} shards; the evidence adds up their coverage.` : first.message,
+      evidence: count > 1 ? { ...evidence, shards: passes2.length } : evidence
+    });
+  }
+  if (count <= 1) return [...results.values()];
+  const sweeps = /* @__PURE__ */ new Map();
+  for (const { report } of ordered) {
+    const seenHere = /* @__PURE__ */ new Set();
+    for (const result of report.results) {
+      const sweep = result.evidence.sweep;
+      if (!SHARDED_CONTROLS.has(result.control) || seenHere.has(result.control) || !isObject2(sweep)) continue;
+      seenHere.add(result.control);
+      const sum = sweeps.get(result.control);
+      sweeps.set(result.control, sum ? sumCounts(sum, sweep) : sweep);
+    }
+  }
+  return [...results.values()].map((r) => {
+    const sweep = sweeps.get(r.control);
+    return sweep && isObject2(r.evidence.sweep) && !(r.target === TENANT_TARGET && r.status === "pass") ? { ...r, evidence: { ...r.evidence, sweep } } : r;
+  });
+}
+function isObject2(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+function sameEverywhere(reports, what, pick) {
+  const first = reports[0];
+  if (!first) return;
+  const expected = pick(first.report);
+  for (const { file, report } of reports) {
+    const value = pick(report);
+    if (value !== expected) {
+      throw new ConfigurationError(
+        `merge-reports: ${file} has ${what} ${JSON.stringify(value)}, but ${first.file} has ${JSON.stringify(expected)}; partial reports must come from one run`
+      );
+    }
+  }
+}
+function mergeOutcome(a, b) {
+  if (!a || a.status === "evaluated") return b;
+  if (b.status === "evaluated") return a;
+  return a.status === "error" ? a : b;
+}
+function mergeReports(reports) {
+  if (reports.length === 0) throw new ConfigurationError("merge-reports needs at least one report");
+  for (const { file, report } of reports) {
+    if (report.schemaVersion !== REPORT_SCHEMA_VERSION) {
+      throw new ConfigurationError(`merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`);
+    }
+  }
+  sameEverywhere(reports, "tool version", (r) => r.tool.version);
+  sameEverywhere(reports, "policy sha256", (r) => r.policy.sha256);
+  sameEverywhere(reports, "tenant", (r) => r.run.tenantId);
+  sameEverywhere(reports, "shard count", (r) => r.snapshot.shard?.count ?? 1);
+  const count = reports[0]?.report.snapshot.shard?.count ?? 1;
+  const seen = /* @__PURE__ */ new Map();
+  for (const { file, report } of reports) {
+    const index = report.snapshot.shard?.index ?? 1;
+    const earlier = seen.get(index);
+    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
+    seen.set(index, file);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
+  if (missing.length > 0) {
+    throw new ConfigurationError(
+      `merge-reports: missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")}; refusing to merge a partial audit`
+    );
+  }
+  const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
+  const first = ordered[0].report;
+  const outcomes = /* @__PURE__ */ new Map();
+  const sources = {};
+  for (const { report } of ordered) {
+    for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
+    for (const [id, status] of Object.entries(report.snapshot.sources)) {
+      const current = sources[id];
+      if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
+        sources[id] = status;
+      } else if (current.status === "ok" && status.status === "ok" && current.count !== void 0 && status.count !== void 0) {
+        sources[id] = { ...current, count: current.count + status.count };
+      }
+    }
+  }
+  const order = (control) => CATALOG_ORDER.get(control) ?? Number.MAX_SAFE_INTEGER;
+  const mergedResults = mergeResults(ordered, count).sort(
+    (a, b) => order(a.control) - order(b.control) || (a.target < b.target ? -1 : a.target > b.target ? 1 : 0)
+  );
+  const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
+  const unusedEverywhere = first.exceptions.unused.filter(
+    (e) => ordered.every(({ report }) => report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target))
+  );
+  const { shard: _shard, ...manifestWithoutShard } = first.snapshot;
+  const snapshot = {
+    ...manifestWithoutShard,
+    capturedAt: ordered.map((r) => r.report.snapshot.capturedAt).sort().at(-1) ?? first.snapshot.capturedAt,
+    sources
+  };
+  return {
+    ...first,
+    run: {
+      ...first.run,
+      startedAt: ordered.map((r) => r.report.run.startedAt).sort()[0] ?? first.run.startedAt,
+      finishedAt: ordered.map((r) => r.report.run.finishedAt).sort().at(-1) ?? first.run.finishedAt
+    },
+    snapshot,
+    controls: mergedControls,
+    results: mergedResults,
+    exceptions: {
+      applied: ordered.flatMap((r) => r.report.exceptions.applied),
+      unused: unusedEverywhere
+    },
+    summary: summarise(mergedResults)
   };
 }
 
@@ -73989,7 +74692,7 @@ async function perDomain(control, input, judge) {
 }
 
 // src/checks/recipient-domain.ts
-function normaliseDomain(domain) {
+function normaliseDomain2(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
 function addressOf(value) {
@@ -74000,17 +74703,17 @@ function addressOf(value) {
   return raw;
 }
 function domainOf(address) {
-  return normaliseDomain(address.slice(address.lastIndexOf("@") + 1));
+  return normaliseDomain2(address.slice(address.lastIndexOf("@") + 1));
 }
 function isWithin(domain, domains) {
-  const d = normaliseDomain(domain);
+  const d = normaliseDomain2(domain);
   return domains.some((base) => {
-    const b = normaliseDomain(base);
+    const b = normaliseDomain2(base);
     return b !== "" && (d === b || d.endsWith(`.${b}`));
   });
 }
 function acceptedDomains(domains) {
-  return domains.filter((d) => d.isVerified !== false).map((d) => normaliseDomain(d.id));
+  return domains.filter((d) => d.isVerified !== false).map((d) => normaliseDomain2(d.id));
 }
 function classifyDomain(domain, accepted, partners) {
   if (isWithin(domain, accepted)) return "internal";
@@ -74024,25 +74727,28 @@ function cnameOf(dns, selector, domain, expected) {
   const answer = dns.answers[cnameKey ?? ""] ?? dns.answers[txtKey ?? ""];
   if (!answer) return { state: "error", rcode: "NOT_COLLECTED" };
   if (!isDataAnswer(answer)) return { state: "error", rcode: answer.rcode };
-  const owner = normaliseDomain(`${selector}._domainkey.${domain}`);
-  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string" && normaliseDomain(r.name) === owner);
+  const owner = normaliseDomain2(`${selector}._domainkey.${domain}`);
+  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string" && normaliseDomain2(r.name) === owner);
   if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
-  const found = normaliseDomain(cname.data);
-  return found === normaliseDomain(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
+  const found = normaliseDomain2(cname.data);
+  return found === normaliseDomain2(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
 }
 function text2(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function dkimSigning({ snapshot, context: context5 }) {
-  const excluded = new Set(context5.policy.domains.exclude.map(normaliseDomain));
-  const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain(d.id)));
+  const excluded = new Set(context5.policy.domains.exclude.map(normaliseDomain2));
+  const domains = snapshot.data("graph.domains").filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes("Email")).filter((d) => !excluded.has(normaliseDomain2(d.id)));
   const configs = new Map(
-    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain(text2(c.Domain) ?? text2(c.Identity) ?? ""), c])
+    snapshot.data("exo.dkimSigningConfig").map((c) => [normaliseDomain2(text2(c.Domain) ?? text2(c.Identity) ?? ""), c])
   );
   const dns = snapshot.data("dns");
   return domains.map((d) => {
-    const domain = normaliseDomain(d.id);
+    const domain = normaliseDomain2(d.id);
     const config = configs.get(domain);
+    if (!config && d.isInitial === true) {
+      return { target: domain, status: "pass", message: "DKIM signing of the initial domain is managed by Microsoft.", evidence: { domain, configured: false, initial: true } };
+    }
     if (!config) {
       return {
         target: domain,
@@ -74332,9 +75038,9 @@ function tlsRptRecord(input) {
     if (records.length !== 1) {
       return { target: domain, status: "fail", message: records.length === 0 ? `${domain} publishes no TLS-RPT record.` : `${domain} publishes ${records.length} TLS-RPT records.`, evidence };
     }
-    const parsed = parseTlsRptRecord(records[0] ?? "");
-    if (!parsed.ok) return { target: domain, status: "fail", message: `The TLS-RPT record of ${domain} is invalid: ${parsed.error}.`, evidence };
-    return { target: domain, status: "pass", message: `${domain} requests TLS reports.`, evidence: { ...evidence, rua: [...parsed.value.rua] } };
+    const parsed2 = parseTlsRptRecord(records[0] ?? "");
+    if (!parsed2.ok) return { target: domain, status: "fail", message: `The TLS-RPT record of ${domain} is invalid: ${parsed2.error}.`, evidence };
+    return { target: domain, status: "pass", message: `${domain} requests TLS reports.`, evidence: { ...evidence, rua: [...parsed2.value.rua] } };
   });
 }
 var domainsChecks = {
@@ -74342,9 +75048,6 @@ var domainsChecks = {
   "mta-sts.policy": { kind: "snapshot", evaluate: mtaStsPolicy },
   "tls-rpt.record": { kind: "snapshot", evaluate: tlsRptRecord }
 };
-
-// src/model/finding.ts
-var TENANT_TARGET = "tenant";
 
 // src/checks/concealment.ts
 var HIDING_FOLDERS = /* @__PURE__ */ new Set(["rssfeeds", "rsssubscriptions", "conversationhistory"]);
@@ -74363,10 +75066,10 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   if (rule.markAsRead) signs.push("mark-as-read");
   const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
   const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
-  for (const { field, value } of rule.conditionTexts) {
+  for (const { field: field2, value } of rule.conditionTexts) {
     const text6 = value.toLowerCase();
-    for (const word of words) if (text6.includes(word)) signs.push(`trigger-word:${word} (${field})`);
-    for (const sender of senders) if (text6 === sender || text6.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+    for (const word of words) if (text6.includes(word)) signs.push(`trigger-word:${word} (${field2})`);
+    for (const sender of senders) if (text6 === sender || text6.includes(sender)) signs.push(`security-team-sender:${sender} (${field2})`);
   }
   const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
   if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
@@ -74375,7 +75078,7 @@ function concealment(rule, triggerWords, securityTeamSenders) {
 }
 
 // src/checks/message-rule.ts
-import { createHash as createHash4 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "assignCategories",
   "copyToFolder",
@@ -74391,7 +75094,18 @@ var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
 ]);
 var GRAPH_TEXT_CONDITIONS = ["subjectContains", "bodyContains", "bodyOrSubjectContains", "senderContains", "headerContains", "recipientContains"];
 var GRAPH_ADDRESS_CONDITIONS = ["fromAddresses", "sentToAddresses"];
+function isPlainJson(value, depth = 0) {
+  if (value === null || typeof value === "string" || typeof value === "boolean") return true;
+  if (typeof value === "number") return Number.isFinite(value);
+  if (typeof value !== "object" || depth > 32) return false;
+  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isPlainJson(value[key], depth + 1)) return false;
+  return true;
+}
 function toJson(value) {
+  if (isPlainJson(value ?? null)) return value ?? null;
   return JSON.parse(JSON.stringify(value ?? null));
 }
 function jsonObject(value) {
@@ -74416,6 +75130,15 @@ function strings(value) {
   if (typeof value === "string") return [value];
   return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 }
+var NO_FOLDERS = {};
+var parsedRules = /* @__PURE__ */ new WeakMap();
+function parseGraphRuleOnce(mailbox, rule, folders = NO_FOLDERS) {
+  const cached = parsedRules.get(rule);
+  if (cached && cached.mailbox === mailbox && cached.folders === folders) return cached.parsed;
+  const parsed2 = parseGraphRule(mailbox, rule, folders);
+  if (typeof rule === "object" && rule !== null) parsedRules.set(rule, { mailbox, folders, parsed: parsed2 });
+  return parsed2;
+}
 function parseGraphRule(mailbox, rule, folders = {}) {
   const ruleId = typeof rule.id === "string" && rule.id !== "" ? rule.id : "(no id)";
   const name3 = typeof rule.displayName === "string" ? rule.displayName : "";
@@ -74432,16 +75155,19 @@ function parseGraphRule(mailbox, rule, folders = {}) {
       ...graphRecipients(actions.redirectTo, "redirectTo")
     ];
     const conditions = isJsonObject(rule.conditions) ? rule.conditions : {};
-    const conditionTexts = [
-      ...GRAPH_TEXT_CONDITIONS.flatMap((field) => strings(conditions[field]).map((value) => ({ field, value }))),
-      ...GRAPH_ADDRESS_CONDITIONS.flatMap((field) => {
-        const list = Array.isArray(conditions[field]) ? conditions[field] : [];
-        return list.flatMap((r) => {
-          const email = isJsonObject(r) ? r.emailAddress : void 0;
-          return isJsonObject(email) && typeof email.address === "string" ? [{ field, value: email.address }] : [];
-        });
-      })
-    ];
+    const conditionTexts = [];
+    for (const field2 of GRAPH_TEXT_CONDITIONS) {
+      if (conditions[field2] === void 0) continue;
+      for (const value of strings(conditions[field2])) conditionTexts.push({ field: field2, value });
+    }
+    for (const field2 of GRAPH_ADDRESS_CONDITIONS) {
+      const list = conditions[field2];
+      if (!Array.isArray(list)) continue;
+      for (const r of list) {
+        const email = isJsonObject(r) ? r.emailAddress : void 0;
+        if (isJsonObject(email) && typeof email.address === "string") conditionTexts.push({ field: field2, value: email.address });
+      }
+    }
     return {
       ok: true,
       rule: {
@@ -74499,7 +75225,7 @@ function exchangeRuleId(rule, name3) {
   const tail = identity.slice(identity.lastIndexOf("\\") + 1);
   if (tail !== "") return tail;
   if (typeof rule.RuleIdentity === "string" || typeof rule.RuleIdentity === "number") return String(rule.RuleIdentity);
-  return `name-${createHash4("sha256").update(name3).digest("hex").slice(0, 16)}`;
+  return `name-${createHash5("sha256").update(name3).digest("hex").slice(0, 16)}`;
 }
 function parseExchangeRule(mailbox, rule) {
   const name3 = typeof rule.Name === "string" ? rule.Name : "";
@@ -74532,7 +75258,7 @@ function parseExchangeRule(mailbox, rule) {
         // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
         moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf("\\") + 1),
         markAsRead: rule.MarkAsRead === true,
-        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) => strings(rule[field]).map((value) => ({ field, value })))
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field2) => strings(rule[field2]).map((value) => ({ field: field2, value })))
       }
     };
   } catch (error2) {
@@ -74555,12 +75281,12 @@ function isNoMailbox(item) {
 function ruleTarget(mailbox, ruleId) {
   return `${mailbox}/${ruleId}`;
 }
-function parseError(parsed, source) {
+function parseError(parsed2, source) {
   return {
-    target: ruleTarget(parsed.mailbox, parsed.ruleId),
+    target: ruleTarget(parsed2.mailbox, parsed2.ruleId),
     status: "error",
-    message: `This inbox rule cannot be judged: ${parsed.reason}.`,
-    evidence: { mailbox: parsed.mailbox, ruleId: parsed.ruleId, ruleName: parsed.name, source, reason: parsed.reason }
+    message: `This inbox rule cannot be judged: ${parsed2.reason}.`,
+    evidence: { mailbox: parsed2.mailbox, ruleId: parsed2.ruleId, ruleName: parsed2.name, source, reason: parsed2.reason }
   };
 }
 function ruleSweepFold(input, judge) {
@@ -74596,22 +75322,22 @@ function ruleSweepFold(input, judge) {
         counts.mailboxes++;
         const key = mailbox.toLowerCase();
         for (const raw of item.body.value) {
-          const parsed = parseGraphRule(mailbox, raw, item.folders);
+          const parsed2 = parseGraphRuleOnce(mailbox, raw, item.folders);
           counts.rules++;
           if (hiddenMailboxes.has(key)) {
             const names = visibleNames.get(key) ?? /* @__PURE__ */ new Set();
-            names.add(parsed.ok ? parsed.rule.name : parsed.name);
+            names.add(parsed2.ok ? parsed2.rule.name : parsed2.name);
             visibleNames.set(key, names);
           }
-          if (!parsed.ok) {
-            findings.push(parseError(parsed, "graph"));
+          if (!parsed2.ok) {
+            findings.push(parseError(parsed2, "graph"));
             continue;
           }
-          if (!parsed.rule.enabled) {
+          if (!parsed2.rule.enabled) {
             counts.disabledRules++;
             continue;
           }
-          const finding = judge(parsed.rule, false);
+          const finding = judge(parsed2.rule, false);
           if (finding) findings.push(finding);
         }
       }
@@ -74620,16 +75346,16 @@ function ruleSweepFold(input, judge) {
       let hiddenRead = 0;
       for (const raw of hiddenRules) {
         const mailbox = ownerOf(raw);
-        const parsed = parseExchangeRule(mailbox, raw);
-        const name3 = parsed.ok ? parsed.rule.name : parsed.name;
+        const parsed2 = parseExchangeRule(mailbox, raw);
+        const name3 = parsed2.ok ? parsed2.rule.name : parsed2.name;
         if (visibleNames.get(mailbox.toLowerCase())?.has(name3)) continue;
         hiddenRead++;
-        if (!parsed.ok) {
-          findings.push(parseError(parsed, "exchange"));
+        if (!parsed2.ok) {
+          findings.push(parseError(parsed2, "exchange"));
           continue;
         }
-        if (!parsed.rule.enabled) continue;
-        const finding = judge(parsed.rule, true);
+        if (!parsed2.rule.enabled) continue;
+        const finding = judge(parsed2.rule, true);
         if (finding) findings.push(finding);
       }
       const sweep = {
@@ -74814,10 +75540,10 @@ function outboundPolicy({ snapshot, params }) {
     if (!rule || text3(rule.State) === "Disabled" || rule.Enabled === false) {
       return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
     }
-    const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field) => {
-      const value = rule[field];
+    const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field2) => {
+      const value = rule[field2];
       const list = Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
-      return list.filter((v) => typeof v === "string").map((v) => ({ field, value: v }));
+      return list.filter((v) => typeof v === "string").map((v) => ({ field: field2, value: v }));
     });
     const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
     const scopeEvidence = { ...evidence, applied: true, rule: text3(rule.Name) ?? null, scope, notAllowed: outside };
@@ -74833,7 +75559,7 @@ function outboundPolicy({ snapshot, params }) {
   });
 }
 function remoteDomains({ snapshot, params }) {
-  const partners = new Set(params.strings("partnerDomains").map(normaliseDomain));
+  const partners = new Set(params.strings("partnerDomains").map(normaliseDomain2));
   return snapshot.data("exo.remoteDomain").map((domain) => {
     const domainName = text3(domain.DomainName) ?? "";
     const target = `remote-domain/${domainName || policyName(domain)}`;
@@ -74842,7 +75568,7 @@ function remoteDomains({ snapshot, params }) {
       return { target, status: "error", message: "AutoForwardEnabled is missing.", evidence };
     }
     if (!domain.AutoForwardEnabled) return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
-    if (domainName !== "*" && partners.has(normaliseDomain(domainName))) {
+    if (domainName !== "*" && partners.has(normaliseDomain2(domainName))) {
       return { target, status: "pass", message: "Automatic forwarding is on for an allow-listed partner domain.", evidence: { ...evidence, allowListed: true } };
     }
     return {
@@ -74861,215 +75587,198 @@ var forwardingChecks = {
   "forwarding.remote-domains": { kind: "snapshot", evaluate: remoteDomains }
 };
 
-// src/model/cap.ts
-var EVIDENCE_CAP = 50;
+// src/checks/sign-ins/event-page.ts
+var IP_UNPARSED = 0;
+var IP_V4 = 1;
+var IP_V6 = 2;
+var IP_MALFORMED = 3;
+var EventPage = class {
+  constructor(userNames) {
+    this.userNames = userNames;
+  }
+  userNames;
+  count = 0;
+  raw = [];
+  /** `createdDateTime` in epoch milliseconds (UTC). */
+  time = new Float64Array(0);
+  /** The user's number: see SignInPass.userName. */
+  user = new Int32Array(0);
+  /** `status.errorCode`; 0 is a successful sign-in. */
+  errorCode = new Float64Array(0);
+  ipKind = new Uint8Array(0);
+  /** An IPv4 address as one unsigned 32-bit number. */
+  ipv4 = new Float64Array(0);
+  ip6 = [];
+  /** Empties the page for `capacity` events, growing the columns when needed. */
+  reset(capacity) {
+    if (this.time.length < capacity) {
+      const size = Math.max(capacity, this.time.length * 2, 1024);
+      this.time = new Float64Array(size);
+      this.user = new Int32Array(size);
+      this.errorCode = new Float64Array(size);
+      this.ipKind = new Uint8Array(size);
+      this.ipv4 = new Float64Array(size);
+    }
+    this.raw.length = 0;
+    this.ip6.length = 0;
+    this.count = 0;
+  }
+  push(raw, time, user, errorCode) {
+    const i = this.count++;
+    this.raw[i] = raw;
+    this.time[i] = time;
+    this.user[i] = user;
+    this.errorCode[i] = errorCode;
+    this.ipKind[i] = IP_UNPARSED;
+    this.ip6[i] = void 0;
+  }
+  /** Parses event `i`'s `ipAddress` once, however many detectors ask; returns its kind. */
+  ip(i) {
+    const kind = this.ipKind[i] ?? IP_MALFORMED;
+    if (kind !== IP_UNPARSED) return kind;
+    const text6 = this.raw[i]?.ipAddress;
+    let parsed2 = IP_MALFORMED;
+    if (typeof text6 === "string" && text6.length > 0 && text6.length <= 45) {
+      const v4 = parseIpv4Value(text6);
+      if (v4 >= 0) {
+        this.ipv4[i] = v4;
+        parsed2 = IP_V4;
+      } else if (text6.includes(":")) {
+        const ip = parseIp(text6);
+        if (ip?.version === 4) {
+          const b = ip.bytes;
+          this.ipv4[i] = (b[0] ?? 0) * 16777216 + ((b[1] ?? 0) << 16 | (b[2] ?? 0) << 8 | (b[3] ?? 0));
+          parsed2 = IP_V4;
+        } else if (ip) {
+          this.ip6[i] = ip;
+          parsed2 = IP_V6;
+        }
+      }
+    }
+    this.ipKind[i] = parsed2;
+    return parsed2;
+  }
+  /** The user key of event `i`. */
+  userName(i) {
+    return this.userNames[this.user[i] ?? 0] ?? "";
+  }
+};
 
 // src/checks/sign-ins/recent-ids.ts
 var RecentIds = class {
   constructor(horizonMs, maxIds) {
     this.horizonMs = horizonMs;
     this.maxIds = maxIds;
+    this.queueIds = new Array(maxIds).fill(void 0);
+    this.queueTimes = new Float64Array(maxIds);
   }
   horizonMs;
   maxIds;
-  seen = /* @__PURE__ */ new Map();
-  queueIds = [];
-  queueTimes = [];
+  seen = /* @__PURE__ */ new Set();
+  /** The remembered IDs in the order they came, as a ring of `maxIds` slots (no array shifting). */
+  queueIds;
+  queueTimes;
   head = 0;
   /** `true` when `id` was already seen; otherwise remembers it. */
   seenBefore(id, time) {
     this.evict(time);
     if (this.seen.has(id)) return true;
-    this.seen.set(id, time);
-    this.queueIds.push(id);
-    this.queueTimes.push(time);
+    const tail = (this.head + this.seen.size) % this.maxIds;
+    this.seen.add(id);
+    this.queueIds[tail] = id;
+    this.queueTimes[tail] = time;
     return false;
   }
   get size() {
     return this.seen.size;
   }
   evict(now) {
-    while (this.head < this.queueIds.length) {
+    while (this.seen.size > 0) {
       const time = this.queueTimes[this.head] ?? now;
       if (Math.abs(now - time) <= this.horizonMs && this.seen.size < this.maxIds) break;
-      const id = this.queueIds[this.head] ?? "";
-      if (this.seen.get(id) === time) this.seen.delete(id);
-      this.head++;
-    }
-    if (this.head > 65536 && this.head * 2 > this.queueIds.length) {
-      this.queueIds.splice(0, this.head);
-      this.queueTimes.splice(0, this.head);
-      this.head = 0;
+      this.seen.delete(this.queueIds[this.head] ?? "");
+      this.queueIds[this.head] = void 0;
+      this.head = (this.head + 1) % this.maxIds;
     }
   }
 };
 
-// src/checks/sign-ins/ip-address.ts
-var DECIMAL_OCTET = /^(?:0|[1-9][0-9]{0,2})$/;
-function parseIpv4(text6) {
-  const parts = text6.split(".");
-  if (parts.length !== 4) return void 0;
+// src/checks/sign-ins/sign-in-event.ts
+var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
+var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
+var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+function digits(text6, at, count) {
   let value = 0;
-  for (const part of parts) {
-    if (!DECIMAL_OCTET.test(part)) return void 0;
-    const octet = Number(part);
-    if (octet > 255) return void 0;
-    value = value * 256 + octet;
+  for (let i = at; i < at + count; i++) {
+    const d = text6.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    value = value * 10 + d;
   }
   return value;
 }
-var HEX_GROUP = /^[0-9a-fA-F]{1,4}$/;
-function parseGroups(text6) {
-  if (text6 === "") return [];
-  const groups2 = [];
-  const parts = text6.split(":");
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i] ?? "";
-    if (i === parts.length - 1 && part.includes(".")) {
-      const v4 = parseIpv4(part);
-      if (v4 === void 0) return void 0;
-      groups2.push(Math.floor(v4 / 65536), v4 % 65536);
-      continue;
+function daysFromCivil(year, month, day2) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day2 - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+function parseGraphUtc(text6) {
+  const length2 = text6.length;
+  if (length2 < 20 || text6.charCodeAt(length2 - 1) !== 90) return Number.NaN;
+  if (text6.charCodeAt(4) !== 45 || text6.charCodeAt(7) !== 45 || text6.charCodeAt(10) !== 84) return Number.NaN;
+  if (text6.charCodeAt(13) !== 58 || text6.charCodeAt(16) !== 58) return Number.NaN;
+  const year = digits(text6, 0, 4);
+  const month = digits(text6, 5, 2);
+  const day2 = digits(text6, 8, 2);
+  const hour = digits(text6, 11, 2);
+  const minute = digits(text6, 14, 2);
+  const second = digits(text6, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day2 < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return Number.NaN;
+  }
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day2 > (DAYS_IN_MONTH[month - 1] ?? 0) + (leap ? 1 : 0)) return Number.NaN;
+  let ms = 0;
+  if (length2 > 20) {
+    if (text6.charCodeAt(19) !== 46 || length2 === 21) return Number.NaN;
+    for (let i = 20, scale = 100; i < length2 - 1; i++, scale /= 10) {
+      const d = text6.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return Number.NaN;
+      if (scale >= 1) ms += d * scale;
     }
-    if (!HEX_GROUP.test(part)) return void 0;
-    groups2.push(Number.parseInt(part, 16));
   }
-  return groups2;
+  return daysFromCivil(year, month, day2) * 864e5 + hour * 36e5 + minute * 6e4 + second * 1e3 + ms;
 }
-function parseIpv6(text6) {
-  if (text6.includes("%")) return void 0;
-  const gap = text6.indexOf("::");
-  if (gap !== text6.lastIndexOf("::")) return void 0;
-  if (gap === -1) {
-    const groups2 = parseGroups(text6);
-    return groups2?.length === 8 ? groups2 : void 0;
-  }
-  const head = parseGroups(text6.slice(0, gap));
-  const tail = parseGroups(text6.slice(gap + 2));
-  if (!head || !tail) return void 0;
-  const missing = 8 - head.length - tail.length;
-  if (missing < 1) return void 0;
-  return [...head, ...new Array(missing).fill(0), ...tail];
-}
-function parseIp2(text6) {
-  if (typeof text6 !== "string" || text6.length === 0 || text6.length > 45) return void 0;
-  if (text6.includes(":")) {
-    const groups2 = parseIpv6(text6);
-    if (!groups2) return void 0;
-    if (groups2.slice(0, 5).every((g) => g === 0) && groups2[5] === 65535) {
-      return { version: 4, value: (groups2[6] ?? 0) * 65536 + (groups2[7] ?? 0) };
-    }
-    return { version: 6, groups: groups2 };
-  }
-  const value = parseIpv4(text6);
-  return value === void 0 ? void 0 : { version: 4, value };
-}
-function ipv4Text(value) {
-  return `${Math.floor(value / 16777216)}.${Math.floor(value / 65536) % 256}.${Math.floor(value / 256) % 256}.${value % 256}`;
-}
-function ipv6Text(groups2) {
-  let bestStart = -1;
-  let bestLength = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups2[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups2[j] === 0) j++;
-    if (j - i > bestLength) {
-      bestStart = i;
-      bestLength = j - i;
-    }
-    i = j;
-  }
-  const hex = groups2.map((g) => g.toString(16));
-  if (bestStart === -1) return hex.join(":");
-  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
-}
-function ipText(ip) {
-  return ip.version === 4 ? ipv4Text(ip.value) : ipv6Text(ip.groups);
-}
-function sourcePrefix(ip) {
-  if (ip.version === 4) return `${ipv4Text(ip.value - ip.value % 256)}/24`;
-  return `${ipv6Text([...ip.groups.slice(0, 4), 0, 0, 0, 0])}/64`;
-}
-function parseCidr(text6) {
-  const slash = text6.indexOf("/");
-  const base = parseIp2(slash === -1 ? text6 : text6.slice(0, slash));
-  if (!base) return void 0;
-  const max = base.version === 4 ? 32 : 128;
-  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
-  const bits = Number(bitsText);
-  if (bits > max) return void 0;
-  return { text: text6, base, bits };
-}
-function cidrContains(cidr, ip) {
-  if (cidr.base.version === 4 && ip.version === 4) {
-    if (cidr.bits === 0) return true;
-    const size = 2 ** (32 - cidr.bits);
-    return Math.floor(cidr.base.value / size) === Math.floor(ip.value / size);
-  }
-  if (cidr.base.version === 6 && ip.version === 6) {
-    let remaining = cidr.bits;
-    for (let i = 0; i < 8 && remaining > 0; i++) {
-      const take = Math.min(16, remaining);
-      const shift = 16 - take;
-      if ((cidr.base.groups[i] ?? 0) >> shift !== (ip.groups[i] ?? 0) >> shift) return false;
-      remaining -= take;
-    }
-    return true;
-  }
-  return false;
-}
-
-// src/checks/sign-ins/sign-in-event.ts
-function ipOf(event) {
-  if (event.ip === void 0) event.ip = parseIp2(event.raw.ipAddress) ?? null;
-  return event.ip ?? void 0;
-}
-var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
-var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
 function parseGraphTime(text6) {
-  if (typeof text6 !== "string" || !ISO_DATE_TIME.test(text6)) return void 0;
+  if (typeof text6 !== "string") return void 0;
+  const fast = parseGraphUtc(text6);
+  if (fast === fast) return fast;
+  if (!ISO_DATE_TIME.test(text6)) return void 0;
   const value = Date.parse(HAS_ZONE.test(text6) ? text6 : `${text6}Z`);
   return Number.isFinite(value) ? value : void 0;
 }
-function toSignInEvent(raw, intern = (u) => u) {
-  if (typeof raw.id !== "string" || raw.id === "") return "noId";
-  const time = parseGraphTime(raw.createdDateTime);
-  if (time === void 0) return "badTime";
-  const upn = typeof raw.userPrincipalName === "string" && raw.userPrincipalName !== "" ? raw.userPrincipalName : void 0;
-  const userId = typeof raw.userId === "string" && raw.userId !== "" ? raw.userId : void 0;
-  const user = upn !== void 0 ? upn.toLowerCase() : userId?.toLowerCase();
-  if (user === void 0) return "noUser";
-  const errorCode = raw.status?.errorCode;
-  if (typeof errorCode !== "number" || !Number.isInteger(errorCode)) return "noStatus";
-  return { raw, id: raw.id, time, user: intern(user), errorCode, success: errorCode === 0, ip: void 0 };
+function countryCodeOf(raw) {
+  return countryCode(raw.location?.countryOrRegion);
 }
-function coordinatesOf(raw) {
-  const geo = raw.location?.geoCoordinates;
-  const lat = geo?.latitude;
-  const lon = geo?.longitude;
-  if (typeof lat !== "number" || typeof lon !== "number") return "noLocation";
-  if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-    return "coordinatesOutOfRange";
-  }
-  return { lat, lon };
+function countryCode(country) {
+  if (typeof country !== "string" || country.length !== 2) return -1;
+  const a = country.charCodeAt(0) & ~32;
+  const b = country.charCodeAt(1) & ~32;
+  if (a < 65 || a > 90 || b < 65 || b > 90) return -1;
+  return a << 8 | b;
 }
-function countryOf(raw) {
-  const country = raw.location?.countryOrRegion;
-  if (typeof country !== "string" || !/^[A-Za-z]{2}$/.test(country)) return void 0;
-  return country.toUpperCase();
+function countryText(code) {
+  return String.fromCharCode(code >> 8, code & 255);
 }
 
 // src/checks/sign-ins/sign-in-pass.ts
 var DEDUPE_HORIZON_MS = 3 * 60 * 60 * 1e3;
 var DEDUPE_MAX_IDS = 1e5;
+var RAW_SPELLINGS_MAX = 1e6;
 var SignInPass = class {
   lastPage;
-  lastEvents = [];
   ids = new RecentIds(DEDUPE_HORIZON_MS, DEDUPE_MAX_IDS);
   problems = {
     noId: 0,
@@ -75078,14 +75787,11 @@ var SignInPass = class {
     noStatus: 0,
     duplicate: 0
   };
-  /** One string per user, so per-user state across detectors shares its keys (bounded by the tenant's users). */
-  users = /* @__PURE__ */ new Map();
-  intern = (user) => {
-    const known = this.users.get(user);
-    if (known !== void 0) return known;
-    this.users.set(user, user);
-    return user;
-  };
+  /** User key (and raw spellings of it) → user number; detectors keep per-user state by number. */
+  userNumbers = /* @__PURE__ */ new Map();
+  names = [];
+  spellings = 0;
+  page = new EventPage(this.names);
   read = 0;
   earliest = Infinity;
   latest = -Infinity;
@@ -75093,27 +75799,65 @@ var SignInPass = class {
   get started() {
     return this.lastPage !== void 0;
   }
-  prepare(page) {
-    if (page === this.lastPage) return this.lastEvents;
-    const events = [];
-    for (const raw of page) {
+  /** The stable per-user key of a user number: the lower-case UPN, or the object ID. */
+  userName(user) {
+    return this.names[user] ?? "";
+  }
+  /** The number of a user key as Graph spelled it; the key is the lower-cased text. */
+  userNumber(text6) {
+    const known = this.userNumbers.get(text6);
+    if (known !== void 0) return known;
+    const key = text6.toLowerCase();
+    let user = this.userNumbers.get(key);
+    if (user === void 0) {
+      user = this.names.length;
+      this.names.push(key);
+      this.userNumbers.set(key, user);
+    }
+    if (key !== text6 && this.spellings < RAW_SPELLINGS_MAX) {
+      this.spellings++;
+      this.userNumbers.set(text6, user);
+    }
+    return user;
+  }
+  prepare(records) {
+    const page = this.page;
+    if (records === this.lastPage) return page;
+    page.reset(records.length);
+    for (const raw of records) {
       this.read++;
-      const event = toSignInEvent(raw, this.intern);
-      if (typeof event === "string") {
-        this.problems[event]++;
+      const id = raw.id;
+      if (typeof id !== "string" || id === "") {
+        this.problems.noId++;
         continue;
       }
-      if (this.ids.seenBefore(event.id, event.time)) {
+      const time = parseGraphTime(raw.createdDateTime);
+      if (time === void 0) {
+        this.problems.badTime++;
+        continue;
+      }
+      const upn = raw.userPrincipalName;
+      const userId = raw.userId;
+      const userText = typeof upn === "string" && upn !== "" ? upn : typeof userId === "string" && userId !== "" ? userId : void 0;
+      if (userText === void 0) {
+        this.problems.noUser++;
+        continue;
+      }
+      const errorCode = raw.status?.errorCode;
+      if (typeof errorCode !== "number" || !Number.isInteger(errorCode)) {
+        this.problems.noStatus++;
+        continue;
+      }
+      if (this.ids.seenBefore(id, time)) {
         this.problems.duplicate++;
         continue;
       }
-      if (event.time < this.earliest) this.earliest = event.time;
-      if (event.time > this.latest) this.latest = event.time;
-      events.push(event);
+      if (time < this.earliest) this.earliest = time;
+      if (time > this.latest) this.latest = time;
+      page.push(raw, time, this.userNumber(userText), errorCode);
     }
-    this.lastPage = page;
-    this.lastEvents = events;
-    return events;
+    this.lastPage = records;
+    return page;
   }
   /** The time span read so far, for a stream that failed part-way. */
   coverage() {
@@ -75141,24 +75885,30 @@ function windowOf(input) {
 }
 function detectorFold(input, detector) {
   const pass = sharedPass(input.snapshot.data("graph.signIns"));
+  const logic = typeof detector === "function" ? detector(pass) : detector;
   const window2 = windowOf(input);
   const skipped = { outsideWindow: 0 };
+  let outsideWindow = 0;
   let analysed = 0;
   const windowJson = { start: new Date(window2.start).toISOString(), end: new Date(window2.end).toISOString() };
   return {
-    add(page) {
-      for (const event of pass.prepare(page)) {
-        if (event.time < window2.start || event.time > window2.end) {
-          skipped.outsideWindow = (skipped.outsideWindow ?? 0) + 1;
+    add(records) {
+      const page = pass.prepare(records);
+      const times = page.time;
+      for (let i = 0, n = page.count; i < n; i++) {
+        const time = times[i] ?? Number.NaN;
+        if (time < window2.start || time > window2.end) {
+          outsideWindow++;
           continue;
         }
-        const reason = detector.add(event);
+        const reason = logic.add(page, i);
         if (reason === void 0) analysed++;
         else skipped[reason] = (skipped[reason] ?? 0) + 1;
       }
+      skipped.outsideWindow = outsideWindow;
     },
     finish() {
-      return detector.finish({
+      return logic.finish({
         window: windowJson,
         eventsRead: pass.read,
         eventsAnalysed: analysed,
@@ -75190,22 +75940,38 @@ var TextCache = class {
   }
 };
 
+// src/checks/sign-ins/insert-at.ts
+var SMALL_LIST = 16;
+function insertAt(list, at, value) {
+  const n = list.length;
+  if (n >= SMALL_LIST) {
+    if (at === n) list.push(value);
+    else list.splice(at, 0, value);
+    return list;
+  }
+  const next = new Array(n + 1);
+  for (let k = 0; k < at; k++) next[k] = list[k];
+  next[at] = value;
+  for (let k = at; k < n; k++) next[k + 1] = list[k];
+  return next;
+}
+
 // src/checks/sign-ins/evidence-rows.ts
 function text4(value) {
   return typeof value === "string" && value !== "" ? value : null;
 }
-function rowFields(event, texts) {
-  const raw = event.raw;
-  const shared = texts ? (value) => texts.get(value) : text4;
+function rowFields(page, i, texts) {
+  const raw = page.raw[i];
+  const location = raw?.location;
   return {
-    time: event.time,
-    user: event.user,
-    ip: text4(raw.ipAddress),
-    country: shared(raw.location?.countryOrRegion),
-    city: shared(raw.location?.city),
-    app: shared(raw.appDisplayName),
-    client: shared(raw.clientAppUsed),
-    errorCode: event.errorCode
+    time: page.time[i] ?? 0,
+    user: page.userName(i),
+    ip: text4(raw?.ipAddress),
+    country: texts ? texts.get(location?.countryOrRegion) : text4(location?.countryOrRegion),
+    city: texts ? texts.get(location?.city) : text4(location?.city),
+    app: texts ? texts.get(raw?.appDisplayName) : text4(raw?.appDisplayName),
+    client: texts ? texts.get(raw?.clientAppUsed) : text4(raw?.clientAppUsed),
+    errorCode: page.errorCode[i] ?? 0
   };
 }
 function toRow(fields) {
@@ -75229,14 +75995,15 @@ var RowSample = class {
   limit;
   rows = [];
   total = 0;
-  add(event) {
+  add(page, i) {
     this.total++;
     const rows = this.rows;
-    if (rows.length === this.limit && event.time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    const time = page.time[i] ?? 0;
+    if (rows.length === this.limit && time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
     let at = rows.length;
-    while (at > 0 && (rows[at - 1]?.time ?? 0) < event.time) at--;
-    rows.splice(at, 0, rowFields(event));
-    if (rows.length > this.limit) rows.pop();
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < time) at--;
+    this.rows = insertAt(rows, at, rowFields(page, i));
+    if (this.rows.length > this.limit) this.rows.pop();
   }
   /** `{ items, total }` in the shape of src/model/cap.ts, oldest first. */
   toJson() {
@@ -75247,19 +76014,26 @@ var RowSample = class {
 // src/checks/sign-ins/countries.ts
 function countriesFold(input) {
   const allowed = new Set(input.params.strings("allowedCountries").map((c) => c.toUpperCase()));
+  const allowedCodes = /* @__PURE__ */ new Set();
+  for (const country of allowed) {
+    const code = countryCode(country);
+    if (code !== -1) allowedCodes.add(code);
+  }
   const users = /* @__PURE__ */ new Map();
-  return detectorFold(input, {
-    add(event) {
-      if (!event.success || allowed.size === 0) return void 0;
-      const country = countryOf(event.raw);
-      if (country === void 0) return "noLocation";
-      if (allowed.has(country)) return void 0;
-      let state3 = users.get(event.user);
+  return detectorFold(input, (pass) => ({
+    add(page, i) {
+      if (page.errorCode[i] !== 0 || allowed.size === 0) return void 0;
+      const code = countryCodeOf(page.raw[i]);
+      if (code === -1) return "noLocation";
+      if (allowedCodes.has(code)) return void 0;
+      const user = page.user[i] ?? 0;
+      let state3 = users.get(user);
       if (!state3) {
         state3 = { rows: new RowSample(), countries: /* @__PURE__ */ new Map() };
-        users.set(event.user, state3);
+        users.set(user, state3);
       }
-      state3.rows.add(event);
+      state3.rows.add(page, i);
+      const country = countryText(code);
       state3.countries.set(country, (state3.countries.get(country) ?? 0) + 1);
       return void 0;
     },
@@ -75275,7 +76049,8 @@ function countriesFold(input) {
         ];
       }
       const findings = [];
-      for (const [user, state3] of users) {
+      for (const [number, state3] of users) {
+        const user = pass.userName(number);
         const countries = Object.fromEntries([...state3.countries].sort(([a], [b]) => a < b ? -1 : 1));
         const signIns = state3.rows.toJson();
         const ips = [...new Set(signIns.items.map((r) => r.ip ?? ""))].filter((ip) => ip !== "").sort();
@@ -75290,8 +76065,115 @@ function countriesFold(input) {
       if (findings.length > 0) return findings;
       return [cleanFinding("Every successful sign-in came from an allowed country.", scan, { allowedCountries: [...allowed].sort() })];
     }
-  });
+  }));
 }
+
+// src/checks/sign-ins/point-pairs.ts
+var SPILLED = 3;
+var TEXT_LIMIT = 65536;
+var PointPairs = class {
+  /** Points held per user: 0, 1, 2, or SPILLED. */
+  count = new Uint8Array(1024);
+  time = new Float64Array(2048);
+  lat = new Float64Array(2048);
+  lon = new Float64Array(2048);
+  ipv4 = new Float64Array(2048);
+  /** Four text numbers per point (country, city, app, client); -1 is null. */
+  texts = new Int32Array(8192);
+  /** Address texts of points whose address is not a plain dotted quad, by point slot. */
+  ipTexts = /* @__PURE__ */ new Map();
+  textNumbers = /* @__PURE__ */ new Map();
+  textValues = [];
+  /** Makes room for `user`. */
+  ensure(user) {
+    if (user < this.count.length) return;
+    const size = Math.max(user + 1, this.count.length * 2);
+    const grow = (old, make, per) => {
+      const next = make(size * per);
+      next.set(old);
+      return next;
+    };
+    this.count = grow(this.count, (n) => new Uint8Array(n), 1);
+    this.time = grow(this.time, (n) => new Float64Array(n), 2);
+    this.lat = grow(this.lat, (n) => new Float64Array(n), 2);
+    this.lon = grow(this.lon, (n) => new Float64Array(n), 2);
+    this.ipv4 = grow(this.ipv4, (n) => new Float64Array(n), 2);
+    this.texts = grow(this.texts, (n) => new Int32Array(n), 8);
+  }
+  timeOf(user, k) {
+    return this.time[user * 2 + k] ?? 0;
+  }
+  latOf(user, k) {
+    return this.lat[user * 2 + k] ?? 0;
+  }
+  lonOf(user, k) {
+    return this.lon[user * 2 + k] ?? 0;
+  }
+  /** Whether one more point's texts surely fit the table; if not, the caller spills the user. */
+  hasRoom() {
+    return this.textValues.length + 4 <= TEXT_LIMIT;
+  }
+  textNumber(value, previous) {
+    if (value === null) return -1;
+    if (previous >= 0 && this.textValues[previous] === value) return previous;
+    const known = this.textNumbers.get(value);
+    if (known !== void 0) return known;
+    this.textNumbers.set(value, this.textValues.length);
+    this.textValues.push(value);
+    return this.textValues.length - 1;
+  }
+  /** Writes point `k` of `user` (after hasRoom). */
+  write(user, k, point) {
+    const slot = user * 2 + k;
+    const base = slot * 4;
+    this.texts[base] = this.textNumber(point.country, this.texts[base] ?? -1);
+    this.texts[base + 1] = this.textNumber(point.city, this.texts[base + 1] ?? -1);
+    this.texts[base + 2] = this.textNumber(point.app, this.texts[base + 2] ?? -1);
+    this.texts[base + 3] = this.textNumber(point.client, this.texts[base + 3] ?? -1);
+    this.time[slot] = point.time;
+    this.lat[slot] = point.lat;
+    this.lon[slot] = point.lon;
+    this.ipv4[slot] = point.ipv4;
+    if (point.ipv4 >= 0 || point.ip === null) this.ipTexts.delete(slot);
+    else this.ipTexts.set(slot, point.ip);
+  }
+  /** Copies point `k` of `user` to point `to` (used to make room at the front). */
+  move(user, k, to) {
+    const from = user * 2 + k;
+    const slot = user * 2 + to;
+    this.time[slot] = this.time[from] ?? 0;
+    this.lat[slot] = this.lat[from] ?? 0;
+    this.lon[slot] = this.lon[from] ?? 0;
+    this.ipv4[slot] = this.ipv4[from] ?? -1;
+    this.texts.copyWithin(slot * 4, from * 4, from * 4 + 4);
+    const ip = this.ipTexts.get(from);
+    if (ip === void 0) this.ipTexts.delete(slot);
+    else this.ipTexts.set(slot, ip);
+  }
+  /** Point `k` of `user` as an object (for evidence, or to spill the user). */
+  read(user, k) {
+    const slot = user * 2 + k;
+    const text6 = (n) => n === void 0 || n < 0 ? null : this.textValues[n] ?? null;
+    const ipv4 = this.ipv4[slot] ?? -1;
+    return {
+      time: this.time[slot] ?? 0,
+      lat: this.lat[slot] ?? 0,
+      lon: this.lon[slot] ?? 0,
+      ipv4,
+      ip: ipv4 >= 0 ? null : this.ipTexts.get(slot) ?? null,
+      country: text6(this.texts[slot * 4]),
+      city: text6(this.texts[slot * 4 + 1]),
+      app: text6(this.texts[slot * 4 + 2]),
+      client: text6(this.texts[slot * 4 + 3])
+    };
+  }
+  /** Forgets a spilled user's slots (their address texts). */
+  spill(user) {
+    this.ipTexts.delete(user * 2);
+    this.ipTexts.delete(user * 2 + 1);
+    this.count[user] = SPILLED;
+  }
+};
 
 // src/checks/sign-ins/great-circle.ts
 var EARTH_RADIUS_KM = 6371.0088;
@@ -75303,10 +76185,59 @@ function greatCircleKm(lat1, lon1, lat2, lon2) {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
+// src/checks/sign-ins/ip-address.ts
+function ipv4Value(ip) {
+  const b = ip.bytes;
+  return (b[0] ?? 0) * 16777216 + ((b[1] ?? 0) << 16 | (b[2] ?? 0) << 8 | (b[3] ?? 0));
+}
+function ipv4PrefixText(value) {
+  return `${ipv4Text(value - value % 256)}/24`;
+}
+function ipv6PrefixText(ip) {
+  const bytes = new Uint8Array(16);
+  bytes.set(ip.bytes.subarray(0, 8));
+  return `${readableIp({ version: 6, bytes })}/64`;
+}
+function parseCidr(text6) {
+  const slash = text6.indexOf("/");
+  const base = parseIp(slash === -1 ? text6 : text6.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text: text6, base, bits };
+}
+function cidrContains(cidr, ip) {
+  return cidr.base.version === ip.version && inNetwork(ip, cidr.base.bytes, cidr.bits);
+}
+function cidrContainsV4(cidr, value) {
+  if (cidr.base.version !== 4) return false;
+  if (cidr.bits === 0) return true;
+  const size = 2 ** (32 - cidr.bits);
+  return Math.floor(ipv4Value(cidr.base) / size) === Math.floor(value / size);
+}
+
 // src/checks/sign-ins/impossible-travel.ts
 var TRAVEL_POINTS_PER_USER = 64;
 var SAME_PLACE_KM = 1;
+function pointRow(point, user) {
+  return {
+    time: new Date(point.time).toISOString(),
+    user,
+    ip: point.ipv4 >= 0 ? ipv4Text(point.ipv4) : point.ip,
+    country: point.country,
+    city: point.city,
+    app: point.app,
+    client: point.client,
+    result: "success",
+    errorCode: 0
+  };
+}
 var km = (a, b) => greatCircleKm(a.lat, a.lon, b.lat, b.lon);
+var samePlace = (a, b) => a.lat === b.lat && a.lon === b.lon || km(a, b) < SAME_PLACE_KM;
+var samePlaceAt = (a, lat, lon) => a.lat === lat && a.lon === lon || greatCircleKm(a.lat, a.lon, lat, lon) < SAME_PLACE_KM;
 function parseEgressCidrs(values) {
   return values.map((value, index) => {
     const cidr = parseCidr(value);
@@ -75314,88 +76245,187 @@ function parseEgressCidrs(values) {
     return cidr;
   });
 }
+function field(value, previous, texts) {
+  return value === previous && previous !== null ? previous : texts.get(value);
+}
 function impossibleTravelFold(input) {
   const maxSpeed = input.params.number("maxSpeedKmh");
   const minDistance = input.params.number("minDistanceKm");
   const egress = parseEgressCidrs(input.params.strings("egressCidrs"));
-  const users = /* @__PURE__ */ new Map();
+  const pairs = new PointPairs();
+  const points = /* @__PURE__ */ new Map();
+  const scratch = { time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 };
+  const hops = /* @__PURE__ */ new Map();
   const texts = new TextCache();
-  const judge = (state3, a, b) => {
+  let names = () => "";
+  const judge = (user, a, b) => {
     const distance = km(a, b);
     if (distance < minDistance) return;
     const hours = Math.max(b.time - a.time, 1e3) / 36e5;
     const speed = distance / hours;
     if (speed <= maxSpeed) return;
-    state3.hopTotal++;
-    const hop = {
-      from: toRow(a),
-      to: toRow(b),
+    let found = hops.get(user);
+    if (!found) {
+      found = { items: [], total: 0 };
+      hops.set(user, found);
+    }
+    found.total++;
+    const name3 = names(user);
+    found.items.push({
+      from: pointRow(a, name3),
+      to: pointRow(b, name3),
       distanceKm: Math.round(distance),
       minutes: Math.round((b.time - a.time) / 6e4 * 10) / 10,
       speedKmh: Math.round(speed)
-    };
-    const hops = state3.hops ??= [];
-    hops.push(hop);
-    if (hops.length > ROW_CAP) {
-      hops.sort((x, y) => y.speedKmh - x.speedKmh);
-      hops.pop();
+    });
+    if (found.items.length > ROW_CAP) {
+      found.items.sort((x, y) => y.speedKmh - x.speedKmh);
+      found.items.pop();
     }
   };
-  const insert = (state3, point) => {
-    let at = state3.points.length;
-    while (at > 0 && (state3.points[at - 1]?.time ?? 0) > point.time) at--;
-    const points = [...state3.points.slice(0, at), point, ...state3.points.slice(at)];
-    for (let j = Math.min(at + 1, points.length - 2); j >= Math.max(at - 1, 1); j--) {
-      const prev = points[j - 1];
-      const mid = points[j];
-      const next = points[j + 1];
-      if (prev && mid && next && km(prev, mid) < SAME_PLACE_KM && km(mid, next) < SAME_PLACE_KM) points.splice(j, 1);
-    }
-    if (points.length > TRAVEL_POINTS_PER_USER) {
-      const [first, second] = points;
-      if (first && second) judge(state3, first, second);
-      points.shift();
-    }
-    state3.points = points;
+  const fill = (point, page, i, lat, lon) => {
+    const raw = page.raw[i];
+    const location = raw.location;
+    point.time = page.time[i] ?? 0;
+    const ip = raw.ipAddress;
+    const v4 = page.ipKind[i] === IP_V4 && typeof ip === "string" && !ip.includes(":") ? page.ipv4[i] ?? -1 : -1;
+    point.ipv4 = v4;
+    point.ip = v4 >= 0 ? null : ip === point.ip ? point.ip : typeof ip === "string" && ip !== "" ? ip : null;
+    point.country = field(location?.countryOrRegion, point.country, texts);
+    point.city = field(location?.city, point.city, texts);
+    point.app = field(raw.appDisplayName, point.app, texts);
+    point.client = field(raw.clientAppUsed, point.client, texts);
+    point.lat = lat;
+    point.lon = lon;
+    return point;
   };
-  return detectorFold(input, {
-    add(event) {
-      if (!event.success) return void 0;
-      const ip = ipOf(event);
-      if (!ip) return "malformedIp";
-      const coordinates = coordinatesOf(event.raw);
-      if (typeof coordinates === "string") return coordinates;
-      if (egress.some((cidr) => cidrContains(cidr, ip))) return "egressAddress";
-      let state3 = users.get(event.user);
-      if (!state3) {
-        state3 = { points: [], hopTotal: 0 };
-        users.set(event.user, state3);
+  const newPoint = (page, i, lat, lon) => fill({ time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 }, page, i, lat, lon);
+  const samePlaceOf = (user, a, lat, lon) => {
+    const aLat = pairs.latOf(user, a);
+    const aLon = pairs.lonOf(user, a);
+    return aLat === lat && aLon === lon || greatCircleKm(aLat, aLon, lat, lon) < SAME_PLACE_KM;
+  };
+  const insertPair = (user, page, i, lat, lon) => {
+    const count = pairs.count[user] ?? 0;
+    const time = page.time[i] ?? 0;
+    if (!pairs.hasRoom()) return false;
+    if (count === 0) {
+      pairs.write(user, 0, fill(scratch, page, i, lat, lon));
+      pairs.count[user] = 1;
+      return true;
+    }
+    if (count === 1) {
+      if (pairs.timeOf(user, 0) <= time) pairs.write(user, 1, fill(scratch, page, i, lat, lon));
+      else {
+        pairs.move(user, 0, 1);
+        pairs.write(user, 0, fill(scratch, page, i, lat, lon));
       }
-      insert(state3, { ...rowFields(event, texts), lat: coordinates.lat, lon: coordinates.lon });
-      return void 0;
-    },
-    finish(scan) {
-      const findings = [];
-      for (const [user, state3] of users) {
-        for (let i = 1; i < state3.points.length; i++) {
-          const a = state3.points[i - 1];
-          const b = state3.points[i];
-          if (a && b) judge(state3, a, b);
+      pairs.count[user] = 2;
+      return true;
+    }
+    const runOfTwo = samePlaceOf(user, 0, pairs.latOf(user, 1), pairs.lonOf(user, 1));
+    if (pairs.timeOf(user, 1) <= time) {
+      if (!runOfTwo || !samePlaceOf(user, 1, lat, lon)) return false;
+      pairs.write(user, 1, fill(scratch, page, i, lat, lon));
+    } else if (pairs.timeOf(user, 0) <= time) {
+      if (!samePlaceOf(user, 0, lat, lon) || !samePlaceOf(user, 1, lat, lon)) return false;
+    } else {
+      if (!runOfTwo || !samePlaceOf(user, 0, lat, lon)) return false;
+      pairs.write(user, 0, fill(scratch, page, i, lat, lon));
+    }
+    return true;
+  };
+  const insert = (user, page, i, lat, lon) => {
+    pairs.ensure(user);
+    const count = pairs.count[user] ?? 0;
+    if (count !== SPILLED) {
+      if (insertPair(user, page, i, lat, lon)) return;
+      const spilled = [];
+      for (let k = 0; k < count; k++) spilled.push(pairs.read(user, k));
+      pairs.spill(user);
+      points.set(user, spilled);
+    }
+    const list = points.get(user) ?? [];
+    const n = list.length;
+    const time = page.time[i] ?? 0;
+    let at = n;
+    while (at > 0 && (list[at - 1]?.time ?? 0) > time) at--;
+    const prev = list[n - 2];
+    const last = list[n - 1];
+    if (at === n && prev && last && samePlace(prev, last) && samePlaceAt(last, lat, lon)) {
+      fill(last, page, i, lat, lon);
+      return;
+    }
+    const grown = new Array(n + 1);
+    for (let k = 0; k < at; k++) grown[k] = list[k];
+    grown[at] = newPoint(page, i, lat, lon);
+    for (let k = at; k < n; k++) grown[k + 1] = list[k];
+    for (let j = Math.min(at + 1, grown.length - 2); j >= Math.max(at - 1, 1); j--) {
+      const before = grown[j - 1];
+      const mid = grown[j];
+      const after = grown[j + 1];
+      if (before && mid && after && samePlace(before, mid) && samePlace(mid, after)) grown.splice(j, 1);
+    }
+    if (grown.length > TRAVEL_POINTS_PER_USER) {
+      const [first, second] = grown;
+      if (first && second) judge(user, first, second);
+      grown.shift();
+    }
+    points.set(user, grown);
+  };
+  return detectorFold(input, (pass) => {
+    names = (user) => pass.userName(user);
+    return {
+      add(page, i) {
+        if (page.errorCode[i] !== 0) return void 0;
+        const kind = page.ip(i);
+        if (kind === IP_MALFORMED) return "malformedIp";
+        const geo = page.raw[i]?.location?.geoCoordinates;
+        const lat = geo?.latitude;
+        const lon = geo?.longitude;
+        if (typeof lat !== "number" || typeof lon !== "number") return "noLocation";
+        if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return "coordinatesOutOfRange";
+        if (egress.length > 0) {
+          const v4 = page.ipv4[i] ?? 0;
+          const v6 = page.ip6[i];
+          for (const cidr of egress) {
+            if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== void 0 && cidrContains(cidr, v6)) return "egressAddress";
+          }
         }
-        state3.points = [];
-        if (state3.hopTotal === 0) continue;
-        const hops = [...state3.hops ?? []].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
-        const fastest = Math.max(...hops.map((h) => h.speedKmh));
-        findings.push({
-          target: user,
-          status: "fail",
-          message: `${state3.hopTotal} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
-          evidence: { user, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items: hops, total: state3.hopTotal }, scan }
-        });
+        insert(page.user[i] ?? 0, page, i, lat, lon);
+        return void 0;
+      },
+      finish(scan) {
+        const findings = [];
+        for (let user = 0; user < pairs.count.length; user++) {
+          if (pairs.count[user] !== 2) continue;
+          const distance = greatCircleKm(pairs.latOf(user, 0), pairs.lonOf(user, 0), pairs.latOf(user, 1), pairs.lonOf(user, 1));
+          const hours = Math.max(pairs.timeOf(user, 1) - pairs.timeOf(user, 0), 1e3) / 36e5;
+          if (distance >= minDistance && distance / hours > maxSpeed) judge(user, pairs.read(user, 0), pairs.read(user, 1));
+        }
+        for (const [user, list] of points) {
+          for (let i = 1; i < list.length; i++) {
+            const a = list[i - 1];
+            const b = list[i];
+            if (a && b) judge(user, a, b);
+          }
+        }
+        points.clear();
+        for (const [user, found] of hops) {
+          const name3 = pass.userName(user);
+          const items = [...found.items].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
+          const fastest = Math.max(...items.map((h) => h.speedKmh));
+          findings.push({
+            target: name3,
+            status: "fail",
+            message: `${found.total} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
+            evidence: { user: name3, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items, total: found.total }, scan }
+          });
+        }
+        if (findings.length > 0) return findings;
+        return [cleanFinding("No impossible travel between successive successful sign-ins.", scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
       }
-      if (findings.length > 0) return findings;
-      return [cleanFinding("No impossible travel between successive successful sign-ins.", scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
-    }
+    };
   });
 }
 
@@ -75412,25 +76442,26 @@ function legacySignInsFold(input) {
     if (kind === void 0) {
       const key = clientKey(client);
       kind = legacy.has(key) ? "legacy" : modern.has(key) ? "modern" : "unknown";
-      kinds.set(client, kind);
+      if (kinds.size < 4096) kinds.set(client, kind);
     }
     return kind;
   };
-  return detectorFold(input, {
-    add(event) {
-      const client = event.raw.clientAppUsed;
+  return detectorFold(input, (pass) => ({
+    add(page, i) {
+      const client = page.raw[i]?.clientAppUsed;
       if (typeof client !== "string" || client === "") return "unknownClientApp";
       const kind = kindOf(client);
       if (kind === "unknown") return "unknownClientApp";
       if (kind === "modern") return void 0;
-      let state3 = users.get(event.user);
+      const user = page.user[i] ?? 0;
+      let state3 = users.get(user);
       if (!state3) {
         state3 = { successes: new RowSample(), failures: new RowSample(10) };
-        users.set(event.user, state3);
+        users.set(user, state3);
       }
-      if (event.success) state3.successes.add(event);
+      if (page.errorCode[i] === 0) state3.successes.add(page, i);
       else {
-        state3.failures.add(event);
+        state3.failures.add(page, i);
         failedAttempts++;
       }
       return void 0;
@@ -75439,8 +76470,9 @@ function legacySignInsFold(input) {
       for (const state3 of users.values()) if (state3.successes.total === 0) blockedOnly++;
       const attempts = { failedLegacyAttempts: failedAttempts, usersWithOnlyFailedLegacyAttempts: blockedOnly };
       const findings = [];
-      for (const [user, state3] of users) {
+      for (const [number, state3] of users) {
         if (state3.successes.total === 0) continue;
+        const user = pass.userName(number);
         const protocols = [...new Set(state3.successes.toJson().items.map((r) => r.client ?? ""))].sort();
         findings.push({
           target: user,
@@ -75461,7 +76493,7 @@ function legacySignInsFold(input) {
         cleanFinding("No successful legacy-protocol sign-ins in the window.", scan, { tenantLegacyAttempts: attempts })
       ];
     }
-  });
+  }));
 }
 
 // src/checks/sign-ins/bucket-marks.ts
@@ -75473,48 +76505,32 @@ var BucketMarks = class {
     this.end = end;
     const span = Math.max(1, end - start);
     this.bucketMs = Math.max(MIN_BUCKET_MS, Math.ceil(span / MAX_BUCKETS));
-    this.wordsPerKey = Math.ceil((Math.floor(span / this.bucketMs) + 1) / 32);
-    this.words = new Int32Array(this.wordsPerKey * 4096);
+    this.wordsPerSlot = Math.ceil((Math.floor(span / this.bucketMs) + 1) / 32);
+    this.words = new Int32Array(this.wordsPerSlot * 4096);
   }
   start;
   end;
   bucketMs;
-  wordsPerKey;
+  wordsPerSlot;
   words;
-  slots = /* @__PURE__ */ new Map();
-  /** The key's slot number (dense, from 0), created on first use. */
-  slot(key) {
-    let slot = this.slots.get(key);
-    if (slot === void 0) {
-      slot = this.slots.size;
-      this.slots.set(key, slot);
-      if ((slot + 1) * this.wordsPerKey > this.words.length) {
-        const grown = new Int32Array(this.words.length * 2);
-        grown.set(this.words);
-        this.words = grown;
-      }
-    }
-    return slot;
-  }
-  /** The slot of a key seen before, or `undefined`. */
-  find(key) {
-    return this.slots.get(key);
-  }
   bucket(time) {
     return Math.floor((Math.min(Math.max(time, this.start), this.end) - this.start) / this.bucketMs);
   }
-  mark(key, time) {
-    const slot = this.slot(key);
+  mark(slot, time) {
+    const need = (slot + 1) * this.wordsPerSlot;
+    if (need > this.words.length) {
+      const grown = new Int32Array(Math.max(need, this.words.length * 2));
+      grown.set(this.words);
+      this.words = grown;
+    }
     const bucket = this.bucket(time);
-    const at = slot * this.wordsPerKey + (bucket >> 5);
+    const at = slot * this.wordsPerSlot + (bucket >> 5);
     this.words[at] = (this.words[at] ?? 0) | 1 << (bucket & 31);
-    return slot;
   }
-  /** Whether the key had an event in a bucket overlapping `[from, to]`. */
-  any(key, from, to) {
-    const slot = this.slots.get(key);
-    if (slot === void 0 || to < this.start || from > this.end) return false;
-    const base = slot * this.wordsPerKey;
+  /** Whether the slot had an event in a bucket overlapping `[from, to]`. */
+  any(slot, from, to) {
+    if ((slot + 1) * this.wordsPerSlot > this.words.length || to < this.start || from > this.end) return false;
+    const base = slot * this.wordsPerSlot;
     for (let b = this.bucket(from), last = this.bucket(to); b <= last; b++) {
       if ((this.words[base + (b >> 5)] ?? 0) >>> (b & 31) & 1) return true;
     }
@@ -75537,42 +76553,38 @@ var TimeList = class {
     this.limit = limit;
   }
   limit;
-  times = [];
+  timeList = [];
   /** Only allocated when payloads are given: MFA keeps bare times for every user. */
   payloadList;
   /** Every time offered, kept or not. */
   total = 0;
+  get times() {
+    return this.timeList;
+  }
   get payloads() {
     return this.payloadList ?? [];
   }
   add(time, payload) {
     this.total++;
-    const times = this.times;
+    const times = this.timeList;
     const n = times.length;
     if (n === this.limit && time <= (times[0] ?? -Infinity)) return;
-    if (payload !== void 0 && this.payloadList === void 0) this.payloadList = [];
-    const payloads = this.payloadList;
     let at = n;
     while (at > 0 && (times[at - 1] ?? 0) > time) at--;
-    if (at === n) {
-      times.push(time);
-      payloads?.push(payload);
-    } else {
-      times.splice(at, 0, time);
-      payloads?.splice(at, 0, payload);
-    }
-    if (times.length > this.limit) {
-      times.shift();
-      payloads?.shift();
+    this.timeList = insertAt(times, at, time);
+    if (payload !== void 0 || this.payloadList !== void 0) this.payloadList = insertAt(this.payloadList ?? [], at, payload);
+    if (this.timeList.length > this.limit) {
+      this.timeList.shift();
+      this.payloadList?.shift();
     }
   }
   /** Index of the first time ≥ `time` (binary search). */
   lowerBound(time) {
     let lo = 0;
-    let hi = this.times.length;
+    let hi = this.timeList.length;
     while (lo < hi) {
       const mid = lo + hi >>> 1;
-      if ((this.times[mid] ?? 0) < time) lo = mid + 1;
+      if ((this.timeList[mid] ?? 0) < time) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -75580,8 +76592,8 @@ var TimeList = class {
   /** Indexes of the entries with `from < time ≤ to`. */
   between(from, to) {
     const out = [];
-    for (let i = this.lowerBound(from); i < this.times.length && (this.times[i] ?? 0) <= to; i++) {
-      if ((this.times[i] ?? 0) > from) out.push(i);
+    for (let i = this.lowerBound(from); i < this.timeList.length && (this.timeList[i] ?? 0) <= to; i++) {
+      if ((this.timeList[i] ?? 0) > from) out.push(i);
     }
     return out;
   }
@@ -75617,31 +76629,35 @@ function mfaFatigueFold(input) {
   const denied = /* @__PURE__ */ new Map();
   const window2 = windowOf(input);
   const successes = new BucketMarks(window2.start, window2.end);
-  return detectorFold(input, {
-    add(event) {
-      if (event.success) {
-        successes.mark(event.user, event.time);
+  return detectorFold(input, (pass) => ({
+    add(page, i) {
+      const errorCode = page.errorCode[i] ?? 0;
+      const user = page.user[i] ?? 0;
+      const time = page.time[i] ?? 0;
+      if (errorCode === 0) {
+        successes.mark(user, time);
         return void 0;
       }
-      if (!codes.has(event.errorCode)) return void 0;
-      let state3 = denied.get(event.user);
+      if (!codes.has(errorCode)) return void 0;
+      let state3 = denied.get(user);
       if (!state3) {
         state3 = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
-        denied.set(event.user, state3);
+        denied.set(user, state3);
       }
-      state3.denials.add(event.time, void 0);
-      state3.rows.add(event);
+      state3.denials.add(time, void 0);
+      state3.rows.add(page, i);
       return void 0;
     },
     finish(scan) {
       const findings = [];
-      for (const [user, state3] of denied) {
+      for (const [number, state3] of denied) {
         if (state3.denials.total < minDenials) continue;
         const times = state3.denials.times;
         const burst = densestWindow(times, times.map((_, i) => i), windowMs);
         const count = burst.last - burst.first + 1;
         if (count < minDenials) continue;
-        const succeeded = successes.any(user, burst.from, burst.to + afterMs);
+        const user = pass.userName(number);
+        const succeeded = successes.any(number, burst.from, burst.to + afterMs);
         findings.push({
           target: user,
           status: "fail",
@@ -75664,7 +76680,7 @@ function mfaFatigueFold(input) {
       if (findings.length > 0) return findings;
       return [cleanFinding("No user reached the MFA-fatigue threshold.", scan, { minDenials, windowMinutes: windowMs / 6e4 })];
     }
-  });
+  }));
 }
 
 // src/checks/sign-ins/password-spray.ts
@@ -75676,12 +76692,35 @@ function passwordSprayFold(input) {
   const codes = new Set(integerList(input.params, "errorCodes"));
   const byPrefix = input.params.string("groupBy") === "prefix";
   const window2 = windowOf(input);
+  const slots = /* @__PURE__ */ new Map();
+  const keys = [];
   const successes = new BucketMarks(window2.start, window2.end);
-  const namedTimes = [];
-  const namedUsers = [];
+  let namedTimes = new Float64Array(SPRAY_NAMED_SUCCESSES * 1024).fill(Number.NaN);
+  let namedUsers = new Int32Array(SPRAY_NAMED_SUCCESSES * 1024);
   const failing = /* @__PURE__ */ new Map();
+  const slotOf = (key) => {
+    let slot = slots.get(key);
+    if (slot === void 0) {
+      slot = keys.length;
+      keys.push(key);
+      slots.set(key, slot);
+    }
+    return slot;
+  };
+  const keyText = (key) => {
+    if (typeof key === "string") return key;
+    return byPrefix ? ipv4PrefixText(key * 256) : ipv4Text(key);
+  };
   const remember = (slot, time, user) => {
     const base = slot * SPRAY_NAMED_SUCCESSES;
+    if (base + SPRAY_NAMED_SUCCESSES > namedTimes.length) {
+      const times = new Float64Array(Math.max(base + SPRAY_NAMED_SUCCESSES, namedTimes.length * 2)).fill(Number.NaN);
+      times.set(namedTimes);
+      const users = new Int32Array(times.length);
+      users.set(namedUsers);
+      namedTimes = times;
+      namedUsers = users;
+    }
     let oldest = base;
     for (let i = base; i < base + SPRAY_NAMED_SUCCESSES; i++) {
       const t = namedTimes[i] ?? Number.NaN;
@@ -75697,48 +76736,52 @@ function passwordSprayFold(input) {
       namedUsers[oldest] = user;
     }
   };
-  return detectorFold(input, {
-    add(event) {
-      const spray = !event.success && codes.has(event.errorCode);
-      if (!spray && !event.success) return void 0;
-      const ip = ipOf(event);
-      if (!ip) return "malformedIp";
-      const key = byPrefix ? sourcePrefix(ip) : ipText(ip);
-      if (event.success) {
-        const slot = successes.mark(key, event.time);
-        if (slot * SPRAY_NAMED_SUCCESSES >= namedTimes.length) {
-          for (let i = 0; i < SPRAY_NAMED_SUCCESSES; i++) namedTimes.push(Number.NaN);
-        }
-        remember(slot, event.time, event.user);
+  return detectorFold(input, (pass) => ({
+    add(page, i) {
+      const errorCode = page.errorCode[i] ?? 0;
+      const success = errorCode === 0;
+      if (!success && !codes.has(errorCode)) return void 0;
+      const kind = page.ip(i);
+      if (kind === IP_MALFORMED) return "malformedIp";
+      let key;
+      const v4 = page.ipv4[i] ?? 0;
+      const v6 = page.ip6[i];
+      if (kind === IP_V4) key = byPrefix ? Math.floor(v4 / 256) : v4;
+      else key = v6 ? byPrefix ? ipv6PrefixText(v6) : readableIp(v6) : "";
+      const slot = slotOf(key);
+      const time = page.time[i] ?? 0;
+      if (success) {
+        successes.mark(slot, time);
+        remember(slot, time, page.user[i] ?? 0);
         return void 0;
       }
-      let source = failing.get(key);
+      let source = failing.get(slot);
       if (!source) {
         source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: /* @__PURE__ */ new Set() };
-        failing.set(key, source);
+        failing.set(slot, source);
       }
-      source.failures.add(event.time, event.user);
-      source.rows.add(event);
-      if (source.ips.size < ROW_CAP) source.ips.add(ipText(ip));
+      source.failures.add(time, page.user[i] ?? 0);
+      source.rows.add(page, i);
+      if (source.ips.size < ROW_CAP) source.ips.add(kind === IP_V4 ? ipv4Text(v4) : v6 ? readableIp(v6) : "");
       return void 0;
     },
     finish(scan) {
       const findings = [];
-      for (const [key, source] of failing) {
+      for (const [slot, source] of failing) {
         const failures = source.failures;
         if (failures.total < minUsers) continue;
         const burst = densestWindow(failures.times, failures.payloads, windowMs);
         if (burst.distinct < minUsers) continue;
-        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].sort();
+        const key = keyText(keys[slot] ?? "");
+        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].map((u) => pass.userName(u)).sort();
         const until = burst.to + windowMs;
-        const got = successes.any(key, burst.from, until);
-        const slot = successes.find(key);
+        const got = successes.any(slot, burst.from, until);
         const succeeded = [];
-        for (let i = 0; got && slot !== void 0 && i < SPRAY_NAMED_SUCCESSES; i++) {
-          const t = namedTimes[slot * SPRAY_NAMED_SUCCESSES + i];
-          const user = namedUsers[slot * SPRAY_NAMED_SUCCESSES + i];
-          if (t !== void 0 && !Number.isNaN(t) && user !== void 0 && t >= burst.from && t <= until) {
-            succeeded.push({ user, time: new Date(t).toISOString() });
+        for (let i = 0; got && i < SPRAY_NAMED_SUCCESSES; i++) {
+          const at = slot * SPRAY_NAMED_SUCCESSES + i;
+          const t = namedTimes[at];
+          if (t !== void 0 && !Number.isNaN(t) && t >= burst.from && t <= until) {
+            succeeded.push({ user: pass.userName(namedUsers[at] ?? 0), time: new Date(t).toISOString() });
           }
         }
         succeeded.sort((a, b) => a.time < b.time ? -1 : 1);
@@ -75769,7 +76812,7 @@ function passwordSprayFold(input) {
       if (findings.length > 0) return findings;
       return [cleanFinding("No source reached the password-spray threshold.", scan, { minUsers, windowMinutes: windowMs / 6e4 })];
     }
-  });
+  }));
 }
 
 // src/checks/sign-ins/risky-users.ts
@@ -75933,32 +76976,19 @@ function closestReasons(verdicts) {
   return [...failing].sort((a, b) => a.problems.length - b.problems.length).slice(0, 3).map((v) => `"${v.displayName}" ${v.problems.join("; ")}`).join(". ");
 }
 
-// src/checks/legacy-auth.ts
-var LEGACY_CLIENTS = ["exchangeActiveSync", "other"];
-function legacyClientProblems(policy2) {
-  const types2 = policy2.conditions.clientAppTypes ?? [];
-  if (types2.includes("all")) return [];
-  const missing = LEGACY_CLIENTS.filter((t) => !types2.includes(t));
-  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
-}
-function legacyAuthBlocked2({ snapshot, params }) {
+// src/model/cap.ts
+var EVIDENCE_CAP = 50;
+
+// src/checks/tenant-ca-requirement.ts
+function tenantCaRequirementFindings({ snapshot, params }, requirement) {
   const defaults2 = snapshot.data("graph.securityDefaults");
   const policies = snapshot.data("graph.conditionalAccessPolicies");
   const allowed = exclusionSet(params.strings("allowedExclusions"));
-  const verdicts = policies.map(
-    (p) => verdict(p, [
-      ...stateProblems(p),
-      ...allUsersProblems(p, allowed),
-      ...allAppsProblems(p),
-      ...narrowingProblems(p, { allClientApps: false }),
-      ...legacyClientProblems(p),
-      ...blockGrantProblems(p)
-    ])
-  );
+  const verdicts = policies.map((p) => verdict(p, [...requirement.problems(p, allowed)]));
   const satisfying = verdicts.filter((v) => v.problems.length === 0);
   const candidates = verdicts.filter((_v, i) => {
-    const types2 = policies[i]?.conditions.clientAppTypes ?? [];
-    return types2.includes("exchangeActiveSync") || types2.includes("other");
+    const policy2 = policies[i];
+    return policy2 !== void 0 && requirement.isCandidate(policy2);
   });
   const evidence = {
     securityDefaultsEnabled: defaults2.isEnabled,
@@ -75968,27 +76998,40 @@ function legacyAuthBlocked2({ snapshot, params }) {
     allowedExclusions: [...allowed]
   };
   if (defaults2.isEnabled) {
-    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: legacy authentication is blocked.", evidence }];
+    return [{ target: TENANT_TARGET, status: "pass", message: requirement.securityDefaultsMessage, evidence }];
   }
-  if (satisfying.length > 0) {
-    return [
-      {
-        target: TENANT_TARGET,
-        status: "pass",
-        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" blocks legacy authentication for All users.`,
-        evidence
-      }
-    ];
+  const first = satisfying[0];
+  if (first) {
+    return [{ target: TENANT_TARGET, status: "pass", message: requirement.satisfiedMessage(first.displayName), evidence }];
   }
-  return [
-    {
-      target: TENANT_TARGET,
-      status: "fail",
-      message: `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
-      evidence
-    }
-  ];
+  return [{ target: TENANT_TARGET, status: "fail", message: requirement.failureMessage(closestReasons(candidates)), evidence }];
 }
+
+// src/checks/legacy-auth.ts
+var LEGACY_CLIENTS = ["exchangeActiveSync", "other"];
+function legacyClientProblems(policy2) {
+  const types2 = policy2.conditions.clientAppTypes ?? [];
+  if (types2.includes("all")) return [];
+  const missing = LEGACY_CLIENTS.filter((t) => !types2.includes(t));
+  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(", ")}`];
+}
+var legacyAuthBlocking = {
+  problems: (p, allowed) => [
+    ...stateProblems(p),
+    ...allUsersProblems(p, allowed),
+    ...allAppsProblems(p),
+    ...narrowingProblems(p, { allClientApps: false }),
+    ...legacyClientProblems(p),
+    ...blockGrantProblems(p)
+  ],
+  isCandidate: (p) => {
+    const types2 = p.conditions.clientAppTypes ?? [];
+    return types2.includes("exchangeActiveSync") || types2.includes("other");
+  },
+  securityDefaultsMessage: "Security defaults are on: legacy authentication is blocked.",
+  satisfiedMessage: (name3) => `Conditional Access policy "${name3}" blocks legacy authentication for All users.`,
+  failureMessage: (reasons) => `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${reasons}.`
+};
 function text5(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
@@ -76023,7 +77066,7 @@ function smtpAuth({ snapshot }) {
   return findings;
 }
 var legacyAuthChecks = {
-  "legacy-auth.blocked": { kind: "snapshot", evaluate: legacyAuthBlocked2 },
+  "legacy-auth.blocked": { kind: "snapshot", evaluate: (input) => tenantCaRequirementFindings(input, legacyAuthBlocking) },
   "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth },
   "legacy-auth.sign-ins": legacySignInsCheck
 };
@@ -76076,53 +77119,20 @@ function mfaRegistration({ snapshot, params, context: context5 }) {
     }
   ];
 }
-function mfaEnforcement({ snapshot, params }) {
-  const defaults2 = snapshot.data("graph.securityDefaults");
-  const policies = snapshot.data("graph.conditionalAccessPolicies");
-  const allowed = exclusionSet(params.strings("allowedExclusions"));
-  const verdicts = policies.map(
-    (p) => verdict(p, [
-      ...stateProblems(p),
-      ...allUsersProblems(p, allowed),
-      ...allAppsProblems(p),
-      ...narrowingProblems(p, { allClientApps: true }),
-      ...mfaGrantProblems(p)
-    ])
-  );
-  const satisfying = verdicts.filter((v) => v.problems.length === 0);
-  const candidates = verdicts.filter((_v, i) => {
-    const grant = policies[i]?.grantControls;
-    return (grant?.builtInControls ?? []).includes("mfa") || Boolean(grant?.authenticationStrength);
-  });
-  const evidence = {
-    securityDefaultsEnabled: defaults2.isEnabled,
-    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
-    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
-    candidatesTotal: candidates.length,
-    allowedExclusions: [...allowed]
-  };
-  if (defaults2.isEnabled) {
-    return [{ target: TENANT_TARGET, status: "pass", message: "Security defaults are on: every user must register for and use MFA.", evidence }];
-  }
-  if (satisfying.length > 0) {
-    return [
-      {
-        target: TENANT_TARGET,
-        status: "pass",
-        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ""}" requires MFA for All users and All cloud apps.`,
-        evidence
-      }
-    ];
-  }
-  return [
-    {
-      target: TENANT_TARGET,
-      status: "fail",
-      message: `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
-      evidence
-    }
-  ];
-}
+var mfaEnforcement = {
+  problems: (p, allowed) => [
+    ...stateProblems(p),
+    ...allUsersProblems(p, allowed),
+    ...allAppsProblems(p),
+    ...narrowingProblems(p, { allClientApps: true }),
+    ...mfaGrantProblems(p)
+  ],
+  // Only policies that ask for MFA in some form explain a failure.
+  isCandidate: (p) => (p.grantControls?.builtInControls ?? []).includes("mfa") || Boolean(p.grantControls?.authenticationStrength),
+  securityDefaultsMessage: "Security defaults are on: every user must register for and use MFA.",
+  satisfiedMessage: (name3) => `Conditional Access policy "${name3}" requires MFA for All users and All cloud apps.`,
+  failureMessage: (reasons) => `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${reasons}.`
+};
 function isPhishingResistant(strengthId, strengths) {
   if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
   const strength = strengths.get(strengthId);
@@ -76140,7 +77150,7 @@ function adminsPhishingResistant({ snapshot, params }) {
   const registration = new Map(snapshot.data("graph.userRegistrationDetails").map((d) => [d.id, d]));
   const holders = /* @__PURE__ */ new Map();
   const unresolved = [];
-  const add = (user, role, group) => {
+  const add = (user, role, group2) => {
     let holder = holders.get(user.id);
     if (!holder) {
       holder = {
@@ -76154,7 +77164,7 @@ function adminsPhishingResistant({ snapshot, params }) {
       holders.set(user.id, holder);
     }
     holder.roles.add(role);
-    if (group) holder.groups.add(group);
+    if (group2) holder.groups.add(group2);
   };
   for (const assignment of snapshot.data("graph.roleAssignments")) {
     const role = assignment.roleDefinitionId.toLowerCase();
@@ -76231,7 +77241,7 @@ function adminsPhishingResistant({ snapshot, params }) {
 }
 var mfaChecks = {
   "mfa.registration": { kind: "snapshot", evaluate: mfaRegistration },
-  "mfa.enforcement": { kind: "snapshot", evaluate: mfaEnforcement },
+  "mfa.enforcement": { kind: "snapshot", evaluate: (input) => tenantCaRequirementFindings(input, mfaEnforcement) },
   "mfa.admins-phishing-resistant": { kind: "snapshot", evaluate: adminsPhishingResistant }
 };
 
@@ -76319,9 +77329,9 @@ function spfRecord(input) {
 }
 function finalAll(node) {
   if (node.record === void 0) return void 0;
-  const parsed = parseSpfRecord(node.record);
-  if (!parsed.ok) return void 0;
-  const all = parsed.record.directives.find((d) => d.mechanism.kind === "all");
+  const parsed2 = parseSpfRecord(node.record);
+  if (!parsed2.ok) return void 0;
+  const all = parsed2.record.directives.find((d) => d.mechanism.kind === "all");
   if (all) return { qualifier: all.qualifier, domain: node.domain };
   const redirect = node.children.find((c) => c.via === "redirect");
   return redirect ? finalAll(redirect) : void 0;
@@ -76393,24 +77403,10 @@ var CHECKS = {
   ...domainsChecks
 };
 
-// src/policy/exceptions.ts
-function exceptionExpired(exception, now) {
-  const endOfDay = Date.parse(`${exception.expires}T23:59:59.999Z`);
-  return Number.isNaN(endOfDay) || endOfDay < now.getTime();
-}
-function daysUntilExpiry(exception, now) {
-  const end = Date.parse(`${exception.expires}T00:00:00Z`);
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  return Math.round((end - today) / 864e5);
-}
-function exceptionKey(control, target) {
-  return `${control}\0${target.toLowerCase()}`;
-}
-
 // src/evaluate/fingerprint.ts
-import { createHash as createHash5 } from "node:crypto";
+import { createHash as createHash6 } from "node:crypto";
 function fingerprint(control, tenantId, target) {
-  return createHash5("sha256").update(`v1
+  return createHash6("sha256").update(`v1
 ${control}
 ${(tenantId ?? "dns-only").toLowerCase()}
 ${target.toLowerCase()}`).digest("hex").slice(0, 32);
@@ -76597,62 +77593,14 @@ import { randomBytes } from "node:crypto";
 import { mkdir as mkdir3, readdir as readdir3, rm as rm2, writeFile as writeFile4 } from "node:fs/promises";
 import path8 from "node:path";
 
-// src/model/area.ts
-var AREAS = ["mfa", "forwarding", "legacy-auth", "sign-ins", "email-auth"];
-var AREA_TITLES = {
-  mfa: "MFA coverage",
-  forwarding: "Forwarding",
-  "legacy-auth": "Legacy authentication",
-  "sign-ins": "Sign-in anomalies",
-  "email-auth": "SPF, DKIM and DMARC"
-};
-
-// src/model/status.ts
-var STATUSES = ["pass", "fail", "error", "not_evaluable", "excepted"];
-
-// src/report/report.ts
-var REPORT_SCHEMA_VERSION = 1;
-function emptyCounts() {
-  return Object.fromEntries(STATUSES.map((s) => [s, 0]));
-}
-function summarise(results) {
-  const byStatus = emptyCounts();
-  const byArea = Object.fromEntries(AREAS.map((a) => [a, emptyCounts()]));
-  for (const result of results) {
-    byStatus[result.status]++;
-    byArea[result.area][result.status]++;
-  }
-  return { total: results.length, byStatus, byArea };
-}
-function withoutPointer(value) {
-  const { pointer: _pointer, ...rest } = value;
-  return rest;
-}
-function buildReport({ tool, run: run3, policy: policy2, manifest, evaluation }) {
-  return {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool,
-    run: run3,
-    policy: { path: policy2.path, sha256: policy2.sha256, id: policy2.id, version: policy2.version, title: policy2.title },
-    snapshot: manifest,
-    controls: evaluation.controls,
-    results: evaluation.results,
-    exceptions: {
-      applied: evaluation.exceptionsApplied.map(withoutPointer),
-      unused: evaluation.unusedExceptions.map(withoutPointer)
-    },
-    summary: summarise(evaluation.results)
-  };
-}
-
 // src/evidence/checksums.ts
-import { createHash as createHash6 } from "node:crypto";
+import { createHash as createHash7 } from "node:crypto";
 import { createReadStream as createReadStream2 } from "node:fs";
-import { readdir as readdir2, readFile as readFile3, writeFile as writeFile3 } from "node:fs/promises";
+import { readdir as readdir2, readFile as readFile4, writeFile as writeFile3 } from "node:fs/promises";
 import path7 from "node:path";
 var CHECKSUM_FILE = "SHA256SUMS";
 async function sha256File(file) {
-  const hash = createHash6("sha256");
+  const hash = createHash7("sha256");
   for await (const chunk of createReadStream2(file)) hash.update(chunk);
   return hash.digest("hex");
 }
@@ -76672,7 +77620,7 @@ async function writeChecksums(dir) {
 
 // src/evidence/redact-snapshot.ts
 import { createHmac as createHmac2 } from "node:crypto";
-import { isIP as isIP4 } from "node:net";
+import { isIP as isIP5 } from "node:net";
 var ALWAYS_NAME_KEYS = /* @__PURE__ */ new Set(["userDisplayName", "MailboxOwnerId", "initiatedByDisplayName", "ForwardingAddress"]);
 var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "displayName",
@@ -76734,7 +77682,7 @@ var Redactor = class {
   }
   ip(address) {
     if (this.kept(address)) return address;
-    const family = isIP4(address);
+    const family = isIP5(address);
     if (family === 4) {
       const parts = address.split(".");
       const prefix = parts.slice(0, 3).join(".");
@@ -76752,7 +77700,7 @@ var Redactor = class {
     return address;
   }
   string(value) {
-    if (isIP4(value) !== 0) return this.ip(value);
+    if (isIP5(value) !== 0) return this.ip(value);
     return value.replace(QUOTED_NAME, (_match, name3) => `"${this.name(name3)}"`).replace(EMAIL2, (match, domain) => this.email(match, domain));
   }
   value(value, key, personObject = false) {
@@ -76789,7 +77737,7 @@ function keptIdentifiers(targets) {
   const keep = /* @__PURE__ */ new Set();
   for (const target of targets) {
     for (const match of target.matchAll(EMAIL2)) keep.add(match[0].toLowerCase());
-    for (const part of target.split("/")) if (isIP4(part) !== 0) keep.add(part.toLowerCase());
+    for (const part of target.split("/")) if (isIP5(part) !== 0) keep.add(part.toLowerCase());
     keep.add(target.toLowerCase());
   }
   return keep;
@@ -76886,400 +77834,6 @@ async function writeEvidencePack(input) {
   await writeChecksums(settings.dir);
   logger27.info(`Evidence pack written to ${settings.dir}${settings.redact ? " (snapshot pseudonymised)" : ""}`);
   return { report, redactionChanged };
-}
-
-// src/policy/load-policy.ts
-import { readFile as readFile4 } from "node:fs/promises";
-
-// src/paths.ts
-import { fileURLToPath as fileURLToPath3 } from "node:url";
-var PACKAGE_ROOT = fileURLToPath3(new URL("..", import.meta.url));
-var BASELINE_POLICY_PATH = fileURLToPath3(new URL("../policies/baseline.json", import.meta.url));
-var DEMO_TENANT_DIR = fileURLToPath3(new URL("../demo/contoso-health", import.meta.url));
-var DEMO_POLICY_PATH = fileURLToPath3(new URL("../demo/demo-policy.json", import.meta.url));
-
-// src/policy/parse-policy.ts
-var import__ = __toESM(require__(), 1);
-var addFormatsModule = __toESM(require_dist4(), 1);
-import { createHash as createHash7 } from "node:crypto";
-
-// src/controls/params.ts
-var ControlParams = class {
-  constructor(values) {
-    this.values = values;
-  }
-  values;
-  raw(name3) {
-    const value = this.values[name3];
-    if (value === void 0) throw new Error(`parameter ${name3} is not defined`);
-    return value;
-  }
-  number(name3) {
-    const value = this.raw(name3);
-    if (typeof value !== "number") throw new Error(`parameter ${name3} is not a number`);
-    return value;
-  }
-  string(name3) {
-    const value = this.raw(name3);
-    if (typeof value !== "string") throw new Error(`parameter ${name3} is not a string`);
-    return value;
-  }
-  boolean(name3) {
-    const value = this.raw(name3);
-    if (typeof value !== "boolean") throw new Error(`parameter ${name3} is not a boolean`);
-    return value;
-  }
-  strings(name3) {
-    const value = this.raw(name3);
-    if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
-      throw new Error(`parameter ${name3} is not a list of strings`);
-    }
-    return value;
-  }
-  toJson() {
-    return this.values;
-  }
-};
-
-// src/policy/framework-ids.ts
-var FRAMEWORK_ID_PATTERNS = {
-  /** CISA SCuBA policy IDs: `MS.AAD.3.2v2`, `MS.EXO.4.1v1`. */
-  scuba: "^MS\\.[A-Z]+\\.[0-9]+\\.[0-9]+v[0-9]+$",
-  /** CIS Microsoft 365 Foundations recommendation numbers: `5.2.2.1`. */
-  cis: "^[0-9]+(\\.[0-9]+){1,4}$",
-  /** HIPAA Security Rule sections of 45 CFR: `164.308(a)(1)(ii)(D)`, `164.312(d)`. */
-  hipaa: "^164\\.[0-9]{3}(\\([a-zA-Z0-9]+\\))*$",
-  /** NIST SP 800-53 rev. 5 controls and enhancements: `IA-2(1)`, `SI-4`. */
-  nist: "^[A-Z]{2}-[0-9]+(\\([0-9]+\\))?$"
-};
-var FRAMEWORKS = Object.keys(FRAMEWORK_ID_PATTERNS);
-var FRAMEWORK_NAMES = {
-  scuba: "CISA SCuBA",
-  cis: "CIS Microsoft 365 Foundations",
-  hipaa: "HIPAA Security Rule (45 CFR)",
-  nist: "NIST SP 800-53 rev. 5"
-};
-
-// src/policy/policy-schema.ts
-var POLICY_SCHEMA_ID = "https://mailwarden.dev/schemas/policy.schema.json";
-var DEFAULT_MAX_EXCEPTION_DAYS = 365;
-var domainList = (description) => ({
-  type: "array",
-  description,
-  items: { type: "string", format: "hostname", description: "A domain name, e.g. contoso.com." },
-  uniqueItems: true,
-  default: []
-});
-function mappingsSchema() {
-  const properties = {};
-  for (const framework of FRAMEWORKS) {
-    properties[framework] = {
-      type: "array",
-      description: `${FRAMEWORK_NAMES[framework]} identifiers this control satisfies in this policy.`,
-      items: { type: "string", pattern: FRAMEWORK_ID_PATTERNS[framework] },
-      uniqueItems: true
-    };
-  }
-  return {
-    type: "object",
-    description: "Framework requirements this policy claims the control satisfies, each cited by the framework's own identifier.",
-    properties,
-    additionalProperties: false
-  };
-}
-function controlEntrySchema(control) {
-  const properties = {
-    enabled: { type: "boolean", description: "Whether this control is evaluated in every run." },
-    severity: {
-      enum: [...SEVERITIES],
-      description: `Severity of a failure of this control, used for issue labels and --fail-on. The catalog default is ${control.defaultSeverity}.`
-    },
-    description: {
-      type: "string",
-      description: "Why the organisation chose this setting, in words an auditor can read."
-    },
-    mappings: mappingsSchema()
-  };
-  for (const [name3, parameter] of Object.entries(control.parameters)) {
-    properties[name3] = parameter.schema;
-  }
-  return {
-    type: "object",
-    title: control.title,
-    description: control.statement,
-    properties,
-    required: ["enabled"],
-    additionalProperties: false
-  };
-}
-function buildPolicySchema(controls) {
-  const controlProperties = {};
-  for (const control of controls) controlProperties[control.id] = controlEntrySchema(control);
-  return {
-    $schema: "https://json-schema.org/draft/2020-12/schema",
-    $id: POLICY_SCHEMA_ID,
-    title: "mailwarden policy",
-    description: "What an organisation commits to for its Microsoft 365 email security: which controls are evaluated, with which thresholds, on which domains, and which risks it has accepted until when.",
-    type: "object",
-    properties: {
-      $schema: { type: "string", description: "Path or URL of this schema, for editors." },
-      id: {
-        type: "string",
-        pattern: "^[a-z0-9][a-z0-9-]*$",
-        description: "Short, stable identifier of this policy, e.g. baseline or hipaa."
-      },
-      title: { type: "string", minLength: 1, description: "Human-readable name of the policy." },
-      version: {
-        type: "string",
-        minLength: 1,
-        description: "Version of this policy document; change it whenever the policy changes."
-      },
-      description: {
-        type: "string",
-        description: "What the policy is for and who approved it."
-      },
-      extends: {
-        type: "string",
-        description: "Informational: the policy this one was derived from."
-      },
-      controls: {
-        type: "object",
-        description: "The controls this policy evaluates, keyed by control ID. A control not listed here is not evaluated. See docs/controls.md for each control.",
-        properties: controlProperties,
-        additionalProperties: { type: "object", description: "Unknown control IDs are reported separately." }
-      },
-      domains: {
-        type: "object",
-        description: "Which domains the SPF, DKIM and DMARC controls audit, besides the tenant's accepted email domains.",
-        properties: {
-          include: domainList("Domains to audit in addition to the tenant's accepted email domains."),
-          exclude: domainList("Domains never to audit, e.g. domains that are being retired."),
-          parked: domainList(
-            'Domains that must never send mail. They are checked for SPF "v=spf1 -all", DMARC p=reject and a null MX.'
-          ),
-          description: { type: "string", description: "Why these domains are listed, for auditors." }
-        },
-        additionalProperties: false
-      },
-      exceptions: {
-        type: "array",
-        description: 'Accepted risks. Each one turns a failing finding for one control and target into "excepted" until it expires; after that the finding fails again.',
-        items: {
-          type: "object",
-          properties: {
-            control: { type: "string", description: "The control ID the exception is for." },
-            target: {
-              type: "string",
-              minLength: 1,
-              description: "The exact target as reported (a UPN, domain, mailbox/rule ID or IP address), compared case-insensitively."
-            },
-            reason: { type: "string", minLength: 1, description: "Why the risk is accepted." },
-            approvedBy: { type: "string", minLength: 1, description: "Who accepted the risk." },
-            expires: {
-              type: "string",
-              format: "date",
-              description: "Last day (UTC, YYYY-MM-DD) the exception applies."
-            },
-            ticket: { type: "string", description: "Optional change or risk ticket reference." }
-          },
-          required: ["control", "target", "reason", "approvedBy", "expires"],
-          additionalProperties: false
-        },
-        default: []
-      },
-      settings: {
-        type: "object",
-        description: "Settings that apply to the policy as a whole.",
-        properties: {
-          maxExceptionDays: {
-            type: "integer",
-            minimum: 1,
-            default: 365,
-            description: "How many days ahead an exception may expire. Longer exceptions are rejected."
-          },
-          description: { type: "string", description: "Why these settings were chosen, for auditors." }
-        },
-        additionalProperties: false
-      }
-    },
-    required: ["id", "title", "version", "controls"],
-    additionalProperties: false
-  };
-}
-
-// src/policy/parse-policy.ts
-function addFormats(ajv) {
-  const module2 = addFormatsModule;
-  const fn = typeof module2.default === "function" ? module2.default : module2.default.default;
-  fn(ajv);
-}
-var MAX_LISTED_ERRORS = 10;
-var compiled;
-function validator() {
-  if (!compiled) {
-    const ajv = new import__.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    addFormats(ajv);
-    compiled = ajv.compile(buildPolicySchema(CONTROLS));
-  }
-  return compiled;
-}
-function describeSchemaError(error2) {
-  if (error2.keyword === "additionalProperties") {
-    const property = String(error2.params.additionalProperty);
-    return {
-      pointer: `${error2.instancePath}/${escapePointerSegment(property)}`,
-      message: `unknown property "${property}"`
-    };
-  }
-  if (error2.keyword === "required") {
-    const missing = String(error2.params.missingProperty);
-    return { pointer: error2.instancePath, message: `missing required property "${missing}"` };
-  }
-  if (error2.keyword === "enum") {
-    const allowed = error2.params.allowedValues ?? [];
-    return { pointer: error2.instancePath, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` };
-  }
-  return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
-}
-function listErrors(file, located, problems) {
-  const lines = problems.slice(0, MAX_LISTED_ERRORS).map((p) => `${file}:${located.lineOf(p.pointer)}: ${p.pointer || "/"}: ${p.message}`);
-  if (problems.length > MAX_LISTED_ERRORS) lines.push(`and ${problems.length - MAX_LISTED_ERRORS} more`);
-  return lines;
-}
-function stringList(value) {
-  return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
-}
-function normaliseDomain2(domain) {
-  return domain.trim().toLowerCase().replace(/\.$/, "");
-}
-function parsePolicy(text6, file, now) {
-  const located = parseLocatedJson(text6, file);
-  const validate = validator();
-  if (!validate(located.value)) {
-    const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
-    throw new ConfigurationError(
-      `${file}: policy does not match policies/policy.schema.json (${problems2.length} problem${problems2.length === 1 ? "" : "s"})`,
-      listErrors(file, located, problems2)
-    );
-  }
-  const document2 = located.value;
-  const problems = [];
-  const warnings = [];
-  const settings = isJsonObject(document2.settings) ? document2.settings : {};
-  const maxExceptionDays = typeof settings.maxExceptionDays === "number" ? settings.maxExceptionDays : DEFAULT_MAX_EXCEPTION_DAYS;
-  const controls = /* @__PURE__ */ new Map();
-  const controlEntries = isJsonObject(document2.controls) ? document2.controls : {};
-  for (const [id, entry] of Object.entries(controlEntries)) {
-    const pointer = `/controls/${escapePointerSegment(id)}`;
-    const definition = findControl(id);
-    if (!definition) {
-      const near = CONTROLS.map((c) => c.id).filter((c) => c.split(".")[0] === id.split(".")[0]);
-      problems.push({
-        pointer,
-        message: `unknown control ID "${id}"${near.length > 0 ? ` (known in this family: ${near.join(", ")})` : ""}`
-      });
-      continue;
-    }
-    if (!isJsonObject(entry)) continue;
-    const params = {};
-    for (const [name3, parameter] of Object.entries(definition.parameters)) {
-      params[name3] = entry[name3] ?? parameter.schema.default;
-    }
-    const severity = typeof entry.severity === "string" && isSeverity(entry.severity) ? entry.severity : definition.defaultSeverity;
-    const mappingsEntry = isJsonObject(entry.mappings) ? entry.mappings : {};
-    const mappings = {
-      scuba: stringList(mappingsEntry.scuba),
-      cis: stringList(mappingsEntry.cis),
-      hipaa: stringList(mappingsEntry.hipaa),
-      nist: stringList(mappingsEntry.nist)
-    };
-    controls.set(id, {
-      id,
-      enabled: entry.enabled === true,
-      severity,
-      params: new ControlParams(params),
-      mappings,
-      line: located.lineOf(pointer)
-    });
-  }
-  const exceptions = [];
-  const exceptionEntries = Array.isArray(document2.exceptions) ? document2.exceptions : [];
-  exceptionEntries.forEach((entry, index) => {
-    if (!isJsonObject(entry)) return;
-    const pointer = `/exceptions/${index}`;
-    const exception = {
-      control: String(entry.control),
-      target: String(entry.target),
-      reason: String(entry.reason).trim(),
-      approvedBy: String(entry.approvedBy).trim(),
-      expires: String(entry.expires),
-      ...typeof entry.ticket === "string" ? { ticket: entry.ticket } : {},
-      pointer
-    };
-    if (!findControl(exception.control)) {
-      problems.push({ pointer: `${pointer}/control`, message: `unknown control ID "${exception.control}"` });
-      return;
-    }
-    if (exception.reason === "") problems.push({ pointer: `${pointer}/reason`, message: "an exception needs a reason" });
-    if (exception.approvedBy === "") {
-      problems.push({ pointer: `${pointer}/approvedBy`, message: "an exception needs an approver" });
-    }
-    const days = daysUntilExpiry(exception, now);
-    if (days > maxExceptionDays) {
-      problems.push({
-        pointer: `${pointer}/expires`,
-        message: `expires ${exception.expires}, ${days} days ahead; the policy allows at most ${maxExceptionDays} days`
-      });
-    }
-    if (exceptionExpired(exception, now)) {
-      warnings.push(
-        `${file}:${located.lineOf(pointer)}: ${pointer}: exception for ${exception.control} on "${exception.target}" expired on ${exception.expires}; the finding it covered fails again`
-      );
-    }
-    if (!controls.get(exception.control)?.enabled) {
-      warnings.push(
-        `${file}:${located.lineOf(pointer)}: ${pointer}: exception for ${exception.control}, which this policy does not enable`
-      );
-    }
-    exceptions.push(exception);
-  });
-  if (problems.length > 0) {
-    throw new ConfigurationError(
-      `${file}: policy is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
-      listErrors(file, located, problems)
-    );
-  }
-  const domains = isJsonObject(document2.domains) ? document2.domains : {};
-  const policy2 = {
-    path: file,
-    sha256: createHash7("sha256").update(text6).digest("hex"),
-    text: text6,
-    id: String(document2.id),
-    title: String(document2.title),
-    version: String(document2.version),
-    description: typeof document2.description === "string" ? document2.description : "",
-    controls,
-    domains: {
-      include: stringList(domains.include).map(normaliseDomain2),
-      exclude: stringList(domains.exclude).map(normaliseDomain2),
-      parked: stringList(domains.parked).map(normaliseDomain2)
-    },
-    exceptions,
-    maxExceptionDays
-  };
-  return { policy: policy2, warnings };
-}
-
-// src/policy/load-policy.ts
-async function loadPolicy(path11, now) {
-  const file = path11 ?? BASELINE_POLICY_PATH;
-  let text6;
-  try {
-    text6 = await readFile4(file, "utf8");
-  } catch (error2) {
-    throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
-  }
-  return parsePolicy(text6, file, now);
 }
 
 // src/report/sarif.ts
@@ -77455,9 +78009,9 @@ function parseHistory(body) {
   if (!Array.isArray(h.days)) return corrupt("the history has no list of days");
   const days = [];
   for (const entry of h.days) {
-    const parsed = parseDay(entry);
-    if (typeof parsed === "string") return corrupt(parsed);
-    days.push(parsed);
+    const parsed2 = parseDay(entry);
+    if (typeof parsed2 === "string") return corrupt(parsed2);
+    days.push(parsed2);
   }
   for (let i = 1; i < days.length; i++) {
     if ((days[i - 1]?.d ?? "") >= (days[i]?.d ?? "")) return corrupt("days are not in order");
@@ -77638,10 +78192,10 @@ function renderDashboardMarkdown(view) {
   lines.push("", "### Open findings", "");
   if (view.openFindings.length === 0) lines.push("None.");
   for (const area of AREAS) {
-    const open3 = view.openFindings.filter((f) => f.area === area).sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.firstSeen.localeCompare(b.firstSeen) || a.number - b.number);
-    if (open3.length === 0) continue;
-    lines.push(`**${AREA_TITLES[area]}** (${open3.length})`, "");
-    for (const f of open3) lines.push(`- ${f.severity} · ${link(f.number, f.htmlUrl)} ${escapeMarkdown(f.title)} · since ${f.firstSeen}`);
+    const open4 = view.openFindings.filter((f) => f.area === area).sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.firstSeen.localeCompare(b.firstSeen) || a.number - b.number);
+    if (open4.length === 0) continue;
+    lines.push(`**${AREA_TITLES[area]}** (${open4.length})`, "");
+    for (const f of open4) lines.push(`- ${f.severity} · ${link(f.number, f.htmlUrl)} ${escapeMarkdown(f.title)} · since ${f.firstSeen}`);
     lines.push("");
   }
   lines.push("", "### Opened and closed since the previous day", "");
@@ -77673,6 +78227,56 @@ function renderDashboardMarkdown(view) {
   );
   lines.push("", renderHistoryBlock(view.history), "");
   return lines.join("\n");
+}
+
+// src/issues/pin-dashboard.ts
+var PIN_LIMIT = 3;
+function classify(error2) {
+  const problem = errorMessage(error2);
+  const listed = typeof error2 === "object" && error2 !== null && "errors" in error2 && Array.isArray(error2.errors) ? error2.errors : [];
+  const status = typeof error2 === "object" && error2 !== null && "status" in error2 ? error2.status : void 0;
+  const types2 = listed.map((e) => String(e.type ?? ""));
+  const text6 = [problem, ...listed.map((e) => String(e.message ?? ""))].join("\n");
+  if (types2.includes("FORBIDDEN") || status === 403 || /not accessible by integration|permission/i.test(text6)) return { status: "forbidden", problem };
+  if (listed.some((e) => e.extensions?.code === "undefinedField") || /doesn't exist on type|Cannot query field|not configured to execute mutation|Unknown (type|argument)/i.test(text6) || status === 404) {
+    return { status: "unsupported", problem };
+  }
+  if (/pinned/i.test(text6) && (types2.includes("UNPROCESSABLE") || /maximum|more than|limit/i.test(text6))) return { status: "limit", problem };
+  return { status: "failed", problem };
+}
+async function pinDashboard(api, number, dryRun) {
+  if (number === void 0) return { status: "would-pin" };
+  let state3;
+  try {
+    state3 = await api.getPinState(number);
+  } catch (error2) {
+    return classify(error2);
+  }
+  if (state3.isPinned) return { status: "already-pinned" };
+  if (state3.pinnedCount >= PIN_LIMIT) {
+    return { status: "limit", problem: `${state3.pinnedCount} issues are pinned already; GitHub allows ${PIN_LIMIT}. Unpin one to pin the dashboard.` };
+  }
+  if (dryRun) return { status: "would-pin" };
+  try {
+    await api.pinIssue(state3.nodeId);
+    return { status: "pinned" };
+  } catch (error2) {
+    return classify(error2);
+  }
+}
+function pinWarning(outcome) {
+  switch (outcome.status) {
+    case "limit":
+      return `dashboard not pinned: ${outcome.problem ?? "three issues are pinned already"}`;
+    case "forbidden":
+      return `dashboard not pinned: the token may not pin issues (${outcome.problem ?? "forbidden"}); pin it by hand once, or give the job a token that can`;
+    case "unsupported":
+      return `dashboard not pinned: this GitHub's GraphQL API has no issue pinning (${outcome.problem ?? "unsupported"}); pin it by hand once`;
+    case "failed":
+      return `dashboard not pinned: ${outcome.problem ?? "failed"}`;
+    default:
+      return void 0;
+  }
 }
 
 // src/issues/marker.ts
@@ -77937,6 +78541,7 @@ function labelColour(name3) {
   const severity = SEVERITIES.find((s) => name3 === `severity:${s}`);
   if (severity) return { color: SEVERITY_COLOURS[severity], description: `mailwarden finding severity: ${severity}` };
   if (name3.startsWith("area:")) return { color: "0e8a16", description: `mailwarden audit area: ${name3.slice(5)}` };
+  if (name3.startsWith("tenant:")) return { color: "5319e7", description: `mailwarden tenant: ${name3.slice(7)}` };
   return { color: "ededed", description: "Added by mailwarden" };
 }
 function describe(op) {
@@ -78017,6 +78622,7 @@ async function applyPlan(api, plan, options2) {
     try {
       const checkedAt = options2.now();
       for (const issue2 of await api.listIssues(TOOL_LABEL, since.toISOString())) {
+        if (options2.inScope && !options2.inScope(issue2)) continue;
         const key = keyOf(issue2);
         if (key) seen.add(key);
       }
@@ -78064,6 +78670,22 @@ function renderExpiringExceptions(expiring) {
   return [lines.join("\n")];
 }
 
+// src/issues/tenant-scope.ts
+var TENANT_PREFIX = "tenant:";
+function tenantScope(tenant, fingerprints) {
+  return (issue2) => {
+    const tenants = issue2.labels.filter((l) => l.toLowerCase().startsWith(TENANT_PREFIX));
+    if (tenant === void 0) return tenants.length === 0;
+    if (tenants.some((l) => l.toLowerCase() === tenant.toLowerCase())) return true;
+    if (tenants.length > 0) return false;
+    const fp = parseFingerprint(issue2.body);
+    return fp !== void 0 && fingerprints.has(fp);
+  };
+}
+function tenantTitle(title, tenant) {
+  return tenant ? `${title} (${tenant.slice(TENANT_PREFIX.length)})` : title;
+}
+
 // src/issues/dashboard.ts
 var DASHBOARD_TITLE = "[mailwarden] Dashboard";
 var DASHBOARD_EXPIRY_DAYS = 30;
@@ -78099,8 +78721,8 @@ function openFindings(issues) {
   return out;
 }
 function planDashboard(input, current) {
-  const parsed = parseHistory(current?.body);
-  const full = withDay(parsed.history, dayEntry(input.report, input.opened, input.closed));
+  const parsed2 = parseHistory(current?.body);
+  const full = withDay(parsed2.history, dayEntry(input.report, input.opened, input.closed));
   const today = input.report.snapshot.capturedAt.slice(0, 10);
   const byNumber = new Map(input.issues.map((i) => [i.number, i.htmlUrl]));
   const base = current?.htmlUrl.replace(/\/\d+$/, "") ?? input.issues[0]?.htmlUrl.replace(/\/\d+$/, "") ?? "";
@@ -78130,7 +78752,7 @@ function planDashboard(input, current) {
     body = render({ ...full, days: full.days.slice(-kept) });
   }
   const history = { ...full, days: full.days.slice(-kept) };
-  return { body, history, historyStatus: parsed.status, ...parsed.problem ? { historyProblem: parsed.problem } : {}, trimmedDays: full.days.length - kept };
+  return { body, history, historyStatus: parsed2.status, ...parsed2.problem ? { historyProblem: parsed2.problem } : {}, trimmedDays: full.days.length - kept };
 }
 async function syncDashboard(api, input, dryRun) {
   const current = [...input.issues].filter((i) => isDashboard(i.body)).sort((a, b) => a.state === b.state ? a.number - b.number : a.state === "open" ? -1 : 1)[0];
@@ -78149,7 +78771,7 @@ async function syncDashboard(api, input, dryRun) {
       const { htmlUrl } = await api.updateIssue(current.number, { body: plan.body, ...current.state === "closed" ? { state: "open", stateReason: "reopened" } : {} });
       return { status: "updated", ...base, htmlUrl };
     }
-    const created = await api.createIssue({ title: DASHBOARD_TITLE, body: plan.body, labels: [TOOL_LABEL] });
+    const created = await api.createIssue({ title: tenantTitle(DASHBOARD_TITLE, input.tenant), body: plan.body, labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL] });
     return { status: "created", ...base, number: created.number, htmlUrl: created.htmlUrl };
   } catch (error2) {
     return { status: "failed", ...base, error: errorMessage(error2) };
@@ -78335,13 +78957,14 @@ function planIssues(report, existing, options2) {
     const issue2 = render(result, { firstSeen: today, lastSeen: today, runUrl, status: "open", reopenedAfterManualClose: false });
     operations.push({ kind: "create", subject: subject(result.fingerprint, result.control, issue2.title), title: issue2.title, body: issue2.body, labels: issue2.labels });
   }
-  const rollupSubject = subject("rollup", "", ROLLUP_TITLE);
+  const rollupTitle = tenantTitle(ROLLUP_TITLE, options2.tenant);
+  const rollupSubject = subject("rollup", "", rollupTitle);
   if (overflow.length > 0) {
     const body = renderRollup(overflow, options2.maxNewIssues, options2.redact);
     const labels = findingLabels({ severity: overflow[0]?.severity ?? "medium", area: overflow[0]?.area ?? "mfa" }, options2.extraLabels).filter(
       (l) => !l.startsWith("area:") && !l.startsWith("severity:")
     );
-    if (!rollup) operations.push({ kind: "create", subject: rollupSubject, title: ROLLUP_TITLE, body, labels });
+    if (!rollup) operations.push({ kind: "create", subject: rollupSubject, title: rollupTitle, body, labels });
     else if (rollup.state === "closed") {
       operations.push({ kind: "reopen", number: rollup.number, subject: rollupSubject, body, labels: rollup.labels, why: "regression", comment: `Reopened: more failing findings than \`max-new-issues\` as of ${runLink(runUrl, today)}.` });
     } else if (rollup.body !== body) operations.push({ kind: "update", number: rollup.number, subject: rollupSubject, body });
@@ -78394,6 +79017,12 @@ var RepositoryAccessError = class extends ConfigurationError {
 };
 async function syncIssues(api, report, policy2, settings, deps) {
   const name3 = `${settings.repo.owner}/${settings.repo.repo}`;
+  const shard = report.snapshot.shard;
+  if (shard && shard.count > 1) {
+    throw new ConfigurationError(`Shard ${shard.index}/${shard.count} holds a partial report; issues are synced once, from merge-reports.`, [
+      "Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job."
+    ]);
+  }
   let repository;
   try {
     repository = await api.getRepository();
@@ -78404,17 +79033,22 @@ async function syncIssues(api, report, policy2, settings, deps) {
   }
   const redacted = settings.redact === "always" || settings.redact === "auto" && !repository.private;
   const listedAt = deps.now();
-  const existing = await api.listIssues(TOOL_LABEL);
+  const inScope = tenantScope(settings.tenant, new Set(report.results.map((r) => r.fingerprint)));
+  const labelled = await api.listIssues(TOOL_LABEL);
+  const existing = labelled.filter(inScope);
   const plan = planIssues(report, existing, {
     policy: policy2,
     redact: redacted ? redactor(settings.redactKey) : NO_REDACTION,
     maxNewIssues: settings.maxNewIssues,
-    extraLabels: settings.labels
+    extraLabels: settings.tenant ? [...settings.labels, settings.tenant] : settings.labels,
+    ...settings.tenant ? { tenant: settings.tenant } : {}
   });
+  const others = labelled.length - existing.length;
+  const scope = settings.tenant ? `, ${existing.length} of ${settings.tenant}` : others > 0 ? `, ${others} of other tenants left alone` : "";
   deps.logger.info(
-    `Issues in ${name3}: ${existing.length} labelled, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ""}${redacted ? ", redacted" : ""}`
+    `Issues in ${name3}: ${labelled.length} labelled${scope}, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ""}${redacted ? ", redacted" : ""}`
   );
-  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === "dry-run", logger: deps.logger, now: deps.now, listedAt });
+  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === "dry-run", logger: deps.logger, now: deps.now, listedAt, inScope });
   const done = outcome.applied.filter((a) => a.status === "done");
   const finding = (a) => a.number !== void 0 && a.operation.subject.fingerprint !== "rollup";
   let dashboard;
@@ -78427,15 +79061,23 @@ async function syncIssues(api, report, policy2, settings, deps) {
         policy: policy2,
         issues,
         opened: done.filter((a) => finding(a) && (a.operation.kind === "create" || a.operation.kind === "reopen")).map((a) => a.number ?? 0),
-        closed: done.filter((a) => finding(a) && a.operation.kind === "close" && a.operation.why !== "duplicate").map((a) => a.number ?? 0)
+        closed: done.filter((a) => finding(a) && a.operation.kind === "close" && a.operation.why !== "duplicate").map((a) => a.number ?? 0),
+        ...settings.tenant ? { tenant: settings.tenant } : {}
       },
       settings.mode === "dry-run"
     );
+  }
+  let pin;
+  if (dashboard && dashboard.status !== "failed") {
+    pin = await pinDashboard(api, dashboard.number, settings.mode === "dry-run");
+    const warning2 = pinWarning(pin);
+    if (warning2) deps.logger.warning(warning2);
   }
   return {
     plan,
     outcome,
     ...dashboard ? { dashboard } : {},
+    ...pin ? { pin } : {},
     redacted,
     opened: done.filter((a) => a.operation.kind === "create" || a.operation.kind === "reopen").length,
     closed: done.filter((a) => a.operation.kind === "close").length,
@@ -78462,12 +79104,21 @@ function renderSyncSummary(sync, mode) {
   if (d) {
     const where = d.number !== void 0 && d.htmlUrl ? `[#${d.number}](${d.htmlUrl})` : "the dashboard issue";
     lines.push("", `Dashboard ${where}: ${d.status}${d.error ? ` (${codeSpan(d.error)})` : ""}.`);
+    const pin = sync.pin;
+    if (pin) lines.push("", pin.status === "would-pin" ? "Would pin the dashboard." : `Dashboard pin: ${pin.status}${pin.problem ? ` (${codeSpan(pin.problem)})` : ""}.`);
     if (d.historyStatus === "corrupt") lines.push("", `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? "unreadable")}); it was started afresh.`);
     if (d.trimmedDays > 0) lines.push("", `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`);
   }
   if (sync.plan.unmatched > 0) lines.push("", `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`);
   lines.push("");
   return lines.join("\n");
+}
+
+// src/report/tenant-label.ts
+var LABEL_MAX = 50;
+function tenantLabel(tenantId, name3) {
+  const key = (name3?.trim() || tenantId || "dns-only").toLowerCase().replace(/[\s,]+/g, "-");
+  return `tenant:${key}`.slice(0, LABEL_MAX);
 }
 
 // src/run.ts
@@ -78499,7 +79150,8 @@ async function issuesStage(settings, report, policy2, deps) {
       redact: settings.redact,
       // Without a secret key, the tenant ID keeps pseudonyms stable across runs (see README).
       redactKey: settings.redactKey ?? report.run.tenantId ?? "mailwarden",
-      dashboard: true
+      dashboard: true,
+      ...settings.tenantName !== void 0 ? { tenant: tenantLabel(report.run.tenantId, settings.tenantName) } : {}
     },
     { logger: deps.logger, now: deps.now }
   );
@@ -78508,8 +79160,8 @@ async function writeOutput(file, text6) {
   await mkdir4(path10.dirname(path10.resolve(file)), { recursive: true });
   await writeFile5(file, text6);
 }
-function everySourceFailed(snapshot) {
-  const statuses = Object.values(snapshot.manifest.sources);
+function everySourceFailed(manifest) {
+  const statuses = Object.values(manifest.sources);
   return statuses.length > 0 && statuses.every((s) => s.status === "failed");
 }
 async function run(settings, deps) {
@@ -78569,16 +79221,24 @@ async function runPipeline(settings, deps, scratch) {
     evidence = await writeEvidencePack({ settings: settings.evidence, report, policy: policy2, snapshot, logger: logger27 });
     for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
   }
+  const published = await publishReport(report, policy2, settings, deps, { warnings, now });
+  return { ...published, policy: policy2, ...evidence ? { evidence } : {} };
+}
+async function publishReport(report, policy2, settings, deps, context5) {
+  const warnings = [...context5.warnings];
+  const now = context5.now;
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}
 `);
   if (settings.sarifPath) {
+    if (!policy2) throw new Error("SARIF needs the policy");
     await writeOutput(settings.sarifPath, `${JSON.stringify(renderSarif(report, policy2, deps.workspace ?? process.cwd()), null, 2)}
 `);
   }
   let issues;
   let issuesError;
-  const sections = [...renderExpiringExceptions(expiringExceptions(policy2.exceptions, now))];
+  const sections = policy2 ? [...renderExpiringExceptions(expiringExceptions(policy2.exceptions, now))] : [];
   if (settings.issues && settings.issues.mode !== "off") {
+    if (!policy2) throw new Error("the issues stage needs the policy");
     try {
       issues = await issuesStage(settings.issues, report, policy2, deps);
       sections.push(renderSyncSummary(issues, settings.issues.mode === "on" ? "on" : "dry-run"));
@@ -78589,6 +79249,8 @@ async function runPipeline(settings, deps, scratch) {
         warnings.push(warning2);
       }
       if (issues.dashboard?.status === "failed") warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ""}`);
+      const pin = issues.pin ? pinWarning(issues.pin) : void 0;
+      if (pin) warnings.push(`GitHub issues: ${pin}`);
     } catch (error2) {
       issuesError = isConfigurationError(error2) ? [error2.message, ...error2.details].join(" ") : `GitHub issues sync failed: ${errorMessage(error2)}`;
       deps.logger.error(issuesError);
@@ -78602,7 +79264,7 @@ async function runPipeline(settings, deps, scratch) {
   const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections, ...history ? { history } : {} });
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
   let exitCode = EXIT.done;
-  if (everySourceFailed(snapshot)) {
+  if (everySourceFailed(report.snapshot)) {
     exitCode = EXIT.allSourcesFailed;
   } else if (settings.failOn !== "none" && report.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(settings.failOn))) {
     exitCode = EXIT.findings;
@@ -78610,14 +79272,66 @@ async function runPipeline(settings, deps, scratch) {
   if (issuesError !== void 0 && exitCode === EXIT.done) exitCode = EXIT.issues;
   return {
     report,
-    policy: policy2,
     summaryMarkdown,
     warnings,
     exitCode,
-    ...evidence ? { evidence } : {},
     ...issues ? { issues } : {},
     ...issuesError !== void 0 ? { issuesError } : {}
   };
+}
+
+// src/shard/read-report.ts
+import { glob, readFile as readFile5 } from "node:fs/promises";
+async function readReport(file) {
+  let text6;
+  try {
+    text6 = await readFile5(file, "utf8");
+  } catch (error2) {
+    throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error2)})`);
+  }
+  const value = parseLocatedJson(text6, file).value;
+  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
+    throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
+  }
+  return { file, report: value };
+}
+async function expandReportPaths(entries) {
+  const files = [];
+  for (const entry of entries) {
+    if (!/[*?[{]/.test(entry)) {
+      files.push(entry);
+      continue;
+    }
+    const matched = [];
+    for await (const file of glob(entry)) matched.push(file);
+    if (matched.length === 0) throw new ConfigurationError(`merge-reports: no file matches "${entry}"`);
+    files.push(...matched.sort());
+  }
+  return [...new Set(files)];
+}
+
+// src/shard/merge-run.ts
+async function runMerge(settings, deps) {
+  if (settings.reports.length === 0) throw new ConfigurationError("merge-reports needs the partial report files");
+  const files = await expandReportPaths(settings.reports);
+  const merged = mergeReports(await Promise.all(files.map(readReport)));
+  deps.logger.info(`Merged ${files.length} partial report${files.length === 1 ? "" : "s"}: ${merged.results.length} results`);
+  const needsPolicy = settings.sarifPath !== void 0 || settings.issues !== void 0 && settings.issues.mode !== "off";
+  let policy2;
+  const warnings = [];
+  if (needsPolicy || settings.policyPath !== void 0) {
+    const loaded = await loadPolicy(settings.policyPath, deps.now());
+    for (const warning2 of loaded.warnings) deps.logger.warning(warning2);
+    warnings.push(...loaded.warnings);
+    if (loaded.policy.sha256 !== merged.policy.sha256) {
+      throw new ConfigurationError(
+        `merge-reports: the policy ${loaded.policy.path} (sha256 ${loaded.policy.sha256.slice(0, 12)}…) is not the one the shards ran (${merged.policy.path}, sha256 ${merged.policy.sha256.slice(0, 12)}…)`,
+        ["Pass the same policy file to merge-reports (--policy, Action input `policy`) as to the shard jobs."]
+      );
+    }
+    policy2 = loaded.policy;
+  }
+  return publishReport(merged, policy2, settings, deps, { warnings, now: new Date(merged.snapshot.capturedAt) });
 }
 
 // src/main.ts
@@ -78663,7 +79377,7 @@ function collectorFor(settings, logger27) {
       return liveCollector({
         mode: "tenant",
         tenantId: target.tenantId,
-        clients: { ...created.clients, dns: createDnsClient(dns, { logger: logger27 }), https: createHttpsGetter() },
+        clients: { ...created.clients, ...liveDnsClients(dns, { logger: logger27 }) },
         extraDomains: dns.domains,
         now: () => /* @__PURE__ */ new Date(),
         close: () => created.close()
@@ -78677,20 +79391,19 @@ async function run2() {
   const logger27 = actionsLogger();
   try {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const settings = readInputs((name3) => getInput(name3), workspace, process.env);
-    const collector = collectorFor(settings, logger27);
+    const mode = readActionMode((name3) => getInput(name3), workspace, process.env);
+    const issuesClient = (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: logger27 }), s.repo);
+    const settings = mode.settings;
     let outcome;
-    try {
-      outcome = await run(settings, {
-        logger: logger27,
-        now: () => /* @__PURE__ */ new Date(),
-        collector,
-        runContext: runContext(process.env),
-        issuesClient: (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: logger27 }), s.repo),
-        workspace
-      });
-    } finally {
-      await collector.close?.();
+    if (mode.kind === "merge") {
+      outcome = await runMerge(mode.settings, { logger: logger27, now: () => /* @__PURE__ */ new Date(), issuesClient, workspace });
+    } else {
+      const collector = collectorFor(mode.settings, logger27);
+      try {
+        outcome = await run(mode.settings, { logger: logger27, now: () => /* @__PURE__ */ new Date(), collector, runContext: runContext(process.env), issuesClient, workspace });
+      } finally {
+        await collector.close?.();
+      }
     }
     const { byStatus } = outcome.report.summary;
     setOutput("report-path", settings.reportJsonPath ?? "");
@@ -78700,7 +79413,7 @@ async function run2() {
     setOutput("sarif-path", settings.sarifPath ?? "");
     setOutput("issues-opened", outcome.issues?.opened ?? 0);
     setOutput("issues-closed", outcome.issues?.closed ?? 0);
-    setOutput("evidence-dir", settings.evidence?.dir ?? "");
+    setOutput("evidence-dir", mode.kind === "audit" ? mode.settings.evidence?.dir ?? "" : "");
     if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(outcome.summaryMarkdown).write();
     if (outcome.exitCode === EXIT.findings) setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
     else if (outcome.exitCode === EXIT.allSourcesFailed) setFailed("Every data source failed; nothing was judged");
