@@ -10,7 +10,7 @@ import { userAt } from '../../src/simulator/generator/tenant-model.js';
 import { DOCUMENTED_THROTTLING } from '../../src/simulator/realism.js';
 import type { RunningSimulator } from '../../src/simulator/start-simulator.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
-import type { SourceId } from '../../src/snapshot/source-id.js';
+import { FORWARDING_CONTROLS, FORWARDING_SOURCES } from '../helpers/forwarding-controls.js';
 import { tempDir } from '../helpers/temp.js';
 
 /**
@@ -19,36 +19,15 @@ import { tempDir } from '../helpers/temp.js';
  * throttling, DNS over UDP). The expected verdicts come from the generator's scenario sets,
  * not from the snapshot, so a wrong collector or check shows as a difference.
  */
-const CONTROLS = [
-  'forwarding.inbox-rules',
-  'forwarding.concealment-rules',
-  'forwarding.mailbox',
-  'forwarding.outbound-policy',
-  'forwarding.remote-domains',
-  'legacy-auth.smtp-auth',
-  'dkim.signing',
-] as const;
-const SOURCES: SourceId[] = [
-  'graph.domains',
-  'graph.messageRules',
-  'exo.mailbox',
-  'exo.recipient',
-  'exo.hostedOutboundSpamFilterPolicy',
-  'exo.hostedOutboundSpamFilterRule',
-  'exo.remoteDomain',
-  'exo.transportConfig',
-  'exo.casMailbox',
-  'exo.dkimSigningConfig',
-  'exo.inboxRule',
-  'dns',
-];
+const CONTROLS = FORWARDING_CONTROLS;
+const SOURCES = FORWARDING_SOURCES;
 const NOW = DEFAULT_CAPTURED_AT;
 
 function policyText(params: Record<string, Record<string, unknown>> = {}): string {
   const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as { controls: Record<string, Record<string, unknown>> };
   const controls: Record<string, Record<string, unknown>> = {};
   for (const [id, entry] of Object.entries(doc.controls)) {
-    controls[id] = { ...entry, enabled: (CONTROLS as readonly string[]).includes(id), ...params[id] };
+    controls[id] = { ...entry, enabled: CONTROLS.includes(id), ...params[id] };
   }
   return JSON.stringify({ ...doc, controls });
 }

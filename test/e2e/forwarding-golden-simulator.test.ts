@@ -16,9 +16,9 @@ import { startSimulator, type RunningSimulator } from '../../src/simulator/start
 import type { MessageRule } from '../../src/snapshot/graph-types.js';
 import type { Manifest } from '../../src/snapshot/manifest.js';
 import { arrayPageStream, memorySnapshot, type Snapshot } from '../../src/snapshot/snapshot.js';
-import type { SourceId } from '../../src/snapshot/source-id.js';
 import { writeSnapshotFolder } from '../../src/snapshot/write-folder.js';
 import { DOMAIN, goldenTenant, recipient, rule, type ForwardingTenant } from '../checks/forwarding-tenant.js';
+import { FORWARDING_CONTROLS, FORWARDING_SOURCES } from '../helpers/forwarding-controls.js';
 import { tempDir } from '../helpers/temp.js';
 
 /**
@@ -27,30 +27,9 @@ import { tempDir } from '../helpers/temp.js';
  * CNAMEs. Each test changes one thing and expects exactly one finding (or none).
  */
 const NOW = new Date('2026-11-27T06:00:00Z');
-const CONTROLS = [
-  'forwarding.inbox-rules',
-  'forwarding.concealment-rules',
-  'forwarding.mailbox',
-  'forwarding.outbound-policy',
-  'forwarding.remote-domains',
-  'legacy-auth.smtp-auth',
-  'dkim.signing',
-];
+const CONTROLS = FORWARDING_CONTROLS;
 const EXCHANGE_CONTROLS = ['forwarding.mailbox', 'forwarding.outbound-policy', 'forwarding.remote-domains', 'legacy-auth.smtp-auth', 'dkim.signing'];
-const SOURCES: SourceId[] = [
-  'graph.domains',
-  'graph.messageRules',
-  'exo.mailbox',
-  'exo.recipient',
-  'exo.hostedOutboundSpamFilterPolicy',
-  'exo.hostedOutboundSpamFilterRule',
-  'exo.remoteDomain',
-  'exo.transportConfig',
-  'exo.casMailbox',
-  'exo.dkimSigningConfig',
-  'exo.inboxRule',
-  'dns',
-];
+const SOURCES = FORWARDING_SOURCES;
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
