@@ -121,6 +121,20 @@ Exit codes: 0 done, 1 finding at or above --fail-on, 2 configuration error, 3 ev
 
 class UsageError extends ConfigurationError {}
 
+/** What audit and merge-reports share: the exit threshold, SARIF and the issues stage. */
+const PUBLISH_OPTIONS = {
+  'fail-on': { type: 'string' },
+  sarif: { type: 'string' },
+  issues: { type: 'string' },
+  repo: { type: 'string' },
+  'github-api-url': { type: 'string' },
+  labels: { type: 'string' },
+  'max-new-issues': { type: 'string' },
+  redact: { type: 'string' },
+  'tenant-label': { type: 'string' },
+  debug: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
 const AUDIT_OPTIONS = {
   policy: { type: 'string' },
   demo: { type: 'boolean' },
@@ -143,16 +157,7 @@ const AUDIT_OPTIONS = {
   'summary-md': { type: 'string' },
   'evidence-dir': { type: 'string' },
   'redact-evidence': { type: 'boolean' },
-  'fail-on': { type: 'string' },
-  sarif: { type: 'string' },
-  issues: { type: 'string' },
-  repo: { type: 'string' },
-  'github-api-url': { type: 'string' },
-  labels: { type: 'string' },
-  'max-new-issues': { type: 'string' },
-  redact: { type: 'string' },
-  'tenant-label': { type: 'string' },
-  debug: { type: 'boolean' },
+  ...PUBLISH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, positionals: number) {
@@ -455,16 +460,7 @@ const MERGE_OPTIONS = {
   policy: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
-  sarif: { type: 'string' },
-  'fail-on': { type: 'string' },
-  issues: { type: 'string' },
-  repo: { type: 'string' },
-  'github-api-url': { type: 'string' },
-  labels: { type: 'string' },
-  'max-new-issues': { type: 'string' },
-  redact: { type: 'string' },
-  'tenant-label': { type: 'string' },
-  debug: { type: 'boolean' },
+  ...PUBLISH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
 /** Reads the merge-reports flags: the outputs and issues flags are audit's. */
