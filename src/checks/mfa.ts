@@ -8,7 +8,7 @@ import {
   PHISHING_RESISTANT_METHODS,
   PHISHING_RESISTANT_STRENGTH_ID,
 } from '../controls/privileged-roles.js';
-import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy } from '../snapshot/graph-types.js';
+import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy, UserRegistrationDetails } from '../snapshot/graph-types.js';
 import {
   allAppsProblems,
   allUsersProblems,
@@ -23,7 +23,8 @@ import {
 /** `mfa.registration`: share of enabled member users registered for MFA. */
 function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Finding[] {
   const users = snapshot.data('graph.users');
-  const details = new Map(snapshot.data('graph.userRegistrationDetails').map((d) => [d.id, d]));
+  const details = new Map<string, UserRegistrationDetails>();
+  for (const d of snapshot.data('graph.userRegistrationDetails')) details.set(d.id, d);
   const requireCapable = params.boolean('requireCapable');
   const minPercent = params.number('minPercent');
   const excepted = new Set(context.exceptions.map((e) => e.target.toLowerCase()));
@@ -149,7 +150,6 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
   const allowed = exclusionSet(params.strings('allowedExclusions'));
   const policies = snapshot.data('graph.conditionalAccessPolicies');
   const strengths = new Map(snapshot.data('graph.authenticationStrengthPolicies').map((s) => [s.id, s]));
-  const registration = new Map(snapshot.data('graph.userRegistrationDetails').map((d) => [d.id, d]));
   const holders = new Map<string, Holder>();
   const unresolved: string[] = [];
   const add = (user: { id: string; userPrincipalName?: string | null; displayName?: string | null; accountEnabled?: boolean | null }, role: string, group?: string) => {
@@ -196,6 +196,9 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
     // Every tenant has a Global Administrator: none found means the role data is incomplete.
     return [{ target: TENANT_TARGET, status: 'error', message: 'No enabled holder of a highly privileged role was found.', evidence: { privilegedRoles: [...privileged] } }];
   }
+  // Only the holders' registration records: the tenant's whole list can be 100,000 long.
+  const registration = new Map<string, UserRegistrationDetails>();
+  for (const d of snapshot.data('graph.userRegistrationDetails')) if (holders.has(d.id)) registration.set(d.id, d);
   const strengthOf = (p: ConditionalAccessPolicy) => p.grantControls?.authenticationStrength?.id;
   const findings: Finding[] = [];
   for (const holder of enabled.sort((a, b) => a.upn.localeCompare(b.upn))) {
