@@ -273,6 +273,7 @@ async function measured(sim: Simulator, config: WorkerConfig, realism: RealismCo
     boundBy: Object.entries(bounds).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none',
     ratio: lowerBound > 0 ? round(wall / lowerBound) : null,
     peakRssMb: round(result.peakRssMb, 0),
+    peakHeapMb: result.peakHeapMb,
     cpuSeconds: round(result.cpuSeconds, 1),
     requests: Object.fromEntries(Object.entries(requests).filter(([, n]) => n > 0)),
     requestsTotal: sum(requests),
