@@ -170,6 +170,8 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
     only: settings.only,
     domains: snapshot.manifest.domains ?? [],
     ...(started ? { started } : {}),
+    // Nothing reads the snapshot's data after this unless it is written to a folder or a pack.
+    release: overlap,
   });
   for (const exception of evaluation.unusedExceptions) {
     const warning = `exception for ${exception.control} on "${exception.target}" matches no result; remove it or correct its target`;

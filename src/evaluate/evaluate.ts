@@ -10,6 +10,7 @@ import { maxSeverity } from '../model/severity.js';
 import { exceptionExpired, exceptionKey } from '../policy/exceptions.js';
 import type { Policy, PolicyException } from '../policy/policy.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import { LICENCE_NAMES } from '../snapshot/source-status.js';
 import { fingerprint } from './fingerprint.js';
@@ -35,6 +36,11 @@ export interface EvaluateOptions {
   readonly domains: readonly string[];
   /** Stream folds already started on an early snapshot (startEarlyStream); evaluate joins them. */
   readonly started?: StartedStream;
+  /**
+   * Release (Snapshot.release) the sources only snapshot checks read once those checks ran,
+   * before the stream sweeps: for a snapshot nothing reads after evaluation.
+   */
+  readonly release?: boolean;
 }
 
 /** A stream whose folds began before collection ended, and the findings they will give. */
@@ -207,6 +213,16 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
         gateFinding('error', `The check failed: ${errorMessage(error)}`, { error: errorMessage(error) }),
       ]);
     }
+  }
+  if (options.release && snapshot.release) {
+    // Folds keep what they read at start; a stream control's listed sources are kept anyway.
+    const kept = new Set<SourceId>(STREAMED_SOURCES);
+    for (const control of selected) {
+      const check = CHECKS[control.definition.id];
+      if (check?.kind !== 'stream') continue;
+      for (const id of [...control.definition.sources, ...(control.definition.optionalSources ?? [])]) kept.add(id);
+    }
+    for (const id of Object.keys(snapshot.manifest.sources) as SourceId[]) if (!kept.has(id)) snapshot.release(id);
   }
   // Streams are read side by side: each is paced by its own Graph family (sign-ins by the
   // reports limit, inbox rules by Outlook's), so reading them one after the other would add

@@ -108,7 +108,8 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         ...(request.shard ? { shard: request.shard } : {}),
       });
       const late = wanted.filter((id) => LATE_SOURCES.has(id));
-      request.onEarly?.(memorySnapshot(manifestOf({ ...statuses }), { ...data }), new Set(late));
+      // One data store for both snapshots: releasing a source from the final one frees it.
+      request.onEarly?.(memorySnapshot(manifestOf({ ...statuses }), data), new Set(late));
       await Promise.all(late.map((id) => collectOne(id)));
       return memorySnapshot(manifestOf(statuses), data);
     },
