@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createDnsClient } from '../src/collect/dns/create-dns-client.js';
 import type { ExchangeApi } from '../src/collect/exchange/exchange-api.js';
 import { DEFAULT_BACKOFF } from '../src/collect/graph/backoff.js';
@@ -116,7 +117,8 @@ const mb = (bytes: number): number => Math.round(bytes / 1048576);
 /** `rss/heap` now, for the verbose log: where in the run memory grows. */
 function memoryNow(): string {
   const m = process.memoryUsage();
-  return `rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB`;
+  const space = (name: string): number => mb(getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? 0);
+  return `rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB (new ${space('new_space')}, old ${space('old_space')}, large ${space('large_object_space')}), external ${mb(m.external)} MB`;
 }
 
 /** `--verbose` on the harness: the audit's own log (per-source timings, memory) on stderr. */
