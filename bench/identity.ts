@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { EndpointFamily } from '../src/collect/graph/endpoint-family.js';
 import { DEFAULT_FAMILY_LIMITS, lowerBoundMs, type FamilyLimit } from '../src/collect/graph/rate-limiter.js';
 import { liveCollector } from '../src/collect/live/live-collector.js';
-import { createLiveClients } from '../src/collect/live/create-clients.js';
+import { createSimulatorClients } from '../src/collect/simulator-clients.js';
 import { silentLogger } from '../src/logger.js';
 import { parsePolicy } from '../src/policy/parse-policy.js';
 import { DOCUMENTED_THROTTLING } from '../src/simulator/realism.js';
@@ -78,31 +78,15 @@ const sim = await startSimulator({
 });
 const attempts: Partial<Record<EndpointFamily, number>> = {};
 const statuses: Record<string, number> = {};
-const created = createLiveClients(
-  {
-    kind: 'tenant',
-    tenantId: sim.tenantId,
-    clientId: sim.credentials.clientId,
-    credentials: { kind: 'client-secret', secret: sim.credentials.clientSecret },
-    cloud: 'global',
-    endpoints: {
-      graph: new URL(sim.graphUrl).origin,
-      authority: sim.authorityUrl,
-      tokenExchangeAudience: 'api://AzureADTokenExchange',
-      exchange: sim.exchangeUrl,
+const created = createSimulatorClients(sim, {
+  logger: silentLogger,
+  graph: {
+    onAttempt: (family, status) => {
+      attempts[family] = (attempts[family] ?? 0) + 1;
+      statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
     },
   },
-  {
-    logger: silentLogger,
-    ca: sim.caCertificatePem,
-    graph: {
-      onAttempt: (family, status) => {
-        attempts[family] = (attempts[family] ?? 0) + 1;
-        statuses[String(status)] = (statuses[String(status)] ?? 0) + 1;
-      },
-    },
-  },
-);
+});
 const policy = parsePolicy(
   JSON.stringify({ id: 'bench', title: 'bench', version: '1', description: 'bench', controls: {}, domains: { include: [], exclude: [], parked: [] }, exceptions: [] }),
   'bench.json',

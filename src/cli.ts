@@ -1,16 +1,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { folderCollector } from './collect/folder-collector.js';
 import { parseCloud, parseEndpointUrl, resolveEndpoints } from './collect/live/clouds.js';
 import { checkCertificatePem, parseClientId, parseTenantId } from './collect/live/credential-settings.js';
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
 import { simulatorCollector } from './collect/simulator-collector.js';
-import { createDnsClient } from './collect/dns/create-dns-client.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { dnsOnlyCollector } from './collect/dns/dns-only.js';
-import { createHttpsGetter } from './collect/dns/https-getter.js';
+import { liveDnsClients } from './collect/dns/live-dns-clients.js';
 import { parseDnsServer } from './collect/dns/server-address.js';
 import type { Collector } from './collect/collector.js';
 import { CONTROLS } from './controls/catalog.js';
@@ -18,23 +17,19 @@ import { renderCatalogJson, renderCatalogMarkdown, renderCatalogText } from './c
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import type { Logger } from './logger.js';
 import { AREAS, isArea, type Area } from './model/area.js';
-import { isJsonObject } from './model/json.js';
-import { isSeverity, severityRank, type FailOn } from './model/severity.js';
+import { isSeverity, type FailOn } from './model/severity.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from './paths.js';
-import { parseLocatedJson } from './policy/json-locations.js';
 import { parsePolicy } from './policy/parse-policy.js';
 import { buildPolicySchema } from './policy/policy-schema.js';
 import { renderConsole } from './report/console.js';
-import { mergeReports, type NamedReport } from './report/merge-reports.js';
-import type { Report } from './report/report.js';
-import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { verifyEvidencePack } from './evidence/verify-evidence.js';
 import { EXIT, run } from './run.js';
 import type { RepoRef } from './issues/github-api.js';
 import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js';
 import { isRedactMode } from './issues/redact.js';
 import { renderIssuesConsole } from './issues/console.js';
-import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type Settings, type TargetSettings, type TenantTarget } from './settings.js';
+import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type MergeSettings, type Settings, type TargetSettings, type TenantTarget } from './settings.js';
+import { runMerge } from './shard/merge-run.js';
 import { parseShard, type Shard } from './shard/shard.js';
 import { generateTenant, type GenerateOptions } from './simulator/generator/generate-tenant.js';
 import { applyOverlay } from './simulator/generator/overlay.js';
@@ -58,7 +53,7 @@ Commands:
   audit                     Audit a tenant, some domains (DNS only), a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
-  merge-reports FILE...     Combine the partial reports of a sharded audit (--report-json, --summary-md, --fail-on)
+  merge-reports FILE...     Combine the partial reports of a sharded audit, then write and sync as audit does
   verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
   simulate                  Serve a snapshot folder as a simulated tenant (Graph, Exchange, login, DNS) on 127.0.0.1
 
@@ -97,11 +92,19 @@ audit options:
   --labels LIST             Extra comma-separated labels on every finding issue
   --max-new-issues N        New issues per run before the rest go into one rollup issue (default: 20)
   --redact MODE             auto (default: when the repository is public), always or never: pseudonyms for UPNs and IPs
+  --tenant-label NAME       Several tenants in one repository: label issues tenant:NAME and sync only those
   --debug                   Show debug logs and stack traces
+
+merge-reports options:
+  FILE...                   The partial reports (a missing or duplicate shard is refused), or quoted globs
+  --policy FILE             The policy the shards ran (needed with --sarif or --issues; checked by sha256)
+  --report-json, --summary-md, --sarif, --fail-on, --debug: as for audit
+  --issues, --repo, --github-api-url, --labels, --max-new-issues, --redact, --tenant-label: as for audit;
+                            the merged report is synced once, with the dashboard
 
 simulate options:
   --tenant DIR              The snapshot folder to serve (docs/snapshot-format.md)
-  --port N                  Graph on N, Exchange on N+1, login on N+2, DNS on N+3 (default: free ports)
+  --port N                  Graph on N, Exchange on N+1, login on N+2, DNS on N+3, MTA-STS on N+4 (default: free ports)
   --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
@@ -148,6 +151,7 @@ const AUDIT_OPTIONS = {
   labels: { type: 'string' },
   'max-new-issues': { type: 'string' },
   redact: { type: 'string' },
+  'tenant-label': { type: 'string' },
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -213,7 +217,7 @@ function parseApiUrl(value: string, flag: string): string {
 }
 
 /** Reads the issues flags; the token and defaults come from the environment, as in Actions. */
-type IssuesFlags = 'issues' | 'redact' | 'repo' | 'max-new-issues' | 'github-api-url' | 'labels';
+type IssuesFlags = 'issues' | 'redact' | 'repo' | 'max-new-issues' | 'github-api-url' | 'labels' | 'tenant-label';
 
 function issuesSettings(values: { readonly [K in IssuesFlags]?: string }, env: CliIo['env']): IssuesSettings {
   const text = (v: string | undefined) => v;
@@ -224,6 +228,8 @@ function issuesSettings(values: { readonly [K in IssuesFlags]?: string }, env: C
   const max = text(values['max-new-issues']) ?? '20';
   if (!/^\d+$/.test(max)) throw new UsageError(`--max-new-issues: expected a whole number, got "${max}"`);
   const apiFlag = text(values['github-api-url']);
+  const tenantName = text(values['tenant-label'])?.trim();
+  if (tenantName === '') throw new UsageError('--tenant-label is empty');
   return {
     mode,
     repo: parseRepo(text(values.repo), '--repo') ?? parseRepo(env.GITHUB_REPOSITORY, 'GITHUB_REPOSITORY'),
@@ -233,6 +239,7 @@ function issuesSettings(values: { readonly [K in IssuesFlags]?: string }, env: C
     maxNewIssues: Number(max),
     redact,
     redactKey: env.MAILWARDEN_REDACT_KEY || undefined,
+    ...(tenantName !== undefined ? { tenantName } : {}),
   };
 }
 
@@ -326,6 +333,10 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   // DNS-only mode has data for the email-authentication area only.
   const only = parseOnly(values.only) ?? (target.kind === 'dns-only' ? (['email-auth'] as const) : undefined);
   const shard = cliShard(values.shard, target);
+  const issues = issuesSettings(values, env);
+  if (shard && shard.count > 1 && issues.mode !== 'off') {
+    throw new UsageError(`--shard ${shard.index}/${shard.count} writes a partial report: sync issues from merge-reports, not with --issues ${issues.mode}`);
+  }
   return {
     dns: { servers: dnsServersFlag, domains },
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
@@ -341,7 +352,7 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
     failOn: parseFailOn(values['fail-on']),
     debug: values.debug === true,
     sarifPath: values.sarif,
-    issues: issuesSettings(values, env),
+    issues,
   };
 }
 
@@ -370,7 +381,7 @@ function collectorFor(target: TargetSettings, dns: DnsSettings, logger: Logger, 
       return liveCollector({
         mode: 'tenant',
         tenantId: target.tenantId,
-        clients: { ...created.clients, dns: createDnsClient(dns, { logger }), https: createHttpsGetter() },
+        clients: { ...created.clients, ...liveDnsClients(dns, { logger }) },
         extraDomains: dns.domains,
         now: io.now,
         close: () => created.close(),
@@ -444,35 +455,49 @@ function controls(args: readonly string[], io: CliIo): number {
   }
 }
 
-async function readReport(file: string): Promise<NamedReport> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error: unknown) {
-    throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
-  }
-  const value = parseLocatedJson(text, file).value;
-  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
-    throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
-  }
-  return { file, report: value as unknown as Report };
+const MERGE_OPTIONS = {
+  policy: { type: 'string' },
+  'report-json': { type: 'string' },
+  'summary-md': { type: 'string' },
+  sarif: { type: 'string' },
+  'fail-on': { type: 'string' },
+  issues: { type: 'string' },
+  repo: { type: 'string' },
+  'github-api-url': { type: 'string' },
+  labels: { type: 'string' },
+  'max-new-issues': { type: 'string' },
+  redact: { type: 'string' },
+  'tenant-label': { type: 'string' },
+  debug: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+/** Reads the merge-reports flags: the outputs and issues flags are audit's. */
+export function mergeSettings(args: readonly string[], env: CliIo['env'] = {}): MergeSettings {
+  const { values, positionals } = parse(args, MERGE_OPTIONS, Number.MAX_SAFE_INTEGER);
+  if (positionals.length === 0) throw new UsageError('merge-reports needs the partial report files');
+  return {
+    reports: positionals,
+    policyPath: values.policy,
+    reportJsonPath: values['report-json'],
+    summaryMarkdownPath: values['summary-md'],
+    sarifPath: values.sarif,
+    failOn: parseFailOn(values['fail-on']),
+    issues: issuesSettings(values, env),
+    debug: values.debug === true,
+  };
 }
 
 async function mergeReportsCommand(args: readonly string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parse(
-    args,
-    { 'report-json': { type: 'string' }, 'summary-md': { type: 'string' }, 'fail-on': { type: 'string' }, debug: { type: 'boolean' } },
-    Number.MAX_SAFE_INTEGER,
-  );
-  if (positionals.length === 0) throw new UsageError('merge-reports needs the partial report files');
-  const merged = mergeReports(await Promise.all(positionals.map(readReport)));
-  if (values['report-json']) await writeFile(values['report-json'], `${JSON.stringify(merged, null, 2)}\n`);
-  if (values['summary-md']) await writeFile(values['summary-md'], renderSummaryMarkdown(merged));
-  io.stdout(`${renderConsole(merged, io.isTty && io.env.NO_COLOR === undefined)}\n`);
-  const failOn = parseFailOn(values['fail-on']);
-  return failOn !== 'none' && merged.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(failOn))
-    ? EXIT.findings
-    : EXIT.done;
+  const settings = mergeSettings(args, io.env);
+  const logger = cliLogger(io, settings.debug);
+  const outcome = await runMerge(settings, {
+    logger,
+    now: io.now,
+    issuesClient: (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo),
+  });
+  io.stdout(`${renderConsole(outcome.report, io.isTty && io.env.NO_COLOR === undefined)}\n`);
+  if (outcome.issues) io.stdout(`${renderIssuesConsole(outcome.issues)}\n`);
+  return outcome.exitCode;
 }
 
 async function verifyEvidence(args: readonly string[], io: CliIo): Promise<number> {
@@ -541,7 +566,7 @@ export function simulateSettings(args: readonly string[]): SimulateSettings {
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65532) throw new UsageError(`--port: expected a number from 1024 to 65532, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65531) throw new UsageError(`--port: expected a number from 1024 to 65531, got "${values.port}"`);
   }
   if (values.realism !== undefined && values.realistic === true) throw new UsageError('--realism and --realistic cannot be used together');
   return {

@@ -6,7 +6,7 @@ import { isRedactMode } from './issues/redact.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { parseDnsServer } from './collect/dns/server-address.js';
 import { parseShard } from './shard/shard.js';
-import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type Settings, type TargetSettings } from './settings.js';
+import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type MergeSettings, type Settings, type TargetSettings } from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
@@ -32,6 +32,8 @@ export const ACTION_INPUTS = [
   'redact',
   'github-token',
   'shard',
+  'tenant-label',
+  'merge-reports',
 ] as const;
 
 /** The runner's context variables the Action reads (not inputs). */
@@ -41,16 +43,21 @@ export interface ActionEnv {
   readonly MAILWARDEN_REDACT_KEY?: string;
 }
 
-function issuesInputs(getInput: GetInput, env: ActionEnv): IssuesSettings {
-  const mode = getInput('issues').trim() || 'on';
+/** A shard's partial report never syncs issues (the merge job does): `issues` defaults to off there. */
+function issuesInputs(getInput: GetInput, env: ActionEnv, sharded = false): IssuesSettings {
+  const mode = getInput('issues').trim() || (sharded ? 'off' : 'on');
   if (mode !== 'off' && mode !== 'dry-run' && mode !== 'on') {
     throw new ConfigurationError(`Input "issues": expected off, dry-run or on, got "${mode}"`);
+  }
+  if (sharded && mode !== 'off') {
+    throw new ConfigurationError(`Input "issues" is "${mode}" in a shard job; a partial report must not sync issues: set "issues: off" and sync from the merge job ("merge-reports" input)`);
   }
   const redact = getInput('redact').trim() || 'auto';
   if (!isRedactMode(redact)) throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
   const max = getInput('max-new-issues').trim() || '20';
   if (!/^\d+$/.test(max)) throw new ConfigurationError(`Input "max-new-issues": expected a whole number, got "${max}"`);
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const tenantName = getInput('tenant-label').trim();
   return {
     mode,
     repo: owner && repo ? { owner, repo } : undefined,
@@ -60,6 +67,7 @@ function issuesInputs(getInput: GetInput, env: ActionEnv): IssuesSettings {
     maxNewIssues: Number(max),
     redact,
     redactKey: env.MAILWARDEN_REDACT_KEY || undefined,
+    ...(tenantName !== '' ? { tenantName } : {}),
   };
 }
 
@@ -160,10 +168,11 @@ export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv
     target = tenantInputs(getInput);
   }
   const reportPath = getInput('report-path').trim() || `${workspace}/mailwarden-report.json`;
+  const shard = shardInput(getInput, target);
   return {
     policyPath: getInput('policy').trim() || undefined,
     target,
-    ...shardInput(getInput, target),
+    ...shard,
     dns,
     saveSnapshotDir: undefined,
     // DNS-only mode has data for the email-authentication area only.
@@ -175,6 +184,40 @@ export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv
     debug: false,
     // Always written: the `sarif-path` output feeds github/codeql-action/upload-sarif.
     sarifPath: `${workspace}/mailwarden.sarif`,
-    issues: issuesInputs(getInput, env),
+    issues: issuesInputs(getInput, env, shard.shard !== undefined && shard.shard.count > 1),
+  };
+}
+
+/** What the Action does this job: audit (maybe one shard), or merge the shards' reports. */
+export type ActionMode = { readonly kind: 'audit'; readonly settings: Settings } | { readonly kind: 'merge'; readonly settings: MergeSettings };
+
+/** Inputs that choose what to audit, which a merge job has no use for. */
+const AUDIT_ONLY_INPUTS = ['tenant-id', 'snapshot', 'domains', 'shard', 'evidence-dir'] as const;
+
+/**
+ * `merge-reports` (partial report files or globs, whitespace or comma separated) turns the job
+ * into the merge job of a sharded audit: merge, write the report, SARIF and summary, and sync
+ * the issues once. Otherwise the job audits (readInputs).
+ */
+export function readActionMode(getInput: GetInput, workspace: string, env: ActionEnv = {}): ActionMode {
+  const reports = getInput('merge-reports')
+    .split(/[\s,]+/)
+    .filter((r) => r !== '');
+  if (reports.length === 0) return { kind: 'audit', settings: readInputs(getInput, workspace, env) };
+  for (const name of AUDIT_ONLY_INPUTS) {
+    if (getInput(name).trim() !== '') throw new ConfigurationError(`Inputs "merge-reports" and "${name}" cannot be used together: the merge job audits nothing itself`);
+  }
+  return {
+    kind: 'merge',
+    settings: {
+      reports,
+      policyPath: getInput('policy').trim() || undefined,
+      reportJsonPath: getInput('report-path').trim() || `${workspace}/mailwarden-report.json`,
+      summaryMarkdownPath: undefined,
+      sarifPath: `${workspace}/mailwarden.sarif`,
+      failOn: failOn(getInput('fail-on')),
+      issues: issuesInputs(getInput, env),
+      debug: false,
+    },
   };
 }

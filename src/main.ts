@@ -1,17 +1,17 @@
 import * as core from '@actions/core';
 import type { Collector } from './collect/collector.js';
-import { createDnsClient } from './collect/dns/create-dns-client.js';
 import { dnsOnlyCollector } from './collect/dns/dns-only.js';
-import { createHttpsGetter } from './collect/dns/https-getter.js';
+import { liveDnsClients } from './collect/dns/live-dns-clients.js';
 import { folderCollector } from './collect/folder-collector.js';
 import { createLiveClients } from './collect/live/create-clients.js';
 import { liveCollector } from './collect/live/live-collector.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
-import { readInputs } from './inputs.js';
+import { readActionMode } from './inputs.js';
 import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js';
 import type { Settings } from './settings.js';
+import { runMerge } from './shard/merge-run.js';
 import type { Logger } from './logger.js';
-import { EXIT, run as runPipeline } from './run.js';
+import { EXIT, run as runPipeline, type IssuesClientFactory } from './run.js';
 
 function actionsLogger(): Logger {
   return {
@@ -60,7 +60,7 @@ function collectorFor(settings: Settings, logger: Logger): Collector {
       return liveCollector({
         mode: 'tenant',
         tenantId: target.tenantId,
-        clients: { ...created.clients, dns: createDnsClient(dns, { logger }), https: createHttpsGetter() },
+        clients: { ...created.clients, ...liveDnsClients(dns, { logger }) },
         extraDomains: dns.domains,
         now: () => new Date(),
         close: () => created.close(),
@@ -76,20 +76,19 @@ export async function run(): Promise<void> {
   const logger = actionsLogger();
   try {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
-    const settings = readInputs((name) => core.getInput(name), workspace, process.env);
-    const collector = collectorFor(settings, logger);
+    const mode = readActionMode((name) => core.getInput(name), workspace, process.env);
+    const issuesClient: IssuesClientFactory = (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo);
+    const settings = mode.settings;
     let outcome;
-    try {
-      outcome = await runPipeline(settings, {
-        logger,
-        now: () => new Date(),
-        collector,
-        runContext: runContext(process.env),
-        issuesClient: (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo),
-        workspace,
-      });
-    } finally {
-      await collector.close?.();
+    if (mode.kind === 'merge') {
+      outcome = await runMerge(mode.settings, { logger, now: () => new Date(), issuesClient, workspace });
+    } else {
+      const collector = collectorFor(mode.settings, logger);
+      try {
+        outcome = await runPipeline(mode.settings, { logger, now: () => new Date(), collector, runContext: runContext(process.env), issuesClient, workspace });
+      } finally {
+        await collector.close?.();
+      }
     }
     const { byStatus } = outcome.report.summary;
     core.setOutput('report-path', settings.reportJsonPath ?? '');
@@ -99,7 +98,7 @@ export async function run(): Promise<void> {
     core.setOutput('sarif-path', settings.sarifPath ?? '');
     core.setOutput('issues-opened', outcome.issues?.opened ?? 0);
     core.setOutput('issues-closed', outcome.issues?.closed ?? 0);
-    core.setOutput('evidence-dir', settings.evidence?.dir ?? '');
+    core.setOutput('evidence-dir', mode.kind === 'audit' ? (mode.settings.evidence?.dir ?? '') : '');
     if (process.env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(outcome.summaryMarkdown).write();
     if (outcome.exitCode === EXIT.findings) core.setFailed(`Findings at or above fail-on: ${byStatus.fail} failed`);
     else if (outcome.exitCode === EXIT.allSourcesFailed) core.setFailed('Every data source failed; nothing was judged');

@@ -14,11 +14,14 @@ import { renderSarif } from './report/sarif.js';
 import { renderSummaryMarkdown } from './report/summary-markdown.js';
 import { ConfigurationError, errorMessage, isConfigurationError } from './errors.js';
 import type { IssuesApi, RepoRef } from './issues/github-api.js';
+import { pinWarning } from './issues/pin-dashboard.js';
 import { renderSyncSummary, syncIssues, type SyncOutcome } from './issues/sync.js';
 import { escapeMarkdown } from './report/escape.js';
+import { tenantLabel } from './report/tenant-label.js';
 import { expiringExceptions, renderExpiringExceptions } from './report/expiring-exceptions.js';
 import type { IssuesSettings, Settings } from './settings.js';
 import { readSnapshotFolder } from './snapshot/read-folder.js';
+import type { Manifest } from './snapshot/manifest.js';
 import type { Snapshot } from './snapshot/snapshot.js';
 import type { SourceId } from './snapshot/source-id.js';
 import { writeSnapshotFolder } from './snapshot/write-folder.js';
@@ -69,7 +72,7 @@ async function issuesStage(
   settings: IssuesSettings,
   report: Report,
   policy: Policy,
-  deps: RunDeps,
+  deps: Pick<RunDeps, 'logger' | 'now' | 'issuesClient'>,
 ): Promise<SyncOutcome> {
   if (!settings.token) {
     throw new ConfigurationError('The issues stage needs a GitHub token: set GITHUB_TOKEN (CLI) or the `github-token` input (Action).');
@@ -91,6 +94,7 @@ async function issuesStage(
       // Without a secret key, the tenant ID keeps pseudonyms stable across runs (see README).
       redactKey: settings.redactKey ?? report.run.tenantId ?? 'mailwarden',
       dashboard: true,
+      ...(settings.tenantName !== undefined ? { tenant: tenantLabel(report.run.tenantId, settings.tenantName) } : {}),
     },
     { logger: deps.logger, now: deps.now },
   );
@@ -102,8 +106,8 @@ async function writeOutput(file: string, text: string): Promise<void> {
 }
 
 /** Exit 3 when every source the run needed failed: nothing was judged at all. */
-function everySourceFailed(snapshot: Snapshot): boolean {
-  const statuses = Object.values(snapshot.manifest.sources);
+function everySourceFailed(manifest: Manifest): boolean {
+  const statuses = Object.values(manifest.sources);
   return statuses.length > 0 && statuses.every((s) => s.status === 'failed');
 }
 
@@ -198,16 +202,47 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
     evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
     for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
   }
+  const published = await publishReport(report, policy, settings, deps, { warnings, now });
+  return { ...published, policy, ...(evidence ? { evidence } : {}) };
+}
+
+/** What a run or a merge writes besides the report object: the outputs and the issues. */
+export interface PublishSettings {
+  readonly reportJsonPath: string | undefined;
+  readonly summaryMarkdownPath: string | undefined;
+  readonly sarifPath?: string | undefined;
+  readonly failOn: Settings['failOn'];
+  readonly issues?: IssuesSettings;
+}
+
+/**
+ * The tail shared by an audit and by `merge-reports`: the JSON report, SARIF, the issues stage
+ * (dashboard and pin included), the job summary and the exit code. A sharded run's partial report
+ * never comes here with issues on: only the merged report is synced.
+ */
+export type PublishOutcome = Omit<RunOutcome, 'evidence' | 'policy'>;
+
+export async function publishReport(
+  report: Report,
+  policy: Policy | undefined,
+  settings: PublishSettings,
+  deps: Pick<RunDeps, 'logger' | 'now' | 'issuesClient' | 'workspace'>,
+  context: { readonly warnings: readonly string[]; readonly now: Date },
+): Promise<PublishOutcome> {
+  const warnings = [...context.warnings];
+  const now = context.now;
   // The evidence report is written before the issues stage, so it exists whatever GitHub does.
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
   if (settings.sarifPath) {
+    if (!policy) throw new Error('SARIF needs the policy');
     await writeOutput(settings.sarifPath, `${JSON.stringify(renderSarif(report, policy, deps.workspace ?? process.cwd()), null, 2)}\n`);
   }
 
   let issues: SyncOutcome | undefined;
   let issuesError: string | undefined;
-  const sections: string[] = [...renderExpiringExceptions(expiringExceptions(policy.exceptions, now))];
+  const sections: string[] = policy ? [...renderExpiringExceptions(expiringExceptions(policy.exceptions, now))] : [];
   if (settings.issues && settings.issues.mode !== 'off') {
+    if (!policy) throw new Error('the issues stage needs the policy');
     try {
       issues = await issuesStage(settings.issues, report, policy, deps);
       sections.push(renderSyncSummary(issues, settings.issues.mode === 'on' ? 'on' : 'dry-run'));
@@ -218,6 +253,8 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
         warnings.push(warning);
       }
       if (issues.dashboard?.status === 'failed') warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ''}`);
+      const pin = issues.pin ? pinWarning(issues.pin) : undefined;
+      if (pin) warnings.push(`GitHub issues: ${pin}`);
     } catch (error: unknown) {
       issuesError = isConfigurationError(error) ? [error.message, ...error.details].join(' ') : `GitHub issues sync failed: ${errorMessage(error)}`;
       deps.logger.error(issuesError);
@@ -229,7 +266,7 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
   if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
 
   let exitCode: number = EXIT.done;
-  if (everySourceFailed(snapshot)) {
+  if (everySourceFailed(report.snapshot)) {
     exitCode = EXIT.allSourcesFailed;
   } else if (
     settings.failOn !== 'none' &&
@@ -240,11 +277,9 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
   if (issuesError !== undefined && exitCode === EXIT.done) exitCode = EXIT.issues;
   return {
     report,
-    policy,
     summaryMarkdown,
     warnings,
     exitCode,
-    ...(evidence ? { evidence } : {}),
     ...(issues ? { issues } : {}),
     ...(issuesError !== undefined ? { issuesError } : {}),
   };

@@ -67,6 +67,11 @@ export interface IssuesSettings {
   readonly redact: RedactMode;
   /** MAILWARDEN_REDACT_KEY: keys the pseudonyms; without it the tenant ID is the key. */
   readonly redactKey: string | undefined;
+  /**
+   * `--tenant-label NAME` (input `tenant-label`): when several tenants share one repository, each
+   * issue gets `tenant:<name>` and a sync touches only its own tenant's issues. Unset: one tenant.
+   */
+  readonly tenantName?: string;
 }
 
 export const ISSUES_OFF: IssuesSettings = {
@@ -105,4 +110,22 @@ export interface Settings {
   /** Write SARIF 2.1.0 here (`--sarif`, Action output `sarif-path`). */
   readonly sarifPath?: string | undefined;
   readonly issues?: IssuesSettings;
+}
+
+/**
+ * `merge-reports` (CLI) or the Action's `merge-reports` input: combine the partial reports of a
+ * sharded audit, then publish the merged report as an audit would (report, SARIF, summary) and
+ * sync the issues once.
+ */
+export interface MergeSettings {
+  /** Partial report files, or glob patterns (`partial-*.json`). */
+  readonly reports: readonly string[];
+  /** The policy the shards ran; needed for SARIF and issues, and checked against the reports' sha256. */
+  readonly policyPath: string | undefined;
+  readonly reportJsonPath: string | undefined;
+  readonly summaryMarkdownPath: string | undefined;
+  readonly sarifPath?: string | undefined;
+  readonly failOn: FailOn;
+  readonly issues?: IssuesSettings;
+  readonly debug: boolean;
 }

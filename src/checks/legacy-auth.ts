@@ -1,10 +1,10 @@
-import { EVIDENCE_CAP } from '../model/cap.js';
 import type { Finding } from '../model/finding.js';
 import { TENANT_TARGET } from '../model/finding.js';
 import type { ConditionalAccessPolicy } from '../snapshot/graph-types.js';
 import type { Check, CheckInput } from './check.js';
 import { legacySignInsCheck } from './sign-ins/checks.js';
-import { allAppsProblems, allUsersProblems, blockGrantProblems, closestReasons, exclusionSet, narrowingProblems, stateProblems, verdict } from './conditional-access.js';
+import { allAppsProblems, allUsersProblems, blockGrantProblems, narrowingProblems, stateProblems } from './conditional-access.js';
+import { tenantCaRequirementFindings, type TenantCaRequirement } from './tenant-ca-requirement.js';
 
 /** The legacy client-app types (conditionalAccessConditionSet.clientAppTypes); `all` covers them too. */
 const LEGACY_CLIENTS = ['exchangeActiveSync', 'other'] as const;
@@ -17,54 +17,24 @@ function legacyClientProblems(policy: ConditionalAccessPolicy): string[] {
 }
 
 /** `legacy-auth.blocked`: an enforced CA policy blocks EAS and Other clients for all users, or security defaults are on. */
-function legacyAuthBlocked({ snapshot, params }: CheckInput): readonly Finding[] {
-  const defaults = snapshot.data('graph.securityDefaults');
-  const policies = snapshot.data('graph.conditionalAccessPolicies');
-  const allowed = exclusionSet(params.strings('allowedExclusions'));
-  const verdicts = policies.map((p) =>
-    verdict(p, [
-      ...stateProblems(p),
-      ...allUsersProblems(p, allowed),
-      ...allAppsProblems(p),
-      ...narrowingProblems(p, { allClientApps: false }),
-      ...legacyClientProblems(p),
-      ...blockGrantProblems(p),
-    ]),
-  );
-  const satisfying = verdicts.filter((v) => v.problems.length === 0);
-  const candidates = verdicts.filter((_v, i) => {
-    const types = policies[i]?.conditions.clientAppTypes ?? [];
+const legacyAuthBlocking: TenantCaRequirement = {
+  problems: (p, allowed) => [
+    ...stateProblems(p),
+    ...allUsersProblems(p, allowed),
+    ...allAppsProblems(p),
+    ...narrowingProblems(p, { allClientApps: false }),
+    ...legacyClientProblems(p),
+    ...blockGrantProblems(p),
+  ],
+  isCandidate: (p) => {
+    const types = p.conditions.clientAppTypes ?? [];
     return types.includes('exchangeActiveSync') || types.includes('other');
-  });
-  const evidence = {
-    securityDefaultsEnabled: defaults.isEnabled,
-    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
-    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
-    candidatesTotal: candidates.length,
-    allowedExclusions: [...allowed],
-  };
-  if (defaults.isEnabled) {
-    return [{ target: TENANT_TARGET, status: 'pass', message: 'Security defaults are on: legacy authentication is blocked.', evidence }];
-  }
-  if (satisfying.length > 0) {
-    return [
-      {
-        target: TENANT_TARGET,
-        status: 'pass',
-        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ''}" blocks legacy authentication for All users.`,
-        evidence,
-      },
-    ];
-  }
-  return [
-    {
-      target: TENANT_TARGET,
-      status: 'fail',
-      message: `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
-      evidence,
-    },
-  ];
-}
+  },
+  securityDefaultsMessage: 'Security defaults are on: legacy authentication is blocked.',
+  satisfiedMessage: (name) => `Conditional Access policy "${name}" blocks legacy authentication for All users.`,
+  failureMessage: (reasons) =>
+    `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${reasons}.`,
+};
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -111,7 +81,7 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
 
 /** Checks of the legacy-auth controls, keyed by control ID. */
 export const legacyAuthChecks: Readonly<Record<string, Check>> = {
-  'legacy-auth.blocked': { kind: 'snapshot', evaluate: legacyAuthBlocked },
+  'legacy-auth.blocked': { kind: 'snapshot', evaluate: (input) => tenantCaRequirementFindings(input, legacyAuthBlocking) },
   'legacy-auth.smtp-auth': { kind: 'snapshot', evaluate: smtpAuth },
   'legacy-auth.sign-ins': legacySignInsCheck,
 };

@@ -54,7 +54,24 @@ const GRAPH_ACTIONS: ReadonlySet<string> = new Set([
 const GRAPH_TEXT_CONDITIONS = ['subjectContains', 'bodyContains', 'bodyOrSubjectContains', 'senderContains', 'headerContains', 'recipientContains'];
 const GRAPH_ADDRESS_CONDITIONS = ['fromAddresses', 'sentToAddresses'];
 
+/** True when `value` is already plain JSON (what JSON.parse gives), so it can be used as is. */
+function isPlainJson(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') return true;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (typeof value !== 'object' || depth > 32) return false;
+  if (Array.isArray(value)) return value.every((v) => isPlainJson(v, depth + 1));
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in value) if (!isPlainJson((value as Record<string, unknown>)[key], depth + 1)) return false;
+  return true;
+}
+
+/**
+ * Rule parts as JSON for the evidence. Data read from Graph or a snapshot is already JSON and
+ * is shared, not copied (every rule is parsed once per rule control); anything else is copied.
+ */
 function toJson(value: unknown): Json {
+  if (isPlainJson(value ?? null)) return (value ?? null) as Json;
   return JSON.parse(JSON.stringify(value ?? null)) as Json;
 }
 
@@ -84,6 +101,22 @@ function strings(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/**
+ * The last parse of each rule object, so the rule controls folding over one stream (inbox
+ * rules, concealment) parse every rule once. Weak: entries go with the page they came from.
+ */
+const NO_FOLDERS: { readonly [folderId: string]: string } = {};
+const parsedRules = new WeakMap<object, { mailbox: string; folders: object; parsed: ParsedRule }>();
+
+/** `parseGraphRule`, shared by the folds that read the same rule object. */
+export function parseGraphRuleOnce(mailbox: string, rule: MessageRule, folders: { readonly [folderId: string]: string } = NO_FOLDERS): ParsedRule {
+  const cached = parsedRules.get(rule);
+  if (cached && cached.mailbox === mailbox && cached.folders === folders) return cached.parsed;
+  const parsed = parseGraphRule(mailbox, rule, folders);
+  if (typeof rule === 'object' && rule !== null) parsedRules.set(rule, { mailbox, folders, parsed });
+  return parsed;
+}
+
 export function parseGraphRule(
   mailbox: string,
   rule: MessageRule,
@@ -104,16 +137,20 @@ export function parseGraphRule(
       ...graphRecipients(actions.redirectTo, 'redirectTo'),
     ];
     const conditions = isJsonObject(rule.conditions) ? rule.conditions : {};
-    const conditionTexts = [
-      ...GRAPH_TEXT_CONDITIONS.flatMap((field) => strings(conditions[field]).map((value) => ({ field, value }))),
-      ...GRAPH_ADDRESS_CONDITIONS.flatMap((field) => {
-        const list: unknown[] = Array.isArray(conditions[field]) ? (conditions[field] as unknown[]) : [];
-        return list.flatMap((r) => {
-          const email = isJsonObject(r) ? r.emailAddress : undefined;
-          return isJsonObject(email) && typeof email.address === 'string' ? [{ field, value: email.address }] : [];
-        });
-      }),
-    ];
+    // Plain loops: this runs for every rule of every mailbox, so it allocates only what it keeps.
+    const conditionTexts: { field: string; value: string }[] = [];
+    for (const field of GRAPH_TEXT_CONDITIONS) {
+      if (conditions[field] === undefined) continue;
+      for (const value of strings(conditions[field])) conditionTexts.push({ field, value });
+    }
+    for (const field of GRAPH_ADDRESS_CONDITIONS) {
+      const list = conditions[field];
+      if (!Array.isArray(list)) continue;
+      for (const r of list) {
+        const email = isJsonObject(r) ? r.emailAddress : undefined;
+        if (isJsonObject(email) && typeof email.address === 'string') conditionTexts.push({ field, value: email.address });
+      }
+    }
     return {
       ok: true,
       rule: {

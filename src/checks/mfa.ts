@@ -12,13 +12,12 @@ import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy, UserRegistr
 import {
   allAppsProblems,
   allUsersProblems,
-  closestReasons,
   exclusionSet,
   mfaGrantProblems,
   narrowingProblems,
   stateProblems,
-  verdict,
 } from './conditional-access.js';
+import { tenantCaRequirementFindings, type TenantCaRequirement } from './tenant-ca-requirement.js';
 
 /** `mfa.registration`: share of enabled member users registered for MFA. */
 function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Finding[] {
@@ -75,54 +74,21 @@ function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Fi
 }
 
 /** `mfa.enforcement`: an enforced CA policy requires MFA for All users and All cloud apps, or security defaults are on. */
-function mfaEnforcement({ snapshot, params }: CheckInput): readonly Finding[] {
-  const defaults = snapshot.data('graph.securityDefaults');
-  const policies = snapshot.data('graph.conditionalAccessPolicies');
-  const allowed = exclusionSet(params.strings('allowedExclusions'));
-  const verdicts = policies.map((p) =>
-    verdict(p, [
-      ...stateProblems(p),
-      ...allUsersProblems(p, allowed),
-      ...allAppsProblems(p),
-      ...narrowingProblems(p, { allClientApps: true }),
-      ...mfaGrantProblems(p),
-    ]),
-  );
-  const satisfying = verdicts.filter((v) => v.problems.length === 0);
+const mfaEnforcement: TenantCaRequirement = {
+  problems: (p, allowed) => [
+    ...stateProblems(p),
+    ...allUsersProblems(p, allowed),
+    ...allAppsProblems(p),
+    ...narrowingProblems(p, { allClientApps: true }),
+    ...mfaGrantProblems(p),
+  ],
   // Only policies that ask for MFA in some form explain a failure.
-  const candidates = verdicts.filter((_v, i) => {
-    const grant = policies[i]?.grantControls;
-    return (grant?.builtInControls ?? []).includes('mfa') || Boolean(grant?.authenticationStrength);
-  });
-  const evidence = {
-    securityDefaultsEnabled: defaults.isEnabled,
-    satisfiedBy: satisfying.map((v) => ({ id: v.id, displayName: v.displayName })),
-    candidates: candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
-    candidatesTotal: candidates.length,
-    allowedExclusions: [...allowed],
-  };
-  if (defaults.isEnabled) {
-    return [{ target: TENANT_TARGET, status: 'pass', message: 'Security defaults are on: every user must register for and use MFA.', evidence }];
-  }
-  if (satisfying.length > 0) {
-    return [
-      {
-        target: TENANT_TARGET,
-        status: 'pass',
-        message: `Conditional Access policy "${satisfying[0]?.displayName ?? ''}" requires MFA for All users and All cloud apps.`,
-        evidence,
-      },
-    ];
-  }
-  return [
-    {
-      target: TENANT_TARGET,
-      status: 'fail',
-      message: `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${closestReasons(candidates)}.`,
-      evidence,
-    },
-  ];
-}
+  isCandidate: (p) => (p.grantControls?.builtInControls ?? []).includes('mfa') || Boolean(p.grantControls?.authenticationStrength),
+  securityDefaultsMessage: 'Security defaults are on: every user must register for and use MFA.',
+  satisfiedMessage: (name) => `Conditional Access policy "${name}" requires MFA for All users and All cloud apps.`,
+  failureMessage: (reasons) =>
+    `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${reasons}.`,
+};
 
 function isPhishingResistant(strengthId: string, strengths: ReadonlyMap<string, AuthenticationStrengthPolicy>): { ok: boolean; reason?: string } {
   if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
@@ -259,6 +225,6 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
 /** Checks of the MFA controls, keyed by control ID. */
 export const mfaChecks: Readonly<Record<string, Check>> = {
   'mfa.registration': { kind: 'snapshot', evaluate: mfaRegistration },
-  'mfa.enforcement': { kind: 'snapshot', evaluate: mfaEnforcement },
+  'mfa.enforcement': { kind: 'snapshot', evaluate: (input) => tenantCaRequirementFindings(input, mfaEnforcement) },
   'mfa.admins-phishing-resistant': { kind: 'snapshot', evaluate: adminsPhishingResistant },
 };

@@ -4,7 +4,7 @@ import type { JsonObject } from '../model/json.js';
 import { INBOX_RULE_MAILBOX_PROPERTY } from '../snapshot/exchange-types.js';
 import type { MailboxMessageRules } from '../snapshot/graph-types.js';
 import type { CheckInput, Fold } from './check.js';
-import { type InboxRule, parseExchangeRule, parseGraphRule, type ParsedRule } from './message-rule.js';
+import { type InboxRule, parseExchangeRule, parseGraphRuleOnce, type ParsedRule } from './message-rule.js';
 
 /** Batch item error codes that mean "this user has no Exchange Online mailbox". */
 const NO_MAILBOX_CODES: ReadonlySet<string> = new Set([
@@ -77,7 +77,7 @@ export function ruleSweepFold(input: CheckInput, judge: RuleJudge): Fold<Mailbox
         counts.mailboxes++;
         const key = mailbox.toLowerCase();
         for (const raw of item.body.value) {
-          const parsed = parseGraphRule(mailbox, raw, item.folders);
+          const parsed = parseGraphRuleOnce(mailbox, raw, item.folders);
           counts.rules++;
           if (hiddenMailboxes.has(key)) {
             const names = visibleNames.get(key) ?? new Set<string>();

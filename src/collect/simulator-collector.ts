@@ -1,12 +1,11 @@
 import type { Logger } from '../logger.js';
-import type { TenantTarget } from '../settings.js';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
 import type { RealismConfig } from '../simulator/realism.js';
 import type { Collector } from './collector.js';
-import { recordedHttpsFromFolder } from './dns/recorded-https.js';
-import { CLOUD_ENDPOINTS } from './live/clouds.js';
-import { createLiveClients, type ClientFactoryDeps, type CreatedClients } from './live/create-clients.js';
+import { createHttpsGetter } from './dns/https-getter.js';
+import type { ClientFactoryDeps, CreatedClients } from './live/create-clients.js';
 import { liveCollector } from './live/live-collector.js';
+import { createSimulatorClients } from './simulator-clients.js';
 
 export interface SimulatorCollectorOptions {
   readonly dir: string;
@@ -23,7 +22,8 @@ export interface SimulatorCollectorOptions {
 /**
  * `audit --simulate DIR` (and `--demo`): starts the simulated tenant in-process on free loopback
  * ports and audits it over real HTTP and DNS, exactly as a tenant: @azure/identity client-secret
- * auth against its TLS token endpoint, whose generated CA only these clients trust.
+ * auth against its TLS token endpoint, whose generated CA only these clients trust, and MTA-STS
+ * policies fetched over TLS from its policy hosts.
  */
 export function simulatorCollector(options: SimulatorCollectorOptions): Collector {
   let sim: RunningSimulator | undefined;
@@ -33,27 +33,14 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
     async collect(request) {
       sim = await startSimulator({ dir: options.dir, logger: options.logger, ...(options.realism ? { realism: options.realism } : {}) });
       options.onStarted?.(sim);
-      const target: TenantTarget = {
-        kind: 'tenant',
-        tenantId: sim.tenantId,
-        clientId: sim.credentials.clientId,
-        credentials: { kind: 'client-secret', secret: sim.credentials.clientSecret },
-        cloud: 'global',
-        endpoints: {
-          graph: new URL(sim.graphUrl).origin,
-          authority: sim.authorityUrl,
-          tokenExchangeAudience: CLOUD_ENDPOINTS.global.tokenExchangeAudience,
-          exchange: sim.exchangeUrl,
-        },
-      };
-      created = createLiveClients(target, {
-        logger: options.logger,
+      created = createSimulatorClients(sim, { logger: options.logger, dns: true, ...options.clients });
+      // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>
+      // at its own HTTPS server, whose certificate (and no other) these fetches trust.
+      const https = createHttpsGetter({
+        ...(created.clients.dns ? { resolver: created.clients.dns } : {}),
+        port: sim.policyHttps.port,
         ca: sim.caCertificatePem,
-        dnsServers: [{ kind: 'dns', host: sim.dns.host, port: sim.dns.port }],
-        ...options.clients,
       });
-      // MTA-STS policies are HTTPS fetches recorded with the DNS data; the simulator replays them.
-      const https = await recordedHttpsFromFolder(options.dir);
       return liveCollector({
         mode: 'simulate',
         tenantId: sim.tenantId,

@@ -29,6 +29,8 @@ export interface ApplyOptions {
   readonly now: () => Date;
   /** Issues listed at the start of the sync; the re-check before each create lists only newer changes. */
   readonly listedAt: Date;
+  /** The issues this sync may consider (its tenant's, src/issues/tenant-scope.ts); default all. */
+  readonly inScope?: (issue: ExistingIssue) => boolean;
 }
 
 const SEVERITY_COLOURS: Readonly<Record<Severity, string>> = { low: 'c5def5', medium: 'fbca04', high: 'd93f0b', critical: 'b60205' };
@@ -38,6 +40,7 @@ function labelColour(name: string): { color: string; description: string } {
   const severity = SEVERITIES.find((s) => name === `severity:${s}`);
   if (severity) return { color: SEVERITY_COLOURS[severity], description: `mailwarden finding severity: ${severity}` };
   if (name.startsWith('area:')) return { color: '0e8a16', description: `mailwarden audit area: ${name.slice(5)}` };
+  if (name.startsWith('tenant:')) return { color: '5319e7', description: `mailwarden tenant: ${name.slice(7)}` };
   return { color: 'ededed', description: 'Added by mailwarden' };
 }
 
@@ -134,6 +137,8 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
     try {
       const checkedAt = options.now();
       for (const issue of await api.listIssues(TOOL_LABEL, since.toISOString())) {
+        // Another tenant's rollup is not ours: only issues in scope count.
+        if (options.inScope && !options.inScope(issue)) continue;
         const key = keyOf(issue);
         if (key) seen.add(key);
       }

@@ -9,6 +9,7 @@ import type { ExistingIssue } from './existing-issue.js';
 import type { IssuesApi } from './github-api.js';
 import { isDashboard, parseFingerprint, parseState } from './marker.js';
 import { BODY_LIMIT, TOOL_LABEL } from './render.js';
+import { tenantTitle } from './tenant-scope.js';
 
 export const DASHBOARD_TITLE = '[mailwarden] Dashboard';
 /** The dashboard lists exceptions that run out within this many days. */
@@ -72,7 +73,11 @@ export interface DashboardInput {
   readonly issues: readonly ExistingIssue[];
   readonly opened: readonly number[];
   readonly closed: readonly number[];
+  /** `tenant:<name>` when several tenants share the repository: one dashboard each. */
+  readonly tenant?: string;
 }
+
+
 
 /**
  * The dashboard body and its history: today's entry replaces a same-day one, and the oldest days
@@ -133,7 +138,7 @@ export async function syncDashboard(api: IssuesApi, input: DashboardInput, dryRu
       const { htmlUrl } = await api.updateIssue(current.number, { body: plan.body, ...(current.state === 'closed' ? { state: 'open' as const, stateReason: 'reopened' as const } : {}) });
       return { status: 'updated', ...base, htmlUrl };
     }
-    const created = await api.createIssue({ title: DASHBOARD_TITLE, body: plan.body, labels: [TOOL_LABEL] });
+    const created = await api.createIssue({ title: tenantTitle(DASHBOARD_TITLE, input.tenant), body: plan.body, labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL] });
     return { status: 'created', ...base, number: created.number, htmlUrl: created.htmlUrl };
   } catch (error: unknown) {
     return { status: 'failed', ...base, error: errorMessage(error) };

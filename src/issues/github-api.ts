@@ -14,6 +14,15 @@ export interface IssueWrite {
   readonly stateReason?: 'completed' | 'not_planned' | 'duplicate' | 'reopened';
 }
 
+/** The dashboard's pin state, read over GraphQL. */
+export interface PinState {
+  /** The issue's GraphQL node ID (REST `node_id`), which `pinIssue` takes. */
+  readonly nodeId: string;
+  readonly isPinned: boolean;
+  /** Issues pinned in the repository; GitHub allows three. */
+  readonly pinnedCount: number;
+}
+
 /**
  * The GitHub calls the issues stage makes, and nothing else. `apply` talks to this interface;
  * the Octokit implementation is in octokit-issues-api.ts.
@@ -28,4 +37,8 @@ export interface IssuesApi {
   createComment(number: number, body: string): Promise<void>;
   listLabels(): Promise<string[]>;
   createLabel(name: string, color: string, description: string): Promise<void>;
+  /** GraphQL: whether the issue is pinned, and how many are. Throws where the schema lacks pinning (older GHES). */
+  getPinState(number: number): Promise<PinState>;
+  /** GraphQL mutation `pinIssue`. */
+  pinIssue(nodeId: string): Promise<void>;
 }

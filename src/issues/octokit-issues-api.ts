@@ -5,6 +5,7 @@ import Bottleneck from 'bottleneck';
 import type { Logger } from '../logger.js';
 import type { ExistingIssue } from './existing-issue.js';
 import type { IssuesApi, IssueWrite, RepoRef } from './github-api.js';
+import { PIN_ISSUE_MUTATION, PIN_STATE_QUERY } from './pin-operations.js';
 
 export interface OctokitOptions {
   readonly token: string;
@@ -76,6 +77,11 @@ interface RawIssue {
   pull_request?: unknown;
 }
 
+/** The shape of PIN_STATE_QUERY's answer. */
+interface PinStateData {
+  repository: { issue: { id: string; isPinned: boolean | null } | null; pinnedIssues: { totalCount: number } | null } | null;
+}
+
 function toExisting(raw: RawIssue): ExistingIssue {
   return {
     number: raw.number,
@@ -138,6 +144,17 @@ export function octokitIssuesApi(octokit: Octokit, ref: RepoRef): IssuesApi {
     },
     async createLabel(name, color, description) {
       await octokit.rest.issues.createLabel({ owner, repo, name, color, description });
+    },
+    // GraphQL goes to {baseUrl}/graphql, or /api/graphql on GHES (@octokit/graphql maps /api/v3),
+    // through the same throttling and retry plugins as the REST calls.
+    async getPinState(number) {
+      const data = await octokit.graphql<PinStateData>(PIN_STATE_QUERY, { owner, name: repo, number });
+      const issue = data.repository?.issue;
+      if (!issue) throw new Error(`issue #${number} not found over GraphQL`);
+      return { nodeId: issue.id, isPinned: issue.isPinned === true, pinnedCount: data.repository?.pinnedIssues?.totalCount ?? 0 };
+    },
+    async pinIssue(nodeId) {
+      await octokit.graphql(PIN_ISSUE_MUTATION, { issueId: nodeId, request: { retries: 0 } });
     },
   };
 }

@@ -8,6 +8,7 @@ import { isDashboard, isRollup, parseFingerprint, parseState, withState, type Is
 import type { Redactor } from './redact.js';
 import { findingLabels, renderFindingIssue, safeUrl, TOOL_LABEL, type RenderMeta } from './render.js';
 import { renderRollup, ROLLUP_TITLE } from './rollup.js';
+import { tenantTitle } from './tenant-scope.js';
 
 /** An unchanged finding's "last seen" date is refreshed at most this often, to keep nightly writes near zero. */
 export const LAST_SEEN_REFRESH_DAYS = 7;
@@ -64,6 +65,8 @@ export interface PlanOptions {
   readonly redact: Redactor;
   readonly maxNewIssues: number;
   readonly extraLabels: readonly string[];
+  /** `tenant:<name>` when several tenants share the repository (names the rollup's title). */
+  readonly tenant?: string;
 }
 
 function day(iso: string): string {
@@ -257,13 +260,14 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
     operations.push({ kind: 'create', subject: subject(result.fingerprint, result.control, issue.title), title: issue.title, body: issue.body, labels: issue.labels });
   }
 
-  const rollupSubject = subject('rollup', '', ROLLUP_TITLE);
+  const rollupTitle = tenantTitle(ROLLUP_TITLE, options.tenant);
+  const rollupSubject = subject('rollup', '', rollupTitle);
   if (overflow.length > 0) {
     const body = renderRollup(overflow, options.maxNewIssues, options.redact);
     const labels = findingLabels({ severity: overflow[0]?.severity ?? 'medium', area: overflow[0]?.area ?? 'mfa' }, options.extraLabels).filter(
       (l) => !l.startsWith('area:') && !l.startsWith('severity:'),
     );
-    if (!rollup) operations.push({ kind: 'create', subject: rollupSubject, title: ROLLUP_TITLE, body, labels });
+    if (!rollup) operations.push({ kind: 'create', subject: rollupSubject, title: rollupTitle, body, labels });
     else if (rollup.state === 'closed') {
       operations.push({ kind: 'reopen', number: rollup.number, subject: rollupSubject, body, labels: rollup.labels, why: 'regression', comment: `Reopened: more failing findings than \`max-new-issues\` as of ${runLink(runUrl, today)}.` });
     } else if (rollup.body !== body) operations.push({ kind: 'update', number: rollup.number, subject: rollupSubject, body });

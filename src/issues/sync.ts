@@ -8,8 +8,10 @@ import { syncDashboard, type DashboardOutcome } from './dashboard.js';
 import type { ExistingIssue } from './existing-issue.js';
 import { isRollup } from './marker.js';
 import type { IssuesApi, RepoRef } from './github-api.js';
+import { pinDashboard, pinWarning, type PinOutcome } from './pin-dashboard.js';
 import { planIssues, type Plan } from './plan.js';
 import { NO_REDACTION, redactor, type RedactMode } from './redact.js';
+import { tenantScope } from './tenant-scope.js';
 import { TOOL_LABEL } from './render.js';
 
 export interface SyncSettings {
@@ -22,6 +24,11 @@ export interface SyncSettings {
   readonly redactKey: string;
   /** Keep the `[mailwarden] Dashboard` issue (issue 11); off in tests that count finding writes. */
   readonly dashboard?: boolean;
+  /**
+   * `tenant:<name>` (src/report/tenant-label.ts) when several tenants share the repository: put on
+   * every issue of this run, which then plans over its own tenant's issues only.
+   */
+  readonly tenant?: string;
 }
 
 export interface SyncOutcome {
@@ -32,6 +39,8 @@ export interface SyncOutcome {
   readonly closed: number;
   readonly updated: number;
   readonly dashboard?: DashboardOutcome;
+  /** Pinning the dashboard (GraphQL `pinIssue`), when there is one. */
+  readonly pin?: PinOutcome;
 }
 
 /** The labelled issues as they stand after the writes that succeeded. */
@@ -81,6 +90,13 @@ export async function syncIssues(
   deps: { readonly logger: Logger; readonly now: () => Date },
 ): Promise<SyncOutcome> {
   const name = `${settings.repo.owner}/${settings.repo.repo}`;
+  const shard = report.snapshot.shard;
+  if (shard && shard.count > 1) {
+    // A partial report lacks the other shards' findings: syncing it would close their issues.
+    throw new ConfigurationError(`Shard ${shard.index}/${shard.count} holds a partial report; issues are synced once, from merge-reports.`, [
+      'Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job.',
+    ]);
+  }
   let repository: Awaited<ReturnType<IssuesApi['getRepository']>>;
   try {
     repository = await api.getRepository();
@@ -91,17 +107,22 @@ export async function syncIssues(
   }
   const redacted = settings.redact === 'always' || (settings.redact === 'auto' && !repository.private);
   const listedAt = deps.now();
-  const existing = await api.listIssues(TOOL_LABEL);
+  const inScope = tenantScope(settings.tenant, new Set(report.results.map((r) => r.fingerprint)));
+  const labelled = await api.listIssues(TOOL_LABEL);
+  const existing = labelled.filter(inScope);
   const plan = planIssues(report, existing, {
     policy,
     redact: redacted ? redactor(settings.redactKey) : NO_REDACTION,
     maxNewIssues: settings.maxNewIssues,
-    extraLabels: settings.labels,
+    extraLabels: settings.tenant ? [...settings.labels, settings.tenant] : settings.labels,
+    ...(settings.tenant ? { tenant: settings.tenant } : {}),
   });
+  const others = labelled.length - existing.length;
+  const scope = settings.tenant ? `, ${existing.length} of ${settings.tenant}` : others > 0 ? `, ${others} of other tenants left alone` : '';
   deps.logger.info(
-    `Issues in ${name}: ${existing.length} labelled, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
+    `Issues in ${name}: ${labelled.length} labelled${scope}, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
   );
-  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt });
+  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt, inScope });
   const done = outcome.applied.filter((a) => a.status === 'done');
   const finding = (a: (typeof done)[number]) => a.number !== undefined && a.operation.subject.fingerprint !== 'rollup';
   let dashboard: DashboardOutcome | undefined;
@@ -115,14 +136,22 @@ export async function syncIssues(
         issues,
         opened: done.filter((a) => finding(a) && (a.operation.kind === 'create' || a.operation.kind === 'reopen')).map((a) => a.number ?? 0),
         closed: done.filter((a) => finding(a) && a.operation.kind === 'close' && a.operation.why !== 'duplicate').map((a) => a.number ?? 0),
+        ...(settings.tenant ? { tenant: settings.tenant } : {}),
       },
       settings.mode === 'dry-run',
     );
+  }
+  let pin: PinOutcome | undefined;
+  if (dashboard && dashboard.status !== 'failed') {
+    pin = await pinDashboard(api, dashboard.number, settings.mode === 'dry-run');
+    const warning = pinWarning(pin);
+    if (warning) deps.logger.warning(warning);
   }
   return {
     plan,
     outcome,
     ...(dashboard ? { dashboard } : {}),
+    ...(pin ? { pin } : {}),
     redacted,
     opened: done.filter((a) => a.operation.kind === 'create' || a.operation.kind === 'reopen').length,
     closed: done.filter((a) => a.operation.kind === 'close').length,
@@ -152,6 +181,8 @@ export function renderSyncSummary(sync: SyncOutcome, mode: SyncSettings['mode'])
   if (d) {
     const where = d.number !== undefined && d.htmlUrl ? `[#${d.number}](${d.htmlUrl})` : 'the dashboard issue';
     lines.push('', `Dashboard ${where}: ${d.status}${d.error ? ` (${codeSpan(d.error)})` : ''}.`);
+    const pin = sync.pin;
+    if (pin) lines.push('', pin.status === 'would-pin' ? 'Would pin the dashboard.' : `Dashboard pin: ${pin.status}${pin.problem ? ` (${codeSpan(pin.problem)})` : ''}.`);
     if (d.historyStatus === 'corrupt') lines.push('', `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? 'unreadable')}); it was started afresh.`);
     if (d.trimmedDays > 0) lines.push('', `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`);
   }

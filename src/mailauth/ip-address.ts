@@ -1,5 +1,4 @@
-import { isIPv4 } from 'node:net';
-import { isIp4Network, parseIp6 } from './spf-record.js';
+import { parseIp6 } from './spf-record.js';
 
 /** A client address in both forms SPF needs: bytes for CIDR matching and text for macros. */
 export interface IpAddress {
@@ -8,11 +7,40 @@ export interface IpAddress {
 }
 
 /**
+ * A dotted quad (RFC 7208 §4.6.4 ip4-network: decimal octets without leading zeros) as bytes,
+ * in one pass: it runs for every A record and ip4 term an SPF evaluation meets.
+ */
+export function parseIp4(text: string): Uint8Array | undefined {
+  const bytes = new Uint8Array(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (c === 0x2e) {
+      if (digits === 0 || part > 3) return undefined;
+      bytes[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      // "0" alone is fine; "01" is not.
+      if (digits > 0 && value === 0) return undefined;
+      value = value * 10 + (c - 0x30);
+      if (++digits > 3 || value > 255) return undefined;
+    } else {
+      return undefined;
+    }
+  }
+  return part === 4 ? bytes : undefined;
+}
+
+/**
  * Parses an IP address. An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is treated as IPv4, as
  * RFC 7208 §5 expects of an SMTP client connecting over IPv6 sockets.
  */
 export function parseIp(text: string): IpAddress | undefined {
-  if (isIPv4(text) && isIp4Network(text)) return { version: 4, bytes: Uint8Array.from(text.split('.').map(Number)) };
+  const four = parseIp4(text);
+  if (four) return { version: 4, bytes: four };
   const six = parseIp6(text);
   if (!six) return undefined;
   const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 0xff && six[11] === 0xff;

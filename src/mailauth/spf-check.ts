@@ -1,8 +1,10 @@
 import type { DnsResolver } from '../collect/dns/resolver.js';
 import { normaliseName } from '../snapshot/dns-types.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
-import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, readableIp, reverseName } from './ip-address.js';
-import { isSpfRecord, macroStringError, parseIp6, parseSpfRecord, type SpfDirective, type SpfQualifier } from './spf-record.js';
+import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, parseIp4, readableIp, reverseName } from './ip-address.js';
+import { parseSpfRecordCached } from './spf-parse-cache.js';
+import { prefetchSpfLookups } from './spf-prefetch.js';
+import { isSpfRecord, macroStringError, parseIp6, type SpfDirective, type SpfQualifier } from './spf-record.js';
 
 /** RFC 7208 §2.6 results. */
 export type SpfResult = 'none' | 'neutral' | 'pass' | 'fail' | 'softfail' | 'temperror' | 'permerror';
@@ -83,6 +85,8 @@ interface State {
   readonly sender: string;
   terms: number;
   voids: number;
+  /** Lookups started ahead of the evaluation (spf-prefetch.ts), at most maxDnsTerms per check. */
+  prefetched: number;
   validatedDomain?: string;
 }
 
@@ -156,6 +160,8 @@ const URI_UNRESERVED = /[A-Za-z0-9\-._~]/;
 async function expand(state: State, text: string, domain: string, exp: boolean): Promise<string> {
   const error = macroStringError(text, exp);
   if (error) throw new SpfAbort('permerror', `macro error: ${error}`);
+  // Most domain-specs hold no macro at all: nothing to expand.
+  if (!text.includes('%')) return text;
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const ch = text[i] ?? '';
@@ -245,7 +251,7 @@ async function matches(state: State, directive: SpfDirective, domain: string, no
     case 'ip6': {
       const version = mechanism.kind === 'ip4' ? 4 : 6;
       if (state.ip.version !== version) return false;
-      const network = version === 4 ? Uint8Array.from(mechanism.address.split('.').map(Number)) : parseIp6(mechanism.address);
+      const network = version === 4 ? parseIp4(mechanism.address) : parseIp6(mechanism.address);
       return network !== undefined && inNetwork(state.ip, network, mechanism.cidr);
     }
     case 'include': {
@@ -390,9 +396,10 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
   const text = records[0] ?? '';
   node.record = text;
   if (!/^[\x20-\x7e]*$/.test(text)) return { result: 'permerror', reason: `the SPF record of ${domain} has non-ASCII characters` };
-  const parsed = parseSpfRecord(text);
+  const parsed = parseSpfRecordCached(text);
   if (!parsed.ok) return { result: 'permerror', reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
   const record = parsed.record;
+  state.prefetched += prefetchSpfLookups(state.resolver, record, domain, state.ip.version, state.limits.maxDnsTerms - state.prefetched);
   for (const directive of record.directives) {
     if (await matches(state, directive, domain, node)) {
       const result = QUALIFIER_RESULT[directive.qualifier];
@@ -423,7 +430,7 @@ export async function checkHost(resolver: DnsResolver, input: SpfCheckInput, lim
   if (!ip) return { result: 'permerror', reason: `"${input.ip}" is not an IP address`, lookups: 0, voidLookups: 0, tree: root };
   // §4.3: an empty local part is "postmaster"; an empty MAIL FROM checks the HELO identity.
   const sender = input.sender === '' ? `postmaster@${input.helo}` : input.sender.startsWith('@') ? `postmaster${input.sender}` : input.sender;
-  const state: State = { resolver, limits, ip, input, sender, terms: 0, voids: 0 };
+  const state: State = { resolver, limits, ip, input, sender, terms: 0, voids: 0, prefetched: 0 };
   const holder: SpfNode = { domain: '', via: 'top', lookups: 0, totalLookups: 0, children: [] };
   const result = await checkHostAt(state, input.domain, 'top', holder);
   const tree = holder.children[0] ?? root;

@@ -75,7 +75,29 @@ function mergeResults(ordered: readonly NamedReport[], count: number): Result[] 
       evidence: count > 1 ? { ...evidence, shards: passes.length } : evidence,
     });
   }
-  return [...results.values()];
+  if (count <= 1) return [...results.values()];
+  // Every result of a per-mailbox control carries its shard's sweep coverage; the merged results
+  // carry the whole tenant's (the shards' counts added up), as the unsharded run's do, so an
+  // issue body does not change with the number of shards.
+  const sweeps = new Map<string, JsonObject>();
+  for (const { report } of ordered) {
+    const seenHere = new Set<string>();
+    for (const result of report.results) {
+      const sweep = result.evidence.sweep;
+      if (!SHARDED_CONTROLS.has(result.control) || seenHere.has(result.control) || !isObject(sweep)) continue;
+      seenHere.add(result.control);
+      const sum = sweeps.get(result.control);
+      sweeps.set(result.control, sum ? sumCounts(sum, sweep) : sweep);
+    }
+  }
+  return [...results.values()].map((r) => {
+    const sweep = sweeps.get(r.control);
+    return sweep && isObject(r.evidence.sweep) && !(r.target === TENANT_TARGET && r.status === 'pass') ? { ...r, evidence: { ...r.evidence, sweep } } : r;
+  });
+}
+
+function isObject(value: Json | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function sameEverywhere(reports: readonly NamedReport[], what: string, pick: (r: Report) => string | number | null | undefined): void {

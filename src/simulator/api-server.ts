@@ -14,6 +14,7 @@ import { readBody, send, sleep } from './http-util.js';
 import { decodeJwt, verifyJwtSignature } from './jwt.js';
 import { EXCHANGE_AUDIENCES, EXCHANGE_PERMISSION, GRAPH_AUDIENCES, type IssuedToken } from './login-service.js';
 import type { FaultKind } from './realism.js';
+import { resourceUnits } from './resource-units.js';
 import type { StatsRecorder } from './stats.js';
 import type { SimulatedTenant } from './tenant-data.js';
 import type { Throttle } from './throttle.js';
@@ -40,6 +41,17 @@ const BATCH_PARALLELISM = 4;
 
 const REPORT_SOURCES: ReadonlySet<SourceId> = new Set(['graph.signIns', 'graph.userRegistrationDetails']);
 const P2_SOURCES: ReadonlySet<SourceId> = new Set(['graph.riskyUsers', 'graph.riskDetections']);
+
+/** A request body as JSON; `undefined` when it is too large or does not parse (the callers answer 400). */
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const text = await readBody(request);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * The HTTP side of the simulated tenant: Graph v1.0 (single requests and `$batch`) and the
@@ -137,14 +149,14 @@ export class ApiServer {
     }
   }
 
-  private admit(family: EndpointFamily, mailbox: string | undefined): { release: () => void } | SimResponse {
-    const admission = this.deps.throttle.admit(family, mailbox);
+  private admit(family: EndpointFamily, mailbox: string | undefined, resourceUnits = 1): { release: () => void } | SimResponse {
+    const admission = this.deps.throttle.admit(family, mailbox, Date.now(), resourceUnits);
     if (admission.admitted) return admission;
     const stats = this.deps.stats.value;
     stats.overAllowance[family]++;
     if (this.deps.throttle.mode !== 'enforce') return { release: () => undefined };
     stats.throttled[family]++;
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...admission.headers };
     if (admission.retryAfterSeconds !== undefined) headers['retry-after'] = String(Number(admission.retryAfterSeconds.toFixed(3)));
     const result = graphError(429, 'TooManyRequests', 'Please retry again later.', headers);
     const body = result.body as { error: { innerError: Record<string, string> } };
@@ -168,12 +180,15 @@ export class ApiServer {
     }
     const fault = this.licenceFault(route.source) ?? this.sourceFault(route.source, 'graph');
     if (fault !== undefined) return fault;
-    const slot = this.admit(route.family, route.mailbox);
+    // Directory reads are priced in resource units, reported in x-ms-resource-unit (throttling-limits doc).
+    const units = route.family === 'directory' ? resourceUnits(route.source, request.params) : undefined;
+    const slot = this.admit(route.family, route.mailbox, units);
     if ('status' in slot) return slot;
     try {
       const delay = this.deps.chaos.latency(route.family);
       if (delay > 0) await sleep(delay);
-      return await this.deps.graph.serve(route, request);
+      const result = await this.deps.graph.serve(route, request);
+      return units === undefined ? result : { ...result, headers: { ...result.headers, 'x-ms-resource-unit': String(units) } };
     } finally {
       slot.release();
       this.deps.stats.value.peakMailboxConcurrency = Math.max(this.deps.stats.value.peakMailboxConcurrency, this.deps.throttle.peakMailboxConcurrency);
@@ -188,21 +203,38 @@ export class ApiServer {
     if (request.method !== 'GET') return this.finish(response, graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'));
     const token = this.authenticate(request, 'graph');
     if ('status' in token) return this.finish(response, token);
-    const fault = this.deps.chaos.fault(family, `${url.pathname}${url.search}`);
-    if (this.networkFault(fault, response)) return;
-    const statusFault = this.statusFault(fault);
-    if (statusFault !== undefined) return this.finish(response, statusFault);
+    const drawn = this.drawFault(family, url, response);
+    if (drawn === undefined) return;
+    const { fault } = drawn;
     const graphRequest: GraphRequest = {
       path: decodeURIComponent(path),
       params: url.searchParams,
       clientRequestId: request.headers['client-request-id'] as string | undefined,
     };
-    let result = await this.serveGraph(route, graphRequest, token);
-    if (fault === 'loopingNextLink' && result.status === 200 && isJsonObject(result.body)) {
-      result = { ...result, body: { ...result.body, '@odata.nextLink': url.toString() } };
-      this.deps.stats.value.faults.loopingNextLink++;
+    this.write(response, this.loopNextLink(await this.serveGraph(route, graphRequest, token), fault, url), fault);
+  }
+
+  /**
+   * Draws the fault injected into one request (Graph, `$batch` envelope or Exchange). A reset or
+   * a 503/504 ends the request here and gives `undefined`; any other fault is returned, for the
+   * response to carry.
+   */
+  private drawFault(family: EndpointFamily, url: URL, response: ServerResponse): { readonly fault: FaultKind | undefined } | undefined {
+    const fault = this.deps.chaos.fault(family, `${url.pathname}${url.search}`);
+    if (this.networkFault(fault, response)) return undefined;
+    const statusFault = this.statusFault(fault);
+    if (statusFault !== undefined) {
+      this.finish(response, statusFault);
+      return undefined;
     }
-    this.write(response, result, fault);
+    return { fault };
+  }
+
+  /** A `loopingNextLink` fault points a page's `@odata.nextLink` back at the page itself. */
+  private loopNextLink(result: SimResponse, fault: FaultKind | undefined, url: URL): SimResponse {
+    if (fault !== 'loopingNextLink' || result.status !== 200 || !isJsonObject(result.body)) return result;
+    this.deps.stats.value.faults.loopingNextLink++;
+    return { ...result, body: { ...result.body, '@odata.nextLink': url.toString() } };
   }
 
   /** A reset closes the socket without a response; true when the request is dealt with. */
@@ -260,17 +292,10 @@ export class ApiServer {
     stats.batches++;
     const token = this.authenticate(request, 'graph');
     if ('status' in token) return this.finish(response, token);
-    const fault = this.deps.chaos.fault('batch', `${url.pathname}${url.search}`);
-    if (this.networkFault(fault, response)) return;
-    const statusFault = this.statusFault(fault);
-    if (statusFault !== undefined) return this.finish(response, statusFault);
-    const text = await readBody(request);
-    let body: unknown;
-    try {
-      body = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const drawn = this.drawFault('batch', url, response);
+    if (drawn === undefined) return;
+    const { fault } = drawn;
+    const body = await readJsonBody(request);
     const invalid = (message: string): void => this.finish(response, graphError(400, 'BadRequest', message));
     if (!isJsonObject(body) || !Array.isArray(body.requests)) return invalid('Invalid batch payload format.');
     const items = body.requests;
@@ -375,17 +400,10 @@ export class ApiServer {
     if (tenant.toLowerCase() !== this.deps.tenant.tenantId.toLowerCase() && !initialDomains.includes(tenant.toLowerCase())) {
       return this.finish(response, exchangeError(404, 'NotFound', 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', `Tenant '${tenant}' was not found.`));
     }
-    const fault = this.deps.chaos.fault('exchange', `${url.pathname}${url.search}`);
-    if (this.networkFault(fault, response)) return;
-    const statusFault = this.statusFault(fault);
-    if (statusFault !== undefined) return this.finish(response, statusFault);
-    const text = await readBody(request);
-    let body: unknown;
-    try {
-      body = text === undefined ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
+    const drawn = this.drawFault('exchange', url, response);
+    if (drawn === undefined) return;
+    const { fault } = drawn;
+    const body = await readJsonBody(request);
     const cmdlet = ExchangeService.cmdletOf(body);
     const source = cmdlet === undefined ? undefined : CMDLET_SOURCES[cmdlet.name.toLowerCase()];
     if (source !== undefined) {
@@ -396,16 +414,12 @@ export class ApiServer {
     if (delay > 0) await sleep(delay);
     const prefer = `${request.headers.prefer ?? ''},${request.headers['x-prefer'] ?? ''}`;
     const pageSize = /odata\.maxpagesize=(\d+)/i.exec(prefer)?.[1];
-    let result = this.deps.exchange.handle({
+    const result = this.deps.exchange.handle({
       tenant,
       body,
       maxPageSize: pageSize === undefined ? undefined : Math.max(1, Number(pageSize)),
       skiptoken: url.searchParams.get('$skiptoken') ?? undefined,
     });
-    if (fault === 'loopingNextLink' && result.status === 200 && isJsonObject(result.body)) {
-      result = { ...result, body: { ...result.body, '@odata.nextLink': url.toString() } };
-      this.deps.stats.value.faults.loopingNextLink++;
-    }
-    this.write(response, result, fault);
+    this.write(response, this.loopNextLink(result, fault, url), fault);
   }
 }

@@ -36,7 +36,10 @@ const generateRsa = promisify(generateKeyPair);
 export interface GeneratedKeys {
   /** Signs the access tokens the simulator issues. */
   readonly signing: { readonly privateKey: string; readonly publicKey: string; readonly kid: string };
-  /** TLS for the login endpoint: self-signed for 127.0.0.1, so the client must trust it explicitly. */
+  /**
+   * TLS for the login endpoint and the policy hosts: self-signed for 127.0.0.1 and the policy
+   * host names, so the client must trust it explicitly.
+   */
   readonly tls: { readonly cert: string; readonly key: string };
   readonly client: ClientCredentials;
   readonly registered: Required<SimulatorCredentials>;
@@ -50,8 +53,11 @@ async function rsaPair(): Promise<{ privateKey: string; publicKey: string }> {
   });
 }
 
-/** Generates the keys of one simulator run; nothing is written to disk. */
-export async function generateKeys(configured: SimulatorCredentials | undefined): Promise<GeneratedKeys> {
+/**
+ * Generates the keys of one simulator run; nothing is written to disk. `tlsNames` are DNS names
+ * the TLS certificate is also valid for (the policy hosts, `mta-sts.<domain>`).
+ */
+export async function generateKeys(configured: SimulatorCredentials | undefined, tlsNames: readonly string[] = []): Promise<GeneratedKeys> {
   const now = new Date();
   const notAfter = new Date(now.getTime() + 7 * 24 * 3600 * 1000);
   const [signing, federated, tls, clientCert] = await Promise.all([
@@ -66,7 +72,7 @@ export async function generateKeys(configured: SimulatorCredentials | undefined)
         { name: 'basicConstraints', cA: true },
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
         { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+        { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, ...tlsNames.map((value) => ({ type: 2 as const, value }))] },
       ],
     }),
     generate([{ name: 'commonName', value: 'mailwarden-simulator-client' }], {

@@ -43,25 +43,34 @@ function toAnswer(record: DnsRecord): Answer {
 }
 
 /**
+ * The names that exist in the DNS data: every name with an answer, and every ancestor of one
+ * (RFC 8020 empty non-terminals), so a question for another type there is NODATA, not NXDOMAIN.
+ */
+export function knownNames(data: DnsData | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const key of Object.keys(data?.answers ?? {})) {
+    const name = key.slice(0, key.lastIndexOf('/'));
+    names.add(name);
+    const labels = name.split('.');
+    for (let i = 1; i < labels.length; i++) names.add(labels.slice(i).join('.'));
+  }
+  return names;
+}
+
+/**
  * Serves the snapshot's DNS data (dns/answers.json, keyed `name/TYPE`) over UDP and TCP
  * (RFC 1035 §4.2, RFC 7766). A name with other types but not this one is NODATA, a name
  * never seen is NXDOMAIN; recorded SERVFAIL/REFUSED are returned as such, TIMEOUT is never
  * answered and MALFORMED gets bytes that do not parse. Oversized UDP answers set TC.
  */
 export class DnsResponder {
-  private readonly names = new Set<string>();
+  private readonly names: ReadonlySet<string>;
 
   constructor(
     private readonly data: DnsData | undefined,
     private readonly stats: StatsRecorder,
   ) {
-    for (const key of Object.keys(data?.answers ?? {})) {
-      const name = key.slice(0, key.lastIndexOf('/'));
-      this.names.add(name);
-      // Every ancestor of a name exists too (RFC 8020 empty non-terminals), so it is NODATA, not NXDOMAIN.
-      const labels = name.split('.');
-      for (let i = 1; i < labels.length; i++) this.names.add(labels.slice(i).join('.'));
-    }
+    this.names = knownNames(data);
   }
 
   /** The reply bytes, or undefined when the recorded outcome is a timeout. */

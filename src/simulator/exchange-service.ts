@@ -19,6 +19,17 @@ export const CMDLET_SOURCES: Readonly<Record<string, ExchangeSourceId>> = {
 /** Cmdlets whose default ResultSize (1000) truncates output unless `ResultSize=Unlimited`. */
 const RESULT_SIZE_CMDLETS = new Set(['get-mailbox', 'get-casmailbox', 'get-recipient']);
 
+/**
+ * The snapshot folder's mark on a rule hidden from MAPI (an OData-style instance annotation, so
+ * readers ignore it): Get-InboxRule lists it only with `-IncludeHidden`, and never shows the mark.
+ */
+export const HIDDEN_RULE_ANNOTATION = '@mailwarden.hidden';
+
+/** A switch parameter as the admin API receives it: `true`, or the text PowerShell would bind. */
+function switchOn(value: unknown): boolean {
+  return value === true || (typeof value === 'string' && /^(\$?true|1)$/i.test(value.trim()));
+}
+
 const TRUNCATION_WARNING =
   'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.';
 
@@ -112,6 +123,13 @@ export class ExchangeService {
       if (items.length === 0) {
         return exchangeError(404, 'NotFound', 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', `The operation couldn't be performed because object '${parameters.Identity}' couldn't be found.`);
       }
+    }
+    if (key === 'get-inboxrule') {
+      // Rules hidden from MAPI appear only with -IncludeHidden (Get-InboxRule, learn.microsoft.com).
+      const includeHidden = switchOn(parameters.IncludeHidden);
+      items = items
+        .filter((rule) => includeHidden || rule[HIDDEN_RULE_ANNOTATION] !== true)
+        .map((rule) => Object.fromEntries(Object.entries(rule).filter(([k]) => k !== HIDDEN_RULE_ANNOTATION)));
     }
     const warnings: string[] = [];
     if (RESULT_SIZE_CMDLETS.has(key)) {

@@ -39,7 +39,16 @@ export interface ThrottlingConfig {
   readonly outlook?: { readonly concurrency: number; readonly limit: number; readonly windowMs: number };
   /** Global per app: requests per second (2,000). */
   readonly global?: { readonly limit: number; readonly windowMs: number };
+  /**
+   * Identity and access (directory) resource units per app and tenant in a window: `limit`, or by
+   * the tenant's size when absent (3,500 / 5,000 / 8,000 per 10 s below 50 / 50 to 500 / over 500
+   * users). Costs in resource-units.ts.
+   */
+  readonly directory?: { readonly limit?: number; readonly windowMs: number };
 }
+
+/** The directory's resource-unit budget, sized by the tenant's users (learn.microsoft.com/graph/throttling-limits). */
+export const DIRECTORY_RESOURCE_UNITS = { windowMs: 10_000 } as const;
 
 /** How real the simulated tenant behaves. Everything is off unless set. */
 export interface RealismConfig {
@@ -61,7 +70,7 @@ export interface RealismConfig {
 }
 
 /** The documented limits. */
-export const DOCUMENTED_THROTTLING: Required<ThrottlingConfig> = {
+export const DOCUMENTED_THROTTLING: Required<Omit<ThrottlingConfig, 'directory'>> = {
   mode: 'enforce',
   reports: { limit: 5, windowMs: 10_000 },
   identityProtection: { limit: 1, windowMs: 1_000 },
@@ -72,7 +81,7 @@ export const DOCUMENTED_THROTTLING: Required<ThrottlingConfig> = {
 /** A realistic preset: documented throttling and a log-normal latency around 80 ms. */
 export const REALISTIC: RealismConfig = {
   latency: { kind: 'lognormal', medianMs: 80, sigma: 0.5 },
-  throttling: DOCUMENTED_THROTTLING,
+  throttling: { ...DOCUMENTED_THROTTLING, directory: DIRECTORY_RESOURCE_UNITS },
 };
 
 function fail(file: string, pointer: string, message: string): never {
@@ -127,6 +136,11 @@ export function parseRealism(value: unknown, file: string): RealismConfig {
       checkNumber(file, `/throttling/${key}/limit`, limit.limit, 1);
       checkNumber(file, `/throttling/${key}/windowMs`, limit.windowMs, 1);
       if (key === 'outlook') checkNumber(file, '/throttling/outlook/concurrency', limit.concurrency, 1);
+    }
+    if (t.directory !== undefined) {
+      if (!isJsonObject(t.directory)) fail(file, '/throttling/directory', 'must be an object');
+      if (t.directory.limit !== undefined) checkNumber(file, '/throttling/directory/limit', t.directory.limit, 1);
+      checkNumber(file, '/throttling/directory/windowMs', t.directory.windowMs, 1);
     }
   }
   if (value.missingPermissions !== undefined && (!Array.isArray(value.missingPermissions) || !value.missingPermissions.every((p) => typeof p === 'string'))) {

@@ -58,6 +58,7 @@ export async function runSimulate(
         `  Exchange:   ${sim.exchangeUrl}/adminapi/beta/${sim.tenantId}/InvokeCommand`,
         `  Authority:  ${sim.authorityUrl}  (TLS certificate: ${settings.caCertificateOut ?? 'pass --ca-cert-out FILE to save it'})`,
         `  DNS:        ${sim.dns.host}:${sim.dns.port} (UDP and TCP)`,
+        `  MTA-STS:    https://${sim.policyHttps.host}:${sim.policyHttps.port} for ${sim.policyHttps.hosts.length === 0 ? 'no policy host' : sim.policyHttps.hosts.join(', ')} (same certificate)`,
         `  Client ID:  ${sim.credentials.clientId}  (the demo secret is in docs/snapshot-format.md)`,
         'Stop with Ctrl+C.',
         '',

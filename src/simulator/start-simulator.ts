@@ -13,6 +13,7 @@ import type { SimResponse } from './graph-error.js';
 import { GraphService } from './graph-service.js';
 import { readBody, send } from './http-util.js';
 import { LoginService } from './login-service.js';
+import { policyHosts, servePolicyHost, withPolicyHostAddresses } from './policy-hosts.js';
 import { assertLoopback, LOOPBACK_HOST } from './loopback.js';
 import type { RealismConfig } from './realism.js';
 import { type SimulatorStats, StatsRecorder } from './stats.js';
@@ -22,7 +23,7 @@ import { Throttle } from './throttle.js';
 export interface SimulatorOptions {
   /** The snapshot folder to serve (docs/snapshot-format.md). */
   readonly dir: string;
-  /** Port of the Graph server; the others follow it (+1 Exchange, +2 login, +3 DNS) when set, else ephemeral. */
+  /** Port of the Graph server; the others follow it (+1 Exchange, +2 login, +3 DNS, +4 policy hosts) when set, else ephemeral. */
   readonly port?: number;
   readonly realism?: RealismConfig;
   /** The app registration to accept; by default a fixed demo client ID and secret, plus generated keys. */
@@ -39,7 +40,13 @@ export interface RunningSimulator {
   /** Exchange admin API base: POST `{exchangeUrl}/adminapi/beta/{tenantId}/InvokeCommand`. */
   readonly exchangeUrl: string;
   readonly dns: { readonly host: typeof LOOPBACK_HOST; readonly port: number };
-  /** The login server's self-signed certificate, generated at start; trust it explicitly. */
+  /**
+   * HTTPS server of the domains' policy hosts (`https://mta-sts.<domain>/.well-known/mta-sts.txt`,
+   * RFC 8461 §3.3) with the folder's recorded answers. The simulator's DNS answers A 127.0.0.1
+   * for those hosts; connect to this port and trust `caCertificatePem`.
+   */
+  readonly policyHttps: { readonly host: typeof LOOPBACK_HOST; readonly port: number; readonly hosts: readonly string[] };
+  /** The self-signed certificate of the login server and the policy hosts, generated at start; trust it explicitly. */
   readonly caCertificatePem: string;
   readonly tenantId: string;
   /** Credentials the simulated app registration accepts. */
@@ -72,14 +79,16 @@ function tracked(server: Server): () => void {
 
 /**
  * Starts the simulated tenant on 127.0.0.1: Graph and the Exchange admin API over HTTP, Entra
- * ID login over HTTPS (MSAL refuses a non-https authority), DNS over UDP and TCP. A bad
+ * ID login over HTTPS (MSAL refuses a non-https authority), DNS over UDP and TCP, and the
+ * domains' MTA-STS policy hosts over HTTPS. A bad
  * snapshot folder throws a ConfigurationError before any port is opened.
  */
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const logger = options.logger ?? silentLogger;
   const realism = options.realism ?? {};
   const tenant = await loadTenant(options.dir);
-  const keys = await generateKeys(options.credentials);
+  const hosts = policyHosts(tenant.dns);
+  const keys = await generateKeys(options.credentials, hosts);
   logger.secret(keys.client.clientSecret);
   const stats = new StatsRecorder();
   const basePort = options.port ?? 0;
@@ -88,6 +97,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   let graphServer: Server | undefined;
   let exchangeServer: Server | undefined;
   let loginServer: Server | undefined;
+  let policyServer: Server | undefined;
   const closers: (() => void)[] = [];
   let api: ApiServer | undefined;
   let login: LoginService | undefined;
@@ -118,15 +128,21 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         response.destroy();
       });
     });
-    closers.push(tracked(graphServer), tracked(exchangeServer), tracked(loginServer));
+    const recordedHttps = tenant.dns?.https ?? {};
+    policyServer = createHttpsServer({ key: keys.tls.key, cert: keys.tls.cert }, (request, response) => {
+      stats.value.policyHostRequests++;
+      servePolicyHost(recordedHttps, request, response);
+    });
+    closers.push(tracked(graphServer), tracked(exchangeServer), tracked(loginServer), tracked(policyServer));
     const graphPort = await listen(graphServer, portAt(0));
     const exchangePort = await listen(exchangeServer, portAt(1));
     const loginPort = await listen(loginServer, portAt(2));
+    const policyPort = await listen(policyServer, portAt(4));
     const graphOrigin = `http://${LOOPBACK_HOST}:${graphPort}`;
     const exchangeOrigin = `http://${LOOPBACK_HOST}:${exchangePort}`;
     const authorityUrl = `https://${LOOPBACK_HOST}:${loginPort}`;
     const licences: Record<Licence, boolean | null> = { ...tenant.manifest.licences, ...realism.licences };
-    const throttle = new Throttle(realism.throttling ?? { mode: 'off' });
+    const throttle = new Throttle(realism.throttling ?? { mode: 'off' }, tenant.collection('graph.users')?.length ?? 0);
     login = new LoginService({
       baseUrl: authorityUrl,
       tenantId: tenant.tenantId,
@@ -153,15 +169,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       logger,
       stallMs: realism.stallMs,
     });
-    const dns = await startDnsServer(tenant.dns, stats, logger, portAt(3));
+    const dns = await startDnsServer(withPolicyHostAddresses(tenant.dns, hosts), stats, logger, portAt(3));
     const apiServer = api;
-    const servers = [graphServer, exchangeServer, loginServer];
+    const servers = [graphServer, exchangeServer, loginServer, policyServer];
     let closed = false;
     return {
       graphUrl: `${graphOrigin}/v1.0`,
       authorityUrl,
       exchangeUrl: exchangeOrigin,
       dns: { host: LOOPBACK_HOST, port: dns.port },
+      policyHttps: { host: LOOPBACK_HOST, port: policyPort, hosts },
       caCertificatePem: keys.tls.cert,
       tenantId: tenant.tenantId,
       credentials: keys.client,
@@ -178,7 +195,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     };
   } catch (error: unknown) {
     for (const close of closers) close();
-    for (const server of [graphServer, exchangeServer, loginServer]) server?.close();
+    for (const server of [graphServer, exchangeServer, loginServer, policyServer]) server?.close();
     await tenant.close();
     throw error;
   }

@@ -18,6 +18,8 @@ export interface SimulatorStats {
   readonly peakMailboxConcurrency: number;
   readonly tokens: { readonly issued: number; readonly refused: number };
   readonly dns: { readonly udp: number; readonly tcp: number; readonly truncated: number };
+  /** HTTPS requests to the domains' policy hosts (MTA-STS). */
+  readonly policyHostRequests: number;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? { -readonly [J in keyof T[K]]: T[K][J] } : T[K] };
@@ -39,6 +41,7 @@ export class StatsRecorder {
     peakMailboxConcurrency: 0,
     tokens: { issued: 0, refused: 0 },
     dns: { udp: 0, tcp: 0, truncated: 0 },
+    policyHostRequests: 0,
   };
 
   status(status: number): void {

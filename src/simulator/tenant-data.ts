@@ -96,6 +96,18 @@ function checkDns(file: string, value: unknown): DnsData {
       }
     });
   }
+  // HTTPS fetches (MTA-STS policies), served again by the policy hosts.
+  if (value.https !== undefined) {
+    if (!isJsonObject(value.https)) throw shapeError(file, '/https', 'must be an object keyed by https URL');
+    for (const [url, fetched] of Object.entries(value.https)) {
+      const pointer = `/https/${url.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+      if (!url.startsWith('https://')) throw shapeError(file, pointer, 'the key must be an https URL');
+      const optionalText = (key: string): boolean => !isJsonObject(fetched) || fetched[key] === undefined || typeof fetched[key] === 'string';
+      if (!isJsonObject(fetched) || typeof fetched.status !== 'number' || !optionalText('contentType') || !optionalText('body') || !optionalText('error')) {
+        throw shapeError(file, pointer, 'must be {"status": number, "contentType"?, "body"?, "error"?}');
+      }
+    }
+  }
   return value as unknown as DnsData;
 }
 

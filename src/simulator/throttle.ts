@@ -1,5 +1,6 @@
 import type { EndpointFamily } from './endpoint-family.js';
 import type { ThrottlingConfig } from './realism.js';
+import { directoryBudget } from './resource-units.js';
 
 /** Counts requests in a sliding window by keeping their times (limits here are small). */
 class SlidingWindow {
@@ -42,6 +43,32 @@ class FixedWindow {
   }
 }
 
+/** A sliding window over weighted requests (resource units), for the directory's budget. */
+class CostWindow {
+  private readonly spent: { readonly at: number; readonly cost: number }[] = [];
+  private total = 0;
+  constructor(
+    readonly limit: number,
+    readonly windowMs: number,
+  ) {}
+
+  /** Spends `cost` if the window has room; else returns ms until enough has expired. */
+  take(now: number, cost: number): number {
+    while (this.spent.length > 0 && (this.spent[0]?.at ?? 0) <= now - this.windowMs) this.total -= this.spent.shift()?.cost ?? 0;
+    if (this.total + cost <= this.limit) {
+      this.spent.push({ at: now, cost });
+      this.total += cost;
+      return 0;
+    }
+    let freed = this.limit - this.total;
+    for (const entry of this.spent) {
+      freed += entry.cost;
+      if (freed >= cost) return entry.at + this.windowMs - now;
+    }
+    return this.windowMs;
+  }
+}
+
 /** The outcome of asking for a slot: admitted (with a release for Outlook), or throttled. */
 export type Admission =
   | { readonly admitted: true; release(): void }
@@ -50,6 +77,8 @@ export type Admission =
       /** Seconds for `Retry-After`, or undefined where Graph sends none (Identity Protection, CA). */
       readonly retryAfterSeconds: number | undefined;
       readonly message: string;
+      /** Extra response headers Graph sends with this 429 (the directory's throttle scope). */
+      readonly headers?: Readonly<Record<string, string>>;
     };
 
 const NOTHING = (): void => undefined;
@@ -62,11 +91,17 @@ export class Throttle {
   private readonly reports;
   private readonly identityProtection;
   private readonly global;
+  private readonly directory;
   private readonly mailboxWindows = new Map<string, FixedWindow>();
   private readonly inFlight = new Map<string, number>();
   peakMailboxConcurrency = 0;
 
-  constructor(private readonly config: ThrottlingConfig) {
+  /** `tenantUsers` sizes the directory's resource-unit budget when the config gives none. */
+  constructor(
+    private readonly config: ThrottlingConfig,
+    tenantUsers = 0,
+  ) {
+    this.directory = config.directory ? new CostWindow(config.directory.limit ?? directoryBudget(tenantUsers), config.directory.windowMs) : undefined;
     this.reports = config.reports ? new SlidingWindow(config.reports.limit, config.reports.windowMs) : undefined;
     this.identityProtection = config.identityProtection
       ? new SlidingWindow(config.identityProtection.limit, config.identityProtection.windowMs)
@@ -78,10 +113,21 @@ export class Throttle {
    * Asks for a slot. In `observe` mode a request over the allowance is reported (so it is
    * counted) but still admitted; the caller tells the two apart by `mode`.
    */
-  admit(family: EndpointFamily, mailbox: string | undefined, now = Date.now()): Admission {
+  admit(family: EndpointFamily, mailbox: string | undefined, now = Date.now(), resourceUnits = 1): Admission {
     if (this.config.mode === 'off') return { admitted: true, release: NOTHING };
     const globalWait = this.global?.take(now) ?? 0;
     if (globalWait > 0) return { admitted: false, retryAfterSeconds: Math.max(globalWait / 1000, 0.001), message: 'Application is over its global request limit.' };
+    if (family === 'directory' && this.directory) {
+      const wait = this.directory.take(now, resourceUnits);
+      if (wait > 0) {
+        return {
+          admitted: false,
+          retryAfterSeconds: Math.max(wait / 1000, 0.001),
+          message: 'Application is over its resource unit limit.',
+          headers: { 'x-ms-throttle-scope': 'Tenant_Application/ReadWrite', 'x-ms-throttle-information': 'ResourceUnitLimitExceeded' },
+        };
+      }
+    }
     if (family === 'reports' && this.reports) {
       const wait = this.reports.take(now);
       if (wait > 0) return { admitted: false, retryAfterSeconds: Math.max(wait / 1000, 0.001), message: 'Too many requests to identity and access reports.' };

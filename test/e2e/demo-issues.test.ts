@@ -55,10 +55,12 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     const second = await run(auditSettings(args, env), { ...deps, collector: folderCollector(DEMO_TENANT_DIR, 'simulate') });
     expect(second.issuesError).toBeUndefined();
     const rerun = fake.requests.slice(firstCalls);
-    expect(rerun.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fake.writes(firstCalls)).toEqual([]);
     // Printed for the closing note: API calls per demo run.
     console.log(`demo: ${failing.length} failing findings; API calls: first run ${firstCalls}, rerun ${rerun.length}`);
-    expect(rerun.length).toBe(2);
+    // Repository, issue list, and the dashboard's pin state (GraphQL).
+    expect(rerun.length).toBe(3);
+    expect(fake.pinned).toHaveLength(1);
   });
 
   it('without a token the report is still written and the error is clear (exit 5)', async () => {

@@ -1,15 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
+import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
+import type { RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { readSnapshotFolder } from '../../src/snapshot/read-folder.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import type { SourceId } from '../../src/snapshot/source-id.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorSession } from '../helpers/simulator-session.js';
 
 const DEMO = 'demo/contoso-health';
 const NOW = new Date('2026-11-27T06:00:00Z');
@@ -35,21 +32,11 @@ const SOURCES: SourceId[] = [
   'exo.inboxRule',
 ];
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step();
-  cleanup = [];
-});
+const session = simulatorSession(NOW);
+const demoPolicy = session.demoPolicy;
 
-async function demoPolicy() {
-  return parsePolicy(await readFile('demo/demo-policy.json', 'utf8'), 'demo/demo-policy.json', NOW).policy;
-}
-
-async function collectFrom(sim: RunningSimulator, exchangePageSize?: number): Promise<Snapshot> {
-  const created = simulatorClients(sim, exchangePageSize !== undefined ? { exchangePageSize } : {});
-  cleanup.push(created.close);
-  const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
-  return collector.collect({ sources: new Set(SOURCES), policy: await demoPolicy(), logger: silentLogger });
+function collectFrom(sim: RunningSimulator, exchangePageSize?: number): Promise<Snapshot> {
+  return session.collect(sim, SOURCES, exchangePageSize !== undefined ? { exchangePageSize } : {});
 }
 
 const verdicts = (results: readonly Result[]) =>
@@ -57,8 +44,7 @@ const verdicts = (results: readonly Result[]) =>
 
 describe('forwarding controls through the simulated tenant', () => {
   it('collects over InvokeCommand (paged) and $batch and gives the verdicts of the demo snapshot', async () => {
-    const sim = await startSimulator({ dir: DEMO });
-    cleanup.push(() => sim.close());
+    const sim = await session.start();
     // Pages of 5 objects force Get-Mailbox and Get-CASMailbox to follow @odata.nextLink.
     const live = await collectFrom(sim, 5);
     for (const id of SOURCES) expect(live.status(id)?.status, id).toBe('ok');
@@ -80,8 +66,7 @@ describe('forwarding controls through the simulated tenant', () => {
   });
 
   it('makes the Exchange controls not evaluable with the setup steps when Exchange.ManageAsApp is missing, and still runs the Graph ones', async () => {
-    const sim = await startSimulator({ dir: DEMO, realism: { missingPermissions: ['Exchange.ManageAsApp'] } });
-    cleanup.push(() => sim.close());
+    const sim = await session.start({ missingPermissions: ['Exchange.ManageAsApp'] });
     const live = await collectFrom(sim);
     const mailbox = live.status('exo.mailbox');
     expect(mailbox?.status).toBe('not_permitted');

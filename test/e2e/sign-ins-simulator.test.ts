@@ -1,13 +1,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
+import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { memoryLogger, silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { RealismConfig } from '../../src/simulator/realism.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
+import type { RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { readSnapshotFolder } from '../../src/snapshot/read-folder.js';
 import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import type { SourceId } from '../../src/snapshot/source-id.js';
@@ -16,7 +14,7 @@ import { DOCUMENTED_THROTTLING } from '../../src/simulator/realism.js';
 import { failingTargets } from '../helpers/sign-in-evaluate.js';
 import { backgroundPages } from '../helpers/sign-in-generator.js';
 import { tempDir } from '../helpers/temp.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorSession } from '../helpers/simulator-session.js';
 
 const DEMO = 'demo/contoso-health';
 const NOW = new Date('2026-11-27T06:00:00Z');
@@ -30,20 +28,11 @@ const DETECTORS = [
   'sign-ins.mfa-fatigue',
 ];
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step();
-  cleanup = [];
-});
+const session = simulatorSession(NOW);
+const demoPolicy = session.demoPolicy;
 
-async function demoPolicy() {
-  return parsePolicy(await readFile('demo/demo-policy.json', 'utf8'), 'demo/demo-policy.json', NOW).policy;
-}
-
-async function simulator(realism?: RealismConfig, dir = DEMO): Promise<RunningSimulator> {
-  const sim = await startSimulator({ dir, ...(realism ? { realism } : {}) });
-  cleanup.push(() => sim.close());
-  return sim;
+function simulator(realism?: RealismConfig, dir = DEMO): Promise<RunningSimulator> {
+  return session.start(realism, dir);
 }
 
 /** Records the paths the collectors ask for, around the real transport. */
@@ -58,13 +47,8 @@ function recording(graph: GraphApi, paths: string[]): GraphApi {
   };
 }
 
-async function collectFrom(sim: RunningSimulator, logger = silentLogger, paths: string[] = []): Promise<Snapshot> {
-  const created = simulatorClients(sim);
-  cleanup.push(created.close);
-  const graph = created.clients.graph;
-  const clients = graph ? { ...created.clients, graph: recording(graph, paths) } : created.clients;
-  const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients, extraDomains: [], now: () => NOW });
-  return collector.collect({ sources: new Set(SOURCES), policy: await demoPolicy(), logger });
+function collectFrom(sim: RunningSimulator, logger = silentLogger, paths: string[] = []): Promise<Snapshot> {
+  return session.collect(sim, SOURCES, { logger, graph: (graph) => recording(graph, paths) });
 }
 
 async function judge(snapshot: Snapshot): Promise<readonly Result[]> {

@@ -2,12 +2,15 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Ajv, type ValidateFunction } from 'ajv';
+import { fakeGraphQL, type GraphQLVariant } from './github-graphql.js';
 
 /**
  * A fake GitHub REST server on loopback: exactly the endpoints mailwarden calls, Link-header
  * pagination, secondary rate limits (403 and 429) and 5xx errors on demand. Every request body
  * is validated against GitHub's OpenAPI description of its operation (test/fixtures, extracted
  * by scripts/extract-github-openapi.mjs); unknown body fields or query parameters are rejected.
+ * `POST /graphql` (GHES: `/api/graphql`) parses, validates and executes each query against an
+ * extract of GitHub's public GraphQL schema (./github-graphql.ts).
  */
 
 interface OperationSpec {
@@ -40,6 +43,8 @@ export interface RequestRecord {
   readonly operation: string;
   readonly status: number;
   readonly body: unknown;
+  /** GraphQL errors answered (GitHub answers them with HTTP 200). */
+  readonly errors?: readonly string[];
 }
 
 export interface Fault {
@@ -64,6 +69,8 @@ export interface FakeGitHubOptions {
   readonly token?: string;
   /** Base of `html_url`s (default: the server's own URL), so golden files do not carry a port. */
   readonly htmlBase?: string;
+  /** The GraphQL schema served: GitHub's (default), or one without issue pinning (an older GHES). */
+  readonly graphql?: GraphQLVariant;
 }
 
 export interface FakeGitHub {
@@ -73,8 +80,12 @@ export interface FakeGitHub {
   readonly issues: Map<number, FakeIssue>;
   readonly labels: Set<string>;
   readonly requests: RequestRecord[];
-  /** Requests that change state (POST, PATCH), answered 2xx. */
-  writes(): RequestRecord[];
+  /** Pinned issue numbers, in pin order (GitHub allows three). */
+  readonly pinned: number[];
+  /** Requests that change state (REST POST and PATCH, GraphQL mutations), answered 2xx; from request `since` on. */
+  writes(since?: number): RequestRecord[];
+  /** The token may not pin issues: `pinIssue` answers FORBIDDEN. */
+  denyPinning(): void;
   inject(fault: Fault): void;
   /** A person closes an issue in the web UI. */
   closeByHand(number: number): void;
@@ -155,12 +166,33 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     res.end(JSON.stringify(body));
   };
 
+  const pinned: number[] = [];
+  const pinning = { denied: false };
+  const graphql = fakeGraphQL(options.graphql ?? 'github.com', {
+    issues,
+    pinned,
+    pinning,
+    repo: { owner, name: repoName },
+  });
+  // GitHub.com serves GraphQL at /graphql; GHES at /api/graphql next to /api/v3 (docs: "Forming calls with GraphQL").
+  const graphqlPath = prefix.endsWith('/api/v3') ? `${prefix.slice(0, -'/api/v3'.length)}/api/graphql` : `${prefix}/graphql`;
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', base);
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const method = req.method ?? 'GET';
+    if (url.pathname === graphqlPath && method === 'POST') {
+      const auth = req.headers.authorization ?? '';
+      if (auth !== `token ${token}` && auth !== `Bearer ${token}`) {
+        requests.push({ method, path: url.pathname, operation: 'graphql', status: 401, body: null });
+        return send(res, 401, { message: 'Bad credentials' });
+      }
+      const answer = graphql.answer(raw);
+      requests.push({ method, path: url.pathname, operation: answer.operation, status: answer.status, body: answer.request, ...(answer.errors.length > 0 ? { errors: answer.errors } : {}) });
+      return send(res, answer.status, answer.body);
+    }
     const found = route(method, url.pathname);
     const log = (status: number, body: unknown, op = found?.op ?? 'unknown') => requests.push({ method, path: url.pathname + url.search, operation: op, status, body });
     if (!found) {
@@ -352,7 +384,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     issues,
     labels,
     requests,
-    writes: () => requests.filter((r) => r.method !== 'GET' && r.status < 300),
+    pinned,
+    writes: (since = 0) => requests.slice(since).filter((r) => r.method !== 'GET' && r.status < 300 && r.operation !== 'graphql/query' && r.operation !== 'graphql/invalid' && !r.errors),
+    denyPinning: () => {
+      pinning.denied = true;
+    },
     inject: (fault) => faults.push({ ...fault, seen: 0, failed: 0 }),
     closeByHand: (number) => {
       const issue = issues.get(number);

@@ -1,10 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as packet from 'dns-packet';
+import { generate } from 'selfsigned';
 
 /**
  * A real DNS lab on loopback: Knot (authoritative, zone files from a folder) behind Unbound
@@ -16,6 +17,10 @@ export interface DnsLab {
   readonly port: number;
   /** Knot's port on 127.0.0.1. */
   readonly knotPort: number;
+  /** With `doh: true`: Unbound's DNS-over-HTTPS endpoint, https://127.0.0.1:PORT/dns-query. */
+  readonly dohUrl?: string;
+  /** With `doh: true`: the certificate Unbound serves DoH with, generated at start (PEM). */
+  readonly dohCa?: string;
   stop(): Promise<void>;
 }
 
@@ -33,6 +38,16 @@ function binaryPath(name: string): string | undefined {
 export function dnsLabAvailability(): { available: true } | { available: false; reason: string } {
   const missing = BINARIES.filter((b) => binaryPath(b) === undefined);
   return missing.length === 0 ? { available: true } : { available: false, reason: `${missing.join(' and ')} not installed` };
+}
+
+/** Whether the installed Unbound can serve DNS-over-HTTPS (built with libnghttp2, as Debian's is). */
+export function dnsLabDohAvailability(): { available: true } | { available: false; reason: string } {
+  const lab = dnsLabAvailability();
+  if (!lab.available) return lab;
+  const unbound = binaryPath('unbound') ?? 'unbound';
+  const version = spawnSync(unbound, ['-V'], { encoding: 'utf8' });
+  const text = `${version.stdout ?? ''}${version.stderr ?? ''}`;
+  return /nghttp2/.test(text) ? { available: true } : { available: false, reason: 'unbound was built without libnghttp2 (no DoH)' };
 }
 
 /** CI sets MAILWARDEN_REQUIRE_DNS_LAB=1: there a missing server is a failure, not a skip. */
@@ -85,6 +100,25 @@ async function waitForAnswer(port: number, zone: string, child: ChildProcess, lo
   throw new Error(`DNS server on port ${port} did not answer for ${zone}: ${log()}`);
 }
 
+/** Waits until a TCP port accepts connections (Unbound opens its DoH port with the others). */
+async function waitForTcp(port: number, child: ChildProcess, log: () => string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`DNS server exited with ${child.exitCode}: ${log()}`);
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`DoH port ${port} did not open: ${log()}`);
+}
+
 function startChild(command: string, args: string[]): { child: ChildProcess; log: () => string } {
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -107,8 +141,17 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+export interface DnsLabOptions {
+  /**
+   * Also serve DNS-over-HTTPS (RFC 8484) from Unbound on another loopback port, with a
+   * self-signed certificate for 127.0.0.1 generated here. Unbound's DoH is HTTP/2 only
+   * (Debian builds it with libnghttp2).
+   */
+  readonly doh?: boolean;
+}
+
 /** Starts Knot with `zones` (files `<zone>.zone` in `zoneDir`) and Unbound in front of it. */
-export async function startDnsLab(zoneDir: string, zones: readonly string[]): Promise<DnsLab> {
+export async function startDnsLab(zoneDir: string, zones: readonly string[], options: DnsLabOptions = {}): Promise<DnsLab> {
   const knotd = binaryPath('knotd');
   const unbound = binaryPath('unbound');
   if (!knotd || !unbound) throw new Error('knotd and unbound must be installed (apt-get install knot unbound)');
@@ -145,10 +188,33 @@ export async function startDnsLab(zoneDir: string, zones: readonly string[]): Pr
   try {
     await waitForAnswer(knotPort, zones[0] ?? '.', knot.child, knot.log);
     const port = await freePort();
+    let doh: { port: number; ca: string } | undefined;
+    if (options.doh) {
+      const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+        keySize: 2048,
+        algorithm: 'sha256',
+        extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+      });
+      await writeFile(path.join(work, 'doh.key'), pems.private, { mode: 0o600 });
+      await writeFile(path.join(work, 'doh.pem'), pems.cert);
+      doh = { port: await freePort(), ca: pems.cert };
+    }
     const unboundConf = [
       'server:',
       '    interface: 127.0.0.1',
       `    port: ${port}`,
+      // An interface on https-port serves DoH (unbound.conf(5)); the endpoint path is fixed here.
+      ...(doh
+        ? [
+            `    interface: 127.0.0.1@${doh.port}`,
+            `    https-port: ${doh.port}`,
+            `    tls-service-key: "${work}/doh.key"`,
+            `    tls-service-pem: "${work}/doh.pem"`,
+            '    http-endpoint: "/dns-query"',
+            '    http-notls-downstream: no',
+            '    incoming-num-tcp: 64',
+          ]
+        : []),
       '    do-daemonize: no',
       '    use-syslog: no',
       '    logfile: ""',
@@ -180,10 +246,12 @@ export async function startDnsLab(zoneDir: string, zones: readonly string[]): Pr
     await writeFile(path.join(work, 'unbound.conf'), unboundConf);
     resolver = startChild(unbound, ['-d', '-c', path.join(work, 'unbound.conf')]);
     await waitForAnswer(port, zones[0] ?? '.', resolver.child, resolver.log);
+    if (doh) await waitForTcp(doh.port, resolver.child, resolver.log);
     const started = resolver;
     return {
       port,
       knotPort,
+      ...(doh ? { dohUrl: `https://127.0.0.1:${doh.port}/dns-query`, dohCa: doh.ca } : {}),
       stop: async () => {
         await stopChild(started.child);
         await stopChild(knot.child);

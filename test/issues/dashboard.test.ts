@@ -166,7 +166,10 @@ describe('dashboard issue over a sequence of demo runs', () => {
     // A rerun on the same day with nothing changed writes nothing at all.
     const mark = fake.requests.length;
     await runDemo(fake, '2026-12-02', await demoOn('2026-12-02', noP1Licence));
-    expect(fake.requests.slice(mark).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fake.writes(mark)).toEqual([]);
+    // Pinned once, by the first run, over the whole sequence.
+    expect(fake.requests.filter((r) => r.operation === 'graphql/mutation')).toHaveLength(1);
+    expect(fake.pinned).toEqual([dashboardOf(fake).number]);
   });
 
   it('a corrupt or hand-edited history block is reported in the job summary and restarted, never a crash', async () => {

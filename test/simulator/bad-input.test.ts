@@ -47,6 +47,16 @@ describe('simulator: bad snapshot folders fail before any port opens, naming the
     expect(error.message).toContain('/value/2/userPrincipalName');
   });
 
+  it('names the pointer of a recorded HTTPS fetch of the wrong shape', async () => {
+    const error = await startError(async (dir) => {
+      const file = path.join(dir, 'dns/answers.json');
+      const dns = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      await writeFile(file, JSON.stringify({ ...dns, https: { 'https://mta-sts.alpha.example/.well-known/mta-sts.txt': { status: '200' } } }));
+    });
+    expect(error.message).toContain(path.join('dns', 'answers.json'));
+    expect(error.message).toContain('/https/https:~1~1mta-sts.alpha.example~1.well-known~1mta-sts.txt');
+  });
+
   it('names a collection that is not a collection', async () => {
     const error = await startError((dir) => writeFile(path.join(dir, 'exchange/Get-Mailbox.json'), '{"items": []}'));
     expect(error.message).toContain('Get-Mailbox.json');

@@ -13,7 +13,6 @@ export interface DnsClientDeps {
   readonly logger: Logger;
   /** Reads /etc/resolv.conf; tests pass their own. */
   readonly readResolvConf?: () => string;
-  readonly fetch?: typeof fetch;
   /** Budget for the whole DNS phase (default 120 s), so a stuck resolver cannot hang a run. */
   readonly phaseTimeoutMs?: number;
 }
@@ -41,6 +40,5 @@ export function createDnsClient(settings: DnsClientSettings, deps: DnsClientDeps
     retries: 2,
     concurrency: 64,
     phaseTimeoutMs: deps.phaseTimeoutMs ?? 120_000,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
   });
 }

@@ -1,9 +1,10 @@
-import { randomInt } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
-import { normaliseName, questionKey } from '../../snapshot/dns-types.js';
+import { normaliseName } from '../../snapshot/dns-types.js';
 import type { DnsResolver } from './resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
-import { dohExchange, tcpExchange, UdpPool, type Exchange } from './transports.js';
+import { DohSessions } from './doh-transport.js';
+import { tcpExchange, UdpPool, type Exchange } from './transports.js';
 import { decodeReply, encodeQuery, isQueryType, type Decoded, type QueryType } from './wire.js';
 
 export interface DnsClientOptions {
@@ -21,8 +22,8 @@ export interface DnsClientOptions {
   readonly phaseTimeoutMs?: number;
   /** Negative answers (NXDOMAIN, NODATA) carry no record TTL; cache them this long (seconds). */
   readonly negativeTtl?: number;
-  /** For DoH; tests pass their own. */
-  readonly fetch?: typeof fetch;
+  /** DoH: certificate authorities to trust instead of Node's default store (PEM). */
+  readonly dohCa?: string | readonly string[];
   readonly now?: () => number;
 }
 
@@ -37,6 +38,21 @@ export interface DnsClientStats {
   timeouts: number;
 }
 
+/** RFC 1035 §2.3.4: labels of 1-63 octets, at most 253 characters in text form. */
+function validName(name: string): boolean {
+  if (name.length === 0 || name.length > 253) return false;
+  let label = 0;
+  for (let i = 0; i < name.length; i++) {
+    if (name.charCodeAt(i) === 0x2e) {
+      if (label === 0) return false;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0;
+}
+
 /** RFC 1034 §3.6.2 gives no limit; resolvers stop around 8-16 links. */
 const MAX_CNAME_CHAIN = 8;
 
@@ -46,23 +62,45 @@ class Semaphore {
   private readonly waiting: (() => void)[] = [];
   private head = 0;
   constructor(private readonly limit: number) {}
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      if (this.head < this.waiting.length) {
-        const wake = this.waiting[this.head] as () => void;
-        this.head++;
-        if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-          this.waiting.splice(0, this.head);
-          this.head = 0;
-        }
-        wake();
-      }
+  /** Runs `task` when a slot is free; without an `async` wrapper, as it runs once per query. */
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) {
+      this.active++;
+      return task().finally(() => this.release());
     }
+    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => task().finally(() => this.release()));
+  }
+  /** Hands the slot straight to the next waiter, so no newcomer can take it in between. */
+  private release(): void {
+    if (this.head < this.waiting.length) {
+      const wake = this.waiting[this.head] as () => void;
+      this.head++;
+      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+        this.waiting.splice(0, this.head);
+        this.head = 0;
+      }
+      wake();
+    } else {
+      this.active--;
+    }
+  }
+}
+
+/**
+ * Query IDs from the CSPRNG (RFC 5452 §9.2: IDs must be unpredictable), drawn from a block of
+ * random bytes refilled when used up: one randomInt() call per query cost more than its use.
+ */
+class RandomIds {
+  private readonly bytes = Buffer.alloc(4096);
+  private offset = this.bytes.length;
+  next(): number {
+    if (this.offset >= this.bytes.length) {
+      randomFillSync(this.bytes);
+      this.offset = 0;
+    }
+    const id = this.bytes.readUInt16BE(this.offset);
+    this.offset += 2;
+    return id;
   }
 }
 
@@ -73,16 +111,20 @@ class Semaphore {
  */
 export class DnsClient implements DnsResolver {
   readonly stats: DnsClientStats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
-  private readonly cache = new Map<string, { answer: DnsAnswer; expires: number }>();
+  /** Answers by question, kept as settled promises so that a hit allocates nothing. */
+  private readonly cache = new Map<string, { answer: Promise<DnsAnswer>; expires: number }>();
   private readonly inFlight = new Map<string, Promise<DnsAnswer>>();
   private readonly limiter: Semaphore;
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly negativeTtl: number;
   private readonly now: () => number;
-  private readonly fetcher: typeof fetch;
+  private readonly doh: DohSessions;
   private deadline: number | undefined;
   private readonly udp = new UdpPool();
+  private readonly ids = new RandomIds();
+  /** serverLabel() of each server, computed once: every answer carries it. */
+  private readonly labels = new Map<DnsServer, string>();
 
   constructor(private readonly options: DnsClientOptions) {
     if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
@@ -91,33 +133,41 @@ export class DnsClient implements DnsResolver {
     this.retries = options.retries ?? 2;
     this.negativeTtl = options.negativeTtl ?? 60;
     this.now = options.now ?? Date.now;
-    this.fetcher = options.fetch ?? fetch;
+    this.doh = new DohSessions(options.dohCa === undefined ? {} : { ca: options.dohCa });
     this.deadline = options.deadline;
   }
 
-  async resolve(name: string, type: string): Promise<DnsAnswer> {
+  resolve(name: string, type: string): Promise<DnsAnswer> {
     this.stats.lookups++;
     if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined) this.deadline = this.now() + this.options.phaseTimeoutMs;
     const upper = type.toUpperCase();
-    if (!isQueryType(upper)) return { rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` };
+    if (!isQueryType(upper)) return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` });
     const qname = normaliseName(name);
-    if (qname === '' || qname.length > 253 || qname.split('.').some((l) => l.length === 0 || l.length > 63)) {
+    if (!validName(qname)) {
       // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
-      return { rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` };
+      return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` });
     }
     return this.resolveFollowing(qname, upper);
   }
 
+  /** The cached or fresh answer, with a CNAME chain the server left unfinished followed. */
+  private resolveFollowing(qname: string, type: QueryType): Promise<DnsAnswer> {
+    const answer = this.cached(qname, type);
+    // The common case, data with no CNAME in it, needs no extra promise.
+    if (type === 'CNAME') return answer;
+    return answer.then((first) => (first.rcode !== 'NOERROR' || !first.records.some((r) => r.type === 'CNAME') ? first : this.follow(qname, type, first)));
+  }
+
   /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
-  private async resolveFollowing(qname: string, type: QueryType): Promise<DnsAnswer> {
+  private async follow(qname: string, type: QueryType, first: DnsAnswer): Promise<DnsAnswer> {
     const chain: DnsRecord[] = [];
     const seen = new Set<string>();
     let current = qname;
     for (let step = 0; step <= MAX_CNAME_CHAIN; step++) {
       if (seen.has(current)) return { rcode: 'MALFORMED', records: chain, detail: `CNAME loop at ${current}` };
       seen.add(current);
-      const answer = await this.cached(current, type);
-      if (answer.rcode !== 'NOERROR' || type === 'CNAME') return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      const answer = step === 0 ? first : await this.cached(current, type);
+      if (answer.rcode !== 'NOERROR') return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
       // Walk the chain inside this answer (a recursive resolver returns it whole).
       let target = current;
       const links = new Set<string>();
@@ -136,11 +186,12 @@ export class DnsClient implements DnsResolver {
   }
 
   private cached(qname: string, type: QueryType): Promise<DnsAnswer> {
-    const key = questionKey(qname, type);
+    // questionKey() without normalising again: qname is normalised by resolve().
+    const key = `${qname}/${type}`;
     const hit = this.cache.get(key);
     if (hit && hit.expires > this.now()) {
       this.stats.cacheHits++;
-      return Promise.resolve(hit.answer);
+      return hit.answer;
     }
     const pending = this.inFlight.get(key);
     if (pending) {
@@ -150,7 +201,7 @@ export class DnsClient implements DnsResolver {
     const promise = this.query(qname, type).then((answer) => {
       this.inFlight.delete(key);
       const ttl = this.ttlOf(answer);
-      if (ttl > 0) this.cache.set(key, { answer, expires: this.now() + ttl * 1000 });
+      if (ttl > 0) this.cache.set(key, { answer: promise, expires: this.now() + ttl * 1000 });
       return answer;
     });
     this.inFlight.set(key, promise);
@@ -161,7 +212,9 @@ export class DnsClient implements DnsResolver {
   private ttlOf(answer: DnsAnswer): number {
     if (answer.rcode !== 'NOERROR' && answer.rcode !== 'NXDOMAIN') return 0;
     if (answer.records.length === 0) return this.negativeTtl;
-    return Math.min(...answer.records.map((r) => r.ttl));
+    let ttl = Infinity;
+    for (const record of answer.records) if (record.ttl < ttl) ttl = record.ttl;
+    return ttl;
   }
 
   private remaining(): number {
@@ -186,11 +239,15 @@ export class DnsClient implements DnsResolver {
   }
 
   private async attempt(server: DnsServer, qname: string, type: QueryType, timeoutMs: number): Promise<DnsAnswer> {
-    const label = serverLabel(server);
+    let label = this.labels.get(server);
+    if (label === undefined) {
+      label = serverLabel(server);
+      this.labels.set(server, label);
+    }
     this.stats.queriesSent++;
     if (server.kind === 'doh') {
       // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
-      const exchange = await dohExchange(server.url, encodeQuery(0, qname, type), timeoutMs, this.fetcher);
+      const exchange = await this.doh.exchange(server.url, encodeQuery(0, qname, type), timeoutMs);
       return this.toAnswer(exchange, undefined, 0, qname, type, label).answer;
     }
     let decoded: Decoded | undefined;
@@ -210,7 +267,7 @@ export class DnsClient implements DnsResolver {
         decoded = d;
         return true;
       },
-      () => randomInt(0, 0x10000),
+      () => this.ids.next(),
     );
     let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
     if (result.truncated) {
@@ -224,9 +281,10 @@ export class DnsClient implements DnsResolver {
     return result.answer;
   }
 
-  /** Closes the UDP sockets; later questions fail. */
+  /** Closes the UDP sockets and DoH sessions; later questions fail. */
   close(): void {
     this.udp.close();
+    this.doh.close();
   }
 
   private toAnswer(
@@ -246,7 +304,7 @@ export class DnsClient implements DnsResolver {
       case 'reply': {
         const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
         if (decoded.kind === 'bad') return { answer: { rcode: 'MALFORMED', records: [], detail: decoded.detail, server }, truncated: false };
-        return { answer: { ...decoded.answer, server }, truncated: decoded.truncated };
+        return { answer: { rcode: decoded.answer.rcode, records: decoded.answer.records, server }, truncated: decoded.truncated };
       }
     }
   }

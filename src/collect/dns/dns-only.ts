@@ -1,8 +1,7 @@
 import type { Logger } from '../../logger.js';
 import type { Collector } from '../collector.js';
 import { liveCollector } from '../live/live-collector.js';
-import { createDnsClient } from './create-dns-client.js';
-import { createHttpsGetter } from './https-getter.js';
+import { liveDnsClients } from './live-dns-clients.js';
 
 /**
  * DNS-only mode: a live collector with only the DNS client (and the HTTPS getter for
@@ -13,11 +12,10 @@ export function dnsOnlyCollector(
   dns: { readonly servers: readonly string[] },
   deps: { readonly logger: Logger; readonly now: () => Date; readonly readResolvConf?: () => string },
 ): Collector {
-  const client = createDnsClient({ servers: dns.servers }, { logger: deps.logger, ...(deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {}) });
   return liveCollector({
     mode: 'dns-only',
     tenantId: null,
-    clients: { dns: client, https: createHttpsGetter() },
+    clients: liveDnsClients(dns, { logger: deps.logger, ...(deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {}) }),
     extraDomains: target.domains,
     now: deps.now,
   });

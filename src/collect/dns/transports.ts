@@ -11,8 +11,6 @@ export type Exchange =
 export type ReplyFilter = (bytes: Buffer) => true | string;
 
 interface Pending {
-  readonly host: string;
-  readonly port: number;
   readonly filter: ReplyFilter;
   readonly finish: (result: Exchange) => void;
   lastBad?: string;
@@ -23,6 +21,8 @@ interface PooledSocket {
   readonly pending: Map<number, Pending>;
   /** Resolves once the socket is connected to its server (or failed to). */
   readonly ready: Promise<string | undefined>;
+  /** Set once `ready` resolved without error: later queries skip the wait. */
+  connected: boolean;
 }
 
 /**
@@ -49,16 +49,22 @@ export class UdpPool {
     if (list.length < this.size) {
       const socket = createSocket(isIP(host.split('%')[0] ?? '') === 6 ? 'udp6' : 'udp4');
       const pending = new Map<number, Pending>();
+      let pooled: PooledSocket | undefined;
       const ready = new Promise<string | undefined>((resolve) => {
-        socket.once('connect', () => resolve(undefined));
+        socket.once('connect', () => {
+          if (pooled) pooled.connected = true;
+          resolve(undefined);
+        });
         socket.once('error', (error) => resolve(`UDP error: ${error.message}`));
         socket.connect(port, host);
       });
       socket.on('message', (bytes) => {
         const entry = bytes.length >= 2 ? pending.get(bytes.readUInt16BE(0)) : undefined;
         if (!entry) {
-          // Garbage or an unknown ID: remember why, in case nothing better arrives in time.
-          for (const waiting of pending.values()) waiting.lastBad = `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+          // Garbage or an unknown ID: remember why, in case nothing better arrives in time. It
+          // cannot be told which query it was meant for, so it never replaces a reason that was
+          // specific to a query (a reply with its ID but another question).
+          for (const waiting of pending.values()) waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
           return;
         }
         const verdict = entry.filter(bytes);
@@ -69,7 +75,7 @@ export class UdpPool {
         for (const entry of pending.values()) entry.finish({ kind: 'failed', detail: `UDP error: ${error.message}` });
       });
       socket.unref();
-      const pooled: PooledSocket = { socket, pending, ready };
+      pooled = { socket, pending, ready, connected: false };
       list.push(pooled);
       return pooled;
     }
@@ -78,11 +84,18 @@ export class UdpPool {
   }
 
   /** Sends `build(id)` to host:port with an ID unused on the chosen socket. */
-  async exchange(host: string, port: number, build: (id: number) => Buffer, timeoutMs: number, filter: ReplyFilter, randomId: () => number): Promise<Exchange> {
-    if (this.closed) return { kind: 'failed', detail: 'the DNS client is closed' };
+  exchange(host: string, port: number, build: (id: number) => Buffer, timeoutMs: number, filter: ReplyFilter, randomId: () => number): Promise<Exchange> {
+    if (this.closed) return Promise.resolve({ kind: 'failed', detail: 'the DNS client is closed' });
     const pooled = this.socketFor(host, port);
-    const notReady = await pooled.ready;
-    if (notReady !== undefined) return { kind: 'failed', detail: notReady };
+    if (!pooled.connected) {
+      return pooled.ready.then((notReady) =>
+        notReady === undefined ? this.send(pooled, build, timeoutMs, filter, randomId) : { kind: 'failed', detail: notReady },
+      );
+    }
+    return this.send(pooled, build, timeoutMs, filter, randomId);
+  }
+
+  private send(pooled: PooledSocket, build: (id: number) => Buffer, timeoutMs: number, filter: ReplyFilter, randomId: () => number): Promise<Exchange> {
     let id = randomId();
     while (pooled.pending.has(id)) id = randomId();
     return new Promise((resolve) => {
@@ -94,12 +107,11 @@ export class UdpPool {
         pooled.pending.delete(id);
         resolve(result);
       };
-      const entry: Pending = { host, port, filter, finish };
+      const entry: Pending = { filter, finish };
       const timer = setTimeout(() => finish(entry.lastBad ? { kind: 'failed', detail: entry.lastBad } : { kind: 'timeout' }), timeoutMs);
       pooled.pending.set(id, entry);
-      pooled.socket.send(build(id), (error) => {
-        if (error) finish({ kind: 'failed', detail: `UDP send failed: ${error.message}` });
-      });
+      // No callback: a send error is emitted on the socket, whose handler fails its pending queries.
+      pooled.socket.send(build(id));
     });
   }
 
@@ -146,25 +158,4 @@ export function tcpExchange(host: string, port: number, query: Buffer, timeoutMs
       socket.write(Buffer.concat([prefix, query]));
     });
   });
-}
-
-/** DNS-over-HTTPS (RFC 8484 §4.1): POST application/dns-message. */
-export async function dohExchange(url: string, query: Buffer, timeoutMs: number, fetcher: typeof fetch): Promise<Exchange> {
-  try {
-    const response = await fetcher(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/dns-message', accept: 'application/dns-message' },
-      body: new Uint8Array(query),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (response.status !== 200) return { kind: 'failed', detail: `DoH server answered HTTP ${response.status}` };
-    const type = response.headers.get('content-type') ?? '';
-    if (!type.toLowerCase().startsWith('application/dns-message')) {
-      return { kind: 'failed', detail: `DoH server answered content-type "${type}"` };
-    }
-    return { kind: 'reply', bytes: Buffer.from(await response.arrayBuffer()) };
-  } catch (error: unknown) {
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return { kind: 'timeout' };
-    return { kind: 'failed', detail: `DoH request failed: ${error instanceof Error ? error.message : String(error)}` };
-  }
 }

@@ -11,9 +11,13 @@ import { hiddenRuleMailboxes } from './hidden-rule-scope.js';
 /** A source that did not end `ok`; it carries no data, so it fits every Exchange source. */
 type ExchangeCollected = { readonly status: Exclude<SourceStatus, { status: 'ok' }> };
 
-/** How a refused or failed cmdlet ends: refusal is `not_permitted` with the exact setup steps. */
-function failure(error: unknown, cmdlet: string): ExchangeCollected {
-  if (isExchangeRefusal(error)) {
+/**
+ * How a refused or failed cmdlet ends: refusal is `not_permitted` with the exact setup steps.
+ * A listing cmdlet (`listing`: no object named in its parameters) has no object to miss, so
+ * any 404 from it means the endpoint or the tenant is not available to the app.
+ */
+function failure(error: unknown, cmdlet: string, listing = false): ExchangeCollected {
+  if (isExchangeRefusal(error) || (listing && error instanceof ExchangeRequestError && error.status === 404)) {
     return {
       status: {
         status: 'not_permitted',
@@ -42,7 +46,7 @@ function cmdletCollector<K extends ExchangeSourceId>(
       const value = (await exchange.invoke(cmdlet, parameters, properties ? { properties } : {})) as readonly ExchangeObject[];
       return { status: { status: 'ok', count: value.length }, data: value as SourceDataMap[K] };
     } catch (error: unknown) {
-      return failure(error, cmdlet);
+      return failure(error, cmdlet, true);
     }
   };
 }
@@ -62,7 +66,7 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   try {
     mailboxes = context.earlier('exo.mailbox') ?? ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[]);
   } catch (error: unknown) {
-    return failure(error, 'Get-Mailbox');
+    return failure(error, 'Get-Mailbox', true);
   }
   const targets = hiddenRuleMailboxes(mailboxes, context);
   context.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);

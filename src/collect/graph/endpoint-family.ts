@@ -21,9 +21,10 @@ export interface EndpointClass {
 }
 
 function pathOf(url: string): string {
-  // Relative batch item URLs (`/users/…`) and absolute URLs alike.
-  const parsed = new URL(url, 'https://graph.invalid/');
-  return parsed.pathname.replace(/^\/(v1\.0|beta)(?=\/)/i, '').toLowerCase();
+  // Relative batch item URLs (`/users/…`, most calls: cut at the query, no URL parse) and absolute URLs alike.
+  const relative = url.startsWith('/') && !url.startsWith('//') && !/[\\#]|\/\.\.?(?:\/|$|\?)/.test(url);
+  const pathname = relative ? url.split('?', 1)[0] ?? '' : new URL(url, 'https://graph.invalid/').pathname;
+  return pathname.replace(/^\/(v1\.0|beta)(?=\/)/i, '').toLowerCase();
 }
 
 const OUTLOOK = /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;

@@ -1,15 +1,14 @@
 import type { TokenCredential } from '@azure/identity';
 import {
   AuthenticationHandler,
-  BatchRequestContent,
   Client,
   ResponseType,
   type Context,
 } from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffOptions } from './backoff.js';
+import { CachedTokenAuthenticationProvider } from './cached-token-credential.js';
 import { endpointFamily, type EndpointFamily } from './endpoint-family.js';
 import {
   GraphRequestError,
@@ -20,7 +19,8 @@ import {
 } from './graph-api.js';
 import { NodeHttpHandler } from './https-handler.js';
 import { isLoopbackHttp, LoopbackBearerMiddleware } from './loopback-bearer-middleware.js';
-import { DEFAULT_FAMILY_LIMITS, FamilyRateLimiter, realSleep, type FamilyLimit, type Sleep } from './rate-limiter.js';
+import { DEFAULT_FAMILY_LIMITS, DEFAULT_MAX_SOCKETS, FamilyRateLimiter, realSleep, type FamilyLimit, type Sleep } from './rate-limiter.js';
+import { DEFAULT_GLOBAL_PACE, RequestPacer, type PaceLimit } from './request-pacer.js';
 import { ThrottlingRetryMiddleware } from './throttling-middleware.js';
 
 /** Graph's documented maximum of requests in one JSON batch (learn.microsoft.com/graph/json-batching). */
@@ -45,9 +45,11 @@ export interface GraphTransportOptions {
   readonly ca?: string;
   readonly maxRetries?: number;
   readonly requestTimeoutMs?: number;
-  /** Sockets kept per origin; each `$batch` in flight holds one (default 32). */
+  /** Sockets kept per origin; each `$batch` in flight holds one (default `DEFAULT_MAX_SOCKETS`). */
   readonly maxSockets?: number;
   readonly limits?: Readonly<Record<EndpointFamily, FamilyLimit>>;
+  /** Pace of all requests together (Graph's global per-app limit); `null` turns pacing off. */
+  readonly globalPace?: PaceLimit | null;
   readonly backoff?: BackoffOptions;
   readonly sleep?: Sleep;
   /** Called once per attempt that reached (or failed to reach) the server; for metrics. */
@@ -84,7 +86,7 @@ async function readJson(response: Response, endpoint: string): Promise<unknown> 
 
 /**
  * The Graph transport: @microsoft/microsoft-graph-client with our middleware chain
- * (AuthenticationHandler with TokenCredentialAuthenticationProvider → ThrottlingRetryMiddleware →
+ * (AuthenticationHandler with a cached-token AuthenticationProvider → ThrottlingRetryMiddleware →
  * NodeHttpHandler). Paging follows `@odata.nextLink` exactly; `$batch` retries 429 items.
  */
 export function createGraphTransport(options: GraphTransportOptions): GraphTransport {
@@ -96,12 +98,15 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const maxRetries = options.maxRetries ?? 6;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
+  const globalPace = options.globalPace === undefined ? DEFAULT_GLOBAL_PACE : options.globalPace;
+  const pacer = globalPace === null ? undefined : new RequestPacer(globalPace, Date.now, sleep);
   const scope = `${origin}/.default`;
 
-  const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: [scope] });
+  const authProvider = new CachedTokenAuthenticationProvider(options.credential, [scope]);
   const auth = new AuthenticationHandler(authProvider);
   const throttling = new ThrottlingRetryMiddleware({
     limiter,
+    ...(pacer ? { pacer } : {}),
     logger,
     maxRetries,
     backoff,
@@ -111,7 +116,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const httpHandler = new NodeHttpHandler({
     timeoutMs: options.requestTimeoutMs ?? 100_000,
     ...(options.ca ? { ca: options.ca } : {}),
-    ...(options.maxSockets !== undefined ? { maxSockets: options.maxSockets } : {}),
+    maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS,
   });
   // The SDK attaches the token only to its own Graph hosts or to `customHosts` (host names only).
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? undefined : new Set([base.hostname]);
@@ -217,15 +222,17 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   }
 
   async function postBatch(items: readonly BatchItemRequest[]): Promise<readonly BatchItemResponse[]> {
-    // BatchRequestContent enforces the 20-request limit and unique ids; it wants fetch Requests,
-    // and strips scheme and host from their URLs, so they are built on the origin alone.
-    const content = new BatchRequestContent(
-      items.map((item) => ({
+    // The documented request shape (learn.microsoft.com/graph/json-batching), built directly:
+    // the SDK's BatchRequestContent builds a fetch Request per item only to take it apart again.
+    if (items.length > MAX_BATCH_SIZE) throw new Error(`batch: at most ${MAX_BATCH_SIZE} requests per $batch, got ${items.length}`);
+    const body = {
+      requests: items.map((item) => ({
         id: item.id,
-        request: new Request(`${origin}${item.url}`, { method: item.method, headers: { ...item.headers } }),
+        method: item.method,
+        url: item.url,
+        ...(item.headers && Object.keys(item.headers).length > 0 ? { headers: item.headers } : {}),
       })),
-    );
-    const body = await content.getContent();
+    };
     let response: Response;
     try {
       response = (await client.api('/$batch').responseType(ResponseType.RAW).post(body)) as Response;
@@ -281,6 +288,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         const { family, key } = endpointFamily(item.url);
         if (family !== 'directory') releases.push(await limiter.acquireBatchItem(family, key));
       }
+      // Each item counts against the global limit; the envelope itself does not.
+      if (pacer) await pacer.take(chunk.length);
       return await postBatch(chunk);
     } finally {
       for (const release of releases) release();
@@ -316,6 +325,14 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       const waits = throttled.map((t) => parseRetryAfter(t.headers?.['retry-after'], now));
       const known = waits.filter((w): w is number => w !== undefined);
       const wait = known.length > 0 ? Math.max(...known) : backoffDelay(round, backoff);
+      // Graph: after a 429, wait Retry-After before sending more (learn.microsoft.com/graph/throttling,
+      // "Best practices"). Holding back the throttled items' families, not only these items, stops
+      // the other batches in flight from running into the same full window.
+      const families = new Set(throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? '').family));
+      for (const family of families) limiter.pause(family, now + wait);
+      // Reports and Identity Protection have small limits of their own; only a 429 elsewhere
+      // can be the global one, which other runs of the app may share (see request-pacer.ts).
+      if (families.has('outlook') || families.has('directory')) pacer?.throttled();
       logger.debug(`Graph $batch: ${throttled.length} items throttled; retrying them in ${wait} ms`);
       await sleep(wait);
       const retry = new Set(throttled.map((t) => t.id));

@@ -11,7 +11,7 @@ export function isLoopbackHttp(url: string): boolean {
 /**
  * Attaches the bearer token for plain-HTTP loopback URLs only. The SDK's AuthenticationHandler
  * attaches tokens only to https URLs (GraphRequestUtil.isValidEndpoint), and the simulator serves
- * Graph over HTTP on 127.0.0.1; the token comes from the same TokenCredentialAuthenticationProvider.
+ * Graph over HTTP on 127.0.0.1; the token comes from the same AuthenticationProvider.
  * It sits directly after the AuthenticationHandler and does nothing for any other URL.
  */
 export class LoopbackBearerMiddleware implements Middleware {

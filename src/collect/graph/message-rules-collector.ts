@@ -5,6 +5,7 @@ import type { PageStream } from '../../snapshot/snapshot.js';
 import { inShard, type Shard } from '../../shard/shard.js';
 import type { Collected, CollectContext } from '../live/source-collector.js';
 import { type BatchItemRequest, type BatchItemResponse, type GraphApi, GraphRequestError } from './graph-api.js';
+import { BATCHES_IN_FLIGHT } from './rate-limiter.js';
 
 /**
  * Inbox rules of every mailbox through JSON `$batch`, as a lazily read stream.
@@ -12,14 +13,16 @@ import { type BatchItemRequest, type BatchItemResponse, type GraphApi, GraphRequ
  * Outlook limits (learn.microsoft.com/graph/throttling-limits, "Outlook service limits"): 4
  * concurrent requests and 10,000 requests per 10 minutes, per app and mailbox. Each mailbox
  * gets one request at a time (a rare second page follows only after the first returns), so a
- * mailbox never sees more than 1 concurrent request nor more than a handful per run. The global
- * pool (`concurrency` batches of `batchSize` requests in flight) bounds the load across
- * mailboxes; Graph runs at most 4 Outlook sub-requests of one batch in parallel.
+ * mailbox never sees more than 1 concurrent request nor more than a handful per run. What binds
+ * is Graph's global 2,000 requests/s per app, counted per batch item: the transport paces item
+ * starts under it (request-pacer.ts), and enough batches stay in flight to keep that pace
+ * (`BATCHES_IN_FLIGHT`, by Little's law: Graph runs at most 4 Outlook sub-requests of one batch
+ * in parallel, so a batch of 20 takes about 5 round trips).
  */
 export interface MessageRulesOptions {
   /** Requests per `$batch` (Graph's maximum is 20). */
   readonly batchSize?: number;
-  /** `$batch` requests in flight at once. */
+  /** `$batch` requests in flight at once (default: the transport's `BATCHES_IN_FLIGHT`). */
   readonly concurrency?: number;
   /** Users read per page of `/users`. */
   readonly userPageSize?: number;
@@ -147,13 +150,22 @@ export function messageRulesStream(
   },
 ): PageStream<MailboxMessageRules> {
   const batchSize = Math.min(20, Math.max(1, options.batchSize ?? 20));
-  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const concurrency = Math.max(1, options.concurrency ?? BATCHES_IN_FLIGHT);
   const userPageSize = options.userPageSize ?? 999;
   return {
     async *pages() {
       const users = first?.users ?? graph.pages(USERS_PATH(userPageSize))[Symbol.asyncIterator]();
       let pending: Mailbox[] = [...(first?.pending ?? [])];
       let exhausted = false;
+      // The next page of users is asked for while the current one still feeds batches, so the
+      // batches never wait a directory round trip for work (pages hold 999 users, ~50 batches).
+      let nextPage: Promise<IteratorResult<readonly unknown[]>> | undefined;
+      const prefetch = (): void => {
+        if (!exhausted && nextPage === undefined) {
+          nextPage = users.next();
+          nextPage.catch(() => undefined);
+        }
+      };
       // Batches finish in any order; each slot is refilled as soon as its batch returns, so a
       // slow batch (latency has a long tail) never holds the others back.
       const inFlight = new Map<number, Promise<{ key: number; page: MailboxMessageRules[] }>>();
@@ -161,11 +173,14 @@ export function messageRulesStream(
       const fill = async (): Promise<void> => {
         while (inFlight.size < concurrency) {
           while (pending.length < batchSize && !exhausted) {
-            const next = await users.next();
+            prefetch();
+            const next = await (nextPage as Promise<IteratorResult<readonly unknown[]>>);
+            nextPage = undefined;
             if (next.done === true) exhausted = true;
             else pending.push(...mailboxOwners(next.value, options.shard));
           }
           if (pending.length === 0) return;
+          if (pending.length < batchSize * concurrency) prefetch();
           const batch = pending.slice(0, batchSize);
           pending = pending.slice(batchSize);
           const key = nextKey++;

@@ -11,16 +11,31 @@ export interface FamilyLimit {
 }
 
 /**
+ * `$batch` envelopes in flight. Little's law: in-flight = rate x time in flight. Graph runs at
+ * most 4 Outlook items of a batch at once (learn.microsoft.com/graph/throttling-limits, "Outlook
+ * service limits"), so a batch of 20 takes about 5 item round trips: ~0.5 s at 100 ms each.
+ * Reaching the global pace of 1,800 items/s (request-pacer.ts) then needs 1,800 x 0.5 / 20 = 45
+ * batches; 96 keeps that rate with round trips up to 200 ms. The pacer, not this number,
+ * holds the rate, so a larger pool costs only idle sockets.
+ */
+export const BATCHES_IN_FLIGHT = 96;
+
+/** Sockets per origin: one per batch in flight, plus room for single requests (paging `/users`). */
+export const DEFAULT_MAX_SOCKETS = BATCHES_IN_FLIGHT + 16;
+
+/**
  * Our limits: Graph's documented ones, with windows counted from each response (see `slots`)
  * plus 20 ms, and a concurrency no larger than the window's allowance (learn.microsoft.com/graph/throttling-limits)
  * so that clock skew and latency never push us over: staying under the limit is cheaper than
- * waiting out a 429, and Conditional Access sends no Retry-After at all.
+ * waiting out a 429, and Conditional Access sends no Retry-After at all. Outlook has no window
+ * here: one request per mailbox is far below its 10,000 per 10 minutes, and the global pace
+ * (request-pacer.ts) bounds the total.
  */
 export const DEFAULT_FAMILY_LIMITS: Readonly<Record<EndpointFamily, FamilyLimit>> = {
   'identity-reports': { window: { requests: 5, windowMs: 10_020 }, concurrency: 5 },
   'identity-protection': { window: { requests: 1, windowMs: 1_020 }, concurrency: 1 },
   outlook: { concurrencyPerKey: 4, concurrency: 16 },
-  batch: { concurrency: 4 },
+  batch: { concurrency: BATCHES_IN_FLIGHT },
   directory: { concurrency: 8 },
 };
 
@@ -69,7 +84,11 @@ interface FamilyState {
   blockedUntil: number;
   /** Serialises the window bookkeeping so waiters are admitted in order. */
   gate: Promise<void>;
+  /** Admissions queued on `gate`. */
+  waiting: number;
 }
+
+const NO_SLOT: Promise<undefined> = Promise.resolve(undefined);
 
 /**
  * Per-family admission control for Graph requests: a sliding-window rate, a concurrency cap and,
@@ -96,6 +115,7 @@ export class FamilyRateLimiter {
         slots: [],
         blockedUntil: 0,
         gate: Promise.resolve(),
+        waiting: 0,
       };
       this.families.set(family, state);
     }
@@ -143,6 +163,10 @@ export class FamilyRateLimiter {
   }
 
   private admit(state: FamilyState): Promise<{ end: number } | undefined> {
+    // Nothing to count and nobody waiting (Outlook items between 429s): admitted at once,
+    // without a turn through the gate (one per batch item at thousands per second).
+    if (!state.limit.window && state.waiting === 0 && state.blockedUntil <= this.now()) return NO_SLOT;
+    state.waiting += 1;
     const turn = state.gate.then(async () => {
       for (;;) {
         const now = this.now();
@@ -166,8 +190,12 @@ export class FamilyRateLimiter {
       }
     });
     state.gate = turn.then(
-      () => undefined,
-      () => undefined,
+      () => {
+        state.waiting -= 1;
+      },
+      () => {
+        state.waiting -= 1;
+      },
     );
     return turn;
   }

@@ -4,9 +4,12 @@ import type { Logger } from '../../logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, RETRYABLE_STATUSES, type BackoffOptions } from './backoff.js';
 import { endpointFamily, type EndpointFamily } from './endpoint-family.js';
 import type { FamilyRateLimiter, Sleep } from './rate-limiter.js';
+import type { RequestPacer } from './request-pacer.js';
 
 export interface ThrottlingOptions {
   readonly limiter: FamilyRateLimiter;
+  /** Graph's global per-app pace; `$batch` envelopes skip it (their items are paced one by one). */
+  readonly pacer?: RequestPacer;
   readonly logger: Logger;
   /** Retries after the first attempt. */
   readonly maxRetries: number;
@@ -56,6 +59,7 @@ export class ThrottlingRetryMiddleware implements Middleware {
     for (let attempt = 0; ; attempt += 1) {
       context.response = undefined;
       const release = await limiter.acquire(family, key);
+      if (family !== 'batch') await this.options.pacer?.take(1);
       let failure: unknown;
       try {
         await next.execute(context);
@@ -73,7 +77,12 @@ export class ThrottlingRetryMiddleware implements Middleware {
       }
       const retryAfter = response ? parseRetryAfter(response.headers.get('retry-after'), now()) : undefined;
       const delay = retryAfter ?? backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF);
-      if (response?.status === 429) limiter.pause(family, now() + delay);
+      if (response?.status === 429) {
+        limiter.pause(family, now() + delay);
+        // Reports and Identity Protection have small limits of their own; only a 429 elsewhere
+        // can be the global one.
+        if (family === 'outlook' || family === 'directory') this.options.pacer?.throttled();
+      }
       // Drain the body we are discarding so the connection can be reused.
       if (response) await response.arrayBuffer().catch(() => undefined);
       const requestId = response?.headers.get('request-id');

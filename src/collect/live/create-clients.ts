@@ -17,7 +17,7 @@ export interface ClientFactoryDeps {
   /** Extra CA (PEM) trusted by these clients only: the simulator's. */
   readonly ca?: string;
   /** Transport tuning for tests and the benchmark. */
-  readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt' | 'maxSockets'>>;
+  readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt' | 'maxSockets' | 'globalPace'>>;
   /** Exchange admin API client tuning for tests and the benchmark. */
   readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep' | 'maxPageSize'>>;
   /** DNS servers to ask (the simulator's); without them no DNS client is built here. */

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { JsonObject } from '../../model/json.js';
-import type { DnsAnswer, DnsData, DnsRecord } from '../../snapshot/dns-types.js';
+import type { DnsAnswer, DnsData, DnsRecord, HttpsFetch } from '../../snapshot/dns-types.js';
 import { SOURCE_FILES } from '../../snapshot/folder-layout.js';
 import { type Manifest, SNAPSHOT_FORMAT_VERSION } from '../../snapshot/manifest.js';
 import type { SourceId } from '../../snapshot/source-id.js';
@@ -12,6 +12,8 @@ import { CollectionFile, StreamFile } from './json-writer.js';
 import { writeSignIns } from './sign-ins.js';
 import { chosen, type GeneratedUser, guid, mix, pick, type TenantShape, userAt } from './tenant-model.js';
 import { DKIM_KEY_1024, DKIM_KEY_2048, M365_SPF } from './vocabulary.js';
+import { HIDDEN_RULE_ANNOTATION } from '../exchange-service.js';
+import { completeDnsData } from './complete-dns.js';
 
 /** Built-in role template IDs (learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
 export const ROLE = {
@@ -130,6 +132,7 @@ function rulesFor(shape: TenantShape, u: GeneratedUser, s: Scenarios): { graph: 
       MarkAsRead: false,
       StopProcessingRules: false,
       ...exo,
+      ...(hidden ? { [HIDDEN_RULE_ANNOTATION]: true } : {}),
     });
   };
   if (random() < 0.08) {
@@ -163,6 +166,7 @@ function txt(name: string, ...values: string[]): DnsRecord[] {
 /** DNS for the tenant's domains: the first well configured, the others with the usual mistakes. */
 export function dnsFor(shape: TenantShape): DnsData {
   const answers: Record<string, DnsAnswer> = {};
+  const https: Record<string, HttpsFetch> = {};
   const put = (name: string, type: string, records: DnsRecord[], rcode = 'NOERROR'): void => {
     answers[`${name}/${type}`] = { rcode, records };
   };
@@ -191,6 +195,12 @@ export function dnsFor(shape: TenantShape): DnsData {
       put(domain, 'TXT', txt(domain, 'v=spf1 include:spf.protection.outlook.com -all', verification));
       put(`_dmarc.${domain}`, 'TXT', txt(`_dmarc.${domain}`, `v=DMARC1; p=reject; rua=mailto:dmarc@${domain}; ruf=mailto:dmarc@${domain}; fo=1`));
       put(`_mta-sts.${domain}`, 'TXT', txt(`_mta-sts.${domain}`, 'v=STSv1; id=20261101T000000'));
+      // RFC 8461 §3.2 policy, served by the simulator's policy host; Exchange Online's MX hosts.
+      https[`https://mta-sts.${domain}/.well-known/mta-sts.txt`] = {
+        status: 200,
+        contentType: 'text/plain',
+        body: 'version: STSv1\r\nmode: enforce\r\nmx: *.mail.protection.outlook.com\r\nmax_age: 604800\r\n',
+      };
       put(`_smtp._tls.${domain}`, 'TXT', txt(`_smtp._tls.${domain}`, `v=TLSRPTv1; rua=mailto:tlsrpt@${domain}`));
     } else if (profile === 1) {
       // Soft-fail SPF, monitoring-only DMARC reporting to a vendor that has not authorised it (RFC 7489 §7.1).
@@ -205,7 +215,7 @@ export function dnsFor(shape: TenantShape): DnsData {
     }
   });
   put(`_dmarc.${shape.initialDomain}`, 'TXT', [], 'NXDOMAIN');
-  return { answers };
+  return { answers, https };
 }
 
 const invokeHeader = (shape: TenantShape): Record<string, unknown> => ({
@@ -456,7 +466,7 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   for (const id of ['exo.hostedOutboundSpamFilterPolicy', 'exo.remoteDomain', 'exo.hostedOutboundSpamFilterRule', 'exo.transportConfig', 'exo.recipient'] as const) counts[id] = id === 'exo.hostedOutboundSpamFilterPolicy' || id === 'exo.remoteDomain' ? 2 : 1;
   counts['exo.dkimSigningConfig'] = shape.domains.length;
 
-  const dns = dnsFor(shape);
+  const dns = await completeDnsData(dnsFor(shape), [...shape.domains, shape.initialDomain]);
   await writeJson(out, SOURCE_FILES.dns, dns);
   counts.dns = Object.keys(dns.answers).length;
 

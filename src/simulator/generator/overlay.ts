@@ -3,10 +3,12 @@ import path from 'node:path';
 import { ConfigurationError, errorMessage } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../model/json.js';
 import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from '../../snapshot/folder-layout.js';
+import type { DnsData } from '../../snapshot/dns-types.js';
 import type { Manifest } from '../../snapshot/manifest.js';
 import { readSnapshotFolder } from '../../snapshot/read-folder.js';
 import type { SourceId } from '../../snapshot/source-id.js';
 import type { SourceStatus } from '../../snapshot/source-status.js';
+import { completeDnsData } from './complete-dns.js';
 
 /**
  * Sources that describe the tenant's configuration as a whole (policies, org settings): a
@@ -89,11 +91,16 @@ export async function applyOverlay(out: string, overlayDir: string): Promise<voi
       continue;
     }
     if (id === 'dns') {
-      const mine = JSON.parse(await readFile(from, 'utf8')) as { answers: JsonObject };
-      const theirs = (await readCollection(to)) as unknown as { header: { answers?: JsonObject } } | undefined;
+      const mine = JSON.parse(await readFile(from, 'utf8')) as { answers: JsonObject; https?: JsonObject };
+      const theirs = (await readCollection(to)) as unknown as { header: { answers?: JsonObject; https?: JsonObject } } | undefined;
       const answers = { ...(theirs?.header.answers ?? {}), ...mine.answers };
-      await writeFile(to, `${JSON.stringify({ ...mine, answers }, null, 1)}\n`);
-      sources[id] = { status: 'ok', count: Object.keys(answers).length };
+      // Recorded HTTPS fetches (MTA-STS policies) merge by URL, the overlay's winning.
+      const https = { ...(theirs?.header.https ?? {}), ...(mine.https ?? {}) };
+      const merged = { ...mine, answers, ...(Object.keys(https).length > 0 ? { https } : {}) } as unknown as DnsData;
+      // The overlay's domains and records change what the controls ask: answer every new question.
+      const completed = await completeDnsData(merged, [...(generated.domains ?? []), ...(overlay.manifest.domains ?? [])]);
+      await writeFile(to, `${JSON.stringify(completed, null, 1)}\n`);
+      sources[id] = { status: 'ok', count: Object.keys(completed.answers).length };
       continue;
     }
     if (SINGLETON_SOURCES.has(id) || REPLACED.has(id)) {

@@ -4,13 +4,20 @@ import { DnsClient } from '../../../src/collect/dns/dns-client.js';
 import { RecordingResolver } from '../../../src/collect/dns/recording-resolver.js';
 import { parseDnsServer, parseResolvConf } from '../../../src/collect/dns/server-address.js';
 import { ReplayResolver } from '../../../src/snapshot/replay-resolver.js';
+import { startFakeDohServer, type FakeDohServer as DohServer, type FakeDohHandler } from '../../helpers/fake-doh-server.js';
 import { replyTo, startFakeDnsServer, type FakeDnsServer, type FakeHandler } from '../../helpers/fake-dns-server.js';
 
-let servers: FakeDnsServer[] = [];
+let servers: (FakeDnsServer | DohServer)[] = [];
 afterEach(async () => {
   await Promise.all(servers.map((s) => s.close()));
   servers = [];
 });
+
+async function startDohServer(handler: FakeDohHandler): Promise<DohServer> {
+  const server = await startFakeDohServer(handler);
+  servers.push(server);
+  return server;
+}
 
 async function serve(handler: FakeHandler): Promise<FakeDnsServer> {
   const server = await startFakeDnsServer(handler);
@@ -135,19 +142,53 @@ describe('DnsClient over loopback UDP/TCP', () => {
     expect(server.queries).toHaveLength(0);
   });
 
-  it('DoH posts application/dns-message (RFC 8484)', async () => {
+  it('DoH posts application/dns-message with ID 0 over HTTP/2 to a loopback TLS server (RFC 8484)', async () => {
     const seen: string[] = [];
-    const fakeFetch: typeof fetch = async (_url, init) => {
-      const body = Buffer.from(init?.body as Uint8Array);
-      const query = packet.decode(body);
-      seen.push(`${init?.method ?? ''} ${String((init?.headers as Record<string, string>)['content-type'])} id=${query.id ?? -1}`);
-      const reply = packet.encode(replyTo(query, [txt('doh.example.test', ['via doh'])]));
-      return new Response(new Uint8Array(reply), { status: 200, headers: { 'content-type': 'application/dns-message' } });
-    };
-    const dns = new DnsClient({ servers: [parseDnsServer('https://dns.example.test/dns-query')], fetch: fakeFetch });
+    const doh = await startDohServer((query, headers, respond) => {
+      seen.push(`${String(headers[':method'])} ${String(headers['content-type'])} id=${query.id ?? -1}`);
+      respond(200, 'application/dns-message', packet.encode(replyTo(query, [txt('doh.example.test', ['via doh'])])));
+    });
+    const dns = new DnsClient({ servers: [parseDnsServer(doh.url)], dohCa: doh.ca, timeoutMs: 2000, retries: 0 });
     const answer = await dns.resolve('doh.example.test', 'TXT');
     expect(answer.records[0]?.data).toEqual(['via doh']);
-    expect(seen).toEqual(['POST application/dns-message id=0']);
+    expect(answer.server).toBe(doh.url);
+    expect((await dns.resolve('second.example.test', 'TXT')).rcode).toBe('NOERROR');
+    expect(seen).toEqual(['POST application/dns-message id=0', 'POST application/dns-message id=0']);
+    // Both queries went over one HTTP/2 session.
+    expect(doh.sessions()).toBe(1);
+    dns.close();
+  });
+
+  it('DoH failures are MALFORMED or TIMEOUT with a reason: HTTP error, wrong type, garbage, untrusted certificate, silence', async () => {
+    const doh = await startDohServer((query, _headers, respond) => {
+      const name = query.questions?.[0]?.name ?? '';
+      if (name.startsWith('http500')) respond(500, 'text/plain', Buffer.from('oops'));
+      else if (name.startsWith('html')) respond(200, 'text/html', Buffer.from('<html></html>'));
+      else if (name.startsWith('garbage')) respond(200, 'application/dns-message', Buffer.from('definitely not DNS'));
+      else if (name.startsWith('wrongid')) respond(200, 'application/dns-message', packet.encode({ ...replyTo(query, []), id: 77 }));
+      // silent: never respond
+    });
+    // Generous: the first request also pays the TLS handshake, which a loaded machine slows.
+    const dns = new DnsClient({ servers: [parseDnsServer(doh.url)], dohCa: doh.ca, timeoutMs: 2000, retries: 0 });
+    const cases: [string, string, RegExp][] = [
+      ['http500.example.test', 'MALFORMED', /HTTP 500/],
+      ['html.example.test', 'MALFORMED', /content-type "text\/html"/],
+      ['garbage.example.test', 'MALFORMED', /undecodable|does not match/],
+      ['wrongid.example.test', 'MALFORMED', /ID 77 does not match/],
+      ['silent.example.test', 'TIMEOUT', /timeout/],
+    ];
+    for (const [name, rcode, detail] of cases) {
+      const answer = await dns.resolve(name, 'TXT');
+      expect(answer.rcode, name).toBe(rcode);
+      expect(answer.detail, name).toMatch(detail);
+    }
+    dns.close();
+    // Without the test CA, the server's self-signed certificate is refused: TLS is checked.
+    const untrusting = new DnsClient({ servers: [parseDnsServer(doh.url)], timeoutMs: 2000, retries: 0 });
+    const refused = await untrusting.resolve('doh.example.test', 'TXT');
+    expect(refused.rcode).toBe('MALFORMED');
+    expect(refused.detail).toMatch(/certificate/i);
+    untrusting.close();
   });
 
   it('recording then replay gives the same answers; an unasked question is NOT_COLLECTED', async () => {
