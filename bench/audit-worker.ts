@@ -9,6 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { createDnsClient } from '../src/collect/dns/create-dns-client.js';
 import type { ExchangeApi } from '../src/collect/exchange/exchange-api.js';
 import { DEFAULT_BACKOFF } from '../src/collect/graph/backoff.js';
@@ -40,6 +41,8 @@ export interface WorkerConfig {
 export interface WorkerResult {
   readonly wallMs: number;
   readonly peakRssMb: number;
+  /** Peak `heapUsed` sampled every 250 ms (live objects plus garbage not yet collected). */
+  readonly peakHeapMb: number;
   /** CPU the audit process used (user + system): far below the wall time means it waited on the limits. */
   readonly cpuSeconds: number;
   readonly results: Readonly<Record<string, number>>;
@@ -106,15 +109,42 @@ function naiveGraph(graph: GraphApi, lock: Lock): GraphApi {
 }
 
 function naiveExchange(exchange: ExchangeApi, lock: Lock): ExchangeApi {
-  return { ...exchange, invoke: (cmdlet, parameters) => lock.run(() => exchange.invoke(cmdlet, parameters)) };
+  return { ...exchange, invoke: (cmdlet, parameters, invokeOptions) => lock.run(() => exchange.invoke(cmdlet, parameters, invokeOptions)) };
 }
 
-/** `--verbose` on the harness: the audit's own log (per-source timings) on stderr. */
+const mb = (bytes: number): number => Math.round(bytes / 1048576);
+
+/** `rss/heap` now, for the verbose log: where in the run memory grows. */
+function memoryNow(): string {
+  const m = process.memoryUsage();
+  const space = (name: string): number => mb(getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? 0);
+  return `rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB (new ${space('new_space')}, old ${space('old_space')}, large ${space('large_object_space')}), external ${mb(m.external)} MB`;
+}
+
+/** `--verbose` on the harness: the audit's own log (per-source timings, memory) on stderr. */
 const stderrLogger: Logger = {
   ...silentLogger,
-  info: (m) => process.stderr.write(`  audit ${(performance.now() / 1000).toFixed(2)}s: ${m}\n`),
+  info: (m) => process.stderr.write(`  audit ${(performance.now() / 1000).toFixed(2)}s [${memoryNow()}]: ${m}\n`),
   warning: (m) => process.stderr.write(`  audit warning: ${m}\n`),
 };
+
+/** Samples the heap in use, for the peak live-plus-garbage heap next to peak RSS. */
+function heapSampler(verbose: boolean): { stop(): number } {
+  let peak = 0;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+    // Every 10 s in verbose mode: the memory curve between log lines.
+    if (verbose && ++ticks % 40 === 0) process.stderr.write(`  audit ${(performance.now() / 1000).toFixed(2)}s [${memoryNow()}]\n`);
+  }, 250);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, process.memoryUsage().heapUsed);
+    },
+  };
+}
 
 export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
   const logger = config.verbose ? stderrLogger : silentLogger;
@@ -168,15 +198,18 @@ export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
   };
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const heap = heapSampler(config.verbose);
   try {
     const outcome = await run(settings, { logger, now: () => now, collector });
     const wallMs = performance.now() - started;
+    const peakHeapMb = mb(heap.stop());
     const results: Record<string, number> = {};
     for (const result of outcome.report.results) results[result.status] = (results[result.status] ?? 0) + 1;
     const sources = Object.fromEntries(Object.entries(outcome.report.snapshot.sources).map(([id, s]) => [id, s.status]));
     const used = process.cpuUsage(cpu);
-    return { wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, cpuSeconds: (used.user + used.system) / 1e6, results, sources };
+    return { wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, peakHeapMb, cpuSeconds: (used.user + used.system) / 1e6, results, sources };
   } finally {
+    heap.stop();
     await collector.close?.();
   }
 }

@@ -38,6 +38,8 @@ interface Options {
   /** An existing tenant folder instead of a generated one. */
   readonly tenant: string | undefined;
   readonly verbose: boolean;
+  /** Node options for the audit process only (e.g. `--max-semi-space-size=16`), to measure heap settings. */
+  readonly auditNodeOptions: readonly string[];
 }
 
 function options(): Options {
@@ -55,6 +57,7 @@ function options(): Options {
       tenant: { type: 'string' },
       worker: { type: 'string' },
       verbose: { type: 'boolean' },
+      'audit-node-options': { type: 'string' },
     },
     // bench/run.mjs passes the entry file first.
     allowPositionals: true,
@@ -76,6 +79,7 @@ function options(): Options {
     policy: values.policy ?? path.resolve('demo/demo-policy.json'),
     tenant: values.tenant,
     verbose: values.verbose === true,
+    auditNodeOptions: (values['audit-node-options'] ?? '').split(/\s+/).filter((o) => o !== ''),
   };
 }
 
@@ -237,13 +241,13 @@ const sum = (counts: Readonly<Record<string, number>>): number => Object.values(
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 /** Runs one audit in its own process (so its peak RSS is its own) and reads its result. */
-async function audit(config: WorkerConfig): Promise<WorkerResult> {
-  const out = await runToEnd(process.execPath, [fileURLToPath(import.meta.url), '--worker', JSON.stringify(config)]);
+async function audit(config: WorkerConfig, nodeOptions: readonly string[]): Promise<WorkerResult> {
+  const out = await runToEnd(process.execPath, [...nodeOptions, fileURLToPath(import.meta.url), '--worker', JSON.stringify(config)]);
   const last = out.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last) as WorkerResult;
 }
 
-async function measured(sim: Simulator, config: WorkerConfig, realism: RealismConfig) {
+async function measured(sim: Simulator, config: WorkerConfig, realism: RealismConfig, nodeOptions: readonly string[]) {
   // Let every throttling window of an earlier run expire, so runs do not pay for each other.
   await new Promise((resolve) => setTimeout(resolve, 1_100 * Math.max(1, (realism.throttling?.reports?.windowMs ?? 0) / 1000)));
   const before = await sim.stats();
@@ -259,7 +263,7 @@ async function measured(sim: Simulator, config: WorkerConfig, realism: RealismCo
       previous = now;
     }, () => undefined);
   }, 2_000);
-  const result = await audit(config).finally(() => clearInterval(poll));
+  const result = await audit(config, nodeOptions).finally(() => clearInterval(poll));
   const after = await sim.stats();
   const requests = diff(after.requests, before.requests);
   const throttled = diff(after.throttled, before.throttled);
@@ -273,6 +277,7 @@ async function measured(sim: Simulator, config: WorkerConfig, realism: RealismCo
     boundBy: Object.entries(bounds).sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'none',
     ratio: lowerBound > 0 ? round(wall / lowerBound) : null,
     peakRssMb: round(result.peakRssMb, 0),
+    peakHeapMb: result.peakHeapMb,
     cpuSeconds: round(result.cpuSeconds, 1),
     requests: Object.fromEntries(Object.entries(requests).filter(([, n]) => n > 0)),
     requestsTotal: sum(requests),
@@ -309,8 +314,8 @@ async function main(): Promise<void> {
       policy: o.policy,
       timeScale: o.timeScale,
     };
-    const full = await measured(sim, { ...base, naive: false }, realism);
-    const naive = o.naive ? await measured(sim, { ...base, naive: true }, realism) : undefined;
+    const full = await measured(sim, { ...base, naive: false }, realism, o.auditNodeOptions);
+    const naive = o.naive ? await measured(sim, { ...base, naive: true }, realism, o.auditNodeOptions) : undefined;
     const line = {
       users: summary.users,
       mailboxes: summary.mailboxes,
@@ -327,6 +332,7 @@ async function main(): Promise<void> {
         : null,
       speedup: naive ? round(naive.wallSeconds / full.wallSeconds, 1) : null,
       node: process.version,
+      auditNodeOptions: o.auditNodeOptions.join(' '),
       date: new Date().toISOString(),
     };
     process.stdout.write(`${JSON.stringify(line)}\n`);

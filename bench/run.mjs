@@ -1,6 +1,7 @@
 // Bundles a TypeScript benchmark with esbuild and runs it, so benchmarks share the sources the
 // tests and the CLI use. Usage: node bench/run.mjs bench/inbox-rules.ts [args…]
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,6 +12,9 @@ if (!entry) {
   process.exit(2);
 }
 await mkdir('node_modules/.cache', { recursive: true });
-const outfile = `node_modules/.cache/mailwarden-bench-${path.basename(entry, '.ts')}.mjs`;
+// One bundle per checkout: worktrees may share node_modules, and a run in one must not rewrite
+// the bundle another is running (the audit worker re-executes this file).
+const checkout = createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8);
+const outfile = `node_modules/.cache/mailwarden-bench-${path.basename(entry, '.ts')}-${checkout}.mjs`;
 await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node24', outfile, packages: 'external', logLevel: 'warning' });
 await import(pathToFileURL(outfile).href);

@@ -77,8 +77,8 @@ audit options:
   --exchange-url URL        Override the cloud's Exchange Online endpoint
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
-  --shard I/N               Audit slice I of N (live targets): per-mailbox work split by a stable hash,
-                            tenant-wide sources by shard 1 only; combine with merge-reports
+  --shard I/N               Audit slice I of N (--tenant-id, --simulate, --demo): per-mailbox work split by a
+                            stable hash, tenant-wide sources by shard 1 only; combine with merge-reports
   --report-json FILE        Write the JSON evidence report
   --summary-md FILE         Write the Markdown summary
   --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
@@ -186,11 +186,15 @@ function parseFailOn(value: string | undefined): FailOn {
   throw new UsageError(`--fail-on: expected none, low, medium, high or critical, got "${value}"`);
 }
 
-/** `--shard i/n` slices live collection; a snapshot folder already says which shard it holds. */
+/**
+ * `--shard i/n` slices live collection: a tenant, or a simulated tenant served over loopback
+ * (`--simulate`, `--demo`), which is collected exactly as a tenant is. A snapshot folder
+ * already says which shard it holds.
+ */
 function cliShard(value: string | undefined, target: TargetSettings): Shard | undefined {
   if (value === undefined) return undefined;
-  if (target.kind !== 'tenant') {
-    throw new UsageError(`--shard applies to live audits (--tenant-id); a snapshot's manifest already names its shard`);
+  if (target.kind !== 'tenant' && target.kind !== 'simulate' && target.kind !== 'demo') {
+    throw new UsageError(`--shard applies to live audits (--tenant-id, --simulate, --demo); a snapshot's manifest already names its shard`);
   }
   try {
     return parseShard(value);

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Collector } from './collect/collector.js';
-import { evaluate } from './evaluate/evaluate.js';
+import { evaluate, startEarlyStream, type StartedStream } from './evaluate/evaluate.js';
 import { writeEvidencePack, type EvidenceOutcome } from './evidence/write-evidence.js';
 import { collectedSources, selectControls } from './evaluate/selection.js';
 import type { Logger } from './logger.js';
@@ -22,6 +22,8 @@ import { expiringExceptions, renderExpiringExceptions } from './report/expiring-
 import type { IssuesSettings, Settings } from './settings.js';
 import { readSnapshotFolder } from './snapshot/read-folder.js';
 import type { Manifest } from './snapshot/manifest.js';
+import type { Snapshot } from './snapshot/snapshot.js';
+import type { SourceId } from './snapshot/source-id.js';
 import { writeSnapshotFolder } from './snapshot/write-folder.js';
 import { TOOL } from './version.js';
 
@@ -136,7 +138,22 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
   const sources = collectedSources(policy, settings.only, settings.shard);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
 
-  let snapshot = await deps.collector.collect({ sources, policy, logger, ...(settings.shard ? { shard: settings.shard } : {}) });
+  // Without a folder to write, the sign-in folds start as soon as the sources they read are in,
+  // while DNS and hidden inbox rules are still collected. A saved snapshot (or evidence pack)
+  // must copy every stream first, so it keeps the one-after-the-other order.
+  const overlap = !settings.saveSnapshotDir && !settings.evidence;
+  let started: StartedStream | undefined;
+  const onEarly = (early: Snapshot, pending: ReadonlySet<SourceId>): void => {
+    started = startEarlyStream(early, policy, { now: new Date(early.manifest.capturedAt), only: settings.only, domains: early.manifest.domains ?? [] }, pending);
+    if (started) logger.info(`Reading the sign-in log while ${[...pending].join(', ') || 'nothing'} is collected`);
+  };
+  let snapshot = await deps.collector.collect({
+    sources,
+    policy,
+    logger,
+    ...(settings.shard ? { shard: settings.shard } : {}),
+    ...(overlap ? { onEarly } : {}),
+  });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
@@ -156,6 +173,9 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
     now,
     only: settings.only,
     domains: snapshot.manifest.domains ?? [],
+    ...(started ? { started } : {}),
+    // Nothing reads the snapshot's data after this unless it is written to a folder or a pack.
+    release: overlap,
   });
   for (const exception of evaluation.unusedExceptions) {
     const warning = `exception for ${exception.control} on "${exception.target}" matches no result; remove it or correct its target`;

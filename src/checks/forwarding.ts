@@ -86,8 +86,15 @@ function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[]
   const partners = params.strings('partnerDomains');
   const mailboxes = snapshot.data('exo.mailbox');
   const recipients = snapshot.data('exo.recipient');
-  const internal = new Map<string, ExchangeObject>();
-  for (const m of mailboxes) for (const k of recipientKeys(m)) internal.set(k, m);
+  // Only the names some mailbox forwards to are looked up; indexing every name of every mailbox
+  // would cost nine map entries per mailbox on a 100,000-mailbox tenant.
+  const targets = new Set<string>();
+  for (const m of mailboxes) {
+    const target = text(m.ForwardingAddress);
+    if (target !== undefined) targets.add(target.toLowerCase());
+  }
+  const internal = new Set<string>();
+  if (targets.size > 0) for (const m of mailboxes) for (const k of recipientKeys(m)) if (targets.has(k)) internal.add(k);
   const contacts = new Map<string, ExchangeObject>();
   for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
 

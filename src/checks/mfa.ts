@@ -8,7 +8,7 @@ import {
   PHISHING_RESISTANT_METHODS,
   PHISHING_RESISTANT_STRENGTH_ID,
 } from '../controls/privileged-roles.js';
-import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy } from '../snapshot/graph-types.js';
+import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy, UserRegistrationDetails } from '../snapshot/graph-types.js';
 import {
   allAppsProblems,
   allUsersProblems,
@@ -22,7 +22,8 @@ import { tenantCaRequirementFindings, type TenantCaRequirement } from './tenant-
 /** `mfa.registration`: share of enabled member users registered for MFA. */
 function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Finding[] {
   const users = snapshot.data('graph.users');
-  const details = new Map(snapshot.data('graph.userRegistrationDetails').map((d) => [d.id, d]));
+  const details = new Map<string, UserRegistrationDetails>();
+  for (const d of snapshot.data('graph.userRegistrationDetails')) details.set(d.id, d);
   const requireCapable = params.boolean('requireCapable');
   const minPercent = params.number('minPercent');
   const excepted = new Set(context.exceptions.map((e) => e.target.toLowerCase()));
@@ -115,7 +116,6 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
   const allowed = exclusionSet(params.strings('allowedExclusions'));
   const policies = snapshot.data('graph.conditionalAccessPolicies');
   const strengths = new Map(snapshot.data('graph.authenticationStrengthPolicies').map((s) => [s.id, s]));
-  const registration = new Map(snapshot.data('graph.userRegistrationDetails').map((d) => [d.id, d]));
   const holders = new Map<string, Holder>();
   const unresolved: string[] = [];
   const add = (user: { id: string; userPrincipalName?: string | null; displayName?: string | null; accountEnabled?: boolean | null }, role: string, group?: string) => {
@@ -162,6 +162,9 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
     // Every tenant has a Global Administrator: none found means the role data is incomplete.
     return [{ target: TENANT_TARGET, status: 'error', message: 'No enabled holder of a highly privileged role was found.', evidence: { privilegedRoles: [...privileged] } }];
   }
+  // Only the holders' registration records: the tenant's whole list can be 100,000 long.
+  const registration = new Map<string, UserRegistrationDetails>();
+  for (const d of snapshot.data('graph.userRegistrationDetails')) if (holders.has(d.id)) registration.set(d.id, d);
   const strengthOf = (p: ConditionalAccessPolicy) => p.grantControls?.authenticationStrength?.id;
   const findings: Finding[] = [];
   for (const holder of enabled.sort((a, b) => a.upn.localeCompare(b.upn))) {

@@ -12,6 +12,13 @@ export interface CollectRequest {
   readonly logger: Logger;
   /** The slice of per-mailbox work to collect (`--shard i/n`). */
   readonly shard?: Shard;
+  /**
+   * Called once, by collectors that read sources in phases, when the first phase is in: with
+   * a snapshot of the sources collected so far (its manifest already final for them, with the
+   * run's capture time) and the sources still pending. Streams in it may be read from then on,
+   * once: the pipeline starts the sign-in folds here, so the slowest Graph family never waits.
+   */
+  readonly onEarly?: (snapshot: Snapshot, pending: ReadonlySet<SourceId>) => void;
 }
 
 /**

@@ -10,6 +10,8 @@ import { maxSeverity } from '../model/severity.js';
 import { exceptionExpired, exceptionKey } from '../policy/exceptions.js';
 import type { Policy, PolicyException } from '../policy/policy.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
+import type { SourceId } from '../snapshot/source-id.js';
 import { LICENCE_NAMES } from '../snapshot/source-status.js';
 import { fingerprint } from './fingerprint.js';
 import { selectControls, type SelectedControl } from './selection.js';
@@ -32,6 +34,19 @@ export interface EvaluateOptions {
   readonly now: Date;
   readonly only?: readonly Area[];
   readonly domains: readonly string[];
+  /** Stream folds already started on an early snapshot (startEarlyStream); evaluate joins them. */
+  readonly started?: StartedStream;
+  /**
+   * Release (Snapshot.release) the sources only snapshot checks read once those checks ran,
+   * before the stream sweeps: for a snapshot nothing reads after evaluation.
+   */
+  readonly release?: boolean;
+}
+
+/** A stream whose folds began before collection ended, and the findings they will give. */
+export interface StartedStream {
+  readonly controls: ReadonlySet<string>;
+  readonly findings: Promise<ReadonlyMap<string, readonly Finding[]>>;
 }
 
 /** Why a control could not be judged, from the status of the sources it needs. */
@@ -80,7 +95,7 @@ function checkContext(policy: Policy, control: string, options: EvaluateOptions,
 async function runStream(
   snapshot: Snapshot,
   source: StreamCheck['stream'],
-  folds: { control: SelectedControl; fold: Fold<never> }[],
+  folds: readonly FoldEntry[],
 ): Promise<Map<string, readonly Finding[]>> {
   const out = new Map<string, readonly Finding[]>();
   try {
@@ -103,6 +118,59 @@ async function runStream(
   return out;
 }
 
+type FoldEntry = { control: SelectedControl; fold: Fold<never> };
+
+/** Gates a stream control and starts its fold: a gate or a throwing start is a finding instead. */
+function startFold(snapshot: Snapshot, policy: Policy, options: EvaluateOptions, control: SelectedControl, check: StreamCheck): FoldEntry | readonly Finding[] {
+  const id = control.definition.id;
+  const gate = sourceGate(snapshot, control);
+  if (gate) return [gate];
+  try {
+    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, snapshot.manifest.tenantId) };
+    return { control, fold: check.start(input) as Fold<never> };
+  } catch (error: unknown) {
+    return [gateFinding('error', `The check failed: ${errorMessage(error)}`, { error: errorMessage(error) })];
+  }
+}
+
+/**
+ * Starts the sign-in log's folds on the snapshot of the sources collected so far, while the
+ * late sources (DNS, hidden inbox rules) are still being read: the sign-in log is paced by the
+ * identity-reports limit (5 requests per 10 s, learn.microsoft.com/graph/throttling-limits),
+ * the slowest family of the run, so it must not wait idle for sources it does not read. Only
+ * when no sign-in control reads a source still pending (`pending`); otherwise `undefined`,
+ * and evaluate reads the stream as usual. The folds see the same data and the same "now" as
+ * they would after collection, so the findings are the same.
+ */
+export function startEarlyStream(
+  snapshot: Snapshot,
+  policy: Policy,
+  options: EvaluateOptions,
+  pending: ReadonlySet<SourceId>,
+): StartedStream | undefined {
+  const stream = 'graph.signIns';
+  const controls: { control: SelectedControl; check: StreamCheck }[] = [];
+  for (const control of selectControls(policy, options.only, snapshot.manifest.shard)) {
+    const check = CHECKS[control.definition.id];
+    if (check?.kind === 'stream' && check.stream === stream) controls.push({ control, check });
+  }
+  if (controls.length === 0 || pending.has(stream)) return undefined;
+  const reads = (c: SelectedControl) => [...c.definition.sources, ...(c.definition.optionalSources ?? [])];
+  if (controls.some(({ control }) => reads(control).some((id) => pending.has(id)))) return undefined;
+  const gated = new Map<string, readonly Finding[]>();
+  const folds: FoldEntry[] = [];
+  for (const { control, check } of controls) {
+    const started = startFold(snapshot, policy, options, control, check);
+    if ('fold' in started) folds.push(started);
+    else gated.set(control.definition.id, started);
+  }
+  const read = folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve(new Map<string, readonly Finding[]>());
+  return {
+    controls: new Set(controls.map(({ control }) => control.definition.id)),
+    findings: read.then((found) => new Map([...gated, ...found])),
+  };
+}
+
 /**
  * Runs every selected control's pure check over the snapshot. A control whose source failed
  * gets `error`; a missing licence or permission gives `not_evaluable`; neither is a pass.
@@ -112,10 +180,12 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
   const tenantId = snapshot.manifest.tenantId;
   const selected = selectControls(policy, options.only, snapshot.manifest.shard);
   const findingsByControl = new Map<string, readonly Finding[]>();
-  const streamFolds = new Map<StreamCheck['stream'], { control: SelectedControl; fold: Fold<never> }[]>();
+  const streamFolds = new Map<StreamCheck['stream'], FoldEntry[]>();
 
   for (const control of selected) {
     const id = control.definition.id;
+    // Its fold is already reading (startEarlyStream); its findings are joined below.
+    if (options.started?.controls.has(id)) continue;
     const gate = sourceGate(snapshot, control);
     if (gate) {
       findingsByControl.set(id, [gate]);
@@ -128,8 +198,13 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
       if (check.kind === 'snapshot') {
         findingsByControl.set(id, await check.evaluate(input));
       } else {
+        const started = startFold(snapshot, policy, options, control, check);
+        if (!('fold' in started)) {
+          findingsByControl.set(id, started);
+          continue;
+        }
         const folds = streamFolds.get(check.stream) ?? [];
-        folds.push({ control, fold: check.start(input) as Fold<never> });
+        folds.push(started);
         streamFolds.set(check.stream, folds);
       }
     } catch (error: unknown) {
@@ -139,10 +214,23 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
       ]);
     }
   }
+  if (options.release && snapshot.release) {
+    // Folds keep what they read at start; a stream control's listed sources are kept anyway.
+    const kept = new Set<SourceId>(STREAMED_SOURCES);
+    for (const control of selected) {
+      const check = CHECKS[control.definition.id];
+      if (check?.kind !== 'stream') continue;
+      for (const id of [...control.definition.sources, ...(control.definition.optionalSources ?? [])]) kept.add(id);
+    }
+    for (const id of Object.keys(snapshot.manifest.sources) as SourceId[]) if (!kept.has(id)) snapshot.release(id);
+  }
   // Streams are read side by side: each is paced by its own Graph family (sign-ins by the
   // reports limit, inbox rules by Outlook's), so reading them one after the other would add
   // their times instead of overlapping them. Folds stay independent, one stream each.
-  const streamed = await Promise.all([...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)));
+  const streamed = await Promise.all([
+    ...[...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)),
+    ...(options.started ? [options.started.findings] : []),
+  ]);
   for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
 
   const exceptionsByKey = new Map(policy.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));

@@ -12,7 +12,7 @@ export interface Manifest {
   readonly formatVersion: number;
   /** Entra tenant ID, or `null` in DNS-only mode. */
   readonly tenantId: string | null;
-  /** ISO 8601 time the capture finished; replay uses it as "now". */
+  /** ISO 8601 time the capture began (look-back windows end here); replay uses it as "now". */
   readonly capturedAt: string;
   readonly tool: { readonly name: string; readonly version: string };
   /** Licences present (`true`), absent (`false`) or unknown (`null`). */

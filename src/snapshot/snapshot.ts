@@ -62,23 +62,37 @@ export interface Snapshot {
   status(id: SourceId): SourceStatus | undefined;
   /** The data of a source whose status is `ok`. Throws for any other source. */
   data<K extends SourceId>(id: K): SourceDataMap[K];
+  /**
+   * Lets go of a source's data once nothing will read it again (its status stays), so a
+   * 100,000-user directory is not held through the long stream sweeps. Later `data` calls throw.
+   */
+  release?(id: SourceId): void;
 }
 
-/** An in-memory snapshot, for collectors and tests. */
+/**
+ * An in-memory snapshot, for collectors and tests. It reads `data` in place, so two snapshots
+ * over one store (an early one and the final one) see the same data and the same releases.
+ */
 export function memorySnapshot(
   manifest: Manifest,
   data: Partial<{ [K in SourceId]: SourceDataMap[K] }>,
 ): Snapshot {
+  const released = new Set<SourceId>();
   return {
     manifest,
     status: (id) => manifest.sources[id],
     data<K extends SourceId>(id: K): SourceDataMap[K] {
       const status = manifest.sources[id];
       const value = data[id];
+      if (released.has(id)) throw new Error(`source ${id} was released after its checks ran`);
       if (status?.status !== 'ok' || value === undefined) {
         throw new Error(`source ${id} is not available (status ${status?.status ?? 'not collected'})`);
       }
       return value as SourceDataMap[K];
+    },
+    release(id) {
+      released.add(id);
+      delete data[id];
     },
   };
 }

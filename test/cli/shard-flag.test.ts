@@ -1,7 +1,12 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { auditSettings } from '../../src/cli.js';
 import { ConfigurationError } from '../../src/errors.js';
 import { readInputs, shardInput } from '../../src/inputs.js';
+import { DEMO_POLICY_PATH } from '../../src/paths.js';
+import type { Report } from '../../src/report/report.js';
 import type { TenantTarget } from '../../src/settings.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -22,11 +27,46 @@ describe('--shard and the shard input', () => {
     }
   });
 
-  it('refuses --shard with a snapshot or the demo: the manifest names the shard', async () => {
-    for (const target of [['--snapshot', 'demo/contoso-health'], ['--demo']]) {
-      const result = await runCli(['audit', ...target, '--shard', '1/2']);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toContain('--shard applies to live audits');
+  it('refuses --shard with a snapshot: the manifest names the shard', async () => {
+    const result = await runCli(['audit', '--snapshot', 'demo/contoso-health', '--shard', '1/2']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--shard applies to live audits');
+  });
+
+  it('reads i/n for a simulated tenant (--simulate, --demo)', () => {
+    expect(auditSettings(['--simulate', 'demo/contoso-health', '--shard', '3/4']).shard).toEqual({ index: 3, count: 4 });
+    expect(auditSettings(['--demo', '--shard', '1/2']).shard).toEqual({ index: 1, count: 2 });
+  });
+
+  it('audits one shard of a simulated tenant and writes a partial report that merges', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'mailwarden-shard-sim-'));
+    try {
+      const files: string[] = [];
+      for (const index of [1, 2]) {
+        const file = path.join(dir, `partial-${index}.json`);
+        const result = await runCli(['audit', '--simulate', 'demo/contoso-health', '--policy', DEMO_POLICY_PATH, '--shard', `${index}/2`, '--report-json', file, '--fail-on', 'none']);
+        expect(result.code, result.stderr).toBe(0);
+        const report = JSON.parse(await readFile(file, 'utf8')) as Report;
+        expect(report.snapshot.shard).toEqual({ index, count: 2 });
+        expect(report.run.mode).toBe('simulate');
+        if (index === 2) {
+          // Shard 2 judges only the per-mailbox controls; tenant-wide ones belong to shard 1.
+          expect(report.controls.length).toBeGreaterThan(0);
+          expect(report.controls.every((c) => c.control.startsWith('forwarding.'))).toBe(true);
+        }
+        files.push(file);
+      }
+      const merged = await runCli(['merge-reports', ...files, '--report-json', path.join(dir, 'merged.json'), '--fail-on', 'none']);
+      expect(merged.code, merged.stderr).toBe(0);
+      const whole = await runCli(['audit', '--simulate', 'demo/contoso-health', '--policy', DEMO_POLICY_PATH, '--report-json', path.join(dir, 'whole.json'), '--fail-on', 'none']);
+      expect(whole.code, whole.stderr).toBe(0);
+      const report = JSON.parse(await readFile(path.join(dir, 'merged.json'), 'utf8')) as Report;
+      const unsharded = JSON.parse(await readFile(path.join(dir, 'whole.json'), 'utf8')) as Report;
+      expect(report.snapshot.shard).toBeUndefined();
+      const verdicts = (r: Report) => r.results.map((x) => `${x.control} ${x.target} ${x.status} ${x.fingerprint}`).sort();
+      expect(verdicts(report)).toEqual(verdicts(unsharded));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

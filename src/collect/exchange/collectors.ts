@@ -4,6 +4,7 @@ import type { SourceDataMap } from '../../snapshot/snapshot.js';
 import type { ExchangeSourceId } from '../../snapshot/source-id.js';
 import type { SourceStatus } from '../../snapshot/source-status.js';
 import type { Collected, CollectContext, SourceCollector, SourceCollectors } from '../live/source-collector.js';
+import { CAS_MAILBOX_PROPERTIES, MAILBOX_PROPERTIES } from './cmdlet-properties.js';
 import { EXCHANGE_SETUP_STEPS, type ExchangeApi, ExchangeRequestError, isExchangeRefusal } from './exchange-api.js';
 import { hiddenRuleMailboxes } from './hidden-rule-scope.js';
 
@@ -36,12 +37,13 @@ function noClient(): ExchangeCollected {
 function cmdletCollector<K extends ExchangeSourceId>(
   cmdlet: string,
   parameters: Readonly<Record<string, unknown>> = {},
+  properties?: readonly string[],
 ): SourceCollector<K> {
   return async (context): Promise<Collected<K>> => {
     const exchange = context.clients.exchange;
     if (!exchange) return noClient();
     try {
-      const value = (await exchange.invoke(cmdlet, parameters)) as readonly ExchangeObject[];
+      const value = (await exchange.invoke(cmdlet, parameters, properties ? { properties } : {})) as readonly ExchangeObject[];
       return { status: { status: 'ok', count: value.length }, data: value as SourceDataMap[K] };
     } catch (error: unknown) {
       return failure(error, cmdlet, true);
@@ -62,7 +64,7 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   if (!exchange) return noClient();
   let mailboxes: readonly ExchangeObject[];
   try {
-    mailboxes = context.earlier('exo.mailbox') ?? ((await exchange.invoke('Get-Mailbox')) as readonly ExchangeObject[]);
+    mailboxes = context.earlier('exo.mailbox') ?? ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[]);
   } catch (error: unknown) {
     return failure(error, 'Get-Mailbox', true);
   }
@@ -94,13 +96,13 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
 
 /** Exchange source collectors, keyed by source ID. */
 export const exchangeCollectors: SourceCollectors = {
-  'exo.mailbox': cmdletCollector('Get-Mailbox'),
+  'exo.mailbox': cmdletCollector('Get-Mailbox', {}, MAILBOX_PROPERTIES),
   'exo.hostedOutboundSpamFilterPolicy': cmdletCollector('Get-HostedOutboundSpamFilterPolicy'),
   'exo.hostedOutboundSpamFilterRule': cmdletCollector('Get-HostedOutboundSpamFilterRule'),
   'exo.remoteDomain': cmdletCollector('Get-RemoteDomain'),
   'exo.dkimSigningConfig': cmdletCollector('Get-DkimSigningConfig'),
   'exo.transportConfig': cmdletCollector('Get-TransportConfig'),
-  'exo.casMailbox': cmdletCollector('Get-CASMailbox'),
+  'exo.casMailbox': cmdletCollector('Get-CASMailbox', {}, CAS_MAILBOX_PROPERTIES),
   'exo.recipient': cmdletCollector('Get-Recipient', { RecipientTypeDetails: ['MailContact', 'MailUser'] }),
   'exo.inboxRule': collectInboxRules,
 };

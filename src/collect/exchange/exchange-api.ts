@@ -5,7 +5,15 @@
  * kept behind this interface.
  */
 export interface ExchangeApi {
-  invoke(cmdlet: string, parameters?: Readonly<Record<string, unknown>>): Promise<readonly Record<string, unknown>[]>;
+  invoke(cmdlet: string, parameters?: Readonly<Record<string, unknown>>, options?: InvokeOptions): Promise<readonly Record<string, unknown>[]>;
+}
+
+export interface InvokeOptions {
+  /**
+   * Keep only these properties of each object, page by page as pages arrive, so a large
+   * tenant's output is never held whole (cmdlet-properties.ts).
+   */
+  readonly properties?: readonly string[];
 }
 
 /**

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { isJsonObject } from '../../model/json.js';
+import { projectObject } from './cmdlet-properties.js';
 import { type ExchangeApi, ExchangeRequestError } from './exchange-api.js';
 import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, RETRYABLE_STATUSES } from '../graph/backoff.js';
 
@@ -156,7 +157,8 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
   }
 
   return {
-    async invoke(cmdlet, parameters = {}) {
+    async invoke(cmdlet, parameters = {}, invokeOptions = {}) {
+      const { properties } = invokeOptions;
       const withSize = RESULT_SIZE_CMDLETS.has(cmdlet) ? { ...parameters, ResultSize: 'Unlimited' } : parameters;
       // The same body is re-posted to every @odata.nextLink; only the URL changes.
       const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: withSize } });
@@ -165,7 +167,8 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
       for (let page = 0; url !== undefined; page++) {
         if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
         const result: InvokePage = await post(url, body, cmdlet);
-        out.push(...result.value);
+        if (properties === undefined) out.push(...result.value);
+        else for (const object of result.value) out.push(projectObject(object, properties));
         for (const warning of result.warnings) options.logger.debug(`${cmdlet}: warning: ${warning}`);
         if (result.nextLink !== undefined) {
           // Never send the token to another host, whatever the server says.

@@ -95,19 +95,23 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
       const wanted = [...request.sources];
       await Promise.all(wanted.filter((id) => !LATE_SOURCES.has(id)).map((id) => collectOne(id)));
       const domains = domainScope(data['graph.domains'], request.policy, options.extraDomains);
-      await Promise.all(wanted.filter((id) => LATE_SOURCES.has(id)).map((id) => collectOne(id)));
-
-      const manifest: Manifest = {
+      // The capture time is when collection began: the look-back windows end there, and the
+      // early snapshot and the final one must judge with the same "now".
+      const manifestOf = (sources: Partial<Record<SourceId, SourceStatus>>): Manifest => ({
         formatVersion: SNAPSHOT_FORMAT_VERSION,
         tenantId: options.tenantId,
-        capturedAt: options.now().toISOString(),
+        capturedAt: now.toISOString(),
         tool: { name: TOOL.name, version: TOOL.version },
-        licences: licencesFrom(statuses),
-        sources: statuses,
+        licences: licencesFrom(sources),
+        sources,
         domains,
         ...(request.shard ? { shard: request.shard } : {}),
-      };
-      return memorySnapshot(manifest, data);
+      });
+      const late = wanted.filter((id) => LATE_SOURCES.has(id));
+      // One data store for both snapshots: releasing a source from the final one frees it.
+      request.onEarly?.(memorySnapshot(manifestOf({ ...statuses }), data), new Set(late));
+      await Promise.all(late.map((id) => collectOne(id)));
+      return memorySnapshot(manifestOf(statuses), data);
     },
   };
 }
