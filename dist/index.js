@@ -41672,16 +41672,22 @@ var SNAPSHOT_FORMAT_VERSION = 1;
 
 // src/snapshot/snapshot.ts
 function memorySnapshot(manifest, data) {
+  const released = /* @__PURE__ */ new Set();
   return {
     manifest,
     status: (id) => manifest.sources[id],
     data(id) {
       const status = manifest.sources[id];
       const value = data[id];
+      if (released.has(id)) throw new Error(`source ${id} was released after its checks ran`);
       if (status?.status !== "ok" || value === void 0) {
         throw new Error(`source ${id} is not available (status ${status?.status ?? "not collected"})`);
       }
       return value;
+    },
+    release(id) {
+      released.add(id);
+      delete data[id];
     }
   };
 }
@@ -44143,6 +44149,28 @@ var dnsCollectors = { dns: collectDns };
 // src/snapshot/exchange-types.ts
 var INBOX_RULE_MAILBOX_PROPERTY = "MailboxUserPrincipalName";
 
+// src/collect/exchange/cmdlet-properties.ts
+var MAILBOX_PROPERTIES = [
+  "Identity",
+  "Name",
+  "DisplayName",
+  "Alias",
+  "PrimarySmtpAddress",
+  "UserPrincipalName",
+  "DistinguishedName",
+  "Guid",
+  "ExternalDirectoryObjectId",
+  "ForwardingAddress",
+  "ForwardingSmtpAddress",
+  "DeliverToMailboxAndForward"
+];
+var CAS_MAILBOX_PROPERTIES = ["Identity", "Name", "PrimarySmtpAddress", "SmtpClientAuthenticationDisabled"];
+function projectObject(object, properties) {
+  const out = {};
+  for (const property of properties) if (Object.hasOwn(object, property)) out[property] = object[property];
+  return out;
+}
+
 // src/collect/exchange/exchange-api.ts
 var ExchangeRequestError = class extends Error {
   constructor(message, status, cmdlet, detail) {
@@ -44233,12 +44261,12 @@ function failure(error2, cmdlet, listing = false) {
 function noClient() {
   return { status: { status: "failed", reason: "no Exchange admin API client was configured for this run" } };
 }
-function cmdletCollector(cmdlet, parameters = {}) {
+function cmdletCollector(cmdlet, parameters = {}, properties) {
   return async (context5) => {
     const exchange = context5.clients.exchange;
     if (!exchange) return noClient();
     try {
-      const value = await exchange.invoke(cmdlet, parameters);
+      const value = await exchange.invoke(cmdlet, parameters, properties ? { properties } : {});
       return { status: { status: "ok", count: value.length }, data: value };
     } catch (error2) {
       return failure(error2, cmdlet, true);
@@ -44251,7 +44279,7 @@ async function collectInboxRules(context5) {
   if (!exchange) return noClient();
   let mailboxes;
   try {
-    mailboxes = context5.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox");
+    mailboxes = context5.earlier("exo.mailbox") ?? await exchange.invoke("Get-Mailbox", {}, { properties: MAILBOX_PROPERTIES });
   } catch (error2) {
     return failure(error2, "Get-Mailbox", true);
   }
@@ -44280,13 +44308,13 @@ async function collectInboxRules(context5) {
   return { status: { status: "ok", count: rules.length }, data: rules };
 }
 var exchangeCollectors = {
-  "exo.mailbox": cmdletCollector("Get-Mailbox"),
+  "exo.mailbox": cmdletCollector("Get-Mailbox", {}, MAILBOX_PROPERTIES),
   "exo.hostedOutboundSpamFilterPolicy": cmdletCollector("Get-HostedOutboundSpamFilterPolicy"),
   "exo.hostedOutboundSpamFilterRule": cmdletCollector("Get-HostedOutboundSpamFilterRule"),
   "exo.remoteDomain": cmdletCollector("Get-RemoteDomain"),
   "exo.dkimSigningConfig": cmdletCollector("Get-DkimSigningConfig"),
   "exo.transportConfig": cmdletCollector("Get-TransportConfig"),
-  "exo.casMailbox": cmdletCollector("Get-CASMailbox"),
+  "exo.casMailbox": cmdletCollector("Get-CASMailbox", {}, CAS_MAILBOX_PROPERTIES),
   "exo.recipient": cmdletCollector("Get-Recipient", { RecipientTypeDetails: ["MailContact", "MailUser"] }),
   "exo.inboxRule": collectInboxRules
 };
@@ -44493,7 +44521,7 @@ var ShapeReader = class {
 };
 
 // src/collect/graph/identity-collectors.ts
-var USERS_PATH = "/users?$select=id,userPrincipalName,displayName,accountEnabled,userType,assignedLicenses&$top=999";
+var USERS_PATH = "/users?$select=id,userPrincipalName,displayName,accountEnabled,userType&$top=999";
 var REGISTRATION_PATH = "/reports/authenticationMethods/userRegistrationDetails";
 var REGISTRATION_PATH_TOP = `${REGISTRATION_PATH}?$top=999`;
 var CA_POLICIES_PATH = "/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls";
@@ -44507,34 +44535,31 @@ function endpoint(path11) {
 }
 function readUser(r, item, at) {
   const o = r.object(item, at);
-  const licences = o.assignedLicenses;
-  let assignedLicenses = null;
-  if (licences !== void 0 && licences !== null) {
-    if (!Array.isArray(licences)) r.fail(`${at}.assignedLicenses`, "is not an array");
-    assignedLicenses = licences.map((l, i) => ({ skuId: r.string(r.object(l, `${at}.assignedLicenses[${i}]`).skuId, `${at}.assignedLicenses[${i}].skuId`) }));
-  }
   return {
     id: r.string(o.id, `${at}.id`),
     userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
     displayName: r.optionalString(o.displayName, `${at}.displayName`),
     accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`),
-    userType: r.optionalString(o.userType, `${at}.userType`),
-    assignedLicenses
+    userType: r.optionalString(o.userType, `${at}.userType`)
   };
 }
-function readRegistration(r, item, at) {
+function interner() {
+  const pool = /* @__PURE__ */ new Map();
+  return (value) => {
+    const known = pool.get(value);
+    if (known !== void 0) return known;
+    pool.set(value, value);
+    return value;
+  };
+}
+function readRegistration(r, intern, item, at) {
   const o = r.object(item, at);
   return {
     id: r.string(o.id, `${at}.id`),
     userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
-    userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
-    userType: r.optionalString(o.userType, `${at}.userType`),
-    isAdmin: r.optionalBoolean(o.isAdmin, `${at}.isAdmin`),
     isMfaRegistered: r.boolean(o.isMfaRegistered, `${at}.isMfaRegistered`),
     isMfaCapable: r.boolean(o.isMfaCapable, `${at}.isMfaCapable`),
-    isPasswordlessCapable: r.optionalBoolean(o.isPasswordlessCapable, `${at}.isPasswordlessCapable`),
-    methodsRegistered: r.strings(o.methodsRegistered, `${at}.methodsRegistered`),
-    lastUpdatedDateTime: r.optionalString(o.lastUpdatedDateTime, `${at}.lastUpdatedDateTime`)
+    methodsRegistered: r.strings(o.methodsRegistered, `${at}.methodsRegistered`).map(intern)
   };
 }
 function readPolicy(r, item, at) {
@@ -44653,7 +44678,8 @@ async function securityDefaults(graph) {
 }
 async function registrationDetails(graph) {
   const r = new ShapeReader(REGISTRATION_PATH);
-  const read = (item, at) => readRegistration(r, item, at);
+  const intern = interner();
+  const read = (item, at) => readRegistration(r, intern, item, at);
   try {
     return await readCollection(graph, REGISTRATION_PATH_TOP, read);
   } catch (error2) {
@@ -46084,18 +46110,20 @@ function liveCollector(options2) {
       const wanted = [...request3.sources];
       await Promise.all(wanted.filter((id) => !LATE_SOURCES.has(id)).map((id) => collectOne(id)));
       const domains = domainScope(data["graph.domains"], request3.policy, options2.extraDomains);
-      await Promise.all(wanted.filter((id) => LATE_SOURCES.has(id)).map((id) => collectOne(id)));
-      const manifest = {
+      const manifestOf = (sources) => ({
         formatVersion: SNAPSHOT_FORMAT_VERSION,
         tenantId: options2.tenantId,
-        capturedAt: options2.now().toISOString(),
+        capturedAt: now.toISOString(),
         tool: { name: TOOL.name, version: TOOL.version },
-        licences: licencesFrom(statuses),
-        sources: statuses,
+        licences: licencesFrom(sources),
+        sources,
         domains,
         ...request3.shard ? { shard: request3.shard } : {}
-      };
-      return memorySnapshot(manifest, data);
+      });
+      const late = wanted.filter((id) => LATE_SOURCES.has(id));
+      request3.onEarly?.(memorySnapshot(manifestOf({ ...statuses }), data), new Set(late));
+      await Promise.all(late.map((id) => collectOne(id)));
+      return memorySnapshot(manifestOf(statuses), data);
     }
   };
 }
@@ -48363,7 +48391,8 @@ function exchangeClient(options2) {
     }
   }
   return {
-    async invoke(cmdlet, parameters = {}) {
+    async invoke(cmdlet, parameters = {}, invokeOptions = {}) {
+      const { properties } = invokeOptions;
       const withSize = RESULT_SIZE_CMDLETS.has(cmdlet) ? { ...parameters, ResultSize: "Unlimited" } : parameters;
       const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: withSize } });
       const out = [];
@@ -48371,7 +48400,8 @@ function exchangeClient(options2) {
       for (let page = 0; url !== void 0; page++) {
         if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
         const result = await post(url, body, cmdlet);
-        out.push(...result.value);
+        if (properties === void 0) out.push(...result.value);
+        else for (const object of result.value) out.push(projectObject(object, properties));
         for (const warning2 of result.warnings) options2.logger.debug(`${cmdlet}: warning: ${warning2}`);
         if (result.nextLink !== void 0) {
           if (new URL(result.nextLink, endpoint3).origin !== origin) {
@@ -75448,8 +75478,15 @@ function mailboxForwarding({ snapshot, params }) {
   const partners = params.strings("partnerDomains");
   const mailboxes = snapshot.data("exo.mailbox");
   const recipients = snapshot.data("exo.recipient");
-  const internal = /* @__PURE__ */ new Map();
-  for (const m of mailboxes) for (const k of recipientKeys(m)) internal.set(k, m);
+  const targets = /* @__PURE__ */ new Set();
+  for (const m of mailboxes) {
+    const target = text3(m.ForwardingAddress);
+    if (target !== void 0) targets.add(target.toLowerCase());
+  }
+  const internal = /* @__PURE__ */ new Set();
+  if (targets.size > 0) {
+    for (const m of mailboxes) for (const k of recipientKeys(m)) if (targets.has(k)) internal.add(k);
+  }
   const contacts = /* @__PURE__ */ new Map();
   for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
   const findings = [];
@@ -77074,7 +77111,8 @@ var legacyAuthChecks = {
 // src/checks/mfa.ts
 function mfaRegistration({ snapshot, params, context: context5 }) {
   const users = snapshot.data("graph.users");
-  const details = new Map(snapshot.data("graph.userRegistrationDetails").map((d) => [d.id, d]));
+  const details = /* @__PURE__ */ new Map();
+  for (const d of snapshot.data("graph.userRegistrationDetails")) details.set(d.id, d);
   const requireCapable = params.boolean("requireCapable");
   const minPercent = params.number("minPercent");
   const excepted = new Set(context5.exceptions.map((e) => e.target.toLowerCase()));
@@ -77147,7 +77185,6 @@ function adminsPhishingResistant({ snapshot, params }) {
   const allowed = exclusionSet(params.strings("allowedExclusions"));
   const policies = snapshot.data("graph.conditionalAccessPolicies");
   const strengths = new Map(snapshot.data("graph.authenticationStrengthPolicies").map((s) => [s.id, s]));
-  const registration = new Map(snapshot.data("graph.userRegistrationDetails").map((d) => [d.id, d]));
   const holders = /* @__PURE__ */ new Map();
   const unresolved = [];
   const add = (user, role, group2) => {
@@ -77192,6 +77229,8 @@ function adminsPhishingResistant({ snapshot, params }) {
   if (enabled2.length === 0) {
     return [{ target: TENANT_TARGET, status: "error", message: "No enabled holder of a highly privileged role was found.", evidence: { privilegedRoles: [...privileged] } }];
   }
+  const registration = /* @__PURE__ */ new Map();
+  for (const d of snapshot.data("graph.userRegistrationDetails")) if (holders.has(d.id)) registration.set(d.id, d);
   const strengthOf = (p) => p.grantControls?.authenticationStrength?.id;
   const findings = [];
   for (const holder of enabled2.sort((a, b) => a.upn.localeCompare(b.upn))) {
@@ -77496,6 +77535,40 @@ async function runStream(snapshot, source, folds) {
   }
   return out;
 }
+function startFold(snapshot, policy2, options2, control, check) {
+  const id = control.definition.id;
+  const gate = sourceGate(snapshot, control);
+  if (gate) return [gate];
+  try {
+    const input = { snapshot, params: control.settings.params, context: checkContext(policy2, id, options2, snapshot.manifest.tenantId) };
+    return { control, fold: check.start(input) };
+  } catch (error2) {
+    return [gateFinding("error", `The check failed: ${errorMessage(error2)}`, { error: errorMessage(error2) })];
+  }
+}
+function startEarlyStream(snapshot, policy2, options2, pending) {
+  const stream = "graph.signIns";
+  const controls = [];
+  for (const control of selectControls(policy2, options2.only, snapshot.manifest.shard)) {
+    const check = CHECKS[control.definition.id];
+    if (check?.kind === "stream" && check.stream === stream) controls.push({ control, check });
+  }
+  if (controls.length === 0 || pending.has(stream)) return void 0;
+  const reads = (c) => [...c.definition.sources, ...c.definition.optionalSources ?? []];
+  if (controls.some(({ control }) => reads(control).some((id) => pending.has(id)))) return void 0;
+  const gated = /* @__PURE__ */ new Map();
+  const folds = [];
+  for (const { control, check } of controls) {
+    const started = startFold(snapshot, policy2, options2, control, check);
+    if ("fold" in started) folds.push(started);
+    else gated.set(control.definition.id, started);
+  }
+  const read = folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve(/* @__PURE__ */ new Map());
+  return {
+    controls: new Set(controls.map(({ control }) => control.definition.id)),
+    findings: read.then((found) => new Map([...gated, ...found]))
+  };
+}
 async function evaluate(snapshot, policy2, options2) {
   const tenantId = snapshot.manifest.tenantId;
   const selected = selectControls(policy2, options2.only, snapshot.manifest.shard);
@@ -77503,6 +77576,7 @@ async function evaluate(snapshot, policy2, options2) {
   const streamFolds = /* @__PURE__ */ new Map();
   for (const control of selected) {
     const id = control.definition.id;
+    if (options2.started?.controls.has(id)) continue;
     const gate = sourceGate(snapshot, control);
     if (gate) {
       findingsByControl.set(id, [gate]);
@@ -77515,8 +77589,13 @@ async function evaluate(snapshot, policy2, options2) {
       if (check.kind === "snapshot") {
         findingsByControl.set(id, await check.evaluate(input));
       } else {
+        const started = startFold(snapshot, policy2, options2, control, check);
+        if (!("fold" in started)) {
+          findingsByControl.set(id, started);
+          continue;
+        }
         const folds = streamFolds.get(check.stream) ?? [];
-        folds.push({ control, fold: check.start(input) });
+        folds.push(started);
         streamFolds.set(check.stream, folds);
       }
     } catch (error2) {
@@ -77525,7 +77604,19 @@ async function evaluate(snapshot, policy2, options2) {
       ]);
     }
   }
-  const streamed = await Promise.all([...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)));
+  if (options2.release && snapshot.release) {
+    const kept = new Set(STREAMED_SOURCES);
+    for (const control of selected) {
+      const check = CHECKS[control.definition.id];
+      if (check?.kind !== "stream") continue;
+      for (const id of [...control.definition.sources, ...control.definition.optionalSources ?? []]) kept.add(id);
+    }
+    for (const id of Object.keys(snapshot.manifest.sources)) if (!kept.has(id)) snapshot.release(id);
+  }
+  const streamed = await Promise.all([
+    ...[...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)),
+    ...options2.started ? [options2.started.findings] : []
+  ]);
   for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
   const exceptionsByKey = new Map(policy2.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = /* @__PURE__ */ new Set();
@@ -79181,7 +79272,19 @@ async function runPipeline(settings, deps, scratch) {
   const controls = selectControls(policy2, settings.only, settings.shard);
   const sources = collectedSources(policy2, settings.only, settings.shard);
   logger27.info(`Policy ${policy2.id} ${policy2.version}: ${controls.length} controls, ${sources.size} data sources`);
-  let snapshot = await deps.collector.collect({ sources, policy: policy2, logger: logger27, ...settings.shard ? { shard: settings.shard } : {} });
+  const overlap = !settings.saveSnapshotDir && !settings.evidence;
+  let started;
+  const onEarly = (early, pending) => {
+    started = startEarlyStream(early, policy2, { now: new Date(early.manifest.capturedAt), only: settings.only, domains: early.manifest.domains ?? [] }, pending);
+    if (started) logger27.info(`Reading the sign-in log while ${[...pending].join(", ") || "nothing"} is collected`);
+  };
+  let snapshot = await deps.collector.collect({
+    sources,
+    policy: policy2,
+    logger: logger27,
+    ...settings.shard ? { shard: settings.shard } : {},
+    ...overlap ? { onEarly } : {}
+  });
   if (settings.saveSnapshotDir) {
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger27.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
@@ -79195,7 +79298,10 @@ async function runPipeline(settings, deps, scratch) {
   const evaluation = await evaluate(snapshot, policy2, {
     now,
     only: settings.only,
-    domains: snapshot.manifest.domains ?? []
+    domains: snapshot.manifest.domains ?? [],
+    ...started ? { started } : {},
+    // Nothing reads the snapshot's data after this unless it is written to a folder or a pack.
+    release: overlap
   });
   for (const exception of evaluation.unusedExceptions) {
     const warning2 = `exception for ${exception.control} on "${exception.target}" matches no result; remove it or correct its target`;
