@@ -3,6 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { readReply, type ReplyMessage } from '../../../src/collect/dns/read-reply.js';
 import { encodeQuery, QUERY_TYPES } from '../../../src/collect/dns/wire.js';
 
+/** dns-packet gives the question class as text; the reader keeps the code (RFC 1035 §3.2.4). */
+function classCode(text: string): number {
+  const codes: Record<string, number> = { IN: 1, CS: 2, CH: 3, HS: 4, ANY: 255 };
+  return codes[text] ?? Number(text.replace('UNKNOWN_', ''));
+}
+
 /** dns-packet's view of the same bytes, in the reader's shape (the reference for the reader). */
 function reference(bytes: Buffer): ReplyMessage {
   const decoded = packet.decode(bytes);
@@ -13,7 +19,7 @@ function reference(bytes: Buffer): ReplyMessage {
     id: decoded.id ?? 0,
     flags: decoded.flags ?? 0,
     response: decoded.type === 'response',
-    questions: (decoded.questions ?? []).map((q) => ({ name: lower(q.name), type: q.type })),
+    questions: (decoded.questions ?? []).map((q) => ({ name: lower(q.name), type: q.type, qclass: classCode(String(q.class)) })),
     answers: truncated
       ? []
       : (decoded.answers ?? [])
