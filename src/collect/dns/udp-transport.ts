@@ -54,6 +54,18 @@ export class UdpTransport {
   private readonly ids = new RandomIds();
   private next = 0;
   private closed = false;
+  private outSockets: Socket[] = [];
+  private outBytes: Buffer[] = [];
+  private flushScheduled = false;
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    const sockets = this.outSockets;
+    const bytes = this.outBytes;
+    this.outSockets = [];
+    this.outBytes = [];
+    // No callback: a send error is emitted on the socket, whose handler fails its pending queries.
+    for (let i = 0; i < sockets.length; i++) if (!this.closed) (sockets[i] as Socket).send(bytes[i] as Buffer);
+  };
 
   constructor(private readonly size = 4) {}
 
@@ -77,8 +89,12 @@ export class UdpTransport {
     this.deadlines.add(exchange, performance.now() + timeoutMs);
     const bytes = exchange.encode(id);
     if (pooled.connected) {
-      // No callback: a send error is emitted on the socket, whose handler fails its pending queries.
-      pooled.socket.send(bytes);
+      this.outSockets.push(pooled.socket);
+      this.outBytes.push(bytes);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
     } else {
       pooled.unsent.push(exchange);
       pooled.unsentBytes.push(bytes);
