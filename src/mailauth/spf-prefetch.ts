@@ -21,7 +21,8 @@ export function prefetchSpfLookups(resolver: DnsResolver, record: SpfRecord, dom
     left--;
     const target = name ?? domain;
     if (target.includes('%')) return;
-    resolver.resolve(target, type).catch(() => undefined);
+    if (resolver.prefetch !== undefined) resolver.prefetch(target, type);
+    else resolver.resolve(target, type).catch(() => undefined);
   };
   for (const { mechanism } of record.directives) {
     if (left <= 0) break;

@@ -1,8 +1,8 @@
 import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
-import { normaliseName } from '../../snapshot/dns-types.js';
 import type { DnsResolver } from './resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
 import { DohSessions } from './doh-transport.js';
+import { normaliseNameFast } from './normalise-name-fast.js';
 import { Question, type CacheEntry } from './question.js';
 import { tcpExchange, type Exchange } from './transports.js';
 import { UdpTransport, type UdpFailure } from './udp-transport.js';
@@ -52,20 +52,6 @@ function validName(name: string): boolean {
     }
   }
   return label > 0;
-}
-
-/**
- * The names the checks pass are usually normal already (lower-case ASCII, no trailing dot or
- * surrounding space): then the same string comes back, whose hash the Map lookup already knows.
- */
-function normalise(name: string): string {
-  const last = name.length - 1;
-  if (last < 0 || name.charCodeAt(0) <= 0x20 || name.charCodeAt(last) <= 0x20 || name.charCodeAt(last) === 0x2e) return normaliseName(name);
-  for (let i = 0; i <= last; i++) {
-    const c = name.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return normaliseName(name);
-  }
-  return name;
 }
 
 /** Types as the checks spell them ('TXT', 'txt'), without an upper-casing per lookup. */
@@ -134,27 +120,35 @@ export class DnsClient implements DnsResolver {
   }
 
   resolve(name: string, type: string): Promise<DnsAnswer> {
+    const entry = this.entryFor(name, type);
+    if (typeof entry === 'string') return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: entry });
+    // The common case, a settled answer with no CNAME in it, needs no extra promise.
+    if (entry.plain || entry.type === 'CNAME') return entry.answer;
+    return entry.answer.then((first) => (hasCname(first) ? this.follow(entry.qname, entry.type, first) : first));
+  }
+
+  /** Starts the question unless it is cached or in flight; counted as a lookup, as resolve() is. */
+  prefetch(name: string, type: string): void {
+    this.entryFor(name, type);
+  }
+
+  /** The cache entry for a question, asked now if it is not cached or in flight; a string says why it cannot be asked. */
+  private entryFor(name: string, type: string): CacheEntry | string {
     this.stats.lookups++;
     if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined) this.deadline = this.now() + this.options.phaseTimeoutMs;
     const qtype = queryType(type);
-    if (qtype === undefined) return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` });
-    const qname = normalise(name);
+    if (qtype === undefined) return `unsupported query type ${type}`;
+    const qname = normaliseNameFast(name);
     const byName = this.cache.get(qtype) as Map<string, CacheEntry>;
-    let entry = byName.get(qname);
+    const entry = byName.get(qname);
     if (entry !== undefined && entry.expires > this.now()) {
       this.stats.cacheHits++;
-      // The common case, a settled answer with no CNAME in it, needs no extra promise.
-      if (entry.plain) return entry.answer;
-    } else {
-      // A name in the cache was checked when it was first asked.
-      if (!validName(qname)) {
-        // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
-        return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` });
-      }
-      entry = this.ask(qname, qtype, byName);
+      return entry;
     }
-    if (qtype === 'CNAME') return entry.answer;
-    return entry.answer.then((first) => (hasCname(first) ? this.follow(qname, qtype, first) : first));
+    // A name in the cache was checked when it was first asked.
+    // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
+    if (!validName(qname)) return `invalid domain name "${name}"`;
+    return this.ask(qname, qtype, byName);
   }
 
   /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
@@ -205,6 +199,8 @@ export class DnsClient implements DnsResolver {
       }),
       expires: Infinity,
       plain: false,
+      qname,
+      type,
     };
     byName.set(qname, entry);
     question.entry = entry;

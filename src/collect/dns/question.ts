@@ -11,6 +11,9 @@ export interface CacheEntry {
   expires: number;
   /** Settled, and needing no CNAME following: the lookup can return `answer` itself. */
   plain: boolean;
+  /** The question, normalised. */
+  readonly qname: string;
+  readonly type: QueryType;
 }
 
 /**
