@@ -280,21 +280,21 @@ export class DnsClient implements DnsResolver {
    * question), else what the exchange ended in. A truncated UDP reply is retried over TCP.
    */
   private attemptDone(question: Question, exchange: Exchange | undefined): void {
-    const result = this.toAnswer(question, exchange);
+    const answer = this.toAnswer(question, exchange);
     const server = question.server as DnsServer;
-    if (result.truncated && server.kind === 'dns') {
+    if (question.truncated && server.kind === 'dns') {
       // RFC 7766 §5 / RFC 1035 §4.2.1: a truncated UDP reply is retried over TCP, with the same ID.
       this.stats.tcpFallbacks++;
       this.stats.queriesSent++;
       void tcpExchange(server.host, server.port, question.query as Buffer, question.timeoutMs).then((tcp) => {
         const viaTcp = this.toAnswer(question, tcp);
         this.release();
-        this.retryOrComplete(question, viaTcp.truncated ? { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: question.label } : viaTcp.answer);
+        this.retryOrComplete(question, question.truncated ? { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: question.label } : viaTcp);
       });
       return;
     }
     this.release();
-    this.retryOrComplete(question, result.answer);
+    this.retryOrComplete(question, answer);
   }
 
   private release(): void {
@@ -331,23 +331,26 @@ export class DnsClient implements DnsResolver {
     this.doh.close();
   }
 
-  private toAnswer(question: Question, exchange: Exchange | undefined): { answer: DnsAnswer; truncated: boolean } {
+  /** The answer an attempt gave; `truncated` tells whether it is a truncated UDP reply (to retry over TCP). */
+  private toAnswer(question: Question, exchange: Exchange | undefined): DnsAnswer {
     const server = question.label;
+    question.truncated = false;
     let decoded = question.decoded;
     if (exchange !== undefined) {
       switch (exchange.kind) {
         case 'timeout':
           this.stats.timeouts++;
-          return { answer: { rcode: 'TIMEOUT', records: [], detail: 'no reply before the timeout', server }, truncated: false };
+          return { rcode: 'TIMEOUT', records: [], detail: 'no reply before the timeout', server };
         case 'failed':
-          return { answer: { rcode: 'MALFORMED', records: [], detail: exchange.detail, server }, truncated: false };
+          return { rcode: 'MALFORMED', records: [], detail: exchange.detail, server };
         case 'reply':
-          decoded = decodeReply(exchange.bytes, question.query as Buffer, question.qname, question.type);
+          decoded = decodeReply(exchange.bytes, question.query as Buffer, question.qname, question.type, server);
           break;
       }
     }
-    if (decoded === undefined) return { answer: { rcode: 'MALFORMED', records: [], detail: 'no reply was decoded', server }, truncated: false };
-    if (decoded.kind === 'bad') return { answer: { rcode: 'MALFORMED', records: [], detail: decoded.detail, server }, truncated: false };
-    return { answer: { rcode: decoded.answer.rcode, records: decoded.answer.records, server }, truncated: decoded.truncated };
+    if (decoded === undefined) return { rcode: 'MALFORMED', records: [], detail: 'no reply was decoded', server };
+    if (decoded.kind === 'bad') return { rcode: 'MALFORMED', records: [], detail: decoded.detail, server };
+    question.truncated = decoded.truncated;
+    return decoded.answer;
   }
 }

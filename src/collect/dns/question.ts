@@ -40,6 +40,8 @@ export class Question implements UdpExchange {
   timeoutMs = 0;
   /** The query last sent: replies are checked against its ID and question bytes. */
   query: Buffer | undefined = undefined;
+  /** Whether the last attempt's reply had TC set. */
+  truncated = false;
   /** The reply judge() accepted, decoded. */
   decoded: Decoded | undefined = undefined;
   /** The cache entry this question settles. */
@@ -61,7 +63,7 @@ export class Question implements UdpExchange {
   }
 
   judge(reply: Buffer): true | string {
-    const decoded = decodeReply(reply, this.query as Buffer, this.qname, this.type);
+    const decoded = decodeReply(reply, this.query as Buffer, this.qname, this.type, this.label);
     // A reply for another question or with another ID is ignored while we wait for ours.
     if (decoded.kind === 'bad' && decoded.mismatch) return decoded.detail;
     this.decoded = decoded;

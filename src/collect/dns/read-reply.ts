@@ -109,7 +109,8 @@ function readTxt(buf: Buffer, start: number, rdlength: number): Buffer[] {
   return strings;
 }
 
-function readData(buf: Buffer, type: ReplyType, start: number, rdlength: number, known: KnownName | undefined): ReplyRecord['data'] {
+/** The data of one record of a kept type; throws, in dns-packet's words, when it is malformed. */
+export function readData(buf: Buffer, type: ReplyType, start: number, rdlength: number, known: KnownName | undefined): ReplyRecord['data'] {
   switch (type) {
     case 'A':
       if (rdlength !== 4) throw new Error(`A record of ${rdlength} bytes`);
@@ -130,12 +131,23 @@ function readData(buf: Buffer, type: ReplyType, start: number, rdlength: number,
   }
 }
 
+/** What becomes of each answer record of a kept type: `undefined` drops it. */
+export interface RecordSink<R> {
+  /** Throws, in dns-packet's words, when the record's data at [start, start + rdlength) is malformed. */
+  record(buf: Buffer, name: string, type: ReplyType, ttl: number, start: number, rdlength: number, known: KnownName | undefined): R | undefined;
+}
+
+const REPLY_RECORDS: RecordSink<ReplyRecord> = {
+  record: (buf, name, type, ttl, start, rdlength, known) => ({ name, type, ttl, data: readData(buf, type, start, rdlength, known) }),
+};
+
 /**
- * Reads `count` records of the answer section from `offset` (RFC 1035 §4.1.3), keeping the
- * types we ask for. Throws with dns-packet's wording when the bytes run out or a name is bad.
+ * Reads `count` records of the answer section from `offset` (RFC 1035 §4.1.3), handing those
+ * of the types we ask for to `sink`. Throws with dns-packet's wording when the bytes run out
+ * or a name is bad.
  */
-export function readAnswers(buf: Buffer, offset: number, count: number, known?: KnownName): ReplyRecord[] {
-  const answers: ReplyRecord[] = [];
+export function readAnswers<R>(buf: Buffer, offset: number, count: number, known: KnownName | undefined, sink: RecordSink<R>): R[] {
+  const answers: R[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {
     const { name, end } = readName(buf, at, known);
@@ -146,7 +158,10 @@ export function readAnswers(buf: Buffer, offset: number, count: number, known?: 
     const start = end + 10;
     if (start + rdlength > buf.length) throw new Error('Cannot decode answer data (buffer overflow)');
     const type = TYPE_NAMES[code];
-    if (type !== undefined) answers.push({ name, type, ttl, data: readData(buf, type, start, rdlength, known) });
+    if (type !== undefined) {
+      const record = sink.record(buf, name, type, ttl, start, rdlength, known);
+      if (record !== undefined) answers.push(record);
+    }
     at = start + rdlength;
   }
   return answers;
@@ -171,7 +186,7 @@ export function readReply(buf: Buffer): ReplyMessage | string {
     }
     // RFC 2181 §9: the sections of a truncated reply may be cut anywhere; it is retried over TCP.
     const truncated = (flags & packet.TRUNCATED_RESPONSE) !== 0;
-    const answers = readAnswers(buf, offset, truncated ? 0 : ancount);
+    const answers = readAnswers(buf, offset, truncated ? 0 : ancount, undefined, REPLY_RECORDS);
     return { id, flags: flags & 0x7fff, response: (flags & 0x8000) !== 0, questions, answers };
   } catch (error: unknown) {
     return error instanceof Error ? error.message : String(error);

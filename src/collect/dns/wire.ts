@@ -1,7 +1,7 @@
 import * as packet from 'dns-packet';
 import type { DnsAnswer, DnsRcode, DnsRecord, MxData } from '../../snapshot/dns-types.js';
 import { normaliseName } from '../../snapshot/dns-types.js';
-import { readAnswers, readReply, type ReplyRecord } from './read-reply.js';
+import { readAnswers, readData, readReply, type KnownName, type RecordSink, type ReplyRecord, type ReplyType } from './read-reply.js';
 
 /** The record types the audit asks for. */
 export const QUERY_TYPES = ['A', 'AAAA', 'MX', 'TXT', 'PTR', 'CNAME', 'NS'] as const;
@@ -143,7 +143,7 @@ function toRecord(rr: ReplyRecord): DnsRecord | string {
 }
 
 /** The header's rcode, then the records: what every reply to our question goes through. */
-function toDecoded(flags: number, read: readonly ReplyRecord[]): Decoded {
+function toDecoded(flags: number, read: readonly ReplyRecord[], server: string | undefined): Decoded {
   const rcode = RCODES[flags & 0xf];
   if (rcode === undefined) return { kind: 'bad', detail: `unknown rcode ${flags & 0xf}`, mismatch: false };
   const records: DnsRecord[] = [];
@@ -152,7 +152,52 @@ function toDecoded(flags: number, read: readonly ReplyRecord[]): Decoded {
     if (typeof record === 'string') return { kind: 'bad', detail: record, mismatch: false };
     records.push(record);
   }
-  return { kind: 'answer', answer: { rcode, records }, truncated: (flags & packet.TRUNCATED_RESPONSE) !== 0 };
+  return { kind: 'answer', answer: server === undefined ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet.TRUNCATED_RESPONSE) !== 0 };
+}
+
+/**
+ * Records read straight into our shape: toRecord() of the full reader's records, without a
+ * Buffer per TXT string. The first record out of bounds is kept in `invalid` (reported after
+ * the rcode, as toDecoded() does) while the rest is still read, so that malformed bytes later
+ * in the section still make the reply undecodable.
+ */
+class DirectRecords implements RecordSink<DnsRecord> {
+  invalid: string | undefined = undefined;
+
+  record(buf: Buffer, name: string, type: ReplyType, ttl: number, start: number, rdlength: number, known: KnownName | undefined): DnsRecord | undefined {
+    if (type !== 'TXT') return { name, type, ttl, data: readData(buf, type, start, rdlength, known) as string | MxData };
+    // RFC 1035 §3.3.14: one or more <character-string>s, each a length byte and that many bytes.
+    const stop = start + rdlength;
+    let count = 0;
+    let bytes = 0;
+    for (let at = start; at < stop; at += 1 + (buf[at] as number)) {
+      if (at + 1 + (buf[at] as number) > stop) throw new Error('TXT character-string overruns its record');
+      count++;
+      bytes += buf[at] as number;
+    }
+    if (this.invalid !== undefined) return undefined;
+    if (count > TXT_LIMITS.maxStrings) {
+      this.invalid = `TXT record at ${name} has ${count} character-strings (limit ${TXT_LIMITS.maxStrings})`;
+      return undefined;
+    }
+    if (bytes > TXT_LIMITS.maxRecordBytes) {
+      this.invalid = `TXT record at ${name} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
+      return undefined;
+    }
+    const data: string[] = [];
+    for (let at = start; at < stop; at += 1 + (buf[at] as number)) {
+      const end = at + 1 + (buf[at] as number);
+      for (let i = at + 1; i < end; i++) {
+        const b = buf[i] as number;
+        if (b > 0x7e || (b < 0x20 && b !== 0x09)) {
+          this.invalid = `TXT record at ${name} has a non-ASCII or control byte 0x${b.toString(16)}`;
+          return undefined;
+        }
+      }
+      data.push(buf.toString('latin1', at + 1, end));
+    }
+    return { name, type, ttl, data };
+  }
 }
 
 /**
@@ -165,24 +210,29 @@ function toDecoded(flags: number, read: readonly ReplyRecord[]): Decoded {
  * may differ, RFC 4343): that is checked against the query's bytes, with no name decoded. Any
  * other reply goes through the full reader, which gives the reason.
  */
-export function decodeReply(reply: Buffer, query: Buffer, name: string, type: QueryType): Decoded {
+export function decodeReply(reply: Buffer, query: Buffer, name: string, type: QueryType, server?: string): Decoded {
   const questionEnd = query.length - OPT_BYTES;
   if (echoesQuestion(reply, query, questionEnd)) {
     // The owner names of the answers point at the question, whose bytes are ours: for an ASCII
     // name with no empty label (its wire form two bytes longer than its text), that is `name`.
     const ascii = questionEnd - 4 - HEADER_BYTES === name.length + 2 && isAscii(name);
     const flags = reply.readUInt16BE(2);
-    let read: ReplyRecord[];
+    // RFC 2181 §9: the sections of a truncated reply may be cut anywhere; it is retried over TCP.
+    const count = (flags & packet.TRUNCATED_RESPONSE) !== 0 ? 0 : reply.readUInt16BE(6);
+    const sink = new DirectRecords();
+    let records: DnsRecord[];
     try {
-      // RFC 2181 §9: the sections of a truncated reply may be cut anywhere; it is retried over TCP.
-      const count = (flags & packet.TRUNCATED_RESPONSE) !== 0 ? 0 : reply.readUInt16BE(6);
-      read = readAnswers(reply, questionEnd, count, ascii ? { offset: HEADER_BYTES, name } : undefined);
+      records = readAnswers(reply, questionEnd, count, ascii ? { offset: HEADER_BYTES, name } : undefined, sink);
     } catch (error: unknown) {
       return { kind: 'bad', detail: `undecodable reply (${error instanceof Error ? error.message : String(error)})`, mismatch: false };
     }
-    return toDecoded(flags, read);
+    // The same order of checks as toDecoded(): the rcode, then the first record out of bounds.
+    const rcode = RCODES[flags & 0xf];
+    if (rcode === undefined) return { kind: 'bad', detail: `unknown rcode ${flags & 0xf}`, mismatch: false };
+    if (sink.invalid !== undefined) return { kind: 'bad', detail: sink.invalid, mismatch: false };
+    return { kind: 'answer', answer: server === undefined ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet.TRUNCATED_RESPONSE) !== 0 };
   }
-  return decodeOther(reply, query.readUInt16BE(0), name, type);
+  return decodeReplyByReader(reply, query.readUInt16BE(0), name, type, server);
 }
 
 function isAscii(text: string): boolean {
@@ -204,8 +254,11 @@ function echoesQuestion(reply: Buffer, query: Buffer, questionEnd: number): bool
   return true;
 }
 
-/** The full reading, for replies that do not echo the question as sent: says what is wrong. */
-function decodeOther(buffer: Buffer, id: number, name: string, type: QueryType): Decoded {
+/**
+ * The full reading (readReply), for replies that do not echo the question as sent: says what
+ * is wrong. Exported so that tests can hold decodeReply's direct path to it.
+ */
+export function decodeReplyByReader(buffer: Buffer, id: number, name: string, type: QueryType, server: string | undefined): Decoded {
   const qname = normaliseName(name);
   const reply = readReply(buffer);
   if (typeof reply === 'string') return { kind: 'bad', detail: `undecodable reply (${reply})`, mismatch: false };
@@ -217,5 +270,5 @@ function decodeOther(buffer: Buffer, id: number, name: string, type: QueryType):
     return { kind: 'bad', detail: `reply question ${got} does not match ${qname}/${type}`, mismatch: true };
   }
   // Our question in another spelling than ours (say, a compressed name): accepted as read.
-  return toDecoded(reply.flags, reply.answers);
+  return toDecoded(reply.flags, reply.answers, server);
 }
