@@ -430,10 +430,15 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
   if (!validDomain(domain)) return { result: 'none', reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
   const txt = await lookupTxt(state.resolver, domain);
   if (!txt.ok) return { result: 'temperror', reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
-  const records = txt.values.filter(isSpfRecord);
-  if (records.length === 0) return { result: 'none', reason: `${domain} publishes no SPF record` };
-  if (records.length > 1) return { result: 'permerror', reason: `${domain} publishes ${records.length} SPF records (RFC 7208 §4.5)` };
-  const text = records[0] ?? '';
+  let text: string | undefined;
+  let count = 0;
+  for (const value of txt.values) {
+    if (!isSpfRecord(value)) continue;
+    count++;
+    text ??= value;
+  }
+  if (text === undefined) return { result: 'none', reason: `${domain} publishes no SPF record` };
+  if (count > 1) return { result: 'permerror', reason: `${domain} publishes ${count} SPF records (RFC 7208 §4.5)` };
   node.record = text;
   if (!printableAscii(text)) return { result: 'permerror', reason: `the SPF record of ${domain} has non-ASCII characters` };
   const parsed = parseSpfRecordCached(text);
@@ -445,12 +450,9 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
     const matched = kind === 'all' || kind === 'ip4' || kind === 'ip6' ? matchesAddress(state, directive.mechanism) : await matches(state, directive, domain, node);
     if (matched) {
       const result = QUALIFIER_RESULT[directive.qualifier];
-      return {
-        result,
-        reason: `matched "${directive.text}" in the record of ${domain}`,
-        mechanism: directive.text,
-        ...(result === 'fail' ? { explanation: await explanation(state, record.exp, domain) } : {}),
-      };
+      const reason = `matched "${directive.text}" in the record of ${domain}`;
+      if (result !== 'fail') return { result, reason, mechanism: directive.text };
+      return { result, reason, mechanism: directive.text, explanation: await explanation(state, record.exp, domain) };
     }
   }
   // §6.1: redirect applies only when no mechanism matched (an "all" always matches).

@@ -124,6 +124,13 @@ export class DnsClient implements DnsResolver {
     if (typeof entry === 'string') return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: entry });
     // The common case, a settled answer with no CNAME in it, needs no extra promise.
     if (entry.plain || entry.type === 'CNAME') return entry.answer;
+    // In flight: every asker shares one promise of the followed answer. Settled with a CNAME:
+    // followed afresh, as the links of the chain have TTLs of their own.
+    if (entry.expires === Infinity) return (entry.followed ??= this.following(entry));
+    return this.following(entry);
+  }
+
+  private following(entry: CacheEntry): Promise<DnsAnswer> {
     return entry.answer.then((first) => (hasCname(first) ? this.follow(entry.qname, entry.type, first) : first));
   }
 
@@ -199,6 +206,7 @@ export class DnsClient implements DnsResolver {
       }),
       expires: Infinity,
       plain: false,
+      followed: undefined,
       qname,
       type,
     };
@@ -319,6 +327,7 @@ export class DnsClient implements DnsResolver {
     if (ttl > 0) {
       entry.expires = this.now() + ttl * 1000;
       entry.plain = question.type === 'CNAME' || !hasCname(answer);
+      entry.followed = undefined;
     } else if (question.cache.get(question.qname) === entry) {
       question.cache.delete(question.qname);
     }

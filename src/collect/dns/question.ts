@@ -11,6 +11,8 @@ export interface CacheEntry {
   expires: number;
   /** Settled, and needing no CNAME following: the lookup can return `answer` itself. */
   plain: boolean;
+  /** While in flight: the followed answer, shared by the askers that came before it settled. */
+  followed: Promise<DnsAnswer> | undefined;
   /** The question, normalised. */
   readonly qname: string;
   readonly type: QueryType;
