@@ -1,10 +1,11 @@
+import { normaliseNameFast } from '../collect/dns/normalise-name-fast.js';
 import type { DnsResolver } from '../collect/dns/resolver.js';
 import { normaliseName } from '../snapshot/dns-types.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
 import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, parseIp4, readableIp, reverseName } from './ip-address.js';
 import { parseSpfRecordCached } from './spf-parse-cache.js';
 import { prefetchSpfLookups } from './spf-prefetch.js';
-import { isSpfRecord, macroStringError, parseIp6, type SpfDirective, type SpfQualifier } from './spf-record.js';
+import { isSpfRecord, macroStringError, parseIp6, type SpfDirective, type SpfMechanism, type SpfQualifier } from './spf-record.js';
 
 /** RFC 7208 §2.6 results. */
 export type SpfResult = 'none' | 'neutral' | 'pass' | 'fail' | 'softfail' | 'temperror' | 'permerror';
@@ -92,12 +93,31 @@ interface State {
 
 const QUALIFIER_RESULT: Readonly<Record<SpfQualifier, SpfResult>> = { '+': 'pass', '-': 'fail', '~': 'softfail', '?': 'neutral' };
 
-/** §4.3: a domain that is malformed or not multi-label gives `none`. */
+/** §4.3: a domain that is malformed or not multi-label gives `none`. One pass, no split: it runs per term. */
 function validDomain(domain: string): boolean {
-  const d = domain.endsWith('.') ? domain.slice(0, -1) : domain;
-  if (d.length === 0 || d.length > 253) return false;
-  const labels = d.split('.');
-  return labels.length >= 2 && labels.every((l) => l.length > 0 && l.length <= 63);
+  const end = domain.charCodeAt(domain.length - 1) === 0x2e ? domain.length - 1 : domain.length;
+  if (end <= 0 || end > 253) return false;
+  let labels = 1;
+  let label = 0;
+  for (let i = 0; i < end; i++) {
+    if (domain.charCodeAt(i) === 0x2e) {
+      if (label === 0) return false;
+      labels++;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0 && labels >= 2;
+}
+
+/** Printable ASCII only (%x20-7E), as a record must be to be evaluated. */
+function printableAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 /** §7.3: an expanded name over 253 characters loses labels from the left. */
@@ -237,13 +257,20 @@ async function macroValue(state: State, letter: string, domain: string): Promise
 }
 
 async function targetName(state: State, spec: string | undefined, domain: string): Promise<string> {
-  if (spec === undefined) return domain;
-  return truncateName(await expand(state, spec, domain, false));
+  return plainTarget(spec, domain) ?? truncateName(await expand(state, spec ?? '', domain, false));
 }
 
-/** Matches one mechanism; DNS failures that must give temperror throw SpfAbort. */
-async function matches(state: State, directive: SpfDirective, domain: string, node: SpfNode): Promise<boolean> {
-  const mechanism = directive.mechanism;
+/** The target of a domain-spec with no macro (nearly all of them), without a promise; undefined when it needs expansion. */
+function plainTarget(spec: string | undefined, domain: string): string | undefined {
+  if (spec === undefined) return domain;
+  if (spec.includes('%')) return undefined;
+  const error = macroStringError(spec, false);
+  if (error) throw new SpfAbort('permerror', `macro error: ${error}`);
+  return truncateName(spec);
+}
+
+/** `all`, `ip4` and `ip6` (§5.1, §5.6): matched without DNS, so without a promise. */
+function matchesAddress(state: State, mechanism: SpfMechanism): boolean {
   switch (mechanism.kind) {
     case 'all':
       return true;
@@ -254,10 +281,23 @@ async function matches(state: State, directive: SpfDirective, domain: string, no
       const network = version === 4 ? parseIp4(mechanism.address) : parseIp6(mechanism.address);
       return network !== undefined && inNetwork(state.ip, network, mechanism.cidr);
     }
+    default:
+      return false;
+  }
+}
+
+/** Matches one mechanism; DNS failures that must give temperror throw SpfAbort. */
+async function matches(state: State, directive: SpfDirective, domain: string, node: SpfNode): Promise<boolean> {
+  const mechanism = directive.mechanism;
+  switch (mechanism.kind) {
+    case 'all':
+    case 'ip4':
+    case 'ip6':
+      return matchesAddress(state, mechanism);
     case 'include': {
       bump(state);
       node.lookups++;
-      const target = await targetName(state, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? (await targetName(state, mechanism.domain, domain));
       const child = await checkHostAt(state, target, 'include', node);
       switch (child.result) {
         case 'pass':
@@ -279,13 +319,13 @@ async function matches(state: State, directive: SpfDirective, domain: string, no
     case 'a': {
       bump(state);
       node.lookups++;
-      const target = await targetName(state, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? (await targetName(state, mechanism.domain, domain));
       return addressMatch(state, target, state.ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6);
     }
     case 'mx': {
       bump(state);
       node.lookups++;
-      const target = await targetName(state, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? (await targetName(state, mechanism.domain, domain));
       if (!validDomain(target)) return false;
       const mx = await lookupMx(state.resolver, target);
       if (!mx.ok) throw new SpfAbort('temperror', `DNS error on ${target}/MX`, mx.failed);
@@ -320,7 +360,7 @@ async function matches(state: State, directive: SpfDirective, domain: string, no
     case 'exists': {
       bump(state);
       node.lookups++;
-      const target = await targetName(state, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? (await targetName(state, mechanism.domain, domain));
       if (!validDomain(target)) return false;
       // §5.7: always an A query, whatever the client's address family.
       const a = await lookupAddresses(state.resolver, target, 'A');
@@ -370,7 +410,7 @@ async function explanation(state: State, spec: string | undefined, domain: strin
 
 /** check_host() for one domain (§4), adding a node under `parent`. */
 async function checkHostAt(state: State, domain: string, via: SpfNode['via'], parent: SpfNode | undefined): Promise<HostResult> {
-  const node: SpfNode = { domain: normaliseName(domain), via, lookups: 0, totalLookups: 0, children: [] };
+  const node: SpfNode = { domain: normaliseNameFast(domain), via, lookups: 0, totalLookups: 0, children: [] };
   parent?.children.push(node);
   const before = state.terms;
   try {
@@ -390,32 +430,36 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
   if (!validDomain(domain)) return { result: 'none', reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
   const txt = await lookupTxt(state.resolver, domain);
   if (!txt.ok) return { result: 'temperror', reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
-  const records = txt.values.filter(isSpfRecord);
-  if (records.length === 0) return { result: 'none', reason: `${domain} publishes no SPF record` };
-  if (records.length > 1) return { result: 'permerror', reason: `${domain} publishes ${records.length} SPF records (RFC 7208 §4.5)` };
-  const text = records[0] ?? '';
+  let text: string | undefined;
+  let count = 0;
+  for (const value of txt.values) {
+    if (!isSpfRecord(value)) continue;
+    count++;
+    text ??= value;
+  }
+  if (text === undefined) return { result: 'none', reason: `${domain} publishes no SPF record` };
+  if (count > 1) return { result: 'permerror', reason: `${domain} publishes ${count} SPF records (RFC 7208 §4.5)` };
   node.record = text;
-  if (!/^[\x20-\x7e]*$/.test(text)) return { result: 'permerror', reason: `the SPF record of ${domain} has non-ASCII characters` };
+  if (!printableAscii(text)) return { result: 'permerror', reason: `the SPF record of ${domain} has non-ASCII characters` };
   const parsed = parseSpfRecordCached(text);
   if (!parsed.ok) return { result: 'permerror', reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
   const record = parsed.record;
   state.prefetched += prefetchSpfLookups(state.resolver, record, domain, state.ip.version, state.limits.maxDnsTerms - state.prefetched);
   for (const directive of record.directives) {
-    if (await matches(state, directive, domain, node)) {
+    const kind = directive.mechanism.kind;
+    const matched = kind === 'all' || kind === 'ip4' || kind === 'ip6' ? matchesAddress(state, directive.mechanism) : await matches(state, directive, domain, node);
+    if (matched) {
       const result = QUALIFIER_RESULT[directive.qualifier];
-      return {
-        result,
-        reason: `matched "${directive.text}" in the record of ${domain}`,
-        mechanism: directive.text,
-        ...(result === 'fail' ? { explanation: await explanation(state, record.exp, domain) } : {}),
-      };
+      const reason = `matched "${directive.text}" in the record of ${domain}`;
+      if (result !== 'fail') return { result, reason, mechanism: directive.text };
+      return { result, reason, mechanism: directive.text, explanation: await explanation(state, record.exp, domain) };
     }
   }
   // §6.1: redirect applies only when no mechanism matched (an "all" always matches).
   if (record.redirect !== undefined) {
     bump(state);
     node.lookups++;
-    const target = await targetName(state, record.redirect, domain);
+    const target = plainTarget(record.redirect, domain) ?? (await targetName(state, record.redirect, domain));
     const result = await checkHostAt(state, target, 'redirect', node);
     if (result.result === 'none') return { result: 'permerror', reason: `redirect=${target} has no SPF record (RFC 7208 §6.1)` };
     return result;

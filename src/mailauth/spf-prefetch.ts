@@ -16,27 +16,24 @@ import type { SpfRecord } from './spf-record.js';
  */
 export function prefetchSpfLookups(resolver: DnsResolver, record: SpfRecord, domain: string, ipVersion: 4 | 6, budget: number): number {
   let left = budget;
-  const ask = (name: string | undefined, type: string): void => {
-    if (left <= 0) return;
-    left--;
-    const target = name ?? domain;
-    if (target.includes('%')) return;
-    resolver.resolve(target, type).catch(() => undefined);
-  };
   for (const { mechanism } of record.directives) {
     if (left <= 0) break;
     switch (mechanism.kind) {
       case 'include':
-        ask(mechanism.domain, 'TXT');
+        left--;
+        ask(resolver, mechanism.domain, 'TXT');
         break;
       case 'a':
-        ask(mechanism.domain, ipVersion === 4 ? 'A' : 'AAAA');
+        left--;
+        ask(resolver, mechanism.domain ?? domain, ipVersion === 4 ? 'A' : 'AAAA');
         break;
       case 'mx':
-        ask(mechanism.domain, 'MX');
+        left--;
+        ask(resolver, mechanism.domain ?? domain, 'MX');
         break;
       case 'exists':
-        ask(mechanism.domain, 'A');
+        left--;
+        ask(resolver, mechanism.domain, 'A');
         break;
       case 'ptr':
         left--;
@@ -45,6 +42,16 @@ export function prefetchSpfLookups(resolver: DnsResolver, record: SpfRecord, dom
         break;
     }
   }
-  if (record.redirect !== undefined) ask(record.redirect, 'TXT');
+  if (record.redirect !== undefined && left > 0) {
+    left--;
+    ask(resolver, record.redirect, 'TXT');
+  }
   return budget - Math.max(0, left);
+}
+
+/** One lookup started and left to the cache; a target needing macro expansion is left to the evaluation. */
+function ask(resolver: DnsResolver, target: string, type: string): void {
+  if (target.includes('%')) return;
+  if (resolver.prefetch !== undefined) resolver.prefetch(target, type);
+  else resolver.resolve(target, type).catch(() => undefined);
 }

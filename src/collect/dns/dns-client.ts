@@ -1,11 +1,12 @@
-import { randomFillSync } from 'node:crypto';
 import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
-import { normaliseName } from '../../snapshot/dns-types.js';
 import type { DnsResolver } from './resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
 import { DohSessions } from './doh-transport.js';
-import { tcpExchange, UdpPool, type Exchange } from './transports.js';
-import { decodeReply, encodeQuery, isQueryType, type Decoded, type QueryType } from './wire.js';
+import { normaliseNameFast } from './normalise-name-fast.js';
+import { Question, type CacheEntry } from './question.js';
+import { tcpExchange, type Exchange } from './transports.js';
+import { UdpTransport, type UdpFailure } from './udp-transport.js';
+import { decodeReply, encodeQuery, isQueryType, QUERY_TYPES, type QueryType } from './wire.js';
 
 export interface DnsClientOptions {
   /** Tried in turn: attempt n goes to server n mod count. */
@@ -53,109 +54,108 @@ function validName(name: string): boolean {
   return label > 0;
 }
 
+/** Types as the checks spell them ('TXT', 'txt'), without an upper-casing per lookup. */
+const TYPES = new Map<string, QueryType>(QUERY_TYPES.flatMap((t) => [[t, t] as const, [t.toLowerCase(), t] as const]));
+
+function queryType(type: string): QueryType | undefined {
+  const known = TYPES.get(type);
+  if (known !== undefined) return known;
+  const upper = type.toUpperCase();
+  return isQueryType(upper) ? upper : undefined;
+}
+
 /** RFC 1034 §3.6.2 gives no limit; resolvers stop around 8-16 links. */
 const MAX_CNAME_CHAIN = 8;
 
-class Semaphore {
-  private active = 0;
-  /** A FIFO as an array and a head index: shift() on a long array is O(n). */
-  private readonly waiting: (() => void)[] = [];
-  private head = 0;
-  constructor(private readonly limit: number) {}
-  /** Runs `task` when a slot is free; without an `async` wrapper, as it runs once per query. */
-  run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active < this.limit) {
-      this.active++;
-      return task().finally(() => this.release());
-    }
-    return new Promise<void>((resolve) => this.waiting.push(resolve)).then(() => task().finally(() => this.release()));
-  }
-  /** Hands the slot straight to the next waiter, so no newcomer can take it in between. */
-  private release(): void {
-    if (this.head < this.waiting.length) {
-      const wake = this.waiting[this.head] as () => void;
-      this.head++;
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      wake();
-    } else {
-      this.active--;
-    }
-  }
-}
+const PHASE_TIMEOUT: DnsAnswer = { rcode: 'TIMEOUT', records: [], detail: 'the DNS phase deadline passed before this question was answered' };
 
-/**
- * Query IDs from the CSPRNG (RFC 5452 §9.2: IDs must be unpredictable), drawn from a block of
- * random bytes refilled when used up: one randomInt() call per query cost more than its use.
- */
-class RandomIds {
-  private readonly bytes = Buffer.alloc(4096);
-  private offset = this.bytes.length;
-  next(): number {
-    if (this.offset >= this.bytes.length) {
-      randomFillSync(this.bytes);
-      this.offset = 0;
-    }
-    const id = this.bytes.readUInt16BE(this.offset);
-    this.offset += 2;
-    return id;
-  }
+/** A NOERROR answer holding a CNAME that the asked type's records may lie beyond. */
+function hasCname(answer: DnsAnswer): boolean {
+  if (answer.rcode !== 'NOERROR') return false;
+  for (const record of answer.records) if (record.type === 'CNAME') return true;
+  return false;
 }
 
 /**
  * The DNS client: UDP with EDNS0, TCP when the reply is truncated, DoH for https:// servers,
  * retries across servers, an in-run TTL cache, a concurrency limit, CNAME following and one
  * deadline for the whole DNS phase. It never throws: every outcome is a DnsAnswer.
+ *
+ * Per query, the work is: one Question object and one promise (its answer, shared by every
+ * asker and kept in the cache once settled), the query bytes, and the transport's bookkeeping
+ * (an ID in a Map, two links in the deadline list). Attempts, retries and the concurrency
+ * limit are driven by callbacks from the transports, not by a chain of promises.
  */
 export class DnsClient implements DnsResolver {
   readonly stats: DnsClientStats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
-  /** Answers by question, kept as settled promises so that a hit allocates nothing. */
-  private readonly cache = new Map<string, { answer: Promise<DnsAnswer>; expires: number }>();
-  private readonly inFlight = new Map<string, Promise<DnsAnswer>>();
-  private readonly limiter: Semaphore;
+  /** Answers by type, then by name: settled or in flight. A Map per type needs no key string per lookup. */
+  private readonly cache = new Map<QueryType, Map<string, CacheEntry>>(QUERY_TYPES.map((t) => [t, new Map<string, CacheEntry>()]));
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly negativeTtl: number;
   private readonly now: () => number;
   private readonly doh: DohSessions;
   private deadline: number | undefined;
-  private readonly udp = new UdpPool();
-  private readonly ids = new RandomIds();
+  private readonly udp = new UdpTransport();
   /** serverLabel() of each server, computed once: every answer carries it. */
   private readonly labels = new Map<DnsServer, string>();
+  /** The concurrency limit: attempts in flight, and questions waiting for a slot (FIFO as array + head). */
+  private readonly limit: number;
+  private active = 0;
+  private readonly waiting: Question[] = [];
+  private head = 0;
+  private pumping = false;
+  private readonly udpSettled = (question: Question, failure: UdpFailure | undefined): void => this.attemptDone(question, failure);
 
   constructor(private readonly options: DnsClientOptions) {
     if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
-    this.limiter = new Semaphore(options.concurrency ?? 64);
+    this.limit = options.concurrency ?? 64;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.retries = options.retries ?? 2;
     this.negativeTtl = options.negativeTtl ?? 60;
     this.now = options.now ?? Date.now;
     this.doh = new DohSessions(options.dohCa === undefined ? {} : { ca: options.dohCa });
     this.deadline = options.deadline;
+    for (const server of options.servers) this.labels.set(server, serverLabel(server));
   }
 
   resolve(name: string, type: string): Promise<DnsAnswer> {
-    this.stats.lookups++;
-    if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined) this.deadline = this.now() + this.options.phaseTimeoutMs;
-    const upper = type.toUpperCase();
-    if (!isQueryType(upper)) return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `unsupported query type ${type}` });
-    const qname = normaliseName(name);
-    if (!validName(qname)) {
-      // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
-      return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `invalid domain name "${name}"` });
-    }
-    return this.resolveFollowing(qname, upper);
+    const entry = this.entryFor(name, type);
+    if (typeof entry === 'string') return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: entry });
+    // The common case, a settled answer with no CNAME in it, needs no extra promise.
+    if (entry.plain || entry.type === 'CNAME') return entry.answer;
+    // In flight: every asker shares one promise of the followed answer. Settled with a CNAME:
+    // followed afresh, as the links of the chain have TTLs of their own.
+    if (entry.expires === Infinity) return (entry.followed ??= this.following(entry));
+    return this.following(entry);
   }
 
-  /** The cached or fresh answer, with a CNAME chain the server left unfinished followed. */
-  private resolveFollowing(qname: string, type: QueryType): Promise<DnsAnswer> {
-    const answer = this.cached(qname, type);
-    // The common case, data with no CNAME in it, needs no extra promise.
-    if (type === 'CNAME') return answer;
-    return answer.then((first) => (first.rcode !== 'NOERROR' || !first.records.some((r) => r.type === 'CNAME') ? first : this.follow(qname, type, first)));
+  private following(entry: CacheEntry): Promise<DnsAnswer> {
+    return entry.answer.then((first) => (hasCname(first) ? this.follow(entry.qname, entry.type, first) : first));
+  }
+
+  /** Starts the question unless it is cached or in flight; counted as a lookup, as resolve() is. */
+  prefetch(name: string, type: string): void {
+    this.entryFor(name, type);
+  }
+
+  /** The cache entry for a question, asked now if it is not cached or in flight; a string says why it cannot be asked. */
+  private entryFor(name: string, type: string): CacheEntry | string {
+    this.stats.lookups++;
+    if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined) this.deadline = this.now() + this.options.phaseTimeoutMs;
+    const qtype = queryType(type);
+    if (qtype === undefined) return `unsupported query type ${type}`;
+    const qname = normaliseNameFast(name);
+    const byName = this.cache.get(qtype) as Map<string, CacheEntry>;
+    const entry = byName.get(qname);
+    if (entry !== undefined && entry.expires > this.now()) {
+      this.stats.cacheHits++;
+      return entry;
+    }
+    // A name in the cache was checked when it was first asked.
+    // RFC 1035 §2.3.4: labels of 1-63 octets, names up to 255 octets on the wire.
+    if (!validName(qname)) return `invalid domain name "${name}"`;
+    return this.ask(qname, qtype, byName);
   }
 
   /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
@@ -185,27 +185,35 @@ export class DnsClient implements DnsResolver {
     return { rcode: 'MALFORMED', records: chain, detail: `CNAME chain longer than ${MAX_CNAME_CHAIN}` };
   }
 
+  /** The answer as the server gave it, cached or asked now (for the links of a CNAME chain). */
   private cached(qname: string, type: QueryType): Promise<DnsAnswer> {
-    // questionKey() without normalising again: qname is normalised by resolve().
-    const key = `${qname}/${type}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.expires > this.now()) {
+    const byName = this.cache.get(type) as Map<string, CacheEntry>;
+    const entry = byName.get(qname);
+    if (entry !== undefined && entry.expires > this.now()) {
       this.stats.cacheHits++;
-      return hit.answer;
+      return entry.answer;
     }
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      this.stats.cacheHits++;
-      return pending;
-    }
-    const promise = this.query(qname, type).then((answer) => {
-      this.inFlight.delete(key);
-      const ttl = this.ttlOf(answer);
-      if (ttl > 0) this.cache.set(key, { answer: promise, expires: this.now() + ttl * 1000 });
-      return answer;
-    });
-    this.inFlight.set(key, promise);
-    return promise;
+    if (!validName(qname)) return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `invalid domain name "${qname}"` });
+    return this.ask(qname, type, byName).answer;
+  }
+
+  /** Starts a question; its entry is in the cache (in flight) before any attempt is made. */
+  private ask(qname: string, type: QueryType, byName: Map<string, CacheEntry>): CacheEntry {
+    const question = new Question(qname, type, byName, this.udpSettled);
+    const entry: CacheEntry = {
+      answer: new Promise<DnsAnswer>((resolve) => {
+        question.resolveAnswer = resolve;
+      }),
+      expires: Infinity,
+      plain: false,
+      followed: undefined,
+      qname,
+      type,
+    };
+    byName.set(qname, entry);
+    question.entry = entry;
+    this.startAttempt(question);
+    return entry;
   }
 
   /** Data answers are cached for their smallest TTL; failures are not cached. */
@@ -221,64 +229,109 @@ export class DnsClient implements DnsResolver {
     return this.deadline === undefined ? Infinity : this.deadline - this.now();
   }
 
-  /** Asks the servers in turn until one gives a usable answer or the attempts run out. */
-  private async query(qname: string, type: QueryType): Promise<DnsAnswer> {
-    const servers = this.options.servers;
-    let last: DnsAnswer = { rcode: 'TIMEOUT', records: [], detail: 'no attempt made' };
-    for (let attempt = 0; attempt <= this.retries; attempt++) {
-      const left = this.remaining();
-      if (left <= 0) {
-        return { rcode: 'TIMEOUT', records: [], detail: 'the DNS phase deadline passed before this question was answered' };
-      }
-      const server = servers[attempt % servers.length] as DnsServer;
-      last = await this.limiter.run(() => this.attempt(server, qname, type, Math.min(this.timeoutMs, left)));
-      // A data answer is final; a server failure may be one server's problem, so try the next.
-      if (last.rcode === 'NOERROR' || last.rcode === 'NXDOMAIN') return last;
+  /** Attempt n goes to server n mod count, once a slot of the concurrency limit is free. */
+  private startAttempt(question: Question): void {
+    if (this.remaining() <= 0) {
+      this.complete(question, PHASE_TIMEOUT);
+      return;
     }
-    return last;
+    const server = this.options.servers[question.attempt % this.options.servers.length] as DnsServer;
+    question.server = server;
+    question.label = this.labels.get(server) as string;
+    this.waiting.push(question);
+    this.pump();
   }
 
-  private async attempt(server: DnsServer, qname: string, type: QueryType, timeoutMs: number): Promise<DnsAnswer> {
-    let label = this.labels.get(server);
-    if (label === undefined) {
-      label = serverLabel(server);
-      this.labels.set(server, label);
+  /** Starts waiting attempts while slots are free. Re-entrant calls (an attempt that ended at once) leave it to the running loop. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    while (this.active < this.limit && this.head < this.waiting.length) {
+      const question = this.waiting[this.head] as Question;
+      this.head++;
+      this.active++;
+      this.send(question);
     }
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+    this.pumping = false;
+  }
+
+  private send(question: Question): void {
+    const left = this.remaining();
+    if (left <= 0) {
+      // The phase deadline passed while this attempt waited for a slot.
+      this.active--;
+      this.complete(question, PHASE_TIMEOUT);
+      return;
+    }
+    const server = question.server as DnsServer;
+    question.timeoutMs = Math.min(this.timeoutMs, left);
+    question.decoded = undefined;
     this.stats.queriesSent++;
     if (server.kind === 'doh') {
       // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
-      const exchange = await this.doh.exchange(server.url, encodeQuery(0, qname, type), timeoutMs);
-      return this.toAnswer(exchange, undefined, 0, qname, type, label).answer;
+      question.query = encodeQuery(0, question.qname, question.type);
+      void this.doh.exchange(server.url, question.query, question.timeoutMs).then((exchange) => this.attemptDone(question, exchange));
+      return;
     }
-    let decoded: Decoded | undefined;
-    let sentId = 0;
-    const exchange = await this.udp.exchange(
-      server.host,
-      server.port,
-      (id) => {
-        sentId = id;
-        return encodeQuery(id, qname, type);
-      },
-      timeoutMs,
-      (bytes) => {
-        const d = decodeReply(bytes, sentId, qname, type);
-        // A reply for another question or with another ID is ignored while we wait for ours.
-        if (d.kind === 'bad' && /does not match|not a response/.test(d.detail)) return d.detail;
-        decoded = d;
-        return true;
-      },
-      () => this.ids.next(),
-    );
-    let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
-    if (result.truncated) {
-      // RFC 7766 §5 / RFC 1035 §4.2.1: a truncated UDP reply is retried over TCP.
+    this.udp.send(question, server, question.timeoutMs);
+  }
+
+  /**
+   * The end of an attempt: `undefined` when the UDP transport accepted a reply (decoded on the
+   * question), else what the exchange ended in. A truncated UDP reply is retried over TCP.
+   */
+  private attemptDone(question: Question, exchange: Exchange | undefined): void {
+    const answer = this.toAnswer(question, exchange);
+    const server = question.server as DnsServer;
+    if (question.truncated && server.kind === 'dns') {
+      // RFC 7766 §5 / RFC 1035 §4.2.1: a truncated UDP reply is retried over TCP, with the same ID.
       this.stats.tcpFallbacks++;
       this.stats.queriesSent++;
-      const tcp = await tcpExchange(server.host, server.port, encodeQuery(sentId, qname, type), timeoutMs);
-      result = this.toAnswer(tcp, undefined, sentId, qname, type, label);
-      if (result.truncated) return { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: label };
+      void tcpExchange(server.host, server.port, question.query as Buffer, question.timeoutMs).then((tcp) => {
+        const viaTcp = this.toAnswer(question, tcp);
+        this.release();
+        this.retryOrComplete(question, question.truncated ? { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: question.label } : viaTcp);
+      });
+      return;
     }
-    return result.answer;
+    this.release();
+    this.retryOrComplete(question, answer);
+  }
+
+  private release(): void {
+    this.active--;
+    this.pump();
+  }
+
+  /** A data answer is final; a server failure may be one server's problem, so try the next. */
+  private retryOrComplete(question: Question, answer: DnsAnswer): void {
+    if (answer.rcode === 'NOERROR' || answer.rcode === 'NXDOMAIN' || question.attempt >= this.retries) {
+      this.complete(question, answer);
+      return;
+    }
+    question.attempt++;
+    this.startAttempt(question);
+  }
+
+  /** Settles the question: data answers stay in the cache for their TTL, failures leave it. */
+  private complete(question: Question, answer: DnsAnswer): void {
+    const entry = question.entry as CacheEntry;
+    const ttl = this.ttlOf(answer);
+    if (ttl > 0) {
+      entry.expires = this.now() + ttl * 1000;
+      entry.plain = question.type === 'CNAME' || !hasCname(answer);
+      entry.followed = undefined;
+    } else if (question.cache.get(question.qname) === entry) {
+      question.cache.delete(question.qname);
+    }
+    question.resolveAnswer(answer);
   }
 
   /** Closes the UDP sockets and DoH sessions; later questions fail. */
@@ -287,25 +340,26 @@ export class DnsClient implements DnsResolver {
     this.doh.close();
   }
 
-  private toAnswer(
-    exchange: Exchange,
-    known: Decoded | undefined,
-    id: number,
-    qname: string,
-    type: QueryType,
-    server: string,
-  ): { answer: DnsAnswer; truncated: boolean } {
-    switch (exchange.kind) {
-      case 'timeout':
-        this.stats.timeouts++;
-        return { answer: { rcode: 'TIMEOUT', records: [], detail: 'no reply before the timeout', server }, truncated: false };
-      case 'failed':
-        return { answer: { rcode: 'MALFORMED', records: [], detail: exchange.detail, server }, truncated: false };
-      case 'reply': {
-        const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
-        if (decoded.kind === 'bad') return { answer: { rcode: 'MALFORMED', records: [], detail: decoded.detail, server }, truncated: false };
-        return { answer: { rcode: decoded.answer.rcode, records: decoded.answer.records, server }, truncated: decoded.truncated };
+  /** The answer an attempt gave; `truncated` tells whether it is a truncated UDP reply (to retry over TCP). */
+  private toAnswer(question: Question, exchange: Exchange | undefined): DnsAnswer {
+    const server = question.label;
+    question.truncated = false;
+    let decoded = question.decoded;
+    if (exchange !== undefined) {
+      switch (exchange.kind) {
+        case 'timeout':
+          this.stats.timeouts++;
+          return { rcode: 'TIMEOUT', records: [], detail: 'no reply before the timeout', server };
+        case 'failed':
+          return { rcode: 'MALFORMED', records: [], detail: exchange.detail, server };
+        case 'reply':
+          decoded = decodeReply(exchange.bytes, question.query as Buffer, question.qname, question.type, server);
+          break;
       }
     }
+    if (decoded === undefined) return { rcode: 'MALFORMED', records: [], detail: 'no reply was decoded', server };
+    if (decoded.kind === 'bad') return { rcode: 'MALFORMED', records: [], detail: decoded.detail, server };
+    question.truncated = decoded.truncated;
+    return decoded.answer;
   }
 }

@@ -24,7 +24,8 @@ export interface ReplyMessage {
   readonly flags: number;
   /** Whether the QR bit is set (RFC 1035 §4.1.1). */
   readonly response: boolean;
-  readonly questions: readonly { readonly name: string; readonly type: string }[];
+  /** `qclass`: the class code (1 is IN, RFC 1035 §3.2.4). */
+  readonly questions: readonly { readonly name: string; readonly type: string; readonly qclass: number }[];
   readonly answers: readonly ReplyRecord[];
 }
 
@@ -32,8 +33,21 @@ export type ReplyType = 'A' | 'AAAA' | 'MX' | 'TXT' | 'PTR' | 'CNAME' | 'NS';
 
 const TYPE_NAMES: Readonly<Record<number, ReplyType>> = { 1: 'A', 2: 'NS', 5: 'CNAME', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA' };
 
+/**
+ * A name already known by its offset: the question, which the answers' owner names point to
+ * (RFC 1035 §4.1.4). Lets the reader skip building the same string once per record.
+ */
+export interface KnownName {
+  readonly offset: number;
+  readonly name: string;
+}
+
 /** RFC 1035 §3.1 and §4.1.4: labels, or a pointer to an earlier name; at most 255 octets. */
-function readName(buf: Buffer, start: number): { name: string; end: number } {
+function readName(buf: Buffer, start: number, known?: KnownName): { name: string; end: number } {
+  // The common owner name: a bare pointer to the question (0xC00C).
+  if (known !== undefined && start + 1 < buf.length && buf[start] === (0xc0 | (known.offset >> 8)) && buf[start + 1] === (known.offset & 0xff) && known.offset < start) {
+    return { name: known.name, end: start + 2 };
+  }
   let offset = start;
   let end = -1;
   let limit = start;
@@ -95,7 +109,8 @@ function readTxt(buf: Buffer, start: number, rdlength: number): Buffer[] {
   return strings;
 }
 
-function readData(buf: Buffer, type: ReplyType, start: number, rdlength: number): ReplyRecord['data'] {
+/** The data of one record of a kept type; throws, in dns-packet's words, when it is malformed. */
+export function readData(buf: Buffer, type: ReplyType, start: number, rdlength: number, known: KnownName | undefined): ReplyRecord['data'] {
   switch (type) {
     case 'A':
       if (rdlength !== 4) throw new Error(`A record of ${rdlength} bytes`);
@@ -105,15 +120,51 @@ function readData(buf: Buffer, type: ReplyType, start: number, rdlength: number)
       return ip6Text(buf, start);
     case 'MX': {
       if (rdlength < 3) throw new Error(`MX record of ${rdlength} bytes`);
-      return { preference: buf.readUInt16BE(start), exchange: readName(buf, start + 2).name };
+      return { preference: buf.readUInt16BE(start), exchange: readName(buf, start + 2, known).name };
     }
     case 'TXT':
       return readTxt(buf, start, rdlength);
     case 'CNAME':
     case 'PTR':
     case 'NS':
-      return readName(buf, start).name;
+      return readName(buf, start, known).name;
   }
+}
+
+/** What becomes of each answer record of a kept type: `undefined` drops it. */
+export interface RecordSink<R> {
+  /** Throws, in dns-packet's words, when the record's data at [start, start + rdlength) is malformed. */
+  record(buf: Buffer, name: string, type: ReplyType, ttl: number, start: number, rdlength: number, known: KnownName | undefined): R | undefined;
+}
+
+const REPLY_RECORDS: RecordSink<ReplyRecord> = {
+  record: (buf, name, type, ttl, start, rdlength, known) => ({ name, type, ttl, data: readData(buf, type, start, rdlength, known) }),
+};
+
+/**
+ * Reads `count` records of the answer section from `offset` (RFC 1035 §4.1.3), handing those
+ * of the types we ask for to `sink`. Throws with dns-packet's wording when the bytes run out
+ * or a name is bad.
+ */
+export function readAnswers<R>(buf: Buffer, offset: number, count: number, known: KnownName | undefined, sink: RecordSink<R>): R[] {
+  const answers: R[] = [];
+  let at = offset;
+  for (let i = 0; i < count; i++) {
+    const { name, end } = readName(buf, at, known);
+    if (end + 10 > buf.length) throw new Error('Cannot decode answer (buffer overflow)');
+    const code = buf.readUInt16BE(end);
+    const ttl = buf.readUInt32BE(end + 4);
+    const rdlength = buf.readUInt16BE(end + 8);
+    const start = end + 10;
+    if (start + rdlength > buf.length) throw new Error('Cannot decode answer data (buffer overflow)');
+    const type = TYPE_NAMES[code];
+    if (type !== undefined) {
+      const record = sink.record(buf, name, type, ttl, start, rdlength, known);
+      if (record !== undefined) answers.push(record);
+    }
+    at = start + rdlength;
+  }
+  return answers;
 }
 
 /** Reads a reply; a string says why it cannot be read. */
@@ -125,29 +176,17 @@ export function readReply(buf: Buffer): ReplyMessage | string {
     const qdcount = buf.readUInt16BE(4);
     const ancount = buf.readUInt16BE(6);
     let offset = 12;
-    const questions: { name: string; type: string }[] = [];
+    const questions: { name: string; type: string; qclass: number }[] = [];
     for (let i = 0; i < qdcount; i++) {
       const { name, end } = readName(buf, offset);
       if (end + 4 > buf.length) throw new Error('Cannot decode question (buffer overflow)');
       const code = buf.readUInt16BE(end);
-      questions.push({ name, type: TYPE_NAMES[code] ?? `TYPE${code}` });
+      questions.push({ name, type: TYPE_NAMES[code] ?? `TYPE${code}`, qclass: buf.readUInt16BE(end + 2) });
       offset = end + 4;
     }
-    const answers: ReplyRecord[] = [];
     // RFC 2181 §9: the sections of a truncated reply may be cut anywhere; it is retried over TCP.
     const truncated = (flags & packet.TRUNCATED_RESPONSE) !== 0;
-    for (let i = 0; i < (truncated ? 0 : ancount); i++) {
-      const { name, end } = readName(buf, offset);
-      if (end + 10 > buf.length) throw new Error('Cannot decode answer (buffer overflow)');
-      const code = buf.readUInt16BE(end);
-      const ttl = buf.readUInt32BE(end + 4);
-      const rdlength = buf.readUInt16BE(end + 8);
-      const start = end + 10;
-      if (start + rdlength > buf.length) throw new Error('Cannot decode answer data (buffer overflow)');
-      const type = TYPE_NAMES[code];
-      if (type !== undefined) answers.push({ name, type, ttl, data: readData(buf, type, start, rdlength) });
-      offset = start + rdlength;
-    }
+    const answers = readAnswers(buf, offset, truncated ? 0 : ancount, undefined, REPLY_RECORDS);
     return { id, flags: flags & 0x7fff, response: (flags & 0x8000) !== 0, questions, answers };
   } catch (error: unknown) {
     return error instanceof Error ? error.message : String(error);

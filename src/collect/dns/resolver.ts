@@ -7,4 +7,10 @@ import type { DnsAnswer } from '../../snapshot/dns-types.js';
  */
 export interface DnsResolver {
   resolve(name: string, type: string): Promise<DnsAnswer>;
+  /**
+   * Optional: starts a lookup that a later resolve() will probably ask for, and returns
+   * nothing (so it allocates nothing when the answer is cached). Without it, callers that
+   * prefetch call resolve() and drop the promise.
+   */
+  prefetch?(name: string, type: string): void;
 }

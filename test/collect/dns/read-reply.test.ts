@@ -1,7 +1,13 @@
 import * as packet from 'dns-packet';
 import { describe, expect, it } from 'vitest';
 import { readReply, type ReplyMessage } from '../../../src/collect/dns/read-reply.js';
-import { encodeQuery, QUERY_TYPES } from '../../../src/collect/dns/wire.js';
+import { decodeReply, decodeReplyByReader, encodeQuery, QUERY_TYPES } from '../../../src/collect/dns/wire.js';
+
+/** dns-packet gives the question class as text; the reader keeps the code (RFC 1035 §3.2.4). */
+function classCode(text: string): number {
+  const codes: Record<string, number> = { IN: 1, CS: 2, CH: 3, HS: 4, ANY: 255 };
+  return codes[text] ?? Number(text.replace('UNKNOWN_', ''));
+}
 
 /** dns-packet's view of the same bytes, in the reader's shape (the reference for the reader). */
 function reference(bytes: Buffer): ReplyMessage {
@@ -13,7 +19,7 @@ function reference(bytes: Buffer): ReplyMessage {
     id: decoded.id ?? 0,
     flags: decoded.flags ?? 0,
     response: decoded.type === 'response',
-    questions: (decoded.questions ?? []).map((q) => ({ name: lower(q.name), type: q.type })),
+    questions: (decoded.questions ?? []).map((q) => ({ name: lower(q.name), type: q.type, qclass: classCode(String(q.class)) })),
     answers: truncated
       ? []
       : (decoded.answers ?? [])
@@ -126,5 +132,56 @@ describe('encodeQuery', () => {
         expect(encodeQuery(513, name, type).equals(expected), `${name}/${type}`).toBe(true);
       }
     }
+  });
+});
+
+describe('decodeReply: the direct path (question echoed byte for byte) agrees with the full reader', () => {
+  const query = encodeQuery(4242, 'alias.example.test', 'TXT');
+  const both = (bytes: Buffer) => [decodeReply(bytes, query, 'alias.example.test', 'TXT', 'srv'), decodeReplyByReader(bytes, 4242, 'alias.example.test', 'TXT', 'srv')];
+
+  it('on the sample (question echoed in another case) and on a reply with TXT records out of bounds', () => {
+    const [direct, full] = both(sample);
+    expect(direct).toEqual(full);
+    expect(direct?.kind).toBe('answer');
+    for (const data of [[Buffer.from('caf\xe9', 'latin1')], Array.from({ length: 65 }, () => 'x'), Array.from({ length: 20 }, () => 'y'.repeat(250))]) {
+      const bad = packet.encode({
+        type: 'response',
+        id: 4242,
+        flags: 0,
+        questions: [{ name: 'alias.example.test', type: 'TXT', class: 'IN' }],
+        answers: [
+          { name: 'alias.example.test', type: 'TXT', ttl: 5, class: 'IN', data: ['ok'] },
+          { name: 'alias.example.test', type: 'TXT', ttl: 5, class: 'IN', data },
+        ],
+      });
+      const [d, f] = both(bad);
+      expect(d).toEqual(f);
+      expect(d?.kind).toBe('bad');
+    }
+  });
+
+  it('on the sample cut at every byte', () => {
+    for (let cut = 0; cut <= sample.length; cut++) {
+      const [direct, full] = both(sample.subarray(0, cut));
+      expect(direct, `cut at ${cut}`).toEqual(full);
+    }
+  });
+
+  it('on 3,000 corrupted samples, and a question of another class is a mismatch', () => {
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let round = 0; round < 3000; round++) {
+      const bytes = Buffer.from(sample);
+      for (let flips = 1 + (random() % 3); flips > 0; flips--) bytes[2 + (random() % (bytes.length - 2))] = random() & 0xff;
+      const [direct, full] = both(bytes);
+      expect(direct, `round ${round}`).toEqual(full);
+    }
+    const chaos = Buffer.from(sample);
+    chaos.writeUInt16BE(3, 12 + 'alias.example.test'.length + 2 + 2);
+    const decoded = decodeReply(chaos, query, 'alias.example.test', 'TXT');
+    expect(decoded.kind === 'bad' && decoded.mismatch).toBe(true);
   });
 });
