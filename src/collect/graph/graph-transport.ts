@@ -111,7 +111,8 @@ async function splitBody(response: Response, endpoint: string): Promise<SplitPag
     return splitter.end();
   } catch (error: unknown) {
     if (!(error instanceof PageSyntaxError)) throw error;
-    if (error.at === 0) throw new GraphShapeError(endpoint, '(body)', `is undefined, expected an object`);
+    // As readJson reads an empty body.
+    if (error.empty) throw new GraphShapeError(endpoint, '(body)', 'is undefined, expected an object');
     throw new GraphShapeError(endpoint, '(body)', `is not JSON (HTTP ${response.status}: ${error.message})`);
   } finally {
     // A reader that stops early frees the socket.

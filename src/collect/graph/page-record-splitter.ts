@@ -31,6 +31,8 @@ export class PageSyntaxError extends Error {
   constructor(
     message: string,
     readonly at: number,
+    /** The body had no JSON at all (empty, or only whitespace). */
+    readonly empty = false,
   ) {
     super(`${message} at byte ${at}`);
   }
@@ -102,9 +104,8 @@ export class PageRecordSplitter {
 
   /** The parsed page; throws when the body stopped before the object closed. */
   end(): SplitPage {
-    if (this.where !== Where.Done) {
-      throw new PageSyntaxError(this.filled === 0 && this.dropped === 0 ? 'empty body' : 'body ends before the JSON object closes', this.dropped + this.filled);
-    }
+    if (this.where === Where.BeforeObject) throw new PageSyntaxError('empty body', this.dropped + this.filled, true);
+    if (this.where !== Where.Done) throw new PageSyntaxError('body ends before the JSON object closes', this.dropped + this.filled);
     return { records: this.records, members: this.members };
   }
 
