@@ -125,6 +125,18 @@ describe('sign-in detectors on the demo tenant', () => {
     expect(paths.some((p) => p.startsWith('/identityProtection/riskDetections?$filter=detectedDateTime ge 2026-11-26T05:00:00Z'))).toBe(true);
   });
 
+  it('through the transport\'s own streamed pages (record by record), the same verdicts, and a cut-short window is an error', async () => {
+    const live = await judge(await session.collect(await simulator(), SOURCES));
+    expect(failingTargets(live)).toEqual(failingTargets(await judge(await readSnapshotFolder(DEMO))));
+    const sim = await simulator({ faults: [{ kind: 'status503', path: '/auditLogs/signIns', after: 1 }] }, await generatedTenant(2_500));
+    const cut = await judge(await session.collect(sim, SOURCES));
+    for (const control of DETECTORS.filter((c) => c !== 'sign-ins.risky-users')) {
+      const result = cut.find((r) => r.control === control);
+      expect(result?.status, control).toBe('error');
+      expect(result?.evidence.covered).toMatchObject({ eventsRead: 1_000 });
+    }
+  });
+
   it('without P1 the sign-in log controls are not evaluable; without P2 only risky users', async () => {
     const noP1 = await judge(await collectFrom(await simulator({ licences: { 'entra-id-p1': false, 'entra-id-p2': false } })));
     expect(noP1.every((r) => r.status === 'not_evaluable')).toBe(true);

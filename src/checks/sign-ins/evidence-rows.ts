@@ -80,13 +80,29 @@ export class RowSample {
 
   add(page: EventPage, i: number): void {
     this.total++;
-    const rows = this.rows;
     const time = page.time[i] ?? 0;
+    if (this.full(time)) return;
+    this.insert(rowFields(page, i));
+  }
+
+  /** `add` for a row whose fields were kept elsewhere (failure-pairs.ts). */
+  addFields(fields: RowFields): void {
+    this.total++;
+    if (this.full(fields.time)) return;
+    this.insert(fields);
+  }
+
+  private full(time: number): boolean {
     // Newest first.
-    if (rows.length === this.limit && time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    const rows = this.rows;
+    return rows.length === this.limit && time <= (rows[rows.length - 1]?.time ?? -Infinity);
+  }
+
+  private insert(fields: RowFields): void {
+    const rows = this.rows;
     let at = rows.length;
-    while (at > 0 && (rows[at - 1]?.time ?? 0) < time) at--;
-    this.rows = insertAt(rows, at, rowFields(page, i));
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < fields.time) at--;
+    this.rows = insertAt(rows, at, fields);
     if (this.rows.length > this.limit) this.rows.pop();
   }
 

@@ -6,6 +6,7 @@ import { BucketMarks } from './bucket-marks.js';
 import { cleanFinding, detectorFold, type ScanSummary, windowOf } from './detector-fold.js';
 import { type EventPage, IP_MALFORMED, IP_V4 } from './event-page.js';
 import { RowSample, ROW_CAP } from './evidence-rows.js';
+import { FailurePairs } from './failure-pairs.js';
 import { ipv4PrefixText, ipv6PrefixText } from './ip-address.js';
 import { integerList } from './number-list.js';
 import { densestWindow, TimeList } from './time-list.js';
@@ -42,7 +43,10 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
   const successes = new BucketMarks(window.start, window.end);
   let namedTimes = new Float64Array(SPRAY_NAMED_SUCCESSES * 1024).fill(Number.NaN);
   let namedUsers = new Int32Array(SPRAY_NAMED_SUCCESSES * 1024);
-  const failing = new Map<number, SprayFailures>();
+  // A failing source's first two failures are held compactly (a number into `pairs`); its
+  // third turns it into the full state. Map order is first-failure order either way.
+  const pairs = new FailurePairs();
+  const failing = new Map<number, SprayFailures | number>();
 
   const slotOf = (key: number | string): number => {
     let slot = slots.get(key);
@@ -86,84 +90,105 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
     }
   };
 
-  return detectorFold(input, (pass) => ({
-    add(page: EventPage, i: number) {
-      const errorCode = page.errorCode[i] ?? 0;
-      const success = errorCode === 0;
-      if (!success && !codes.has(errorCode)) return undefined;
-      const kind = page.ip(i);
-      if (kind === IP_MALFORMED) return 'malformedIp';
-      let key: number | string;
-      const v4 = page.ipv4[i] ?? 0;
-      const v6 = page.ip6[i];
-      if (kind === IP_V4) key = byPrefix ? Math.floor(v4 / 256) : v4;
-      else key = v6 ? (byPrefix ? ipv6PrefixText(v6) : readableIp(v6)) : '';
-      const slot = slotOf(key);
-      const time = page.time[i] ?? 0;
-      if (success) {
-        successes.mark(slot, time);
-        remember(slot, time, page.user[i] ?? 0);
-        return undefined;
+  return detectorFold(input, (pass) => {
+    /** A held source's failures replayed, in arrival order, into the full state. */
+    const spill = (entry: number): SprayFailures => {
+      const source: SprayFailures = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: new Set() };
+      for (let k = 0; k < pairs.count(entry); k++) {
+        source.failures.add(pairs.time(entry, k), pairs.user(entry, k));
+        source.rows.addFields(pairs.fields(entry, k, (user) => pass.userName(user)));
+        if (source.ips.size < ROW_CAP) source.ips.add(pairs.extra(entry, k) ?? '');
       }
-      let source = failing.get(slot);
-      if (!source) {
-        source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: new Set() };
-        failing.set(slot, source);
-      }
-      source.failures.add(time, page.user[i] ?? 0);
-      source.rows.add(page, i);
-      if (source.ips.size < ROW_CAP) source.ips.add(kind === IP_V4 ? ipv4Text(v4) : v6 ? readableIp(v6) : '');
-      return undefined;
-    },
-    finish(scan: ScanSummary): readonly Finding[] {
-      const findings: Finding[] = [];
-      for (const [slot, source] of failing) {
-        const failures = source.failures;
-        if (failures.total < minUsers) continue;
-        const burst = densestWindow(failures.times, failures.payloads, windowMs);
-        if (burst.distinct < minUsers) continue;
-        const key = keyText(keys[slot] ?? '');
-        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].map((u) => pass.userName(u)).sort();
-        // "In the same window": from the first failure of the burst to one window after the last.
-        const until = burst.to + windowMs;
-        const got = successes.any(slot, burst.from, until);
-        const succeeded: { user: string; time: string }[] = [];
-        for (let i = 0; got && i < SPRAY_NAMED_SUCCESSES; i++) {
-          const at = slot * SPRAY_NAMED_SUCCESSES + i;
-          const t = namedTimes[at];
-          if (t !== undefined && !Number.isNaN(t) && t >= burst.from && t <= until) {
-            succeeded.push({ user: pass.userName(namedUsers[at] ?? 0), time: new Date(t).toISOString() });
-          }
+      return source;
+    };
+
+    return {
+      add(page: EventPage, i: number) {
+        const errorCode = page.errorCode[i] ?? 0;
+        const success = errorCode === 0;
+        if (!success && !codes.has(errorCode)) return undefined;
+        const kind = page.ip(i);
+        if (kind === IP_MALFORMED) return 'malformedIp';
+        let key: number | string;
+        const v4 = page.ipv4[i] ?? 0;
+        const v6 = page.ip6[i];
+        if (kind === IP_V4) key = byPrefix ? Math.floor(v4 / 256) : v4;
+        else key = v6 ? (byPrefix ? ipv6PrefixText(v6) : readableIp(v6)) : '';
+        const slot = slotOf(key);
+        const time = page.time[i] ?? 0;
+        if (success) {
+          successes.mark(slot, time);
+          remember(slot, time, page.user[i] ?? 0);
+          return undefined;
         }
-        succeeded.sort((a, b) => (a.time < b.time ? -1 : 1));
-        const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
-        findings.push({
-          target: key,
-          status: 'fail',
-          ...(got ? { severity: 'critical' as const } : {}),
-          message:
-            `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 60_000} minutes` +
-            (got ? ', and a sign-in from it then succeeded.' : '.'),
-          evidence: {
-            source: key,
-            grouping: byPrefix ? 'prefix' : 'ip',
-            ips: [...source.ips].sort(),
-            distinctUsers: burst.distinct,
-            minUsers,
-            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
-            users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
-            failedSignIns: source.rows.toJson(),
-            successFromSource: got,
-            // Named from the source's newest successes; exact to one time bucket.
-            successesFromSource: succeeded,
-            compromisedUsers: compromised,
-            successResolutionMinutes: successes.bucketMs / 60_000,
-            scan,
-          },
-        });
-      }
-      if (findings.length > 0) return findings;
-      return [cleanFinding('No source reached the password-spray threshold.', scan, { minUsers, windowMinutes: windowMs / 60_000 })];
-    },
-  }));
+        const ip = kind === IP_V4 ? ipv4Text(v4) : v6 ? readableIp(v6) : '';
+        let held = failing.get(slot);
+        if (held === undefined) {
+          held = pairs.open();
+          failing.set(slot, held);
+        }
+        if (typeof held === 'number') {
+          if (pairs.add(held, page, i, ip)) return undefined;
+          held = spill(held);
+          failing.set(slot, held);
+        }
+        held.failures.add(time, page.user[i] ?? 0);
+        held.rows.add(page, i);
+        if (held.ips.size < ROW_CAP) held.ips.add(ip);
+        return undefined;
+      },
+      finish(scan: ScanSummary): readonly Finding[] {
+        const findings: Finding[] = [];
+        for (const [slot, held] of failing) {
+          if (typeof held === 'number' && pairs.count(held) < minUsers) continue;
+          const source = typeof held === 'number' ? spill(held) : held;
+          const failures = source.failures;
+          if (failures.total < minUsers) continue;
+          const burst = densestWindow(failures.times, failures.payloads, windowMs);
+          if (burst.distinct < minUsers) continue;
+          const key = keyText(keys[slot] ?? '');
+          const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].map((u) => pass.userName(u)).sort();
+          // "In the same window": from the first failure of the burst to one window after the last.
+          const until = burst.to + windowMs;
+          const got = successes.any(slot, burst.from, until);
+          const succeeded: { user: string; time: string }[] = [];
+          for (let i = 0; got && i < SPRAY_NAMED_SUCCESSES; i++) {
+            const at = slot * SPRAY_NAMED_SUCCESSES + i;
+            const t = namedTimes[at];
+            if (t !== undefined && !Number.isNaN(t) && t >= burst.from && t <= until) {
+              succeeded.push({ user: pass.userName(namedUsers[at] ?? 0), time: new Date(t).toISOString() });
+            }
+          }
+          succeeded.sort((a, b) => (a.time < b.time ? -1 : 1));
+          const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
+          findings.push({
+            target: key,
+            status: 'fail',
+            ...(got ? { severity: 'critical' as const } : {}),
+            message:
+              `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 60_000} minutes` +
+              (got ? ', and a sign-in from it then succeeded.' : '.'),
+            evidence: {
+              source: key,
+              grouping: byPrefix ? 'prefix' : 'ip',
+              ips: [...source.ips].sort(),
+              distinctUsers: burst.distinct,
+              minUsers,
+              burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+              users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
+              failedSignIns: source.rows.toJson(),
+              successFromSource: got,
+              // Named from the source's newest successes; exact to one time bucket.
+              successesFromSource: succeeded,
+              compromisedUsers: compromised,
+              successResolutionMinutes: successes.bucketMs / 60_000,
+              scan,
+            },
+          });
+        }
+        if (findings.length > 0) return findings;
+        return [cleanFinding('No source reached the password-spray threshold.', scan, { minUsers, windowMinutes: windowMs / 60_000 })];
+      },
+    };
+  });
 }

@@ -60,6 +60,11 @@ export interface GraphApi {
   get(path: string): Promise<unknown>;
   /** GET a collection, following `@odata.nextLink` exactly as given; yields each page's `value`. */
   pages(path: string): AsyncIterable<readonly unknown[]>;
+  /**
+   * `pages` with each page's body streamed and its `value` parsed record by record, for large
+   * pages (the sign-in log); same results and errors. Optional: a fake may have `pages` only.
+   */
+  recordPages?(path: string): AsyncIterable<readonly unknown[]>;
   /** Sends up to 20 requests per `$batch`, retrying 429 items after the longest Retry-After. */
   batch(requests: readonly BatchItemRequest[]): Promise<readonly BatchItemResponse[]>;
 }

@@ -5,6 +5,7 @@ import {
   ResponseType,
   type Context,
 } from '@microsoft/microsoft-graph-client';
+import { MiddlewareControl } from '@microsoft/microsoft-graph-client/lib/src/middleware/MiddlewareControl.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, type BackoffOptions } from './backoff.js';
@@ -17,7 +18,8 @@ import {
   type BatchItemResponse,
   type GraphApi,
 } from './graph-api.js';
-import { NodeHttpHandler } from './https-handler.js';
+import { NodeHttpHandler, StreamedBody } from './https-handler.js';
+import { PageRecordSplitter, PageSyntaxError, type SplitPage } from './page-record-splitter.js';
 import { isLoopbackHttp, LoopbackBearerMiddleware } from './loopback-bearer-middleware.js';
 import { DEFAULT_FAMILY_LIMITS, DEFAULT_MAX_SOCKETS, FamilyRateLimiter, realSleep, type FamilyLimit, type Sleep } from './rate-limiter.js';
 import { DEFAULT_GLOBAL_PACE, RequestPacer, type PaceLimit } from './request-pacer.js';
@@ -58,7 +60,13 @@ export interface GraphTransportOptions {
 
 /** A Graph client with `close()` for the sockets it keeps alive. */
 export interface GraphTransport extends GraphApi {
+  recordPages(path: string): AsyncIterable<readonly unknown[]>;
   close(): void;
+}
+
+/** A streamed body that failed part way (reset, timeout, cut short): retried like a network error. */
+class BodyReadError extends Error {
+  override readonly name = 'BodyReadError';
 }
 
 interface GraphErrorBody {
@@ -81,6 +89,34 @@ async function readJson(response: Response, endpoint: string): Promise<unknown> 
     return JSON.parse(text) as unknown;
   } catch {
     throw new GraphShapeError(endpoint, '(body)', `is not JSON (HTTP ${response.status}, ${text.length} bytes)`);
+  }
+}
+
+/** Reads a streamed page body chunk by chunk into the splitter; the whole body never becomes one string. */
+async function splitBody(response: Response, endpoint: string): Promise<SplitPage> {
+  const splitter = new PageRecordSplitter();
+  const reader = response.body?.getReader();
+  let done = reader === undefined;
+  try {
+    while (reader && !done) {
+      let chunk: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        chunk = await reader.read();
+      } catch (error: unknown) {
+        throw new BodyReadError(errorMessage(error));
+      }
+      done = chunk.done;
+      if (chunk.value) splitter.push(chunk.value);
+    }
+    return splitter.end();
+  } catch (error: unknown) {
+    if (!(error instanceof PageSyntaxError)) throw error;
+    // As readJson reads an empty body.
+    if (error.empty) throw new GraphShapeError(endpoint, '(body)', 'is undefined, expected an object');
+    throw new GraphShapeError(endpoint, '(body)', `is not JSON (HTTP ${response.status}: ${error.message})`);
+  } finally {
+    // A reader that stops early frees the socket.
+    if (reader && !done) await reader.cancel().catch(() => undefined);
   }
 }
 
@@ -156,9 +192,11 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   }
 
   /** A relative path through the SDK's request builder. */
-  async function sdkGet(path: string): Promise<Response> {
+  async function sdkGet(path: string, streamed = false): Promise<Response> {
     try {
-      return (await client.api(path).responseType(ResponseType.RAW).get()) as Response;
+      const request = client.api(path).responseType(ResponseType.RAW);
+      if (streamed) request.middlewareOptions([new StreamedBody()]);
+      return (await request.get()) as Response;
     } catch (error: unknown) {
       throw networkFailure('GET', path, error);
     }
@@ -169,11 +207,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
    * `@odata.nextLink`: the SDK's GraphRequest re-parses a URL and rebuilds its query string,
    * which could reorder or drop parameters of an opaque skiptoken link.
    */
-  async function exactGet(url: string): Promise<Response> {
+  async function exactGet(url: string, streamed = false): Promise<Response> {
     const context: Context = {
       request: url,
       options: { method: 'GET', headers: { Accept: 'application/json' } },
       ...(customHosts ? { customHosts } : {}),
+      ...(streamed ? { middlewareControl: new MiddlewareControl([new StreamedBody()]) } : {}),
     };
     try {
       await auth.execute(context);
@@ -203,21 +242,71 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       if (value === undefined) throw new GraphShapeError(endpoint, 'value', 'is missing');
       if (!Array.isArray(value)) throw new GraphShapeError(endpoint, 'value', `is ${value === null ? 'null' : typeof value}, expected an array`);
       yield value as readonly unknown[];
-      const next = body['@odata.nextLink'];
-      if (next === undefined || next === null) return;
-      if (typeof next !== 'string') throw new GraphShapeError(endpoint, '@odata.nextLink', 'is not a string');
-      let nextUrl: URL;
-      try {
-        nextUrl = new URL(next);
-      } catch {
-        throw new GraphShapeError(endpoint, '@odata.nextLink', 'is not an absolute URL');
-      }
-      // Our token goes only to the Graph origin we were configured with.
-      if (nextUrl.origin !== origin) throw new GraphShapeError(endpoint, '@odata.nextLink', `points to another origin (${nextUrl.origin})`);
-      if (seen.has(next)) throw new GraphShapeError(endpoint, '@odata.nextLink', `repeats an earlier link after ${page + 1} pages`);
-      seen.add(next);
+      const next = nextLinkOf(endpoint, body['@odata.nextLink'], seen, page);
+      if (next === undefined) return;
       url = next;
       response = await exactGet(next);
+    }
+  }
+
+  /** The page's `@odata.nextLink`, checked: absolute, on our Graph origin, never seen before. */
+  function nextLinkOf(endpoint: string, next: unknown, seen: Set<string>, page: number): string | undefined {
+    if (next === undefined || next === null) return undefined;
+    if (typeof next !== 'string') throw new GraphShapeError(endpoint, '@odata.nextLink', 'is not a string');
+    let nextUrl: URL;
+    try {
+      nextUrl = new URL(next);
+    } catch {
+      throw new GraphShapeError(endpoint, '@odata.nextLink', 'is not an absolute URL');
+    }
+    // Our token goes only to the Graph origin we were configured with.
+    if (nextUrl.origin !== origin) throw new GraphShapeError(endpoint, '@odata.nextLink', `points to another origin (${nextUrl.origin})`);
+    if (seen.has(next)) throw new GraphShapeError(endpoint, '@odata.nextLink', `repeats an earlier link after ${page + 1} pages`);
+    seen.add(next);
+    return next;
+  }
+
+  /**
+   * One page with its body streamed and split record by record. A body that fails part way is
+   * fetched again with backoff, as the throttling middleware retries a network error.
+   */
+  async function streamedPage(path: string, url: string, first: boolean): Promise<SplitPage> {
+    const endpoint = endpointOf(url);
+    for (let attempt = 0; ; attempt += 1) {
+      const response = first ? await sdkGet(path, true) : await exactGet(url, true);
+      if (!response.ok) throw await failure('GET', url, response);
+      try {
+        return await splitBody(response, endpoint);
+      } catch (error: unknown) {
+        if (!(error instanceof BodyReadError)) throw error;
+        if (attempt >= maxRetries) throw networkFailure('GET', url, error);
+        const delay = backoffDelay(attempt, backoff);
+        logger.debug(`Graph ${endpoint}: body failed (${error.message}); retry ${attempt + 1}/${maxRetries} in ${delay} ms`);
+        await sleep(delay);
+      }
+    }
+  }
+
+  /**
+   * Like `pages`, but each page's body is read as a stream and its `value` parsed record by
+   * record (page-record-splitter.ts): for the sign-in log, whose 1,000-record pages are about
+   * 400 KB each. Errors are the same: a non-2xx answer, a body that is not JSON or is cut short.
+   */
+  async function* recordPages(path: string): AsyncGenerator<readonly unknown[]> {
+    const endpoint = endpointOf(path);
+    const seen = new Set<string>();
+    let url = `${versionRoot}${path}`;
+    for (let page = 0; ; page += 1) {
+      const { records, members } = await streamedPage(path, url, page === 0);
+      if (records === undefined) {
+        const value = members.get('value');
+        if (value === undefined) throw new GraphShapeError(endpoint, 'value', 'is missing');
+        throw new GraphShapeError(endpoint, 'value', `is ${value === null ? 'null' : typeof value}, expected an array`);
+      }
+      yield records;
+      const next = nextLinkOf(endpoint, members.get('@odata.nextLink'), seen, page);
+      if (next === undefined) return;
+      url = next;
     }
   }
 
@@ -348,6 +437,7 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   return {
     get: getJson,
     pages,
+    recordPages,
     batch,
     close: () => httpHandler.destroy(),
   };

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Context, Middleware } from '@microsoft/microsoft-graph-client';
+import { Readable } from 'node:stream';
+import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
 
 export interface HttpHandlerOptions {
   /**
@@ -17,6 +18,13 @@ export interface HttpHandlerOptions {
 export class NetworkError extends Error {
   override readonly name = 'NetworkError';
 }
+
+/**
+ * A per-request middleware option (the SDK's MiddlewareControl): hand a 2xx body on as a stream
+ * instead of buffering it, for pages parsed record by record. Error bodies stay buffered, so
+ * the retry and error paths read them as before. The whole-attempt timeout still covers the body.
+ */
+export class StreamedBody implements MiddlewareOptions {}
 
 function headerRecord(init: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
@@ -58,6 +66,7 @@ export class NodeHttpHandler implements Middleware {
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const secure = url.protocol === 'https:';
     const transport = secure ? https : http;
+    const streamed = context.middlewareControl?.getMiddlewareOptions(StreamedBody) !== undefined;
     return new Promise<void>((resolve, reject) => {
       const request = transport.request(url, {
         method: init.method ?? 'GET',
@@ -72,6 +81,24 @@ export class NodeHttpHandler implements Middleware {
         reject(error instanceof NetworkError ? error : new NetworkError(error.message));
       });
       request.on('response', (incoming) => {
+        const status = incoming.statusCode ?? 0;
+        const responseHeaders = (): Headers => {
+          const headers = new Headers();
+          for (const [name, value] of Object.entries(incoming.headers)) {
+            if (value === undefined) continue;
+            headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          return headers;
+        };
+        if (streamed && status >= 200 && status <= 299 && status !== 204 && status !== 205) {
+          // The timer runs on until the body ends, so a stalled body still fails the read.
+          incoming.once('close', () => clearTimeout(timer));
+          incoming.on('aborted', () => incoming.destroy(new NetworkError('response aborted')));
+          const stream = Readable.toWeb(incoming) as unknown as ReadableStream<Uint8Array>;
+          context.response = new Response(stream, { status, statusText: incoming.statusMessage ?? '', headers: responseHeaders() });
+          resolve();
+          return;
+        }
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
         incoming.on('error', (error) => {
@@ -84,21 +111,15 @@ export class NodeHttpHandler implements Middleware {
         });
         incoming.on('end', () => {
           clearTimeout(timer);
-          const status = incoming.statusCode ?? 0;
           if (status < 200 || status > 599) {
             reject(new NetworkError(`invalid HTTP status ${status}`));
             return;
-          }
-          const responseHeaders = new Headers();
-          for (const [name, value] of Object.entries(incoming.headers)) {
-            if (value === undefined) continue;
-            responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : value);
           }
           const nullBody = status === 204 || status === 205 || status === 304;
           context.response = new Response(nullBody ? null : Buffer.concat(chunks), {
             status,
             statusText: incoming.statusMessage ?? '',
-            headers: responseHeaders,
+            headers: responseHeaders(),
           });
           resolve();
         });

@@ -72,7 +72,9 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
   const graph = context.clients.graph;
   if (!graph) return { status: { status: 'failed', reason: 'no Microsoft Graph client configured for this run' } };
   const window = fetchWindow(context.policy, 'graph.signIns', context.now);
-  const iterator = graph.pages(signInsPath(window.start, window.end))[Symbol.asyncIterator]();
+  // Pages of about 400 KB: parsed record by record where the transport can (graph-transport.ts).
+  const path = signInsPath(window.start, window.end);
+  const iterator = (graph.recordPages ? graph.recordPages(path) : graph.pages(path))[Symbol.asyncIterator]();
   let first: IteratorResult<readonly unknown[]>;
   try {
     first = await iterator.next();

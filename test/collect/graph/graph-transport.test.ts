@@ -140,6 +140,69 @@ describe('Graph transport over loopback TLS', () => {
     await expect(all(graph.pages('/policies/authenticationStrengthPolicies'))).rejects.toMatchObject({ field: '(body)' });
   });
 
+  it('recordPages: reads pages record by record from the streamed body, as pages does', async () => {
+    let origin = '';
+    const { graph, origin: o, seen } = await setup((req, res) => {
+      if (req.url?.includes('skiptoken=2')) json(res, 200, { value: [{ id: 'c', text: 'x"}]\\' }] });
+      else {
+        // Written in small pieces, so records straddle chunks.
+        const body = JSON.stringify({ '@odata.context': 'ctx', value: [{ id: 'a', n: [1, { b: 2 }] }, { id: 'b' }], '@odata.nextLink': `${origin}/v1.0/auditLogs/signIns?$skiptoken=2` });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        for (let i = 0; i < body.length; i += 7) res.write(body.slice(i, i + 7));
+        res.end();
+      }
+    });
+    origin = o;
+    const streamed = await all(graph.recordPages('/auditLogs/signIns?$top=2'));
+    expect(streamed).toEqual(await all(graph.pages('/auditLogs/signIns?$top=2')));
+    expect(streamed).toEqual([{ id: 'a', n: [1, { b: 2 }] }, { id: 'b' }, { id: 'c', text: 'x"}]\\' }]);
+    expect(seen.map((s) => s.auth)).toEqual(Array(4).fill('Bearer tok-123'));
+  });
+
+  it('recordPages: malformed JSON, a missing or null value and a body cut short are errors, never a partial page', async () => {
+    let cut = 0;
+    const { graph } = await setup((req, res) => {
+      if (req.url?.startsWith('/v1.0/domains')) json(res, 200, { '@odata.context': 'x' });
+      else if (req.url?.startsWith('/v1.0/users')) json(res, 200, { value: null });
+      else if (req.url?.startsWith('/v1.0/groups')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"value": [{"id":1}');
+      } else if (req.url?.startsWith('/v1.0/contacts')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('{"value": [{"id":1}]} trailing');
+      } else {
+        // Announces more than it sends, then drops the connection: the first two times only.
+        cut++;
+        const body = '{"value":[{"id":1},{"id":2}]}';
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(cut <= 2 ? body.length + 10 : body.length) });
+        if (cut <= 2) {
+          res.write(body.slice(0, 12));
+          setTimeout(() => res.socket?.destroy(), 20);
+        } else res.end(body);
+      }
+    });
+    await expect(all(graph.recordPages('/domains'))).rejects.toMatchObject({ name: 'GraphShapeError', endpoint: '/domains', field: 'value' });
+    await expect(all(graph.recordPages('/users'))).rejects.toBeInstanceOf(GraphShapeError);
+    await expect(all(graph.recordPages('/groups'))).rejects.toMatchObject({ name: 'GraphShapeError', field: '(body)' });
+    await expect(all(graph.recordPages('/contacts'))).rejects.toMatchObject({ name: 'GraphShapeError', field: '(body)' });
+    // Cut short twice, then whole: retried like a reset connection.
+    expect(await all(graph.recordPages('/auditLogs/signIns'))).toEqual([{ id: 1 }, { id: 2 }]);
+    expect(cut).toBe(3);
+  });
+
+  it('recordPages: a body cut short on every attempt, or stalled, fails the page', async () => {
+    const { graph } = await setup(
+      (req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+        res.write('{"value":[{"id":1},');
+        if (req.url?.startsWith('/v1.0/auditLogs')) setTimeout(() => res.socket?.destroy(), 10);
+      },
+      { maxRetries: 1, timeoutMs: 300 },
+    );
+    await expect(all(graph.recordPages('/auditLogs/signIns'))).rejects.toBeInstanceOf(GraphRequestError);
+    await expect(all(graph.recordPages('/domains'))).rejects.toBeInstanceOf(GraphRequestError);
+  });
+
   it('refuses a nextLink that loops or leaves the Graph origin', async () => {
     let origin = '';
     const { graph, origin: o } = await setup((req, res) => {
