@@ -9457,7 +9457,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module2) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = __require("node:stream");
+    var { Readable: Readable3 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util2 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9469,7 +9469,7 @@ var require_readable = __commonJS({
     var kContentLength = /* @__PURE__ */ Symbol("kContentLength");
     var noop4 = () => {
     };
-    var BodyReadable = class extends Readable2 {
+    var BodyReadable = class extends Readable3 {
       constructor({
         resume,
         abort,
@@ -9811,7 +9811,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module2) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable2 } = require_readable();
+    var { Readable: Readable3 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util2 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9906,7 +9906,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util2.parseHeaders(rawHeaders) : headers;
         const contentType = parsedHeaders["content-type"];
         const contentLength = parsedHeaders["content-length"];
-        const res = new Readable2({
+        const res = new Readable3({
           resume,
           abort,
           contentType,
@@ -10221,7 +10221,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module2) {
     "use strict";
     var {
-      Readable: Readable2,
+      Readable: Readable3,
       Duplex,
       PassThrough
     } = __require("node:stream");
@@ -10235,7 +10235,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = /* @__PURE__ */ Symbol("resume");
-    var PipelineRequest = class extends Readable2 {
+    var PipelineRequest = class extends Readable3 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10252,7 +10252,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable2 {
+    var PipelineResponse = class extends Readable3 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13577,7 +13577,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable2, pipeline, finished: finished2 } = __require("node:stream");
+    var { Readable: Readable3, pipeline, finished: finished2 } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14516,7 +14516,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable2({ read: resume });
+              this.body = new Readable3({ read: resume });
               const onError = this.onError.bind(this);
               resolve({
                 status,
@@ -18324,7 +18324,7 @@ var require_eventsource_stream = __commonJS({
     var BOM = [239, 187, 191];
     var LF = 10;
     var CR = 13;
-    var COLON = 58;
+    var COLON2 = 58;
     var SPACE = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
     var DATA = Buffer.from("data");
@@ -18508,7 +18508,7 @@ var require_eventsource_stream = __commonJS({
         if (line.length === 0) {
           return;
         }
-        const colonPosition = line.indexOf(COLON);
+        const colonPosition = line.indexOf(COLON2);
         if (colonPosition === 0) {
           return;
         }
@@ -21268,6 +21268,39 @@ var require_dns_packet = __commonJS({
       }
       return offset;
     }
+  }
+});
+
+// node_modules/@microsoft/microsoft-graph-client/lib/src/middleware/MiddlewareControl.js
+var require_MiddlewareControl = __commonJS({
+  "node_modules/@microsoft/microsoft-graph-client/lib/src/middleware/MiddlewareControl.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.MiddlewareControl = void 0;
+    var MiddlewareControl3 = (
+      /** @class */
+      (function() {
+        function MiddlewareControl4(middlewareOptions) {
+          if (middlewareOptions === void 0) {
+            middlewareOptions = [];
+          }
+          this.middlewareOptions = /* @__PURE__ */ new Map();
+          for (var _i = 0, middlewareOptions_1 = middlewareOptions; _i < middlewareOptions_1.length; _i++) {
+            var option = middlewareOptions_1[_i];
+            var fn = option.constructor;
+            this.middlewareOptions.set(fn, option);
+          }
+        }
+        MiddlewareControl4.prototype.getMiddlewareOptions = function(fn) {
+          return this.middlewareOptions.get(fn);
+        };
+        MiddlewareControl4.prototype.setMiddlewareOptions = function(fn, option) {
+          this.middlewareOptions.set(fn, option);
+        };
+        return MiddlewareControl4;
+      })()
+    );
+    exports2.MiddlewareControl = MiddlewareControl3;
   }
 });
 
@@ -36926,7 +36959,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text6, msg) => text6 + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text7, msg) => text7 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -41407,8 +41440,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text6, addEOL = false) {
-    this._buffer += text6;
+  addRaw(text7, addEOL = false) {
+    this._buffer += text7;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -41504,10 +41537,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text6, level) {
+  addHeading(text7, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text6);
+    const element = this.wrap(allowedTag, text7);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -41536,9 +41569,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text6, cite) {
+  addQuote(text7, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text6, attrs);
+    const element = this.wrap("blockquote", text7, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -41549,8 +41582,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text6, href) {
-    const element = this.wrap("a", text6, { href });
+  addLink(text7, href) {
+    const element = this.wrap("a", text7, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -41739,11 +41772,11 @@ async function writeJsonLines(file, stream, perItem) {
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text6 = perItem ? page.map((item) => `${JSON.stringify(item)}
+      const text7 = perItem ? page.map((item) => `${JSON.stringify(item)}
 `).join("") : `${JSON.stringify({ value: page })}
 `;
       count += page.length;
-      if (!out.write(text6)) await once(out, "drain");
+      if (!out.write(text7)) await once(out, "drain");
     }
   } finally {
     out.end();
@@ -41796,10 +41829,10 @@ function isDataAnswer(answer) {
 
 // src/mailauth/dkim-key.ts
 import { createPublicKey } from "node:crypto";
-function parseTagList(text6) {
+function parseTagList(text7) {
   const tags = {};
   const order = [];
-  const parts = text6.split(";");
+  const parts = text7.split(";");
   for (let index = 0; index < parts.length; index++) {
     const part = parts[index] ?? "";
     if (part.trim() === "") {
@@ -41913,8 +41946,8 @@ function lookupPtr(resolver, name3) {
 
 // src/mailauth/dmarc-record.ts
 var POLICIES = ["none", "quarantine", "reject"];
-function isDmarcCandidate(text6) {
-  return /^v\s*=\s*dmarc1/i.test(text6);
+function isDmarcCandidate(text7) {
+  return /^v\s*=\s*dmarc1/i.test(text7);
 }
 function parseUris(value) {
   const valid = [];
@@ -41942,10 +41975,10 @@ function policy(value) {
   const v = value.toLowerCase();
   return POLICIES.includes(v) ? v : "bad";
 }
-function parseDmarcRecord(text6) {
-  if (text6.trim() === "") return { ok: false, error: "empty", detail: "the record is empty" };
+function parseDmarcRecord(text7) {
+  if (text7.trim() === "") return { ok: false, error: "empty", detail: "the record is empty" };
   const tags = {};
-  const parts = text6.split(";");
+  const parts = text7.split(";");
   let first = true;
   for (let index = 0; index < parts.length; index++) {
     const part = (parts[index] ?? "").trim();
@@ -43207,30 +43240,41 @@ function pslOrganizationalDomain(domain) {
   return getDomain2(name3, { allowPrivateDomains: true }) ?? void 0;
 }
 
+// src/collect/dns/normalise-name-fast.ts
+function normaliseNameFast(name3) {
+  const last = name3.length - 1;
+  if (last < 0 || name3.charCodeAt(0) <= 32 || name3.charCodeAt(last) <= 32 || name3.charCodeAt(last) === 46) return normaliseName(name3);
+  for (let i = 0; i <= last; i++) {
+    const c = name3.charCodeAt(i);
+    if (c >= 65 && c <= 90 || c >= 128) return normaliseName(name3);
+  }
+  return name3;
+}
+
 // src/mailauth/spf-record.ts
-function isSpfRecord(text6) {
-  return /^v=spf1( |$)/i.test(text6);
+function isSpfRecord(text7) {
+  return /^v=spf1( |$)/i.test(text7);
 }
 var MACRO_LETTERS = "slodiphcrtv";
 var EXP_ONLY_LETTERS = "crt";
-function macroStringError(text6, inExplanation) {
-  for (let i = 0; i < text6.length; i++) {
-    const c = text6.charCodeAt(i);
-    if (text6[i] !== "%") {
+function macroStringError(text7, inExplanation) {
+  for (let i = 0; i < text7.length; i++) {
+    const c = text7.charCodeAt(i);
+    if (text7[i] !== "%") {
       if (c < 33 || c > 126) {
-        if (!(inExplanation && c === 32)) return `invalid character 0x${c.toString(16)} in "${text6}"`;
+        if (!(inExplanation && c === 32)) return `invalid character 0x${c.toString(16)} in "${text7}"`;
       }
       continue;
     }
-    const next = text6[i + 1];
+    const next = text7[i + 1];
     if (next === "%" || next === "_" || next === "-") {
       i++;
       continue;
     }
-    if (next !== "{") return `"%" must be followed by "{", "%", "_" or "-" in "${text6}"`;
-    const close = text6.indexOf("}", i);
-    if (close < 0) return `unterminated macro in "${text6}"`;
-    const body = text6.slice(i + 2, close);
+    if (next !== "{") return `"%" must be followed by "{", "%", "_" or "-" in "${text7}"`;
+    const close = text7.indexOf("}", i);
+    if (close < 0) return `unterminated macro in "${text7}"`;
+    const body = text7.slice(i + 2, close);
     const m = /^([a-zA-Z])(\d*)(r?)([.\-+,/_=]*)$/i.exec(body);
     const letter = m?.[1]?.toLowerCase();
     if (!m || letter === void 0 || !MACRO_LETTERS.includes(letter)) return `invalid macro "%{${body}}"`;
@@ -43256,17 +43300,17 @@ function domainSpecError(spec) {
   if (!plain && !hyphenated) return `domain-spec "${spec}" has an invalid top-level label "${top}"`;
   return void 0;
 }
-function cidrValue(text6, max) {
-  if (!/^(0|[1-9]\d{0,2})$/.test(text6)) return void 0;
-  const n = Number(text6);
+function cidrValue(text7, max) {
+  if (!/^(0|[1-9]\d{0,2})$/.test(text7)) return void 0;
+  const n = Number(text7);
   return n <= max ? n : void 0;
 }
-function isIp4Network(text6) {
-  const parts = text6.split(".");
+function isIp4Network(text7) {
+  const parts = text7.split(".");
   return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
 }
-function splitDualCidr(text6) {
-  let rest = text6;
+function splitDualCidr(text7) {
+  let rest = text7;
   let cidr4 = 32;
   let cidr6 = 128;
   const six = /\/\/(\d*)$/.exec(rest);
@@ -43285,14 +43329,14 @@ function splitDualCidr(text6) {
   }
   return { rest, cidr4, cidr6 };
 }
-function parseMechanism(name3, arg, text6) {
+function parseMechanism(name3, arg, text7) {
   switch (name3) {
     case "all":
-      if (arg !== void 0) return `"all" takes no argument: "${text6}"`;
+      if (arg !== void 0) return `"all" takes no argument: "${text7}"`;
       return { kind: "all" };
     case "include":
     case "exists": {
-      if (arg === void 0 || arg === "") return `"${name3}" needs a domain: "${text6}"`;
+      if (arg === void 0 || arg === "") return `"${name3}" needs a domain: "${text7}"`;
       const error2 = domainSpecError(arg);
       if (error2) return error2;
       return { kind: name3, domain: arg };
@@ -43306,7 +43350,7 @@ function parseMechanism(name3, arg, text6) {
     case "a":
     case "mx": {
       const source = arg ?? "";
-      const split = splitDualCidr(source === "" && text6.includes("/") ? text6.slice(text6.indexOf("/")) : source);
+      const split = splitDualCidr(source === "" && text7.includes("/") ? text7.slice(text7.indexOf("/")) : source);
       if (typeof split === "string") return split;
       const domain = arg === void 0 ? void 0 : split.rest;
       if (domain !== void 0) {
@@ -43316,38 +43360,38 @@ function parseMechanism(name3, arg, text6) {
       return { kind: name3, domain, cidr4: split.cidr4, cidr6: split.cidr6 };
     }
     case "ip4": {
-      if (arg === void 0) return `"ip4" needs an address: "${text6}"`;
+      if (arg === void 0) return `"ip4" needs an address: "${text7}"`;
       const slash = arg.indexOf("/");
       const address = slash < 0 ? arg : arg.slice(0, slash);
       const cidr = slash < 0 ? 32 : cidrValue(arg.slice(slash + 1), 32);
       if (!isIp4Network(address)) return `invalid ip4-network "${address}"`;
-      if (cidr === void 0) return `invalid ip4-cidr-length in "${text6}"`;
+      if (cidr === void 0) return `invalid ip4-cidr-length in "${text7}"`;
       return { kind: "ip4", address, cidr };
     }
     case "ip6": {
-      if (arg === void 0) return `"ip6" needs an address: "${text6}"`;
+      if (arg === void 0) return `"ip6" needs an address: "${text7}"`;
       const slash = arg.indexOf("/");
       const address = slash < 0 ? arg : arg.slice(0, slash);
       const cidr = slash < 0 ? 128 : cidrValue(arg.slice(slash + 1), 128);
       if (!isIp6(address)) return `invalid ip6-network "${address}"`;
-      if (cidr === void 0) return `invalid ip6-cidr-length in "${text6}"`;
+      if (cidr === void 0) return `invalid ip6-cidr-length in "${text7}"`;
       return { kind: "ip6", address, cidr };
     }
     default:
       return `unknown mechanism "${name3}"`;
   }
 }
-function isIp6(text6) {
-  return /^[0-9a-f:.]+$/i.test(text6) && text6.includes(":") && parseIp6(text6) !== void 0;
+function isIp6(text7) {
+  return /^[0-9a-f:.]+$/i.test(text7) && text7.includes(":") && parseIp6(text7) !== void 0;
 }
-function parseIp6(text6) {
-  let head = text6;
+function parseIp6(text7) {
+  let head = text7;
   const tail = [];
-  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text6);
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text7);
   if (dotted) {
     if (!isIp4Network(dotted[1] ?? "")) return void 0;
     tail.push(...(dotted[1] ?? "").split(".").map(Number));
-    head = `${text6.slice(0, dotted.index)}:${"0:0"}`;
+    head = `${text7.slice(0, dotted.index)}:${"0:0"}`;
   }
   const halves = head.split("::");
   if (halves.length > 2) return void 0;
@@ -43369,12 +43413,12 @@ function parseIp6(text6) {
   return bytes;
 }
 var NAME = /^[a-z][a-z0-9\-_.]*$/i;
-function parseSpfRecord(text6) {
-  if (!isSpfRecord(text6)) return { ok: false, error: 'the record does not start with "v=spf1"' };
+function parseSpfRecord(text7) {
+  if (!isSpfRecord(text7)) return { ok: false, error: 'the record does not start with "v=spf1"' };
   const terms = [];
   let redirect;
   let exp;
-  const body = text6.slice(6);
+  const body = text7.slice(6);
   for (const raw of body.split(" ")) {
     if (raw === "") continue;
     const modifier = /^([a-z][a-z0-9\-_.]*)=(.*)$/i.exec(raw);
@@ -43428,14 +43472,14 @@ function parseSpfRecord(text6) {
 }
 
 // src/mailauth/ip-address.ts
-function parseIp4(text6) {
-  const value = parseIpv4Value(text6);
+function parseIp4(text7) {
+  const value = parseIpv4Value(text7);
   return value < 0 ? void 0 : Uint8Array.of(value >>> 24, value >>> 16 & 255, value >>> 8 & 255, value & 255);
 }
-function parseIp(text6) {
-  const four = parseIp4(text6);
+function parseIp(text7) {
+  const four = parseIp4(text7);
   if (four) return { version: 4, bytes: four };
-  const six = parseIp6(text6);
+  const six = parseIp6(text7);
   if (!six) return void 0;
   const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 255 && six[11] === 255;
   if (mapped) return { version: 4, bytes: six.slice(12) };
@@ -43482,15 +43526,15 @@ function readableIp(ip) {
 function group(bytes, index) {
   return (bytes[index * 2] ?? 0) << 8 | (bytes[index * 2 + 1] ?? 0);
 }
-function parseIpv4Value(text6) {
-  const length2 = text6.length;
+function parseIpv4Value(text7) {
+  const length2 = text7.length;
   if (length2 < 7 || length2 > 15) return -1;
   let value = 0;
   let octet = 0;
   let digits2 = 0;
   let dots = 0;
   for (let i = 0; i < length2; i++) {
-    const c = text6.charCodeAt(i);
+    const c = text7.charCodeAt(i);
     if (c === 46) {
       if (digits2 === 0 || dots === 3) return -1;
       value = value * 256 + octet;
@@ -43516,8 +43560,8 @@ function reverseName(ip) {
   if (ip.version === 4) return `${[...ip.bytes].reverse().join(".")}.in-addr.arpa`;
   return `${dottedIp(ip).split(".").reverse().join(".")}.ip6.arpa`;
 }
-function ipFromRecord(text6, version3) {
-  const ip = parseIp(text6);
+function ipFromRecord(text7, version3) {
+  const ip = parseIp(text7);
   if (!ip) return void 0;
   if (version3 === 6 && ip.version === 6) return ip.bytes;
   if (version3 === 4 && ip.version === 4) return ip.bytes;
@@ -43527,12 +43571,12 @@ function ipFromRecord(text6, version3) {
 // src/mailauth/spf-parse-cache.ts
 var MAX_ENTRIES = 4096;
 var parsed = /* @__PURE__ */ new Map();
-function parseSpfRecordCached(text6) {
-  let result = parsed.get(text6);
+function parseSpfRecordCached(text7) {
+  let result = parsed.get(text7);
   if (result === void 0) {
     if (parsed.size >= MAX_ENTRIES) parsed.clear();
-    result = parseSpfRecord(text6);
-    parsed.set(text6, result);
+    result = parseSpfRecord(text7);
+    parsed.set(text7, result);
   }
   return result;
 }
@@ -43540,27 +43584,24 @@ function parseSpfRecordCached(text6) {
 // src/mailauth/spf-prefetch.ts
 function prefetchSpfLookups(resolver, record, domain, ipVersion, budget) {
   let left = budget;
-  const ask = (name3, type) => {
-    if (left <= 0) return;
-    left--;
-    const target = name3 ?? domain;
-    if (target.includes("%")) return;
-    resolver.resolve(target, type).catch(() => void 0);
-  };
   for (const { mechanism } of record.directives) {
     if (left <= 0) break;
     switch (mechanism.kind) {
       case "include":
-        ask(mechanism.domain, "TXT");
+        left--;
+        ask(resolver, mechanism.domain, "TXT");
         break;
       case "a":
-        ask(mechanism.domain, ipVersion === 4 ? "A" : "AAAA");
+        left--;
+        ask(resolver, mechanism.domain ?? domain, ipVersion === 4 ? "A" : "AAAA");
         break;
       case "mx":
-        ask(mechanism.domain, "MX");
+        left--;
+        ask(resolver, mechanism.domain ?? domain, "MX");
         break;
       case "exists":
-        ask(mechanism.domain, "A");
+        left--;
+        ask(resolver, mechanism.domain, "A");
         break;
       case "ptr":
         left--;
@@ -43569,8 +43610,16 @@ function prefetchSpfLookups(resolver, record, domain, ipVersion, budget) {
         break;
     }
   }
-  if (record.redirect !== void 0) ask(record.redirect, "TXT");
+  if (record.redirect !== void 0 && left > 0) {
+    left--;
+    ask(resolver, record.redirect, "TXT");
+  }
   return budget - Math.max(0, left);
+}
+function ask(resolver, target, type) {
+  if (target.includes("%")) return;
+  if (resolver.prefetch !== void 0) resolver.prefetch(target, type);
+  else resolver.resolve(target, type).catch(() => void 0);
 }
 
 // src/mailauth/spf-check.ts
@@ -43589,10 +43638,27 @@ var SpfAbort = class extends Error {
 };
 var QUALIFIER_RESULT = { "+": "pass", "-": "fail", "~": "softfail", "?": "neutral" };
 function validDomain(domain) {
-  const d = domain.endsWith(".") ? domain.slice(0, -1) : domain;
-  if (d.length === 0 || d.length > 253) return false;
-  const labels = d.split(".");
-  return labels.length >= 2 && labels.every((l) => l.length > 0 && l.length <= 63);
+  const end = domain.charCodeAt(domain.length - 1) === 46 ? domain.length - 1 : domain.length;
+  if (end <= 0 || end > 253) return false;
+  let labels = 1;
+  let label = 0;
+  for (let i = 0; i < end; i++) {
+    if (domain.charCodeAt(i) === 46) {
+      if (label === 0) return false;
+      labels++;
+      label = 0;
+    } else if (++label > 63) {
+      return false;
+    }
+  }
+  return label > 0 && labels >= 2;
+}
+function printableAscii(text7) {
+  for (let i = 0; i < text7.length; i++) {
+    const c = text7.charCodeAt(i);
+    if (c < 32 || c > 126) return false;
+  }
+  return true;
 }
 function truncateName(name3) {
   let n = name3.endsWith(".") ? name3.slice(0, -1) : name3;
@@ -43631,26 +43697,26 @@ async function validatedNames(state3) {
   }
   return names;
 }
-function sameIp(text6, ip) {
-  const bytes = ipFromRecord(text6, ip.version);
+function sameIp(text7, ip) {
+  const bytes = ipFromRecord(text7, ip.version);
   return bytes !== void 0 && inNetwork(ip, bytes, ip.version === 4 ? 32 : 128);
 }
 function isSubdomain(name3, domain) {
   return name3 === domain || name3.endsWith(`.${domain}`);
 }
 var URI_UNRESERVED = /[A-Za-z0-9\-._~]/;
-async function expand(state3, text6, domain, exp) {
-  const error2 = macroStringError(text6, exp);
+async function expand(state3, text7, domain, exp) {
+  const error2 = macroStringError(text7, exp);
   if (error2) throw new SpfAbort("permerror", `macro error: ${error2}`);
-  if (!text6.includes("%")) return text6;
+  if (!text7.includes("%")) return text7;
   let out = "";
-  for (let i = 0; i < text6.length; i++) {
-    const ch = text6[i] ?? "";
+  for (let i = 0; i < text7.length; i++) {
+    const ch = text7[i] ?? "";
     if (ch !== "%") {
       out += ch;
       continue;
     }
-    const next = text6[i + 1];
+    const next = text7[i + 1];
     if (next === "%") out += "%";
     else if (next === "_") out += " ";
     else if (next === "-") out += "%20";
@@ -43658,8 +43724,8 @@ async function expand(state3, text6, domain, exp) {
       i++;
       continue;
     }
-    const close = text6.indexOf("}", i);
-    const body = text6.slice(i + 2, close);
+    const close = text7.indexOf("}", i);
+    const body = text7.slice(i + 2, close);
     i = close;
     const m = /^([a-z])(\d*)(r?)(.*)$/i.exec(body);
     if (!m) throw new SpfAbort("permerror", `macro error: %{${body}}`);
@@ -43712,11 +43778,16 @@ async function macroValue(state3, letter, domain) {
   }
 }
 async function targetName(state3, spec, domain) {
-  if (spec === void 0) return domain;
-  return truncateName(await expand(state3, spec, domain, false));
+  return plainTarget(spec, domain) ?? truncateName(await expand(state3, spec ?? "", domain, false));
 }
-async function matches(state3, directive, domain, node) {
-  const mechanism = directive.mechanism;
+function plainTarget(spec, domain) {
+  if (spec === void 0) return domain;
+  if (spec.includes("%")) return void 0;
+  const error2 = macroStringError(spec, false);
+  if (error2) throw new SpfAbort("permerror", `macro error: ${error2}`);
+  return truncateName(spec);
+}
+function matchesAddress(state3, mechanism) {
   switch (mechanism.kind) {
     case "all":
       return true;
@@ -43727,10 +43798,21 @@ async function matches(state3, directive, domain, node) {
       const network = version3 === 4 ? parseIp4(mechanism.address) : parseIp6(mechanism.address);
       return network !== void 0 && inNetwork(state3.ip, network, mechanism.cidr);
     }
+    default:
+      return false;
+  }
+}
+async function matches(state3, directive, domain, node) {
+  const mechanism = directive.mechanism;
+  switch (mechanism.kind) {
+    case "all":
+    case "ip4":
+    case "ip6":
+      return matchesAddress(state3, mechanism);
     case "include": {
       bump(state3);
       node.lookups++;
-      const target = await targetName(state3, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? await targetName(state3, mechanism.domain, domain);
       const child = await checkHostAt(state3, target, "include", node);
       switch (child.result) {
         case "pass":
@@ -43751,13 +43833,13 @@ async function matches(state3, directive, domain, node) {
     case "a": {
       bump(state3);
       node.lookups++;
-      const target = await targetName(state3, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? await targetName(state3, mechanism.domain, domain);
       return addressMatch(state3, target, state3.ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6);
     }
     case "mx": {
       bump(state3);
       node.lookups++;
-      const target = await targetName(state3, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? await targetName(state3, mechanism.domain, domain);
       if (!validDomain(target)) return false;
       const mx = await lookupMx(state3.resolver, target);
       if (!mx.ok) throw new SpfAbort("temperror", `DNS error on ${target}/MX`, mx.failed);
@@ -43790,7 +43872,7 @@ async function matches(state3, directive, domain, node) {
     case "exists": {
       bump(state3);
       node.lookups++;
-      const target = await targetName(state3, mechanism.domain, domain);
+      const target = plainTarget(mechanism.domain, domain) ?? await targetName(state3, mechanism.domain, domain);
       if (!validDomain(target)) return false;
       const a = await lookupAddresses(state3.resolver, target, "A");
       if (!a.ok) throw new SpfAbort("temperror", `DNS error on ${target}/A`, a.failed);
@@ -43805,8 +43887,8 @@ async function addressMatch(state3, target, cidr, countVoid = true) {
   const addresses = await lookupAddresses(state3.resolver, target, type);
   if (!addresses.ok) throw new SpfAbort("temperror", `DNS error on ${target}/${type}`, addresses.failed);
   if (addresses.values.length === 0 && countVoid) voidLookup(state3, `${target}/${type}`);
-  for (const text6 of addresses.values) {
-    const bytes = ipFromRecord(text6, state3.ip.version);
+  for (const text7 of addresses.values) {
+    const bytes = ipFromRecord(text7, state3.ip.version);
     if (bytes && inNetwork(state3.ip, bytes, cidr)) return true;
   }
   return false;
@@ -43818,15 +43900,15 @@ async function explanation(state3, spec, domain) {
     if (!validDomain(name3)) return SPF_DEFAULT_EXPLANATION;
     const txt = await lookupTxt(state3.resolver, name3);
     if (!txt.ok || txt.values.length !== 1) return SPF_DEFAULT_EXPLANATION;
-    const text6 = txt.values[0] ?? "";
-    if (!/^[\x20-\x7e]*$/.test(text6)) return SPF_DEFAULT_EXPLANATION;
-    return await expand(state3, text6, domain, true);
+    const text7 = txt.values[0] ?? "";
+    if (!/^[\x20-\x7e]*$/.test(text7)) return SPF_DEFAULT_EXPLANATION;
+    return await expand(state3, text7, domain, true);
   } catch {
     return SPF_DEFAULT_EXPLANATION;
   }
 }
 async function checkHostAt(state3, domain, via, parent) {
-  const node = { domain: normaliseName(domain), via, lookups: 0, totalLookups: 0, children: [] };
+  const node = { domain: normaliseNameFast(domain), via, lookups: 0, totalLookups: 0, children: [] };
   parent?.children.push(node);
   const before = state3.terms;
   try {
@@ -43845,31 +43927,35 @@ async function evaluateDomain(state3, domain, node) {
   if (!validDomain(domain)) return { result: "none", reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
   const txt = await lookupTxt(state3.resolver, domain);
   if (!txt.ok) return { result: "temperror", reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
-  const records = txt.values.filter(isSpfRecord);
-  if (records.length === 0) return { result: "none", reason: `${domain} publishes no SPF record` };
-  if (records.length > 1) return { result: "permerror", reason: `${domain} publishes ${records.length} SPF records (RFC 7208 §4.5)` };
-  const text6 = records[0] ?? "";
-  node.record = text6;
-  if (!/^[\x20-\x7e]*$/.test(text6)) return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
-  const parsed2 = parseSpfRecordCached(text6);
+  let text7;
+  let count = 0;
+  for (const value of txt.values) {
+    if (!isSpfRecord(value)) continue;
+    count++;
+    text7 ??= value;
+  }
+  if (text7 === void 0) return { result: "none", reason: `${domain} publishes no SPF record` };
+  if (count > 1) return { result: "permerror", reason: `${domain} publishes ${count} SPF records (RFC 7208 §4.5)` };
+  node.record = text7;
+  if (!printableAscii(text7)) return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
+  const parsed2 = parseSpfRecordCached(text7);
   if (!parsed2.ok) return { result: "permerror", reason: `syntax error in the SPF record of ${domain}: ${parsed2.error}` };
   const record = parsed2.record;
   state3.prefetched += prefetchSpfLookups(state3.resolver, record, domain, state3.ip.version, state3.limits.maxDnsTerms - state3.prefetched);
   for (const directive of record.directives) {
-    if (await matches(state3, directive, domain, node)) {
+    const kind = directive.mechanism.kind;
+    const matched = kind === "all" || kind === "ip4" || kind === "ip6" ? matchesAddress(state3, directive.mechanism) : await matches(state3, directive, domain, node);
+    if (matched) {
       const result = QUALIFIER_RESULT[directive.qualifier];
-      return {
-        result,
-        reason: `matched "${directive.text}" in the record of ${domain}`,
-        mechanism: directive.text,
-        ...result === "fail" ? { explanation: await explanation(state3, record.exp, domain) } : {}
-      };
+      const reason = `matched "${directive.text}" in the record of ${domain}`;
+      if (result !== "fail") return { result, reason, mechanism: directive.text };
+      return { result, reason, mechanism: directive.text, explanation: await explanation(state3, record.exp, domain) };
     }
   }
   if (record.redirect !== void 0) {
     bump(state3);
     node.lookups++;
-    const target = await targetName(state3, record.redirect, domain);
+    const target = plainTarget(record.redirect, domain) ?? await targetName(state3, record.redirect, domain);
     const result = await checkHostAt(state3, target, "redirect", node);
     if (result.result === "none") return { result: "permerror", reason: `redirect=${target} has no SPF record (RFC 7208 §6.1)` };
     return result;
@@ -45947,7 +46033,8 @@ async function collectSignIns(context5) {
   const graph = context5.clients.graph;
   if (!graph) return { status: { status: "failed", reason: "no Microsoft Graph client configured for this run" } };
   const window2 = fetchWindow(context5.policy, "graph.signIns", context5.now);
-  const iterator2 = graph.pages(signInsPath(window2.start, window2.end))[Symbol.asyncIterator]();
+  const path11 = signInsPath(window2.start, window2.end);
+  const iterator2 = (graph.recordPages ? graph.recordPages(path11) : graph.pages(path11))[Symbol.asyncIterator]();
   let first;
   try {
     first = await iterator2.next();
@@ -46131,22 +46218,19 @@ function liveCollector(options2) {
 // src/collect/dns/create-dns-client.ts
 import { readFileSync } from "node:fs";
 
-// src/collect/dns/dns-client.ts
-import { randomFillSync } from "node:crypto";
-
 // src/collect/dns/server-address.ts
 import { isIP } from "node:net";
 function serverLabel(server) {
   if (server.kind === "doh") return server.url;
   return server.host.includes(":") ? `[${server.host}]:${server.port}` : `${server.host}:${server.port}`;
 }
-function parseDnsServer(text6, where = "--dns-server") {
-  const value = text6.trim();
+function parseDnsServer(text7, where = "--dns-server") {
+  const value = text7.trim();
   if (/^https:\/\//i.test(value)) {
     try {
       return { kind: "doh", url: new URL(value).toString() };
     } catch {
-      throw new ConfigurationError(`${where}: "${text6}" is not a valid https:// URL`);
+      throw new ConfigurationError(`${where}: "${text7}" is not a valid https:// URL`);
     }
   }
   let host = value;
@@ -46163,16 +46247,16 @@ function parseDnsServer(text6, where = "--dns-server") {
     }
   }
   if (isIP(host) === 0) {
-    throw new ConfigurationError(`${where}: "${text6}" is not HOST[:PORT] with an IP address, nor an https:// URL`);
+    throw new ConfigurationError(`${where}: "${text7}" is not HOST[:PORT] with an IP address, nor an https:// URL`);
   }
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new ConfigurationError(`${where}: "${text6}" has an invalid port`);
+    throw new ConfigurationError(`${where}: "${text7}" has an invalid port`);
   }
   return { kind: "dns", host, port };
 }
-function parseResolvConf(text6) {
+function parseResolvConf(text7) {
   const servers = [];
-  for (const line of text6.split(/\r?\n/)) {
+  for (const line of text7.split(/\r?\n/)) {
     const match = /^\s*nameserver\s+(\S+)/.exec(line);
     if (!match?.[1]) continue;
     const address = match[1];
@@ -46283,136 +46367,16 @@ var DohSessions = class {
   }
 };
 
-// src/collect/dns/transports.ts
-import { createSocket } from "node:dgram";
-import { isIP as isIP2, Socket as TcpSocket } from "node:net";
-var UdpPool = class {
-  constructor(size = 4) {
-    this.size = size;
-  }
-  size;
-  sockets = /* @__PURE__ */ new Map();
-  next = 0;
-  closed = false;
-  socketFor(host, port) {
-    const key = `${host}|${port}`;
-    let list = this.sockets.get(key);
-    if (!list) {
-      list = [];
-      this.sockets.set(key, list);
-    }
-    if (list.length < this.size) {
-      const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
-      const pending = /* @__PURE__ */ new Map();
-      let pooled;
-      const ready = new Promise((resolve) => {
-        socket.once("connect", () => {
-          if (pooled) pooled.connected = true;
-          resolve(void 0);
-        });
-        socket.once("error", (error2) => resolve(`UDP error: ${error2.message}`));
-        socket.connect(port, host);
-      });
-      socket.on("message", (bytes) => {
-        const entry = bytes.length >= 2 ? pending.get(bytes.readUInt16BE(0)) : void 0;
-        if (!entry) {
-          for (const waiting of pending.values()) waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
-          return;
-        }
-        const verdict2 = entry.filter(bytes);
-        if (verdict2 === true) entry.finish({ kind: "reply", bytes });
-        else entry.lastBad = verdict2;
-      });
-      socket.on("error", (error2) => {
-        for (const entry of pending.values()) entry.finish({ kind: "failed", detail: `UDP error: ${error2.message}` });
-      });
-      socket.unref();
-      pooled = { socket, pending, ready, connected: false };
-      list.push(pooled);
-      return pooled;
-    }
-    this.next = (this.next + 1) % list.length;
-    return list[this.next];
-  }
-  /** Sends `build(id)` to host:port with an ID unused on the chosen socket. */
-  exchange(host, port, build, timeoutMs, filter, randomId) {
-    if (this.closed) return Promise.resolve({ kind: "failed", detail: "the DNS client is closed" });
-    const pooled = this.socketFor(host, port);
-    if (!pooled.connected) {
-      return pooled.ready.then(
-        (notReady) => notReady === void 0 ? this.send(pooled, build, timeoutMs, filter, randomId) : { kind: "failed", detail: notReady }
-      );
-    }
-    return this.send(pooled, build, timeoutMs, filter, randomId);
-  }
-  send(pooled, build, timeoutMs, filter, randomId) {
-    let id = randomId();
-    while (pooled.pending.has(id)) id = randomId();
-    return new Promise((resolve) => {
-      let done = false;
-      const finish = (result) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        pooled.pending.delete(id);
-        resolve(result);
-      };
-      const entry = { filter, finish };
-      const timer = setTimeout(() => finish(entry.lastBad ? { kind: "failed", detail: entry.lastBad } : { kind: "timeout" }), timeoutMs);
-      pooled.pending.set(id, entry);
-      pooled.socket.send(build(id));
-    });
-  }
-  close() {
-    this.closed = true;
-    for (const list of this.sockets.values()) {
-      for (const pooled of list) {
-        for (const entry of pooled.pending.values()) entry.finish({ kind: "failed", detail: "the DNS client is closed" });
-        pooled.socket.close();
-      }
-    }
-    this.sockets.clear();
-  }
-};
-function tcpExchange(host, port, query, timeoutMs) {
-  return new Promise((resolve) => {
-    const socket = new TcpSocket();
-    const chunks = [];
-    let received = 0;
-    let settled = false;
-    const finish = (result) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(result);
-    };
-    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
-    socket.on("error", (error2) => finish({ kind: "failed", detail: `TCP error: ${error2.message}` }));
-    socket.on("close", () => finish({ kind: "failed", detail: "TCP connection closed before a full reply" }));
-    socket.on("data", (data) => {
-      chunks.push(data);
-      received += data.length;
-      if (received < 2) return;
-      const all = Buffer.concat(chunks);
-      const length2 = all.readUInt16BE(0);
-      if (all.length >= 2 + length2) finish({ kind: "reply", bytes: all.subarray(2, 2 + length2) });
-    });
-    socket.connect(port, host, () => {
-      const prefix = Buffer.alloc(2);
-      prefix.writeUInt16BE(query.length);
-      socket.write(Buffer.concat([prefix, query]));
-    });
-  });
-}
-
 // src/collect/dns/wire.ts
 var packet2 = __toESM(require_dns_packet(), 1);
 
 // src/collect/dns/read-reply.ts
 var packet = __toESM(require_dns_packet(), 1);
 var TYPE_NAMES = { 1: "A", 2: "NS", 5: "CNAME", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA" };
-function readName(buf, start) {
+function readName(buf, start, known) {
+  if (known !== void 0 && start + 1 < buf.length && buf[start] === (192 | known.offset >> 8) && buf[start + 1] === (known.offset & 255) && known.offset < start) {
+    return { name: known.name, end: start + 2 };
+  }
   let offset = start;
   let end = -1;
   let limit = start;
@@ -46448,12 +46412,12 @@ function readName(buf, start) {
   return { name: name3, end };
 }
 function ip6Text(buf, start) {
-  let text6 = "";
+  let text7 = "";
   for (let i = 0; i < 16; i += 2) {
-    if (i !== 0) text6 += ":";
-    text6 += (buf[start + i] << 8 | buf[start + i + 1]).toString(16);
+    if (i !== 0) text7 += ":";
+    text7 += (buf[start + i] << 8 | buf[start + i + 1]).toString(16);
   }
-  return text6.replace(/(^|:)0(:0)*:0(:|$)/, "$1::$3").replace(/:{3,4}/, "::");
+  return text7.replace(/(^|:)0(:0)*:0(:|$)/, "$1::$3").replace(/:{3,4}/, "::");
 }
 function readTxt(buf, start, rdlength) {
   const strings2 = [];
@@ -46467,7 +46431,7 @@ function readTxt(buf, start, rdlength) {
   }
   return strings2;
 }
-function readData(buf, type, start, rdlength) {
+function readData(buf, type, start, rdlength, known) {
   switch (type) {
     case "A":
       if (rdlength !== 4) throw new Error(`A record of ${rdlength} bytes`);
@@ -46477,15 +46441,38 @@ function readData(buf, type, start, rdlength) {
       return ip6Text(buf, start);
     case "MX": {
       if (rdlength < 3) throw new Error(`MX record of ${rdlength} bytes`);
-      return { preference: buf.readUInt16BE(start), exchange: readName(buf, start + 2).name };
+      return { preference: buf.readUInt16BE(start), exchange: readName(buf, start + 2, known).name };
     }
     case "TXT":
       return readTxt(buf, start, rdlength);
     case "CNAME":
     case "PTR":
     case "NS":
-      return readName(buf, start).name;
+      return readName(buf, start, known).name;
   }
+}
+var REPLY_RECORDS = {
+  record: (buf, name3, type, ttl, start, rdlength, known) => ({ name: name3, type, ttl, data: readData(buf, type, start, rdlength, known) })
+};
+function readAnswers(buf, offset, count, known, sink) {
+  const answers = [];
+  let at = offset;
+  for (let i = 0; i < count; i++) {
+    const { name: name3, end } = readName(buf, at, known);
+    if (end + 10 > buf.length) throw new Error("Cannot decode answer (buffer overflow)");
+    const code = buf.readUInt16BE(end);
+    const ttl = buf.readUInt32BE(end + 4);
+    const rdlength = buf.readUInt16BE(end + 8);
+    const start = end + 10;
+    if (start + rdlength > buf.length) throw new Error("Cannot decode answer data (buffer overflow)");
+    const type = TYPE_NAMES[code];
+    if (type !== void 0) {
+      const record = sink.record(buf, name3, type, ttl, start, rdlength, known);
+      if (record !== void 0) answers.push(record);
+    }
+    at = start + rdlength;
+  }
+  return answers;
 }
 function readReply(buf) {
   try {
@@ -46500,23 +46487,11 @@ function readReply(buf) {
       const { name: name3, end } = readName(buf, offset);
       if (end + 4 > buf.length) throw new Error("Cannot decode question (buffer overflow)");
       const code = buf.readUInt16BE(end);
-      questions.push({ name: name3, type: TYPE_NAMES[code] ?? `TYPE${code}` });
+      questions.push({ name: name3, type: TYPE_NAMES[code] ?? `TYPE${code}`, qclass: buf.readUInt16BE(end + 2) });
       offset = end + 4;
     }
-    const answers = [];
     const truncated = (flags & packet.TRUNCATED_RESPONSE) !== 0;
-    for (let i = 0; i < (truncated ? 0 : ancount); i++) {
-      const { name: name3, end } = readName(buf, offset);
-      if (end + 10 > buf.length) throw new Error("Cannot decode answer (buffer overflow)");
-      const code = buf.readUInt16BE(end);
-      const ttl = buf.readUInt32BE(end + 4);
-      const rdlength = buf.readUInt16BE(end + 8);
-      const start = end + 10;
-      if (start + rdlength > buf.length) throw new Error("Cannot decode answer data (buffer overflow)");
-      const type = TYPE_NAMES[code];
-      if (type !== void 0) answers.push({ name: name3, type, ttl, data: readData(buf, type, start, rdlength) });
-      offset = start + rdlength;
-    }
+    const answers = readAnswers(buf, offset, truncated ? 0 : ancount, void 0, REPLY_RECORDS);
     return { id, flags: flags & 32767, response: (flags & 32768) !== 0, questions, answers };
   } catch (error2) {
     return error2 instanceof Error ? error2.message : String(error2);
@@ -46531,31 +46506,78 @@ function isQueryType(type) {
 var EDNS_UDP_SIZE = 1232;
 var TXT_LIMITS = { maxRecordBytes: 4096, maxStrings: 64 };
 var TYPE_CODES = { A: 1, NS: 2, CNAME: 5, PTR: 12, MX: 15, TXT: 16, AAAA: 28 };
+var HEADER_BYTES = 12;
+var OPT_BYTES = 11;
 function encodeQuery(id, name3, type) {
+  let nameLength = 1;
+  let label = 0;
+  for (let i = 0; i < name3.length; i++) {
+    const c = name3.charCodeAt(i);
+    if (c >= 128) return encodeQueryUtf8(id, name3, type);
+    if (c === 46) {
+      if (label > 0) nameLength += label + 1;
+      label = 0;
+    } else {
+      label++;
+    }
+  }
+  if (label > 0) nameLength += label + 1;
+  const buf = Buffer.allocUnsafe(HEADER_BYTES + nameLength + 4 + OPT_BYTES);
+  writeHeader(buf, id);
+  let lengthAt = HEADER_BYTES;
+  let offset = HEADER_BYTES + 1;
+  label = 0;
+  for (let i = 0; i < name3.length; i++) {
+    const c = name3.charCodeAt(i);
+    if (c === 46) {
+      if (label === 0) continue;
+      buf[lengthAt] = label;
+      lengthAt = offset++;
+      label = 0;
+    } else {
+      buf[offset++] = c;
+      label++;
+    }
+  }
+  if (label > 0) {
+    buf[lengthAt] = label;
+    lengthAt = offset;
+  }
+  buf[lengthAt] = 0;
+  writeQuestionTail(buf, lengthAt + 1, type);
+  return buf;
+}
+function encodeQueryUtf8(id, name3, type) {
   const labels = name3.replace(/^\.|\.$/g, "").split(".").filter((l) => l.length > 0);
   let nameLength = 1;
   for (const label of labels) nameLength += Buffer.byteLength(label) + 1;
-  const buf = Buffer.allocUnsafe(12 + nameLength + 4 + 11);
-  buf.writeUInt16BE(id, 0);
-  buf.writeUInt16BE(packet2.RECURSION_DESIRED, 2);
-  buf.writeUInt32BE(65536, 4);
-  buf.writeUInt32BE(1, 8);
-  let offset = 12;
+  const buf = Buffer.allocUnsafe(HEADER_BYTES + nameLength + 4 + OPT_BYTES);
+  writeHeader(buf, id);
+  let offset = HEADER_BYTES;
   for (const label of labels) {
     const length2 = buf.write(label, offset + 1);
     buf[offset] = length2;
     offset += length2 + 1;
   }
   buf[offset++] = 0;
+  writeQuestionTail(buf, offset, type);
+  return buf;
+}
+function writeHeader(buf, id) {
+  buf.writeUInt16BE(id, 0);
+  buf.writeUInt16BE(packet2.RECURSION_DESIRED, 2);
+  buf.writeUInt32BE(65536, 4);
+  buf.writeUInt32BE(1, 8);
+}
+function writeQuestionTail(buf, offset, type) {
   buf.writeUInt16BE(TYPE_CODES[type], offset);
   buf.writeUInt16BE(1, offset + 2);
-  offset += 4;
-  buf[offset] = 0;
-  buf.writeUInt16BE(41, offset + 1);
-  buf.writeUInt16BE(EDNS_UDP_SIZE, offset + 3);
-  buf.writeUInt32BE(0, offset + 5);
-  buf.writeUInt16BE(0, offset + 9);
-  return buf;
+  const opt = offset + 4;
+  buf[opt] = 0;
+  buf.writeUInt16BE(41, opt + 1);
+  buf.writeUInt16BE(EDNS_UDP_SIZE, opt + 3);
+  buf.writeUInt32BE(0, opt + 5);
+  buf.writeUInt16BE(0, opt + 9);
 }
 var RCODES = { 0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED" };
 function toRecord(rr) {
@@ -46578,29 +46600,423 @@ function toRecord(rr) {
   }
   return { name: name3, type: "TXT", ttl: rr.ttl, data };
 }
-function decodeReply(buffer, id, name3, type) {
-  const qname = normaliseName(name3);
-  const reply = readReply(buffer);
-  if (typeof reply === "string") return { kind: "bad", detail: `undecodable reply (${reply})` };
-  if (!reply.response) return { kind: "bad", detail: "reply is not a response (QR bit clear)" };
-  if (reply.id !== id) return { kind: "bad", detail: `reply ID ${reply.id} does not match query ID ${id}` };
-  const question = reply.questions[0];
-  if (reply.questions.length !== 1 || question === void 0 || question.name !== qname || question.type !== type) {
-    const got = question ? `${question.name}/${question.type}` : "no question";
-    return { kind: "bad", detail: `reply question ${got} does not match ${qname}/${type}` };
-  }
-  const flags = reply.flags;
+function toDecoded(flags, read, server) {
   const rcode = RCODES[flags & 15];
-  if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}` };
-  const truncated = (flags & packet2.TRUNCATED_RESPONSE) !== 0;
+  if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}`, mismatch: false };
   const records = [];
-  for (const rr of reply.answers) {
+  for (const rr of read) {
     const record = toRecord(rr);
-    if (typeof record === "string") return { kind: "bad", detail: record };
+    if (typeof record === "string") return { kind: "bad", detail: record, mismatch: false };
     records.push(record);
   }
-  return { kind: "answer", answer: { rcode, records }, truncated };
+  return { kind: "answer", answer: server === void 0 ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet2.TRUNCATED_RESPONSE) !== 0 };
 }
+var DirectRecords = class {
+  invalid = void 0;
+  record(buf, name3, type, ttl, start, rdlength, known) {
+    if (type !== "TXT") return { name: name3, type, ttl, data: readData(buf, type, start, rdlength, known) };
+    const stop = start + rdlength;
+    let count = 0;
+    let bytes = 0;
+    for (let at = start; at < stop; at += 1 + buf[at]) {
+      if (at + 1 + buf[at] > stop) throw new Error("TXT character-string overruns its record");
+      count++;
+      bytes += buf[at];
+    }
+    if (this.invalid !== void 0) return void 0;
+    if (count > TXT_LIMITS.maxStrings) {
+      this.invalid = `TXT record at ${name3} has ${count} character-strings (limit ${TXT_LIMITS.maxStrings})`;
+      return void 0;
+    }
+    if (bytes > TXT_LIMITS.maxRecordBytes) {
+      this.invalid = `TXT record at ${name3} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
+      return void 0;
+    }
+    const data = [];
+    for (let at = start; at < stop; at += 1 + buf[at]) {
+      const end = at + 1 + buf[at];
+      for (let i = at + 1; i < end; i++) {
+        const b = buf[i];
+        if (b > 126 || b < 32 && b !== 9) {
+          this.invalid = `TXT record at ${name3} has a non-ASCII or control byte 0x${b.toString(16)}`;
+          return void 0;
+        }
+      }
+      data.push(buf.toString("latin1", at + 1, end));
+    }
+    return { name: name3, type, ttl, data };
+  }
+};
+function decodeReply(reply, query, name3, type, server) {
+  const questionEnd = query.length - OPT_BYTES;
+  if (echoesQuestion(reply, query, questionEnd)) {
+    const ascii = questionEnd - 4 - HEADER_BYTES === name3.length + 2 && isAscii(name3);
+    const flags = reply.readUInt16BE(2);
+    const count = (flags & packet2.TRUNCATED_RESPONSE) !== 0 ? 0 : reply.readUInt16BE(6);
+    const sink = new DirectRecords();
+    let records;
+    try {
+      records = readAnswers(reply, questionEnd, count, ascii ? { offset: HEADER_BYTES, name: name3 } : void 0, sink);
+    } catch (error2) {
+      return { kind: "bad", detail: `undecodable reply (${error2 instanceof Error ? error2.message : String(error2)})`, mismatch: false };
+    }
+    const rcode = RCODES[flags & 15];
+    if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}`, mismatch: false };
+    if (sink.invalid !== void 0) return { kind: "bad", detail: sink.invalid, mismatch: false };
+    return { kind: "answer", answer: server === void 0 ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet2.TRUNCATED_RESPONSE) !== 0 };
+  }
+  return decodeReplyByReader(reply, query.readUInt16BE(0), name3, type, server);
+}
+function isAscii(text7) {
+  for (let i = 0; i < text7.length; i++) if (text7.charCodeAt(i) >= 128) return false;
+  return true;
+}
+function echoesQuestion(reply, query, questionEnd) {
+  if (reply.length < questionEnd) return false;
+  if (reply[2] < 128 || reply[0] !== query[0] || reply[1] !== query[1] || reply[4] !== 0 || reply[5] !== 1) return false;
+  const nameEnd = questionEnd - 4;
+  for (let i = HEADER_BYTES; i < nameEnd; i++) {
+    let b = reply[i];
+    if (b >= 65 && b <= 90) b += 32;
+    if (b !== query[i]) return false;
+  }
+  for (let i = nameEnd; i < questionEnd; i++) if (reply[i] !== query[i]) return false;
+  return true;
+}
+function decodeReplyByReader(buffer, id, name3, type, server) {
+  const qname = normaliseName(name3);
+  const reply = readReply(buffer);
+  if (typeof reply === "string") return { kind: "bad", detail: `undecodable reply (${reply})`, mismatch: false };
+  if (!reply.response) return { kind: "bad", detail: "reply is not a response (QR bit clear)", mismatch: true };
+  if (reply.id !== id) return { kind: "bad", detail: `reply ID ${reply.id} does not match query ID ${id}`, mismatch: true };
+  const question = reply.questions[0];
+  if (reply.questions.length !== 1 || question === void 0 || question.name !== qname || question.type !== type || question.qclass !== 1) {
+    const got = question ? `${question.name}/${question.type}${question.qclass !== 1 ? ` class ${question.qclass}` : ""}` : "no question";
+    return { kind: "bad", detail: `reply question ${got} does not match ${qname}/${type}`, mismatch: true };
+  }
+  return toDecoded(reply.flags, reply.answers, server);
+}
+
+// src/collect/dns/question.ts
+var Question = class {
+  constructor(qname, type, cache, udpSettled) {
+    this.qname = qname;
+    this.type = type;
+    this.cache = cache;
+    this.udpSettled = udpSettled;
+  }
+  qname;
+  type;
+  cache;
+  udpSettled;
+  // UdpExchange / DeadlineList fields, set by the transport.
+  id = 0;
+  socket = void 0;
+  lastBad = void 0;
+  deadlineAt = 0;
+  older = void 0;
+  newer = void 0;
+  listed = false;
+  /** Attempts made before the current one. */
+  attempt = 0;
+  /** The server of the current attempt, and its label for evidence. */
+  server = void 0;
+  label = "";
+  /** The current attempt's timeout (ms), also used by its TCP retry. */
+  timeoutMs = 0;
+  /** The query last sent: replies are checked against its ID and question bytes. */
+  query = void 0;
+  /** Whether the last attempt's reply had TC set. */
+  truncated = false;
+  /** The reply judge() accepted, decoded. */
+  decoded = void 0;
+  /** The cache entry this question settles. */
+  entry = void 0;
+  /** Settles the entry's promise (set by the promise's executor, which runs at once). */
+  resolveAnswer;
+  encode(id) {
+    this.query = encodeQuery(id, this.qname, this.type);
+    return this.query;
+  }
+  judge(reply) {
+    const decoded = decodeReply(reply, this.query, this.qname, this.type, this.label);
+    if (decoded.kind === "bad" && decoded.mismatch) return decoded.detail;
+    this.decoded = decoded;
+    return true;
+  }
+  settle(failure2) {
+    this.udpSettled(this, failure2);
+  }
+};
+
+// src/collect/dns/transports.ts
+import { Socket as TcpSocket } from "node:net";
+function tcpExchange(host, port, query, timeoutMs) {
+  return new Promise((resolve) => {
+    const socket = new TcpSocket();
+    const chunks = [];
+    let received = 0;
+    let settled = false;
+    const finish = (result) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
+    socket.on("error", (error2) => finish({ kind: "failed", detail: `TCP error: ${error2.message}` }));
+    socket.on("close", () => finish({ kind: "failed", detail: "TCP connection closed before a full reply" }));
+    socket.on("data", (data) => {
+      chunks.push(data);
+      received += data.length;
+      if (received < 2) return;
+      const all = Buffer.concat(chunks);
+      const length2 = all.readUInt16BE(0);
+      if (all.length >= 2 + length2) finish({ kind: "reply", bytes: all.subarray(2, 2 + length2) });
+    });
+    socket.connect(port, host, () => {
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(query.length);
+      socket.write(Buffer.concat([prefix, query]));
+    });
+  });
+}
+
+// src/collect/dns/udp-transport.ts
+import { createSocket } from "node:dgram";
+import { isIP as isIP2 } from "node:net";
+
+// src/collect/dns/deadline-list.ts
+var DeadlineList = class {
+  constructor(expire) {
+    this.expire = expire;
+  }
+  expire;
+  oldest;
+  newest;
+  timer;
+  /** The deadline the timer is armed for; it may fire for an entry gone since: it then re-arms. */
+  armedFor = Infinity;
+  timerHeld = false;
+  sweep = () => this.expireDue();
+  add(entry, deadlineAt) {
+    entry.deadlineAt = deadlineAt;
+    entry.listed = true;
+    let after = this.newest;
+    while (after !== void 0 && after.deadlineAt > deadlineAt) after = after.older;
+    entry.older = after;
+    entry.newer = after === void 0 ? this.oldest : after.newer;
+    if (entry.newer === void 0) this.newest = entry;
+    else entry.newer.older = entry;
+    if (after === void 0) this.oldest = entry;
+    else after.newer = entry;
+    if (deadlineAt < this.armedFor) this.arm(deadlineAt);
+    else if (!this.timerHeld) this.hold(true);
+  }
+  remove(entry) {
+    if (!entry.listed) return;
+    entry.listed = false;
+    if (entry.older === void 0) this.oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === void 0) this.newest = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = void 0;
+    entry.newer = void 0;
+    if (this.oldest === void 0 && this.timerHeld) this.hold(false);
+  }
+  /** Stops the timer; entries stay where they are (the owner fails them). */
+  clear() {
+    if (this.timer !== void 0) clearTimeout(this.timer);
+    this.timer = void 0;
+    this.armedFor = Infinity;
+    this.timerHeld = false;
+  }
+  arm(deadlineAt) {
+    if (this.timer !== void 0) clearTimeout(this.timer);
+    this.armedFor = deadlineAt;
+    this.timer = setTimeout(this.sweep, Math.max(1, Math.ceil(deadlineAt - performance.now())));
+    this.timerHeld = true;
+  }
+  hold(held) {
+    this.timerHeld = held;
+    if (held) this.timer?.ref();
+    else this.timer?.unref();
+  }
+  expireDue() {
+    this.timer = void 0;
+    this.armedFor = Infinity;
+    this.timerHeld = false;
+    const now = performance.now();
+    for (let entry = this.oldest; entry !== void 0 && entry.deadlineAt <= now; entry = this.oldest) {
+      this.remove(entry);
+      this.expire(entry);
+    }
+    if (this.oldest !== void 0 && this.oldest.deadlineAt < this.armedFor) this.arm(this.oldest.deadlineAt);
+  }
+};
+
+// src/collect/dns/random-ids.ts
+import { randomFillSync } from "node:crypto";
+var RandomIds = class {
+  bytes = Buffer.alloc(4096);
+  offset = this.bytes.length;
+  next() {
+    if (this.offset >= this.bytes.length) {
+      randomFillSync(this.bytes);
+      this.offset = 0;
+    }
+    const id = this.bytes[this.offset] << 8 | this.bytes[this.offset + 1];
+    this.offset += 2;
+    return id;
+  }
+};
+
+// src/collect/dns/udp-transport.ts
+var TIMEOUT = { kind: "timeout" };
+var PooledSocket = class {
+  constructor(socket) {
+    this.socket = socket;
+  }
+  socket;
+  pending = /* @__PURE__ */ new Map();
+  connected = false;
+  /** Why the socket could not be connected: every query on it fails with this. */
+  broken;
+  /** Queries asked before the socket was connected, sent once it is. */
+  unsent = [];
+  unsentBytes = [];
+};
+var UdpTransport = class {
+  constructor(size = 4) {
+    this.size = size;
+  }
+  size;
+  sockets = /* @__PURE__ */ new Map();
+  deadlines = new DeadlineList((exchange) => this.expire(exchange));
+  ids = new RandomIds();
+  next = 0;
+  closed = false;
+  outSockets = [];
+  outBytes = [];
+  flushScheduled = false;
+  flush = () => {
+    this.flushScheduled = false;
+    const sockets = this.outSockets;
+    const bytes = this.outBytes;
+    this.outSockets = [];
+    this.outBytes = [];
+    for (let i = 0; i < sockets.length; i++) if (!this.closed) sockets[i].send(bytes[i]);
+  };
+  /** Sends `exchange`'s query to `server`; its settle() is called once, when it ends. */
+  send(exchange, server, timeoutMs) {
+    exchange.lastBad = void 0;
+    if (this.closed) {
+      exchange.settle({ kind: "failed", detail: "the DNS client is closed" });
+      return;
+    }
+    const pooled = this.socketFor(server);
+    if (pooled.broken !== void 0) {
+      exchange.settle({ kind: "failed", detail: pooled.broken });
+      return;
+    }
+    let id = this.ids.next();
+    while (pooled.pending.has(id)) id = this.ids.next();
+    exchange.id = id;
+    exchange.socket = pooled;
+    pooled.pending.set(id, exchange);
+    this.deadlines.add(exchange, performance.now() + timeoutMs);
+    const bytes = exchange.encode(id);
+    if (pooled.connected) {
+      this.outSockets.push(pooled.socket);
+      this.outBytes.push(bytes);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    } else {
+      pooled.unsent.push(exchange);
+      pooled.unsentBytes.push(bytes);
+    }
+  }
+  socketFor(server) {
+    let list = this.sockets.get(server);
+    if (list === void 0) {
+      list = [];
+      this.sockets.set(server, list);
+    }
+    if (list.length < this.size) {
+      const pooled = this.open(server.host, server.port);
+      list.push(pooled);
+      return pooled;
+    }
+    this.next = (this.next + 1) % list.length;
+    return list[this.next];
+  }
+  open(host, port) {
+    const socket = createSocket(isIP2(host.split("%")[0] ?? "") === 6 ? "udp6" : "udp4");
+    const pooled = new PooledSocket(socket);
+    socket.once("connect", () => {
+      pooled.connected = true;
+      const unsent = pooled.unsentBytes;
+      pooled.unsent = [];
+      pooled.unsentBytes = [];
+      for (const bytes of unsent) socket.send(bytes);
+    });
+    socket.on("message", (bytes) => this.receive(pooled, bytes));
+    socket.on("error", (error2) => {
+      if (!pooled.connected) pooled.broken = `UDP error: ${error2.message}`;
+      this.fail(pooled, `UDP error: ${error2.message}`);
+    });
+    socket.connect(port, host);
+    socket.unref();
+    return pooled;
+  }
+  receive(pooled, bytes) {
+    const exchange = bytes.length >= 2 ? pooled.pending.get(bytes[0] << 8 | bytes[1]) : void 0;
+    if (exchange === void 0) {
+      for (const waiting of pooled.pending.values()) waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+      return;
+    }
+    const verdict2 = exchange.judge(bytes);
+    if (verdict2 !== true) {
+      exchange.lastBad = verdict2;
+      return;
+    }
+    this.forget(exchange);
+    exchange.settle(void 0);
+  }
+  forget(exchange) {
+    exchange.socket?.pending.delete(exchange.id);
+    exchange.socket = void 0;
+    this.deadlines.remove(exchange);
+  }
+  expire(exchange) {
+    exchange.socket?.pending.delete(exchange.id);
+    exchange.socket = void 0;
+    exchange.settle(exchange.lastBad !== void 0 ? { kind: "failed", detail: exchange.lastBad } : TIMEOUT);
+  }
+  /** Ends every exchange waiting on `pooled` (settling one may send a retry: taken out first). */
+  fail(pooled, detail) {
+    const failed = [...pooled.pending.values()];
+    pooled.unsent = [];
+    pooled.unsentBytes = [];
+    for (const exchange of failed) this.forget(exchange);
+    for (const exchange of failed) exchange.settle({ kind: "failed", detail });
+  }
+  close() {
+    this.closed = true;
+    const lists = [...this.sockets.values()];
+    this.sockets.clear();
+    this.deadlines.clear();
+    for (const list of lists) {
+      for (const pooled of list) {
+        this.fail(pooled, "the DNS client is closed");
+        pooled.socket.close();
+      }
+    }
+  }
+};
 
 // src/collect/dns/dns-client.ts
 function validName(name3) {
@@ -46616,96 +47032,82 @@ function validName(name3) {
   }
   return label > 0;
 }
+var TYPES = new Map(QUERY_TYPES.flatMap((t) => [[t, t], [t.toLowerCase(), t]]));
+function queryType(type) {
+  const known = TYPES.get(type);
+  if (known !== void 0) return known;
+  const upper = type.toUpperCase();
+  return isQueryType(upper) ? upper : void 0;
+}
 var MAX_CNAME_CHAIN = 8;
-var Semaphore2 = class {
-  constructor(limit) {
-    this.limit = limit;
-  }
-  limit;
-  active = 0;
-  /** A FIFO as an array and a head index: shift() on a long array is O(n). */
-  waiting = [];
-  head = 0;
-  /** Runs `task` when a slot is free; without an `async` wrapper, as it runs once per query. */
-  run(task) {
-    if (this.active < this.limit) {
-      this.active++;
-      return task().finally(() => this.release());
-    }
-    return new Promise((resolve) => this.waiting.push(resolve)).then(() => task().finally(() => this.release()));
-  }
-  /** Hands the slot straight to the next waiter, so no newcomer can take it in between. */
-  release() {
-    if (this.head < this.waiting.length) {
-      const wake = this.waiting[this.head];
-      this.head++;
-      if (this.head > 1024 && this.head * 2 > this.waiting.length) {
-        this.waiting.splice(0, this.head);
-        this.head = 0;
-      }
-      wake();
-    } else {
-      this.active--;
-    }
-  }
-};
-var RandomIds = class {
-  bytes = Buffer.alloc(4096);
-  offset = this.bytes.length;
-  next() {
-    if (this.offset >= this.bytes.length) {
-      randomFillSync(this.bytes);
-      this.offset = 0;
-    }
-    const id = this.bytes.readUInt16BE(this.offset);
-    this.offset += 2;
-    return id;
-  }
-};
+var PHASE_TIMEOUT = { rcode: "TIMEOUT", records: [], detail: "the DNS phase deadline passed before this question was answered" };
+function hasCname(answer) {
+  if (answer.rcode !== "NOERROR") return false;
+  for (const record of answer.records) if (record.type === "CNAME") return true;
+  return false;
+}
 var DnsClient = class {
   constructor(options2) {
     this.options = options2;
     if (options2.servers.length === 0) throw new Error("DnsClient needs at least one server");
-    this.limiter = new Semaphore2(options2.concurrency ?? 64);
+    this.limit = options2.concurrency ?? 64;
     this.timeoutMs = options2.timeoutMs ?? 2e3;
     this.retries = options2.retries ?? 2;
     this.negativeTtl = options2.negativeTtl ?? 60;
     this.now = options2.now ?? Date.now;
     this.doh = new DohSessions(options2.dohCa === void 0 ? {} : { ca: options2.dohCa });
     this.deadline = options2.deadline;
+    for (const server of options2.servers) this.labels.set(server, serverLabel(server));
   }
   options;
   stats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
-  /** Answers by question, kept as settled promises so that a hit allocates nothing. */
-  cache = /* @__PURE__ */ new Map();
-  inFlight = /* @__PURE__ */ new Map();
-  limiter;
+  /** Answers by type, then by name: settled or in flight. A Map per type needs no key string per lookup. */
+  cache = new Map(QUERY_TYPES.map((t) => [t, /* @__PURE__ */ new Map()]));
   timeoutMs;
   retries;
   negativeTtl;
   now;
   doh;
   deadline;
-  udp = new UdpPool();
-  ids = new RandomIds();
+  udp = new UdpTransport();
   /** serverLabel() of each server, computed once: every answer carries it. */
   labels = /* @__PURE__ */ new Map();
+  /** The concurrency limit: attempts in flight, and questions waiting for a slot (FIFO as array + head). */
+  limit;
+  active = 0;
+  waiting = [];
+  head = 0;
+  pumping = false;
+  udpSettled = (question, failure2) => this.attemptDone(question, failure2);
   resolve(name3, type) {
+    const entry = this.entryFor(name3, type);
+    if (typeof entry === "string") return Promise.resolve({ rcode: "MALFORMED", records: [], detail: entry });
+    if (entry.plain || entry.type === "CNAME") return entry.answer;
+    if (entry.expires === Infinity) return entry.followed ??= this.following(entry);
+    return this.following(entry);
+  }
+  following(entry) {
+    return entry.answer.then((first) => hasCname(first) ? this.follow(entry.qname, entry.type, first) : first);
+  }
+  /** Starts the question unless it is cached or in flight; counted as a lookup, as resolve() is. */
+  prefetch(name3, type) {
+    this.entryFor(name3, type);
+  }
+  /** The cache entry for a question, asked now if it is not cached or in flight; a string says why it cannot be asked. */
+  entryFor(name3, type) {
     this.stats.lookups++;
     if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0) this.deadline = this.now() + this.options.phaseTimeoutMs;
-    const upper = type.toUpperCase();
-    if (!isQueryType(upper)) return Promise.resolve({ rcode: "MALFORMED", records: [], detail: `unsupported query type ${type}` });
-    const qname = normaliseName(name3);
-    if (!validName(qname)) {
-      return Promise.resolve({ rcode: "MALFORMED", records: [], detail: `invalid domain name "${name3}"` });
+    const qtype = queryType(type);
+    if (qtype === void 0) return `unsupported query type ${type}`;
+    const qname = normaliseNameFast(name3);
+    const byName = this.cache.get(qtype);
+    const entry = byName.get(qname);
+    if (entry !== void 0 && entry.expires > this.now()) {
+      this.stats.cacheHits++;
+      return entry;
     }
-    return this.resolveFollowing(qname, upper);
-  }
-  /** The cached or fresh answer, with a CNAME chain the server left unfinished followed. */
-  resolveFollowing(qname, type) {
-    const answer = this.cached(qname, type);
-    if (type === "CNAME") return answer;
-    return answer.then((first) => first.rcode !== "NOERROR" || !first.records.some((r) => r.type === "CNAME") ? first : this.follow(qname, type, first));
+    if (!validName(qname)) return `invalid domain name "${name3}"`;
+    return this.ask(qname, qtype, byName);
   }
   /** Follows a CNAME chain that the server left unfinished (an authoritative server does). */
   async follow(qname, type, first) {
@@ -46732,26 +47134,34 @@ var DnsClient = class {
     }
     return { rcode: "MALFORMED", records: chain, detail: `CNAME chain longer than ${MAX_CNAME_CHAIN}` };
   }
+  /** The answer as the server gave it, cached or asked now (for the links of a CNAME chain). */
   cached(qname, type) {
-    const key = `${qname}/${type}`;
-    const hit = this.cache.get(key);
-    if (hit && hit.expires > this.now()) {
+    const byName = this.cache.get(type);
+    const entry = byName.get(qname);
+    if (entry !== void 0 && entry.expires > this.now()) {
       this.stats.cacheHits++;
-      return hit.answer;
+      return entry.answer;
     }
-    const pending = this.inFlight.get(key);
-    if (pending) {
-      this.stats.cacheHits++;
-      return pending;
-    }
-    const promise = this.query(qname, type).then((answer) => {
-      this.inFlight.delete(key);
-      const ttl = this.ttlOf(answer);
-      if (ttl > 0) this.cache.set(key, { answer: promise, expires: this.now() + ttl * 1e3 });
-      return answer;
-    });
-    this.inFlight.set(key, promise);
-    return promise;
+    if (!validName(qname)) return Promise.resolve({ rcode: "MALFORMED", records: [], detail: `invalid domain name "${qname}"` });
+    return this.ask(qname, type, byName).answer;
+  }
+  /** Starts a question; its entry is in the cache (in flight) before any attempt is made. */
+  ask(qname, type, byName) {
+    const question = new Question(qname, type, byName, this.udpSettled);
+    const entry = {
+      answer: new Promise((resolve) => {
+        question.resolveAnswer = resolve;
+      }),
+      expires: Infinity,
+      plain: false,
+      followed: void 0,
+      qname,
+      type
+    };
+    byName.set(qname, entry);
+    question.entry = entry;
+    this.startAttempt(question);
+    return entry;
   }
   /** Data answers are cached for their smallest TTL; failures are not cached. */
   ttlOf(answer) {
@@ -46764,91 +47174,140 @@ var DnsClient = class {
   remaining() {
     return this.deadline === void 0 ? Infinity : this.deadline - this.now();
   }
-  /** Asks the servers in turn until one gives a usable answer or the attempts run out. */
-  async query(qname, type) {
-    const servers = this.options.servers;
-    let last = { rcode: "TIMEOUT", records: [], detail: "no attempt made" };
-    for (let attempt = 0; attempt <= this.retries; attempt++) {
-      const left = this.remaining();
-      if (left <= 0) {
-        return { rcode: "TIMEOUT", records: [], detail: "the DNS phase deadline passed before this question was answered" };
-      }
-      const server = servers[attempt % servers.length];
-      last = await this.limiter.run(() => this.attempt(server, qname, type, Math.min(this.timeoutMs, left)));
-      if (last.rcode === "NOERROR" || last.rcode === "NXDOMAIN") return last;
+  /** Attempt n goes to server n mod count, once a slot of the concurrency limit is free. */
+  startAttempt(question) {
+    if (this.remaining() <= 0) {
+      this.complete(question, PHASE_TIMEOUT);
+      return;
     }
-    return last;
+    const server = this.options.servers[question.attempt % this.options.servers.length];
+    question.server = server;
+    question.label = this.labels.get(server);
+    this.waiting.push(question);
+    this.pump();
   }
-  async attempt(server, qname, type, timeoutMs) {
-    let label = this.labels.get(server);
-    if (label === void 0) {
-      label = serverLabel(server);
-      this.labels.set(server, label);
+  /** Starts waiting attempts while slots are free. Re-entrant calls (an attempt that ended at once) leave it to the running loop. */
+  pump() {
+    if (this.pumping) return;
+    this.pumping = true;
+    while (this.active < this.limit && this.head < this.waiting.length) {
+      const question = this.waiting[this.head];
+      this.head++;
+      this.active++;
+      this.send(question);
     }
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting.splice(0, this.head);
+      this.head = 0;
+    }
+    this.pumping = false;
+  }
+  send(question) {
+    const left = this.remaining();
+    if (left <= 0) {
+      this.active--;
+      this.complete(question, PHASE_TIMEOUT);
+      return;
+    }
+    const server = question.server;
+    question.timeoutMs = Math.min(this.timeoutMs, left);
+    question.decoded = void 0;
     this.stats.queriesSent++;
     if (server.kind === "doh") {
-      const exchange2 = await this.doh.exchange(server.url, encodeQuery(0, qname, type), timeoutMs);
-      return this.toAnswer(exchange2, void 0, 0, qname, type, label).answer;
+      question.query = encodeQuery(0, question.qname, question.type);
+      void this.doh.exchange(server.url, question.query, question.timeoutMs).then((exchange) => this.attemptDone(question, exchange));
+      return;
     }
-    let decoded;
-    let sentId = 0;
-    const exchange = await this.udp.exchange(
-      server.host,
-      server.port,
-      (id) => {
-        sentId = id;
-        return encodeQuery(id, qname, type);
-      },
-      timeoutMs,
-      (bytes) => {
-        const d = decodeReply(bytes, sentId, qname, type);
-        if (d.kind === "bad" && /does not match|not a response/.test(d.detail)) return d.detail;
-        decoded = d;
-        return true;
-      },
-      () => this.ids.next()
-    );
-    let result = this.toAnswer(exchange, decoded, sentId, qname, type, label);
-    if (result.truncated) {
+    this.udp.send(question, server, question.timeoutMs);
+  }
+  /**
+   * The end of an attempt: `undefined` when the UDP transport accepted a reply (decoded on the
+   * question), else what the exchange ended in. A truncated UDP reply is retried over TCP.
+   */
+  attemptDone(question, exchange) {
+    const answer = this.toAnswer(question, exchange);
+    const server = question.server;
+    if (question.truncated && server.kind === "dns") {
       this.stats.tcpFallbacks++;
       this.stats.queriesSent++;
-      const tcp = await tcpExchange(server.host, server.port, encodeQuery(sentId, qname, type), timeoutMs);
-      result = this.toAnswer(tcp, void 0, sentId, qname, type, label);
-      if (result.truncated) return { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: label };
+      void tcpExchange(server.host, server.port, question.query, question.timeoutMs).then((tcp) => {
+        const viaTcp = this.toAnswer(question, tcp);
+        this.release();
+        this.retryOrComplete(question, question.truncated ? { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: question.label } : viaTcp);
+      });
+      return;
     }
-    return result.answer;
+    this.release();
+    this.retryOrComplete(question, answer);
+  }
+  release() {
+    this.active--;
+    this.pump();
+  }
+  /** A data answer is final; a server failure may be one server's problem, so try the next. */
+  retryOrComplete(question, answer) {
+    if (answer.rcode === "NOERROR" || answer.rcode === "NXDOMAIN" || question.attempt >= this.retries) {
+      this.complete(question, answer);
+      return;
+    }
+    question.attempt++;
+    this.startAttempt(question);
+  }
+  /** Settles the question: data answers stay in the cache for their TTL, failures leave it. */
+  complete(question, answer) {
+    const entry = question.entry;
+    const ttl = this.ttlOf(answer);
+    if (ttl > 0) {
+      entry.expires = this.now() + ttl * 1e3;
+      entry.plain = question.type === "CNAME" || !hasCname(answer);
+      entry.followed = void 0;
+    } else if (question.cache.get(question.qname) === entry) {
+      question.cache.delete(question.qname);
+    }
+    question.resolveAnswer(answer);
   }
   /** Closes the UDP sockets and DoH sessions; later questions fail. */
   close() {
     this.udp.close();
     this.doh.close();
   }
-  toAnswer(exchange, known, id, qname, type, server) {
-    switch (exchange.kind) {
-      case "timeout":
-        this.stats.timeouts++;
-        return { answer: { rcode: "TIMEOUT", records: [], detail: "no reply before the timeout", server }, truncated: false };
-      case "failed":
-        return { answer: { rcode: "MALFORMED", records: [], detail: exchange.detail, server }, truncated: false };
-      case "reply": {
-        const decoded = known ?? decodeReply(exchange.bytes, id, qname, type);
-        if (decoded.kind === "bad") return { answer: { rcode: "MALFORMED", records: [], detail: decoded.detail, server }, truncated: false };
-        return { answer: { rcode: decoded.answer.rcode, records: decoded.answer.records, server }, truncated: decoded.truncated };
+  /** The answer an attempt gave; `truncated` tells whether it is a truncated UDP reply (to retry over TCP). */
+  toAnswer(question, exchange) {
+    const server = question.label;
+    question.truncated = false;
+    let decoded = question.decoded;
+    if (exchange !== void 0) {
+      switch (exchange.kind) {
+        case "timeout":
+          this.stats.timeouts++;
+          return { rcode: "TIMEOUT", records: [], detail: "no reply before the timeout", server };
+        case "failed":
+          return { rcode: "MALFORMED", records: [], detail: exchange.detail, server };
+        case "reply":
+          decoded = decodeReply(exchange.bytes, question.query, question.qname, question.type, server);
+          break;
       }
     }
+    if (decoded === void 0) return { rcode: "MALFORMED", records: [], detail: "no reply was decoded", server };
+    if (decoded.kind === "bad") return { rcode: "MALFORMED", records: [], detail: decoded.detail, server };
+    question.truncated = decoded.truncated;
+    return decoded.answer;
   }
 };
 
 // src/collect/dns/create-dns-client.ts
 function dnsServers(settings, deps) {
   if (settings.servers.length > 0) return settings.servers.map((s) => parseDnsServer(s));
-  let text6;
+  let text7;
   try {
-    text6 = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
+    text7 = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
   } catch (error2) {
     throw new ConfigurationError(`cannot read /etc/resolv.conf (${errorMessage(error2)}); pass --dns-server HOST[:PORT]`);
   }
-  const servers = parseResolvConf(text6);
+  const servers = parseResolvConf(text7);
   if (servers.length === 0) throw new ConfigurationError("/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]");
   return servers;
 }
@@ -46966,14 +47425,14 @@ import path2 from "node:path";
 import { createInterface } from "node:readline";
 
 // node_modules/jsonc-parser/lib/esm/impl/scanner.js
-function createScanner(text6, ignoreTrivia = false) {
-  const len = text6.length;
+function createScanner(text7, ignoreTrivia = false) {
+  const len = text7.length;
   let pos = 0, value = "", tokenOffset = 0, token = 16, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0;
   function scanHexDigits(count, exact) {
     let digits2 = 0;
     let value2 = 0;
     while (digits2 < count || !exact) {
-      let ch = text6.charCodeAt(pos);
+      let ch = text7.charCodeAt(pos);
       if (ch >= 48 && ch <= 57) {
         value2 = value2 * 16 + ch - 48;
       } else if (ch >= 65 && ch <= 70) {
@@ -47000,35 +47459,35 @@ function createScanner(text6, ignoreTrivia = false) {
   }
   function scanNumber() {
     let start = pos;
-    if (text6.charCodeAt(pos) === 48) {
+    if (text7.charCodeAt(pos) === 48) {
       pos++;
     } else {
       pos++;
-      while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
+      while (pos < text7.length && isDigit(text7.charCodeAt(pos))) {
         pos++;
       }
     }
-    if (pos < text6.length && text6.charCodeAt(pos) === 46) {
+    if (pos < text7.length && text7.charCodeAt(pos) === 46) {
       pos++;
-      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
+      if (pos < text7.length && isDigit(text7.charCodeAt(pos))) {
         pos++;
-        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
+        while (pos < text7.length && isDigit(text7.charCodeAt(pos))) {
           pos++;
         }
       } else {
         scanError = 3;
-        return text6.substring(start, pos);
+        return text7.substring(start, pos);
       }
     }
     let end = pos;
-    if (pos < text6.length && (text6.charCodeAt(pos) === 69 || text6.charCodeAt(pos) === 101)) {
+    if (pos < text7.length && (text7.charCodeAt(pos) === 69 || text7.charCodeAt(pos) === 101)) {
       pos++;
-      if (pos < text6.length && text6.charCodeAt(pos) === 43 || text6.charCodeAt(pos) === 45) {
+      if (pos < text7.length && text7.charCodeAt(pos) === 43 || text7.charCodeAt(pos) === 45) {
         pos++;
       }
-      if (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
+      if (pos < text7.length && isDigit(text7.charCodeAt(pos))) {
         pos++;
-        while (pos < text6.length && isDigit(text6.charCodeAt(pos))) {
+        while (pos < text7.length && isDigit(text7.charCodeAt(pos))) {
           pos++;
         }
         end = pos;
@@ -47036,30 +47495,30 @@ function createScanner(text6, ignoreTrivia = false) {
         scanError = 3;
       }
     }
-    return text6.substring(start, end);
+    return text7.substring(start, end);
   }
   function scanString() {
     let result = "", start = pos;
     while (true) {
       if (pos >= len) {
-        result += text6.substring(start, pos);
+        result += text7.substring(start, pos);
         scanError = 2;
         break;
       }
-      const ch = text6.charCodeAt(pos);
+      const ch = text7.charCodeAt(pos);
       if (ch === 34) {
-        result += text6.substring(start, pos);
+        result += text7.substring(start, pos);
         pos++;
         break;
       }
       if (ch === 92) {
-        result += text6.substring(start, pos);
+        result += text7.substring(start, pos);
         pos++;
         if (pos >= len) {
           scanError = 2;
           break;
         }
-        const ch2 = text6.charCodeAt(pos++);
+        const ch2 = text7.charCodeAt(pos++);
         switch (ch2) {
           case 34:
             result += '"';
@@ -47101,7 +47560,7 @@ function createScanner(text6, ignoreTrivia = false) {
       }
       if (ch >= 0 && ch <= 31) {
         if (isLineBreak(ch)) {
-          result += text6.substring(start, pos);
+          result += text7.substring(start, pos);
           scanError = 2;
           break;
         } else {
@@ -47122,19 +47581,19 @@ function createScanner(text6, ignoreTrivia = false) {
       tokenOffset = len;
       return token = 17;
     }
-    let code = text6.charCodeAt(pos);
+    let code = text7.charCodeAt(pos);
     if (isWhiteSpace(code)) {
       do {
         pos++;
         value += String.fromCharCode(code);
-        code = text6.charCodeAt(pos);
+        code = text7.charCodeAt(pos);
       } while (isWhiteSpace(code));
       return token = 15;
     }
     if (isLineBreak(code)) {
       pos++;
       value += String.fromCharCode(code);
-      if (code === 13 && text6.charCodeAt(pos) === 10) {
+      if (code === 13 && text7.charCodeAt(pos) === 10) {
         pos++;
         value += "\n";
       }
@@ -47170,31 +47629,31 @@ function createScanner(text6, ignoreTrivia = false) {
       // comments
       case 47:
         const start = pos - 1;
-        if (text6.charCodeAt(pos + 1) === 47) {
+        if (text7.charCodeAt(pos + 1) === 47) {
           pos += 2;
           while (pos < len) {
-            if (isLineBreak(text6.charCodeAt(pos))) {
+            if (isLineBreak(text7.charCodeAt(pos))) {
               break;
             }
             pos++;
           }
-          value = text6.substring(start, pos);
+          value = text7.substring(start, pos);
           return token = 12;
         }
-        if (text6.charCodeAt(pos + 1) === 42) {
+        if (text7.charCodeAt(pos + 1) === 42) {
           pos += 2;
           const safeLength = len - 1;
           let commentClosed = false;
           while (pos < safeLength) {
-            const ch = text6.charCodeAt(pos);
-            if (ch === 42 && text6.charCodeAt(pos + 1) === 47) {
+            const ch = text7.charCodeAt(pos);
+            if (ch === 42 && text7.charCodeAt(pos + 1) === 47) {
               pos += 2;
               commentClosed = true;
               break;
             }
             pos++;
             if (isLineBreak(ch)) {
-              if (ch === 13 && text6.charCodeAt(pos) === 10) {
+              if (ch === 13 && text7.charCodeAt(pos) === 10) {
                 pos++;
               }
               lineNumber++;
@@ -47205,7 +47664,7 @@ function createScanner(text6, ignoreTrivia = false) {
             pos++;
             scanError = 1;
           }
-          value = text6.substring(start, pos);
+          value = text7.substring(start, pos);
           return token = 13;
         }
         value += String.fromCharCode(code);
@@ -47215,7 +47674,7 @@ function createScanner(text6, ignoreTrivia = false) {
       case 45:
         value += String.fromCharCode(code);
         pos++;
-        if (pos === len || !isDigit(text6.charCodeAt(pos))) {
+        if (pos === len || !isDigit(text7.charCodeAt(pos))) {
           return token = 16;
         }
       // found a minus, followed by a number so
@@ -47237,10 +47696,10 @@ function createScanner(text6, ignoreTrivia = false) {
       default:
         while (pos < len && isUnknownContentCharacter(code)) {
           pos++;
-          code = text6.charCodeAt(pos);
+          code = text7.charCodeAt(pos);
         }
         if (tokenOffset !== pos) {
-          value = text6.substring(tokenOffset, pos);
+          value = text7.substring(tokenOffset, pos);
           switch (value) {
             case "true":
               return token = 8;
@@ -47423,7 +47882,7 @@ var ParseOptions;
     allowTrailingComma: false
   };
 })(ParseOptions || (ParseOptions = {}));
-function parseTree(text6, errors = [], options2 = ParseOptions.DEFAULT) {
+function parseTree(text7, errors = [], options2 = ParseOptions.DEFAULT) {
   let currentParent = { type: "array", offset: -1, length: -1, children: [], parent: void 0 };
   function ensurePropertyComplete(endOffset) {
     if (currentParent.type === "property") {
@@ -47474,7 +47933,7 @@ function parseTree(text6, errors = [], options2 = ParseOptions.DEFAULT) {
       errors.push({ error: error2, offset, length: length2 });
     }
   };
-  visit(text6, visitor, options2);
+  visit(text7, visitor, options2);
   const result = currentParent.children[0];
   if (result) {
     delete result.parent;
@@ -47512,8 +47971,8 @@ function findNodeAtLocation(root, path11) {
   }
   return node;
 }
-function visit(text6, visitor, options2 = ParseOptions.DEFAULT) {
-  const _scanner = createScanner(text6, false);
+function visit(text7, visitor, options2 = ParseOptions.DEFAULT) {
+  const _scanner = createScanner(text7, false);
   const _jsonPath = [];
   let suppressedCallbacks = 0;
   function toNoArgVisit(visitFunction) {
@@ -47929,11 +48388,11 @@ function printParseErrorCode(code) {
 }
 
 // src/policy/json-locations.ts
-function lineAndColumn(text6, offset) {
+function lineAndColumn(text7, offset) {
   let line = 1;
   let lineStart = 0;
-  for (let i = 0; i < offset && i < text6.length; i++) {
-    if (text6.charCodeAt(i) === 10) {
+  for (let i = 0; i < offset && i < text7.length; i++) {
+    if (text7.charCodeAt(i) === 10) {
       line++;
       lineStart = i + 1;
     }
@@ -47947,18 +48406,18 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
-function parseLocatedJson(text6, file) {
+function parseLocatedJson(text7, file) {
   const errors = [];
-  const tree = parseTree2(text6, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const tree = parseTree2(text7, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
   if (first !== void 0 || tree === void 0) {
-    const where = first ? lineAndColumn(text6, first.offset) : { line: 1, column: 1 };
+    const where = first ? lineAndColumn(text7, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
   }
   let value;
   try {
-    value = JSON.parse(text6);
+    value = JSON.parse(text7);
   } catch (error2) {
     throw new ConfigurationError(`${file}: invalid JSON (${String(error2)})`);
   }
@@ -47973,7 +48432,7 @@ function parseLocatedJson(text6, file) {
         segments.pop();
       }
       const at = node?.parent?.type === "property" ? node.parent : node;
-      return lineAndColumn(text6, at?.offset ?? 0).line;
+      return lineAndColumn(text7, at?.offset ?? 0).line;
     }
   };
 }
@@ -48037,10 +48496,10 @@ function fastRecords(bytes, start, end) {
     at = close + 1;
   }
 }
-function slowRecords(text6, where) {
+function slowRecords(text7, where) {
   let parsed2;
   try {
-    parsed2 = JSON.parse(text6);
+    parsed2 = JSON.parse(text7);
   } catch (error2) {
     throw new ConfigurationError(`${where}: invalid JSON (${errorMessage(error2)})`);
   }
@@ -48072,9 +48531,9 @@ async function* lineRanges(file, bufferBytes) {
         from = 0;
       }
       if (filled === bytes.length) {
-        const grown = Buffer.allocUnsafe(bytes.length * 2);
-        bytes.copy(grown, 0, 0, filled);
-        bytes = grown;
+        const grown2 = Buffer.allocUnsafe(bytes.length * 2);
+        bytes.copy(grown2, 0, 0, filled);
+        bytes = grown2;
       }
       const { bytesRead } = await handle.read(bytes, filled, bytes.length - filled, null);
       if (bytesRead === 0) eof = true;
@@ -48100,8 +48559,8 @@ function graphPageLines(file, bufferBytes = 4 << 20) {
               continue;
             }
           }
-          const text6 = bytes.toString("utf8", start, end);
-          const lines = lone ? (text6.endsWith("\r") ? text6.slice(0, -1) : text6).split("\r") : [text6];
+          const text7 = bytes.toString("utf8", start, end);
+          const lines = lone ? (text7.endsWith("\r") ? text7.slice(0, -1) : text7).split("\r") : [text7];
           for (const line of lines) {
             if (lone) number++;
             if (line.trim() === "") continue;
@@ -48150,13 +48609,13 @@ function isSourceId(value) {
 // src/snapshot/read-folder.ts
 async function readJsonFile(dir, relative) {
   const file = path2.join(dir, relative);
-  let text6;
+  let text7;
   try {
-    text6 = await readFile(file, "utf8");
+    text7 = await readFile(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error2)})`);
   }
-  return parseLocatedJson(text6, file).value;
+  return parseLocatedJson(text7, file).value;
 }
 function shapeError(file, pointer, message) {
   return new ConfigurationError(`${file}: ${pointer || "/"}: ${message}`);
@@ -48279,10 +48738,10 @@ var RETRYABLE_STATUSES = /* @__PURE__ */ new Set([429, 503, 504]);
 var DEFAULT_BACKOFF = { baseMs: 1e3, maxMs: 32e3, random: Math.random };
 function parseRetryAfter(value, now) {
   if (value === null || value === void 0) return void 0;
-  const text6 = value.trim();
-  if (text6 === "") return void 0;
-  if (/^\d+(\.\d+)?$/.test(text6)) return Math.ceil(Number(text6) * 1e3);
-  const date = Date.parse(text6);
+  const text7 = value.trim();
+  if (text7 === "") return void 0;
+  if (/^\d+(\.\d+)?$/.test(text7)) return Math.ceil(Number(text7) * 1e3);
+  const date = Date.parse(text7);
   if (Number.isNaN(date)) return void 0;
   return Math.max(0, date - now);
 }
@@ -48358,10 +48817,10 @@ function exchangeClient(options2) {
         await sleep(wait);
         continue;
       }
-      const text6 = await response.text();
+      const text7 = await response.text();
       let parsed2;
       try {
-        parsed2 = text6 === "" ? void 0 : JSON.parse(text6);
+        parsed2 = text7 === "" ? void 0 : JSON.parse(text7);
       } catch {
         parsed2 = void 0;
       }
@@ -51353,6 +51812,9 @@ var Client = class _Client {
   }
 };
 
+// src/collect/graph/graph-transport.ts
+var import_MiddlewareControl8 = __toESM(require_MiddlewareControl(), 1);
+
 // src/collect/graph/cached-token-credential.ts
 var RENEW_BEFORE_MS = 5 * 6e4;
 var CachedTokenCredential = class {
@@ -51419,8 +51881,11 @@ function endpointFamily(url) {
 // src/collect/graph/https-handler.ts
 import http4 from "node:http";
 import https3 from "node:https";
+import { Readable } from "node:stream";
 var NetworkError = class extends Error {
   name = "NetworkError";
+};
+var StreamedBody = class {
 };
 function headerRecord(init) {
   const out = {};
@@ -51453,6 +51918,7 @@ var NodeHttpHandler = class {
     if (body !== void 0) headers["content-length"] = String(Buffer.byteLength(body));
     const secure = url.protocol === "https:";
     const transport = secure ? https3 : http4;
+    const streamed = context5.middlewareControl?.getMiddlewareOptions(StreamedBody) !== void 0;
     return new Promise((resolve, reject) => {
       const request3 = transport.request(url, {
         method: init.method ?? "GET",
@@ -51467,6 +51933,23 @@ var NodeHttpHandler = class {
         reject(error2 instanceof NetworkError ? error2 : new NetworkError(error2.message));
       });
       request3.on("response", (incoming) => {
+        const status = incoming.statusCode ?? 0;
+        const responseHeaders = () => {
+          const headers2 = new Headers();
+          for (const [name3, value] of Object.entries(incoming.headers)) {
+            if (value === void 0) continue;
+            headers2.set(name3, Array.isArray(value) ? value.join(", ") : value);
+          }
+          return headers2;
+        };
+        if (streamed && status >= 200 && status <= 299 && status !== 204 && status !== 205) {
+          incoming.once("close", () => clearTimeout(timer));
+          incoming.on("aborted", () => incoming.destroy(new NetworkError("response aborted")));
+          const stream = Readable.toWeb(incoming);
+          context5.response = new Response(stream, { status, statusText: incoming.statusMessage ?? "", headers: responseHeaders() });
+          resolve();
+          return;
+        }
         const chunks = [];
         incoming.on("data", (chunk) => chunks.push(chunk));
         incoming.on("error", (error2) => {
@@ -51479,21 +51962,15 @@ var NodeHttpHandler = class {
         });
         incoming.on("end", () => {
           clearTimeout(timer);
-          const status = incoming.statusCode ?? 0;
           if (status < 200 || status > 599) {
             reject(new NetworkError(`invalid HTTP status ${status}`));
             return;
-          }
-          const responseHeaders = new Headers();
-          for (const [name3, value] of Object.entries(incoming.headers)) {
-            if (value === void 0) continue;
-            responseHeaders.set(name3, Array.isArray(value) ? value.join(", ") : value);
           }
           const nullBody = status === 204 || status === 205 || status === 304;
           context5.response = new Response(nullBody ? null : Buffer.concat(chunks), {
             status,
             statusText: incoming.statusMessage ?? "",
-            headers: responseHeaders
+            headers: responseHeaders()
           });
           resolve();
         });
@@ -51501,6 +51978,288 @@ var NodeHttpHandler = class {
       if (body !== void 0) request3.write(body);
       request3.end();
     });
+  }
+};
+
+// src/collect/graph/page-record-splitter.ts
+var OPEN_BRACE2 = 123;
+var CLOSE_BRACE2 = 125;
+var OPEN_BRACKET2 = 91;
+var CLOSE_BRACKET2 = 93;
+var QUOTE2 = 34;
+var BACKSLASH2 = 92;
+var COMMA2 = 44;
+var COLON = 58;
+var PIECE_BYTES = 16 << 10;
+function isSpace2(byte) {
+  return byte === 32 || byte === 9 || byte === 10 || byte === 13;
+}
+var PageSyntaxError = class extends Error {
+  constructor(message, at, empty = false) {
+    super(`${message} at byte ${at}`);
+    this.at = at;
+    this.empty = empty;
+  }
+  at;
+  empty;
+  name = "PageSyntaxError";
+};
+var PageRecordSplitter = class {
+  bytes;
+  filled = 0;
+  /** Next byte to look at. */
+  at = 0;
+  /** Start of the key, member value or record being read (kept when the buffer is compacted). */
+  start = 0;
+  /** Bytes dropped from the front of the buffer so far: offsets in errors are the body's. */
+  dropped = 0;
+  where = 0 /* BeforeObject */;
+  // Scan state inside a value: nesting depth, inside a string, after a backslash in one.
+  depth = 0;
+  inString = false;
+  escaped = false;
+  scalar = false;
+  key = "";
+  records;
+  /** Records read but not yet parsed: bytes `[pendingStart, pendingEnd)`, whole records and the commas between. */
+  pendingStart = -1;
+  pendingEnd = 0;
+  members = /* @__PURE__ */ new Map();
+  constructor(bufferBytes = 64 << 10) {
+    this.bytes = Buffer.allocUnsafe(bufferBytes);
+  }
+  /** Adds the next chunk of the body and parses every record it completes. */
+  push(chunk) {
+    for (let from = 0; from < chunk.length; from += PIECE_BYTES) {
+      this.append(chunk.subarray(from, from + PIECE_BYTES));
+      this.scan();
+      this.flush();
+    }
+  }
+  /** The parsed page; throws when the body stopped before the object closed. */
+  end() {
+    if (this.where === 0 /* BeforeObject */) throw new PageSyntaxError("empty body", this.dropped + this.filled, true);
+    if (this.where !== 12 /* Done */) throw new PageSyntaxError("body ends before the JSON object closes", this.dropped + this.filled);
+    return { records: this.records, members: this.members };
+  }
+  append(chunk) {
+    const keep = this.inToken() ? this.start : this.at;
+    if (keep > 0 && this.filled + chunk.length > this.bytes.length) {
+      this.bytes.copy(this.bytes, 0, keep, this.filled);
+      this.filled -= keep;
+      this.at -= keep;
+      this.start -= keep;
+      this.dropped += keep;
+    }
+    if (this.filled + chunk.length > this.bytes.length) {
+      let size = this.bytes.length * 2;
+      while (size < this.filled + chunk.length) size *= 2;
+      const grown2 = Buffer.allocUnsafe(size);
+      this.bytes.copy(grown2, 0, 0, this.filled);
+      this.bytes = grown2;
+    }
+    this.bytes.set(chunk, this.filled);
+    this.filled += chunk.length;
+  }
+  inToken() {
+    return this.where === 3 /* InKey */ || this.where === 6 /* InMember */ || this.where === 10 /* InRecord */;
+  }
+  fail(message, at) {
+    throw new PageSyntaxError(message, this.dropped + at);
+  }
+  parse(start, end, list = false) {
+    const slice = this.bytes.toString("utf8", start, end);
+    const text7 = list ? `[${slice}]` : slice;
+    try {
+      return JSON.parse(text7);
+    } catch (error2) {
+      this.fail(`invalid JSON (${error2 instanceof Error ? error2.message : String(error2)})`, start);
+    }
+  }
+  /** Starts reading a value (a member's or a record) at `i`. */
+  begin(i, where) {
+    const byte = this.bytes[i] ?? 0;
+    this.where = where;
+    this.start = i;
+    this.depth = 0;
+    this.inString = false;
+    this.escaped = false;
+    this.scalar = byte !== OPEN_BRACE2 && byte !== OPEN_BRACKET2 && byte !== QUOTE2;
+  }
+  /**
+   * Advances through the value begun at `start`; the index just past it, or -1 when it runs past
+   * the bytes read so far. A scalar ends at the first delimiter, which is left unread.
+   */
+  valueEnd() {
+    const bytes = this.bytes;
+    const end = this.filled;
+    let i = this.at;
+    if (this.scalar) {
+      for (; i < end; i++) {
+        const byte = bytes[i] ?? 0;
+        if (byte === COMMA2 || byte === CLOSE_BRACE2 || byte === CLOSE_BRACKET2 || isSpace2(byte)) return i;
+      }
+      this.at = i;
+      return -1;
+    }
+    let depth = this.depth;
+    let inString = this.inString;
+    let escaped = this.escaped;
+    while (i < end) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          i++;
+        }
+        for (; i < end; i++) {
+          const c = bytes[i];
+          if (c === BACKSLASH2) {
+            if (i + 1 >= end) {
+              escaped = true;
+              i = end;
+              break;
+            }
+            i++;
+          } else if (c === QUOTE2) break;
+        }
+        if (i >= end) break;
+        inString = false;
+        i++;
+        if (depth === 0) {
+          this.inString = false;
+          return i;
+        }
+        continue;
+      }
+      const byte = bytes[i];
+      if (byte === QUOTE2) inString = true;
+      else if (byte === OPEN_BRACE2 || byte === OPEN_BRACKET2) depth++;
+      else if (byte === CLOSE_BRACE2 || byte === CLOSE_BRACKET2) {
+        depth--;
+        if (depth === 0) {
+          this.depth = 0;
+          return i + 1;
+        }
+      }
+      i++;
+    }
+    this.depth = depth;
+    this.inString = inString;
+    this.escaped = escaped;
+    this.at = end;
+    return -1;
+  }
+  scan() {
+    const bytes = this.bytes;
+    while (this.at < this.filled) {
+      const i = this.at;
+      const byte = bytes[i] ?? 0;
+      switch (this.where) {
+        case 3 /* InKey */:
+        case 6 /* InMember */:
+        case 10 /* InRecord */: {
+          const close = this.valueEnd();
+          if (close === -1) return;
+          this.at = close;
+          this.finish(close);
+          continue;
+        }
+        default:
+          break;
+      }
+      if (isSpace2(byte)) {
+        this.at = i + 1;
+        continue;
+      }
+      switch (this.where) {
+        case 0 /* BeforeObject */:
+          if (byte !== OPEN_BRACE2) this.fail("expected a JSON object", i);
+          this.where = 1 /* BeforeFirstKey */;
+          break;
+        case 1 /* BeforeFirstKey */:
+        case 2 /* BeforeKey */:
+          if (byte === QUOTE2) {
+            this.begin(i, 6 /* InMember */);
+            this.where = 3 /* InKey */;
+            continue;
+          }
+          if (byte !== CLOSE_BRACE2 || this.where !== 1 /* BeforeFirstKey */) this.fail("expected a member name", i);
+          this.where = 12 /* Done */;
+          break;
+        case 4 /* AfterKey */:
+          if (byte !== COLON) this.fail("expected ':'", i);
+          this.where = 5 /* BeforeValue */;
+          break;
+        case 5 /* BeforeValue */:
+          if (this.key === "value" && byte === OPEN_BRACKET2) {
+            this.records = [];
+            this.where = 8 /* BeforeFirstRecord */;
+          } else {
+            this.begin(i, 6 /* InMember */);
+            continue;
+          }
+          break;
+        case 7 /* AfterMember */:
+          if (byte === COMMA2) this.where = 2 /* BeforeKey */;
+          else if (byte === CLOSE_BRACE2) this.where = 12 /* Done */;
+          else this.fail("expected ',' or '}'", i);
+          break;
+        case 8 /* BeforeFirstRecord */:
+        case 9 /* BeforeRecord */:
+          if (byte === CLOSE_BRACKET2 && this.where === 8 /* BeforeFirstRecord */) this.where = 7 /* AfterMember */;
+          else if (byte === COMMA2 || byte === CLOSE_BRACKET2 || byte === CLOSE_BRACE2 || byte === COLON) this.fail("expected a value", i);
+          else {
+            this.begin(i, 10 /* InRecord */);
+            continue;
+          }
+          break;
+        case 11 /* AfterRecord */:
+          if (byte === COMMA2) this.where = 9 /* BeforeRecord */;
+          else if (byte === CLOSE_BRACKET2) {
+            this.flush();
+            this.where = 7 /* AfterMember */;
+          } else this.fail("expected ',' or ']'", i);
+          break;
+        case 12 /* Done */:
+          this.fail("unexpected data after the JSON object", i);
+          break;
+        default:
+          break;
+      }
+      this.at = i + 1;
+    }
+  }
+  /** A key, member value or record ends at `close`: parse it and move on. */
+  finish(close) {
+    if (this.where === 10 /* InRecord */) {
+      if (this.pendingStart === -1) this.pendingStart = this.start;
+      this.pendingEnd = close;
+      this.where = 11 /* AfterRecord */;
+      return;
+    }
+    const value = this.parse(this.start, close);
+    if (this.where === 3 /* InKey */) {
+      if (typeof value !== "string") this.fail("expected a member name", this.start);
+      if (value === "value" && this.records !== void 0) this.fail('a second "value" member', this.start);
+      this.key = value;
+      this.where = 4 /* AfterKey */;
+    } else if (this.where === 6 /* InMember */) {
+      this.members.set(this.key, value);
+      this.where = 7 /* AfterMember */;
+    }
+  }
+  /**
+   * Parses the records read so far in one JSON.parse of `[…]`: a chunk's worth of text (at most
+   * the chunk plus one record), small enough to stay out of V8's large-object space, and far
+   * fewer calls than one per record. `[a,b]` parses exactly when a and b each do.
+   */
+  flush() {
+    if (this.pendingStart === -1) return;
+    const parsed2 = this.parse(this.pendingStart, this.pendingEnd, true);
+    this.pendingStart = -1;
+    const records = this.records;
+    if (!Array.isArray(parsed2) || records === void 0) this.fail("invalid JSON", this.pendingEnd);
+    for (const record of parsed2) records.push(record);
   }
 };
 
@@ -51664,6 +52423,9 @@ var SDK_GRAPH_HOSTS = /* @__PURE__ */ new Set([
   "microsoftgraph.chinacloudapi.cn",
   "canary.graph.microsoft.com"
 ]);
+var BodyReadError = class extends Error {
+  name = "BodyReadError";
+};
 function isRecord(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
@@ -51672,12 +52434,36 @@ function endpointOf(url) {
   return parsed2.pathname.replace(/^\/(v1\.0|beta)(?=\/)/, "");
 }
 async function readJson(response, endpoint3) {
-  const text6 = await response.text();
-  if (text6.trim() === "") return void 0;
+  const text7 = await response.text();
+  if (text7.trim() === "") return void 0;
   try {
-    return JSON.parse(text6);
+    return JSON.parse(text7);
   } catch {
-    throw new GraphShapeError(endpoint3, "(body)", `is not JSON (HTTP ${response.status}, ${text6.length} bytes)`);
+    throw new GraphShapeError(endpoint3, "(body)", `is not JSON (HTTP ${response.status}, ${text7.length} bytes)`);
+  }
+}
+async function splitBody(response, endpoint3) {
+  const splitter = new PageRecordSplitter();
+  const reader = response.body?.getReader();
+  let done = reader === void 0;
+  try {
+    while (reader && !done) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch (error2) {
+        throw new BodyReadError(errorMessage(error2));
+      }
+      done = chunk.done;
+      if (chunk.value) splitter.push(chunk.value);
+    }
+    return splitter.end();
+  } catch (error2) {
+    if (!(error2 instanceof PageSyntaxError)) throw error2;
+    if (error2.empty) throw new GraphShapeError(endpoint3, "(body)", "is undefined, expected an object");
+    throw new GraphShapeError(endpoint3, "(body)", `is not JSON (HTTP ${response.status}: ${error2.message})`);
+  } finally {
+    if (reader && !done) await reader.cancel().catch(() => void 0);
   }
 }
 function createGraphTransport(options2) {
@@ -51737,18 +52523,21 @@ function createGraphTransport(options2) {
     logger27.warning(`Graph ${method} ${endpoint3} failed: ${errorMessage(error2)}`);
     return new GraphRequestError(`request failed: ${errorMessage(error2)}`, 0, "RequestFailed", endpoint3);
   }
-  async function sdkGet(path11) {
+  async function sdkGet(path11, streamed = false) {
     try {
-      return await client.api(path11).responseType(ResponseType.RAW).get();
+      const request3 = client.api(path11).responseType(ResponseType.RAW);
+      if (streamed) request3.middlewareOptions([new StreamedBody()]);
+      return await request3.get();
     } catch (error2) {
       throw networkFailure("GET", path11, error2);
     }
   }
-  async function exactGet(url) {
+  async function exactGet(url, streamed = false) {
     const context5 = {
       request: url,
       options: { method: "GET", headers: { Accept: "application/json" } },
-      ...customHosts ? { customHosts } : {}
+      ...customHosts ? { customHosts } : {},
+      ...streamed ? { middlewareControl: new import_MiddlewareControl8.MiddlewareControl([new StreamedBody()]) } : {}
     };
     try {
       await auth2.execute(context5);
@@ -51776,20 +52565,57 @@ function createGraphTransport(options2) {
       if (value === void 0) throw new GraphShapeError(endpoint3, "value", "is missing");
       if (!Array.isArray(value)) throw new GraphShapeError(endpoint3, "value", `is ${value === null ? "null" : typeof value}, expected an array`);
       yield value;
-      const next = body["@odata.nextLink"];
-      if (next === void 0 || next === null) return;
-      if (typeof next !== "string") throw new GraphShapeError(endpoint3, "@odata.nextLink", "is not a string");
-      let nextUrl;
-      try {
-        nextUrl = new URL(next);
-      } catch {
-        throw new GraphShapeError(endpoint3, "@odata.nextLink", "is not an absolute URL");
-      }
-      if (nextUrl.origin !== origin) throw new GraphShapeError(endpoint3, "@odata.nextLink", `points to another origin (${nextUrl.origin})`);
-      if (seen.has(next)) throw new GraphShapeError(endpoint3, "@odata.nextLink", `repeats an earlier link after ${page + 1} pages`);
-      seen.add(next);
+      const next = nextLinkOf(endpoint3, body["@odata.nextLink"], seen, page);
+      if (next === void 0) return;
       url = next;
       response = await exactGet(next);
+    }
+  }
+  function nextLinkOf(endpoint3, next, seen, page) {
+    if (next === void 0 || next === null) return void 0;
+    if (typeof next !== "string") throw new GraphShapeError(endpoint3, "@odata.nextLink", "is not a string");
+    let nextUrl;
+    try {
+      nextUrl = new URL(next);
+    } catch {
+      throw new GraphShapeError(endpoint3, "@odata.nextLink", "is not an absolute URL");
+    }
+    if (nextUrl.origin !== origin) throw new GraphShapeError(endpoint3, "@odata.nextLink", `points to another origin (${nextUrl.origin})`);
+    if (seen.has(next)) throw new GraphShapeError(endpoint3, "@odata.nextLink", `repeats an earlier link after ${page + 1} pages`);
+    seen.add(next);
+    return next;
+  }
+  async function streamedPage(path11, url, first) {
+    const endpoint3 = endpointOf(url);
+    for (let attempt = 0; ; attempt += 1) {
+      const response = first ? await sdkGet(path11, true) : await exactGet(url, true);
+      if (!response.ok) throw await failure2("GET", url, response);
+      try {
+        return await splitBody(response, endpoint3);
+      } catch (error2) {
+        if (!(error2 instanceof BodyReadError)) throw error2;
+        if (attempt >= maxRetries) throw networkFailure("GET", url, error2);
+        const delay4 = backoffDelay(attempt, backoff);
+        logger27.debug(`Graph ${endpoint3}: body failed (${error2.message}); retry ${attempt + 1}/${maxRetries} in ${delay4} ms`);
+        await sleep(delay4);
+      }
+    }
+  }
+  async function* recordPages(path11) {
+    const endpoint3 = endpointOf(path11);
+    const seen = /* @__PURE__ */ new Set();
+    let url = `${versionRoot}${path11}`;
+    for (let page = 0; ; page += 1) {
+      const { records, members } = await streamedPage(path11, url, page === 0);
+      if (records === void 0) {
+        const value = members.get("value");
+        if (value === void 0) throw new GraphShapeError(endpoint3, "value", "is missing");
+        throw new GraphShapeError(endpoint3, "value", `is ${value === null ? "null" : typeof value}, expected an array`);
+      }
+      yield records;
+      const next = nextLinkOf(endpoint3, members.get("@odata.nextLink"), seen, page);
+      if (next === void 0) return;
+      url = next;
     }
   }
   async function postBatch(items) {
@@ -51901,6 +52727,7 @@ function createGraphTransport(options2) {
   return {
     get: getJson,
     pages,
+    recordPages,
     batch,
     close: () => httpHandler.destroy()
   };
@@ -65336,7 +66163,7 @@ function isBlob(x) {
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/concat.js
-import { Readable } from "stream";
+import { Readable as Readable2 } from "stream";
 async function* streamAsyncIterator() {
   const reader = this.getReader();
   try {
@@ -65362,14 +66189,14 @@ function makeAsyncIterable(webStream) {
 function ensureNodeStream(stream) {
   if (stream instanceof ReadableStream) {
     makeAsyncIterable(stream);
-    return Readable.fromWeb(stream);
+    return Readable2.fromWeb(stream);
   } else {
     return stream;
   }
 }
 function toStream(source) {
   if (source instanceof Uint8Array) {
-    return Readable.from(Buffer.from(source));
+    return Readable2.from(Buffer.from(source));
   } else if (isBlob(source)) {
     return ensureNodeStream(source.stream());
   } else {
@@ -65379,7 +66206,7 @@ function toStream(source) {
 async function concat(sources) {
   return function() {
     const streams = sources.map((x) => typeof x === "function" ? x() : x).map(toStream);
-    return Readable.from((async function* () {
+    return Readable2.from((async function* () {
       for (const stream of streams) {
         for await (const chunk of stream) {
           yield chunk;
@@ -66441,18 +67268,18 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
 }
 async function parse2(jsonContentTypes, xmlContentTypes, operationResponse, opts, parseXML) {
   if (!operationResponse.request.streamResponseStatusCodes?.has(operationResponse.status) && operationResponse.bodyAsText) {
-    const text6 = operationResponse.bodyAsText;
+    const text7 = operationResponse.bodyAsText;
     const contentType = operationResponse.headers.get("Content-Type") || "";
     const contentComponents = !contentType ? [] : contentType.split(";").map((component) => component.toLowerCase());
     try {
       if (contentComponents.length === 0 || contentComponents.some((component) => jsonContentTypes.indexOf(component) !== -1)) {
-        operationResponse.parsedBody = JSON.parse(text6);
+        operationResponse.parsedBody = JSON.parse(text7);
         return operationResponse;
       } else if (contentComponents.some((component) => xmlContentTypes.indexOf(component) !== -1)) {
         if (!parseXML) {
           throw new Error("Parsing XML not supported.");
         }
-        const body = await parseXML(text6, opts.xml);
+        const body = await parseXML(text7, opts.xml);
         operationResponse.parsedBody = body;
         return operationResponse;
       }
@@ -69262,22 +70089,22 @@ ${value.toLowerCase()}`).digest("hex").slice(0, 10)}`;
     const address = candidate.split("/")[0] ?? candidate;
     return isIP4(address) !== 0 ? pseudonym("ip", candidate) : candidate;
   };
-  const text6 = (value) => value.replace(EMAIL, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
+  const text7 = (value) => value.replace(EMAIL, (m) => pseudonym("user", m)).replace(IPV4, ip).replace(IPV6, ip);
   const walk2 = (value, key2) => {
-    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text6(value);
+    if (typeof value === "string") return key2 && PERSON_KEYS.test(key2) ? pseudonym("person", value) : text7(value);
     if (Array.isArray(value)) return value.map((v) => walk2(v));
     if (value !== null && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk2(v, k)]));
     }
     return value;
   };
-  return { enabled: true, text: text6, json: (value) => walk2(value) };
+  return { enabled: true, text: text7, json: (value) => walk2(value) };
 }
 
 // src/collect/dns/domain-list.ts
-function parseDomainList(text6, where) {
+function parseDomainList(text7, where) {
   const domains = [];
-  for (const raw of text6.split(/[\s,]+/)) {
+  for (const raw of text7.split(/[\s,]+/)) {
     if (raw === "") continue;
     const domain = normaliseName(raw);
     const labels = domain.split(".");
@@ -69997,7 +70824,7 @@ var SEMI = 59;
 var EQ = 61;
 var DQUOTE = 34;
 var BSLASH = 92;
-var COMMA2 = 44;
+var COMMA3 = 44;
 var LOWER_CASE = 1;
 var OWS = 2;
 var SEMI_FLAG = 4;
@@ -70009,7 +70836,7 @@ var CHAR_MAP = new Uint8Array(256);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA2] |= COMMA_FLAG;
+CHAR_MAP[COMMA3] |= COMMA_FLAG;
 for (let code = 128; code <= 255; code++) {
   CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -70416,8 +71243,8 @@ var convertMarkedBigIntsReviver = (key, value, context5, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context5);
 };
-var JSONParseV2 = (text6, reviver) => {
-  return JSON.parse(text6, (key, value, context5) => {
+var JSONParseV2 = (text7, reviver) => {
+  return JSON.parse(text7, (key, value, context5) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -70475,8 +71302,8 @@ var applyReviverIteratively = (parsed2, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text6) => {
-  return text6.replace(
+var serializeBigInts = (text7) => {
+  return text7.replace(
     stringsOrLargeNumbers,
     (match, digits2, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -70490,18 +71317,18 @@ var serializeBigInts = (text6) => {
     }
   );
 };
-var JSONParse = (text6, reviver) => {
-  if (!text6) return originalParse(text6, reviver);
+var JSONParse = (text7, reviver) => {
+  if (!text7) return originalParse(text7, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text6, reviver);
-    const serializedData = serializeBigInts(text6);
+    if (isContextSourceSupported()) return JSONParseV2(text7, reviver);
+    const serializedData = serializeBigInts(text7);
     return originalParse(
       serializedData,
       (key, value, context5) => convertMarkedBigIntsReviver(key, value, context5, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text6);
+      const serializedData = serializeBigInts(text7);
       const parsed2 = originalParse(serializedData);
       return applyReviverIteratively(parsed2, reviver);
     }
@@ -70669,12 +71496,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse4(contentType);
   if (isJSONResponse(mimetype)) {
-    let text6 = "";
+    let text7 = "";
     try {
-      text6 = await response.text();
-      return JSONParse(text6);
+      text7 = await response.text();
+      return JSONParse(text7);
     } catch (err) {
-      return text6;
+      return text7;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -74314,8 +75141,8 @@ function stringList(value) {
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
 }
-function parsePolicy(text6, file, now) {
-  const located = parseLocatedJson(text6, file);
+function parsePolicy(text7, file, now) {
+  const located = parseLocatedJson(text7, file);
   const validate = validator();
   if (!validate(located.value)) {
     const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
@@ -74414,8 +75241,8 @@ function parsePolicy(text6, file, now) {
   const domains = isJsonObject(document2.domains) ? document2.domains : {};
   const policy2 = {
     path: file,
-    sha256: createHash4("sha256").update(text6).digest("hex"),
-    text: text6,
+    sha256: createHash4("sha256").update(text7).digest("hex"),
+    text: text7,
     id: String(document2.id),
     title: String(document2.title),
     version: String(document2.version),
@@ -74435,13 +75262,13 @@ function parsePolicy(text6, file, now) {
 // src/policy/load-policy.ts
 async function loadPolicy(path11, now) {
   const file = path11 ?? BASELINE_POLICY_PATH;
-  let text6;
+  let text7;
   try {
-    text6 = await readFile3(file, "utf8");
+    text7 = await readFile3(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error2)})`);
   }
-  return parsePolicy(text6, file, now);
+  return parsePolicy(text7, file, now);
 }
 
 // src/model/finding.ts
@@ -74959,9 +75786,9 @@ var dmarcChecks = {
 };
 
 // src/mailauth/mta-sts.ts
-function parseMtaStsRecord(text6) {
+function parseMtaStsRecord(text7) {
   const fields = /* @__PURE__ */ new Map();
-  const parts = text6.split(";").map((p) => p.trim()).filter((p) => p !== "");
+  const parts = text7.split(";").map((p) => p.trim()).filter((p) => p !== "");
   for (const [i, part] of parts.entries()) {
     const eq = part.indexOf("=");
     if (eq < 0) return { ok: false, error: `field "${part}" has no "="` };
@@ -74991,8 +75818,8 @@ function parseMtaStsPolicy(body) {
   if (mode !== "none" && mx.length === 0) return { ok: false, error: "no mx: line" };
   return { ok: true, value: { mode, mx, maxAge: Number(maxAgeText) } };
 }
-function parseTlsRptRecord(text6) {
-  const parts = text6.split(";").map((p) => p.trim()).filter((p) => p !== "");
+function parseTlsRptRecord(text7) {
+  const parts = text7.split(";").map((p) => p.trim()).filter((p) => p !== "");
   if (parts[0]?.replace(/\s+/g, "") !== "v=TLSRPTv1") return { ok: false, error: "the record does not start with v=TLSRPTv1" };
   const rua = parts.find((p) => /^rua\s*=/.test(p));
   if (rua === void 0) return { ok: false, error: "no rua= field" };
@@ -75097,9 +75924,9 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   const words = triggerWords.map((w) => w.toLowerCase()).filter((w) => w !== "");
   const senders = securityTeamSenders.map((s) => s.toLowerCase()).filter((s) => s !== "");
   for (const { field: field2, value } of rule.conditionTexts) {
-    const text6 = value.toLowerCase();
-    for (const word of words) if (text6.includes(word)) signs.push(`trigger-word:${word} (${field2})`);
-    for (const sender of senders) if (text6 === sender || text6.includes(sender)) signs.push(`security-team-sender:${sender} (${field2})`);
+    const text7 = value.toLowerCase();
+    for (const word of words) if (text7.includes(word)) signs.push(`trigger-word:${word} (${field2})`);
+    for (const sender of senders) if (text7 === sender || text7.includes(sender)) signs.push(`security-team-sender:${sender} (${field2})`);
   }
   const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
   if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
@@ -75673,15 +76500,15 @@ var EventPage = class {
   ip(i) {
     const kind = this.ipKind[i] ?? IP_MALFORMED;
     if (kind !== IP_UNPARSED) return kind;
-    const text6 = this.raw[i]?.ipAddress;
+    const text7 = this.raw[i]?.ipAddress;
     let parsed2 = IP_MALFORMED;
-    if (typeof text6 === "string" && text6.length > 0 && text6.length <= 45) {
-      const v4 = parseIpv4Value(text6);
+    if (typeof text7 === "string" && text7.length > 0 && text7.length <= 45) {
+      const v4 = parseIpv4Value(text7);
       if (v4 >= 0) {
         this.ipv4[i] = v4;
         parsed2 = IP_V4;
-      } else if (text6.includes(":")) {
-        const ip = parseIp(text6);
+      } else if (text7.includes(":")) {
+        const ip = parseIp(text7);
         if (ip?.version === 4) {
           const b = ip.bytes;
           this.ipv4[i] = (b[0] ?? 0) * 16777216 + ((b[1] ?? 0) << 16 | (b[2] ?? 0) << 8 | (b[3] ?? 0));
@@ -75744,10 +76571,10 @@ var RecentIds = class {
 var HAS_ZONE = /(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})$/;
 var ISO_DATE_TIME = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:[zZ]|[+-][0-9]{2}:?[0-9]{2})?$/;
 var DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-function digits(text6, at, count) {
+function digits(text7, at, count) {
   let value = 0;
   for (let i = at; i < at + count; i++) {
-    const d = text6.charCodeAt(i) - 48;
+    const d = text7.charCodeAt(i) - 48;
     if (d < 0 || d > 9) return -1;
     value = value * 10 + d;
   }
@@ -75761,17 +76588,17 @@ function daysFromCivil(year, month, day2) {
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
 }
-function parseGraphUtc(text6) {
-  const length2 = text6.length;
-  if (length2 < 20 || text6.charCodeAt(length2 - 1) !== 90) return Number.NaN;
-  if (text6.charCodeAt(4) !== 45 || text6.charCodeAt(7) !== 45 || text6.charCodeAt(10) !== 84) return Number.NaN;
-  if (text6.charCodeAt(13) !== 58 || text6.charCodeAt(16) !== 58) return Number.NaN;
-  const year = digits(text6, 0, 4);
-  const month = digits(text6, 5, 2);
-  const day2 = digits(text6, 8, 2);
-  const hour = digits(text6, 11, 2);
-  const minute = digits(text6, 14, 2);
-  const second = digits(text6, 17, 2);
+function parseGraphUtc(text7) {
+  const length2 = text7.length;
+  if (length2 < 20 || text7.charCodeAt(length2 - 1) !== 90) return Number.NaN;
+  if (text7.charCodeAt(4) !== 45 || text7.charCodeAt(7) !== 45 || text7.charCodeAt(10) !== 84) return Number.NaN;
+  if (text7.charCodeAt(13) !== 58 || text7.charCodeAt(16) !== 58) return Number.NaN;
+  const year = digits(text7, 0, 4);
+  const month = digits(text7, 5, 2);
+  const day2 = digits(text7, 8, 2);
+  const hour = digits(text7, 11, 2);
+  const minute = digits(text7, 14, 2);
+  const second = digits(text7, 17, 2);
   if (year < 0 || month < 1 || month > 12 || day2 < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
     return Number.NaN;
   }
@@ -75779,21 +76606,21 @@ function parseGraphUtc(text6) {
   if (day2 > (DAYS_IN_MONTH[month - 1] ?? 0) + (leap ? 1 : 0)) return Number.NaN;
   let ms = 0;
   if (length2 > 20) {
-    if (text6.charCodeAt(19) !== 46 || length2 === 21) return Number.NaN;
+    if (text7.charCodeAt(19) !== 46 || length2 === 21) return Number.NaN;
     for (let i = 20, scale = 100; i < length2 - 1; i++, scale /= 10) {
-      const d = text6.charCodeAt(i) - 48;
+      const d = text7.charCodeAt(i) - 48;
       if (d < 0 || d > 9) return Number.NaN;
       if (scale >= 1) ms += d * scale;
     }
   }
   return daysFromCivil(year, month, day2) * 864e5 + hour * 36e5 + minute * 6e4 + second * 1e3 + ms;
 }
-function parseGraphTime(text6) {
-  if (typeof text6 !== "string") return void 0;
-  const fast = parseGraphUtc(text6);
+function parseGraphTime(text7) {
+  if (typeof text7 !== "string") return void 0;
+  const fast = parseGraphUtc(text7);
   if (fast === fast) return fast;
-  if (!ISO_DATE_TIME.test(text6)) return void 0;
-  const value = Date.parse(HAS_ZONE.test(text6) ? text6 : `${text6}Z`);
+  if (!ISO_DATE_TIME.test(text7)) return void 0;
+  const value = Date.parse(HAS_ZONE.test(text7) ? text7 : `${text7}Z`);
   return Number.isFinite(value) ? value : void 0;
 }
 function countryCodeOf(raw) {
@@ -75841,19 +76668,19 @@ var SignInPass = class {
     return this.names[user] ?? "";
   }
   /** The number of a user key as Graph spelled it; the key is the lower-cased text. */
-  userNumber(text6) {
-    const known = this.userNumbers.get(text6);
+  userNumber(text7) {
+    const known = this.userNumbers.get(text7);
     if (known !== void 0) return known;
-    const key = text6.toLowerCase();
+    const key = text7.toLowerCase();
     let user = this.userNumbers.get(key);
     if (user === void 0) {
       user = this.names.length;
       this.names.push(key);
       this.userNumbers.set(key, user);
     }
-    if (key !== text6 && this.spellings < RAW_SPELLINGS_MAX) {
+    if (key !== text7 && this.spellings < RAW_SPELLINGS_MAX) {
       this.spellings++;
-      this.userNumbers.set(text6, user);
+      this.userNumbers.set(text7, user);
     }
     return user;
   }
@@ -76034,12 +76861,25 @@ var RowSample = class {
   total = 0;
   add(page, i) {
     this.total++;
-    const rows = this.rows;
     const time = page.time[i] ?? 0;
-    if (rows.length === this.limit && time <= (rows[rows.length - 1]?.time ?? -Infinity)) return;
+    if (this.full(time)) return;
+    this.insert(rowFields(page, i));
+  }
+  /** `add` for a row whose fields were kept elsewhere (failure-pairs.ts). */
+  addFields(fields) {
+    this.total++;
+    if (this.full(fields.time)) return;
+    this.insert(fields);
+  }
+  full(time) {
+    const rows = this.rows;
+    return rows.length === this.limit && time <= (rows[rows.length - 1]?.time ?? -Infinity);
+  }
+  insert(fields) {
+    const rows = this.rows;
     let at = rows.length;
-    while (at > 0 && (rows[at - 1]?.time ?? 0) < time) at--;
-    this.rows = insertAt(rows, at, rowFields(page, i));
+    while (at > 0 && (rows[at - 1]?.time ?? 0) < fields.time) at--;
+    this.rows = insertAt(rows, at, fields);
     if (this.rows.length > this.limit) this.rows.pop();
   }
   /** `{ items, total }` in the shape of src/model/cap.ts, oldest first. */
@@ -76190,7 +77030,7 @@ var PointPairs = class {
   /** Point `k` of `user` as an object (for evidence, or to spill the user). */
   read(user, k) {
     const slot = user * 2 + k;
-    const text6 = (n) => n === void 0 || n < 0 ? null : this.textValues[n] ?? null;
+    const text7 = (n) => n === void 0 || n < 0 ? null : this.textValues[n] ?? null;
     const ipv4 = this.ipv4[slot] ?? -1;
     return {
       time: this.time[slot] ?? 0,
@@ -76198,10 +77038,10 @@ var PointPairs = class {
       lon: this.lon[slot] ?? 0,
       ipv4,
       ip: ipv4 >= 0 ? null : this.ipTexts.get(slot) ?? null,
-      country: text6(this.texts[slot * 4]),
-      city: text6(this.texts[slot * 4 + 1]),
-      app: text6(this.texts[slot * 4 + 2]),
-      client: text6(this.texts[slot * 4 + 3])
+      country: text7(this.texts[slot * 4]),
+      city: text7(this.texts[slot * 4 + 1]),
+      app: text7(this.texts[slot * 4 + 2]),
+      client: text7(this.texts[slot * 4 + 3])
     };
   }
   /** Forgets a spilled user's slots (their address texts). */
@@ -76235,16 +77075,16 @@ function ipv6PrefixText(ip) {
   bytes.set(ip.bytes.subarray(0, 8));
   return `${readableIp({ version: 6, bytes })}/64`;
 }
-function parseCidr(text6) {
-  const slash = text6.indexOf("/");
-  const base = parseIp(slash === -1 ? text6 : text6.slice(0, slash));
+function parseCidr(text7) {
+  const slash = text7.indexOf("/");
+  const base = parseIp(slash === -1 ? text7 : text7.slice(0, slash));
   if (!base) return void 0;
   const max = base.version === 4 ? 32 : 128;
-  const bitsText = slash === -1 ? String(max) : text6.slice(slash + 1);
+  const bitsText = slash === -1 ? String(max) : text7.slice(slash + 1);
   if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
   const bits = Number(bitsText);
   if (bits > max) return void 0;
-  return { text: text6, base, bits };
+  return { text: text7, base, bits };
 }
 function cidrContains(cidr, ip) {
   return cidr.base.version === ip.version && inNetwork(ip, cidr.base.bytes, cidr.bits);
@@ -76393,22 +77233,22 @@ function impossibleTravelFold(input) {
       fill(last, page, i, lat, lon);
       return;
     }
-    const grown = new Array(n + 1);
-    for (let k = 0; k < at; k++) grown[k] = list[k];
-    grown[at] = newPoint(page, i, lat, lon);
-    for (let k = at; k < n; k++) grown[k + 1] = list[k];
-    for (let j = Math.min(at + 1, grown.length - 2); j >= Math.max(at - 1, 1); j--) {
-      const before = grown[j - 1];
-      const mid = grown[j];
-      const after = grown[j + 1];
-      if (before && mid && after && samePlace(before, mid) && samePlace(mid, after)) grown.splice(j, 1);
+    const grown2 = new Array(n + 1);
+    for (let k = 0; k < at; k++) grown2[k] = list[k];
+    grown2[at] = newPoint(page, i, lat, lon);
+    for (let k = at; k < n; k++) grown2[k + 1] = list[k];
+    for (let j = Math.min(at + 1, grown2.length - 2); j >= Math.max(at - 1, 1); j--) {
+      const before = grown2[j - 1];
+      const mid = grown2[j];
+      const after = grown2[j + 1];
+      if (before && mid && after && samePlace(before, mid) && samePlace(mid, after)) grown2.splice(j, 1);
     }
-    if (grown.length > TRAVEL_POINTS_PER_USER) {
-      const [first, second] = grown;
+    if (grown2.length > TRAVEL_POINTS_PER_USER) {
+      const [first, second] = grown2;
       if (first && second) judge(user, first, second);
-      grown.shift();
+      grown2.shift();
     }
-    points.set(user, grown);
+    points.set(user, grown2);
   };
   return detectorFold(input, (pass) => {
     names = (user) => pass.userName(user);
@@ -76556,9 +77396,9 @@ var BucketMarks = class {
   mark(slot, time) {
     const need = (slot + 1) * this.wordsPerSlot;
     if (need > this.words.length) {
-      const grown = new Int32Array(Math.max(need, this.words.length * 2));
-      grown.set(this.words);
-      this.words = grown;
+      const grown2 = new Int32Array(Math.max(need, this.words.length * 2));
+      grown2.set(this.words);
+      this.words = grown2;
     }
     const bucket = this.bucket(time);
     const at = slot * this.wordsPerSlot + (bucket >> 5);
@@ -76572,6 +77412,103 @@ var BucketMarks = class {
       if ((this.words[base + (b >> 5)] ?? 0) >>> (b & 31) & 1) return true;
     }
     return false;
+  }
+};
+
+// src/checks/sign-ins/failure-pairs.ts
+var PAIR_SIZE = 2;
+var TEXTS = 6;
+function text5(value) {
+  return typeof value === "string" && value !== "" ? value : null;
+}
+function grown(array, size, make) {
+  if (size <= array.length) return array;
+  const next = make(Math.max(size, array.length * 2));
+  next.set(array);
+  return next;
+}
+var FailurePairs = class {
+  size = 0;
+  counts = new Int32Array(1024);
+  times = new Float64Array(1024 * PAIR_SIZE);
+  users = new Int32Array(1024 * PAIR_SIZE);
+  codes = new Int32Array(1024 * PAIR_SIZE);
+  texts = new Int32Array(1024 * PAIR_SIZE * TEXTS);
+  textNumbers = /* @__PURE__ */ new Map();
+  textList = [];
+  /** A new, empty entry's number. */
+  open() {
+    const entry = this.size++;
+    this.counts = grown(this.counts, this.size, (n) => new Int32Array(n));
+    const slots = this.size * PAIR_SIZE;
+    this.times = grown(this.times, slots, (n) => new Float64Array(n));
+    this.users = grown(this.users, slots, (n) => new Int32Array(n));
+    this.codes = grown(this.codes, slots, (n) => new Int32Array(n));
+    this.texts = grown(this.texts, slots * TEXTS, (n) => new Int32Array(n));
+    return entry;
+  }
+  /** Failures held by `entry`. */
+  count(entry) {
+    return this.counts[entry] ?? 0;
+  }
+  /** Holds event `i` of `page` in `entry`; false when the entry is full (the caller spills it). */
+  add(entry, page, i, extra) {
+    const k = this.counts[entry] ?? 0;
+    if (k === PAIR_SIZE) return false;
+    const slot = entry * PAIR_SIZE + k;
+    const raw = page.raw[i];
+    const location = raw?.location;
+    this.times[slot] = page.time[i] ?? 0;
+    this.users[slot] = page.user[i] ?? 0;
+    this.codes[slot] = page.errorCode[i] ?? 0;
+    const base = slot * TEXTS;
+    this.texts[base] = this.textNumber(text5(raw?.ipAddress));
+    this.texts[base + 1] = this.textNumber(text5(location?.countryOrRegion));
+    this.texts[base + 2] = this.textNumber(text5(location?.city));
+    this.texts[base + 3] = this.textNumber(text5(raw?.appDisplayName));
+    this.texts[base + 4] = this.textNumber(text5(raw?.clientAppUsed));
+    this.texts[base + 5] = this.textNumber(extra);
+    this.counts[entry] = k + 1;
+    return true;
+  }
+  time(entry, k) {
+    return this.times[entry * PAIR_SIZE + k] ?? 0;
+  }
+  user(entry, k) {
+    return this.users[entry * PAIR_SIZE + k] ?? 0;
+  }
+  /** The detector's own text of failure `k`. */
+  extra(entry, k) {
+    return this.textOf((entry * PAIR_SIZE + k) * TEXTS + 5);
+  }
+  /** Failure `k` as evidence-row fields (as rowFields makes them); `userName` turns a user number into its key. */
+  fields(entry, k, userName) {
+    const slot = entry * PAIR_SIZE + k;
+    const base = slot * TEXTS;
+    return {
+      time: this.times[slot] ?? 0,
+      user: userName(this.users[slot] ?? 0),
+      ip: this.textOf(base),
+      country: this.textOf(base + 1),
+      city: this.textOf(base + 2),
+      app: this.textOf(base + 3),
+      client: this.textOf(base + 4),
+      errorCode: this.codes[slot] ?? 0
+    };
+  }
+  textNumber(value) {
+    if (value === null) return -1;
+    let number = this.textNumbers.get(value);
+    if (number === void 0) {
+      number = this.textList.length;
+      this.textList.push(value);
+      this.textNumbers.set(value, number);
+    }
+    return number;
+  }
+  textOf(at) {
+    const number = this.texts[at] ?? -1;
+    return number === -1 ? null : this.textList[number] ?? null;
   }
 };
 
@@ -76663,61 +77600,79 @@ function mfaFatigueFold(input) {
   const windowMs = input.params.number("windowMinutes") * 6e4;
   const afterMs = input.params.number("successWithinMinutes") * 6e4;
   const codes = new Set(integerList(input.params, "errorCodes"));
+  const pairs = new FailurePairs();
   const denied = /* @__PURE__ */ new Map();
   const window2 = windowOf(input);
   const successes = new BucketMarks(window2.start, window2.end);
-  return detectorFold(input, (pass) => ({
-    add(page, i) {
-      const errorCode = page.errorCode[i] ?? 0;
-      const user = page.user[i] ?? 0;
-      const time = page.time[i] ?? 0;
-      if (errorCode === 0) {
-        successes.mark(user, time);
+  return detectorFold(input, (pass) => {
+    const spill = (entry) => {
+      const state3 = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
+      for (let k = 0; k < pairs.count(entry); k++) {
+        state3.denials.add(pairs.time(entry, k), void 0);
+        state3.rows.addFields(pairs.fields(entry, k, (user) => pass.userName(user)));
+      }
+      return state3;
+    };
+    return {
+      add(page, i) {
+        const errorCode = page.errorCode[i] ?? 0;
+        const user = page.user[i] ?? 0;
+        const time = page.time[i] ?? 0;
+        if (errorCode === 0) {
+          successes.mark(user, time);
+          return void 0;
+        }
+        if (!codes.has(errorCode)) return void 0;
+        let state3 = denied.get(user);
+        if (state3 === void 0) {
+          state3 = pairs.open();
+          denied.set(user, state3);
+        }
+        if (typeof state3 === "number") {
+          if (pairs.add(state3, page, i, null)) return void 0;
+          state3 = spill(state3);
+          denied.set(user, state3);
+        }
+        state3.denials.add(time, void 0);
+        state3.rows.add(page, i);
         return void 0;
+      },
+      finish(scan) {
+        const findings = [];
+        for (const [number, held] of denied) {
+          if (typeof held === "number" && pairs.count(held) < minDenials) continue;
+          const state3 = typeof held === "number" ? spill(held) : held;
+          if (state3.denials.total < minDenials) continue;
+          const times = state3.denials.times;
+          const burst = densestWindow(times, times.map((_, i) => i), windowMs);
+          const count = burst.last - burst.first + 1;
+          if (count < minDenials) continue;
+          const user = pass.userName(number);
+          const succeeded = successes.any(number, burst.from, burst.to + afterMs);
+          findings.push({
+            target: user,
+            status: "fail",
+            ...succeeded ? { severity: "critical" } : {},
+            message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (succeeded ? ", followed by a successful sign-in." : "."),
+            evidence: {
+              user,
+              denialsInBurst: count,
+              minDenials,
+              burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+              denials: state3.rows.toJson(),
+              // Successes are kept as time buckets, so "during or right after" is exact to one bucket.
+              successDuringOrAfter: succeeded,
+              successWindow: { start: new Date(burst.from).toISOString(), end: new Date(burst.to + afterMs).toISOString() },
+              successResolutionMinutes: successes.bucketMs / 6e4,
+              scan
+            }
+          });
+        }
+        if (findings.length > 0) return findings;
+        return [cleanFinding("No user reached the MFA-fatigue threshold.", scan, { minDenials, windowMinutes: windowMs / 6e4 })];
       }
-      if (!codes.has(errorCode)) return void 0;
-      let state3 = denied.get(user);
-      if (!state3) {
-        state3 = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
-        denied.set(user, state3);
-      }
-      state3.denials.add(time, void 0);
-      state3.rows.add(page, i);
-      return void 0;
-    },
-    finish(scan) {
-      const findings = [];
-      for (const [number, state3] of denied) {
-        if (state3.denials.total < minDenials) continue;
-        const times = state3.denials.times;
-        const burst = densestWindow(times, times.map((_, i) => i), windowMs);
-        const count = burst.last - burst.first + 1;
-        if (count < minDenials) continue;
-        const user = pass.userName(number);
-        const succeeded = successes.any(number, burst.from, burst.to + afterMs);
-        findings.push({
-          target: user,
-          status: "fail",
-          ...succeeded ? { severity: "critical" } : {},
-          message: `${count} MFA denials or timeouts within ${windowMs / 6e4} minutes` + (succeeded ? ", followed by a successful sign-in." : "."),
-          evidence: {
-            user,
-            denialsInBurst: count,
-            minDenials,
-            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
-            denials: state3.rows.toJson(),
-            // Successes are kept as time buckets, so "during or right after" is exact to one bucket.
-            successDuringOrAfter: succeeded,
-            successWindow: { start: new Date(burst.from).toISOString(), end: new Date(burst.to + afterMs).toISOString() },
-            successResolutionMinutes: successes.bucketMs / 6e4,
-            scan
-          }
-        });
-      }
-      if (findings.length > 0) return findings;
-      return [cleanFinding("No user reached the MFA-fatigue threshold.", scan, { minDenials, windowMinutes: windowMs / 6e4 })];
-    }
-  }));
+    };
+  });
 }
 
 // src/checks/sign-ins/password-spray.ts
@@ -76734,6 +77689,7 @@ function passwordSprayFold(input) {
   const successes = new BucketMarks(window2.start, window2.end);
   let namedTimes = new Float64Array(SPRAY_NAMED_SUCCESSES * 1024).fill(Number.NaN);
   let namedUsers = new Int32Array(SPRAY_NAMED_SUCCESSES * 1024);
+  const pairs = new FailurePairs();
   const failing = /* @__PURE__ */ new Map();
   const slotOf = (key) => {
     let slot = slots.get(key);
@@ -76773,83 +77729,102 @@ function passwordSprayFold(input) {
       namedUsers[oldest] = user;
     }
   };
-  return detectorFold(input, (pass) => ({
-    add(page, i) {
-      const errorCode = page.errorCode[i] ?? 0;
-      const success = errorCode === 0;
-      if (!success && !codes.has(errorCode)) return void 0;
-      const kind = page.ip(i);
-      if (kind === IP_MALFORMED) return "malformedIp";
-      let key;
-      const v4 = page.ipv4[i] ?? 0;
-      const v6 = page.ip6[i];
-      if (kind === IP_V4) key = byPrefix ? Math.floor(v4 / 256) : v4;
-      else key = v6 ? byPrefix ? ipv6PrefixText(v6) : readableIp(v6) : "";
-      const slot = slotOf(key);
-      const time = page.time[i] ?? 0;
-      if (success) {
-        successes.mark(slot, time);
-        remember(slot, time, page.user[i] ?? 0);
-        return void 0;
+  return detectorFold(input, (pass) => {
+    const spill = (entry) => {
+      const source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: /* @__PURE__ */ new Set() };
+      for (let k = 0; k < pairs.count(entry); k++) {
+        source.failures.add(pairs.time(entry, k), pairs.user(entry, k));
+        source.rows.addFields(pairs.fields(entry, k, (user) => pass.userName(user)));
+        if (source.ips.size < ROW_CAP) source.ips.add(pairs.extra(entry, k) ?? "");
       }
-      let source = failing.get(slot);
-      if (!source) {
-        source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: /* @__PURE__ */ new Set() };
-        failing.set(slot, source);
-      }
-      source.failures.add(time, page.user[i] ?? 0);
-      source.rows.add(page, i);
-      if (source.ips.size < ROW_CAP) source.ips.add(kind === IP_V4 ? ipv4Text(v4) : v6 ? readableIp(v6) : "");
-      return void 0;
-    },
-    finish(scan) {
-      const findings = [];
-      for (const [slot, source] of failing) {
-        const failures = source.failures;
-        if (failures.total < minUsers) continue;
-        const burst = densestWindow(failures.times, failures.payloads, windowMs);
-        if (burst.distinct < minUsers) continue;
-        const key = keyText(keys[slot] ?? "");
-        const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].map((u) => pass.userName(u)).sort();
-        const until = burst.to + windowMs;
-        const got = successes.any(slot, burst.from, until);
-        const succeeded = [];
-        for (let i = 0; got && i < SPRAY_NAMED_SUCCESSES; i++) {
-          const at = slot * SPRAY_NAMED_SUCCESSES + i;
-          const t = namedTimes[at];
-          if (t !== void 0 && !Number.isNaN(t) && t >= burst.from && t <= until) {
-            succeeded.push({ user: pass.userName(namedUsers[at] ?? 0), time: new Date(t).toISOString() });
-          }
+      return source;
+    };
+    return {
+      add(page, i) {
+        const errorCode = page.errorCode[i] ?? 0;
+        const success = errorCode === 0;
+        if (!success && !codes.has(errorCode)) return void 0;
+        const kind = page.ip(i);
+        if (kind === IP_MALFORMED) return "malformedIp";
+        let key;
+        const v4 = page.ipv4[i] ?? 0;
+        const v6 = page.ip6[i];
+        if (kind === IP_V4) key = byPrefix ? Math.floor(v4 / 256) : v4;
+        else key = v6 ? byPrefix ? ipv6PrefixText(v6) : readableIp(v6) : "";
+        const slot = slotOf(key);
+        const time = page.time[i] ?? 0;
+        if (success) {
+          successes.mark(slot, time);
+          remember(slot, time, page.user[i] ?? 0);
+          return void 0;
         }
-        succeeded.sort((a, b) => a.time < b.time ? -1 : 1);
-        const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
-        findings.push({
-          target: key,
-          status: "fail",
-          ...got ? { severity: "critical" } : {},
-          message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (got ? ", and a sign-in from it then succeeded." : "."),
-          evidence: {
-            source: key,
-            grouping: byPrefix ? "prefix" : "ip",
-            ips: [...source.ips].sort(),
-            distinctUsers: burst.distinct,
-            minUsers,
-            burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
-            users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
-            failedSignIns: source.rows.toJson(),
-            successFromSource: got,
-            // Named from the source's newest successes; exact to one time bucket.
-            successesFromSource: succeeded,
-            compromisedUsers: compromised,
-            successResolutionMinutes: successes.bucketMs / 6e4,
-            scan
+        const ip = kind === IP_V4 ? ipv4Text(v4) : v6 ? readableIp(v6) : "";
+        let held = failing.get(slot);
+        if (held === void 0) {
+          held = pairs.open();
+          failing.set(slot, held);
+        }
+        if (typeof held === "number") {
+          if (pairs.add(held, page, i, ip)) return void 0;
+          held = spill(held);
+          failing.set(slot, held);
+        }
+        held.failures.add(time, page.user[i] ?? 0);
+        held.rows.add(page, i);
+        if (held.ips.size < ROW_CAP) held.ips.add(ip);
+        return void 0;
+      },
+      finish(scan) {
+        const findings = [];
+        for (const [slot, held] of failing) {
+          if (typeof held === "number" && pairs.count(held) < minUsers) continue;
+          const source = typeof held === "number" ? spill(held) : held;
+          const failures = source.failures;
+          if (failures.total < minUsers) continue;
+          const burst = densestWindow(failures.times, failures.payloads, windowMs);
+          if (burst.distinct < minUsers) continue;
+          const key = keyText(keys[slot] ?? "");
+          const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].map((u) => pass.userName(u)).sort();
+          const until = burst.to + windowMs;
+          const got = successes.any(slot, burst.from, until);
+          const succeeded = [];
+          for (let i = 0; got && i < SPRAY_NAMED_SUCCESSES; i++) {
+            const at = slot * SPRAY_NAMED_SUCCESSES + i;
+            const t = namedTimes[at];
+            if (t !== void 0 && !Number.isNaN(t) && t >= burst.from && t <= until) {
+              succeeded.push({ user: pass.userName(namedUsers[at] ?? 0), time: new Date(t).toISOString() });
+            }
           }
-        });
+          succeeded.sort((a, b) => a.time < b.time ? -1 : 1);
+          const compromised = [...new Set(succeeded.map((s) => s.user))].sort();
+          findings.push({
+            target: key,
+            status: "fail",
+            ...got ? { severity: "critical" } : {},
+            message: `${burst.distinct} distinct users failed to sign in from ${key} within ${windowMs / 6e4} minutes` + (got ? ", and a sign-in from it then succeeded." : "."),
+            evidence: {
+              source: key,
+              grouping: byPrefix ? "prefix" : "ip",
+              ips: [...source.ips].sort(),
+              distinctUsers: burst.distinct,
+              minUsers,
+              burst: { start: new Date(burst.from).toISOString(), end: new Date(burst.to).toISOString() },
+              users: { items: sprayed.slice(0, ROW_CAP), total: sprayed.length },
+              failedSignIns: source.rows.toJson(),
+              successFromSource: got,
+              // Named from the source's newest successes; exact to one time bucket.
+              successesFromSource: succeeded,
+              compromisedUsers: compromised,
+              successResolutionMinutes: successes.bucketMs / 6e4,
+              scan
+            }
+          });
+        }
+        if (findings.length > 0) return findings;
+        return [cleanFinding("No source reached the password-spray threshold.", scan, { minUsers, windowMinutes: windowMs / 6e4 })];
       }
-      if (findings.length > 0) return findings;
-      return [cleanFinding("No source reached the password-spray threshold.", scan, { minUsers, windowMinutes: windowMs / 6e4 })];
-    }
-  }));
+    };
+  });
 }
 
 // src/checks/sign-ins/risky-users.ts
@@ -77069,14 +78044,14 @@ var legacyAuthBlocking = {
   satisfiedMessage: (name3) => `Conditional Access policy "${name3}" blocks legacy authentication for All users.`,
   failureMessage: (reasons) => `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${reasons}.`
 };
-function text5(value) {
+function text6(value) {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : void 0;
 }
 function smtpAuth({ snapshot }) {
   const config = snapshot.data("exo.transportConfig")[0];
   const findings = [];
   const orgValue = config?.SmtpClientAuthenticationDisabled;
-  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text5(m.PrimarySmtpAddress) ?? text5(m.Name) ?? text5(m.Identity) ?? "(unnamed mailbox)");
+  const reEnabled = snapshot.data("exo.casMailbox").filter((m) => m.SmtpClientAuthenticationDisabled === false).map((m) => text6(m.PrimarySmtpAddress) ?? text6(m.Name) ?? text6(m.Identity) ?? "(unnamed mailbox)");
   if (typeof orgValue !== "boolean") {
     findings.push({
       target: TENANT_TARGET,
@@ -78021,14 +78996,14 @@ var HTML_ENTITIES = {
   '"': "&quot;",
   "'": "&#39;"
 };
-function escapeHtml(text6) {
-  return text6.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+function escapeHtml(text7) {
+  return text7.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-function escapeMarkdown(text6) {
-  return escapeHtml(text6).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+function escapeMarkdown(text7) {
+  return escapeHtml(text7).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
 }
-function codeSpan(text6) {
-  const clean = text6.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
+function codeSpan(text7) {
+  const clean = text7.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
   const encoded = clean.replace(
     /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
     (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
@@ -78038,8 +79013,8 @@ function codeSpan(text6) {
 function fencedJson(value) {
   return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
-function plainTitle(text6) {
-  const clean = text6.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+function plainTitle(text7) {
+  const clean = text7.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -78327,12 +79302,12 @@ function classify(error2) {
   const listed = typeof error2 === "object" && error2 !== null && "errors" in error2 && Array.isArray(error2.errors) ? error2.errors : [];
   const status = typeof error2 === "object" && error2 !== null && "status" in error2 ? error2.status : void 0;
   const types2 = listed.map((e) => String(e.type ?? ""));
-  const text6 = [problem, ...listed.map((e) => String(e.message ?? ""))].join("\n");
-  if (types2.includes("FORBIDDEN") || status === 403 || /not accessible by integration|permission/i.test(text6)) return { status: "forbidden", problem };
-  if (listed.some((e) => e.extensions?.code === "undefinedField") || /doesn't exist on type|Cannot query field|not configured to execute mutation|Unknown (type|argument)/i.test(text6) || status === 404) {
+  const text7 = [problem, ...listed.map((e) => String(e.message ?? ""))].join("\n");
+  if (types2.includes("FORBIDDEN") || status === 403 || /not accessible by integration|permission/i.test(text7)) return { status: "forbidden", problem };
+  if (listed.some((e) => e.extensions?.code === "undefinedField") || /doesn't exist on type|Cannot query field|not configured to execute mutation|Unknown (type|argument)/i.test(text7) || status === 404) {
     return { status: "unsupported", problem };
   }
-  if (/pinned/i.test(text6) && (types2.includes("UNPROCESSABLE") || /maximum|more than|limit/i.test(text6))) return { status: "limit", problem };
+  if (/pinned/i.test(text7) && (types2.includes("UNPROCESSABLE") || /maximum|more than|limit/i.test(text7))) return { status: "limit", problem };
   return { status: "failed", problem };
 }
 async function pinDashboard(api, number, dryRun) {
@@ -79247,9 +80222,9 @@ async function issuesStage(settings, report, policy2, deps) {
     { logger: deps.logger, now: deps.now }
   );
 }
-async function writeOutput(file, text6) {
+async function writeOutput(file, text7) {
   await mkdir4(path10.dirname(path10.resolve(file)), { recursive: true });
-  await writeFile5(file, text6);
+  await writeFile5(file, text7);
 }
 function everySourceFailed(manifest) {
   const statuses = Object.values(manifest.sources);
@@ -79389,13 +80364,13 @@ async function publishReport(report, policy2, settings, deps, context5) {
 // src/shard/read-report.ts
 import { glob, readFile as readFile5 } from "node:fs/promises";
 async function readReport(file) {
-  let text6;
+  let text7;
   try {
-    text6 = await readFile5(file, "utf8");
+    text7 = await readFile5(file, "utf8");
   } catch (error2) {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error2)})`);
   }
-  const value = parseLocatedJson(text6, file).value;
+  const value = parseLocatedJson(text7, file).value;
   if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
     throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
   }
