@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { createDnsClient } from '../src/collect/dns/create-dns-client.js';
+import { createHttpsGetter } from '../src/collect/dns/https-getter.js';
 import type { ExchangeApi } from '../src/collect/exchange/exchange-api.js';
 import { DEFAULT_BACKOFF } from '../src/collect/graph/backoff.js';
 import type { EndpointFamily } from '../src/collect/graph/endpoint-family.js';
@@ -31,6 +32,8 @@ export interface WorkerConfig {
   readonly authorityUrl: string;
   readonly exchangeUrl: string;
   readonly dnsServer: string;
+  /** Port of the simulator's MTA-STS policy hosts (their names resolve to loopback in its DNS). */
+  readonly policyHttpsPort: number;
   readonly ca: string;
   readonly policy: string;
   readonly timeScale: number;
@@ -174,13 +177,16 @@ export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
   const lock = new Lock();
   const graph = created.clients.graph && config.naive ? naiveGraph(created.clients.graph, lock) : created.clients.graph;
   const exchange = created.clients.exchange && config.naive ? naiveExchange(created.clients.exchange, lock) : created.clients.exchange;
+  const dns = createDnsClient({ servers: [config.dnsServer] }, { logger: silentLogger });
   const collector = liveCollector({
     mode: 'tenant',
     tenantId: config.tenantId,
     clients: {
       ...(graph ? { graph } : {}),
       ...(exchange ? { exchange } : {}),
-      dns: createDnsClient({ servers: [config.dnsServer] }, { logger: silentLogger }),
+      dns,
+      // MTA-STS policies from the simulator's policy hosts, as `audit --simulate` fetches them.
+      https: createHttpsGetter({ resolver: dns, port: config.policyHttpsPort, ca: config.ca }),
     },
     extraDomains: [],
     now: () => now,

@@ -181,6 +181,8 @@ interface Simulator {
   readonly authorityUrl: string;
   readonly exchangeUrl: string;
   readonly dns: string;
+  /** Port of the simulator's MTA-STS policy hosts (HTTPS, same certificate). */
+  readonly policyHttpsPort: number;
   readonly tenantId: string;
   readonly caFile: string;
   stats(): Promise<SimulatorStats>;
@@ -218,6 +220,7 @@ async function startSimulator(dir: string, realism: RealismConfig, work: string)
     authorityUrl: field(/Authority:\s+(\S+)/),
     exchangeUrl: new URL(field(/Exchange:\s+(\S+)/)).origin,
     dns: field(/DNS:\s+(\S+)/),
+    policyHttpsPort: Number(new URL(field(/MTA-STS:\s+(\S+)/)).port),
     tenantId: field(/Simulated tenant (\S+)/),
     caFile,
     async stats() {
@@ -310,6 +313,7 @@ async function main(): Promise<void> {
       authorityUrl: sim.authorityUrl,
       exchangeUrl: sim.exchangeUrl,
       dnsServer: sim.dns,
+      policyHttpsPort: sim.policyHttpsPort,
       ca,
       policy: o.policy,
       timeScale: o.timeScale,
