@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exchangeClient } from '../../src/collect/exchange/exchange-client.js';
 import { nodeFetch } from '../../src/collect/exchange/node-fetch.js';
-import { createLiveClients } from '../../src/collect/live/create-clients.js';
+import { createSimulatorClients } from '../../src/collect/simulator-clients.js';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { NO_REDACTION } from '../../src/issues/redact.js';
@@ -83,19 +83,11 @@ type ExchangeRefusal = 'wrong-tenant' | 'wrong-audience';
 
 /** The production clients against the simulator; optionally an Exchange client it refuses. */
 async function collect(sim: RunningSimulator, policy: Policy, refusal?: ExchangeRefusal): Promise<Snapshot> {
-  const created = createLiveClients(
-    {
-      kind: 'tenant',
-      tenantId: sim.tenantId,
-      clientId: sim.credentials.clientId,
-      credentials: { kind: 'client-secret', secret: sim.credentials.clientSecret },
-      cloud: 'global',
-      endpoints: { graph: new URL(sim.graphUrl).origin, authority: sim.authorityUrl, tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: new URL(sim.exchangeUrl).origin },
-    },
+  const created = createSimulatorClients(
+    sim,
     {
       logger: silentLogger,
-      ca: sim.caCertificatePem,
-      dnsServers: [{ kind: 'dns', host: sim.dns.host, port: sim.dns.port }],
+      dns: true,
       graph: { backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 } },
       exchange: { backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 }, maxPageSize: 1 },
     },

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageRulesCollector } from '../../../src/collect/graph/message-rules-collector.js';
 import type { PaceLimit } from '../../../src/collect/graph/request-pacer.js';
-import { createLiveClients } from '../../../src/collect/live/create-clients.js';
+import { createSimulatorClients } from '../../../src/collect/simulator-clients.js';
 import { silentLogger } from '../../../src/logger.js';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/start-simulator.js';
@@ -61,16 +61,9 @@ async function serve(): Promise<RunningSimulator> {
 }
 
 async function sweep(sim: RunningSimulator, globalPace: PaceLimit | null): Promise<MailboxMessageRules[]> {
-  const created = createLiveClients(
-    {
-      kind: 'tenant',
-      tenantId: sim.tenantId,
-      clientId: sim.credentials.clientId,
-      credentials: { kind: 'client-secret', secret: sim.credentials.clientSecret },
-      cloud: 'global',
-      endpoints: { graph: new URL(sim.graphUrl).origin, authority: sim.authorityUrl, tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: new URL(sim.exchangeUrl).origin },
-    },
-    { logger: silentLogger, ca: sim.caCertificatePem, graph: { globalPace, backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 } } },
+  const created = createSimulatorClients(
+    sim,
+    { logger: silentLogger, graph: { globalPace, backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 } } },
   );
   cleanup.push(created.close);
   const policy = parsePolicy(JSON.stringify({ id: 'p', title: 'p', version: '1', description: 'p', controls: {}, domains: { include: [], exclude: [], parked: [] }, exceptions: [] }), 'p.json', NOW).policy;
