@@ -103,7 +103,11 @@ function naiveGraph(graph: GraphApi, lock: Lock): GraphApi {
           out.push({ id: request.id, status: 200, body: await get(request.url) });
         } catch (error: unknown) {
           if (!(error instanceof GraphRequestError)) throw error;
-          out.push({ id: request.id, status: error.status, body: { error: { code: error.code, message: error.message } } });
+          out.push({
+            id: request.id,
+            status: error.status,
+            body: { error: { code: error.code, message: error.message } },
+          });
         }
       }
       return out;
@@ -112,7 +116,10 @@ function naiveGraph(graph: GraphApi, lock: Lock): GraphApi {
 }
 
 function naiveExchange(exchange: ExchangeApi, lock: Lock): ExchangeApi {
-  return { ...exchange, invoke: (cmdlet, parameters, invokeOptions) => lock.run(() => exchange.invoke(cmdlet, parameters, invokeOptions)) };
+  return {
+    ...exchange,
+    invoke: (cmdlet, parameters, invokeOptions) => lock.run(() => exchange.invoke(cmdlet, parameters, invokeOptions)),
+  };
 }
 
 const mb = (bytes: number): number => Math.round(bytes / 1048576);
@@ -120,7 +127,8 @@ const mb = (bytes: number): number => Math.round(bytes / 1048576);
 /** `rss/heap` now, for the verbose log: where in the run memory grows. */
 function memoryNow(): string {
   const m = process.memoryUsage();
-  const space = (name: string): number => mb(getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? 0);
+  const space = (name: string): number =>
+    mb(getHeapSpaceStatistics().find((s) => s.space_name === name)?.space_size ?? 0);
   return `rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB (new ${space('new_space')}, old ${space('old_space')}, large ${space('large_object_space')}), external ${mb(m.external)} MB`;
 }
 
@@ -138,7 +146,8 @@ function heapSampler(verbose: boolean): { stop(): number } {
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage().heapUsed);
     // Every 10 s in verbose mode: the memory curve between log lines.
-    if (verbose && ++ticks % 40 === 0) process.stderr.write(`  audit ${(performance.now() / 1000).toFixed(2)}s [${memoryNow()}]\n`);
+    if (verbose && ++ticks % 40 === 0)
+      process.stderr.write(`  audit ${(performance.now() / 1000).toFixed(2)}s [${memoryNow()}]\n`);
   }, 250);
   timer.unref();
   return {
@@ -151,7 +160,9 @@ function heapSampler(verbose: boolean): { stop(): number } {
 
 export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
   const logger = config.verbose ? stderrLogger : silentLogger;
-  const manifest = JSON.parse(await readFile(path.join(config.tenantDir, 'manifest.json'), 'utf8')) as { capturedAt: string };
+  const manifest = JSON.parse(await readFile(path.join(config.tenantDir, 'manifest.json'), 'utf8')) as {
+    capturedAt: string;
+  };
   const now = new Date(manifest.capturedAt);
   const scale = config.timeScale;
   const backoff = { ...DEFAULT_BACKOFF, baseMs: DEFAULT_BACKOFF.baseMs / scale, maxMs: DEFAULT_BACKOFF.maxMs / scale };
@@ -176,7 +187,8 @@ export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
   });
   const lock = new Lock();
   const graph = created.clients.graph && config.naive ? naiveGraph(created.clients.graph, lock) : created.clients.graph;
-  const exchange = created.clients.exchange && config.naive ? naiveExchange(created.clients.exchange, lock) : created.clients.exchange;
+  const exchange =
+    created.clients.exchange && config.naive ? naiveExchange(created.clients.exchange, lock) : created.clients.exchange;
   const dns = createDnsClient({ servers: [config.dnsServer] }, { logger: silentLogger });
   const collector = liveCollector({
     mode: 'tenant',
@@ -211,9 +223,18 @@ export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
     const peakHeapMb = mb(heap.stop());
     const results: Record<string, number> = {};
     for (const result of outcome.report.results) results[result.status] = (results[result.status] ?? 0) + 1;
-    const sources = Object.fromEntries(Object.entries(outcome.report.snapshot.sources).map(([id, s]) => [id, s.status]));
+    const sources = Object.fromEntries(
+      Object.entries(outcome.report.snapshot.sources).map(([id, s]) => [id, s.status]),
+    );
     const used = process.cpuUsage(cpu);
-    return { wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024, peakHeapMb, cpuSeconds: (used.user + used.system) / 1e6, results, sources };
+    return {
+      wallMs,
+      peakRssMb: process.resourceUsage().maxRSS / 1024,
+      peakHeapMb,
+      cpuSeconds: (used.user + used.system) / 1e6,
+      results,
+      sources,
+    };
   } finally {
     heap.stop();
     await collector.close?.();

@@ -99,30 +99,49 @@ function runToEnd(command: string, args: readonly string[]): Promise<string> {
       out += chunk.toString('utf8');
     });
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.slice(0, 2).join(' ')} exited ${code}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${args.slice(0, 2).join(' ')} exited ${code}`)),
+    );
   });
 }
 
 /** The generated tenant for (users, sign-ins, seed), generated once and cached. */
 async function tenant(o: Options): Promise<{ dir: string; summary: TenantSummary }> {
   if (o.tenant !== undefined) {
-    const manifest = JSON.parse(await readFile(path.join(o.tenant, 'manifest.json'), 'utf8')) as { sources: Record<string, { count?: number }> };
+    const manifest = JSON.parse(await readFile(path.join(o.tenant, 'manifest.json'), 'utf8')) as {
+      sources: Record<string, { count?: number }>;
+    };
     const count = (id: string): number => manifest.sources[id]?.count ?? 0;
     return {
       dir: o.tenant,
-      summary: { users: count('graph.users'), mailboxes: count('exo.mailbox'), inboxRules: 0, signIns: count('graph.signIns'), generateSeconds: 0 },
+      summary: {
+        users: count('graph.users'),
+        mailboxes: count('exo.mailbox'),
+        inboxRules: 0,
+        signIns: count('graph.signIns'),
+        generateSeconds: 0,
+      },
     };
   }
   const key = `tenant-u${o.users}-s${o.signIns ?? 'default'}-seed${o.seed}`;
   const dir = path.join(o.cache, key);
   const summaryFile = path.join(o.cache, `${key}.json`);
-  if (existsSync(summaryFile) && existsSync(dir)) return { dir, summary: JSON.parse(await readFile(summaryFile, 'utf8')) as TenantSummary };
+  if (existsSync(summaryFile) && existsSync(dir))
+    return { dir, summary: JSON.parse(await readFile(summaryFile, 'utf8')) as TenantSummary };
   await mkdir(o.cache, { recursive: true });
   const partial = `${dir}.partial`;
   await rm(partial, { recursive: true, force: true });
   const started = performance.now();
   const out = await runToEnd(process.execPath, [
-    CLI, 'simulate', '--generate', '--users', String(o.users), '--seed', String(o.seed), '--out', partial,
+    CLI,
+    'simulate',
+    '--generate',
+    '--users',
+    String(o.users),
+    '--seed',
+    String(o.seed),
+    '--out',
+    partial,
     ...(o.signIns !== undefined ? ['--sign-ins', String(o.signIns)] : []),
   ]);
   const match = /(\d+) users, (\d+) mailboxes, (\d+) inbox rules, (\d+) sign-ins/.exec(out);
@@ -163,11 +182,20 @@ export function scaledRealism(scale: number, latencyMs: number): RealismConfig {
  * slowest family (Identity Protection and Conditional Access share one limit; the global
  * limit covers every Graph request). Latency is left out, so this is a true lower bound.
  */
-export function lowerBoundSeconds(requests: Readonly<Record<EndpointFamily, number>>, realism: RealismConfig): Record<string, number> {
+export function lowerBoundSeconds(
+  requests: Readonly<Record<EndpointFamily, number>>,
+  realism: RealismConfig,
+): Record<string, number> {
   const t = realism.throttling;
   const bound = (n: number, limit: { limit: number; windowMs: number } | undefined): number =>
     limit === undefined || n <= 0 ? 0 : (Math.floor((n - 1) / limit.limit) * limit.windowMs) / 1000;
-  const graph = requests.directory + requests.reports + requests.identityProtection + requests.conditionalAccess + requests.outlook + requests.batch;
+  const graph =
+    requests.directory +
+    requests.reports +
+    requests.identityProtection +
+    requests.conditionalAccess +
+    requests.outlook +
+    requests.batch;
   return {
     reports: bound(requests.reports, t?.reports),
     identityProtection: bound(requests.identityProtection + requests.conditionalAccess, t?.identityProtection),
@@ -193,13 +221,19 @@ async function startSimulator(dir: string, realism: RealismConfig, work: string)
   const realismFile = path.join(work, 'realism.json');
   const caFile = path.join(work, 'simulator-ca.pem');
   await writeFile(realismFile, JSON.stringify(realism));
-  const child = spawn(process.execPath, [CLI, 'simulate', '--tenant', dir, '--realism', realismFile, '--ca-cert-out', caFile], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, 'simulate', '--tenant', dir, '--realism', realismFile, '--ca-cert-out', caFile],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const seen: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`simulator exited ${code} before it was ready: ${seen.join(' | ')}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`simulator exited ${code} before it was ready: ${seen.join(' | ')}`)),
+    );
     lines.on('line', (line) => {
       seen.push(line);
       if (line.startsWith('Stop with')) resolve();
@@ -236,7 +270,10 @@ async function startSimulator(dir: string, realism: RealismConfig, work: string)
   };
 }
 
-function diff(after: Readonly<Record<EndpointFamily, number>>, before: Readonly<Record<EndpointFamily, number>>): Record<EndpointFamily, number> {
+function diff(
+  after: Readonly<Record<EndpointFamily, number>>,
+  before: Readonly<Record<EndpointFamily, number>>,
+): Record<EndpointFamily, number> {
   return Object.fromEntries(ENDPOINT_FAMILIES.map((f) => [f, after[f] - before[f]])) as Record<EndpointFamily, number>;
 }
 
@@ -245,26 +282,37 @@ const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
 
 /** Runs one audit in its own process (so its peak RSS is its own) and reads its result. */
 async function audit(config: WorkerConfig, nodeOptions: readonly string[]): Promise<WorkerResult> {
-  const out = await runToEnd(process.execPath, [...nodeOptions, fileURLToPath(import.meta.url), '--worker', JSON.stringify(config)]);
+  const out = await runToEnd(process.execPath, [
+    ...nodeOptions,
+    fileURLToPath(import.meta.url),
+    '--worker',
+    JSON.stringify(config),
+  ]);
   const last = out.trim().split('\n').at(-1) ?? '';
   return JSON.parse(last) as WorkerResult;
 }
 
 async function measured(sim: Simulator, config: WorkerConfig, realism: RealismConfig, nodeOptions: readonly string[]) {
   // Let every throttling window of an earlier run expire, so runs do not pay for each other.
-  await new Promise((resolve) => setTimeout(resolve, 1_100 * Math.max(1, (realism.throttling?.reports?.windowMs ?? 0) / 1000)));
+  await new Promise((resolve) =>
+    setTimeout(resolve, 1_100 * Math.max(1, (realism.throttling?.reports?.windowMs ?? 0) / 1000)),
+  );
   const before = await sim.stats();
   // Poll the counters to see when each family went quiet: it shows which sweep set the wall time.
   const started = performance.now();
   const lastBusy: Partial<Record<EndpointFamily, number>> = {};
   let previous = before;
   const poll = setInterval(() => {
-    void sim.stats().then((now) => {
-      for (const family of ENDPOINT_FAMILIES) {
-        if (now.requests[family] !== previous.requests[family]) lastBusy[family] = round((performance.now() - started) / 1000, 0);
-      }
-      previous = now;
-    }, () => undefined);
+    void sim.stats().then(
+      (now) => {
+        for (const family of ENDPOINT_FAMILIES) {
+          if (now.requests[family] !== previous.requests[family])
+            lastBusy[family] = round((performance.now() - started) / 1000, 0);
+        }
+        previous = now;
+      },
+      () => undefined,
+    );
   }, 2_000);
   const result = await audit(config, nodeOptions).finally(() => clearInterval(poll));
   const after = await sim.stats();
@@ -332,7 +380,14 @@ async function main(): Promise<void> {
       ...full,
       lowerBoundUnscaledSeconds: round(full.lowerBoundSeconds * o.timeScale, 0),
       naive: naive
-        ? { wallSeconds: naive.wallSeconds, cpuSeconds: naive.cpuSeconds, requestsTotal: naive.requestsTotal, throttled429: naive.throttled429, overAllowance: naive.overAllowance, peakRssMb: naive.peakRssMb }
+        ? {
+            wallSeconds: naive.wallSeconds,
+            cpuSeconds: naive.cpuSeconds,
+            requestsTotal: naive.requestsTotal,
+            throttled429: naive.throttled429,
+            overAllowance: naive.overAllowance,
+            peakRssMb: naive.peakRssMb,
+          }
         : null,
       speedup: naive ? round(naive.wallSeconds / full.wallSeconds, 1) : null,
       node: process.version,
@@ -352,7 +407,9 @@ if (workerIndex >= 0) {
   runWorker(config).then(
     (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
     (error: unknown) => {
-      process.stderr.write(`bench worker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.stderr.write(
+        `bench worker: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      );
       process.exitCode = 1;
     },
   );

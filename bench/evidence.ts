@@ -10,7 +10,10 @@ import { silentLogger } from '../src/logger.js';
 import { run } from '../src/run.js';
 
 // bench/run.mjs passes the entry file first; the numbers follow.
-const numbers = process.argv.slice(2).filter((a) => /^[0-9]+$/.test(a)).map(Number);
+const numbers = process.argv
+  .slice(2)
+  .filter((a) => /^[0-9]+$/.test(a))
+  .map(Number);
 const users = numbers[0] ?? 5000;
 const signIns = numbers[1] ?? 100_000;
 const SOURCES = ['graph.users', 'graph.userRegistrationDetails', 'graph.signIns'];
@@ -21,11 +24,27 @@ await mkdir(path.join(snapshotDir, 'graph'), { recursive: true });
 const ids = Array.from({ length: users }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
 await writeFile(
   path.join(snapshotDir, 'graph/users.json'),
-  JSON.stringify({ value: ids.map((id, i) => ({ id, userPrincipalName: `user${i}@contoso.example`, displayName: `User ${i}`, accountEnabled: true, userType: 'Member' })) }),
+  JSON.stringify({
+    value: ids.map((id, i) => ({
+      id,
+      userPrincipalName: `user${i}@contoso.example`,
+      displayName: `User ${i}`,
+      accountEnabled: true,
+      userType: 'Member',
+    })),
+  }),
 );
 await writeFile(
   path.join(snapshotDir, 'graph/userRegistrationDetails.json'),
-  JSON.stringify({ value: ids.map((id, i) => ({ id, userPrincipalName: `user${i}@contoso.example`, isMfaRegistered: i % 50 !== 0, isMfaCapable: i % 50 !== 0, methodsRegistered: [] })) }),
+  JSON.stringify({
+    value: ids.map((id, i) => ({
+      id,
+      userPrincipalName: `user${i}@contoso.example`,
+      isMfaRegistered: i % 50 !== 0,
+      isMfaCapable: i % 50 !== 0,
+      methodsRegistered: [],
+    })),
+  }),
 );
 const lines: string[] = [];
 for (let page = 0; page * 1000 < signIns; page++) {
@@ -61,7 +80,12 @@ const enabled = CONTROLS.filter((c) => c.sources.every((s) => SOURCES.includes(s
 const policyFile = path.join(root, 'policy.json');
 await writeFile(
   policyFile,
-  JSON.stringify({ id: 'bench', title: 'bench', version: '1', controls: Object.fromEntries(enabled.map((c) => [c.id, { enabled: true }])) }),
+  JSON.stringify({
+    id: 'bench',
+    title: 'bench',
+    version: '1',
+    controls: Object.fromEntries(enabled.map((c) => [c.id, { enabled: true }])),
+  }),
 );
 
 let peak = 0;

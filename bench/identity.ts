@@ -57,15 +57,23 @@ async function tenantDir(): Promise<{ dir: string; cleanup: () => Promise<void> 
   const cli = path.resolve('dist/cli.js');
   const started = Date.now();
   try {
-    execFileSync(process.execPath, [cli, 'simulate', '--generate', '--users', values.users!, '--seed', values.seed!, '--out', dir], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    execFileSync(
+      process.execPath,
+      [cli, 'simulate', '--generate', '--users', values.users!, '--seed', values.seed!, '--out', dir],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
   } catch (error: unknown) {
     await rm(dir, { recursive: true, force: true });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? String(error);
-    throw new Error(`the tenant generator (mailwarden simulate --generate) is not available in dist/cli.js: ${stderr.split('\n')[0]}`);
+    throw new Error(
+      `the tenant generator (mailwarden simulate --generate) is not available in dist/cli.js: ${stderr.split('\n')[0]}`,
+    );
   }
-  console.log(`generated ${values.users} users (seed ${values.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `generated ${values.users} users (seed ${values.seed}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
 
@@ -74,7 +82,11 @@ if (!existsSync(path.join(dir, 'manifest.json'))) throw new Error(`${dir} is not
 const latency = Number(values['latency-ms']);
 const sim = await startSimulator({
   dir,
-  realism: { seed: 1, latency: { kind: 'lognormal', medianMs: latency, sigma: 0.5 }, throttling: DOCUMENTED_THROTTLING },
+  realism: {
+    seed: 1,
+    latency: { kind: 'lognormal', medianMs: latency, sigma: 0.5 },
+    throttling: DOCUMENTED_THROTTLING,
+  },
 });
 const attempts: Partial<Record<EndpointFamily, number>> = {};
 const statuses: Record<string, number> = {};
@@ -88,12 +100,26 @@ const created = createSimulatorClients(sim, {
   },
 });
 const policy = parsePolicy(
-  JSON.stringify({ id: 'bench', title: 'bench', version: '1', description: 'bench', controls: {}, domains: { include: [], exclude: [], parked: [] }, exceptions: [] }),
+  JSON.stringify({
+    id: 'bench',
+    title: 'bench',
+    version: '1',
+    description: 'bench',
+    controls: {},
+    domains: { include: [], exclude: [], parked: [] },
+    exceptions: [],
+  }),
   'bench.json',
   new Date(),
 ).policy;
 const started = performance.now();
-const snapshot = await liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => new Date() }).collect({
+const snapshot = await liveCollector({
+  mode: 'simulate',
+  tenantId: sim.tenantId,
+  clients: created.clients,
+  extraDomains: [],
+  now: () => new Date(),
+}).collect({
   sources: new Set(SOURCES),
   policy,
   logger: silentLogger,
@@ -106,9 +132,17 @@ await cleanup();
 
 const requests = Object.values(attempts).reduce((a, b) => a + b, 0);
 const bound = lowerBoundMs(attempts, DOCUMENTED);
-console.log(`sources: ${SOURCES.map((s) => `${s}=${snapshot.status(s)?.status ?? '?'}(${(snapshot.status(s) as { count?: number } | undefined)?.count ?? '-'})`).join(' ')}`);
-console.log(`requests: ${requests} (${Object.entries(attempts).map(([f, n]) => `${f} ${n}`).join(', ')}); statuses ${JSON.stringify(statuses)}`);
+console.log(
+  `sources: ${SOURCES.map((s) => `${s}=${snapshot.status(s)?.status ?? '?'}(${(snapshot.status(s) as { count?: number } | undefined)?.count ?? '-'})`).join(' ')}`,
+);
+console.log(
+  `requests: ${requests} (${Object.entries(attempts)
+    .map(([f, n]) => `${f} ${n}`)
+    .join(', ')}); statuses ${JSON.stringify(statuses)}`,
+);
 console.log(`simulator: throttled ${JSON.stringify(simStats.throttled)}, tokens issued ${simStats.tokens.issued}`);
 console.log(`wall time: ${(wallMs / 1000).toFixed(2)} s`);
-console.log(`lower bound from documented limits: ${(bound / 1000).toFixed(2)} s; ratio ${bound > 0 ? (wallMs / bound).toFixed(2) : 'n/a (no limit binds)'}`);
+console.log(
+  `lower bound from documented limits: ${(bound / 1000).toFixed(2)} s; ratio ${bound > 0 ? (wallMs / bound).toFixed(2) : 'n/a (no limit binds)'}`,
+);
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

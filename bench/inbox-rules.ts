@@ -52,12 +52,21 @@ async function generate(dir: string): Promise<{ withMailbox: number }> {
   const usersOut = createWriteStream(path.join(dir, 'graph/users.json'));
   usersOut.write('{"value":[');
   for (let i = 0; i < MAILBOXES; i++) {
-    const user = { id: id(i), userPrincipalName: `user${i}@${DOMAIN}`, displayName: `User ${i}`, accountEnabled: true, userType: 'Member' };
+    const user = {
+      id: id(i),
+      userPrincipalName: `user${i}@${DOMAIN}`,
+      displayName: `User ${i}`,
+      accountEnabled: true,
+      userType: 'Member',
+    };
     if (!usersOut.write(`${i === 0 ? '' : ','}${JSON.stringify(user)}`)) await once(usersOut, 'drain');
   }
   usersOut.end(']}');
   await once(usersOut, 'close');
-  await writeFile(path.join(dir, 'graph/domains.json'), JSON.stringify({ value: [{ id: DOMAIN, isVerified: true, isDefault: true, supportedServices: ['Email'] }] }));
+  await writeFile(
+    path.join(dir, 'graph/domains.json'),
+    JSON.stringify({ value: [{ id: DOMAIN, isVerified: true, isDefault: true, supportedServices: ['Email'] }] }),
+  );
   const out = createWriteStream(path.join(dir, 'graph/messageRules.jsonl'));
   let withMailbox = 0;
   for (let i = 0; i < MAILBOXES; i++) {
@@ -67,9 +76,34 @@ async function generate(dir: string): Promise<{ withMailbox: number }> {
       line = { ...base, status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'no mailbox' } } };
     } else {
       withMailbox++;
-      const rules = [{ id: `r${i}a`, displayName: 'Newsletters', sequence: 1, isEnabled: true, conditions: { senderContains: ['news'] }, actions: { markAsRead: true, stopProcessingRules: false } }];
-      if (i % 50 === 3) rules.push({ id: `r${i}b`, displayName: 'fwd', sequence: 2, isEnabled: true, conditions: {}, actions: { forwardTo: [{ emailAddress: { name: 'x', address: `x${i}@mail.test` } }] } } as never);
-      if (i % 100 === 11) rules.push({ id: `r${i}c`, displayName: '.', sequence: 3, isEnabled: true, conditions: { subjectContains: ['invoice'] }, actions: { delete: true, markAsRead: true } } as never);
+      const rules = [
+        {
+          id: `r${i}a`,
+          displayName: 'Newsletters',
+          sequence: 1,
+          isEnabled: true,
+          conditions: { senderContains: ['news'] },
+          actions: { markAsRead: true, stopProcessingRules: false },
+        },
+      ];
+      if (i % 50 === 3)
+        rules.push({
+          id: `r${i}b`,
+          displayName: 'fwd',
+          sequence: 2,
+          isEnabled: true,
+          conditions: {},
+          actions: { forwardTo: [{ emailAddress: { name: 'x', address: `x${i}@mail.test` } }] },
+        } as never);
+      if (i % 100 === 11)
+        rules.push({
+          id: `r${i}c`,
+          displayName: '.',
+          sequence: 3,
+          isEnabled: true,
+          conditions: { subjectContains: ['invoice'] },
+          actions: { delete: true, markAsRead: true },
+        } as never);
       line = { ...base, status: 200, body: { value: rules } };
     }
     if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
@@ -82,7 +116,11 @@ async function generate(dir: string): Promise<{ withMailbox: number }> {
     capturedAt: new Date().toISOString(),
     tool: { name: 'mailwarden', version: 'bench' },
     licences: { 'entra-id-p1': true, 'entra-id-p2': true },
-    sources: { 'graph.users': { status: 'ok' }, 'graph.domains': { status: 'ok' }, 'graph.messageRules': { status: 'ok' } },
+    sources: {
+      'graph.users': { status: 'ok' },
+      'graph.domains': { status: 'ok' },
+      'graph.messageRules': { status: 'ok' },
+    },
   };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return { withMailbox };
@@ -112,7 +150,10 @@ async function serve(dir: string): Promise<void> {
   };
   process.stdout.write(`${JSON.stringify(hello)}\n`);
   for await (const line of createInterface({ input: process.stdin })) {
-    if (line === 'stats') process.stdout.write(`${JSON.stringify({ stats: sim.stats(), rssMb: process.resourceUsage().maxRSS / 1024, cpuS: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 })}\n`);
+    if (line === 'stats')
+      process.stdout.write(
+        `${JSON.stringify({ stats: sim.stats(), rssMb: process.resourceUsage().maxRSS / 1024, cpuS: (process.cpuUsage().user + process.cpuUsage().system) / 1e6 })}\n`,
+      );
     if (line === 'close') break;
   }
   await sim.close();
@@ -127,7 +168,9 @@ const dir = await mkdtemp(path.join(tmpdir(), 'mailwarden-bench-rules-'));
 try {
   const generatedAt = Date.now();
   const { withMailbox } = await generate(dir);
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', dir], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const replies = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const read = async (): Promise<string> => {
     const next = await replies.next();
@@ -155,7 +198,12 @@ try {
       clientId: sim.credentials.clientId,
       credentials: { kind: 'client-secret', secret: sim.credentials.clientSecret },
       cloud: 'global',
-      endpoints: { graph: new URL(sim.graphUrl).origin, authority: sim.authorityUrl, tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: new URL(sim.exchangeUrl).origin },
+      endpoints: {
+        graph: new URL(sim.graphUrl).origin,
+        authority: sim.authorityUrl,
+        tokenExchangeAudience: 'api://AzureADTokenExchange',
+        exchange: new URL(sim.exchangeUrl).origin,
+      },
     },
     { logger: silentLogger, ca: sim.caCertificatePem },
   );
@@ -173,7 +221,14 @@ try {
   const { stats: before, cpuS: simCpuBefore } = await stats();
   const loadBefore = loadavg();
   const started = performance.now();
-  const memTimer = process.env.BENCH_MEM ? setInterval(() => { const m = process.memoryUsage(); console.log(`mem t=${((performance.now() - started) / 1000).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)} heapTotal=${(m.heapTotal / 2 ** 20).toFixed(0)} used=${(m.heapUsed / 2 ** 20).toFixed(0)} ext=${(m.external / 2 ** 20).toFixed(0)} ab=${(m.arrayBuffers / 2 ** 20).toFixed(0)}`); }, 2000) : undefined;
+  const memTimer = process.env.BENCH_MEM
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        console.log(
+          `mem t=${((performance.now() - started) / 1000).toFixed(0)} rss=${(m.rss / 2 ** 20).toFixed(0)} heapTotal=${(m.heapTotal / 2 ** 20).toFixed(0)} used=${(m.heapUsed / 2 ** 20).toFixed(0)} ext=${(m.external / 2 ** 20).toFixed(0)} ab=${(m.arrayBuffers / 2 ** 20).toFixed(0)}`,
+        );
+      }, 2000)
+    : undefined;
   const cpuBefore = process.cpuUsage();
   const collected = await messageRulesCollector()({
     logger: silentLogger,
@@ -191,9 +246,16 @@ try {
     capturedAt: now.toISOString(),
     tool: { name: 'mailwarden', version: 'bench' },
     licences: { 'entra-id-p1': true, 'entra-id-p2': true },
-    sources: { 'graph.messageRules': { status: 'ok' }, 'graph.domains': { status: 'ok' }, 'exo.inboxRule': { status: 'not_permitted', permission: 'n/a', reason: 'not collected in this benchmark' } },
+    sources: {
+      'graph.messageRules': { status: 'ok' },
+      'graph.domains': { status: 'ok' },
+      'exo.inboxRule': { status: 'not_permitted', permission: 'n/a', reason: 'not collected in this benchmark' },
+    },
   };
-  const snapshot = memorySnapshot(manifest, { 'graph.messageRules': collected.data, 'graph.domains': [{ id: DOMAIN, isVerified: true, supportedServices: ['Email'] }] });
+  const snapshot = memorySnapshot(manifest, {
+    'graph.messageRules': collected.data,
+    'graph.domains': [{ id: DOMAIN, isVerified: true, supportedServices: ['Email'] }],
+  });
   const evaluation = await evaluate(snapshot, policy, { now, domains: [DOMAIN] });
   const wallMs = performance.now() - started;
   if (memTimer) clearInterval(memTimer);
@@ -217,19 +279,35 @@ try {
   const loadAfter = loadavg();
   const rssMb = process.resourceUsage().maxRSS / 1024;
   const fmt = (l: number[]) => l.map((v) => v.toFixed(2)).join(' ');
-  console.log(`mailboxes:              ${MAILBOXES} (${withMailbox} with a mailbox; ${MAILBOXES - withMailbox} without, skipped and counted)`);
-  console.log(`client defaults:        ${BATCHES_IN_FLIGHT} batches in flight (20 requests each), global pace ${DEFAULT_GLOBAL_PACE.perSecond}/s (burst ${DEFAULT_GLOBAL_PACE.burst})`);
+  console.log(
+    `mailboxes:              ${MAILBOXES} (${withMailbox} with a mailbox; ${MAILBOXES - withMailbox} without, skipped and counted)`,
+  );
+  console.log(
+    `client defaults:        ${BATCHES_IN_FLIGHT} batches in flight (20 requests each), global pace ${DEFAULT_GLOBAL_PACE.perSecond}/s (burst ${DEFAULT_GLOBAL_PACE.burst})`,
+  );
   console.log(`wall time:              ${(wallMs / 1000).toFixed(1)} s (collect + judge both rule controls)`);
-  console.log(`requests:               ${outlook} Outlook (in ${batches} $batch envelopes) + ${directory} directory (/users pages)`);
+  console.log(
+    `requests:               ${outlook} Outlook (in ${batches} $batch envelopes) + ${directory} directory (/users pages)`,
+  );
   console.log(`429s received:          ${throttled} Outlook items`);
   console.log(`peak mailbox concurrency: ${after.peakMailboxConcurrency}`);
-  console.log(`lower bound (limits):   ${(lowerBoundMs / 1000).toFixed(2)} s = (ceil(${countedRequests} / ${globalLimit}) - 1) x ${globalWindowMs / 1000} s + 2 x ${LATENCY.medianMs} ms (first /users page, last rule request)`);
+  console.log(
+    `lower bound (limits):   ${(lowerBoundMs / 1000).toFixed(2)} s = (ceil(${countedRequests} / ${globalLimit}) - 1) x ${globalWindowMs / 1000} s + 2 x ${LATENCY.medianMs} ms (first /users page, last rule request)`,
+  );
   console.log(`ratio:                  ${(wallMs / lowerBoundMs).toFixed(2)} (target <= 1.5)`);
-  console.log(`peak RSS:               ${rssMb.toFixed(0)} MB (client: collect + judge); simulator process ${simRssMb.toFixed(0)} MB`);
+  console.log(
+    `peak RSS:               ${rssMb.toFixed(0)} MB (client: collect + judge); simulator process ${simRssMb.toFixed(0)} MB`,
+  );
   const heap = process.memoryUsage();
-  console.log(`heap at the end:        ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB used of ${(heap.heapTotal / 2 ** 20).toFixed(0)} MB; RSS now ${(heap.rss / 2 ** 20).toFixed(0)} MB`);
-  console.log(`CPU:                    client ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, simulator ${(simCpuAfter - simCpuBefore).toFixed(1)} s, over the wall time`);
-  console.log(`load average:           ${fmt(loadBefore)} before, ${fmt(loadAfter)} after (1, 5, 15 min; ${availableParallelism()} cores)`);
+  console.log(
+    `heap at the end:        ${(heap.heapUsed / 2 ** 20).toFixed(0)} MB used of ${(heap.heapTotal / 2 ** 20).toFixed(0)} MB; RSS now ${(heap.rss / 2 ** 20).toFixed(0)} MB`,
+  );
+  console.log(
+    `CPU:                    client ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s, simulator ${(simCpuAfter - simCpuBefore).toFixed(1)} s, over the wall time`,
+  );
+  console.log(
+    `load average:           ${fmt(loadBefore)} before, ${fmt(loadAfter)} after (1, 5, 15 min; ${availableParallelism()} cores)`,
+  );
   console.log(`findings:               ${fails.length} fail; sweep ${JSON.stringify(sweep)}`);
   await created.close();
   child.stdin.write('close\n');

@@ -16,5 +16,14 @@ await mkdir('node_modules/.cache', { recursive: true });
 // the bundle another is running (the audit worker re-executes this file).
 const checkout = createHash('sha256').update(process.cwd()).digest('hex').slice(0, 8);
 const outfile = `node_modules/.cache/mailwarden-bench-${path.basename(entry, '.ts')}-${checkout}.mjs`;
-await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', target: 'node24', outfile, packages: 'external', logLevel: 'warning' });
+await build({
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  outfile,
+  packages: 'external',
+  logLevel: 'warning',
+});
 await import(pathToFileURL(outfile).href);

@@ -73,7 +73,9 @@ function probed(stream: PageStream<SignIn>, probe: Probe): PageStream<SignIn> {
         }
         if (process.argv.includes('--heap') && before % 100_000 > probe.count % 100_000) {
           (globalThis as { gc?: () => void }).gc?.();
-          console.error(`heap after gc at ${probe.count}: ${mb(process.memoryUsage().heapUsed)} MB, rss ${mb(process.memoryUsage().rss)} MB`);
+          console.error(
+            `heap after gc at ${probe.count}: ${mb(process.memoryUsage().heapUsed)} MB, rss ${mb(process.memoryUsage().rss)} MB`,
+          );
         }
         // Between handing a page over and being asked for the next, the engine folds it.
         const cpu = process.cpuUsage();
@@ -106,7 +108,8 @@ function withProbe(snapshot: Snapshot, probe: Probe): Snapshot {
   return {
     manifest: snapshot.manifest,
     status: (id) => snapshot.status(id),
-    data: ((id: Parameters<Snapshot['data']>[0]) => (id === 'graph.signIns' ? stream : snapshot.data(id))) as Snapshot['data'],
+    data: ((id: Parameters<Snapshot['data']>[0]) =>
+      id === 'graph.signIns' ? stream : snapshot.data(id)) as Snapshot['data'],
   };
 }
 
@@ -139,7 +142,12 @@ async function phase(name: string, dir: string): Promise<void> {
     for await (const page of generator()) probe.count += page.length;
   } else if (name === 'generator') {
     const stream: PageStream<SignIn> = { pages: generator };
-    results = await judge(withProbe(memorySnapshot(manifest(), { 'graph.signIns': stream, 'graph.riskyUsers': [], 'graph.riskDetections': [] }), probe));
+    results = await judge(
+      withProbe(
+        memorySnapshot(manifest(), { 'graph.signIns': stream, 'graph.riskyUsers': [], 'graph.riskDetections': [] }),
+        probe,
+      ),
+    );
   } else if (name === 'snapshot') {
     results = await judge(withProbe(await readSnapshotFolder(dir), probe));
   } else if (name === 'simulator') {
@@ -151,7 +159,12 @@ async function phase(name: string, dir: string): Promise<void> {
         clientId: sim.clientId,
         credentials: { kind: 'client-secret', secret: sim.clientSecret },
         cloud: 'global',
-        endpoints: { graph: sim.graphOrigin, authority: sim.authorityUrl, tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: sim.exchangeOrigin },
+        endpoints: {
+          graph: sim.graphOrigin,
+          authority: sim.authorityUrl,
+          tokenExchangeAudience: 'api://AzureADTokenExchange',
+          exchange: sim.exchangeOrigin,
+        },
       },
       {
         logger: silentLogger,
@@ -162,9 +175,19 @@ async function phase(name: string, dir: string): Promise<void> {
       },
     );
     try {
-      const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
+      const collector = liveCollector({
+        mode: 'simulate',
+        tenantId: sim.tenantId,
+        clients: created.clients,
+        extraDomains: [],
+        now: () => NOW,
+      });
       const policy = signInPolicy(allSignInControls(), NOW);
-      const snapshot = await collector.collect({ sources: new Set(['graph.signIns', 'graph.riskyUsers', 'graph.riskDetections']), policy, logger: silentLogger });
+      const snapshot = await collector.collect({
+        sources: new Set(['graph.signIns', 'graph.riskyUsers', 'graph.riskDetections']),
+        policy,
+        logger: silentLogger,
+      });
       results = await judge(withProbe(snapshot, probe));
     } finally {
       await created.close();
@@ -176,7 +199,22 @@ async function phase(name: string, dir: string): Promise<void> {
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const peak = mb(process.resourceUsage().maxRSS * 1024);
   console.log(
-    JSON.stringify({ phase: name, loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), events: probe.count, seconds: Math.round(seconds * 100) / 100, eventsPerSecond: Math.round(probe.count / seconds), cpuSeconds: Math.round(cpuSeconds * 100) / 100, eventsPerCpuSecond: Math.round(probe.count / cpuSeconds), detectorCpuSeconds: Math.round(probe.foldMicros / 1e4) / 100, detectorEventsPerCpuSecond: Math.round(probe.count / (probe.foldMicros / 1e6)), peakRssMb: peak, rssMbAt: probe.rss, liveHeapMbAt: probe.heap, results: summary(results), ...extra }),
+    JSON.stringify({
+      phase: name,
+      loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+      events: probe.count,
+      seconds: Math.round(seconds * 100) / 100,
+      eventsPerSecond: Math.round(probe.count / seconds),
+      cpuSeconds: Math.round(cpuSeconds * 100) / 100,
+      eventsPerCpuSecond: Math.round(probe.count / cpuSeconds),
+      detectorCpuSeconds: Math.round(probe.foldMicros / 1e4) / 100,
+      detectorEventsPerCpuSecond: Math.round(probe.count / (probe.foldMicros / 1e6)),
+      peakRssMb: peak,
+      rssMbAt: probe.rss,
+      liveHeapMbAt: probe.heap,
+      results: summary(results),
+      ...extra,
+    }),
   );
 }
 
@@ -209,12 +247,20 @@ async function serve(dir: string): Promise<void> {
   const cpu = process.cpuUsage(cpuStart);
   const requests = sim.stats().requests.reports;
   await sim.close();
-  console.log(JSON.stringify({ requests, simulatorCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100, simulatorPeakRssMb: mb(process.resourceUsage().maxRSS * 1024) }));
+  console.log(
+    JSON.stringify({
+      requests,
+      simulatorCpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
+      simulatorPeakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+    }),
+  );
 }
 
 /** Starts `--phase serve` in its own process and waits until it listens. */
 async function servingChild(dir: string): Promise<Serving & { stop(): Promise<Record<string, unknown>> }> {
-  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--phase', 'serve', '--dir', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--phase', 'serve', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: proc.stdout });
   const iterator = lines[Symbol.asyncIterator]();
   const first = await iterator.next();
@@ -258,7 +304,17 @@ async function writeSnapshot(dir: string): Promise<void> {
 function child(name: string, dir: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     const controls = arg('controls', '');
-    const args = ['--expose-gc', fileURLToPath(import.meta.url), '--phase', name, '--dir', dir, '--events', String(events), ...(controls ? ['--controls', controls] : [])];
+    const args = [
+      '--expose-gc',
+      fileURLToPath(import.meta.url),
+      '--phase',
+      name,
+      '--dir',
+      dir,
+      '--events',
+      String(events),
+      ...(controls ? ['--controls', controls] : []),
+    ];
     const proc = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -278,7 +334,11 @@ async function main(): Promise<void> {
   if (only === 'serve') return serve(dir);
   if (only !== '') return phase(only, dir);
   const phases = arg('phases', 'generator-only,generator,snapshot,simulator').split(',');
-  console.log(`sign-in detectors: ${events.toLocaleString('en')} events, ${USERS.toLocaleString('en')} users, Node ${process.version}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `sign-in detectors: ${events.toLocaleString('en')} events, ${USERS.toLocaleString('en')} users, Node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   if (phases.includes('snapshot') || phases.includes('simulator')) {
     if (arg('reuse', '') !== '' && (await writtenEvents(dir)) === events) {
       console.log(`snapshot in ${dir} reused (--reuse)`);
@@ -298,7 +358,9 @@ async function main(): Promise<void> {
   const det = rows.find((r) => r.phase === 'generator');
   if (gen && det && typeof gen.seconds === 'number' && typeof det.seconds === 'number') {
     const detectorSeconds = det.seconds - gen.seconds;
-    console.log(`detectors alone (generator time subtracted): ${Math.round(events / detectorSeconds).toLocaleString('en')} events/s`);
+    console.log(
+      `detectors alone (generator time subtracted): ${Math.round(events / detectorSeconds).toLocaleString('en')} events/s`,
+    );
   }
   if (!arg('keep', '')) await rm(dir, { recursive: true, force: true });
 }

@@ -41875,7 +41875,8 @@ function parseDkimKey(record, options2 = {}) {
     return { ...base, tags, valid: false, error: "bad-version", detail: `v=${tags.v}` };
   }
   const k = tags.k ?? "rsa";
-  if (k !== "rsa" && k !== "ed25519") return { ...base, tags, valid: false, error: "unknown-key-type", detail: `k=${k}` };
+  if (k !== "rsa" && k !== "ed25519")
+    return { ...base, tags, valid: false, error: "unknown-key-type", detail: `k=${k}` };
   if (tags.p === void 0) return { ...base, tags, valid: false, error: "missing-p" };
   const flags = (tags.t ?? "").split(":").map((f) => f.trim());
   const services = tags.s === void 0 ? ["*"] : tags.s.split(":").map((s) => s.trim());
@@ -41891,20 +41892,30 @@ function parseDkimKey(record, options2 = {}) {
   };
   const p = tags.p.replace(/[\s]/g, "");
   if (p === "") return { ...common, valid: true, revoked: true, usableForEmail: false, error: "key-revoked" };
-  if (!BASE64.test(p) || p.length % 4 !== 0) return { ...common, valid: false, usableForEmail: false, error: "key-syntax", detail: "p= is not base64" };
+  if (!BASE64.test(p) || p.length % 4 !== 0)
+    return { ...common, valid: false, usableForEmail: false, error: "key-syntax", detail: "p= is not base64" };
   const bits = keyBits(k, Buffer.from(p, "base64"));
-  if (typeof bits === "string") return { ...common, valid: false, usableForEmail: false, error: "key-syntax", detail: bits };
+  if (typeof bits === "string")
+    return { ...common, valid: false, usableForEmail: false, error: "key-syntax", detail: bits };
   const key = { ...common, valid: true, keyBits: bits };
   if (!key.usableForEmail) return { ...key, error: "service-type", detail: `s=${tags.s ?? ""}` };
-  if (k === "rsa" && bits < minBits) return { ...key, usableForEmail: false, error: "key-too-short", detail: `${bits} bits, at least ${minBits} required` };
+  if (k === "rsa" && bits < minBits)
+    return {
+      ...key,
+      usableForEmail: false,
+      error: "key-too-short",
+      detail: `${bits} bits, at least ${minBits} required`
+    };
   const signature = options2.signature;
   if (signature?.a !== void 0 && hashAlgs !== void 0) {
     const hash = signature.a.split("-")[1] ?? "";
-    if (!hashAlgs.includes(hash)) return { ...key, error: "hash-not-allowed", detail: `h=${tags.h ?? ""} does not allow ${hash}` };
+    if (!hashAlgs.includes(hash))
+      return { ...key, error: "hash-not-allowed", detail: `h=${tags.h ?? ""} does not allow ${hash}` };
   }
   if (key.strictSubdomain && signature?.d !== void 0 && signature.i !== void 0) {
     const iDomain = signature.i.slice(signature.i.lastIndexOf("@") + 1).toLowerCase();
-    if (iDomain !== signature.d.toLowerCase()) return { ...key, error: "i-not-equal-d", detail: `t=s and i= domain ${iDomain} is not d=${signature.d}` };
+    if (iDomain !== signature.d.toLowerCase())
+      return { ...key, error: "i-not-equal-d", detail: `t=s and i= domain ${iDomain} is not d=${signature.d}` };
   }
   return key;
 }
@@ -41932,13 +41943,23 @@ async function lookup(resolver, name3, type, map) {
   return { ok: true, values, nxdomain: answer.rcode === "NXDOMAIN" };
 }
 function lookupTxt(resolver, name3) {
-  return lookup(resolver, name3, "TXT", (r) => Array.isArray(r.data) ? r.data.join("") : typeof r.data === "string" ? r.data : void 0);
+  return lookup(
+    resolver,
+    name3,
+    "TXT",
+    (r) => Array.isArray(r.data) ? r.data.join("") : typeof r.data === "string" ? r.data : void 0
+  );
 }
 function lookupAddresses(resolver, name3, type) {
   return lookup(resolver, name3, type, (r) => typeof r.data === "string" ? r.data : void 0);
 }
 function lookupMx(resolver, name3) {
-  return lookup(resolver, name3, "MX", (r) => typeof r.data === "object" && !Array.isArray(r.data) ? r.data : void 0);
+  return lookup(
+    resolver,
+    name3,
+    "MX",
+    (r) => typeof r.data === "object" && !Array.isArray(r.data) ? r.data : void 0
+  );
 }
 function lookupPtr(resolver, name3) {
   return lookup(resolver, name3, "PTR", (r) => typeof r.data === "string" ? r.data : void 0);
@@ -41995,7 +42016,8 @@ function parseDmarcRecord(text7) {
     const name3 = part.slice(0, eq).trim().toLowerCase();
     const value = part.slice(eq + 1).trim();
     if (first) {
-      if (name3 !== "v" || value !== "DMARC1") return { ok: false, error: "not-dmarc", detail: "the record does not start with v=DMARC1" };
+      if (name3 !== "v" || value !== "DMARC1")
+        return { ok: false, error: "not-dmarc", detail: "the record does not start with v=DMARC1" };
       first = false;
       continue;
     }
@@ -42071,7 +42093,8 @@ function parseDmarcRecord(text7) {
 function selectDmarcRecord(txt) {
   const candidates = txt.filter(isDmarcCandidate);
   if (candidates.length === 0) return { ok: false, error: "no-record", detail: "no TXT record starts with v=DMARC1" };
-  if (candidates.length > 1) return { ok: false, error: "multiple-records", detail: `${candidates.length} DMARC records` };
+  if (candidates.length > 1)
+    return { ok: false, error: "multiple-records", detail: `${candidates.length} DMARC records` };
   return parseDmarcRecord(candidates[0] ?? "");
 }
 
@@ -42091,7 +42114,8 @@ async function recordAt(resolver, domain) {
   const txt = await lookupTxt(resolver, `_dmarc.${domain}`);
   if (!txt.ok) return { kind: "error", failed: txt.failed };
   const parsed2 = selectDmarcRecord(txt.values);
-  if (parsed2.ok) return { kind: "record", record: parsed2.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? "" };
+  if (parsed2.ok)
+    return { kind: "record", record: parsed2.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? "" };
   const step = { domain, outcome: parsed2.error, detail: parsed2.detail };
   return parsed2.error === "multiple-records" ? { kind: "stop", step } : { kind: "none", step };
 }
@@ -42105,7 +42129,14 @@ async function discoverDmarc(resolver, domain) {
         return { status: "temperror", domain: name3, failed: level.failed, steps };
       case "record":
         steps.push({ domain: candidate, outcome: "record" });
-        return { status: "found", domain: name3, policyDomain: candidate, record: level.record, recordText: level.text, steps };
+        return {
+          status: "found",
+          domain: name3,
+          policyDomain: candidate,
+          record: level.record,
+          recordText: level.text,
+          steps
+        };
       case "stop":
         steps.push(level.step);
         return { status: "none", domain: name3, reason: `${level.step.detail ?? ""} at _dmarc.${candidate}`, steps };
@@ -43243,7 +43274,8 @@ function pslOrganizationalDomain(domain) {
 // src/collect/dns/normalise-name-fast.ts
 function normaliseNameFast(name3) {
   const last = name3.length - 1;
-  if (last < 0 || name3.charCodeAt(0) <= 32 || name3.charCodeAt(last) <= 32 || name3.charCodeAt(last) === 46) return normaliseName(name3);
+  if (last < 0 || name3.charCodeAt(0) <= 32 || name3.charCodeAt(last) <= 32 || name3.charCodeAt(last) === 46)
+    return normaliseName(name3);
   for (let i = 0; i <= last; i++) {
     const c = name3.charCodeAt(i);
     if (c >= 65 && c <= 90 || c >= 128) return normaliseName(name3);
@@ -43636,7 +43668,12 @@ var SpfAbort = class extends Error {
   reason;
   failed;
 };
-var QUALIFIER_RESULT = { "+": "pass", "-": "fail", "~": "softfail", "?": "neutral" };
+var QUALIFIER_RESULT = {
+  "+": "pass",
+  "-": "fail",
+  "~": "softfail",
+  "?": "neutral"
+};
 function validDomain(domain) {
   const end = domain.charCodeAt(domain.length - 1) === 46 ? domain.length - 1 : domain.length;
   if (end <= 0 || end > 253) return false;
@@ -43683,7 +43720,10 @@ function bump(state3) {
 function voidLookup(state3, question) {
   state3.voids++;
   if (state3.voids > state3.limits.maxVoidLookups) {
-    throw new SpfAbort("permerror", `more than ${state3.limits.maxVoidLookups} void lookups, the last ${question} (RFC 7208 §4.6.4)`);
+    throw new SpfAbort(
+      "permerror",
+      `more than ${state3.limits.maxVoidLookups} void lookups, the last ${question} (RFC 7208 §4.6.4)`
+    );
   }
 }
 async function validatedNames(state3) {
@@ -43737,7 +43777,9 @@ async function expand(state3, text7, domain, exp) {
     if (m[2] !== "") parts = parts.slice(-Number(m[2]));
     let expanded = parts.join(".");
     if (letter !== letter.toLowerCase()) {
-      expanded = [...Buffer.from(expanded, "utf8")].map((b) => URI_UNRESERVED.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`).join("");
+      expanded = [...Buffer.from(expanded, "utf8")].map(
+        (b) => URI_UNRESERVED.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, "0")}`
+      ).join("");
     }
     out += expanded;
   }
@@ -43845,7 +43887,10 @@ async function matches(state3, directive, domain, node) {
       if (!mx.ok) throw new SpfAbort("temperror", `DNS error on ${target}/MX`, mx.failed);
       if (mx.values.length === 0) voidLookup(state3, `${target}/MX`);
       if (mx.values.length > state3.limits.maxNames) {
-        throw new SpfAbort("permerror", `mx:${target} has ${mx.values.length} MX records (limit ${state3.limits.maxNames})`);
+        throw new SpfAbort(
+          "permerror",
+          `mx:${target} has ${mx.values.length} MX records (limit ${state3.limits.maxNames})`
+        );
       }
       const cidr = state3.ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6;
       for (const host of [...mx.values].sort((a, b) => a.preference - b.preference)) {
@@ -43924,9 +43969,11 @@ async function checkHostAt(state3, domain, via, parent) {
   }
 }
 async function evaluateDomain(state3, domain, node) {
-  if (!validDomain(domain)) return { result: "none", reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
+  if (!validDomain(domain))
+    return { result: "none", reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
   const txt = await lookupTxt(state3.resolver, domain);
-  if (!txt.ok) return { result: "temperror", reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
+  if (!txt.ok)
+    return { result: "temperror", reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
   let text7;
   let count = 0;
   for (const value of txt.values) {
@@ -43937,11 +43984,19 @@ async function evaluateDomain(state3, domain, node) {
   if (text7 === void 0) return { result: "none", reason: `${domain} publishes no SPF record` };
   if (count > 1) return { result: "permerror", reason: `${domain} publishes ${count} SPF records (RFC 7208 §4.5)` };
   node.record = text7;
-  if (!printableAscii(text7)) return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
+  if (!printableAscii(text7))
+    return { result: "permerror", reason: `the SPF record of ${domain} has non-ASCII characters` };
   const parsed2 = parseSpfRecordCached(text7);
-  if (!parsed2.ok) return { result: "permerror", reason: `syntax error in the SPF record of ${domain}: ${parsed2.error}` };
+  if (!parsed2.ok)
+    return { result: "permerror", reason: `syntax error in the SPF record of ${domain}: ${parsed2.error}` };
   const record = parsed2.record;
-  state3.prefetched += prefetchSpfLookups(state3.resolver, record, domain, state3.ip.version, state3.limits.maxDnsTerms - state3.prefetched);
+  state3.prefetched += prefetchSpfLookups(
+    state3.resolver,
+    record,
+    domain,
+    state3.ip.version,
+    state3.limits.maxDnsTerms - state3.prefetched
+  );
   for (const directive of record.directives) {
     const kind = directive.mechanism.kind;
     const matched = kind === "all" || kind === "ip4" || kind === "ip6" ? matchesAddress(state3, directive.mechanism) : await matches(state3, directive, domain, node);
@@ -43957,15 +44012,26 @@ async function evaluateDomain(state3, domain, node) {
     node.lookups++;
     const target = plainTarget(record.redirect, domain) ?? await targetName(state3, record.redirect, domain);
     const result = await checkHostAt(state3, target, "redirect", node);
-    if (result.result === "none") return { result: "permerror", reason: `redirect=${target} has no SPF record (RFC 7208 §6.1)` };
+    if (result.result === "none")
+      return { result: "permerror", reason: `redirect=${target} has no SPF record (RFC 7208 §6.1)` };
     return result;
   }
-  return { result: "neutral", reason: `no mechanism matched in the record of ${domain} (default neutral, RFC 7208 §4.7)` };
+  return {
+    result: "neutral",
+    reason: `no mechanism matched in the record of ${domain} (default neutral, RFC 7208 §4.7)`
+  };
 }
 async function checkHost(resolver, input, limits = SPF_LIMITS) {
   const ip = parseIp(input.ip);
   const root = { domain: normaliseName(input.domain), via: "top", lookups: 0, totalLookups: 0, children: [] };
-  if (!ip) return { result: "permerror", reason: `"${input.ip}" is not an IP address`, lookups: 0, voidLookups: 0, tree: root };
+  if (!ip)
+    return {
+      result: "permerror",
+      reason: `"${input.ip}" is not an IP address`,
+      lookups: 0,
+      voidLookups: 0,
+      tree: root
+    };
   const sender = input.sender === "" ? `postmaster@${input.helo}` : input.sender.startsWith("@") ? `postmaster${input.sender}` : input.sender;
   const state3 = { resolver, limits, ip, input, sender, terms: 0, voids: 0, prefetched: 0 };
   const holder = { domain: "", via: "top", lookups: 0, totalLookups: 0, children: [] };
@@ -43991,7 +44057,11 @@ async function lookupSpf(resolver, domain) {
   const records = txt.values.filter(isSpfRecord);
   if (records.length !== 1) return { records };
   const probe = await checkHost(resolver, { ip: SPF_PROBE_IP, domain, sender: `postmaster@${domain}`, helo: domain });
-  return { records, probe, ...probe.result === "temperror" && probe.failedQuery ? { failed: probe.failedQuery } : {} };
+  return {
+    records,
+    probe,
+    ...probe.result === "temperror" && probe.failedQuery ? { failed: probe.failedQuery } : {}
+  };
 }
 var M365_SPF_DOMAIN = "spf.protection.outlook.com";
 async function microsoftSendingAddress(resolver, spfDomain = M365_SPF_DOMAIN) {
@@ -44016,7 +44086,8 @@ async function microsoftSendingAddress(resolver, spfDomain = M365_SPF_DOMAIN) {
         if (m.cidr < 32) bytes[3] = (bytes[3] ?? 0) | 1;
         return { ip: bytes.join("."), network: `${m.address}/${m.cidr}` };
       }
-      if (m.kind === "ip6" && firstV6 === void 0 && parseIp6(m.address)) firstV6 = { ip: m.address, network: `${m.address}/${m.cidr}` };
+      if (m.kind === "ip6" && firstV6 === void 0 && parseIp6(m.address))
+        firstV6 = { ip: m.address, network: `${m.address}/${m.cidr}` };
       if (m.kind === "include" && !m.domain.includes("%")) includes.push(m.domain);
     }
     queue.unshift(...includes);
@@ -44028,7 +44099,12 @@ async function lookupM365Authorization(resolver, domain, spfDomain = M365_SPF_DO
   if ("failed" in address) return { failed: address.failed };
   if ("missing" in address) return { missing: address.missing };
   const outcome = await checkHost(resolver, { ip: address.ip, domain, sender: `postmaster@${domain}`, helo: domain });
-  return { ip: address.ip, network: address.network, outcome, ...outcome.result === "temperror" && outcome.failedQuery ? { failed: outcome.failedQuery } : {} };
+  return {
+    ip: address.ip,
+    network: address.network,
+    outcome,
+    ...outcome.result === "temperror" && outcome.failedQuery ? { failed: outcome.failedQuery } : {}
+  };
 }
 async function lookupDkim(resolver, domain, selectors, minBits) {
   const out = [];
@@ -44063,14 +44139,18 @@ async function lookupReportAuthorisations(resolver, policyDomain, uris) {
     }
     const txt = await lookupTxt(resolver, `${policyDomain}._report._dmarc.${domain}`);
     if (!txt.ok) out.push({ uri, kind, domain, internal, failed: txt.failed });
-    else out.push({ uri, kind, domain, internal, authorised: txt.values.some((t) => /^v\s*=\s*DMARC1\s*(;|$)/.test(t)) });
+    else
+      out.push({ uri, kind, domain, internal, authorised: txt.values.some((t) => /^v\s*=\s*DMARC1\s*(;|$)/.test(t)) });
   }
   return out;
 }
 async function lookupMxRecords(resolver, domain) {
   const mx = await lookupMx(resolver, domain);
   if (!mx.ok) return { failed: mx.failed, exchanges: [], nxdomain: false };
-  return { exchanges: mx.values.map((m) => ({ preference: m.preference, exchange: normaliseName(m.exchange) })), nxdomain: mx.nxdomain };
+  return {
+    exchanges: mx.values.map((m) => ({ preference: m.preference, exchange: normaliseName(m.exchange) })),
+    nxdomain: mx.nxdomain
+  };
 }
 async function lookupTxtAt(resolver, name3) {
   const txt = await lookupTxt(resolver, name3);
@@ -44095,7 +44175,11 @@ async function lookupDmarcReporting(resolver, domain) {
   return { discovery, destinations: await lookupReportAuthorisations(resolver, discovery.policyDomain, uris) };
 }
 async function lookupParked(resolver, domain) {
-  return { txt: await lookupTxtAt(resolver, domain), dmarc: await discoverDmarc(resolver, domain), mx: await lookupMxRecords(resolver, domain) };
+  return {
+    txt: await lookupTxtAt(resolver, domain),
+    dmarc: await discoverDmarc(resolver, domain),
+    mx: await lookupMxRecords(resolver, domain)
+  };
 }
 
 // src/mailauth/control-lookups.ts
@@ -44215,14 +44299,17 @@ async function collectDns(context5) {
     const settings = context5.policy.controls.get(control);
     if (!settings?.enabled) continue;
     const lookups = CONTROL_LOOKUPS[control];
-    for (const domain of controlTargets(control, domains, context5.policy)) work.push(lookups(recorder, https5, domain, settings.params));
+    for (const domain of controlTargets(control, domains, context5.policy))
+      work.push(lookups(recorder, https5, domain, settings.params));
   }
   if (context5.policy.controls.get("dkim.signing")?.enabled) {
     const excluded = new Set(context5.policy.domains.exclude.map((d) => d.toLowerCase()));
     for (const d of context5.earlier("graph.domains") ?? []) {
       const domain = d.id.toLowerCase().replace(/\.$/, "");
-      if (d.isVerified === false || !(d.supportedServices ?? []).includes("Email") || d.isInitial === true || excluded.has(domain)) continue;
-      for (const selector of ["selector1", "selector2"]) work.push(recorder.resolve(`${selector}._domainkey.${domain}`, "CNAME"));
+      if (d.isVerified === false || !(d.supportedServices ?? []).includes("Email") || d.isInitial === true || excluded.has(domain))
+        continue;
+      for (const selector of ["selector1", "selector2"])
+        work.push(recorder.resolve(`${selector}._domainkey.${domain}`, "CNAME"));
     }
   }
   await Promise.all(work);
@@ -44250,7 +44337,12 @@ var MAILBOX_PROPERTIES = [
   "ForwardingSmtpAddress",
   "DeliverToMailboxAndForward"
 ];
-var CAS_MAILBOX_PROPERTIES = ["Identity", "Name", "PrimarySmtpAddress", "SmtpClientAuthenticationDisabled"];
+var CAS_MAILBOX_PROPERTIES = [
+  "Identity",
+  "Name",
+  "PrimarySmtpAddress",
+  "SmtpClientAuthenticationDisabled"
+];
 function projectObject(object, properties) {
   const out = {};
   for (const property of properties) if (Object.hasOwn(object, property)) out[property] = object[property];
@@ -44352,7 +44444,11 @@ function cmdletCollector(cmdlet, parameters = {}, properties) {
     const exchange = context5.clients.exchange;
     if (!exchange) return noClient();
     try {
-      const value = await exchange.invoke(cmdlet, parameters, properties ? { properties } : {});
+      const value = await exchange.invoke(
+        cmdlet,
+        parameters,
+        properties ? { properties } : {}
+      );
       return { status: { status: "ok", count: value.length }, data: value };
     } catch (error2) {
       return failure(error2, cmdlet, true);
@@ -44442,7 +44538,10 @@ var SOURCE_REQUIREMENTS = {
     licence: "entra-id-p1",
     endpoint: "GET /reports/authenticationMethods/userRegistrationDetails"
   },
-  "graph.conditionalAccessPolicies": { permission: "Policy.Read.All", endpoint: "GET /identity/conditionalAccess/policies" },
+  "graph.conditionalAccessPolicies": {
+    permission: "Policy.Read.All",
+    endpoint: "GET /identity/conditionalAccess/policies"
+  },
   "graph.securityDefaults": {
     permission: "Policy.Read.All",
     endpoint: "GET /policies/identitySecurityDefaultsEnforcementPolicy"
@@ -44562,7 +44661,8 @@ var ShapeReader = class {
     return `a ${typeof value}`;
   }
   object(value, field2) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) this.fail(field2, `is ${this.describe(value)}, expected an object`);
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      this.fail(field2, `is ${this.describe(value)}, expected an object`);
     return value;
   }
   /** An object that Graph may send as null (e.g. `grantControls` of a session-only policy). */
@@ -44571,7 +44671,8 @@ var ShapeReader = class {
     return this.object(value, field2);
   }
   string(value, field2) {
-    if (typeof value !== "string") this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a string`);
+    if (typeof value !== "string")
+      this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a string`);
     return value;
   }
   optionalString(value, field2) {
@@ -44579,7 +44680,8 @@ var ShapeReader = class {
     return this.string(value, field2);
   }
   boolean(value, field2) {
-    if (typeof value !== "boolean") this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a boolean`);
+    if (typeof value !== "boolean")
+      this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected a boolean`);
     return value;
   }
   optionalBoolean(value, field2) {
@@ -44588,7 +44690,8 @@ var ShapeReader = class {
   }
   /** A string collection. Graph sends `[]` for an empty collection, so `null` is a shape error. */
   strings(value, field2) {
-    if (!Array.isArray(value)) this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected an array`);
+    if (!Array.isArray(value))
+      this.fail(field2, `is ${value === void 0 ? "missing" : this.describe(value)}, expected an array`);
     return value.map((item, i) => this.string(item, `${field2}[${i}]`));
   }
   /**
@@ -44685,7 +44788,10 @@ function readPolicy(r, item, at) {
       builtInControls: r.stringsOrEmpty(grant.builtInControls, `${at}.grantControls.builtInControls`),
       authenticationStrength: strength ? {
         id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
-        displayName: r.optionalString(strength.displayName, `${at}.grantControls.authenticationStrength.displayName`)
+        displayName: r.optionalString(
+          strength.displayName,
+          `${at}.grantControls.authenticationStrength.displayName`
+        )
       } : null
     } : null
   };
@@ -44726,7 +44832,9 @@ async function roleAssignments(graph) {
   const r = new ShapeReader(endpoint(ROLE_ASSIGNMENTS_PATH));
   const assignments = await readCollection(graph, ROLE_ASSIGNMENTS_PATH, (item, at) => readAssignment(r, item, at));
   const groupIds = [
-    ...new Set(assignments.filter((a) => a.principal?.["@odata.type"] === "#microsoft.graph.group").map((a) => a.principalId))
+    ...new Set(
+      assignments.filter((a) => a.principal?.["@odata.type"] === "#microsoft.graph.group").map((a) => a.principalId)
+    )
   ];
   const members = /* @__PURE__ */ new Map();
   await Promise.all(
@@ -44769,7 +44877,8 @@ async function registrationDetails(graph) {
   try {
     return await readCollection(graph, REGISTRATION_PATH_TOP, read);
   } catch (error2) {
-    if (error2 instanceof GraphRequestError && error2.status === 400) return readCollection(graph, REGISTRATION_PATH, read);
+    if (error2 instanceof GraphRequestError && error2.status === 400)
+      return readCollection(graph, REGISTRATION_PATH, read);
     throw error2;
   }
 }
@@ -44777,7 +44886,11 @@ var length = (data) => data.length;
 var identityCollectors = {
   "graph.users": graphSource("graph.users", collection(USERS_PATH, readUser), length),
   "graph.userRegistrationDetails": graphSource("graph.userRegistrationDetails", registrationDetails, length),
-  "graph.conditionalAccessPolicies": graphSource("graph.conditionalAccessPolicies", collection(CA_POLICIES_PATH, readPolicy), length),
+  "graph.conditionalAccessPolicies": graphSource(
+    "graph.conditionalAccessPolicies",
+    collection(CA_POLICIES_PATH, readPolicy),
+    length
+  ),
   "graph.securityDefaults": graphSource("graph.securityDefaults", securityDefaults, () => void 0),
   "graph.authenticationStrengthPolicies": graphSource(
     "graph.authenticationStrengthPolicies",
@@ -44942,7 +45055,8 @@ function bodyOf(item) {
   const body = item.body;
   if (!isJsonObject(body)) return { error: { code: "InvalidBody", message: "the batch item has no JSON body" } };
   if (item.status >= 200 && item.status < 300) {
-    if (!Array.isArray(body.value)) return { error: { code: "InvalidBody", message: "the batch item has no value array" } };
+    if (!Array.isArray(body.value))
+      return { error: { code: "InvalidBody", message: "the batch item has no value array" } };
     return { value: body.value };
   }
   const error2 = isJsonObject(body.error) ? body.error : {};
@@ -44972,7 +45086,9 @@ async function folderNames(graph, items) {
   const out = /* @__PURE__ */ new Map();
   for (let i = 0; i < wanted.length; i += 20) {
     const chunk = wanted.slice(i, i + 20);
-    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: "GET", url: FOLDER_PATH(w.user, w.folder) })));
+    const responses = await graph.batch(
+      chunk.map((w, j) => ({ id: String(j), method: "GET", url: FOLDER_PATH(w.user, w.folder) }))
+    );
     for (const response of responses) {
       const asked = chunk[Number(response.id)];
       const body = response.body;
@@ -45089,7 +45205,10 @@ function messageRulesCollector(options2 = {}) {
           };
         }
       }
-      return { status: { status: "ok" }, data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done }) };
+      return {
+        status: { status: "ok" },
+        data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done })
+      };
     } catch (error2) {
       if (error2 instanceof GraphRequestError && (error2.status === 401 || error2.status === 403)) {
         return {
@@ -45117,7 +45236,12 @@ var dkimControls = [
     defaultSeverity: "medium",
     sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
     parameters: {},
-    references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"], nist: ["SC-8", "SI-7"] },
+    references: {
+      scuba: ["MS.EXO.3.1v1"],
+      cis: ["2.1.9"],
+      hipaa: ["164.312(c)(1)", "164.312(e)(2)(i)"],
+      nist: ["SC-8", "SI-7"]
+    },
     remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
     limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
     enabledByDefault: true
@@ -46057,7 +46181,9 @@ async function collectSignIns(context5) {
         yield checkPage(result.value);
         result = await next;
       }
-      context5.logger.info(`graph.signIns: read ${pages} page(s) for ${odataTime(window2.start)} to ${odataTime(window2.end)}`);
+      context5.logger.info(
+        `graph.signIns: read ${pages} page(s) for ${odataTime(window2.start)} to ${odataTime(window2.end)}`
+      );
     }
   };
   return { status: { status: "ok" }, data: stream };
@@ -46277,7 +46403,8 @@ var DohSessions = class {
   closed = false;
   sessionFor(origin) {
     const existing = this.sessions.get(origin);
-    if (existing && !existing.session.closed && !existing.session.destroyed && existing.error === void 0) return existing;
+    if (existing && !existing.session.closed && !existing.session.destroyed && existing.error === void 0)
+      return existing;
     const ca = this.options.ca;
     const session = http2.connect(origin, ca === void 0 ? {} : { ca: typeof ca === "string" ? ca : [...ca] });
     const entry = { session };
@@ -46311,7 +46438,10 @@ var DohSessions = class {
         target = new URL(url);
         entry = this.sessionFor(target.origin);
       } catch (error2) {
-        finish({ kind: "failed", detail: `DoH request failed: ${error2 instanceof Error ? error2.message : String(error2)}` });
+        finish({
+          kind: "failed",
+          detail: `DoH request failed: ${error2 instanceof Error ? error2.message : String(error2)}`
+        });
         return;
       }
       const request3 = entry.session.request({
@@ -46337,7 +46467,10 @@ var DohSessions = class {
         received += chunk.length;
         if (received > MAX_MESSAGE_BYTES) {
           request3.close(http2.constants.NGHTTP2_CANCEL);
-          finish({ kind: "failed", detail: `DoH reply is larger than a DNS message (over ${MAX_MESSAGE_BYTES} bytes)` });
+          finish({
+            kind: "failed",
+            detail: `DoH reply is larger than a DNS message (over ${MAX_MESSAGE_BYTES} bytes)`
+          });
           return;
         }
         chunks.push(chunk);
@@ -46355,7 +46488,10 @@ var DohSessions = class {
         finish({ kind: "failed", detail: `DoH request failed: ${entry.error ?? error2.message}` });
       });
       request3.on("close", () => {
-        finish({ kind: "failed", detail: `DoH request failed: ${entry.error ?? `stream closed (code ${request3.rstCode ?? "?"})`}` });
+        finish({
+          kind: "failed",
+          detail: `DoH request failed: ${entry.error ?? `stream closed (code ${request3.rstCode ?? "?"})`}`
+        });
       });
       request3.end(query);
     });
@@ -46372,7 +46508,15 @@ var packet2 = __toESM(require_dns_packet(), 1);
 
 // src/collect/dns/read-reply.ts
 var packet = __toESM(require_dns_packet(), 1);
-var TYPE_NAMES = { 1: "A", 2: "NS", 5: "CNAME", 12: "PTR", 15: "MX", 16: "TXT", 28: "AAAA" };
+var TYPE_NAMES = {
+  1: "A",
+  2: "NS",
+  5: "CNAME",
+  12: "PTR",
+  15: "MX",
+  16: "TXT",
+  28: "AAAA"
+};
 function readName(buf, start, known) {
   if (known !== void 0 && start + 1 < buf.length && buf[start] === (192 | known.offset >> 8) && buf[start + 1] === (known.offset & 255) && known.offset < start) {
     return { name: known.name, end: start + 2 };
@@ -46452,7 +46596,12 @@ function readData(buf, type, start, rdlength, known) {
   }
 }
 var REPLY_RECORDS = {
-  record: (buf, name3, type, ttl, start, rdlength, known) => ({ name: name3, type, ttl, data: readData(buf, type, start, rdlength, known) })
+  record: (buf, name3, type, ttl, start, rdlength, known) => ({
+    name: name3,
+    type,
+    ttl,
+    data: readData(buf, type, start, rdlength, known)
+  })
 };
 function readAnswers(buf, offset, count, known, sink) {
   const answers = [];
@@ -46579,7 +46728,14 @@ function writeQuestionTail(buf, offset, type) {
   buf.writeUInt32BE(0, opt + 5);
   buf.writeUInt16BE(0, opt + 9);
 }
-var RCODES = { 0: "NOERROR", 1: "FORMERR", 2: "SERVFAIL", 3: "NXDOMAIN", 4: "NOTIMP", 5: "REFUSED" };
+var RCODES = {
+  0: "NOERROR",
+  1: "FORMERR",
+  2: "SERVFAIL",
+  3: "NXDOMAIN",
+  4: "NOTIMP",
+  5: "REFUSED"
+};
 function toRecord(rr) {
   if (rr.type !== "TXT") return { name: rr.name, type: rr.type, ttl: rr.ttl, data: rr.data };
   const strings2 = rr.data;
@@ -46589,12 +46745,14 @@ function toRecord(rr) {
   }
   let bytes = 0;
   for (const s of strings2) bytes += s.length;
-  if (bytes > TXT_LIMITS.maxRecordBytes) return `TXT record at ${name3} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
+  if (bytes > TXT_LIMITS.maxRecordBytes)
+    return `TXT record at ${name3} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
   const data = [];
   for (const s of strings2) {
     for (let i = 0; i < s.length; i++) {
       const b = s[i];
-      if (b > 126 || b < 32 && b !== 9) return `TXT record at ${name3} has a non-ASCII or control byte 0x${b.toString(16)}`;
+      if (b > 126 || b < 32 && b !== 9)
+        return `TXT record at ${name3} has a non-ASCII or control byte 0x${b.toString(16)}`;
     }
     data.push(s.toString("latin1"));
   }
@@ -46609,12 +46767,17 @@ function toDecoded(flags, read, server) {
     if (typeof record === "string") return { kind: "bad", detail: record, mismatch: false };
     records.push(record);
   }
-  return { kind: "answer", answer: server === void 0 ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet2.TRUNCATED_RESPONSE) !== 0 };
+  return {
+    kind: "answer",
+    answer: server === void 0 ? { rcode, records } : { rcode, records, server },
+    truncated: (flags & packet2.TRUNCATED_RESPONSE) !== 0
+  };
 }
 var DirectRecords = class {
   invalid = void 0;
   record(buf, name3, type, ttl, start, rdlength, known) {
-    if (type !== "TXT") return { name: name3, type, ttl, data: readData(buf, type, start, rdlength, known) };
+    if (type !== "TXT")
+      return { name: name3, type, ttl, data: readData(buf, type, start, rdlength, known) };
     const stop = start + rdlength;
     let count = 0;
     let bytes = 0;
@@ -46658,12 +46821,20 @@ function decodeReply(reply, query, name3, type, server) {
     try {
       records = readAnswers(reply, questionEnd, count, ascii ? { offset: HEADER_BYTES, name: name3 } : void 0, sink);
     } catch (error2) {
-      return { kind: "bad", detail: `undecodable reply (${error2 instanceof Error ? error2.message : String(error2)})`, mismatch: false };
+      return {
+        kind: "bad",
+        detail: `undecodable reply (${error2 instanceof Error ? error2.message : String(error2)})`,
+        mismatch: false
+      };
     }
     const rcode = RCODES[flags & 15];
     if (rcode === void 0) return { kind: "bad", detail: `unknown rcode ${flags & 15}`, mismatch: false };
     if (sink.invalid !== void 0) return { kind: "bad", detail: sink.invalid, mismatch: false };
-    return { kind: "answer", answer: server === void 0 ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet2.TRUNCATED_RESPONSE) !== 0 };
+    return {
+      kind: "answer",
+      answer: server === void 0 ? { rcode, records } : { rcode, records, server },
+      truncated: (flags & packet2.TRUNCATED_RESPONSE) !== 0
+    };
   }
   return decodeReplyByReader(reply, query.readUInt16BE(0), name3, type, server);
 }
@@ -46673,7 +46844,8 @@ function isAscii(text7) {
 }
 function echoesQuestion(reply, query, questionEnd) {
   if (reply.length < questionEnd) return false;
-  if (reply[2] < 128 || reply[0] !== query[0] || reply[1] !== query[1] || reply[4] !== 0 || reply[5] !== 1) return false;
+  if (reply[2] < 128 || reply[0] !== query[0] || reply[1] !== query[1] || reply[4] !== 0 || reply[5] !== 1)
+    return false;
   const nameEnd = questionEnd - 4;
   for (let i = HEADER_BYTES; i < nameEnd; i++) {
     let b = reply[i];
@@ -46688,7 +46860,8 @@ function decodeReplyByReader(buffer, id, name3, type, server) {
   const reply = readReply(buffer);
   if (typeof reply === "string") return { kind: "bad", detail: `undecodable reply (${reply})`, mismatch: false };
   if (!reply.response) return { kind: "bad", detail: "reply is not a response (QR bit clear)", mismatch: true };
-  if (reply.id !== id) return { kind: "bad", detail: `reply ID ${reply.id} does not match query ID ${id}`, mismatch: true };
+  if (reply.id !== id)
+    return { kind: "bad", detail: `reply ID ${reply.id} does not match query ID ${id}`, mismatch: true };
   const question = reply.questions[0];
   if (reply.questions.length !== 1 || question === void 0 || question.name !== qname || question.type !== type || question.qclass !== 1) {
     const got = question ? `${question.name}/${question.type}${question.qclass !== 1 ? ` class ${question.qclass}` : ""}` : "no question";
@@ -46975,7 +47148,8 @@ var UdpTransport = class {
   receive(pooled, bytes) {
     const exchange = bytes.length >= 2 ? pooled.pending.get(bytes[0] << 8 | bytes[1]) : void 0;
     if (exchange === void 0) {
-      for (const waiting of pooled.pending.values()) waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+      for (const waiting of pooled.pending.values())
+        waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
       return;
     }
     const verdict2 = exchange.judge(bytes);
@@ -47040,7 +47214,11 @@ function queryType(type) {
   return isQueryType(upper) ? upper : void 0;
 }
 var MAX_CNAME_CHAIN = 8;
-var PHASE_TIMEOUT = { rcode: "TIMEOUT", records: [], detail: "the DNS phase deadline passed before this question was answered" };
+var PHASE_TIMEOUT = {
+  rcode: "TIMEOUT",
+  records: [],
+  detail: "the DNS phase deadline passed before this question was answered"
+};
 function hasCname(answer) {
   if (answer.rcode !== "NOERROR") return false;
   for (const record of answer.records) if (record.type === "CNAME") return true;
@@ -47062,7 +47240,9 @@ var DnsClient = class {
   options;
   stats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
   /** Answers by type, then by name: settled or in flight. A Map per type needs no key string per lookup. */
-  cache = new Map(QUERY_TYPES.map((t) => [t, /* @__PURE__ */ new Map()]));
+  cache = new Map(
+    QUERY_TYPES.map((t) => [t, /* @__PURE__ */ new Map()])
+  );
   timeoutMs;
   retries;
   negativeTtl;
@@ -47096,7 +47276,8 @@ var DnsClient = class {
   /** The cache entry for a question, asked now if it is not cached or in flight; a string says why it cannot be asked. */
   entryFor(name3, type) {
     this.stats.lookups++;
-    if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0) this.deadline = this.now() + this.options.phaseTimeoutMs;
+    if (this.deadline === void 0 && this.options.phaseTimeoutMs !== void 0)
+      this.deadline = this.now() + this.options.phaseTimeoutMs;
     const qtype = queryType(type);
     if (qtype === void 0) return `unsupported query type ${type}`;
     const qname = normaliseNameFast(name3);
@@ -47118,7 +47299,8 @@ var DnsClient = class {
       if (seen.has(current)) return { rcode: "MALFORMED", records: chain, detail: `CNAME loop at ${current}` };
       seen.add(current);
       const answer = step === 0 ? first : await this.cached(current, type);
-      if (answer.rcode !== "NOERROR") return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      if (answer.rcode !== "NOERROR")
+        return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
       let target = current;
       const links = /* @__PURE__ */ new Set();
       for (; ; ) {
@@ -47128,7 +47310,8 @@ var DnsClient = class {
         target = link2.data;
       }
       const final = answer.records.some((r) => r.type === type && r.name === target);
-      if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      if (final || target === current)
+        return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
       chain.push(...answer.records.filter((r) => r.type === "CNAME"));
       current = target;
     }
@@ -47142,7 +47325,8 @@ var DnsClient = class {
       this.stats.cacheHits++;
       return entry.answer;
     }
-    if (!validName(qname)) return Promise.resolve({ rcode: "MALFORMED", records: [], detail: `invalid domain name "${qname}"` });
+    if (!validName(qname))
+      return Promise.resolve({ rcode: "MALFORMED", records: [], detail: `invalid domain name "${qname}"` });
     return this.ask(qname, type, byName).answer;
   }
   /** Starts a question; its entry is in the cache (in flight) before any attempt is made. */
@@ -47236,7 +47420,10 @@ var DnsClient = class {
       void tcpExchange(server.host, server.port, question.query, question.timeoutMs).then((tcp) => {
         const viaTcp = this.toAnswer(question, tcp);
         this.release();
-        this.retryOrComplete(question, question.truncated ? { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: question.label } : viaTcp);
+        this.retryOrComplete(
+          question,
+          question.truncated ? { rcode: "MALFORMED", records: [], detail: "TCP reply is truncated", server: question.label } : viaTcp
+        );
       });
       return;
     }
@@ -47305,10 +47492,13 @@ function dnsServers(settings, deps) {
   try {
     text7 = (deps.readResolvConf ?? (() => readFileSync("/etc/resolv.conf", "utf8")))();
   } catch (error2) {
-    throw new ConfigurationError(`cannot read /etc/resolv.conf (${errorMessage(error2)}); pass --dns-server HOST[:PORT]`);
+    throw new ConfigurationError(
+      `cannot read /etc/resolv.conf (${errorMessage(error2)}); pass --dns-server HOST[:PORT]`
+    );
   }
   const servers = parseResolvConf(text7);
-  if (servers.length === 0) throw new ConfigurationError("/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]");
+  if (servers.length === 0)
+    throw new ConfigurationError("/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]");
   return servers;
 }
 function createDnsClient(settings, deps) {
@@ -47331,7 +47521,9 @@ async function resolveHost(resolver, host) {
   const outcomes = [];
   for (const type of ["A", "AAAA"]) {
     const answer = await resolver.resolve(host, type);
-    const address = answer.records.find((r) => r.type === type && typeof r.data === "string" && isIP3(r.data) !== 0)?.data;
+    const address = answer.records.find(
+      (r) => r.type === type && typeof r.data === "string" && isIP3(r.data) !== 0
+    )?.data;
     if (answer.rcode === "NOERROR" && typeof address === "string") return { address };
     outcomes.push(`${type} ${answer.rcode === "NOERROR" ? "NODATA" : answer.rcode}`);
   }
@@ -47412,7 +47604,10 @@ function dnsOnlyCollector(target, dns, deps) {
   return liveCollector({
     mode: "dns-only",
     tenantId: null,
-    clients: liveDnsClients(dns, { logger: deps.logger, ...deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {} }),
+    clients: liveDnsClients(dns, {
+      logger: deps.logger,
+      ...deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {}
+    }),
     extraDomains: target.domains,
     now: deps.now
   });
@@ -48473,7 +48668,8 @@ function objectEnd(bytes, start, end) {
 }
 function fastRecords(bytes, start, end) {
   while (end > start && isSpace(bytes[end - 1] ?? 0)) end--;
-  if (end - start < PREFIX.length + 2 || bytes.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) !== 0) return void 0;
+  if (end - start < PREFIX.length + 2 || bytes.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) !== 0)
+    return void 0;
   if (bytes[end - 1] !== CLOSE_BRACE || bytes[end - 2] !== CLOSE_BRACKET) return void 0;
   const last = end - 2;
   const records = [];
@@ -48751,7 +48947,12 @@ function backoffDelay(attempt, options2 = DEFAULT_BACKOFF) {
 }
 
 // src/collect/exchange/exchange-client.ts
-var RESULT_SIZE_CMDLETS = /* @__PURE__ */ new Set(["Get-Mailbox", "Get-CASMailbox", "Get-Recipient", "Get-MailContact"]);
+var RESULT_SIZE_CMDLETS = /* @__PURE__ */ new Set([
+  "Get-Mailbox",
+  "Get-CASMailbox",
+  "Get-Recipient",
+  "Get-MailContact"
+]);
 function anchorMailbox(tenant) {
   return `UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@${tenant}`;
 }
@@ -48801,7 +49002,8 @@ function exchangeClient(options2) {
           body
         });
       } catch (error2) {
-        if (attempt >= maxRetries) throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error2)}`);
+        if (attempt >= maxRetries)
+          throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error2)}`);
         const wait = backoffDelay(attempt, backoff);
         options2.logger.debug(`${cmdlet}: network error (${errorMessage(error2)}); retrying in ${wait} ms`);
         await sleep(wait);
@@ -48834,11 +49036,19 @@ function exchangeClient(options2) {
         );
       }
       if (!isJsonObject(parsed2) || !Array.isArray(parsed2.value)) {
-        throw new ExchangeRequestError(`${cmdlet}: the response is not an InvokeCommand collection`, response.status, cmdlet);
+        throw new ExchangeRequestError(
+          `${cmdlet}: the response is not an InvokeCommand collection`,
+          response.status,
+          cmdlet
+        );
       }
       const value = parsed2.value.filter(isJsonObject);
       if (value.length !== parsed2.value.length) {
-        throw new ExchangeRequestError(`${cmdlet}: the response holds a value that is not an object`, response.status, cmdlet);
+        throw new ExchangeRequestError(
+          `${cmdlet}: the response holds a value that is not an object`,
+          response.status,
+          cmdlet
+        );
       }
       const nextLink = parsed2["@odata.nextLink"];
       const warningList = parsed2["@adminapi.warnings"];
@@ -48899,7 +49109,10 @@ function nodeFetch(options2) {
         headers,
         agent: secure ? httpsAgent : httpAgent
       });
-      const timer = setTimeout(() => request3.destroy(new Error(`no complete response within ${options2.timeoutMs} ms`)), options2.timeoutMs);
+      const timer = setTimeout(
+        () => request3.destroy(new Error(`no complete response within ${options2.timeoutMs} ms`)),
+        options2.timeoutMs
+      );
       request3.on("error", (error2) => {
         clearTimeout(timer);
         reject(error2);
@@ -51946,7 +52159,11 @@ var NodeHttpHandler = class {
           incoming.once("close", () => clearTimeout(timer));
           incoming.on("aborted", () => incoming.destroy(new NetworkError("response aborted")));
           const stream = Readable.toWeb(incoming);
-          context5.response = new Response(stream, { status, statusText: incoming.statusMessage ?? "", headers: responseHeaders() });
+          context5.response = new Response(stream, {
+            status,
+            statusText: incoming.statusMessage ?? "",
+            headers: responseHeaders()
+          });
           resolve();
           return;
         }
@@ -52039,7 +52256,8 @@ var PageRecordSplitter = class {
   /** The parsed page; throws when the body stopped before the object closed. */
   end() {
     if (this.where === 0 /* BeforeObject */) throw new PageSyntaxError("empty body", this.dropped + this.filled, true);
-    if (this.where !== 12 /* Done */) throw new PageSyntaxError("body ends before the JSON object closes", this.dropped + this.filled);
+    if (this.where !== 12 /* Done */)
+      throw new PageSyntaxError("body ends before the JSON object closes", this.dropped + this.filled);
     return { records: this.records, members: this.members };
   }
   append(chunk) {
@@ -52207,7 +52425,8 @@ var PageRecordSplitter = class {
         case 8 /* BeforeFirstRecord */:
         case 9 /* BeforeRecord */:
           if (byte === CLOSE_BRACKET2 && this.where === 8 /* BeforeFirstRecord */) this.where = 7 /* AfterMember */;
-          else if (byte === COMMA2 || byte === CLOSE_BRACKET2 || byte === CLOSE_BRACE2 || byte === COLON) this.fail("expected a value", i);
+          else if (byte === COMMA2 || byte === CLOSE_BRACKET2 || byte === CLOSE_BRACE2 || byte === COLON)
+            this.fail("expected a value", i);
           else {
             this.begin(i, 10 /* InRecord */);
             continue;
@@ -52338,7 +52557,10 @@ var RequestPacer = class {
           const elapsed = now - this.last;
           this.tokens = Math.min(this.limit.burst, this.tokens + elapsed * this.rate / 1e3);
           if (this.rate < this.limit.perSecond && now - this.lastCut >= 1e3) {
-            this.rate = Math.min(this.limit.perSecond, this.rate + this.limit.perSecond * RECOVERY_PER_SECOND * elapsed / 1e3);
+            this.rate = Math.min(
+              this.limit.perSecond,
+              this.rate + this.limit.perSecond * RECOVERY_PER_SECOND * elapsed / 1e3
+            );
           }
           this.last = now;
           if (this.tokens >= want) break;
@@ -52515,8 +52737,16 @@ function createGraphTransport(options2) {
     const message = typeof error2?.message === "string" ? error2.message : response.statusText;
     const innerId = error2?.innerError?.["request-id"];
     const requestId = response.headers.get("request-id") ?? (typeof innerId === "string" ? innerId : void 0);
-    logger27.warning(`Graph ${method} ${endpoint3} failed: HTTP ${response.status} ${code}${requestId ? ` (request-id ${requestId})` : ""}`);
-    return new GraphRequestError(`HTTP ${response.status} ${code}: ${message}`, response.status, code, endpoint3, requestId ?? void 0);
+    logger27.warning(
+      `Graph ${method} ${endpoint3} failed: HTTP ${response.status} ${code}${requestId ? ` (request-id ${requestId})` : ""}`
+    );
+    return new GraphRequestError(
+      `HTTP ${response.status} ${code}: ${message}`,
+      response.status,
+      code,
+      endpoint3,
+      requestId ?? void 0
+    );
   }
   function networkFailure(method, url, error2) {
     const endpoint3 = endpointOf(url);
@@ -52560,10 +52790,12 @@ function createGraphTransport(options2) {
     for (let page = 0; ; page += 1) {
       if (!response.ok) throw await failure2("GET", url, response);
       const body = await readJson(response, endpoint3);
-      if (!isRecord(body)) throw new GraphShapeError(endpoint3, "(body)", `is ${body === null ? "null" : typeof body}, expected an object`);
+      if (!isRecord(body))
+        throw new GraphShapeError(endpoint3, "(body)", `is ${body === null ? "null" : typeof body}, expected an object`);
       const value = body.value;
       if (value === void 0) throw new GraphShapeError(endpoint3, "value", "is missing");
-      if (!Array.isArray(value)) throw new GraphShapeError(endpoint3, "value", `is ${value === null ? "null" : typeof value}, expected an array`);
+      if (!Array.isArray(value))
+        throw new GraphShapeError(endpoint3, "value", `is ${value === null ? "null" : typeof value}, expected an array`);
       yield value;
       const next = nextLinkOf(endpoint3, body["@odata.nextLink"], seen, page);
       if (next === void 0) return;
@@ -52580,8 +52812,10 @@ function createGraphTransport(options2) {
     } catch {
       throw new GraphShapeError(endpoint3, "@odata.nextLink", "is not an absolute URL");
     }
-    if (nextUrl.origin !== origin) throw new GraphShapeError(endpoint3, "@odata.nextLink", `points to another origin (${nextUrl.origin})`);
-    if (seen.has(next)) throw new GraphShapeError(endpoint3, "@odata.nextLink", `repeats an earlier link after ${page + 1} pages`);
+    if (nextUrl.origin !== origin)
+      throw new GraphShapeError(endpoint3, "@odata.nextLink", `points to another origin (${nextUrl.origin})`);
+    if (seen.has(next))
+      throw new GraphShapeError(endpoint3, "@odata.nextLink", `repeats an earlier link after ${page + 1} pages`);
     seen.add(next);
     return next;
   }
@@ -52596,7 +52830,9 @@ function createGraphTransport(options2) {
         if (!(error2 instanceof BodyReadError)) throw error2;
         if (attempt >= maxRetries) throw networkFailure("GET", url, error2);
         const delay4 = backoffDelay(attempt, backoff);
-        logger27.debug(`Graph ${endpoint3}: body failed (${error2.message}); retry ${attempt + 1}/${maxRetries} in ${delay4} ms`);
+        logger27.debug(
+          `Graph ${endpoint3}: body failed (${error2.message}); retry ${attempt + 1}/${maxRetries} in ${delay4} ms`
+        );
         await sleep(delay4);
       }
     }
@@ -52619,7 +52855,8 @@ function createGraphTransport(options2) {
     }
   }
   async function postBatch(items) {
-    if (items.length > MAX_BATCH_SIZE) throw new Error(`batch: at most ${MAX_BATCH_SIZE} requests per $batch, got ${items.length}`);
+    if (items.length > MAX_BATCH_SIZE)
+      throw new Error(`batch: at most ${MAX_BATCH_SIZE} requests per $batch, got ${items.length}`);
     const body = {
       requests: items.map((item) => ({
         id: item.id,
@@ -52693,7 +52930,10 @@ function createGraphTransport(options2) {
     for (let round = 0; pending.length > 0; round += 1) {
       const chunks = [];
       for (let i = 0; i < pending.length; i += MAX_BATCH_SIZE) chunks.push(pending.slice(i, i + MAX_BATCH_SIZE));
-      const answered = (await pool(chunks.map((chunk) => () => sendChunk(chunk)), 4)).flat();
+      const answered = (await pool(
+        chunks.map((chunk) => () => sendChunk(chunk)),
+        4
+      )).flat();
       const throttled = [];
       for (const item of answered) {
         if (!ids.has(item.id)) throw new GraphShapeError("/$batch", `responses[id=${item.id}]`, "answers no request");
@@ -52710,7 +52950,9 @@ function createGraphTransport(options2) {
       const waits = throttled.map((t) => parseRetryAfter(t.headers?.["retry-after"], now));
       const known = waits.filter((w) => w !== void 0);
       const wait = known.length > 0 ? Math.max(...known) : backoffDelay(round, backoff);
-      const families = new Set(throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? "").family));
+      const families = new Set(
+        throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? "").family)
+      );
       for (const family of families) limiter.pause(family, now + wait);
       if (families.has("outlook") || families.has("directory")) pacer?.throttled();
       logger27.debug(`Graph $batch: ${throttled.length} items throttled; retrying them in ${wait} ms`);
@@ -69948,20 +70190,32 @@ function createCredential(target, deps) {
     ...deps.authorityCa ? { tlsOptions: { ca: deps.authorityCa } } : {}
   };
   const clientId = () => {
-    if (target.clientId === void 0) throw new ConfigurationError(`client ID missing: --client-id / input "client-id" is required`);
+    if (target.clientId === void 0)
+      throw new ConfigurationError(`client ID missing: --client-id / input "client-id" is required`);
     return target.clientId;
   };
   const creds = target.credentials;
   switch (creds.kind) {
     case "client-secret":
       logger27.secret(creds.secret);
-      return masked(new ClientSecretCredential(target.tenantId, clientId(), creds.secret, options2), logger27, authorityHost);
+      return masked(
+        new ClientSecretCredential(target.tenantId, clientId(), creds.secret, options2),
+        logger27,
+        authorityHost
+      );
     case "certificate":
       logger27.secret(creds.pem);
-      return masked(new ClientCertificateCredential(target.tenantId, clientId(), { certificate: creds.pem }, options2), logger27, authorityHost);
+      return masked(
+        new ClientCertificateCredential(target.tenantId, clientId(), { certificate: creds.pem }, options2),
+        logger27,
+        authorityHost
+      );
     case "github-oidc": {
       const getIdToken = deps.getIdToken;
-      if (!getIdToken) throw new ConfigurationError("GitHub OIDC needs the Actions runtime; pass a client secret or certificate instead");
+      if (!getIdToken)
+        throw new ConfigurationError(
+          "GitHub OIDC needs the Actions runtime; pass a client secret or certificate instead"
+        );
       const audience = target.endpoints.tokenExchangeAudience;
       return masked(
         new ClientAssertionCredential(
@@ -70014,7 +70268,11 @@ function createLiveClients(target, deps) {
     ...deps.exchange
   });
   return {
-    clients: { graph, exchange, ...deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {} },
+    clients: {
+      graph,
+      exchange,
+      ...deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {}
+    },
     credential,
     close: async () => {
       graph.close();
@@ -70037,14 +70295,18 @@ function parseTenantId(value, what) {
 function parseClientId(value, what) {
   const v = value.trim();
   if (GUID.test(v)) return v;
-  throw new ConfigurationError(`${what}: "${value}" is not a client ID; expected the app registration's Application (client) ID, a GUID`);
+  throw new ConfigurationError(
+    `${what}: "${value}" is not a client ID; expected the app registration's Application (client) ID, a GUID`
+  );
 }
 function checkCertificatePem(pem, source) {
   if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
     throw new ConfigurationError(`${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) found`);
   }
   if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(pem)) {
-    throw new ConfigurationError(`${source}: no unencrypted PEM private key found; the file must hold the certificate and its key`);
+    throw new ConfigurationError(
+      `${source}: no unencrypted PEM private key found; the file must hold the certificate and its key`
+    );
   }
   try {
     new X509Certificate(pem);
@@ -70134,10 +70396,13 @@ function issuesInputs(getInput2, env, sharded = false) {
     throw new ConfigurationError(`Input "issues": expected off, dry-run or on, got "${mode}"`);
   }
   if (sharded && mode !== "off") {
-    throw new ConfigurationError(`Input "issues" is "${mode}" in a shard job; a partial report must not sync issues: set "issues: off" and sync from the merge job ("merge-reports" input)`);
+    throw new ConfigurationError(
+      `Input "issues" is "${mode}" in a shard job; a partial report must not sync issues: set "issues: off" and sync from the merge job ("merge-reports" input)`
+    );
   }
   const redact = getInput2("redact").trim() || "auto";
-  if (!isRedactMode(redact)) throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
+  if (!isRedactMode(redact))
+    throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
   const max = getInput2("max-new-issues").trim() || "20";
   if (!/^\d+$/.test(max)) throw new ConfigurationError(`Input "max-new-issues": expected a whole number, got "${max}"`);
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? "").split("/");
@@ -70181,7 +70446,8 @@ function tenantInputs(getInput2) {
   }
   const secret = getInput2("client-secret").trim();
   const certificate = getInput2("certificate").trim();
-  if (secret !== "" && certificate !== "") throw new ConfigurationError('Inputs "client-secret" and "certificate" cannot be used together');
+  if (secret !== "" && certificate !== "")
+    throw new ConfigurationError('Inputs "client-secret" and "certificate" cannot be used together');
   let credentials = { kind: "github-oidc" };
   if (secret !== "") credentials = { kind: "client-secret", secret };
   else if (certificate !== "") {
@@ -70202,7 +70468,9 @@ function shardInput(getInput2, target) {
   const value = getInput2("shard").trim();
   if (value === "") return {};
   if (target.kind !== "tenant") {
-    throw new ConfigurationError(`Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`);
+    throw new ConfigurationError(
+      `Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`
+    );
   }
   return { shard: parseShard(value, 'Input "shard"') };
 }
@@ -70249,7 +70517,10 @@ function readActionMode(getInput2, workspace, env = {}) {
   const reports = getInput2("merge-reports").split(/[\s,]+/).filter((r) => r !== "");
   if (reports.length === 0) return { kind: "audit", settings: readInputs(getInput2, workspace, env) };
   for (const name3 of AUDIT_ONLY_INPUTS) {
-    if (getInput2(name3).trim() !== "") throw new ConfigurationError(`Inputs "merge-reports" and "${name3}" cannot be used together: the merge job audits nothing itself`);
+    if (getInput2(name3).trim() !== "")
+      throw new ConfigurationError(
+        `Inputs "merge-reports" and "${name3}" cannot be used together: the merge job audits nothing itself`
+      );
   }
   return {
     kind: "merge",
@@ -74764,7 +75035,9 @@ function createOctokit(options2) {
   const maxRetries = options2.maxRateLimitRetries ?? 3;
   const pacing = options2.pacing;
   const limitHandler = (kind) => (retryAfter, request3, _octokit, retryCount) => {
-    logger27.warning(`GitHub ${kind} rate limit on ${request3.method} ${request3.url}; retry ${retryCount + 1} of ${maxRetries} after ${retryAfter} s`);
+    logger27.warning(
+      `GitHub ${kind} rate limit on ${request3.method} ${request3.url}; retry ${retryCount + 1} of ${maxRetries} after ${retryAfter} s`
+    );
     return retryCount < maxRetries;
   };
   logger27.secret(options2.token);
@@ -74773,7 +75046,12 @@ function createOctokit(options2) {
     {
       baseUrl: options2.baseUrl.replace(/\/+$/, ""),
       request: options2.fetch ? { fetch: options2.fetch } : {},
-      log: { debug: () => void 0, info: () => void 0, warn: (m) => logger27.debug(m), error: (m) => logger27.debug(m) },
+      log: {
+        debug: () => void 0,
+        info: () => void 0,
+        warn: (m) => logger27.debug(m),
+        error: (m) => logger27.debug(m)
+      },
       throttle: {
         onRateLimit: limitHandler("primary"),
         onSecondaryRateLimit: limitHandler("secondary"),
@@ -74823,7 +75101,14 @@ function octokitIssuesApi(octokit, ref) {
       return raw.filter((i) => i.pull_request === void 0 || i.pull_request === null).map(toExisting);
     },
     async createIssue(write) {
-      const { data } = await octokit.rest.issues.create({ owner, repo, title: write.title, body: write.body, labels: [...write.labels], request: { retries: 0 } });
+      const { data } = await octokit.rest.issues.create({
+        owner,
+        repo,
+        title: write.title,
+        body: write.body,
+        labels: [...write.labels],
+        request: { retries: 0 }
+      });
       return { number: data.number, htmlUrl: data.html_url };
     },
     async updateIssue(number, write) {
@@ -74855,7 +75140,11 @@ function octokitIssuesApi(octokit, ref) {
       const data = await octokit.graphql(PIN_STATE_QUERY, { owner, name: repo, number });
       const issue2 = data.repository?.issue;
       if (!issue2) throw new Error(`issue #${number} not found over GraphQL`);
-      return { nodeId: issue2.id, isPinned: issue2.isPinned === true, pinnedCount: data.repository?.pinnedIssues?.totalCount ?? 0 };
+      return {
+        nodeId: issue2.id,
+        isPinned: issue2.isPinned === true,
+        pinnedCount: data.repository?.pinnedIssues?.totalCount ?? 0
+      };
     },
     async pinIssue(nodeId) {
       await octokit.graphql(PIN_ISSUE_MUTATION, { issueId: nodeId, request: { retries: 0 } });
@@ -75126,7 +75415,10 @@ function describeSchemaError(error2) {
   }
   if (error2.keyword === "enum") {
     const allowed = error2.params.allowedValues ?? [];
-    return { pointer: error2.instancePath, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}` };
+    return {
+      pointer: error2.instancePath,
+      message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}`
+    };
   }
   return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
 }
@@ -75209,7 +75501,8 @@ function parsePolicy(text7, file, now) {
       problems.push({ pointer: `${pointer}/control`, message: `unknown control ID "${exception.control}"` });
       return;
     }
-    if (exception.reason === "") problems.push({ pointer: `${pointer}/reason`, message: "an exception needs a reason" });
+    if (exception.reason === "")
+      problems.push({ pointer: `${pointer}/reason`, message: "an exception needs a reason" });
     if (exception.approvedBy === "") {
       problems.push({ pointer: `${pointer}/approvedBy`, message: "an exception needs an approver" });
     }
@@ -75330,7 +75623,9 @@ var SEVERITY_OF_STATUS = {
   failed: 3
 };
 var CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
-var SHARDED_CONTROLS = new Set(CONTROLS.filter((c) => isShardedControl(c.sources)).map((c) => c.id));
+var SHARDED_CONTROLS = new Set(
+  CONTROLS.filter((c) => isShardedControl(c.sources)).map((c) => c.id)
+);
 var STATUS_RANK = { pass: 0, excepted: 1, not_evaluable: 2, fail: 3, error: 4 };
 function sumCounts(a, b) {
   const out = { ...a };
@@ -75411,7 +75706,9 @@ function mergeReports(reports) {
   if (reports.length === 0) throw new ConfigurationError("merge-reports needs at least one report");
   for (const { file, report } of reports) {
     if (report.schemaVersion !== REPORT_SCHEMA_VERSION) {
-      throw new ConfigurationError(`merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`);
+      throw new ConfigurationError(
+        `merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`
+      );
     }
   }
   sameEverywhere(reports, "tool version", (r) => r.tool.version);
@@ -75423,7 +75720,8 @@ function mergeReports(reports) {
   for (const { file, report } of reports) {
     const index = report.snapshot.shard?.index ?? 1;
     const earlier = seen.get(index);
-    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
+    if (earlier)
+      throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
     seen.set(index, file);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
@@ -75432,12 +75730,15 @@ function mergeReports(reports) {
       `merge-reports: missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")}; refusing to merge a partial audit`
     );
   }
-  const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
+  const ordered = [...reports].sort(
+    (a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1)
+  );
   const first = ordered[0].report;
   const outcomes = /* @__PURE__ */ new Map();
   const sources = {};
   for (const { report } of ordered) {
-    for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
+    for (const outcome of report.controls)
+      outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
     for (const [id, status] of Object.entries(report.snapshot.sources)) {
       const current = sources[id];
       if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
@@ -75453,7 +75754,9 @@ function mergeReports(reports) {
   );
   const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
   const unusedEverywhere = first.exceptions.unused.filter(
-    (e) => ordered.every(({ report }) => report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target))
+    (e) => ordered.every(
+      ({ report }) => report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target)
+    )
   );
   const { shard: _shard, ...manifestWithoutShard } = first.snapshot;
   const snapshot = {
@@ -75585,7 +75888,9 @@ function cnameOf(dns, selector, domain, expected) {
   if (!answer) return { state: "error", rcode: "NOT_COLLECTED" };
   if (!isDataAnswer(answer)) return { state: "error", rcode: answer.rcode };
   const owner = normaliseDomain2(`${selector}._domainkey.${domain}`);
-  const cname = answer.records.find((r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string" && normaliseDomain2(r.name) === owner);
+  const cname = answer.records.find(
+    (r) => r.type.toUpperCase() === "CNAME" && typeof r.data === "string" && normaliseDomain2(r.name) === owner
+  );
   if (!cname || typeof cname.data !== "string") return { state: "missing", found: null, rcode: answer.rcode };
   const found = normaliseDomain2(cname.data);
   return found === normaliseDomain2(expected) ? { state: "match", found } : { state: "mismatch", found, rcode: answer.rcode };
@@ -75604,7 +75909,12 @@ function dkimSigning({ snapshot, context: context5 }) {
     const domain = normaliseDomain2(d.id);
     const config = configs.get(domain);
     if (!config && d.isInitial === true) {
-      return { target: domain, status: "pass", message: "DKIM signing of the initial domain is managed by Microsoft.", evidence: { domain, configured: false, initial: true } };
+      return {
+        target: domain,
+        status: "pass",
+        message: "DKIM signing of the initial domain is managed by Microsoft.",
+        evidence: { domain, configured: false, initial: true }
+      };
     }
     if (!config) {
       return {
@@ -75616,14 +75926,28 @@ function dkimSigning({ snapshot, context: context5 }) {
     }
     const base = { domain, configured: true, enabled: config.Enabled === true, status: text2(config.Status) ?? null };
     if (config.Enabled !== true) {
-      return { target: domain, status: "fail", message: "DKIM signing is not enabled for this domain.", evidence: base };
+      return {
+        target: domain,
+        status: "fail",
+        message: "DKIM signing is not enabled for this domain.",
+        evidence: base
+      };
     }
     if (d.isInitial === true) {
-      return { target: domain, status: "pass", message: "DKIM signing is enabled (Microsoft-managed initial domain).", evidence: base };
+      return {
+        target: domain,
+        status: "pass",
+        message: "DKIM signing is enabled (Microsoft-managed initial domain).",
+        evidence: base
+      };
     }
     const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
       const expected = text2(config[selector === "selector1" ? "Selector1CNAME" : "Selector2CNAME"]) ?? "";
-      return { selector, expected, result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected) };
+      return {
+        selector,
+        expected,
+        result: expected === "" ? { state: "missing", found: null, rcode: "NO_TARGET" } : cnameOf(dns, selector, domain, expected)
+      };
     });
     const evidence = {
       ...base,
@@ -75633,9 +75957,19 @@ function dkimSigning({ snapshot, context: context5 }) {
       return { target: domain, status: "error", message: "The DKIM selector CNAMEs could not be looked up.", evidence };
     }
     if (selectors.every((s) => s.result.state === "match")) {
-      return { target: domain, status: "pass", message: "DKIM signing is enabled and both selector CNAMEs match.", evidence };
+      return {
+        target: domain,
+        status: "pass",
+        message: "DKIM signing is enabled and both selector CNAMEs match.",
+        evidence
+      };
     }
-    return { target: domain, status: "fail", message: "A DKIM selector CNAME is missing or points elsewhere.", evidence };
+    return {
+      target: domain,
+      status: "fail",
+      message: "A DKIM selector CNAME is missing or points elsewhere.",
+      evidence
+    };
   });
 }
 function keyJson(key) {
@@ -75663,17 +75997,29 @@ function dkimKeys(input) {
       const keys = r.keys.map(keyJson);
       evidence.push({ selector: r.selector, name: r.name, records: [...r.records], keys });
       if (r.records.length === 0) problems.push(`${r.selector}: no key published`);
-      else if (r.records.length > 1) problems.push(`${r.selector}: ${r.records.length} TXT records, a verifier may pick any`);
+      else if (r.records.length > 1)
+        problems.push(`${r.selector}: ${r.records.length} TXT records, a verifier may pick any`);
       else {
         const key = r.keys[0];
-        if (key && (!key.valid || key.error !== void 0)) problems.push(`${r.selector}: ${key.error ?? "invalid"}${key.detail ? ` (${key.detail})` : ""}`);
+        if (key && (!key.valid || key.error !== void 0))
+          problems.push(`${r.selector}: ${key.error ?? "invalid"}${key.detail ? ` (${key.detail})` : ""}`);
       }
     }
     const body = { selectors: evidence, minBits };
     if (problems.length === 0) {
-      return { target: domain, status: "pass", message: `${domain} publishes valid DKIM keys at ${selectors.join(", ")}.`, evidence: body };
+      return {
+        target: domain,
+        status: "pass",
+        message: `${domain} publishes valid DKIM keys at ${selectors.join(", ")}.`,
+        evidence: body
+      };
     }
-    return { target: domain, status: "fail", message: `DKIM keys of ${domain}: ${problems.join("; ")}.`, evidence: { ...body, problems } };
+    return {
+      target: domain,
+      status: "fail",
+      message: `DKIM keys of ${domain}: ${problems.join("; ")}.`,
+      evidence: { ...body, problems }
+    };
   });
 }
 var dkimChecks = {
@@ -75691,7 +76037,12 @@ function discoveryJson(d) {
   };
 }
 function noRecord(domain, d) {
-  return { target: domain, status: "fail", message: `No valid DMARC record applies to ${domain} (${d.reason}).`, evidence: discoveryJson(d) };
+  return {
+    target: domain,
+    status: "fail",
+    message: `No valid DMARC record applies to ${domain} (${d.reason}).`,
+    evidence: discoveryJson(d)
+  };
 }
 function dmarcRecord(input) {
   return perDomain("dmarc.record", input, async (domain, { resolver }) => {
@@ -75717,7 +76068,8 @@ function dmarcPolicy(input) {
     const r = d.record;
     const own = d.policyDomain === domain;
     const problems = [];
-    if (own && RANK[r.p] < RANK[minimum]) problems.push(`p=${r.p}${r.pImplied ? " (implied: p missing or invalid)" : ""}`);
+    if (own && RANK[r.p] < RANK[minimum])
+      problems.push(`p=${r.p}${r.pImplied ? " (implied: p missing or invalid)" : ""}`);
     if (RANK[r.sp] < RANK[minimum]) problems.push(`sp=${r.sp}${r.spExplicit ? "" : " (inherited from p)"}`);
     if (RANK[r.np] < RANK[minimum]) problems.push(`np=${r.np}${r.npExplicit ? "" : " (inherited from sp)"}`);
     if (r.pct !== 100) problems.push(`pct=${r.pct}`);
@@ -75736,7 +76088,12 @@ function dmarcPolicy(input) {
     if (problems.length === 0) {
       return { target: domain, status: "pass", message: `DMARC for ${domain} enforces at least ${minimum}.`, evidence };
     }
-    return { target: domain, status: "fail", message: `DMARC for ${domain} is weaker than ${minimum}: ${problems.join(", ")}.`, evidence: { ...evidence, problems } };
+    return {
+      target: domain,
+      status: "fail",
+      message: `DMARC for ${domain} is weaker than ${minimum}: ${problems.join(", ")}.`,
+      evidence: { ...evidence, problems }
+    };
   });
 }
 function stripSize(uri) {
@@ -75774,9 +76131,19 @@ function dmarcReporting(input) {
       }))
     };
     if (problems.length === 0) {
-      return { target: domain, status: "pass", message: `DMARC aggregate reports for ${domain} go to ${rua.length} authorised destination(s).`, evidence };
+      return {
+        target: domain,
+        status: "pass",
+        message: `DMARC aggregate reports for ${domain} go to ${rua.length} authorised destination(s).`,
+        evidence
+      };
     }
-    return { target: domain, status: "fail", message: `DMARC reporting for ${domain}: ${problems.join("; ")}.`, evidence: { ...evidence, problems } };
+    return {
+      target: domain,
+      status: "fail",
+      message: `DMARC reporting for ${domain}: ${problems.join("; ")}.`,
+      evidence: { ...evidence, problems }
+    };
   });
 }
 var dmarcChecks = {
@@ -75793,11 +76160,13 @@ function parseMtaStsRecord(text7) {
     const eq = part.indexOf("=");
     if (eq < 0) return { ok: false, error: `field "${part}" has no "="` };
     const name3 = part.slice(0, eq).trim();
-    if (i === 0 && (name3 !== "v" || part.slice(eq + 1).trim() !== "STSv1")) return { ok: false, error: "the record does not start with v=STSv1" };
+    if (i === 0 && (name3 !== "v" || part.slice(eq + 1).trim() !== "STSv1"))
+      return { ok: false, error: "the record does not start with v=STSv1" };
     fields.set(name3, part.slice(eq + 1).trim());
   }
   const id = fields.get("id");
-  if (id === void 0 || !/^[A-Za-z0-9]{1,32}$/.test(id)) return { ok: false, error: "id= is missing or not 1-32 letters and digits" };
+  if (id === void 0 || !/^[A-Za-z0-9]{1,32}$/.test(id))
+    return { ok: false, error: "id= is missing or not 1-32 letters and digits" };
   return { ok: true, value: { id } };
 }
 function parseMtaStsPolicy(body) {
@@ -75811,16 +76180,19 @@ function parseMtaStsPolicy(body) {
   }
   if (fields.get("version")?.[0] !== "STSv1") return { ok: false, error: "version is not STSv1" };
   const mode = fields.get("mode")?.[0];
-  if (mode !== "enforce" && mode !== "testing" && mode !== "none") return { ok: false, error: `mode "${mode ?? ""}" is not enforce, testing or none` };
+  if (mode !== "enforce" && mode !== "testing" && mode !== "none")
+    return { ok: false, error: `mode "${mode ?? ""}" is not enforce, testing or none` };
   const maxAgeText = fields.get("max_age")?.[0] ?? "";
-  if (!/^\d{1,10}$/.test(maxAgeText) || Number(maxAgeText) > 31557600) return { ok: false, error: `max_age "${maxAgeText}" is invalid` };
+  if (!/^\d{1,10}$/.test(maxAgeText) || Number(maxAgeText) > 31557600)
+    return { ok: false, error: `max_age "${maxAgeText}" is invalid` };
   const mx = fields.get("mx") ?? [];
   if (mode !== "none" && mx.length === 0) return { ok: false, error: "no mx: line" };
   return { ok: true, value: { mode, mx, maxAge: Number(maxAgeText) } };
 }
 function parseTlsRptRecord(text7) {
   const parts = text7.split(";").map((p) => p.trim()).filter((p) => p !== "");
-  if (parts[0]?.replace(/\s+/g, "") !== "v=TLSRPTv1") return { ok: false, error: "the record does not start with v=TLSRPTv1" };
+  if (parts[0]?.replace(/\s+/g, "") !== "v=TLSRPTv1")
+    return { ok: false, error: "the record does not start with v=TLSRPTv1" };
   const rua = parts.find((p) => /^rua\s*=/.test(p));
   if (rua === void 0) return { ok: false, error: "no rua= field" };
   const uris = rua.slice(rua.indexOf("=") + 1).split(",").map((u) => u.trim()).filter((u) => u !== "");
@@ -75844,10 +76216,14 @@ function domainsParked(input) {
     let dmarcPolicy2 = null;
     if (dmarc.status === "found") {
       dmarcPolicy2 = dmarc.policyDomain === domain ? dmarc.record.p : dmarc.record.sp;
-      if (dmarcPolicy2 !== "reject" || dmarc.record.pct !== 100 || dmarc.record.t) problems.push(`DMARC policy is ${dmarcPolicy2}${dmarc.record.t ? " with t=y" : ""}${dmarc.record.pct !== 100 ? ` pct=${dmarc.record.pct}` : ""}, not reject`);
+      if (dmarcPolicy2 !== "reject" || dmarc.record.pct !== 100 || dmarc.record.t)
+        problems.push(
+          `DMARC policy is ${dmarcPolicy2}${dmarc.record.t ? " with t=y" : ""}${dmarc.record.pct !== 100 ? ` pct=${dmarc.record.pct}` : ""}, not reject`
+        );
     } else problems.push("no DMARC record");
     const nullMx = mx.exchanges.length === 1 && mx.exchanges[0]?.exchange === "";
-    if (mx.exchanges.length > 0 && !nullMx) problems.push(`MX records point to ${mx.exchanges.map((m) => m.exchange || ".").join(", ")}`);
+    if (mx.exchanges.length > 0 && !nullMx)
+      problems.push(`MX records point to ${mx.exchanges.map((m) => m.exchange || ".").join(", ")}`);
     const evidence = {
       spf: [...spf],
       dmarcPolicy: dmarcPolicy2,
@@ -75855,8 +76231,14 @@ function domainsParked(input) {
       mx: mx.exchanges.map((m) => ({ preference: m.preference, exchange: m.exchange === "" ? "." : m.exchange })),
       nullMx
     };
-    if (problems.length === 0) return { target: domain, status: "pass", message: `Parked domain ${domain} refuses all mail.`, evidence };
-    return { target: domain, status: "fail", message: `Parked domain ${domain}: ${problems.join("; ")}.`, evidence: { ...evidence, problems } };
+    if (problems.length === 0)
+      return { target: domain, status: "pass", message: `Parked domain ${domain} refuses all mail.`, evidence };
+    return {
+      target: domain,
+      status: "fail",
+      message: `Parked domain ${domain}: ${problems.join("; ")}.`,
+      evidence: { ...evidence, problems }
+    };
   });
 }
 function mtaStsPolicy(input) {
@@ -75866,23 +76248,67 @@ function mtaStsPolicy(input) {
     const records = sts.record.records.filter((r) => r.startsWith("v=STSv1"));
     const base = { recordName: sts.record.name, records: [...records], policyUrl: sts.policyUrl };
     if (records.length !== 1) {
-      return { target: domain, status: "fail", message: records.length === 0 ? `${domain} publishes no MTA-STS record.` : `${domain} publishes ${records.length} MTA-STS records.`, evidence: base };
+      return {
+        target: domain,
+        status: "fail",
+        message: records.length === 0 ? `${domain} publishes no MTA-STS record.` : `${domain} publishes ${records.length} MTA-STS records.`,
+        evidence: base
+      };
     }
     const record = parseMtaStsRecord(records[0] ?? "");
-    if (!record.ok) return { target: domain, status: "fail", message: `The MTA-STS record of ${domain} is invalid: ${record.error}.`, evidence: base };
+    if (!record.ok)
+      return {
+        target: domain,
+        status: "fail",
+        message: `The MTA-STS record of ${domain} is invalid: ${record.error}.`,
+        evidence: base
+      };
     const fetched = sts.policy;
     if (!fetched || fetched.status === 0) {
-      return { target: domain, status: "error", message: `The MTA-STS policy of ${domain} could not be fetched: ${fetched?.error ?? "not fetched"}.`, evidence: { ...base, fetchError: fetched?.error ?? null } };
+      return {
+        target: domain,
+        status: "error",
+        message: `The MTA-STS policy of ${domain} could not be fetched: ${fetched?.error ?? "not fetched"}.`,
+        evidence: { ...base, fetchError: fetched?.error ?? null }
+      };
     }
-    const evidence = { ...base, id: record.value.id, httpStatus: fetched.status, contentType: fetched.contentType ?? null };
-    if (fetched.status !== 200) return { target: domain, status: "fail", message: `${sts.policyUrl} answered HTTP ${fetched.status}.`, evidence };
+    const evidence = {
+      ...base,
+      id: record.value.id,
+      httpStatus: fetched.status,
+      contentType: fetched.contentType ?? null
+    };
+    if (fetched.status !== 200)
+      return { target: domain, status: "fail", message: `${sts.policyUrl} answered HTTP ${fetched.status}.`, evidence };
     if (!(fetched.contentType ?? "").toLowerCase().startsWith("text/plain")) {
-      return { target: domain, status: "fail", message: `${sts.policyUrl} is not text/plain (RFC 8461 §3.3).`, evidence };
+      return {
+        target: domain,
+        status: "fail",
+        message: `${sts.policyUrl} is not text/plain (RFC 8461 §3.3).`,
+        evidence
+      };
     }
     const policy2 = parseMtaStsPolicy(fetched.body ?? "");
-    if (!policy2.ok) return { target: domain, status: "fail", message: `The MTA-STS policy of ${domain} is invalid: ${policy2.error}.`, evidence };
-    const full = { ...evidence, mode: policy2.value.mode, mx: [...policy2.value.mx], maxAge: policy2.value.maxAge };
-    if (policy2.value.mode !== "enforce") return { target: domain, status: "fail", message: `The MTA-STS policy of ${domain} is in mode ${policy2.value.mode}, not enforce.`, evidence: full };
+    if (!policy2.ok)
+      return {
+        target: domain,
+        status: "fail",
+        message: `The MTA-STS policy of ${domain} is invalid: ${policy2.error}.`,
+        evidence
+      };
+    const full = {
+      ...evidence,
+      mode: policy2.value.mode,
+      mx: [...policy2.value.mx],
+      maxAge: policy2.value.maxAge
+    };
+    if (policy2.value.mode !== "enforce")
+      return {
+        target: domain,
+        status: "fail",
+        message: `The MTA-STS policy of ${domain} is in mode ${policy2.value.mode}, not enforce.`,
+        evidence: full
+      };
     return { target: domain, status: "pass", message: `${domain} enforces MTA-STS.`, evidence: full };
   });
 }
@@ -75893,11 +76319,27 @@ function tlsRptRecord(input) {
     const records = txt.records.filter((r) => /^v\s*=\s*TLSRPTv1/.test(r));
     const evidence = { recordName: txt.name, records: [...records] };
     if (records.length !== 1) {
-      return { target: domain, status: "fail", message: records.length === 0 ? `${domain} publishes no TLS-RPT record.` : `${domain} publishes ${records.length} TLS-RPT records.`, evidence };
+      return {
+        target: domain,
+        status: "fail",
+        message: records.length === 0 ? `${domain} publishes no TLS-RPT record.` : `${domain} publishes ${records.length} TLS-RPT records.`,
+        evidence
+      };
     }
     const parsed2 = parseTlsRptRecord(records[0] ?? "");
-    if (!parsed2.ok) return { target: domain, status: "fail", message: `The TLS-RPT record of ${domain} is invalid: ${parsed2.error}.`, evidence };
-    return { target: domain, status: "pass", message: `${domain} requests TLS reports.`, evidence: { ...evidence, rua: [...parsed2.value.rua] } };
+    if (!parsed2.ok)
+      return {
+        target: domain,
+        status: "fail",
+        message: `The TLS-RPT record of ${domain} is invalid: ${parsed2.error}.`,
+        evidence
+      };
+    return {
+      target: domain,
+      status: "pass",
+      message: `${domain} requests TLS reports.`,
+      evidence: { ...evidence, rua: [...parsed2.value.rua] }
+    };
   });
 }
 var domainsChecks = {
@@ -75926,9 +76368,12 @@ function concealment(rule, triggerWords, securityTeamSenders) {
   for (const { field: field2, value } of rule.conditionTexts) {
     const text7 = value.toLowerCase();
     for (const word of words) if (text7.includes(word)) signs.push(`trigger-word:${word} (${field2})`);
-    for (const sender of senders) if (text7 === sender || text7.includes(sender)) signs.push(`security-team-sender:${sender} (${field2})`);
+    for (const sender of senders)
+      if (text7 === sender || text7.includes(sender)) signs.push(`security-team-sender:${sender} (${field2})`);
   }
-  const qualified = signs.some((s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:"));
+  const qualified = signs.some(
+    (s) => s === "mark-as-read" || s.startsWith("trigger-word:") || s.startsWith("security-team-sender:")
+  );
   if (hidingFolder) return { pattern: "move-to-hiding-folder", signs };
   if (!qualified) return void 0;
   return { pattern: rule.deletes ? "delete" : "move-to-folder", signs };
@@ -75949,7 +76394,14 @@ var GRAPH_ACTIONS = /* @__PURE__ */ new Set([
   "redirectTo",
   "stopProcessingRules"
 ]);
-var GRAPH_TEXT_CONDITIONS = ["subjectContains", "bodyContains", "bodyOrSubjectContains", "senderContains", "headerContains", "recipientContains"];
+var GRAPH_TEXT_CONDITIONS = [
+  "subjectContains",
+  "bodyContains",
+  "bodyOrSubjectContains",
+  "senderContains",
+  "headerContains",
+  "recipientContains"
+];
 var GRAPH_ADDRESS_CONDITIONS = ["fromAddresses", "sentToAddresses"];
 function isPlainJson(value, depth = 0) {
   if (value === null || typeof value === "string" || typeof value === "boolean") return true;
@@ -76022,7 +76474,8 @@ function parseGraphRule(mailbox, rule, folders = {}) {
       if (!Array.isArray(list)) continue;
       for (const r of list) {
         const email = isJsonObject(r) ? r.emailAddress : void 0;
-        if (isJsonObject(email) && typeof email.address === "string") conditionTexts.push({ field: field2, value: email.address });
+        if (isJsonObject(email) && typeof email.address === "string")
+          conditionTexts.push({ field: field2, value: email.address });
       }
     }
     return {
@@ -76069,7 +76522,8 @@ var EXCHANGE_TEXT_CONDITIONS = [
 ];
 function exchangeRecipients(value, action) {
   if (value === void 0 || value === null) return [];
-  if (typeof value !== "string" && !Array.isArray(value)) throw new RuleShapeError(`${action} is neither a list nor a string`);
+  if (typeof value !== "string" && !Array.isArray(value))
+    throw new RuleShapeError(`${action} is neither a list nor a string`);
   return strings(value).map((entry) => {
     const address = addressOf(entry);
     if (address === void 0) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
@@ -76098,7 +76552,8 @@ function parseExchangeRule(mailbox, rule) {
     const actions = {};
     for (const key of EXCHANGE_ACTIONS) if (rule[key] !== void 0 && rule[key] !== null) actions[key] = rule[key];
     const conditions = {};
-    for (const key of EXCHANGE_TEXT_CONDITIONS) if (rule[key] !== void 0 && rule[key] !== null) conditions[key] = rule[key];
+    for (const key of EXCHANGE_TEXT_CONDITIONS)
+      if (rule[key] !== void 0 && rule[key] !== null) conditions[key] = rule[key];
     const folder = typeof rule.MoveToFolder === "string" && rule.MoveToFolder !== "" ? rule.MoveToFolder : null;
     return {
       ok: true,
@@ -76115,7 +76570,9 @@ function parseExchangeRule(mailbox, rule) {
         // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
         moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf("\\") + 1),
         markAsRead: rule.MarkAsRead === true,
-        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field2) => strings(rule[field2]).map((value) => ({ field: field2, value })))
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap(
+          (field2) => strings(rule[field2]).map((value) => ({ field: field2, value }))
+        )
       }
     };
   } catch (error2) {
@@ -76298,7 +76755,17 @@ function mailboxName(mailbox) {
   return text3(mailbox.UserPrincipalName) ?? text3(mailbox.PrimarySmtpAddress) ?? text3(mailbox.Identity) ?? "(unnamed mailbox)";
 }
 function recipientKeys(recipient) {
-  return ["Identity", "Name", "DisplayName", "Alias", "PrimarySmtpAddress", "UserPrincipalName", "DistinguishedName", "Guid", "ExternalDirectoryObjectId"].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
+  return [
+    "Identity",
+    "Name",
+    "DisplayName",
+    "Alias",
+    "PrimarySmtpAddress",
+    "UserPrincipalName",
+    "DistinguishedName",
+    "Guid",
+    "ExternalDirectoryObjectId"
+  ].map((k) => text3(recipient[k])?.toLowerCase()).filter((k) => k !== void 0);
 }
 function mailboxForwarding({ snapshot, params }) {
   const accepted = acceptedDomains(snapshot.data("graph.domains"));
@@ -76326,13 +76793,24 @@ function mailboxForwarding({ snapshot, params }) {
       forwarding++;
       const address = addressOf(smtp);
       if (address === void 0) {
-        findings.push({ target: name3, status: "error", message: "ForwardingSmtpAddress holds no readable address.", evidence: { ...base, forwardingSmtpAddress: smtp } });
+        findings.push({
+          target: name3,
+          status: "error",
+          message: "ForwardingSmtpAddress holds no readable address.",
+          evidence: { ...base, forwardingSmtpAddress: smtp }
+        });
       } else if (classifyDomain(domainOf(address), accepted, partners) === "external") {
         findings.push({
           target: name3,
           status: "fail",
           message: "The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).",
-          evidence: { ...base, property: "ForwardingSmtpAddress", forwardingSmtpAddress: smtp, externalAddress: address, domain: domainOf(address) }
+          evidence: {
+            ...base,
+            property: "ForwardingSmtpAddress",
+            forwardingSmtpAddress: smtp,
+            externalAddress: address,
+            domain: domainOf(address)
+          }
         });
       }
     }
@@ -76395,14 +76873,24 @@ function outboundPolicy({ snapshot, params }) {
       return { target, status: "error", message: "AutoForwardingMode is missing or has an unknown value.", evidence };
     }
     if (policy2.IsDefault === true) {
-      return { target, status: "fail", message: "The default outbound spam policy allows automatic external forwarding for everyone.", evidence };
+      return {
+        target,
+        status: "fail",
+        message: "The default outbound spam policy allows automatic external forwarding for everyone.",
+        evidence
+      };
     }
     const rule = rules.find((r) => {
       const linked = text3(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
       return linked === name3.toLowerCase() || linked === text3(policy2.Identity)?.toLowerCase();
     });
     if (!rule || text3(rule.State) === "Disabled" || rule.Enabled === false) {
-      return { target, status: "pass", message: "AutoForwardingMode is On, but no enabled rule applies this policy.", evidence: { ...evidence, applied: false } };
+      return {
+        target,
+        status: "pass",
+        message: "AutoForwardingMode is On, but no enabled rule applies this policy.",
+        evidence: { ...evidence, applied: false }
+      };
     }
     const scope = ["From", "FromMemberOf", "SenderDomainIs"].flatMap((field2) => {
       const value = rule[field2];
@@ -76412,7 +76900,12 @@ function outboundPolicy({ snapshot, params }) {
     const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
     const scopeEvidence = { ...evidence, applied: true, rule: text3(rule.Name) ?? null, scope, notAllowed: outside };
     if (scope.length > 0 && outside.length === 0) {
-      return { target, status: "pass", message: "AutoForwardingMode is On only for senders the policy allows.", evidence: scopeEvidence };
+      return {
+        target,
+        status: "pass",
+        message: "AutoForwardingMode is On only for senders the policy allows.",
+        evidence: scopeEvidence
+      };
     }
     return {
       target,
@@ -76427,13 +76920,23 @@ function remoteDomains({ snapshot, params }) {
   return snapshot.data("exo.remoteDomain").map((domain) => {
     const domainName = text3(domain.DomainName) ?? "";
     const target = `remote-domain/${domainName || policyName(domain)}`;
-    const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null };
+    const evidence = {
+      name: policyName(domain),
+      domainName,
+      autoForwardEnabled: typeof domain.AutoForwardEnabled === "boolean" ? domain.AutoForwardEnabled : null
+    };
     if (typeof domain.AutoForwardEnabled !== "boolean") {
       return { target, status: "error", message: "AutoForwardEnabled is missing.", evidence };
     }
-    if (!domain.AutoForwardEnabled) return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
+    if (!domain.AutoForwardEnabled)
+      return { target, status: "pass", message: "Automatic forwarding is off.", evidence };
     if (domainName !== "*" && partners.has(normaliseDomain2(domainName))) {
-      return { target, status: "pass", message: "Automatic forwarding is on for an allow-listed partner domain.", evidence: { ...evidence, allowListed: true } };
+      return {
+        target,
+        status: "pass",
+        message: "Automatic forwarding is on for an allow-listed partner domain.",
+        evidence: { ...evidence, allowListed: true }
+      };
     }
     return {
       target,
@@ -76940,7 +77443,11 @@ function countriesFold(input) {
         });
       }
       if (findings.length > 0) return findings;
-      return [cleanFinding("Every successful sign-in came from an allowed country.", scan, { allowedCountries: [...allowed].sort() })];
+      return [
+        cleanFinding("Every successful sign-in came from an allowed country.", scan, {
+          allowedCountries: [...allowed].sort()
+        })
+      ];
     }
   }));
 }
@@ -77131,7 +77638,17 @@ function impossibleTravelFold(input) {
   const egress = parseEgressCidrs(input.params.strings("egressCidrs"));
   const pairs = new PointPairs();
   const points = /* @__PURE__ */ new Map();
-  const scratch = { time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 };
+  const scratch = {
+    time: 0,
+    ip: null,
+    ipv4: -1,
+    country: null,
+    city: null,
+    app: null,
+    client: null,
+    lat: 0,
+    lon: 0
+  };
   const hops = /* @__PURE__ */ new Map();
   const texts = new TextCache();
   let names = () => "";
@@ -77176,7 +77693,13 @@ function impossibleTravelFold(input) {
     point.lon = lon;
     return point;
   };
-  const newPoint = (page, i, lat, lon) => fill({ time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 }, page, i, lat, lon);
+  const newPoint = (page, i, lat, lon) => fill(
+    { time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 },
+    page,
+    i,
+    lat,
+    lon
+  );
   const samePlaceOf = (user, a, lat, lon) => {
     const aLat = pairs.latOf(user, a);
     const aLon = pairs.lonOf(user, a);
@@ -77261,12 +77784,14 @@ function impossibleTravelFold(input) {
         const lat = geo?.latitude;
         const lon = geo?.longitude;
         if (typeof lat !== "number" || typeof lon !== "number") return "noLocation";
-        if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return "coordinatesOutOfRange";
+        if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+          return "coordinatesOutOfRange";
         if (egress.length > 0) {
           const v4 = page.ipv4[i] ?? 0;
           const v6 = page.ip6[i];
           for (const cidr of egress) {
-            if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== void 0 && cidrContains(cidr, v6)) return "egressAddress";
+            if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== void 0 && cidrContains(cidr, v6))
+              return "egressAddress";
           }
         }
         insert(page.user[i] ?? 0, page, i, lat, lon);
@@ -77276,9 +77801,15 @@ function impossibleTravelFold(input) {
         const findings = [];
         for (let user = 0; user < pairs.count.length; user++) {
           if (pairs.count[user] !== 2) continue;
-          const distance = greatCircleKm(pairs.latOf(user, 0), pairs.lonOf(user, 0), pairs.latOf(user, 1), pairs.lonOf(user, 1));
+          const distance = greatCircleKm(
+            pairs.latOf(user, 0),
+            pairs.lonOf(user, 0),
+            pairs.latOf(user, 1),
+            pairs.lonOf(user, 1)
+          );
           const hours = Math.max(pairs.timeOf(user, 1) - pairs.timeOf(user, 0), 1e3) / 36e5;
-          if (distance >= minDistance && distance / hours > maxSpeed) judge(user, pairs.read(user, 0), pairs.read(user, 1));
+          if (distance >= minDistance && distance / hours > maxSpeed)
+            judge(user, pairs.read(user, 0), pairs.read(user, 1));
         }
         for (const [user, list] of points) {
           for (let i = 1; i < list.length; i++) {
@@ -77290,17 +77821,30 @@ function impossibleTravelFold(input) {
         points.clear();
         for (const [user, found] of hops) {
           const name3 = pass.userName(user);
-          const items = [...found.items].sort((x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0);
+          const items = [...found.items].sort(
+            (x, y) => x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0
+          );
           const fastest = Math.max(...items.map((h) => h.speedKmh));
           findings.push({
             target: name3,
             status: "fail",
             message: `${found.total} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
-            evidence: { user: name3, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items, total: found.total }, scan }
+            evidence: {
+              user: name3,
+              maxSpeedKmh: maxSpeed,
+              minDistanceKm: minDistance,
+              hops: { items, total: found.total },
+              scan
+            }
           });
         }
         if (findings.length > 0) return findings;
-        return [cleanFinding("No impossible travel between successive successful sign-ins.", scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
+        return [
+          cleanFinding("No impossible travel between successive successful sign-ins.", scan, {
+            maxSpeedKmh: maxSpeed,
+            minDistanceKm: minDistance
+          })
+        ];
       }
     };
   });
@@ -77546,7 +78090,8 @@ var TimeList = class {
     let at = n;
     while (at > 0 && (times[at - 1] ?? 0) > time) at--;
     this.timeList = insertAt(times, at, time);
-    if (payload !== void 0 || this.payloadList !== void 0) this.payloadList = insertAt(this.payloadList ?? [], at, payload);
+    if (payload !== void 0 || this.payloadList !== void 0)
+      this.payloadList = insertAt(this.payloadList ?? [], at, payload);
     if (this.timeList.length > this.limit) {
       this.timeList.shift();
       this.payloadList?.shift();
@@ -77644,7 +78189,11 @@ function mfaFatigueFold(input) {
           const state3 = typeof held === "number" ? spill(held) : held;
           if (state3.denials.total < minDenials) continue;
           const times = state3.denials.times;
-          const burst = densestWindow(times, times.map((_, i) => i), windowMs);
+          const burst = densestWindow(
+            times,
+            times.map((_, i) => i),
+            windowMs
+          );
           const count = burst.last - burst.first + 1;
           if (count < minDenials) continue;
           const user = pass.userName(number);
@@ -77662,14 +78211,22 @@ function mfaFatigueFold(input) {
               denials: state3.rows.toJson(),
               // Successes are kept as time buckets, so "during or right after" is exact to one bucket.
               successDuringOrAfter: succeeded,
-              successWindow: { start: new Date(burst.from).toISOString(), end: new Date(burst.to + afterMs).toISOString() },
+              successWindow: {
+                start: new Date(burst.from).toISOString(),
+                end: new Date(burst.to + afterMs).toISOString()
+              },
               successResolutionMinutes: successes.bucketMs / 6e4,
               scan
             }
           });
         }
         if (findings.length > 0) return findings;
-        return [cleanFinding("No user reached the MFA-fatigue threshold.", scan, { minDenials, windowMinutes: windowMs / 6e4 })];
+        return [
+          cleanFinding("No user reached the MFA-fatigue threshold.", scan, {
+            minDenials,
+            windowMinutes: windowMs / 6e4
+          })
+        ];
       }
     };
   });
@@ -77731,7 +78288,11 @@ function passwordSprayFold(input) {
   };
   return detectorFold(input, (pass) => {
     const spill = (entry) => {
-      const source = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: /* @__PURE__ */ new Set() };
+      const source = {
+        failures: new TimeList(SPRAY_FAILURES_PER_SOURCE),
+        rows: new RowSample(),
+        ips: /* @__PURE__ */ new Set()
+      };
       for (let k = 0; k < pairs.count(entry); k++) {
         source.failures.add(pairs.time(entry, k), pairs.user(entry, k));
         source.rows.addFields(pairs.fields(entry, k, (user) => pass.userName(user)));
@@ -77821,7 +78382,12 @@ function passwordSprayFold(input) {
           });
         }
         if (findings.length > 0) return findings;
-        return [cleanFinding("No source reached the password-spray threshold.", scan, { minUsers, windowMinutes: windowMs / 6e4 })];
+        return [
+          cleanFinding("No source reached the password-spray threshold.", scan, {
+            minUsers,
+            windowMinutes: windowMs / 6e4
+          })
+        ];
       }
     };
   });
@@ -77952,8 +78518,10 @@ function allAppsProblems(policy2) {
 function narrowingProblems(policy2, options2) {
   const c = policy2.conditions;
   const problems = [];
-  if ((c.userRiskLevels ?? []).length > 0) problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(", ")}`);
-  if ((c.signInRiskLevels ?? []).length > 0) problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(", ")}`);
+  if ((c.userRiskLevels ?? []).length > 0)
+    problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(", ")}`);
+  if ((c.signInRiskLevels ?? []).length > 0)
+    problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(", ")}`);
   const types2 = c.clientAppTypes ?? [];
   if (options2.allClientApps && !types2.includes("all") && !(types2.includes("browser") && types2.includes("mobileAppsAndDesktopClients"))) {
     problems.push(`applies only to client app types ${types2.join(", ") || "(none)"}`);
@@ -78014,9 +78582,18 @@ function tenantCaRequirementFindings({ snapshot, params }, requirement) {
   }
   const first = satisfying[0];
   if (first) {
-    return [{ target: TENANT_TARGET, status: "pass", message: requirement.satisfiedMessage(first.displayName), evidence }];
+    return [
+      { target: TENANT_TARGET, status: "pass", message: requirement.satisfiedMessage(first.displayName), evidence }
+    ];
   }
-  return [{ target: TENANT_TARGET, status: "fail", message: requirement.failureMessage(closestReasons(candidates)), evidence }];
+  return [
+    {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: requirement.failureMessage(closestReasons(candidates)),
+      evidence
+    }
+  ];
 }
 
 // src/checks/legacy-auth.ts
@@ -78078,7 +78655,10 @@ function smtpAuth({ snapshot }) {
   return findings;
 }
 var legacyAuthChecks = {
-  "legacy-auth.blocked": { kind: "snapshot", evaluate: (input) => tenantCaRequirementFindings(input, legacyAuthBlocking) },
+  "legacy-auth.blocked": {
+    kind: "snapshot",
+    evaluate: (input) => tenantCaRequirementFindings(input, legacyAuthBlocking)
+  },
   "legacy-auth.smtp-auth": { kind: "snapshot", evaluate: smtpAuth },
   "legacy-auth.sign-ins": legacySignInsCheck
 };
@@ -78149,10 +78729,15 @@ var mfaEnforcement = {
 function isPhishingResistant(strengthId, strengths) {
   if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
   const strength = strengths.get(strengthId);
-  if (!strength) return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
-  const weak = strength.allowedCombinations.filter((c) => !c.split(",").every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())));
-  if (strength.allowedCombinations.length === 0) return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
-  if (weak.length > 0) return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join("; ")}` };
+  if (!strength)
+    return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
+  const weak = strength.allowedCombinations.filter(
+    (c) => !c.split(",").every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim()))
+  );
+  if (strength.allowedCombinations.length === 0)
+    return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
+  if (weak.length > 0)
+    return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join("; ")}` };
   return { ok: true };
 }
 function adminsPhishingResistant({ snapshot, params }) {
@@ -78187,7 +78772,8 @@ function adminsPhishingResistant({ snapshot, params }) {
     else if (type === "#microsoft.graph.user") add(principal, role);
     else if (type === "#microsoft.graph.group") {
       if (!principal.members) unresolved.push(principal.id);
-      for (const member of principal.members ?? []) if (member["@odata.type"] === "#microsoft.graph.user") add(member, role, principal.id);
+      for (const member of principal.members ?? [])
+        if (member["@odata.type"] === "#microsoft.graph.user") add(member, role, principal.id);
     }
   }
   if (unresolved.length > 0) {
@@ -78202,7 +78788,14 @@ function adminsPhishingResistant({ snapshot, params }) {
   }
   const enabled2 = [...holders.values()].filter((h) => h.enabled);
   if (enabled2.length === 0) {
-    return [{ target: TENANT_TARGET, status: "error", message: "No enabled holder of a highly privileged role was found.", evidence: { privilegedRoles: [...privileged] } }];
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "error",
+        message: "No enabled holder of a highly privileged role was found.",
+        evidence: { privilegedRoles: [...privileged] }
+      }
+    ];
   }
   const registration = /* @__PURE__ */ new Map();
   for (const d of snapshot.data("graph.userRegistrationDetails")) if (holders.has(d.id)) registration.set(d.id, d);
@@ -78223,14 +78816,18 @@ function adminsPhishingResistant({ snapshot, params }) {
       const pr = isPhishingResistant(strength, strengths);
       if (!pr.ok && pr.reason) reasons.push(pr.reason);
       const others = (p.grantControls?.builtInControls ?? []).filter((c) => c !== "mfa");
-      if ((p.grantControls?.operator ?? "AND").toUpperCase() === "OR" && others.length > 0) reasons.push(`ORs the strength with ${others.join(", ")}`);
+      if ((p.grantControls?.operator ?? "AND").toUpperCase() === "OR" && others.length > 0)
+        reasons.push(`ORs the strength with ${others.join(", ")}`);
       if (reasons.length === 0) covering.push(p.displayName);
       else problems.push(`"${p.displayName}" ${reasons.join("; ")}`);
     }
     const methods = registration.get(holder.id)?.methodsRegistered ?? [];
     const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
     const failures = [];
-    if (covering.length === 0) failures.push(problems.length > 0 ? problems.join(". ") : "no Conditional Access policy requires a phishing-resistant strength for this user");
+    if (covering.length === 0)
+      failures.push(
+        problems.length > 0 ? problems.join(". ") : "no Conditional Access policy requires a phishing-resistant strength for this user"
+      );
     if (strongMethods.length === 0) failures.push("no phishing-resistant method is registered");
     findings.push({
       target: holder.upn,
@@ -78249,7 +78846,14 @@ function adminsPhishingResistant({ snapshot, params }) {
     });
   }
   if (findings.length === 0) {
-    return [{ target: TENANT_TARGET, status: "pass", message: "Every privileged role holder is listed in allowedExclusions.", evidence: { holders: enabled2.length } }];
+    return [
+      {
+        target: TENANT_TARGET,
+        status: "pass",
+        message: "Every privileged role holder is listed in allowedExclusions.",
+        evidence: { holders: enabled2.length }
+      }
+    ];
   }
   return findings;
 }
@@ -78278,7 +78882,13 @@ function riskPolicies2({ snapshot, params }) {
   const allowed = exclusionSet(params.strings("allowedExclusions"));
   const judge = (kind) => {
     const verdicts = policies.map(
-      (p) => verdict(p, [...stateProblems(p), ...allUsersProblems(p, allowed), ...allAppsProblems(p), ...riskProblems(p, kind), ...blockGrantProblems(p)])
+      (p) => verdict(p, [
+        ...stateProblems(p),
+        ...allUsersProblems(p, allowed),
+        ...allAppsProblems(p),
+        ...riskProblems(p, kind),
+        ...blockGrantProblems(p)
+      ])
     );
     const candidates = verdicts.filter((_v, i) => (policies[i]?.conditions[kind] ?? []).length > 0);
     return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
@@ -78287,14 +78897,25 @@ function riskPolicies2({ snapshot, params }) {
   const signIn = judge("signInRiskLevels");
   const missing = [];
   if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
-  if (signIn.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
+  if (signIn.satisfiedBy.length === 0)
+    missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
   const summary2 = (r) => ({
     satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
     candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] }))
   });
   const evidence = { userRisk: summary2(user), signInRisk: summary2(signIn), allowedExclusions: [...allowed] };
   return [
-    missing.length === 0 ? { target: TENANT_TARGET, status: "pass", message: "High user risk and high sign-in risk are both blocked by enforced policies.", evidence } : { target: TENANT_TARGET, status: "fail", message: `Risk policies fall short: ${missing.join("; ")}.`, evidence }
+    missing.length === 0 ? {
+      target: TENANT_TARGET,
+      status: "pass",
+      message: "High user risk and high sign-in risk are both blocked by enforced policies.",
+      evidence
+    } : {
+      target: TENANT_TARGET,
+      status: "fail",
+      message: `Risk policies fall short: ${missing.join("; ")}.`,
+      evidence
+    }
   ];
 }
 var signInsChecks = {
@@ -78336,9 +78957,19 @@ function spfRecord(input) {
       tree: probe ? spfTreeJson(probe.tree) : null
     };
     if (probe?.result === "permerror") {
-      return { target: domain, status: "fail", message: `The SPF record of ${domain} gives permerror: ${probe.reason}.`, evidence };
+      return {
+        target: domain,
+        status: "fail",
+        message: `The SPF record of ${domain} gives permerror: ${probe.reason}.`,
+        evidence
+      };
     }
-    return { target: domain, status: "pass", message: `${domain} has one valid SPF record using ${probe?.lookups ?? 0} of 10 DNS lookups.`, evidence };
+    return {
+      target: domain,
+      status: "pass",
+      message: `${domain} has one valid SPF record using ${probe?.lookups ?? 0} of 10 DNS lookups.`,
+      evidence
+    };
   });
 }
 function finalAll(node) {
@@ -78357,12 +78988,27 @@ function spfQualifier(input) {
     const spf = await lookupSpf(resolver, domain);
     if (spf.failed) return dnsErrorFinding(domain, spf.failed);
     if (spf.records.length !== 1 || !spf.probe) {
-      return { target: domain, status: "fail", message: `${domain} has no single SPF record to end in -all.`, evidence: { records: [...spf.records] } };
+      return {
+        target: domain,
+        status: "fail",
+        message: `${domain} has no single SPF record to end in -all.`,
+        evidence: { records: [...spf.records] }
+      };
     }
     const all = finalAll(spf.probe.tree);
-    const evidence = { record: spf.records[0] ?? "", all: all ? QUALIFIER_TEXT[all.qualifier] : null, allFrom: all?.domain ?? null, allowSoftfail };
+    const evidence = {
+      record: spf.records[0] ?? "",
+      all: all ? QUALIFIER_TEXT[all.qualifier] : null,
+      allFrom: all?.domain ?? null,
+      allowSoftfail
+    };
     if (all && (all.qualifier === "-" || all.qualifier === "~" && allowSoftfail)) {
-      return { target: domain, status: "pass", message: `The SPF record of ${domain} ends in ${QUALIFIER_TEXT[all.qualifier]}.`, evidence };
+      return {
+        target: domain,
+        status: "pass",
+        message: `The SPF record of ${domain} ends in ${QUALIFIER_TEXT[all.qualifier]}.`,
+        evidence
+      };
     }
     return {
       target: domain,
@@ -78378,7 +79024,12 @@ function spfAuthorizesM365(input) {
     const m365 = await lookupM365Authorization(resolver, domain, spfDomain);
     if (m365.failed) return dnsErrorFinding(domain, m365.failed, { microsoftSpfDomain: spfDomain });
     if (m365.missing !== void 0 || !m365.outcome) {
-      return { target: domain, status: "error", message: `Microsoft 365's sending ranges could not be read: ${m365.missing ?? ""}.`, evidence: { microsoftSpfDomain: spfDomain } };
+      return {
+        target: domain,
+        status: "error",
+        message: `Microsoft 365's sending ranges could not be read: ${m365.missing ?? ""}.`,
+        evidence: { microsoftSpfDomain: spfDomain }
+      };
     }
     const evidence = {
       testedAddress: m365.ip ?? null,
@@ -78389,7 +79040,12 @@ function spfAuthorizesM365(input) {
       mechanism: m365.outcome.mechanism ?? null
     };
     if (m365.outcome.result === "pass") {
-      return { target: domain, status: "pass", message: `SPF of ${domain} passes Microsoft 365 address ${m365.ip ?? ""}.`, evidence };
+      return {
+        target: domain,
+        status: "pass",
+        message: `SPF of ${domain} passes Microsoft 365 address ${m365.ip ?? ""}.`,
+        evidence
+      };
     }
     return {
       target: domain,
@@ -78461,7 +79117,10 @@ function sourceGate(snapshot, control) {
       case "ok":
         continue;
       case "failed":
-        return gateFinding("error", `Source ${source} could not be read: ${status.reason}`, { source, reason: status.reason });
+        return gateFinding("error", `Source ${source} could not be read: ${status.reason}`, {
+          source,
+          reason: status.reason
+        });
       case "not_licensed":
         return gateFinding("not_evaluable", `Needs ${LICENCE_NAMES[status.licence]} (source ${source}).`, {
           source,
@@ -78515,7 +79174,11 @@ function startFold(snapshot, policy2, options2, control, check) {
   const gate = sourceGate(snapshot, control);
   if (gate) return [gate];
   try {
-    const input = { snapshot, params: control.settings.params, context: checkContext(policy2, id, options2, snapshot.manifest.tenantId) };
+    const input = {
+      snapshot,
+      params: control.settings.params,
+      context: checkContext(policy2, id, options2, snapshot.manifest.tenantId)
+    };
     return { control, fold: check.start(input) };
   } catch (error2) {
     return [gateFinding("error", `The check failed: ${errorMessage(error2)}`, { error: errorMessage(error2) })];
@@ -78701,7 +79364,13 @@ var PERSON_NAME_KEYS = /* @__PURE__ */ new Set([
   "Identity"
 ]);
 var OWNED_MARKERS = ["MailboxOwnerId"];
-var PERSON_MARKERS = ["userPrincipalName", "UserPrincipalName", "PrimarySmtpAddress", "WindowsEmailAddress", "address"];
+var PERSON_MARKERS = [
+  "userPrincipalName",
+  "UserPrincipalName",
+  "PrimarySmtpAddress",
+  "WindowsEmailAddress",
+  "address"
+];
 var QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
 var EMAIL2 = /[A-Za-z0-9._%+'#-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 function isPersonObject(object) {
@@ -78759,7 +79428,14 @@ var Redactor = class {
       const groups2 = expandIpv6(address);
       if (!groups2) return address;
       const host = this.hash("ipv6-host", groups2.join(":")).slice(0, 20);
-      const pseudo = [...groups2.slice(0, 3), host.slice(0, 4), host.slice(4, 8), host.slice(8, 12), host.slice(12, 16), host.slice(16, 20)];
+      const pseudo = [
+        ...groups2.slice(0, 3),
+        host.slice(0, 4),
+        host.slice(4, 8),
+        host.slice(8, 12),
+        host.slice(12, 16),
+        host.slice(16, 20)
+      ];
       this.counts.ips++;
       return pseudo.map((g) => g.replace(/^0+(?=.)/, "")).join(":");
     }
@@ -78887,7 +79563,9 @@ async function writeEvidencePack(input) {
     };
     const before = verdictCounts(input.report);
     const after = verdictCounts(report);
-    redactionChanged = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
+    redactionChanged = [.../* @__PURE__ */ new Set([...before.keys(), ...after.keys()])].filter(
+      (id) => before.get(id) !== after.get(id)
+    );
     for (const id of redactionChanged) {
       logger27.warning(`evidence: redaction changed the verdicts of ${id}; the pack reports the redacted verdicts`);
     }
@@ -78932,7 +79610,11 @@ function renderSarif(report, policy2, baseDir) {
     const control = findControl(id);
     const severity = policy2.controls.get(id)?.severity ?? control?.defaultSeverity ?? "medium";
     const refs = control?.references ?? {};
-    const tags = ["security", `area:${control?.area ?? "unknown"}`, ...(refs.hipaa ?? []).map((h) => `HIPAA ${h}`)].slice(0, 20);
+    const tags = [
+      "security",
+      `area:${control?.area ?? "unknown"}`,
+      ...(refs.hipaa ?? []).map((h) => `HIPAA ${h}`)
+    ].slice(0, 20);
     return {
       id,
       name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c) => (c ?? "").toUpperCase()),
@@ -78965,7 +79647,12 @@ How to fix: ${control?.remediation ?? ""}`.trim(),
       }
     ],
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: r.fingerprint },
-    properties: { target: r.target, area: r.area, severity: r.severity, "security-severity": SECURITY_SEVERITY[r.severity] }
+    properties: {
+      target: r.target,
+      area: r.area,
+      severity: r.severity,
+      "security-severity": SECURITY_SEVERITY[r.severity]
+    }
   }));
   return {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
@@ -79011,7 +79698,10 @@ function codeSpan(text7) {
   return `<code>${encoded}</code>`;
 }
 function fencedJson(value) {
-  return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return JSON.stringify(value, null, 2).replace(
+    /[<>&`\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+  );
 }
 function plainTitle(text7) {
   const clean = text7.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
@@ -79040,10 +79730,12 @@ function parseDay(raw) {
   const a = {};
   for (const area of AREAS) {
     const counts = areas[area] ?? [0, 0, 0, 0, 0];
-    if (!Array.isArray(counts) || counts.length !== 5 || !counts.every(isCount)) return `${e.d}: bad counts for ${area}`;
+    if (!Array.isArray(counts) || counts.length !== 5 || !counts.every(isCount))
+      return `${e.d}: bad counts for ${area}`;
     a[area] = counts;
   }
-  if (!Array.isArray(e.s) || e.s.length !== SEVERITIES.length || !e.s.every(isCount)) return `${e.d}: bad severity counts`;
+  if (!Array.isArray(e.s) || e.s.length !== SEVERITIES.length || !e.s.every(isCount))
+    return `${e.d}: bad severity counts`;
   if (e.c !== null && (typeof e.c !== "number" || e.c < 0 || e.c > 100)) return `${e.d}: bad coverage`;
   for (const key of ["o", "k"]) {
     const list = e[key];
@@ -79069,7 +79761,8 @@ function parseHistory(body) {
   } catch {
     return corrupt("the history block is not valid JSON");
   }
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) return corrupt("the history block is not an object");
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    return corrupt("the history block is not an object");
   const h = raw;
   if (h.v !== HISTORY_VERSION) return corrupt(`unknown history version ${JSON.stringify(h.v)}`);
   if (!Array.isArray(h.days)) return corrupt("the history has no list of days");
@@ -79085,7 +79778,9 @@ function parseHistory(body) {
   return { history: { v: HISTORY_VERSION, days }, status: "ok" };
 }
 function mfaCoverage(report) {
-  const result = report.results.find((r) => r.control === "mfa.registration" && (r.status === "pass" || r.status === "fail" || r.status === "excepted"));
+  const result = report.results.find(
+    (r) => r.control === "mfa.registration" && (r.status === "pass" || r.status === "fail" || r.status === "excepted")
+  );
   const value = result?.evidence.coveragePercent;
   return typeof value === "number" && value >= 0 && value <= 100 ? value : null;
 }
@@ -79095,13 +79790,28 @@ function dayEntry(report, opened, closed) {
     const c = report.summary.byArea[area];
     a[area] = [c.pass, c.fail, c.excepted, c.error, c.not_evaluable];
   }
-  const s = SEVERITIES.map((sev) => report.results.filter((r) => r.status === "fail" && r.severity === sev).length);
-  return { d: report.snapshot.capturedAt.slice(0, 10), a, s, c: mfaCoverage(report), o: [...opened].sort((x, y) => x - y), k: [...closed].sort((x, y) => x - y) };
+  const s = SEVERITIES.map(
+    (sev) => report.results.filter((r) => r.status === "fail" && r.severity === sev).length
+  );
+  return {
+    d: report.snapshot.capturedAt.slice(0, 10),
+    a,
+    s,
+    c: mfaCoverage(report),
+    o: [...opened].sort((x, y) => x - y),
+    k: [...closed].sort((x, y) => x - y)
+  };
 }
 function withDay(history, day2) {
   const same = history.days.find((d) => d.d === day2.d);
-  const merged = same ? { ...day2, o: [.../* @__PURE__ */ new Set([...same.o, ...day2.o])].sort((x, y) => x - y), k: [.../* @__PURE__ */ new Set([...same.k, ...day2.k])].sort((x, y) => x - y) } : day2;
-  const days = [...history.days.filter((d) => d.d !== day2.d), merged].sort((x, y) => x.d < y.d ? -1 : x.d > y.d ? 1 : 0);
+  const merged = same ? {
+    ...day2,
+    o: [.../* @__PURE__ */ new Set([...same.o, ...day2.o])].sort((x, y) => x - y),
+    k: [.../* @__PURE__ */ new Set([...same.k, ...day2.k])].sort((x, y) => x - y)
+  } : day2;
+  const days = [...history.days.filter((d) => d.d !== day2.d), merged].sort(
+    (x, y) => x.d < y.d ? -1 : x.d > y.d ? 1 : 0
+  );
   return { v: HISTORY_VERSION, days };
 }
 function recentDays(history, today, n = 90) {
@@ -79113,7 +79823,9 @@ function recentDays(history, today, n = 90) {
 var BARS = "▁▂▃▄▅▆▇█";
 function sparkline(values) {
   const max = Math.max(0, ...values.filter((v) => v !== null));
-  return values.map((v) => v === null ? "·" : max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round(v / max * (BARS.length - 1)))]).join("");
+  return values.map(
+    (v) => v === null ? "·" : max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round(v / max * (BARS.length - 1)))]
+  ).join("");
 }
 function failingSeries(days, area) {
   return days.map((d) => d.a[area][1]);
@@ -79158,7 +79870,9 @@ function postureTable(report, history) {
     const seen = days.some((d) => d.a[area].some((n) => n > 0));
     if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0 && !seen) continue;
     const spark = trend ? ` ${sparkline(failingSeries(days, area))} |` : "";
-    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |${spark}`);
+    lines.push(
+      `| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |${spark}`
+    );
   }
   return lines;
 }
@@ -79183,7 +79897,9 @@ function failingFirst(a, b) {
 function renderSummaryMarkdown(report, extras = {}) {
   const lines = [];
   const { byStatus } = report.summary;
-  lines.push(`## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`);
+  lines.push(
+    `## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`
+  );
   lines.push("");
   lines.push(
     `Tenant \`${report.run.tenantId ?? "DNS only"}\` · ${report.run.mode} · ${report.run.finishedAt} · **${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`
@@ -79199,7 +79915,9 @@ function renderSummaryMarkdown(report, extras = {}) {
     lines.push("", "### Failing", "", "| Severity | Control | Target | Finding |", "| --- | --- | --- | --- |");
     for (const r of failing) {
       const expired = r.exception?.expired ? ` (exception expired ${escapeMarkdown(r.exception.expires)})` : "";
-      lines.push(`| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`);
+      lines.push(
+        `| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`
+      );
     }
   }
   const unjudged = report.results.filter((r) => r.status === "error" || r.status === "not_evaluable");
@@ -79229,9 +79947,17 @@ function unreadableSources(report) {
   for (const [source, status] of Object.entries(report.snapshot.sources)) {
     const requirement = SOURCE_REQUIREMENTS[source];
     if (status.status === "not_licensed") {
-      out.push({ source, status: "not_licensed", needs: `${LICENCE_NAMES[status.licence]} licence${requirement ? `, and ${requirement.permission}` : ""}` });
+      out.push({
+        source,
+        status: "not_licensed",
+        needs: `${LICENCE_NAMES[status.licence]} licence${requirement ? `, and ${requirement.permission}` : ""}`
+      });
     } else if (status.status === "not_permitted") {
-      out.push({ source, status: "not_permitted", needs: `permission ${status.permission || requirement?.permission || "unknown"}` });
+      out.push({
+        source,
+        status: "not_permitted",
+        needs: `permission ${status.permission || requirement?.permission || "unknown"}`
+      });
     }
   }
   return out.sort((a, b) => a.source.localeCompare(b.source));
@@ -79258,10 +79984,13 @@ function renderDashboardMarkdown(view) {
   lines.push("", "### Open findings", "");
   if (view.openFindings.length === 0) lines.push("None.");
   for (const area of AREAS) {
-    const open4 = view.openFindings.filter((f) => f.area === area).sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.firstSeen.localeCompare(b.firstSeen) || a.number - b.number);
+    const open4 = view.openFindings.filter((f) => f.area === area).sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.firstSeen.localeCompare(b.firstSeen) || a.number - b.number
+    );
     if (open4.length === 0) continue;
     lines.push(`**${AREA_TITLES[area]}** (${open4.length})`, "");
-    for (const f of open4) lines.push(`- ${f.severity} · ${link(f.number, f.htmlUrl)} ${escapeMarkdown(f.title)} · since ${f.firstSeen}`);
+    for (const f of open4)
+      lines.push(`- ${f.severity} · ${link(f.number, f.htmlUrl)} ${escapeMarkdown(f.title)} · since ${f.firstSeen}`);
     lines.push("");
   }
   lines.push("", "### Opened and closed since the previous day", "");
@@ -79272,7 +80001,9 @@ function renderDashboardMarkdown(view) {
   else {
     lines.push("| Control | Target | Expires | Days left | Approved by |", "| --- | --- | --- | ---: | --- |");
     for (const e of view.expiring) {
-      lines.push(`| ${codeSpan(e.control)} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`);
+      lines.push(
+        `| ${codeSpan(e.control)} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`
+      );
     }
   }
   const unreadable = unreadableSources(report);
@@ -79286,7 +80017,9 @@ function renderDashboardMarkdown(view) {
   const coverage = days.map((d) => d.c);
   const latest = [...coverage].reverse().find((c) => c !== null);
   lines.push("", "### MFA registration coverage", "");
-  lines.push(latest === void 0 || latest === null ? "Not measured." : `${latest}% now · ${sparkline(coverage)} over ${days.length} day${days.length === 1 ? "" : "s"}`);
+  lines.push(
+    latest === void 0 || latest === null ? "Not measured." : `${latest}% now · ${sparkline(coverage)} over ${days.length} day${days.length === 1 ? "" : "s"}`
+  );
   lines.push("", "### Time to fix", "");
   lines.push(
     view.timeToFix ? `${view.timeToFix.count} findings closed by mailwarden: median ${view.timeToFix.median} days, 90th percentile ${view.timeToFix.p90} days.` : "No finding has been closed yet."
@@ -79303,11 +80036,13 @@ function classify(error2) {
   const status = typeof error2 === "object" && error2 !== null && "status" in error2 ? error2.status : void 0;
   const types2 = listed.map((e) => String(e.type ?? ""));
   const text7 = [problem, ...listed.map((e) => String(e.message ?? ""))].join("\n");
-  if (types2.includes("FORBIDDEN") || status === 403 || /not accessible by integration|permission/i.test(text7)) return { status: "forbidden", problem };
+  if (types2.includes("FORBIDDEN") || status === 403 || /not accessible by integration|permission/i.test(text7))
+    return { status: "forbidden", problem };
   if (listed.some((e) => e.extensions?.code === "undefinedField") || /doesn't exist on type|Cannot query field|not configured to execute mutation|Unknown (type|argument)/i.test(text7) || status === 404) {
     return { status: "unsupported", problem };
   }
-  if (/pinned/i.test(text7) && (types2.includes("UNPROCESSABLE") || /maximum|more than|limit/i.test(text7))) return { status: "limit", problem };
+  if (/pinned/i.test(text7) && (types2.includes("UNPROCESSABLE") || /maximum|more than|limit/i.test(text7)))
+    return { status: "limit", problem };
   return { status: "failed", problem };
 }
 async function pinDashboard(api, number, dryRun) {
@@ -79320,7 +80055,10 @@ async function pinDashboard(api, number, dryRun) {
   }
   if (state3.isPinned) return { status: "already-pinned" };
   if (state3.pinnedCount >= PIN_LIMIT) {
-    return { status: "limit", problem: `${state3.pinnedCount} issues are pinned already; GitHub allows ${PIN_LIMIT}. Unpin one to pin the dashboard.` };
+    return {
+      status: "limit",
+      problem: `${state3.pinnedCount} issues are pinned already; GitHub allows ${PIN_LIMIT}. Unpin one to pin the dashboard.`
+    };
   }
   if (dryRun) return { status: "would-pin" };
   try {
@@ -79421,7 +80159,18 @@ function findingLabels(result, extra) {
 function findingTitle(result, redact) {
   return plainTitle(`[mailwarden] ${result.title}: ${redact.text(result.target)}`);
 }
-var IDENTITY_KEYS = ["upn", "userPrincipalName", "id", "target", "address", "identity", "ruleId", "domain", "ip", "name"];
+var IDENTITY_KEYS = [
+  "upn",
+  "userPrincipalName",
+  "id",
+  "target",
+  "address",
+  "identity",
+  "ruleId",
+  "domain",
+  "ip",
+  "name"
+];
 function affectedObjects(control, evidence) {
   const keys = /* @__PURE__ */ new Set();
   const visit2 = (value) => {
@@ -79464,10 +80213,13 @@ function evidenceLines(evidence) {
         `| ${columns.map(escapeMarkdown).join(" | ")} |`,
         `| ${columns.map(() => "---").join(" | ")} |`
       ];
-      for (const item of value) table.push(`| ${columns.map((c) => item[c] === void 0 ? "–" : scalar(item[c])).join(" | ")} |`);
+      for (const item of value)
+        table.push(`| ${columns.map((c) => item[c] === void 0 ? "–" : scalar(item[c])).join(" | ")} |`);
       lists.push(table);
     } else if (Array.isArray(value)) {
-      rows.push(`| ${escapeMarkdown(prefix)} | ${value.length === 0 ? "none" : value.map(scalar).join(", ")} |`);
+      rows.push(
+        `| ${escapeMarkdown(prefix)} | ${value.length === 0 ? "none" : value.map(scalar).join(", ")} |`
+      );
     } else if (value !== null && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) flatten(prefix === "" ? k : `${prefix}.${k}`, v);
     } else {
@@ -79500,7 +80252,12 @@ function referenceLines(refs) {
 }
 function mergeRefs(a, b) {
   const merge2 = (x, y) => [.../* @__PURE__ */ new Set([...x ?? [], ...y ?? []])];
-  return { scuba: merge2(a.scuba, b.scuba), cis: merge2(a.cis, b.cis), hipaa: merge2(a.hipaa, b.hipaa), nist: merge2(a.nist, b.nist) };
+  return {
+    scuba: merge2(a.scuba, b.scuba),
+    cis: merge2(a.cis, b.cis),
+    hipaa: merge2(a.hipaa, b.hipaa),
+    nist: merge2(a.nist, b.nist)
+  };
 }
 function safeUrl(url) {
   return url && /^https?:\/\/[^\s<>()[\]`"']+$/.test(url) ? url : void 0;
@@ -79601,7 +80358,12 @@ _${n} evidence lines cut to stay within GitHub's ${BODY_LIMIT.toLocaleString("en
 }
 
 // src/issues/apply.ts
-var SEVERITY_COLOURS = { low: "c5def5", medium: "fbca04", high: "d93f0b", critical: "b60205" };
+var SEVERITY_COLOURS = {
+  low: "c5def5",
+  medium: "fbca04",
+  high: "d93f0b",
+  critical: "b60205"
+};
 function labelColour(name3) {
   if (name3 === TOOL_LABEL) return { color: "1d76db", description: "Finding kept in step by mailwarden" };
   const severity = SEVERITIES.find((s) => name3 === `severity:${s}`);
@@ -79663,7 +80425,10 @@ async function applyPlan(api, plan, options2) {
       let htmlUrl;
       switch (op.kind) {
         case "update":
-          htmlUrl = (await api.updateIssue(op.number, { ...op.body !== void 0 ? { body: op.body } : {}, ...op.labels ? { labels: op.labels } : {} })).htmlUrl;
+          htmlUrl = (await api.updateIssue(op.number, {
+            ...op.body !== void 0 ? { body: op.body } : {},
+            ...op.labels ? { labels: op.labels } : {}
+          })).htmlUrl;
           if (op.comment) await api.createComment(op.number, op.comment);
           break;
         case "close":
@@ -79671,7 +80436,12 @@ async function applyPlan(api, plan, options2) {
           await api.createComment(op.number, op.comment);
           break;
         case "reopen":
-          htmlUrl = (await api.updateIssue(op.number, { state: "open", stateReason: "reopened", body: op.body, labels: op.labels })).htmlUrl;
+          htmlUrl = (await api.updateIssue(op.number, {
+            state: "open",
+            stateReason: "reopened",
+            body: op.body,
+            labels: op.labels
+          })).htmlUrl;
           await api.createComment(op.number, op.comment);
           break;
       }
@@ -79782,7 +80552,14 @@ function openFindings(issues) {
     const state3 = parseState(issue2.body);
     const area = state3 ? findControl(state3.control)?.area : void 0;
     if (!state3 || !area) continue;
-    out.push({ number: issue2.number, htmlUrl: issue2.htmlUrl, title: issue2.title, severity: state3.severity, area, firstSeen: state3.firstSeen });
+    out.push({
+      number: issue2.number,
+      htmlUrl: issue2.htmlUrl,
+      title: issue2.title,
+      severity: state3.severity,
+      area,
+      firstSeen: state3.firstSeen
+    });
   }
   return out;
 }
@@ -79800,7 +80577,11 @@ function planDashboard(input, current) {
     openedToday: todays?.o ?? [],
     closedToday: todays?.k ?? [],
     issueUrl: (n) => byNumber.get(n) ?? `${base}/${n}`,
-    expiring: expiringExceptions(input.policy.exceptions, new Date(input.report.snapshot.capturedAt), DASHBOARD_EXPIRY_DAYS),
+    expiring: expiringExceptions(
+      input.policy.exceptions,
+      new Date(input.report.snapshot.capturedAt),
+      DASHBOARD_EXPIRY_DAYS
+    ),
     expiringDays: DASHBOARD_EXPIRY_DAYS,
     timeToFix: timeToFix(input.issues)
   });
@@ -79818,7 +80599,13 @@ function planDashboard(input, current) {
     body = render({ ...full, days: full.days.slice(-kept) });
   }
   const history = { ...full, days: full.days.slice(-kept) };
-  return { body, history, historyStatus: parsed2.status, ...parsed2.problem ? { historyProblem: parsed2.problem } : {}, trimmedDays: full.days.length - kept };
+  return {
+    body,
+    history,
+    historyStatus: parsed2.status,
+    ...parsed2.problem ? { historyProblem: parsed2.problem } : {},
+    trimmedDays: full.days.length - kept
+  };
 }
 async function syncDashboard(api, input, dryRun) {
   const current = [...input.issues].filter((i) => isDashboard(i.body)).sort((a, b) => a.state === b.state ? a.number - b.number : a.state === "open" ? -1 : 1)[0];
@@ -79834,10 +80621,17 @@ async function syncDashboard(api, input, dryRun) {
   if (dryRun) return { status: "dry-run", ...base };
   try {
     if (current) {
-      const { htmlUrl } = await api.updateIssue(current.number, { body: plan.body, ...current.state === "closed" ? { state: "open", stateReason: "reopened" } : {} });
+      const { htmlUrl } = await api.updateIssue(current.number, {
+        body: plan.body,
+        ...current.state === "closed" ? { state: "open", stateReason: "reopened" } : {}
+      });
       return { status: "updated", ...base, htmlUrl };
     }
-    const created = await api.createIssue({ title: tenantTitle(DASHBOARD_TITLE, input.tenant), body: plan.body, labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL] });
+    const created = await api.createIssue({
+      title: tenantTitle(DASHBOARD_TITLE, input.tenant),
+      body: plan.body,
+      labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL]
+    });
     return { status: "created", ...base, number: created.number, htmlUrl: created.htmlUrl };
   } catch (error2) {
     return { status: "failed", ...base, error: errorMessage(error2) };
@@ -79913,7 +80707,11 @@ function planIssues(report, existing, options2) {
   const operations = [];
   const keptClosed = [];
   const toCreate = [];
-  const subject = (fingerprint2, control, title) => ({ fingerprint: fingerprint2, control, title });
+  const subject = (fingerprint2, control, title) => ({
+    fingerprint: fingerprint2,
+    control,
+    title
+  });
   const render = (result, meta) => renderFindingIssue(result, options2.policy, meta, options2.redact, options2.extraLabels);
   for (const result of report.results.filter((r) => r.status === "fail").sort(bySeverityThenKey)) {
     const issue2 = byFingerprint.get(result.fingerprint);
@@ -79958,7 +80756,8 @@ function planIssues(report, existing, options2) {
     if (state3) {
       const added = next.affected.filter((a) => !state3.affected.includes(a)).length;
       if (added > 0) notes.push(`${added} newly affected object${added === 1 ? "" : "s"}`);
-      if (severityRank(result.severity) > severityRank(state3.severity)) notes.push(`severity raised from ${state3.severity} to ${result.severity}`);
+      if (severityRank(result.severity) > severityRank(state3.severity))
+        notes.push(`severity raised from ${state3.severity} to ${result.severity}`);
     }
     if (changed || stale || labels) {
       operations.push({
@@ -79967,7 +80766,9 @@ function planIssues(report, existing, options2) {
         subject: subj,
         ...changed || stale ? { body: next.body } : {},
         ...labels ? { labels } : {},
-        ...notes.length > 0 ? { comment: `Changed as of ${runLink(runUrl, today)}: ${notes.join("; ")}. The evidence table above is current.` } : {}
+        ...notes.length > 0 ? {
+          comment: `Changed as of ${runLink(runUrl, today)}: ${notes.join("; ")}. The evidence table above is current.`
+        } : {}
       });
     }
   }
@@ -79980,7 +80781,15 @@ function planIssues(report, existing, options2) {
     if (control === void 0 || outcomes.get(control) !== "evaluated") continue;
     if (result && result.status !== "pass" && result.status !== "excepted") continue;
     const closedState = {
-      ...state3 ?? { v: 1, control, severity: result?.severity ?? "medium", firstSeen: day(issue2.createdAt), lastSeen: today, affected: [], reopenedAfterManualClose: false },
+      ...state3 ?? {
+        v: 1,
+        control,
+        severity: result?.severity ?? "medium",
+        firstSeen: day(issue2.createdAt),
+        lastSeen: today,
+        affected: [],
+        reopenedAfterManualClose: false
+      },
       status: "closed",
       closedOn: today
     };
@@ -80020,20 +80829,42 @@ function planIssues(report, existing, options2) {
   const creates = toCreate.slice(0, Math.max(0, options2.maxNewIssues));
   const overflow = toCreate.slice(creates.length);
   for (const result of creates) {
-    const issue2 = render(result, { firstSeen: today, lastSeen: today, runUrl, status: "open", reopenedAfterManualClose: false });
-    operations.push({ kind: "create", subject: subject(result.fingerprint, result.control, issue2.title), title: issue2.title, body: issue2.body, labels: issue2.labels });
+    const issue2 = render(result, {
+      firstSeen: today,
+      lastSeen: today,
+      runUrl,
+      status: "open",
+      reopenedAfterManualClose: false
+    });
+    operations.push({
+      kind: "create",
+      subject: subject(result.fingerprint, result.control, issue2.title),
+      title: issue2.title,
+      body: issue2.body,
+      labels: issue2.labels
+    });
   }
   const rollupTitle = tenantTitle(ROLLUP_TITLE, options2.tenant);
   const rollupSubject = subject("rollup", "", rollupTitle);
   if (overflow.length > 0) {
     const body = renderRollup(overflow, options2.maxNewIssues, options2.redact);
-    const labels = findingLabels({ severity: overflow[0]?.severity ?? "medium", area: overflow[0]?.area ?? "mfa" }, options2.extraLabels).filter(
-      (l) => !l.startsWith("area:") && !l.startsWith("severity:")
-    );
+    const labels = findingLabels(
+      { severity: overflow[0]?.severity ?? "medium", area: overflow[0]?.area ?? "mfa" },
+      options2.extraLabels
+    ).filter((l) => !l.startsWith("area:") && !l.startsWith("severity:"));
     if (!rollup) operations.push({ kind: "create", subject: rollupSubject, title: rollupTitle, body, labels });
     else if (rollup.state === "closed") {
-      operations.push({ kind: "reopen", number: rollup.number, subject: rollupSubject, body, labels: rollup.labels, why: "regression", comment: `Reopened: more failing findings than \`max-new-issues\` as of ${runLink(runUrl, today)}.` });
-    } else if (rollup.body !== body) operations.push({ kind: "update", number: rollup.number, subject: rollupSubject, body });
+      operations.push({
+        kind: "reopen",
+        number: rollup.number,
+        subject: rollupSubject,
+        body,
+        labels: rollup.labels,
+        why: "regression",
+        comment: `Reopened: more failing findings than \`max-new-issues\` as of ${runLink(runUrl, today)}.`
+      });
+    } else if (rollup.body !== body)
+      operations.push({ kind: "update", number: rollup.number, subject: rollupSubject, body });
   } else if (rollup?.state === "open") {
     operations.push({
       kind: "close",
@@ -80085,9 +80916,10 @@ async function syncIssues(api, report, policy2, settings, deps) {
   const name3 = `${settings.repo.owner}/${settings.repo.repo}`;
   const shard = report.snapshot.shard;
   if (shard && shard.count > 1) {
-    throw new ConfigurationError(`Shard ${shard.index}/${shard.count} holds a partial report; issues are synced once, from merge-reports.`, [
-      "Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job."
-    ]);
+    throw new ConfigurationError(
+      `Shard ${shard.index}/${shard.count} holds a partial report; issues are synced once, from merge-reports.`,
+      ["Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job."]
+    );
   }
   let repository;
   try {
@@ -80114,7 +80946,13 @@ async function syncIssues(api, report, policy2, settings, deps) {
   deps.logger.info(
     `Issues in ${name3}: ${labelled.length} labelled${scope}, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ""}${redacted ? ", redacted" : ""}`
   );
-  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === "dry-run", logger: deps.logger, now: deps.now, listedAt, inScope });
+  const outcome = await applyPlan(api, plan, {
+    dryRun: settings.mode === "dry-run",
+    logger: deps.logger,
+    now: deps.now,
+    listedAt,
+    inScope
+  });
   const done = outcome.applied.filter((a) => a.status === "done");
   const finding = (a) => a.number !== void 0 && a.operation.subject.fingerprint !== "rollup";
   let dashboard;
@@ -80162,20 +81000,41 @@ function renderSyncSummary(sync, mode) {
     lines.push(`- ${verb} ${link2}: ${codeSpan(a.operation.subject.title)}${state3}`);
   }
   if (sync.plan.keptClosed.length > 0) {
-    lines.push("", "Closed by hand twice while still failing (left closed; accept the risk in the policy file instead):", "");
+    lines.push(
+      "",
+      "Closed by hand twice while still failing (left closed; accept the risk in the policy file instead):",
+      ""
+    );
     for (const k of sync.plan.keptClosed) lines.push(`- [#${k.number}](${k.htmlUrl}): ${codeSpan(k.subject.title)}`);
   }
-  if (sync.plan.overflow > 0) lines.push("", `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
+  if (sync.plan.overflow > 0)
+    lines.push("", `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
   const d = sync.dashboard;
   if (d) {
     const where = d.number !== void 0 && d.htmlUrl ? `[#${d.number}](${d.htmlUrl})` : "the dashboard issue";
     lines.push("", `Dashboard ${where}: ${d.status}${d.error ? ` (${codeSpan(d.error)})` : ""}.`);
     const pin = sync.pin;
-    if (pin) lines.push("", pin.status === "would-pin" ? "Would pin the dashboard." : `Dashboard pin: ${pin.status}${pin.problem ? ` (${codeSpan(pin.problem)})` : ""}.`);
-    if (d.historyStatus === "corrupt") lines.push("", `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? "unreadable")}); it was started afresh.`);
-    if (d.trimmedDays > 0) lines.push("", `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`);
+    if (pin)
+      lines.push(
+        "",
+        pin.status === "would-pin" ? "Would pin the dashboard." : `Dashboard pin: ${pin.status}${pin.problem ? ` (${codeSpan(pin.problem)})` : ""}.`
+      );
+    if (d.historyStatus === "corrupt")
+      lines.push(
+        "",
+        `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? "unreadable")}); it was started afresh.`
+      );
+    if (d.trimmedDays > 0)
+      lines.push(
+        "",
+        `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`
+      );
   }
-  if (sync.plan.unmatched > 0) lines.push("", `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`);
+  if (sync.plan.unmatched > 0)
+    lines.push(
+      "",
+      `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`
+    );
   lines.push("");
   return lines.join("\n");
 }
@@ -80198,9 +81057,12 @@ var EXIT = {
 };
 async function issuesStage(settings, report, policy2, deps) {
   if (!settings.token) {
-    throw new ConfigurationError("The issues stage needs a GitHub token: set GITHUB_TOKEN (CLI) or the `github-token` input (Action).");
+    throw new ConfigurationError(
+      "The issues stage needs a GitHub token: set GITHUB_TOKEN (CLI) or the `github-token` input (Action)."
+    );
   }
-  if (!settings.repo) throw new ConfigurationError("The issues stage needs a repository: --repo OWNER/NAME (or GITHUB_REPOSITORY).");
+  if (!settings.repo)
+    throw new ConfigurationError("The issues stage needs a repository: --repo OWNER/NAME (or GITHUB_REPOSITORY).");
   if (!deps.issuesClient) throw new Error("no GitHub client factory was passed to run()");
   deps.logger.secret(settings.token);
   const api = deps.issuesClient({ ...settings, token: settings.token, repo: settings.repo });
@@ -80250,7 +81112,12 @@ async function runPipeline(settings, deps, scratch) {
   const overlap = !settings.saveSnapshotDir && !settings.evidence;
   let started;
   const onEarly = (early, pending) => {
-    started = startEarlyStream(early, policy2, { now: new Date(early.manifest.capturedAt), only: settings.only, domains: early.manifest.domains ?? [] }, pending);
+    started = startEarlyStream(
+      early,
+      policy2,
+      { now: new Date(early.manifest.capturedAt), only: settings.only, domains: early.manifest.domains ?? [] },
+      pending
+    );
     if (started) logger27.info(`Reading the sign-in log while ${[...pending].join(", ") || "nothing"} is collected`);
   };
   let snapshot = await deps.collector.collect({
@@ -80312,8 +81179,11 @@ async function publishReport(report, policy2, settings, deps, context5) {
 `);
   if (settings.sarifPath) {
     if (!policy2) throw new Error("SARIF needs the policy");
-    await writeOutput(settings.sarifPath, `${JSON.stringify(renderSarif(report, policy2, deps.workspace ?? process.cwd()), null, 2)}
-`);
+    await writeOutput(
+      settings.sarifPath,
+      `${JSON.stringify(renderSarif(report, policy2, deps.workspace ?? process.cwd()), null, 2)}
+`
+    );
   }
   let issues;
   let issuesError;
@@ -80329,7 +81199,8 @@ async function publishReport(report, policy2, settings, deps, context5) {
         deps.logger.warning(warning2);
         warnings.push(warning2);
       }
-      if (issues.dashboard?.status === "failed") warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ""}`);
+      if (issues.dashboard?.status === "failed")
+        warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ""}`);
       const pin = issues.pin ? pinWarning(issues.pin) : void 0;
       if (pin) warnings.push(`GitHub issues: ${pin}`);
     } catch (error2) {
@@ -80347,7 +81218,9 @@ async function publishReport(report, policy2, settings, deps, context5) {
   let exitCode = EXIT.done;
   if (everySourceFailed(report.snapshot)) {
     exitCode = EXIT.allSourcesFailed;
-  } else if (settings.failOn !== "none" && report.results.some((r) => r.status === "fail" && severityRank(r.severity) >= severityRank(settings.failOn))) {
+  } else if (settings.failOn !== "none" && report.results.some(
+    (r) => r.status === "fail" && severityRank(r.severity) >= severityRank(settings.failOn)
+  )) {
     exitCode = EXIT.findings;
   }
   if (issuesError !== void 0 && exitCode === EXIT.done) exitCode = EXIT.issues;
@@ -80396,7 +81269,9 @@ async function runMerge(settings, deps) {
   if (settings.reports.length === 0) throw new ConfigurationError("merge-reports needs the partial report files");
   const files = await expandReportPaths(settings.reports);
   const merged = mergeReports(await Promise.all(files.map(readReport)));
-  deps.logger.info(`Merged ${files.length} partial report${files.length === 1 ? "" : "s"}: ${merged.results.length} results`);
+  deps.logger.info(
+    `Merged ${files.length} partial report${files.length === 1 ? "" : "s"}: ${merged.results.length} results`
+  );
   const needsPolicy = settings.sarifPath !== void 0 || settings.issues !== void 0 && settings.issues.mode !== "off";
   let policy2;
   const warnings = [];
@@ -80481,7 +81356,14 @@ async function run2() {
     } else {
       const collector = collectorFor(mode.settings, logger27);
       try {
-        outcome = await run(mode.settings, { logger: logger27, now: () => /* @__PURE__ */ new Date(), collector, runContext: runContext(process.env), issuesClient, workspace });
+        outcome = await run(mode.settings, {
+          logger: logger27,
+          now: () => /* @__PURE__ */ new Date(),
+          collector,
+          runContext: runContext(process.env),
+          issuesClient,
+          workspace
+        });
       } finally {
         await collector.close?.();
       }

@@ -4,7 +4,8 @@ import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
 
 // An ESM bundle of CommonJS dependencies needs a real `require` for Node built-ins.
-const banner = "import { createRequire as __mailwardenCreateRequire } from 'node:module'; const require = __mailwardenCreateRequire(import.meta.url);";
+const banner =
+  "import { createRequire as __mailwardenCreateRequire } from 'node:module'; const require = __mailwardenCreateRequire(import.meta.url);";
 
 await rm('dist', { recursive: true, force: true });
 const common = {

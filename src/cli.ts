@@ -28,7 +28,16 @@ import type { RepoRef } from './issues/github-api.js';
 import { createOctokit, octokitIssuesApi } from './issues/octokit-issues-api.js';
 import { isRedactMode } from './issues/redact.js';
 import { renderIssuesConsole } from './issues/console.js';
-import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type MergeSettings, type Settings, type TargetSettings, type TenantTarget } from './settings.js';
+import {
+  ISSUES_OFF,
+  type CredentialSettings,
+  type DnsSettings,
+  type IssuesSettings,
+  type MergeSettings,
+  type Settings,
+  type TargetSettings,
+  type TenantTarget,
+} from './settings.js';
 import { runMerge } from './shard/merge-run.js';
 import { parseShard, type Shard } from './shard/shard.js';
 import { generateTenant, type GenerateOptions } from './simulator/generator/generate-tenant.js';
@@ -160,20 +169,28 @@ const AUDIT_OPTIONS = {
   ...PUBLISH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: T, positionals: number) {
+function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: readonly string[],
+  options: T,
+  positionals: number,
+) {
   let parsed;
   try {
     parsed = parseArgs({ args: [...args], options, allowPositionals: positionals > 0, strict: true });
   } catch (error: unknown) {
     throw new UsageError(errorMessage(error));
   }
-  if (parsed.positionals.length > positionals) throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
+  if (parsed.positionals.length > positionals)
+    throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
   return parsed;
 }
 
 function parseOnly(value: string | undefined): readonly Area[] | undefined {
   if (value === undefined) return undefined;
-  const areas = value.split(',').map((a) => a.trim()).filter((a) => a !== '');
+  const areas = value
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
   for (const area of areas) {
     if (!isArea(area)) throw new UsageError(`--only: unknown area "${area}"; expected ${AREAS.join(', ')}`);
   }
@@ -194,7 +211,9 @@ function parseFailOn(value: string | undefined): FailOn {
 function cliShard(value: string | undefined, target: TargetSettings): Shard | undefined {
   if (value === undefined) return undefined;
   if (target.kind !== 'tenant' && target.kind !== 'simulate' && target.kind !== 'demo') {
-    throw new UsageError(`--shard applies to live audits (--tenant-id, --simulate, --demo); a snapshot's manifest already names its shard`);
+    throw new UsageError(
+      `--shard applies to live audits (--tenant-id, --simulate, --demo); a snapshot's manifest already names its shard`,
+    );
   }
   try {
     return parseShard(value);
@@ -217,7 +236,8 @@ function parseApiUrl(value: string, flag: string): string {
   } catch {
     throw new UsageError(`${flag}: expected an http(s) URL, got "${value}"`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`${flag}: expected an http(s) URL, got "${value}"`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new UsageError(`${flag}: expected an http(s) URL, got "${value}"`);
   return value.replace(/\/+$/, '');
 }
 
@@ -227,7 +247,8 @@ type IssuesFlags = 'issues' | 'redact' | 'repo' | 'max-new-issues' | 'github-api
 function issuesSettings(values: { readonly [K in IssuesFlags]?: string }, env: CliIo['env']): IssuesSettings {
   const text = (v: string | undefined) => v;
   const mode = text(values.issues) ?? 'off';
-  if (mode !== 'off' && mode !== 'dry-run' && mode !== 'on') throw new UsageError(`--issues: expected off, dry-run or on, got "${mode}"`);
+  if (mode !== 'off' && mode !== 'dry-run' && mode !== 'on')
+    throw new UsageError(`--issues: expected off, dry-run or on, got "${mode}"`);
   const redact = text(values.redact) ?? 'auto';
   if (!isRedactMode(redact)) throw new UsageError(`--redact: expected auto, always or never, got "${redact}"`);
   const max = text(values['max-new-issues']) ?? '20';
@@ -238,9 +259,17 @@ function issuesSettings(values: { readonly [K in IssuesFlags]?: string }, env: C
   return {
     mode,
     repo: parseRepo(text(values.repo), '--repo') ?? parseRepo(env.GITHUB_REPOSITORY, 'GITHUB_REPOSITORY'),
-    apiUrl: apiFlag !== undefined ? parseApiUrl(apiFlag, '--github-api-url') : env.GITHUB_API_URL ? parseApiUrl(env.GITHUB_API_URL, 'GITHUB_API_URL') : ISSUES_OFF.apiUrl,
+    apiUrl:
+      apiFlag !== undefined
+        ? parseApiUrl(apiFlag, '--github-api-url')
+        : env.GITHUB_API_URL
+          ? parseApiUrl(env.GITHUB_API_URL, 'GITHUB_API_URL')
+          : ISSUES_OFF.apiUrl,
     token: env.GITHUB_TOKEN || undefined,
-    labels: (text(values.labels) ?? '').split(',').map((l) => l.trim()).filter((l) => l !== ''),
+    labels: (text(values.labels) ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
     maxNewIssues: Number(max),
     redact,
     redactKey: env.MAILWARDEN_REDACT_KEY || undefined,
@@ -253,7 +282,8 @@ type AuditValues = ReturnType<typeof parse<typeof AUDIT_OPTIONS>>['values'];
 function cliCredentials(values: AuditValues, env: CliIo['env']): CredentialSettings {
   const secret = values['client-secret'];
   const certificate = values.certificate;
-  if (secret !== undefined && certificate !== undefined) throw new UsageError('--client-secret and --certificate cannot be used together');
+  if (secret !== undefined && certificate !== undefined)
+    throw new UsageError('--client-secret and --certificate cannot be used together');
   if (secret !== undefined) {
     if (secret === '') throw new UsageError('--client-secret is empty');
     return { kind: 'client-secret', secret };
@@ -289,7 +319,10 @@ function tenantTarget(values: AuditValues, tenantId: string, env: CliIo['env']):
   return {
     kind: 'tenant',
     tenantId: parseTenantId(tenantId, '--tenant-id'),
-    clientId: clientIdFlag === undefined ? undefined : parseClientId(clientIdFlag, values['client-id'] !== undefined ? '--client-id' : 'AZURE_CLIENT_ID'),
+    clientId:
+      clientIdFlag === undefined
+        ? undefined
+        : parseClientId(clientIdFlag, values['client-id'] !== undefined ? '--client-id' : 'AZURE_CLIENT_ID'),
     credentials,
     cloud,
     endpoints: resolveEndpoints(cloud, {
@@ -300,7 +333,15 @@ function tenantTarget(values: AuditValues, tenantId: string, env: CliIo['env']):
   };
 }
 
-const TENANT_ONLY_FLAGS = ['client-id', 'client-secret', 'certificate', 'cloud', 'graph-url', 'authority-url', 'exchange-url'] as const;
+const TENANT_ONLY_FLAGS = [
+  'client-id',
+  'client-secret',
+  'certificate',
+  'cloud',
+  'graph-url',
+  'authority-url',
+  'exchange-url',
+] as const;
 
 /** Reads the audit flags into Settings: the only place CLI flags are interpreted. */
 export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): Settings {
@@ -334,13 +375,18 @@ export function auditSettings(args: readonly string[], env: CliIo['env'] = {}): 
   else if (values.simulate !== undefined) target = { kind: 'simulate', dir: values.simulate };
   else if (tenantId !== undefined) target = tenantTarget(values, tenantId, env);
   else if (domains.length > 0) target = { kind: 'dns-only', domains };
-  else throw new UsageError('audit needs a target: --tenant-id ID, --domains LIST, --demo, --simulate DIR or --snapshot DIR');
+  else
+    throw new UsageError(
+      'audit needs a target: --tenant-id ID, --domains LIST, --demo, --simulate DIR or --snapshot DIR',
+    );
   // DNS-only mode has data for the email-authentication area only.
   const only = parseOnly(values.only) ?? (target.kind === 'dns-only' ? (['email-auth'] as const) : undefined);
   const shard = cliShard(values.shard, target);
   const issues = issuesSettings(values, env);
   if (shard && shard.count > 1 && issues.mode !== 'off') {
-    throw new UsageError(`--shard ${shard.index}/${shard.count} writes a partial report: sync issues from merge-reports, not with --issues ${issues.mode}`);
+    throw new UsageError(
+      `--shard ${shard.index}/${shard.count} writes a partial report: sync issues from merge-reports, not with --issues ${issues.mode}`,
+    );
   }
   return {
     dns: { servers: dnsServersFlag, domains },
@@ -435,7 +481,9 @@ async function validatePolicy(args: readonly string[], io: CliIo): Promise<numbe
   const { policy, warnings } = parsePolicy(text, file, io.now());
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
   const enabled = [...policy.controls.values()].filter((c) => c.enabled).length;
-  io.stdout(`${file}: valid policy ${policy.id} ${policy.version} (${enabled} controls enabled, ${policy.exceptions.length} exceptions)\n`);
+  io.stdout(
+    `${file}: valid policy ${policy.id} ${policy.version} (${enabled} controls enabled, ${policy.exceptions.length} exceptions)\n`,
+  );
   return EXIT.done;
 }
 
@@ -502,7 +550,9 @@ async function verifyEvidence(args: readonly string[], io: CliIo): Promise<numbe
   if (dir === undefined) throw new UsageError('verify-evidence needs the evidence pack folder DIR');
   const verification = await verifyEvidencePack(dir);
   if (verification.problems.length > 0) {
-    io.stderr(`${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? '' : 's'})\n`);
+    io.stderr(
+      `${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? '' : 's'})\n`,
+    );
     for (const problem of verification.problems) io.stderr(`  ${problem}\n`);
     return EXIT.findings;
   }
@@ -532,7 +582,8 @@ const SIMULATE_OPTIONS = {
 function count(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new UsageError(`--${flag}: expected a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -544,12 +595,24 @@ export function generateSettings(args: readonly string[]): GenerateOptions & { r
   }
   const users = count('users', values.users, 1, 10_000_000);
   const seed = count('seed', values.seed, 0, 4_294_967_295);
-  if (users === undefined || seed === undefined || values.out === undefined) throw new UsageError('--generate needs --users N, --seed S and --out DIR');
-  const domains = values.domains?.split(',').map((d) => d.trim().toLowerCase()).filter((d) => d !== '');
+  if (users === undefined || seed === undefined || values.out === undefined)
+    throw new UsageError('--generate needs --users N, --seed S and --out DIR');
+  const domains = values.domains
+    ?.split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter((d) => d !== '');
   if (domains !== undefined && (domains.length === 0 || domains.some((d) => !/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)))) {
     throw new UsageError(`--domains: expected comma-separated domain names, got "${values.domains}"`);
   }
-  return { out: values.out, users, seed, signIns: count('sign-ins', values['sign-ins'], 0, 100_000_000), name: values.name, domains, overlay: values.overlay };
+  return {
+    out: values.out,
+    users,
+    seed,
+    signIns: count('sign-ins', values['sign-ins'], 0, 100_000_000),
+    name: values.name,
+    domains,
+    overlay: values.overlay,
+  };
 }
 
 /** Reads the simulate flags; the only place they are interpreted. */
@@ -562,9 +625,11 @@ export function simulateSettings(args: readonly string[]): SimulateSettings {
   let port: number | undefined;
   if (values.port !== undefined) {
     port = Number(values.port);
-    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65531) throw new UsageError(`--port: expected a number from 1024 to 65531, got "${values.port}"`);
+    if (!/^\d+$/.test(values.port) || port < 1024 || port > 65531)
+      throw new UsageError(`--port: expected a number from 1024 to 65531, got "${values.port}"`);
   }
-  if (values.realism !== undefined && values.realistic === true) throw new UsageError('--realism and --realistic cannot be used together');
+  if (values.realism !== undefined && values.realistic === true)
+    throw new UsageError('--realism and --realistic cannot be used together');
   return {
     tenantDir: values.tenant,
     port,

@@ -6,7 +6,15 @@ import { isRedactMode } from './issues/redact.js';
 import { parseDomainList } from './collect/dns/domain-list.js';
 import { parseDnsServer } from './collect/dns/server-address.js';
 import { parseShard } from './shard/shard.js';
-import { ISSUES_OFF, type CredentialSettings, type DnsSettings, type IssuesSettings, type MergeSettings, type Settings, type TargetSettings } from './settings.js';
+import {
+  ISSUES_OFF,
+  type CredentialSettings,
+  type DnsSettings,
+  type IssuesSettings,
+  type MergeSettings,
+  type Settings,
+  type TargetSettings,
+} from './settings.js';
 
 /** How inputs are read; `core.getInput` in the Action, a map in tests. */
 export type GetInput = (name: string) => string;
@@ -50,10 +58,13 @@ function issuesInputs(getInput: GetInput, env: ActionEnv, sharded = false): Issu
     throw new ConfigurationError(`Input "issues": expected off, dry-run or on, got "${mode}"`);
   }
   if (sharded && mode !== 'off') {
-    throw new ConfigurationError(`Input "issues" is "${mode}" in a shard job; a partial report must not sync issues: set "issues: off" and sync from the merge job ("merge-reports" input)`);
+    throw new ConfigurationError(
+      `Input "issues" is "${mode}" in a shard job; a partial report must not sync issues: set "issues: off" and sync from the merge job ("merge-reports" input)`,
+    );
   }
   const redact = getInput('redact').trim() || 'auto';
-  if (!isRedactMode(redact)) throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
+  if (!isRedactMode(redact))
+    throw new ConfigurationError(`Input "redact": expected auto, always or never, got "${redact}"`);
   const max = getInput('max-new-issues').trim() || '20';
   if (!/^\d+$/.test(max)) throw new ConfigurationError(`Input "max-new-issues": expected a whole number, got "${max}"`);
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -63,7 +74,10 @@ function issuesInputs(getInput: GetInput, env: ActionEnv, sharded = false): Issu
     repo: owner && repo ? { owner, repo } : undefined,
     apiUrl: env.GITHUB_API_URL?.replace(/\/+$/, '') || ISSUES_OFF.apiUrl,
     token: getInput('github-token').trim() || undefined,
-    labels: getInput('labels').split(',').map((l) => l.trim()).filter((l) => l !== ''),
+    labels: getInput('labels')
+      .split(',')
+      .map((l) => l.trim())
+      .filter((l) => l !== ''),
     maxNewIssues: Number(max),
     redact,
     redactKey: env.MAILWARDEN_REDACT_KEY || undefined,
@@ -108,7 +122,8 @@ function tenantInputs(getInput: GetInput): TargetSettings {
   }
   const secret = getInput('client-secret').trim();
   const certificate = getInput('certificate').trim();
-  if (secret !== '' && certificate !== '') throw new ConfigurationError('Inputs "client-secret" and "certificate" cannot be used together');
+  if (secret !== '' && certificate !== '')
+    throw new ConfigurationError('Inputs "client-secret" and "certificate" cannot be used together');
   let credentials: CredentialSettings = { kind: 'github-oidc' };
   if (secret !== '') credentials = { kind: 'client-secret', secret };
   else if (certificate !== '') {
@@ -134,7 +149,9 @@ export function shardInput(getInput: GetInput, target: TargetSettings): Pick<Set
   const value = getInput('shard').trim();
   if (value === '') return {};
   if (target.kind !== 'tenant') {
-    throw new ConfigurationError(`Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`);
+    throw new ConfigurationError(
+      `Input "shard" applies to live tenant audits; the snapshot's manifest already names its shard (got "${value}")`,
+    );
   }
   return { shard: parseShard(value, 'Input "shard"') };
 }
@@ -189,7 +206,9 @@ export function readInputs(getInput: GetInput, workspace: string, env: ActionEnv
 }
 
 /** What the Action does this job: audit (maybe one shard), or merge the shards' reports. */
-export type ActionMode = { readonly kind: 'audit'; readonly settings: Settings } | { readonly kind: 'merge'; readonly settings: MergeSettings };
+export type ActionMode =
+  | { readonly kind: 'audit'; readonly settings: Settings }
+  | { readonly kind: 'merge'; readonly settings: MergeSettings };
 
 /** Inputs that choose what to audit, which a merge job has no use for. */
 const AUDIT_ONLY_INPUTS = ['tenant-id', 'snapshot', 'domains', 'shard', 'evidence-dir'] as const;
@@ -205,7 +224,10 @@ export function readActionMode(getInput: GetInput, workspace: string, env: Actio
     .filter((r) => r !== '');
   if (reports.length === 0) return { kind: 'audit', settings: readInputs(getInput, workspace, env) };
   for (const name of AUDIT_ONLY_INPUTS) {
-    if (getInput(name).trim() !== '') throw new ConfigurationError(`Inputs "merge-reports" and "${name}" cannot be used together: the merge job audits nothing itself`);
+    if (getInput(name).trim() !== '')
+      throw new ConfigurationError(
+        `Inputs "merge-reports" and "${name}" cannot be used together: the merge job audits nothing itself`,
+      );
   }
   return {
     kind: 'merge',

@@ -77,7 +77,8 @@ export async function run(): Promise<void> {
   try {
     const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
     const mode = readActionMode((name) => core.getInput(name), workspace, process.env);
-    const issuesClient: IssuesClientFactory = (s) => octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo);
+    const issuesClient: IssuesClientFactory = (s) =>
+      octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger }), s.repo);
     const settings = mode.settings;
     let outcome;
     if (mode.kind === 'merge') {
@@ -85,7 +86,14 @@ export async function run(): Promise<void> {
     } else {
       const collector = collectorFor(mode.settings, logger);
       try {
-        outcome = await runPipeline(mode.settings, { logger, now: () => new Date(), collector, runContext: runContext(process.env), issuesClient, workspace });
+        outcome = await runPipeline(mode.settings, {
+          logger,
+          now: () => new Date(),
+          collector,
+          runContext: runContext(process.env),
+          issuesClient,
+          workspace,
+        });
       } finally {
         await collector.close?.();
       }

@@ -38,7 +38,9 @@ export const EXIT = {
 } as const;
 
 /** Builds the GitHub client for the issues stage; the entries pass Octokit, tests a fake. */
-export type IssuesClientFactory = (settings: IssuesSettings & { readonly token: string; readonly repo: RepoRef }) => IssuesApi;
+export type IssuesClientFactory = (
+  settings: IssuesSettings & { readonly token: string; readonly repo: RepoRef },
+) => IssuesApi;
 
 /** What the entry points pass in: the logger, the clock and the clients. */
 export interface RunDeps {
@@ -75,9 +77,12 @@ async function issuesStage(
   deps: Pick<RunDeps, 'logger' | 'now' | 'issuesClient'>,
 ): Promise<SyncOutcome> {
   if (!settings.token) {
-    throw new ConfigurationError('The issues stage needs a GitHub token: set GITHUB_TOKEN (CLI) or the `github-token` input (Action).');
+    throw new ConfigurationError(
+      'The issues stage needs a GitHub token: set GITHUB_TOKEN (CLI) or the `github-token` input (Action).',
+    );
   }
-  if (!settings.repo) throw new ConfigurationError('The issues stage needs a repository: --repo OWNER/NAME (or GITHUB_REPOSITORY).');
+  if (!settings.repo)
+    throw new ConfigurationError('The issues stage needs a repository: --repo OWNER/NAME (or GITHUB_REPOSITORY).');
   if (!deps.issuesClient) throw new Error('no GitHub client factory was passed to run()');
   deps.logger.secret(settings.token);
   const api = deps.issuesClient({ ...settings, token: settings.token, repo: settings.repo });
@@ -144,7 +149,12 @@ async function runPipeline(settings: Settings, deps: RunDeps, scratch: { dir?: s
   const overlap = !settings.saveSnapshotDir && !settings.evidence;
   let started: StartedStream | undefined;
   const onEarly = (early: Snapshot, pending: ReadonlySet<SourceId>): void => {
-    started = startEarlyStream(early, policy, { now: new Date(early.manifest.capturedAt), only: settings.only, domains: early.manifest.domains ?? [] }, pending);
+    started = startEarlyStream(
+      early,
+      policy,
+      { now: new Date(early.manifest.capturedAt), only: settings.only, domains: early.manifest.domains ?? [] },
+      pending,
+    );
     if (started) logger.info(`Reading the sign-in log while ${[...pending].join(', ') || 'nothing'} is collected`);
   };
   let snapshot = await deps.collector.collect({
@@ -235,7 +245,10 @@ export async function publishReport(
   if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
   if (settings.sarifPath) {
     if (!policy) throw new Error('SARIF needs the policy');
-    await writeOutput(settings.sarifPath, `${JSON.stringify(renderSarif(report, policy, deps.workspace ?? process.cwd()), null, 2)}\n`);
+    await writeOutput(
+      settings.sarifPath,
+      `${JSON.stringify(renderSarif(report, policy, deps.workspace ?? process.cwd()), null, 2)}\n`,
+    );
   }
 
   let issues: SyncOutcome | undefined;
@@ -252,11 +265,14 @@ export async function publishReport(
         deps.logger.warning(warning);
         warnings.push(warning);
       }
-      if (issues.dashboard?.status === 'failed') warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ''}`);
+      if (issues.dashboard?.status === 'failed')
+        warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ''}`);
       const pin = issues.pin ? pinWarning(issues.pin) : undefined;
       if (pin) warnings.push(`GitHub issues: ${pin}`);
     } catch (error: unknown) {
-      issuesError = isConfigurationError(error) ? [error.message, ...error.details].join(' ') : `GitHub issues sync failed: ${errorMessage(error)}`;
+      issuesError = isConfigurationError(error)
+        ? [error.message, ...error.details].join(' ')
+        : `GitHub issues sync failed: ${errorMessage(error)}`;
       deps.logger.error(issuesError);
       sections.push(`### GitHub issues\n\n**Not synced:** ${escapeMarkdown(issuesError)}\n`);
     }
@@ -270,7 +286,11 @@ export async function publishReport(
     exitCode = EXIT.allSourcesFailed;
   } else if (
     settings.failOn !== 'none' &&
-    report.results.some((r) => r.status === 'fail' && severityRank(r.severity) >= severityRank(settings.failOn as Exclude<typeof settings.failOn, 'none'>))
+    report.results.some(
+      (r) =>
+        r.status === 'fail' &&
+        severityRank(r.severity) >= severityRank(settings.failOn as Exclude<typeof settings.failOn, 'none'>),
+    )
   ) {
     exitCode = EXIT.findings;
   }

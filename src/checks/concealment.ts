@@ -41,9 +41,12 @@ export function concealment(
   for (const { field, value } of rule.conditionTexts) {
     const text = value.toLowerCase();
     for (const word of words) if (text.includes(word)) signs.push(`trigger-word:${word} (${field})`);
-    for (const sender of senders) if (text === sender || text.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
+    for (const sender of senders)
+      if (text === sender || text.includes(sender)) signs.push(`security-team-sender:${sender} (${field})`);
   }
-  const qualified = signs.some((s) => s === 'mark-as-read' || s.startsWith('trigger-word:') || s.startsWith('security-team-sender:'));
+  const qualified = signs.some(
+    (s) => s === 'mark-as-read' || s.startsWith('trigger-word:') || s.startsWith('security-team-sender:'),
+  );
   if (hidingFolder) return { pattern: 'move-to-hiding-folder', signs };
   if (!qualified) return undefined;
   return { pattern: rule.deletes ? 'delete' : 'move-to-folder', signs };

@@ -48,13 +48,22 @@ export function allAppsProblems(policy: ConditionalAccessPolicy): string[] {
  * Conditions that make a policy apply only sometimes: at a risk level, or for some client apps.
  * A policy meant for everyone must not have them (locations and platforms are not read).
  */
-export function narrowingProblems(policy: ConditionalAccessPolicy, options: { readonly allClientApps: boolean }): string[] {
+export function narrowingProblems(
+  policy: ConditionalAccessPolicy,
+  options: { readonly allClientApps: boolean },
+): string[] {
   const c = policy.conditions;
   const problems: string[] = [];
-  if ((c.userRiskLevels ?? []).length > 0) problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(', ')}`);
-  if ((c.signInRiskLevels ?? []).length > 0) problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(', ')}`);
+  if ((c.userRiskLevels ?? []).length > 0)
+    problems.push(`applies only at user risk ${(c.userRiskLevels ?? []).join(', ')}`);
+  if ((c.signInRiskLevels ?? []).length > 0)
+    problems.push(`applies only at sign-in risk ${(c.signInRiskLevels ?? []).join(', ')}`);
   const types = c.clientAppTypes ?? [];
-  if (options.allClientApps && !types.includes('all') && !(types.includes('browser') && types.includes('mobileAppsAndDesktopClients'))) {
+  if (
+    options.allClientApps &&
+    !types.includes('all') &&
+    !(types.includes('browser') && types.includes('mobileAppsAndDesktopClients'))
+  ) {
     problems.push(`applies only to client app types ${types.join(', ') || '(none)'}`);
   }
   return problems;
@@ -69,7 +78,8 @@ export function mfaGrantProblems(policy: ConditionalAccessPolicy): string[] {
   if (!grant) return ['has no grant controls'];
   const controls = grant.builtInControls ?? [];
   if (controls.includes('block')) return ['blocks access instead of requiring MFA'];
-  const mfa = controls.includes('mfa') || grant.authenticationStrength !== null && grant.authenticationStrength !== undefined;
+  const mfa =
+    controls.includes('mfa') || (grant.authenticationStrength !== null && grant.authenticationStrength !== undefined);
   if (!mfa) return ['does not require MFA or an authentication strength'];
   const others = controls.filter((c) => c !== 'mfa');
   if ((grant.operator ?? 'AND').toUpperCase() === 'OR' && others.length > 0) {

@@ -20,10 +20,14 @@ function cnameOf(dns: DnsData, selector: string, domain: string, expected: strin
   // NXDOMAIN and NODATA are data (no record); anything else is a lookup error, never a pass.
   if (!isDataAnswer(answer)) return { state: 'error', rcode: answer.rcode };
   const owner = normaliseDomain(`${selector}._domainkey.${domain}`);
-  const cname = answer.records.find((r) => r.type.toUpperCase() === 'CNAME' && typeof r.data === 'string' && normaliseDomain(r.name) === owner);
+  const cname = answer.records.find(
+    (r) => r.type.toUpperCase() === 'CNAME' && typeof r.data === 'string' && normaliseDomain(r.name) === owner,
+  );
   if (!cname || typeof cname.data !== 'string') return { state: 'missing', found: null, rcode: answer.rcode };
   const found = normaliseDomain(cname.data);
-  return found === normaliseDomain(expected) ? { state: 'match', found } : { state: 'mismatch', found, rcode: answer.rcode };
+  return found === normaliseDomain(expected)
+    ? { state: 'match', found }
+    : { state: 'mismatch', found, rcode: answer.rcode };
 }
 
 function text(value: unknown): string | undefined {
@@ -51,7 +55,12 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
     if (!config && d.isInitial === true) {
       // Microsoft signs mail from the initial *.onmicrosoft.com domain with its own key, with no
       // configuration and nothing to publish (learn.microsoft.com/defender-office-365/email-authentication-dkim-configure).
-      return { target: domain, status: 'pass', message: 'DKIM signing of the initial domain is managed by Microsoft.', evidence: { domain, configured: false, initial: true } };
+      return {
+        target: domain,
+        status: 'pass',
+        message: 'DKIM signing of the initial domain is managed by Microsoft.',
+        evidence: { domain, configured: false, initial: true },
+      };
     }
     if (!config) {
       return {
@@ -63,14 +72,31 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
     }
     const base = { domain, configured: true, enabled: config.Enabled === true, status: text(config.Status) ?? null };
     if (config.Enabled !== true) {
-      return { target: domain, status: 'fail', message: 'DKIM signing is not enabled for this domain.', evidence: base };
+      return {
+        target: domain,
+        status: 'fail',
+        message: 'DKIM signing is not enabled for this domain.',
+        evidence: base,
+      };
     }
     if (d.isInitial === true) {
-      return { target: domain, status: 'pass', message: 'DKIM signing is enabled (Microsoft-managed initial domain).', evidence: base };
+      return {
+        target: domain,
+        status: 'pass',
+        message: 'DKIM signing is enabled (Microsoft-managed initial domain).',
+        evidence: base,
+      };
     }
     const selectors = MICROSOFT_DKIM_SELECTORS.map((selector) => {
       const expected = text(config[selector === 'selector1' ? 'Selector1CNAME' : 'Selector2CNAME']) ?? '';
-      return { selector, expected, result: expected === '' ? ({ state: 'missing', found: null, rcode: 'NO_TARGET' } as const) : cnameOf(dns, selector, domain, expected) };
+      return {
+        selector,
+        expected,
+        result:
+          expected === ''
+            ? ({ state: 'missing', found: null, rcode: 'NO_TARGET' } as const)
+            : cnameOf(dns, selector, domain, expected),
+      };
     });
     const evidence = {
       ...base,
@@ -80,9 +106,19 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
       return { target: domain, status: 'error', message: 'The DKIM selector CNAMEs could not be looked up.', evidence };
     }
     if (selectors.every((s) => s.result.state === 'match')) {
-      return { target: domain, status: 'pass', message: 'DKIM signing is enabled and both selector CNAMEs match.', evidence };
+      return {
+        target: domain,
+        status: 'pass',
+        message: 'DKIM signing is enabled and both selector CNAMEs match.',
+        evidence,
+      };
     }
-    return { target: domain, status: 'fail', message: 'A DKIM selector CNAME is missing or points elsewhere.', evidence };
+    return {
+      target: domain,
+      status: 'fail',
+      message: 'A DKIM selector CNAME is missing or points elsewhere.',
+      evidence,
+    };
   });
 }
 
@@ -113,17 +149,29 @@ function dkimKeys(input: CheckInput): Promise<readonly Finding[]> {
       const keys = r.keys.map(keyJson);
       evidence.push({ selector: r.selector, name: r.name, records: [...r.records], keys });
       if (r.records.length === 0) problems.push(`${r.selector}: no key published`);
-      else if (r.records.length > 1) problems.push(`${r.selector}: ${r.records.length} TXT records, a verifier may pick any`);
+      else if (r.records.length > 1)
+        problems.push(`${r.selector}: ${r.records.length} TXT records, a verifier may pick any`);
       else {
         const key = r.keys[0];
-        if (key && (!key.valid || key.error !== undefined)) problems.push(`${r.selector}: ${key.error ?? 'invalid'}${key.detail ? ` (${key.detail})` : ''}`);
+        if (key && (!key.valid || key.error !== undefined))
+          problems.push(`${r.selector}: ${key.error ?? 'invalid'}${key.detail ? ` (${key.detail})` : ''}`);
       }
     }
     const body: JsonObject = { selectors: evidence, minBits };
     if (problems.length === 0) {
-      return { target: domain, status: 'pass', message: `${domain} publishes valid DKIM keys at ${selectors.join(', ')}.`, evidence: body };
+      return {
+        target: domain,
+        status: 'pass',
+        message: `${domain} publishes valid DKIM keys at ${selectors.join(', ')}.`,
+        evidence: body,
+      };
     }
-    return { target: domain, status: 'fail', message: `DKIM keys of ${domain}: ${problems.join('; ')}.`, evidence: { ...body, problems } };
+    return {
+      target: domain,
+      status: 'fail',
+      message: `DKIM keys of ${domain}: ${problems.join('; ')}.`,
+      evidence: { ...body, problems },
+    };
   });
 }
 

@@ -16,7 +16,12 @@ function discoveryJson(d: DmarcDiscovery): JsonObject {
 }
 
 function noRecord(domain: string, d: Extract<DmarcDiscovery, { status: 'none' }>): Finding {
-  return { target: domain, status: 'fail', message: `No valid DMARC record applies to ${domain} (${d.reason}).`, evidence: discoveryJson(d) };
+  return {
+    target: domain,
+    status: 'fail',
+    message: `No valid DMARC record applies to ${domain} (${d.reason}).`,
+    evidence: discoveryJson(d),
+  };
 }
 
 /** `dmarc.record`: a valid record, the domain's own or one found by the tree walk. */
@@ -29,7 +34,9 @@ function dmarcRecord(input: CheckInput): Promise<readonly Finding[]> {
     return {
       target: domain,
       status: 'pass',
-      message: own ? `${domain} publishes a valid DMARC record.` : `${domain} is covered by the DMARC record of ${d.policyDomain}.`,
+      message: own
+        ? `${domain} publishes a valid DMARC record.`
+        : `${domain} is covered by the DMARC record of ${d.policyDomain}.`,
       evidence: discoveryJson(d),
     };
   });
@@ -48,7 +55,8 @@ function dmarcPolicy(input: CheckInput): Promise<readonly Finding[]> {
     const own = d.policyDomain === domain;
     const problems: string[] = [];
     // p applies to the domain that publishes the record; an inherited record applies sp and np.
-    if (own && RANK[r.p] < RANK[minimum]) problems.push(`p=${r.p}${r.pImplied ? ' (implied: p missing or invalid)' : ''}`);
+    if (own && RANK[r.p] < RANK[minimum])
+      problems.push(`p=${r.p}${r.pImplied ? ' (implied: p missing or invalid)' : ''}`);
     if (RANK[r.sp] < RANK[minimum]) problems.push(`sp=${r.sp}${r.spExplicit ? '' : ' (inherited from p)'}`);
     if (RANK[r.np] < RANK[minimum]) problems.push(`np=${r.np}${r.npExplicit ? '' : ' (inherited from sp)'}`);
     if (r.pct !== 100) problems.push(`pct=${r.pct}`);
@@ -67,7 +75,12 @@ function dmarcPolicy(input: CheckInput): Promise<readonly Finding[]> {
     if (problems.length === 0) {
       return { target: domain, status: 'pass', message: `DMARC for ${domain} enforces at least ${minimum}.`, evidence };
     }
-    return { target: domain, status: 'fail', message: `DMARC for ${domain} is weaker than ${minimum}: ${problems.join(', ')}.`, evidence: { ...evidence, problems } };
+    return {
+      target: domain,
+      status: 'fail',
+      message: `DMARC for ${domain} is weaker than ${minimum}: ${problems.join(', ')}.`,
+      evidence: { ...evidence, problems },
+    };
   });
 }
 
@@ -108,9 +121,19 @@ function dmarcReporting(input: CheckInput): Promise<readonly Finding[]> {
       })),
     };
     if (problems.length === 0) {
-      return { target: domain, status: 'pass', message: `DMARC aggregate reports for ${domain} go to ${rua.length} authorised destination(s).`, evidence };
+      return {
+        target: domain,
+        status: 'pass',
+        message: `DMARC aggregate reports for ${domain} go to ${rua.length} authorised destination(s).`,
+        evidence,
+      };
     }
-    return { target: domain, status: 'fail', message: `DMARC reporting for ${domain}: ${problems.join('; ')}.`, evidence: { ...evidence, problems } };
+    return {
+      target: domain,
+      status: 'fail',
+      message: `DMARC reporting for ${domain}: ${problems.join('; ')}.`,
+      evidence: { ...evidence, problems },
+    };
   });
 }
 

@@ -20,11 +20,15 @@ function domainsParked(input: CheckInput): Promise<readonly Finding[]> {
     let dmarcPolicy: string | null = null;
     if (dmarc.status === 'found') {
       dmarcPolicy = dmarc.policyDomain === domain ? dmarc.record.p : dmarc.record.sp;
-      if (dmarcPolicy !== 'reject' || dmarc.record.pct !== 100 || dmarc.record.t) problems.push(`DMARC policy is ${dmarcPolicy}${dmarc.record.t ? ' with t=y' : ''}${dmarc.record.pct !== 100 ? ` pct=${dmarc.record.pct}` : ''}, not reject`);
+      if (dmarcPolicy !== 'reject' || dmarc.record.pct !== 100 || dmarc.record.t)
+        problems.push(
+          `DMARC policy is ${dmarcPolicy}${dmarc.record.t ? ' with t=y' : ''}${dmarc.record.pct !== 100 ? ` pct=${dmarc.record.pct}` : ''}, not reject`,
+        );
     } else problems.push('no DMARC record');
     // RFC 7505: a null MX is a single MX with preference 0 and exchange ".".
     const nullMx = mx.exchanges.length === 1 && mx.exchanges[0]?.exchange === '';
-    if (mx.exchanges.length > 0 && !nullMx) problems.push(`MX records point to ${mx.exchanges.map((m) => m.exchange || '.').join(', ')}`);
+    if (mx.exchanges.length > 0 && !nullMx)
+      problems.push(`MX records point to ${mx.exchanges.map((m) => m.exchange || '.').join(', ')}`);
     const evidence: JsonObject = {
       spf: [...spf],
       dmarcPolicy,
@@ -32,8 +36,14 @@ function domainsParked(input: CheckInput): Promise<readonly Finding[]> {
       mx: mx.exchanges.map((m) => ({ preference: m.preference, exchange: m.exchange === '' ? '.' : m.exchange })),
       nullMx,
     };
-    if (problems.length === 0) return { target: domain, status: 'pass', message: `Parked domain ${domain} refuses all mail.`, evidence };
-    return { target: domain, status: 'fail', message: `Parked domain ${domain}: ${problems.join('; ')}.`, evidence: { ...evidence, problems } };
+    if (problems.length === 0)
+      return { target: domain, status: 'pass', message: `Parked domain ${domain} refuses all mail.`, evidence };
+    return {
+      target: domain,
+      status: 'fail',
+      message: `Parked domain ${domain}: ${problems.join('; ')}.`,
+      evidence: { ...evidence, problems },
+    };
   });
 }
 
@@ -45,24 +55,71 @@ function mtaStsPolicy(input: CheckInput): Promise<readonly Finding[]> {
     const records = sts.record.records.filter((r) => r.startsWith('v=STSv1'));
     const base: JsonObject = { recordName: sts.record.name, records: [...records], policyUrl: sts.policyUrl };
     if (records.length !== 1) {
-      return { target: domain, status: 'fail', message: records.length === 0 ? `${domain} publishes no MTA-STS record.` : `${domain} publishes ${records.length} MTA-STS records.`, evidence: base };
+      return {
+        target: domain,
+        status: 'fail',
+        message:
+          records.length === 0
+            ? `${domain} publishes no MTA-STS record.`
+            : `${domain} publishes ${records.length} MTA-STS records.`,
+        evidence: base,
+      };
     }
     const record = parseMtaStsRecord(records[0] ?? '');
-    if (!record.ok) return { target: domain, status: 'fail', message: `The MTA-STS record of ${domain} is invalid: ${record.error}.`, evidence: base };
+    if (!record.ok)
+      return {
+        target: domain,
+        status: 'fail',
+        message: `The MTA-STS record of ${domain} is invalid: ${record.error}.`,
+        evidence: base,
+      };
     const fetched = sts.policy;
     if (!fetched || fetched.status === 0) {
       // No HTTP answer at all (TLS, DNS or connection failure) cannot be judged: fail closed.
-      return { target: domain, status: 'error', message: `The MTA-STS policy of ${domain} could not be fetched: ${fetched?.error ?? 'not fetched'}.`, evidence: { ...base, fetchError: fetched?.error ?? null } };
+      return {
+        target: domain,
+        status: 'error',
+        message: `The MTA-STS policy of ${domain} could not be fetched: ${fetched?.error ?? 'not fetched'}.`,
+        evidence: { ...base, fetchError: fetched?.error ?? null },
+      };
     }
-    const evidence: JsonObject = { ...base, id: record.value.id, httpStatus: fetched.status, contentType: fetched.contentType ?? null };
-    if (fetched.status !== 200) return { target: domain, status: 'fail', message: `${sts.policyUrl} answered HTTP ${fetched.status}.`, evidence };
+    const evidence: JsonObject = {
+      ...base,
+      id: record.value.id,
+      httpStatus: fetched.status,
+      contentType: fetched.contentType ?? null,
+    };
+    if (fetched.status !== 200)
+      return { target: domain, status: 'fail', message: `${sts.policyUrl} answered HTTP ${fetched.status}.`, evidence };
     if (!(fetched.contentType ?? '').toLowerCase().startsWith('text/plain')) {
-      return { target: domain, status: 'fail', message: `${sts.policyUrl} is not text/plain (RFC 8461 §3.3).`, evidence };
+      return {
+        target: domain,
+        status: 'fail',
+        message: `${sts.policyUrl} is not text/plain (RFC 8461 §3.3).`,
+        evidence,
+      };
     }
     const policy = parseMtaStsPolicy(fetched.body ?? '');
-    if (!policy.ok) return { target: domain, status: 'fail', message: `The MTA-STS policy of ${domain} is invalid: ${policy.error}.`, evidence };
-    const full: JsonObject = { ...evidence, mode: policy.value.mode, mx: [...policy.value.mx], maxAge: policy.value.maxAge };
-    if (policy.value.mode !== 'enforce') return { target: domain, status: 'fail', message: `The MTA-STS policy of ${domain} is in mode ${policy.value.mode}, not enforce.`, evidence: full };
+    if (!policy.ok)
+      return {
+        target: domain,
+        status: 'fail',
+        message: `The MTA-STS policy of ${domain} is invalid: ${policy.error}.`,
+        evidence,
+      };
+    const full: JsonObject = {
+      ...evidence,
+      mode: policy.value.mode,
+      mx: [...policy.value.mx],
+      maxAge: policy.value.maxAge,
+    };
+    if (policy.value.mode !== 'enforce')
+      return {
+        target: domain,
+        status: 'fail',
+        message: `The MTA-STS policy of ${domain} is in mode ${policy.value.mode}, not enforce.`,
+        evidence: full,
+      };
     return { target: domain, status: 'pass', message: `${domain} enforces MTA-STS.`, evidence: full };
   });
 }
@@ -75,11 +132,30 @@ function tlsRptRecord(input: CheckInput): Promise<readonly Finding[]> {
     const records = txt.records.filter((r) => /^v\s*=\s*TLSRPTv1/.test(r));
     const evidence: JsonObject = { recordName: txt.name, records: [...records] };
     if (records.length !== 1) {
-      return { target: domain, status: 'fail', message: records.length === 0 ? `${domain} publishes no TLS-RPT record.` : `${domain} publishes ${records.length} TLS-RPT records.`, evidence };
+      return {
+        target: domain,
+        status: 'fail',
+        message:
+          records.length === 0
+            ? `${domain} publishes no TLS-RPT record.`
+            : `${domain} publishes ${records.length} TLS-RPT records.`,
+        evidence,
+      };
     }
     const parsed = parseTlsRptRecord(records[0] ?? '');
-    if (!parsed.ok) return { target: domain, status: 'fail', message: `The TLS-RPT record of ${domain} is invalid: ${parsed.error}.`, evidence };
-    return { target: domain, status: 'pass', message: `${domain} requests TLS reports.`, evidence: { ...evidence, rua: [...parsed.value.rua] } };
+    if (!parsed.ok)
+      return {
+        target: domain,
+        status: 'fail',
+        message: `The TLS-RPT record of ${domain} is invalid: ${parsed.error}.`,
+        evidence,
+      };
+    return {
+      target: domain,
+      status: 'pass',
+      message: `${domain} requests TLS reports.`,
+      evidence: { ...evidence, rua: [...parsed.value.rua] },
+    };
   });
 }
 

@@ -70,12 +70,24 @@ function text(value: unknown): string | undefined {
 }
 
 function mailboxName(mailbox: ExchangeObject): string {
-  return text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity) ?? '(unnamed mailbox)';
+  return (
+    text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity) ?? '(unnamed mailbox)'
+  );
 }
 
 /** Every name a recipient can be referred to by in `ForwardingAddress`. */
 function recipientKeys(recipient: ExchangeObject): string[] {
-  return ['Identity', 'Name', 'DisplayName', 'Alias', 'PrimarySmtpAddress', 'UserPrincipalName', 'DistinguishedName', 'Guid', 'ExternalDirectoryObjectId']
+  return [
+    'Identity',
+    'Name',
+    'DisplayName',
+    'Alias',
+    'PrimarySmtpAddress',
+    'UserPrincipalName',
+    'DistinguishedName',
+    'Guid',
+    'ExternalDirectoryObjectId',
+  ]
     .map((k) => text(recipient[k])?.toLowerCase())
     .filter((k): k is string => k !== undefined);
 }
@@ -94,7 +106,8 @@ function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[]
     if (target !== undefined) targets.add(target.toLowerCase());
   }
   const internal = new Set<string>();
-  if (targets.size > 0) for (const m of mailboxes) for (const k of recipientKeys(m)) if (targets.has(k)) internal.add(k);
+  if (targets.size > 0)
+    for (const m of mailboxes) for (const k of recipientKeys(m)) if (targets.has(k)) internal.add(k);
   const contacts = new Map<string, ExchangeObject>();
   for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
 
@@ -108,13 +121,24 @@ function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[]
       forwarding++;
       const address = addressOf(smtp);
       if (address === undefined) {
-        findings.push({ target: name, status: 'error', message: 'ForwardingSmtpAddress holds no readable address.', evidence: { ...base, forwardingSmtpAddress: smtp } });
+        findings.push({
+          target: name,
+          status: 'error',
+          message: 'ForwardingSmtpAddress holds no readable address.',
+          evidence: { ...base, forwardingSmtpAddress: smtp },
+        });
       } else if (classifyDomain(domainOf(address), accepted, partners) === 'external') {
         findings.push({
           target: name,
           status: 'fail',
           message: 'The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).',
-          evidence: { ...base, property: 'ForwardingSmtpAddress', forwardingSmtpAddress: smtp, externalAddress: address, domain: domainOf(address) },
+          evidence: {
+            ...base,
+            property: 'ForwardingSmtpAddress',
+            forwardingSmtpAddress: smtp,
+            externalAddress: address,
+            domain: domainOf(address),
+          },
         });
       }
     }
@@ -183,14 +207,24 @@ function outboundPolicy({ snapshot, params }: CheckInput): readonly Finding[] {
       return { target, status: 'error', message: 'AutoForwardingMode is missing or has an unknown value.', evidence };
     }
     if (policy.IsDefault === true) {
-      return { target, status: 'fail', message: 'The default outbound spam policy allows automatic external forwarding for everyone.', evidence };
+      return {
+        target,
+        status: 'fail',
+        message: 'The default outbound spam policy allows automatic external forwarding for everyone.',
+        evidence,
+      };
     }
     const rule = rules.find((r) => {
       const linked = text(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
       return linked === name.toLowerCase() || linked === text(policy.Identity)?.toLowerCase();
     });
     if (!rule || text(rule.State) === 'Disabled' || rule.Enabled === false) {
-      return { target, status: 'pass', message: 'AutoForwardingMode is On, but no enabled rule applies this policy.', evidence: { ...evidence, applied: false } };
+      return {
+        target,
+        status: 'pass',
+        message: 'AutoForwardingMode is On, but no enabled rule applies this policy.',
+        evidence: { ...evidence, applied: false },
+      };
     }
     const scope = ['From', 'FromMemberOf', 'SenderDomainIs'].flatMap((field) => {
       const value = rule[field];
@@ -200,7 +234,12 @@ function outboundPolicy({ snapshot, params }: CheckInput): readonly Finding[] {
     const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
     const scopeEvidence = { ...evidence, applied: true, rule: text(rule.Name) ?? null, scope, notAllowed: outside };
     if (scope.length > 0 && outside.length === 0) {
-      return { target, status: 'pass', message: 'AutoForwardingMode is On only for senders the policy allows.', evidence: scopeEvidence };
+      return {
+        target,
+        status: 'pass',
+        message: 'AutoForwardingMode is On only for senders the policy allows.',
+        evidence: scopeEvidence,
+      };
     }
     return {
       target,
@@ -220,19 +259,32 @@ function remoteDomains({ snapshot, params }: CheckInput): readonly Finding[] {
   return snapshot.data('exo.remoteDomain').map((domain): Finding => {
     const domainName = text(domain.DomainName) ?? '';
     const target = `remote-domain/${domainName || policyName(domain)}`;
-    const evidence = { name: policyName(domain), domainName, autoForwardEnabled: typeof domain.AutoForwardEnabled === 'boolean' ? domain.AutoForwardEnabled : null };
+    const evidence = {
+      name: policyName(domain),
+      domainName,
+      autoForwardEnabled: typeof domain.AutoForwardEnabled === 'boolean' ? domain.AutoForwardEnabled : null,
+    };
     if (typeof domain.AutoForwardEnabled !== 'boolean') {
       return { target, status: 'error', message: 'AutoForwardEnabled is missing.', evidence };
     }
-    if (!domain.AutoForwardEnabled) return { target, status: 'pass', message: 'Automatic forwarding is off.', evidence };
+    if (!domain.AutoForwardEnabled)
+      return { target, status: 'pass', message: 'Automatic forwarding is off.', evidence };
     // The default entry `*` covers every external domain, so it can never be allow-listed.
     if (domainName !== '*' && partners.has(normaliseDomain(domainName))) {
-      return { target, status: 'pass', message: 'Automatic forwarding is on for an allow-listed partner domain.', evidence: { ...evidence, allowListed: true } };
+      return {
+        target,
+        status: 'pass',
+        message: 'Automatic forwarding is on for an allow-listed partner domain.',
+        evidence: { ...evidence, allowListed: true },
+      };
     }
     return {
       target,
       status: 'fail',
-      message: domainName === '*' ? 'Automatic forwarding is on for every external domain (remote domain *).' : 'Automatic forwarding is on for a domain the policy does not allow.',
+      message:
+        domainName === '*'
+          ? 'Automatic forwarding is on for every external domain (remote domain *).'
+          : 'Automatic forwarding is on for a domain the policy does not allow.',
       evidence,
     };
   });

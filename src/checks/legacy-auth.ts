@@ -3,7 +3,13 @@ import { TENANT_TARGET } from '../model/finding.js';
 import type { ConditionalAccessPolicy } from '../snapshot/graph-types.js';
 import type { Check, CheckInput } from './check.js';
 import { legacySignInsCheck } from './sign-ins/checks.js';
-import { allAppsProblems, allUsersProblems, blockGrantProblems, narrowingProblems, stateProblems } from './conditional-access.js';
+import {
+  allAppsProblems,
+  allUsersProblems,
+  blockGrantProblems,
+  narrowingProblems,
+  stateProblems,
+} from './conditional-access.js';
 import { tenantCaRequirementFindings, type TenantCaRequirement } from './tenant-ca-requirement.js';
 
 /** The legacy client-app types (conditionalAccessConditionSet.clientAppTypes); `all` covers them too. */
@@ -81,7 +87,10 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
 
 /** Checks of the legacy-auth controls, keyed by control ID. */
 export const legacyAuthChecks: Readonly<Record<string, Check>> = {
-  'legacy-auth.blocked': { kind: 'snapshot', evaluate: (input) => tenantCaRequirementFindings(input, legacyAuthBlocking) },
+  'legacy-auth.blocked': {
+    kind: 'snapshot',
+    evaluate: (input) => tenantCaRequirementFindings(input, legacyAuthBlocking),
+  },
   'legacy-auth.smtp-auth': { kind: 'snapshot', evaluate: smtpAuth },
   'legacy-auth.sign-ins': legacySignInsCheck,
 };

@@ -34,7 +34,13 @@ export interface InboxRule {
 
 export type ParsedRule =
   | { readonly ok: true; readonly rule: InboxRule }
-  | { readonly ok: false; readonly mailbox: string; readonly ruleId: string; readonly name: string; readonly reason: string };
+  | {
+      readonly ok: false;
+      readonly mailbox: string;
+      readonly ruleId: string;
+      readonly name: string;
+      readonly reason: string;
+    };
 
 /** Graph's messageRuleActions properties (v1.0). Anything else is an action we cannot judge. */
 const GRAPH_ACTIONS: ReadonlySet<string> = new Set([
@@ -51,7 +57,14 @@ const GRAPH_ACTIONS: ReadonlySet<string> = new Set([
   'stopProcessingRules',
 ]);
 
-const GRAPH_TEXT_CONDITIONS = ['subjectContains', 'bodyContains', 'bodyOrSubjectContains', 'senderContains', 'headerContains', 'recipientContains'];
+const GRAPH_TEXT_CONDITIONS = [
+  'subjectContains',
+  'bodyContains',
+  'bodyOrSubjectContains',
+  'senderContains',
+  'headerContains',
+  'recipientContains',
+];
 const GRAPH_ADDRESS_CONDITIONS = ['fromAddresses', 'sentToAddresses'];
 
 /** True when `value` is already plain JSON (what JSON.parse gives), so it can be used as is. */
@@ -109,7 +122,11 @@ const NO_FOLDERS: { readonly [folderId: string]: string } = {};
 const parsedRules = new WeakMap<object, { mailbox: string; folders: object; parsed: ParsedRule }>();
 
 /** `parseGraphRule`, shared by the folds that read the same rule object. */
-export function parseGraphRuleOnce(mailbox: string, rule: MessageRule, folders: { readonly [folderId: string]: string } = NO_FOLDERS): ParsedRule {
+export function parseGraphRuleOnce(
+  mailbox: string,
+  rule: MessageRule,
+  folders: { readonly [folderId: string]: string } = NO_FOLDERS,
+): ParsedRule {
   const cached = parsedRules.get(rule);
   if (cached && cached.mailbox === mailbox && cached.folders === folders) return cached.parsed;
   const parsed = parseGraphRule(mailbox, rule, folders);
@@ -148,7 +165,8 @@ export function parseGraphRule(
       if (!Array.isArray(list)) continue;
       for (const r of list) {
         const email = isJsonObject(r) ? r.emailAddress : undefined;
-        if (isJsonObject(email) && typeof email.address === 'string') conditionTexts.push({ field, value: email.address });
+        if (isJsonObject(email) && typeof email.address === 'string')
+          conditionTexts.push({ field, value: email.address });
       }
     }
     return {
@@ -201,7 +219,8 @@ const EXCHANGE_TEXT_CONDITIONS = [
 
 function exchangeRecipients(value: unknown, action: ForwardRecipient['action']): ForwardRecipient[] {
   if (value === undefined || value === null) return [];
-  if (typeof value !== 'string' && !Array.isArray(value)) throw new RuleShapeError(`${action} is neither a list nor a string`);
+  if (typeof value !== 'string' && !Array.isArray(value))
+    throw new RuleShapeError(`${action} is neither a list nor a string`);
   return strings(value).map((entry) => {
     const address = addressOf(entry);
     if (address === undefined) throw new RuleShapeError(`${action} holds a recipient without a readable address`);
@@ -234,7 +253,8 @@ export function parseExchangeRule(mailbox: string, rule: ExchangeObject): Parsed
     const actions: Record<string, unknown> = {};
     for (const key of EXCHANGE_ACTIONS) if (rule[key] !== undefined && rule[key] !== null) actions[key] = rule[key];
     const conditions: Record<string, unknown> = {};
-    for (const key of EXCHANGE_TEXT_CONDITIONS) if (rule[key] !== undefined && rule[key] !== null) conditions[key] = rule[key];
+    for (const key of EXCHANGE_TEXT_CONDITIONS)
+      if (rule[key] !== undefined && rule[key] !== null) conditions[key] = rule[key];
     const folder = typeof rule.MoveToFolder === 'string' && rule.MoveToFolder !== '' ? rule.MoveToFolder : null;
     return {
       ok: true,
@@ -251,7 +271,9 @@ export function parseExchangeRule(mailbox: string, rule: ExchangeObject): Parsed
         // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
         moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf('\\') + 1),
         markAsRead: rule.MarkAsRead === true,
-        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) => strings(rule[field]).map((value) => ({ field, value }))),
+        conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) =>
+          strings(rule[field]).map((value) => ({ field, value })),
+        ),
       },
     };
   } catch (error: unknown) {

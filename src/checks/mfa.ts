@@ -8,7 +8,11 @@ import {
   PHISHING_RESISTANT_METHODS,
   PHISHING_RESISTANT_STRENGTH_ID,
 } from '../controls/privileged-roles.js';
-import type { AuthenticationStrengthPolicy, ConditionalAccessPolicy, UserRegistrationDetails } from '../snapshot/graph-types.js';
+import type {
+  AuthenticationStrengthPolicy,
+  ConditionalAccessPolicy,
+  UserRegistrationDetails,
+} from '../snapshot/graph-types.js';
 import {
   allAppsProblems,
   allUsersProblems,
@@ -83,20 +87,29 @@ const mfaEnforcement: TenantCaRequirement = {
     ...mfaGrantProblems(p),
   ],
   // Only policies that ask for MFA in some form explain a failure.
-  isCandidate: (p) => (p.grantControls?.builtInControls ?? []).includes('mfa') || Boolean(p.grantControls?.authenticationStrength),
+  isCandidate: (p) =>
+    (p.grantControls?.builtInControls ?? []).includes('mfa') || Boolean(p.grantControls?.authenticationStrength),
   securityDefaultsMessage: 'Security defaults are on: every user must register for and use MFA.',
   satisfiedMessage: (name) => `Conditional Access policy "${name}" requires MFA for All users and All cloud apps.`,
   failureMessage: (reasons) =>
     `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${reasons}.`,
 };
 
-function isPhishingResistant(strengthId: string, strengths: ReadonlyMap<string, AuthenticationStrengthPolicy>): { ok: boolean; reason?: string } {
+function isPhishingResistant(
+  strengthId: string,
+  strengths: ReadonlyMap<string, AuthenticationStrengthPolicy>,
+): { ok: boolean; reason?: string } {
   if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
   const strength = strengths.get(strengthId);
-  if (!strength) return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
-  const weak = strength.allowedCombinations.filter((c) => !c.split(',').every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())));
-  if (strength.allowedCombinations.length === 0) return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
-  if (weak.length > 0) return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join('; ')}` };
+  if (!strength)
+    return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
+  const weak = strength.allowedCombinations.filter(
+    (c) => !c.split(',').every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())),
+  );
+  if (strength.allowedCombinations.length === 0)
+    return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
+  if (weak.length > 0)
+    return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join('; ')}` };
   return { ok: true };
 }
 
@@ -118,7 +131,16 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
   const strengths = new Map(snapshot.data('graph.authenticationStrengthPolicies').map((s) => [s.id, s]));
   const holders = new Map<string, Holder>();
   const unresolved: string[] = [];
-  const add = (user: { id: string; userPrincipalName?: string | null; displayName?: string | null; accountEnabled?: boolean | null }, role: string, group?: string) => {
+  const add = (
+    user: {
+      id: string;
+      userPrincipalName?: string | null;
+      displayName?: string | null;
+      accountEnabled?: boolean | null;
+    },
+    role: string,
+    group?: string,
+  ) => {
     let holder = holders.get(user.id);
     if (!holder) {
       holder = {
@@ -143,7 +165,8 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
     else if (type === '#microsoft.graph.user') add(principal, role);
     else if (type === '#microsoft.graph.group') {
       if (!principal.members) unresolved.push(principal.id);
-      for (const member of principal.members ?? []) if (member['@odata.type'] === '#microsoft.graph.user') add(member, role, principal.id);
+      for (const member of principal.members ?? [])
+        if (member['@odata.type'] === '#microsoft.graph.user') add(member, role, principal.id);
     }
     // Service principals sign in with credentials, not MFA; they are out of this control's scope.
   }
@@ -160,7 +183,14 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
   const enabled = [...holders.values()].filter((h) => h.enabled);
   if (enabled.length === 0) {
     // Every tenant has a Global Administrator: none found means the role data is incomplete.
-    return [{ target: TENANT_TARGET, status: 'error', message: 'No enabled holder of a highly privileged role was found.', evidence: { privilegedRoles: [...privileged] } }];
+    return [
+      {
+        target: TENANT_TARGET,
+        status: 'error',
+        message: 'No enabled holder of a highly privileged role was found.',
+        evidence: { privilegedRoles: [...privileged] },
+      },
+    ];
   }
   // Only the holders' registration records: the tenant's whole list can be 100,000 long.
   const registration = new Map<string, UserRegistrationDetails>();
@@ -188,14 +218,20 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
       const pr = isPhishingResistant(strength, strengths);
       if (!pr.ok && pr.reason) reasons.push(pr.reason);
       const others = (p.grantControls?.builtInControls ?? []).filter((c) => c !== 'mfa');
-      if ((p.grantControls?.operator ?? 'AND').toUpperCase() === 'OR' && others.length > 0) reasons.push(`ORs the strength with ${others.join(', ')}`);
+      if ((p.grantControls?.operator ?? 'AND').toUpperCase() === 'OR' && others.length > 0)
+        reasons.push(`ORs the strength with ${others.join(', ')}`);
       if (reasons.length === 0) covering.push(p.displayName);
       else problems.push(`"${p.displayName}" ${reasons.join('; ')}`);
     }
     const methods = registration.get(holder.id)?.methodsRegistered ?? [];
     const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
     const failures: string[] = [];
-    if (covering.length === 0) failures.push(problems.length > 0 ? problems.join('. ') : 'no Conditional Access policy requires a phishing-resistant strength for this user');
+    if (covering.length === 0)
+      failures.push(
+        problems.length > 0
+          ? problems.join('. ')
+          : 'no Conditional Access policy requires a phishing-resistant strength for this user',
+      );
     if (strongMethods.length === 0) failures.push('no phishing-resistant method is registered');
     findings.push({
       target: holder.upn,
@@ -217,7 +253,14 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
     });
   }
   if (findings.length === 0) {
-    return [{ target: TENANT_TARGET, status: 'pass', message: 'Every privileged role holder is listed in allowedExclusions.', evidence: { holders: enabled.length } }];
+    return [
+      {
+        target: TENANT_TARGET,
+        status: 'pass',
+        message: 'Every privileged role holder is listed in allowedExclusions.',
+        evidence: { holders: enabled.length },
+      },
+    ];
   }
   return findings;
 }

@@ -41,7 +41,11 @@ export function acceptedDomains(domains: readonly GraphDomain[]): string[] {
 
 export type RecipientClass = 'internal' | 'partner' | 'external';
 
-export function classifyDomain(domain: string, accepted: readonly string[], partners: readonly string[]): RecipientClass {
+export function classifyDomain(
+  domain: string,
+  accepted: readonly string[],
+  partners: readonly string[],
+): RecipientClass {
   if (isWithin(domain, accepted)) return 'internal';
   if (isWithin(domain, partners)) return 'partner';
   return 'external';

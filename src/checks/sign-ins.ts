@@ -4,7 +4,15 @@ import { TENANT_TARGET } from '../model/finding.js';
 import type { ConditionalAccessPolicy } from '../snapshot/graph-types.js';
 import type { Check, CheckInput } from './check.js';
 import { signInDetectionChecks } from './sign-ins/checks.js';
-import { allAppsProblems, allUsersProblems, blockGrantProblems, closestReasons, exclusionSet, stateProblems, verdict } from './conditional-access.js';
+import {
+  allAppsProblems,
+  allUsersProblems,
+  blockGrantProblems,
+  closestReasons,
+  exclusionSet,
+  stateProblems,
+  verdict,
+} from './conditional-access.js';
 
 type RiskKind = 'userRiskLevels' | 'signInRiskLevels';
 
@@ -28,7 +36,13 @@ function riskPolicies({ snapshot, params }: CheckInput): readonly Finding[] {
   const allowed = exclusionSet(params.strings('allowedExclusions'));
   const judge = (kind: RiskKind) => {
     const verdicts = policies.map((p) =>
-      verdict(p, [...stateProblems(p), ...allUsersProblems(p, allowed), ...allAppsProblems(p), ...riskProblems(p, kind), ...blockGrantProblems(p)]),
+      verdict(p, [
+        ...stateProblems(p),
+        ...allUsersProblems(p, allowed),
+        ...allAppsProblems(p),
+        ...riskProblems(p, kind),
+        ...blockGrantProblems(p),
+      ]),
     );
     const candidates = verdicts.filter((_v, i) => (policies[i]?.conditions[kind] ?? []).length > 0);
     return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
@@ -37,7 +51,8 @@ function riskPolicies({ snapshot, params }: CheckInput): readonly Finding[] {
   const signIn = judge('signInRiskLevels');
   const missing: string[] = [];
   if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
-  if (signIn.satisfiedBy.length === 0) missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
+  if (signIn.satisfiedBy.length === 0)
+    missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
   const summary = (r: ReturnType<typeof judge>) => ({
     satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
     candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
@@ -45,8 +60,18 @@ function riskPolicies({ snapshot, params }: CheckInput): readonly Finding[] {
   const evidence = { userRisk: summary(user), signInRisk: summary(signIn), allowedExclusions: [...allowed] };
   return [
     missing.length === 0
-      ? { target: TENANT_TARGET, status: 'pass', message: 'High user risk and high sign-in risk are both blocked by enforced policies.', evidence }
-      : { target: TENANT_TARGET, status: 'fail', message: `Risk policies fall short: ${missing.join('; ')}.`, evidence },
+      ? {
+          target: TENANT_TARGET,
+          status: 'pass',
+          message: 'High user risk and high sign-in risk are both blocked by enforced policies.',
+          evidence,
+        }
+      : {
+          target: TENANT_TARGET,
+          status: 'fail',
+          message: `Risk policies fall short: ${missing.join('; ')}.`,
+          evidence,
+        },
   ];
 }
 

@@ -28,7 +28,10 @@ function spfRecord(input: CheckInput): Promise<readonly Finding[]> {
       return {
         target: domain,
         status: 'fail',
-        message: spf.records.length === 0 ? `${domain} publishes no SPF record.` : `${domain} publishes ${spf.records.length} SPF records; receivers return permerror.`,
+        message:
+          spf.records.length === 0
+            ? `${domain} publishes no SPF record.`
+            : `${domain} publishes ${spf.records.length} SPF records; receivers return permerror.`,
         evidence: { records: [...spf.records], count: spf.records.length },
       };
     }
@@ -42,9 +45,19 @@ function spfRecord(input: CheckInput): Promise<readonly Finding[]> {
       tree: probe ? spfTreeJson(probe.tree) : null,
     };
     if (probe?.result === 'permerror') {
-      return { target: domain, status: 'fail', message: `The SPF record of ${domain} gives permerror: ${probe.reason}.`, evidence };
+      return {
+        target: domain,
+        status: 'fail',
+        message: `The SPF record of ${domain} gives permerror: ${probe.reason}.`,
+        evidence,
+      };
     }
-    return { target: domain, status: 'pass', message: `${domain} has one valid SPF record using ${probe?.lookups ?? 0} of 10 DNS lookups.`, evidence };
+    return {
+      target: domain,
+      status: 'pass',
+      message: `${domain} has one valid SPF record using ${probe?.lookups ?? 0} of 10 DNS lookups.`,
+      evidence,
+    };
   });
 }
 
@@ -68,12 +81,27 @@ function spfQualifier(input: CheckInput): Promise<readonly Finding[]> {
     const spf = await lookupSpf(resolver, domain);
     if (spf.failed) return dnsErrorFinding(domain, spf.failed);
     if (spf.records.length !== 1 || !spf.probe) {
-      return { target: domain, status: 'fail', message: `${domain} has no single SPF record to end in -all.`, evidence: { records: [...spf.records] } };
+      return {
+        target: domain,
+        status: 'fail',
+        message: `${domain} has no single SPF record to end in -all.`,
+        evidence: { records: [...spf.records] },
+      };
     }
     const all = finalAll(spf.probe.tree);
-    const evidence: JsonObject = { record: spf.records[0] ?? '', all: all ? QUALIFIER_TEXT[all.qualifier] : null, allFrom: all?.domain ?? null, allowSoftfail };
+    const evidence: JsonObject = {
+      record: spf.records[0] ?? '',
+      all: all ? QUALIFIER_TEXT[all.qualifier] : null,
+      allFrom: all?.domain ?? null,
+      allowSoftfail,
+    };
     if (all && (all.qualifier === '-' || (all.qualifier === '~' && allowSoftfail))) {
-      return { target: domain, status: 'pass', message: `The SPF record of ${domain} ends in ${QUALIFIER_TEXT[all.qualifier]}.`, evidence };
+      return {
+        target: domain,
+        status: 'pass',
+        message: `The SPF record of ${domain} ends in ${QUALIFIER_TEXT[all.qualifier]}.`,
+        evidence,
+      };
     }
     return {
       target: domain,
@@ -93,7 +121,12 @@ function spfAuthorizesM365(input: CheckInput): Promise<readonly Finding[]> {
     const m365 = await lookupM365Authorization(resolver, domain, spfDomain);
     if (m365.failed) return dnsErrorFinding(domain, m365.failed, { microsoftSpfDomain: spfDomain });
     if (m365.missing !== undefined || !m365.outcome) {
-      return { target: domain, status: 'error', message: `Microsoft 365's sending ranges could not be read: ${m365.missing ?? ''}.`, evidence: { microsoftSpfDomain: spfDomain } };
+      return {
+        target: domain,
+        status: 'error',
+        message: `Microsoft 365's sending ranges could not be read: ${m365.missing ?? ''}.`,
+        evidence: { microsoftSpfDomain: spfDomain },
+      };
     }
     const evidence: JsonObject = {
       testedAddress: m365.ip ?? null,
@@ -104,7 +137,12 @@ function spfAuthorizesM365(input: CheckInput): Promise<readonly Finding[]> {
       mechanism: m365.outcome.mechanism ?? null,
     };
     if (m365.outcome.result === 'pass') {
-      return { target: domain, status: 'pass', message: `SPF of ${domain} passes Microsoft 365 address ${m365.ip ?? ''}.`, evidence };
+      return {
+        target: domain,
+        status: 'pass',
+        message: `SPF of ${domain} passes Microsoft 365 address ${m365.ip ?? ''}.`,
+        evidence,
+      };
     }
     return {
       target: domain,

@@ -21,7 +21,10 @@ export interface TenantCaRequirement {
 }
 
 /** The single tenant-wide finding of a {@link TenantCaRequirement}, with the policies weighed as evidence. */
-export function tenantCaRequirementFindings({ snapshot, params }: CheckInput, requirement: TenantCaRequirement): readonly Finding[] {
+export function tenantCaRequirementFindings(
+  { snapshot, params }: CheckInput,
+  requirement: TenantCaRequirement,
+): readonly Finding[] {
   const defaults = snapshot.data('graph.securityDefaults');
   const policies = snapshot.data('graph.conditionalAccessPolicies');
   const allowed = exclusionSet(params.strings('allowedExclusions'));
@@ -43,7 +46,16 @@ export function tenantCaRequirementFindings({ snapshot, params }: CheckInput, re
   }
   const first = satisfying[0];
   if (first) {
-    return [{ target: TENANT_TARGET, status: 'pass', message: requirement.satisfiedMessage(first.displayName), evidence }];
+    return [
+      { target: TENANT_TARGET, status: 'pass', message: requirement.satisfiedMessage(first.displayName), evidence },
+    ];
   }
-  return [{ target: TENANT_TARGET, status: 'fail', message: requirement.failureMessage(closestReasons(candidates)), evidence }];
+  return [
+    {
+      target: TENANT_TARGET,
+      status: 'fail',
+      message: requirement.failureMessage(closestReasons(candidates)),
+      evidence,
+    },
+  ];
 }

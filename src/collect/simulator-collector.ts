@@ -31,7 +31,11 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
   return {
     mode: 'simulate',
     async collect(request) {
-      sim = await startSimulator({ dir: options.dir, logger: options.logger, ...(options.realism ? { realism: options.realism } : {}) });
+      sim = await startSimulator({
+        dir: options.dir,
+        logger: options.logger,
+        ...(options.realism ? { realism: options.realism } : {}),
+      });
       options.onStarted?.(sim);
       created = createSimulatorClients(sim, { logger: options.logger, dns: true, ...options.clients });
       // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>

@@ -24,7 +24,11 @@ export function statementSha256(statement: string): string {
 }
 
 function entryFor(control: ControlDefinition): ControlVersionEntry {
-  return { version: control.version, statementSha256: statementSha256(control.statement), statement: control.statement };
+  return {
+    version: control.version,
+    statementSha256: statementSha256(control.statement),
+    statement: control.statement,
+  };
 }
 
 /** The heading a migration entry must use, e.g. `## mfa.registration v1 → v2`. */
@@ -72,7 +76,9 @@ export function updateControlLock(
       continue;
     }
     if (control.version < previous.version) {
-      problems.push(`${control.id}: version ${control.version} is lower than the published version ${previous.version}`);
+      problems.push(
+        `${control.id}: version ${control.version} is lower than the published version ${previous.version}`,
+      );
       continue;
     }
     if (control.version === previous.version) {
@@ -86,7 +92,9 @@ export function updateControlLock(
     const heading = migrationHeading(control.id, previous.version, control.version);
     const section = migrationSection(migrations, heading);
     if (section === undefined) {
-      problems.push(`${control.id}: version ${previous.version} → ${control.version} needs the section "${heading}" in ${CONTROL_MIGRATIONS_FILE}`);
+      problems.push(
+        `${control.id}: version ${previous.version} → ${control.version} needs the section "${heading}" in ${CONTROL_MIGRATIONS_FILE}`,
+      );
       continue;
     }
     const missing = [

@@ -10,15 +10,20 @@ export const dkimControls: readonly ControlDefinition[] = [
     statement:
       'Exchange Online SHALL sign outgoing mail with DKIM for each accepted email domain, and the DNS CNAMEs of selector1 and selector2 SHALL point at the targets Exchange configured.',
     rationale:
-      'Without a domain\'s own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation\'s mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.',
+      "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
     defaultSeverity: 'medium',
     sources: ['exo.dkimSigningConfig', 'graph.domains', 'dns'],
     parameters: {},
-    references: { scuba: ['MS.EXO.3.1v1'], cis: ['2.1.9'], hipaa: ['164.312(c)(1)', '164.312(e)(2)(i)'], nist: ['SC-8', 'SI-7'] },
+    references: {
+      scuba: ['MS.EXO.3.1v1'],
+      cis: ['2.1.9'],
+      hipaa: ['164.312(c)(1)', '164.312(e)(2)(i)'],
+      nist: ['SC-8', 'SI-7'],
+    },
     remediation:
       'Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).',
     limitations:
-      'Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders\' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.',
+      "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
     enabledByDefault: true,
   },
   {
@@ -29,7 +34,7 @@ export const dkimControls: readonly ControlDefinition[] = [
     statement:
       'Each audited email domain SHALL publish, at every selector the policy lists, a valid and unrevoked DKIM key usable for email, and RSA keys SHALL be at least minBits bits long.',
     rationale:
-      'Without a DKIM key, receivers cannot verify the tenant\'s signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.',
+      "Without a DKIM key, receivers cannot verify the tenant's signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.",
     defaultSeverity: 'medium',
     sources: ['dns'],
     parameters: {
@@ -40,7 +45,7 @@ export const dkimControls: readonly ControlDefinition[] = [
           minItems: 1,
           default: ['selector1', 'selector2'],
           description:
-            'DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2 (CNAMEs to the tenant\'s onmicrosoft.com keys); add third-party senders\' selectors.',
+            "DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2 (CNAMEs to the tenant's onmicrosoft.com keys); add third-party senders' selectors.",
         },
       },
       minBits: {
@@ -48,7 +53,8 @@ export const dkimControls: readonly ControlDefinition[] = [
           type: 'integer',
           minimum: 1024,
           default: 2048,
-          description: 'Smallest acceptable RSA key length in bits. RFC 8301 sets 1024 as the floor; Microsoft 365 rotates to 2048-bit keys.',
+          description:
+            'Smallest acceptable RSA key length in bits. RFC 8301 sets 1024 as the floor; Microsoft 365 rotates to 2048-bit keys.',
         },
       },
     },

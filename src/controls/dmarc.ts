@@ -10,14 +10,16 @@ export const dmarcControls: readonly ControlDefinition[] = [
     version: 1,
     area: 'email-auth',
     title: 'DMARC record is published',
-    statement: 'Each audited email domain SHALL have a valid DMARC record, its own or one found by the RFC 9989 DNS tree walk.',
+    statement:
+      'Each audited email domain SHALL have a valid DMARC record, its own or one found by the RFC 9989 DNS tree walk.',
     rationale:
-      'Without DMARC, receivers have no instruction for mail that fails SPF and DKIM in the domain\'s name, and the domain owner gets no reports of who sends as them. A record that is malformed or duplicated counts as no record at all.',
+      "Without DMARC, receivers have no instruction for mail that fails SPF and DKIM in the domain's name, and the domain owner gets no reports of who sends as them. A record that is malformed or duplicated counts as no record at all.",
     defaultSeverity: 'high',
     sources: ['dns'],
     parameters: {},
     references: { scuba: ['MS.EXO.4.1v1'], cis: ['2.1.10'], hipaa: ['164.312(c)(1)'], nist: ['SI-8'] },
-    remediation: 'Publish a TXT record at _dmarc.<domain>, e.g. "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@<domain>", and keep only one.',
+    remediation:
+      'Publish a TXT record at _dmarc.<domain>, e.g. "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@<domain>", and keep only one.',
     limitations: DMARC_LIMITATIONS,
     enabledByDefault: true,
   },
@@ -27,7 +29,7 @@ export const dmarcControls: readonly ControlDefinition[] = [
     area: 'email-auth',
     title: 'DMARC policy enforces',
     statement:
-      'Each audited email domain\'s DMARC policy SHALL be at least the policy minimum for the domain (p), its subdomains (sp) and non-existent subdomains (np), SHALL apply to all mail (pct absent or 100) and SHALL NOT be in testing mode (t=y).',
+      "Each audited email domain's DMARC policy SHALL be at least the policy minimum for the domain (p), its subdomains (sp) and non-existent subdomains (np), SHALL apply to all mail (pct absent or 100) and SHALL NOT be in testing mode (t=y).",
     rationale:
       'p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp, issue 2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.',
     defaultSeverity: 'high',
@@ -54,7 +56,7 @@ export const dmarcControls: readonly ControlDefinition[] = [
     area: 'email-auth',
     title: 'DMARC aggregate reports are collected',
     statement:
-      'Each audited email domain\'s DMARC record SHALL name aggregate report destinations (rua), SHALL include every address the policy requires, and every destination outside the domain SHALL be authorised by a <domain>._report._dmarc.<destination> record.',
+      "Each audited email domain's DMARC record SHALL name aggregate report destinations (rua), SHALL include every address the policy requires, and every destination outside the domain SHALL be authorised by a <domain>._report._dmarc.<destination> record.",
     rationale:
       'Aggregate reports are how an organisation learns who sends mail as its domains and whether tightening the policy will break legitimate mail; without them DMARC stays at p=none. A destination in another organisation that has not authorised the reports (RFC 7489 §7.1) gets nothing, silently.',
     defaultSeverity: 'low',

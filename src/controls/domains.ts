@@ -17,7 +17,8 @@ export const domainsControls: readonly ControlDefinition[] = [
     references: { scuba: ['MS.EXO.2.2v3', 'MS.EXO.4.2v1'], cis: ['2.1.8', '2.1.10'], nist: ['SI-8'] },
     remediation:
       'Publish at the domain: TXT "v=spf1 -all"; at _dmarc.<domain>: TXT "v=DMARC1; p=reject;"; and MX "0 ." (null MX) or no MX at all.',
-    limitations: 'Only domains the policy lists under domains.parked are checked; DNS cannot tell which domains are unused.',
+    limitations:
+      'Only domains the policy lists under domains.parked are checked; DNS cannot tell which domains are unused.',
     enabledByDefault: true,
   },
   {
@@ -36,7 +37,7 @@ export const domainsControls: readonly ControlDefinition[] = [
     remediation:
       'Serve https://mta-sts.<domain>/.well-known/mta-sts.txt with "version: STSv1", "mode: enforce", "mx: <domain>.mail.protection.outlook.com" (or your MX) and "max_age: 604800", then publish TXT "v=STSv1; id=<change-id>" at _mta-sts.<domain>. Start in mode testing with TLS-RPT, then switch to enforce.',
     limitations:
-      'The policy is fetched once over HTTPS with the runner\'s trust store and recorded in the snapshot; redirects are not followed (RFC 8461 §3.3). Whether the MX hosts match the policy is not checked. Off in the baseline; stricter policies enable it.',
+      "The policy is fetched once over HTTPS with the runner's trust store and recorded in the snapshot; redirects are not followed (RFC 8461 §3.3). Whether the MX hosts match the policy is not checked. Off in the baseline; stricter policies enable it.",
     enabledByDefault: false,
   },
   {
@@ -44,7 +45,8 @@ export const domainsControls: readonly ControlDefinition[] = [
     version: 1,
     area: 'email-auth',
     title: 'TLS-RPT reports are requested',
-    statement: 'Each audited email domain SHOULD publish an _smtp._tls TXT record "v=TLSRPTv1" with at least one rua destination (RFC 8460).',
+    statement:
+      'Each audited email domain SHOULD publish an _smtp._tls TXT record "v=TLSRPTv1" with at least one rua destination (RFC 8460).',
     rationale:
       'SMTP TLS reports tell the domain owner when senders fail to negotiate TLS or validate MTA-STS, which is how downgrade attacks and broken certificates are noticed before mail is lost.',
     defaultSeverity: 'low',

@@ -7,7 +7,7 @@ const PARTNER_DOMAINS = {
     uniqueItems: true,
     default: [],
     description:
-      'Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant\'s own verified domains and their subdomains are always internal.',
+      "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal.",
   },
 } as const;
 
@@ -22,7 +22,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
     area: 'forwarding',
     title: 'Inbox rules that forward mail outside the tenant',
     statement:
-      'No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant\'s accepted domains and the policy\'s partner domains.',
+      "No enabled inbox rule SHALL forward, forward as an attachment or redirect mail to a recipient outside the tenant's accepted domains and the policy's partner domains.",
     rationale:
       'After taking over a mailbox, attackers add an inbox rule that quietly copies every message (or every invoice) to an address they control; it keeps working after the password is reset. ScubaGear, Maester and Prowler read only the tenant-wide settings, not the rules of each mailbox.',
     defaultSeverity: 'high',
@@ -53,7 +53,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
     area: 'forwarding',
     title: 'Inbox rules that hide mail',
     statement:
-      'No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox\'s rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).',
+      "No enabled inbox rule SHOULD delete mail or move it to RSS Feeds, RSS Subscriptions, Conversation History, Archive, Junk or Deleted Items the way a compromised mailbox's rules do (a hiding folder alone; otherwise together with marking as read, a trigger word or a security-team sender).",
     rationale:
       'In business email compromise the attacker hides the replies: a rule that moves messages containing "invoice", "payment" or "hacked" into RSS Feeds and marks them read keeps the real owner from seeing the fraud or the warning from IT.',
     defaultSeverity: 'high',
@@ -67,7 +67,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
           uniqueItems: true,
           default: ['invoice', 'payment', 'wire', 'bank', 'password', 'security', 'phish', 'hacked', 'helpdesk'],
           description:
-            'Words that, found in a rule\'s subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.',
+            "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
         },
       },
       securityTeamSenders: {
@@ -77,7 +77,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
           uniqueItems: true,
           default: [],
           description:
-            'Addresses (or address fragments) of the organisation\'s own IT and security team; a rule that deletes or archives their mail is concealment.',
+            "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment.",
         },
       },
     },
@@ -96,7 +96,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
     statement:
       'No mailbox SHALL have a ForwardingSmtpAddress outside the accepted domains and partner domains, or a ForwardingAddress that points to an external contact or mail user.',
     rationale:
-      'Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user\'s rules and survives a password reset; it sends every message out of the tenant.',
+      "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
     defaultSeverity: 'high',
     sources: ['exo.mailbox', 'exo.recipient', 'graph.domains'],
     parameters: { partnerDomains: PARTNER_DOMAINS },
@@ -125,7 +125,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
           uniqueItems: true,
           default: [],
           description:
-            'Senders (addresses, groups or sender domains, as written in the outbound spam filter rule\'s From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically.',
+            "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically.",
         },
       },
     },

@@ -2,7 +2,6 @@ import { ALLOWED_EXCLUSIONS } from './ca-parameters.js';
 import type { ControlDefinition } from './control.js';
 import { HIGHLY_PRIVILEGED_ROLES } from './privileged-roles.js';
 
-
 /** MFA coverage controls (Microsoft Graph). */
 export const mfaControls: readonly ControlDefinition[] = [
   {

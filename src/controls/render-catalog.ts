@@ -75,21 +75,38 @@ export function renderCatalogMarkdown(controls: readonly ControlDefinition[]): s
       '',
       `**${c.title}** · version ${c.version} · area ${AREA_TITLES[c.area]} · default severity ${c.defaultSeverity}${c.enabledByDefault ? '' : ' · off in the baseline'}`,
     );
-    lines.push('', `**Requirement (${requirementLevel(c.statement)}).**`, '', `> ${c.statement}`, '', `**Rationale.** ${c.rationale}`);
+    lines.push(
+      '',
+      `**Requirement (${requirementLevel(c.statement)}).**`,
+      '',
+      `> ${c.statement}`,
+      '',
+      `**Rationale.** ${c.rationale}`,
+    );
     const parameters = Object.entries(c.parameters);
     lines.push('', '**Parameters.**');
     if (parameters.length > 0) {
       lines.push('', '| Parameter | Type | Default | Meaning |', '| --- | --- | --- | --- |');
       for (const [name, p] of parameters) {
-        lines.push(`| \`${name}\` | ${cell(parameterType(p.schema))} | \`${cell(JSON.stringify(p.schema.default))}\` | ${cell(p.schema.description)} |`);
+        lines.push(
+          `| \`${name}\` | ${cell(parameterType(p.schema))} | \`${cell(JSON.stringify(p.schema.default))}\` | ${cell(p.schema.description)} |`,
+        );
       }
     } else {
       lines.push('', 'None: the control has no thresholds to tune.');
     }
-    lines.push('', '**Data sources.**', '', '| Source | Endpoint | Permission | Licence |', '| --- | --- | --- | --- |');
+    lines.push(
+      '',
+      '**Data sources.**',
+      '',
+      '| Source | Endpoint | Permission | Licence |',
+      '| --- | --- | --- | --- |',
+    );
     for (const source of c.sources) {
       const r = SOURCE_REQUIREMENTS[source];
-      lines.push(`| \`${source}\` | \`${r.endpoint}\` | ${r.permission} | ${r.licence ? LICENCE_NAMES[r.licence] : 'none'} |`);
+      lines.push(
+        `| \`${source}\` | \`${r.endpoint}\` | ${r.permission} | ${r.licence ? LICENCE_NAMES[r.licence] : 'none'} |`,
+      );
     }
     const refs = FRAMEWORKS.flatMap((f) => {
       const ids = c.references[f] ?? [];

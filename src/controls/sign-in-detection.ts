@@ -58,7 +58,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
     statement:
       'No user SHALL remain at risk (riskState atRisk or confirmedCompromised) at or above the policy risk level; each SHALL be investigated and remediated or dismissed.',
     rationale:
-      'Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker\'s hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.',
+      "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
     defaultSeverity: 'high',
     sources: ['graph.riskyUsers', 'graph.riskDetections'],
     parameters: {
@@ -93,7 +93,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
     statement:
       'Users SHOULD sign in successfully only from the countries the policy lists (ISO 3166-1 alpha-2); each success from another country SHALL be reviewed.',
     rationale:
-      'Most account takeovers are used from the attacker\'s own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.',
+      "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: 'medium',
     sources: ['graph.signIns'],
     parameters: {
@@ -116,7 +116,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
     remediation:
       'Confirm each listed sign-in with the user. If it was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession) and review inbox rules and forwarding. To stop them, create a Conditional Access policy that blocks all locations except a named location with the allowed countries.',
     limitations:
-      'Countries come from Microsoft\'s IP geolocation, which is wrong for some mobile and satellite networks and for VPN users; travelling staff will appear and can be excepted in the policy until a date. Failed sign-ins are not judged here.',
+      "Countries come from Microsoft's IP geolocation, which is wrong for some mobile and satellite networks and for VPN users; travelling staff will appear and can be excepted in the policy until a date. Failed sign-ins are not judged here.",
     enabledByDefault: true,
   },
   {
@@ -138,7 +138,8 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
           minimum: 100,
           maximum: 20000,
           default: 900,
-          description: 'Highest plausible speed in km/h between successive sign-ins; 900 is about a jet airliner\'s cruising speed.',
+          description:
+            "Highest plausible speed in km/h between successive sign-ins; 900 is about a jet airliner's cruising speed.",
         },
       },
       minDistanceKm: {
@@ -148,7 +149,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
           maximum: 5000,
           default: 200,
           description:
-            'Sign-in pairs closer than this many km are never flagged, because IP geolocation places neighbouring cities, or one city\'s mobile networks, tens of km apart.',
+            "Sign-in pairs closer than this many km are never flagged, because IP geolocation places neighbouring cities, or one city's mobile networks, tens of km apart.",
         },
       },
       egressCidrs: {
@@ -167,9 +168,9 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       nist: ['AC-2(12)', 'SI-4'],
     },
     remediation:
-      'Ask the user about both sign-ins. If one was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession), require MFA re-registration and review inbox rules. Add the organisation\'s VPN egress to egressCidrs, and consider a Conditional Access sign-in risk policy.',
+      "Ask the user about both sign-ins. If one was not theirs: reset the password, revoke sessions (Revoke-MgUserSignInSession), require MFA re-registration and review inbox rules. Add the organisation's VPN egress to egressCidrs, and consider a Conditional Access sign-in risk policy.",
     limitations:
-      'Uses Microsoft\'s IP geolocation (`location.geoCoordinates`), so proxies and mobile carriers outside egressCidrs can look like travel. Only successful interactive sign-ins are compared. A user with more than 64 distinct places in the window has the oldest hops judged before all events are read.',
+      "Uses Microsoft's IP geolocation (`location.geoCoordinates`), so proxies and mobile carriers outside egressCidrs can look like travel. Only successful interactive sign-ins are compared. A user with more than 64 distinct places in the window has the oldest hops judged before all events are read.",
     enabledByDefault: true,
   },
   {
@@ -190,7 +191,8 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
           type: 'integer',
           minimum: 2,
           default: 10,
-          description: 'Distinct users with a failed password from one source, within windowMinutes, that make a spray.',
+          description:
+            'Distinct users with a failed password from one source, within windowMinutes, that make a spray.',
         },
       },
       windowMinutes: {
@@ -218,7 +220,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
           enum: ['prefix', 'ip'],
           default: 'prefix',
           description:
-            'Group failures by network (`prefix`: IPv4 /24, IPv6 /64, as sprayers rotate addresses within a block) or by exact address (`ip`). The finding\'s target is the prefix or the address.',
+            "Group failures by network (`prefix`: IPv4 /24, IPv6 /64, as sprayers rotate addresses within a block) or by exact address (`ip`). The finding's target is the prefix or the address.",
         },
       },
     },
@@ -268,7 +270,8 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
           minimum: 1,
           maximum: 1440,
           default: 15,
-          description: 'A successful sign-in during the burst or up to this many minutes after it raises the finding to critical.',
+          description:
+            'A successful sign-in during the burst or up to this many minutes after it raises the finding to critical.',
         },
       },
       errorCodes: {
@@ -288,9 +291,9 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       nist: ['IA-2(1)', 'SI-4'],
     },
     remediation:
-      'Reset the user\'s password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.',
+      "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
     limitations:
-      'Relies on the sign-in log\'s error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.',
+      "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
     enabledByDefault: true,
   },
 ];

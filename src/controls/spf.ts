@@ -44,7 +44,8 @@ export const spfControls: readonly ControlDefinition[] = [
       },
     },
     references: { scuba: ['MS.EXO.2.2v3'], cis: ['2.1.8'], nist: ['SI-8'] },
-    remediation: 'End the SPF record with "-all" (or "~all" if the policy allows it), after every include and mechanism for legitimate senders.',
+    remediation:
+      'End the SPF record with "-all" (or "~all" if the policy allows it), after every include and mechanism for legitimate senders.',
     limitations: `${SPF_LIMITATIONS_COMMON} A record that is not valid SPF is reported by spf.record; this control then fails too.`,
     enabledByDefault: true,
   },

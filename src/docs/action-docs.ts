@@ -9,7 +9,10 @@ export const ACTION_DOCS_START = '<!-- action-docs:start (generated from action.
 export const ACTION_DOCS_END = '<!-- action-docs:end -->';
 
 function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+  return text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 /** The README's inputs and outputs tables, generated from action.yml so they cannot drift. */

@@ -7,14 +7,18 @@ const START = '<!-- permissions:start (generated from the catalog by `npm run ge
 const END = '<!-- permissions:end -->';
 
 /** Every Microsoft Graph application permission the catalog's controls need, with the controls. */
-export function graphPermissions(controls: readonly ControlDefinition[]): Map<string, { sources: Set<SourceId>; controls: Set<string> }> {
+export function graphPermissions(
+  controls: readonly ControlDefinition[],
+): Map<string, { sources: Set<SourceId>; controls: Set<string> }> {
   const out = new Map<string, { sources: Set<SourceId>; controls: Set<string> }>();
   const graph = new Set<SourceId>(GRAPH_SOURCES);
   for (const control of controls) {
     for (const source of control.sources) {
       if (!graph.has(source)) continue;
       // Permission names inside the requirement text, e.g. "MailboxSettings.Read (and optionally Mail.ReadBasic.All)".
-      for (const permission of SOURCE_REQUIREMENTS[source].permission.match(/\b[A-Z][A-Za-z]*(?:\.[A-Z][A-Za-z]*)+\b/g) ?? []) {
+      for (const permission of SOURCE_REQUIREMENTS[source].permission.match(
+        /\b[A-Z][A-Za-z]*(?:\.[A-Z][A-Za-z]*)+\b/g,
+      ) ?? []) {
         const entry = out.get(permission) ?? { sources: new Set(), controls: new Set() };
         entry.sources.add(source);
         entry.controls.add(control.id);
@@ -26,7 +30,11 @@ export function graphPermissions(controls: readonly ControlDefinition[]): Map<st
 }
 
 function licences(sources: Iterable<SourceId>): string {
-  const names = new Set([...sources].flatMap((s) => (SOURCE_REQUIREMENTS[s].licence ? [LICENCE_NAMES[SOURCE_REQUIREMENTS[s].licence!]] : [])));
+  const names = new Set(
+    [...sources].flatMap((s) =>
+      SOURCE_REQUIREMENTS[s].licence ? [LICENCE_NAMES[SOURCE_REQUIREMENTS[s].licence!]] : [],
+    ),
+  );
   return [...names].join(', ');
 }
 
@@ -35,7 +43,12 @@ export function renderPermissions(controls: readonly ControlDefinition[]): strin
   const permissions = graphPermissions(controls);
   const rows = [...permissions.entries()].map(
     ([permission, entry]) =>
-      `| \`${permission}\` | ${[...entry.sources].map((s) => `\`${SOURCE_REQUIREMENTS[s].endpoint}\``).join('<br>')} | ${[...entry.controls].sort().map((c) => `\`${c}\``).join(', ')} | ${licences(entry.sources)} |`,
+      `| \`${permission}\` | ${[...entry.sources].map((s) => `\`${SOURCE_REQUIREMENTS[s].endpoint}\``).join('<br>')} | ${[
+        ...entry.controls,
+      ]
+        .sort()
+        .map((c) => `\`${c}\``)
+        .join(', ')} | ${licences(entry.sources)} |`,
   );
   const names = [...permissions.keys()].join(' ');
   return [

@@ -60,7 +60,10 @@ function sourceGate(snapshot: Snapshot, control: SelectedControl): Finding | und
       case 'ok':
         continue;
       case 'failed':
-        return gateFinding('error', `Source ${source} could not be read: ${status.reason}`, { source, reason: status.reason });
+        return gateFinding('error', `Source ${source} could not be read: ${status.reason}`, {
+          source,
+          reason: status.reason,
+        });
       case 'not_licensed':
         return gateFinding('not_evaluable', `Needs ${LICENCE_NAMES[status.licence]} (source ${source}).`, {
           source,
@@ -82,7 +85,12 @@ function gateFinding(status: 'error' | 'not_evaluable', message: string, evidenc
   return { target: TENANT_TARGET, status, message, evidence };
 }
 
-function checkContext(policy: Policy, control: string, options: EvaluateOptions, tenantId: string | null): CheckContext {
+function checkContext(
+  policy: Policy,
+  control: string,
+  options: EvaluateOptions,
+  tenantId: string | null,
+): CheckContext {
   return {
     now: options.now,
     tenantId,
@@ -121,12 +129,22 @@ async function runStream(
 type FoldEntry = { control: SelectedControl; fold: Fold<never> };
 
 /** Gates a stream control and starts its fold: a gate or a throwing start is a finding instead. */
-function startFold(snapshot: Snapshot, policy: Policy, options: EvaluateOptions, control: SelectedControl, check: StreamCheck): FoldEntry | readonly Finding[] {
+function startFold(
+  snapshot: Snapshot,
+  policy: Policy,
+  options: EvaluateOptions,
+  control: SelectedControl,
+  check: StreamCheck,
+): FoldEntry | readonly Finding[] {
   const id = control.definition.id;
   const gate = sourceGate(snapshot, control);
   if (gate) return [gate];
   try {
-    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, snapshot.manifest.tenantId) };
+    const input = {
+      snapshot,
+      params: control.settings.params,
+      context: checkContext(policy, id, options, snapshot.manifest.tenantId),
+    };
     return { control, fold: check.start(input) as Fold<never> };
   } catch (error: unknown) {
     return [gateFinding('error', `The check failed: ${errorMessage(error)}`, { error: errorMessage(error) })];
@@ -164,7 +182,8 @@ export function startEarlyStream(
     if ('fold' in started) folds.push(started);
     else gated.set(control.definition.id, started);
   }
-  const read = folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve(new Map<string, readonly Finding[]>());
+  const read =
+    folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve(new Map<string, readonly Finding[]>());
   return {
     controls: new Set(controls.map(({ control }) => control.definition.id)),
     findings: read.then((found) => new Map([...gated, ...found])),

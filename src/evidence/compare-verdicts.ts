@@ -23,7 +23,17 @@ function byKey(results: readonly Result[]): Map<string, Result[]> {
   return map;
 }
 
-const RESULT_FIELDS = ['status', 'severity', 'fingerprint', 'controlVersion', 'exception', 'message', 'evidence', 'area', 'title'] as const;
+const RESULT_FIELDS = [
+  'status',
+  'severity',
+  'fingerprint',
+  'controlVersion',
+  'exception',
+  'message',
+  'evidence',
+  'area',
+  'title',
+] as const;
 
 function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? 'absent';
@@ -50,11 +60,14 @@ export function compareVerdicts(report: Report, fresh: Evaluation): string[] {
         const a = stored(r[field]);
         const b = stored(other[field]);
         if (!isDeepStrictEqual(a, b)) {
-          problems.push(`report.json: result ${key}: ${field} is ${describe(a)} in the report, ${describe(b)} on re-evaluation`);
+          problems.push(
+            `report.json: result ${key}: ${field} is ${describe(a)} in the report, ${describe(b)} on re-evaluation`,
+          );
         }
       }
     });
-    if (again.length > list.length) problems.push(`report.json: result ${key} appears ${again.length - list.length} more time(s) on re-evaluation`);
+    if (again.length > list.length)
+      problems.push(`report.json: result ${key} appears ${again.length - list.length} more time(s) on re-evaluation`);
   }
   for (const key of reproduced.keys()) {
     if (!recorded.has(key)) problems.push(`report.json: result ${key} is missing from the report`);

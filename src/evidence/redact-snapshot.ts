@@ -52,7 +52,13 @@ const PERSON_NAME_KEYS = new Set([
 const OWNED_MARKERS = ['MailboxOwnerId'];
 
 /** Properties that mark an object as a person, mailbox or recipient. */
-const PERSON_MARKERS = ['userPrincipalName', 'UserPrincipalName', 'PrimarySmtpAddress', 'WindowsEmailAddress', 'address'];
+const PERSON_MARKERS = [
+  'userPrincipalName',
+  'UserPrincipalName',
+  'PrimarySmtpAddress',
+  'WindowsEmailAddress',
+  'address',
+];
 
 /** An Exchange recipient string `"Display Name" [SMTP:address]`: the quoted part names a person. */
 const QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
@@ -121,7 +127,14 @@ export class Redactor {
       const groups = expandIpv6(address);
       if (!groups) return address;
       const host = this.hash('ipv6-host', groups.join(':')).slice(0, 20);
-      const pseudo = [...groups.slice(0, 3), host.slice(0, 4), host.slice(4, 8), host.slice(8, 12), host.slice(12, 16), host.slice(16, 20)];
+      const pseudo = [
+        ...groups.slice(0, 3),
+        host.slice(0, 4),
+        host.slice(4, 8),
+        host.slice(8, 12),
+        host.slice(12, 16),
+        host.slice(16, 20),
+      ];
       this.counts.ips++;
       return pseudo.map((g) => g.replace(/^0+(?=.)/, '')).join(':');
     }

@@ -23,7 +23,12 @@ export interface Verification {
 
 async function readReport(file: string): Promise<Report> {
   const value: unknown = JSON.parse(await readFile(file, 'utf8'));
-  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.policy)) {
+  if (
+    !isJsonObject(value) ||
+    !Array.isArray(value.results) ||
+    !isJsonObject(value.snapshot) ||
+    !isJsonObject(value.policy)
+  ) {
     throw new Error('not a mailwarden JSON report (needs policy, snapshot and results)');
   }
   return value as unknown as Report;
@@ -56,18 +61,26 @@ export async function verifyEvidencePack(dir: string): Promise<Verification> {
   }
   const policySha = createHash('sha256').update(policyText).digest('hex');
   if (policySha !== report.policy.sha256) {
-    problems.push(`${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`);
+    problems.push(
+      `${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`,
+    );
   }
 
   try {
     const snapshot = await readSnapshotFolder(path.join(dir, PACK.snapshot));
-    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))) {
+    if (
+      !isDeepStrictEqual(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))
+    ) {
       problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
     }
     const now = new Date(snapshot.manifest.capturedAt);
     const { policy } = parsePolicy(policyText, path.join(dir, PACK.policy), now);
     const only = report.run.only?.filter(isArea);
-    const fresh = await evaluate(snapshot, policy, { now, ...(only ? { only } : {}), domains: snapshot.manifest.domains ?? [] });
+    const fresh = await evaluate(snapshot, policy, {
+      now,
+      ...(only ? { only } : {}),
+      domains: snapshot.manifest.domains ?? [],
+    });
     const differences = compareVerdicts(report, fresh);
     problems.push(...differences);
     return { problems, resultsChecked: report.results.length, capturedAt: snapshot.manifest.capturedAt };

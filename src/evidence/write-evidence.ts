@@ -104,7 +104,9 @@ export async function writeEvidencePack(input: WriteEvidenceInput): Promise<Evid
     };
     const before = verdictCounts(input.report);
     const after = verdictCounts(report);
-    redactionChanged = [...new Set([...before.keys(), ...after.keys()])].filter((id) => before.get(id) !== after.get(id));
+    redactionChanged = [...new Set([...before.keys(), ...after.keys()])].filter(
+      (id) => before.get(id) !== after.get(id),
+    );
     for (const id of redactionChanged) {
       logger.warning(`evidence: redaction changed the verdicts of ${id}; the pack reports the redacted verdicts`);
     }

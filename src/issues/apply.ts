@@ -33,7 +33,12 @@ export interface ApplyOptions {
   readonly inScope?: (issue: ExistingIssue) => boolean;
 }
 
-const SEVERITY_COLOURS: Readonly<Record<Severity, string>> = { low: 'c5def5', medium: 'fbca04', high: 'd93f0b', critical: 'b60205' };
+const SEVERITY_COLOURS: Readonly<Record<Severity, string>> = {
+  low: 'c5def5',
+  medium: 'fbca04',
+  high: 'd93f0b',
+  critical: 'b60205',
+};
 
 function labelColour(name: string): { color: string; description: string } {
   if (name === TOOL_LABEL) return { color: '1d76db', description: 'Finding kept in step by mailwarden' };
@@ -107,17 +112,30 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
       let htmlUrl: string;
       switch (op.kind) {
         case 'update':
-          htmlUrl = (await api.updateIssue(op.number, { ...(op.body !== undefined ? { body: op.body } : {}), ...(op.labels ? { labels: op.labels } : {}) })).htmlUrl;
+          htmlUrl = (
+            await api.updateIssue(op.number, {
+              ...(op.body !== undefined ? { body: op.body } : {}),
+              ...(op.labels ? { labels: op.labels } : {}),
+            })
+          ).htmlUrl;
           if (op.comment) await api.createComment(op.number, op.comment);
           break;
         case 'close':
           // State first, then the comment: if the comment fails the issue is still closed, and a
           // rerun does not comment twice.
-          htmlUrl = (await api.updateIssue(op.number, { state: 'closed', stateReason: op.stateReason, body: op.body })).htmlUrl;
+          htmlUrl = (await api.updateIssue(op.number, { state: 'closed', stateReason: op.stateReason, body: op.body }))
+            .htmlUrl;
           await api.createComment(op.number, op.comment);
           break;
         case 'reopen':
-          htmlUrl = (await api.updateIssue(op.number, { state: 'open', stateReason: 'reopened', body: op.body, labels: op.labels })).htmlUrl;
+          htmlUrl = (
+            await api.updateIssue(op.number, {
+              state: 'open',
+              stateReason: 'reopened',
+              body: op.body,
+              labels: op.labels,
+            })
+          ).htmlUrl;
           await api.createComment(op.number, op.comment);
           break;
       }

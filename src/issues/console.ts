@@ -5,11 +5,14 @@ export function renderIssuesConsole(sync: SyncOutcome): string {
   const lines: string[] = [];
   for (const a of sync.outcome.applied) {
     const where = a.number !== undefined ? `#${a.number}` : 'new';
-    lines.push(`${a.status === 'dry-run' ? 'would ' : ''}${a.operation.kind.padEnd(6)} ${where.padEnd(6)} ${a.operation.subject.title}${a.status === 'failed' ? ` (failed: ${a.error ?? ''})` : a.status === 'skipped' ? ' (skipped)' : ''}`);
+    lines.push(
+      `${a.status === 'dry-run' ? 'would ' : ''}${a.operation.kind.padEnd(6)} ${where.padEnd(6)} ${a.operation.subject.title}${a.status === 'failed' ? ` (failed: ${a.error ?? ''})` : a.status === 'skipped' ? ' (skipped)' : ''}`,
+    );
   }
   if (sync.pin?.status === 'would-pin') lines.push('would pin   the dashboard');
   else if (sync.pin?.status === 'pinned') lines.push('pinned      the dashboard');
-  for (const k of sync.plan.keptClosed) lines.push(`kept closed #${k.number} ${k.subject.title} (closed by hand twice)`);
+  for (const k of sync.plan.keptClosed)
+    lines.push(`kept closed #${k.number} ${k.subject.title} (closed by hand twice)`);
   lines.push(
     `GitHub issues: ${sync.opened} opened, ${sync.updated} updated, ${sync.closed} closed, ${sync.outcome.failures.length} failed` +
       `${sync.plan.overflow > 0 ? `, ${sync.plan.overflow} in the rollup` : ''}${sync.redacted ? ' (redacted)' : ''}`,

@@ -15,7 +15,6 @@ export const DASHBOARD_TITLE = '[mailwarden] Dashboard';
 /** The dashboard lists exceptions that run out within this many days. */
 export const DASHBOARD_EXPIRY_DAYS = 30;
 
-
 export interface DashboardOutcome {
   readonly status: 'created' | 'updated' | 'unchanged' | 'dry-run' | 'failed';
   readonly number?: number;
@@ -38,7 +37,9 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 /** Median and 90th percentile of days from first seen to mailwarden's close, over closed finding issues. */
-export function timeToFix(issues: readonly ExistingIssue[]): { count: number; median: number; p90: number } | undefined {
+export function timeToFix(
+  issues: readonly ExistingIssue[],
+): { count: number; median: number; p90: number } | undefined {
   const days: number[] = [];
   for (const issue of issues) {
     if (issue.state !== 'closed' || parseFingerprint(issue.body) === undefined) continue;
@@ -61,7 +62,14 @@ export function openFindings(issues: readonly ExistingIssue[]): OpenFinding[] {
     const state = parseState(issue.body);
     const area = state ? findControl(state.control)?.area : undefined;
     if (!state || !area) continue;
-    out.push({ number: issue.number, htmlUrl: issue.htmlUrl, title: issue.title, severity: state.severity, area, firstSeen: state.firstSeen });
+    out.push({
+      number: issue.number,
+      htmlUrl: issue.htmlUrl,
+      title: issue.title,
+      severity: state.severity,
+      area,
+      firstSeen: state.firstSeen,
+    });
   }
   return out;
 }
@@ -76,8 +84,6 @@ export interface DashboardInput {
   /** `tenant:<name>` when several tenants share the repository: one dashboard each. */
   readonly tenant?: string;
 }
-
-
 
 /**
  * The dashboard body and its history: today's entry replaces a same-day one, and the oldest days
@@ -98,7 +104,11 @@ export function planDashboard(input: DashboardInput, current: ExistingIssue | un
       openedToday: todays?.o ?? [],
       closedToday: todays?.k ?? [],
       issueUrl: (n) => byNumber.get(n) ?? `${base}/${n}`,
-      expiring: expiringExceptions(input.policy.exceptions, new Date(input.report.snapshot.capturedAt), DASHBOARD_EXPIRY_DAYS),
+      expiring: expiringExceptions(
+        input.policy.exceptions,
+        new Date(input.report.snapshot.capturedAt),
+        DASHBOARD_EXPIRY_DAYS,
+      ),
       expiringDays: DASHBOARD_EXPIRY_DAYS,
       timeToFix: timeToFix(input.issues),
     });
@@ -117,12 +127,20 @@ export function planDashboard(input: DashboardInput, current: ExistingIssue | un
     body = render({ ...full, days: full.days.slice(-kept) });
   }
   const history: History = { ...full, days: full.days.slice(-kept) };
-  return { body, history, historyStatus: parsed.status, ...(parsed.problem ? { historyProblem: parsed.problem } : {}), trimmedDays: full.days.length - kept };
+  return {
+    body,
+    history,
+    historyStatus: parsed.status,
+    ...(parsed.problem ? { historyProblem: parsed.problem } : {}),
+    trimmedDays: full.days.length - kept,
+  };
 }
 
 /** Creates or rewrites the dashboard issue, only when its body changed: at most one write a run. */
 export async function syncDashboard(api: IssuesApi, input: DashboardInput, dryRun: boolean): Promise<DashboardOutcome> {
-  const current = [...input.issues].filter((i) => isDashboard(i.body)).sort((a, b) => (a.state === b.state ? a.number - b.number : a.state === 'open' ? -1 : 1))[0];
+  const current = [...input.issues]
+    .filter((i) => isDashboard(i.body))
+    .sort((a, b) => (a.state === b.state ? a.number - b.number : a.state === 'open' ? -1 : 1))[0];
   const plan = planDashboard(input, current);
   const base = {
     history: plan.history,
@@ -135,10 +153,17 @@ export async function syncDashboard(api: IssuesApi, input: DashboardInput, dryRu
   if (dryRun) return { status: 'dry-run', ...base };
   try {
     if (current) {
-      const { htmlUrl } = await api.updateIssue(current.number, { body: plan.body, ...(current.state === 'closed' ? { state: 'open' as const, stateReason: 'reopened' as const } : {}) });
+      const { htmlUrl } = await api.updateIssue(current.number, {
+        body: plan.body,
+        ...(current.state === 'closed' ? { state: 'open' as const, stateReason: 'reopened' as const } : {}),
+      });
       return { status: 'updated', ...base, htmlUrl };
     }
-    const created = await api.createIssue({ title: tenantTitle(DASHBOARD_TITLE, input.tenant), body: plan.body, labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL] });
+    const created = await api.createIssue({
+      title: tenantTitle(DASHBOARD_TITLE, input.tenant),
+      body: plan.body,
+      labels: input.tenant ? [TOOL_LABEL, input.tenant] : [TOOL_LABEL],
+    });
     return { status: 'created', ...base, number: created.number, htmlUrl: created.htmlUrl };
   } catch (error: unknown) {
     return { status: 'failed', ...base, error: errorMessage(error) };

@@ -32,7 +32,9 @@ export interface IssuesApi {
   getRepository(): Promise<{ readonly private: boolean; readonly htmlUrl: string }>;
   /** Every issue with `label`, open and closed, pull requests left out; `since` gives only those updated since. */
   listIssues(label: string, since?: string): Promise<ExistingIssue[]>;
-  createIssue(write: Required<Pick<IssueWrite, 'title' | 'body' | 'labels'>>): Promise<{ readonly number: number; readonly htmlUrl: string }>;
+  createIssue(
+    write: Required<Pick<IssueWrite, 'title' | 'body' | 'labels'>>,
+  ): Promise<{ readonly number: number; readonly htmlUrl: string }>;
   updateIssue(number: number, write: IssueWrite): Promise<{ readonly htmlUrl: string }>;
   createComment(number: number, body: string): Promise<void>;
   listLabels(): Promise<string[]>;

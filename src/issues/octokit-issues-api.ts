@@ -34,7 +34,9 @@ export function createOctokit(options: OctokitOptions): Octokit {
   const limitHandler =
     (kind: string) =>
     (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
-      logger.warning(`GitHub ${kind} rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} of ${maxRetries} after ${retryAfter} s`);
+      logger.warning(
+        `GitHub ${kind} rate limit on ${request.method} ${request.url}; retry ${retryCount + 1} of ${maxRetries} after ${retryAfter} s`,
+      );
       return retryCount < maxRetries;
     };
   logger.secret(options.token);
@@ -43,7 +45,12 @@ export function createOctokit(options: OctokitOptions): Octokit {
     {
       baseUrl: options.baseUrl.replace(/\/+$/, ''),
       request: options.fetch ? { fetch: options.fetch } : {},
-      log: { debug: () => undefined, info: () => undefined, warn: (m: string) => logger.debug(m), error: (m: string) => logger.debug(m) },
+      log: {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (m: string) => logger.debug(m),
+        error: (m: string) => logger.debug(m),
+      },
       throttle: {
         onRateLimit: limitHandler('primary'),
         onSecondaryRateLimit: limitHandler('secondary'),
@@ -79,7 +86,10 @@ interface RawIssue {
 
 /** The shape of PIN_STATE_QUERY's answer. */
 interface PinStateData {
-  repository: { issue: { id: string; isPinned: boolean | null } | null; pinnedIssues: { totalCount: number } | null } | null;
+  repository: {
+    issue: { id: string; isPinned: boolean | null } | null;
+    pinnedIssues: { totalCount: number } | null;
+  } | null;
 }
 
 function toExisting(raw: RawIssue): ExistingIssue {
@@ -119,7 +129,14 @@ export function octokitIssuesApi(octokit: Octokit, ref: RepoRef): IssuesApi {
     async createIssue(write) {
       // Not retried: a create that reached GitHub but answered 5xx would otherwise be duplicated.
       // The next run finds it by its fingerprint and converges.
-      const { data } = await octokit.rest.issues.create({ owner, repo, title: write.title, body: write.body, labels: [...write.labels], request: { retries: 0 } });
+      const { data } = await octokit.rest.issues.create({
+        owner,
+        repo,
+        title: write.title,
+        body: write.body,
+        labels: [...write.labels],
+        request: { retries: 0 },
+      });
       return { number: data.number, htmlUrl: data.html_url };
     },
     async updateIssue(number, write: IssueWrite) {
@@ -151,7 +168,11 @@ export function octokitIssuesApi(octokit: Octokit, ref: RepoRef): IssuesApi {
       const data = await octokit.graphql<PinStateData>(PIN_STATE_QUERY, { owner, name: repo, number });
       const issue = data.repository?.issue;
       if (!issue) throw new Error(`issue #${number} not found over GraphQL`);
-      return { nodeId: issue.id, isPinned: issue.isPinned === true, pinnedCount: data.repository?.pinnedIssues?.totalCount ?? 0 };
+      return {
+        nodeId: issue.id,
+        isPinned: issue.isPinned === true,
+        pinnedCount: data.repository?.pinnedIssues?.totalCount ?? 0,
+      };
     },
     async pinIssue(nodeId) {
       await octokit.graphql(PIN_ISSUE_MUTATION, { issueId: nodeId, request: { retries: 0 } });

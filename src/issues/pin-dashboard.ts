@@ -25,16 +25,24 @@ interface GraphQLErrorLike {
 function classify(error: unknown): PinOutcome {
   const problem = errorMessage(error);
   const listed: readonly GraphQLErrorLike[] =
-    typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors) ? (error.errors as GraphQLErrorLike[]) : [];
+    typeof error === 'object' && error !== null && 'errors' in error && Array.isArray(error.errors)
+      ? (error.errors as GraphQLErrorLike[])
+      : [];
   const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
   const types = listed.map((e) => String(e.type ?? ''));
   const text = [problem, ...listed.map((e) => String(e.message ?? ''))].join('\n');
-  if (types.includes('FORBIDDEN') || status === 403 || /not accessible by integration|permission/i.test(text)) return { status: 'forbidden', problem };
+  if (types.includes('FORBIDDEN') || status === 403 || /not accessible by integration|permission/i.test(text))
+    return { status: 'forbidden', problem };
   // A GraphQL validation error: this server's schema has no such field or no mutations (GHES).
-  if (listed.some((e) => e.extensions?.code === 'undefinedField') || /doesn't exist on type|Cannot query field|not configured to execute mutation|Unknown (type|argument)/i.test(text) || status === 404) {
+  if (
+    listed.some((e) => e.extensions?.code === 'undefinedField') ||
+    /doesn't exist on type|Cannot query field|not configured to execute mutation|Unknown (type|argument)/i.test(text) ||
+    status === 404
+  ) {
     return { status: 'unsupported', problem };
   }
-  if (/pinned/i.test(text) && (types.includes('UNPROCESSABLE') || /maximum|more than|limit/i.test(text))) return { status: 'limit', problem };
+  if (/pinned/i.test(text) && (types.includes('UNPROCESSABLE') || /maximum|more than|limit/i.test(text)))
+    return { status: 'limit', problem };
   return { status: 'failed', problem };
 }
 
@@ -54,7 +62,10 @@ export async function pinDashboard(api: IssuesApi, number: number | undefined, d
   }
   if (state.isPinned) return { status: 'already-pinned' };
   if (state.pinnedCount >= PIN_LIMIT) {
-    return { status: 'limit', problem: `${state.pinnedCount} issues are pinned already; GitHub allows ${PIN_LIMIT}. Unpin one to pin the dashboard.` };
+    return {
+      status: 'limit',
+      problem: `${state.pinnedCount} issues are pinned already; GitHub allows ${PIN_LIMIT}. Unpin one to pin the dashboard.`,
+    };
   }
   if (dryRun) return { status: 'would-pin' };
   try {

@@ -21,7 +21,13 @@ export interface OperationSubject {
 }
 
 export type Operation =
-  | { readonly kind: 'create'; readonly subject: OperationSubject; readonly title: string; readonly body: string; readonly labels: readonly string[] }
+  | {
+      readonly kind: 'create';
+      readonly subject: OperationSubject;
+      readonly title: string;
+      readonly body: string;
+      readonly labels: readonly string[];
+    }
   | {
       readonly kind: 'update';
       readonly number: number;
@@ -53,7 +59,11 @@ export type Operation =
 export interface Plan {
   readonly operations: readonly Operation[];
   /** Issues a person closed twice while the finding still fails: left closed, listed in the summary. */
-  readonly keptClosed: readonly { readonly number: number; readonly htmlUrl: string; readonly subject: OperationSubject }[];
+  readonly keptClosed: readonly {
+    readonly number: number;
+    readonly htmlUrl: string;
+    readonly subject: OperationSubject;
+  }[];
   /** Failing findings past `max-new-issues`, listed in the rollup issue instead. */
   readonly overflow: number;
   /** Labelled issues whose fingerprint marker is missing or malformed; left alone. */
@@ -78,7 +88,11 @@ function daysBetween(from: string, to: string): number {
 }
 
 function bySeverityThenKey(a: Result, b: Result): number {
-  return severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target);
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.control.localeCompare(b.control) ||
+    a.target.localeCompare(b.target)
+  );
 }
 
 /** The labels an issue should carry: ours replaced, anything a person added kept. */
@@ -133,9 +147,14 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
   const operations: Operation[] = [];
   const keptClosed: Plan['keptClosed'][number][] = [];
   const toCreate: Result[] = [];
-  const subject = (fingerprint: string, control: string, title: string): OperationSubject => ({ fingerprint, control, title });
+  const subject = (fingerprint: string, control: string, title: string): OperationSubject => ({
+    fingerprint,
+    control,
+    title,
+  });
 
-  const render = (result: Result, meta: RenderMeta) => renderFindingIssue(result, options.policy, meta, options.redact, options.extraLabels);
+  const render = (result: Result, meta: RenderMeta) =>
+    renderFindingIssue(result, options.policy, meta, options.redact, options.extraLabels);
 
   for (const result of report.results.filter((r) => r.status === 'fail').sort(bySeverityThenKey)) {
     const issue = byFingerprint.get(result.fingerprint);
@@ -188,7 +207,8 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
     if (state) {
       const added = next.affected.filter((a) => !state.affected.includes(a)).length;
       if (added > 0) notes.push(`${added} newly affected object${added === 1 ? '' : 's'}`);
-      if (severityRank(result.severity) > severityRank(state.severity)) notes.push(`severity raised from ${state.severity} to ${result.severity}`);
+      if (severityRank(result.severity) > severityRank(state.severity))
+        notes.push(`severity raised from ${state.severity} to ${result.severity}`);
     }
     if (changed || stale || labels) {
       operations.push({
@@ -197,7 +217,11 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
         subject: subj,
         ...(changed || stale ? { body: next.body } : {}),
         ...(labels ? { labels } : {}),
-        ...(notes.length > 0 ? { comment: `Changed as of ${runLink(runUrl, today)}: ${notes.join('; ')}. The evidence table above is current.` } : {}),
+        ...(notes.length > 0
+          ? {
+              comment: `Changed as of ${runLink(runUrl, today)}: ${notes.join('; ')}. The evidence table above is current.`,
+            }
+          : {}),
       });
     }
   }
@@ -213,7 +237,15 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
     if (control === undefined || outcomes.get(control) !== 'evaluated') continue;
     if (result && result.status !== 'pass' && result.status !== 'excepted') continue;
     const closedState: IssueState = {
-      ...(state ?? { v: 1, control, severity: result?.severity ?? 'medium', firstSeen: day(issue.createdAt), lastSeen: today, affected: [], reopenedAfterManualClose: false }),
+      ...(state ?? {
+        v: 1,
+        control,
+        severity: result?.severity ?? 'medium',
+        firstSeen: day(issue.createdAt),
+        lastSeen: today,
+        affected: [],
+        reopenedAfterManualClose: false,
+      }),
       status: 'closed',
       closedOn: today,
     };
@@ -256,21 +288,43 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
   const creates = toCreate.slice(0, Math.max(0, options.maxNewIssues));
   const overflow = toCreate.slice(creates.length);
   for (const result of creates) {
-    const issue = render(result, { firstSeen: today, lastSeen: today, runUrl, status: 'open', reopenedAfterManualClose: false });
-    operations.push({ kind: 'create', subject: subject(result.fingerprint, result.control, issue.title), title: issue.title, body: issue.body, labels: issue.labels });
+    const issue = render(result, {
+      firstSeen: today,
+      lastSeen: today,
+      runUrl,
+      status: 'open',
+      reopenedAfterManualClose: false,
+    });
+    operations.push({
+      kind: 'create',
+      subject: subject(result.fingerprint, result.control, issue.title),
+      title: issue.title,
+      body: issue.body,
+      labels: issue.labels,
+    });
   }
 
   const rollupTitle = tenantTitle(ROLLUP_TITLE, options.tenant);
   const rollupSubject = subject('rollup', '', rollupTitle);
   if (overflow.length > 0) {
     const body = renderRollup(overflow, options.maxNewIssues, options.redact);
-    const labels = findingLabels({ severity: overflow[0]?.severity ?? 'medium', area: overflow[0]?.area ?? 'mfa' }, options.extraLabels).filter(
-      (l) => !l.startsWith('area:') && !l.startsWith('severity:'),
-    );
+    const labels = findingLabels(
+      { severity: overflow[0]?.severity ?? 'medium', area: overflow[0]?.area ?? 'mfa' },
+      options.extraLabels,
+    ).filter((l) => !l.startsWith('area:') && !l.startsWith('severity:'));
     if (!rollup) operations.push({ kind: 'create', subject: rollupSubject, title: rollupTitle, body, labels });
     else if (rollup.state === 'closed') {
-      operations.push({ kind: 'reopen', number: rollup.number, subject: rollupSubject, body, labels: rollup.labels, why: 'regression', comment: `Reopened: more failing findings than \`max-new-issues\` as of ${runLink(runUrl, today)}.` });
-    } else if (rollup.body !== body) operations.push({ kind: 'update', number: rollup.number, subject: rollupSubject, body });
+      operations.push({
+        kind: 'reopen',
+        number: rollup.number,
+        subject: rollupSubject,
+        body,
+        labels: rollup.labels,
+        why: 'regression',
+        comment: `Reopened: more failing findings than \`max-new-issues\` as of ${runLink(runUrl, today)}.`,
+      });
+    } else if (rollup.body !== body)
+      operations.push({ kind: 'update', number: rollup.number, subject: rollupSubject, body });
   } else if (rollup?.state === 'open') {
     operations.push({
       kind: 'close',

@@ -39,7 +39,11 @@ export function redactor(key: string): Redactor {
     const address = candidate.split('/')[0] ?? candidate;
     return isIP(address) !== 0 ? pseudonym('ip', candidate) : candidate;
   };
-  const text = (value: string): string => value.replace(EMAIL, (m) => pseudonym('user', m)).replace(IPV4, ip).replace(IPV6, ip);
+  const text = (value: string): string =>
+    value
+      .replace(EMAIL, (m) => pseudonym('user', m))
+      .replace(IPV4, ip)
+      .replace(IPV6, ip);
   const walk = (value: Json, key?: string): Json => {
     if (typeof value === 'string') return key && PERSON_KEYS.test(key) ? pseudonym('person', value) : text(value);
     if (Array.isArray(value)) return (value as readonly Json[]).map((v) => walk(v));

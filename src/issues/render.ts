@@ -38,7 +38,18 @@ export function findingTitle(result: Pick<Result, 'title' | 'target'>, redact: R
   return plainTitle(`[mailwarden] ${result.title}: ${redact.text(result.target)}`);
 }
 
-const IDENTITY_KEYS = ['upn', 'userPrincipalName', 'id', 'target', 'address', 'identity', 'ruleId', 'domain', 'ip', 'name'];
+const IDENTITY_KEYS = [
+  'upn',
+  'userPrincipalName',
+  'id',
+  'target',
+  'address',
+  'identity',
+  'ruleId',
+  'domain',
+  'ip',
+  'name',
+];
 
 /** Keys of the objects a finding is about, hashed, so a new affected object is detectable. */
 export function affectedObjects(control: string, evidence: JsonObject): string[] {
@@ -71,7 +82,11 @@ function scalar(value: Json): string {
 }
 
 function isObjectArray(value: Json): value is readonly JsonObject[] {
-  return Array.isArray(value) && value.length > 0 && value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v));
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => v !== null && typeof v === 'object' && !Array.isArray(v))
+  );
 }
 
 /** The evidence as tables: one row per scalar, one table per list of objects. */
@@ -88,10 +103,13 @@ function evidenceLines(evidence: JsonObject): string[] {
         `| ${columns.map(escapeMarkdown).join(' | ')} |`,
         `| ${columns.map(() => '---').join(' | ')} |`,
       ];
-      for (const item of value) table.push(`| ${columns.map((c) => (item[c] === undefined ? '–' : scalar(item[c] as Json))).join(' | ')} |`);
+      for (const item of value)
+        table.push(`| ${columns.map((c) => (item[c] === undefined ? '–' : scalar(item[c] as Json))).join(' | ')} |`);
       lists.push(table);
     } else if (Array.isArray(value)) {
-      rows.push(`| ${escapeMarkdown(prefix)} | ${value.length === 0 ? 'none' : (value as readonly Json[]).map(scalar).join(', ')} |`);
+      rows.push(
+        `| ${escapeMarkdown(prefix)} | ${value.length === 0 ? 'none' : (value as readonly Json[]).map(scalar).join(', ')} |`,
+      );
     } else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value as JsonObject)) flatten(prefix === '' ? k : `${prefix}.${k}`, v);
     } else {
@@ -134,7 +152,12 @@ function referenceLines(refs: ControlReferences): string[] {
 
 function mergeRefs(a: ControlReferences, b: ControlReferences): ControlReferences {
   const merge = (x?: readonly string[], y?: readonly string[]) => [...new Set([...(x ?? []), ...(y ?? [])])];
-  return { scuba: merge(a.scuba, b.scuba), cis: merge(a.cis, b.cis), hipaa: merge(a.hipaa, b.hipaa), nist: merge(a.nist, b.nist) };
+  return {
+    scuba: merge(a.scuba, b.scuba),
+    cis: merge(a.cis, b.cis),
+    hipaa: merge(a.hipaa, b.hipaa),
+    nist: merge(a.nist, b.nist),
+  };
 }
 
 /** A run link only when it is a plain http(s) URL (it comes from the CI environment). */
@@ -177,7 +200,10 @@ export function renderFindingIssue(
   const records = proposedRecords(result);
   const exception = {
     control: result.control,
-    target: redact.enabled && target !== result.target ? `<${target}: the real target is in the run's JSON evidence report>` : result.target,
+    target:
+      redact.enabled && target !== result.target
+        ? `<${target}: the real target is in the run's JSON evidence report>`
+        : result.target,
     reason: '<why the risk is accepted>',
     approvedBy: '<who accepted it>',
     expires: `<YYYY-MM-DD, at most ${policy.maxExceptionDays} days ahead>`,
@@ -235,7 +261,8 @@ export function renderFindingIssue(
 /** Joins head, middle and tail, cutting middle lines (and counting them) to stay within the limit. */
 export function fitBody(head: readonly string[], middle: readonly string[], tail: readonly string[]): string {
   const fixed = head.join('\n').length + tail.join('\n').length + 2;
-  const note = (n: number) => `\n_${n} evidence lines cut to stay within GitHub's ${BODY_LIMIT.toLocaleString('en-US')}-character limit; the JSON evidence report has them all._\n`;
+  const note = (n: number) =>
+    `\n_${n} evidence lines cut to stay within GitHub's ${BODY_LIMIT.toLocaleString('en-US')}-character limit; the JSON evidence report has them all._\n`;
   let size = fixed;
   let kept = 0;
   for (const line of middle) {

@@ -20,7 +20,8 @@ export function renderRollup(overflow: readonly Result[], cap: number, redact: R
     '| --- | --- | --- | --- |',
   ];
   const rows = overflow.map(
-    (r) => `| ${r.severity} | ${codeSpan(r.control)} | ${escapeMarkdown(redact.text(r.target))} | ${escapeMarkdown(redact.text(r.message))} |`,
+    (r) =>
+      `| ${r.severity} | ${codeSpan(r.control)} | ${escapeMarkdown(redact.text(r.target))} | ${escapeMarkdown(redact.text(r.message))} |`,
   );
   return fitBody(head, rows, ['']);
 }

@@ -93,9 +93,10 @@ export async function syncIssues(
   const shard = report.snapshot.shard;
   if (shard && shard.count > 1) {
     // A partial report lacks the other shards' findings: syncing it would close their issues.
-    throw new ConfigurationError(`Shard ${shard.index}/${shard.count} holds a partial report; issues are synced once, from merge-reports.`, [
-      'Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job.',
-    ]);
+    throw new ConfigurationError(
+      `Shard ${shard.index}/${shard.count} holds a partial report; issues are synced once, from merge-reports.`,
+      ['Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job.'],
+    );
   }
   let repository: Awaited<ReturnType<IssuesApi['getRepository']>>;
   try {
@@ -118,24 +119,39 @@ export async function syncIssues(
     ...(settings.tenant ? { tenant: settings.tenant } : {}),
   });
   const others = labelled.length - existing.length;
-  const scope = settings.tenant ? `, ${existing.length} of ${settings.tenant}` : others > 0 ? `, ${others} of other tenants left alone` : '';
+  const scope = settings.tenant
+    ? `, ${existing.length} of ${settings.tenant}`
+    : others > 0
+      ? `, ${others} of other tenants left alone`
+      : '';
   deps.logger.info(
     `Issues in ${name}: ${labelled.length} labelled${scope}, ${plan.operations.length} operations planned${plan.overflow > 0 ? `, ${plan.overflow} past max-new-issues` : ''}${redacted ? ', redacted' : ''}`,
   );
-  const outcome = await applyPlan(api, plan, { dryRun: settings.mode === 'dry-run', logger: deps.logger, now: deps.now, listedAt, inScope });
+  const outcome = await applyPlan(api, plan, {
+    dryRun: settings.mode === 'dry-run',
+    logger: deps.logger,
+    now: deps.now,
+    listedAt,
+    inScope,
+  });
   const done = outcome.applied.filter((a) => a.status === 'done');
   const finding = (a: (typeof done)[number]) => a.number !== undefined && a.operation.subject.fingerprint !== 'rollup';
   let dashboard: DashboardOutcome | undefined;
   if (settings.dashboard) {
-    const issues = settings.mode === 'on' ? afterWrites(existing, outcome, deps.now()) : existing.filter((i) => !isRollup(i.body));
+    const issues =
+      settings.mode === 'on' ? afterWrites(existing, outcome, deps.now()) : existing.filter((i) => !isRollup(i.body));
     dashboard = await syncDashboard(
       api,
       {
         report,
         policy,
         issues,
-        opened: done.filter((a) => finding(a) && (a.operation.kind === 'create' || a.operation.kind === 'reopen')).map((a) => a.number ?? 0),
-        closed: done.filter((a) => finding(a) && a.operation.kind === 'close' && a.operation.why !== 'duplicate').map((a) => a.number ?? 0),
+        opened: done
+          .filter((a) => finding(a) && (a.operation.kind === 'create' || a.operation.kind === 'reopen'))
+          .map((a) => a.number ?? 0),
+        closed: done
+          .filter((a) => finding(a) && a.operation.kind === 'close' && a.operation.why !== 'duplicate')
+          .map((a) => a.number ?? 0),
         ...(settings.tenant ? { tenant: settings.tenant } : {}),
       },
       settings.mode === 'dry-run',
@@ -167,26 +183,62 @@ export function renderSyncSummary(sync: SyncOutcome, mode: SyncSettings['mode'])
   const applied = sync.outcome.applied;
   if (applied.length === 0) lines.push('No change: every issue is up to date.');
   for (const a of applied) {
-    const verb = a.status === 'dry-run' ? `Would ${VERBS[a.operation.kind].toLowerCase().replace(/ed$/, '')}` : VERBS[a.operation.kind];
-    const link = a.htmlUrl && /^https?:\/\//.test(a.htmlUrl) ? `[#${a.number}](${a.htmlUrl})` : a.number !== undefined ? `#${a.number}` : 'new issue';
-    const state = a.status === 'failed' ? ` — **failed**: ${codeSpan(a.error ?? '')}` : a.status === 'skipped' ? ' — skipped (created by another run)' : '';
+    const verb =
+      a.status === 'dry-run'
+        ? `Would ${VERBS[a.operation.kind].toLowerCase().replace(/ed$/, '')}`
+        : VERBS[a.operation.kind];
+    const link =
+      a.htmlUrl && /^https?:\/\//.test(a.htmlUrl)
+        ? `[#${a.number}](${a.htmlUrl})`
+        : a.number !== undefined
+          ? `#${a.number}`
+          : 'new issue';
+    const state =
+      a.status === 'failed'
+        ? ` — **failed**: ${codeSpan(a.error ?? '')}`
+        : a.status === 'skipped'
+          ? ' — skipped (created by another run)'
+          : '';
     lines.push(`- ${verb} ${link}: ${codeSpan(a.operation.subject.title)}${state}`);
   }
   if (sync.plan.keptClosed.length > 0) {
-    lines.push('', 'Closed by hand twice while still failing (left closed; accept the risk in the policy file instead):', '');
+    lines.push(
+      '',
+      'Closed by hand twice while still failing (left closed; accept the risk in the policy file instead):',
+      '',
+    );
     for (const k of sync.plan.keptClosed) lines.push(`- [#${k.number}](${k.htmlUrl}): ${codeSpan(k.subject.title)}`);
   }
-  if (sync.plan.overflow > 0) lines.push('', `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
+  if (sync.plan.overflow > 0)
+    lines.push('', `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
   const d = sync.dashboard;
   if (d) {
     const where = d.number !== undefined && d.htmlUrl ? `[#${d.number}](${d.htmlUrl})` : 'the dashboard issue';
     lines.push('', `Dashboard ${where}: ${d.status}${d.error ? ` (${codeSpan(d.error)})` : ''}.`);
     const pin = sync.pin;
-    if (pin) lines.push('', pin.status === 'would-pin' ? 'Would pin the dashboard.' : `Dashboard pin: ${pin.status}${pin.problem ? ` (${codeSpan(pin.problem)})` : ''}.`);
-    if (d.historyStatus === 'corrupt') lines.push('', `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? 'unreadable')}); it was started afresh.`);
-    if (d.trimmedDays > 0) lines.push('', `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`);
+    if (pin)
+      lines.push(
+        '',
+        pin.status === 'would-pin'
+          ? 'Would pin the dashboard.'
+          : `Dashboard pin: ${pin.status}${pin.problem ? ` (${codeSpan(pin.problem)})` : ''}.`,
+      );
+    if (d.historyStatus === 'corrupt')
+      lines.push(
+        '',
+        `**Dashboard history was corrupt** (${codeSpan(d.historyProblem ?? 'unreadable')}); it was started afresh.`,
+      );
+    if (d.trimmedDays > 0)
+      lines.push(
+        '',
+        `${d.trimmedDays} oldest days of dashboard history were dropped to stay within GitHub's body limit.`,
+      );
   }
-  if (sync.plan.unmatched > 0) lines.push('', `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`);
+  if (sync.plan.unmatched > 0)
+    lines.push(
+      '',
+      `${sync.plan.unmatched} issues labelled \`${TOOL_LABEL}\` have no valid fingerprint marker and were left alone.`,
+    );
   lines.push('');
   return lines.join('\n');
 }

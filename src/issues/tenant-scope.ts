@@ -13,7 +13,10 @@ const TENANT_PREFIX = 'tenant:';
  *   issue (opened before the label was configured) is provably ours and gets the label.
  * - Without one (a single-tenant repository, as before): every issue except those of a tenant.
  */
-export function tenantScope(tenant: string | undefined, fingerprints: ReadonlySet<string>): (issue: ExistingIssue) => boolean {
+export function tenantScope(
+  tenant: string | undefined,
+  fingerprints: ReadonlySet<string>,
+): (issue: ExistingIssue) => boolean {
   return (issue) => {
     const tenants = issue.labels.filter((l) => l.toLowerCase().startsWith(TENANT_PREFIX));
     if (tenant === undefined) return tenants.length === 0;

@@ -19,7 +19,10 @@ import type { DomainControl } from './domain-targets.js';
  * the same parameters over the recorded answers.
  */
 export const CONTROL_LOOKUPS: Readonly<
-  Record<DomainControl, (resolver: DnsResolver, https: HttpsGetter, domain: string, params: ControlParams) => Promise<unknown>>
+  Record<
+    DomainControl,
+    (resolver: DnsResolver, https: HttpsGetter, domain: string, params: ControlParams) => Promise<unknown>
+  >
 > = {
   'spf.record': (r, _h, d) => lookupSpf(r, d),
   'spf.qualifier': (r, _h, d) => lookupSpf(r, d),

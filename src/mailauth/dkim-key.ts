@@ -45,7 +45,9 @@ export interface DkimSignatureUse {
 }
 
 /** RFC 6376 §3.2 tag=value list. Tag names are case-sensitive; a duplicate invalidates the list. */
-export function parseTagList(text: string): { tags: Record<string, string>; order: string[] } | { error: 'duplicate-tag' | 'tag-syntax'; detail: string } {
+export function parseTagList(
+  text: string,
+): { tags: Record<string, string>; order: string[] } | { error: 'duplicate-tag' | 'tag-syntax'; detail: string } {
   const tags: Record<string, string> = {};
   const order: string[] = [];
   const parts = text.split(';');
@@ -89,7 +91,10 @@ function keyBits(type: 'rsa' | 'ed25519', der: Buffer): number | string {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Parses a key record and judges it for e-mail use; `minBits` defaults to RFC 8301's 1024. */
-export function parseDkimKey(record: string, options: { minBits?: number; signature?: DkimSignatureUse } = {}): DkimKey {
+export function parseDkimKey(
+  record: string,
+  options: { minBits?: number; signature?: DkimSignatureUse } = {},
+): DkimKey {
   const minBits = options.minBits ?? 1024;
   const base = { revoked: false, testing: false, strictSubdomain: false, usableForEmail: false, tags: {} };
   const list = parseTagList(record);
@@ -100,7 +105,8 @@ export function parseDkimKey(record: string, options: { minBits?: number; signat
     return { ...base, tags, valid: false, error: 'bad-version', detail: `v=${tags.v}` };
   }
   const k = tags.k ?? 'rsa';
-  if (k !== 'rsa' && k !== 'ed25519') return { ...base, tags, valid: false, error: 'unknown-key-type', detail: `k=${k}` };
+  if (k !== 'rsa' && k !== 'ed25519')
+    return { ...base, tags, valid: false, error: 'unknown-key-type', detail: `k=${k}` };
   if (tags.p === undefined) return { ...base, tags, valid: false, error: 'missing-p' };
   const flags = (tags.t ?? '').split(':').map((f) => f.trim());
   const services = tags.s === undefined ? ['*'] : tags.s.split(':').map((s) => s.trim());
@@ -117,20 +123,30 @@ export function parseDkimKey(record: string, options: { minBits?: number; signat
   const p = tags.p.replace(/[\s]/g, '');
   // §3.6.1: an empty p= means the key was revoked.
   if (p === '') return { ...common, valid: true, revoked: true, usableForEmail: false, error: 'key-revoked' };
-  if (!BASE64.test(p) || p.length % 4 !== 0) return { ...common, valid: false, usableForEmail: false, error: 'key-syntax', detail: 'p= is not base64' };
+  if (!BASE64.test(p) || p.length % 4 !== 0)
+    return { ...common, valid: false, usableForEmail: false, error: 'key-syntax', detail: 'p= is not base64' };
   const bits = keyBits(k, Buffer.from(p, 'base64'));
-  if (typeof bits === 'string') return { ...common, valid: false, usableForEmail: false, error: 'key-syntax', detail: bits };
+  if (typeof bits === 'string')
+    return { ...common, valid: false, usableForEmail: false, error: 'key-syntax', detail: bits };
   const key = { ...common, valid: true, keyBits: bits };
   if (!key.usableForEmail) return { ...key, error: 'service-type', detail: `s=${tags.s ?? ''}` };
-  if (k === 'rsa' && bits < minBits) return { ...key, usableForEmail: false, error: 'key-too-short', detail: `${bits} bits, at least ${minBits} required` };
+  if (k === 'rsa' && bits < minBits)
+    return {
+      ...key,
+      usableForEmail: false,
+      error: 'key-too-short',
+      detail: `${bits} bits, at least ${minBits} required`,
+    };
   const signature = options.signature;
   if (signature?.a !== undefined && hashAlgs !== undefined) {
     const hash = signature.a.split('-')[1] ?? '';
-    if (!hashAlgs.includes(hash)) return { ...key, error: 'hash-not-allowed', detail: `h=${tags.h ?? ''} does not allow ${hash}` };
+    if (!hashAlgs.includes(hash))
+      return { ...key, error: 'hash-not-allowed', detail: `h=${tags.h ?? ''} does not allow ${hash}` };
   }
   if (key.strictSubdomain && signature?.d !== undefined && signature.i !== undefined) {
     const iDomain = signature.i.slice(signature.i.lastIndexOf('@') + 1).toLowerCase();
-    if (iDomain !== signature.d.toLowerCase()) return { ...key, error: 'i-not-equal-d', detail: `t=s and i= domain ${iDomain} is not d=${signature.d}` };
+    if (iDomain !== signature.d.toLowerCase())
+      return { ...key, error: 'i-not-equal-d', detail: `t=s and i= domain ${iDomain} is not d=${signature.d}` };
   }
   return key;
 }

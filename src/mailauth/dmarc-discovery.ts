@@ -24,7 +24,12 @@ export type DmarcDiscovery =
       readonly steps: readonly WalkStep[];
     }
   | { readonly status: 'none'; readonly domain: string; readonly reason: string; readonly steps: readonly WalkStep[] }
-  | { readonly status: 'temperror'; readonly domain: string; readonly failed: FailedQuery; readonly steps: readonly WalkStep[] };
+  | {
+      readonly status: 'temperror';
+      readonly domain: string;
+      readonly failed: FailedQuery;
+      readonly steps: readonly WalkStep[];
+    };
 
 /**
  * The names the tree walk queries (RFC 9989 §4.10.1): the domain itself; then, for a name of
@@ -51,7 +56,8 @@ async function recordAt(resolver: DnsResolver, domain: string): Promise<Level> {
   const txt = await lookupTxt(resolver, `_dmarc.${domain}`);
   if (!txt.ok) return { kind: 'error', failed: txt.failed };
   const parsed = selectDmarcRecord(txt.values);
-  if (parsed.ok) return { kind: 'record', record: parsed.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? '' };
+  if (parsed.ok)
+    return { kind: 'record', record: parsed.record, text: txt.values.find((t) => /^v\s*=\s*dmarc1/i.test(t)) ?? '' };
   const step: WalkStep = { domain, outcome: parsed.error, detail: parsed.detail };
   // RFC 9989 §4.10: several DMARC records at one name end discovery with no policy.
   return parsed.error === 'multiple-records' ? { kind: 'stop', step } : { kind: 'none', step };
@@ -68,7 +74,14 @@ export async function discoverDmarc(resolver: DnsResolver, domain: string): Prom
         return { status: 'temperror', domain: name, failed: level.failed, steps };
       case 'record':
         steps.push({ domain: candidate, outcome: 'record' });
-        return { status: 'found', domain: name, policyDomain: candidate, record: level.record, recordText: level.text, steps };
+        return {
+          status: 'found',
+          domain: name,
+          policyDomain: candidate,
+          record: level.record,
+          recordText: level.text,
+          steps,
+        };
       case 'stop':
         steps.push(level.step);
         return { status: 'none', domain: name, reason: `${level.step.detail ?? ''} at _dmarc.${candidate}`, steps };
@@ -84,7 +97,10 @@ export async function discoverDmarc(resolver: DnsResolver, domain: string): Prom
  * domain the organizational domain; psd=y makes the name one label below it the organizational
  * domain; otherwise the record found with the fewest labels wins; no record: the domain itself.
  */
-export async function organizationalDomain(resolver: DnsResolver, domain: string): Promise<{ ok: true; domain: string } | { ok: false; failed: FailedQuery }> {
+export async function organizationalDomain(
+  resolver: DnsResolver,
+  domain: string,
+): Promise<{ ok: true; domain: string } | { ok: false; failed: FailedQuery }> {
   const names = treeWalkNames(domain);
   let best: string | undefined;
   let previous = normaliseName(domain);

@@ -6,7 +6,14 @@
 
 export type DmarcPolicy = 'none' | 'quarantine' | 'reject';
 
-export type DmarcRecordError = 'not-dmarc' | 'no-policy' | 'bad-value' | 'syntax' | 'empty' | 'multiple-records' | 'no-record';
+export type DmarcRecordError =
+  | 'not-dmarc'
+  | 'no-policy'
+  | 'bad-value'
+  | 'syntax'
+  | 'empty'
+  | 'multiple-records'
+  | 'no-record';
 
 export interface DmarcUri {
   readonly uri: string;
@@ -108,7 +115,8 @@ export function parseDmarcRecord(text: string): DmarcParse {
     const name = part.slice(0, eq).trim().toLowerCase();
     const value = part.slice(eq + 1).trim();
     if (first) {
-      if (name !== 'v' || value !== 'DMARC1') return { ok: false, error: 'not-dmarc', detail: 'the record does not start with v=DMARC1' };
+      if (name !== 'v' || value !== 'DMARC1')
+        return { ok: false, error: 'not-dmarc', detail: 'the record does not start with v=DMARC1' };
       first = false;
       continue;
     }
@@ -192,6 +200,7 @@ export function parseDmarcRecord(text: string): DmarcParse {
 export function selectDmarcRecord(txt: readonly string[]): DmarcParse {
   const candidates = txt.filter(isDmarcCandidate);
   if (candidates.length === 0) return { ok: false, error: 'no-record', detail: 'no TXT record starts with v=DMARC1' };
-  if (candidates.length > 1) return { ok: false, error: 'multiple-records', detail: `${candidates.length} DMARC records` };
+  if (candidates.length > 1)
+    return { ok: false, error: 'multiple-records', detail: `${candidates.length} DMARC records` };
   return parseDmarcRecord(candidates[0] ?? '');
 }

@@ -28,7 +28,12 @@ function finalRecords(answer: DnsAnswer, type: string): DnsRecord[] {
   return answer.records.filter((r) => r.type === type);
 }
 
-async function lookup<T>(resolver: DnsResolver, name: string, type: string, map: (r: DnsRecord) => T | undefined): Promise<Lookup<T>> {
+async function lookup<T>(
+  resolver: DnsResolver,
+  name: string,
+  type: string,
+  map: (r: DnsRecord) => T | undefined,
+): Promise<Lookup<T>> {
   const answer = await resolver.resolve(name, type);
   if (!isDataAnswer(answer)) return { ok: false, failed: failedQuery(name, type, answer) };
   const values: T[] = [];
@@ -41,7 +46,9 @@ async function lookup<T>(resolver: DnsResolver, name: string, type: string, map:
 
 /** TXT records, each the concatenation of its character-strings (RFC 7208 §3.3, RFC 6376 §3.6.2.2). */
 export function lookupTxt(resolver: DnsResolver, name: string): Promise<Lookup<string>> {
-  return lookup(resolver, name, 'TXT', (r) => (Array.isArray(r.data) ? r.data.join('') : typeof r.data === 'string' ? r.data : undefined));
+  return lookup(resolver, name, 'TXT', (r) =>
+    Array.isArray(r.data) ? r.data.join('') : typeof r.data === 'string' ? r.data : undefined,
+  );
 }
 
 /** TXT records with their separate character-strings, for evidence. */
@@ -54,7 +61,9 @@ export function lookupAddresses(resolver: DnsResolver, name: string, type: 'A' |
 }
 
 export function lookupMx(resolver: DnsResolver, name: string): Promise<Lookup<MxData>> {
-  return lookup(resolver, name, 'MX', (r) => (typeof r.data === 'object' && !Array.isArray(r.data) ? (r.data as MxData) : undefined));
+  return lookup(resolver, name, 'MX', (r) =>
+    typeof r.data === 'object' && !Array.isArray(r.data) ? (r.data as MxData) : undefined,
+  );
 }
 
 export function lookupPtr(resolver: DnsResolver, name: string): Promise<Lookup<string>> {

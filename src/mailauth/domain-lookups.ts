@@ -34,7 +34,11 @@ export async function lookupSpf(resolver: DnsResolver, domain: string): Promise<
   const records = txt.values.filter(isSpfRecord);
   if (records.length !== 1) return { records };
   const probe = await checkHost(resolver, { ip: SPF_PROBE_IP, domain, sender: `postmaster@${domain}`, helo: domain });
-  return { records, probe, ...(probe.result === 'temperror' && probe.failedQuery ? { failed: probe.failedQuery } : {}) };
+  return {
+    records,
+    probe,
+    ...(probe.result === 'temperror' && probe.failedQuery ? { failed: probe.failedQuery } : {}),
+  };
 }
 
 /** Microsoft 365's SPF include (learn.microsoft.com: "Set up SPF to identify valid email sources"). */
@@ -70,7 +74,8 @@ export async function microsoftSendingAddress(
         if (m.cidr < 32) bytes[3] = (bytes[3] ?? 0) | 1;
         return { ip: bytes.join('.'), network: `${m.address}/${m.cidr}` };
       }
-      if (m.kind === 'ip6' && firstV6 === undefined && parseIp6(m.address)) firstV6 = { ip: m.address, network: `${m.address}/${m.cidr}` };
+      if (m.kind === 'ip6' && firstV6 === undefined && parseIp6(m.address))
+        firstV6 = { ip: m.address, network: `${m.address}/${m.cidr}` };
       if (m.kind === 'include' && !m.domain.includes('%')) includes.push(m.domain);
     }
     queue.unshift(...includes);
@@ -86,12 +91,21 @@ export interface M365Lookup {
   readonly outcome?: SpfOutcome;
 }
 
-export async function lookupM365Authorization(resolver: DnsResolver, domain: string, spfDomain: string = M365_SPF_DOMAIN): Promise<M365Lookup> {
+export async function lookupM365Authorization(
+  resolver: DnsResolver,
+  domain: string,
+  spfDomain: string = M365_SPF_DOMAIN,
+): Promise<M365Lookup> {
   const address = await microsoftSendingAddress(resolver, spfDomain);
   if ('failed' in address) return { failed: address.failed };
   if ('missing' in address) return { missing: address.missing };
   const outcome = await checkHost(resolver, { ip: address.ip, domain, sender: `postmaster@${domain}`, helo: domain });
-  return { ip: address.ip, network: address.network, outcome, ...(outcome.result === 'temperror' && outcome.failedQuery ? { failed: outcome.failedQuery } : {}) };
+  return {
+    ip: address.ip,
+    network: address.network,
+    outcome,
+    ...(outcome.result === 'temperror' && outcome.failedQuery ? { failed: outcome.failedQuery } : {}),
+  };
 }
 
 export interface DkimSelectorLookup {
@@ -103,7 +117,12 @@ export interface DkimSelectorLookup {
   readonly keys: readonly DkimKey[];
 }
 
-export async function lookupDkim(resolver: DnsResolver, domain: string, selectors: readonly string[], minBits: number): Promise<DkimSelectorLookup[]> {
+export async function lookupDkim(
+  resolver: DnsResolver,
+  domain: string,
+  selectors: readonly string[],
+  minBits: number,
+): Promise<DkimSelectorLookup[]> {
   const out: DkimSelectorLookup[] = [];
   for (const selector of selectors) {
     const name = `${selector}._domainkey.${domain}`;
@@ -153,7 +172,8 @@ export async function lookupReportAuthorisations(
     }
     const txt = await lookupTxt(resolver, `${policyDomain}._report._dmarc.${domain}`);
     if (!txt.ok) out.push({ uri, kind, domain, internal, failed: txt.failed });
-    else out.push({ uri, kind, domain, internal, authorised: txt.values.some((t) => /^v\s*=\s*DMARC1\s*(;|$)/.test(t)) });
+    else
+      out.push({ uri, kind, domain, internal, authorised: txt.values.some((t) => /^v\s*=\s*DMARC1\s*(;|$)/.test(t)) });
   }
   return out;
 }
@@ -168,7 +188,10 @@ export async function lookupMxRecords(resolver: DnsResolver, domain: string): Pr
   const mx = await lookupMx(resolver, domain);
   if (!mx.ok) return { failed: mx.failed, exchanges: [], nxdomain: false };
   // The exchange is normalised: a null MX's "." (RFC 7505) becomes "".
-  return { exchanges: mx.values.map((m) => ({ preference: m.preference, exchange: normaliseName(m.exchange) })), nxdomain: mx.nxdomain };
+  return {
+    exchanges: mx.values.map((m) => ({ preference: m.preference, exchange: normaliseName(m.exchange) })),
+    nxdomain: mx.nxdomain,
+  };
 }
 
 export interface TxtAt {
@@ -222,5 +245,9 @@ export interface ParkedLookup {
 }
 
 export async function lookupParked(resolver: DnsResolver, domain: string): Promise<ParkedLookup> {
-  return { txt: await lookupTxtAt(resolver, domain), dmarc: await discoverDmarc(resolver, domain), mx: await lookupMxRecords(resolver, domain) };
+  return {
+    txt: await lookupTxtAt(resolver, domain),
+    dmarc: await discoverDmarc(resolver, domain),
+    mx: await lookupMxRecords(resolver, domain),
+  };
 }

@@ -10,7 +10,10 @@ export const MICROSOFT_DKIM_SELECTORS = ['selector1', 'selector2'] as const;
 
 /** The DNS questions `dkim.signing` reads for one domain. */
 export function microsoftDkimQuestions(domain: string): { readonly name: string; readonly type: 'CNAME' }[] {
-  return MICROSOFT_DKIM_SELECTORS.map((selector) => ({ name: `${selector}._domainkey.${domain}`, type: 'CNAME' as const }));
+  return MICROSOFT_DKIM_SELECTORS.map((selector) => ({
+    name: `${selector}._domainkey.${domain}`,
+    type: 'CNAME' as const,
+  }));
 }
 
 /**

@@ -14,8 +14,14 @@ export function pslOrganizationalDomain(domain: string): string | undefined {
 /** Relaxed alignment by PSL (RFC 7489 §3.1): same organizational domain. */
 export function pslAligned(a: string, b: string, mode: 'r' | 's'): boolean {
   // Stray leading and trailing dots are tolerated here, as OpenDMARC does for header values.
-  const x = a.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
-  const y = b.trim().toLowerCase().replace(/^\.+|\.+$/g, '');
+  const x = a
+    .trim()
+    .toLowerCase()
+    .replace(/^\.+|\.+$/g, '');
+  const y = b
+    .trim()
+    .toLowerCase()
+    .replace(/^\.+|\.+$/g, '');
   if (mode === 's') return x === y && x !== '';
   const ox = pslOrganizationalDomain(x);
   return ox !== undefined && ox === pslOrganizationalDomain(y);

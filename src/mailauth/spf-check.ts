@@ -2,15 +2,39 @@ import { normaliseNameFast } from '../collect/dns/normalise-name-fast.js';
 import type { DnsResolver } from '../collect/dns/resolver.js';
 import { normaliseName } from '../snapshot/dns-types.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
-import { dottedIp, inNetwork, ipFromRecord, type IpAddress, parseIp, parseIp4, readableIp, reverseName } from './ip-address.js';
+import {
+  dottedIp,
+  inNetwork,
+  ipFromRecord,
+  type IpAddress,
+  parseIp,
+  parseIp4,
+  readableIp,
+  reverseName,
+} from './ip-address.js';
 import { parseSpfRecordCached } from './spf-parse-cache.js';
 import { prefetchSpfLookups } from './spf-prefetch.js';
-import { isSpfRecord, macroStringError, parseIp6, type SpfDirective, type SpfMechanism, type SpfQualifier } from './spf-record.js';
+import {
+  isSpfRecord,
+  macroStringError,
+  parseIp6,
+  type SpfDirective,
+  type SpfMechanism,
+  type SpfQualifier,
+} from './spf-record.js';
 
 /** RFC 7208 §2.6 results. */
 export type SpfResult = 'none' | 'neutral' | 'pass' | 'fail' | 'softfail' | 'temperror' | 'permerror';
 
-export const SPF_RESULTS: readonly SpfResult[] = ['none', 'neutral', 'pass', 'fail', 'softfail', 'temperror', 'permerror'];
+export const SPF_RESULTS: readonly SpfResult[] = [
+  'none',
+  'neutral',
+  'pass',
+  'fail',
+  'softfail',
+  'temperror',
+  'permerror',
+];
 
 /** §4.6.4 limits. */
 export interface SpfLimits {
@@ -91,7 +115,12 @@ interface State {
   validatedDomain?: string;
 }
 
-const QUALIFIER_RESULT: Readonly<Record<SpfQualifier, SpfResult>> = { '+': 'pass', '-': 'fail', '~': 'softfail', '?': 'neutral' };
+const QUALIFIER_RESULT: Readonly<Record<SpfQualifier, SpfResult>> = {
+  '+': 'pass',
+  '-': 'fail',
+  '~': 'softfail',
+  '?': 'neutral',
+};
 
 /** §4.3: a domain that is malformed or not multi-label gives `none`. One pass, no split: it runs per term. */
 function validDomain(domain: string): boolean {
@@ -148,7 +177,10 @@ function bump(state: State): void {
 function voidLookup(state: State, question: string): void {
   state.voids++;
   if (state.voids > state.limits.maxVoidLookups) {
-    throw new SpfAbort('permerror', `more than ${state.limits.maxVoidLookups} void lookups, the last ${question} (RFC 7208 §4.6.4)`);
+    throw new SpfAbort(
+      'permerror',
+      `more than ${state.limits.maxVoidLookups} void lookups, the last ${question} (RFC 7208 §4.6.4)`,
+    );
   }
 }
 
@@ -212,7 +244,11 @@ async function expand(state: State, text: string, domain: string, exp: boolean):
     // An upper-case macro letter is URL-escaped (§7.3).
     if (letter !== letter.toLowerCase()) {
       expanded = [...Buffer.from(expanded, 'utf8')]
-        .map((b) => (URI_UNRESERVED.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`))
+        .map((b) =>
+          URI_UNRESERVED.test(String.fromCharCode(b))
+            ? String.fromCharCode(b)
+            : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+        )
         .join('');
     }
     out += expanded;
@@ -332,7 +368,10 @@ async function matches(state: State, directive: SpfDirective, domain: string, no
       if (mx.values.length === 0) voidLookup(state, `${target}/MX`);
       // §4.6.4: more than 10 MX names is a permerror.
       if (mx.values.length > state.limits.maxNames) {
-        throw new SpfAbort('permerror', `mx:${target} has ${mx.values.length} MX records (limit ${state.limits.maxNames})`);
+        throw new SpfAbort(
+          'permerror',
+          `mx:${target} has ${mx.values.length} MX records (limit ${state.limits.maxNames})`,
+        );
       }
       const cidr = state.ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6;
       for (const host of [...mx.values].sort((a, b) => a.preference - b.preference)) {
@@ -409,7 +448,12 @@ async function explanation(state: State, spec: string | undefined, domain: strin
 }
 
 /** check_host() for one domain (§4), adding a node under `parent`. */
-async function checkHostAt(state: State, domain: string, via: SpfNode['via'], parent: SpfNode | undefined): Promise<HostResult> {
+async function checkHostAt(
+  state: State,
+  domain: string,
+  via: SpfNode['via'],
+  parent: SpfNode | undefined,
+): Promise<HostResult> {
   const node: SpfNode = { domain: normaliseNameFast(domain), via, lookups: 0, totalLookups: 0, children: [] };
   parent?.children.push(node);
   const before = state.terms;
@@ -427,9 +471,11 @@ async function checkHostAt(state: State, domain: string, via: SpfNode['via'], pa
 }
 
 async function evaluateDomain(state: State, domain: string, node: SpfNode): Promise<HostResult> {
-  if (!validDomain(domain)) return { result: 'none', reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
+  if (!validDomain(domain))
+    return { result: 'none', reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)` };
   const txt = await lookupTxt(state.resolver, domain);
-  if (!txt.ok) return { result: 'temperror', reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
+  if (!txt.ok)
+    return { result: 'temperror', reason: `DNS error looking up the SPF record of ${domain}`, failed: txt.failed };
   let text: string | undefined;
   let count = 0;
   for (const value of txt.values) {
@@ -440,14 +486,25 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
   if (text === undefined) return { result: 'none', reason: `${domain} publishes no SPF record` };
   if (count > 1) return { result: 'permerror', reason: `${domain} publishes ${count} SPF records (RFC 7208 §4.5)` };
   node.record = text;
-  if (!printableAscii(text)) return { result: 'permerror', reason: `the SPF record of ${domain} has non-ASCII characters` };
+  if (!printableAscii(text))
+    return { result: 'permerror', reason: `the SPF record of ${domain} has non-ASCII characters` };
   const parsed = parseSpfRecordCached(text);
-  if (!parsed.ok) return { result: 'permerror', reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
+  if (!parsed.ok)
+    return { result: 'permerror', reason: `syntax error in the SPF record of ${domain}: ${parsed.error}` };
   const record = parsed.record;
-  state.prefetched += prefetchSpfLookups(state.resolver, record, domain, state.ip.version, state.limits.maxDnsTerms - state.prefetched);
+  state.prefetched += prefetchSpfLookups(
+    state.resolver,
+    record,
+    domain,
+    state.ip.version,
+    state.limits.maxDnsTerms - state.prefetched,
+  );
   for (const directive of record.directives) {
     const kind = directive.mechanism.kind;
-    const matched = kind === 'all' || kind === 'ip4' || kind === 'ip6' ? matchesAddress(state, directive.mechanism) : await matches(state, directive, domain, node);
+    const matched =
+      kind === 'all' || kind === 'ip4' || kind === 'ip6'
+        ? matchesAddress(state, directive.mechanism)
+        : await matches(state, directive, domain, node);
     if (matched) {
       const result = QUALIFIER_RESULT[directive.qualifier];
       const reason = `matched "${directive.text}" in the record of ${domain}`;
@@ -461,19 +518,39 @@ async function evaluateDomain(state: State, domain: string, node: SpfNode): Prom
     node.lookups++;
     const target = plainTarget(record.redirect, domain) ?? (await targetName(state, record.redirect, domain));
     const result = await checkHostAt(state, target, 'redirect', node);
-    if (result.result === 'none') return { result: 'permerror', reason: `redirect=${target} has no SPF record (RFC 7208 §6.1)` };
+    if (result.result === 'none')
+      return { result: 'permerror', reason: `redirect=${target} has no SPF record (RFC 7208 §6.1)` };
     return result;
   }
-  return { result: 'neutral', reason: `no mechanism matched in the record of ${domain} (default neutral, RFC 7208 §4.7)` };
+  return {
+    result: 'neutral',
+    reason: `no mechanism matched in the record of ${domain} (default neutral, RFC 7208 §4.7)`,
+  };
 }
 
 /** check_host() (RFC 7208 §4): the result for `ip` sending as `sender` with policy of `domain`. */
-export async function checkHost(resolver: DnsResolver, input: SpfCheckInput, limits: SpfLimits = SPF_LIMITS): Promise<SpfOutcome> {
+export async function checkHost(
+  resolver: DnsResolver,
+  input: SpfCheckInput,
+  limits: SpfLimits = SPF_LIMITS,
+): Promise<SpfOutcome> {
   const ip = parseIp(input.ip);
   const root: SpfNode = { domain: normaliseName(input.domain), via: 'top', lookups: 0, totalLookups: 0, children: [] };
-  if (!ip) return { result: 'permerror', reason: `"${input.ip}" is not an IP address`, lookups: 0, voidLookups: 0, tree: root };
+  if (!ip)
+    return {
+      result: 'permerror',
+      reason: `"${input.ip}" is not an IP address`,
+      lookups: 0,
+      voidLookups: 0,
+      tree: root,
+    };
   // §4.3: an empty local part is "postmaster"; an empty MAIL FROM checks the HELO identity.
-  const sender = input.sender === '' ? `postmaster@${input.helo}` : input.sender.startsWith('@') ? `postmaster${input.sender}` : input.sender;
+  const sender =
+    input.sender === ''
+      ? `postmaster@${input.helo}`
+      : input.sender.startsWith('@')
+        ? `postmaster${input.sender}`
+        : input.sender;
   const state: State = { resolver, limits, ip, input, sender, terms: 0, voids: 0, prefetched: 0 };
   const holder: SpfNode = { domain: '', via: 'top', lookups: 0, totalLookups: 0, children: [] };
   const result = await checkHostAt(state, input.domain, 'top', holder);

@@ -14,7 +14,13 @@ import type { SpfRecord } from './spf-record.js';
  * can cost at most 10 queries the evaluation did not need. Terms whose target needs macro
  * expansion, and `ptr` (discouraged, §5.5), are left to the evaluation. Returns the budget used.
  */
-export function prefetchSpfLookups(resolver: DnsResolver, record: SpfRecord, domain: string, ipVersion: 4 | 6, budget: number): number {
+export function prefetchSpfLookups(
+  resolver: DnsResolver,
+  record: SpfRecord,
+  domain: string,
+  ipVersion: 4 | 6,
+  budget: number,
+): number {
   let left = budget;
   for (const { mechanism } of record.directives) {
     if (left <= 0) break;

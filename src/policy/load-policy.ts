@@ -3,7 +3,6 @@ import { ConfigurationError, errorMessage } from '../errors.js';
 import { BASELINE_POLICY_PATH } from '../paths.js';
 import { parsePolicy, type ParsedPolicy } from './parse-policy.js';
 
-
 /** Reads and validates a policy file; every problem is a `ConfigurationError` naming the file. */
 export async function loadPolicy(path: string | undefined, now: Date): Promise<ParsedPolicy> {
   const file = path ?? BASELINE_POLICY_PATH;

@@ -53,12 +53,19 @@ function describeSchemaError(error: ErrorObject): { pointer: string; message: st
   }
   if (error.keyword === 'enum') {
     const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues ?? [];
-    return { pointer: error.instancePath, message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}` };
+    return {
+      pointer: error.instancePath,
+      message: `must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
+    };
   }
   return { pointer: error.instancePath, message: error.message ?? error.keyword };
 }
 
-function listErrors(file: string, located: LocatedJson, problems: readonly { pointer: string; message: string }[]): string[] {
+function listErrors(
+  file: string,
+  located: LocatedJson,
+  problems: readonly { pointer: string; message: string }[],
+): string[] {
   const lines = problems
     .slice(0, MAX_LISTED_ERRORS)
     .map((p) => `${file}:${located.lineOf(p.pointer)}: ${p.pointer || '/'}: ${p.message}`);
@@ -118,7 +125,8 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
     for (const [name, parameter] of Object.entries(definition.parameters)) {
       params[name] = (entry[name] ?? parameter.schema.default) as Json;
     }
-    const severity = typeof entry.severity === 'string' && isSeverity(entry.severity) ? entry.severity : definition.defaultSeverity;
+    const severity =
+      typeof entry.severity === 'string' && isSeverity(entry.severity) ? entry.severity : definition.defaultSeverity;
     const mappingsEntry = isJsonObject(entry.mappings) ? entry.mappings : {};
     const mappings: ControlReferences = {
       scuba: stringList(mappingsEntry.scuba),
@@ -154,7 +162,8 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
       problems.push({ pointer: `${pointer}/control`, message: `unknown control ID "${exception.control}"` });
       return;
     }
-    if (exception.reason === '') problems.push({ pointer: `${pointer}/reason`, message: 'an exception needs a reason' });
+    if (exception.reason === '')
+      problems.push({ pointer: `${pointer}/reason`, message: 'an exception needs a reason' });
     if (exception.approvedBy === '') {
       problems.push({ pointer: `${pointer}/approvedBy`, message: 'an exception needs an approver' });
     }

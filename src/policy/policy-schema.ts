@@ -29,7 +29,7 @@ function mappingsSchema(): JsonObject {
   return {
     type: 'object',
     description:
-      'Framework requirements this policy claims the control satisfies, each cited by the framework\'s own identifier.',
+      "Framework requirements this policy claims the control satisfies, each cited by the framework's own identifier.",
     properties,
     additionalProperties: false,
   };
@@ -106,9 +106,10 @@ export function buildPolicySchema(controls: readonly ControlDefinition[]): JsonO
       },
       domains: {
         type: 'object',
-        description: 'Which domains the SPF, DKIM and DMARC controls audit, besides the tenant\'s accepted email domains.',
+        description:
+          "Which domains the SPF, DKIM and DMARC controls audit, besides the tenant's accepted email domains.",
         properties: {
-          include: domainList('Domains to audit in addition to the tenant\'s accepted email domains.'),
+          include: domainList("Domains to audit in addition to the tenant's accepted email domains."),
           exclude: domainList('Domains never to audit, e.g. domains that are being retired.'),
           parked: domainList(
             'Domains that must never send mail. They are checked for SPF "v=spf1 -all", DMARC p=reject and a null MX.',
@@ -128,7 +129,8 @@ export function buildPolicySchema(controls: readonly ControlDefinition[]): JsonO
             target: {
               type: 'string',
               minLength: 1,
-              description: 'The exact target as reported (a UPN, domain, mailbox/rule ID or IP address), compared case-insensitively.',
+              description:
+                'The exact target as reported (a UPN, domain, mailbox/rule ID or IP address), compared case-insensitively.',
             },
             reason: { type: 'string', minLength: 1, description: 'Why the risk is accepted.' },
             approvedBy: { type: 'string', minLength: 1, description: 'Who accepted the risk.' },

@@ -33,15 +33,22 @@ export function renderConsole(report: Report, colour: boolean): string {
   const paint = (status: Status, text: string): string => (colour ? `${COLOURS[status]}${text}${RESET}` : text);
   const lines: string[] = [];
   const { byStatus } = report.summary;
-  lines.push(`mailwarden ${report.tool.version} · policy ${report.policy.id} ${report.policy.version} · tenant ${report.run.tenantId ?? '(DNS only)'} · ${report.run.mode}`);
+  lines.push(
+    `mailwarden ${report.tool.version} · policy ${report.policy.id} ${report.policy.version} · tenant ${report.run.tenantId ?? '(DNS only)'} · ${report.run.mode}`,
+  );
   lines.push('');
   const sorted = [...report.results].sort(
     (a: Result, b: Result) =>
-      ORDER[a.status] - ORDER[b.status] || severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target),
+      ORDER[a.status] - ORDER[b.status] ||
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.control.localeCompare(b.control) ||
+      a.target.localeCompare(b.target),
   );
   const controlWidth = Math.max(7, ...sorted.map((r) => r.control.length));
   const targetWidth = Math.min(40, Math.max(6, ...sorted.map((r) => plain(r.target).length)));
-  lines.push(`${pad('STATUS', 14)}${pad('SEVERITY', 10)}${pad('CONTROL', controlWidth + 2)}${pad('TARGET', targetWidth + 2)}MESSAGE`);
+  lines.push(
+    `${pad('STATUS', 14)}${pad('SEVERITY', 10)}${pad('CONTROL', controlWidth + 2)}${pad('TARGET', targetWidth + 2)}MESSAGE`,
+  );
   for (const r of sorted) {
     lines.push(
       paint(r.status, pad(r.status.toUpperCase(), 14)) +
@@ -56,7 +63,9 @@ export function renderConsole(report: Report, colour: boolean): string {
     const c = report.summary.byArea[area];
     const total = c.pass + c.fail + c.excepted + c.error + c.not_evaluable;
     if (total === 0) continue;
-    lines.push(`${pad(AREA_TITLES[area], 24)} ${c.pass} passed, ${c.fail} failed, ${c.excepted} excepted, ${c.error} errors, ${c.not_evaluable} not evaluable`);
+    lines.push(
+      `${pad(AREA_TITLES[area], 24)} ${c.pass} passed, ${c.fail} failed, ${c.excepted} excepted, ${c.error} errors, ${c.not_evaluable} not evaluable`,
+    );
   }
   lines.push('');
   lines.push(

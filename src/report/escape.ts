@@ -55,7 +55,10 @@ export function codeSpan(text: string): string {
  * HTML comment (a fake fingerprint marker) or inject HTML.
  */
 export function fencedJson(value: unknown): string {
-  return JSON.stringify(value, null, 2).replace(/[<>&`\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value, null, 2).replace(
+    /[<>&`\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**

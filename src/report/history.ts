@@ -46,7 +46,9 @@ function isCount(value: unknown): value is number {
 }
 
 function isDay(value: unknown): value is string {
-  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`));
+  return (
+    typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`))
+  );
 }
 
 function parseDay(raw: unknown): HistoryDay | string {
@@ -59,10 +61,12 @@ function parseDay(raw: unknown): HistoryDay | string {
   for (const area of AREAS) {
     // An area added after the entry was written counts as zero, not as corruption.
     const counts = areas[area] ?? [0, 0, 0, 0, 0];
-    if (!Array.isArray(counts) || counts.length !== 5 || !counts.every(isCount)) return `${e.d}: bad counts for ${area}`;
+    if (!Array.isArray(counts) || counts.length !== 5 || !counts.every(isCount))
+      return `${e.d}: bad counts for ${area}`;
     a[area] = counts as unknown as AreaCounts;
   }
-  if (!Array.isArray(e.s) || e.s.length !== SEVERITIES.length || !e.s.every(isCount)) return `${e.d}: bad severity counts`;
+  if (!Array.isArray(e.s) || e.s.length !== SEVERITIES.length || !e.s.every(isCount))
+    return `${e.d}: bad severity counts`;
   if (e.c !== null && (typeof e.c !== 'number' || e.c < 0 || e.c > 100)) return `${e.d}: bad coverage`;
   for (const key of ['o', 'k'] as const) {
     const list = e[key];
@@ -82,7 +86,11 @@ function parseDay(raw: unknown): HistoryDay | string {
  * The history in a dashboard body. A missing block is a fresh start; a corrupt or hand-edited one
  * (bad JSON, wrong version or shape, duplicated block) is reported and restarted, never thrown.
  */
-export function parseHistory(body: string | null | undefined): { history: History; status: HistoryStatus; problem?: string } {
+export function parseHistory(body: string | null | undefined): {
+  history: History;
+  status: HistoryStatus;
+  problem?: string;
+} {
   const blocks = [...(body ?? '').matchAll(HISTORY_LINE)];
   if (blocks.length === 0) return { history: EMPTY_HISTORY, status: 'missing' };
   const corrupt = (problem: string) => ({ history: EMPTY_HISTORY, status: 'corrupt' as const, problem });
@@ -93,7 +101,8 @@ export function parseHistory(body: string | null | undefined): { history: Histor
   } catch {
     return corrupt('the history block is not valid JSON');
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return corrupt('the history block is not an object');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return corrupt('the history block is not an object');
   const h = raw as Record<string, unknown>;
   if (h.v !== HISTORY_VERSION) return corrupt(`unknown history version ${JSON.stringify(h.v)}`);
   if (!Array.isArray(h.days)) return corrupt('the history has no list of days');
@@ -111,7 +120,9 @@ export function parseHistory(body: string | null | undefined): { history: Histor
 
 /** MFA registration coverage from the `mfa.registration` result's evidence, when it was measured. */
 export function mfaCoverage(report: Report): number | null {
-  const result = report.results.find((r) => r.control === 'mfa.registration' && (r.status === 'pass' || r.status === 'fail' || r.status === 'excepted'));
+  const result = report.results.find(
+    (r) => r.control === 'mfa.registration' && (r.status === 'pass' || r.status === 'fail' || r.status === 'excepted'),
+  );
   const value = result?.evidence.coveragePercent;
   return typeof value === 'number' && value >= 0 && value <= 100 ? value : null;
 }
@@ -123,17 +134,32 @@ export function dayEntry(report: Report, opened: readonly number[], closed: read
     const c = report.summary.byArea[area];
     a[area] = [c.pass, c.fail, c.excepted, c.error, c.not_evaluable];
   }
-  const s = SEVERITIES.map((sev) => report.results.filter((r) => r.status === 'fail' && r.severity === sev).length) as unknown as HistoryDay['s'];
-  return { d: report.snapshot.capturedAt.slice(0, 10), a, s, c: mfaCoverage(report), o: [...opened].sort((x, y) => x - y), k: [...closed].sort((x, y) => x - y) };
+  const s = SEVERITIES.map(
+    (sev) => report.results.filter((r) => r.status === 'fail' && r.severity === sev).length,
+  ) as unknown as HistoryDay['s'];
+  return {
+    d: report.snapshot.capturedAt.slice(0, 10),
+    a,
+    s,
+    c: mfaCoverage(report),
+    o: [...opened].sort((x, y) => x - y),
+    k: [...closed].sort((x, y) => x - y),
+  };
 }
 
 /** Adds a day; a later run on the same day replaces that day's counts and adds to its opened and closed lists. */
 export function withDay(history: History, day: HistoryDay): History {
   const same = history.days.find((d) => d.d === day.d);
   const merged: HistoryDay = same
-    ? { ...day, o: [...new Set([...same.o, ...day.o])].sort((x, y) => x - y), k: [...new Set([...same.k, ...day.k])].sort((x, y) => x - y) }
+    ? {
+        ...day,
+        o: [...new Set([...same.o, ...day.o])].sort((x, y) => x - y),
+        k: [...new Set([...same.k, ...day.k])].sort((x, y) => x - y),
+      }
     : day;
-  const days = [...history.days.filter((d) => d.d !== day.d), merged].sort((x, y) => (x.d < y.d ? -1 : x.d > y.d ? 1 : 0));
+  const days = [...history.days.filter((d) => d.d !== day.d), merged].sort((x, y) =>
+    x.d < y.d ? -1 : x.d > y.d ? 1 : 0,
+  );
   return { v: HISTORY_VERSION, days };
 }
 

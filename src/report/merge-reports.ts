@@ -25,7 +25,9 @@ const SEVERITY_OF_STATUS: Readonly<Record<SourceStatus['status'], number>> = {
 };
 
 const CATALOG_ORDER = new Map(CONTROLS.map((c, i) => [c.id, i]));
-const SHARDED_CONTROLS: ReadonlySet<string> = new Set(CONTROLS.filter((c) => isShardedControl(c.sources)).map((c) => c.id));
+const SHARDED_CONTROLS: ReadonlySet<string> = new Set(
+  CONTROLS.filter((c) => isShardedControl(c.sources)).map((c) => c.id),
+);
 
 /** When two shards give one target different verdicts, the worse one stands (fail closed). */
 const STATUS_RANK: Readonly<Record<Status, number>> = { pass: 0, excepted: 1, not_evaluable: 2, fail: 3, error: 4 };
@@ -36,7 +38,14 @@ function sumCounts(a: JsonObject, b: JsonObject): JsonObject {
   for (const [key, value] of Object.entries(b)) {
     const mine = out[key];
     if (typeof mine === 'number' && typeof value === 'number') out[key] = mine + value;
-    else if (mine !== null && typeof mine === 'object' && !Array.isArray(mine) && value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    else if (
+      mine !== null &&
+      typeof mine === 'object' &&
+      !Array.isArray(mine) &&
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value)
+    ) {
       out[key] = sumCounts(mine as JsonObject, value as JsonObject);
     } else if (mine === undefined) out[key] = value;
   }
@@ -71,7 +80,10 @@ function mergeResults(ordered: readonly NamedReport[], count: number): Result[] 
     const evidence = rest.reduce((sum, r) => sumCounts(sum, r.evidence), first.evidence);
     results.set(first.fingerprint, {
       ...first,
-      message: count > 1 && passes.length === count ? `Passes in all ${count} shards; the evidence adds up their coverage.` : first.message,
+      message:
+        count > 1 && passes.length === count
+          ? `Passes in all ${count} shards; the evidence adds up their coverage.`
+          : first.message,
       evidence: count > 1 ? { ...evidence, shards: passes.length } : evidence,
     });
   }
@@ -92,7 +104,9 @@ function mergeResults(ordered: readonly NamedReport[], count: number): Result[] 
   }
   return [...results.values()].map((r) => {
     const sweep = sweeps.get(r.control);
-    return sweep && isObject(r.evidence.sweep) && !(r.target === TENANT_TARGET && r.status === 'pass') ? { ...r, evidence: { ...r.evidence, sweep } } : r;
+    return sweep && isObject(r.evidence.sweep) && !(r.target === TENANT_TARGET && r.status === 'pass')
+      ? { ...r, evidence: { ...r.evidence, sweep } }
+      : r;
   });
 }
 
@@ -100,7 +114,11 @@ function isObject(value: Json | undefined): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-function sameEverywhere(reports: readonly NamedReport[], what: string, pick: (r: Report) => string | number | null | undefined): void {
+function sameEverywhere(
+  reports: readonly NamedReport[],
+  what: string,
+  pick: (r: Report) => string | number | null | undefined,
+): void {
   const first = reports[0];
   if (!first) return;
   const expected = pick(first.report);
@@ -129,7 +147,9 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
   if (reports.length === 0) throw new ConfigurationError('merge-reports needs at least one report');
   for (const { file, report } of reports) {
     if (report.schemaVersion !== REPORT_SCHEMA_VERSION) {
-      throw new ConfigurationError(`merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`);
+      throw new ConfigurationError(
+        `merge-reports: ${file} has report schemaVersion ${report.schemaVersion}, expected ${REPORT_SCHEMA_VERSION}`,
+      );
     }
   }
   sameEverywhere(reports, 'tool version', (r) => r.tool.version);
@@ -142,7 +162,8 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
   for (const { file, report } of reports) {
     const index = report.snapshot.shard?.index ?? 1;
     const earlier = seen.get(index);
-    if (earlier) throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
+    if (earlier)
+      throw new ConfigurationError(`merge-reports: shard ${index}/${count} appears twice (${earlier} and ${file})`);
     seen.set(index, file);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
@@ -152,17 +173,25 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
     );
   }
 
-  const ordered = [...reports].sort((a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1));
+  const ordered = [...reports].sort(
+    (a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1),
+  );
   const first = ordered[0]!.report;
   const outcomes = new Map<string, ControlOutcome>();
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const { report } of ordered) {
-    for (const outcome of report.controls) outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
+    for (const outcome of report.controls)
+      outcomes.set(outcome.control, mergeOutcome(outcomes.get(outcome.control), outcome));
     for (const [id, status] of Object.entries(report.snapshot.sources) as [SourceId, SourceStatus][]) {
       const current = sources[id];
       if (!current || SEVERITY_OF_STATUS[status.status] > SEVERITY_OF_STATUS[current.status]) {
         sources[id] = status;
-      } else if (current.status === 'ok' && status.status === 'ok' && current.count !== undefined && status.count !== undefined) {
+      } else if (
+        current.status === 'ok' &&
+        status.status === 'ok' &&
+        current.count !== undefined &&
+        status.count !== undefined
+      ) {
         sources[id] = { ...current, count: current.count + status.count };
       }
     }
@@ -174,12 +203,18 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
   const mergedControls = [...outcomes.values()].sort((a, b) => order(a.control) - order(b.control));
   // An exception is unused only if no shard used it.
   const unusedEverywhere = first.exceptions.unused.filter((e) =>
-    ordered.every(({ report }) => report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target)),
+    ordered.every(({ report }) =>
+      report.exceptions.unused.some((u) => u.control === e.control && u.target === e.target),
+    ),
   );
   const { shard: _shard, ...manifestWithoutShard } = first.snapshot;
   const snapshot: Manifest = {
     ...manifestWithoutShard,
-    capturedAt: ordered.map((r) => r.report.snapshot.capturedAt).sort().at(-1) ?? first.snapshot.capturedAt,
+    capturedAt:
+      ordered
+        .map((r) => r.report.snapshot.capturedAt)
+        .sort()
+        .at(-1) ?? first.snapshot.capturedAt,
     sources,
   };
   return {
@@ -187,7 +222,11 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
     run: {
       ...first.run,
       startedAt: ordered.map((r) => r.report.run.startedAt).sort()[0] ?? first.run.startedAt,
-      finishedAt: ordered.map((r) => r.report.run.finishedAt).sort().at(-1) ?? first.run.finishedAt,
+      finishedAt:
+        ordered
+          .map((r) => r.report.run.finishedAt)
+          .sort()
+          .at(-1) ?? first.run.finishedAt,
     },
     snapshot,
     controls: mergedControls,

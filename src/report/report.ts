@@ -40,7 +40,13 @@ export interface Report {
   readonly schemaVersion: number;
   readonly tool: { readonly name: string; readonly version: string };
   readonly run: RunInfo;
-  readonly policy: { readonly path: string; readonly sha256: string; readonly id: string; readonly version: string; readonly title: string };
+  readonly policy: {
+    readonly path: string;
+    readonly sha256: string;
+    readonly id: string;
+    readonly version: string;
+    readonly title: string;
+  };
   readonly snapshot: Manifest;
   /** Present in an evidence pack whose snapshot was pseudonymised; results then refer to pseudonyms. */
   readonly redaction?: RedactionInfo;

@@ -46,7 +46,11 @@ export function renderSarif(report: Report, policy: Policy, baseDir: string): ob
     const control = findControl(id);
     const severity = policy.controls.get(id)?.severity ?? control?.defaultSeverity ?? 'medium';
     const refs = control?.references ?? {};
-    const tags = ['security', `area:${control?.area ?? 'unknown'}`, ...(refs.hipaa ?? []).map((h) => `HIPAA ${h}`)].slice(0, 20);
+    const tags = [
+      'security',
+      `area:${control?.area ?? 'unknown'}`,
+      ...(refs.hipaa ?? []).map((h) => `HIPAA ${h}`),
+    ].slice(0, 20);
     return {
       id,
       name: id.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase()),
@@ -75,7 +79,12 @@ export function renderSarif(report: Report, policy: Policy, baseDir: string): ob
       },
     ],
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: r.fingerprint },
-    properties: { target: r.target, area: r.area, severity: r.severity, 'security-severity': SECURITY_SEVERITY[r.severity] },
+    properties: {
+      target: r.target,
+      area: r.area,
+      severity: r.severity,
+      'security-severity': SECURITY_SEVERITY[r.severity],
+    },
   }));
   return {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -90,7 +99,9 @@ export function renderSarif(report: Report, policy: Policy, baseDir: string): ob
             rules,
           },
         },
-        ...(location.uriBaseId ? { originalUriBaseIds: { '%SRCROOT%': { uri: `${new URL(`file://${path.resolve(baseDir)}/`).href}` } } } : {}),
+        ...(location.uriBaseId
+          ? { originalUriBaseIds: { '%SRCROOT%': { uri: `${new URL(`file://${path.resolve(baseDir)}/`).href}` } } }
+          : {}),
         automationDetails: { id: `mailwarden/${report.policy.id}/` },
         results,
       },

@@ -40,7 +40,9 @@ export function postureTable(report: Report, history: History | undefined): stri
     const seen = days.some((d) => d.a[area].some((n) => n > 0));
     if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0 && !seen) continue;
     const spark = trend ? ` ${sparkline(failingSeries(days, area))} |` : '';
-    lines.push(`| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |${spark}`);
+    lines.push(
+      `| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |${spark}`,
+    );
   }
   return lines;
 }
@@ -63,7 +65,11 @@ export function trendDetails(history: History, today: string): string[] {
 }
 
 function failingFirst(a: Result, b: Result): number {
-  return severityRank(b.severity) - severityRank(a.severity) || a.control.localeCompare(b.control) || a.target.localeCompare(b.target);
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.control.localeCompare(b.control) ||
+    a.target.localeCompare(b.target)
+  );
 }
 
 /**
@@ -73,7 +79,9 @@ function failingFirst(a: Result, b: Result): number {
 export function renderSummaryMarkdown(report: Report, extras: SummaryExtras = {}): string {
   const lines: string[] = [];
   const { byStatus } = report.summary;
-  lines.push(`## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`);
+  lines.push(
+    `## mailwarden: ${escapeMarkdown(report.policy.title)} (${escapeMarkdown(report.policy.id)} ${escapeMarkdown(report.policy.version)})`,
+  );
   lines.push('');
   lines.push(
     `Tenant \`${report.run.tenantId ?? 'DNS only'}\` · ${report.run.mode} · ${report.run.finishedAt} · ` +
@@ -90,7 +98,9 @@ export function renderSummaryMarkdown(report: Report, extras: SummaryExtras = {}
     lines.push('', '### Failing', '', '| Severity | Control | Target | Finding |', '| --- | --- | --- | --- |');
     for (const r of failing) {
       const expired = r.exception?.expired ? ` (exception expired ${escapeMarkdown(r.exception.expires)})` : '';
-      lines.push(`| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`);
+      lines.push(
+        `| ${r.severity} | \`${r.control}\` | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)}${expired} |`,
+      );
     }
   }
   const unjudged = report.results.filter((r) => r.status === 'error' || r.status === 'not_evaluable');
@@ -152,12 +162,23 @@ export const DASHBOARD_MARKER = '<!-- mailwarden:dashboard -->';
 /** Sources whose status is `not_licensed` or `not_permitted`, with the licence or permission to get. */
 export function unreadableSources(report: Report): UnreadableSource[] {
   const out: UnreadableSource[] = [];
-  for (const [source, status] of Object.entries(report.snapshot.sources) as [SourceId, NonNullable<Report['snapshot']['sources'][SourceId]>][]) {
+  for (const [source, status] of Object.entries(report.snapshot.sources) as [
+    SourceId,
+    NonNullable<Report['snapshot']['sources'][SourceId]>,
+  ][]) {
     const requirement = SOURCE_REQUIREMENTS[source];
     if (status.status === 'not_licensed') {
-      out.push({ source, status: 'not_licensed', needs: `${LICENCE_NAMES[status.licence]} licence${requirement ? `, and ${requirement.permission}` : ''}` });
+      out.push({
+        source,
+        status: 'not_licensed',
+        needs: `${LICENCE_NAMES[status.licence]} licence${requirement ? `, and ${requirement.permission}` : ''}`,
+      });
     } else if (status.status === 'not_permitted') {
-      out.push({ source, status: 'not_permitted', needs: `permission ${status.permission || requirement?.permission || 'unknown'}` });
+      out.push({
+        source,
+        status: 'not_permitted',
+        needs: `permission ${status.permission || requirement?.permission || 'unknown'}`,
+      });
     }
   }
   return out.sort((a, b) => a.source.localeCompare(b.source));
@@ -193,15 +214,22 @@ export function renderDashboardMarkdown(view: DashboardView): string {
   for (const area of AREAS) {
     const open = view.openFindings
       .filter((f) => f.area === area)
-      .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.firstSeen.localeCompare(b.firstSeen) || a.number - b.number);
+      .sort(
+        (a, b) =>
+          severityRank(b.severity) - severityRank(a.severity) ||
+          a.firstSeen.localeCompare(b.firstSeen) ||
+          a.number - b.number,
+      );
     if (open.length === 0) continue;
     lines.push(`**${AREA_TITLES[area]}** (${open.length})`, '');
-    for (const f of open) lines.push(`- ${f.severity} · ${link(f.number, f.htmlUrl)} ${escapeMarkdown(f.title)} · since ${f.firstSeen}`);
+    for (const f of open)
+      lines.push(`- ${f.severity} · ${link(f.number, f.htmlUrl)} ${escapeMarkdown(f.title)} · since ${f.firstSeen}`);
     lines.push('');
   }
 
   lines.push('', '### Opened and closed since the previous day', '');
-  const list = (ns: readonly number[]) => (ns.length === 0 ? 'none' : ns.map((n) => link(n, view.issueUrl(n))).join(', '));
+  const list = (ns: readonly number[]) =>
+    ns.length === 0 ? 'none' : ns.map((n) => link(n, view.issueUrl(n))).join(', ');
   lines.push(`- Opened or reopened: ${list(view.openedToday)}`, `- Closed: ${list(view.closedToday)}`);
 
   lines.push('', `### Exceptions expiring within ${view.expiringDays} days`, '');
@@ -209,7 +237,9 @@ export function renderDashboardMarkdown(view: DashboardView): string {
   else {
     lines.push('| Control | Target | Expires | Days left | Approved by |', '| --- | --- | --- | ---: | --- |');
     for (const e of view.expiring) {
-      lines.push(`| ${codeSpan(e.control)} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`);
+      lines.push(
+        `| ${codeSpan(e.control)} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`,
+      );
     }
   }
 
@@ -225,7 +255,11 @@ export function renderDashboardMarkdown(view: DashboardView): string {
   const coverage = days.map((d) => d.c);
   const latest = [...coverage].reverse().find((c) => c !== null);
   lines.push('', '### MFA registration coverage', '');
-  lines.push(latest === undefined || latest === null ? 'Not measured.' : `${latest}% now · ${sparkline(coverage)} over ${days.length} day${days.length === 1 ? '' : 's'}`);
+  lines.push(
+    latest === undefined || latest === null
+      ? 'Not measured.'
+      : `${latest}% now · ${sparkline(coverage)} over ${days.length} day${days.length === 1 ? '' : 's'}`,
+  );
 
   lines.push('', '### Time to fix', '');
   lines.push(

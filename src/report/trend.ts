@@ -10,7 +10,13 @@ const BARS = '▁▂▃▄▅▆▇█';
 export function sparkline(values: readonly (number | null)[]): string {
   const max = Math.max(0, ...values.filter((v): v is number => v !== null));
   return values
-    .map((v) => (v === null ? '·' : max === 0 ? BARS[0] : BARS[Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))]))
+    .map((v) =>
+      v === null
+        ? '·'
+        : max === 0
+          ? BARS[0]
+          : BARS[Math.min(BARS.length - 1, Math.round((v / max) * (BARS.length - 1)))],
+    )
     .join('');
 }
 

@@ -11,14 +11,20 @@ import { expandReportPaths, readReport } from './read-report.js';
  * shard, or reports of different policies, tenants or versions, stop here before any GitHub call),
  * then publish the merged report exactly as an unsharded audit does, issues included.
  */
-export async function runMerge(settings: MergeSettings, deps: Pick<RunDeps, 'logger' | 'now' | 'issuesClient' | 'workspace'>): Promise<PublishOutcome> {
+export async function runMerge(
+  settings: MergeSettings,
+  deps: Pick<RunDeps, 'logger' | 'now' | 'issuesClient' | 'workspace'>,
+): Promise<PublishOutcome> {
   if (settings.reports.length === 0) throw new ConfigurationError('merge-reports needs the partial report files');
   const files = await expandReportPaths(settings.reports);
   const merged = mergeReports(await Promise.all(files.map(readReport)));
-  deps.logger.info(`Merged ${files.length} partial report${files.length === 1 ? '' : 's'}: ${merged.results.length} results`);
+  deps.logger.info(
+    `Merged ${files.length} partial report${files.length === 1 ? '' : 's'}: ${merged.results.length} results`,
+  );
 
   // SARIF and issues render from the policy; it must be the one every shard ran.
-  const needsPolicy = settings.sarifPath !== undefined || (settings.issues !== undefined && settings.issues.mode !== 'off');
+  const needsPolicy =
+    settings.sarifPath !== undefined || (settings.issues !== undefined && settings.issues.mode !== 'off');
   let policy: Policy | undefined;
   const warnings: string[] = [];
   if (needsPolicy || settings.policyPath !== undefined) {

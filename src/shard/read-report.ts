@@ -14,7 +14,12 @@ export async function readReport(file: string): Promise<NamedReport> {
     throw new ConfigurationError(`${file}: cannot read report (${errorMessage(error)})`);
   }
   const value = parseLocatedJson(text, file).value;
-  if (!isJsonObject(value) || !Array.isArray(value.results) || !isJsonObject(value.snapshot) || !isJsonObject(value.run)) {
+  if (
+    !isJsonObject(value) ||
+    !Array.isArray(value.results) ||
+    !isJsonObject(value.snapshot) ||
+    !isJsonObject(value.run)
+  ) {
     throw new ConfigurationError(`${file}: not a mailwarden JSON report (needs run, snapshot and results)`);
   }
   return { file, report: value as unknown as Report };

@@ -13,7 +13,14 @@ export function parseShard(value: string, what = '--shard'): Shard {
   const match = /^\s*([0-9]+)\s*\/\s*([0-9]+)\s*$/.exec(value);
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
-  if (!match || !Number.isSafeInteger(index) || !Number.isSafeInteger(count) || count < 1 || index < 1 || index > count) {
+  if (
+    !match ||
+    !Number.isSafeInteger(index) ||
+    !Number.isSafeInteger(count) ||
+    count < 1 ||
+    index < 1 ||
+    index > count
+  ) {
     throw new ConfigurationError(`${what}: expected i/n with 1 <= i <= n (e.g. 2/8), got "${value}"`);
   }
   return { index, count };

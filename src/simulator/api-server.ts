@@ -69,20 +69,36 @@ export class ApiServer {
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${request.socket.localPort ?? 0}`);
     try {
       if (url.pathname === '/v1.0/$batch' || url.pathname === '/v1.0/%24batch') {
-        if (request.method !== 'POST') return this.finish(response, graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'));
+        if (request.method !== 'POST')
+          return this.finish(
+            response,
+            graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
+          );
         return await this.batch(request, response, url);
       }
       if (url.pathname.startsWith('/v1.0/')) return await this.graphGet(request, response, url);
       // The counters, for a benchmark driving the simulator in another process (loopback only,
       // like every listener here); not part of Graph, so not counted in any family.
-      if (url.pathname === '/_stats' && request.method === 'GET') return send(response, { status: 200, headers: { 'content-type': 'application/json' }, body: this.deps.stats.snapshot() });
+      if (url.pathname === '/_stats' && request.method === 'GET')
+        return send(response, {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+          body: this.deps.stats.snapshot(),
+        });
       const exchange = /^\/adminapi\/beta\/([^/]+)\/InvokeCommand$/i.exec(url.pathname);
-      if (exchange !== null) return await this.invokeCommand(request, response, url, decodeURIComponent(exchange[1] ?? ''));
+      if (exchange !== null)
+        return await this.invokeCommand(request, response, url, decodeURIComponent(exchange[1] ?? ''));
       this.deps.stats.value.requests.unknown++;
       return this.finish(response, graphError(404, 'NotFound', `The simulated tenant does not serve ${url.pathname}.`));
     } catch (error: unknown) {
-      this.deps.logger.error(`simulator: ${request.method ?? 'GET'} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`);
-      if (!response.headersSent) this.finish(response, graphError(500, 'InternalServerError', 'The simulated tenant failed to serve this request.'));
+      this.deps.logger.error(
+        `simulator: ${request.method ?? 'GET'} ${url.pathname}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      if (!response.headersSent)
+        this.finish(
+          response,
+          graphError(500, 'InternalServerError', 'The simulated tenant failed to serve this request.'),
+        );
       else response.destroy();
     }
   }
@@ -93,36 +109,59 @@ export class ApiServer {
   }
 
   /** Bearer token of the simulator's own issuing, for the right audience and tenant. */
-  private authenticate(request: IncomingMessage, service: 'graph' | 'exchange'): (IssuedToken & { tenantId: string }) | SimResponse {
+  private authenticate(
+    request: IncomingMessage,
+    service: 'graph' | 'exchange',
+  ): (IssuedToken & { tenantId: string }) | SimResponse {
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const unauthorized = (message: string): SimResponse =>
       service === 'graph'
-        ? graphError(401, 'InvalidAuthenticationToken', message, { 'www-authenticate': 'Bearer realm="", error="invalid_token"' })
-        : { ...exchangeError(401, 'Unauthorized', 'System.UnauthorizedAccessException', message), headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' } };
+        ? graphError(401, 'InvalidAuthenticationToken', message, {
+            'www-authenticate': 'Bearer realm="", error="invalid_token"',
+          })
+        : {
+            ...exchangeError(401, 'Unauthorized', 'System.UnauthorizedAccessException', message),
+            headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_token"' },
+          };
     if (match === null) return unauthorized('Access token is empty.');
     const raw = match[1] ?? '';
     let token = this.tokens.get(raw);
     if (token === undefined) {
       const jwt = decodeJwt(raw);
       if (jwt === undefined) return unauthorized('IDX14100: JWT is not well formed.');
-      if (!verifyJwtSignature(jwt, this.deps.tokenKey)) return unauthorized('Access token validation failure. Invalid signature.');
+      if (!verifyJwtSignature(jwt, this.deps.tokenKey))
+        return unauthorized('Access token validation failure. Invalid signature.');
       const { aud, exp, roles, tid } = jwt.payload;
-      if (typeof aud !== 'string' || typeof exp !== 'number' || typeof tid !== 'string') return unauthorized('Access token validation failure.');
-      token = { audience: aud, expiresAt: exp * 1000, roles: Array.isArray(roles) ? roles.map(String) : [], tenantId: tid };
+      if (typeof aud !== 'string' || typeof exp !== 'number' || typeof tid !== 'string')
+        return unauthorized('Access token validation failure.');
+      token = {
+        audience: aud,
+        expiresAt: exp * 1000,
+        roles: Array.isArray(roles) ? roles.map(String) : [],
+        tenantId: tid,
+      };
       if (this.tokens.size > 1000) this.tokens.clear();
       this.tokens.set(raw, token);
     }
     if (token.expiresAt <= Date.now()) return unauthorized('Lifetime validation failed, the token is expired.');
-    const audiences = service === 'graph' ? [this.deps.graphOrigin, ...GRAPH_AUDIENCES] : [this.deps.exchangeOrigin, ...EXCHANGE_AUDIENCES];
+    const audiences =
+      service === 'graph'
+        ? [this.deps.graphOrigin, ...GRAPH_AUDIENCES]
+        : [this.deps.exchangeOrigin, ...EXCHANGE_AUDIENCES];
     if (!audiences.includes(token.audience)) return unauthorized('Access token validation failure. Invalid audience.');
-    if (token.tenantId !== this.deps.tenant.tenantId) return unauthorized('Access token validation failure. Invalid tenant.');
+    if (token.tenantId !== this.deps.tenant.tenantId)
+      return unauthorized('Access token validation failure. Invalid tenant.');
     return token;
   }
 
   private licenceFault(source: SourceId): SimResponse | undefined {
     if (REPORT_SOURCES.has(source) && this.deps.licences['entra-id-p1'] === false) {
-      return graphError(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
+      return graphError(
+        403,
+        'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+        "Neither tenant is B2C or tenant doesn't have premium license",
+      );
     }
     // No source records the exact body Graph sends without P2 (graph-contract.md §10 q1): a plain 403.
     if (P2_SOURCES.has(source) && this.deps.licences['entra-id-p2'] === false) {
@@ -135,8 +174,11 @@ export class ApiServer {
   private sourceFault(source: SourceId, service: 'graph' | 'exchange'): SimResponse | undefined {
     const status = this.deps.tenant.status(source);
     const make = (code: number, graphCode: string, message: string): SimResponse =>
-      service === 'graph' ? graphError(code, graphCode, message) : exchangeError(code, graphCode, 'Microsoft.Exchange.Simulator.SourceException', message);
-    if (status === undefined) return make(404, 'ResourceNotFound', `The simulated tenant's snapshot has no data for ${source}.`);
+      service === 'graph'
+        ? graphError(code, graphCode, message)
+        : exchangeError(code, graphCode, 'Microsoft.Exchange.Simulator.SourceException', message);
+    if (status === undefined)
+      return make(404, 'ResourceNotFound', `The simulated tenant's snapshot has no data for ${source}.`);
     switch (status.status) {
       case 'ok':
         return undefined;
@@ -145,11 +187,22 @@ export class ApiServer {
       case 'not_permitted':
         return make(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
       case 'not_licensed':
-        return this.licenceFault(source) ?? make(403, status.licence === 'entra-id-p1' ? 'Authentication_RequestFromNonPremiumTenantOrB2CTenant' : 'Forbidden', status.reason);
+        return (
+          this.licenceFault(source) ??
+          make(
+            403,
+            status.licence === 'entra-id-p1' ? 'Authentication_RequestFromNonPremiumTenantOrB2CTenant' : 'Forbidden',
+            status.reason,
+          )
+        );
     }
   }
 
-  private admit(family: EndpointFamily, mailbox: string | undefined, resourceUnits = 1): { release: () => void } | SimResponse {
+  private admit(
+    family: EndpointFamily,
+    mailbox: string | undefined,
+    resourceUnits = 1,
+  ): { release: () => void } | SimResponse {
     const admission = this.deps.throttle.admit(family, mailbox, Date.now(), resourceUnits);
     if (admission.admitted) return admission;
     const stats = this.deps.stats.value;
@@ -157,7 +210,8 @@ export class ApiServer {
     if (this.deps.throttle.mode !== 'enforce') return { release: () => undefined };
     stats.throttled[family]++;
     const headers: Record<string, string> = { ...admission.headers };
-    if (admission.retryAfterSeconds !== undefined) headers['retry-after'] = String(Number(admission.retryAfterSeconds.toFixed(3)));
+    if (admission.retryAfterSeconds !== undefined)
+      headers['retry-after'] = String(Number(admission.retryAfterSeconds.toFixed(3)));
     const result = graphError(429, 'TooManyRequests', 'Please retry again later.', headers);
     const body = result.body as { error: { innerError: Record<string, string> } };
     body.error.innerError.code = '429';
@@ -170,7 +224,11 @@ export class ApiServer {
    * One Graph GET after authentication: permission, licence, source status, throttling,
    * latency, then the data. Shared by single requests and `$batch` items.
    */
-  private async serveGraph(route: GraphRoute | undefined, request: GraphRequest, token: IssuedToken): Promise<SimResponse> {
+  private async serveGraph(
+    route: GraphRoute | undefined,
+    request: GraphRequest,
+    token: IssuedToken,
+  ): Promise<SimResponse> {
     if (route === undefined) {
       const segment = request.path.split('/').filter((s) => s !== '')[0] ?? '';
       return graphError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`);
@@ -188,10 +246,15 @@ export class ApiServer {
       const delay = this.deps.chaos.latency(route.family);
       if (delay > 0) await sleep(delay);
       const result = await this.deps.graph.serve(route, request);
-      return units === undefined ? result : { ...result, headers: { ...result.headers, 'x-ms-resource-unit': String(units) } };
+      return units === undefined
+        ? result
+        : { ...result, headers: { ...result.headers, 'x-ms-resource-unit': String(units) } };
     } finally {
       slot.release();
-      this.deps.stats.value.peakMailboxConcurrency = Math.max(this.deps.stats.value.peakMailboxConcurrency, this.deps.throttle.peakMailboxConcurrency);
+      this.deps.stats.value.peakMailboxConcurrency = Math.max(
+        this.deps.stats.value.peakMailboxConcurrency,
+        this.deps.throttle.peakMailboxConcurrency,
+      );
     }
   }
 
@@ -200,7 +263,11 @@ export class ApiServer {
     const route = request.method === 'GET' ? this.deps.graph.route(decodeURIComponent(path)) : undefined;
     const family = route?.family ?? 'unknown';
     this.deps.stats.value.requests[family]++;
-    if (request.method !== 'GET') return this.finish(response, graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'));
+    if (request.method !== 'GET')
+      return this.finish(
+        response,
+        graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.'),
+      );
     const token = this.authenticate(request, 'graph');
     if ('status' in token) return this.finish(response, token);
     const drawn = this.drawFault(family, url, response);
@@ -219,7 +286,11 @@ export class ApiServer {
    * a 503/504 ends the request here and gives `undefined`; any other fault is returned, for the
    * response to carry.
    */
-  private drawFault(family: EndpointFamily, url: URL, response: ServerResponse): { readonly fault: FaultKind | undefined } | undefined {
+  private drawFault(
+    family: EndpointFamily,
+    url: URL,
+    response: ServerResponse,
+  ): { readonly fault: FaultKind | undefined } | undefined {
     const fault = this.deps.chaos.fault(family, `${url.pathname}${url.search}`);
     if (this.networkFault(fault, response)) return undefined;
     const statusFault = this.statusFault(fault);
@@ -303,7 +374,12 @@ export class ApiServer {
     if (items.length > MAX_BATCH_REQUESTS) return invalid(`Number of requests cannot exceed ${MAX_BATCH_REQUESTS}.`);
     const ids = new Set<string>();
     for (const item of items) {
-      if (!isJsonObject(item) || typeof item.id !== 'string' || typeof item.method !== 'string' || typeof item.url !== 'string') {
+      if (
+        !isJsonObject(item) ||
+        typeof item.id !== 'string' ||
+        typeof item.method !== 'string' ||
+        typeof item.url !== 'string'
+      ) {
         return invalid('Each batch request needs id, method and url.');
       }
       if (ids.has(item.id)) return invalid(`Batch request id '${item.id}' is not unique.`);
@@ -346,7 +422,8 @@ export class ApiServer {
       const depPromises = deps.map((d) => run(d));
       const promise = (async (): Promise<SimResponse> => {
         const depResults = await Promise.all(depPromises);
-        if (depResults.some((r) => r.status >= 400)) return graphError(424, 'FailedDependency', 'A request this one depends on failed.');
+        if (depResults.some((r) => r.status >= 400))
+          return graphError(424, 'FailedDependency', 'A request this one depends on failed.');
         await acquire();
         try {
           return await this.batchItem(item, token);
@@ -377,7 +454,8 @@ export class ApiServer {
     const route = method === 'GET' ? this.deps.graph.route(decodeURIComponent(url.pathname)) : undefined;
     const family = route?.family ?? 'unknown';
     stats.requests[family]++;
-    if (method !== 'GET') return graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
+    if (method !== 'GET')
+      return graphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
     const fault = this.deps.chaos.fault(family, relative, ['status503', 'status504']);
     const result =
       this.statusFault(fault) ??
@@ -386,19 +464,48 @@ export class ApiServer {
     return result;
   }
 
-  private async invokeCommand(request: IncomingMessage, response: ServerResponse, url: URL, tenant: string): Promise<void> {
+  private async invokeCommand(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    tenant: string,
+  ): Promise<void> {
     this.deps.stats.value.requests.exchange++;
     if (request.method !== 'POST') {
-      return this.finish(response, exchangeError(405, 'MethodNotAllowed', 'System.NotSupportedException', 'InvokeCommand takes POST.'));
+      return this.finish(
+        response,
+        exchangeError(405, 'MethodNotAllowed', 'System.NotSupportedException', 'InvokeCommand takes POST.'),
+      );
     }
     const token = this.authenticate(request, 'exchange');
     if ('status' in token) return this.finish(response, token);
     if (!token.roles.includes(EXCHANGE_PERMISSION)) {
-      return this.finish(response, exchangeError(403, 'Forbidden', 'System.UnauthorizedAccessException', `The app lacks the ${EXCHANGE_PERMISSION} permission or an Exchange role.`));
+      return this.finish(
+        response,
+        exchangeError(
+          403,
+          'Forbidden',
+          'System.UnauthorizedAccessException',
+          `The app lacks the ${EXCHANGE_PERMISSION} permission or an Exchange role.`,
+        ),
+      );
     }
-    const initialDomains = (this.deps.tenant.collection('graph.domains') ?? []).filter((d) => d.isInitial === true).map((d) => String(d.id).toLowerCase());
-    if (tenant.toLowerCase() !== this.deps.tenant.tenantId.toLowerCase() && !initialDomains.includes(tenant.toLowerCase())) {
-      return this.finish(response, exchangeError(404, 'NotFound', 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', `Tenant '${tenant}' was not found.`));
+    const initialDomains = (this.deps.tenant.collection('graph.domains') ?? [])
+      .filter((d) => d.isInitial === true)
+      .map((d) => String(d.id).toLowerCase());
+    if (
+      tenant.toLowerCase() !== this.deps.tenant.tenantId.toLowerCase() &&
+      !initialDomains.includes(tenant.toLowerCase())
+    ) {
+      return this.finish(
+        response,
+        exchangeError(
+          404,
+          'NotFound',
+          'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+          `Tenant '${tenant}' was not found.`,
+        ),
+      );
     }
     const drawn = this.drawFault('exchange', url, response);
     if (drawn === undefined) return;

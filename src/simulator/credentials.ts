@@ -57,7 +57,10 @@ async function rsaPair(): Promise<{ privateKey: string; publicKey: string }> {
  * Generates the keys of one simulator run; nothing is written to disk. `tlsNames` are DNS names
  * the TLS certificate is also valid for (the policy hosts, `mta-sts.<domain>`).
  */
-export async function generateKeys(configured: SimulatorCredentials | undefined, tlsNames: readonly string[] = []): Promise<GeneratedKeys> {
+export async function generateKeys(
+  configured: SimulatorCredentials | undefined,
+  tlsNames: readonly string[] = [],
+): Promise<GeneratedKeys> {
   const now = new Date();
   const notAfter = new Date(now.getTime() + 7 * 24 * 3600 * 1000);
   const [signing, federated, tls, clientCert] = await Promise.all([
@@ -72,7 +75,10 @@ export async function generateKeys(configured: SimulatorCredentials | undefined,
         { name: 'basicConstraints', cA: true },
         { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true },
         { name: 'extKeyUsage', serverAuth: true },
-        { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, ...tlsNames.map((value) => ({ type: 2 as const, value }))] },
+        {
+          name: 'subjectAltName',
+          altNames: [{ type: 7, ip: '127.0.0.1' }, ...tlsNames.map((value) => ({ type: 2 as const, value }))],
+        },
       ],
     }),
     generate([{ name: 'commonName', value: 'mailwarden-simulator-client' }], {

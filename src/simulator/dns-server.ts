@@ -7,7 +7,14 @@ import { assertLoopback, LOOPBACK_HOST } from './loopback.js';
 import type { StatsRecorder } from './stats.js';
 
 /** RFC 1035 §4.1.1 RCODE values. */
-const RCODES: Readonly<Record<string, number>> = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 };
+const RCODES: Readonly<Record<string, number>> = {
+  NOERROR: 0,
+  FORMERR: 1,
+  SERVFAIL: 2,
+  NXDOMAIN: 3,
+  NOTIMP: 4,
+  REFUSED: 5,
+};
 /** RFC 1035 §2.3.4: UDP messages are limited to 512 bytes unless EDNS0 (RFC 6891 §6.2.3) says more. */
 const CLASSIC_UDP_LIMIT = 512;
 
@@ -83,7 +90,20 @@ export class DnsResponder {
       flags: dnsPacket.AUTHORITATIVE_ANSWER | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED),
       questions: query.questions ?? [],
       answers: [],
-      additionals: ednsQuery ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+      additionals: ednsQuery
+        ? [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: 1232,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: [],
+            },
+          ]
+        : [],
     };
     if (question === undefined || (query.questions?.length ?? 0) !== 1) {
       reply.flags = (reply.flags ?? 0) | RCODES.FORMERR!;
@@ -93,7 +113,8 @@ export class DnsResponder {
     const recorded: DnsAnswer | undefined = this.data?.answers[questionKey(question.name, question.type)];
     // NOT_COLLECTED (never asked at capture) is served as SERVFAIL through the default below.
     if (recorded?.rcode === 'TIMEOUT') return undefined;
-    if (recorded?.rcode === 'MALFORMED') return Buffer.from([((query.id ?? 0) >> 8) & 0xff, (query.id ?? 0) & 0xff, 0x81]);
+    if (recorded?.rcode === 'MALFORMED')
+      return Buffer.from([((query.id ?? 0) >> 8) & 0xff, (query.id ?? 0) & 0xff, 0x81]);
     let rcode: number;
     if (recorded !== undefined) {
       rcode = RCODES[recorded.rcode] ?? RCODES.SERVFAIL!;
@@ -102,7 +123,8 @@ export class DnsResponder {
     reply.flags = (reply.flags ?? 0) | rcode;
     const bytes = dnsPacket.encode(reply);
     if (udpLimit !== undefined) {
-      const ednsSize = ednsQuery !== undefined && 'udpPayloadSize' in ednsQuery ? Number(ednsQuery.udpPayloadSize) : undefined;
+      const ednsSize =
+        ednsQuery !== undefined && 'udpPayloadSize' in ednsQuery ? Number(ednsQuery.udpPayloadSize) : undefined;
       const limit = Math.max(CLASSIC_UDP_LIMIT, Math.min(ednsSize ?? CLASSIC_UDP_LIMIT, udpLimit));
       if (bytes.length > limit) {
         // RFC 2181 §9: set TC and send what fits; we send no records, so the client retries over TCP.
@@ -214,4 +236,3 @@ async function listenDns(
     },
   };
 }
-

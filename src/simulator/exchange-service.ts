@@ -61,7 +61,10 @@ export function exchangeError(status: number, code: string, exception: string, t
         code,
         message: 'Error executing cmdlet',
         details: [{ code: 'Client', target: '', message: `Ex6F9304|${exception}|${text}` }],
-        innererror: { message: 'Error executing cmdlet', type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException' },
+        innererror: {
+          message: 'Error executing cmdlet',
+          type: 'Microsoft.Exchange.Admin.OData.Core.ODataServiceException',
+        },
       },
       'adminapi.warnings@odata.type': '#Collection(String)',
       '@adminapi.warnings': [],
@@ -70,7 +73,18 @@ export function exchangeError(status: number, code: string, exception: string, t
 }
 
 function identifiers(item: JsonObject): string[] {
-  return ['Identity', 'Name', 'Alias', 'DisplayName', 'UserPrincipalName', 'PrimarySmtpAddress', 'ExternalDirectoryObjectId', 'DomainName', 'Domain', 'Guid']
+  return [
+    'Identity',
+    'Name',
+    'Alias',
+    'DisplayName',
+    'UserPrincipalName',
+    'PrimarySmtpAddress',
+    'ExternalDirectoryObjectId',
+    'DomainName',
+    'Domain',
+    'Guid',
+  ]
     .map((key) => item[key])
     .filter((v): v is string => typeof v === 'string')
     .map((v) => v.toLowerCase());
@@ -100,12 +114,22 @@ export class ExchangeService {
   handle(request: ExchangeRequest): SimResponse {
     const cmdlet = ExchangeService.cmdletOf(request.body);
     if (cmdlet === undefined) {
-      return exchangeError(400, 'BadRequest', 'System.ArgumentException', 'The request body must be {"CmdletInput":{"CmdletName":…,"Parameters":{…}}}.');
+      return exchangeError(
+        400,
+        'BadRequest',
+        'System.ArgumentException',
+        'The request body must be {"CmdletInput":{"CmdletName":…,"Parameters":{…}}}.',
+      );
     }
     const key = cmdlet.name.toLowerCase();
     const source = CMDLET_SOURCES[key];
     if (source === undefined) {
-      return exchangeError(400, 'BadRequest', 'System.Management.Automation.CommandNotFoundException', `The term '${cmdlet.name}' is not recognized as a cmdlet served by the simulated tenant.`);
+      return exchangeError(
+        400,
+        'BadRequest',
+        'System.Management.Automation.CommandNotFoundException',
+        `The term '${cmdlet.name}' is not recognized as a cmdlet served by the simulated tenant.`,
+      );
     }
     let items = this.tenant.collection(source) ?? [];
     const { parameters } = cmdlet;
@@ -113,15 +137,27 @@ export class ExchangeService {
       const wanted = parameters.Mailbox.toLowerCase();
       const mailbox = (this.tenant.collection('exo.mailbox') ?? []).find((m) => identifiers(m).includes(wanted));
       if (mailbox === undefined) {
-        return exchangeError(404, 'NotFound', 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', `The operation couldn't be performed because object '${parameters.Mailbox}' couldn't be found.`);
+        return exchangeError(
+          404,
+          'NotFound',
+          'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+          `The operation couldn't be performed because object '${parameters.Mailbox}' couldn't be found.`,
+        );
       }
       const names = new Set(identifiers(mailbox));
-      items = items.filter((rule) => typeof rule.MailboxOwnerId === 'string' && names.has(rule.MailboxOwnerId.toLowerCase()));
+      items = items.filter(
+        (rule) => typeof rule.MailboxOwnerId === 'string' && names.has(rule.MailboxOwnerId.toLowerCase()),
+      );
     } else if (typeof parameters.Identity === 'string') {
       const wanted = parameters.Identity.toLowerCase();
       items = items.filter((item) => identifiers(item).includes(wanted));
       if (items.length === 0) {
-        return exchangeError(404, 'NotFound', 'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException', `The operation couldn't be performed because object '${parameters.Identity}' couldn't be found.`);
+        return exchangeError(
+          404,
+          'NotFound',
+          'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+          `The operation couldn't be performed because object '${parameters.Identity}' couldn't be found.`,
+        );
       }
     }
     if (key === 'get-inboxrule') {
@@ -146,7 +182,12 @@ export class ExchangeService {
     if (request.skiptoken !== undefined) {
       offset = Number.parseInt(Buffer.from(request.skiptoken, 'base64url').toString('utf8'), 10);
       if (!Number.isInteger(offset) || offset < 0) {
-        return exchangeError(400, 'BadRequest', 'System.ArgumentException', `Invalid $skiptoken '${request.skiptoken}'.`);
+        return exchangeError(
+          400,
+          'BadRequest',
+          'System.ArgumentException',
+          `Invalid $skiptoken '${request.skiptoken}'.`,
+        );
       }
     }
     const value = items.slice(offset, offset + pageSize);

@@ -36,6 +36,10 @@ export function graphError(
   };
 }
 
-export function jsonResponse(status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): SimResponse {
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): SimResponse {
   return { status, headers: { 'content-type': 'application/json; odata.metadata=minimal', ...headers }, body };
 }

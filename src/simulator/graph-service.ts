@@ -53,7 +53,8 @@ function encodeToken(value: readonly number[]): string {
 function decodeToken(token: string, length: number): number[] {
   try {
     const value: unknown = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === length && value.every((n) => Number.isInteger(n) && n >= 0)) return value as number[];
+    if (Array.isArray(value) && value.length === length && value.every((n) => Number.isInteger(n) && n >= 0))
+      return value as number[];
   } catch {
     // Falls through to the error below: a mangled token is the client's bug.
   }
@@ -82,7 +83,13 @@ export class GraphService {
         });
       case '/reports/authenticationMethods/userRegistrationDetails':
         return this.collectionRoute('reports', 'graph.userRegistrationDetails', ['AuditLog.Read.All'], {
-          filters: { isAdmin: ['eq'], isMfaRegistered: ['eq'], isMfaCapable: ['eq'], userType: ['eq'], userPrincipalName: ['eq'] },
+          filters: {
+            isAdmin: ['eq'],
+            isMfaRegistered: ['eq'],
+            isMfaCapable: ['eq'],
+            userType: ['eq'],
+            userPrincipalName: ['eq'],
+          },
           defaultTop: 100,
           maxTop: 999,
           context: 'reports/authenticationMethods/userRegistrationDetails',
@@ -121,21 +128,26 @@ export class GraphService {
           directory: false,
         });
       case '/roleManagement/directory/roleAssignments':
-        return this.collectionRoute('directory', 'graph.roleAssignments', ['RoleManagement.Read.Directory', 'Directory.Read.All'], {
-          filters: { roleDefinitionId: ['eq'], principalId: ['eq'], directoryScopeId: ['eq'] },
-          defaultTop: 100,
-          maxTop: 999,
-          context: 'roleManagement/directory/roleAssignments',
-          expandable: ['principal'],
-          expand: (item, expand) => {
-            const { principal, ...rest } = item;
-            if (expand !== 'principal' || !isJsonObject(principal)) return rest;
-            // `members` is our snapshot's record of a group's transitive members; Graph does not expand it.
-            const { members: _members, ...plain } = principal;
-            return { ...rest, principal: plain };
+        return this.collectionRoute(
+          'directory',
+          'graph.roleAssignments',
+          ['RoleManagement.Read.Directory', 'Directory.Read.All'],
+          {
+            filters: { roleDefinitionId: ['eq'], principalId: ['eq'], directoryScopeId: ['eq'] },
+            defaultTop: 100,
+            maxTop: 999,
+            context: 'roleManagement/directory/roleAssignments',
+            expandable: ['principal'],
+            expand: (item, expand) => {
+              const { principal, ...rest } = item;
+              if (expand !== 'principal' || !isJsonObject(principal)) return rest;
+              // `members` is our snapshot's record of a group's transitive members; Graph does not expand it.
+              const { members: _members, ...plain } = principal;
+              return { ...rest, principal: plain };
+            },
+            directory: true,
           },
-          directory: true,
-        });
+        );
       case '/domains':
         return this.collectionRoute('directory', 'graph.domains', ['Domain.Read.All', 'Directory.Read.All'], {
           filters: { isVerified: ['eq'], isDefault: ['eq'], isInitial: ['eq'], id: ['eq'] },
@@ -186,9 +198,14 @@ export class GraphService {
         serve: async (request, query) => {
           const found = this.tenant.groupMembers.get(groupId);
           if (found === undefined) {
-            return graphError(404, 'Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`);
+            return graphError(
+              404,
+              'Request_ResourceNotFound',
+              `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`,
+            );
           }
-          const items = members[2] === undefined ? found : found.filter((m) => m['@odata.type'] === '#microsoft.graph.user');
+          const items =
+            members[2] === undefined ? found : found.filter((m) => m['@odata.type'] === '#microsoft.graph.user');
           return this.page(request, query, items, {
             filters: { accountEnabled: ['eq'] },
             defaultTop: 100,
@@ -254,12 +271,19 @@ export class GraphService {
   }
 
   /** Pages an in-memory collection: `$skiptoken` carries the offset, `$top` the page size. */
-  private page(request: GraphRequest, query: ODataQuery, items: readonly JsonObject[], options: CollectionOptions): Promise<SimResponse> {
+  private page(
+    request: GraphRequest,
+    query: ODataQuery,
+    items: readonly JsonObject[],
+    options: CollectionOptions,
+  ): Promise<SimResponse> {
     let clauses: readonly FilterClause[] = [];
     let offset = 0;
     try {
       if (query.top !== undefined && query.top > options.maxTop) {
-        throw new ODataQueryError(`Invalid page size specified: '${query.top}'. Must be between 1 and ${options.maxTop} inclusive.`);
+        throw new ODataQueryError(
+          `Invalid page size specified: '${query.top}'. Must be between 1 and ${options.maxTop} inclusive.`,
+        );
       }
       if (query.expand !== undefined && !(options.expandable ?? []).includes(query.expand)) {
         throw new ODataQueryError(`Could not find a property named '${query.expand}' to expand.`);
@@ -278,7 +302,11 @@ export class GraphService {
       if (item === undefined || !matchesFilter(item, clauses)) continue;
       const expanded = options.expand ? options.expand(item, query.expand) : item;
       const selected = applySelect(expanded, query.select);
-      value.push(query.expand !== undefined && expanded.principal !== undefined ? { ...selected, principal: expanded.principal } : selected);
+      value.push(
+        query.expand !== undefined && expanded.principal !== undefined
+          ? { ...selected, principal: expanded.principal }
+          : selected,
+      );
     }
     while (index < items.length && !matchesFilter(items[index] ?? {}, clauses)) index++;
     const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/$metadata#${options.context}` };
@@ -301,7 +329,8 @@ export class GraphService {
       if (query.top !== undefined && query.top > 1000) {
         throw new ODataQueryError(`Invalid page size specified: '${query.top}'. Must be between 1 and 1000 inclusive.`);
       }
-      if (query.expand !== undefined || query.orderby !== undefined) throw new ODataQueryError('$expand and $orderby are not supported on signIns.');
+      if (query.expand !== undefined || query.orderby !== undefined)
+        throw new ODataQueryError('$expand and $orderby are not supported on signIns.');
       if (query.filter !== undefined) {
         clauses = parseFilter(query.filter, {
           createdDateTime: [...DATE_OPS],
@@ -374,8 +403,13 @@ export class GraphService {
     const line = log === undefined || index === undefined ? undefined : await log.file.line(index);
     const folders = line !== undefined && isJsonObject(line.folders) ? line.folders : {};
     const name = folders[folderId];
-    if (typeof name !== 'string') return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-    return jsonResponse(200, { '@odata.context': `${this.baseUrl}/$metadata#users('${mailbox}')/mailFolders/$entity`, id: folderId, displayName: name });
+    if (typeof name !== 'string')
+      return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+    return jsonResponse(200, {
+      '@odata.context': `${this.baseUrl}/$metadata#users('${mailbox}')/mailFolders/$entity`,
+      id: folderId,
+      displayName: name,
+    });
   }
 
   private async serveMessageRules(mailbox: string, request: GraphRequest, query: ODataQuery): Promise<SimResponse> {
@@ -383,7 +417,11 @@ export class GraphService {
     const index = log?.byUser.get(mailbox);
     if (log === undefined || index === undefined) {
       if (this.tenant.users.has(mailbox)) {
-        return graphError(404, 'MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.');
+        return graphError(
+          404,
+          'MailboxNotEnabledForRESTAPI',
+          'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+        );
       }
       return graphError(404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
     }

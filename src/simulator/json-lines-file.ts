@@ -27,7 +27,10 @@ export class JsonLinesFile {
    * Opens and scans the file; `inspect` sees every line once (to validate it and build an
    * index) and throws a ConfigurationError naming `file:line` and the JSON pointer.
    */
-  static async open(file: string, inspect: (line: JsonObject, index: number, where: string) => void): Promise<JsonLinesFile> {
+  static async open(
+    file: string,
+    inspect: (line: JsonObject, index: number, where: string) => void,
+  ): Promise<JsonLinesFile> {
     let handle: FileHandle;
     try {
       handle = await open(file, 'r');
@@ -53,7 +56,8 @@ export class JsonLinesFile {
         } catch (error: unknown) {
           throw new ConfigurationError(`${file}:${lineNumber}: invalid JSON (${errorMessage(error)})`);
         }
-        if (!isJsonObject(parsed)) throw new ConfigurationError(`${file}:${lineNumber}: /: each line must be a JSON object`);
+        if (!isJsonObject(parsed))
+          throw new ConfigurationError(`${file}:${lineNumber}: /: each line must be a JSON object`);
         inspect(parsed, starts.length, `${file}:${lineNumber}`);
         starts.push(start);
         lengths.push(bytes.length);
@@ -93,7 +97,8 @@ export class JsonLinesFile {
     if (cached !== undefined) return cached;
     const start = this.starts[index];
     const length = this.lengths[index];
-    if (start === undefined || length === undefined) throw new RangeError(`line ${index} is out of range in ${this.file}`);
+    if (start === undefined || length === undefined)
+      throw new RangeError(`line ${index} is out of range in ${this.file}`);
     const buffer = Buffer.allocUnsafe(length);
     await this.handle.read(buffer, 0, length, start);
     const value = JSON.parse(buffer.toString('utf8')) as JsonObject;

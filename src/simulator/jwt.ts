@@ -17,7 +17,12 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
     const h: unknown = JSON.parse(Buffer.from(header, 'base64url').toString('utf8'));
     const p: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (!isJsonObject(h) || !isJsonObject(p)) return undefined;
-    return { header: h, payload: p, signingInput: `${header}.${payload}`, signature: Buffer.from(signature, 'base64url') };
+    return {
+      header: h,
+      payload: p,
+      signingInput: `${header}.${payload}`,
+      signature: Buffer.from(signature, 'base64url'),
+    };
   } catch {
     return undefined;
   }
@@ -37,7 +42,10 @@ export function verifyJwtSignature(jwt: DecodedJwt, key: KeyObject): boolean {
   if (alg === 'PS256') {
     return createVerify('RSA-SHA256')
       .update(jwt.signingInput)
-      .verify({ key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }, jwt.signature);
+      .verify(
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST },
+        jwt.signature,
+      );
   }
   return false;
 }

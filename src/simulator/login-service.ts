@@ -102,7 +102,10 @@ export class LoginService {
     if (method === 'GET' && url.pathname === '/common/discovery/instance') return this.instanceDiscovery(url);
     const [tenant = '', ...rest] = segments;
     const tail = rest.join('/');
-    if (method === 'GET' && (tail === 'v2.0/.well-known/openid-configuration' || tail === '.well-known/openid-configuration')) {
+    if (
+      method === 'GET' &&
+      (tail === 'v2.0/.well-known/openid-configuration' || tail === '.well-known/openid-configuration')
+    ) {
       if (!this.knownTenant(tenant)) return oauthError(400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
       return { status: 200, headers: { 'content-type': 'application/json' }, body: this.openIdConfiguration(tenant) };
     }
@@ -110,7 +113,12 @@ export class LoginService {
       return { status: 200, headers: { 'content-type': 'application/json' }, body: this.jwks() };
     }
     if (method === 'POST' && tail === 'oauth2/v2.0/token') return this.token(tenant, form);
-    return oauthError(404, 'invalid_request', 900561, `The endpoint ${method} ${url.pathname} is not served by the simulated tenant.`);
+    return oauthError(
+      404,
+      'invalid_request',
+      900561,
+      `The endpoint ${method} ${url.pathname} is not served by the simulated tenant.`,
+    );
   }
 
   private openIdConfiguration(tenant: string): JsonObject {
@@ -161,19 +169,39 @@ export class LoginService {
 
   private token(tenant: string, form: URLSearchParams): SimResponse {
     if (!this.knownTenant(tenant)) {
-      return oauthError(400, 'invalid_request', 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`);
+      return oauthError(
+        400,
+        'invalid_request',
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`,
+      );
     }
     if (form.get('grant_type') !== 'client_credentials') {
-      return oauthError(400, 'unsupported_grant_type', 70003, 'The app requested an unsupported grant type; the simulator serves client_credentials only.');
+      return oauthError(
+        400,
+        'unsupported_grant_type',
+        70003,
+        'The app requested an unsupported grant type; the simulator serves client_credentials only.',
+      );
     }
     const clientId = form.get('client_id') ?? '';
     if (clientId !== this.options.registered.clientId) {
-      return oauthError(400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`);
+      return oauthError(
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${tenant}'.`,
+      );
     }
     const scope = form.get('scope') ?? '';
     const resources = scope.split(' ').filter((s) => s.endsWith('/.default'));
     if (resources.length !== 1) {
-      return oauthError(400, 'invalid_scope', 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+      return oauthError(
+        400,
+        'invalid_scope',
+        1002012,
+        `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+      );
     }
     const audience = (resources[0] ?? '').slice(0, -'/.default'.length);
     const failure = this.authenticateClient(clientId, form);
@@ -182,7 +210,12 @@ export class LoginService {
     const isExchange = audience === this.options.exchangeOrigin || EXCHANGE_AUDIENCES.includes(audience);
     const isGraph = audience === this.options.graphOrigin || GRAPH_AUDIENCES.includes(audience);
     if (!isExchange && !isGraph) {
-      return oauthError(400, 'invalid_resource', 500011, `The resource principal named ${audience} was not found in the tenant named ${tenant}.`);
+      return oauthError(
+        400,
+        'invalid_resource',
+        500011,
+        `The resource principal named ${audience} was not found in the tenant named ${tenant}.`,
+      );
     }
     const granted = isExchange ? [EXCHANGE_PERMISSION] : [...GRAPH_PERMISSIONS];
     const roles = granted.filter((r) => !this.options.missingPermissions.includes(r));
@@ -218,11 +251,22 @@ export class LoginService {
     const assertion = form.get('client_assertion');
     if (secret !== null) {
       if (secret !== this.options.registered.clientSecret) {
-        return oauthError(401, 'invalid_client', 7000215, 'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.');
+        return oauthError(
+          401,
+          'invalid_client',
+          7000215,
+          'Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.',
+        );
       }
       return undefined;
     }
-    if (assertion === null) return oauthError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.");
+    if (assertion === null)
+      return oauthError(
+        401,
+        'invalid_client',
+        7000218,
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+      );
     if (form.get('client_assertion_type') !== 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer') {
       return oauthError(401, 'invalid_client', 700023, 'Invalid client assertion type.');
     }
@@ -230,7 +274,8 @@ export class LoginService {
     if (jwt === undefined) return oauthError(401, 'invalid_client', 700025, 'Client assertion is not a valid JWT.');
     const now = Math.floor(Date.now() / 1000);
     const exp = jwt.payload.exp;
-    if (typeof exp !== 'number' || exp < now - 300) return oauthError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
+    if (typeof exp !== 'number' || exp < now - 300)
+      return oauthError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
     const x5t = jwt.header['x5t#S256'] ?? jwt.header.x5t;
     if (typeof x5t === 'string') return this.certificateAssertion(clientId, jwt);
     return this.federatedAssertion(jwt);
@@ -242,17 +287,32 @@ export class LoginService {
     const sha1 = jwt.header.x5t;
     const certificate = this.certificates.find((c) => c.sha256 === sha256 || c.sha1 === sha1);
     if (certificate === undefined) {
-      return oauthError(401, 'invalid_client', 700027, 'The certificate with identifier used to sign the client assertion is not registered on application.');
+      return oauthError(
+        401,
+        'invalid_client',
+        700027,
+        'The certificate with identifier used to sign the client assertion is not registered on application.',
+      );
     }
     if (!verifyJwtSignature(jwt, new X509Certificate(certificate.pem).publicKey)) {
       return oauthError(401, 'invalid_client', 700027, 'Client assertion failed signature validation.');
     }
     if (jwt.payload.iss !== clientId || jwt.payload.sub !== clientId) {
-      return oauthError(401, 'invalid_client', 700021, 'Client assertion application identifier does not match client_id parameter.');
+      return oauthError(
+        401,
+        'invalid_client',
+        700021,
+        'Client assertion application identifier does not match client_id parameter.',
+      );
     }
     const aud = String(jwt.payload.aud ?? '');
     if (!aud.startsWith(this.options.baseUrl)) {
-      return oauthError(401, 'invalid_client', 700212, `The audience claim in the client assertion does not match the token endpoint (${aud}).`);
+      return oauthError(
+        401,
+        'invalid_client',
+        700212,
+        `The audience claim in the client assertion does not match the token endpoint (${aud}).`,
+      );
     }
     return undefined;
   }
@@ -260,18 +320,32 @@ export class LoginService {
   /** Workload identity federation: a token from a trusted issuer for `api://AzureADTokenExchange`. */
   private federatedAssertion(jwt: DecodedJwt): SimResponse | undefined {
     const trusted = this.options.registered.federatedKeys.some((pem) => verifyJwtSignature(jwt, publicKeyOf(pem)));
-    if (!trusted) return oauthError(401, 'invalid_client', 700213, 'No matching federated identity record found for presented assertion.');
+    if (!trusted)
+      return oauthError(
+        401,
+        'invalid_client',
+        700213,
+        'No matching federated identity record found for presented assertion.',
+      );
     const aud = jwt.payload.aud;
     const audiences = Array.isArray(aud) ? aud : [aud];
     if (!audiences.includes(this.options.registered.federatedAudience)) {
-      return oauthError(401, 'invalid_client', 700212, `No matching federated identity record found for presented assertion audience '${String(aud)}'.`);
+      return oauthError(
+        401,
+        'invalid_client',
+        700212,
+        `No matching federated identity record found for presented assertion audience '${String(aud)}'.`,
+      );
     }
     return undefined;
   }
 }
 
 /** Checks a bearer token the simulator issued; undefined when it is missing, forged or expired. */
-export function verifyAccessToken(token: string, publicKeyPem: string): (IssuedToken & { readonly tenantId: string }) | undefined {
+export function verifyAccessToken(
+  token: string,
+  publicKeyPem: string,
+): (IssuedToken & { readonly tenantId: string }) | undefined {
   const jwt = decodeJwt(token);
   if (jwt === undefined || !verifyJwtSignature(jwt, publicKeyOf(publicKeyPem))) return undefined;
   const { aud, exp, roles, tid } = jwt.payload;

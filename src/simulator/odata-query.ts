@@ -16,7 +16,8 @@ export type FilterSupport = Readonly<Record<string, readonly FilterOperator[]>>;
 
 export class ODataQueryError extends Error {}
 
-const CLAUSE = /^([A-Za-z][A-Za-z0-9]*(?:\/[A-Za-z][A-Za-z0-9]*)*)\s+(eq|ne|ge|gt|le|lt)\s+('(?:[^']|'')*'|true|false|null|-?\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))$/;
+const CLAUSE =
+  /^([A-Za-z][A-Za-z0-9]*(?:\/[A-Za-z][A-Za-z0-9]*)*)\s+(eq|ne|ge|gt|le|lt)\s+('(?:[^']|'')*'|true|false|null|-?\d+(?:\.\d+)?|\d{4}-\d{2}-\d{2}T[0-9:.]+(?:Z|[+-]\d{2}:\d{2}))$/;
 
 /**
  * Parses the `$filter` subset the collectors send: comparisons joined by `and`, no
@@ -31,7 +32,9 @@ export function parseFilter(text: string, support: FilterSupport): readonly Filt
     const [, property = '', operator = 'eq', literal = ''] = match;
     const allowed = support[property];
     if (allowed === undefined || !allowed.includes(operator as FilterOperator)) {
-      throw new ODataQueryError(`Unsupported or invalid query filter clause specified for property '${property}' with operator '${operator}'.`);
+      throw new ODataQueryError(
+        `Unsupported or invalid query filter clause specified for property '${property}' with operator '${operator}'.`,
+      );
     }
     let value: FilterClause['value'];
     let isDateTime = false;
@@ -61,7 +64,8 @@ function splitAnd(text: string): string[] {
       i += 4;
       continue;
     }
-    if (!quoted && (char === '(' || char === ')')) throw new ODataQueryError('Invalid filter clause: parentheses and functions are not supported');
+    if (!quoted && (char === '(' || char === ')'))
+      throw new ODataQueryError('Invalid filter clause: parentheses and functions are not supported');
     current += char;
   }
   parts.push(current);
@@ -148,11 +152,18 @@ export function readQuery(params: URLSearchParams): ODataQuery {
   const topText = get('top');
   let top: number | undefined;
   if (topText !== undefined) {
-    if (!/^\d+$/.test(topText) || Number(topText) < 1) throw new ODataQueryError(`Invalid value '${topText}' for $top query option.`);
+    if (!/^\d+$/.test(topText) || Number(topText) < 1)
+      throw new ODataQueryError(`Invalid value '${topText}' for $top query option.`);
     top = Number(topText);
   }
   const selectText = get('select');
-  const select = selectText === undefined ? undefined : selectText.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const select =
+    selectText === undefined
+      ? undefined
+      : selectText
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
   return {
     top,
     select,

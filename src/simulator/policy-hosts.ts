@@ -37,7 +37,11 @@ export function policyHosts(dns: DnsData | undefined): string[] {
 export function withPolicyHostAddresses(dns: DnsData | undefined, hosts: readonly string[]): DnsData | undefined {
   if (hosts.length === 0) return dns;
   const answers: Record<string, DnsAnswer> = { ...dns?.answers };
-  for (const host of hosts) answers[questionKey(host, 'A')] = { rcode: 'NOERROR', records: [{ name: host, type: 'A', ttl: 300, data: LOOPBACK_HOST }] };
+  for (const host of hosts)
+    answers[questionKey(host, 'A')] = {
+      rcode: 'NOERROR',
+      records: [{ name: host, type: 'A', ttl: 300, data: LOOPBACK_HOST }],
+    };
   return { ...dns, answers };
 }
 
@@ -45,7 +49,11 @@ export function withPolicyHostAddresses(dns: DnsData | undefined, hosts: readonl
  * Serves one request to a policy host: the recorded answer for `https://{Host}{path}`, 404 for a
  * URL never recorded. Redirect statuses are sent as recorded, with no Location to follow.
  */
-export function servePolicyHost(recorded: Readonly<Record<string, HttpsFetch>>, request: IncomingMessage, response: ServerResponse): void {
+export function servePolicyHost(
+  recorded: Readonly<Record<string, HttpsFetch>>,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
   const host = normaliseName((request.headers.host ?? '').replace(/:\d+$/, ''));
   const url = `https://${host}${request.url ?? '/'}`;
   const fetched = request.method === 'GET' && Object.hasOwn(recorded, url) ? recorded[url] : undefined;

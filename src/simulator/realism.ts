@@ -89,7 +89,8 @@ function fail(file: string, pointer: string, message: string): never {
 }
 
 function checkNumber(file: string, pointer: string, value: unknown, min = 0): void {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) fail(file, pointer, `must be a number >= ${min}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min)
+    fail(file, pointer, `must be a number >= ${min}`);
 }
 
 function checkLatency(file: string, pointer: string, value: unknown): void {
@@ -111,7 +112,17 @@ function checkLatency(file: string, pointer: string, value: unknown): void {
   }
 }
 
-const TOP_KEYS = new Set(['seed', 'latency', 'latencyByFamily', 'throttling', 'missingPermissions', 'licences', 'faults', 'exchangeDefaultResultSize', 'stallMs']);
+const TOP_KEYS = new Set([
+  'seed',
+  'latency',
+  'latencyByFamily',
+  'throttling',
+  'missingPermissions',
+  'licences',
+  'faults',
+  'exchangeDefaultResultSize',
+  'stallMs',
+]);
 
 /** Validates a realism config read from JSON (`--realism FILE`); errors name the JSON pointer. */
 export function parseRealism(value: unknown, file: string): RealismConfig {
@@ -122,13 +133,15 @@ export function parseRealism(value: unknown, file: string): RealismConfig {
   if (value.latencyByFamily !== undefined) {
     if (!isJsonObject(value.latencyByFamily)) fail(file, '/latencyByFamily', 'must be an object');
     for (const [family, latency] of Object.entries(value.latencyByFamily)) {
-      if (!(ENDPOINT_FAMILIES as readonly string[]).includes(family)) fail(file, `/latencyByFamily/${family}`, 'unknown endpoint family');
+      if (!(ENDPOINT_FAMILIES as readonly string[]).includes(family))
+        fail(file, `/latencyByFamily/${family}`, 'unknown endpoint family');
       checkLatency(file, `/latencyByFamily/${family}`, latency);
     }
   }
   if (value.throttling !== undefined) {
     const t = value.throttling;
-    if (!isJsonObject(t) || !['enforce', 'observe', 'off'].includes(String(t.mode))) fail(file, '/throttling/mode', 'must be enforce, observe or off');
+    if (!isJsonObject(t) || !['enforce', 'observe', 'off'].includes(String(t.mode)))
+      fail(file, '/throttling/mode', 'must be enforce, observe or off');
     for (const key of ['reports', 'identityProtection', 'global', 'outlook'] as const) {
       const limit = t[key];
       if (limit === undefined) continue;
@@ -143,13 +156,17 @@ export function parseRealism(value: unknown, file: string): RealismConfig {
       checkNumber(file, '/throttling/directory/windowMs', t.directory.windowMs, 1);
     }
   }
-  if (value.missingPermissions !== undefined && (!Array.isArray(value.missingPermissions) || !value.missingPermissions.every((p) => typeof p === 'string'))) {
+  if (
+    value.missingPermissions !== undefined &&
+    (!Array.isArray(value.missingPermissions) || !value.missingPermissions.every((p) => typeof p === 'string'))
+  ) {
     fail(file, '/missingPermissions', 'must be an array of permission names');
   }
   if (value.licences !== undefined) {
     if (!isJsonObject(value.licences)) fail(file, '/licences', 'must be an object');
     for (const [licence, present] of Object.entries(value.licences)) {
-      if (licence !== 'entra-id-p1' && licence !== 'entra-id-p2') fail(file, `/licences/${licence}`, 'must be entra-id-p1 or entra-id-p2');
+      if (licence !== 'entra-id-p1' && licence !== 'entra-id-p2')
+        fail(file, `/licences/${licence}`, 'must be entra-id-p1 or entra-id-p2');
       if (typeof present !== 'boolean') fail(file, `/licences/${licence}`, 'must be true or false');
     }
   }
@@ -158,15 +175,19 @@ export function parseRealism(value: unknown, file: string): RealismConfig {
     value.faults.forEach((rule, index) => {
       const pointer = `/faults/${index}`;
       if (!isJsonObject(rule)) fail(file, pointer, 'must be an object');
-      if (!(FAULT_KINDS as readonly string[]).includes(String(rule.kind))) fail(file, `${pointer}/kind`, `must be one of ${FAULT_KINDS.join(', ')}`);
-      if (rule.rate !== undefined && (typeof rule.rate !== 'number' || rule.rate < 0 || rule.rate > 1)) fail(file, `${pointer}/rate`, 'must be between 0 and 1');
+      if (!(FAULT_KINDS as readonly string[]).includes(String(rule.kind)))
+        fail(file, `${pointer}/kind`, `must be one of ${FAULT_KINDS.join(', ')}`);
+      if (rule.rate !== undefined && (typeof rule.rate !== 'number' || rule.rate < 0 || rule.rate > 1))
+        fail(file, `${pointer}/rate`, 'must be between 0 and 1');
       if (rule.path !== undefined && typeof rule.path !== 'string') fail(file, `${pointer}/path`, 'must be a string');
-      if (rule.family !== undefined && !(ENDPOINT_FAMILIES as readonly string[]).includes(String(rule.family))) fail(file, `${pointer}/family`, 'unknown endpoint family');
+      if (rule.family !== undefined && !(ENDPOINT_FAMILIES as readonly string[]).includes(String(rule.family)))
+        fail(file, `${pointer}/family`, 'unknown endpoint family');
       if (rule.after !== undefined) checkNumber(file, `${pointer}/after`, rule.after);
       if (rule.limit !== undefined) checkNumber(file, `${pointer}/limit`, rule.limit);
     });
   }
-  if (value.exchangeDefaultResultSize !== undefined) checkNumber(file, '/exchangeDefaultResultSize', value.exchangeDefaultResultSize, 1);
+  if (value.exchangeDefaultResultSize !== undefined)
+    checkNumber(file, '/exchangeDefaultResultSize', value.exchangeDefaultResultSize, 1);
   if (value.stallMs !== undefined) checkNumber(file, '/stallMs', value.stallMs);
   return value as unknown as RealismConfig;
 }

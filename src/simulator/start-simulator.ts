@@ -45,7 +45,11 @@ export interface RunningSimulator {
    * RFC 8461 §3.3) with the folder's recorded answers. The simulator's DNS answers A 127.0.0.1
    * for those hosts; connect to this port and trust `caCertificatePem`.
    */
-  readonly policyHttps: { readonly host: typeof LOOPBACK_HOST; readonly port: number; readonly hosts: readonly string[] };
+  readonly policyHttps: {
+    readonly host: typeof LOOPBACK_HOST;
+    readonly port: number;
+    readonly hosts: readonly string[];
+  };
   /** The self-signed certificate of the login server and the policy hosts, generated at start; trust it explicitly. */
   readonly caCertificatePem: string;
   readonly tenantId: string;
@@ -116,7 +120,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         stats.value.requests.login++;
         const url = new URL(request.url ?? '/', 'https://127.0.0.1');
         const text = request.method === 'POST' ? ((await readBody(request, 64 * 1024)) ?? '') : '';
-        const result: SimResponse = login?.handle(request.method ?? 'GET', url, new URLSearchParams(text)) ?? { status: 503, headers: {}, body: {} };
+        const result: SimResponse = login?.handle(request.method ?? 'GET', url, new URLSearchParams(text)) ?? {
+          status: 503,
+          headers: {},
+          body: {},
+        };
         if (url.pathname.endsWith('/oauth2/v2.0/token')) {
           if (result.status === 200) stats.value.tokens.issued++;
           else stats.value.tokens.refused++;

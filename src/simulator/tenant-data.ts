@@ -81,7 +81,8 @@ function checkRequired(dir: string, id: SourceId, items: readonly JsonObject[]):
 }
 
 function checkDns(file: string, value: unknown): DnsData {
-  if (!isJsonObject(value) || !isJsonObject(value.answers)) throw shapeError(file, '/answers', 'must be an object keyed "name/TYPE"');
+  if (!isJsonObject(value) || !isJsonObject(value.answers))
+    throw shapeError(file, '/answers', 'must be an object keyed "name/TYPE"');
   for (const [question, answer] of Object.entries(value.answers)) {
     const pointer = `/answers/${question.replaceAll('~', '~0').replaceAll('/', '~1')}`;
     if (!/^[^/A-Z]*\/[A-Z0-9]+$/.test(question) || question.includes('./')) {
@@ -91,7 +92,12 @@ function checkDns(file: string, value: unknown): DnsData {
       throw shapeError(file, pointer, 'must be {"rcode": string, "records": [...]}');
     }
     answer.records.forEach((record, index) => {
-      if (!isJsonObject(record) || typeof record.name !== 'string' || typeof record.type !== 'string' || record.data === undefined) {
+      if (
+        !isJsonObject(record) ||
+        typeof record.name !== 'string' ||
+        typeof record.type !== 'string' ||
+        record.data === undefined
+      ) {
         throw shapeError(file, `${pointer}/records/${index}`, 'must be {"name", "type", "ttl", "data"}');
       }
     });
@@ -102,8 +108,15 @@ function checkDns(file: string, value: unknown): DnsData {
     for (const [url, fetched] of Object.entries(value.https)) {
       const pointer = `/https/${url.replaceAll('~', '~0').replaceAll('/', '~1')}`;
       if (!url.startsWith('https://')) throw shapeError(file, pointer, 'the key must be an https URL');
-      const optionalText = (key: string): boolean => !isJsonObject(fetched) || fetched[key] === undefined || typeof fetched[key] === 'string';
-      if (!isJsonObject(fetched) || typeof fetched.status !== 'number' || !optionalText('contentType') || !optionalText('body') || !optionalText('error')) {
+      const optionalText = (key: string): boolean =>
+        !isJsonObject(fetched) || fetched[key] === undefined || typeof fetched[key] === 'string';
+      if (
+        !isJsonObject(fetched) ||
+        typeof fetched.status !== 'number' ||
+        !optionalText('contentType') ||
+        !optionalText('body') ||
+        !optionalText('error')
+      ) {
         throw shapeError(file, pointer, 'must be {"status": number, "contentType"?, "body"?, "error"?}');
       }
     }
@@ -119,7 +132,8 @@ async function openSignIns(dir: string): Promise<SignInLog> {
     let newest = -Infinity;
     let oldest = Infinity;
     line.value.forEach((item, i) => {
-      const time = isJsonObject(item) && typeof item.createdDateTime === 'string' ? Date.parse(item.createdDateTime) : Number.NaN;
+      const time =
+        isJsonObject(item) && typeof item.createdDateTime === 'string' ? Date.parse(item.createdDateTime) : Number.NaN;
       if (!isJsonObject(item) || typeof item.id !== 'string' || Number.isNaN(time)) {
         throw new ConfigurationError(`${where}: /value/${i}: a sign-in needs an id and an ISO 8601 createdDateTime`);
       }
@@ -136,7 +150,8 @@ async function openMessageRules(dir: string): Promise<MessageRuleLog> {
   const byUser = new Map<string, number>();
   const file = await JsonLinesFile.open(path.join(dir, SOURCE_FILES['graph.messageRules']), (line, index, where) => {
     if (typeof line.userId !== 'string') throw new ConfigurationError(`${where}: /userId: must be a string`);
-    if (typeof line.status !== 'number') throw new ConfigurationError(`${where}: /status: must be an HTTP status number`);
+    if (typeof line.status !== 'number')
+      throw new ConfigurationError(`${where}: /status: must be an HTTP status number`);
     if (!isJsonObject(line.body)) throw new ConfigurationError(`${where}: /body: must be an object`);
     byUser.set(line.userId.toLowerCase(), index);
     if (typeof line.userPrincipalName === 'string') byUser.set(line.userPrincipalName.toLowerCase(), index);

@@ -54,7 +54,8 @@ class CostWindow {
 
   /** Spends `cost` if the window has room; else returns ms until enough has expired. */
   take(now: number, cost: number): number {
-    while (this.spent.length > 0 && (this.spent[0]?.at ?? 0) <= now - this.windowMs) this.total -= this.spent.shift()?.cost ?? 0;
+    while (this.spent.length > 0 && (this.spent[0]?.at ?? 0) <= now - this.windowMs)
+      this.total -= this.spent.shift()?.cost ?? 0;
     if (this.total + cost <= this.limit) {
       this.spent.push({ at: now, cost });
       this.total += cost;
@@ -101,7 +102,9 @@ export class Throttle {
     private readonly config: ThrottlingConfig,
     tenantUsers = 0,
   ) {
-    this.directory = config.directory ? new CostWindow(config.directory.limit ?? directoryBudget(tenantUsers), config.directory.windowMs) : undefined;
+    this.directory = config.directory
+      ? new CostWindow(config.directory.limit ?? directoryBudget(tenantUsers), config.directory.windowMs)
+      : undefined;
     this.reports = config.reports ? new SlidingWindow(config.reports.limit, config.reports.windowMs) : undefined;
     this.identityProtection = config.identityProtection
       ? new SlidingWindow(config.identityProtection.limit, config.identityProtection.windowMs)
@@ -116,7 +119,12 @@ export class Throttle {
   admit(family: EndpointFamily, mailbox: string | undefined, now = Date.now(), resourceUnits = 1): Admission {
     if (this.config.mode === 'off') return { admitted: true, release: NOTHING };
     const globalWait = this.global?.take(now) ?? 0;
-    if (globalWait > 0) return { admitted: false, retryAfterSeconds: Math.max(globalWait / 1000, 0.001), message: 'Application is over its global request limit.' };
+    if (globalWait > 0)
+      return {
+        admitted: false,
+        retryAfterSeconds: Math.max(globalWait / 1000, 0.001),
+        message: 'Application is over its global request limit.',
+      };
     if (family === 'directory' && this.directory) {
       const wait = this.directory.take(now, resourceUnits);
       if (wait > 0) {
@@ -124,18 +132,31 @@ export class Throttle {
           admitted: false,
           retryAfterSeconds: Math.max(wait / 1000, 0.001),
           message: 'Application is over its resource unit limit.',
-          headers: { 'x-ms-throttle-scope': 'Tenant_Application/ReadWrite', 'x-ms-throttle-information': 'ResourceUnitLimitExceeded' },
+          headers: {
+            'x-ms-throttle-scope': 'Tenant_Application/ReadWrite',
+            'x-ms-throttle-information': 'ResourceUnitLimitExceeded',
+          },
         };
       }
     }
     if (family === 'reports' && this.reports) {
       const wait = this.reports.take(now);
-      if (wait > 0) return { admitted: false, retryAfterSeconds: Math.max(wait / 1000, 0.001), message: 'Too many requests to identity and access reports.' };
+      if (wait > 0)
+        return {
+          admitted: false,
+          retryAfterSeconds: Math.max(wait / 1000, 0.001),
+          message: 'Too many requests to identity and access reports.',
+        };
     }
     if ((family === 'identityProtection' || family === 'conditionalAccess') && this.identityProtection) {
       // The documented limit is shared by Identity Protection and Conditional Access, with no Retry-After.
       const wait = this.identityProtection.take(now);
-      if (wait > 0) return { admitted: false, retryAfterSeconds: undefined, message: 'Too many requests to Identity Protection or Conditional Access.' };
+      if (wait > 0)
+        return {
+          admitted: false,
+          retryAfterSeconds: undefined,
+          message: 'Too many requests to Identity Protection or Conditional Access.',
+        };
     }
     if (family === 'outlook' && mailbox !== undefined && this.config.outlook) {
       const { concurrency, limit, windowMs } = this.config.outlook;
@@ -149,7 +170,12 @@ export class Throttle {
         this.mailboxWindows.set(mailbox, window);
       }
       const wait = window.take(now);
-      if (wait > 0) return { admitted: false, retryAfterSeconds: Math.ceil(wait / 1000), message: 'Application is over its mailbox request limit.' };
+      if (wait > 0)
+        return {
+          admitted: false,
+          retryAfterSeconds: Math.ceil(wait / 1000),
+          message: 'Application is over its mailbox request limit.',
+        };
       this.inFlight.set(mailbox, current + 1);
       this.peakMailboxConcurrency = Math.max(this.peakMailboxConcurrency, current + 1);
       let released = false;

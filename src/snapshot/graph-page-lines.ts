@@ -60,7 +60,8 @@ function objectEnd(bytes: Buffer, start: number, end: number): number {
  */
 function fastRecords(bytes: Buffer, start: number, end: number): JsonObject[] | undefined {
   while (end > start && isSpace(bytes[end - 1] ?? 0)) end--;
-  if (end - start < PREFIX.length + 2 || bytes.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) !== 0) return undefined;
+  if (end - start < PREFIX.length + 2 || bytes.compare(PREFIX, 0, PREFIX.length, start, start + PREFIX.length) !== 0)
+    return undefined;
   if (bytes[end - 1] !== CLOSE_BRACE || bytes[end - 2] !== CLOSE_BRACKET) return undefined;
   const last = end - 2;
   const records: JsonObject[] = [];
@@ -98,7 +99,10 @@ function slowRecords(text: string, where: string): readonly unknown[] {
 }
 
 /** Reads the file in chunks into one buffer and yields each line's bytes as `[start, end)`. */
-async function* lineRanges(file: string, bufferBytes: number): AsyncGenerator<{ bytes: Buffer; start: number; end: number }> {
+async function* lineRanges(
+  file: string,
+  bufferBytes: number,
+): AsyncGenerator<{ bytes: Buffer; start: number; end: number }> {
   const handle = await open(file, 'r');
   try {
     let bytes = Buffer.allocUnsafe(bufferBytes);

@@ -186,7 +186,10 @@ export interface MailboxMessageRules {
   readonly userId: string;
   readonly userPrincipalName: string;
   readonly status: number;
-  readonly body: { readonly value?: readonly MessageRule[]; readonly error?: { readonly code: string; readonly message?: string } };
+  readonly body: {
+    readonly value?: readonly MessageRule[];
+    readonly error?: { readonly code: string; readonly message?: string };
+  };
   /**
    * Display names of the folders the rules move or copy to, by folder ID: Graph gives only the
    * ID in `moveToFolder`, and hiding mail in "RSS Feeds" is judged by the folder's name.

@@ -103,12 +103,14 @@ export async function readSnapshotFolder(dir: string): Promise<Snapshot> {
       loaded.set(
         id,
         // Sign-in pages are large and many: read record by record (see graph-page-lines.ts).
-        id === 'graph.signIns' ? graphPageLines(file) : jsonLinesStream(file, (line, where) => {
-          if (typeof line.userId !== 'string' || typeof line.status !== 'number' || !isJsonObject(line.body)) {
-            throw new ConfigurationError(`${where}: each line must have userId, status and body`);
-          }
-          return [line];
-        }),
+        id === 'graph.signIns'
+          ? graphPageLines(file)
+          : jsonLinesStream(file, (line, where) => {
+              if (typeof line.userId !== 'string' || typeof line.status !== 'number' || !isJsonObject(line.body)) {
+                throw new ConfigurationError(`${where}: each line must have userId, status and body`);
+              }
+              return [line];
+            }),
       );
       continue;
     }

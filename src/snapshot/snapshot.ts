@@ -73,10 +73,7 @@ export interface Snapshot {
  * An in-memory snapshot, for collectors and tests. It reads `data` in place, so two snapshots
  * over one store (an early one and the final one) see the same data and the same releases.
  */
-export function memorySnapshot(
-  manifest: Manifest,
-  data: Partial<{ [K in SourceId]: SourceDataMap[K] }>,
-): Snapshot {
+export function memorySnapshot(manifest: Manifest, data: Partial<{ [K in SourceId]: SourceDataMap[K] }>): Snapshot {
   const released = new Set<SourceId>();
   return {
     manifest,

@@ -20,7 +20,10 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
     licence: 'entra-id-p1',
     endpoint: 'GET /reports/authenticationMethods/userRegistrationDetails',
   },
-  'graph.conditionalAccessPolicies': { permission: 'Policy.Read.All', endpoint: 'GET /identity/conditionalAccess/policies' },
+  'graph.conditionalAccessPolicies': {
+    permission: 'Policy.Read.All',
+    endpoint: 'GET /identity/conditionalAccess/policies',
+  },
   'graph.securityDefaults': {
     permission: 'Policy.Read.All',
     endpoint: 'GET /policies/identitySecurityDefaultsEnforcementPolicy',

@@ -19,7 +19,9 @@ async function writeJsonLines(file: string, stream: PageStream<unknown>, perItem
   let count = 0;
   try {
     for await (const page of stream.pages()) {
-      const text = perItem ? page.map((item) => `${JSON.stringify(item)}\n`).join('') : `${JSON.stringify({ value: page })}\n`;
+      const text = perItem
+        ? page.map((item) => `${JSON.stringify(item)}\n`).join('')
+        : `${JSON.stringify({ value: page })}\n`;
       count += page.length;
       if (!out.write(text)) await once(out, 'drain');
     }

@@ -17,7 +17,10 @@ const KEY2048 =
 function goldenZone(): MemoryZone {
   return {
     'spf.protection.outlook.com': { TXT: [['v=spf1 ip4:40.92.0.0/15 ip4:40.107.0.0/16 -all']] },
-    'good.example': { TXT: [['v=spf1 include:spf.protection.outlook.com -all']], MX: [{ preference: 0, exchange: 'good-example.mail.protection.outlook.com' }] },
+    'good.example': {
+      TXT: [['v=spf1 include:spf.protection.outlook.com -all']],
+      MX: [{ preference: 0, exchange: 'good-example.mail.protection.outlook.com' }],
+    },
     '_dmarc.good.example': { TXT: [['v=DMARC1; p=reject; rua=mailto:dmarc@good.example']] },
     'selector1._domainkey.good.example': { CNAME: ['selector1-good-example._domainkey.contoso.onmicrosoft.com'] },
     'selector1-good-example._domainkey.contoso.onmicrosoft.com': { TXT: [[`v=DKIM1; k=rsa; p=${KEY2048}`]] },
@@ -32,7 +35,11 @@ function goldenZone(): MemoryZone {
 const GOOD_POLICY = 'version: STSv1\nmode: enforce\nmx: good-example.mail.protection.outlook.com\nmax_age: 604800\n';
 
 function policyText(parked: string[] = ['parked.example']): string {
-  const on = (extra: Record<string, unknown> = {}) => ({ enabled: true, description: 'enabled for this test of the email-auth checks', ...extra });
+  const on = (extra: Record<string, unknown> = {}) => ({
+    enabled: true,
+    description: 'enabled for this test of the email-auth checks',
+    ...extra,
+  });
   return JSON.stringify({
     id: 'test',
     title: 'test',
@@ -61,7 +68,13 @@ async function audit(
   options: { resolver?: DnsResolver; https?: Record<string, HttpsFetch>; parked?: string[] } = {},
 ): Promise<Result[]> {
   const { policy } = parsePolicy(policyText(options.parked), 'test.json', NOW);
-  const https = options.https ?? { 'https://mta-sts.good.example/.well-known/mta-sts.txt': { status: 200, contentType: 'text/plain', body: GOOD_POLICY } };
+  const https = options.https ?? {
+    'https://mta-sts.good.example/.well-known/mta-sts.txt': {
+      status: 200,
+      contentType: 'text/plain',
+      body: GOOD_POLICY,
+    },
+  };
   const collector = liveCollector({
     mode: 'dns-only',
     tenantId: null,
@@ -91,7 +104,10 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
     expect(status(results, 'domains.parked', 'parked.example')).toBe('pass');
     expect(status(results, 'spf.authorizes-m365', 'parked.example')).toBeUndefined();
     const spf = results.find((r) => r.control === 'spf.record' && r.target === 'good.example');
-    expect(spf?.evidence).toMatchObject({ lookups: 1, tree: { domain: 'good.example', children: [{ domain: 'spf.protection.outlook.com', via: 'include' }] } });
+    expect(spf?.evidence).toMatchObject({
+      lookups: 1,
+      tree: { domain: 'good.example', children: [{ domain: 'spf.protection.outlook.com', via: 'include' }] },
+    });
   });
 
   it.each([
@@ -107,7 +123,9 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
   it('spf.record fails past the 10-lookup limit and shows the include tree', async () => {
     const zone = goldenZone();
     const chain = Array.from({ length: 11 }, (_, i) => `i${i}.example`);
-    zone['good.example'] = { TXT: [[`v=spf1 include:spf.protection.outlook.com ${chain.map((c) => `include:${c}`).join(' ')} -all`]] };
+    zone['good.example'] = {
+      TXT: [[`v=spf1 include:spf.protection.outlook.com ${chain.map((c) => `include:${c}`).join(' ')} -all`]],
+    };
     for (const c of chain) zone[c] = { TXT: [['v=spf1 ip4:198.51.100.1 ?all']] };
     const results = await audit(zone, ['good.example']);
     const spf = results.find((r) => r.control === 'spf.record');
@@ -121,7 +139,12 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
     const results = await audit(zone, ['good.example']);
     const policy = results.find((r) => r.control === 'dmarc.policy');
     expect(policy?.status).toBe('fail');
-    expect(policy?.evidence.problems).toEqual(['sp=none', 'np=none (inherited from sp)', 'pct=50', 't=y (testing mode)']);
+    expect(policy?.evidence.problems).toEqual([
+      'sp=none',
+      'np=none (inherited from sp)',
+      'pct=50',
+      't=y (testing mode)',
+    ]);
     expect(status(results, 'dmarc.reporting', 'good.example')).toBe('fail');
     zone['good.example._report._dmarc.reports.example'] = { TXT: [['v=DMARC1']] };
     zone['_dmarc.good.example'] = { TXT: [['v=DMARC1; p=quarantine; rua=mailto:d@reports.example']] };
@@ -135,7 +158,9 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
     zone['mail.good.example'] = { TXT: [['v=spf1 include:spf.protection.outlook.com -all']] };
     const results = await audit(zone, ['mail.good.example']);
     expect(status(results, 'dmarc.record', 'mail.good.example')).toBe('pass');
-    expect(results.find((r) => r.control === 'dmarc.record' && r.target === 'mail.good.example')?.evidence.policyDomain).toBe('good.example');
+    expect(
+      results.find((r) => r.control === 'dmarc.record' && r.target === 'mail.good.example')?.evidence.policyDomain,
+    ).toBe('good.example');
   });
 
   it('dkim.keys fails on a revoked or 1024-bit key', async () => {
@@ -149,7 +174,10 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
 
   it('the onmicrosoft.com domain gets only DMARC and DKIM checks', async () => {
     const results = await audit(goldenZone(), ['good.example', 'contoso.onmicrosoft.com']);
-    const controls = results.filter((r) => r.target === 'contoso.onmicrosoft.com').map((r) => r.control).sort();
+    const controls = results
+      .filter((r) => r.target === 'contoso.onmicrosoft.com')
+      .map((r) => r.control)
+      .sort();
     expect(controls).toEqual(['dkim.keys', 'dmarc.policy', 'dmarc.record', 'dmarc.reporting']);
   });
 
@@ -165,26 +193,42 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
 
   it('mta-sts.policy fails in testing mode and is error when the policy cannot be fetched', async () => {
     const testing = await audit(goldenZone(), ['good.example'], {
-      https: { 'https://mta-sts.good.example/.well-known/mta-sts.txt': { status: 200, contentType: 'text/plain', body: GOOD_POLICY.replace('enforce', 'testing') } },
+      https: {
+        'https://mta-sts.good.example/.well-known/mta-sts.txt': {
+          status: 200,
+          contentType: 'text/plain',
+          body: GOOD_POLICY.replace('enforce', 'testing'),
+        },
+      },
     });
     expect(status(testing, 'mta-sts.policy', 'good.example')).toBe('fail');
     const unreachable = await audit(goldenZone(), ['good.example'], { https: {} });
     expect(status(unreachable, 'mta-sts.policy', 'good.example')).toBe('error');
   });
 
-  it.each(['TIMEOUT', 'SERVFAIL', 'REFUSED', 'MALFORMED'] as const)('a %s answer is error for that domain with the failing query, never pass or fail', async (rcode) => {
-    const zone = goldenZone();
-    zone['_dmarc.good.example'] = { TXT: rcode };
-    zone['good.example'] = { ...zone['good.example'], TXT: rcode };
-    const results = await audit(zone, ['good.example']);
-    for (const control of ['spf.record', 'spf.qualifier', 'spf.authorizes-m365', 'dmarc.record', 'dmarc.policy', 'dmarc.reporting']) {
-      const r = results.find((x) => x.control === control && x.target === 'good.example');
-      expect(r?.status, control).toBe('error');
-      expect(r?.evidence.failedQuery, control).toMatchObject({ rcode });
-    }
-    // The parked domain is unaffected.
-    expect(status(results, 'domains.parked', 'parked.example')).toBe('pass');
-  });
+  it.each(['TIMEOUT', 'SERVFAIL', 'REFUSED', 'MALFORMED'] as const)(
+    'a %s answer is error for that domain with the failing query, never pass or fail',
+    async (rcode) => {
+      const zone = goldenZone();
+      zone['_dmarc.good.example'] = { TXT: rcode };
+      zone['good.example'] = { ...zone['good.example'], TXT: rcode };
+      const results = await audit(zone, ['good.example']);
+      for (const control of [
+        'spf.record',
+        'spf.qualifier',
+        'spf.authorizes-m365',
+        'dmarc.record',
+        'dmarc.policy',
+        'dmarc.reporting',
+      ]) {
+        const r = results.find((x) => x.control === control && x.target === 'good.example');
+        expect(r?.status, control).toBe('error');
+        expect(r?.evidence.failedQuery, control).toMatchObject({ rcode });
+      }
+      // The parked domain is unaffected.
+      expect(status(results, 'domains.parked', 'parked.example')).toBe('pass');
+    },
+  );
 
   it('NXDOMAIN is data: a domain that does not exist fails, it is not an error', async () => {
     const results = await audit(goldenZone(), ['missing.example']);

@@ -35,7 +35,16 @@ export function recipient(address: string, name = address): { emailAddress: { na
 }
 
 export function rule(id: string, actions: Record<string, unknown>, extra: Partial<MessageRule> = {}): MessageRule {
-  return { id, displayName: `rule ${id}`, sequence: 1, isEnabled: true, hasError: false, conditions: {}, actions, ...extra };
+  return {
+    id,
+    displayName: `rule ${id}`,
+    sequence: 1,
+    isEnabled: true,
+    hasError: false,
+    conditions: {},
+    actions,
+    ...extra,
+  };
 }
 
 function mailbox(user: string, id: string, rules: MessageRule[]): MailboxMessageRules {
@@ -53,14 +62,36 @@ export function goldenTenant(): ForwardingTenant {
         rule('r1', { forwardTo: [recipient(`megan@${DOMAIN}`)], stopProcessingRules: true }),
         rule('r2', { delete: true }, { conditions: { subjectContains: ['enter to win'] } }),
       ]),
-      mailbox('megan', 'u2', [rule('r3', { moveToFolder: 'f-news', markAsRead: false }, { conditions: { senderContains: ['newsletter'] } })]),
+      mailbox('megan', 'u2', [
+        rule('r3', { moveToFolder: 'f-news', markAsRead: false }, { conditions: { senderContains: ['newsletter'] } }),
+      ]),
       mailbox('alex', 'u3', []),
     ],
     mailbox: [
-      { Identity: 'Adele', UserPrincipalName: `adele@${DOMAIN}`, PrimarySmtpAddress: `adele@${DOMAIN}`, ForwardingSmtpAddress: null, ForwardingAddress: null },
-      { Identity: 'Megan', Name: 'Megan', UserPrincipalName: `megan@${DOMAIN}`, PrimarySmtpAddress: `megan@${DOMAIN}`, ForwardingSmtpAddress: null, ForwardingAddress: null },
+      {
+        Identity: 'Adele',
+        UserPrincipalName: `adele@${DOMAIN}`,
+        PrimarySmtpAddress: `adele@${DOMAIN}`,
+        ForwardingSmtpAddress: null,
+        ForwardingAddress: null,
+      },
+      {
+        Identity: 'Megan',
+        Name: 'Megan',
+        UserPrincipalName: `megan@${DOMAIN}`,
+        PrimarySmtpAddress: `megan@${DOMAIN}`,
+        ForwardingSmtpAddress: null,
+        ForwardingAddress: null,
+      },
     ],
-    recipient: [{ Identity: 'Accountant', Name: 'Accountant', RecipientTypeDetails: 'MailContact', ExternalEmailAddress: 'SMTP:books@accountant.test' }],
+    recipient: [
+      {
+        Identity: 'Accountant',
+        Name: 'Accountant',
+        RecipientTypeDetails: 'MailContact',
+        ExternalEmailAddress: 'SMTP:books@accountant.test',
+      },
+    ],
     outboundPolicy: [{ Identity: 'Default', Name: 'Default', IsDefault: true, AutoForwardingMode: 'Automatic' }],
     outboundRule: [],
     remoteDomain: [{ Identity: 'Default', Name: 'Default', DomainName: '*', AutoForwardEnabled: false }],
@@ -70,14 +101,26 @@ export function goldenTenant(): ForwardingTenant {
       { PrimarySmtpAddress: `megan@${DOMAIN}`, SmtpClientAuthenticationDisabled: true },
     ],
     dkim: [
-      { Domain: DOMAIN, Enabled: true, Status: 'Valid', Selector1CNAME: SEL('selector1'), Selector2CNAME: SEL('selector2') },
+      {
+        Domain: DOMAIN,
+        Enabled: true,
+        Status: 'Valid',
+        Selector1CNAME: SEL('selector1'),
+        Selector2CNAME: SEL('selector2'),
+      },
       { Domain: 'contoso.onmicrosoft.com', Enabled: true, Selector1CNAME: '', Selector2CNAME: '' },
     ],
     inboxRule: [],
     dns: {
       answers: {
-        [`selector1._domainkey.${DOMAIN}/CNAME`]: { rcode: 'NOERROR', records: [{ name: `selector1._domainkey.${DOMAIN}`, type: 'CNAME', ttl: 3600, data: `${SEL('selector1')}.` }] },
-        [`selector2._domainkey.${DOMAIN}/CNAME`]: { rcode: 'NOERROR', records: [{ name: `selector2._domainkey.${DOMAIN}`, type: 'CNAME', ttl: 3600, data: SEL('selector2') }] },
+        [`selector1._domainkey.${DOMAIN}/CNAME`]: {
+          rcode: 'NOERROR',
+          records: [{ name: `selector1._domainkey.${DOMAIN}`, type: 'CNAME', ttl: 3600, data: `${SEL('selector1')}.` }],
+        },
+        [`selector2._domainkey.${DOMAIN}/CNAME`]: {
+          rcode: 'NOERROR',
+          records: [{ name: `selector2._domainkey.${DOMAIN}`, type: 'CNAME', ttl: 3600, data: SEL('selector2') }],
+        },
       },
     },
     statuses: {},
@@ -87,8 +130,14 @@ export function goldenTenant(): ForwardingTenant {
 const NOW = new Date('2026-11-27T06:00:00Z');
 
 /** Evaluates one control over the tenant with the baseline policy, parameters overridden. */
-export async function judge(control: string, tenant: ForwardingTenant, params: Record<string, unknown> = {}): Promise<Result[]> {
-  const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as { controls: Record<string, Record<string, unknown>> };
+export async function judge(
+  control: string,
+  tenant: ForwardingTenant,
+  params: Record<string, unknown> = {},
+): Promise<Result[]> {
+  const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as {
+    controls: Record<string, Record<string, unknown>>;
+  };
   const controls: Record<string, Record<string, unknown>> = {};
   for (const [id, entry] of Object.entries(doc.controls)) controls[id] = { ...entry, enabled: id === control };
   controls[control] = { ...controls[control], enabled: true, ...params };

@@ -17,10 +17,15 @@ describe('forwarding.inbox-rules', () => {
 
   it('fails a forwardTo list with an external recipient, per rule, naming the recipient', async () => {
     const t = goldenTenant();
-    t.messageRules[2] = { ...t.messageRules[2]!, body: { value: [rule('x1', { forwardTo: [recipient(`ok@${DOMAIN}`), recipient('thief@mail.test', 'Thief')] })] } };
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      body: { value: [rule('x1', { forwardTo: [recipient(`ok@${DOMAIN}`), recipient('thief@mail.test', 'Thief')] })] },
+    };
     const r = only(await judge('forwarding.inbox-rules', t));
     expect(r).toMatchObject({ target: `alex@${DOMAIN}/x1`, status: 'fail' });
-    expect(r.evidence.externalRecipients).toEqual([{ action: 'forwardTo', address: 'thief@mail.test', name: 'Thief', domain: 'mail.test', class: 'external' }]);
+    expect(r.evidence.externalRecipients).toEqual([
+      { action: 'forwardTo', address: 'thief@mail.test', name: 'Thief', domain: 'mail.test', class: 'external' },
+    ]);
   });
 
   it('reads redirectTo given as a single recipient (older Graph docs) and as a list', async () => {
@@ -34,18 +39,32 @@ describe('forwarding.inbox-rules', () => {
 
   it('counts a subdomain of an accepted domain as internal, and look-alikes as external', async () => {
     const t = goldenTenant();
-    t.messageRules[2] = { ...t.messageRules[2]!, body: { value: [rule('x3', { forwardAsAttachmentTo: [recipient(`lab@eu.lab.${DOMAIN}`)] })] } };
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      body: { value: [rule('x3', { forwardAsAttachmentTo: [recipient(`lab@eu.lab.${DOMAIN}`)] })] },
+    };
     expect(findings(await judge('forwarding.inbox-rules', t))).toEqual([]);
-    for (const lookAlike of [`a@${DOMAIN}.evil.test`, 'a@contoso-example.test', 'a@xcontoso.example', 'a@contoso.example0']) {
+    for (const lookAlike of [
+      `a@${DOMAIN}.evil.test`,
+      'a@contoso-example.test',
+      'a@xcontoso.example',
+      'a@contoso.example0',
+    ]) {
       const m = goldenTenant();
-      m.messageRules[2] = { ...m.messageRules[2]!, body: { value: [rule('x4', { forwardAsAttachmentTo: [recipient(lookAlike)] })] } };
+      m.messageRules[2] = {
+        ...m.messageRules[2]!,
+        body: { value: [rule('x4', { forwardAsAttachmentTo: [recipient(lookAlike)] })] },
+      };
       expect(only(await judge('forwarding.inbox-rules', m)).status, lookAlike).toBe('fail');
     }
   });
 
   it('does not count a disabled rule', async () => {
     const t = goldenTenant();
-    t.messageRules[2] = { ...t.messageRules[2]!, body: { value: [rule('x5', { forwardTo: [recipient('x@mail.test')] }, { isEnabled: false })] } };
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      body: { value: [rule('x5', { forwardTo: [recipient('x@mail.test')] }, { isEnabled: false })] },
+    };
     const results = await judge('forwarding.inbox-rules', t);
     expect(findings(results)).toEqual([]);
     expect(results[0]?.evidence.sweep).toMatchObject({ disabledRules: 1 });
@@ -53,12 +72,18 @@ describe('forwarding.inbox-rules', () => {
 
   it('allows partner domains on the allow-list (and their subdomains), and only those', async () => {
     const t = goldenTenant();
-    t.messageRules[2] = { ...t.messageRules[2]!, body: { value: [rule('x6', { forwardTo: [recipient('a@orders.partner.test'), recipient('b@other.test')] })] } };
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      body: { value: [rule('x6', { forwardTo: [recipient('a@orders.partner.test'), recipient('b@other.test')] })] },
+    };
     const r = only(await judge('forwarding.inbox-rules', t, { partnerDomains: ['partner.test'] }));
     expect(r.evidence.externalRecipients).toMatchObject([{ address: 'b@other.test' }]);
     expect(r.evidence.partnerRecipients).toMatchObject([{ address: 'a@orders.partner.test', class: 'partner' }]);
     const allowed = goldenTenant();
-    allowed.messageRules[2] = { ...allowed.messageRules[2]!, body: { value: [rule('x7', { forwardTo: [recipient('a@partner.test')] })] } };
+    allowed.messageRules[2] = {
+      ...allowed.messageRules[2]!,
+      body: { value: [rule('x7', { forwardTo: [recipient('a@partner.test')] })] },
+    };
     expect(findings(await judge('forwarding.inbox-rules', allowed, { partnerDomains: ['partner.test'] }))).toEqual([]);
   });
 
@@ -66,7 +91,13 @@ describe('forwarding.inbox-rules', () => {
     const t = goldenTenant();
     t.messageRules[2] = {
       ...t.messageRules[2]!,
-      body: { value: [rule('bad1', { forwardToEverybody: true }), { id: 'bad2', displayName: 'no actions', isEnabled: true }, rule('x8', { forwardTo: [recipient('x@mail.test')] })] },
+      body: {
+        value: [
+          rule('bad1', { forwardToEverybody: true }),
+          { id: 'bad2', displayName: 'no actions', isEnabled: true },
+          rule('x8', { forwardTo: [recipient('x@mail.test')] }),
+        ],
+      },
     };
     const bad = findings(await judge('forwarding.inbox-rules', t));
     expect(bad.map((r) => [r.target, r.status])).toEqual([
@@ -79,29 +110,66 @@ describe('forwarding.inbox-rules', () => {
 
   it('skips and counts users without a mailbox, and gives error for a mailbox it could not read', async () => {
     const t = goldenTenant();
-    t.messageRules.push({ userId: 'u4', userPrincipalName: `room@${DOMAIN}`, status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI' } } });
+    t.messageRules.push({
+      userId: 'u4',
+      userPrincipalName: `room@${DOMAIN}`,
+      status: 404,
+      body: { error: { code: 'MailboxNotEnabledForRESTAPI' } },
+    });
     const results = await judge('forwarding.inbox-rules', t);
     expect(findings(results)).toEqual([]);
     expect(results[0]?.evidence.sweep).toMatchObject({ noMailbox: 1, mailboxes: 3 });
-    t.messageRules.push({ userId: 'u5', userPrincipalName: `scoped@${DOMAIN}`, status: 403, body: { error: { code: 'ErrorAccessDenied' } } });
-    expect(only(await judge('forwarding.inbox-rules', t))).toMatchObject({ target: `scoped@${DOMAIN}`, status: 'error', evidence: { status: 403 } });
+    t.messageRules.push({
+      userId: 'u5',
+      userPrincipalName: `scoped@${DOMAIN}`,
+      status: 403,
+      body: { error: { code: 'ErrorAccessDenied' } },
+    });
+    expect(only(await judge('forwarding.inbox-rules', t))).toMatchObject({
+      target: `scoped@${DOMAIN}`,
+      status: 'error',
+      evidence: { status: 403 },
+    });
   });
 
   it('fails a hidden rule read with Get-InboxRule -IncludeHidden as critical, without judging visible rules twice', async () => {
     const t = goldenTenant();
     t.inboxRule = [
-      { Identity: 'adele\\111', Name: 'rule r1', Enabled: true, ForwardTo: [`"Megan" [SMTP:megan@${DOMAIN}]`], MailboxUserPrincipalName: `adele@${DOMAIN}` },
-      { Identity: 'adele\\222', Name: '', Enabled: true, RedirectTo: ['"x" [SMTP:x@mail.test]'], DeleteMessage: false, MailboxUserPrincipalName: `adele@${DOMAIN}` },
+      {
+        Identity: 'adele\\111',
+        Name: 'rule r1',
+        Enabled: true,
+        ForwardTo: [`"Megan" [SMTP:megan@${DOMAIN}]`],
+        MailboxUserPrincipalName: `adele@${DOMAIN}`,
+      },
+      {
+        Identity: 'adele\\222',
+        Name: '',
+        Enabled: true,
+        RedirectTo: ['"x" [SMTP:x@mail.test]'],
+        DeleteMessage: false,
+        MailboxUserPrincipalName: `adele@${DOMAIN}`,
+      },
     ];
     const r = only(await judge('forwarding.inbox-rules', t));
-    expect(r).toMatchObject({ target: `adele@${DOMAIN}/222`, status: 'fail', severity: 'critical', evidence: { hidden: true, source: 'exchange' } });
+    expect(r).toMatchObject({
+      target: `adele@${DOMAIN}/222`,
+      status: 'fail',
+      severity: 'critical',
+      evidence: { hidden: true, source: 'exchange' },
+    });
   });
 
   it('keeps a hostile rule name verbatim in evidence and escapes it where shown', async () => {
     const hostile = '<img src=x onerror=alert(1)> @security-team [x](https://evil.test) | #1\n| injected |';
     const t = goldenTenant();
-    t.messageRules[2] = { ...t.messageRules[2]!, body: { value: [rule('x9', { forwardTo: [recipient('x@mail.test', hostile)] }, { displayName: hostile })] } };
-    t.inboxRule = [{ Name: hostile, Enabled: true, ForwardTo: ['x@mail.test'], MailboxUserPrincipalName: `megan@${DOMAIN}` }];
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      body: { value: [rule('x9', { forwardTo: [recipient('x@mail.test', hostile)] }, { displayName: hostile })] },
+    };
+    t.inboxRule = [
+      { Name: hostile, Enabled: true, ForwardTo: ['x@mail.test'], MailboxUserPrincipalName: `megan@${DOMAIN}` },
+    ];
     const results = findings(await judge('forwarding.inbox-rules', t));
     expect(results.map((r) => r.evidence.ruleName)).toEqual([hostile, hostile]);
     // Targets and messages (what the summary and console show) never carry the name; a rule
@@ -120,33 +188,67 @@ describe('forwarding.concealment-rules', () => {
 
   it('fails a move to RSS Feeds (folder named through the collected folder map), naming the pattern', async () => {
     const t = goldenTenant();
-    t.messageRules[2] = { ...t.messageRules[2]!, folders: { 'AAMk=': 'RSS Feeds' }, body: { value: [rule('c1', { moveToFolder: 'AAMk=', markAsRead: true })] } };
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      folders: { 'AAMk=': 'RSS Feeds' },
+      body: { value: [rule('c1', { moveToFolder: 'AAMk=', markAsRead: true })] },
+    };
     const r = only(await judge('forwarding.concealment-rules', t));
     expect(r.evidence).toMatchObject({ pattern: 'move-to-hiding-folder', signs: ['folder:RSS Feeds', 'mark-as-read'] });
   });
 
   it('fails a delete triggered by a trigger word, and a move to Archive that marks as read', async () => {
     const t = goldenTenant();
-    t.messageRules[2] = { ...t.messageRules[2]!, body: { value: [rule('c2', { delete: true }, { conditions: { bodyOrSubjectContains: ['Wire transfer'] } })] } };
-    expect(only(await judge('forwarding.concealment-rules', t)).evidence).toMatchObject({ pattern: 'delete', signs: ['delete', 'trigger-word:wire (bodyOrSubjectContains)'] });
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      body: { value: [rule('c2', { delete: true }, { conditions: { bodyOrSubjectContains: ['Wire transfer'] } })] },
+    };
+    expect(only(await judge('forwarding.concealment-rules', t)).evidence).toMatchObject({
+      pattern: 'delete',
+      signs: ['delete', 'trigger-word:wire (bodyOrSubjectContains)'],
+    });
     const a = goldenTenant();
-    a.messageRules[2] = { ...a.messageRules[2]!, body: { value: [rule('c3', { moveToFolder: 'archive', markAsRead: true })] } };
+    a.messageRules[2] = {
+      ...a.messageRules[2]!,
+      body: { value: [rule('c3', { moveToFolder: 'archive', markAsRead: true })] },
+    };
     expect(only(await judge('forwarding.concealment-rules', a)).evidence).toMatchObject({ pattern: 'move-to-folder' });
   });
 
   it('takes the word list and the security team from the policy', async () => {
     const t = goldenTenant();
-    expect(only(await judge('forwarding.concealment-rules', t, { triggerWords: ['win'] })).evidence).toMatchObject({ signs: ['delete', 'trigger-word:win (subjectContains)'] });
+    expect(only(await judge('forwarding.concealment-rules', t, { triggerWords: ['win'] })).evidence).toMatchObject({
+      signs: ['delete', 'trigger-word:win (subjectContains)'],
+    });
     const s = goldenTenant();
-    s.messageRules[2] = { ...s.messageRules[2]!, body: { value: [rule('c4', { permanentDelete: true }, { conditions: { fromAddresses: [recipient(`soc@${DOMAIN}`)] } })] } };
+    s.messageRules[2] = {
+      ...s.messageRules[2]!,
+      body: {
+        value: [rule('c4', { permanentDelete: true }, { conditions: { fromAddresses: [recipient(`soc@${DOMAIN}`)] } })],
+      },
+    };
     expect(findings(await judge('forwarding.concealment-rules', s))).toEqual([]);
-    expect(only(await judge('forwarding.concealment-rules', s, { securityTeamSenders: [`soc@${DOMAIN}`] })).evidence.signs).toContain(`security-team-sender:soc@${DOMAIN} (fromAddresses)`);
+    expect(
+      only(await judge('forwarding.concealment-rules', s, { securityTeamSenders: [`soc@${DOMAIN}`] })).evidence.signs,
+    ).toContain(`security-team-sender:soc@${DOMAIN} (fromAddresses)`);
   });
 
   it('judges hidden Exchange rules by folder name', async () => {
     const t = goldenTenant();
-    t.inboxRule = [{ Identity: 'megan\\9', Name: 'h', Enabled: true, MoveToFolder: 'megan:\\Conversation History', MailboxUserPrincipalName: `megan@${DOMAIN}` }];
-    expect(only(await judge('forwarding.concealment-rules', t))).toMatchObject({ target: `megan@${DOMAIN}/9`, severity: 'critical', evidence: { pattern: 'move-to-hiding-folder' } });
+    t.inboxRule = [
+      {
+        Identity: 'megan\\9',
+        Name: 'h',
+        Enabled: true,
+        MoveToFolder: 'megan:\\Conversation History',
+        MailboxUserPrincipalName: `megan@${DOMAIN}`,
+      },
+    ];
+    expect(only(await judge('forwarding.concealment-rules', t))).toMatchObject({
+      target: `megan@${DOMAIN}/9`,
+      severity: 'critical',
+      evidence: { pattern: 'move-to-hiding-folder' },
+    });
   });
 });
 
@@ -158,7 +260,11 @@ describe('forwarding.mailbox', () => {
   it('fails an external ForwardingSmtpAddress and accepts a subdomain of an accepted domain or a partner', async () => {
     const t = goldenTenant();
     t.mailbox[0] = { ...t.mailbox[0], ForwardingSmtpAddress: 'smtp:me@home.test' };
-    expect(only(await judge('forwarding.mailbox', t))).toMatchObject({ target: `adele@${DOMAIN}`, status: 'fail', evidence: { externalAddress: 'me@home.test' } });
+    expect(only(await judge('forwarding.mailbox', t))).toMatchObject({
+      target: `adele@${DOMAIN}`,
+      status: 'fail',
+      evidence: { externalAddress: 'me@home.test' },
+    });
     expect(findings(await judge('forwarding.mailbox', t, { partnerDomains: ['home.test'] }))).toEqual([]);
     t.mailbox[0] = { ...t.mailbox[0], ForwardingSmtpAddress: `SMTP:x@sub.${DOMAIN}` };
     expect(findings(await judge('forwarding.mailbox', t))).toEqual([]);
@@ -167,7 +273,10 @@ describe('forwarding.mailbox', () => {
   it('fails a ForwardingAddress that points to an external contact, passes an internal mailbox, errors on an unknown one', async () => {
     const t = goldenTenant();
     t.mailbox[0] = { ...t.mailbox[0], ForwardingAddress: 'Accountant' };
-    expect(only(await judge('forwarding.mailbox', t))).toMatchObject({ status: 'fail', evidence: { property: 'ForwardingAddress', externalAddress: 'books@accountant.test' } });
+    expect(only(await judge('forwarding.mailbox', t))).toMatchObject({
+      status: 'fail',
+      evidence: { property: 'ForwardingAddress', externalAddress: 'books@accountant.test' },
+    });
     t.mailbox[0] = { ...t.mailbox[0], ForwardingAddress: 'Megan' };
     expect(findings(await judge('forwarding.mailbox', t))).toEqual([]);
     t.mailbox[0] = { ...t.mailbox[0], ForwardingAddress: 'Nobody We Know' };
@@ -180,7 +289,10 @@ describe('forwarding.outbound-policy', () => {
     expect(findings(await judge('forwarding.outbound-policy', goldenTenant()))).toEqual([]);
     const t = goldenTenant();
     t.outboundPolicy[0] = { ...t.outboundPolicy[0], AutoForwardingMode: 'On' };
-    expect(only(await judge('forwarding.outbound-policy', t))).toMatchObject({ target: 'outbound-policy/Default', status: 'fail' });
+    expect(only(await judge('forwarding.outbound-policy', t))).toMatchObject({
+      target: 'outbound-policy/Default',
+      status: 'fail',
+    });
     t.outboundPolicy[0] = { ...t.outboundPolicy[0], AutoForwardingMode: 'Sometimes' };
     expect(only(await judge('forwarding.outbound-policy', t)).status).toBe('error');
   });
@@ -188,11 +300,26 @@ describe('forwarding.outbound-policy', () => {
   it('fails a custom On policy unless its rule scopes it to allowed senders only', async () => {
     const t = goldenTenant();
     t.outboundPolicy.push({ Identity: 'Finance', Name: 'Finance', IsDefault: false, AutoForwardingMode: 'On' });
-    t.outboundRule.push({ Name: 'Finance rule', HostedOutboundSpamFilterPolicy: 'Finance', State: 'Enabled', From: [`cfo@${DOMAIN}`, `intern@${DOMAIN}`] });
-    expect(only(await judge('forwarding.outbound-policy', t, { allowedForwardingSenders: [`cfo@${DOMAIN}`] })).evidence).toMatchObject({ notAllowed: [{ field: 'From', value: `intern@${DOMAIN}` }] });
-    expect(findings(await judge('forwarding.outbound-policy', t, { allowedForwardingSenders: [`cfo@${DOMAIN}`, `intern@${DOMAIN}`] }))).toEqual([]);
+    t.outboundRule.push({
+      Name: 'Finance rule',
+      HostedOutboundSpamFilterPolicy: 'Finance',
+      State: 'Enabled',
+      From: [`cfo@${DOMAIN}`, `intern@${DOMAIN}`],
+    });
+    expect(
+      only(await judge('forwarding.outbound-policy', t, { allowedForwardingSenders: [`cfo@${DOMAIN}`] })).evidence,
+    ).toMatchObject({ notAllowed: [{ field: 'From', value: `intern@${DOMAIN}` }] });
+    expect(
+      findings(
+        await judge('forwarding.outbound-policy', t, {
+          allowedForwardingSenders: [`cfo@${DOMAIN}`, `intern@${DOMAIN}`],
+        }),
+      ),
+    ).toEqual([]);
     t.outboundRule[0] = { ...t.outboundRule[0], From: null };
-    expect(only(await judge('forwarding.outbound-policy', t, { allowedForwardingSenders: [`cfo@${DOMAIN}`] })).status).toBe('fail');
+    expect(
+      only(await judge('forwarding.outbound-policy', t, { allowedForwardingSenders: [`cfo@${DOMAIN}`] })).status,
+    ).toBe('fail');
     t.outboundRule[0] = { ...t.outboundRule[0], State: 'Disabled' };
     expect(findings(await judge('forwarding.outbound-policy', t))).toEqual([]);
   });
@@ -240,7 +367,11 @@ describe('dkim.signing', () => {
   it('fails when signing is off or not configured', async () => {
     const t = goldenTenant();
     t.dkim[0] = { ...t.dkim[0], Enabled: false };
-    expect(only(await judge('dkim.signing', t))).toMatchObject({ target: DOMAIN, status: 'fail', evidence: { enabled: false } });
+    expect(only(await judge('dkim.signing', t))).toMatchObject({
+      target: DOMAIN,
+      status: 'fail',
+      evidence: { enabled: false },
+    });
     t.dkim = t.dkim.slice(1);
     expect(only(await judge('dkim.signing', t)).evidence).toMatchObject({ configured: false });
   });
@@ -251,7 +382,10 @@ describe('dkim.signing', () => {
     const answers = { ...t.dns.answers } as Record<string, unknown>;
     const cname = t.dns.answers[`${key}/CNAME`];
     delete answers[`${key}/CNAME`];
-    answers[`${key}/TXT`] = { rcode: 'NOERROR', records: [...(cname?.records ?? []), { name: 'target', type: 'TXT', ttl: 1, data: ['v=DKIM1; k=rsa; p=AAAA'] }] };
+    answers[`${key}/TXT`] = {
+      rcode: 'NOERROR',
+      records: [...(cname?.records ?? []), { name: 'target', type: 'TXT', ttl: 1, data: ['v=DKIM1; k=rsa; p=AAAA'] }],
+    };
     t.dns = { answers: answers as typeof t.dns.answers };
     expect(findings(await judge('dkim.signing', t))).toEqual([]);
   });
@@ -260,7 +394,20 @@ describe('dkim.signing', () => {
     const key = `selector2._domainkey.${DOMAIN}/CNAME`;
     const cases: [unknown, string][] = [
       [{ rcode: 'NXDOMAIN', records: [] }, 'fail'],
-      [{ rcode: 'NOERROR', records: [{ name: `selector2._domainkey.${DOMAIN}`, type: 'CNAME', ttl: 1, data: 'selector2-evil._domainkey.other.test' }] }, 'fail'],
+      [
+        {
+          rcode: 'NOERROR',
+          records: [
+            {
+              name: `selector2._domainkey.${DOMAIN}`,
+              type: 'CNAME',
+              ttl: 1,
+              data: 'selector2-evil._domainkey.other.test',
+            },
+          ],
+        },
+        'fail',
+      ],
       [{ rcode: 'SERVFAIL', records: [] }, 'error'],
       [undefined, 'error'],
     ];

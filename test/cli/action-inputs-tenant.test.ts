@@ -20,7 +20,10 @@ describe('Action inputs for a live tenant', () => {
   });
 
   it('takes a client secret, and the cloud, and keeps snapshot for replay', () => {
-    expect(readInputs(inputs({ 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': 's', cloud: 'usgov' }), '/ws').target).toMatchObject({
+    expect(
+      readInputs(inputs({ 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': 's', cloud: 'usgov' }), '/ws')
+        .target,
+    ).toMatchObject({
       credentials: { kind: 'client-secret', secret: 's' },
       endpoints: { graph: 'https://graph.microsoft.us', tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov' },
     });
@@ -40,6 +43,8 @@ describe('Action inputs for a live tenant', () => {
     expect(error({})).toMatch(/"tenant-id" and "client-id"/);
     expect(error({ 'tenant-id': TENANT, 'client-id': 'nope' })).toMatch(/client-id.*nope/);
     expect(error({ 'tenant-id': TENANT, 'client-id': CLIENT, cloud: 'mars' })).toMatch(/cloud.*mars/);
-    expect(error({ 'tenant-id': TENANT, 'client-id': CLIENT, certificate: 'not a pem' })).toMatch(/Input "certificate"/);
+    expect(error({ 'tenant-id': TENANT, 'client-id': CLIENT, certificate: 'not a pem' })).toMatch(
+      /Input "certificate"/,
+    );
   });
 });

@@ -10,7 +10,14 @@ import type { Report } from '../../src/report/report.js';
 import type { TenantTarget } from '../../src/settings.js';
 import { runCli } from '../helpers/cli.js';
 
-const TENANT = ['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001', '--client-secret', 's3cret'];
+const TENANT = [
+  '--tenant-id',
+  'contoso.onmicrosoft.com',
+  '--client-id',
+  '00000000-0000-0000-0000-000000000001',
+  '--client-secret',
+  's3cret',
+];
 
 describe('--shard and the shard input', () => {
   it('reads i/n for a live audit', () => {
@@ -34,7 +41,10 @@ describe('--shard and the shard input', () => {
   });
 
   it('reads i/n for a simulated tenant (--simulate, --demo)', () => {
-    expect(auditSettings(['--simulate', 'demo/contoso-health', '--shard', '3/4']).shard).toEqual({ index: 3, count: 4 });
+    expect(auditSettings(['--simulate', 'demo/contoso-health', '--shard', '3/4']).shard).toEqual({
+      index: 3,
+      count: 4,
+    });
     expect(auditSettings(['--demo', '--shard', '1/2']).shard).toEqual({ index: 1, count: 2 });
   });
 
@@ -44,7 +54,19 @@ describe('--shard and the shard input', () => {
       const files: string[] = [];
       for (const index of [1, 2]) {
         const file = path.join(dir, `partial-${index}.json`);
-        const result = await runCli(['audit', '--simulate', 'demo/contoso-health', '--policy', DEMO_POLICY_PATH, '--shard', `${index}/2`, '--report-json', file, '--fail-on', 'none']);
+        const result = await runCli([
+          'audit',
+          '--simulate',
+          'demo/contoso-health',
+          '--policy',
+          DEMO_POLICY_PATH,
+          '--shard',
+          `${index}/2`,
+          '--report-json',
+          file,
+          '--fail-on',
+          'none',
+        ]);
         expect(result.code, result.stderr).toBe(0);
         const report = JSON.parse(await readFile(file, 'utf8')) as Report;
         expect(report.snapshot.shard).toEqual({ index, count: 2 });
@@ -56,14 +78,32 @@ describe('--shard and the shard input', () => {
         }
         files.push(file);
       }
-      const merged = await runCli(['merge-reports', ...files, '--report-json', path.join(dir, 'merged.json'), '--fail-on', 'none']);
+      const merged = await runCli([
+        'merge-reports',
+        ...files,
+        '--report-json',
+        path.join(dir, 'merged.json'),
+        '--fail-on',
+        'none',
+      ]);
       expect(merged.code, merged.stderr).toBe(0);
-      const whole = await runCli(['audit', '--simulate', 'demo/contoso-health', '--policy', DEMO_POLICY_PATH, '--report-json', path.join(dir, 'whole.json'), '--fail-on', 'none']);
+      const whole = await runCli([
+        'audit',
+        '--simulate',
+        'demo/contoso-health',
+        '--policy',
+        DEMO_POLICY_PATH,
+        '--report-json',
+        path.join(dir, 'whole.json'),
+        '--fail-on',
+        'none',
+      ]);
       expect(whole.code, whole.stderr).toBe(0);
       const report = JSON.parse(await readFile(path.join(dir, 'merged.json'), 'utf8')) as Report;
       const unsharded = JSON.parse(await readFile(path.join(dir, 'whole.json'), 'utf8')) as Report;
       expect(report.snapshot.shard).toBeUndefined();
-      const verdicts = (r: Report) => r.results.map((x) => `${x.control} ${x.target} ${x.status} ${x.fingerprint}`).sort();
+      const verdicts = (r: Report) =>
+        r.results.map((x) => `${x.control} ${x.target} ${x.status} ${x.fingerprint}`).sort();
       expect(verdicts(report)).toEqual(verdicts(unsharded));
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -77,7 +117,12 @@ describe('--shard and the shard input', () => {
       clientId: undefined,
       credentials: { kind: 'github-oidc' },
       cloud: 'global',
-      endpoints: { graph: 'https://graph.microsoft.com', authority: 'https://login.microsoftonline.com', tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: 'https://outlook.office365.com' },
+      endpoints: {
+        graph: 'https://graph.microsoft.com',
+        authority: 'https://login.microsoftonline.com',
+        tokenExchangeAudience: 'api://AzureADTokenExchange',
+        exchange: 'https://outlook.office365.com',
+      },
     };
     const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
     expect(shardInput(inputs({ shard: '3/4' }), tenant)).toEqual({ shard: { index: 3, count: 4 } });

@@ -23,7 +23,9 @@ describe('docs/controls.md', () => {
       expect(text).toContain(`\`${JSON.stringify(parameter.schema.default)}\``);
     }
     for (const source of control.sources) {
-      expect(text).toContain(`| \`${source}\` | \`${SOURCE_REQUIREMENTS[source].endpoint}\` | ${SOURCE_REQUIREMENTS[source].permission} |`);
+      expect(text).toContain(
+        `| \`${source}\` | \`${SOURCE_REQUIREMENTS[source].endpoint}\` | ${SOURCE_REQUIREMENTS[source].permission} |`,
+      );
     }
     expect(text).toMatch(/\*\*References\.\*\* \S/);
     expect(text).toContain(`**Remediation.** ${control.remediation}`);

@@ -27,8 +27,31 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     const reportPath = path.join(dir, 'report.json');
     const env = { GITHUB_TOKEN: 'test-token' };
     // A cap above the demo's findings, so the first run opens them all and the rerun has nothing to do.
-    const args = ['--demo', '--fail-on', 'none', '--issues', 'on', '--max-new-issues', '100', '--repo', 'contoso/it-audit', '--github-api-url', fake.apiUrl];
-    const settings = auditSettings([...args, '--report-json', reportPath, '--sarif', path.join(dir, 'out.sarif'), '--summary-md', path.join(dir, 's.md')], env);
+    const args = [
+      '--demo',
+      '--fail-on',
+      'none',
+      '--issues',
+      'on',
+      '--max-new-issues',
+      '100',
+      '--repo',
+      'contoso/it-audit',
+      '--github-api-url',
+      fake.apiUrl,
+    ];
+    const settings = auditSettings(
+      [
+        ...args,
+        '--report-json',
+        reportPath,
+        '--sarif',
+        path.join(dir, 'out.sarif'),
+        '--summary-md',
+        path.join(dir, 's.md'),
+      ],
+      env,
+    );
     // The CLI's own wiring with the real Octokit, paced fast: the production pacing (3 s a create)
     // would make this test take minutes as the demo tenant grows.
     const deps = {
@@ -36,7 +59,15 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
       now: () => new Date('2026-11-27T12:00:00Z'),
       collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),
       issuesClient: (s: Parameters<IssuesClientFactory>[0]) =>
-        octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: silentLogger, pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 } }), s.repo),
+        octokitIssuesApi(
+          createOctokit({
+            token: s.token,
+            baseUrl: s.apiUrl,
+            logger: silentLogger,
+            pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
+          }),
+          s.repo,
+        ),
     };
     const first = await run(settings, deps);
     expect(first.issuesError).toBeUndefined();
@@ -52,7 +83,10 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     const sarif = JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
     expect(sarif.runs[0]?.results).toHaveLength(failing.length);
 
-    const second = await run(auditSettings(args, env), { ...deps, collector: folderCollector(DEMO_TENANT_DIR, 'simulate') });
+    const second = await run(auditSettings(args, env), {
+      ...deps,
+      collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),
+    });
     expect(second.issuesError).toBeUndefined();
     const rerun = fake.requests.slice(firstCalls);
     expect(fake.writes(firstCalls)).toEqual([]);
@@ -66,7 +100,21 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
   it('without a token the report is still written and the error is clear (exit 5)', async () => {
     const dir = await tempDir();
     const reportPath = path.join(dir, 'report.json');
-    const run = await runCli(['audit', '--demo', '--fail-on', 'none', '--issues', 'on', '--repo', 'contoso/it-audit', '--report-json', reportPath], { env: {} });
+    const run = await runCli(
+      [
+        'audit',
+        '--demo',
+        '--fail-on',
+        'none',
+        '--issues',
+        'on',
+        '--repo',
+        'contoso/it-audit',
+        '--report-json',
+        reportPath,
+      ],
+      { env: {} },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/GITHUB_TOKEN/);
     expect(run.stderr).not.toMatch(/at .*\.ts:\d+/);
@@ -78,9 +126,25 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     f.setRepoAccess('forbidden');
     const dir = await tempDir();
     const reportPath = path.join(dir, 'report.json');
-    const run = await runCli(['audit', '--demo', '--fail-on', 'none', '--issues', 'on', '--repo', 'contoso/it-audit', '--github-api-url', f.apiUrl, '--report-json', reportPath], {
-      env: { GITHUB_TOKEN: 'test-token' },
-    });
+    const run = await runCli(
+      [
+        'audit',
+        '--demo',
+        '--fail-on',
+        'none',
+        '--issues',
+        'on',
+        '--repo',
+        'contoso/it-audit',
+        '--github-api-url',
+        f.apiUrl,
+        '--report-json',
+        reportPath,
+      ],
+      {
+        env: { GITHUB_TOKEN: 'test-token' },
+      },
+    );
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/Cannot read the repository contoso\/it-audit/);
     expect(run.stderr).not.toContain('test-token');

@@ -14,7 +14,16 @@ describe('audit --demo, end to end', () => {
     const summaryPath = path.join(dir, 'summary.md');
     const snapshotDir = path.join(dir, 'snapshot');
     const live = await runCli([
-      'audit', '--demo', '--report-json', reportPath, '--summary-md', summaryPath, '--save-snapshot', snapshotDir, '--fail-on', 'high',
+      'audit',
+      '--demo',
+      '--report-json',
+      reportPath,
+      '--summary-md',
+      summaryPath,
+      '--save-snapshot',
+      snapshotDir,
+      '--fail-on',
+      'high',
     ]);
     expect(live.stderr).not.toContain('internal error');
     expect(live.code).toBe(1);
@@ -24,7 +33,15 @@ describe('audit --demo, end to end', () => {
     expect(await readFile(summaryPath, 'utf8')).toContain('### Failing');
 
     const replayPath = path.join(dir, 'replay.json');
-    const replay = await runCli(['audit', '--snapshot', snapshotDir, '--policy', 'demo/demo-policy.json', '--report-json', replayPath]);
+    const replay = await runCli([
+      'audit',
+      '--snapshot',
+      snapshotDir,
+      '--policy',
+      'demo/demo-policy.json',
+      '--report-json',
+      replayPath,
+    ]);
     expect(replay.code).toBe(1);
     const replayed = JSON.parse(await readFile(replayPath, 'utf8')) as Report;
     const verdicts = (r: Report) => r.results.map((x) => [x.control, x.target, x.status, x.fingerprint]);
@@ -37,7 +54,8 @@ describe('audit --demo, end to end', () => {
     const live = await runCli(['audit', '--demo', '--report-json', reportPath, '--fail-on', 'none']);
     expect(live.code, live.stderr).toBe(0);
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
-    const statuses = (control: string) => new Set(report.results.filter((r) => r.control === control).map((r) => r.status));
+    const statuses = (control: string) =>
+      new Set(report.results.filter((r) => r.control === control).map((r) => r.status));
     const neverFailing = CONTROLS.map((c) => c.id).filter((id) => !statuses(id).has('fail'));
     expect(neverFailing).toEqual([]);
     const neverPassing = DOMAIN_CONTROLS.filter((id) => !statuses(id).has('pass'));
@@ -58,7 +76,17 @@ describe('audit --demo, end to end', () => {
 
     // The checked-in folder itself replays to the same verdicts: no question the live run asks is missing from it.
     const folderPath = path.join(dir, 'folder.json');
-    const folder = await runCli(['audit', '--snapshot', 'demo/contoso-health', '--policy', 'demo/demo-policy.json', '--report-json', folderPath, '--fail-on', 'none']);
+    const folder = await runCli([
+      'audit',
+      '--snapshot',
+      'demo/contoso-health',
+      '--policy',
+      'demo/demo-policy.json',
+      '--report-json',
+      folderPath,
+      '--fail-on',
+      'none',
+    ]);
     expect(folder.code, folder.stderr).toBe(0);
     const replayed = JSON.parse(await readFile(folderPath, 'utf8')) as Report;
     const verdicts = (r: Report) => r.results.map((x) => `${x.control} ${x.target} ${x.status}`).sort();

@@ -5,7 +5,13 @@ import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
-import { DEFAULT_CAPTURED_AT, generateTenant, scenarios, tenantShape, type GenerateOptions } from '../../src/simulator/generator/generate-tenant.js';
+import {
+  DEFAULT_CAPTURED_AT,
+  generateTenant,
+  scenarios,
+  tenantShape,
+  type GenerateOptions,
+} from '../../src/simulator/generator/generate-tenant.js';
 import { userAt } from '../../src/simulator/generator/tenant-model.js';
 import { DOCUMENTED_THROTTLING } from '../../src/simulator/realism.js';
 import type { RunningSimulator } from '../../src/simulator/start-simulator.js';
@@ -24,7 +30,9 @@ const SOURCES = FORWARDING_SOURCES;
 const NOW = DEFAULT_CAPTURED_AT;
 
 function policyText(params: Record<string, Record<string, unknown>> = {}): string {
-  const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as { controls: Record<string, Record<string, unknown>> };
+  const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as {
+    controls: Record<string, Record<string, unknown>>;
+  };
   const controls: Record<string, Record<string, unknown>> = {};
   for (const [id, entry] of Object.entries(doc.controls)) {
     controls[id] = { ...entry, enabled: CONTROLS.includes(id), ...params[id] };
@@ -32,13 +40,19 @@ function policyText(params: Record<string, Record<string, unknown>> = {}): strin
   return JSON.stringify({ ...doc, controls });
 }
 
-async function judge(snapshot: Snapshot, params: Record<string, Record<string, unknown>> = {}): Promise<readonly Result[]> {
+async function judge(
+  snapshot: Snapshot,
+  params: Record<string, Record<string, unknown>> = {},
+): Promise<readonly Result[]> {
   const { policy } = parsePolicy(policyText(params), 'generated-policy.json', NOW);
   return (await evaluate(snapshot, policy, { now: NOW, domains: [] })).results;
 }
 
 const targets = (rs: readonly Result[], control: string, status: Result['status']) =>
-  rs.filter((r) => r.control === control && r.status === status).map((r) => r.target).sort();
+  rs
+    .filter((r) => r.control === control && r.status === status)
+    .map((r) => r.target)
+    .sort();
 const mailboxes = (rs: readonly Result[], control: string, status: Result['status']) =>
   [...new Set(targets(rs, control, status).map((t) => t.split('/')[0] ?? ''))].sort();
 
@@ -61,7 +75,12 @@ describe('mail exfiltration controls on a generated tenant, through the simulato
       logger: silentLogger,
       now: () => NOW,
       // Get-Mailbox without ResultSize would stop at 7 objects; pages of 25 force nextLink.
-      realism: { seed: 1, throttling: DOCUMENTED_THROTTLING, latency: { kind: 'fixed', ms: 1 }, exchangeDefaultResultSize: 7 },
+      realism: {
+        seed: 1,
+        throttling: DOCUMENTED_THROTTLING,
+        latency: { kind: 'fixed', ms: 1 },
+        exchangeDefaultResultSize: 7,
+      },
       clients: { exchange: { maxPageSize: 25 } },
       onStarted: (started) => {
         sim = started;
@@ -115,7 +134,9 @@ describe('mail exfiltration controls on a generated tenant, through the simulato
   });
 
   it('forwarding.outbound-policy fails the custom On policy and passes the default Automatic one', () => {
-    expect(targets(results, 'forwarding.outbound-policy', 'fail')).toEqual(['outbound-policy/Allow forwarding - finance']);
+    expect(targets(results, 'forwarding.outbound-policy', 'fail')).toEqual([
+      'outbound-policy/Allow forwarding - finance',
+    ]);
     expect(targets(results, 'forwarding.outbound-policy', 'pass')).toEqual(['outbound-policy/Default']);
   });
 
@@ -126,7 +147,9 @@ describe('mail exfiltration controls on a generated tenant, through the simulato
 
   it('legacy-auth.smtp-auth passes the organisation and lists the mailboxes that turn SMTP AUTH back on', () => {
     expect(targets(results, 'legacy-auth.smtp-auth', 'pass')).toEqual(['tenant']);
-    expect(targets(results, 'legacy-auth.smtp-auth', 'fail')).toEqual([...s.smtpAuth].map((i) => users[i]?.mail ?? '').sort());
+    expect(targets(results, 'legacy-auth.smtp-auth', 'fail')).toEqual(
+      [...s.smtpAuth].map((i) => users[i]?.mail ?? '').sort(),
+    );
   });
 
   it('dkim.signing passes the signed domain with both CNAMEs and the initial domain, and fails the other two', () => {

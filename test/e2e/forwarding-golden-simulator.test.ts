@@ -28,7 +28,13 @@ import { tempDir } from '../helpers/temp.js';
  */
 const NOW = new Date('2026-11-27T06:00:00Z');
 const CONTROLS = FORWARDING_CONTROLS;
-const EXCHANGE_CONTROLS = ['forwarding.mailbox', 'forwarding.outbound-policy', 'forwarding.remote-domains', 'legacy-auth.smtp-auth', 'dkim.signing'];
+const EXCHANGE_CONTROLS = [
+  'forwarding.mailbox',
+  'forwarding.outbound-policy',
+  'forwarding.remote-domains',
+  'legacy-auth.smtp-auth',
+  'dkim.signing',
+];
 const SOURCES = FORWARDING_SOURCES;
 
 let cleanup: (() => Promise<void>)[] = [];
@@ -38,7 +44,9 @@ afterEach(async () => {
 });
 
 function policyFor(params: Record<string, unknown> = {}): Policy {
-  const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as { controls: Record<string, Record<string, unknown>> };
+  const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as {
+    controls: Record<string, Record<string, unknown>>;
+  };
   const controls: Record<string, Record<string, unknown>> = {};
   for (const [id, entry] of Object.entries(doc.controls)) controls[id] = { ...entry, enabled: CONTROLS.includes(id) };
   controls['forwarding.inbox-rules'] = { ...controls['forwarding.inbox-rules'], ...params };
@@ -48,7 +56,11 @@ function policyFor(params: Record<string, unknown> = {}): Policy {
 /** Writes the tenant as a snapshot folder (with the /users list the rule sweep pages through) and serves it. */
 async function serve(t: ForwardingTenant, realism?: RealismConfig): Promise<RunningSimulator> {
   const data = {
-    'graph.users': t.messageRules.map((m) => ({ id: m.userId, userPrincipalName: m.userPrincipalName, userType: 'Member' })),
+    'graph.users': t.messageRules.map((m) => ({
+      id: m.userId,
+      userPrincipalName: m.userPrincipalName,
+      userType: 'Member',
+    })),
     'graph.domains': t.domains,
     'graph.messageRules': arrayPageStream(t.messageRules, 100),
     'exo.mailbox': t.mailbox,
@@ -83,15 +95,12 @@ type ExchangeRefusal = 'wrong-tenant' | 'wrong-audience';
 
 /** The production clients against the simulator; optionally an Exchange client it refuses. */
 async function collect(sim: RunningSimulator, policy: Policy, refusal?: ExchangeRefusal): Promise<Snapshot> {
-  const created = createSimulatorClients(
-    sim,
-    {
-      logger: silentLogger,
-      dns: true,
-      graph: { backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 } },
-      exchange: { backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 }, maxPageSize: 1 },
-    },
-  );
+  const created = createSimulatorClients(sim, {
+    logger: silentLogger,
+    dns: true,
+    graph: { backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 } },
+    exchange: { backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 }, maxPageSize: 1 },
+  });
   cleanup.push(created.close);
   let exchange = created.clients.exchange;
   if (refusal !== undefined) {
@@ -99,7 +108,10 @@ async function collect(sim: RunningSimulator, policy: Policy, refusal?: Exchange
     // a token for Graph instead of Exchange (401, invalid audience).
     const fetch = nodeFetch({ timeoutMs: 10_000, ca: sim.caCertificatePem });
     cleanup.push(async () => fetch.destroy());
-    const scope = refusal === 'wrong-audience' ? `${new URL(sim.graphUrl).origin}/.default` : `${new URL(sim.exchangeUrl).origin}/.default`;
+    const scope =
+      refusal === 'wrong-audience'
+        ? `${new URL(sim.graphUrl).origin}/.default`
+        : `${new URL(sim.exchangeUrl).origin}/.default`;
     exchange = exchangeClient({
       baseUrl: new URL(sim.exchangeUrl).origin,
       tenant: refusal === 'wrong-tenant' ? 'not-this-tenant.onmicrosoft.com' : sim.tenantId,
@@ -109,7 +121,13 @@ async function collect(sim: RunningSimulator, policy: Policy, refusal?: Exchange
       maxRetries: 0,
     });
   }
-  const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: { ...created.clients, ...(exchange ? { exchange } : {}) }, extraDomains: [], now: () => NOW });
+  const collector = liveCollector({
+    mode: 'simulate',
+    tenantId: sim.tenantId,
+    clients: { ...created.clients, ...(exchange ? { exchange } : {}) },
+    extraDomains: [],
+    now: () => NOW,
+  });
   return collector.collect({ sources: new Set(SOURCES), policy, logger: silentLogger });
 }
 
@@ -134,19 +152,27 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
   it('passes all 7 controls on the golden tenant', async () => {
     const rs = await audit(goldenTenant());
     expect(summary(rs)).toEqual([]);
-    for (const control of CONTROLS) expect(rs.some((r) => r.control === control && r.status === 'pass'), control).toBe(true);
+    for (const control of CONTROLS)
+      expect(
+        rs.some((r) => r.control === control && r.status === 'pass'),
+        control,
+      ).toBe(true);
   });
 
   it('fails redirectTo given as a single recipient and as a list', async () => {
     for (const redirectTo of [recipient('x@mail.test'), [recipient('x@mail.test')]]) {
       const rs = await audit(withAlexRules(rule('x2', { redirectTo })));
       expect(summary(rs)).toEqual([`forwarding.inbox-rules alex@${DOMAIN}/x2 fail`]);
-      expect(notPassing(rs)[0]?.evidence.externalRecipients).toMatchObject([{ action: 'redirectTo', address: 'x@mail.test' }]);
+      expect(notPassing(rs)[0]?.evidence.externalRecipients).toMatchObject([
+        { action: 'redirectTo', address: 'x@mail.test' },
+      ]);
     }
   });
 
   it('counts a forward to a subdomain of an accepted domain as internal and to a look-alike as external', async () => {
-    expect(summary(await audit(withAlexRules(rule('x3', { forwardTo: [recipient(`lab@eu.lab.${DOMAIN}`)] }))))).toEqual([]);
+    expect(summary(await audit(withAlexRules(rule('x3', { forwardTo: [recipient(`lab@eu.lab.${DOMAIN}`)] }))))).toEqual(
+      [],
+    );
     const rs = await audit(withAlexRules(rule('x4', { forwardTo: [recipient(`a@${DOMAIN}.evil.test`)] })));
     expect(summary(rs)).toEqual([`forwarding.inbox-rules alex@${DOMAIN}/x4 fail`]);
   });
@@ -165,46 +191,94 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
 
   it('gives error for a rule with an unknown or missing action field and still judges the others', async () => {
     const noActions: MessageRule = { id: 'bad2', displayName: 'no actions', sequence: 2, isEnabled: true };
-    const rs = await audit(withAlexRules(rule('bad1', { forwardToEverybody: true }), noActions, rule('x8', { forwardTo: [recipient('x@mail.test')] })));
-    expect(notPassing(rs).filter((r) => r.control === 'forwarding.inbox-rules').map((r) => `${r.target} ${r.status}`)).toEqual([
-      `alex@${DOMAIN}/bad1 error`,
-      `alex@${DOMAIN}/bad2 error`,
-      `alex@${DOMAIN}/x8 fail`,
-    ]);
+    const rs = await audit(
+      withAlexRules(
+        rule('bad1', { forwardToEverybody: true }),
+        noActions,
+        rule('x8', { forwardTo: [recipient('x@mail.test')] }),
+      ),
+    );
+    expect(
+      notPassing(rs)
+        .filter((r) => r.control === 'forwarding.inbox-rules')
+        .map((r) => `${r.target} ${r.status}`),
+    ).toEqual([`alex@${DOMAIN}/bad1 error`, `alex@${DOMAIN}/bad2 error`, `alex@${DOMAIN}/x8 fail`]);
   });
 
   it('skips and counts a user without a mailbox (404 MailboxNotEnabledForRESTAPI)', async () => {
     const t = goldenTenant();
-    t.messageRules.push({ userId: 'u4', userPrincipalName: `room@${DOMAIN}`, status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' } } });
+    t.messageRules.push({
+      userId: 'u4',
+      userPrincipalName: `room@${DOMAIN}`,
+      status: 404,
+      body: {
+        error: {
+          code: 'MailboxNotEnabledForRESTAPI',
+          message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+        },
+      },
+    });
     const rs = await audit(t);
     expect(summary(rs)).toEqual([]);
-    expect(rs.find((r) => r.control === 'forwarding.inbox-rules')?.evidence.sweep).toMatchObject({ mailboxes: 3, noMailbox: 1, unreadable: 0 });
+    expect(rs.find((r) => r.control === 'forwarding.inbox-rules')?.evidence.sweep).toMatchObject({
+      mailboxes: 3,
+      noMailbox: 1,
+      unreadable: 0,
+    });
   });
 
   it('keeps a hostile rule name verbatim in the evidence and escapes it in the issue body', async () => {
     const hostile = '<img src=x onerror=alert(1)> @security-team [x](https://evil.test) | #1\n| injected |';
-    const rs = await audit(withAlexRules(rule('x9', { forwardTo: [recipient('x@mail.test', hostile)] }, { displayName: hostile })));
+    const rs = await audit(
+      withAlexRules(rule('x9', { forwardTo: [recipient('x@mail.test', hostile)] }, { displayName: hostile })),
+    );
     const [finding] = notPassing(rs);
     expect(summary(rs)).toEqual([`forwarding.inbox-rules alex@${DOMAIN}/x9 fail`]);
     expect(finding?.evidence.ruleName).toBe(hostile);
-    const body = renderFindingIssue(finding!, policyFor(), { firstSeen: '2026-11-27', lastSeen: '2026-11-27', runUrl: undefined, status: 'open', reopenedAfterManualClose: false }, NO_REDACTION).body;
+    const body = renderFindingIssue(
+      finding!,
+      policyFor(),
+      {
+        firstSeen: '2026-11-27',
+        lastSeen: '2026-11-27',
+        runUrl: undefined,
+        status: 'open',
+        reopenedAfterManualClose: false,
+      },
+      NO_REDACTION,
+    ).body;
     expect(body).not.toContain('<img');
     expect(body).not.toContain('](https://evil.test)');
     expect(body).not.toMatch(/(^|[^`\\])@security-team/);
   });
 
   it('fails a concealment rule and a mailbox forward, one finding each', async () => {
-    const hiding = await audit(withAlexRules(rule('c1', { delete: true, markAsRead: true }, { conditions: { subjectContains: ['wire transfer'] } })));
+    const hiding = await audit(
+      withAlexRules(
+        rule('c1', { delete: true, markAsRead: true }, { conditions: { subjectContains: ['wire transfer'] } }),
+      ),
+    );
     expect(summary(hiding)).toEqual([`forwarding.concealment-rules alex@${DOMAIN}/c1 fail`]);
     const t = goldenTenant();
-    t.mailbox[0] = { ...t.mailbox[0]!, ForwardingSmtpAddress: 'smtp:adele@mail.test', DeliverToMailboxAndForward: true };
+    t.mailbox[0] = {
+      ...t.mailbox[0]!,
+      ForwardingSmtpAddress: 'smtp:adele@mail.test',
+      DeliverToMailboxAndForward: true,
+    };
     expect(summary(await audit(t))).toEqual([`forwarding.mailbox adele@${DOMAIN} fail`]);
   });
 
-  for (const [refusal, status] of [['missing-permission', 403], ['wrong-tenant', 404], ['wrong-audience', 401]] as const) {
+  for (const [refusal, status] of [
+    ['missing-permission', 403],
+    ['wrong-tenant', 404],
+    ['wrong-audience', 401],
+  ] as const) {
     it(`makes the Exchange controls not_evaluable with setup steps when InvokeCommand answers ${status}, and still judges the Graph ones`, async () => {
       const t = withAlexRules(rule('x10', { forwardTo: [recipient('x@mail.test')] }));
-      const sim = await serve(t, refusal === 'missing-permission' ? { missingPermissions: ['Exchange.ManageAsApp'] } : undefined);
+      const sim = await serve(
+        t,
+        refusal === 'missing-permission' ? { missingPermissions: ['Exchange.ManageAsApp'] } : undefined,
+      );
       const policy = policyFor();
       const snapshot = await collect(sim, policy, refusal === 'missing-permission' ? undefined : refusal);
       const mailbox = snapshot.status('exo.mailbox');
@@ -215,9 +289,13 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
       for (const control of EXCHANGE_CONTROLS) {
         const outcome = result.controls.find((c) => c.control === control);
         expect(outcome?.status, control).toBe('not_evaluable');
-        expect(outcome && 'reason' in outcome ? outcome.reason : '', control).toMatch(/Exchange\.ManageAsApp.*Global Reader/s);
+        expect(outcome && 'reason' in outcome ? outcome.reason : '', control).toMatch(
+          /Exchange\.ManageAsApp.*Global Reader/s,
+        );
       }
-      expect(summary(result.results).filter((s) => s.startsWith('forwarding.inbox-rules'))).toEqual([`forwarding.inbox-rules alex@${DOMAIN}/x10 fail`]);
+      expect(summary(result.results).filter((s) => s.startsWith('forwarding.inbox-rules'))).toEqual([
+        `forwarding.inbox-rules alex@${DOMAIN}/x10 fail`,
+      ]);
       expect(result.results.find((r) => r.control === 'forwarding.concealment-rules')?.status).toBe('pass');
     });
   }

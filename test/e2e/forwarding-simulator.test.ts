@@ -18,7 +18,12 @@ const CONTROLS = [
   'forwarding.remote-domains',
   'legacy-auth.smtp-auth',
 ];
-const EXCHANGE_CONTROLS = ['forwarding.mailbox', 'forwarding.outbound-policy', 'forwarding.remote-domains', 'legacy-auth.smtp-auth'];
+const EXCHANGE_CONTROLS = [
+  'forwarding.mailbox',
+  'forwarding.outbound-policy',
+  'forwarding.remote-domains',
+  'legacy-auth.smtp-auth',
+];
 const SOURCES: SourceId[] = [
   'graph.domains',
   'graph.messageRules',
@@ -40,7 +45,10 @@ function collectFrom(sim: RunningSimulator, exchangePageSize?: number): Promise<
 }
 
 const verdicts = (results: readonly Result[]) =>
-  results.filter((r) => CONTROLS.includes(r.control)).map((r) => `${r.control} ${r.target} ${r.status}`).sort();
+  results
+    .filter((r) => CONTROLS.includes(r.control))
+    .map((r) => `${r.control} ${r.target} ${r.status}`)
+    .sort();
 
 describe('forwarding controls through the simulated tenant', () => {
   it('collects over InvokeCommand (paged) and $batch and gives the verdicts of the demo snapshot', async () => {
@@ -58,9 +66,16 @@ describe('forwarding controls through the simulated tenant', () => {
     const fromFolder = await evaluate(await readSnapshotFolder(DEMO), policy, options);
     expect(verdicts(fromSim.results)).toEqual(verdicts(fromFolder.results));
     // One failing case of each control, and the user without a mailbox skipped and counted.
-    for (const control of CONTROLS) expect(fromSim.results.some((r) => r.control === control && r.status === 'fail'), control).toBe(true);
+    for (const control of CONTROLS)
+      expect(
+        fromSim.results.some((r) => r.control === control && r.status === 'fail'),
+        control,
+      ).toBe(true);
     const sweep = fromSim.results.find((r) => r.control === 'forwarding.inbox-rules')?.evidence.sweep;
-    const lines = (await readFile(`${DEMO}/graph/messageRules.jsonl`, 'utf8')).split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as { status: number });
+    const lines = (await readFile(`${DEMO}/graph/messageRules.jsonl`, 'utf8'))
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { status: number });
     expect(sweep).toMatchObject({ mailboxes: lines.filter((l) => l.status === 200).length });
     expect(Number((sweep as { noMailbox?: number } | undefined)?.noMailbox)).toBeGreaterThanOrEqual(1);
   });
@@ -70,7 +85,9 @@ describe('forwarding controls through the simulated tenant', () => {
     const live = await collectFrom(sim);
     const mailbox = live.status('exo.mailbox');
     expect(mailbox?.status).toBe('not_permitted');
-    expect(mailbox?.status === 'not_permitted' ? mailbox.permission : '').toMatch(/Exchange\.ManageAsApp.*Office 365 Exchange Online.*Global Reader/s);
+    expect(mailbox?.status === 'not_permitted' ? mailbox.permission : '').toMatch(
+      /Exchange\.ManageAsApp.*Office 365 Exchange Online.*Global Reader/s,
+    );
     expect(live.status('graph.messageRules')?.status).toBe('ok');
 
     const result = await evaluate(live, await demoPolicy(), { now: NOW, domains: [] });

@@ -9,7 +9,9 @@ import { tempDir } from '../helpers/temp.js';
 const verdicts = (report: Report): string[] => report.results.map((r) => `${r.control} ${r.target} ${r.status}`).sort();
 
 describe('a generated 2,000-user tenant, audited live, saved and replayed', () => {
-  it('gives identical verdicts from --simulate and from --snapshot of what it saved', { timeout: 240_000 }, async () => {
+  it('gives identical verdicts from --simulate and from --snapshot of what it saved', {
+    timeout: 240_000,
+  }, async () => {
     const dir = await tempDir();
     const tenant = path.join(dir, 'tenant');
     const saved = path.join(dir, 'saved');
@@ -17,10 +19,32 @@ describe('a generated 2,000-user tenant, audited live, saved and replayed', () =
     expect(generated.code, generated.stderr).toBe(0);
 
     const liveReport = path.join(dir, 'live.json');
-    const live = await runCli(['audit', '--simulate', tenant, '--policy', DEMO_POLICY_PATH, '--save-snapshot', saved, '--report-json', liveReport, '--fail-on', 'none']);
+    const live = await runCli([
+      'audit',
+      '--simulate',
+      tenant,
+      '--policy',
+      DEMO_POLICY_PATH,
+      '--save-snapshot',
+      saved,
+      '--report-json',
+      liveReport,
+      '--fail-on',
+      'none',
+    ]);
     expect(live.code, live.stderr).toBe(0);
     const replayReport = path.join(dir, 'replay.json');
-    const replay = await runCli(['audit', '--snapshot', saved, '--policy', DEMO_POLICY_PATH, '--report-json', replayReport, '--fail-on', 'none']);
+    const replay = await runCli([
+      'audit',
+      '--snapshot',
+      saved,
+      '--policy',
+      DEMO_POLICY_PATH,
+      '--report-json',
+      replayReport,
+      '--fail-on',
+      'none',
+    ]);
     expect(replay.code, replay.stderr).toBe(0);
 
     const first = JSON.parse(await readFile(liveReport, 'utf8')) as Report;

@@ -56,7 +56,13 @@ async function collect(sim: RunningSimulator): Promise<Snapshot> {
   const created = simulatorClients(sim);
   cleanup.push(created.close);
   const { policy } = parsePolicy(identityPolicyText(), 'identity.json', NOW);
-  const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
+  const collector = liveCollector({
+    mode: 'simulate',
+    tenantId: sim.tenantId,
+    clients: created.clients,
+    extraDomains: [],
+    now: () => NOW,
+  });
   return collector.collect({ sources: new Set(SOURCES), policy, logger: silentLogger });
 }
 
@@ -66,17 +72,24 @@ async function audit(t: IdentityTenant, realism?: RealismConfig): Promise<readon
   return (await evaluate(snapshot, policy, { now: NOW, domains: [] })).results;
 }
 
-const notPassing = (rs: readonly Result[]) => rs.filter((r) => r.status !== 'pass').map((r) => `${r.control} ${r.target} ${r.status}`).sort();
-const result = (rs: readonly Result[], control: string, target = 'tenant') => rs.find((r) => r.control === control && r.target === target);
+const notPassing = (rs: readonly Result[]) =>
+  rs
+    .filter((r) => r.status !== 'pass')
+    .map((r) => `${r.control} ${r.target} ${r.status}`)
+    .sort();
+const result = (rs: readonly Result[], control: string, target = 'tenant') =>
+  rs.find((r) => r.control === control && r.target === target);
 
 describe('identity controls through the simulated tenant (golden tenant, one mutation each)', () => {
   it('the golden tenant passes every identity control, admins judged one by one', async () => {
     const rs = await audit(goldenTenant());
     expect(notPassing(rs)).toEqual([]);
-    expect(rs.filter((r) => r.control === 'mfa.admins-phishing-resistant').map((r) => r.target).sort()).toEqual([
-      GLOBAL_ADMIN.userPrincipalName,
-      GROUP_ADMIN.userPrincipalName,
-    ]);
+    expect(
+      rs
+        .filter((r) => r.control === 'mfa.admins-phishing-resistant')
+        .map((r) => r.target)
+        .sort(),
+    ).toEqual([GLOBAL_ADMIN.userPrincipalName, GROUP_ADMIN.userPrincipalName]);
   });
 
   it('a report-only MFA policy fails mfa.enforcement', async () => {
@@ -90,12 +103,18 @@ describe('identity controls through the simulated tenant (golden tenant, one mut
     t.policies[0]!.conditions.users!.excludeGroups = ['c0ffee00-0000-4000-8000-000000000001'];
     const rs = await audit(t);
     expect(notPassing(rs)).toEqual(['mfa.enforcement tenant fail']);
-    expect(JSON.stringify(result(rs, 'mfa.enforcement')?.evidence)).toContain('group c0ffee00-0000-4000-8000-000000000001');
+    expect(JSON.stringify(result(rs, 'mfa.enforcement')?.evidence)).toContain(
+      'group c0ffee00-0000-4000-8000-000000000001',
+    );
   });
 
   it('a grant that ORs MFA with a compliant device fails mfa.enforcement with the reason', async () => {
     const t = goldenTenant();
-    t.policies[0]!.grantControls = { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'], authenticationStrength: null };
+    t.policies[0]!.grantControls = {
+      operator: 'OR',
+      builtInControls: ['mfa', 'compliantDevice'],
+      authenticationStrength: null,
+    };
     const rs = await audit(t);
     expect(notPassing(rs)).toEqual(['mfa.enforcement tenant fail']);
     expect(result(rs, 'mfa.enforcement')?.message).toContain('compliantDevice');
@@ -103,15 +122,25 @@ describe('identity controls through the simulated tenant (golden tenant, one mut
 
   it('an admin holding a role through a group, uncovered by the admin policy, fails', async () => {
     const t = goldenTenant();
-    t.policies[2]!.conditions.users = { ...t.policies[2]!.conditions.users!, includeRoles: [], includeUsers: [GLOBAL_ADMIN.id] };
+    t.policies[2]!.conditions.users = {
+      ...t.policies[2]!.conditions.users!,
+      includeRoles: [],
+      includeUsers: [GLOBAL_ADMIN.id],
+    };
     const rs = await audit(t);
     expect(notPassing(rs)).toEqual([`mfa.admins-phishing-resistant ${GROUP_ADMIN.userPrincipalName} fail`]);
-    expect(result(rs, 'mfa.admins-phishing-resistant', GROUP_ADMIN.userPrincipalName)?.evidence).toMatchObject({ viaGroups: [ADMIN_GROUP] });
+    expect(result(rs, 'mfa.admins-phishing-resistant', GROUP_ADMIN.userPrincipalName)?.evidence).toMatchObject({
+      viaGroups: [ADMIN_GROUP],
+    });
   });
 
   it('a custom strength that allows SMS fails every admin', async () => {
     const t = goldenTenant();
-    t.policies[2]!.grantControls = { operator: 'AND', builtInControls: [], authenticationStrength: { id: CUSTOM_STRENGTH, displayName: 'Admin keys' } };
+    t.policies[2]!.grantControls = {
+      operator: 'AND',
+      builtInControls: [],
+      authenticationStrength: { id: CUSTOM_STRENGTH, displayName: 'Admin keys' },
+    };
     t.strengths[2]!.allowedCombinations = ['fido2', 'password,sms'];
     expect(notPassing(await audit(t))).toEqual([
       `mfa.admins-phishing-resistant ${GLOBAL_ADMIN.userPrincipalName} fail`,
@@ -135,9 +164,18 @@ describe('identity controls through the simulated tenant (golden tenant, one mut
 
 describe('licence, permission and shape problems through the simulator', () => {
   it('a missing permission gives not_evaluable naming the application permission; no P1 names the licence', async () => {
-    const rs = await audit(goldenTenant(), { missingPermissions: ['RoleManagement.Read.Directory', 'Directory.Read.All'], licences: { 'entra-id-p1': false } });
-    expect(result(rs, 'mfa.admins-phishing-resistant')).toMatchObject({ status: 'not_evaluable', evidence: { source: 'graph.roleAssignments', permission: 'RoleManagement.Read.Directory, GroupMember.Read.All' } });
-    expect(result(rs, 'mfa.registration')).toMatchObject({ status: 'not_evaluable', evidence: { source: 'graph.userRegistrationDetails', licence: 'entra-id-p1' } });
+    const rs = await audit(goldenTenant(), {
+      missingPermissions: ['RoleManagement.Read.Directory', 'Directory.Read.All'],
+      licences: { 'entra-id-p1': false },
+    });
+    expect(result(rs, 'mfa.admins-phishing-resistant')).toMatchObject({
+      status: 'not_evaluable',
+      evidence: { source: 'graph.roleAssignments', permission: 'RoleManagement.Read.Directory, GroupMember.Read.All' },
+    });
+    expect(result(rs, 'mfa.registration')).toMatchObject({
+      status: 'not_evaluable',
+      evidence: { source: 'graph.userRegistrationDetails', licence: 'entra-id-p1' },
+    });
   });
 
   it('a null where an array belongs is an error naming endpoint and field; an unknown enum value is tolerated', async () => {
@@ -146,7 +184,9 @@ describe('licence, permission and shape problems through the simulator', () => {
     t.policies[1]!.state = 'someFutureState';
     await writeSnapshotFolder(dir, tenantSnapshot(t));
     const file = path.join(dir, 'graph/conditionalAccessPolicies.json');
-    const policies = { value: t.policies.map((p, i) => (i === 3 ? { ...p, conditions: { ...p.conditions, clientAppTypes: null } } : p)) };
+    const policies = {
+      value: t.policies.map((p, i) => (i === 3 ? { ...p, conditions: { ...p.conditions, clientAppTypes: null } } : p)),
+    };
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify(policies));
     const sim = await startSimulator({ dir });
@@ -154,14 +194,18 @@ describe('licence, permission and shape problems through the simulator', () => {
     const snapshot = await collect(sim);
     const status = snapshot.status('graph.conditionalAccessPolicies');
     expect(status).toMatchObject({ status: 'failed' });
-    expect(status?.status === 'failed' ? status.reason : '').toMatch(/\/identity\/conditionalAccess\/policies.*value\[3\]\.conditions\.clientAppTypes/);
+    expect(status?.status === 'failed' ? status.reason : '').toMatch(
+      /\/identity\/conditionalAccess\/policies.*value\[3\]\.conditions\.clientAppTypes/,
+    );
     // The unknown state alone is data: with the null fixed, the policy reads and simply does not count.
     await writeFile(file, JSON.stringify({ value: t.policies }));
-    const again = await collect(await (async () => {
-      const s = await startSimulator({ dir });
-      cleanup.push(() => s.close());
-      return s;
-    })());
+    const again = await collect(
+      await (async () => {
+        const s = await startSimulator({ dir });
+        cleanup.push(() => s.close());
+        return s;
+      })(),
+    );
     expect(again.status('graph.conditionalAccessPolicies')).toMatchObject({ status: 'ok' });
     expect(again.data('graph.conditionalAccessPolicies')[1]?.state).toBe('someFutureState');
   });
@@ -214,13 +258,18 @@ describe('Graph transport against the simulator limits', () => {
   });
 
   it('with our default limits the same four reads are never throttled', async () => {
-    const sim = await serve(goldenTenant(), { throttling: { mode: 'enforce', identityProtection: { limit: 1, windowMs: 1_000 } } });
+    const sim = await serve(goldenTenant(), {
+      throttling: { mode: 'enforce', identityProtection: { limit: 1, windowMs: 1_000 } },
+    });
     const created = simulatorClients(sim);
     cleanup.push(created.close);
     const graph = created.clients.graph!;
-    await Promise.all([1, 2, 3, 4].map(async () => {
-      for await (const page of graph.pages('/identity/conditionalAccess/policies?$select=id')) expect(page.length).toBe(5);
-    }));
+    await Promise.all(
+      [1, 2, 3, 4].map(async () => {
+        for await (const page of graph.pages('/identity/conditionalAccess/policies?$select=id'))
+          expect(page.length).toBe(5);
+      }),
+    );
     const stats = sim.stats();
     expect(stats.throttled, JSON.stringify(stats)).toMatchObject({ conditionalAccess: 0, identityProtection: 0 });
   });

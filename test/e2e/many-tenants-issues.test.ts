@@ -20,7 +20,15 @@ import { tempDir } from '../helpers/temp.js';
 const NOW = new Date('2026-11-27T06:00:00Z');
 const OTHER_TENANT = '0b5d7a1e-3c2f-4e6a-9d8b-7f1e2c3a4b5c';
 const issuesClient: IssuesClientFactory = (s) =>
-  octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: silentLogger, pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 } }), s.repo);
+  octokitIssuesApi(
+    createOctokit({
+      token: s.token,
+      baseUrl: s.apiUrl,
+      logger: silentLogger,
+      pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
+    }),
+    s.repo,
+  );
 
 let f: FakeGitHub | undefined;
 afterEach(async () => {
@@ -52,7 +60,13 @@ async function auditAndSync(dir: string, fake: FakeGitHub, tenantName: string): 
       redactKey: undefined,
       tenantName,
     };
-    const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
+    const collector = liveCollector({
+      mode: 'simulate',
+      tenantId: sim.tenantId,
+      clients: created.clients,
+      extraDomains: [],
+      now: () => NOW,
+    });
     const settings = {
       policyPath: DEMO_POLICY_PATH,
       target: { kind: 'demo' as const },
@@ -74,7 +88,7 @@ async function auditAndSync(dir: string, fake: FakeGitHub, tenantName: string): 
 }
 
 describe('two simulated tenants syncing into one repository', () => {
-  it('each opens and keeps its own issues; neither closes the other\'s; each rerun makes zero writes', async () => {
+  it("each opens and keeps its own issues; neither closes the other's; each rerun makes zero writes", async () => {
     f = await startFakeGitHub();
     const fake = f;
     const fabrikamDir = await secondTenant();
@@ -82,13 +96,17 @@ describe('two simulated tenants syncing into one repository', () => {
     const fabrikam = await auditAndSync(fabrikamDir, fake, 'fabrikam');
     const failing = (o: RunOutcome) => o.report.results.filter((r) => r.status === 'fail').length;
     expect(failing(contoso)).toBeGreaterThan(0);
-    const of = (tenant: string) => [...fake.issues.values()].filter((i) => i.labels.includes(tenantLabel(null, tenant)));
+    const of = (tenant: string) =>
+      [...fake.issues.values()].filter((i) => i.labels.includes(tenantLabel(null, tenant)));
     // Each tenant: one issue per failing finding plus its dashboard, all open.
     expect(of('contoso').filter((i) => i.state === 'open')).toHaveLength(failing(contoso) + 1);
     expect(of('fabrikam').filter((i) => i.state === 'open')).toHaveLength(failing(fabrikam) + 1);
     expect(fake.issues.size).toBe(failing(contoso) + failing(fabrikam) + 2);
 
-    for (const [dir, name] of [['demo/contoso-health', 'contoso'], [fabrikamDir, 'fabrikam']] as const) {
+    for (const [dir, name] of [
+      ['demo/contoso-health', 'contoso'],
+      [fabrikamDir, 'fabrikam'],
+    ] as const) {
       const mark = fake.requests.length;
       const again = await auditAndSync(dir, fake, name);
       expect(again.issues?.plan.operations, name).toEqual([]);

@@ -29,7 +29,13 @@ async function auditOver(dir: string): Promise<Report> {
   const sim = await startSimulator({ dir });
   const created = simulatorClients(sim);
   try {
-    const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
+    const collector = liveCollector({
+      mode: 'simulate',
+      tenantId: sim.tenantId,
+      clients: created.clients,
+      extraDomains: [],
+      now: () => NOW,
+    });
     const settings = {
       policyPath: DEMO_POLICY_PATH,
       target: { kind: 'demo' as const },
@@ -61,6 +67,11 @@ describe('several tenants from one workflow', () => {
     expect(tenantLabel(contoso.run.tenantId)).not.toBe(tenantLabel(fabrikam.run.tenantId));
     expect(tenantLabel(fabrikam.run.tenantId, 'Fabrikam Health')).toBe('tenant:fabrikam-health');
     // Partial reports of different tenants are refused, never combined.
-    expect(() => mergeReports([{ file: 'contoso.json', report: contoso }, { file: 'fabrikam.json', report: fabrikam }])).toThrow(/has tenant/);
+    expect(() =>
+      mergeReports([
+        { file: 'contoso.json', report: contoso },
+        { file: 'fabrikam.json', report: fabrikam },
+      ]),
+    ).toThrow(/has tenant/);
   });
 });

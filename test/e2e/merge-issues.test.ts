@@ -27,7 +27,15 @@ import { simulatorClients } from '../helpers/simulator-clients.js';
 const NOW = new Date('2026-11-27T06:00:00Z');
 const ENV = { GITHUB_TOKEN: 'test-token' };
 const issuesClient: IssuesClientFactory = (s) =>
-  octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: silentLogger, pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 } }), s.repo);
+  octokitIssuesApi(
+    createOctokit({
+      token: s.token,
+      baseUrl: s.apiUrl,
+      logger: silentLogger,
+      pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
+    }),
+    s.repo,
+  );
 
 let sim: RunningSimulator;
 const fakes: FakeGitHub[] = [];
@@ -49,7 +57,13 @@ async function audit(options: { shard?: Shard; reportJsonPath?: string; issues?:
       ...(options.shard ? { shard: options.shard } : {}),
       ...(options.issues ? { issues: options.issues } : {}),
     };
-    const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
+    const collector = liveCollector({
+      mode: 'simulate',
+      tenantId: sim.tenantId,
+      clients: created.clients,
+      extraDomains: [],
+      now: () => NOW,
+    });
     return await run(settings, { logger: silentLogger, now: () => NOW, collector, issuesClient });
   } finally {
     await created.close();
@@ -62,13 +76,30 @@ async function fake(): Promise<FakeGitHub> {
   return f;
 }
 
-const issueFlags = (f: FakeGitHub) => ['--issues', 'on', '--repo', 'contoso/it-audit', '--github-api-url', f.apiUrl, '--max-new-issues', '100', '--redact', 'never'];
+const issueFlags = (f: FakeGitHub) => [
+  '--issues',
+  'on',
+  '--repo',
+  'contoso/it-audit',
+  '--github-api-url',
+  f.apiUrl,
+  '--max-new-issues',
+  '100',
+  '--redact',
+  'never',
+];
 
 /** The finding issues by fingerprint, as people see them. */
 function findingIssues(f: FakeGitHub) {
   return [...f.issues.values()]
     .filter((i) => parseFingerprint(i.body) !== undefined)
-    .map((i) => ({ fingerprint: parseFingerprint(i.body), title: i.title, body: i.body, labels: [...i.labels].sort(), state: i.state }))
+    .map((i) => ({
+      fingerprint: parseFingerprint(i.body),
+      title: i.title,
+      body: i.body,
+      labels: [...i.labels].sort(),
+      state: i.state,
+    }))
     .sort((a, b) => (a.fingerprint ?? '').localeCompare(b.fingerprint ?? ''));
 }
 
@@ -92,13 +123,34 @@ describe('merge-reports syncs issues once, as the unsharded run would', () => {
   it('3 shard reports → merge → the same issues as the unsharded audit; a rerun writes nothing', async () => {
     const whole = await fake();
     const unsharded = await audit({
-      issues: { mode: 'on', repo: { owner: 'contoso', repo: 'it-audit' }, apiUrl: whole.apiUrl, token: 'test-token', labels: [], maxNewIssues: 100, redact: 'never', redactKey: undefined },
+      issues: {
+        mode: 'on',
+        repo: { owner: 'contoso', repo: 'it-audit' },
+        apiUrl: whole.apiUrl,
+        token: 'test-token',
+        labels: [],
+        maxNewIssues: 100,
+        redact: 'never',
+        redactKey: undefined,
+      },
     });
     expect(unsharded.issuesError).toBeUndefined();
 
     const merged = await fake();
     const summary = path.join(dir, 'summary.md');
-    const settings = mergeSettings([path.join(dir, 'partial-*.json'), '--policy', DEMO_POLICY_PATH, '--summary-md', summary, '--sarif', path.join(dir, 'merged.sarif'), ...issueFlags(merged)], ENV);
+    const settings = mergeSettings(
+      [
+        path.join(dir, 'partial-*.json'),
+        '--policy',
+        DEMO_POLICY_PATH,
+        '--summary-md',
+        summary,
+        '--sarif',
+        path.join(dir, 'merged.sarif'),
+        ...issueFlags(merged),
+      ],
+      ENV,
+    );
     const outcome = await runMerge(settings, { logger: silentLogger, now: () => NOW, issuesClient });
     expect(outcome.issuesError).toBeUndefined();
     expect(outcome.issues?.opened).toBe(unsharded.issues?.opened);
@@ -107,7 +159,9 @@ describe('merge-reports syncs issues once, as the unsharded run would', () => {
     expect(outcome.issues?.dashboard?.status).toBe('created');
     expect(merged.pinned).toHaveLength(1);
     expect(await readFile(summary, 'utf8')).toMatch(/### GitHub issues/);
-    const sarif = JSON.parse(await readFile(path.join(dir, 'merged.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
+    const sarif = JSON.parse(await readFile(path.join(dir, 'merged.sarif'), 'utf8')) as {
+      runs: { results: unknown[] }[];
+    };
     expect(sarif.runs[0]?.results).toHaveLength(outcome.report.results.filter((r) => r.status === 'fail').length);
 
     const mark = merged.requests.length;
@@ -119,51 +173,95 @@ describe('merge-reports syncs issues once, as the unsharded run would', () => {
   it('a missing shard is refused before any GitHub call, from the CLI and from runMerge', async () => {
     const f = await fake();
     const [one, , three] = partials;
-    const cli = await runCli(['merge-reports', one ?? '', three ?? '', '--policy', DEMO_POLICY_PATH, ...issueFlags(f)], { env: ENV });
+    const cli = await runCli(
+      ['merge-reports', one ?? '', three ?? '', '--policy', DEMO_POLICY_PATH, ...issueFlags(f)],
+      { env: ENV },
+    );
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/missing shard 2\/3/);
-    const error = await runMerge(mergeSettings([one ?? '', three ?? '', ...issueFlags(f)], ENV), { logger: silentLogger, now: () => NOW, issuesClient }).catch((e: unknown) => e);
+    const error = await runMerge(mergeSettings([one ?? '', three ?? '', ...issueFlags(f)], ENV), {
+      logger: silentLogger,
+      now: () => NOW,
+      issuesClient,
+    }).catch((e: unknown) => e);
     expect(isConfigurationError(error)).toBe(true);
     expect(f.requests).toEqual([]);
   });
 
-  it('refuses a policy other than the shards\' before syncing', async () => {
+  it("refuses a policy other than the shards' before syncing", async () => {
     const f = await fake();
-    const error = await runMerge(mergeSettings([...partials, ...issueFlags(f)], ENV), { logger: silentLogger, now: () => NOW, issuesClient }).catch((e: unknown) => e);
+    const error = await runMerge(mergeSettings([...partials, ...issueFlags(f)], ENV), {
+      logger: silentLogger,
+      now: () => NOW,
+      issuesClient,
+    }).catch((e: unknown) => e);
     expect(isConfigurationError(error) && error.message).toMatch(/not the one the shards ran/);
     expect(f.requests).toEqual([]);
   });
 
   it('a shard never syncs issues: the CLI, the Action inputs and the sync itself refuse a partial report', async () => {
-    const tenant = ['audit', '--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '00000000-0000-0000-0000-000000000001', '--client-secret', 's3cret', '--shard', '2/3'];
+    const tenant = [
+      'audit',
+      '--tenant-id',
+      'contoso.onmicrosoft.com',
+      '--client-id',
+      '00000000-0000-0000-0000-000000000001',
+      '--client-secret',
+      's3cret',
+      '--shard',
+      '2/3',
+    ];
     const cli = await runCli([...tenant, '--issues', 'on', '--repo', 'contoso/it-audit'], { env: ENV });
     expect(cli.code).toBe(2);
     expect(cli.stderr).toMatch(/partial report/);
     const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
-    const shardJob = { 'tenant-id': 'contoso.onmicrosoft.com', 'client-id': '00000000-0000-0000-0000-000000000001', shard: '2/3' };
+    const shardJob = {
+      'tenant-id': 'contoso.onmicrosoft.com',
+      'client-id': '00000000-0000-0000-0000-000000000001',
+      shard: '2/3',
+    };
     const mode = readActionMode(inputs(shardJob), '/w', { GITHUB_REPOSITORY: 'contoso/it-audit' });
     expect(mode.kind === 'audit' && mode.settings.issues?.mode).toBe('off');
     expect(() => readActionMode(inputs({ ...shardJob, issues: 'on' }), '/w')).toThrow(/shard job/);
     const f = await fake();
     const partial = audit({
       shard: { index: 2, count: 3 },
-      issues: { mode: 'on', repo: { owner: 'contoso', repo: 'it-audit' }, apiUrl: f.apiUrl, token: 'test-token', labels: [], maxNewIssues: 100, redact: 'never', redactKey: undefined },
+      issues: {
+        mode: 'on',
+        repo: { owner: 'contoso', repo: 'it-audit' },
+        apiUrl: f.apiUrl,
+        token: 'test-token',
+        labels: [],
+        maxNewIssues: 100,
+        redact: 'never',
+        redactKey: undefined,
+      },
     });
     expect((await partial).issuesError).toMatch(/partial report/);
     expect(f.requests).toEqual([]);
   }, 60_000);
 
-  it('the Action\'s merge-reports input gives merge settings, and refuses audit inputs beside it', () => {
+  it("the Action's merge-reports input gives merge settings, and refuses audit inputs beside it", () => {
     const inputs = (values: Record<string, string>) => (name: string) => values[name] ?? '';
-    const mode = readActionMode(inputs({ 'merge-reports': 'partial-*.json\nextra.json', policy: 'policies/baseline.json', 'tenant-label': 'contoso' }), '/w', {
-      GITHUB_REPOSITORY: 'contoso/it-audit',
-    });
+    const mode = readActionMode(
+      inputs({
+        'merge-reports': 'partial-*.json\nextra.json',
+        policy: 'policies/baseline.json',
+        'tenant-label': 'contoso',
+      }),
+      '/w',
+      {
+        GITHUB_REPOSITORY: 'contoso/it-audit',
+      },
+    );
     expect(mode.kind).toBe('merge');
     if (mode.kind !== 'merge') return;
     expect(mode.settings.reports).toEqual(['partial-*.json', 'extra.json']);
     expect(mode.settings.issues?.mode).toBe('on');
     expect(mode.settings.issues?.tenantName).toBe('contoso');
     expect(mode.settings.reportJsonPath).toBe('/w/mailwarden-report.json');
-    expect(() => readActionMode(inputs({ 'merge-reports': 'a.json', shard: '1/2' }), '/w')).toThrow(/cannot be used together/);
+    expect(() => readActionMode(inputs({ 'merge-reports': 'a.json', shard: '1/2' }), '/w')).toThrow(
+      /cannot be used together/,
+    );
   });
 });

@@ -42,13 +42,22 @@ function settings(saveSnapshotDir?: string): Settings {
   };
 }
 
-async function audit(saveSnapshotDir: string | undefined, wrap?: (exchange: ExchangeApi) => ExchangeApi): Promise<{ report: Report; reports: number }> {
+async function audit(
+  saveSnapshotDir: string | undefined,
+  wrap?: (exchange: ExchangeApi) => ExchangeApi,
+): Promise<{ report: Report; reports: number }> {
   const created = simulatorClients(sim);
   const before = sim.stats().requests.reports;
   try {
     const exchange = created.clients.exchange && wrap ? wrap(created.clients.exchange) : created.clients.exchange;
     const clients = { ...created.clients, ...(exchange ? { exchange } : {}) };
-    const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients, extraDomains: [], now: () => NOW });
+    const collector = liveCollector({
+      mode: 'simulate',
+      tenantId: sim.tenantId,
+      clients,
+      extraDomains: [],
+      now: () => NOW,
+    });
     const outcome = await run(settings(saveSnapshotDir), { logger: silentLogger, now: () => NOW, collector });
     return { report: outcome.report, reports: sim.stats().requests.reports - before };
   } finally {

@@ -15,7 +15,12 @@ import { tempDir } from '../helpers/temp.js';
  * tenant must give exactly the verdicts and evidence of a replay of the tenant's full folder,
  * and what it saves must hold only the kept fields, in the source's own shape.
  */
-const PROJECTED_CONTROLS = ['mfa.registration', 'mfa.admins-phishing-resistant', 'forwarding.mailbox', 'legacy-auth.smtp-auth'];
+const PROJECTED_CONTROLS = [
+  'mfa.registration',
+  'mfa.admins-phishing-resistant',
+  'forwarding.mailbox',
+  'legacy-auth.smtp-auth',
+];
 
 const REGISTRATION_FIELDS = ['id', 'userPrincipalName', 'isMfaRegistered', 'isMfaCapable', 'methodsRegistered'];
 const USER_FIELDS = ['id', 'userPrincipalName', 'displayName', 'accountEnabled', 'userType'];
@@ -39,13 +44,37 @@ async function compare(tenant: string): Promise<void> {
   const live = path.join(dir, 'live.json');
   const saved = path.join(dir, 'snapshot');
   const replay = path.join(dir, 'replay.json');
-  const capturedAt = new Date((JSON.parse(await readFile(path.join(tenant, 'manifest.json'), 'utf8')) as { capturedAt: string }).capturedAt);
+  const capturedAt = new Date(
+    (JSON.parse(await readFile(path.join(tenant, 'manifest.json'), 'utf8')) as { capturedAt: string }).capturedAt,
+  );
   const audited = await runCli(
-    ['audit', '--simulate', tenant, '--policy', DEMO_POLICY_PATH, '--report-json', live, '--save-snapshot', saved, '--fail-on', 'none'],
+    [
+      'audit',
+      '--simulate',
+      tenant,
+      '--policy',
+      DEMO_POLICY_PATH,
+      '--report-json',
+      live,
+      '--save-snapshot',
+      saved,
+      '--fail-on',
+      'none',
+    ],
     { now: capturedAt },
   );
   expect(audited.code, audited.stderr).toBe(0);
-  const replayed = await runCli(['audit', '--snapshot', tenant, '--policy', DEMO_POLICY_PATH, '--report-json', replay, '--fail-on', 'none']);
+  const replayed = await runCli([
+    'audit',
+    '--snapshot',
+    tenant,
+    '--policy',
+    DEMO_POLICY_PATH,
+    '--report-json',
+    replay,
+    '--fail-on',
+    'none',
+  ]);
   expect(replayed.code, replayed.stderr).toBe(0);
 
   const liveReport = await report(live);
@@ -59,7 +88,8 @@ async function compare(tenant: string): Promise<void> {
   const kept = async (relative: string, fields: readonly string[]): Promise<void> => {
     const records = await collection(path.join(saved, relative));
     expect(records.length, relative).toBeGreaterThan(0);
-    for (const record of records) for (const key of Object.keys(record)) expect(fields, `${relative}: ${key}`).toContain(key);
+    for (const record of records)
+      for (const key of Object.keys(record)) expect(fields, `${relative}: ${key}`).toContain(key);
   };
   await kept('graph/users.json', USER_FIELDS);
   await kept('graph/userRegistrationDetails.json', REGISTRATION_FIELDS);
@@ -68,7 +98,21 @@ async function compare(tenant: string): Promise<void> {
 
   // The saved, narrower snapshot replays to the same verdicts.
   const again = path.join(dir, 'again.json');
-  expect((await runCli(['audit', '--snapshot', saved, '--policy', DEMO_POLICY_PATH, '--report-json', again, '--fail-on', 'none'])).code).toBe(0);
+  expect(
+    (
+      await runCli([
+        'audit',
+        '--snapshot',
+        saved,
+        '--policy',
+        DEMO_POLICY_PATH,
+        '--report-json',
+        again,
+        '--fail-on',
+        'none',
+      ])
+    ).code,
+  ).toBe(0);
   expect(judged(await report(again))).toEqual(judged(full));
 }
 

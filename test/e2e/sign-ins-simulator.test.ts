@@ -79,13 +79,20 @@ async function generatedTenant(events: number): Promise<string> {
   const dir = await tempDir();
   await mkdir(path.join(dir, 'graph'), { recursive: true });
   const lines: string[] = [];
-  for await (const page of backgroundPages({ users: 500, events, end: NOW.getTime() - 60_000, spanMs: 20 * 3_600_000 })) {
+  for await (const page of backgroundPages({
+    users: 500,
+    events,
+    end: NOW.getTime() - 60_000,
+    spanMs: 20 * 3_600_000,
+  })) {
     lines.push(JSON.stringify({ value: page }));
   }
   await writeFile(path.join(dir, 'graph/signIns.jsonl'), `${lines.join('\n')}\n`);
   await writeFile(path.join(dir, 'graph/riskyUsers.json'), '{"value":[]}\n');
   await writeFile(path.join(dir, 'graph/riskDetections.json'), '{"value":[]}\n');
-  const manifest = JSON.parse(await readFile(path.join(DEMO, 'manifest.json'), 'utf8')) as { sources: Record<string, unknown> };
+  const manifest = JSON.parse(await readFile(path.join(DEMO, 'manifest.json'), 'utf8')) as {
+    sources: Record<string, unknown>;
+  };
   manifest.sources = {
     'graph.signIns': { status: 'ok', count: events },
     'graph.riskyUsers': { status: 'ok', count: 0 },
@@ -97,7 +104,8 @@ async function generatedTenant(events: number): Promise<string> {
 
 /** Every curated target is found, and every detector has at least one finding. */
 function expectCurated(found: Record<string, readonly string[]>): void {
-  for (const [control, targets] of Object.entries(EXPECTED_DEMO)) expect(found[control], control).toEqual(expect.arrayContaining(targets));
+  for (const [control, targets] of Object.entries(EXPECTED_DEMO))
+    expect(found[control], control).toEqual(expect.arrayContaining(targets));
 }
 
 describe('sign-in detectors on the demo tenant', () => {
@@ -110,7 +118,7 @@ describe('sign-in detectors on the demo tenant', () => {
     expect(scan).toMatchObject({ skipped: { noLocation: 1, malformedIp: 1 } });
   });
 
-  it('collects over the wire (filtered window, $select, pages of 1,000) and gives the snapshot\'s verdicts', async () => {
+  it("collects over the wire (filtered window, $select, pages of 1,000) and gives the snapshot's verdicts", async () => {
     const sim = await simulator();
     const paths: string[] = [];
     const live = await judge(await collectFrom(sim, memoryLogger(), paths));
@@ -119,16 +127,25 @@ describe('sign-in detectors on the demo tenant', () => {
     const signIns = paths.filter((p) => p.startsWith('/auditLogs/signIns'));
     expect(signIns).toHaveLength(1);
     const first = new URL(signIns[0] ?? '', 'http://x');
-    expect(first.searchParams.get('$filter')).toBe('createdDateTime ge 2026-11-26T05:00:00Z and createdDateTime le 2026-11-27T06:00:00Z');
+    expect(first.searchParams.get('$filter')).toBe(
+      'createdDateTime ge 2026-11-26T05:00:00Z and createdDateTime le 2026-11-27T06:00:00Z',
+    );
     expect(first.searchParams.get('$top')).toBe('1000');
     expect(first.searchParams.get('$select')?.split(',')).toContain('location');
-    expect(paths.some((p) => p.startsWith('/identityProtection/riskDetections?$filter=detectedDateTime ge 2026-11-26T05:00:00Z'))).toBe(true);
+    expect(
+      paths.some((p) =>
+        p.startsWith('/identityProtection/riskDetections?$filter=detectedDateTime ge 2026-11-26T05:00:00Z'),
+      ),
+    ).toBe(true);
   });
 
-  it('through the transport\'s own streamed pages (record by record), the same verdicts, and a cut-short window is an error', async () => {
+  it("through the transport's own streamed pages (record by record), the same verdicts, and a cut-short window is an error", async () => {
     const live = await judge(await session.collect(await simulator(), SOURCES));
     expect(failingTargets(live)).toEqual(failingTargets(await judge(await readSnapshotFolder(DEMO))));
-    const sim = await simulator({ faults: [{ kind: 'status503', path: '/auditLogs/signIns', after: 1 }] }, await generatedTenant(2_500));
+    const sim = await simulator(
+      { faults: [{ kind: 'status503', path: '/auditLogs/signIns', after: 1 }] },
+      await generatedTenant(2_500),
+    );
     const cut = await judge(await session.collect(sim, SOURCES));
     for (const control of DETECTORS.filter((c) => c !== 'sign-ins.risky-users')) {
       const result = cut.find((r) => r.control === control);
@@ -138,25 +155,34 @@ describe('sign-in detectors on the demo tenant', () => {
   });
 
   it('without P1 the sign-in log controls are not evaluable; without P2 only risky users', async () => {
-    const noP1 = await judge(await collectFrom(await simulator({ licences: { 'entra-id-p1': false, 'entra-id-p2': false } })));
+    const noP1 = await judge(
+      await collectFrom(await simulator({ licences: { 'entra-id-p1': false, 'entra-id-p2': false } })),
+    );
     expect(noP1.every((r) => r.status === 'not_evaluable')).toBe(true);
     expect(noP1.find((r) => r.control === 'sign-ins.countries')?.evidence).toMatchObject({ licence: 'entra-id-p1' });
     const noP2 = await judge(await collectFrom(await simulator({ licences: { 'entra-id-p2': false } })));
     expect(noP2.filter((r) => r.status === 'not_evaluable').map((r) => r.control)).toEqual(['sign-ins.risky-users']);
-    expect(failingTargets(noP2)['sign-ins.mfa-fatigue']).toEqual(expect.arrayContaining(['isaiah@contosohealth.example']));
+    expect(failingTargets(noP2)['sign-ins.mfa-fatigue']).toEqual(
+      expect.arrayContaining(['isaiah@contosohealth.example']),
+    );
   });
 
   it('streams a many-page window under the documented 5-requests-per-10-s limit without a 429', async () => {
     const sim = await simulator({ throttling: DOCUMENTED_THROTTLING }, await generatedTenant(6_000));
     const snapshot = await collectFrom(sim);
     const results = await judge(snapshot);
-    expect(results.find((r) => r.control === 'sign-ins.mfa-fatigue')?.evidence.scan).toMatchObject({ eventsRead: 6_000 });
+    expect(results.find((r) => r.control === 'sign-ins.mfa-fatigue')?.evidence.scan).toMatchObject({
+      eventsRead: 6_000,
+    });
     expect(sim.stats().throttled.reports).toBe(0);
     expect(sim.stats().requests.reports).toBe(6);
   }, 40_000);
 
   it('a window cut short by server errors is an error with the covered span, never a pass', async () => {
-    const sim = await simulator({ faults: [{ kind: 'status503', path: '/auditLogs/signIns', after: 1 }] }, await generatedTenant(2_500));
+    const sim = await simulator(
+      { faults: [{ kind: 'status503', path: '/auditLogs/signIns', after: 1 }] },
+      await generatedTenant(2_500),
+    );
     const results = await judge(await collectFrom(sim));
     for (const control of DETECTORS.filter((c) => c !== 'sign-ins.risky-users')) {
       const result = results.find((r) => r.control === control);

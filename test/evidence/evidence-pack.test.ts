@@ -37,7 +37,10 @@ async function reseal(dir: string, file: string): Promise<void> {
   const hash = await sha256File(path.join(dir, file));
   await writeFile(
     path.join(dir, 'SHA256SUMS'),
-    sums.split('\n').map((line) => (line.endsWith(`  ${file}`) ? `${hash}  ${file}` : line)).join('\n'),
+    sums
+      .split('\n')
+      .map((line) => (line.endsWith(`  ${file}`) ? `${hash}  ${file}` : line))
+      .join('\n'),
   );
 }
 
@@ -53,7 +56,9 @@ describe('evidence pack from the demo', () => {
     const sources = Object.entries(report.snapshot.sources);
     expect(sources.length).toBeGreaterThan(0);
     for (const [, status] of sources) if (status.status === 'ok') expect(status.count).toBeGreaterThan(0);
-    const demoUsers = JSON.parse(await readFile('demo/contoso-health/graph/users.json', 'utf8')) as { value: unknown[] };
+    const demoUsers = JSON.parse(await readFile('demo/contoso-health/graph/users.json', 'utf8')) as {
+      value: unknown[];
+    };
     expect(report.snapshot.sources['graph.users']).toMatchObject({ status: 'ok', count: demoUsers.value.length });
     const sums = await readFile(path.join(dir, 'SHA256SUMS'), 'utf8');
     expect(sums).toMatch(/^[0-9a-f]{64} {2}report\.json$/m);
@@ -87,24 +92,37 @@ describe('evidence pack from the demo', () => {
     const result = await runCli(['verify-evidence', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).not.toMatch(/report\.json: changed/);
-    expect(result.stderr).toMatch(/report\.json: result mfa\.registration on "tenant": status is "pass" in the report, "fail" on re-evaluation/);
+    expect(result.stderr).toMatch(
+      /report\.json: result mfa\.registration on "tenant": status is "pass" in the report, "fail" on re-evaluation/,
+    );
   });
 
   it('fails on a changed snapshot file, naming it', async () => {
     const dir = await copyOfPack();
     const file = path.join(dir, 'snapshot/graph/userRegistrationDetails.json');
-    await writeFile(file, (await readFile(file, 'utf8')).replaceAll('"isMfaRegistered": false', '"isMfaRegistered": true'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replaceAll('"isMfaRegistered": false', '"isMfaRegistered": true'),
+    );
     const result = await runCli(['verify-evidence', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^ {2}snapshot\/graph\/userRegistrationDetails\.json: changed /m);
     // The doctored data also no longer gives the recorded verdict.
-    expect(result.stderr).toMatch(/result mfa\.registration on "tenant": status is "fail" in the report, "pass" on re-evaluation/);
+    expect(result.stderr).toMatch(
+      /result mfa\.registration on "tenant": status is "fail" in the report, "pass" on re-evaluation/,
+    );
   });
 
   it('fails on a missing checksum, naming the file', async () => {
     const dir = await copyOfPack();
     const sums = path.join(dir, 'SHA256SUMS');
-    await writeFile(sums, (await readFile(sums, 'utf8')).split('\n').filter((l) => !l.endsWith('  snapshot/graph/users.json')).join('\n'));
+    await writeFile(
+      sums,
+      (await readFile(sums, 'utf8'))
+        .split('\n')
+        .filter((l) => !l.endsWith('  snapshot/graph/users.json'))
+        .join('\n'),
+    );
     const result = await runCli(['verify-evidence', dir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^ {2}snapshot\/graph\/users\.json: no checksum in SHA256SUMS$/m);
@@ -142,22 +160,45 @@ describe('redacted evidence pack', () => {
   it('pseudonymises people, keeps exception targets in clear, and still verifies', async () => {
     const dir = await tempDir();
     const policy = JSON.parse(await readFile('demo/demo-policy.json', 'utf8')) as Record<string, unknown>;
-    const users = JSON.parse(await readFile('demo/contoso-health/graph/users.json', 'utf8')) as { value: { userPrincipalName: string; displayName: string }[] };
+    const users = JSON.parse(await readFile('demo/contoso-health/graph/users.json', 'utf8')) as {
+      value: { userPrincipalName: string; displayName: string }[];
+    };
     const kept = users.value[0]?.userPrincipalName ?? '';
     policy.exceptions = [
-      { control: 'mfa.registration', target: kept, reason: 'break-glass account', approvedBy: 'CISO', expires: '2027-06-30' },
+      {
+        control: 'mfa.registration',
+        target: kept,
+        reason: 'break-glass account',
+        approvedBy: 'CISO',
+        expires: '2027-06-30',
+      },
     ];
     const policyFile = path.join(dir, 'policy.json');
     await writeFile(policyFile, JSON.stringify(policy, null, 2));
     const plainPack = path.join(dir, 'plain');
     const redactedPack = path.join(dir, 'redacted');
-    expect((await runCli(['audit', '--demo', '--policy', policyFile, '--fail-on', 'none', '--evidence-dir', plainPack])).code).toBe(0);
-    const redacted = await runCli(['audit', '--demo', '--policy', policyFile, '--fail-on', 'none', '--evidence-dir', redactedPack, '--redact-evidence']);
+    expect(
+      (await runCli(['audit', '--demo', '--policy', policyFile, '--fail-on', 'none', '--evidence-dir', plainPack]))
+        .code,
+    ).toBe(0);
+    const redacted = await runCli([
+      'audit',
+      '--demo',
+      '--policy',
+      policyFile,
+      '--fail-on',
+      'none',
+      '--evidence-dir',
+      redactedPack,
+      '--redact-evidence',
+    ]);
     expect(redacted.code).toBe(0);
     expect(redacted.stderr).not.toContain('redaction changed');
 
     // Every file of the redacted snapshot, Graph and Exchange alike.
-    const files = (await readdir(path.join(redactedPack, 'snapshot'), { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    const files = (await readdir(path.join(redactedPack, 'snapshot'), { recursive: true, withFileTypes: true })).filter(
+      (e) => e.isFile(),
+    );
     const texts = await Promise.all(files.map((e) => readFile(path.join(e.parentPath, e.name), 'utf8')));
     const snapshotText = texts.join('\n');
     const reportText = await readFile(path.join(redactedPack, 'report.json'), 'utf8');

@@ -12,7 +12,12 @@ const manifest: Manifest = {
   capturedAt: '2026-11-27T06:00:00.000Z',
   tool: { name: 'mailwarden', version: '0' },
   licences: { 'entra-id-p1': true, 'entra-id-p2': true },
-  sources: { 'graph.users': { status: 'ok' }, 'graph.signIns': { status: 'ok' }, 'graph.messageRules': { status: 'ok' }, dns: { status: 'ok' } },
+  sources: {
+    'graph.users': { status: 'ok' },
+    'graph.signIns': { status: 'ok' },
+    'graph.messageRules': { status: 'ok' },
+    dns: { status: 'ok' },
+  },
 };
 
 describe('Redactor', () => {
@@ -66,7 +71,12 @@ describe('Redactor', () => {
     const recipient = rule.actions.forwardTo[0]?.emailAddress;
     expect(recipient?.name).toMatch(/^person-/);
     expect(recipient?.address).toMatch(/^u-[0-9a-f]{12}@evil\.example$/);
-    const mailbox = r.value({ UserPrincipalName: 'a@contoso.com', Name: 'adele', Alias: 'adele', DisplayName: 'Adele Vance' }) as Record<string, string>;
+    const mailbox = r.value({
+      UserPrincipalName: 'a@contoso.com',
+      Name: 'adele',
+      Alias: 'adele',
+      DisplayName: 'Adele Vance',
+    }) as Record<string, string>;
     expect(mailbox.Name).toBe(mailbox.Alias);
     expect(mailbox.Name).toMatch(/^person-/);
     const policy = r.value({ Name: 'Default', AutoForwardEnabled: true }) as Record<string, unknown>;
@@ -77,8 +87,17 @@ describe('Redactor', () => {
 describe('Redactor on Exchange cmdlet output', () => {
   it('keeps joins: a ForwardingAddress still names the same recipient, a rule still names its owner', () => {
     const r = redactor();
-    const mailbox = r.value({ UserPrincipalName: 'lee@contoso.com', Identity: 'Lee Gu', Alias: 'lee', ForwardingAddress: 'External Accountant' }) as Record<string, string>;
-    const recipient = r.value({ PrimarySmtpAddress: 'books@accountant.example', Identity: 'External Accountant', Name: 'External Accountant' }) as Record<string, string>;
+    const mailbox = r.value({
+      UserPrincipalName: 'lee@contoso.com',
+      Identity: 'Lee Gu',
+      Alias: 'lee',
+      ForwardingAddress: 'External Accountant',
+    }) as Record<string, string>;
+    const recipient = r.value({
+      PrimarySmtpAddress: 'books@accountant.example',
+      Identity: 'External Accountant',
+      Name: 'External Accountant',
+    }) as Record<string, string>;
     expect(mailbox.ForwardingAddress).toBe(recipient.Identity);
     expect(mailbox.ForwardingAddress).toMatch(/^person-/);
     const rule = r.value({
@@ -106,8 +125,24 @@ describe('redactSnapshot', () => {
         location: { countryOrRegion: 'NL', city: 'Amsterdam' },
       },
     ];
-    const rules: MailboxMessageRules[] = [{ userId: 'u1', userPrincipalName: 'adele@contoso.com', status: 200, body: { value: [] } }];
-    const dns = { answers: { '_dmarc.contoso.com/TXT': { rcode: 'NOERROR', records: [{ name: '_dmarc.contoso.com', type: 'TXT', ttl: 60, data: ['v=DMARC1; p=reject; rua=mailto:dmarc@contoso.com'] }] } } };
+    const rules: MailboxMessageRules[] = [
+      { userId: 'u1', userPrincipalName: 'adele@contoso.com', status: 200, body: { value: [] } },
+    ];
+    const dns = {
+      answers: {
+        '_dmarc.contoso.com/TXT': {
+          rcode: 'NOERROR',
+          records: [
+            {
+              name: '_dmarc.contoso.com',
+              type: 'TXT',
+              ttl: 60,
+              data: ['v=DMARC1; p=reject; rua=mailto:dmarc@contoso.com'],
+            },
+          ],
+        },
+      },
+    };
     const snapshot = memorySnapshot(manifest, {
       'graph.users': [{ id: 'u1', userPrincipalName: 'adele@contoso.com', displayName: 'Adele Vance' }],
       'graph.signIns': arrayPageStream(signIns),
@@ -124,6 +159,7 @@ describe('redactSnapshot', () => {
     expect(signIn.ipAddress?.startsWith('203.0.113.')).toBe(true);
     expect(signIn.location).toEqual({ countryOrRegion: 'NL', city: 'Amsterdam' });
     expect(redacted.data('dns')).toBe(dns);
-    for await (const page of redacted.data('graph.messageRules').pages()) expect(page[0]?.userPrincipalName).not.toContain('adele');
+    for await (const page of redacted.data('graph.messageRules').pages())
+      expect(page[0]?.userPrincipalName).not.toContain('adele');
   });
 });

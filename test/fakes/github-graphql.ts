@@ -1,5 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { buildASTSchema, executeSync, getOperationAST, GraphQLError, Kind, parse, validate, type DefinitionNode, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  buildASTSchema,
+  executeSync,
+  getOperationAST,
+  GraphQLError,
+  Kind,
+  parse,
+  validate,
+  type DefinitionNode,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { FakeIssue } from './github-server.js';
 
 /**
@@ -71,7 +82,8 @@ export function fakeGraphQL(variant: GraphQLVariant, state: GraphQLState) {
       return {
         issue: ({ number }: { number: number }) => {
           const issue = state.issues.get(number);
-          if (!issue || issue.pull_request) throw githubError('NOT_FOUND', `Could not resolve to an Issue with the number of ${number}.`);
+          if (!issue || issue.pull_request)
+            throw githubError('NOT_FOUND', `Could not resolve to an Issue with the number of ${number}.`);
           return issueNode(issue);
         },
         pinnedIssues: () => ({ totalCount: state.pinned.length }),
@@ -81,9 +93,11 @@ export function fakeGraphQL(variant: GraphQLVariant, state: GraphQLState) {
       if (state.pinning.denied) throw githubError('FORBIDDEN', 'Resource not accessible by integration');
       const number = Number(/^I_(\d+)$/.exec(input.issueId)?.[1]);
       const issue = state.issues.get(number);
-      if (!issue) throw githubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.issueId}'`);
+      if (!issue)
+        throw githubError('NOT_FOUND', `Could not resolve to a node with the global id of '${input.issueId}'`);
       if (!state.pinned.includes(number)) {
-        if (state.pinned.length >= PIN_LIMIT) throw githubError('UNPROCESSABLE', 'Maximum 3 pinned issues per repository.');
+        if (state.pinned.length >= PIN_LIMIT)
+          throw githubError('UNPROCESSABLE', 'Maximum 3 pinned issues per repository.');
         state.pinned.push(number);
       }
       return { issue: issueNode(issue) };
@@ -104,15 +118,30 @@ export function fakeGraphQL(variant: GraphQLVariant, state: GraphQLState) {
       try {
         request = JSON.parse(raw);
       } catch {
-        return { status: 400, operation: 'graphql/invalid', request: raw, body: { message: 'Problems parsing JSON' }, errors: ['Problems parsing JSON'] };
+        return {
+          status: 400,
+          operation: 'graphql/invalid',
+          request: raw,
+          body: { message: 'Problems parsing JSON' },
+          errors: ['Problems parsing JSON'],
+        };
       }
-      const { query, variables, operationName } = (request ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
-      if (typeof query !== 'string') return errorsOnly('graphql/invalid', request, [new GraphQLError('A query attribute must be specified and must be a string.')]);
+      const { query, variables, operationName } = (request ?? {}) as {
+        query?: unknown;
+        variables?: unknown;
+        operationName?: unknown;
+      };
+      if (typeof query !== 'string')
+        return errorsOnly('graphql/invalid', request, [
+          new GraphQLError('A query attribute must be specified and must be a string.'),
+        ]);
       let document: DocumentNode;
       try {
         document = parse(query);
       } catch (error: unknown) {
-        return errorsOnly('graphql/invalid', request, [error instanceof GraphQLError ? error : new GraphQLError(String(error))]);
+        return errorsOnly('graphql/invalid', request, [
+          error instanceof GraphQLError ? error : new GraphQLError(String(error)),
+        ]);
       }
       const invalid = validate(schema, document);
       if (invalid.length > 0) return errorsOnly('graphql/invalid', request, invalid);

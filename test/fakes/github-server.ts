@@ -19,7 +19,9 @@ interface OperationSpec {
   query: { name: string; schema: object }[];
   requestBody?: { required: boolean; schema: Record<string, unknown> };
 }
-const SPEC = JSON.parse(readFileSync(new URL('../fixtures/github-openapi-operations.json', import.meta.url), 'utf8')) as {
+const SPEC = JSON.parse(
+  readFileSync(new URL('../fixtures/github-openapi-operations.json', import.meta.url), 'utf8'),
+) as {
   specs: Record<string, Record<string, OperationSpec>>;
 };
 
@@ -117,7 +119,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const ops = SPEC.specs[options.spec ?? 'api.github.com'] ?? {};
   const ajv = new Ajv({ strict: false, allErrors: true });
   const validators = new Map<string, ValidateFunction>();
-  for (const [id, op] of Object.entries(ops)) if (op.requestBody) validators.set(id, compile(ajv, op.requestBody.schema));
+  for (const [id, op] of Object.entries(ops))
+    if (op.requestBody) validators.set(id, compile(ajv, op.requestBody.schema));
 
   const issues = new Map<number, FakeIssue>();
   const labels = new Set<string>();
@@ -154,9 +157,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     for (const [id, op] of Object.entries(ops)) {
       if (op.method !== method) continue;
       const names: string[] = [];
-      const re = new RegExp(`^${prefix}${op.path.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`);
+      const re = new RegExp(
+        `^${prefix}${op.path.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`,
+      );
       const m = re.exec(pathname);
-      if (m) return { op: id, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])) };
+      if (m)
+        return { op: id, params: Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')])) };
     }
     return undefined;
   };
@@ -175,7 +181,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     repo: { owner, name: repoName },
   });
   // GitHub.com serves GraphQL at /graphql; GHES at /api/graphql next to /api/v3 (docs: "Forming calls with GraphQL").
-  const graphqlPath = prefix.endsWith('/api/v3') ? `${prefix.slice(0, -'/api/v3'.length)}/api/graphql` : `${prefix}/graphql`;
+  const graphqlPath = prefix.endsWith('/api/v3')
+    ? `${prefix.slice(0, -'/api/v3'.length)}/api/graphql`
+    : `${prefix}/graphql`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', base);
@@ -190,11 +198,19 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         return send(res, 401, { message: 'Bad credentials' });
       }
       const answer = graphql.answer(raw);
-      requests.push({ method, path: url.pathname, operation: answer.operation, status: answer.status, body: answer.request, ...(answer.errors.length > 0 ? { errors: answer.errors } : {}) });
+      requests.push({
+        method,
+        path: url.pathname,
+        operation: answer.operation,
+        status: answer.status,
+        body: answer.request,
+        ...(answer.errors.length > 0 ? { errors: answer.errors } : {}),
+      });
       return send(res, answer.status, answer.body);
     }
     const found = route(method, url.pathname);
-    const log = (status: number, body: unknown, op = found?.op ?? 'unknown') => requests.push({ method, path: url.pathname + url.search, operation: op, status, body });
+    const log = (status: number, body: unknown, op = found?.op ?? 'unknown') =>
+      requests.push({ method, path: url.pathname + url.search, operation: op, status, body });
     if (!found) {
       log(404, null);
       return send(res, 404, { message: `fake GitHub: no route ${method} ${url.pathname}` });
@@ -221,7 +237,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     if (validate && body !== undefined && !validate(body)) {
       log(422, body);
-      return send(res, 422, { message: `${found.op}: body does not match GitHub's OpenAPI schema`, errors: validate.errors });
+      return send(res, 422, {
+        message: `${found.op}: body does not match GitHub's OpenAPI schema`,
+        errors: validate.errors,
+      });
     }
     const allowed = new Set(spec?.query.map((q) => q.name) ?? []);
     for (const key of url.searchParams.keys()) {
@@ -248,7 +267,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         send(res, 403, { message: 'Resource not accessible by integration' });
       } else if (fault.status === 403 || fault.status === 429) {
         log(fault.status, body);
-        send(res, fault.status, { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' }, { 'retry-after': '1' });
+        send(
+          res,
+          fault.status,
+          { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.' },
+          { 'retry-after': '1' },
+        );
       } else {
         log(fault.status, body);
         res.writeHead(fault.status, { 'content-type': 'text/html' });
@@ -265,7 +289,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     const extraHeaders: Record<string, string> = {};
     switch (found.op) {
       case 'repos/get':
-        payload = { id: 1, name: repoName, full_name: `${owner}/${repoName}`, private: options.private ?? true, html_url: `${base}/${owner}/${repoName}` };
+        payload = {
+          id: 1,
+          name: repoName,
+          full_name: `${owner}/${repoName}`,
+          private: options.private ?? true,
+          html_url: `${base}/${owner}/${repoName}`,
+        };
         break;
       case 'issues/list-for-repo': {
         const q = url.searchParams;
@@ -275,9 +305,13 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const sort = q.get('sort') ?? 'created';
         const direction = q.get('direction') ?? 'desc';
         let list = [...issues.values()].filter(
-          (i) => (state === 'all' || i.state === state) && wanted.every((l) => i.labels.includes(l)) && (!since || i.updated_at >= since),
+          (i) =>
+            (state === 'all' || i.state === state) &&
+            wanted.every((l) => i.labels.includes(l)) &&
+            (!since || i.updated_at >= since),
         );
-        const key = (i: FakeIssue) => (sort === 'updated' ? i.updated_at : i.created_at) + String(i.number).padStart(8, '0');
+        const key = (i: FakeIssue) =>
+          (sort === 'updated' ? i.updated_at : i.created_at) + String(i.number).padStart(8, '0');
         list = list.sort((x, y) => (direction === 'asc' ? key(x).localeCompare(key(y)) : key(y).localeCompare(key(x))));
         const perPage = Math.min(100, Number(q.get('per_page') ?? 30));
         const page = Number(q.get('page') ?? 1);
@@ -288,7 +322,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
           u.searchParams.set('page', String(p));
           return `<${u.href}>; rel="${rel}"`;
         };
-        const links = [...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []), ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])];
+        const links = [
+          ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+          ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : []),
+        ];
         if (links.length > 0) extraHeaders.link = links.join(', ');
         break;
       }
@@ -346,7 +383,11 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         issue.comments.push(String(b.body));
         issue.updated_at = stamp();
         status = 201;
-        payload = { id: issue.comments.length, body: b.body, html_url: `${base}/${owner}/${repoName}/issues/${issue.number}#issuecomment-${issue.comments.length}` };
+        payload = {
+          id: issue.comments.length,
+          body: b.body,
+          html_url: `${base}/${owner}/${repoName}/issues/${issue.number}#issuecomment-${issue.comments.length}`,
+        };
         break;
       }
       case 'issues/list-labels-for-repo':
@@ -356,7 +397,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
         const name = String(b.name);
         if ([...labels].some((l) => l.toLowerCase() === name.toLowerCase())) {
           log(422, body);
-          return send(res, 422, { message: 'Validation Failed', errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }] });
+          return send(res, 422, {
+            message: 'Validation Failed',
+            errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+          });
         }
         labels.add(name);
         status = 201;
@@ -385,7 +429,17 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     labels,
     requests,
     pinned,
-    writes: (since = 0) => requests.slice(since).filter((r) => r.method !== 'GET' && r.status < 300 && r.operation !== 'graphql/query' && r.operation !== 'graphql/invalid' && !r.errors),
+    writes: (since = 0) =>
+      requests
+        .slice(since)
+        .filter(
+          (r) =>
+            r.method !== 'GET' &&
+            r.status < 300 &&
+            r.operation !== 'graphql/query' &&
+            r.operation !== 'graphql/invalid' &&
+            !r.errors,
+        ),
     denyPinning: () => {
       pinning.denied = true;
     },
@@ -400,7 +454,18 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     },
     seed: (partial) => {
       const now = stamp();
-      const issue: FakeIssue = { number: next++, body: null, state: 'open', state_reason: null, labels: [], created_at: now, updated_at: now, closed_at: null, comments: [], ...partial };
+      const issue: FakeIssue = {
+        number: next++,
+        body: null,
+        state: 'open',
+        state_reason: null,
+        labels: [],
+        created_at: now,
+        updated_at: now,
+        closed_at: null,
+        comments: [],
+        ...partial,
+      };
       issues.set(issue.number, issue);
       return issue;
     },

@@ -7,7 +7,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process with captured output; the same `main` the bundle calls. */
-export async function runCli(argv: readonly string[], options: { now?: Date; env?: Record<string, string> } = {}): Promise<CliRun> {
+export async function runCli(
+  argv: readonly string[],
+  options: { now?: Date; env?: Record<string, string> } = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await main(argv, {

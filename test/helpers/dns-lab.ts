@@ -27,7 +27,13 @@ export interface DnsLab {
 const BINARIES = ['knotd', 'unbound'] as const;
 
 function binaryPath(name: string): string | undefined {
-  for (const dir of ['/usr/sbin', '/usr/bin', '/usr/local/sbin', '/usr/local/bin', ...(process.env.PATH ?? '').split(':')]) {
+  for (const dir of [
+    '/usr/sbin',
+    '/usr/bin',
+    '/usr/local/sbin',
+    '/usr/local/bin',
+    ...(process.env.PATH ?? '').split(':'),
+  ]) {
     const candidate = path.join(dir, name);
     if (spawnSync('test', ['-x', candidate]).status === 0) return candidate;
   }
@@ -37,7 +43,9 @@ function binaryPath(name: string): string | undefined {
 /** Whether knotd and unbound are installed; the reason when not. */
 export function dnsLabAvailability(): { available: true } | { available: false; reason: string } {
   const missing = BINARIES.filter((b) => binaryPath(b) === undefined);
-  return missing.length === 0 ? { available: true } : { available: false, reason: `${missing.join(' and ')} not installed` };
+  return missing.length === 0
+    ? { available: true }
+    : { available: false, reason: `${missing.join(' and ')} not installed` };
 }
 
 /** Whether the installed Unbound can serve DNS-over-HTTPS (built with libnghttp2, as Debian's is). */
@@ -47,7 +55,9 @@ export function dnsLabDohAvailability(): { available: true } | { available: fals
   const unbound = binaryPath('unbound') ?? 'unbound';
   const version = spawnSync(unbound, ['-V'], { encoding: 'utf8' });
   const text = `${version.stdout ?? ''}${version.stderr ?? ''}`;
-  return /nghttp2/.test(text) ? { available: true } : { available: false, reason: 'unbound was built without libnghttp2 (no DoH)' };
+  return /nghttp2/.test(text)
+    ? { available: true }
+    : { available: false, reason: 'unbound was built without libnghttp2 (no DoH)' };
 }
 
 /** CI sets MAILWARDEN_REQUIRE_DNS_LAB=1: there a missing server is a failure, not a skip. */
@@ -76,7 +86,13 @@ async function freePort(): Promise<number> {
 }
 
 /** Polls with a SOA query until the server answers (Knot is ready in ~60 ms). */
-async function waitForAnswer(port: number, zone: string, child: ChildProcess, log: () => string, timeoutMs = 10_000): Promise<void> {
+async function waitForAnswer(
+  port: number,
+  zone: string,
+  child: ChildProcess,
+  log: () => string,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`DNS server exited with ${child.exitCode}: ${log()}`);
@@ -92,7 +108,16 @@ async function waitForAnswer(port: number, zone: string, child: ChildProcess, lo
         const reply = packet.decode(bytes);
         resolve(((reply.flags ?? 0) & 0xf) === 0 && (reply.answers?.length ?? 0) > 0);
       });
-      socket.send(packet.encode({ type: 'query', id: 7, flags: packet.RECURSION_DESIRED, questions: [{ type: 'SOA', class: 'IN', name: zone }] }), port, '127.0.0.1');
+      socket.send(
+        packet.encode({
+          type: 'query',
+          id: 7,
+          flags: packet.RECURSION_DESIRED,
+          questions: [{ type: 'SOA', class: 'IN', name: zone }],
+        }),
+        port,
+        '127.0.0.1',
+      );
     });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 20));
@@ -151,7 +176,11 @@ export interface DnsLabOptions {
 }
 
 /** Starts Knot with `zones` (files `<zone>.zone` in `zoneDir`) and Unbound in front of it. */
-export async function startDnsLab(zoneDir: string, zones: readonly string[], options: DnsLabOptions = {}): Promise<DnsLab> {
+export async function startDnsLab(
+  zoneDir: string,
+  zones: readonly string[],
+  options: DnsLabOptions = {},
+): Promise<DnsLab> {
   const knotd = binaryPath('knotd');
   const unbound = binaryPath('unbound');
   if (!knotd || !unbound) throw new Error('knotd and unbound must be installed (apt-get install knot unbound)');
@@ -236,7 +265,9 @@ export async function startDnsLab(zoneDir: string, zones: readonly string[], opt
       '    outgoing-range: 512',
       '    num-queries-per-thread: 512',
       // Unbound answers RFC 6761 names (test., invalid., ...) itself unless told not to.
-      ...[...new Set(zones.flatMap((z) => [z, z.split('.').at(-1) ?? z]))].map((z) => `    local-zone: "${z}." nodefault`),
+      ...[...new Set(zones.flatMap((z) => [z, z.split('.').at(-1) ?? z]))].map(
+        (z) => `    local-zone: "${z}." nodefault`,
+      ),
       ...zones.map((z) => `    domain-insecure: "${z}."`),
       'remote-control:',
       '    control-enable: no',

@@ -36,7 +36,12 @@ const user = (n: number, upn: string, name: string): GraphUser => ({
 
 export const GLOBAL_ADMIN = user(1, 'grace@golden.example', 'Grace Admin');
 export const GROUP_ADMIN = user(2, 'gus@golden.example', 'Gus Exchange');
-const USERS = [GLOBAL_ADMIN, GROUP_ADMIN, user(3, 'una@golden.example', 'Una User'), user(4, 'ulf@golden.example', 'Ulf User')];
+const USERS = [
+  GLOBAL_ADMIN,
+  GROUP_ADMIN,
+  user(3, 'una@golden.example', 'Una User'),
+  user(4, 'ulf@golden.example', 'Ulf User'),
+];
 
 function registration(u: GraphUser, methods: string[]): UserRegistrationDetails {
   return {
@@ -53,21 +58,46 @@ function registration(u: GraphUser, methods: string[]): UserRegistrationDetails 
   };
 }
 
-const ALL_USERS = { includeUsers: ['All'], excludeUsers: [], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [] };
+const ALL_USERS = {
+  includeUsers: ['All'],
+  excludeUsers: [],
+  includeGroups: [],
+  excludeGroups: [],
+  includeRoles: [],
+  excludeRoles: [],
+};
 const ALL_APPS = { includeApplications: ['All'], excludeApplications: [], includeUserActions: [] };
 
-function policy(id: string, displayName: string, patch: { conditions?: Partial<ConditionalAccessPolicy['conditions']>; grantControls?: ConditionalAccessPolicy['grantControls'] }): ConditionalAccessPolicy {
+function policy(
+  id: string,
+  displayName: string,
+  patch: {
+    conditions?: Partial<ConditionalAccessPolicy['conditions']>;
+    grantControls?: ConditionalAccessPolicy['grantControls'];
+  },
+): ConditionalAccessPolicy {
   return {
     id,
     displayName,
     state: 'enabled',
-    conditions: { clientAppTypes: ['all'], userRiskLevels: [], signInRiskLevels: [], applications: ALL_APPS, users: ALL_USERS, ...patch.conditions },
+    conditions: {
+      clientAppTypes: ['all'],
+      userRiskLevels: [],
+      signInRiskLevels: [],
+      applications: ALL_APPS,
+      users: ALL_USERS,
+      ...patch.conditions,
+    },
     grantControls: patch.grantControls ?? null,
   };
 }
 
 /** Test data is mutated in place, one mutation per test. */
-type Mutable<T> = T extends readonly (infer U)[] ? Mutable<U>[] : T extends object ? { -readonly [K in keyof T]: Mutable<T[K]> } : T;
+type Mutable<T> = T extends readonly (infer U)[]
+  ? Mutable<U>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: Mutable<T[K]> }
+    : T;
 
 export interface IdentityTenant {
   users: Mutable<GraphUser>[];
@@ -84,63 +114,109 @@ export interface IdentityTenant {
 /** A fresh, mutable copy of the golden tenant. */
 export function goldenTenant(): IdentityTenant {
   // A JSON round trip, not structuredClone: no object may be shared between two policies.
-  const golden: IdentityTenant = JSON.parse(JSON.stringify({
-    users: USERS,
-    registration: [
-      registration(GLOBAL_ADMIN, ['fido2', 'microsoftAuthenticatorPush']),
-      registration(GROUP_ADMIN, ['windowsHelloForBusiness']),
-      ...USERS.slice(2).map((u) => registration(u, ['microsoftAuthenticatorPush'])),
-    ],
-    policies: [
-      policy('ca-0001', 'Require MFA for all users', { grantControls: { operator: 'OR', builtInControls: ['mfa'], authenticationStrength: null } }),
-      policy('ca-0002', 'Block legacy authentication', {
-        conditions: { clientAppTypes: ['exchangeActiveSync', 'other'] },
-        grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
-      }),
-      policy('ca-0003', 'Phishing-resistant MFA for administrators', {
-        conditions: { users: { ...ALL_USERS, includeUsers: [], includeRoles: [GA_ROLE, EXCHANGE_ADMIN_ROLE] } },
-        grantControls: { operator: 'AND', builtInControls: [], authenticationStrength: { id: PR_STRENGTH, displayName: 'Phishing-resistant MFA' } },
-      }),
-      policy('ca-0004', 'Block high user risk', {
-        conditions: { userRiskLevels: ['high'] },
-        grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
-      }),
-      policy('ca-0005', 'Block high sign-in risk', {
-        conditions: { signInRiskLevels: ['high'] },
-        grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
-      }),
-    ],
-    securityDefaults: { id: '00000000-0000-0000-0000-000000000005', isEnabled: false },
-    strengths: [
-      { id: '00000000-0000-0000-0000-000000000002', displayName: 'Multifactor authentication', policyType: 'builtIn', allowedCombinations: ['password,microsoftAuthenticatorPush', 'password,sms', 'fido2'] },
-      { id: PR_STRENGTH, displayName: 'Phishing-resistant MFA', policyType: 'builtIn', allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'] },
-      { id: CUSTOM_STRENGTH, displayName: 'Admin keys', policyType: 'custom', allowedCombinations: ['fido2', 'windowsHelloForBusiness'] },
-    ],
-    roleAssignments: [
-      {
-        id: 'ra-1',
-        principalId: GLOBAL_ADMIN.id,
-        roleDefinitionId: GA_ROLE,
-        directoryScopeId: '/',
-        principal: { '@odata.type': '#microsoft.graph.user', id: GLOBAL_ADMIN.id, displayName: GLOBAL_ADMIN.displayName, userPrincipalName: GLOBAL_ADMIN.userPrincipalName, accountEnabled: true },
-      },
-      {
-        id: 'ra-2',
-        principalId: ADMIN_GROUP,
-        roleDefinitionId: EXCHANGE_ADMIN_ROLE,
-        directoryScopeId: '/',
-        principal: {
-          '@odata.type': '#microsoft.graph.group',
-          id: ADMIN_GROUP,
-          displayName: 'Exchange admins',
-          members: [{ '@odata.type': '#microsoft.graph.user', id: GROUP_ADMIN.id, displayName: GROUP_ADMIN.displayName, userPrincipalName: GROUP_ADMIN.userPrincipalName, accountEnabled: true }],
+  const golden: IdentityTenant = JSON.parse(
+    JSON.stringify({
+      users: USERS,
+      registration: [
+        registration(GLOBAL_ADMIN, ['fido2', 'microsoftAuthenticatorPush']),
+        registration(GROUP_ADMIN, ['windowsHelloForBusiness']),
+        ...USERS.slice(2).map((u) => registration(u, ['microsoftAuthenticatorPush'])),
+      ],
+      policies: [
+        policy('ca-0001', 'Require MFA for all users', {
+          grantControls: { operator: 'OR', builtInControls: ['mfa'], authenticationStrength: null },
+        }),
+        policy('ca-0002', 'Block legacy authentication', {
+          conditions: { clientAppTypes: ['exchangeActiveSync', 'other'] },
+          grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
+        }),
+        policy('ca-0003', 'Phishing-resistant MFA for administrators', {
+          conditions: { users: { ...ALL_USERS, includeUsers: [], includeRoles: [GA_ROLE, EXCHANGE_ADMIN_ROLE] } },
+          grantControls: {
+            operator: 'AND',
+            builtInControls: [],
+            authenticationStrength: { id: PR_STRENGTH, displayName: 'Phishing-resistant MFA' },
+          },
+        }),
+        policy('ca-0004', 'Block high user risk', {
+          conditions: { userRiskLevels: ['high'] },
+          grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
+        }),
+        policy('ca-0005', 'Block high sign-in risk', {
+          conditions: { signInRiskLevels: ['high'] },
+          grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
+        }),
+      ],
+      securityDefaults: { id: '00000000-0000-0000-0000-000000000005', isEnabled: false },
+      strengths: [
+        {
+          id: '00000000-0000-0000-0000-000000000002',
+          displayName: 'Multifactor authentication',
+          policyType: 'builtIn',
+          allowedCombinations: ['password,microsoftAuthenticatorPush', 'password,sms', 'fido2'],
         },
-      },
-    ],
-    domains: [{ id: 'golden.example', isVerified: true, isDefault: true, isInitial: false, supportedServices: ['Email'], authenticationType: 'Managed' }],
-    riskyUsers: [],
-    p2: true,
-  })) as IdentityTenant;
+        {
+          id: PR_STRENGTH,
+          displayName: 'Phishing-resistant MFA',
+          policyType: 'builtIn',
+          allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'],
+        },
+        {
+          id: CUSTOM_STRENGTH,
+          displayName: 'Admin keys',
+          policyType: 'custom',
+          allowedCombinations: ['fido2', 'windowsHelloForBusiness'],
+        },
+      ],
+      roleAssignments: [
+        {
+          id: 'ra-1',
+          principalId: GLOBAL_ADMIN.id,
+          roleDefinitionId: GA_ROLE,
+          directoryScopeId: '/',
+          principal: {
+            '@odata.type': '#microsoft.graph.user',
+            id: GLOBAL_ADMIN.id,
+            displayName: GLOBAL_ADMIN.displayName,
+            userPrincipalName: GLOBAL_ADMIN.userPrincipalName,
+            accountEnabled: true,
+          },
+        },
+        {
+          id: 'ra-2',
+          principalId: ADMIN_GROUP,
+          roleDefinitionId: EXCHANGE_ADMIN_ROLE,
+          directoryScopeId: '/',
+          principal: {
+            '@odata.type': '#microsoft.graph.group',
+            id: ADMIN_GROUP,
+            displayName: 'Exchange admins',
+            members: [
+              {
+                '@odata.type': '#microsoft.graph.user',
+                id: GROUP_ADMIN.id,
+                displayName: GROUP_ADMIN.displayName,
+                userPrincipalName: GROUP_ADMIN.userPrincipalName,
+                accountEnabled: true,
+              },
+            ],
+          },
+        },
+      ],
+      domains: [
+        {
+          id: 'golden.example',
+          isVerified: true,
+          isDefault: true,
+          isInitial: false,
+          supportedServices: ['Email'],
+          authenticationType: 'Managed',
+        },
+      ],
+      riskyUsers: [],
+      p2: true,
+    }),
+  ) as IdentityTenant;
   return golden;
 }
 
@@ -164,7 +240,11 @@ export function tenantSnapshot(t: IdentityTenant): Snapshot {
       'graph.domains': ok(t.domains.length),
       'graph.riskyUsers': t.p2
         ? ok(t.riskyUsers.length)
-        : { status: 'not_licensed', licence: 'entra-id-p2', reason: 'GET /identityProtection/riskyUsers needs Microsoft Entra ID P2' },
+        : {
+            status: 'not_licensed',
+            licence: 'entra-id-p2',
+            reason: 'GET /identityProtection/riskyUsers needs Microsoft Entra ID P2',
+          },
     },
   };
   return memorySnapshot(manifest, {
@@ -181,7 +261,13 @@ export function tenantSnapshot(t: IdentityTenant): Snapshot {
 
 /** A policy with the identity controls on; `params` adds control parameters. */
 export function identityPolicyText(params: Record<string, Record<string, unknown>> = {}): string {
-  const ids = ['mfa.registration', 'mfa.enforcement', 'mfa.admins-phishing-resistant', 'legacy-auth.blocked', 'sign-ins.risk-policies'];
+  const ids = [
+    'mfa.registration',
+    'mfa.enforcement',
+    'mfa.admins-phishing-resistant',
+    'legacy-auth.blocked',
+    'sign-ins.risk-policies',
+  ];
   return JSON.stringify({
     id: 'identity-test',
     title: 'identity controls',

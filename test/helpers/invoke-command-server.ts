@@ -33,7 +33,11 @@ export async function startInvokeCommandServer(handler: Handler): Promise<{
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const request: SeenRequest = { url: req.url ?? '', headers: req.headers, body: text === '' ? {} : (JSON.parse(text) as SeenRequest['body']) };
+      const request: SeenRequest = {
+        url: req.url ?? '',
+        headers: req.headers,
+        body: text === '' ? {} : (JSON.parse(text) as SeenRequest['body']),
+      };
       seen.push(request);
       const reply = handler(request, base);
       if (reply === 'drop') {
@@ -58,7 +62,11 @@ export async function startInvokeCommandServer(handler: Handler): Promise<{
 }
 
 /** An InvokeCommand collection body, as the API returns it. */
-export function collection(base: string, value: readonly unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function collection(
+  base: string,
+  value: readonly unknown[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     '@odata.context': `${base}/adminapi/beta/contoso.onmicrosoft.com/$metadata#Collection(Exchange.GenericHashTable)`,
     'adminapi.warnings@odata.type': '#Collection(String)',

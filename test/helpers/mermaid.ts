@@ -17,10 +17,14 @@ export async function xychartParser(): Promise<(text: string) => { readonly call
   const dir = path.join(process.cwd(), 'node_modules/mermaid/dist/chunks/mermaid.core');
   const file = readdirSync(dir).find((f) => /^xychartDiagram-[A-Z0-9]+\.mjs$/.test(f));
   if (!file) throw new Error(`no xychart chunk in ${dir}`);
-  const { diagram } = (await import(pathToFileURL(path.join(dir, file)).href)) as { diagram: { parser: JisonParser; db: Record<string, unknown> } };
+  const { diagram } = (await import(pathToFileURL(path.join(dir, file)).href)) as {
+    diagram: { parser: JisonParser; db: Record<string, unknown> };
+  };
   return (text) => {
     const calls: [string, unknown[]][] = [];
-    diagram.parser.yy = Object.fromEntries(Object.keys(diagram.db).map((k) => [k, (...args: unknown[]) => void calls.push([k, args])]));
+    diagram.parser.yy = Object.fromEntries(
+      Object.keys(diagram.db).map((k) => [k, (...args: unknown[]) => void calls.push([k, args])]),
+    );
     diagram.parser.parse(text);
     return { calls };
   };

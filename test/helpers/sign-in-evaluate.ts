@@ -18,7 +18,11 @@ export const SIGN_IN_STREAM_CONTROLS = [
 ] as const;
 
 /** A policy with exactly the given controls on, each with its parameters. */
-export function signInPolicy(controls: Readonly<Record<string, JsonObject>>, now: Date, exceptions: readonly JsonObject[] = []): Policy {
+export function signInPolicy(
+  controls: Readonly<Record<string, JsonObject>>,
+  now: Date,
+  exceptions: readonly JsonObject[] = [],
+): Policy {
   const document = {
     id: 'test',
     title: 'sign-in test policy',

@@ -23,7 +23,14 @@ export const PLACES = {
 export type Place = (typeof PLACES)[keyof typeof PLACES];
 
 /** The home places of generated users: all in the US or Canada. */
-export const HOME_PLACES: readonly Place[] = [PLACES.boston, PLACES.newYork, PLACES.chicago, PLACES.seattle, PLACES.denver, PLACES.toronto];
+export const HOME_PLACES: readonly Place[] = [
+  PLACES.boston,
+  PLACES.newYork,
+  PLACES.chicago,
+  PLACES.seattle,
+  PLACES.denver,
+  PLACES.toronto,
+];
 
 export interface SignInSpec {
   readonly id: string;
@@ -48,7 +55,11 @@ export function signIn(spec: SignInSpec): SignIn {
     clientAppUsed: spec.client ?? 'Browser',
     ipAddress: spec.ip,
     isInteractive: true,
-    status: { errorCode: spec.errorCode ?? 0, failureReason: spec.errorCode ? 'failed' : null, additionalDetails: null },
+    status: {
+      errorCode: spec.errorCode ?? 0,
+      failureReason: spec.errorCode ? 'failed' : null,
+      additionalDetails: null,
+    },
     location:
       place === null
         ? null

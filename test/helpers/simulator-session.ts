@@ -31,7 +31,8 @@ export function simulatorSession(now: Date) {
     for (const step of cleanup.reverse()) await step();
     cleanup = [];
   });
-  const demoPolicy = async (): Promise<Policy> => parsePolicy(await readFile('demo/demo-policy.json', 'utf8'), 'demo/demo-policy.json', now).policy;
+  const demoPolicy = async (): Promise<Policy> =>
+    parsePolicy(await readFile('demo/demo-policy.json', 'utf8'), 'demo/demo-policy.json', now).policy;
   return {
     demoPolicy,
     /** Serves `dir` (the demo by default) with the given realism. */
@@ -41,13 +42,30 @@ export function simulatorSession(now: Date) {
       return sim;
     },
     /** Collects `sources` from the simulator through the production clients, under the demo policy. */
-    async collect(sim: RunningSimulator, sources: readonly SourceId[], options: CollectOptions = {}): Promise<Snapshot> {
-      const created = simulatorClients(sim, options.exchangePageSize !== undefined ? { exchangePageSize: options.exchangePageSize } : {});
+    async collect(
+      sim: RunningSimulator,
+      sources: readonly SourceId[],
+      options: CollectOptions = {},
+    ): Promise<Snapshot> {
+      const created = simulatorClients(
+        sim,
+        options.exchangePageSize !== undefined ? { exchangePageSize: options.exchangePageSize } : {},
+      );
       cleanup.push(created.close);
       const graph = created.clients.graph;
       const clients = graph && options.graph ? { ...created.clients, graph: options.graph(graph) } : created.clients;
-      const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients, extraDomains: [], now: () => now });
-      return collector.collect({ sources: new Set(sources), policy: await demoPolicy(), logger: options.logger ?? silentLogger });
+      const collector = liveCollector({
+        mode: 'simulate',
+        tenantId: sim.tenantId,
+        clients,
+        extraDomains: [],
+        now: () => now,
+      });
+      return collector.collect({
+        sources: new Set(sources),
+        policy: await demoPolicy(),
+        logger: options.logger ?? silentLogger,
+      });
     },
   };
 }

@@ -10,7 +10,9 @@ export interface LoopbackTlsServer {
 }
 
 /** An HTTPS server on 127.0.0.1 with a fresh self-signed certificate, trusted explicitly by the client. */
-export async function startTlsServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<LoopbackTlsServer> {
+export async function startTlsServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<LoopbackTlsServer> {
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keySize: 2048,
     algorithm: 'sha256',

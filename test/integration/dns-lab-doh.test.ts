@@ -24,7 +24,10 @@ const title = availability.available
 const outfile = path.resolve('tmp', `cli-doh-test-${process.pid}.mjs`);
 let bundled: Promise<unknown> | undefined;
 
-async function runCliProcess(args: readonly string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function runCliProcess(
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   bundled ??= build({
     entryPoints: ['src/cli-main.ts'],
     outfile,
@@ -33,12 +36,17 @@ async function runCliProcess(args: readonly string[], env: Record<string, string
     target: 'node24',
     format: 'esm',
     mainFields: ['module', 'main'],
-    banner: { js: "import { createRequire as __mailwardenCreateRequire } from 'node:module'; const require = __mailwardenCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __mailwardenCreateRequire } from 'node:module'; const require = __mailwardenCreateRequire(import.meta.url);",
+    },
     logLevel: 'warning',
   });
   await bundled;
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [outfile, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [outfile, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -67,8 +75,15 @@ describe.skipIf(!run)(title, () => {
     await rm(outfile, { force: true });
   });
 
-  const doh = () => new DnsClient({ servers: [{ kind: 'doh', url: lab.dohUrl ?? '' }], dohCa: lab.dohCa ?? '', timeoutMs: 3000, retries: 0 });
-  const udp = () => new DnsClient({ servers: [{ kind: 'dns', host: '127.0.0.1', port: lab.port }], timeoutMs: 3000, retries: 0 });
+  const doh = () =>
+    new DnsClient({
+      servers: [{ kind: 'doh', url: lab.dohUrl ?? '' }],
+      dohCa: lab.dohCa ?? '',
+      timeoutMs: 3000,
+      retries: 0,
+    });
+  const udp = () =>
+    new DnsClient({ servers: [{ kind: 'dns', host: '127.0.0.1', port: lab.port }], timeoutMs: 3000, retries: 0 });
 
   it('answers every record type over DoH exactly as over UDP', async () => {
     const overDoh = doh();
@@ -117,8 +132,14 @@ describe.skipIf(!run)(title, () => {
     expect(withoutServer(await overUdp.resolve('large.test', 'TXT'))).toEqual(withoutServer(large));
     expect(overUdp.stats.tcpFallbacks).toBe(1);
     // The bad-input records fail the same way over DoH: MALFORMED with the reason.
-    expect(await overDoh.resolve('big.test', 'TXT')).toMatchObject({ rcode: 'MALFORMED', detail: expect.stringMatching(/10000 bytes/) });
-    expect(await overDoh.resolve('many.test', 'TXT')).toMatchObject({ rcode: 'MALFORMED', detail: expect.stringMatching(/character-strings/) });
+    expect(await overDoh.resolve('big.test', 'TXT')).toMatchObject({
+      rcode: 'MALFORMED',
+      detail: expect.stringMatching(/10000 bytes/),
+    });
+    expect(await overDoh.resolve('many.test', 'TXT')).toMatchObject({
+      rcode: 'MALFORMED',
+      detail: expect.stringMatching(/character-strings/),
+    });
     overDoh.close();
     overUdp.close();
   });
@@ -138,7 +159,10 @@ describe.skipIf(!run)(title, () => {
     const domains = 'good.test,weak.test,sub.good.test,parked.test,utf8.test,big.test,many.test';
     const audit = async (server: string, name: string, env: Record<string, string>) => {
       const reportPath = path.join(dir, `${name}.json`);
-      const result = await runCliProcess(['audit', '--domains', domains, '--dns-server', server, '--report-json', reportPath, '--fail-on', 'none'], env);
+      const result = await runCliProcess(
+        ['audit', '--domains', domains, '--dns-server', server, '--report-json', reportPath, '--fail-on', 'none'],
+        env,
+      );
       expect(result.stderr, name).not.toContain('internal error');
       expect(result.code, `${name}: ${result.stderr}`).toBe(0);
       return JSON.parse(await readFile(reportPath, 'utf8')) as Report;
@@ -146,21 +170,29 @@ describe.skipIf(!run)(title, () => {
     // The lab's CA is trusted the way a user would trust a private DoH server: NODE_EXTRA_CA_CERTS.
     const overDoh = await audit(lab.dohUrl ?? '', 'doh', { NODE_EXTRA_CA_CERTS: caFile });
     const overUdp = await audit(`127.0.0.1:${lab.port}`, 'udp', {});
-    const verdicts = (r: Report) => r.results.filter((x) => x.area === 'email-auth').map((x) => [x.control, x.target, x.status]);
+    const verdicts = (r: Report) =>
+      r.results.filter((x) => x.area === 'email-auth').map((x) => [x.control, x.target, x.status]);
     expect(verdicts(overDoh).length).toBeGreaterThan(20);
     expect(verdicts(overDoh)).toEqual(verdicts(overUdp));
     expect(verdicts(overDoh)).toContainEqual(['spf.record', 'good.test', 'pass']);
     expect(verdicts(overDoh)).toContainEqual(['spf.record', 'big.test', 'error']);
-    const failed = overDoh.results.find((r) => r.control === 'spf.record' && r.target === 'many.test')?.evidence.failedQuery;
+    const failed = overDoh.results.find((r) => r.control === 'spf.record' && r.target === 'many.test')?.evidence
+      .failedQuery;
     expect(failed).toMatchObject({ question: 'many.test/TXT', rcode: 'MALFORMED', server: lab.dohUrl });
 
     // Without trusting the lab's CA, every lookup fails closed: error, never pass or fail.
     const untrusted = await audit(lab.dohUrl ?? '', 'untrusted', {});
-    const statusOf = (r: Report, control: string, target: string) => r.results.find((x) => x.control === control && x.target === target)?.status;
-    const decided = overDoh.results.filter((x) => x.area === 'email-auth' && (x.status === 'pass' || x.status === 'fail'));
+    const statusOf = (r: Report, control: string, target: string) =>
+      r.results.find((x) => x.control === control && x.target === target)?.status;
+    const decided = overDoh.results.filter(
+      (x) => x.area === 'email-auth' && (x.status === 'pass' || x.status === 'fail'),
+    );
     expect(decided.length).toBeGreaterThan(10);
-    for (const result of decided) expect(statusOf(untrusted, result.control, result.target), `${result.control} ${result.target}`).toBe('error');
-    expect(untrusted.results.find((x) => x.control === 'spf.record' && x.target === 'good.test')?.evidence.failedQuery).toMatchObject({
+    for (const result of decided)
+      expect(statusOf(untrusted, result.control, result.target), `${result.control} ${result.target}`).toBe('error');
+    expect(
+      untrusted.results.find((x) => x.control === 'spf.record' && x.target === 'good.test')?.evidence.failedQuery,
+    ).toMatchObject({
       rcode: 'MALFORMED',
       detail: expect.stringMatching(/certificate/i),
     });

@@ -24,7 +24,8 @@ describe.skipIf(!run)(title, () => {
     await lab?.stop();
   });
 
-  const client = () => new DnsClient({ servers: [{ kind: 'dns', host: '127.0.0.1', port: lab.port }], timeoutMs: 2000, retries: 1 });
+  const client = () =>
+    new DnsClient({ servers: [{ kind: 'dns', host: '127.0.0.1', port: lab.port }], timeoutMs: 2000, retries: 1 });
 
   it('answers TXT, NXDOMAIN and NODATA through the recursive resolver', async () => {
     const dns = client();
@@ -57,15 +58,33 @@ describe.skipIf(!run)(title, () => {
     const reportPath = path.join(dir, 'report.json');
     const snapshotDir = path.join(dir, 'snapshot');
     const live = await runCli([
-      'audit', '--domains', 'good.test,weak.test,sub.good.test,utf8.test,big.test,many.test',
-      '--dns-server', `127.0.0.1:${lab.port}`, '--report-json', reportPath, '--save-snapshot', snapshotDir, '--fail-on', 'none',
+      'audit',
+      '--domains',
+      'good.test,weak.test,sub.good.test,utf8.test,big.test,many.test',
+      '--dns-server',
+      `127.0.0.1:${lab.port}`,
+      '--report-json',
+      reportPath,
+      '--save-snapshot',
+      snapshotDir,
+      '--fail-on',
+      'none',
     ]);
     expect(live.stderr).not.toContain('internal error');
     expect(live.code).toBe(0);
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
     expect(report.run.mode).toBe('dns-only');
-    const status = (control: string, target: string) => report.results.find((r) => r.control === control && r.target === target)?.status;
-    for (const control of ['spf.record', 'spf.qualifier', 'spf.authorizes-m365', 'dkim.keys', 'dmarc.record', 'dmarc.policy', 'dmarc.reporting']) {
+    const status = (control: string, target: string) =>
+      report.results.find((r) => r.control === control && r.target === target)?.status;
+    for (const control of [
+      'spf.record',
+      'spf.qualifier',
+      'spf.authorizes-m365',
+      'dkim.keys',
+      'dmarc.record',
+      'dmarc.policy',
+      'dmarc.reporting',
+    ]) {
       expect(status(control, 'good.test'), control).toBe('pass');
     }
     for (const control of ['spf.qualifier', 'spf.authorizes-m365', 'dkim.keys', 'dmarc.policy', 'dmarc.reporting']) {
@@ -83,7 +102,8 @@ describe.skipIf(!run)(title, () => {
     const replay = await runCli(['audit', '--snapshot', snapshotDir, '--report-json', replayPath, '--fail-on', 'none']);
     expect(replay.code).toBe(0);
     const replayed = JSON.parse(await readFile(replayPath, 'utf8')) as Report;
-    const verdicts = (r: Report) => r.results.filter((x) => x.area === 'email-auth').map((x) => [x.control, x.target, x.status]);
+    const verdicts = (r: Report) =>
+      r.results.filter((x) => x.area === 'email-auth').map((x) => [x.control, x.target, x.status]);
     expect(verdicts(replayed)).toEqual(verdicts(report));
   });
 });

@@ -44,15 +44,34 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
     const bad = result({
       target: HOSTILE,
       message: `Inbox rule ${HOSTILE} forwards mail`,
-      evidence: { ruleName: HOSTILE, rules: [{ name: HOSTILE, 'key|with|pipes': 'x', forwardTo: '@admins' }], list: [HOSTILE, 'ok'] },
+      evidence: {
+        ruleName: HOSTILE,
+        rules: [{ name: HOSTILE, 'key|with|pipes': 'x', forwardTo: '@admins' }],
+        list: [HOSTILE, 'ok'],
+      },
     });
     const rep = report([bad]);
     const logger = memoryLogger();
-    const api = octokitIssuesApi(createOctokit({ token: 'test-token', baseUrl: f.apiUrl, logger, pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 } }), {
-      owner: 'contoso',
-      repo: 'it-audit',
-    });
-    const settings = { mode: 'on' as const, repo: { owner: 'contoso', repo: 'it-audit' }, labels: [], maxNewIssues: 20, redact: 'never' as const, redactKey: 'k' };
+    const api = octokitIssuesApi(
+      createOctokit({
+        token: 'test-token',
+        baseUrl: f.apiUrl,
+        logger,
+        pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
+      }),
+      {
+        owner: 'contoso',
+        repo: 'it-audit',
+      },
+    );
+    const settings = {
+      mode: 'on' as const,
+      repo: { owner: 'contoso', repo: 'it-audit' },
+      labels: [],
+      maxNewIssues: 20,
+      redact: 'never' as const,
+      redactKey: 'k',
+    };
     const first = await syncIssues(api, rep, demoPolicy(), settings, { logger, now: () => new Date() });
     expect(first.outcome.failures).toEqual([]);
     const issue = f.issues.get(1)!;

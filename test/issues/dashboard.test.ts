@@ -60,7 +60,11 @@ const noP1Licence = (dir: string) =>
     licences: { ...(m.licences as Json), 'entra-id-p1': false },
     sources: {
       ...(m.sources as Json),
-      'graph.userRegistrationDetails': { status: 'not_licensed', licence: 'entra-id-p1', reason: 'The tenant has no Microsoft Entra ID P1 licence' },
+      'graph.userRegistrationDetails': {
+        status: 'not_licensed',
+        licence: 'entra-id-p1',
+        reason: 'The tenant has no Microsoft Entra ID P1 licence',
+      },
     },
   }));
 
@@ -71,19 +75,67 @@ async function policyWithException(expires: string): Promise<string> {
   const policy = JSON.parse(await readFile(DEMO_POLICY_PATH, 'utf8')) as Json;
   await writeFile(
     file,
-    JSON.stringify({ ...policy, exceptions: [{ control: 'mfa.registration', target: 'tenant', reason: 'Registration campaign under way', approvedBy: 'CISO', expires }] }, null, 2),
+    JSON.stringify(
+      {
+        ...policy,
+        exceptions: [
+          {
+            control: 'mfa.registration',
+            target: 'tenant',
+            reason: 'Registration campaign under way',
+            approvedBy: 'CISO',
+            expires,
+          },
+        ],
+      },
+      null,
+      2,
+    ),
   );
   return file;
 }
 
-async function runDemo(fake: FakeGitHub, day: string, tenantDir: string, policy = DEMO_POLICY_PATH): Promise<RunOutcome> {
+async function runDemo(
+  fake: FakeGitHub,
+  day: string,
+  tenantDir: string,
+  policy = DEMO_POLICY_PATH,
+): Promise<RunOutcome> {
   const settings = auditSettings(
-    ['--snapshot', tenantDir, '--policy', policy, '--fail-on', 'none', '--issues', 'on', '--max-new-issues', '100', '--repo', 'contoso/it-audit', '--github-api-url', fake.apiUrl],
+    [
+      '--snapshot',
+      tenantDir,
+      '--policy',
+      policy,
+      '--fail-on',
+      'none',
+      '--issues',
+      'on',
+      '--max-new-issues',
+      '100',
+      '--repo',
+      'contoso/it-audit',
+      '--github-api-url',
+      fake.apiUrl,
+    ],
     { GITHUB_TOKEN: 'test-token' },
   );
   const issuesClient: IssuesClientFactory = (s) =>
-    octokitIssuesApi(createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: silentLogger, pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 } }), s.repo);
-  const outcome = await run(settings, { logger: memoryLogger(), now: () => new Date(`${day}T12:00:00Z`), collector: folderCollector(tenantDir), issuesClient });
+    octokitIssuesApi(
+      createOctokit({
+        token: s.token,
+        baseUrl: s.apiUrl,
+        logger: silentLogger,
+        pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
+      }),
+      s.repo,
+    );
+  const outcome = await run(settings, {
+    logger: memoryLogger(),
+    now: () => new Date(`${day}T12:00:00Z`),
+    collector: folderCollector(tenantDir),
+    issuesClient,
+  });
   expect(outcome.issuesError).toBeUndefined();
   return outcome;
 }
@@ -113,10 +165,22 @@ describe('dashboard issue over a sequence of demo runs', () => {
     const fake = f;
     const steps: [string, string, () => Promise<RunOutcome>][] = [
       ['1-first-run', '2026-11-27', async () => runDemo(fake, '2026-11-27', await demoOn('2026-11-27'))],
-      ['2-fixes', '2026-11-28', async () => runDemo(fake, '2026-11-28', await demoOn('2026-11-28', everyoneRegistered))],
+      [
+        '2-fixes',
+        '2026-11-28',
+        async () => runDemo(fake, '2026-11-28', await demoOn('2026-11-28', everyoneRegistered)),
+      ],
       ['3-regression', '2026-11-29', async () => runDemo(fake, '2026-11-29', await demoOn('2026-11-29'))],
-      ['4-exception', '2026-11-30', async () => runDemo(fake, '2026-11-30', await demoOn('2026-11-30'), await policyWithException('2026-11-30'))],
-      ['5-exception-expired', '2026-12-01', async () => runDemo(fake, '2026-12-01', await demoOn('2026-12-01'), await policyWithException('2026-11-30'))],
+      [
+        '4-exception',
+        '2026-11-30',
+        async () => runDemo(fake, '2026-11-30', await demoOn('2026-11-30'), await policyWithException('2026-11-30')),
+      ],
+      [
+        '5-exception-expired',
+        '2026-12-01',
+        async () => runDemo(fake, '2026-12-01', await demoOn('2026-12-01'), await policyWithException('2026-11-30')),
+      ],
       ['6-licence-gap', '2026-12-02', async () => runDemo(fake, '2026-12-02', await demoOn('2026-12-02', noP1Licence))],
     ];
     const mfaFailing: number[] = [];
@@ -127,7 +191,12 @@ describe('dashboard issue over a sequence of demo runs', () => {
       const dashboard = dashboardOf(fake);
       const dashboardWrites = fake.requests
         .slice(mark)
-        .filter((r) => r.status < 300 && ((r.method === 'PATCH' && r.path.endsWith(`/issues/${dashboard.number}`)) || (r.method === 'POST' && (r.body as Json | null)?.title === '[mailwarden] Dashboard')));
+        .filter(
+          (r) =>
+            r.status < 300 &&
+            ((r.method === 'PATCH' && r.path.endsWith(`/issues/${dashboard.number}`)) ||
+              (r.method === 'POST' && (r.body as Json | null)?.title === '[mailwarden] Dashboard')),
+        );
       expect(dashboardWrites.length, name).toBeLessThanOrEqual(1);
       const body = dashboard.body ?? '';
       expect(body.length).toBeLessThanOrEqual(BODY_LIMIT);
@@ -177,12 +246,19 @@ describe('dashboard issue over a sequence of demo runs', () => {
     const fake = f;
     await runDemo(fake, '2026-11-27', await demoOn('2026-11-27'));
     const dashboard = dashboardOf(fake);
-    dashboard.body = (dashboard.body ?? '').replace(/<!-- mailwarden:history=.*-->/, '<!-- mailwarden:history={"v":1,"days":[{"d":"2026-11-27","a":"hand edited"}]} -->');
+    dashboard.body = (dashboard.body ?? '').replace(
+      /<!-- mailwarden:history=.*-->/,
+      '<!-- mailwarden:history={"v":1,"days":[{"d":"2026-11-27","a":"hand edited"}]} -->',
+    );
     const outcome = await runDemo(fake, '2026-11-28', await demoOn('2026-11-28'));
     expect(outcome.issues?.dashboard?.historyStatus).toBe('corrupt');
     expect(outcome.summaryMarkdown).toMatch(/history .*corrupt/i);
     expect(parseHistory(dashboardOf(fake).body).history.days.map((d) => d.d)).toEqual(['2026-11-28']);
-    for (const broken of ['<!-- mailwarden:history={not json -->', '<!-- mailwarden:history={"v":9,"days":[]} -->', '']) {
+    for (const broken of [
+      '<!-- mailwarden:history={not json -->',
+      '<!-- mailwarden:history={"v":9,"days":[]} -->',
+      '',
+    ]) {
       expect(parseHistory(`x\n${broken}\n`).status).toBe(broken === '' ? 'missing' : 'corrupt');
     }
   });
@@ -206,7 +282,10 @@ describe('dashboard issue over a sequence of demo runs', () => {
       createdAt: '2026-01-01T00:00:00Z',
       closedAt: null,
     };
-    const plan = planDashboard({ report: rep, policy: { exceptions: [] }, issues: [current], opened: [], closed: [] }, current);
+    const plan = planDashboard(
+      { report: rep, policy: { exceptions: [] }, issues: [current], opened: [], closed: [] },
+      current,
+    );
     expect(plan.body.length).toBeLessThanOrEqual(BODY_LIMIT);
     expect(plan.trimmedDays).toBeGreaterThan(0);
     expect(plan.history.days.at(-1)?.d).toBe('2036-01-01');

@@ -21,7 +21,10 @@ async function fake(options: Parameters<typeof startFakeGitHub>[0] = {}): Promis
 }
 
 function api(f: FakeGitHub): IssuesApi {
-  return octokitIssuesApi(createOctokit({ token: 'test-token', baseUrl: f.apiUrl, logger: memoryLogger(), pacing: FAST }), REPO);
+  return octokitIssuesApi(
+    createOctokit({ token: 'test-token', baseUrl: f.apiUrl, logger: memoryLogger(), pacing: FAST }),
+    REPO,
+  );
 }
 
 async function sync(f: FakeGitHub, rep: Report, settings: Partial<SyncSettings> = {}) {
@@ -30,13 +33,23 @@ async function sync(f: FakeGitHub, rep: Report, settings: Partial<SyncSettings> 
     api(f),
     rep,
     demoPolicy(),
-    { mode: 'on', repo: REPO, labels: [], maxNewIssues: 20, redact: 'never', redactKey: 'k', dashboard: true, ...settings },
+    {
+      mode: 'on',
+      repo: REPO,
+      labels: [],
+      maxNewIssues: 20,
+      redact: 'never',
+      redactKey: 'k',
+      dashboard: true,
+      ...settings,
+    },
     { logger, now: () => new Date('2026-11-27T12:00:00Z') },
   );
   return { ...outcome, logger };
 }
 
-const dashboardNumber = (f: FakeGitHub) => [...f.issues.values()].find((i) => i.title === '[mailwarden] Dashboard')?.number;
+const dashboardNumber = (f: FakeGitHub) =>
+  [...f.issues.values()].find((i) => i.title === '[mailwarden] Dashboard')?.number;
 const mutations = (f: FakeGitHub, from = 0) => f.requests.slice(from).filter((r) => r.operation === 'graphql/mutation');
 
 describe('pinning the dashboard with GraphQL pinIssue', () => {
@@ -61,7 +74,11 @@ describe('pinning the dashboard with GraphQL pinIssue', () => {
 
   it('a dashboard pinned by hand gets no mutation', async () => {
     const f = await fake();
-    const dashboard = f.seed({ title: '[mailwarden] Dashboard', body: '<!-- mailwarden:dashboard -->\n', labels: ['mailwarden'] });
+    const dashboard = f.seed({
+      title: '[mailwarden] Dashboard',
+      body: '<!-- mailwarden:dashboard -->\n',
+      labels: ['mailwarden'],
+    });
     f.pinned.push(dashboard.number);
     const out = await sync(f, report(users(1)));
     expect(out.dashboard?.status).toBe('updated');
@@ -124,27 +141,47 @@ describe('pinning the dashboard with GraphQL pinIssue', () => {
   });
 });
 
-describe('the fake GitHub GraphQL endpoint checks queries against GitHub\'s schema', () => {
-  async function post(f: FakeGitHub, body: unknown): Promise<{ status: number; json: { data?: unknown; errors?: { message: string; type?: string }[] } }> {
-    const res = await fetch(`${f.url}/graphql`, { method: 'POST', headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' }, body: JSON.stringify(body) });
+describe("the fake GitHub GraphQL endpoint checks queries against GitHub's schema", () => {
+  async function post(
+    f: FakeGitHub,
+    body: unknown,
+  ): Promise<{ status: number; json: { data?: unknown; errors?: { message: string; type?: string }[] } }> {
+    const res = await fetch(`${f.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: res.status, json: (await res.json()) as { data?: unknown; errors?: { message: string }[] } };
   }
 
   it('refuses a field GitHub does not have, a wrong variable type and bad JSON', async () => {
     const f = await fake();
     f.seed({ title: 'x' });
-    const typo = await post(f, { query: 'query { repository(owner: "contoso", name: "it-audit") { issue(number: 1) { id isPined } } }' });
+    const typo = await post(f, {
+      query: 'query { repository(owner: "contoso", name: "it-audit") { issue(number: 1) { id isPined } } }',
+    });
     expect(typo.status).toBe(200);
     expect(typo.json.data).toBeUndefined();
     expect(typo.json.errors?.[0]?.message).toMatch(/isPined/);
-    const wrongType = await post(f, { query: 'query($n: Int!) { repository(owner: "contoso", name: "it-audit") { issue(number: $n) { id } } }', variables: { n: 'one' } });
+    const wrongType = await post(f, {
+      query: 'query($n: Int!) { repository(owner: "contoso", name: "it-audit") { issue(number: $n) { id } } }',
+      variables: { n: 'one' },
+    });
     expect(wrongType.json.errors?.[0]?.message).toMatch(/\$n/);
-    const unknownArgument = await post(f, { query: 'mutation { pinIssue(input: { issueId: "I_1", position: 1 }) { issue { id } } }' });
+    const unknownArgument = await post(f, {
+      query: 'mutation { pinIssue(input: { issueId: "I_1", position: 1 }) { issue { id } } }',
+    });
     expect(unknownArgument.json.errors?.[0]?.message).toMatch(/position/);
-    const res = await fetch(`${f.url}/graphql`, { method: 'POST', headers: { authorization: 'Bearer test-token' }, body: '{' });
+    const res = await fetch(`${f.url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-token' },
+      body: '{',
+    });
     expect(res.status).toBe(400);
     expect(f.pinned).toEqual([]);
-    const ok = await post(f, { query: 'query { repository(owner: "contoso", name: "it-audit") { issue(number: 1) { id isPinned } } }' });
+    const ok = await post(f, {
+      query: 'query { repository(owner: "contoso", name: "it-audit") { issue(number: 1) { id isPinned } } }',
+    });
     expect(ok.json).toEqual({ data: { repository: { issue: { id: 'I_1', isPinned: false } } } });
   });
 });

@@ -12,7 +12,11 @@ export const TENANT = '8d1f2c4e-5a6b-4c7d-9e0f-1a2b3c4d5e6f';
 
 /** The demo policy, parsed: real control lines for SARIF and real exception settings. */
 export function demoPolicy(): Policy {
-  return parsePolicy(readFileSync('demo/demo-policy.json', 'utf8'), 'demo/demo-policy.json', new Date('2026-11-27T06:00:00Z')).policy;
+  return parsePolicy(
+    readFileSync('demo/demo-policy.json', 'utf8'),
+    'demo/demo-policy.json',
+    new Date('2026-11-27T06:00:00Z'),
+  ).policy;
 }
 
 export interface ResultSpec {
@@ -49,13 +53,30 @@ export function report(
 ): Report {
   const capturedAt = options.capturedAt ?? '2026-11-27T06:00:00.000Z';
   const controls =
-    options.controls ?? [...new Set(results.map((r) => r.control).concat('mfa.registration'))].map((control) => ({ control, status: 'evaluated' as const }));
+    options.controls ??
+    [...new Set(results.map((r) => r.control).concat('mfa.registration'))].map((control) => ({
+      control,
+      status: 'evaluated' as const,
+    }));
   return {
     schemaVersion: 1,
     tool: { name: 'mailwarden', version: '0.1.0' },
-    run: { startedAt: capturedAt, finishedAt: capturedAt, mode: 'snapshot', tenantId: TENANT, runUrl: options.runUrl ?? 'https://github.com/contoso/it-audit/actions/runs/1' },
+    run: {
+      startedAt: capturedAt,
+      finishedAt: capturedAt,
+      mode: 'snapshot',
+      tenantId: TENANT,
+      runUrl: options.runUrl ?? 'https://github.com/contoso/it-audit/actions/runs/1',
+    },
     policy: { path: 'demo/demo-policy.json', sha256: '0', id: 'demo', version: '1.0.0', title: 'Demo' },
-    snapshot: { formatVersion: 1, tenantId: TENANT, capturedAt, tool: { name: 'mailwarden', version: '0.1.0' }, licences: { 'entra-id-p1': true, 'entra-id-p2': true }, sources: {} },
+    snapshot: {
+      formatVersion: 1,
+      tenantId: TENANT,
+      capturedAt,
+      tool: { name: 'mailwarden', version: '0.1.0' },
+      licences: { 'entra-id-p1': true, 'entra-id-p2': true },
+      sources: {},
+    },
     controls,
     results,
     exceptions: { applied: [], unused: [] },

@@ -43,7 +43,9 @@ function writesSince(f: FakeGitHub, mark: number) {
 }
 
 function fingerprints(f: FakeGitHub): string[] {
-  return [...f.issues.values()].map((i) => parseFingerprint(i.body) ?? (i.body?.includes('mailwarden:rollup') ? 'rollup' : 'none'));
+  return [...f.issues.values()].map(
+    (i) => parseFingerprint(i.body) ?? (i.body?.includes('mailwarden:rollup') ? 'rollup' : 'none'),
+  );
 }
 
 describe('issues sync against a fake GitHub', () => {
@@ -71,7 +73,12 @@ describe('issues sync against a fake GitHub', () => {
     await sync(f, report(users(3)));
     const [fixed, ...rest] = users(3);
     const mark = f.requests.length;
-    const run = await sync(f, report([{ ...fixed!, status: 'pass' }, ...rest], { runUrl: 'https://github.com/contoso/it-audit/actions/runs/2' }));
+    const run = await sync(
+      f,
+      report([{ ...fixed!, status: 'pass' }, ...rest], {
+        runUrl: 'https://github.com/contoso/it-audit/actions/runs/2',
+      }),
+    );
     const writes = writesSince(f, mark);
     expect(writes.map((w) => w.operation)).toEqual(['issues/update', 'issues/create-comment']);
     expect(writes[0]?.body).toMatchObject({ state: 'closed', state_reason: 'completed' });
@@ -102,7 +109,10 @@ describe('issues sync against a fake GitHub', () => {
     const gate = result({ target: 'tenant', status: 'error', message: 'Source graph.users could not be read' });
     for (const status of ['error', 'not_evaluable'] as const) {
       const mark = f.requests.length;
-      await sync(f, report([{ ...gate, status }], { controls: [{ control: 'mfa.registration', status, reason: 'source failed' }] }));
+      await sync(
+        f,
+        report([{ ...gate, status }], { controls: [{ control: 'mfa.registration', status, reason: 'source failed' }] }),
+      );
       expect(writesSince(f, mark)).toEqual([]);
     }
     const mark = f.requests.length;
@@ -115,7 +125,13 @@ describe('issues sync against a fake GitHub', () => {
     const f = await fake();
     const [a] = users(1);
     await sync(f, report([a!]));
-    const exception = { reason: 'Break-glass account, <b>monitored</b>', approvedBy: 'CISO @ciso', expires: '2027-02-01', ticket: 'SEC-42', expired: false };
+    const exception = {
+      reason: 'Break-glass account, <b>monitored</b>',
+      approvedBy: 'CISO @ciso',
+      expires: '2027-02-01',
+      ticket: 'SEC-42',
+      expired: false,
+    };
     await sync(f, report([{ ...a!, status: 'excepted', exception }]));
     const issue = f.issues.get(1)!;
     expect(issue.state).toBe('closed');
@@ -245,7 +261,10 @@ describe('issues sync against a fake GitHub', () => {
     const f = await fake({ private: false });
     const target = 'grady.archie@contosohealth.example';
     const rep = report([
-      result({ target, evidence: { upn: target, displayName: 'Grady Archie', lastSignInIp: '203.0.113.7', ipv6: '2001:db8::1' } }),
+      result({
+        target,
+        evidence: { upn: target, displayName: 'Grady Archie', lastSignInIp: '203.0.113.7', ipv6: '2001:db8::1' },
+      }),
     ]);
     const run = await sync(f, rep, { redact: 'auto' });
     expect(run.redacted).toBe(true);
@@ -270,7 +289,12 @@ describe('issues sync against a fake GitHub', () => {
     await sync(f, report([base]));
     await sync(f, report([{ ...base, message: 'Reworded.' }]));
     expect(f.issues.get(1)?.comments).toEqual([]);
-    await sync(f, report([{ ...base, severity: 'critical', evidence: { unregistered: [{ upn: 'a@x.example' }, { upn: 'b@x.example' }] } }]));
+    await sync(
+      f,
+      report([
+        { ...base, severity: 'critical', evidence: { unregistered: [{ upn: 'a@x.example' }, { upn: 'b@x.example' }] } },
+      ]),
+    );
     const issue = f.issues.get(1)!;
     expect(issue.comments).toHaveLength(1);
     expect(issue.comments[0]).toMatch(/1 newly affected object; severity raised from high to critical/);

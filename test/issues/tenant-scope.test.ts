@@ -24,21 +24,47 @@ afterEach(async () => {
 
 /** The same results in another tenant: same targets, other fingerprints (they hash the tenant ID). */
 function inFabrikam(rep: Report): Report {
-  const results = rep.results.map((r): Result => ({ ...r, fingerprint: fingerprint(r.control, FABRIKAM_ID, r.target) }));
-  return { ...rep, run: { ...rep.run, tenantId: FABRIKAM_ID }, snapshot: { ...rep.snapshot, tenantId: FABRIKAM_ID }, results };
+  const results = rep.results.map(
+    (r): Result => ({ ...r, fingerprint: fingerprint(r.control, FABRIKAM_ID, r.target) }),
+  );
+  return {
+    ...rep,
+    run: { ...rep.run, tenantId: FABRIKAM_ID },
+    snapshot: { ...rep.snapshot, tenantId: FABRIKAM_ID },
+    results,
+  };
 }
 
 async function sync(fake: FakeGitHub, rep: Report, settings: Partial<SyncSettings> = {}) {
   const logger = memoryLogger();
-  const api = octokitIssuesApi(createOctokit({ token: 'test-token', baseUrl: fake.apiUrl, logger, pacing: FAST }), REPO);
-  return syncIssues(api, rep, demoPolicy(), { mode: 'on', repo: REPO, labels: [], maxNewIssues: 20, redact: 'never', redactKey: 'k', dashboard: true, ...settings }, { logger, now: () => new Date() });
+  const api = octokitIssuesApi(
+    createOctokit({ token: 'test-token', baseUrl: fake.apiUrl, logger, pacing: FAST }),
+    REPO,
+  );
+  return syncIssues(
+    api,
+    rep,
+    demoPolicy(),
+    {
+      mode: 'on',
+      repo: REPO,
+      labels: [],
+      maxNewIssues: 20,
+      redact: 'never',
+      redactKey: 'k',
+      dashboard: true,
+      ...settings,
+    },
+    { logger, now: () => new Date() },
+  );
 }
 
-const issuesOf = (fake: FakeGitHub, tenant: string) => [...fake.issues.values()].filter((i) => i.labels.includes(tenant));
+const issuesOf = (fake: FakeGitHub, tenant: string) =>
+  [...fake.issues.values()].filter((i) => i.labels.includes(tenant));
 const open = (fake: FakeGitHub, tenant: string) => issuesOf(fake, tenant).filter((i) => i.state === 'open');
 
 describe('two tenants syncing into one repository', () => {
-  it('label their own issues and dashboards, never close or update the other\'s, and each rerun writes nothing', async () => {
+  it("label their own issues and dashboards, never close or update the other's, and each rerun writes nothing", async () => {
     f = await startFakeGitHub({ owner: 'msp', repo: 'customers' });
     const fake = f;
     const contoso = report(users(3));
@@ -50,15 +76,21 @@ describe('two tenants syncing into one repository', () => {
     expect(open(fake, CONTOSO)).toHaveLength(4);
     expect(open(fake, FABRIKAM)).toHaveLength(3);
     expect(issuesOf(fake, CONTOSO).filter((i) => i.labels.includes(FABRIKAM))).toEqual([]);
-    expect([...fake.issues.values()].map((i) => i.title).filter((t) => t.startsWith('[mailwarden] Dashboard')).sort()).toEqual([
-      '[mailwarden] Dashboard (contoso)',
-      '[mailwarden] Dashboard (fabrikam)',
-    ]);
+    expect(
+      [...fake.issues.values()]
+        .map((i) => i.title)
+        .filter((t) => t.startsWith('[mailwarden] Dashboard'))
+        .sort(),
+    ).toEqual(['[mailwarden] Dashboard (contoso)', '[mailwarden] Dashboard (fabrikam)']);
     expect(fake.pinned).toHaveLength(2);
     expect(fake.labels.has('tenant:contoso') && fake.labels.has('tenant:fabrikam')).toBe(true);
 
     // Reruns of each, in turn: zero writes.
-    for (const [rep, tenant] of [[contoso, CONTOSO], [fabrikam, FABRIKAM], [contoso, CONTOSO]] as const) {
+    for (const [rep, tenant] of [
+      [contoso, CONTOSO],
+      [fabrikam, FABRIKAM],
+      [contoso, CONTOSO],
+    ] as const) {
       const mark = fake.requests.length;
       const again = await sync(fake, rep, { tenant });
       expect(again.plan.operations, tenant).toEqual([]);
@@ -80,7 +112,7 @@ describe('two tenants syncing into one repository', () => {
     expect(fake.writes(mark)).toEqual([]);
   });
 
-  it('gives each tenant its own rollup past max-new-issues; the other tenant\'s rollup never stands in for it', async () => {
+  it("gives each tenant its own rollup past max-new-issues; the other tenant's rollup never stands in for it", async () => {
     f = await startFakeGitHub({ owner: 'msp', repo: 'customers' });
     const fake = f;
     await sync(fake, report(users(3)), { tenant: CONTOSO, maxNewIssues: 1, dashboard: false });
@@ -93,18 +125,26 @@ describe('two tenants syncing into one repository', () => {
     expect(rollups.every((i) => i.state === 'open')).toBe(true);
   });
 
-  it('adopts a tenant\'s issues opened before the label was configured, without duplicates', async () => {
+  it("adopts a tenant's issues opened before the label was configured, without duplicates", async () => {
     f = await startFakeGitHub({ owner: 'msp', repo: 'customers' });
     const fake = f;
     const contoso = report(users(2));
     await sync(fake, contoso, { dashboard: false });
     expect(fake.issues.size).toBe(2);
     // Another tenant's old, unlabelled issue: its fingerprint is not ours, so it is left alone.
-    const foreign = fake.seed({ title: 'old', body: `<!-- mailwarden:fingerprint=${'f'.repeat(32)} -->`, labels: ['mailwarden'] });
+    const foreign = fake.seed({
+      title: 'old',
+      body: `<!-- mailwarden:fingerprint=${'f'.repeat(32)} -->`,
+      labels: ['mailwarden'],
+    });
     const labelled = await sync(fake, contoso, { tenant: CONTOSO, dashboard: false });
     expect(labelled.plan.operations.map((o) => o.kind)).toEqual(['update', 'update']);
     expect(fake.issues.size).toBe(3);
-    expect(issuesOf(fake, CONTOSO).map((i) => parseFingerprint(i.body)).sort()).toEqual(contoso.results.map((r) => r.fingerprint).sort());
+    expect(
+      issuesOf(fake, CONTOSO)
+        .map((i) => parseFingerprint(i.body))
+        .sort(),
+    ).toEqual(contoso.results.map((r) => r.fingerprint).sort());
     expect(fake.issues.get(foreign.number)?.labels).toEqual(['mailwarden']);
     const mark = fake.requests.length;
     await sync(fake, contoso, { tenant: CONTOSO, dashboard: false });
@@ -115,7 +155,10 @@ describe('two tenants syncing into one repository', () => {
     f = await startFakeGitHub({ owner: 'msp', repo: 'customers' });
     const fake = f;
     await sync(fake, report(users(1)));
-    expect([...fake.issues.values()].map((i) => i.title).sort()).toEqual(['[mailwarden] Dashboard', '[mailwarden] MFA registration coverage: user000@contosohealth.example']);
+    expect([...fake.issues.values()].map((i) => i.title).sort()).toEqual([
+      '[mailwarden] Dashboard',
+      '[mailwarden] MFA registration coverage: user000@contosohealth.example',
+    ]);
     expect([...fake.labels].some((l) => l.startsWith('tenant:'))).toBe(false);
   });
 });

@@ -47,7 +47,10 @@ describe('DKIM key records (key-records.json, RFC 6376 §3.6.1, RFC 8301, RFC 84
       // A valid record with no expected error must be usable and carry no error.
       if (expected.error === undefined) expected.error = undefined;
       const subset = Object.fromEntries(Object.keys(expected).map((k) => [k, got[k]]));
-      if (c.signature) expect(key.error === undefined || !['hash-not-allowed', 'i-not-equal-d'].includes(key.error)).toBe(c.signature.usable);
+      if (c.signature)
+        expect(key.error === undefined || !['hash-not-allowed', 'i-not-equal-d'].includes(key.error)).toBe(
+          c.signature.usable,
+        );
       expect(subset).toEqual(expected);
       passed++;
     });

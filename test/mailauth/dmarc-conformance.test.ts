@@ -19,7 +19,14 @@ interface EvalCase {
   id: string;
   zone: Record<string, Record<string, unknown> | string>;
   input: { header_from: string; dkim_pass_domains: string[]; spf_pass_domains: string[] };
-  expected: { result: string; policy?: string; policy_domain?: string; dkim_aligned?: boolean; spf_aligned?: boolean; dmarc_queries_rfc9989?: string[] };
+  expected: {
+    result: string;
+    policy?: string;
+    policy_domain?: string;
+    dkim_aligned?: boolean;
+    spf_aligned?: boolean;
+    dmarc_queries_rfc9989?: string[];
+  };
   spec_basis: 'both' | 'rfc7489' | 'rfc9989';
 }
 
@@ -59,7 +66,9 @@ describe('DMARC record parsing (record-parsing.json)', () => {
   for (const c of file.cases) {
     const defined = typeof c.expected.valid === 'boolean';
     it(defined ? c.id : `${c.id} (implementation-defined: records our verdict, asserts that parsing answers)`, () => {
-      const parsed = c.txt_rrset ? selectDmarcRecord(c.txt_rrset.map((r) => r.join(''))) : parseDmarcRecord(c.record ?? '');
+      const parsed = c.txt_rrset
+        ? selectDmarcRecord(c.txt_rrset.map((r) => r.join('')))
+        : parseDmarcRecord(c.record ?? '');
       const got = view(parsed);
       if (!defined) {
         notes.push(`${c.id}: implementation-defined; we say ${parsed.ok ? 'valid' : `invalid (${parsed.error})`}`);
@@ -104,10 +113,20 @@ describe('DMARC policy evaluation (policy-evaluation.json, RFC 9989)', () => {
       const base = memoryResolver(zoneOf(c.zone), log);
       const resolver = timeoutAll ? memoryResolver({}, log) : base;
       const wrapped = timeoutAll
-        ? { resolve: async (n: string, t: string) => ({ ...(await resolver.resolve(n, t)), rcode: 'TIMEOUT' as const, records: [] }) }
+        ? {
+            resolve: async (n: string, t: string) => ({
+              ...(await resolver.resolve(n, t)),
+              rcode: 'TIMEOUT' as const,
+              records: [],
+            }),
+          }
         : resolver;
       const from = c.input.header_from.slice(c.input.header_from.lastIndexOf('@') + 1);
-      const got = await verifyDmarc(wrapped, { fromDomain: from, dkimPassDomains: c.input.dkim_pass_domains, spfPassDomains: c.input.spf_pass_domains });
+      const got = await verifyDmarc(wrapped, {
+        fromDomain: from,
+        dkimPassDomains: c.input.dkim_pass_domains,
+        spfPassDomains: c.input.spf_pass_domains,
+      });
       const view: Record<string, unknown> = {
         result: got.result,
         policy: got.policy,
@@ -155,11 +174,16 @@ describe('Organizational domain (org-domain.json)', () => {
   }
   it('tree walk names stop at 8 queries (RFC 9989 §4.10.1)', async () => {
     expect(treeWalkNames('a.b.c.d.e.f.g.h.i.j.k.example.com')).toHaveLength(8);
-    const org = await organizationalDomain(memoryResolver({ '_dmarc.example.com': { TXT: [['v=DMARC1; p=none']] } }), 'a.b.example.com');
+    const org = await organizationalDomain(
+      memoryResolver({ '_dmarc.example.com': { TXT: [['v=DMARC1; p=none']] } }),
+      'a.b.example.com',
+    );
     expect(org).toEqual({ ok: true, domain: 'example.com' });
   });
   afterAll(() => {
-    console.log(`DMARC: from-domain extraction cases (${file.opendmarc_from_domain.length}) are not run: mailwarden reads domains from DNS and policy, never From headers.`);
+    console.log(
+      `DMARC: from-domain extraction cases (${file.opendmarc_from_domain.length}) are not run: mailwarden reads domains from DNS and policy, never From headers.`,
+    );
   });
 });
 

@@ -84,18 +84,33 @@ describe('RFC 7208 conformance (OpenSPF rfc7208-tests.yml)', () => {
       for (const [name, test] of Object.entries(scenario.tests)) {
         it(name, async () => {
           total++;
-          const domain = test.mailfrom.includes('@') ? test.mailfrom.slice(test.mailfrom.lastIndexOf('@') + 1) : test.mailfrom || test.helo;
-          const outcome = await checkHost(resolver, { ip: test.host, domain, sender: test.mailfrom, helo: test.helo, receiver: 'unknown' });
+          const domain = test.mailfrom.includes('@')
+            ? test.mailfrom.slice(test.mailfrom.lastIndexOf('@') + 1)
+            : test.mailfrom || test.helo;
+          const outcome = await checkHost(resolver, {
+            ip: test.host,
+            domain,
+            sender: test.mailfrom,
+            helo: test.helo,
+            receiver: 'unknown',
+          });
           const accepted = Array.isArray(test.result) ? test.result : [test.result];
           const expectedExplanation = test.explanation === 'DEFAULT' ? SPF_DEFAULT_EXPLANATION : test.explanation;
           const ok =
             accepted.includes(outcome.result) &&
-            (expectedExplanation === undefined || outcome.result !== 'fail' || sameText(outcome.explanation, expectedExplanation));
+            (expectedExplanation === undefined ||
+              outcome.result !== 'fail' ||
+              sameText(outcome.explanation, expectedExplanation));
           if (ok) passed++;
-          else failures.push(`${name}: expected ${accepted.join('|')} ${test.explanation ?? ''}, got ${outcome.result} ${outcome.explanation ?? ''} (${outcome.reason})`);
+          else
+            failures.push(
+              `${name}: expected ${accepted.join('|')} ${test.explanation ?? ''}, got ${outcome.result} ${outcome.explanation ?? ''} (${outcome.reason})`,
+            );
           expect(accepted).toContain(outcome.result);
           if (expectedExplanation !== undefined && outcome.result === 'fail') {
-            expect(sameText(outcome.explanation, expectedExplanation), `explanation ${outcome.explanation ?? ''}`).toBe(true);
+            expect(sameText(outcome.explanation, expectedExplanation), `explanation ${outcome.explanation ?? ''}`).toBe(
+              true,
+            );
           }
         });
       }

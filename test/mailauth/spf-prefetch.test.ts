@@ -5,15 +5,26 @@ import { memoryResolver, type MemoryZone } from '../helpers/memory-resolver.js';
 /** Questions asked, and distinct questions, by one check_host() over an in-memory zone. */
 async function asked(zone: MemoryZone, ip: string) {
   const log: string[] = [];
-  const outcome = await checkHost(memoryResolver(zone, log), { ip, domain: 'example.test', sender: 'a@example.test', helo: 'example.test' });
+  const outcome = await checkHost(memoryResolver(zone, log), {
+    ip,
+    domain: 'example.test',
+    sender: 'a@example.test',
+    helo: 'example.test',
+  });
   return { outcome, questions: new Set(log) };
 }
 
 describe('SPF lookups started ahead of the evaluation (spf-prefetch.ts)', () => {
   // 14 includes: more than the 10-term limit, so the evaluation itself stops with permerror.
   const zone: MemoryZone = {
-    'example.test': { TXT: [`v=spf1 ip4:192.0.2.1 ${Array.from({ length: 14 }, (_, i) => `include:i${i}.example.test`).join(' ')} -all`] },
-    ...Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`i${i}.example.test`, { TXT: [`v=spf1 a:h${i}.example.test -all`] }])),
+    'example.test': {
+      TXT: [
+        `v=spf1 ip4:192.0.2.1 ${Array.from({ length: 14 }, (_, i) => `include:i${i}.example.test`).join(' ')} -all`,
+      ],
+    },
+    ...Object.fromEntries(
+      Array.from({ length: 14 }, (_, i) => [`i${i}.example.test`, { TXT: [`v=spf1 a:h${i}.example.test -all`] }]),
+    ),
     ...Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`h${i}.example.test`, { A: ['203.0.113.1'] }])),
   };
 
@@ -25,7 +36,7 @@ describe('SPF lookups started ahead of the evaluation (spf-prefetch.ts)', () => 
     expect(questions.size).toBe(1 + 10);
   });
 
-  it('never asks beyond 10 prefetched terms per check, and verdicts, term and void counts are the evaluation\'s', async () => {
+  it("never asks beyond 10 prefetched terms per check, and verdicts, term and void counts are the evaluation's", async () => {
     const { outcome, questions } = await asked(zone, '198.51.100.7');
     expect(outcome.result).toBe('permerror');
     expect(outcome.lookups).toBe(11);
@@ -37,9 +48,16 @@ describe('SPF lookups started ahead of the evaluation (spf-prefetch.ts)', () => 
   });
 
   it('leaves macro targets and ptr to the evaluation', async () => {
-    const macroZone: MemoryZone = { 'example.test': { TXT: ['v=spf1 exists:%{i}.bl.example.test ptr include:%{d}.x.example.test -all'] } };
+    const macroZone: MemoryZone = {
+      'example.test': { TXT: ['v=spf1 exists:%{i}.bl.example.test ptr include:%{d}.x.example.test -all'] },
+    };
     const log: string[] = [];
-    await checkHost(memoryResolver(macroZone, log), { ip: '192.0.2.9', domain: 'example.test', sender: 'a@example.test', helo: 'example.test' });
+    await checkHost(memoryResolver(macroZone, log), {
+      ip: '192.0.2.9',
+      domain: 'example.test',
+      sender: 'a@example.test',
+      helo: 'example.test',
+    });
     expect(log.some((q) => q.includes('%'))).toBe(false);
   });
 });

@@ -5,7 +5,10 @@ import { ACTION_INPUTS } from '../../src/inputs.js';
 
 describe('action.yml', () => {
   it('declares exactly the inputs src/inputs.ts reads, and runs on node24', async () => {
-    const action = parse(await readFile('action.yml', 'utf8')) as { inputs: Record<string, unknown>; runs: { using: string; main: string } };
+    const action = parse(await readFile('action.yml', 'utf8')) as {
+      inputs: Record<string, unknown>;
+      runs: { using: string; main: string };
+    };
     expect(Object.keys(action.inputs).sort()).toEqual([...ACTION_INPUTS].sort());
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });

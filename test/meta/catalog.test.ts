@@ -25,7 +25,8 @@ describe('control catalog', () => {
       expect(p.schema.default).not.toBeUndefined();
     }
     for (const framework of FRAMEWORKS) {
-      for (const ref of control.references[framework] ?? []) expect(ref).toMatch(new RegExp(FRAMEWORK_ID_PATTERNS[framework]));
+      for (const ref of control.references[framework] ?? [])
+        expect(ref).toMatch(new RegExp(FRAMEWORK_ID_PATTERNS[framework]));
     }
   });
 });

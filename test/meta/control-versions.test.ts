@@ -27,7 +27,9 @@ describe('control versions (docs/control-versions.json + docs/control-migrations
 
   it('rejects a changed statement at the same version', () => {
     const { problems, lock: next } = updateControlLock(lock, [control(1, NEW)], '');
-    expect(problems).toEqual([expect.stringMatching(/^x\.control: the statement changed but the version is still 1\. Raise "version" to 2/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^x\.control: the statement changed but the version is still 1\. Raise "version" to 2/),
+    ]);
     expect(next['x.control']?.statement).toBe(OLD);
   });
 
@@ -46,14 +48,20 @@ describe('control versions (docs/control-versions.json + docs/control-migrations
     const { problems, lock: next } = updateControlLock(
       lock,
       [control(2, NEW)],
-      migration(`**Reason.** Passwords plus SMS no longer suffice.\n\n**Old.**\n\n> ${OLD}\n\n**New.**\n\n> ${wrapped}`),
+      migration(
+        `**Reason.** Passwords plus SMS no longer suffice.\n\n**Old.**\n\n> ${OLD}\n\n**New.**\n\n> ${wrapped}`,
+      ),
     );
     expect(problems).toEqual([]);
     expect(next['x.control']).toEqual({ version: 2, statementSha256: statementSha256(NEW), statement: NEW });
   });
 
   it('rejects a version that goes down', () => {
-    const { problems } = updateControlLock({ 'x.control': { ...lock['x.control'], version: 3 } }, [control(2, OLD)], '');
+    const { problems } = updateControlLock(
+      { 'x.control': { ...lock['x.control'], version: 3 } },
+      [control(2, OLD)],
+      '',
+    );
     expect(problems).toEqual([expect.stringContaining('lower than the published version 3')]);
   });
 

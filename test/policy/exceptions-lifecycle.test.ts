@@ -25,7 +25,18 @@ async function auditDemoWith(exceptions: object[], settings?: object): Promise<R
   await writeFile(file, JSON.stringify(policy, null, 2));
   const reportPath = path.join(dir, 'report.json');
   const summaryPath = path.join(dir, 'summary.md');
-  const result = await runCli(['audit', '--demo', '--policy', file, '--fail-on', 'none', '--report-json', reportPath, '--summary-md', summaryPath]);
+  const result = await runCli([
+    'audit',
+    '--demo',
+    '--policy',
+    file,
+    '--fail-on',
+    'none',
+    '--report-json',
+    reportPath,
+    '--summary-md',
+    summaryPath,
+  ]);
   expect(result.code).toBe(0);
   return {
     report: JSON.parse(await readFile(reportPath, 'utf8')) as Report,
@@ -42,7 +53,9 @@ describe('exception lifecycle', () => {
     const result = report.results.find((r) => r.control === 'mfa.registration' && r.target === 'tenant');
     expect(result?.status).toBe('excepted');
     expect(result?.exception).toMatchObject({ expired: false, approvedBy: 'CISO', ticket: 'RISK-12' });
-    expect(report.exceptions.applied).toEqual([expect.objectContaining({ control: 'mfa.registration', expired: false })]);
+    expect(report.exceptions.applied).toEqual([
+      expect.objectContaining({ control: 'mfa.registration', expired: false }),
+    ]);
   });
 
   it('an expired exception no longer applies: the finding fails again and the summary says the exception expired', async () => {
@@ -56,14 +69,20 @@ describe('exception lifecycle', () => {
   });
 
   it('an exception that matches nothing is a warning and is listed as unused', async () => {
-    const { report, summary, stderr } = await auditDemoWith([{ ...base, target: 'nobody@contosohealth.example', expires: '2027-01-31' }]);
+    const { report, summary, stderr } = await auditDemoWith([
+      { ...base, target: 'nobody@contosohealth.example', expires: '2027-01-31' },
+    ]);
     expect(report.exceptions.unused).toEqual([expect.objectContaining({ target: 'nobody@contosohealth.example' })]);
-    expect(stderr).toMatch(/warning: exception for mfa\.registration on "nobody@contosohealth\.example" matches no result/);
+    expect(stderr).toMatch(
+      /warning: exception for mfa\.registration on "nobody@contosohealth\.example" matches no result/,
+    );
     expect(summary).toContain('### Exceptions that matched nothing');
   });
 
   it('an exception the check honours (a break-glass account left out of coverage) is used, not unused', async () => {
-    const users = JSON.parse(await readFile('demo/contoso-health/graph/users.json', 'utf8')) as { value: { userPrincipalName: string }[] };
+    const users = JSON.parse(await readFile('demo/contoso-health/graph/users.json', 'utf8')) as {
+      value: { userPrincipalName: string }[];
+    };
     const upn = users.value[0]?.userPrincipalName ?? '';
     const { report } = await auditDemoWith([{ ...base, target: upn, expires: '2027-01-31' }]);
     expect(report.exceptions.unused).toEqual([]);
@@ -109,7 +128,9 @@ describe('expiringExceptions', () => {
   });
 
   it('escapes tenant-controlled text in the section', () => {
-    const [section] = renderExpiringExceptions(expiringExceptions([{ ...exception('2026-12-01'), target: '<img src=x>@team' }], NOW));
+    const [section] = renderExpiringExceptions(
+      expiringExceptions([{ ...exception('2026-12-01'), target: '<img src=x>@team' }], NOW),
+    );
     expect(section).toContain('&lt;img src=x&gt;');
     expect(section).not.toContain('<img');
   });

@@ -12,7 +12,6 @@ function policyWith(mutate: (doc: Record<string, unknown>) => void): string {
   return JSON.stringify(doc, null, 2);
 }
 
-
 describe('parsePolicy', () => {
   it('accepts the baseline and fills parameter defaults', () => {
     const { policy, warnings } = parsePolicy(baseline, 'baseline.json', NOW);
@@ -62,7 +61,9 @@ describe('parsePolicy', () => {
 
   it('rejects an exception without a reason, and one too far ahead', () => {
     const missing = policyWith((doc) => {
-      doc.exceptions = [{ control: 'mfa.registration', target: 'a@b.example', approvedBy: 'CISO', expires: '2027-01-01' }];
+      doc.exceptions = [
+        { control: 'mfa.registration', target: 'a@b.example', approvedBy: 'CISO', expires: '2027-01-01' },
+      ];
     });
     expect(configurationError(() => parsePolicy(missing, 'p.json', NOW)).details.join('\n')).toMatch(
       /\/exceptions\/0: missing required property "reason"/,

@@ -7,7 +7,9 @@ import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/policy/framework-id
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
-const FILES = readdirSync('policies').filter((f) => f.endsWith('.json') && f !== 'policy.schema.json').sort();
+const FILES = readdirSync('policies')
+  .filter((f) => f.endsWith('.json') && f !== 'policy.schema.json')
+  .sort();
 
 interface ControlEntry {
   readonly enabled: boolean;
@@ -56,7 +58,7 @@ describe('policy files in policies/', () => {
       for (const id of Object.keys(doc.controls)) expect(findControl(id), id).toBeDefined();
     });
 
-    it('cites every mapping by the framework\'s own identifier format', () => {
+    it("cites every mapping by the framework's own identifier format", () => {
       for (const [id, entry] of Object.entries(doc.controls)) {
         for (const [framework, ids] of Object.entries(entry.mappings ?? {})) {
           expect(FRAMEWORKS, `${id}: framework ${framework}`).toContain(framework);
@@ -100,8 +102,21 @@ describe('hipaa.json', () => {
       if (base?.enabled) expect(entry.enabled, `${id} is on in the baseline`).toBe(true);
     }
     // No legacy protocols, phishing-resistant MFA for admins, sign-in monitoring on.
-    const required = ['mfa.admins-phishing-resistant', 'legacy-auth.blocked', 'legacy-auth.sign-ins', 'legacy-auth.smtp-auth', 'dmarc.policy'];
-    const signIns = ['sign-ins.risk-policies', 'sign-ins.risky-users', 'sign-ins.countries', 'sign-ins.impossible-travel', 'sign-ins.password-spray', 'sign-ins.mfa-fatigue'];
+    const required = [
+      'mfa.admins-phishing-resistant',
+      'legacy-auth.blocked',
+      'legacy-auth.sign-ins',
+      'legacy-auth.smtp-auth',
+      'dmarc.policy',
+    ];
+    const signIns = [
+      'sign-ins.risk-policies',
+      'sign-ins.risky-users',
+      'sign-ins.countries',
+      'sign-ins.impossible-travel',
+      'sign-ins.password-spray',
+      'sign-ins.mfa-fatigue',
+    ];
     for (const id of [...required, ...signIns]) {
       if (findControl(id)) expect(doc.controls[id]?.enabled, `${id} must be enabled in hipaa.json`).toBe(true);
     }

@@ -27,7 +27,6 @@ function split(report: Report, count: number): NamedReport[] {
   });
 }
 
-
 describe('merge-reports', () => {
   it('reassembles the results and summary of the whole run', () => {
     const merged = mergeReports(split(demo, 3));
@@ -39,9 +38,16 @@ describe('merge-reports', () => {
   it('refuses a missing shard, a duplicate, and reports from different runs', () => {
     const parts = split(demo, 3);
     expect(configurationError(() => mergeReports([parts[0]!, parts[2]!])).message).toContain('missing shard 2/3');
-    expect(configurationError(() => mergeReports([parts[0]!, parts[1]!, parts[1]!])).message).toContain('appears twice');
-    const otherPolicy = { ...parts[1]!, report: { ...parts[1]!.report, policy: { ...demo.policy, sha256: 'f'.repeat(64) } } };
-    expect(configurationError(() => mergeReports([parts[0]!, otherPolicy, parts[2]!])).message).toContain('policy sha256');
+    expect(configurationError(() => mergeReports([parts[0]!, parts[1]!, parts[1]!])).message).toContain(
+      'appears twice',
+    );
+    const otherPolicy = {
+      ...parts[1]!,
+      report: { ...parts[1]!.report, policy: { ...demo.policy, sha256: 'f'.repeat(64) } },
+    };
+    expect(configurationError(() => mergeReports([parts[0]!, otherPolicy, parts[2]!])).message).toContain(
+      'policy sha256',
+    );
     const otherTenant = { ...parts[1]!, report: { ...parts[1]!.report, run: { ...demo.run, tenantId: 'other' } } };
     expect(configurationError(() => mergeReports([parts[0]!, otherTenant, parts[2]!])).message).toContain('tenant');
     const otherTool = { ...parts[1]!, report: { ...parts[1]!.report, tool: { ...demo.tool, version: '9.9.9' } } };

@@ -24,14 +24,39 @@ describe('docs/report.schema.json', () => {
     const pack = path.join(dir, 'pack');
     const policy = JSON.parse(await readFile('demo/demo-policy.json', 'utf8')) as Record<string, unknown>;
     policy.exceptions = [
-      { control: 'mfa.registration', target: 'tenant', reason: 'rollout', approvedBy: 'CISO', expires: '2027-01-31', ticket: 'RISK-9' },
-      { control: 'mfa.registration', target: 'gone@contosohealth.example', reason: 'left', approvedBy: 'CISO', expires: '2027-01-31' },
+      {
+        control: 'mfa.registration',
+        target: 'tenant',
+        reason: 'rollout',
+        approvedBy: 'CISO',
+        expires: '2027-01-31',
+        ticket: 'RISK-9',
+      },
+      {
+        control: 'mfa.registration',
+        target: 'gone@contosohealth.example',
+        reason: 'left',
+        approvedBy: 'CISO',
+        expires: '2027-01-31',
+      },
     ];
     const policyFile = path.join(dir, 'policy.json');
     await writeFile(policyFile, JSON.stringify(policy));
     for (const args of [
       ['audit', '--demo', '--fail-on', 'none', '--report-json', reportPath],
-      ['audit', '--demo', '--fail-on', 'none', '--policy', policyFile, '--only', 'mfa', '--evidence-dir', pack, '--redact-evidence'],
+      [
+        'audit',
+        '--demo',
+        '--fail-on',
+        'none',
+        '--policy',
+        policyFile,
+        '--only',
+        'mfa',
+        '--evidence-dir',
+        pack,
+        '--redact-evidence',
+      ],
     ]) {
       expect((await runCli(args)).code).toBe(0);
     }
@@ -46,7 +71,10 @@ describe('docs/report.schema.json', () => {
     const dir = await tempDir();
     const reportPath = path.join(dir, 'report.json');
     await runCli(['audit', '--demo', '--fail-on', 'none', '--report-json', reportPath]);
-    const report = JSON.parse(await readFile(reportPath, 'utf8')) as { results: { status: string }[]; policy?: unknown };
+    const report = JSON.parse(await readFile(reportPath, 'utf8')) as {
+      results: { status: string }[];
+      policy?: unknown;
+    };
     const badStatus = structuredClone(report);
     const first = badStatus.results[0];
     if (first) first.status = 'fine';

@@ -10,17 +10,32 @@ import { demoPolicy, report, result, users } from '../issues/report-fixture.js';
  * `id` becomes `$id` for ajv 8, and nothing else in it is draft-04 specific.
  */
 function sarifValidator() {
-  const schema = JSON.parse(readFileSync('test/fixtures/sarif-2.1.0-rtm.5.schema.json', 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync('test/fixtures/sarif-2.1.0-rtm.5.schema.json', 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const { $schema: _draft, id, ...rest } = schema;
   // One `pattern` in the schema (language codes) is not valid with the `u` flag ajv uses by default.
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false }).compile({ $id: String(id), ...rest });
+  return new Ajv({ strict: false, allErrors: true, validateFormats: false, unicodeRegExp: false }).compile({
+    $id: String(id),
+    ...rest,
+  });
 }
 
 describe('SARIF output', () => {
   it('validates against the SARIF 2.1.0 schema, one result per failing finding anchored at the control line', () => {
     const policy = demoPolicy();
-    const rep = report([...users(3), result({ target: 'ok@x.example', status: 'pass' }), result({ target: 'ex@x.example', status: 'excepted' })]);
-    const sarif = renderSarif(rep, policy, process.cwd()) as { runs: { results: Record<string, unknown>[]; tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } } }[] };
+    const rep = report([
+      ...users(3),
+      result({ target: 'ok@x.example', status: 'pass' }),
+      result({ target: 'ex@x.example', status: 'excepted' }),
+    ]);
+    const sarif = renderSarif(rep, policy, process.cwd()) as {
+      runs: {
+        results: Record<string, unknown>[];
+        tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } };
+      }[];
+    };
     const validate = sarifValidator();
     expect(validate(sarif), JSON.stringify(validate.errors)).toBe(true);
     const run = sarif.runs[0]!;
@@ -31,7 +46,9 @@ describe('SARIF output', () => {
       expect(r).toMatchObject({
         ruleId: 'mfa.registration',
         level: 'error',
-        locations: [{ physicalLocation: { artifactLocation: { uri: 'demo/demo-policy.json' }, region: { startLine: line } } }],
+        locations: [
+          { physicalLocation: { artifactLocation: { uri: 'demo/demo-policy.json' }, region: { startLine: line } } },
+        ],
       });
       expect(Object.keys(r.partialFingerprints as object)).toEqual([SARIF_FINGERPRINT_KEY]);
     }
@@ -40,6 +57,11 @@ describe('SARIF output', () => {
 
   it('the validator rejects a result without a location (so the test can fail)', () => {
     const validate = sarifValidator();
-    expect(validate({ version: '2.1.0', runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: 'not an object' }] }] })).toBe(false);
+    expect(
+      validate({
+        version: '2.1.0',
+        runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: 'not an object' }] }],
+      }),
+    ).toBe(false);
   });
 });

@@ -42,7 +42,13 @@ async function audit(shard?: Shard): Promise<{ report: Report; outlook: number }
       debug: false,
       ...(shard ? { shard } : {}),
     };
-    const collector = liveCollector({ mode: 'simulate', tenantId: sim.tenantId, clients: created.clients, extraDomains: [], now: () => NOW });
+    const collector = liveCollector({
+      mode: 'simulate',
+      tenantId: sim.tenantId,
+      clients: created.clients,
+      extraDomains: [],
+      now: () => NOW,
+    });
     const outcome = await run(settings, { logger: silentLogger, now: () => NOW, collector });
     return { report: outcome.report, outlook: sim.stats().requests.outlook - before };
   } finally {
@@ -71,7 +77,10 @@ describe('sharded audit through the simulator', () => {
         if (index > 1) {
           // Shards after the first read only the per-mailbox sources and what scopes them.
           for (const id of Object.keys(part.report.snapshot.sources)) {
-            expect(SHARDED_SOURCES.has(id as never) || SHARD_SCOPE_SOURCES.has(id as never) || id === 'graph.domains', id).toBe(true);
+            expect(
+              SHARDED_SOURCES.has(id as never) || SHARD_SCOPE_SOURCES.has(id as never) || id === 'graph.domains',
+              id,
+            ).toBe(true);
           }
           expect(part.report.controls.every((c) => c.control.startsWith('forwarding.'))).toBe(true);
         }
@@ -100,7 +109,9 @@ describe('sharded audit through the simulator', () => {
             report: {
               ...p.report,
               results: p.report.results.map((r) =>
-                r.control === 'forwarding.concealment-rules' ? { ...r, status: 'error' as const, message: 'rules unreadable' } : r,
+                r.control === 'forwarding.concealment-rules'
+                  ? { ...r, status: 'error' as const, message: 'rules unreadable' }
+                  : r,
               ),
             },
           },

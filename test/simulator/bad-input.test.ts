@@ -51,7 +51,13 @@ describe('simulator: bad snapshot folders fail before any port opens, naming the
     const error = await startError(async (dir) => {
       const file = path.join(dir, 'dns/answers.json');
       const dns = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-      await writeFile(file, JSON.stringify({ ...dns, https: { 'https://mta-sts.alpha.example/.well-known/mta-sts.txt': { status: '200' } } }));
+      await writeFile(
+        file,
+        JSON.stringify({
+          ...dns,
+          https: { 'https://mta-sts.alpha.example/.well-known/mta-sts.txt': { status: '200' } },
+        }),
+      );
     });
     expect(error.message).toContain(path.join('dns', 'answers.json'));
     expect(error.message).toContain('/https/https:~1~1mta-sts.alpha.example~1.well-known~1mta-sts.txt');
@@ -64,14 +70,21 @@ describe('simulator: bad snapshot folders fail before any port opens, naming the
   });
 
   it('names the line and pointer of a bad sign-in in the JSON Lines log', async () => {
-    const error = await startError((dir) => appendFile(path.join(dir, 'graph/signIns.jsonl'), '{"value":[{"id":"x","createdDateTime":"yesterday"}]}\n'));
+    const error = await startError((dir) =>
+      appendFile(path.join(dir, 'graph/signIns.jsonl'), '{"value":[{"id":"x","createdDateTime":"yesterday"}]}\n'),
+    );
     expect(error.message).toMatch(/signIns\.jsonl:3: \/value\/0/);
     const corrupt = await startError((dir) => appendFile(path.join(dir, 'graph/messageRules.jsonl'), '{"userId": \n'));
     expect(corrupt.message).toMatch(/messageRules\.jsonl:4: invalid JSON/);
   });
 
   it('names a DNS answer keyed the wrong way', async () => {
-    const error = await startError((dir) => writeFile(path.join(dir, 'dns/answers.json'), JSON.stringify({ answers: { 'Alpha.Example./TXT': { rcode: 'NOERROR', records: [] } } })));
+    const error = await startError((dir) =>
+      writeFile(
+        path.join(dir, 'dns/answers.json'),
+        JSON.stringify({ answers: { 'Alpha.Example./TXT': { rcode: 'NOERROR', records: [] } } }),
+      ),
+    );
     expect(error.message).toContain('answers.json');
     expect(error.message).toContain('/answers/Alpha.Example.~1TXT');
   });

@@ -12,13 +12,17 @@ describe('simulated directory resource units (learn.microsoft.com/graph/throttli
     expect(resourceUnits('graph.users', q('$select=id&$top=5'))).toBe(1);
     expect(resourceUnits('graph.roleAssignments', q('$expand=principal'))).toBe(2);
     expect(resourceUnits('graph.domains', q('$top=999'))).toBe(1);
-    expect([directoryBudget(10), directoryBudget(50), directoryBudget(500), directoryBudget(501)]).toEqual([3_500, 5_000, 5_000, 8_000]);
+    expect([directoryBudget(10), directoryBudget(50), directoryBudget(500), directoryBudget(501)]).toEqual([
+      3_500, 5_000, 5_000, 8_000,
+    ]);
     // On in the realistic preset only; tests and benchmarks that use DOCUMENTED_THROTTLING do not get it.
     expect(REALISTIC.throttling?.directory).toEqual({ windowMs: 10_000 });
   });
 
   it('spends the budget per request and $batch item, answers 429 with Retry-After and the throttle scope, and reports x-ms-resource-unit', async () => {
-    const { sim, stop } = await simulate({ realism: { throttling: { mode: 'enforce', directory: { limit: 6, windowMs: 60_000 } } } });
+    const { sim, stop } = await simulate({
+      realism: { throttling: { mode: 'enforce', directory: { limit: 6, windowMs: 60_000 } } },
+    });
     try {
       const bearer = await token(sim);
       const first = await graphGet(sim, bearer, '/users');
@@ -31,7 +35,9 @@ describe('simulated directory resource units (learn.microsoft.com/graph/throttli
         { id: '1', method: 'GET', url: '/users' },
         { id: '2', method: 'GET', url: '/users', dependsOn: ['1'] },
       ]);
-      const items = (batch.body.responses as { id: string; status: number; headers: Record<string, string> }[]).sort((a, b) => a.id.localeCompare(b.id));
+      const items = (batch.body.responses as { id: string; status: number; headers: Record<string, string> }[]).sort(
+        (a, b) => a.id.localeCompare(b.id),
+      );
       expect(items.map((i) => i.status)).toEqual([200, 429]);
       expect(Number(items[1]?.headers['retry-after'])).toBeGreaterThan(0);
       // 5 spent: one unit is left for a domains read, then the budget is used up.

@@ -14,7 +14,12 @@ beforeAll(async () => {
 afterAll(async () => stop());
 
 function query(name: string, type: RecordType, id = 4242): Buffer {
-  return dnsPacket.encode({ type: 'query', id, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type, name, class: 'IN' }] });
+  return dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ type, name, class: 'IN' }],
+  });
 }
 
 function udp(name: string, type: RecordType, timeoutMs = 1000): Promise<DecodedPacket | 'timeout'> {
@@ -57,7 +62,8 @@ function tcp(name: string, type: RecordType): Promise<DecodedPacket> {
 }
 
 /** dns-packet decodes the RCODE as a name; its type definitions omit the field. */
-const rcode = (packet: DecodedPacket | 'timeout'): string => (packet === 'timeout' ? 'timeout' : String((packet as DecodedPacket & { rcode: string }).rcode));
+const rcode = (packet: DecodedPacket | 'timeout'): string =>
+  packet === 'timeout' ? 'timeout' : String((packet as DecodedPacket & { rcode: string }).rcode);
 
 const txt = (packet: DecodedPacket): string[] =>
   (packet.answers ?? []).map((a) => ((a as { data: Buffer[] }).data ?? []).map((b) => b.toString('utf8')).join(''));
@@ -73,7 +79,9 @@ describe('simulated DNS server', () => {
     expect(packet.questions?.[0]?.name.toLowerCase()).toBe('alpha.example');
     expect(txt(packet)).toEqual(['v=spf1 include:spf.protection.outlook.com -all']);
     const mx = (await udp('alpha.example', 'MX')) as DecodedPacket;
-    expect((mx.answers?.[0] as { data: { exchange: string } }).data.exchange).toBe('alpha-example.mail.protection.outlook.com');
+    expect((mx.answers?.[0] as { data: { exchange: string } }).data.exchange).toBe(
+      'alpha-example.mail.protection.outlook.com',
+    );
     const cname = (await udp('selector1._domainkey.alpha.example', 'CNAME')) as DecodedPacket;
     expect(cname.answers?.[0]?.type).toBe('CNAME');
   });

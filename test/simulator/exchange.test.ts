@@ -13,7 +13,9 @@ beforeAll(async () => {
 });
 afterAll(async () => stop());
 
-const getMailbox = (parameters: Record<string, unknown> = {}) => ({ CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: parameters } });
+const getMailbox = (parameters: Record<string, unknown> = {}) => ({
+  CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: parameters },
+});
 
 describe('simulated Exchange admin API InvokeCommand', () => {
   it('pages with @odata.nextLink; the client re-posts the same body to the link', async () => {
@@ -42,24 +44,41 @@ describe('simulated Exchange admin API InvokeCommand', () => {
   });
 
   it('serves the org-wide cmdlets and Get-InboxRule per mailbox', async () => {
-    for (const cmdlet of ['Get-HostedOutboundSpamFilterPolicy', 'Get-RemoteDomain', 'Get-DkimSigningConfig', 'Get-TransportConfig', 'Get-CASMailbox']) {
+    for (const cmdlet of [
+      'Get-HostedOutboundSpamFilterPolicy',
+      'Get-RemoteDomain',
+      'Get-DkimSigningConfig',
+      'Get-TransportConfig',
+      'Get-CASMailbox',
+    ]) {
       const reply = await invokeCommand(sim, bearer, { CmdletInput: { CmdletName: cmdlet, Parameters: {} } });
       expect(reply.status, cmdlet).toBe(200);
       expect((reply.body.value as unknown[]).length, cmdlet).toBeGreaterThan(0);
     }
-    const rules = await invokeCommand(sim, bearer, { CmdletInput: { CmdletName: 'Get-InboxRule', Parameters: { Mailbox: 'user1@alpha.example', IncludeHidden: true } } });
+    const rules = await invokeCommand(sim, bearer, {
+      CmdletInput: { CmdletName: 'Get-InboxRule', Parameters: { Mailbox: 'user1@alpha.example', IncludeHidden: true } },
+    });
     expect((rules.body.value as { Name: string }[]).map((r) => r.Name)).toEqual(['fwd']);
-    const missing = await invokeCommand(sim, bearer, { CmdletInput: { CmdletName: 'Get-InboxRule', Parameters: { Mailbox: 'nobody@alpha.example' } } });
+    const missing = await invokeCommand(sim, bearer, {
+      CmdletInput: { CmdletName: 'Get-InboxRule', Parameters: { Mailbox: 'nobody@alpha.example' } },
+    });
     expect(missing.status).toBe(404);
-    expect(((missing.body.error as { details: { message: string }[] }).details[0]!.message)).toMatch(/ManagementObjectNotFoundException/);
+    expect((missing.body.error as { details: { message: string }[] }).details[0]!.message).toMatch(
+      /ManagementObjectNotFoundException/,
+    );
   });
 
   it('refuses an unknown cmdlet, a malformed body, a Graph token and no token', async () => {
-    expect((await invokeCommand(sim, bearer, { CmdletInput: { CmdletName: 'Set-Mailbox', Parameters: {} } })).status).toBe(400);
+    expect(
+      (await invokeCommand(sim, bearer, { CmdletInput: { CmdletName: 'Set-Mailbox', Parameters: {} } })).status,
+    ).toBe(400);
     expect((await invokeCommand(sim, bearer, { nothing: true })).status).toBe(400);
     const graphToken = await token(sim);
     expect((await invokeCommand(sim, graphToken, getMailbox())).status).toBe(401);
-    const anonymous = await fetch(`${sim.exchangeUrl}/adminapi/beta/${sim.tenantId}/InvokeCommand`, { method: 'POST', body: '{}' });
+    const anonymous = await fetch(`${sim.exchangeUrl}/adminapi/beta/${sim.tenantId}/InvokeCommand`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(anonymous.status).toBe(401);
   });
 
@@ -68,7 +87,9 @@ describe('simulated Exchange admin API InvokeCommand', () => {
       url: `${sim.exchangeUrl}/adminapi/beta/alpha.onmicrosoft.com/InvokeCommand`,
     });
     expect(reply.status).toBe(200);
-    const wrong = await invokeCommand(sim, bearer, getMailbox(), { url: `${sim.exchangeUrl}/adminapi/beta/other.onmicrosoft.com/InvokeCommand` });
+    const wrong = await invokeCommand(sim, bearer, getMailbox(), {
+      url: `${sim.exchangeUrl}/adminapi/beta/other.onmicrosoft.com/InvokeCommand`,
+    });
     expect(wrong.status).toBe(404);
   });
 });

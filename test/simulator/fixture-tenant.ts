@@ -40,7 +40,12 @@ export function signIn(n: number, time: string, extra: JsonObject = {}): JsonObj
     clientAppUsed: 'Browser',
     ipAddress: '203.0.113.10',
     status: { errorCode: 0, failureReason: null, additionalDetails: null },
-    location: { city: 'Seattle', state: 'WA', countryOrRegion: 'US', geoCoordinates: { latitude: 47.6, longitude: -122.3, altitude: null } },
+    location: {
+      city: 'Seattle',
+      state: 'WA',
+      countryOrRegion: 'US',
+      geoCoordinates: { latitude: 47.6, longitude: -122.3, altitude: null },
+    },
     ...extra,
   };
 }
@@ -69,11 +74,28 @@ export function fixtureData(): FixtureData {
         methodsRegistered: ['microsoftAuthenticatorPush'],
       })),
       'graph.conditionalAccessPolicies': [
-        { id: 'ca-1', displayName: 'Require MFA', state: 'enabled', conditions: {}, grantControls: { operator: 'OR', builtInControls: ['mfa'] } },
-        { id: 'ca-2', displayName: 'Report only', state: 'enabledForReportingButNotEnforced', conditions: {}, grantControls: null },
+        {
+          id: 'ca-1',
+          displayName: 'Require MFA',
+          state: 'enabled',
+          conditions: {},
+          grantControls: { operator: 'OR', builtInControls: ['mfa'] },
+        },
+        {
+          id: 'ca-2',
+          displayName: 'Report only',
+          state: 'enabledForReportingButNotEnforced',
+          conditions: {},
+          grantControls: null,
+        },
       ],
       'graph.authenticationStrengthPolicies': [
-        { id: '00000000-0000-0000-0000-000000000004', displayName: 'Phishing-resistant MFA', policyType: 'builtIn', allowedCombinations: ['fido2'] },
+        {
+          id: '00000000-0000-0000-0000-000000000004',
+          displayName: 'Phishing-resistant MFA',
+          policyType: 'builtIn',
+          allowedCombinations: ['fido2'],
+        },
       ],
       'graph.roleAssignments': [
         {
@@ -81,7 +103,11 @@ export function fixtureData(): FixtureData {
           principalId: users[0]!.id as string,
           roleDefinitionId: GLOBAL_ADMIN,
           directoryScopeId: '/',
-          principal: { '@odata.type': '#microsoft.graph.user', id: users[0]!.id as string, userPrincipalName: 'user1@alpha.example' },
+          principal: {
+            '@odata.type': '#microsoft.graph.user',
+            id: users[0]!.id as string,
+            userPrincipalName: 'user1@alpha.example',
+          },
         },
         {
           id: 'ra-2',
@@ -92,16 +118,44 @@ export function fixtureData(): FixtureData {
             '@odata.type': '#microsoft.graph.group',
             id: 'group-1',
             displayName: 'Admins',
-            members: [{ '@odata.type': '#microsoft.graph.user', id: users[1]!.id as string, userPrincipalName: 'user2@alpha.example' }],
+            members: [
+              {
+                '@odata.type': '#microsoft.graph.user',
+                id: users[1]!.id as string,
+                userPrincipalName: 'user2@alpha.example',
+              },
+            ],
           },
         },
       ],
       'graph.domains': [
         { id: 'alpha.example', isVerified: true, isDefault: true, isInitial: false, supportedServices: ['Email'] },
-        { id: 'alpha.onmicrosoft.com', isVerified: true, isDefault: false, isInitial: true, supportedServices: ['Email'] },
+        {
+          id: 'alpha.onmicrosoft.com',
+          isVerified: true,
+          isDefault: false,
+          isInitial: true,
+          supportedServices: ['Email'],
+        },
       ],
-      'graph.riskyUsers': [{ id: users[2]!.id as string, userPrincipalName: 'user3@alpha.example', riskLevel: 'high', riskState: 'atRisk' }],
-      'graph.riskDetections': [{ id: 'rd-1', userId: users[2]!.id as string, riskEventType: 'unlikelyTravel', riskLevel: 'high', riskState: 'atRisk', detectedDateTime: '2026-11-27T01:00:00Z' }],
+      'graph.riskyUsers': [
+        {
+          id: users[2]!.id as string,
+          userPrincipalName: 'user3@alpha.example',
+          riskLevel: 'high',
+          riskState: 'atRisk',
+        },
+      ],
+      'graph.riskDetections': [
+        {
+          id: 'rd-1',
+          userId: users[2]!.id as string,
+          riskEventType: 'unlikelyTravel',
+          riskLevel: 'high',
+          riskState: 'atRisk',
+          detectedDateTime: '2026-11-27T01:00:00Z',
+        },
+      ],
       'exo.mailbox': users.map((u, i) => ({
         Identity: `User ${i + 1}`,
         Name: `user${i + 1}`,
@@ -113,17 +167,39 @@ export function fixtureData(): FixtureData {
         ForwardingAddress: null,
         DeliverToMailboxAndForward: false,
       })),
-      'exo.hostedOutboundSpamFilterPolicy': [{ Name: 'Default', IsDefault: true, AutoForwardingMode: 'Automatic', Enabled: true }],
+      'exo.hostedOutboundSpamFilterPolicy': [
+        { Name: 'Default', IsDefault: true, AutoForwardingMode: 'Automatic', Enabled: true },
+      ],
       'exo.remoteDomain': [{ Name: 'Default', DomainName: '*', AutoForwardEnabled: true }],
-      'exo.dkimSigningConfig': [{ Domain: 'alpha.example', Enabled: true, Selector1CNAME: 'selector1-alpha-example._domainkey.alpha.n-v1.dkim.mail.microsoft' }],
+      'exo.dkimSigningConfig': [
+        {
+          Domain: 'alpha.example',
+          Enabled: true,
+          Selector1CNAME: 'selector1-alpha-example._domainkey.alpha.n-v1.dkim.mail.microsoft',
+        },
+      ],
       'exo.transportConfig': [{ Identity: 'Transport Settings', SmtpClientAuthenticationDisabled: true }],
-      'exo.casMailbox': users.map((u) => ({ Identity: u.displayName as string, PrimarySmtpAddress: u.userPrincipalName as string, SmtpClientAuthenticationDisabled: null })),
+      'exo.casMailbox': users.map((u) => ({
+        Identity: u.displayName as string,
+        PrimarySmtpAddress: u.userPrincipalName as string,
+        SmtpClientAuthenticationDisabled: null,
+      })),
       'exo.inboxRule': [
-        { Identity: 'user1\\1', Name: 'fwd', Enabled: true, MailboxOwnerId: 'User 1', ForwardTo: ['"x" [SMTP:x@elsewhere.example]'] },
+        {
+          Identity: 'user1\\1',
+          Name: 'fwd',
+          Enabled: true,
+          MailboxOwnerId: 'User 1',
+          ForwardTo: ['"x" [SMTP:x@elsewhere.example]'],
+        },
         { Identity: 'user2\\1', Name: 'tidy', Enabled: true, MailboxOwnerId: 'User 2', MoveToFolder: 'Archive' },
       ],
     },
-    securityDefaults: { id: '00000000-0000-0000-0000-000000000005', displayName: 'Security Defaults', isEnabled: false },
+    securityDefaults: {
+      id: '00000000-0000-0000-0000-000000000005',
+      displayName: 'Security Defaults',
+      isEnabled: false,
+    },
     signInPages: [
       [signIn(1, '2026-11-27T05:00:00Z'), signIn(2, '2026-11-27T04:00:00Z'), signIn(3, '2026-11-27T03:00:00Z')],
       [signIn(4, '2026-11-26T12:00:00Z'), signIn(5, '2026-11-26T02:00:00Z', { clientAppUsed: 'IMAP4' })],
@@ -135,7 +211,13 @@ export function fixtureData(): FixtureData {
         status: 200,
         body: {
           value: [
-            { id: 'r1', displayName: 'fwd', sequence: 1, isEnabled: true, actions: { forwardTo: [{ emailAddress: { name: 'x', address: 'x@elsewhere.example' } }] } },
+            {
+              id: 'r1',
+              displayName: 'fwd',
+              sequence: 1,
+              isEnabled: true,
+              actions: { forwardTo: [{ emailAddress: { name: 'x', address: 'x@elsewhere.example' } }] },
+            },
             { id: 'r2', displayName: 'tidy', sequence: 2, isEnabled: false, actions: { moveToFolder: 'Archive' } },
           ],
         },
@@ -145,25 +227,69 @@ export function fixtureData(): FixtureData {
         userId: users[4]!.id as string,
         userPrincipalName: 'user5@alpha.example',
         status: 404,
-        body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' } },
+        body: {
+          error: {
+            code: 'MailboxNotEnabledForRESTAPI',
+            message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+          },
+        },
       },
     ],
     dns: {
       answers: {
-        'alpha.example/TXT': { rcode: 'NOERROR', records: [{ name: 'alpha.example', type: 'TXT', ttl: 300, data: ['v=spf1 include:spf.protection.outlook.com -all'] }] },
-        '_dmarc.alpha.example/TXT': { rcode: 'NOERROR', records: [{ name: '_dmarc.alpha.example', type: 'TXT', ttl: 300, data: ['v=DMARC1; p=reject; rua=mailto:d@alpha.example'] }] },
-        'alpha.example/MX': { rcode: 'NOERROR', records: [{ name: 'alpha.example', type: 'MX', ttl: 300, data: { preference: 0, exchange: 'alpha-example.mail.protection.outlook.com' } }] },
+        'alpha.example/TXT': {
+          rcode: 'NOERROR',
+          records: [
+            { name: 'alpha.example', type: 'TXT', ttl: 300, data: ['v=spf1 include:spf.protection.outlook.com -all'] },
+          ],
+        },
+        '_dmarc.alpha.example/TXT': {
+          rcode: 'NOERROR',
+          records: [
+            {
+              name: '_dmarc.alpha.example',
+              type: 'TXT',
+              ttl: 300,
+              data: ['v=DMARC1; p=reject; rua=mailto:d@alpha.example'],
+            },
+          ],
+        },
+        'alpha.example/MX': {
+          rcode: 'NOERROR',
+          records: [
+            {
+              name: 'alpha.example',
+              type: 'MX',
+              ttl: 300,
+              data: { preference: 0, exchange: 'alpha-example.mail.protection.outlook.com' },
+            },
+          ],
+        },
         'selector1._domainkey.alpha.example/CNAME': {
           rcode: 'NOERROR',
-          records: [{ name: 'selector1._domainkey.alpha.example', type: 'CNAME', ttl: 3600, data: 'selector1-alpha-example._domainkey.alpha.n-v1.dkim.mail.microsoft' }],
+          records: [
+            {
+              name: 'selector1._domainkey.alpha.example',
+              type: 'CNAME',
+              ttl: 3600,
+              data: 'selector1-alpha-example._domainkey.alpha.n-v1.dkim.mail.microsoft',
+            },
+          ],
         },
         'big.alpha.example/TXT': {
           rcode: 'NOERROR',
-          records: Array.from({ length: 12 }, (_, i) => ({ name: 'big.alpha.example', type: 'TXT', ttl: 300, data: [`${i} ${long}`.slice(0, 250)] })),
+          records: Array.from({ length: 12 }, (_, i) => ({
+            name: 'big.alpha.example',
+            type: 'TXT',
+            ttl: 300,
+            data: [`${i} ${long}`.slice(0, 250)],
+          })),
         },
         'key.alpha.example/TXT': {
           rcode: 'NOERROR',
-          records: [{ name: 'key.alpha.example', type: 'TXT', ttl: 300, data: [`v=DKIM1; k=rsa; p=${'A'.repeat(392)}`] }],
+          records: [
+            { name: 'key.alpha.example', type: 'TXT', ttl: 300, data: [`v=DKIM1; k=rsa; p=${'A'.repeat(392)}`] },
+          ],
         },
         'broken.alpha.example/TXT': { rcode: 'SERVFAIL', records: [] },
         'slow.alpha.example/TXT': { rcode: 'TIMEOUT', records: [] },

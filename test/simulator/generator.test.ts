@@ -12,9 +12,20 @@ import { startSimulator } from '../../src/simulator/start-simulator.js';
 
 /** The demo tenant's generation; demo/README.md gives the same command. */
 export const DEMO_ARGS = [
-  'simulate', '--generate', '--users', '250', '--seed', '20261127', '--name', 'Contoso Health',
-  '--domains', 'contosohealth.example,contoso-clinic.example,contoso-labs.example', '--sign-ins', '3000',
-  '--overlay', 'demo/contoso-health-curated',
+  'simulate',
+  '--generate',
+  '--users',
+  '250',
+  '--seed',
+  '20261127',
+  '--name',
+  'Contoso Health',
+  '--domains',
+  'contosohealth.example,contoso-clinic.example,contoso-labs.example',
+  '--sign-ins',
+  '3000',
+  '--overlay',
+  'demo/contoso-health-curated',
 ];
 
 async function files(dir: string): Promise<string[]> {
@@ -29,13 +40,17 @@ async function sameTree(a: string, b: string): Promise<string[]> {
   const names = await files(a);
   expect(await files(b)).toEqual(names);
   const different: string[] = [];
-  for (const name of names) if (!(await readFile(path.join(a, name))).equals(await readFile(path.join(b, name)))) different.push(name);
+  for (const name of names)
+    if (!(await readFile(path.join(a, name))).equals(await readFile(path.join(b, name)))) different.push(name);
   return different;
 }
 
 async function signIns(dir: string): Promise<JsonObject[]> {
   const text = await readFile(path.join(dir, 'graph/signIns.jsonl'), 'utf8');
-  return text.split('\n').filter((l) => l !== '').flatMap((l) => (JSON.parse(l) as { value: JsonObject[] }).value);
+  return text
+    .split('\n')
+    .filter((l) => l !== '')
+    .flatMap((l) => (JSON.parse(l) as { value: JsonObject[] }).value);
 }
 
 describe('seeded tenant generator', () => {
@@ -85,11 +100,19 @@ describe('seeded tenant generator', () => {
     expect(withoutMfa).toBeGreaterThan(0.05);
     expect(withoutMfa).toBeLessThan(0.3);
     const assignments = snapshot.data('graph.roleAssignments');
-    expect(assignments.some((a) => a.principal?.['@odata.type'] === '#microsoft.graph.group' && (a.principal.members?.length ?? 0) > 0)).toBe(true);
-    expect(snapshot.data('graph.conditionalAccessPolicies').some((p) => p.state === 'enabledForReportingButNotEnforced')).toBe(true);
+    expect(
+      assignments.some(
+        (a) => a.principal?.['@odata.type'] === '#microsoft.graph.group' && (a.principal.members?.length ?? 0) > 0,
+      ),
+    ).toBe(true);
+    expect(
+      snapshot.data('graph.conditionalAccessPolicies').some((p) => p.state === 'enabledForReportingButNotEnforced'),
+    ).toBe(true);
     expect(snapshot.data('exo.mailbox').some((m) => typeof m.ForwardingSmtpAddress === 'string')).toBe(true);
     expect(snapshot.data('exo.casMailbox').some((m) => m.SmtpClientAuthenticationDisabled === false)).toBe(true);
-    const rules = (await readFile(path.join(dir, 'graph/messageRules.jsonl'), 'utf8')).split('\n').filter((l) => l !== '');
+    const rules = (await readFile(path.join(dir, 'graph/messageRules.jsonl'), 'utf8'))
+      .split('\n')
+      .filter((l) => l !== '');
     expect(rules.some((l) => l.includes('gmail.example') || l.includes('protonmail.example'))).toBe(true);
     expect(rules.some((l) => l.includes('RSS Feeds'))).toBe(true);
     expect(rules.some((l) => l.includes('MailboxNotEnabledForRESTAPI'))).toBe(true);
@@ -107,8 +130,14 @@ describe('seeded tenant generator', () => {
     // MFA fatigue, legacy protocols, foreign countries, geography on every event.
     expect(events.filter((e) => status(e) === 500121).length).toBeGreaterThanOrEqual(5);
     expect(events.some((e) => e.clientAppUsed === 'IMAP4' && status(e) === 0)).toBe(true);
-    expect(new Set(events.map((e) => (e.location as { countryOrRegion: string }).countryOrRegion)).size).toBeGreaterThan(2);
-    expect(events.every((e) => typeof (e.location as { geoCoordinates: { latitude: number } }).geoCoordinates.latitude === 'number')).toBe(true);
+    expect(
+      new Set(events.map((e) => (e.location as { countryOrRegion: string }).countryOrRegion)).size,
+    ).toBeGreaterThan(2);
+    expect(
+      events.every(
+        (e) => typeof (e.location as { geoCoordinates: { latitude: number } }).geoCoordinates.latitude === 'number',
+      ),
+    ).toBe(true);
     expect(snapshot.data('graph.riskyUsers').some((r) => r.riskState === 'atRisk')).toBe(true);
   });
 

@@ -12,17 +12,38 @@ import { simulate } from './simulated-tenant.js';
 const EXAMPLES = fileURLToPath(new URL('../fixtures/graph-examples', import.meta.url));
 
 /** Each top-level example: the source it feeds and the path that serves it back. */
-const COLLECTIONS: Record<string, { source: SourceId | 'graph.securityDefaults' | 'graph.signIns' | 'graph.messageRules'; path: string }> = {
-  'authenticationstrength-policies-list.json': { source: 'graph.authenticationStrengthPolicies', path: '/policies/authenticationStrengthPolicies' },
-  'conditionalaccess-policies-list.json': { source: 'graph.conditionalAccessPolicies', path: '/identity/conditionalAccess/policies' },
+const COLLECTIONS: Record<
+  string,
+  { source: SourceId | 'graph.securityDefaults' | 'graph.signIns' | 'graph.messageRules'; path: string }
+> = {
+  'authenticationstrength-policies-list.json': {
+    source: 'graph.authenticationStrengthPolicies',
+    path: '/policies/authenticationStrengthPolicies',
+  },
+  'conditionalaccess-policies-list.json': {
+    source: 'graph.conditionalAccessPolicies',
+    path: '/identity/conditionalAccess/policies',
+  },
   'domains-list.json': { source: 'graph.domains', path: '/domains' },
   'riskdetections-list.json': { source: 'graph.riskDetections', path: '/identityProtection/riskDetections' },
   'riskyusers-list.beta-example.json': { source: 'graph.riskyUsers', path: '/identityProtection/riskyUsers' },
-  'roleassignments-list-expand-principal.json': { source: 'graph.roleAssignments', path: '/roleManagement/directory/roleAssignments?$expand=principal' },
-  'userregistrationdetails-list.json': { source: 'graph.userRegistrationDetails', path: '/reports/authenticationMethods/userRegistrationDetails' },
-  'security-defaults-get.json': { source: 'graph.securityDefaults', path: '/policies/identitySecurityDefaultsEnforcementPolicy' },
+  'roleassignments-list-expand-principal.json': {
+    source: 'graph.roleAssignments',
+    path: '/roleManagement/directory/roleAssignments?$expand=principal',
+  },
+  'userregistrationdetails-list.json': {
+    source: 'graph.userRegistrationDetails',
+    path: '/reports/authenticationMethods/userRegistrationDetails',
+  },
+  'security-defaults-get.json': {
+    source: 'graph.securityDefaults',
+    path: '/policies/identitySecurityDefaultsEnforcementPolicy',
+  },
   'signins-list.json': { source: 'graph.signIns', path: '/auditLogs/signIns' },
-  'messagerules-list.json': { source: 'graph.messageRules', path: '/users/11111111-1111-1111-1111-111111111111/mailFolders/inbox/messageRules' },
+  'messagerules-list.json': {
+    source: 'graph.messageRules',
+    path: '/users/11111111-1111-1111-1111-111111111111/mailFolders/inbox/messageRules',
+  },
 };
 /** Response-only examples: compared by shape with what the simulator sends. */
 const RESPONSES = new Set(['batch-response.json', 'throttled-429-error.json']);
@@ -51,7 +72,14 @@ beforeAll(async () => {
         if (source === 'graph.securityDefaults') data.securityDefaults = strip(examples.get(name)!);
         else if (source === 'graph.signIns') data.signInPages = [value(name)];
         else if (source === 'graph.messageRules') {
-          data.messageRules = [{ userId: '11111111-1111-1111-1111-111111111111', userPrincipalName: 'doc@contoso.com', status: 200, body: { value: value(name) } }];
+          data.messageRules = [
+            {
+              userId: '11111111-1111-1111-1111-111111111111',
+              userPrincipalName: 'doc@contoso.com',
+              status: 200,
+              body: { value: value(name) },
+            },
+          ];
         } else data.collections[source] = value(name);
       }
     },
@@ -79,19 +107,24 @@ describe("Microsoft's documented Graph examples round-trip through the snapshot 
     expect(reply.body.value).toEqual(example.value);
   });
 
-  it.each(Object.entries(PLACEHOLDERS))('%s (placeholder values) is served back as documented', async (name, { source, path: apiPath }) => {
-    const value = examples.get(name)!.value as JsonObject[];
-    const other = await simulate({ change: (data) => void (data.collections[source] = value) });
-    try {
-      const reply = await graphGet(other.sim, await token(other.sim), apiPath);
-      expect(reply.body.value).toEqual(value);
-    } finally {
-      await other.stop();
-    }
-  });
+  it.each(Object.entries(PLACEHOLDERS))(
+    '%s (placeholder values) is served back as documented',
+    async (name, { source, path: apiPath }) => {
+      const value = examples.get(name)!.value as JsonObject[];
+      const other = await simulate({ change: (data) => void (data.collections[source] = value) });
+      try {
+        const reply = await graphGet(other.sim, await token(other.sim), apiPath);
+        expect(reply.body.value).toEqual(value);
+      } finally {
+        await other.stop();
+      }
+    },
+  );
 
   it('sends 429 bodies with the keys of the documented throttling sample', async () => {
-    const { sim: throttled, stop: stopThrottled } = await simulate({ realism: { throttling: { mode: 'enforce', identityProtection: { limit: 1, windowMs: 60_000 } } } });
+    const { sim: throttled, stop: stopThrottled } = await simulate({
+      realism: { throttling: { mode: 'enforce', identityProtection: { limit: 1, windowMs: 60_000 } } },
+    });
     try {
       const t = await token(throttled);
       await graphGet(throttled, t, '/identityProtection/riskyUsers');
@@ -101,7 +134,9 @@ describe("Microsoft's documented Graph examples round-trip through the snapshot 
       const error = reply.body.error as JsonObject;
       expect(Object.keys(error).sort()).toEqual(Object.keys(sample).sort());
       // The 2021 sample predates client-request-id; every key it has must be there.
-      expect(Object.keys(error.innerError as JsonObject)).toEqual(expect.arrayContaining(Object.keys(sample.innerError as JsonObject)));
+      expect(Object.keys(error.innerError as JsonObject)).toEqual(
+        expect.arrayContaining(Object.keys(sample.innerError as JsonObject)),
+      );
       expect(error.code).toBe(sample.code);
     } finally {
       await stopThrottled();

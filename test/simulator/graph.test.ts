@@ -52,9 +52,15 @@ describe('simulated Graph v1.0', () => {
     const badProperty = await graphGet(sim, bearer, "/users?$filter=startswith(displayName,'A')");
     expect(badProperty.status).toBe(400);
     expect((badProperty.body.error as { code: string }).code).toBe('Request_UnsupportedQuery');
-    expect((badProperty.body.error as { innerError: Record<string, string> }).innerError['request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((badProperty.body.error as { innerError: Record<string, string> }).innerError['request-id']).toMatch(
+      /^[0-9a-f-]{36}$/,
+    );
 
-    const badOperator = await graphGet(sim, bearer, '/auditLogs/signIns?$filter=createdDateTime ne 2026-11-27T00:00:00Z');
+    const badOperator = await graphGet(
+      sim,
+      bearer,
+      '/auditLogs/signIns?$filter=createdDateTime ne 2026-11-27T00:00:00Z',
+    );
     expect(badOperator.status).toBe(400);
     expect((badOperator.body.error as { code: string }).code).toBe('BadRequest');
 
@@ -63,16 +69,30 @@ describe('simulated Graph v1.0', () => {
   });
 
   it('serves sign-ins newest first within a createdDateTime window, across JSON Lines pages', async () => {
-    const { items } = await allPages('/auditLogs/signIns?$top=2&$filter=createdDateTime ge 2026-11-26T03:00:00Z and createdDateTime le 2026-11-27T04:30:00Z');
+    const { items } = await allPages(
+      '/auditLogs/signIns?$top=2&$filter=createdDateTime ge 2026-11-26T03:00:00Z and createdDateTime le 2026-11-27T04:30:00Z',
+    );
     expect(items.map((s) => s.id)).toEqual(['si-2', 'si-3', 'si-4']);
-    const legacy = await graphGet(sim, bearer, "/auditLogs/signIns?$filter=clientAppUsed eq 'IMAP4'&$select=id,clientAppUsed");
+    const legacy = await graphGet(
+      sim,
+      bearer,
+      "/auditLogs/signIns?$filter=clientAppUsed eq 'IMAP4'&$select=id,clientAppUsed",
+    );
     expect((legacy.body as unknown as Page).value).toEqual([{ id: 'si-5', clientAppUsed: 'IMAP4' }]);
   });
 
   it('expands role assignment principals and serves transitive members of role-holding groups', async () => {
-    const plain = await graphGet(sim, bearer, `/roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq '${GLOBAL_ADMIN}'`);
+    const plain = await graphGet(
+      sim,
+      bearer,
+      `/roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq '${GLOBAL_ADMIN}'`,
+    );
     expect((plain.body as unknown as Page).value.every((a) => a.principal === undefined)).toBe(true);
-    const expanded = await graphGet(sim, bearer, `/roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq '${GLOBAL_ADMIN}'&$expand=principal`);
+    const expanded = await graphGet(
+      sim,
+      bearer,
+      `/roleManagement/directory/roleAssignments?$filter=roleDefinitionId eq '${GLOBAL_ADMIN}'&$expand=principal`,
+    );
     const principals = (expanded.body as unknown as Page).value.map((a) => a.principal as Record<string, unknown>);
     expect(principals.map((p) => p['@odata.type'])).toEqual(['#microsoft.graph.user', '#microsoft.graph.group']);
     expect(principals[1]!.members).toBeUndefined();
@@ -95,9 +115,19 @@ describe('simulated Graph v1.0', () => {
   });
 
   it('serves the security defaults singleton and the other collections', async () => {
-    const defaults = await graphGet(sim, bearer, '/policies/identitySecurityDefaultsEnforcementPolicy?$select=isEnabled');
+    const defaults = await graphGet(
+      sim,
+      bearer,
+      '/policies/identitySecurityDefaultsEnforcementPolicy?$select=isEnabled',
+    );
     expect(defaults.body.isEnabled).toBe(false);
-    for (const path of ['/reports/authenticationMethods/userRegistrationDetails', '/policies/authenticationStrengthPolicies', '/domains', '/identityProtection/riskyUsers', '/identityProtection/riskDetections']) {
+    for (const path of [
+      '/reports/authenticationMethods/userRegistrationDetails',
+      '/policies/authenticationStrengthPolicies',
+      '/domains',
+      '/identityProtection/riskyUsers',
+      '/identityProtection/riskDetections',
+    ]) {
       const reply = await graphGet(sim, bearer, path);
       expect(reply.status, path).toBe(200);
       expect((reply.body as unknown as Page).value.length, path).toBeGreaterThan(0);
@@ -114,7 +144,7 @@ describe('simulated Graph v1.0', () => {
     expect((await graphGet(sim, exchangeToken, '/users')).status).toBe(401);
   });
 
-  it('answers an unknown path with Graph\'s 400 for an unknown segment', async () => {
+  it("answers an unknown path with Graph's 400 for an unknown segment", async () => {
     const reply = await graphGet(sim, bearer, '/nothingHere');
     expect([reply.status, (reply.body.error as { code: string }).code]).toEqual([400, 'BadRequest']);
   });
@@ -140,8 +170,13 @@ describe('simulated Graph JSON $batch', () => {
     const many = Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: '/domains' }));
     expect((await graphBatch(sim, bearer, many)).status).toBe(400);
     expect((await graphBatch(sim, bearer, many.slice(0, 20))).status).toBe(200);
-    const duplicate = [{ id: 'a', method: 'GET', url: '/domains' }, { id: 'a', method: 'GET', url: '/users' }];
+    const duplicate = [
+      { id: 'a', method: 'GET', url: '/domains' },
+      { id: 'a', method: 'GET', url: '/users' },
+    ];
     expect((await graphBatch(sim, bearer, duplicate)).status).toBe(400);
-    expect((await graphBatch(sim, bearer, [{ id: 'a', method: 'GET', url: '/domains', dependsOn: ['zz'] }])).status).toBe(400);
+    expect(
+      (await graphBatch(sim, bearer, [{ id: 'a', method: 'GET', url: '/domains', dependsOn: ['zz'] }])).status,
+    ).toBe(400);
   });
 });

@@ -14,7 +14,14 @@ beforeAll(async () => {
     change: (data) => {
       const rules = data.collections['exo.inboxRule'] ?? [];
       // A rule hidden from MAPI, marked in the folder with the @mailwarden.hidden annotation.
-      const hidden: JsonObject = { Identity: 'user1\\2', Name: '', Enabled: true, MailboxOwnerId: 'User 1', DeleteMessage: true, '@mailwarden.hidden': true };
+      const hidden: JsonObject = {
+        Identity: 'user1\\2',
+        Name: '',
+        Enabled: true,
+        MailboxOwnerId: 'User 1',
+        DeleteMessage: true,
+        '@mailwarden.hidden': true,
+      };
       data.collections['exo.inboxRule'] = [...rules, hidden];
     },
   }));

@@ -37,11 +37,12 @@ describe('the simulator binds to loopback only', () => {
   });
 
   it('advertises 127.0.0.1 URLs for every service', () => {
-    for (const url of [sim.graphUrl, sim.exchangeUrl, sim.authorityUrl]) expect(new URL(url).hostname).toBe('127.0.0.1');
+    for (const url of [sim.graphUrl, sim.exchangeUrl, sim.authorityUrl])
+      expect(new URL(url).hostname).toBe('127.0.0.1');
     expect(sim.dns.host).toBe('127.0.0.1');
   });
 
-  it('is not reachable on the machine\'s other addresses', async () => {
+  it("is not reachable on the machine's other addresses", async () => {
     const others = Object.values(networkInterfaces())
       .flat()
       .filter((a) => a !== undefined && !a.internal)
@@ -49,7 +50,8 @@ describe('the simulator binds to loopback only', () => {
     const ports = [sim.graphUrl, sim.exchangeUrl, sim.authorityUrl].map((u) => Number(new URL(u).port));
     for (const port of [...ports, sim.dns.port]) expect(await reachable('127.0.0.1', port)).toBe(true);
     for (const address of others) {
-      for (const port of [...ports, sim.dns.port]) expect(await reachable(address, port), `${address}:${port}`).toBe(false);
+      for (const port of [...ports, sim.dns.port])
+        expect(await reachable(address, port), `${address}:${port}`).toBe(false);
     }
     // IPv6 loopback is another address too: nothing listens there.
     expect(await reachable('::1', ports[0]!)).toBe(false);

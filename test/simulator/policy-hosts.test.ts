@@ -19,11 +19,18 @@ beforeAll(async () => {
         answers: {
           ...(data.dns.answers as JsonObject),
           // A host the folder points at loopback itself, but for which the certificate is not made.
-          'mta-sts.rogue.example/A': { rcode: 'NOERROR', records: [{ name: 'mta-sts.rogue.example', type: 'A', ttl: 300, data: '127.0.0.1' }] },
+          'mta-sts.rogue.example/A': {
+            rcode: 'NOERROR',
+            records: [{ name: 'mta-sts.rogue.example', type: 'A', ttl: 300, data: '127.0.0.1' }],
+          },
         },
         https: {
           [policyUrl('alpha.example')]: { status: 200, contentType: 'text/plain; charset=utf-8', body: ENFORCE },
-          [policyUrl('moved.example')]: { status: 301, contentType: 'text/html', body: '<a href="https://elsewhere.example/">moved</a>' },
+          [policyUrl('moved.example')]: {
+            status: 301,
+            contentType: 'text/html',
+            body: '<a href="https://elsewhere.example/">moved</a>',
+          },
           [policyUrl('down.example')]: { status: 0, error: 'connect ECONNREFUSED' },
           [policyUrl('huge.example')]: { status: 200, contentType: 'text/plain', error: 'body exceeds 65536 bytes' },
         },
@@ -35,7 +42,12 @@ beforeAll(async () => {
 afterAll(async () => stop());
 
 const getter = (trust: 'simulator' | 'system roots' = 'simulator') =>
-  createHttpsGetter({ resolver: dns, port: sim.policyHttps.port, timeoutMs: 5000, ...(trust === 'simulator' ? { ca: sim.caCertificatePem } : {}) });
+  createHttpsGetter({
+    resolver: dns,
+    port: sim.policyHttps.port,
+    timeoutMs: 5000,
+    ...(trust === 'simulator' ? { ca: sim.caCertificatePem } : {}),
+  });
 
 describe('simulated MTA-STS policy hosts (RFC 8461 §3.3) over TLS on loopback', () => {
   it('resolves mta-sts.<domain> through the simulated DNS and serves the recorded policy over TLS', async () => {

@@ -2,17 +2,30 @@ import { request } from 'node:https';
 import type { RunningSimulator } from '../../src/simulator/start-simulator.js';
 
 /** POSTs a form to the simulator's HTTPS login endpoint, trusting its certificate explicitly. */
-export function postForm(sim: RunningSimulator, path: string, form: Record<string, string>): Promise<{ status: number; body: Record<string, unknown> }> {
+export function postForm(
+  sim: RunningSimulator,
+  path: string,
+  form: Record<string, string>,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const url = new URL(`${sim.authorityUrl}${path}`);
   const text = new URLSearchParams(form).toString();
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { method: 'POST', ca: sim.caCertificatePem, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(text) } },
+      {
+        method: 'POST',
+        ca: sim.caCertificatePem,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(text) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown> }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+          }),
+        );
       },
     );
     req.on('error', reject);
@@ -42,7 +55,11 @@ export interface JsonReply {
 export async function graphGet(sim: RunningSimulator, bearer: string, pathOrUrl: string): Promise<JsonReply> {
   const url = pathOrUrl.startsWith('http') ? pathOrUrl : `${sim.graphUrl}${pathOrUrl}`;
   const response = await fetch(url, { headers: { authorization: `Bearer ${bearer}` } });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 export async function graphBatch(sim: RunningSimulator, bearer: string, requests: unknown[]): Promise<JsonReply> {
@@ -51,7 +68,11 @@ export async function graphBatch(sim: RunningSimulator, bearer: string, requests
     headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' },
     body: JSON.stringify({ requests }),
   });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 export async function invokeCommand(
@@ -64,5 +85,9 @@ export async function invokeCommand(
   const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, 'content-type': 'application/json' };
   if (options.pageSize !== undefined) headers.prefer = `odata.maxpagesize=${options.pageSize}`;
   const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }

@@ -35,7 +35,12 @@ describe('mailwarden simulate', () => {
   });
 
   it('prints the usage and exits 2 on a bad flag', async () => {
-    for (const args of [['simulate', '--tenant', 'x', '--bogus'], ['simulate'], ['simulate', '--tenant', 'x', '--port', 'eighty'], ['simulate', '--tenant', 'x', '--port', '80']]) {
+    for (const args of [
+      ['simulate', '--tenant', 'x', '--bogus'],
+      ['simulate'],
+      ['simulate', '--tenant', 'x', '--port', 'eighty'],
+      ['simulate', '--tenant', 'x', '--port', '80'],
+    ]) {
       const result = await runCli(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toContain('Usage: mailwarden');

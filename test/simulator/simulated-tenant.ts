@@ -9,7 +9,11 @@ import { type FixtureData, writeFixtureTenant } from './fixture-tenant.js';
 
 /** Starts a simulator over a fresh fixture tenant; `stop` closes it and removes the folder. */
 export async function simulate(
-  options: { change?: (data: FixtureData) => void; statuses?: Partial<Record<SourceId, SourceStatus>>; realism?: RealismConfig } = {},
+  options: {
+    change?: (data: FixtureData) => void;
+    statuses?: Partial<Record<SourceId, SourceStatus>>;
+    realism?: RealismConfig;
+  } = {},
 ): Promise<{ sim: RunningSimulator; dir: string; stop: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'mailwarden-sim-'));
   await writeFixtureTenant(dir, options.change, options.statuses);

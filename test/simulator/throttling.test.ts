@@ -4,13 +4,22 @@ import { user } from './fixture-tenant.js';
 import { graphBatch, graphGet, invokeCommand, token } from './sim-client.js';
 import { simulate } from './simulated-tenant.js';
 
-describe("simulated Graph throttling (learn.microsoft.com/graph/throttling-limits)", () => {
+describe('simulated Graph throttling (learn.microsoft.com/graph/throttling-limits)', () => {
   it('allows 5 identity-report requests per 10 s, then 429 with a Retry-After in seconds', async () => {
     const { sim, stop } = await simulate({ realism: { throttling: DOCUMENTED_THROTTLING } });
     try {
       const bearer = await token(sim);
       const statuses: number[] = [];
-      for (let i = 0; i < 6; i++) statuses.push((await graphGet(sim, bearer, i % 2 ? '/auditLogs/signIns' : '/reports/authenticationMethods/userRegistrationDetails')).status);
+      for (let i = 0; i < 6; i++)
+        statuses.push(
+          (
+            await graphGet(
+              sim,
+              bearer,
+              i % 2 ? '/auditLogs/signIns' : '/reports/authenticationMethods/userRegistrationDetails',
+            )
+          ).status,
+        );
       expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
       const throttled = await graphGet(sim, bearer, '/auditLogs/signIns');
       expect(throttled.status).toBe(429);
@@ -55,10 +64,16 @@ describe("simulated Graph throttling (learn.microsoft.com/graph/throttling-limit
       const statuses = replies.map((r) => r.status).sort();
       expect(statuses).toEqual([200, 200, 200, 200, 429, 429]);
       const throttled = replies.find((r) => r.status === 429)!;
-      expect((throttled.body.error as { innerError: { message: string } }).innerError.message).toMatch(/MailboxConcurrency/);
+      expect((throttled.body.error as { innerError: { message: string } }).innerError.message).toMatch(
+        /MailboxConcurrency/,
+      );
       expect(throttled.headers.get('retry-after')).not.toBeNull();
       // Another mailbox has its own allowance.
-      const other = await Promise.all(Array.from({ length: 4 }, () => graphGet(sim, bearer, '/users/user2@alpha.example/mailFolders/inbox/messageRules')));
+      const other = await Promise.all(
+        Array.from({ length: 4 }, () =>
+          graphGet(sim, bearer, '/users/user2@alpha.example/mailFolders/inbox/messageRules'),
+        ),
+      );
       expect(other.every((r) => r.status === 200)).toBe(true);
       expect(sim.stats().peakMailboxConcurrency).toBe(4);
     } finally {
@@ -85,7 +100,11 @@ describe("simulated Graph throttling (learn.microsoft.com/graph/throttling-limit
     const { sim, stop } = await simulate({ realism: { throttling: DOCUMENTED_THROTTLING } });
     try {
       const bearer = await token(sim);
-      const requests = Array.from({ length: 7 }, (_, i) => ({ id: String(i + 1), method: 'GET', url: '/auditLogs/signIns?$top=1' }));
+      const requests = Array.from({ length: 7 }, (_, i) => ({
+        id: String(i + 1),
+        method: 'GET',
+        url: '/auditLogs/signIns?$top=1',
+      }));
       const reply = await graphBatch(sim, bearer, requests);
       expect(reply.status).toBe(200);
       const items = reply.body.responses as { id: string; status: number; headers: Record<string, string> }[];
@@ -100,7 +119,9 @@ describe("simulated Graph throttling (learn.microsoft.com/graph/throttling-limit
   });
 
   it('enforces the global per-app limit', async () => {
-    const { sim, stop } = await simulate({ realism: { throttling: { mode: 'enforce', global: { limit: 3, windowMs: 60_000 } } } });
+    const { sim, stop } = await simulate({
+      realism: { throttling: { mode: 'enforce', global: { limit: 3, windowMs: 60_000 } } },
+    });
     try {
       const bearer = await token(sim);
       const statuses = [];
@@ -116,7 +137,8 @@ describe("simulated Graph throttling (learn.microsoft.com/graph/throttling-limit
     try {
       const bearer = await token(sim);
       const statuses = [];
-      for (let i = 0; i < 3; i++) statuses.push((await graphGet(sim, bearer, '/identity/conditionalAccess/policies')).status);
+      for (let i = 0; i < 3; i++)
+        statuses.push((await graphGet(sim, bearer, '/identity/conditionalAccess/policies')).status);
       expect(statuses).toEqual([200, 200, 200]);
       const stats = sim.stats();
       expect(stats.overAllowance.conditionalAccess).toBe(2);

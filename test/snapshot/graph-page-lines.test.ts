@@ -43,7 +43,9 @@ describe('JSON Lines pages of a snapshot folder', () => {
     const text = `${lines.join('\n')}\n\n   \n`;
     expect(await read(text)).toEqual(lines.map((line) => (JSON.parse(line) as { value: unknown[] }).value));
     // CRLF endings, no final newline, and lines longer than the buffer (it grows).
-    expect(await read(lines.join('\r\n'), 16)).toEqual(lines.map((line) => (JSON.parse(line) as { value: unknown[] }).value));
+    expect(await read(lines.join('\r\n'), 16)).toEqual(
+      lines.map((line) => (JSON.parse(line) as { value: unknown[] }).value),
+    );
   });
 
   it('ends a line at a lone CR, as readline does', async () => {

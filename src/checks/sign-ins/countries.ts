@@ -68,7 +68,11 @@ export function countriesFold(input: CheckInput): Fold<SignIn> {
         });
       }
       if (findings.length > 0) return findings;
-      return [cleanFinding('Every successful sign-in came from an allowed country.', scan, { allowedCountries: [...allowed].sort() })];
+      return [
+        cleanFinding('Every successful sign-in came from an allowed country.', scan, {
+          allowedCountries: [...allowed].sort(),
+        }),
+      ];
     },
   }));
 }

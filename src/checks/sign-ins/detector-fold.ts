@@ -7,12 +7,7 @@ import { type SignInPass, sharedPass } from './sign-in-pass.js';
 import type { EventPage } from './event-page.js';
 
 /** Why a detector set an event aside. Bad input is counted in the evidence, never a crash. */
-export type SkipReason =
-  | 'noLocation'
-  | 'coordinatesOutOfRange'
-  | 'unknownClientApp'
-  | 'malformedIp'
-  | 'egressAddress';
+export type SkipReason = 'noLocation' | 'coordinatesOutOfRange' | 'unknownClientApp' | 'malformedIp' | 'egressAddress';
 
 /** The look-back window of a run: `[now − lookback − overlap, now]`. */
 export interface SignInWindow {
@@ -45,7 +40,10 @@ export interface SignInDetector {
  * Wraps a detector as the engine's fold: shares the normalising pass with the other sign-in
  * detectors, keeps events outside the look-back window out, and counts what was skipped.
  */
-export function detectorFold(input: CheckInput, detector: SignInDetector | ((pass: SignInPass) => SignInDetector)): Fold<SignIn> {
+export function detectorFold(
+  input: CheckInput,
+  detector: SignInDetector | ((pass: SignInPass) => SignInDetector),
+): Fold<SignIn> {
   const pass = sharedPass(input.snapshot.data('graph.signIns'));
   const logic = typeof detector === 'function' ? detector(pass) : detector;
   const window = windowOf(input);

@@ -88,7 +88,17 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   const pairs = new PointPairs();
   const points = new Map<number, Point[]>();
   // The event being added, before it is stored: one object reused for every event.
-  const scratch: Point = { time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 };
+  const scratch: Point = {
+    time: 0,
+    ip: null,
+    ipv4: -1,
+    country: null,
+    city: null,
+    app: null,
+    client: null,
+    lat: 0,
+    lon: 0,
+  };
   const hops = new Map<number, Hops>();
   const texts = new TextCache();
   // Set once the shared pass is known (detectorFold below); names only go into evidence.
@@ -142,7 +152,13 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   };
 
   const newPoint = (page: EventPage, i: number, lat: number, lon: number): Point =>
-    fill({ time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 }, page, i, lat, lon);
+    fill(
+      { time: 0, ip: null, ipv4: -1, country: null, city: null, app: null, client: null, lat: 0, lon: 0 },
+      page,
+      i,
+      lat,
+      lon,
+    );
 
   const samePlaceOf = (user: number, a: number, lat: number, lon: number): boolean => {
     const aLat = pairs.latOf(user, a);
@@ -242,13 +258,15 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
         const lat = geo?.latitude;
         const lon = geo?.longitude;
         if (typeof lat !== 'number' || typeof lon !== 'number') return 'noLocation';
-        if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return 'coordinatesOutOfRange';
+        if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180)
+          return 'coordinatesOutOfRange';
         // A VPN or proxy egress puts many people in one place; its location says nothing of the user's.
         if (egress.length > 0) {
           const v4 = page.ipv4[i] ?? 0;
           const v6 = page.ip6[i];
           for (const cidr of egress) {
-            if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== undefined && cidrContains(cidr, v6)) return 'egressAddress';
+            if (kind === IP_V4 ? cidrContainsV4(cidr, v4) : v6 !== undefined && cidrContains(cidr, v6))
+              return 'egressAddress';
           }
         }
         insert(page.user[i] ?? 0, page, i, lat, lon);
@@ -259,9 +277,15 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
         for (let user = 0; user < pairs.count.length; user++) {
           if (pairs.count[user] !== 2) continue;
           // Judged on the numbers first: objects are made only for a hop over the limit.
-          const distance = greatCircleKm(pairs.latOf(user, 0), pairs.lonOf(user, 0), pairs.latOf(user, 1), pairs.lonOf(user, 1));
+          const distance = greatCircleKm(
+            pairs.latOf(user, 0),
+            pairs.lonOf(user, 0),
+            pairs.latOf(user, 1),
+            pairs.lonOf(user, 1),
+          );
           const hours = Math.max(pairs.timeOf(user, 1) - pairs.timeOf(user, 0), 1000) / 3_600_000;
-          if (distance >= minDistance && distance / hours > maxSpeed) judge(user, pairs.read(user, 0), pairs.read(user, 1));
+          if (distance >= minDistance && distance / hours > maxSpeed)
+            judge(user, pairs.read(user, 0), pairs.read(user, 1));
         }
         for (const [user, list] of points) {
           for (let i = 1; i < list.length; i++) {
@@ -273,17 +297,30 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
         points.clear();
         for (const [user, found] of hops) {
           const name = pass.userName(user);
-          const items = [...found.items].sort((x, y) => (x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0));
+          const items = [...found.items].sort((x, y) =>
+            x.from.time < y.from.time ? -1 : x.from.time > y.from.time ? 1 : 0,
+          );
           const fastest = Math.max(...items.map((h) => h.speedKmh));
           findings.push({
             target: name,
             status: 'fail',
             message: `${found.total} impossible journey(s) between successive sign-ins; fastest ${fastest} km/h (limit ${maxSpeed} km/h).`,
-            evidence: { user: name, maxSpeedKmh: maxSpeed, minDistanceKm: minDistance, hops: { items, total: found.total }, scan },
+            evidence: {
+              user: name,
+              maxSpeedKmh: maxSpeed,
+              minDistanceKm: minDistance,
+              hops: { items, total: found.total },
+              scan,
+            },
           });
         }
         if (findings.length > 0) return findings;
-        return [cleanFinding('No impossible travel between successive successful sign-ins.', scan, { maxSpeedKmh: maxSpeed, minDistanceKm: minDistance })];
+        return [
+          cleanFinding('No impossible travel between successive successful sign-ins.', scan, {
+            maxSpeedKmh: maxSpeed,
+            minDistanceKm: minDistance,
+          }),
+        ];
       },
     };
   });

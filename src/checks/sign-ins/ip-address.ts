@@ -16,7 +16,7 @@ export function ipText(ip: IpAddress): string {
 /** The value of an IPv4 address as one unsigned 32-bit number. */
 export function ipv4Value(ip: IpAddress): number {
   const b = ip.bytes;
-  return ((b[0] ?? 0) * 16777216) + (((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0));
+  return (b[0] ?? 0) * 16777216 + (((b[1] ?? 0) << 16) | ((b[2] ?? 0) << 8) | (b[3] ?? 0));
 }
 
 /** The /24 of an IPv4 address held as a number, as text. */
@@ -71,4 +71,3 @@ export function cidrContainsV4(cidr: Cidr, value: number): boolean {
   const size = 2 ** (32 - cidr.bits);
   return Math.floor(ipv4Value(cidr.base) / size) === Math.floor(value / size);
 }
-

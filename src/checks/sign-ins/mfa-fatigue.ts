@@ -77,7 +77,11 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
           const state = typeof held === 'number' ? spill(held) : held;
           if (state.denials.total < minDenials) continue;
           const times = state.denials.times;
-          const burst = densestWindow(times, times.map((_, i) => i), windowMs);
+          const burst = densestWindow(
+            times,
+            times.map((_, i) => i),
+            windowMs,
+          );
           const count = burst.last - burst.first + 1;
           if (count < minDenials) continue;
           const user = pass.userName(number);
@@ -97,14 +101,22 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
               denials: state.rows.toJson(),
               // Successes are kept as time buckets, so "during or right after" is exact to one bucket.
               successDuringOrAfter: succeeded,
-              successWindow: { start: new Date(burst.from).toISOString(), end: new Date(burst.to + afterMs).toISOString() },
+              successWindow: {
+                start: new Date(burst.from).toISOString(),
+                end: new Date(burst.to + afterMs).toISOString(),
+              },
               successResolutionMinutes: successes.bucketMs / 60_000,
               scan,
             },
           });
         }
         if (findings.length > 0) return findings;
-        return [cleanFinding('No user reached the MFA-fatigue threshold.', scan, { minDenials, windowMinutes: windowMs / 60_000 })];
+        return [
+          cleanFinding('No user reached the MFA-fatigue threshold.', scan, {
+            minDenials,
+            windowMinutes: windowMs / 60_000,
+          }),
+        ];
       },
     };
   });

@@ -93,7 +93,11 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
   return detectorFold(input, (pass) => {
     /** A held source's failures replayed, in arrival order, into the full state. */
     const spill = (entry: number): SprayFailures => {
-      const source: SprayFailures = { failures: new TimeList(SPRAY_FAILURES_PER_SOURCE), rows: new RowSample(), ips: new Set() };
+      const source: SprayFailures = {
+        failures: new TimeList(SPRAY_FAILURES_PER_SOURCE),
+        rows: new RowSample(),
+        ips: new Set(),
+      };
       for (let k = 0; k < pairs.count(entry); k++) {
         source.failures.add(pairs.time(entry, k), pairs.user(entry, k));
         source.rows.addFields(pairs.fields(entry, k, (user) => pass.userName(user)));
@@ -147,7 +151,9 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
           const burst = densestWindow(failures.times, failures.payloads, windowMs);
           if (burst.distinct < minUsers) continue;
           const key = keyText(keys[slot] ?? '');
-          const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))].map((u) => pass.userName(u)).sort();
+          const sprayed = [...new Set(failures.payloads.slice(burst.first, burst.last + 1))]
+            .map((u) => pass.userName(u))
+            .sort();
           // "In the same window": from the first failure of the burst to one window after the last.
           const until = burst.to + windowMs;
           const got = successes.any(slot, burst.from, until);
@@ -187,7 +193,12 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
           });
         }
         if (findings.length > 0) return findings;
-        return [cleanFinding('No source reached the password-spray threshold.', scan, { minUsers, windowMinutes: windowMs / 60_000 })];
+        return [
+          cleanFinding('No source reached the password-spray threshold.', scan, {
+            minUsers,
+            windowMinutes: windowMs / 60_000,
+          }),
+        ];
       },
     };
   });

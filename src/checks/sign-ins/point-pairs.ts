@@ -117,7 +117,8 @@ export class PointPairs {
   /** Point `k` of `user` as an object (for evidence, or to spill the user). */
   read(user: number, k: number): PointFields {
     const slot = user * 2 + k;
-    const text = (n: number | undefined): string | null => (n === undefined || n < 0 ? null : (this.textValues[n] ?? null));
+    const text = (n: number | undefined): string | null =>
+      n === undefined || n < 0 ? null : (this.textValues[n] ?? null);
     const ipv4 = this.ipv4[slot] ?? -1;
     return {
       time: this.time[slot] ?? 0,

@@ -85,7 +85,8 @@ export class SignInPass {
       }
       const upn = raw.userPrincipalName;
       const userId = raw.userId;
-      const userText = typeof upn === 'string' && upn !== '' ? upn : typeof userId === 'string' && userId !== '' ? userId : undefined;
+      const userText =
+        typeof upn === 'string' && upn !== '' ? upn : typeof userId === 'string' && userId !== '' ? userId : undefined;
       if (userText === undefined) {
         this.problems.noUser++;
         continue;

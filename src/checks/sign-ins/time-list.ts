@@ -31,7 +31,8 @@ export class TimeList<P = undefined> {
     let at = n;
     while (at > 0 && (times[at - 1] ?? 0) > time) at--;
     this.timeList = insertAt(times, at, time);
-    if (payload !== undefined || this.payloadList !== undefined) this.payloadList = insertAt(this.payloadList ?? [], at, payload as P);
+    if (payload !== undefined || this.payloadList !== undefined)
+      this.payloadList = insertAt(this.payloadList ?? [], at, payload as P);
     if (this.timeList.length > this.limit) {
       this.timeList.shift();
       this.payloadList?.shift();
@@ -68,7 +69,13 @@ export function densestWindow<K>(
   times: readonly number[],
   keys: readonly K[],
   spanMs: number,
-): { readonly distinct: number; readonly from: number; readonly to: number; readonly first: number; readonly last: number } {
+): {
+  readonly distinct: number;
+  readonly from: number;
+  readonly to: number;
+  readonly first: number;
+  readonly last: number;
+} {
   const counts = new Map<K, number>();
   let best = { distinct: 0, from: 0, to: 0, first: 0, last: -1 };
   let left = 0;

@@ -27,15 +27,23 @@ async function collectDns(context: CollectContext): Promise<Collected<'dns'>> {
     const settings = context.policy.controls.get(control);
     if (!settings?.enabled) continue;
     const lookups = CONTROL_LOOKUPS[control];
-    for (const domain of controlTargets(control, domains, context.policy)) work.push(lookups(recorder, https, domain, settings.params));
+    for (const domain of controlTargets(control, domains, context.policy))
+      work.push(lookups(recorder, https, domain, settings.params));
   }
   // dkim.signing compares the selector CNAMEs with what Exchange configured: record them as CNAME questions.
   if (context.policy.controls.get('dkim.signing')?.enabled) {
     const excluded = new Set(context.policy.domains.exclude.map((d) => d.toLowerCase()));
     for (const d of context.earlier('graph.domains') ?? []) {
       const domain = d.id.toLowerCase().replace(/\.$/, '');
-      if (d.isVerified === false || !(d.supportedServices ?? []).includes('Email') || d.isInitial === true || excluded.has(domain)) continue;
-      for (const selector of ['selector1', 'selector2']) work.push(recorder.resolve(`${selector}._domainkey.${domain}`, 'CNAME'));
+      if (
+        d.isVerified === false ||
+        !(d.supportedServices ?? []).includes('Email') ||
+        d.isInitial === true ||
+        excluded.has(domain)
+      )
+        continue;
+      for (const selector of ['selector1', 'selector2'])
+        work.push(recorder.resolve(`${selector}._domainkey.${domain}`, 'CNAME'));
     }
   }
   await Promise.all(work);

@@ -24,10 +24,13 @@ export function dnsServers(settings: DnsClientSettings, deps: Pick<DnsClientDeps
   try {
     text = (deps.readResolvConf ?? (() => readFileSync('/etc/resolv.conf', 'utf8')))();
   } catch (error: unknown) {
-    throw new ConfigurationError(`cannot read /etc/resolv.conf (${errorMessage(error)}); pass --dns-server HOST[:PORT]`);
+    throw new ConfigurationError(
+      `cannot read /etc/resolv.conf (${errorMessage(error)}); pass --dns-server HOST[:PORT]`,
+    );
   }
   const servers = parseResolvConf(text);
-  if (servers.length === 0) throw new ConfigurationError('/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]');
+  if (servers.length === 0)
+    throw new ConfigurationError('/etc/resolv.conf names no nameserver; pass --dns-server HOST[:PORT]');
   return servers;
 }
 

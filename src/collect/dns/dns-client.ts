@@ -67,7 +67,11 @@ function queryType(type: string): QueryType | undefined {
 /** RFC 1034 §3.6.2 gives no limit; resolvers stop around 8-16 links. */
 const MAX_CNAME_CHAIN = 8;
 
-const PHASE_TIMEOUT: DnsAnswer = { rcode: 'TIMEOUT', records: [], detail: 'the DNS phase deadline passed before this question was answered' };
+const PHASE_TIMEOUT: DnsAnswer = {
+  rcode: 'TIMEOUT',
+  records: [],
+  detail: 'the DNS phase deadline passed before this question was answered',
+};
 
 /** A NOERROR answer holding a CNAME that the asked type's records may lie beyond. */
 function hasCname(answer: DnsAnswer): boolean {
@@ -89,7 +93,9 @@ function hasCname(answer: DnsAnswer): boolean {
 export class DnsClient implements DnsResolver {
   readonly stats: DnsClientStats = { lookups: 0, cacheHits: 0, queriesSent: 0, tcpFallbacks: 0, timeouts: 0 };
   /** Answers by type, then by name: settled or in flight. A Map per type needs no key string per lookup. */
-  private readonly cache = new Map<QueryType, Map<string, CacheEntry>>(QUERY_TYPES.map((t) => [t, new Map<string, CacheEntry>()]));
+  private readonly cache = new Map<QueryType, Map<string, CacheEntry>>(
+    QUERY_TYPES.map((t) => [t, new Map<string, CacheEntry>()]),
+  );
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly negativeTtl: number;
@@ -105,7 +111,8 @@ export class DnsClient implements DnsResolver {
   private readonly waiting: Question[] = [];
   private head = 0;
   private pumping = false;
-  private readonly udpSettled = (question: Question, failure: UdpFailure | undefined): void => this.attemptDone(question, failure);
+  private readonly udpSettled = (question: Question, failure: UdpFailure | undefined): void =>
+    this.attemptDone(question, failure);
 
   constructor(private readonly options: DnsClientOptions) {
     if (options.servers.length === 0) throw new Error('DnsClient needs at least one server');
@@ -142,7 +149,8 @@ export class DnsClient implements DnsResolver {
   /** The cache entry for a question, asked now if it is not cached or in flight; a string says why it cannot be asked. */
   private entryFor(name: string, type: string): CacheEntry | string {
     this.stats.lookups++;
-    if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined) this.deadline = this.now() + this.options.phaseTimeoutMs;
+    if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined)
+      this.deadline = this.now() + this.options.phaseTimeoutMs;
     const qtype = queryType(type);
     if (qtype === undefined) return `unsupported query type ${type}`;
     const qname = normaliseNameFast(name);
@@ -167,7 +175,8 @@ export class DnsClient implements DnsResolver {
       if (seen.has(current)) return { rcode: 'MALFORMED', records: chain, detail: `CNAME loop at ${current}` };
       seen.add(current);
       const answer = step === 0 ? first : await this.cached(current, type);
-      if (answer.rcode !== 'NOERROR') return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      if (answer.rcode !== 'NOERROR')
+        return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
       // Walk the chain inside this answer (a recursive resolver returns it whole).
       let target = current;
       const links = new Set<string>();
@@ -178,7 +187,8 @@ export class DnsClient implements DnsResolver {
         target = link.data;
       }
       const final = answer.records.some((r) => r.type === type && r.name === target);
-      if (final || target === current) return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
+      if (final || target === current)
+        return step === 0 ? answer : { ...answer, records: [...chain, ...answer.records] };
       chain.push(...answer.records.filter((r) => r.type === 'CNAME'));
       current = target;
     }
@@ -193,7 +203,8 @@ export class DnsClient implements DnsResolver {
       this.stats.cacheHits++;
       return entry.answer;
     }
-    if (!validName(qname)) return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `invalid domain name "${qname}"` });
+    if (!validName(qname))
+      return Promise.resolve({ rcode: 'MALFORMED', records: [], detail: `invalid domain name "${qname}"` });
     return this.ask(qname, type, byName).answer;
   }
 
@@ -277,7 +288,9 @@ export class DnsClient implements DnsResolver {
     if (server.kind === 'doh') {
       // RFC 8484 §4.1: DoH uses ID 0 so that replies are cache-friendly.
       question.query = encodeQuery(0, question.qname, question.type);
-      void this.doh.exchange(server.url, question.query, question.timeoutMs).then((exchange) => this.attemptDone(question, exchange));
+      void this.doh
+        .exchange(server.url, question.query, question.timeoutMs)
+        .then((exchange) => this.attemptDone(question, exchange));
       return;
     }
     this.udp.send(question, server, question.timeoutMs);
@@ -297,7 +310,12 @@ export class DnsClient implements DnsResolver {
       void tcpExchange(server.host, server.port, question.query as Buffer, question.timeoutMs).then((tcp) => {
         const viaTcp = this.toAnswer(question, tcp);
         this.release();
-        this.retryOrComplete(question, question.truncated ? { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: question.label } : viaTcp);
+        this.retryOrComplete(
+          question,
+          question.truncated
+            ? { rcode: 'MALFORMED', records: [], detail: 'TCP reply is truncated', server: question.label }
+            : viaTcp,
+        );
       });
       return;
     }

@@ -15,7 +15,10 @@ export function dnsOnlyCollector(
   return liveCollector({
     mode: 'dns-only',
     tenantId: null,
-    clients: liveDnsClients(dns, { logger: deps.logger, ...(deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {}) }),
+    clients: liveDnsClients(dns, {
+      logger: deps.logger,
+      ...(deps.readResolvConf ? { readResolvConf: deps.readResolvConf } : {}),
+    }),
     extraDomains: target.domains,
     now: deps.now,
   });

@@ -26,7 +26,8 @@ export class DohSessions {
 
   private sessionFor(origin: string): { session: ClientHttp2Session; error?: string } {
     const existing = this.sessions.get(origin);
-    if (existing && !existing.session.closed && !existing.session.destroyed && existing.error === undefined) return existing;
+    if (existing && !existing.session.closed && !existing.session.destroyed && existing.error === undefined)
+      return existing;
     const ca = this.options.ca;
     const session = http2.connect(origin, ca === undefined ? {} : { ca: typeof ca === 'string' ? ca : [...ca] });
     const entry: { session: ClientHttp2Session; error?: string } = { session };
@@ -63,7 +64,10 @@ export class DohSessions {
         target = new URL(url);
         entry = this.sessionFor(target.origin);
       } catch (error: unknown) {
-        finish({ kind: 'failed', detail: `DoH request failed: ${error instanceof Error ? error.message : String(error)}` });
+        finish({
+          kind: 'failed',
+          detail: `DoH request failed: ${error instanceof Error ? error.message : String(error)}`,
+        });
         return;
       }
       const request = entry.session.request({
@@ -89,7 +93,10 @@ export class DohSessions {
         received += chunk.length;
         if (received > MAX_MESSAGE_BYTES) {
           request.close(http2.constants.NGHTTP2_CANCEL);
-          finish({ kind: 'failed', detail: `DoH reply is larger than a DNS message (over ${MAX_MESSAGE_BYTES} bytes)` });
+          finish({
+            kind: 'failed',
+            detail: `DoH reply is larger than a DNS message (over ${MAX_MESSAGE_BYTES} bytes)`,
+          });
           return;
         }
         chunks.push(chunk);
@@ -108,7 +115,10 @@ export class DohSessions {
       });
       request.on('close', () => {
         // Closed without 'end' or 'error' (e.g. RST_STREAM): not an answer.
-        finish({ kind: 'failed', detail: `DoH request failed: ${entry.error ?? `stream closed (code ${request.rstCode ?? '?'})`}` });
+        finish({
+          kind: 'failed',
+          detail: `DoH request failed: ${entry.error ?? `stream closed (code ${request.rstCode ?? '?'})`}`,
+        });
       });
       request.end(query);
     });

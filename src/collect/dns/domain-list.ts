@@ -12,7 +12,9 @@ export function parseDomainList(text: string, where: string): string[] {
     const domain = normaliseName(raw);
     const labels = domain.split('.');
     const valid =
-      domain.length <= 253 && labels.length >= 2 && labels.every((l) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/.test(l));
+      domain.length <= 253 &&
+      labels.length >= 2 &&
+      labels.every((l) => /^[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?$/.test(l));
     if (!valid) throw new ConfigurationError(`${where}: "${raw}" is not a domain name`);
     if (!domains.includes(domain)) domains.push(domain);
   }

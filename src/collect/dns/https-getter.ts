@@ -25,7 +25,9 @@ async function resolveHost(resolver: DnsResolver, host: string): Promise<{ addre
   const outcomes: string[] = [];
   for (const type of ['A', 'AAAA']) {
     const answer = await resolver.resolve(host, type);
-    const address = answer.records.find((r) => r.type === type && typeof r.data === 'string' && isIP(r.data) !== 0)?.data;
+    const address = answer.records.find(
+      (r) => r.type === type && typeof r.data === 'string' && isIP(r.data) !== 0,
+    )?.data;
     if (answer.rcode === 'NOERROR' && typeof address === 'string') return { address };
     outcomes.push(`${type} ${answer.rcode === 'NOERROR' ? 'NODATA' : answer.rcode}`);
   }

@@ -8,7 +8,8 @@ import { normaliseName } from '../../snapshot/dns-types.js';
  */
 export function normaliseNameFast(name: string): string {
   const last = name.length - 1;
-  if (last < 0 || name.charCodeAt(0) <= 0x20 || name.charCodeAt(last) <= 0x20 || name.charCodeAt(last) === 0x2e) return normaliseName(name);
+  if (last < 0 || name.charCodeAt(0) <= 0x20 || name.charCodeAt(last) <= 0x20 || name.charCodeAt(last) === 0x2e)
+    return normaliseName(name);
   for (let i = 0; i <= last; i++) {
     const c = name.charCodeAt(i);
     if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return normaliseName(name);

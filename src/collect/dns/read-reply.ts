@@ -31,7 +31,15 @@ export interface ReplyMessage {
 
 export type ReplyType = 'A' | 'AAAA' | 'MX' | 'TXT' | 'PTR' | 'CNAME' | 'NS';
 
-const TYPE_NAMES: Readonly<Record<number, ReplyType>> = { 1: 'A', 2: 'NS', 5: 'CNAME', 12: 'PTR', 15: 'MX', 16: 'TXT', 28: 'AAAA' };
+const TYPE_NAMES: Readonly<Record<number, ReplyType>> = {
+  1: 'A',
+  2: 'NS',
+  5: 'CNAME',
+  12: 'PTR',
+  15: 'MX',
+  16: 'TXT',
+  28: 'AAAA',
+};
 
 /**
  * A name already known by its offset: the question, which the answers' owner names point to
@@ -45,7 +53,13 @@ export interface KnownName {
 /** RFC 1035 §3.1 and §4.1.4: labels, or a pointer to an earlier name; at most 255 octets. */
 function readName(buf: Buffer, start: number, known?: KnownName): { name: string; end: number } {
   // The common owner name: a bare pointer to the question (0xC00C).
-  if (known !== undefined && start + 1 < buf.length && buf[start] === (0xc0 | (known.offset >> 8)) && buf[start + 1] === (known.offset & 0xff) && known.offset < start) {
+  if (
+    known !== undefined &&
+    start + 1 < buf.length &&
+    buf[start] === (0xc0 | (known.offset >> 8)) &&
+    buf[start + 1] === (known.offset & 0xff) &&
+    known.offset < start
+  ) {
     return { name: known.name, end: start + 2 };
   }
   let offset = start;
@@ -110,7 +124,13 @@ function readTxt(buf: Buffer, start: number, rdlength: number): Buffer[] {
 }
 
 /** The data of one record of a kept type; throws, in dns-packet's words, when it is malformed. */
-export function readData(buf: Buffer, type: ReplyType, start: number, rdlength: number, known: KnownName | undefined): ReplyRecord['data'] {
+export function readData(
+  buf: Buffer,
+  type: ReplyType,
+  start: number,
+  rdlength: number,
+  known: KnownName | undefined,
+): ReplyRecord['data'] {
   switch (type) {
     case 'A':
       if (rdlength !== 4) throw new Error(`A record of ${rdlength} bytes`);
@@ -134,11 +154,24 @@ export function readData(buf: Buffer, type: ReplyType, start: number, rdlength: 
 /** What becomes of each answer record of a kept type: `undefined` drops it. */
 export interface RecordSink<R> {
   /** Throws, in dns-packet's words, when the record's data at [start, start + rdlength) is malformed. */
-  record(buf: Buffer, name: string, type: ReplyType, ttl: number, start: number, rdlength: number, known: KnownName | undefined): R | undefined;
+  record(
+    buf: Buffer,
+    name: string,
+    type: ReplyType,
+    ttl: number,
+    start: number,
+    rdlength: number,
+    known: KnownName | undefined,
+  ): R | undefined;
 }
 
 const REPLY_RECORDS: RecordSink<ReplyRecord> = {
-  record: (buf, name, type, ttl, start, rdlength, known) => ({ name, type, ttl, data: readData(buf, type, start, rdlength, known) }),
+  record: (buf, name, type, ttl, start, rdlength, known) => ({
+    name,
+    type,
+    ttl,
+    data: readData(buf, type, start, rdlength, known),
+  }),
 };
 
 /**
@@ -146,7 +179,13 @@ const REPLY_RECORDS: RecordSink<ReplyRecord> = {
  * of the types we ask for to `sink`. Throws with dns-packet's wording when the bytes run out
  * or a name is bad.
  */
-export function readAnswers<R>(buf: Buffer, offset: number, count: number, known: KnownName | undefined, sink: RecordSink<R>): R[] {
+export function readAnswers<R>(
+  buf: Buffer,
+  offset: number,
+  count: number,
+  known: KnownName | undefined,
+  sink: RecordSink<R>,
+): R[] {
   const answers: R[] = [];
   let at = offset;
   for (let i = 0; i < count; i++) {

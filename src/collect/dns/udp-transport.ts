@@ -137,12 +137,14 @@ export class UdpTransport {
   }
 
   private receive(pooled: PooledSocket, bytes: Buffer): void {
-    const exchange = bytes.length >= 2 ? pooled.pending.get(((bytes[0] as number) << 8) | (bytes[1] as number)) : undefined;
+    const exchange =
+      bytes.length >= 2 ? pooled.pending.get(((bytes[0] as number) << 8) | (bytes[1] as number)) : undefined;
     if (exchange === undefined) {
       // Garbage or an unknown ID: remember why, in case nothing better arrives in time. It
       // cannot be told which query it was meant for, so it never replaces a reason that was
       // specific to a query (a reply with its ID but another question).
-      for (const waiting of pooled.pending.values()) waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
+      for (const waiting of pooled.pending.values())
+        waiting.lastBad ??= `reply with unknown ID or too short (${bytes.length} bytes) ignored`;
       return;
     }
     const verdict = exchange.judge(bytes);

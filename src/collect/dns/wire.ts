@@ -1,7 +1,15 @@
 import * as packet from 'dns-packet';
 import type { DnsAnswer, DnsRcode, DnsRecord, MxData } from '../../snapshot/dns-types.js';
 import { normaliseName } from '../../snapshot/dns-types.js';
-import { readAnswers, readData, readReply, type KnownName, type RecordSink, type ReplyRecord, type ReplyType } from './read-reply.js';
+import {
+  readAnswers,
+  readData,
+  readReply,
+  type KnownName,
+  type RecordSink,
+  type ReplyRecord,
+  type ReplyType,
+} from './read-reply.js';
 
 /** The record types the audit asks for. */
 export const QUERY_TYPES = ['A', 'AAAA', 'MX', 'TXT', 'PTR', 'CNAME', 'NS'] as const;
@@ -78,7 +86,10 @@ export function encodeQuery(id: number, name: string, type: QueryType): Buffer {
 
 /** Names with non-ASCII characters: labels written as UTF-8, as dns-packet does. */
 function encodeQueryUtf8(id: number, name: string, type: QueryType): Buffer {
-  const labels = name.replace(/^\.|\.$/g, '').split('.').filter((l) => l.length > 0);
+  const labels = name
+    .replace(/^\.|\.$/g, '')
+    .split('.')
+    .filter((l) => l.length > 0);
   let nameLength = 1;
   for (const label of labels) nameLength += Buffer.byteLength(label) + 1;
   const buf = Buffer.allocUnsafe(HEADER_BYTES + nameLength + 4 + OPT_BYTES);
@@ -114,7 +125,14 @@ function writeQuestionTail(buf: Buffer, offset: number, type: QueryType): void {
   buf.writeUInt16BE(0, opt + 9);
 }
 
-const RCODES: Readonly<Record<number, DnsRcode>> = { 0: 'NOERROR', 1: 'FORMERR', 2: 'SERVFAIL', 3: 'NXDOMAIN', 4: 'NOTIMP', 5: 'REFUSED' };
+const RCODES: Readonly<Record<number, DnsRcode>> = {
+  0: 'NOERROR',
+  1: 'FORMERR',
+  2: 'SERVFAIL',
+  3: 'NXDOMAIN',
+  4: 'NOTIMP',
+  5: 'REFUSED',
+};
 
 export type Decoded =
   | { readonly kind: 'answer'; readonly answer: DnsAnswer; readonly truncated: boolean }
@@ -130,12 +148,14 @@ function toRecord(rr: ReplyRecord): DnsRecord | string {
   }
   let bytes = 0;
   for (const s of strings) bytes += s.length;
-  if (bytes > TXT_LIMITS.maxRecordBytes) return `TXT record at ${name} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
+  if (bytes > TXT_LIMITS.maxRecordBytes)
+    return `TXT record at ${name} has ${bytes} bytes (limit ${TXT_LIMITS.maxRecordBytes})`;
   const data: string[] = [];
   for (const s of strings) {
     for (let i = 0; i < s.length; i++) {
       const b = s[i] as number;
-      if (b > 0x7e || (b < 0x20 && b !== 0x09)) return `TXT record at ${name} has a non-ASCII or control byte 0x${b.toString(16)}`;
+      if (b > 0x7e || (b < 0x20 && b !== 0x09))
+        return `TXT record at ${name} has a non-ASCII or control byte 0x${b.toString(16)}`;
     }
     data.push(s.toString('latin1'));
   }
@@ -152,7 +172,11 @@ function toDecoded(flags: number, read: readonly ReplyRecord[], server: string |
     if (typeof record === 'string') return { kind: 'bad', detail: record, mismatch: false };
     records.push(record);
   }
-  return { kind: 'answer', answer: server === undefined ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet.TRUNCATED_RESPONSE) !== 0 };
+  return {
+    kind: 'answer',
+    answer: server === undefined ? { rcode, records } : { rcode, records, server },
+    truncated: (flags & packet.TRUNCATED_RESPONSE) !== 0,
+  };
 }
 
 /**
@@ -164,8 +188,17 @@ function toDecoded(flags: number, read: readonly ReplyRecord[], server: string |
 class DirectRecords implements RecordSink<DnsRecord> {
   invalid: string | undefined = undefined;
 
-  record(buf: Buffer, name: string, type: ReplyType, ttl: number, start: number, rdlength: number, known: KnownName | undefined): DnsRecord | undefined {
-    if (type !== 'TXT') return { name, type, ttl, data: readData(buf, type, start, rdlength, known) as string | MxData };
+  record(
+    buf: Buffer,
+    name: string,
+    type: ReplyType,
+    ttl: number,
+    start: number,
+    rdlength: number,
+    known: KnownName | undefined,
+  ): DnsRecord | undefined {
+    if (type !== 'TXT')
+      return { name, type, ttl, data: readData(buf, type, start, rdlength, known) as string | MxData };
     // RFC 1035 §3.3.14: one or more <character-string>s, each a length byte and that many bytes.
     const stop = start + rdlength;
     let count = 0;
@@ -224,13 +257,21 @@ export function decodeReply(reply: Buffer, query: Buffer, name: string, type: Qu
     try {
       records = readAnswers(reply, questionEnd, count, ascii ? { offset: HEADER_BYTES, name } : undefined, sink);
     } catch (error: unknown) {
-      return { kind: 'bad', detail: `undecodable reply (${error instanceof Error ? error.message : String(error)})`, mismatch: false };
+      return {
+        kind: 'bad',
+        detail: `undecodable reply (${error instanceof Error ? error.message : String(error)})`,
+        mismatch: false,
+      };
     }
     // The same order of checks as toDecoded(): the rcode, then the first record out of bounds.
     const rcode = RCODES[flags & 0xf];
     if (rcode === undefined) return { kind: 'bad', detail: `unknown rcode ${flags & 0xf}`, mismatch: false };
     if (sink.invalid !== undefined) return { kind: 'bad', detail: sink.invalid, mismatch: false };
-    return { kind: 'answer', answer: server === undefined ? { rcode, records } : { rcode, records, server }, truncated: (flags & packet.TRUNCATED_RESPONSE) !== 0 };
+    return {
+      kind: 'answer',
+      answer: server === undefined ? { rcode, records } : { rcode, records, server },
+      truncated: (flags & packet.TRUNCATED_RESPONSE) !== 0,
+    };
   }
   return decodeReplyByReader(reply, query.readUInt16BE(0), name, type, server);
 }
@@ -243,7 +284,8 @@ function isAscii(text: string): boolean {
 /** A response (QR set) with the query's ID, one question, and the query's question bytes (letters in any case). */
 function echoesQuestion(reply: Buffer, query: Buffer, questionEnd: number): boolean {
   if (reply.length < questionEnd) return false;
-  if ((reply[2] as number) < 0x80 || reply[0] !== query[0] || reply[1] !== query[1] || reply[4] !== 0 || reply[5] !== 1) return false;
+  if ((reply[2] as number) < 0x80 || reply[0] !== query[0] || reply[1] !== query[1] || reply[4] !== 0 || reply[5] !== 1)
+    return false;
   const nameEnd = questionEnd - 4;
   for (let i = HEADER_BYTES; i < nameEnd; i++) {
     let b = reply[i] as number;
@@ -258,15 +300,30 @@ function echoesQuestion(reply: Buffer, query: Buffer, questionEnd: number): bool
  * The full reading (readReply), for replies that do not echo the question as sent: says what
  * is wrong. Exported so that tests can hold decodeReply's direct path to it.
  */
-export function decodeReplyByReader(buffer: Buffer, id: number, name: string, type: QueryType, server: string | undefined): Decoded {
+export function decodeReplyByReader(
+  buffer: Buffer,
+  id: number,
+  name: string,
+  type: QueryType,
+  server: string | undefined,
+): Decoded {
   const qname = normaliseName(name);
   const reply = readReply(buffer);
   if (typeof reply === 'string') return { kind: 'bad', detail: `undecodable reply (${reply})`, mismatch: false };
   if (!reply.response) return { kind: 'bad', detail: 'reply is not a response (QR bit clear)', mismatch: true };
-  if (reply.id !== id) return { kind: 'bad', detail: `reply ID ${reply.id} does not match query ID ${id}`, mismatch: true };
+  if (reply.id !== id)
+    return { kind: 'bad', detail: `reply ID ${reply.id} does not match query ID ${id}`, mismatch: true };
   const question = reply.questions[0];
-  if (reply.questions.length !== 1 || question === undefined || question.name !== qname || question.type !== type || question.qclass !== 1) {
-    const got = question ? `${question.name}/${question.type}${question.qclass !== 1 ? ` class ${question.qclass}` : ''}` : 'no question';
+  if (
+    reply.questions.length !== 1 ||
+    question === undefined ||
+    question.name !== qname ||
+    question.type !== type ||
+    question.qclass !== 1
+  ) {
+    const got = question
+      ? `${question.name}/${question.type}${question.qclass !== 1 ? ` class ${question.qclass}` : ''}`
+      : 'no question';
     return { kind: 'bad', detail: `reply question ${got} does not match ${qname}/${type}`, mismatch: true };
   }
   // Our question in another spelling than ours (say, a compressed name): accepted as read.

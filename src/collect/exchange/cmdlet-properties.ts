@@ -26,10 +26,18 @@ export const MAILBOX_PROPERTIES = [
 ] as const;
 
 /** Get-CASMailbox: legacy-auth.smtp-auth (the per-mailbox SMTP AUTH override and a name). */
-export const CAS_MAILBOX_PROPERTIES = ['Identity', 'Name', 'PrimarySmtpAddress', 'SmtpClientAuthenticationDisabled'] as const;
+export const CAS_MAILBOX_PROPERTIES = [
+  'Identity',
+  'Name',
+  'PrimarySmtpAddress',
+  'SmtpClientAuthenticationDisabled',
+] as const;
 
 /** The object with only `properties` (those it has); values are kept as returned. */
-export function projectObject(object: Readonly<Record<string, unknown>>, properties: readonly string[]): ExchangeObject {
+export function projectObject(
+  object: Readonly<Record<string, unknown>>,
+  properties: readonly string[],
+): ExchangeObject {
   const out: Record<string, unknown> = {};
   for (const property of properties) if (Object.hasOwn(object, property)) out[property] = object[property];
   return out;

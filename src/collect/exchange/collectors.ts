@@ -43,7 +43,11 @@ function cmdletCollector<K extends ExchangeSourceId>(
     const exchange = context.clients.exchange;
     if (!exchange) return noClient();
     try {
-      const value = (await exchange.invoke(cmdlet, parameters, properties ? { properties } : {})) as readonly ExchangeObject[];
+      const value = (await exchange.invoke(
+        cmdlet,
+        parameters,
+        properties ? { properties } : {},
+      )) as readonly ExchangeObject[];
       return { status: { status: 'ok', count: value.length }, data: value as SourceDataMap[K] };
     } catch (error: unknown) {
       return failure(error, cmdlet, true);
@@ -54,7 +58,6 @@ function cmdletCollector<K extends ExchangeSourceId>(
 /** How many `Get-InboxRule` calls run at once; one per mailbox, so per-mailbox limits hold. */
 const INBOX_RULE_CONCURRENCY = 4;
 
-
 /**
  * `Get-InboxRule -IncludeHidden` for the mailboxes in scope (see hidden-rule-scope.ts). Graph
  * does not show rules hidden from MAPI, which is where an attacker hides a forwarding rule.
@@ -64,7 +67,9 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   if (!exchange) return noClient();
   let mailboxes: readonly ExchangeObject[];
   try {
-    mailboxes = context.earlier('exo.mailbox') ?? ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[]);
+    mailboxes =
+      context.earlier('exo.mailbox') ??
+      ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[]);
   } catch (error: unknown) {
     return failure(error, 'Get-Mailbox', true);
   }

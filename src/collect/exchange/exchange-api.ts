@@ -5,7 +5,11 @@
  * kept behind this interface.
  */
 export interface ExchangeApi {
-  invoke(cmdlet: string, parameters?: Readonly<Record<string, unknown>>, options?: InvokeOptions): Promise<readonly Record<string, unknown>[]>;
+  invoke(
+    cmdlet: string,
+    parameters?: Readonly<Record<string, unknown>>,
+    options?: InvokeOptions,
+  ): Promise<readonly Record<string, unknown>[]>;
 }
 
 export interface InvokeOptions {

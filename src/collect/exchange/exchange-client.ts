@@ -4,7 +4,13 @@ import type { Logger } from '../../logger.js';
 import { isJsonObject } from '../../model/json.js';
 import { projectObject } from './cmdlet-properties.js';
 import { type ExchangeApi, ExchangeRequestError } from './exchange-api.js';
-import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, RETRYABLE_STATUSES } from '../graph/backoff.js';
+import {
+  type BackoffOptions,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  parseRetryAfter,
+  RETRYABLE_STATUSES,
+} from '../graph/backoff.js';
 
 /**
  * Client for the Exchange Online admin API: `POST {host}/adminapi/beta/{tenant}/InvokeCommand`.
@@ -17,7 +23,12 @@ import { type BackoffOptions, backoffDelay, DEFAULT_BACKOFF, parseRetryAfter, RE
  */
 
 /** Cmdlets that accept `-ResultSize`; without `Unlimited` they return a truncated first page. */
-const RESULT_SIZE_CMDLETS: ReadonlySet<string> = new Set(['Get-Mailbox', 'Get-CASMailbox', 'Get-Recipient', 'Get-MailContact']);
+const RESULT_SIZE_CMDLETS: ReadonlySet<string> = new Set([
+  'Get-Mailbox',
+  'Get-CASMailbox',
+  'Get-Recipient',
+  'Get-MailContact',
+]);
 
 /**
  * The anchor mailbox the ExchangeOnlineManagement module sends for app-only sessions; it
@@ -106,7 +117,8 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
           body,
         });
       } catch (error: unknown) {
-        if (attempt >= maxRetries) throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error)}`);
+        if (attempt >= maxRetries)
+          throw new Error(`${cmdlet}: network error after ${attempt + 1} attempts: ${errorMessage(error)}`);
         const wait = backoffDelay(attempt, backoff);
         options.logger.debug(`${cmdlet}: network error (${errorMessage(error)}); retrying in ${wait} ms`);
         await sleep(wait);
@@ -140,11 +152,19 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
         );
       }
       if (!isJsonObject(parsed) || !Array.isArray(parsed.value)) {
-        throw new ExchangeRequestError(`${cmdlet}: the response is not an InvokeCommand collection`, response.status, cmdlet);
+        throw new ExchangeRequestError(
+          `${cmdlet}: the response is not an InvokeCommand collection`,
+          response.status,
+          cmdlet,
+        );
       }
       const value = parsed.value.filter(isJsonObject);
       if (value.length !== parsed.value.length) {
-        throw new ExchangeRequestError(`${cmdlet}: the response holds a value that is not an object`, response.status, cmdlet);
+        throw new ExchangeRequestError(
+          `${cmdlet}: the response holds a value that is not an object`,
+          response.status,
+          cmdlet,
+        );
       }
       const nextLink = parsed['@odata.nextLink'];
       const warningList = parsed['@adminapi.warnings'];

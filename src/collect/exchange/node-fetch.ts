@@ -6,7 +6,10 @@ import type { FetchLike } from './exchange-client.js';
  * A `fetch` over node:http(s) with its own agent, so the Exchange client can trust an extra CA
  * (the simulator's) without a process-wide TLS switch, and a stalled response times out.
  */
-export function nodeFetch(options: { readonly ca?: string; readonly timeoutMs: number }): FetchLike & { destroy(): void } {
+export function nodeFetch(options: {
+  readonly ca?: string;
+  readonly timeoutMs: number;
+}): FetchLike & { destroy(): void } {
   const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16, ...(options.ca ? { ca: options.ca } : {}) });
   const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const send = (input: string, init: RequestInit): Promise<Response> => {
@@ -24,7 +27,10 @@ export function nodeFetch(options: { readonly ca?: string; readonly timeoutMs: n
         headers,
         agent: secure ? httpsAgent : httpAgent,
       });
-      const timer = setTimeout(() => request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`)), options.timeoutMs);
+      const timer = setTimeout(
+        () => request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`)),
+        options.timeoutMs,
+      );
       request.on('error', (error) => {
         clearTimeout(timer);
         reject(error);

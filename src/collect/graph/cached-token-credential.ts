@@ -25,7 +25,11 @@ export class CachedTokenCredential implements TokenCredential {
     if (options?.claims !== undefined || options?.tenantId !== undefined) return this.inner.getToken(scopes, options);
     const cached = this.tokens.get(key);
     const now = this.now();
-    if (cached && now < cached.expiresOnTimestamp - RENEW_BEFORE_MS && (cached.refreshAfterTimestamp === undefined || now < cached.refreshAfterTimestamp)) {
+    if (
+      cached &&
+      now < cached.expiresOnTimestamp - RENEW_BEFORE_MS &&
+      (cached.refreshAfterTimestamp === undefined || now < cached.refreshAfterTimestamp)
+    ) {
       return cached;
     }
     let request = this.pending.get(key);

@@ -23,11 +23,12 @@ export interface EndpointClass {
 function pathOf(url: string): string {
   // Relative batch item URLs (`/users/…`, most calls: cut at the query, no URL parse) and absolute URLs alike.
   const relative = url.startsWith('/') && !url.startsWith('//') && !/[\\#]|\/\.\.?(?:\/|$|\?)/.test(url);
-  const pathname = relative ? url.split('?', 1)[0] ?? '' : new URL(url, 'https://graph.invalid/').pathname;
+  const pathname = relative ? (url.split('?', 1)[0] ?? '') : new URL(url, 'https://graph.invalid/').pathname;
   return pathname.replace(/^\/(v1\.0|beta)(?=\/)/i, '').toLowerCase();
 }
 
-const OUTLOOK = /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;
+const OUTLOOK =
+  /^\/(?:users\/([^/]+)|me)\/(?:mailfolders|messages|mailboxsettings|events|calendar|contacts|inferenceclassification)(?:\/|$)/;
 
 /** Classifies a Graph URL (absolute, or relative to the version root) into its throttling family. */
 export function endpointFamily(url: string): EndpointClass {

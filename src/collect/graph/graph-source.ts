@@ -30,7 +30,12 @@ export function statusFromError(id: GraphSourceId, error: unknown): Exclude<Sour
     }
     // Identity Protection without P2 answers a plain 403 whose message speaks of the licence
     // (graph-contract.md §10 q1: no documented code); only then is it a licence gap.
-    if (error.status === 403 && requirement.licence === 'entra-id-p2' && error.code !== DENIED && /licen[cs]|premium/i.test(error.message)) {
+    if (
+      error.status === 403 &&
+      requirement.licence === 'entra-id-p2' &&
+      error.code !== DENIED &&
+      /licen[cs]|premium/i.test(error.message)
+    ) {
       return {
         status: 'not_licensed',
         licence: 'entra-id-p2',
@@ -51,7 +56,11 @@ export function statusFromError(id: GraphSourceId, error: unknown): Exclude<Sour
 }
 
 /** Reads every page of a collection through `read`, which validates one item. */
-export async function readCollection<T>(graph: GraphApi, path: string, read: (item: unknown, field: string) => T): Promise<T[]> {
+export async function readCollection<T>(
+  graph: GraphApi,
+  path: string,
+  read: (item: unknown, field: string) => T,
+): Promise<T[]> {
   const out: T[] = [];
   for await (const page of graph.pages(path)) {
     for (const item of page) out.push(read(item, `value[${out.length}]`));

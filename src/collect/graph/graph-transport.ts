@@ -1,10 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import {
-  AuthenticationHandler,
-  Client,
-  ResponseType,
-  type Context,
-} from '@microsoft/microsoft-graph-client';
+import { AuthenticationHandler, Client, ResponseType, type Context } from '@microsoft/microsoft-graph-client';
 import { MiddlewareControl } from '@microsoft/microsoft-graph-client/lib/src/middleware/MiddlewareControl.js';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -21,7 +16,14 @@ import {
 import { NodeHttpHandler, StreamedBody } from './https-handler.js';
 import { PageRecordSplitter, PageSyntaxError, type SplitPage } from './page-record-splitter.js';
 import { isLoopbackHttp, LoopbackBearerMiddleware } from './loopback-bearer-middleware.js';
-import { DEFAULT_FAMILY_LIMITS, DEFAULT_MAX_SOCKETS, FamilyRateLimiter, realSleep, type FamilyLimit, type Sleep } from './rate-limiter.js';
+import {
+  DEFAULT_FAMILY_LIMITS,
+  DEFAULT_MAX_SOCKETS,
+  FamilyRateLimiter,
+  realSleep,
+  type FamilyLimit,
+  type Sleep,
+} from './rate-limiter.js';
 import { DEFAULT_GLOBAL_PACE, RequestPacer, type PaceLimit } from './request-pacer.js';
 import { ThrottlingRetryMiddleware } from './throttling-middleware.js';
 
@@ -70,7 +72,11 @@ class BodyReadError extends Error {
 }
 
 interface GraphErrorBody {
-  readonly error?: { readonly code?: unknown; readonly message?: unknown; readonly innerError?: { readonly 'request-id'?: unknown } };
+  readonly error?: {
+    readonly code?: unknown;
+    readonly message?: unknown;
+    readonly innerError?: { readonly 'request-id'?: unknown };
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -181,8 +187,16 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     const message = typeof error?.message === 'string' ? error.message : response.statusText;
     const innerId = error?.innerError?.['request-id'];
     const requestId = response.headers.get('request-id') ?? (typeof innerId === 'string' ? innerId : undefined);
-    logger.warning(`Graph ${method} ${endpoint} failed: HTTP ${response.status} ${code}${requestId ? ` (request-id ${requestId})` : ''}`);
-    return new GraphRequestError(`HTTP ${response.status} ${code}: ${message}`, response.status, code, endpoint, requestId ?? undefined);
+    logger.warning(
+      `Graph ${method} ${endpoint} failed: HTTP ${response.status} ${code}${requestId ? ` (request-id ${requestId})` : ''}`,
+    );
+    return new GraphRequestError(
+      `HTTP ${response.status} ${code}: ${message}`,
+      response.status,
+      code,
+      endpoint,
+      requestId ?? undefined,
+    );
   }
 
   function networkFailure(method: string, url: string, error: unknown): GraphRequestError {
@@ -237,10 +251,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     for (let page = 0; ; page += 1) {
       if (!response.ok) throw await failure('GET', url, response);
       const body = await readJson(response, endpoint);
-      if (!isRecord(body)) throw new GraphShapeError(endpoint, '(body)', `is ${body === null ? 'null' : typeof body}, expected an object`);
+      if (!isRecord(body))
+        throw new GraphShapeError(endpoint, '(body)', `is ${body === null ? 'null' : typeof body}, expected an object`);
       const value = body.value;
       if (value === undefined) throw new GraphShapeError(endpoint, 'value', 'is missing');
-      if (!Array.isArray(value)) throw new GraphShapeError(endpoint, 'value', `is ${value === null ? 'null' : typeof value}, expected an array`);
+      if (!Array.isArray(value))
+        throw new GraphShapeError(endpoint, 'value', `is ${value === null ? 'null' : typeof value}, expected an array`);
       yield value as readonly unknown[];
       const next = nextLinkOf(endpoint, body['@odata.nextLink'], seen, page);
       if (next === undefined) return;
@@ -260,8 +276,10 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       throw new GraphShapeError(endpoint, '@odata.nextLink', 'is not an absolute URL');
     }
     // Our token goes only to the Graph origin we were configured with.
-    if (nextUrl.origin !== origin) throw new GraphShapeError(endpoint, '@odata.nextLink', `points to another origin (${nextUrl.origin})`);
-    if (seen.has(next)) throw new GraphShapeError(endpoint, '@odata.nextLink', `repeats an earlier link after ${page + 1} pages`);
+    if (nextUrl.origin !== origin)
+      throw new GraphShapeError(endpoint, '@odata.nextLink', `points to another origin (${nextUrl.origin})`);
+    if (seen.has(next))
+      throw new GraphShapeError(endpoint, '@odata.nextLink', `repeats an earlier link after ${page + 1} pages`);
     seen.add(next);
     return next;
   }
@@ -281,7 +299,9 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
         if (!(error instanceof BodyReadError)) throw error;
         if (attempt >= maxRetries) throw networkFailure('GET', url, error);
         const delay = backoffDelay(attempt, backoff);
-        logger.debug(`Graph ${endpoint}: body failed (${error.message}); retry ${attempt + 1}/${maxRetries} in ${delay} ms`);
+        logger.debug(
+          `Graph ${endpoint}: body failed (${error.message}); retry ${attempt + 1}/${maxRetries} in ${delay} ms`,
+        );
         await sleep(delay);
       }
     }
@@ -313,7 +333,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   async function postBatch(items: readonly BatchItemRequest[]): Promise<readonly BatchItemResponse[]> {
     // The documented request shape (learn.microsoft.com/graph/json-batching), built directly:
     // the SDK's BatchRequestContent builds a fetch Request per item only to take it apart again.
-    if (items.length > MAX_BATCH_SIZE) throw new Error(`batch: at most ${MAX_BATCH_SIZE} requests per $batch, got ${items.length}`);
+    if (items.length > MAX_BATCH_SIZE)
+      throw new Error(`batch: at most ${MAX_BATCH_SIZE} requests per $batch, got ${items.length}`);
     const body = {
       requests: items.map((item) => ({
         id: item.id,
@@ -396,7 +417,12 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
     for (let round = 0; pending.length > 0; round += 1) {
       const chunks: BatchItemRequest[][] = [];
       for (let i = 0; i < pending.length; i += MAX_BATCH_SIZE) chunks.push(pending.slice(i, i + MAX_BATCH_SIZE));
-      const answered = (await pool(chunks.map((chunk) => () => sendChunk(chunk)), 4)).flat();
+      const answered = (
+        await pool(
+          chunks.map((chunk) => () => sendChunk(chunk)),
+          4,
+        )
+      ).flat();
       const throttled: BatchItemResponse[] = [];
       for (const item of answered) {
         if (!ids.has(item.id)) throw new GraphShapeError('/$batch', `responses[id=${item.id}]`, 'answers no request');
@@ -417,7 +443,9 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
       // Graph: after a 429, wait Retry-After before sending more (learn.microsoft.com/graph/throttling,
       // "Best practices"). Holding back the throttled items' families, not only these items, stops
       // the other batches in flight from running into the same full window.
-      const families = new Set(throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? '').family));
+      const families = new Set(
+        throttled.map((t) => endpointFamily(requests.find((r) => r.id === t.id)?.url ?? '').family),
+      );
       for (const family of families) limiter.pause(family, now + wait);
       // Reports and Identity Protection have small limits of their own; only a 429 elsewhere
       // can be the global one, which other runs of the app may share (see request-pacer.ts).

@@ -95,7 +95,11 @@ export class NodeHttpHandler implements Middleware {
           incoming.once('close', () => clearTimeout(timer));
           incoming.on('aborted', () => incoming.destroy(new NetworkError('response aborted')));
           const stream = Readable.toWeb(incoming) as unknown as ReadableStream<Uint8Array>;
-          context.response = new Response(stream, { status, statusText: incoming.statusMessage ?? '', headers: responseHeaders() });
+          context.response = new Response(stream, {
+            status,
+            statusText: incoming.statusMessage ?? '',
+            headers: responseHeaders(),
+          });
           resolve();
           return;
         }

@@ -26,9 +26,11 @@ export const USERS_PATH = '/users?$select=id,userPrincipalName,displayName,accou
  */
 export const REGISTRATION_PATH = '/reports/authenticationMethods/userRegistrationDetails';
 export const REGISTRATION_PATH_TOP = `${REGISTRATION_PATH}?$top=999`;
-export const CA_POLICIES_PATH = '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls';
+export const CA_POLICIES_PATH =
+  '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls';
 export const SECURITY_DEFAULTS_PATH = '/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled';
-export const STRENGTHS_PATH = '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations';
+export const STRENGTHS_PATH =
+  '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations';
 /** unifiedRoleAssignment has five scalar properties; $expand=principal brings the holder. */
 export const ROLE_ASSIGNMENTS_PATH = '/roleManagement/directory/roleAssignments?$expand=principal';
 export const DOMAINS_PATH = '/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType';
@@ -69,7 +71,12 @@ function interner(): (value: string) => string {
  * record is cut to what the MFA checks read as each page arrives: registration and capability
  * (mfa.registration) and the methods (mfa.admins-phishing-resistant).
  */
-function readRegistration(r: ShapeReader, intern: (value: string) => string, item: unknown, at: string): UserRegistrationDetails {
+function readRegistration(
+  r: ShapeReader,
+  intern: (value: string) => string,
+  item: unknown,
+  at: string,
+): UserRegistrationDetails {
   const o = r.object(item, at);
   return {
     id: r.string(o.id, `${at}.id`),
@@ -86,7 +93,9 @@ function readPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAcces
   const users = r.optionalObject(c.users, `${at}.conditions.users`);
   const apps = r.optionalObject(c.applications, `${at}.conditions.applications`);
   const grant = r.optionalObject(o.grantControls, `${at}.grantControls`);
-  const strength = grant ? r.optionalObject(grant.authenticationStrength, `${at}.grantControls.authenticationStrength`) : null;
+  const strength = grant
+    ? r.optionalObject(grant.authenticationStrength, `${at}.grantControls.authenticationStrength`)
+    : null;
   const u = `${at}.conditions.users`;
   const a = `${at}.conditions.applications`;
   return {
@@ -123,7 +132,10 @@ function readPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAcces
           authenticationStrength: strength
             ? {
                 id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
-                displayName: r.optionalString(strength.displayName, `${at}.grantControls.authenticationStrength.displayName`),
+                displayName: r.optionalString(
+                  strength.displayName,
+                  `${at}.grantControls.authenticationStrength.displayName`,
+                ),
               }
             : null,
         }
@@ -146,7 +158,8 @@ function readPrincipal(r: ShapeReader, item: unknown, at: string): DirectoryPrin
   const type = r.optionalString(o['@odata.type'], `${at}['@odata.type']`);
   return {
     // Graph omits @odata.type in some directoryObject collections; a UPN marks a user.
-    '@odata.type': type ?? (typeof o.userPrincipalName === 'string' ? '#microsoft.graph.user' : '#microsoft.graph.directoryObject'),
+    '@odata.type':
+      type ?? (typeof o.userPrincipalName === 'string' ? '#microsoft.graph.user' : '#microsoft.graph.directoryObject'),
     id: r.string(o.id, `${at}.id`),
     displayName: r.optionalString(o.displayName, `${at}.displayName`),
     userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
@@ -156,7 +169,8 @@ function readPrincipal(r: ShapeReader, item: unknown, at: string): DirectoryPrin
 
 function readAssignment(r: ShapeReader, item: unknown, at: string): RoleAssignment {
   const o = r.object(item, at);
-  const principal = o.principal === undefined || o.principal === null ? null : readPrincipal(r, o.principal, `${at}.principal`);
+  const principal =
+    o.principal === undefined || o.principal === null ? null : readPrincipal(r, o.principal, `${at}.principal`);
   return {
     id: r.string(o.id, `${at}.id`),
     principalId: r.string(o.principalId, `${at}.principalId`),
@@ -174,7 +188,9 @@ async function roleAssignments(graph: GraphApi): Promise<readonly RoleAssignment
   const r = new ShapeReader(endpoint(ROLE_ASSIGNMENTS_PATH));
   const assignments = await readCollection(graph, ROLE_ASSIGNMENTS_PATH, (item, at) => readAssignment(r, item, at));
   const groupIds = [
-    ...new Set(assignments.filter((a) => a.principal?.['@odata.type'] === '#microsoft.graph.group').map((a) => a.principalId)),
+    ...new Set(
+      assignments.filter((a) => a.principal?.['@odata.type'] === '#microsoft.graph.group').map((a) => a.principalId),
+    ),
   ];
   const members = new Map<string, DirectoryPrincipal[]>();
   await Promise.all(
@@ -221,7 +237,8 @@ async function registrationDetails(graph: GraphApi): Promise<readonly UserRegist
   try {
     return await readCollection(graph, REGISTRATION_PATH_TOP, read);
   } catch (error: unknown) {
-    if (error instanceof GraphRequestError && error.status === 400) return readCollection(graph, REGISTRATION_PATH, read);
+    if (error instanceof GraphRequestError && error.status === 400)
+      return readCollection(graph, REGISTRATION_PATH, read);
     throw error;
   }
 }
@@ -232,7 +249,11 @@ const length = (data: readonly unknown[]): number => data.length;
 export const identityCollectors: SourceCollectors = {
   'graph.users': graphSource('graph.users', collection(USERS_PATH, readUser), length),
   'graph.userRegistrationDetails': graphSource('graph.userRegistrationDetails', registrationDetails, length),
-  'graph.conditionalAccessPolicies': graphSource('graph.conditionalAccessPolicies', collection(CA_POLICIES_PATH, readPolicy), length),
+  'graph.conditionalAccessPolicies': graphSource(
+    'graph.conditionalAccessPolicies',
+    collection(CA_POLICIES_PATH, readPolicy),
+    length,
+  ),
   'graph.securityDefaults': graphSource('graph.securityDefaults', securityDefaults, () => undefined),
   'graph.authenticationStrengthPolicies': graphSource(
     'graph.authenticationStrengthPolicies',

@@ -43,7 +43,8 @@ function bodyOf(item: BatchItemResponse): MailboxMessageRules['body'] {
   const body = item.body;
   if (!isJsonObject(body)) return { error: { code: 'InvalidBody', message: 'the batch item has no JSON body' } };
   if (item.status >= 200 && item.status < 300) {
-    if (!Array.isArray(body.value)) return { error: { code: 'InvalidBody', message: 'the batch item has no value array' } };
+    if (!Array.isArray(body.value))
+      return { error: { code: 'InvalidBody', message: 'the batch item has no value array' } };
     return { value: body.value as unknown as readonly MessageRule[] };
   }
   const error = isJsonObject(body.error) ? body.error : {};
@@ -66,7 +67,10 @@ const FOLDER_PATH = (user: string, folder: string) =>
  * Mail.ReadBasic.All; without it (403) or for a folder that is gone (404) the ID stays
  * unnamed and the check judges the rule by its other signs. Best effort, never a failure.
  */
-async function folderNames(graph: GraphApi, items: readonly MailboxMessageRules[]): Promise<Map<string, Record<string, string>>> {
+async function folderNames(
+  graph: GraphApi,
+  items: readonly MailboxMessageRules[],
+): Promise<Map<string, Record<string, string>>> {
   const wanted: { user: string; folder: string }[] = [];
   for (const item of items) {
     const seen = new Set<string>();
@@ -84,7 +88,9 @@ async function folderNames(graph: GraphApi, items: readonly MailboxMessageRules[
   const out = new Map<string, Record<string, string>>();
   for (let i = 0; i < wanted.length; i += 20) {
     const chunk = wanted.slice(i, i + 20);
-    const responses = await graph.batch(chunk.map((w, j) => ({ id: String(j), method: 'GET', url: FOLDER_PATH(w.user, w.folder) })));
+    const responses = await graph.batch(
+      chunk.map((w, j) => ({ id: String(j), method: 'GET', url: FOLDER_PATH(w.user, w.folder) })),
+    );
     for (const response of responses) {
       const asked = chunk[Number(response.id)];
       const body = response.body;
@@ -116,10 +122,12 @@ async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<M
     out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
   }
   const folders = await folderNames(graph, out);
-  return folders.size === 0 ? out : out.map((item) => {
-    const names = folders.get(item.userId);
-    return names ? { ...item, folders: names } : item;
-  });
+  return folders.size === 0
+    ? out
+    : out.map((item) => {
+        const names = folders.get(item.userId);
+        return names ? { ...item, folders: names } : item;
+      });
 }
 
 /** Mailbox owners: every user except guests (a guest's mailbox is in their home tenant). */
@@ -232,7 +240,10 @@ export function messageRulesCollector(options: MessageRulesOptions = {}) {
           };
         }
       }
-      return { status: { status: 'ok' }, data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done }) };
+      return {
+        status: { status: 'ok' },
+        data: messageRulesStream(graph, streamOptions, { users, pending: owners.slice(probe.length), done }),
+      };
     } catch (error: unknown) {
       if (error instanceof GraphRequestError && (error.status === 401 || error.status === 403)) {
         return {

@@ -105,7 +105,8 @@ export class PageRecordSplitter {
   /** The parsed page; throws when the body stopped before the object closed. */
   end(): SplitPage {
     if (this.where === Where.BeforeObject) throw new PageSyntaxError('empty body', this.dropped + this.filled, true);
-    if (this.where !== Where.Done) throw new PageSyntaxError('body ends before the JSON object closes', this.dropped + this.filled);
+    if (this.where !== Where.Done)
+      throw new PageSyntaxError('body ends before the JSON object closes', this.dropped + this.filled);
     return { records: this.records, members: this.members };
   }
 
@@ -283,7 +284,8 @@ export class PageRecordSplitter {
         case Where.BeforeFirstRecord:
         case Where.BeforeRecord:
           if (byte === CLOSE_BRACKET && this.where === Where.BeforeFirstRecord) this.where = Where.AfterMember;
-          else if (byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === COLON) this.fail('expected a value', i);
+          else if (byte === COMMA || byte === CLOSE_BRACKET || byte === CLOSE_BRACE || byte === COLON)
+            this.fail('expected a value', i);
           else {
             this.begin(i, Where.InRecord);
             continue;

@@ -77,7 +77,10 @@ export class RequestPacer {
           const elapsed = now - this.last;
           this.tokens = Math.min(this.limit.burst, this.tokens + (elapsed * this.rate) / 1000);
           if (this.rate < this.limit.perSecond && now - this.lastCut >= 1000) {
-            this.rate = Math.min(this.limit.perSecond, this.rate + (this.limit.perSecond * RECOVERY_PER_SECOND * elapsed) / 1000);
+            this.rate = Math.min(
+              this.limit.perSecond,
+              this.rate + (this.limit.perSecond * RECOVERY_PER_SECOND * elapsed) / 1000,
+            );
           }
           this.last = now;
           if (this.tokens >= want) break;

@@ -20,7 +20,8 @@ export class ShapeReader {
   }
 
   object(value: unknown, field: string): Readonly<Record<string, unknown>> {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(field, `is ${this.describe(value)}, expected an object`);
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      this.fail(field, `is ${this.describe(value)}, expected an object`);
     return value as Record<string, unknown>;
   }
 
@@ -31,7 +32,8 @@ export class ShapeReader {
   }
 
   string(value: unknown, field: string): string {
-    if (typeof value !== 'string') this.fail(field, `is ${value === undefined ? 'missing' : this.describe(value)}, expected a string`);
+    if (typeof value !== 'string')
+      this.fail(field, `is ${value === undefined ? 'missing' : this.describe(value)}, expected a string`);
     return value;
   }
 
@@ -41,7 +43,8 @@ export class ShapeReader {
   }
 
   boolean(value: unknown, field: string): boolean {
-    if (typeof value !== 'boolean') this.fail(field, `is ${value === undefined ? 'missing' : this.describe(value)}, expected a boolean`);
+    if (typeof value !== 'boolean')
+      this.fail(field, `is ${value === undefined ? 'missing' : this.describe(value)}, expected a boolean`);
     return value;
   }
 
@@ -52,7 +55,8 @@ export class ShapeReader {
 
   /** A string collection. Graph sends `[]` for an empty collection, so `null` is a shape error. */
   strings(value: unknown, field: string): readonly string[] {
-    if (!Array.isArray(value)) this.fail(field, `is ${value === undefined ? 'missing' : this.describe(value)}, expected an array`);
+    if (!Array.isArray(value))
+      this.fail(field, `is ${value === undefined ? 'missing' : this.describe(value)}, expected an array`);
     return value.map((item, i) => this.string(item, `${field}[${i}]`));
   }
 

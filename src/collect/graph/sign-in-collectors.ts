@@ -101,7 +101,9 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
         yield checkPage(result.value);
         result = await next;
       }
-      context.logger.info(`graph.signIns: read ${pages} page(s) for ${odataTime(window.start)} to ${odataTime(window.end)}`);
+      context.logger.info(
+        `graph.signIns: read ${pages} page(s) for ${odataTime(window.start)} to ${odataTime(window.end)}`,
+      );
     },
   };
   return { status: { status: 'ok' }, data: stream };
@@ -112,7 +114,10 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
  * that cannot be told from a missing permission, so a 403 that is not a plain permission
  * denial is reported as a missing licence, and the reason names both.
  */
-function identityProtectionStatus(id: 'graph.riskyUsers' | 'graph.riskDetections', error: unknown): Exclude<SourceStatus, { status: 'ok' }> {
+function identityProtectionStatus(
+  id: 'graph.riskyUsers' | 'graph.riskDetections',
+  error: unknown,
+): Exclude<SourceStatus, { status: 'ok' }> {
   const status = statusFromError(id, error);
   if (status.status === 'failed' && error instanceof GraphRequestError && error.status === 403) {
     const requirement = SOURCE_REQUIREMENTS[id];

@@ -86,7 +86,8 @@ export class ThrottlingRetryMiddleware implements Middleware {
       // Drain the body we are discarding so the connection can be reused.
       if (response) await response.arrayBuffer().catch(() => undefined);
       const requestId = response?.headers.get('request-id');
-      const cause = failure !== undefined ? `network error (${errorMessage(failure)})` : `HTTP ${response?.status ?? '?'}`;
+      const cause =
+        failure !== undefined ? `network error (${errorMessage(failure)})` : `HTTP ${response?.status ?? '?'}`;
       logger.debug(
         `Graph ${pathForLog(url)}: ${cause}${requestId ? ` request-id ${requestId}` : ''}; retry ${attempt + 1}/${maxRetries} in ${delay} ms${retryAfter !== undefined ? ' (Retry-After)' : ''}`,
       );

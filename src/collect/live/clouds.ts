@@ -77,7 +77,9 @@ export function parseEndpointUrl(value: string, what: string): string {
     throw new ConfigurationError(`${what}: "${value}" must use https`);
   }
   if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '') {
-    throw new ConfigurationError(`${what}: "${value}" must be an origin such as https://graph.microsoft.us, without a path`);
+    throw new ConfigurationError(
+      `${what}: "${value}" must be an origin such as https://graph.microsoft.us, without a path`,
+    );
   }
   return url.origin;
 }

@@ -17,7 +17,12 @@ export interface ClientFactoryDeps {
   /** Extra CA (PEM) trusted by these clients only: the simulator's. */
   readonly ca?: string;
   /** Transport tuning for tests and the benchmark. */
-  readonly graph?: Partial<Pick<GraphTransportOptions, 'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt' | 'maxSockets' | 'globalPace'>>;
+  readonly graph?: Partial<
+    Pick<
+      GraphTransportOptions,
+      'maxRetries' | 'requestTimeoutMs' | 'limits' | 'backoff' | 'sleep' | 'onAttempt' | 'maxSockets' | 'globalPace'
+    >
+  >;
   /** Exchange admin API client tuning for tests and the benchmark. */
   readonly exchange?: Partial<Pick<ExchangeClientOptions, 'maxRetries' | 'backoff' | 'sleep' | 'maxPageSize'>>;
   /** DNS servers to ask (the simulator's); without them no DNS client is built here. */
@@ -68,7 +73,11 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
     ...deps.exchange,
   });
   return {
-    clients: { graph, exchange, ...(deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {}) },
+    clients: {
+      graph,
+      exchange,
+      ...(deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {}),
+    },
     credential,
     close: async () => {
       graph.close();
@@ -76,4 +85,3 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
     },
   };
 }
-

@@ -18,7 +18,9 @@ export function parseTenantId(value: string, what: string): string {
 export function parseClientId(value: string, what: string): string {
   const v = value.trim();
   if (GUID.test(v)) return v;
-  throw new ConfigurationError(`${what}: "${value}" is not a client ID; expected the app registration's Application (client) ID, a GUID`);
+  throw new ConfigurationError(
+    `${what}: "${value}" is not a client ID; expected the app registration's Application (client) ID, a GUID`,
+  );
 }
 
 /**
@@ -30,7 +32,9 @@ export function checkCertificatePem(pem: string, source: string): void {
     throw new ConfigurationError(`${source}: no PEM certificate (-----BEGIN CERTIFICATE-----) found`);
   }
   if (!/-----BEGIN (RSA |EC )?PRIVATE KEY-----/.test(pem)) {
-    throw new ConfigurationError(`${source}: no unencrypted PEM private key found; the file must hold the certificate and its key`);
+    throw new ConfigurationError(
+      `${source}: no unencrypted PEM private key found; the file must hold the certificate and its key`,
+    );
   }
   try {
     new X509Certificate(pem);

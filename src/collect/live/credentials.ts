@@ -69,20 +69,32 @@ export function createCredential(target: TenantTarget, deps: CredentialDeps): To
     ...(deps.authorityCa ? { tlsOptions: { ca: deps.authorityCa } } : {}),
   };
   const clientId = (): string => {
-    if (target.clientId === undefined) throw new ConfigurationError(`client ID missing: --client-id / input "client-id" is required`);
+    if (target.clientId === undefined)
+      throw new ConfigurationError(`client ID missing: --client-id / input "client-id" is required`);
     return target.clientId;
   };
   const creds = target.credentials;
   switch (creds.kind) {
     case 'client-secret':
       logger.secret(creds.secret);
-      return masked(new ClientSecretCredential(target.tenantId, clientId(), creds.secret, options), logger, authorityHost);
+      return masked(
+        new ClientSecretCredential(target.tenantId, clientId(), creds.secret, options),
+        logger,
+        authorityHost,
+      );
     case 'certificate':
       logger.secret(creds.pem);
-      return masked(new ClientCertificateCredential(target.tenantId, clientId(), { certificate: creds.pem }, options), logger, authorityHost);
+      return masked(
+        new ClientCertificateCredential(target.tenantId, clientId(), { certificate: creds.pem }, options),
+        logger,
+        authorityHost,
+      );
     case 'github-oidc': {
       const getIdToken = deps.getIdToken;
-      if (!getIdToken) throw new ConfigurationError('GitHub OIDC needs the Actions runtime; pass a client secret or certificate instead');
+      if (!getIdToken)
+        throw new ConfigurationError(
+          'GitHub OIDC needs the Actions runtime; pass a client secret or certificate instead',
+        );
       const audience = target.endpoints.tokenExchangeAudience;
       return masked(
         new ClientAssertionCredential(

@@ -81,7 +81,10 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
           const collected = await collector(context);
           // The record count goes in the manifest, so an auditor sees how much each source held.
           const count =
-            collected.status.status === 'ok' && 'data' in collected && collected.status.count === undefined && !STREAMED_SOURCES.has(id)
+            collected.status.status === 'ok' &&
+            'data' in collected &&
+            collected.status.count === undefined &&
+            !STREAMED_SOURCES.has(id)
               ? { count: recordCount(collected.data) }
               : {};
           statuses[id] = { ...collected.status, ...count, capturedAt: new Date().toISOString() };

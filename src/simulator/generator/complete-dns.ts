@@ -25,7 +25,12 @@ function folderResolver(data: DnsData): DnsResolver {
   const names = knownNames(data);
   return {
     resolve: (name, type) =>
-      Promise.resolve(data.answers[questionKey(name, type)] ?? { rcode: names.has(normaliseName(name)) ? 'NOERROR' : 'NXDOMAIN', records: [] }),
+      Promise.resolve(
+        data.answers[questionKey(name, type)] ?? {
+          rcode: names.has(normaliseName(name)) ? 'NOERROR' : 'NXDOMAIN',
+          records: [],
+        },
+      ),
   };
 }
 
@@ -52,6 +57,7 @@ export async function completeDnsData(data: DnsData, domains: readonly string[])
     for (const selector of SELECTORS) await recorder.resolve(`${selector}._domainkey.${domain}`, 'CNAME');
   }
   const answers: Record<string, DnsAnswer> = { ...data.answers };
-  for (const [key, answer] of Object.entries(recorder.data().answers)) if (!Object.hasOwn(answers, key)) answers[key] = answer;
+  for (const [key, answer] of Object.entries(recorder.data().answers))
+    if (!Object.hasOwn(answers, key)) answers[key] = answer;
   return { ...data, answers };
 }

@@ -116,7 +116,17 @@ function rulesFor(shape: TenantShape, u: GeneratedUser, s: Scenarios): { graph: 
   const add = (name: string, conditions: JsonObject, actions: JsonObject, exo: JsonObject, hidden = false): void => {
     const id = Buffer.from(`${u.index}:${graph.length + exchange.length}`).toString('base64');
     const sequence = graph.length + 1;
-    if (!hidden) graph.push({ id, displayName: name, sequence, isEnabled: true, hasError: false, isReadOnly: false, conditions, actions });
+    if (!hidden)
+      graph.push({
+        id,
+        displayName: name,
+        sequence,
+        isEnabled: true,
+        hasError: false,
+        isReadOnly: false,
+        conditions,
+        actions,
+      });
     exchange.push({
       Identity: `${u.alias}\\${mix(shape.seed, u.index, 30 + exchange.length)}`,
       Name: name,
@@ -136,25 +146,64 @@ function rulesFor(shape: TenantShape, u: GeneratedUser, s: Scenarios): { graph: 
     });
   };
   if (random() < 0.08) {
-    add('Newsletters', { senderContains: ['newsletter'] }, { moveToFolder: 'Newsletters', stopProcessingRules: false }, { MoveToFolder: 'Newsletters' });
+    add(
+      'Newsletters',
+      { senderContains: ['newsletter'] },
+      { moveToFolder: 'Newsletters', stopProcessingRules: false },
+      { MoveToFolder: 'Newsletters' },
+    );
   }
   if (random() < 0.03) {
     const colleague = userAt(shape, 1 + Math.floor(random() * (shape.users - 1)));
     if (colleague.mail !== null && colleague.kind === 'member') {
-      add('Cover while on leave', {}, { forwardTo: [recipient(colleague.displayName, colleague.mail)] }, { ForwardTo: [`"${colleague.displayName}" [SMTP:${colleague.mail}]`] });
+      add(
+        'Cover while on leave',
+        {},
+        { forwardTo: [recipient(colleague.displayName, colleague.mail)] },
+        { ForwardTo: [`"${colleague.displayName}" [SMTP:${colleague.mail}]`] },
+      );
     }
   }
   if (s.forwarders.has(u.index)) {
     const address = `${u.givenName.toLowerCase()}.${u.surname.toLowerCase()}@${pick(random, ['gmail.example', 'protonmail.example', 'outlook.example'])}`;
     const which = u.index % 3;
-    if (which === 0) add('Forward to home', {}, { forwardTo: [recipient(u.givenName, address)] }, { ForwardTo: [`"${u.givenName}" [SMTP:${address}]`] });
-    else if (which === 1) add('Copy', {}, { redirectTo: [recipient(u.givenName, address)] }, { RedirectTo: [`"${u.givenName}" [SMTP:${address}]`] });
-    else add('.', {}, { forwardAsAttachmentTo: [recipient('', address)] }, { ForwardAsAttachmentTo: [`"${address}" [SMTP:${address}]`] });
+    if (which === 0)
+      add(
+        'Forward to home',
+        {},
+        { forwardTo: [recipient(u.givenName, address)] },
+        { ForwardTo: [`"${u.givenName}" [SMTP:${address}]`] },
+      );
+    else if (which === 1)
+      add(
+        'Copy',
+        {},
+        { redirectTo: [recipient(u.givenName, address)] },
+        { RedirectTo: [`"${u.givenName}" [SMTP:${address}]`] },
+      );
+    else
+      add(
+        '.',
+        {},
+        { forwardAsAttachmentTo: [recipient('', address)] },
+        { ForwardAsAttachmentTo: [`"${address}" [SMTP:${address}]`] },
+      );
   }
   if (s.concealers.has(u.index)) {
-    add('..', { subjectContains: ['invoice', 'payment', 'wire'] }, { moveToFolder: 'RSS Feeds', markAsRead: true, stopProcessingRules: true }, { MoveToFolder: 'RSS Feeds', MarkAsRead: true, StopProcessingRules: true });
+    add(
+      '..',
+      { subjectContains: ['invoice', 'payment', 'wire'] },
+      { moveToFolder: 'RSS Feeds', markAsRead: true, stopProcessingRules: true },
+      { MoveToFolder: 'RSS Feeds', MarkAsRead: true, StopProcessingRules: true },
+    );
     // A rule hidden from MAPI (and so from Graph): only Get-InboxRule -IncludeHidden shows it.
-    add('', { fromAddresses: [] }, { delete: true }, { DeleteMessage: true, Description: 'If the message: includes "security" in the subject, delete it' }, true);
+    add(
+      '',
+      { fromAddresses: [] },
+      { delete: true },
+      { DeleteMessage: true, Description: 'If the message: includes "security" in the subject, delete it' },
+      true,
+    );
   }
   return { graph, exchange };
 }
@@ -175,7 +224,14 @@ export function dnsFor(shape: TenantShape): DnsData {
   shape.domains.forEach((domain, index) => {
     const profile = index % 3;
     const dashed = domain.replace(/\./g, '-');
-    put(domain, 'MX', [{ name: domain, type: 'MX', ttl: 3600, data: { preference: 0, exchange: `${dashed}.mail.protection.outlook.com` } }]);
+    put(domain, 'MX', [
+      {
+        name: domain,
+        type: 'MX',
+        ttl: 3600,
+        data: { preference: 0, exchange: `${dashed}.mail.protection.outlook.com` },
+      },
+    ]);
     const verification = `MS=ms${mix(shape.seed, index, 40) % 100000000}`;
     for (const selector of ['selector1', 'selector2']) {
       const target = `${selector}-${dashed}._domainkey.${tenantLabel}.n-v1.dkim.mail.microsoft`;
@@ -193,7 +249,11 @@ export function dnsFor(shape: TenantShape): DnsData {
     }
     if (profile === 0) {
       put(domain, 'TXT', txt(domain, 'v=spf1 include:spf.protection.outlook.com -all', verification));
-      put(`_dmarc.${domain}`, 'TXT', txt(`_dmarc.${domain}`, `v=DMARC1; p=reject; rua=mailto:dmarc@${domain}; ruf=mailto:dmarc@${domain}; fo=1`));
+      put(
+        `_dmarc.${domain}`,
+        'TXT',
+        txt(`_dmarc.${domain}`, `v=DMARC1; p=reject; rua=mailto:dmarc@${domain}; ruf=mailto:dmarc@${domain}; fo=1`),
+      );
       put(`_mta-sts.${domain}`, 'TXT', txt(`_mta-sts.${domain}`, 'v=STSv1; id=20261101T000000'));
       // RFC 8461 §3.2 policy, served by the simulator's policy host; Exchange Online's MX hosts.
       https[`https://mta-sts.${domain}/.well-known/mta-sts.txt`] = {
@@ -205,11 +265,24 @@ export function dnsFor(shape: TenantShape): DnsData {
     } else if (profile === 1) {
       // Soft-fail SPF, monitoring-only DMARC reporting to a vendor that has not authorised it (RFC 7489 §7.1).
       put(domain, 'TXT', txt(domain, 'v=spf1 include:spf.protection.outlook.com ~all', verification));
-      put(`_dmarc.${domain}`, 'TXT', txt(`_dmarc.${domain}`, 'v=DMARC1; p=none; pct=50; rua=mailto:reports@dmarc-vendor.example'));
+      put(
+        `_dmarc.${domain}`,
+        'TXT',
+        txt(`_dmarc.${domain}`, 'v=DMARC1; p=none; pct=50; rua=mailto:reports@dmarc-vendor.example'),
+      );
       put(`${domain}._report._dmarc.dmarc-vendor.example`, 'TXT', [], 'NXDOMAIN');
     } else {
       // Two SPF records (RFC 7208 §4.5 permerror), one including a name that does not exist; no DMARC.
-      put(domain, 'TXT', txt(domain, 'v=spf1 include:spf.protection.outlook.com include:mail.retired-host.example ?all', 'v=spf1 mx -all', verification));
+      put(
+        domain,
+        'TXT',
+        txt(
+          domain,
+          'v=spf1 include:spf.protection.outlook.com include:mail.retired-host.example ?all',
+          'v=spf1 mx -all',
+          verification,
+        ),
+      );
       put('mail.retired-host.example', 'TXT', [], 'NXDOMAIN');
       put(`_dmarc.${domain}`, 'TXT', [], 'NXDOMAIN');
     }
@@ -243,7 +316,9 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const counts: Partial<Record<SourceId, number>> = {};
   const header = invokeHeader(shape);
 
-  const users = await CollectionFile.open(f('graph.users'), { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users' });
+  const users = await CollectionFile.open(f('graph.users'), {
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users',
+  });
   const registrations = await CollectionFile.open(f('graph.userRegistrationDetails'));
   const mailboxes = await CollectionFile.open(f('exo.mailbox'), header);
   const cas = await CollectionFile.open(f('exo.casMailbox'), header);
@@ -285,12 +360,16 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
       lastUpdatedDateTime: new Date(shape.capturedAt.getTime() - 3 * 3600_000).toISOString(),
     });
     if (!u.hasMailbox) {
-      await messageRules.write(`${JSON.stringify({ userId: u.id, userPrincipalName: u.upn, status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' } } })}\n`);
+      await messageRules.write(
+        `${JSON.stringify({ userId: u.id, userPrincipalName: u.upn, status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' } } })}\n`,
+      );
       ruleLines++;
       continue;
     }
     const rules = rulesFor(shape, u, s);
-    await messageRules.write(`${JSON.stringify({ userId: u.id, userPrincipalName: u.upn, status: 200, body: { value: rules.graph } })}\n`);
+    await messageRules.write(
+      `${JSON.stringify({ userId: u.id, userPrincipalName: u.upn, status: 200, body: { value: rules.graph } })}\n`,
+    );
     ruleLines++;
     for (const rule of rules.exchange) await exoRules.add(rule);
     const forwards = s.mailboxForwarders.has(u.index);
@@ -307,7 +386,12 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
       ForwardingSmtpAddress: forwards ? `smtp:${u.alias}@personal-mail.example` : null,
       DeliverToMailboxAndForward: forwards,
     });
-    await cas.add({ Identity: u.displayName, Name: u.alias, PrimarySmtpAddress: u.mail, SmtpClientAuthenticationDisabled: s.smtpAuth.has(u.index) ? false : null });
+    await cas.add({
+      Identity: u.displayName,
+      Name: u.alias,
+      PrimarySmtpAddress: u.mail,
+      SmtpClientAuthenticationDisabled: s.smtpAuth.has(u.index) ? false : null,
+    });
   }
   counts['graph.users'] = await users.close();
   counts['graph.userRegistrationDetails'] = await registrations.close();
@@ -320,8 +404,21 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const breakGlass = admins[0]!;
   const direct = admins.slice(0, 6);
   const grouped = admins.slice(6);
-  const directRoles = [ROLE.globalAdministrator, ROLE.globalAdministrator, ROLE.globalAdministrator, ROLE.exchangeAdministrator, ROLE.securityAdministrator, ROLE.sharePointAdministrator];
-  const principal = (u: GeneratedUser): JsonObject => ({ '@odata.type': '#microsoft.graph.user', id: u.id, displayName: u.displayName, userPrincipalName: u.upn, accountEnabled: u.enabled });
+  const directRoles = [
+    ROLE.globalAdministrator,
+    ROLE.globalAdministrator,
+    ROLE.globalAdministrator,
+    ROLE.exchangeAdministrator,
+    ROLE.securityAdministrator,
+    ROLE.sharePointAdministrator,
+  ];
+  const principal = (u: GeneratedUser): JsonObject => ({
+    '@odata.type': '#microsoft.graph.user',
+    id: u.id,
+    displayName: u.displayName,
+    userPrincipalName: u.upn,
+    accountEnabled: u.enabled,
+  });
   const groupId = guid(seededRandom(mix(shape.seed, 1, 50)));
   const roleAssignments: JsonObject[] = direct.map((u, i) => ({
     id: `ra-${i + 1}-${u.id.slice(0, 8)}`,
@@ -336,7 +433,12 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
       principalId: groupId,
       roleDefinitionId: ROLE.privilegedRoleAdministrator,
       directoryScopeId: '/',
-      principal: { '@odata.type': '#microsoft.graph.group', id: groupId, displayName: 'Tier 0 administrators', members: grouped.map(principal) },
+      principal: {
+        '@odata.type': '#microsoft.graph.group',
+        id: groupId,
+        displayName: 'Tier 0 administrators',
+        members: grouped.map(principal),
+      },
     });
   }
   await writeJson(out, SOURCE_FILES['graph.roleAssignments'], { value: roleAssignments });
@@ -347,14 +449,29 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
       id: guid(seededRandom(mix(shape.seed, 1, 60))),
       displayName: 'Require MFA for all users',
       state: 'enabled',
-      conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], excludeUsers: [breakGlass.id], includeGroups: [], excludeGroups: [], includeRoles: [], excludeRoles: [] } },
+      conditions: {
+        clientAppTypes: ['all'],
+        applications: { includeApplications: ['All'] },
+        users: {
+          includeUsers: ['All'],
+          excludeUsers: [breakGlass.id],
+          includeGroups: [],
+          excludeGroups: [],
+          includeRoles: [],
+          excludeRoles: [],
+        },
+      },
       grantControls: { operator: 'OR', builtInControls: ['mfa'], authenticationStrength: null },
     },
     {
       id: guid(seededRandom(mix(shape.seed, 2, 60))),
       displayName: 'Block legacy authentication',
       state: 'enabledForReportingButNotEnforced',
-      conditions: { clientAppTypes: ['exchangeActiveSync', 'other'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], excludeUsers: [breakGlass.id] } },
+      conditions: {
+        clientAppTypes: ['exchangeActiveSync', 'other'],
+        applications: { includeApplications: ['All'] },
+        users: { includeUsers: ['All'], excludeUsers: [breakGlass.id] },
+      },
       grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
     },
     {
@@ -364,39 +481,111 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
       conditions: {
         clientAppTypes: ['all'],
         applications: { includeApplications: ['All'] },
-        users: { includeUsers: [], excludeUsers: [breakGlass.id], includeRoles: [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator, ROLE.securityAdministrator] },
+        users: {
+          includeUsers: [],
+          excludeUsers: [breakGlass.id],
+          includeRoles: [ROLE.globalAdministrator, ROLE.privilegedRoleAdministrator, ROLE.securityAdministrator],
+        },
       },
-      grantControls: { operator: 'AND', builtInControls: [], authenticationStrength: { id: PHISHING_RESISTANT, displayName: 'Phishing-resistant MFA' } },
+      grantControls: {
+        operator: 'AND',
+        builtInControls: [],
+        authenticationStrength: { id: PHISHING_RESISTANT, displayName: 'Phishing-resistant MFA' },
+      },
     },
     {
       id: guid(seededRandom(mix(shape.seed, 4, 60))),
       displayName: 'Block high user risk',
       state: 'enabled',
-      conditions: { clientAppTypes: ['all'], userRiskLevels: ['high'], signInRiskLevels: [], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'], excludeUsers: [breakGlass.id] } },
+      conditions: {
+        clientAppTypes: ['all'],
+        userRiskLevels: ['high'],
+        signInRiskLevels: [],
+        applications: { includeApplications: ['All'] },
+        users: { includeUsers: ['All'], excludeUsers: [breakGlass.id] },
+      },
       grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
     },
     {
       id: guid(seededRandom(mix(shape.seed, 5, 60))),
       displayName: 'Compliant device or MFA (pilot)',
       state: 'disabled',
-      conditions: { clientAppTypes: ['all'], applications: { includeApplications: ['All'] }, users: { includeUsers: ['All'] } },
+      conditions: {
+        clientAppTypes: ['all'],
+        applications: { includeApplications: ['All'] },
+        users: { includeUsers: ['All'] },
+      },
       grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'], authenticationStrength: null },
     },
   ];
   await writeJson(out, SOURCE_FILES['graph.conditionalAccessPolicies'], { value: policies });
   counts['graph.conditionalAccessPolicies'] = policies.length;
-  await writeJson(out, SOURCE_FILES['graph.securityDefaults'], { id: '00000000-0000-0000-0000-000000000005', displayName: 'Security Defaults', isEnabled: false });
+  await writeJson(out, SOURCE_FILES['graph.securityDefaults'], {
+    id: '00000000-0000-0000-0000-000000000005',
+    displayName: 'Security Defaults',
+    isEnabled: false,
+  });
   const strengths = [
-    { id: '00000000-0000-0000-0000-000000000002', displayName: 'Multifactor authentication', policyType: 'builtIn', requirementsSatisfied: 'mfa', allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor', 'deviceBasedPush', 'temporaryAccessPassOneTime', 'password,microsoftAuthenticatorPush', 'password,softwareOath', 'password,sms', 'password,voice'] },
-    { id: '00000000-0000-0000-0000-000000000003', displayName: 'Passwordless MFA', policyType: 'builtIn', requirementsSatisfied: 'mfa', allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor', 'deviceBasedPush'] },
-    { id: PHISHING_RESISTANT, displayName: 'Phishing-resistant MFA', policyType: 'builtIn', requirementsSatisfied: 'mfa', allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'] },
-    { id: guid(seededRandom(mix(shape.seed, 6, 60))), displayName: 'Admin MFA (allows SMS)', policyType: 'custom', requirementsSatisfied: 'mfa', allowedCombinations: ['fido2', 'password,sms'] },
+    {
+      id: '00000000-0000-0000-0000-000000000002',
+      displayName: 'Multifactor authentication',
+      policyType: 'builtIn',
+      requirementsSatisfied: 'mfa',
+      allowedCombinations: [
+        'windowsHelloForBusiness',
+        'fido2',
+        'x509CertificateMultiFactor',
+        'deviceBasedPush',
+        'temporaryAccessPassOneTime',
+        'password,microsoftAuthenticatorPush',
+        'password,softwareOath',
+        'password,sms',
+        'password,voice',
+      ],
+    },
+    {
+      id: '00000000-0000-0000-0000-000000000003',
+      displayName: 'Passwordless MFA',
+      policyType: 'builtIn',
+      requirementsSatisfied: 'mfa',
+      allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor', 'deviceBasedPush'],
+    },
+    {
+      id: PHISHING_RESISTANT,
+      displayName: 'Phishing-resistant MFA',
+      policyType: 'builtIn',
+      requirementsSatisfied: 'mfa',
+      allowedCombinations: ['windowsHelloForBusiness', 'fido2', 'x509CertificateMultiFactor'],
+    },
+    {
+      id: guid(seededRandom(mix(shape.seed, 6, 60))),
+      displayName: 'Admin MFA (allows SMS)',
+      policyType: 'custom',
+      requirementsSatisfied: 'mfa',
+      allowedCombinations: ['fido2', 'password,sms'],
+    },
   ];
   await writeJson(out, SOURCE_FILES['graph.authenticationStrengthPolicies'], { value: strengths });
   counts['graph.authenticationStrengthPolicies'] = strengths.length;
   const domains = [
-    ...shape.domains.map((id, i) => ({ id, authenticationType: 'Managed', isDefault: i === 0, isInitial: false, isRoot: true, isVerified: true, supportedServices: ['Email', 'OfficeCommunicationsOnline'] })),
-    { id: shape.initialDomain, authenticationType: 'Managed', isDefault: false, isInitial: true, isRoot: true, isVerified: true, supportedServices: ['Email', 'OfficeCommunicationsOnline'] },
+    ...shape.domains.map((id, i) => ({
+      id,
+      authenticationType: 'Managed',
+      isDefault: i === 0,
+      isInitial: false,
+      isRoot: true,
+      isVerified: true,
+      supportedServices: ['Email', 'OfficeCommunicationsOnline'],
+    })),
+    {
+      id: shape.initialDomain,
+      authenticationType: 'Managed',
+      isDefault: false,
+      isInitial: true,
+      isRoot: true,
+      isVerified: true,
+      supportedServices: ['Email', 'OfficeCommunicationsOnline'],
+    },
   ];
   await writeJson(out, SOURCE_FILES['graph.domains'], { value: domains });
   counts['graph.domains'] = domains.length;
@@ -404,14 +593,30 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const risky = s.risky.map((index, i) => {
     const u = userAt(shape, index);
     const state = i === s.risky.length - 1 ? 'remediated' : i === 0 ? 'confirmedCompromised' : 'atRisk';
-    return { id: u.id, isDeleted: false, isProcessing: false, riskLastUpdatedDateTime: new Date(shape.capturedAt.getTime() - (i + 2) * 3600_000).toISOString(), riskLevel: i % 2 === 0 ? 'high' : 'medium', riskState: state, riskDetail: state === 'remediated' ? 'userPerformedSecuredPasswordReset' : 'none', userDisplayName: u.displayName, userPrincipalName: u.upn };
+    return {
+      id: u.id,
+      isDeleted: false,
+      isProcessing: false,
+      riskLastUpdatedDateTime: new Date(shape.capturedAt.getTime() - (i + 2) * 3600_000).toISOString(),
+      riskLevel: i % 2 === 0 ? 'high' : 'medium',
+      riskState: state,
+      riskDetail: state === 'remediated' ? 'userPerformedSecuredPasswordReset' : 'none',
+      userDisplayName: u.displayName,
+      userPrincipalName: u.upn,
+    };
   });
   await writeJson(out, SOURCE_FILES['graph.riskyUsers'], { value: risky });
   counts['graph.riskyUsers'] = risky.length;
   const detections = risky.map((r, i) => ({
     id: guid(seededRandom(mix(shape.seed, i, 70))),
     requestId: guid(seededRandom(mix(shape.seed, i, 71))),
-    riskEventType: ['unlikelyTravel', 'anonymizedIPAddress', 'unfamiliarFeatures', 'passwordSpray', 'leakedCredentials'][i % 5],
+    riskEventType: [
+      'unlikelyTravel',
+      'anonymizedIPAddress',
+      'unfamiliarFeatures',
+      'passwordSpray',
+      'leakedCredentials',
+    ][i % 5],
     riskState: r.riskState,
     riskLevel: r.riskLevel,
     riskDetail: r.riskDetail,
@@ -426,7 +631,12 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
     userDisplayName: r.userDisplayName,
     userPrincipalName: r.userPrincipalName,
     additionalInfo: '[{"Key":"userAgent","Value":"Mozilla/5.0"}]',
-    location: { city: 'Moscow', state: 'Moscow', countryOrRegion: 'RU', geoCoordinates: { latitude: 55.7558, longitude: 37.6173 } },
+    location: {
+      city: 'Moscow',
+      state: 'Moscow',
+      countryOrRegion: 'RU',
+      geoCoordinates: { latitude: 55.7558, longitude: 37.6173 },
+    },
   }));
   await writeJson(out, SOURCE_FILES['graph.riskDetections'], { value: detections });
   counts['graph.riskDetections'] = detections.length;
@@ -436,12 +646,29 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
     ...header,
     value: [
       { Identity: 'Default', Name: 'Default', IsDefault: true, Enabled: true, AutoForwardingMode: 'Automatic' },
-      { Identity: 'Allow forwarding - finance', Name: 'Allow forwarding - finance', IsDefault: false, Enabled: true, AutoForwardingMode: 'On' },
+      {
+        Identity: 'Allow forwarding - finance',
+        Name: 'Allow forwarding - finance',
+        IsDefault: false,
+        Enabled: true,
+        AutoForwardingMode: 'On',
+      },
     ],
   });
   await writeJson(out, SOURCE_FILES['exo.hostedOutboundSpamFilterRule'], {
     ...header,
-    value: [{ Identity: 'Allow forwarding - finance', Name: 'Allow forwarding - finance', HostedOutboundSpamFilterPolicy: 'Allow forwarding - finance', State: 'Enabled', Priority: 0, From: financeSenders, FromMemberOf: null, SenderDomainIs: null }],
+    value: [
+      {
+        Identity: 'Allow forwarding - finance',
+        Name: 'Allow forwarding - finance',
+        HostedOutboundSpamFilterPolicy: 'Allow forwarding - finance',
+        State: 'Enabled',
+        Priority: 0,
+        From: financeSenders,
+        FromMemberOf: null,
+        SenderDomainIs: null,
+      },
+    ],
   });
   await writeJson(out, SOURCE_FILES['exo.remoteDomain'], {
     ...header,
@@ -455,15 +682,44 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
     value: shape.domains.map((domain, i) => {
       const dashed = domain.replace(/\./g, '-');
       const label = shape.initialDomain.split('.')[0];
-      return { Identity: domain, Domain: domain, Enabled: i % 3 === 0, Status: i % 3 === 0 ? 'Valid' : 'CnameMissing', Selector1CNAME: `selector1-${dashed}._domainkey.${label}.n-v1.dkim.mail.microsoft`, Selector2CNAME: `selector2-${dashed}._domainkey.${label}.n-v1.dkim.mail.microsoft`, Selector1KeySize: i % 3 === 1 ? 1024 : 2048, Selector2KeySize: 2048 };
+      return {
+        Identity: domain,
+        Domain: domain,
+        Enabled: i % 3 === 0,
+        Status: i % 3 === 0 ? 'Valid' : 'CnameMissing',
+        Selector1CNAME: `selector1-${dashed}._domainkey.${label}.n-v1.dkim.mail.microsoft`,
+        Selector2CNAME: `selector2-${dashed}._domainkey.${label}.n-v1.dkim.mail.microsoft`,
+        Selector1KeySize: i % 3 === 1 ? 1024 : 2048,
+        Selector2KeySize: 2048,
+      };
     }),
   });
-  await writeJson(out, SOURCE_FILES['exo.transportConfig'], { ...header, value: [{ Identity: 'Transport Settings', SmtpClientAuthenticationDisabled: true }] });
+  await writeJson(out, SOURCE_FILES['exo.transportConfig'], {
+    ...header,
+    value: [{ Identity: 'Transport Settings', SmtpClientAuthenticationDisabled: true }],
+  });
   await writeJson(out, SOURCE_FILES['exo.recipient'], {
     ...header,
-    value: [{ Identity: 'External Accountant', Name: 'External Accountant', DisplayName: 'External Accountant', Alias: 'extaccountant', RecipientTypeDetails: 'MailContact', PrimarySmtpAddress: 'books@accountant.example', ExternalEmailAddress: 'SMTP:books@accountant.example' }],
+    value: [
+      {
+        Identity: 'External Accountant',
+        Name: 'External Accountant',
+        DisplayName: 'External Accountant',
+        Alias: 'extaccountant',
+        RecipientTypeDetails: 'MailContact',
+        PrimarySmtpAddress: 'books@accountant.example',
+        ExternalEmailAddress: 'SMTP:books@accountant.example',
+      },
+    ],
   });
-  for (const id of ['exo.hostedOutboundSpamFilterPolicy', 'exo.remoteDomain', 'exo.hostedOutboundSpamFilterRule', 'exo.transportConfig', 'exo.recipient'] as const) counts[id] = id === 'exo.hostedOutboundSpamFilterPolicy' || id === 'exo.remoteDomain' ? 2 : 1;
+  for (const id of [
+    'exo.hostedOutboundSpamFilterPolicy',
+    'exo.remoteDomain',
+    'exo.hostedOutboundSpamFilterRule',
+    'exo.transportConfig',
+    'exo.recipient',
+  ] as const)
+    counts[id] = id === 'exo.hostedOutboundSpamFilterPolicy' || id === 'exo.remoteDomain' ? 2 : 1;
   counts['exo.dkimSigningConfig'] = shape.domains.length;
 
   const dns = await completeDnsData(dnsFor(shape), [...shape.domains, shape.initialDomain]);
@@ -493,4 +749,3 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
     domains: manifest.domains ?? [],
   };
 }
-

@@ -31,7 +31,9 @@ export class CollectionFile {
   static async open(file: string, header: Readonly<Record<string, unknown>> = {}): Promise<CollectionFile> {
     const stream = await StreamFile.open(file);
     const opened = new CollectionFile(stream);
-    const prefix = Object.entries(header).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},\n`).join('');
+    const prefix = Object.entries(header)
+      .map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)},\n`)
+      .join('');
     await stream.write(`{${prefix}"value":[\n`);
     return opened;
   }

@@ -86,19 +86,27 @@ export async function applyOverlay(out: string, overlayDir: string): Promise<voi
       const theirs = (await readLines(to)).filter((line) => !keyOf(line).some((k) => keys.has(k)));
       const lines = id === 'graph.signIns' ? [...theirs, ...mine] : [...mine, ...theirs];
       await writeFile(to, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-      const count = id === 'graph.signIns' ? lines.reduce((n, l) => n + (Array.isArray(l.value) ? l.value.length : 0), 0) : lines.length;
+      const count =
+        id === 'graph.signIns'
+          ? lines.reduce((n, l) => n + (Array.isArray(l.value) ? l.value.length : 0), 0)
+          : lines.length;
       sources[id] = { status: 'ok', count };
       continue;
     }
     if (id === 'dns') {
       const mine = JSON.parse(await readFile(from, 'utf8')) as { answers: JsonObject; https?: JsonObject };
-      const theirs = (await readCollection(to)) as unknown as { header: { answers?: JsonObject; https?: JsonObject } } | undefined;
+      const theirs = (await readCollection(to)) as unknown as
+        | { header: { answers?: JsonObject; https?: JsonObject } }
+        | undefined;
       const answers = { ...(theirs?.header.answers ?? {}), ...mine.answers };
       // Recorded HTTPS fetches (MTA-STS policies) merge by URL, the overlay's winning.
       const https = { ...(theirs?.header.https ?? {}), ...(mine.https ?? {}) };
       const merged = { ...mine, answers, ...(Object.keys(https).length > 0 ? { https } : {}) } as unknown as DnsData;
       // The overlay's domains and records change what the controls ask: answer every new question.
-      const completed = await completeDnsData(merged, [...(generated.domains ?? []), ...(overlay.manifest.domains ?? [])]);
+      const completed = await completeDnsData(merged, [
+        ...(generated.domains ?? []),
+        ...(overlay.manifest.domains ?? []),
+      ]);
       await writeFile(to, `${JSON.stringify(completed, null, 1)}\n`);
       sources[id] = { status: 'ok', count: Object.keys(completed.answers).length };
       continue;

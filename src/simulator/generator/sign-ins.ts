@@ -38,12 +38,20 @@ function anomalies(shape: TenantShape, s: Scenarios): Event[] {
   const events: Event[] = [];
   const at = (hoursAgo: number): number => end - hoursAgo * 3600_000 - Math.floor(random() * 600_000);
   const home = (u: GeneratedUser, time: number, extra: Partial<Event> = {}): Event => ({
-    time, user: u, place: u.home, ip: homeIp(u), client: 'Browser', app: 'Office 365 Exchange Online', errorCode: 0, ...extra,
+    time,
+    user: u,
+    place: u.home,
+    ip: homeIp(u),
+    client: 'Browser',
+    app: 'Office 365 Exchange Online',
+    errorCode: 0,
+    ...extra,
   });
   s.legacy.forEach((index, i) => {
     const u = userAt(shape, index);
     const client = LEGACY_CLIENTS[i % LEGACY_CLIENTS.length] ?? 'IMAP4';
-    for (let k = 0; k < 3; k++) events.push(home(u, at(2 + i * 2 + k * 0.5), { client, app: 'Office 365 Exchange Online' }));
+    for (let k = 0; k < 3; k++)
+      events.push(home(u, at(2 + i * 2 + k * 0.5), { client, app: 'Office 365 Exchange Online' }));
     events.push(home(u, at(1 + i), { client: 'Exchange ActiveSync', errorCode: 50126 }));
   });
   s.foreign.forEach((index, i) => {
@@ -62,17 +70,34 @@ function anomalies(shape: TenantShape, s: Scenarios): Event[] {
   const sprayStart = end - 5 * 3600_000;
   s.sprayVictims.forEach((index, i) => {
     const u = userAt(shape, index);
-    events.push({ time: sprayStart + i * 30_000, user: u, place: FOREIGN_PLACES[3]!, ip: `185.220.101.${10 + (i % 50)}`, client: 'Other clients', app: 'Office 365 Exchange Online', errorCode: 50126 });
+    events.push({
+      time: sprayStart + i * 30_000,
+      user: u,
+      place: FOREIGN_PLACES[3]!,
+      ip: `185.220.101.${10 + (i % 50)}`,
+      client: 'Other clients',
+      app: 'Office 365 Exchange Online',
+      errorCode: 50126,
+    });
   });
   const sprayed = s.sprayVictims[0];
   if (sprayed !== undefined) {
-    events.push({ time: sprayStart + s.sprayVictims.length * 30_000 + MINUTE, user: userAt(shape, sprayed), place: FOREIGN_PLACES[3]!, ip: '185.220.101.77', client: 'Other clients', app: 'Office 365 Exchange Online', errorCode: 0 });
+    events.push({
+      time: sprayStart + s.sprayVictims.length * 30_000 + MINUTE,
+      user: userAt(shape, sprayed),
+      place: FOREIGN_PLACES[3]!,
+      ip: '185.220.101.77',
+      client: 'Other clients',
+      app: 'Office 365 Exchange Online',
+      errorCode: 0,
+    });
   }
   // MFA fatigue: repeated denied pushes (500121), then an approval.
   s.fatigue.forEach((index, i) => {
     const u = userAt(shape, index);
     const t = end - (3 + i) * 3600_000;
-    for (let k = 0; k < 8; k++) events.push(home(u, t + k * MINUTE, { ip: `102.89.${30 + i}.7`, place: FOREIGN_PLACES[1]!, errorCode: 500121 }));
+    for (let k = 0; k < 8; k++)
+      events.push(home(u, t + k * MINUTE, { ip: `102.89.${30 + i}.7`, place: FOREIGN_PLACES[1]!, errorCode: 500121 }));
     events.push(home(u, t + 9 * MINUTE, { ip: `102.89.${30 + i}.7`, place: FOREIGN_PLACES[1]!, errorCode: 0 }));
   });
   s.risky.forEach((index, i) => {
@@ -100,13 +125,24 @@ function signIn(shape: TenantShape, e: Event, n: number): JsonObject {
     riskLevelAggregated: e.risk ?? 'none',
     riskLevelDuringSignIn: e.risk ?? 'none',
     riskState: e.risk === undefined ? 'none' : 'atRisk',
-    status: { errorCode: e.errorCode, failureReason: FAILURES[e.errorCode] ?? (e.errorCode === 0 ? null : 'Other.'), additionalDetails: null },
-    deviceDetail: { operatingSystem: e.client === 'Browser' ? 'Windows10' : 'Ios', browser: e.client === 'Browser' ? 'Edge 131.0.0' : '' },
+    status: {
+      errorCode: e.errorCode,
+      failureReason: FAILURES[e.errorCode] ?? (e.errorCode === 0 ? null : 'Other.'),
+      additionalDetails: null,
+    },
+    deviceDetail: {
+      operatingSystem: e.client === 'Browser' ? 'Windows10' : 'Ios',
+      browser: e.client === 'Browser' ? 'Edge 131.0.0' : '',
+    },
     location: {
       city: e.place.city,
       state: e.place.state,
       countryOrRegion: e.place.country,
-      geoCoordinates: { latitude: Number((e.place.latitude + jitter()).toFixed(4)), longitude: Number((e.place.longitude + jitter()).toFixed(4)), altitude: null },
+      geoCoordinates: {
+        latitude: Number((e.place.latitude + jitter()).toFixed(4)),
+        longitude: Number((e.place.longitude + jitter()).toFixed(4)),
+        altitude: null,
+      },
     },
   };
 }
@@ -140,7 +176,11 @@ export async function writeSignIns(shape: TenantShape, s: Scenarios, file: strin
     // Someone who signs in normally: enabled members and admins, skipping scenario users to keep them clean.
     let index = 1 + Math.floor(random() * Math.max(1, shape.users - 1));
     let u = userAt(shape, index);
-    for (let tries = 0; tries < 20 && (!u.enabled || u.kind === 'shared' || u.kind === 'service' || special.has(index)); tries++) {
+    for (
+      let tries = 0;
+      tries < 20 && (!u.enabled || u.kind === 'shared' || u.kind === 'service' || special.has(index));
+      tries++
+    ) {
       index = 1 + ((index + 7) % Math.max(1, shape.users - 1));
       u = userAt(shape, index);
     }
@@ -154,4 +194,3 @@ export async function writeSignIns(shape: TenantShape, s: Scenarios, file: strin
   await out.close();
   return written;
 }
-

@@ -1,5 +1,13 @@
 import { seededRandom } from '../random.js';
-import { COMMON_METHODS, DEPARTMENTS, FIRST_NAMES, HOME_PLACES, LAST_NAMES, type Place, STRONG_METHODS } from './vocabulary.js';
+import {
+  COMMON_METHODS,
+  DEPARTMENTS,
+  FIRST_NAMES,
+  HOME_PLACES,
+  LAST_NAMES,
+  type Place,
+  STRONG_METHODS,
+} from './vocabulary.js';
 
 /** What a generated tenant looks like; everything else follows from the seed. */
 export interface TenantShape {
@@ -45,7 +53,10 @@ export function mix(seed: number, index: number, salt = 0): number {
 
 /** A GUID-shaped ID from a generator (version 4 layout). */
 export function guid(random: () => number): string {
-  const word = (): string => Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  const word = (): string =>
+    Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   const s = `${word()}${word()}${word()}${word()}`;
   const variant = '89ab'[Math.floor(random() * 4)] ?? '8';
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
@@ -141,7 +152,14 @@ export function userAt(shape: TenantShape, index: number): GeneratedUser {
  * Indices of regular members chosen for a scenario (`tag`), at least `min` and about `share` of
  * the tenant, at most `max`: a small sorted set, the same for the same seed.
  */
-export function chosen(shape: TenantShape, tag: number, share: number, min: number, max: number, filter: (u: GeneratedUser) => boolean): number[] {
+export function chosen(
+  shape: TenantShape,
+  tag: number,
+  share: number,
+  min: number,
+  max: number,
+  filter: (u: GeneratedUser) => boolean,
+): number[] {
   const random = seededRandom(mix(shape.seed, tag, 7));
   const wanted = Math.min(max, Math.max(min, Math.round(shape.users * share)));
   const first = adminCount(shape.users) + SHARED.length + 1;

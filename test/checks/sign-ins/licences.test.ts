@@ -3,7 +3,9 @@ import { allSignInControls, evaluateSignIns, SIGN_IN_STREAM_CONTROLS } from '../
 import { signIn } from '../../helpers/sign-in-generator.js';
 
 const NOW = new Date('2026-11-27T06:00:00Z');
-const one = [[signIn({ id: 'x', time: NOW.getTime() - 60_000, user: 'a@contoso.test', ip: '198.51.100.1', client: 'IMAP4' })]];
+const one = [
+  [signIn({ id: 'x', time: NOW.getTime() - 60_000, user: 'a@contoso.test', ip: '198.51.100.1', client: 'IMAP4' })],
+];
 
 describe('licence-aware sign-in results', () => {
   it('without Entra ID P1 every sign-in log control is not evaluable, with the reason', async () => {
@@ -12,7 +14,11 @@ describe('licence-aware sign-in results', () => {
       pages: one,
       controls: allSignInControls(),
       statuses: {
-        'graph.signIns': { status: 'not_licensed', licence: 'entra-id-p1', reason: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant' },
+        'graph.signIns': {
+          status: 'not_licensed',
+          licence: 'entra-id-p1',
+          reason: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant',
+        },
         'graph.riskyUsers': { status: 'not_licensed', licence: 'entra-id-p2', reason: '403' },
         'graph.riskDetections': { status: 'not_licensed', licence: 'entra-id-p2', reason: '403' },
       },
@@ -20,7 +26,9 @@ describe('licence-aware sign-in results', () => {
     for (const control of [...SIGN_IN_STREAM_CONTROLS, 'sign-ins.risky-users']) {
       const result = results.find((r) => r.control === control);
       expect(result?.status, control).toBe('not_evaluable');
-      expect(result?.evidence).toMatchObject({ licence: control === 'sign-ins.risky-users' ? 'entra-id-p2' : 'entra-id-p1' });
+      expect(result?.evidence).toMatchObject({
+        licence: control === 'sign-ins.risky-users' ? 'entra-id-p2' : 'entra-id-p1',
+      });
     }
   });
 
@@ -56,7 +64,11 @@ describe('licence-aware sign-in results', () => {
   });
 
   it('countries is not evaluable until the policy lists allowed countries', async () => {
-    const results = await evaluateSignIns({ now: NOW, pages: one, controls: allSignInControls({ 'sign-ins.countries': {} }) });
+    const results = await evaluateSignIns({
+      now: NOW,
+      pages: one,
+      controls: allSignInControls({ 'sign-ins.countries': {} }),
+    });
     expect(results.find((r) => r.control === 'sign-ins.countries')).toMatchObject({
       status: 'not_evaluable',
       evidence: { parameter: 'allowedCountries' },

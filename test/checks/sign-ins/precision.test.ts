@@ -38,7 +38,9 @@ describe('look-alikes that must not be flagged (precision)', () => {
     const flagged = await verdicts(events, egress);
     expect(flagged['sign-ins.impossible-travel']).toBeUndefined();
     const results = await evaluateSignIns({ now: NOW, pages: [events], controls: allSignInControls(egress) });
-    expect(resultsOf(results, 'sign-ins.impossible-travel')[0]?.evidence.scan).toMatchObject({ skipped: { egressAddress: 2 } });
+    expect(resultsOf(results, 'sign-ins.impossible-travel')[0]?.evidence.scan).toMatchObject({
+      skipped: { egressAddress: 2 },
+    });
     expect((await verdicts(events))['sign-ins.impossible-travel']).toEqual(['v@contoso.test']);
   });
 
@@ -58,14 +60,16 @@ describe('look-alikes that must not be flagged (precision)', () => {
     ];
     expect(await verdicts(events)).toEqual({});
     // Three office colleagues mistyping behind one NAT are still far from a spray.
-    const office = ['x', 'y', 'z'].map((u, i) => ev({ time: at(20 - i), user: `${u}@contoso.test`, ip: '198.51.100.9', errorCode: 50126 }));
+    const office = ['x', 'y', 'z'].map((u, i) =>
+      ev({ time: at(20 - i), user: `${u}@contoso.test`, ip: '198.51.100.9', errorCode: 50126 }),
+    );
     expect(await verdicts([...events, ...office])).toEqual({});
     expect(await verdicts([...events, ...office], { 'sign-ins.password-spray': { minUsers: 4 } })).toEqual({
       'sign-ins.password-spray': ['198.51.100.0/24'],
     });
   });
 
-  it('one sign-in from an allowed country\'s border region', async () => {
+  it("one sign-in from an allowed country's border region", async () => {
     const events = [
       ev({ time: at(600), user: 'b@contoso.test', ip: '198.51.100.1', place: PLACES.detroit }),
       // Windsor, Ontario: across the river from Detroit, in an allowed country.
@@ -74,9 +78,9 @@ describe('look-alikes that must not be flagged (precision)', () => {
       ev({ time: at(30), user: 'b@contoso.test', ip: '198.51.100.3', place: PLACES.elPaso }),
     ];
     expect(await verdicts(events)).toEqual({});
-    expect((await verdicts(events, { 'sign-ins.countries': { allowedCountries: ['US'] } }))['sign-ins.countries']).toEqual([
-      'b@contoso.test',
-    ]);
+    expect(
+      (await verdicts(events, { 'sign-ins.countries': { allowedCountries: ['US'] } }))['sign-ins.countries'],
+    ).toEqual(['b@contoso.test']);
   });
 
   it('daylight-saving and time-zone edges: offsets and zone-less times are read as instants', async () => {
@@ -92,7 +96,12 @@ describe('look-alikes that must not be flagged (precision)', () => {
     // The US "fall back" hour: 01:30 EDT (05:30Z) then 01:10 EST (06:10Z), New York to Washington.
     const us = [
       ev({ time: '2026-11-01T01:30:00-04:00', user: 'dst2@contoso.test', ip: '198.51.100.3', place: PLACES.newYork }),
-      ev({ time: '2026-11-01T01:10:00-05:00', user: 'dst2@contoso.test', ip: '198.51.100.4', place: PLACES.washington }),
+      ev({
+        time: '2026-11-01T01:10:00-05:00',
+        user: 'dst2@contoso.test',
+        ip: '198.51.100.4',
+        place: PLACES.washington,
+      }),
     ];
     expect(await verdicts(us, {}, new Date('2026-11-01T12:00:00Z'))).toEqual({});
     // A time without a zone is UTC whatever the machine's zone: here it sits 20 minutes after
@@ -139,10 +148,16 @@ describe('bad input is skipped and counted, never a crash', () => {
     const good = ev({ time: at(50), user: 'g@contoso.test', ip: '198.51.100.1' });
     const noLocation = ev({ time: at(49), user: 'g@contoso.test', ip: '198.51.100.1', place: null });
     const outOfRange = { ...ev({ time: at(48), user: 'g@contoso.test', ip: '198.51.100.1' }) };
-    const broken: SignIn = { ...outOfRange, location: { city: 'Nowhere', countryOrRegion: 'US', geoCoordinates: { latitude: 123, longitude: 0 } } };
+    const broken: SignIn = {
+      ...outOfRange,
+      location: { city: 'Nowhere', countryOrRegion: 'US', geoCoordinates: { latitude: 123, longitude: 0 } },
+    };
     const unknownClient = ev({ time: at(47), user: 'g@contoso.test', ip: '198.51.100.1', client: 'Carrier pigeon' });
     const badIp = ev({ time: at(46), user: 'g@contoso.test', ip: '123.456.7.89' });
-    const badTime = { ...ev({ time: at(45), user: 'g@contoso.test', ip: '198.51.100.1' }), createdDateTime: 'yesterday' };
+    const badTime = {
+      ...ev({ time: at(45), user: 'g@contoso.test', ip: '198.51.100.1' }),
+      createdDateTime: 'yesterday',
+    };
     const noStatus = { ...ev({ time: at(44), user: 'g@contoso.test', ip: '198.51.100.1' }), status: null };
     const junk = { id: 'junk', createdDateTime: 42, status: 'ok', location: 'here' } as unknown as SignIn;
     // The same event delivered by two overlapping pages.
@@ -160,7 +175,9 @@ describe('bad input is skipped and counted, never a crash', () => {
   });
 
   it('counts a duplicated denial once, so three denials sent twice are not a burst of six', async () => {
-    const denials = [0, 1, 2].map((i) => ev({ time: at(30 - i), user: 'd@contoso.test', ip: '198.51.100.1', errorCode: 500121 }));
+    const denials = [0, 1, 2].map((i) =>
+      ev({ time: at(30 - i), user: 'd@contoso.test', ip: '198.51.100.1', errorCode: 500121 }),
+    );
     const results = await evaluateSignIns({
       now: NOW,
       pages: [denials, [...denials].reverse()],
@@ -174,7 +191,11 @@ describe('bad input is skipped and counted, never a crash', () => {
     const old = ev({ time: at(26 * 60), user: 'old@contoso.test', ip: '198.51.100.1', client: 'IMAP4' });
     const results = await evaluateSignIns({ now: NOW, pages: [[old]], controls: allSignInControls() });
     expect(failingTargets(results)).toEqual({});
-    const wide = await evaluateSignIns({ now: NOW, pages: [[old]], controls: allSignInControls({ 'legacy-auth.sign-ins': { lookbackHours: 48 } }) });
+    const wide = await evaluateSignIns({
+      now: NOW,
+      pages: [[old]],
+      controls: allSignInControls({ 'legacy-auth.sign-ins': { lookbackHours: 48 } }),
+    });
     expect(failingTargets(wide)).toEqual({ 'legacy-auth.sign-ins': ['old@contoso.test'] });
   });
 });

@@ -27,10 +27,24 @@ function under(name: string, domain: string): boolean {
 }
 
 async function audit(dns: DnsClient, domains: string[]) {
-  const { policy } = parsePolicy(await readFile('policies/baseline.json', 'utf8'), 'policies/baseline.json', new Date());
-  const collector = liveCollector({ mode: 'dns-only', tenantId: null, clients: { dns }, extraDomains: domains, now: () => new Date() });
+  const { policy } = parsePolicy(
+    await readFile('policies/baseline.json', 'utf8'),
+    'policies/baseline.json',
+    new Date(),
+  );
+  const collector = liveCollector({
+    mode: 'dns-only',
+    tenantId: null,
+    clients: { dns },
+    extraDomains: domains,
+    now: () => new Date(),
+  });
   const snapshot = await collector.collect({ sources: new Set(['dns']), policy, logger: silentLogger });
-  const evaluation = await evaluate(snapshot, policy, { now: new Date(), only: ['email-auth'], domains: snapshot.manifest.domains ?? [] });
+  const evaluation = await evaluate(snapshot, policy, {
+    now: new Date(),
+    only: ['email-auth'],
+    domains: snapshot.manifest.domains ?? [],
+  });
   return evaluation.results;
 }
 
@@ -44,12 +58,19 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
       if (under(name, 'wrongid.test')) return { ...replyTo(query, [spfTxt(name)]), id: ((query.id ?? 0) + 1) & 0xffff };
       // Our ID, but the answer to another question.
       if (under(name, 'wrongq.test')) {
-        return { ...replyTo(query, [spfTxt('evil.test')]), questions: [{ name: 'evil.test', type: 'TXT', class: 'IN' }] };
+        return {
+          ...replyTo(query, [spfTxt('evil.test')]),
+          questions: [{ name: 'evil.test', type: 'TXT', class: 'IN' }],
+        };
       }
       return replyTo(query, [], 0, 3);
     });
     servers.push(server);
-    const dns = new DnsClient({ servers: [{ kind: 'dns', host: server.address, port: server.port }], timeoutMs: 1000, retries: 0 });
+    const dns = new DnsClient({
+      servers: [{ kind: 'dns', host: server.address, port: server.port }],
+      timeoutMs: 1000,
+      retries: 0,
+    });
     const domains = ['garbage.test', 'wrongid.test', 'wrongq.test'];
     const results = await audit(dns, domains);
     dns.close();
@@ -67,7 +88,11 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
       }
       const spf = mine.find((r) => r.control === 'spf.record');
       expect(spf?.status, domain).toBe('error');
-      expect(spf?.evidence.failedQuery, domain).toMatchObject({ question: `${domain}/TXT`, rcode: 'MALFORMED', detail: expect.stringMatching(reasons[domain] ?? /./) });
+      expect(spf?.evidence.failedQuery, domain).toMatchObject({
+        question: `${domain}/TXT`,
+        rcode: 'MALFORMED',
+        detail: expect.stringMatching(reasons[domain] ?? /./),
+      });
       expect(mine.find((r) => r.control === 'dmarc.record')?.status, domain).toBe('error');
     }
   });
@@ -75,7 +100,12 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
   it('a server that never answers: the DNS phase deadline ends the run, every control error with TIMEOUT', async () => {
     const server = await startFakeDnsServer(() => undefined);
     servers.push(server);
-    const dns = new DnsClient({ servers: [{ kind: 'dns', host: server.address, port: server.port }], timeoutMs: 2000, retries: 2, phaseTimeoutMs: 1500 });
+    const dns = new DnsClient({
+      servers: [{ kind: 'dns', host: server.address, port: server.port }],
+      timeoutMs: 2000,
+      retries: 2,
+      phaseTimeoutMs: 1500,
+    });
     const started = Date.now();
     const results = await audit(dns, ['silent.test', 'silent2.test']);
     const elapsed = Date.now() - started;
@@ -84,7 +114,8 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
     // sequence per domain; the bound leaves room for a loaded machine.
     expect(elapsed).toBeLessThan(6000);
     expect(results.length).toBeGreaterThan(6);
-    for (const result of results) expect(['error', 'not_evaluable'], `${result.control} ${result.target}`).toContain(result.status);
+    for (const result of results)
+      expect(['error', 'not_evaluable'], `${result.control} ${result.target}`).toContain(result.status);
     const spf = results.find((r) => r.control === 'spf.record' && r.target === 'silent.test');
     expect(spf?.status).toBe('error');
     expect(spf?.evidence.failedQuery).toMatchObject({ question: 'silent.test/TXT', rcode: 'TIMEOUT' });

@@ -4,7 +4,11 @@ import { DnsClient } from '../../../src/collect/dns/dns-client.js';
 import { RecordingResolver } from '../../../src/collect/dns/recording-resolver.js';
 import { parseDnsServer, parseResolvConf } from '../../../src/collect/dns/server-address.js';
 import { ReplayResolver } from '../../../src/snapshot/replay-resolver.js';
-import { startFakeDohServer, type FakeDohServer as DohServer, type FakeDohHandler } from '../../helpers/fake-doh-server.js';
+import {
+  startFakeDohServer,
+  type FakeDohServer as DohServer,
+  type FakeDohHandler,
+} from '../../helpers/fake-doh-server.js';
 import { replyTo, startFakeDnsServer, type FakeDnsServer, type FakeHandler } from '../../helpers/fake-dns-server.js';
 
 let servers: (FakeDnsServer | DohServer)[] = [];
@@ -26,10 +30,21 @@ async function serve(handler: FakeHandler): Promise<FakeDnsServer> {
 }
 
 function client(server: FakeDnsServer, options: Partial<ConstructorParameters<typeof DnsClient>[0]> = {}): DnsClient {
-  return new DnsClient({ servers: [{ kind: 'dns', host: server.address, port: server.port }], timeoutMs: 2000, retries: 0, ...options });
+  return new DnsClient({
+    servers: [{ kind: 'dns', host: server.address, port: server.port }],
+    timeoutMs: 2000,
+    retries: 0,
+    ...options,
+  });
 }
 
-const txt = (name: string, strings: (string | Buffer)[], ttl = 300): packet.Answer => ({ type: 'TXT', name, ttl, class: 'IN', data: strings });
+const txt = (name: string, strings: (string | Buffer)[], ttl = 300): packet.Answer => ({
+  type: 'TXT',
+  name,
+  ttl,
+  class: 'IN',
+  data: strings,
+});
 
 describe('DnsClient over loopback UDP/TCP', () => {
   it('returns TXT strings and caches by TTL', async () => {
@@ -45,7 +60,9 @@ describe('DnsClient over loopback UDP/TCP', () => {
 
   it('tells NXDOMAIN, NODATA, SERVFAIL and REFUSED apart', async () => {
     const codes: Record<string, number> = { nx: 3, nodata: 0, servfail: 2, refused: 5 };
-    const server = await serve((q) => replyTo(q, [], 0, codes[(q.questions?.[0]?.name ?? '').split('.')[0] ?? ''] ?? 0));
+    const server = await serve((q) =>
+      replyTo(q, [], 0, codes[(q.questions?.[0]?.name ?? '').split('.')[0] ?? ''] ?? 0),
+    );
     const dns = client(server);
     expect((await dns.resolve('nx.example.test', 'TXT')).rcode).toBe('NXDOMAIN');
     const nodata = await dns.resolve('nodata.example.test', 'TXT');
@@ -57,7 +74,9 @@ describe('DnsClient over loopback UDP/TCP', () => {
   it('falls back to TCP when the UDP reply is truncated', async () => {
     const big = 'x'.repeat(200);
     const server = await serve((q, transport) =>
-      transport === 'udp' ? replyTo(q, [], packet.TRUNCATED_RESPONSE) : replyTo(q, [txt('big.example.test', [big, big, big])]),
+      transport === 'udp'
+        ? replyTo(q, [], packet.TRUNCATED_RESPONSE)
+        : replyTo(q, [txt('big.example.test', [big, big, big])]),
     );
     const dns = client(server);
     const answer = await dns.resolve('big.example.test', 'TXT');
@@ -82,7 +101,10 @@ describe('DnsClient over loopback UDP/TCP', () => {
   });
 
   it('a reply with a mismatched ID or question is MALFORMED, never data', async () => {
-    const wrongId = await serve((q) => ({ ...replyTo(q, [txt('id.example.test', ['v=spf1 +all'])]), id: ((q.id ?? 0) + 1) & 0xffff }));
+    const wrongId = await serve((q) => ({
+      ...replyTo(q, [txt('id.example.test', ['v=spf1 +all'])]),
+      id: ((q.id ?? 0) + 1) & 0xffff,
+    }));
     const byId = await client(wrongId, { timeoutMs: 500 }).resolve('id.example.test', 'TXT');
     expect(byId.rcode).toBe('MALFORMED');
     expect(byId.detail).toMatch(/ID/);
@@ -100,9 +122,23 @@ describe('DnsClient over loopback UDP/TCP', () => {
       const name = q.questions?.[0]?.name ?? '';
       if (name.startsWith('utf8')) return replyTo(q, [txt(name, [Buffer.from('v=spf1 ip4:192.0.2.1 ~all é', 'utf8')])]);
       if (name.startsWith('huge')) {
-        return transport === 'udp' ? replyTo(q, [], packet.TRUNCATED_RESPONSE) : replyTo(q, [txt(name, Array.from({ length: 40 }, () => 'y'.repeat(250)))]);
+        return transport === 'udp'
+          ? replyTo(q, [], packet.TRUNCATED_RESPONSE)
+          : replyTo(q, [
+              txt(
+                name,
+                Array.from({ length: 40 }, () => 'y'.repeat(250)),
+              ),
+            ]);
       }
-      return transport === 'udp' ? replyTo(q, [], packet.TRUNCATED_RESPONSE) : replyTo(q, [txt(name, Array.from({ length: 100 }, (_, i) => `s${i}`))]);
+      return transport === 'udp'
+        ? replyTo(q, [], packet.TRUNCATED_RESPONSE)
+        : replyTo(q, [
+            txt(
+              name,
+              Array.from({ length: 100 }, (_, i) => `s${i}`),
+            ),
+          ]);
     });
     const dns = client(server);
     for (const name of ['utf8.example.test', 'huge.example.test', 'many.example.test']) {
@@ -115,7 +151,8 @@ describe('DnsClient over loopback UDP/TCP', () => {
   it('follows a CNAME the server left unfinished', async () => {
     const server = await serve((q) => {
       const name = q.questions?.[0]?.name ?? '';
-      if (name === 'alias.example.test') return replyTo(q, [{ type: 'CNAME', name, ttl: 60, class: 'IN', data: 'target.example.test' }]);
+      if (name === 'alias.example.test')
+        return replyTo(q, [{ type: 'CNAME', name, ttl: 60, class: 'IN', data: 'target.example.test' }]);
       return replyTo(q, [txt(name, ['hello'])]);
     });
     const answer = await client(server).resolve('alias.example.test', 'TXT');
@@ -127,7 +164,10 @@ describe('DnsClient over loopback UDP/TCP', () => {
     const bad = await serve((q) => replyTo(q, [], 0, 2));
     const good = await serve((q) => replyTo(q, [txt(q.questions?.[0]?.name ?? '', ['ok'])]));
     const dns = new DnsClient({
-      servers: [{ kind: 'dns', host: bad.address, port: bad.port }, { kind: 'dns', host: good.address, port: good.port }],
+      servers: [
+        { kind: 'dns', host: bad.address, port: bad.port },
+        { kind: 'dns', host: good.address, port: good.port },
+      ],
       timeoutMs: 2000,
       retries: 1,
     });
@@ -165,7 +205,8 @@ describe('DnsClient over loopback UDP/TCP', () => {
       if (name.startsWith('http500')) respond(500, 'text/plain', Buffer.from('oops'));
       else if (name.startsWith('html')) respond(200, 'text/html', Buffer.from('<html></html>'));
       else if (name.startsWith('garbage')) respond(200, 'application/dns-message', Buffer.from('definitely not DNS'));
-      else if (name.startsWith('wrongid')) respond(200, 'application/dns-message', packet.encode({ ...replyTo(query, []), id: 77 }));
+      else if (name.startsWith('wrongid'))
+        respond(200, 'application/dns-message', packet.encode({ ...replyTo(query, []), id: 77 }));
       // silent: never respond
     });
     // Generous: the first request also pays the TLS handshake, which a loaded machine slows.

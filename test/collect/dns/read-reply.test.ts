@@ -19,15 +19,31 @@ function reference(bytes: Buffer): ReplyMessage {
     id: decoded.id ?? 0,
     flags: decoded.flags ?? 0,
     response: decoded.type === 'response',
-    questions: (decoded.questions ?? []).map((q) => ({ name: lower(q.name), type: q.type, qclass: classCode(String(q.class)) })),
+    questions: (decoded.questions ?? []).map((q) => ({
+      name: lower(q.name),
+      type: q.type,
+      qclass: classCode(String(q.class)),
+    })),
     answers: truncated
       ? []
       : (decoded.answers ?? [])
           .filter((a) => kept.includes(a.type))
           .map((a) => {
             const ttl = 'ttl' in a ? (a.ttl ?? 0) : 0;
-            if (a.type === 'MX') return { name: lower(a.name), type: a.type, ttl, data: { preference: a.data.preference ?? 0, exchange: lower(a.data.exchange) } };
-            if (a.type === 'TXT') return { name: lower(a.name), type: a.type, ttl, data: (Array.isArray(a.data) ? a.data : [a.data]) as Buffer[] };
+            if (a.type === 'MX')
+              return {
+                name: lower(a.name),
+                type: a.type,
+                ttl,
+                data: { preference: a.data.preference ?? 0, exchange: lower(a.data.exchange) },
+              };
+            if (a.type === 'TXT')
+              return {
+                name: lower(a.name),
+                type: a.type,
+                ttl,
+                data: (Array.isArray(a.data) ? a.data : [a.data]) as Buffer[],
+              };
             if (a.type === 'A' || a.type === 'AAAA') return { name: lower(a.name), type: a.type, ttl, data: a.data };
             return { name: lower(a.name), type: a.type as 'CNAME', ttl, data: lower((a as packet.StringAnswer).data) };
           }),
@@ -41,18 +57,55 @@ const sample = packet.encode({
   questions: [{ name: 'Alias.Example.TEST', type: 'TXT', class: 'IN' }],
   answers: [
     { name: 'alias.example.test', type: 'CNAME', ttl: 60, class: 'IN', data: 'Target.example.test' },
-    { name: 'target.example.test', type: 'TXT', ttl: 300, class: 'IN', data: [Buffer.from('v=spf1 '), Buffer.from('-all'), Buffer.alloc(0)] },
+    {
+      name: 'target.example.test',
+      type: 'TXT',
+      ttl: 300,
+      class: 'IN',
+      data: [Buffer.from('v=spf1 '), Buffer.from('-all'), Buffer.alloc(0)],
+    },
     { name: 'target.example.test', type: 'A', ttl: 30, class: 'IN', data: '192.0.2.7' },
     { name: 'target.example.test', type: 'AAAA', ttl: 30, class: 'IN', data: '2001:db8::1' },
     { name: 'target.example.test', type: 'AAAA', ttl: 30, class: 'IN', data: '::' },
     { name: 'target.example.test', type: 'AAAA', ttl: 30, class: 'IN', data: '2001:db8:0:1:0:0:0:1' },
-    { name: 'target.example.test', type: 'MX', ttl: 30, class: 'IN', data: { preference: 10, exchange: 'mail.example.test' } },
+    {
+      name: 'target.example.test',
+      type: 'MX',
+      ttl: 30,
+      class: 'IN',
+      data: { preference: 10, exchange: 'mail.example.test' },
+    },
     { name: '7.2.0.192.in-addr.arpa', type: 'PTR', ttl: 30, class: 'IN', data: 'host.example.test' },
     { name: 'example.test', type: 'NS', ttl: 30, class: 'IN', data: 'ns1.example.test' },
-    { name: 'example.test', type: 'SOA', ttl: 30, class: 'IN', data: { mname: 'ns1.example.test', rname: 'h.example.test', serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 5 } },
+    {
+      name: 'example.test',
+      type: 'SOA',
+      ttl: 30,
+      class: 'IN',
+      data: {
+        mname: 'ns1.example.test',
+        rname: 'h.example.test',
+        serial: 1,
+        refresh: 2,
+        retry: 3,
+        expire: 4,
+        minimum: 5,
+      },
+    },
   ],
   authorities: [{ name: 'example.test', type: 'NS', ttl: 30, class: 'IN', data: 'ns2.example.test' }],
-  additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
+  additionals: [
+    {
+      type: 'OPT',
+      name: '.',
+      udpPayloadSize: 1232,
+      extendedRcode: 0,
+      ednsVersion: 0,
+      flags: 0,
+      flag_do: false,
+      options: [],
+    },
+  ],
 });
 
 describe('readReply against dns-packet', () => {
@@ -85,7 +138,8 @@ describe('readReply against dns-packet', () => {
     let agreed = 0;
     for (let round = 0; round < 3000; round++) {
       const bytes = Buffer.from(sample);
-      for (let flips = 1 + (random() % 3); flips > 0; flips--) bytes[12 + (random() % (bytes.length - 12))] = random() & 0xff;
+      for (let flips = 1 + (random() % 3); flips > 0; flips--)
+        bytes[12 + (random() % (bytes.length - 12))] = random() & 0xff;
       const ours = readReply(bytes);
       let theirs: ReplyMessage | undefined;
       try {
@@ -94,7 +148,8 @@ describe('readReply against dns-packet', () => {
         theirs = undefined;
       }
       // dns-packet reads labels as UTF-8 and we keep bytes (latin1): compare where names are ASCII.
-      const ascii = (m: ReplyMessage) => /^[\x20-\x7e]*$/.test(JSON.stringify([m.questions, m.answers.map((a) => [a.name, a.data])]));
+      const ascii = (m: ReplyMessage) =>
+        /^[\x20-\x7e]*$/.test(JSON.stringify([m.questions, m.answers.map((a) => [a.name, a.data])]));
       if (typeof ours !== 'string' && theirs !== undefined && ascii(ours) && ascii(theirs)) {
         expect(ours.questions.map((q) => q.name)).toEqual(theirs.questions.map((q) => q.name));
         agreed++;
@@ -127,7 +182,18 @@ describe('encodeQuery', () => {
           id: 513,
           flags: packet.RECURSION_DESIRED,
           questions: [{ type, class: 'IN', name }],
-          additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }],
+          additionals: [
+            {
+              type: 'OPT',
+              name: '.',
+              udpPayloadSize: 1232,
+              extendedRcode: 0,
+              ednsVersion: 0,
+              flags: 0,
+              flag_do: false,
+              options: [],
+            },
+          ],
         });
         expect(encodeQuery(513, name, type).equals(expected), `${name}/${type}`).toBe(true);
       }
@@ -137,13 +203,20 @@ describe('encodeQuery', () => {
 
 describe('decodeReply: the direct path (question echoed byte for byte) agrees with the full reader', () => {
   const query = encodeQuery(4242, 'alias.example.test', 'TXT');
-  const both = (bytes: Buffer) => [decodeReply(bytes, query, 'alias.example.test', 'TXT', 'srv'), decodeReplyByReader(bytes, 4242, 'alias.example.test', 'TXT', 'srv')];
+  const both = (bytes: Buffer) => [
+    decodeReply(bytes, query, 'alias.example.test', 'TXT', 'srv'),
+    decodeReplyByReader(bytes, 4242, 'alias.example.test', 'TXT', 'srv'),
+  ];
 
   it('on the sample (question echoed in another case) and on a reply with TXT records out of bounds', () => {
     const [direct, full] = both(sample);
     expect(direct).toEqual(full);
     expect(direct?.kind).toBe('answer');
-    for (const data of [[Buffer.from('caf\xe9', 'latin1')], Array.from({ length: 65 }, () => 'x'), Array.from({ length: 20 }, () => 'y'.repeat(250))]) {
+    for (const data of [
+      [Buffer.from('caf\xe9', 'latin1')],
+      Array.from({ length: 65 }, () => 'x'),
+      Array.from({ length: 20 }, () => 'y'.repeat(250)),
+    ]) {
       const bad = packet.encode({
         type: 'response',
         id: 4242,
@@ -175,7 +248,8 @@ describe('decodeReply: the direct path (question echoed byte for byte) agrees wi
     };
     for (let round = 0; round < 3000; round++) {
       const bytes = Buffer.from(sample);
-      for (let flips = 1 + (random() % 3); flips > 0; flips--) bytes[2 + (random() % (bytes.length - 2))] = random() & 0xff;
+      for (let flips = 1 + (random() % 3); flips > 0; flips--)
+        bytes[2 + (random() % (bytes.length - 2))] = random() & 0xff;
       const [direct, full] = both(bytes);
       expect(direct, `round ${round}`).toEqual(full);
     }

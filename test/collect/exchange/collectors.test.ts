@@ -46,7 +46,10 @@ describe('Exchange source collectors', () => {
   });
 
   it('records another server error as failed, never as data', async () => {
-    const context = await contextFor(() => ({ status: 500, body: { error: { code: 'InternalError', message: 'boom' } } }));
+    const context = await contextFor(() => ({
+      status: 500,
+      body: { error: { code: 'InternalError', message: 'boom' } },
+    }));
     const collected = await exchangeCollectors['exo.transportConfig']?.(context);
     expect(collected?.status).toMatchObject({ status: 'failed' });
   });
@@ -67,13 +70,24 @@ describe('Exchange source collectors', () => {
         };
       }
       if (input?.Parameters?.Mailbox === 'gone@contoso.example') {
-        return { status: 404, body: { error: { code: 'NotFound', message: 'Error executing cmdlet', details: [{ message: 'Ex|ManagementObjectNotFoundException|gone' }] } } };
+        return {
+          status: 404,
+          body: {
+            error: {
+              code: 'NotFound',
+              message: 'Error executing cmdlet',
+              details: [{ message: 'Ex|ManagementObjectNotFoundException|gone' }],
+            },
+          },
+        };
       }
       return { status: 200, body: { '@odata.context': base, value: [{ Identity: 'a\\1', Name: 'r', Enabled: true }] } };
     });
     const collected = await exchangeCollectors['exo.inboxRule']?.(context);
     expect(collected?.status.status).toBe('ok');
     const rules = collected && 'data' in collected ? collected.data : [];
-    expect(rules).toEqual([{ Identity: 'a\\1', Name: 'r', Enabled: true, MailboxUserPrincipalName: 'a@contoso.example' }]);
+    expect(rules).toEqual([
+      { Identity: 'a\\1', Name: 'r', Enabled: true, MailboxUserPrincipalName: 'a@contoso.example' },
+    ]);
   });
 });

@@ -39,19 +39,28 @@ async function setup(handler: Handler) {
 /** Points a fixture's nextLink at the loopback server. */
 function rebase(body: Record<string, unknown>, base: string): Record<string, unknown> {
   const link = body['@odata.nextLink'];
-  return typeof link === 'string' ? { ...body, '@odata.nextLink': link.replace('https://outlook.office365.com', base) } : body;
+  return typeof link === 'string'
+    ? { ...body, '@odata.nextLink': link.replace('https://outlook.office365.com', base) }
+    : body;
 }
 
 describe('exchangeClient (InvokeCommand over loopback)', () => {
   it('posts the cmdlet with the anchor mailbox and a bearer token, and asks for ResultSize Unlimited', async () => {
-    const { server, client, secrets } = await setup((_req, base) => ({ status: 200, body: collection(base, [{ Name: 'Default' }]) }));
+    const { server, client, secrets } = await setup((_req, base) => ({
+      status: 200,
+      body: collection(base, [{ Name: 'Default' }]),
+    }));
     await client.invoke('Get-Mailbox');
     await client.invoke('Get-RemoteDomain');
     const [mailbox, remote] = server.seen;
     expect(mailbox?.url).toBe('/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand');
     expect(mailbox?.headers.authorization).toBe(`Bearer ${TOKEN}`);
-    expect(mailbox?.headers['x-anchormailbox']).toBe('UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@contoso.onmicrosoft.com');
-    expect(mailbox?.body).toEqual({ CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: { ResultSize: 'Unlimited' } } });
+    expect(mailbox?.headers['x-anchormailbox']).toBe(
+      'UPN:SystemMailbox{bb558c35-97f1-4cb9-8ff7-d53741dc928c}@contoso.onmicrosoft.com',
+    );
+    expect(mailbox?.body).toEqual({
+      CmdletInput: { CmdletName: 'Get-Mailbox', Parameters: { ResultSize: 'Unlimited' } },
+    });
     // Get-RemoteDomain has no -ResultSize; sending it would make the cmdlet fail.
     expect(remote?.body).toEqual({ CmdletInput: { CmdletName: 'Get-RemoteDomain', Parameters: {} } });
     expect(secrets).toContain(TOKEN);
@@ -64,7 +73,11 @@ describe('exchangeClient (InvokeCommand over loopback)', () => {
       req.url.includes('skiptoken') ? { status: 200, body: second } : { status: 200, body: rebase(first, base) },
     );
     const mailboxes = await client.invoke('Get-Mailbox');
-    expect(mailboxes.map((m) => m.UserPrincipalName)).toEqual(['AdeleV@contoso.com', 'AdeleV@contoso.com', 'billing@contoso.com']);
+    expect(mailboxes.map((m) => m.UserPrincipalName)).toEqual([
+      'AdeleV@contoso.com',
+      'AdeleV@contoso.com',
+      'billing@contoso.com',
+    ]);
     expect(server.seen).toHaveLength(2);
     expect(server.seen[1]?.url).toBe('/adminapi/beta/contoso.onmicrosoft.com/InvokeCommand?%24skiptoken=CONSTRUCTED');
     expect(server.seen[1]?.body).toEqual(server.seen[0]?.body);
@@ -73,7 +86,11 @@ describe('exchangeClient (InvokeCommand over loopback)', () => {
   it('fails closed when the server says the output was truncated and gives no next page', async () => {
     const { client } = await setup((_req, base) => ({
       status: 200,
-      body: collection(base, [{ Name: 'a' }], { '@adminapi.warnings': ['There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.'] }),
+      body: collection(base, [{ Name: 'a' }], {
+        '@adminapi.warnings': [
+          'There are more results available than are currently displayed. To view them, increase the value for the ResultSize parameter.',
+        ],
+      }),
     }));
     await expect(client.invoke('Get-CASMailbox')).rejects.toThrow(/truncated/);
   });
@@ -111,14 +128,19 @@ describe('exchangeClient (InvokeCommand over loopback)', () => {
   });
 
   it.each([401, 403, 404])('classifies HTTP %i on the endpoint as a refusal of the app', async (status) => {
-    const { client } = await setup(() => ({ status, body: status === 404 ? undefined : { error: { code: 'Unauthorized', message: 'no' } } }));
+    const { client } = await setup(() => ({
+      status,
+      body: status === 404 ? undefined : { error: { code: 'Unauthorized', message: 'no' } },
+    }));
     const error = await client.invoke('Get-Mailbox').catch((e: unknown) => e);
     expect(isExchangeRefusal(error)).toBe(true);
   });
 
   it('keeps a cmdlet error (404 with details) apart from a refusal, with the cmdlet text', async () => {
     const { client } = await setup(() => ({ status: 404, body: fixture('exo-error-cmdlet.json') }));
-    const error = await client.invoke('Get-InboxRule', { Mailbox: 'nobody@contoso.com', IncludeHidden: true }).catch((e: unknown) => e);
+    const error = await client
+      .invoke('Get-InboxRule', { Mailbox: 'nobody@contoso.com', IncludeHidden: true })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ExchangeRequestError);
     expect(isExchangeRefusal(error)).toBe(false);
     expect((error as ExchangeRequestError).detail).toMatch(/ManagementObjectNotFoundException/);

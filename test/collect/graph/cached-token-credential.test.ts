@@ -1,6 +1,9 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
-import { CachedTokenAuthenticationProvider, CachedTokenCredential } from '../../../src/collect/graph/cached-token-credential.js';
+import {
+  CachedTokenAuthenticationProvider,
+  CachedTokenCredential,
+} from '../../../src/collect/graph/cached-token-credential.js';
 
 function countingCredential(lifetimeMs: number, now: () => number): TokenCredential & { calls: number } {
   const credential = {
@@ -30,7 +33,10 @@ describe('CachedTokenCredential', () => {
     const now = 0;
     const inner = countingCredential(3_600_000, () => now);
     const cached = new CachedTokenCredential(inner, () => now);
-    const [a, b] = await Promise.all([cached.getToken('https://graph.example/.default'), cached.getToken('https://graph.example/.default')]);
+    const [a, b] = await Promise.all([
+      cached.getToken('https://graph.example/.default'),
+      cached.getToken('https://graph.example/.default'),
+    ]);
     expect(a?.token).toBe('token-1');
     expect(b?.token).toBe('token-1');
     expect((await cached.getToken('https://outlook.example/.default'))?.token).toBe('token-2');
@@ -39,9 +45,13 @@ describe('CachedTokenCredential', () => {
   });
 
   it('gives the SDK the token string, and fails closed when the credential has none', async () => {
-    const provider = new CachedTokenAuthenticationProvider(countingCredential(3_600_000, Date.now), ['https://graph.example/.default']);
+    const provider = new CachedTokenAuthenticationProvider(countingCredential(3_600_000, Date.now), [
+      'https://graph.example/.default',
+    ]);
     expect(await provider.getAccessToken()).toBe('token-1');
-    const none = new CachedTokenAuthenticationProvider({ getToken: async () => null }, ['https://graph.example/.default']);
+    const none = new CachedTokenAuthenticationProvider({ getToken: async () => null }, [
+      'https://graph.example/.default',
+    ]);
     await expect(none.getAccessToken()).rejects.toThrow(/no access token/);
   });
 });

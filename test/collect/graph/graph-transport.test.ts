@@ -61,16 +61,26 @@ async function all(iterable: AsyncIterable<readonly unknown[]>): Promise<unknown
 describe('Graph transport over loopback TLS', () => {
   it('sends the bearer token and follows @odata.nextLink exactly as given', async () => {
     let origin = '';
-    const { seen, graph, origin: o } = await setup((req, res) => {
+    const {
+      seen,
+      graph,
+      origin: o,
+    } = await setup((req, res) => {
       if (req.url === '/v1.0/users?$select=id&$top=2') {
-        json(res, 200, { value: [{ id: 'a' }, { id: 'b' }], '@odata.nextLink': `${origin}/v1.0/users?z=1&$skiptoken=X%2BY%3D&$top=2` });
+        json(res, 200, {
+          value: [{ id: 'a' }, { id: 'b' }],
+          '@odata.nextLink': `${origin}/v1.0/users?z=1&$skiptoken=X%2BY%3D&$top=2`,
+        });
       } else if (req.url === '/v1.0/users?z=1&$skiptoken=X%2BY%3D&$top=2') {
         json(res, 200, { value: [{ id: 'c' }] });
       } else json(res, 404, { error: { code: 'Request_ResourceNotFound', message: req.url } });
     });
     origin = o;
     expect(await all(graph.pages('/users?$select=id&$top=2'))).toEqual([{ id: 'a' }, { id: 'b' }, { id: 'c' }]);
-    expect(seen.map((s) => s.url)).toEqual(['/v1.0/users?$select=id&$top=2', '/v1.0/users?z=1&$skiptoken=X%2BY%3D&$top=2']);
+    expect(seen.map((s) => s.url)).toEqual([
+      '/v1.0/users?$select=id&$top=2',
+      '/v1.0/users?z=1&$skiptoken=X%2BY%3D&$top=2',
+    ]);
     expect(seen.every((s) => s.auth === 'Bearer tok-123')).toBe(true);
   });
 
@@ -102,9 +112,12 @@ describe('Graph transport over loopback TLS', () => {
   });
 
   it('gives up after maxRetries with a GraphRequestError carrying the request-id', async () => {
-    const { seen, graph } = await setup((_req, res) => json(res, 504, { error: { code: 'GatewayTimeout', message: 'x' } }, { 'request-id': 'rid-1' }), {
-      maxRetries: 2,
-    });
+    const { seen, graph } = await setup(
+      (_req, res) => json(res, 504, { error: { code: 'GatewayTimeout', message: 'x' } }, { 'request-id': 'rid-1' }),
+      {
+        maxRetries: 2,
+      },
+    );
     const error = await graph.get('/domains').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GraphRequestError);
     expect(error).toMatchObject({ status: 504, code: 'GatewayTimeout', requestId: 'rid-1', path: '/domains' });
@@ -114,11 +127,18 @@ describe('Graph transport over loopback TLS', () => {
   it('maps 403 codes to not_licensed and not_permitted naming the licence and the permission', async () => {
     const { graph } = await setup((req, res) =>
       req.url?.startsWith('/v1.0/reports')
-        ? json(res, 403, { error: { code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', message: 'no premium' } })
+        ? json(res, 403, {
+            error: { code: 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', message: 'no premium' },
+          })
         : json(res, 403, { error: { code: 'Authorization_RequestDenied', message: 'denied' } }),
     );
-    const licence = await all(graph.pages('/reports/authenticationMethods/userRegistrationDetails')).catch((e: unknown) => e);
-    expect(statusFromError('graph.userRegistrationDetails', licence)).toMatchObject({ status: 'not_licensed', licence: 'entra-id-p1' });
+    const licence = await all(graph.pages('/reports/authenticationMethods/userRegistrationDetails')).catch(
+      (e: unknown) => e,
+    );
+    expect(statusFromError('graph.userRegistrationDetails', licence)).toMatchObject({
+      status: 'not_licensed',
+      licence: 'entra-id-p1',
+    });
     const denied = await all(graph.pages('/roleManagement/directory/roleAssignments')).catch((e: unknown) => e);
     expect(statusFromError('graph.roleAssignments', denied)).toMatchObject({
       status: 'not_permitted',
@@ -135,18 +155,32 @@ describe('Graph transport over loopback TLS', () => {
         res.end('{"value": [');
       }
     });
-    await expect(all(graph.pages('/domains'))).rejects.toMatchObject({ name: 'GraphShapeError', endpoint: '/domains', field: 'value' });
+    await expect(all(graph.pages('/domains'))).rejects.toMatchObject({
+      name: 'GraphShapeError',
+      endpoint: '/domains',
+      field: 'value',
+    });
     await expect(all(graph.pages('/users'))).rejects.toBeInstanceOf(GraphShapeError);
-    await expect(all(graph.pages('/policies/authenticationStrengthPolicies'))).rejects.toMatchObject({ field: '(body)' });
+    await expect(all(graph.pages('/policies/authenticationStrengthPolicies'))).rejects.toMatchObject({
+      field: '(body)',
+    });
   });
 
   it('recordPages: reads pages record by record from the streamed body, as pages does', async () => {
     let origin = '';
-    const { graph, origin: o, seen } = await setup((req, res) => {
+    const {
+      graph,
+      origin: o,
+      seen,
+    } = await setup((req, res) => {
       if (req.url?.includes('skiptoken=2')) json(res, 200, { value: [{ id: 'c', text: 'x"}]\\' }] });
       else {
         // Written in small pieces, so records straddle chunks.
-        const body = JSON.stringify({ '@odata.context': 'ctx', value: [{ id: 'a', n: [1, { b: 2 }] }, { id: 'b' }], '@odata.nextLink': `${origin}/v1.0/auditLogs/signIns?$skiptoken=2` });
+        const body = JSON.stringify({
+          '@odata.context': 'ctx',
+          value: [{ id: 'a', n: [1, { b: 2 }] }, { id: 'b' }],
+          '@odata.nextLink': `${origin}/v1.0/auditLogs/signIns?$skiptoken=2`,
+        });
         res.writeHead(200, { 'content-type': 'application/json' });
         for (let i = 0; i < body.length; i += 7) res.write(body.slice(i, i + 7));
         res.end();
@@ -174,17 +208,27 @@ describe('Graph transport over loopback TLS', () => {
         // Announces more than it sends, then drops the connection: the first two times only.
         cut++;
         const body = '{"value":[{"id":1},{"id":2}]}';
-        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(cut <= 2 ? body.length + 10 : body.length) });
+        res.writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': String(cut <= 2 ? body.length + 10 : body.length),
+        });
         if (cut <= 2) {
           res.write(body.slice(0, 12));
           setTimeout(() => res.socket?.destroy(), 20);
         } else res.end(body);
       }
     });
-    await expect(all(graph.recordPages('/domains'))).rejects.toMatchObject({ name: 'GraphShapeError', endpoint: '/domains', field: 'value' });
+    await expect(all(graph.recordPages('/domains'))).rejects.toMatchObject({
+      name: 'GraphShapeError',
+      endpoint: '/domains',
+      field: 'value',
+    });
     await expect(all(graph.recordPages('/users'))).rejects.toBeInstanceOf(GraphShapeError);
     await expect(all(graph.recordPages('/groups'))).rejects.toMatchObject({ name: 'GraphShapeError', field: '(body)' });
-    await expect(all(graph.recordPages('/contacts'))).rejects.toMatchObject({ name: 'GraphShapeError', field: '(body)' });
+    await expect(all(graph.recordPages('/contacts'))).rejects.toMatchObject({
+      name: 'GraphShapeError',
+      field: '(body)',
+    });
     // Cut short twice, then whole: retried like a reset connection.
     expect(await all(graph.recordPages('/auditLogs/signIns'))).toEqual([{ id: 1 }, { id: 2 }]);
     expect(cut).toBe(3);
@@ -206,7 +250,8 @@ describe('Graph transport over loopback TLS', () => {
   it('refuses a nextLink that loops or leaves the Graph origin', async () => {
     let origin = '';
     const { graph, origin: o } = await setup((req, res) => {
-      if (req.url?.startsWith('/v1.0/domains')) json(res, 200, { value: [1], '@odata.nextLink': `${origin}/v1.0/domains?$skiptoken=same` });
+      if (req.url?.startsWith('/v1.0/domains'))
+        json(res, 200, { value: [1], '@odata.nextLink': `${origin}/v1.0/domains?$skiptoken=same` });
       else json(res, 200, { value: [1], '@odata.nextLink': 'https://evil.example/v1.0/users' });
     });
     origin = o;
@@ -224,13 +269,22 @@ describe('Graph transport over loopback TLS', () => {
         responses: requests.map((r) => {
           if (Number(r.id) % 7 === 0 && !throttledOnce.has(r.id)) {
             throttledOnce.add(r.id);
-            return { id: r.id, status: 429, headers: { 'Retry-After': r.id === '7' ? '0.4' : '0.1' }, body: { error: { code: 'TooManyRequests' } } };
+            return {
+              id: r.id,
+              status: 429,
+              headers: { 'Retry-After': r.id === '7' ? '0.4' : '0.1' },
+              body: { error: { code: 'TooManyRequests' } },
+            };
           }
           return { id: r.id, status: 200, headers: { 'Content-Type': 'application/json' }, body: { url: r.url } };
         }),
       });
     });
-    const requests = Array.from({ length: 45 }, (_, i) => ({ id: String(i + 1), method: 'GET' as const, url: `/users/u${i + 1}/mailFolders/inbox/messageRules` }));
+    const requests = Array.from({ length: 45 }, (_, i) => ({
+      id: String(i + 1),
+      method: 'GET' as const,
+      url: `/users/u${i + 1}/mailFolders/inbox/messageRules`,
+    }));
     const started = Date.now();
     const answers = await graph.batch(requests);
     expect(answers.map((a) => a.status)).toEqual(requests.map(() => 200));

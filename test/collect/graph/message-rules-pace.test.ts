@@ -31,7 +31,18 @@ async function serve(): Promise<RunningSimulator> {
     userId: id(i),
     userPrincipalName: `user${i}@pace.example`,
     status: 200,
-    body: { value: [{ id: `r${i}`, displayName: 'Newsletters', sequence: 1, isEnabled: true, conditions: {}, actions: { markAsRead: true } }] },
+    body: {
+      value: [
+        {
+          id: `r${i}`,
+          displayName: 'Newsletters',
+          sequence: 1,
+          isEnabled: true,
+          conditions: {},
+          actions: { markAsRead: true },
+        },
+      ],
+    },
   }));
   const manifest: Manifest = {
     formatVersion: 1,
@@ -53,7 +64,11 @@ async function serve(): Promise<RunningSimulator> {
     dir,
     realism: {
       latency: { kind: 'fixed', ms: 5 },
-      throttling: { mode: 'enforce', global: { limit: 40, windowMs: 1_000 }, outlook: { concurrency: 4, limit: 10_000, windowMs: 600_000 } },
+      throttling: {
+        mode: 'enforce',
+        global: { limit: 40, windowMs: 1_000 },
+        outlook: { concurrency: 4, limit: 10_000, windowMs: 600_000 },
+      },
     },
   });
   cleanup.push(() => sim.close());
@@ -61,14 +76,34 @@ async function serve(): Promise<RunningSimulator> {
 }
 
 async function sweep(sim: RunningSimulator, globalPace: PaceLimit | null): Promise<MailboxMessageRules[]> {
-  const created = createSimulatorClients(
-    sim,
-    { logger: silentLogger, graph: { globalPace, backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 } } },
-  );
+  const created = createSimulatorClients(sim, {
+    logger: silentLogger,
+    graph: { globalPace, backoff: { baseMs: 20, maxMs: 200, random: () => 0.5 } },
+  });
   cleanup.push(created.close);
-  const policy = parsePolicy(JSON.stringify({ id: 'p', title: 'p', version: '1', description: 'p', controls: {}, domains: { include: [], exclude: [], parked: [] }, exceptions: [] }), 'p.json', NOW).policy;
+  const policy = parsePolicy(
+    JSON.stringify({
+      id: 'p',
+      title: 'p',
+      version: '1',
+      description: 'p',
+      controls: {},
+      domains: { include: [], exclude: [], parked: [] },
+      exceptions: [],
+    }),
+    'p.json',
+    NOW,
+  ).policy;
   // Production defaults otherwise: batches in flight, page size of /users.
-  const collected = await messageRulesCollector()({ logger: silentLogger, policy, clients: created.clients, sources: new Set(['graph.messageRules']), earlier: () => undefined, extraDomains: [], now: NOW });
+  const collected = await messageRulesCollector()({
+    logger: silentLogger,
+    policy,
+    clients: created.clients,
+    sources: new Set(['graph.messageRules']),
+    earlier: () => undefined,
+    extraDomains: [],
+    now: NOW,
+  });
   if (!('data' in collected)) throw new Error(JSON.stringify(collected.status));
   const out: MailboxMessageRules[] = [];
   for await (const page of collected.data.pages()) out.push(...page);

@@ -12,7 +12,12 @@ function split(text: string, size: number) {
 const PAGE = JSON.stringify({
   '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns',
   value: [
-    { id: 'a', userPrincipalName: 'zoë@contoso.com', status: { errorCode: 0 }, location: { city: 'Zürich "Nord"', geo: [1, [2, {}]] } },
+    {
+      id: 'a',
+      userPrincipalName: 'zoë@contoso.com',
+      status: { errorCode: 0 },
+      location: { city: 'Zürich "Nord"', geo: [1, [2, {}]] },
+    },
     { id: 'b\\', note: '}]{[\\"\u2603', n: -1.5e3, t: true, f: null },
     [],
     'text',
@@ -58,7 +63,8 @@ describe('PageRecordSplitter', () => {
     ];
     for (const text of bad) {
       expect(() => JSON.parse(text), text).toThrow();
-      for (const size of [1, 5, 100_000]) expect(() => split(text, size), `${text} in chunks of ${size}`).toThrow(PageSyntaxError);
+      for (const size of [1, 5, 100_000])
+        expect(() => split(text, size), `${text} in chunks of ${size}`).toThrow(PageSyntaxError);
     }
     // JSON, but not the object a page is.
     expect(() => split('[]', 1)).toThrow(PageSyntaxError);

@@ -11,7 +11,10 @@ describe('ShapeReader', () => {
     try {
       r.strings(null, 'value[2].conditions.clientAppTypes');
     } catch (error: unknown) {
-      expect(error).toMatchObject({ endpoint: '/identity/conditionalAccess/policies', field: 'value[2].conditions.clientAppTypes' });
+      expect(error).toMatchObject({
+        endpoint: '/identity/conditionalAccess/policies',
+        field: 'value[2].conditions.clientAppTypes',
+      });
     }
   });
 

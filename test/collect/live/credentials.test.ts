@@ -51,29 +51,32 @@ describe('@azure/identity credentials against the simulator token endpoint (TLS,
     ['certificate (PEM)', () => ({ kind: 'certificate', pem: sim.credentials.clientCertificatePem, source: 'test' })],
     ['client assertion (GitHub OIDC)', () => ({ kind: 'github-oidc' })],
   ];
-  it.each(kinds)('%s: gets a Graph token and reads Graph with it, registering secrets with the logger', async (_name, credentials) => {
-    const logger = secretsLogger();
-    const settings = credentials();
-    const credential = createCredential(target(settings), {
-      logger,
-      authorityCa: sim.caCertificatePem,
-      getIdToken: async (audience) => {
-        audiences.push(audience);
-        return sim.credentials.federatedAssertion();
-      },
-    });
-    const graph = createGraphTransport({ baseUrl: new URL(sim.graphUrl).origin, credential, logger });
-    try {
-      const domains: unknown[] = [];
-      for await (const page of graph.pages('/domains?$select=id')) domains.push(...page);
-      expect(domains.length).toBeGreaterThan(0);
-    } finally {
-      graph.close();
-    }
-    expect(logger.secrets.length).toBeGreaterThanOrEqual(1);
-    if (settings.kind === 'client-secret') expect(logger.secrets).toContain(sim.credentials.clientSecret);
-    for (const line of logger.lines) for (const secret of logger.secrets) expect(line).not.toContain(secret);
-  });
+  it.each(kinds)(
+    '%s: gets a Graph token and reads Graph with it, registering secrets with the logger',
+    async (_name, credentials) => {
+      const logger = secretsLogger();
+      const settings = credentials();
+      const credential = createCredential(target(settings), {
+        logger,
+        authorityCa: sim.caCertificatePem,
+        getIdToken: async (audience) => {
+          audiences.push(audience);
+          return sim.credentials.federatedAssertion();
+        },
+      });
+      const graph = createGraphTransport({ baseUrl: new URL(sim.graphUrl).origin, credential, logger });
+      try {
+        const domains: unknown[] = [];
+        for await (const page of graph.pages('/domains?$select=id')) domains.push(...page);
+        expect(domains.length).toBeGreaterThan(0);
+      } finally {
+        graph.close();
+      }
+      expect(logger.secrets.length).toBeGreaterThanOrEqual(1);
+      if (settings.kind === 'client-secret') expect(logger.secrets).toContain(sim.credentials.clientSecret);
+      for (const line of logger.lines) for (const secret of logger.secrets) expect(line).not.toContain(secret);
+    },
+  );
 
   it('asks GitHub for the token-exchange audience of the cloud', () => {
     expect(audiences.length).toBeGreaterThan(0);
@@ -82,12 +85,19 @@ describe('@azure/identity credentials against the simulator token endpoint (TLS,
 
   it('a wrong secret fails as an authentication error naming the authority, and the source is failed', async () => {
     const logger = secretsLogger();
-    const credential = createCredential(target({ kind: 'client-secret', secret: 'wrong-secret' }), { logger, authorityCa: sim.caCertificatePem });
-    await expect(credential.getToken(`${new URL(sim.graphUrl).origin}/.default`)).rejects.toThrow(/authentication at https:\/\/127\.0\.0\.1:\d+ failed/);
+    const credential = createCredential(target({ kind: 'client-secret', secret: 'wrong-secret' }), {
+      logger,
+      authorityCa: sim.caCertificatePem,
+    });
+    await expect(credential.getToken(`${new URL(sim.graphUrl).origin}/.default`)).rejects.toThrow(
+      /authentication at https:\/\/127\.0\.0\.1:\d+ failed/,
+    );
   });
 
   it('without the simulator CA the TLS authority is refused: nothing turns certificate checks off', async () => {
-    const credential = createCredential(target({ kind: 'client-secret', secret: sim.credentials.clientSecret }), { logger: secretsLogger() });
+    const credential = createCredential(target({ kind: 'client-secret', secret: sim.credentials.clientSecret }), {
+      logger: secretsLogger(),
+    });
     await expect(credential.getToken(`${new URL(sim.graphUrl).origin}/.default`)).rejects.toThrow(/authentication at/);
   });
 });
@@ -95,21 +105,68 @@ describe('@azure/identity credentials against the simulator token endpoint (TLS,
 describe('national clouds and endpoint overrides', () => {
   it('maps each cloud to its Graph, authority, token-exchange audience and Exchange hosts', () => {
     expect(CLOUD_ENDPOINTS).toEqual({
-      global: { graph: 'https://graph.microsoft.com', authority: 'https://login.microsoftonline.com', tokenExchangeAudience: 'api://AzureADTokenExchange', exchange: 'https://outlook.office365.com' },
-      usgov: { graph: 'https://graph.microsoft.us', authority: 'https://login.microsoftonline.us', tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov', exchange: 'https://outlook.office365.us' },
-      dod: { graph: 'https://dod-graph.microsoft.us', authority: 'https://login.microsoftonline.us', tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov', exchange: 'https://webmail.apps.mil' },
-      china: { graph: 'https://microsoftgraph.chinacloudapi.cn', authority: 'https://login.chinacloudapi.cn', tokenExchangeAudience: 'api://AzureADTokenExchangeChina', exchange: 'https://partner.outlook.cn' },
+      global: {
+        graph: 'https://graph.microsoft.com',
+        authority: 'https://login.microsoftonline.com',
+        tokenExchangeAudience: 'api://AzureADTokenExchange',
+        exchange: 'https://outlook.office365.com',
+      },
+      usgov: {
+        graph: 'https://graph.microsoft.us',
+        authority: 'https://login.microsoftonline.us',
+        tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov',
+        exchange: 'https://outlook.office365.us',
+      },
+      dod: {
+        graph: 'https://dod-graph.microsoft.us',
+        authority: 'https://login.microsoftonline.us',
+        tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov',
+        exchange: 'https://webmail.apps.mil',
+      },
+      china: {
+        graph: 'https://microsoftgraph.chinacloudapi.cn',
+        authority: 'https://login.chinacloudapi.cn',
+        tokenExchangeAudience: 'api://AzureADTokenExchangeChina',
+        exchange: 'https://partner.outlook.cn',
+      },
     });
   });
 
-  const base = ['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '11111111-2222-4333-8444-555555555555', '--client-secret', 's3cret'];
+  const base = [
+    '--tenant-id',
+    'contoso.onmicrosoft.com',
+    '--client-id',
+    '11111111-2222-4333-8444-555555555555',
+    '--client-secret',
+    's3cret',
+  ];
 
   it('--cloud picks the hosts and --graph-url / --authority-url / --exchange-url override them', () => {
     const dod = auditSettings([...base, '--cloud', 'dod']);
-    expect(dod.target).toMatchObject({ kind: 'tenant', cloud: 'dod', endpoints: CLOUD_ENDPOINTS.dod, credentials: { kind: 'client-secret' } });
-    const overridden = auditSettings([...base, '--cloud', 'china', '--graph-url', 'https://graph.example.test/', '--authority-url', 'https://login.example.test', '--exchange-url', 'https://exo.example.test']);
+    expect(dod.target).toMatchObject({
+      kind: 'tenant',
+      cloud: 'dod',
+      endpoints: CLOUD_ENDPOINTS.dod,
+      credentials: { kind: 'client-secret' },
+    });
+    const overridden = auditSettings([
+      ...base,
+      '--cloud',
+      'china',
+      '--graph-url',
+      'https://graph.example.test/',
+      '--authority-url',
+      'https://login.example.test',
+      '--exchange-url',
+      'https://exo.example.test',
+    ]);
     expect(overridden.target).toMatchObject({
-      endpoints: { graph: 'https://graph.example.test', authority: 'https://login.example.test', exchange: 'https://exo.example.test', tokenExchangeAudience: 'api://AzureADTokenExchangeChina' },
+      endpoints: {
+        graph: 'https://graph.example.test',
+        authority: 'https://login.example.test',
+        exchange: 'https://exo.example.test',
+        tokenExchangeAudience: 'api://AzureADTokenExchangeChina',
+      },
     });
   });
 
@@ -124,19 +181,51 @@ describe('national clouds and endpoint overrides', () => {
       throw new Error('no error');
     };
     expect(bad([...base, '--cloud', 'germany'])).toMatch(/--cloud.*germany/);
-    expect(bad(['--tenant-id', 'not a tenant', '--client-id', '11111111-2222-4333-8444-555555555555', '--client-secret', 'x'])).toMatch(/--tenant-id.*not a tenant/);
-    expect(bad(['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', 'app', '--client-secret', 'x'])).toMatch(/--client-id.*"app"/);
+    expect(
+      bad([
+        '--tenant-id',
+        'not a tenant',
+        '--client-id',
+        '11111111-2222-4333-8444-555555555555',
+        '--client-secret',
+        'x',
+      ]),
+    ).toMatch(/--tenant-id.*not a tenant/);
+    expect(bad(['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', 'app', '--client-secret', 'x'])).toMatch(
+      /--client-id.*"app"/,
+    );
     expect(bad([...base, '--graph-url', 'http://graph.example.test'])).toMatch(/--graph-url.*https/);
     const dir = await tempDir();
     const pem = path.join(dir, 'app.pem');
     await writeFile(pem, '-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n');
-    expect(bad(['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '11111111-2222-4333-8444-555555555555', '--certificate', pem])).toMatch(/app\.pem.*private key/);
-    expect(bad(['--tenant-id', 'contoso.onmicrosoft.com', '--client-id', '11111111-2222-4333-8444-555555555555', '--certificate', path.join(dir, 'missing.pem')])).toMatch(/missing\.pem.*cannot read/);
+    expect(
+      bad([
+        '--tenant-id',
+        'contoso.onmicrosoft.com',
+        '--client-id',
+        '11111111-2222-4333-8444-555555555555',
+        '--certificate',
+        pem,
+      ]),
+    ).toMatch(/app\.pem.*private key/);
+    expect(
+      bad([
+        '--tenant-id',
+        'contoso.onmicrosoft.com',
+        '--client-id',
+        '11111111-2222-4333-8444-555555555555',
+        '--certificate',
+        path.join(dir, 'missing.pem'),
+      ]),
+    ).toMatch(/missing\.pem.*cannot read/);
   });
 
   it('without a secret or certificate the CLI uses environment credentials, else the Azure CLI', () => {
     const tenant = ['--tenant-id', 'contoso.onmicrosoft.com'];
-    expect(auditSettings(tenant, { AZURE_CLIENT_SECRET: 'x', AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' }).target).toMatchObject({
+    expect(
+      auditSettings(tenant, { AZURE_CLIENT_SECRET: 'x', AZURE_CLIENT_ID: '11111111-2222-4333-8444-555555555555' })
+        .target,
+    ).toMatchObject({
       credentials: { kind: 'environment' },
       clientId: '11111111-2222-4333-8444-555555555555',
     });
