@@ -5,7 +5,7 @@ import { TENANT_TARGET } from '../model/finding.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Result } from '../model/result.js';
 import type { Status } from '../model/status.js';
-import { isShardedControl } from '../shard/shard.js';
+import { isShardedControl } from '../snapshot/shard.js';
 import type { Manifest } from '../snapshot/manifest.js';
 import type { SourceStatus } from '../snapshot/source-status.js';
 import type { SourceId } from '../snapshot/source-id.js';

@@ -2,7 +2,8 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import type { Logger } from '../logger.js';
-import { type DnsAnswer, type DnsData, type DnsRecord, normaliseName, questionKey } from '../snapshot/dns-types.js';
+import { type DnsAnswer, type DnsData, type DnsRecord, questionKey } from '../snapshot/dns-types.js';
+import { normaliseName } from '../model/domain-name.js';
 import { assertLoopback, LOOPBACK_HOST } from './loopback.js';
 import type { StatsRecorder } from './stats.js';
 

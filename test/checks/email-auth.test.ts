@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
-import type { DnsResolver } from '../../src/collect/dns/resolver.js';
+import type { DnsResolver } from '../../src/snapshot/dns-resolver.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';

@@ -1,5 +1,5 @@
 import type { CreatedClients } from '../../src/collect/live/create-clients.js';
-import { createSimulatorClients } from '../../src/collect/simulator-clients.js';
+import { createSimulatorClients } from '../../src/entry/simulator-clients.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import type { RunningSimulator } from '../../src/simulator/start-simulator.js';
 

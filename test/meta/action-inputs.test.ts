@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ACTION_INPUTS } from '../../src/inputs.js';
+import { ACTION_INPUTS } from '../../src/action/inputs.js';
 
 describe('action.yml', () => {
   it('declares exactly the inputs src/inputs.ts reads, and runs on node24', async () => {

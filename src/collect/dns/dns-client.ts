@@ -1,8 +1,8 @@
 import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
-import type { DnsResolver } from './resolver.js';
+import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
 import { DohSessions } from './doh-transport.js';
-import { normaliseNameFast } from './normalise-name-fast.js';
+import { normaliseNameFast } from '../../model/domain-name.js';
 import { Question, type CacheEntry } from './question.js';
 import { tcpExchange, type Exchange } from './transports.js';
 import { UdpTransport, type UdpFailure } from './udp-transport.js';

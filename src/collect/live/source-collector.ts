@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
 import type { Policy } from '../../policy/policy.js';
-import type { Shard } from '../../shard/shard.js';
+import type { Shard } from '../../snapshot/shard.js';
 import type { SourceDataMap } from '../../snapshot/snapshot.js';
 import type { SourceId } from '../../snapshot/source-id.js';
 import type { SourceStatus } from '../../snapshot/source-status.js';

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../model/json.js';
 import { seededRandom } from '../random.js';
-import type { Scenarios } from './generate-tenant.js';
+import type { Scenarios } from './scenarios.js';
 import { StreamFile } from './json-writer.js';
 import { guid, mix, pick, type GeneratedUser, type TenantShape, userAt } from './tenant-model.js';
 import { APPS, FOREIGN_PLACES, LEGACY_CLIENTS, type Place } from './vocabulary.js';
