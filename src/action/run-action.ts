@@ -100,3 +100,6 @@ export async function runAction(): Promise<void> {
     }
   }
 }
+
+/** `@github/local-action` (README, "The Action") calls the entry point's export named `run`. */
+export const run = runAction;

@@ -7,14 +7,17 @@ export class UsageError extends ConfigurationError {}
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-/** Parses one command's flags strictly; an unknown flag or a stray argument is a UsageError. */
-export function parse<T extends Options>(args: readonly string[], options: T, positionals: number) {
-  let parsed;
+function strictParse<T extends Options>(args: readonly string[], options: T, positionals: number) {
   try {
-    parsed = parseArgs({ args: [...args], options, allowPositionals: positionals > 0, strict: true });
+    return parseArgs({ args: [...args], options, allowPositionals: positionals > 0, strict: true });
   } catch (error: unknown) {
     throw new UsageError(errorMessage(error));
   }
+}
+
+/** Parses one command's flags strictly; an unknown flag or a stray argument is a UsageError. */
+export function parse<T extends Options>(args: readonly string[], options: T, positionals: number) {
+  const parsed = strictParse(args, options, positionals);
   if (parsed.positionals.length > positionals)
     throw new UsageError(`unexpected argument "${parsed.positionals[positionals]}"`);
   return parsed;

@@ -176,7 +176,8 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
   const ordered = [...reports].sort(
     (a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1),
   );
-  const first = ordered[0]!.report;
+  const first = ordered[0]?.report;
+  if (first === undefined) throw new ConfigurationError('merge-reports: no partial reports to merge');
   const outcomes = new Map<string, ControlOutcome>();
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const { report } of ordered) {

@@ -61,8 +61,9 @@ export const ISSUES_OFF: IssuesSettings = {
 };
 
 /**
- * Everything a run needs, read once from Action inputs (`src/inputs.ts`) or CLI flags
- * (`src/cli.ts`). Nothing else reads `core.getInput` or `process.argv`.
+ * Everything a run needs, read once from Action inputs (`src/action/inputs.ts`) or CLI flags
+ * (`src/cli/`), both through `src/entry/read-settings.ts`. Nothing else reads `core.getInput`
+ * or `process.argv`.
  */
 export interface Settings {
   /** Policy file path; `undefined` means the bundled baseline policy. */

@@ -188,7 +188,7 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
     const results = await audit(zone, ['good.example']);
     const parked = results.find((r) => r.control === 'domains.parked');
     expect(parked?.status).toBe('fail');
-    expect((parked?.evidence.problems as string[]).length).toBe(3);
+    expect(parked?.evidence.problems as string[]).toHaveLength(3);
   });
 
   it('mta-sts.policy fails in testing mode and is error when the policy cannot be fetched', async () => {

@@ -158,7 +158,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (op.method !== method) continue;
       const names: string[] = [];
       const re = new RegExp(
-        `^${prefix}${op.path.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`,
+        `^${prefix}${op.path.replace(/\{(\w+)\}/g, (_m, n: string) => {
+          names.push(n);
+          return '([^/]+)';
+        })}$`,
       );
       const m = re.exec(pathname);
       if (m)
@@ -221,7 +224,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return send(res, 401, { message: 'Bad credentials' });
     }
     const spec = ops[found.op];
-    let body: unknown = undefined;
+    let body: unknown;
     if (raw !== '') {
       try {
         body = JSON.parse(raw);

@@ -1,6 +1,6 @@
 import type { JsonObject } from '../../model/json.js';
 import type { EventPage } from './event-page.js';
-import { TextCache } from './structures/text-cache.js';
+import type { TextCache } from './structures/text-cache.js';
 import { insertAt } from './structures/insert-at.js';
 
 /** One sign-in as shown in a finding: time, IP, country, city, app, client, result, error code. */

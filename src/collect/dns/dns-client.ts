@@ -133,7 +133,10 @@ export class DnsClient implements DnsResolver {
     if (entry.plain || entry.type === 'CNAME') return entry.answer;
     // In flight: every asker shares one promise of the followed answer. Settled with a CNAME:
     // followed afresh, as the links of the chain have TTLs of their own.
-    if (entry.expires === Infinity) return (entry.followed ??= this.following(entry));
+    if (entry.expires === Infinity) {
+      entry.followed ??= this.following(entry);
+      return entry.followed;
+    }
     return this.following(entry);
   }
 

@@ -20,7 +20,7 @@ export interface CollectContext {
   readonly now: Date;
   /**
    * The slice of per-mailbox work this run does (`--shard i/n`); per-mailbox collectors keep
-   * only keys for which `inShard(key, shard)` (src/shard/shard.ts) holds.
+   * only keys for which `inShard(key, shard)` (src/snapshot/shard.ts) holds.
    */
   readonly shard?: Shard;
 }

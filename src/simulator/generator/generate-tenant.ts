@@ -371,7 +371,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   await messageRules.close();
   counts['graph.messageRules'] = ruleLines;
 
-  const breakGlass = admins[0]!;
+  const breakGlass = admins[0];
+  if (breakGlass === undefined) throw new Error('a generated tenant always has its break-glass administrator');
   const direct = admins.slice(0, 6);
   const grouped = admins.slice(6);
   const directRoles = [
