@@ -243,6 +243,7 @@ export function renderFindingIssue(
     renderStateMarker({
       v: 1,
       control: result.control,
+      ...(target === result.target ? { target: result.target } : {}),
       severity: result.severity,
       firstSeen: meta.firstSeen,
       lastSeen: meta.lastSeen,

@@ -6,10 +6,10 @@ import { ControlParams } from '../controls/params.js';
 import { ConfigurationError } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import { isSeverity } from '../model/severity.js';
-import { daysUntilExpiry, exceptionExpired } from './exceptions.js';
+import { exceptionExpired, expiryTooFarProblem, reasonProblem } from './exceptions.js';
 import { escapePointerSegment, parseLocatedJson, type LocatedJson } from '../json/json-locations.js';
 import type { Policy, PolicyControl, PolicyException } from './policy.js';
-import { buildPolicySchema, DEFAULT_MAX_EXCEPTION_DAYS } from './policy-schema.js';
+import { buildPolicySchema, DEFAULT_MAX_EXCEPTION_DAYS, DEFAULT_MIN_EXCEPTION_REASON_LENGTH } from './policy-schema.js';
 import type { ControlReferences } from '../controls/control.js';
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
@@ -106,6 +106,10 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
   const settings = isJsonObject(document.settings) ? document.settings : {};
   const maxExceptionDays =
     typeof settings.maxExceptionDays === 'number' ? settings.maxExceptionDays : DEFAULT_MAX_EXCEPTION_DAYS;
+  const minExceptionReasonLength =
+    typeof settings.minExceptionReasonLength === 'number'
+      ? settings.minExceptionReasonLength
+      : DEFAULT_MIN_EXCEPTION_REASON_LENGTH;
 
   const controls = new Map<string, PolicyControl>();
   const controlEntries = isJsonObject(document.controls) ? document.controls : {};
@@ -162,18 +166,13 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
       problems.push({ pointer: `${pointer}/control`, message: `unknown control ID "${exception.control}"` });
       return;
     }
-    if (exception.reason === '')
-      problems.push({ pointer: `${pointer}/reason`, message: 'an exception needs a reason' });
+    const weakReason = reasonProblem(exception.reason, minExceptionReasonLength);
+    if (weakReason) problems.push({ pointer: `${pointer}/reason`, message: weakReason });
     if (exception.approvedBy === '') {
       problems.push({ pointer: `${pointer}/approvedBy`, message: 'an exception needs an approver' });
     }
-    const days = daysUntilExpiry(exception, now);
-    if (days > maxExceptionDays) {
-      problems.push({
-        pointer: `${pointer}/expires`,
-        message: `expires ${exception.expires}, ${days} days ahead; the policy allows at most ${maxExceptionDays} days`,
-      });
-    }
+    const tooFar = expiryTooFarProblem(exception.expires, now, maxExceptionDays);
+    if (tooFar) problems.push({ pointer: `${pointer}/expires`, message: tooFar });
     if (exceptionExpired(exception, now)) {
       warnings.push(
         `${file}:${located.lineOf(pointer)}: ${pointer}: exception for ${exception.control} on "${exception.target}" expired on ${exception.expires}; the finding it covered fails again`,
@@ -211,6 +210,7 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
     },
     exceptions,
     maxExceptionDays,
+    minExceptionReasonLength,
   };
   return { policy, warnings };
 }

@@ -8,6 +8,9 @@ export const POLICY_SCHEMA_ID = 'https://mailwarden.dev/schemas/policy.schema.js
 /** Default for how far ahead an exception may expire (one year). */
 export const DEFAULT_MAX_EXCEPTION_DAYS = 365;
 
+/** Default for how long an exception's reason must be, in characters. */
+export const DEFAULT_MIN_EXCEPTION_REASON_LENGTH = 10;
+
 const domainList = (description: string): JsonObject => ({
   type: 'array',
   description,
@@ -155,6 +158,13 @@ export function buildPolicySchema(controls: readonly ControlDefinition[]): JsonO
             minimum: 1,
             default: 365,
             description: 'How many days ahead an exception may expire. Longer exceptions are rejected.',
+          },
+          minExceptionReasonLength: {
+            type: 'integer',
+            minimum: 1,
+            default: DEFAULT_MIN_EXCEPTION_REASON_LENGTH,
+            description:
+              "How many characters an exception's reason must have at least (after trimming), so each accepted risk says why.",
           },
           description: { type: 'string', description: 'Why these settings were chosen, for auditors.' },
         },

@@ -129,7 +129,14 @@ export function layerViolations(
     const from = unitOf(src, file);
     for (const specifier of specifiers) {
       if (!specifier.startsWith('.')) continue;
-      const to = unitOf(src, path.resolve(path.dirname(file), specifier).replace(/\.js$/, '.ts'));
+      const target = path.resolve(path.dirname(file), specifier).replace(/\.js$/, '.ts');
+      if (path.relative(src, target).startsWith('..')) {
+        // Outside src/, only the package's own manifest (the version) may be read.
+        if (target !== path.join(path.dirname(src), 'package.json'))
+          violations.push(`src/${path.relative(src, file)} imports ${specifier} (src/ may not import outside src/)`);
+        continue;
+      }
+      const to = unitOf(src, target);
       if (to === from || allowed.get(from)?.has(to)) continue;
       violations.push(`src/${path.relative(src, file)} imports ${specifier} (${from} may not import ${to})`);
     }

@@ -52,6 +52,9 @@ describe('layers (docs/architecture.md)', () => {
       'src/run/run-audit.ts imports ../simulator/start-simulator.js (run/ may not import simulator/)',
     ]);
     expect(probe('entry/create-collector.ts', '../simulator/start-simulator.js')).toEqual([]);
+    expect(probe('collect/collector.ts', '../../test/helpers/layers.js')).toEqual([
+      'src/collect/collector.ts imports ../../test/helpers/layers.js (src/ may not import outside src/)',
+    ]);
   });
 
   it('reads static, type-only, re-export, side-effect and dynamic imports', () => {

@@ -70,7 +70,13 @@ describe('parsePolicy', () => {
     );
     const far = policyWith((doc) => {
       doc.exceptions = [
-        { control: 'mfa.registration', target: 'a@b.example', reason: 'r', approvedBy: 'CISO', expires: '2030-01-01' },
+        {
+          control: 'mfa.registration',
+          target: 'a@b.example',
+          reason: 'vendor migration under way',
+          approvedBy: 'CISO',
+          expires: '2030-01-01',
+        },
       ];
     });
     expect(configurationError(() => parsePolicy(far, 'p.json', NOW)).details.join('\n')).toMatch(
@@ -78,10 +84,37 @@ describe('parsePolicy', () => {
     );
   });
 
+  it('rejects a reason shorter than the minimum (10 characters by default, or settings.minExceptionReasonLength)', () => {
+    const entry = { control: 'mfa.registration', target: 'tenant', approvedBy: 'CISO', expires: '2027-01-01' };
+    const short = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: '  approved  ' }];
+    });
+    expect(configurationError(() => parsePolicy(short, 'p.json', NOW)).details.join('\n')).toMatch(
+      /\/exceptions\/0\/reason: the reason has 8 characters; the policy asks for at least 10/,
+    );
+    const ten = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: 'vendor 123' }];
+    });
+    expect(parsePolicy(ten, 'p.json', NOW).policy.minExceptionReasonLength).toBe(10);
+    const stricter = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: 'vendor 123' }];
+      doc.settings = { minExceptionReasonLength: 11 };
+    });
+    expect(configurationError(() => parsePolicy(stricter, 'p.json', NOW)).details.join('\n')).toMatch(
+      /\/exceptions\/0\/reason: the reason has 10 characters; the policy asks for at least 11/,
+    );
+  });
+
   it('warns about an expired exception and keeps it so its finding fails again', () => {
     const text = policyWith((doc) => {
       doc.exceptions = [
-        { control: 'mfa.registration', target: 'tenant', reason: 'r', approvedBy: 'CISO', expires: '2026-11-01' },
+        {
+          control: 'mfa.registration',
+          target: 'tenant',
+          reason: 'vendor migration under way',
+          approvedBy: 'CISO',
+          expires: '2026-11-01',
+        },
       ];
     });
     const { policy, warnings } = parsePolicy(text, 'p.json', NOW);
