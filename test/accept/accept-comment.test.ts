@@ -178,6 +178,8 @@ describe('/mailwarden accept on a finding issue, against the fake GitHub', () =>
       'pulls/create',
       'issues/create-comment',
     ]);
+    // 7 reads and 4 writes in all (docs/risk-acceptance.md gives these figures).
+    expect(repo.f.requests.length - mark).toBe(11);
     // The permission was asked for the commenter, before anything else was read.
     expect(repo.f.requests.slice(mark)[0]).toMatchObject({
       operation: 'repos/get-collaborator-permission-level',
