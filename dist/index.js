@@ -41726,7 +41726,8 @@ function memorySnapshot(manifest, data) {
 }
 
 // src/version.ts
-var TOOL = { name: "mailwarden", version: "0.1.0" };
+import packageJson from "../package.json" with { type: "json" };
+var TOOL = { name: "mailwarden", version: packageJson.version };
 
 // src/snapshot/folder-layout.ts
 var SOURCE_FILES = {
@@ -75218,6 +75219,18 @@ function daysUntilExpiry(exception, now) {
 function exceptionKey(control, target) {
   return `${control}\0${target.toLowerCase()}`;
 }
+function expiryTooFarProblem(expires, now, maxExceptionDays) {
+  const days = daysUntilExpiry({ expires }, now);
+  return days > maxExceptionDays ? `expires ${expires}, ${days} days ahead; the policy allows at most ${maxExceptionDays} days` : void 0;
+}
+function reasonLength(reason) {
+  return [...reason.trim()].length;
+}
+function reasonProblem(reason, minLength) {
+  const length2 = reasonLength(reason);
+  if (length2 === 0) return "an exception needs a reason";
+  return length2 < minLength ? `the reason has ${length2} character${length2 === 1 ? "" : "s"}; the policy asks for at least ${minLength} (settings.minExceptionReasonLength)` : void 0;
+}
 
 // src/policy/framework-ids.ts
 var FRAMEWORK_ID_PATTERNS = {
@@ -75241,6 +75254,7 @@ var FRAMEWORK_NAMES = {
 // src/policy/policy-schema.ts
 var POLICY_SCHEMA_ID = "https://mailwarden.dev/schemas/policy.schema.json";
 var DEFAULT_MAX_EXCEPTION_DAYS = 365;
+var DEFAULT_MIN_EXCEPTION_REASON_LENGTH = 10;
 var domainList = (description) => ({
   type: "array",
   description,
@@ -75375,6 +75389,12 @@ function buildPolicySchema(controls) {
             default: 365,
             description: "How many days ahead an exception may expire. Longer exceptions are rejected."
           },
+          minExceptionReasonLength: {
+            type: "integer",
+            minimum: 1,
+            default: DEFAULT_MIN_EXCEPTION_REASON_LENGTH,
+            description: "How many characters an exception's reason must have at least (after trimming), so each accepted risk says why."
+          },
           description: { type: "string", description: "Why these settings were chosen, for auditors." }
         },
         additionalProperties: false
@@ -75448,6 +75468,7 @@ function parsePolicy(text7, file, now) {
   const warnings = [];
   const settings = isJsonObject(document2.settings) ? document2.settings : {};
   const maxExceptionDays = typeof settings.maxExceptionDays === "number" ? settings.maxExceptionDays : DEFAULT_MAX_EXCEPTION_DAYS;
+  const minExceptionReasonLength = typeof settings.minExceptionReasonLength === "number" ? settings.minExceptionReasonLength : DEFAULT_MIN_EXCEPTION_REASON_LENGTH;
   const controls = /* @__PURE__ */ new Map();
   const controlEntries = isJsonObject(document2.controls) ? document2.controls : {};
   for (const [id, entry] of Object.entries(controlEntries)) {
@@ -75501,18 +75522,13 @@ function parsePolicy(text7, file, now) {
       problems.push({ pointer: `${pointer}/control`, message: `unknown control ID "${exception.control}"` });
       return;
     }
-    if (exception.reason === "")
-      problems.push({ pointer: `${pointer}/reason`, message: "an exception needs a reason" });
+    const weakReason = reasonProblem(exception.reason, minExceptionReasonLength);
+    if (weakReason) problems.push({ pointer: `${pointer}/reason`, message: weakReason });
     if (exception.approvedBy === "") {
       problems.push({ pointer: `${pointer}/approvedBy`, message: "an exception needs an approver" });
     }
-    const days = daysUntilExpiry(exception, now);
-    if (days > maxExceptionDays) {
-      problems.push({
-        pointer: `${pointer}/expires`,
-        message: `expires ${exception.expires}, ${days} days ahead; the policy allows at most ${maxExceptionDays} days`
-      });
-    }
+    const tooFar = expiryTooFarProblem(exception.expires, now, maxExceptionDays);
+    if (tooFar) problems.push({ pointer: `${pointer}/expires`, message: tooFar });
     if (exceptionExpired(exception, now)) {
       warnings.push(
         `${file}:${located.lineOf(pointer)}: ${pointer}: exception for ${exception.control} on "${exception.target}" expired on ${exception.expires}; the finding it covered fails again`
@@ -75547,7 +75563,8 @@ function parsePolicy(text7, file, now) {
       parked: stringList(domains.parked).map(normaliseDomain)
     },
     exceptions,
-    maxExceptionDays
+    maxExceptionDays,
+    minExceptionReasonLength
   };
   return { policy: policy2, warnings };
 }
@@ -80094,7 +80111,8 @@ function renderFingerprintMarker(fingerprint2) {
   return `${FINGERPRINT_MARKER_PREFIX}${fingerprint2} -->`;
 }
 function renderStateMarker(state3) {
-  return `<!-- mailwarden:state=${JSON.stringify(state3).replace(/--/g, "-\\u002d")} -->`;
+  const json = JSON.stringify(state3).replace(/--/g, "-\\u002d").replace(/[<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return `<!-- mailwarden:state=${json} -->`;
 }
 function parseFingerprint(body) {
   if (!body) return void 0;
@@ -80117,12 +80135,13 @@ function parseState(body) {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const v = value;
-  if (v.v !== STATE_VERSION || typeof v.control !== "string" || typeof v.severity !== "string" || !isSeverity(v.severity) || !isDay2(v.firstSeen) || !isDay2(v.lastSeen) || !Array.isArray(v.affected) || !v.affected.every((a) => typeof a === "string") || v.status !== "open" && v.status !== "closed" || typeof v.reopenedAfterManualClose !== "boolean" || v.closedOn !== void 0 && !isDay2(v.closedOn) || v.run !== void 0 && typeof v.run !== "string") {
+  if (v.v !== STATE_VERSION || typeof v.control !== "string" || typeof v.severity !== "string" || !isSeverity(v.severity) || !isDay2(v.firstSeen) || !isDay2(v.lastSeen) || !Array.isArray(v.affected) || !v.affected.every((a) => typeof a === "string") || v.status !== "open" && v.status !== "closed" || typeof v.reopenedAfterManualClose !== "boolean" || v.closedOn !== void 0 && !isDay2(v.closedOn) || v.run !== void 0 && typeof v.run !== "string" || v.target !== void 0 && (typeof v.target !== "string" || v.target === "")) {
     return void 0;
   }
   return {
     v: STATE_VERSION,
     control: v.control,
+    ...typeof v.target === "string" ? { target: v.target } : {},
     severity: v.severity,
     firstSeen: v.firstSeen,
     lastSeen: v.lastSeen,
@@ -80325,6 +80344,7 @@ function renderFindingIssue(result, policy2, meta, redact, extraLabels = []) {
     renderStateMarker({
       v: 1,
       control: result.control,
+      ...target === result.target ? { target: result.target } : {},
       severity: result.severity,
       firstSeen: meta.firstSeen,
       lastSeen: meta.lastSeen,

@@ -230,6 +230,12 @@ export function renderFindingIssue(
     fencedJson(exception),
     '```',
     '',
+    ...(target === result.target
+      ? [
+          'Where the repository runs the mailwarden accept workflow, a comment on this issue opens the pull request that adds it: `/mailwarden accept until YYYY-MM-DD because REASON; ticket TICKET` (the ticket is optional).',
+          '',
+        ]
+      : []),
     '### References',
     '',
     ...referenceLines(mergeRefs(control?.references ?? {}, policy.controls.get(result.control)?.mappings ?? {})),

@@ -8,8 +8,12 @@ export const POLICY_SCHEMA_ID = 'https://mailwarden.dev/schemas/policy.schema.js
 /** Default for how far ahead an exception may expire (one year). */
 export const DEFAULT_MAX_EXCEPTION_DAYS = 365;
 
-/** Default for how long an exception's reason must be, in characters. */
-export const DEFAULT_MIN_EXCEPTION_REASON_LENGTH = 10;
+/**
+ * Default for how long an exception's reason must be, in characters: 1, any reason at all, as
+ * before the setting existed (a policy that validated must keep validating). The bundled
+ * policies ask for 20.
+ */
+export const DEFAULT_MIN_EXCEPTION_REASON_LENGTH = 1;
 
 const domainList = (description: string): JsonObject => ({
   type: 'array',

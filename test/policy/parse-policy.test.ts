@@ -84,25 +84,31 @@ describe('parsePolicy', () => {
     );
   });
 
-  it('rejects a reason shorter than the minimum (10 characters by default, or settings.minExceptionReasonLength)', () => {
+  it('rejects a blank reason, and one shorter than settings.minExceptionReasonLength (by default any will do)', () => {
     const entry = { control: 'mfa.registration', target: 'tenant', approvedBy: 'CISO', expires: '2027-01-01' };
+    const blank = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: '   ' }];
+    });
+    expect(configurationError(() => parsePolicy(blank, 'p.json', NOW)).details.join('\n')).toMatch(
+      /\/exceptions\/0\/reason: an exception needs a reason/,
+    );
     const short = policyWith((doc) => {
       doc.exceptions = [{ ...entry, reason: '  approved  ' }];
+      doc.settings = { maxExceptionDays: 365 };
     });
-    expect(configurationError(() => parsePolicy(short, 'p.json', NOW)).details.join('\n')).toMatch(
-      /\/exceptions\/0\/reason: the reason has 8 characters; the policy asks for at least 10/,
-    );
-    const ten = policyWith((doc) => {
-      doc.exceptions = [{ ...entry, reason: 'vendor 123' }];
-    });
-    expect(parsePolicy(ten, 'p.json', NOW).policy.minExceptionReasonLength).toBe(10);
+    expect(parsePolicy(short, 'p.json', NOW).policy.minExceptionReasonLength).toBe(1);
     const stricter = policyWith((doc) => {
-      doc.exceptions = [{ ...entry, reason: 'vendor 123' }];
-      doc.settings = { minExceptionReasonLength: 11 };
+      doc.exceptions = [{ ...entry, reason: '  approved  ' }];
+      doc.settings = { minExceptionReasonLength: 20 };
     });
     expect(configurationError(() => parsePolicy(stricter, 'p.json', NOW)).details.join('\n')).toMatch(
-      /\/exceptions\/0\/reason: the reason has 10 characters; the policy asks for at least 11/,
+      /\/exceptions\/0\/reason: the reason has 8 characters; the policy asks for at least 20/,
     );
+    const enough = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: 'a reason of twenty c' }];
+      doc.settings = { minExceptionReasonLength: 20 };
+    });
+    expect(parsePolicy(enough, 'p.json', NOW).policy.exceptions).toHaveLength(1);
   });
 
   it('warns about an expired exception and keeps it so its finding fails again', () => {
