@@ -1,6 +1,7 @@
 import { CONTROLS } from '../controls/catalog.js';
 import type { ControlDefinition, DnsLookupName, DomainScope } from '../controls/control.js';
 import { ControlParams } from '../controls/params.js';
+import { isEmailDomain, normaliseDomain } from '../model/domain-name.js';
 import type { Json } from '../model/json.js';
 import type { Policy } from '../policy/policy.js';
 import type { DnsResolver } from '../snapshot/dns-resolver.js';
@@ -45,10 +46,6 @@ export function isMicrosoftManaged(domain: string): boolean {
   return domain === 'onmicrosoft.com' || domain.endsWith('.onmicrosoft.com');
 }
 
-function normalise(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
-}
-
 /** What a scope is chosen from: the audited domains, the policy, and the tenant's own domain list. */
 export interface DomainsInScope {
   /** The audited domains: the tenant's email domains, the policy's, and `--domains`. */
@@ -61,17 +58,17 @@ export interface DomainsInScope {
 /** The domains of a scope, sorted and unique. */
 export function scopeDomains(scope: DomainScope, { audited, policy, tenantDomains }: DomainsInScope): string[] {
   if (scope === 'exchange-signed') {
-    const excluded = new Set(policy.domains.exclude.map((d) => d.toLowerCase()));
+    const excluded = new Set(policy.domains.exclude.map(normaliseDomain));
     const out: string[] = [];
     for (const d of tenantDomains ?? []) {
-      const domain = d.id.toLowerCase().replace(/\.$/, '');
-      if (d.isVerified === false || !(d.supportedServices ?? []).includes('Email') || d.isInitial === true) continue;
+      const domain = normaliseDomain(d.id);
+      if (!isEmailDomain(d) || d.isInitial === true) continue;
       if (!excluded.has(domain)) out.push(domain);
     }
     return out;
   }
-  const parked = new Set(policy.domains.parked.map(normalise));
-  const all = [...new Set(audited.map(normalise))].filter((d) => d !== '').sort();
+  const parked = new Set(policy.domains.parked.map(normaliseDomain));
+  const all = [...new Set(audited.map(normaliseDomain))].filter((d) => d !== '').sort();
   switch (scope) {
     case 'all':
       return all;
