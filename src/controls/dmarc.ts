@@ -36,7 +36,7 @@ export const dmarcControls: readonly ControlDefinition[] = [
     statement:
       "Each audited email domain's DMARC policy SHALL be at least the policy minimum for the domain (p), its subdomains (sp) and non-existent subdomains (np), SHALL apply to all mail (pct absent or 100) and SHALL NOT be in testing mode (t=y).",
     rationale:
-      'p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp: github.com/cisagov/ScubaGear/issues/2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.',
+      'p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp, issue 2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.',
     defaultSeverity: 'high',
     sources: ['dns'],
     dns: { lookup: 'dmarc', domains: 'all' },
