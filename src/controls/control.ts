@@ -47,6 +47,11 @@ export interface ControlDefinition {
   readonly references: ControlReferences;
   /** Concrete steps: admin-centre path, PowerShell or Graph command, or DNS record. */
   readonly remediation: string;
+  /**
+   * A DNS record that fixes a failing domain target, `{domain}` standing for the target. The
+   * issue shows it ready to paste when the check's evidence proposes no record of its own.
+   */
+  readonly remediationRecord?: string;
   /** What the control cannot see, stated plainly for auditors. */
   readonly limitations: string;
   /** Whether the baseline turns it on; stricter policies may enable the others. */

@@ -1,4 +1,4 @@
-import { LEGACY_CLIENT_APPS } from '../checks/sign-ins/legacy-client-apps.js';
+import { LEGACY_CLIENT_APPS } from '../snapshot/sign-in-client-apps.js';
 import type { ControlDefinition } from './control.js';
 import { SIGN_IN_WINDOW_PARAMETERS } from './sign-in-window.js';
 

@@ -1,4 +1,4 @@
-import type { DnsResolver } from '../collect/dns/resolver.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
 import type { ControlParams } from '../controls/params.js';
 import {
   type HttpsGetter,

@@ -1,6 +1,7 @@
-import type { DnsResolver } from '../collect/dns/resolver.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
 import type { DnsAnswer, DnsRecord, MxData } from '../snapshot/dns-types.js';
-import { isDataAnswer, normaliseName } from '../snapshot/dns-types.js';
+import { isDataAnswer } from '../snapshot/dns-types.js';
+import { normaliseName } from '../model/domain-name.js';
 
 /** A lookup that did not give data (timeout, SERVFAIL, REFUSED, malformed, not collected). */
 export interface FailedQuery {

@@ -1,6 +1,6 @@
-import { normaliseNameFast } from '../collect/dns/normalise-name-fast.js';
-import type { DnsResolver } from '../collect/dns/resolver.js';
-import { normaliseName } from '../snapshot/dns-types.js';
+import { normaliseNameFast } from '../model/domain-name.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
+import { normaliseName } from '../model/domain-name.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
 import {
   dottedIp,

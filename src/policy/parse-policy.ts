@@ -7,7 +7,7 @@ import { ConfigurationError } from '../errors.js';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import { isSeverity } from '../model/severity.js';
 import { exceptionExpired, expiryTooFarProblem, reasonProblem } from './exceptions.js';
-import { escapePointerSegment, parseLocatedJson, type LocatedJson } from './json-locations.js';
+import { escapePointerSegment, parseLocatedJson, type LocatedJson } from '../json/json-locations.js';
 import type { Policy, PolicyControl, PolicyException } from './policy.js';
 import { buildPolicySchema, DEFAULT_MAX_EXCEPTION_DAYS, DEFAULT_MIN_EXCEPTION_REASON_LENGTH } from './policy-schema.js';
 import type { ControlReferences } from '../controls/control.js';

@@ -1,7 +1,7 @@
 import type { ControlDefinition } from '../controls/control.js';
 import type { JsonObject } from '../model/json.js';
 import { SEVERITIES } from '../model/severity.js';
-import { FRAMEWORK_ID_PATTERNS, FRAMEWORK_NAMES, FRAMEWORKS } from './framework-ids.js';
+import { FRAMEWORK_ID_PATTERNS, FRAMEWORK_NAMES, FRAMEWORKS } from '../controls/framework-ids.js';
 
 export const POLICY_SCHEMA_ID = 'https://mailwarden.dev/schemas/policy.schema.json';
 

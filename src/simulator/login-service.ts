@@ -71,7 +71,7 @@ function oauthError(status: number, error: string, code: number, description: st
       timestamp: new Date().toISOString(),
       trace_id: traceId,
       correlation_id: randomUUID(),
-      error_uri: 'https://login.microsoftonline.com/error?code=' + String(code),
+      error_uri: `https://login.microsoftonline.com/error?code=${String(code)}`,
     },
   };
 }

@@ -1,3 +1,4 @@
+import { normaliseName } from '../model/domain-name.js';
 /**
  * DNS answers as captured: for each question (`name/TYPE`, lower-case name without the
  * trailing dot, upper-case type) the response code and the records. NXDOMAIN and NODATA
@@ -77,10 +78,6 @@ export interface DnsData {
 /** The key of a question: `name/TYPE`, name lower-case without the trailing dot. */
 export function questionKey(name: string, type: string): string {
   return `${normaliseName(name)}/${type.toUpperCase()}`;
-}
-
-export function normaliseName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.+$/, '');
 }
 
 /** NOERROR and NXDOMAIN are data; any other code means the lookup failed. */

@@ -3,14 +3,15 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { octokitAcceptApi } from '../../src/accept/octokit-accept-api.js';
 import { runAcceptAction } from '../../src/accept/run-accept-action.js';
-import { auditSettings } from '../../src/cli.js';
+import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { parseState } from '../../src/issues/marker.js';
 import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { memoryLogger, silentLogger } from '../../src/logger.js';
 import { DEMO_TENANT_DIR } from '../../src/paths.js';
 import type { Report } from '../../src/report/report.js';
-import { run, type IssuesClientFactory } from '../../src/run.js';
+import type { IssuesClientFactory } from '../../src/run/publish-report.js';
+import { runAudit } from '../../src/run/run-audit.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -46,7 +47,7 @@ async function audit(fake: FakeGitHub, policyFile: string, reportPath: string, g
     ],
     { GITHUB_TOKEN: 'test-token' },
   );
-  const outcome = await run(settings, {
+  const outcome = await runAudit(settings, {
     logger: silentLogger,
     now: () => NOW,
     collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),

@@ -273,7 +273,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       if (op.method !== method) continue;
       const names: string[] = [];
       const re = new RegExp(
-        `^${prefix}${op.path.replace(/\{(\w+)\}/g, (_m, n: string) => (names.push(n), '([^/]+)'))}$`,
+        `^${prefix}${op.path.replace(/\{(\w+)\}/g, (_m, n: string) => {
+          names.push(n);
+          return '([^/]+)';
+        })}$`,
       );
       const m = re.exec(pathname);
       if (m)
@@ -336,7 +339,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       return send(res, 401, { message: 'Bad credentials' });
     }
     const spec = ops[found.op];
-    let body: unknown = undefined;
+    let body: unknown;
     if (raw !== '') {
       try {
         body = JSON.parse(raw);
@@ -807,7 +810,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     fileText: (path, branch = git.defaultBranch) => git.fileAt(path, branch)?.content.toString('utf8'),
     mergePull: (number) => {
       const pull = pulls.get(number);
-      if (!pull || pull.state !== 'open') throw new Error(`no open pull request #${number}`);
+      if (pull?.state !== 'open') throw new Error(`no open pull request #${number}`);
       git.merge(pull.base, pull.head, `Merge pull request #${number} from ${owner}/${pull.head}`);
       pull.state = 'closed';
       pull.merged = true;

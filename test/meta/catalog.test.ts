@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/registry.js';
 import { CONTROLS } from '../../src/controls/catalog.js';
-import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/policy/framework-ids.js';
+import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/controls/framework-ids.js';
 
 describe('control catalog', () => {
   it('has exactly one check per control and no orphan checks', () => {

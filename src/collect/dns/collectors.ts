@@ -4,7 +4,7 @@ import { controlTargets, DOMAIN_CONTROLS } from '../../mailauth/domain-targets.j
 import type { HttpsFetch } from '../../snapshot/dns-types.js';
 import { domainScope } from '../live/domain-scope.js';
 import type { CollectContext, Collected, SourceCollectors } from '../live/source-collector.js';
-import { RecordingResolver } from './recording-resolver.js';
+import { RecordingResolver } from '../../snapshot/recording-resolver.js';
 
 /**
  * Collects the DNS answers (and MTA-STS policy fetches) that the enabled email-authentication

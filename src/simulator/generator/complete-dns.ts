@@ -1,5 +1,5 @@
-import { RecordingResolver } from '../../collect/dns/recording-resolver.js';
-import type { DnsResolver } from '../../collect/dns/resolver.js';
+import { RecordingResolver } from '../../snapshot/recording-resolver.js';
+import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 import {
   lookupDkim,
   lookupDmarc,
@@ -11,7 +11,8 @@ import {
   lookupTlsRpt,
 } from '../../mailauth/domain-lookups.js';
 import type { DnsAnswer, DnsData } from '../../snapshot/dns-types.js';
-import { normaliseName, questionKey } from '../../snapshot/dns-types.js';
+import { questionKey } from '../../snapshot/dns-types.js';
+import { normaliseName } from '../../model/domain-name.js';
 import { knownNames } from '../dns-server.js';
 
 /** The selectors and key size of the catalog's defaults (dkim.keys), as the collector asks them. */
