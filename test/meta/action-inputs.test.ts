@@ -24,6 +24,7 @@ describe('action.yml', () => {
     expect(Object.keys(action.inputs).sort()).toEqual([...ACCEPT_ACTION_INPUTS].sort());
     expect(Object.keys(action.outputs).sort()).toEqual([...ACCEPT_ACTION_OUTPUTS].sort());
     expect(action.inputs.policy?.required).toBe(true);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
     expect(action.inputs['github-token']?.default).toBe('${{ github.token }}');
     // The path is relative to accept/, as codeql-action's init/action.yml runs ../lib/init-action.js.
     expect(action.runs).toEqual({ using: 'node24', main: '../dist/accept.js' });
