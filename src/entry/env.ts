@@ -9,6 +9,9 @@ export const ENV = {
   githubApiUrl: 'GITHUB_API_URL',
   /** The CLI's token for the issues stage (the Action takes the `github-token` input). */
   githubToken: 'GITHUB_TOKEN',
+  /** The accept Action's event: its name (`issue_comment`) and the file holding its webhook payload. */
+  githubEventName: 'GITHUB_EVENT_NAME',
+  githubEventPath: 'GITHUB_EVENT_PATH',
   /** Where the run's page lives, for the report's run URL. */
   githubServerUrl: 'GITHUB_SERVER_URL',
   githubSha: 'GITHUB_SHA',
