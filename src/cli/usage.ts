@@ -40,7 +40,7 @@ audit options:
   --summary-md FILE         Write the Markdown summary
   --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
   --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
-                            ${ENV.redactionKey}, or a fresh random key per run
+                            ${ENV.redactKey}, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --sarif FILE              Write SARIF 2.1.0 for GitHub code scanning (one result per failing finding)
   --issues MODE             GitHub issues: off (default), dry-run (print the plan, write nothing) or on

@@ -20,10 +20,13 @@ export const ENV = {
   githubWorkspace: 'GITHUB_WORKSPACE',
   /** The job summary file. */
   githubStepSummary: 'GITHUB_STEP_SUMMARY',
-  /** Keys the pseudonyms of issues on a public repository; without it the tenant ID is the key. */
+  /**
+   * Keys every pseudonym: in issues (without it the tenant ID is the key) and in the CLI's
+   * redacted evidence pack (without it a fresh random key per run).
+   */
   redactKey: 'MAILWARDEN_REDACT_KEY',
-  /** Keys the pseudonyms of a redacted evidence pack; without it a fresh random key per run. */
-  redactionKey: 'MAILWARDEN_REDACTION_KEY',
+  /** The old name of MAILWARDEN_REDACT_KEY for evidence packs: still read when that is unset; deprecated. */
+  deprecatedRedactionKey: 'MAILWARDEN_REDACTION_KEY',
   /** @azure/identity's EnvironmentCredential (CLI): the app and its secret or certificate. */
   azureClientId: 'AZURE_CLIENT_ID',
   azureClientSecret: 'AZURE_CLIENT_SECRET',
