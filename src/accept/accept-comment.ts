@@ -7,11 +7,12 @@ import type { AcceptApi, FileAtRef, IssueNow, PullRequestRef } from './accept-ap
 import { parseAcceptCommand } from './command.js';
 import type { CommentEvent } from './comment-event.js';
 import { checkException } from './new-exception.js';
-import { addPolicyException } from './policy-edit.js';
+import { addPolicyException, type PolicyEdit } from './policy-edit.js';
 import {
   ACCEPT_REPLY_MARKER,
   renderCommitMessage,
   renderDoneReply,
+  renderFailureReply,
   renderFormReply,
   renderNoMarkerReply,
   renderNotFailingReply,
@@ -22,6 +23,7 @@ import {
   renderPullRequestBody,
   renderPullRequestTitle,
   renderPullRequestUpdate,
+  type PullRequestContext,
 } from './render-accept.js';
 
 export interface AcceptSettings {
@@ -174,14 +176,6 @@ export async function handleAcceptComment(
     await api.comment(number, open ? renderDoneReply('unchanged', open, exception) : renderAlreadyInPolicyReply(base));
     return open ? { kind: 'unchanged', pullRequest: open, branch } : { kind: 'refused', why: 'already-accepted' };
   }
-  if (!open) {
-    // A branch left from a closed pull request starts again from the default branch.
-    const baseSha = await api.getBranch(base);
-    if (!baseSha) throw new Error(`the default branch ${base} has no ref`);
-    if ((await api.getBranch(branch)) === undefined) await api.createBranch(branch, baseSha);
-    else await api.resetBranch(branch, baseSha);
-  }
-
   const pullContext = {
     issue: { number, htmlUrl: issue.htmlUrl },
     state: finding.state,
@@ -193,25 +187,61 @@ export async function handleAcceptComment(
     pointer: edit.pointer,
     fingerprint: finding.fingerprint,
   };
-  await api.writeFile({
-    path: policyPath,
-    branch,
-    text: edit.text,
-    sha: file.sha,
-    message: renderCommitMessage(pullContext),
-  });
-  const title = renderPullRequestTitle(exception);
-  const body = renderPullRequestBody(pullContext);
   let pullRequest: PullRequestRef;
-  if (open) {
-    await api.updatePullRequest(open.number, { title, body });
-    // A new commit and a rewritten body notify nobody; a comment tells the reviewers.
-    await api.comment(open.number, renderPullRequestUpdate(pullContext));
-    pullRequest = open;
-  } else {
-    pullRequest = await api.createPullRequest({ title, body, head: branch, base });
+  try {
+    pullRequest = await writePullRequest(api, { base, branch, open, file, edit, context: pullContext });
+  } catch (error: unknown) {
+    // The person who asked would otherwise see nothing: say that it failed, then fail the step.
+    try {
+      await api.comment(number, renderFailureReply(statusOf(error), errorMessage(error)));
+    } catch (replyError: unknown) {
+      logger.warning(`#${number}: could not reply about the failure (${errorMessage(replyError)})`);
+    }
+    throw error;
   }
   await api.comment(number, renderDoneReply(open ? 'updated' : 'opened', pullRequest, exception));
   logger.info(`#${number}: ${open ? 'updated' : 'opened'} pull request #${pullRequest.number} on ${branch}`);
   return { kind: open ? 'updated' : 'opened', pullRequest, branch };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+    ? error.status
+    : undefined;
+}
+
+/** The branch (new, or reset from a closed pull request), the commit, and the pull request opened or updated. */
+async function writePullRequest(
+  api: AcceptApi,
+  write: {
+    readonly base: string;
+    readonly branch: string;
+    readonly open: PullRequestRef | undefined;
+    readonly file: FileAtRef;
+    readonly edit: PolicyEdit;
+    readonly context: PullRequestContext;
+  },
+): Promise<PullRequestRef> {
+  const { base, branch, open, context } = write;
+  if (!open) {
+    // A branch left from a closed pull request starts again from the default branch.
+    const baseSha = await api.getBranch(base);
+    if (!baseSha) throw new Error(`the default branch ${base} has no ref`);
+    if ((await api.getBranch(branch)) === undefined) await api.createBranch(branch, baseSha);
+    else await api.resetBranch(branch, baseSha);
+  }
+  await api.writeFile({
+    path: context.policyPath,
+    branch,
+    text: write.edit.text,
+    sha: write.file.sha,
+    message: renderCommitMessage(context),
+  });
+  const title = renderPullRequestTitle(context.exception);
+  const body = renderPullRequestBody(context);
+  if (!open) return api.createPullRequest({ title, body, head: branch, base });
+  await api.updatePullRequest(open.number, { title, body });
+  // A new commit and a rewritten body notify nobody; a comment tells the reviewers.
+  await api.comment(open.number, renderPullRequestUpdate(context));
+  return open;
 }

@@ -117,6 +117,22 @@ export function renderPullRequestUpdate(context: PullRequestContext): string {
   ]);
 }
 
+/**
+ * The request was valid but GitHub refused a write (branch, commit or pull request). A 403 on
+ * the pull request is most often the repository setting that keeps Actions from opening one.
+ */
+export function renderFailureReply(status: number | undefined, message: string): string {
+  return reply([
+    `This request was valid, but the workflow could not open or update the pull request: GitHub answered ${status ?? 'with an error'} (${escapeMarkdown(message.slice(0, 300))}). The workflow run's log has the details; a new \`/mailwarden accept\` comment tries again.`,
+    ...(status === 403
+      ? [
+          '',
+          'If the default token may not open pull requests, turn on Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests", or give the workflow a GitHub App token.',
+        ]
+      : []),
+  ]);
+}
+
 /** Pull request title: plain text, one line. */
 export function renderPullRequestTitle(exception: NewException): string {
   return plainTitle(`[mailwarden] Accept risk: ${exception.control} on ${exception.target} until ${exception.expires}`);

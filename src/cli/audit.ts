@@ -13,7 +13,8 @@ import {
   readIssues,
   readOnly,
   readTenantTarget,
-  redactionKey,
+  deprecatedEnvWarning,
+  redactKey,
 } from '../entry/read-settings.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { renderIssuesConsole } from '../issues/console.js';
@@ -180,7 +181,7 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
     ...(shard ? { shard } : {}),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
-    ...readEvidence(source, { redact: values['redact-evidence'] === true, redactionKey: redactionKey(env) }),
+    ...readEvidence(source, { redact: values['redact-evidence'] === true, redactionKey: redactKey(env) }),
     failOn: readFailOn(source),
     debug: values.debug === true,
     sarifPath: values.sarif,
@@ -193,6 +194,8 @@ export async function auditCommand(args: readonly string[], io: CliIo): Promise<
   const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
+  const deprecated = deprecatedEnvWarning(io.env);
+  if (deprecated) logger.warning(deprecated);
   const collector = createCollector(settings.target, settings.dns, { logger, now: io.now });
   try {
     const outcome = await runAudit(settings, {

@@ -117,9 +117,19 @@ export function readIssues(
   };
 }
 
-/** The key of the issues' pseudonyms: MAILWARDEN_REDACT_KEY, unset when empty. */
-function redactKey(env: Env): string | undefined {
-  return env[ENV.redactKey] || undefined;
+/**
+ * The key of every pseudonym: MAILWARDEN_REDACT_KEY, else the deprecated MAILWARDEN_REDACTION_KEY
+ * (trimmed, as it always was); unset when empty.
+ */
+export function redactKey(env: Env): string | undefined {
+  return env[ENV.redactKey] || env[ENV.deprecatedRedactionKey]?.trim() || undefined;
+}
+
+/** A warning for a deprecated variable the environment still sets, for the entry to log. */
+export function deprecatedEnvWarning(env: Env): string | undefined {
+  return env[ENV.deprecatedRedactionKey] !== undefined
+    ? `${ENV.deprecatedRedactionKey} is deprecated: set ${ENV.redactKey} instead (it keys issue and evidence pseudonyms alike)`
+    : undefined;
 }
 
 /** `domains` and `dns-server(s)`: extra domains to audit, and the DNS servers to ask. */
@@ -139,11 +149,6 @@ export function readEvidence(
 ): { readonly evidence?: EvidenceSettings } {
   const dir = source.get('evidence-dir');
   return dir === undefined ? {} : { evidence: { dir, redact: options.redact, redactionKey: options.redactionKey } };
-}
-
-/** The key of the evidence pack's pseudonyms: MAILWARDEN_REDACTION_KEY, unset when blank. */
-export function redactionKey(env: Env): string | undefined {
-  return env[ENV.redactionKey]?.trim() || undefined;
 }
 
 /**

@@ -4,6 +4,7 @@ import * as addFormatsModule from 'ajv-formats';
 import { CONTROLS, findControl } from '../controls/catalog.js';
 import { ControlParams } from '../controls/params.js';
 import { ConfigurationError } from '../errors.js';
+import { normaliseDomain } from '../model/domain-name.js';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import { isSeverity } from '../model/severity.js';
 import { exceptionExpired, expiryTooFarProblem, reasonProblem } from './exceptions.js';
@@ -75,10 +76,6 @@ function listErrors(
 
 function stringList(value: Json | undefined): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function normaliseDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
 }
 
 /**

@@ -43,7 +43,7 @@ export interface IssuesSettings {
   readonly labels: readonly string[];
   readonly maxNewIssues: number;
   readonly redact: RedactMode;
-  /** MAILWARDEN_REDACT_KEY: keys the pseudonyms; without it the tenant ID is the key. */
+  /** MAILWARDEN_REDACT_KEY (src/entry/env.ts): keys the pseudonyms; without it the tenant ID is the key. */
   readonly redactKey: string | undefined;
   /**
    * `--tenant-label NAME` (input `tenant-label`): when several tenants share one repository, each

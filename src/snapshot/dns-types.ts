@@ -33,18 +33,6 @@ export type DnsRcode =
   | 'MALFORMED'
   | 'NOT_COLLECTED';
 
-export const DNS_RCODES: readonly DnsRcode[] = [
-  'NOERROR',
-  'NXDOMAIN',
-  'SERVFAIL',
-  'REFUSED',
-  'FORMERR',
-  'NOTIMP',
-  'TIMEOUT',
-  'MALFORMED',
-  'NOT_COLLECTED',
-];
-
 export interface MxData {
   readonly preference: number;
   readonly exchange: string;

@@ -471,6 +471,38 @@ describe('/mailwarden accept on a finding issue, against the fake GitHub', () =>
     expect(repo.f.requests.length).toBe(mark);
   });
 
+  it('when GitHub refuses the pull request, the requester is told why, and a new comment converges', async () => {
+    const repo = await repository();
+    // A repository that does not let Actions open pull requests answers 403.
+    repo.f.inject({ operation: 'pulls/create', status: 403, forbidden: true, times: 1 });
+    await expect(comment(repo, ACCEPT)).rejects.toMatchObject({ status: 403 });
+    const [failed] = replies(repo);
+    expect(failed).toMatch(/could not open or update the pull request: GitHub answered 403/);
+    expect(failed).toMatch(/Allow GitHub Actions to create and approve pull requests/);
+    expect(repo.f.pulls.size).toBe(0);
+
+    // The branch and its commit are left; the next request starts the branch again and opens the pull request.
+    const again = await comment(repo, ACCEPT);
+    if (again.kind !== 'opened') throw new Error(`not opened: ${JSON.stringify(again)}`);
+    expect(
+      repo.f.git
+        .log(again.branch)
+        .map((c) => c.message.split('\n')[0])
+        .slice(0, 2),
+    ).toEqual([`mailwarden: accept forwarding.inbox-rules until 2027-03-31 (#${repo.issue})`, `Update ${POLICY_PATH}`]);
+  });
+
+  it('a request the policy on main already holds (merged, not yet audited) opens nothing', async () => {
+    const repo = await repository();
+    const first = await comment(repo, ACCEPT);
+    if (first.kind !== 'opened') throw new Error('not opened');
+    repo.f.mergePull(first.pullRequest.number);
+    const mark = repo.f.requests.length;
+    expect(await comment(repo, ACCEPT)).toEqual({ kind: 'refused', why: 'already-accepted' });
+    expect(writeOps(repo, mark)).toEqual(['issues/create-comment']);
+    expect(replies(repo).at(-1)).toMatch(/already holds exactly this exception/);
+  });
+
   it('a missing or invalid policy file is a configuration error, with one reply saying so', async () => {
     const repo = await repository();
     repo.f.pushFile(POLICY_PATH, POLICY.replace('"version": "3.1.0",', '"version": 3,'));
