@@ -35704,6 +35704,11 @@ function renderPseudonymisedReply() {
     `This finding's target is pseudonymised in this repository's issues, and the pull request would have to carry the real one. Add the exception with \`mailwarden accept\` on the command line instead, with the target from the run's JSON evidence report. ${NOTHING_CHANGED}`
   ]);
 }
+function renderNoTenantReply() {
+  return reply([
+    `This workflow keeps one policy file per tenant, and this issue has no single \`tenant:<name>\` label to say which. ${NOTHING_CHANGED}`
+  ]);
+}
 function renderPolicyProblemReply(policyPath, branch) {
   return reply([
     `The policy file ${codeSpan(policyPath)} on ${codeSpan(branch)} cannot be read or is invalid, so no exception can be added; the workflow run's log says why. ${NOTHING_CHANGED}`
@@ -35795,6 +35800,8 @@ function renderCommitMessage(context3) {
 }
 
 // src/accept/accept-comment.ts
+var TENANT_PLACEHOLDER = "{tenant}";
+var TENANT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 var MAY_ACCEPT = /* @__PURE__ */ new Set(["admin", "write"]);
 function acceptBranch(fingerprint) {
   return `mailwarden/accept/${fingerprint}`;
@@ -35809,6 +35816,13 @@ function checkPolicyPath(path) {
   }
   return clean;
 }
+function policyPathFor(path, labels) {
+  if (!path.includes(TENANT_PLACEHOLDER)) return checkPolicyPath(path);
+  const tenants = labels.filter((l) => l.startsWith("tenant:")).map((l) => l.slice("tenant:".length));
+  const [name] = tenants;
+  if (tenants.length !== 1 || name === void 0 || !TENANT_NAME.test(name)) return void 0;
+  return checkPolicyPath(path.replaceAll(TENANT_PLACEHOLDER, name));
+}
 function isOwnOrBot(event) {
   return event.comment.userType === "Bot" || event.comment.login.endsWith("[bot]") || event.comment.body.trimStart().startsWith(ACCEPT_REPLY_MARKER);
 }
@@ -35820,7 +35834,7 @@ function findingOf(issue2) {
 }
 async function handleAcceptComment(event, api, settings, context3) {
   const { logger } = context3;
-  const policyPath = checkPolicyPath(settings.policyPath);
+  checkPolicyPath(settings.policyPath);
   if (event.action !== "created") return { kind: "ignored", why: `a comment ${event.action}, not created` };
   if (event.onPullRequest) return { kind: "ignored", why: "a comment on a pull request" };
   if (isOwnOrBot(event)) return { kind: "ignored", why: "a comment by a bot or by this workflow" };
@@ -35844,6 +35858,8 @@ async function handleAcceptComment(event, api, settings, context3) {
   if (issue2.state !== "open" || finding.state.status !== "open") return refuse2("not-failing", renderNotFailingReply());
   const target = finding.state.target;
   if (target === void 0) return refuse2("pseudonymised", renderPseudonymisedReply());
+  const policyPath = policyPathFor(settings.policyPath, issue2.labels);
+  if (policyPath === void 0) return refuse2("no-tenant", renderNoTenantReply());
   const base = await api.getDefaultBranch();
   const now = context3.now();
   let policy;
