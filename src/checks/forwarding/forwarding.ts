@@ -83,7 +83,10 @@ function recipientKeys(recipient: ExchangeObject): string[] {
   );
 }
 
-/** `forwarding.mailbox`: no mailbox-level forwarding (`ForwardingSmtpAddress`, `ForwardingAddress`) outside the tenant. */
+/**
+ * `forwarding.mailbox`: no mailbox-level forwarding (`ForwardingSmtpAddress`, `ForwardingAddress`)
+ * outside the tenant.
+ */
 function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[] {
   const accepted = acceptedDomains(snapshot.data('graph.domains'));
   const partners = params.strings('partnerDomains');
