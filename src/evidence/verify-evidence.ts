@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { POLICY_MAX_BYTES, readInputFile } from '../model/input-file.js';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../errors.js';
@@ -39,7 +40,7 @@ async function readReport(file: string): Promise<Report> {
  * snapshot under the pack's policy with the capture time as "now", which must reproduce every
  * verdict in report.json. Both steps always run, so every difference is named at once.
  */
-export async function verifyEvidencePack(dir: string): Promise<Verification> {
+export async function verifyEvidencePack(dir: string, clock: () => Date): Promise<Verification> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
   } catch (error: unknown) {
@@ -53,13 +54,13 @@ export async function verifyEvidencePack(dir: string): Promise<Verification> {
   } catch (error: unknown) {
     return { problems: [...problems, `${PACK.report}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  let policyText: string;
+  let policyBytes: Buffer;
   try {
-    policyText = await readFile(path.join(dir, PACK.policy), 'utf8');
+    policyBytes = await readInputFile(path.join(dir, PACK.policy), 'policy file', POLICY_MAX_BYTES);
   } catch (error: unknown) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash('sha256').update(policyText).digest('hex');
+  const policySha = createHash('sha256').update(policyBytes).digest('hex');
   if (policySha !== report.policy.sha256) {
     problems.push(
       `${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`,
@@ -67,14 +68,14 @@ export async function verifyEvidencePack(dir: string): Promise<Verification> {
   }
 
   try {
-    const snapshot = await readSnapshotFolder(path.join(dir, PACK.snapshot));
+    const snapshot = await readSnapshotFolder(path.join(dir, PACK.snapshot), { now: clock() });
     if (
       !isDeepStrictEqual(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))
     ) {
       problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
     }
     const now = new Date(snapshot.manifest.capturedAt);
-    const { policy } = parsePolicy(policyText, path.join(dir, PACK.policy), now);
+    const { policy } = parsePolicy(policyBytes, path.join(dir, PACK.policy), now);
     const only = report.run.only?.filter(isArea);
     const fresh = await evaluate(snapshot, policy, {
       now,

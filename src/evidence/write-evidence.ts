@@ -37,6 +37,8 @@ export interface WriteEvidenceInput {
   /** A snapshot that can be read again (streams replayable), as read back from a folder. */
   readonly snapshot: Snapshot;
   readonly logger: Logger;
+  /** The run's clock, for reading the packed snapshot back. */
+  readonly now: Date;
 }
 
 /** The pack's report and the controls whose verdicts redaction changed (ideally none). */
@@ -78,7 +80,8 @@ function verdictCounts(report: Report): Map<string, string> {
 export async function writeEvidencePack(input: WriteEvidenceInput): Promise<EvidenceOutcome> {
   const { settings, policy, snapshot, logger } = input;
   await prepare(settings.dir);
-  await writeFile(path.join(settings.dir, PACK.policy), policy.text);
+  // Byte-exact: the report names the sha256 of the file as it was read.
+  await writeFile(path.join(settings.dir, PACK.policy), policy.bytes);
   const snapshotDir = path.join(settings.dir, PACK.snapshot);
 
   let report: Report;
@@ -87,7 +90,7 @@ export async function writeEvidencePack(input: WriteEvidenceInput): Promise<Evid
     const keep = keptIdentifiers(policy.exceptions.map((e) => e.target));
     const redactor = new Redactor({ key: settings.redactionKey ?? randomBytes(32).toString('hex'), keep });
     await writeSnapshotFolder(snapshotDir, redactSnapshot(snapshot, redactor));
-    const packed = await readSnapshotFolder(snapshotDir);
+    const packed = await readSnapshotFolder(snapshotDir, { now: input.now });
     const evaluation = await evaluate(packed, policy, {
       now: new Date(packed.manifest.capturedAt),
       only: input.report.run.only,

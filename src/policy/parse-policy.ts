@@ -4,6 +4,7 @@ import * as addFormatsModule from 'ajv-formats';
 import { CONTROLS, findControl } from '../controls/catalog.js';
 import { ControlParams } from '../controls/params.js';
 import { ConfigurationError } from '../errors.js';
+import { decodeUtf8 } from '../model/input-file.js';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import { isSeverity } from '../model/severity.js';
 import { exceptionExpired, expiryTooFarProblem, reasonProblem } from './exceptions.js';
@@ -86,7 +87,10 @@ function normaliseDomain(domain: string): string {
  * line and JSON pointer), then meaning (unknown control IDs, exceptions). Throws a
  * `ConfigurationError` before any network call when the policy cannot be used.
  */
-export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy {
+export function parsePolicy(source: string | Uint8Array, file: string, now: Date): ParsedPolicy {
+  // The hash and the evidence copy are of these exact bytes; the text is their strict decoding.
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
+  const text = typeof source === 'string' ? source : decodeUtf8(source, file, 'policy file');
   const located = parseLocatedJson(text, file);
   const validate = validator();
   if (!validate(located.value)) {
@@ -186,6 +190,14 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
     exceptions.push(exception);
   });
 
+  if (![...controls.values()].some((c) => c.enabled)) {
+    problems.push({
+      pointer: '/controls',
+      message:
+        'the policy enables no control, so a run would audit nothing; set "enabled": true on at least one (docs/controls.md lists them)',
+    });
+  }
+
   if (problems.length > 0) {
     throw new ConfigurationError(
       `${file}: policy is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
@@ -196,7 +208,8 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy: Policy = {
     path: file,
-    sha256: createHash('sha256').update(text).digest('hex'),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes,
     text,
     id: String(document.id),
     title: String(document.title),

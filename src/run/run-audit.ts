@@ -81,13 +81,13 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     // Evaluate what was saved, so a replay of the folder gives exactly these verdicts.
-    snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
+    snapshot = await readSnapshotFolder(settings.saveSnapshotDir, { now: deps.now() });
   } else if (settings.evidence) {
     // The pack needs the snapshot twice (to evaluate and to copy, maybe redacted), and live
     // streams can be read only once: go through a folder, as --save-snapshot does.
     scratch.dir = await mkdtemp(path.join(tmpdir(), 'mailwarden-snapshot-'));
     await writeSnapshotFolder(scratch.dir, snapshot);
-    snapshot = await readSnapshotFolder(scratch.dir);
+    snapshot = await readSnapshotFolder(scratch.dir, { now: deps.now() });
   }
 
   // "Now" is the capture time, so replaying a snapshot later reproduces every verdict.
@@ -122,7 +122,14 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
   });
   let evidence: EvidenceOutcome | undefined;
   if (settings.evidence) {
-    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
+    evidence = await writeEvidencePack({
+      settings: settings.evidence,
+      report,
+      policy,
+      snapshot,
+      logger,
+      now: deps.now(),
+    });
     for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
   }
   const published = await publishReport(report, policy, settings, deps, { warnings, now });
