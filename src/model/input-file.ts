@@ -21,7 +21,7 @@ export async function readInputFile(file: string, what: string, limit: number): 
   try {
     handle = await open(file, 'r');
   } catch (error: unknown) {
-    throw new ConfigurationError(`${file}: cannot read the ${what} (${errorMessage(error)})`);
+    throw new ConfigurationError(`${file}: cannot read ${what} (${errorMessage(error)})`);
   }
   try {
     const info = await handle.stat();
@@ -42,7 +42,7 @@ export async function readInputFile(file: string, what: string, limit: number): 
     return Buffer.concat(chunks, total);
   } catch (error: unknown) {
     if (error instanceof ConfigurationError) throw error;
-    throw new ConfigurationError(`${file}: cannot read the ${what} (${errorMessage(error)})`);
+    throw new ConfigurationError(`${file}: cannot read ${what} (${errorMessage(error)})`);
   } finally {
     await handle.close();
   }
