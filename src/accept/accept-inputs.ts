@@ -1,5 +1,6 @@
 import { ConfigurationError } from '../errors.js';
 import type { RepoRef } from '../issues/github-api.js';
+import { plausibleSecret } from '../model/secrets.js';
 import { checkPolicyPath } from './accept-comment.js';
 
 /** How inputs are read: `core.getInput` in the Action, a map in tests. */
@@ -45,7 +46,7 @@ export function readAcceptInputs(getInput: GetInput, env: AcceptActionEnv): Acce
     throw new ConfigurationError('GITHUB_EVENT_PATH is not set; mailwarden accept runs in a workflow');
   return {
     policyPath: checkPolicyPath(policy),
-    token,
+    token: plausibleSecret(token, 'Input "github-token"', 'GitHub token'),
     repo: { owner, repo },
     apiUrl: env.GITHUB_API_URL?.replace(/\/+$/, '') || 'https://api.github.com',
     eventName: env.GITHUB_EVENT_NAME ?? '',

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { createCollector } from '../entry/create-collector.js';
 import { ENV, type Env } from '../entry/env.js';
 import { octokitIssuesClient } from '../entry/issues-client.js';
+import { maskedParts } from '../model/secrets.js';
 import { errorMessage, isConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { EXIT } from '../run/exit-codes.js';
@@ -18,7 +19,7 @@ function actionsLogger(): Logger {
     error: (m) => core.error(m),
     secret: (value) => {
       // Masking is per line, so a multi-line secret (a PEM certificate) is masked line by line.
-      for (const line of value.split(/\r?\n/)) if (line.trim() !== '') core.setSecret(line);
+      for (const part of maskedParts(value)) core.setSecret(part);
     },
   };
 }

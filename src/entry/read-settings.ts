@@ -10,6 +10,7 @@ import { AREAS, type Area, isArea } from '../model/area.js';
 import { type FailOn, isSeverity } from '../model/severity.js';
 import { type DnsSettings, ISSUES_OFF, type IssuesSettings } from '../run/settings.js';
 import { ENV, type Env } from './env.js';
+import { plausibleSecret } from '../model/secrets.js';
 
 /*
  * The one settings parser of both entry points. The CLI's flags (`--fail-on high`) and the
@@ -119,7 +120,17 @@ export function readIssues(
 
 /** The key of the issues' pseudonyms: MAILWARDEN_REDACT_KEY, unset when empty. */
 function redactKey(env: Env): string | undefined {
-  return env[ENV.redactKey] || undefined;
+  return optionalSecret(env[ENV.redactKey] || undefined, ENV.redactKey, 'redaction key');
+}
+
+/** A secret that may be absent, but when given must be plausible (see plausibleSecret). */
+export function optionalSecret(value: string | undefined, label: string, what: string): string | undefined {
+  return value === undefined ? undefined : plausibleSecret(value, label, what);
+}
+
+/** The CLI's GitHub token: GITHUB_TOKEN, unset when empty. */
+export function githubToken(env: Env): string | undefined {
+  return optionalSecret(env[ENV.githubToken] || undefined, ENV.githubToken, 'GitHub token');
 }
 
 /** `domains` and `dns-server(s)`: extra domains to audit, and the DNS servers to ask. */
@@ -143,7 +154,7 @@ export function readEvidence(
 
 /** The key of the evidence pack's pseudonyms: MAILWARDEN_REDACTION_KEY, unset when blank. */
 export function redactionKey(env: Env): string | undefined {
-  return env[ENV.redactionKey]?.trim() || undefined;
+  return optionalSecret(env[ENV.redactionKey]?.trim() || undefined, ENV.redactionKey, 'redaction key');
 }
 
 /**

@@ -12,7 +12,7 @@ import type { Policy, PolicyException } from '../policy/policy.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
 import type { SourceId } from '../snapshot/source-id.js';
-import { LICENCE_NAMES } from '../snapshot/source-status.js';
+import { type CoveredSpan, LICENCE_NAMES } from '../snapshot/source-status.js';
 import { fingerprint } from './fingerprint.js';
 import { selectControls, type SelectedControl } from './selection.js';
 
@@ -21,8 +21,21 @@ export type ControlOutcome =
   | { readonly control: string; readonly status: 'evaluated' }
   | { readonly control: string; readonly status: 'error' | 'not_evaluable'; readonly reason: string };
 
+/**
+ * A stream that failed while its folds read it (a page that could not be fetched, a record of
+ * the wrong shape, a file shorter than its count): the source is `failed` after all, and the
+ * run's manifest must say so with what was covered, as the `error` results do.
+ */
+export interface StreamFailure {
+  readonly source: SourceId;
+  readonly reason: string;
+  readonly covered: CoveredSpan;
+}
+
 export interface Evaluation {
   readonly results: readonly Result[];
+  /** Streams that failed part-way; see recordStreamFailures. */
+  readonly streamFailures: readonly StreamFailure[];
   readonly controls: readonly ControlOutcome[];
   /** Exceptions that turned a finding into `excepted` (or expired and let it fail). */
   readonly exceptionsApplied: readonly (PolicyException & { readonly expired: boolean })[];
@@ -43,10 +56,16 @@ export interface EvaluateOptions {
   readonly release?: boolean;
 }
 
-/** A stream whose folds began before collection ended, and the findings they will give. */
+/** What reading one stream gave: each of its controls' findings, and the failure if it was cut. */
+interface StreamOutcome {
+  readonly findings: ReadonlyMap<string, readonly Finding[]>;
+  readonly failure?: StreamFailure;
+}
+
+/** A stream whose folds began before collection ended, and what they will give. */
 export interface StartedStream {
   readonly controls: ReadonlySet<string>;
-  readonly findings: Promise<ReadonlyMap<string, readonly Finding[]>>;
+  readonly outcome: Promise<StreamOutcome>;
 }
 
 /** Why a control could not be judged, from the status of the sources it needs. */
@@ -100,16 +119,35 @@ function checkContext(
   };
 }
 
+/** The span a fold saw, with the records and pages the stream gave before it failed. */
+function coveredSpan(records: number, pages: number, coverage: JsonObject | undefined): CoveredSpan {
+  const earliest = coverage?.earliest;
+  const latest = coverage?.latest;
+  return {
+    records,
+    pages,
+    ...(typeof earliest === 'string' || earliest === null ? { earliest } : {}),
+    ...(typeof latest === 'string' || latest === null ? { latest } : {}),
+  };
+}
+
 async function runStream(
   snapshot: Snapshot,
   source: StreamCheck['stream'],
   folds: readonly FoldEntry[],
-): Promise<Map<string, readonly Finding[]>> {
+): Promise<StreamOutcome> {
   const out = new Map<string, readonly Finding[]>();
+  let records = 0;
+  let pages = 0;
   try {
     const stream = snapshot.data(source) as { pages(): AsyncIterable<readonly never[]> };
-    for await (const page of stream.pages()) for (const { fold } of folds) fold.add(page);
+    for await (const page of stream.pages()) {
+      records += page.length;
+      pages++;
+      for (const { fold } of folds) fold.add(page);
+    }
     for (const { control, fold } of folds) out.set(control.definition.id, fold.finish());
+    return { findings: out };
   } catch (error: unknown) {
     // A stream cut short is `error`, never a quiet partial pass; the evidence shows what was covered.
     for (const { control, fold } of folds) {
@@ -122,8 +160,9 @@ async function runStream(
         },
       ]);
     }
+    const covered = coveredSpan(records, pages, folds[0]?.fold.coverage());
+    return { findings: out, failure: { source, reason: errorMessage(error), covered } };
   }
-  return out;
 }
 
 type FoldEntry = { control: SelectedControl; fold: Fold<never> };
@@ -182,11 +221,11 @@ export function startEarlyStream(
     if ('fold' in started) folds.push(started);
     else gated.set(control.definition.id, started);
   }
-  const read =
-    folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve(new Map<string, readonly Finding[]>());
+  const read: Promise<StreamOutcome> =
+    folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve({ findings: new Map() });
   return {
     controls: new Set(controls.map(({ control }) => control.definition.id)),
-    findings: read.then((found) => new Map([...gated, ...found])),
+    outcome: read.then((done) => ({ ...done, findings: new Map([...gated, ...done.findings]) })),
   };
 }
 
@@ -248,9 +287,10 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
   // their times instead of overlapping them. Folds stay independent, one stream each.
   const streamed = await Promise.all([
     ...[...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)),
-    ...(options.started ? [options.started.findings] : []),
+    ...(options.started ? [options.started.outcome] : []),
   ]);
-  for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
+  for (const { findings } of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
+  const streamFailures = streamed.flatMap((o) => (o.failure ? [o.failure] : []));
 
   const exceptionsByKey = new Map(policy.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = new Set<PolicyException>();
@@ -311,5 +351,5 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
   const unusedExceptions = policy.exceptions.filter(
     (e) => !used.has(e) && !exceptionExpired(e, options.now) && selected.some((c) => c.definition.id === e.control),
   );
-  return { results, controls: outcomes, exceptionsApplied: applied, unusedExceptions };
+  return { results, streamFailures, controls: outcomes, exceptionsApplied: applied, unusedExceptions };
 }

@@ -9,6 +9,7 @@ import { isArea } from '../model/area.js';
 import { isJsonObject } from '../model/json.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { Report } from '../report/report.js';
+import { recordStreamFailures } from '../snapshot/manifest.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import { verifyChecksums } from './checksums.js';
 import { compareVerdicts } from './compare-verdicts.js';
@@ -69,11 +70,6 @@ export async function verifyEvidencePack(dir: string, clock: () => Date): Promis
 
   try {
     const snapshot = await readSnapshotFolder(path.join(dir, PACK.snapshot), { now: clock() });
-    if (
-      !isDeepStrictEqual(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))
-    ) {
-      problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
-    }
     const now = new Date(snapshot.manifest.capturedAt);
     const { policy } = parsePolicy(policyBytes, path.join(dir, PACK.policy), now);
     const only = report.run.only?.filter(isArea);
@@ -82,6 +78,11 @@ export async function verifyEvidencePack(dir: string, clock: () => Date): Promis
       ...(only ? { only } : {}),
       domains: snapshot.manifest.domains ?? [],
     });
+    // The run's report marks a stream that failed while read as `failed`; so does this reading.
+    const manifest = recordStreamFailures(snapshot.manifest, fresh.streamFailures);
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(manifest)), JSON.parse(JSON.stringify(report.snapshot)))) {
+      problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
+    }
     const differences = compareVerdicts(report, fresh);
     problems.push(...differences);
     return { problems, resultsChecked: report.results.length, capturedAt: snapshot.manifest.capturedAt };

@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy.js';
 import { buildReport, type Report } from '../report/report.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { recordStreamFailures } from '../snapshot/manifest.js';
 import { writeSnapshotFolder } from '../snapshot/write-folder.js';
 import { CHECKSUM_FILE, writeChecksums } from './checksums.js';
 import { keptIdentifiers, redactSnapshot, Redactor } from './redact-snapshot.js';
@@ -97,7 +98,13 @@ export async function writeEvidencePack(input: WriteEvidenceInput): Promise<Evid
       domains: packed.manifest.domains ?? [],
     });
     report = {
-      ...buildReport({ tool: input.report.tool, run: input.report.run, policy, manifest: packed.manifest, evaluation }),
+      ...buildReport({
+        tool: input.report.tool,
+        run: input.report.run,
+        policy,
+        manifest: recordStreamFailures(packed.manifest, evaluation.streamFailures),
+        evaluation,
+      }),
       redaction: {
         method: 'keyed-hash-pseudonyms',
         key: settings.redactionKey === undefined ? 'per-run' : 'configured',

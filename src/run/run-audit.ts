@@ -10,6 +10,7 @@ import type { Policy } from '../policy/policy.js';
 import { buildReport, type RunInfo } from '../report/report.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { recordStreamFailures } from '../snapshot/manifest.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import { writeSnapshotFolder } from '../snapshot/write-folder.js';
 import { TOOL } from '../version.js';
@@ -117,7 +118,8 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
       ...deps.runContext,
     },
     policy,
-    manifest: snapshot.manifest,
+    // A stream cut while the checks read it is `failed` here too, with what it covered.
+    manifest: recordStreamFailures(snapshot.manifest, evaluation.streamFailures),
     evaluation,
   });
   let evidence: EvidenceOutcome | undefined;
