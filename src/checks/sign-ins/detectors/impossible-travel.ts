@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../../errors.js';
-import { ipv4Text } from '../../../mailauth/ip-address.js';
+import { ipv4Text } from '../../../model/ip-address.js';
 import type { Finding } from '../../../model/finding.js';
 import type { JsonObject } from '../../../model/json.js';
 import type { SignIn } from '../../../snapshot/graph-types.js';
