@@ -30,4 +30,8 @@ const common = {
   // package root at run time (dist/ sits where src/ does), so a release bump leaves dist/ alone.
   external: ['../package.json'],
 };
-await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli-main.ts' }, outdir });
+await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts', accept: 'src/accept-index.ts', cli: 'src/cli-main.ts' },
+  outdir,
+});

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # dist/ must equal a fresh build of the sources, byte for byte: `uses:` runs the committed
-# dist/index.js and npm ships dist/cli.js, so a stale copy would run code nobody reviewed.
+# dist/index.js and dist/accept.js and npm ships dist/cli.js, so a stale copy would run code nobody reviewed.
 # Rebuilds dist/ in place, then fails, naming the changed files, when git sees any difference.
 set -euo pipefail
 cd "$(dirname "$0")/.."

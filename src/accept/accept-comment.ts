@@ -7,13 +7,15 @@ import type { AcceptApi, FileAtRef, IssueNow, PullRequestRef } from './accept-ap
 import { parseAcceptCommand } from './command.js';
 import type { CommentEvent } from './comment-event.js';
 import { checkException } from './new-exception.js';
-import { addPolicyException } from './policy-edit.js';
+import { addPolicyException, type PolicyEdit } from './policy-edit.js';
 import {
   ACCEPT_REPLY_MARKER,
   renderCommitMessage,
   renderDoneReply,
+  renderFailureReply,
   renderFormReply,
   renderNoMarkerReply,
+  renderNoTenantReply,
   renderNotFailingReply,
   renderPermissionReply,
   renderPolicyProblemReply,
@@ -22,12 +24,23 @@ import {
   renderPullRequestBody,
   renderPullRequestTitle,
   renderPullRequestUpdate,
+  type PullRequestContext,
 } from './render-accept.js';
 
 export interface AcceptSettings {
-  /** The policy file's path in the repository, e.g. `policies/contoso.json`. */
+  /**
+   * The policy file's path in the repository, e.g. `policies/contoso.json`. Where one repository
+   * audits several tenants, each with its own policy, `{tenant}` stands for the name in the
+   * finding issue's `tenant:<name>` label: `policies/{tenant}.json`.
+   */
   readonly policyPath: string;
 }
+
+/** The placeholder for the tenant's name in the policy path. */
+export const TENANT_PLACEHOLDER = '{tenant}';
+
+/** A tenant name that may stand in a path: no separators, no dot-segments. */
+const TENANT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 export type AcceptOutcome =
   | { readonly kind: 'ignored'; readonly why: string }
@@ -39,6 +52,7 @@ export type AcceptOutcome =
         | 'no-marker'
         | 'not-failing'
         | 'pseudonymised'
+        | 'no-tenant'
         | 'invalid'
         | 'already-accepted';
     }
@@ -73,6 +87,19 @@ export function checkPolicyPath(path: string): string {
   return clean;
 }
 
+/**
+ * The policy file for this issue: the path as given, or with `{tenant}` replaced by the name in
+ * the issue's one `tenant:<name>` label; `undefined` when that label is missing, doubled or not a
+ * plain name.
+ */
+export function policyPathFor(path: string, labels: readonly string[]): string | undefined {
+  if (!path.includes(TENANT_PLACEHOLDER)) return checkPolicyPath(path);
+  const tenants = labels.filter((l) => l.startsWith('tenant:')).map((l) => l.slice('tenant:'.length));
+  const [name] = tenants;
+  if (tenants.length !== 1 || name === undefined || !TENANT_NAME.test(name)) return undefined;
+  return checkPolicyPath(path.replaceAll(TENANT_PLACEHOLDER, name));
+}
+
 function isOwnOrBot(event: CommentEvent): boolean {
   return (
     event.comment.userType === 'Bot' ||
@@ -103,7 +130,7 @@ export async function handleAcceptComment(
   context: { readonly logger: Logger; readonly now: () => Date },
 ): Promise<AcceptOutcome> {
   const { logger } = context;
-  const policyPath = checkPolicyPath(settings.policyPath);
+  checkPolicyPath(settings.policyPath);
   if (event.action !== 'created') return { kind: 'ignored', why: `a comment ${event.action}, not created` };
   if (event.onPullRequest) return { kind: 'ignored', why: 'a comment on a pull request' };
   if (isOwnOrBot(event)) return { kind: 'ignored', why: 'a comment by a bot or by this workflow' };
@@ -130,6 +157,8 @@ export async function handleAcceptComment(
   if (issue.state !== 'open' || finding.state.status !== 'open') return refuse('not-failing', renderNotFailingReply());
   const target = finding.state.target;
   if (target === undefined) return refuse('pseudonymised', renderPseudonymisedReply());
+  const policyPath = policyPathFor(settings.policyPath, issue.labels);
+  if (policyPath === undefined) return refuse('no-tenant', renderNoTenantReply());
 
   const base = await api.getDefaultBranch();
   const now = context.now();
@@ -174,14 +203,6 @@ export async function handleAcceptComment(
     await api.comment(number, open ? renderDoneReply('unchanged', open, exception) : renderAlreadyInPolicyReply(base));
     return open ? { kind: 'unchanged', pullRequest: open, branch } : { kind: 'refused', why: 'already-accepted' };
   }
-  if (!open) {
-    // A branch left from a closed pull request starts again from the default branch.
-    const baseSha = await api.getBranch(base);
-    if (!baseSha) throw new Error(`the default branch ${base} has no ref`);
-    if ((await api.getBranch(branch)) === undefined) await api.createBranch(branch, baseSha);
-    else await api.resetBranch(branch, baseSha);
-  }
-
   const pullContext = {
     issue: { number, htmlUrl: issue.htmlUrl },
     state: finding.state,
@@ -193,25 +214,61 @@ export async function handleAcceptComment(
     pointer: edit.pointer,
     fingerprint: finding.fingerprint,
   };
-  await api.writeFile({
-    path: policyPath,
-    branch,
-    text: edit.text,
-    sha: file.sha,
-    message: renderCommitMessage(pullContext),
-  });
-  const title = renderPullRequestTitle(exception);
-  const body = renderPullRequestBody(pullContext);
   let pullRequest: PullRequestRef;
-  if (open) {
-    await api.updatePullRequest(open.number, { title, body });
-    // A new commit and a rewritten body notify nobody; a comment tells the reviewers.
-    await api.comment(open.number, renderPullRequestUpdate(pullContext));
-    pullRequest = open;
-  } else {
-    pullRequest = await api.createPullRequest({ title, body, head: branch, base });
+  try {
+    pullRequest = await writePullRequest(api, { base, branch, open, file, edit, context: pullContext });
+  } catch (error: unknown) {
+    // The person who asked would otherwise see nothing: say that it failed, then fail the step.
+    try {
+      await api.comment(number, renderFailureReply(statusOf(error), errorMessage(error)));
+    } catch (replyError: unknown) {
+      logger.warning(`#${number}: could not reply about the failure (${errorMessage(replyError)})`);
+    }
+    throw error;
   }
   await api.comment(number, renderDoneReply(open ? 'updated' : 'opened', pullRequest, exception));
   logger.info(`#${number}: ${open ? 'updated' : 'opened'} pull request #${pullRequest.number} on ${branch}`);
   return { kind: open ? 'updated' : 'opened', pullRequest, branch };
+}
+
+function statusOf(error: unknown): number | undefined {
+  return typeof error === 'object' && error !== null && 'status' in error && typeof error.status === 'number'
+    ? error.status
+    : undefined;
+}
+
+/** The branch (new, or reset from a closed pull request), the commit, and the pull request opened or updated. */
+async function writePullRequest(
+  api: AcceptApi,
+  write: {
+    readonly base: string;
+    readonly branch: string;
+    readonly open: PullRequestRef | undefined;
+    readonly file: FileAtRef;
+    readonly edit: PolicyEdit;
+    readonly context: PullRequestContext;
+  },
+): Promise<PullRequestRef> {
+  const { base, branch, open, context } = write;
+  if (!open) {
+    // A branch left from a closed pull request starts again from the default branch.
+    const baseSha = await api.getBranch(base);
+    if (!baseSha) throw new Error(`the default branch ${base} has no ref`);
+    if ((await api.getBranch(branch)) === undefined) await api.createBranch(branch, baseSha);
+    else await api.resetBranch(branch, baseSha);
+  }
+  await api.writeFile({
+    path: context.policyPath,
+    branch,
+    text: write.edit.text,
+    sha: write.file.sha,
+    message: renderCommitMessage(context),
+  });
+  const title = renderPullRequestTitle(context.exception);
+  const body = renderPullRequestBody(context);
+  if (!open) return api.createPullRequest({ title, body, head: branch, base });
+  await api.updatePullRequest(open.number, { title, body });
+  // A new commit and a rewritten body notify nobody; a comment tells the reviewers.
+  await api.comment(open.number, renderPullRequestUpdate(context));
+  return open;
 }

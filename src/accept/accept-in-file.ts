@@ -3,7 +3,7 @@ import path from 'node:path';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import { checkException, type ExceptionRequest, type NewException } from './new-exception.js';
-import { addPolicyException } from './policy-edit.js';
+import { addPolicyException, type PolicyEdit } from './policy-edit.js';
 
 export interface AcceptedInFile {
   readonly exception: NewException;
@@ -22,7 +22,14 @@ export async function acceptInFile(file: string, request: ExceptionRequest, now:
   const { policy } = await loadPolicy(file, now);
   const checked = checkException(request, policy, now);
   if (!checked.ok) throw new ConfigurationError(`${file}: exception not added: ${checked.problem}`);
-  const edit = addPolicyException(policy.text, file, checked.exception, now);
+  let edit: PolicyEdit;
+  try {
+    edit = addPolicyException(policy.text, file, checked.exception, now);
+  } catch (error: unknown) {
+    // One line: the first problem the edited policy would have.
+    if (error instanceof ConfigurationError) throw new ConfigurationError(error.message);
+    throw error;
+  }
   const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     const { mode } = await stat(file);

@@ -93,7 +93,8 @@ export function addPolicyException(text: string, file: string, exception: NewExc
     parsed = parsePolicy(laidOut, file, now);
   } catch (error: unknown) {
     if (error instanceof ConfigurationError) {
-      throw new ConfigurationError(`${file}: the policy would not validate with the new exception`, [
+      const first = error.details[0] ?? error.message;
+      throw new ConfigurationError(`${file}: the policy would not validate with the new exception: ${first}`, [
         error.message,
         ...error.details,
       ]);

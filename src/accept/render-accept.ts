@@ -64,6 +64,12 @@ export function renderPseudonymisedReply(): string {
   ]);
 }
 
+export function renderNoTenantReply(): string {
+  return reply([
+    `This workflow keeps one policy file per tenant, and this issue has no single \`tenant:<name>\` label to say which. ${NOTHING_CHANGED}`,
+  ]);
+}
+
 export function renderPolicyProblemReply(policyPath: string, branch: string): string {
   return reply([
     `The policy file ${codeSpan(policyPath)} on ${codeSpan(branch)} cannot be read or is invalid, so no exception can be added; the workflow run's log says why. ${NOTHING_CHANGED}`,
@@ -114,6 +120,22 @@ export function renderPullRequestUpdate(context: PullRequestContext): string {
     `Updated by a new [request](${context.commentUrl}) in #${context.issue.number} from ${codeSpan(context.requester)}: expires ${context.exception.expires}.`,
     '',
     `> ${escapeMarkdown(context.exception.reason)}`,
+  ]);
+}
+
+/**
+ * The request was valid but GitHub refused a write (branch, commit or pull request). A 403 on
+ * the pull request is most often the repository setting that keeps Actions from opening one.
+ */
+export function renderFailureReply(status: number | undefined, message: string): string {
+  return reply([
+    `This request was valid, but the workflow could not open or update the pull request: GitHub answered ${status ?? 'with an error'} (${escapeMarkdown(message.slice(0, 300))}). The workflow run's log has the details; a new \`/mailwarden accept\` comment tries again.`,
+    ...(status === 403
+      ? [
+          '',
+          'If the default token may not open pull requests, turn on Settings → Actions → General → "Allow GitHub Actions to create and approve pull requests", or give the workflow a GitHub App token.',
+        ]
+      : []),
   ]);
 }
 

@@ -2,27 +2,13 @@ import * as core from '@actions/core';
 import { createCollector } from '../entry/create-collector.js';
 import { ENV, type Env } from '../entry/env.js';
 import { octokitIssuesClient } from '../entry/issues-client.js';
-import { maskedParts } from '../model/secrets.js';
 import { errorMessage, isConfigurationError } from '../errors.js';
-import type { Logger } from '../logger.js';
 import { EXIT } from '../run/exit-codes.js';
 import type { PublishOutcome } from '../run/publish-report.js';
 import { runAudit } from '../run/run-audit.js';
 import { runMerge } from '../run/run-merge.js';
+import { actionsLogger } from './actions-logger.js';
 import { readActionMode } from './inputs.js';
-
-function actionsLogger(): Logger {
-  return {
-    debug: (m) => core.debug(m),
-    info: (m) => core.info(m),
-    warning: (m) => core.warning(m),
-    error: (m) => core.error(m),
-    secret: (value) => {
-      // Masking is per line, so a multi-line secret (a PEM certificate) is masked line by line.
-      for (const part of maskedParts(value)) core.setSecret(part);
-    },
-  };
-}
 
 function runContext(env: Env): { repository?: string; gitSha?: string; runUrl?: string } {
   const server = env[ENV.githubServerUrl] ?? 'https://github.com';

@@ -13,8 +13,9 @@ import {
   readIssues,
   readOnly,
   readTenantTarget,
-  redactionKey,
+  deprecatedEnvWarning,
   githubToken,
+  redactKey,
 } from '../entry/read-settings.js';
 import { plausibleSecret } from '../model/secrets.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
@@ -51,6 +52,7 @@ const AUDIT_OPTIONS = {
   'summary-md': { type: 'string' },
   'evidence-dir': { type: 'string' },
   'redact-evidence': { type: 'boolean' },
+  'as-captured': { type: 'boolean' },
   ...PUBLISH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -149,10 +151,14 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   if ((values.snapshot !== undefined || values.demo) && (dns.domains.length > 0 || dns.servers.length > 0)) {
     throw new UsageError('--domains and --dns-server collect live DNS; they cannot be used with --snapshot or --demo');
   }
+  const asCaptured = values['as-captured'] === true;
+  if (asCaptured && !values.demo && values.simulate === undefined)
+    throw new UsageError('--as-captured applies to --demo and --simulate (a --snapshot replay is always as captured)');
   let target: TargetSettings;
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
-  else if (values.demo) target = { kind: 'demo' };
-  else if (values.simulate !== undefined) target = { kind: 'simulate', dir: values.simulate };
+  else if (values.demo) target = { kind: 'demo', ...(asCaptured ? { asCaptured } : {}) };
+  else if (values.simulate !== undefined)
+    target = { kind: 'simulate', dir: values.simulate, ...(asCaptured ? { asCaptured } : {}) };
   else if (tenantId !== undefined) target = tenantTarget(source, tenantId, env);
   else if (dns.domains.length > 0) target = { kind: 'dns-only', domains: dns.domains };
   else
@@ -177,7 +183,7 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
     ...(shard ? { shard } : {}),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
-    ...readEvidence(source, { redact: values['redact-evidence'] === true, redactionKey: redactionKey(env) }),
+    ...readEvidence(source, { redact: values['redact-evidence'] === true, redactionKey: redactKey(env) }),
     failOn: readFailOn(source),
     debug: values.debug === true,
     sarifPath: values.sarif,
@@ -190,6 +196,8 @@ export async function auditCommand(args: readonly string[], io: CliIo): Promise<
   const settings = auditSettings(args, io.env);
   const logger = cliLogger(io, settings.debug);
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
+  const deprecated = deprecatedEnvWarning(io.env);
+  if (deprecated) logger.warning(deprecated);
   const collector = createCollector(settings.target, settings.dns, { logger, now: io.now });
   try {
     const outcome = await runAudit(settings, {

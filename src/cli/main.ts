@@ -1,6 +1,7 @@
 import { isConfigurationError, errorMessage } from '../errors.js';
 import { EXIT, type ExitCode } from '../run/exit-codes.js';
 import { TOOL } from '../version.js';
+import { acceptCommand } from './accept.js';
 import { UsageError } from './args.js';
 import { auditCommand } from './audit.js';
 import { controlsCommand } from './controls.js';
@@ -19,6 +20,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   'merge-reports': mergeReportsCommand,
   'verify-evidence': verifyEvidenceCommand,
   simulate: simulateCommand,
+  accept: acceptCommand,
 };
 
 /** Runs the CLI and returns the exit code; never throws. */

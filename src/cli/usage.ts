@@ -12,12 +12,15 @@ Commands:
   merge-reports FILE...     Combine the partial reports of a sharded audit, then write and sync as audit does
   verify-evidence DIR       Check an evidence pack: checksums, then re-evaluate and compare every verdict (0 verified, 1 not)
   simulate                  Serve a snapshot folder as a simulated tenant (Graph, Exchange, login, DNS) on 127.0.0.1
+  accept                    Add a policy exception (an accepted risk) to a policy file, as /mailwarden accept does
 
 audit options:
   --policy FILE             Policy file (default: the bundled baseline)
   --demo                    Audit the built-in Contoso Health demo tenant (simulated, over live HTTP)
   --simulate DIR            Serve a snapshot folder as a simulated tenant on loopback and audit it live
-  --snapshot DIR            Re-evaluate a saved snapshot folder offline
+                            (--demo and --simulate serve the folder as of now: every time moves by
+                            now - capturedAt; --as-captured serves it verbatim, audited as of capturedAt)
+  --snapshot DIR            Re-evaluate a saved snapshot folder offline, as of its capturedAt
   --domains LIST            Comma-separated domains: alone, a DNS-only audit of their SPF, DKIM and DMARC
                             (no credentials); with --tenant-id, audited besides the tenant's domains
   --dns-server HOST[:PORT]  DNS server to ask, repeatable; an https:// URL uses DNS-over-HTTPS
@@ -39,7 +42,7 @@ audit options:
   --summary-md FILE         Write the Markdown summary
   --evidence-dir DIR        Write an evidence pack: report.json, policy.json, snapshot/, SHA256SUMS
   --redact-evidence         Pseudonymise people (addresses, names, IPs) in the pack's snapshot; the key is
-                            ${ENV.redactionKey}, or a fresh random key per run
+                            ${ENV.redactKey}, or a fresh random key per run
   --fail-on LEVEL           Exit 1 on a failing finding at or above: none, low, medium, high, critical (default: high)
   --sarif FILE              Write SARIF 2.1.0 for GitHub code scanning (one result per failing finding)
   --issues MODE             GitHub issues: off (default), dry-run (print the plan, write nothing) or on
@@ -64,9 +67,21 @@ simulate options:
   --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
+  --as-captured             Serve the folder verbatim (default: as of now, every time moved by now - capturedAt)
   --generate                Instead of serving, write a generated tenant: --users N --seed S --out DIR
                             [--sign-ins N (default 20 per user)] [--name NAME] [--domains A,B,C]
                             [--overlay DIR (hand-written records merged in, as for the demo tenant)]
+
+accept options:
+  --policy FILE             The policy file to edit in place (kept byte for byte outside the new entry)
+  --control ID              The control of the finding
+  --target T                The finding's target, exactly as reported (UPN, domain, mailbox/rule ID, IP)
+  --until DATE              Last day of the exception, YYYY-MM-DD, or a number of days from today (90d);
+                            at most the policy's settings.maxExceptionDays ahead
+  --reason TEXT             Why the risk is accepted (at least settings.minExceptionReasonLength characters)
+  --approved-by NAME        Who accepted it
+  --ticket T                Optional change or risk ticket, e.g. CHG-1234
+  An entry for the same control and target is replaced. The file is written only when it still validates.
 
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)

@@ -3,7 +3,7 @@ import type { ControlDefinition } from './control.js';
 import { SIGN_IN_WINDOW_PARAMETERS } from './sign-in-window.js';
 
 /*
- * Controls judged from the sign-in log and Identity Protection (issue 6): each is a detector
+ * Controls judged from the sign-in log and Identity Protection: each is a detector
  * that folds over the streamed sign-ins, except risky users, which reads a snapshot. Their
  * family files (legacy-auth.ts, sign-ins.ts) list them.
  */

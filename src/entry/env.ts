@@ -9,6 +9,9 @@ export const ENV = {
   githubApiUrl: 'GITHUB_API_URL',
   /** The CLI's token for the issues stage (the Action takes the `github-token` input). */
   githubToken: 'GITHUB_TOKEN',
+  /** The accept Action's event: its name (`issue_comment`) and the file holding its webhook payload. */
+  githubEventName: 'GITHUB_EVENT_NAME',
+  githubEventPath: 'GITHUB_EVENT_PATH',
   /** Where the run's page lives, for the report's run URL. */
   githubServerUrl: 'GITHUB_SERVER_URL',
   githubSha: 'GITHUB_SHA',
@@ -17,10 +20,13 @@ export const ENV = {
   githubWorkspace: 'GITHUB_WORKSPACE',
   /** The job summary file. */
   githubStepSummary: 'GITHUB_STEP_SUMMARY',
-  /** Keys the pseudonyms of issues on a public repository; without it the tenant ID is the key. */
+  /**
+   * Keys every pseudonym: in issues (without it the tenant ID is the key) and in the CLI's
+   * redacted evidence pack (without it a fresh random key per run).
+   */
   redactKey: 'MAILWARDEN_REDACT_KEY',
-  /** Keys the pseudonyms of a redacted evidence pack; without it a fresh random key per run. */
-  redactionKey: 'MAILWARDEN_REDACTION_KEY',
+  /** The old name of MAILWARDEN_REDACT_KEY for evidence packs: still read when that is unset; deprecated. */
+  deprecatedRedactionKey: 'MAILWARDEN_REDACTION_KEY',
   /** @azure/identity's EnvironmentCredential (CLI): the app and its secret or certificate. */
   azureClientId: 'AZURE_CLIENT_ID',
   azureClientSecret: 'AZURE_CLIENT_SECRET',

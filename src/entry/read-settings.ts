@@ -118,9 +118,17 @@ export function readIssues(
   };
 }
 
-/** The key of the issues' pseudonyms: MAILWARDEN_REDACT_KEY, unset when empty. */
-function redactKey(env: Env): string | undefined {
-  return optionalSecret(env[ENV.redactKey] || undefined, ENV.redactKey, 'redaction key');
+/**
+ * The key of every pseudonym: MAILWARDEN_REDACT_KEY, else the deprecated MAILWARDEN_REDACTION_KEY
+ * (trimmed, as it always was); unset when empty. A key too short to be one is refused.
+ */
+export function redactKey(env: Env): string | undefined {
+  const label = env[ENV.redactKey] ? ENV.redactKey : ENV.deprecatedRedactionKey;
+  return optionalSecret(
+    env[ENV.redactKey] || env[ENV.deprecatedRedactionKey]?.trim() || undefined,
+    label,
+    'redaction key',
+  );
 }
 
 /** A secret that may be absent, but when given must be plausible (see plausibleSecret). */
@@ -131,6 +139,13 @@ export function optionalSecret(value: string | undefined, label: string, what: s
 /** The CLI's GitHub token: GITHUB_TOKEN, unset when empty. */
 export function githubToken(env: Env): string | undefined {
   return optionalSecret(env[ENV.githubToken] || undefined, ENV.githubToken, 'GitHub token');
+}
+
+/** A warning for a deprecated variable the environment still sets, for the entry to log. */
+export function deprecatedEnvWarning(env: Env): string | undefined {
+  return env[ENV.deprecatedRedactionKey] !== undefined
+    ? `${ENV.deprecatedRedactionKey} is deprecated: set ${ENV.redactKey} instead (it keys issue and evidence pseudonyms alike)`
+    : undefined;
 }
 
 /** `domains` and `dns-server(s)`: extra domains to audit, and the DNS servers to ask. */
@@ -150,11 +165,6 @@ export function readEvidence(
 ): { readonly evidence?: EvidenceSettings } {
   const dir = source.get('evidence-dir');
   return dir === undefined ? {} : { evidence: { dir, redact: options.redact, redactionKey: options.redactionKey } };
-}
-
-/** The key of the evidence pack's pseudonyms: MAILWARDEN_REDACTION_KEY, unset when blank. */
-export function redactionKey(env: Env): string | undefined {
-  return optionalSecret(env[ENV.redactionKey]?.trim() || undefined, ENV.redactionKey, 'redaction key');
 }
 
 /**

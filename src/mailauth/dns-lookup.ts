@@ -52,11 +52,6 @@ export function lookupTxt(resolver: DnsResolver, name: string): Promise<Lookup<s
   );
 }
 
-/** TXT records with their separate character-strings, for evidence. */
-export function lookupTxtStrings(resolver: DnsResolver, name: string): Promise<Lookup<readonly string[]>> {
-  return lookup(resolver, name, 'TXT', (r) => (Array.isArray(r.data) ? (r.data as readonly string[]) : undefined));
-}
-
 export function lookupAddresses(resolver: DnsResolver, name: string, type: 'A' | 'AAAA'): Promise<Lookup<string>> {
   return lookup(resolver, name, type, (r) => (typeof r.data === 'string' ? r.data : undefined));
 }

@@ -26,16 +26,6 @@ import {
 /** RFC 7208 §2.6 results. */
 export type SpfResult = 'none' | 'neutral' | 'pass' | 'fail' | 'softfail' | 'temperror' | 'permerror';
 
-export const SPF_RESULTS: readonly SpfResult[] = [
-  'none',
-  'neutral',
-  'pass',
-  'fail',
-  'softfail',
-  'temperror',
-  'permerror',
-];
-
 /** §4.6.4 limits. */
 export interface SpfLimits {
   /** Terms that cause DNS queries: include, a, mx, ptr, exists, redirect. */

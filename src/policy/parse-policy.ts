@@ -4,6 +4,7 @@ import { PARAMETER_FORMATS } from '../controls/parameter-formats.js';
 import { ControlParams } from '../controls/params.js';
 import { ConfigurationError } from '../errors.js';
 import { decodeUtf8 } from '../model/input-file.js';
+import { normaliseDomain } from '../model/domain-name.js';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import { isSeverity } from '../model/severity.js';
 import { createAjv, type ErrorObject, type ValidateFunction } from '../model/json-schema.js';
@@ -99,10 +100,6 @@ function listErrors(
 
 function stringList(value: Json | undefined): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
-}
-
-function normaliseDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
 }
 
 /**

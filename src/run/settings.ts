@@ -11,10 +11,13 @@ export type TargetSettings =
   | TenantTarget
   /** Replay a snapshot folder offline. */
   | { readonly kind: 'snapshot'; readonly dir: string }
-  /** A snapshot folder served by the in-process simulator and audited over live HTTP. */
-  | { readonly kind: 'simulate'; readonly dir: string }
-  /** The built-in demo tenant, simulated. */
-  | { readonly kind: 'demo' }
+  /**
+   * A snapshot folder served by the in-process simulator and audited over live HTTP, as of the
+   * run's clock; `asCaptured` serves it verbatim and audits it as of its capture time.
+   */
+  | { readonly kind: 'simulate'; readonly dir: string; readonly asCaptured?: boolean }
+  /** The built-in demo tenant, simulated (as `simulate`). */
+  | { readonly kind: 'demo'; readonly asCaptured?: boolean }
   /** DNS-only mode: just these domains' email authentication, no tenant credentials (`--domains`). */
   | { readonly kind: 'dns-only'; readonly domains: readonly string[] };
 
@@ -40,7 +43,7 @@ export interface IssuesSettings {
   readonly labels: readonly string[];
   readonly maxNewIssues: number;
   readonly redact: RedactMode;
-  /** MAILWARDEN_REDACT_KEY: keys the pseudonyms; without it the tenant ID is the key. */
+  /** MAILWARDEN_REDACT_KEY (src/entry/env.ts): keys the pseudonyms; without it the tenant ID is the key. */
   readonly redactKey: string | undefined;
   /**
    * `--tenant-label NAME` (input `tenant-label`): when several tenants share one repository, each

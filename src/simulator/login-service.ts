@@ -340,15 +340,3 @@ export class LoginService {
     return undefined;
   }
 }
-
-/** Checks a bearer token the simulator issued; undefined when it is missing, forged or expired. */
-export function verifyAccessToken(
-  token: string,
-  publicKeyPem: string,
-): (IssuedToken & { readonly tenantId: string }) | undefined {
-  const jwt = decodeJwt(token);
-  if (jwt === undefined || !verifyJwtSignature(jwt, publicKeyOf(publicKeyPem))) return undefined;
-  const { aud, exp, roles, tid } = jwt.payload;
-  if (typeof aud !== 'string' || typeof exp !== 'number' || typeof tid !== 'string') return undefined;
-  return { audience: aud, expiresAt: exp * 1000, roles: Array.isArray(roles) ? roles.map(String) : [], tenantId: tid };
-}

@@ -33,6 +33,7 @@ export type DnsRcode =
   | 'MALFORMED'
   | 'NOT_COLLECTED';
 
+/** Every DnsRcode: the values `dns/answers.json` may record (its schema lists them). */
 export const DNS_RCODES: readonly DnsRcode[] = [
   'NOERROR',
   'NXDOMAIN',

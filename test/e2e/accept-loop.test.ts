@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { octokitAcceptApi } from '../../src/accept/octokit-accept-api.js';
-import { runAcceptAction } from '../../src/accept/run-accept-action.js';
+import { runAcceptAction } from '../../src/action/run-accept-action.js';
 import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { parseState } from '../../src/issues/marker.js';

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CONTROLS } from '../../src/controls/catalog.js';
 import { importsOf, type LayerTable, layerViolations, readLayerTable, sourceFiles } from '../helpers/layers.js';
 
 /*
@@ -31,6 +32,21 @@ describe('layers (docs/architecture.md)', () => {
   it('every import in src/ points down the table (no exceptions list)', () => {
     const violations = layerViolations(table, SRC);
     expect(violations).toEqual([]);
+  });
+
+  // Collectors, renderers and the pipeline act on what a control's definition declares (its
+  // sources, DNS questions, remediation record, dashboard trend), never on its ID.
+  it('only controls/ and checks/ name a control by its ID', () => {
+    const ids = CONTROLS.map((c) => c.id);
+    const naming = sourceFiles(SRC)
+      .filter((file) => !/[\\/]src[\\/](controls|checks)[\\/]/.test(file))
+      .flatMap((file) => {
+        const text = readFileSync(file, 'utf8');
+        return ids
+          .filter((id) => text.includes(`'${id}'`) || text.includes(`"${id}"`))
+          .map((id) => `${path.relative(ROOT, file)}: ${id}`);
+      });
+    expect(naming).toEqual([]);
   });
 
   it('no two files of src/ import each other, directly or round a loop', () => {

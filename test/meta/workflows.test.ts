@@ -87,7 +87,7 @@ describe('the repository workflows', () => {
     });
   });
 
-  it('release.yml runs CI first, attests both bundles and publishes with provenance', async () => {
+  it('release.yml runs CI first, attests the three bundles and publishes with provenance', async () => {
     const text = await readFile(path.join(WORKFLOWS, 'release.yml'), 'utf8');
     const workflow = parse(text) as Workflow & { on: { push: { tags: string[] } } };
     expect(workflow.on.push.tags).toEqual(['v*.*.*']);
@@ -96,7 +96,7 @@ describe('the repository workflows', () => {
     const attest = steps.find((s) => s.uses?.startsWith('actions/attest-build-provenance@')) as
       | (Step & { with: { 'subject-path': string } })
       | undefined;
-    expect(attest?.with['subject-path'].trim().split('\n')).toEqual(['dist/index.js', 'dist/cli.js']);
+    expect(attest?.with['subject-path'].trim().split('\n')).toEqual(['dist/index.js', 'dist/accept.js', 'dist/cli.js']);
     expect(text).toMatch(/npm publish --provenance/);
     expect(text).toMatch(/node scripts\/release\.mjs plan "\$GITHUB_REF_NAME"/);
     expect(text).toMatch(/bash scripts\/check-dist\.sh/);

@@ -6,7 +6,7 @@ import { MICROSOFT_DKIM_SELECTORS, selectorQuestionKeys } from '../../mailauth/m
 import { type DnsData, isDataAnswer } from '../../snapshot/dns-types.js';
 import type { Check, CheckInput } from '../check.js';
 import { dnsErrorFinding, perDomain } from './dns-replay.js';
-import { normaliseDomain } from '../forwarding/recipient-domain.js';
+import { isEmailDomain, normaliseDomain } from '../../model/domain-name.js';
 
 type CnameResult =
   | { readonly state: 'match'; readonly found: string }
@@ -43,7 +43,7 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
   const excluded = new Set(context.policy.domains.exclude.map(normaliseDomain));
   const domains = snapshot
     .data('graph.domains')
-    .filter((d) => d.isVerified !== false && (d.supportedServices ?? []).includes('Email'))
+    .filter(isEmailDomain)
     .filter((d) => !excluded.has(normaliseDomain(d.id)));
   const configs = new Map(
     snapshot.data('exo.dkimSigningConfig').map((c) => [normaliseDomain(text(c.Domain) ?? text(c.Identity) ?? ''), c]),

@@ -1,7 +1,8 @@
 import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 import type { HttpsGetter } from '../../mailauth/domain-lookups.js';
 import type { FailedQuery } from '../../mailauth/dns-lookup.js';
-import { controlTargets, type DomainControl } from '../../mailauth/domain-targets.js';
+import { findControl } from '../../controls/catalog.js';
+import { controlDomains } from '../../mailauth/dns-questions.js';
 import type { Finding } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
 import { ReplayResolver } from '../../snapshot/replay-resolver.js';
@@ -43,12 +44,14 @@ export function dnsErrorFinding(domain: string, failed: FailedQuery, extra: Json
 
 /** Runs `judge` for every domain the control targets; no target gives one informative pass-free result. */
 export async function perDomain(
-  control: DomainControl,
+  control: string,
   input: CheckInput,
   judge: (domain: string, replay: DnsReplay) => Promise<Finding>,
 ): Promise<readonly Finding[]> {
   const replay = dnsReplay(input);
-  const targets = controlTargets(control, input.context.domains, input.context.policy);
+  const definition = findControl(control);
+  if (!definition?.dns) throw new Error(`${control} declares no DNS questions`);
+  const targets = controlDomains(definition, { audited: input.context.domains, policy: input.context.policy });
   const findings: Finding[] = [];
   for (const domain of targets) findings.push(await judge(domain, replay));
   if (findings.length === 0) {

@@ -4,7 +4,8 @@ import type { ExchangeObject } from '../../snapshot/exchange-types.js';
 import type { Check, CheckInput } from '../check.js';
 import { concealment } from './concealment.js';
 import type { InboxRule } from './message-rule.js';
-import { acceptedDomains, addressOf, classifyDomain, domainOf, normaliseDomain } from './recipient-domain.js';
+import { normaliseDomain } from '../../model/domain-name.js';
+import { acceptedDomains, addressOf, classifyDomain, domainOf } from './recipient-domain.js';
 import { ruleSweepFold, ruleTarget } from './rule-sweep.js';
 
 function ruleEvidence(rule: InboxRule, hidden: boolean) {

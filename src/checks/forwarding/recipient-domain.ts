@@ -1,9 +1,5 @@
+import { normaliseDomain } from '../../model/domain-name.js';
 import type { GraphDomain } from '../../snapshot/graph-types.js';
-
-/** Lower-case, trimmed, without a trailing dot. */
-export function normaliseDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
-}
 
 /**
  * The domain of an address, from the forms a rule or mailbox holds it in: `a@b.example`,

@@ -1,21 +1,13 @@
+import { checkPolicyPath } from '../accept/accept-comment.js';
+import { ENV, type Env } from '../entry/env.js';
 import { ConfigurationError } from '../errors.js';
 import type { RepoRef } from '../issues/github-api.js';
+import { ISSUES_OFF } from '../run/settings.js';
+import type { GetInput } from './inputs.js';
 import { plausibleSecret } from '../model/secrets.js';
-import { checkPolicyPath } from './accept-comment.js';
-
-/** How inputs are read: `core.getInput` in the Action, a map in tests. */
-export type GetInput = (name: string) => string;
 
 /** The accept Action's inputs, exactly as declared in accept/action.yml. A test keeps the two in step. */
 export const ACCEPT_ACTION_INPUTS = ['policy', 'github-token'] as const;
-
-/** The runner's context variables the accept Action reads. */
-export interface AcceptActionEnv {
-  readonly GITHUB_EVENT_NAME?: string;
-  readonly GITHUB_EVENT_PATH?: string;
-  readonly GITHUB_REPOSITORY?: string;
-  readonly GITHUB_API_URL?: string;
-}
 
 export interface AcceptActionSettings {
   readonly policyPath: string;
@@ -28,7 +20,7 @@ export interface AcceptActionSettings {
 }
 
 /** Reads the accept Action's inputs and context once; every mistake is a `ConfigurationError`. */
-export function readAcceptInputs(getInput: GetInput, env: AcceptActionEnv): AcceptActionSettings {
+export function readAcceptInputs(getInput: GetInput, env: Env): AcceptActionSettings {
   const policy = getInput('policy').trim();
   if (policy === '') {
     throw new ConfigurationError(
@@ -38,18 +30,21 @@ export function readAcceptInputs(getInput: GetInput, env: AcceptActionEnv): Acce
   const token = getInput('github-token').trim();
   if (token === '')
     throw new ConfigurationError('Input "github-token": a token is required (the default is github.token)');
-  const [owner, repo, extra] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const [owner, repo, extra] = (env[ENV.githubRepository] ?? '').split('/');
   if (!owner || !repo || extra !== undefined) {
-    throw new ConfigurationError('GITHUB_REPOSITORY is not set as OWNER/NAME; mailwarden accept runs in a workflow');
+    throw new ConfigurationError(
+      `${ENV.githubRepository} is not set as OWNER/NAME; mailwarden accept runs in a workflow`,
+    );
   }
-  if (!env.GITHUB_EVENT_PATH)
-    throw new ConfigurationError('GITHUB_EVENT_PATH is not set; mailwarden accept runs in a workflow');
+  const eventPath = env[ENV.githubEventPath];
+  if (!eventPath)
+    throw new ConfigurationError(`${ENV.githubEventPath} is not set; mailwarden accept runs in a workflow`);
   return {
     policyPath: checkPolicyPath(policy),
     token: plausibleSecret(token, 'Input "github-token"', 'GitHub token'),
     repo: { owner, repo },
-    apiUrl: env.GITHUB_API_URL?.replace(/\/+$/, '') || 'https://api.github.com',
-    eventName: env.GITHUB_EVENT_NAME ?? '',
-    eventPath: env.GITHUB_EVENT_PATH,
+    apiUrl: env[ENV.githubApiUrl]?.replace(/\/+$/, '') || ISSUES_OFF.apiUrl,
+    eventName: env[ENV.githubEventName] ?? '',
+    eventPath,
   };
 }

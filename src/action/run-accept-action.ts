@@ -1,18 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import * as core from '@actions/core';
+import { handleAcceptComment, type AcceptOutcome } from '../accept/accept-comment.js';
+import { parseCommentEvent } from '../accept/comment-event.js';
+import { type AcceptClientFactory, octokitAcceptClient } from '../entry/accept-client.js';
+import type { Env } from '../entry/env.js';
+import { ConfigurationError, errorMessage, isConfigurationError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { AcceptApi, RepoRef } from './accept-api.js';
-import { handleAcceptComment, type AcceptOutcome } from './accept-comment.js';
-import { readAcceptInputs, type AcceptActionEnv, type GetInput } from './accept-inputs.js';
-import { parseCommentEvent } from './comment-event.js';
+import { readAcceptInputs } from './accept-inputs.js';
+import { actionsLogger } from './actions-logger.js';
+import type { GetInput } from './inputs.js';
 
 export interface AcceptActionDeps {
   readonly getInput: GetInput;
-  readonly env: AcceptActionEnv;
+  readonly env: Env;
   readonly logger: Logger;
   readonly now: () => Date;
   /** Builds the GitHub client; the entry passes Octokit, tests the same over the loopback fake. */
-  readonly api: (token: string, apiUrl: string, repo: RepoRef) => AcceptApi;
+  readonly api: AcceptClientFactory;
   readonly setOutput: (name: string, value: string) => void;
 }
 
@@ -50,4 +54,26 @@ export async function runAcceptAction(deps: AcceptActionDeps): Promise<AcceptOut
         : `${outcome.kind} pull request #${outcome.pullRequest.number}: ${outcome.pullRequest.htmlUrl}`,
   );
   return outcome;
+}
+
+/** The accept Action's entry: the runner's inputs, environment and clock; a failure fails the step. */
+export async function acceptActionMain(): Promise<void> {
+  const logger = actionsLogger();
+  try {
+    await runAcceptAction({
+      getInput: (name) => core.getInput(name),
+      env: process.env,
+      logger,
+      now: () => new Date(),
+      api: octokitAcceptClient(logger),
+      setOutput: (name, value) => core.setOutput(name, value),
+    });
+  } catch (error: unknown) {
+    if (isConfigurationError(error)) {
+      core.setFailed([error.message, ...error.details].join('\n'));
+    } else {
+      core.setFailed(`mailwarden accept: ${errorMessage(error)}`);
+      if (error instanceof Error && error.stack) core.debug(error.stack);
+    }
+  }
 }
