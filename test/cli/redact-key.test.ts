@@ -18,8 +18,14 @@ describe('MAILWARDEN_REDACT_KEY keys every pseudonym; MAILWARDEN_REDACTION_KEY i
     const old = auditSettings(EVIDENCE, { MAILWARDEN_REDACTION_KEY: ' second-redaction-key ' });
     expect(old.evidence?.redactionKey).toBe('second-redaction-key');
     expect(old.issues?.redactKey).toBe('second-redaction-key');
-    const both = auditSettings(EVIDENCE, { MAILWARDEN_REDACT_KEY: 'first-redaction-key', MAILWARDEN_REDACTION_KEY: 'second-redaction-key' });
-    expect([both.issues?.redactKey, both.evidence?.redactionKey]).toEqual(['first-redaction-key', 'first-redaction-key']);
+    const both = auditSettings(EVIDENCE, {
+      MAILWARDEN_REDACT_KEY: 'first-redaction-key',
+      MAILWARDEN_REDACTION_KEY: 'second-redaction-key',
+    });
+    expect([both.issues?.redactKey, both.evidence?.redactionKey]).toEqual([
+      'first-redaction-key',
+      'first-redaction-key',
+    ]);
   });
 
   it('refuses a key too short to be one, naming the variable', () => {
