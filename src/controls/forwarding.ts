@@ -1,9 +1,16 @@
 import type { ControlDefinition } from './control.js';
 import { stringSetParameter } from './parameter-schemas.js';
 
-const PARTNER_DOMAINS = stringSetParameter(
-  "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal.",
-);
+const PARTNER_DOMAINS = {
+  schema: {
+    type: 'array',
+    items: { type: 'string', format: 'hostname', minLength: 1 },
+    uniqueItems: true,
+    default: [],
+    description:
+      "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal.",
+  },
+} as const;
 
 const EXCHANGE_LIMITATION =
   'Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.';

@@ -53,7 +53,7 @@ describe('every source is complete ("Add a source")', () => {
     const saved = path.join(dir, 'saved');
     const generated = await runCli(['simulate', '--generate', '--users', '60', '--seed', '7', '--out', tenant]);
     expect(generated.code, generated.stderr).toBe(0);
-    const written = await readSnapshotFolder(tenant);
+    const written = await readSnapshotFolder(tenant, { now: new Date() });
     expect(SOURCE_IDS.filter((id) => written.status(id)?.status !== 'ok')).toEqual([]);
 
     // Every control on, so every source is collected, through the simulator's HTTP and DNS.
@@ -74,7 +74,7 @@ describe('every source is complete ("Add a source")', () => {
       'none',
     ]);
     expect(audit.code, audit.stderr).toBe(0);
-    const collected = await readSnapshotFolder(saved);
+    const collected = await readSnapshotFolder(saved, { now: new Date() });
     expect(SOURCE_IDS.filter((id) => collected.status(id)?.status !== 'ok')).toEqual([]);
   });
 });
