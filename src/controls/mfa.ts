@@ -74,13 +74,13 @@ export const mfaControls: readonly ControlDefinition[] = [
   },
   {
     id: 'mfa.admins-phishing-resistant',
-    version: 1,
+    version: 2,
     area: 'mfa',
     title: 'Phishing-resistant MFA for privileged roles',
     statement:
-      'Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.',
+      'Every holder of a highly privileged role, active or eligible through Privileged Identity Management, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.',
     rationale:
-      'Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.',
+      'Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site. An eligible administrator is an administrator: PIM lets them activate the role at any moment, with the methods they have registered then.',
     defaultSeverity: 'critical',
     sources: [
       'graph.roleAssignments',
@@ -88,6 +88,8 @@ export const mfaControls: readonly ControlDefinition[] = [
       'graph.authenticationStrengthPolicies',
       'graph.userRegistrationDetails',
     ],
+    // Eligibility needs Entra ID P2: without it the eligible holders are not_evaluable and the active ones are still judged.
+    optionalSources: ['graph.roleEligibilityScheduleInstances'],
     parameters: {
       privilegedRoles: {
         schema: {
@@ -106,9 +108,51 @@ export const mfaControls: readonly ControlDefinition[] = [
       nist: ['IA-2(1)', 'IA-2(8)'],
     },
     remediation:
-      'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+      'Issue FIDO2 keys or passkeys to every administrator, active and eligible, and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On. An eligible holder is covered by it once they activate the role. Remove eligibility nobody uses (Entra admin centre > Identity governance > Privileged Identity Management > Microsoft Entra roles > Assignments > Eligible).',
     limitations:
-      'PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.',
+      'Eligible assignments are read from Privileged Identity Management, which needs Microsoft Entra ID P2; without it they are not evaluable while active holders are still judged. An eligible holder is judged as if the role were active, since Conditional Access targets a role only once it is activated. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised. Eligibility through PIM for Groups (eligible membership of a role-assignable group) is not read.',
+    enabledByDefault: true,
+  },
+  {
+    id: 'mfa.weak-methods',
+    version: 1,
+    area: 'mfa',
+    title: 'SMS, voice and email one-time passcodes disabled',
+    statement:
+      'The authentication methods policy SHALL NOT enable SMS, voice call or email one-time passcode for member users, except a method the control accepts with a reason.',
+    rationale:
+      'A code sent by text or voice call is taken by SIM swapping and number porting, and any one-time code can be relayed in real time by a phishing proxy; an emailed code is only as safe as a mailbox the attacker may already read. While these methods are enabled, users keep registering and using them, and attackers ask for them first.',
+    defaultSeverity: 'high',
+    sources: ['graph.authenticationMethodsPolicy'],
+    parameters: {
+      acceptedMethods: {
+        schema: {
+          type: 'array',
+          default: [],
+          description:
+            'Weak methods the organisation accepts for now, each with its reason (shown in the evidence): `Sms`, `Voice` or `Email`. An accepted method passes while enabled. Prefer a policy exception with an expiry for a temporary need.',
+          items: {
+            type: 'object',
+            properties: {
+              method: { enum: ['Sms', 'Voice', 'Email'], description: 'The method, as Graph names its configuration.' },
+              reason: { type: 'string', minLength: 1, description: 'Why the organisation accepts it, for auditors.' },
+            },
+            required: ['method', 'reason'],
+            additionalProperties: false,
+          },
+        },
+      },
+    },
+    references: {
+      scuba: ['MS.AAD.3.5v2'],
+      cis: ['5.2.3.5'],
+      hipaa: ['164.312(d)'],
+      nist: ['IA-2(1)', 'IA-5', 'CM-7'],
+    },
+    remediation:
+      'Entra admin centre > Protection > Authentication methods > Policies: open SMS, Voice call and Email OTP and set Enable to No (or remove every member group from their targets), after moving the users who rely on them to Microsoft Authenticator or passkeys. Graph: PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Sms with {"@odata.type": "#microsoft.graph.smsAuthenticationMethodConfiguration", "state": "disabled"}.',
+    limitations:
+      'Group targets are not expanded: a method enabled for any group that its exclusions do not also name is treated as enabled for members, even if only guests are in the group. Email OTP for external users (allowExternalIdToUseEmailOtp) is shown but not judged. Until the tenant has finished migrating to the authentication methods policy (policyMigrationState), the legacy MFA and SSPR policies, which Graph does not expose, may still allow a method this policy disables; a disabled method is then an error, not a pass.',
     enabledByDefault: true,
   },
 ];

@@ -1,5 +1,5 @@
 import { LEGACY_CLIENT_APPS } from '../snapshot/sign-in-client-apps.js';
-import type { ControlDefinition } from './control.js';
+import type { ControlDefinition, ParameterDefinition } from './control.js';
 import { stringSetParameter } from './parameter-schemas.js';
 import { SIGN_IN_WINDOW_PARAMETERS } from './sign-in-window.js';
 
@@ -42,6 +42,17 @@ export const legacySignInsControl: ControlDefinition = {
     'Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.',
   enabledByDefault: true,
 };
+
+/** An Entra object ID (a user's, an app's, a device's): the form the sign-in log names them in. */
+const objectIds = (description: string): ParameterDefinition => ({
+  schema: {
+    type: 'array',
+    items: { type: 'string', format: 'uuid' },
+    uniqueItems: true,
+    default: [],
+    description,
+  },
+});
 
 /** The sign-in anomaly controls, listed in the sign-ins family. */
 export const signInDetectionControls: readonly ControlDefinition[] = [
@@ -290,5 +301,70 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
     limitations:
       "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
     enabledByDefault: true,
+  },
+  {
+    id: 'sign-ins.break-glass',
+    version: 1,
+    area: 'sign-ins',
+    title: 'Sign-ins by break-glass accounts',
+    statement:
+      'No account the policy lists as a break-glass (emergency access) account SHALL sign in, successfully or not, within the look-back window without the sign-in being reviewed.',
+    rationale:
+      'Emergency access accounts hold Global Administrator, are often left out of Conditional Access and exist to be unused: Microsoft asks for an alert on every sign-in by them, since each one is a drill, an outage or misuse, and only a person can tell which. A failed sign-in means someone is trying the password of the most powerful account in the tenant.',
+    defaultSeverity: 'high',
+    sources: ['graph.signIns'],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      breakGlassAccounts: objectIds(
+        "Object IDs of the break-glass (emergency access) user accounts, as Entra's sign-in log names them in `userId`: list the same accounts the Conditional Access controls' allowedExclusions name. While the list is empty the control is not evaluable.",
+      ),
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING, '164.312(b)'],
+      nist: ['AC-2(12)', 'AU-6', 'SI-4'],
+    },
+    remediation:
+      'Ask who used the account and why (a planned drill, an outage, or neither). If nobody can say: reset its credentials (the FIDO2 key or certificate, and the password), revoke its sessions (Revoke-MgUserSignInSession), review the audit log for what it did, and report the incident. Also alert on these sign-ins as they happen (learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access#monitor-sign-in-and-audit-logs).',
+    limitations:
+      'Reads interactive sign-ins only (Graph v1.0): a script that refreshes a token of the account shows only in non-interactive sign-ins. Drills every 90 days, as Microsoft recommends, appear here too; accept each with a policy exception that expires.',
+    enabledByDefault: true,
+  },
+  {
+    id: 'sign-ins.device-code',
+    version: 1,
+    area: 'sign-ins',
+    title: 'Successful device-code sign-ins',
+    statement:
+      'No user SHALL sign in successfully through the device-code flow within the look-back window, except to an application or from a device the policy allows.',
+    rationale:
+      'Device-code phishing (Storm-2372 and the kits that followed it since 2025) asks the victim to type a code at microsoft.com/devicelogin: the victim signs in, with MFA, on the real site, and the attacker receives the tokens. Nothing is stolen that MFA would catch, so the sign-in log is where it shows. Few organisations need the flow outside meeting-room and kiosk devices.',
+    defaultSeverity: 'high',
+    sources: ['graph.signIns'],
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      useBetaSignInLog: {
+        schema: {
+          type: 'boolean',
+          default: false,
+          description:
+            'Read the sign-in log from Microsoft Graph beta (/beta/auditLogs/signIns) instead of v1.0: only beta says which sign-ins used the device-code flow (`authenticationProtocol`, `originalTransferMethod`). Microsoft does not support beta APIs in production and may change them. The whole run then reads the one log from beta (no extra request); while this is false, the control is not evaluable.',
+        },
+      },
+      allowedApps: objectIds(
+        'Application (client) IDs a device-code sign-in may be to, as the sign-in log gives them in `appId` (e.g. the Azure CLI for administrators who use `az login --use-device-code`). A phishing kit can name any public client, so prefer allowedDevices.',
+      ),
+      allowedDevices: objectIds(
+        'Entra device IDs (`deviceDetail.deviceId`) that may sign in with a device code: meeting-room and kiosk devices. An unregistered device has no ID and is never allowed.',
+      ),
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ['AC-2(12)', 'SI-4', 'IA-2'],
+    },
+    remediation:
+      "Ask each listed user whether they typed a code at microsoft.com/devicelogin. If not, revoke their sessions (Revoke-MgUserSignInSession), which the attacker's refresh token survives otherwise, reset the password and review inbox rules and mail access. Then block the flow with a Conditional Access policy (Conditions > Authentication flows > Device code flow, Grant = Block) that excludes only the devices that need it.",
+    limitations:
+      'Needs the beta sign-in log (useBetaSignInLog): v1.0 has no field that says a sign-in used the device-code flow, and the control does not guess from others. Reads interactive sign-ins only: tokens the attacker refreshes later show as non-interactive sign-ins. A sign-in whose flow beta leaves empty is counted, and the control then cannot pass.',
+    enabledByDefault: false,
   },
 ];

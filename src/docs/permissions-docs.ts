@@ -13,7 +13,8 @@ export function graphPermissions(
   const out = new Map<string, { sources: Set<SourceId>; controls: Set<string> }>();
   const graph = new Set<SourceId>(GRAPH_SOURCES);
   for (const control of controls) {
-    for (const source of control.sources) {
+    // Optional sources are collected whenever the control is on (PIM eligibility, for one).
+    for (const source of [...control.sources, ...(control.optionalSources ?? [])]) {
       if (!graph.has(source)) continue;
       // Permission names inside the requirement text, e.g. "MailboxSettings.Read (and optionally Mail.ReadBasic.All)".
       for (const permission of SOURCE_REQUIREMENTS[source].permission.match(
@@ -29,14 +30,11 @@ export function graphPermissions(
   return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
+/** The licence a permission's reads need: named only when every one of its sources needs it. */
 function licences(sources: Iterable<SourceId>): string {
-  const names = new Set(
-    [...sources].flatMap((s) => {
-      const licence = SOURCE_REQUIREMENTS[s].licence;
-      return licence ? [LICENCE_NAMES[licence]] : [];
-    }),
-  );
-  return [...names].join(', ');
+  const needed = [...sources].map((s) => SOURCE_REQUIREMENTS[s].licence);
+  const names = new Set(needed.flatMap((licence) => (licence ? [LICENCE_NAMES[licence]] : [])));
+  return needed.every((licence) => licence !== undefined) ? [...names].join(', ') : '';
 }
 
 /** The README section: the permission table and the command that grants them all. */

@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from '../model/json.js';
-import { SOURCE_FILES, STREAMED_SOURCES } from '../snapshot/folder-layout.js';
+import { SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from '../snapshot/folder-layout.js';
 import { MANIFEST_SCHEMA } from '../snapshot/schemas/manifest-schema.js';
 import { SOURCE_SCHEMAS } from '../snapshot/schemas/source-schemas.js';
 import { SOURCE_IDS, type SourceId } from '../snapshot/source-id.js';
@@ -81,7 +81,7 @@ function recordWord(id: SourceId): string {
   if (id === 'graph.signIns') return 'Each sign-in (an item of a line’s `value`)';
   if (id === 'graph.messageRules') return 'Each line (one mailbox)';
   if (STREAMED_SOURCES.has(id)) return 'Each line';
-  if (id === 'graph.securityDefaults' || id === 'dns') return 'The object';
+  if (SINGLETON_SOURCES.has(id)) return 'The object';
   return 'Each item of `value`';
 }
 

@@ -24,6 +24,18 @@ export function hiddenRulesScope(policy: Policy): HiddenRulesScope {
 }
 
 /**
+ * Which Graph version to read the sign-in log from: `beta` when an enabled control's
+ * `useBetaSignInLog` parameter asks for it (the device-code detector needs the beta-only
+ * `authenticationProtocol` and `originalTransferMethod`), else v1.0. One log is read either way.
+ */
+export function signInLogVersion(policy: Policy): 'v1.0' | 'beta' {
+  for (const control of policy.controls.values()) {
+    if (control.enabled && control.params.toJson().useBetaSignInLog === true) return 'beta';
+  }
+  return 'v1.0';
+}
+
+/**
  * The time span to fetch for a source: the widest look-back window (plus overlap) of the
  * enabled controls that read it, ending at the run's clock. Each control later judges only
  * its own window, so fetching more never changes a verdict.

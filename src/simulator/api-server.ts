@@ -9,7 +9,7 @@ import type { EndpointFamily } from './endpoint-family.js';
 import { ExchangeService, exchangeError, CMDLET_SOURCES } from './exchange-service.js';
 import type { Chaos } from './faults.js';
 import { graphError, jsonResponse, type SimResponse } from './graph-error.js';
-import type { GraphRequest, GraphRoute, GraphService } from './graph-service.js';
+import type { GraphRequest, GraphRoute, GraphService, GraphVersion } from './graph-service.js';
 import { readBody, send, sleep } from './http-util.js';
 import { decodeJwt, verifyJwtSignature } from './jwt.js';
 import { EXCHANGE_AUDIENCES, EXCHANGE_PERMISSION, GRAPH_AUDIENCES, type IssuedToken } from './login-service.js';
@@ -41,6 +41,8 @@ const BATCH_PARALLELISM = 4;
 
 const REPORT_SOURCES: ReadonlySet<SourceId> = new Set(['graph.signIns', 'graph.userRegistrationDetails']);
 const P2_SOURCES: ReadonlySet<SourceId> = new Set(['graph.riskyUsers', 'graph.riskDetections']);
+/** PIM without P2 answers 400 AadPremiumLicenseRequired (github.com/maester365/maester/issues/1421). */
+const PIM_SOURCES: ReadonlySet<SourceId> = new Set(['graph.roleEligibilityScheduleInstances']);
 
 /** A request body as JSON; `undefined` when it is too large or does not parse (the callers answer 400). */
 async function readJsonBody(request: IncomingMessage): Promise<unknown> {
@@ -76,7 +78,9 @@ export class ApiServer {
           );
         return await this.batch(request, response, url);
       }
-      if (url.pathname.startsWith('/v1.0/')) return await this.graphGet(request, response, url);
+      if (url.pathname.startsWith('/v1.0/')) return await this.graphGet(request, response, url, 'v1.0');
+      // Beta serves only the sign-in log's beta-only fields (graph-service.ts); the rest is a 400.
+      if (url.pathname.startsWith('/beta/')) return await this.graphGet(request, response, url, 'beta');
       // The counters, for a benchmark driving the simulator in another process (loopback only,
       // like every listener here); not part of Graph, so not counted in any family.
       if (url.pathname === '/_stats' && request.method === 'GET')
@@ -166,6 +170,13 @@ export class ApiServer {
     // No source records the exact body Graph sends without P2 (graph-contract.md §10 q1): a plain 403.
     if (P2_SOURCES.has(source) && this.deps.licences['entra-id-p2'] === false) {
       return graphError(403, 'Forbidden', 'Your tenant is not licensed for this feature.');
+    }
+    if (PIM_SOURCES.has(source) && this.deps.licences['entra-id-p2'] === false) {
+      return graphError(
+        400,
+        'AadPremiumLicenseRequired',
+        'The tenant needs to have Microsoft Entra ID P2 or Microsoft Entra ID Governance license.',
+      );
     }
     return undefined;
   }
@@ -258,9 +269,14 @@ export class ApiServer {
     }
   }
 
-  private async graphGet(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
-    const path = url.pathname.slice('/v1.0'.length);
-    const route = request.method === 'GET' ? this.deps.graph.route(decodeURIComponent(path)) : undefined;
+  private async graphGet(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    version: GraphVersion,
+  ): Promise<void> {
+    const path = url.pathname.slice(`/${version}`.length);
+    const route = request.method === 'GET' ? this.deps.graph.route(decodeURIComponent(path), version) : undefined;
     const family = route?.family ?? 'unknown';
     this.deps.stats.value.requests[family]++;
     if (request.method !== 'GET')
@@ -275,6 +291,7 @@ export class ApiServer {
     const { fault } = drawn;
     const graphRequest: GraphRequest = {
       path: decodeURIComponent(path),
+      ...(version === 'beta' ? { version } : {}),
       params: url.searchParams,
       clientRequestId: request.headers['client-request-id'] as string | undefined,
     };

@@ -14,10 +14,22 @@ import {
 } from './odata-query.js';
 import type { SimulatedTenant } from './tenant-data.js';
 
+/** The Graph versions served: beta only where a control reads beta-only fields (the sign-in log). */
+export type GraphVersion = 'v1.0' | 'beta';
+
+/**
+ * Sign-in properties that exist only in beta (learn.microsoft.com/graph/api/resources/signin
+ * lists neither for v1.0): a v1.0 answer leaves them out, and a v1.0 `$select` naming one is a
+ * 400, as Graph answers a property its v1.0 model does not have.
+ */
+const BETA_ONLY_SIGN_IN_FIELDS: readonly string[] = ['authenticationProtocol', 'originalTransferMethod'];
+
 /** A Graph GET as the simulator sees it, whether it came on its own or inside a `$batch`. */
 export interface GraphRequest {
-  /** Path after `/v1.0`, e.g. `/users`. */
+  /** Path after the version segment, e.g. `/users`. */
   readonly path: string;
+  /** `/beta/…`; absent for `/v1.0/…`. */
+  readonly version?: GraphVersion;
   readonly params: URLSearchParams;
   readonly clientRequestId?: string;
 }
@@ -46,6 +58,15 @@ interface CollectionOptions {
 
 const DATE_OPS = ['ge', 'gt', 'le', 'lt', 'eq'] as const;
 
+/** `$expand=principal` of a role holder; without it Graph sends no `principal`. */
+function expandPrincipal(item: JsonObject, expand: string | undefined): JsonObject {
+  const { principal, ...rest } = item;
+  if (expand !== 'principal' || !isJsonObject(principal)) return rest;
+  // `members` is our snapshot's record of a group's transitive members; Graph does not expand it.
+  const { members: _members, ...plain } = principal;
+  return { ...rest, principal: plain };
+}
+
 function encodeToken(value: readonly number[]): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -61,17 +82,35 @@ function decodeToken(token: string, length: number): number[] {
   throw new ODataQueryError(`Invalid $skiptoken value '${token}'.`);
 }
 
-/** Graph v1.0 over a simulated tenant: paths, paging, `$select`, the `$filter` subset, `$expand`. */
+/**
+ * Graph over a simulated tenant: paths, paging, `$select`, the `$filter` subset, `$expand`.
+ * v1.0 serves every route; beta serves the sign-in log only.
+ */
 export class GraphService {
   constructor(
     private readonly tenant: SimulatedTenant,
-    /** Absolute base of nextLinks, e.g. `http://127.0.0.1:PORT/v1.0`. */
+    /** Absolute base of v1.0 nextLinks, e.g. `http://127.0.0.1:PORT/v1.0`. */
     private readonly baseUrl: string,
   ) {}
 
-  /** Finds the route of a path, or undefined when the simulator does not serve it. */
-  route(path: string): GraphRoute | undefined {
+  /** The absolute root of a version's paths. */
+  private root(version: GraphVersion | undefined): string {
+    return version === 'beta' ? this.baseUrl.replace(/\/v1\.0$/, '/beta') : this.baseUrl;
+  }
+
+  /** Finds the route of a path, or undefined when the simulator does not serve it (in that version). */
+  route(path: string, version: GraphVersion = 'v1.0'): GraphRoute | undefined {
     const clean = path.replace(/\/+$/, '');
+    if (version === 'beta') {
+      return clean === '/auditLogs/signIns'
+        ? {
+            family: 'reports',
+            source: 'graph.signIns',
+            permissions: ['AuditLog.Read.All'],
+            serve: (request, query) => this.serveSignIns(request, query),
+          }
+        : undefined;
+    }
     switch (clean) {
       case '/users':
         return this.collectionRoute('directory', 'graph.users', ['User.Read.All', 'Directory.Read.All'], {
@@ -138,16 +177,54 @@ export class GraphService {
             maxTop: 999,
             context: 'roleManagement/directory/roleAssignments',
             expandable: ['principal'],
-            expand: (item, expand) => {
-              const { principal, ...rest } = item;
-              if (expand !== 'principal' || !isJsonObject(principal)) return rest;
-              // `members` is our snapshot's record of a group's transitive members; Graph does not expand it.
-              const { members: _members, ...plain } = principal;
-              return { ...rest, principal: plain };
-            },
+            expand: expandPrincipal,
             directory: true,
           },
         );
+      case '/roleManagement/directory/roleEligibilityScheduleInstances':
+        // rbacapplication-list-roleeligibilityscheduleinstances: the least privileged permission first.
+        return this.collectionRoute(
+          'directory',
+          'graph.roleEligibilityScheduleInstances',
+          [
+            'RoleEligibilitySchedule.Read.Directory',
+            'RoleEligibilitySchedule.ReadWrite.Directory',
+            'RoleManagement.Read.Directory',
+            'RoleManagement.Read.All',
+            'RoleManagement.ReadWrite.Directory',
+          ],
+          {
+            filters: {
+              roleDefinitionId: ['eq'],
+              principalId: ['eq'],
+              directoryScopeId: ['eq'],
+              memberType: ['eq', 'ne'],
+            },
+            defaultTop: 100,
+            maxTop: 999,
+            context: 'roleManagement/directory/roleEligibilityScheduleInstances',
+            expandable: ['principal'],
+            expand: expandPrincipal,
+            directory: true,
+          },
+        );
+      case '/policies/authenticationMethodsPolicy':
+        // authenticationmethodspolicy-get: Policy.Read.AuthenticationMethod, or a higher one.
+        return {
+          family: 'directory',
+          source: 'graph.authenticationMethodsPolicy',
+          permissions: ['Policy.Read.AuthenticationMethod', 'Policy.ReadWrite.AuthenticationMethod', 'Policy.Read.All'],
+          serve: async (_request, query) => {
+            if (query.filter !== undefined || query.top !== undefined || query.expand !== undefined) {
+              return graphError(400, 'BadRequest', 'Only $select is supported on this singleton.');
+            }
+            const value = this.tenant.authenticationMethodsPolicy ?? {};
+            return jsonResponse(200, {
+              '@odata.context': `${this.baseUrl}/$metadata#policies/authenticationMethodsPolicy/$entity`,
+              ...applySelect(value, query.select),
+            });
+          },
+        };
       case '/domains':
         return this.collectionRoute('directory', 'graph.domains', ['Domain.Read.All', 'Directory.Read.All'], {
           filters: { isVerified: ['eq'], isDefault: ['eq'], isInitial: ['eq'], id: ['eq'] },
@@ -267,7 +344,7 @@ export class GraphService {
     params.delete('$skiptoken');
     params.delete('skiptoken');
     params.set('$skiptoken', token);
-    return `${this.baseUrl}${request.path}?${params.toString()}`;
+    return `${this.root(request.version)}${request.path}?${params.toString()}`;
   }
 
   /** Pages an in-memory collection: `$skiptoken` carries the offset, `$top` the page size. */
@@ -331,6 +408,10 @@ export class GraphService {
       }
       if (query.expand !== undefined || query.orderby !== undefined)
         throw new ODataQueryError('$expand and $orderby are not supported on signIns.');
+      const unknown =
+        request.version === 'beta' ? undefined : query.select?.find((f) => BETA_ONLY_SIGN_IN_FIELDS.includes(f));
+      if (unknown !== undefined)
+        throw new ODataQueryError(`Could not find a property named '${unknown}' on type 'microsoft.graph.signIn'.`);
       if (query.filter !== undefined) {
         clauses = parseFilter(query.filter, {
           createdDateTime: [...DATE_OPS],
@@ -381,7 +462,7 @@ export class GraphService {
       for (; item < events.length && value.length < size; item++) {
         const raw = events[item];
         // Served as of the simulator's "now": the event's times move before the filter sees them.
-        const event = isJsonObject(raw) ? this.tenant.shift.object(raw) : undefined;
+        const event = isJsonObject(raw) ? this.asVersion(this.tenant.shift.object(raw), request.version) : undefined;
         if (event !== undefined && matchesFilter(event, clauses)) value.push(applySelect(event, query.select));
       }
       if (item >= events.length) {
@@ -393,10 +474,28 @@ export class GraphService {
       line++;
       item = 0;
     }
-    const body: Record<string, unknown> = { '@odata.context': `${this.baseUrl}/$metadata#auditLogs/signIns` };
+    const body: Record<string, unknown> = {
+      '@odata.context': `${this.root(request.version)}/$metadata#auditLogs/signIns`,
+    };
     if (line < lines.length) body['@odata.nextLink'] = this.nextLink(request, encodeToken([line, item]));
     body.value = value;
     return jsonResponse(200, body);
+  }
+
+  /**
+   * A sign-in as a version returns it: v1.0 has no beta-only properties; beta has them all,
+   * null when the folder holds none (a log captured from v1.0 says nothing about the flow).
+   */
+  private asVersion(event: JsonObject, version: GraphVersion | undefined): JsonObject {
+    if (version === 'beta') {
+      const out: Record<string, unknown> = { ...event };
+      for (const field of BETA_ONLY_SIGN_IN_FIELDS) if (!(field in out)) out[field] = null;
+      return out as JsonObject;
+    }
+    if (!BETA_ONLY_SIGN_IN_FIELDS.some((f) => f in event)) return event;
+    const out: Record<string, unknown> = { ...event };
+    for (const field of BETA_ONLY_SIGN_IN_FIELDS) delete out[field];
+    return out as JsonObject;
   }
 
   private async serveMailFolder(mailbox: string, folderId: string): Promise<SimResponse> {

@@ -11,6 +11,8 @@ export const GRAPH_PERMISSIONS = [
   'AuditLog.Read.All',
   'Policy.Read.All',
   'RoleManagement.Read.Directory',
+  'RoleEligibilitySchedule.Read.Directory',
+  'Policy.Read.AuthenticationMethod',
   'GroupMember.Read.All',
   'Domain.Read.All',
   'IdentityRiskyUser.Read.All',

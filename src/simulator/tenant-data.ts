@@ -43,12 +43,13 @@ export interface SimulatedTenant {
   /** A Graph or Exchange collection whose status is `ok`. */
   collection(id: SourceId): readonly JsonObject[] | undefined;
   readonly securityDefaults: JsonObject | undefined;
+  readonly authenticationMethodsPolicy: JsonObject | undefined;
   readonly signIns: SignInLog | undefined;
   readonly messageRules: MessageRuleLog | undefined;
   readonly dns: DnsData | undefined;
   /** Users by lower-case ID and UPN. */
   readonly users: ReadonlyMap<string, JsonObject>;
-  /** Transitive members of groups that hold roles, from the expanded principals. */
+  /** Transitive members of groups that hold or may activate roles, from the expanded principals. */
   readonly groupMembers: ReadonlyMap<string, readonly JsonObject[]>;
   /**
    * How far the folder's times are moved when served (now − capturedAt, or none): applied to
@@ -124,6 +125,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
   const shift = options.servedAt ? TimeShift.between(manifest.capturedAt, options.servedAt) : TimeShift.NONE;
   const collections = new Map<SourceId, readonly JsonObject[]>();
   let securityDefaults: JsonObject | undefined;
+  let authenticationMethodsPolicy: JsonObject | undefined;
   let dns: DnsData | undefined;
   let signIns: SignInLog | undefined;
   let messageRules: MessageRuleLog | undefined;
@@ -138,6 +140,8 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
       checkStreamCount(dir, id, messageRules.file.lineCount, status.count);
     } else if (id === 'graph.securityDefaults')
       securityDefaults = shift.object(snapshot.data(id) as unknown as JsonObject);
+    else if (id === 'graph.authenticationMethodsPolicy')
+      authenticationMethodsPolicy = shift.object(snapshot.data(id) as unknown as JsonObject);
     // DNS answers and MTA-STS policies hold no times: served as recorded.
     else if (id === 'dns') dns = snapshot.data(id);
     else {
@@ -152,7 +156,10 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
     users.set(String(user.userPrincipalName).toLowerCase(), user);
   }
   const groupMembers = new Map<string, readonly JsonObject[]>();
-  for (const assignment of collections.get('graph.roleAssignments') ?? []) {
+  for (const assignment of [
+    ...(collections.get('graph.roleAssignments') ?? []),
+    ...(collections.get('graph.roleEligibilityScheduleInstances') ?? []),
+  ]) {
     const principal = assignment.principal;
     if (isJsonObject(principal) && Array.isArray(principal.members) && typeof principal.id === 'string') {
       groupMembers.set(principal.id.toLowerCase(), principal.members.filter(isJsonObject));
@@ -166,6 +173,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
     status: (id) => manifest.sources[id],
     collection: (id) => collections.get(id),
     securityDefaults,
+    authenticationMethodsPolicy,
     signIns,
     messageRules,
     dns,

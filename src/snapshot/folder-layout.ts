@@ -13,6 +13,8 @@ export const SOURCE_FILES: Readonly<Record<SourceId, string>> = {
   'graph.securityDefaults': 'graph/securityDefaults.json',
   'graph.authenticationStrengthPolicies': 'graph/authenticationStrengthPolicies.json',
   'graph.roleAssignments': 'graph/roleAssignments.json',
+  'graph.roleEligibilityScheduleInstances': 'graph/roleEligibilityScheduleInstances.json',
+  'graph.authenticationMethodsPolicy': 'graph/authenticationMethodsPolicy.json',
   'graph.domains': 'graph/domains.json',
   'graph.signIns': 'graph/signIns.jsonl',
   'graph.riskyUsers': 'graph/riskyUsers.json',
@@ -36,4 +38,8 @@ export const MANIFEST_FILE = 'manifest.json';
 export const STREAMED_SOURCES: ReadonlySet<SourceId> = new Set(['graph.signIns', 'graph.messageRules']);
 
 /** Sources stored as a single object rather than a `value` collection. */
-export const SINGLETON_SOURCES: ReadonlySet<SourceId> = new Set(['graph.securityDefaults', 'dns']);
+export const SINGLETON_SOURCES: ReadonlySet<SourceId> = new Set([
+  'graph.securityDefaults',
+  'graph.authenticationMethodsPolicy',
+  'dns',
+]);

@@ -100,6 +100,55 @@ export interface RoleAssignment {
   readonly principal?: DirectoryPrincipal | null;
 }
 
+/**
+ * https://learn.microsoft.com/graph/api/resources/unifiedroleeligibilityscheduleinstance with
+ * `$expand=principal`: a PIM-eligible role holder, who can activate the role at any moment.
+ */
+export interface RoleEligibilityScheduleInstance {
+  readonly id: string;
+  readonly principalId: string;
+  /** For built-in roles this is the role template ID. */
+  readonly roleDefinitionId: string;
+  readonly directoryScopeId?: string | null;
+  readonly startDateTime?: string | null;
+  /** Null for a permanent eligibility. */
+  readonly endDateTime?: string | null;
+  /** `Direct`, `Group` or `Inherited`. */
+  readonly memberType?: string | null;
+  readonly principal?: DirectoryPrincipal | null;
+}
+
+/** https://learn.microsoft.com/graph/api/resources/authenticationmethodtarget */
+export interface AuthenticationMethodTarget {
+  /** `user` or `group` (`unknownFutureValue`). */
+  readonly targetType: string;
+  /** A user or group object ID, or `all_users`. */
+  readonly id: string;
+  /** SMS only: the number signs in alone, as a first factor (smsAuthenticationMethodTarget). */
+  readonly isUsableForSignIn?: boolean | null;
+}
+
+/** https://learn.microsoft.com/graph/api/resources/authenticationmethodconfiguration */
+export interface AuthenticationMethodConfiguration {
+  readonly '@odata.type'?: string;
+  /** `Sms`, `Voice`, `Email`, `Fido2`, `MicrosoftAuthenticator`, … */
+  readonly id: string;
+  /** `enabled` or `disabled`. */
+  readonly state: string;
+  readonly includeTargets?: readonly AuthenticationMethodTarget[] | null;
+  readonly excludeTargets?: readonly { readonly targetType: string; readonly id: string }[] | null;
+  /** Email OTP only: whether external (B2B) users may use it (`default`, `enabled`, `disabled`). */
+  readonly allowExternalIdToUseEmailOtp?: string | null;
+}
+
+/** https://learn.microsoft.com/graph/api/resources/authenticationmethodspolicy */
+export interface AuthenticationMethodsPolicy {
+  readonly id?: string;
+  /** `preMigration`, `migrationInProgress` or `migrationComplete`. */
+  readonly policyMigrationState?: string | null;
+  readonly authenticationMethodConfigurations: readonly AuthenticationMethodConfiguration[];
+}
+
 /** https://learn.microsoft.com/graph/api/resources/domain */
 export interface GraphDomain {
   readonly id: string;
@@ -139,6 +188,21 @@ export interface SignIn {
       readonly altitude?: number | null;
     } | null;
   } | null;
+  /** The application's ID (read with the beta log, for the device-code allow list). */
+  readonly appId?: string | null;
+  readonly deviceDetail?: {
+    /** The Entra device ID; empty for a device that is not registered. */
+    readonly deviceId?: string | null;
+    readonly displayName?: string | null;
+    readonly operatingSystem?: string | null;
+  } | null;
+  /**
+   * Beta only (learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta): the protocol
+   * or grant, `deviceCode` for the device-code flow. v1.0 has no such property.
+   */
+  readonly authenticationProtocol?: string | null;
+  /** Beta only: how the session began, `deviceCodeFlow` for every request of a device-code session. */
+  readonly originalTransferMethod?: string | null;
 }
 
 /** https://learn.microsoft.com/graph/api/resources/riskyuser */

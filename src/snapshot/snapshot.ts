@@ -1,6 +1,7 @@
 import type { DnsData } from './dns-types.js';
 import type { ExchangeObject } from './exchange-types.js';
 import type {
+  AuthenticationMethodsPolicy,
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
   GraphDomain,
@@ -9,6 +10,7 @@ import type {
   RiskDetection,
   RiskyUser,
   RoleAssignment,
+  RoleEligibilityScheduleInstance,
   SecurityDefaultsPolicy,
   SignIn,
   UserRegistrationDetails,
@@ -34,6 +36,8 @@ export interface SourceDataMap {
   'graph.securityDefaults': SecurityDefaultsPolicy;
   'graph.authenticationStrengthPolicies': readonly AuthenticationStrengthPolicy[];
   'graph.roleAssignments': readonly RoleAssignment[];
+  'graph.roleEligibilityScheduleInstances': readonly RoleEligibilityScheduleInstance[];
+  'graph.authenticationMethodsPolicy': AuthenticationMethodsPolicy;
   'graph.domains': readonly GraphDomain[];
   'graph.signIns': PageStream<SignIn>;
   'graph.riskyUsers': readonly RiskyUser[];

@@ -9,6 +9,8 @@ export const GRAPH_SOURCES = [
   'graph.securityDefaults',
   'graph.authenticationStrengthPolicies',
   'graph.roleAssignments',
+  'graph.roleEligibilityScheduleInstances',
+  'graph.authenticationMethodsPolicy',
   'graph.domains',
   'graph.signIns',
   'graph.riskyUsers',

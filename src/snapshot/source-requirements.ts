@@ -36,6 +36,17 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
     permission: 'RoleManagement.Read.Directory, GroupMember.Read.All',
     endpoint: 'GET /roleManagement/directory/roleAssignments?$expand=principal',
   },
+  'graph.roleEligibilityScheduleInstances': {
+    // Least privileged (rbacapplication-list-roleeligibilityscheduleinstances); group holders' members need GroupMember.Read.All.
+    permission: 'RoleEligibilitySchedule.Read.Directory, GroupMember.Read.All',
+    licence: 'entra-id-p2',
+    endpoint: 'GET /roleManagement/directory/roleEligibilityScheduleInstances?$expand=principal',
+  },
+  'graph.authenticationMethodsPolicy': {
+    // Least privileged (authenticationmethodspolicy-get); Policy.Read.All, which the CA sources need, also reads it.
+    permission: 'Policy.Read.AuthenticationMethod',
+    endpoint: 'GET /policies/authenticationMethodsPolicy',
+  },
   'graph.domains': { permission: 'Domain.Read.All', endpoint: 'GET /domains' },
   'graph.signIns': { permission: 'AuditLog.Read.All', licence: 'entra-id-p1', endpoint: 'GET /auditLogs/signIns' },
   'graph.riskyUsers': {

@@ -23,7 +23,17 @@ export interface CoveredSpan {
  * `not_permitted` gets `not_evaluable`.
  */
 export type SourceStatus =
-  | { readonly status: 'ok'; readonly count?: number; readonly capturedAt?: string }
+  | {
+      readonly status: 'ok';
+      readonly count?: number;
+      readonly capturedAt?: string;
+      /**
+       * The Graph version the source was read from when it was not v1.0: the sign-in log read
+       * from beta (`/beta/auditLogs/signIns`) carries `authenticationProtocol` and
+       * `originalTransferMethod`, which v1.0 lacks. Absent means v1.0.
+       */
+      readonly graphApi?: 'beta';
+    }
   | {
       readonly status: 'failed';
       readonly reason: string;

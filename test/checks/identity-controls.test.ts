@@ -5,6 +5,7 @@ import { parsePolicy } from '../../src/policy/parse-policy.js';
 import {
   ADMIN_GROUP,
   CUSTOM_STRENGTH,
+  ELIGIBLE_ADMIN,
   GLOBAL_ADMIN,
   GROUP_ADMIN,
   goldenTenant,
@@ -42,7 +43,7 @@ describe('identity controls over the golden tenant (pure checks)', () => {
         .filter((r) => r.control === 'mfa.admins-phishing-resistant')
         .map((r) => r.target)
         .sort(),
-    ).toEqual([GLOBAL_ADMIN.userPrincipalName, GROUP_ADMIN.userPrincipalName]);
+    ).toEqual([ELIGIBLE_ADMIN.userPrincipalName, GLOBAL_ADMIN.userPrincipalName, GROUP_ADMIN.userPrincipalName]);
   });
 
   it('a report-only MFA policy does not count', async () => {
@@ -94,7 +95,9 @@ describe('identity controls over the golden tenant (pure checks)', () => {
       includeUsers: [GLOBAL_ADMIN.id],
     };
     const rs = await results(t);
+    // Eve, eligible for Global Administrator, is no longer covered either once the role is not named.
     expect(notPassing(rs)).toEqual([
+      { control: 'mfa.admins-phishing-resistant', target: ELIGIBLE_ADMIN.userPrincipalName, status: 'fail' },
       { control: 'mfa.admins-phishing-resistant', target: GROUP_ADMIN.userPrincipalName, status: 'fail' },
     ]);
     expect(find(rs, 'mfa.admins-phishing-resistant', GROUP_ADMIN.userPrincipalName).evidence).toMatchObject({
@@ -114,6 +117,7 @@ describe('identity controls over the golden tenant (pure checks)', () => {
     t.strengths[2]!.allowedCombinations = ['fido2', 'password,sms'];
     const rs = await results(t);
     expect(notPassing(rs).map((r) => r.control)).toEqual([
+      'mfa.admins-phishing-resistant',
       'mfa.admins-phishing-resistant',
       'mfa.admins-phishing-resistant',
     ]);
@@ -155,6 +159,8 @@ describe('identity controls over the golden tenant (pure checks)', () => {
     const t = goldenTenant();
     t.p2 = false;
     expect(notPassing(await results(t))).toEqual([
+      // Without P2 the eligible admins cannot be read either (PIM); the active ones still pass.
+      { control: 'mfa.admins-phishing-resistant', target: 'tenant', status: 'not_evaluable' },
       { control: 'sign-ins.risk-policies', target: 'tenant', status: 'not_evaluable' },
     ]);
     const u = goldenTenant();

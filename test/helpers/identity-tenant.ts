@@ -1,11 +1,13 @@
 import { SNAPSHOT_FORMAT_VERSION, type Manifest } from '../../src/snapshot/manifest.js';
 import type {
+  AuthenticationMethodsPolicy,
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
   GraphDomain,
   GraphUser,
   RiskyUser,
   RoleAssignment,
+  RoleEligibilityScheduleInstance,
   SecurityDefaultsPolicy,
   UserRegistrationDetails,
 } from '../../src/snapshot/graph-types.js';
@@ -36,11 +38,16 @@ const user = (n: number, upn: string, name: string): GraphUser => ({
 
 export const GLOBAL_ADMIN = user(1, 'grace@golden.example', 'Grace Admin');
 export const GROUP_ADMIN = user(2, 'gus@golden.example', 'Gus Exchange');
+/** Eligible (PIM) for Global Administrator, not active, with a FIDO2 key: covered once she activates. */
+export const ELIGIBLE_ADMIN = user(5, 'eve@golden.example', 'Eve Eligible');
+/** A role-assignable group whose members may activate Exchange Administrator. */
+export const ELIGIBLE_GROUP = '5b0c6a1e-2222-4d3c-9e8f-000000000a03';
 const USERS = [
   GLOBAL_ADMIN,
   GROUP_ADMIN,
   user(3, 'una@golden.example', 'Una User'),
   user(4, 'ulf@golden.example', 'Ulf User'),
+  ELIGIBLE_ADMIN,
 ];
 
 function registration(u: GraphUser, methods: string[]): UserRegistrationDetails {
@@ -106,6 +113,8 @@ export interface IdentityTenant {
   securityDefaults: Mutable<SecurityDefaultsPolicy>;
   strengths: Mutable<AuthenticationStrengthPolicy>[];
   roleAssignments: Mutable<RoleAssignment>[];
+  eligibility: Mutable<RoleEligibilityScheduleInstance>[];
+  methodsPolicy: Mutable<AuthenticationMethodsPolicy>;
   domains: Mutable<GraphDomain>[];
   riskyUsers: Mutable<RiskyUser>[];
   p2: boolean;
@@ -120,7 +129,8 @@ export function goldenTenant(): IdentityTenant {
       registration: [
         registration(GLOBAL_ADMIN, ['fido2', 'microsoftAuthenticatorPush']),
         registration(GROUP_ADMIN, ['windowsHelloForBusiness']),
-        ...USERS.slice(2).map((u) => registration(u, ['microsoftAuthenticatorPush'])),
+        ...USERS.slice(2, 4).map((u) => registration(u, ['microsoftAuthenticatorPush'])),
+        registration(ELIGIBLE_ADMIN, ['fido2', 'microsoftAuthenticatorPush']),
       ],
       policies: [
         policy('ca-0001', 'Require MFA for all users', {
@@ -203,6 +213,66 @@ export function goldenTenant(): IdentityTenant {
           },
         },
       ],
+      eligibility: [
+        {
+          id: 'rei-1',
+          principalId: ELIGIBLE_ADMIN.id,
+          roleDefinitionId: GA_ROLE,
+          directoryScopeId: '/',
+          startDateTime: '2026-09-01T00:00:00Z',
+          endDateTime: null,
+          memberType: 'Direct',
+          principal: {
+            '@odata.type': '#microsoft.graph.user',
+            id: ELIGIBLE_ADMIN.id,
+            displayName: ELIGIBLE_ADMIN.displayName,
+            userPrincipalName: ELIGIBLE_ADMIN.userPrincipalName,
+            accountEnabled: true,
+          },
+        },
+      ],
+      methodsPolicy: {
+        id: 'authenticationMethodsPolicy',
+        policyMigrationState: 'migrationComplete',
+        authenticationMethodConfigurations: [
+          {
+            '@odata.type': '#microsoft.graph.fido2AuthenticationMethodConfiguration',
+            id: 'Fido2',
+            state: 'enabled',
+            includeTargets: [{ targetType: 'group', id: 'all_users' }],
+            excludeTargets: [],
+          },
+          {
+            '@odata.type': '#microsoft.graph.microsoftAuthenticatorAuthenticationMethodConfiguration',
+            id: 'MicrosoftAuthenticator',
+            state: 'enabled',
+            includeTargets: [{ targetType: 'group', id: 'all_users' }],
+            excludeTargets: [],
+          },
+          {
+            '@odata.type': '#microsoft.graph.smsAuthenticationMethodConfiguration',
+            id: 'Sms',
+            state: 'disabled',
+            includeTargets: [{ targetType: 'group', id: 'all_users', isUsableForSignIn: false }],
+            excludeTargets: [],
+          },
+          {
+            '@odata.type': '#microsoft.graph.voiceAuthenticationMethodConfiguration',
+            id: 'Voice',
+            state: 'disabled',
+            includeTargets: [{ targetType: 'group', id: 'all_users' }],
+            excludeTargets: [],
+          },
+          {
+            '@odata.type': '#microsoft.graph.emailAuthenticationMethodConfiguration',
+            id: 'Email',
+            state: 'disabled',
+            includeTargets: [{ targetType: 'group', id: 'all_users' }],
+            excludeTargets: [],
+            allowExternalIdToUseEmailOtp: 'default',
+          },
+        ],
+      },
       domains: [
         {
           id: 'golden.example',
@@ -237,6 +307,15 @@ export function tenantSnapshot(t: IdentityTenant): Snapshot {
       'graph.securityDefaults': ok(),
       'graph.authenticationStrengthPolicies': ok(t.strengths.length),
       'graph.roleAssignments': ok(t.roleAssignments.length),
+      'graph.roleEligibilityScheduleInstances': t.p2
+        ? ok(t.eligibility.length)
+        : {
+            status: 'not_licensed',
+            licence: 'entra-id-p2',
+            reason:
+              'GET /roleManagement/directory/roleEligibilityScheduleInstances needs Microsoft Entra ID P2: Graph answered HTTP 400 AadPremiumLicenseRequired',
+          },
+      'graph.authenticationMethodsPolicy': ok(),
       'graph.domains': ok(t.domains.length),
       'graph.riskyUsers': t.p2
         ? ok(t.riskyUsers.length)
@@ -254,6 +333,8 @@ export function tenantSnapshot(t: IdentityTenant): Snapshot {
     'graph.securityDefaults': t.securityDefaults,
     'graph.authenticationStrengthPolicies': t.strengths,
     'graph.roleAssignments': t.roleAssignments,
+    ...(t.p2 ? { 'graph.roleEligibilityScheduleInstances': t.eligibility } : {}),
+    'graph.authenticationMethodsPolicy': t.methodsPolicy,
     'graph.domains': t.domains,
     ...(t.p2 ? { 'graph.riskyUsers': t.riskyUsers } : {}),
   });
@@ -265,6 +346,7 @@ export function identityPolicyText(params: Record<string, Record<string, unknown
     'mfa.registration',
     'mfa.enforcement',
     'mfa.admins-phishing-resistant',
+    'mfa.weak-methods',
     'legacy-auth.blocked',
     'sign-ins.risk-policies',
   ];

@@ -41,6 +41,12 @@ export interface SignInSpec {
   readonly errorCode?: number;
   readonly client?: string;
   readonly app?: string;
+  readonly userId?: string;
+  /** Beta-only flow fields: set them to write a record as the beta log returns it. */
+  readonly protocol?: string | null;
+  readonly transfer?: string | null;
+  readonly appId?: string;
+  readonly device?: { readonly deviceId: string; readonly displayName: string | null };
 }
 
 /** A sign-in in Graph's v1.0 shape, as `$select` returns it. */
@@ -49,7 +55,7 @@ export function signIn(spec: SignInSpec): SignIn {
   return {
     id: spec.id,
     createdDateTime: typeof spec.time === 'number' ? new Date(spec.time).toISOString() : spec.time,
-    userId: `id-${spec.user}`,
+    userId: spec.userId ?? `id-${spec.user}`,
     userPrincipalName: spec.user,
     appDisplayName: spec.app ?? 'Office 365 Exchange Online',
     clientAppUsed: spec.client ?? 'Browser',
@@ -69,6 +75,10 @@ export function signIn(spec: SignInSpec): SignIn {
             countryOrRegion: place.country,
             geoCoordinates: { latitude: place.lat, longitude: place.lon, altitude: null },
           },
+    ...(spec.appId !== undefined ? { appId: spec.appId } : {}),
+    ...(spec.device !== undefined ? { deviceDetail: { ...spec.device, operatingSystem: 'Android' } } : {}),
+    ...(spec.protocol !== undefined ? { authenticationProtocol: spec.protocol } : {}),
+    ...(spec.transfer !== undefined ? { originalTransferMethod: spec.transfer } : {}),
   };
 }
 

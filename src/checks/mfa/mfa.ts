@@ -22,6 +22,8 @@ import {
   stateProblems,
 } from '../conditional-access/conditional-access.js';
 import { tenantCaRequirementFindings, type TenantCaRequirement } from '../conditional-access/tenant-ca-requirement.js';
+import { privilegedHolders, unresolvedFinding } from './privileged-holders.js';
+import { weakMethods } from './weak-methods.js';
 
 /** `mfa.registration`: share of enabled member users registered for MFA. */
 function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Finding[] {
@@ -116,76 +118,20 @@ function isPhishingResistant(
   return { ok: true };
 }
 
-interface Holder {
-  readonly id: string;
-  readonly upn: string;
-  readonly displayName: string | null;
-  readonly enabled: boolean;
-  readonly roles: Set<string>;
-  /** Role-assignable groups through which the user holds a role. */
-  readonly groups: Set<string>;
-}
-
 /**
- * `mfa.admins-phishing-resistant`: every privileged role holder is covered by a phishing-resistant CA
- * policy and has such a method.
+ * `mfa.admins-phishing-resistant`: every privileged role holder, active or PIM-eligible, is covered
+ * by a phishing-resistant CA policy and has such a method. An eligible holder is judged as if the
+ * role were active: it can be activated at any moment, and the policies then apply to it.
  */
-function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Finding[] {
+function adminsPhishingResistant({ snapshot, params, context }: CheckInput): readonly Finding[] {
   const privileged = new Set(params.strings('privilegedRoles').map((r) => r.toLowerCase()));
   const allowed = exclusionSet(params.strings('allowedExclusions'));
   const policies = snapshot.data('graph.conditionalAccessPolicies');
   const strengths = new Map(snapshot.data('graph.authenticationStrengthPolicies').map((s) => [s.id, s]));
-  const holders = new Map<string, Holder>();
-  const unresolved: string[] = [];
-  const add = (
-    user: {
-      id: string;
-      userPrincipalName?: string | null;
-      displayName?: string | null;
-      accountEnabled?: boolean | null;
-    },
-    role: string,
-    group?: string,
-  ) => {
-    let holder = holders.get(user.id);
-    if (!holder) {
-      holder = {
-        id: user.id,
-        upn: user.userPrincipalName ?? user.id,
-        displayName: user.displayName ?? null,
-        enabled: user.accountEnabled !== false,
-        roles: new Set(),
-        groups: new Set(),
-      };
-      holders.set(user.id, holder);
-    }
-    holder.roles.add(role);
-    if (group) holder.groups.add(group);
-  };
-  for (const assignment of snapshot.data('graph.roleAssignments')) {
-    const role = assignment.roleDefinitionId.toLowerCase();
-    if (!privileged.has(role)) continue;
-    const principal = assignment.principal;
-    const type = principal?.['@odata.type'] ?? '';
-    if (!principal) unresolved.push(assignment.principalId);
-    else if (type === '#microsoft.graph.user') add(principal, role);
-    else if (type === '#microsoft.graph.group') {
-      if (!principal.members) unresolved.push(principal.id);
-      for (const member of principal.members ?? [])
-        if (member['@odata.type'] === '#microsoft.graph.user') add(member, role, principal.id);
-    }
-    // Service principals sign in with credentials, not MFA; they are out of this control's scope.
-  }
-  if (unresolved.length > 0) {
-    return [
-      {
-        target: TENANT_TARGET,
-        status: 'error',
-        message: `${unresolved.length} privileged role assignments have a principal or group membership that was not read, so their holders are unknown.`,
-        evidence: { unresolvedPrincipals: unresolved.slice(0, EVIDENCE_CAP), unresolvedTotal: unresolved.length },
-      },
-    ];
-  }
+  const { holders, unresolved, eligibility } = privilegedHolders(snapshot, privileged, context.now);
+  if (unresolved.length > 0) return [unresolvedFinding(unresolved)];
+  // When eligibility was not read, its finding says so beside the active holders' results.
+  const eligibleGap = 'read' in eligibility ? [] : [eligibility];
   const enabled = [...holders.values()].filter((h) => h.enabled);
   if (enabled.length === 0) {
     // Every tenant has a Global Administrator: none found means the role data is incomplete.
@@ -196,6 +142,7 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
         message: 'No enabled holder of a highly privileged role was found.',
         evidence: { privilegedRoles: [...privileged] },
       },
+      ...eligibleGap,
     ];
   }
   // Only the holders' registration records: the tenant's whole list can be 100,000 long.
@@ -207,18 +154,20 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
     if (allowed.has(holder.id.toLowerCase())) continue;
     const problems: string[] = [];
     const covering: string[] = [];
+    // Judged as once every eligible role is activated: Conditional Access targets a role only then.
+    const roles = new Set([...holder.roles, ...holder.eligibleRoles]);
     for (const p of policies) {
       const users = p.conditions.users;
       const included =
         (users?.includeUsers ?? []).some((u) => u === 'All' || u.toLowerCase() === holder.id.toLowerCase()) ||
-        (users?.includeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) ||
+        (users?.includeRoles ?? []).some((r) => roles.has(r.toLowerCase())) ||
         (users?.includeGroups ?? []).some((g) => holder.groups.has(g));
       const strength = strengthOf(p);
       if (!included || strength === undefined) continue;
       const reasons = [...stateProblems(p), ...allAppsProblems(p)];
       const excluded =
         (users?.excludeUsers ?? []).some((u) => u.toLowerCase() === holder.id.toLowerCase()) ||
-        (users?.excludeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) ||
+        (users?.excludeRoles ?? []).some((r) => roles.has(r.toLowerCase())) ||
         (users?.excludeGroups ?? []).some((g) => holder.groups.has(g));
       if (excluded) reasons.push('excludes this user, a role or a group they hold it through');
       const pr = isPhishingResistant(strength, strengths);
@@ -239,17 +188,20 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
           : 'no Conditional Access policy requires a phishing-resistant strength for this user',
       );
     if (strongMethods.length === 0) failures.push('no phishing-resistant method is registered');
+    const eligibleOnly = holder.roles.size === 0;
+    const who = eligibleOnly ? 'Eligible privileged user (PIM)' : 'Privileged user';
     findings.push({
       target: holder.upn,
       status: failures.length === 0 ? 'pass' : 'fail',
       message:
         failures.length === 0
-          ? `Covered by "${covering[0] ?? ''}" and has ${strongMethods.join(', ')} registered.`
-          : `Privileged user is not held to phishing-resistant MFA: ${failures.join('; ')}.`,
+          ? `${eligibleOnly ? 'Eligible (PIM); ' : ''}covered by "${covering[0] ?? ''}" and has ${strongMethods.join(', ')} registered.`
+          : `${who} is not held to phishing-resistant MFA: ${failures.join('; ')}.`,
       evidence: {
         userId: holder.id,
         displayName: holder.displayName,
         roles: [...holder.roles].map((r) => HIGHLY_PRIVILEGED_ROLES[r] ?? r),
+        eligibleRoles: [...holder.eligibleRoles].map((r) => HIGHLY_PRIVILEGED_ROLES[r] ?? r),
         viaGroups: [...holder.groups],
         coveringPolicies: covering,
         policyProblems: problems.slice(0, EVIDENCE_CAP),
@@ -264,11 +216,12 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
         target: TENANT_TARGET,
         status: 'pass',
         message: 'Every privileged role holder is listed in allowedExclusions.',
-        evidence: { holders: enabled.length },
+        evidence: { holders: enabled.length, eligibility: 'read' in eligibility ? { ...eligibility } : 'not read' },
       },
+      ...eligibleGap,
     ];
   }
-  return findings;
+  return [...findings, ...eligibleGap];
 }
 
 /** Checks of the MFA controls, keyed by control ID. */
@@ -276,4 +229,5 @@ export const mfaChecks: Readonly<Record<string, Check>> = {
   'mfa.registration': { kind: 'snapshot', evaluate: mfaRegistration },
   'mfa.enforcement': { kind: 'snapshot', evaluate: (input) => tenantCaRequirementFindings(input, mfaEnforcement) },
   'mfa.admins-phishing-resistant': { kind: 'snapshot', evaluate: adminsPhishingResistant },
+  'mfa.weak-methods': { kind: 'snapshot', evaluate: weakMethods },
 };

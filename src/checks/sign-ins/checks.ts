@@ -1,5 +1,7 @@
 import type { Check } from '../check.js';
+import { breakGlassFold } from './detectors/break-glass.js';
 import { countriesFold } from './detectors/countries.js';
+import { deviceCodeFold } from './detectors/device-code.js';
 import { impossibleTravelFold } from './detectors/impossible-travel.js';
 import { legacySignInsFold } from './detectors/legacy-sign-ins.js';
 import { mfaFatigueFold } from './detectors/mfa-fatigue.js';
@@ -18,4 +20,6 @@ export const signInsChecks: Readonly<Record<string, Check>> = {
   'sign-ins.impossible-travel': { kind: 'stream', stream: 'graph.signIns', start: impossibleTravelFold },
   'sign-ins.password-spray': { kind: 'stream', stream: 'graph.signIns', start: passwordSprayFold },
   'sign-ins.mfa-fatigue': { kind: 'stream', stream: 'graph.signIns', start: mfaFatigueFold },
+  'sign-ins.break-glass': { kind: 'stream', stream: 'graph.signIns', start: breakGlassFold },
+  'sign-ins.device-code': { kind: 'stream', stream: 'graph.signIns', start: deviceCodeFold },
 };

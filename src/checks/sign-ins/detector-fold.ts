@@ -7,7 +7,14 @@ import { type SignInPass, sharedPass } from './sign-in-pass.js';
 import type { EventPage } from './event-page.js';
 
 /** Why a detector set an event aside. Bad input is counted in the evidence, never a crash. */
-export type SkipReason = 'noLocation' | 'coordinatesOutOfRange' | 'unknownClientApp' | 'malformedIp' | 'egressAddress';
+export type SkipReason =
+  | 'noLocation'
+  | 'coordinatesOutOfRange'
+  | 'unknownClientApp'
+  | 'malformedIp'
+  | 'egressAddress'
+  /** A successful sign-in whose flow the beta log left empty (sign-ins.device-code). */
+  | 'unknownFlow';
 
 /** The look-back window of a run: `[now − lookback − overlap, now]`. */
 export interface SignInWindow {

@@ -1,11 +1,13 @@
 import type { SourceCollectors } from '../live/source-collector.js';
 import { identityCollectors } from './identity-collectors.js';
 import { messageRulesCollector } from './message-rules-collector.js';
+import { privilegedAccessCollectors } from './privileged-access-collectors.js';
 import { signInCollectors } from './sign-in-collectors.js';
 
 /** Graph source collectors, keyed by source ID. */
 export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
+  ...privilegedAccessCollectors,
   'graph.messageRules': messageRulesCollector(),
   ...signInCollectors,
 };

@@ -55,16 +55,22 @@ export interface BatchItemResponse {
   readonly body: unknown;
 }
 
+/**
+ * The Graph version a path is relative to. Beta is read only where v1.0 lacks what a control
+ * needs, and only when the policy asks for it: Microsoft does not support beta in production.
+ */
+export type GraphVersion = 'v1.0' | 'beta';
+
 export interface GraphApi {
   /** GET a single resource (`/policies/identitySecurityDefaultsEnforcementPolicy`). */
   get(path: string): Promise<unknown>;
   /** GET a collection, following `@odata.nextLink` exactly as given; yields each page's `value`. */
-  pages(path: string): AsyncIterable<readonly unknown[]>;
+  pages(path: string, version?: GraphVersion): AsyncIterable<readonly unknown[]>;
   /**
    * `pages` with each page's body streamed and its `value` parsed record by record, for large
    * pages (the sign-in log); same results and errors. Optional: a fake may have `pages` only.
    */
-  recordPages?(path: string): AsyncIterable<readonly unknown[]>;
+  recordPages?(path: string, version?: GraphVersion): AsyncIterable<readonly unknown[]>;
   /** Sends up to 20 requests per `$batch`, retrying 429 items after the longest Retry-After. */
   batch(requests: readonly BatchItemRequest[]): Promise<readonly BatchItemResponse[]>;
 }

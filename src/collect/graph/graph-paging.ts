@@ -1,6 +1,6 @@
 import { errorMessage } from '../../errors.js';
 import { backoffDelay } from './backoff.js';
-import { GraphShapeError } from './graph-api.js';
+import { GraphShapeError, type GraphVersion } from './graph-api.js';
 import { BodyReadError, endpointOf, failure, isRecord, networkFailure, readJson } from './graph-errors.js';
 import type { GraphWire } from './graph-wiring.js';
 import { PageRecordSplitter, PageSyntaxError, type SplitPage } from './page-record-splitter.js';
@@ -18,11 +18,15 @@ export async function getJson(wire: GraphWire, path: string): Promise<unknown> {
 }
 
 /** Every page of a collection, following `@odata.nextLink` exactly. */
-export async function* pages(wire: GraphWire, path: string): AsyncGenerator<readonly unknown[]> {
+export async function* pages(
+  wire: GraphWire,
+  path: string,
+  version: GraphVersion = 'v1.0',
+): AsyncGenerator<readonly unknown[]> {
   const endpoint = endpointOf(path);
   const seen = new Set<string>();
-  let response = await wire.sdkGet(path);
-  let url = `${wire.versionRoot}${path}`;
+  let response = await wire.sdkGet(path, false, version);
+  let url = `${wire.root(version)}${path}`;
   for (let page = 0; ; page += 1) {
     if (!response.ok) throw await failure(wire.logger, 'GET', url, response);
     const body = await readJson(response, endpoint);
@@ -97,10 +101,16 @@ async function splitBody(response: Response, endpoint: string): Promise<SplitPag
  * One page with its body streamed and split record by record. A body that fails part way is
  * fetched again with backoff, as the throttling middleware retries a network error.
  */
-async function streamedPage(wire: GraphWire, path: string, url: string, first: boolean): Promise<SplitPage> {
+async function streamedPage(
+  wire: GraphWire,
+  path: string,
+  url: string,
+  first: boolean,
+  version: GraphVersion,
+): Promise<SplitPage> {
   const endpoint = endpointOf(url);
   for (let attempt = 0; ; attempt += 1) {
-    const response = first ? await wire.sdkGet(path, true) : await wire.exactGet(url, true);
+    const response = first ? await wire.sdkGet(path, true, version) : await wire.exactGet(url, true);
     if (!response.ok) throw await failure(wire.logger, 'GET', url, response);
     try {
       return await splitBody(response, endpoint);
@@ -121,12 +131,16 @@ async function streamedPage(wire: GraphWire, path: string, url: string, first: b
  * record (page-record-splitter.ts): for the sign-in log, whose 1,000-record pages are about
  * 400 KB each. Errors are the same: a non-2xx answer, a body that is not JSON or is cut short.
  */
-export async function* recordPages(wire: GraphWire, path: string): AsyncGenerator<readonly unknown[]> {
+export async function* recordPages(
+  wire: GraphWire,
+  path: string,
+  version: GraphVersion = 'v1.0',
+): AsyncGenerator<readonly unknown[]> {
   const endpoint = endpointOf(path);
   const seen = new Set<string>();
-  let url = `${wire.versionRoot}${path}`;
+  let url = `${wire.root(version)}${path}`;
   for (let page = 0; ; page += 1) {
-    const { records, members } = await streamedPage(wire, path, url, page === 0);
+    const { records, members } = await streamedPage(wire, path, url, page === 0, version);
     if (records === undefined) {
       const value = members.get('value');
       if (value === undefined) throw new GraphShapeError(endpoint, 'value', 'is missing');

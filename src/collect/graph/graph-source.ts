@@ -9,6 +9,12 @@ import { GraphRequestError, GraphShapeError } from './graph-api.js';
 
 /** Graph's error code when the tenant lacks Entra ID P1/P2 (learn.microsoft.com, Entra "common errors"). */
 const NOT_PREMIUM = 'Authentication_RequestFromNonPremiumTenantOrB2CTenant';
+/**
+ * PIM's answer without Microsoft Entra ID P2 (or ID Governance): HTTP 400 with this code, as
+ * seen in github.com/maester365/maester/issues/1421 (2026-01); not documented, so a 400 whose
+ * message names P2 counts too.
+ */
+const PIM_NOT_LICENSED = 'AadPremiumLicenseRequired';
 /** Graph's error code when the app lacks a permission. */
 const DENIED = 'Authorization_RequestDenied';
 
@@ -26,6 +32,19 @@ export function statusFromError(id: GraphSourceId, error: unknown): Exclude<Sour
         status: 'not_licensed',
         licence,
         reason: `${requirement.endpoint} needs ${LICENCE_NAMES[licence]}: Graph answered ${error.code}${ref}`,
+      };
+    }
+    if (
+      error.code === PIM_NOT_LICENSED ||
+      (error.status === 400 &&
+        requirement.licence === 'entra-id-p2' &&
+        /\bP2\b|Premium 2|Governance licen[cs]e/i.test(error.message))
+    ) {
+      const licence = requirement.licence ?? 'entra-id-p2';
+      return {
+        status: 'not_licensed',
+        licence,
+        reason: `${requirement.endpoint} needs ${LICENCE_NAMES[licence]}: Graph answered HTTP ${error.status} ${error.code}${ref}`,
       };
     }
     // Identity Protection without P2 answers a plain 403 whose message speaks of the licence

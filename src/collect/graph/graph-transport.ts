@@ -1,11 +1,11 @@
-import type { GraphApi } from './graph-api.js';
+import type { GraphApi, GraphVersion } from './graph-api.js';
 import { batch } from './graph-batching.js';
 import { getJson, pages, recordPages } from './graph-paging.js';
 import { type GraphTransportOptions, wireGraphClient } from './graph-wiring.js';
 
 /** A Graph client with `close()` for the sockets it keeps alive. */
 export interface GraphTransport extends GraphApi {
-  recordPages(path: string): AsyncIterable<readonly unknown[]>;
+  recordPages(path: string, version?: GraphVersion): AsyncIterable<readonly unknown[]>;
   close(): void;
 }
 
@@ -19,8 +19,8 @@ export function createGraphTransport(options: GraphTransportOptions): GraphTrans
   const wire = wireGraphClient(options);
   return {
     get: (path) => getJson(wire, path),
-    pages: (path) => pages(wire, path),
-    recordPages: (path) => recordPages(wire, path),
+    pages: (path, version) => pages(wire, path, version),
+    recordPages: (path, version) => recordPages(wire, path, version),
     batch: (requests) => batch(wire, requests),
     close: () => wire.close(),
   };

@@ -5,6 +5,7 @@ import type { Logger } from '../../logger.js';
 import { type BackoffOptions, DEFAULT_BACKOFF } from './backoff.js';
 import { CachedTokenAuthenticationProvider } from './cached-token-credential.js';
 import type { EndpointFamily } from './endpoint-family.js';
+import type { GraphVersion } from './graph-api.js';
 import { networkFailure } from './graph-errors.js';
 import { NodeHttpHandler, StreamedBody } from './https-handler.js';
 import { isLoopbackHttp, LoopbackBearerMiddleware } from './loopback-bearer-middleware.js';
@@ -58,15 +59,15 @@ export interface GraphTransportOptions {
 export interface GraphWire {
   readonly logger: Logger;
   readonly origin: string;
-  /** `<origin>/v1.0`, the root of relative paths. */
-  readonly versionRoot: string;
+  /** `<origin>/<version>`, the root of paths relative to that version. */
+  root(version: GraphVersion): string;
   readonly client: Client;
   readonly limiter: FamilyRateLimiter;
   readonly pacer: RequestPacer | undefined;
   readonly sleep: Sleep;
   readonly maxRetries: number;
   readonly backoff: BackoffOptions;
-  sdkGet(path: string, streamed?: boolean): Promise<Response>;
+  sdkGet(path: string, streamed?: boolean, version?: GraphVersion): Promise<Response>;
   exactGet(url: string, streamed?: boolean): Promise<Response>;
   /** Frees the sockets kept alive. */
   close(): void;
@@ -76,7 +77,6 @@ export function wireGraphClient(options: GraphTransportOptions): GraphWire {
   const { logger } = options;
   const base = new URL(options.baseUrl);
   const origin = base.origin;
-  const versionRoot = `${origin}/v1.0`;
   const sleep = options.sleep ?? realSleep;
   const maxRetries = options.maxRetries ?? 6;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
@@ -115,9 +115,9 @@ export function wireGraphClient(options: GraphTransportOptions): GraphWire {
   });
 
   /** A relative path through the SDK's request builder. */
-  async function sdkGet(path: string, streamed = false): Promise<Response> {
+  async function sdkGet(path: string, streamed = false, version: GraphVersion = 'v1.0'): Promise<Response> {
     try {
-      const request = client.api(path).responseType(ResponseType.RAW);
+      const request = client.api(path).version(version).responseType(ResponseType.RAW);
       if (streamed) request.middlewareOptions([new StreamedBody()]);
       return (await request.get()) as Response;
     } catch (error: unknown) {
@@ -149,7 +149,7 @@ export function wireGraphClient(options: GraphTransportOptions): GraphWire {
   return {
     logger,
     origin,
-    versionRoot,
+    root: (version) => `${origin}/${version}`,
     client,
     limiter,
     pacer,

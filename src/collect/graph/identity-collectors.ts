@@ -1,7 +1,6 @@
 import type {
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
-  DirectoryPrincipal,
   GraphDomain,
   GraphUser,
   RoleAssignment,
@@ -13,7 +12,8 @@ import { GraphRequestError, GraphShapeError, type GraphApi } from './graph-api.j
 import { graphSource, readCollection } from './graph-source.js';
 import type { GraphSourceId } from '../../snapshot/source-id.js';
 import { recordCheck } from '../../snapshot/shape-check.js';
-import { itemReader, principalReader } from './item-reader.js';
+import { itemReader } from './item-reader.js';
+import { projectPrincipal, readRoleHolders } from './role-holders.js';
 
 /*
  * The identity-posture collectors. Each asks Graph for only the fields the checks read
@@ -37,8 +37,6 @@ export const STRENGTHS_PATH =
 /** unifiedRoleAssignment has five scalar properties; $expand=principal brings the holder. */
 export const ROLE_ASSIGNMENTS_PATH = '/roleManagement/directory/roleAssignments?$expand=principal';
 export const DOMAINS_PATH = '/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType';
-export const groupMembersPath = (groupId: string): string =>
-  `/groups/${encodeURIComponent(groupId)}/transitiveMembers?$select=id,userPrincipalName,displayName,accountEnabled`;
 
 function endpoint(path: string): string {
   return path.split('?')[0] ?? path;
@@ -145,28 +143,6 @@ function projectStrength(o: Item): AuthenticationStrengthPolicy {
   };
 }
 
-function projectPrincipal(o: Item): DirectoryPrincipal {
-  return {
-    '@odata.type': o['@odata.type'] as string,
-    id: o.id as string,
-    displayName: optional<string>(o.displayName),
-    userPrincipalName: optional<string>(o.userPrincipalName),
-    accountEnabled: optional<boolean>(o.accountEnabled),
-  };
-}
-
-/**
- * Graph omits `@odata.type` in some directoryObject collections (a group's transitive members);
- * a UPN marks a user. Filled in before the item is checked, so what is saved is complete.
- */
-function withType(item: unknown): unknown {
-  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
-  const o = item as Item;
-  if (o['@odata.type'] !== undefined) return item;
-  const type = typeof o.userPrincipalName === 'string' ? '#microsoft.graph.user' : '#microsoft.graph.directoryObject';
-  return { ...o, '@odata.type': type };
-}
-
 function projectAssignment(o: Item): RoleAssignment {
   const principal = o.principal as Item | null | undefined;
   return {
@@ -189,33 +165,9 @@ function projectDomain(o: Item): GraphDomain {
   };
 }
 
-/**
- * Role assignments with `principal` expanded; a group principal (role-assignable group) gets its
- * transitive members in `principal.members`, so roles held through groups are seen.
- */
-async function roleAssignments(graph: GraphApi): Promise<readonly RoleAssignment[]> {
-  const read = itemReader('graph.roleAssignments', endpoint(ROLE_ASSIGNMENTS_PATH), (o) => projectAssignment(o));
-  const assignments = await readCollection(graph, ROLE_ASSIGNMENTS_PATH, (item, index) => {
-    const principal = (item as Item | null)?.principal;
-    return read(principal ? { ...(item as Item), principal: withType(principal) } : item, index);
-  });
-  const groupIds = [
-    ...new Set(
-      assignments.filter((a) => a.principal?.['@odata.type'] === '#microsoft.graph.group').map((a) => a.principalId),
-    ),
-  ];
-  const members = new Map<string, DirectoryPrincipal[]>();
-  await Promise.all(
-    groupIds.map(async (groupId) => {
-      const path = groupMembersPath(groupId);
-      const member = principalReader(endpoint(path));
-      members.set(groupId, await readCollection(graph, path, (item, index) => member(withType(item), index)));
-    }),
-  );
-  return assignments.map((a) => {
-    const groupMembers = members.get(a.principalId);
-    return groupMembers && a.principal ? { ...a, principal: { ...a.principal, members: groupMembers } } : a;
-  });
+/** Role assignments with `principal` expanded and a group principal's transitive members (role-holders.ts). */
+function roleAssignments(graph: GraphApi): Promise<readonly RoleAssignment[]> {
+  return readRoleHolders(graph, 'graph.roleAssignments', ROLE_ASSIGNMENTS_PATH, projectAssignment);
 }
 
 function collection<T>(id: GraphSourceId, path: string, project: (o: Item) => T) {

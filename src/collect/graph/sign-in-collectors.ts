@@ -3,11 +3,12 @@ import type { PageStream } from '../../snapshot/snapshot.js';
 import type { SourceStatus } from '../../snapshot/source-status.js';
 import { SOURCE_REQUIREMENTS } from '../../snapshot/source-requirements.js';
 import type { Collected, CollectContext, SourceCollectors } from '../live/source-collector.js';
-import { GraphRequestError, GraphShapeError, type GraphApi } from './graph-api.js';
+import { GraphRequestError, GraphShapeError, type GraphApi, type GraphVersion } from './graph-api.js';
 import { readCollection, statusFromError } from './graph-source.js';
-import { recordCheck } from '../../snapshot/shape-check.js';
+import { checkOf, recordCheck } from '../../snapshot/shape-check.js';
+import { SIGN_IN_BETA_SCHEMA } from '../../snapshot/schemas/graph-schemas.js';
 import { itemReader } from './item-reader.js';
-import { fetchWindow } from '../../policy/collection-scope.js';
+import { fetchWindow, signInLogVersion } from '../../policy/collection-scope.js';
 import { odataTime } from './odata-time.js';
 
 /*
@@ -32,13 +33,26 @@ export const SIGN_IN_FIELDS = [
   'riskLevelDuringSignIn',
 ] as const;
 
+/**
+ * Read only from the beta log, for sign-ins.device-code: the flow fields exist only in beta
+ * (learn.microsoft.com/graph/api/resources/signin?view=graph-rest-beta); the app and device name
+ * what the policy may allow. Asking v1.0 for them is a 400.
+ */
+export const BETA_SIGN_IN_FIELDS = [
+  'appId',
+  'deviceDetail',
+  'authenticationProtocol',
+  'originalTransferMethod',
+] as const;
+
 /** `$top` maximum for signIns (learn.microsoft.com/graph/api/signin-list). */
 export const SIGN_IN_PAGE_SIZE = 1000;
 
-export function signInsPath(start: Date, end: Date): string {
+export function signInsPath(start: Date, end: Date, version: GraphVersion = 'v1.0'): string {
+  const fields = version === 'beta' ? [...SIGN_IN_FIELDS, ...BETA_SIGN_IN_FIELDS] : SIGN_IN_FIELDS;
   return (
     `/auditLogs/signIns?$filter=createdDateTime ge ${odataTime(start)} and createdDateTime le ${odataTime(end)}` +
-    `&$select=${SIGN_IN_FIELDS.join(',')}&$top=${SIGN_IN_PAGE_SIZE}`
+    `&$select=${fields.join(',')}&$top=${SIGN_IN_PAGE_SIZE}`
   );
 }
 
@@ -59,8 +73,8 @@ export function riskDetectionsPath(start: Date): string {
  * type is a GraphShapeError naming the page and the pointer, so the stream fails and its
  * controls are `error` with the span covered so far, never judged by truthiness.
  */
-function checkPage(page: readonly unknown[], pageNumber: number): readonly SignIn[] {
-  const check = recordCheck('graph.signIns');
+function checkPage(page: readonly unknown[], pageNumber: number, version: GraphVersion): readonly SignIn[] {
+  const check = version === 'beta' ? checkOf(SIGN_IN_BETA_SCHEMA) : recordCheck('graph.signIns');
   for (let i = 0; i < page.length; i++) {
     const problem = check(page[i]);
     if (problem)
@@ -84,9 +98,12 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
   const graph = context.clients.graph;
   if (!graph) return { status: { status: 'failed', reason: 'no Microsoft Graph client configured for this run' } };
   const window = fetchWindow(context.policy, 'graph.signIns', context.now);
+  const version = signInLogVersion(context.policy);
   // Pages of about 400 KB: parsed record by record where the transport can (graph-transport.ts).
-  const path = signInsPath(window.start, window.end);
-  const iterator = (graph.recordPages ? graph.recordPages(path) : graph.pages(path))[Symbol.asyncIterator]();
+  const path = signInsPath(window.start, window.end, version);
+  const iterator = (graph.recordPages ? graph.recordPages(path, version) : graph.pages(path, version))[
+    Symbol.asyncIterator
+  ]();
   let first: IteratorResult<readonly unknown[]>;
   try {
     first = await iterator.next();
@@ -110,15 +127,15 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
         const next = iterator.next();
         // A reader that stops early leaves `next` unread; its failure must not go unhandled.
         next.catch(() => undefined);
-        yield checkPage(result.value, pages);
+        yield checkPage(result.value, pages, version);
         result = await next;
       }
       context.logger.info(
-        `graph.signIns: read ${pages} page(s) for ${odataTime(window.start)} to ${odataTime(window.end)}`,
+        `graph.signIns: read ${pages} page(s) from ${version} for ${odataTime(window.start)} to ${odataTime(window.end)}`,
       );
     },
   };
-  return { status: { status: 'ok' }, data: stream };
+  return { status: version === 'beta' ? { status: 'ok', graphApi: 'beta' } : { status: 'ok' }, data: stream };
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 import { exchangeConfig, invokeHeader } from './exchange-config.js';
 import { StreamFile } from './json-writer.js';
 import { writePerUserSources } from './per-user-sources.js';
+import { authenticationMethodsPolicy, roleEligibility } from './privileged-access.js';
 import { scenarios } from './scenarios.js';
 import { writeSignIns } from './sign-ins.js';
 import { dnsFor } from './tenant-dns.js';
@@ -98,6 +99,10 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const assignments = roleAssignments(shape, perUser.admins);
   await write('graph.roleAssignments', { value: assignments });
   counts['graph.roleAssignments'] = assignments.length;
+  const eligible = roleEligibility(shape, perUser.admins, s);
+  await write('graph.roleEligibilityScheduleInstances', { value: eligible });
+  counts['graph.roleEligibilityScheduleInstances'] = eligible.length;
+  await write('graph.authenticationMethodsPolicy', authenticationMethodsPolicy());
   const policies = conditionalAccessPolicies(shape, breakGlass);
   await write('graph.conditionalAccessPolicies', { value: policies });
   counts['graph.conditionalAccessPolicies'] = policies.length;
@@ -125,11 +130,14 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   await write('dns', dns);
   counts.dns = Object.keys(dns.answers).length;
 
-  counts['graph.signIns'] = await writeSignIns(shape, s, path.join(out, SOURCE_FILES['graph.signIns']));
+  counts['graph.signIns'] = await writeSignIns(shape, s, breakGlass, path.join(out, SOURCE_FILES['graph.signIns']));
 
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const [id, count] of Object.entries(counts) as [SourceId, number][]) sources[id] = { status: 'ok', count };
   sources['graph.securityDefaults'] = { status: 'ok' };
+  sources['graph.authenticationMethodsPolicy'] = { status: 'ok' };
+  // The generated log carries the beta-only flow fields, as a capture from /beta would.
+  sources['graph.signIns'] = { status: 'ok', count: counts['graph.signIns'], graphApi: 'beta' };
   const manifest: Manifest = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
     tenantId: shape.tenantId,

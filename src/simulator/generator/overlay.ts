@@ -18,6 +18,7 @@ import { completeDnsData } from './complete-dns.js';
 const REPLACED: ReadonlySet<SourceId> = new Set([
   'graph.conditionalAccessPolicies',
   'graph.securityDefaults',
+  'graph.authenticationMethodsPolicy',
   'graph.authenticationStrengthPolicies',
   'graph.domains',
   'exo.hostedOutboundSpamFilterPolicy',
@@ -91,7 +92,12 @@ export async function applyOverlay(out: string, overlayDir: string): Promise<voi
         id === 'graph.signIns'
           ? lines.reduce((n, l) => n + (Array.isArray(l.value) ? l.value.length : 0), 0)
           : lines.length;
-      sources[id] = { status: 'ok', count };
+      // A log read from beta stays so only when both halves were (the flow fields are in every record).
+      const beta =
+        status.graphApi === 'beta' &&
+        generated.sources[id]?.status === 'ok' &&
+        generated.sources[id].graphApi === 'beta';
+      sources[id] = { status: 'ok', count, ...(beta ? { graphApi: 'beta' as const } : {}) };
       continue;
     }
     if (id === 'dns') {

@@ -3,7 +3,7 @@ import { seededRandom } from '../random.js';
 import type { Scenarios } from './scenarios.js';
 import { StreamFile } from './json-writer.js';
 import { type GeneratedUser, guid, mix, nth, pick, type TenantShape, userAt } from './tenant-model.js';
-import { APPS, FOREIGN_PLACES, LEGACY_CLIENTS, type Place } from './vocabulary.js';
+import { APP_IDS, APPS, CONFERENCE_ROOM_DEVICE, FOREIGN_PLACES, LEGACY_CLIENTS, type Place } from './vocabulary.js';
 
 const DAY = 24 * 3600_000;
 const MINUTE = 60_000;
@@ -19,6 +19,9 @@ interface Event {
   readonly app: string;
   readonly errorCode: number;
   readonly risk?: string;
+  /** `deviceCode` for a device-code sign-in (beta `authenticationProtocol`). */
+  readonly protocol?: 'deviceCode';
+  readonly device?: { readonly id: string; readonly name: string; readonly operatingSystem: string };
 }
 
 const FAILURES: Readonly<Record<number, string>> = {
@@ -32,7 +35,7 @@ function homeIp(u: GeneratedUser): string {
 }
 
 /** The injected anomalies, newest first: few, so they are held in memory and merged into the stream. */
-function anomalies(shape: TenantShape, s: Scenarios): Event[] {
+function anomalies(shape: TenantShape, s: Scenarios, breakGlass: GeneratedUser): Event[] {
   const end = shape.capturedAt.getTime();
   const random = seededRandom(mix(shape.seed, 0, 80));
   const events: Event[] = [];
@@ -102,6 +105,33 @@ function anomalies(shape: TenantShape, s: Scenarios): Event[] {
       );
     events.push(home(u, t + 9 * MINUTE, { ip: `102.89.${30 + i}.7`, place: nth(FOREIGN_PLACES, 1), errorCode: 0 }));
   });
+  // The emergency access account is used: a wrong password, then a success in the Azure portal.
+  const glass = at(7);
+  events.push(home(breakGlass, glass, { app: 'Azure Portal', errorCode: 50126 }));
+  events.push(home(breakGlass, glass + 2 * MINUTE, { app: 'Azure Portal' }));
+  // Device-code phishing: the victim types the attacker's code at microsoft.com/devicelogin, from home.
+  s.deviceCode.forEach((index, i) => {
+    const u = userAt(shape, index);
+    events.push(
+      home(u, at(4 + i), {
+        app: 'Microsoft Authentication Broker',
+        client: 'Mobile Apps and Desktop clients',
+        protocol: 'deviceCode',
+      }),
+    );
+  });
+  // A meeting-room device signs in with a device code, as it does every morning (allowed by device ID).
+  s.conferenceRoom.forEach((index) => {
+    const u = userAt(shape, index);
+    events.push(
+      home(u, at(9), {
+        app: 'Microsoft Teams',
+        client: 'Mobile Apps and Desktop clients',
+        protocol: 'deviceCode',
+        device: CONFERENCE_ROOM_DEVICE,
+      }),
+    );
+  });
   s.risky.forEach((index, i) => {
     const u = userAt(shape, index);
     events.push(home(u, at(12 + (i % 10)), { risk: i % 2 === 0 ? 'high' : 'medium' }));
@@ -119,6 +149,7 @@ function signIn(shape: TenantShape, e: Event, n: number): JsonObject {
     userPrincipalName: e.user.upn,
     userId: e.user.id,
     appDisplayName: e.app,
+    appId: APP_IDS[e.app] ?? null,
     ipAddress: e.ip,
     clientAppUsed: e.client,
     conditionalAccessStatus: e.errorCode === 0 ? 'success' : 'notApplied',
@@ -133,9 +164,14 @@ function signIn(shape: TenantShape, e: Event, n: number): JsonObject {
       additionalDetails: null,
     },
     deviceDetail: {
-      operatingSystem: e.client === 'Browser' ? 'Windows10' : 'Ios',
+      deviceId: e.device?.id ?? '',
+      displayName: e.device?.name ?? null,
+      operatingSystem: e.device?.operatingSystem ?? (e.client === 'Browser' ? 'Windows10' : 'Ios'),
       browser: e.client === 'Browser' ? 'Edge 131.0.0' : '',
     },
+    // Beta only (signin?view=graph-rest-beta); the simulator leaves them out of v1.0 answers.
+    authenticationProtocol: e.protocol ?? 'none',
+    originalTransferMethod: e.protocol === 'deviceCode' ? 'deviceCodeFlow' : 'none',
     location: {
       city: e.place.city,
       state: e.place.state,
@@ -154,10 +190,15 @@ function signIn(shape: TenantShape, e: Event, n: number): JsonObject {
  * events are produced one at a time from the seed and merged with the few injected anomalies,
  * so memory does not grow with the number of events.
  */
-export async function writeSignIns(shape: TenantShape, s: Scenarios, file: string): Promise<number> {
+export async function writeSignIns(
+  shape: TenantShape,
+  s: Scenarios,
+  breakGlass: GeneratedUser,
+  file: string,
+): Promise<number> {
   const out = await StreamFile.open(file);
   const end = shape.capturedAt.getTime();
-  const injected = anomalies(shape, s);
+  const injected = anomalies(shape, s, breakGlass);
   const ordinary = Math.max(0, shape.signIns - injected.length);
   const random = seededRandom(mix(shape.seed, 0, 81));
   const special = new Set([...s.legacy, ...s.foreign, ...s.travel, ...s.fatigue]);

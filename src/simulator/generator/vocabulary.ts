@@ -172,6 +172,28 @@ export const APPS = [
   'My Apps',
 ] as const;
 
+/**
+ * First-party client app IDs, as sign-ins carry them in `appId` (the beta log is read with it):
+ * the apps above, the Azure portal (where break-glass accounts go) and the Microsoft
+ * Authentication Broker, the client that device-code phishing kits name.
+ */
+export const APP_IDS: Readonly<Record<string, string>> = {
+  'Office 365 Exchange Online': '00000002-0000-0ff1-ce00-000000000000',
+  'Microsoft Teams': '1fec8e78-bce4-4aaf-ab1b-5451cc387264',
+  'Office 365 SharePoint Online': '00000003-0000-0ff1-ce00-000000000000',
+  'Microsoft Outlook': '5d661950-3475-41cd-a2c3-d671a3162bc1',
+  'My Apps': '2793995e-0a7d-40d7-bd35-6968ba142197',
+  'Azure Portal': 'c44b4083-3bb0-49c1-b47d-974e53cbdf3c',
+  'Microsoft Authentication Broker': '29d9ed98-a469-4536-ade2-f981bc1d605e',
+};
+
+/** The meeting-room device that signs in with a device code, as Teams Rooms on Android does. */
+export const CONFERENCE_ROOM_DEVICE = {
+  id: '4f1c2d3e-5a6b-4c7d-8e9f-0a1b2c3d4e50',
+  name: 'CONF-ROOM-3A',
+  operatingSystem: 'Android',
+} as const;
+
 /** Legacy clients as `clientAppUsed` spells them. */
 export const LEGACY_CLIENTS = [
   'IMAP4',

@@ -170,6 +170,79 @@ export const ROLE_ASSIGNMENT_SCHEMA: JsonSchema = object(
   ['id', 'principalId', 'roleDefinitionId'],
 );
 
+/** https://learn.microsoft.com/graph/api/resources/unifiedroleeligibilityscheduleinstance with `$expand=principal`. */
+export const ROLE_ELIGIBILITY_SCHEMA: JsonSchema = object(
+  'A PIM-eligible directory role assignment (Microsoft Entra ID P2).',
+  {
+    id: string('Instance ID.'),
+    principalId: string('Who may activate the role.'),
+    roleDefinitionId: string('The role template ID for built-in roles.'),
+    directoryScopeId: stringOrNull('`/` for the whole tenant.'),
+    startDateTime: stringOrNull('When the eligibility starts (ISO 8601).'),
+    endDateTime: stringOrNull(
+      'When it ends (ISO 8601); null for a permanent eligibility. An ended one is not counted.',
+    ),
+    memberType: stringOrNull('`Direct`, `Group` or `Inherited`.'),
+    principal: objectOrNull(
+      'The eligible holder, expanded.',
+      {
+        ...principalProperties,
+        members: arrayOrNullOf(
+          'A group holder’s transitive members (mailwarden’s addition to the shape).',
+          MEMBER_SCHEMA,
+        ),
+      },
+      ['@odata.type', 'id'],
+    ),
+  },
+  ['id', 'principalId', 'roleDefinitionId'],
+);
+
+const methodTarget = (description: string, extra: Readonly<Record<string, JsonSchema>> = {}): JsonSchema =>
+  object(
+    description,
+    {
+      targetType: string('`user` or `group`.'),
+      id: string('A user or group object ID, or `all_users`.'),
+      ...extra,
+    },
+    ['targetType', 'id'],
+  );
+
+/** https://learn.microsoft.com/graph/api/resources/authenticationmethodspolicy (one object). */
+export const AUTHENTICATION_METHODS_POLICY_SCHEMA: JsonSchema = object(
+  'The authentication methods policy (one object): which methods are enabled, and for whom.',
+  {
+    id: string('`authenticationMethodsPolicy`.'),
+    policyMigrationState: stringOrNull(
+      '`preMigration`, `migrationInProgress` or `migrationComplete`: before the migration, the legacy MFA and SSPR policies (which Graph does not expose) may still allow a method this policy disables.',
+    ),
+    authenticationMethodConfigurations: arrayOf(
+      'One configuration per method (expanded on GET).',
+      object(
+        'A method’s configuration.',
+        {
+          '@odata.type': string('e.g. `#microsoft.graph.smsAuthenticationMethodConfiguration`.'),
+          id: string('`Sms`, `Voice`, `Email`, `Fido2`, … (compared without regard to case).'),
+          state: string('`enabled` or `disabled` (mfa.weak-methods).'),
+          includeTargets: arrayOrNullOf(
+            'Who may use the method; absent or empty means nobody.',
+            methodTarget('A target.', {
+              isUsableForSignIn: booleanOrNull('SMS: the number also signs in alone, as a first factor.'),
+            }),
+          ),
+          excludeTargets: arrayOrNullOf('Who may not, though included.', methodTarget('An excluded target.')),
+          allowExternalIdToUseEmailOtp: stringOrNull(
+            'Email OTP: whether external users may use it (`default`, `enabled`, `disabled`); shown in evidence.',
+          ),
+        },
+        ['id', 'state'],
+      ),
+    ),
+  },
+  ['authenticationMethodConfigurations'],
+);
+
 /** https://learn.microsoft.com/graph/api/resources/domain */
 export const DOMAIN_SCHEMA: JsonSchema = object(
   'A domain of the tenant.',
@@ -227,9 +300,34 @@ export const SIGN_IN_SCHEMA: JsonSchema = object(
       ['errorCode'],
     ),
     location: locationSchema('Where, from IP geolocation.', true),
+    appId: stringOrNull('The application’s ID (read with the beta log; sign-ins.device-code allowedApps).'),
+    deviceDetail: objectOrNull('The device (read with the beta log; sign-ins.device-code allowedDevices).', {
+      deviceId: stringOrNull('The Entra device ID; empty when the device is not registered.'),
+      displayName: stringOrNull('The device’s name, shown in evidence.'),
+      operatingSystem: stringOrNull('Shown in evidence.'),
+    }),
+    authenticationProtocol: stringOrNull(
+      'Beta only: the protocol or grant, `deviceCode` for the device-code flow (sign-ins.device-code). v1.0 has no such property.',
+    ),
+    originalTransferMethod: stringOrNull(
+      'Beta only: how the session began, `deviceCodeFlow` for a device-code session (sign-ins.device-code).',
+    ),
   },
   ['id', 'createdDateTime', 'status'],
 );
+
+/**
+ * A sign-in as the beta log returns it when the two flow fields are `$select`ed: Graph then sends
+ * both (null when unset), so a record without them was not read from beta and is refused.
+ */
+export const SIGN_IN_BETA_SCHEMA: JsonSchema = {
+  ...SIGN_IN_SCHEMA,
+  required: [
+    ...((SIGN_IN_SCHEMA.required as string[] | undefined) ?? []),
+    'authenticationProtocol',
+    'originalTransferMethod',
+  ],
+};
 
 /** https://learn.microsoft.com/graph/api/resources/riskyuser */
 export const RISKY_USER_SCHEMA: JsonSchema = object(

@@ -23,6 +23,11 @@ const STATUS_FIELDS: Readonly<Record<string, { properties: Record<string, JsonSc
         minimum: 0,
         description: 'Records in its file; required for collections and JSON Lines, so a cut file is seen.',
       },
+      graphApi: {
+        enum: ['beta'],
+        description:
+          'The Graph version read when it was not v1.0: `beta` for a sign-in log read from /beta (it then carries `authenticationProtocol` and `originalTransferMethod`).',
+      },
     },
     required: [],
   },

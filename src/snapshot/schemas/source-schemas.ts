@@ -14,6 +14,7 @@ import {
   TRANSPORT_CONFIG_SCHEMA,
 } from './exchange-schemas.js';
 import {
+  AUTHENTICATION_METHODS_POLICY_SCHEMA,
   CA_POLICY_SCHEMA,
   DOMAIN_SCHEMA,
   MAILBOX_RULES_SCHEMA,
@@ -22,6 +23,7 @@ import {
   RISK_DETECTION_SCHEMA,
   RISKY_USER_SCHEMA,
   ROLE_ASSIGNMENT_SCHEMA,
+  ROLE_ELIGIBILITY_SCHEMA,
   SECURITY_DEFAULTS_SCHEMA,
   SIGN_IN_SCHEMA,
   STRENGTH_SCHEMA,
@@ -50,6 +52,8 @@ export const SOURCE_SCHEMAS: Readonly<Record<SourceId, SourceSchema>> = {
   'graph.securityDefaults': { record: SECURITY_DEFAULTS_SCHEMA },
   'graph.authenticationStrengthPolicies': { record: STRENGTH_SCHEMA },
   'graph.roleAssignments': { record: ROLE_ASSIGNMENT_SCHEMA },
+  'graph.roleEligibilityScheduleInstances': { record: ROLE_ELIGIBILITY_SCHEMA },
+  'graph.authenticationMethodsPolicy': { record: AUTHENTICATION_METHODS_POLICY_SCHEMA },
   'graph.domains': { record: DOMAIN_SCHEMA },
   'graph.signIns': { record: SIGN_IN_SCHEMA },
   'graph.riskyUsers': { record: RISKY_USER_SCHEMA },

@@ -1,0 +1,151 @@
+import { EVIDENCE_CAP } from '../../model/cap.js';
+import type { Finding } from '../../model/finding.js';
+import { TENANT_TARGET } from '../../model/finding.js';
+import type { DirectoryPrincipal } from '../../snapshot/graph-types.js';
+import type { Snapshot } from '../../snapshot/snapshot.js';
+import { LICENCE_NAMES } from '../../snapshot/source-status.js';
+import { parseGraphTime } from '../sign-ins/sign-in-event.js';
+
+/*
+ * Who holds a highly privileged role: active assignments (roleAssignments) and PIM-eligible
+ * ones (roleEligibilityScheduleInstances), each held directly or through a role-assignable
+ * group. An eligible holder can activate the role at any moment, with the methods registered
+ * then, so both are judged alike.
+ */
+
+export interface Holder {
+  readonly id: string;
+  readonly upn: string;
+  readonly displayName: string | null;
+  readonly enabled: boolean;
+  /** Roles (lower-case template IDs) held now. */
+  readonly roles: Set<string>;
+  /** Roles the user may activate through PIM and does not hold now. */
+  readonly eligibleRoles: Set<string>;
+  /** Role-assignable groups through which the user holds or may activate a role. */
+  readonly groups: Set<string>;
+}
+
+interface HeldRole {
+  readonly principalId: string;
+  readonly roleDefinitionId: string;
+  readonly principal?: DirectoryPrincipal | null;
+}
+
+/** What reading the holders found. */
+export interface PrivilegedHolders {
+  readonly holders: ReadonlyMap<string, Holder>;
+  /** Assignments whose principal, or whose group's members, were not read. */
+  readonly unresolved: readonly string[];
+  /** Whether PIM eligibility was read; when not, the finding that says why (the eligible part). */
+  readonly eligibility: { readonly read: true; readonly instances: number; readonly ended: number } | Finding;
+}
+
+/**
+ * Why eligibility could not be read, as a tenant-level finding: not_evaluable for a missing
+ * licence or permission (naming it), error otherwise. The active holders are judged anyway.
+ */
+function eligibilityGap(snapshot: Snapshot): Finding | undefined {
+  const source = 'graph.roleEligibilityScheduleInstances';
+  const status = snapshot.status(source);
+  const tail =
+    'Holders of active assignments are judged; eligible holders, who can activate a role at any moment, are not.';
+  if (status === undefined)
+    return {
+      target: TENANT_TARGET,
+      status: 'error',
+      message: `PIM eligibility (${source}) was not collected. ${tail}`,
+      evidence: { source, part: 'eligible' },
+    };
+  switch (status.status) {
+    case 'ok':
+      return undefined;
+    case 'not_licensed':
+      return {
+        target: TENANT_TARGET,
+        status: 'not_evaluable',
+        message: `Eligible role holders need ${LICENCE_NAMES[status.licence]} (Privileged Identity Management). ${tail}`,
+        evidence: { source, part: 'eligible', licence: status.licence, reason: status.reason },
+      };
+    case 'not_permitted':
+      return {
+        target: TENANT_TARGET,
+        status: 'not_evaluable',
+        message: `Grant the permission ${status.permission} to read eligible role holders (source ${source}). ${tail}`,
+        evidence: { source, part: 'eligible', permission: status.permission, reason: status.reason },
+      };
+    case 'failed':
+      return {
+        target: TENANT_TARGET,
+        status: 'error',
+        message: `PIM eligibility (${source}) could not be read: ${status.reason}. ${tail}`,
+        evidence: { source, part: 'eligible', reason: status.reason },
+      };
+  }
+}
+
+/** The holders of the given roles, active and (when read) eligible, by user object ID. */
+export function privilegedHolders(snapshot: Snapshot, privileged: ReadonlySet<string>, now: Date): PrivilegedHolders {
+  const holders = new Map<string, Holder>();
+  const unresolved: string[] = [];
+  const add = (user: DirectoryPrincipal, role: string, eligible: boolean, group?: string) => {
+    let holder = holders.get(user.id);
+    if (!holder) {
+      holder = {
+        id: user.id,
+        upn: user.userPrincipalName ?? user.id,
+        displayName: user.displayName ?? null,
+        enabled: user.accountEnabled !== false,
+        roles: new Set(),
+        eligibleRoles: new Set(),
+        groups: new Set(),
+      };
+      holders.set(user.id, holder);
+    }
+    (eligible ? holder.eligibleRoles : holder.roles).add(role);
+    if (group) holder.groups.add(group);
+  };
+  const read = (held: readonly HeldRole[], eligible: boolean) => {
+    for (const assignment of held) {
+      const role = assignment.roleDefinitionId.toLowerCase();
+      if (!privileged.has(role)) continue;
+      const principal = assignment.principal;
+      const type = principal?.['@odata.type'] ?? '';
+      if (!principal) unresolved.push(assignment.principalId);
+      else if (type === '#microsoft.graph.user') add(principal, role, eligible);
+      else if (type === '#microsoft.graph.group') {
+        if (!principal.members) unresolved.push(principal.id);
+        for (const member of principal.members ?? [])
+          if (member['@odata.type'] === '#microsoft.graph.user') add(member, role, eligible, principal.id);
+      }
+      // Service principals sign in with credentials, not MFA; they are out of this control's scope.
+    }
+  };
+  read(snapshot.data('graph.roleAssignments'), false);
+  const gap = eligibilityGap(snapshot);
+  if (gap) return { holders, unresolved, eligibility: gap };
+  const instances = snapshot.data('graph.roleEligibilityScheduleInstances');
+  // An eligibility whose end has passed can no longer be activated; one not yet started soon can.
+  const current = instances.filter((i) => {
+    const end = i.endDateTime === null || i.endDateTime === undefined ? undefined : parseGraphTime(i.endDateTime);
+    return end === undefined || end > now.getTime();
+  });
+  read(current, true);
+  // A role both held and eligible (an activated eligibility) is held.
+  for (const holder of holders.values()) for (const role of holder.roles) holder.eligibleRoles.delete(role);
+  return {
+    holders,
+    unresolved,
+    eligibility: { read: true, instances: instances.length, ended: instances.length - current.length },
+  };
+}
+
+/** The tenant-level error when some holders could not be resolved. */
+export function unresolvedFinding(unresolved: readonly string[]): Finding {
+  return {
+    target: TENANT_TARGET,
+    status: 'error',
+    message: `${unresolved.length} privileged role assignments have a principal or group membership that was not read, so their holders are unknown.`,
+    evidence: { unresolvedPrincipals: unresolved.slice(0, EVIDENCE_CAP), unresolvedTotal: unresolved.length },
+  };
+}
