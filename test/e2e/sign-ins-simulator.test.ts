@@ -26,6 +26,8 @@ const DETECTORS = [
   'sign-ins.impossible-travel',
   'sign-ins.password-spray',
   'sign-ins.mfa-fatigue',
+  'sign-ins.break-glass',
+  'sign-ins.device-code',
 ];
 
 const session = simulatorSession(NOW);
@@ -39,9 +41,9 @@ function simulator(realism?: RealismConfig, dir = DEMO): Promise<RunningSimulato
 function recording(graph: GraphApi, paths: string[]): GraphApi {
   return {
     get: (p) => graph.get(p),
-    pages: (p) => {
+    pages: (p, version) => {
       paths.push(p);
-      return graph.pages(p);
+      return graph.pages(p, version);
     },
     batch: (requests) => graph.batch(requests),
   };
@@ -72,6 +74,8 @@ const EXPECTED_DEMO: Record<string, string[]> = {
   ],
   'sign-ins.password-spray': ['203.0.113.0/24'],
   'sign-ins.mfa-fatigue': ['isaiah@contosohealth.example'],
+  // The generated Break Glass account signs in; the one the curated policies exclude does not.
+  'sign-ins.break-glass': ['a875d044-0063-498c-95e0-a7f89f8ed3f9'],
 };
 
 /** A tenant folder holding only generated sign-ins (newest first, 1,000 per line). */
@@ -116,6 +120,15 @@ describe('sign-in detectors on the demo tenant', () => {
     expect(results.find((r) => r.control === 'sign-ins.mfa-fatigue')?.severity).toBe('critical');
     const scan = results.find((r) => r.control === 'sign-ins.impossible-travel')?.evidence.scan;
     expect(scan).toMatchObject({ skipped: { noLocation: 1, malformedIp: 1 } });
+    // Device-code phishing is found; the meeting-room device the demo policy allows is not.
+    const deviceCode = results.filter((r) => r.control === 'sign-ins.device-code');
+    expect(deviceCode.filter((r) => r.status === 'fail').length).toBeGreaterThan(0);
+    expect(deviceCode.every((r) => r.status === 'fail')).toBe(true);
+    expect(JSON.stringify(deviceCode)).not.toContain('CONF-ROOM-3A');
+    expect(
+      results.find((r) => r.control === 'sign-ins.break-glass' && r.target === '3c5e7a90-1b2d-4f6a-8c9e-0a1b2c3d4e5f')
+        ?.status,
+    ).toBe('pass');
   });
 
   it("collects over the wire (filtered window, $select, pages of 1,000) and gives the snapshot's verdicts", async () => {
@@ -134,6 +147,10 @@ describe('sign-in detectors on the demo tenant', () => {
     );
     expect(first.searchParams.get('$top')).toBe('1000');
     expect(first.searchParams.get('$select')?.split(',')).toContain('location');
+    // The demo policy reads the beta log, for the device-code detector, in the same one read.
+    expect(first.searchParams.get('$select')?.split(',')).toEqual(
+      expect.arrayContaining(['authenticationProtocol', 'originalTransferMethod', 'appId', 'deviceDetail']),
+    );
     expect(
       paths.some((p) =>
         p.startsWith('/identityProtection/riskDetections?$filter=detectedDateTime ge 2026-11-26T05:00:00Z'),
