@@ -4,7 +4,7 @@ import type { ControlReferences } from '../controls/control.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Result } from '../model/result.js';
 import type { Policy } from '../policy/policy.js';
-import { codeSpan, escapeMarkdown, fencedJson, plainTitle } from '../report/escape.js';
+import { catalogMarkdown, codeSpan, escapeMarkdown, fencedBlock, fencedJson, plainTitle } from '../report/escape.js';
 import { renderFingerprintMarker, renderStateMarker, type IssueState } from './marker.js';
 import type { Redactor } from './redact.js';
 
@@ -134,9 +134,9 @@ function proposedRecords(result: Result, template: string | undefined): string[]
   const domain = result.target.toLowerCase();
   if (out.length === 0 && template !== undefined && DOMAIN.test(domain))
     out.push(template.replaceAll('{domain}', domain));
-  // Shown in a fenced block: one line each, no backticks, so the fence cannot be closed early.
+  // Shown in a fenced block (fencedBlock): one line each, and the fence outgrows any backticks.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
-  return out.map((r) => r.replace(/[\u0000-\u001f\u007f`]+/g, ' '));
+  return out.map((r) => r.replace(/[\u0000-\u001f\u007f]+/g, ' '));
 }
 
 function referenceLines(refs: ControlReferences): string[] {
@@ -213,14 +213,14 @@ export function renderFindingIssue(
     '',
     '### Why it matters',
     '',
-    `**${escapeMarkdown(control?.statement ?? result.title)}**`,
+    `**${catalogMarkdown(control?.statement ?? result.title)}**`,
     '',
-    escapeMarkdown(control?.rationale ?? ''),
+    catalogMarkdown(control?.rationale ?? ''),
     '',
     '### How to fix it',
     '',
-    escapeMarkdown(control?.remediation ?? 'See the control catalog (docs/controls.md).'),
-    ...(records.length > 0 ? ['', 'Proposed DNS record, from the evidence:', '', '```text', ...records, '```'] : []),
+    catalogMarkdown(control?.remediation ?? 'See the control catalog (docs/controls.md).'),
+    ...(records.length > 0 ? ['', 'Proposed DNS record, from the evidence:', '', fencedBlock(records, 'text')] : []),
     '',
     '### How to accept the risk instead',
     '',

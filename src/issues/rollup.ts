@@ -21,7 +21,7 @@ export function renderRollup(overflow: readonly Result[], cap: number, redact: R
   ];
   const rows = overflow.map(
     (r) =>
-      `| ${r.severity} | ${codeSpan(r.control)} | ${escapeMarkdown(redact.text(r.target))} | ${escapeMarkdown(redact.text(r.message))} |`,
+      `| ${r.severity} | ${codeSpan(r.control, { cell: true })} | ${escapeMarkdown(redact.text(r.target))} | ${escapeMarkdown(redact.text(r.message))} |`,
   );
   return fitBody(head, rows, ['']);
 }

@@ -84,7 +84,7 @@ export function renderSummaryMarkdown(report: Report, extras: SummaryExtras = {}
   );
   lines.push('');
   lines.push(
-    `Tenant \`${report.run.tenantId ?? 'DNS only'}\` · ${report.run.mode} · ${report.run.finishedAt} · ` +
+    `Tenant ${codeSpan(report.run.tenantId ?? 'DNS only')} · ${report.run.mode} · ${report.run.finishedAt} · ` +
       `**${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`,
   );
   lines.push('');
@@ -238,7 +238,7 @@ export function renderDashboardMarkdown(view: DashboardView): string {
     lines.push('| Control | Target | Expires | Days left | Approved by |', '| --- | --- | --- | ---: | --- |');
     for (const e of view.expiring) {
       lines.push(
-        `| ${codeSpan(e.control)} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`,
+        `| ${codeSpan(e.control, { cell: true })} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`,
       );
     }
   }
@@ -248,7 +248,8 @@ export function renderDashboardMarkdown(view: DashboardView): string {
   if (unreadable.length === 0) lines.push('None: every source the policy needs was read.');
   else {
     lines.push('| Source | Status | Needs |', '| --- | --- | --- |');
-    for (const u of unreadable) lines.push(`| ${codeSpan(u.source)} | ${u.status} | ${escapeMarkdown(u.needs)} |`);
+    for (const u of unreadable)
+      lines.push(`| ${codeSpan(u.source, { cell: true })} | ${u.status} | ${escapeMarkdown(u.needs)} |`);
   }
 
   const days = recentDays(view.history, today, TREND_DAYS);

@@ -87,7 +87,7 @@ describe('planIssues', () => {
       exception: { reason: 'migration <b>@team</b>', approvedBy: 'CISO', expires: '2026-11-01', expired: true },
     };
     const body = renderFindingIssue(expired, demoPolicy(), meta, NO_REDACTION).body;
-    expect(body).toContain('expired on 2026\\-11\\-01');
+    expect(body).toContain('expired on 2026-11-01');
     expect(body).not.toContain('<b>');
     expect(renderFindingIssue(a!, demoPolicy(), meta, NO_REDACTION).body).not.toContain('expired on');
   });
