@@ -4,6 +4,7 @@ import { severityRank, type Severity } from '../model/severity.js';
 import { LICENCE_NAMES } from '../snapshot/source-status.js';
 import { SOURCE_REQUIREMENTS } from '../snapshot/source-requirements.js';
 import type { SourceId } from '../snapshot/source-id.js';
+import type { PublicReport } from './disclosure.js';
 import type { Report } from './report.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { ExpiringException } from './expiring-exceptions.js';
@@ -73,10 +74,11 @@ function failingFirst(a: Result, b: Result): number {
 }
 
 /**
- * The job summary in Markdown: counts per area, then the failing findings. Every string that
- * comes from the tenant goes through `escapeMarkdown`, because the summary renders raw HTML.
+ * The job summary in Markdown: counts per area, then the failing findings. It renders the report
+ * as it may be shown (the one redaction step), and every string that comes from the tenant goes
+ * through `escapeMarkdown`, because the summary renders raw HTML.
  */
-export function renderSummaryMarkdown(report: Report, extras: SummaryExtras = {}): string {
+export function renderSummaryMarkdown(report: PublicReport, extras: SummaryExtras = {}): string {
   const lines: string[] = [];
   const { byStatus } = report.summary;
   lines.push(
@@ -144,7 +146,7 @@ export interface UnreadableSource {
 
 /** Everything the dashboard shows; computed by the issues stage, rendered here. */
 export interface DashboardView {
-  readonly report: Report;
+  readonly report: PublicReport;
   readonly history: History;
   readonly openFindings: readonly OpenFinding[];
   /** Issues opened and closed since the previous day's run (the day's history entry). */

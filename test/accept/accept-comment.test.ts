@@ -12,7 +12,7 @@ import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { Result } from '../../src/model/result.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRole } from '../fakes/github-server.js';
 import { allElements, comments, parseHtml, renderGfm, scannedText } from '../helpers/gfm.js';
-import { demoPolicy, report, result } from '../issues/report-fixture.js';
+import { demoPolicy, report, result, shown } from '../issues/report-fixture.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const FAST = { writeMs: 0, notificationMs: 0, retryBaseMs: 1 };
@@ -81,15 +81,13 @@ async function repository(
   );
   const synced = await syncIssues(
     issuesApi,
-    report(findings),
+    shown(report(findings), options.redact === 'always' ? 'k' : undefined),
     demoPolicy(),
     {
       mode: 'on',
       repo: REPO,
       labels: [],
       maxNewIssues: 20,
-      redact: options.redact ?? 'never',
-      redactKey: 'k',
       dashboard: false,
       ...(options.tenant ? { tenant: `tenant:${options.tenant}` } : {}),
     },

@@ -5,7 +5,7 @@ import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues
 import { syncIssues } from '../../src/issues/sync.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { allElements, comments, ESCAPE_ARTEFACTS, parseHtml, renderGfm, scannedText } from '../helpers/gfm.js';
-import { demoPolicy, report, result } from './report-fixture.js';
+import { demoPolicy, report, result, shown } from './report-fixture.js';
 
 const FORGED = '<!-- mailwarden:fingerprint=00000000000000000000000000000000 -->';
 const HOSTILE = [
@@ -70,10 +70,8 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
       repo: { owner: 'contoso', repo: 'it-audit' },
       labels: [],
       maxNewIssues: 20,
-      redact: 'never' as const,
-      redactKey: 'k',
     };
-    const first = await syncIssues(api, rep, demoPolicy(), settings, { logger, now: () => new Date() });
+    const first = await syncIssues(api, shown(rep), demoPolicy(), settings, { logger, now: () => new Date() });
     expect(first.outcome.failures).toEqual([]);
     const issue = f.issues.get(1)!;
     const body = issue.body ?? '';
@@ -88,20 +86,20 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
 
     const live = liveLines(body).filter((l) => !l.startsWith('<!-- mailwarden:'));
     // As GitHub shows it: no element, link, comment, heading or mention comes from tenant text.
-    const shown = parseHtml(renderGfm(body));
-    const tags = allElements(shown).map((e) => e.element.tag);
+    const page = parseHtml(renderGfm(body));
+    const tags = allElements(page).map((e) => e.element.tag);
     for (const tag of ['img', 'script', 'h1', 'b', 'strong']) {
       if (tag === 'strong') continue; // our own bold labels
       expect(tags, tag).not.toContain(tag);
     }
     // Links: the run's, and those of the control's own remediation text; none from the tenant.
-    const hrefs = allElements(shown)
+    const hrefs = allElements(page)
       .filter((e) => e.element.tag === 'a')
       .map((e) => e.element.attrs.href ?? '');
     expect(hrefs).toContain('https://github.com/contoso/it-audit/actions/runs/1');
     expect(hrefs.filter((h) => /evil/.test(h))).toEqual([]);
-    expect(comments(shown).map((c) => c.trim().split('=')[0])).toEqual(['mailwarden:fingerprint', 'mailwarden:state']);
-    const scanned = scannedText(shown);
+    expect(comments(page).map((c) => c.trim().split('=')[0])).toEqual(['mailwarden:fingerprint', 'mailwarden:state']);
+    const scanned = scannedText(page);
     expect(scanned).not.toMatch(/@(?!\u200d)[A-Za-z]/);
     expect(scanned).not.toMatch(/https?:\/\/evil/);
     expect(scanned).not.toMatch(/(?:^|[^\w/&])#1\b/);
@@ -109,7 +107,7 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
     // The hostile text is shown, whole, where it stands in the body.
     expect(scanned.replaceAll('\u200d', '')).toContain('<img src=x onerror=alert(1)>');
     // Every table row has as many cells as its header.
-    for (const table of allElements(shown).filter((e) => e.element.tag === 'table')) {
+    for (const table of allElements(page).filter((e) => e.element.tag === 'table')) {
       const rows = allElements(table.element).filter((e) => e.element.tag === 'tr');
       const cells = rows.map((r) => r.element.children.filter((c) => c.kind === 'element').length);
       expect(new Set(cells).size, JSON.stringify(cells)).toBe(1);
@@ -133,7 +131,7 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
 
     // And the marker survives: a rerun matches the issue and writes nothing.
     const before = f.writes().length;
-    await syncIssues(api, rep, demoPolicy(), settings, { logger, now: () => new Date() });
+    await syncIssues(api, shown(rep), demoPolicy(), settings, { logger, now: () => new Date() });
     expect(f.writes().length).toBe(before);
     expect(f.issues.size).toBe(1);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { renderSarif, SARIF_FINGERPRINT_KEY } from '../../src/report/sarif.js';
-import { demoPolicy, report, result, users } from '../issues/report-fixture.js';
+import { demoPolicy, report, result, shown, users } from '../issues/report-fixture.js';
 
 /**
  * The SARIF 2.1.0 JSON schema (rtm.5, the final 2.1.0 schema), as shipped by the MIT-licensed npm
@@ -30,7 +30,7 @@ describe('SARIF output', () => {
       result({ target: 'ok@x.example', status: 'pass' }),
       result({ target: 'ex@x.example', status: 'excepted' }),
     ]);
-    const sarif = renderSarif(rep, policy, process.cwd()) as {
+    const sarif = renderSarif(shown(rep), policy, process.cwd()) as {
       runs: {
         results: Record<string, unknown>[];
         tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } };
