@@ -2,7 +2,7 @@ import path from 'node:path';
 import { findControl } from '../controls/catalog.js';
 import type { Logger } from '../logger.js';
 import type { Result } from '../model/result.js';
-import { BASELINE_POLICY_PATH } from '../paths.js';
+import { BASELINE_POLICY_PATH, POLICY_IN_REPOSITORY } from '../paths.js';
 import type { SourceStatus } from '../snapshot/source-status.js';
 import { affectedObjects } from './affected-objects.js';
 import { NO_REDACTION, type Redactor, redactor } from './redact.js';
@@ -16,9 +16,6 @@ import type { Report } from './report.js';
  * step (`logger`). The JSON evidence report and the evidence pack stay complete: they are for
  * the organisation, and redacting them is a separate, explicit choice (`--redact-evidence`).
  */
-
-/** Where the bundled policy is said to live: the file `mailwarden init` writes into a repository. */
-export const POLICY_IN_REPOSITORY = '.mailwarden/policy.json';
 
 /** Whether this run redacts, and why; `redact` is decided once, before anything is written. */
 export interface DisclosureDecision {

@@ -64,4 +64,37 @@ describe('SARIF output', () => {
       }),
     ).toBe(false);
   });
+
+  it('with the bundled policy, points at .mailwarden/policy.json in the checkout (the file init writes), at the same lines', async () => {
+    const { loadPolicy } = await import('../../src/policy/load-policy.js');
+    const { policy } = await loadPolicy(undefined, new Date('2026-11-27T06:00:00Z'));
+    const rep = { ...report(users(1)), policy: { ...report([]).policy, path: policy.path } };
+    const sarif = renderSarif(shown(rep), policy, '/home/runner/work/it-audit/it-audit') as {
+      runs: { results: { locations: { physicalLocation: unknown }[] }[]; originalUriBaseIds: unknown }[];
+    };
+    expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: '.mailwarden/policy.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: policy.controls.get('mfa.registration')?.line },
+    });
+    expect(sarif.runs[0]?.originalUriBaseIds).toEqual({
+      '%SRCROOT%': { uri: 'file:///home/runner/work/it-audit/it-audit/' },
+    });
+    expect(JSON.stringify(sarif)).not.toContain(policy.path);
+  });
+
+  it('messages and properties come from the report as shown: pseudonyms when redaction applies', () => {
+    const rep = report([
+      result({
+        target: 'grady@contosohealth.example',
+        message: 'Grady Archie (grady@contosohealth.example) is not registered.',
+        evidence: { upn: 'grady@contosohealth.example', displayName: 'Grady Archie' },
+      }),
+    ]);
+    const text = JSON.stringify(renderSarif(shown(rep, 'k'), demoPolicy(), process.cwd()));
+    expect(text).not.toMatch(/grady|Grady Archie/i);
+    expect(text).toMatch(/user-[0-9a-f]{10}/);
+    expect(JSON.stringify(renderSarif(shown(rep), demoPolicy(), process.cwd()))).toContain(
+      'grady@contosohealth.example',
+    );
+  });
 });
