@@ -59,4 +59,23 @@ describe('the state marker carries the target', () => {
         ?.target,
     ).toBe('contosohealth.example');
   });
+
+  it('with the bundled policy, the issue says where the repository keeps its copy and how to make it', () => {
+    const user = result({ target: 'adele@contosohealth.example' });
+    const bundled = renderFindingIssue(
+      shownResult(user),
+      { ...demoPolicy(), place: { path: '.mailwarden/policy.json', bundled: true } },
+      META,
+    ).body;
+    expect(bundled).toContain('bundled baseline policy');
+    expect(bundled).toContain('`mailwarden init` writes it to `.mailwarden/policy.json`');
+    expect(bundled).toContain('`policy: .mailwarden/policy.json`');
+    const own = renderFindingIssue(
+      shownResult(user),
+      { ...demoPolicy(), place: place('.mailwarden/policy.json') },
+      META,
+    ).body;
+    expect(own).not.toContain('bundled');
+    expect(own).toContain('in the policy file `.mailwarden/policy.json`');
+  });
 });
