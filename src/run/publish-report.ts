@@ -15,6 +15,7 @@ import { renderSarif } from '../report/sarif.js';
 import { renderSummaryMarkdown } from '../report/summary-markdown.js';
 import { tenantLabel } from '../report/tenant-label.js';
 import type { Manifest } from '../snapshot/manifest.js';
+import { fileOutput, type OutputPath, writingTo } from './output-paths.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { IssuesSettings } from './settings.js';
 
@@ -64,9 +65,20 @@ async function issuesStage(
   );
 }
 
-async function writeOutput(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFile(file, text);
+async function writeOutput(file: string, what: string, text: string): Promise<void> {
+  await writingTo({ path: file, kind: 'file', what }, async () => {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFile(file, text);
+  });
+}
+
+/** The files a report is published to, for checking before the run does any work. */
+export function publishOutputs(settings: PublishSettings): (OutputPath | undefined)[] {
+  return [
+    fileOutput(settings.reportJsonPath, 'the JSON report'),
+    fileOutput(settings.sarifPath, 'the SARIF file'),
+    fileOutput(settings.summaryMarkdownPath, 'the Markdown summary'),
+  ];
 }
 
 /** Exit 3 when every source the run needed failed: nothing was judged at all. */
@@ -137,13 +149,15 @@ export async function publishReport(
   const now = context.now;
   // The evidence report is written before the issues stage, so it exists whatever GitHub does.
   // It is complete: it stays with the organisation (an artifact upload of it is another matter, README).
-  if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  if (settings.reportJsonPath)
+    await writeOutput(settings.reportJsonPath, 'the JSON report', `${JSON.stringify(report, null, 2)}\n`);
   // Everything below leaves the runner, so it is rendered from the public view only.
   const shown = disclosure.show(report, deps.workspace !== undefined ? { workspace: deps.workspace } : {});
   if (settings.sarifPath) {
     if (!policy) throw new Error('SARIF needs the policy');
     await writeOutput(
       settings.sarifPath,
+      'the SARIF file',
       `${JSON.stringify(renderSarif(shown, policy, deps.workspace ?? process.cwd()), null, 2)}\n`,
     );
   }
@@ -185,7 +199,8 @@ export async function publishReport(
     sections,
     ...(history ? { history } : {}),
   });
-  if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
+  if (settings.summaryMarkdownPath)
+    await writeOutput(settings.summaryMarkdownPath, 'the Markdown summary', summaryMarkdown);
 
   let exitCode: ExitCode = EXIT.done;
   if (everySourceFailed(report.snapshot)) {

@@ -4,7 +4,8 @@ import type { Policy } from '../policy/policy.js';
 import { createDisclosure, type Disclosure } from '../report/disclosure.js';
 import { mergeReports } from '../report/merge-reports.js';
 import { decideDisclosure } from './disclosure-decision.js';
-import { type PublishDeps, type PublishOutcome, publishReport } from './publish-report.js';
+import { checkOutputPaths } from './output-paths.js';
+import { type PublishDeps, type PublishOutcome, publishOutputs, publishReport } from './publish-report.js';
 import type { MergeSettings } from './settings.js';
 import { expandReportPaths, readReport } from '../report/read-report.js';
 
@@ -21,6 +22,7 @@ export async function runMerge(
   const disclosure = deps.disclosure ?? createDisclosure();
   const logger = disclosure.logger(deps.logger);
   if (settings.issues?.token) logger.secret(settings.issues.token);
+  await checkOutputPaths(publishOutputs(settings));
   const files = await expandReportPaths(settings.reports);
   const merged = mergeReports(await Promise.all(files.map(readReport)));
   const access = await decideDisclosure(disclosure, settings.issues, deps, merged.run.tenantId);
