@@ -14,11 +14,21 @@ import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import { LICENCE_NAMES } from '../snapshot/source-status.js';
 import { fingerprint } from './fingerprint.js';
-import { selectControls, type SelectedControl } from './selection.js';
+import { type Selection, type SelectedControl, scopeOf, selectControls } from './selection.js';
+import { type TargetCoverage, unreadTargetSources, withUnreadTargets } from './target-coverage.js';
 
-/** How one control's evaluation went as a whole. */
+/**
+ * How one control's evaluation went as a whole: judged (with how much of its target set it saw,
+ * which decides what issue sync may close), or not judged at all.
+ */
 export type ControlOutcome =
-  | { readonly control: string; readonly status: 'evaluated' }
+  | {
+      readonly control: string;
+      readonly status: 'evaluated';
+      readonly coverage: TargetCoverage;
+      /** The sources that decide its targets and were not read in full (coverage `partial`). */
+      readonly unread?: readonly SourceId[];
+    }
   | { readonly control: string; readonly status: 'error' | 'not_evaluable'; readonly reason: string };
 
 export interface Evaluation {
@@ -47,6 +57,11 @@ export interface EvaluateOptions {
 export interface StartedStream {
   readonly controls: ReadonlySet<string>;
   readonly findings: Promise<ReadonlyMap<string, readonly Finding[]>>;
+}
+
+/** What a snapshot's run selected: `--only`, its shard, and its scope (DNS-only when it names no tenant). */
+function selectionOf(snapshot: Snapshot, options: Pick<EvaluateOptions, 'only'>): Selection {
+  return { only: options.only, shard: snapshot.manifest.shard, scope: scopeOf(snapshot.manifest) };
 }
 
 /** Why a control could not be judged, from the status of the sources it needs. */
@@ -168,7 +183,7 @@ export function startEarlyStream(
 ): StartedStream | undefined {
   const stream = 'graph.signIns';
   const controls: { control: SelectedControl; check: StreamCheck }[] = [];
-  for (const control of selectControls(policy, options.only, snapshot.manifest.shard)) {
+  for (const control of selectControls(policy, selectionOf(snapshot, options))) {
     const check = CHECKS[control.definition.id];
     if (check?.kind === 'stream' && check.stream === stream) controls.push({ control, check });
   }
@@ -197,7 +212,7 @@ export function startEarlyStream(
  */
 export async function evaluate(snapshot: Snapshot, policy: Policy, options: EvaluateOptions): Promise<Evaluation> {
   const tenantId = snapshot.manifest.tenantId;
-  const selected = selectControls(policy, options.only, snapshot.manifest.shard);
+  const selected = selectControls(policy, selectionOf(snapshot, options));
   const findingsByControl = new Map<string, readonly Finding[]>();
   const streamFolds = new Map<StreamCheck['stream'], FoldEntry[]>();
 
@@ -258,16 +273,26 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
   const results: Result[] = [];
   const outcomes: ControlOutcome[] = [];
 
+  const scope = scopeOf(snapshot.manifest);
   for (const control of selected) {
     const { definition, settings } = control;
-    const findings = findingsByControl.get(definition.id) ?? [];
-    const gate = findings.length === 1 && findings[0]?.target === TENANT_TARGET ? findings[0] : undefined;
-    if (findings.length === 0) {
+    const judged = findingsByControl.get(definition.id) ?? [];
+    const gate = judged.length === 1 && judged[0]?.target === TENANT_TARGET ? judged[0] : undefined;
+    const gated = gate !== undefined && (gate.status === 'error' || gate.status === 'not_evaluable');
+    const unread = gated ? [] : unreadTargetSources(snapshot, control, scope);
+    const findings = withUnreadTargets(judged, unread);
+    if (judged.length === 0) {
       outcomes.push({ control: definition.id, status: 'error', reason: 'the check returned no result' });
-    } else if (gate && (gate.status === 'error' || gate.status === 'not_evaluable')) {
+    } else if (gated) {
       outcomes.push({ control: definition.id, status: gate.status, reason: gate.message });
     } else {
-      outcomes.push({ control: definition.id, status: 'evaluated' });
+      const partial = unread.length > 0 || findings.some((f) => f.incomplete === true);
+      outcomes.push({
+        control: definition.id,
+        status: 'evaluated',
+        coverage: partial ? 'partial' : scope === 'dns-only' ? 'listed' : 'complete',
+        ...(unread.length > 0 ? { unread: unread.map((u) => u.source) } : {}),
+      });
     }
     const sorted = [...findings].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
     for (const finding of sorted) {
@@ -303,7 +328,8 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
         severity: finding.severity ? maxSeverity(settings.severity, finding.severity) : settings.severity,
         message: finding.message,
         evidence: finding.evidence,
-        fingerprint: fingerprint(definition.id, tenantId, finding.target),
+        // Domains are the same whoever audits them: a DNS-only run and a tenant run agree.
+        fingerprint: fingerprint(definition.id, definition.targets.kind === 'domain' ? null : tenantId, finding.target),
         ...(applies ? { exception: applies } : {}),
       });
     }

@@ -7,7 +7,7 @@ import { isJsonObject, type JsonObject } from '../model/json.js';
 import { parseLocatedJson } from '../json/json-locations.js';
 import { type Manifest, SNAPSHOT_FORMAT_VERSION } from './manifest.js';
 import { graphPageLines } from './graph-page-lines.js';
-import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
+import { EMBEDDED_SOURCES, MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
 import type { PageStream, Snapshot, SourceDataMap } from './snapshot.js';
 import { isSourceId, type SourceId } from './source-id.js';
 import type { SourceStatus } from './source-status.js';
@@ -91,6 +91,10 @@ export async function readSnapshotFolder(dir: string): Promise<Snapshot> {
 
   for (const [id, status] of Object.entries(manifest.sources) as [SourceId, SourceStatus][]) {
     if (status.status !== 'ok') continue;
+    if (EMBEDDED_SOURCES.has(id)) {
+      loaded.set(id, null);
+      continue;
+    }
     const relative = SOURCE_FILES[id];
     const file = path.join(dir, relative);
     if (STREAMED_SOURCES.has(id)) {
