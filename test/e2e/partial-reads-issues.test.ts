@@ -8,6 +8,8 @@ import { DEMO_TENANT_DIR } from '../../src/paths.js';
 import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import { runAudit, type RunOutcome } from '../../src/run/run-audit.js';
 import type { RealismConfig } from '../../src/simulator/realism.js';
+import type { SourceId } from '../../src/snapshot/source-id.js';
+import type { SourceStatus } from '../../src/snapshot/source-status.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-server.js';
 
 /*
@@ -100,32 +102,46 @@ describe('a clean sync of the demo, then a partial read, closes no issue', () =>
     await fake.close();
   });
 
-  const cases: readonly [string, RealismConfig, readonly string[]][] = [
+  const cases: readonly [string, RealismConfig, readonly string[], SourceId, SourceStatus['status']][] = [
     [
       'Exchange refused (no Exchange.ManageAsApp)',
       { missingPermissions: ['Exchange.ManageAsApp'] },
       // The hidden rule on lee@ is seen only through Exchange: its critical issue stays open.
       ['forwarding.inbox-rules', 'forwarding.mailbox', 'dkim.signing'],
+      'exo.inboxRule',
+      'not_permitted',
     ],
     [
       'Exchange answering 503',
       { faults: [{ kind: 'status503', family: 'exchange' }] },
       ['forwarding.inbox-rules', 'forwarding.mailbox', 'dkim.signing'],
+      'exo.inboxRule',
+      'failed',
     ],
     [
       '/domains answering 503',
       { faults: [{ kind: 'status503', path: '/domains' }] },
       // The tenant's own domains are unknown: the DMARC issues of those domains stay open.
       ['dmarc.policy', 'dmarc.record', 'dkim.keys', 'forwarding.inbox-rules'],
+      'graph.domains',
+      'failed',
     ],
-    ['no Mail.ReadBasic.All', { missingPermissions: ['Mail.ReadBasic.All'] }, ['forwarding.concealment-rules']],
+    [
+      'no Mail.ReadBasic.All',
+      { missingPermissions: ['Mail.ReadBasic.All'] },
+      ['forwarding.concealment-rules'],
+      'graph.mailFolders',
+      'not_permitted',
+    ],
   ];
 
-  for (const [name, realism, controls] of cases) {
+  for (const [name, realism, controls, source, status] of cases) {
     it(`${name}: closes nothing and lists the issues it could not re-check`, async () => {
       const since = fake.requests.length;
       const partial = await sync(realism);
       expect(partial.issuesError).toBeUndefined();
+      // The gap is a source status in the report, never a silent one.
+      expect(partial.report.snapshot.sources[source]?.status).toBe(status);
       expect(closes(since).map((w) => w.path)).toEqual([]);
       expect(openByControl()).toEqual(baseline);
       const notRechecked = new Set(partial.issues?.plan.notRechecked.map((n) => n.subject.control));
