@@ -66,3 +66,44 @@ export function withUnreadTargets(findings: readonly Finding[], unread: readonly
   };
   return [...findings.filter((f) => f !== tenant), replacement];
 }
+
+/** A control's findings and coverage once its target sources were weighed. */
+export interface CoveredFindings {
+  readonly findings: ReadonlyMap<string, readonly Finding[]>;
+  /** Per judged control: its coverage and the target sources it could not read. */
+  readonly coverage: ReadonlyMap<string, { readonly coverage: TargetCoverage; readonly unread: readonly SourceId[] }>;
+}
+
+/**
+ * Weighs each judged control's target set: a control gated on its verdict sources (a lone
+ * tenant-level `error` or `not_evaluable`) is left as it is; any other has its unread target
+ * sources folded into its findings (withUnreadTargets) and a coverage: `partial` when a target
+ * source or a check could not see every target, `listed` in a DNS-only run, else `complete`.
+ */
+export function withTargetCoverage(
+  snapshot: Snapshot,
+  selected: readonly SelectedControl[],
+  findingsByControl: ReadonlyMap<string, readonly Finding[]>,
+  scope: RunScope,
+): CoveredFindings {
+  const findings = new Map<string, readonly Finding[]>();
+  const coverage = new Map<string, { coverage: TargetCoverage; unread: readonly SourceId[] }>();
+  for (const control of selected) {
+    const id = control.definition.id;
+    const judged = findingsByControl.get(id) ?? [];
+    const only = judged.length === 1 && judged[0]?.target === TENANT_TARGET ? judged[0] : undefined;
+    if (judged.length === 0 || (only && (only.status === 'error' || only.status === 'not_evaluable'))) {
+      findings.set(id, judged);
+      continue;
+    }
+    const unread = unreadTargetSources(snapshot, control, scope);
+    const weighed = withUnreadTargets(judged, unread);
+    findings.set(id, weighed);
+    const partial = unread.length > 0 || weighed.some((f) => f.incomplete === true);
+    coverage.set(id, {
+      coverage: partial ? 'partial' : scope === 'dns-only' ? 'listed' : 'complete',
+      unread: unread.map((u) => u.source),
+    });
+  }
+  return { findings, coverage };
+}

@@ -1,5 +1,5 @@
 import { findControl } from '../controls/catalog.js';
-import type { ControlOutcome } from '../evaluate/evaluate.js';
+import type { ControlOutcome } from '../evaluate/evaluation.js';
 import { fingerprint } from '../evaluate/fingerprint.js';
 import type { Result } from '../model/result.js';
 import { severityRank } from '../model/severity.js';

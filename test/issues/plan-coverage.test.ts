@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ControlOutcome } from '../../src/evaluate/evaluate.js';
+import type { ControlOutcome } from '../../src/evaluate/evaluation.js';
 import { fingerprint } from '../../src/evaluate/fingerprint.js';
 import type { ExistingIssue } from '../../src/issues/existing-issue.js';
 import { parseFingerprint } from '../../src/issues/marker.js';
