@@ -46,7 +46,7 @@ export function applyExceptions(
     /** Per judged control, how much of its target set it saw (target-coverage.ts). */
     readonly coverage: CoveredFindings['coverage'];
   },
-): Evaluation {
+): Omit<Evaluation, 'streamFailures'> {
   const { tenantId, now } = context;
   const exceptionsByKey = new Map(policy.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = new Set<PolicyException>();

@@ -1,4 +1,3 @@
-import type { Finding } from '../model/finding.js';
 import type { Policy } from '../policy/policy.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { applyExceptions } from './apply-exceptions.js';
@@ -20,11 +19,12 @@ import { withTargetCoverage } from './target-coverage.js';
 export async function evaluate(snapshot: Snapshot, policy: Policy, options: EvaluateOptions): Promise<Evaluation> {
   const scope = scopeOf(snapshot.manifest);
   const selected = selectControls(policy, { only: options.only, shard: snapshot.manifest.shard, scope });
-  const findings: ReadonlyMap<string, readonly Finding[]> = await runChecks(snapshot, policy, selected, options);
-  const covered = withTargetCoverage(snapshot, selected, findings, scope);
-  return applyExceptions(selected, covered.findings, policy, {
+  const ran = await runChecks(snapshot, policy, selected, options);
+  const covered = withTargetCoverage(snapshot, selected, ran.findings, scope);
+  const applied = applyExceptions(selected, covered.findings, policy, {
     now: options.now,
     tenantId: snapshot.manifest.tenantId,
     coverage: covered.coverage,
   });
+  return { ...applied, streamFailures: ran.streamFailures };
 }
