@@ -32193,6 +32193,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -32662,6 +32665,12 @@ function warning(message, properties = {}) {
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
+}
 
 // src/errors.ts
 var ConfigurationError = class extends Error {
@@ -32745,6 +32754,7 @@ var dkimControls = [
     rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
     defaultSeverity: "medium",
     sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "microsoft-dkim-cnames", domains: "exchange-signed" },
     parameters: {},
     references: {
@@ -32766,6 +32776,7 @@ var dkimControls = [
     rationale: "Without a DKIM key, receivers cannot verify the tenant's signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dkim-keys", domains: "not-parked" },
     parameters: {
       selectors: {
@@ -32806,6 +32817,7 @@ var dmarcControls = [
     rationale: "Without DMARC, receivers have no instruction for mail that fails SPF and DKIM in the domain's name, and the domain owner gets no reports of who sends as them. A record that is malformed or duplicated counts as no record at all.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc", domains: "all" },
     parameters: {},
     references: { scuba: ["MS.EXO.4.1v1"], cis: ["2.1.10"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
@@ -32823,6 +32835,7 @@ var dmarcControls = [
     rationale: "p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp, issue 2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc", domains: "all" },
     parameters: {
       minimum: {
@@ -32849,6 +32862,7 @@ var dmarcControls = [
     rationale: "Aggregate reports are how an organisation learns who sends mail as its domains and whether tightening the policy will break legitimate mail; without them DMARC stays at p=none. A destination in another organisation that has not authorised the reports (RFC 7489 §7.1) gets nothing, silently.",
     defaultSeverity: "low",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc-reporting", domains: "all" },
     parameters: {
       requiredAddresses: {
@@ -32879,6 +32893,7 @@ var domainsControls = [
     rationale: 'Domains that never send mail are favourite spoofing targets precisely because nobody watches them. "v=spf1 -all" and p=reject tell every receiver to refuse mail in their name; a null MX says they receive none either (M3AAWG parked-domain guidance, CIS 2.1.8).',
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "parked", domains: "parked" },
     parameters: {},
     references: { scuba: ["MS.EXO.2.2v3", "MS.EXO.4.2v1"], cis: ["2.1.8", "2.1.10"], nist: ["SI-8"] },
@@ -32895,6 +32910,7 @@ var domainsControls = [
     rationale: "SMTP encryption between servers is opportunistic: an attacker on the path can strip STARTTLS and read or alter mail, including PHI. MTA-STS in enforce mode tells sending servers to refuse delivery without a valid TLS certificate for the listed MX hosts.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "mta-sts", domains: "own-dns-not-parked" },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SC-8(1)"] },
@@ -32911,6 +32927,7 @@ var domainsControls = [
     rationale: "SMTP TLS reports tell the domain owner when senders fail to negotiate TLS or validate MTA-STS, which is how downgrade attacks and broken certificates are noticed before mail is lost.",
     defaultSeverity: "low",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "tls-rpt", domains: "own-dns-not-parked" },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SI-4"] },
@@ -32955,6 +32972,7 @@ var forwardingControls = [
     defaultSeverity: "high",
     sources: ["graph.messageRules", "graph.domains"],
     optionalSources: ["exo.inboxRule"],
+    targets: { kind: "tenant", sources: ["graph.messageRules", "exo.inboxRule"] },
     parameters: {
       partnerDomains: PARTNER_DOMAINS,
       hiddenRules: {
@@ -32981,6 +32999,7 @@ var forwardingControls = [
     defaultSeverity: "high",
     sources: ["graph.messageRules", "graph.domains"],
     optionalSources: ["exo.inboxRule"],
+    targets: { kind: "tenant", sources: ["graph.messageRules", "exo.inboxRule", "graph.mailFolders"] },
     parameters: {
       triggerWords: stringSetParameter(
         "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
@@ -33004,6 +33023,7 @@ var forwardingControls = [
     rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
     defaultSeverity: "high",
     sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    targets: { kind: "tenant", sources: ["exo.mailbox"] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
     remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
@@ -33019,6 +33039,7 @@ var forwardingControls = [
     rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
     defaultSeverity: "high",
     sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    targets: { kind: "tenant", sources: ["exo.hostedOutboundSpamFilterPolicy"] },
     parameters: {
       allowedForwardingSenders: stringSetParameter(
         "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
@@ -33038,6 +33059,7 @@ var forwardingControls = [
     rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
     defaultSeverity: "medium",
     sources: ["exo.remoteDomain"],
+    targets: { kind: "tenant", sources: ["exo.remoteDomain"] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
     remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
@@ -33104,6 +33126,7 @@ var legacySignInsControl = {
   rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
   defaultSeverity: "high",
   sources: ["graph.signIns"],
+  targets: { kind: "tenant", sources: ["graph.signIns"] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
     legacyClientApps: stringSetParameter(
@@ -33121,15 +33144,6 @@ var legacySignInsControl = {
   limitations: "Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.",
   enabledByDefault: true
 };
-var objectIds = (description) => ({
-  schema: {
-    type: "array",
-    items: { type: "string", format: "uuid" },
-    uniqueItems: true,
-    default: [],
-    description
-  }
-});
 var signInDetectionControls = [
   {
     id: "sign-ins.risky-users",
@@ -33140,6 +33154,7 @@ var signInDetectionControls = [
     rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
     defaultSeverity: "high",
     sources: ["graph.riskyUsers", "graph.riskDetections"],
+    targets: { kind: "tenant", sources: ["graph.riskyUsers"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minRiskLevel: {
@@ -33170,6 +33185,7 @@ var signInDetectionControls = [
     rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: "medium",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       allowedCountries: {
@@ -33199,6 +33215,7 @@ var signInDetectionControls = [
     rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       maxSpeedKmh: {
@@ -33246,6 +33263,7 @@ var signInDetectionControls = [
     rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minUsers: {
@@ -33300,6 +33318,7 @@ var signInDetectionControls = [
     rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minDenials: {
@@ -33346,62 +33365,6 @@ var signInDetectionControls = [
     remediation: "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
     limitations: "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
     enabledByDefault: true
-  },
-  {
-    id: "sign-ins.break-glass",
-    version: 1,
-    area: "sign-ins",
-    title: "Sign-ins by break-glass accounts",
-    statement: "No account the policy lists as a break-glass (emergency access) account SHALL sign in, successfully or not, within the look-back window without the sign-in being reviewed.",
-    rationale: "Emergency access accounts hold Global Administrator, are often left out of Conditional Access and exist to be unused: Microsoft asks for an alert on every sign-in by them, since each one is a drill, an outage or misuse, and only a person can tell which. A failed sign-in means someone is trying the password of the most powerful account in the tenant.",
-    defaultSeverity: "high",
-    sources: ["graph.signIns"],
-    parameters: {
-      ...SIGN_IN_WINDOW_PARAMETERS,
-      breakGlassAccounts: objectIds(
-        "Object IDs of the break-glass (emergency access) user accounts, as Entra's sign-in log names them in `userId`: list the same accounts the Conditional Access controls' allowedExclusions name. While the list is empty the control is not evaluable."
-      )
-    },
-    references: {
-      hipaa: [LOG_IN_MONITORING, "164.312(b)"],
-      nist: ["AC-2(12)", "AU-6", "SI-4"]
-    },
-    remediation: "Ask who used the account and why (a planned drill, an outage, or neither). If nobody can say: reset its credentials (the FIDO2 key or certificate, and the password), revoke its sessions (Revoke-MgUserSignInSession), review the audit log for what it did, and report the incident. Also alert on these sign-ins as they happen (learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access#monitor-sign-in-and-audit-logs).",
-    limitations: "Reads interactive sign-ins only (Graph v1.0): a script that refreshes a token of the account shows only in non-interactive sign-ins. Drills every 90 days, as Microsoft recommends, appear here too; accept each with a policy exception that expires.",
-    enabledByDefault: true
-  },
-  {
-    id: "sign-ins.device-code",
-    version: 1,
-    area: "sign-ins",
-    title: "Successful device-code sign-ins",
-    statement: "No user SHALL sign in successfully through the device-code flow within the look-back window, except to an application or from a device the policy allows.",
-    rationale: "Device-code phishing (Storm-2372 and the kits that followed it since 2025) asks the victim to type a code at microsoft.com/devicelogin: the victim signs in, with MFA, on the real site, and the attacker receives the tokens. Nothing is stolen that MFA would catch, so the sign-in log is where it shows. Few organisations need the flow outside meeting-room and kiosk devices.",
-    defaultSeverity: "high",
-    sources: ["graph.signIns"],
-    parameters: {
-      ...SIGN_IN_WINDOW_PARAMETERS,
-      useBetaSignInLog: {
-        schema: {
-          type: "boolean",
-          default: false,
-          description: "Read the sign-in log from Microsoft Graph beta (/beta/auditLogs/signIns) instead of v1.0: only beta says which sign-ins used the device-code flow (`authenticationProtocol`, `originalTransferMethod`). Microsoft does not support beta APIs in production and may change them. The whole run then reads the one log from beta (no extra request); while this is false, the control is not evaluable."
-        }
-      },
-      allowedApps: objectIds(
-        "Application (client) IDs a device-code sign-in may be to, as the sign-in log gives them in `appId` (e.g. the Azure CLI for administrators who use `az login --use-device-code`). A phishing kit can name any public client, so prefer allowedDevices."
-      ),
-      allowedDevices: objectIds(
-        "Entra device IDs (`deviceDetail.deviceId`) that may sign in with a device code: meeting-room and kiosk devices. An unregistered device has no ID and is never allowed."
-      )
-    },
-    references: {
-      hipaa: [LOG_IN_MONITORING],
-      nist: ["AC-2(12)", "SI-4", "IA-2"]
-    },
-    remediation: "Ask each listed user whether they typed a code at microsoft.com/devicelogin. If not, revoke their sessions (Revoke-MgUserSignInSession), which the attacker's refresh token survives otherwise, reset the password and review inbox rules and mail access. Then block the flow with a Conditional Access policy (Conditions > Authentication flows > Device code flow, Grant = Block) that excludes only the devices that need it.",
-    limitations: "Needs the beta sign-in log (useBetaSignInLog): v1.0 has no field that says a sign-in used the device-code flow, and the control does not guess from others. Reads interactive sign-ins only: tokens the attacker refreshes later show as non-interactive sign-ins. A sign-in whose flow beta leaves empty is counted, and the control then cannot pass.",
-    enabledByDefault: false
   }
 ];
 
@@ -33415,6 +33378,7 @@ var legacyAuthBlocked = {
   rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
   defaultSeverity: "high",
   sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  targets: { kind: "tenant", sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ["MS.AAD.1.1v1"],
@@ -33437,6 +33401,7 @@ var legacyAuthControls = [
     rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
     defaultSeverity: "high",
     sources: ["exo.transportConfig", "exo.casMailbox"],
+    targets: { kind: "tenant", sources: ["exo.casMailbox"] },
     parameters: {},
     references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
     remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
@@ -33471,6 +33436,7 @@ var mfaControls = [
     rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
     defaultSeverity: "high",
     sources: ["graph.users", "graph.userRegistrationDetails"],
+    targets: { kind: "tenant", sources: [] },
     dashboardTrend: "coveragePercent",
     parameters: {
       minPercent: {
@@ -33509,6 +33475,7 @@ var mfaControls = [
     rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
     defaultSeverity: "critical",
     sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    targets: { kind: "tenant", sources: [] },
     parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
     references: {
       scuba: ["MS.AAD.3.2v2"],
@@ -33522,11 +33489,11 @@ var mfaControls = [
   },
   {
     id: "mfa.admins-phishing-resistant",
-    version: 2,
+    version: 1,
     area: "mfa",
     title: "Phishing-resistant MFA for privileged roles",
-    statement: "Every holder of a highly privileged role, active or eligible through Privileged Identity Management, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
-    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site. An eligible administrator is an administrator: PIM lets them activate the role at any moment, with the methods they have registered then.",
+    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
     defaultSeverity: "critical",
     sources: [
       "graph.roleAssignments",
@@ -33534,8 +33501,7 @@ var mfaControls = [
       "graph.authenticationStrengthPolicies",
       "graph.userRegistrationDetails"
     ],
-    // Eligibility needs Entra ID P2: without it the eligible holders are not_evaluable and the active ones are still judged.
-    optionalSources: ["graph.roleEligibilityScheduleInstances"],
+    targets: { kind: "tenant", sources: ["graph.roleAssignments"] },
     parameters: {
       privilegedRoles: {
         schema: {
@@ -33553,45 +33519,8 @@ var mfaControls = [
       hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
       nist: ["IA-2(1)", "IA-2(8)"]
     },
-    remediation: 'Issue FIDO2 keys or passkeys to every administrator, active and eligible, and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On. An eligible holder is covered by it once they activate the role. Remove eligibility nobody uses (Entra admin centre > Identity governance > Privileged Identity Management > Microsoft Entra roles > Assignments > Eligible).',
-    limitations: "Eligible assignments are read from Privileged Identity Management, which needs Microsoft Entra ID P2; without it they are not evaluable while active holders are still judged. An eligible holder is judged as if the role were active, since Conditional Access targets a role only once it is activated. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised. Eligibility through PIM for Groups (eligible membership of a role-assignable group) is not read.",
-    enabledByDefault: true
-  },
-  {
-    id: "mfa.weak-methods",
-    version: 1,
-    area: "mfa",
-    title: "SMS, voice and email one-time passcodes disabled",
-    statement: "The authentication methods policy SHALL NOT enable SMS, voice call or email one-time passcode for member users, except a method the control accepts with a reason.",
-    rationale: "A code sent by text or voice call is taken by SIM swapping and number porting, and any one-time code can be relayed in real time by a phishing proxy; an emailed code is only as safe as a mailbox the attacker may already read. While these methods are enabled, users keep registering and using them, and attackers ask for them first.",
-    defaultSeverity: "high",
-    sources: ["graph.authenticationMethodsPolicy"],
-    parameters: {
-      acceptedMethods: {
-        schema: {
-          type: "array",
-          default: [],
-          description: "Weak methods the organisation accepts for now, each with its reason (shown in the evidence): `Sms`, `Voice` or `Email`. An accepted method passes while enabled. Prefer a policy exception with an expiry for a temporary need.",
-          items: {
-            type: "object",
-            properties: {
-              method: { enum: ["Sms", "Voice", "Email"], description: "The method, as Graph names its configuration." },
-              reason: { type: "string", minLength: 1, description: "Why the organisation accepts it, for auditors." }
-            },
-            required: ["method", "reason"],
-            additionalProperties: false
-          }
-        }
-      }
-    },
-    references: {
-      scuba: ["MS.AAD.3.5v2"],
-      cis: ["5.2.3.5"],
-      hipaa: ["164.312(d)"],
-      nist: ["IA-2(1)", "IA-5", "CM-7"]
-    },
-    remediation: 'Entra admin centre > Protection > Authentication methods > Policies: open SMS, Voice call and Email OTP and set Enable to No (or remove every member group from their targets), after moving the users who rely on them to Microsoft Authenticator or passkeys. Graph: PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Sms with {"@odata.type": "#microsoft.graph.smsAuthenticationMethodConfiguration", "state": "disabled"}.',
-    limitations: "Group targets are not expanded: a method enabled for any group that its exclusions do not also name is treated as enabled for members, even if only guests are in the group. Email OTP for external users (allowExternalIdToUseEmailOtp) is shown but not judged. Until the tenant has finished migrating to the authentication methods policy (policyMigrationState), the legacy MFA and SSPR policies, which Graph does not expose, may still allow a method this policy disables; a disabled method is then an error, not a pass.",
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
+    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
     enabledByDefault: true
   }
 ];
@@ -33607,6 +33536,7 @@ var riskPolicies = {
   defaultSeverity: "high",
   // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
   sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  targets: { kind: "tenant", sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
@@ -33632,6 +33562,7 @@ var spfControls = [
     rationale: "A receiver that hits a syntax error, a second record or the 10-lookup limit returns permerror, and most then treat the domain as having no SPF at all: spoofed mail from it is no longer rejected by SPF and DMARC can only rely on DKIM. Lookup-limit overruns creep in as vendors add includes, so the whole include tree is evaluated, not just the top record.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "spf", domains: "own-dns" },
     parameters: {},
     references: { scuba: ["MS.EXO.2.2v3"], cis: ["2.1.8"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
@@ -33648,6 +33579,7 @@ var spfControls = [
     rationale: 'The "all" term decides what happens to every sender the record does not list. "+all" authorises the whole Internet, "?all" or a missing "all" says nothing, and both let anyone pass SPF as the domain. CIS and SCuBA v3 accept "~all" because DMARC then makes the decision; "-all" is stricter.',
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "spf", domains: "own-dns" },
     parameters: {
       allowSoftfail: {
@@ -33672,6 +33604,7 @@ var spfControls = [
     rationale: "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current spf.protection.outlook.com record rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "m365-authorization", domains: "own-dns-not-parked" },
     parameters: {
       microsoftSpfDomain: {
@@ -33729,38 +33662,35 @@ function neutraliseAutolinks(text) {
 }
 
 // src/report/escape.ts
-var HTML_ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
+var CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
+var JOINER2 = "‍";
+var INLINE = /[\\`*_[\]|~$#&<>]/g;
+var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+var LINE_START = /^([-+=])|^(\d+)([.)])/;
 function escapeMarkdown(text) {
-  return (
-    // Before the HTML entities, whose `&#39;` must not be taken for a reference.
-    escapeHtml(neutraliseAutolinks(text)).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;")
-  );
+  return neutraliseAutolinks(text.replace(CONTROL, " ").trimStart()).replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`).replace(
+    LINE_START,
+    (_m, mark, digits, dot) => mark !== void 0 ? `\\${mark}` : `${digits ?? ""}\\${dot ?? ""}`
+  ).replace(/@/g, `@${JOINER2}`);
 }
-function codeSpan(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
-  const encoded = clean.replace(
-    /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
-    (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
-  );
-  return `<code>${encoded}</code>`;
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+function codeSpan(text, where = {}) {
+  let clean = text.replace(CONTROL, " ").replace(/<!--/g, `<${JOINER2}!--`);
+  if (clean.trim() === "") return "–";
+  if (where.cell) clean = clean.replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestBacktickRun(clean) + 1);
+  const pad = /^[` ]|[` ]$/.test(clean) ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
 }
 function fencedJson(value) {
-  return JSON.stringify(value, null, 2).replace(
-    /[<>&`\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
+  return JSON.stringify(value, null, 2).replace(/<!--/g, "\\u003c!--");
 }
 function plainTitle(text) {
-  const clean = neutraliseAutolinks(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+  const clean = neutraliseAutolinks(text).replace(CONTROL, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -41323,13 +41253,20 @@ function readAcceptInputs(getInput2, env) {
 
 // src/action/actions-logger.ts
 function actionsLogger() {
+  let stage;
+  const collecting = () => stage?.startsWith("Collect") === true;
   return {
     debug: (m) => debug(m),
     info: (m) => info(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
+    warning: (m) => collecting() ? info(`warning: ${m}`) : warning(m),
+    error: (m) => collecting() ? info(`error: ${m}`) : error(m),
     secret: (value) => {
       for (const part of maskedParts(value)) setSecret(part);
+    },
+    stage: (title) => {
+      if (stage !== void 0) endGroup();
+      stage = title;
+      if (title !== void 0) startGroup(title);
     }
   };
 }

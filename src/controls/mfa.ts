@@ -15,6 +15,7 @@ export const mfaControls: readonly ControlDefinition[] = [
       'A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.',
     defaultSeverity: 'high',
     sources: ['graph.users', 'graph.userRegistrationDetails'],
+    targets: { kind: 'tenant', sources: [] },
     dashboardTrend: 'coveragePercent',
     parameters: {
       minPercent: {
@@ -59,6 +60,7 @@ export const mfaControls: readonly ControlDefinition[] = [
       'Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.',
     defaultSeverity: 'critical',
     sources: ['graph.securityDefaults', 'graph.conditionalAccessPolicies'],
+    targets: { kind: 'tenant', sources: [] },
     parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
     references: {
       scuba: ['MS.AAD.3.2v2'],
@@ -90,6 +92,7 @@ export const mfaControls: readonly ControlDefinition[] = [
     ],
     // Eligibility needs Entra ID P2: without it the eligible holders are not_evaluable and the active ones are still judged.
     optionalSources: ['graph.roleEligibilityScheduleInstances'],
+    targets: { kind: 'tenant', sources: ['graph.roleAssignments', 'graph.roleEligibilityScheduleInstances'] },
     parameters: {
       privilegedRoles: {
         schema: {
@@ -124,6 +127,8 @@ export const mfaControls: readonly ControlDefinition[] = [
       'A code sent by text or voice call is taken by SIM swapping and number porting, and any one-time code can be relayed in real time by a phishing proxy; an emailed code is only as safe as a mailbox the attacker may already read. While these methods are enabled, users keep registering and using them, and attackers ask for them first.',
     defaultSeverity: 'high',
     sources: ['graph.authenticationMethodsPolicy'],
+    // Three fixed targets (SMS, voice, email OTP), one result each whatever the policy holds.
+    targets: { kind: 'tenant', sources: [] },
     parameters: {
       acceptedMethods: {
         schema: {

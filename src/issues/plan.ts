@@ -1,11 +1,14 @@
+import { findControl } from '../controls/catalog.js';
+import type { ControlOutcome } from '../evaluate/evaluation.js';
+import { fingerprint } from '../evaluate/fingerprint.js';
 import type { Result } from '../model/result.js';
 import { severityRank } from '../model/severity.js';
 import type { Policy } from '../policy/policy.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
+import type { PublicReport, ShownResult } from '../report/disclosure.js';
 import type { Report } from '../report/report.js';
 import type { ExistingIssue } from './existing-issue.js';
 import { isDashboard, isRollup, parseFingerprint, parseState, withState, type IssueState } from './marker.js';
-import type { Redactor } from './redact.js';
 import { findingLabels, renderFindingIssue, safeUrl, TOOL_LABEL, type RenderMeta } from './render.js';
 import { renderRollup, ROLLUP_TITLE } from './rollup.js';
 import { tenantTitle } from './tenant-scope.js';
@@ -68,11 +71,23 @@ export interface Plan {
   readonly overflow: number;
   /** Labelled issues whose fingerprint marker is missing or malformed; left alone. */
   readonly unmatched: number;
+  /**
+   * Open issues of controls this run judged but could not re-check in full (a source that lists
+   * the control's targets failed, the finding's result was `error` or `not_evaluable`, or its
+   * target was not among those given): left open as they are, and listed in the job summary.
+   */
+  readonly notRechecked: readonly {
+    readonly number: number;
+    readonly htmlUrl: string;
+    readonly subject: OperationSubject;
+    readonly why: string;
+  }[];
+  /** Open issues of controls this run did not run at all (`--only`, DNS-only mode): left alone. */
+  readonly notCovered: number;
 }
 
 export interface PlanOptions {
-  readonly policy: Pick<Policy, 'path' | 'controls' | 'maxExceptionDays'>;
-  readonly redact: Redactor;
+  readonly policy: Pick<Policy, 'controls' | 'maxExceptionDays'>;
   readonly maxNewIssues: number;
   readonly extraLabels: readonly string[];
   /** `tenant:<name>` when several tenants share the repository (names the rollup's title). */
@@ -87,7 +102,7 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-function bySeverityThenKey(a: Result, b: Result): number {
+function bySeverityThenKey(a: ShownResult, b: ShownResult): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     a.control.localeCompare(b.control) ||
@@ -106,6 +121,39 @@ function mergedLabels(current: readonly string[], wanted: readonly string[]): re
 function runLink(runUrl: string | undefined, today: string): string {
   const url = safeUrl(runUrl);
   return url ? `[run of ${today}](${url})` : `the run of ${today}`;
+}
+
+/**
+ * Why an open issue whose finding does not fail this run may not close, or `undefined` when it
+ * may: only a pass (or an accepted exception) on a control whose every target source was read,
+ * or the target's absence from a control that saw its complete target set.
+ */
+function notClosableBecause(outcome: ControlOutcome, result: Result | undefined): string | undefined {
+  if (outcome.status !== 'evaluated') return `the control was not judged (${outcome.status}: ${outcome.reason})`;
+  if (result && result.status !== 'pass' && result.status !== 'excepted')
+    return `the finding could not be judged (${result.status}: ${result.message})`;
+  // Reports written before coverage was recorded are treated as partial.
+  const coverage = outcome.coverage ?? 'partial';
+  if (coverage === 'partial')
+    return `not every source that lists this control's targets was read${outcome.unread && outcome.unread.length > 0 ? ` (${outcome.unread.join(', ')})` : ''}`;
+  if (!result && coverage === 'listed') return 'the run judged only the targets it was given, and not this one';
+  return undefined;
+}
+
+/**
+ * Old and new keys of this report's domain findings. Domain fingerprints leave the tenant out (so
+ * a DNS-only run and a tenant run agree); an issue a tenant run opened before that carries the
+ * tenant-keyed fingerprint, and is matched under it once, then rewritten with the new marker.
+ */
+export function legacyFingerprints(report: Report): Map<string, string> {
+  const out = new Map<string, string>();
+  const tenantId = report.snapshot.tenantId;
+  if (tenantId === null) return out;
+  for (const r of report.results) {
+    if (findControl(r.control)?.targets.kind !== 'domain') continue;
+    out.set(fingerprint(r.control, tenantId, r.target), r.fingerprint);
+  }
+  return out;
 }
 
 /** Picks one issue per fingerprint (an open one first, then the oldest); the rest are duplicates. */
@@ -136,26 +184,37 @@ function indexIssues(issues: readonly ExistingIssue[]) {
 /**
  * The pure plan: failing findings and the labelled issues give create / update / close / reopen
  * operations. An unchanged finding gives no operation at all; an issue is never closed for a
- * control that was not judged (`error`, `not_evaluable`) or not selected in this run.
+ * control that was not judged (`error`, `not_evaluable`) or not selected in this run. It reads
+ * the report as it may be shown (the one redaction step), so every body is public-safe.
  */
-export function planIssues(report: Report, existing: readonly ExistingIssue[], options: PlanOptions): Plan {
+export function planIssues(report: PublicReport, existing: readonly ExistingIssue[], options: PlanOptions): Plan {
   const today = day(report.snapshot.capturedAt);
   const runUrl = report.run.runUrl;
   const gitSha = report.run.gitSha && /^[0-9a-f]{40}$/.test(report.run.gitSha) ? report.run.gitSha : undefined;
   const { byFingerprint, duplicates, unmatched, rollup } = indexIssues(existing);
   const resultsByFp = new Map(report.results.map((r) => [r.fingerprint, r]));
-  const outcomes = new Map(report.controls.map((c) => [c.control, c.status]));
+  const outcomes = new Map(report.controls.map((c) => [c.control, c]));
+  // Issues opened before domain findings lost the tenant from their key, found under the old key.
+  for (const [legacy, fp] of legacyFingerprints(report)) {
+    const issue = byFingerprint.get(legacy);
+    if (issue === undefined || byFingerprint.has(fp)) continue;
+    byFingerprint.delete(legacy);
+    byFingerprint.set(fp, issue);
+  }
+  const notRechecked: Plan['notRechecked'][number][] = [];
+  let notCovered = 0;
   const operations: Operation[] = [];
   const keptClosed: Plan['keptClosed'][number][] = [];
-  const toCreate: Result[] = [];
+  const toCreate: ShownResult[] = [];
   const subject = (fingerprint: string, control: string, title: string): OperationSubject => ({
     fingerprint,
     control,
     title,
   });
 
-  const render = (result: Result, meta: RenderMeta) =>
-    renderFindingIssue(result, options.policy, meta, options.redact, options.extraLabels);
+  const policy = { ...options.policy, place: report.policy };
+  const render = (result: ShownResult, meta: RenderMeta) =>
+    renderFindingIssue(result, policy, meta, options.extraLabels);
 
   for (const result of report.results.filter((r) => r.status === 'fail').sort(bySeverityThenKey)) {
     const issue = byFingerprint.get(result.fingerprint);
@@ -234,9 +293,23 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
     if (result?.status === 'fail') continue;
     const state = parseState(issue.body);
     const control = result?.control ?? state?.control;
-    // Fail closed: a control that was not judged (or not run at all) never closes an issue.
-    if (control === undefined || outcomes.get(control) !== 'evaluated') continue;
-    if (result && result.status !== 'pass' && result.status !== 'excepted') continue;
+    const outcome = control === undefined ? undefined : outcomes.get(control);
+    // Fail closed: a control this run did not run never touches an issue.
+    if (control === undefined || outcome === undefined) {
+      notCovered += 1;
+      continue;
+    }
+    // Nor does one it could not judge in full: the issue stays open, listed as not re-checked.
+    const why = notClosableBecause(outcome, result);
+    if (why !== undefined) {
+      notRechecked.push({
+        number: issue.number,
+        htmlUrl: issue.htmlUrl,
+        subject: subject(fp, control, issue.title),
+        why,
+      });
+      continue;
+    }
     const closedState: IssueState = {
       ...(state ?? {
         v: 1,
@@ -311,7 +384,7 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
   const rollupTitle = tenantTitle(ROLLUP_TITLE, options.tenant);
   const rollupSubject = subject('rollup', '', rollupTitle);
   if (overflow.length > 0) {
-    const body = renderRollup(overflow, options.maxNewIssues, options.redact);
+    const body = renderRollup(overflow, options.maxNewIssues);
     const labels = findingLabels(
       { severity: overflow[0]?.severity ?? 'medium', area: overflow[0]?.area ?? 'mfa' },
       options.extraLabels,
@@ -340,7 +413,7 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
       comment: `Every failing finding has its own issue as of ${runLink(runUrl, today)}.`,
     });
   }
-  return { operations, keptClosed, overflow: overflow.length, unmatched };
+  return { operations, keptClosed, overflow: overflow.length, unmatched, notRechecked, notCovered };
 }
 
 export { TOOL_LABEL };

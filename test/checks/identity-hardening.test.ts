@@ -302,9 +302,9 @@ describe('mfa.admins-phishing-resistant: eligible (PIM) holders', () => {
       'tenant not_evaluable',
     ]);
     expect(find(rs, 'mfa.admins-phishing-resistant', 'tenant').evidence).toMatchObject({
-      source: 'graph.roleEligibilityScheduleInstances',
-      part: 'eligible',
-      licence: 'entra-id-p2',
+      unreadSources: [
+        { source: 'graph.roleEligibilityScheduleInstances', status: 'not_licensed', licence: 'entra-id-p2' },
+      ],
     });
   });
 
@@ -326,7 +326,15 @@ describe('mfa.admins-phishing-resistant: eligible (PIM) holders', () => {
     });
     expect(find(denied, 'mfa.admins-phishing-resistant', 'tenant')).toMatchObject({
       status: 'not_evaluable',
-      evidence: { permission: 'RoleEligibilitySchedule.Read.Directory, GroupMember.Read.All' },
+      evidence: {
+        unreadSources: [
+          {
+            source: 'graph.roleEligibilityScheduleInstances',
+            status: 'not_permitted',
+            permission: 'RoleEligibilitySchedule.Read.Directory, GroupMember.Read.All',
+          },
+        ],
+      },
     });
     expect(find(denied, 'mfa.admins-phishing-resistant', GLOBAL_ADMIN.userPrincipalName).status).toBe('pass');
     const failed = await run({ status: 'failed', reason: 'HTTP 500' });

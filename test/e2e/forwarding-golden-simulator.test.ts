@@ -5,7 +5,6 @@ import { nodeFetch } from '../../src/collect/exchange/node-fetch.js';
 import { createSimulatorClients } from '../../src/entry/simulator-clients.js';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { NO_REDACTION } from '../../src/issues/redact.js';
 import { renderFindingIssue } from '../../src/issues/render.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
@@ -20,6 +19,7 @@ import { writeSnapshotFolder } from '../../src/snapshot/write-folder.js';
 import { DOMAIN, goldenTenant, recipient, rule, type ForwardingTenant } from '../checks/forwarding-tenant.js';
 import { FORWARDING_CONTROLS, FORWARDING_SOURCES } from '../helpers/forwarding-controls.js';
 import { tempDir } from '../helpers/temp.js';
+import { shownResult, place } from '../issues/report-fixture.js';
 
 /**
  * The golden forwarding tenant (test/checks/forwarding-tenant.ts) served by the simulator and
@@ -64,6 +64,7 @@ async function serve(t: ForwardingTenant, realism?: RealismConfig): Promise<Runn
     })),
     'graph.domains': t.domains,
     'graph.messageRules': arrayPageStream(t.messageRules, 100),
+    'graph.mailFolders': null,
     'exo.mailbox': t.mailbox,
     'exo.recipient': t.recipient,
     'exo.hostedOutboundSpamFilterPolicy': t.outboundPolicy,
@@ -237,8 +238,8 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
     expect(summary(rs)).toEqual([`forwarding.inbox-rules alex@${DOMAIN}/x9 fail`]);
     expect(finding?.evidence.ruleName).toBe(hostile);
     const body = renderFindingIssue(
-      finding!,
-      policyFor(),
+      shownResult(finding!),
+      { ...policyFor(), place: place() },
       {
         firstSeen: '2026-11-27',
         lastSeen: '2026-11-27',
@@ -246,7 +247,6 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
         status: 'open',
         reopenedAfterManualClose: false,
       },
-      NO_REDACTION,
     ).body;
     expect(body).not.toContain('<img');
     expect(body).not.toContain('](https://evil.test)');
@@ -294,10 +294,24 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
           /Exchange\.ManageAsApp.*Global Reader/s,
         );
       }
+      // The rule Graph shows still fails; the hidden rules Exchange would have shown are not
+      // judged, so the rule controls say so instead of passing and close no issue.
       expect(summary(result.results).filter((s) => s.startsWith('forwarding.inbox-rules'))).toEqual([
         `forwarding.inbox-rules alex@${DOMAIN}/x10 fail`,
+        'forwarding.inbox-rules tenant not_evaluable',
       ]);
-      expect(result.results.find((r) => r.control === 'forwarding.concealment-rules')?.status).toBe('pass');
+      const concealment = result.results.filter((r) => r.control === 'forwarding.concealment-rules');
+      expect(concealment.map((r) => `${r.target} ${r.status}`)).toEqual(['tenant not_evaluable']);
+      expect(concealment[0]?.evidence.unreadSources).toEqual([
+        expect.objectContaining({ source: 'exo.inboxRule', status: 'not_permitted' }),
+      ]);
+      for (const control of ['forwarding.inbox-rules', 'forwarding.concealment-rules'])
+        expect(result.controls.find((c) => c.control === control)).toEqual({
+          control,
+          status: 'evaluated',
+          coverage: 'partial',
+          unread: ['exo.inboxRule'],
+        });
     });
   }
 });

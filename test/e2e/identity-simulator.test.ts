@@ -162,8 +162,9 @@ describe('identity controls through the simulated tenant (golden tenant, one mut
       'sign-ins.risk-policies tenant not_evaluable',
     ]);
     expect(result(rs, 'mfa.admins-phishing-resistant')?.evidence).toMatchObject({
-      source: 'graph.roleEligibilityScheduleInstances',
-      licence: 'entra-id-p2',
+      unreadSources: [
+        { source: 'graph.roleEligibilityScheduleInstances', status: 'not_licensed', licence: 'entra-id-p2' },
+      ],
     });
     expect(result(rs, 'mfa.admins-phishing-resistant', GLOBAL_ADMIN.userPrincipalName)?.status).toBe('pass');
     expect(result(rs, 'sign-ins.risk-policies')?.evidence).toMatchObject({ licence: 'entra-id-p2' });

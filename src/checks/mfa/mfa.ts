@@ -130,8 +130,6 @@ function adminsPhishingResistant({ snapshot, params, context }: CheckInput): rea
   const strengths = new Map(snapshot.data('graph.authenticationStrengthPolicies').map((s) => [s.id, s]));
   const { holders, unresolved, eligibility } = privilegedHolders(snapshot, privileged, context.now);
   if (unresolved.length > 0) return [unresolvedFinding(unresolved)];
-  // When eligibility was not read, its finding says so beside the active holders' results.
-  const eligibleGap = 'read' in eligibility ? [] : [eligibility];
   const enabled = [...holders.values()].filter((h) => h.enabled);
   if (enabled.length === 0) {
     // Every tenant has a Global Administrator: none found means the role data is incomplete.
@@ -142,7 +140,6 @@ function adminsPhishingResistant({ snapshot, params, context }: CheckInput): rea
         message: 'No enabled holder of a highly privileged role was found.',
         evidence: { privilegedRoles: [...privileged] },
       },
-      ...eligibleGap,
     ];
   }
   // Only the holders' registration records: the tenant's whole list can be 100,000 long.
@@ -216,12 +213,11 @@ function adminsPhishingResistant({ snapshot, params, context }: CheckInput): rea
         target: TENANT_TARGET,
         status: 'pass',
         message: 'Every privileged role holder is listed in allowedExclusions.',
-        evidence: { holders: enabled.length, eligibility: 'read' in eligibility ? { ...eligibility } : 'not read' },
+        evidence: { holders: enabled.length, eligibility: { ...eligibility } },
       },
-      ...eligibleGap,
     ];
   }
-  return [...findings, ...eligibleGap];
+  return findings;
 }
 
 /** Checks of the MFA controls, keyed by control ID. */

@@ -3,7 +3,6 @@ import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
 import type { DirectoryPrincipal } from '../../snapshot/graph-types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
-import { LICENCE_NAMES } from '../../snapshot/source-status.js';
 import { parseGraphTime } from '../sign-ins/sign-in-event.js';
 
 /*
@@ -37,51 +36,12 @@ export interface PrivilegedHolders {
   readonly holders: ReadonlyMap<string, Holder>;
   /** Assignments whose principal, or whose group's members, were not read. */
   readonly unresolved: readonly string[];
-  /** Whether PIM eligibility was read; when not, the finding that says why (the eligible part). */
-  readonly eligibility: { readonly read: true; readonly instances: number; readonly ended: number } | Finding;
-}
-
-/**
- * Why eligibility could not be read, as a tenant-level finding: not_evaluable for a missing
- * licence or permission (naming it), error otherwise. The active holders are judged anyway.
- */
-function eligibilityGap(snapshot: Snapshot): Finding | undefined {
-  const source = 'graph.roleEligibilityScheduleInstances';
-  const status = snapshot.status(source);
-  const tail =
-    'Holders of active assignments are judged; eligible holders, who can activate a role at any moment, are not.';
-  if (status === undefined)
-    return {
-      target: TENANT_TARGET,
-      status: 'error',
-      message: `PIM eligibility (${source}) was not collected. ${tail}`,
-      evidence: { source, part: 'eligible' },
-    };
-  switch (status.status) {
-    case 'ok':
-      return undefined;
-    case 'not_licensed':
-      return {
-        target: TENANT_TARGET,
-        status: 'not_evaluable',
-        message: `Eligible role holders need ${LICENCE_NAMES[status.licence]} (Privileged Identity Management). ${tail}`,
-        evidence: { source, part: 'eligible', licence: status.licence, reason: status.reason },
-      };
-    case 'not_permitted':
-      return {
-        target: TENANT_TARGET,
-        status: 'not_evaluable',
-        message: `Grant the permission ${status.permission} to read eligible role holders (source ${source}). ${tail}`,
-        evidence: { source, part: 'eligible', permission: status.permission, reason: status.reason },
-      };
-    case 'failed':
-      return {
-        target: TENANT_TARGET,
-        status: 'error',
-        message: `PIM eligibility (${source}) could not be read: ${status.reason}. ${tail}`,
-        evidence: { source, part: 'eligible', reason: status.reason },
-      };
-  }
+  /**
+   * Whether PIM eligibility was read. When it was not (no P2, no permission), the eligible holders
+   * are unknown: the control declares the source among those that list its targets, so the
+   * engine says so in a not_evaluable or error result and closes none of its issues.
+   */
+  readonly eligibility: { readonly read: boolean; readonly instances: number; readonly ended: number };
 }
 
 /** The holders of the given roles, active and (when read) eligible, by user object ID. */
@@ -122,8 +82,8 @@ export function privilegedHolders(snapshot: Snapshot, privileged: ReadonlySet<st
     }
   };
   read(snapshot.data('graph.roleAssignments'), false);
-  const gap = eligibilityGap(snapshot);
-  if (gap) return { holders, unresolved, eligibility: gap };
+  if (snapshot.status('graph.roleEligibilityScheduleInstances')?.status !== 'ok')
+    return { holders, unresolved, eligibility: { read: false, instances: 0, ended: 0 } };
   const instances = snapshot.data('graph.roleEligibilityScheduleInstances');
   // An eligibility whose end has passed can no longer be activated; one not yet started soon can.
   const current = instances.filter((i) => {

@@ -1,6 +1,6 @@
 import type { SourceCollectors } from '../live/source-collector.js';
 import { identityCollectors } from './identity-collectors.js';
-import { messageRulesCollector } from './message-rules-collector.js';
+import { mailFoldersCollector, messageRulesCollector } from './message-rules-collector.js';
 import { privilegedAccessCollectors } from './privileged-access-collectors.js';
 import { signInCollectors } from './sign-in-collectors.js';
 
@@ -9,5 +9,6 @@ export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
   ...privilegedAccessCollectors,
   'graph.messageRules': messageRulesCollector(),
+  'graph.mailFolders': mailFoldersCollector(),
   ...signInCollectors,
 };

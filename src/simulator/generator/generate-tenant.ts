@@ -138,6 +138,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   sources['graph.authenticationMethodsPolicy'] = { status: 'ok' };
   // The generated log carries the beta-only flow fields, as a capture from /beta would.
   sources['graph.signIns'] = { status: 'ok', count: counts['graph.signIns'], graphApi: 'beta' };
+  // Folder names travel in messageRules.jsonl (`folders`); the app may read them.
+  sources['graph.mailFolders'] = { status: 'ok' };
   const manifest: Manifest = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
     tenantId: shape.tenantId,
