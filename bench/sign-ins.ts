@@ -43,8 +43,14 @@ function arg(name: string, fallback: string): string {
 }
 
 const events = Number(arg('events', '2000000'));
+/**
+ * `--log v1.0` writes records as the v1.0 log returns them (no flow fields), for comparing with
+ * a checkout that predates the beta fields; the default is the beta log the device-code
+ * detector reads.
+ */
+const beta = arg('log', 'beta') === 'beta';
 const generator = () =>
-  backgroundPages({ users: USERS, events, end: NOW.getTime() - 60_000, spanMs: 24 * 3_600_000, seed: 42 });
+  backgroundPages({ users: USERS, events, end: NOW.getTime() - 60_000, spanMs: 24 * 3_600_000, seed: 42, beta });
 
 const mb = (bytes: number): number => Math.round(bytes / 1024 / 1024);
 
@@ -95,7 +101,7 @@ function manifest(): Manifest {
     tool: { name: 'mailwarden', version: 'bench' },
     licences: { 'entra-id-p1': true, 'entra-id-p2': true },
     sources: {
-      'graph.signIns': { status: 'ok', count: events },
+      'graph.signIns': beta ? { status: 'ok', count: events, graphApi: 'beta' } : { status: 'ok', count: events },
       'graph.riskyUsers': { status: 'ok', count: 0 },
       'graph.riskDetections': { status: 'ok', count: 0 },
     },
@@ -314,6 +320,8 @@ function child(name: string, dir: string): Promise<Record<string, unknown>> {
       '--events',
       String(events),
       ...(controls ? ['--controls', controls] : []),
+      '--log',
+      beta ? 'beta' : 'v1.0',
     ];
     const proc = spawn(process.execPath, args, {
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -15,7 +15,12 @@ export const SIGN_IN_STREAM_CONTROLS = [
   'sign-ins.impossible-travel',
   'sign-ins.password-spray',
   'sign-ins.mfa-fatigue',
+  'sign-ins.break-glass',
+  'sign-ins.device-code',
 ] as const;
+
+/** The break-glass accounts every test policy lists: object IDs no generated user has. */
+export const BREAK_GLASS_ACCOUNTS = ['b1a55000-0000-4000-8000-000000000001', 'b1a55000-0000-4000-8000-000000000002'];
 
 /** A policy with exactly the given controls on, each with its parameters. */
 export function signInPolicy(
@@ -35,7 +40,10 @@ export function signInPolicy(
   return parsePolicy(JSON.stringify(document), 'test-policy.json', now).policy;
 }
 
-/** Every sign-in control on, with US and CA allowed. */
+/**
+ * Every sign-in control on, with US and CA allowed, two break-glass accounts listed and the
+ * device-code detector reading the beta log (it is not evaluable over a log read from v1.0).
+ */
 export function allSignInControls(overrides: Readonly<Record<string, JsonObject>> = {}): Record<string, JsonObject> {
   return {
     'legacy-auth.sign-ins': {},
@@ -44,6 +52,8 @@ export function allSignInControls(overrides: Readonly<Record<string, JsonObject>
     'sign-ins.password-spray': {},
     'sign-ins.mfa-fatigue': {},
     'sign-ins.risky-users': {},
+    'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS },
+    'sign-ins.device-code': { useBetaSignInLog: true },
     ...overrides,
   };
 }

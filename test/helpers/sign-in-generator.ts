@@ -107,6 +107,12 @@ export interface BackgroundOptions {
   readonly spanMs: number;
   readonly seed?: number;
   readonly pageSize?: number;
+  /**
+   * Write each record as the beta log returns it (`authenticationProtocol`, `originalTransferMethod`,
+   * `appId`), with one sign-in in 10,000 through the device-code flow, as a tenant that allows it
+   * on a few devices sees.
+   */
+  readonly beta?: boolean;
 }
 
 /**
@@ -125,8 +131,16 @@ export async function* backgroundPages(options: BackgroundOptions): AsyncGenerat
     const r = random();
     const place = HOME_PLACES[u % HOME_PLACES.length] ?? PLACES.boston;
     const errorCode = r < 0.01 ? 50126 : r < 0.013 ? 500121 : r < 0.03 ? 50074 : 0;
+    const deviceCode = options.beta === true && n % 10_000 === 5_000;
     page.push(
       signIn({
+        ...(options.beta === true
+          ? {
+              protocol: deviceCode ? 'deviceCode' : 'oAuth2',
+              transfer: deviceCode ? 'deviceCodeFlow' : 'none',
+              appId: r > 0.7 ? '1fec8e78-bce4-4aaf-ab1b-5451cc387264' : '00000002-0000-0ff1-ce00-000000000000',
+            }
+          : {}),
         id: `bg-${options.seed ?? 1}-${n}`,
         time: Math.round(options.end - n * step),
         user: userName(u),
