@@ -20,8 +20,8 @@ import { DEFAULT_FAMILY_LIMITS, type FamilyLimit } from '../src/collect/graph/ra
 import { createLiveClients } from '../src/collect/live/create-clients.js';
 import { liveCollector } from '../src/collect/live/live-collector.js';
 import { type Logger, silentLogger } from '../src/logger.js';
-import { run } from '../src/run.js';
-import type { Settings } from '../src/settings.js';
+import { runAudit } from '../src/run/run-audit.js';
+import type { Settings } from '../src/run/settings.js';
 import { SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET } from '../src/simulator/credentials.js';
 
 export interface WorkerConfig {
@@ -218,7 +218,7 @@ export async function runWorker(config: WorkerConfig): Promise<WorkerResult> {
   const cpu = process.cpuUsage();
   const heap = heapSampler(config.verbose);
   try {
-    const outcome = await run(settings, { logger, now: () => now, collector });
+    const outcome = await runAudit(settings, { logger, now: () => now, collector });
     const wallMs = performance.now() - started;
     const peakHeapMb = mb(heap.stop());
     const results: Record<string, number> = {};

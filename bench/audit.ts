@@ -1,5 +1,5 @@
 /**
- * The whole-audit benchmark (issue 10): `npm run bench -- --users N`.
+ * The whole-audit benchmark: `npm run bench -- --users N`.
  *
  * 1. Generates a tenant from a seed with `mailwarden simulate --generate` (cached by users,
  *    sign-ins and seed under node_modules/.cache/mailwarden-bench/ or --cache DIR).

@@ -242,10 +242,10 @@ async function main(): Promise<void> {
     });
     const auditMs = ms(auditStart);
     const s = auditClient.stats;
-    const byStatus = evaluation.results.reduce<Record<string, number>>(
-      (acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }),
-      {},
-    );
+    const byStatus = evaluation.results.reduce<Record<string, number>>((acc, r) => {
+      acc[r.status] = (acc[r.status] ?? 0) + 1;
+      return acc;
+    }, {});
 
     // 3. CPU per query: distinct TXT questions (all in Unbound's cache after the audit), our
     // client against node:dns (c-ares) in the same process, 32 at a time, interleaved rounds.
@@ -276,10 +276,10 @@ async function main(): Promise<void> {
     const disagreements = domains.filter((d) =>
       [...oursRuns, ...plainRuns, ...memoRuns].some((run) => run.verdicts.get(d) !== ours.get(d)),
     );
-    const verdicts = [...ours.values()].reduce<Record<string, number>>(
-      (acc, r) => ({ ...acc, [r]: (acc[r] ?? 0) + 1 }),
-      {},
-    );
+    const verdicts = [...ours.values()].reduce<Record<string, number>>((acc, r) => {
+      acc[r] = (acc[r] ?? 0) + 1;
+      return acc;
+    }, {});
     const oursMs = median(oursRuns.map((r) => r.ms));
     const plainMs = median(plainRuns.map((r) => r.ms));
     const memoMs = median(memoRuns.map((r) => r.ms));

@@ -7,7 +7,7 @@ import { folderCollector } from '../src/collect/folder-collector.js';
 import { CONTROLS } from '../src/controls/catalog.js';
 import { verifyEvidencePack } from '../src/evidence/verify-evidence.js';
 import { silentLogger } from '../src/logger.js';
-import { run } from '../src/run.js';
+import { runAudit } from '../src/run/run-audit.js';
 
 // bench/run.mjs passes the entry file first; the numbers follow.
 const numbers = process.argv
@@ -95,7 +95,7 @@ for (const redact of [false, true]) {
   await rm(packDir, { recursive: true, force: true });
   peak = 0;
   const started = performance.now();
-  await run(
+  await runAudit(
     {
       policyPath: policyFile,
       target: { kind: 'snapshot', dir: snapshotDir },

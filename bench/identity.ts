@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import type { EndpointFamily } from '../src/collect/graph/endpoint-family.js';
 import { DEFAULT_FAMILY_LIMITS, lowerBoundMs, type FamilyLimit } from '../src/collect/graph/rate-limiter.js';
 import { liveCollector } from '../src/collect/live/live-collector.js';
-import { createSimulatorClients } from '../src/collect/simulator-clients.js';
+import { createSimulatorClients } from '../src/entry/simulator-clients.js';
 import { silentLogger } from '../src/logger.js';
 import { parsePolicy } from '../src/policy/parse-policy.js';
 import { DOCUMENTED_THROTTLING } from '../src/simulator/realism.js';

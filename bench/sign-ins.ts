@@ -1,5 +1,5 @@
 /**
- * Sign-in detector benchmark (issue 6): 2,000,000 generated sign-ins from 100,000 users through
+ * Sign-in detector benchmark: 2,000,000 generated sign-ins from 100,000 users through
  * every sign-in detector, (1) straight from the generator, (2) from a snapshot folder (JSON
  * Lines) and (3) through the simulator over loopback HTTP. Each phase runs in its own process
  * so its RSS is its own; the simulator serves from a process of its own too, as Graph would,

@@ -7,7 +7,12 @@ import { rm } from 'node:fs/promises';
 const banner =
   "import { createRequire as __mailwardenCreateRequire } from 'node:module'; const require = __mailwardenCreateRequire(import.meta.url);";
 
-await rm('dist', { recursive: true, force: true });
+// `--outdir DIR` builds elsewhere (the package test builds a fresh CLI without touching dist/).
+const outIndex = process.argv.indexOf('--outdir');
+const outdir = outIndex > 0 ? process.argv[outIndex + 1] : 'dist';
+if (!outdir) throw new Error('--outdir needs a folder');
+
+await rm(outdir, { recursive: true, force: true });
 const common = {
   bundle: true,
   platform: 'node',
@@ -21,5 +26,12 @@ const common = {
   mainFields: ['module', 'main'],
   // Absolute paths would make the bundle depend on where it was built.
   sourcemap: false,
+  // src/version.ts reads the version from package.json; the bundles import that file from the
+  // package root at run time (dist/ sits where src/ does), so a release bump leaves dist/ alone.
+  external: ['../package.json'],
 };
-await build({ ...common, entryPoints: { index: 'src/index.ts', cli: 'src/cli-main.ts' }, outdir: 'dist' });
+await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts', accept: 'src/accept-index.ts', cli: 'src/cli-main.ts' },
+  outdir,
+});

@@ -43,7 +43,10 @@ const schema = buildASTSchema(sdl, { assumeValidSDL: true, assumeValid: true });
 const keep = new Map();
 const fieldsOf = (name) => {
   let set = keep.get(name);
-  if (!set) keep.set(name, (set = new Set()));
+  if (!set) {
+    set = new Set();
+    keep.set(name, set);
+  }
   return set;
 };
 const pending = [];

@@ -16,8 +16,62 @@ const OPERATIONS = [
   'issues/create-comment',
   'issues/list-labels-for-repo',
   'issues/create-label',
+  // `/mailwarden accept`: who may accept, the finding issue, the policy file, a branch, a pull request.
+  'repos/get-collaborator-permission-level',
+  'issues/get',
+  'repos/get-content',
+  'repos/create-or-update-file-contents',
+  'git/get-ref',
+  'git/create-ref',
+  'git/update-ref',
+  'pulls/list',
+  'pulls/create',
+  'pulls/update',
 ];
+/** Operations whose success response the fake server checks its own answers against. */
+const RESPONSES = new Set([
+  'repos/get-collaborator-permission-level',
+  'issues/get',
+  'repos/get-content',
+  'repos/create-or-update-file-contents',
+  'git/get-ref',
+  'git/create-ref',
+  'git/update-ref',
+  'pulls/list',
+  'pulls/create',
+  'pulls/update',
+]);
+
+/**
+ * A response schema cut to what a fake's answer can be checked against: types, properties,
+ * items and enums. Descriptions and examples go (size); `required` goes, because a fake answers
+ * only the fields its clients read; `oneOf` becomes `anyOf`, because without `required` the
+ * branches overlap. What stays catches a fake that invents a field or gives one the wrong type.
+ */
+function responseShape(schema) {
+  if (Array.isArray(schema)) return schema.map(responseShape);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const out = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (['description', 'example', 'examples', 'required', 'title', 'externalDocs', 'readOnly'].includes(key)) continue;
+    if (key === 'properties') {
+      out.properties = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, responseShape(s)]));
+    } else out[key === 'oneOf' ? 'anyOf' : key] = responseShape(value);
+  }
+  return out;
+}
 const SPECS = ['api.github.com', 'ghes-3.17'];
+
+/** Each 2xx status of an operation with its JSON body's shape (`null` for an empty body). */
+function successResponses(op) {
+  const out = {};
+  for (const [status, response] of Object.entries(op.responses ?? {})) {
+    if (!/^2\d\d$/.test(status)) continue;
+    const schema = response?.content?.['application/json']?.schema;
+    out[status] = schema ? responseShape(schema) : null;
+  }
+  return out;
+}
 
 const root = process.argv[2];
 if (!root) throw new Error('usage: node scripts/extract-github-openapi.mjs PATH/TO/@octokit/openapi');
@@ -35,6 +89,7 @@ for (const spec of SPECS) {
         path: route,
         query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => ({ name: p.name, schema: p.schema })),
         ...(body ? { requestBody: { required: op.requestBody.required === true, schema: body } } : {}),
+        ...(RESPONSES.has(op.operationId) ? { responses: successResponses(op) } : {}),
       };
     }
   }

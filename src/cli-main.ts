@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from './cli.js';
+import { main } from './cli/main.js';
 
 // The bundle entry of `mailwarden`: wire the real process to main().
 const code = await main(process.argv.slice(2), {

@@ -1,4 +1,4 @@
-import { run } from './main.js';
+import { runAction } from './action/run-action.js';
 
 // The Action entry: the only file with a top-level side effect.
-await run();
+await runAction();

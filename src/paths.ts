@@ -5,9 +5,6 @@ import { fileURLToPath } from 'node:url';
  * directly under dist/, so the same relative URL resolves in tests and in the Action.
  */
 
-/** The package's top folder. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
 /** The policy used when none is given. */
 export const BASELINE_POLICY_PATH = fileURLToPath(new URL('../policies/baseline.json', import.meta.url));
 

@@ -1,12 +1,12 @@
 import type { Check } from './check.js';
-import { dkimChecks } from './dkim.js';
-import { dmarcChecks } from './dmarc.js';
-import { domainsChecks } from './domains.js';
-import { forwardingChecks } from './forwarding.js';
-import { legacyAuthChecks } from './legacy-auth.js';
-import { mfaChecks } from './mfa.js';
-import { signInsChecks } from './sign-ins.js';
-import { spfChecks } from './spf.js';
+import { dkimChecks } from './email-auth/dkim.js';
+import { dmarcChecks } from './email-auth/dmarc.js';
+import { domainsChecks } from './email-auth/domains.js';
+import { forwardingChecks } from './forwarding/forwarding.js';
+import { legacyAuthChecks } from './legacy-auth/legacy-auth.js';
+import { mfaChecks } from './mfa/mfa.js';
+import { signInsChecks } from './sign-ins/checks.js';
+import { spfChecks } from './email-auth/spf.js';
 
 /** Every check, keyed by control ID. A meta-test keeps this and the catalog in step. */
 export const CHECKS: Readonly<Record<string, Check>> = {

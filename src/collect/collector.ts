@@ -1,7 +1,7 @@
 import type { Logger } from '../logger.js';
 import type { Policy } from '../policy/policy.js';
-import type { Shard } from '../shard/shard.js';
-import type { RunInfo } from '../report/report.js';
+import type { Shard } from '../snapshot/shard.js';
+import type { RunMode } from '../model/run-mode.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { SourceId } from '../snapshot/source-id.js';
 
@@ -26,7 +26,7 @@ export interface CollectRequest {
  * snapshot with a status per source. Collectors never decide compliance.
  */
 export interface Collector {
-  readonly mode: RunInfo['mode'];
+  readonly mode: RunMode;
   collect(request: CollectRequest): Promise<Snapshot>;
   /** Releases servers or sockets the collector opened. */
   close?(): Promise<void>;

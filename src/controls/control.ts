@@ -15,6 +15,46 @@ export interface ControlReferences {
   readonly nist?: readonly string[];
 }
 
+/**
+ * The DNS look-ups of a domain control, by name: `src/mailauth/dns-questions.ts` runs each name's
+ * questions, live for the collector, over recorded answers for the check, and over a folder's data
+ * for the tenant generator.
+ */
+export type DnsLookupName =
+  | 'spf'
+  | 'm365-authorization'
+  | 'dkim-keys'
+  | 'dmarc'
+  | 'dmarc-reporting'
+  | 'parked'
+  | 'mta-sts'
+  | 'tls-rpt'
+  | 'microsoft-dkim-cnames';
+
+/**
+ * Which domains a DNS control asks about. The initial *.onmicrosoft.com domain's DNS is
+ * Microsoft's (no SPF, MTA-STS or TLS-RPT to judge), and parked domains send and receive no mail.
+ */
+export type DomainScope =
+  /** Every audited domain. */
+  | 'all'
+  /** Audited domains not listed as parked. */
+  | 'not-parked'
+  /** Audited domains whose DNS the tenant manages (not *.onmicrosoft.com). */
+  | 'own-dns'
+  /** Audited domains whose DNS the tenant manages and that are not parked. */
+  | 'own-dns-not-parked'
+  /** Parked domains only. */
+  | 'parked'
+  /** The tenant's verified email domains Exchange signs for, but the initial one, minus the policy's exclusions. */
+  | 'exchange-signed';
+
+/** What a domain control asks DNS: one look-up, for each domain of its scope. */
+export interface DnsQuestions {
+  readonly lookup: DnsLookupName;
+  readonly domains: DomainScope;
+}
+
 /** One tunable setting of a control: a JSON Schema with an auditor-readable description and a default. */
 export interface ParameterDefinition {
   /** JSON Schema of the value; must carry `description` and `default`. */
@@ -43,10 +83,22 @@ export interface ControlDefinition {
    * does not stop the control (the check says in its evidence what it could not cover).
    */
   readonly optionalSources?: readonly SourceId[];
+  /** For a control that reads `dns`: the questions the collector asks and the check reads back. */
+  readonly dns?: DnsQuestions;
+  /**
+   * The evidence field (a percentage) the issues dashboard charts day by day, for the one control
+   * whose coverage is worth a trend line.
+   */
+  readonly dashboardTrend?: string;
   readonly parameters: Readonly<Record<string, ParameterDefinition>>;
   readonly references: ControlReferences;
   /** Concrete steps: admin-centre path, PowerShell or Graph command, or DNS record. */
   readonly remediation: string;
+  /**
+   * A DNS record that fixes a failing domain target, `{domain}` standing for the target. The
+   * issue shows it ready to paste when the check's evidence proposes no record of its own.
+   */
+  readonly remediationRecord?: string;
   /** What the control cannot see, stated plainly for auditors. */
   readonly limitations: string;
   /** Whether the baseline turns it on; stricter policies may enable the others. */

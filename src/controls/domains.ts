@@ -13,6 +13,7 @@ export const domainsControls: readonly ControlDefinition[] = [
       'Domains that never send mail are favourite spoofing targets precisely because nobody watches them. "v=spf1 -all" and p=reject tell every receiver to refuse mail in their name; a null MX says they receive none either (M3AAWG parked-domain guidance, CIS 2.1.8).',
     defaultSeverity: 'medium',
     sources: ['dns'],
+    dns: { lookup: 'parked', domains: 'parked' },
     parameters: {},
     references: { scuba: ['MS.EXO.2.2v3', 'MS.EXO.4.2v1'], cis: ['2.1.8', '2.1.10'], nist: ['SI-8'] },
     remediation:
@@ -32,6 +33,7 @@ export const domainsControls: readonly ControlDefinition[] = [
       'SMTP encryption between servers is opportunistic: an attacker on the path can strip STARTTLS and read or alter mail, including PHI. MTA-STS in enforce mode tells sending servers to refuse delivery without a valid TLS certificate for the listed MX hosts.',
     defaultSeverity: 'medium',
     sources: ['dns'],
+    dns: { lookup: 'mta-sts', domains: 'own-dns-not-parked' },
     parameters: {},
     references: { hipaa: ['164.312(e)(1)'], nist: ['SC-8', 'SC-8(1)'] },
     remediation:
@@ -51,6 +53,7 @@ export const domainsControls: readonly ControlDefinition[] = [
       'SMTP TLS reports tell the domain owner when senders fail to negotiate TLS or validate MTA-STS, which is how downgrade attacks and broken certificates are noticed before mail is lost.',
     defaultSeverity: 'low',
     sources: ['dns'],
+    dns: { lookup: 'tls-rpt', domains: 'own-dns-not-parked' },
     parameters: {},
     references: { hipaa: ['164.312(e)(1)'], nist: ['SC-8', 'SI-4'] },
     remediation: 'Publish TXT "v=TLSRPTv1; rua=mailto:tls-reports@<domain>" at _smtp._tls.<domain>.',

@@ -15,6 +15,7 @@ export const mfaControls: readonly ControlDefinition[] = [
       'A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.',
     defaultSeverity: 'high',
     sources: ['graph.users', 'graph.userRegistrationDetails'],
+    dashboardTrend: 'coveragePercent',
     parameters: {
       minPercent: {
         schema: {

@@ -1,5 +1,5 @@
 import { AREA_TITLES } from '../model/area.js';
-import { FRAMEWORK_NAMES, FRAMEWORKS } from '../policy/framework-ids.js';
+import { FRAMEWORK_NAMES, FRAMEWORKS } from './framework-ids.js';
 import { SOURCE_REQUIREMENTS } from '../snapshot/source-requirements.js';
 import { LICENCE_NAMES } from '../snapshot/source-status.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';

@@ -1,9 +1,9 @@
-import { LEGACY_CLIENT_APPS } from '../checks/sign-ins/legacy-client-apps.js';
+import { LEGACY_CLIENT_APPS } from '../snapshot/sign-in-client-apps.js';
 import type { ControlDefinition } from './control.js';
 import { SIGN_IN_WINDOW_PARAMETERS } from './sign-in-window.js';
 
 /*
- * Controls judged from the sign-in log and Identity Protection (issue 6): each is a detector
+ * Controls judged from the sign-in log and Identity Protection: each is a detector
  * that folds over the streamed sign-ins, except risky users, which reads a snapshot. Their
  * family files (legacy-auth.ts, sign-ins.ts) list them.
  */

@@ -31,9 +31,10 @@ export function graphPermissions(
 
 function licences(sources: Iterable<SourceId>): string {
   const names = new Set(
-    [...sources].flatMap((s) =>
-      SOURCE_REQUIREMENTS[s].licence ? [LICENCE_NAMES[SOURCE_REQUIREMENTS[s].licence!]] : [],
-    ),
+    [...sources].flatMap((s) => {
+      const licence = SOURCE_REQUIREMENTS[s].licence;
+      return licence ? [LICENCE_NAMES[licence]] : [];
+    }),
   );
   return [...names].join(', ');
 }

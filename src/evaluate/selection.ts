@@ -2,7 +2,7 @@ import { CONTROLS } from '../controls/catalog.js';
 import type { ControlDefinition } from '../controls/control.js';
 import type { Area } from '../model/area.js';
 import type { Policy, PolicyControl } from '../policy/policy.js';
-import { isShardedControl, SHARD_SCOPE_SOURCES, type Shard } from '../shard/shard.js';
+import { isShardedControl, SHARD_SCOPE_SOURCES, type Shard } from '../snapshot/shard.js';
 import type { SourceId } from '../snapshot/source-id.js';
 
 export interface SelectedControl {

@@ -19,6 +19,12 @@ export const STATE_VERSION = 1;
 export interface IssueState {
   readonly v: number;
   readonly control: string;
+  /**
+   * The finding's target exactly as judged, for `/mailwarden accept`, which reads control and
+   * target from here only. Left out when redaction changed it: a pseudonym names nobody, and the
+   * real address must not reach a public repository.
+   */
+  readonly target?: string;
   readonly severity: Severity;
   /** `YYYY-MM-DD` (UTC) of the run that first found it. */
   readonly firstSeen: string;
@@ -41,8 +47,13 @@ export function renderFingerprintMarker(fingerprint: string): string {
 }
 
 export function renderStateMarker(state: IssueState): string {
-  // `--` would end the HTML comment early; JSON strings here are ours (IDs, dates, hex).
-  return `<!-- mailwarden:state=${JSON.stringify(state).replace(/--/g, '-\\u002d')} -->`;
+  // `--` would end the HTML comment early (and `--!>` in HTML5); the target is tenant text, so
+  // every `-` that follows another is escaped, and so are `<` and `>` (the same JSON value).
+  // JSON.stringify keeps the block on one line.
+  const json = JSON.stringify(state)
+    .replace(/--/g, '-\\u002d')
+    .replace(/[<>]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return `<!-- mailwarden:state=${json} -->`;
 }
 
 /**
@@ -85,13 +96,15 @@ export function parseState(body: string | null | undefined): IssueState | undefi
     (v.status !== 'open' && v.status !== 'closed') ||
     typeof v.reopenedAfterManualClose !== 'boolean' ||
     (v.closedOn !== undefined && !isDay(v.closedOn)) ||
-    (v.run !== undefined && typeof v.run !== 'string')
+    (v.run !== undefined && typeof v.run !== 'string') ||
+    (v.target !== undefined && (typeof v.target !== 'string' || v.target === ''))
   ) {
     return undefined;
   }
   return {
     v: STATE_VERSION,
     control: v.control,
+    ...(typeof v.target === 'string' ? { target: v.target } : {}),
     severity: v.severity,
     firstSeen: v.firstSeen,
     lastSeen: v.lastSeen,

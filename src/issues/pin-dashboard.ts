@@ -54,7 +54,7 @@ function classify(error: unknown): PinOutcome {
 export async function pinDashboard(api: IssuesApi, number: number | undefined, dryRun: boolean): Promise<PinOutcome> {
   // A dry run before the dashboard exists: it would be created, then pinned.
   if (number === undefined) return { status: 'would-pin' };
-  let state;
+  let state: Awaited<ReturnType<IssuesApi['getPinState']>>;
   try {
     state = await api.getPinState(number);
   } catch (error: unknown) {

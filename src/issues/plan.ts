@@ -141,6 +141,7 @@ function indexIssues(issues: readonly ExistingIssue[]) {
 export function planIssues(report: Report, existing: readonly ExistingIssue[], options: PlanOptions): Plan {
   const today = day(report.snapshot.capturedAt);
   const runUrl = report.run.runUrl;
+  const gitSha = report.run.gitSha && /^[0-9a-f]{40}$/.test(report.run.gitSha) ? report.run.gitSha : undefined;
   const { byFingerprint, duplicates, unmatched, rollup } = indexIssues(existing);
   const resultsByFp = new Map(report.results.map((r) => [r.fingerprint, r]));
   const outcomes = new Map(report.controls.map((c) => [c.control, c.status]));
@@ -264,6 +265,9 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
             `> **Reason:** ${escapeMarkdown(exception.reason)}`,
             `> **Approved by:** ${escapeMarkdown(exception.approvedBy)}`,
             `> **Expires:** ${/^\d{4}-\d{2}-\d{2}$/.test(exception.expires) ? exception.expires : escapeMarkdown(exception.expires)}${exception.ticket ? `  \n> **Ticket:** ${escapeMarkdown(exception.ticket)}` : ''}`,
+            // The policy as this run read it: its commit (a bare SHA, which GitHub links) leads
+            // to the pull request that added the exception, and its review.
+            `> **Policy:** ${codeSpan(report.policy.path)} version ${escapeMarkdown(report.policy.version)}, sha256 ${codeSpan(report.policy.sha256.slice(0, 12))}${gitSha ? `, at commit ${gitSha}` : ''}`,
             '',
             'The issue reopens when the exception expires and the finding still fails.',
           ].join('\n')

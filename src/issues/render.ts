@@ -124,18 +124,18 @@ const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 
 /**
  * A DNS record to publish, when the evidence allows one: the check's own proposal (an evidence
- * field named `proposed…`), or for DMARC a reject policy (RFC 7489 §6.3) on the domain target.
+ * field named `proposed…`), or the control's remediation record on a domain target.
  */
-function proposedRecords(result: Result): string[] {
+function proposedRecords(result: Result, template: string | undefined): string[] {
   const out: string[] = [];
   for (const [key, value] of Object.entries(result.evidence)) {
     if (/^(proposed|suggested)/i.test(key) && typeof value === 'string') out.push(value);
   }
   const domain = result.target.toLowerCase();
-  if (out.length === 0 && result.control.startsWith('dmarc.') && DOMAIN.test(domain)) {
-    out.push(`_dmarc.${domain}. 3600 IN TXT "v=DMARC1; p=reject; sp=reject; rua=mailto:dmarc-reports@${domain}"`);
-  }
+  if (out.length === 0 && template !== undefined && DOMAIN.test(domain))
+    out.push(template.replaceAll('{domain}', domain));
   // Shown in a fenced block: one line each, no backticks, so the fence cannot be closed early.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
   return out.map((r) => r.replace(/[\u0000-\u001f\u007f`]+/g, ' '));
 }
 
@@ -197,7 +197,7 @@ export function renderFindingIssue(
       : []),
   ];
   const evidenceRows = evidenceLines(evidence);
-  const records = proposedRecords(result);
+  const records = proposedRecords(result, control?.remediationRecord);
   const exception = {
     control: result.control,
     target:
@@ -230,6 +230,12 @@ export function renderFindingIssue(
     fencedJson(exception),
     '```',
     '',
+    ...(target === result.target
+      ? [
+          'Where the repository runs the mailwarden accept workflow, a comment on this issue opens the pull request that adds it: `/mailwarden accept until YYYY-MM-DD because REASON; ticket TICKET` (the ticket is optional).',
+          '',
+        ]
+      : []),
     '### References',
     '',
     ...referenceLines(mergeRefs(control?.references ?? {}, policy.controls.get(result.control)?.mappings ?? {})),
@@ -243,6 +249,7 @@ export function renderFindingIssue(
     renderStateMarker({
       v: 1,
       control: result.control,
+      ...(target === result.target ? { target: result.target } : {}),
       severity: result.severity,
       firstSeen: meta.firstSeen,
       lastSeen: meta.lastSeen,

@@ -22,7 +22,7 @@ export interface SyncSettings {
   readonly redact: RedactMode;
   /** Key of the pseudonyms; a secret keeps guessed addresses from being confirmed. */
   readonly redactKey: string;
-  /** Keep the `[mailwarden] Dashboard` issue (issue 11); off in tests that count finding writes. */
+  /** Keep the `[mailwarden] Dashboard` issue; off in tests that count finding writes. */
   readonly dashboard?: boolean;
   /**
    * `tenant:<name>` (src/report/tenant-label.ts) when several tenants share the repository: put on

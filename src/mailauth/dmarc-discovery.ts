@@ -1,5 +1,5 @@
-import type { DnsResolver } from '../collect/dns/resolver.js';
-import { normaliseName } from '../snapshot/dns-types.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
+import { normaliseName } from '../model/domain-name.js';
 import { type FailedQuery, lookupAddresses, lookupTxt } from './dns-lookup.js';
 import { type DmarcPolicy, type DmarcRecordError, type DmarcRecord, selectDmarcRecord } from './dmarc-record.js';
 

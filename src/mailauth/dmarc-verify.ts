@@ -1,5 +1,5 @@
-import type { DnsResolver } from '../collect/dns/resolver.js';
-import { normaliseName } from '../snapshot/dns-types.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
+import { normaliseName } from '../model/domain-name.js';
 import type { FailedQuery } from './dns-lookup.js';
 import { appliedPolicy, discoverDmarc, organizationalDomain } from './dmarc-discovery.js';
 import type { DmarcPolicy } from './dmarc-record.js';

@@ -1,6 +1,7 @@
-import type { DnsResolver } from '../collect/dns/resolver.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
 import type { DnsAnswer, DnsRecord, MxData } from '../snapshot/dns-types.js';
-import { isDataAnswer, normaliseName } from '../snapshot/dns-types.js';
+import { isDataAnswer } from '../snapshot/dns-types.js';
+import { normaliseName } from '../model/domain-name.js';
 
 /** A lookup that did not give data (timeout, SERVFAIL, REFUSED, malformed, not collected). */
 export interface FailedQuery {
@@ -49,11 +50,6 @@ export function lookupTxt(resolver: DnsResolver, name: string): Promise<Lookup<s
   return lookup(resolver, name, 'TXT', (r) =>
     Array.isArray(r.data) ? r.data.join('') : typeof r.data === 'string' ? r.data : undefined,
   );
-}
-
-/** TXT records with their separate character-strings, for evidence. */
-export function lookupTxtStrings(resolver: DnsResolver, name: string): Promise<Lookup<readonly string[]>> {
-  return lookup(resolver, name, 'TXT', (r) => (Array.isArray(r.data) ? (r.data as readonly string[]) : undefined));
 }
 
 export function lookupAddresses(resolver: DnsResolver, name: string, type: 'A' | 'AAAA'): Promise<Lookup<string>> {

@@ -1,6 +1,6 @@
-import type { DnsResolver } from '../collect/dns/resolver.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
 import type { HttpsFetch } from '../snapshot/dns-types.js';
-import { normaliseName } from '../snapshot/dns-types.js';
+import { normaliseName } from '../model/domain-name.js';
 import { parseDkimKey, type DkimKey } from './dkim-key.js';
 import { type FailedQuery, lookupMx, lookupTxt } from './dns-lookup.js';
 import { discoverDmarc, type DmarcDiscovery } from './dmarc-discovery.js';

@@ -1,11 +1,12 @@
 import { getDomain } from 'tldts';
+import { normaliseDomain } from '../model/domain-name.js';
 
 /**
  * The registrable domain under the Public Suffix List (RFC 7489 §3.2 Organizational Domain),
  * ICANN and private sections both, as receivers do. Never "the last two labels".
  */
 export function pslOrganizationalDomain(domain: string): string | undefined {
-  const name = domain.trim().toLowerCase().replace(/\.$/, '');
+  const name = normaliseDomain(domain);
   // A leading dot or an empty label is not a domain name (publicsuffix test_psl.txt).
   if (name === '' || name.startsWith('.') || name.includes('..')) return undefined;
   return getDomain(name, { allowPrivateDomains: true }) ?? undefined;

@@ -1,6 +1,6 @@
-import { normaliseNameFast } from '../collect/dns/normalise-name-fast.js';
-import type { DnsResolver } from '../collect/dns/resolver.js';
-import { normaliseName } from '../snapshot/dns-types.js';
+import { normaliseNameFast } from '../model/domain-name.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
+import { normaliseName } from '../model/domain-name.js';
 import { type FailedQuery, lookupAddresses, lookupMx, lookupPtr, lookupTxt } from './dns-lookup.js';
 import {
   dottedIp,
@@ -25,16 +25,6 @@ import {
 
 /** RFC 7208 §2.6 results. */
 export type SpfResult = 'none' | 'neutral' | 'pass' | 'fail' | 'softfail' | 'temperror' | 'permerror';
-
-export const SPF_RESULTS: readonly SpfResult[] = [
-  'none',
-  'neutral',
-  'pass',
-  'fail',
-  'softfail',
-  'temperror',
-  'permerror',
-];
 
 /** §4.6.4 limits. */
 export interface SpfLimits {

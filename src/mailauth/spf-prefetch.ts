@@ -1,4 +1,4 @@
-import type { DnsResolver } from '../collect/dns/resolver.js';
+import type { DnsResolver } from '../snapshot/dns-resolver.js';
 import type { SpfRecord } from './spf-record.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The five areas of the audit (the mission's list). `--only` selects areas, and reports
+ * The five areas of the audit. `--only` selects areas, and reports
  * count results per area.
  */
 export const AREAS = ['mfa', 'forwarding', 'legacy-auth', 'sign-ins', 'email-auth'] as const;

@@ -4,12 +4,13 @@ import * as addFormatsModule from 'ajv-formats';
 import { CONTROLS, findControl } from '../controls/catalog.js';
 import { ControlParams } from '../controls/params.js';
 import { ConfigurationError } from '../errors.js';
+import { normaliseDomain } from '../model/domain-name.js';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import { isSeverity } from '../model/severity.js';
-import { daysUntilExpiry, exceptionExpired } from './exceptions.js';
-import { escapePointerSegment, parseLocatedJson, type LocatedJson } from './json-locations.js';
+import { exceptionExpired, expiryTooFarProblem, reasonProblem } from './exceptions.js';
+import { escapePointerSegment, parseLocatedJson, type LocatedJson } from '../json/json-locations.js';
 import type { Policy, PolicyControl, PolicyException } from './policy.js';
-import { buildPolicySchema, DEFAULT_MAX_EXCEPTION_DAYS } from './policy-schema.js';
+import { buildPolicySchema, DEFAULT_MAX_EXCEPTION_DAYS, DEFAULT_MIN_EXCEPTION_REASON_LENGTH } from './policy-schema.js';
 import type { ControlReferences } from '../controls/control.js';
 
 type AddFormats = (ajv: Ajv2020) => Ajv2020;
@@ -77,10 +78,6 @@ function stringList(value: Json | undefined): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
-function normaliseDomain(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
-}
-
 /**
  * Parses and validates a policy: strict JSON, then the schema (all violations, each with its
  * line and JSON pointer), then meaning (unknown control IDs, exceptions). Throws a
@@ -106,6 +103,10 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
   const settings = isJsonObject(document.settings) ? document.settings : {};
   const maxExceptionDays =
     typeof settings.maxExceptionDays === 'number' ? settings.maxExceptionDays : DEFAULT_MAX_EXCEPTION_DAYS;
+  const minExceptionReasonLength =
+    typeof settings.minExceptionReasonLength === 'number'
+      ? settings.minExceptionReasonLength
+      : DEFAULT_MIN_EXCEPTION_REASON_LENGTH;
 
   const controls = new Map<string, PolicyControl>();
   const controlEntries = isJsonObject(document.controls) ? document.controls : {};
@@ -162,18 +163,13 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
       problems.push({ pointer: `${pointer}/control`, message: `unknown control ID "${exception.control}"` });
       return;
     }
-    if (exception.reason === '')
-      problems.push({ pointer: `${pointer}/reason`, message: 'an exception needs a reason' });
+    const weakReason = reasonProblem(exception.reason, minExceptionReasonLength);
+    if (weakReason) problems.push({ pointer: `${pointer}/reason`, message: weakReason });
     if (exception.approvedBy === '') {
       problems.push({ pointer: `${pointer}/approvedBy`, message: 'an exception needs an approver' });
     }
-    const days = daysUntilExpiry(exception, now);
-    if (days > maxExceptionDays) {
-      problems.push({
-        pointer: `${pointer}/expires`,
-        message: `expires ${exception.expires}, ${days} days ahead; the policy allows at most ${maxExceptionDays} days`,
-      });
-    }
+    const tooFar = expiryTooFarProblem(exception.expires, now, maxExceptionDays);
+    if (tooFar) problems.push({ pointer: `${pointer}/expires`, message: tooFar });
     if (exceptionExpired(exception, now)) {
       warnings.push(
         `${file}:${located.lineOf(pointer)}: ${pointer}: exception for ${exception.control} on "${exception.target}" expired on ${exception.expires}; the finding it covered fails again`,
@@ -211,6 +207,7 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
     },
     exceptions,
     maxExceptionDays,
+    minExceptionReasonLength,
   };
   return { policy, warnings };
 }

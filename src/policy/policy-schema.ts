@@ -1,12 +1,19 @@
 import type { ControlDefinition } from '../controls/control.js';
 import type { JsonObject } from '../model/json.js';
 import { SEVERITIES } from '../model/severity.js';
-import { FRAMEWORK_ID_PATTERNS, FRAMEWORK_NAMES, FRAMEWORKS } from './framework-ids.js';
+import { FRAMEWORK_ID_PATTERNS, FRAMEWORK_NAMES, FRAMEWORKS } from '../controls/framework-ids.js';
 
 export const POLICY_SCHEMA_ID = 'https://mailwarden.dev/schemas/policy.schema.json';
 
 /** Default for how far ahead an exception may expire (one year). */
 export const DEFAULT_MAX_EXCEPTION_DAYS = 365;
+
+/**
+ * Default for how long an exception's reason must be, in characters: 1, any reason at all, as
+ * before the setting existed (a policy that validated must keep validating). The bundled
+ * policies ask for 20.
+ */
+export const DEFAULT_MIN_EXCEPTION_REASON_LENGTH = 1;
 
 const domainList = (description: string): JsonObject => ({
   type: 'array',
@@ -155,6 +162,13 @@ export function buildPolicySchema(controls: readonly ControlDefinition[]): JsonO
             minimum: 1,
             default: 365,
             description: 'How many days ahead an exception may expire. Longer exceptions are rejected.',
+          },
+          minExceptionReasonLength: {
+            type: 'integer',
+            minimum: 1,
+            default: DEFAULT_MIN_EXCEPTION_REASON_LENGTH,
+            description:
+              "How many characters an exception's reason must have at least (after trimming), so each accepted risk says why.",
           },
           description: { type: 'string', description: 'Why these settings were chosen, for auditors.' },
         },

@@ -46,4 +46,6 @@ export interface Policy {
   readonly exceptions: readonly PolicyException[];
   /** How far ahead an exception may expire, in days. */
   readonly maxExceptionDays: number;
+  /** How many characters an exception's reason must have, at least. */
+  readonly minExceptionReasonLength: number;
 }

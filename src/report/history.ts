@@ -1,3 +1,4 @@
+import { CONTROLS } from '../controls/catalog.js';
 import { AREAS, type Area } from '../model/area.js';
 import { SEVERITIES } from '../model/severity.js';
 import type { Report } from './report.js';
@@ -118,12 +119,16 @@ export function parseHistory(body: string | null | undefined): {
   return { history: { v: HISTORY_VERSION, days }, status: 'ok' };
 }
 
-/** MFA registration coverage from the `mfa.registration` result's evidence, when it was measured. */
+/** The control the dashboard charts (MFA registration coverage), and the evidence field it charts. */
+const TRENDED = CONTROLS.find((c) => c.dashboardTrend !== undefined);
+
+/** MFA registration coverage from that control's result's evidence, when it was measured. */
 export function mfaCoverage(report: Report): number | null {
+  if (TRENDED?.dashboardTrend === undefined) return null;
   const result = report.results.find(
-    (r) => r.control === 'mfa.registration' && (r.status === 'pass' || r.status === 'fail' || r.status === 'excepted'),
+    (r) => r.control === TRENDED.id && (r.status === 'pass' || r.status === 'fail' || r.status === 'excepted'),
   );
-  const value = result?.evidence.coveragePercent;
+  const value = result?.evidence[TRENDED.dashboardTrend];
   return typeof value === 'number' && value >= 0 && value <= 100 ? value : null;
 }
 

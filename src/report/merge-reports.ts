@@ -5,7 +5,7 @@ import { TENANT_TARGET } from '../model/finding.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Result } from '../model/result.js';
 import type { Status } from '../model/status.js';
-import { isShardedControl } from '../shard/shard.js';
+import { isShardedControl } from '../snapshot/shard.js';
 import type { Manifest } from '../snapshot/manifest.js';
 import type { SourceStatus } from '../snapshot/source-status.js';
 import type { SourceId } from '../snapshot/source-id.js';
@@ -176,7 +176,8 @@ export function mergeReports(reports: readonly NamedReport[]): Report {
   const ordered = [...reports].sort(
     (a, b) => (a.report.snapshot.shard?.index ?? 1) - (b.report.snapshot.shard?.index ?? 1),
   );
-  const first = ordered[0]!.report;
+  const first = ordered[0]?.report;
+  if (first === undefined) throw new ConfigurationError('merge-reports: no partial reports to merge');
   const outcomes = new Map<string, ControlOutcome>();
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const { report } of ordered) {

@@ -1,5 +1,6 @@
 import { AREAS, type Area } from '../model/area.js';
 import type { Result } from '../model/result.js';
+import type { RunMode } from '../model/run-mode.js';
 import { STATUSES, type Status } from '../model/status.js';
 import type { ControlOutcome, Evaluation } from '../evaluate/evaluate.js';
 import type { Policy, PolicyException } from '../policy/policy.js';
@@ -15,7 +16,7 @@ export interface RunInfo {
   readonly startedAt: string;
   readonly finishedAt: string;
   /** `tenant` (live), `simulate`, `snapshot` (replay) or `dns-only`. */
-  readonly mode: 'tenant' | 'simulate' | 'snapshot' | 'dns-only';
+  readonly mode: RunMode;
   readonly tenantId: string | null;
   readonly repository?: string;
   readonly gitSha?: string;

@@ -2,19 +2,25 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import type { Logger } from '../logger.js';
-import { type DnsAnswer, type DnsData, type DnsRecord, normaliseName, questionKey } from '../snapshot/dns-types.js';
+import { type DnsAnswer, type DnsData, type DnsRecord, questionKey } from '../snapshot/dns-types.js';
+import { normaliseName } from '../model/domain-name.js';
 import { assertLoopback, LOOPBACK_HOST } from './loopback.js';
 import type { StatsRecorder } from './stats.js';
 
 /** RFC 1035 §4.1.1 RCODE values. */
-const RCODES: Readonly<Record<string, number>> = {
+const RCODES = {
   NOERROR: 0,
   FORMERR: 1,
   SERVFAIL: 2,
   NXDOMAIN: 3,
   NOTIMP: 4,
   REFUSED: 5,
-};
+} as const;
+
+/** The RCODE of a recorded answer's code; codes with no RCODE (NOT_COLLECTED) are served as SERVFAIL. */
+function rcodeOf(name: string): number {
+  return Object.hasOwn(RCODES, name) ? RCODES[name as keyof typeof RCODES] : RCODES.SERVFAIL;
+}
 /** RFC 1035 §2.3.4: UDP messages are limited to 512 bytes unless EDNS0 (RFC 6891 §6.2.3) says more. */
 const CLASSIC_UDP_LIMIT = 512;
 
@@ -106,7 +112,7 @@ export class DnsResponder {
         : [],
     };
     if (question === undefined || (query.questions?.length ?? 0) !== 1) {
-      reply.flags = (reply.flags ?? 0) | RCODES.FORMERR!;
+      reply.flags = (reply.flags ?? 0) | RCODES.FORMERR;
       return dnsPacket.encode(reply);
     }
     const name = normaliseName(question.name);
@@ -117,9 +123,9 @@ export class DnsResponder {
       return Buffer.from([((query.id ?? 0) >> 8) & 0xff, (query.id ?? 0) & 0xff, 0x81]);
     let rcode: number;
     if (recorded !== undefined) {
-      rcode = RCODES[recorded.rcode] ?? RCODES.SERVFAIL!;
+      rcode = rcodeOf(recorded.rcode);
       if (rcode === 0) reply.answers = recorded.records.map(toAnswer);
-    } else rcode = this.names.has(name) ? RCODES.NOERROR! : RCODES.NXDOMAIN!;
+    } else rcode = this.names.has(name) ? RCODES.NOERROR : RCODES.NXDOMAIN;
     reply.flags = (reply.flags ?? 0) | rcode;
     const bytes = dnsPacket.encode(reply);
     if (udpLimit !== undefined) {

@@ -71,7 +71,7 @@ function oauthError(status: number, error: string, code: number, description: st
       timestamp: new Date().toISOString(),
       trace_id: traceId,
       correlation_id: randomUUID(),
-      error_uri: 'https://login.microsoftonline.com/error?code=' + String(code),
+      error_uri: `https://login.microsoftonline.com/error?code=${String(code)}`,
     },
   };
 }
@@ -339,16 +339,4 @@ export class LoginService {
     }
     return undefined;
   }
-}
-
-/** Checks a bearer token the simulator issued; undefined when it is missing, forged or expired. */
-export function verifyAccessToken(
-  token: string,
-  publicKeyPem: string,
-): (IssuedToken & { readonly tenantId: string }) | undefined {
-  const jwt = decodeJwt(token);
-  if (jwt === undefined || !verifyJwtSignature(jwt, publicKeyOf(publicKeyPem))) return undefined;
-  const { aud, exp, roles, tid } = jwt.payload;
-  if (typeof aud !== 'string' || typeof exp !== 'number' || typeof tid !== 'string') return undefined;
-  return { audience: aud, expiresAt: exp * 1000, roles: Array.isArray(roles) ? roles.map(String) : [], tenantId: tid };
 }

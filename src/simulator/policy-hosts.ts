@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { DnsAnswer, DnsData, HttpsFetch } from '../snapshot/dns-types.js';
-import { normaliseName, questionKey } from '../snapshot/dns-types.js';
+import { questionKey } from '../snapshot/dns-types.js';
+import { normaliseName } from '../model/domain-name.js';
 import { LOOPBACK_HOST } from './loopback.js';
 
 /**

@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { parseLocatedJson } from '../policy/json-locations.js';
+import { parseLocatedJson } from '../json/json-locations.js';
 import { parseRealism, REALISTIC, type RealismConfig } from './realism.js';
 import { startSimulator } from './start-simulator.js';
 
-/** `mailwarden simulate --tenant DIR`, as read from the flags by src/cli.ts. */
+/** `mailwarden simulate --tenant DIR`, as read from the flags by src/cli/simulate.ts. */
 export interface SimulateSettings {
   readonly tenantDir: string;
   readonly port?: number;

@@ -1,3 +1,4 @@
+import { normaliseName } from '../model/domain-name.js';
 /**
  * DNS answers as captured: for each question (`name/TYPE`, lower-case name without the
  * trailing dot, upper-case type) the response code and the records. NXDOMAIN and NODATA
@@ -32,18 +33,6 @@ export type DnsRcode =
   | 'MALFORMED'
   | 'NOT_COLLECTED';
 
-export const DNS_RCODES: readonly DnsRcode[] = [
-  'NOERROR',
-  'NXDOMAIN',
-  'SERVFAIL',
-  'REFUSED',
-  'FORMERR',
-  'NOTIMP',
-  'TIMEOUT',
-  'MALFORMED',
-  'NOT_COLLECTED',
-];
-
 export interface MxData {
   readonly preference: number;
   readonly exchange: string;
@@ -77,10 +66,6 @@ export interface DnsData {
 /** The key of a question: `name/TYPE`, name lower-case without the trailing dot. */
 export function questionKey(name: string, type: string): string {
   return `${normaliseName(name)}/${type.toUpperCase()}`;
-}
-
-export function normaliseName(name: string): string {
-  return name.trim().toLowerCase().replace(/\.+$/, '');
 }
 
 /** NOERROR and NXDOMAIN are data; any other code means the lookup failed. */

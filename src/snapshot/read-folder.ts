@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
-import { parseLocatedJson } from '../policy/json-locations.js';
+import { parseLocatedJson } from '../json/json-locations.js';
 import { type Manifest, SNAPSHOT_FORMAT_VERSION } from './manifest.js';
 import { graphPageLines } from './graph-page-lines.js';
 import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';

@@ -1,6 +1,6 @@
 import type { DnsAnswer, DnsData } from './dns-types.js';
 import { questionKey } from './dns-types.js';
-import type { DnsResolver } from '../collect/dns/resolver.js';
+import type { DnsResolver } from './dns-resolver.js';
 
 /**
  * Answers from a snapshot's recorded DNS data. A question that was never recorded is

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
-import type { DnsResolver } from '../../src/collect/dns/resolver.js';
+import type { DnsResolver } from '../../src/snapshot/dns-resolver.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
@@ -188,7 +188,7 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
     const results = await audit(zone, ['good.example']);
     const parked = results.find((r) => r.control === 'domains.parked');
     expect(parked?.status).toBe('fail');
-    expect((parked?.evidence.problems as string[]).length).toBe(3);
+    expect(parked?.evidence.problems as string[]).toHaveLength(3);
   });
 
   it('mta-sts.policy fails in testing mode and is error when the policy cannot be fetched', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { readInputs } from '../../src/inputs.js';
+import { readInputs } from '../../src/action/inputs.js';
 
 const TENANT = '8d1f2c4e-5a6b-4c7d-9e0f-1a2b3c4d5e6f';
 const CLIENT = '11111111-2222-4333-8444-555555555555';

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditSettings } from '../../src/cli.js';
+import { auditSettings } from '../../src/cli/audit.js';
 import { ConfigurationError } from '../../src/errors.js';
-import { readInputs, shardInput } from '../../src/inputs.js';
+import { readInputs, shardInput } from '../../src/action/inputs.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import type { Report } from '../../src/report/report.js';
-import type { TenantTarget } from '../../src/settings.js';
+import type { TenantTarget } from '../../src/collect/live/tenant-target.js';
 import { runCli } from '../helpers/cli.js';
 
 const TENANT = [

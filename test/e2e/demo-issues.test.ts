@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditSettings } from '../../src/cli.js';
+import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { parseFingerprint } from '../../src/issues/marker.js';
 import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { memoryLogger, silentLogger } from '../../src/logger.js';
 import { DEMO_TENANT_DIR } from '../../src/paths.js';
-import { run, type IssuesClientFactory } from '../../src/run.js';
+import { runAudit } from '../../src/run/run-audit.js';
+import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import type { Report } from '../../src/report/report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -69,7 +70,7 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
           s.repo,
         ),
     };
-    const first = await run(settings, deps);
+    const first = await runAudit(settings, deps);
     expect(first.issuesError).toBeUndefined();
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
     const failing = report.results.filter((r) => r.status === 'fail');
@@ -83,7 +84,7 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     const sarif = JSON.parse(await readFile(path.join(dir, 'out.sarif'), 'utf8')) as { runs: { results: unknown[] }[] };
     expect(sarif.runs[0]?.results).toHaveLength(failing.length);
 
-    const second = await run(auditSettings(args, env), {
+    const second = await runAudit(auditSettings(args, env), {
       ...deps,
       collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),
     });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorCollector } from '../../src/collect/simulator-collector.js';
+import { simulatorCollector } from '../../src/entry/simulator-collector.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
@@ -8,10 +8,10 @@ import { parsePolicy } from '../../src/policy/parse-policy.js';
 import {
   DEFAULT_CAPTURED_AT,
   generateTenant,
-  scenarios,
   tenantShape,
   type GenerateOptions,
 } from '../../src/simulator/generator/generate-tenant.js';
+import { scenarios } from '../../src/simulator/generator/scenarios.js';
 import { userAt } from '../../src/simulator/generator/tenant-model.js';
 import { DOCUMENTED_THROTTLING } from '../../src/simulator/realism.js';
 import type { RunningSimulator } from '../../src/simulator/start-simulator.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exchangeClient } from '../../src/collect/exchange/exchange-client.js';
 import { nodeFetch } from '../../src/collect/exchange/node-fetch.js';
-import { createSimulatorClients } from '../../src/collect/simulator-clients.js';
+import { createSimulatorClients } from '../../src/entry/simulator-clients.js';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { NO_REDACTION } from '../../src/issues/redact.js';

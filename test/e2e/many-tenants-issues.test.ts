@@ -6,8 +6,9 @@ import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues
 import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import { tenantLabel } from '../../src/report/tenant-label.js';
-import { run, type IssuesClientFactory, type RunOutcome } from '../../src/run.js';
-import type { IssuesSettings } from '../../src/settings.js';
+import { runAudit, type RunOutcome } from '../../src/run/run-audit.js';
+import type { IssuesClientFactory } from '../../src/run/publish-report.js';
+import type { IssuesSettings } from '../../src/run/settings.js';
 import { startSimulator } from '../../src/simulator/start-simulator.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { simulatorClients } from '../helpers/simulator-clients.js';
@@ -78,7 +79,7 @@ async function auditAndSync(dir: string, fake: FakeGitHub, tenantName: string): 
       debug: false,
       issues,
     };
-    const outcome = await run(settings, { logger: silentLogger, now: () => NOW, collector, issuesClient });
+    const outcome = await runAudit(settings, { logger: silentLogger, now: () => NOW, collector, issuesClient });
     expect(outcome.issuesError).toBeUndefined();
     return outcome;
   } finally {

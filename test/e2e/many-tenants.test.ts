@@ -7,7 +7,7 @@ import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
 import type { Report } from '../../src/report/report.js';
 import { tenantLabel } from '../../src/report/tenant-label.js';
-import { run } from '../../src/run.js';
+import { runAudit } from '../../src/run/run-audit.js';
 import { startSimulator } from '../../src/simulator/start-simulator.js';
 import { simulatorClients } from '../helpers/simulator-clients.js';
 import { tempDir } from '../helpers/temp.js';
@@ -46,7 +46,7 @@ async function auditOver(dir: string): Promise<Report> {
       failOn: 'none' as const,
       debug: false,
     };
-    return (await run(settings, { logger: silentLogger, now: () => NOW, collector })).report;
+    return (await runAudit(settings, { logger: silentLogger, now: () => NOW, collector })).report;
   } finally {
     await created.close();
     await sim.close();

@@ -2,18 +2,19 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mergeSettings } from '../../src/cli.js';
+import { mergeSettings } from '../../src/cli/merge-reports.js';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { isConfigurationError } from '../../src/errors.js';
-import { readActionMode } from '../../src/inputs.js';
+import { readActionMode } from '../../src/action/inputs.js';
 import { parseFingerprint } from '../../src/issues/marker.js';
 import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
-import { run, type IssuesClientFactory } from '../../src/run.js';
-import type { IssuesSettings, Settings } from '../../src/settings.js';
-import { runMerge } from '../../src/shard/merge-run.js';
-import type { Shard } from '../../src/shard/shard.js';
+import { runAudit } from '../../src/run/run-audit.js';
+import type { IssuesClientFactory } from '../../src/run/publish-report.js';
+import type { IssuesSettings, Settings } from '../../src/run/settings.js';
+import { runMerge } from '../../src/run/run-merge.js';
+import type { Shard } from '../../src/snapshot/shard.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -64,7 +65,7 @@ async function audit(options: { shard?: Shard; reportJsonPath?: string; issues?:
       extraDomains: [],
       now: () => NOW,
     });
-    return await run(settings, { logger: silentLogger, now: () => NOW, collector, issuesClient });
+    return await runAudit(settings, { logger: silentLogger, now: () => NOW, collector, issuesClient });
   } finally {
     await created.close();
   }

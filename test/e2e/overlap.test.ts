@@ -5,8 +5,8 @@ import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import type { Report } from '../../src/report/report.js';
-import { run } from '../../src/run.js';
-import type { Settings } from '../../src/settings.js';
+import { runAudit } from '../../src/run/run-audit.js';
+import type { Settings } from '../../src/run/settings.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { simulatorClients } from '../helpers/simulator-clients.js';
 import { tempDir } from '../helpers/temp.js';
@@ -58,7 +58,7 @@ async function audit(
       extraDomains: [],
       now: () => NOW,
     });
-    const outcome = await run(settings(saveSnapshotDir), { logger: silentLogger, now: () => NOW, collector });
+    const outcome = await runAudit(settings(saveSnapshotDir), { logger: silentLogger, now: () => NOW, collector });
     return { report: outcome.report, reports: sim.stats().requests.reports - before };
   } finally {
     await created.close();

@@ -190,7 +190,8 @@ export async function startDnsLab(
   const knotConf = [
     'server:',
     `    rundir: "${work}/knot"`,
-    '    user: root:root',
+    // No `user:`: Knot then keeps the uid it was started with, so the lab also runs unprivileged
+    // (a GitHub-hosted runner); naming root:root makes knotd fail to drop privileges there.
     `    listen: 127.0.0.1@${knotPort}`,
     '    background-workers: 1',
     '    udp-workers: 2',

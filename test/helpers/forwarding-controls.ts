@@ -1,6 +1,6 @@
 import type { SourceId } from '../../src/snapshot/source-id.js';
 
-/** The seven controls of issue 7 (mail exfiltration), audited together by the forwarding e2e tests. */
+/** The seven mail-exfiltration controls, audited together by the forwarding e2e tests. */
 export const FORWARDING_CONTROLS: readonly string[] = [
   'forwarding.inbox-rules',
   'forwarding.concealment-rules',

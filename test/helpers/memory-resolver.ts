@@ -1,6 +1,6 @@
-import type { DnsResolver } from '../../src/collect/dns/resolver.js';
+import type { DnsResolver } from '../../src/snapshot/dns-resolver.js';
 import type { DnsAnswer, DnsRecord, DnsRcode } from '../../src/snapshot/dns-types.js';
-import { normaliseName } from '../../src/snapshot/dns-types.js';
+import { normaliseName } from '../../src/model/domain-name.js';
 
 /** A record in a test zone: TXT as strings, MX as {preference, exchange}, others as text. */
 export type ZoneRecord = DnsRecord['data'];

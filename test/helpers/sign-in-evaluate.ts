@@ -96,7 +96,9 @@ export function failingTargets(results: readonly Result[]): Record<string, strin
   const out: Record<string, string[]> = {};
   for (const r of results) {
     if (r.status !== 'fail') continue;
-    (out[r.control] ??= []).push(r.target);
+    const targets = out[r.control] ?? [];
+    out[r.control] = targets;
+    targets.push(r.target);
   }
   for (const list of Object.values(out)) list.sort();
   return out;

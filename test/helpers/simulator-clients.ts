@@ -1,10 +1,10 @@
 import type { CreatedClients } from '../../src/collect/live/create-clients.js';
-import { createSimulatorClients } from '../../src/collect/simulator-clients.js';
+import { createSimulatorClients } from '../../src/entry/simulator-clients.js';
 import { type Logger, silentLogger } from '../../src/logger.js';
 import type { RunningSimulator } from '../../src/simulator/start-simulator.js';
 
 /**
- * The production clients pointed at a running simulator (src/collect/simulator-clients.ts), with
+ * The production clients pointed at a running simulator (src/entry/simulator-clients.ts), with
  * short back-offs for tests.
  */
 export function simulatorClients(

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/logger.js';
-import { parseFingerprint } from '../../src/issues/marker.js';
+import { parseFingerprint, parseState } from '../../src/issues/marker.js';
 import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { syncIssues } from '../../src/issues/sync.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
@@ -82,6 +82,8 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
     expect(body.match(/<!-- mailwarden:fingerprint=/g)).toHaveLength(1);
     expect(body.match(/<!-- mailwarden:state=/g)).toHaveLength(1);
     expect(body).not.toContain(FORGED);
+    // The state marker carries the exact target (for `/mailwarden accept`), unbroken.
+    expect(parseState(body)?.target).toBe(HOSTILE);
 
     const live = liveLines(body).filter((l) => !l.startsWith('<!-- mailwarden:'));
     const text = live.join('\n');

@@ -1,7 +1,7 @@
 import { cp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { auditSettings } from '../../src/cli.js';
+import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { planDashboard } from '../../src/issues/dashboard.js';
 import type { ExistingIssue } from '../../src/issues/existing-issue.js';
@@ -11,7 +11,8 @@ import { memoryLogger, silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from '../../src/paths.js';
 import { dayEntry, parseHistory, renderHistoryBlock, withDay, type History } from '../../src/report/history.js';
 import { DASHBOARD_MARKER } from '../../src/report/summary-markdown.js';
-import { run, type IssuesClientFactory, type RunOutcome } from '../../src/run.js';
+import { runAudit, type RunOutcome } from '../../src/run/run-audit.js';
+import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { mermaidBlocks, xychartParser } from '../helpers/mermaid.js';
 import { tempDir } from '../helpers/temp.js';
@@ -130,7 +131,7 @@ async function runDemo(
       }),
       s.repo,
     );
-  const outcome = await run(settings, {
+  const outcome = await runAudit(settings, {
     logger: memoryLogger(),
     now: () => new Date(`${day}T12:00:00Z`),
     collector: folderCollector(tenantDir),

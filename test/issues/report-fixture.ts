@@ -49,7 +49,7 @@ export function result(spec: ResultSpec): Result {
 /** A report over the given results; every control in them is `evaluated` unless overridden. */
 export function report(
   results: readonly Result[],
-  options: { capturedAt?: string; runUrl?: string; controls?: readonly ControlOutcome[] } = {},
+  options: { capturedAt?: string; runUrl?: string; gitSha?: string; controls?: readonly ControlOutcome[] } = {},
 ): Report {
   const capturedAt = options.capturedAt ?? '2026-11-27T06:00:00.000Z';
   const controls =
@@ -67,6 +67,7 @@ export function report(
       mode: 'snapshot',
       tenantId: TENANT,
       runUrl: options.runUrl ?? 'https://github.com/contoso/it-audit/actions/runs/1',
+      ...(options.gitSha ? { gitSha: options.gitSha } : {}),
     },
     policy: { path: 'demo/demo-policy.json', sha256: '0', id: 'demo', version: '1.0.0', title: 'Demo' },
     snapshot: {

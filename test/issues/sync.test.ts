@@ -132,10 +132,15 @@ describe('issues sync against a fake GitHub', () => {
       ticket: 'SEC-42',
       expired: false,
     };
-    await sync(f, report([{ ...a!, status: 'excepted', exception }]));
+    const gitSha = '3f2a9c0d1e4b5a6978877665544332211000ffee';
+    await sync(f, report([{ ...a!, status: 'excepted', exception }], { gitSha }));
     const issue = f.issues.get(1)!;
     expect(issue.state).toBe('closed');
     expect(issue.comments[0]).toContain('2027-02-01');
+    // The policy commit the run read, as a bare SHA GitHub links: the way back to the pull request.
+    expect(issue.comments[0]).toMatch(
+      /> \*\*Policy:\*\* <code>demo\/demo-policy&#46;json<\/code> version 1\\\.0\\\.0, sha256 <code>0<\/code>, at commit 3f2a9c0d1e4b5a6978877665544332211000ffee$/m,
+    );
     expect(issue.comments[0]).toContain('SEC');
     expect(issue.comments[0]).not.toContain('<b>');
     expect(issue.comments[0]).not.toMatch(/@ciso/);

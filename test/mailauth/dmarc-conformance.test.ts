@@ -33,7 +33,8 @@ interface EvalCase {
 const counts: Record<string, { passed: number; total: number }> = {};
 const notes: string[] = [];
 function count(set: string, ok: boolean): void {
-  const c = (counts[set] ??= { passed: 0, total: 0 });
+  const c = counts[set] ?? { passed: 0, total: 0 };
+  counts[set] = c;
   c.total++;
   if (ok) c.passed++;
 }

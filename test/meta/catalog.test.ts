@@ -1,7 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/registry.js';
 import { CONTROLS } from '../../src/controls/catalog.js';
-import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/policy/framework-ids.js';
+import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/controls/framework-ids.js';
 
 describe('control catalog', () => {
   it('has exactly one check per control and no orphan checks', () => {
@@ -28,5 +30,25 @@ describe('control catalog', () => {
       for (const ref of control.references[framework] ?? [])
         expect(ref).toMatch(new RegExp(FRAMEWORK_ID_PATTERNS[framework]));
     }
+  });
+
+  // The last step of "Add a control" (docs/architecture.md): a test that runs the check and
+  // asserts on its findings, named by the control's ID, outside these meta-tests.
+  it('every control is named by a test that asserts on findings, outside test/meta', () => {
+    const root = path.resolve(import.meta.dirname, '..');
+    const texts: string[] = [];
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (entry.name !== 'meta' && entry.name !== 'fixtures') walk(full);
+        } else if (entry.name.endsWith('.test.ts')) texts.push(readFileSync(full, 'utf8'));
+      }
+    };
+    walk(root);
+    const untested = CONTROLS.map((c) => c.id).filter(
+      (id) => !texts.some((t) => t.includes('expect(') && (t.includes(`'${id}'`) || t.includes(`"${id}"`))),
+    );
+    expect(untested).toEqual([]);
   });
 });

@@ -70,7 +70,13 @@ describe('parsePolicy', () => {
     );
     const far = policyWith((doc) => {
       doc.exceptions = [
-        { control: 'mfa.registration', target: 'a@b.example', reason: 'r', approvedBy: 'CISO', expires: '2030-01-01' },
+        {
+          control: 'mfa.registration',
+          target: 'a@b.example',
+          reason: 'vendor migration under way',
+          approvedBy: 'CISO',
+          expires: '2030-01-01',
+        },
       ];
     });
     expect(configurationError(() => parsePolicy(far, 'p.json', NOW)).details.join('\n')).toMatch(
@@ -78,10 +84,43 @@ describe('parsePolicy', () => {
     );
   });
 
+  it('rejects a blank reason, and one shorter than settings.minExceptionReasonLength (by default any will do)', () => {
+    const entry = { control: 'mfa.registration', target: 'tenant', approvedBy: 'CISO', expires: '2027-01-01' };
+    const blank = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: '   ' }];
+    });
+    expect(configurationError(() => parsePolicy(blank, 'p.json', NOW)).details.join('\n')).toMatch(
+      /\/exceptions\/0\/reason: an exception needs a reason/,
+    );
+    const short = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: '  approved  ' }];
+      doc.settings = { maxExceptionDays: 365 };
+    });
+    expect(parsePolicy(short, 'p.json', NOW).policy.minExceptionReasonLength).toBe(1);
+    const stricter = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: '  approved  ' }];
+      doc.settings = { minExceptionReasonLength: 20 };
+    });
+    expect(configurationError(() => parsePolicy(stricter, 'p.json', NOW)).details.join('\n')).toMatch(
+      /\/exceptions\/0\/reason: the reason has 8 characters; the policy asks for at least 20/,
+    );
+    const enough = policyWith((doc) => {
+      doc.exceptions = [{ ...entry, reason: 'a reason of twenty c' }];
+      doc.settings = { minExceptionReasonLength: 20 };
+    });
+    expect(parsePolicy(enough, 'p.json', NOW).policy.exceptions).toHaveLength(1);
+  });
+
   it('warns about an expired exception and keeps it so its finding fails again', () => {
     const text = policyWith((doc) => {
       doc.exceptions = [
-        { control: 'mfa.registration', target: 'tenant', reason: 'r', approvedBy: 'CISO', expires: '2026-11-01' },
+        {
+          control: 'mfa.registration',
+          target: 'tenant',
+          reason: 'vendor migration under way',
+          approvedBy: 'CISO',
+          expires: '2026-11-01',
+        },
       ];
     });
     const { policy, warnings } = parsePolicy(text, 'p.json', NOW);

@@ -3,7 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import * as addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { CONTROLS, findControl } from '../../src/controls/catalog.js';
-import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/policy/framework-ids.js';
+import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/controls/framework-ids.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');

@@ -27,7 +27,7 @@ describe('docs/report.schema.json', () => {
       {
         control: 'mfa.registration',
         target: 'tenant',
-        reason: 'rollout',
+        reason: 'passkey rollout under way',
         approvedBy: 'CISO',
         expires: '2027-01-31',
         ticket: 'RISK-9',
@@ -35,7 +35,7 @@ describe('docs/report.schema.json', () => {
       {
         control: 'mfa.registration',
         target: 'gone@contosohealth.example',
-        reason: 'left',
+        reason: 'the account left with its owner',
         approvedBy: 'CISO',
         expires: '2027-01-31',
       },

@@ -4,9 +4,9 @@ import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
 import type { Report } from '../../src/report/report.js';
-import { run } from '../../src/run.js';
-import type { Settings } from '../../src/settings.js';
-import { SHARD_SCOPE_SOURCES, SHARDED_SOURCES, type Shard } from '../../src/shard/shard.js';
+import { runAudit } from '../../src/run/run-audit.js';
+import type { Settings } from '../../src/run/settings.js';
+import { SHARD_SCOPE_SOURCES, SHARDED_SOURCES, type Shard } from '../../src/snapshot/shard.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { simulatorClients } from '../helpers/simulator-clients.js';
 
@@ -49,7 +49,7 @@ async function audit(shard?: Shard): Promise<{ report: Report; outlook: number }
       extraDomains: [],
       now: () => NOW,
     });
-    const outcome = await run(settings, { logger: silentLogger, now: () => NOW, collector });
+    const outcome = await runAudit(settings, { logger: silentLogger, now: () => NOW, collector });
     return { report: outcome.report, outlook: sim.stats().requests.outlook - before };
   } finally {
     await created.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/errors.js';
-import { inShard, parseShard, shardOf } from '../../src/shard/shard.js';
+import { inShard, parseShard, shardOf } from '../../src/snapshot/shard.js';
 
 describe('shards', () => {
   it('parses i/n and refuses anything outside 1..n', () => {

@@ -79,7 +79,7 @@ describe('simulated DNS server', () => {
     expect(packet.questions?.[0]?.name.toLowerCase()).toBe('alpha.example');
     expect(txt(packet)).toEqual(['v=spf1 include:spf.protection.outlook.com -all']);
     const mx = (await udp('alpha.example', 'MX')) as DecodedPacket;
-    expect((mx.answers?.[0] as { data: { exchange: string } }).data.exchange).toBe(
+    expect((mx.answers![0] as { data: { exchange: string } }).data.exchange).toBe(
       'alpha-example.mail.protection.outlook.com',
     );
     const cname = (await udp('selector1._domainkey.alpha.example', 'CNAME')) as DecodedPacket;

@@ -19,7 +19,9 @@ async function withFaults(
 describe('simulator licence and permission faults', () => {
   it('answers signIns and userRegistrationDetails 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant without P1', async () => {
     const { sim, stop } = await simulate({
-      change: (d) => void (d.manifest.licences = { 'entra-id-p1': false, 'entra-id-p2': false }),
+      change: (d) => {
+        d.manifest.licences = { 'entra-id-p1': false, 'entra-id-p2': false };
+      },
     });
     try {
       const bearer = await token(sim);

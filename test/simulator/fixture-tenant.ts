@@ -317,8 +317,8 @@ export async function writeFixtureTenant(
     await put(id, JSON.stringify({ value: items }, null, 1));
   }
   await put('graph.securityDefaults', JSON.stringify(data.securityDefaults));
-  await put('graph.signIns', data.signInPages.map((page) => JSON.stringify({ value: page })).join('\n') + '\n');
-  await put('graph.messageRules', data.messageRules.map((line) => JSON.stringify(line)).join('\n') + '\n');
+  await put('graph.signIns', `${data.signInPages.map((page) => JSON.stringify({ value: page })).join('\n')}\n`);
+  await put('graph.messageRules', `${data.messageRules.map((line) => JSON.stringify(line)).join('\n')}\n`);
   await put('dns', JSON.stringify(data.dns));
   data.manifest.sources = { ...sources, ...statuses };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(data.manifest, null, 2));

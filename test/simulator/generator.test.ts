@@ -11,7 +11,7 @@ import { graphGet, token } from './sim-client.js';
 import { startSimulator } from '../../src/simulator/start-simulator.js';
 
 /** The demo tenant's generation; demo/README.md gives the same command. */
-export const DEMO_ARGS = [
+const DEMO_ARGS = [
   'simulate',
   '--generate',
   '--users',

@@ -111,7 +111,11 @@ describe("Microsoft's documented Graph examples round-trip through the snapshot 
     '%s (placeholder values) is served back as documented',
     async (name, { source, path: apiPath }) => {
       const value = examples.get(name)!.value as JsonObject[];
-      const other = await simulate({ change: (data) => void (data.collections[source] = value) });
+      const other = await simulate({
+        change: (data) => {
+          data.collections[source] = value;
+        },
+      });
       try {
         const reply = await graphGet(other.sim, await token(other.sim), apiPath);
         expect(reply.body.value).toEqual(value);

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../model/json.js';
 import type { EventPage } from './event-page.js';
-import { TextCache } from './text-cache.js';
-import { insertAt } from './insert-at.js';
+import type { TextCache } from './structures/text-cache.js';
+import { insertAt } from './structures/insert-at.js';
 
 /** One sign-in as shown in a finding: time, IP, country, city, app, client, result, error code. */
 export interface SignInRow extends JsonObject {

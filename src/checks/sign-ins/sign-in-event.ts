@@ -81,7 +81,7 @@ function parseGraphUtc(text: string): number {
 export function parseGraphTime(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const fast = parseGraphUtc(text);
-  if (fast === fast) return fast;
+  if (!Number.isNaN(fast)) return fast;
   if (!ISO_DATE_TIME.test(text)) return undefined;
   const value = Date.parse(HAS_ZONE.test(text) ? text : `${text}Z`);
   return Number.isFinite(value) ? value : undefined;

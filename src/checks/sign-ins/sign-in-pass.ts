@@ -1,7 +1,7 @@
 import type { JsonObject } from '../../model/json.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import { EventPage } from './event-page.js';
-import { RecentIds } from './recent-ids.js';
+import { RecentIds } from './structures/recent-ids.js';
 import { parseGraphTime } from './sign-in-event.js';
 
 /** Duplicates are looked for within this distance in time of the stream's position. */

@@ -1,10 +1,12 @@
-import { CONTROL_LOOKUPS } from '../../mailauth/control-lookups.js';
+import { findControl } from '../../controls/catalog.js';
+import type { ControlDefinition } from '../../controls/control.js';
+import type { ControlParams } from '../../controls/params.js';
+import { askDnsQuestions } from '../../mailauth/dns-questions.js';
 import type { HttpsGetter } from '../../mailauth/domain-lookups.js';
-import { controlTargets, DOMAIN_CONTROLS } from '../../mailauth/domain-targets.js';
 import type { HttpsFetch } from '../../snapshot/dns-types.js';
 import { domainScope } from '../live/domain-scope.js';
 import type { CollectContext, Collected, SourceCollectors } from '../live/source-collector.js';
-import { RecordingResolver } from './recording-resolver.js';
+import { RecordingResolver } from '../../snapshot/recording-resolver.js';
 
 /**
  * Collects the DNS answers (and MTA-STS policy fetches) that the enabled email-authentication
@@ -22,31 +24,16 @@ async function collectDns(context: CollectContext): Promise<Collected<'dns'>> {
     return fetched;
   };
   const domains = domainScope(context.earlier('graph.domains'), context.policy, context.extraDomains);
-  const work: Promise<unknown>[] = [];
-  for (const control of DOMAIN_CONTROLS) {
-    const settings = context.policy.controls.get(control);
-    if (!settings?.enabled) continue;
-    const lookups = CONTROL_LOOKUPS[control];
-    for (const domain of controlTargets(control, domains, context.policy))
-      work.push(lookups(recorder, https, domain, settings.params));
+  const enabled: { definition: ControlDefinition; params: ControlParams }[] = [];
+  for (const control of context.policy.controls.values()) {
+    const definition = findControl(control.id);
+    if (control.enabled && definition?.dns) enabled.push({ definition, params: control.params });
   }
-  // dkim.signing compares the selector CNAMEs with what Exchange configured: record them as CNAME questions.
-  if (context.policy.controls.get('dkim.signing')?.enabled) {
-    const excluded = new Set(context.policy.domains.exclude.map((d) => d.toLowerCase()));
-    for (const d of context.earlier('graph.domains') ?? []) {
-      const domain = d.id.toLowerCase().replace(/\.$/, '');
-      if (
-        d.isVerified === false ||
-        !(d.supportedServices ?? []).includes('Email') ||
-        d.isInitial === true ||
-        excluded.has(domain)
-      )
-        continue;
-      for (const selector of ['selector1', 'selector2'])
-        work.push(recorder.resolve(`${selector}._domainkey.${domain}`, 'CNAME'));
-    }
-  }
-  await Promise.all(work);
+  await askDnsQuestions(recorder, https, enabled, {
+    audited: domains,
+    policy: context.policy,
+    tenantDomains: context.earlier('graph.domains'),
+  });
   const data = recorder.data();
   context.logger.info(`DNS: ${Object.keys(data.answers).length} questions recorded for ${domains.length} domain(s)`);
   return { status: { status: 'ok', count: Object.keys(data.answers).length }, data };

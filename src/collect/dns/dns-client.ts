@@ -1,8 +1,8 @@
 import type { DnsAnswer, DnsRecord } from '../../snapshot/dns-types.js';
-import type { DnsResolver } from './resolver.js';
+import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 import { serverLabel, type DnsServer } from './server-address.js';
 import { DohSessions } from './doh-transport.js';
-import { normaliseNameFast } from './normalise-name-fast.js';
+import { normaliseNameFast } from '../../model/domain-name.js';
 import { Question, type CacheEntry } from './question.js';
 import { tcpExchange, type Exchange } from './transports.js';
 import { UdpTransport, type UdpFailure } from './udp-transport.js';
@@ -133,7 +133,10 @@ export class DnsClient implements DnsResolver {
     if (entry.plain || entry.type === 'CNAME') return entry.answer;
     // In flight: every asker shares one promise of the followed answer. Settled with a CNAME:
     // followed afresh, as the links of the chain have TTLs of their own.
-    if (entry.expires === Infinity) return (entry.followed ??= this.following(entry));
+    if (entry.expires === Infinity) {
+      entry.followed ??= this.following(entry);
+      return entry.followed;
+    }
     return this.following(entry);
   }
 

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../../errors.js';
-import { normaliseName } from '../../snapshot/dns-types.js';
+import { normaliseName } from '../../model/domain-name.js';
 
 /**
  * Parses a comma- or whitespace-separated domain list (`--domains`, input `domains`):

@@ -2,7 +2,7 @@ import { request } from 'node:https';
 import { isIP } from 'node:net';
 import type { HttpsGetter } from '../../mailauth/domain-lookups.js';
 import type { HttpsFetch } from '../../snapshot/dns-types.js';
-import type { DnsResolver } from './resolver.js';
+import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 
 /** Policies are small (RFC 8461 §3.3 suggests 64 KB as a limit); more is not a policy. */
 const MAX_BODY = 64 * 1024;

@@ -1,7 +1,7 @@
 import type { HttpsGetter } from '../../mailauth/domain-lookups.js';
 import { createDnsClient, type DnsClientDeps } from './create-dns-client.js';
 import { createHttpsGetter } from './https-getter.js';
-import type { DnsResolver } from './resolver.js';
+import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 
 /**
  * The DNS client of a real run and the HTTPS getter for MTA-STS policies. With `--dns-server`

@@ -1,6 +1,6 @@
 import * as packet from 'dns-packet';
 import type { DnsAnswer, DnsRcode, DnsRecord, MxData } from '../../snapshot/dns-types.js';
-import { normaliseName } from '../../snapshot/dns-types.js';
+import { normaliseName } from '../../model/domain-name.js';
 import {
   readAnswers,
   readData,

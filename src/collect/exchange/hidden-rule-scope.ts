@@ -1,11 +1,7 @@
 import type { ExchangeObject } from '../../snapshot/exchange-types.js';
-import { inShard } from '../../shard/shard.js';
+import { hiddenRulesScope } from '../../policy/collection-scope.js';
+import { inShard } from '../../snapshot/shard.js';
 import type { CollectContext } from '../live/source-collector.js';
-
-/** The control whose `hiddenRules` parameter decides which mailboxes get `Get-InboxRule -IncludeHidden`. */
-export const HIDDEN_RULES_CONTROL = 'forwarding.inbox-rules';
-
-export type HiddenRulesScope = 'flagged' | 'all' | 'off';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
@@ -16,12 +12,6 @@ export function mailboxIdentity(mailbox: ExchangeObject): string | undefined {
   return text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity);
 }
 
-export function hiddenRulesScope(context: CollectContext): HiddenRulesScope {
-  const params = context.policy.controls.get(HIDDEN_RULES_CONTROL)?.params.toJson();
-  const value = params?.hiddenRules;
-  return value === 'all' || value === 'off' ? value : 'flagged';
-}
-
 /**
  * The mailboxes whose hidden rules are read. `all`: every mailbox (one cmdlet call each, slow
  * on large tenants). `flagged` (default): mailboxes that already look compromised from data
@@ -29,7 +19,7 @@ export function hiddenRulesScope(context: CollectContext): HiddenRulesScope {
  * at risk or confirmed compromised.
  */
 export function hiddenRuleMailboxes(mailboxes: readonly ExchangeObject[], context: CollectContext): string[] {
-  const scope = hiddenRulesScope(context);
+  const scope = hiddenRulesScope(context.policy);
   if (scope === 'off') return [];
   const risky = new Set(
     (context.earlier('graph.riskyUsers') ?? [])

@@ -2,7 +2,7 @@ import { errorMessage } from '../../errors.js';
 import { isJsonObject } from '../../model/json.js';
 import type { GraphUser, MailboxMessageRules, MessageRule } from '../../snapshot/graph-types.js';
 import type { PageStream } from '../../snapshot/snapshot.js';
-import { inShard, type Shard } from '../../shard/shard.js';
+import { inShard, type Shard } from '../../snapshot/shard.js';
 import type { Collected, CollectContext } from '../live/source-collector.js';
 import { type BatchItemRequest, type BatchItemResponse, type GraphApi, GraphRequestError } from './graph-api.js';
 import { BATCHES_IN_FLIGHT } from './rate-limiter.js';

@@ -6,7 +6,8 @@ import type { Collected, CollectContext, SourceCollectors } from '../live/source
 import { GraphRequestError, GraphShapeError, type GraphApi } from './graph-api.js';
 import { readCollection, statusFromError } from './graph-source.js';
 import { ShapeReader } from './shape.js';
-import { fetchWindow, odataTime } from './sign-in-window.js';
+import { fetchWindow } from '../../policy/collection-scope.js';
+import { odataTime } from './odata-time.js';
 
 /*
  * Collectors of the sign-in log and Identity Protection. The transport keeps each family under

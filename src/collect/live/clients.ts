@@ -1,5 +1,5 @@
 import type { HttpsGetter } from '../../mailauth/domain-lookups.js';
-import type { DnsResolver } from '../dns/resolver.js';
+import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 import type { ExchangeApi } from '../exchange/exchange-api.js';
 import type { GraphApi } from '../graph/graph-api.js';
 

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Logger } from '../../logger.js';
-import type { TenantTarget } from '../../settings.js';
+import type { TenantTarget } from './tenant-target.js';
 import { DnsClient } from '../dns/dns-client.js';
 import type { DnsServer } from '../dns/server-address.js';
 import { exchangeClient, type ExchangeClientOptions } from '../exchange/exchange-client.js';

@@ -10,7 +10,7 @@ import {
 } from '@azure/identity';
 import { ConfigurationError, errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
-import type { TenantTarget } from '../../settings.js';
+import type { TenantTarget } from './tenant-target.js';
 import { CLOUD_ENDPOINTS } from './clouds.js';
 
 export interface CredentialDeps {

@@ -1,9 +1,6 @@
+import { isEmailDomain, normaliseDomain } from '../../model/domain-name.js';
 import type { Policy } from '../../policy/policy.js';
 import type { GraphDomain } from '../../snapshot/graph-types.js';
-
-function normalise(domain: string): string {
-  return domain.trim().toLowerCase().replace(/\.$/, '');
-}
 
 /**
  * The domains the DNS controls audit: the tenant's verified email domains, plus the policy's
@@ -16,9 +13,9 @@ export function domainScope(
 ): string[] {
   const domains = new Set<string>();
   for (const d of tenantDomains ?? []) {
-    if (d.isVerified !== false && (d.supportedServices ?? []).includes('Email')) domains.add(normalise(d.id));
+    if (isEmailDomain(d)) domains.add(normaliseDomain(d.id));
   }
-  for (const d of [...policy.domains.include, ...policy.domains.parked, ...extra]) domains.add(normalise(d));
-  for (const d of policy.domains.exclude) domains.delete(normalise(d));
+  for (const d of [...policy.domains.include, ...policy.domains.parked, ...extra]) domains.add(normaliseDomain(d));
+  for (const d of policy.domains.exclude) domains.delete(normaliseDomain(d));
   return [...domains].filter((d) => d !== '').sort();
 }

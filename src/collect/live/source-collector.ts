@@ -1,6 +1,6 @@
 import type { Logger } from '../../logger.js';
 import type { Policy } from '../../policy/policy.js';
-import type { Shard } from '../../shard/shard.js';
+import type { Shard } from '../../snapshot/shard.js';
 import type { SourceDataMap } from '../../snapshot/snapshot.js';
 import type { SourceId } from '../../snapshot/source-id.js';
 import type { SourceStatus } from '../../snapshot/source-status.js';
@@ -20,7 +20,7 @@ export interface CollectContext {
   readonly now: Date;
   /**
    * The slice of per-mailbox work this run does (`--shard i/n`); per-mailbox collectors keep
-   * only keys for which `inShard(key, shard)` (src/shard/shard.ts) holds.
+   * only keys for which `inShard(key, shard)` (src/snapshot/shard.ts) holds.
    */
   readonly shard?: Shard;
 }

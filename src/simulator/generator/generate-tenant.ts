@@ -10,10 +10,11 @@ import { TOOL } from '../../version.js';
 import { seededRandom } from '../random.js';
 import { CollectionFile, StreamFile } from './json-writer.js';
 import { writeSignIns } from './sign-ins.js';
-import { chosen, type GeneratedUser, guid, mix, pick, type TenantShape, userAt } from './tenant-model.js';
+import { type GeneratedUser, guid, mix, pick, type TenantShape, userAt } from './tenant-model.js';
 import { DKIM_KEY_1024, DKIM_KEY_2048, M365_SPF } from './vocabulary.js';
 import { HIDDEN_RULE_ANNOTATION } from '../exchange-service.js';
 import { completeDnsData } from './complete-dns.js';
+import { type Scenarios, scenarios } from './scenarios.js';
 
 /** Built-in role template IDs (learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
 export const ROLE = {
@@ -70,37 +71,6 @@ export function tenantShape(options: GenerateOptions): TenantShape {
     initialDomain: `${base}.onmicrosoft.com`,
     tenantId: options.tenantId ?? guid(seededRandom(mix(options.seed, 0, 99))),
     capturedAt: options.capturedAt ?? DEFAULT_CAPTURED_AT,
-  };
-}
-
-/** Tenant-wide scenario sets: small lists of user indices, the same for the same seed. */
-export interface Scenarios {
-  readonly legacy: readonly number[];
-  readonly foreign: readonly number[];
-  readonly travel: readonly number[];
-  readonly sprayVictims: readonly number[];
-  readonly fatigue: readonly number[];
-  readonly risky: readonly number[];
-  readonly forwarders: ReadonlySet<number>;
-  readonly concealers: ReadonlySet<number>;
-  readonly mailboxForwarders: ReadonlySet<number>;
-  readonly smtpAuth: ReadonlySet<number>;
-}
-
-export function scenarios(shape: TenantShape): Scenarios {
-  const active = (u: GeneratedUser): boolean => u.kind === 'member' && u.enabled;
-  const mailbox = (u: GeneratedUser): boolean => u.kind === 'member' && u.hasMailbox;
-  return {
-    legacy: chosen(shape, 11, 0.0005, 2, 10, active),
-    foreign: chosen(shape, 12, 0.0003, 2, 6, active),
-    travel: chosen(shape, 13, 0.0002, 2, 5, active),
-    sprayVictims: chosen(shape, 14, 0.002, 12, 40, active),
-    fatigue: chosen(shape, 15, 0.0002, 2, 4, active),
-    risky: chosen(shape, 16, 0.0005, 3, 30, active),
-    forwarders: new Set(chosen(shape, 17, 0.002, 3, 200, mailbox)),
-    concealers: new Set(chosen(shape, 18, 0.001, 2, 100, mailbox)),
-    mailboxForwarders: new Set(chosen(shape, 19, 0.001, 2, 100, mailbox)),
-    smtpAuth: new Set(chosen(shape, 20, 0.002, 2, 100, mailbox)),
   };
 }
 
@@ -401,7 +371,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   await messageRules.close();
   counts['graph.messageRules'] = ruleLines;
 
-  const breakGlass = admins[0]!;
+  const breakGlass = admins[0];
+  if (breakGlass === undefined) throw new Error('a generated tenant always has its break-glass administrator');
   const direct = admins.slice(0, 6);
   const grouped = admins.slice(6);
   const directRoles = [

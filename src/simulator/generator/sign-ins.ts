@@ -1,8 +1,8 @@
 import type { JsonObject } from '../../model/json.js';
 import { seededRandom } from '../random.js';
-import type { Scenarios } from './generate-tenant.js';
+import type { Scenarios } from './scenarios.js';
 import { StreamFile } from './json-writer.js';
-import { guid, mix, pick, type GeneratedUser, type TenantShape, userAt } from './tenant-model.js';
+import { type GeneratedUser, guid, mix, nth, pick, type TenantShape, userAt } from './tenant-model.js';
 import { APPS, FOREIGN_PLACES, LEGACY_CLIENTS, type Place } from './vocabulary.js';
 
 const DAY = 24 * 3600_000;
@@ -56,12 +56,12 @@ function anomalies(shape: TenantShape, s: Scenarios): Event[] {
   });
   s.foreign.forEach((index, i) => {
     const u = userAt(shape, index);
-    const place = FOREIGN_PLACES[i % FOREIGN_PLACES.length]!;
+    const place = nth(FOREIGN_PLACES, i);
     events.push(home(u, at(10 + i), { place, ip: `${place.prefix}.${20 + i}.${40 + i}` }));
   });
   s.travel.forEach((index, i) => {
     const u = userAt(shape, index);
-    const place = FOREIGN_PLACES[(i + 1) % FOREIGN_PLACES.length]!;
+    const place = nth(FOREIGN_PLACES, i + 1);
     const t = at(6 + i * 3);
     events.push(home(u, t));
     events.push(home(u, t + 40 * MINUTE, { place, ip: `${place.prefix}.${70 + i}.${90 + i}`, app: 'Microsoft Teams' }));
@@ -73,7 +73,7 @@ function anomalies(shape: TenantShape, s: Scenarios): Event[] {
     events.push({
       time: sprayStart + i * 30_000,
       user: u,
-      place: FOREIGN_PLACES[3]!,
+      place: nth(FOREIGN_PLACES, 3),
       ip: `185.220.101.${10 + (i % 50)}`,
       client: 'Other clients',
       app: 'Office 365 Exchange Online',
@@ -85,7 +85,7 @@ function anomalies(shape: TenantShape, s: Scenarios): Event[] {
     events.push({
       time: sprayStart + s.sprayVictims.length * 30_000 + MINUTE,
       user: userAt(shape, sprayed),
-      place: FOREIGN_PLACES[3]!,
+      place: nth(FOREIGN_PLACES, 3),
       ip: '185.220.101.77',
       client: 'Other clients',
       app: 'Office 365 Exchange Online',
@@ -97,8 +97,10 @@ function anomalies(shape: TenantShape, s: Scenarios): Event[] {
     const u = userAt(shape, index);
     const t = end - (3 + i) * 3600_000;
     for (let k = 0; k < 8; k++)
-      events.push(home(u, t + k * MINUTE, { ip: `102.89.${30 + i}.7`, place: FOREIGN_PLACES[1]!, errorCode: 500121 }));
-    events.push(home(u, t + 9 * MINUTE, { ip: `102.89.${30 + i}.7`, place: FOREIGN_PLACES[1]!, errorCode: 0 }));
+      events.push(
+        home(u, t + k * MINUTE, { ip: `102.89.${30 + i}.7`, place: nth(FOREIGN_PLACES, 1), errorCode: 500121 }),
+      );
+    events.push(home(u, t + 9 * MINUTE, { ip: `102.89.${30 + i}.7`, place: nth(FOREIGN_PLACES, 1), errorCode: 0 }));
   });
   s.risky.forEach((index, i) => {
     const u = userAt(shape, index);
@@ -172,7 +174,8 @@ export async function writeSignIns(shape: TenantShape, s: Scenarios, file: strin
   };
   for (let k = 0; k < ordinary; k++) {
     const time = end - Math.floor(((k + random()) * DAY) / ordinary);
-    while (next < injected.length && injected[next]!.time >= time) await emit(injected[next++]!);
+    for (let event = injected[next]; event !== undefined && event.time >= time; event = injected[++next])
+      await emit(event);
     // Someone who signs in normally: enabled members and admins, skipping scenario users to keep them clean.
     let index = 1 + Math.floor(random() * Math.max(1, shape.users - 1));
     let u = userAt(shape, index);
@@ -189,7 +192,7 @@ export async function writeSignIns(shape: TenantShape, s: Scenarios, file: strin
     const client = random() < 0.85 ? 'Browser' : 'Mobile Apps and Desktop clients';
     await emit({ time, user: u, place: u.home, ip: homeIp(u), client, app: pick(random, APPS), errorCode });
   }
-  while (next < injected.length) await emit(injected[next++]!);
+  for (let event = injected[next]; event !== undefined; event = injected[++next]) await emit(event);
   if (page.length > 0) await out.write(`${JSON.stringify({ value: page })}\n`);
   await out.close();
   return written;

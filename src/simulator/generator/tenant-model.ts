@@ -62,6 +62,13 @@ export function guid(random: () => number): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-4${s.slice(13, 16)}-${variant}${s.slice(17, 20)}-${s.slice(20, 32)}`;
 }
 
+/** The item at `index`, counting round the list again past its end; a fixed vocabulary is never empty. */
+export function nth<T>(items: readonly T[], index: number): T {
+  const item = items[index % items.length];
+  if (item === undefined) throw new Error(`no item ${index} in an empty list`);
+  return item;
+}
+
 export function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }

@@ -43,7 +43,7 @@ describe('failures held two to a source or user before the full state (failure-p
       });
       expect(
         (
-          spray[0]?.evidence.failedSignIns as { items: { user: string; errorCode: number; city: string | null }[] }
+          spray[0]!.evidence.failedSignIns as { items: { user: string; errorCode: number; city: string | null }[] }
         ).items.map((r) => [r.user, r.errorCode, r.city]),
       ).toEqual([
         ['a@contoso.test', 50126, 'Boston'],

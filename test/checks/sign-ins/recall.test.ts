@@ -90,7 +90,7 @@ const riskDetections: RiskDetection[] = [
   },
 ];
 
-export const EXPECTED = {
+const EXPECTED = {
   'legacy-auth.sign-ins': ['legacy@contoso.test'],
   'sign-ins.countries': ['abroad@contoso.test'],
   'sign-ins.impossible-travel': ['traveller@contoso.test'],
@@ -177,7 +177,7 @@ describe('sign-in detectors over a generated stream with one anomaly of every ki
     expect(travel).toMatchObject({
       hops: { total: 1, items: [{ from: { city: 'Boston' }, to: { city: 'Seattle' }, minutes: 30 }] },
     });
-    const hop = (travel?.hops as { items: { speedKmh: number; distanceKm: number }[] }).items[0];
+    const hop = (travel!.hops as { items: { speedKmh: number; distanceKm: number }[] }).items[0];
     expect(hop?.distanceKm).toBeGreaterThan(3900);
     expect(hop?.speedKmh).toBeGreaterThan(7500);
     const abroad = find('sign-ins.countries', 'abroad@contoso.test')?.evidence;

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import * as packet from 'dns-packet';
+import type * as packet from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DnsClient } from '../../../src/collect/dns/dns-client.js';
 import { liveCollector } from '../../../src/collect/live/live-collector.js';

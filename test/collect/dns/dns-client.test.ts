@@ -1,7 +1,7 @@
 import * as packet from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DnsClient } from '../../../src/collect/dns/dns-client.js';
-import { RecordingResolver } from '../../../src/collect/dns/recording-resolver.js';
+import { RecordingResolver } from '../../../src/snapshot/recording-resolver.js';
 import { parseDnsServer, parseResolvConf } from '../../../src/collect/dns/server-address.js';
 import { ReplayResolver } from '../../../src/snapshot/replay-resolver.js';
 import {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { messageRulesCollector } from '../../../src/collect/graph/message-rules-collector.js';
 import type { PaceLimit } from '../../../src/collect/graph/request-pacer.js';
-import { createSimulatorClients } from '../../../src/collect/simulator-clients.js';
+import { createSimulatorClients } from '../../../src/entry/simulator-clients.js';
 import { silentLogger } from '../../../src/logger.js';
 import { parsePolicy } from '../../../src/policy/parse-policy.js';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/start-simulator.js';

@@ -4,10 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGraphTransport } from '../../../src/collect/graph/graph-transport.js';
 import { CLOUD_ENDPOINTS, resolveEndpoints } from '../../../src/collect/live/clouds.js';
 import { createCredential } from '../../../src/collect/live/credentials.js';
-import { auditSettings } from '../../../src/cli.js';
+import { auditSettings } from '../../../src/cli/audit.js';
 import { ConfigurationError } from '../../../src/errors.js';
 import type { Logger } from '../../../src/logger.js';
-import type { CredentialSettings, TenantTarget } from '../../../src/settings.js';
+import type { CredentialSettings } from '../../../src/collect/live/tenant-target.js';
+import type { TenantTarget } from '../../../src/collect/live/tenant-target.js';
 import { startSimulator, type RunningSimulator } from '../../../src/simulator/start-simulator.js';
 import { tempDir } from '../../helpers/temp.js';
 

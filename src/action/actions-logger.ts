@@ -1,0 +1,16 @@
+import * as core from '@actions/core';
+import type { Logger } from '../logger.js';
+
+/** The Actions runner's log: workflow commands for warnings and errors, masking for secrets. */
+export function actionsLogger(): Logger {
+  return {
+    debug: (m) => core.debug(m),
+    info: (m) => core.info(m),
+    warning: (m) => core.warning(m),
+    error: (m) => core.error(m),
+    secret: (value) => {
+      // Masking is per line, so a multi-line secret (a PEM certificate) is masked line by line.
+      for (const line of value.split(/\r?\n/)) if (line.trim() !== '') core.setSecret(line);
+    },
+  };
+}

@@ -1,0 +1,301 @@
+import type { Finding } from '../../model/finding.js';
+import { TENANT_TARGET } from '../../model/finding.js';
+import type { ExchangeObject } from '../../snapshot/exchange-types.js';
+import type { Check, CheckInput } from '../check.js';
+import { concealment } from './concealment.js';
+import type { InboxRule } from './message-rule.js';
+import { normaliseDomain } from '../../model/domain-name.js';
+import { acceptedDomains, addressOf, classifyDomain, domainOf } from './recipient-domain.js';
+import { ruleSweepFold, ruleTarget } from './rule-sweep.js';
+
+function ruleEvidence(rule: InboxRule, hidden: boolean) {
+  return {
+    mailbox: rule.mailbox,
+    ruleId: rule.ruleId,
+    // Verbatim: attacker-controlled, escaped only where it is shown (src/report/escape.ts).
+    ruleName: rule.name,
+    source: rule.source,
+    hidden,
+    conditions: rule.conditions,
+    actions: rule.actions,
+  };
+}
+
+/** `forwarding.inbox-rules`: no enabled rule forwards or redirects outside the tenant and its partners. */
+function inboxRules(input: CheckInput) {
+  const accepted = acceptedDomains(input.snapshot.data('graph.domains'));
+  const partners = input.params.strings('partnerDomains');
+  return ruleSweepFold(input, (rule, hidden): Finding | undefined => {
+    const classified = rule.recipients.map((r) => ({
+      action: r.action,
+      address: r.address,
+      name: r.name,
+      domain: domainOf(r.address),
+      class: classifyDomain(domainOf(r.address), accepted, partners),
+    }));
+    const external = classified.filter((r) => r.class === 'external');
+    if (external.length === 0) return undefined;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: 'fail',
+      message: `An enabled inbox rule${hidden ? ' hidden from Outlook' : ''} sends mail to ${external.length} recipient(s) outside the tenant.`,
+      evidence: {
+        ...ruleEvidence(rule, hidden),
+        externalRecipients: external,
+        partnerRecipients: classified.filter((r) => r.class === 'partner'),
+      },
+      ...(hidden ? { severity: 'critical' as const } : {}),
+    };
+  });
+}
+
+/** `forwarding.concealment-rules`: no enabled rule hides mail the way a compromised mailbox's rules do. */
+function concealmentRules(input: CheckInput) {
+  const words = input.params.strings('triggerWords');
+  const senders = input.params.strings('securityTeamSenders');
+  return ruleSweepFold(input, (rule, hidden): Finding | undefined => {
+    const match = concealment(rule, words, senders);
+    if (!match) return undefined;
+    return {
+      target: ruleTarget(rule.mailbox, rule.ruleId),
+      status: 'fail',
+      message: `An enabled inbox rule${hidden ? ' hidden from Outlook' : ''} hides mail (pattern ${match.pattern}).`,
+      evidence: { ...ruleEvidence(rule, hidden), pattern: match.pattern, signs: match.signs },
+      ...(hidden ? { severity: 'critical' as const } : {}),
+    };
+  });
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+function mailboxName(mailbox: ExchangeObject): string {
+  return (
+    text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity) ?? '(unnamed mailbox)'
+  );
+}
+
+/** Every name a recipient can be referred to by in `ForwardingAddress`. */
+function recipientKeys(recipient: ExchangeObject): string[] {
+  return [
+    'Identity',
+    'Name',
+    'DisplayName',
+    'Alias',
+    'PrimarySmtpAddress',
+    'UserPrincipalName',
+    'DistinguishedName',
+    'Guid',
+    'ExternalDirectoryObjectId',
+  ]
+    .map((k) => text(recipient[k])?.toLowerCase())
+    .filter((k): k is string => k !== undefined);
+}
+
+/** `forwarding.mailbox`: no mailbox-level forwarding (`ForwardingSmtpAddress`, `ForwardingAddress`) outside the tenant. */
+function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[] {
+  const accepted = acceptedDomains(snapshot.data('graph.domains'));
+  const partners = params.strings('partnerDomains');
+  const mailboxes = snapshot.data('exo.mailbox');
+  const recipients = snapshot.data('exo.recipient');
+  // Only the names some mailbox forwards to are looked up; indexing every name of every mailbox
+  // would cost nine map entries per mailbox on a 100,000-mailbox tenant.
+  const targets = new Set<string>();
+  for (const m of mailboxes) {
+    const target = text(m.ForwardingAddress);
+    if (target !== undefined) targets.add(target.toLowerCase());
+  }
+  const internal = new Set<string>();
+  if (targets.size > 0)
+    for (const m of mailboxes) for (const k of recipientKeys(m)) if (targets.has(k)) internal.add(k);
+  const contacts = new Map<string, ExchangeObject>();
+  for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
+
+  const findings: Finding[] = [];
+  let forwarding = 0;
+  for (const mailbox of mailboxes) {
+    const name = mailboxName(mailbox);
+    const base = { mailbox: name, deliverToMailboxAndForward: mailbox.DeliverToMailboxAndForward === true };
+    const smtp = text(mailbox.ForwardingSmtpAddress);
+    if (smtp !== undefined) {
+      forwarding++;
+      const address = addressOf(smtp);
+      if (address === undefined) {
+        findings.push({
+          target: name,
+          status: 'error',
+          message: 'ForwardingSmtpAddress holds no readable address.',
+          evidence: { ...base, forwardingSmtpAddress: smtp },
+        });
+      } else if (classifyDomain(domainOf(address), accepted, partners) === 'external') {
+        findings.push({
+          target: name,
+          status: 'fail',
+          message: 'The mailbox forwards all mail to an address outside the tenant (ForwardingSmtpAddress).',
+          evidence: {
+            ...base,
+            property: 'ForwardingSmtpAddress',
+            forwardingSmtpAddress: smtp,
+            externalAddress: address,
+            domain: domainOf(address),
+          },
+        });
+      }
+    }
+    const target = text(mailbox.ForwardingAddress);
+    if (target !== undefined) {
+      forwarding++;
+      const key = target.toLowerCase();
+      const contact = contacts.get(key);
+      const external = contact ? addressOf(text(contact.ExternalEmailAddress) ?? '') : undefined;
+      if (contact && external !== undefined && classifyDomain(domainOf(external), accepted, partners) === 'external') {
+        findings.push({
+          target: name,
+          status: 'fail',
+          message: 'The mailbox forwards all mail to an external contact (ForwardingAddress).',
+          evidence: {
+            ...base,
+            property: 'ForwardingAddress',
+            forwardingAddress: target,
+            contact: text(contact.DisplayName) ?? text(contact.Name) ?? target,
+            recipientTypeDetails: text(contact.RecipientTypeDetails) ?? null,
+            externalAddress: external,
+            domain: domainOf(external),
+          },
+        });
+      } else if (!contact && !internal.has(key)) {
+        // Fail closed: a forwarding target we cannot place is not assumed to be internal.
+        findings.push({
+          target: name,
+          status: 'error',
+          message: 'ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.',
+          evidence: { ...base, property: 'ForwardingAddress', forwardingAddress: target },
+        });
+      }
+    }
+  }
+  if (findings.length > 0) return findings;
+  return [
+    {
+      target: TENANT_TARGET,
+      status: 'pass',
+      message: `No mailbox of ${mailboxes.length} forwards outside the tenant.`,
+      evidence: { mailboxes: mailboxes.length, mailboxesWithForwarding: forwarding },
+    },
+  ];
+}
+
+function policyName(policy: ExchangeObject): string {
+  return text(policy.Name) ?? text(policy.Identity) ?? '(unnamed policy)';
+}
+
+/** `forwarding.outbound-policy`: AutoForwardingMode Off or Automatic, or On only for allowed senders. */
+function outboundPolicy({ snapshot, params }: CheckInput): readonly Finding[] {
+  const allowed = new Set(params.strings('allowedForwardingSenders').map((s) => s.trim().toLowerCase()));
+  const rules = snapshot.data('exo.hostedOutboundSpamFilterRule');
+  return snapshot.data('exo.hostedOutboundSpamFilterPolicy').map((policy): Finding => {
+    const name = policyName(policy);
+    const target = `outbound-policy/${name}`;
+    const mode = text(policy.AutoForwardingMode);
+    const evidence = { policy: name, isDefault: policy.IsDefault === true, autoForwardingMode: mode ?? null };
+    // Automatic is system-controlled and now blocks external auto-forwarding (Microsoft Learn,
+    // "Control automatic external email forwarding in Microsoft 365").
+    if (mode === 'Off' || mode === 'Automatic') {
+      return { target, status: 'pass', message: `AutoForwardingMode is ${mode}.`, evidence };
+    }
+    if (mode !== 'On') {
+      return { target, status: 'error', message: 'AutoForwardingMode is missing or has an unknown value.', evidence };
+    }
+    if (policy.IsDefault === true) {
+      return {
+        target,
+        status: 'fail',
+        message: 'The default outbound spam policy allows automatic external forwarding for everyone.',
+        evidence,
+      };
+    }
+    const rule = rules.find((r) => {
+      const linked = text(r.HostedOutboundSpamFilterPolicy)?.toLowerCase();
+      return linked === name.toLowerCase() || linked === text(policy.Identity)?.toLowerCase();
+    });
+    if (!rule || text(rule.State) === 'Disabled' || rule.Enabled === false) {
+      return {
+        target,
+        status: 'pass',
+        message: 'AutoForwardingMode is On, but no enabled rule applies this policy.',
+        evidence: { ...evidence, applied: false },
+      };
+    }
+    const scope = ['From', 'FromMemberOf', 'SenderDomainIs'].flatMap((field) => {
+      const value = rule[field];
+      const list = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+      return list.filter((v): v is string => typeof v === 'string').map((v) => ({ field, value: v }));
+    });
+    const outside = scope.filter((s) => !allowed.has(s.value.trim().toLowerCase()));
+    const scopeEvidence = { ...evidence, applied: true, rule: text(rule.Name) ?? null, scope, notAllowed: outside };
+    if (scope.length > 0 && outside.length === 0) {
+      return {
+        target,
+        status: 'pass',
+        message: 'AutoForwardingMode is On only for senders the policy allows.',
+        evidence: scopeEvidence,
+      };
+    }
+    return {
+      target,
+      status: 'fail',
+      message:
+        scope.length === 0
+          ? 'AutoForwardingMode is On and the policy is not scoped to named senders.'
+          : `AutoForwardingMode is On for ${outside.length} sender scope(s) the policy does not allow.`,
+      evidence: scopeEvidence,
+    };
+  });
+}
+
+/** `forwarding.remote-domains`: AutoForwardEnabled false on `*` and on every domain not allow-listed. */
+function remoteDomains({ snapshot, params }: CheckInput): readonly Finding[] {
+  const partners = new Set(params.strings('partnerDomains').map(normaliseDomain));
+  return snapshot.data('exo.remoteDomain').map((domain): Finding => {
+    const domainName = text(domain.DomainName) ?? '';
+    const target = `remote-domain/${domainName || policyName(domain)}`;
+    const evidence = {
+      name: policyName(domain),
+      domainName,
+      autoForwardEnabled: typeof domain.AutoForwardEnabled === 'boolean' ? domain.AutoForwardEnabled : null,
+    };
+    if (typeof domain.AutoForwardEnabled !== 'boolean') {
+      return { target, status: 'error', message: 'AutoForwardEnabled is missing.', evidence };
+    }
+    if (!domain.AutoForwardEnabled)
+      return { target, status: 'pass', message: 'Automatic forwarding is off.', evidence };
+    // The default entry `*` covers every external domain, so it can never be allow-listed.
+    if (domainName !== '*' && partners.has(normaliseDomain(domainName))) {
+      return {
+        target,
+        status: 'pass',
+        message: 'Automatic forwarding is on for an allow-listed partner domain.',
+        evidence: { ...evidence, allowListed: true },
+      };
+    }
+    return {
+      target,
+      status: 'fail',
+      message:
+        domainName === '*'
+          ? 'Automatic forwarding is on for every external domain (remote domain *).'
+          : 'Automatic forwarding is on for a domain the policy does not allow.',
+      evidence,
+    };
+  });
+}
+
+/** Checks of the forwarding controls, keyed by control ID. */
+export const forwardingChecks: Readonly<Record<string, Check>> = {
+  'forwarding.inbox-rules': { kind: 'stream', stream: 'graph.messageRules', start: inboxRules },
+  'forwarding.concealment-rules': { kind: 'stream', stream: 'graph.messageRules', start: concealmentRules },
+  'forwarding.mailbox': { kind: 'snapshot', evaluate: mailboxForwarding },
+  'forwarding.outbound-policy': { kind: 'snapshot', evaluate: outboundPolicy },
+  'forwarding.remote-domains': { kind: 'snapshot', evaluate: remoteDomains },
+};

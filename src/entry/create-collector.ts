@@ -1,0 +1,48 @@
+import type { Collector } from '../collect/collector.js';
+import { dnsOnlyCollector } from '../collect/dns/dns-only.js';
+import { liveDnsClients } from '../collect/dns/live-dns-clients.js';
+import { folderCollector } from '../collect/folder-collector.js';
+import { createLiveClients } from '../collect/live/create-clients.js';
+import { liveCollector } from '../collect/live/live-collector.js';
+import type { Logger } from '../logger.js';
+import { DEMO_TENANT_DIR } from '../paths.js';
+import type { DnsSettings, TargetSettings } from '../run/settings.js';
+import { simulatorCollector } from './simulator-collector.js';
+
+export interface CollectorDeps {
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** `core.getIDToken` in the Action, for GitHub OIDC federation; absent on the command line. */
+  readonly getIdToken?: (audience: string) => Promise<string>;
+}
+
+/** The one collector factory of both entry points: a target from settings in, its collector out. */
+export function createCollector(target: TargetSettings, dns: DnsSettings | undefined, deps: CollectorDeps): Collector {
+  const { logger, now } = deps;
+  const dnsSettings = dns ?? { servers: [], domains: [] };
+  switch (target.kind) {
+    case 'dns-only':
+      return dnsOnlyCollector(target, dnsSettings, { logger, now });
+    case 'tenant': {
+      const created = createLiveClients(target, {
+        logger,
+        ...(deps.getIdToken ? { getIdToken: deps.getIdToken } : {}),
+      });
+      return liveCollector({
+        mode: 'tenant',
+        tenantId: target.tenantId,
+        clients: { ...created.clients, ...liveDnsClients(dnsSettings, { logger }) },
+        extraDomains: dnsSettings.domains,
+        now,
+        close: () => created.close(),
+      });
+    }
+    case 'snapshot':
+      return folderCollector(target.dir);
+    case 'simulate':
+      return simulatorCollector({ dir: target.dir, logger, now });
+    case 'demo':
+      // The demo runs the whole live path (auth, paging, batching, DNS) against the simulator.
+      return simulatorCollector({ dir: DEMO_TENANT_DIR, logger, now });
+  }
+}

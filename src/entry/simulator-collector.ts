@@ -1,0 +1,61 @@
+import type { Logger } from '../logger.js';
+import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
+import type { RealismConfig } from '../simulator/realism.js';
+import type { Collector } from '../collect/collector.js';
+import { createHttpsGetter } from '../collect/dns/https-getter.js';
+import type { ClientFactoryDeps, CreatedClients } from '../collect/live/create-clients.js';
+import { liveCollector } from '../collect/live/live-collector.js';
+import { createSimulatorClients } from './simulator-clients.js';
+
+export interface SimulatorCollectorOptions {
+  readonly dir: string;
+  readonly logger: Logger;
+  readonly now: () => Date;
+  readonly extraDomains?: readonly string[];
+  readonly realism?: RealismConfig;
+  /** Transport tuning (tests, benchmark). */
+  readonly clients?: Pick<ClientFactoryDeps, 'graph' | 'exchange'>;
+  /** Called once the simulator runs, with it (tests read its stats). */
+  readonly onStarted?: (sim: RunningSimulator) => void;
+}
+
+/**
+ * `audit --simulate DIR` (and `--demo`): starts the simulated tenant in-process on free loopback
+ * ports and audits it over real HTTP and DNS, exactly as a tenant: @azure/identity client-secret
+ * auth against its TLS token endpoint, whose generated CA only these clients trust, and MTA-STS
+ * policies fetched over TLS from its policy hosts.
+ */
+export function simulatorCollector(options: SimulatorCollectorOptions): Collector {
+  let sim: RunningSimulator | undefined;
+  let created: CreatedClients | undefined;
+  return {
+    mode: 'simulate',
+    async collect(request) {
+      sim = await startSimulator({
+        dir: options.dir,
+        logger: options.logger,
+        ...(options.realism ? { realism: options.realism } : {}),
+      });
+      options.onStarted?.(sim);
+      created = createSimulatorClients(sim, { logger: options.logger, dns: true, ...options.clients });
+      // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>
+      // at its own HTTPS server, whose certificate (and no other) these fetches trust.
+      const https = createHttpsGetter({
+        ...(created.clients.dns ? { resolver: created.clients.dns } : {}),
+        port: sim.policyHttps.port,
+        ca: sim.caCertificatePem,
+      });
+      return liveCollector({
+        mode: 'simulate',
+        tenantId: sim.tenantId,
+        clients: { ...created.clients, https },
+        extraDomains: options.extraDomains ?? [],
+        now: options.now,
+      }).collect(request);
+    },
+    async close() {
+      await created?.close();
+      await sim?.close();
+    },
+  };
+}

@@ -1,0 +1,178 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigurationError, errorMessage, isConfigurationError } from '../errors.js';
+import type { IssuesApi, RepoRef } from '../issues/github-api.js';
+import { pinWarning } from '../issues/pin-dashboard.js';
+import { renderSyncSummary, type SyncOutcome, syncIssues } from '../issues/sync.js';
+import type { Logger } from '../logger.js';
+import { type FailOn, severityRank } from '../model/severity.js';
+import type { Policy } from '../policy/policy.js';
+import { escapeMarkdown } from '../report/escape.js';
+import { expiringExceptions, renderExpiringExceptions } from '../report/expiring-exceptions.js';
+import type { Report } from '../report/report.js';
+import { renderSarif } from '../report/sarif.js';
+import { renderSummaryMarkdown } from '../report/summary-markdown.js';
+import { tenantLabel } from '../report/tenant-label.js';
+import type { Manifest } from '../snapshot/manifest.js';
+import { EXIT, type ExitCode } from './exit-codes.js';
+import type { IssuesSettings } from './settings.js';
+
+/** Builds the GitHub client for the issues stage; the entries pass Octokit, tests a fake. */
+export type IssuesClientFactory = (
+  settings: IssuesSettings & { readonly token: string; readonly repo: RepoRef },
+) => IssuesApi;
+
+/** The issues stage: a missing token or repository is a clear error; the report is already written. */
+async function issuesStage(
+  settings: IssuesSettings,
+  report: Report,
+  policy: Policy,
+  deps: Pick<PublishDeps, 'logger' | 'now' | 'issuesClient'>,
+): Promise<SyncOutcome> {
+  if (!settings.token) {
+    throw new ConfigurationError(
+      'The issues stage needs a GitHub token: set GITHUB_TOKEN (CLI) or the `github-token` input (Action).',
+    );
+  }
+  if (!settings.repo)
+    throw new ConfigurationError('The issues stage needs a repository: --repo OWNER/NAME (or GITHUB_REPOSITORY).');
+  if (!deps.issuesClient) throw new Error('no GitHub client factory was passed to the pipeline');
+  deps.logger.secret(settings.token);
+  const api = deps.issuesClient({ ...settings, token: settings.token, repo: settings.repo });
+  return syncIssues(
+    api,
+    report,
+    policy,
+    {
+      mode: settings.mode === 'on' ? 'on' : 'dry-run',
+      repo: settings.repo,
+      labels: settings.labels,
+      maxNewIssues: settings.maxNewIssues,
+      redact: settings.redact,
+      // Without a secret key, the tenant ID keeps pseudonyms stable across runs (see README).
+      redactKey: settings.redactKey ?? report.run.tenantId ?? 'mailwarden',
+      dashboard: true,
+      ...(settings.tenantName !== undefined ? { tenant: tenantLabel(report.run.tenantId, settings.tenantName) } : {}),
+    },
+    { logger: deps.logger, now: deps.now },
+  );
+}
+
+async function writeOutput(file: string, text: string): Promise<void> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  await writeFile(file, text);
+}
+
+/** Exit 3 when every source the run needed failed: nothing was judged at all. */
+function everySourceFailed(manifest: Manifest): boolean {
+  const statuses = Object.values(manifest.sources);
+  return statuses.length > 0 && statuses.every((s) => s.status === 'failed');
+}
+
+/** What a run or a merge writes besides the report object: the outputs and the issues. */
+export interface PublishSettings {
+  readonly reportJsonPath: string | undefined;
+  readonly summaryMarkdownPath: string | undefined;
+  readonly sarifPath?: string | undefined;
+  readonly failOn: FailOn;
+  readonly issues?: IssuesSettings;
+}
+
+/**
+ * The tail shared by an audit and by `merge-reports`: the JSON report, SARIF, the issues stage
+ * (dashboard and pin included), the job summary and the exit code. A sharded run's partial report
+ * never comes here with issues on: only the merged report is synced.
+ */
+export interface PublishOutcome {
+  readonly report: Report;
+  readonly summaryMarkdown: string;
+  readonly warnings: readonly string[];
+  readonly exitCode: ExitCode;
+  /** What the issues stage did, when it ran. */
+  readonly issues?: SyncOutcome;
+  /** Why the issues stage did not run or stopped, when it failed. */
+  readonly issuesError?: string;
+}
+
+/** What publishing needs from the entry point besides settings. */
+export interface PublishDeps {
+  readonly logger: Logger;
+  readonly now: () => Date;
+  /** The GitHub client factory for the issues stage; required when `settings.issues.mode` is not `off`. */
+  readonly issuesClient?: IssuesClientFactory;
+  /** The repository checkout: SARIF locations are relative to it. Defaults to the working directory. */
+  readonly workspace?: string;
+}
+
+export async function publishReport(
+  report: Report,
+  policy: Policy | undefined,
+  settings: PublishSettings,
+  deps: PublishDeps,
+  context: { readonly warnings: readonly string[]; readonly now: Date },
+): Promise<PublishOutcome> {
+  const warnings = [...context.warnings];
+  const now = context.now;
+  // The evidence report is written before the issues stage, so it exists whatever GitHub does.
+  if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  if (settings.sarifPath) {
+    if (!policy) throw new Error('SARIF needs the policy');
+    await writeOutput(
+      settings.sarifPath,
+      `${JSON.stringify(renderSarif(report, policy, deps.workspace ?? process.cwd()), null, 2)}\n`,
+    );
+  }
+
+  let issues: SyncOutcome | undefined;
+  let issuesError: string | undefined;
+  const sections: string[] = policy ? [...renderExpiringExceptions(expiringExceptions(policy.exceptions, now))] : [];
+  if (settings.issues && settings.issues.mode !== 'off') {
+    if (!policy) throw new Error('the issues stage needs the policy');
+    try {
+      issues = await issuesStage(settings.issues, report, policy, deps);
+      sections.push(renderSyncSummary(issues, settings.issues.mode === 'on' ? 'on' : 'dry-run'));
+      for (const failure of issues.outcome.failures) warnings.push(`GitHub issues: ${failure}`);
+      if (issues.dashboard?.historyStatus === 'corrupt') {
+        const warning = `dashboard history corrupt (${issues.dashboard.historyProblem ?? 'unreadable'}); started afresh`;
+        deps.logger.warning(warning);
+        warnings.push(warning);
+      }
+      if (issues.dashboard?.status === 'failed')
+        warnings.push(`GitHub issues: dashboard write failed: ${issues.dashboard.error ?? ''}`);
+      const pin = issues.pin ? pinWarning(issues.pin) : undefined;
+      if (pin) warnings.push(`GitHub issues: ${pin}`);
+    } catch (error: unknown) {
+      issuesError = isConfigurationError(error)
+        ? [error.message, ...error.details].join(' ')
+        : `GitHub issues sync failed: ${errorMessage(error)}`;
+      deps.logger.error(issuesError);
+      sections.push(`### GitHub issues\n\n**Not synced:** ${escapeMarkdown(issuesError)}\n`);
+    }
+  }
+  const history = issues?.dashboard?.history;
+  const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections, ...(history ? { history } : {}) });
+  if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
+
+  let exitCode: ExitCode = EXIT.done;
+  if (everySourceFailed(report.snapshot)) {
+    exitCode = EXIT.allSourcesFailed;
+  } else if (
+    settings.failOn !== 'none' &&
+    report.results.some(
+      (r) =>
+        r.status === 'fail' &&
+        severityRank(r.severity) >= severityRank(settings.failOn as Exclude<typeof settings.failOn, 'none'>),
+    )
+  ) {
+    exitCode = EXIT.findings;
+  }
+  if (issuesError !== undefined && exitCode === EXIT.done) exitCode = EXIT.issues;
+  return {
+    report,
+    summaryMarkdown,
+    warnings,
+    exitCode,
+    ...(issues ? { issues } : {}),
+    ...(issuesError !== undefined ? { issuesError } : {}),
+  };
+}
