@@ -59,6 +59,9 @@ const REQUIRED: Partial<Record<SourceId, readonly string[]>> = {
   'graph.authenticationStrengthPolicies': ['id', 'allowedCombinations'],
   'graph.roleAssignments': ['id', 'principalId', 'roleDefinitionId'],
   'graph.domains': ['id'],
+  'graph.groups': ['id'],
+  'graph.roleDefinitions': ['id'],
+  'graph.namedLocations': ['id'],
   'graph.riskyUsers': ['id'],
   'graph.riskDetections': ['id'],
 };

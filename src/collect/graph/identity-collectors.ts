@@ -1,6 +1,5 @@
 import type {
   AuthenticationStrengthPolicy,
-  ConditionalAccessPolicy,
   DirectoryPrincipal,
   GraphDomain,
   GraphUser,
@@ -12,6 +11,7 @@ import type { SourceCollectors } from '../live/source-collector.js';
 import { GraphRequestError, type GraphApi } from './graph-api.js';
 import { graphSource, readCollection } from './graph-source.js';
 import { ShapeReader } from './shape.js';
+import { readConditionalAccessPolicy } from './ca-policy-reader.js';
 
 /*
  * The identity-posture collectors. Each asks Graph for only the fields the checks read
@@ -27,10 +27,10 @@ export const USERS_PATH = '/users?$select=id,userPrincipalName,displayName,accou
 export const REGISTRATION_PATH = '/reports/authenticationMethods/userRegistrationDetails';
 export const REGISTRATION_PATH_TOP = `${REGISTRATION_PATH}?$top=999`;
 export const CA_POLICIES_PATH =
-  '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls';
+  '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls,sessionControls';
 export const SECURITY_DEFAULTS_PATH = '/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled';
 export const STRENGTHS_PATH =
-  '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations';
+  '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,requirementsSatisfied,allowedCombinations';
 /** unifiedRoleAssignment has five scalar properties; $expand=principal brings the holder. */
 export const ROLE_ASSIGNMENTS_PATH = '/roleManagement/directory/roleAssignments?$expand=principal';
 export const DOMAINS_PATH = '/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType';
@@ -87,68 +87,13 @@ function readRegistration(
   };
 }
 
-function readPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAccessPolicy {
-  const o = r.object(item, at);
-  const c = r.object(o.conditions, `${at}.conditions`);
-  const users = r.optionalObject(c.users, `${at}.conditions.users`);
-  const apps = r.optionalObject(c.applications, `${at}.conditions.applications`);
-  const grant = r.optionalObject(o.grantControls, `${at}.grantControls`);
-  const strength = grant
-    ? r.optionalObject(grant.authenticationStrength, `${at}.grantControls.authenticationStrength`)
-    : null;
-  const u = `${at}.conditions.users`;
-  const a = `${at}.conditions.applications`;
-  return {
-    id: r.string(o.id, `${at}.id`),
-    displayName: r.string(o.displayName, `${at}.displayName`),
-    // An evolvable enum: unknown states are kept and simply do not count as enabled.
-    state: r.string(o.state, `${at}.state`),
-    conditions: {
-      clientAppTypes: r.strings(c.clientAppTypes, `${at}.conditions.clientAppTypes`),
-      userRiskLevels: r.optionalStrings(c.userRiskLevels, `${at}.conditions.userRiskLevels`),
-      signInRiskLevels: r.optionalStrings(c.signInRiskLevels, `${at}.conditions.signInRiskLevels`),
-      applications: apps
-        ? {
-            includeApplications: r.strings(apps.includeApplications, `${a}.includeApplications`),
-            excludeApplications: r.stringsOrEmpty(apps.excludeApplications, `${a}.excludeApplications`),
-            includeUserActions: r.optionalStrings(apps.includeUserActions, `${a}.includeUserActions`),
-          }
-        : null,
-      users: users
-        ? {
-            includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
-            excludeUsers: r.stringsOrEmpty(users.excludeUsers, `${u}.excludeUsers`),
-            includeGroups: r.stringsOrEmpty(users.includeGroups, `${u}.includeGroups`),
-            excludeGroups: r.stringsOrEmpty(users.excludeGroups, `${u}.excludeGroups`),
-            includeRoles: r.stringsOrEmpty(users.includeRoles, `${u}.includeRoles`),
-            excludeRoles: r.stringsOrEmpty(users.excludeRoles, `${u}.excludeRoles`),
-          }
-        : null,
-    },
-    grantControls: grant
-      ? {
-          operator: r.optionalString(grant.operator, `${at}.grantControls.operator`),
-          builtInControls: r.stringsOrEmpty(grant.builtInControls, `${at}.grantControls.builtInControls`),
-          authenticationStrength: strength
-            ? {
-                id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
-                displayName: r.optionalString(
-                  strength.displayName,
-                  `${at}.grantControls.authenticationStrength.displayName`,
-                ),
-              }
-            : null,
-        }
-      : null,
-  };
-}
-
 function readStrength(r: ShapeReader, item: unknown, at: string): AuthenticationStrengthPolicy {
   const o = r.object(item, at);
   return {
     id: r.string(o.id, `${at}.id`),
     displayName: r.string(o.displayName, `${at}.displayName`),
     policyType: r.optionalString(o.policyType, `${at}.policyType`),
+    requirementsSatisfied: r.optionalString(o.requirementsSatisfied, `${at}.requirementsSatisfied`),
     allowedCombinations: r.strings(o.allowedCombinations, `${at}.allowedCombinations`),
   };
 }
@@ -251,7 +196,7 @@ export const identityCollectors: SourceCollectors = {
   'graph.userRegistrationDetails': graphSource('graph.userRegistrationDetails', registrationDetails, length),
   'graph.conditionalAccessPolicies': graphSource(
     'graph.conditionalAccessPolicies',
-    collection(CA_POLICIES_PATH, readPolicy),
+    collection(CA_POLICIES_PATH, readConditionalAccessPolicy),
     length,
   ),
   'graph.securityDefaults': graphSource('graph.securityDefaults', securityDefaults, () => undefined),

@@ -26,6 +26,16 @@ export const ROLE = {
   userAdministrator: 'fe930be7-5e62-47db-91af-98c3a49a38b1',
 } as const;
 
+/** The display names of the built-in roles above (the same permissions-reference page). */
+const ROLE_NAMES: Readonly<Record<string, string>> = {
+  [ROLE.globalAdministrator]: 'Global Administrator',
+  [ROLE.privilegedRoleAdministrator]: 'Privileged Role Administrator',
+  [ROLE.exchangeAdministrator]: 'Exchange Administrator',
+  [ROLE.securityAdministrator]: 'Security Administrator',
+  [ROLE.sharePointAdministrator]: 'SharePoint Administrator',
+  [ROLE.userAdministrator]: 'User Administrator',
+};
+
 const PHISHING_RESISTANT = '00000000-0000-0000-0000-000000000004';
 const E5 = '06ebc4ee-1bb5-47dd-8120-11324bc54e06';
 
@@ -491,6 +501,36 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   ];
   await writeJson(out, SOURCE_FILES['graph.conditionalAccessPolicies'], { value: policies });
   counts['graph.conditionalAccessPolicies'] = policies.length;
+  // The names behind the IDs the policies use: graph.groups holds only the groups they name.
+  const roleDefinitions = Object.entries(ROLE_NAMES).map(([id, displayName]) => ({
+    id,
+    displayName,
+    templateId: id,
+    isBuiltIn: true,
+  }));
+  await writeJson(out, SOURCE_FILES['graph.roleDefinitions'], { value: roleDefinitions });
+  counts['graph.roleDefinitions'] = roleDefinitions.length;
+  await writeJson(out, SOURCE_FILES['graph.groups'], { value: [] });
+  counts['graph.groups'] = 0;
+  const namedLocations = [
+    {
+      '@odata.type': '#microsoft.graph.ipNamedLocation',
+      id: guid(seededRandom(mix(shape.seed, 7, 60))),
+      displayName: 'Head office',
+      isTrusted: true,
+      ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '203.0.113.0/24' }],
+    },
+    {
+      '@odata.type': '#microsoft.graph.countryNamedLocation',
+      id: guid(seededRandom(mix(shape.seed, 8, 60))),
+      displayName: 'Countries we do not operate in',
+      countriesAndRegions: ['KP', 'IR'],
+      includeUnknownCountriesAndRegions: false,
+      countryLookupMethod: 'clientIpAddress',
+    },
+  ];
+  await writeJson(out, SOURCE_FILES['graph.namedLocations'], { value: namedLocations });
+  counts['graph.namedLocations'] = namedLocations.length;
   await writeJson(out, SOURCE_FILES['graph.securityDefaults'], {
     id: '00000000-0000-0000-0000-000000000005',
     displayName: 'Security Defaults',
