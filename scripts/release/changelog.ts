@@ -89,3 +89,19 @@ export function releaseNotes(text: string, version: string, file = 'CHANGELOG.md
   const definitions = used.map((label) => `[${label}]: ${changelog.links.get(label)}`);
   return definitions.length > 0 ? `${body}\n\n${definitions.join('\n')}\n` : `${body}\n`;
 }
+
+/**
+ * The changelog as it stood when VERSION was tagged: entries under `Unreleased` belong to the next
+ * release, so they are dropped. Lets a test dry-run the release of the current version while
+ * development adds to `Unreleased`.
+ */
+export function changelogAtRelease(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((line) => /^## \[Unreleased\]\s*$/.test(line));
+  if (start < 0) return text;
+  const next = lines.findIndex(
+    (line, index) => index > start && (line.startsWith('## ') || LINK_DEFINITION.test(line)),
+  );
+  const end = next < 0 ? lines.length : next;
+  return [...lines.slice(0, start + 1), '', ...lines.slice(end)].join('\n');
+}

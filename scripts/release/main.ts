@@ -7,7 +7,7 @@ import { planRelease } from './release-plan.js';
 /*
  * The release workflow's decisions, as code a test can run (`node scripts/release.mjs …`):
  *   notes VERSION [--changelog FILE]        print the release notes of VERSION from CHANGELOG.md
- *   plan TAG [--notes-file FILE] [--existing-tags LIST]
+ *   plan TAG [--notes-file FILE] [--existing-tags LIST] [--changelog FILE]
  *                                           check TAG against package.json and CHANGELOG.md; print
  *                                           `key=value` lines for $GITHUB_OUTPUT and write the notes
  * Without --existing-tags, plan reads `git tag --list 'v*'`. A wrong input exits 2 with one line.
@@ -34,7 +34,7 @@ async function run(args: readonly string[]): Promise<void> {
     const plan = planRelease({
       tag: subject,
       packageVersion: String(packageJson.version),
-      changelog: await readFile('CHANGELOG.md', 'utf8'),
+      changelog: await readFile(option(args, '--changelog') ?? 'CHANGELOG.md', 'utf8'),
       existingTags,
     });
     const notesFile = option(args, '--notes-file');
@@ -52,7 +52,7 @@ async function run(args: readonly string[]): Promise<void> {
     return;
   }
   throw new ReleaseError(
-    'usage: release.mjs notes VERSION [--changelog FILE] | plan TAG [--notes-file FILE] [--existing-tags LIST]',
+    'usage: release.mjs notes VERSION [--changelog FILE] | plan TAG [--notes-file FILE] [--existing-tags LIST] [--changelog FILE]',
   );
 }
 

@@ -15,6 +15,7 @@ import {
   renderFailureReply,
   renderFormReply,
   renderNoMarkerReply,
+  renderNoTenantReply,
   renderNotFailingReply,
   renderPermissionReply,
   renderPolicyProblemReply,
@@ -27,9 +28,19 @@ import {
 } from './render-accept.js';
 
 export interface AcceptSettings {
-  /** The policy file's path in the repository, e.g. `policies/contoso.json`. */
+  /**
+   * The policy file's path in the repository, e.g. `policies/contoso.json`. Where one repository
+   * audits several tenants, each with its own policy, `{tenant}` stands for the name in the
+   * finding issue's `tenant:<name>` label: `policies/{tenant}.json`.
+   */
   readonly policyPath: string;
 }
+
+/** The placeholder for the tenant's name in the policy path. */
+export const TENANT_PLACEHOLDER = '{tenant}';
+
+/** A tenant name that may stand in a path: no separators, no dot-segments. */
+const TENANT_NAME = /^[a-z0-9][a-z0-9._-]*$/;
 
 export type AcceptOutcome =
   | { readonly kind: 'ignored'; readonly why: string }
@@ -41,6 +52,7 @@ export type AcceptOutcome =
         | 'no-marker'
         | 'not-failing'
         | 'pseudonymised'
+        | 'no-tenant'
         | 'invalid'
         | 'already-accepted';
     }
@@ -75,6 +87,19 @@ export function checkPolicyPath(path: string): string {
   return clean;
 }
 
+/**
+ * The policy file for this issue: the path as given, or with `{tenant}` replaced by the name in
+ * the issue's one `tenant:<name>` label; `undefined` when that label is missing, doubled or not a
+ * plain name.
+ */
+export function policyPathFor(path: string, labels: readonly string[]): string | undefined {
+  if (!path.includes(TENANT_PLACEHOLDER)) return checkPolicyPath(path);
+  const tenants = labels.filter((l) => l.startsWith('tenant:')).map((l) => l.slice('tenant:'.length));
+  const [name] = tenants;
+  if (tenants.length !== 1 || name === undefined || !TENANT_NAME.test(name)) return undefined;
+  return checkPolicyPath(path.replaceAll(TENANT_PLACEHOLDER, name));
+}
+
 function isOwnOrBot(event: CommentEvent): boolean {
   return (
     event.comment.userType === 'Bot' ||
@@ -105,7 +130,7 @@ export async function handleAcceptComment(
   context: { readonly logger: Logger; readonly now: () => Date },
 ): Promise<AcceptOutcome> {
   const { logger } = context;
-  const policyPath = checkPolicyPath(settings.policyPath);
+  checkPolicyPath(settings.policyPath);
   if (event.action !== 'created') return { kind: 'ignored', why: `a comment ${event.action}, not created` };
   if (event.onPullRequest) return { kind: 'ignored', why: 'a comment on a pull request' };
   if (isOwnOrBot(event)) return { kind: 'ignored', why: 'a comment by a bot or by this workflow' };
@@ -132,6 +157,8 @@ export async function handleAcceptComment(
   if (issue.state !== 'open' || finding.state.status !== 'open') return refuse('not-failing', renderNotFailingReply());
   const target = finding.state.target;
   if (target === undefined) return refuse('pseudonymised', renderPseudonymisedReply());
+  const policyPath = policyPathFor(settings.policyPath, issue.labels);
+  if (policyPath === undefined) return refuse('no-tenant', renderNoTenantReply());
 
   const base = await api.getDefaultBranch();
   const now = context.now();

@@ -64,6 +64,12 @@ export function renderPseudonymisedReply(): string {
   ]);
 }
 
+export function renderNoTenantReply(): string {
+  return reply([
+    `This workflow keeps one policy file per tenant, and this issue has no single \`tenant:<name>\` label to say which. ${NOTHING_CHANGED}`,
+  ]);
+}
+
 export function renderPolicyProblemReply(policyPath: string, branch: string): string {
   return reply([
     `The policy file ${codeSpan(policyPath)} on ${codeSpan(branch)} cannot be read or is invalid, so no exception can be added; the workflow run's log says why. ${NOTHING_CHANGED}`,

@@ -50,6 +50,7 @@ const AUDIT_OPTIONS = {
   'summary-md': { type: 'string' },
   'evidence-dir': { type: 'string' },
   'redact-evidence': { type: 'boolean' },
+  'as-captured': { type: 'boolean' },
   ...PUBLISH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -148,10 +149,14 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   if ((values.snapshot !== undefined || values.demo) && (dns.domains.length > 0 || dns.servers.length > 0)) {
     throw new UsageError('--domains and --dns-server collect live DNS; they cannot be used with --snapshot or --demo');
   }
+  const asCaptured = values['as-captured'] === true;
+  if (asCaptured && !values.demo && values.simulate === undefined)
+    throw new UsageError('--as-captured applies to --demo and --simulate (a --snapshot replay is always as captured)');
   let target: TargetSettings;
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
-  else if (values.demo) target = { kind: 'demo' };
-  else if (values.simulate !== undefined) target = { kind: 'simulate', dir: values.simulate };
+  else if (values.demo) target = { kind: 'demo', ...(asCaptured ? { asCaptured } : {}) };
+  else if (values.simulate !== undefined)
+    target = { kind: 'simulate', dir: values.simulate, ...(asCaptured ? { asCaptured } : {}) };
   else if (tenantId !== undefined) target = tenantTarget(source, tenantId, env);
   else if (dns.domains.length > 0) target = { kind: 'dns-only', domains: dns.domains };
   else

@@ -21,13 +21,14 @@ const SIMULATE_OPTIONS = {
   name: { type: 'string' },
   domains: { type: 'string' },
   overlay: { type: 'string' },
+  'as-captured': { type: 'boolean' },
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Reads `simulate --generate` flags. */
 export function generateSettings(args: readonly string[]): GenerateOptions & { readonly overlay?: string } {
   const { values } = parse(args, SIMULATE_OPTIONS, 0);
-  for (const flag of ['tenant', 'port', 'realism', 'realistic', 'ca-cert-out'] as const) {
+  for (const flag of ['tenant', 'port', 'realism', 'realistic', 'ca-cert-out', 'as-captured'] as const) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be used with --generate`);
   }
   const users = count('users', values.users, 1, 10_000_000);
@@ -53,7 +54,7 @@ export function generateSettings(args: readonly string[]): GenerateOptions & { r
 }
 
 /** Reads the simulate flags; the only place they are interpreted. */
-export function simulateSettings(args: readonly string[]): SimulateSettings {
+export function simulateSettings(args: readonly string[], now: () => Date): SimulateSettings {
   const { values } = parse(args, SIMULATE_OPTIONS, 0);
   for (const flag of ['users', 'seed', 'out', 'sign-ins', 'name', 'domains', 'overlay'] as const) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} needs --generate`);
@@ -73,6 +74,8 @@ export function simulateSettings(args: readonly string[]): SimulateSettings {
     realismPath: values.realism,
     realistic: values.realistic === true,
     caCertificateOut: values['ca-cert-out'],
+    // A folder is served as of now, so its sign-ins fall in a look-back window ending now.
+    servedAt: values['as-captured'] === true ? undefined : now(),
   };
 }
 
@@ -88,7 +91,7 @@ export async function simulateCommand(args: readonly string[], io: CliIo): Promi
     );
     return EXIT.done;
   }
-  const settings = simulateSettings(args);
+  const settings = simulateSettings(args, io.now);
   await runSimulate(settings, io.stdout, cliLogger(io, args.includes('--debug')), io.untilStopped);
   return EXIT.done;
 }

@@ -18,7 +18,9 @@ audit options:
   --policy FILE             Policy file (default: the bundled baseline)
   --demo                    Audit the built-in Contoso Health demo tenant (simulated, over live HTTP)
   --simulate DIR            Serve a snapshot folder as a simulated tenant on loopback and audit it live
-  --snapshot DIR            Re-evaluate a saved snapshot folder offline
+                            (--demo and --simulate serve the folder as of now: every time moves by
+                            now - capturedAt; --as-captured serves it verbatim, audited as of capturedAt)
+  --snapshot DIR            Re-evaluate a saved snapshot folder offline, as of its capturedAt
   --domains LIST            Comma-separated domains: alone, a DNS-only audit of their SPF, DKIM and DMARC
                             (no credentials); with --tenant-id, audited besides the tenant's domains
   --dns-server HOST[:PORT]  DNS server to ask, repeatable; an https:// URL uses DNS-over-HTTPS
@@ -65,6 +67,7 @@ simulate options:
   --realism FILE            Latency, throttling, licence, permission and fault settings (JSON)
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
+  --as-captured             Serve the folder verbatim (default: as of now, every time moved by now - capturedAt)
   --generate                Instead of serving, write a generated tenant: --users N --seed S --out DIR
                             [--sign-ins N (default 20 per user)] [--name NAME] [--domains A,B,C]
                             [--overlay DIR (hand-written records merged in, as for the demo tenant)]

@@ -40,9 +40,9 @@ export function createCollector(target: TargetSettings, dns: DnsSettings | undef
     case 'snapshot':
       return folderCollector(target.dir);
     case 'simulate':
-      return simulatorCollector({ dir: target.dir, logger, now });
+      return simulatorCollector({ dir: target.dir, logger, now, asCaptured: target.asCaptured === true });
     case 'demo':
       // The demo runs the whole live path (auth, paging, batching, DNS) against the simulator.
-      return simulatorCollector({ dir: DEMO_TENANT_DIR, logger, now });
+      return simulatorCollector({ dir: DEMO_TENANT_DIR, logger, now, asCaptured: target.asCaptured === true });
   }
 }

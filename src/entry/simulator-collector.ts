@@ -17,6 +17,11 @@ export interface SimulatorCollectorOptions {
   readonly clients?: Pick<ClientFactoryDeps, 'graph' | 'exchange'>;
   /** Called once the simulator runs, with it (tests read its stats). */
   readonly onStarted?: (sim: RunningSimulator) => void;
+  /**
+   * Serve the folder verbatim and audit it as of its capture time. By default it is served as
+   * of the run's clock (every time moved by now − capturedAt), so a demo stays true every day.
+   */
+  readonly asCaptured?: boolean;
 }
 
 /**
@@ -31,11 +36,17 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
   return {
     mode: 'simulate',
     async collect(request) {
+      // One instant for both sides: the folder is served as of it and the audit's windows end at it.
+      const at = options.now();
       sim = await startSimulator({
         dir: options.dir,
         logger: options.logger,
         ...(options.realism ? { realism: options.realism } : {}),
+        ...(options.asCaptured ? {} : { servedAt: at }),
       });
+      // As captured, the audit judges as of the capture time, or a look-back window ending today
+      // would see none of the folder's activity.
+      const asOf = options.asCaptured ? new Date(sim.capturedAt) : at;
       options.onStarted?.(sim);
       created = createSimulatorClients(sim, { logger: options.logger, dns: true, ...options.clients });
       // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>
@@ -50,7 +61,7 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         tenantId: sim.tenantId,
         clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
-        now: options.now,
+        now: () => asOf,
       }).collect(request);
     },
     async close() {

@@ -11,10 +11,13 @@ export type TargetSettings =
   | TenantTarget
   /** Replay a snapshot folder offline. */
   | { readonly kind: 'snapshot'; readonly dir: string }
-  /** A snapshot folder served by the in-process simulator and audited over live HTTP. */
-  | { readonly kind: 'simulate'; readonly dir: string }
-  /** The built-in demo tenant, simulated. */
-  | { readonly kind: 'demo' }
+  /**
+   * A snapshot folder served by the in-process simulator and audited over live HTTP, as of the
+   * run's clock; `asCaptured` serves it verbatim and audits it as of its capture time.
+   */
+  | { readonly kind: 'simulate'; readonly dir: string; readonly asCaptured?: boolean }
+  /** The built-in demo tenant, simulated (as `simulate`). */
+  | { readonly kind: 'demo'; readonly asCaptured?: boolean }
   /** DNS-only mode: just these domains' email authentication, no tenant credentials (`--domains`). */
   | { readonly kind: 'dns-only'; readonly domains: readonly string[] };
 

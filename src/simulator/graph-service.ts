@@ -426,8 +426,10 @@ export class GraphService {
       const page = await log.file.line(line);
       const events = Array.isArray(page.value) ? page.value : [];
       for (; item < events.length && value.length < size; item++) {
-        const event = events[item];
-        if (isJsonObject(event) && matchesFilter(event, clauses)) value.push(applySelect(event, query.select));
+        const raw = events[item];
+        // Served as of the simulator's "now": the event's times move before the filter sees them.
+        const event = isJsonObject(raw) ? this.tenant.shift.object(raw) : undefined;
+        if (event !== undefined && matchesFilter(event, clauses)) value.push(applySelect(event, query.select));
       }
       if (item >= events.length) {
         line++;
@@ -476,7 +478,9 @@ export class GraphService {
     const status = typeof line.status === 'number' ? line.status : 500;
     const body = isJsonObject(line.body) ? line.body : {};
     if (status !== 200) return { status, headers: { 'content-type': 'application/json' }, body };
-    const rules = Array.isArray(body.value) ? body.value.filter(isJsonObject) : [];
+    const rules = Array.isArray(body.value)
+      ? body.value.filter(isJsonObject).map((rule) => this.tenant.shift.object(rule))
+      : [];
     return this.page(request, query, rules, {
       filters: { isEnabled: ['eq'] },
       defaultTop: 100,

@@ -15,6 +15,11 @@ export interface SimulateSettings {
   readonly realistic: boolean;
   /** Where to write the login endpoint's certificate, for NODE_EXTRA_CA_CERTS. */
   readonly caCertificateOut?: string;
+  /**
+   * Serve the folder as of this time (the command's clock); `undefined` with `--as-captured`,
+   * which serves it verbatim.
+   */
+  readonly servedAt: Date | undefined;
 }
 
 export async function readRealismFile(file: string): Promise<RealismConfig> {
@@ -48,12 +53,21 @@ export async function runSimulate(
 ): Promise<void> {
   let realism: RealismConfig = settings.realistic ? REALISTIC : {};
   if (settings.realismPath !== undefined) realism = await readRealismFile(settings.realismPath);
-  const sim = await startSimulator({ dir: settings.tenantDir, port: settings.port, realism, logger });
+  const sim = await startSimulator({
+    dir: settings.tenantDir,
+    port: settings.port,
+    realism,
+    logger,
+    ...(settings.servedAt ? { servedAt: settings.servedAt } : {}),
+  });
   try {
     if (settings.caCertificateOut !== undefined) await writeFile(settings.caCertificateOut, sim.caCertificatePem);
     out(
       [
         `Simulated tenant ${sim.tenantId} from ${settings.tenantDir} (127.0.0.1 only)`,
+        sim.servedAsOf === sim.capturedAt
+          ? `  As captured: ${sim.capturedAt} (--as-captured)`
+          : `  As of:      ${sim.servedAsOf} (captured ${sim.capturedAt}; every time moved by the difference)`,
         `  Graph:      ${sim.graphUrl}`,
         `  Exchange:   ${sim.exchangeUrl}/adminapi/beta/${sim.tenantId}/InvokeCommand`,
         `  Authority:  ${sim.authorityUrl}  (TLS certificate: ${settings.caCertificateOut ?? 'pass --ca-cert-out FILE to save it'})`,

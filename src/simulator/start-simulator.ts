@@ -29,6 +29,12 @@ export interface SimulatorOptions {
   /** The app registration to accept; by default a fixed demo client ID and secret, plus generated keys. */
   readonly credentials?: SimulatorCredentials;
   readonly logger?: Logger;
+  /**
+   * Serve the folder as of this time: every timestamp the folder holds (sign-ins, risk
+   * detections, update times…) moves by servedAt − capturedAt, so look-back windows that end
+   * at this clock see the captured activity. Absent: served verbatim, as captured.
+   */
+  readonly servedAt?: Date;
 }
 
 /** A simulated tenant serving on loopback. */
@@ -53,6 +59,10 @@ export interface RunningSimulator {
   /** The self-signed certificate of the login server and the policy hosts, generated at start; trust it explicitly. */
   readonly caCertificatePem: string;
   readonly tenantId: string;
+  /** The folder's capture time (manifest `capturedAt`). */
+  readonly capturedAt: string;
+  /** The time the folder is served as of: `servedAt`, or `capturedAt` when served verbatim. */
+  readonly servedAsOf: string;
   /** Credentials the simulated app registration accepts. */
   readonly credentials: ClientCredentials;
   stats(): SimulatorStats;
@@ -90,7 +100,7 @@ function tracked(server: Server): () => void {
 export async function startSimulator(options: SimulatorOptions): Promise<RunningSimulator> {
   const logger = options.logger ?? silentLogger;
   const realism = options.realism ?? {};
-  const tenant = await loadTenant(options.dir);
+  const tenant = await loadTenant(options.dir, options.servedAt ? { servedAt: options.servedAt } : {});
   const hosts = policyHosts(tenant.dns);
   const keys = await generateKeys(options.credentials, hosts);
   logger.secret(keys.client.clientSecret);
@@ -189,6 +199,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       policyHttps: { host: LOOPBACK_HOST, port: policyPort, hosts },
       caCertificatePem: keys.tls.cert,
       tenantId: tenant.tenantId,
+      capturedAt: tenant.manifest.capturedAt,
+      servedAsOf: new Date(Date.parse(tenant.manifest.capturedAt) + tenant.shift.ms).toISOString(),
       credentials: keys.client,
       stats: () => stats.snapshot(),
       async close() {

@@ -8,6 +8,7 @@ import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import type { SourceStatus } from '../snapshot/source-status.js';
 import { JsonLinesFile } from './json-lines-file.js';
+import { TimeShift } from './time-shift.js';
 
 /** Used when a DNS-only snapshot has no tenant: the Graph side then serves nothing useful. */
 export const PLACEHOLDER_TENANT_ID = '00000000-0000-0000-0000-000000000000';
@@ -48,7 +49,17 @@ export interface SimulatedTenant {
   readonly users: ReadonlyMap<string, JsonObject>;
   /** Transitive members of groups that hold roles, from the expanded principals. */
   readonly groupMembers: ReadonlyMap<string, readonly JsonObject[]>;
+  /**
+   * How far the folder's times are moved when served (now − capturedAt, or none): applied to
+   * the collections at load and to each sign-in and inbox-rule line as it is served.
+   */
+  readonly shift: TimeShift;
   close(): Promise<void>;
+}
+
+export interface LoadOptions {
+  /** Serve the folder as of this time: every timestamp moves by it − capturedAt. Absent: as captured. */
+  readonly servedAt?: Date;
 }
 
 /** Fields without which a resource cannot be served (paged, linked, filtered). */
@@ -127,7 +138,7 @@ function checkDns(file: string, value: unknown): DnsData {
   return value as unknown as DnsData;
 }
 
-async function openSignIns(dir: string): Promise<SignInLog> {
+async function openSignIns(dir: string, shift: TimeShift): Promise<SignInLog> {
   const lines: SignInLine[] = [];
   let total = 0;
   const file = await JsonLinesFile.open(path.join(dir, SOURCE_FILES['graph.signIns']), (line, _index, where) => {
@@ -143,7 +154,7 @@ async function openSignIns(dir: string): Promise<SignInLog> {
       newest = Math.max(newest, time);
       oldest = Math.min(oldest, time);
     });
-    lines.push({ count: line.value.length, newest, oldest });
+    lines.push({ count: line.value.length, newest: shift.epoch(newest), oldest: shift.epoch(oldest) });
     total += line.value.length;
   });
   return { file, lines, total };
@@ -166,9 +177,10 @@ async function openMessageRules(dir: string): Promise<MessageRuleLog> {
  * Reads a snapshot folder for serving. Every problem is a ConfigurationError that names the
  * file and the JSON pointer (or line), raised before any port is opened.
  */
-export async function loadTenant(dir: string): Promise<SimulatedTenant> {
+export async function loadTenant(dir: string, options: LoadOptions = {}): Promise<SimulatedTenant> {
   const snapshot = await readSnapshotFolder(dir);
   const { manifest } = snapshot;
+  const shift = options.servedAt ? TimeShift.between(manifest.capturedAt, options.servedAt) : TimeShift.NONE;
   const collections = new Map<SourceId, readonly JsonObject[]>();
   let securityDefaults: JsonObject | undefined;
   let dns: DnsData | undefined;
@@ -177,14 +189,16 @@ export async function loadTenant(dir: string): Promise<SimulatedTenant> {
 
   for (const [id, status] of Object.entries(manifest.sources) as [SourceId, SourceStatus][]) {
     if (status.status !== 'ok') continue;
-    if (id === 'graph.signIns') signIns = await openSignIns(dir);
+    if (id === 'graph.signIns') signIns = await openSignIns(dir, shift);
     else if (id === 'graph.messageRules') messageRules = await openMessageRules(dir);
-    else if (id === 'graph.securityDefaults') securityDefaults = snapshot.data(id) as unknown as JsonObject;
+    else if (id === 'graph.securityDefaults')
+      securityDefaults = shift.object(snapshot.data(id) as unknown as JsonObject);
+    // DNS answers and MTA-STS policies hold no times: served as recorded.
     else if (id === 'dns') dns = checkDns(path.join(dir, SOURCE_FILES.dns), snapshot.data(id));
     else {
       const items = snapshot.data(id) as unknown as readonly JsonObject[];
       checkRequired(dir, id, items);
-      collections.set(id, items);
+      collections.set(id, shift.active ? items.map((item) => shift.object(item)) : items);
     }
   }
 
@@ -213,6 +227,7 @@ export async function loadTenant(dir: string): Promise<SimulatedTenant> {
     dns,
     users,
     groupMembers,
+    shift,
     async close() {
       await signIns?.file.close();
       await messageRules?.file.close();

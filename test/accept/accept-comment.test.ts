@@ -67,7 +67,7 @@ interface Repo {
 
 /** A repository as the nightly run leaves it: the policy on main, one finding issue opened by the real sync. */
 async function repository(
-  options: { findings?: readonly Result[]; redact?: 'never' | 'always'; policy?: string } = {},
+  options: { findings?: readonly Result[]; redact?: 'never' | 'always'; policy?: string; tenant?: string } = {},
 ): Promise<Repo> {
   const f = await startFakeGitHub({ collaborators: ROLES });
   fakes.push(f);
@@ -90,6 +90,7 @@ async function repository(
       redact: options.redact ?? 'never',
       redactKey: 'k',
       dashboard: false,
+      ...(options.tenant ? { tenant: `tenant:${options.tenant}` } : {}),
     },
     { logger, now: () => NOW },
   );
@@ -133,7 +134,7 @@ async function comment(
   repo: Repo,
   body: string,
   login = 'alice',
-  extra: Parameters<typeof payload>[3] & { issue?: number; now?: Date } = {},
+  extra: Parameters<typeof payload>[3] & { issue?: number; now?: Date; policyPath?: string } = {},
 ): Promise<AcceptOutcome> {
   const logger = memoryLogger();
   const api = octokitAcceptApi(
@@ -141,7 +142,12 @@ async function comment(
     REPO,
   );
   const event = parseCommentEvent(payload(extra.issue ?? repo.issue, body, login, extra), 'issue_comment');
-  return handleAcceptComment(event, api, { policyPath: POLICY_PATH }, { logger, now: () => extra.now ?? NOW });
+  return handleAcceptComment(
+    event,
+    api,
+    { policyPath: extra.policyPath ?? POLICY_PATH },
+    { logger, now: () => extra.now ?? NOW },
+  );
 }
 
 /** Replies on an issue, each checked to start with the marker that makes the workflow ignore them. */
@@ -501,6 +507,28 @@ describe('/mailwarden accept on a finding issue, against the fake GitHub', () =>
     expect(await comment(repo, ACCEPT)).toEqual({ kind: 'refused', why: 'already-accepted' });
     expect(writeOps(repo, mark)).toEqual(['issues/create-comment']);
     expect(replies(repo).at(-1)).toMatch(/already holds exactly this exception/);
+  });
+
+  it("with one policy per tenant, the issue's tenant label picks the file; without one label, nothing changes", async () => {
+    const repo = await repository({ tenant: 'fabrikam' });
+    repo.f.pushFile('policies/fabrikam.json', POLICY.replace('Contoso mail policy', 'Fabrikam mail policy'));
+    const perTenant = { policyPath: 'policies/{tenant}.json' };
+    const outcome = await comment(repo, ACCEPT, 'alice', perTenant);
+    if (outcome.kind !== 'opened') throw new Error(`not opened: ${JSON.stringify(outcome)}`);
+    const fabrikam = parsePolicy(repo.f.fileText('policies/fabrikam.json', outcome.branch) ?? '', 'f.json', NOW).policy;
+    expect(fabrikam.title).toBe('Fabrikam mail policy');
+    expect(fabrikam.exceptions.map((e) => e.target)).toEqual(['breakglass@contoso.example', RULE_TARGET]);
+    expect(repo.f.fileText(POLICY_PATH, outcome.branch)).toBe(POLICY);
+
+    // An issue without its tenant label (or with a label no path may hold) is refused.
+    const unlabelled = await repository();
+    expect(await comment(unlabelled, ACCEPT, 'alice', perTenant)).toEqual({ kind: 'refused', why: 'no-tenant' });
+    expect(replies(unlabelled)[0]).toMatch(/one policy file per tenant/);
+    const odd = await repository({ tenant: 'fabrikam' });
+    const issue = odd.f.issues.get(odd.issue);
+    if (issue) issue.labels = issue.labels.map((l) => (l === 'tenant:fabrikam' ? 'tenant:../secrets' : l));
+    expect(await comment(odd, ACCEPT, 'alice', perTenant)).toEqual({ kind: 'refused', why: 'no-tenant' });
+    expect(odd.f.pulls.size + unlabelled.f.pulls.size).toBe(0);
   });
 
   it('a missing or invalid policy file is a configuration error, with one reply saying so', async () => {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { parseChangelog, releaseNotes } from '../../scripts/release/changelog.js';
+import { changelogAtRelease, parseChangelog, releaseNotes } from '../../scripts/release/changelog.js';
 import { ReleaseError } from '../../scripts/release/release-error.js';
 
 const SAMPLE = [
@@ -92,5 +92,15 @@ describe('CHANGELOG.md release notes (Keep a Changelog)', () => {
     const packageJson = JSON.parse(await readFile('package.json', 'utf8')) as { version: string };
     const notes = releaseNotes(await readFile('CHANGELOG.md', 'utf8'), packageJson.version);
     expect(notes).toMatch(/^### Added$/m);
+  });
+
+  it('changelogAtRelease drops the entries under Unreleased and keeps every released section', () => {
+    const withPending = SAMPLE.replace('## [Unreleased]', '## [Unreleased]\n\n### Added\n\n- Not yet released');
+    const atRelease = changelogAtRelease(withPending);
+    expect(atRelease).not.toContain('Not yet released');
+    expect(parseChangelog(atRelease).sections.map((s) => s.label)).toEqual(
+      parseChangelog(SAMPLE).sections.map((s) => s.label),
+    );
+    expect(releaseNotes(atRelease, '1.0.0')).toBe(releaseNotes(SAMPLE, '1.0.0'));
   });
 });

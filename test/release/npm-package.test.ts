@@ -2,7 +2,7 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { releaseNotes } from '../../scripts/release/changelog.js';
+import { changelogAtRelease, releaseNotes } from '../../scripts/release/changelog.js';
 import { CONTROLS } from '../../src/controls/catalog.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -187,10 +187,24 @@ describe('the npm package of the CLI', () => {
     expect(notes.code, notes.stderr).toBe(0);
     expect(notes.stdout).toBe(releaseNotes(await readFile('CHANGELOG.md', 'utf8'), manifest.version));
 
-    const notesFile = path.join(await tempDir('mailwarden-notes-'), 'notes.md');
+    const scratch = await tempDir('mailwarden-notes-');
+    const notesFile = path.join(scratch, 'notes.md');
+    // Entries under Unreleased are for the next version; plan this one as it stood when tagged.
+    const changelogFile = path.join(scratch, 'CHANGELOG.md');
+    await writeFile(changelogFile, changelogAtRelease(await readFile('CHANGELOG.md', 'utf8')));
     const plan = run(
       process.execPath,
-      ['scripts/release.mjs', 'plan', `v${manifest.version}`, '--existing-tags', '', '--notes-file', notesFile],
+      [
+        'scripts/release.mjs',
+        'plan',
+        `v${manifest.version}`,
+        '--existing-tags',
+        '',
+        '--notes-file',
+        notesFile,
+        '--changelog',
+        changelogFile,
+      ],
       REPO,
     );
     expect(plan.code, plan.stderr).toBe(0);

@@ -34,6 +34,50 @@ describe('mailwarden simulate', () => {
     expect(await readFile(caFile, 'utf8')).toMatch(/BEGIN CERTIFICATE/);
   });
 
+  it('serves the folder as of its clock by default, and verbatim with --as-captured', async () => {
+    const dir = await tempDir();
+    await writeFixtureTenant(dir);
+    const now = new Date('2027-03-01T12:00:00.250Z');
+    const serve = async (extra: readonly string[]) => {
+      let stdout = '';
+      let newest = '';
+      const code = await main(['simulate', '--tenant', dir, ...extra], {
+        stdout: (t) => {
+          stdout += t;
+        },
+        stderr: () => undefined,
+        isTty: false,
+        env: {},
+        now: () => now,
+        untilStopped: async () => {
+          const graphUrl = /Graph: +(\S+)/.exec(stdout)?.[1] ?? '';
+          const authority = /Authority: +(\S+)/.exec(stdout)?.[1] ?? '';
+          expect(graphUrl).not.toBe('');
+          expect(authority).not.toBe('');
+          newest = stdout;
+        },
+      });
+      return { code, stdout: newest };
+    };
+    const shifted = await serve([]);
+    expect(shifted.code).toBe(0);
+    expect(shifted.stdout).toContain('As of:      2027-03-01T12:00:00.000Z (captured 2026-11-27T06:00:00.000Z');
+    const verbatim = await serve(['--as-captured']);
+    expect(verbatim.stdout).toContain('As captured: 2026-11-27T06:00:00.000Z');
+    const mixed = await runCli([
+      'simulate',
+      '--generate',
+      '--as-captured',
+      '--users',
+      '1',
+      '--seed',
+      '1',
+      '--out',
+      dir,
+    ]);
+    expect(mixed.code).toBe(2);
+  });
+
   it('prints the usage and exits 2 on a bad flag', async () => {
     for (const args of [
       ['simulate', '--tenant', 'x', '--bogus'],
