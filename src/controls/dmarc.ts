@@ -73,7 +73,7 @@ export const dmarcControls: readonly ControlDefinition[] = [
       requiredAddresses: {
         schema: {
           type: 'array',
-          items: { type: 'string' },
+          items: { type: 'string', format: 'uri' },
           default: [],
           description:
             'rua URIs that must be present, e.g. "mailto:reports@dmarc.cyber.dhs.gov" for US federal agencies (SCuBA MS.EXO.4.3v1). Compared case-insensitively, without size limits.',

@@ -3,7 +3,7 @@ import type { ControlDefinition } from './control.js';
 const PARTNER_DOMAINS = {
   schema: {
     type: 'array',
-    items: { type: 'string', minLength: 1 },
+    items: { type: 'string', format: 'hostname', minLength: 1 },
     uniqueItems: true,
     default: [],
     description:

@@ -98,7 +98,7 @@ export const mfaControls: readonly ControlDefinition[] = [
       privilegedRoles: {
         schema: {
           type: 'array',
-          items: { type: 'string' },
+          items: { type: 'string', format: 'uuid' },
           default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
           description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(', ')}.`,
         },

@@ -101,7 +101,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       allowedCountries: {
         schema: {
           type: 'array',
-          items: { type: 'string', pattern: '^[A-Z]{2}$' },
+          items: { type: 'string', format: 'iso-3166-alpha-2' },
           uniqueItems: true,
           default: [],
           description:
@@ -155,7 +155,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       egressCidrs: {
         schema: {
           type: 'array',
-          items: { type: 'string', pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' },
+          items: { type: 'string', format: 'cidr' },
           uniqueItems: true,
           default: [],
           description:

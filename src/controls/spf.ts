@@ -67,6 +67,8 @@ export const spfControls: readonly ControlDefinition[] = [
       microsoftSpfDomain: {
         schema: {
           type: 'string',
+          format: 'hostname',
+          minLength: 1,
           default: 'spf.protection.outlook.com',
           description:
             'The SPF record that lists Microsoft 365 outbound addresses. Use spf.protection.office365.us for GCC High and DoD, spf.protection.partner.outlook.cn for 21Vianet.',

@@ -32,7 +32,7 @@ export function applyExceptions(
   findingsByControl: ReadonlyMap<string, readonly Finding[]>,
   policy: Policy,
   context: { readonly now: Date; readonly tenantId: string | null },
-): Evaluation {
+): Omit<Evaluation, 'streamFailures'> {
   const { tenantId, now } = context;
   const exceptionsByKey = new Map(policy.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
   const used = new Set<PolicyException>();

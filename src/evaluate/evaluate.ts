@@ -16,6 +16,11 @@ import { selectControls } from './selection.js';
  */
 export async function evaluate(snapshot: Snapshot, policy: Policy, options: EvaluateOptions): Promise<Evaluation> {
   const selected = selectControls(policy, options.only, snapshot.manifest.shard);
-  const findings: ReadonlyMap<string, readonly Finding[]> = await runChecks(snapshot, policy, selected, options);
-  return applyExceptions(selected, findings, policy, { now: options.now, tenantId: snapshot.manifest.tenantId });
+  const ran = await runChecks(snapshot, policy, selected, options);
+  const findings: ReadonlyMap<string, readonly Finding[]> = ran.findings;
+  const applied = applyExceptions(selected, findings, policy, {
+    now: options.now,
+    tenantId: snapshot.manifest.tenantId,
+  });
+  return { ...applied, streamFailures: ran.streamFailures };
 }

@@ -1,5 +1,19 @@
 import type { Result } from '../model/result.js';
 import type { PolicyException } from '../policy/policy.js';
+import type { SourceId } from '../snapshot/source-id.js';
+import type { CoveredSpan } from '../snapshot/source-status.js';
+
+/**
+ * A stream that failed while its folds read it (a page that could not be fetched, a record of
+ * the wrong shape, a file shorter than its count): the source is `failed` after all, and the
+ * run's manifest must say so with what was covered, as the `error` results do
+ * (recordStreamFailures).
+ */
+export interface StreamFailure {
+  readonly source: SourceId;
+  readonly reason: string;
+  readonly covered: CoveredSpan;
+}
 
 /** How one control's evaluation went as a whole. */
 export type ControlOutcome =
@@ -13,4 +27,6 @@ export interface Evaluation {
   readonly exceptionsApplied: readonly (PolicyException & { readonly expired: boolean })[];
   /** Active exceptions that matched no result: a stale exception is itself an audit finding. */
   readonly unusedExceptions: readonly PolicyException[];
+  /** Streams that failed part-way while they were read. */
+  readonly streamFailures: readonly StreamFailure[];
 }

@@ -9,15 +9,15 @@ import {
   type IpAddress,
   parseIp,
   parseIp4,
+  parseIp6,
   readableIp,
   reverseName,
-} from './ip-address.js';
+} from '../model/ip-address.js';
 import { parseSpfRecordCached } from './spf-parse-cache.js';
 import { prefetchSpfLookups } from './spf-prefetch.js';
 import {
   isSpfRecord,
   macroStringError,
-  parseIp6,
   type SpfDirective,
   type SpfMechanism,
   type SpfQualifier,

@@ -1,3 +1,4 @@
+import type { Json } from '../model/json.js';
 import { ConfigurationError } from '../errors.js';
 import { isJsonObject } from '../model/json.js';
 import type { Licence } from '../snapshot/source-status.js';
@@ -10,7 +11,15 @@ export type LatencyConfig =
   /** Log-normal around `medianMs`: most requests near the median, a long tail like real Graph. */
   | { readonly kind: 'lognormal'; readonly medianMs: number; readonly sigma: number };
 
-export const FAULT_KINDS = ['status503', 'status504', 'reset', 'stall', 'malformedJson', 'loopingNextLink'] as const;
+export const FAULT_KINDS = [
+  'status503',
+  'status504',
+  'reset',
+  'stall',
+  'malformedJson',
+  'loopingNextLink',
+  'replaceValue',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** An injected fault: on which requests (path substring and/or family), how often, how many times. */
@@ -25,6 +34,14 @@ export interface FaultRule {
   readonly after?: number;
   /** Inject at most this many times. */
   readonly limit?: number;
+  /**
+   * `replaceValue`: the JSON pointer, in a Graph response body, of the value to replace (e.g.
+   * `/value/3/conditions/clientAppTypes`), so a test can serve a field of the wrong type from a
+   * folder that matches docs/snapshot-format.md.
+   */
+  readonly pointer?: string;
+  /** `replaceValue`: the value served instead. */
+  readonly value?: Json;
 }
 
 /** Graph's documented limits (learn.microsoft.com/graph/throttling-limits), switchable and tunable. */
@@ -184,6 +201,10 @@ export function parseRealism(value: unknown, file: string): RealismConfig {
         fail(file, `${pointer}/family`, 'unknown endpoint family');
       if (rule.after !== undefined) checkNumber(file, `${pointer}/after`, rule.after);
       if (rule.limit !== undefined) checkNumber(file, `${pointer}/limit`, rule.limit);
+      if (rule.kind === 'replaceValue' && (typeof rule.pointer !== 'string' || !rule.pointer.startsWith('/')))
+        fail(file, `${pointer}/pointer`, 'replaceValue needs a JSON pointer such as /value/0/accountEnabled');
+      if (rule.kind === 'replaceValue' && rule.value === undefined)
+        fail(file, `${pointer}/value`, 'replaceValue needs the value to serve');
     });
   }
   if (value.exchangeDefaultResultSize !== undefined)

@@ -330,7 +330,11 @@ describe('forwarding.remote-domains', () => {
     expect(findings(await judge('forwarding.remote-domains', goldenTenant()))).toEqual([]);
     const t = goldenTenant();
     t.remoteDomain[0] = { ...t.remoteDomain[0], AutoForwardEnabled: true };
-    expect(only(await judge('forwarding.remote-domains', t, { partnerDomains: ['*'] })).target).toBe('remote-domain/*');
+    expect(only(await judge('forwarding.remote-domains', t)).target).toBe('remote-domain/*');
+    // `*` cannot be allow-listed: it is not a domain, and the policy is refused when it loads.
+    await expect(judge('forwarding.remote-domains', t, { partnerDomains: ['*'] })).rejects.toThrow(
+      /policy does not match/,
+    );
     const p = goldenTenant();
     p.remoteDomain.push({ Name: 'Partner', DomainName: 'partner.test', AutoForwardEnabled: true });
     expect(only(await judge('forwarding.remote-domains', p)).target).toBe('remote-domain/partner.test');

@@ -50,7 +50,7 @@ async function audit(fake: FakeGitHub, policyFile: string, reportPath: string, g
   const outcome = await runAudit(settings, {
     logger: silentLogger,
     now: () => NOW,
-    collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),
+    collector: folderCollector(DEMO_TENANT_DIR, () => NOW, 'simulate'),
     // GITHUB_SHA of the nightly job: the commit of main it checked out.
     ...(gitSha ? { runContext: { repository: 'contoso/it-audit', gitSha } } : {}),
     issuesClient: (s: Parameters<IssuesClientFactory>[0]) =>

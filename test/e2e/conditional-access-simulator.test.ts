@@ -98,7 +98,7 @@ describe('Conditional Access through the simulator', () => {
 
     const dir = await tempDir();
     await writeSnapshotFolder(dir, snapshot);
-    const replayed = await judge(await readSnapshotFolder(dir));
+    const replayed = await judge(await readSnapshotFolder(dir, { now: NOW }));
     expect(replayed.map((r) => [r.control, r.target, r.status, r.message])).toEqual(
       rs.map((r) => [r.control, r.target, r.status, r.message]),
     );

@@ -58,7 +58,7 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
     const deps = {
       logger: memoryLogger(),
       now: () => new Date('2026-11-27T12:00:00Z'),
-      collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),
+      collector: folderCollector(DEMO_TENANT_DIR, () => new Date('2026-11-27T12:00:00Z'), 'simulate'),
       issuesClient: (s: Parameters<IssuesClientFactory>[0]) =>
         octokitIssuesApi(
           createOctokit({
@@ -86,7 +86,7 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
 
     const second = await runAudit(auditSettings(args, env), {
       ...deps,
-      collector: folderCollector(DEMO_TENANT_DIR, 'simulate'),
+      collector: folderCollector(DEMO_TENANT_DIR, () => new Date('2026-11-27T12:00:00Z'), 'simulate'),
     });
     expect(second.issuesError).toBeUndefined();
     const rerun = fake.requests.slice(firstCalls);

@@ -59,6 +59,7 @@ async function serve(t: ForwardingTenant, realism?: RealismConfig): Promise<Runn
     'graph.users': t.messageRules.map((m) => ({
       id: m.userId,
       userPrincipalName: m.userPrincipalName,
+      accountEnabled: true,
       userType: 'Member',
     })),
     'graph.domains': t.domains,

@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphTransport } from '../../src/collect/graph/graph-transport.js';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
@@ -183,22 +181,28 @@ describe('licence, permission and shape problems through the simulator', () => {
     const t = goldenTenant();
     t.policies[1]!.state = 'someFutureState';
     await writeSnapshotFolder(dir, tenantSnapshot(t));
-    const file = path.join(dir, 'graph/conditionalAccessPolicies.json');
-    const policies = {
-      value: t.policies.map((p, i) => (i === 3 ? { ...p, conditions: { ...p.conditions, clientAppTypes: null } } : p)),
-    };
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(policies));
-    const sim = await startSimulator({ dir });
+    // The folder is well formed; the simulator serves a null in place of the fourth policy's list.
+    const sim = await startSimulator({
+      dir,
+      realism: {
+        faults: [
+          {
+            kind: 'replaceValue',
+            path: '/identity/conditionalAccess/policies',
+            pointer: '/value/3/conditions/clientAppTypes',
+            value: null,
+          },
+        ],
+      },
+    });
     cleanup.push(() => sim.close());
     const snapshot = await collect(sim);
     const status = snapshot.status('graph.conditionalAccessPolicies');
     expect(status).toMatchObject({ status: 'failed' });
     expect(status?.status === 'failed' ? status.reason : '').toMatch(
-      /\/identity\/conditionalAccess\/policies.*value\[3\]\.conditions\.clientAppTypes/,
+      /\/identity\/conditionalAccess\/policies: \/value\/3\/conditions\/clientAppTypes is null, expected an array/,
     );
-    // The unknown state alone is data: with the null fixed, the policy reads and simply does not count.
-    await writeFile(file, JSON.stringify({ value: t.policies }));
+    // The unknown state alone is data: served as is, the policy reads and simply does not count.
     const again = await collect(
       await (async () => {
         const s = await startSimulator({ dir });

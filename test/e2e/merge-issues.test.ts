@@ -208,7 +208,7 @@ describe('merge-reports syncs issues once, as the unsharded run would', () => {
       '--client-id',
       '00000000-0000-0000-0000-000000000001',
       '--client-secret',
-      's3cret',
+      'test-client-secret',
       '--shard',
       '2/3',
     ];

@@ -134,7 +134,7 @@ async function runDemo(
   const outcome = await runAudit(settings, {
     logger: memoryLogger(),
     now: () => new Date(`${day}T12:00:00Z`),
-    collector: folderCollector(tenantDir),
+    collector: folderCollector(tenantDir, () => new Date(`${day}T12:00:00Z`)),
     issuesClient,
   });
   expect(outcome.issuesError).toBeUndefined();

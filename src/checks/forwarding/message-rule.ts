@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isJsonObject, type Json, type JsonObject } from '../../model/json.js';
 import type { ExchangeObject } from '../../snapshot/exchange-types.js';
 import type { MessageRule } from '../../snapshot/graph-types.js';
+import { ruleCheck } from '../../snapshot/shape-check.js';
 import { addressOf } from './recipient-domain.js';
 
 /**
@@ -147,6 +148,9 @@ export function parseGraphRule(
   if (!isJsonObject(actions)) return fail('the rule has no actions object');
   const unknown = Object.keys(actions).filter((k) => !k.startsWith('@') && !GRAPH_ACTIONS.has(k));
   if (unknown.length > 0) return fail(`unknown action field ${unknown.join(', ')}`);
+  // Every field judged below has its type checked first: `delete: "true"` is not "no delete".
+  const problem = ruleCheck('graph.messageRules')(rule);
+  if (problem) return fail(`${problem.pointer} ${problem.message}`);
   try {
     const recipients = [
       ...graphRecipients(actions.forwardTo, 'forwardTo'),
@@ -244,6 +248,8 @@ export function parseExchangeRule(mailbox: string, rule: ExchangeObject): Parsed
   const ruleId = exchangeRuleId(rule, name);
   const fail = (reason: string): ParsedRule => ({ ok: false, mailbox, ruleId, name, reason });
   if (!EXCHANGE_ACTIONS.some((k) => k in rule)) return fail('the rule has no action field');
+  const problem = ruleCheck('exo.inboxRule')(rule);
+  if (problem) return fail(`${problem.pointer} ${problem.message}`);
   try {
     const recipients = [
       ...exchangeRecipients(rule.ForwardTo, 'forwardTo'),

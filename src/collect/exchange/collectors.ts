@@ -1,4 +1,5 @@
 import { errorMessage } from '../../errors.js';
+import { recordCheck } from '../../snapshot/shape-check.js';
 import { type ExchangeObject, INBOX_RULE_MAILBOX_PROPERTY } from '../../snapshot/exchange-types.js';
 import type { SourceDataMap } from '../../snapshot/snapshot.js';
 import type { ExchangeSourceId } from '../../snapshot/source-id.js';
@@ -33,8 +34,34 @@ function noClient(): ExchangeCollected {
   return { status: { status: 'failed', reason: 'no Exchange admin API client was configured for this run' } };
 }
 
+/**
+ * The cmdlet's objects checked against the source's schema (the one a replay checks them
+ * against): a property of the wrong type is `failed` naming the cmdlet and the JSON pointer,
+ * never read by truthiness (a forwarding address in a list is still a forwarding address).
+ */
+function shapeFailure(
+  id: ExchangeSourceId,
+  cmdlet: string,
+  objects: readonly unknown[],
+): ExchangeCollected | undefined {
+  const check = recordCheck(id);
+  for (const [index, object] of objects.entries()) {
+    const problem = check(object);
+    if (problem) {
+      return {
+        status: {
+          status: 'failed',
+          reason: `unexpected output of ${cmdlet}: /value/${index}${problem.pointer}: ${problem.message}`,
+        },
+      };
+    }
+  }
+  return undefined;
+}
+
 /** A collector that runs one cmdlet and keeps its output as returned. */
 function cmdletCollector<K extends ExchangeSourceId>(
+  id: K,
   cmdlet: string,
   parameters: Readonly<Record<string, unknown>> = {},
   properties?: readonly string[],
@@ -48,6 +75,8 @@ function cmdletCollector<K extends ExchangeSourceId>(
         parameters,
         properties ? { properties } : {},
       )) as readonly ExchangeObject[];
+      const wrong = shapeFailure(id, cmdlet, value);
+      if (wrong) return wrong;
       return { status: { status: 'ok', count: value.length }, data: value as SourceDataMap[K] };
     } catch (error: unknown) {
       return failure(error, cmdlet, true);
@@ -73,6 +102,9 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   } catch (error: unknown) {
     return failure(error, 'Get-Mailbox', true);
   }
+  // The mailboxes choose whose rules are read: checked as the exo.mailbox source would be.
+  const wrongMailbox = shapeFailure('exo.mailbox', 'Get-Mailbox', mailboxes);
+  if (wrongMailbox) return wrongMailbox;
   const targets = hiddenRuleMailboxes(mailboxes, context);
   context.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
   const rules: ExchangeObject[] = [];
@@ -96,18 +128,29 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   await Promise.all(Array.from({ length: INBOX_RULE_CONCURRENCY }, worker));
   if (refused !== undefined) return failure(refused, 'Get-InboxRule');
   if (failed !== undefined) return failure(failed, 'Get-InboxRule');
+  // Each rule's own properties are checked by the rule parser, so one odd rule is an error alone.
+  const wrong = shapeFailure('exo.inboxRule', 'Get-InboxRule', rules);
+  if (wrong) return wrong;
   return { status: { status: 'ok', count: rules.length }, data: rules };
 }
 
 /** Exchange source collectors, keyed by source ID. */
 export const exchangeCollectors: SourceCollectors = {
-  'exo.mailbox': cmdletCollector('Get-Mailbox', {}, MAILBOX_PROPERTIES),
-  'exo.hostedOutboundSpamFilterPolicy': cmdletCollector('Get-HostedOutboundSpamFilterPolicy'),
-  'exo.hostedOutboundSpamFilterRule': cmdletCollector('Get-HostedOutboundSpamFilterRule'),
-  'exo.remoteDomain': cmdletCollector('Get-RemoteDomain'),
-  'exo.dkimSigningConfig': cmdletCollector('Get-DkimSigningConfig'),
-  'exo.transportConfig': cmdletCollector('Get-TransportConfig'),
-  'exo.casMailbox': cmdletCollector('Get-CASMailbox', {}, CAS_MAILBOX_PROPERTIES),
-  'exo.recipient': cmdletCollector('Get-Recipient', { RecipientTypeDetails: ['MailContact', 'MailUser'] }),
+  'exo.mailbox': cmdletCollector('exo.mailbox', 'Get-Mailbox', {}, MAILBOX_PROPERTIES),
+  'exo.hostedOutboundSpamFilterPolicy': cmdletCollector(
+    'exo.hostedOutboundSpamFilterPolicy',
+    'Get-HostedOutboundSpamFilterPolicy',
+  ),
+  'exo.hostedOutboundSpamFilterRule': cmdletCollector(
+    'exo.hostedOutboundSpamFilterRule',
+    'Get-HostedOutboundSpamFilterRule',
+  ),
+  'exo.remoteDomain': cmdletCollector('exo.remoteDomain', 'Get-RemoteDomain'),
+  'exo.dkimSigningConfig': cmdletCollector('exo.dkimSigningConfig', 'Get-DkimSigningConfig'),
+  'exo.transportConfig': cmdletCollector('exo.transportConfig', 'Get-TransportConfig'),
+  'exo.casMailbox': cmdletCollector('exo.casMailbox', 'Get-CASMailbox', {}, CAS_MAILBOX_PROPERTIES),
+  'exo.recipient': cmdletCollector('exo.recipient', 'Get-Recipient', {
+    RecipientTypeDetails: ['MailContact', 'MailUser'],
+  }),
   'exo.inboxRule': collectInboxRules,
 };

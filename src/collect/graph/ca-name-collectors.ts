@@ -2,7 +2,7 @@ import type { ConditionalAccessPolicy, GraphGroup, NamedLocation, RoleDefinition
 import type { SourceCollectors } from '../live/source-collector.js';
 import { GraphRequestError, type GraphApi } from './graph-api.js';
 import { graphSource, readCollection } from './graph-source.js';
-import { ShapeReader } from './shape.js';
+import { itemReader } from './item-reader.js';
 
 /*
  * The names behind the IDs Conditional Access policies use, so evidence can say "Contractors"
@@ -29,9 +29,11 @@ export function referencedGroupIds(policies: readonly ConditionalAccessPolicy[])
   return [...ids].sort();
 }
 
-function readGroup(r: ShapeReader, item: unknown, at: string): GraphGroup {
-  const o = r.object(item, at);
-  return { id: r.string(o.id, `${at}.id`), displayName: r.optionalString(o.displayName, `${at}.displayName`) };
+type Item = Readonly<Record<string, unknown>>;
+const optional = <T>(value: unknown): T | null => (value as T | null | undefined) ?? null;
+
+function projectGroup(o: Item): GraphGroup {
+  return { id: o.id as string, displayName: optional<string>(o.displayName) };
 }
 
 /**
@@ -42,7 +44,7 @@ function readGroup(r: ShapeReader, item: unknown, at: string): GraphGroup {
 async function groups(graph: GraphApi, policies: readonly ConditionalAccessPolicy[]): Promise<GraphGroup[]> {
   const ids = referencedGroupIds(policies);
   const out: GraphGroup[] = [];
-  const r = new ShapeReader('/groups/{id}');
+  const read = itemReader('graph.groups', '/groups/{id}', projectGroup);
   for (let i = 0; i < ids.length; i += BATCH) {
     const chunk = ids.slice(i, i + BATCH);
     const responses = await graph.batch(chunk.map((id, j) => ({ id: String(j), method: 'GET', url: groupPath(id) })));
@@ -55,44 +57,31 @@ async function groups(graph: GraphApi, policies: readonly ConditionalAccessPolic
         const message = typeof body?.error?.message === 'string' ? body.error.message : `HTTP ${response.status}`;
         throw new GraphRequestError(message, response.status, code, `/groups/${asked}`);
       }
-      out.push(readGroup(r, response.body, `groups[${asked}]`));
+      out.push(read(response.body, i + Number(response.id)));
     }
   }
   return out.sort((a, b) => a.id.localeCompare(b.id));
 }
 
-function readRole(r: ShapeReader, item: unknown, at: string): RoleDefinition {
-  const o = r.object(item, at);
+function projectRole(o: Item): RoleDefinition {
   return {
-    id: r.string(o.id, `${at}.id`),
-    displayName: r.optionalString(o.displayName, `${at}.displayName`),
-    templateId: r.optionalString(o.templateId, `${at}.templateId`),
-    isBuiltIn: r.optionalBoolean(o.isBuiltIn, `${at}.isBuiltIn`),
+    id: o.id as string,
+    displayName: optional<string>(o.displayName),
+    templateId: optional<string>(o.templateId),
+    isBuiltIn: optional<boolean>(o.isBuiltIn),
   };
 }
 
-function readLocation(r: ShapeReader, item: unknown, at: string): NamedLocation {
-  const o = r.object(item, at);
-  const ranges = o.ipRanges;
+function projectLocation(o: Item): NamedLocation {
+  const ranges = optional<readonly Item[]>(o.ipRanges);
   return {
-    '@odata.type': r.optionalString(o['@odata.type'], `${at}['@odata.type']`),
-    id: r.string(o.id, `${at}.id`),
-    displayName: r.optionalString(o.displayName, `${at}.displayName`),
-    isTrusted: r.optionalBoolean(o.isTrusted, `${at}.isTrusted`),
-    ipRanges:
-      ranges === undefined || ranges === null
-        ? null
-        : (Array.isArray(ranges) ? ranges : r.fail(`${at}.ipRanges`, 'is not an array')).map((range, i) => ({
-            cidrAddress: r.optionalString(
-              r.object(range, `${at}.ipRanges[${i}]`).cidrAddress,
-              `${at}.ipRanges[${i}].cidrAddress`,
-            ),
-          })),
-    countriesAndRegions: r.optionalStrings(o.countriesAndRegions, `${at}.countriesAndRegions`),
-    includeUnknownCountriesAndRegions: r.optionalBoolean(
-      o.includeUnknownCountriesAndRegions,
-      `${at}.includeUnknownCountriesAndRegions`,
-    ),
+    '@odata.type': optional<string>(o['@odata.type']),
+    id: o.id as string,
+    displayName: optional<string>(o.displayName),
+    isTrusted: optional<boolean>(o.isTrusted),
+    ipRanges: ranges ? ranges.map((range) => ({ cidrAddress: optional<string>(range.cidrAddress) })) : null,
+    countriesAndRegions: optional<readonly string[]>(o.countriesAndRegions),
+    includeUnknownCountriesAndRegions: optional<boolean>(o.includeUnknownCountriesAndRegions),
   };
 }
 
@@ -114,18 +103,18 @@ export const caNameCollectors: SourceCollectors = {
   },
   'graph.roleDefinitions': graphSource(
     'graph.roleDefinitions',
-    (graph) => {
-      const r = new ShapeReader('/roleManagement/directory/roleDefinitions');
-      return readCollection(graph, ROLE_DEFINITIONS_PATH, (item, at) => readRole(r, item, at));
-    },
+    (graph) =>
+      readCollection(
+        graph,
+        ROLE_DEFINITIONS_PATH,
+        itemReader('graph.roleDefinitions', '/roleManagement/directory/roleDefinitions', projectRole),
+      ),
     length,
   ),
   'graph.namedLocations': graphSource(
     'graph.namedLocations',
-    (graph) => {
-      const r = new ShapeReader(NAMED_LOCATIONS_PATH);
-      return readCollection(graph, NAMED_LOCATIONS_PATH, (item, at) => readLocation(r, item, at));
-    },
+    (graph) =>
+      readCollection(graph, NAMED_LOCATIONS_PATH, itemReader('graph.namedLocations', NAMED_LOCATIONS_PATH, projectLocation)),
     length,
   ),
 };

@@ -4,19 +4,19 @@ import type {
   ConditionalAccessGuestsOrExternalUsers,
   ConditionalAccessPolicy,
 } from '../../snapshot/graph-types.js';
-import type { ShapeReader } from './shape.js';
 
 /*
- * A Conditional Access policy as Graph v1.0 returns it (conditionalAccessPolicy), read field by
- * field into the snapshot type. Every condition that can narrow a policy is kept. A condition key
- * this reader does not know is kept as Graph sent it, so the check can refuse to count the policy
- * rather than miss a narrowing Microsoft added later.
+ * A Conditional Access policy as Graph v1.0 returns it (conditionalAccessPolicy), projected onto
+ * the snapshot type after its source schema has checked it (src/snapshot/schemas/graph-schemas.ts).
+ * Every condition that can narrow a policy is kept. A condition key this projection does not know
+ * is kept as Graph sent it, so the check can refuse to count the policy rather than miss a
+ * narrowing Microsoft added later.
  */
 
-type Json = Readonly<Record<string, unknown>>;
+type Fields = Readonly<Record<string, unknown>>;
 
-/** The condition keys read below; `sessionControls` and `grantControls` are read beside them. */
-const READ_CONDITIONS = new Set([
+/** The condition keys projected below. */
+const PROJECTED_CONDITIONS = new Set([
   'applications',
   'users',
   'clientApplications',
@@ -31,208 +31,144 @@ const READ_CONDITIONS = new Set([
   'servicePrincipalRiskLevels',
 ]);
 
-/** A flags enum: Graph sends one comma-separated string; an array is accepted too. */
-function flags(r: ShapeReader, value: unknown, field: string): string | readonly string[] | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value;
-  return r.strings(value, field);
+/** A list Graph may leave out (older API versions omit empty lists): absent reads as empty. */
+const list = (value: unknown): readonly string[] => (value as readonly string[] | null | undefined) ?? [];
+const optional = <T>(value: unknown): T | null => (value as T | null | undefined) ?? null;
+const object = (value: unknown): Fields | null => (value as Fields | null | undefined) ?? null;
+
+function filter(value: unknown): ConditionalAccessFilter | null {
+  const o = object(value);
+  return o ? { mode: optional<string>(o.mode), rule: optional<string>(o.rule) } : null;
 }
 
-function optionalNumber(r: ShapeReader, value: unknown, field: string): number | null {
-  if (value === undefined || value === null) return null;
-  if (typeof value !== 'number') r.fail(field, 'is not a number');
-  return value;
-}
-
-function filter(r: ShapeReader, value: unknown, field: string): ConditionalAccessFilter | null {
-  const o = r.optionalObject(value, field);
+function guests(value: unknown): ConditionalAccessGuestsOrExternalUsers | null {
+  const o = object(value);
   if (!o) return null;
-  return { mode: r.optionalString(o.mode, `${field}.mode`), rule: r.optionalString(o.rule, `${field}.rule`) };
-}
-
-function guests(r: ShapeReader, value: unknown, field: string): ConditionalAccessGuestsOrExternalUsers | null {
-  const o = r.optionalObject(value, field);
-  if (!o) return null;
-  const tenants = r.optionalObject(o.externalTenants, `${field}.externalTenants`);
+  const tenants = object(o.externalTenants);
   return {
-    guestOrExternalUserTypes: flags(r, o.guestOrExternalUserTypes, `${field}.guestOrExternalUserTypes`),
+    guestOrExternalUserTypes: optional<string | readonly string[]>(o.guestOrExternalUserTypes),
     externalTenants: tenants
-      ? {
-          membershipKind: r.optionalString(tenants.membershipKind, `${field}.externalTenants.membershipKind`),
-          members: r.optionalStrings(tenants.members, `${field}.externalTenants.members`),
-        }
+      ? { membershipKind: optional<string>(tenants.membershipKind), members: optional<readonly string[]>(tenants.members) }
       : null,
   };
 }
 
-function conditions(r: ShapeReader, c: Json, at: string): ConditionalAccessConditions {
-  const u = `${at}.users`;
-  const a = `${at}.applications`;
-  const users = r.optionalObject(c.users, u);
-  const apps = r.optionalObject(c.applications, a);
-  const sp = r.optionalObject(c.clientApplications, `${at}.clientApplications`);
-  const platforms = r.optionalObject(c.platforms, `${at}.platforms`);
-  const locations = r.optionalObject(c.locations, `${at}.locations`);
-  const devices = r.optionalObject(c.devices, `${at}.devices`);
-  const flows = r.optionalObject(c.authenticationFlows, `${at}.authenticationFlows`);
+function conditions(c: Fields): ConditionalAccessConditions {
+  const users = object(c.users);
+  const apps = object(c.applications);
+  const sp = object(c.clientApplications);
+  const platforms = object(c.platforms);
+  const locations = object(c.locations);
+  const devices = object(c.devices);
+  const flows = object(c.authenticationFlows);
   const unread = Object.fromEntries(
-    Object.entries(c).filter(([key, value]) => !READ_CONDITIONS.has(key) && value !== null && value !== undefined),
+    Object.entries(c).filter(([key, value]) => !PROJECTED_CONDITIONS.has(key) && value !== null && value !== undefined),
   );
   return {
     ...unread,
-    clientAppTypes: r.strings(c.clientAppTypes, `${at}.clientAppTypes`),
-    userRiskLevels: r.optionalStrings(c.userRiskLevels, `${at}.userRiskLevels`),
-    signInRiskLevels: r.optionalStrings(c.signInRiskLevels, `${at}.signInRiskLevels`),
-    servicePrincipalRiskLevels: r.optionalStrings(c.servicePrincipalRiskLevels, `${at}.servicePrincipalRiskLevels`),
-    insiderRiskLevels: flags(r, c.insiderRiskLevels, `${at}.insiderRiskLevels`),
+    clientAppTypes: list(c.clientAppTypes),
+    userRiskLevels: list(c.userRiskLevels),
+    signInRiskLevels: list(c.signInRiskLevels),
+    servicePrincipalRiskLevels: list(c.servicePrincipalRiskLevels),
+    insiderRiskLevels: optional<string | readonly string[]>(c.insiderRiskLevels),
     applications: apps
       ? {
-          includeApplications: r.strings(apps.includeApplications, `${a}.includeApplications`),
-          excludeApplications: r.stringsOrEmpty(apps.excludeApplications, `${a}.excludeApplications`),
-          includeUserActions: r.optionalStrings(apps.includeUserActions, `${a}.includeUserActions`),
-          includeAuthenticationContextClassReferences: r.optionalStrings(
-            apps.includeAuthenticationContextClassReferences,
-            `${a}.includeAuthenticationContextClassReferences`,
-          ),
-          applicationFilter: filter(r, apps.applicationFilter, `${a}.applicationFilter`),
+          includeApplications: list(apps.includeApplications),
+          excludeApplications: list(apps.excludeApplications),
+          includeUserActions: list(apps.includeUserActions),
+          includeAuthenticationContextClassReferences: list(apps.includeAuthenticationContextClassReferences),
+          applicationFilter: filter(apps.applicationFilter),
         }
       : null,
     users: users
       ? {
-          includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
-          excludeUsers: r.stringsOrEmpty(users.excludeUsers, `${u}.excludeUsers`),
-          includeGroups: r.stringsOrEmpty(users.includeGroups, `${u}.includeGroups`),
-          excludeGroups: r.stringsOrEmpty(users.excludeGroups, `${u}.excludeGroups`),
-          includeRoles: r.stringsOrEmpty(users.includeRoles, `${u}.includeRoles`),
-          excludeRoles: r.stringsOrEmpty(users.excludeRoles, `${u}.excludeRoles`),
-          includeGuestsOrExternalUsers: guests(
-            r,
-            users.includeGuestsOrExternalUsers,
-            `${u}.includeGuestsOrExternalUsers`,
-          ),
-          excludeGuestsOrExternalUsers: guests(
-            r,
-            users.excludeGuestsOrExternalUsers,
-            `${u}.excludeGuestsOrExternalUsers`,
-          ),
+          includeUsers: list(users.includeUsers),
+          excludeUsers: list(users.excludeUsers),
+          includeGroups: list(users.includeGroups),
+          excludeGroups: list(users.excludeGroups),
+          includeRoles: list(users.includeRoles),
+          excludeRoles: list(users.excludeRoles),
+          includeGuestsOrExternalUsers: guests(users.includeGuestsOrExternalUsers),
+          excludeGuestsOrExternalUsers: guests(users.excludeGuestsOrExternalUsers),
         }
       : null,
     clientApplications: sp
       ? {
-          includeServicePrincipals: r.optionalStrings(
-            sp.includeServicePrincipals,
-            `${at}.clientApplications.includeServicePrincipals`,
-          ),
-          excludeServicePrincipals: r.optionalStrings(
-            sp.excludeServicePrincipals,
-            `${at}.clientApplications.excludeServicePrincipals`,
-          ),
-          servicePrincipalFilter: filter(
-            r,
-            sp.servicePrincipalFilter,
-            `${at}.clientApplications.servicePrincipalFilter`,
-          ),
+          includeServicePrincipals: list(sp.includeServicePrincipals),
+          excludeServicePrincipals: list(sp.excludeServicePrincipals),
+          servicePrincipalFilter: filter(sp.servicePrincipalFilter),
         }
       : null,
     platforms: platforms
-      ? {
-          includePlatforms: r.optionalStrings(platforms.includePlatforms, `${at}.platforms.includePlatforms`),
-          excludePlatforms: r.optionalStrings(platforms.excludePlatforms, `${at}.platforms.excludePlatforms`),
-        }
+      ? { includePlatforms: list(platforms.includePlatforms), excludePlatforms: list(platforms.excludePlatforms) }
       : null,
     locations: locations
-      ? {
-          includeLocations: r.optionalStrings(locations.includeLocations, `${at}.locations.includeLocations`),
-          excludeLocations: r.optionalStrings(locations.excludeLocations, `${at}.locations.excludeLocations`),
-        }
+      ? { includeLocations: list(locations.includeLocations), excludeLocations: list(locations.excludeLocations) }
       : null,
-    devices: devices ? { deviceFilter: filter(r, devices.deviceFilter, `${at}.devices.deviceFilter`) } : null,
+    devices: devices ? { deviceFilter: filter(devices.deviceFilter) } : null,
     authenticationFlows: flows
-      ? { transferMethods: flags(r, flows.transferMethods, `${at}.authenticationFlows.transferMethods`) }
+      ? { transferMethods: optional<string | readonly string[]>(flows.transferMethods) }
       : null,
   };
 }
 
-function grantControls(r: ShapeReader, value: unknown, at: string): ConditionalAccessPolicy['grantControls'] {
-  const grant = r.optionalObject(value, at);
+function grantControls(value: unknown): ConditionalAccessPolicy['grantControls'] {
+  const grant = object(value);
   if (!grant) return null;
-  const s = `${at}.authenticationStrength`;
-  const strength = r.optionalObject(grant.authenticationStrength, s);
+  const strength = object(grant.authenticationStrength);
   return {
-    operator: r.optionalString(grant.operator, `${at}.operator`),
-    builtInControls: r.stringsOrEmpty(grant.builtInControls, `${at}.builtInControls`),
+    operator: optional<string>(grant.operator),
+    builtInControls: list(grant.builtInControls),
     authenticationStrength: strength
       ? {
-          id: r.string(strength.id, `${s}.id`),
-          displayName: r.optionalString(strength.displayName, `${s}.displayName`),
-          requirementsSatisfied: r.optionalString(strength.requirementsSatisfied, `${s}.requirementsSatisfied`),
-          allowedCombinations: r.optionalStrings(strength.allowedCombinations, `${s}.allowedCombinations`),
+          id: strength.id as string,
+          displayName: optional<string>(strength.displayName),
+          requirementsSatisfied: optional<string>(strength.requirementsSatisfied),
+          allowedCombinations: optional<readonly string[]>(strength.allowedCombinations),
         }
       : null,
-    termsOfUse: r.optionalStrings(grant.termsOfUse, `${at}.termsOfUse`),
-    customAuthenticationFactors: r.optionalStrings(
-      grant.customAuthenticationFactors,
-      `${at}.customAuthenticationFactors`,
-    ),
+    termsOfUse: list(grant.termsOfUse),
+    customAuthenticationFactors: list(grant.customAuthenticationFactors),
   };
 }
 
-function enabled(r: ShapeReader, o: Json | null, field: string): boolean | null {
-  return o ? r.optionalBoolean(o.isEnabled, `${field}.isEnabled`) : null;
-}
-
-function sessionControls(r: ShapeReader, value: unknown, at: string): ConditionalAccessPolicy['sessionControls'] {
-  const s = r.optionalObject(value, at);
+function sessionControls(value: unknown): ConditionalAccessPolicy['sessionControls'] {
+  const s = object(value);
   if (!s) return null;
-  const browser = r.optionalObject(s.persistentBrowser, `${at}.persistentBrowser`);
-  const frequency = r.optionalObject(s.signInFrequency, `${at}.signInFrequency`);
-  const mcas = r.optionalObject(s.cloudAppSecurity, `${at}.cloudAppSecurity`);
-  const restrictions = r.optionalObject(s.applicationEnforcedRestrictions, `${at}.applicationEnforcedRestrictions`);
+  const browser = object(s.persistentBrowser);
+  const frequency = object(s.signInFrequency);
+  const mcas = object(s.cloudAppSecurity);
+  const restrictions = object(s.applicationEnforcedRestrictions);
   return {
-    disableResilienceDefaults: r.optionalBoolean(s.disableResilienceDefaults, `${at}.disableResilienceDefaults`),
+    disableResilienceDefaults: optional<boolean>(s.disableResilienceDefaults),
     persistentBrowser: browser
-      ? {
-          isEnabled: enabled(r, browser, `${at}.persistentBrowser`),
-          mode: r.optionalString(browser.mode, `${at}.persistentBrowser.mode`),
-        }
+      ? { isEnabled: optional<boolean>(browser.isEnabled), mode: optional<string>(browser.mode) }
       : null,
     signInFrequency: frequency
       ? {
-          isEnabled: enabled(r, frequency, `${at}.signInFrequency`),
-          value: optionalNumber(r, frequency.value, `${at}.signInFrequency.value`),
-          type: r.optionalString(frequency.type, `${at}.signInFrequency.type`),
-          frequencyInterval: r.optionalString(frequency.frequencyInterval, `${at}.signInFrequency.frequencyInterval`),
-          authenticationType: r.optionalString(
-            frequency.authenticationType,
-            `${at}.signInFrequency.authenticationType`,
-          ),
+          isEnabled: optional<boolean>(frequency.isEnabled),
+          value: optional<number>(frequency.value),
+          type: optional<string>(frequency.type),
+          frequencyInterval: optional<string>(frequency.frequencyInterval),
+          authenticationType: optional<string>(frequency.authenticationType),
         }
       : null,
     cloudAppSecurity: mcas
-      ? {
-          isEnabled: enabled(r, mcas, `${at}.cloudAppSecurity`),
-          cloudAppSecurityType: r.optionalString(
-            mcas.cloudAppSecurityType,
-            `${at}.cloudAppSecurity.cloudAppSecurityType`,
-          ),
-        }
+      ? { isEnabled: optional<boolean>(mcas.isEnabled), cloudAppSecurityType: optional<string>(mcas.cloudAppSecurityType) }
       : null,
-    applicationEnforcedRestrictions: restrictions
-      ? { isEnabled: enabled(r, restrictions, `${at}.applicationEnforcedRestrictions`) }
-      : null,
+    applicationEnforcedRestrictions: restrictions ? { isEnabled: optional<boolean>(restrictions.isEnabled) } : null,
   };
 }
 
-/** One item of `GET /identity/conditionalAccess/policies`. */
-export function readConditionalAccessPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAccessPolicy {
-  const o = r.object(item, at);
+/** One item of `GET /identity/conditionalAccess/policies`, already checked against its schema. */
+export function projectConditionalAccessPolicy(o: Fields): ConditionalAccessPolicy {
   return {
-    id: r.string(o.id, `${at}.id`),
-    displayName: r.string(o.displayName, `${at}.displayName`),
+    id: o.id as string,
+    displayName: o.displayName as string,
     // An evolvable enum: unknown states are kept and simply do not count as enabled.
-    state: r.string(o.state, `${at}.state`),
-    conditions: conditions(r, r.object(o.conditions, `${at}.conditions`), `${at}.conditions`),
-    grantControls: grantControls(r, o.grantControls, `${at}.grantControls`),
-    sessionControls: sessionControls(r, o.sessionControls, `${at}.sessionControls`),
+    state: o.state as string,
+    conditions: conditions(o.conditions as Fields),
+    grantControls: grantControls(o.grantControls),
+    sessionControls: sessionControls(o.sessionControls),
   };
 }

@@ -4,7 +4,15 @@ import type { GraphUser, MailboxMessageRules, MessageRule } from '../../snapshot
 import type { PageStream } from '../../snapshot/snapshot.js';
 import { inShard, type Shard } from '../../snapshot/shard.js';
 import type { Collected, CollectContext } from '../live/source-collector.js';
-import { type BatchItemRequest, type BatchItemResponse, type GraphApi, GraphRequestError } from './graph-api.js';
+import { MAILBOX_OWNER_SCHEMA } from '../../snapshot/schemas/graph-schemas.js';
+import { checkOf } from '../../snapshot/shape-check.js';
+import {
+  type BatchItemRequest,
+  type BatchItemResponse,
+  type GraphApi,
+  GraphRequestError,
+  GraphShapeError,
+} from './graph-api.js';
 import { BATCHES_IN_FLIGHT } from './rate-limiter.js';
 
 /**
@@ -130,11 +138,18 @@ async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<M
       });
 }
 
-/** Mailbox owners: every user except guests (a guest's mailbox is in their home tenant). */
+/**
+ * Mailbox owners: every user except guests (a guest's mailbox is in their home tenant). A user
+ * of the wrong shape is a GraphShapeError, never skipped: a skipped mailbox is one whose rules
+ * nobody read.
+ */
 function mailboxOwners(page: readonly unknown[], shard: Shard | undefined): Mailbox[] {
+  const check = checkOf(MAILBOX_OWNER_SCHEMA);
   const out: Mailbox[] = [];
-  for (const user of page) {
-    if (!isJsonObject(user) || typeof user.id !== 'string' || typeof user.userPrincipalName !== 'string') continue;
+  for (const [index, item] of page.entries()) {
+    const problem = check(item);
+    if (problem) throw new GraphShapeError('/users', `/value/${index}${problem.pointer}`, problem.message);
+    const user = item as { id: string; userPrincipalName: string; userType?: string | null };
     if (!inShard(user.id, shard)) continue;
     if (typeof user.userType === 'string' && user.userType.toLowerCase() === 'guest') continue;
     out.push({ id: user.id, userPrincipalName: user.userPrincipalName });

@@ -66,7 +66,8 @@ async function readCollection(file: string): Promise<{ header: JsonObject; value
  * in `out`. Meant for demo-sized tenants: merged sources are read into memory.
  */
 export async function applyOverlay(out: string, overlayDir: string): Promise<void> {
-  const overlay = await readSnapshotFolder(overlayDir);
+  // Strict: a broken curated case must stop the build, not be merged as a failed source.
+  const overlay = await readSnapshotFolder(overlayDir, { strict: true });
   const manifestFile = path.join(out, MANIFEST_FILE);
   let generated: Manifest;
   try {
