@@ -190,7 +190,10 @@ interface Holder {
   readonly groups: Set<string>;
 }
 
-/** `mfa.admins-phishing-resistant`: every privileged role holder is covered by a phishing-resistant CA policy and has such a method. */
+/**
+ * `mfa.admins-phishing-resistant`: every privileged role holder is covered by a phishing-resistant CA
+ * policy and has such a method.
+ */
 function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Finding[] {
   const privileged = new Set(params.strings('privilegedRoles').map((r) => r.toLowerCase()));
   const allowed = exclusionSet(params.strings('allowedExclusions'));

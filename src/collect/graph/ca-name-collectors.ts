@@ -114,7 +114,11 @@ export const caNameCollectors: SourceCollectors = {
   'graph.namedLocations': graphSource(
     'graph.namedLocations',
     (graph) =>
-      readCollection(graph, NAMED_LOCATIONS_PATH, itemReader('graph.namedLocations', NAMED_LOCATIONS_PATH, projectLocation)),
+      readCollection(
+        graph,
+        NAMED_LOCATIONS_PATH,
+        itemReader('graph.namedLocations', NAMED_LOCATIONS_PATH, projectLocation),
+      ),
     length,
   ),
 };

@@ -48,7 +48,10 @@ function guests(value: unknown): ConditionalAccessGuestsOrExternalUsers | null {
   return {
     guestOrExternalUserTypes: optional<string | readonly string[]>(o.guestOrExternalUserTypes),
     externalTenants: tenants
-      ? { membershipKind: optional<string>(tenants.membershipKind), members: optional<readonly string[]>(tenants.members) }
+      ? {
+          membershipKind: optional<string>(tenants.membershipKind),
+          members: optional<readonly string[]>(tenants.members),
+        }
       : null,
   };
 }
@@ -154,7 +157,10 @@ function sessionControls(value: unknown): ConditionalAccessPolicy['sessionContro
         }
       : null,
     cloudAppSecurity: mcas
-      ? { isEnabled: optional<boolean>(mcas.isEnabled), cloudAppSecurityType: optional<string>(mcas.cloudAppSecurityType) }
+      ? {
+          isEnabled: optional<boolean>(mcas.isEnabled),
+          cloudAppSecurityType: optional<string>(mcas.cloudAppSecurityType),
+        }
       : null,
     applicationEnforcedRestrictions: restrictions ? { isEnabled: optional<boolean>(restrictions.isEnabled) } : null,
   };

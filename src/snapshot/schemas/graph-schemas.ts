@@ -129,17 +129,22 @@ export const CA_POLICY_SCHEMA: JsonSchema = object(
           excludeServicePrincipals: stringsOrNull('Excluded service principals.'),
           servicePrincipalFilter: caFilter('Service principals by rule.'),
         }),
-        platforms: objectOrNull('Device platforms: `all`, `android`, `iOS`, `windows`, `windowsPhone`, `macOS`, `linux`.', {
-          includePlatforms: stringsOrNull('Included platforms.'),
-          excludePlatforms: stringsOrNull('Excluded platforms.'),
-        }),
+        platforms: objectOrNull(
+          'Device platforms: `all`, `android`, `iOS`, `windows`, `windowsPhone`, `macOS`, `linux`.',
+          {
+            includePlatforms: stringsOrNull('Included platforms.'),
+            excludePlatforms: stringsOrNull('Excluded platforms.'),
+          },
+        ),
         locations: objectOrNull('Network locations: `All`, `AllTrusted` or named location IDs.', {
           includeLocations: stringsOrNull('Included locations.'),
           excludeLocations: stringsOrNull('Excluded locations.'),
         }),
         devices: objectOrNull('Devices.', { deviceFilter: caFilter('Devices included or left out by a rule.') }),
         authenticationFlows: objectOrNull('Authentication flows the policy is limited to.', {
-          transferMethods: stringOrStrings('`deviceCodeFlow`, `authenticationTransfer`, as one comma-separated string.'),
+          transferMethods: stringOrStrings(
+            '`deviceCodeFlow`, `authenticationTransfer`, as one comma-separated string.',
+          ),
         }),
       },
       ['clientAppTypes'],
