@@ -15,6 +15,7 @@ const riskPolicies: ControlDefinition = {
   defaultSeverity: 'high',
   // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
   sources: ['graph.conditionalAccessPolicies', 'graph.riskyUsers'],
+  targets: { kind: 'tenant', sources: [] },
   optionalSources: ['graph.groups', 'graph.roleDefinitions', 'graph.namedLocations'],
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
   references: {
