@@ -23,6 +23,7 @@ export const legacySignInsControl: ControlDefinition = {
     'Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.',
   defaultSeverity: 'high',
   sources: ['graph.signIns'],
+  optionalSources: ['graph.users'],
   targets: { kind: 'tenant', sources: ['graph.signIns'] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
@@ -104,6 +105,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: 'medium',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -139,6 +141,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -194,6 +197,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -256,6 +260,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -319,6 +324,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'Emergency access accounts hold Global Administrator, are often left out of Conditional Access and exist to be unused: Microsoft asks for an alert on every sign-in by them, since each one is a drill, an outage or misuse, and only a person can tell which. A failed sign-in means someone is trying the password of the most powerful account in the tenant.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     // One result per listed account, judged from the log.
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
@@ -348,6 +354,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'Device-code phishing (Storm-2372 and the kits that followed it since 2025) asks the victim to type a code at microsoft.com/devicelogin: the victim signs in, with MFA, on the real site, and the attacker receives the tokens. Nothing is stolen that MFA would catch, so the sign-in log is where it shows. Few organisations need the flow outside meeting-room and kiosk devices.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,

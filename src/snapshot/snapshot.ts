@@ -5,6 +5,9 @@ import type {
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
   GraphDomain,
+  GraphGroup,
+  NamedLocation,
+  RoleDefinition,
   GraphUser,
   MailboxMessageRules,
   RiskDetection,
@@ -39,6 +42,10 @@ export interface SourceDataMap {
   'graph.roleEligibilityScheduleInstances': readonly RoleEligibilityScheduleInstance[];
   'graph.authenticationMethodsPolicy': AuthenticationMethodsPolicy;
   'graph.domains': readonly GraphDomain[];
+  /** Only the groups Conditional Access policies name, for their display names. */
+  'graph.groups': readonly GraphGroup[];
+  'graph.roleDefinitions': readonly RoleDefinition[];
+  'graph.namedLocations': readonly NamedLocation[];
   'graph.signIns': PageStream<SignIn>;
   'graph.riskyUsers': readonly RiskyUser[];
   'graph.riskDetections': readonly RiskDetection[];

@@ -194,7 +194,11 @@ function dataOf(t: IdentityTenant) {
     'graph.authenticationStrengthPolicies': t.strengths,
     'graph.roleAssignments': t.roleAssignments,
     'graph.roleEligibilityScheduleInstances': t.eligibility,
+    'graph.authenticationMethodsPolicy': t.methodsPolicy,
     'graph.domains': t.domains,
+    'graph.groups': t.groups,
+    'graph.roleDefinitions': t.roleDefinitions,
+    'graph.namedLocations': t.namedLocations,
     'graph.riskyUsers': t.riskyUsers,
   };
 }

@@ -3,7 +3,7 @@ import type { JsonObject } from '../../src/model/json.js';
 import type { Result } from '../../src/model/result.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { Policy } from '../../src/policy/policy.js';
-import type { RiskDetection, RiskyUser, SignIn } from '../../src/snapshot/graph-types.js';
+import type { GraphUser, RiskDetection, RiskyUser, SignIn } from '../../src/snapshot/graph-types.js';
 import { SNAPSHOT_FORMAT_VERSION, type Manifest } from '../../src/snapshot/manifest.js';
 import { memorySnapshot, type PageStream } from '../../src/snapshot/snapshot.js';
 import type { SourceId } from '../../src/snapshot/source-id.js';
@@ -16,11 +16,15 @@ export const SIGN_IN_STREAM_CONTROLS = [
   'sign-ins.password-spray',
   'sign-ins.mfa-fatigue',
   'sign-ins.break-glass',
-  'sign-ins.device-code',
 ] as const;
 
 /** The break-glass accounts every test policy lists: object IDs no generated user has. */
 export const BREAK_GLASS_ACCOUNTS = ['b1a55000-0000-4000-8000-000000000001', 'b1a55000-0000-4000-8000-000000000002'];
+
+/** The device-code detector reading the beta log (over a v1.0 log it is not evaluable). */
+export const DEVICE_CODE_ON: Readonly<Record<string, JsonObject>> = {
+  'sign-ins.device-code': { useBetaSignInLog: true },
+};
 
 /** A policy with exactly the given controls on, each with its parameters. */
 export function signInPolicy(
@@ -41,8 +45,8 @@ export function signInPolicy(
 }
 
 /**
- * Every sign-in control on, with US and CA allowed, two break-glass accounts listed and the
- * device-code detector reading the beta log (it is not evaluable over a log read from v1.0).
+ * Every sign-in control that reads the v1.0 log on, with US and CA allowed and two break-glass
+ * accounts listed. The device-code detector needs the beta log: add DEVICE_CODE_ON for it.
  */
 export function allSignInControls(overrides: Readonly<Record<string, JsonObject>> = {}): Record<string, JsonObject> {
   return {
@@ -53,7 +57,6 @@ export function allSignInControls(overrides: Readonly<Record<string, JsonObject>
     'sign-ins.mfa-fatigue': {},
     'sign-ins.risky-users': {},
     'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS },
-    'sign-ins.device-code': { useBetaSignInLog: true },
     ...overrides,
   };
 }
@@ -66,6 +69,8 @@ export interface SignInRun {
   readonly riskDetections?: readonly RiskDetection[];
   readonly statuses?: Partial<Record<SourceId, SourceStatus>>;
   readonly exceptions?: readonly JsonObject[];
+  /** The tenant's users (graph.users), when the test gives them. */
+  readonly users?: readonly GraphUser[];
 }
 
 /** Runs the real engine over an in-memory snapshot and returns its results. */
@@ -90,6 +95,7 @@ export async function evaluateSignIns(run: SignInRun): Promise<readonly Result[]
       'graph.signIns': { status: 'ok' },
       'graph.riskyUsers': { status: 'ok' },
       'graph.riskDetections': { status: 'ok' },
+      ...(run.users ? { 'graph.users': { status: 'ok' } } : {}),
       ...run.statuses,
     },
   };
@@ -97,6 +103,7 @@ export async function evaluateSignIns(run: SignInRun): Promise<readonly Result[]
     'graph.signIns': stream,
     'graph.riskyUsers': run.riskyUsers ?? [],
     'graph.riskDetections': run.riskDetections ?? [],
+    ...(run.users ? { 'graph.users': run.users } : {}),
   });
   return (await evaluate(snapshot, policy, { now: run.now, domains: [] })).results;
 }

@@ -1,7 +1,7 @@
 import { EVIDENCE_CAP } from '../../model/cap.js';
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
-import type { DirectoryPrincipal } from '../../snapshot/graph-types.js';
+import type { DirectoryPrincipal, RoleEligibilityScheduleInstance } from '../../snapshot/graph-types.js';
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import { parseGraphTime } from '../sign-ins/sign-in-event.js';
 
@@ -82,14 +82,9 @@ export function privilegedHolders(snapshot: Snapshot, privileged: ReadonlySet<st
     }
   };
   read(snapshot.data('graph.roleAssignments'), false);
-  if (snapshot.status('graph.roleEligibilityScheduleInstances')?.status !== 'ok')
-    return { holders, unresolved, eligibility: { read: false, instances: 0, ended: 0 } };
+  const current = currentEligibility(snapshot, now);
+  if (current === undefined) return { holders, unresolved, eligibility: { read: false, instances: 0, ended: 0 } };
   const instances = snapshot.data('graph.roleEligibilityScheduleInstances');
-  // An eligibility whose end has passed can no longer be activated; one not yet started soon can.
-  const current = instances.filter((i) => {
-    const end = i.endDateTime === null || i.endDateTime === undefined ? undefined : parseGraphTime(i.endDateTime);
-    return end === undefined || end > now.getTime();
-  });
   read(current, true);
   // A role both held and eligible (an activated eligibility) is held.
   for (const holder of holders.values()) for (const role of holder.roles) holder.eligibleRoles.delete(role);
@@ -98,6 +93,21 @@ export function privilegedHolders(snapshot: Snapshot, privileged: ReadonlySet<st
     unresolved,
     eligibility: { read: true, instances: instances.length, ended: instances.length - current.length },
   };
+}
+
+/**
+ * The PIM eligibilities that can still be activated, or undefined when eligibility was not read.
+ * One whose end has passed can no longer be activated; one not yet started soon can.
+ */
+export function currentEligibility(
+  snapshot: Snapshot,
+  now: Date,
+): readonly RoleEligibilityScheduleInstance[] | undefined {
+  if (snapshot.status('graph.roleEligibilityScheduleInstances')?.status !== 'ok') return undefined;
+  return snapshot.data('graph.roleEligibilityScheduleInstances').filter((i) => {
+    const end = i.endDateTime === null || i.endDateTime === undefined ? undefined : parseGraphTime(i.endDateTime);
+    return end === undefined || end > now.getTime();
+  });
 }
 
 /** The tenant-level error when some holders could not be resolved. */

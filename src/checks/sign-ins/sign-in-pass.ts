@@ -35,6 +35,13 @@ export class SignInPass {
   private readonly names: string[] = [];
   private spellings = 0;
   private readonly page = new EventPage(this.names);
+  /**
+   * Records dropped as unreadable (no ID, time or status), by the lower-case `userId` they name:
+   * a detector that must say an account did NOT sign in (break-glass) cannot, while one of its
+   * records is unreadable. Records naming no user are counted in `unattributed`.
+   */
+  readonly unreadByUserId = new Map<string, number>();
+  unattributed = 0;
   read = 0;
   earliest = Infinity;
   latest = -Infinity;
@@ -76,11 +83,13 @@ export class SignInPass {
       const id = raw.id;
       if (typeof id !== 'string' || id === '') {
         this.problems.noId++;
+        this.unread(raw);
         continue;
       }
       const time = parseGraphTime(raw.createdDateTime);
       if (time === undefined) {
         this.problems.badTime++;
+        this.unread(raw);
         continue;
       }
       const upn = raw.userPrincipalName;
@@ -89,11 +98,13 @@ export class SignInPass {
         typeof upn === 'string' && upn !== '' ? upn : typeof userId === 'string' && userId !== '' ? userId : undefined;
       if (userText === undefined) {
         this.problems.noUser++;
+        this.unattributed++;
         continue;
       }
       const errorCode = raw.status?.errorCode;
       if (typeof errorCode !== 'number' || !Number.isInteger(errorCode)) {
         this.problems.noStatus++;
+        this.unread(raw);
         continue;
       }
       if (this.ids.seenBefore(id, time)) {
@@ -106,6 +117,17 @@ export class SignInPass {
     }
     this.lastPage = records;
     return page;
+  }
+
+  /** Notes whose record was dropped (rare: only unreadable records reach here). */
+  private unread(raw: SignIn): void {
+    const userId = (raw as { userId?: unknown } | null)?.userId;
+    if (typeof userId !== 'string' || userId === '') {
+      this.unattributed++;
+      return;
+    }
+    const key = userId.toLowerCase();
+    this.unreadByUserId.set(key, (this.unreadByUserId.get(key) ?? 0) + 1);
   }
 
   /** The time span read so far, for a stream that failed part-way. */

@@ -1,4 +1,5 @@
 import type { SourceCollectors } from '../live/source-collector.js';
+import { caNameCollectors } from './ca-name-collectors.js';
 import { identityCollectors } from './identity-collectors.js';
 import { mailFoldersCollector, messageRulesCollector } from './message-rules-collector.js';
 import { privilegedAccessCollectors } from './privileged-access-collectors.js';
@@ -8,6 +9,7 @@ import { signInCollectors } from './sign-in-collectors.js';
 export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
   ...privilegedAccessCollectors,
+  ...caNameCollectors,
   'graph.messageRules': messageRulesCollector(),
   'graph.mailFolders': mailFoldersCollector(),
   ...signInCollectors,

@@ -142,18 +142,46 @@ describe('sign-ins.break-glass', () => {
     expect(summary(resultsOf(await run(quietDay(), glass([])), 'sign-ins.break-glass'))).toEqual([
       'tenant not_evaluable',
     ]);
+    // The shared fold: a window with no event at all concludes nothing, for every listed account.
     const rs = resultsOf(await run([], glass()), 'sign-ins.break-glass');
-    expect(summary(rs)).toEqual([`${GLASS_1} error`, `${GLASS_2} error`]);
-    expect(rs[0]?.message).toMatch(/no sign-in at all is in the window/);
+    expect(summary(rs)).toEqual(['tenant error']);
+    expect(rs[0]?.message).toMatch(/holds no event/);
   });
 
-  it('an account with no sign-in among records whose time cannot be read is an error', async () => {
-    const bad = {
-      ...beta({ time: at(10), user: 'user1@contoso.test', ip: '198.51.100.1' }),
+  it("an unreadable record of an account makes that account unknown (error); another user's does not", async () => {
+    const unreadable = (userId: string) => ({
+      ...beta({ time: at(10), user: 'someone@contoso.test', userId, ip: '198.51.100.1' }),
       createdDateTime: 'yesterday',
-    };
-    const rs = resultsOf(await run([...quietDay(), bad], glass()), 'sign-ins.break-glass');
+    });
+    const own = resultsOf(await run([...quietDay(), unreadable(GLASS_1)], glass()), 'sign-ins.break-glass');
+    expect(summary(own)).toEqual([`${GLASS_1} error`, `${GLASS_2} pass`]);
+    expect(own[0]?.message).toMatch(/1 sign-in record\(s\) of this account could not be read/);
+    // The match is on userId, compared without case.
+    const upper = resultsOf(
+      await run([...quietDay(), { ...unreadable(GLASS_2.toUpperCase()), status: null }], glass()),
+      'sign-ins.break-glass',
+    );
+    expect(summary(upper)).toEqual([`${GLASS_1} pass`, `${GLASS_2} error`]);
+    const other = resultsOf(
+      await run([...quietDay(), unreadable('00000000-0000-4000-8000-0000000000aa')], glass()),
+      'sign-ins.break-glass',
+    );
+    expect(summary(other)).toEqual([`${GLASS_1} pass`, `${GLASS_2} pass`]);
+  });
+
+  it('a record that names no user may be any account: every account without sign-ins is an error', async () => {
+    const {
+      userId: _id,
+      userPrincipalName: _upn,
+      ...anonymous
+    } = beta({
+      time: at(10),
+      user: 'x@contoso.test',
+      ip: '198.51.100.1',
+    });
+    const rs = resultsOf(await run([...quietDay(), anonymous as SignIn], glass()), 'sign-ins.break-glass');
     expect(summary(rs)).toEqual([`${GLASS_1} error`, `${GLASS_2} error`]);
+    expect(rs[0]?.message).toMatch(/name no user/);
   });
 
   it('reads the v1.0 log as well: it needs nothing beta has', async () => {

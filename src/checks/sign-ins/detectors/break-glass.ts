@@ -61,18 +61,21 @@ export function breakGlassFold(input: CheckInput): Fold<SignIn> {
         ];
       }
       const inWindow = scan.eventsAnalysed;
-      const badTime = typeof scan.skipped.badTime === 'number' ? scan.skipped.badTime : 0;
       return ids.map((id, index): Finding => {
         const state = states[index];
         const total = state ? state.successes + state.failures : 0;
         if (!state || total === 0) {
-          // "No sign-in" holds only over a window that was read and whose every record had a time.
+          // "No sign-in" holds only when every record was read: an unreadable record of the
+          // account, or one naming no user at all, may be its sign-in.
+          const unreadOwn = pass.unreadByUserId.get(id) ?? 0;
           const blind =
             inWindow === 0
               ? 'no sign-in at all is in the window, which is far likelier a collection fault than a quiet day'
-              : badTime > 0
-                ? `${badTime} sign-in record(s) have a time that cannot be read and may lie in the window`
-                : undefined;
+              : unreadOwn > 0
+                ? `${unreadOwn} sign-in record(s) of this account could not be read (no ID, time or status)`
+                : pass.unattributed > 0
+                  ? `${pass.unattributed} sign-in record(s) name no user and may be this account's`
+                  : undefined;
           return blind
             ? {
                 target: id,
