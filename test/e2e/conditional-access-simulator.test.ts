@@ -35,6 +35,8 @@ const SOURCES: SourceId[] = [
   'graph.securityDefaults',
   'graph.authenticationStrengthPolicies',
   'graph.roleAssignments',
+  'graph.roleEligibilityScheduleInstances',
+  'graph.authenticationMethodsPolicy',
   'graph.domains',
   'graph.riskyUsers',
   'graph.groups',
