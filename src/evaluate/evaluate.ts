@@ -85,15 +85,11 @@ function gateFinding(status: 'error' | 'not_evaluable', message: string, evidenc
   return { target: TENANT_TARGET, status, message, evidence };
 }
 
-function checkContext(
-  policy: Policy,
-  control: string,
-  options: EvaluateOptions,
-  tenantId: string | null,
-): CheckContext {
+function checkContext(policy: Policy, control: string, options: EvaluateOptions, snapshot: Snapshot): CheckContext {
   return {
     now: options.now,
-    tenantId,
+    tenantId: snapshot.manifest.tenantId,
+    clientId: snapshot.manifest.clientId ?? null,
     policy,
     domains: options.domains,
     exceptions: policy.exceptions.filter((e) => e.control === control && !exceptionExpired(e, options.now)),
@@ -143,7 +139,7 @@ function startFold(
     const input = {
       snapshot,
       params: control.settings.params,
-      context: checkContext(policy, id, options, snapshot.manifest.tenantId),
+      context: checkContext(policy, id, options, snapshot),
     };
     return { control, fold: check.start(input) as Fold<never> };
   } catch (error: unknown) {
@@ -212,7 +208,7 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
     }
     const check: Check | undefined = CHECKS[id];
     if (!check) throw new Error(`control ${id} has no check`);
-    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, tenantId) };
+    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, snapshot) };
     try {
       if (check.kind === 'snapshot') {
         findingsByControl.set(id, await check.evaluate(input));

@@ -14,10 +14,35 @@ export const CMDLET_SOURCES: Readonly<Record<string, ExchangeSourceId>> = {
   'get-inboxrule': 'exo.inboxRule',
   'get-hostedoutboundspamfilterrule': 'exo.hostedOutboundSpamFilterRule',
   'get-recipient': 'exo.recipient',
+  'get-transportrule': 'exo.transportRule',
+  'get-outboundconnector': 'exo.outboundConnector',
+  'get-mailboxpermission': 'exo.mailboxPermission',
+  'get-recipientpermission': 'exo.recipientPermission',
+  'get-organizationconfig': 'exo.organizationConfig',
+  'get-mailboxauditbypassassociation': 'exo.mailboxAuditBypassAssociation',
+  'get-adminauditlogconfig': 'exo.adminAuditLogConfig',
+  'get-applicationaccesspolicy': 'exo.applicationAccessPolicy',
+  'get-managementroleassignment': 'exo.managementRoleAssignment',
+  'get-serviceprincipal': 'exo.servicePrincipal',
 };
 
 /** Cmdlets whose default ResultSize (1000) truncates output unless `ResultSize=Unlimited`. */
-const RESULT_SIZE_CMDLETS = new Set(['get-mailbox', 'get-casmailbox', 'get-recipient']);
+const RESULT_SIZE_CMDLETS = new Set([
+  'get-mailbox',
+  'get-casmailbox',
+  'get-recipient',
+  'get-transportrule',
+  'get-outboundconnector',
+  'get-mailboxpermission',
+  'get-recipientpermission',
+  'get-mailboxauditbypassassociation',
+]);
+
+/**
+ * The snapshot's mark on a Get-MailboxPermission row: the mailbox it was read for (the collector
+ * adds it; the cmdlet's own `Identity` is the mailbox's name). Used to answer per mailbox, never served.
+ */
+const PERMISSION_MAILBOX_PROPERTY = 'MailboxUserPrincipalName';
 
 /**
  * The snapshot folder's mark on a rule hidden from MAPI (an OData-style instance annotation, so
@@ -148,6 +173,34 @@ export class ExchangeService {
       items = items.filter(
         (rule) => typeof rule.MailboxOwnerId === 'string' && names.has(rule.MailboxOwnerId.toLowerCase()),
       );
+    } else if (key === 'get-mailboxpermission') {
+      // Identity is mandatory: "the value $null or a non-existent value for the Identity parameter
+      // returns all objects" (Get-MailboxPermission), so a sweep must never omit it.
+      if (typeof parameters.Identity !== 'string' || parameters.Identity.trim() === '') {
+        return exchangeError(
+          400,
+          'BadRequest',
+          'System.Management.Automation.ParameterBindingException',
+          "Cannot bind argument to parameter 'Identity' because it is null or empty.",
+        );
+      }
+      const wanted = parameters.Identity.toLowerCase();
+      const mailbox = (this.tenant.collection('exo.mailbox') ?? []).find((m) => identifiers(m).includes(wanted));
+      if (mailbox === undefined) {
+        return exchangeError(
+          404,
+          'NotFound',
+          'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+          `The operation couldn't be performed because object '${parameters.Identity}' couldn't be found.`,
+        );
+      }
+      const names = new Set(identifiers(mailbox));
+      items = items
+        .filter((row) => {
+          const owner = row[PERMISSION_MAILBOX_PROPERTY] ?? row.Identity;
+          return typeof owner === 'string' && names.has(owner.toLowerCase());
+        })
+        .map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== PERMISSION_MAILBOX_PROPERTY)));
     } else if (typeof parameters.Identity === 'string') {
       const wanted = parameters.Identity.toLowerCase();
       items = items.filter((item) => identifiers(item).includes(wanted));

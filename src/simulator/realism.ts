@@ -10,7 +10,15 @@ export type LatencyConfig =
   /** Log-normal around `medianMs`: most requests near the median, a long tail like real Graph. */
   | { readonly kind: 'lognormal'; readonly medianMs: number; readonly sigma: number };
 
-export const FAULT_KINDS = ['status503', 'status504', 'reset', 'stall', 'malformedJson', 'loopingNextLink'] as const;
+export const FAULT_KINDS = [
+  'status503',
+  'status504',
+  'status429',
+  'reset',
+  'stall',
+  'malformedJson',
+  'loopingNextLink',
+] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /** An injected fault: on which requests (path substring and/or family), how often, how many times. */

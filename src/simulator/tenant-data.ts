@@ -42,6 +42,8 @@ export interface SimulatedTenant {
   /** A Graph or Exchange collection whose status is `ok`. */
   collection(id: SourceId): readonly JsonObject[] | undefined;
   readonly securityDefaults: JsonObject | undefined;
+  /** A Graph source stored as one object (the authorization policy), whose status is `ok`. */
+  singleton(id: SourceId): JsonObject | undefined;
   readonly signIns: SignInLog | undefined;
   readonly messageRules: MessageRuleLog | undefined;
   readonly dns: DnsData | undefined;
@@ -72,6 +74,10 @@ const REQUIRED: Partial<Record<SourceId, readonly string[]>> = {
   'graph.domains': ['id'],
   'graph.riskyUsers': ['id'],
   'graph.riskDetections': ['id'],
+  'graph.resourceServicePrincipals': ['id', 'appId'],
+  'graph.appRoleAssignedTo': ['id', 'resourceId', 'principalId', 'appRoleId'],
+  'graph.servicePrincipals': ['id', 'appId'],
+  'graph.oauth2PermissionGrants': ['id', 'clientId', 'resourceId', 'consentType'],
 };
 
 function shapeError(file: string, pointer: string, message: string): ConfigurationError {
@@ -180,6 +186,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
   const shift = options.servedAt ? TimeShift.between(manifest.capturedAt, options.servedAt) : TimeShift.NONE;
   const collections = new Map<SourceId, readonly JsonObject[]>();
   let securityDefaults: JsonObject | undefined;
+  const singletons = new Map<SourceId, JsonObject>();
   let dns: DnsData | undefined;
   let signIns: SignInLog | undefined;
   let messageRules: MessageRuleLog | undefined;
@@ -190,6 +197,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
     else if (id === 'graph.messageRules') messageRules = await openMessageRules(dir);
     else if (id === 'graph.securityDefaults')
       securityDefaults = shift.object(snapshot.data(id) as unknown as JsonObject);
+    else if (id === 'graph.authorizationPolicy') singletons.set(id, shift.object(snapshot.data(id) as unknown as JsonObject));
     // DNS answers and MTA-STS policies hold no times: served as recorded.
     else if (id === 'dns') dns = checkDns(path.join(dir, SOURCE_FILES.dns), snapshot.data(id));
     else {
@@ -219,6 +227,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
     status: (id) => manifest.sources[id],
     collection: (id) => collections.get(id),
     securityDefaults,
+    singleton: (id) => singletons.get(id),
     signIns,
     messageRules,
     dns,

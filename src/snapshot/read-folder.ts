@@ -40,6 +40,9 @@ function parseManifest(value: unknown, file: string): Manifest {
   if (value.tenantId !== null && typeof value.tenantId !== 'string') {
     throw shapeError(file, '/tenantId', 'must be a string or null');
   }
+  if (value.clientId !== undefined && typeof value.clientId !== 'string') {
+    throw shapeError(file, '/clientId', 'must be a string when present');
+  }
   if (!isJsonObject(value.sources)) throw shapeError(file, '/sources', 'must be an object');
   for (const [id, status] of Object.entries(value.sources)) {
     if (!isSourceId(id)) throw shapeError(file, `/sources/${id}`, `unknown source "${id}"`);

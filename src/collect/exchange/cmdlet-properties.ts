@@ -9,7 +9,11 @@ import type { ExchangeObject } from '../../snapshot/exchange-types.js';
  * test replays the demo and a generated tenant with and without the cut and expects the same verdicts).
  */
 
-/** Get-Mailbox: forwarding.mailbox (names, forwarding) and the hidden-rule scope (identity, user ID). */
+/**
+ * Get-Mailbox: forwarding.mailbox (names, forwarding), the hidden-rule and permission sweeps
+ * (identity, user ID, type), and audit.mailbox-auditing (the audit sets, learn.microsoft.com/
+ * purview/audit-mailboxes).
+ */
 export const MAILBOX_PROPERTIES = [
   'Identity',
   'Name',
@@ -23,7 +27,22 @@ export const MAILBOX_PROPERTIES = [
   'ForwardingAddress',
   'ForwardingSmtpAddress',
   'DeliverToMailboxAndForward',
+  'RecipientTypeDetails',
+  'AuditEnabled',
+  'AuditOwner',
+  'AuditDelegate',
+  'AuditAdmin',
+  'DefaultAuditSet',
 ] as const;
+
+/** Get-MailboxPermission: the documented output (Identity, User, AccessRights, IsInherited, Deny). */
+export const PERMISSION_PROPERTIES = ['Identity', 'User', 'AccessRights', 'IsInherited', 'Deny'] as const;
+
+/** Get-OrganizationConfig: some 300 properties; audit.mailbox-auditing reads AuditDisabled. */
+export const ORGANIZATION_CONFIG_PROPERTIES = ['Identity', 'Name', 'AuditDisabled'] as const;
+
+/** Get-MailboxAuditBypassAssociation: the account and its bypass flag. */
+export const AUDIT_BYPASS_PROPERTIES = ['Identity', 'Name', 'AuditBypassEnabled'] as const;
 
 /** Get-CASMailbox: legacy-auth.smtp-auth (the per-mailbox SMTP AUTH override and a name). */
 export const CAS_MAILBOX_PROPERTIES = [
@@ -40,5 +59,30 @@ export function projectObject(
 ): ExchangeObject {
   const out: Record<string, unknown> = {};
   for (const property of properties) if (Object.hasOwn(object, property)) out[property] = object[property];
+  return out;
+}
+
+/**
+ * One copy of each repeated string: JSON.parse makes a new string for every occurrence, and
+ * 100,000 mailboxes repeat the same audit actions and access rights.
+ */
+export function interner(): (value: string) => string {
+  const pool = new Map<string, string>();
+  return (value) => {
+    const known = pool.get(value);
+    if (known !== undefined) return known;
+    pool.set(value, value);
+    return value;
+  };
+}
+
+/** The object with its string values, and the strings of its lists, interned. */
+export function internStrings(object: ExchangeObject, intern: (value: string) => string): ExchangeObject {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(object)) {
+    if (typeof value === 'string') out[key] = intern(value);
+    else if (Array.isArray(value)) out[key] = value.map((v: unknown) => (typeof v === 'string' ? intern(v) : v));
+    else out[key] = value;
+  }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { SourceCollectors } from '../live/source-collector.js';
+import { appCollectors } from './app-collectors.js';
 import { identityCollectors } from './identity-collectors.js';
 import { messageRulesCollector } from './message-rules-collector.js';
 import { signInCollectors } from './sign-in-collectors.js';
@@ -6,6 +7,7 @@ import { signInCollectors } from './sign-in-collectors.js';
 /** Graph source collectors, keyed by source ID. */
 export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
+  ...appCollectors,
   'graph.messageRules': messageRulesCollector(),
   ...signInCollectors,
 };

@@ -15,6 +15,12 @@ import { DKIM_KEY_1024, DKIM_KEY_2048, M365_SPF } from './vocabulary.js';
 import { HIDDEN_RULE_ANNOTATION } from '../exchange-service.js';
 import { completeDnsData } from './complete-dns.js';
 import { type Scenarios, scenarios } from './scenarios.js';
+import {
+  MailboxPermissionWriter,
+  mailAccessPlan,
+  mailboxAuditProperties,
+  writeMailAccessSources,
+} from './mail-access.js';
 
 /** Built-in role template IDs (learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
 export const ROLE = {
@@ -294,6 +300,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const cas = await CollectionFile.open(f('exo.casMailbox'), header);
   const exoRules = await CollectionFile.open(f('exo.inboxRule'), header);
   const messageRules = await StreamFile.open(f('graph.messageRules'));
+  const access = mailAccessPlan(shape);
+  const permissions = await MailboxPermissionWriter.open(out, shape, access, header);
   const admins: GeneratedUser[] = [];
   let ruleLines = 0;
   for (let index = 0; index < shape.users; index++) {
@@ -329,6 +337,7 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
       methodsRegistered: u.methods,
       lastUpdatedDateTime: new Date(shape.capturedAt.getTime() - 3 * 3600_000).toISOString(),
     });
+    if (u.kind !== 'guest') await permissions.addAccount(u);
     if (!u.hasMailbox) {
       await messageRules.write(
         `${JSON.stringify({ userId: u.id, userPrincipalName: u.upn, status: 404, body: { error: { code: 'MailboxNotEnabledForRESTAPI', message: 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.' } } })}\n`,
@@ -355,7 +364,9 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
       ForwardingAddress: null,
       ForwardingSmtpAddress: forwards ? `smtp:${u.alias}@personal-mail.example` : null,
       DeliverToMailboxAndForward: forwards,
+      ...mailboxAuditProperties(access, u),
     });
+    await permissions.addMailbox(u);
     await cas.add({
       Identity: u.displayName,
       Name: u.alias,
@@ -370,6 +381,7 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   counts['exo.inboxRule'] = await exoRules.close();
   await messageRules.close();
   counts['graph.messageRules'] = ruleLines;
+  Object.assign(counts, await permissions.close());
 
   const breakGlass = admins[0];
   if (breakGlass === undefined) throw new Error('a generated tenant always has its break-glass administrator');
@@ -693,6 +705,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
     counts[id] = id === 'exo.hostedOutboundSpamFilterPolicy' || id === 'exo.remoteDomain' ? 2 : 1;
   counts['exo.dkimSigningConfig'] = shape.domains.length;
 
+  Object.assign(counts, await writeMailAccessSources(out, shape, access, header));
+
   const dns = await completeDnsData(dnsFor(shape), [...shape.domains, shape.initialDomain]);
   await writeJson(out, SOURCE_FILES.dns, dns);
   counts.dns = Object.keys(dns.answers).length;
@@ -702,6 +716,7 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const [id, count] of Object.entries(counts) as [SourceId, number][]) sources[id] = { status: 'ok', count };
   sources['graph.securityDefaults'] = { status: 'ok' };
+  sources['graph.authorizationPolicy'] = { status: 'ok' };
   const manifest: Manifest = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
     tenantId: shape.tenantId,
