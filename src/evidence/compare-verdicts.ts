@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Evaluation } from '../evaluate/evaluate.js';
+import type { Evaluation } from '../evaluate/evaluation.js';
 import type { Result } from '../model/result.js';
 import { summarise, type Report } from '../report/report.js';
 

@@ -1,6 +1,6 @@
 import { CONTROLS } from '../controls/catalog.js';
 import { ConfigurationError } from '../errors.js';
-import type { ControlOutcome } from '../evaluate/evaluate.js';
+import type { ControlOutcome } from '../evaluate/evaluation.js';
 import { TENANT_TARGET } from '../model/finding.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Result } from '../model/result.js';

@@ -2,7 +2,8 @@ import { AREAS, type Area } from '../model/area.js';
 import type { Result } from '../model/result.js';
 import type { RunMode } from '../model/run-mode.js';
 import { STATUSES, type Status } from '../model/status.js';
-import type { ControlOutcome, Evaluation } from '../evaluate/evaluate.js';
+import type { ControlOutcome } from '../evaluate/evaluation.js';
+import type { Evaluation } from '../evaluate/evaluation.js';
 import type { Policy, PolicyException } from '../policy/policy.js';
 import type { Manifest } from '../snapshot/manifest.js';
 

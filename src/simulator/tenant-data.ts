@@ -197,7 +197,8 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
     else if (id === 'graph.messageRules') messageRules = await openMessageRules(dir);
     else if (id === 'graph.securityDefaults')
       securityDefaults = shift.object(snapshot.data(id) as unknown as JsonObject);
-    else if (id === 'graph.authorizationPolicy') singletons.set(id, shift.object(snapshot.data(id) as unknown as JsonObject));
+    else if (id === 'graph.authorizationPolicy')
+      singletons.set(id, shift.object(snapshot.data(id) as unknown as JsonObject));
     // DNS answers and MTA-STS policies hold no times: served as recorded.
     else if (id === 'dns') dns = checkDns(path.join(dir, SOURCE_FILES.dns), snapshot.data(id));
     else {

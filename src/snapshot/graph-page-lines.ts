@@ -1,5 +1,13 @@
 import { open } from 'node:fs/promises';
 import { ConfigurationError, errorMessage } from '../errors.js';
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COMMA,
+  isJsonSpace as isSpace,
+  JsonValueScanner,
+  OPEN_BRACE,
+} from '../json/json-value-scanner.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 import type { PageStream } from './snapshot.js';
 
@@ -17,41 +25,8 @@ import type { PageStream } from './snapshot.js';
  */
 
 const PREFIX = Buffer.from('{"value":[');
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
 const NEWLINE = 0x0a;
 const RETURN = 0x0d;
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === NEWLINE || byte === RETURN;
-}
-
-/** The index just past the JSON object starting at `start`, or -1 if it does not close before `end`. */
-function objectEnd(bytes: Buffer, start: number, end: number): number {
-  let depth = 0;
-  for (let i = start; i < end; i++) {
-    const byte = bytes[i];
-    if (byte === QUOTE) {
-      // Skip the string: a quote ends it unless escaped.
-      for (i++; i < end; i++) {
-        const c = bytes[i];
-        if (c === BACKSLASH) i++;
-        else if (c === QUOTE) break;
-      }
-    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
-      depth++;
-    } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-      depth--;
-      if (depth === 0) return i + 1;
-    }
-  }
-  return -1;
-}
 
 /**
  * The records of a line `{"value":[{…},{…}]}` parsed one by one, or `undefined` when the line
@@ -65,11 +40,13 @@ function fastRecords(bytes: Buffer, start: number, end: number): JsonObject[] | 
   if (bytes[end - 1] !== CLOSE_BRACE || bytes[end - 2] !== CLOSE_BRACKET) return undefined;
   const last = end - 2;
   const records: JsonObject[] = [];
+  const scanner = new JsonValueScanner();
   let at = start + PREFIX.length;
   if (at === last) return records;
   for (;;) {
     if (bytes[at] !== OPEN_BRACE) return undefined;
-    const close = objectEnd(bytes, at, last);
+    scanner.begin(OPEN_BRACE);
+    const close = scanner.end(bytes, at, last);
     if (close === -1) return undefined;
     let record: unknown;
     try {

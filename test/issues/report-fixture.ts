@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ControlOutcome } from '../../src/evaluate/evaluate.js';
+import type { ControlOutcome } from '../../src/evaluate/evaluation.js';
 import { fingerprint } from '../../src/evaluate/fingerprint.js';
 import type { JsonObject } from '../../src/model/json.js';
 import type { Result } from '../../src/model/result.js';

@@ -133,7 +133,11 @@ async function collectMailboxPermissions(context: CollectContext): Promise<Colle
   context.logger.info(`Get-MailboxPermission: ${targets.length} mailboxes in scope`);
   const intern = interner();
   const swept = await sweepMailboxes(targets, async (mailbox) => {
-    const rows = await exchange.invoke('Get-MailboxPermission', { Identity: mailbox }, { properties: PERMISSION_PROPERTIES });
+    const rows = await exchange.invoke(
+      'Get-MailboxPermission',
+      { Identity: mailbox },
+      { properties: PERMISSION_PROPERTIES },
+    );
     return rows
       .filter((row) => row.IsInherited !== true)
       .map((row) => internStrings({ ...row, [MAILBOX_PERMISSION_MAILBOX_PROPERTY]: mailbox }, intern));

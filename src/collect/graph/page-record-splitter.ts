@@ -9,21 +9,20 @@
  * too. Records are found by bracket depth, skipping strings (a quote ends a string unless escaped).
  */
 
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
+import {
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  COLON,
+  COMMA,
+  isJsonSpace as isSpace,
+  JsonValueScanner,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+} from '../../json/json-value-scanner.js';
 
 /** Bytes scanned before the records read so far are parsed. */
 const PIECE_BYTES = 16 << 10;
-
-function isSpace(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d;
-}
 
 /** The body is not JSON, or not a JSON object; `at` is the byte offset in the body. */
 export class PageSyntaxError extends Error {
@@ -77,11 +76,8 @@ export class PageRecordSplitter {
   /** Bytes dropped from the front of the buffer so far: offsets in errors are the body's. */
   private dropped = 0;
   private where = Where.BeforeObject;
-  // Scan state inside a value: nesting depth, inside a string, after a backslash in one.
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private scalar = false;
+  /** Where the key, member value or record being read ends (json/json-value-scanner.ts). */
+  private readonly value = new JsonValueScanner();
   private key = '';
   private records: unknown[] | undefined;
   /** Records read but not yet parsed: bytes `[pendingStart, pendingEnd)`, whole records and the commas between. */
@@ -152,14 +148,9 @@ export class PageRecordSplitter {
 
   /** Starts reading a value (a member's or a record) at `i`. */
   private begin(i: number, where: Where.InMember | Where.InRecord): void {
-    const byte = this.bytes[i] ?? 0;
     this.where = where;
     this.start = i;
-    this.depth = 0;
-    this.inString = false;
-    this.escaped = false;
-    // Anything but an object, array or string runs to the next delimiter; JSON.parse judges it.
-    this.scalar = byte !== OPEN_BRACE && byte !== OPEN_BRACKET && byte !== QUOTE;
+    this.value.begin(this.bytes[i] ?? 0);
   }
 
   /**
@@ -167,64 +158,9 @@ export class PageRecordSplitter {
    * the bytes read so far. A scalar ends at the first delimiter, which is left unread.
    */
   private valueEnd(): number {
-    const bytes = this.bytes;
-    const end = this.filled;
-    let i = this.at;
-    if (this.scalar) {
-      for (; i < end; i++) {
-        const byte = bytes[i] ?? 0;
-        if (byte === COMMA || byte === CLOSE_BRACE || byte === CLOSE_BRACKET || isSpace(byte)) return i;
-      }
-      this.at = i;
-      return -1;
-    }
-    let depth = this.depth;
-    let inString = this.inString;
-    let escaped = this.escaped;
-    while (i < end) {
-      if (inString) {
-        // The string's bytes in a tight loop: a quote ends it unless escaped.
-        if (escaped) {
-          escaped = false;
-          i++;
-        }
-        for (; i < end; i++) {
-          const c = bytes[i];
-          if (c === BACKSLASH) {
-            if (i + 1 >= end) {
-              escaped = true;
-              i = end;
-              break;
-            }
-            i++;
-          } else if (c === QUOTE) break;
-        }
-        if (i >= end) break;
-        inString = false;
-        i++;
-        if (depth === 0) {
-          this.inString = false;
-          return i;
-        }
-        continue;
-      }
-      const byte = bytes[i];
-      if (byte === QUOTE) inString = true;
-      else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) depth++;
-      else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) {
-        depth--;
-        if (depth === 0) {
-          this.depth = 0;
-          return i + 1;
-        }
-      }
-      i++;
-    }
-    this.depth = depth;
-    this.inString = inString;
-    this.escaped = escaped;
-    this.at = end;
-    return -1;
+    const close = this.value.end(this.bytes, this.at, this.filled);
+    if (close === -1) this.at = this.filled;
+    return close;
   }
 
   private scan(): void {

@@ -5,7 +5,8 @@ import { DnsClient } from '../dns/dns-client.js';
 import type { DnsServer } from '../dns/server-address.js';
 import { exchangeClient, type ExchangeClientOptions } from '../exchange/exchange-client.js';
 import { nodeFetch } from '../exchange/node-fetch.js';
-import { createGraphTransport, type GraphTransportOptions } from '../graph/graph-transport.js';
+import { createGraphTransport } from '../graph/graph-transport.js';
+import type { GraphTransportOptions } from '../graph/graph-wiring.js';
 import type { LiveClients } from './clients.js';
 import { createCredential } from './credentials.js';
 

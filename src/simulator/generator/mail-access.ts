@@ -121,7 +121,12 @@ interface PlannedApp {
   readonly exchange: readonly string[];
 }
 
-function roleIds(shape: TenantShape, names: readonly string[], published: Readonly<Record<string, string>>, salt: number) {
+function roleIds(
+  shape: TenantShape,
+  names: readonly string[],
+  published: Readonly<Record<string, string>>,
+  salt: number,
+) {
   return new Map(names.map((name, i) => [name, published[name] ?? guid(seededRandom(mix(shape.seed, i, salt)))]));
 }
 
@@ -494,9 +499,19 @@ export async function writeMailAccessSources(
     ...fields,
   });
   const rules = [
-    rule({ Name: 'External disclaimer', Identity: 'External disclaimer', Priority: 0, ApplyHtmlDisclaimerText: 'Sent from Contoso' }),
+    rule({
+      Name: 'External disclaimer',
+      Identity: 'External disclaimer',
+      Priority: 0,
+      ApplyHtmlDisclaimerText: 'Sent from Contoso',
+    }),
     // An internal blind copy (a false friend): legal keeps a copy of the board's mail.
-    rule({ Name: 'Board mail to legal hold', Identity: 'Board mail to legal hold', Priority: 1, BlindCopyTo: [`legal-hold@${primary}`] }),
+    rule({
+      Name: 'Board mail to legal hold',
+      Identity: 'Board mail to legal hold',
+      Priority: 1,
+      BlindCopyTo: [`legal-hold@${primary}`],
+    }),
     // The planted exfiltration: every message of the finance team blind-copied to a free-mail address.
     rule({
       Name: 'Finance archive',
@@ -506,14 +521,41 @@ export async function writeMailAccessSources(
       BlindCopyTo: ['finance.archive.2026@gmail.example'],
     }),
     // Orders redirected to the partner lab (a partner domain in the demo policy).
-    rule({ Name: 'Lab orders to partner', Identity: 'Lab orders to partner', Priority: 3, RedirectMessageTo: ['orders@partner-lab.example'] }),
+    rule({
+      Name: 'Lab orders to partner',
+      Identity: 'Lab orders to partner',
+      Priority: 3,
+      RedirectMessageTo: ['orders@partner-lab.example'],
+    }),
     // A test in Audit mode changes no delivery: counted, not judged.
-    rule({ Name: 'Test redirect (audit)', Identity: 'Test redirect (audit)', Priority: 4, Mode: 'Audit', RedirectMessageTo: ['tester@outlook.example'] }),
+    rule({
+      Name: 'Test redirect (audit)',
+      Identity: 'Test redirect (audit)',
+      Priority: 4,
+      Mode: 'Audit',
+      RedirectMessageTo: ['tester@outlook.example'],
+    }),
     // Copies to the sender's manager: internal by construction.
-    rule({ Name: 'Copy manager on leave', Identity: 'Copy manager on leave', Priority: 5, AddManagerAsRecipientType: 'Bcc' }),
-    rule({ Name: 'Old journal rule', Identity: 'Old journal rule', Priority: 6, State: 'Disabled', BlindCopyTo: ['journal@old-archive.example'] }),
+    rule({
+      Name: 'Copy manager on leave',
+      Identity: 'Copy manager on leave',
+      Priority: 5,
+      AddManagerAsRecipientType: 'Bcc',
+    }),
+    rule({
+      Name: 'Old journal rule',
+      Identity: 'Old journal rule',
+      Priority: 6,
+      State: 'Disabled',
+      BlindCopyTo: ['journal@old-archive.example'],
+    }),
     // Routed through a third-party relay: every matching message leaves the tenant.
-    rule({ Name: 'Archive via relay', Identity: 'Archive via relay', Priority: 7, RouteMessageOutboundConnector: 'Archive relay' }),
+    rule({
+      Name: 'Archive via relay',
+      Identity: 'Archive via relay',
+      Priority: 7,
+      RouteMessageOutboundConnector: 'Archive relay',
+    }),
   ];
   await writeJson(f('exo.transportRule'), { ...header, value: rules });
   counts['exo.transportRule'] = rules.length;

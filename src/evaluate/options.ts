@@ -1,0 +1,21 @@
+import type { Area } from '../model/area.js';
+import type { Finding } from '../model/finding.js';
+
+export interface EvaluateOptions {
+  readonly now: Date;
+  readonly only?: readonly Area[];
+  readonly domains: readonly string[];
+  /** Stream folds already started on an early snapshot (startEarlyStream); evaluate joins them. */
+  readonly started?: StartedStream;
+  /**
+   * Release (Snapshot.release) the sources only snapshot checks read once those checks ran,
+   * before the stream sweeps: for a snapshot nothing reads after evaluation.
+   */
+  readonly release?: boolean;
+}
+
+/** A stream whose folds began before collection ended, and the findings they will give. */
+export interface StartedStream {
+  readonly controls: ReadonlySet<string>;
+  readonly findings: Promise<ReadonlyMap<string, readonly Finding[]>>;
+}

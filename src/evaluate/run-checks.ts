@@ -1,0 +1,182 @@
+import type { Check, CheckContext, Fold, StreamCheck } from '../checks/check.js';
+import { CHECKS } from '../checks/registry.js';
+import { errorMessage } from '../errors.js';
+import type { Finding } from '../model/finding.js';
+import { TENANT_TARGET } from '../model/finding.js';
+import { exceptionExpired } from '../policy/exceptions.js';
+import type { Policy } from '../policy/policy.js';
+import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
+import type { Snapshot } from '../snapshot/snapshot.js';
+import type { SourceId } from '../snapshot/source-id.js';
+import { gateFinding, sourceGate } from './gate.js';
+import type { EvaluateOptions, StartedStream } from './options.js';
+import { type SelectedControl, selectControls } from './selection.js';
+
+function checkContext(policy: Policy, control: string, options: EvaluateOptions, snapshot: Snapshot): CheckContext {
+  return {
+    now: options.now,
+    tenantId: snapshot.manifest.tenantId,
+    clientId: snapshot.manifest.clientId ?? null,
+    policy,
+    domains: options.domains,
+    exceptions: policy.exceptions.filter((e) => e.control === control && !exceptionExpired(e, options.now)),
+  };
+}
+
+async function runStream(
+  snapshot: Snapshot,
+  source: StreamCheck['stream'],
+  folds: readonly FoldEntry[],
+): Promise<Map<string, readonly Finding[]>> {
+  const out = new Map<string, readonly Finding[]>();
+  try {
+    const stream = snapshot.data(source) as { pages(): AsyncIterable<readonly never[]> };
+    for await (const page of stream.pages()) for (const { fold } of folds) fold.add(page);
+    for (const { control, fold } of folds) out.set(control.definition.id, fold.finish());
+  } catch (error: unknown) {
+    // A stream cut short is `error`, never a quiet partial pass; the evidence shows what was covered.
+    for (const { control, fold } of folds) {
+      out.set(control.definition.id, [
+        {
+          target: TENANT_TARGET,
+          status: 'error',
+          message: `Reading ${source} failed part-way: ${errorMessage(error)}`,
+          evidence: { source, error: errorMessage(error), covered: fold.coverage() },
+        },
+      ]);
+    }
+  }
+  return out;
+}
+
+type FoldEntry = { control: SelectedControl; fold: Fold<never> };
+
+/** Gates a stream control and starts its fold: a gate or a throwing start is a finding instead. */
+function startFold(
+  snapshot: Snapshot,
+  policy: Policy,
+  options: EvaluateOptions,
+  control: SelectedControl,
+  check: StreamCheck,
+): FoldEntry | readonly Finding[] {
+  const id = control.definition.id;
+  const gate = sourceGate(snapshot, control);
+  if (gate) return [gate];
+  try {
+    const input = {
+      snapshot,
+      params: control.settings.params,
+      context: checkContext(policy, id, options, snapshot),
+    };
+    return { control, fold: check.start(input) as Fold<never> };
+  } catch (error: unknown) {
+    return [gateFinding('error', `The check failed: ${errorMessage(error)}`, { error: errorMessage(error) })];
+  }
+}
+
+/**
+ * Starts the sign-in log's folds on the snapshot of the sources collected so far, while the
+ * late sources (DNS, hidden inbox rules) are still being read: the sign-in log is paced by the
+ * identity-reports limit (5 requests per 10 s, learn.microsoft.com/graph/throttling-limits),
+ * the slowest family of the run, so it must not wait idle for sources it does not read. Only
+ * when no sign-in control reads a source still pending (`pending`); otherwise `undefined`,
+ * and evaluate reads the stream as usual. The folds see the same data and the same "now" as
+ * they would after collection, so the findings are the same.
+ */
+export function startEarlyStream(
+  snapshot: Snapshot,
+  policy: Policy,
+  options: EvaluateOptions,
+  pending: ReadonlySet<SourceId>,
+): StartedStream | undefined {
+  const stream = 'graph.signIns';
+  const controls: { control: SelectedControl; check: StreamCheck }[] = [];
+  for (const control of selectControls(policy, options.only, snapshot.manifest.shard)) {
+    const check = CHECKS[control.definition.id];
+    if (check?.kind === 'stream' && check.stream === stream) controls.push({ control, check });
+  }
+  if (controls.length === 0 || pending.has(stream)) return undefined;
+  const reads = (c: SelectedControl) => [...c.definition.sources, ...(c.definition.optionalSources ?? [])];
+  if (controls.some(({ control }) => reads(control).some((id) => pending.has(id)))) return undefined;
+  const gated = new Map<string, readonly Finding[]>();
+  const folds: FoldEntry[] = [];
+  for (const { control, check } of controls) {
+    const started = startFold(snapshot, policy, options, control, check);
+    if ('fold' in started) folds.push(started);
+    else gated.set(control.definition.id, started);
+  }
+  const read =
+    folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve(new Map<string, readonly Finding[]>());
+  return {
+    controls: new Set(controls.map(({ control }) => control.definition.id)),
+    findings: read.then((found) => new Map([...gated, ...found])),
+  };
+}
+
+/**
+ * Runs the check of every selected control: gated first (a source that failed, or a missing
+ * licence or permission, gives one tenant-level finding instead), snapshot checks at once,
+ * stream checks as folds over one shared pass of each stream. A check that throws is an `error`
+ * for its control, never a crash. Findings by control ID, before exceptions.
+ */
+export async function runChecks(
+  snapshot: Snapshot,
+  policy: Policy,
+  selected: readonly SelectedControl[],
+  options: EvaluateOptions,
+): Promise<Map<string, readonly Finding[]>> {
+  const findingsByControl = new Map<string, readonly Finding[]>();
+  const streamFolds = new Map<StreamCheck['stream'], FoldEntry[]>();
+
+  for (const control of selected) {
+    const id = control.definition.id;
+    // Its fold is already reading (startEarlyStream); its findings are joined below.
+    if (options.started?.controls.has(id)) continue;
+    const gate = sourceGate(snapshot, control);
+    if (gate) {
+      findingsByControl.set(id, [gate]);
+      continue;
+    }
+    const check: Check | undefined = CHECKS[id];
+    if (!check) throw new Error(`control ${id} has no check`);
+    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, snapshot) };
+    try {
+      if (check.kind === 'snapshot') {
+        findingsByControl.set(id, await check.evaluate(input));
+      } else {
+        const started = startFold(snapshot, policy, options, control, check);
+        if (!('fold' in started)) {
+          findingsByControl.set(id, started);
+          continue;
+        }
+        const folds = streamFolds.get(check.stream) ?? [];
+        folds.push(started);
+        streamFolds.set(check.stream, folds);
+      }
+    } catch (error: unknown) {
+      // Unexpected data shapes reach here; they are an `error` for this control, never a crash.
+      findingsByControl.set(id, [
+        gateFinding('error', `The check failed: ${errorMessage(error)}`, { error: errorMessage(error) }),
+      ]);
+    }
+  }
+  if (options.release && snapshot.release) {
+    // Folds keep what they read at start; a stream control's listed sources are kept anyway.
+    const kept = new Set<SourceId>(STREAMED_SOURCES);
+    for (const control of selected) {
+      const check = CHECKS[control.definition.id];
+      if (check?.kind !== 'stream') continue;
+      for (const id of [...control.definition.sources, ...(control.definition.optionalSources ?? [])]) kept.add(id);
+    }
+    for (const id of Object.keys(snapshot.manifest.sources) as SourceId[]) if (!kept.has(id)) snapshot.release(id);
+  }
+  // Streams are read side by side: each is paced by its own Graph family (sign-ins by the
+  // reports limit, inbox rules by Outlook's), so reading them one after the other would add
+  // their times instead of overlapping them. Folds stay independent, one stream each.
+  const streamed = await Promise.all([
+    ...[...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)),
+    ...(options.started ? [options.started.findings] : []),
+  ]);
+  for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
+  return findingsByControl;
+}
