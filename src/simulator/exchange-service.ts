@@ -71,6 +71,8 @@ export interface ExchangeServiceOptions {
   readonly defaultResultSize: number;
   /** Page size when the client sends no `Prefer: odata.maxpagesize`. */
   readonly defaultPageSize: number;
+  /** Cmdlets the app's roles do not include (realism `missingCmdlets`). */
+  readonly missingCmdlets?: readonly string[];
 }
 
 /**
@@ -148,7 +150,9 @@ export class ExchangeService {
     }
     const key = cmdlet.name.toLowerCase();
     const source = CMDLET_SOURCES[key];
-    if (source === undefined) {
+    // Exchange's RBAC gives a session only the cmdlets its roles include.
+    const missing = (this.options.missingCmdlets ?? []).some((c) => c.toLowerCase() === key);
+    if (source === undefined || missing) {
       return exchangeError(
         400,
         'BadRequest',
