@@ -124,11 +124,37 @@ function identifiers(item: JsonObject): string[] {
  * `ResultSize=Unlimited` (graph-contract.md §7).
  */
 export class ExchangeService {
+  /** Mailboxes by every name, and Get-MailboxPermission rows by mailbox: built on first use (one call per mailbox). */
+  private permissions:
+    | { readonly mailboxes: Map<string, JsonObject>; readonly rows: Map<JsonObject, JsonObject[]> }
+    | undefined;
+
   constructor(
     private readonly tenant: SimulatedTenant,
     private readonly baseUrl: string,
     private readonly options: ExchangeServiceOptions,
   ) {}
+
+  private permissionIndex(): {
+    readonly mailboxes: Map<string, JsonObject>;
+    readonly rows: Map<JsonObject, JsonObject[]>;
+  } {
+    if (this.permissions !== undefined) return this.permissions;
+    const mailboxes = new Map<string, JsonObject>();
+    for (const m of this.tenant.collection('exo.mailbox') ?? [])
+      for (const name of identifiers(m)) if (!mailboxes.has(name)) mailboxes.set(name, m);
+    const rows = new Map<JsonObject, JsonObject[]>();
+    for (const row of this.tenant.collection('exo.mailboxPermission') ?? []) {
+      const owner = row[PERMISSION_MAILBOX_PROPERTY] ?? row.Identity;
+      const mailbox = typeof owner === 'string' ? mailboxes.get(owner.toLowerCase()) : undefined;
+      if (mailbox === undefined) continue;
+      const list = rows.get(mailbox) ?? [];
+      list.push(row);
+      rows.set(mailbox, list);
+    }
+    this.permissions = { mailboxes, rows };
+    return this.permissions;
+  }
 
   /** The cmdlet named in a body, lower-case, for routing, permission and stats. */
   static cmdletOf(body: unknown): { name: string; parameters: JsonObject } | undefined {
@@ -188,8 +214,8 @@ export class ExchangeService {
           "Cannot bind argument to parameter 'Identity' because it is null or empty.",
         );
       }
-      const wanted = parameters.Identity.toLowerCase();
-      const mailbox = (this.tenant.collection('exo.mailbox') ?? []).find((m) => identifiers(m).includes(wanted));
+      const index = this.permissionIndex();
+      const mailbox = index.mailboxes.get(parameters.Identity.toLowerCase());
       if (mailbox === undefined) {
         return exchangeError(
           404,
@@ -198,13 +224,9 @@ export class ExchangeService {
           `The operation couldn't be performed because object '${parameters.Identity}' couldn't be found.`,
         );
       }
-      const names = new Set(identifiers(mailbox));
-      items = items
-        .filter((row) => {
-          const owner = row[PERMISSION_MAILBOX_PROPERTY] ?? row.Identity;
-          return typeof owner === 'string' && names.has(owner.toLowerCase());
-        })
-        .map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => k !== PERMISSION_MAILBOX_PROPERTY)));
+      items = (index.rows.get(mailbox) ?? []).map((row) =>
+        Object.fromEntries(Object.entries(row).filter(([k]) => k !== PERMISSION_MAILBOX_PROPERTY)),
+      );
     } else if (typeof parameters.Identity === 'string') {
       const wanted = parameters.Identity.toLowerCase();
       items = items.filter((item) => identifiers(item).includes(wanted));

@@ -63,8 +63,10 @@ export function projectObject(
 }
 
 /**
- * One copy of each repeated string: JSON.parse makes a new string for every occurrence, and
- * 100,000 mailboxes repeat the same audit actions and access rights.
+ * One copy of each repeated value: JSON.parse makes a new string for every occurrence, and
+ * 100,000 mailboxes repeat the same audit actions and access rights. Lists of strings are kept
+ * once per distinct list too (the same four audit sets on nearly every mailbox); the data is
+ * read-only from here on, so sharing them is safe.
  */
 export function interner(): (value: string) => string {
   const pool = new Map<string, string>();
@@ -76,13 +78,28 @@ export function interner(): (value: string) => string {
   };
 }
 
-/** The object with its string values, and the strings of its lists, interned. */
+const LISTS = new WeakMap<(value: string) => string, Map<string, readonly string[]>>();
+
+/** The object with its string values, and its lists of strings, interned. */
 export function internStrings(object: ExchangeObject, intern: (value: string) => string): ExchangeObject {
+  let lists = LISTS.get(intern);
+  if (lists === undefined) {
+    lists = new Map();
+    LISTS.set(intern, lists);
+  }
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(object)) {
     if (typeof value === 'string') out[key] = intern(value);
-    else if (Array.isArray(value)) out[key] = value.map((v: unknown) => (typeof v === 'string' ? intern(v) : v));
-    else out[key] = value;
+    else if (Array.isArray(value) && value.every((v: unknown): v is string => typeof v === 'string')) {
+      const id = JSON.stringify(value);
+      const known = lists.get(id);
+      if (known !== undefined) out[key] = known;
+      else {
+        const list = value.map(intern);
+        lists.set(id, list);
+        out[key] = list;
+      }
+    } else out[key] = value;
   }
   return out;
 }
