@@ -107,13 +107,13 @@ for (const redact of [false, true]) {
       debug: false,
       evidence: { dir: packDir, redact, redactionKey: undefined },
     },
-    { logger: silentLogger, now: () => new Date(), collector: folderCollector(snapshotDir) },
+    { logger: silentLogger, now: () => new Date(), collector: folderCollector(snapshotDir, () => new Date()) },
   );
   const written = performance.now() - started;
   const writePeak = peak;
   peak = 0;
   const verifyStart = performance.now();
-  const verification = await verifyEvidencePack(packDir);
+  const verification = await verifyEvidencePack(packDir, () => new Date());
   const verified = performance.now() - verifyStart;
   let bytes = 0;
   for (const entry of await readdir(packDir, { recursive: true, withFileTypes: true })) {

@@ -105,7 +105,7 @@ const policy = parsePolicy(
     title: 'bench',
     version: '1',
     description: 'bench',
-    controls: {},
+    controls: { 'mfa.registration': { enabled: true } },
     domains: { include: [], exclude: [], parked: [] },
     exceptions: [],
   }),

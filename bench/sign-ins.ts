@@ -149,7 +149,7 @@ async function phase(name: string, dir: string): Promise<void> {
       ),
     );
   } else if (name === 'snapshot') {
-    results = await judge(withProbe(await readSnapshotFolder(dir), probe));
+    results = await judge(withProbe(await readSnapshotFolder(dir, { now: new Date() }), probe));
   } else if (name === 'simulator') {
     const sim = await servingChild(dir);
     const created = createLiveClients(

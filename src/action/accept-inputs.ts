@@ -4,6 +4,7 @@ import { ConfigurationError } from '../errors.js';
 import type { RepoRef } from '../issues/github-api.js';
 import { ISSUES_OFF } from '../run/settings.js';
 import type { GetInput } from './inputs.js';
+import { plausibleSecret } from '../model/secrets.js';
 
 /** The accept Action's inputs, exactly as declared in accept/action.yml. A test keeps the two in step. */
 export const ACCEPT_ACTION_INPUTS = ['policy', 'github-token'] as const;
@@ -40,7 +41,7 @@ export function readAcceptInputs(getInput: GetInput, env: Env): AcceptActionSett
     throw new ConfigurationError(`${ENV.githubEventPath} is not set; mailwarden accept runs in a workflow`);
   return {
     policyPath: checkPolicyPath(policy),
-    token,
+    token: plausibleSecret(token, 'Input "github-token"', 'GitHub token'),
     repo: { owner, repo },
     apiUrl: env[ENV.githubApiUrl]?.replace(/\/+$/, '') || ISSUES_OFF.apiUrl,
     eventName: env[ENV.githubEventName] ?? '',

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { maskedParts } from '../model/secrets.js';
 import type { Logger } from '../logger.js';
 
 /** The Actions runner's log: workflow commands for warnings and errors, masking for secrets. */
@@ -10,7 +11,7 @@ export function actionsLogger(): Logger {
     error: (m) => core.error(m),
     secret: (value) => {
       // Masking is per line, so a multi-line secret (a PEM certificate) is masked line by line.
-      for (const line of value.split(/\r?\n/)) if (line.trim() !== '') core.setSecret(line);
+      for (const part of maskedParts(value)) core.setSecret(part);
     },
   };
 }

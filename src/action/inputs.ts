@@ -6,9 +6,11 @@ import {
   readDns,
   readEvidence,
   readFailOn,
+  optionalSecret,
   readIssues,
   readTenantTarget,
 } from '../entry/read-settings.js';
+import { plausibleSecret } from '../model/secrets.js';
 import { ConfigurationError } from '../errors.js';
 import type { MergeSettings, Settings, TargetSettings } from '../run/settings.js';
 import { parseShard } from '../snapshot/shard.js';
@@ -81,7 +83,11 @@ function tenantInputs(getInput: GetInput): TargetSettings {
   if (secret !== undefined && certificate !== undefined)
     throw new ConfigurationError('Inputs "client-secret" and "certificate" cannot be used together');
   let credentials: CredentialSettings = { kind: 'github-oidc' };
-  if (secret !== undefined) credentials = { kind: 'client-secret', secret };
+  if (secret !== undefined)
+    credentials = {
+      kind: 'client-secret',
+      secret: plausibleSecret(secret, source.label('client-secret'), 'client secret'),
+    };
   else if (certificate !== undefined) {
     checkCertificatePem(certificate, 'Input "certificate"');
     credentials = { kind: 'certificate', pem: certificate, source: 'input "certificate"' };
@@ -150,7 +156,10 @@ export function readInputs(getInput: GetInput, workspace: string, env: Env = {})
 
 /** A shard's partial report never syncs issues (the merge job does): `issues` defaults to off there. */
 function issuesInputs(source: OptionSource, env: Env, sharded = false) {
-  const issues = readIssues(source, env, { defaultMode: sharded ? 'off' : 'on', token: source.get('github-token') });
+  const issues = readIssues(source, env, {
+    defaultMode: sharded ? 'off' : 'on',
+    token: optionalSecret(source.get('github-token'), source.label('github-token'), 'GitHub token'),
+  });
   if (sharded && issues.mode !== 'off') {
     throw new ConfigurationError(
       `Input "issues" is "${issues.mode}" in a shard job; a partial report must not sync issues: set "issues: off" and sync from the merge job ("merge-reports" input)`,

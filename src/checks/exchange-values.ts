@@ -1,4 +1,4 @@
-import type { ExchangeObject } from '../snapshot/exchange-types.js';
+import { type ExchangeObject, RECIPIENT_NAME_PROPERTIES } from '../snapshot/exchange-types.js';
 
 /*
  * Reading values out of InvokeCommand output. Multi-valued properties arrive as JSON arrays of
@@ -33,20 +33,10 @@ export function accessRights(value: unknown): readonly string[] | undefined {
 }
 
 /** The names an Exchange object can be referred to by, lower-case: how cmdlets name each other's objects. */
-export const IDENTITY_PROPERTIES = [
-  'Identity',
-  'Name',
-  'DisplayName',
-  'Alias',
-  'PrimarySmtpAddress',
-  'UserPrincipalName',
-  'DistinguishedName',
-  'Guid',
-  'ExternalDirectoryObjectId',
-] as const;
-
 export function identityKeys(object: ExchangeObject): string[] {
-  return IDENTITY_PROPERTIES.map((k) => text(object[k])?.toLowerCase()).filter((k): k is string => k !== undefined);
+  return RECIPIENT_NAME_PROPERTIES.map((k) => text(object[k])?.toLowerCase()).filter(
+    (k): k is string => k !== undefined,
+  );
 }
 
 /** How a mailbox is named in findings: its sign-in name, else its address, else its identity. */

@@ -14,8 +14,10 @@ import {
   readOnly,
   readTenantTarget,
   deprecatedEnvWarning,
+  githubToken,
   redactKey,
 } from '../entry/read-settings.js';
+import { plausibleSecret } from '../model/secrets.js';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { renderIssuesConsole } from '../issues/console.js';
 import { DEMO_POLICY_PATH } from '../paths.js';
@@ -95,7 +97,7 @@ function cliCredentials(source: OptionSource, env: Env): CredentialSettings {
     throw new UsageError('--client-secret and --certificate cannot be used together');
   if (secret !== undefined) {
     if (secret === '') throw new UsageError('--client-secret is empty');
-    return { kind: 'client-secret', secret };
+    return { kind: 'client-secret', secret: plausibleSecret(secret, '--client-secret', 'client secret') };
   }
   if (certificate !== undefined) {
     let pem: string;
@@ -166,7 +168,7 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   // DNS-only mode has data for the email-authentication area only.
   const only = readOnly(source) ?? (target.kind === 'dns-only' ? (['email-auth'] as const) : undefined);
   const shard = cliShard(values.shard, target);
-  const issues = readIssues(source, env, { defaultMode: 'off', token: env[ENV.githubToken] || undefined });
+  const issues = readIssues(source, env, { defaultMode: 'off', token: githubToken(env) });
   if (shard && shard.count > 1 && issues.mode !== 'off') {
     throw new UsageError(
       `--shard ${shard.index}/${shard.count} writes a partial report: sync issues from merge-reports, not with --issues ${issues.mode}`,

@@ -1,3 +1,4 @@
+import { maskedParts } from '../model/secrets.js';
 import type { Logger } from '../logger.js';
 import type { CliIo } from './io.js';
 
@@ -13,7 +14,7 @@ export function cliLogger(io: CliIo, debug: boolean): Logger {
     warning: (m) => io.stderr(`warning: ${mask(m)}\n`),
     error: (m) => io.stderr(`error: ${mask(m)}\n`),
     secret: (value) => {
-      if (value !== '') secrets.push(value);
+      secrets.push(...maskedParts(value));
     },
   };
 }

@@ -8,7 +8,7 @@ import { controlsCommand } from './controls.js';
 import type { CliIo } from './io.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { simulateCommand } from './simulate.js';
-import { USAGE } from './usage.js';
+import { commandUsage, USAGE } from './usage.js';
 import { validatePolicyCommand } from './validate-policy.js';
 import { verifyEvidenceCommand } from './verify-evidence.js';
 
@@ -42,6 +42,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<ExitCode
     const handler = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (handler === undefined)
       throw new UsageError(command === undefined ? 'no command given' : `unknown command "${command}"`);
+    // `audit --help` asks for help wherever it stands, before any other flag is judged.
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout(commandUsage(command as string));
+      return EXIT.done;
+    }
     return await handler(args, io);
   } catch (error: unknown) {
     if (isConfigurationError(error)) {

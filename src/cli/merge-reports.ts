@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { ENV, type Env } from '../entry/env.js';
 import { octokitIssuesClient } from '../entry/issues-client.js';
-import { readFailOn, readIssues } from '../entry/read-settings.js';
+import { githubToken, readFailOn, readIssues } from '../entry/read-settings.js';
 import { renderIssuesConsole } from '../issues/console.js';
 import { renderConsole } from '../report/console.js';
 import type { ExitCode } from '../run/exit-codes.js';
@@ -30,7 +30,7 @@ export function mergeSettings(args: readonly string[], env: Env = {}): MergeSett
     summaryMarkdownPath: values['summary-md'],
     sarifPath: values.sarif,
     failOn: readFailOn(source),
-    issues: readIssues(source, env, { defaultMode: 'off', token: env[ENV.githubToken] || undefined }),
+    issues: readIssues(source, env, { defaultMode: 'off', token: githubToken(env) }),
     debug: values.debug === true,
   };
 }

@@ -89,3 +89,27 @@ controls options:
 Exit codes: ${EXIT.done} done, ${EXIT.findings} finding at or above --fail-on, ${EXIT.configuration} configuration error, ${EXIT.allSourcesFailed} every data source failed,
 ${EXIT.issues} the GitHub issues stage failed (the report is still written).
 `;
+
+/** The help of one command (`mailwarden audit --help`): its line of the command list and its options. */
+export function commandUsage(command: string): string {
+  const lines = USAGE.split('\n');
+  const entry = lines.find((line) => line.startsWith(`  ${command} `));
+  const synopsis = entry?.trim().split(/\s{2,}/) ?? [command];
+  const start = lines.indexOf(`${command} options:`);
+  const options: string[] = [];
+  if (start !== -1) {
+    for (const line of lines.slice(start)) {
+      if (line === '') break;
+      options.push(line);
+    }
+  }
+  const usage = `Usage: mailwarden ${synopsis[0] ?? command}${options.length > 0 ? ' [options]' : ''}`;
+  const exit = lines.slice(lines.findIndex((line) => line.startsWith('Exit codes:')));
+  return [
+    usage,
+    '',
+    ...(synopsis[1] ? [synopsis[1], ''] : []),
+    ...(options.length > 0 ? [...options, ''] : []),
+    ...exit,
+  ].join('\n');
+}

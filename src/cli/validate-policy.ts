@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { ConfigurationError, errorMessage } from '../errors.js';
-import { parsePolicy } from '../policy/parse-policy.js';
+import { loadPolicy } from '../policy/load-policy.js';
 import { EXIT, type ExitCode } from '../run/exit-codes.js';
 import { parse, UsageError } from './args.js';
 import type { CliIo } from './io.js';
@@ -10,13 +8,8 @@ export async function validatePolicyCommand(args: readonly string[], io: CliIo):
   const { positionals } = parse(args, {}, 1);
   const file = positionals[0];
   if (file === undefined) throw new UsageError('validate-policy needs a FILE');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error: unknown) {
-    throw new ConfigurationError(`${file}: cannot read policy file (${errorMessage(error)})`);
-  }
-  const { policy, warnings } = parsePolicy(text, file, io.now());
+  // Read as `audit` reads it: bytes, bounded, strict UTF-8.
+  const { policy, warnings } = await loadPolicy(file, io.now());
   for (const warning of warnings) io.stderr(`warning: ${warning}\n`);
   const enabled = [...policy.controls.values()].filter((c) => c.enabled).length;
   io.stdout(

@@ -8,7 +8,7 @@ export async function verifyEvidenceCommand(args: readonly string[], io: CliIo):
   const { positionals } = parse(args, { debug: { type: 'boolean' } }, 1);
   const dir = positionals[0];
   if (dir === undefined) throw new UsageError('verify-evidence needs the evidence pack folder DIR');
-  const verification = await verifyEvidencePack(dir);
+  const verification = await verifyEvidencePack(dir, io.now);
   if (verification.problems.length > 0) {
     io.stderr(
       `${dir}: evidence pack NOT verified (${verification.problems.length} difference${verification.problems.length === 1 ? '' : 's'})\n`,

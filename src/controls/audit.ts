@@ -16,6 +16,10 @@ export const auditControls: readonly ControlDefinition[] = [
       'After a breach the first question is which messages the attacker read. Only MailItemsAccessed answers it, and only where it was recorded at the time: an organisation with auditing off, an account whose actions bypass auditing, or a mailbox whose audit sets were customised without it leaves that question unanswerable for good.',
     defaultSeverity: 'medium',
     sources: ['exo.organizationConfig', 'exo.mailboxAuditBypassAssociation', 'exo.mailbox'],
+    targets: {
+      kind: 'tenant',
+      sources: ['exo.organizationConfig', 'exo.mailboxAuditBypassAssociation', 'exo.mailbox'],
+    },
     parameters: {},
     references: {
       scuba: ['MS.EXO.13.1v1'],
@@ -39,6 +43,7 @@ export const auditControls: readonly ControlDefinition[] = [
       'Mailbox, sign-in, admin and SharePoint activity reach audit search only through the unified audit log; with ingestion off, an investigation finds nothing, however well each workload records. Microsoft documents that only Exchange Online reports this value correctly: Security & Compliance PowerShell always shows False (learn.microsoft.com/powershell/module/exchangepowershell/get-adminauditlogconfig).',
     defaultSeverity: 'high',
     sources: ['exo.adminAuditLogConfig'],
+    targets: { kind: 'tenant', sources: [] },
     parameters: {},
     references: { scuba: ['MS.SECURITYSUITE.5.1v1'], cis: ['3.1.1'], hipaa: ['164.312(b)'], nist: ['AU-2', 'AU-12'] },
     remediation:

@@ -4,7 +4,7 @@ import type { ParameterDefinition } from './control.js';
 export const ALLOWED_EXCLUSIONS: ParameterDefinition = {
   schema: {
     type: 'array',
-    items: { type: 'string' },
+    items: { type: 'string', format: 'uuid' },
     default: [],
     description:
       'Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly.',

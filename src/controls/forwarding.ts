@@ -1,9 +1,10 @@
 import type { ControlDefinition } from './control.js';
+import { stringSetParameter } from './parameter-schemas.js';
 
 const PARTNER_DOMAINS = {
   schema: {
     type: 'array',
-    items: { type: 'string', minLength: 1 },
+    items: { type: 'string', format: 'hostname', minLength: 1 },
     uniqueItems: true,
     default: [],
     description:
@@ -28,6 +29,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
     defaultSeverity: 'high',
     sources: ['graph.messageRules', 'graph.domains'],
     optionalSources: ['exo.inboxRule'],
+    targets: { kind: 'tenant', sources: ['graph.messageRules', 'exo.inboxRule'] },
     parameters: {
       partnerDomains: PARTNER_DOMAINS,
       hiddenRules: {
@@ -59,27 +61,15 @@ export const forwardingControls: readonly ControlDefinition[] = [
     defaultSeverity: 'high',
     sources: ['graph.messageRules', 'graph.domains'],
     optionalSources: ['exo.inboxRule'],
+    targets: { kind: 'tenant', sources: ['graph.messageRules', 'exo.inboxRule', 'graph.mailFolders'] },
     parameters: {
-      triggerWords: {
-        schema: {
-          type: 'array',
-          items: { type: 'string', minLength: 1 },
-          uniqueItems: true,
-          default: ['invoice', 'payment', 'wire', 'bank', 'password', 'security', 'phish', 'hacked', 'helpdesk'],
-          description:
-            "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
-        },
-      },
-      securityTeamSenders: {
-        schema: {
-          type: 'array',
-          items: { type: 'string', minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description:
-            "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment.",
-        },
-      },
+      triggerWords: stringSetParameter(
+        "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
+        ['invoice', 'payment', 'wire', 'bank', 'password', 'security', 'phish', 'hacked', 'helpdesk'],
+      ),
+      securityTeamSenders: stringSetParameter(
+        "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment.",
+      ),
     },
     references: { hipaa: ['164.308(a)(1)(ii)(D)', '164.308(a)(6)(ii)'], nist: ['SI-4', 'IR-4'] },
     remediation:
@@ -99,6 +89,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
       "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
     defaultSeverity: 'high',
     sources: ['exo.mailbox', 'exo.recipient', 'graph.domains'],
+    targets: { kind: 'tenant', sources: ['exo.mailbox'] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { cis: ['6.2.1'], hipaa: ['164.312(e)(1)'], nist: ['AC-4'] },
     remediation:
@@ -117,6 +108,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
       'A transport rule acts on every message that matches it, for every user, before any mailbox sees it: one rule that blind-copies the finance team to an outside address exfiltrates quietly and survives every password reset. It is set by an admin, or by an attacker holding an admin account, and no user can see it.',
     defaultSeverity: 'high',
     sources: ['exo.transportRule', 'exo.outboundConnector', 'exo.mailbox', 'exo.recipient', 'graph.domains'],
+    targets: { kind: 'tenant', sources: ['exo.transportRule'] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { cis: ['6.2.1'], hipaa: ['164.312(e)(1)'], nist: ['AC-4'] },
     remediation:
@@ -135,17 +127,11 @@ export const forwardingControls: readonly ControlDefinition[] = [
       'The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.',
     defaultSeverity: 'high',
     sources: ['exo.hostedOutboundSpamFilterPolicy', 'exo.hostedOutboundSpamFilterRule'],
+    targets: { kind: 'tenant', sources: ['exo.hostedOutboundSpamFilterPolicy'] },
     parameters: {
-      allowedForwardingSenders: {
-        schema: {
-          type: 'array',
-          items: { type: 'string', minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description:
-            "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically.",
-        },
-      },
+      allowedForwardingSenders: stringSetParameter(
+        "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically.",
+      ),
     },
     references: { cis: ['6.2.1'], hipaa: ['164.312(e)(1)'], nist: ['AC-4', 'SC-7'] },
     remediation:
@@ -164,6 +150,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
       'The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.',
     defaultSeverity: 'medium',
     sources: ['exo.remoteDomain'],
+    targets: { kind: 'tenant', sources: ['exo.remoteDomain'] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { scuba: ['MS.EXO.1.1v2'], cis: ['6.2.1'], nist: ['AC-4'] },
     remediation:

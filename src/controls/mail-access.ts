@@ -44,6 +44,10 @@ export const mailAccessControls: readonly ControlDefinition[] = [
     defaultSeverity: 'high',
     sources: ['graph.resourceServicePrincipals', 'graph.appRoleAssignedTo', 'graph.servicePrincipals'],
     optionalSources: ['exo.applicationAccessPolicy', 'exo.managementRoleAssignment', 'exo.servicePrincipal'],
+    targets: {
+      kind: 'tenant',
+      sources: ['graph.appRoleAssignedTo', 'graph.servicePrincipals', 'graph.resourceServicePrincipals'],
+    },
     parameters: {
       allowedApps: ALLOWED_APPS,
       recentDays: {
@@ -79,6 +83,7 @@ export const mailAccessControls: readonly ControlDefinition[] = [
       'graph.servicePrincipals',
       'graph.resourceServicePrincipals',
     ],
+    targets: { kind: 'tenant', sources: ['graph.oauth2PermissionGrants', 'graph.servicePrincipals'] },
     parameters: {
       allowedApps: ALLOWED_APPS,
       allowMicrosoftManagedPolicy: {
@@ -122,6 +127,7 @@ export const mailAccessControls: readonly ControlDefinition[] = [
     defaultSeverity: 'medium',
     sources: ['exo.mailbox', 'exo.mailboxPermission', 'exo.recipientPermission'],
     optionalSources: ['exo.servicePrincipal'],
+    targets: { kind: 'tenant', sources: ['exo.mailbox', 'exo.mailboxPermission', 'exo.recipientPermission'] },
     parameters: {
       allowedDelegates: {
         schema: {

@@ -1,5 +1,6 @@
 import { LEGACY_CLIENT_APPS } from '../snapshot/sign-in-client-apps.js';
 import type { ControlDefinition } from './control.js';
+import { stringSetParameter } from './parameter-schemas.js';
 import { SIGN_IN_WINDOW_PARAMETERS } from './sign-in-window.js';
 
 /*
@@ -22,18 +23,13 @@ export const legacySignInsControl: ControlDefinition = {
     'Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.',
   defaultSeverity: 'high',
   sources: ['graph.signIns'],
+  targets: { kind: 'tenant', sources: ['graph.signIns'] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
-    legacyClientApps: {
-      schema: {
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        uniqueItems: true,
-        default: [...LEGACY_CLIENT_APPS],
-        description:
-          'The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped.',
-      },
-    },
+    legacyClientApps: stringSetParameter(
+      'The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped.',
+      [...LEGACY_CLIENT_APPS],
+    ),
   },
   references: {
     scuba: ['MS.AAD.1.1v1'],
@@ -61,6 +57,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
     defaultSeverity: 'high',
     sources: ['graph.riskyUsers', 'graph.riskDetections'],
+    targets: { kind: 'tenant', sources: ['graph.riskyUsers'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minRiskLevel: {
@@ -96,12 +93,13 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: 'medium',
     sources: ['graph.signIns'],
+    targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       allowedCountries: {
         schema: {
           type: 'array',
-          items: { type: 'string', pattern: '^[A-Z]{2}$' },
+          items: { type: 'string', format: 'iso-3166-alpha-2' },
           uniqueItems: true,
           default: [],
           description:
@@ -130,6 +128,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       maxSpeedKmh: {
@@ -155,7 +154,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       egressCidrs: {
         schema: {
           type: 'array',
-          items: { type: 'string', pattern: '^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$' },
+          items: { type: 'string', format: 'cidr' },
           uniqueItems: true,
           default: [],
           description:
@@ -184,6 +183,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minUsers: {
@@ -245,6 +245,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minDenials: {

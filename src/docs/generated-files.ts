@@ -5,6 +5,7 @@ import { renderCatalogMarkdown } from '../controls/render-catalog.js';
 import { buildPolicySchema } from '../policy/policy-schema.js';
 import { updateReadme } from './action-docs.js';
 import { updatePermissions } from './permissions-docs.js';
+import { updateSnapshotFormat } from './snapshot-docs.js';
 import {
   CONTROL_MIGRATIONS_FILE,
   CONTROL_VERSIONS_FILE,
@@ -36,9 +37,11 @@ export async function controlLockUpdate(root: string): Promise<LockUpdate> {
 export async function generatedFiles(root: string): Promise<Record<string, string>> {
   const readme = await readFile(path.join(root, 'README.md'), 'utf8');
   const actionYaml = await readFile(path.join(root, 'action.yml'), 'utf8');
+  const snapshotFormat = await readFile(path.join(root, 'docs/snapshot-format.md'), 'utf8');
   return {
     'policies/policy.schema.json': `${JSON.stringify(buildPolicySchema(CONTROLS), null, 2)}\n`,
     'docs/controls.md': renderCatalogMarkdown(CONTROLS),
+    'docs/snapshot-format.md': updateSnapshotFormat(snapshotFormat),
     'README.md': updatePermissions(updateReadme(readme, actionYaml), CONTROLS),
     [CONTROL_VERSIONS_FILE]: renderControlLock((await controlLockUpdate(root)).lock),
   };

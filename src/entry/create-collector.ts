@@ -39,7 +39,7 @@ export function createCollector(target: TargetSettings, dns: DnsSettings | undef
       });
     }
     case 'snapshot':
-      return folderCollector(target.dir);
+      return folderCollector(target.dir, now);
     case 'simulate':
       return simulatorCollector({ dir: target.dir, logger, now, asCaptured: target.asCaptured === true });
     case 'demo':

@@ -10,6 +10,7 @@ import { AREAS, type Area, isArea } from '../model/area.js';
 import { type FailOn, isSeverity } from '../model/severity.js';
 import { type DnsSettings, ISSUES_OFF, type IssuesSettings } from '../run/settings.js';
 import { ENV, type Env } from './env.js';
+import { plausibleSecret } from '../model/secrets.js';
 
 /*
  * The one settings parser of both entry points. The CLI's flags (`--fail-on high`) and the
@@ -119,10 +120,25 @@ export function readIssues(
 
 /**
  * The key of every pseudonym: MAILWARDEN_REDACT_KEY, else the deprecated MAILWARDEN_REDACTION_KEY
- * (trimmed, as it always was); unset when empty.
+ * (trimmed, as it always was); unset when empty. A key too short to be one is refused.
  */
 export function redactKey(env: Env): string | undefined {
-  return env[ENV.redactKey] || env[ENV.deprecatedRedactionKey]?.trim() || undefined;
+  const label = env[ENV.redactKey] ? ENV.redactKey : ENV.deprecatedRedactionKey;
+  return optionalSecret(
+    env[ENV.redactKey] || env[ENV.deprecatedRedactionKey]?.trim() || undefined,
+    label,
+    'redaction key',
+  );
+}
+
+/** A secret that may be absent, but when given must be plausible (see plausibleSecret). */
+export function optionalSecret(value: string | undefined, label: string, what: string): string | undefined {
+  return value === undefined ? undefined : plausibleSecret(value, label, what);
+}
+
+/** The CLI's GitHub token: GITHUB_TOKEN, unset when empty. */
+export function githubToken(env: Env): string | undefined {
+  return optionalSecret(env[ENV.githubToken] || undefined, ENV.githubToken, 'GitHub token');
 }
 
 /** A warning for a deprecated variable the environment still sets, for the entry to log. */

@@ -1,5 +1,6 @@
 import type { Area } from '../model/area.js';
 import type { Finding } from '../model/finding.js';
+import type { StreamFailure } from './evaluation.js';
 
 export interface EvaluateOptions {
   readonly now: Date;
@@ -14,8 +15,14 @@ export interface EvaluateOptions {
   readonly release?: boolean;
 }
 
-/** A stream whose folds began before collection ended, and the findings they will give. */
+/** What reading one stream gave: each of its controls' findings, and the failure if it was cut. */
+export interface StreamOutcome {
+  readonly findings: ReadonlyMap<string, readonly Finding[]>;
+  readonly failure?: StreamFailure;
+}
+
+/** A stream whose folds began before collection ended, and what they will give. */
 export interface StartedStream {
   readonly controls: ReadonlySet<string>;
-  readonly findings: Promise<ReadonlyMap<string, readonly Finding[]>>;
+  readonly outcome: Promise<StreamOutcome>;
 }

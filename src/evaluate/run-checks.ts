@@ -2,15 +2,18 @@ import type { Check, CheckContext, Fold, StreamCheck } from '../checks/check.js'
 import { CHECKS } from '../checks/registry.js';
 import { errorMessage } from '../errors.js';
 import type { Finding } from '../model/finding.js';
+import type { JsonObject } from '../model/json.js';
 import { TENANT_TARGET } from '../model/finding.js';
 import { exceptionExpired } from '../policy/exceptions.js';
 import type { Policy } from '../policy/policy.js';
 import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { SourceId } from '../snapshot/source-id.js';
+import type { CoveredSpan } from '../snapshot/source-status.js';
 import { gateFinding, sourceGate } from './gate.js';
-import type { EvaluateOptions, StartedStream } from './options.js';
-import { type SelectedControl, selectControls } from './selection.js';
+import type { StreamFailure } from './evaluation.js';
+import type { EvaluateOptions, StartedStream, StreamOutcome } from './options.js';
+import { type SelectedControl, scopeOf, selectControls } from './selection.js';
 
 function checkContext(policy: Policy, control: string, options: EvaluateOptions, snapshot: Snapshot): CheckContext {
   return {
@@ -23,16 +26,35 @@ function checkContext(policy: Policy, control: string, options: EvaluateOptions,
   };
 }
 
+/** The span a fold saw, with the records and pages the stream gave before it failed. */
+function coveredSpan(records: number, pages: number, coverage: JsonObject | undefined): CoveredSpan {
+  const earliest = coverage?.earliest;
+  const latest = coverage?.latest;
+  return {
+    records,
+    pages,
+    ...(typeof earliest === 'string' || earliest === null ? { earliest } : {}),
+    ...(typeof latest === 'string' || latest === null ? { latest } : {}),
+  };
+}
+
 async function runStream(
   snapshot: Snapshot,
   source: StreamCheck['stream'],
   folds: readonly FoldEntry[],
-): Promise<Map<string, readonly Finding[]>> {
+): Promise<StreamOutcome> {
   const out = new Map<string, readonly Finding[]>();
+  let records = 0;
+  let pages = 0;
   try {
     const stream = snapshot.data(source) as { pages(): AsyncIterable<readonly never[]> };
-    for await (const page of stream.pages()) for (const { fold } of folds) fold.add(page);
+    for await (const page of stream.pages()) {
+      records += page.length;
+      pages++;
+      for (const { fold } of folds) fold.add(page);
+    }
     for (const { control, fold } of folds) out.set(control.definition.id, fold.finish());
+    return { findings: out };
   } catch (error: unknown) {
     // A stream cut short is `error`, never a quiet partial pass; the evidence shows what was covered.
     for (const { control, fold } of folds) {
@@ -45,8 +67,9 @@ async function runStream(
         },
       ]);
     }
+    const covered = coveredSpan(records, pages, folds[0]?.fold.coverage());
+    return { findings: out, failure: { source, reason: errorMessage(error), covered } };
   }
-  return out;
 }
 
 type FoldEntry = { control: SelectedControl; fold: Fold<never> };
@@ -91,7 +114,8 @@ export function startEarlyStream(
 ): StartedStream | undefined {
   const stream = 'graph.signIns';
   const controls: { control: SelectedControl; check: StreamCheck }[] = [];
-  for (const control of selectControls(policy, options.only, snapshot.manifest.shard)) {
+  const selection = { only: options.only, shard: snapshot.manifest.shard, scope: scopeOf(snapshot.manifest) };
+  for (const control of selectControls(policy, selection)) {
     const check = CHECKS[control.definition.id];
     if (check?.kind === 'stream' && check.stream === stream) controls.push({ control, check });
   }
@@ -105,11 +129,11 @@ export function startEarlyStream(
     if ('fold' in started) folds.push(started);
     else gated.set(control.definition.id, started);
   }
-  const read =
-    folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve(new Map<string, readonly Finding[]>());
+  const read: Promise<StreamOutcome> =
+    folds.length > 0 ? runStream(snapshot, stream, folds) : Promise.resolve({ findings: new Map() });
   return {
     controls: new Set(controls.map(({ control }) => control.definition.id)),
-    findings: read.then((found) => new Map([...gated, ...found])),
+    outcome: read.then((done) => ({ ...done, findings: new Map([...gated, ...done.findings]) })),
   };
 }
 
@@ -117,14 +141,15 @@ export function startEarlyStream(
  * Runs the check of every selected control: gated first (a source that failed, or a missing
  * licence or permission, gives one tenant-level finding instead), snapshot checks at once,
  * stream checks as folds over one shared pass of each stream. A check that throws is an `error`
- * for its control, never a crash. Findings by control ID, before exceptions.
+ * for its control, never a crash. Findings by control ID, before exceptions, and the streams
+ * that failed part-way.
  */
 export async function runChecks(
   snapshot: Snapshot,
   policy: Policy,
   selected: readonly SelectedControl[],
   options: EvaluateOptions,
-): Promise<Map<string, readonly Finding[]>> {
+): Promise<{ readonly findings: Map<string, readonly Finding[]>; readonly streamFailures: readonly StreamFailure[] }> {
   const findingsByControl = new Map<string, readonly Finding[]>();
   const streamFolds = new Map<StreamCheck['stream'], FoldEntry[]>();
 
@@ -175,8 +200,8 @@ export async function runChecks(
   // their times instead of overlapping them. Folds stay independent, one stream each.
   const streamed = await Promise.all([
     ...[...streamFolds].map(([source, folds]) => runStream(snapshot, source, folds)),
-    ...(options.started ? [options.started.findings] : []),
+    ...(options.started ? [options.started.outcome] : []),
   ]);
-  for (const findings of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
-  return findingsByControl;
+  for (const { findings } of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
+  return { findings: findingsByControl, streamFailures: streamed.flatMap((o) => (o.failure ? [o.failure] : [])) };
 }

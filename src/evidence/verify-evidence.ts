@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
+import { POLICY_MAX_BYTES, readInputFile } from '../model/input-file.js';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigurationError, errorMessage, isConfigurationError } from '../errors.js';
@@ -8,6 +9,7 @@ import { isArea } from '../model/area.js';
 import { isJsonObject } from '../model/json.js';
 import { parsePolicy } from '../policy/parse-policy.js';
 import type { Report } from '../report/report.js';
+import { recordStreamFailures } from '../snapshot/manifest.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import { verifyChecksums } from './checksums.js';
 import { compareVerdicts } from './compare-verdicts.js';
@@ -39,7 +41,7 @@ async function readReport(file: string): Promise<Report> {
  * snapshot under the pack's policy with the capture time as "now", which must reproduce every
  * verdict in report.json. Both steps always run, so every difference is named at once.
  */
-export async function verifyEvidencePack(dir: string): Promise<Verification> {
+export async function verifyEvidencePack(dir: string, clock: () => Date): Promise<Verification> {
   try {
     if (!(await stat(dir)).isDirectory()) throw new Error('not a folder');
   } catch (error: unknown) {
@@ -53,13 +55,13 @@ export async function verifyEvidencePack(dir: string): Promise<Verification> {
   } catch (error: unknown) {
     return { problems: [...problems, `${PACK.report}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  let policyText: string;
+  let policyBytes: Buffer;
   try {
-    policyText = await readFile(path.join(dir, PACK.policy), 'utf8');
+    policyBytes = await readInputFile(path.join(dir, PACK.policy), 'policy file', POLICY_MAX_BYTES);
   } catch (error: unknown) {
     return { problems: [...problems, `${PACK.policy}: cannot be read (${errorMessage(error)})`], resultsChecked: 0 };
   }
-  const policySha = createHash('sha256').update(policyText).digest('hex');
+  const policySha = createHash('sha256').update(policyBytes).digest('hex');
   if (policySha !== report.policy.sha256) {
     problems.push(
       `${PACK.policy}: sha256 ${policySha} differs from the report's policy sha256 ${report.policy.sha256}`,
@@ -67,20 +69,20 @@ export async function verifyEvidencePack(dir: string): Promise<Verification> {
   }
 
   try {
-    const snapshot = await readSnapshotFolder(path.join(dir, PACK.snapshot));
-    if (
-      !isDeepStrictEqual(JSON.parse(JSON.stringify(snapshot.manifest)), JSON.parse(JSON.stringify(report.snapshot)))
-    ) {
-      problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
-    }
+    const snapshot = await readSnapshotFolder(path.join(dir, PACK.snapshot), { now: clock() });
     const now = new Date(snapshot.manifest.capturedAt);
-    const { policy } = parsePolicy(policyText, path.join(dir, PACK.policy), now);
+    const { policy } = parsePolicy(policyBytes, path.join(dir, PACK.policy), now);
     const only = report.run.only?.filter(isArea);
     const fresh = await evaluate(snapshot, policy, {
       now,
       ...(only ? { only } : {}),
       domains: snapshot.manifest.domains ?? [],
     });
+    // The run's report marks a stream that failed while read as `failed`; so does this reading.
+    const manifest = recordStreamFailures(snapshot.manifest, fresh.streamFailures);
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(manifest)), JSON.parse(JSON.stringify(report.snapshot)))) {
+      problems.push(`${PACK.snapshot}/manifest.json: differs from the snapshot manifest recorded in ${PACK.report}`);
+    }
     const differences = compareVerdicts(report, fresh);
     problems.push(...differences);
     return { problems, resultsChecked: report.results.length, capturedAt: snapshot.manifest.capturedAt };

@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy.js';
 import { buildReport, type Report } from '../report/report.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { recordStreamFailures } from '../snapshot/manifest.js';
 import { writeSnapshotFolder } from '../snapshot/write-folder.js';
 import { CHECKSUM_FILE, writeChecksums } from './checksums.js';
 import { keptIdentifiers, redactSnapshot, Redactor } from './redact-snapshot.js';
@@ -37,6 +38,8 @@ export interface WriteEvidenceInput {
   /** A snapshot that can be read again (streams replayable), as read back from a folder. */
   readonly snapshot: Snapshot;
   readonly logger: Logger;
+  /** The run's clock, for reading the packed snapshot back. */
+  readonly now: Date;
 }
 
 /** The pack's report and the controls whose verdicts redaction changed (ideally none). */
@@ -78,7 +81,8 @@ function verdictCounts(report: Report): Map<string, string> {
 export async function writeEvidencePack(input: WriteEvidenceInput): Promise<EvidenceOutcome> {
   const { settings, policy, snapshot, logger } = input;
   await prepare(settings.dir);
-  await writeFile(path.join(settings.dir, PACK.policy), policy.text);
+  // Byte-exact: the report names the sha256 of the file as it was read.
+  await writeFile(path.join(settings.dir, PACK.policy), policy.bytes);
   const snapshotDir = path.join(settings.dir, PACK.snapshot);
 
   let report: Report;
@@ -87,14 +91,20 @@ export async function writeEvidencePack(input: WriteEvidenceInput): Promise<Evid
     const keep = keptIdentifiers(policy.exceptions.map((e) => e.target));
     const redactor = new Redactor({ key: settings.redactionKey ?? randomBytes(32).toString('hex'), keep });
     await writeSnapshotFolder(snapshotDir, redactSnapshot(snapshot, redactor));
-    const packed = await readSnapshotFolder(snapshotDir);
+    const packed = await readSnapshotFolder(snapshotDir, { now: input.now });
     const evaluation = await evaluate(packed, policy, {
       now: new Date(packed.manifest.capturedAt),
       only: input.report.run.only,
       domains: packed.manifest.domains ?? [],
     });
     report = {
-      ...buildReport({ tool: input.report.tool, run: input.report.run, policy, manifest: packed.manifest, evaluation }),
+      ...buildReport({
+        tool: input.report.tool,
+        run: input.report.run,
+        policy,
+        manifest: recordStreamFailures(packed.manifest, evaluation.streamFailures),
+        evaluation,
+      }),
       redaction: {
         method: 'keyed-hash-pseudonyms',
         key: settings.redactionKey === undefined ? 'per-run' : 'configured',

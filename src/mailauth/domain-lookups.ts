@@ -6,7 +6,8 @@ import { type FailedQuery, lookupMx, lookupTxt } from './dns-lookup.js';
 import { discoverDmarc, type DmarcDiscovery } from './dmarc-discovery.js';
 import { pslOrganizationalDomain } from './org-domain.js';
 import { checkHost, type SpfOutcome } from './spf-check.js';
-import { isSpfRecord, parseIp6, parseSpfRecord } from './spf-record.js';
+import { parseIp6 } from '../model/ip-address.js';
+import { isSpfRecord, parseSpfRecord } from './spf-record.js';
 
 /**
  * The DNS look-ups each email-authentication control makes for one domain. The collector runs

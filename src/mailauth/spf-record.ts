@@ -1,3 +1,4 @@
+import { isIp4Network, parseIp6 } from '../model/ip-address.js';
 /**
  * SPF record syntax, RFC 7208 §4.6 and §12 (ABNF). Parsing is kept apart from evaluation:
  * `parseSpfRecord` either returns every term or the first syntax error, with its position.
@@ -113,12 +114,6 @@ function cidrValue(text: string, max: number): number | undefined {
   return n <= max ? n : undefined;
 }
 
-/** qnum = 0-255 without leading zeros (§12: ip4-network). */
-export function isIp4Network(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
-}
-
 /**
  * Splits a trailing dual-cidr-length off an a/mx argument. Only "/digits" and "//digits" at the
  * end are CIDR lengths: a domain-spec may itself hold "/" (§7.1: any visible character but "%").
@@ -200,36 +195,6 @@ function parseMechanism(name: string, arg: string | undefined, text: string): Sp
 
 function isIp6(text: string): boolean {
   return /^[0-9a-f:.]+$/i.test(text) && text.includes(':') && parseIp6(text) !== undefined;
-}
-
-/** Parses an IPv6 address (with an optional dotted IPv4 tail) into 16 bytes. */
-export function parseIp6(text: string): Uint8Array | undefined {
-  let head = text;
-  const tail: number[] = [];
-  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    if (!isIp4Network(dotted[1] ?? '')) return undefined;
-    tail.push(...(dotted[1] ?? '').split('.').map(Number));
-    head = `${text.slice(0, dotted.index)}:${'0:0'}`;
-  }
-  const halves = head.split('::');
-  if (halves.length > 2) return undefined;
-  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
-  const left = groups(halves[0] ?? '');
-  const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
-  const missing = 8 - left.length - right.length;
-  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const all = [...left, ...Array<string>(Math.max(missing, 0)).fill('0'), ...right];
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    const g = all[i] ?? '';
-    if (!/^[0-9a-f]{1,4}$/i.test(g)) return undefined;
-    const v = parseInt(g, 16);
-    bytes[i * 2] = v >> 8;
-    bytes[i * 2 + 1] = v & 0xff;
-  }
-  if (tail.length === 4) bytes.set(tail, 12);
-  return bytes;
 }
 
 const NAME = /^[a-z][a-z0-9\-_.]*$/i;

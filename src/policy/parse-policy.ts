@@ -1,25 +1,18 @@
 import { createHash } from 'node:crypto';
-import { Ajv2020, type ErrorObject } from 'ajv/dist/2020.js';
-import * as addFormatsModule from 'ajv-formats';
 import { CONTROLS, findControl } from '../controls/catalog.js';
+import { PARAMETER_FORMATS } from '../controls/parameter-formats.js';
 import { ControlParams } from '../controls/params.js';
 import { ConfigurationError } from '../errors.js';
+import { decodeUtf8 } from '../model/input-file.js';
 import { normaliseDomain } from '../model/domain-name.js';
 import { isJsonObject, type Json, type JsonObject } from '../model/json.js';
 import { isSeverity } from '../model/severity.js';
+import { createAjv, type ErrorObject, type ValidateFunction } from '../model/json-schema.js';
 import { exceptionExpired, expiryTooFarProblem, reasonProblem } from './exceptions.js';
-import { escapePointerSegment, parseLocatedJson, type LocatedJson } from '../json/json-locations.js';
+import { escapePointerSegment, parseLocatedJson, pointerSegments, type LocatedJson } from '../json/json-locations.js';
 import type { Policy, PolicyControl, PolicyException } from './policy.js';
 import { buildPolicySchema, DEFAULT_MAX_EXCEPTION_DAYS, DEFAULT_MIN_EXCEPTION_REASON_LENGTH } from './policy-schema.js';
 import type { ControlReferences } from '../controls/control.js';
-
-type AddFormats = (ajv: Ajv2020) => Ajv2020;
-/** ajv-formats is CommonJS; depending on the loader its function is the default export or nested under it. */
-function addFormats(ajv: Ajv2020): void {
-  const module = addFormatsModule as unknown as { default: AddFormats | { default: AddFormats } };
-  const fn = typeof module.default === 'function' ? module.default : module.default.default;
-  fn(ajv);
-}
 
 const MAX_LISTED_ERRORS = 10;
 
@@ -29,18 +22,39 @@ export interface ParsedPolicy {
   readonly warnings: readonly string[];
 }
 
-let compiled: ReturnType<Ajv2020['compile']> | undefined;
+let compiled: ValidateFunction | undefined;
 
-function validator(): ReturnType<Ajv2020['compile']> {
+function validator(): ValidateFunction {
   if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    addFormats(ajv);
+    // Every violation at once, and the parameters' own formats (CIDR blocks, country codes).
+    const ajv = createAjv({ allErrors: true, formats: PARAMETER_FORMATS });
     compiled = ajv.compile(buildPolicySchema(CONTROLS));
   }
   return compiled;
 }
 
-function describeSchemaError(error: ErrorObject): { pointer: string; message: string } {
+/** How a format failure reads: what the value should have been. */
+const FORMAT_NAMES: Readonly<Record<string, string>> = {
+  cidr: 'an IPv4 or IPv6 CIDR block such as 198.51.100.0/24',
+  'iso-3166-alpha-2': 'an ISO 3166-1 alpha-2 country code such as US or GB',
+  hostname: 'a host name such as contoso.com',
+  uuid: 'an object ID (a GUID)',
+  uri: 'a URI such as mailto:reports@contoso.com',
+  date: 'a date YYYY-MM-DD',
+};
+
+function describeSchemaError(error: ErrorObject, document: unknown): { pointer: string; message: string } {
+  if (error.keyword === 'format') {
+    const format = String((error.params as { format?: string }).format);
+    const value = valueAt(document, error.instancePath);
+    return {
+      pointer: error.instancePath,
+      message: `${JSON.stringify(value)} is not ${FORMAT_NAMES[format] ?? `a valid ${format}`}`,
+    };
+  }
+  if (error.keyword === 'minLength' && (error.params as { limit?: number }).limit === 1) {
+    return { pointer: error.instancePath, message: 'must not be empty' };
+  }
   if (error.keyword === 'additionalProperties') {
     const property = String((error.params as { additionalProperty?: string }).additionalProperty);
     return {
@@ -60,6 +74,16 @@ function describeSchemaError(error: ErrorObject): { pointer: string; message: st
     };
   }
   return { pointer: error.instancePath, message: error.message ?? error.keyword };
+}
+
+/** The value at a JSON pointer of a parsed document, for messages. */
+function valueAt(document: unknown, pointer: string): unknown {
+  let value = document;
+  for (const segment of pointerSegments(pointer)) {
+    if (typeof value !== 'object' || value === null) return undefined;
+    value = (value as Record<string, unknown>)[String(segment)];
+  }
+  return value;
 }
 
 function listErrors(
@@ -83,14 +107,21 @@ function stringList(value: Json | undefined): string[] {
  * line and JSON pointer), then meaning (unknown control IDs, exceptions). Throws a
  * `ConfigurationError` before any network call when the policy cannot be used.
  */
-export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy {
+export function parsePolicy(source: string | Uint8Array, file: string, now: Date): ParsedPolicy {
+  // The hash and the evidence copy are of these exact bytes; the text is their strict decoding.
+  const bytes = typeof source === 'string' ? Buffer.from(source, 'utf8') : source;
+  const text = typeof source === 'string' ? source : decodeUtf8(source, file, 'policy file');
   const located = parseLocatedJson(text, file);
   const validate = validator();
   if (!validate(located.value)) {
-    const problems = (validate.errors ?? [])
+    const errors = validate.errors ?? [];
+    const empty = new Set(errors.filter((e) => e.keyword === 'minLength').map((e) => e.instancePath));
+    const problems = errors
       // A failed `if`/`anyOf` repeats its branches' errors; the branch errors are the useful ones.
       .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf')
-      .map(describeSchemaError);
+      // An empty string is "must not be empty", not also "is not a host name".
+      .filter((e) => !(e.keyword === 'format' && empty.has(e.instancePath)))
+      .map((e) => describeSchemaError(e, located.value));
     throw new ConfigurationError(
       `${file}: policy does not match policies/policy.schema.json (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
       listErrors(file, located, problems),
@@ -183,6 +214,14 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
     exceptions.push(exception);
   });
 
+  if (![...controls.values()].some((c) => c.enabled)) {
+    problems.push({
+      pointer: '/controls',
+      message:
+        'the policy enables no control, so a run would audit nothing; set "enabled": true on at least one (docs/controls.md lists them)',
+    });
+  }
+
   if (problems.length > 0) {
     throw new ConfigurationError(
       `${file}: policy is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'})`,
@@ -193,7 +232,8 @@ export function parsePolicy(text: string, file: string, now: Date): ParsedPolicy
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy: Policy = {
     path: file,
-    sha256: createHash('sha256').update(text).digest('hex'),
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    bytes,
     text,
     id: String(document.id),
     title: String(document.title),

@@ -31,7 +31,10 @@ export interface PolicyControl {
 /** A validated policy: what the organisation committed to. */
 export interface Policy {
   readonly path: string;
+  /** sha256 of `bytes`, hex. */
   readonly sha256: string;
+  /** The policy file exactly as read: the evidence pack copies these bytes. */
+  readonly bytes: Uint8Array;
   readonly text: string;
   readonly id: string;
   readonly title: string;

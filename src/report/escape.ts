@@ -1,3 +1,5 @@
+import { neutraliseAutolinks } from './autolinks.js';
+
 /**
  * Escaping for tenant-controlled text (rule names, display names, UPNs) before it is shown in
  * Markdown or HTML. `core.summary` and GitHub issue bodies render raw HTML and Markdown, so an
@@ -19,13 +21,15 @@ export function escapeHtml(text: string): string {
 
 /**
  * Escapes text for inline Markdown, including inside a table cell: HTML, emphasis, links and
- * images, code spans, table pipes, line breaks, `@mentions` and `#123` references.
+ * images, code spans, table pipes, line breaks, `@mentions`, and GitHub's autolinks (`#123`,
+ * `owner/repo#123`, `GH-123`, commit SHAs, URLs: see autolinks.ts).
  */
 export function escapeMarkdown(text: string): string {
   return (
-    escapeHtml(text)
+    // Before the HTML entities, whose `&#39;` must not be taken for a reference.
+    escapeHtml(neutraliseAutolinks(text))
       // Control characters and line breaks would end a table row or a list item.
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
       .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
       .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
       // A zero-width joiner after @ stops GitHub from notifying the named user or team.
@@ -42,7 +46,7 @@ export function escapeMarkdown(text: string): string {
  * and `|` cannot split a table cell (GFM splits cells before inline parsing).
  */
 export function codeSpan(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
   const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
   // One pass, so the `#` and `;` of an entity are never encoded again.
   const encoded = clean.replace(/[&<>"'`[\]()!*_~|#:.\\{}+@]/g, (c) =>
@@ -68,7 +72,9 @@ export function fencedJson(value: unknown): string {
  * characters. Titles render only code spans and do not notify @mentions, so UPNs stay readable.
  */
 export function plainTitle(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/[`<>]/g, "'");
+  const clean = neutraliseAutolinks(text)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
+    .replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }

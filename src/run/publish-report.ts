@@ -14,6 +14,7 @@ import { renderSarif } from '../report/sarif.js';
 import { renderSummaryMarkdown } from '../report/summary-markdown.js';
 import { tenantLabel } from '../report/tenant-label.js';
 import type { Manifest } from '../snapshot/manifest.js';
+import { fileOutput, type OutputPath, writingTo } from './output-paths.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import type { IssuesSettings } from './settings.js';
 
@@ -58,9 +59,20 @@ async function issuesStage(
   );
 }
 
-async function writeOutput(file: string, text: string): Promise<void> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  await writeFile(file, text);
+async function writeOutput(file: string, what: string, text: string): Promise<void> {
+  await writingTo({ path: file, kind: 'file', what }, async () => {
+    await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+    await writeFile(file, text);
+  });
+}
+
+/** The files a report is published to, for checking before the run does any work. */
+export function publishOutputs(settings: PublishSettings): (OutputPath | undefined)[] {
+  return [
+    fileOutput(settings.reportJsonPath, 'the JSON report'),
+    fileOutput(settings.sarifPath, 'the SARIF file'),
+    fileOutput(settings.summaryMarkdownPath, 'the Markdown summary'),
+  ];
 }
 
 /** Exit 3 when every source the run needed failed: nothing was judged at all. */
@@ -114,11 +126,13 @@ export async function publishReport(
   const warnings = [...context.warnings];
   const now = context.now;
   // The evidence report is written before the issues stage, so it exists whatever GitHub does.
-  if (settings.reportJsonPath) await writeOutput(settings.reportJsonPath, `${JSON.stringify(report, null, 2)}\n`);
+  if (settings.reportJsonPath)
+    await writeOutput(settings.reportJsonPath, 'the JSON report', `${JSON.stringify(report, null, 2)}\n`);
   if (settings.sarifPath) {
     if (!policy) throw new Error('SARIF needs the policy');
     await writeOutput(
       settings.sarifPath,
+      'the SARIF file',
       `${JSON.stringify(renderSarif(report, policy, deps.workspace ?? process.cwd()), null, 2)}\n`,
     );
   }
@@ -151,7 +165,8 @@ export async function publishReport(
   }
   const history = issues?.dashboard?.history;
   const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections, ...(history ? { history } : {}) });
-  if (settings.summaryMarkdownPath) await writeOutput(settings.summaryMarkdownPath, summaryMarkdown);
+  if (settings.summaryMarkdownPath)
+    await writeOutput(settings.summaryMarkdownPath, 'the Markdown summary', summaryMarkdown);
 
   let exitCode: ExitCode = EXIT.done;
   if (everySourceFailed(report.snapshot)) {

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../errors.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -5,17 +6,19 @@ import type { Collector } from '../collect/collector.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import { startEarlyStream } from '../evaluate/run-checks.js';
 import type { StartedStream } from '../evaluate/options.js';
-import { collectedSources, selectControls } from '../evaluate/selection.js';
+import { collectedSources, type RunScope, selectControls } from '../evaluate/selection.js';
 import { type EvidenceOutcome, writeEvidencePack } from '../evidence/write-evidence.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/policy.js';
 import { buildReport, type RunInfo } from '../report/report.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import { recordStreamFailures } from '../snapshot/manifest.js';
+import { checkOutputPaths, folderOutput, writingTo } from './output-paths.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import { writeSnapshotFolder } from '../snapshot/write-folder.js';
 import { TOOL } from '../version.js';
-import { type PublishDeps, type PublishOutcome, publishReport } from './publish-report.js';
+import { type PublishDeps, type PublishOutcome, publishOutputs, publishReport } from './publish-report.js';
 import type { Settings } from './settings.js';
 
 /** What the entry points pass in: the logger, the clock and the clients. */
@@ -45,6 +48,22 @@ export async function runAudit(settings: Settings, deps: RunDeps): Promise<RunOu
   }
 }
 
+/**
+ * Why a run would judge no control although the policy enables some (a policy that enables none
+ * is refused when it is read): the areas asked for, DNS-only mode, or a later shard.
+ */
+function nothingSelected(policy: Policy, settings: Settings): string {
+  const enabled = [...policy.controls.values()].filter((c) => c.enabled).length;
+  const what = `${policy.path} enables ${enabled} control${enabled === 1 ? '' : 's'}`;
+  if (settings.target.kind === 'dns-only')
+    return `${what}, but none in email-auth, the only area a DNS-only audit (domains without a tenant) can judge`;
+  if (settings.only)
+    return `${what}, but none in the areas asked for (${settings.only.join(', ')}); nothing would be audited`;
+  if (settings.shard)
+    return `${what}, but none that shard ${settings.shard.index}/${settings.shard.count} judges (later shards judge only per-mailbox controls); run one job`;
+  return `${what}, but none can run; nothing would be audited`;
+}
+
 async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { dir?: string }): Promise<RunOutcome> {
   const { logger } = deps;
   const startedAt = deps.now();
@@ -53,9 +72,17 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
   const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
   for (const warning of policyWarnings) logger.warning(warning);
   const warnings = [...policyWarnings];
+  // So does an output that cannot be written: found now, not after the whole collection.
+  const snapshotOutput = folderOutput(settings.saveSnapshotDir, 'the snapshot');
+  const evidenceOutput = folderOutput(settings.evidence?.dir, 'the evidence pack');
+  await checkOutputPaths([...publishOutputs(settings), snapshotOutput, evidenceOutput]);
 
-  const controls = selectControls(policy, settings.only, settings.shard);
-  const sources = collectedSources(policy, settings.only, settings.shard);
+  // A DNS-only run judges only what DNS can tell; the controls that need a tenant are absent.
+  const scope: RunScope = settings.target.kind === 'dns-only' ? 'dns-only' : 'tenant';
+  const selection = { only: settings.only, shard: settings.shard, scope };
+  const controls = selectControls(policy, selection);
+  if (controls.length === 0) throw new ConfigurationError(nothingSelected(policy, settings));
+  const sources = collectedSources(policy, selection);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
 
   // Without a folder to write, the sign-in folds start as soon as the sources they read are in,
@@ -80,16 +107,19 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     ...(overlap ? { onEarly } : {}),
   });
   if (settings.saveSnapshotDir) {
-    await writeSnapshotFolder(settings.saveSnapshotDir, snapshot);
+    const dir = settings.saveSnapshotDir;
+    await writingTo(snapshotOutput ?? { path: dir, kind: 'folder', what: 'the snapshot' }, () =>
+      writeSnapshotFolder(dir, snapshot),
+    );
     logger.info(`Snapshot saved to ${settings.saveSnapshotDir}`);
     // Evaluate what was saved, so a replay of the folder gives exactly these verdicts.
-    snapshot = await readSnapshotFolder(settings.saveSnapshotDir);
+    snapshot = await readSnapshotFolder(settings.saveSnapshotDir, { now: deps.now() });
   } else if (settings.evidence) {
     // The pack needs the snapshot twice (to evaluate and to copy, maybe redacted), and live
     // streams can be read only once: go through a folder, as --save-snapshot does.
     scratch.dir = await mkdtemp(path.join(tmpdir(), 'mailwarden-snapshot-'));
     await writeSnapshotFolder(scratch.dir, snapshot);
-    snapshot = await readSnapshotFolder(scratch.dir);
+    snapshot = await readSnapshotFolder(scratch.dir, { now: deps.now() });
   }
 
   // "Now" is the capture time, so replaying a snapshot later reproduces every verdict.
@@ -119,12 +149,24 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
       ...deps.runContext,
     },
     policy,
-    manifest: snapshot.manifest,
+    // A stream cut while the checks read it is `failed` here too, with what it covered.
+    manifest: recordStreamFailures(snapshot.manifest, evaluation.streamFailures),
     evaluation,
   });
   let evidence: EvidenceOutcome | undefined;
-  if (settings.evidence) {
-    evidence = await writeEvidencePack({ settings: settings.evidence, report, policy, snapshot, logger });
+  const evidenceSettings = settings.evidence;
+  if (evidenceSettings) {
+    const pack = { path: evidenceSettings.dir, kind: 'folder', what: 'the evidence pack' } as const;
+    evidence = await writingTo(pack, () =>
+      writeEvidencePack({
+        settings: evidenceSettings,
+        report,
+        policy,
+        snapshot,
+        logger,
+        now: deps.now(),
+      }),
+    );
     for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
   }
   const published = await publishReport(report, policy, settings, deps, { warnings, now });

@@ -2,7 +2,8 @@ import { ConfigurationError } from '../errors.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/policy.js';
 import { mergeReports } from '../report/merge-reports.js';
-import { type PublishDeps, type PublishOutcome, publishReport } from './publish-report.js';
+import { checkOutputPaths } from './output-paths.js';
+import { type PublishDeps, type PublishOutcome, publishOutputs, publishReport } from './publish-report.js';
 import type { MergeSettings } from './settings.js';
 import { expandReportPaths, readReport } from '../report/read-report.js';
 
@@ -13,6 +14,7 @@ import { expandReportPaths, readReport } from '../report/read-report.js';
  */
 export async function runMerge(settings: MergeSettings, deps: PublishDeps): Promise<PublishOutcome> {
   if (settings.reports.length === 0) throw new ConfigurationError('merge-reports needs the partial report files');
+  await checkOutputPaths(publishOutputs(settings));
   const files = await expandReportPaths(settings.reports);
   const merged = mergeReports(await Promise.all(files.map(readReport)));
   deps.logger.info(

@@ -279,7 +279,29 @@ export class ApiServer {
       params: url.searchParams,
       clientRequestId: request.headers['client-request-id'] as string | undefined,
     };
-    this.write(response, this.loopNextLink(await this.serveGraph(route, graphRequest, token), fault, url), fault);
+    const served = this.replaceValues(await this.serveGraph(route, graphRequest, token), family, url);
+    this.write(response, this.loopNextLink(served, fault, url), fault);
+  }
+
+  /** `replaceValue` faults: a value of the served body swapped for another (a wrong type, a null). */
+  private replaceValues(result: SimResponse, family: EndpointFamily, url: URL): SimResponse {
+    const rules = this.deps.chaos.replacements(family, `${url.pathname}${url.search}`);
+    if (rules.length === 0 || result.status !== 200 || !isJsonObject(result.body)) return result;
+    const body = structuredClone(result.body) as Record<string, unknown>;
+    for (const rule of rules) {
+      const keys = (rule.pointer ?? '')
+        .split('/')
+        .slice(1)
+        .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+      const last = keys.pop();
+      let target: unknown = body;
+      for (const key of keys)
+        target = typeof target === 'object' && target !== null ? (target as Record<string, unknown>)[key] : undefined;
+      if (last === undefined || typeof target !== 'object' || target === null) continue;
+      (target as Record<string, unknown>)[last] = rule.value ?? null;
+      this.deps.stats.value.faults.replaceValue++;
+    }
+    return { ...result, body: body as SimResponse['body'] };
   }
 
   /**

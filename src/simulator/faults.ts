@@ -16,21 +16,34 @@ export class Chaos {
     this.injected = this.rules.map(() => 0);
   }
 
-  /** The first rule matching this request that fires, in config order. */
+  /** Whether rule `index` fires for this request (counting it as seen and, if so, as injected). */
+  private fires(index: number, rule: FaultRule, family: EndpointFamily, pathAndQuery: string): boolean {
+    if (rule.family !== undefined && rule.family !== family) return false;
+    if (rule.path !== undefined && !pathAndQuery.includes(rule.path)) return false;
+    const seen = (this.seen[index] ?? 0) + 1;
+    this.seen[index] = seen;
+    if (seen <= (rule.after ?? 0)) return false;
+    if (rule.limit !== undefined && (this.injected[index] ?? 0) >= rule.limit) return false;
+    if (this.random() >= (rule.rate ?? 1)) return false;
+    this.injected[index] = (this.injected[index] ?? 0) + 1;
+    return true;
+  }
+
+  /** The first rule matching this request that fires, in config order (`replaceValue` aside). */
   fault(family: EndpointFamily, pathAndQuery: string, kinds?: readonly FaultKind[]): FaultKind | undefined {
     for (const [index, rule] of this.rules.entries()) {
+      if (rule.kind === 'replaceValue') continue;
       if (kinds !== undefined && !kinds.includes(rule.kind)) continue;
-      if (rule.family !== undefined && rule.family !== family) continue;
-      if (rule.path !== undefined && !pathAndQuery.includes(rule.path)) continue;
-      const seen = (this.seen[index] ?? 0) + 1;
-      this.seen[index] = seen;
-      if (seen <= (rule.after ?? 0)) continue;
-      if (rule.limit !== undefined && (this.injected[index] ?? 0) >= rule.limit) continue;
-      if (this.random() >= (rule.rate ?? 1)) continue;
-      this.injected[index] = (this.injected[index] ?? 0) + 1;
-      return rule.kind;
+      if (this.fires(index, rule, family, pathAndQuery)) return rule.kind;
     }
     return undefined;
+  }
+
+  /** The `replaceValue` rules that fire for this response: which value to serve where. */
+  replacements(family: EndpointFamily, pathAndQuery: string): readonly FaultRule[] {
+    return this.rules.filter(
+      (rule, index) => rule.kind === 'replaceValue' && this.fires(index, rule, family, pathAndQuery),
+    );
   }
 
   /** A latency sample in ms for a family, or 0 when latency is off. */

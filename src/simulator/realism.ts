@@ -1,3 +1,4 @@
+import type { Json } from '../model/json.js';
 import { ConfigurationError } from '../errors.js';
 import { isJsonObject } from '../model/json.js';
 import type { Licence } from '../snapshot/source-status.js';
@@ -18,6 +19,7 @@ export const FAULT_KINDS = [
   'stall',
   'malformedJson',
   'loopingNextLink',
+  'replaceValue',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -33,6 +35,14 @@ export interface FaultRule {
   readonly after?: number;
   /** Inject at most this many times. */
   readonly limit?: number;
+  /**
+   * `replaceValue`: the JSON pointer, in a Graph response body, of the value to replace (e.g.
+   * `/value/3/conditions/clientAppTypes`), so a test can serve a field of the wrong type from a
+   * folder that matches docs/snapshot-format.md.
+   */
+  readonly pointer?: string;
+  /** `replaceValue`: the value served instead. */
+  readonly value?: Json;
 }
 
 /** Graph's documented limits (learn.microsoft.com/graph/throttling-limits), switchable and tunable. */
@@ -204,6 +214,10 @@ export function parseRealism(value: unknown, file: string): RealismConfig {
         fail(file, `${pointer}/family`, 'unknown endpoint family');
       if (rule.after !== undefined) checkNumber(file, `${pointer}/after`, rule.after);
       if (rule.limit !== undefined) checkNumber(file, `${pointer}/limit`, rule.limit);
+      if (rule.kind === 'replaceValue' && (typeof rule.pointer !== 'string' || !rule.pointer.startsWith('/')))
+        fail(file, `${pointer}/pointer`, 'replaceValue needs a JSON pointer such as /value/0/accountEnabled');
+      if (rule.kind === 'replaceValue' && rule.value === undefined)
+        fail(file, `${pointer}/value`, 'replaceValue needs the value to serve');
     });
   }
   if (value.exchangeDefaultResultSize !== undefined)

@@ -2,9 +2,10 @@ import path from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 import type { DnsData } from '../snapshot/dns-types.js';
-import { SOURCE_FILES } from '../snapshot/folder-layout.js';
+import { EMBEDDED_SOURCES, SOURCE_FILES } from '../snapshot/folder-layout.js';
 import type { Manifest } from '../snapshot/manifest.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
+import { problemText, recordCheck, type ShapeCheck } from '../snapshot/shape-check.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import type { SourceStatus } from '../snapshot/source-status.js';
 import { JsonLinesFile } from './json-lines-file.js';
@@ -64,95 +65,34 @@ export interface LoadOptions {
   readonly servedAt?: Date;
 }
 
-/** Fields without which a resource cannot be served (paged, linked, filtered). */
-const REQUIRED: Partial<Record<SourceId, readonly string[]>> = {
-  'graph.users': ['id', 'userPrincipalName'],
-  'graph.userRegistrationDetails': ['id', 'userPrincipalName'],
-  'graph.conditionalAccessPolicies': ['id', 'state'],
-  'graph.authenticationStrengthPolicies': ['id', 'allowedCombinations'],
-  'graph.roleAssignments': ['id', 'principalId', 'roleDefinitionId'],
-  'graph.domains': ['id'],
-  'graph.riskyUsers': ['id'],
-  'graph.riskDetections': ['id'],
-  'graph.resourceServicePrincipals': ['id', 'appId'],
-  'graph.appRoleAssignedTo': ['id', 'resourceId', 'principalId', 'appRoleId'],
-  'graph.servicePrincipals': ['id', 'appId'],
-  'graph.oauth2PermissionGrants': ['id', 'clientId', 'resourceId', 'consentType'],
-};
-
-function shapeError(file: string, pointer: string, message: string): ConfigurationError {
-  return new ConfigurationError(`${file}: ${pointer}: ${message}`);
+function checked(check: ShapeCheck, value: unknown, where: string, prefix: string): void {
+  const problem = check(value);
+  if (problem) throw new ConfigurationError(`${where}: ${problemText(problem, prefix)}`);
 }
 
-function checkRequired(dir: string, id: SourceId, items: readonly JsonObject[]): void {
-  const required = REQUIRED[id];
-  if (required === undefined) return;
-  const file = path.join(dir, SOURCE_FILES[id]);
-  items.forEach((item, index) => {
-    for (const key of required) {
-      if (item[key] === undefined || item[key] === null) {
-        throw shapeError(file, `/value/${index}/${key}`, `missing required property "${key}"`);
-      }
-    }
-  });
-}
-
-function checkDns(file: string, value: unknown): DnsData {
-  if (!isJsonObject(value) || !isJsonObject(value.answers))
-    throw shapeError(file, '/answers', 'must be an object keyed "name/TYPE"');
-  for (const [question, answer] of Object.entries(value.answers)) {
-    const pointer = `/answers/${question.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-    if (!/^[^/A-Z]*\/[A-Z0-9]+$/.test(question) || question.includes('./')) {
-      throw shapeError(file, pointer, 'the key must be "name/TYPE" with a lower-case name without the trailing dot');
-    }
-    if (!isJsonObject(answer) || typeof answer.rcode !== 'string' || !Array.isArray(answer.records)) {
-      throw shapeError(file, pointer, 'must be {"rcode": string, "records": [...]}');
-    }
-    answer.records.forEach((record, index) => {
-      if (
-        !isJsonObject(record) ||
-        typeof record.name !== 'string' ||
-        typeof record.type !== 'string' ||
-        record.data === undefined
-      ) {
-        throw shapeError(file, `${pointer}/records/${index}`, 'must be {"name", "type", "ttl", "data"}');
-      }
-    });
+/** The reader checks a stream's count as it is read; the simulator scans it whole at start. */
+function checkStreamCount(dir: string, id: SourceId, found: number, counted: number | undefined): void {
+  if (found !== counted) {
+    throw new ConfigurationError(
+      `${path.join(dir, SOURCE_FILES[id])}: holds ${found} records, but the manifest counts ${counted ?? 'none'}`,
+    );
   }
-  // HTTPS fetches (MTA-STS policies), served again by the policy hosts.
-  if (value.https !== undefined) {
-    if (!isJsonObject(value.https)) throw shapeError(file, '/https', 'must be an object keyed by https URL');
-    for (const [url, fetched] of Object.entries(value.https)) {
-      const pointer = `/https/${url.replaceAll('~', '~0').replaceAll('/', '~1')}`;
-      if (!url.startsWith('https://')) throw shapeError(file, pointer, 'the key must be an https URL');
-      const optionalText = (key: string): boolean =>
-        !isJsonObject(fetched) || fetched[key] === undefined || typeof fetched[key] === 'string';
-      if (
-        !isJsonObject(fetched) ||
-        typeof fetched.status !== 'number' ||
-        !optionalText('contentType') ||
-        !optionalText('body') ||
-        !optionalText('error')
-      ) {
-        throw shapeError(file, pointer, 'must be {"status": number, "contentType"?, "body"?, "error"?}');
-      }
-    }
-  }
-  return value as unknown as DnsData;
 }
 
 async function openSignIns(dir: string, shift: TimeShift): Promise<SignInLog> {
   const lines: SignInLine[] = [];
   let total = 0;
+  const check = recordCheck('graph.signIns');
   const file = await JsonLinesFile.open(path.join(dir, SOURCE_FILES['graph.signIns']), (line, _index, where) => {
     if (!Array.isArray(line.value)) throw new ConfigurationError(`${where}: /value: must be an array of sign-ins`);
     let newest = -Infinity;
     let oldest = Infinity;
     line.value.forEach((item, i) => {
-      const time =
-        isJsonObject(item) && typeof item.createdDateTime === 'string' ? Date.parse(item.createdDateTime) : Number.NaN;
-      if (!isJsonObject(item) || typeof item.id !== 'string' || Number.isNaN(time)) {
-        throw new ConfigurationError(`${where}: /value/${i}: a sign-in needs an id and an ISO 8601 createdDateTime`);
+      checked(check, item, where, `/value/${i}`);
+      // Served pages are filtered and ordered by time, so the simulator needs a time it can read.
+      const time = Date.parse((item as { createdDateTime: string }).createdDateTime);
+      if (Number.isNaN(time)) {
+        throw new ConfigurationError(`${where}: /value/${i}/createdDateTime: is not an ISO 8601 date-time`);
       }
       newest = Math.max(newest, time);
       oldest = Math.min(oldest, time);
@@ -165,13 +105,12 @@ async function openSignIns(dir: string, shift: TimeShift): Promise<SignInLog> {
 
 async function openMessageRules(dir: string): Promise<MessageRuleLog> {
   const byUser = new Map<string, number>();
+  const check = recordCheck('graph.messageRules');
   const file = await JsonLinesFile.open(path.join(dir, SOURCE_FILES['graph.messageRules']), (line, index, where) => {
-    if (typeof line.userId !== 'string') throw new ConfigurationError(`${where}: /userId: must be a string`);
-    if (typeof line.status !== 'number')
-      throw new ConfigurationError(`${where}: /status: must be an HTTP status number`);
-    if (!isJsonObject(line.body)) throw new ConfigurationError(`${where}: /body: must be an object`);
-    byUser.set(line.userId.toLowerCase(), index);
-    if (typeof line.userPrincipalName === 'string') byUser.set(line.userPrincipalName.toLowerCase(), index);
+    checked(check, line, where, '');
+    const mailbox = line as unknown as { userId: string; userPrincipalName: string };
+    byUser.set(mailbox.userId.toLowerCase(), index);
+    byUser.set(mailbox.userPrincipalName.toLowerCase(), index);
   });
   return { file, byUser };
 }
@@ -181,7 +120,8 @@ async function openMessageRules(dir: string): Promise<MessageRuleLog> {
  * file and the JSON pointer (or line), raised before any port is opened.
  */
 export async function loadTenant(dir: string, options: LoadOptions = {}): Promise<SimulatedTenant> {
-  const snapshot = await readSnapshotFolder(dir);
+  // Strict: a fixture that does not match docs/snapshot-format.md is refused before any port opens.
+  const snapshot = await readSnapshotFolder(dir, { strict: true });
   const { manifest } = snapshot;
   const shift = options.servedAt ? TimeShift.between(manifest.capturedAt, options.servedAt) : TimeShift.NONE;
   const collections = new Map<SourceId, readonly JsonObject[]>();
@@ -192,18 +132,21 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
   let messageRules: MessageRuleLog | undefined;
 
   for (const [id, status] of Object.entries(manifest.sources) as [SourceId, SourceStatus][]) {
-    if (status.status !== 'ok') continue;
-    if (id === 'graph.signIns') signIns = await openSignIns(dir, shift);
-    else if (id === 'graph.messageRules') messageRules = await openMessageRules(dir);
-    else if (id === 'graph.securityDefaults')
+    if (status.status !== 'ok' || EMBEDDED_SOURCES.has(id)) continue;
+    if (id === 'graph.signIns') {
+      signIns = await openSignIns(dir, shift);
+      checkStreamCount(dir, id, signIns.total, status.count);
+    } else if (id === 'graph.messageRules') {
+      messageRules = await openMessageRules(dir);
+      checkStreamCount(dir, id, messageRules.file.lineCount, status.count);
+    } else if (id === 'graph.securityDefaults')
       securityDefaults = shift.object(snapshot.data(id) as unknown as JsonObject);
     else if (id === 'graph.authorizationPolicy')
       singletons.set(id, shift.object(snapshot.data(id) as unknown as JsonObject));
     // DNS answers and MTA-STS policies hold no times: served as recorded.
-    else if (id === 'dns') dns = checkDns(path.join(dir, SOURCE_FILES.dns), snapshot.data(id));
+    else if (id === 'dns') dns = snapshot.data(id);
     else {
       const items = snapshot.data(id) as unknown as readonly JsonObject[];
-      checkRequired(dir, id, items);
       collections.set(id, shift.active ? items.map((item) => shift.object(item)) : items);
     }
   }

@@ -33,6 +33,19 @@ export type DnsRcode =
   | 'MALFORMED'
   | 'NOT_COLLECTED';
 
+/** Every DnsRcode: the values `dns/answers.json` may record (its schema lists them). */
+export const DNS_RCODES: readonly DnsRcode[] = [
+  'NOERROR',
+  'NXDOMAIN',
+  'SERVFAIL',
+  'REFUSED',
+  'FORMERR',
+  'NOTIMP',
+  'TIMEOUT',
+  'MALFORMED',
+  'NOT_COLLECTED',
+];
+
 export interface MxData {
   readonly preference: number;
   readonly exchange: string;

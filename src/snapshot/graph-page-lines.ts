@@ -117,8 +117,15 @@ async function* lineRanges(
   }
 }
 
+/** Checks a page's records before they are yielded; throws naming `where` (`file:line`). */
+export type PageCheck = (records: readonly unknown[], where: string) => void;
+
 /** A snapshot's stream of Graph pages (`graph/signIns.jsonl`), read page by page. */
-export function graphPageLines(file: string, bufferBytes = 4 << 20): PageStream<JsonObject> {
+export function graphPageLines(
+  file: string,
+  check: PageCheck = () => undefined,
+  bufferBytes = 4 << 20,
+): PageStream<JsonObject> {
   return {
     async *pages() {
       let number = 0;
@@ -131,6 +138,7 @@ export function graphPageLines(file: string, bufferBytes = 4 << 20): PageStream<
             number++;
             const fast = fastRecords(bytes, start, end);
             if (fast) {
+              check(fast, `${file}:${number}`);
               yield fast;
               continue;
             }
@@ -140,7 +148,9 @@ export function graphPageLines(file: string, bufferBytes = 4 << 20): PageStream<
           for (const line of lines) {
             if (lone) number++;
             if (line.trim() === '') continue;
-            yield slowRecords(line, `${file}:${number}`) as readonly JsonObject[];
+            const records = slowRecords(line, `${file}:${number}`);
+            check(records, `${file}:${number}`);
+            yield records as readonly JsonObject[];
           }
         }
       } catch (error: unknown) {

@@ -1,5 +1,5 @@
 import type { SourceId } from './source-id.js';
-import type { Licence, SourceStatus } from './source-status.js';
+import type { CoveredSpan, Licence, SourceStatus } from './source-status.js';
 
 /** Version of the snapshot folder format; bump on an incompatible change. */
 export const SNAPSHOT_FORMAT_VERSION = 1;
@@ -30,4 +30,27 @@ export interface Manifest {
   readonly domains?: readonly string[];
   /** The shard this snapshot covers, when the audit was split (`i/n`). */
   readonly shard?: { readonly index: number; readonly count: number };
+}
+
+/**
+ * The manifest with each stream that failed while it was read marked `failed`, with the reason
+ * and the span covered: a live sign-in log cut part-way was `ok` when collection ended, and the
+ * report must not say so beside the `error` results it gave.
+ */
+export function recordStreamFailures(
+  manifest: Manifest,
+  failures: readonly { readonly source: SourceId; readonly reason: string; readonly covered: CoveredSpan }[],
+): Manifest {
+  if (failures.length === 0) return manifest;
+  const sources: Partial<Record<SourceId, SourceStatus>> = { ...manifest.sources };
+  for (const failure of failures) {
+    const before = sources[failure.source];
+    sources[failure.source] = {
+      status: 'failed',
+      reason: failure.reason,
+      covered: failure.covered,
+      ...(before?.capturedAt !== undefined ? { capturedAt: before.capturedAt } : {}),
+    };
+  }
+  return { ...manifest, sources };
 }

@@ -1,60 +1,99 @@
-import { constants as fsConstants, createReadStream } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ConfigurationError, errorMessage } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 import { parseLocatedJson } from '../json/json-locations.js';
-import { type Manifest, SNAPSHOT_FORMAT_VERSION } from './manifest.js';
+import type { Manifest } from './manifest.js';
 import { graphPageLines } from './graph-page-lines.js';
-import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
+import { EMBEDDED_SOURCES, MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
+import { manifestCheck, problemText, recordCheck, type ShapeCheck } from './shape-check.js';
 import type { PageStream, Snapshot, SourceDataMap } from './snapshot.js';
-import { isSourceId, type SourceId } from './source-id.js';
+import type { SourceId } from './source-id.js';
 import type { SourceStatus } from './source-status.js';
 
-async function readJsonFile(dir: string, relative: string): Promise<unknown> {
-  const file = path.join(dir, relative);
+/** How far ahead of the run's clock a capture time may be: clocks of two machines differ a little. */
+export const CAPTURE_CLOCK_SKEW_MS = 5 * 60_000;
+
+export interface ReadFolderOptions {
+  /**
+   * The run's clock: a folder captured after it would judge a window that has not happened.
+   * Absent only where nothing is judged (the simulator serving a folder, the overlay merging one).
+   */
+  readonly now?: Date;
+  /**
+   * Stop at the first source that does not read back (the simulator and the overlay, which
+   * must not serve or merge a broken fixture). Otherwise that source is `failed` and the rest
+   * is read, as a live collection would go on past one failing source.
+   */
+  readonly strict?: boolean;
+}
+
+/** A snapshot read from a folder, with the sources the reader could not trust and why. */
+export interface FolderSnapshot extends Snapshot {
+  /** Sources the manifest says `ok` whose files did not read back: each is `failed` now. */
+  readonly unreadable: ReadonlyMap<SourceId, string>;
+}
+
+/** A source whose file does not match what the manifest says of it. */
+class SourceFileError extends ConfigurationError {}
+
+async function readManifest(dir: string, now: Date | undefined): Promise<Manifest> {
+  const file = path.join(dir, MANIFEST_FILE);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (error: unknown) {
     throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
   }
-  return parseLocatedJson(text, file).value;
+  const value = parseLocatedJson(text, file).value;
+  const problem = manifestCheck()(value);
+  if (problem) throw new ConfigurationError(`${file}: ${problemText(problem) || '/'}`);
+  const manifest = value as Manifest;
+  const captured = Date.parse(manifest.capturedAt);
+  if (now !== undefined && captured > now.getTime() + CAPTURE_CLOCK_SKEW_MS) {
+    throw new ConfigurationError(
+      `${file}: /capturedAt: ${manifest.capturedAt} is later than now (${now.toISOString()}); a snapshot cannot have been captured in the future`,
+    );
+  }
+  return manifest;
 }
 
-function shapeError(file: string, pointer: string, message: string): ConfigurationError {
-  return new ConfigurationError(`${file}: ${pointer || '/'}: ${message}`);
+/** Records in a file: a collection's items, one for a singleton, a DNS folder's questions. */
+function recordsOf(id: SourceId, value: unknown): number {
+  if (id === 'dns') return isJsonObject(value) && isJsonObject(value.answers) ? Object.keys(value.answers).length : 0;
+  return 1;
 }
 
-const STATUS_VALUES = new Set(['ok', 'failed', 'not_licensed', 'not_permitted']);
-
-function parseManifest(value: unknown, file: string): Manifest {
-  if (!isJsonObject(value)) throw shapeError(file, '', 'the manifest must be a JSON object');
-  if (value.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
-    throw shapeError(file, '/formatVersion', `expected snapshot format version ${SNAPSHOT_FORMAT_VERSION}`);
+function checkCount(file: string, found: number, counted: number | undefined): void {
+  if (counted !== undefined && found !== counted) {
+    throw new SourceFileError(
+      `${file}: holds ${found} record${found === 1 ? '' : 's'}, but the manifest counts ${counted}; the file is cut short or was changed`,
+    );
   }
-  if (typeof value.capturedAt !== 'string' || Number.isNaN(Date.parse(value.capturedAt))) {
-    throw shapeError(file, '/capturedAt', 'must be an ISO 8601 date-time');
-  }
-  if (value.tenantId !== null && typeof value.tenantId !== 'string') {
-    throw shapeError(file, '/tenantId', 'must be a string or null');
-  }
-  if (value.clientId !== undefined && typeof value.clientId !== 'string') {
-    throw shapeError(file, '/clientId', 'must be a string when present');
-  }
-  if (!isJsonObject(value.sources)) throw shapeError(file, '/sources', 'must be an object');
-  for (const [id, status] of Object.entries(value.sources)) {
-    if (!isSourceId(id)) throw shapeError(file, `/sources/${id}`, `unknown source "${id}"`);
-    if (!isJsonObject(status) || typeof status.status !== 'string' || !STATUS_VALUES.has(status.status)) {
-      throw shapeError(file, `/sources/${id}/status`, 'must be one of ok, failed, not_licensed, not_permitted');
-    }
-  }
-  if (!isJsonObject(value.tool)) throw shapeError(file, '/tool', 'must be an object with name and version');
-  return value as unknown as Manifest;
 }
 
-function jsonLinesStream<T>(file: string, validate: (line: JsonObject, where: string) => readonly T[]): PageStream<T> {
+function checkRecord(check: ShapeCheck, value: unknown, where: string, prefix: string): void {
+  const problem = check(value);
+  if (problem) throw new SourceFileError(`${where}: ${problemText(problem, prefix)}`);
+}
+
+/** A stream that checks every record against its source's schema and its count at the end. */
+function verifiedStream<T>(stream: PageStream<T>, file: string, counted: number | undefined): PageStream<T> {
+  return {
+    async *pages() {
+      let found = 0;
+      for await (const page of stream.pages()) {
+        found += page.length;
+        yield page;
+      }
+      checkCount(file, found, counted);
+    },
+  };
+}
+
+function jsonLinesStream(file: string, check: ShapeCheck): PageStream<JsonObject> {
   return {
     async *pages() {
       const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
@@ -67,14 +106,14 @@ function jsonLinesStream<T>(file: string, validate: (line: JsonObject, where: st
           try {
             parsed = JSON.parse(line);
           } catch (error: unknown) {
-            throw new ConfigurationError(`${file}:${number}: invalid JSON (${errorMessage(error)})`);
+            throw new SourceFileError(`${file}:${number}: invalid JSON (${errorMessage(error)})`);
           }
-          if (!isJsonObject(parsed)) throw new ConfigurationError(`${file}:${number}: each line must be a JSON object`);
-          yield validate(parsed, `${file}:${number}`);
+          checkRecord(check, parsed, `${file}:${number}`, '');
+          yield [parsed as JsonObject];
         }
       } catch (error: unknown) {
-        if (error instanceof ConfigurationError) throw error;
-        throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
+        if (error instanceof SourceFileError) throw error;
+        throw new SourceFileError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
       } finally {
         lines.close();
       }
@@ -82,58 +121,110 @@ function jsonLinesStream<T>(file: string, validate: (line: JsonObject, where: st
   };
 }
 
-/**
- * Opens a snapshot folder for replay. The manifest and every collection a source marked `ok`
- * needs are checked up front, so a missing, corrupt or wrongly shaped file is named before
- * any check runs; streamed sources are checked line by line as they are read.
- */
-export async function readSnapshotFolder(dir: string): Promise<Snapshot> {
-  const manifestFile = path.join(dir, MANIFEST_FILE);
-  const manifest = parseManifest(await readJsonFile(dir, MANIFEST_FILE), manifestFile);
-  const loaded = new Map<SourceId, unknown>();
+/** The size of a source's file, or -1 when it does not exist. */
+async function sizeOf(file: string): Promise<number> {
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) throw new SourceFileError(`${file}: is not a file`);
+    return info.size;
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return -1;
+    if (error instanceof SourceFileError) throw error;
+    throw new SourceFileError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
+  }
+}
 
-  for (const [id, status] of Object.entries(manifest.sources) as [SourceId, SourceStatus][]) {
+/** Reads and checks one `ok` source; any mismatch is a SourceFileError naming the file. */
+async function readSource(
+  dir: string,
+  id: SourceId,
+  status: Extract<SourceStatus, { status: 'ok' }>,
+): Promise<unknown> {
+  const file = path.join(dir, SOURCE_FILES[id]);
+  const singleton = SINGLETON_SOURCES.has(id) && id !== 'dns';
+  const counted = status.count;
+  if (counted === undefined && !SINGLETON_SOURCES.has(id)) {
+    throw new SourceFileError(
+      `${path.join(dir, MANIFEST_FILE)}: /sources/${id}/count: is missing; an ok source needs its record count, so that a cut ${SOURCE_FILES[id]} cannot pass for a short one`,
+    );
+  }
+  const size = await sizeOf(file);
+  if (size <= 0) {
+    // Only an empty collection may have no file; an empty file where records were counted is a cut.
+    if (counted === 0 && !singleton && id !== 'dns') {
+      return STREAMED_SOURCES.has(id) ? { pages: async function* () {} } : [];
+    }
+    throw new SourceFileError(
+      `${file}: ${size < 0 ? 'is missing' : 'is empty'}, but the manifest says the source was read${counted === undefined ? '' : ` with ${counted} record${counted === 1 ? '' : 's'}`}`,
+    );
+  }
+  if (STREAMED_SOURCES.has(id)) {
+    const check = recordCheck(id);
+    // Sign-in pages are large and many: read record by record (see graph-page-lines.ts).
+    const stream =
+      id === 'graph.signIns'
+        ? graphPageLines(file, (records, where) => {
+            for (let i = 0; i < records.length; i++) checkRecord(check, records[i], where, `/value/${i}`);
+          })
+        : jsonLinesStream(file, check);
+    return verifiedStream(stream, file, counted);
+  }
+  let value: unknown;
+  try {
+    value = parseLocatedJson(await readFile(file, 'utf8'), file).value;
+  } catch (error: unknown) {
+    throw new SourceFileError(errorMessage(error));
+  }
+  const check = recordCheck(id);
+  if (SINGLETON_SOURCES.has(id)) {
+    checkRecord(check, value, file, '');
+    checkCount(file, recordsOf(id, value), counted);
+    return value;
+  }
+  if (!isJsonObject(value) || !Array.isArray(value.value)) {
+    throw new SourceFileError(`${file}: /value: must be an array (a Graph or InvokeCommand collection)`);
+  }
+  const items = value.value;
+  for (let i = 0; i < items.length; i++) checkRecord(check, items[i], file, `/value/${i}`);
+  checkCount(file, items.length, counted);
+  return items;
+}
+
+/**
+ * Opens a snapshot folder for replay and verifies it against its manifest before any check
+ * runs: the manifest's own shape and capture time, then for every source marked `ok` that its
+ * file exists, parses, holds the number of records the manifest counts and that every record
+ * has the shape of docs/snapshot-format.md. A source that fails any of these is `failed` with
+ * the file, line and JSON pointer (its controls are then `error`, never judged on what is left).
+ * JSON Lines sources are checked record by record as they are read, and their count at the end.
+ */
+export async function readSnapshotFolder(dir: string, options: ReadFolderOptions): Promise<FolderSnapshot> {
+  const read = await readManifest(dir, options.now);
+  const loaded = new Map<SourceId, unknown>();
+  const unreadable = new Map<SourceId, string>();
+  const sources: Partial<Record<SourceId, SourceStatus>> = { ...read.sources };
+
+  for (const [id, status] of Object.entries(read.sources) as [SourceId, SourceStatus][]) {
     if (status.status !== 'ok') continue;
-    const relative = SOURCE_FILES[id];
-    const file = path.join(dir, relative);
-    if (STREAMED_SOURCES.has(id)) {
-      try {
-        // Only check that it can be opened: a streamed file can be far larger than memory.
-        await access(file, fsConstants.R_OK);
-      } catch (error: unknown) {
-        throw new ConfigurationError(`${file}: cannot read snapshot file (${errorMessage(error)})`);
-      }
-      loaded.set(
-        id,
-        // Sign-in pages are large and many: read record by record (see graph-page-lines.ts).
-        id === 'graph.signIns'
-          ? graphPageLines(file)
-          : jsonLinesStream(file, (line, where) => {
-              if (typeof line.userId !== 'string' || typeof line.status !== 'number' || !isJsonObject(line.body)) {
-                throw new ConfigurationError(`${where}: each line must have userId, status and body`);
-              }
-              return [line];
-            }),
-      );
+    // Its data travels inside another source's records (folder-layout.ts): only the status is kept.
+    if (EMBEDDED_SOURCES.has(id)) {
+      loaded.set(id, null);
       continue;
     }
-    const value = await readJsonFile(dir, relative);
-    if (SINGLETON_SOURCES.has(id)) {
-      if (!isJsonObject(value)) throw shapeError(file, '', 'must be a JSON object');
-      loaded.set(id, value);
-      continue;
+    try {
+      loaded.set(id, await readSource(dir, id, status));
+    } catch (error: unknown) {
+      if (!(error instanceof SourceFileError)) throw error;
+      if (options.strict) throw new ConfigurationError(error.message);
+      unreadable.set(id, error.message);
+      sources[id] = { status: 'failed', reason: error.message };
     }
-    if (!isJsonObject(value) || !Array.isArray(value.value)) {
-      throw shapeError(file, '/value', 'must be an array (a Graph or InvokeCommand collection)');
-    }
-    value.value.forEach((item, index) => {
-      if (!isJsonObject(item)) throw shapeError(file, `/value/${index}`, 'must be an object');
-    });
-    loaded.set(id, value.value);
   }
 
+  const manifest: Manifest = unreadable.size > 0 ? { ...read, sources } : read;
   return {
     manifest,
+    unreadable,
     status: (id) => manifest.sources[id],
     data<K extends SourceId>(id: K): SourceDataMap[K] {
       if (!loaded.has(id)) throw new Error(`source ${id} is not available in ${dir}`);

@@ -46,6 +46,8 @@ export function inShard(key: string, shard: Shard | undefined): boolean {
 export const SHARDED_SOURCES: ReadonlySet<SourceId> = new Set([
   'graph.messageRules',
   'exo.inboxRule',
+  // Folder names travel with each mailbox's rules; every shard asks whether it may read them.
+  'graph.mailFolders',
   'exo.mailboxPermission',
 ]);
 

@@ -43,6 +43,8 @@ export interface SourceDataMap {
   'graph.riskyUsers': readonly RiskyUser[];
   'graph.riskDetections': readonly RiskDetection[];
   'graph.messageRules': PageStream<MailboxMessageRules>;
+  /** Status only: the folder names are in graph.messageRules (EMBEDDED_SOURCES). */
+  'graph.mailFolders': null;
   /** Microsoft Graph and Office 365 Exchange Online, with the app roles each exposes. */
   'graph.resourceServicePrincipals': readonly ServicePrincipal[];
   /** Every app role granted on those two resources. */

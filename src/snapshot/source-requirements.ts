@@ -55,10 +55,11 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
     endpoint: 'GET /identityProtection/riskDetections',
   },
   'graph.messageRules': {
-    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
-    permission: 'MailboxSettings.Read (and optionally Mail.ReadBasic.All)',
+    permission: 'MailboxSettings.Read',
     endpoint: 'GET /users/{id}/mailFolders/inbox/messageRules',
   },
+  // The names of the folders rules move mail to ("RSS Feeds"): Graph gives only their IDs.
+  'graph.mailFolders': { permission: 'Mail.ReadBasic.All', endpoint: 'GET /users/{id}/mailFolders/{id}' },
   'graph.resourceServicePrincipals': {
     permission: APPLICATION_READ,
     endpoint: "GET /servicePrincipals(appId='{Microsoft Graph and Office 365 Exchange Online}')",

@@ -6,6 +6,17 @@ export const LICENCE_NAMES: Readonly<Record<Licence, string>> = {
   'entra-id-p2': 'Microsoft Entra ID P2',
 };
 
+/** What was read of a source before it was cut short, so a reviewer sees how far it got. */
+export interface CoveredSpan {
+  /** Records read (sign-in events, mailboxes, cmdlet objects). */
+  readonly records: number;
+  /** Pages read, for a paged source. */
+  readonly pages?: number;
+  /** Oldest and newest record time read (ISO 8601), for a time-ordered source (sign-ins). */
+  readonly earliest?: string | null;
+  readonly latest?: string | null;
+}
+
 /**
  * How collecting one source ended. Collectors record this and never decide compliance:
  * a control whose source is `failed` gets `error`, one whose source is `not_licensed` or
@@ -13,7 +24,13 @@ export const LICENCE_NAMES: Readonly<Record<Licence, string>> = {
  */
 export type SourceStatus =
   | { readonly status: 'ok'; readonly count?: number; readonly capturedAt?: string }
-  | { readonly status: 'failed'; readonly reason: string; readonly capturedAt?: string }
+  | {
+      readonly status: 'failed';
+      readonly reason: string;
+      /** For a source that failed part-way: what had been read. */
+      readonly covered?: CoveredSpan;
+      readonly capturedAt?: string;
+    }
   | {
       readonly status: 'not_licensed';
       readonly licence: Licence;

@@ -3,33 +3,69 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Manifest } from './manifest.js';
-import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
+import { EMBEDDED_SOURCES, MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
 import type { PageStream, Snapshot } from './snapshot.js';
 import type { SourceId } from './source-id.js';
-import type { SourceStatus } from './source-status.js';
+import type { CoveredSpan, SourceStatus } from './source-status.js';
 
 async function writeJson(file: string, value: unknown): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(value, null, 2)}\n`);
 }
 
-async function writeJsonLines(file: string, stream: PageStream<unknown>, perItem: boolean): Promise<number> {
+/** How far a stream got: records and pages written, and the time span of time-stamped records. */
+class Progress {
+  records = 0;
+  pages = 0;
+  earliest: string | null = null;
+  latest: string | null = null;
+
+  /** Graph sends UTC times in one form (`…Z`), so text order is time order. */
+  see(time: unknown): void {
+    if (typeof time !== 'string') return;
+    if (this.earliest === null || time < this.earliest) this.earliest = time;
+    if (this.latest === null || time > this.latest) this.latest = time;
+  }
+
+  covered(): CoveredSpan {
+    return {
+      records: this.records,
+      pages: this.pages,
+      ...(this.earliest !== null ? { earliest: this.earliest, latest: this.latest } : {}),
+    };
+  }
+}
+
+async function writeJsonLines(
+  file: string,
+  stream: PageStream<unknown>,
+  perItem: boolean,
+  progress: Progress,
+  timeOf: ((item: unknown) => unknown) | undefined,
+): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const out = createWriteStream(file, { encoding: 'utf8' });
-  let count = 0;
   try {
     for await (const page of stream.pages()) {
       const text = perItem
         ? page.map((item) => `${JSON.stringify(item)}\n`).join('')
         : `${JSON.stringify({ value: page })}\n`;
-      count += page.length;
       if (!out.write(text)) await once(out, 'drain');
+      progress.records += page.length;
+      progress.pages++;
+      if (timeOf) for (const item of page) progress.see(timeOf(item));
     }
   } finally {
     out.end();
     await once(out, 'close');
   }
-  return count;
+}
+
+/** The time of a sign-in record, for the span a cut-short sign-in log covered. */
+function signInTime(item: unknown): unknown {
+  return typeof item === 'object' && item !== null
+    ? (item as { createdDateTime?: unknown }).createdDateTime
+    : undefined;
 }
 
 /** Records in a source: items of a collection, questions answered for DNS, 1 for a single object. */
@@ -44,21 +80,34 @@ export function recordCount(data: unknown): number {
 
 /**
  * Writes a snapshot to a folder in the documented format. Streamed sources are written page
- * by page. A stream that fails part-way marks its source `failed` in the manifest, so replay
- * gives the same `error` the live run gave.
+ * by page. A stream that fails part-way marks its source `failed` in the manifest, with the
+ * span it covered, so replay gives the same `error` the live run gave.
  */
 export async function writeSnapshotFolder(dir: string, snapshot: Snapshot): Promise<Manifest> {
   await mkdir(dir, { recursive: true });
   const sources: Partial<Record<SourceId, SourceStatus>> = { ...snapshot.manifest.sources };
   for (const [id, status] of Object.entries(snapshot.manifest.sources) as [SourceId, SourceStatus][]) {
-    if (status.status !== 'ok') continue;
+    if (status.status !== 'ok' || EMBEDDED_SOURCES.has(id)) continue;
     const file = path.join(dir, SOURCE_FILES[id]);
     if (STREAMED_SOURCES.has(id)) {
+      const progress = new Progress();
       try {
-        const count = await writeJsonLines(file, snapshot.data(id) as PageStream<unknown>, id === 'graph.messageRules');
-        sources[id] = { ...status, count };
+        const stream = snapshot.data(id) as PageStream<unknown>;
+        await writeJsonLines(
+          file,
+          stream,
+          id === 'graph.messageRules',
+          progress,
+          id === 'graph.signIns' ? signInTime : undefined,
+        );
+        sources[id] = { ...status, count: progress.records };
       } catch (error: unknown) {
-        sources[id] = { status: 'failed', reason: error instanceof Error ? error.message : String(error) };
+        // What was read stays in the file for inspection; the manifest says it is not the whole.
+        sources[id] = {
+          status: 'failed',
+          reason: error instanceof Error ? error.message : String(error),
+          covered: progress.covered(),
+        };
       }
       continue;
     }

@@ -21,10 +21,12 @@ describe('Action inputs for a live tenant', () => {
 
   it('takes a client secret, and the cloud, and keeps snapshot for replay', () => {
     expect(
-      readInputs(inputs({ 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': 's', cloud: 'usgov' }), '/ws')
-        .target,
+      readInputs(
+        inputs({ 'tenant-id': TENANT, 'client-id': CLIENT, 'client-secret': 'test-client-secret', cloud: 'usgov' }),
+        '/ws',
+      ).target,
     ).toMatchObject({
-      credentials: { kind: 'client-secret', secret: 's' },
+      credentials: { kind: 'client-secret', secret: 'test-client-secret' },
       endpoints: { graph: 'https://graph.microsoft.us', tokenExchangeAudience: 'api://AzureADTokenExchangeUSGov' },
     });
     expect(readInputs(inputs({ snapshot: 'snap' }), '/ws').target).toEqual({ kind: 'snapshot', dir: 'snap' });

@@ -16,7 +16,7 @@ const TENANT = [
   '--client-id',
   '00000000-0000-0000-0000-000000000001',
   '--client-secret',
-  's3cret',
+  'test-client-secret',
 ];
 
 describe('--shard and the shard input', () => {

@@ -1,8 +1,5 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphTransport } from '../../src/collect/graph/graph-transport.js';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
@@ -22,7 +19,7 @@ import {
   tenantSnapshot,
   type IdentityTenant,
 } from '../helpers/identity-tenant.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorClients, simulatorLiveCollector } from '../helpers/simulator-clients.js';
 import { tempDir } from '../helpers/temp.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -56,13 +53,7 @@ async function collect(sim: RunningSimulator): Promise<Snapshot> {
   const created = simulatorClients(sim);
   cleanup.push(created.close);
   const { policy } = parsePolicy(identityPolicyText(), 'identity.json', NOW);
-  const collector = liveCollector({
-    mode: 'simulate',
-    tenantId: sim.tenantId,
-    clients: created.clients,
-    extraDomains: [],
-    now: () => NOW,
-  });
+  const collector = simulatorLiveCollector(sim, created, NOW);
   return collector.collect({ sources: new Set(SOURCES), policy, logger: silentLogger });
 }
 
@@ -183,22 +174,28 @@ describe('licence, permission and shape problems through the simulator', () => {
     const t = goldenTenant();
     t.policies[1]!.state = 'someFutureState';
     await writeSnapshotFolder(dir, tenantSnapshot(t));
-    const file = path.join(dir, 'graph/conditionalAccessPolicies.json');
-    const policies = {
-      value: t.policies.map((p, i) => (i === 3 ? { ...p, conditions: { ...p.conditions, clientAppTypes: null } } : p)),
-    };
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(policies));
-    const sim = await startSimulator({ dir });
+    // The folder is well formed; the simulator serves a null in place of the fourth policy's list.
+    const sim = await startSimulator({
+      dir,
+      realism: {
+        faults: [
+          {
+            kind: 'replaceValue',
+            path: '/identity/conditionalAccess/policies',
+            pointer: '/value/3/conditions/clientAppTypes',
+            value: null,
+          },
+        ],
+      },
+    });
     cleanup.push(() => sim.close());
     const snapshot = await collect(sim);
     const status = snapshot.status('graph.conditionalAccessPolicies');
     expect(status).toMatchObject({ status: 'failed' });
     expect(status?.status === 'failed' ? status.reason : '').toMatch(
-      /\/identity\/conditionalAccess\/policies.*value\[3\]\.conditions\.clientAppTypes/,
+      /\/identity\/conditionalAccess\/policies: \/value\/3\/conditions\/clientAppTypes is null, expected an array/,
     );
-    // The unknown state alone is data: with the null fixed, the policy reads and simply does not count.
-    await writeFile(file, JSON.stringify({ value: t.policies }));
+    // The unknown state alone is data: served as is, the policy reads and simply does not count.
     const again = await collect(
       await (async () => {
         const s = await startSimulator({ dir });

@@ -114,7 +114,7 @@ async function audit(
   const live = await evaluate(snapshot, policy, { now: NOW, domains: [DOMAIN] });
   const dir = await tempDir();
   await writeSnapshotFolder(dir, snapshot);
-  const replay = await evaluate(await readSnapshotFolder(dir), policy, { now: NOW, domains: [DOMAIN] });
+  const replay = await evaluate(await readSnapshotFolder(dir, { now: NOW }), policy, { now: NOW, domains: [DOMAIN] });
   expect(replay.results.map(key)).toEqual(live.results.map(key));
   return { results: live.results, snapshot };
 }

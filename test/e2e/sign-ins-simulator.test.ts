@@ -110,7 +110,7 @@ function expectCurated(found: Record<string, readonly string[]>): void {
 
 describe('sign-in detectors on the demo tenant', () => {
   it('the demo snapshot gives a finding for every detector', async () => {
-    const results = await judge(await readSnapshotFolder(DEMO));
+    const results = await judge(await readSnapshotFolder(DEMO, { now: new Date() }));
     expectCurated(failingTargets(results));
     expect(results.find((r) => r.control === 'sign-ins.password-spray')?.severity).toBe('critical');
     expect(results.find((r) => r.control === 'sign-ins.mfa-fatigue')?.severity).toBe('critical');
@@ -123,7 +123,9 @@ describe('sign-in detectors on the demo tenant', () => {
     const paths: string[] = [];
     const live = await judge(await collectFrom(sim, memoryLogger(), paths));
     expectCurated(failingTargets(live));
-    expect(failingTargets(live)).toEqual(failingTargets(await judge(await readSnapshotFolder(DEMO))));
+    expect(failingTargets(live)).toEqual(
+      failingTargets(await judge(await readSnapshotFolder(DEMO, { now: new Date() }))),
+    );
     const signIns = paths.filter((p) => p.startsWith('/auditLogs/signIns'));
     expect(signIns).toHaveLength(1);
     const first = new URL(signIns[0] ?? '', 'http://x');
@@ -141,7 +143,9 @@ describe('sign-in detectors on the demo tenant', () => {
 
   it("through the transport's own streamed pages (record by record), the same verdicts, and a cut-short window is an error", async () => {
     const live = await judge(await session.collect(await simulator(), SOURCES));
-    expect(failingTargets(live)).toEqual(failingTargets(await judge(await readSnapshotFolder(DEMO))));
+    expect(failingTargets(live)).toEqual(
+      failingTargets(await judge(await readSnapshotFolder(DEMO, { now: new Date() }))),
+    );
     const sim = await simulator(
       { faults: [{ kind: 'status503', path: '/auditLogs/signIns', after: 1 }] },
       await generatedTenant(2_500),

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import * as addFormatsModule from 'ajv-formats';
+import { PARAMETER_FORMATS } from '../../src/controls/parameter-formats.js';
+import { createAjv } from '../../src/model/json-schema.js';
 import { describe, expect, it } from 'vitest';
 import { CONTROLS, findControl } from '../../src/controls/catalog.js';
 import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/controls/framework-ids.js';
@@ -28,11 +28,9 @@ function load(file: string): PolicyDocument {
   return JSON.parse(readFileSync(`policies/${file}`, 'utf8')) as PolicyDocument;
 }
 
-type AddFormats = (ajv: Ajv2020) => Ajv2020;
-const formats = addFormatsModule as unknown as { default: AddFormats | { default: AddFormats } };
-const addFormats = typeof formats.default === 'function' ? formats.default : formats.default.default;
-const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-addFormats(ajv);
+// The committed schema names the parameters' own formats (CIDR blocks, country codes): validate
+// with them, as mailwarden does.
+const ajv = createAjv({ allErrors: true, formats: PARAMETER_FORMATS });
 const validateSchema = ajv.compile(JSON.parse(readFileSync('policies/policy.schema.json', 'utf8')) as object);
 
 /** The HIPAA Security Rule sections the HIPAA policy answers to (45 CFR Part 164, Subpart C). */

@@ -78,14 +78,14 @@ export function fixtureData(): FixtureData {
           id: 'ca-1',
           displayName: 'Require MFA',
           state: 'enabled',
-          conditions: {},
+          conditions: { clientAppTypes: ['all'] },
           grantControls: { operator: 'OR', builtInControls: ['mfa'] },
         },
         {
           id: 'ca-2',
           displayName: 'Report only',
           state: 'enabledForReportingButNotEnforced',
-          conditions: {},
+          conditions: { clientAppTypes: ['all'] },
           grantControls: null,
         },
       ],
@@ -307,19 +307,27 @@ export async function writeFixtureTenant(
   const data = fixtureData();
   change(data);
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
-  const put = async (id: SourceId, text: string): Promise<void> => {
+  const put = async (id: SourceId, text: string, count?: number): Promise<void> => {
     const file = path.join(dir, SOURCE_FILES[id]);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, text);
-    sources[id] = { status: 'ok' };
+    sources[id] = { status: 'ok', ...(count === undefined ? {} : { count }) };
   };
   for (const [id, items] of Object.entries(data.collections) as [SourceId, JsonObject[]][]) {
-    await put(id, JSON.stringify({ value: items }, null, 1));
+    await put(id, JSON.stringify({ value: items }, null, 1), items.length);
   }
   await put('graph.securityDefaults', JSON.stringify(data.securityDefaults));
-  await put('graph.signIns', `${data.signInPages.map((page) => JSON.stringify({ value: page })).join('\n')}\n`);
-  await put('graph.messageRules', `${data.messageRules.map((line) => JSON.stringify(line)).join('\n')}\n`);
-  await put('dns', JSON.stringify(data.dns));
+  await put(
+    'graph.signIns',
+    `${data.signInPages.map((page) => JSON.stringify({ value: page })).join('\n')}\n`,
+    data.signInPages.reduce((n, page) => n + page.length, 0),
+  );
+  await put(
+    'graph.messageRules',
+    `${data.messageRules.map((line) => JSON.stringify(line)).join('\n')}\n`,
+    data.messageRules.length,
+  );
+  await put('dns', JSON.stringify(data.dns), Object.keys(data.dns.answers as JsonObject).length);
   data.manifest.sources = { ...sources, ...statuses };
   await writeFile(path.join(dir, 'manifest.json'), JSON.stringify(data.manifest, null, 2));
   return data;

@@ -66,7 +66,7 @@ describe('seeded tenant generator', () => {
   it('writes a snapshot folder the reader and the simulator accept, with sign-ins newest first inside the day', async () => {
     const dir = await tempDir();
     const summary = await generateTenant({ out: dir, users: 300, seed: 9, signIns: 2500 });
-    const snapshot = await readSnapshotFolder(dir);
+    const snapshot = await readSnapshotFolder(dir, { now: new Date() });
     expect(snapshot.data('graph.users')).toHaveLength(300);
     const events = await signIns(dir);
     expect(events).toHaveLength(2500);
@@ -89,7 +89,7 @@ describe('seeded tenant generator', () => {
   it('holds the people, settings and anomalies the controls look for', async () => {
     const dir = await tempDir();
     await generateTenant({ out: dir, users: 1000, seed: 3, signIns: 8000 });
-    const snapshot = await readSnapshotFolder(dir);
+    const snapshot = await readSnapshotFolder(dir, { now: new Date() });
     const users = snapshot.data('graph.users');
     expect(users.some((u) => u.userType === 'Guest')).toBe(true);
     expect(users.some((u) => u.accountEnabled === false)).toBe(true);
@@ -154,8 +154,8 @@ describe('seeded tenant generator', () => {
     await generateTenant({ out: base, users: 50, seed: 1, signIns: 100 });
     await generateTenant({ out: overlay, users: 8, seed: 2, signIns: 10 });
     await applyOverlay(base, overlay);
-    const merged = await readSnapshotFolder(base);
-    const curated = await readSnapshotFolder(overlay);
+    const merged = await readSnapshotFolder(base, { now: new Date() });
+    const curated = await readSnapshotFolder(overlay, { now: new Date() });
     expect(merged.data('graph.users').slice(0, 8)).toEqual(curated.data('graph.users'));
     // The same UPN in both (break-glass, shared mailboxes) is kept once, the curated one.
     const upns = merged.data('graph.users').map((u) => u.userPrincipalName.toLowerCase());

@@ -9,7 +9,7 @@ async function read(text: string, bufferBytes?: number): Promise<unknown[][]> {
   const file = path.join(await tempDir(), 'signIns.jsonl');
   await writeFile(file, text);
   const pages: unknown[][] = [];
-  for await (const page of graphPageLines(file, bufferBytes).pages()) pages.push([...page]);
+  for await (const page of graphPageLines(file, undefined, bufferBytes).pages()) pages.push([...page]);
   return pages;
 }
 

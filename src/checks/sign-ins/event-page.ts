@@ -1,4 +1,4 @@
-import { type IpAddress, parseIp, parseIpv4Value } from '../../mailauth/ip-address.js';
+import { type IpAddress, parseIp, parseIpv4Value } from '../../model/ip-address.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 
 /** What `ipKind` holds for an event: not parsed yet, IPv4 (see `ipv4`), IPv6 (see `ip6`), malformed. */

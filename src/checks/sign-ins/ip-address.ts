@@ -1,12 +1,12 @@
-import { inNetwork, type IpAddress, ipv4Text, parseIp, readableIp } from '../../mailauth/ip-address.js';
+import { type Cidr, inNetwork, type IpAddress, ipv4Text, readableIp } from '../../model/ip-address.js';
 
 /*
- * IP addresses as sign-in logs carry them, on the one parser mailauth uses (strict dotted quads,
- * RFC 4291 §2.2 text with `::` and an IPv4 tail, RFC 5952 output). What is sign-in specific
- * lives here: the network a sprayer rotates within, and the policy's egress CIDR blocks.
+ * IP addresses as sign-in logs carry them, on the one parser of src/model/ip-address.ts. What is
+ * sign-in specific lives here: the network a sprayer rotates within, and whether an address is
+ * inside one of the policy's egress CIDR blocks.
  */
 
-export { type IpAddress, parseIp } from '../../mailauth/ip-address.js';
+export { type Cidr, type IpAddress, parseCidr, parseIp } from '../../model/ip-address.js';
 
 /** The canonical text of an address, so one host always has one key. */
 export function ipText(ip: IpAddress): string {
@@ -37,26 +37,6 @@ export function ipv6PrefixText(ip: IpAddress): string {
  */
 export function sourcePrefix(ip: IpAddress): string {
   return ip.version === 4 ? ipv4PrefixText(ipv4Value(ip)) : ipv6PrefixText(ip);
-}
-
-/** A CIDR block from the policy, e.g. `198.51.100.0/24` or `2001:db8::/32`. */
-export interface Cidr {
-  readonly text: string;
-  readonly base: IpAddress;
-  readonly bits: number;
-}
-
-/** Parses a CIDR block; `undefined` when malformed. Host bits may be set; they are ignored. */
-export function parseCidr(text: string): Cidr | undefined {
-  const slash = text.indexOf('/');
-  const base = parseIp(slash === -1 ? text : text.slice(0, slash));
-  if (!base) return undefined;
-  const max = base.version === 4 ? 32 : 128;
-  const bitsText = slash === -1 ? String(max) : text.slice(slash + 1);
-  if (!/^[0-9]{1,3}$/.test(bitsText)) return undefined;
-  const bits = Number(bitsText);
-  if (bits > max) return undefined;
-  return { text, base, bits };
 }
 
 /** Whether `ip` lies inside `cidr`. IPv4 and IPv6 never match each other. */

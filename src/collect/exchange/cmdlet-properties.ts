@@ -1,4 +1,4 @@
-import type { ExchangeObject } from '../../snapshot/exchange-types.js';
+import { type ExchangeObject, RECIPIENT_NAME_PROPERTIES } from '../../snapshot/exchange-types.js';
 
 /*
  * The properties the checks read from the tenant-wide cmdlets, one list per cmdlet. A real
@@ -15,15 +15,7 @@ import type { ExchangeObject } from '../../snapshot/exchange-types.js';
  * purview/audit-mailboxes).
  */
 export const MAILBOX_PROPERTIES = [
-  'Identity',
-  'Name',
-  'DisplayName',
-  'Alias',
-  'PrimarySmtpAddress',
-  'UserPrincipalName',
-  'DistinguishedName',
-  'Guid',
-  'ExternalDirectoryObjectId',
+  ...RECIPIENT_NAME_PROPERTIES,
   'ForwardingAddress',
   'ForwardingSmtpAddress',
   'DeliverToMailboxAndForward',

@@ -1,4 +1,5 @@
 import { errorMessage } from '../../errors.js';
+import { recordCheck } from '../../snapshot/shape-check.js';
 import {
   type ExchangeObject,
   INBOX_RULE_MAILBOX_PROPERTY,
@@ -25,8 +26,8 @@ import {
   isExchangeRefusal,
 } from './exchange-api.js';
 import { hiddenRuleMailboxes } from './hidden-rule-scope.js';
-import { permissionSweepMailboxes } from './permission-scope.js';
 import { sweepMailboxes } from './mailbox-sweep.js';
+import { permissionSweepMailboxes } from './permission-scope.js';
 
 /** A source that did not end `ok`; it carries no data, so it fits every Exchange source. */
 type ExchangeCollected = { readonly status: Exclude<SourceStatus, { status: 'ok' }> };
@@ -58,8 +59,34 @@ function noClient(): ExchangeCollected {
   return { status: { status: 'failed', reason: 'no Exchange admin API client was configured for this run' } };
 }
 
+/**
+ * The cmdlet's objects checked against the source's schema (the one a replay checks them
+ * against): a property of the wrong type is `failed` naming the cmdlet and the JSON pointer,
+ * never read by truthiness (a forwarding address in a list is still a forwarding address).
+ */
+function shapeFailure(
+  id: ExchangeSourceId,
+  cmdlet: string,
+  objects: readonly unknown[],
+): ExchangeCollected | undefined {
+  const check = recordCheck(id);
+  for (const [index, object] of objects.entries()) {
+    const problem = check(object);
+    if (problem) {
+      return {
+        status: {
+          status: 'failed',
+          reason: `unexpected output of ${cmdlet}: /value/${index}${problem.pointer}: ${problem.message}`,
+        },
+      };
+    }
+  }
+  return undefined;
+}
+
 /** A collector that runs one cmdlet and keeps its output as returned. */
 function cmdletCollector<K extends ExchangeSourceId>(
+  id: K,
   cmdlet: string,
   parameters: Readonly<Record<string, unknown>> = {},
   properties?: readonly string[],
@@ -73,11 +100,21 @@ function cmdletCollector<K extends ExchangeSourceId>(
         parameters,
         properties ? { properties } : {},
       )) as readonly ExchangeObject[];
+      const wrong = shapeFailure(id, cmdlet, value);
+      if (wrong) return wrong;
       return { status: { status: 'ok', count: value.length }, data: value as SourceDataMap[K] };
     } catch (error: unknown) {
       return failure(error, cmdlet, true);
     }
   };
+}
+
+/** The mailboxes read earlier in the run, or Get-Mailbox now. */
+async function mailboxList(exchange: ExchangeApi, context: CollectContext): Promise<readonly ExchangeObject[]> {
+  return (
+    context.earlier('exo.mailbox') ??
+    ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[])
+  );
 }
 
 /**
@@ -93,6 +130,9 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   } catch (error: unknown) {
     return failure(error, 'Get-Mailbox', true);
   }
+  // The mailboxes choose whose rules are read: checked as the exo.mailbox source would be.
+  const wrongMailbox = shapeFailure('exo.mailbox', 'Get-Mailbox', mailboxes);
+  if (wrongMailbox) return wrongMailbox;
   const targets = hiddenRuleMailboxes(mailboxes, context);
   context.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
   const swept = await sweepMailboxes(targets, async (mailbox) => {
@@ -100,15 +140,10 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
     return found.map((rule) => ({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox }));
   });
   if ('error' in swept) return failure(swept.error, 'Get-InboxRule');
+  // Each rule's own properties are checked by the rule parser, so one odd rule is an error alone.
+  const wrong = shapeFailure('exo.inboxRule', 'Get-InboxRule', swept.rows);
+  if (wrong) return wrong;
   return { status: { status: 'ok', count: swept.rows.length }, data: swept.rows };
-}
-
-/** The mailboxes read earlier in the run, or Get-Mailbox now. */
-async function mailboxList(exchange: ExchangeApi, context: CollectContext): Promise<readonly ExchangeObject[]> {
-  return (
-    context.earlier('exo.mailbox') ??
-    ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[])
-  );
 }
 
 /**
@@ -129,6 +164,8 @@ async function collectMailboxPermissions(context: CollectContext): Promise<Colle
   } catch (error: unknown) {
     return failure(error, 'Get-Mailbox', true);
   }
+  const wrongMailbox = shapeFailure('exo.mailbox', 'Get-Mailbox', mailboxes);
+  if (wrongMailbox) return wrongMailbox;
   const targets = permissionSweepMailboxes(mailboxes, context.shard);
   context.logger.info(`Get-MailboxPermission: ${targets.length} mailboxes in scope`);
   const intern = interner();
@@ -143,37 +180,57 @@ async function collectMailboxPermissions(context: CollectContext): Promise<Colle
       .map((row) => internStrings({ ...row, [MAILBOX_PERMISSION_MAILBOX_PROPERTY]: mailbox }, intern));
   });
   if ('error' in swept) return failure(swept.error, 'Get-MailboxPermission');
+  const wrong = shapeFailure('exo.mailboxPermission', 'Get-MailboxPermission', swept.rows);
+  if (wrong) return wrong;
   return { status: { status: 'ok', count: swept.rows.length }, data: swept.rows };
 }
 
 /** Exchange source collectors, keyed by source ID. */
 export const exchangeCollectors: SourceCollectors = {
-  'exo.mailbox': cmdletCollector('Get-Mailbox', {}, MAILBOX_PROPERTIES),
-  'exo.hostedOutboundSpamFilterPolicy': cmdletCollector('Get-HostedOutboundSpamFilterPolicy'),
-  'exo.hostedOutboundSpamFilterRule': cmdletCollector('Get-HostedOutboundSpamFilterRule'),
-  'exo.remoteDomain': cmdletCollector('Get-RemoteDomain'),
-  'exo.dkimSigningConfig': cmdletCollector('Get-DkimSigningConfig'),
-  'exo.transportConfig': cmdletCollector('Get-TransportConfig'),
-  'exo.casMailbox': cmdletCollector('Get-CASMailbox', {}, CAS_MAILBOX_PROPERTIES),
-  'exo.recipient': cmdletCollector('Get-Recipient', { RecipientTypeDetails: ['MailContact', 'MailUser'] }),
+  'exo.mailbox': cmdletCollector('exo.mailbox', 'Get-Mailbox', {}, MAILBOX_PROPERTIES),
+  'exo.hostedOutboundSpamFilterPolicy': cmdletCollector(
+    'exo.hostedOutboundSpamFilterPolicy',
+    'Get-HostedOutboundSpamFilterPolicy',
+  ),
+  'exo.hostedOutboundSpamFilterRule': cmdletCollector(
+    'exo.hostedOutboundSpamFilterRule',
+    'Get-HostedOutboundSpamFilterRule',
+  ),
+  'exo.remoteDomain': cmdletCollector('exo.remoteDomain', 'Get-RemoteDomain'),
+  'exo.dkimSigningConfig': cmdletCollector('exo.dkimSigningConfig', 'Get-DkimSigningConfig'),
+  'exo.transportConfig': cmdletCollector('exo.transportConfig', 'Get-TransportConfig'),
+  'exo.casMailbox': cmdletCollector('exo.casMailbox', 'Get-CASMailbox', {}, CAS_MAILBOX_PROPERTIES),
+  'exo.recipient': cmdletCollector('exo.recipient', 'Get-Recipient', {
+    RecipientTypeDetails: ['MailContact', 'MailUser'],
+  }),
   'exo.inboxRule': collectInboxRules,
-  'exo.transportRule': cmdletCollector('Get-TransportRule'),
+  'exo.transportRule': cmdletCollector('exo.transportRule', 'Get-TransportRule'),
   // Test-mode connectors route mail too; a rule may name one.
-  'exo.outboundConnector': cmdletCollector('Get-OutboundConnector', { IncludeTestModeConnectors: true }),
+  'exo.outboundConnector': cmdletCollector('exo.outboundConnector', 'Get-OutboundConnector', {
+    IncludeTestModeConnectors: true,
+  }),
   'exo.mailboxPermission': collectMailboxPermissions,
   // SendAs is the only right it lists; Trustee is not filtered on, as the cmdlet documents wrong
   // results for recipients with several SIDs (Get-RecipientPermission, -Trustee).
-  'exo.recipientPermission': cmdletCollector('Get-RecipientPermission', { AccessRights: 'SendAs' }),
-  'exo.organizationConfig': cmdletCollector('Get-OrganizationConfig', {}, ORGANIZATION_CONFIG_PROPERTIES),
+  'exo.recipientPermission': cmdletCollector('exo.recipientPermission', 'Get-RecipientPermission', {
+    AccessRights: 'SendAs',
+  }),
+  'exo.organizationConfig': cmdletCollector(
+    'exo.organizationConfig',
+    'Get-OrganizationConfig',
+    {},
+    ORGANIZATION_CONFIG_PROPERTIES,
+  ),
   'exo.mailboxAuditBypassAssociation': cmdletCollector(
+    'exo.mailboxAuditBypassAssociation',
     'Get-MailboxAuditBypassAssociation',
     {},
     AUDIT_BYPASS_PROPERTIES,
   ),
   // Exchange Online's endpoint only: Security & Compliance PowerShell always reports the
   // ingestion setting as False (learn.microsoft.com/powershell/module/exchangepowershell/get-adminauditlogconfig).
-  'exo.adminAuditLogConfig': cmdletCollector('Get-AdminAuditLogConfig'),
-  'exo.applicationAccessPolicy': cmdletCollector('Get-ApplicationAccessPolicy'),
-  'exo.managementRoleAssignment': cmdletCollector('Get-ManagementRoleAssignment'),
-  'exo.servicePrincipal': cmdletCollector('Get-ServicePrincipal'),
+  'exo.adminAuditLogConfig': cmdletCollector('exo.adminAuditLogConfig', 'Get-AdminAuditLogConfig'),
+  'exo.applicationAccessPolicy': cmdletCollector('exo.applicationAccessPolicy', 'Get-ApplicationAccessPolicy'),
+  'exo.managementRoleAssignment': cmdletCollector('exo.managementRoleAssignment', 'Get-ManagementRoleAssignment'),
+  'exo.servicePrincipal': cmdletCollector('exo.servicePrincipal', 'Get-ServicePrincipal'),
 };

@@ -4,13 +4,14 @@ import type {
   AuthorizationPolicy,
   OAuth2PermissionGrant,
   ServicePrincipal,
-  VerifiedPublisher,
 } from '../../snapshot/graph-types.js';
+import { recordCheck } from '../../snapshot/shape-check.js';
+import type { GraphSourceId } from '../../snapshot/source-id.js';
 import { MAIL_RESOURCE_APP_IDS } from '../../snapshot/resource-apps.js';
 import type { SourceCollectors } from '../live/source-collector.js';
-import { type GraphApi, GraphRequestError } from './graph-api.js';
+import { type GraphApi, GraphRequestError, GraphShapeError } from './graph-api.js';
 import { graphSource, readCollection } from './graph-source.js';
-import { ShapeReader } from './shape.js';
+import { itemReader } from './item-reader.js';
 
 /*
  * The app collectors: who holds which application permission on Microsoft Graph and Office 365
@@ -42,74 +43,75 @@ function endpoint(path: string): string {
   return path.split('?')[0] ?? path;
 }
 
-function readAppRole(r: ShapeReader, item: unknown, at: string): AppRole {
-  const o = r.object(item, at);
-  return {
-    id: r.string(o.id, `${at}.id`),
-    value: r.optionalString(o.value, `${at}.value`),
-    displayName: r.optionalString(o.displayName, `${at}.displayName`),
-    allowedMemberTypes: r.strings(o.allowedMemberTypes, `${at}.allowedMemberTypes`),
-    isEnabled: r.optionalBoolean(o.isEnabled, `${at}.isEnabled`),
-  };
-}
+type Item = Readonly<Record<string, unknown>>;
+const optional = <T>(value: unknown): T | null => (value as T | undefined) ?? null;
 
-function readPublisher(r: ShapeReader, value: unknown, at: string): VerifiedPublisher | null {
-  const o = r.optionalObject(value, at);
-  if (o === null) return null;
+function projectAppRole(o: Item): AppRole {
   return {
-    displayName: r.optionalString(o.displayName, `${at}.displayName`),
-    verifiedPublisherId: r.optionalString(o.verifiedPublisherId, `${at}.verifiedPublisherId`),
-    addedDateTime: r.optionalString(o.addedDateTime, `${at}.addedDateTime`),
+    id: o.id as string,
+    value: optional<string>(o.value),
+    displayName: optional<string>(o.displayName),
+    allowedMemberTypes: o.allowedMemberTypes as readonly string[],
+    isEnabled: optional<boolean>(o.isEnabled),
   };
 }
 
 /** A service principal cut to what the app controls read; app roles only for a resource. */
-function readServicePrincipal(r: ShapeReader, item: unknown, at: string, withRoles: boolean): ServicePrincipal {
-  const o = r.object(item, at);
-  // Not in Graph's metadata: kept when it is a string, never a reason to fail the read.
-  const created = typeof o.createdDateTime === 'string' ? o.createdDateTime : null;
-  const roles = withRoles && o.appRoles !== undefined && o.appRoles !== null ? o.appRoles : [];
-  if (!Array.isArray(roles)) r.fail(`${at}.appRoles`, 'is not an array');
+function projectServicePrincipal(o: Item, withRoles: boolean): ServicePrincipal {
+  const publisher = o.verifiedPublisher as Item | null | undefined;
   return {
-    id: r.string(o.id, `${at}.id`),
-    appId: r.string(o.appId, `${at}.appId`),
-    displayName: r.optionalString(o.displayName, `${at}.displayName`),
-    appOwnerOrganizationId: r.optionalString(o.appOwnerOrganizationId, `${at}.appOwnerOrganizationId`),
-    publisherName: r.optionalString(o.publisherName, `${at}.publisherName`),
-    verifiedPublisher: readPublisher(r, o.verifiedPublisher, `${at}.verifiedPublisher`),
-    servicePrincipalType: r.optionalString(o.servicePrincipalType, `${at}.servicePrincipalType`),
-    accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`),
-    createdDateTime: created,
-    ...(withRoles ? { appRoles: roles.map((role, i) => readAppRole(r, role, `${at}.appRoles[${i}]`)) } : {}),
+    id: o.id as string,
+    appId: o.appId as string,
+    displayName: optional<string>(o.displayName),
+    appOwnerOrganizationId: optional<string>(o.appOwnerOrganizationId),
+    publisherName: optional<string>(o.publisherName),
+    verifiedPublisher:
+      publisher === null || publisher === undefined
+        ? null
+        : {
+            displayName: optional<string>(publisher.displayName),
+            verifiedPublisherId: optional<string>(publisher.verifiedPublisherId),
+            addedDateTime: optional<string>(publisher.addedDateTime),
+          },
+    servicePrincipalType: optional<string>(o.servicePrincipalType),
+    accountEnabled: optional<boolean>(o.accountEnabled),
+    // Not in Graph's metadata: kept when it is a string, never a reason to fail the read.
+    createdDateTime: typeof o.createdDateTime === 'string' ? o.createdDateTime : null,
+    ...(withRoles ? { appRoles: (o.appRoles as readonly Item[]).map(projectAppRole) } : {}),
   };
 }
 
-function readAssignment(r: ShapeReader, item: unknown, at: string): AppRoleAssignment {
-  const o = r.object(item, at);
+function projectAssignment(o: Item): AppRoleAssignment {
   // Older pages name the creation time `creationTimestamp` (approleassignment resource).
   const created = o.createdDateTime ?? o.creationTimestamp;
   return {
-    id: r.string(o.id, `${at}.id`),
-    appRoleId: r.string(o.appRoleId, `${at}.appRoleId`),
-    principalId: r.string(o.principalId, `${at}.principalId`),
-    principalType: r.optionalString(o.principalType, `${at}.principalType`),
-    principalDisplayName: r.optionalString(o.principalDisplayName, `${at}.principalDisplayName`),
-    resourceId: r.string(o.resourceId, `${at}.resourceId`),
-    resourceDisplayName: r.optionalString(o.resourceDisplayName, `${at}.resourceDisplayName`),
+    id: o.id as string,
+    appRoleId: o.appRoleId as string,
+    principalId: o.principalId as string,
+    principalType: optional<string>(o.principalType),
+    principalDisplayName: optional<string>(o.principalDisplayName),
+    resourceId: o.resourceId as string,
+    resourceDisplayName: optional<string>(o.resourceDisplayName),
     createdDateTime: typeof created === 'string' ? created : null,
   };
 }
 
-function readGrant(r: ShapeReader, item: unknown, at: string): OAuth2PermissionGrant {
-  const o = r.object(item, at);
+function projectGrant(o: Item): OAuth2PermissionGrant {
   return {
-    id: r.string(o.id, `${at}.id`),
-    clientId: r.string(o.clientId, `${at}.clientId`),
-    consentType: r.string(o.consentType, `${at}.consentType`),
-    principalId: r.optionalString(o.principalId, `${at}.principalId`),
-    resourceId: r.string(o.resourceId, `${at}.resourceId`),
-    scope: r.optionalString(o.scope, `${at}.scope`),
+    id: o.id as string,
+    clientId: o.clientId as string,
+    consentType: o.consentType as string,
+    principalId: optional<string>(o.principalId),
+    resourceId: o.resourceId as string,
+    scope: optional<string>(o.scope),
   };
+}
+
+/** One object checked against its source's schema, as a collection item would be. */
+function readOne<T>(id: GraphSourceId, path: string, body: unknown, project: (o: Item) => T): T {
+  const problem = recordCheck(id)(body);
+  if (problem) throw new GraphShapeError(endpoint(path), problem.pointer || '(body)', problem.message);
+  return project(body as Item);
 }
 
 /** Graph's answer when an object does not exist (for a resource the tenant has no service principal of). */
@@ -126,9 +128,9 @@ async function resourceServicePrincipals(graph: GraphApi): Promise<readonly Serv
   const out: ServicePrincipal[] = [];
   for (const appId of MAIL_RESOURCE_APP_IDS) {
     const path = resourcePath(appId);
-    const r = new ShapeReader(endpoint(path));
     try {
-      out.push(readServicePrincipal(r, await graph.get(path), '(body)', true));
+      const body = await graph.get(path);
+      out.push(readOne('graph.resourceServicePrincipals', path, body, (o) => projectServicePrincipal(o, true)));
     } catch (error: unknown) {
       if (!isNotFound(error)) throw error;
     }
@@ -141,9 +143,9 @@ async function appRoleAssignedTo(graph: GraphApi): Promise<readonly AppRoleAssig
   const out: AppRoleAssignment[] = [];
   for (const appId of MAIL_RESOURCE_APP_IDS) {
     const path = assignedToPath(appId);
-    const r = new ShapeReader(endpoint(path));
+    const read = itemReader('graph.appRoleAssignedTo', endpoint(path), projectAssignment);
     try {
-      out.push(...(await readCollection(graph, path, (item, at) => readAssignment(r, item, at))));
+      out.push(...(await readCollection(graph, path, read)));
     } catch (error: unknown) {
       if (!isNotFound(error)) throw error;
     }
@@ -152,31 +154,29 @@ async function appRoleAssignedTo(graph: GraphApi): Promise<readonly AppRoleAssig
 }
 
 async function servicePrincipals(graph: GraphApi): Promise<readonly ServicePrincipal[]> {
-  const r = new ShapeReader(endpoint(SERVICE_PRINCIPALS_PATH));
-  return readCollection(graph, SERVICE_PRINCIPALS_PATH, (item, at) => readServicePrincipal(r, item, at, false));
+  const read = itemReader('graph.servicePrincipals', endpoint(SERVICE_PRINCIPALS_PATH), (o) =>
+    projectServicePrincipal(o, false),
+  );
+  return readCollection(graph, SERVICE_PRINCIPALS_PATH, read);
 }
 
 async function authorizationPolicy(graph: GraphApi): Promise<AuthorizationPolicy> {
-  const r = new ShapeReader(AUTHORIZATION_POLICY_PATH);
-  const body = r.object(await graph.get(AUTHORIZATION_POLICY_PATH), '(body)');
+  const body = await graph.get(AUTHORIZATION_POLICY_PATH);
   // v1.0 answers the one object; some versions wrapped it in a one-item collection.
-  const wrapped = Array.isArray(body.value) && body.value.length === 1 ? body.value[0] : undefined;
-  const o = wrapped === undefined ? body : r.object(wrapped, 'value[0]');
-  const permissions = r.object(o.defaultUserRolePermissions, 'defaultUserRolePermissions');
-  return {
-    id: r.optionalString(o.id, 'id'),
+  const value = (body as { value?: unknown } | null)?.value;
+  const one = Array.isArray(value) && value.length === 1 ? value[0] : body;
+  return readOne('graph.authorizationPolicy', AUTHORIZATION_POLICY_PATH, one, (o) => ({
+    id: optional<string>(o.id),
     defaultUserRolePermissions: {
-      permissionGrantPoliciesAssigned: r.strings(
-        permissions.permissionGrantPoliciesAssigned,
-        'defaultUserRolePermissions.permissionGrantPoliciesAssigned',
-      ),
+      permissionGrantPoliciesAssigned: (o.defaultUserRolePermissions as Item)
+        .permissionGrantPoliciesAssigned as readonly string[],
     },
-  };
+  }));
 }
 
 async function allPrincipalsGrants(graph: GraphApi): Promise<readonly OAuth2PermissionGrant[]> {
-  const r = new ShapeReader(endpoint(ALL_PRINCIPALS_GRANTS_PATH));
-  return readCollection(graph, ALL_PRINCIPALS_GRANTS_PATH, (item, at) => readGrant(r, item, at));
+  const read = itemReader('graph.oauth2PermissionGrants', endpoint(ALL_PRINCIPALS_GRANTS_PATH), projectGrant);
+  return readCollection(graph, ALL_PRINCIPALS_GRANTS_PATH, read);
 }
 
 const length = (data: readonly unknown[]): number => data.length;

@@ -1,7 +1,7 @@
 import type { SourceCollectors } from '../live/source-collector.js';
 import { appCollectors } from './app-collectors.js';
 import { identityCollectors } from './identity-collectors.js';
-import { messageRulesCollector } from './message-rules-collector.js';
+import { mailFoldersCollector, messageRulesCollector } from './message-rules-collector.js';
 import { signInCollectors } from './sign-in-collectors.js';
 
 /** Graph source collectors, keyed by source ID. */
@@ -9,5 +9,6 @@ export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
   ...appCollectors,
   'graph.messageRules': messageRulesCollector(),
+  'graph.mailFolders': mailFoldersCollector(),
   ...signInCollectors,
 };

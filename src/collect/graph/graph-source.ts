@@ -55,15 +55,15 @@ export function statusFromError(id: GraphSourceId, error: unknown): Exclude<Sour
   return { status: 'failed', reason: `${requirement.endpoint}: ${errorMessage(error)}` };
 }
 
-/** Reads every page of a collection through `read`, which validates one item. */
+/** Reads every page of a collection through `read`, which checks one item (`index` counts across pages). */
 export async function readCollection<T>(
   graph: GraphApi,
   path: string,
-  read: (item: unknown, field: string) => T,
+  read: (item: unknown, index: number) => T,
 ): Promise<T[]> {
   const out: T[] = [];
   for await (const page of graph.pages(path)) {
-    for (const item of page) out.push(read(item, `value[${out.length}]`));
+    for (const item of page) out.push(read(item, out.length));
   }
   return out;
 }

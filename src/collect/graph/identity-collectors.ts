@@ -9,13 +9,16 @@ import type {
   UserRegistrationDetails,
 } from '../../snapshot/graph-types.js';
 import type { SourceCollectors } from '../live/source-collector.js';
-import { GraphRequestError, type GraphApi } from './graph-api.js';
+import { GraphRequestError, GraphShapeError, type GraphApi } from './graph-api.js';
 import { graphSource, readCollection } from './graph-source.js';
-import { ShapeReader } from './shape.js';
+import type { GraphSourceId } from '../../snapshot/source-id.js';
+import { recordCheck } from '../../snapshot/shape-check.js';
+import { itemReader, principalReader } from './item-reader.js';
 
 /*
  * The identity-posture collectors. Each asks Graph for only the fields the checks read
- * ($select) and validates the answer into src/snapshot/graph-types.ts.
+ * ($select), checks every item against its source's schema (src/snapshot/schemas/, the same
+ * one a replay checks) and keeps only those fields (src/snapshot/graph-types.ts).
  */
 
 /** Only the fields mfa.registration reads: at 100,000 users every extra field costs megabytes. */
@@ -41,14 +44,20 @@ function endpoint(path: string): string {
   return path.split('?')[0] ?? path;
 }
 
-function readUser(r: ShapeReader, item: unknown, at: string): GraphUser {
-  const o = r.object(item, at);
+type Item = Readonly<Record<string, unknown>>;
+type Fields = Readonly<Record<string, unknown>>;
+
+/** A string collection Graph may leave out (older API versions omit empty exclusion lists): absent reads as empty. */
+const list = (value: unknown): readonly string[] => (value as readonly string[] | undefined) ?? [];
+const optional = <T>(value: unknown): T | null => (value as T | undefined) ?? null;
+
+function projectUser(o: Item): GraphUser {
   return {
-    id: r.string(o.id, `${at}.id`),
-    userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
-    displayName: r.optionalString(o.displayName, `${at}.displayName`),
-    accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`),
-    userType: r.optionalString(o.userType, `${at}.userType`),
+    id: o.id as string,
+    userPrincipalName: o.userPrincipalName as string,
+    displayName: optional<string>(o.displayName),
+    accountEnabled: o.accountEnabled as boolean,
+    userType: optional<string>(o.userType),
   };
 }
 
@@ -71,112 +80,112 @@ function interner(): (value: string) => string {
  * record is cut to what the MFA checks read as each page arrives: registration and capability
  * (mfa.registration) and the methods (mfa.admins-phishing-resistant).
  */
-function readRegistration(
-  r: ShapeReader,
-  intern: (value: string) => string,
-  item: unknown,
-  at: string,
-): UserRegistrationDetails {
-  const o = r.object(item, at);
+function projectRegistration(intern: (value: string) => string, o: Item): UserRegistrationDetails {
   return {
-    id: r.string(o.id, `${at}.id`),
-    userPrincipalName: r.string(o.userPrincipalName, `${at}.userPrincipalName`),
-    isMfaRegistered: r.boolean(o.isMfaRegistered, `${at}.isMfaRegistered`),
-    isMfaCapable: r.boolean(o.isMfaCapable, `${at}.isMfaCapable`),
-    methodsRegistered: r.strings(o.methodsRegistered, `${at}.methodsRegistered`).map(intern),
+    id: o.id as string,
+    userPrincipalName: o.userPrincipalName as string,
+    isMfaRegistered: o.isMfaRegistered as boolean,
+    isMfaCapable: o.isMfaCapable as boolean,
+    methodsRegistered: (o.methodsRegistered as readonly string[]).map(intern),
   };
 }
 
-function readPolicy(r: ShapeReader, item: unknown, at: string): ConditionalAccessPolicy {
-  const o = r.object(item, at);
-  const c = r.object(o.conditions, `${at}.conditions`);
-  const users = r.optionalObject(c.users, `${at}.conditions.users`);
-  const apps = r.optionalObject(c.applications, `${at}.conditions.applications`);
-  const grant = r.optionalObject(o.grantControls, `${at}.grantControls`);
-  const strength = grant
-    ? r.optionalObject(grant.authenticationStrength, `${at}.grantControls.authenticationStrength`)
-    : null;
-  const u = `${at}.conditions.users`;
-  const a = `${at}.conditions.applications`;
+/** A CA policy as the checks read it; a list Graph left out is kept out (the schema allows that). */
+function projectPolicy(o: Item): ConditionalAccessPolicy {
+  const c = o.conditions as Fields;
+  const users = c.users as Fields | null | undefined;
+  const apps = c.applications as Fields | null | undefined;
+  const grant = o.grantControls as Fields | null | undefined;
+  const strength = grant?.authenticationStrength as Fields | null | undefined;
+  const keep = (from: Fields, keys: readonly string[]) =>
+    Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
   return {
-    id: r.string(o.id, `${at}.id`),
-    displayName: r.string(o.displayName, `${at}.displayName`),
+    id: o.id as string,
+    displayName: o.displayName as string,
     // An evolvable enum: unknown states are kept and simply do not count as enabled.
-    state: r.string(o.state, `${at}.state`),
+    state: o.state as string,
     conditions: {
-      clientAppTypes: r.strings(c.clientAppTypes, `${at}.conditions.clientAppTypes`),
-      userRiskLevels: r.optionalStrings(c.userRiskLevels, `${at}.conditions.userRiskLevels`),
-      signInRiskLevels: r.optionalStrings(c.signInRiskLevels, `${at}.conditions.signInRiskLevels`),
+      ...keep(c, ['clientAppTypes', 'userRiskLevels', 'signInRiskLevels']),
       applications: apps
         ? {
-            includeApplications: r.strings(apps.includeApplications, `${a}.includeApplications`),
-            excludeApplications: r.stringsOrEmpty(apps.excludeApplications, `${a}.excludeApplications`),
-            includeUserActions: r.optionalStrings(apps.includeUserActions, `${a}.includeUserActions`),
+            includeApplications: apps.includeApplications as readonly string[],
+            excludeApplications: list(apps.excludeApplications),
+            ...keep(apps, ['includeUserActions']),
           }
         : null,
       users: users
         ? {
-            includeUsers: r.strings(users.includeUsers, `${u}.includeUsers`),
-            excludeUsers: r.stringsOrEmpty(users.excludeUsers, `${u}.excludeUsers`),
-            includeGroups: r.stringsOrEmpty(users.includeGroups, `${u}.includeGroups`),
-            excludeGroups: r.stringsOrEmpty(users.excludeGroups, `${u}.excludeGroups`),
-            includeRoles: r.stringsOrEmpty(users.includeRoles, `${u}.includeRoles`),
-            excludeRoles: r.stringsOrEmpty(users.excludeRoles, `${u}.excludeRoles`),
+            includeUsers: users.includeUsers as readonly string[],
+            excludeUsers: list(users.excludeUsers),
+            includeGroups: list(users.includeGroups),
+            excludeGroups: list(users.excludeGroups),
+            includeRoles: list(users.includeRoles),
+            excludeRoles: list(users.excludeRoles),
           }
         : null,
     },
     grantControls: grant
       ? {
-          operator: r.optionalString(grant.operator, `${at}.grantControls.operator`),
-          builtInControls: r.stringsOrEmpty(grant.builtInControls, `${at}.grantControls.builtInControls`),
+          operator: optional<string>(grant.operator),
+          builtInControls: list(grant.builtInControls),
           authenticationStrength: strength
-            ? {
-                id: r.string(strength.id, `${at}.grantControls.authenticationStrength.id`),
-                displayName: r.optionalString(
-                  strength.displayName,
-                  `${at}.grantControls.authenticationStrength.displayName`,
-                ),
-              }
+            ? { id: strength.id as string, displayName: optional<string>(strength.displayName) }
             : null,
         }
       : null,
   };
 }
 
-function readStrength(r: ShapeReader, item: unknown, at: string): AuthenticationStrengthPolicy {
-  const o = r.object(item, at);
+function projectStrength(o: Item): AuthenticationStrengthPolicy {
   return {
-    id: r.string(o.id, `${at}.id`),
-    displayName: r.string(o.displayName, `${at}.displayName`),
-    policyType: r.optionalString(o.policyType, `${at}.policyType`),
-    allowedCombinations: r.strings(o.allowedCombinations, `${at}.allowedCombinations`),
+    id: o.id as string,
+    displayName: o.displayName as string,
+    policyType: optional<string>(o.policyType),
+    allowedCombinations: o.allowedCombinations as readonly string[],
   };
 }
 
-function readPrincipal(r: ShapeReader, item: unknown, at: string): DirectoryPrincipal {
-  const o = r.object(item, at);
-  const type = r.optionalString(o['@odata.type'], `${at}['@odata.type']`);
+function projectPrincipal(o: Item): DirectoryPrincipal {
   return {
-    // Graph omits @odata.type in some directoryObject collections; a UPN marks a user.
-    '@odata.type':
-      type ?? (typeof o.userPrincipalName === 'string' ? '#microsoft.graph.user' : '#microsoft.graph.directoryObject'),
-    id: r.string(o.id, `${at}.id`),
-    displayName: r.optionalString(o.displayName, `${at}.displayName`),
-    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
-    accountEnabled: r.optionalBoolean(o.accountEnabled, `${at}.accountEnabled`),
+    '@odata.type': o['@odata.type'] as string,
+    id: o.id as string,
+    displayName: optional<string>(o.displayName),
+    userPrincipalName: optional<string>(o.userPrincipalName),
+    accountEnabled: optional<boolean>(o.accountEnabled),
   };
 }
 
-function readAssignment(r: ShapeReader, item: unknown, at: string): RoleAssignment {
-  const o = r.object(item, at);
-  const principal =
-    o.principal === undefined || o.principal === null ? null : readPrincipal(r, o.principal, `${at}.principal`);
+/**
+ * Graph omits `@odata.type` in some directoryObject collections (a group's transitive members);
+ * a UPN marks a user. Filled in before the item is checked, so what is saved is complete.
+ */
+function withType(item: unknown): unknown {
+  if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
+  const o = item as Item;
+  if (o['@odata.type'] !== undefined) return item;
+  const type = typeof o.userPrincipalName === 'string' ? '#microsoft.graph.user' : '#microsoft.graph.directoryObject';
+  return { ...o, '@odata.type': type };
+}
+
+function projectAssignment(o: Item): RoleAssignment {
+  const principal = o.principal as Item | null | undefined;
   return {
-    id: r.string(o.id, `${at}.id`),
-    principalId: r.string(o.principalId, `${at}.principalId`),
-    roleDefinitionId: r.string(o.roleDefinitionId, `${at}.roleDefinitionId`),
-    directoryScopeId: r.optionalString(o.directoryScopeId, `${at}.directoryScopeId`),
-    principal,
+    id: o.id as string,
+    principalId: o.principalId as string,
+    roleDefinitionId: o.roleDefinitionId as string,
+    directoryScopeId: optional<string>(o.directoryScopeId),
+    principal: principal ? projectPrincipal(principal) : null,
+  };
+}
+
+function projectDomain(o: Item): GraphDomain {
+  return {
+    id: o.id as string,
+    isVerified: optional<boolean>(o.isVerified),
+    isDefault: optional<boolean>(o.isDefault),
+    isInitial: optional<boolean>(o.isInitial),
+    supportedServices: o.supportedServices as readonly string[],
+    authenticationType: optional<string>(o.authenticationType),
   };
 }
 
@@ -185,8 +194,11 @@ function readAssignment(r: ShapeReader, item: unknown, at: string): RoleAssignme
  * transitive members in `principal.members`, so roles held through groups are seen.
  */
 async function roleAssignments(graph: GraphApi): Promise<readonly RoleAssignment[]> {
-  const r = new ShapeReader(endpoint(ROLE_ASSIGNMENTS_PATH));
-  const assignments = await readCollection(graph, ROLE_ASSIGNMENTS_PATH, (item, at) => readAssignment(r, item, at));
+  const read = itemReader('graph.roleAssignments', endpoint(ROLE_ASSIGNMENTS_PATH), (o) => projectAssignment(o));
+  const assignments = await readCollection(graph, ROLE_ASSIGNMENTS_PATH, (item, index) => {
+    const principal = (item as Item | null)?.principal;
+    return read(principal ? { ...(item as Item), principal: withType(principal) } : item, index);
+  });
   const groupIds = [
     ...new Set(
       assignments.filter((a) => a.principal?.['@odata.type'] === '#microsoft.graph.group').map((a) => a.principalId),
@@ -196,8 +208,8 @@ async function roleAssignments(graph: GraphApi): Promise<readonly RoleAssignment
   await Promise.all(
     groupIds.map(async (groupId) => {
       const path = groupMembersPath(groupId);
-      const reader = new ShapeReader(endpoint(path));
-      members.set(groupId, await readCollection(graph, path, (item, at) => readPrincipal(reader, item, at)));
+      const member = principalReader(endpoint(path));
+      members.set(groupId, await readCollection(graph, path, (item, index) => member(withType(item), index)));
     }),
   );
   return assignments.map((a) => {
@@ -206,34 +218,23 @@ async function roleAssignments(graph: GraphApi): Promise<readonly RoleAssignment
   });
 }
 
-function readDomain(r: ShapeReader, item: unknown, at: string): GraphDomain {
-  const o = r.object(item, at);
-  return {
-    id: r.string(o.id, `${at}.id`),
-    isVerified: r.optionalBoolean(o.isVerified, `${at}.isVerified`),
-    isDefault: r.optionalBoolean(o.isDefault, `${at}.isDefault`),
-    isInitial: r.optionalBoolean(o.isInitial, `${at}.isInitial`),
-    supportedServices: r.strings(o.supportedServices, `${at}.supportedServices`),
-    authenticationType: r.optionalString(o.authenticationType, `${at}.authenticationType`),
-  };
-}
-
-function collection<T>(path: string, read: (r: ShapeReader, item: unknown, at: string) => T) {
-  const r = new ShapeReader(endpoint(path));
-  return (graph: GraphApi) => readCollection(graph, path, (item, at) => read(r, item, at));
+function collection<T>(id: GraphSourceId, path: string, project: (o: Item) => T) {
+  const read = itemReader(id, endpoint(path), project);
+  return (graph: GraphApi) => readCollection(graph, path, read);
 }
 
 async function securityDefaults(graph: GraphApi): Promise<SecurityDefaultsPolicy> {
-  const r = new ShapeReader(endpoint(SECURITY_DEFAULTS_PATH));
-  const o = r.object(await graph.get(SECURITY_DEFAULTS_PATH), '(body)');
-  const id = r.optionalString(o.id, 'id');
-  return { ...(id !== null ? { id } : {}), isEnabled: r.boolean(o.isEnabled, 'isEnabled') };
+  const body = await graph.get(SECURITY_DEFAULTS_PATH);
+  const problem = recordCheck('graph.securityDefaults')(body);
+  if (problem)
+    throw new GraphShapeError(endpoint(SECURITY_DEFAULTS_PATH), problem.pointer || '(body)', problem.message);
+  const o = body as Item;
+  return { ...(typeof o.id === 'string' ? { id: o.id } : {}), isEnabled: o.isEnabled as boolean };
 }
 
 async function registrationDetails(graph: GraphApi): Promise<readonly UserRegistrationDetails[]> {
-  const r = new ShapeReader(REGISTRATION_PATH);
   const intern = interner();
-  const read = (item: unknown, at: string) => readRegistration(r, intern, item, at);
+  const read = itemReader('graph.userRegistrationDetails', REGISTRATION_PATH, (o) => projectRegistration(intern, o));
   try {
     return await readCollection(graph, REGISTRATION_PATH_TOP, read);
   } catch (error: unknown) {
@@ -247,19 +248,19 @@ const length = (data: readonly unknown[]): number => data.length;
 
 /** Identity posture sources, keyed by source ID. */
 export const identityCollectors: SourceCollectors = {
-  'graph.users': graphSource('graph.users', collection(USERS_PATH, readUser), length),
+  'graph.users': graphSource('graph.users', collection('graph.users', USERS_PATH, projectUser), length),
   'graph.userRegistrationDetails': graphSource('graph.userRegistrationDetails', registrationDetails, length),
   'graph.conditionalAccessPolicies': graphSource(
     'graph.conditionalAccessPolicies',
-    collection(CA_POLICIES_PATH, readPolicy),
+    collection('graph.conditionalAccessPolicies', CA_POLICIES_PATH, projectPolicy),
     length,
   ),
   'graph.securityDefaults': graphSource('graph.securityDefaults', securityDefaults, () => undefined),
   'graph.authenticationStrengthPolicies': graphSource(
     'graph.authenticationStrengthPolicies',
-    collection(STRENGTHS_PATH, readStrength),
+    collection('graph.authenticationStrengthPolicies', STRENGTHS_PATH, projectStrength),
     length,
   ),
   'graph.roleAssignments': graphSource('graph.roleAssignments', roleAssignments, length),
-  'graph.domains': graphSource('graph.domains', collection(DOMAINS_PATH, readDomain), length),
+  'graph.domains': graphSource('graph.domains', collection('graph.domains', DOMAINS_PATH, projectDomain), length),
 };

@@ -5,7 +5,8 @@ import { SOURCE_REQUIREMENTS } from '../../snapshot/source-requirements.js';
 import type { Collected, CollectContext, SourceCollectors } from '../live/source-collector.js';
 import { GraphRequestError, GraphShapeError, type GraphApi } from './graph-api.js';
 import { readCollection, statusFromError } from './graph-source.js';
-import { ShapeReader } from './shape.js';
+import { recordCheck } from '../../snapshot/shape-check.js';
+import { itemReader } from './item-reader.js';
 import { fetchWindow } from '../../policy/collection-scope.js';
 import { odataTime } from './odata-time.js';
 
@@ -52,13 +53,23 @@ export function riskDetectionsPath(start: Date): string {
   );
 }
 
-function checkPage(page: readonly unknown[]): readonly SignIn[] {
-  // Field-level problems are the detectors' to count and skip; a non-object is a broken response.
-  page.forEach((item, index) => {
-    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-      throw new GraphShapeError('/auditLogs/signIns', `value[${index}]`, 'is not an object');
-    }
-  });
+/**
+ * Checks every sign-in of a page against the sign-in schema before a detector reads it: the
+ * same check a replay makes, about 40 ns a record (JSON.parse of it costs microseconds). A wrong
+ * type is a GraphShapeError naming the page and the pointer, so the stream fails and its
+ * controls are `error` with the span covered so far, never judged by truthiness.
+ */
+function checkPage(page: readonly unknown[], pageNumber: number): readonly SignIn[] {
+  const check = recordCheck('graph.signIns');
+  for (let i = 0; i < page.length; i++) {
+    const problem = check(page[i]);
+    if (problem)
+      throw new GraphShapeError(
+        '/auditLogs/signIns',
+        `page ${pageNumber}: /value/${i}${problem.pointer}`,
+        problem.message,
+      );
+  }
   return page as readonly SignIn[];
 }
 
@@ -99,7 +110,7 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
         const next = iterator.next();
         // A reader that stops early leaves `next` unread; its failure must not go unhandled.
         next.catch(() => undefined);
-        yield checkPage(result.value);
+        yield checkPage(result.value, pages);
         result = await next;
       }
       context.logger.info(
@@ -149,38 +160,39 @@ function identityProtectionSource<K extends 'graph.riskyUsers' | 'graph.riskDete
   };
 }
 
-function readRiskyUser(r: ShapeReader, item: unknown, at: string): RiskyUser {
-  const o = r.object(item, at);
+type Item = Readonly<Record<string, unknown>>;
+const optional = <T>(value: unknown): T | null => (value as T | undefined) ?? null;
+
+function projectRiskyUser(o: Item): RiskyUser {
   return {
-    id: r.string(o.id, `${at}.id`),
-    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
-    userDisplayName: r.optionalString(o.userDisplayName, `${at}.userDisplayName`),
+    id: o.id as string,
+    userPrincipalName: optional<string>(o.userPrincipalName),
+    userDisplayName: optional<string>(o.userDisplayName),
     // Evolvable enums: an unknown value is kept as a string and judged by the check.
-    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`) ?? 'none',
-    riskState: r.optionalString(o.riskState, `${at}.riskState`) ?? 'none',
-    riskDetail: r.optionalString(o.riskDetail, `${at}.riskDetail`),
-    riskLastUpdatedDateTime: r.optionalString(o.riskLastUpdatedDateTime, `${at}.riskLastUpdatedDateTime`),
+    riskLevel: optional<string>(o.riskLevel) ?? 'none',
+    riskState: optional<string>(o.riskState) ?? 'none',
+    riskDetail: optional<string>(o.riskDetail),
+    riskLastUpdatedDateTime: optional<string>(o.riskLastUpdatedDateTime),
   };
 }
 
-function readDetection(r: ShapeReader, item: unknown, at: string): RiskDetection {
-  const o = r.object(item, at);
-  const location = r.optionalObject(o.location, `${at}.location`);
+function projectDetection(o: Item): RiskDetection {
+  const location = o.location as Item | null | undefined;
   return {
-    id: r.string(o.id, `${at}.id`),
-    userId: r.optionalString(o.userId, `${at}.userId`),
-    userPrincipalName: r.optionalString(o.userPrincipalName, `${at}.userPrincipalName`),
-    riskEventType: r.optionalString(o.riskEventType, `${at}.riskEventType`),
-    riskLevel: r.optionalString(o.riskLevel, `${at}.riskLevel`),
-    riskState: r.optionalString(o.riskState, `${at}.riskState`),
-    detectedDateTime: r.optionalString(o.detectedDateTime, `${at}.detectedDateTime`),
+    id: o.id as string,
+    userId: optional<string>(o.userId),
+    userPrincipalName: optional<string>(o.userPrincipalName),
+    riskEventType: optional<string>(o.riskEventType),
+    riskLevel: optional<string>(o.riskLevel),
+    riskState: optional<string>(o.riskState),
+    detectedDateTime: optional<string>(o.detectedDateTime),
     // The docs' own sample carries an invalid address ("123.456.7.89"): kept as text, never parsed here.
-    ipAddress: r.optionalString(o.ipAddress, `${at}.ipAddress`),
+    ipAddress: optional<string>(o.ipAddress),
     location: location
       ? {
-          city: r.optionalString(location.city, `${at}.location.city`),
-          state: r.optionalString(location.state, `${at}.location.state`),
-          countryOrRegion: r.optionalString(location.countryOrRegion, `${at}.location.countryOrRegion`),
+          city: optional<string>(location.city),
+          state: optional<string>(location.state),
+          countryOrRegion: optional<string>(location.countryOrRegion),
         }
       : null,
   };
@@ -189,13 +201,16 @@ function readDetection(r: ShapeReader, item: unknown, at: string): RiskDetection
 /** Sign-in log and Identity Protection sources, keyed by source ID. */
 export const signInCollectors: SourceCollectors = {
   'graph.signIns': collectSignIns,
-  'graph.riskyUsers': identityProtectionSource('graph.riskyUsers', (graph) => {
-    const r = new ShapeReader('/identityProtection/riskyUsers');
-    return readCollection(graph, RISKY_USERS_PATH, (item, at) => readRiskyUser(r, item, at));
-  }),
+  'graph.riskyUsers': identityProtectionSource('graph.riskyUsers', (graph) =>
+    readCollection(
+      graph,
+      RISKY_USERS_PATH,
+      itemReader('graph.riskyUsers', '/identityProtection/riskyUsers', projectRiskyUser),
+    ),
+  ),
   'graph.riskDetections': identityProtectionSource('graph.riskDetections', (graph, context) => {
-    const r = new ShapeReader('/identityProtection/riskDetections');
     const window = fetchWindow(context.policy, 'graph.riskDetections', context.now);
-    return readCollection(graph, riskDetectionsPath(window.start), (item, at) => readDetection(r, item, at));
+    const read = itemReader('graph.riskDetections', '/identityProtection/riskDetections', projectDetection);
+    return readCollection(graph, riskDetectionsPath(window.start), read);
   }),
 };

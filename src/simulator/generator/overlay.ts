@@ -2,7 +2,13 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, errorMessage } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../model/json.js';
-import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from '../../snapshot/folder-layout.js';
+import {
+  MANIFEST_FILE,
+  SINGLETON_SOURCES,
+  SOURCE_FILES,
+  STREAMED_SOURCES,
+  EMBEDDED_SOURCES,
+} from '../../snapshot/folder-layout.js';
 import type { DnsData } from '../../snapshot/dns-types.js';
 import type { Manifest } from '../../snapshot/manifest.js';
 import { readSnapshotFolder } from '../../snapshot/read-folder.js';
@@ -85,7 +91,8 @@ export async function overlayTenantId(overlayDir: string): Promise<string | unde
  * in `out`. Meant for demo-sized tenants: merged sources are read into memory.
  */
 export async function applyOverlay(out: string, overlayDir: string): Promise<void> {
-  const overlay = await readSnapshotFolder(overlayDir);
+  // Strict: a broken curated case must stop the build, not be merged as a failed source.
+  const overlay = await readSnapshotFolder(overlayDir, { strict: true });
   const manifestFile = path.join(out, MANIFEST_FILE);
   let generated: Manifest;
   try {
@@ -95,7 +102,7 @@ export async function applyOverlay(out: string, overlayDir: string): Promise<voi
   }
   const sources: Partial<Record<SourceId, SourceStatus>> = { ...generated.sources };
   for (const [id, status] of Object.entries(overlay.manifest.sources) as [SourceId, SourceStatus][]) {
-    if (status.status !== 'ok') {
+    if (status.status !== 'ok' || EMBEDDED_SOURCES.has(id)) {
       sources[id] = status;
       continue;
     }

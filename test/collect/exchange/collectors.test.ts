@@ -62,9 +62,14 @@ describe('Exchange source collectors', () => {
           status: 200,
           body: {
             value: [
-              { UserPrincipalName: 'a@contoso.example', ForwardingSmtpAddress: 'smtp:x@mail.test' },
-              { UserPrincipalName: 'gone@contoso.example', ForwardingAddress: 'Someone' },
-              { UserPrincipalName: 'quiet@contoso.example' },
+              // Get-Mailbox always returns both forwarding properties, null when unset.
+              {
+                UserPrincipalName: 'a@contoso.example',
+                ForwardingAddress: null,
+                ForwardingSmtpAddress: 'smtp:x@mail.test',
+              },
+              { UserPrincipalName: 'gone@contoso.example', ForwardingAddress: 'Someone', ForwardingSmtpAddress: null },
+              { UserPrincipalName: 'quiet@contoso.example', ForwardingAddress: null, ForwardingSmtpAddress: null },
             ],
           },
         };

@@ -62,15 +62,19 @@ const notFound = {
   },
 };
 
+const mailbox = (upn: string, type: string, id: string): ExchangeObject => ({
+  UserPrincipalName: upn,
+  RecipientTypeDetails: type,
+  ExternalDirectoryObjectId: id,
+  ForwardingAddress: null,
+  ForwardingSmtpAddress: null,
+});
+
 const MAILBOXES: ExchangeObject[] = [
-  { UserPrincipalName: 'a@contoso.example', RecipientTypeDetails: 'UserMailbox', ExternalDirectoryObjectId: 'id-a' },
-  {
-    UserPrincipalName: 'desk@contoso.example',
-    RecipientTypeDetails: 'SharedMailbox',
-    ExternalDirectoryObjectId: 'id-d',
-  },
-  { UserPrincipalName: 'room@contoso.example', RecipientTypeDetails: 'RoomMailbox', ExternalDirectoryObjectId: 'id-r' },
-  { UserPrincipalName: 'gone@contoso.example', RecipientTypeDetails: 'UserMailbox', ExternalDirectoryObjectId: 'id-g' },
+  mailbox('a@contoso.example', 'UserMailbox', 'id-a'),
+  mailbox('desk@contoso.example', 'SharedMailbox', 'id-d'),
+  mailbox('room@contoso.example', 'RoomMailbox', 'id-r'),
+  mailbox('gone@contoso.example', 'UserMailbox', 'id-g'),
 ];
 
 describe('Get-MailboxPermission sweep', () => {
@@ -103,7 +107,7 @@ describe('Get-MailboxPermission sweep', () => {
       { earlier: ((id: string) => (id === 'exo.mailbox' ? MAILBOXES : undefined)) as CollectContext['earlier'] },
     );
     const collected = await exchangeCollectors['exo.mailboxPermission']?.(context);
-    expect(collected?.status).toMatchObject({ status: 'ok', count: 2 });
+    expect(collected?.status, JSON.stringify(collected?.status)).toMatchObject({ status: 'ok', count: 2 });
     const calls = seen.map((s) => s.body.CmdletInput);
     expect(calls.map((c) => c?.CmdletName)).toEqual(Array(3).fill('Get-MailboxPermission'));
     expect(
@@ -128,7 +132,7 @@ describe('Get-MailboxPermission sweep', () => {
   it('keeps at most the sweep concurrency in flight', async () => {
     let inFlight = 0;
     let peak = 0;
-    const many = Array.from({ length: 20 }, (_, i) => ({ UserPrincipalName: `u${i}@contoso.example` }));
+    const many = Array.from({ length: 20 }, (_, i) => mailbox(`u${i}@contoso.example`, 'UserMailbox', `id-${i}`));
     const server = await startInvokeCommandServer((_req, base) => ({ status: 200, body: collection(base, []) }));
     closers.push(server.close);
     const exchange = exchangeClient({

@@ -112,7 +112,7 @@ describe('app collectors', () => {
     const graph = fakeGraph({}, { [SERVICE_PRINCIPALS_PATH]: [[{ id: '1' }]] });
     const collected = await appCollectors['graph.servicePrincipals']?.(context(graph));
     expect(collected?.status.status).toBe('failed');
-    expect(collected?.status.status === 'failed' ? collected.status.reason : '').toContain('value[0].appId');
+    expect(collected?.status.status === 'failed' ? collected.status.reason : '').toContain('/value/0/appId');
   });
 
   it('reads the assignments of both resources, and the older creationTimestamp', async () => {

@@ -56,7 +56,12 @@ async function serve(): Promise<RunningSimulator> {
   await writeSnapshotFolder(
     dir,
     memorySnapshot(manifest, {
-      'graph.users': rules.map((r) => ({ id: r.userId, userPrincipalName: r.userPrincipalName, userType: 'Member' })),
+      'graph.users': rules.map((r) => ({
+        id: r.userId,
+        userPrincipalName: r.userPrincipalName,
+        accountEnabled: true,
+        userType: 'Member',
+      })),
       'graph.messageRules': arrayPageStream(rules, 50),
     }),
   );
@@ -87,7 +92,7 @@ async function sweep(sim: RunningSimulator, globalPace: PaceLimit | null): Promi
       title: 'p',
       version: '1',
       description: 'p',
-      controls: {},
+      controls: { 'forwarding.inbox-rules': { enabled: true } },
       domains: { include: [], exclude: [], parked: [] },
       exceptions: [],
     }),

@@ -1,4 +1,4 @@
-import { ipv4Text, readableIp } from '../../../mailauth/ip-address.js';
+import { ipv4Text, readableIp } from '../../../model/ip-address.js';
 import type { Finding } from '../../../model/finding.js';
 import type { SignIn } from '../../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../../check.js';

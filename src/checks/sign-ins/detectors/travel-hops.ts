@@ -1,4 +1,4 @@
-import { ipv4Text } from '../../../mailauth/ip-address.js';
+import { ipv4Text } from '../../../model/ip-address.js';
 import type { Finding } from '../../../model/finding.js';
 import type { JsonObject } from '../../../model/json.js';
 import { ROW_CAP, type SignInRow } from '../evidence-rows.js';

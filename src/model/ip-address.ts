@@ -1,4 +1,7 @@
-import { parseIp6 } from './spf-record.js';
+/*
+ * IP addresses as text and bytes: one parser for SPF terms, sign-in logs and the policy's CIDR
+ * parameters (RFC 4291 §2.2 text with `::` and an IPv4 tail, strict dotted quads).
+ */
 
 /** A client address in both forms SPF needs: bytes for CIDR matching and text for macros. */
 export interface IpAddress {
@@ -128,4 +131,60 @@ export function ipFromRecord(text: string, version: 4 | 6): Uint8Array | undefin
   if (version === 6 && ip.version === 6) return ip.bytes;
   if (version === 4 && ip.version === 4) return ip.bytes;
   return undefined;
+}
+
+/** qnum = 0-255 without leading zeros (§12: ip4-network). */
+export function isIp4Network(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+/** Parses an IPv6 address (with an optional dotted IPv4 tail) into 16 bytes. */
+export function parseIp6(text: string): Uint8Array | undefined {
+  let head = text;
+  const tail: number[] = [];
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    if (!isIp4Network(dotted[1] ?? '')) return undefined;
+    tail.push(...(dotted[1] ?? '').split('.').map(Number));
+    head = `${text.slice(0, dotted.index)}:${'0:0'}`;
+  }
+  const halves = head.split('::');
+  if (halves.length > 2) return undefined;
+  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const left = groups(halves[0] ?? '');
+  const right = halves.length === 2 ? groups(halves[1] ?? '') : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
+  const all = [...left, ...Array<string>(Math.max(missing, 0)).fill('0'), ...right];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const g = all[i] ?? '';
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) return undefined;
+    const v = parseInt(g, 16);
+    bytes[i * 2] = v >> 8;
+    bytes[i * 2 + 1] = v & 0xff;
+  }
+  if (tail.length === 4) bytes.set(tail, 12);
+  return bytes;
+}
+
+/** A CIDR block from the policy, e.g. `198.51.100.0/24` or `2001:db8::/32`. */
+export interface Cidr {
+  readonly text: string;
+  readonly base: IpAddress;
+  readonly bits: number;
+}
+
+/** Parses a CIDR block; `undefined` when malformed. Host bits may be set; they are ignored. */
+export function parseCidr(text: string): Cidr | undefined {
+  const slash = text.indexOf('/');
+  const base = parseIp(slash === -1 ? text : text.slice(0, slash));
+  if (!base) return undefined;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return undefined;
+  const bits = Number(bitsText);
+  if (bits > max) return undefined;
+  return { text, base, bits };
 }
