@@ -78,15 +78,24 @@ describe('mailbox.delegation', () => {
     expect(only(await judge('mailbox.delegation', t)).status).toBe('fail');
   });
 
-  it("leaves grants to an app's Exchange service principal to apps.mail-access, and judges them when the pointers are unread", async () => {
+  it("reports a FullAccess grant to an app's Exchange service principal with the app, on user and shared mailboxes", async () => {
     const t = goldenTenant();
-    t['exo.servicePrincipal'] = [
-      { Identity: 'sp-1', DisplayName: 'IMAP Sync', AppId: 'c2000000-0000-4000-8000-000000000001' },
-    ];
+    const appId = 'c2000000-0000-4000-8000-000000000001';
+    t['exo.servicePrincipal'] = [{ Identity: 'sp-1', DisplayName: 'IMAP Sync', AppId: appId }];
+    t['exo.mailboxPermission'].push(fullAccess('helpdesk', 'sp-1'));
+    const r = only(await judge('mailbox.delegation', t));
+    expect(r).toMatchObject({ target: `helpdesk@${DOMAIN}/app/${appId}`, status: 'fail' });
+    expect(r.evidence).toMatchObject({
+      delegateKind: 'app',
+      appId,
+      appDisplayName: 'IMAP Sync',
+      recipientTypeDetails: 'SharedMailbox',
+    });
+    // Allowed by the app's ID, it passes.
+    const [pass] = await judge('mailbox.delegation', t, { params: { allowedDelegates: [appId] } });
+    expect(pass).toMatchObject({ status: 'pass', evidence: { allowedDelegates: 1 } });
+    // Without the pointers, the grant on a user mailbox is an unknown delegate.
     t['exo.mailboxPermission'].push(fullAccess('adele', 'sp-1'));
-    const [pass] = await judge('mailbox.delegation', t);
-    expect(pass).toMatchObject({ status: 'pass' });
-    expect(pass?.evidence.appGrants).toBe(1);
     const unread = await judge('mailbox.delegation', t, {
       statuses: { 'exo.servicePrincipal': { status: 'failed', reason: 'HTTP 500' } },
     });

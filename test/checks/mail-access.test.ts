@@ -7,7 +7,6 @@ import {
   EXO,
   EXO_SP_ID,
   findings,
-  fullAccess,
   GRAPH,
   GRAPH_SP_ID,
   goldenTenant,
@@ -193,12 +192,16 @@ describe('apps.mail-access', () => {
     expect(r?.evidence.permissions).toMatchObject([{ permission: 'Mail.Send', restrictedByAccessPolicy: true }]);
   });
 
-  it('does not pass an app only denied some mailboxes (DenyAccess), nor one whose policies could not be read', async () => {
+  it('does not pass an app only denied some mailboxes (DenyAccess)', async () => {
     const t = withApp([{ resource: 'graph', id: GRAPH['Mail.Send'] }]);
     t['exo.applicationAccessPolicy'] = [{ AppId: APP.appId, ScopeName: 'VIPs', AccessRight: 'DenyAccess' }];
     expect(only(await judge('apps.mail-access', t)).status).toBe('fail');
+  });
+
+  it('neither passes nor fails an app a policy could restrict when the policies could not be read', async () => {
+    const t = withApp([{ resource: 'graph', id: GRAPH['Mail.Send'] }]);
     t['exo.applicationAccessPolicy'] = [{ AppId: APP.appId, ScopeName: 'Helpdesk', AccessRight: 'RestrictAccess' }];
-    const unread = only(
+    const refused = only(
       await judge('apps.mail-access', t, {
         statuses: {
           'exo.applicationAccessPolicy': {
@@ -209,8 +212,25 @@ describe('apps.mail-access', () => {
         },
       }),
     );
-    expect(unread.status).toBe('fail');
-    expect(unread.evidence.applicationAccessPolicies).toMatchObject({ read: false });
+    expect(refused).toMatchObject({ target: `app/${APP.appId}`, status: 'not_evaluable' });
+    expect(refused.evidence.applicationAccessPolicies).toMatchObject({ read: false });
+    const failed = only(
+      await judge('apps.mail-access', t, {
+        statuses: { 'exo.applicationAccessPolicy': { status: 'failed', reason: 'HTTP 500' } },
+      }),
+    );
+    expect(failed.status).toBe('error');
+    // A permission no policy can narrow still fails, read or not.
+    const wider = withApp([
+      { resource: 'graph', id: GRAPH['Mail.Send'] },
+      { resource: 'exo', id: EXO['Mail.Read'] },
+    ]);
+    const unreadWider = only(
+      await judge('apps.mail-access', wider, {
+        statuses: { 'exo.applicationAccessPolicy': { status: 'failed', reason: 'HTTP 500' } },
+      }),
+    );
+    expect(unreadWider.status).toBe('fail');
   });
 
   it('does not let an access policy narrow a permission it does not cover (Exchange Online Mail.Read, IMAP)', async () => {
@@ -242,25 +262,34 @@ describe('apps.mail-access', () => {
     });
   });
 
-  it('reports IMAP.AccessAsApp with the mailboxes that grant its Exchange service principal FullAccess', async () => {
+  it("reports IMAP.AccessAsApp with the app's Exchange service principal, whose FullAccess grants mailbox.delegation lists", async () => {
     const t = withApp([{ resource: 'exo', id: EXO['IMAP.AccessAsApp'] }]);
     t['exo.servicePrincipal'] = [
       { Identity: APP.id, DisplayName: 'Reporting Tool', AppId: APP.appId, ObjectId: APP.id },
     ];
-    t['exo.mailboxPermission'].push(fullAccess('helpdesk', APP.id));
-    const r = only(await judge('apps.mail-access', t, { statuses: {} }));
+    const r = only(await judge('apps.mail-access', t));
     expect(r.status).toBe('fail');
-    expect(r.evidence.mailboxGrants).toEqual({ read: true, mailboxes: ['helpdesk@contoso.example'] });
+    expect(r.message).toContain('the mailboxes that grant it FullAccess');
+    expect(r.evidence.exchangeServicePrincipal).toMatchObject({
+      read: true,
+      found: true,
+      mailboxGrantsReportedBy: 'mailbox.delegation',
+    });
   });
 
-  it('says when the FullAccess grants of an IMAP app were not read', async () => {
+  it('says when no Exchange service principal points at an IMAP app, and when the pointers were not read', async () => {
     const t = withApp([{ resource: 'exo', id: EXO['POP.AccessAsApp'] }]);
-    const { 'exo.mailboxPermission': _unread, ...withoutSweep } = t;
-    const policyResults = await judge('apps.mail-access', { ...withoutSweep, 'exo.mailboxPermission': [] } as never, {
-      statuses: { 'exo.mailboxPermission': { status: 'failed', reason: 'not swept' } },
+    expect(only(await judge('apps.mail-access', t)).evidence.exchangeServicePrincipal).toMatchObject({
+      read: true,
+      found: false,
     });
-    const r = only(policyResults);
-    expect(r.evidence.mailboxGrants).toMatchObject({ read: false });
+    const unread = only(
+      await judge('apps.mail-access', t, {
+        statuses: { 'exo.servicePrincipal': { status: 'failed', reason: 'HTTP 500' } },
+      }),
+    );
+    expect(unread.status).toBe('fail');
+    expect(unread.evidence.exchangeServicePrincipal).toMatchObject({ read: false });
   });
 
   it('errs on the whole control when Microsoft Graph is missing from the resources, or when no service principal was listed', async () => {

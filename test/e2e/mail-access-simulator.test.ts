@@ -212,7 +212,7 @@ describe('the six mailbox-access and audit controls over the simulator', () => {
     expect(results.find((r) => r.target === `app/${scoped.appId}`)?.status).toBe('pass');
   });
 
-  it('ties IMAP.AccessAsApp to the FullAccess grants of its Exchange service principal, not to a delegate finding', async () => {
+  it('reports IMAP.AccessAsApp with the app, and the FullAccess grant of its Exchange service principal naming the app', async () => {
     const t = goldenTenant();
     const imap = { appId: 'c2000000-0000-4000-8000-000000000013', id: 'd2000000-0000-4000-8000-000000000013' };
     t['graph.servicePrincipals'].push(servicePrincipal(imap, 'Scanner IMAP'));
@@ -224,12 +224,14 @@ describe('the six mailbox-access and audit controls over the simulator', () => {
     t['exo.mailboxPermission'].push(fullAccess('lee', 'NT AUTHORITY\\SELF'), fullAccess('lee', imap.id));
     t['exo.recipientPermission'].push(sendAs('Lee Gu', 'NT AUTHORITY\\SELF'));
     const { results } = await audit(t);
-    expect(notPassing(results)).toEqual([`apps.mail-access app/${imap.appId} fail`]);
-    expect(results.find((r) => r.target === `app/${imap.appId}`)?.evidence.mailboxGrants).toEqual({
-      read: true,
-      mailboxes: [`lee@${DOMAIN}`],
+    expect(notPassing(results).sort()).toEqual([
+      `apps.mail-access app/${imap.appId} fail`,
+      `mailbox.delegation lee@${DOMAIN}/app/${imap.appId} fail`,
+    ]);
+    expect(results.find((r) => r.target === `lee@${DOMAIN}/app/${imap.appId}`)?.evidence).toMatchObject({
+      delegateKind: 'app',
+      appDisplayName: 'Scanner IMAP',
     });
-    expect(results.find((r) => r.control === 'mailbox.delegation')?.evidence.appGrants).toBe(1);
   });
 
   it('rides out Exchange throttling (429 with Retry-After) in the per-mailbox sweep', async () => {
@@ -267,10 +269,11 @@ describe('the six mailbox-access and audit controls over the simulator', () => {
     t['graph.appRoleAssignedTo'].push(assignment(app, 'graph', GRAPH['Mail.Read']));
     t['exo.applicationAccessPolicy'] = [{ AppId: app.appId, ScopeName: 'x', AccessRight: 'RestrictAccess' }];
     const { results } = await audit(t, { realism: { missingCmdlets: ['Get-ApplicationAccessPolicy'] } });
-    // Without the policies, the restriction is unknown: the app fails, and says why.
+    // Without the policies, whether one restricts the app is unknown: not evaluable, saying why.
     const r = results.find((x) => x.target === `app/${app.appId}`);
-    expect(r?.status).toBe('fail');
+    expect(r?.status).toBe('not_evaluable');
     expect(r?.evidence.applicationAccessPolicies).toMatchObject({ read: false });
+    expect(r?.message).toContain('Get-ApplicationAccessPolicy');
   });
 
   it('reads the Graph resource by appId and finds no Exchange Online in a tenant without it', async () => {

@@ -16,7 +16,6 @@ import {
   mailRoleIndex,
   PER_MAILBOX_ROLES,
 } from './mail-permissions.js';
-import { readFullAccessRow } from './permission-rows.js';
 
 /** One mail permission an app holds. */
 interface HeldPermission {
@@ -37,13 +36,13 @@ interface AppHoldings {
 }
 
 /** A source the check reads only when it was collected and read in full; otherwise why not. */
-function optional<K extends SourceId>(
-  snapshot: Snapshot,
-  id: K,
-): { data: readonly ExchangeObject[] } | { why: string } {
+type Unread = { why: string; status: 'failed' | 'not_collected' | 'not_licensed' | 'not_permitted' };
+
+function optional<K extends SourceId>(snapshot: Snapshot, id: K): { data: readonly ExchangeObject[] } | Unread {
   const status = snapshot.status(id);
-  if (status === undefined) return { why: `${id} was not collected in this run` };
-  if (status.status !== 'ok') return { why: `${id} is ${status.status.replace('_', ' ')}: ${status.reason}` };
+  if (status === undefined) return { why: `${id} was not collected in this run`, status: 'not_collected' };
+  if (status.status !== 'ok')
+    return { why: `${id} is ${status.status.replace('_', ' ')}: ${status.reason}`, status: status.status };
   return { data: snapshot.data(id) as unknown as readonly ExchangeObject[] };
 }
 
@@ -176,7 +175,6 @@ export function appsMailAccess({ snapshot, params, context }: CheckInput): reado
   const policies = optional(snapshot, 'exo.applicationAccessPolicy');
   const pointers = optional(snapshot, 'exo.servicePrincipal');
   const rbac = optional(snapshot, 'exo.managementRoleAssignment');
-  const fullAccess = optional(snapshot, 'exo.mailboxPermission');
   const appPointers = 'data' in pointers ? exchangeAppPointers(pointers.data) : undefined;
 
   const findings: Finding[] = [];
@@ -223,27 +221,26 @@ export function appsMailAccess({ snapshot, params, context }: CheckInput): reado
 
     const pointer = appId !== null ? appPointers?.byAppId(appId) : undefined;
     const perMailbox = app.permissions.filter((p) => PER_MAILBOX_ROLES.has(p.permission));
-    let mailboxGrants: JsonObject | undefined;
+    // IMAP and POP reach the mailboxes that grant FullAccess to the app's Exchange service
+    // principal; mailbox.delegation reports each such grant as `<mailbox>/app/<appId>` (it reads
+    // the per-mailbox sweep, which shards split: this tenant-wide result must not depend on it).
+    let exchangeServicePrincipal: JsonObject | undefined;
     if (perMailbox.length > 0) {
-      if (!('data' in fullAccess)) {
-        mailboxGrants = { read: false, why: `${fullAccess.why}; mailbox.delegation's FullAccess sweep lists them` };
-      } else if ('why' in pointers) {
-        mailboxGrants = { read: false, why: pointers.why };
-      } else if (pointer === undefined) {
-        mailboxGrants = {
-          read: true,
-          mailboxes: [],
-          note: 'no Exchange service principal points at this app, so no mailbox can grant it FullAccess',
-        };
-      } else {
-        const mailboxes = new Set<string>();
-        for (const row of fullAccess.data) {
-          const reading = readFullAccessRow(row);
-          if (reading.kind === 'grant' && pointer.names.has(reading.grant.user.toLowerCase()))
-            mailboxes.add(reading.grant.mailbox);
-        }
-        mailboxGrants = { read: true, mailboxes: [...mailboxes].sort() };
-      }
+      exchangeServicePrincipal =
+        'why' in pointers
+          ? { read: false, why: pointers.why }
+          : pointer === undefined
+            ? {
+                read: true,
+                found: false,
+                note: 'no Exchange service principal points at this app, so no mailbox can grant it FullAccess',
+              }
+            : {
+                read: true,
+                found: true,
+                names: [...pointer.names].sort(),
+                mailboxGrantsReportedBy: 'mailbox.delegation',
+              };
     }
 
     const evidence: JsonObject = {
@@ -277,7 +274,7 @@ export function appsMailAccess({ snapshot, params, context }: CheckInput): reado
                     ? pointers.why
                     : 'no Exchange service principal points at this app',
             },
-      ...(mailboxGrants !== undefined ? { mailboxGrants } : {}),
+      ...(exchangeServicePrincipal !== undefined ? { exchangeServicePrincipal } : {}),
       severitySignals: signals,
       thisTool,
       ...(thisTool
@@ -300,6 +297,18 @@ export function appsMailAccess({ snapshot, params, context }: CheckInput): reado
         target,
         status: 'pass',
         message: `An application access policy restricts every mail permission the app holds (${names}) to a group of mailboxes.`,
+        evidence: { ...evidence, allowed: null },
+      });
+    } else if (
+      !('data' in policies) &&
+      unrestricted.every((p) => accessPolicyApplies(p.resource as MailResource, String(p.permission)))
+    ) {
+      // An application access policy could restrict every permission it holds, and the policies
+      // could not be read: neither a pass nor a fail can be told (no issue flaps with Exchange).
+      findings.push({
+        target,
+        status: policies.status === 'failed' ? 'error' : 'not_evaluable',
+        message: `Whether an application access policy restricts the app's mail permissions (${names}) cannot be told: ${policies.why}.`,
         evidence: { ...evidence, allowed: null },
       });
     } else if (unrestricted.length === 0) {

@@ -5,7 +5,7 @@ import { type ExchangeObject, MAILBOX_PERMISSION_MAILBOX_PROPERTY } from '../../
 import { inShard } from '../../snapshot/shard.js';
 import type { CheckInput } from '../check.js';
 import { identityKeys, mailboxName, text } from '../exchange-values.js';
-import { exchangeAppPointers } from './exchange-service-principals.js';
+import { type ExchangeAppPointer, exchangeAppPointers } from './exchange-service-principals.js';
 import { type Grant, isUnresolvedSid, readFullAccessRow, readSendAsRow, type RowReading } from './permission-rows.js';
 
 /** A user mailbox (`RecipientTypeDetails` UserMailbox); one without the property is judged too. */
@@ -19,15 +19,24 @@ function shardKey(mailbox: ExchangeObject): string {
   return text(mailbox.ExternalDirectoryObjectId) ?? mailboxName(mailbox);
 }
 
+/** A shared mailbox: people are meant to share it, but an app reading it is still reported. */
+function isSharedMailbox(mailbox: ExchangeObject): boolean {
+  return text(mailbox.RecipientTypeDetails)?.toLowerCase() === 'sharedmailbox';
+}
+
 /**
  * `mailbox.delegation`: explicit FullAccess (Get-MailboxPermission, per mailbox) and SendAs
- * (Get-RecipientPermission, tenant-wide) on user mailboxes, to anyone but the owner, SELF, the
- * policy's allowed delegates and apps' Exchange service principals (judged by apps.mail-access).
- * One result per mailbox and delegate.
+ * (Get-RecipientPermission, tenant-wide) on user mailboxes, to anyone but the owner, SELF and the
+ * policy's allowed delegates; and FullAccess to an app's Exchange service principal on a user or
+ * shared mailbox (how an app with IMAP.AccessAsApp or POP.AccessAsApp reaches it), reported with
+ * the app. One result per mailbox and delegate.
  */
 export function delegation({ snapshot, params }: CheckInput): readonly Finding[] {
   const shard = snapshot.manifest.shard;
-  const mailboxes = snapshot.data('exo.mailbox').filter((m) => isUserMailbox(m) && inShard(shardKey(m), shard));
+  const swept = snapshot
+    .data('exo.mailbox')
+    .filter((m) => (isUserMailbox(m) || isSharedMailbox(m)) && inShard(shardKey(m), shard));
+  const mailboxes = swept.filter(isUserMailbox);
   if (mailboxes.length === 0 && (shard === undefined || shard.count === 1)) {
     return [
       {
@@ -58,7 +67,7 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
     }
   }
   const byName = new Map<string, ExchangeObject>();
-  for (const m of mailboxes) for (const k of identityKeys(m)) if (wanted.has(k) && !byName.has(k)) byName.set(k, m);
+  for (const m of swept) for (const k of identityKeys(m)) if (wanted.has(k) && !byName.has(k)) byName.set(k, m);
   const allowed = new Set(params.strings('allowedDelegates').map((d) => d.trim().toLowerCase()));
   const pointers =
     snapshot.status('exo.servicePrincipal')?.status === 'ok'
@@ -79,6 +88,7 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
   };
   const unreadable: string[] = [];
   const grants = new Map<string, { mailbox: ExchangeObject; user: string; rights: Set<string> }>();
+  const appGrants = new Map<string, { mailbox: ExchangeObject; user: string; app: ExchangeAppPointer }>();
   const take = (reading: RowReading): void => {
     if (reading.kind === 'unreadable') {
       unreadable.push(reading.why);
@@ -93,7 +103,7 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
     const grant: Grant = reading.grant;
     const mailbox = byName.get(grant.mailbox.toLowerCase());
     if (mailbox === undefined) {
-      // A shared, room or group mailbox, another recipient, or one outside this shard.
+      // A room or group mailbox, another recipient, or one outside this shard.
       counts.notUserMailboxes++;
       return;
     }
@@ -102,12 +112,18 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
       counts.owner++;
       return;
     }
-    if (allowed.has(user)) {
+    const app = grant.right === 'FullAccess' ? pointers?.byName(user) : undefined;
+    if (allowed.has(user) || (app !== undefined && allowed.has(app.appId))) {
       counts.allowedDelegates++;
       return;
     }
-    if (pointers?.byName(user) !== undefined) {
-      counts.appGrants++;
+    if (app !== undefined) {
+      appGrants.set(`${mailboxName(mailbox).toLowerCase()}\n${app.appId}`, { mailbox, user: grant.user, app });
+      return;
+    }
+    if (!isUserMailbox(mailbox)) {
+      // People are meant to share a shared mailbox.
+      counts.notUserMailboxes++;
       return;
     }
     const key = `${mailboxName(mailbox).toLowerCase()}\n${user}`;
@@ -144,6 +160,26 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
         : `The mailbox grants ${[...rights].sort().join(' and ')} to a delegate the policy does not allow.`,
       evidence,
       ...(unresolved ? { severity: 'high' as const } : {}),
+    });
+  }
+  for (const { mailbox, user, app } of appGrants.values()) {
+    counts.appGrants++;
+    const name = mailboxName(mailbox);
+    findings.push({
+      target: `${name}/app/${app.appId}`,
+      status: 'fail',
+      message:
+        'The mailbox grants FullAccess to an app (its Exchange service principal): with IMAP.AccessAsApp or POP.AccessAsApp the app reads it.',
+      evidence: {
+        mailbox: name,
+        recipientTypeDetails: text(mailbox.RecipientTypeDetails) ?? null,
+        user,
+        rights: ['FullAccess'],
+        delegateKind: 'app',
+        appId: app.appId,
+        appDisplayName: app.displayName,
+        judgedAlsoBy: 'apps.mail-access (the app’s application permissions)',
+      },
     });
   }
   if (unreadable.length > 0) {
