@@ -32193,6 +32193,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -32662,6 +32665,12 @@ function warning(message, properties = {}) {
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
+}
 
 // src/errors.ts
 var ConfigurationError = class extends Error {
@@ -32745,6 +32754,7 @@ var dkimControls = [
     rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
     defaultSeverity: "medium",
     sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "microsoft-dkim-cnames", domains: "exchange-signed" },
     parameters: {},
     references: {
@@ -32766,6 +32776,7 @@ var dkimControls = [
     rationale: "Without a DKIM key, receivers cannot verify the tenant's signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dkim-keys", domains: "not-parked" },
     parameters: {
       selectors: {
@@ -32806,6 +32817,7 @@ var dmarcControls = [
     rationale: "Without DMARC, receivers have no instruction for mail that fails SPF and DKIM in the domain's name, and the domain owner gets no reports of who sends as them. A record that is malformed or duplicated counts as no record at all.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc", domains: "all" },
     parameters: {},
     references: { scuba: ["MS.EXO.4.1v1"], cis: ["2.1.10"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
@@ -32823,6 +32835,7 @@ var dmarcControls = [
     rationale: "p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp, issue 2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc", domains: "all" },
     parameters: {
       minimum: {
@@ -32849,12 +32862,13 @@ var dmarcControls = [
     rationale: "Aggregate reports are how an organisation learns who sends mail as its domains and whether tightening the policy will break legitimate mail; without them DMARC stays at p=none. A destination in another organisation that has not authorised the reports (RFC 7489 §7.1) gets nothing, silently.",
     defaultSeverity: "low",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc-reporting", domains: "all" },
     parameters: {
       requiredAddresses: {
         schema: {
           type: "array",
-          items: { type: "string" },
+          items: { type: "string", format: "uri" },
           default: [],
           description: 'rua URIs that must be present, e.g. "mailto:reports@dmarc.cyber.dhs.gov" for US federal agencies (SCuBA MS.EXO.4.3v1). Compared case-insensitively, without size limits.'
         }
@@ -32879,6 +32893,7 @@ var domainsControls = [
     rationale: 'Domains that never send mail are favourite spoofing targets precisely because nobody watches them. "v=spf1 -all" and p=reject tell every receiver to refuse mail in their name; a null MX says they receive none either (M3AAWG parked-domain guidance, CIS 2.1.8).',
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "parked", domains: "parked" },
     parameters: {},
     references: { scuba: ["MS.EXO.2.2v3", "MS.EXO.4.2v1"], cis: ["2.1.8", "2.1.10"], nist: ["SI-8"] },
@@ -32895,6 +32910,7 @@ var domainsControls = [
     rationale: "SMTP encryption between servers is opportunistic: an attacker on the path can strip STARTTLS and read or alter mail, including PHI. MTA-STS in enforce mode tells sending servers to refuse delivery without a valid TLS certificate for the listed MX hosts.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "mta-sts", domains: "own-dns-not-parked" },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SC-8(1)"] },
@@ -32911,6 +32927,7 @@ var domainsControls = [
     rationale: "SMTP TLS reports tell the domain owner when senders fail to negotiate TLS or validate MTA-STS, which is how downgrade attacks and broken certificates are noticed before mail is lost.",
     defaultSeverity: "low",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "tls-rpt", domains: "own-dns-not-parked" },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SI-4"] },
@@ -32920,11 +32937,24 @@ var domainsControls = [
   }
 ];
 
+// src/controls/parameter-schemas.ts
+function stringSetParameter(description, defaults2 = []) {
+  return {
+    schema: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+      default: [...defaults2],
+      description
+    }
+  };
+}
+
 // src/controls/forwarding.ts
 var PARTNER_DOMAINS = {
   schema: {
     type: "array",
-    items: { type: "string", minLength: 1 },
+    items: { type: "string", format: "hostname", minLength: 1 },
     uniqueItems: true,
     default: [],
     description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
@@ -32942,6 +32972,7 @@ var forwardingControls = [
     defaultSeverity: "high",
     sources: ["graph.messageRules", "graph.domains"],
     optionalSources: ["exo.inboxRule"],
+    targets: { kind: "tenant", sources: ["graph.messageRules", "exo.inboxRule"] },
     parameters: {
       partnerDomains: PARTNER_DOMAINS,
       hiddenRules: {
@@ -32968,25 +32999,15 @@ var forwardingControls = [
     defaultSeverity: "high",
     sources: ["graph.messageRules", "graph.domains"],
     optionalSources: ["exo.inboxRule"],
+    targets: { kind: "tenant", sources: ["graph.messageRules", "exo.inboxRule", "graph.mailFolders"] },
     parameters: {
-      triggerWords: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
-          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
-        }
-      },
-      securityTeamSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
-        }
-      }
+      triggerWords: stringSetParameter(
+        "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
+        ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"]
+      ),
+      securityTeamSenders: stringSetParameter(
+        "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+      )
     },
     references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
     remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
@@ -33002,6 +33023,7 @@ var forwardingControls = [
     rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
     defaultSeverity: "high",
     sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    targets: { kind: "tenant", sources: ["exo.mailbox"] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
     remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
@@ -33017,16 +33039,11 @@ var forwardingControls = [
     rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
     defaultSeverity: "high",
     sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    targets: { kind: "tenant", sources: ["exo.hostedOutboundSpamFilterPolicy"] },
     parameters: {
-      allowedForwardingSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
-        }
-      }
+      allowedForwardingSenders: stringSetParameter(
+        "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+      )
     },
     references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
     remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
@@ -33042,6 +33059,7 @@ var forwardingControls = [
     rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
     defaultSeverity: "medium",
     sources: ["exo.remoteDomain"],
+    targets: { kind: "tenant", sources: ["exo.remoteDomain"] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
     remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
@@ -33054,7 +33072,7 @@ var forwardingControls = [
 var ALLOWED_EXCLUSIONS = {
   schema: {
     type: "array",
-    items: { type: "string" },
+    items: { type: "string", format: "uuid" },
     default: [],
     description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
   }
@@ -33108,17 +33126,13 @@ var legacySignInsControl = {
   rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
   defaultSeverity: "high",
   sources: ["graph.signIns"],
+  targets: { kind: "tenant", sources: ["graph.signIns"] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
-    legacyClientApps: {
-      schema: {
-        type: "array",
-        items: { type: "string", minLength: 1 },
-        uniqueItems: true,
-        default: [...LEGACY_CLIENT_APPS],
-        description: "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped."
-      }
-    }
+    legacyClientApps: stringSetParameter(
+      "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped.",
+      [...LEGACY_CLIENT_APPS]
+    )
   },
   references: {
     scuba: ["MS.AAD.1.1v1"],
@@ -33140,6 +33154,7 @@ var signInDetectionControls = [
     rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
     defaultSeverity: "high",
     sources: ["graph.riskyUsers", "graph.riskDetections"],
+    targets: { kind: "tenant", sources: ["graph.riskyUsers"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minRiskLevel: {
@@ -33170,12 +33185,13 @@ var signInDetectionControls = [
     rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: "medium",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       allowedCountries: {
         schema: {
           type: "array",
-          items: { type: "string", pattern: "^[A-Z]{2}$" },
+          items: { type: "string", format: "iso-3166-alpha-2" },
           uniqueItems: true,
           default: [],
           description: 'ISO 3166-1 alpha-2 codes of the countries users may sign in from, as Entra reports them in `location.countryOrRegion` (e.g. ["US", "CA"]). While the list is empty the control is not evaluable.'
@@ -33199,6 +33215,7 @@ var signInDetectionControls = [
     rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       maxSpeedKmh: {
@@ -33222,7 +33239,7 @@ var signInDetectionControls = [
       egressCidrs: {
         schema: {
           type: "array",
-          items: { type: "string", pattern: "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$" },
+          items: { type: "string", format: "cidr" },
           uniqueItems: true,
           default: [],
           description: `IPv4 and IPv6 CIDR blocks of the organisation's VPN, proxy and cloud egress (e.g. "198.51.100.0/24", "2001:db8:10::/48"). Sign-ins from them are ignored, since their location is the gateway's, not the user's.`
@@ -33246,6 +33263,7 @@ var signInDetectionControls = [
     rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minUsers: {
@@ -33300,6 +33318,7 @@ var signInDetectionControls = [
     rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minDenials: {
@@ -33359,6 +33378,7 @@ var legacyAuthBlocked = {
   rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
   defaultSeverity: "high",
   sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  targets: { kind: "tenant", sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ["MS.AAD.1.1v1"],
@@ -33381,6 +33401,7 @@ var legacyAuthControls = [
     rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
     defaultSeverity: "high",
     sources: ["exo.transportConfig", "exo.casMailbox"],
+    targets: { kind: "tenant", sources: ["exo.casMailbox"] },
     parameters: {},
     references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
     remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
@@ -33415,6 +33436,7 @@ var mfaControls = [
     rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
     defaultSeverity: "high",
     sources: ["graph.users", "graph.userRegistrationDetails"],
+    targets: { kind: "tenant", sources: [] },
     dashboardTrend: "coveragePercent",
     parameters: {
       minPercent: {
@@ -33453,6 +33475,7 @@ var mfaControls = [
     rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
     defaultSeverity: "critical",
     sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    targets: { kind: "tenant", sources: [] },
     parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
     references: {
       scuba: ["MS.AAD.3.2v2"],
@@ -33478,11 +33501,12 @@ var mfaControls = [
       "graph.authenticationStrengthPolicies",
       "graph.userRegistrationDetails"
     ],
+    targets: { kind: "tenant", sources: ["graph.roleAssignments"] },
     parameters: {
       privilegedRoles: {
         schema: {
           type: "array",
-          items: { type: "string" },
+          items: { type: "string", format: "uuid" },
           default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
           description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
         }
@@ -33512,6 +33536,7 @@ var riskPolicies = {
   defaultSeverity: "high",
   // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
   sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  targets: { kind: "tenant", sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
@@ -33537,6 +33562,7 @@ var spfControls = [
     rationale: "A receiver that hits a syntax error, a second record or the 10-lookup limit returns permerror, and most then treat the domain as having no SPF at all: spoofed mail from it is no longer rejected by SPF and DMARC can only rely on DKIM. Lookup-limit overruns creep in as vendors add includes, so the whole include tree is evaluated, not just the top record.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "spf", domains: "own-dns" },
     parameters: {},
     references: { scuba: ["MS.EXO.2.2v3"], cis: ["2.1.8"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
@@ -33553,6 +33579,7 @@ var spfControls = [
     rationale: 'The "all" term decides what happens to every sender the record does not list. "+all" authorises the whole Internet, "?all" or a missing "all" says nothing, and both let anyone pass SPF as the domain. CIS and SCuBA v3 accept "~all" because DMARC then makes the decision; "-all" is stricter.',
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "spf", domains: "own-dns" },
     parameters: {
       allowSoftfail: {
@@ -33577,11 +33604,14 @@ var spfControls = [
     rationale: "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current spf.protection.outlook.com record rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "m365-authorization", domains: "own-dns-not-parked" },
     parameters: {
       microsoftSpfDomain: {
         schema: {
           type: "string",
+          format: "hostname",
+          minLength: 1,
           default: "spf.protection.outlook.com",
           description: "The SPF record that lists Microsoft 365 outbound addresses. Use spf.protection.office365.us for GCC High and DoD, spf.protection.partner.outlook.cn for 21Vianet."
         }
@@ -33610,36 +33640,57 @@ function findControl(id) {
   return BY_ID.get(id);
 }
 
+// src/report/autolinks.ts
+var JOINER = "‍";
+var ISSUE_REFERENCE = /#(?=[0-9])|\b(gh)(?=-[0-9])/gi;
+var HEX_RUN = /[0-9a-f]{7,40}/gi;
+var WEB_LINK = /\b(www)(?=\.)|(?<=[a-z0-9+.-]):(?=\/\/)/gi;
+function isAlphanumeric(char) {
+  return char !== void 0 && /[0-9a-z]/i.test(char);
+}
+function inHyphenatedWord(text, start, end) {
+  return text[start - 1] === "-" && isAlphanumeric(text[start - 2]) || text[end] === "-" && isAlphanumeric(text[end + 1]);
+}
+function neutraliseAutolinks(text) {
+  return text.replace(ISSUE_REFERENCE, (match) => `${match}${JOINER}`).replace(HEX_RUN, (match, offset, whole) => {
+    const end = offset + match.length;
+    if (isAlphanumeric(whole[offset - 1]) || isAlphanumeric(whole[end])) return match;
+    if (inHyphenatedWord(whole, offset, end)) return match;
+    if (!/[0-9]/.test(match) || !/[a-f]/i.test(match)) return match;
+    return match.replace(/.{6}(?=.)/g, (six) => `${six}${JOINER}`);
+  }).replace(WEB_LINK, (match) => `${match}${JOINER}`);
+}
+
 // src/report/escape.ts
-var HTML_ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
+var CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
+var JOINER2 = "‍";
+var INLINE = /[\\`*_[\]|~$#&<>]/g;
+var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+var LINE_START = /^([-+=])|^(\d+)([.)])/;
 function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+  return neutraliseAutolinks(text.replace(CONTROL, " ").trimStart()).replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`).replace(
+    LINE_START,
+    (_m, mark, digits, dot) => mark !== void 0 ? `\\${mark}` : `${digits ?? ""}\\${dot ?? ""}`
+  ).replace(/@/g, `@${JOINER2}`);
 }
-function codeSpan(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
-  const encoded = clean.replace(
-    /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
-    (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
-  );
-  return `<code>${encoded}</code>`;
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+function codeSpan(text, where = {}) {
+  let clean = text.replace(CONTROL, " ").replace(/<!--/g, `<${JOINER2}!--`);
+  if (clean.trim() === "") return "–";
+  if (where.cell) clean = clean.replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestBacktickRun(clean) + 1);
+  const pad = /^[` ]|[` ]$/.test(clean) ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
 }
 function fencedJson(value) {
-  return JSON.stringify(value, null, 2).replace(
-    /[<>&`\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
+  return JSON.stringify(value, null, 2).replace(/<!--/g, "\\u003c!--");
 }
 function plainTitle(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+  const clean = neutraliseAutolinks(text).replace(CONTROL, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -33647,9 +33698,354 @@ function plainTitle(text) {
 var TOOL_LABEL = "mailwarden";
 
 // src/policy/parse-policy.ts
-var import__ = __toESM(require__(), 1);
-var addFormatsModule = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
+
+// src/model/country-codes.ts
+var COUNTRY_CODES = /* @__PURE__ */ new Set([
+  "AD",
+  "AE",
+  "AF",
+  "AG",
+  "AI",
+  "AL",
+  "AM",
+  "AO",
+  "AQ",
+  "AR",
+  "AS",
+  "AT",
+  "AU",
+  "AW",
+  "AX",
+  "AZ",
+  "BA",
+  "BB",
+  "BD",
+  "BE",
+  "BF",
+  "BG",
+  "BH",
+  "BI",
+  "BJ",
+  "BL",
+  "BM",
+  "BN",
+  "BO",
+  "BQ",
+  "BR",
+  "BS",
+  "BT",
+  "BV",
+  "BW",
+  "BY",
+  "BZ",
+  "CA",
+  "CC",
+  "CD",
+  "CF",
+  "CG",
+  "CH",
+  "CI",
+  "CK",
+  "CL",
+  "CM",
+  "CN",
+  "CO",
+  "CR",
+  "CU",
+  "CV",
+  "CW",
+  "CX",
+  "CY",
+  "CZ",
+  "DE",
+  "DJ",
+  "DK",
+  "DM",
+  "DO",
+  "DZ",
+  "EC",
+  "EE",
+  "EG",
+  "EH",
+  "ER",
+  "ES",
+  "ET",
+  "FI",
+  "FJ",
+  "FK",
+  "FM",
+  "FO",
+  "FR",
+  "GA",
+  "GB",
+  "GD",
+  "GE",
+  "GF",
+  "GG",
+  "GH",
+  "GI",
+  "GL",
+  "GM",
+  "GN",
+  "GP",
+  "GQ",
+  "GR",
+  "GS",
+  "GT",
+  "GU",
+  "GW",
+  "GY",
+  "HK",
+  "HM",
+  "HN",
+  "HR",
+  "HT",
+  "HU",
+  "ID",
+  "IE",
+  "IL",
+  "IM",
+  "IN",
+  "IO",
+  "IQ",
+  "IR",
+  "IS",
+  "IT",
+  "JE",
+  "JM",
+  "JO",
+  "JP",
+  "KE",
+  "KG",
+  "KH",
+  "KI",
+  "KM",
+  "KN",
+  "KP",
+  "KR",
+  "KW",
+  "KY",
+  "KZ",
+  "LA",
+  "LB",
+  "LC",
+  "LI",
+  "LK",
+  "LR",
+  "LS",
+  "LT",
+  "LU",
+  "LV",
+  "LY",
+  "MA",
+  "MC",
+  "MD",
+  "ME",
+  "MF",
+  "MG",
+  "MH",
+  "MK",
+  "ML",
+  "MM",
+  "MN",
+  "MO",
+  "MP",
+  "MQ",
+  "MR",
+  "MS",
+  "MT",
+  "MU",
+  "MV",
+  "MW",
+  "MX",
+  "MY",
+  "MZ",
+  "NA",
+  "NC",
+  "NE",
+  "NF",
+  "NG",
+  "NI",
+  "NL",
+  "NO",
+  "NP",
+  "NR",
+  "NU",
+  "NZ",
+  "OM",
+  "PA",
+  "PE",
+  "PF",
+  "PG",
+  "PH",
+  "PK",
+  "PL",
+  "PM",
+  "PN",
+  "PR",
+  "PS",
+  "PT",
+  "PW",
+  "PY",
+  "QA",
+  "RE",
+  "RO",
+  "RS",
+  "RU",
+  "RW",
+  "SA",
+  "SB",
+  "SC",
+  "SD",
+  "SE",
+  "SG",
+  "SH",
+  "SI",
+  "SJ",
+  "SK",
+  "SL",
+  "SM",
+  "SN",
+  "SO",
+  "SR",
+  "SS",
+  "ST",
+  "SV",
+  "SX",
+  "SY",
+  "SZ",
+  "TC",
+  "TD",
+  "TF",
+  "TG",
+  "TH",
+  "TJ",
+  "TK",
+  "TL",
+  "TM",
+  "TN",
+  "TO",
+  "TR",
+  "TT",
+  "TV",
+  "TW",
+  "TZ",
+  "UA",
+  "UG",
+  "UM",
+  "US",
+  "UY",
+  "UZ",
+  "VA",
+  "VC",
+  "VE",
+  "VG",
+  "VI",
+  "VN",
+  "VU",
+  "WF",
+  "WS",
+  "XK",
+  "YE",
+  "YT",
+  "ZA",
+  "ZM",
+  "ZW"
+]);
+
+// src/model/ip-address.ts
+function parseIp4(text) {
+  const value = parseIpv4Value(text);
+  return value < 0 ? void 0 : Uint8Array.of(value >>> 24, value >>> 16 & 255, value >>> 8 & 255, value & 255);
+}
+function parseIp(text) {
+  const four = parseIp4(text);
+  if (four) return { version: 4, bytes: four };
+  const six = parseIp6(text);
+  if (!six) return void 0;
+  const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 255 && six[11] === 255;
+  if (mapped) return { version: 4, bytes: six.slice(12) };
+  return { version: 6, bytes: six };
+}
+function parseIpv4Value(text) {
+  const length = text.length;
+  if (length < 7 || length > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1;
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return value * 256 + octet;
+}
+function isIp4Network(text) {
+  const parts = text.split(".");
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+function parseIp6(text) {
+  let head = text;
+  const tail = [];
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    if (!isIp4Network(dotted[1] ?? "")) return void 0;
+    tail.push(...(dotted[1] ?? "").split(".").map(Number));
+    head = `${text.slice(0, dotted.index)}:${"0:0"}`;
+  }
+  const halves = head.split("::");
+  if (halves.length > 2) return void 0;
+  const groups2 = (s) => s === "" ? [] : s.split(":");
+  const left = groups2(halves[0] ?? "");
+  const right = halves.length === 2 ? groups2(halves[1] ?? "") : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return void 0;
+  const all = [...left, ...Array(Math.max(missing, 0)).fill("0"), ...right];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const g = all[i] ?? "";
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) return void 0;
+    const v = parseInt(g, 16);
+    bytes[i * 2] = v >> 8;
+    bytes[i * 2 + 1] = v & 255;
+  }
+  if (tail.length === 4) bytes.set(tail, 12);
+  return bytes;
+}
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  const base = parseIp(slash === -1 ? text : text.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text, base, bits };
+}
+
+// src/controls/parameter-formats.ts
+var PARAMETER_FORMATS = {
+  /** An IPv4 or IPv6 CIDR block (`198.51.100.0/24`, `2001:db8::/48`), or one address. */
+  cidr: (value) => parseCidr(value) !== void 0,
+  /** An ISO 3166-1 alpha-2 country code, upper case, as Entra reports it. */
+  "iso-3166-alpha-2": (value) => COUNTRY_CODES.has(value)
+};
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -33689,6 +34085,48 @@ var ControlParams = class {
   }
 };
 
+// src/model/input-file.ts
+var POLICY_MAX_BYTES = 5 * 1024 * 1024;
+var CHUNK = 64 * 1024;
+function sequenceLength(bytes, i) {
+  const b0 = bytes[i] ?? 0;
+  if (b0 < 128) return 1;
+  const cont = (k) => {
+    const b = bytes[i + k];
+    return b !== void 0 && b >= 128 && b <= 191;
+  };
+  const b1 = bytes[i + 1] ?? 0;
+  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const ok = b0 === 224 ? b1 >= 160 && b1 <= 191 : b0 === 237 ? b1 >= 128 && b1 <= 159 : cont(1);
+    return ok && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const ok = b0 === 240 ? b1 >= 144 && b1 <= 191 : b0 === 244 ? b1 >= 128 && b1 <= 143 : cont(1);
+    return ok && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+function decodeUtf8(bytes, file, what) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const length = sequenceLength(bytes, i);
+    if (length === 0) {
+      const byte = (bytes[i] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+      throw new ConfigurationError(
+        `${file}:${line}:${i - lineStart + 1}: the ${what} is not valid UTF-8 (byte 0x${byte}); save it as UTF-8`
+      );
+    }
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+    i += length;
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
 // src/model/domain-name.ts
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
@@ -33697,6 +34135,22 @@ function normaliseDomain(domain) {
 // src/model/json.ts
 function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/model/json-schema.ts
+var import__ = __toESM(require__(), 1);
+var addFormatsModule = __toESM(require_dist(), 1);
+function addFormats(ajv) {
+  const module2 = addFormatsModule;
+  const fn = typeof module2.default === "function" ? module2.default : module2.default.default;
+  fn(ajv);
+}
+function createAjv(options2) {
+  const ajv = new import__.Ajv2020({ allErrors: options2.allErrors, strict: true, allowUnionTypes: true, coerceTypes: false });
+  addFormats(ajv);
+  for (const [name, check] of Object.entries(options2.formats ?? {}))
+    ajv.addFormat(name, { type: "string", validate: check });
+  return ajv;
 }
 
 // src/policy/exceptions.ts
@@ -35096,6 +35550,7 @@ function applyEdits(text, edits) {
 }
 
 // src/json/json-locations.ts
+var MAX_JSON_DEPTH = 64;
 function lineAndColumn(text, offset) {
   let line = 1;
   let lineStart = 0;
@@ -35114,7 +35569,65 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
+function tooDeepAt(text, max) {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 92) i++;
+        else if (s === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) return i;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    }
+  }
+  return -1;
+}
+function pointerOf(node) {
+  const segments = [];
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === "property") {
+      const key = parent.children?.[0];
+      if (key && child !== key) segments.unshift(escapePointerSegment(String(key.value)));
+    } else if (parent.type === "array") {
+      segments.unshift(String(parent.children?.indexOf(child) ?? 0));
+    }
+  }
+  return segments.length === 0 ? "" : `/${segments.join("/")}`;
+}
+function firstDuplicateKey(root) {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node.type === "object") {
+      const seen = /* @__PURE__ */ new Map();
+      for (const property of node.children ?? []) {
+        const key = property.children?.[0];
+        if (!key) continue;
+        const name = String(key.value);
+        const first = seen.get(name);
+        if (first) return { key: name, first, second: key };
+        seen.set(name, key);
+      }
+    }
+    for (const child of node.children ?? []) stack.push(child);
+  }
+  return void 0;
+}
 function parseLocatedJson(text, file) {
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep !== -1) {
+    const where = lineAndColumn(text, deep);
+    throw new ConfigurationError(
+      `${file}:${where.line}:${where.column}: nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`
+    );
+  }
   const errors = [];
   const tree = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
@@ -35122,6 +35635,15 @@ function parseLocatedJson(text, file) {
     const where = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
+  }
+  const duplicate = firstDuplicateKey(tree);
+  if (duplicate) {
+    const at = lineAndColumn(text, duplicate.second.offset);
+    const before = lineAndColumn(text, duplicate.first.offset);
+    const pointer = `${pointerOf(duplicate.second.parent ?? tree)}/${escapePointerSegment(duplicate.key)}`;
+    throw new ConfigurationError(
+      `${file}:${at.line}:${at.column}: ${pointer}: duplicate key "${duplicate.key}" (first at line ${before.line}, column ${before.column}); JSON keeps only the last, so remove one`
+    );
   }
   let value;
   try {
@@ -35319,22 +35841,35 @@ function buildPolicySchema(controls) {
 }
 
 // src/policy/parse-policy.ts
-function addFormats(ajv) {
-  const module2 = addFormatsModule;
-  const fn = typeof module2.default === "function" ? module2.default : module2.default.default;
-  fn(ajv);
-}
 var MAX_LISTED_ERRORS = 10;
 var compiled;
 function validator() {
   if (!compiled) {
-    const ajv = new import__.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    addFormats(ajv);
+    const ajv = createAjv({ allErrors: true, formats: PARAMETER_FORMATS });
     compiled = ajv.compile(buildPolicySchema(CONTROLS));
   }
   return compiled;
 }
-function describeSchemaError(error2) {
+var FORMAT_NAMES = {
+  cidr: "an IPv4 or IPv6 CIDR block such as 198.51.100.0/24",
+  "iso-3166-alpha-2": "an ISO 3166-1 alpha-2 country code such as US or GB",
+  hostname: "a host name such as contoso.com",
+  uuid: "an object ID (a GUID)",
+  uri: "a URI such as mailto:reports@contoso.com",
+  date: "a date YYYY-MM-DD"
+};
+function describeSchemaError(error2, document) {
+  if (error2.keyword === "format") {
+    const format3 = String(error2.params.format);
+    const value = valueAt(document, error2.instancePath);
+    return {
+      pointer: error2.instancePath,
+      message: `${JSON.stringify(value)} is not ${FORMAT_NAMES[format3] ?? `a valid ${format3}`}`
+    };
+  }
+  if (error2.keyword === "minLength" && error2.params.limit === 1) {
+    return { pointer: error2.instancePath, message: "must not be empty" };
+  }
   if (error2.keyword === "additionalProperties") {
     const property = String(error2.params.additionalProperty);
     return {
@@ -35355,6 +35890,14 @@ function describeSchemaError(error2) {
   }
   return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
 }
+function valueAt(document, pointer) {
+  let value = document;
+  for (const segment of pointerSegments(pointer)) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[String(segment)];
+  }
+  return value;
+}
 function listErrors(file, located, problems) {
   const lines = problems.slice(0, MAX_LISTED_ERRORS).map((p) => `${file}:${located.lineOf(p.pointer)}: ${p.pointer || "/"}: ${p.message}`);
   if (problems.length > MAX_LISTED_ERRORS) lines.push(`and ${problems.length - MAX_LISTED_ERRORS} more`);
@@ -35363,11 +35906,15 @@ function listErrors(file, located, problems) {
 function stringList(value) {
   return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 }
-function parsePolicy(text, file, now) {
+function parsePolicy(source, file, now) {
+  const bytes = typeof source === "string" ? Buffer.from(source, "utf8") : source;
+  const text = typeof source === "string" ? source : decodeUtf8(source, file, "policy file");
   const located = parseLocatedJson(text, file);
   const validate = validator();
   if (!validate(located.value)) {
-    const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
+    const errors = validate.errors ?? [];
+    const empty = new Set(errors.filter((e) => e.keyword === "minLength").map((e) => e.instancePath));
+    const problems2 = errors.filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").filter((e) => !(e.keyword === "format" && empty.has(e.instancePath))).map((e) => describeSchemaError(e, located.value));
     throw new ConfigurationError(
       `${file}: policy does not match policies/policy.schema.json (${problems2.length} problem${problems2.length === 1 ? "" : "s"})`,
       listErrors(file, located, problems2)
@@ -35451,6 +35998,12 @@ function parsePolicy(text, file, now) {
     }
     exceptions.push(exception);
   });
+  if (![...controls.values()].some((c) => c.enabled)) {
+    problems.push({
+      pointer: "/controls",
+      message: 'the policy enables no control, so a run would audit nothing; set "enabled": true on at least one (docs/controls.md lists them)'
+    });
+  }
   if (problems.length > 0) {
     throw new ConfigurationError(
       `${file}: policy is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
@@ -35460,7 +36013,8 @@ function parsePolicy(text, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy = {
     path: file,
-    sha256: createHash("sha256").update(text).digest("hex"),
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    bytes,
     text,
     id: String(document.id),
     title: String(document.title),
@@ -40653,6 +41207,20 @@ var ISSUES_OFF = {
   redactKey: void 0
 };
 
+// src/model/secrets.ts
+var MIN_SECRET_LENGTH = 8;
+function plausibleSecret(value, label, what) {
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigurationError(
+      `${label}: ${value.length} character${value.length === 1 ? "" : "s"} is not a plausible ${what} (at least ${MIN_SECRET_LENGTH}); check the value`
+    );
+  }
+  return value;
+}
+function maskedParts(value) {
+  return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line));
+}
+
 // src/action/accept-inputs.ts
 function readAcceptInputs(getInput2, env) {
   const policy = getInput2("policy").trim();
@@ -40675,7 +41243,7 @@ function readAcceptInputs(getInput2, env) {
     throw new ConfigurationError(`${ENV.githubEventPath} is not set; mailwarden accept runs in a workflow`);
   return {
     policyPath: checkPolicyPath(policy),
-    token,
+    token: plausibleSecret(token, 'Input "github-token"', "GitHub token"),
     repo: { owner, repo },
     apiUrl: env[ENV.githubApiUrl]?.replace(/\/+$/, "") || ISSUES_OFF.apiUrl,
     eventName: env[ENV.githubEventName] ?? "",
@@ -40685,13 +41253,20 @@ function readAcceptInputs(getInput2, env) {
 
 // src/action/actions-logger.ts
 function actionsLogger() {
+  let stage;
+  const collecting = () => stage?.startsWith("Collect") === true;
   return {
     debug: (m) => debug(m),
     info: (m) => info(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
+    warning: (m) => collecting() ? info(`warning: ${m}`) : warning(m),
+    error: (m) => collecting() ? info(`error: ${m}`) : error(m),
     secret: (value) => {
-      for (const line of value.split(/\r?\n/)) if (line.trim() !== "") setSecret(line);
+      for (const part of maskedParts(value)) setSecret(part);
+    },
+    stage: (title) => {
+      if (stage !== void 0) endGroup();
+      stage = title;
+      if (title !== void 0) startGroup(title);
     }
   };
 }

@@ -6,6 +6,9 @@ import type {
   AuthorizationPolicy,
   ConditionalAccessPolicy,
   GraphDomain,
+  GraphGroup,
+  NamedLocation,
+  RoleDefinition,
   GraphUser,
   MailboxMessageRules,
   OAuth2PermissionGrant,
@@ -39,6 +42,10 @@ export interface SourceDataMap {
   'graph.authenticationStrengthPolicies': readonly AuthenticationStrengthPolicy[];
   'graph.roleAssignments': readonly RoleAssignment[];
   'graph.domains': readonly GraphDomain[];
+  /** Only the groups Conditional Access policies name, for their display names. */
+  'graph.groups': readonly GraphGroup[];
+  'graph.roleDefinitions': readonly RoleDefinition[];
+  'graph.namedLocations': readonly NamedLocation[];
   'graph.signIns': PageStream<SignIn>;
   'graph.riskyUsers': readonly RiskyUser[];
   'graph.riskDetections': readonly RiskDetection[];

@@ -1,5 +1,6 @@
 import type { SourceCollectors } from '../live/source-collector.js';
 import { appCollectors } from './app-collectors.js';
+import { caNameCollectors } from './ca-name-collectors.js';
 import { identityCollectors } from './identity-collectors.js';
 import { mailFoldersCollector, messageRulesCollector } from './message-rules-collector.js';
 import { signInCollectors } from './sign-in-collectors.js';
@@ -8,6 +9,7 @@ import { signInCollectors } from './sign-in-collectors.js';
 export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
   ...appCollectors,
+  ...caNameCollectors,
   'graph.messageRules': messageRulesCollector(),
   'graph.mailFolders': mailFoldersCollector(),
   ...signInCollectors,

@@ -19,9 +19,10 @@ const COLLECTORS: SourceCollectors = { ...graphCollectors, ...exchangeCollectors
 
 /**
  * DNS runs after the tenant's domains are known; hidden inbox rules and mailbox permissions
- * after the mailboxes (and risky users) that decide which mailboxes to read.
+ * after the mailboxes (and risky users) that decide which mailboxes to read; the groups after the
+ * Conditional Access policies that name them.
  */
-const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns', 'exo.inboxRule', 'exo.mailboxPermission']);
+const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns', 'exo.inboxRule', 'exo.mailboxPermission', 'graph.groups']);
 
 export interface LiveCollectorOptions {
   readonly mode: 'tenant' | 'simulate' | 'dns-only';
