@@ -51,10 +51,12 @@ const ALWAYS_NAME_KEYS = new Set([
 
 /**
  * Mailbox permission holders that are not people: the mailbox itself and the system accounts
- * (`NT AUTHORITY\SELF`), and deleted accounts' SIDs. Kept in clear, so the checks still tell
- * them apart from delegates.
+ * (`NT AUTHORITY\SELF`), deleted accounts' SIDs, and object IDs (an app's Exchange service
+ * principal is shown by its ObjectId, which Get-ServicePrincipal lists in clear). Kept in clear,
+ * so the checks still tell them apart from delegates and match an app's grants to the app.
  */
-const WELL_KNOWN_HOLDER = /^(?:NT AUTHORITY\\.+|S-1-5(?:-\d+)+)$/i;
+const WELL_KNOWN_HOLDER =
+  /^(?:NT AUTHORITY\\.+|S-1-5(?:-\d+)+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Keys that hold a person's name on an object that describes a person or mailbox. */
 const PERSON_NAME_KEYS = new Set([
