@@ -1,4 +1,5 @@
 import type { SourceCollectors } from '../live/source-collector.js';
+import { appCollectors } from './app-collectors.js';
 import { caNameCollectors } from './ca-name-collectors.js';
 import { identityCollectors } from './identity-collectors.js';
 import { mailFoldersCollector, messageRulesCollector } from './message-rules-collector.js';
@@ -9,6 +10,7 @@ import { signInCollectors } from './sign-in-collectors.js';
 export const graphCollectors: SourceCollectors = {
   ...identityCollectors,
   ...privilegedAccessCollectors,
+  ...appCollectors,
   ...caNameCollectors,
   'graph.messageRules': messageRulesCollector(),
   'graph.mailFolders': mailFoldersCollector(),

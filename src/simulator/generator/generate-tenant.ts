@@ -23,6 +23,7 @@ import { exchangeConfig, invokeHeader } from './exchange-config.js';
 import { StreamFile } from './json-writer.js';
 import { writePerUserSources } from './per-user-sources.js';
 import { authenticationMethodsPolicy, roleEligibility } from './privileged-access.js';
+import { mailAccessPlan, writeMailAccessSources } from './mail-access.js';
 import { scenarios } from './scenarios.js';
 import { writeSignIns } from './sign-ins.js';
 import { dnsFor } from './tenant-dns.js';
@@ -94,7 +95,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const header = invokeHeader(shape);
   const write = async (id: SourceId, value: unknown): Promise<void> => writeJson(out, SOURCE_FILES[id], value);
 
-  const perUser = await writePerUserSources(shape, s, out, header);
+  const access = mailAccessPlan(shape);
+  const perUser = await writePerUserSources(shape, s, out, header, access);
   const counts: Partial<Record<SourceId, number>> = { ...perUser.counts };
 
   const breakGlass = perUser.admins[0];
@@ -137,6 +139,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
     counts[id as SourceId] = value.value.length;
   }
 
+  Object.assign(counts, await writeMailAccessSources(out, shape, access, header));
+
   const dns = await completeDnsData(dnsFor(shape), [...shape.domains, shape.initialDomain]);
   await write('dns', dns);
   counts.dns = Object.keys(dns.answers).length;
@@ -149,6 +153,7 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   sources['graph.authenticationMethodsPolicy'] = { status: 'ok' };
   // The generated log carries the beta-only flow fields, as a capture from /beta would.
   sources['graph.signIns'] = { status: 'ok', count: counts['graph.signIns'], graphApi: 'beta' };
+  sources['graph.authorizationPolicy'] = { status: 'ok' };
   // Folder names travel in messageRules.jsonl (`folders`); the app may read them.
   sources['graph.mailFolders'] = { status: 'ok' };
   const manifest: Manifest = {
