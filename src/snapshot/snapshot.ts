@@ -10,9 +10,9 @@ import type {
   RiskyUser,
   RoleAssignment,
   SecurityDefaultsPolicy,
-  SignIn,
   UserRegistrationDetails,
 } from './graph-types.js';
+import type { SignInStream } from './carried-sign-ins.js';
 import type { Manifest } from './manifest.js';
 import type { SourceId } from './source-id.js';
 import type { SourceStatus } from './source-status.js';
@@ -35,7 +35,8 @@ export interface SourceDataMap {
   'graph.authenticationStrengthPolicies': readonly AuthenticationStrengthPolicy[];
   'graph.roleAssignments': readonly RoleAssignment[];
   'graph.domains': readonly GraphDomain[];
-  'graph.signIns': PageStream<SignIn>;
+  /** With the part earlier runs carried, in an incremental run (carried-sign-ins.ts). */
+  'graph.signIns': SignInStream;
   'graph.riskyUsers': readonly RiskyUser[];
   'graph.riskDetections': readonly RiskDetection[];
   'graph.messageRules': PageStream<MailboxMessageRules>;
