@@ -73,6 +73,8 @@ export async function incrementalRun(
   spanMs: number,
   sealed: Buffer | undefined,
   key = STATE_KEY,
+  /** Read the whole look-back window even when continuing, as a snapshot replay would hold it. */
+  readAll = false,
 ): Promise<IncrementalStep> {
   const now = incrementalClock(at);
   const context = { now, policy, tenantId: TENANT };
@@ -81,7 +83,7 @@ export async function incrementalRun(
     const opened = openState(sealed, key);
     start = 'state' in opened ? planIncremental(opened.state, context) : { kind: 'fresh', reason: opened.problem.kind };
   }
-  const from = start.kind === 'continue' ? start.readFrom : now.getTime() - spanMs;
+  const from = start.kind === 'continue' && !readAll ? start.readFrom : now.getTime() - spanMs;
   const pages = logBetween(events, from, at.getTime());
   const snapshot = memorySnapshot(manifest(now), {
     'graph.signIns': {

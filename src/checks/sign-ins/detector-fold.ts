@@ -123,6 +123,7 @@ export function detectorFold(
   let analysed = 0;
   // An incremental run counts its window by minute, so the next run can take over the counts.
   const tally = carry ? new MinuteTally(window.start, window.end, carry.readFrom, carry.carried?.minutes) : undefined;
+  const readFrom = carry?.readFrom ?? Number.NEGATIVE_INFINITY;
   const windowJson = { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() };
   let replayed = 0;
 
@@ -144,7 +145,9 @@ export function detectorFold(
       const times = page.time;
       for (let i = 0, n = page.count; i < n; i++) {
         const time = times[i] ?? Number.NaN;
-        if (time < window.start || time > window.end) {
+        // In an incremental run, what lies before the read start was judged from the carried part:
+        // a log (or snapshot) that holds more is not counted twice.
+        if (time < window.start || time > window.end || time < readFrom) {
           outsideWindow++;
           continue;
         }

@@ -12,6 +12,14 @@ export function incrementalClock(now: Date): Date {
   return new Date(Math.floor(now.getTime() / MINUTE) * MINUTE);
 }
 
+/** What an incremental run is: its clock, its policy and tenant, and the controls it runs (all enabled when absent). */
+export interface IncrementalContext {
+  readonly now: Date;
+  readonly policy: Policy;
+  readonly tenantId: string;
+  readonly selected?: ReadonlySet<string>;
+}
+
 /** How an incremental run starts: continuing a state, or reading its full look-back window. */
 export type IncrementalStart =
   | {
@@ -29,13 +37,10 @@ export type IncrementalStart =
  * when the log no longer holds what it would have the run read, or when it carries less than
  * the window needs. Each is a fresh start over the whole look-back window: never a gap.
  */
-export function planIncremental(
-  state: SignInState,
-  context: { readonly now: Date; readonly policy: Policy; readonly tenantId: string },
-): IncrementalStart {
+export function planIncremental(state: SignInState, context: IncrementalContext): IncrementalStart {
   const now = context.now.getTime();
   if (state.tenantId !== context.tenantId) return { kind: 'fresh', reason: 'it was made for another tenant' };
-  if (state.policyKey !== policyKey(context.policy))
+  if (state.policyKey !== policyKey(context.policy, context.selected))
     return {
       kind: 'fresh',
       reason: "it was made under other sign-in detector settings (the policy's sign-in controls changed)",
@@ -50,7 +55,9 @@ export function planIncremental(
       kind: 'fresh',
       reason: `it would have this run read from ${new Date(state.readFrom).toISOString()}, older than the 30 days the sign-in log keeps`,
     };
-  const missing = signInStreamControls(context.policy).filter(({ id }) => state.controls[id] === undefined);
+  const missing = signInStreamControls(context.policy, context.selected).filter(
+    ({ id }) => state.controls[id] === undefined,
+  );
   if (missing.length > 0)
     return { kind: 'fresh', reason: `it carries nothing for ${missing.map(({ id }) => id).join(', ')}` };
   if (state.readFrom % MINUTE !== 0) return { kind: 'fresh', reason: 'its read start is not a whole minute' };
@@ -62,8 +69,8 @@ export function planIncremental(
 }
 
 /** Where the next run reads from: this run's clock minus the widest overlap, so the overlap is read again. */
-export function horizonOf(now: Date, policy: Policy): number {
-  return now.getTime() - overlapMs(policy);
+export function horizonOf(now: Date, policy: Policy, selected?: ReadonlySet<string>): number {
+  return now.getTime() - overlapMs(policy, selected);
 }
 
 /**
@@ -73,12 +80,12 @@ export function horizonOf(now: Date, policy: Policy): number {
  */
 export function nextState(
   evaluation: Evaluation,
-  context: { readonly now: Date; readonly policy: Policy; readonly tenantId: string },
+  context: IncrementalContext,
 ): { readonly state: SignInState } | { readonly reason: string } {
   const carried = evaluation.carried;
   const controls: Record<string, SignInState['controls'][string]> = {};
   const missing: string[] = [];
-  for (const { id } of signInStreamControls(context.policy)) {
+  for (const { id } of signInStreamControls(context.policy, context.selected)) {
     const control = carried?.get(id);
     if (control === undefined) missing.push(id);
     else controls[id] = control;
@@ -87,9 +94,9 @@ export function nextState(
   return {
     state: {
       tenantId: context.tenantId,
-      policyKey: policyKey(context.policy),
+      policyKey: policyKey(context.policy, context.selected),
       runAt: context.now.getTime(),
-      readFrom: horizonOf(context.now, context.policy),
+      readFrom: horizonOf(context.now, context.policy, context.selected),
       controls,
     },
   };

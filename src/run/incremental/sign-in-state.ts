@@ -21,10 +21,17 @@ export interface SignInState {
   readonly controls: Readonly<Record<string, CarriedControl>>;
 }
 
-/** The enabled controls that read the sign-in log, with their parameters, in ID order. */
-export function signInStreamControls(policy: Policy): readonly { readonly id: string; readonly params: unknown }[] {
+/**
+ * The enabled controls that read the sign-in log, with their parameters, in ID order; only those
+ * of `selected` (the run's controls, `--only`) when given.
+ */
+export function signInStreamControls(
+  policy: Policy,
+  selected?: ReadonlySet<string>,
+): readonly { readonly id: string; readonly params: unknown }[] {
   return [...policy.controls.values()]
     .filter((c) => c.enabled && findControl(c.id)?.sources.includes('graph.signIns'))
+    .filter((c) => selected === undefined || selected.has(c.id))
     .map((c) => ({ id: c.id, params: c.params.toJson() }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -33,16 +40,16 @@ export function signInStreamControls(policy: Policy): readonly { readonly id: st
  * A digest of the sign-in detectors' settings: a state made under other settings (another
  * threshold, look-back or allowed-country list) carried what those needed, so it is not continued.
  */
-export function policyKey(policy: Policy): string {
+export function policyKey(policy: Policy, selected?: ReadonlySet<string>): string {
   return createHash('sha256')
-    .update(JSON.stringify(signInStreamControls(policy)))
+    .update(JSON.stringify(signInStreamControls(policy, selected)))
     .digest('hex');
 }
 
 /** The largest overlap of the enabled sign-in detectors, in milliseconds (the next run reads again from now minus it). */
-export function overlapMs(policy: Policy): number {
+export function overlapMs(policy: Policy, selected?: ReadonlySet<string>): number {
   let minutes = 0;
-  for (const { params } of signInStreamControls(policy)) {
+  for (const { params } of signInStreamControls(policy, selected)) {
     const overlap = (params as { overlapMinutes?: unknown }).overlapMinutes;
     if (typeof overlap === 'number') minutes = Math.max(minutes, overlap);
   }

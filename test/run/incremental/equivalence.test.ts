@@ -68,7 +68,7 @@ const EXPECTED = {
   'sign-ins.mfa-fatigue': ['push@contoso.test'],
 };
 
-async function equivalence(first: number): Promise<void> {
+async function equivalence(first: number, readAll = false): Promise<void> {
   // Hourly at 23 minutes past, as the README's workflow runs; seconds into the minute, as cron does.
   const runAt = (k: number) => first + k * HOUR;
   const events = await stream(runAt);
@@ -79,7 +79,7 @@ async function equivalence(first: number): Promise<void> {
   let last: Awaited<ReturnType<typeof incrementalRun>> | undefined;
   const reads: number[] = [];
   for (let k = 1; k <= 24; k++) {
-    last = await incrementalRun(events, policy, at(k), SPAN, sealed);
+    last = await incrementalRun(events, policy, at(k), SPAN, sealed, undefined, readAll);
     expect(last.start.kind, `run ${k}`).toBe(k === 1 ? 'none' : 'continue');
     expect(last.sealed, `run ${k} leaves a state`).toBeDefined();
     sealed = last.sealed;
@@ -96,12 +96,16 @@ async function equivalence(first: number): Promise<void> {
   expect(sorted(incremental)).toEqual(sorted(full));
   // And each hourly run read about two hours of the log, not twenty-five.
   const firstRead = reads[0] ?? 0;
-  for (const read of reads.slice(1)) expect(read).toBeLessThan(firstRead / 6);
+  if (!readAll) for (const read of reads.slice(1)) expect(read).toBeLessThan(firstRead / 6);
 }
 
 describe('incremental sign-in runs (plan-incremental.ts, carried-sign-ins.ts)', () => {
   it('24 hourly runs with state judge as one run over the day, attacks straddling run boundaries included', async () => {
     await equivalence(Date.parse('2026-11-26T00:23:00Z'));
+  }, 120_000);
+
+  it('a log that holds more than the runs ask for is not counted twice (what lies before the read start is carried)', async () => {
+    await equivalence(Date.parse('2026-11-26T00:23:00Z'), true);
   }, 120_000);
 
   it('the same at the real clock', async () => {
