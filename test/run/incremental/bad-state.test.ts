@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { planIncremental } from '../../../src/run/incremental/plan-incremental.js';
+import { evaluate } from '../../../src/evaluate/evaluate.js';
+import { horizonOf, nextState, planIncremental } from '../../../src/run/incremental/plan-incremental.js';
+import { SNAPSHOT_FORMAT_VERSION } from '../../../src/snapshot/manifest.js';
+import { memorySnapshot } from '../../../src/snapshot/snapshot.js';
 import type { SignInState } from '../../../src/run/incremental/sign-in-state.js';
 import { openState, problemText, sealState } from '../../../src/run/incremental/state-codec.js';
 import type { SignIn } from '../../../src/snapshot/graph-types.js';
@@ -151,5 +154,45 @@ describe('a state that cannot be continued is a fresh start over the full window
     expect(reason({ ...state, controls: fewer })).toMatch(/carries nothing for sign-ins.countries/);
     // Sealed as a real state, the changed tenant still starts a fresh, full run.
     await startsFresh(s, sealState({ ...state, tenantId: 'another' }, STATE_KEY), /another tenant/);
+  });
+});
+
+describe('a run that could not read the log in full leaves no new state', () => {
+  it('a stream cut part-way carries nothing, so the previous state stays and the next run reads again from it', async () => {
+    const now = new Date(Date.parse('2026-11-26T05:23:00Z'));
+    const policy = signInPolicy(allSignInControls(), now);
+    const page =
+      (await collectPages(backgroundPages({ users: 20, events: 500, end: now.getTime(), spanMs: HOUR })))[0] ?? [];
+    const snapshot = memorySnapshot(
+      {
+        formatVersion: SNAPSHOT_FORMAT_VERSION,
+        tenantId: TENANT,
+        capturedAt: now.toISOString(),
+        tool: { name: 'mailwarden', version: 'test' },
+        licences: { 'entra-id-p1': true, 'entra-id-p2': true },
+        sources: { 'graph.signIns': { status: 'ok' } },
+      },
+      {
+        'graph.signIns': {
+          async *pages() {
+            yield page;
+            throw new Error('Graph answered 503 for page 2');
+          },
+        },
+      },
+    );
+    const evaluation = await evaluate(snapshot, policy, {
+      now,
+      domains: [],
+      incremental: { horizon: horizonOf(now, policy) },
+    });
+    expect(evaluation.results.filter((r) => r.control === 'sign-ins.impossible-travel').map((r) => r.status)).toEqual([
+      'error',
+    ]);
+    expect(nextState(evaluation, { now, policy, tenantId: TENANT })).toEqual({
+      reason: expect.stringMatching(
+        /the sign-in log was not read in full for legacy-auth.sign-ins, sign-ins.countries/,
+      ),
+    });
   });
 });
