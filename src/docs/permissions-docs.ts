@@ -6,23 +6,28 @@ import { LICENCE_NAMES } from '../snapshot/source-status.js';
 const START = '<!-- permissions:start (generated from the catalog by `npm run gen`) -->';
 const END = '<!-- permissions:end -->';
 
-/** Every Microsoft Graph application permission the catalog's controls need, with the controls. */
+/**
+ * Every Microsoft Graph application permission the catalog's controls need, with the controls
+ * that need it and those that read it only optionally (a source in `optionalSources`, or one the
+ * control names among its targets: without it the control still runs, with less).
+ */
 export function graphPermissions(
   controls: readonly ControlDefinition[],
-): Map<string, { sources: Set<SourceId>; controls: Set<string> }> {
-  const out = new Map<string, { sources: Set<SourceId>; controls: Set<string> }>();
+): Map<string, { sources: Set<SourceId>; controls: Set<string>; optional: Set<string> }> {
+  const out = new Map<string, { sources: Set<SourceId>; controls: Set<string>; optional: Set<string> }>();
   const graph = new Set<SourceId>(GRAPH_SOURCES);
   for (const control of controls) {
-    // Optional sources are collected whenever the control is on (PIM eligibility, for one).
-    for (const source of [...control.sources, ...(control.optionalSources ?? [])]) {
+    const required = new Set(control.sources);
+    const read = [...new Set([...control.sources, ...(control.optionalSources ?? []), ...control.targets.sources])];
+    for (const source of read) {
       if (!graph.has(source)) continue;
       // Permission names inside the requirement text, e.g. "MailboxSettings.Read (and optionally Mail.ReadBasic.All)".
       for (const permission of SOURCE_REQUIREMENTS[source].permission.match(
         /\b[A-Z][A-Za-z]*(?:\.[A-Z][A-Za-z]*)+\b/g,
       ) ?? []) {
-        const entry = out.get(permission) ?? { sources: new Set(), controls: new Set() };
+        const entry = out.get(permission) ?? { sources: new Set(), controls: new Set(), optional: new Set() };
         entry.sources.add(source);
-        entry.controls.add(control.id);
+        (required.has(source) ? entry.controls : entry.optional).add(control.id);
         out.set(permission, entry);
       }
     }
@@ -30,11 +35,14 @@ export function graphPermissions(
   return new Map([...out.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-/** The licence a permission's reads need: named only when every one of its sources needs it. */
 function licences(sources: Iterable<SourceId>): string {
-  const needed = [...sources].map((s) => SOURCE_REQUIREMENTS[s].licence);
-  const names = new Set(needed.flatMap((licence) => (licence ? [LICENCE_NAMES[licence]] : [])));
-  return needed.every((licence) => licence !== undefined) ? [...names].join(', ') : '';
+  const names = new Set(
+    [...sources].flatMap((s) => {
+      const licence = SOURCE_REQUIREMENTS[s].licence;
+      return licence ? [LICENCE_NAMES[licence]] : [];
+    }),
+  );
+  return [...names].join(', ');
 }
 
 /** Every Exchange cmdlet the catalog's controls run, with the controls that need (or optionally read) it. */
@@ -89,11 +97,12 @@ export function renderPermissions(controls: readonly ControlDefinition[]): strin
   const rows = [...permissions.entries()].map(
     ([permission, entry]) =>
       `| \`${permission}\` | ${[...entry.sources].map((s) => `\`${SOURCE_REQUIREMENTS[s].endpoint}\``).join('<br>')} | ${[
-        ...entry.controls,
-      ]
-        .sort()
-        .map((c) => `\`${c}\``)
-        .join(', ')} | ${licences(entry.sources)} |`,
+        ...[...entry.controls].sort().map((c) => `\`${c}\``),
+        ...[...entry.optional]
+          .filter((c) => !entry.controls.has(c))
+          .sort()
+          .map((c) => `\`${c}\` (optional)`),
+      ].join(', ')} | ${licences(entry.sources)} |`,
   );
   const names = [...permissions.keys()].join(' ');
   return [

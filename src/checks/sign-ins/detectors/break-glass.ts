@@ -4,7 +4,8 @@ import type { SignIn } from '../../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../../check.js';
 import { detectorFold, type ScanSummary } from '../detector-fold.js';
 import type { EventPage } from '../event-page.js';
-import { RowSample } from '../evidence-rows.js';
+import { carriedSignIn } from '../carry/carried-sign-in.js';
+import { RowSample, rowFields } from '../evidence-rows.js';
 import { AccountIndex } from '../structures/account-index.js';
 
 /**
@@ -35,8 +36,10 @@ export function breakGlassFold(input: CheckInput): Fold<SignIn> {
     failures: 0,
     names: new Set(),
   }));
+  // An incremental run carries every sign-in of a listed account: each one is a finding.
+  const carried: SignIn[] = [];
 
-  return detectorFold(input, (pass) => ({
+  return detectorFold(input, (pass, mode) => ({
     add(page: EventPage, i: number) {
       if (ids.length === 0) return undefined;
       const account = accounts.of(page.user[i] ?? 0, page.raw[i]?.userId);
@@ -47,6 +50,7 @@ export function breakGlassFold(input: CheckInput): Fold<SignIn> {
       if (page.errorCode[i] === 0) state.successes++;
       else state.failures++;
       if (state.names.size < 8) state.names.add(pass.userName(page.user[i] ?? 0));
+      if (mode.carrying) carried.push(carriedSignIn(rowFields(page, i), { userId: page.raw[i]?.userId ?? null }));
       return undefined;
     },
     finish(scan: ScanSummary): readonly Finding[] {
@@ -108,5 +112,6 @@ export function breakGlassFold(input: CheckInput): Fold<SignIn> {
         };
       });
     },
+    carry: () => carried,
   }));
 }

@@ -5,7 +5,8 @@ import type { SignIn } from '../../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../../check.js';
 import { cleanFinding, detectorFold, type ScanSummary } from '../detector-fold.js';
 import type { EventPage } from '../event-page.js';
-import { RowSample } from '../evidence-rows.js';
+import { carriedSignIn } from '../carry/carried-sign-in.js';
+import { RowSample, rowFields } from '../evidence-rows.js';
 
 /** Distinct apps or devices kept per user, and allowed ones counted, at most. */
 const KEEP = 8;
@@ -63,7 +64,30 @@ function notReadFromBeta(): Fold<SignIn> {
       },
     ],
     coverage: () => ({}),
+    // Nothing is read, so nothing is carried: an incremental run over v1.0 stays not evaluable.
+    carried: () => ({ events: [], minutes: {} }),
   };
+}
+
+/** Event `i` as an incremental run carries it: the row, and the fields this detector reads. */
+function carriedEvent(page: EventPage, i: number): SignIn {
+  const raw = page.raw[i];
+  const device = raw?.deviceDetail;
+  return carriedSignIn(rowFields(page, i), {
+    userId: raw?.userId ?? null,
+    flow: {
+      authenticationProtocol: text(raw?.authenticationProtocol),
+      originalTransferMethod: text(raw?.originalTransferMethod),
+      appId: text(raw?.appId),
+      deviceDetail: device
+        ? {
+            deviceId: text(device.deviceId),
+            displayName: text(device.displayName),
+            operatingSystem: text(device.operatingSystem),
+          }
+        : null,
+    },
+  });
 }
 
 /**
@@ -82,19 +106,21 @@ export function deviceCodeFold(input: CheckInput): Fold<SignIn> {
   const users = new Map<number, DeviceCodeUserState>();
   const allowedByDevice = new Map<string, number>();
   const allowedByApp = new Map<string, number>();
-  let successes = 0;
   let unknownFlow = 0;
+  // An incremental run carries every successful device-code sign-in (allowed ones too, for the
+  // evidence's counts) and every success of unknown flow.
+  const carried: SignIn[] = [];
 
-  return detectorFold(input, (pass) => ({
+  return detectorFold(input, (pass, mode) => ({
     add(page: EventPage, i: number) {
       if (page.errorCode[i] !== 0) return undefined;
-      successes++;
       const raw = page.raw[i] as SignIn;
       const protocol = raw.authenticationProtocol;
       const transfer = raw.originalTransferMethod;
       if (!isDeviceCodeProtocol(protocol) && !isDeviceCodeTransfer(transfer)) {
         if ((protocol === null || protocol === undefined) && (transfer === null || transfer === undefined)) {
           unknownFlow++;
+          if (mode.carrying) carried.push(carriedEvent(page, i));
           return 'unknownFlow';
         }
         return undefined;
@@ -103,10 +129,12 @@ export function deviceCodeFold(input: CheckInput): Fold<SignIn> {
       const appId = text(raw.appId);
       if (deviceId !== null && allowedDevices.has(deviceId.toLowerCase())) {
         count(allowedByDevice, deviceId.toLowerCase());
+        if (mode.carrying) carried.push(carriedEvent(page, i));
         return undefined;
       }
       if (appId !== null && allowedApps.has(appId.toLowerCase())) {
         count(allowedByApp, appId.toLowerCase());
+        if (mode.carrying) carried.push(carriedEvent(page, i));
         return undefined;
       }
       const user = page.user[i] ?? 0;
@@ -116,6 +144,7 @@ export function deviceCodeFold(input: CheckInput): Fold<SignIn> {
         users.set(user, state);
       }
       state.rows.add(page, i);
+      if (mode.carrying) carried.push(carriedEvent(page, i));
       if (appId !== null && state.apps.size < KEEP) state.apps.set(appId, text(raw.appDisplayName));
       const deviceKey = deviceId ?? '(not registered)';
       if (state.devices.size < KEEP && !state.devices.has(deviceKey)) {
@@ -167,12 +196,9 @@ export function deviceCodeFold(input: CheckInput): Fold<SignIn> {
       }
       if (findings.length > 0) return findings;
       return [
-        cleanFinding(
-          `No successful device-code sign-in outside the allowed apps and devices among ${successes} successful sign-ins.`,
-          scan,
-          { successfulSignIns: successes, allowed },
-        ),
+        cleanFinding('No successful device-code sign-in outside the allowed apps and devices', scan, { allowed }),
       ];
     },
+    carry: () => carried,
   }));
 }
