@@ -33077,6 +33077,26 @@ var ALLOWED_EXCLUSIONS = {
     description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
   }
 };
+var ALLOWED_NARROWING = {
+  schema: {
+    type: "array",
+    default: [],
+    description: "Narrowing of the Conditional Access policies that the organisation accepts, each with its reason (shown in the evidence). `condition` is `location` (a named location ID, or `AllTrusted`, that a policy may exclude), `application` (an app ID, `Office365` or `MicrosoftAdminPortals` that a policy may exclude), `platform` (`android`, `iOS`, `windows`, `windowsPhone`, `macOS` or `linux`, left out of the requirement), `guestOrExternalUserType` (e.g. `serviceProvider`, a guest type a policy may exclude) or `deviceFilter` (the exact rule of a device filter in exclude mode). Sign-ins that the narrowing leaves out are not required to be covered.",
+    items: {
+      type: "object",
+      properties: {
+        condition: {
+          enum: ["location", "application", "platform", "guestOrExternalUserType", "deviceFilter"],
+          description: "Which condition the narrowing is on."
+        },
+        value: { type: "string", minLength: 1, description: "The ID, name or rule the narrowing names." },
+        reason: { type: "string", minLength: 1, description: "Why the organisation accepts it, for auditors." }
+      },
+      required: ["condition", "value", "reason"],
+      additionalProperties: false
+    }
+  }
+};
 
 // src/snapshot/sign-in-client-apps.ts
 var LEGACY_CLIENT_APPS = [
@@ -33126,6 +33146,7 @@ var legacySignInsControl = {
   rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
   defaultSeverity: "high",
   sources: ["graph.signIns"],
+  optionalSources: ["graph.users"],
   targets: { kind: "tenant", sources: ["graph.signIns"] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33185,6 +33206,7 @@ var signInDetectionControls = [
     rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: "medium",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33215,6 +33237,7 @@ var signInDetectionControls = [
     rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33263,6 +33286,7 @@ var signInDetectionControls = [
     rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33318,6 +33342,7 @@ var signInDetectionControls = [
     rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33371,15 +33396,16 @@ var signInDetectionControls = [
 // src/controls/legacy-auth.ts
 var legacyAuthBlocked = {
   id: "legacy-auth.blocked",
-  version: 1,
+  version: 2,
   area: "legacy-auth",
   title: "Legacy authentication blocked",
-  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  statement: "Enabled Conditional Access policies, alone or together, SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, with no condition narrowing them beyond the exclusions and narrowing listed in the control, unless security defaults are on.",
   rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
   defaultSeverity: "high",
   sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
   targets: { kind: "tenant", sources: [] },
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  optionalSources: ["graph.groups", "graph.roleDefinitions", "graph.namedLocations"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
   references: {
     scuba: ["MS.AAD.1.1v1"],
     cis: ["5.2.2.3"],
@@ -33387,7 +33413,7 @@ var legacyAuthBlocked = {
     nist: ["IA-2", "AC-17"]
   },
   remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
-  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Every v1.0 condition is read, and a block split across policies (for example one for Android and one for every other platform) counts when together they leave no gap; a policy limited to some authentication flows never counts. Groups, roles and named locations are named from their own sources (graph.groups, graph.roleDefinitions, graph.namedLocations); when one cannot be read the verdict still stands, the IDs are shown and the evidence says why the names are missing, and without the named locations an AllTrusted condition is read as covering no named location. Needs Microsoft Entra ID P1 for Conditional Access.",
   enabledByDefault: true
 };
 var legacyAuthControls = [
@@ -33468,15 +33494,21 @@ var mfaControls = [
   },
   {
     id: "mfa.enforcement",
-    version: 1,
+    version: 2,
     area: "mfa",
     title: "MFA enforced for all users",
-    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    statement: "Enabled Conditional Access policies, alone or together, SHALL require multifactor authentication (or an authentication strength that requires it, or block access) for every sign-in of All users to All cloud apps from browsers and modern clients, with no condition narrowing them beyond the exclusions and narrowing listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group, a grant that accepts a compliant device instead of MFA, or a condition that limits the policy to some platforms, locations, devices, risk levels or authentication flows leaves a path in with a password alone. Entra applies every enforced policy whose conditions all match, so two policies can cover between them what neither covers alone; the check proves that the enforced policies together leave no such path, and names the part they leave open.",
     defaultSeverity: "critical",
     sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
     targets: { kind: "tenant", sources: [] },
-    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    optionalSources: [
+      "graph.authenticationStrengthPolicies",
+      "graph.groups",
+      "graph.roleDefinitions",
+      "graph.namedLocations"
+    ],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
     references: {
       scuba: ["MS.AAD.3.2v2"],
       cis: ["5.2.2.2"],
@@ -33484,7 +33516,7 @@ var mfaControls = [
       nist: ["IA-2(1)", "IA-2(2)"]
     },
     remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
-    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    limitations: "Judges policy configuration, not each sign-in. Every v1.0 condition is read (users, guests, applications, user actions, authentication context, client apps, platforms, locations, device filters, authentication flows, user, sign-in, insider and service-principal risk, workload identities); a condition Graph adds later makes the policy not count. Group membership, filter rules and overlapping named locations are not resolved, so every combination is assumed possible: two policies are proved to cover together only when they do for any membership. easSupported client apps and custom controls are not counted. Session controls do not change coverage (a block is final) and are listed in the evidence. Groups, roles and named locations are named from their own sources (graph.groups, graph.roleDefinitions, graph.namedLocations); when one cannot be read the verdict still stands, the IDs are shown and the evidence says why the names are missing, and without the named locations an AllTrusted condition is read as covering no named location. Needs Microsoft Entra ID P1 for Conditional Access.",
     enabledByDefault: true
   },
   {
@@ -33528,16 +33560,17 @@ var mfaControls = [
 // src/controls/sign-ins.ts
 var riskPolicies = {
   id: "sign-ins.risk-policies",
-  version: 1,
+  version: 2,
   area: "sign-ins",
   title: "High user risk and high sign-in risk blocked",
-  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
-  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  statement: "Enabled Conditional Access policies SHALL block access for sign-ins at high user risk and, judged separately, for sign-ins at high sign-in risk, for All users and All cloud apps, with no condition narrowing them beyond the exclusions and narrowing listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session. A policy that requires high user risk and high sign-in risk together applies only when both are high, so it blocks neither risk alone: each risk is judged on its own.",
   defaultSeverity: "high",
   // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
   sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
   targets: { kind: "tenant", sources: [] },
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  optionalSources: ["graph.groups", "graph.roleDefinitions", "graph.namedLocations"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
   references: {
     scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
     cis: ["5.2.2.6", "5.2.2.7"],
@@ -33545,7 +33578,7 @@ var riskPolicies = {
     nist: ["AC-2(12)", "SI-4"]
   },
   remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
-  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control. Every v1.0 condition is read as for mfa.enforcement, and policies may cover a risk together. Groups, roles and named locations are named from their own sources; when one cannot be read the IDs are shown and the evidence says why.",
   enabledByDefault: true
 };
 var signInsControls = [riskPolicies, ...signInDetectionControls];

@@ -125,8 +125,8 @@ export async function runAction(wiring: ActionWiring = {}): Promise<void> {
       core.setFailed(
         `${at} failing finding${at === 1 ? '' : 's'} at or above ${mode.settings.failOn} (fail-on), listed above; ${byStatus.fail} failed in all`,
       );
-    } else if (outcome.exitCode === EXIT.allSourcesFailed)
-      core.setFailed('Every data source failed; nothing was judged');
+    } else if (outcome.exitCode === EXIT.nothingAudited)
+      core.setFailed('Nothing was audited (no tenant source read, or no source at all); see the error above');
     else if (outcome.exitCode === EXIT.issues)
       core.setFailed(disclosure.text(outcome.issuesError ?? 'The GitHub issues stage failed'));
   } catch (error: unknown) {

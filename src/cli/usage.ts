@@ -91,8 +91,9 @@ init options:
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)
 
-Exit codes: ${EXIT.done} done, ${EXIT.findings} finding at or above --fail-on, ${EXIT.configuration} configuration error, ${EXIT.allSourcesFailed} every data source failed,
-${EXIT.issues} the GitHub issues stage failed (the report is still written).
+Exit codes: ${EXIT.done} done, ${EXIT.findings} finding at or above --fail-on, ${EXIT.configuration} configuration error,
+${EXIT.nothingAudited} nothing audited (no tenant source read, or no source at all), ${EXIT.issues} the GitHub issues stage
+failed or GitHub refused a write (the report is still written; also with --fail-on none).
 `;
 
 /** The help of one command (`mailwarden audit --help`): its line of the command list and its options. */

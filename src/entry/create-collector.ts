@@ -34,6 +34,7 @@ export function createCollector(target: TargetSettings, dns: DnsSettings | undef
         clients: { ...created.clients, ...liveDnsClients(dnsSettings, { logger }) },
         extraDomains: dnsSettings.domains,
         now,
+        authenticate: () => created.authenticate(),
         close: () => created.close(),
       });
     }

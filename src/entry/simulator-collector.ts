@@ -62,6 +62,7 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
         now: () => asOf,
+        authenticate: () => created?.authenticate() ?? Promise.resolve(),
       }).collect(request);
     },
     async close() {

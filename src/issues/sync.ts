@@ -142,7 +142,8 @@ export async function syncIssues(
   const done = outcome.applied.filter((a) => a.status === 'done');
   const finding = (a: (typeof done)[number]) => a.number !== undefined && a.operation.subject.fingerprint !== 'rollup';
   let dashboard: DashboardOutcome | undefined;
-  if (settings.dashboard) {
+  // A refused write stops the stage: the dashboard and its pin are writes too.
+  if (settings.dashboard && outcome.refused === undefined) {
     const issues =
       settings.mode === 'on' ? afterWrites(existing, outcome, deps.now()) : existing.filter((i) => !isRollup(i.body));
     dashboard = await syncDashboard(

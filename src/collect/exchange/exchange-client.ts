@@ -87,7 +87,9 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
-  const maxPages = options.maxPages ?? 100_000;
+  // As for Graph: a bound on the pages of one cmdlet, so a server that keeps inventing links
+  // cannot hold the run (10,000 pages of up to 1,000 objects: ten million objects).
+  const maxPages = options.maxPages ?? 10_000;
   const maxPageSize = options.maxPageSize ?? 1000;
   const base = options.baseUrl.replace(/\/+$/, '');
   const endpoint = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
@@ -184,6 +186,8 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
       const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: withSize } });
       const out: Record<string, unknown>[] = [];
       let url: string | undefined = endpoint;
+      // Every URL posted, so a nextLink that loops back is caught at its first repeat.
+      const seen = new Set<string>([endpoint]);
       for (let page = 0; url !== undefined; page++) {
         if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
         const result: InvokePage = await post(url, body, cmdlet);
@@ -196,6 +200,9 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
             throw new Error(`${cmdlet}: @odata.nextLink points outside ${origin}; stopped`);
           }
           url = new URL(result.nextLink, endpoint).href;
+          if (seen.has(url))
+            throw new Error(`${cmdlet}: @odata.nextLink repeats an earlier link after ${page + 1} pages; stopped`);
+          seen.add(url);
         } else {
           // Fail closed: output the server says it cut short is never treated as complete.
           const truncation = result.warnings.find(isTruncationWarning);

@@ -8,7 +8,10 @@ import { nodeFetch } from '../exchange/node-fetch.js';
 import { createGraphTransport } from '../graph/graph-transport.js';
 import type { GraphTransportOptions } from '../graph/graph-wiring.js';
 import type { LiveClients } from './clients.js';
+import { errorMessage, isConfigurationError } from '../../errors.js';
+import { AuthenticationFailure, describeAuthFailure } from './auth-failure.js';
 import { createCredential } from './credentials.js';
+import type { IdTokenClaims } from './id-token-claims.js';
 
 /** What building the live clients needs besides settings. Each engineer's client adds its own. */
 export interface ClientFactoryDeps {
@@ -35,6 +38,11 @@ export interface ClientFactoryDeps {
 export interface CreatedClients {
   readonly clients: LiveClients;
   readonly credential: TokenCredential;
+  /**
+   * Signs in once for Graph before any tenant source is read; a refusal throws an
+   * AuthenticationFailure carrying the one message that names the cause and the fix.
+   */
+  authenticate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,13 +51,40 @@ export interface CreatedClients {
  * credential shared by every client, each asking for its own resource's scope.
  */
 export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps): CreatedClients {
+  let idToken: IdTokenClaims | undefined;
   const credential =
     deps.credential ??
     createCredential(target, {
       logger: deps.logger,
       ...(deps.getIdToken ? { getIdToken: deps.getIdToken } : {}),
       ...(deps.ca ? { authorityCa: deps.ca } : {}),
+      onIdToken: (claims) => {
+        // As azure/login does: the claims Entra matches against the federated credential, once.
+        if (idToken === undefined)
+          deps.logger.info(
+            `GitHub OIDC token: issuer ${claims.issuer}, subject ${claims.subject}, audience ${claims.audience}`,
+          );
+        idToken = claims;
+      },
     });
+  const graphScope = `${new URL(target.endpoints.graph).origin}/.default`;
+  const authenticate = async (): Promise<void> => {
+    try {
+      const token = await credential.getToken(graphScope);
+      if (!token) throw new Error(`no token for ${graphScope}`);
+    } catch (error: unknown) {
+      if (isConfigurationError(error)) throw error;
+      throw new AuthenticationFailure(
+        describeAuthFailure(errorMessage(error), {
+          credentials: target.credentials.kind,
+          authority: target.endpoints.authority,
+          tenantId: target.tenantId,
+          clientId: target.clientId,
+          ...(idToken ? { idToken } : {}),
+        }),
+      );
+    }
+  };
   const graph = createGraphTransport({
     baseUrl: target.endpoints.graph,
     credential,
@@ -80,6 +115,7 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
       ...(deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {}),
     },
     credential,
+    authenticate,
     close: async () => {
       graph.close();
       exchangeFetch.destroy();
