@@ -13,6 +13,7 @@ import { failuresAtThreshold, renderFindingsLog } from '../report/findings-log.j
 import type { PublicReport } from '../report/disclosure.js';
 import type { FailOn } from '../model/severity.js';
 import { actionsLogger } from './actions-logger.js';
+import { githubIdToken } from './github-id-token.js';
 import { readActionMode } from './inputs.js';
 
 function runContext(env: Env): { repository?: string; gitSha?: string; runUrl?: string } {
@@ -25,17 +26,6 @@ function runContext(env: Env): { repository?: string; gitSha?: string; runUrl?: 
     ...(sha ? { gitSha: sha } : {}),
     ...(repository && runId ? { runUrl: `${server}/${repository}/actions/runs/${runId}` } : {}),
   };
-}
-
-/** GitHub's OIDC token for the cloud's token-exchange audience (workload identity federation). */
-async function githubIdToken(audience: string): Promise<string> {
-  try {
-    return await core.getIDToken(audience);
-  } catch (error: unknown) {
-    throw new Error(
-      `cannot get a GitHub OIDC token (${errorMessage(error)}); give the job \`permissions: id-token: write\`, or pass client-secret or certificate`,
-    );
-  }
 }
 
 /** The Action's outputs, exactly as declared in action.yml. A test keeps the two in step. */

@@ -69,6 +69,8 @@ simulate options:
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
   --as-captured             Serve the folder verbatim (default: as of now, every time moved by now - capturedAt)
+  --federated-issuer URL    With --federated-subject S: the app's federated identity credential; the login accepts
+                            an OIDC token of that issuer (keys read from its discovery document) for that subject only
   --generate                Instead of serving, write a generated tenant: --users N --seed S --out DIR
                             [--sign-ins N (default 20 per user)] [--name NAME] [--domains A,B,C]
                             [--overlay DIR (hand-written records merged in, as for the demo tenant)]

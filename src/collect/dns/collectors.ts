@@ -13,10 +13,12 @@ import { RecordingResolver } from '../../snapshot/recording-resolver.js';
  * with data (NOERROR or NXDOMAIN). A dead, lying or refusing resolver audits nothing, and a run
  * whose only source it is must not be green.
  */
-function unanswered(data: DnsData, domains: readonly string[]): string | undefined {
+function unanswered(data: DnsData, domains: readonly string[], tenantDomainsRead: boolean): string | undefined {
   const answers = Object.entries(data.answers);
-  if (answers.length === 0)
-    return domains.length === 0 ? 'no domain to look up' : `no DNS question asked for ${domains.length} domain(s)`;
+  if (answers.length === 0) {
+    if (domains.length > 0) return `no DNS question asked for ${domains.length} domain(s)`;
+    return tenantDomainsRead ? 'no domain to look up' : "no domain to look up (the tenant's domains were not read)";
+  }
   if (answers.some(([, answer]) => isDataAnswer(answer))) return undefined;
   const byCode = new Map<string, number>();
   for (const [, answer] of answers) byCode.set(answer.rcode, (byCode.get(answer.rcode) ?? 0) + 1);
@@ -58,7 +60,7 @@ async function collectDns(context: CollectContext): Promise<Collected<'dns'>> {
   });
   const data = recorder.data();
   context.logger.info(`DNS: ${Object.keys(data.answers).length} questions recorded for ${domains.length} domain(s)`);
-  const failure = unanswered(data, domains);
+  const failure = unanswered(data, domains, context.earlier('graph.domains') !== undefined);
   if (failure !== undefined) return { status: { status: 'failed', reason: failure } };
   return { status: { status: 'ok', count: Object.keys(data.answers).length }, data };
 }
