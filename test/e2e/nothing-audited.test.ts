@@ -122,6 +122,8 @@ describe('a run that audited nothing exits 3', () => {
       /^no DNS lookup got an answer: \d+ question\(s\), \d+ SERVFAIL; first: .*; asked /,
     );
     expect(outcome.report.results.every((r) => r.status === 'error')).toBe(true);
+    // Each domain asked about errs in its own name, as its checks would have.
+    expect(new Set(outcome.report.results.map((r) => r.target))).toEqual(new Set(['x.test', 'y.test']));
     expect(outcome.exitCode).toBe(EXIT.nothingAudited);
   });
 
