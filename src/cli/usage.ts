@@ -35,6 +35,8 @@ audit options:
   --graph-url URL           Override the cloud's Microsoft Graph endpoint
   --authority-url URL       Override the cloud's Entra ID authority
   --exchange-url URL        Override the cloud's Exchange Online endpoint
+  --deadline MINUTES        One deadline for the whole collection (default 120): what it cuts is error with
+                            the span covered, never pass
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
   --shard I/N               Audit slice I of N (--tenant-id, --simulate, --demo): per-mailbox work split by a

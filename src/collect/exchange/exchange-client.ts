@@ -1,3 +1,4 @@
+import { deadlineError, sleepUntilDeadline } from '../deadline.js';
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -58,6 +59,8 @@ export interface ExchangeClientOptions {
   readonly maxPageSize?: number;
   /** Upper bound on the page count of one cmdlet, against a server that loops its nextLink. */
   readonly maxPages?: number;
+  /** The collection deadline (collect/deadline.ts): requests and back-off sleeps stop when it passes. */
+  readonly signal?: AbortSignal;
 }
 
 interface InvokePage {
@@ -84,7 +87,10 @@ function isTruncationWarning(warning: string): boolean {
 
 export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = sleepUntilDeadline(
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    options.signal,
+  );
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
   // As for Graph: a bound on the pages of one cmdlet, so a server that keeps inventing links
@@ -98,6 +104,7 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
 
   async function post(url: string, body: string, cmdlet: string): Promise<InvokePage> {
     for (let attempt = 0; ; attempt++) {
+      if (options.signal?.aborted) throw deadlineError(options.signal);
       const token = await options.getToken();
       options.logger.secret(token);
       let response: Response;
@@ -117,6 +124,7 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
             'client-request-id': randomUUID(),
           },
           body,
+          ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error: unknown) {
         if (attempt >= maxRetries)

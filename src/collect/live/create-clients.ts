@@ -9,6 +9,7 @@ import { createGraphTransport } from '../graph/graph-transport.js';
 import type { GraphTransportOptions } from '../graph/graph-wiring.js';
 import type { LiveClients } from './clients.js';
 import { errorMessage, isConfigurationError } from '../../errors.js';
+import { beforeDeadline } from '../deadline.js';
 import { AuthenticationFailure, describeAuthFailure } from './auth-failure.js';
 import { createCredential } from './credentials.js';
 import type { IdTokenClaims } from './id-token-claims.js';
@@ -33,6 +34,8 @@ export interface ClientFactoryDeps {
   readonly dnsServers?: readonly DnsServer[];
   /** A ready credential (tests); otherwise one is built from the target's settings. */
   readonly credential?: TokenCredential;
+  /** The collection deadline (collect/deadline.ts), watched by every request, sleep and token request. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CreatedClients {
@@ -52,7 +55,7 @@ export interface CreatedClients {
  */
 export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps): CreatedClients {
   let idToken: IdTokenClaims | undefined;
-  const credential =
+  const built =
     deps.credential ??
     createCredential(target, {
       logger: deps.logger,
@@ -67,6 +70,14 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
         idToken = claims;
       },
     });
+  const { signal } = deps;
+  // A token request that stalls (the login endpoint) is cut by the deadline like any request.
+  const credential: TokenCredential = signal
+    ? {
+        getToken: (scopes, options) =>
+          beforeDeadline(built.getToken(scopes, { ...options, abortSignal: signal }), signal),
+      }
+    : built;
   const graphScope = `${new URL(target.endpoints.graph).origin}/.default`;
   const authenticate = async (): Promise<void> => {
     try {
@@ -90,6 +101,7 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
     credential,
     logger: deps.logger,
     ...(deps.ca ? { ca: deps.ca } : {}),
+    ...(signal ? { signal } : {}),
     ...deps.graph,
   });
   // The Exchange admin API takes a token for its own host (`https://outlook.office365.com/.default`
@@ -106,6 +118,7 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
     },
     logger: deps.logger,
     fetch: exchangeFetch,
+    ...(signal ? { signal } : {}),
     ...deps.exchange,
   });
   return {
