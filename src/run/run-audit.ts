@@ -158,6 +158,11 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     // Nothing reads the snapshot's data after this unless it is written to a folder or a pack.
     release: overlap,
   });
+  // A stream cut while the checks read it (after the lines above): one line each, with its span.
+  for (const failure of evaluation.streamFailures)
+    logger.error(
+      `Source ${failure.source} was cut after ${failure.covered.records} records: ${failure.reason}. Its controls are error, never pass.`,
+    );
   for (const exception of evaluation.unusedExceptions) {
     const warning = `exception for ${exception.control} on "${exception.target}" matches no result; remove it or correct its target`;
     logger.warning(warning);

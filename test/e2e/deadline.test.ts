@@ -44,6 +44,9 @@ describe('a permanent stall on one endpoint family', () => {
       const status = outcome.report.snapshot.sources[source];
       expect(status?.status, source).toBe('failed');
       expect(status?.status === 'failed' ? status.reason : '').toMatch(/the collection deadline of 4 s passed/);
+      // Printed once: one line for the cause, naming the sources it stopped, not one per request.
+      const shown = logger.lines.filter((l) => /^(warning|error): /.test(l) && l.includes(source));
+      expect(shown, shown.join('\n')).toHaveLength(1);
       // What the stall did not touch was read and judged: the run is not red, only partial.
       const ok = Object.values(outcome.report.snapshot.sources).filter((s) => s?.status === 'ok');
       expect(ok.length).toBeGreaterThan(3);

@@ -101,7 +101,8 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
           request.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
         } catch (error: unknown) {
           statuses[id] = { status: 'failed', reason: errorMessage(error), capturedAt: new Date().toISOString() };
-          request.logger.warning(`Collecting ${id} failed: ${errorMessage(error)}`);
+          // Shown once with its cause by report/source-problems.ts; the detail is for --debug.
+          request.logger.debug(`Collecting ${id} failed: ${errorMessage(error)}`);
         }
       };
       let wanted = [...request.sources];
