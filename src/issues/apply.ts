@@ -9,6 +9,9 @@ import type { Operation, Plan } from './plan.js';
 import { TOOL_LABEL } from './render.js';
 import { writeRefusal } from './write-refusal.js';
 
+/** The `error` of a write skipped because GitHub had refused an earlier one (write-refusal.ts). */
+export const NOT_ATTEMPTED = 'not attempted: GitHub refused an earlier write';
+
 /** What happened to one planned operation. */
 export interface AppliedOperation {
   readonly operation: Operation;
@@ -132,7 +135,8 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
 
   const stopped = () => {
     for (const op of plan.operations)
-      if (!applied.some((a) => a.operation === op)) applied.push({ operation: op, status: 'skipped' });
+      if (!applied.some((a) => a.operation === op))
+        applied.push({ operation: op, status: 'skipped', error: NOT_ATTEMPTED });
     return { applied, labelsCreated, failures, ...(refused !== undefined ? { refused } : {}) };
   };
   if (refused !== undefined) return stopped();

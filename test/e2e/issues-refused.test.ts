@@ -88,6 +88,11 @@ describe('GitHub refuses every issue write (no issues: write)', () => {
     );
     expect(outcome.issuesError).toBe(outcome.issues?.outcome.refused);
     expect(outcome.summaryMarkdown).toContain('**Stopped:** GitHub refused to write issues');
+    const planned = outcome.issues?.plan.operations.length ?? 0;
+    expect(outcome.summaryMarkdown).toContain(
+      `${planned} planned writes were not attempted: GitHub refused an earlier one.`,
+    );
+    expect(outcome.summaryMarkdown).not.toContain('created by another run');
     // The report is written all the same, with the audit's findings.
     const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
     expect(report.results.filter((r) => r.status === 'fail').length).toBeGreaterThan(20);
