@@ -13,6 +13,7 @@ import {
   readFailOn,
   readIssues,
   readOnly,
+  readIncremental,
   readTenantTarget,
   deprecatedEnvWarning,
   githubToken,
@@ -49,6 +50,7 @@ const AUDIT_OPTIONS = {
   'authority-url': { type: 'string' },
   'exchange-url': { type: 'string' },
   only: { type: 'string' },
+  incremental: { type: 'string' },
   shard: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
@@ -179,6 +181,10 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   }
   // One deadline for the whole collection (collect/deadline.ts); a nightly job's default.
   const deadlineMinutes = count('deadline', values.deadline, 1, 24 * 60) ?? DEFAULT_DEADLINE_MINUTES;
+  const incremental = readIncremental(source, env);
+  if (incremental && shard && shard.count > 1) {
+    throw new UsageError(`--incremental carries one run's sign-in state; it cannot be split with --shard`);
+  }
   return {
     dns,
     deadlineMinutes,
@@ -187,6 +193,7 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
     saveSnapshotDir: values['save-snapshot'],
     only,
     ...(shard ? { shard } : {}),
+    ...(incremental ? { incremental } : {}),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
     ...readEvidence(source, { redact: values['redact-evidence'] === true, redactionKey: redactKey(env) }),
