@@ -68,17 +68,38 @@ export function detectorFold(
       skipped.outsideWindow = outsideWindow;
     },
     finish() {
-      return logic.finish({
+      const scan: ScanSummary = {
         window: windowJson,
         eventsRead: pass.read,
         eventsAnalysed: analysed,
         skipped: { ...pass.problems, ...skipped },
-      });
+        ...(pass.problems.badTime > 0
+          ? { unparseableDates: { count: pass.problems.badTime, examples: pass.badTimes.map((e) => ({ ...e })) } }
+          : {}),
+      };
+      return withUnreadableTimes(logic.finish(scan), pass.problems.badTime);
     },
     coverage() {
       return { window: windowJson, ...pass.coverage() };
     },
   };
+}
+
+/**
+ * A detector cannot say "none in the window" when some records' times could not be read: they
+ * may lie inside it. Its clean result becomes `error`; what it did find still fails.
+ */
+function withUnreadableTimes(findings: readonly Finding[], unreadable: number): readonly Finding[] {
+  if (unreadable === 0) return findings;
+  return findings.map((finding) =>
+    finding.status === 'pass' && finding.target === TENANT_TARGET
+      ? {
+          ...finding,
+          status: 'error',
+          message: `${unreadable} sign-in record${unreadable === 1 ? ' has' : 's have'} a createdDateTime that is not an ISO 8601 date-time, so whether ${unreadable === 1 ? 'it falls' : 'they fall'} in the window is unknown: no clean result can be given (the evidence names the first ones).`,
+        }
+      : finding,
+  );
 }
 
 /** The single tenant-level result of a detector that found nothing. */
