@@ -215,7 +215,7 @@ describe('replay verifies the folder before judging (through the CLI)', () => {
       const lines = warnings(run.stderr);
       expect(lines).toHaveLength(1);
       const expected = c.warning.replaceAll('DIR', dir);
-      if (c.warning.endsWith('/value/')) expect(lines[0]).toMatch(new RegExp(`^${escape(expected)}\\d+/`));
+      if (c.warning.endsWith('/value/')) expect(lines[0]).toMatch(new RegExp(`^${escapeRegExp(expected)}\\d+/`));
       else expect(lines[0]).toBe(expected);
       // The report's manifest says what the results say.
       const status = run.report.snapshot.sources[c.source as keyof Report['snapshot']['sources']];
@@ -296,7 +296,7 @@ describe('replay verifies the folder before judging (through the CLI)', () => {
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

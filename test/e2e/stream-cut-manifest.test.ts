@@ -65,7 +65,10 @@ describe('a stream cut part-way is failed in the manifest, with the span covered
     expect(status.covered?.latest).toMatch(/^\d{4}-\d\d-\d\dT/);
     for (const control of SIGN_IN_CONTROLS) {
       const results = report.results.filter((r) => r.control === control);
-      expect(results.map((r) => r.status), control).toEqual(['error']);
+      expect(
+        results.map((r) => r.status),
+        control,
+      ).toEqual(['error']);
       expect(results[0]?.message).toBe(`Reading graph.signIns failed part-way: ${status.reason}`);
     }
   });
