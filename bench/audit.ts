@@ -4,7 +4,7 @@
  * 1. Generates a tenant from a seed with `mailwarden simulate --generate` (cached by users,
  *    sign-ins and seed under node_modules/.cache/mailwarden-bench/ or --cache DIR).
  * 2. Serves it with `mailwarden simulate` in a separate process, with Graph's documented limits
- *    and a log-normal latency, all divided by --time-scale (BENCHMARKS.md explains why).
+ *    and a log-normal latency, all divided by --time-scale (BENCHMARKS.md and bench/README.md say why).
  * 3. Runs a full audit (every control of the demo policy) in another process over live HTTP with
  *    real auth: the production Graph transport, Exchange client and DNS client, whose own
  *    per-family limits are divided by the same factor.

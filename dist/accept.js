@@ -32854,7 +32854,7 @@ var dmarcControls = [
       requiredAddresses: {
         schema: {
           type: "array",
-          items: { type: "string" },
+          items: { type: "string", format: "uri" },
           default: [],
           description: 'rua URIs that must be present, e.g. "mailto:reports@dmarc.cyber.dhs.gov" for US federal agencies (SCuBA MS.EXO.4.3v1). Compared case-insensitively, without size limits.'
         }
@@ -32920,11 +32920,24 @@ var domainsControls = [
   }
 ];
 
+// src/controls/parameter-schemas.ts
+function stringSetParameter(description, defaults2 = []) {
+  return {
+    schema: {
+      type: "array",
+      items: { type: "string", minLength: 1 },
+      uniqueItems: true,
+      default: [...defaults2],
+      description
+    }
+  };
+}
+
 // src/controls/forwarding.ts
 var PARTNER_DOMAINS = {
   schema: {
     type: "array",
-    items: { type: "string", minLength: 1 },
+    items: { type: "string", format: "hostname", minLength: 1 },
     uniqueItems: true,
     default: [],
     description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
@@ -32969,24 +32982,13 @@ var forwardingControls = [
     sources: ["graph.messageRules", "graph.domains"],
     optionalSources: ["exo.inboxRule"],
     parameters: {
-      triggerWords: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"],
-          description: "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment."
-        }
-      },
-      securityTeamSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
-        }
-      }
+      triggerWords: stringSetParameter(
+        "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
+        ["invoice", "payment", "wire", "bank", "password", "security", "phish", "hacked", "helpdesk"]
+      ),
+      securityTeamSenders: stringSetParameter(
+        "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment."
+      )
     },
     references: { hipaa: ["164.308(a)(1)(ii)(D)", "164.308(a)(6)(ii)"], nist: ["SI-4", "IR-4"] },
     remediation: "Review the rule with the mailbox owner; if they did not create it, remove it (`Remove-InboxRule -Mailbox <upn> -Identity <rule>`), revoke sessions, reset the password and search the mailbox audit log for New-InboxRule and Set-InboxRule events.",
@@ -33018,15 +33020,9 @@ var forwardingControls = [
     defaultSeverity: "high",
     sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
     parameters: {
-      allowedForwardingSenders: {
-        schema: {
-          type: "array",
-          items: { type: "string", minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description: "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
-        }
-      }
+      allowedForwardingSenders: stringSetParameter(
+        "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
+      )
     },
     references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
     remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
@@ -33054,7 +33050,7 @@ var forwardingControls = [
 var ALLOWED_EXCLUSIONS = {
   schema: {
     type: "array",
-    items: { type: "string" },
+    items: { type: "string", format: "uuid" },
     default: [],
     description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
   }
@@ -33110,15 +33106,10 @@ var legacySignInsControl = {
   sources: ["graph.signIns"],
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
-    legacyClientApps: {
-      schema: {
-        type: "array",
-        items: { type: "string", minLength: 1 },
-        uniqueItems: true,
-        default: [...LEGACY_CLIENT_APPS],
-        description: "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped."
-      }
-    }
+    legacyClientApps: stringSetParameter(
+      "The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped.",
+      [...LEGACY_CLIENT_APPS]
+    )
   },
   references: {
     scuba: ["MS.AAD.1.1v1"],
@@ -33175,7 +33166,7 @@ var signInDetectionControls = [
       allowedCountries: {
         schema: {
           type: "array",
-          items: { type: "string", pattern: "^[A-Z]{2}$" },
+          items: { type: "string", format: "iso-3166-alpha-2" },
           uniqueItems: true,
           default: [],
           description: 'ISO 3166-1 alpha-2 codes of the countries users may sign in from, as Entra reports them in `location.countryOrRegion` (e.g. ["US", "CA"]). While the list is empty the control is not evaluable.'
@@ -33222,7 +33213,7 @@ var signInDetectionControls = [
       egressCidrs: {
         schema: {
           type: "array",
-          items: { type: "string", pattern: "^[0-9A-Fa-f:.]+(/[0-9]{1,3})?$" },
+          items: { type: "string", format: "cidr" },
           uniqueItems: true,
           default: [],
           description: `IPv4 and IPv6 CIDR blocks of the organisation's VPN, proxy and cloud egress (e.g. "198.51.100.0/24", "2001:db8:10::/48"). Sign-ins from them are ignored, since their location is the gateway's, not the user's.`
@@ -33482,7 +33473,7 @@ var mfaControls = [
       privilegedRoles: {
         schema: {
           type: "array",
-          items: { type: "string" },
+          items: { type: "string", format: "uuid" },
           default: Object.keys(HIGHLY_PRIVILEGED_ROLES),
           description: `Role template IDs treated as highly privileged. Default: ${Object.values(HIGHLY_PRIVILEGED_ROLES).join(", ")}.`
         }
@@ -33582,6 +33573,8 @@ var spfControls = [
       microsoftSpfDomain: {
         schema: {
           type: "string",
+          format: "hostname",
+          minLength: 1,
           default: "spf.protection.outlook.com",
           description: "The SPF record that lists Microsoft 365 outbound addresses. Use spf.protection.office365.us for GCC High and DoD, spf.protection.partner.outlook.cn for 21Vianet."
         }
@@ -33610,6 +33603,27 @@ function findControl(id) {
   return BY_ID.get(id);
 }
 
+// src/report/autolinks.ts
+var JOINER = "‍";
+var ISSUE_REFERENCE = /#(?=[0-9])|\b(gh)(?=-[0-9])/gi;
+var HEX_RUN = /[0-9a-f]{7,40}/gi;
+var WEB_LINK = /\b(www)(?=\.)|(?<=[a-z0-9+.-]):(?=\/\/)/gi;
+function isAlphanumeric(char) {
+  return char !== void 0 && /[0-9a-z]/i.test(char);
+}
+function inHyphenatedWord(text, start, end) {
+  return text[start - 1] === "-" && isAlphanumeric(text[start - 2]) || text[end] === "-" && isAlphanumeric(text[end + 1]);
+}
+function neutraliseAutolinks(text) {
+  return text.replace(ISSUE_REFERENCE, (match) => `${match}${JOINER}`).replace(HEX_RUN, (match, offset, whole) => {
+    const end = offset + match.length;
+    if (isAlphanumeric(whole[offset - 1]) || isAlphanumeric(whole[end])) return match;
+    if (inHyphenatedWord(whole, offset, end)) return match;
+    if (!/[0-9]/.test(match) || !/[a-f]/i.test(match)) return match;
+    return match.replace(/.{6}(?=.)/g, (six) => `${six}${JOINER}`);
+  }).replace(WEB_LINK, (match) => `${match}${JOINER}`);
+}
+
 // src/report/escape.ts
 var HTML_ENTITIES = {
   "&": "&amp;",
@@ -33622,7 +33636,10 @@ function escapeHtml(text) {
   return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 function escapeMarkdown(text) {
-  return escapeHtml(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;");
+  return (
+    // Before the HTML entities, whose `&#39;` must not be taken for a reference.
+    escapeHtml(neutraliseAutolinks(text)).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;")
+  );
 }
 function codeSpan(text) {
   const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
@@ -33639,7 +33656,7 @@ function fencedJson(value) {
   );
 }
 function plainTitle(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+  const clean = neutraliseAutolinks(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -33647,9 +33664,354 @@ function plainTitle(text) {
 var TOOL_LABEL = "mailwarden";
 
 // src/policy/parse-policy.ts
-var import__ = __toESM(require__(), 1);
-var addFormatsModule = __toESM(require_dist(), 1);
 import { createHash } from "node:crypto";
+
+// src/model/country-codes.ts
+var COUNTRY_CODES = /* @__PURE__ */ new Set([
+  "AD",
+  "AE",
+  "AF",
+  "AG",
+  "AI",
+  "AL",
+  "AM",
+  "AO",
+  "AQ",
+  "AR",
+  "AS",
+  "AT",
+  "AU",
+  "AW",
+  "AX",
+  "AZ",
+  "BA",
+  "BB",
+  "BD",
+  "BE",
+  "BF",
+  "BG",
+  "BH",
+  "BI",
+  "BJ",
+  "BL",
+  "BM",
+  "BN",
+  "BO",
+  "BQ",
+  "BR",
+  "BS",
+  "BT",
+  "BV",
+  "BW",
+  "BY",
+  "BZ",
+  "CA",
+  "CC",
+  "CD",
+  "CF",
+  "CG",
+  "CH",
+  "CI",
+  "CK",
+  "CL",
+  "CM",
+  "CN",
+  "CO",
+  "CR",
+  "CU",
+  "CV",
+  "CW",
+  "CX",
+  "CY",
+  "CZ",
+  "DE",
+  "DJ",
+  "DK",
+  "DM",
+  "DO",
+  "DZ",
+  "EC",
+  "EE",
+  "EG",
+  "EH",
+  "ER",
+  "ES",
+  "ET",
+  "FI",
+  "FJ",
+  "FK",
+  "FM",
+  "FO",
+  "FR",
+  "GA",
+  "GB",
+  "GD",
+  "GE",
+  "GF",
+  "GG",
+  "GH",
+  "GI",
+  "GL",
+  "GM",
+  "GN",
+  "GP",
+  "GQ",
+  "GR",
+  "GS",
+  "GT",
+  "GU",
+  "GW",
+  "GY",
+  "HK",
+  "HM",
+  "HN",
+  "HR",
+  "HT",
+  "HU",
+  "ID",
+  "IE",
+  "IL",
+  "IM",
+  "IN",
+  "IO",
+  "IQ",
+  "IR",
+  "IS",
+  "IT",
+  "JE",
+  "JM",
+  "JO",
+  "JP",
+  "KE",
+  "KG",
+  "KH",
+  "KI",
+  "KM",
+  "KN",
+  "KP",
+  "KR",
+  "KW",
+  "KY",
+  "KZ",
+  "LA",
+  "LB",
+  "LC",
+  "LI",
+  "LK",
+  "LR",
+  "LS",
+  "LT",
+  "LU",
+  "LV",
+  "LY",
+  "MA",
+  "MC",
+  "MD",
+  "ME",
+  "MF",
+  "MG",
+  "MH",
+  "MK",
+  "ML",
+  "MM",
+  "MN",
+  "MO",
+  "MP",
+  "MQ",
+  "MR",
+  "MS",
+  "MT",
+  "MU",
+  "MV",
+  "MW",
+  "MX",
+  "MY",
+  "MZ",
+  "NA",
+  "NC",
+  "NE",
+  "NF",
+  "NG",
+  "NI",
+  "NL",
+  "NO",
+  "NP",
+  "NR",
+  "NU",
+  "NZ",
+  "OM",
+  "PA",
+  "PE",
+  "PF",
+  "PG",
+  "PH",
+  "PK",
+  "PL",
+  "PM",
+  "PN",
+  "PR",
+  "PS",
+  "PT",
+  "PW",
+  "PY",
+  "QA",
+  "RE",
+  "RO",
+  "RS",
+  "RU",
+  "RW",
+  "SA",
+  "SB",
+  "SC",
+  "SD",
+  "SE",
+  "SG",
+  "SH",
+  "SI",
+  "SJ",
+  "SK",
+  "SL",
+  "SM",
+  "SN",
+  "SO",
+  "SR",
+  "SS",
+  "ST",
+  "SV",
+  "SX",
+  "SY",
+  "SZ",
+  "TC",
+  "TD",
+  "TF",
+  "TG",
+  "TH",
+  "TJ",
+  "TK",
+  "TL",
+  "TM",
+  "TN",
+  "TO",
+  "TR",
+  "TT",
+  "TV",
+  "TW",
+  "TZ",
+  "UA",
+  "UG",
+  "UM",
+  "US",
+  "UY",
+  "UZ",
+  "VA",
+  "VC",
+  "VE",
+  "VG",
+  "VI",
+  "VN",
+  "VU",
+  "WF",
+  "WS",
+  "XK",
+  "YE",
+  "YT",
+  "ZA",
+  "ZM",
+  "ZW"
+]);
+
+// src/model/ip-address.ts
+function parseIp4(text) {
+  const value = parseIpv4Value(text);
+  return value < 0 ? void 0 : Uint8Array.of(value >>> 24, value >>> 16 & 255, value >>> 8 & 255, value & 255);
+}
+function parseIp(text) {
+  const four = parseIp4(text);
+  if (four) return { version: 4, bytes: four };
+  const six = parseIp6(text);
+  if (!six) return void 0;
+  const mapped = six.slice(0, 10).every((b) => b === 0) && six[10] === 255 && six[11] === 255;
+  if (mapped) return { version: 4, bytes: six.slice(12) };
+  return { version: 6, bytes: six };
+}
+function parseIpv4Value(text) {
+  const length = text.length;
+  if (length < 7 || length > 15) return -1;
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1;
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return value * 256 + octet;
+}
+function isIp4Network(text) {
+  const parts = text.split(".");
+  return parts.length === 4 && parts.every((p) => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+}
+function parseIp6(text) {
+  let head = text;
+  const tail = [];
+  const dotted = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (dotted) {
+    if (!isIp4Network(dotted[1] ?? "")) return void 0;
+    tail.push(...(dotted[1] ?? "").split(".").map(Number));
+    head = `${text.slice(0, dotted.index)}:${"0:0"}`;
+  }
+  const halves = head.split("::");
+  if (halves.length > 2) return void 0;
+  const groups2 = (s) => s === "" ? [] : s.split(":");
+  const left = groups2(halves[0] ?? "");
+  const right = halves.length === 2 ? groups2(halves[1] ?? "") : [];
+  const missing = 8 - left.length - right.length;
+  if (halves.length === 2 ? missing < 1 : missing !== 0) return void 0;
+  const all = [...left, ...Array(Math.max(missing, 0)).fill("0"), ...right];
+  const bytes = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const g = all[i] ?? "";
+    if (!/^[0-9a-f]{1,4}$/i.test(g)) return void 0;
+    const v = parseInt(g, 16);
+    bytes[i * 2] = v >> 8;
+    bytes[i * 2 + 1] = v & 255;
+  }
+  if (tail.length === 4) bytes.set(tail, 12);
+  return bytes;
+}
+function parseCidr(text) {
+  const slash = text.indexOf("/");
+  const base = parseIp(slash === -1 ? text : text.slice(0, slash));
+  if (!base) return void 0;
+  const max = base.version === 4 ? 32 : 128;
+  const bitsText = slash === -1 ? String(max) : text.slice(slash + 1);
+  if (!/^[0-9]{1,3}$/.test(bitsText)) return void 0;
+  const bits = Number(bitsText);
+  if (bits > max) return void 0;
+  return { text, base, bits };
+}
+
+// src/controls/parameter-formats.ts
+var PARAMETER_FORMATS = {
+  /** An IPv4 or IPv6 CIDR block (`198.51.100.0/24`, `2001:db8::/48`), or one address. */
+  cidr: (value) => parseCidr(value) !== void 0,
+  /** An ISO 3166-1 alpha-2 country code, upper case, as Entra reports it. */
+  "iso-3166-alpha-2": (value) => COUNTRY_CODES.has(value)
+};
 
 // src/controls/params.ts
 var ControlParams = class {
@@ -33689,6 +34051,48 @@ var ControlParams = class {
   }
 };
 
+// src/model/input-file.ts
+var POLICY_MAX_BYTES = 5 * 1024 * 1024;
+var CHUNK = 64 * 1024;
+function sequenceLength(bytes, i) {
+  const b0 = bytes[i] ?? 0;
+  if (b0 < 128) return 1;
+  const cont = (k) => {
+    const b = bytes[i + k];
+    return b !== void 0 && b >= 128 && b <= 191;
+  };
+  const b1 = bytes[i + 1] ?? 0;
+  if (b0 >= 194 && b0 <= 223) return cont(1) ? 2 : 0;
+  if (b0 >= 224 && b0 <= 239) {
+    const ok = b0 === 224 ? b1 >= 160 && b1 <= 191 : b0 === 237 ? b1 >= 128 && b1 <= 159 : cont(1);
+    return ok && cont(2) ? 3 : 0;
+  }
+  if (b0 >= 240 && b0 <= 244) {
+    const ok = b0 === 240 ? b1 >= 144 && b1 <= 191 : b0 === 244 ? b1 >= 128 && b1 <= 143 : cont(1);
+    return ok && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+function decodeUtf8(bytes, file, what) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < bytes.length; ) {
+    const length = sequenceLength(bytes, i);
+    if (length === 0) {
+      const byte = (bytes[i] ?? 0).toString(16).toUpperCase().padStart(2, "0");
+      throw new ConfigurationError(
+        `${file}:${line}:${i - lineStart + 1}: the ${what} is not valid UTF-8 (byte 0x${byte}); save it as UTF-8`
+      );
+    }
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+    i += length;
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+}
+
 // src/model/domain-name.ts
 function normaliseDomain(domain) {
   return domain.trim().toLowerCase().replace(/\.$/, "");
@@ -33697,6 +34101,22 @@ function normaliseDomain(domain) {
 // src/model/json.ts
 function isJsonObject(value) {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// src/model/json-schema.ts
+var import__ = __toESM(require__(), 1);
+var addFormatsModule = __toESM(require_dist(), 1);
+function addFormats(ajv) {
+  const module2 = addFormatsModule;
+  const fn = typeof module2.default === "function" ? module2.default : module2.default.default;
+  fn(ajv);
+}
+function createAjv(options2) {
+  const ajv = new import__.Ajv2020({ allErrors: options2.allErrors, strict: true, allowUnionTypes: true, coerceTypes: false });
+  addFormats(ajv);
+  for (const [name, check] of Object.entries(options2.formats ?? {}))
+    ajv.addFormat(name, { type: "string", validate: check });
+  return ajv;
 }
 
 // src/policy/exceptions.ts
@@ -35096,6 +35516,7 @@ function applyEdits(text, edits) {
 }
 
 // src/json/json-locations.ts
+var MAX_JSON_DEPTH = 64;
 function lineAndColumn(text, offset) {
   let line = 1;
   let lineStart = 0;
@@ -35114,7 +35535,65 @@ function pointerSegments(pointer) {
 function escapePointerSegment(segment) {
   return String(segment).replace(/~/g, "~0").replace(/\//g, "~1");
 }
+function tooDeepAt(text, max) {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      for (i++; i < text.length; i++) {
+        const s = text.charCodeAt(i);
+        if (s === 92) i++;
+        else if (s === 34) break;
+      }
+    } else if (c === 123 || c === 91) {
+      depth++;
+      if (depth > max) return i;
+    } else if (c === 125 || c === 93) {
+      depth--;
+    }
+  }
+  return -1;
+}
+function pointerOf(node) {
+  const segments = [];
+  let child = node;
+  for (let parent = node.parent; parent; child = parent, parent = parent.parent) {
+    if (parent.type === "property") {
+      const key = parent.children?.[0];
+      if (key && child !== key) segments.unshift(escapePointerSegment(String(key.value)));
+    } else if (parent.type === "array") {
+      segments.unshift(String(parent.children?.indexOf(child) ?? 0));
+    }
+  }
+  return segments.length === 0 ? "" : `/${segments.join("/")}`;
+}
+function firstDuplicateKey(root) {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node.type === "object") {
+      const seen = /* @__PURE__ */ new Map();
+      for (const property of node.children ?? []) {
+        const key = property.children?.[0];
+        if (!key) continue;
+        const name = String(key.value);
+        const first = seen.get(name);
+        if (first) return { key: name, first, second: key };
+        seen.set(name, key);
+      }
+    }
+    for (const child of node.children ?? []) stack.push(child);
+  }
+  return void 0;
+}
 function parseLocatedJson(text, file) {
+  const deep = tooDeepAt(text, MAX_JSON_DEPTH);
+  if (deep !== -1) {
+    const where = lineAndColumn(text, deep);
+    throw new ConfigurationError(
+      `${file}:${where.line}:${where.column}: nested deeper than ${MAX_JSON_DEPTH} levels of objects and arrays`
+    );
+  }
   const errors = [];
   const tree = parseTree2(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
@@ -35122,6 +35601,15 @@ function parseLocatedJson(text, file) {
     const where = first ? lineAndColumn(text, first.offset) : { line: 1, column: 1 };
     const what = first ? printParseErrorCode(first.error) : "empty document";
     throw new ConfigurationError(`${file}:${where.line}:${where.column}: invalid JSON (${what})`);
+  }
+  const duplicate = firstDuplicateKey(tree);
+  if (duplicate) {
+    const at = lineAndColumn(text, duplicate.second.offset);
+    const before = lineAndColumn(text, duplicate.first.offset);
+    const pointer = `${pointerOf(duplicate.second.parent ?? tree)}/${escapePointerSegment(duplicate.key)}`;
+    throw new ConfigurationError(
+      `${file}:${at.line}:${at.column}: ${pointer}: duplicate key "${duplicate.key}" (first at line ${before.line}, column ${before.column}); JSON keeps only the last, so remove one`
+    );
   }
   let value;
   try {
@@ -35319,22 +35807,35 @@ function buildPolicySchema(controls) {
 }
 
 // src/policy/parse-policy.ts
-function addFormats(ajv) {
-  const module2 = addFormatsModule;
-  const fn = typeof module2.default === "function" ? module2.default : module2.default.default;
-  fn(ajv);
-}
 var MAX_LISTED_ERRORS = 10;
 var compiled;
 function validator() {
   if (!compiled) {
-    const ajv = new import__.Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-    addFormats(ajv);
+    const ajv = createAjv({ allErrors: true, formats: PARAMETER_FORMATS });
     compiled = ajv.compile(buildPolicySchema(CONTROLS));
   }
   return compiled;
 }
-function describeSchemaError(error2) {
+var FORMAT_NAMES = {
+  cidr: "an IPv4 or IPv6 CIDR block such as 198.51.100.0/24",
+  "iso-3166-alpha-2": "an ISO 3166-1 alpha-2 country code such as US or GB",
+  hostname: "a host name such as contoso.com",
+  uuid: "an object ID (a GUID)",
+  uri: "a URI such as mailto:reports@contoso.com",
+  date: "a date YYYY-MM-DD"
+};
+function describeSchemaError(error2, document) {
+  if (error2.keyword === "format") {
+    const format3 = String(error2.params.format);
+    const value = valueAt(document, error2.instancePath);
+    return {
+      pointer: error2.instancePath,
+      message: `${JSON.stringify(value)} is not ${FORMAT_NAMES[format3] ?? `a valid ${format3}`}`
+    };
+  }
+  if (error2.keyword === "minLength" && error2.params.limit === 1) {
+    return { pointer: error2.instancePath, message: "must not be empty" };
+  }
   if (error2.keyword === "additionalProperties") {
     const property = String(error2.params.additionalProperty);
     return {
@@ -35355,6 +35856,14 @@ function describeSchemaError(error2) {
   }
   return { pointer: error2.instancePath, message: error2.message ?? error2.keyword };
 }
+function valueAt(document, pointer) {
+  let value = document;
+  for (const segment of pointerSegments(pointer)) {
+    if (typeof value !== "object" || value === null) return void 0;
+    value = value[String(segment)];
+  }
+  return value;
+}
 function listErrors(file, located, problems) {
   const lines = problems.slice(0, MAX_LISTED_ERRORS).map((p) => `${file}:${located.lineOf(p.pointer)}: ${p.pointer || "/"}: ${p.message}`);
   if (problems.length > MAX_LISTED_ERRORS) lines.push(`and ${problems.length - MAX_LISTED_ERRORS} more`);
@@ -35363,11 +35872,15 @@ function listErrors(file, located, problems) {
 function stringList(value) {
   return Array.isArray(value) ? value.filter((v) => typeof v === "string") : [];
 }
-function parsePolicy(text, file, now) {
+function parsePolicy(source, file, now) {
+  const bytes = typeof source === "string" ? Buffer.from(source, "utf8") : source;
+  const text = typeof source === "string" ? source : decodeUtf8(source, file, "policy file");
   const located = parseLocatedJson(text, file);
   const validate = validator();
   if (!validate(located.value)) {
-    const problems2 = (validate.errors ?? []).filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").map(describeSchemaError);
+    const errors = validate.errors ?? [];
+    const empty = new Set(errors.filter((e) => e.keyword === "minLength").map((e) => e.instancePath));
+    const problems2 = errors.filter((e) => e.keyword !== "if" && e.keyword !== "anyOf").filter((e) => !(e.keyword === "format" && empty.has(e.instancePath))).map((e) => describeSchemaError(e, located.value));
     throw new ConfigurationError(
       `${file}: policy does not match policies/policy.schema.json (${problems2.length} problem${problems2.length === 1 ? "" : "s"})`,
       listErrors(file, located, problems2)
@@ -35451,6 +35964,12 @@ function parsePolicy(text, file, now) {
     }
     exceptions.push(exception);
   });
+  if (![...controls.values()].some((c) => c.enabled)) {
+    problems.push({
+      pointer: "/controls",
+      message: 'the policy enables no control, so a run would audit nothing; set "enabled": true on at least one (docs/controls.md lists them)'
+    });
+  }
   if (problems.length > 0) {
     throw new ConfigurationError(
       `${file}: policy is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"})`,
@@ -35460,7 +35979,8 @@ function parsePolicy(text, file, now) {
   const domains = isJsonObject(document.domains) ? document.domains : {};
   const policy = {
     path: file,
-    sha256: createHash("sha256").update(text).digest("hex"),
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    bytes,
     text,
     id: String(document.id),
     title: String(document.title),
@@ -40653,6 +41173,20 @@ var ISSUES_OFF = {
   redactKey: void 0
 };
 
+// src/model/secrets.ts
+var MIN_SECRET_LENGTH = 8;
+function plausibleSecret(value, label, what) {
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigurationError(
+      `${label}: ${value.length} character${value.length === 1 ? "" : "s"} is not a plausible ${what} (at least ${MIN_SECRET_LENGTH}); check the value`
+    );
+  }
+  return value;
+}
+function maskedParts(value) {
+  return value.split(/\r?\n/).map((line) => line.trim()).filter((line) => line.length >= MIN_SECRET_LENGTH && !/^-----(BEGIN|END) [A-Z0-9 ]+-----$/.test(line));
+}
+
 // src/action/accept-inputs.ts
 function readAcceptInputs(getInput2, env) {
   const policy = getInput2("policy").trim();
@@ -40675,7 +41209,7 @@ function readAcceptInputs(getInput2, env) {
     throw new ConfigurationError(`${ENV.githubEventPath} is not set; mailwarden accept runs in a workflow`);
   return {
     policyPath: checkPolicyPath(policy),
-    token,
+    token: plausibleSecret(token, 'Input "github-token"', "GitHub token"),
     repo: { owner, repo },
     apiUrl: env[ENV.githubApiUrl]?.replace(/\/+$/, "") || ISSUES_OFF.apiUrl,
     eventName: env[ENV.githubEventName] ?? "",
@@ -40691,7 +41225,7 @@ function actionsLogger() {
     warning: (m) => warning(m),
     error: (m) => error(m),
     secret: (value) => {
-      for (const line of value.split(/\r?\n/)) if (line.trim() !== "") setSecret(line);
+      for (const part of maskedParts(value)) setSecret(part);
     }
   };
 }

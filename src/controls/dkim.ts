@@ -1,6 +1,9 @@
 import type { ControlDefinition } from './control.js';
 
-/** DKIM controls: Exchange signing configuration (dkim.signing) and the published keys (dkim.keys, RFC 6376 §3.6.1, RFC 8301, RFC 8463). */
+/**
+ * DKIM controls: Exchange signing configuration (dkim.signing) and the published keys (dkim.keys, RFC
+ * 6376 §3.6.1, RFC 8301, RFC 8463).
+ */
 export const dkimControls: readonly ControlDefinition[] = [
   {
     id: 'dkim.signing',

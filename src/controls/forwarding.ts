@@ -1,4 +1,5 @@
 import type { ControlDefinition } from './control.js';
+import { stringSetParameter } from './parameter-schemas.js';
 
 const PARTNER_DOMAINS = {
   schema: {
@@ -60,26 +61,13 @@ export const forwardingControls: readonly ControlDefinition[] = [
     sources: ['graph.messageRules', 'graph.domains'],
     optionalSources: ['exo.inboxRule'],
     parameters: {
-      triggerWords: {
-        schema: {
-          type: 'array',
-          items: { type: 'string', minLength: 1 },
-          uniqueItems: true,
-          default: ['invoice', 'payment', 'wire', 'bank', 'password', 'security', 'phish', 'hacked', 'helpdesk'],
-          description:
-            "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
-        },
-      },
-      securityTeamSenders: {
-        schema: {
-          type: 'array',
-          items: { type: 'string', minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description:
-            "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment.",
-        },
-      },
+      triggerWords: stringSetParameter(
+        "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
+        ['invoice', 'payment', 'wire', 'bank', 'password', 'security', 'phish', 'hacked', 'helpdesk'],
+      ),
+      securityTeamSenders: stringSetParameter(
+        "Addresses (or address fragments) of the organisation's own IT and security team; a rule that deletes or archives their mail is concealment.",
+      ),
     },
     references: { hipaa: ['164.308(a)(1)(ii)(D)', '164.308(a)(6)(ii)'], nist: ['SI-4', 'IR-4'] },
     remediation:
@@ -118,16 +106,9 @@ export const forwardingControls: readonly ControlDefinition[] = [
     defaultSeverity: 'high',
     sources: ['exo.hostedOutboundSpamFilterPolicy', 'exo.hostedOutboundSpamFilterRule'],
     parameters: {
-      allowedForwardingSenders: {
-        schema: {
-          type: 'array',
-          items: { type: 'string', minLength: 1 },
-          uniqueItems: true,
-          default: [],
-          description:
-            "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically.",
-        },
-      },
+      allowedForwardingSenders: stringSetParameter(
+        "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically.",
+      ),
     },
     references: { cis: ['6.2.1'], hipaa: ['164.312(e)(1)'], nist: ['AC-4', 'SC-7'] },
     remediation:

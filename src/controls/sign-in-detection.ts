@@ -1,5 +1,6 @@
 import { LEGACY_CLIENT_APPS } from '../snapshot/sign-in-client-apps.js';
 import type { ControlDefinition } from './control.js';
+import { stringSetParameter } from './parameter-schemas.js';
 import { SIGN_IN_WINDOW_PARAMETERS } from './sign-in-window.js';
 
 /*
@@ -24,16 +25,10 @@ export const legacySignInsControl: ControlDefinition = {
   sources: ['graph.signIns'],
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
-    legacyClientApps: {
-      schema: {
-        type: 'array',
-        items: { type: 'string', minLength: 1 },
-        uniqueItems: true,
-        default: [...LEGACY_CLIENT_APPS],
-        description:
-          'The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped.',
-      },
-    },
+    legacyClientApps: stringSetParameter(
+      'The `clientAppUsed` values counted as legacy authentication, compared without regard to case. `Browser` and `Mobile Apps and Desktop clients` are modern; any other value is counted as unknown and skipped.',
+      [...LEGACY_CLIENT_APPS],
+    ),
   },
   references: {
     scuba: ['MS.AAD.1.1v1'],

@@ -135,7 +135,7 @@ function proposedRecords(result: Result, template: string | undefined): string[]
   if (out.length === 0 && template !== undefined && DOMAIN.test(domain))
     out.push(template.replaceAll('{domain}', domain));
   // Shown in a fenced block: one line each, no backticks, so the fence cannot be closed early.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
   return out.map((r) => r.replace(/[\u0000-\u001f\u007f`]+/g, ' '));
 }
 

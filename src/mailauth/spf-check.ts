@@ -286,7 +286,10 @@ async function targetName(state: State, spec: string | undefined, domain: string
   return plainTarget(spec, domain) ?? truncateName(await expand(state, spec ?? '', domain, false));
 }
 
-/** The target of a domain-spec with no macro (nearly all of them), without a promise; undefined when it needs expansion. */
+/**
+ * The target of a domain-spec with no macro (nearly all of them), without a promise; undefined when it
+ * needs expansion.
+ */
 function plainTarget(spec: string | undefined, domain: string): string | undefined {
   if (spec === undefined) return domain;
   if (spec.includes('%')) return undefined;

@@ -15,7 +15,7 @@ const RESET = '\u001b[0m';
 
 /** Terminal control characters in tenant text could rewrite the screen; show them inert. */
 function plain(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
 }
 

@@ -29,7 +29,7 @@ export function escapeMarkdown(text: string): string {
     // Before the HTML entities, whose `&#39;` must not be taken for a reference.
     escapeHtml(neutraliseAutolinks(text))
       // Control characters and line breaks would end a table row or a list item.
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
       .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
       .replace(/([\\`*_{}[\]()#+\-.!|~])/g, '\\$1')
       // A zero-width joiner after @ stops GitHub from notifying the named user or team.
@@ -46,7 +46,7 @@ export function escapeMarkdown(text: string): string {
  * and `|` cannot split a table cell (GFM splits cells before inline parsing).
  */
 export function codeSpan(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
   const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
   // One pass, so the `#` and `;` of an entity are never encoded again.
   const encoded = clean.replace(/[&<>"'`[\]()!*_~|#:.\\{}+@]/g, (c) =>
@@ -73,7 +73,7 @@ export function fencedJson(value: unknown): string {
  */
 export function plainTitle(text: string): string {
   const clean = neutraliseAutolinks(text)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ')
     .replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;

@@ -23,7 +23,10 @@ import { Throttle } from './throttle.js';
 export interface SimulatorOptions {
   /** The snapshot folder to serve (docs/snapshot-format.md). */
   readonly dir: string;
-  /** Port of the Graph server; the others follow it (+1 Exchange, +2 login, +3 DNS, +4 policy hosts) when set, else ephemeral. */
+  /**
+   * Port of the Graph server; the others follow it (+1 Exchange, +2 login, +3 DNS, +4 policy hosts)
+   * when set, else ephemeral.
+   */
   readonly port?: number;
   readonly realism?: RealismConfig;
   /** The app registration to accept; by default a fixed demo client ID and secret, plus generated keys. */

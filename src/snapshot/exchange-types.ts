@@ -7,6 +7,22 @@ export interface ExchangeObject {
 }
 
 /**
+ * The properties by which Exchange names a recipient, any of which `ForwardingAddress` (and
+ * other recipient references) may hold: what a check matches on, and so what Get-Mailbox keeps.
+ */
+export const RECIPIENT_NAME_PROPERTIES = [
+  'Identity',
+  'Name',
+  'DisplayName',
+  'Alias',
+  'PrimarySmtpAddress',
+  'UserPrincipalName',
+  'DistinguishedName',
+  'Guid',
+  'ExternalDirectoryObjectId',
+] as const;
+
+/**
  * The property the collector adds to each `Get-InboxRule` object: the mailbox it was read from
  * (the cmdlet's own `MailboxOwnerId` is a display name, not an address).
  */

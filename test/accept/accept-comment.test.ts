@@ -12,9 +12,9 @@ import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { Result } from '../../src/model/result.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRole } from '../fakes/github-server.js';
 import { demoPolicy, report, result } from '../issues/report-fixture.js';
+import { FAST_PACING as FAST } from '../helpers/fast-issues-client.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
-const FAST = { writeMs: 0, notificationMs: 0, retryBaseMs: 1 };
 const REPO = { owner: 'contoso', repo: 'it-audit' };
 const POLICY_PATH = 'policies/contoso.json';
 const ROLES: Record<string, FakeRole> = {

@@ -10,6 +10,7 @@ import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { demoPolicy, report, result } from '../issues/report-fixture.js';
 import { tempDir } from '../helpers/temp.js';
+import { FAST_PACING } from '../helpers/fast-issues-client.js';
 
 /**
  * The accept Action as the runner starts it: accept/action.yml runs `../dist/accept.js` with the
@@ -69,7 +70,7 @@ describe('the accept Action bundle, as the runner starts it', () => {
           token: 'test-token',
           baseUrl: fake.apiUrl,
           logger,
-          pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
+          pacing: FAST_PACING,
         }),
         { owner: 'contoso', repo: 'it-audit' },
       ),

@@ -6,18 +6,17 @@ import { runAcceptAction } from '../../src/action/run-accept-action.js';
 import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { parseState } from '../../src/issues/marker.js';
-import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
+import { createOctokit } from '../../src/issues/octokit-issues-api.js';
 import { memoryLogger, silentLogger } from '../../src/logger.js';
 import { DEMO_TENANT_DIR } from '../../src/paths.js';
 import type { Report } from '../../src/report/report.js';
-import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import { runAudit } from '../../src/run/run-audit.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { tempDir } from '../helpers/temp.js';
+import { FAST_PACING as FAST, fastIssuesClient } from '../helpers/fast-issues-client.js';
 
 // The demo snapshot was captured 2026-11-27T06:00Z; the audit and the comment happen the same day.
 const NOW = new Date('2026-11-27T12:00:00Z');
-const FAST = { writeMs: 0, notificationMs: 0, retryBaseMs: 1 };
 const POLICY_IN_REPO = 'policies/demo.json';
 
 let f: FakeGitHub | undefined;
@@ -53,11 +52,7 @@ async function audit(fake: FakeGitHub, policyFile: string, reportPath: string, g
     collector: folderCollector(DEMO_TENANT_DIR, () => NOW, 'simulate'),
     // GITHUB_SHA of the nightly job: the commit of main it checked out.
     ...(gitSha ? { runContext: { repository: 'contoso/it-audit', gitSha } } : {}),
-    issuesClient: (s: Parameters<IssuesClientFactory>[0]) =>
-      octokitIssuesApi(
-        createOctokit({ token: s.token, baseUrl: s.apiUrl, logger: silentLogger, pacing: FAST }),
-        s.repo,
-      ),
+    issuesClient: fastIssuesClient(),
   });
   expect(outcome.issuesError).toBeUndefined();
   return JSON.parse(await readFile(reportPath, 'utf8')) as Report;

@@ -4,15 +4,14 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { parseFingerprint } from '../../src/issues/marker.js';
-import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
-import { memoryLogger, silentLogger } from '../../src/logger.js';
+import { memoryLogger } from '../../src/logger.js';
 import { DEMO_TENANT_DIR } from '../../src/paths.js';
 import { runAudit } from '../../src/run/run-audit.js';
-import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import type { Report } from '../../src/report/report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
+import { fastIssuesClient } from '../helpers/fast-issues-client.js';
 
 let f: FakeGitHub | undefined;
 afterEach(async () => {
@@ -59,16 +58,7 @@ describe('audit --demo --issues on, against a fake GitHub', () => {
       logger: memoryLogger(),
       now: () => new Date('2026-11-27T12:00:00Z'),
       collector: folderCollector(DEMO_TENANT_DIR, () => new Date('2026-11-27T12:00:00Z'), 'simulate'),
-      issuesClient: (s: Parameters<IssuesClientFactory>[0]) =>
-        octokitIssuesApi(
-          createOctokit({
-            token: s.token,
-            baseUrl: s.apiUrl,
-            logger: silentLogger,
-            pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
-          }),
-          s.repo,
-        ),
+      issuesClient: fastIssuesClient(),
     };
     const first = await runAudit(settings, deps);
     expect(first.issuesError).toBeUndefined();

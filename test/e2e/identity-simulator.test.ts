@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createGraphTransport } from '../../src/collect/graph/graph-transport.js';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
@@ -20,7 +19,7 @@ import {
   tenantSnapshot,
   type IdentityTenant,
 } from '../helpers/identity-tenant.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorClients, simulatorLiveCollector } from '../helpers/simulator-clients.js';
 import { tempDir } from '../helpers/temp.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -54,13 +53,7 @@ async function collect(sim: RunningSimulator): Promise<Snapshot> {
   const created = simulatorClients(sim);
   cleanup.push(created.close);
   const { policy } = parsePolicy(identityPolicyText(), 'identity.json', NOW);
-  const collector = liveCollector({
-    mode: 'simulate',
-    tenantId: sim.tenantId,
-    clients: created.clients,
-    extraDomains: [],
-    now: () => NOW,
-  });
+  const collector = simulatorLiveCollector(sim, created, NOW);
   return collector.collect({ sources: new Set(SOURCES), policy, logger: silentLogger });
 }
 

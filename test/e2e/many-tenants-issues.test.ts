@@ -1,18 +1,16 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
-import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import { tenantLabel } from '../../src/report/tenant-label.js';
 import { runAudit, type RunOutcome } from '../../src/run/run-audit.js';
-import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import type { IssuesSettings } from '../../src/run/settings.js';
 import { startSimulator } from '../../src/simulator/start-simulator.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorClients, simulatorLiveCollector } from '../helpers/simulator-clients.js';
 import { tempDir } from '../helpers/temp.js';
+import { fastIssuesClient } from '../helpers/fast-issues-client.js';
 
 /**
  * Two simulated tenants (the demo tenant under two tenant IDs) audited one after the other,
@@ -20,16 +18,7 @@ import { tempDir } from '../helpers/temp.js';
  */
 const NOW = new Date('2026-11-27T06:00:00Z');
 const OTHER_TENANT = '0b5d7a1e-3c2f-4e6a-9d8b-7f1e2c3a4b5c';
-const issuesClient: IssuesClientFactory = (s) =>
-  octokitIssuesApi(
-    createOctokit({
-      token: s.token,
-      baseUrl: s.apiUrl,
-      logger: silentLogger,
-      pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
-    }),
-    s.repo,
-  );
+const issuesClient = fastIssuesClient();
 
 let f: FakeGitHub | undefined;
 afterEach(async () => {
@@ -61,13 +50,7 @@ async function auditAndSync(dir: string, fake: FakeGitHub, tenantName: string): 
       redactKey: undefined,
       tenantName,
     };
-    const collector = liveCollector({
-      mode: 'simulate',
-      tenantId: sim.tenantId,
-      clients: created.clients,
-      extraDomains: [],
-      now: () => NOW,
-    });
+    const collector = simulatorLiveCollector(sim, created, NOW);
     const settings = {
       policyPath: DEMO_POLICY_PATH,
       target: { kind: 'demo' as const },

@@ -1,7 +1,6 @@
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
@@ -9,7 +8,7 @@ import type { Report } from '../../src/report/report.js';
 import { tenantLabel } from '../../src/report/tenant-label.js';
 import { runAudit } from '../../src/run/run-audit.js';
 import { startSimulator } from '../../src/simulator/start-simulator.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorClients, simulatorLiveCollector } from '../helpers/simulator-clients.js';
 import { tempDir } from '../helpers/temp.js';
 
 const NOW = new Date('2026-11-27T06:00:00Z');
@@ -29,13 +28,7 @@ async function auditOver(dir: string): Promise<Report> {
   const sim = await startSimulator({ dir });
   const created = simulatorClients(sim);
   try {
-    const collector = liveCollector({
-      mode: 'simulate',
-      tenantId: sim.tenantId,
-      clients: created.clients,
-      extraDomains: [],
-      now: () => NOW,
-    });
+    const collector = simulatorLiveCollector(sim, created, NOW);
     const settings = {
       policyPath: DEMO_POLICY_PATH,
       target: { kind: 'demo' as const },

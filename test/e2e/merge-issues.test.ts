@@ -3,22 +3,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeSettings } from '../../src/cli/merge-reports.js';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { isConfigurationError } from '../../src/errors.js';
 import { readActionMode } from '../../src/action/inputs.js';
 import { parseFingerprint } from '../../src/issues/marker.js';
-import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import { runAudit } from '../../src/run/run-audit.js';
-import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import type { IssuesSettings, Settings } from '../../src/run/settings.js';
 import { runMerge } from '../../src/run/run-merge.js';
 import type { Shard } from '../../src/snapshot/shard.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { runCli } from '../helpers/cli.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorClients, simulatorLiveCollector } from '../helpers/simulator-clients.js';
+import { fastIssuesClient } from '../helpers/fast-issues-client.js';
 
 /**
  * The merge job end to end: three shards audit the simulated demo tenant and write partial
@@ -27,16 +25,7 @@ import { simulatorClients } from '../helpers/simulator-clients.js';
  */
 const NOW = new Date('2026-11-27T06:00:00Z');
 const ENV = { GITHUB_TOKEN: 'test-token' };
-const issuesClient: IssuesClientFactory = (s) =>
-  octokitIssuesApi(
-    createOctokit({
-      token: s.token,
-      baseUrl: s.apiUrl,
-      logger: silentLogger,
-      pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
-    }),
-    s.repo,
-  );
+const issuesClient = fastIssuesClient();
 
 let sim: RunningSimulator;
 const fakes: FakeGitHub[] = [];
@@ -58,13 +47,7 @@ async function audit(options: { shard?: Shard; reportJsonPath?: string; issues?:
       ...(options.shard ? { shard: options.shard } : {}),
       ...(options.issues ? { issues: options.issues } : {}),
     };
-    const collector = liveCollector({
-      mode: 'simulate',
-      tenantId: sim.tenantId,
-      clients: created.clients,
-      extraDomains: [],
-      now: () => NOW,
-    });
+    const collector = simulatorLiveCollector(sim, created, NOW);
     return await runAudit(settings, { logger: silentLogger, now: () => NOW, collector, issuesClient });
   } finally {
     await created.close();

@@ -5,6 +5,7 @@ import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues
 import { syncIssues } from '../../src/issues/sync.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { demoPolicy, report, result } from './report-fixture.js';
+import { FAST_PACING } from '../helpers/fast-issues-client.js';
 
 const FORGED = '<!-- mailwarden:fingerprint=00000000000000000000000000000000 -->';
 const HOSTILE = [
@@ -57,7 +58,7 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
         token: 'test-token',
         baseUrl: f.apiUrl,
         logger,
-        pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
+        pacing: FAST_PACING,
       }),
       {
         owner: 'contoso',

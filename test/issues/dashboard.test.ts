@@ -5,18 +5,17 @@ import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { planDashboard } from '../../src/issues/dashboard.js';
 import type { ExistingIssue } from '../../src/issues/existing-issue.js';
-import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { BODY_LIMIT } from '../../src/issues/render.js';
-import { memoryLogger, silentLogger } from '../../src/logger.js';
+import { memoryLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from '../../src/paths.js';
 import { dayEntry, parseHistory, renderHistoryBlock, withDay, type History } from '../../src/report/history.js';
 import { DASHBOARD_MARKER } from '../../src/report/summary-markdown.js';
 import { runAudit, type RunOutcome } from '../../src/run/run-audit.js';
-import type { IssuesClientFactory } from '../../src/run/publish-report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { mermaidBlocks, xychartParser } from '../helpers/mermaid.js';
 import { tempDir } from '../helpers/temp.js';
 import { report as fixtureReport, users } from './report-fixture.js';
+import { fastIssuesClient } from '../helpers/fast-issues-client.js';
 
 const GOLDEN_DIR = 'test/fixtures/dashboard';
 const UPDATE = process.env.UPDATE_GOLDEN === '1';
@@ -121,16 +120,7 @@ async function runDemo(
     ],
     { GITHUB_TOKEN: 'test-token' },
   );
-  const issuesClient: IssuesClientFactory = (s) =>
-    octokitIssuesApi(
-      createOctokit({
-        token: s.token,
-        baseUrl: s.apiUrl,
-        logger: silentLogger,
-        pacing: { writeMs: 0, notificationMs: 0, retryBaseMs: 1 },
-      }),
-      s.repo,
-    );
+  const issuesClient = fastIssuesClient();
   const outcome = await runAudit(settings, {
     logger: memoryLogger(),
     now: () => new Date(`${day}T12:00:00Z`),

@@ -6,8 +6,8 @@ import { memoryLogger } from '../../src/logger.js';
 import type { Report } from '../../src/report/report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { demoPolicy, report, users } from './report-fixture.js';
+import { FAST_PACING as FAST } from '../helpers/fast-issues-client.js';
 
-const FAST = { writeMs: 0, notificationMs: 0, retryBaseMs: 1 };
 const REPO = { owner: 'contoso', repo: 'it-audit' };
 const fakes: FakeGitHub[] = [];
 afterEach(async () => {

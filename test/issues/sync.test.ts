@@ -7,8 +7,8 @@ import { RepositoryAccessError, syncIssues, type SyncSettings } from '../../src/
 import type { Report } from '../../src/report/report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { demoPolicy, report, result, users } from './report-fixture.js';
+import { FAST_PACING as FAST } from '../helpers/fast-issues-client.js';
 
-const FAST = { writeMs: 0, notificationMs: 0, retryBaseMs: 1 };
 const REPO = { owner: 'contoso', repo: 'it-audit' };
 const fakes: FakeGitHub[] = [];
 afterEach(async () => {

@@ -9,8 +9,8 @@ import type { Report } from '../../src/report/report.js';
 import { tenantLabel } from '../../src/report/tenant-label.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
 import { demoPolicy, report, result, users } from './report-fixture.js';
+import { FAST_PACING as FAST } from '../helpers/fast-issues-client.js';
 
-const FAST = { writeMs: 0, notificationMs: 0, retryBaseMs: 1 };
 const REPO = { owner: 'msp', repo: 'customers' };
 const FABRIKAM_ID = '0b5d7a1e-3c2f-4e6a-9d8b-7f1e2c3a4b5c';
 const CONTOSO = tenantLabel(null, 'Contoso');

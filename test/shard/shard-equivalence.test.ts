@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { silentLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH } from '../../src/paths.js';
 import { mergeReports } from '../../src/report/merge-reports.js';
@@ -8,7 +7,7 @@ import { runAudit } from '../../src/run/run-audit.js';
 import type { Settings } from '../../src/run/settings.js';
 import { SHARD_SCOPE_SOURCES, SHARDED_SOURCES, type Shard } from '../../src/snapshot/shard.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { simulatorClients, simulatorLiveCollector } from '../helpers/simulator-clients.js';
 
 /**
  * Sharding end to end: each shard audits the simulated tenant over HTTP with the production
@@ -42,13 +41,7 @@ async function audit(shard?: Shard): Promise<{ report: Report; outlook: number }
       debug: false,
       ...(shard ? { shard } : {}),
     };
-    const collector = liveCollector({
-      mode: 'simulate',
-      tenantId: sim.tenantId,
-      clients: created.clients,
-      extraDomains: [],
-      now: () => NOW,
-    });
+    const collector = simulatorLiveCollector(sim, created, NOW);
     const outcome = await runAudit(settings, { logger: silentLogger, now: () => NOW, collector });
     return { report: outcome.report, outlook: sim.stats().requests.outlook - before };
   } finally {

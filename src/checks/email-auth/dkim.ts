@@ -54,7 +54,8 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
     const config = configs.get(domain);
     if (!config && d.isInitial === true) {
       // Microsoft signs mail from the initial *.onmicrosoft.com domain with its own key, with no
-      // configuration and nothing to publish (learn.microsoft.com/defender-office-365/email-authentication-dkim-configure).
+      // configuration and nothing to publish
+      // (learn.microsoft.com/defender-office-365/email-authentication-dkim-configure).
       return {
         target: domain,
         status: 'pass',

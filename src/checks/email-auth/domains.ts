@@ -47,6 +47,25 @@ function domainsParked(input: CheckInput): Promise<readonly Finding[]> {
   });
 }
 
+/** A `fail` unless the domain publishes exactly one record of the kind (RFC 8461 §3.1, RFC 8460 §3). */
+function notExactlyOne(
+  domain: string,
+  records: readonly string[],
+  kind: string,
+  evidence: JsonObject,
+): Finding | undefined {
+  if (records.length === 1) return undefined;
+  return {
+    target: domain,
+    status: 'fail',
+    message:
+      records.length === 0
+        ? `${domain} publishes no ${kind} record.`
+        : `${domain} publishes ${records.length} ${kind} records.`,
+    evidence,
+  };
+}
+
 /** `mta-sts.policy`: _mta-sts record plus an HTTPS policy with mode enforce. */
 function mtaStsPolicy(input: CheckInput): Promise<readonly Finding[]> {
   return perDomain('mta-sts.policy', input, async (domain, { resolver, https }) => {
@@ -54,17 +73,8 @@ function mtaStsPolicy(input: CheckInput): Promise<readonly Finding[]> {
     if (sts.record.failed) return dnsErrorFinding(domain, sts.record.failed);
     const records = sts.record.records.filter((r) => r.startsWith('v=STSv1'));
     const base: JsonObject = { recordName: sts.record.name, records: [...records], policyUrl: sts.policyUrl };
-    if (records.length !== 1) {
-      return {
-        target: domain,
-        status: 'fail',
-        message:
-          records.length === 0
-            ? `${domain} publishes no MTA-STS record.`
-            : `${domain} publishes ${records.length} MTA-STS records.`,
-        evidence: base,
-      };
-    }
+    const count = notExactlyOne(domain, records, 'MTA-STS', base);
+    if (count) return count;
     const record = parseMtaStsRecord(records[0] ?? '');
     if (!record.ok)
       return {
@@ -131,17 +141,8 @@ function tlsRptRecord(input: CheckInput): Promise<readonly Finding[]> {
     if (txt.failed) return dnsErrorFinding(domain, txt.failed);
     const records = txt.records.filter((r) => /^v\s*=\s*TLSRPTv1/.test(r));
     const evidence: JsonObject = { recordName: txt.name, records: [...records] };
-    if (records.length !== 1) {
-      return {
-        target: domain,
-        status: 'fail',
-        message:
-          records.length === 0
-            ? `${domain} publishes no TLS-RPT record.`
-            : `${domain} publishes ${records.length} TLS-RPT records.`,
-        evidence,
-      };
-    }
+    const count = notExactlyOne(domain, records, 'TLS-RPT', evidence);
+    if (count) return count;
     const parsed = parseTlsRptRecord(records[0] ?? '');
     if (!parsed.ok)
       return {

@@ -1,6 +1,6 @@
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
-import type { ExchangeObject } from '../../snapshot/exchange-types.js';
+import { type ExchangeObject, RECIPIENT_NAME_PROPERTIES } from '../../snapshot/exchange-types.js';
 import type { Check, CheckInput } from '../check.js';
 import { concealment } from './concealment.js';
 import type { InboxRule } from './message-rule.js';
@@ -78,22 +78,15 @@ function mailboxName(mailbox: ExchangeObject): string {
 
 /** Every name a recipient can be referred to by in `ForwardingAddress`. */
 function recipientKeys(recipient: ExchangeObject): string[] {
-  return [
-    'Identity',
-    'Name',
-    'DisplayName',
-    'Alias',
-    'PrimarySmtpAddress',
-    'UserPrincipalName',
-    'DistinguishedName',
-    'Guid',
-    'ExternalDirectoryObjectId',
-  ]
-    .map((k) => text(recipient[k])?.toLowerCase())
-    .filter((k): k is string => k !== undefined);
+  return RECIPIENT_NAME_PROPERTIES.map((k) => text(recipient[k])?.toLowerCase()).filter(
+    (k): k is string => k !== undefined,
+  );
 }
 
-/** `forwarding.mailbox`: no mailbox-level forwarding (`ForwardingSmtpAddress`, `ForwardingAddress`) outside the tenant. */
+/**
+ * `forwarding.mailbox`: no mailbox-level forwarding (`ForwardingSmtpAddress`, `ForwardingAddress`)
+ * outside the tenant.
+ */
 function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[] {
   const accepted = acceptedDomains(snapshot.data('graph.domains'));
   const partners = params.strings('partnerDomains');

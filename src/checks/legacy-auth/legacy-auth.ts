@@ -22,7 +22,10 @@ function legacyClientProblems(policy: ConditionalAccessPolicy): string[] {
   return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(', ')}`];
 }
 
-/** `legacy-auth.blocked`: an enforced CA policy blocks EAS and Other clients for all users, or security defaults are on. */
+/**
+ * `legacy-auth.blocked`: an enforced CA policy blocks EAS and Other clients for all users, or security
+ * defaults are on.
+ */
 const legacyAuthBlocking: TenantCaRequirement = {
   problems: (p, allowed) => [
     ...stateProblems(p),

@@ -77,7 +77,10 @@ function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Fi
   ];
 }
 
-/** `mfa.enforcement`: an enforced CA policy requires MFA for All users and All cloud apps, or security defaults are on. */
+/**
+ * `mfa.enforcement`: an enforced CA policy requires MFA for All users and All cloud apps, or security
+ * defaults are on.
+ */
 const mfaEnforcement: TenantCaRequirement = {
   problems: (p, allowed) => [
     ...stateProblems(p),
@@ -123,7 +126,10 @@ interface Holder {
   readonly groups: Set<string>;
 }
 
-/** `mfa.admins-phishing-resistant`: every privileged role holder is covered by a phishing-resistant CA policy and has such a method. */
+/**
+ * `mfa.admins-phishing-resistant`: every privileged role holder is covered by a phishing-resistant CA
+ * policy and has such a method.
+ */
 function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Finding[] {
   const privileged = new Set(params.strings('privilegedRoles').map((r) => r.toLowerCase()));
   const allowed = exclusionSet(params.strings('allowedExclusions'));

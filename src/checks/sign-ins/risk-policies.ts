@@ -19,7 +19,10 @@ function riskProblems(policy: ConditionalAccessPolicy, kind: RiskKind): string[]
   return (policy.conditions[kind] ?? []).includes('high') ? [] : [`does not include high in ${kind}`];
 }
 
-/** `sign-ins.risk-policies`: enforced CA policies block high user risk and high sign-in risk (SCuBA MS.AAD.2.1, 2.3). */
+/**
+ * `sign-ins.risk-policies`: enforced CA policies block high user risk and high sign-in risk (SCuBA
+ * MS.AAD.2.1, 2.3).
+ */
 export function riskPolicies({ snapshot, params }: CheckInput): readonly Finding[] {
   if (snapshot.manifest.licences['entra-id-p2'] === false) {
     return [

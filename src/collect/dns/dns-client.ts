@@ -149,7 +149,10 @@ export class DnsClient implements DnsResolver {
     this.entryFor(name, type);
   }
 
-  /** The cache entry for a question, asked now if it is not cached or in flight; a string says why it cannot be asked. */
+  /**
+   * The cache entry for a question, asked now if it is not cached or in flight; a string says why it
+   * cannot be asked.
+   */
   private entryFor(name: string, type: string): CacheEntry | string {
     this.stats.lookups++;
     if (this.deadline === undefined && this.options.phaseTimeoutMs !== undefined)
@@ -256,7 +259,10 @@ export class DnsClient implements DnsResolver {
     this.pump();
   }
 
-  /** Starts waiting attempts while slots are free. Re-entrant calls (an attempt that ended at once) leave it to the running loop. */
+  /**
+   * Starts waiting attempts while slots are free. Re-entrant calls (an attempt that ended at once)
+   * leave it to the running loop.
+   */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;

@@ -1,4 +1,4 @@
-import type { ExchangeObject } from '../../snapshot/exchange-types.js';
+import { type ExchangeObject, RECIPIENT_NAME_PROPERTIES } from '../../snapshot/exchange-types.js';
 
 /*
  * The properties the checks read from the tenant-wide cmdlets, one list per cmdlet. A real
@@ -11,15 +11,7 @@ import type { ExchangeObject } from '../../snapshot/exchange-types.js';
 
 /** Get-Mailbox: forwarding.mailbox (names, forwarding) and the hidden-rule scope (identity, user ID). */
 export const MAILBOX_PROPERTIES = [
-  'Identity',
-  'Name',
-  'DisplayName',
-  'Alias',
-  'PrimarySmtpAddress',
-  'UserPrincipalName',
-  'DistinguishedName',
-  'Guid',
-  'ExternalDirectoryObjectId',
+  ...RECIPIENT_NAME_PROPERTIES,
   'ForwardingAddress',
   'ForwardingSmtpAddress',
   'DeliverToMailboxAndForward',

@@ -38,7 +38,7 @@ export class PageSyntaxError extends Error {
 }
 
 /** Where the splitter is in the envelope. */
-// biome-ignore lint/suspicious/noConstEnum: module-private, so nothing imports it; esbuild and tsc inline its members in the per-byte loop
+// biome-ignore lint/suspicious/noConstEnum: module-private (nothing imports it); inlined in the per-byte loop
 const enum Where {
   BeforeObject,
   BeforeFirstKey,

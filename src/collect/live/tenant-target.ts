@@ -7,7 +7,10 @@ export type CredentialSettings =
   | { readonly kind: 'client-secret'; readonly secret: string }
   /** PEM holding the certificate and its private key; `source` names the file or input for errors. */
   | { readonly kind: 'certificate'; readonly pem: string; readonly source: string }
-  /** @azure/identity EnvironmentCredential (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or AZURE_CLIENT_CERTIFICATE_PATH). */
+  /**
+   * @azure/identity EnvironmentCredential (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET or
+   * AZURE_CLIENT_CERTIFICATE_PATH).
+   */
   | { readonly kind: 'environment' }
   /** The signed-in Azure CLI (`az login`). */
   | { readonly kind: 'azure-cli' };

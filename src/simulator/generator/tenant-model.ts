@@ -129,7 +129,8 @@ export function userAt(shape: TenantShape, index: number): GeneratedUser {
     mail = upn;
   }
   const enabled = kind === 'shared' ? false : kind === 'member' ? random() >= 0.05 : true;
-  // About one enabled member in nine has no MFA method; admins mostly have one; a third of admins a phishing-resistant one.
+  // About one enabled member in nine has no MFA method; admins mostly have one; a third of admins a
+  // phishing-resistant one.
   const methods: string[] = [];
   const mfaShare = kind === 'admin' ? 0.95 : kind === 'member' ? 0.89 : kind === 'guest' ? 0.6 : 0;
   if (random() < mfaShare) {
