@@ -55,6 +55,27 @@ export interface DnsQuestions {
   readonly domains: DomainScope;
 }
 
+/**
+ * What a control's targets are and which sources decide which of them exist. A verdict source
+ * (`sources`) decides how a target is judged; a target source decides whether it is seen at
+ * all. When a target source was not read in full, a target missing from the results may still
+ * be there, so the control cannot say "target X is gone" and closes no issue.
+ */
+export interface ControlTargets {
+  /**
+   * `domain`: DNS names, the same whoever audits them, so a finding's fingerprint leaves the
+   * tenant out and a DNS-only run agrees with a tenant run on it. `tenant`: objects of one
+   * tenant (the tenant itself, users, mailboxes, rules, policies, sources of sign-ins).
+   */
+  readonly kind: 'domain' | 'tenant';
+  /**
+   * The sources whose data decide WHICH targets the control judges: the mailboxes, rules,
+   * holders or domains it lists. Empty for a control with the single fixed target `tenant`. A
+   * DNS-only run ignores the tenant sources here: its targets are the domains it was given.
+   */
+  readonly sources: readonly SourceId[];
+}
+
 /** One tunable setting of a control: a JSON Schema with an auditor-readable description and a default. */
 export interface ParameterDefinition {
   /** JSON Schema of the value; must carry `description` and `default`. */
@@ -83,6 +104,8 @@ export interface ControlDefinition {
    * does not stop the control (the check says in its evidence what it could not cover).
    */
   readonly optionalSources?: readonly SourceId[];
+  /** What the targets are, and the sources that decide which exist (see ControlTargets). */
+  readonly targets: ControlTargets;
   /** For a control that reads `dns`: the questions the collector asks and the check reads back. */
   readonly dns?: DnsQuestions;
   /**

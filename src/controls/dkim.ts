@@ -16,6 +16,7 @@ export const dkimControls: readonly ControlDefinition[] = [
       "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
     defaultSeverity: 'medium',
     sources: ['exo.dkimSigningConfig', 'graph.domains', 'dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'microsoft-dkim-cnames', domains: 'exchange-signed' },
     parameters: {},
     references: {
@@ -41,6 +42,7 @@ export const dkimControls: readonly ControlDefinition[] = [
       "Without a DKIM key, receivers cannot verify the tenant's signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.",
     defaultSeverity: 'medium',
     sources: ['dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'dkim-keys', domains: 'not-parked' },
     parameters: {
       selectors: {

@@ -19,6 +19,7 @@ export const dmarcControls: readonly ControlDefinition[] = [
       "Without DMARC, receivers have no instruction for mail that fails SPF and DKIM in the domain's name, and the domain owner gets no reports of who sends as them. A record that is malformed or duplicated counts as no record at all.",
     defaultSeverity: 'high',
     sources: ['dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'dmarc', domains: 'all' },
     parameters: {},
     references: { scuba: ['MS.EXO.4.1v1'], cis: ['2.1.10'], hipaa: ['164.312(c)(1)'], nist: ['SI-8'] },
@@ -39,6 +40,7 @@ export const dmarcControls: readonly ControlDefinition[] = [
       'p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp, issue 2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.',
     defaultSeverity: 'high',
     sources: ['dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'dmarc', domains: 'all' },
     parameters: {
       minimum: {
@@ -68,6 +70,7 @@ export const dmarcControls: readonly ControlDefinition[] = [
       'Aggregate reports are how an organisation learns who sends mail as its domains and whether tightening the policy will break legitimate mail; without them DMARC stays at p=none. A destination in another organisation that has not authorised the reports (RFC 7489 §7.1) gets nothing, silently.',
     defaultSeverity: 'low',
     sources: ['dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'dmarc-reporting', domains: 'all' },
     parameters: {
       requiredAddresses: {

@@ -29,6 +29,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
     defaultSeverity: 'high',
     sources: ['graph.messageRules', 'graph.domains'],
     optionalSources: ['exo.inboxRule'],
+    targets: { kind: 'tenant', sources: ['graph.messageRules', 'exo.inboxRule'] },
     parameters: {
       partnerDomains: PARTNER_DOMAINS,
       hiddenRules: {
@@ -60,6 +61,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
     defaultSeverity: 'high',
     sources: ['graph.messageRules', 'graph.domains'],
     optionalSources: ['exo.inboxRule'],
+    targets: { kind: 'tenant', sources: ['graph.messageRules', 'exo.inboxRule', 'graph.mailFolders'] },
     parameters: {
       triggerWords: stringSetParameter(
         "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
@@ -87,6 +89,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
       "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
     defaultSeverity: 'high',
     sources: ['exo.mailbox', 'exo.recipient', 'graph.domains'],
+    targets: { kind: 'tenant', sources: ['exo.mailbox'] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { cis: ['6.2.1'], hipaa: ['164.312(e)(1)'], nist: ['AC-4'] },
     remediation:
@@ -105,6 +108,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
       'The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.',
     defaultSeverity: 'high',
     sources: ['exo.hostedOutboundSpamFilterPolicy', 'exo.hostedOutboundSpamFilterRule'],
+    targets: { kind: 'tenant', sources: ['exo.hostedOutboundSpamFilterPolicy'] },
     parameters: {
       allowedForwardingSenders: stringSetParameter(
         "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically.",
@@ -127,6 +131,7 @@ export const forwardingControls: readonly ControlDefinition[] = [
       'The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.',
     defaultSeverity: 'medium',
     sources: ['exo.remoteDomain'],
+    targets: { kind: 'tenant', sources: ['exo.remoteDomain'] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { scuba: ['MS.EXO.1.1v2'], cis: ['6.2.1'], nist: ['AC-4'] },
     remediation:

@@ -14,6 +14,7 @@ const legacyAuthBlocked: ControlDefinition = {
     'IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.',
   defaultSeverity: 'high',
   sources: ['graph.securityDefaults', 'graph.conditionalAccessPolicies'],
+  targets: { kind: 'tenant', sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ['MS.AAD.1.1v1'],
@@ -42,6 +43,7 @@ export const legacyAuthControls: readonly ControlDefinition[] = [
       'SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.',
     defaultSeverity: 'high',
     sources: ['exo.transportConfig', 'exo.casMailbox'],
+    targets: { kind: 'tenant', sources: ['exo.casMailbox'] },
     parameters: {},
     references: { scuba: ['MS.EXO.5.1v1'], cis: ['6.5.4'], hipaa: ['164.312(d)'], nist: ['IA-2(1)', 'AC-17'] },
     remediation:

@@ -15,6 +15,7 @@ export const mfaControls: readonly ControlDefinition[] = [
       'A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.',
     defaultSeverity: 'high',
     sources: ['graph.users', 'graph.userRegistrationDetails'],
+    targets: { kind: 'tenant', sources: [] },
     dashboardTrend: 'coveragePercent',
     parameters: {
       minPercent: {
@@ -59,6 +60,7 @@ export const mfaControls: readonly ControlDefinition[] = [
       'Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.',
     defaultSeverity: 'critical',
     sources: ['graph.securityDefaults', 'graph.conditionalAccessPolicies'],
+    targets: { kind: 'tenant', sources: [] },
     parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
     references: {
       scuba: ['MS.AAD.3.2v2'],
@@ -88,6 +90,7 @@ export const mfaControls: readonly ControlDefinition[] = [
       'graph.authenticationStrengthPolicies',
       'graph.userRegistrationDetails',
     ],
+    targets: { kind: 'tenant', sources: ['graph.roleAssignments'] },
     parameters: {
       privilegedRoles: {
         schema: {

@@ -102,12 +102,19 @@ export function renderCatalogMarkdown(controls: readonly ControlDefinition[]): s
       '| Source | Endpoint | Permission | Licence |',
       '| --- | --- | --- | --- |',
     );
-    for (const source of c.sources) {
+    const listed = [...new Set([...c.sources, ...(c.optionalSources ?? []), ...c.targets.sources])];
+    for (const source of listed) {
       const r = SOURCE_REQUIREMENTS[source];
       lines.push(
         `| \`${source}\` | \`${r.endpoint}\` | ${r.permission} | ${r.licence ? LICENCE_NAMES[r.licence] : 'none'} |`,
       );
     }
+    lines.push(
+      '',
+      c.targets.sources.length === 0
+        ? '**Targets.** The tenant as a whole.'
+        : `**Targets.** ${c.targets.kind === 'domain' ? 'Domains' : 'Objects of the tenant'}, listed by ${c.targets.sources.map((t) => `\`${t}\``).join(', ')}${c.targets.kind === 'domain' ? ' (in a tenant run; a DNS-only run judges the domains it is given)' : ''}. When one of these was not read in full, the control reports what it saw, says what it could not, and closes no issue.`,
+    );
     const refs = FRAMEWORKS.flatMap((f) => {
       const ids = c.references[f] ?? [];
       return ids.length > 0 ? [`${FRAMEWORK_NAMES[f]}: ${ids.join(', ')}`] : [];

@@ -15,6 +15,7 @@ const riskPolicies: ControlDefinition = {
   defaultSeverity: 'high',
   // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
   sources: ['graph.conditionalAccessPolicies', 'graph.riskyUsers'],
+  targets: { kind: 'tenant', sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ['MS.AAD.2.1v1', 'MS.AAD.2.3v1'],

@@ -16,6 +16,7 @@ export const spfControls: readonly ControlDefinition[] = [
       'A receiver that hits a syntax error, a second record or the 10-lookup limit returns permerror, and most then treat the domain as having no SPF at all: spoofed mail from it is no longer rejected by SPF and DMARC can only rely on DKIM. Lookup-limit overruns creep in as vendors add includes, so the whole include tree is evaluated, not just the top record.',
     defaultSeverity: 'high',
     sources: ['dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'spf', domains: 'own-dns' },
     parameters: {},
     references: { scuba: ['MS.EXO.2.2v3'], cis: ['2.1.8'], hipaa: ['164.312(c)(1)'], nist: ['SI-8'] },
@@ -35,6 +36,7 @@ export const spfControls: readonly ControlDefinition[] = [
       'The "all" term decides what happens to every sender the record does not list. "+all" authorises the whole Internet, "?all" or a missing "all" says nothing, and both let anyone pass SPF as the domain. CIS and SCuBA v3 accept "~all" because DMARC then makes the decision; "-all" is stricter.',
     defaultSeverity: 'medium',
     sources: ['dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'spf', domains: 'own-dns' },
     parameters: {
       allowSoftfail: {
@@ -62,6 +64,7 @@ export const spfControls: readonly ControlDefinition[] = [
       "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current spf.protection.outlook.com record rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
     defaultSeverity: 'medium',
     sources: ['dns'],
+    targets: { kind: 'domain', sources: ['graph.domains'] },
     dns: { lookup: 'm365-authorization', domains: 'own-dns-not-parked' },
     parameters: {
       microsoftSpfDomain: {

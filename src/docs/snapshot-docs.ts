@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from '../model/json.js';
-import { SOURCE_FILES, STREAMED_SOURCES } from '../snapshot/folder-layout.js';
+import { SOURCE_FILES, STREAMED_SOURCES, EMBEDDED_SOURCES } from '../snapshot/folder-layout.js';
 import { MANIFEST_SCHEMA } from '../snapshot/schemas/manifest-schema.js';
 import { SOURCE_SCHEMAS } from '../snapshot/schemas/source-schemas.js';
 import { SOURCE_IDS, type SourceId } from '../snapshot/source-id.js';
@@ -78,6 +78,7 @@ function table(schema: JsonObject): string[] {
 }
 
 function recordWord(id: SourceId): string {
+  if (EMBEDDED_SOURCES.has(id)) return 'Status only';
   if (id === 'graph.signIns') return 'Each sign-in (an item of a line’s `value`)';
   if (id === 'graph.messageRules') return 'Each line (one mailbox)';
   if (STREAMED_SOURCES.has(id)) return 'Each line';

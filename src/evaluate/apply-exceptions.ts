@@ -7,18 +7,27 @@ import type { Policy, PolicyException } from '../policy/policy.js';
 import type { ControlOutcome, Evaluation } from './evaluation.js';
 import { fingerprint } from './fingerprint.js';
 import type { SelectedControl } from './selection.js';
+import type { CoveredFindings, TargetCoverage } from './target-coverage.js';
+import type { SourceId } from '../snapshot/source-id.js';
 
 /**
  * How a control went as a whole: `error` when its check gave nothing, the status of a lone
  * tenant-level `error` or `not_evaluable` finding (a gate, or a check that could not judge),
  * else `evaluated`.
  */
-function controlOutcome(control: string, findings: readonly Finding[]): ControlOutcome {
+function controlOutcome(
+  control: string,
+  findings: readonly Finding[],
+  covered: { readonly coverage: TargetCoverage; readonly unread: readonly SourceId[] } | undefined,
+): ControlOutcome {
   const only = findings.length === 1 && findings[0]?.target === TENANT_TARGET ? findings[0] : undefined;
   if (findings.length === 0) return { control, status: 'error', reason: 'the check returned no result' };
-  if (only && (only.status === 'error' || only.status === 'not_evaluable'))
+  if (only && (only.status === 'error' || only.status === 'not_evaluable') && covered?.coverage !== 'partial')
     return { control, status: only.status, reason: only.message };
-  return { control, status: 'evaluated' };
+  // A control whose coverage was never weighed is taken as partial: it closes nothing.
+  const coverage = covered?.coverage ?? 'partial';
+  const unread = covered?.unread ?? [];
+  return { control, status: 'evaluated', coverage, ...(unread.length > 0 ? { unread: [...unread] } : {}) };
 }
 
 /**
@@ -31,7 +40,12 @@ export function applyExceptions(
   selected: readonly SelectedControl[],
   findingsByControl: ReadonlyMap<string, readonly Finding[]>,
   policy: Policy,
-  context: { readonly now: Date; readonly tenantId: string | null },
+  context: {
+    readonly now: Date;
+    readonly tenantId: string | null;
+    /** Per judged control, how much of its target set it saw (target-coverage.ts). */
+    readonly coverage: CoveredFindings['coverage'];
+  },
 ): Omit<Evaluation, 'streamFailures'> {
   const { tenantId, now } = context;
   const exceptionsByKey = new Map(policy.exceptions.map((e) => [exceptionKey(e.control, e.target), e]));
@@ -43,7 +57,7 @@ export function applyExceptions(
   for (const control of selected) {
     const { definition, settings } = control;
     const findings = findingsByControl.get(definition.id) ?? [];
-    outcomes.push(controlOutcome(definition.id, findings));
+    outcomes.push(controlOutcome(definition.id, findings, context.coverage.get(definition.id)));
     const sorted = [...findings].sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
     for (const finding of sorted) {
       for (const target of finding.honouredExceptions ?? []) {
@@ -78,7 +92,8 @@ export function applyExceptions(
         severity: finding.severity ? maxSeverity(settings.severity, finding.severity) : settings.severity,
         message: finding.message,
         evidence: finding.evidence,
-        fingerprint: fingerprint(definition.id, tenantId, finding.target),
+        // Domains are the same whoever audits them: a DNS-only run and a tenant run agree.
+        fingerprint: fingerprint(definition.id, definition.targets.kind === 'domain' ? null : tenantId, finding.target),
         ...(applies ? { exception: applies } : {}),
       });
     }

@@ -1,3 +1,4 @@
+import type { TargetCoverage } from './target-coverage.js';
 import type { Result } from '../model/result.js';
 import type { PolicyException } from '../policy/policy.js';
 import type { SourceId } from '../snapshot/source-id.js';
@@ -15,9 +16,18 @@ export interface StreamFailure {
   readonly covered: CoveredSpan;
 }
 
-/** How one control's evaluation went as a whole. */
+/**
+ * How one control's evaluation went as a whole: judged (with how much of its target set it saw,
+ * which decides what issue sync may close), or not judged at all.
+ */
 export type ControlOutcome =
-  | { readonly control: string; readonly status: 'evaluated' }
+  | {
+      readonly control: string;
+      readonly status: 'evaluated';
+      readonly coverage: TargetCoverage;
+      /** The sources that decide its targets and were not read in full (coverage `partial`). */
+      readonly unread?: readonly SourceId[];
+    }
   | { readonly control: string; readonly status: 'error' | 'not_evaluable'; readonly reason: string };
 
 export interface Evaluation {

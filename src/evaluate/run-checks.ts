@@ -13,7 +13,7 @@ import type { CoveredSpan } from '../snapshot/source-status.js';
 import { gateFinding, sourceGate } from './gate.js';
 import type { StreamFailure } from './evaluation.js';
 import type { EvaluateOptions, StartedStream, StreamOutcome } from './options.js';
-import { type SelectedControl, selectControls } from './selection.js';
+import { type SelectedControl, scopeOf, selectControls } from './selection.js';
 
 function checkContext(
   policy: Policy,
@@ -118,7 +118,8 @@ export function startEarlyStream(
 ): StartedStream | undefined {
   const stream = 'graph.signIns';
   const controls: { control: SelectedControl; check: StreamCheck }[] = [];
-  for (const control of selectControls(policy, options.only, snapshot.manifest.shard)) {
+  const selection = { only: options.only, shard: snapshot.manifest.shard, scope: scopeOf(snapshot.manifest) };
+  for (const control of selectControls(policy, selection)) {
     const check = CHECKS[control.definition.id];
     if (check?.kind === 'stream' && check.stream === stream) controls.push({ control, check });
   }

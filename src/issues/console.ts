@@ -11,6 +11,7 @@ export function renderIssuesConsole(sync: SyncOutcome): string {
   }
   if (sync.pin?.status === 'would-pin') lines.push('would pin   the dashboard');
   else if (sync.pin?.status === 'pinned') lines.push('pinned      the dashboard');
+  for (const n of sync.plan.notRechecked) lines.push(`not re-checked #${n.number} ${n.subject.title} (${n.why})`);
   for (const k of sync.plan.keptClosed)
     lines.push(`kept closed #${k.number} ${k.subject.title} (closed by hand twice)`);
   lines.push(

@@ -1,3 +1,6 @@
+import { findControl } from '../controls/catalog.js';
+import type { ControlOutcome } from '../evaluate/evaluation.js';
+import { fingerprint } from '../evaluate/fingerprint.js';
 import type { Result } from '../model/result.js';
 import { severityRank } from '../model/severity.js';
 import type { Policy } from '../policy/policy.js';
@@ -68,6 +71,19 @@ export interface Plan {
   readonly overflow: number;
   /** Labelled issues whose fingerprint marker is missing or malformed; left alone. */
   readonly unmatched: number;
+  /**
+   * Open issues of controls this run judged but could not re-check in full (a source that lists
+   * the control's targets failed, the finding's result was `error` or `not_evaluable`, or its
+   * target was not among those given): left open as they are, and listed in the job summary.
+   */
+  readonly notRechecked: readonly {
+    readonly number: number;
+    readonly htmlUrl: string;
+    readonly subject: OperationSubject;
+    readonly why: string;
+  }[];
+  /** Open issues of controls this run did not run at all (`--only`, DNS-only mode): left alone. */
+  readonly notCovered: number;
 }
 
 export interface PlanOptions {
@@ -108,6 +124,39 @@ function runLink(runUrl: string | undefined, today: string): string {
   return url ? `[run of ${today}](${url})` : `the run of ${today}`;
 }
 
+/**
+ * Why an open issue whose finding does not fail this run may not close, or `undefined` when it
+ * may: only a pass (or an accepted exception) on a control whose every target source was read,
+ * or the target's absence from a control that saw its complete target set.
+ */
+function notClosableBecause(outcome: ControlOutcome, result: Result | undefined): string | undefined {
+  if (outcome.status !== 'evaluated') return `the control was not judged (${outcome.status}: ${outcome.reason})`;
+  if (result && result.status !== 'pass' && result.status !== 'excepted')
+    return `the finding could not be judged (${result.status}: ${result.message})`;
+  // Reports written before coverage was recorded are treated as partial.
+  const coverage = outcome.coverage ?? 'partial';
+  if (coverage === 'partial')
+    return `not every source that lists this control's targets was read${outcome.unread && outcome.unread.length > 0 ? ` (${outcome.unread.join(', ')})` : ''}`;
+  if (!result && coverage === 'listed') return 'the run judged only the targets it was given, and not this one';
+  return undefined;
+}
+
+/**
+ * Old and new keys of this report's domain findings. Domain fingerprints leave the tenant out (so
+ * a DNS-only run and a tenant run agree); an issue a tenant run opened before that carries the
+ * tenant-keyed fingerprint, and is matched under it once, then rewritten with the new marker.
+ */
+export function legacyFingerprints(report: Report): Map<string, string> {
+  const out = new Map<string, string>();
+  const tenantId = report.snapshot.tenantId;
+  if (tenantId === null) return out;
+  for (const r of report.results) {
+    if (findControl(r.control)?.targets.kind !== 'domain') continue;
+    out.set(fingerprint(r.control, tenantId, r.target), r.fingerprint);
+  }
+  return out;
+}
+
 /** Picks one issue per fingerprint (an open one first, then the oldest); the rest are duplicates. */
 function indexIssues(issues: readonly ExistingIssue[]) {
   const byFingerprint = new Map<string, ExistingIssue>();
@@ -144,7 +193,16 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
   const gitSha = report.run.gitSha && /^[0-9a-f]{40}$/.test(report.run.gitSha) ? report.run.gitSha : undefined;
   const { byFingerprint, duplicates, unmatched, rollup } = indexIssues(existing);
   const resultsByFp = new Map(report.results.map((r) => [r.fingerprint, r]));
-  const outcomes = new Map(report.controls.map((c) => [c.control, c.status]));
+  const outcomes = new Map(report.controls.map((c) => [c.control, c]));
+  // Issues opened before domain findings lost the tenant from their key, found under the old key.
+  for (const [legacy, fp] of legacyFingerprints(report)) {
+    const issue = byFingerprint.get(legacy);
+    if (issue === undefined || byFingerprint.has(fp)) continue;
+    byFingerprint.delete(legacy);
+    byFingerprint.set(fp, issue);
+  }
+  const notRechecked: Plan['notRechecked'][number][] = [];
+  let notCovered = 0;
   const operations: Operation[] = [];
   const keptClosed: Plan['keptClosed'][number][] = [];
   const toCreate: Result[] = [];
@@ -234,9 +292,23 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
     if (result?.status === 'fail') continue;
     const state = parseState(issue.body);
     const control = result?.control ?? state?.control;
-    // Fail closed: a control that was not judged (or not run at all) never closes an issue.
-    if (control === undefined || outcomes.get(control) !== 'evaluated') continue;
-    if (result && result.status !== 'pass' && result.status !== 'excepted') continue;
+    const outcome = control === undefined ? undefined : outcomes.get(control);
+    // Fail closed: a control this run did not run never touches an issue.
+    if (control === undefined || outcome === undefined) {
+      notCovered += 1;
+      continue;
+    }
+    // Nor does one it could not judge in full: the issue stays open, listed as not re-checked.
+    const why = notClosableBecause(outcome, result);
+    if (why !== undefined) {
+      notRechecked.push({
+        number: issue.number,
+        htmlUrl: issue.htmlUrl,
+        subject: subject(fp, control, issue.title),
+        why,
+      });
+      continue;
+    }
     const closedState: IssueState = {
       ...(state ?? {
         v: 1,
@@ -340,7 +412,7 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
       comment: `Every failing finding has its own issue as of ${runLink(runUrl, today)}.`,
     });
   }
-  return { operations, keptClosed, overflow: overflow.length, unmatched };
+  return { operations, keptClosed, overflow: overflow.length, unmatched, notRechecked, notCovered };
 }
 
 export { TOOL_LABEL };

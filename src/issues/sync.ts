@@ -1,7 +1,7 @@
 import { ConfigurationError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Policy } from '../policy/policy.js';
-import { codeSpan } from '../report/escape.js';
+import { codeSpan, escapeMarkdown } from '../report/escape.js';
 import type { Report } from '../report/report.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { syncDashboard, type DashboardOutcome } from './dashboard.js';
@@ -9,7 +9,7 @@ import type { ExistingIssue } from './existing-issue.js';
 import { isRollup } from './marker.js';
 import type { IssuesApi, RepoRef } from './github-api.js';
 import { pinDashboard, pinWarning, type PinOutcome } from './pin-dashboard.js';
-import { planIssues, type Plan } from './plan.js';
+import { legacyFingerprints, planIssues, type Plan } from './plan.js';
 import { NO_REDACTION, redactor, type RedactMode } from './redact.js';
 import { tenantScope } from './tenant-scope.js';
 import { TOOL_LABEL } from './render.js';
@@ -108,7 +108,11 @@ export async function syncIssues(
   }
   const redacted = settings.redact === 'always' || (settings.redact === 'auto' && !repository.private);
   const listedAt = deps.now();
-  const inScope = tenantScope(settings.tenant, new Set(report.results.map((r) => r.fingerprint)));
+  // An unlabelled issue keyed by a finding of this run (or by its pre-domain-key fingerprint) is ours.
+  const inScope = tenantScope(
+    settings.tenant,
+    new Set([...report.results.map((r) => r.fingerprint), ...legacyFingerprints(report).keys()]),
+  );
   const labelled = await api.listIssues(TOOL_LABEL);
   const existing = labelled.filter(inScope);
   const plan = planIssues(report, existing, {
@@ -209,6 +213,20 @@ export function renderSyncSummary(sync: SyncOutcome, mode: SyncSettings['mode'])
     );
     for (const k of sync.plan.keptClosed) lines.push(`- [#${k.number}](${k.htmlUrl}): ${codeSpan(k.subject.title)}`);
   }
+  if (sync.plan.notRechecked.length > 0) {
+    lines.push(
+      '',
+      '**Not re-checked** (left open: this run could not judge them in full, so it neither closed nor changed them):',
+      '',
+    );
+    for (const n of sync.plan.notRechecked)
+      lines.push(`- [#${n.number}](${n.htmlUrl}): ${codeSpan(n.subject.title)} — ${escapeMarkdown(n.why)}`);
+  }
+  if (sync.plan.notCovered > 0)
+    lines.push(
+      '',
+      `${sync.plan.notCovered} open issue${sync.plan.notCovered === 1 ? '' : 's'} of controls this run did not run (\`--only\`, DNS-only mode) left alone.`,
+    );
   if (sync.plan.overflow > 0)
     lines.push('', `${sync.plan.overflow} findings past \`max-new-issues\` are listed in the rollup issue.`);
   const d = sync.dashboard;

@@ -19,6 +19,12 @@ export interface Finding {
    * out of MFA coverage), so the engine records them as used.
    */
   readonly honouredExceptions?: readonly string[];
+  /**
+   * Some targets of the control could not be seen (a mailbox whose rules could not be read, a
+   * source that lists targets and failed): a target missing from the results may still be
+   * there, so no issue of the control is closed on this run.
+   */
+  readonly incomplete?: boolean;
 }
 
 /** The target used for tenant-wide controls. */

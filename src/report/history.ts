@@ -15,7 +15,11 @@ export type AreaCounts = readonly [number, number, number, number, number];
 export interface HistoryDay {
   /** UTC day, `YYYY-MM-DD`. */
   readonly d: string;
-  readonly a: Readonly<Record<Area, AreaCounts>>;
+  /**
+   * Per area audited that day. An area no control of the day's runs covered (a DNS-only run, `--only`)
+   * is absent, never zero: it was not measured.
+   */
+  readonly a: Readonly<Partial<Record<Area, AreaCounts>>>;
   /** Failing findings by severity, low to critical. */
   readonly s: readonly [number, number, number, number];
   /** MFA registration coverage in percent (`mfa.registration` evidence), or null when not measured. */
@@ -58,10 +62,11 @@ function parseDay(raw: unknown): HistoryDay | string {
   if (!isDay(e.d)) return 'an entry has no valid day';
   if (typeof e.a !== 'object' || e.a === null || Array.isArray(e.a)) return `${e.d}: no area counts`;
   const areas = e.a as Record<string, unknown>;
-  const a = {} as Record<Area, AreaCounts>;
+  const a: Partial<Record<Area, AreaCounts>> = {};
   for (const area of AREAS) {
-    // An area added after the entry was written counts as zero, not as corruption.
-    const counts = areas[area] ?? [0, 0, 0, 0, 0];
+    // An area not measured that day (or added since) is absent, not corruption.
+    const counts = areas[area];
+    if (counts === undefined) continue;
     if (!Array.isArray(counts) || counts.length !== 5 || !counts.every(isCount))
       return `${e.d}: bad counts for ${area}`;
     a[area] = counts as unknown as AreaCounts;
@@ -132,10 +137,24 @@ export function mfaCoverage(report: Report): number | null {
   return typeof value === 'number' && value >= 0 && value <= 100 ? value : null;
 }
 
-/** Today's entry from the report and the issues this run opened and closed. */
+const AREA_OF = new Map(CONTROLS.map((c) => [c.id, c.area]));
+
+/** The areas a run audited: those of the controls it selected, whatever their outcome. */
+export function coveredAreas(report: Pick<Report, 'controls'>): Set<Area> {
+  const areas = new Set<Area>();
+  for (const outcome of report.controls) {
+    const area = AREA_OF.get(outcome.control);
+    if (area) areas.add(area);
+  }
+  return areas;
+}
+
+/** Today's entry from the report and the issues this run opened and closed; areas it did not audit are left out. */
 export function dayEntry(report: Report, opened: readonly number[], closed: readonly number[]): HistoryDay {
-  const a = {} as Record<Area, AreaCounts>;
+  const a: Partial<Record<Area, AreaCounts>> = {};
+  const covered = coveredAreas(report);
   for (const area of AREAS) {
+    if (!covered.has(area)) continue;
     const c = report.summary.byArea[area];
     a[area] = [c.pass, c.fail, c.excepted, c.error, c.not_evaluable];
   }
@@ -152,12 +171,21 @@ export function dayEntry(report: Report, opened: readonly number[], closed: read
   };
 }
 
-/** Adds a day; a later run on the same day replaces that day's counts and adds to its opened and closed lists. */
+/**
+ * Adds a day. A later run on the same day replaces the counts of the areas it audited, keeps
+ * those of the areas it did not (a DNS-only run after the nightly tenant run), and adds to the
+ * day's opened and closed lists.
+ */
 export function withDay(history: History, day: HistoryDay): History {
   const same = history.days.find((d) => d.d === day.d);
+  const narrower = same !== undefined && AREAS.some((area) => same.a[area] !== undefined && day.a[area] === undefined);
   const merged: HistoryDay = same
     ? {
         ...day,
+        a: { ...same.a, ...day.a },
+        // Severity counts are the run's totals: a run that audited fewer areas keeps the wider run's.
+        s: narrower ? same.s : day.s,
+        c: day.c ?? (day.a.mfa === undefined ? same.c : null),
         o: [...new Set([...same.o, ...day.o])].sort((x, y) => x - y),
         k: [...new Set([...same.k, ...day.k])].sort((x, y) => x - y),
       }
@@ -166,6 +194,21 @@ export function withDay(history: History, day: HistoryDay): History {
     x.d < y.d ? -1 : x.d > y.d ? 1 : 0,
   );
   return { v: HISTORY_VERSION, days };
+}
+
+/** The latest counts of an area up to `today`, and their day: what a run that did not audit it shows. */
+export function latestCounts(
+  history: History | undefined,
+  area: Area,
+  today: string,
+): { readonly day: string; readonly counts: AreaCounts } | undefined {
+  const days = history?.days ?? [];
+  for (let i = days.length - 1; i >= 0; i--) {
+    const day = days[i];
+    const counts = day?.a[area];
+    if (day && counts && day.d <= today) return { day: day.d, counts };
+  }
+  return undefined;
 }
 
 /** The entries within `n` days up to `today` (inclusive), oldest first. */

@@ -132,8 +132,17 @@ function sameEverywhere(
   }
 }
 
+const COVERAGE_RANK = { complete: 0, listed: 1, partial: 2 } as const;
+
+/** One control across shards: not judged anywhere wins, then the least coverage, with every unread source. */
 function mergeOutcome(a: ControlOutcome | undefined, b: ControlOutcome): ControlOutcome {
-  if (!a || a.status === 'evaluated') return b;
+  if (!a) return b;
+  if (a.status === 'evaluated' && b.status === 'evaluated') {
+    const coverage = COVERAGE_RANK[a.coverage] >= COVERAGE_RANK[b.coverage] ? a.coverage : b.coverage;
+    const unread = [...new Set([...(a.unread ?? []), ...(b.unread ?? [])])];
+    return { ...a, coverage, ...(unread.length > 0 ? { unread } : {}) };
+  }
+  if (a.status === 'evaluated') return b;
   if (b.status === 'evaluated') return a;
   return a.status === 'error' ? a : b;
 }

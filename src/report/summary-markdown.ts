@@ -7,7 +7,7 @@ import type { SourceId } from '../snapshot/source-id.js';
 import type { Report } from './report.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { ExpiringException } from './expiring-exceptions.js';
-import { recentDays, renderHistoryBlock, type History } from './history.js';
+import { coveredAreas, latestCounts, recentDays, renderHistoryBlock, type History } from './history.js';
 import { failingSeries, mermaidCoverageTrend, mermaidFailingTrend, sparkline } from './trend.js';
 
 /*
@@ -35,13 +35,22 @@ export function postureTable(report: Report, history: History | undefined): stri
     `| Area | Passed | Failed | Excepted | Error | Not evaluable |${trend ? ` Failing, last ${TREND_DAYS} days |` : ''}`,
     `| --- | ---: | ---: | ---: | ---: | ---: |${trend ? ' --- |' : ''}`,
   ];
+  const covered = coveredAreas(report);
   for (const area of AREAS) {
-    const c = report.summary.byArea[area];
-    const seen = days.some((d) => d.a[area].some((n) => n > 0));
-    if (c.pass + c.fail + c.excepted + c.error + c.not_evaluable === 0 && !seen) continue;
     const spark = trend ? ` ${sparkline(failingSeries(days, area))} |` : '';
+    if (covered.has(area)) {
+      const c = report.summary.byArea[area];
+      lines.push(
+        `| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |${spark}`,
+      );
+      continue;
+    }
+    // Not audited by this run: the last counts a run that did audit it recorded, with their day.
+    const latest = latestCounts(history, area, today);
+    if (latest === undefined) continue;
+    const [pass, fail, excepted, error, notEvaluable] = latest.counts;
     lines.push(
-      `| ${AREA_TITLES[area]} | ${c.pass} | ${c.fail} | ${c.excepted} | ${c.error} | ${c.not_evaluable} |${spark}`,
+      `| ${AREA_TITLES[area]} (as of ${latest.day}, not audited by this run) | ${pass} | ${fail} | ${excepted} | ${error} | ${notEvaluable} |${spark}`,
     );
   }
   return lines;

@@ -21,8 +21,17 @@ export function sparkline(values: readonly (number | null)[]): string {
 }
 
 /** Failing findings of one area, day by day. */
-export function failingSeries(days: readonly HistoryDay[], area: (typeof AREAS)[number]): number[] {
-  return days.map((d) => d.a[area][1]);
+export function failingSeries(days: readonly HistoryDay[], area: (typeof AREAS)[number]): (number | null)[] {
+  return days.map((d) => d.a[area]?.[1] ?? null);
+}
+
+/** A series for a chart that cannot show gaps: a day without a value repeats the day before (0 at first). */
+function carried(series: readonly (number | null)[]): number[] {
+  let last = 0;
+  return series.map((v) => {
+    if (v !== null) last = v;
+    return last;
+  });
 }
 
 function axisLabels(days: readonly HistoryDay[]): string {
@@ -31,13 +40,13 @@ function axisLabels(days: readonly HistoryDay[]): string {
 
 /** Mermaid `xychart-beta`: one line of failing findings per area. Labels are ours (dates, area titles). */
 export function mermaidFailingTrend(days: readonly HistoryDay[]): string {
-  const max = Math.max(1, ...days.flatMap((d) => AREAS.map((a) => d.a[a][1])));
+  const max = Math.max(1, ...days.flatMap((d) => AREAS.map((a) => d.a[a]?.[1] ?? 0)));
   return [
     'xychart-beta',
     '  title "Failing findings per area"',
     `  x-axis ${axisLabels(days)}`,
     `  y-axis "Failing findings" 0 --> ${max}`,
-    ...AREAS.map((area) => `  line "${AREA_TITLES[area]}" [${failingSeries(days, area).join(', ')}]`),
+    ...AREAS.map((area) => `  line "${AREA_TITLES[area]}" [${carried(failingSeries(days, area)).join(', ')}]`),
   ].join('\n');
 }
 

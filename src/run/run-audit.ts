@@ -6,7 +6,7 @@ import type { Collector } from '../collect/collector.js';
 import { evaluate } from '../evaluate/evaluate.js';
 import { startEarlyStream } from '../evaluate/run-checks.js';
 import type { StartedStream } from '../evaluate/options.js';
-import { collectedSources, selectControls } from '../evaluate/selection.js';
+import { collectedSources, type RunScope, selectControls } from '../evaluate/selection.js';
 import { type EvidenceOutcome, writeEvidencePack } from '../evidence/write-evidence.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/policy.js';
@@ -77,9 +77,12 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
   const evidenceOutput = folderOutput(settings.evidence?.dir, 'the evidence pack');
   await checkOutputPaths([...publishOutputs(settings), snapshotOutput, evidenceOutput]);
 
-  const controls = selectControls(policy, settings.only, settings.shard);
+  // A DNS-only run judges only what DNS can tell; the controls that need a tenant are absent.
+  const scope: RunScope = settings.target.kind === 'dns-only' ? 'dns-only' : 'tenant';
+  const selection = { only: settings.only, shard: settings.shard, scope };
+  const controls = selectControls(policy, selection);
   if (controls.length === 0) throw new ConfigurationError(nothingSelected(policy, settings));
-  const sources = collectedSources(policy, settings.only, settings.shard);
+  const sources = collectedSources(policy, selection);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
 
   // Without a folder to write, the sign-in folds start as soon as the sources they read are in,

@@ -61,6 +61,17 @@ function decodeToken(token: string, length: number): number[] {
   throw new ODataQueryError(`Invalid $skiptoken value '${token}'.`);
 }
 
+/** Display names of Graph's well-known folder names (mailFolder resource, "Use well-known folder names"). */
+const WELL_KNOWN_FOLDERS: Readonly<Record<string, string>> = {
+  inbox: 'Inbox',
+  archive: 'Archive',
+  deleteditems: 'Deleted Items',
+  junkemail: 'Junk Email',
+  sentitems: 'Sent Items',
+  drafts: 'Drafts',
+  conversationhistory: 'Conversation History',
+};
+
 /** Graph v1.0 over a simulated tenant: paths, paging, `$select`, the `$filter` subset, `$expand`. */
 export class GraphService {
   constructor(
@@ -403,8 +414,17 @@ export class GraphService {
     const log = this.tenant.messageRules;
     const index = log?.byUser.get(mailbox);
     const line = log === undefined || index === undefined ? undefined : await log.file.line(index);
-    const folders = line !== undefined && isJsonObject(line.folders) ? line.folders : {};
-    const name = folders[folderId];
+    if (line === undefined || line.status === 404) {
+      return this.tenant.users.has(mailbox)
+        ? graphError(
+            404,
+            'MailboxNotEnabledForRESTAPI',
+            'The mailbox is either inactive, soft-deleted, or is hosted on-premise.',
+          )
+        : graphError(404, 'ErrorInvalidUser', `The requested user '${mailbox}' is invalid.`);
+    }
+    const folders = isJsonObject(line.folders) ? line.folders : {};
+    const name = folders[folderId] ?? WELL_KNOWN_FOLDERS[folderId.toLowerCase()];
     if (typeof name !== 'string')
       return graphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
     return jsonResponse(200, {

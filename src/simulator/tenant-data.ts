@@ -2,7 +2,7 @@ import path from 'node:path';
 import { ConfigurationError } from '../errors.js';
 import { isJsonObject, type JsonObject } from '../model/json.js';
 import type { DnsData } from '../snapshot/dns-types.js';
-import { SOURCE_FILES } from '../snapshot/folder-layout.js';
+import { EMBEDDED_SOURCES, SOURCE_FILES } from '../snapshot/folder-layout.js';
 import type { Manifest } from '../snapshot/manifest.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import { problemText, recordCheck, type ShapeCheck } from '../snapshot/shape-check.js';
@@ -129,7 +129,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
   let messageRules: MessageRuleLog | undefined;
 
   for (const [id, status] of Object.entries(manifest.sources) as [SourceId, SourceStatus][]) {
-    if (status.status !== 'ok') continue;
+    if (status.status !== 'ok' || EMBEDDED_SOURCES.has(id)) continue;
     if (id === 'graph.signIns') {
       signIns = await openSignIns(dir, shift);
       checkStreamCount(dir, id, signIns.total, status.count);

@@ -18,6 +18,8 @@ export const SOURCE_FILES: Readonly<Record<SourceId, string>> = {
   'graph.riskyUsers': 'graph/riskyUsers.json',
   'graph.riskDetections': 'graph/riskDetections.json',
   'graph.messageRules': 'graph/messageRules.jsonl',
+  // Folder names travel inside each mailbox's line of messageRules.jsonl (`folders`).
+  'graph.mailFolders': 'graph/messageRules.jsonl',
   'exo.mailbox': 'exchange/Get-Mailbox.json',
   'exo.hostedOutboundSpamFilterPolicy': 'exchange/Get-HostedOutboundSpamFilterPolicy.json',
   'exo.hostedOutboundSpamFilterRule': 'exchange/Get-HostedOutboundSpamFilterRule.json',
@@ -37,3 +39,9 @@ export const STREAMED_SOURCES: ReadonlySet<SourceId> = new Set(['graph.signIns',
 
 /** Sources stored as a single object rather than a `value` collection. */
 export const SINGLETON_SOURCES: ReadonlySet<SourceId> = new Set(['graph.securityDefaults', 'dns']);
+
+/**
+ * Sources whose data travels inside another source's records, so they have no file of their own:
+ * only their status is recorded (`graph.mailFolders`: the folder names in each messageRules line).
+ */
+export const EMBEDDED_SOURCES: ReadonlyMap<SourceId, SourceId> = new Map([['graph.mailFolders', 'graph.messageRules']]);

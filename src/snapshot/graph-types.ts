@@ -195,4 +195,10 @@ export interface MailboxMessageRules {
    * ID in `moveToFolder`, and hiding mail in "RSS Feeds" is judged by the folder's name.
    */
   readonly folders?: { readonly [folderId: string]: string };
+  /**
+   * Folders the rules move or copy to whose name could not be read (the HTTP status, e.g. 403
+   * without Mail.ReadBasic.All or 503), by folder ID; a folder that no longer exists (404) is
+   * neither here nor in `folders`. A rule moving mail to one of these cannot be judged by name.
+   */
+  readonly unreadFolders?: { readonly [folderId: string]: number };
 }

@@ -7,7 +7,7 @@ import { isJsonObject, type JsonObject } from '../model/json.js';
 import { parseLocatedJson } from '../json/json-locations.js';
 import type { Manifest } from './manifest.js';
 import { graphPageLines } from './graph-page-lines.js';
-import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
+import { EMBEDDED_SOURCES, MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
 import { manifestCheck, problemText, recordCheck, type ShapeCheck } from './shape-check.js';
 import type { PageStream, Snapshot, SourceDataMap } from './snapshot.js';
 import type { SourceId } from './source-id.js';
@@ -206,6 +206,11 @@ export async function readSnapshotFolder(dir: string, options: ReadFolderOptions
 
   for (const [id, status] of Object.entries(read.sources) as [SourceId, SourceStatus][]) {
     if (status.status !== 'ok') continue;
+    // Its data travels inside another source's records (folder-layout.ts): only the status is kept.
+    if (EMBEDDED_SOURCES.has(id)) {
+      loaded.set(id, null);
+      continue;
+    }
     try {
       loaded.set(id, await readSource(dir, id, status));
     } catch (error: unknown) {

@@ -43,7 +43,12 @@ export function inShard(key: string, shard: Shard | undefined): boolean {
  * Sources whose work is per mailbox and is split across shards. Everything else is
  * tenant-wide and is fetched and judged by shard 1 only.
  */
-export const SHARDED_SOURCES: ReadonlySet<SourceId> = new Set(['graph.messageRules', 'exo.inboxRule']);
+export const SHARDED_SOURCES: ReadonlySet<SourceId> = new Set([
+  'graph.messageRules',
+  'exo.inboxRule',
+  // Folder names travel with each mailbox's rules; every shard asks whether it may read them.
+  'graph.mailFolders',
+]);
 
 /** A control is split across shards when it reads a per-mailbox source. */
 export function isShardedControl(sources: readonly SourceId[]): boolean {

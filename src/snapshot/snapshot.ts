@@ -39,6 +39,8 @@ export interface SourceDataMap {
   'graph.riskyUsers': readonly RiskyUser[];
   'graph.riskDetections': readonly RiskDetection[];
   'graph.messageRules': PageStream<MailboxMessageRules>;
+  /** Status only: the folder names are in graph.messageRules (EMBEDDED_SOURCES). */
+  'graph.mailFolders': null;
   'exo.mailbox': readonly ExchangeObject[];
   'exo.hostedOutboundSpamFilterPolicy': readonly ExchangeObject[];
   'exo.hostedOutboundSpamFilterRule': readonly ExchangeObject[];

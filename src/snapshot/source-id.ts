@@ -14,6 +14,7 @@ export const GRAPH_SOURCES = [
   'graph.riskyUsers',
   'graph.riskDetections',
   'graph.messageRules',
+  'graph.mailFolders',
 ] as const;
 
 /** Exchange admin API (`InvokeCommand`) cmdlet output. */
@@ -36,6 +37,11 @@ export const SOURCE_IDS = [...GRAPH_SOURCES, ...EXCHANGE_SOURCES, ...DNS_SOURCES
 export type GraphSourceId = (typeof GRAPH_SOURCES)[number];
 export type ExchangeSourceId = (typeof EXCHANGE_SOURCES)[number];
 export type SourceId = (typeof SOURCE_IDS)[number];
+
+/** Sources read from the tenant (Graph and Exchange), as opposed to public DNS. */
+export function isTenantSource(id: SourceId): id is GraphSourceId | ExchangeSourceId {
+  return id !== 'dns';
+}
 
 export function isSourceId(value: string): value is SourceId {
   return (SOURCE_IDS as readonly string[]).includes(value);

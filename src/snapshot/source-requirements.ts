@@ -49,10 +49,11 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
     endpoint: 'GET /identityProtection/riskDetections',
   },
   'graph.messageRules': {
-    // Mail.ReadBasic.All is optional: it names the folders rules move mail to (concealment).
-    permission: 'MailboxSettings.Read (and optionally Mail.ReadBasic.All)',
+    permission: 'MailboxSettings.Read',
     endpoint: 'GET /users/{id}/mailFolders/inbox/messageRules',
   },
+  // The names of the folders rules move mail to ("RSS Feeds"): Graph gives only their IDs.
+  'graph.mailFolders': { permission: 'Mail.ReadBasic.All', endpoint: 'GET /users/{id}/mailFolders/{id}' },
   'exo.mailbox': { permission: EXCHANGE, endpoint: 'Get-Mailbox' },
   'exo.hostedOutboundSpamFilterPolicy': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterPolicy' },
   'exo.hostedOutboundSpamFilterRule': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterRule' },

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { Manifest } from './manifest.js';
-import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
+import { EMBEDDED_SOURCES, MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from './folder-layout.js';
 import type { PageStream, Snapshot } from './snapshot.js';
 import type { SourceId } from './source-id.js';
 import type { CoveredSpan, SourceStatus } from './source-status.js';
@@ -87,7 +87,7 @@ export async function writeSnapshotFolder(dir: string, snapshot: Snapshot): Prom
   await mkdir(dir, { recursive: true });
   const sources: Partial<Record<SourceId, SourceStatus>> = { ...snapshot.manifest.sources };
   for (const [id, status] of Object.entries(snapshot.manifest.sources) as [SourceId, SourceStatus][]) {
-    if (status.status !== 'ok') continue;
+    if (status.status !== 'ok' || EMBEDDED_SOURCES.has(id)) continue;
     const file = path.join(dir, SOURCE_FILES[id]);
     if (STREAMED_SOURCES.has(id)) {
       const progress = new Progress();

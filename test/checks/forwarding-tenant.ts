@@ -145,6 +145,7 @@ export async function judge(
   const data = {
     'graph.domains': tenant.domains,
     'graph.messageRules': arrayPageStream(tenant.messageRules, 2),
+    'graph.mailFolders': null,
     'exo.mailbox': tenant.mailbox,
     'exo.recipient': tenant.recipient,
     'exo.hostedOutboundSpamFilterPolicy': tenant.outboundPolicy,

@@ -197,6 +197,32 @@ describe('forwarding.concealment-rules', () => {
     expect(r.evidence).toMatchObject({ pattern: 'move-to-hiding-folder', signs: ['folder:RSS Feeds', 'mark-as-read'] });
   });
 
+  it('gives error for a rule moving mail to a folder whose name could not be read, and judges it once the name is read', async () => {
+    const t = goldenTenant();
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      unreadFolders: { 'AAMk=': 403 },
+      body: { value: [rule('c9', { moveToFolder: 'AAMk=' })] },
+    };
+    const r = only(await judge('forwarding.concealment-rules', t));
+    expect(r.status).toBe('error');
+    expect(r.evidence).toMatchObject({ folderId: 'AAMk=', folderReadStatus: 403 });
+    // The same rule, its folder named: judged by the name.
+    t.messageRules[2] = { ...t.messageRules[2]!, unreadFolders: {}, folders: { 'AAMk=': 'RSS Feeds' } };
+    expect(only(await judge('forwarding.concealment-rules', t))).toMatchObject({
+      status: 'fail',
+      evidence: { pattern: 'move-to-hiding-folder' },
+    });
+    // A rule that conceals by its other signs fails whatever its folder is called.
+    t.messageRules[2] = {
+      ...t.messageRules[2]!,
+      unreadFolders: { 'AAMk=': 503 },
+      folders: {},
+      body: { value: [rule('c10', { moveToFolder: 'AAMk=', delete: true, markAsRead: true })] },
+    };
+    expect(only(await judge('forwarding.concealment-rules', t)).status).toBe('fail');
+  });
+
   it('fails a delete triggered by a trigger word, and a move to Archive that marks as read', async () => {
     const t = goldenTenant();
     t.messageRules[2] = {

@@ -27,6 +27,7 @@ const EXCHANGE_CONTROLS = [
 const SOURCES: SourceId[] = [
   'graph.domains',
   'graph.messageRules',
+  'graph.mailFolders',
   'exo.mailbox',
   'exo.recipient',
   'exo.hostedOutboundSpamFilterPolicy',

@@ -15,6 +15,7 @@ export const FORWARDING_CONTROLS: readonly string[] = [
 export const FORWARDING_SOURCES: readonly SourceId[] = [
   'graph.domains',
   'graph.messageRules',
+  'graph.mailFolders',
   'exo.mailbox',
   'exo.recipient',
   'exo.hostedOutboundSpamFilterPolicy',

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../src/checks/registry.js';
 import { CONTROLS } from '../../src/controls/catalog.js';
 import { FRAMEWORK_ID_PATTERNS, FRAMEWORKS } from '../../src/controls/framework-ids.js';
+import { SOURCE_IDS } from '../../src/snapshot/source-id.js';
 
 describe('control catalog', () => {
   it('has exactly one check per control and no orphan checks', () => {
@@ -31,6 +32,20 @@ describe('control catalog', () => {
         expect(ref).toMatch(new RegExp(FRAMEWORK_ID_PATTERNS[framework]));
     }
   });
+
+  // Close only what was fully read: a control says which sources list its targets, so a run
+  // that could not read one of them closes none of its issues (src/evaluate/target-coverage.ts).
+  it.each(CONTROLS.map((c) => [c.id, c] as const))(
+    '%s declares what its targets are and which sources list them',
+    (_id, control) => {
+      // A domain is the same target whoever audits it; DNS controls judge domains.
+      expect(control.targets.kind === 'domain').toBe(control.dns !== undefined);
+      if (control.targets.kind === 'domain') expect(control.targets.sources).toContain('graph.domains');
+      // A target source is read by the run like any other (requiredSources): never an unknown ID.
+      for (const source of control.targets.sources) expect(SOURCE_IDS).toContain(source);
+      expect(new Set(control.targets.sources).size).toBe(control.targets.sources.length);
+    },
+  );
 
   // The last step of "Add a control" (docs/architecture.md): a test that runs the check and
   // asserts on its findings, named by the control's ID, outside these meta-tests.

@@ -55,6 +55,19 @@ function concealmentRules(input: CheckInput) {
   const senders = input.params.strings('securityTeamSenders');
   return ruleSweepFold(input, (rule, hidden): Finding | undefined => {
     const match = concealment(rule, words, senders);
+    if (!match && rule.moveToFolderUnread !== null) {
+      // The folder's name decides ("RSS Feeds" hides mail on its own): unread, the rule is not judged.
+      return {
+        target: ruleTarget(rule.mailbox, rule.ruleId),
+        status: 'error',
+        message: `The name of the folder this rule moves mail to could not be read (HTTP ${rule.moveToFolderUnread}), so whether it hides mail cannot be judged.`,
+        evidence: {
+          ...ruleEvidence(rule, hidden),
+          folderId: rule.moveToFolder,
+          folderReadStatus: rule.moveToFolderUnread,
+        },
+      };
+    }
     if (!match) return undefined;
     return {
       target: ruleTarget(rule.mailbox, rule.ruleId),

@@ -28,6 +28,11 @@ export interface InboxRule {
   readonly recipients: readonly ForwardRecipient[];
   readonly deletes: boolean;
   readonly moveToFolder: string | null;
+  /**
+   * The HTTP status with which reading the name of the folder the rule moves mail to failed
+   * (403, 5xx), or `null`: such a folder cannot be told from "RSS Feeds" by name.
+   */
+  readonly moveToFolderUnread: number | null;
   readonly markAsRead: boolean;
   /** Every condition text (subject, body, sender words and addresses), for trigger matching. */
   readonly conditionTexts: readonly { readonly field: string; readonly value: string }[];
@@ -120,18 +125,21 @@ function strings(value: unknown): string[] {
  * rules, concealment) parse every rule once. Weak: entries go with the page they came from.
  */
 const NO_FOLDERS: { readonly [folderId: string]: string } = {};
-const parsedRules = new WeakMap<object, { mailbox: string; folders: object; parsed: ParsedRule }>();
+const NO_UNREAD: { readonly [folderId: string]: number } = {};
+const parsedRules = new WeakMap<object, { mailbox: string; folders: object; unread: object; parsed: ParsedRule }>();
 
 /** `parseGraphRule`, shared by the folds that read the same rule object. */
 export function parseGraphRuleOnce(
   mailbox: string,
   rule: MessageRule,
   folders: { readonly [folderId: string]: string } = NO_FOLDERS,
+  unread: { readonly [folderId: string]: number } = NO_UNREAD,
 ): ParsedRule {
   const cached = parsedRules.get(rule);
-  if (cached && cached.mailbox === mailbox && cached.folders === folders) return cached.parsed;
-  const parsed = parseGraphRule(mailbox, rule, folders);
-  if (typeof rule === 'object' && rule !== null) parsedRules.set(rule, { mailbox, folders, parsed });
+  if (cached && cached.mailbox === mailbox && cached.folders === folders && cached.unread === unread)
+    return cached.parsed;
+  const parsed = parseGraphRule(mailbox, rule, folders, unread);
+  if (typeof rule === 'object' && rule !== null) parsedRules.set(rule, { mailbox, folders, unread, parsed });
   return parsed;
 }
 
@@ -139,6 +147,7 @@ export function parseGraphRule(
   mailbox: string,
   rule: MessageRule,
   folders: { readonly [folderId: string]: string } = {},
+  unread: { readonly [folderId: string]: number } = {},
 ): ParsedRule {
   const ruleId = typeof rule.id === 'string' && rule.id !== '' ? rule.id : '(no id)';
   const name = typeof rule.displayName === 'string' ? rule.displayName : '';
@@ -188,6 +197,10 @@ export function parseGraphRule(
         moveToFolder:
           typeof actions.moveToFolder === 'string' && actions.moveToFolder !== ''
             ? (folders[actions.moveToFolder] ?? actions.moveToFolder)
+            : null,
+        moveToFolderUnread:
+          typeof actions.moveToFolder === 'string' && folders[actions.moveToFolder] === undefined
+            ? (unread[actions.moveToFolder] ?? null)
             : null,
         markAsRead: actions.markAsRead === true,
         conditionTexts,
@@ -276,6 +289,8 @@ export function parseExchangeRule(mailbox: string, rule: ExchangeObject): Parsed
         deletes: rule.DeleteMessage === true || rule.SoftDeleteMessage === true,
         // Get-InboxRule shows a folder as `Mailbox:\Folder` or just `Folder`.
         moveToFolder: folder === null ? null : folder.slice(folder.lastIndexOf('\\') + 1),
+        // Get-InboxRule names the folder itself.
+        moveToFolderUnread: null,
         markAsRead: rule.MarkAsRead === true,
         conditionTexts: EXCHANGE_TEXT_CONDITIONS.flatMap((field) =>
           strings(rule[field]).map((value) => ({ field, value })),

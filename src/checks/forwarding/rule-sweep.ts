@@ -77,7 +77,7 @@ export function ruleSweepFold(input: CheckInput, judge: RuleJudge): Fold<Mailbox
         counts.mailboxes++;
         const key = mailbox.toLowerCase();
         for (const raw of item.body.value) {
-          const parsed = parseGraphRuleOnce(mailbox, raw, item.folders);
+          const parsed = parseGraphRuleOnce(mailbox, raw, item.folders, item.unreadFolders);
           counts.rules++;
           if (hiddenMailboxes.has(key)) {
             const names = visibleNames.get(key) ?? new Set<string>();

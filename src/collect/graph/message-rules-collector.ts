@@ -13,6 +13,7 @@ import {
   GraphRequestError,
   GraphShapeError,
 } from './graph-api.js';
+import { statusFromError } from './graph-source.js';
 import { BATCHES_IN_FLIGHT } from './rate-limiter.js';
 
 /**
@@ -69,16 +70,21 @@ type Mailbox = Pick<GraphUser, 'id' | 'userPrincipalName'>;
 const FOLDER_PATH = (user: string, folder: string) =>
   `/users/${encodeURIComponent(user)}/mailFolders/${encodeURIComponent(folder)}?$select=displayName`;
 
+/** What reading the names of the folders rules move mail to gave, per mailbox. */
+interface FolderNames {
+  readonly names: Map<string, Record<string, string>>;
+  /** Folders whose name could not be read (HTTP status), by mailbox: never a silent gap. */
+  readonly unread: Map<string, Record<string, number>>;
+}
+
 /**
  * Names the folders rules move or copy mail to. Graph gives `moveToFolder` as a folder ID, and
  * the concealment control judges the folder by name ("RSS Feeds"). Reading a folder needs
- * Mail.ReadBasic.All; without it (403) or for a folder that is gone (404) the ID stays
- * unnamed and the check judges the rule by its other signs. Best effort, never a failure.
+ * Mail.ReadBasic.All (source graph.mailFolders); a folder that is gone (404) stays unnamed and
+ * the rule is judged by its other signs. Any other answer (403, 5xx) is recorded as unread, so
+ * the check says it cannot judge that rule, and after a 403 the other folders are not asked.
  */
-async function folderNames(
-  graph: GraphApi,
-  items: readonly MailboxMessageRules[],
-): Promise<Map<string, Record<string, string>>> {
+async function folderNames(graph: GraphApi, items: readonly MailboxMessageRules[], denied: { status?: number }) {
   const wanted: { user: string; folder: string }[] = [];
   for (const item of items) {
     const seen = new Set<string>();
@@ -93,25 +99,43 @@ async function folderNames(
       }
     }
   }
-  const out = new Map<string, Record<string, string>>();
+  const out: FolderNames = { names: new Map(), unread: new Map() };
+  const unread = (user: string, folder: string, status: number): void => {
+    const map = out.unread.get(user) ?? {};
+    map[folder] = status;
+    out.unread.set(user, map);
+  };
   for (let i = 0; i < wanted.length; i += 20) {
     const chunk = wanted.slice(i, i + 20);
+    if (denied.status !== undefined) {
+      for (const w of chunk) unread(w.user, w.folder, denied.status);
+      continue;
+    }
     const responses = await graph.batch(
       chunk.map((w, j) => ({ id: String(j), method: 'GET', url: FOLDER_PATH(w.user, w.folder) })),
     );
     for (const response of responses) {
       const asked = chunk[Number(response.id)];
+      if (!asked) continue;
       const body = response.body;
-      if (!asked || response.status !== 200 || !isJsonObject(body) || typeof body.displayName !== 'string') continue;
-      const names = out.get(asked.user) ?? {};
-      names[asked.folder] = body.displayName;
-      out.set(asked.user, names);
+      if (response.status === 200 && isJsonObject(body) && typeof body.displayName === 'string') {
+        const names = out.names.get(asked.user) ?? {};
+        names[asked.folder] = body.displayName;
+        out.names.set(asked.user, names);
+      } else if (response.status !== 404) {
+        if (response.status === 401 || response.status === 403) denied.status = response.status;
+        unread(asked.user, asked.folder, response.status);
+      }
     }
   }
   return out;
 }
 
-async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<MailboxMessageRules[]> {
+async function fetchBatch(
+  graph: GraphApi,
+  users: readonly Mailbox[],
+  denied: { status?: number } = {},
+): Promise<MailboxMessageRules[]> {
   const requests: BatchItemRequest[] = users.map((u, i) => ({ id: String(i), method: 'GET', url: RULES_PATH(u.id) }));
   const responses = await graph.batch(requests);
   const byId = new Map(responses.map((r) => [r.id, r]));
@@ -129,13 +153,15 @@ async function fetchBatch(graph: GraphApi, users: readonly Mailbox[]): Promise<M
     }
     out.push({ userId: user.id, userPrincipalName: user.userPrincipalName, status: item.status, body });
   }
-  const folders = await folderNames(graph, out);
-  return folders.size === 0
-    ? out
-    : out.map((item) => {
-        const names = folders.get(item.userId);
-        return names ? { ...item, folders: names } : item;
-      });
+  const folders = await folderNames(graph, out, denied);
+  if (folders.names.size === 0 && folders.unread.size === 0) return out;
+  return out.map((item) => {
+    const names = folders.names.get(item.userId);
+    const unread = folders.unread.get(item.userId);
+    return names || unread
+      ? { ...item, ...(names ? { folders: names } : {}), ...(unread ? { unreadFolders: unread } : {}) }
+      : item;
+  });
 }
 
 /**
@@ -192,6 +218,8 @@ export function messageRulesStream(
       // Batches finish in any order; each slot is refilled as soon as its batch returns, so a
       // slow batch (latency has a long tail) never holds the others back.
       const inFlight = new Map<number, Promise<{ key: number; page: MailboxMessageRules[] }>>();
+      // After one folder read is refused, the rest of the run's folders are recorded unread unasked.
+      const denied: { status?: number } = {};
       let nextKey = 0;
       const fill = async (): Promise<void> => {
         while (inFlight.size < concurrency) {
@@ -207,7 +235,7 @@ export function messageRulesStream(
           const batch = pending.slice(0, batchSize);
           pending = pending.slice(batchSize);
           const key = nextKey++;
-          const started = fetchBatch(graph, batch).then((page) => ({ key, page }));
+          const started = fetchBatch(graph, batch, denied).then((page) => ({ key, page }));
           // Avoid an unhandled rejection while other batches are being yielded.
           started.catch(() => undefined);
           inFlight.set(key, started);
@@ -270,6 +298,48 @@ export function messageRulesCollector(options: MessageRulesOptions = {}) {
         };
       }
       return { status: { status: 'failed', reason: errorMessage(error) } };
+    }
+  };
+}
+
+/** Graph error codes that say a user has no Exchange Online mailbox to probe. */
+const NO_MAILBOX = new Set(['MailboxNotEnabledForRESTAPI', 'MailboxNotFound', 'ErrorInvalidUser', 'ResourceNotFound']);
+
+/** Mailboxes tried before the probe gives up on finding one. */
+const PROBE_MAILBOXES = 10;
+
+/**
+ * Collector of `graph.mailFolders`: whether the app may read folder names (Mail.ReadBasic.All),
+ * asked once of one mailbox's Inbox. Without it the concealment control cannot name the folders
+ * rules move mail to: that is this source's status (`not_permitted`), never a silent gap. The
+ * names themselves are read with the rules (messageRulesStream) and stored in their lines.
+ */
+export function mailFoldersCollector() {
+  return async (context: CollectContext): Promise<Collected<'graph.mailFolders'>> => {
+    const graph = context.clients.graph;
+    if (!graph) return { status: { status: 'failed', reason: 'no Graph client was configured for this run' } };
+    try {
+      let tried = 0;
+      for await (const page of graph.pages(USERS_PATH(PROBE_MAILBOXES * 2))) {
+        for (const owner of mailboxOwners(page, undefined)) {
+          if (tried++ >= PROBE_MAILBOXES) break;
+          try {
+            await graph.get(FOLDER_PATH(owner.id, 'inbox'));
+            return { status: { status: 'ok' }, data: null };
+          } catch (error: unknown) {
+            // A mailbox-less user tells nothing about the permission: ask the next one.
+            if (error instanceof GraphRequestError && error.status === 404 && NO_MAILBOX.has(error.code)) continue;
+            throw error;
+          }
+        }
+        break;
+      }
+      // No mailbox among the first users: nothing names a folder, and no rule moves mail to one.
+      return { status: { status: 'ok' }, data: null };
+    } catch (error: unknown) {
+      const status = statusFromError('graph.mailFolders', error);
+      context.logger.warning(`graph.mailFolders: ${status.reason}`);
+      return { status };
     }
   };
 }

@@ -5,7 +5,7 @@ import { memorySnapshot, type Snapshot, type SourceDataMap } from '../../snapsho
 import type { SourceId } from '../../snapshot/source-id.js';
 import type { Licence, SourceStatus } from '../../snapshot/source-status.js';
 import { TOOL } from '../../version.js';
-import { STREAMED_SOURCES } from '../../snapshot/folder-layout.js';
+import { EMBEDDED_SOURCES, STREAMED_SOURCES } from '../../snapshot/folder-layout.js';
 import { recordCount } from '../../snapshot/write-folder.js';
 import type { Collector, CollectRequest } from '../collector.js';
 import { dnsCollectors } from '../dns/collectors.js';
@@ -84,7 +84,8 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
             collected.status.status === 'ok' &&
             'data' in collected &&
             collected.status.count === undefined &&
-            !STREAMED_SOURCES.has(id)
+            !STREAMED_SOURCES.has(id) &&
+            !EMBEDDED_SOURCES.has(id)
               ? { count: recordCount(collected.data) }
               : {};
           statuses[id] = { ...collected.status, ...count, capturedAt: new Date().toISOString() };

@@ -130,6 +130,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const [id, count] of Object.entries(counts) as [SourceId, number][]) sources[id] = { status: 'ok', count };
   sources['graph.securityDefaults'] = { status: 'ok' };
+  // Folder names travel in messageRules.jsonl (`folders`); the app may read them.
+  sources['graph.mailFolders'] = { status: 'ok' };
   const manifest: Manifest = {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
     tenantId: shape.tenantId,

@@ -2,7 +2,13 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigurationError, errorMessage } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../model/json.js';
-import { MANIFEST_FILE, SINGLETON_SOURCES, SOURCE_FILES, STREAMED_SOURCES } from '../../snapshot/folder-layout.js';
+import {
+  MANIFEST_FILE,
+  SINGLETON_SOURCES,
+  SOURCE_FILES,
+  STREAMED_SOURCES,
+  EMBEDDED_SOURCES,
+} from '../../snapshot/folder-layout.js';
 import type { DnsData } from '../../snapshot/dns-types.js';
 import type { Manifest } from '../../snapshot/manifest.js';
 import { readSnapshotFolder } from '../../snapshot/read-folder.js';
@@ -74,7 +80,7 @@ export async function applyOverlay(out: string, overlayDir: string): Promise<voi
   }
   const sources: Partial<Record<SourceId, SourceStatus>> = { ...generated.sources };
   for (const [id, status] of Object.entries(overlay.manifest.sources) as [SourceId, SourceStatus][]) {
-    if (status.status !== 'ok') {
+    if (status.status !== 'ok' || EMBEDDED_SOURCES.has(id)) {
       sources[id] = status;
       continue;
     }

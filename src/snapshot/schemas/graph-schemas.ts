@@ -347,6 +347,19 @@ export const MAILBOX_RULES_SCHEMA: JsonSchema = object(
       description: 'Display names of the folders rules move or copy to, by folder ID (mailwarden’s addition).',
       additionalProperties: { type: 'string' },
     },
+    unreadFolders: {
+      type: 'object',
+      description:
+        'Folders rules move or copy to whose name could not be read, by folder ID: the HTTP status (403 without Mail.ReadBasic.All, 5xx), mailwarden’s addition. A rule moving mail to one is an `error` for forwarding.concealment-rules.',
+      additionalProperties: { type: 'integer' },
+    },
   },
   ['userId', 'userPrincipalName', 'status', 'body'],
 );
+
+/** `graph.mailFolders` has no records of its own: its folder names are in each messageRules line. */
+export const MAIL_FOLDERS_SCHEMA: JsonSchema = {
+  type: 'null',
+  description:
+    'No file of its own: whether the app may read folder names (Mail.ReadBasic.All) is its status; the names are `folders` (and `unreadFolders`) of each messageRules line.',
+};

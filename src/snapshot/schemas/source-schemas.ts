@@ -16,6 +16,7 @@ import {
 import {
   CA_POLICY_SCHEMA,
   DOMAIN_SCHEMA,
+  MAIL_FOLDERS_SCHEMA,
   MAILBOX_RULES_SCHEMA,
   MESSAGE_RULE_SCHEMA,
   REGISTRATION_SCHEMA,
@@ -55,6 +56,7 @@ export const SOURCE_SCHEMAS: Readonly<Record<SourceId, SourceSchema>> = {
   'graph.riskyUsers': { record: RISKY_USER_SCHEMA },
   'graph.riskDetections': { record: RISK_DETECTION_SCHEMA },
   'graph.messageRules': { record: MAILBOX_RULES_SCHEMA, rule: MESSAGE_RULE_SCHEMA },
+  'graph.mailFolders': { record: MAIL_FOLDERS_SCHEMA },
   'exo.mailbox': { record: MAILBOX_SCHEMA },
   'exo.hostedOutboundSpamFilterPolicy': { record: OUTBOUND_POLICY_SCHEMA },
   'exo.hostedOutboundSpamFilterRule': { record: OUTBOUND_RULE_SCHEMA },
