@@ -32193,6 +32193,9 @@ function issueCommand(command, properties, message) {
   const cmd = new Command(command, properties, message);
   process.stdout.write(cmd.toString() + os.EOL);
 }
+function issue(name, message = "") {
+  issueCommand(name, {}, message);
+}
 var CMD_STRING = "::";
 var Command = class {
   constructor(command, properties, message) {
@@ -32662,6 +32665,12 @@ function warning(message, properties = {}) {
 function info(message) {
   process.stdout.write(message + os4.EOL);
 }
+function startGroup(name) {
+  issue("group", name);
+}
+function endGroup() {
+  issue("endgroup");
+}
 
 // src/errors.ts
 var ConfigurationError = class extends Error {
@@ -32745,6 +32754,7 @@ var dkimControls = [
     rationale: "Without a domain's own DKIM signature, DMARC can only align through SPF, which breaks on forwarding; receivers then cannot tell the organisation's mail from a spoof. A missing or wrong selector CNAME silently breaks signing at the next key rotation.",
     defaultSeverity: "medium",
     sources: ["exo.dkimSigningConfig", "graph.domains", "dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "microsoft-dkim-cnames", domains: "exchange-signed" },
     parameters: {},
     references: {
@@ -32766,6 +32776,7 @@ var dkimControls = [
     rationale: "Without a DKIM key, receivers cannot verify the tenant's signatures, DMARC rests on SPF alone and breaks on every forwarded message. A 1024-bit RSA key is within reach of well-funded attackers and below 1024 bits RFC 8301 forbids verifiers to accept it; Microsoft 365 generates 2048-bit keys by default. Neither ScubaGear nor Maester checks key length.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dkim-keys", domains: "not-parked" },
     parameters: {
       selectors: {
@@ -32806,6 +32817,7 @@ var dmarcControls = [
     rationale: "Without DMARC, receivers have no instruction for mail that fails SPF and DKIM in the domain's name, and the domain owner gets no reports of who sends as them. A record that is malformed or duplicated counts as no record at all.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc", domains: "all" },
     parameters: {},
     references: { scuba: ["MS.EXO.4.1v1"], cis: ["2.1.10"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
@@ -32823,6 +32835,7 @@ var dmarcControls = [
     rationale: "p=none only monitors; spoofed mail is still delivered. A strong p with a weak sp leaves every subdomain open (ScubaGear ignores sp, issue 2294). pct below 100 and t=y (RFC 9989 testing mode) both downgrade enforcement for part or all of the mail.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc", domains: "all" },
     parameters: {
       minimum: {
@@ -32849,6 +32862,7 @@ var dmarcControls = [
     rationale: "Aggregate reports are how an organisation learns who sends mail as its domains and whether tightening the policy will break legitimate mail; without them DMARC stays at p=none. A destination in another organisation that has not authorised the reports (RFC 7489 §7.1) gets nothing, silently.",
     defaultSeverity: "low",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "dmarc-reporting", domains: "all" },
     parameters: {
       requiredAddresses: {
@@ -32879,6 +32893,7 @@ var domainsControls = [
     rationale: 'Domains that never send mail are favourite spoofing targets precisely because nobody watches them. "v=spf1 -all" and p=reject tell every receiver to refuse mail in their name; a null MX says they receive none either (M3AAWG parked-domain guidance, CIS 2.1.8).',
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "parked", domains: "parked" },
     parameters: {},
     references: { scuba: ["MS.EXO.2.2v3", "MS.EXO.4.2v1"], cis: ["2.1.8", "2.1.10"], nist: ["SI-8"] },
@@ -32895,6 +32910,7 @@ var domainsControls = [
     rationale: "SMTP encryption between servers is opportunistic: an attacker on the path can strip STARTTLS and read or alter mail, including PHI. MTA-STS in enforce mode tells sending servers to refuse delivery without a valid TLS certificate for the listed MX hosts.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "mta-sts", domains: "own-dns-not-parked" },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SC-8(1)"] },
@@ -32911,6 +32927,7 @@ var domainsControls = [
     rationale: "SMTP TLS reports tell the domain owner when senders fail to negotiate TLS or validate MTA-STS, which is how downgrade attacks and broken certificates are noticed before mail is lost.",
     defaultSeverity: "low",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "tls-rpt", domains: "own-dns-not-parked" },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SI-4"] },
@@ -32955,6 +32972,7 @@ var forwardingControls = [
     defaultSeverity: "high",
     sources: ["graph.messageRules", "graph.domains"],
     optionalSources: ["exo.inboxRule"],
+    targets: { kind: "tenant", sources: ["graph.messageRules", "exo.inboxRule"] },
     parameters: {
       partnerDomains: PARTNER_DOMAINS,
       hiddenRules: {
@@ -32981,6 +32999,7 @@ var forwardingControls = [
     defaultSeverity: "high",
     sources: ["graph.messageRules", "graph.domains"],
     optionalSources: ["exo.inboxRule"],
+    targets: { kind: "tenant", sources: ["graph.messageRules", "exo.inboxRule", "graph.mailFolders"] },
     parameters: {
       triggerWords: stringSetParameter(
         "Words that, found in a rule's subject, body, header or sender conditions (case-insensitive, as a substring), mark a deleting or archiving rule as concealment.",
@@ -33004,6 +33023,7 @@ var forwardingControls = [
     rationale: "Mailbox forwarding is set by an admin or through Outlook on the web, is invisible in the user's rules and survives a password reset; it sends every message out of the tenant.",
     defaultSeverity: "high",
     sources: ["exo.mailbox", "exo.recipient", "graph.domains"],
+    targets: { kind: "tenant", sources: ["exo.mailbox"] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
     remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
@@ -33019,6 +33039,7 @@ var forwardingControls = [
     rationale: "The outbound spam policy is the tenant-wide switch for automatic forwarding to the internet: with it Off, a forwarding rule planted by an attacker is blocked. Automatic is now treated by Microsoft as Off.",
     defaultSeverity: "high",
     sources: ["exo.hostedOutboundSpamFilterPolicy", "exo.hostedOutboundSpamFilterRule"],
+    targets: { kind: "tenant", sources: ["exo.hostedOutboundSpamFilterPolicy"] },
     parameters: {
       allowedForwardingSenders: stringSetParameter(
         "Senders (addresses, groups or sender domains, as written in the outbound spam filter rule's From, FromMemberOf or SenderDomainIs) that a custom policy may let forward automatically."
@@ -33038,6 +33059,7 @@ var forwardingControls = [
     rationale: "The remote domain `*` governs every external domain; with AutoForwardEnabled false, automatic forwarding to the internet is blocked even if the outbound spam policy allows it.",
     defaultSeverity: "medium",
     sources: ["exo.remoteDomain"],
+    targets: { kind: "tenant", sources: ["exo.remoteDomain"] },
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
     remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
@@ -33104,6 +33126,7 @@ var legacySignInsControl = {
   rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
   defaultSeverity: "high",
   sources: ["graph.signIns"],
+  targets: { kind: "tenant", sources: ["graph.signIns"] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
     legacyClientApps: stringSetParameter(
@@ -33131,6 +33154,7 @@ var signInDetectionControls = [
     rationale: "Identity Protection scores leaked credentials, anonymous IPs, unfamiliar sign-in properties and token anomalies. A user left at high risk is an account that Microsoft already believes is in an attacker's hands; CIS keeps reviewing this report as a manual weekly task, which in practice means nobody does.",
     defaultSeverity: "high",
     sources: ["graph.riskyUsers", "graph.riskDetections"],
+    targets: { kind: "tenant", sources: ["graph.riskyUsers"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minRiskLevel: {
@@ -33161,6 +33185,7 @@ var signInDetectionControls = [
     rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: "medium",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       allowedCountries: {
@@ -33190,6 +33215,7 @@ var signInDetectionControls = [
     rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       maxSpeedKmh: {
@@ -33237,6 +33263,7 @@ var signInDetectionControls = [
     rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minUsers: {
@@ -33291,6 +33318,7 @@ var signInDetectionControls = [
     rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
       minDenials: {
@@ -33350,6 +33378,7 @@ var legacyAuthBlocked = {
   rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
   defaultSeverity: "high",
   sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+  targets: { kind: "tenant", sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ["MS.AAD.1.1v1"],
@@ -33372,6 +33401,7 @@ var legacyAuthControls = [
     rationale: "SMTP AUTH accepts a bare password and cannot be protected by MFA, so it is a favourite door for password spraying and for sending mail from a compromised account.",
     defaultSeverity: "high",
     sources: ["exo.transportConfig", "exo.casMailbox"],
+    targets: { kind: "tenant", sources: ["exo.casMailbox"] },
     parameters: {},
     references: { scuba: ["MS.EXO.5.1v1"], cis: ["6.5.4"], hipaa: ["164.312(d)"], nist: ["IA-2(1)", "AC-17"] },
     remediation: "`Set-TransportConfig -SmtpClientAuthenticationDisabled $true`; for each listed mailbox `Set-CASMailbox -Identity <upn> -SmtpClientAuthenticationDisabled $null` (follow the organisation) unless a device truly needs it, in which case record a policy exception.",
@@ -33406,6 +33436,7 @@ var mfaControls = [
     rationale: "A password alone is how mailboxes are taken over: in the 2018 Dallas breach attackers read mail for a month with stolen passwords. A user who has not registered an MFA method cannot be challenged for one, whatever Conditional Access requires, and is the first account an attacker will use.",
     defaultSeverity: "high",
     sources: ["graph.users", "graph.userRegistrationDetails"],
+    targets: { kind: "tenant", sources: [] },
     dashboardTrend: "coveragePercent",
     parameters: {
       minPercent: {
@@ -33444,6 +33475,7 @@ var mfaControls = [
     rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
     defaultSeverity: "critical",
     sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
+    targets: { kind: "tenant", sources: [] },
     parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
     references: {
       scuba: ["MS.AAD.3.2v2"],
@@ -33469,6 +33501,7 @@ var mfaControls = [
       "graph.authenticationStrengthPolicies",
       "graph.userRegistrationDetails"
     ],
+    targets: { kind: "tenant", sources: ["graph.roleAssignments"] },
     parameters: {
       privilegedRoles: {
         schema: {
@@ -33503,6 +33536,7 @@ var riskPolicies = {
   defaultSeverity: "high",
   // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
   sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
+  targets: { kind: "tenant", sources: [] },
   parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
   references: {
     scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
@@ -33528,6 +33562,7 @@ var spfControls = [
     rationale: "A receiver that hits a syntax error, a second record or the 10-lookup limit returns permerror, and most then treat the domain as having no SPF at all: spoofed mail from it is no longer rejected by SPF and DMARC can only rely on DKIM. Lookup-limit overruns creep in as vendors add includes, so the whole include tree is evaluated, not just the top record.",
     defaultSeverity: "high",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "spf", domains: "own-dns" },
     parameters: {},
     references: { scuba: ["MS.EXO.2.2v3"], cis: ["2.1.8"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
@@ -33544,6 +33579,7 @@ var spfControls = [
     rationale: 'The "all" term decides what happens to every sender the record does not list. "+all" authorises the whole Internet, "?all" or a missing "all" says nothing, and both let anyone pass SPF as the domain. CIS and SCuBA v3 accept "~all" because DMARC then makes the decision; "-all" is stricter.',
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "spf", domains: "own-dns" },
     parameters: {
       allowSoftfail: {
@@ -33568,6 +33604,7 @@ var spfControls = [
     rationale: "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current spf.protection.outlook.com record rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
     defaultSeverity: "medium",
     sources: ["dns"],
+    targets: { kind: "domain", sources: ["graph.domains"] },
     dns: { lookup: "m365-authorization", domains: "own-dns-not-parked" },
     parameters: {
       microsoftSpfDomain: {
@@ -33625,38 +33662,35 @@ function neutraliseAutolinks(text) {
 }
 
 // src/report/escape.ts
-var HTML_ENTITIES = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;"
-};
-function escapeHtml(text) {
-  return text.replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
-}
+var CONTROL = /[\u0000-\u001f\u007f\u2028\u2029]+/g;
+var JOINER2 = "‍";
+var INLINE = /[\\`*_[\]|~$#&<>]/g;
+var ENTITY = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
+var LINE_START = /^([-+=])|^(\d+)([.)])/;
 function escapeMarkdown(text) {
-  return (
-    // Before the HTML entities, whose `&#39;` must not be taken for a reference.
-    escapeHtml(neutraliseAutolinks(text)).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/([\\`*_{}[\]()#+\-.!|~])/g, "\\$1").replace(/@/g, "@‍").replace(/:\/\//g, ":&#47;&#47;")
-  );
+  return neutraliseAutolinks(text.replace(CONTROL, " ").trimStart()).replace(INLINE, (c) => ENTITY[c] ?? `\\${c}`).replace(
+    LINE_START,
+    (_m, mark, digits, dot) => mark !== void 0 ? `\\${mark}` : `${digits ?? ""}\\${dot ?? ""}`
+  ).replace(/@/g, `@${JOINER2}`);
 }
-function codeSpan(text) {
-  const clean = text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ");
-  const encoded = clean.replace(
-    /[&<>"'`[\]()!*_~|#:.\\{}+@]/g,
-    (c) => c === "@" ? "@‍" : HTML_ENTITIES[c] ?? `&#${c.charCodeAt(0)};`
-  );
-  return `<code>${encoded}</code>`;
+function longestBacktickRun(text) {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  return longest;
+}
+function codeSpan(text, where = {}) {
+  let clean = text.replace(CONTROL, " ").replace(/<!--/g, `<${JOINER2}!--`);
+  if (clean.trim() === "") return "–";
+  if (where.cell) clean = clean.replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestBacktickRun(clean) + 1);
+  const pad = /^[` ]|[` ]$/.test(clean) ? " " : "";
+  return `${fence}${pad}${clean}${pad}${fence}`;
 }
 function fencedJson(value) {
-  return JSON.stringify(value, null, 2).replace(
-    /[<>&`\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
-  );
+  return JSON.stringify(value, null, 2).replace(/<!--/g, "\\u003c!--");
 }
 function plainTitle(text) {
-  const clean = neutraliseAutolinks(text).replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").replace(/[`<>]/g, "'");
+  const clean = neutraliseAutolinks(text).replace(CONTROL, " ").replace(/[`<>]/g, "'");
   return clean.length > 256 ? `${clean.slice(0, 255)}…` : clean;
 }
 
@@ -41219,13 +41253,20 @@ function readAcceptInputs(getInput2, env) {
 
 // src/action/actions-logger.ts
 function actionsLogger() {
+  let stage;
+  const collecting = () => stage?.startsWith("Collect") === true;
   return {
     debug: (m) => debug(m),
     info: (m) => info(m),
-    warning: (m) => warning(m),
-    error: (m) => error(m),
+    warning: (m) => collecting() ? info(`warning: ${m}`) : warning(m),
+    error: (m) => collecting() ? info(`error: ${m}`) : error(m),
     secret: (value) => {
       for (const part of maskedParts(value)) setSecret(part);
+    },
+    stage: (title) => {
+      if (stage !== void 0) endGroup();
+      stage = title;
+      if (title !== void 0) startGroup(title);
     }
   };
 }

@@ -3,7 +3,9 @@
 //
 //   node scripts/actionlint.mjs                      every .github/workflows/*.yml and *.yaml
 //   node scripts/actionlint.mjs FILE...              those files; a .md file contributes each
-//                                                    ```yaml block that has `on:` and `jobs:`
+//                                                    ```yaml block: a whole workflow (`on:` and
+//                                                    `jobs:`) as it is, a job list or a list of
+//                                                    steps inside a minimal workflow around it
 //
 // Prints one `file:line:col: message [kind]` line per problem (Markdown blocks report the line in
 // the .md file) and exits 1 when there is any, 2 when there is nothing to check.
@@ -36,9 +38,11 @@ async function defaultFiles() {
 }
 
 /**
- * The ```yaml / ```yml fenced blocks of a Markdown text that are whole workflows (a top-level
- * `on:` and `jobs:`), each with the 1-based line of its first YAML line. Fragments (a step or a
- * job alone) are not workflows and are skipped.
+ * The ```yaml / ```yml fenced blocks of a Markdown text, each as a workflow to lint, with the
+ * 1-based line of its first YAML line and how many lines were put before it. A whole workflow (a
+ * top-level `on:` and `jobs:`) is linted as written; a `jobs:` block gets an `on:`; a list of steps
+ * (an example of what to add to a job) goes inside a one-job workflow, so its `uses:`, `with:` and
+ * expressions are checked too. Any other YAML (a config file, say) is not a workflow and is skipped.
  */
 export function workflowBlocks(markdown) {
   const blocks = [];
@@ -55,7 +59,17 @@ export function workflowBlocks(markdown) {
       body.push(line.startsWith(indent) ? line.slice(indent.length) : line);
     }
     const text = `${body.join('\n')}\n`;
-    if (/^on:/m.test(text) && /^jobs:/m.test(text)) blocks.push({ text, firstLine: i + 2 });
+    const firstLine = i + 2;
+    if (/^on:/m.test(text) && /^jobs:/m.test(text)) blocks.push({ text, firstLine, added: 0, kind: 'workflow' });
+    else if (/^jobs:/m.test(text))
+      blocks.push({ text: `on: workflow_dispatch\n${text}`, firstLine, added: 1, kind: 'jobs' });
+    else if (/^\s*- (uses|run|id|name|if):/.test(text)) {
+      // Dedent the steps, then indent them under one job.
+      const margin = Math.min(...body.filter((l) => l.trim() !== '').map((l) => l.length - l.trimStart().length));
+      const steps = body.map((l) => (l.trim() === '' ? '' : `      ${l.slice(margin)}`)).join('\n');
+      const head = 'on: workflow_dispatch\njobs:\n  example:\n    runs-on: ubuntu-latest\n    steps:\n';
+      blocks.push({ text: `${head}${steps}\n`, firstLine, added: 5, kind: 'steps' });
+    }
     i = j;
   }
   return blocks;
@@ -72,7 +86,7 @@ export async function lintFiles(files) {
   let workflows = 0;
   for (const file of files) {
     const text = await readFile(file, 'utf8');
-    const units = file.endsWith('.md') ? workflowBlocks(text) : [{ text, firstLine: 1 }];
+    const units = file.endsWith('.md') ? workflowBlocks(text) : [{ text, firstLine: 1, added: 0 }];
     for (const unit of units) {
       workflows++;
       for (const error of lint(unit.text, file)) {
@@ -80,7 +94,9 @@ export async function lintFiles(files) {
           outdated++;
           continue;
         }
-        problems.push(`${file}:${error.line + unit.firstLine - 1}:${error.column}: ${error.message} [${error.kind}]`);
+        problems.push(
+          `${file}:${error.line - unit.added + unit.firstLine - 1}:${error.column}: ${error.message} [${error.kind}]`,
+        );
       }
     }
   }

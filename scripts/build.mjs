@@ -1,4 +1,5 @@
-// Bundles the Action (dist/index.js) and the CLI (dist/cli.js) with esbuild. The output must be
+// Bundles the Action (dist/index.js), the accept Action (dist/accept.js) and the CLI (dist/cli.js, a
+// Node.js version check in front of dist/cli-main.js) with esbuild. The output must be
 // byte-for-byte reproducible, because CI rebuilds dist/ and fails when it differs.
 import { build } from 'esbuild';
 import { rm } from 'node:fs/promises';
@@ -32,6 +33,15 @@ const common = {
 };
 await build({
   ...common,
-  entryPoints: { index: 'src/index.ts', accept: 'src/accept-index.ts', cli: 'src/cli-main.ts' },
+  entryPoints: { index: 'src/index.ts', accept: 'src/accept-index.ts', 'cli-main': 'src/cli-main.ts' },
+  outdir,
+});
+// dist/cli.js, the `mailwarden` command: a version check that imports nothing, then the CLI
+// bundle beside it (kept external, so an old Node.js never links the bundle's imports).
+await build({
+  ...common,
+  banner: {},
+  entryPoints: { cli: 'src/cli-gate.ts' },
+  external: ['./cli-main.js'],
   outdir,
 });

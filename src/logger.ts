@@ -6,6 +6,12 @@ export interface Logger {
   error(message: string): void;
   /** Registers a value that must never appear in output (tokens, secrets, certificates). */
   secret(value: string): void;
+  /**
+   * Marks where a stage of the run begins (policy, collection, evaluation, issues); the Action
+   * folds each stage into a group of its log. `undefined` ends the current stage. Optional: a
+   * logger without stages prints the lines as they come.
+   */
+  stage?(title: string | undefined): void;
 }
 
 /** A logger that drops everything; for tests and library use. */
@@ -27,5 +33,6 @@ export function memoryLogger(): Logger & { readonly lines: string[] } {
     warning: (m) => lines.push(`warning: ${m}`),
     error: (m) => lines.push(`error: ${m}`),
     secret: () => undefined,
+    stage: (title) => lines.push(title === undefined ? 'stage end' : `stage: ${title}`),
   };
 }

@@ -13,3 +13,12 @@ export const DEMO_TENANT_DIR = fileURLToPath(new URL('../demo/contoso-health', i
 
 /** The policy the demo runs under: every control on. */
 export const DEMO_POLICY_PATH = fileURLToPath(new URL('../demo/demo-policy.json', import.meta.url));
+
+/**
+ * Where a repository keeps its policy: the file `mailwarden init` writes (a copy of the
+ * baseline), and the path SARIF and issues name when a run used the bundled baseline.
+ */
+export const POLICY_IN_REPOSITORY = '.mailwarden/policy.json';
+
+/** Where `mailwarden init` writes the example workflow. */
+export const WORKFLOW_IN_REPOSITORY = '.github/workflows/mailwarden.yml';

@@ -22,6 +22,7 @@ import { errorMessage } from '../errors.js';
 import { renderIssuesConsole } from '../issues/console.js';
 import { DEMO_POLICY_PATH } from '../paths.js';
 import { renderConsole } from '../report/console.js';
+import { createDisclosure } from '../report/disclosure.js';
 import type { ExitCode } from '../run/exit-codes.js';
 import { runAudit } from '../run/run-audit.js';
 import type { Settings, TargetSettings } from '../run/settings.js';
@@ -190,7 +191,9 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
 /** `mailwarden audit`: collect, judge, report; prints the console table (and the issues plan). */
 export async function auditCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
   const settings = auditSettings(args, io.env);
-  const logger = cliLogger(io, settings.debug);
+  // The one redaction step wraps the log first, so every line (the clients' too) goes through it.
+  const disclosure = createDisclosure();
+  const logger = disclosure.logger(cliLogger(io, settings.debug));
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
   const deprecated = deprecatedEnvWarning(io.env);
   if (deprecated) logger.warning(deprecated);
@@ -201,8 +204,9 @@ export async function auditCommand(args: readonly string[], io: CliIo): Promise<
       now: io.now,
       collector,
       issuesClient: octokitIssuesClient(logger),
+      disclosure,
     });
-    io.stdout(`${renderConsole(outcome.report, io.isTty && io.env[ENV.noColor] === undefined)}\n`);
+    io.stdout(`${renderConsole(outcome.shown, io.isTty && io.env[ENV.noColor] === undefined)}\n`);
     if (outcome.issues) io.stdout(`${renderIssuesConsole(outcome.issues)}\n`);
     return outcome.exitCode;
   } finally {

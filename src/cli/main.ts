@@ -5,6 +5,7 @@ import { acceptCommand } from './accept.js';
 import { UsageError } from './args.js';
 import { auditCommand } from './audit.js';
 import { controlsCommand } from './controls.js';
+import { initCommand } from './init.js';
 import type { CliIo } from './io.js';
 import { mergeReportsCommand } from './merge-reports.js';
 import { simulateCommand } from './simulate.js';
@@ -21,6 +22,7 @@ const COMMANDS: Readonly<Record<string, (args: readonly string[], io: CliIo) => 
   'verify-evidence': verifyEvidenceCommand,
   simulate: simulateCommand,
   accept: acceptCommand,
+  init: initCommand,
 };
 
 /** Runs the CLI and returns the exit code; never throws. */

@@ -4,6 +4,7 @@ import { octokitIssuesClient } from '../entry/issues-client.js';
 import { githubToken, readFailOn, readIssues } from '../entry/read-settings.js';
 import { renderIssuesConsole } from '../issues/console.js';
 import { renderConsole } from '../report/console.js';
+import { createDisclosure } from '../report/disclosure.js';
 import type { ExitCode } from '../run/exit-codes.js';
 import { runMerge } from '../run/run-merge.js';
 import type { MergeSettings } from '../run/settings.js';
@@ -38,9 +39,15 @@ export function mergeSettings(args: readonly string[], env: Env = {}): MergeSett
 /** `mailwarden merge-reports FILE...`: combine a sharded audit's partial reports, then publish as audit does. */
 export async function mergeReportsCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
   const settings = mergeSettings(args, io.env);
-  const logger = cliLogger(io, settings.debug);
-  const outcome = await runMerge(settings, { logger, now: io.now, issuesClient: octokitIssuesClient(logger) });
-  io.stdout(`${renderConsole(outcome.report, io.isTty && io.env[ENV.noColor] === undefined)}\n`);
+  const disclosure = createDisclosure();
+  const logger = disclosure.logger(cliLogger(io, settings.debug));
+  const outcome = await runMerge(settings, {
+    logger,
+    now: io.now,
+    issuesClient: octokitIssuesClient(logger),
+    disclosure,
+  });
+  io.stdout(`${renderConsole(outcome.shown, io.isTty && io.env[ENV.noColor] === undefined)}\n`);
   if (outcome.issues) io.stdout(`${renderIssuesConsole(outcome.issues)}\n`);
   return outcome.exitCode;
 }

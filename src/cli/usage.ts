@@ -6,6 +6,7 @@ import { EXIT } from '../run/exit-codes.js';
 export const USAGE = `Usage: mailwarden <command> [options]
 
 Commands:
+  init                      Write a starter policy (.mailwarden/policy.json) and the nightly workflow into a repository
   audit                     Audit a tenant, some domains (DNS only), a snapshot folder or the demo tenant
   validate-policy FILE      Check a policy file and exit (0 valid, 2 invalid)
   controls                  List the control catalog
@@ -82,6 +83,10 @@ accept options:
   --approved-by NAME        Who accepted it
   --ticket T                Optional change or risk ticket, e.g. CHG-1234
   An entry for the same control and target is replaced. The file is written only when it still validates.
+
+init options:
+  --dir DIR                 The repository to write into (default: the current folder)
+  --force                   Overwrite .mailwarden/policy.json and .github/workflows/mailwarden.yml if they exist
 
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)

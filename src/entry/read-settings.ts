@@ -5,7 +5,7 @@ import { parseClientId, parseTenantId } from '../collect/live/credential-setting
 import type { CredentialSettings, TenantTarget } from '../collect/live/tenant-target.js';
 import type { EvidenceSettings } from '../evidence/write-evidence.js';
 import type { RepoRef } from '../issues/github-api.js';
-import { isRedactMode } from '../issues/redact.js';
+import { isRedactMode } from '../report/redact.js';
 import { AREAS, type Area, isArea } from '../model/area.js';
 import { type FailOn, isSeverity } from '../model/severity.js';
 import { type DnsSettings, ISSUES_OFF, type IssuesSettings } from '../run/settings.js';
@@ -31,12 +31,19 @@ export interface OptionSource {
   fail(message: string): Error;
 }
 
+/** An option with a fixed set of values is read in any case (`fail-on: High`), as `cloud` is. */
+function choice(source: OptionSource, name: string): string | undefined {
+  return source.get(name)?.trim().toLowerCase();
+}
+
 /** `fail-on`: the lowest severity whose failing finding fails the run (default `high`). */
 export function readFailOn(source: OptionSource): FailOn {
-  const value = source.get('fail-on');
+  const value = choice(source, 'fail-on');
   if (value === undefined) return 'high';
   if (value === 'none' || isSeverity(value)) return value;
-  throw source.fail(`${source.label('fail-on')}: expected none, low, medium, high or critical, got "${value}"`);
+  throw source.fail(
+    `${source.label('fail-on')}: expected none, low, medium, high or critical, got "${source.get('fail-on') ?? ''}"`,
+  );
 }
 
 /** `only`: comma-separated areas; `undefined` means all. */
@@ -45,7 +52,7 @@ export function readOnly(source: OptionSource): readonly Area[] | undefined {
   if (value === undefined) return undefined;
   const areas = value
     .split(',')
-    .map((a) => a.trim())
+    .map((a) => a.trim().toLowerCase())
     .filter((a) => a !== '');
   for (const area of areas) {
     if (!isArea(area))
@@ -83,12 +90,12 @@ export function readIssues(
   env: Env,
   options: { readonly defaultMode: IssuesSettings['mode']; readonly token: string | undefined },
 ): IssuesSettings {
-  const mode = source.get('issues') ?? options.defaultMode;
+  const mode = choice(source, 'issues') ?? options.defaultMode;
   if (mode !== 'off' && mode !== 'dry-run' && mode !== 'on')
-    throw source.fail(`${source.label('issues')}: expected off, dry-run or on, got "${mode}"`);
-  const redact = source.get('redact') ?? 'auto';
+    throw source.fail(`${source.label('issues')}: expected off, dry-run or on, got "${source.get('issues') ?? ''}"`);
+  const redact = choice(source, 'redact') ?? 'auto';
   if (!isRedactMode(redact))
-    throw source.fail(`${source.label('redact')}: expected auto, always or never, got "${redact}"`);
+    throw source.fail(`${source.label('redact')}: expected auto, always or never, got "${source.get('redact') ?? ''}"`);
   const max = source.get('max-new-issues') ?? '20';
   if (!/^\d+$/.test(max)) throw source.fail(`${source.label('max-new-issues')}: expected a whole number, got "${max}"`);
   const tenantName = source.get('tenant-label')?.trim();

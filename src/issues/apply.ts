@@ -49,6 +49,8 @@ function labelColour(name: string): { color: string; description: string } {
   return { color: 'ededed', description: 'Added by mailwarden' };
 }
 
+const PAST = { create: 'opened', update: 'updated', close: 'closed', reopen: 'reopened' } as const;
+
 function describe(op: Operation): string {
   const target = op.kind === 'create' ? 'new issue' : `#${op.number}`;
   return `${op.kind} ${target} (${op.subject.title})`;
@@ -97,8 +99,14 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
     }
   }
 
+  // Progress, one line a write: a large first run takes minutes (GitHub asks for a pause between creates).
+  const total = plan.operations.length;
   const record = (operation: Operation, result: Omit<AppliedOperation, 'operation'>) => {
     applied.push({ operation, ...result });
+    const where = result.number !== undefined ? ` #${result.number}` : '';
+    logger.info(
+      `${applied.length}/${total} issues written: ${result.status === 'done' ? PAST[operation.kind] : result.status}${where} ${operation.subject.title}`,
+    );
     if (result.status === 'failed') {
       const line = `${describe(operation)}: ${result.error ?? 'failed'}`;
       failures.push(line);

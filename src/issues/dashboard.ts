@@ -3,7 +3,7 @@ import { errorMessage } from '../errors.js';
 import type { Policy } from '../policy/policy.js';
 import { expiringExceptions } from '../report/expiring-exceptions.js';
 import { dayEntry, parseHistory, withDay, type History, type HistoryStatus } from '../report/history.js';
-import type { Report } from '../report/report.js';
+import type { PublicReport } from '../report/disclosure.js';
 import { renderDashboardMarkdown, type OpenFinding } from '../report/summary-markdown.js';
 import type { ExistingIssue } from './existing-issue.js';
 import type { IssuesApi } from './github-api.js';
@@ -75,7 +75,8 @@ export function openFindings(issues: readonly ExistingIssue[]): OpenFinding[] {
 }
 
 export interface DashboardInput {
-  readonly report: Report;
+  /** The report as it may be shown: the dashboard is public wherever the repository is. */
+  readonly report: PublicReport;
   readonly policy: Pick<Policy, 'exceptions'>;
   /** Every labelled issue as it stands after this run's writes. */
   readonly issues: readonly ExistingIssue[];

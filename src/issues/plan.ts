@@ -5,10 +5,10 @@ import type { Result } from '../model/result.js';
 import { severityRank } from '../model/severity.js';
 import type { Policy } from '../policy/policy.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
+import type { PublicReport, ShownResult } from '../report/disclosure.js';
 import type { Report } from '../report/report.js';
 import type { ExistingIssue } from './existing-issue.js';
 import { isDashboard, isRollup, parseFingerprint, parseState, withState, type IssueState } from './marker.js';
-import type { Redactor } from './redact.js';
 import { findingLabels, renderFindingIssue, safeUrl, TOOL_LABEL, type RenderMeta } from './render.js';
 import { renderRollup, ROLLUP_TITLE } from './rollup.js';
 import { tenantTitle } from './tenant-scope.js';
@@ -87,8 +87,7 @@ export interface Plan {
 }
 
 export interface PlanOptions {
-  readonly policy: Pick<Policy, 'path' | 'controls' | 'maxExceptionDays'>;
-  readonly redact: Redactor;
+  readonly policy: Pick<Policy, 'controls' | 'maxExceptionDays'>;
   readonly maxNewIssues: number;
   readonly extraLabels: readonly string[];
   /** `tenant:<name>` when several tenants share the repository (names the rollup's title). */
@@ -103,7 +102,7 @@ function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
-function bySeverityThenKey(a: Result, b: Result): number {
+function bySeverityThenKey(a: ShownResult, b: ShownResult): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     a.control.localeCompare(b.control) ||
@@ -185,9 +184,10 @@ function indexIssues(issues: readonly ExistingIssue[]) {
 /**
  * The pure plan: failing findings and the labelled issues give create / update / close / reopen
  * operations. An unchanged finding gives no operation at all; an issue is never closed for a
- * control that was not judged (`error`, `not_evaluable`) or not selected in this run.
+ * control that was not judged (`error`, `not_evaluable`) or not selected in this run. It reads
+ * the report as it may be shown (the one redaction step), so every body is public-safe.
  */
-export function planIssues(report: Report, existing: readonly ExistingIssue[], options: PlanOptions): Plan {
+export function planIssues(report: PublicReport, existing: readonly ExistingIssue[], options: PlanOptions): Plan {
   const today = day(report.snapshot.capturedAt);
   const runUrl = report.run.runUrl;
   const gitSha = report.run.gitSha && /^[0-9a-f]{40}$/.test(report.run.gitSha) ? report.run.gitSha : undefined;
@@ -205,15 +205,16 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
   let notCovered = 0;
   const operations: Operation[] = [];
   const keptClosed: Plan['keptClosed'][number][] = [];
-  const toCreate: Result[] = [];
+  const toCreate: ShownResult[] = [];
   const subject = (fingerprint: string, control: string, title: string): OperationSubject => ({
     fingerprint,
     control,
     title,
   });
 
-  const render = (result: Result, meta: RenderMeta) =>
-    renderFindingIssue(result, options.policy, meta, options.redact, options.extraLabels);
+  const policy = { ...options.policy, place: report.policy };
+  const render = (result: ShownResult, meta: RenderMeta) =>
+    renderFindingIssue(result, policy, meta, options.extraLabels);
 
   for (const result of report.results.filter((r) => r.status === 'fail').sort(bySeverityThenKey)) {
     const issue = byFingerprint.get(result.fingerprint);
@@ -383,7 +384,7 @@ export function planIssues(report: Report, existing: readonly ExistingIssue[], o
   const rollupTitle = tenantTitle(ROLLUP_TITLE, options.tenant);
   const rollupSubject = subject('rollup', '', rollupTitle);
   if (overflow.length > 0) {
-    const body = renderRollup(overflow, options.maxNewIssues, options.redact);
+    const body = renderRollup(overflow, options.maxNewIssues);
     const labels = findingLabels(
       { severity: overflow[0]?.severity ?? 'medium', area: overflow[0]?.area ?? 'mfa' },
       options.extraLabels,

@@ -1,12 +1,11 @@
-import { createHash } from 'node:crypto';
 import { findControl } from '../controls/catalog.js';
 import type { ControlReferences } from '../controls/control.js';
 import type { Json, JsonObject } from '../model/json.js';
 import type { Result } from '../model/result.js';
+import type { ShownResult } from '../report/disclosure.js';
 import type { Policy } from '../policy/policy.js';
-import { codeSpan, escapeMarkdown, fencedJson, plainTitle } from '../report/escape.js';
+import { catalogMarkdown, codeSpan, escapeMarkdown, fencedBlock, fencedJson, plainTitle } from '../report/escape.js';
 import { renderFingerprintMarker, renderStateMarker, type IssueState } from './marker.js';
-import type { Redactor } from './redact.js';
 
 /** GitHub rejects issue and comment bodies over 65,536 characters. */
 export const BODY_LIMIT = 65_536;
@@ -34,44 +33,8 @@ export function findingLabels(result: Pick<Result, 'severity' | 'area'>, extra: 
   return [...new Set([TOOL_LABEL, `severity:${result.severity}`, `area:${result.area}`, ...extra])];
 }
 
-export function findingTitle(result: Pick<Result, 'title' | 'target'>, redact: Redactor): string {
-  return plainTitle(`[mailwarden] ${result.title}: ${redact.text(result.target)}`);
-}
-
-const IDENTITY_KEYS = [
-  'upn',
-  'userPrincipalName',
-  'id',
-  'target',
-  'address',
-  'identity',
-  'ruleId',
-  'domain',
-  'ip',
-  'name',
-];
-
-/** Keys of the objects a finding is about, hashed, so a new affected object is detectable. */
-export function affectedObjects(control: string, evidence: JsonObject): string[] {
-  const keys = new Set<string>();
-  const visit = (value: Json): void => {
-    if (Array.isArray(value)) {
-      for (const item of value as readonly Json[]) {
-        if (typeof item === 'string' || typeof item === 'number') keys.add(String(item));
-        else if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
-          const obj = item as JsonObject;
-          const id = IDENTITY_KEYS.map((k) => obj[k]).find((v) => typeof v === 'string' || typeof v === 'number');
-          keys.add(id !== undefined ? String(id) : JSON.stringify(obj));
-        }
-      }
-    } else if (value !== null && typeof value === 'object') {
-      for (const v of Object.values(value as JsonObject)) visit(v);
-    }
-  };
-  visit(evidence);
-  return [...keys]
-    .map((k) => createHash('sha256').update(`${control}\n${k.toLowerCase()}`).digest('hex').slice(0, 12))
-    .sort();
+export function findingTitle(result: Pick<Result, 'title' | 'target'>): string {
+  return plainTitle(`[mailwarden] ${result.title}: ${result.target}`);
 }
 
 function scalar(value: Json): string {
@@ -134,9 +97,9 @@ function proposedRecords(result: Result, template: string | undefined): string[]
   const domain = result.target.toLowerCase();
   if (out.length === 0 && template !== undefined && DOMAIN.test(domain))
     out.push(template.replaceAll('{domain}', domain));
-  // Shown in a fenced block: one line each, no backticks, so the fence cannot be closed early.
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: tenant text is made inert by matching them
-  return out.map((r) => r.replace(/[\u0000-\u001f\u007f`]+/g, ' '));
+  // Shown in a fenced block (fencedBlock): one line each, and the fence outgrows any backticks.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: tenant text is made inert
+  return out.map((r) => r.replace(/[\u0000-\u001f\u007f]+/g, ' '));
 }
 
 function referenceLines(refs: ControlReferences): string[] {
@@ -165,28 +128,32 @@ export function safeUrl(url: string | undefined): string | undefined {
   return url && /^https?:\/\/[^\s<>()[\]`"']+$/.test(url) ? url : undefined;
 }
 
+/** Where the policy file is, as the issue names it: the repository's copy, or where the bundled one goes. */
+export interface PolicyPlace {
+  readonly path: string;
+  readonly bundled: boolean;
+}
+
 /**
- * The issue for one failing finding. Every tenant string is escaped; with redaction on, UPNs,
- * addresses and names are pseudonyms. Past 65,536 characters the evidence rows are cut and counted.
+ * The issue for one failing finding, from a result as it may be shown (redacted by the one
+ * redaction step when that applies). Every tenant string is escaped. Past 65,536 characters
+ * the evidence rows are cut and counted.
  */
 export function renderFindingIssue(
-  result: Result,
-  policy: Pick<Policy, 'path' | 'controls' | 'maxExceptionDays'>,
+  result: ShownResult,
+  policy: Pick<Policy, 'controls' | 'maxExceptionDays'> & { readonly place: PolicyPlace },
   meta: RenderMeta,
-  redact: Redactor,
   extraLabels: readonly string[] = [],
 ): RenderedIssue {
   const control = findControl(result.control);
-  const evidence = redact.json(result.evidence);
-  const target = redact.text(result.target);
-  const affected = affectedObjects(result.control, result.evidence);
+  const { evidence, target, affected } = result;
   const head = [
     renderFingerprintMarker(result.fingerprint),
     '### What was found',
     '',
     `**${result.severity}** · ${codeSpan(result.control)} · target ${codeSpan(target)}`,
     '',
-    escapeMarkdown(redact.text(result.message)),
+    escapeMarkdown(result.message),
     '',
     // An expired exception no longer applies; say so, so nobody reads the reopened issue as noise.
     ...(result.exception?.expired
@@ -200,10 +167,7 @@ export function renderFindingIssue(
   const records = proposedRecords(result, control?.remediationRecord);
   const exception = {
     control: result.control,
-    target:
-      redact.enabled && target !== result.target
-        ? `<${target}: the real target is in the run's JSON evidence report>`
-        : result.target,
+    target: result.targetInClear ? target : `<${target}: the real target is in the run's JSON evidence report>`,
     reason: '<why the risk is accepted>',
     approvedBy: '<who accepted it>',
     expires: `<YYYY-MM-DD, at most ${policy.maxExceptionDays} days ahead>`,
@@ -213,24 +177,30 @@ export function renderFindingIssue(
     '',
     '### Why it matters',
     '',
-    `**${escapeMarkdown(control?.statement ?? result.title)}**`,
+    `**${catalogMarkdown(control?.statement ?? result.title)}**`,
     '',
-    escapeMarkdown(control?.rationale ?? ''),
+    catalogMarkdown(control?.rationale ?? ''),
     '',
     '### How to fix it',
     '',
-    escapeMarkdown(control?.remediation ?? 'See the control catalog (docs/controls.md).'),
-    ...(records.length > 0 ? ['', 'Proposed DNS record, from the evidence:', '', '```text', ...records, '```'] : []),
+    catalogMarkdown(control?.remediation ?? 'See the control catalog (docs/controls.md).'),
+    ...(records.length > 0 ? ['', 'Proposed DNS record, from the evidence:', '', fencedBlock(records, 'text')] : []),
     '',
     '### How to accept the risk instead',
     '',
-    `Add this entry to \`exceptions\` in the policy file ${codeSpan(policy.path.split(/[\\/]/).slice(-2).join('/'))}; the issue is closed on the next run and reopens when the exception expires.`,
+    ...(policy.place.bundled
+      ? [
+          `This run used mailwarden's bundled baseline policy. Put a copy in the repository first: \`mailwarden init\` writes it to ${codeSpan(policy.place.path)} (or copy \`policies/baseline.json\` of the release there), then give the workflow \`policy: ${policy.place.path}\`. Add this entry to \`exceptions\` in it; the issue is closed on the next run and reopens when the exception expires.`,
+        ]
+      : [
+          `Add this entry to \`exceptions\` in the policy file ${codeSpan(policy.place.path)}; the issue is closed on the next run and reopens when the exception expires.`,
+        ]),
     '',
     '```json',
     fencedJson(exception),
     '```',
     '',
-    ...(target === result.target
+    ...(result.targetInClear
       ? [
           'Where the repository runs the mailwarden accept workflow, a comment on this issue opens the pull request that adds it: `/mailwarden accept until YYYY-MM-DD because REASON; ticket TICKET` (the ticket is optional).',
           '',
@@ -249,7 +219,7 @@ export function renderFindingIssue(
     renderStateMarker({
       v: 1,
       control: result.control,
-      ...(target === result.target ? { target: result.target } : {}),
+      ...(result.targetInClear ? { target } : {}),
       severity: result.severity,
       firstSeen: meta.firstSeen,
       lastSeen: meta.lastSeen,
@@ -262,7 +232,7 @@ export function renderFindingIssue(
     '',
   ];
   const body = fitBody(head, evidenceRows, tail);
-  return { title: findingTitle(result, redact), body, labels: findingLabels(result, extraLabels), affected };
+  return { title: findingTitle(result), body, labels: findingLabels(result, extraLabels), affected: [...affected] };
 }
 
 /** Joins head, middle and tail, cutting middle lines (and counting them) to stay within the limit. */

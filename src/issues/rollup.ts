@@ -1,7 +1,6 @@
-import type { Result } from '../model/result.js';
+import type { ShownResult } from '../report/disclosure.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
 import { ROLLUP_MARKER } from './marker.js';
-import type { Redactor } from './redact.js';
 import { fitBody } from './render.js';
 
 export const ROLLUP_TITLE = '[mailwarden] Findings waiting for an issue';
@@ -11,7 +10,7 @@ export const ROLLUP_TITLE = '[mailwarden] Findings waiting for an issue';
  * run within GitHub's content-creation limits (80 a minute), and nothing is lost from sight.
  * The body has no run link or date, so an unchanged overflow makes no write.
  */
-export function renderRollup(overflow: readonly Result[], cap: number, redact: Redactor): string {
+export function renderRollup(overflow: readonly ShownResult[], cap: number): string {
   const head = [
     ROLLUP_MARKER,
     `More findings fail than \`max-new-issues\` (${cap}) allows to open in one run. These ${overflow.length} get their own issue in later runs, most severe first.`,
@@ -21,7 +20,7 @@ export function renderRollup(overflow: readonly Result[], cap: number, redact: R
   ];
   const rows = overflow.map(
     (r) =>
-      `| ${r.severity} | ${codeSpan(r.control)} | ${escapeMarkdown(redact.text(r.target))} | ${escapeMarkdown(redact.text(r.message))} |`,
+      `| ${r.severity} | ${codeSpan(r.control, { cell: true })} | ${escapeMarkdown(r.target)} | ${escapeMarkdown(r.message)} |`,
   );
   return fitBody(head, rows, ['']);
 }

@@ -2,7 +2,7 @@ import { ConfigurationError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Policy } from '../policy/policy.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
-import type { Report } from '../report/report.js';
+import type { PublicReport } from '../report/disclosure.js';
 import { applyPlan, type ApplyOutcome } from './apply.js';
 import { syncDashboard, type DashboardOutcome } from './dashboard.js';
 import type { ExistingIssue } from './existing-issue.js';
@@ -10,7 +10,6 @@ import { isRollup } from './marker.js';
 import type { IssuesApi, RepoRef } from './github-api.js';
 import { pinDashboard, pinWarning, type PinOutcome } from './pin-dashboard.js';
 import { legacyFingerprints, planIssues, type Plan } from './plan.js';
-import { NO_REDACTION, redactor, type RedactMode } from './redact.js';
 import { tenantScope } from './tenant-scope.js';
 import { TOOL_LABEL } from './render.js';
 
@@ -19,9 +18,6 @@ export interface SyncSettings {
   readonly repo: RepoRef;
   readonly labels: readonly string[];
   readonly maxNewIssues: number;
-  readonly redact: RedactMode;
-  /** Key of the pseudonyms; a secret keeps guessed addresses from being confirmed. */
-  readonly redactKey: string;
   /** Keep the `[mailwarden] Dashboard` issue; off in tests that count finding writes. */
   readonly dashboard?: boolean;
   /**
@@ -29,7 +25,11 @@ export interface SyncSettings {
    * every issue of this run, which then plans over its own tenant's issues only.
    */
   readonly tenant?: string;
+  /** The repository as already read (by the redaction decision), so it is not read twice. */
+  readonly repository?: RepositoryInfo;
 }
+
+type RepositoryInfo = Awaited<ReturnType<IssuesApi['getRepository']>>;
 
 export interface SyncOutcome {
   readonly plan: Plan;
@@ -84,7 +84,7 @@ export class RepositoryAccessError extends ConfigurationError {}
  */
 export async function syncIssues(
   api: IssuesApi,
-  report: Report,
+  report: PublicReport,
   policy: Policy,
   settings: SyncSettings,
   deps: { readonly logger: Logger; readonly now: () => Date },
@@ -98,15 +98,17 @@ export async function syncIssues(
       ['Set `issues: off` in the shard jobs (CLI: leave out --issues), and sync in the merge job.'],
     );
   }
-  let repository: Awaited<ReturnType<IssuesApi['getRepository']>>;
-  try {
-    repository = await api.getRepository();
-  } catch (error: unknown) {
-    throw new RepositoryAccessError(`Cannot read the repository ${name} for issues: ${errorMessage(error)}`, [
-      'Check the repository name, and that the token may read it and write issues (workflow `permissions: issues: write`).',
-    ]);
+  if (settings.repository === undefined) {
+    try {
+      await api.getRepository();
+    } catch (error: unknown) {
+      throw new RepositoryAccessError(`Cannot read the repository ${name} for issues: ${errorMessage(error)}`, [
+        'Check the repository name, and that the token may read it and write issues (workflow `permissions: issues: write`).',
+      ]);
+    }
   }
-  const redacted = settings.redact === 'always' || (settings.redact === 'auto' && !repository.private);
+  // Redaction was decided (and applied) before the report reached this stage.
+  const redacted = report.shown.redacted;
   const listedAt = deps.now();
   // An unlabelled issue keyed by a finding of this run (or by its pre-domain-key fingerprint) is ours.
   const inScope = tenantScope(
@@ -117,7 +119,6 @@ export async function syncIssues(
   const existing = labelled.filter(inScope);
   const plan = planIssues(report, existing, {
     policy,
-    redact: redacted ? redactor(settings.redactKey) : NO_REDACTION,
     maxNewIssues: settings.maxNewIssues,
     extraLabels: settings.tenant ? [...settings.labels, settings.tenant] : settings.labels,
     ...(settings.tenant ? { tenant: settings.tenant } : {}),

@@ -2,7 +2,7 @@ import { AREA_TITLES, AREAS } from '../model/area.js';
 import type { Result } from '../model/result.js';
 import type { Status } from '../model/status.js';
 import { severityRank } from '../model/severity.js';
-import type { Report } from './report.js';
+import type { PublicReport } from './disclosure.js';
 
 const COLOURS: Readonly<Record<Status, string>> = {
   pass: '\u001b[32m',
@@ -29,8 +29,8 @@ function truncate(text: string, width: number): string {
 
 const ORDER: Readonly<Record<Status, number>> = { fail: 0, error: 1, not_evaluable: 2, excepted: 3, pass: 4 };
 
-/** The CLI's readable table; colour only when writing to a terminal. */
-export function renderConsole(report: Report, colour: boolean): string {
+/** The CLI's readable table, of the report as it may be shown; colour only when writing to a terminal. */
+export function renderConsole(report: PublicReport, colour: boolean): string {
   const paint = (status: Status, text: string): string => (colour ? `${COLOURS[status]}${text}${RESET}` : text);
   const lines: string[] = [];
   const { byStatus } = report.summary;

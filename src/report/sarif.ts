@@ -2,7 +2,7 @@ import path from 'node:path';
 import { findControl } from '../controls/catalog.js';
 import type { Severity } from '../model/severity.js';
 import type { Policy } from '../policy/policy.js';
-import type { Report } from './report.js';
+import type { PublicReport } from './disclosure.js';
 
 /**
  * SARIF 2.1.0 for GitHub code scanning. GitHub rejects the whole upload when one result lacks a
@@ -37,11 +37,18 @@ export function policyUri(policyPath: string, baseDir: string): { uri: string; u
   return { uri: new URL(`file://${path.resolve(baseDir, policyPath)}`).href };
 }
 
-/** Renders the SARIF log: one rule per control that failed, one result per failing finding. */
-export function renderSarif(report: Report, policy: Policy, baseDir: string): object {
+/**
+ * Renders the SARIF log: one rule per control that failed, one result per failing finding, from
+ * the report as it may be shown (messages and properties redacted when redaction applies).
+ * Locations are relative to the checkout (`%SRCROOT%`); with the bundled policy they name the
+ * file `mailwarden init` writes, whose lines are the bundled file's.
+ */
+export function renderSarif(report: PublicReport, policy: Policy, baseDir: string): object {
   const failing = report.results.filter((r) => r.status === 'fail');
   const ruleIds = [...new Set(failing.map((r) => r.control))].sort();
-  const location = policyUri(policy.path, baseDir);
+  const location = report.policy.bundled
+    ? { uri: report.policy.path, uriBaseId: '%SRCROOT%' }
+    : policyUri(policy.path, baseDir);
   const rules = ruleIds.map((id) => {
     const control = findControl(id);
     const severity = policy.controls.get(id)?.severity ?? control?.defaultSeverity ?? 'medium';

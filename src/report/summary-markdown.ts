@@ -4,6 +4,7 @@ import { severityRank, type Severity } from '../model/severity.js';
 import { LICENCE_NAMES } from '../snapshot/source-status.js';
 import { SOURCE_REQUIREMENTS } from '../snapshot/source-requirements.js';
 import type { SourceId } from '../snapshot/source-id.js';
+import type { PublicReport } from './disclosure.js';
 import type { Report } from './report.js';
 import { codeSpan, escapeMarkdown } from './escape.js';
 import type { ExpiringException } from './expiring-exceptions.js';
@@ -82,10 +83,11 @@ function failingFirst(a: Result, b: Result): number {
 }
 
 /**
- * The job summary in Markdown: counts per area, then the failing findings. Every string that
- * comes from the tenant goes through `escapeMarkdown`, because the summary renders raw HTML.
+ * The job summary in Markdown: counts per area, then the failing findings. It renders the report
+ * as it may be shown (the one redaction step), and every string that comes from the tenant goes
+ * through `escapeMarkdown`, because the summary renders raw HTML.
  */
-export function renderSummaryMarkdown(report: Report, extras: SummaryExtras = {}): string {
+export function renderSummaryMarkdown(report: PublicReport, extras: SummaryExtras = {}): string {
   const lines: string[] = [];
   const { byStatus } = report.summary;
   lines.push(
@@ -93,7 +95,7 @@ export function renderSummaryMarkdown(report: Report, extras: SummaryExtras = {}
   );
   lines.push('');
   lines.push(
-    `Tenant \`${report.run.tenantId ?? 'DNS only'}\` · ${report.run.mode} · ${report.run.finishedAt} · ` +
+    `Tenant ${codeSpan(report.run.tenantId ?? 'DNS only')} · ${report.run.mode} · ${report.run.finishedAt} · ` +
       `**${byStatus.fail} failed**, ${byStatus.pass} passed, ${byStatus.excepted} excepted, ${byStatus.error} errors, ${byStatus.not_evaluable} not evaluable`,
   );
   lines.push('');
@@ -153,7 +155,7 @@ export interface UnreadableSource {
 
 /** Everything the dashboard shows; computed by the issues stage, rendered here. */
 export interface DashboardView {
-  readonly report: Report;
+  readonly report: PublicReport;
   readonly history: History;
   readonly openFindings: readonly OpenFinding[];
   /** Issues opened and closed since the previous day's run (the day's history entry). */
@@ -247,7 +249,7 @@ export function renderDashboardMarkdown(view: DashboardView): string {
     lines.push('| Control | Target | Expires | Days left | Approved by |', '| --- | --- | --- | ---: | --- |');
     for (const e of view.expiring) {
       lines.push(
-        `| ${codeSpan(e.control)} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`,
+        `| ${codeSpan(e.control, { cell: true })} | ${escapeMarkdown(e.target)} | ${e.expires} | ${e.daysLeft} | ${escapeMarkdown(e.approvedBy)} |`,
       );
     }
   }
@@ -257,7 +259,8 @@ export function renderDashboardMarkdown(view: DashboardView): string {
   if (unreadable.length === 0) lines.push('None: every source the policy needs was read.');
   else {
     lines.push('| Source | Status | Needs |', '| --- | --- | --- |');
-    for (const u of unreadable) lines.push(`| ${codeSpan(u.source)} | ${u.status} | ${escapeMarkdown(u.needs)} |`);
+    for (const u of unreadable)
+      lines.push(`| ${codeSpan(u.source, { cell: true })} | ${u.status} | ${escapeMarkdown(u.needs)} |`);
   }
 
   const days = recentDays(view.history, today, TREND_DAYS);

@@ -7,6 +7,7 @@ import { renderSyncSummary, type SyncOutcome, syncIssues } from '../issues/sync.
 import type { Logger } from '../logger.js';
 import { type FailOn, severityRank } from '../model/severity.js';
 import type { Policy } from '../policy/policy.js';
+import type { Disclosure, PublicReport } from '../report/disclosure.js';
 import { escapeMarkdown } from '../report/escape.js';
 import { expiringExceptions, renderExpiringExceptions } from '../report/expiring-exceptions.js';
 import type { Report } from '../report/report.js';
@@ -23,12 +24,19 @@ export type IssuesClientFactory = (
   settings: IssuesSettings & { readonly token: string; readonly repo: RepoRef },
 ) => IssuesApi;
 
+/** The repository as the redaction decision read it (disclosure-decision.ts); the issues stage reuses both. */
+export interface IssuesAccess {
+  readonly api?: IssuesApi;
+  readonly repository?: Awaited<ReturnType<IssuesApi['getRepository']>>;
+}
+
 /** The issues stage: a missing token or repository is a clear error; the report is already written. */
 async function issuesStage(
   settings: IssuesSettings,
-  report: Report,
+  report: PublicReport,
   policy: Policy,
   deps: Pick<PublishDeps, 'logger' | 'now' | 'issuesClient'>,
+  access: IssuesAccess,
 ): Promise<SyncOutcome> {
   if (!settings.token) {
     throw new ConfigurationError(
@@ -39,7 +47,7 @@ async function issuesStage(
     throw new ConfigurationError('The issues stage needs a repository: --repo OWNER/NAME (or GITHUB_REPOSITORY).');
   if (!deps.issuesClient) throw new Error('no GitHub client factory was passed to the pipeline');
   deps.logger.secret(settings.token);
-  const api = deps.issuesClient({ ...settings, token: settings.token, repo: settings.repo });
+  const api = access.api ?? deps.issuesClient({ ...settings, token: settings.token, repo: settings.repo });
   return syncIssues(
     api,
     report,
@@ -49,9 +57,7 @@ async function issuesStage(
       repo: settings.repo,
       labels: settings.labels,
       maxNewIssues: settings.maxNewIssues,
-      redact: settings.redact,
-      // Without a secret key, the tenant ID keeps pseudonyms stable across runs (see README).
-      redactKey: settings.redactKey ?? report.run.tenantId ?? 'mailwarden',
+      ...(access.repository ? { repository: access.repository } : {}),
       dashboard: true,
       ...(settings.tenantName !== undefined ? { tenant: tenantLabel(report.run.tenantId, settings.tenantName) } : {}),
     },
@@ -96,7 +102,10 @@ export interface PublishSettings {
  * never comes here with issues on: only the merged report is synced.
  */
 export interface PublishOutcome {
+  /** The complete report, as written to the JSON evidence report. */
   readonly report: Report;
+  /** The report as it may be shown (the one redaction step): what the console and the log render. */
+  readonly shown: PublicReport;
   readonly summaryMarkdown: string;
   readonly warnings: readonly string[];
   readonly exitCode: ExitCode;
@@ -114,6 +123,12 @@ export interface PublishDeps {
   readonly issuesClient?: IssuesClientFactory;
   /** The repository checkout: SARIF locations are relative to it. Defaults to the working directory. */
   readonly workspace?: string;
+  /**
+   * Called with the report as it may be shown, once the outputs are written and before the
+   * issues stage: the Action prints its findings table here, so it stands before the long
+   * stretch of issue writes.
+   */
+  readonly onShown?: (shown: PublicReport, failOn: FailOn) => void;
 }
 
 export async function publishReport(
@@ -121,29 +136,43 @@ export async function publishReport(
   policy: Policy | undefined,
   settings: PublishSettings,
   deps: PublishDeps,
-  context: { readonly warnings: readonly string[]; readonly now: Date },
+  context: {
+    readonly warnings: readonly string[];
+    readonly now: Date;
+    /** The one redaction step, decided before the run began (runAudit, runMerge). */
+    readonly disclosure: Disclosure;
+    readonly access: IssuesAccess;
+  },
 ): Promise<PublishOutcome> {
+  const { disclosure } = context;
   const warnings = [...context.warnings];
   const now = context.now;
   // The evidence report is written before the issues stage, so it exists whatever GitHub does.
+  // It is complete: it stays with the organisation (an artifact upload of it is another matter, README).
   if (settings.reportJsonPath)
     await writeOutput(settings.reportJsonPath, 'the JSON report', `${JSON.stringify(report, null, 2)}\n`);
+  // Everything below leaves the runner, so it is rendered from the public view only.
+  const shown = disclosure.show(report, deps.workspace !== undefined ? { workspace: deps.workspace } : {});
   if (settings.sarifPath) {
     if (!policy) throw new Error('SARIF needs the policy');
     await writeOutput(
       settings.sarifPath,
       'the SARIF file',
-      `${JSON.stringify(renderSarif(report, policy, deps.workspace ?? process.cwd()), null, 2)}\n`,
+      `${JSON.stringify(renderSarif(shown, policy, deps.workspace ?? process.cwd()), null, 2)}\n`,
     );
   }
+
+  deps.logger.stage?.(undefined);
+  deps.onShown?.(shown, settings.failOn);
 
   let issues: SyncOutcome | undefined;
   let issuesError: string | undefined;
   const sections: string[] = policy ? [...renderExpiringExceptions(expiringExceptions(policy.exceptions, now))] : [];
   if (settings.issues && settings.issues.mode !== 'off') {
     if (!policy) throw new Error('the issues stage needs the policy');
+    deps.logger.stage?.(`GitHub issues (${settings.issues.mode})`);
     try {
-      issues = await issuesStage(settings.issues, report, policy, deps);
+      issues = await issuesStage(settings.issues, shown, policy, deps, context.access);
       sections.push(renderSyncSummary(issues, settings.issues.mode === 'on' ? 'on' : 'dry-run'));
       for (const failure of issues.outcome.failures) warnings.push(`GitHub issues: ${failure}`);
       if (issues.dashboard?.historyStatus === 'corrupt') {
@@ -160,11 +189,16 @@ export async function publishReport(
         ? [error.message, ...error.details].join(' ')
         : `GitHub issues sync failed: ${errorMessage(error)}`;
       deps.logger.error(issuesError);
-      sections.push(`### GitHub issues\n\n**Not synced:** ${escapeMarkdown(issuesError)}\n`);
+      sections.push(`### GitHub issues\n\n**Not synced:** ${escapeMarkdown(disclosure.text(issuesError))}\n`);
     }
   }
+  deps.logger.stage?.(undefined);
   const history = issues?.dashboard?.history;
-  const summaryMarkdown = renderSummaryMarkdown(report, { warnings, sections, ...(history ? { history } : {}) });
+  const summaryMarkdown = renderSummaryMarkdown(shown, {
+    warnings: warnings.map((w) => disclosure.text(w)),
+    sections,
+    ...(history ? { history } : {}),
+  });
   if (settings.summaryMarkdownPath)
     await writeOutput(settings.summaryMarkdownPath, 'the Markdown summary', summaryMarkdown);
 
@@ -184,6 +218,7 @@ export async function publishReport(
   if (issuesError !== undefined && exitCode === EXIT.done) exitCode = EXIT.issues;
   return {
     report,
+    shown,
     summaryMarkdown,
     warnings,
     exitCode,

@@ -10,7 +10,9 @@ import { collectedSources, type RunScope, selectControls } from '../evaluate/sel
 import { type EvidenceOutcome, writeEvidencePack } from '../evidence/write-evidence.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/policy.js';
+import { createDisclosure, type Disclosure } from '../report/disclosure.js';
 import { buildReport, type RunInfo } from '../report/report.js';
+import { sourceProblems } from '../report/source-problems.js';
 import { readSnapshotFolder } from '../snapshot/read-folder.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import { recordStreamFailures } from '../snapshot/manifest.js';
@@ -18,6 +20,7 @@ import { checkOutputPaths, folderOutput, writingTo } from './output-paths.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import { writeSnapshotFolder } from '../snapshot/write-folder.js';
 import { TOOL } from '../version.js';
+import { decideDisclosure } from './disclosure-decision.js';
 import { type PublishDeps, type PublishOutcome, publishOutputs, publishReport } from './publish-report.js';
 import type { Settings } from './settings.js';
 
@@ -26,6 +29,11 @@ export interface RunDeps extends PublishDeps {
   readonly collector: Collector;
   /** Facts about the CI run (repository, commit, run URL), when there is one. */
   readonly runContext?: Pick<RunInfo, 'repository' | 'gitSha' | 'runUrl'>;
+  /**
+   * The one redaction step. The entry makes it when it wraps its own log (and the clients' logs)
+   * in it, so every line goes through it; absent, the run makes its own.
+   */
+  readonly disclosure?: Disclosure;
 }
 
 export interface RunOutcome extends PublishOutcome {
@@ -65,10 +73,21 @@ function nothingSelected(policy: Policy, settings: Settings): string {
 }
 
 async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { dir?: string }): Promise<RunOutcome> {
-  const { logger } = deps;
   const startedAt = deps.now();
+  // Redaction is decided before anything is collected, logged or written.
+  const disclosure = deps.disclosure ?? createDisclosure();
+  const logger = disclosure.logger(deps.logger);
+  if (settings.issues?.token) logger.secret(settings.issues.token);
+  const access = await decideDisclosure(
+    disclosure,
+    settings.issues,
+    deps,
+    settings.target.kind === 'tenant' ? settings.target.tenantId : null,
+  );
+  logger.info(`Redaction: ${disclosure.redacting ? 'on' : 'off'} (${disclosure.decision?.why ?? 'undecided'})`);
 
   // A bad policy stops the run here, before any network call.
+  logger.stage?.('Policy');
   const { policy, warnings: policyWarnings } = await loadPolicy(settings.policyPath, startedAt);
   for (const warning of policyWarnings) logger.warning(warning);
   const warnings = [...policyWarnings];
@@ -99,6 +118,7 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     );
     if (started) logger.info(`Reading the sign-in log while ${[...pending].join(', ') || 'nothing'} is collected`);
   };
+  logger.stage?.(`Collect: ${sources.size} data sources`);
   let snapshot = await deps.collector.collect({
     sources,
     policy,
@@ -122,8 +142,14 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     snapshot = await readSnapshotFolder(scratch.dir, { now: deps.now() });
   }
 
+  logger.stage?.(undefined);
+  // One line per cause of a source that could not be read, not one per request (annotations are few).
+  for (const problem of sourceProblems(snapshot.manifest)) logger[problem.level](problem.message);
+  // Pseudonyms are keyed as before this step existed: MAILWARDEN_REDACT_KEY, else the tenant ID.
+  disclosure.rekey(settings.issues?.redactKey ?? snapshot.manifest.tenantId ?? 'mailwarden');
   // "Now" is the capture time, so replaying a snapshot later reproduces every verdict.
   const now = new Date(snapshot.manifest.capturedAt);
+  logger.stage?.('Evaluate');
   const evaluation = await evaluate(snapshot, policy, {
     now,
     only: settings.only,
@@ -156,6 +182,7 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
   let evidence: EvidenceOutcome | undefined;
   const evidenceSettings = settings.evidence;
   if (evidenceSettings) {
+    logger.stage?.('Evidence pack');
     const pack = { path: evidenceSettings.dir, kind: 'folder', what: 'the evidence pack' } as const;
     evidence = await writingTo(pack, () =>
       writeEvidencePack({
@@ -169,6 +196,17 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     );
     for (const id of evidence.redactionChanged) warnings.push(`evidence: redaction changed the verdicts of ${id}`);
   }
-  const published = await publishReport(report, policy, settings, deps, { warnings, now });
+  const published = await publishReport(
+    report,
+    policy,
+    settings,
+    { ...deps, logger },
+    {
+      warnings,
+      now,
+      disclosure,
+      access,
+    },
+  );
   return { ...published, policy, ...(evidence ? { evidence } : {}) };
 }

@@ -1,7 +1,9 @@
 import { ConfigurationError } from '../errors.js';
 import { loadPolicy } from '../policy/load-policy.js';
 import type { Policy } from '../policy/policy.js';
+import { createDisclosure, type Disclosure } from '../report/disclosure.js';
 import { mergeReports } from '../report/merge-reports.js';
+import { decideDisclosure } from './disclosure-decision.js';
 import { checkOutputPaths } from './output-paths.js';
 import { type PublishDeps, type PublishOutcome, publishOutputs, publishReport } from './publish-report.js';
 import type { MergeSettings } from './settings.js';
@@ -12,12 +14,20 @@ import { expandReportPaths, readReport } from '../report/read-report.js';
  * shard, or reports of different policies, tenants or versions, stop here before any GitHub call),
  * then publish the merged report exactly as an unsharded audit does, issues included.
  */
-export async function runMerge(settings: MergeSettings, deps: PublishDeps): Promise<PublishOutcome> {
+export async function runMerge(
+  settings: MergeSettings,
+  deps: PublishDeps & { readonly disclosure?: Disclosure },
+): Promise<PublishOutcome> {
   if (settings.reports.length === 0) throw new ConfigurationError('merge-reports needs the partial report files');
+  const disclosure = deps.disclosure ?? createDisclosure();
+  const logger = disclosure.logger(deps.logger);
+  if (settings.issues?.token) logger.secret(settings.issues.token);
   await checkOutputPaths(publishOutputs(settings));
   const files = await expandReportPaths(settings.reports);
   const merged = mergeReports(await Promise.all(files.map(readReport)));
-  deps.logger.info(
+  const access = await decideDisclosure(disclosure, settings.issues, deps, merged.run.tenantId);
+  logger.info(`Redaction: ${disclosure.redacting ? 'on' : 'off'} (${disclosure.decision?.why ?? 'undecided'})`);
+  logger.info(
     `Merged ${files.length} partial report${files.length === 1 ? '' : 's'}: ${merged.results.length} results`,
   );
 
@@ -28,7 +38,7 @@ export async function runMerge(settings: MergeSettings, deps: PublishDeps): Prom
   const warnings: string[] = [];
   if (needsPolicy || settings.policyPath !== undefined) {
     const loaded = await loadPolicy(settings.policyPath, deps.now());
-    for (const warning of loaded.warnings) deps.logger.warning(warning);
+    for (const warning of loaded.warnings) logger.warning(warning);
     warnings.push(...loaded.warnings);
     if (loaded.policy.sha256 !== merged.policy.sha256) {
       throw new ConfigurationError(
@@ -38,5 +48,16 @@ export async function runMerge(settings: MergeSettings, deps: PublishDeps): Prom
     }
     policy = loaded.policy;
   }
-  return publishReport(merged, policy, settings, deps, { warnings, now: new Date(merged.snapshot.capturedAt) });
+  return publishReport(
+    merged,
+    policy,
+    settings,
+    { ...deps, logger },
+    {
+      warnings,
+      now: new Date(merged.snapshot.capturedAt),
+      disclosure,
+      access,
+    },
+  );
 }

@@ -1,6 +1,6 @@
 import type { TenantTarget } from '../collect/live/tenant-target.js';
 import type { RepoRef } from '../issues/github-api.js';
-import type { RedactMode } from '../issues/redact.js';
+import type { RedactMode } from '../report/redact.js';
 import type { Area } from '../model/area.js';
 import type { FailOn } from '../model/severity.js';
 import type { Shard } from '../snapshot/shard.js';

@@ -11,7 +11,8 @@ import { syncIssues } from '../../src/issues/sync.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { Result } from '../../src/model/result.js';
 import { startFakeGitHub, type FakeGitHub, type FakeRole } from '../fakes/github-server.js';
-import { demoPolicy, report, result } from '../issues/report-fixture.js';
+import { allElements, comments, parseHtml, renderGfm, scannedText } from '../helpers/gfm.js';
+import { demoPolicy, report, result, shown } from '../issues/report-fixture.js';
 import { FAST_PACING as FAST } from '../helpers/fast-issues-client.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -80,15 +81,13 @@ async function repository(
   );
   const synced = await syncIssues(
     issuesApi,
-    report(findings),
+    shown(report(findings), options.redact === 'always' ? 'k' : undefined),
     demoPolicy(),
     {
       mode: 'on',
       repo: REPO,
       labels: [],
       maxNewIssues: 20,
-      redact: options.redact ?? 'never',
-      redactKey: 'k',
       dashboard: false,
       ...(options.tenant ? { tenant: `tenant:${options.tenant}` } : {}),
     },
@@ -254,7 +253,7 @@ describe('/mailwarden accept on a finding issue, against the fake GitHub', () =>
     ]);
     expect([...repo.f.git.branches.keys()]).toEqual(['main']);
     expect(replies(repo)[0]).toMatch(/write, maintain or admin access/);
-    expect(replies(repo)[0]).toContain(`<code>${login}</code>`);
+    expect(replies(repo)[0]).toContain(`\`${login}\``);
   });
 
   it.each([
@@ -320,9 +319,15 @@ describe('/mailwarden accept on a finding issue, against the fake GitHub', () =>
     const body = repo.f.pulls.get(outcome.pullRequest.number)?.body ?? '';
     for (const text of [body, ...replies(repo)]) {
       const live = outsideFences(text);
-      expect(live).not.toMatch(/<(img|script)/i);
-      expect(live).not.toMatch(/@(?!\u200d)[A-Za-z]/);
-      expect(live).not.toMatch(/\]\(https?:\/\/evil/);
+      // As GitHub shows it: code spans are inert, so what matters is the rendered page.
+      const shown = parseHtml(renderGfm(text));
+      expect(allElements(shown).map((e) => e.element.tag)).not.toContain('img');
+      expect(allElements(shown).map((e) => e.element.tag)).not.toContain('script');
+      expect(
+        allElements(shown).filter((e) => e.element.tag === 'a' && /evil/.test(e.element.attrs.href ?? '')),
+      ).toEqual([]);
+      expect(scannedText(shown)).not.toMatch(/@(?!\u200d)[A-Za-z]/);
+      expect(comments(shown).filter((c) => c.includes('fingerprint=0000'))).toEqual([]);
       expect(live).not.toContain(forged);
       // Only our own first-line markers open an HTML comment.
       expect(live.split('\n').filter((l) => l.includes('<!--'))).toEqual(

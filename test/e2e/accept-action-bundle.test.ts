@@ -8,7 +8,7 @@ import { syncIssues } from '../../src/issues/sync.js';
 import { memoryLogger } from '../../src/logger.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
-import { demoPolicy, report, result } from '../issues/report-fixture.js';
+import { demoPolicy, report, result, shown } from '../issues/report-fixture.js';
 import { tempDir } from '../helpers/temp.js';
 import { FAST_PACING } from '../helpers/fast-issues-client.js';
 
@@ -74,15 +74,13 @@ describe('the accept Action bundle, as the runner starts it', () => {
         }),
         { owner: 'contoso', repo: 'it-audit' },
       ),
-      report([result({ control: 'forwarding.inbox-rules', target })]),
+      shown(report([result({ control: 'forwarding.inbox-rules', target })])),
       demoPolicy(),
       {
         mode: 'on',
         repo: { owner: 'contoso', repo: 'it-audit' },
         labels: [],
         maxNewIssues: 20,
-        redact: 'never',
-        redactKey: 'k',
         dashboard: false,
       },
       { logger, now: () => new Date() },

@@ -138,7 +138,7 @@ describe('risk acceptance end to end: nightly run, comment, pull request, merge,
     const closing = issue.comments.at(-1) ?? '';
     expect(closing).toMatch(/^Closed: the risk is accepted in the policy file/);
     expect(closing).toContain('the archive vendor contract requires this forward');
-    expect(closing).toContain(`sha256 <code>${second.policy.sha256.slice(0, 12)}</code>, at commit ${mainSha}`);
+    expect(closing).toContain(`sha256 \`${second.policy.sha256.slice(0, 12)}\`, at commit ${mainSha}`);
     // That commit merged the pull request's branch, whose head is the commit that added the entry.
     const mergeCommit = fake.git.commits.get(mainSha);
     const added = fake.git.commits.get(mergeCommit?.parents[1] ?? '');

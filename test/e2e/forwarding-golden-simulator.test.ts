@@ -5,7 +5,6 @@ import { nodeFetch } from '../../src/collect/exchange/node-fetch.js';
 import { createSimulatorClients } from '../../src/entry/simulator-clients.js';
 import { liveCollector } from '../../src/collect/live/live-collector.js';
 import { evaluate } from '../../src/evaluate/evaluate.js';
-import { NO_REDACTION } from '../../src/issues/redact.js';
 import { renderFindingIssue } from '../../src/issues/render.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
@@ -20,6 +19,7 @@ import { writeSnapshotFolder } from '../../src/snapshot/write-folder.js';
 import { DOMAIN, goldenTenant, recipient, rule, type ForwardingTenant } from '../checks/forwarding-tenant.js';
 import { FORWARDING_CONTROLS, FORWARDING_SOURCES } from '../helpers/forwarding-controls.js';
 import { tempDir } from '../helpers/temp.js';
+import { shownResult, place } from '../issues/report-fixture.js';
 
 /**
  * The golden forwarding tenant (test/checks/forwarding-tenant.ts) served by the simulator and
@@ -238,8 +238,8 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
     expect(summary(rs)).toEqual([`forwarding.inbox-rules alex@${DOMAIN}/x9 fail`]);
     expect(finding?.evidence.ruleName).toBe(hostile);
     const body = renderFindingIssue(
-      finding!,
-      policyFor(),
+      shownResult(finding!),
+      { ...policyFor(), place: place() },
       {
         firstSeen: '2026-11-27',
         lastSeen: '2026-11-27',
@@ -247,7 +247,6 @@ describe('forwarding controls on the golden tenant through the simulator, one mu
         status: 'open',
         reopenedAfterManualClose: false,
       },
-      NO_REDACTION,
     ).body;
     expect(body).not.toContain('<img');
     expect(body).not.toContain('](https://evil.test)');

@@ -4,7 +4,8 @@ import { parseFingerprint, parseState } from '../../src/issues/marker.js';
 import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { syncIssues } from '../../src/issues/sync.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
-import { demoPolicy, report, result } from './report-fixture.js';
+import { allElements, comments, ESCAPE_ARTEFACTS, parseHtml, renderGfm, scannedText } from '../helpers/gfm.js';
+import { demoPolicy, report, result, shown } from './report-fixture.js';
 import { FAST_PACING } from '../helpers/fast-issues-client.js';
 
 const FORGED = '<!-- mailwarden:fingerprint=00000000000000000000000000000000 -->';
@@ -70,10 +71,8 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
       repo: { owner: 'contoso', repo: 'it-audit' },
       labels: [],
       maxNewIssues: 20,
-      redact: 'never' as const,
-      redactKey: 'k',
     };
-    const first = await syncIssues(api, rep, demoPolicy(), settings, { logger, now: () => new Date() });
+    const first = await syncIssues(api, shown(rep), demoPolicy(), settings, { logger, now: () => new Date() });
     expect(first.outcome.failures).toEqual([]);
     const issue = f.issues.get(1)!;
     const body = issue.body ?? '';
@@ -87,15 +86,34 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
     expect(parseState(body)?.target).toBe(HOSTILE);
 
     const live = liveLines(body).filter((l) => !l.startsWith('<!-- mailwarden:'));
-    const text = live.join('\n');
-    expect(text).not.toMatch(/<(img|script)/i);
-    expect(text).not.toMatch(/<!--/);
-    expect(text).not.toMatch(/\]\(https?:\/\/evil/);
-    expect(text).not.toMatch(/!\[/);
-    expect(text).not.toMatch(/@(?!\u200d)[A-Za-z]/);
-    expect(text).not.toMatch(/https?:\/\/evil/);
-    expect(text).not.toMatch(/^#+ Heading/m);
-    // Every table row has as many unescaped pipes as its header.
+    // As GitHub shows it: no element, link, comment, heading or mention comes from tenant text.
+    const page = parseHtml(renderGfm(body));
+    const tags = allElements(page).map((e) => e.element.tag);
+    for (const tag of ['img', 'script', 'h1', 'b', 'strong']) {
+      if (tag === 'strong') continue; // our own bold labels
+      expect(tags, tag).not.toContain(tag);
+    }
+    // Links: the run's, and those of the control's own remediation text; none from the tenant.
+    const hrefs = allElements(page)
+      .filter((e) => e.element.tag === 'a')
+      .map((e) => e.element.attrs.href ?? '');
+    expect(hrefs).toContain('https://github.com/contoso/it-audit/actions/runs/1');
+    expect(hrefs.filter((h) => /evil/.test(h))).toEqual([]);
+    expect(comments(page).map((c) => c.trim().split('=')[0])).toEqual(['mailwarden:fingerprint', 'mailwarden:state']);
+    const scanned = scannedText(page);
+    expect(scanned).not.toMatch(/@(?!\u200d)[A-Za-z]/);
+    expect(scanned).not.toMatch(/https?:\/\/evil/);
+    expect(scanned).not.toMatch(/(?:^|[^\w/&])#1\b/);
+    for (const [name, pattern] of ESCAPE_ARTEFACTS) expect(pattern.test(scanned), name).toBe(false);
+    // The hostile text is shown, whole, where it stands in the body.
+    expect(scanned.replaceAll('\u200d', '')).toContain('<img src=x onerror=alert(1)>');
+    // Every table row has as many cells as its header.
+    for (const table of allElements(page).filter((e) => e.element.tag === 'table')) {
+      const rows = allElements(table.element).filter((e) => e.element.tag === 'tr');
+      const cells = rows.map((r) => r.element.children.filter((c) => c.kind === 'element').length);
+      expect(new Set(cells).size, JSON.stringify(cells)).toBe(1);
+    }
+    // In the source too: no line of tenant text can pass for a table row with extra cells.
     const pipes = (line: string) => line.replace(/\\\|/g, '').split('|').length;
     let header = 0;
     for (const line of live) {
@@ -114,7 +132,7 @@ describe('adversarial tenant names through plan, render and the GitHub API', () 
 
     // And the marker survives: a rerun matches the issue and writes nothing.
     const before = f.writes().length;
-    await syncIssues(api, rep, demoPolicy(), settings, { logger, now: () => new Date() });
+    await syncIssues(api, shown(rep), demoPolicy(), settings, { logger, now: () => new Date() });
     expect(f.writes().length).toBe(before);
     expect(f.issues.size).toBe(1);
   });

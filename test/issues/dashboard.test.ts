@@ -5,6 +5,7 @@ import { auditSettings } from '../../src/cli/audit.js';
 import { folderCollector } from '../../src/collect/folder-collector.js';
 import { planDashboard } from '../../src/issues/dashboard.js';
 import type { ExistingIssue } from '../../src/issues/existing-issue.js';
+import { shown } from './report-fixture.js';
 import { BODY_LIMIT } from '../../src/issues/render.js';
 import { memoryLogger } from '../../src/logger.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from '../../src/paths.js';
@@ -274,7 +275,7 @@ describe('dashboard issue over a sequence of demo runs', () => {
       closedAt: null,
     };
     const plan = planDashboard(
-      { report: rep, policy: { exceptions: [] }, issues: [current], opened: [], closed: [] },
+      { report: shown(rep), policy: { exceptions: [] }, issues: [current], opened: [], closed: [] },
       current,
     );
     expect(plan.body.length).toBeLessThanOrEqual(BODY_LIMIT);

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFingerprint, parseState, renderStateMarker, type IssueState } from '../../src/issues/marker.js';
-import { NO_REDACTION, redactor } from '../../src/issues/redact.js';
 import { renderFindingIssue } from '../../src/issues/render.js';
-import { demoPolicy, result } from './report-fixture.js';
+import { demoPolicy, result, shownResult, place } from './report-fixture.js';
 
 const META = {
   firstSeen: '2026-11-27',
@@ -45,18 +44,38 @@ describe('the state marker carries the target', () => {
 
   it('a finding issue records its target, unless redaction changed it', () => {
     const user = result({ target: 'adele@contosohealth.example' });
-    const plain = renderFindingIssue(user, demoPolicy(), META, NO_REDACTION);
+    const plain = renderFindingIssue(shownResult(user), { ...demoPolicy(), place: place() }, META);
     expect(parseState(plain.body)).toMatchObject({ control: 'mfa.registration', target: user.target });
 
-    const redacted = renderFindingIssue(user, demoPolicy(), META, redactor('key'));
+    const redacted = renderFindingIssue(shownResult(user, 'key'), { ...demoPolicy(), place: place() }, META);
     expect(parseState(redacted.body)?.control).toBe('mfa.registration');
     expect(parseState(redacted.body)?.target).toBeUndefined();
     expect(redacted.body).not.toContain('adele@');
 
     // A domain is no personal data: redaction leaves it, and so the marker keeps it.
     const domain = result({ control: 'dmarc.policy', target: 'contosohealth.example' });
-    expect(parseState(renderFindingIssue(domain, demoPolicy(), META, redactor('key')).body)?.target).toBe(
-      'contosohealth.example',
-    );
+    expect(
+      parseState(renderFindingIssue(shownResult(domain, 'key'), { ...demoPolicy(), place: place() }, META).body)
+        ?.target,
+    ).toBe('contosohealth.example');
+  });
+
+  it('with the bundled policy, the issue says where the repository keeps its copy and how to make it', () => {
+    const user = result({ target: 'adele@contosohealth.example' });
+    const bundled = renderFindingIssue(
+      shownResult(user),
+      { ...demoPolicy(), place: { path: '.mailwarden/policy.json', bundled: true } },
+      META,
+    ).body;
+    expect(bundled).toContain('bundled baseline policy');
+    expect(bundled).toContain('`mailwarden init` writes it to `.mailwarden/policy.json`');
+    expect(bundled).toContain('`policy: .mailwarden/policy.json`');
+    const own = renderFindingIssue(
+      shownResult(user),
+      { ...demoPolicy(), place: place('.mailwarden/policy.json') },
+      META,
+    ).body;
+    expect(own).not.toContain('bundled');
+    expect(own).toContain('in the policy file `.mailwarden/policy.json`');
   });
 });

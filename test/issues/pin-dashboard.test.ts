@@ -5,7 +5,7 @@ import { renderSyncSummary, syncIssues, type SyncSettings } from '../../src/issu
 import { memoryLogger } from '../../src/logger.js';
 import type { Report } from '../../src/report/report.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
-import { demoPolicy, report, users } from './report-fixture.js';
+import { demoPolicy, report, users, shown } from './report-fixture.js';
 import { FAST_PACING as FAST } from '../helpers/fast-issues-client.js';
 
 const REPO = { owner: 'contoso', repo: 'it-audit' };
@@ -31,15 +31,13 @@ async function sync(f: FakeGitHub, rep: Report, settings: Partial<SyncSettings> 
   const logger = memoryLogger();
   const outcome = await syncIssues(
     api(f),
-    rep,
+    shown(rep),
     demoPolicy(),
     {
       mode: 'on',
       repo: REPO,
       labels: [],
       maxNewIssues: 20,
-      redact: 'never',
-      redactKey: 'k',
       dashboard: true,
       ...settings,
     },

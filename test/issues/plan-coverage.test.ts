@@ -4,17 +4,16 @@ import { fingerprint } from '../../src/evaluate/fingerprint.js';
 import type { ExistingIssue } from '../../src/issues/existing-issue.js';
 import { parseFingerprint } from '../../src/issues/marker.js';
 import { planIssues } from '../../src/issues/plan.js';
-import { NO_REDACTION } from '../../src/issues/redact.js';
 import { renderFindingIssue } from '../../src/issues/render.js';
 import type { Result } from '../../src/model/result.js';
-import { demoPolicy, report, result, TENANT } from './report-fixture.js';
+import { demoPolicy, place, report, result, shown, shownResult, TENANT } from './report-fixture.js';
 
 /*
  * Close only what was fully read: an issue closes when its finding passes, or when its target is
  * gone from a control that saw its whole target set, and in no other case.
  */
 
-const OPTIONS = { policy: demoPolicy(), redact: NO_REDACTION, maxNewIssues: 20, extraLabels: [] };
+const OPTIONS = { policy: demoPolicy(), maxNewIssues: 20, extraLabels: [] };
 const META = {
   firstSeen: '2026-11-20',
   lastSeen: '2026-11-26',
@@ -27,7 +26,7 @@ function open(number: number, finding: Result): ExistingIssue {
   return {
     number,
     title: `t${number}`,
-    body: renderFindingIssue(finding, OPTIONS.policy, META, NO_REDACTION).body,
+    body: renderFindingIssue(shownResult(finding), { ...OPTIONS.policy, place: place() }, META).body,
     state: 'open',
     stateReason: null,
     labels: ['mailwarden'],
@@ -49,10 +48,10 @@ function outcome(extra: Partial<Extract<ControlOutcome, { status: 'evaluated' }>
 describe('issue sync after a partial read', () => {
   it('closes an issue whose target is gone only when the control saw its complete target set', () => {
     const existing = [open(1, gone), open(2, still)];
-    expect(closes(planIssues(report([still], { controls: outcome({}) }), existing, OPTIONS))).toEqual([1]);
+    expect(closes(planIssues(shown(report([still], { controls: outcome({}) })), existing, OPTIONS))).toEqual([1]);
 
     const partial = planIssues(
-      report([still], { controls: outcome({ coverage: 'partial', unread: ['graph.users'] }) }),
+      shown(report([still], { controls: outcome({ coverage: 'partial', unread: ['graph.users'] }) })),
       existing,
       OPTIONS,
     );
@@ -61,7 +60,7 @@ describe('issue sync after a partial read', () => {
       [1, "not every source that lists this control's targets was read (graph.users)"],
     ]);
 
-    const listed = planIssues(report([still], { controls: outcome({ coverage: 'listed' }) }), existing, OPTIONS);
+    const listed = planIssues(shown(report([still], { controls: outcome({ coverage: 'listed' }) })), existing, OPTIONS);
     expect(closes(listed)).toEqual([]);
     expect(listed.notRechecked.map((n) => n.number)).toEqual([1]);
   });
@@ -70,12 +69,12 @@ describe('issue sync after a partial read', () => {
     const passing = result({ target: gone.target, status: 'pass' });
     const existing = [open(1, gone)];
     expect(
-      closes(planIssues(report([passing], { controls: outcome({ coverage: 'listed' }) }), existing, OPTIONS)),
+      closes(planIssues(shown(report([passing], { controls: outcome({ coverage: 'listed' }) })), existing, OPTIONS)),
     ).toEqual([1]);
     expect(
       closes(
         planIssues(
-          report([passing], { controls: outcome({ coverage: 'partial', unread: ['exo.inboxRule'] }) }),
+          shown(report([passing], { controls: outcome({ coverage: 'partial', unread: ['exo.inboxRule'] }) })),
           existing,
           OPTIONS,
         ),
@@ -85,14 +84,16 @@ describe('issue sync after a partial read', () => {
 
   it('keeps an issue whose finding is now error or not_evaluable open, listed as not re-checked', () => {
     for (const status of ['error', 'not_evaluable'] as const) {
-      const plan = planIssues(report([result({ target: gone.target, status })]), [open(1, gone)], OPTIONS);
+      const plan = planIssues(shown(report([result({ target: gone.target, status })])), [open(1, gone)], OPTIONS);
       expect(closes(plan)).toEqual([]);
       expect(plan.notRechecked[0]?.why).toMatch(new RegExp(`^the finding could not be judged \\(${status}`));
     }
     const gated = planIssues(
-      report([], {
-        controls: [{ control: 'mfa.registration', status: 'error', reason: 'Source graph.users could not be read' }],
-      }),
+      shown(
+        report([], {
+          controls: [{ control: 'mfa.registration', status: 'error', reason: 'Source graph.users could not be read' }],
+        }),
+      ),
       [open(1, gone)],
       OPTIONS,
     );
@@ -102,7 +103,7 @@ describe('issue sync after a partial read', () => {
 
   it('leaves the issues of a control the run did not run alone, and counts them', () => {
     const plan = planIssues(
-      report([], { controls: [{ control: 'dmarc.policy', status: 'evaluated', coverage: 'listed' }] }),
+      shown(report([], { controls: [{ control: 'dmarc.policy', status: 'evaluated', coverage: 'listed' }] })),
       [open(1, gone), open(2, still)],
       OPTIONS,
     );
@@ -123,12 +124,12 @@ describe('issue sync after a partial read', () => {
     const old = open(5, dmarc(legacy, 'fail'));
     const controls: ControlOutcome[] = [{ control: 'dmarc.policy', status: 'evaluated', coverage: 'complete' }];
 
-    const failing = planIssues(report([dmarc(current, 'fail')], { controls }), [old], OPTIONS);
+    const failing = planIssues(shown(report([dmarc(current, 'fail')], { controls })), [old], OPTIONS);
     expect(failing.operations.map((o) => o.kind)).toEqual(['update']);
     const update = failing.operations[0];
     expect(update && 'body' in update ? parseFingerprint(update.body) : undefined).toBe(current);
 
-    const passing = planIssues(report([dmarc(current, 'pass')], { controls }), [old], OPTIONS);
+    const passing = planIssues(shown(report([dmarc(current, 'pass')], { controls })), [old], OPTIONS);
     expect(closes(passing)).toEqual([5]);
   });
 });

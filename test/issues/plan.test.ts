@@ -2,11 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ExistingIssue } from '../../src/issues/existing-issue.js';
 import { parseFingerprint, parseState, renderFingerprintMarker } from '../../src/issues/marker.js';
 import { planIssues } from '../../src/issues/plan.js';
-import { NO_REDACTION } from '../../src/issues/redact.js';
 import { BODY_LIMIT, renderFindingIssue } from '../../src/issues/render.js';
-import { demoPolicy, report, result, users } from './report-fixture.js';
+import { demoPolicy, report, result, users, shown, shownResult, place } from './report-fixture.js';
 
-const OPTIONS = { policy: demoPolicy(), redact: NO_REDACTION, maxNewIssues: 20, extraLabels: [] };
+const OPTIONS = { policy: demoPolicy(), maxNewIssues: 20, extraLabels: [] };
 
 function issue(number: number, body: string | null, state: 'open' | 'closed' = 'open'): ExistingIssue {
   return {
@@ -35,7 +34,7 @@ describe('planIssues', () => {
       '<!-- mailwarden:state={"v":1,"control":{}} -->\n<!-- mailwarden:state=not json -->',
     ];
     const plan = planIssues(
-      report([a!]),
+      shown(report([a!])),
       bodies.map((b, i) => issue(i + 1, b)),
       OPTIONS,
     );
@@ -47,7 +46,7 @@ describe('planIssues', () => {
   it('a matched issue with a corrupt state block is rewritten, not duplicated', () => {
     const [a] = users(1);
     const plan = planIssues(
-      report([a!]),
+      shown(report([a!])),
       [issue(7, `${renderFingerprintMarker(a!.fingerprint)}\nhand-edited\n<!-- mailwarden:state={broken -->`)],
       OPTIONS,
     );
@@ -58,8 +57,8 @@ describe('planIssues', () => {
   it('closes open duplicates of one fingerprint as duplicates of the oldest', () => {
     const [a] = users(1);
     const body = renderFindingIssue(
-      a!,
-      demoPolicy(),
+      shownResult(a!),
+      { ...demoPolicy(), place: place() },
       {
         firstSeen: '2026-11-27',
         lastSeen: '2026-11-27',
@@ -67,9 +66,8 @@ describe('planIssues', () => {
         status: 'open',
         reopenedAfterManualClose: false,
       },
-      NO_REDACTION,
     ).body;
-    const plan = planIssues(report([a!]), [issue(3, body), issue(9, body)], OPTIONS);
+    const plan = planIssues(shown(report([a!])), [issue(3, body), issue(9, body)], OPTIONS);
     expect(plan.operations).toEqual([expect.objectContaining({ kind: 'close', number: 9, stateReason: 'duplicate' })]);
   });
 
@@ -86,25 +84,27 @@ describe('planIssues', () => {
       ...a!,
       exception: { reason: 'migration <b>@team</b>', approvedBy: 'CISO', expires: '2026-11-01', expired: true },
     };
-    const body = renderFindingIssue(expired, demoPolicy(), meta, NO_REDACTION).body;
-    expect(body).toContain('expired on 2026\\-11\\-01');
+    const body = renderFindingIssue(shownResult(expired), { ...demoPolicy(), place: place() }, meta).body;
+    expect(body).toContain('expired on 2026-11-01');
     expect(body).not.toContain('<b>');
-    expect(renderFindingIssue(a!, demoPolicy(), meta, NO_REDACTION).body).not.toContain('expired on');
+    expect(renderFindingIssue(shownResult(a!), { ...demoPolicy(), place: place() }, meta).body).not.toContain(
+      'expired on',
+    );
   });
 
   it('refreshes "last seen" only after a week of no change', () => {
     const [a] = users(1);
-    const first = planIssues(report([a!]), [], OPTIONS).operations[0];
+    const first = planIssues(shown(report([a!])), [], OPTIONS).operations[0];
     if (first?.kind !== 'create') throw new Error('expected a create');
     const existing = [issue(1, first.body)];
     expect(
       planIssues(
-        report([a!], { capturedAt: '2026-12-03T06:00:00Z', runUrl: 'https://github.com/x/y/actions/runs/5' }),
+        shown(report([a!], { capturedAt: '2026-12-03T06:00:00Z', runUrl: 'https://github.com/x/y/actions/runs/5' })),
         existing,
         OPTIONS,
       ).operations,
     ).toEqual([]);
-    const week = planIssues(report([a!], { capturedAt: '2026-12-04T06:00:00Z' }), existing, OPTIONS).operations;
+    const week = planIssues(shown(report([a!], { capturedAt: '2026-12-04T06:00:00Z' })), existing, OPTIONS).operations;
     expect(week).toHaveLength(1);
     expect(week[0]?.kind === 'update' && parseState(week[0].body)?.lastSeen).toBe('2026-12-04');
   });
@@ -120,8 +120,8 @@ describe('planIssues', () => {
       },
     });
     const rendered = renderFindingIssue(
-      big,
-      demoPolicy(),
+      shownResult(big),
+      { ...demoPolicy(), place: place() },
       {
         firstSeen: '2026-11-27',
         lastSeen: '2026-11-27',
@@ -129,7 +129,6 @@ describe('planIssues', () => {
         status: 'open',
         reopenedAfterManualClose: false,
       },
-      NO_REDACTION,
     );
     expect(rendered.body.length).toBeLessThanOrEqual(BODY_LIMIT);
     expect(rendered.body).toMatch(/_\d+ evidence lines cut/);
@@ -140,8 +139,8 @@ describe('planIssues', () => {
   it('proposes a DMARC record for a DMARC finding on a domain, and orders the body sections as specified', () => {
     const dmarc = result({ control: 'dmarc.policy', target: 'contosohealth.example', evidence: { record: null } });
     const body = renderFindingIssue(
-      dmarc,
-      demoPolicy(),
+      shownResult(dmarc),
+      { ...demoPolicy(), place: place() },
       {
         firstSeen: '2026-11-27',
         lastSeen: '2026-11-27',
@@ -149,7 +148,6 @@ describe('planIssues', () => {
         status: 'open',
         reopenedAfterManualClose: false,
       },
-      NO_REDACTION,
     ).body;
     expect(body).toContain('_dmarc.contosohealth.example. 3600 IN TXT "v=DMARC1; p=reject');
     const order = [

@@ -6,6 +6,7 @@ import type { Result } from '../../src/model/result.js';
 import type { Severity } from '../../src/model/severity.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { Policy } from '../../src/policy/policy.js';
+import { createDisclosure, type PublicReport, type ShownResult } from '../../src/report/disclosure.js';
 import { summarise, type Report } from '../../src/report/report.js';
 
 export const TENANT = '8d1f2c4e-5a6b-4c7d-9e0f-1a2b3c4d5e6f';
@@ -88,4 +89,24 @@ export function report(
 
 export function users(n: number, domain = 'contosohealth.example'): Result[] {
   return Array.from({ length: n }, (_, i) => result({ target: `user${String(i).padStart(3, '0')}@${domain}` }));
+}
+
+/** A report as the one redaction step shows it: unredacted, or redacted with pseudonyms keyed by `redactKey`. */
+export function shown(rep: Report, redactKey?: string): PublicReport {
+  return createDisclosure({
+    decision: { redact: redactKey !== undefined, why: redactKey !== undefined ? 'redact: always' : 'redact: never' },
+    key: redactKey ?? 'mailwarden',
+  }).show(rep);
+}
+
+/** One result as the one redaction step shows it. */
+export function shownResult(r: Result, redactKey?: string): ShownResult {
+  const [one] = shown(report([r]), redactKey).results;
+  if (!one) throw new Error('no result');
+  return one;
+}
+
+/** Where an issue says the policy is, for renderFindingIssue. */
+export function place(policyPath = 'demo/demo-policy.json'): { readonly path: string; readonly bundled: boolean } {
+  return { path: policyPath, bundled: false };
 }

@@ -2,6 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/logger.js';
 import type { IssuesApi } from '../../src/issues/github-api.js';
 import { parseFingerprint, parseState } from '../../src/issues/marker.js';
+import { createDisclosure } from '../../src/report/disclosure.js';
+import type { RedactMode } from '../../src/report/redact.js';
+import { decideDisclosure } from '../../src/run/disclosure-decision.js';
+import { ISSUES_OFF } from '../../src/run/settings.js';
 import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import { RepositoryAccessError, syncIssues, type SyncSettings } from '../../src/issues/sync.js';
 import type { Report } from '../../src/report/report.js';
@@ -25,13 +29,35 @@ function api(f: FakeGitHub, logger = memoryLogger()): IssuesApi {
   return octokitIssuesApi(createOctokit({ token: 'test-token', baseUrl: f.apiUrl, logger, pacing: FAST }), REPO);
 }
 
-async function sync(f: FakeGitHub, rep: Report, settings: Partial<SyncSettings> = {}, client?: IssuesApi) {
+async function sync(
+  f: FakeGitHub,
+  rep: Report,
+  settings: Partial<SyncSettings> & { readonly redact?: RedactMode } = {},
+  client?: IssuesApi,
+) {
   const logger = memoryLogger();
+  const issuesApi = client ?? api(f, logger);
+  const { redact = 'never', ...sync } = settings;
+  // The run's own redaction decision (the repository's visibility for `auto`), then the sync.
+  const disclosure = createDisclosure();
+  const access = await decideDisclosure(
+    disclosure,
+    { ...ISSUES_OFF, mode: 'on', repo: REPO, token: 'test-token', redact, redactKey: 'test-key' },
+    { issuesClient: () => issuesApi },
+    rep.run.tenantId,
+  );
   const outcome = await syncIssues(
-    client ?? api(f, logger),
-    rep,
+    issuesApi,
+    disclosure.show(rep),
     demoPolicy(),
-    { mode: 'on', repo: REPO, labels: [], maxNewIssues: 20, redact: 'never', redactKey: 'test-key', ...settings },
+    {
+      mode: 'on',
+      repo: REPO,
+      labels: [],
+      maxNewIssues: 20,
+      ...(access.repository ? { repository: access.repository } : {}),
+      ...sync,
+    },
     { logger, now: () => new Date() },
   );
   return { ...outcome, logger };
@@ -139,7 +165,7 @@ describe('issues sync against a fake GitHub', () => {
     expect(issue.comments[0]).toContain('2027-02-01');
     // The policy commit the run read, as a bare SHA GitHub links: the way back to the pull request.
     expect(issue.comments[0]).toMatch(
-      /> \*\*Policy:\*\* <code>demo\/demo-policy&#46;json<\/code> version 1\\\.0\\\.0, sha256 <code>0<\/code>, at commit 3f2a9c0d1e4b5a6978877665544332211000ffee$/m,
+      /> \*\*Policy:\*\* `demo\/demo-policy\.json` version 1\\?\.0\.0, sha256 `0`, at commit 3f2a9c0d1e4b5a6978877665544332211000ffee$/m,
     );
     expect(issue.comments[0]).toContain('SEC');
     expect(issue.comments[0]).not.toContain('<b>');

@@ -8,7 +8,7 @@ import type { Result } from '../../src/model/result.js';
 import type { Report } from '../../src/report/report.js';
 import { tenantLabel } from '../../src/report/tenant-label.js';
 import { startFakeGitHub, type FakeGitHub } from '../fakes/github-server.js';
-import { demoPolicy, report, result, users } from './report-fixture.js';
+import { demoPolicy, report, result, users, shown } from './report-fixture.js';
 import { FAST_PACING as FAST } from '../helpers/fast-issues-client.js';
 
 const REPO = { owner: 'msp', repo: 'customers' };
@@ -43,15 +43,13 @@ async function sync(fake: FakeGitHub, rep: Report, settings: Partial<SyncSetting
   );
   return syncIssues(
     api,
-    rep,
+    shown(rep),
     demoPolicy(),
     {
       mode: 'on',
       repo: REPO,
       labels: [],
       maxNewIssues: 20,
-      redact: 'never',
-      redactKey: 'k',
       dashboard: true,
       ...settings,
     },

@@ -2,8 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { ACCEPT_ACTION_INPUTS } from '../../src/action/accept-inputs.js';
-import { ACTION_INPUTS } from '../../src/action/inputs.js';
+import { ACTION_INPUTS, readInputs } from '../../src/action/inputs.js';
 import { ACCEPT_ACTION_OUTPUTS } from '../../src/action/run-accept-action.js';
+import { ACTION_OUTPUTS, overallResult } from '../../src/action/run-action.js';
+import { EXIT } from '../../src/run/exit-codes.js';
 
 describe('action.yml', () => {
   it('declares exactly the inputs src/action/inputs.ts reads, and runs on node24', async () => {
@@ -13,6 +15,39 @@ describe('action.yml', () => {
     };
     expect(Object.keys(action.inputs).sort()).toEqual([...ACTION_INPUTS].sort());
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
+  });
+
+  it('declares exactly the outputs src/action/run-action.ts sets', async () => {
+    const action = parse(await readFile('action.yml', 'utf8')) as { outputs: Record<string, unknown> };
+    expect(Object.keys(action.outputs).sort()).toEqual([...ACTION_OUTPUTS].sort());
+    const runner = await readFile('src/action/run-action.ts', 'utf8');
+    const set = [...runner.matchAll(/core\.setOutput\('([\w-]+)'/g)].map((m) => m[1]);
+    expect([...new Set(set)].sort()).toEqual([...ACTION_OUTPUTS].sort());
+  });
+
+  it('reads inputs with a fixed set of values in any case, as cloud is', () => {
+    const inputs: Record<string, string> = {
+      domains: 'example.com',
+      'fail-on': 'High',
+      issues: 'Dry-Run',
+      redact: 'ALWAYS',
+      'redact-evidence': 'False',
+    };
+    const settings = readInputs((name) => inputs[name] ?? '', '/w');
+    expect(settings.failOn).toBe('high');
+    expect(settings.issues?.mode).toBe('dry-run');
+    expect(settings.issues?.redact).toBe('always');
+    expect(() => readInputs((name) => ({ ...inputs, 'fail-on': 'Highest' })[name] ?? '', '/w')).toThrow(
+      /Input "fail-on": expected none, low, medium, high or critical, got "Highest"/,
+    );
+  });
+
+  it('result output: pass only when nothing failed at the threshold and every control was judged', () => {
+    expect(overallResult(EXIT.done, 0)).toBe('pass');
+    expect(overallResult(EXIT.done, 2)).toBe('error');
+    expect(overallResult(EXIT.findings, 2)).toBe('fail');
+    expect(overallResult(EXIT.allSourcesFailed, 0)).toBe('error');
+    expect(overallResult(EXIT.issues, 0)).toBe('error');
   });
 
   it('accept/action.yml declares exactly the inputs and outputs of the accept Action, and runs its bundle on node24', async () => {

@@ -96,7 +96,12 @@ describe('the repository workflows', () => {
     const attest = steps.find((s) => s.uses?.startsWith('actions/attest-build-provenance@')) as
       | (Step & { with: { 'subject-path': string } })
       | undefined;
-    expect(attest?.with['subject-path'].trim().split('\n')).toEqual(['dist/index.js', 'dist/accept.js', 'dist/cli.js']);
+    expect(attest?.with['subject-path'].trim().split('\n')).toEqual([
+      'dist/index.js',
+      'dist/accept.js',
+      'dist/cli.js',
+      'dist/cli-main.js',
+    ]);
     expect(text).toMatch(/npm publish --provenance/);
     expect(text).toMatch(/node scripts\/release\.mjs plan "\$GITHUB_REF_NAME"/);
     expect(text).toMatch(/bash scripts\/check-dist\.sh/);
@@ -161,5 +166,60 @@ describe('Marketplace metadata and the install story', () => {
     expect(readme).toMatch(/gh attestation verify dist\/index\.js --repo mailwarden\/mailwarden/);
     expect(readme).not.toMatch(/mailwarden\/mailwarden@v0|npx mailwarden\b/);
     expect(readme).toMatch(/\| `client-id` without `client-secret` or `certificate` \(OIDC\) \| `id-token: write` \|/);
+  });
+});
+
+describe("the README's workflow examples", () => {
+  interface ExampleJob {
+    readonly permissions?: Record<string, string>;
+    readonly steps?: readonly { readonly uses?: string; readonly with?: Record<string, string> }[];
+  }
+  const examples = async () => {
+    const readme = await readFile('README.md', 'utf8');
+    const blocks = [...readme.matchAll(/```ya?ml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    return { readme, blocks, workflows: blocks.filter((b) => /^on:/m.test(b) && /^jobs:/m.test(b)) };
+  };
+
+  it('are all linted: every yaml block is a workflow or a list of steps the actionlint script wraps', async () => {
+    const { blocks } = await examples();
+    const run = spawnSync(process.execPath, ['scripts/actionlint.mjs', 'README.md'], { encoding: 'utf8' });
+    expect(run.status, run.stdout).toBe(0);
+    expect(run.stdout).toContain(`actionlint: ${blocks.length} workflow(s) in 1 file(s), 0 problem(s)`);
+  });
+
+  it('pin every action but mailwarden itself by a commit SHA listed in docs/releasing.md, on node24 versions', async () => {
+    const { workflows } = await examples();
+    const releasing = await readFile('docs/releasing.md', 'utf8');
+    const refs = workflows.flatMap((w) =>
+      [...w.matchAll(/uses: (\S+)(?: # (\S+))?/g)].map((m): [string, string] => [m[1] ?? '', m[2] ?? '']),
+    );
+    const foreign = refs.filter(([ref]) => !ref.startsWith('mailwarden/mailwarden'));
+    expect(foreign.length).toBeGreaterThan(5);
+    for (const [ref, version] of foreign) {
+      const sha = /@([0-9a-f]{40})$/.exec(ref)?.[1];
+      expect(sha, ref).toBeDefined();
+      const row = releasing.split('\n').find((l) => l.includes(sha ?? '-'));
+      expect(row, ref).toContain(`| ${version} |`);
+    }
+    expect(refs.map(([ref]) => ref).join(' ')).not.toMatch(/artifact@v[45]\b/);
+  });
+
+  it('grant least privilege per job: nothing at the top; in the sharded example only the merge job writes issues and only the audit jobs sign in', async () => {
+    const { workflows } = await examples();
+    for (const text of workflows) {
+      const workflow = parse(text) as { permissions?: unknown; jobs: Record<string, ExampleJob> };
+      if (!/^name: mailwarden accept/m.test(text)) expect(workflow.permissions, text.slice(0, 40)).toEqual({});
+    }
+    const sharded = workflows.find((w) => w.includes('merge-reports:'));
+    const jobs = (parse(sharded ?? '') as { jobs: Record<string, ExampleJob> }).jobs;
+    expect(jobs.audit?.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(jobs.merge?.permissions).toEqual({ contents: 'read', issues: 'write' });
+  });
+
+  it('say that nothing is published yet, and never run the unscoped npm name', async () => {
+    const { readme } = await examples();
+    expect(readme).toMatch(/\*\*Not released yet\.\*\*/);
+    expect(readme).not.toMatch(/npx mailwarden\b/);
+    expect(readme).toMatch(/--max-new-issues 100/);
   });
 });

@@ -64,7 +64,7 @@ describe('exception lifecycle', () => {
     expect(result?.status).toBe('fail');
     expect(result?.exception).toMatchObject({ expired: true, expires: '2026-11-20' });
     expect(report.exceptions.applied).toEqual([expect.objectContaining({ expired: true })]);
-    expect(summary).toMatch(/\| `mfa\.registration` \| tenant \| .*\(exception expired 2026\\-11\\-20\)/);
+    expect(summary).toMatch(/\| `mfa\.registration` \| tenant \| .*\(exception expired 2026-11-20\)/);
     expect(stderr).toMatch(/expired on 2026-11-20/);
   });
 

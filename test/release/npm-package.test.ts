@@ -72,13 +72,14 @@ function runOffline(command: string, args: readonly string[], cwd: string) {
 // schema, the demo tenant and its policy, package.json for the version) and the documents its
 // output points to. npm adds README.md and LICENSE itself.
 const SHIPPED =
-  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli\.js|policies\/[a-z0-9-]+(\.schema)?\.json|demo\/demo-policy\.json|demo\/contoso-health\/.+|docs\/(controls\.md|control-migrations\.md|report\.schema\.json|snapshot-format\.md))$/;
+  /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/cli(-main)?\.js|policies\/[a-z0-9-]+(\.schema)?\.json|demo\/demo-policy\.json|demo\/contoso-health\/.+|docs\/(controls\.md|control-migrations\.md|report\.schema\.json|snapshot-format\.md))$/;
 const REQUIRED = [
   'package.json',
   'README.md',
   'LICENSE',
   'CHANGELOG.md',
   'dist/cli.js',
+  'dist/cli-main.js',
   'policies/baseline.json',
   'policies/policy.schema.json',
   'demo/demo-policy.json',

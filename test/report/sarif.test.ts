@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { renderSarif, SARIF_FINGERPRINT_KEY } from '../../src/report/sarif.js';
-import { demoPolicy, report, result, users } from '../issues/report-fixture.js';
+import { demoPolicy, report, result, shown, users } from '../issues/report-fixture.js';
 
 /**
  * The SARIF 2.1.0 JSON schema (rtm.5, the final 2.1.0 schema), as shipped by the MIT-licensed npm
@@ -30,7 +30,7 @@ describe('SARIF output', () => {
       result({ target: 'ok@x.example', status: 'pass' }),
       result({ target: 'ex@x.example', status: 'excepted' }),
     ]);
-    const sarif = renderSarif(rep, policy, process.cwd()) as {
+    const sarif = renderSarif(shown(rep), policy, process.cwd()) as {
       runs: {
         results: Record<string, unknown>[];
         tool: { driver: { rules: { id: string; properties: Record<string, string> }[] } };
@@ -63,5 +63,38 @@ describe('SARIF output', () => {
         runs: [{ tool: { driver: { name: 'x' } }, results: [{ message: 'not an object' }] }],
       }),
     ).toBe(false);
+  });
+
+  it('with the bundled policy, points at .mailwarden/policy.json in the checkout (the file init writes), at the same lines', async () => {
+    const { loadPolicy } = await import('../../src/policy/load-policy.js');
+    const { policy } = await loadPolicy(undefined, new Date('2026-11-27T06:00:00Z'));
+    const rep = { ...report(users(1)), policy: { ...report([]).policy, path: policy.path } };
+    const sarif = renderSarif(shown(rep), policy, '/home/runner/work/it-audit/it-audit') as {
+      runs: { results: { locations: { physicalLocation: unknown }[] }[]; originalUriBaseIds: unknown }[];
+    };
+    expect(sarif.runs[0]?.results[0]?.locations[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: '.mailwarden/policy.json', uriBaseId: '%SRCROOT%' },
+      region: { startLine: policy.controls.get('mfa.registration')?.line },
+    });
+    expect(sarif.runs[0]?.originalUriBaseIds).toEqual({
+      '%SRCROOT%': { uri: 'file:///home/runner/work/it-audit/it-audit/' },
+    });
+    expect(JSON.stringify(sarif)).not.toContain(policy.path);
+  });
+
+  it('messages and properties come from the report as shown: pseudonyms when redaction applies', () => {
+    const rep = report([
+      result({
+        target: 'grady@contosohealth.example',
+        message: 'Grady Archie (grady@contosohealth.example) is not registered.',
+        evidence: { upn: 'grady@contosohealth.example', displayName: 'Grady Archie' },
+      }),
+    ]);
+    const text = JSON.stringify(renderSarif(shown(rep, 'k'), demoPolicy(), process.cwd()));
+    expect(text).not.toMatch(/grady|Grady Archie/i);
+    expect(text).toMatch(/user-[0-9a-f]{10}/);
+    expect(JSON.stringify(renderSarif(shown(rep), demoPolicy(), process.cwd()))).toContain(
+      'grady@contosohealth.example',
+    );
   });
 });
