@@ -1,21 +1,22 @@
-import { ALLOWED_EXCLUSIONS } from './ca-parameters.js';
+import { ALLOWED_EXCLUSIONS, ALLOWED_NARROWING } from './ca-parameters.js';
 import type { ControlDefinition } from './control.js';
 import { legacySignInsControl } from './sign-in-detection.js';
 
 /** Conditional Access block of legacy authentication (posture). */
 const legacyAuthBlocked: ControlDefinition = {
   id: 'legacy-auth.blocked',
-  version: 1,
+  version: 2,
   area: 'legacy-auth',
   title: 'Legacy authentication blocked',
   statement:
-    'An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.',
+    'Enabled Conditional Access policies, alone or together, SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, with no condition narrowing them beyond the exclusions and narrowing listed in the control, unless security defaults are on.',
   rationale:
     'IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.',
   defaultSeverity: 'high',
   sources: ['graph.securityDefaults', 'graph.conditionalAccessPolicies'],
   targets: { kind: 'tenant', sources: [] },
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  optionalSources: ['graph.groups', 'graph.roleDefinitions', 'graph.namedLocations'],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
   references: {
     scuba: ['MS.AAD.1.1v1'],
     cis: ['5.2.2.3'],
@@ -25,7 +26,7 @@ const legacyAuthBlocked: ControlDefinition = {
   remediation:
     'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
   limitations:
-    'Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.',
+    'Judges policy configuration only; actual legacy sign-ins are another control. Every v1.0 condition is read, and a block split across policies (for example one for Android and one for every other platform) counts when together they leave no gap; a policy limited to some authentication flows never counts. Groups, roles and named locations are named from their own sources (graph.groups, graph.roleDefinitions, graph.namedLocations); when one cannot be read the verdict still stands, the IDs are shown and the evidence says why the names are missing, and without the named locations an AllTrusted condition is read as covering no named location. Needs Microsoft Entra ID P1 for Conditional Access.',
   enabledByDefault: true,
 };
 

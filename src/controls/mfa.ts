@@ -1,4 +1,4 @@
-import { ALLOWED_EXCLUSIONS } from './ca-parameters.js';
+import { ALLOWED_EXCLUSIONS, ALLOWED_NARROWING } from './ca-parameters.js';
 import type { ControlDefinition } from './control.js';
 import { HIGHLY_PRIVILEGED_ROLES } from './privileged-roles.js';
 
@@ -51,17 +51,23 @@ export const mfaControls: readonly ControlDefinition[] = [
   },
   {
     id: 'mfa.enforcement',
-    version: 1,
+    version: 2,
     area: 'mfa',
     title: 'MFA enforced for all users',
     statement:
-      'An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.',
+      'Enabled Conditional Access policies, alone or together, SHALL require multifactor authentication (or an authentication strength that requires it, or block access) for every sign-in of All users to All cloud apps from browsers and modern clients, with no condition narrowing them beyond the exclusions and narrowing listed in the control, unless security defaults are on.',
     rationale:
-      'Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.',
+      'Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group, a grant that accepts a compliant device instead of MFA, or a condition that limits the policy to some platforms, locations, devices, risk levels or authentication flows leaves a path in with a password alone. Entra applies every enforced policy whose conditions all match, so two policies can cover between them what neither covers alone; the check proves that the enforced policies together leave no such path, and names the part they leave open.',
     defaultSeverity: 'critical',
     sources: ['graph.securityDefaults', 'graph.conditionalAccessPolicies'],
     targets: { kind: 'tenant', sources: [] },
-    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    optionalSources: [
+      'graph.authenticationStrengthPolicies',
+      'graph.groups',
+      'graph.roleDefinitions',
+      'graph.namedLocations',
+    ],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
     references: {
       scuba: ['MS.AAD.3.2v2'],
       cis: ['5.2.2.2'],
@@ -71,7 +77,7 @@ export const mfaControls: readonly ControlDefinition[] = [
     remediation:
       'Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control\'s allowedExclusions.',
     limitations:
-      'Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.',
+      'Judges policy configuration, not each sign-in. Every v1.0 condition is read (users, guests, applications, user actions, authentication context, client apps, platforms, locations, device filters, authentication flows, user, sign-in, insider and service-principal risk, workload identities); a condition Graph adds later makes the policy not count. Group membership, filter rules and overlapping named locations are not resolved, so every combination is assumed possible: two policies are proved to cover together only when they do for any membership. easSupported client apps and custom controls are not counted. Session controls do not change coverage (a block is final) and are listed in the evidence. Groups, roles and named locations are named from their own sources (graph.groups, graph.roleDefinitions, graph.namedLocations); when one cannot be read the verdict still stands, the IDs are shown and the evidence says why the names are missing, and without the named locations an AllTrusted condition is read as covering no named location. Needs Microsoft Entra ID P1 for Conditional Access.',
     enabledByDefault: true,
   },
   {

@@ -167,6 +167,27 @@ export class GraphService {
           context: 'domains',
           directory: true,
         });
+      case '/roleManagement/directory/roleDefinitions':
+        return this.collectionRoute(
+          'directory',
+          'graph.roleDefinitions',
+          ['RoleManagement.Read.Directory', 'Directory.Read.All'],
+          {
+            filters: { isBuiltIn: ['eq'], displayName: ['eq'], templateId: ['eq'] },
+            defaultTop: 100,
+            maxTop: 999,
+            context: 'roleManagement/directory/roleDefinitions',
+            directory: true,
+          },
+        );
+      case '/identity/conditionalAccess/namedLocations':
+        return this.collectionRoute('conditionalAccess', 'graph.namedLocations', ['Policy.Read.All'], {
+          filters: { displayName: ['eq'] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: 'identity/conditionalAccess/namedLocations',
+          directory: false,
+        });
       case '/auditLogs/signIns':
         return {
           family: 'reports',
@@ -223,6 +244,32 @@ export class GraphService {
             maxTop: 999,
             context: 'directoryObjects',
             directory: true,
+          });
+        },
+      };
+    }
+    // One group by ID (the snapshot holds the groups Conditional Access policies name).
+    const group = /^\/groups\/([^/]+)$/i.exec(clean);
+    if (group !== null) {
+      const groupId = decodeURIComponent(group[1] ?? '').toLowerCase();
+      return {
+        family: 'directory',
+        source: 'graph.groups',
+        permissions: ['GroupMember.Read.All', 'Group.Read.All', 'Directory.Read.All'],
+        serve: async (_request, query) => {
+          const found = (this.tenant.collection('graph.groups') ?? []).find(
+            (g) => typeof g.id === 'string' && g.id.toLowerCase() === groupId,
+          );
+          if (found === undefined) {
+            return graphError(
+              404,
+              'Request_ResourceNotFound',
+              `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`,
+            );
+          }
+          return jsonResponse(200, {
+            '@odata.context': `${this.baseUrl}/$metadata#groups/$entity`,
+            ...applySelect(found, query.select),
           });
         },
       };

@@ -32,36 +32,145 @@ export interface UserRegistrationDetails {
   readonly lastUpdatedDateTime?: string | null;
 }
 
+/** conditionalAccessFilter: a device, application or service-principal rule (learn.microsoft.com/graph/api/resources/conditionalaccessfilter). */
+export interface ConditionalAccessFilter {
+  /** `include` or `exclude`. */
+  readonly mode?: string | null;
+  readonly rule?: string | null;
+}
+
+/**
+ * conditionalAccessGuestsOrExternalUsers. `guestOrExternalUserTypes` is a flags enum that Graph
+ * sends as one comma-separated string (`"internalGuest,serviceProvider"`); `externalTenants` is
+ * `{membershipKind: "all"}` or `{membershipKind: "enumerated", members: [tenant IDs]}`.
+ */
+export interface ConditionalAccessGuestsOrExternalUsers {
+  readonly guestOrExternalUserTypes?: string | readonly string[] | null;
+  readonly externalTenants?: {
+    readonly membershipKind?: string | null;
+    readonly members?: readonly string[] | null;
+  } | null;
+}
+
+/**
+ * https://learn.microsoft.com/graph/api/resources/conditionalaccessconditionset (v1.0). Every
+ * condition that can narrow a policy is kept; empty lists and `null` both mean "not configured".
+ * A condition Graph adds later is kept in the snapshot as it came and makes the policy not count.
+ */
+export interface ConditionalAccessConditions {
+  readonly clientAppTypes?: readonly string[] | null;
+  readonly userRiskLevels?: readonly string[] | null;
+  readonly signInRiskLevels?: readonly string[] | null;
+  readonly servicePrincipalRiskLevels?: readonly string[] | null;
+  /** A flags enum: `minor`, `moderate`, `elevated`, as one comma-separated string. */
+  readonly insiderRiskLevels?: string | readonly string[] | null;
+  readonly applications?: {
+    readonly includeApplications?: readonly string[] | null;
+    readonly excludeApplications?: readonly string[] | null;
+    readonly includeUserActions?: readonly string[] | null;
+    readonly includeAuthenticationContextClassReferences?: readonly string[] | null;
+    readonly applicationFilter?: ConditionalAccessFilter | null;
+  } | null;
+  readonly users?: {
+    readonly includeUsers?: readonly string[] | null;
+    readonly excludeUsers?: readonly string[] | null;
+    readonly includeGroups?: readonly string[] | null;
+    readonly excludeGroups?: readonly string[] | null;
+    readonly includeRoles?: readonly string[] | null;
+    readonly excludeRoles?: readonly string[] | null;
+    readonly includeGuestsOrExternalUsers?: ConditionalAccessGuestsOrExternalUsers | null;
+    readonly excludeGuestsOrExternalUsers?: ConditionalAccessGuestsOrExternalUsers | null;
+  } | null;
+  /** Workload identities: a policy with this condition applies to service principals, not users. */
+  readonly clientApplications?: {
+    readonly includeServicePrincipals?: readonly string[] | null;
+    readonly excludeServicePrincipals?: readonly string[] | null;
+    readonly servicePrincipalFilter?: ConditionalAccessFilter | null;
+  } | null;
+  /** `android`, `iOS`, `windows`, `windowsPhone`, `macOS`, `linux`, `all`. */
+  readonly platforms?: {
+    readonly includePlatforms?: readonly string[] | null;
+    readonly excludePlatforms?: readonly string[] | null;
+  } | null;
+  /** Named location IDs, `All` or `AllTrusted`. */
+  readonly locations?: {
+    readonly includeLocations?: readonly string[] | null;
+    readonly excludeLocations?: readonly string[] | null;
+  } | null;
+  readonly devices?: { readonly deviceFilter?: ConditionalAccessFilter | null } | null;
+  /** A flags enum: `deviceCodeFlow`, `authenticationTransfer`, as one comma-separated string. */
+  readonly authenticationFlows?: { readonly transferMethods?: string | readonly string[] | null } | null;
+}
+
 /** https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy */
 export interface ConditionalAccessPolicy {
   readonly id: string;
   readonly displayName: string;
   /** `enabled`, `disabled` or `enabledForReportingButNotEnforced`. */
   readonly state: string;
-  readonly conditions: {
-    readonly clientAppTypes?: readonly string[] | null;
-    readonly userRiskLevels?: readonly string[] | null;
-    readonly signInRiskLevels?: readonly string[] | null;
-    readonly applications?: {
-      readonly includeApplications?: readonly string[] | null;
-      readonly excludeApplications?: readonly string[] | null;
-      readonly includeUserActions?: readonly string[] | null;
-    } | null;
-    readonly users?: {
-      readonly includeUsers?: readonly string[] | null;
-      readonly excludeUsers?: readonly string[] | null;
-      readonly includeGroups?: readonly string[] | null;
-      readonly excludeGroups?: readonly string[] | null;
-      readonly includeRoles?: readonly string[] | null;
-      readonly excludeRoles?: readonly string[] | null;
-    } | null;
-  };
+  readonly conditions: ConditionalAccessConditions;
   readonly grantControls?: {
     /** `AND` or `OR`. */
     readonly operator?: string | null;
     readonly builtInControls?: readonly string[] | null;
-    readonly authenticationStrength?: { readonly id: string; readonly displayName?: string | null } | null;
+    readonly authenticationStrength?: {
+      readonly id: string;
+      readonly displayName?: string | null;
+      /** `none` or `mfa` (authenticationStrengthPolicy). */
+      readonly requirementsSatisfied?: string | null;
+      readonly allowedCombinations?: readonly string[] | null;
+    } | null;
+    /** Terms-of-use agreement IDs. */
+    readonly termsOfUse?: readonly string[] | null;
+    /** Custom control IDs. */
+    readonly customAuthenticationFactors?: readonly string[] | null;
   } | null;
+  /** https://learn.microsoft.com/graph/api/resources/conditionalaccesssessioncontrols */
+  readonly sessionControls?: {
+    readonly disableResilienceDefaults?: boolean | null;
+    readonly persistentBrowser?: { readonly isEnabled?: boolean | null; readonly mode?: string | null } | null;
+    readonly signInFrequency?: {
+      readonly isEnabled?: boolean | null;
+      readonly value?: number | null;
+      readonly type?: string | null;
+      readonly frequencyInterval?: string | null;
+      readonly authenticationType?: string | null;
+    } | null;
+    readonly cloudAppSecurity?: {
+      readonly isEnabled?: boolean | null;
+      readonly cloudAppSecurityType?: string | null;
+    } | null;
+    readonly applicationEnforcedRestrictions?: { readonly isEnabled?: boolean | null } | null;
+  } | null;
+}
+
+/** https://learn.microsoft.com/graph/api/resources/group (only what evidence shows). */
+export interface GraphGroup {
+  readonly id: string;
+  readonly displayName?: string | null;
+}
+
+/** https://learn.microsoft.com/graph/api/resources/unifiedroledefinition (only what evidence shows). */
+export interface RoleDefinition {
+  readonly id: string;
+  readonly displayName?: string | null;
+  /** For built-in roles equal to `id`; Conditional Access names roles by template ID. */
+  readonly templateId?: string | null;
+  readonly isBuiltIn?: boolean | null;
+}
+
+/**
+ * https://learn.microsoft.com/graph/api/resources/namedlocation: `#microsoft.graph.ipNamedLocation`
+ * (with `isTrusted` and `ipRanges`) or `#microsoft.graph.countryNamedLocation` (never trusted).
+ */
+export interface NamedLocation {
+  readonly '@odata.type'?: string | null;
+  readonly id: string;
+  readonly displayName?: string | null;
+  readonly isTrusted?: boolean | null;
+  readonly ipRanges?: readonly { readonly cidrAddress?: string | null }[] | null;
+  readonly countriesAndRegions?: readonly string[] | null;
+  readonly includeUnknownCountriesAndRegions?: boolean | null;
 }
 
 /** https://learn.microsoft.com/graph/api/resources/identitysecuritydefaultsenforcementpolicy */
@@ -76,6 +185,8 @@ export interface AuthenticationStrengthPolicy {
   readonly displayName: string;
   /** `builtIn` or `custom`. */
   readonly policyType?: string | null;
+  /** `none` or `mfa`: whether the strength satisfies multifactor authentication. */
+  readonly requirementsSatisfied?: string | null;
   readonly allowedCombinations: readonly string[];
 }
 

@@ -4,6 +4,9 @@ import type {
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
   GraphDomain,
+  GraphGroup,
+  NamedLocation,
+  RoleDefinition,
   GraphUser,
   MailboxMessageRules,
   RiskDetection,
@@ -35,6 +38,10 @@ export interface SourceDataMap {
   'graph.authenticationStrengthPolicies': readonly AuthenticationStrengthPolicy[];
   'graph.roleAssignments': readonly RoleAssignment[];
   'graph.domains': readonly GraphDomain[];
+  /** Only the groups Conditional Access policies name, for their display names. */
+  'graph.groups': readonly GraphGroup[];
+  'graph.roleDefinitions': readonly RoleDefinition[];
+  'graph.namedLocations': readonly NamedLocation[];
   'graph.signIns': PageStream<SignIn>;
   'graph.riskyUsers': readonly RiskyUser[];
   'graph.riskDetections': readonly RiskDetection[];

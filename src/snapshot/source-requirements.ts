@@ -37,6 +37,18 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
     endpoint: 'GET /roleManagement/directory/roleAssignments?$expand=principal',
   },
   'graph.domains': { permission: 'Domain.Read.All', endpoint: 'GET /domains' },
+  'graph.groups': {
+    permission: 'GroupMember.Read.All',
+    endpoint: 'GET /groups/{id} (the groups Conditional Access policies name)',
+  },
+  'graph.roleDefinitions': {
+    permission: 'RoleManagement.Read.Directory',
+    endpoint: 'GET /roleManagement/directory/roleDefinitions',
+  },
+  'graph.namedLocations': {
+    permission: 'Policy.Read.All',
+    endpoint: 'GET /identity/conditionalAccess/namedLocations',
+  },
   'graph.signIns': { permission: 'AuditLog.Read.All', licence: 'entra-id-p1', endpoint: 'GET /auditLogs/signIns' },
   'graph.riskyUsers': {
     permission: 'IdentityRiskyUser.Read.All',

@@ -3,7 +3,10 @@ import type {
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
   GraphDomain,
+  GraphGroup,
   GraphUser,
+  NamedLocation,
+  RoleDefinition,
   RiskyUser,
   RoleAssignment,
   SecurityDefaultsPolicy,
@@ -23,6 +26,10 @@ export const EXCHANGE_ADMIN_ROLE = '29232cdf-9323-42fd-ade2-1d097af3e4de';
 export const ADMIN_GROUP = '5b0c6a1e-2222-4d3c-9e8f-000000000a01';
 export const SALES_GROUP = '5b0c6a1e-2222-4d3c-9e8f-000000000a02';
 export const PR_STRENGTH = '00000000-0000-0000-0000-000000000004';
+export const CONTRACTORS_GROUP = '5b0c6a1e-2222-4d3c-9e8f-000000000a03';
+export const BREAK_GLASS_GROUP = '5b0c6a1e-2222-4d3c-9e8f-000000000a04';
+export const HEAD_OFFICE = '0c1d2e3f-1111-4a5b-8c7d-00000000b001';
+export const BREAK_GLASS_SITE = '0c1d2e3f-1111-4a5b-8c7d-00000000b002';
 export const CUSTOM_STRENGTH = '9f8e7d6c-0000-4000-8000-00000000c001';
 
 const user = (n: number, upn: string, name: string): GraphUser => ({
@@ -107,6 +114,10 @@ export interface IdentityTenant {
   strengths: Mutable<AuthenticationStrengthPolicy>[];
   roleAssignments: Mutable<RoleAssignment>[];
   domains: Mutable<GraphDomain>[];
+  /** The groups the policies name (graph.groups holds only those). */
+  groups: Mutable<GraphGroup>[];
+  roleDefinitions: Mutable<RoleDefinition>[];
+  namedLocations: Mutable<NamedLocation>[];
   riskyUsers: Mutable<RiskyUser>[];
   p2: boolean;
 }
@@ -213,6 +224,43 @@ export function goldenTenant(): IdentityTenant {
           authenticationType: 'Managed',
         },
       ],
+      groups: [
+        { id: ADMIN_GROUP, displayName: 'Exchange admins' },
+        { id: SALES_GROUP, displayName: 'Sales' },
+        { id: CONTRACTORS_GROUP, displayName: 'Contractors' },
+        { id: BREAK_GLASS_GROUP, displayName: 'Break-glass accounts' },
+      ],
+      roleDefinitions: [
+        { id: GA_ROLE, displayName: 'Global Administrator', templateId: GA_ROLE, isBuiltIn: true },
+        {
+          id: EXCHANGE_ADMIN_ROLE,
+          displayName: 'Exchange Administrator',
+          templateId: EXCHANGE_ADMIN_ROLE,
+          isBuiltIn: true,
+        },
+        {
+          id: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+          displayName: 'Helpdesk Administrator',
+          templateId: '729827e3-9c14-49f7-bb1b-9608f156bbb8',
+          isBuiltIn: true,
+        },
+      ],
+      namedLocations: [
+        {
+          '@odata.type': '#microsoft.graph.ipNamedLocation',
+          id: HEAD_OFFICE,
+          displayName: 'Head office',
+          isTrusted: true,
+          ipRanges: [{ cidrAddress: '198.51.100.0/24' }],
+        },
+        {
+          '@odata.type': '#microsoft.graph.ipNamedLocation',
+          id: BREAK_GLASS_SITE,
+          displayName: 'Break-glass site',
+          isTrusted: false,
+          ipRanges: [{ cidrAddress: '203.0.113.7/32' }],
+        },
+      ],
       riskyUsers: [],
       p2: true,
     }),
@@ -238,6 +286,9 @@ export function tenantSnapshot(t: IdentityTenant): Snapshot {
       'graph.authenticationStrengthPolicies': ok(t.strengths.length),
       'graph.roleAssignments': ok(t.roleAssignments.length),
       'graph.domains': ok(t.domains.length),
+      'graph.groups': ok(t.groups.length),
+      'graph.roleDefinitions': ok(t.roleDefinitions.length),
+      'graph.namedLocations': ok(t.namedLocations.length),
       'graph.riskyUsers': t.p2
         ? ok(t.riskyUsers.length)
         : {
@@ -255,6 +306,9 @@ export function tenantSnapshot(t: IdentityTenant): Snapshot {
     'graph.authenticationStrengthPolicies': t.strengths,
     'graph.roleAssignments': t.roleAssignments,
     'graph.domains': t.domains,
+    'graph.groups': t.groups,
+    'graph.roleDefinitions': t.roleDefinitions,
+    'graph.namedLocations': t.namedLocations,
     ...(t.p2 ? { 'graph.riskyUsers': t.riskyUsers } : {}),
   });
 }

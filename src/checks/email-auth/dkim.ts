@@ -5,6 +5,7 @@ import type { JsonObject } from '../../model/json.js';
 import { MICROSOFT_DKIM_SELECTORS, selectorQuestionKeys } from '../../mailauth/microsoft-dkim.js';
 import { type DnsData, isDataAnswer } from '../../snapshot/dns-types.js';
 import type { Check, CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { dnsErrorFinding, perDomain } from './dns-replay.js';
 import { isEmailDomain, normaliseDomain } from '../../model/domain-name.js';
 
@@ -49,6 +50,13 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
     snapshot.data('exo.dkimSigningConfig').map((c) => [normaliseDomain(text(c.Domain) ?? text(c.Identity) ?? ''), c]),
   );
   const dns = snapshot.data('dns');
+  if (domains.length === 0)
+    return [
+      nothingRead(
+        'graph.domains listed no email domain to sign for',
+        'every tenant has at least its initial *.onmicrosoft.com domain',
+      ),
+    ];
   return domains.map((d): Finding => {
     const domain = normaliseDomain(d.id);
     const config = configs.get(domain);

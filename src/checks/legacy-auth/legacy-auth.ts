@@ -1,48 +1,26 @@
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
-import type { ConditionalAccessPolicy } from '../../snapshot/graph-types.js';
 import type { Check, CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { legacySignInsCheck } from '../sign-ins/checks.js';
-import {
-  allAppsProblems,
-  allUsersProblems,
-  blockGrantProblems,
-  narrowingProblems,
-  stateProblems,
-} from '../conditional-access/conditional-access.js';
+import { blockGrantProblems } from '../conditional-access/ca-grant.js';
 import { tenantCaRequirementFindings, type TenantCaRequirement } from '../conditional-access/tenant-ca-requirement.js';
 
-/** The legacy client-app types (conditionalAccessConditionSet.clientAppTypes); `all` covers them too. */
-const LEGACY_CLIENTS = ['exchangeActiveSync', 'other'] as const;
-
-function legacyClientProblems(policy: ConditionalAccessPolicy): string[] {
-  const types = policy.conditions.clientAppTypes ?? [];
-  if (types.includes('all')) return [];
-  const missing = LEGACY_CLIENTS.filter((t) => !types.includes(t));
-  return missing.length === 0 ? [] : [`does not cover client app types ${missing.join(', ')}`];
-}
-
 /**
- * `legacy-auth.blocked`: an enforced CA policy blocks EAS and Other clients for all users, or security
- * defaults are on.
+ * `legacy-auth.blocked`: enabled CA policies block the legacy client-app types (Exchange
+ * ActiveSync and Other clients, conditionalAccessConditionSet.clientAppTypes) for All users and All
+ * cloud apps, alone or together, or security defaults are on.
  */
 const legacyAuthBlocking: TenantCaRequirement = {
-  problems: (p, allowed) => [
-    ...stateProblems(p),
-    ...allUsersProblems(p, allowed),
-    ...allAppsProblems(p),
-    ...narrowingProblems(p, { allClientApps: false }),
-    ...legacyClientProblems(p),
-    ...blockGrantProblems(p),
-  ],
+  slice: [['clientApp', ['exchangeActiveSync', 'other']]],
+  grantProblems: blockGrantProblems,
   isCandidate: (p) => {
     const types = p.conditions.clientAppTypes ?? [];
     return types.includes('exchangeActiveSync') || types.includes('other');
   },
+  everyFlow: true,
+  doing: 'block legacy authentication (Exchange ActiveSync and other clients) for All users and All cloud apps',
   securityDefaultsMessage: 'Security defaults are on: legacy authentication is blocked.',
-  satisfiedMessage: (name) => `Conditional Access policy "${name}" blocks legacy authentication for All users.`,
-  failureMessage: (reasons) =>
-    `No enforced Conditional Access policy blocks legacy authentication for All users and All cloud apps, and security defaults are off: ${reasons}.`,
 };
 
 function text(value: unknown): string | undefined {
@@ -58,8 +36,8 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
   const config = snapshot.data('exo.transportConfig')[0];
   const findings: Finding[] = [];
   const orgValue = config?.SmtpClientAuthenticationDisabled;
-  const reEnabled = snapshot
-    .data('exo.casMailbox')
+  const casMailboxes = snapshot.data('exo.casMailbox');
+  const reEnabled = casMailboxes
     .filter((m) => m.SmtpClientAuthenticationDisabled === false)
     .map((m) => text(m.PrimarySmtpAddress) ?? text(m.Name) ?? text(m.Identity) ?? '(unnamed mailbox)');
   if (typeof orgValue !== 'boolean') {
@@ -69,12 +47,25 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
       message: 'Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.',
       evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length },
     });
+  } else if (orgValue && casMailboxes.length === 0) {
+    // Off for the organisation, but whether a mailbox turns it back on was read over nothing.
+    findings.push(
+      nothingRead('Get-CASMailbox returned no mailbox', 'an Exchange Online organisation has mailboxes', {
+        smtpClientAuthenticationDisabled: orgValue,
+      }),
+    );
   } else {
     findings.push({
       target: TENANT_TARGET,
       status: orgValue ? 'pass' : 'fail',
-      message: orgValue ? 'SMTP AUTH is disabled for the organisation.' : 'SMTP AUTH is enabled for the organisation.',
-      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length },
+      message: orgValue
+        ? `SMTP AUTH is disabled for the organisation, and none of ${casMailboxes.length} mailboxes turns it back on.`
+        : 'SMTP AUTH is enabled for the organisation.',
+      evidence: {
+        smtpClientAuthenticationDisabled: orgValue,
+        mailboxesRead: casMailboxes.length,
+        mailboxesReEnabled: reEnabled.length,
+      },
     });
   }
   for (const mailbox of reEnabled) {

@@ -2,6 +2,7 @@ import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
 import { EVIDENCE_CAP } from '../../model/cap.js';
 import type { Check, CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import {
   HIGHLY_PRIVILEGED_ROLES,
   PHISHING_RESISTANT_COMBINATIONS,
@@ -11,17 +12,19 @@ import {
 import type {
   AuthenticationStrengthPolicy,
   ConditionalAccessPolicy,
+  RoleAssignment,
   UserRegistrationDetails,
 } from '../../snapshot/graph-types.js';
+import { caDirectory } from '../conditional-access/ca-directory.js';
+import { type CaRequirement, judgeRequirement } from '../conditional-access/ca-requirement.js';
+import { IN, OUT } from '../conditional-access/ca-space.js';
+import { exclusionSet } from '../conditional-access/conditional-access.js';
+import { mfaGrantProblems } from '../conditional-access/ca-grant.js';
 import {
-  allAppsProblems,
-  allUsersProblems,
-  exclusionSet,
-  mfaGrantProblems,
-  narrowingProblems,
-  stateProblems,
-} from '../conditional-access/conditional-access.js';
-import { tenantCaRequirementFindings, type TenantCaRequirement } from '../conditional-access/tenant-ca-requirement.js';
+  allowedNarrowingOf,
+  tenantCaRequirementFindings,
+  type TenantCaRequirement,
+} from '../conditional-access/tenant-ca-requirement.js';
 
 /** `mfa.registration`: share of enabled member users registered for MFA. */
 function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Finding[] {
@@ -54,7 +57,19 @@ function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Fi
       });
     }
   }
-  const percent = counted === 0 ? 100 : Math.floor(((counted - unregistered.length) / counted) * 10_000) / 100;
+  if (users.length === 0)
+    return [nothingRead('graph.users listed no user', 'every tenant has at least the administrators who run it')];
+  if (counted === 0) {
+    // Everyone disabled, a guest or excepted: no share of nobody is a pass.
+    return [
+      nothingRead(
+        `No enabled member user to measure among ${users.length} users (${honoured.length} excepted)`,
+        'a tenant in use has enabled members',
+        { usersRead: users.length, excludedByException: honoured },
+      ),
+    ];
+  }
+  const percent = Math.floor(((counted - unregistered.length) / counted) * 10_000) / 100;
   const pass = percent >= minPercent && (minPercent < 100 || unregistered.length === 0);
   return [
     {
@@ -78,25 +93,36 @@ function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Fi
 }
 
 /**
- * `mfa.enforcement`: an enforced CA policy requires MFA for All users and All cloud apps, or security
- * defaults are on.
+ * `mfa.enforcement`: enabled CA policies require MFA (or block) for every sign-in of All users to
+ * All cloud apps from modern clients, alone or together, or security defaults are on. Legacy
+ * clients cannot do MFA and are `legacy-auth.blocked`'s concern.
  */
-const mfaEnforcement: TenantCaRequirement = {
-  problems: (p, allowed) => [
-    ...stateProblems(p),
-    ...allUsersProblems(p, allowed),
-    ...allAppsProblems(p),
-    ...narrowingProblems(p, { allClientApps: true }),
-    ...mfaGrantProblems(p),
-  ],
-  // Only policies that ask for MFA in some form explain a failure.
-  isCandidate: (p) =>
-    (p.grantControls?.builtInControls ?? []).includes('mfa') || Boolean(p.grantControls?.authenticationStrength),
-  securityDefaultsMessage: 'Security defaults are on: every user must register for and use MFA.',
-  satisfiedMessage: (name) => `Conditional Access policy "${name}" requires MFA for All users and All cloud apps.`,
-  failureMessage: (reasons) =>
-    `No enforced Conditional Access policy requires MFA for All users and All cloud apps, and security defaults are off: ${reasons}.`,
-};
+function mfaEnforcementRequirement(
+  strengths: ReadonlyMap<string, AuthenticationStrengthPolicy> | undefined,
+): TenantCaRequirement {
+  return {
+    slice: [['clientApp', ['browser', 'mobileAppsAndDesktopClients']]],
+    grantProblems: (p) => mfaGrantProblems(p, strengths),
+    // Policies that ask for MFA in some form, or for terms of use or a custom control instead, explain a failure.
+    isCandidate: (p) =>
+      (p.grantControls?.builtInControls ?? []).includes('mfa') ||
+      Boolean(p.grantControls?.authenticationStrength) ||
+      (p.grantControls?.termsOfUse ?? []).length > 0 ||
+      (p.grantControls?.customAuthenticationFactors ?? []).length > 0,
+    everyFlow: true,
+    doing: 'require MFA for every sign-in of All users to All cloud apps',
+    securityDefaultsMessage: 'Security defaults are on: every user must register for and use MFA.',
+  };
+}
+
+function mfaEnforcement(input: CheckInput): readonly Finding[] {
+  const { snapshot } = input;
+  const strengths =
+    snapshot.status('graph.authenticationStrengthPolicies')?.status === 'ok'
+      ? new Map(snapshot.data('graph.authenticationStrengthPolicies').map((s) => [s.id, s]))
+      : undefined;
+  return tenantCaRequirementFindings(input, mfaEnforcementRequirement(strengths));
+}
 
 function isPhishingResistant(
   strengthId: string,
@@ -114,6 +140,57 @@ function isPhishingResistant(
   if (weak.length > 0)
     return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join('; ')}` };
   return { ok: true };
+}
+
+/**
+ * Why a grant does not hold a user to a phishing-resistant strength (none when it does). A block
+ * counts; under OR every other alternative (MFA, a compliant device, terms of use…) is a way round.
+ */
+function phishingResistantGrantProblems(
+  p: ConditionalAccessPolicy,
+  strengths: ReadonlyMap<string, AuthenticationStrengthPolicy>,
+): string[] {
+  const g = p.grantControls;
+  const builtIn = g?.builtInControls ?? [];
+  const strength = g?.authenticationStrength;
+  if (builtIn.includes('block') && builtIn.length === 1 && !strength) return [];
+  if (!strength) return ['does not require an authentication strength'];
+  const pr = isPhishingResistant(strength.id, strengths);
+  const reasons = pr.ok || !pr.reason ? [] : [pr.reason];
+  const ways = [
+    ...builtIn.filter((c) => c !== 'block'),
+    ...(g?.termsOfUse ?? []),
+    ...(g?.customAuthenticationFactors ?? []),
+  ];
+  if ((g?.operator ?? 'AND').toUpperCase() === 'OR' && ways.length > 0)
+    reasons.push(`ORs the strength with ${ways.join(', ')}`);
+  return reasons;
+}
+
+/** Every sign-in of one privileged user, from modern clients, held to a phishing-resistant strength. */
+function phishingResistantRequirement(strengths: ReadonlyMap<string, AuthenticationStrengthPolicy>): CaRequirement {
+  return {
+    slice: [['clientApp', ['browser', 'mobileAppsAndDesktopClients']]],
+    grantProblems: (p) => phishingResistantGrantProblems(p, strengths),
+    isCandidate: (p) => Boolean(p.grantControls?.authenticationStrength),
+    everyFlow: true,
+  };
+}
+
+/** Every directory role each user holds (lower-case IDs), directly or through a role-assignable group. */
+function everyRoleOf(assignments: readonly RoleAssignment[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const give = (userId: string, role: string) => {
+    const roles = out.get(userId.toLowerCase()) ?? new Set<string>();
+    roles.add(role.toLowerCase());
+    out.set(userId.toLowerCase(), roles);
+  };
+  for (const a of assignments) {
+    const principal = a.principal;
+    if (principal?.['@odata.type'] === '#microsoft.graph.user') give(principal.id, a.roleDefinitionId);
+    for (const member of principal?.members ?? []) give(member.id, a.roleDefinitionId);
+  }
+  return out;
 }
 
 interface Holder {
@@ -201,42 +278,43 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
   // Only the holders' registration records: the tenant's whole list can be 100,000 long.
   const registration = new Map<string, UserRegistrationDetails>();
   for (const d of snapshot.data('graph.userRegistrationDetails')) if (holders.has(d.id)) registration.set(d.id, d);
-  const strengthOf = (p: ConditionalAccessPolicy) => p.grantControls?.authenticationStrength?.id;
+  const directory = caDirectory(snapshot);
+  const allowedNarrowing = allowedNarrowingOf(params);
+  const requirement = phishingResistantRequirement(strengths);
+  const rolesOf = everyRoleOf(snapshot.data('graph.roleAssignments'));
   const findings: Finding[] = [];
   for (const holder of enabled.sort((a, b) => a.upn.localeCompare(b.upn))) {
     if (allowed.has(holder.id.toLowerCase())) continue;
-    const problems: string[] = [];
-    const covering: string[] = [];
-    for (const p of policies) {
-      const users = p.conditions.users;
-      const included =
-        (users?.includeUsers ?? []).some((u) => u === 'All' || u.toLowerCase() === holder.id.toLowerCase()) ||
-        (users?.includeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) ||
-        (users?.includeGroups ?? []).some((g) => holder.groups.has(g));
-      const strength = strengthOf(p);
-      if (!included || strength === undefined) continue;
-      const reasons = [...stateProblems(p), ...allAppsProblems(p)];
-      const excluded =
-        (users?.excludeUsers ?? []).some((u) => u.toLowerCase() === holder.id.toLowerCase()) ||
-        (users?.excludeRoles ?? []).some((r) => holder.roles.has(r.toLowerCase())) ||
-        (users?.excludeGroups ?? []).some((g) => holder.groups.has(g));
-      if (excluded) reasons.push('excludes this user, a role or a group they hold it through');
-      const pr = isPhishingResistant(strength, strengths);
-      if (!pr.ok && pr.reason) reasons.push(pr.reason);
-      const others = (p.grantControls?.builtInControls ?? []).filter((c) => c !== 'mfa');
-      if ((p.grantControls?.operator ?? 'AND').toUpperCase() === 'OR' && others.length > 0)
-        reasons.push(`ORs the strength with ${others.join(', ')}`);
-      if (reasons.length === 0) covering.push(p.displayName);
-      else problems.push(`"${p.displayName}" ${reasons.join('; ')}`);
-    }
+    const roles = rolesOf.get(holder.id.toLowerCase()) ?? new Set<string>();
+    const groups = new Set([...holder.groups].map((g) => g.toLowerCase()));
+    const verdict = judgeRequirement(requirement, {
+      policies,
+      names: directory,
+      allowedExclusions: [...allowed],
+      allowedNarrowing,
+      // Active role assignments are read in full, so the roles a holder does not hold are known;
+      // other groups they may belong to are not, so every combination of those stays possible.
+      subject: (dim) => {
+        if (dim === `user:${holder.id.toLowerCase()}`) return [IN];
+        if (dim.startsWith('user:')) return [OUT];
+        if (dim.startsWith('role:')) return [roles.has(dim.slice(5)) ? IN : OUT];
+        if (dim.startsWith('group:') && groups.has(dim.slice(6))) return [IN];
+        return undefined;
+      },
+    });
+    const covering = verdict.covered ? verdict.satisfiedBy.map((p) => p.displayName) : [];
+    const problems = verdict.verdicts
+      .filter((v, i) => v.problems.length > 0 && requirement.isCandidate(policies[i] as ConditionalAccessPolicy))
+      .map((v) => `"${v.displayName}" ${v.problems.join('; ')}`);
+    const gaps = verdict.gaps.map((g) => g.description);
     const methods = registration.get(holder.id)?.methodsRegistered ?? [];
     const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
     const failures: string[] = [];
-    if (covering.length === 0)
+    if (verdict.undecided) failures.push('whether policies cover this user could not be decided');
+    else if (covering.length === 0)
       failures.push(
-        problems.length > 0
-          ? problems.join('. ')
-          : 'no Conditional Access policy requires a phishing-resistant strength for this user',
+        [gaps.length > 0 ? `not covered: ${gaps.join('; ')}` : '', ...problems].filter((x) => x !== '').join('. ') ||
+          'no Conditional Access policy requires a phishing-resistant strength for this user',
       );
     if (strongMethods.length === 0) failures.push('no phishing-resistant method is registered');
     findings.push({
@@ -244,7 +322,7 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
       status: failures.length === 0 ? 'pass' : 'fail',
       message:
         failures.length === 0
-          ? `Covered by "${covering[0] ?? ''}" and has ${strongMethods.join(', ')} registered.`
+          ? `Covered by ${covering.map((c) => `"${c}"`).join(' and ')} and has ${strongMethods.join(', ')} registered.`
           : `Privileged user is not held to phishing-resistant MFA: ${failures.join('; ')}.`,
       evidence: {
         userId: holder.id,
@@ -252,6 +330,8 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
         roles: [...holder.roles].map((r) => HIGHLY_PRIVILEGED_ROLES[r] ?? r),
         viaGroups: [...holder.groups],
         coveringPolicies: covering,
+        coverage: verdict.coverage,
+        gaps: verdict.gaps.map((g) => ({ description: g.description, where: { ...g.where } })),
         policyProblems: problems.slice(0, EVIDENCE_CAP),
         methodsRegistered: [...methods],
         phishingResistantMethods: strongMethods,
@@ -274,6 +354,6 @@ function adminsPhishingResistant({ snapshot, params }: CheckInput): readonly Fin
 /** Checks of the MFA controls, keyed by control ID. */
 export const mfaChecks: Readonly<Record<string, Check>> = {
   'mfa.registration': { kind: 'snapshot', evaluate: mfaRegistration },
-  'mfa.enforcement': { kind: 'snapshot', evaluate: (input) => tenantCaRequirementFindings(input, mfaEnforcement) },
+  'mfa.enforcement': { kind: 'snapshot', evaluate: mfaEnforcement },
   'mfa.admins-phishing-resistant': { kind: 'snapshot', evaluate: adminsPhishingResistant },
 };

@@ -1,28 +1,29 @@
-import { EVIDENCE_CAP } from '../../model/cap.js';
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
-import type { ConditionalAccessPolicy } from '../../snapshot/graph-types.js';
 import type { CheckInput } from '../check.js';
-import {
-  allAppsProblems,
-  allUsersProblems,
-  blockGrantProblems,
-  closestReasons,
-  exclusionSet,
-  stateProblems,
-  verdict,
-} from '../conditional-access/conditional-access.js';
-
-type RiskKind = 'userRiskLevels' | 'signInRiskLevels';
-
-function riskProblems(policy: ConditionalAccessPolicy, kind: RiskKind): string[] {
-  return (policy.conditions[kind] ?? []).includes('high') ? [] : [`does not include high in ${kind}`];
-}
+import { blockGrantProblems } from '../conditional-access/ca-grant.js';
+import type { CaRequirement } from '../conditional-access/ca-requirement.js';
+import { closestReasons } from '../conditional-access/conditional-access.js';
+import { judgeTenantRequirement } from '../conditional-access/tenant-ca-requirement.js';
 
 /**
- * `sign-ins.risk-policies`: enforced CA policies block high user risk and high sign-in risk (SCuBA
- * MS.AAD.2.1, 2.3).
+ * One half of the control: block sign-ins at high user risk, or at high sign-in risk, for every
+ * other condition. The two are judged apart: a policy that needs high user risk AND high sign-in
+ * risk applies only when both are high, so it blocks neither risk alone.
  */
+function riskBlock(dim: 'userRisk' | 'signInRisk', key: 'userRiskLevels' | 'signInRiskLevels'): CaRequirement {
+  return {
+    slice: [[dim, ['high']]],
+    grantProblems: blockGrantProblems,
+    isCandidate: (p) => (p.conditions[key] ?? []).length > 0,
+    everyFlow: true,
+  };
+}
+
+const USER_RISK = riskBlock('userRisk', 'userRiskLevels');
+const SIGN_IN_RISK = riskBlock('signInRisk', 'signInRiskLevels');
+
+/** `sign-ins.risk-policies`: enforced CA policies block high user risk and high sign-in risk (SCuBA MS.AAD.2.1, 2.3). */
 export function riskPolicies({ snapshot, params }: CheckInput): readonly Finding[] {
   if (snapshot.manifest.licences['entra-id-p2'] === false) {
     return [
@@ -34,32 +35,39 @@ export function riskPolicies({ snapshot, params }: CheckInput): readonly Finding
       },
     ];
   }
-  const policies = snapshot.data('graph.conditionalAccessPolicies');
-  const allowed = exclusionSet(params.strings('allowedExclusions'));
-  const judge = (kind: RiskKind) => {
-    const verdicts = policies.map((p) =>
-      verdict(p, [
-        ...stateProblems(p),
-        ...allUsersProblems(p, allowed),
-        ...allAppsProblems(p),
-        ...riskProblems(p, kind),
-        ...blockGrantProblems(p),
-      ]),
-    );
-    const candidates = verdicts.filter((_v, i) => (policies[i]?.conditions[kind] ?? []).length > 0);
-    return { satisfiedBy: verdicts.filter((v) => v.problems.length === 0), candidates };
-  };
-  const user = judge('userRiskLevels');
-  const signIn = judge('signInRiskLevels');
+  const user = judgeTenantRequirement(snapshot, params, USER_RISK);
+  const signIn = judgeTenantRequirement(snapshot, params, SIGN_IN_RISK);
   const missing: string[] = [];
-  if (user.satisfiedBy.length === 0) missing.push(`high user risk is not blocked (${closestReasons(user.candidates)})`);
-  if (signIn.satisfiedBy.length === 0)
-    missing.push(`high sign-in risk is not blocked (${closestReasons(signIn.candidates)})`);
-  const summary = (r: ReturnType<typeof judge>) => ({
-    satisfiedBy: r.satisfiedBy.map((v) => ({ id: v.id, displayName: v.displayName })),
-    candidates: r.candidates.slice(0, EVIDENCE_CAP).map((v) => ({ ...v, problems: [...v.problems] })),
-  });
-  const evidence = { userRisk: summary(user), signInRisk: summary(signIn), allowedExclusions: [...allowed] };
+  const gaps = (r: typeof user) =>
+    r.verdict.gaps.length > 0 ? `; not covered: ${r.verdict.gaps.map((g) => g.description).join('; ')}` : '';
+  if (user.verdict.undecided || signIn.verdict.undecided) {
+    return [
+      {
+        target: TENANT_TARGET,
+        status: 'error',
+        message:
+          "Whether enforced Conditional Access policies block high risk could not be decided: the policies' conditions combine into too many cases.",
+        evidence: { userRisk: user.evidence, signInRisk: signIn.evidence },
+      },
+    ];
+  }
+  if (!user.verdict.covered)
+    missing.push(`high user risk is not blocked everywhere${gaps(user)} (${closestReasons(user.candidates)})`);
+  if (!signIn.verdict.covered)
+    missing.push(`high sign-in risk is not blocked everywhere${gaps(signIn)} (${closestReasons(signIn.candidates)})`);
+  const { names, allowedExclusions, allowedNarrowing, policiesRead } = user.evidence;
+  const half = ({ evidence }: typeof user) => {
+    const { names: _n, allowedExclusions: _a, allowedNarrowing: _w, policiesRead: _p, ...rest } = evidence;
+    return rest;
+  };
+  const evidence = {
+    userRisk: half(user),
+    signInRisk: half(signIn),
+    policiesRead: policiesRead ?? null,
+    allowedExclusions: allowedExclusions ?? [],
+    allowedNarrowing: allowedNarrowing ?? [],
+    names: names ?? null,
+  };
   return [
     missing.length === 0
       ? {

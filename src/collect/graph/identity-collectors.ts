@@ -1,6 +1,5 @@
 import type {
   AuthenticationStrengthPolicy,
-  ConditionalAccessPolicy,
   DirectoryPrincipal,
   GraphDomain,
   GraphUser,
@@ -13,6 +12,7 @@ import { GraphRequestError, GraphShapeError, type GraphApi } from './graph-api.j
 import { graphSource, readCollection } from './graph-source.js';
 import type { GraphSourceId } from '../../snapshot/source-id.js';
 import { recordCheck } from '../../snapshot/shape-check.js';
+import { projectConditionalAccessPolicy } from './ca-policy-reader.js';
 import { itemReader, principalReader } from './item-reader.js';
 
 /*
@@ -30,10 +30,10 @@ export const USERS_PATH = '/users?$select=id,userPrincipalName,displayName,accou
 export const REGISTRATION_PATH = '/reports/authenticationMethods/userRegistrationDetails';
 export const REGISTRATION_PATH_TOP = `${REGISTRATION_PATH}?$top=999`;
 export const CA_POLICIES_PATH =
-  '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls';
+  '/identity/conditionalAccess/policies?$select=id,displayName,state,conditions,grantControls,sessionControls';
 export const SECURITY_DEFAULTS_PATH = '/policies/identitySecurityDefaultsEnforcementPolicy?$select=id,isEnabled';
 export const STRENGTHS_PATH =
-  '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,allowedCombinations';
+  '/policies/authenticationStrengthPolicies?$select=id,displayName,policyType,requirementsSatisfied,allowedCombinations';
 /** unifiedRoleAssignment has five scalar properties; $expand=principal brings the holder. */
 export const ROLE_ASSIGNMENTS_PATH = '/roleManagement/directory/roleAssignments?$expand=principal';
 export const DOMAINS_PATH = '/domains?$select=id,isVerified,isDefault,isInitial,supportedServices,authenticationType';
@@ -45,10 +45,6 @@ function endpoint(path: string): string {
 }
 
 type Item = Readonly<Record<string, unknown>>;
-type Fields = Readonly<Record<string, unknown>>;
-
-/** A string collection Graph may leave out (older API versions omit empty exclusion lists): absent reads as empty. */
-const list = (value: unknown): readonly string[] => (value as readonly string[] | undefined) ?? [];
 const optional = <T>(value: unknown): T | null => (value as T | undefined) ?? null;
 
 function projectUser(o: Item): GraphUser {
@@ -90,57 +86,12 @@ function projectRegistration(intern: (value: string) => string, o: Item): UserRe
   };
 }
 
-/** A CA policy as the checks read it; a list Graph left out is kept out (the schema allows that). */
-function projectPolicy(o: Item): ConditionalAccessPolicy {
-  const c = o.conditions as Fields;
-  const users = c.users as Fields | null | undefined;
-  const apps = c.applications as Fields | null | undefined;
-  const grant = o.grantControls as Fields | null | undefined;
-  const strength = grant?.authenticationStrength as Fields | null | undefined;
-  const keep = (from: Fields, keys: readonly string[]) =>
-    Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
-  return {
-    id: o.id as string,
-    displayName: o.displayName as string,
-    // An evolvable enum: unknown states are kept and simply do not count as enabled.
-    state: o.state as string,
-    conditions: {
-      ...keep(c, ['clientAppTypes', 'userRiskLevels', 'signInRiskLevels']),
-      applications: apps
-        ? {
-            includeApplications: apps.includeApplications as readonly string[],
-            excludeApplications: list(apps.excludeApplications),
-            ...keep(apps, ['includeUserActions']),
-          }
-        : null,
-      users: users
-        ? {
-            includeUsers: users.includeUsers as readonly string[],
-            excludeUsers: list(users.excludeUsers),
-            includeGroups: list(users.includeGroups),
-            excludeGroups: list(users.excludeGroups),
-            includeRoles: list(users.includeRoles),
-            excludeRoles: list(users.excludeRoles),
-          }
-        : null,
-    },
-    grantControls: grant
-      ? {
-          operator: optional<string>(grant.operator),
-          builtInControls: list(grant.builtInControls),
-          authenticationStrength: strength
-            ? { id: strength.id as string, displayName: optional<string>(strength.displayName) }
-            : null,
-        }
-      : null,
-  };
-}
-
 function projectStrength(o: Item): AuthenticationStrengthPolicy {
   return {
     id: o.id as string,
     displayName: o.displayName as string,
     policyType: optional<string>(o.policyType),
+    requirementsSatisfied: optional<string>(o.requirementsSatisfied),
     allowedCombinations: o.allowedCombinations as readonly string[],
   };
 }
@@ -252,7 +203,7 @@ export const identityCollectors: SourceCollectors = {
   'graph.userRegistrationDetails': graphSource('graph.userRegistrationDetails', registrationDetails, length),
   'graph.conditionalAccessPolicies': graphSource(
     'graph.conditionalAccessPolicies',
-    collection('graph.conditionalAccessPolicies', CA_POLICIES_PATH, projectPolicy),
+    collection('graph.conditionalAccessPolicies', CA_POLICIES_PATH, projectConditionalAccessPolicy),
     length,
   ),
   'graph.securityDefaults': graphSource('graph.securityDefaults', securityDefaults, () => undefined),

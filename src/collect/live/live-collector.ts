@@ -19,9 +19,10 @@ const COLLECTORS: SourceCollectors = { ...graphCollectors, ...exchangeCollectors
 
 /**
  * DNS runs after the tenant's domains are known; hidden inbox rules after the mailboxes and
- * risky users that decide which mailboxes to read.
+ * risky users that decide which mailboxes to read; the groups after the Conditional Access
+ * policies that name them.
  */
-const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns', 'exo.inboxRule']);
+const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns', 'exo.inboxRule', 'graph.groups']);
 
 export interface LiveCollectorOptions {
   readonly mode: 'tenant' | 'simulate' | 'dns-only';

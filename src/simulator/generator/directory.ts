@@ -5,8 +5,9 @@ import { type GeneratedUser, guid, mix, type TenantShape, userAt } from './tenan
 
 /*
  * The generated tenant's Microsoft Graph directory and Identity Protection sources, one builder
- * per source: role assignments, Conditional Access policies, security defaults, authentication
- * strengths, domains, risky users and risk detections.
+ * per source: role assignments, Conditional Access policies and the names behind their IDs (roles,
+ * groups, named locations), security defaults, authentication strengths, domains, risky users and
+ * risk detections.
  */
 
 /** Built-in role template IDs (learn.microsoft.com/entra/identity/role-based-access-control/permissions-reference). */
@@ -142,6 +143,47 @@ export function conditionalAccessPolicies(shape: TenantShape, breakGlass: Genera
     },
   ];
   return policies;
+}
+
+/** The display names of the built-in roles above (the same permissions-reference page). */
+const ROLE_NAMES: Readonly<Record<string, string>> = {
+  [ROLE.globalAdministrator]: 'Global Administrator',
+  [ROLE.privilegedRoleAdministrator]: 'Privileged Role Administrator',
+  [ROLE.exchangeAdministrator]: 'Exchange Administrator',
+  [ROLE.securityAdministrator]: 'Security Administrator',
+  [ROLE.sharePointAdministrator]: 'SharePoint Administrator',
+  [ROLE.userAdministrator]: 'User Administrator',
+};
+
+/** `graph.roleDefinitions`: the built-in roles the tenant uses, by template ID. */
+export function roleDefinitions(): JsonObject[] {
+  return Object.entries(ROLE_NAMES).map(([id, displayName]) => ({ id, displayName, templateId: id, isBuiltIn: true }));
+}
+
+/** `graph.groups`: only the groups the Conditional Access policies name (the generated ones name none). */
+export function referencedGroups(): JsonObject[] {
+  return [];
+}
+
+/** `graph.namedLocations`: a trusted head office and a country list, named by no generated policy. */
+export function namedLocations(shape: TenantShape): JsonObject[] {
+  return [
+    {
+      '@odata.type': '#microsoft.graph.ipNamedLocation',
+      id: guid(seededRandom(mix(shape.seed, 7, 60))),
+      displayName: 'Head office',
+      isTrusted: true,
+      ipRanges: [{ '@odata.type': '#microsoft.graph.iPv4CidrRange', cidrAddress: '203.0.113.0/24' }],
+    },
+    {
+      '@odata.type': '#microsoft.graph.countryNamedLocation',
+      id: guid(seededRandom(mix(shape.seed, 8, 60))),
+      displayName: 'Countries we do not operate in',
+      countriesAndRegions: ['KP', 'IR'],
+      includeUnknownCountriesAndRegions: false,
+      countryLookupMethod: 'clientIpAddress',
+    },
+  ];
 }
 
 /** `graph.securityDefaults`: off, as Conditional Access requires. */

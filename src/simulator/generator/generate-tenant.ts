@@ -10,9 +10,12 @@ import { completeDnsData } from './complete-dns.js';
 import {
   authenticationStrengths,
   conditionalAccessPolicies,
+  namedLocations,
+  referencedGroups,
   riskDetections,
   riskyUsers,
   roleAssignments,
+  roleDefinitions,
   SECURITY_DEFAULTS,
   tenantDomains,
 } from './directory.js';
@@ -101,6 +104,14 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const policies = conditionalAccessPolicies(shape, breakGlass);
   await write('graph.conditionalAccessPolicies', { value: policies });
   counts['graph.conditionalAccessPolicies'] = policies.length;
+  for (const [id, value] of [
+    ['graph.roleDefinitions', roleDefinitions()],
+    ['graph.groups', referencedGroups()],
+    ['graph.namedLocations', namedLocations(shape)],
+  ] as const) {
+    await write(id, { value });
+    counts[id] = value.length;
+  }
   await write('graph.securityDefaults', SECURITY_DEFAULTS);
   const strengths = authenticationStrengths(shape);
   await write('graph.authenticationStrengthPolicies', { value: strengths });

@@ -10,7 +10,9 @@ import {
   objectOrNull,
   string,
   stringOrNull,
+  stringOrStrings,
   strings,
+  stringsOrNull,
 } from './schema-kit.js';
 
 /*
@@ -61,25 +63,50 @@ export const REGISTRATION_SCHEMA: JsonSchema = object(
 
 const ids = (description: string) => strings(description);
 
+/** conditionalAccessFilter: a rule in include or exclude mode. */
+const caFilter = (description: string): JsonSchema =>
+  objectOrNull(description, {
+    mode: stringOrNull('`include` or `exclude`; any other mode makes the policy not count.'),
+    rule: stringOrNull('The rule, e.g. `device.trustType -eq "ServerAD"`; not evaluated, compared as text.'),
+  });
+
+/** conditionalAccessGuestsOrExternalUsers. */
+const caGuests = (description: string): JsonSchema =>
+  objectOrNull(description, {
+    guestOrExternalUserTypes: stringOrStrings(
+      'A flags enum sent as one comma-separated string, e.g. `internalGuest,serviceProvider`.',
+    ),
+    externalTenants: objectOrNull('Which tenants: `membershipKind` `all`, or `enumerated` with `members`.', {
+      membershipKind: stringOrNull('`all` or `enumerated`.'),
+      members: stringsOrNull('Tenant IDs when enumerated.'),
+    }),
+  });
+
+const enabledFlag = booleanOrNull('Whether the session control is on.');
+
 /** https://learn.microsoft.com/graph/api/resources/conditionalaccesspolicy */
 export const CA_POLICY_SCHEMA: JsonSchema = object(
-  'A Conditional Access policy.',
+  'A Conditional Access policy. Every v1.0 condition is read; a condition not listed here makes the policy not count.',
   {
     id: string('Policy ID.'),
     displayName: string('Shown in messages.'),
     state: string('`enabled`, `disabled` or `enabledForReportingButNotEnforced`.'),
     conditions: object(
-      'When the policy applies.',
+      'When the policy applies (all conditions ANDed).',
       {
         clientAppTypes: strings('Client app types; legacy authentication is `exchangeActiveSync` and `other`.'),
         userRiskLevels: strings('User risk levels the policy is limited to.'),
         signInRiskLevels: strings('Sign-in risk levels the policy is limited to.'),
+        servicePrincipalRiskLevels: stringsOrNull('Service-principal risk levels (workload identity policies).'),
+        insiderRiskLevels: stringOrStrings('Insider risk levels, a flags enum sent as one comma-separated string.'),
         applications: objectOrNull(
           'Target resources.',
           {
-            includeApplications: ids('`All`, `Office365` or app IDs.'),
+            includeApplications: ids('`All`, `Office365`, `MicrosoftAdminPortals`, `None` or app IDs.'),
             excludeApplications: ids('Excluded app IDs.'),
-            includeUserActions: ids('User actions instead of apps.'),
+            includeUserActions: stringsOrNull('User actions instead of apps.'),
+            includeAuthenticationContextClassReferences: stringsOrNull('Authentication contexts instead of apps.'),
+            applicationFilter: caFilter('Apps included or left out by a rule.'),
           },
           ['includeApplications'],
         ),
@@ -92,9 +119,33 @@ export const CA_POLICY_SCHEMA: JsonSchema = object(
             excludeGroups: ids('Excluded group IDs.'),
             includeRoles: ids('Included role template IDs.'),
             excludeRoles: ids('Excluded role template IDs.'),
+            includeGuestsOrExternalUsers: caGuests('Guest and external-user types included.'),
+            excludeGuestsOrExternalUsers: caGuests('Guest and external-user types excluded.'),
           },
           ['includeUsers'],
         ),
+        clientApplications: objectOrNull('Workload identities: a policy with them applies to service principals.', {
+          includeServicePrincipals: stringsOrNull('Service principal IDs or `ServicePrincipalsInMyTenant`.'),
+          excludeServicePrincipals: stringsOrNull('Excluded service principals.'),
+          servicePrincipalFilter: caFilter('Service principals by rule.'),
+        }),
+        platforms: objectOrNull(
+          'Device platforms: `all`, `android`, `iOS`, `windows`, `windowsPhone`, `macOS`, `linux`.',
+          {
+            includePlatforms: stringsOrNull('Included platforms.'),
+            excludePlatforms: stringsOrNull('Excluded platforms.'),
+          },
+        ),
+        locations: objectOrNull('Network locations: `All`, `AllTrusted` or named location IDs.', {
+          includeLocations: stringsOrNull('Included locations.'),
+          excludeLocations: stringsOrNull('Excluded locations.'),
+        }),
+        devices: objectOrNull('Devices.', { deviceFilter: caFilter('Devices included or left out by a rule.') }),
+        authenticationFlows: objectOrNull('Authentication flows the policy is limited to.', {
+          transferMethods: stringOrStrings(
+            '`deviceCodeFlow`, `authenticationTransfer`, as one comma-separated string.',
+          ),
+        }),
       },
       ['clientAppTypes'],
     ),
@@ -106,12 +157,72 @@ export const CA_POLICY_SCHEMA: JsonSchema = object(
         {
           id: string('The strength’s ID.'),
           displayName: stringOrNull('Its name.'),
+          requirementsSatisfied: stringOrNull('`mfa` or `none`.'),
+          allowedCombinations: stringsOrNull('The method combinations it allows.'),
         },
         ['id'],
       ),
+      termsOfUse: stringsOrNull('Terms-of-use agreement IDs (not MFA).'),
+      customAuthenticationFactors: stringsOrNull('Custom control IDs (not counted as MFA).'),
+    }),
+    sessionControls: objectOrNull('Session controls, listed in the evidence; none changes coverage.', {
+      disableResilienceDefaults: booleanOrNull('Resilience defaults turned off.'),
+      persistentBrowser: objectOrNull('Persistent browser session.', {
+        isEnabled: enabledFlag,
+        mode: stringOrNull('`always` or `never`.'),
+      }),
+      signInFrequency: objectOrNull('Sign-in frequency.', {
+        isEnabled: enabledFlag,
+        value: numberOrNull('How many hours or days.'),
+        type: stringOrNull('`hours` or `days`.'),
+        frequencyInterval: stringOrNull('`timeBased` or `everyTime`.'),
+        authenticationType: stringOrNull('`primaryAndSecondaryAuthentication` or `secondaryAuthentication`.'),
+      }),
+      cloudAppSecurity: objectOrNull('Defender for Cloud Apps session control.', {
+        isEnabled: enabledFlag,
+        cloudAppSecurityType: stringOrNull('`mcasConfigured`, `monitorOnly` or `blockDownloads`.'),
+      }),
+      applicationEnforcedRestrictions: objectOrNull('App-enforced restrictions.', { isEnabled: enabledFlag }),
     }),
   },
   ['id', 'displayName', 'state', 'conditions'],
+);
+
+/** https://learn.microsoft.com/graph/api/resources/group (only what evidence shows). */
+export const GROUP_SCHEMA: JsonSchema = object(
+  'A group a Conditional Access policy names.',
+  { id: string('Object ID.'), displayName: stringOrNull('Shown in evidence.') },
+  ['id'],
+);
+
+/** https://learn.microsoft.com/graph/api/resources/unifiedroledefinition */
+export const ROLE_DEFINITION_SCHEMA: JsonSchema = object(
+  'A directory role.',
+  {
+    id: string('Its ID (for built-in roles the template ID).'),
+    displayName: stringOrNull('Shown in evidence.'),
+    templateId: stringOrNull('Conditional Access names roles by template ID.'),
+    isBuiltIn: booleanOrNull('Built-in or custom.'),
+  },
+  ['id'],
+);
+
+/** https://learn.microsoft.com/graph/api/resources/namedlocation (ipNamedLocation, countryNamedLocation). */
+export const NAMED_LOCATION_SCHEMA: JsonSchema = object(
+  'A named location.',
+  {
+    '@odata.type': stringOrNull('`#microsoft.graph.ipNamedLocation` or `#microsoft.graph.countryNamedLocation`.'),
+    id: string('Its ID, as Conditional Access names it.'),
+    displayName: stringOrNull('Shown in evidence.'),
+    isTrusted: booleanOrNull('Trusted IP locations are what `AllTrusted` covers.'),
+    ipRanges: arrayOrNullOf(
+      'IP ranges of an IP location.',
+      object('One range.', { cidrAddress: stringOrNull('The CIDR block.') }),
+    ),
+    countriesAndRegions: stringsOrNull('ISO 3166 codes of a country location.'),
+    includeUnknownCountriesAndRegions: booleanOrNull('Whether unknown countries count.'),
+  },
+  ['id'],
 );
 
 /** https://learn.microsoft.com/graph/api/resources/identitysecuritydefaultsenforcementpolicy */
@@ -131,6 +242,7 @@ export const STRENGTH_SCHEMA: JsonSchema = object(
     id: string('Its ID.'),
     displayName: string('Its name.'),
     policyType: stringOrNull('`builtIn` or `custom`.'),
+    requirementsSatisfied: stringOrNull('`mfa` or `none`: whether the strength is multifactor.'),
     allowedCombinations: strings('The method combinations it allows.'),
   },
   ['id', 'displayName', 'allowedCombinations'],

@@ -1,0 +1,80 @@
+// `npm run mutate [-- FOLDER… ] [--concurrency N] [--full]`: Stryker over the verdict code, one
+// folder at a time, each with only its own tests (see MUTATION_FOLDERS), then the comparison of
+// the survivors with test/mutation/equivalent-mutants.json. Runs are incremental by default: the
+// results of mutants whose code and tests did not change are reused from reports/mutation/.
+// docs/mutation-testing.md records the scores and explains the choices.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { MUTATION_FOLDERS, folderScore, readReport, TARGETS } from './mutation-report.mjs';
+
+const args = process.argv.slice(2);
+let concurrency = '1';
+let full = false;
+const folders = [];
+for (let i = 0; i < args.length; i++) {
+  const arg = args[i];
+  if (arg === '--concurrency') concurrency = args[++i] ?? '1';
+  else if (arg === '--full') full = true;
+  else if (arg in MUTATION_FOLDERS) folders.push(arg);
+  else {
+    console.error(`mutate: unknown argument "${arg}"; folders are ${Object.keys(MUTATION_FOLDERS).join(', ')}`);
+    process.exit(2);
+  }
+}
+mkdirSync('reports/mutation', { recursive: true });
+
+const ran = folders.length > 0 ? folders : Object.keys(MUTATION_FOLDERS);
+for (const name of ran) {
+  const folder = MUTATION_FOLDERS[name];
+  const started = Date.now();
+  console.log(`\n==> stryker: ${name} (${folder.mutate.join(', ')})`);
+  const result = spawnSync(
+    'npx',
+    [
+      'stryker',
+      'run',
+      '--mutate',
+      folder.mutate.join(','),
+      '--concurrency',
+      concurrency,
+      '--incremental',
+      '--incrementalFile',
+      `reports/mutation/${name}.incremental.json`,
+      ...(full ? ['--force'] : []),
+    ],
+    { stdio: 'inherit', env: { ...process.env, MUTATE_NAME: name, MUTATE_TESTS: folder.tests.join(',') } },
+  );
+  if (result.status !== 0) {
+    console.error(`mutate: stryker failed on ${name} (exit ${result.status})`);
+    process.exit(1);
+  }
+  console.log(`${name}: ${Math.round((Date.now() - started) / 60_000)} min`);
+}
+
+console.log('\nfolder      score   killed  survived  no-cov  target');
+let allOk = true;
+const totals = { detected: 0, undetected: 0 };
+for (const name of Object.keys(MUTATION_FOLDERS)) {
+  const report = readReport(name);
+  if (!report) {
+    console.log(`${name.padEnd(10)}  (no report)`);
+    continue;
+  }
+  const s = folderScore(report);
+  totals.detected += s.detected;
+  totals.undetected += s.undetected;
+  const target = TARGETS[name];
+  const ok = target === undefined || s.score >= target;
+  if (!ok) allOk = false;
+  console.log(
+    `${name.padEnd(10)}  ${s.score.toFixed(2).padStart(6)}  ${String(s.detected).padStart(6)}  ${String(s.survived).padStart(8)}  ${String(s.noCoverage).padStart(6)}  ${target === undefined ? '' : `${target}${ok ? '' : '  BELOW'}`}`,
+  );
+}
+const overall = (totals.detected / Math.max(1, totals.detected + totals.undetected)) * 100;
+const overallOk = overall >= TARGETS.overall;
+console.log(
+  `${'overall'.padEnd(10)}  ${overall.toFixed(2).padStart(6)}  target ${TARGETS.overall}${overallOk ? '' : '  BELOW'}`,
+);
+
+const check = spawnSync('node', ['scripts/mutation-survivors.mjs'], { stdio: 'inherit' });
+process.exit(check.status === 0 && allOk && overallOk ? 0 : 1);

@@ -1,0 +1,81 @@
+// Shared by scripts/mutate.mjs and scripts/mutation-survivors.mjs: which folders are mutated,
+// with which tests, the targets, and how a Stryker JSON report (mutation-testing-report-schema)
+// is read into scores and survivor keys.
+import { existsSync, readFileSync } from 'node:fs';
+
+/**
+ * Each folder is mutated against its own unit tests only (plus the fast check tests that drive
+ * it): see vitest.mutation.config.ts for the end-to-end files that never run under Stryker.
+ */
+export const MUTATION_FOLDERS = {
+  checks: { mutate: ['src/checks/**/*.ts'], tests: ['test/checks/**/*.test.ts'] },
+  mailauth: {
+    mutate: ['src/mailauth/**/*.ts'],
+    tests: ['test/mailauth/**/*.test.ts', 'test/checks/email-auth.test.ts', 'test/checks/email-auth/**/*.test.ts'],
+  },
+  evaluate: {
+    mutate: ['src/evaluate/**/*.ts'],
+    tests: ['test/evaluate/**/*.test.ts', 'test/checks/**/*.test.ts'],
+  },
+  policy: { mutate: ['src/policy/**/*.ts'], tests: ['test/policy/**/*.test.ts', 'test/meta/**/*.test.ts'] },
+  issues: { mutate: ['src/issues/plan.ts', 'src/issues/marker.ts'], tests: ['test/issues/**/*.test.ts'] },
+};
+
+/** Mutation score targets in percent (issue tracker: "No false pass in policy reading"). */
+export const TARGETS = { checks: 85, issues: 85, overall: 75 };
+
+export function readReport(name) {
+  const file = `reports/mutation/${name}.json`;
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+const DETECTED = new Set(['Killed', 'Timeout']);
+const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+
+/** Stryker's mutation score: detected / (detected + undetected); compile errors and ignored mutants do not count. */
+export function folderScore(report) {
+  let detected = 0;
+  let survived = 0;
+  let noCoverage = 0;
+  for (const file of Object.values(report.files)) {
+    for (const m of file.mutants) {
+      if (DETECTED.has(m.status)) detected++;
+      else if (m.status === 'Survived') survived++;
+      else if (m.status === 'NoCoverage') noCoverage++;
+    }
+  }
+  const undetected = survived + noCoverage;
+  return { detected, survived, noCoverage, undetected, score: (detected / Math.max(1, detected + undetected)) * 100 };
+}
+
+/**
+ * A survivor's identity across edits: the file, the mutator, the replacement and the text of the
+ * mutated lines (not their numbers, which move whenever code above them changes).
+ */
+export function survivors(report) {
+  const out = [];
+  for (const [file, data] of Object.entries(report.files)) {
+    const lines = data.source.split('\n');
+    for (const m of data.mutants) {
+      if (!UNDETECTED.has(m.status)) continue;
+      const { start, end } = m.location;
+      const original = lines
+        .slice(start.line - 1, end.line)
+        .map((l) => l.trim())
+        .join(' ');
+      out.push({
+        file,
+        mutator: m.mutatorName,
+        original,
+        replacement: m.replacement ?? '',
+        status: m.status,
+        line: start.line,
+      });
+    }
+  }
+  return out;
+}
+
+export function survivorKey(s) {
+  return JSON.stringify([s.file, s.mutator, s.original, s.replacement]);
+}

@@ -1,0 +1,22 @@
+// Mutation testing (Stryker) over the verdict code: checks, mail authentication, evaluation,
+// policy reading and the issue planner. `npm run mutate` runs it folder by folder through
+// scripts/mutate.mjs; see docs/mutation-testing.md for the scores and the method.
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.ts', related: true },
+  plugins: ['@stryker-mutator/vitest-runner'],
+  coverageAnalysis: 'perTest',
+  checkers: [],
+  // TypeScript 7 has no JavaScript API for Stryker's tsconfig rewriting, and our tsconfig needs none.
+  tsconfigFile: 'no-tsconfig-rewrite.json',
+  concurrency: 1,
+  timeoutMS: 60_000,
+  timeoutFactor: 2,
+  reporters: ['json', 'clear-text', 'progress-append-only'],
+  jsonReporter: { fileName: `reports/mutation/${process.env.MUTATE_NAME ?? 'mutation'}.json` },
+  clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportMutants: false },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  ignorePatterns: ['reports', '.stryker-tmp'],
+};

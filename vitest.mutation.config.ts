@@ -1,0 +1,43 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+/**
+ * The tests Stryker runs against each mutant (`npm run mutate`): every test file except the
+ * end-to-end runs and the few files that spend seconds waiting on simulated throttling, paging
+ * or timers. Those would be re-run for every surviving mutant and make a run take days on two
+ * cores. The scores in docs/mutation-testing.md are therefore a lower bound: a mutant that only
+ * an end-to-end test kills counts as survived.
+ */
+export const MUTATION_EXCLUDED_TESTS = [
+  'test/e2e/**',
+  'test/integration/**',
+  'test/issues/dashboard.test.ts',
+  'test/evidence/evidence-pack.test.ts',
+  'test/shard/shard-equivalence.test.ts',
+  'test/collect/graph/message-rules-pace.test.ts',
+  'test/report/report-schema.test.ts',
+  'test/cli/shard-flag.test.ts',
+  'test/collect/graph/graph-transport.test.ts',
+  'test/simulator/faults.test.ts',
+  'test/simulator/throttling.test.ts',
+  'test/collect/dns/dns-client.test.ts',
+  'test/collect/dns/bad-input-audit.test.ts',
+  'test/report/console.test.ts',
+  'test/issues/pin-dashboard.test.ts',
+  // Audits the whole demo tenant through the CLI once per case: an end-to-end run.
+  'test/policy/exceptions-lifecycle.test.ts',
+];
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      // scripts/mutate.mjs names the test files of the folder under mutation.
+      ...(process.env.MUTATE_TESTS ? { include: process.env.MUTATE_TESTS.split(',') } : {}),
+      exclude: [...MUTATION_EXCLUDED_TESTS, 'node_modules/**'],
+      reporters: ['default'],
+      // One worker reused across files: each mutant re-runs a few files, and a fresh process per file costs more than the tests.
+      isolate: false,
+    },
+  }),
+);
