@@ -41,6 +41,9 @@ function scalar(value: Json): string {
   if (value === null) return '–';
   if (typeof value === 'string') return value === '' ? '–' : escapeMarkdown(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // A list of sentences (reasons, names) reads as text: as JSON, their quotes would show as \".
+  if (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string'))
+    return value.map((v) => (v === '' ? '–' : escapeMarkdown(v))).join('; ');
   return escapeMarkdown(JSON.stringify(value));
 }
 
