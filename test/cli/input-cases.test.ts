@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditSettings } from '../../src/cli/audit.js';
 import { simulatorCollector } from '../../src/entry/simulator-collector.js';
 import { silentLogger } from '../../src/logger.js';
+import type { Json as JsonValue } from '../../src/model/json.js';
 import { DEMO_POLICY_PATH, DEMO_TENANT_DIR } from '../../src/paths.js';
 import type { Report } from '../../src/report/report.js';
+import type { FaultRule } from '../../src/simulator/realism.js';
+import type { SourceId } from '../../src/snapshot/source-id.js';
 import { runAudit } from '../../src/run/run-audit.js';
 import { type FakeGitHub, startFakeGitHub } from '../fakes/github-server.js';
 import { runCli } from '../helpers/cli.js';
@@ -88,9 +91,9 @@ async function audit(dir: string, now = new Date()): Promise<{ code: number; std
 const key = (r: { control: string; target: string }) => `${r.control} ${r.target}`;
 
 /** The controls with an `error` result the clean demo does not have; a new pass fails the test. */
-function changed(report: Report): string {
-  const passes = new Set(clean.results.filter((r) => r.status === 'pass').map(key));
-  const errors = new Set(clean.results.filter((r) => r.status === 'error').map(key));
+function changed(report: Report, baseline: Report = clean): string {
+  const passes = new Set(baseline.results.filter((r) => r.status === 'pass').map(key));
+  const errors = new Set(baseline.results.filter((r) => r.status === 'error').map(key));
   const newPasses = report.results.filter((r) => r.status === 'pass' && !passes.has(key(r))).map(key);
   expect(newPasses, 'a pass the clean demo does not give').toEqual([]);
   const now = [
@@ -165,8 +168,8 @@ async function auditWithPolicy(at: string): Promise<Seen> {
   return mistake(['audit', '--snapshot', DEMO_TENANT_DIR, '--policy', at], { [at]: 'FILE' });
 }
 
-/** The sign-in log's paging breaks after its first page, live (the simulator over HTTP). */
-async function liveStreamCut(): Promise<Seen> {
+/** `audit --demo` (the simulator over HTTP) with faults the simulator injects; its report. */
+async function liveAudit(faults: readonly FaultRule[]): Promise<{ code: number; report: Report }> {
   const dir = await tempDir();
   const reportPath = path.join(dir, 'report.json');
   const now = () => new Date();
@@ -182,14 +185,30 @@ async function liveStreamCut(): Promise<Seen> {
   const outcome = await runAudit(settings, {
     logger: silentLogger,
     now,
-    collector: simulatorCollector({
-      dir: DEMO_TENANT_DIR,
-      logger: silentLogger,
-      now,
-      realism: { faults: [{ kind: 'malformedJson', path: '/auditLogs/signIns', after: 1 }] },
-    }),
+    collector: simulatorCollector({ dir: DEMO_TENANT_DIR, logger: silentLogger, now, realism: { faults } }),
   });
-  const report = JSON.parse(await readFile(reportPath, 'utf8')) as Report;
+  return { code: outcome.exitCode, report: JSON.parse(await readFile(reportPath, 'utf8')) as Report };
+}
+
+let liveClean: Report | undefined;
+
+/** A field of the wrong type served live: the source's failed reason, and what changed. */
+function liveShape(source: SourceId, endpoint: string, pointer: string, value: JsonValue): () => Promise<Seen> {
+  return async () => {
+    liveClean ??= (await liveAudit([])).report;
+    const { code, report } = await liveAudit([{ kind: 'replaceValue', path: endpoint, pointer, value, limit: 1 }]);
+    const status = report.snapshot.sources[source];
+    return {
+      code,
+      line: `${source}: ${status?.status}${status?.status === 'failed' ? `: ${status.reason}` : ''}`,
+      results: changed(report, liveClean),
+    };
+  };
+}
+
+/** The sign-in log's paging breaks after its first page, live (the simulator over HTTP). */
+async function liveStreamCut(): Promise<Seen> {
+  const { code, report } = await liveAudit([{ kind: 'malformedJson', path: '/auditLogs/signIns', after: 1 }]);
   const status = report.snapshot.sources['graph.signIns'];
   if (status?.status !== 'failed') throw new Error(`graph.signIns is ${status?.status}`);
   const errors = [
@@ -198,7 +217,7 @@ async function liveStreamCut(): Promise<Seen> {
     ),
   ];
   return {
-    code: outcome.exitCode,
+    code,
     line: `manifest graph.signIns: failed, covered ${status.covered?.records} records in ${status.covered?.pages} page, reason ${status.reason.replace(/at byte \d+/, 'at byte N')}`,
     results: `${errors.sort().join(', ')} error`,
   };
@@ -367,6 +386,32 @@ const CASES: readonly Case[] = [
         },
       ),
     ),
+  },
+  {
+    seen: 'live: isMfaRegistered "false" served by Graph',
+    exit: 0,
+    line: 'graph.userRegistrationDetails: failed: unexpected response from /reports/authenticationMethods/userRegistrationDetails: /value/3/isMfaRegistered is a string ("false"), expected a boolean',
+    results: 'mfa.admins-phishing-resistant, mfa.registration error; no new pass',
+    run: liveShape(
+      'graph.userRegistrationDetails',
+      '/reports/authenticationMethods/userRegistrationDetails',
+      '/value/3/isMfaRegistered',
+      'false',
+    ),
+  },
+  {
+    seen: 'live: accountEnabled null served by Graph',
+    exit: 0,
+    line: 'graph.users: failed: unexpected response from /users: /value/0/accountEnabled is null, expected a boolean',
+    results: 'mfa.registration error; no new pass',
+    run: liveShape('graph.users', 'accountEnabled,userType', '/value/0/accountEnabled', null),
+  },
+  {
+    seen: 'live: a numeric userPrincipalName served by Graph',
+    exit: 0,
+    line: 'graph.users: failed: unexpected response from /users: /value/0/userPrincipalName is a number (12345), expected a string',
+    results: 'mfa.registration error; no new pass',
+    run: liveShape('graph.users', 'accountEnabled,userType', '/value/0/userPrincipalName', 12345),
   },
   {
     seen: 'ForwardingSmtpAddress as an array: 3 forwarding mailboxes judged compliant',
@@ -563,6 +608,30 @@ const CASES: readonly Case[] = [
     run: () => mistake(['audit', '--snapshot', DEMO_TENANT_DIR, '--policy', '/dev/zero'], {}),
   },
   {
+    seen: '--certificate /dev/zero (the other files a user names are bounded as the policy is)',
+    exit: 2,
+    line: 'mailwarden: /dev/zero: the certificate file is larger than 1 MB; refusing to read it',
+    run: () =>
+      mistake(
+        [
+          'audit',
+          '--tenant-id',
+          'contoso.onmicrosoft.com',
+          '--client-id',
+          '11111111-2222-4333-8444-555555555555',
+          '--certificate',
+          '/dev/zero',
+        ],
+        {},
+      ),
+  },
+  {
+    seen: 'simulate --realism /dev/zero',
+    exit: 2,
+    line: 'mailwarden: /dev/zero: the realism file is larger than 1 MB; refusing to read it',
+    run: () => mistake(['simulate', '--tenant', DEMO_TENANT_DIR, '--realism', '/dev/zero'], {}),
+  },
+  {
     seen: '--policy naming a folder',
     exit: 2,
     line: 'mailwarden: DIR: is a folder, not a policy file',
@@ -653,6 +722,6 @@ describe('every input adversarial testing found trusted or crashed on: the exit 
 
   it('covers the cases in the order they were reported, none twice', () => {
     expect(new Set(CASES.map((c) => c.seen)).size).toBe(CASES.length);
-    expect(CASES.length).toBe(29);
+    expect(CASES.length).toBe(34);
   });
 });
