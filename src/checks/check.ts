@@ -11,6 +11,8 @@ export interface CheckContext {
   /** "Now" for the run: the capture time on replay, so verdicts reproduce. */
   readonly now: Date;
   readonly tenantId: string | null;
+  /** The application (client) ID the run authenticated with, when known (the manifest's `clientId`). */
+  readonly clientId: string | null;
   readonly policy: Policy;
   /** The domains in scope for the DNS controls (tenant domains + policy + `--domains`). */
   readonly domains: readonly string[];

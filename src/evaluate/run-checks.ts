@@ -15,15 +15,11 @@ import type { StreamFailure } from './evaluation.js';
 import type { EvaluateOptions, StartedStream, StreamOutcome } from './options.js';
 import { type SelectedControl, scopeOf, selectControls } from './selection.js';
 
-function checkContext(
-  policy: Policy,
-  control: string,
-  options: EvaluateOptions,
-  tenantId: string | null,
-): CheckContext {
+function checkContext(policy: Policy, control: string, options: EvaluateOptions, snapshot: Snapshot): CheckContext {
   return {
     now: options.now,
-    tenantId,
+    tenantId: snapshot.manifest.tenantId,
+    clientId: snapshot.manifest.clientId ?? null,
     policy,
     domains: options.domains,
     exceptions: policy.exceptions.filter((e) => e.control === control && !exceptionExpired(e, options.now)),
@@ -93,7 +89,7 @@ function startFold(
     const input = {
       snapshot,
       params: control.settings.params,
-      context: checkContext(policy, id, options, snapshot.manifest.tenantId),
+      context: checkContext(policy, id, options, snapshot),
     };
     return { control, fold: check.start(input) as Fold<never> };
   } catch (error: unknown) {
@@ -154,7 +150,6 @@ export async function runChecks(
   selected: readonly SelectedControl[],
   options: EvaluateOptions,
 ): Promise<{ readonly findings: Map<string, readonly Finding[]>; readonly streamFailures: readonly StreamFailure[] }> {
-  const tenantId = snapshot.manifest.tenantId;
   const findingsByControl = new Map<string, readonly Finding[]>();
   const streamFolds = new Map<StreamCheck['stream'], FoldEntry[]>();
 
@@ -169,7 +164,7 @@ export async function runChecks(
     }
     const check: Check | undefined = CHECKS[id];
     if (!check) throw new Error(`control ${id} has no check`);
-    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, tenantId) };
+    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, snapshot) };
     try {
       if (check.kind === 'snapshot') {
         findingsByControl.set(id, await check.evaluate(input));
