@@ -286,7 +286,8 @@ const CASES: readonly Case[] = [
     seen: 'an empty exchange/Get-Mailbox.json: forwarding.mailbox passed',
     exit: 0,
     line: 'warning: exo.mailbox: SNAPSHOT/exchange/Get-Mailbox.json: holds 0 records, but the manifest counts 258; the file is cut short or was changed',
-    results: 'forwarding.mailbox error; no new pass',
+    results:
+      'audit.mailbox-auditing, forwarding.mailbox, forwarding.transport-rules, mailbox.delegation error; no new pass',
     run: replay((d) =>
       editJson(path.join(d, 'exchange/Get-Mailbox.json'), (f) => {
         f.value = [];
@@ -417,7 +418,8 @@ const CASES: readonly Case[] = [
     seen: 'ForwardingSmtpAddress as an array: 3 forwarding mailboxes judged compliant',
     exit: 0,
     line: 'warning: exo.mailbox: SNAPSHOT/exchange/Get-Mailbox.json: /value/INDEX/ForwardingSmtpAddress: is an array, expected a string or null',
-    results: 'forwarding.mailbox error; no new pass',
+    results:
+      'audit.mailbox-auditing, forwarding.mailbox, forwarding.transport-rules, mailbox.delegation error; no new pass',
     run: async () => {
       const seen = await replay(
         firstItem(
