@@ -11,6 +11,9 @@ export const DEDUPE_MAX_IDS = 100_000;
 /** Past this many spellings, a UPN's raw text is no longer remembered (its lower case still is). */
 const RAW_SPELLINGS_MAX = 1_000_000;
 
+/** How many records with an unreadable time the evidence names, by ID. */
+const BAD_TIME_EXAMPLES = 5;
+
 /** Why the engine-wide preparation dropped a record before any detector saw it. */
 export type PrepareProblem = 'noId' | 'badTime' | 'noUser' | 'noStatus';
 
@@ -42,6 +45,8 @@ export class SignInPass {
    */
   readonly unreadByUserId = new Map<string, number>();
   unattributed = 0;
+  /** The first few records whose `createdDateTime` is not a date-time, for the evidence. */
+  readonly badTimes: { readonly id: string | null; readonly createdDateTime: string }[] = [];
   read = 0;
   earliest = Infinity;
   latest = -Infinity;
@@ -90,6 +95,12 @@ export class SignInPass {
       if (time === undefined) {
         this.problems.badTime++;
         this.unread(raw);
+        if (this.badTimes.length < BAD_TIME_EXAMPLES) {
+          this.badTimes.push({
+            id: typeof id === 'string' ? id : null,
+            createdDateTime: String(raw.createdDateTime).slice(0, 64),
+          });
+        }
         continue;
       }
       const upn = raw.userPrincipalName;
