@@ -46,7 +46,7 @@ interface Case {
 }
 
 const SIGN_IN_CONTROLS =
-  'legacy-auth.sign-ins, sign-ins.countries, sign-ins.impossible-travel, sign-ins.mfa-fatigue, sign-ins.password-spray';
+  'legacy-auth.sign-ins, sign-ins.break-glass, sign-ins.countries, sign-ins.device-code, sign-ins.impossible-travel, sign-ins.mfa-fatigue, sign-ins.password-spray';
 
 let clean: Report;
 const rows: string[] = [];

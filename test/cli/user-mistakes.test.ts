@@ -112,7 +112,7 @@ describe('strict policies', () => {
     const { run, report } = await audit(['--policy', mfaOnly, '--only', 'email-auth']);
     expectOneLine(
       run,
-      `${mfaOnly} enables 3 controls, but none in the areas asked for (email-auth); nothing would be audited`,
+      `${mfaOnly} enables 4 controls, but none in the areas asked for (email-auth); nothing would be audited`,
     );
     expect(await exists(report)).toBe(false);
     const dnsOnly = await runCli([
@@ -126,7 +126,7 @@ describe('strict policies', () => {
     ]);
     expectOneLine(
       dnsOnly,
-      `${mfaOnly} enables 3 controls, but none in email-auth, the only area a DNS-only audit (domains without a tenant) can judge`,
+      `${mfaOnly} enables 4 controls, but none in email-auth, the only area a DNS-only audit (domains without a tenant) can judge`,
     );
   });
 
