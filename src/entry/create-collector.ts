@@ -34,13 +34,20 @@ export function createCollector(target: TargetSettings, dns: DnsSettings | undef
         clients: { ...created.clients, ...liveDnsClients(dnsSettings, { logger }) },
         extraDomains: dnsSettings.domains,
         now,
+        cloud: target.cloud,
         close: () => created.close(),
       });
     }
     case 'snapshot':
       return folderCollector(target.dir, now);
     case 'simulate':
-      return simulatorCollector({ dir: target.dir, logger, now, asCaptured: target.asCaptured === true });
+      return simulatorCollector({
+        dir: target.dir,
+        logger,
+        now,
+        asCaptured: target.asCaptured === true,
+        ...(target.cloud ? { cloud: target.cloud } : {}),
+      });
     case 'demo':
       // The demo runs the whole live path (auth, paging, batching, DNS) against the simulator.
       return simulatorCollector({ dir: DEMO_TENANT_DIR, logger, now, asCaptured: target.asCaptured === true });

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { Cloud } from '../model/cloud.js';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
 import type { RealismConfig } from '../simulator/realism.js';
 import type { Collector } from '../collect/collector.js';
@@ -22,6 +23,8 @@ export interface SimulatorCollectorOptions {
    * of the run's clock (every time moved by now − capturedAt), so a demo stays true every day.
    */
   readonly asCaptured?: boolean;
+  /** The simulated tenant's cloud (`--cloud`); else the folder's manifest says, else `global`. */
+  readonly cloud?: Cloud;
 }
 
 /**
@@ -62,6 +65,7 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
         now: () => asOf,
+        cloud: options.cloud ?? sim.cloud ?? 'global',
       }).collect(request);
     },
     async close() {

@@ -7,6 +7,7 @@ import { TENANT_TARGET } from '../model/finding.js';
 import { exceptionExpired } from '../policy/exceptions.js';
 import type { Policy } from '../policy/policy.js';
 import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
+import type { Manifest } from '../snapshot/manifest.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import type { CoveredSpan } from '../snapshot/source-status.js';
@@ -15,15 +16,12 @@ import type { StreamFailure } from './evaluation.js';
 import type { EvaluateOptions, StartedStream, StreamOutcome } from './options.js';
 import { type SelectedControl, scopeOf, selectControls } from './selection.js';
 
-function checkContext(
-  policy: Policy,
-  control: string,
-  options: EvaluateOptions,
-  tenantId: string | null,
-): CheckContext {
+function checkContext(policy: Policy, control: string, options: EvaluateOptions, manifest: Manifest): CheckContext {
   return {
     now: options.now,
-    tenantId,
+    tenantId: manifest.tenantId,
+    // Folders written before the cloud was recorded were all read as worldwide.
+    cloud: manifest.cloud ?? 'global',
     policy,
     domains: options.domains,
     exceptions: policy.exceptions.filter((e) => e.control === control && !exceptionExpired(e, options.now)),
@@ -93,7 +91,7 @@ function startFold(
     const input = {
       snapshot,
       params: control.settings.params,
-      context: checkContext(policy, id, options, snapshot.manifest.tenantId),
+      context: checkContext(policy, id, options, snapshot.manifest),
     };
     return { control, fold: check.start(input) as Fold<never> };
   } catch (error: unknown) {
@@ -154,7 +152,6 @@ export async function runChecks(
   selected: readonly SelectedControl[],
   options: EvaluateOptions,
 ): Promise<{ readonly findings: Map<string, readonly Finding[]>; readonly streamFailures: readonly StreamFailure[] }> {
-  const tenantId = snapshot.manifest.tenantId;
   const findingsByControl = new Map<string, readonly Finding[]>();
   const streamFolds = new Map<StreamCheck['stream'], FoldEntry[]>();
 
@@ -169,7 +166,11 @@ export async function runChecks(
     }
     const check: Check | undefined = CHECKS[id];
     if (!check) throw new Error(`control ${id} has no check`);
-    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, tenantId) };
+    const input = {
+      snapshot,
+      params: control.settings.params,
+      context: checkContext(policy, id, options, snapshot.manifest),
+    };
     try {
       if (check.kind === 'snapshot') {
         findingsByControl.set(id, await check.evaluate(input));

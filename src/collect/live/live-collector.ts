@@ -1,4 +1,5 @@
 import { errorMessage } from '../../errors.js';
+import type { Cloud } from '../../model/cloud.js';
 import type { Manifest } from '../../snapshot/manifest.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../../snapshot/manifest.js';
 import { memorySnapshot, type Snapshot, type SourceDataMap } from '../../snapshot/snapshot.js';
@@ -30,6 +31,8 @@ export interface LiveCollectorOptions {
   readonly clients: LiveClients;
   readonly extraDomains: readonly string[];
   readonly now: () => Date;
+  /** The tenant's Microsoft 365 cloud, recorded in the manifest (default `global`). */
+  readonly cloud?: Cloud;
   readonly close?: () => Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         sources: request.sources,
         earlier: <K extends SourceId>(id: K) => data[id] as SourceDataMap[K] | undefined,
         extraDomains: options.extraDomains,
+        cloud: options.cloud ?? 'global',
         now,
         ...(request.shard ? { shard: request.shard } : {}),
       };
@@ -110,6 +114,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         licences: licencesFrom(sources),
         sources,
         domains,
+        cloud: options.cloud ?? 'global',
         ...(request.shard ? { shard: request.shard } : {}),
       });
       const late = wanted.filter((id) => LATE_SOURCES.has(id));
