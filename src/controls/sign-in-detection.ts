@@ -23,6 +23,7 @@ export const legacySignInsControl: ControlDefinition = {
     'Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.',
   defaultSeverity: 'high',
   sources: ['graph.signIns'],
+  optionalSources: ['graph.users'],
   targets: { kind: 'tenant', sources: ['graph.signIns'] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
@@ -93,6 +94,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: 'medium',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -128,6 +130,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -183,6 +186,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -245,6 +249,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
       'An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.',
     defaultSeverity: 'high',
     sources: ['graph.signIns'],
+    optionalSources: ['graph.users'],
     targets: { kind: 'tenant', sources: ['graph.signIns'] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,

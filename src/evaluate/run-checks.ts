@@ -192,12 +192,13 @@ export async function runChecks(
     }
   }
   if (options.release && snapshot.release) {
-    // Folds keep what they read at start; a stream control's listed sources are kept anyway.
+    // Folds keep what they read at start (their optional sources are read then: a count of
+    // enabled users, the hidden rules); a stream control's verdict sources are kept anyway.
     const kept = new Set<SourceId>(STREAMED_SOURCES);
     for (const control of selected) {
       const check = CHECKS[control.definition.id];
       if (check?.kind !== 'stream') continue;
-      for (const id of [...control.definition.sources, ...(control.definition.optionalSources ?? [])]) kept.add(id);
+      for (const id of control.definition.sources) kept.add(id);
     }
     for (const id of Object.keys(snapshot.manifest.sources) as SourceId[]) if (!kept.has(id)) snapshot.release(id);
   }

@@ -3,7 +3,7 @@ import type { JsonObject } from '../../src/model/json.js';
 import type { Result } from '../../src/model/result.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { Policy } from '../../src/policy/policy.js';
-import type { RiskDetection, RiskyUser, SignIn } from '../../src/snapshot/graph-types.js';
+import type { GraphUser, RiskDetection, RiskyUser, SignIn } from '../../src/snapshot/graph-types.js';
 import { SNAPSHOT_FORMAT_VERSION, type Manifest } from '../../src/snapshot/manifest.js';
 import { memorySnapshot, type PageStream } from '../../src/snapshot/snapshot.js';
 import type { SourceId } from '../../src/snapshot/source-id.js';
@@ -56,6 +56,8 @@ export interface SignInRun {
   readonly riskDetections?: readonly RiskDetection[];
   readonly statuses?: Partial<Record<SourceId, SourceStatus>>;
   readonly exceptions?: readonly JsonObject[];
+  /** The tenant's users (graph.users), when the test gives them. */
+  readonly users?: readonly GraphUser[];
 }
 
 /** Runs the real engine over an in-memory snapshot and returns its results. */
@@ -80,6 +82,7 @@ export async function evaluateSignIns(run: SignInRun): Promise<readonly Result[]
       'graph.signIns': { status: 'ok' },
       'graph.riskyUsers': { status: 'ok' },
       'graph.riskDetections': { status: 'ok' },
+      ...(run.users ? { 'graph.users': { status: 'ok' } } : {}),
       ...run.statuses,
     },
   };
@@ -87,6 +90,7 @@ export async function evaluateSignIns(run: SignInRun): Promise<readonly Result[]
     'graph.signIns': stream,
     'graph.riskyUsers': run.riskyUsers ?? [],
     'graph.riskDetections': run.riskDetections ?? [],
+    ...(run.users ? { 'graph.users': run.users } : {}),
   });
   return (await evaluate(snapshot, policy, { now: run.now, domains: [] })).results;
 }

@@ -34,7 +34,11 @@ beforeAll(async () => {
 
 type Json = Record<string, unknown>;
 
-/** A copy of the demo tenant captured on `day`, changed by `mutate`. */
+/**
+ * A copy of the demo tenant captured on `day`, changed by `mutate`. Only the capture time moves:
+ * from 2026-11-29 on, the copy's sign-ins lie outside the look-back window, so the sign-in
+ * detectors report `error` (an empty window concludes nothing) rather than passing.
+ */
 async function demoOn(day: string, mutate?: (dir: string) => Promise<void>): Promise<string> {
   const dir = path.join(await tempDir(), 'tenant');
   await cp(DEMO_TENANT_DIR, dir, { recursive: true });

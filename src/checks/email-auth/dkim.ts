@@ -6,6 +6,7 @@ import { MICROSOFT_DKIM_SELECTORS, selectorQuestionKeys } from '../../mailauth/m
 import { type DnsData, isDataAnswer } from '../../snapshot/dns-types.js';
 import { dkimTargetCloud } from '../../mailauth/microsoft-clouds.js';
 import type { Check, CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { dnsErrorFinding, perDomain } from './dns-replay.js';
 import { isEmailDomain, normaliseDomain } from '../../model/domain-name.js';
 
@@ -63,6 +64,13 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
     snapshot.data('exo.dkimSigningConfig').map((c) => [normaliseDomain(text(c.Domain) ?? text(c.Identity) ?? ''), c]),
   );
   const dns = snapshot.data('dns');
+  if (domains.length === 0)
+    return [
+      nothingRead(
+        'graph.domains listed no email domain to sign for',
+        'every tenant has at least its initial *.onmicrosoft.com domain',
+      ),
+    ];
   return domains.map((d): Finding => {
     const domain = normaliseDomain(d.id);
     const config = configs.get(domain);

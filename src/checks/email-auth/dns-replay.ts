@@ -7,6 +7,7 @@ import type { Finding } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
 import { ReplayResolver } from '../../snapshot/replay-resolver.js';
 import type { CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 
 /** What a DNS check reads: the recorded answers, replayed through the resolver interface. */
 export interface DnsReplay {
@@ -48,6 +49,9 @@ export async function perDomain(
   input: CheckInput,
   judge: (domain: string, replay: DnsReplay) => Promise<Finding>,
 ): Promise<readonly Finding[]> {
+  // A tenant always has its initial domain: auditing none of its domains is a collection fault.
+  if (input.context.tenantId !== null && input.context.domains.length === 0)
+    return [nothingRead('No domain was in scope for the audit', 'a tenant has at least its initial domain')];
   const replay = dnsReplay(input);
   const definition = findControl(control);
   if (!definition?.dns) throw new Error(`${control} declares no DNS questions`);

@@ -2,6 +2,7 @@ import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
 import { type ExchangeObject, RECIPIENT_NAME_PROPERTIES } from '../../snapshot/exchange-types.js';
 import type { Check, CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { concealment } from './concealment.js';
 import type { InboxRule } from './message-rule.js';
 import { normaliseDomain } from '../../model/domain-name.js';
@@ -104,6 +105,8 @@ function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[]
   const accepted = acceptedDomains(snapshot.data('graph.domains'));
   const partners = params.strings('partnerDomains');
   const mailboxes = snapshot.data('exo.mailbox');
+  if (mailboxes.length === 0)
+    return [nothingRead('Get-Mailbox returned no mailbox', 'an Exchange Online organisation has mailboxes')];
   const recipients = snapshot.data('exo.recipient');
   // Only the names some mailbox forwards to are looked up; indexing every name of every mailbox
   // would cost nine map entries per mailbox on a 100,000-mailbox tenant.
@@ -200,7 +203,12 @@ function policyName(policy: ExchangeObject): string {
 function outboundPolicy({ snapshot, params }: CheckInput): readonly Finding[] {
   const allowed = new Set(params.strings('allowedForwardingSenders').map((s) => s.trim().toLowerCase()));
   const rules = snapshot.data('exo.hostedOutboundSpamFilterRule');
-  return snapshot.data('exo.hostedOutboundSpamFilterPolicy').map((policy): Finding => {
+  const policies = snapshot.data('exo.hostedOutboundSpamFilterPolicy');
+  if (policies.length === 0)
+    return [
+      nothingRead('Get-HostedOutboundSpamFilterPolicy returned no policy', 'every tenant has the Default policy'),
+    ];
+  return policies.map((policy): Finding => {
     const name = policyName(policy);
     const target = `outbound-policy/${name}`;
     const mode = text(policy.AutoForwardingMode);
@@ -263,7 +271,10 @@ function outboundPolicy({ snapshot, params }: CheckInput): readonly Finding[] {
 /** `forwarding.remote-domains`: AutoForwardEnabled false on `*` and on every domain not allow-listed. */
 function remoteDomains({ snapshot, params }: CheckInput): readonly Finding[] {
   const partners = new Set(params.strings('partnerDomains').map(normaliseDomain));
-  return snapshot.data('exo.remoteDomain').map((domain): Finding => {
+  const remote = snapshot.data('exo.remoteDomain');
+  if (remote.length === 0)
+    return [nothingRead('Get-RemoteDomain returned no remote domain', 'every tenant has the Default one, `*`')];
+  return remote.map((domain): Finding => {
     const domainName = text(domain.DomainName) ?? '';
     const target = `remote-domain/${domainName || policyName(domain)}`;
     const evidence = {

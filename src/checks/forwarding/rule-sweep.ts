@@ -4,6 +4,7 @@ import type { JsonObject } from '../../model/json.js';
 import { INBOX_RULE_MAILBOX_PROPERTY } from '../../snapshot/exchange-types.js';
 import type { MailboxMessageRules } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { type InboxRule, parseExchangeRule, parseGraphRuleOnce, type ParsedRule } from './message-rule.js';
 
 /** Batch item error codes that mean "this user has no Exchange Online mailbox". */
@@ -71,6 +72,8 @@ export function ruleSweepFold(input: CheckInput, judge: RuleJudge): Fold<Mailbox
             status: 'error',
             message: `The inbox rules of this mailbox could not be read (HTTP ${item.status}).`,
             evidence: { mailbox, status: item.status, code: item.body.error?.code ?? null },
+            // Its rules are unseen: an issue of one of them must not close on this run.
+            incomplete: true,
           });
           continue;
         }
@@ -121,12 +124,25 @@ export function ruleSweepFold(input: CheckInput, judge: RuleJudge): Fold<Mailbox
             ? { read: true, mailboxes: hiddenMailboxes.size, rulesNotVisibleInGraph: hiddenRead }
             : { read: false, reason: hiddenStatus === undefined ? 'not collected' : hiddenStatus.status },
       };
+      if (findings.length === 0 && counts.mailboxes === 0) {
+        return [
+          nothingRead(
+            `No mailbox's inbox rules were read (${counts.noMailbox} users without a mailbox)`,
+            'a tenant audited for mail has mailboxes',
+            { sweep },
+          ),
+        ];
+      }
       if (findings.length === 0) {
+        const hidden =
+          hiddenStatus?.status === 'ok'
+            ? `, and ${hiddenRead} rules hidden from Outlook in ${hiddenMailboxes.size}`
+            : '';
         return [
           {
             target: TENANT_TARGET,
             status: 'pass',
-            message: `No enabled inbox rule in ${counts.mailboxes} mailboxes breaks this control.`,
+            message: `No enabled inbox rule breaks this control among ${counts.rules} rules of ${counts.mailboxes} mailboxes${hidden}.`,
             evidence: { sweep },
           },
         ];

@@ -1,6 +1,7 @@
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
 import type { Check, CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { legacySignInsCheck } from '../sign-ins/checks.js';
 import { blockGrantProblems } from '../conditional-access/ca-grant.js';
 import { tenantCaRequirementFindings, type TenantCaRequirement } from '../conditional-access/tenant-ca-requirement.js';
@@ -35,8 +36,8 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
   const config = snapshot.data('exo.transportConfig')[0];
   const findings: Finding[] = [];
   const orgValue = config?.SmtpClientAuthenticationDisabled;
-  const reEnabled = snapshot
-    .data('exo.casMailbox')
+  const casMailboxes = snapshot.data('exo.casMailbox');
+  const reEnabled = casMailboxes
     .filter((m) => m.SmtpClientAuthenticationDisabled === false)
     .map((m) => text(m.PrimarySmtpAddress) ?? text(m.Name) ?? text(m.Identity) ?? '(unnamed mailbox)');
   if (typeof orgValue !== 'boolean') {
@@ -46,12 +47,25 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
       message: 'Get-TransportConfig gave no SmtpClientAuthenticationDisabled value.',
       evidence: { smtpClientAuthenticationDisabled: null, mailboxesReEnabled: reEnabled.length },
     });
+  } else if (orgValue && casMailboxes.length === 0) {
+    // Off for the organisation, but whether a mailbox turns it back on was read over nothing.
+    findings.push(
+      nothingRead('Get-CASMailbox returned no mailbox', 'an Exchange Online organisation has mailboxes', {
+        smtpClientAuthenticationDisabled: orgValue,
+      }),
+    );
   } else {
     findings.push({
       target: TENANT_TARGET,
       status: orgValue ? 'pass' : 'fail',
-      message: orgValue ? 'SMTP AUTH is disabled for the organisation.' : 'SMTP AUTH is enabled for the organisation.',
-      evidence: { smtpClientAuthenticationDisabled: orgValue, mailboxesReEnabled: reEnabled.length },
+      message: orgValue
+        ? `SMTP AUTH is disabled for the organisation, and none of ${casMailboxes.length} mailboxes turns it back on.`
+        : 'SMTP AUTH is enabled for the organisation.',
+      evidence: {
+        smtpClientAuthenticationDisabled: orgValue,
+        mailboxesRead: casMailboxes.length,
+        mailboxesReEnabled: reEnabled.length,
+      },
     });
   }
   for (const mailbox of reEnabled) {

@@ -2,6 +2,7 @@ import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
 import { EVIDENCE_CAP } from '../../model/cap.js';
 import type { Check, CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import {
   HIGHLY_PRIVILEGED_ROLES,
   PHISHING_RESISTANT_COMBINATIONS,
@@ -56,7 +57,19 @@ function mfaRegistration({ snapshot, params, context }: CheckInput): readonly Fi
       });
     }
   }
-  const percent = counted === 0 ? 100 : Math.floor(((counted - unregistered.length) / counted) * 10_000) / 100;
+  if (users.length === 0)
+    return [nothingRead('graph.users listed no user', 'every tenant has at least the administrators who run it')];
+  if (counted === 0) {
+    // Everyone disabled, a guest or excepted: no share of nobody is a pass.
+    return [
+      nothingRead(
+        `No enabled member user to measure among ${users.length} users (${honoured.length} excepted)`,
+        'a tenant in use has enabled members',
+        { usersRead: users.length, excludedByException: honoured },
+      ),
+    ];
+  }
+  const percent = Math.floor(((counted - unregistered.length) / counted) * 10_000) / 100;
   const pass = percent >= minPercent && (minPercent < 100 || unregistered.length === 0);
   return [
     {

@@ -69,7 +69,7 @@ export function countriesFold(input: CheckInput): Fold<SignIn> {
       }
       if (findings.length > 0) return findings;
       return [
-        cleanFinding('Every successful sign-in came from an allowed country.', scan, {
+        cleanFinding('No successful sign-in from a country outside the allowed list', scan, {
           allowedCountries: [...allowed].sort(),
         }),
       ];

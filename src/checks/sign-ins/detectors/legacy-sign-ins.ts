@@ -77,9 +77,7 @@ export function legacySignInsFold(input: CheckInput): Fold<SignIn> {
         });
       }
       if (findings.length > 0) return findings;
-      return [
-        cleanFinding('No successful legacy-protocol sign-ins in the window.', scan, { tenantLegacyAttempts: attempts }),
-      ];
+      return [cleanFinding('No successful legacy-protocol sign-ins', scan, { tenantLegacyAttempts: attempts })];
     },
   }));
 }
