@@ -41,6 +41,10 @@ function scalar(value: Json): string {
   if (value === null) return '–';
   if (typeof value === 'string') return value === '' ? '–' : escapeMarkdown(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  // A list inside a table cell (a candidate policy's problems): its items as text, since JSON
+  // would show each quote inside a sentence as \" once rendered.
+  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))
+    return value.length === 0 ? 'none' : (value as readonly Json[]).map(scalar).join('; ');
   return escapeMarkdown(JSON.stringify(value));
 }
 
