@@ -14,6 +14,8 @@ export interface CheckContext {
   readonly tenantId: string | null;
   /** The Microsoft 365 cloud of the tenant (the snapshot's manifest); the email checks follow it. */
   readonly cloud: Cloud;
+  /** The application (client) ID the run authenticated with, when known (the manifest's `clientId`). */
+  readonly clientId: string | null;
   readonly policy: Policy;
   /** The domains in scope for the DNS controls (tenant domains + policy + `--domains`). */
   readonly domains: readonly string[];

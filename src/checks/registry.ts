@@ -1,9 +1,11 @@
+import { auditChecks } from './audit/audit.js';
 import type { Check } from './check.js';
 import { dkimChecks } from './email-auth/dkim.js';
 import { dmarcChecks } from './email-auth/dmarc.js';
 import { domainsChecks } from './email-auth/domains.js';
 import { forwardingChecks } from './forwarding/forwarding.js';
 import { legacyAuthChecks } from './legacy-auth/legacy-auth.js';
+import { mailAccessChecks } from './mail-access/mail-access.js';
 import { mfaChecks } from './mfa/mfa.js';
 import { signInsChecks } from './sign-ins/checks.js';
 import { spfChecks } from './email-auth/spf.js';
@@ -14,6 +16,8 @@ export const CHECKS: Readonly<Record<string, Check>> = {
   ...legacyAuthChecks,
   ...signInsChecks,
   ...forwardingChecks,
+  ...mailAccessChecks,
+  ...auditChecks,
   ...spfChecks,
   ...dkimChecks,
   ...dmarcChecks,

@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from 'node:util';
 import { EXIT, type ExitCode } from '../run/exit-codes.js';
 import { type GenerateOptions, generateTenant } from '../simulator/generator/generate-tenant.js';
-import { applyOverlay } from '../simulator/generator/overlay.js';
+import { applyOverlay, overlayTenantId } from '../simulator/generator/overlay.js';
 import { runSimulate, type SimulateSettings } from '../simulator/simulate-command.js';
 import { count, parse, UsageError } from './args.js';
 import { cliLogger } from './cli-logger.js';
@@ -82,7 +82,9 @@ export function simulateSettings(args: readonly string[], now: () => Date): Simu
 /** `mailwarden simulate`: serve a snapshot folder as a simulated tenant, or write a generated one (`--generate`). */
 export async function simulateCommand(args: readonly string[], io: CliIo): Promise<ExitCode> {
   if (args.includes('--generate')) {
-    const options = generateSettings(args);
+    const settings = generateSettings(args);
+    const tenantId = settings.overlay !== undefined ? await overlayTenantId(settings.overlay) : undefined;
+    const options = tenantId !== undefined && settings.tenantId === undefined ? { ...settings, tenantId } : settings;
     const started = performance.now();
     const summary = await generateTenant(options);
     if (options.overlay !== undefined) await applyOverlay(options.out, options.overlay);

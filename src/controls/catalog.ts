@@ -1,9 +1,11 @@
+import { auditControls } from './audit.js';
 import type { ControlDefinition } from './control.js';
 import { dkimControls } from './dkim.js';
 import { dmarcControls } from './dmarc.js';
 import { domainsControls } from './domains.js';
 import { forwardingControls } from './forwarding.js';
 import { legacyAuthControls } from './legacy-auth.js';
+import { mailAccessControls } from './mail-access.js';
 import { mfaControls } from './mfa.js';
 import { signInsControls } from './sign-ins.js';
 import { spfControls } from './spf.js';
@@ -14,6 +16,8 @@ export const CONTROLS: readonly ControlDefinition[] = [
   ...legacyAuthControls,
   ...signInsControls,
   ...forwardingControls,
+  ...mailAccessControls,
+  ...auditControls,
   ...spfControls,
   ...dkimControls,
   ...dmarcControls,

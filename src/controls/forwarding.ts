@@ -98,6 +98,25 @@ export const forwardingControls: readonly ControlDefinition[] = [
     enabledByDefault: true,
   },
   {
+    id: 'forwarding.transport-rules',
+    version: 1,
+    area: 'forwarding',
+    title: 'Mail-flow rules that copy or redirect mail outside the tenant',
+    statement:
+      "No enabled mail-flow (transport) rule in Enforce mode SHALL redirect, copy, blind-copy or add a recipient outside the tenant's accepted domains and the policy's partner domains, or route mail through an outbound connector that delivers outside them.",
+    rationale:
+      'A transport rule acts on every message that matches it, for every user, before any mailbox sees it: one rule that blind-copies the finance team to an outside address exfiltrates quietly and survives every password reset. It is set by an admin, or by an attacker holding an admin account, and no user can see it.',
+    defaultSeverity: 'high',
+    sources: ['exo.transportRule', 'exo.outboundConnector', 'exo.mailbox', 'exo.recipient', 'graph.domains'],
+    targets: { kind: 'tenant', sources: ['exo.transportRule'] },
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ['6.2.1'], hipaa: ['164.312(e)(1)'], nist: ['AC-4'] },
+    remediation:
+      'Exchange admin centre > Mail flow > Rules: open the rule, check with its owner why it copies mail out, and remove the action or the rule (`Remove-TransportRule -Identity <rule>`, or `Disable-TransportRule`). An unknown rule is a compromised admin account: review the admin audit log for New-TransportRule and Set-TransportRule. Add legitimate partner domains to `partnerDomains`.',
+    limitations: `${EXCHANGE_LIMITATION} Rules in Audit or AuditAndNotify mode are counted, not judged, as they change no delivery. A recipient named by alias or display name is resolved against mailboxes, mail contacts and mail users; one that resolves to none is an error. AddManagerAsRecipientType is taken as internal (the sender's manager is a directory object; managers are not read) and listed in the evidence. Rule conditions (which messages match) and date limits are shown, not judged.`,
+    enabledByDefault: true,
+  },
+  {
     id: 'forwarding.outbound-policy',
     version: 1,
     area: 'forwarding',

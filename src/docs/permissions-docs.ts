@@ -1,5 +1,5 @@
 import type { ControlDefinition } from '../controls/control.js';
-import { GRAPH_SOURCES, type SourceId } from '../snapshot/source-id.js';
+import { EXCHANGE_SOURCES, GRAPH_SOURCES, type SourceId } from '../snapshot/source-id.js';
 import { SOURCE_REQUIREMENTS } from '../snapshot/source-requirements.js';
 import { LICENCE_NAMES } from '../snapshot/source-status.js';
 
@@ -39,6 +39,52 @@ function licences(sources: Iterable<SourceId>): string {
   return [...names].join(', ');
 }
 
+/** Every Exchange cmdlet the catalog's controls run, with the controls that need (or optionally read) it. */
+export function exchangeCmdlets(
+  controls: readonly ControlDefinition[],
+): Map<SourceId, { required: Set<string>; optional: Set<string> }> {
+  const out = new Map<SourceId, { required: Set<string>; optional: Set<string> }>();
+  const exchange = new Set<SourceId>(EXCHANGE_SOURCES);
+  for (const control of controls) {
+    const add = (source: SourceId, kind: 'required' | 'optional'): void => {
+      if (!exchange.has(source)) return;
+      const entry = out.get(source) ?? { required: new Set(), optional: new Set() };
+      entry[kind].add(control.id);
+      out.set(source, entry);
+    };
+    for (const source of control.sources) add(source, 'required');
+    for (const source of control.optionalSources ?? []) add(source, 'optional');
+  }
+  return new Map(
+    [...out.entries()].sort(([a], [b]) =>
+      SOURCE_REQUIREMENTS[a].endpoint.localeCompare(SOURCE_REQUIREMENTS[b].endpoint),
+    ),
+  );
+}
+
+function exchangeTable(controls: readonly ControlDefinition[]): string[] {
+  const rows = [...exchangeCmdlets(controls).entries()].map(([source, entry]) => {
+    const names = [
+      ...[...entry.required].sort().map((c) => `\`${c}\``),
+      ...[...entry.optional]
+        .filter((c) => !entry.required.has(c))
+        .sort()
+        .map((c) => `\`${c}\` (optional)`),
+    ];
+    return `| \`${SOURCE_REQUIREMENTS[source].endpoint}\` | ${names.join(', ')} |`;
+  });
+  return [
+    'Exchange cmdlets run through the Exchange admin API (`InvokeCommand`), each needing the Office 365 Exchange Online',
+    'application permission `Exchange.ManageAsApp` and an Exchange role that includes the cmdlet (the Global Reader',
+    "role is Microsoft's supported read-only role for app-only access; where a cmdlet is refused as unavailable, the",
+    'source is `not_permitted` and `Get-ManagementRole -Cmdlet <cmdlet>` names the role to assign):',
+    '',
+    '| Exchange cmdlet | Controls |',
+    '| --- | --- |',
+    ...rows,
+  ];
+}
+
 /** The README section: the permission table and the command that grants them all. */
 export function renderPermissions(controls: readonly ControlDefinition[]): string {
   const permissions = graphPermissions(controls);
@@ -70,6 +116,8 @@ export function renderPermissions(controls: readonly ControlDefinition[]): strin
     'done',
     'az ad app permission admin-consent --id "$APP_ID"',
     '```',
+    '',
+    ...exchangeTable(controls),
     '',
     END,
   ].join('\n');

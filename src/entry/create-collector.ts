@@ -31,6 +31,7 @@ export function createCollector(target: TargetSettings, dns: DnsSettings | undef
       return liveCollector({
         mode: 'tenant',
         tenantId: target.tenantId,
+        ...(target.clientId !== undefined ? { clientId: target.clientId } : {}),
         clients: { ...created.clients, ...liveDnsClients(dnsSettings, { logger }) },
         extraDomains: dnsSettings.domains,
         now,

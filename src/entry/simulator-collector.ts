@@ -62,6 +62,7 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
       return liveCollector({
         mode: 'simulate',
         tenantId: sim.tenantId,
+        clientId: sim.credentials.clientId,
         clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
         now: () => asOf,

@@ -7,7 +7,6 @@ import { TENANT_TARGET } from '../model/finding.js';
 import { exceptionExpired } from '../policy/exceptions.js';
 import type { Policy } from '../policy/policy.js';
 import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
-import type { Manifest } from '../snapshot/manifest.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import type { CoveredSpan } from '../snapshot/source-status.js';
@@ -16,12 +15,13 @@ import type { StreamFailure } from './evaluation.js';
 import type { EvaluateOptions, StartedStream, StreamOutcome } from './options.js';
 import { type SelectedControl, scopeOf, selectControls } from './selection.js';
 
-function checkContext(policy: Policy, control: string, options: EvaluateOptions, manifest: Manifest): CheckContext {
+function checkContext(policy: Policy, control: string, options: EvaluateOptions, snapshot: Snapshot): CheckContext {
   return {
     now: options.now,
-    tenantId: manifest.tenantId,
+    tenantId: snapshot.manifest.tenantId,
     // Folders written before the cloud was recorded were all read as worldwide.
-    cloud: manifest.cloud ?? 'global',
+    cloud: snapshot.manifest.cloud ?? 'global',
+    clientId: snapshot.manifest.clientId ?? null,
     policy,
     domains: options.domains,
     exceptions: policy.exceptions.filter((e) => e.control === control && !exceptionExpired(e, options.now)),
@@ -91,7 +91,7 @@ function startFold(
     const input = {
       snapshot,
       params: control.settings.params,
-      context: checkContext(policy, id, options, snapshot.manifest),
+      context: checkContext(policy, id, options, snapshot),
     };
     return { control, fold: check.start(input) as Fold<never> };
   } catch (error: unknown) {
@@ -166,11 +166,7 @@ export async function runChecks(
     }
     const check: Check | undefined = CHECKS[id];
     if (!check) throw new Error(`control ${id} has no check`);
-    const input = {
-      snapshot,
-      params: control.settings.params,
-      context: checkContext(policy, id, options, snapshot.manifest),
-    };
+    const input = { snapshot, params: control.settings.params, context: checkContext(policy, id, options, snapshot) };
     try {
       if (check.kind === 'snapshot') {
         findingsByControl.set(id, await check.evaluate(input));

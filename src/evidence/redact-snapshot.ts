@@ -31,8 +31,32 @@ export interface RedactionOptions {
   readonly keep: ReadonlySet<string>;
 }
 
-/** Keys whose string value is a person's name wherever it appears. */
-const ALWAYS_NAME_KEYS = new Set(['userDisplayName', 'MailboxOwnerId', 'initiatedByDisplayName', 'ForwardingAddress']);
+/**
+ * Keys whose string value is a person's name (or address) wherever it appears: among them who
+ * holds a role or a mailbox permission, and the recipients a mail-flow rule adds, which name
+ * mailboxes the way Get-Mailbox does, so both get the same pseudonym and still resolve.
+ */
+const ALWAYS_NAME_KEYS = new Set([
+  'userDisplayName',
+  'MailboxOwnerId',
+  'initiatedByDisplayName',
+  'ForwardingAddress',
+  'principalDisplayName',
+  'Trustee',
+  'RedirectMessageTo',
+  'BlindCopyTo',
+  'CopyTo',
+  'AddToRecipients',
+]);
+
+/**
+ * Mailbox permission holders that are not people: the mailbox itself and the system accounts
+ * (`NT AUTHORITY\SELF`), deleted accounts' SIDs, and object IDs (an app's Exchange service
+ * principal is shown by its ObjectId, which Get-ServicePrincipal lists in clear). Kept in clear,
+ * so the checks still tell them apart from delegates and match an app's grants to the app.
+ */
+const WELL_KNOWN_HOLDER =
+  /^(?:NT AUTHORITY\\.+|S-1-5(?:-\d+)+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i;
 
 /** Keys that hold a person's name on an object that describes a person or mailbox. */
 const PERSON_NAME_KEYS = new Set([
@@ -51,14 +75,22 @@ const PERSON_NAME_KEYS = new Set([
 /** Objects owned by a mailbox (Exchange inbox rules): their `Identity` is `<owner>\\<rule id>`. */
 const OWNED_MARKERS = ['MailboxOwnerId'];
 
-/** Properties that mark an object as a person, mailbox or recipient. */
+/**
+ * Properties that mark an object as a person, mailbox or recipient, or as describing one (a
+ * mailbox's permission entries, a SendAs entry, an account's audit bypass): its names are names.
+ */
 const PERSON_MARKERS = [
   'userPrincipalName',
   'UserPrincipalName',
   'PrimarySmtpAddress',
   'WindowsEmailAddress',
   'address',
+  'MailboxUserPrincipalName',
+  'Trustee',
 ];
+
+/** Booleans that mark an object as describing an account (Get-MailboxAuditBypassAssociation). */
+const ACCOUNT_MARKERS = ['AuditBypassEnabled'];
 
 /** An Exchange recipient string `"Display Name" [SMTP:address]`: the quoted part names a person. */
 const QUOTED_NAME = /"([^"]+)"(?=\s*\[)/g;
@@ -68,6 +100,7 @@ const EMAIL = /[A-Za-z0-9._%+'#-]+@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
 
 function isPersonObject(object: { readonly [key: string]: unknown }): boolean {
   if (PERSON_MARKERS.some((marker) => typeof object[marker] === 'string')) return true;
+  if (ACCOUNT_MARKERS.some((marker) => typeof object[marker] === 'boolean')) return true;
   const type = object['@odata.type'];
   return typeof type === 'string' && type.toLowerCase().endsWith('.user');
 }
@@ -150,6 +183,8 @@ export class Redactor {
 
   value(value: unknown, key?: string, personObject = false): unknown {
     if (typeof value === 'string') {
+      if ((key === 'User' || key === 'Trustee') && WELL_KNOWN_HOLDER.test(value.trim())) return value;
+      if (key === 'User' && personObject) return value.includes('@') ? this.string(value) : this.name(value);
       if (key !== undefined && (ALWAYS_NAME_KEYS.has(key) || (personObject && PERSON_NAME_KEYS.has(key)))) {
         // A name field that holds an address is still an address: keep its domain.
         return value.includes('@') ? this.string(value) : this.name(value);

@@ -1,8 +1,8 @@
 /**
- * The five areas of the audit. `--only` selects areas, and reports
+ * The areas of the audit. `--only` selects areas, and reports
  * count results per area.
  */
-export const AREAS = ['mfa', 'forwarding', 'legacy-auth', 'sign-ins', 'email-auth'] as const;
+export const AREAS = ['mfa', 'forwarding', 'legacy-auth', 'sign-ins', 'email-auth', 'mail-access', 'audit'] as const;
 
 export type Area = (typeof AREAS)[number];
 
@@ -12,6 +12,8 @@ export const AREA_TITLES: Readonly<Record<Area, string>> = {
   'legacy-auth': 'Legacy authentication',
   'sign-ins': 'Sign-in anomalies',
   'email-auth': 'SPF, DKIM and DMARC',
+  'mail-access': 'Mailbox access',
+  audit: 'Audit readiness',
 };
 
 export function isArea(value: string): value is Area {

@@ -244,6 +244,7 @@ export class ApiServer {
     if ('status' in slot) return slot;
     try {
       const delay = this.deps.chaos.latency(route.family);
+      this.deps.stats.value.latencyMs[route.family] += delay;
       if (delay > 0) await sleep(delay);
       const result = await this.deps.graph.serve(route, request);
       return units === undefined
@@ -346,6 +347,12 @@ export class ApiServer {
     if (fault === 'status504') {
       this.deps.stats.value.faults.status504++;
       return graphError(504, 'GatewayTimeout', 'Gateway Timeout');
+    }
+    if (fault === 'status429') {
+      // A throttling answer the client must wait out: used for families whose limits Microsoft
+      // does not publish (the Exchange admin API), where it cannot be modelled from a limit.
+      this.deps.stats.value.faults.status429++;
+      return graphError(429, 'TooManyRequests', 'Too many requests; retry later.', { 'retry-after': '1' });
     }
     return undefined;
   }
@@ -540,6 +547,7 @@ export class ApiServer {
       if (sourceFault !== undefined) return this.finish(response, sourceFault);
     }
     const delay = this.deps.chaos.latency('exchange');
+    this.deps.stats.value.latencyMs.exchange += delay;
     if (delay > 0) await sleep(delay);
     const prefer = `${request.headers.prefer ?? ''},${request.headers['x-prefer'] ?? ''}`;
     const pageSize = /odata\.maxpagesize=(\d+)/i.exec(prefer)?.[1];

@@ -14,10 +14,35 @@ export const CMDLET_SOURCES: Readonly<Record<string, ExchangeSourceId>> = {
   'get-inboxrule': 'exo.inboxRule',
   'get-hostedoutboundspamfilterrule': 'exo.hostedOutboundSpamFilterRule',
   'get-recipient': 'exo.recipient',
+  'get-transportrule': 'exo.transportRule',
+  'get-outboundconnector': 'exo.outboundConnector',
+  'get-mailboxpermission': 'exo.mailboxPermission',
+  'get-recipientpermission': 'exo.recipientPermission',
+  'get-organizationconfig': 'exo.organizationConfig',
+  'get-mailboxauditbypassassociation': 'exo.mailboxAuditBypassAssociation',
+  'get-adminauditlogconfig': 'exo.adminAuditLogConfig',
+  'get-applicationaccesspolicy': 'exo.applicationAccessPolicy',
+  'get-managementroleassignment': 'exo.managementRoleAssignment',
+  'get-serviceprincipal': 'exo.servicePrincipal',
 };
 
 /** Cmdlets whose default ResultSize (1000) truncates output unless `ResultSize=Unlimited`. */
-const RESULT_SIZE_CMDLETS = new Set(['get-mailbox', 'get-casmailbox', 'get-recipient']);
+const RESULT_SIZE_CMDLETS = new Set([
+  'get-mailbox',
+  'get-casmailbox',
+  'get-recipient',
+  'get-transportrule',
+  'get-outboundconnector',
+  'get-mailboxpermission',
+  'get-recipientpermission',
+  'get-mailboxauditbypassassociation',
+]);
+
+/**
+ * The snapshot's mark on a Get-MailboxPermission row: the mailbox it was read for (the collector
+ * adds it; the cmdlet's own `Identity` is the mailbox's name). Used to answer per mailbox, never served.
+ */
+const PERMISSION_MAILBOX_PROPERTY = 'MailboxUserPrincipalName';
 
 /**
  * The snapshot folder's mark on a rule hidden from MAPI (an OData-style instance annotation, so
@@ -46,6 +71,8 @@ export interface ExchangeServiceOptions {
   readonly defaultResultSize: number;
   /** Page size when the client sends no `Prefer: odata.maxpagesize`. */
   readonly defaultPageSize: number;
+  /** Cmdlets the app's roles do not include (realism `missingCmdlets`). */
+  readonly missingCmdlets?: readonly string[];
 }
 
 /**
@@ -97,11 +124,37 @@ function identifiers(item: JsonObject): string[] {
  * `ResultSize=Unlimited` (graph-contract.md §7).
  */
 export class ExchangeService {
+  /** Mailboxes by every name, and Get-MailboxPermission rows by mailbox: built on first use (one call per mailbox). */
+  private permissions:
+    | { readonly mailboxes: Map<string, JsonObject>; readonly rows: Map<JsonObject, JsonObject[]> }
+    | undefined;
+
   constructor(
     private readonly tenant: SimulatedTenant,
     private readonly baseUrl: string,
     private readonly options: ExchangeServiceOptions,
   ) {}
+
+  private permissionIndex(): {
+    readonly mailboxes: Map<string, JsonObject>;
+    readonly rows: Map<JsonObject, JsonObject[]>;
+  } {
+    if (this.permissions !== undefined) return this.permissions;
+    const mailboxes = new Map<string, JsonObject>();
+    for (const m of this.tenant.collection('exo.mailbox') ?? [])
+      for (const name of identifiers(m)) if (!mailboxes.has(name)) mailboxes.set(name, m);
+    const rows = new Map<JsonObject, JsonObject[]>();
+    for (const row of this.tenant.collection('exo.mailboxPermission') ?? []) {
+      const owner = row[PERMISSION_MAILBOX_PROPERTY] ?? row.Identity;
+      const mailbox = typeof owner === 'string' ? mailboxes.get(owner.toLowerCase()) : undefined;
+      if (mailbox === undefined) continue;
+      const list = rows.get(mailbox) ?? [];
+      list.push(row);
+      rows.set(mailbox, list);
+    }
+    this.permissions = { mailboxes, rows };
+    return this.permissions;
+  }
 
   /** The cmdlet named in a body, lower-case, for routing, permission and stats. */
   static cmdletOf(body: unknown): { name: string; parameters: JsonObject } | undefined {
@@ -123,7 +176,9 @@ export class ExchangeService {
     }
     const key = cmdlet.name.toLowerCase();
     const source = CMDLET_SOURCES[key];
-    if (source === undefined) {
+    // Exchange's RBAC gives a session only the cmdlets its roles include.
+    const missing = (this.options.missingCmdlets ?? []).some((c) => c.toLowerCase() === key);
+    if (source === undefined || missing) {
       return exchangeError(
         400,
         'BadRequest',
@@ -147,6 +202,30 @@ export class ExchangeService {
       const names = new Set(identifiers(mailbox));
       items = items.filter(
         (rule) => typeof rule.MailboxOwnerId === 'string' && names.has(rule.MailboxOwnerId.toLowerCase()),
+      );
+    } else if (key === 'get-mailboxpermission') {
+      // Identity is mandatory: "the value $null or a non-existent value for the Identity parameter
+      // returns all objects" (Get-MailboxPermission), so a sweep must never omit it.
+      if (typeof parameters.Identity !== 'string' || parameters.Identity.trim() === '') {
+        return exchangeError(
+          400,
+          'BadRequest',
+          'System.Management.Automation.ParameterBindingException',
+          "Cannot bind argument to parameter 'Identity' because it is null or empty.",
+        );
+      }
+      const index = this.permissionIndex();
+      const mailbox = index.mailboxes.get(parameters.Identity.toLowerCase());
+      if (mailbox === undefined) {
+        return exchangeError(
+          404,
+          'NotFound',
+          'Microsoft.Exchange.Configuration.Tasks.ManagementObjectNotFoundException',
+          `The operation couldn't be performed because object '${parameters.Identity}' couldn't be found.`,
+        );
+      }
+      items = (index.rows.get(mailbox) ?? []).map((row) =>
+        Object.fromEntries(Object.entries(row).filter(([k]) => k !== PERMISSION_MAILBOX_PROPERTY)),
       );
     } else if (typeof parameters.Identity === 'string') {
       const wanted = parameters.Identity.toLowerCase();

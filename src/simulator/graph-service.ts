@@ -46,6 +46,9 @@ interface CollectionOptions {
 
 const DATE_OPS = ['ge', 'gt', 'le', 'lt', 'eq'] as const;
 
+/** Reading service principals and their app role assignments (serviceprincipal-get, -list, -list-approleassignedto). */
+const APPLICATION_READ = ['Application.Read.All', 'Application.ReadWrite.All', 'Directory.Read.All'];
+
 function encodeToken(value: readonly number[]): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
@@ -167,6 +170,44 @@ export class GraphService {
           context: 'domains',
           directory: true,
         });
+      case '/servicePrincipals':
+        return this.collectionRoute('directory', 'graph.servicePrincipals', APPLICATION_READ, {
+          filters: { appId: ['eq'], id: ['eq'], servicePrincipalType: ['eq'], accountEnabled: ['eq'] },
+          defaultTop: 100,
+          maxTop: 999,
+          context: 'servicePrincipals',
+          directory: true,
+        });
+      case '/policies/authorizationPolicy':
+        return {
+          family: 'directory',
+          source: 'graph.authorizationPolicy',
+          permissions: ['Policy.Read.All', 'Policy.ReadWrite.Authorization'],
+          serve: async (_request, query) => {
+            if (query.filter !== undefined || query.top !== undefined || query.expand !== undefined) {
+              return graphError(400, 'BadRequest', 'Only $select is supported on this singleton.');
+            }
+            // The one object, as v1.0 returns it (learn.microsoft.com/graph/api/authorizationpolicy-get).
+            const value = this.tenant.singleton('graph.authorizationPolicy') ?? {};
+            return jsonResponse(200, {
+              '@odata.context': `${this.baseUrl}/$metadata#policies/authorizationPolicy/$entity`,
+              ...applySelect(value, query.select),
+            });
+          },
+        };
+      case '/oauth2PermissionGrants':
+        return this.collectionRoute(
+          'directory',
+          'graph.oauth2PermissionGrants',
+          ['Directory.Read.All', 'DelegatedPermissionGrant.ReadWrite.All', 'Directory.ReadWrite.All'],
+          {
+            filters: { consentType: ['eq'], clientId: ['eq'], resourceId: ['eq'], principalId: ['eq'] },
+            defaultTop: 100,
+            maxTop: 999,
+            context: 'oauth2PermissionGrants',
+            directory: true,
+          },
+        );
       case '/roleManagement/directory/roleDefinitions':
         return this.collectionRoute(
           'directory',
@@ -243,6 +284,57 @@ export class GraphService {
             defaultTop: 100,
             maxTop: 999,
             context: 'directoryObjects',
+            directory: true,
+          });
+        },
+      };
+    }
+    // A resource service principal, addressed by appId or by object ID (serviceprincipal-get), and
+    // the app roles granted on it (serviceprincipal-list-approleassignedto).
+    const principal = /^\/servicePrincipals(?:\(appId='([^']+)'\)|\/([^/(]+))(\/appRoleAssignedTo)?$/i.exec(clean);
+    if (principal !== null) {
+      const key = (principal[1] ?? principal[2] ?? '').toLowerCase();
+      const byAppId = principal[1] !== undefined;
+      const find = (): JsonObject | undefined =>
+        (this.tenant.collection('graph.resourceServicePrincipals') ?? []).find(
+          (sp) => String(byAppId ? sp.appId : sp.id).toLowerCase() === key,
+        );
+      const notFound = graphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+      );
+      if (principal[3] === undefined) {
+        return {
+          family: 'directory',
+          source: 'graph.resourceServicePrincipals',
+          permissions: APPLICATION_READ,
+          serve: async (_request, query) => {
+            const sp = find();
+            if (sp === undefined) return notFound;
+            return jsonResponse(200, {
+              '@odata.context': `${this.baseUrl}/$metadata#servicePrincipals/$entity`,
+              ...applySelect(sp, query.select),
+            });
+          },
+        };
+      }
+      return {
+        family: 'directory',
+        source: 'graph.appRoleAssignedTo',
+        permissions: APPLICATION_READ,
+        serve: async (request, query) => {
+          const sp = find();
+          if (sp === undefined) return notFound;
+          const id = String(sp.id).toLowerCase();
+          const items = (this.tenant.collection('graph.appRoleAssignedTo') ?? []).filter(
+            (a) => String(a.resourceId).toLowerCase() === id,
+          );
+          return this.page(request, query, items, {
+            filters: { principalId: ['eq'], resourceId: ['eq'], principalDisplayName: ['eq'] },
+            defaultTop: 100,
+            maxTop: 999,
+            context: `servicePrincipals('${id}')/appRoleAssignedTo`,
             directory: true,
           });
         },

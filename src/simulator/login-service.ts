@@ -17,6 +17,8 @@ export const GRAPH_PERMISSIONS = [
   'IdentityRiskEvent.Read.All',
   'MailboxSettings.Read',
   'Mail.ReadBasic.All',
+  'Application.Read.All',
+  'Directory.Read.All',
 ] as const;
 
 /** The Exchange Online application permission (plus a role, which we do not model). */

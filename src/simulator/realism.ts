@@ -14,6 +14,7 @@ export type LatencyConfig =
 export const FAULT_KINDS = [
   'status503',
   'status504',
+  'status429',
   'reset',
   'stall',
   'malformedJson',
@@ -77,6 +78,11 @@ export interface RealismConfig {
   readonly throttling?: ThrottlingConfig;
   /** Application permissions the app lacks: requests needing them get 403 Authorization_RequestDenied. */
   readonly missingPermissions?: readonly string[];
+  /**
+   * Cmdlets the app's Exchange roles leave out (e.g. `Get-MailboxAuditBypassAssociation`): the
+   * admin API answers them as commands the session does not have.
+   */
+  readonly missingCmdlets?: readonly string[];
   /** Licences, over the manifest's (e.g. `{"entra-id-p2": false}`). */
   readonly licences?: Partial<Record<Licence, boolean>>;
   readonly faults?: readonly FaultRule[];
@@ -135,6 +141,7 @@ const TOP_KEYS = new Set([
   'latencyByFamily',
   'throttling',
   'missingPermissions',
+  'missingCmdlets',
   'licences',
   'faults',
   'exchangeDefaultResultSize',
@@ -178,6 +185,12 @@ export function parseRealism(value: unknown, file: string): RealismConfig {
     (!Array.isArray(value.missingPermissions) || !value.missingPermissions.every((p) => typeof p === 'string'))
   ) {
     fail(file, '/missingPermissions', 'must be an array of permission names');
+  }
+  if (
+    value.missingCmdlets !== undefined &&
+    (!Array.isArray(value.missingCmdlets) || !value.missingCmdlets.every((p) => typeof p === 'string'))
+  ) {
+    fail(file, '/missingCmdlets', 'must be an array of cmdlet names');
   }
   if (value.licences !== undefined) {
     if (!isJsonObject(value.licences)) fail(file, '/licences', 'must be an object');

@@ -182,6 +182,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       exchange: new ExchangeService(tenant, exchangeOrigin, {
         defaultResultSize: realism.exchangeDefaultResultSize ?? 1000,
         defaultPageSize: 1000,
+        missingCmdlets: realism.missingCmdlets ?? [],
       }),
       throttle,
       chaos: new Chaos(realism),

@@ -7,6 +7,11 @@ export interface SimulatorStats {
   readonly requests: Readonly<Record<EndpointFamily, number>>;
   /** 429 responses sent (whole requests and `$batch` items), by family. */
   readonly throttled: Readonly<Record<EndpointFamily, number>>;
+  /**
+   * Latency the simulator added, summed by family (ms): the time a client working N requests at
+   * once cannot beat is this sum divided by N (the benchmarks' pacing bound).
+   */
+  readonly latencyMs: Readonly<Record<EndpointFamily, number>>;
   /** Requests that arrived when the family's allowance was used up (counted in `observe` mode too). */
   readonly overAllowance: Readonly<Record<EndpointFamily, number>>;
   /** Responses by HTTP status. */
@@ -33,6 +38,7 @@ export class StatsRecorder {
   readonly value: Mutable<SimulatorStats> = {
     requests: byFamily(),
     throttled: byFamily(),
+    latencyMs: byFamily(),
     overAllowance: byFamily(),
     statuses: {},
     faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,

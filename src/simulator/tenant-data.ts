@@ -43,6 +43,8 @@ export interface SimulatedTenant {
   /** A Graph or Exchange collection whose status is `ok`. */
   collection(id: SourceId): readonly JsonObject[] | undefined;
   readonly securityDefaults: JsonObject | undefined;
+  /** A Graph source stored as one object (the authorization policy), whose status is `ok`. */
+  singleton(id: SourceId): JsonObject | undefined;
   readonly signIns: SignInLog | undefined;
   readonly messageRules: MessageRuleLog | undefined;
   readonly dns: DnsData | undefined;
@@ -124,6 +126,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
   const shift = options.servedAt ? TimeShift.between(manifest.capturedAt, options.servedAt) : TimeShift.NONE;
   const collections = new Map<SourceId, readonly JsonObject[]>();
   let securityDefaults: JsonObject | undefined;
+  const singletons = new Map<SourceId, JsonObject>();
   let dns: DnsData | undefined;
   let signIns: SignInLog | undefined;
   let messageRules: MessageRuleLog | undefined;
@@ -138,6 +141,8 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
       checkStreamCount(dir, id, messageRules.file.lineCount, status.count);
     } else if (id === 'graph.securityDefaults')
       securityDefaults = shift.object(snapshot.data(id) as unknown as JsonObject);
+    else if (id === 'graph.authorizationPolicy')
+      singletons.set(id, shift.object(snapshot.data(id) as unknown as JsonObject));
     // DNS answers and MTA-STS policies hold no times: served as recorded.
     else if (id === 'dns') dns = snapshot.data(id);
     else {
@@ -166,6 +171,7 @@ export async function loadTenant(dir: string, options: LoadOptions = {}): Promis
     status: (id) => manifest.sources[id],
     collection: (id) => collections.get(id),
     securityDefaults,
+    singleton: (id) => singletons.get(id),
     signIns,
     messageRules,
     dns,

@@ -27,3 +27,9 @@ export const RECIPIENT_NAME_PROPERTIES = [
  * (the cmdlet's own `MailboxOwnerId` is a display name, not an address).
  */
 export const INBOX_RULE_MAILBOX_PROPERTY = 'MailboxUserPrincipalName';
+
+/**
+ * The property the collector adds to each `Get-MailboxPermission` object: the mailbox it was
+ * read for, as the collector addressed it (the cmdlet's own `Identity` is the mailbox's name).
+ */
+export const MAILBOX_PERMISSION_MAILBOX_PROPERTY = 'MailboxUserPrincipalName';

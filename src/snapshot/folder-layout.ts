@@ -23,6 +23,11 @@ export const SOURCE_FILES: Readonly<Record<SourceId, string>> = {
   'graph.messageRules': 'graph/messageRules.jsonl',
   // Folder names travel inside each mailbox's line of messageRules.jsonl (`folders`).
   'graph.mailFolders': 'graph/messageRules.jsonl',
+  'graph.resourceServicePrincipals': 'graph/resourceServicePrincipals.json',
+  'graph.appRoleAssignedTo': 'graph/appRoleAssignedTo.json',
+  'graph.servicePrincipals': 'graph/servicePrincipals.json',
+  'graph.authorizationPolicy': 'graph/authorizationPolicy.json',
+  'graph.oauth2PermissionGrants': 'graph/oauth2PermissionGrants.json',
   'exo.mailbox': 'exchange/Get-Mailbox.json',
   'exo.hostedOutboundSpamFilterPolicy': 'exchange/Get-HostedOutboundSpamFilterPolicy.json',
   'exo.hostedOutboundSpamFilterRule': 'exchange/Get-HostedOutboundSpamFilterRule.json',
@@ -32,6 +37,16 @@ export const SOURCE_FILES: Readonly<Record<SourceId, string>> = {
   'exo.casMailbox': 'exchange/Get-CASMailbox.json',
   'exo.recipient': 'exchange/Get-Recipient.json',
   'exo.inboxRule': 'exchange/Get-InboxRule.json',
+  'exo.transportRule': 'exchange/Get-TransportRule.json',
+  'exo.outboundConnector': 'exchange/Get-OutboundConnector.json',
+  'exo.mailboxPermission': 'exchange/Get-MailboxPermission.json',
+  'exo.recipientPermission': 'exchange/Get-RecipientPermission.json',
+  'exo.organizationConfig': 'exchange/Get-OrganizationConfig.json',
+  'exo.mailboxAuditBypassAssociation': 'exchange/Get-MailboxAuditBypassAssociation.json',
+  'exo.adminAuditLogConfig': 'exchange/Get-AdminAuditLogConfig.json',
+  'exo.applicationAccessPolicy': 'exchange/Get-ApplicationAccessPolicy.json',
+  'exo.managementRoleAssignment': 'exchange/Get-ManagementRoleAssignment.json',
+  'exo.servicePrincipal': 'exchange/Get-ServicePrincipal.json',
   dns: 'dns/answers.json',
 };
 
@@ -41,7 +56,11 @@ export const MANIFEST_FILE = 'manifest.json';
 export const STREAMED_SOURCES: ReadonlySet<SourceId> = new Set(['graph.signIns', 'graph.messageRules']);
 
 /** Sources stored as a single object rather than a `value` collection. */
-export const SINGLETON_SOURCES: ReadonlySet<SourceId> = new Set(['graph.securityDefaults', 'dns']);
+export const SINGLETON_SOURCES: ReadonlySet<SourceId> = new Set([
+  'graph.securityDefaults',
+  'graph.authorizationPolicy',
+  'dns',
+]);
 
 /**
  * Sources whose data travels inside another source's records, so they have no file of their own:

@@ -313,3 +313,91 @@ export interface MailboxMessageRules {
    */
   readonly unreadFolders?: { readonly [folderId: string]: number };
 }
+
+/**
+ * An application permission (app role) a resource service principal exposes.
+ * https://learn.microsoft.com/graph/api/resources/approle
+ */
+export interface AppRole {
+  readonly id: string;
+  /** The permission's name in tokens, e.g. `Mail.Read` or `full_access_as_app`. */
+  readonly value?: string | null;
+  readonly displayName?: string | null;
+  /** `Application` marks a role apps (not users) can hold: an application permission. */
+  readonly allowedMemberTypes: readonly string[];
+  readonly isEnabled?: boolean | null;
+}
+
+/** The publisher Microsoft verified for an app. https://learn.microsoft.com/graph/api/resources/verifiedpublisher */
+export interface VerifiedPublisher {
+  readonly displayName?: string | null;
+  /** Absent or null: the publisher is not verified. */
+  readonly verifiedPublisherId?: string | null;
+  readonly addedDateTime?: string | null;
+}
+
+/** https://learn.microsoft.com/graph/api/resources/serviceprincipal */
+export interface ServicePrincipal {
+  readonly id: string;
+  readonly appId: string;
+  readonly displayName?: string | null;
+  /** The tenant the application is registered in; another tenant's ID marks a multi-tenant app. */
+  readonly appOwnerOrganizationId?: string | null;
+  readonly publisherName?: string | null;
+  readonly verifiedPublisher?: VerifiedPublisher | null;
+  /** `Application`, `ManagedIdentity`, `Legacy`, … (an evolvable enum). */
+  readonly servicePrincipalType?: string | null;
+  readonly accountEnabled?: boolean | null;
+  /**
+   * Returned by Graph but missing from its metadata (msgraph-sdk-java#2246): absent on some
+   * objects, so it is read if present and never required.
+   */
+  readonly createdDateTime?: string | null;
+  /** The permissions a resource (Microsoft Graph, Office 365 Exchange Online) exposes; resource service principals only. */
+  readonly appRoles?: readonly AppRole[];
+}
+
+/**
+ * An app role granted to a principal on a resource (an application permission when the
+ * principal is a service principal). https://learn.microsoft.com/graph/api/resources/approleassignment
+ */
+export interface AppRoleAssignment {
+  readonly id: string;
+  /** `00000000-0000-0000-0000-000000000000`: assigned to the resource without a specific role. */
+  readonly appRoleId: string;
+  readonly principalId: string;
+  /** `User`, `Group` or `ServicePrincipal`. */
+  readonly principalType?: string | null;
+  readonly principalDisplayName?: string | null;
+  /** The resource service principal's object ID. */
+  readonly resourceId: string;
+  readonly resourceDisplayName?: string | null;
+  /** When the permission was granted (consented); older pages call it `creationTimestamp`. */
+  readonly createdDateTime?: string | null;
+}
+
+/** https://learn.microsoft.com/graph/api/resources/authorizationpolicy (the tenant's one object). */
+export interface AuthorizationPolicy {
+  readonly id?: string | null;
+  readonly defaultUserRolePermissions: {
+    /**
+     * `ManagePermissionGrantsForSelf.{policyId}` entries are user consent (any casing);
+     * `ManagePermissionGrantsForOwnedResource.*` are owner consent. Empty: users cannot consent.
+     */
+    readonly permissionGrantPoliciesAssigned: readonly string[];
+  };
+}
+
+/** A delegated permission grant. https://learn.microsoft.com/graph/api/resources/oauth2permissiongrant */
+export interface OAuth2PermissionGrant {
+  readonly id: string;
+  /** The client service principal's object ID (not its appId). */
+  readonly clientId: string;
+  /** `AllPrincipals` (every user, by an admin) or `Principal` (one user). */
+  readonly consentType: string;
+  readonly principalId?: string | null;
+  /** The resource service principal's object ID. */
+  readonly resourceId: string;
+  /** Space-separated delegated permission names, e.g. `openid User.Read Mail.Read`. */
+  readonly scope?: string | null;
+}

@@ -13,6 +13,11 @@ export interface Manifest {
   readonly formatVersion: number;
   /** Entra tenant ID, or `null` in DNS-only mode. */
   readonly tenantId: string | null;
+  /**
+   * The application (client) ID the run authenticated with, when it is known: the app controls
+   * recognise mailwarden's own app by it, on replay as on the live run.
+   */
+  readonly clientId?: string;
   /** ISO 8601 time the capture began (look-back windows end here); replay uses it as "now". */
   readonly capturedAt: string;
   readonly tool: { readonly name: string; readonly version: string };

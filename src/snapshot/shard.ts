@@ -48,6 +48,7 @@ export const SHARDED_SOURCES: ReadonlySet<SourceId> = new Set([
   'exo.inboxRule',
   // Folder names travel with each mailbox's rules; every shard asks whether it may read them.
   'graph.mailFolders',
+  'exo.mailboxPermission',
 ]);
 
 /** A control is split across shards when it reads a per-mailbox source. */

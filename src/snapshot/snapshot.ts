@@ -1,7 +1,9 @@
 import type { DnsData } from './dns-types.js';
 import type { ExchangeObject } from './exchange-types.js';
 import type {
+  AppRoleAssignment,
   AuthenticationStrengthPolicy,
+  AuthorizationPolicy,
   ConditionalAccessPolicy,
   GraphDomain,
   GraphGroup,
@@ -9,10 +11,12 @@ import type {
   RoleDefinition,
   GraphUser,
   MailboxMessageRules,
+  OAuth2PermissionGrant,
   RiskDetection,
   RiskyUser,
   RoleAssignment,
   SecurityDefaultsPolicy,
+  ServicePrincipal,
   SignIn,
   UserRegistrationDetails,
 } from './graph-types.js';
@@ -48,6 +52,15 @@ export interface SourceDataMap {
   'graph.messageRules': PageStream<MailboxMessageRules>;
   /** Status only: the folder names are in graph.messageRules (EMBEDDED_SOURCES). */
   'graph.mailFolders': null;
+  /** Microsoft Graph and Office 365 Exchange Online, with the app roles each exposes. */
+  'graph.resourceServicePrincipals': readonly ServicePrincipal[];
+  /** Every app role granted on those two resources. */
+  'graph.appRoleAssignedTo': readonly AppRoleAssignment[];
+  /** Every service principal of the tenant (without app roles). */
+  'graph.servicePrincipals': readonly ServicePrincipal[];
+  'graph.authorizationPolicy': AuthorizationPolicy;
+  /** Delegated grants an admin made for all users (`consentType eq 'AllPrincipals'`). */
+  'graph.oauth2PermissionGrants': readonly OAuth2PermissionGrant[];
   'exo.mailbox': readonly ExchangeObject[];
   'exo.hostedOutboundSpamFilterPolicy': readonly ExchangeObject[];
   'exo.hostedOutboundSpamFilterRule': readonly ExchangeObject[];
@@ -58,6 +71,19 @@ export interface SourceDataMap {
   /** Mail contacts and mail users: where a `ForwardingAddress` can point outside the tenant. */
   'exo.recipient': readonly ExchangeObject[];
   'exo.inboxRule': readonly ExchangeObject[];
+  'exo.transportRule': readonly ExchangeObject[];
+  'exo.outboundConnector': readonly ExchangeObject[];
+  /** Get-MailboxPermission of each user and shared mailbox, marked with the mailbox it was read for. */
+  'exo.mailboxPermission': readonly ExchangeObject[];
+  /** Get-RecipientPermission -AccessRights SendAs, tenant-wide. */
+  'exo.recipientPermission': readonly ExchangeObject[];
+  'exo.organizationConfig': readonly ExchangeObject[];
+  'exo.mailboxAuditBypassAssociation': readonly ExchangeObject[];
+  'exo.adminAuditLogConfig': readonly ExchangeObject[];
+  'exo.applicationAccessPolicy': readonly ExchangeObject[];
+  'exo.managementRoleAssignment': readonly ExchangeObject[];
+  /** Exchange's pointers to Entra service principals (Get-ServicePrincipal), which mailbox permissions name. */
+  'exo.servicePrincipal': readonly ExchangeObject[];
   dns: DnsData;
 }
 

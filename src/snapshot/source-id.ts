@@ -18,6 +18,11 @@ export const GRAPH_SOURCES = [
   'graph.riskDetections',
   'graph.messageRules',
   'graph.mailFolders',
+  'graph.resourceServicePrincipals',
+  'graph.appRoleAssignedTo',
+  'graph.servicePrincipals',
+  'graph.authorizationPolicy',
+  'graph.oauth2PermissionGrants',
 ] as const;
 
 /** Exchange admin API (`InvokeCommand`) cmdlet output. */
@@ -31,6 +36,16 @@ export const EXCHANGE_SOURCES = [
   'exo.casMailbox',
   'exo.recipient',
   'exo.inboxRule',
+  'exo.transportRule',
+  'exo.outboundConnector',
+  'exo.mailboxPermission',
+  'exo.recipientPermission',
+  'exo.organizationConfig',
+  'exo.mailboxAuditBypassAssociation',
+  'exo.adminAuditLogConfig',
+  'exo.applicationAccessPolicy',
+  'exo.managementRoleAssignment',
+  'exo.servicePrincipal',
 ] as const;
 
 export const DNS_SOURCES = ['dns'] as const;

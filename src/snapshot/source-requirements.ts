@@ -11,6 +11,12 @@ export interface SourceRequirement {
 }
 
 const EXCHANGE = 'Exchange.ManageAsApp (Office 365 Exchange Online) and the Global Reader role';
+/**
+ * The least-privileged permission of each Graph read below, from its page's permissions table
+ * (learn.microsoft.com/graph/api/serviceprincipal-get, serviceprincipal-list-approleassignedto,
+ * serviceprincipal-list, authorizationpolicy-get, oauth2permissiongrant-list).
+ */
+const APPLICATION_READ = 'Application.Read.All';
 
 /** Sources: learn.microsoft.com permission pages of each Graph API; Exchange app-only auth docs. */
 export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> = {
@@ -66,6 +72,22 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
   },
   // The names of the folders rules move mail to ("RSS Feeds"): Graph gives only their IDs.
   'graph.mailFolders': { permission: 'Mail.ReadBasic.All', endpoint: 'GET /users/{id}/mailFolders/{id}' },
+  'graph.resourceServicePrincipals': {
+    permission: APPLICATION_READ,
+    endpoint: "GET /servicePrincipals(appId='{Microsoft Graph and Office 365 Exchange Online}')",
+  },
+  'graph.appRoleAssignedTo': {
+    permission: APPLICATION_READ,
+    endpoint: "GET /servicePrincipals(appId='{resource}')/appRoleAssignedTo",
+  },
+  'graph.servicePrincipals': { permission: APPLICATION_READ, endpoint: 'GET /servicePrincipals' },
+  'graph.authorizationPolicy': { permission: 'Policy.Read.All', endpoint: 'GET /policies/authorizationPolicy' },
+  'graph.oauth2PermissionGrants': {
+    // The stored permissions table names Directory.Read.All as least privileged; newer pages may
+    // name DelegatedPermissionGrant.Read.All, which this tool does not rely on.
+    permission: 'Directory.Read.All',
+    endpoint: "GET /oauth2PermissionGrants?$filter=consentType eq 'AllPrincipals'",
+  },
   'exo.mailbox': { permission: EXCHANGE, endpoint: 'Get-Mailbox' },
   'exo.hostedOutboundSpamFilterPolicy': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterPolicy' },
   'exo.hostedOutboundSpamFilterRule': { permission: EXCHANGE, endpoint: 'Get-HostedOutboundSpamFilterRule' },
@@ -75,5 +97,15 @@ export const SOURCE_REQUIREMENTS: Readonly<Record<SourceId, SourceRequirement>> 
   'exo.casMailbox': { permission: EXCHANGE, endpoint: 'Get-CASMailbox' },
   'exo.recipient': { permission: EXCHANGE, endpoint: 'Get-Recipient -RecipientTypeDetails MailContact,MailUser' },
   'exo.inboxRule': { permission: EXCHANGE, endpoint: 'Get-InboxRule -IncludeHidden' },
+  'exo.transportRule': { permission: EXCHANGE, endpoint: 'Get-TransportRule' },
+  'exo.outboundConnector': { permission: EXCHANGE, endpoint: 'Get-OutboundConnector -IncludeTestModeConnectors $true' },
+  'exo.mailboxPermission': { permission: EXCHANGE, endpoint: 'Get-MailboxPermission -Identity {mailbox}' },
+  'exo.recipientPermission': { permission: EXCHANGE, endpoint: 'Get-RecipientPermission -AccessRights SendAs' },
+  'exo.organizationConfig': { permission: EXCHANGE, endpoint: 'Get-OrganizationConfig' },
+  'exo.mailboxAuditBypassAssociation': { permission: EXCHANGE, endpoint: 'Get-MailboxAuditBypassAssociation' },
+  'exo.adminAuditLogConfig': { permission: EXCHANGE, endpoint: 'Get-AdminAuditLogConfig' },
+  'exo.applicationAccessPolicy': { permission: EXCHANGE, endpoint: 'Get-ApplicationAccessPolicy' },
+  'exo.managementRoleAssignment': { permission: EXCHANGE, endpoint: 'Get-ManagementRoleAssignment' },
+  'exo.servicePrincipal': { permission: EXCHANGE, endpoint: 'Get-ServicePrincipal' },
   dns: { permission: 'none (public DNS)', endpoint: 'DNS queries' },
 };

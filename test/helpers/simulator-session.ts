@@ -57,6 +57,7 @@ export function simulatorSession(now: Date) {
       const collector = liveCollector({
         mode: 'simulate',
         tenantId: sim.tenantId,
+        clientId: sim.credentials.clientId,
         clients,
         extraDomains: [],
         now: () => now,

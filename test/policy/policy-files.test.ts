@@ -34,7 +34,14 @@ const ajv = createAjv({ allErrors: true, formats: PARAMETER_FORMATS });
 const validateSchema = ajv.compile(JSON.parse(readFileSync('policies/policy.schema.json', 'utf8')) as object);
 
 /** The HIPAA Security Rule sections the HIPAA policy answers to (45 CFR Part 164, Subpart C). */
-const HIPAA_SECTIONS = ['164.308(a)(1)(ii)(D)', '164.308(a)(5)(ii)(C)', '164.312(b)', '164.312(d)', '164.312(e)(1)'];
+const HIPAA_SECTIONS = [
+  '164.308(a)(1)(ii)(D)',
+  '164.308(a)(5)(ii)(C)',
+  '164.312(a)(1)',
+  '164.312(b)',
+  '164.312(d)',
+  '164.312(e)(1)',
+];
 
 describe('policy files in policies/', () => {
   it('ships the four policies', () => {
@@ -124,9 +131,9 @@ describe('hipaa.json', () => {
 });
 
 describe('scuba.json and cis-m365.json', () => {
-  it('scuba.json cites SCuBA policy IDs with their version suffix', () => {
+  it('scuba.json cites SCuBA policy IDs of the baselines it names, with their version suffix', () => {
     const cited = Object.values(load('scuba.json').controls).flatMap((e) => e.mappings?.scuba ?? []);
-    for (const id of cited) expect(id).toMatch(/^MS\.(AAD|EXO)\.\d+\.\d+v\d+$/);
+    for (const id of cited) expect(id).toMatch(/^MS\.(AAD|EXO|SECURITYSUITE)\.\d+\.\d+v\d+$/);
   });
 
   it('scuba.json requires the CISA aggregate-report address, and the non-federal option (none) is valid', () => {

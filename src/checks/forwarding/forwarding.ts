@@ -1,13 +1,16 @@
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
-import { type ExchangeObject, RECIPIENT_NAME_PROPERTIES } from '../../snapshot/exchange-types.js';
+import type { ExchangeObject } from '../../snapshot/exchange-types.js';
 import type { Check, CheckInput } from '../check.js';
 import { nothingRead } from '../nothing-read.js';
 import { concealment } from './concealment.js';
 import type { InboxRule } from './message-rule.js';
 import { normaliseDomain } from '../../model/domain-name.js';
 import { acceptedDomains, addressOf, classifyDomain, domainOf } from './recipient-domain.js';
+import { placeRecipient, recipientDirectory } from './recipient-directory.js';
+import { mailboxName, text } from '../exchange-values.js';
 import { ruleSweepFold, ruleTarget } from './rule-sweep.js';
+import { transportRules } from './transport-rules.js';
 
 function ruleEvidence(rule: InboxRule, hidden: boolean) {
   return {
@@ -80,23 +83,6 @@ function concealmentRules(input: CheckInput) {
   });
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-function mailboxName(mailbox: ExchangeObject): string {
-  return (
-    text(mailbox.UserPrincipalName) ?? text(mailbox.PrimarySmtpAddress) ?? text(mailbox.Identity) ?? '(unnamed mailbox)'
-  );
-}
-
-/** Every name a recipient can be referred to by in `ForwardingAddress`. */
-function recipientKeys(recipient: ExchangeObject): string[] {
-  return RECIPIENT_NAME_PROPERTIES.map((k) => text(recipient[k])?.toLowerCase()).filter(
-    (k): k is string => k !== undefined,
-  );
-}
-
 /**
  * `forwarding.mailbox`: no mailbox-level forwarding (`ForwardingSmtpAddress`, `ForwardingAddress`)
  * outside the tenant.
@@ -107,19 +93,12 @@ function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[]
   const mailboxes = snapshot.data('exo.mailbox');
   if (mailboxes.length === 0)
     return [nothingRead('Get-Mailbox returned no mailbox', 'an Exchange Online organisation has mailboxes')];
-  const recipients = snapshot.data('exo.recipient');
-  // Only the names some mailbox forwards to are looked up; indexing every name of every mailbox
-  // would cost nine map entries per mailbox on a 100,000-mailbox tenant.
-  const targets = new Set<string>();
+  const forwardedTo: string[] = [];
   for (const m of mailboxes) {
     const target = text(m.ForwardingAddress);
-    if (target !== undefined) targets.add(target.toLowerCase());
+    if (target !== undefined) forwardedTo.push(target);
   }
-  const internal = new Set<string>();
-  if (targets.size > 0)
-    for (const m of mailboxes) for (const k of recipientKeys(m)) if (targets.has(k)) internal.add(k);
-  const contacts = new Map<string, ExchangeObject>();
-  for (const r of recipients) for (const k of recipientKeys(r)) contacts.set(k, r);
+  const directory = recipientDirectory(mailboxes, snapshot.data('exo.recipient'), forwardedTo);
 
   const findings: Finding[] = [];
   let forwarding = 0;
@@ -155,10 +134,9 @@ function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[]
     const target = text(mailbox.ForwardingAddress);
     if (target !== undefined) {
       forwarding++;
-      const key = target.toLowerCase();
-      const contact = contacts.get(key);
-      const external = contact ? addressOf(text(contact.ExternalEmailAddress) ?? '') : undefined;
-      if (contact && external !== undefined && classifyDomain(domainOf(external), accepted, partners) === 'external') {
+      const placed = placeRecipient(target, directory, accepted, partners);
+      const contact = placed.via === 'contact' ? directory.contact(target) : undefined;
+      if (placed.class === 'external') {
         findings.push({
           target: name,
           status: 'fail',
@@ -167,18 +145,21 @@ function mailboxForwarding({ snapshot, params }: CheckInput): readonly Finding[]
             ...base,
             property: 'ForwardingAddress',
             forwardingAddress: target,
-            contact: text(contact.DisplayName) ?? text(contact.Name) ?? target,
-            recipientTypeDetails: text(contact.RecipientTypeDetails) ?? null,
-            externalAddress: external,
-            domain: domainOf(external),
+            contact: text(contact?.DisplayName) ?? text(contact?.Name) ?? target,
+            recipientTypeDetails: text(contact?.RecipientTypeDetails) ?? null,
+            externalAddress: placed.address,
+            domain: placed.domain,
           },
         });
-      } else if (!contact && !internal.has(key)) {
+      } else if (placed.class === 'unresolved') {
         // Fail closed: a forwarding target we cannot place is not assumed to be internal.
         findings.push({
           target: name,
           status: 'error',
-          message: 'ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.',
+          message:
+            placed.via === 'contact'
+              ? 'ForwardingAddress names a mail contact or mail user without a readable external address.'
+              : 'ForwardingAddress names a recipient that is neither a mailbox nor a mail contact or mail user.',
           evidence: { ...base, property: 'ForwardingAddress', forwardingAddress: target },
         });
       }
@@ -313,6 +294,7 @@ export const forwardingChecks: Readonly<Record<string, Check>> = {
   'forwarding.inbox-rules': { kind: 'stream', stream: 'graph.messageRules', start: inboxRules },
   'forwarding.concealment-rules': { kind: 'stream', stream: 'graph.messageRules', start: concealmentRules },
   'forwarding.mailbox': { kind: 'snapshot', evaluate: mailboxForwarding },
+  'forwarding.transport-rules': { kind: 'snapshot', evaluate: transportRules },
   'forwarding.outbound-policy': { kind: 'snapshot', evaluate: outboundPolicy },
   'forwarding.remote-domains': { kind: 'snapshot', evaluate: remoteDomains },
 };

@@ -1,13 +1,33 @@
 import { errorMessage } from '../../errors.js';
 import { recordCheck } from '../../snapshot/shape-check.js';
-import { type ExchangeObject, INBOX_RULE_MAILBOX_PROPERTY } from '../../snapshot/exchange-types.js';
+import {
+  type ExchangeObject,
+  INBOX_RULE_MAILBOX_PROPERTY,
+  MAILBOX_PERMISSION_MAILBOX_PROPERTY,
+} from '../../snapshot/exchange-types.js';
 import type { SourceDataMap } from '../../snapshot/snapshot.js';
 import type { ExchangeSourceId } from '../../snapshot/source-id.js';
 import type { SourceStatus } from '../../snapshot/source-status.js';
 import type { Collected, CollectContext, SourceCollector, SourceCollectors } from '../live/source-collector.js';
-import { CAS_MAILBOX_PROPERTIES, MAILBOX_PROPERTIES } from './cmdlet-properties.js';
-import { EXCHANGE_SETUP_STEPS, type ExchangeApi, ExchangeRequestError, isExchangeRefusal } from './exchange-api.js';
+import {
+  AUDIT_BYPASS_PROPERTIES,
+  CAS_MAILBOX_PROPERTIES,
+  interner,
+  internStrings,
+  MAILBOX_PROPERTIES,
+  ORGANIZATION_CONFIG_PROPERTIES,
+  PERMISSION_PROPERTIES,
+} from './cmdlet-properties.js';
+import {
+  EXCHANGE_SETUP_STEPS,
+  type ExchangeApi,
+  ExchangeRequestError,
+  isCmdletUnavailable,
+  isExchangeRefusal,
+} from './exchange-api.js';
 import { hiddenRuleMailboxes } from './hidden-rule-scope.js';
+import { sweepMailboxes } from './mailbox-sweep.js';
+import { permissionSweepMailboxes } from './permission-scope.js';
 
 /** A source that did not end `ok`; it carries no data, so it fits every Exchange source. */
 type ExchangeCollected = { readonly status: Exclude<SourceStatus, { status: 'ok' }> };
@@ -19,11 +39,16 @@ type ExchangeCollected = { readonly status: Exclude<SourceStatus, { status: 'ok'
  */
 function failure(error: unknown, cmdlet: string, listing = false): ExchangeCollected {
   if (isExchangeRefusal(error) || (listing && error instanceof ExchangeRequestError && error.status === 404)) {
+    const unavailable = isCmdletUnavailable(error);
     return {
       status: {
         status: 'not_permitted',
-        permission: EXCHANGE_SETUP_STEPS,
-        reason: `The Exchange admin API refused ${cmdlet} (HTTP ${error.status}).`,
+        permission: unavailable
+          ? `an Exchange role that includes ${cmdlet} (Exchange Online PowerShell: Get-ManagementRole -Cmdlet ${cmdlet}), assigned to the app; ${EXCHANGE_SETUP_STEPS}`
+          : EXCHANGE_SETUP_STEPS,
+        reason: unavailable
+          ? `${cmdlet} is not available to the app: its Exchange roles do not include it (HTTP ${error.status}).`
+          : `The Exchange admin API refused ${cmdlet} (HTTP ${error.status}).`,
       },
     };
   }
@@ -84,8 +109,13 @@ function cmdletCollector<K extends ExchangeSourceId>(
   };
 }
 
-/** How many `Get-InboxRule` calls run at once; one per mailbox, so per-mailbox limits hold. */
-const INBOX_RULE_CONCURRENCY = 4;
+/** The mailboxes read earlier in the run, or Get-Mailbox now. */
+async function mailboxList(exchange: ExchangeApi, context: CollectContext): Promise<readonly ExchangeObject[]> {
+  return (
+    context.earlier('exo.mailbox') ??
+    ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[])
+  );
+}
 
 /**
  * `Get-InboxRule -IncludeHidden` for the mailboxes in scope (see hidden-rule-scope.ts). Graph
@@ -96,9 +126,7 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   if (!exchange) return noClient();
   let mailboxes: readonly ExchangeObject[];
   try {
-    mailboxes =
-      context.earlier('exo.mailbox') ??
-      ((await exchange.invoke('Get-Mailbox', {}, { properties: MAILBOX_PROPERTIES })) as readonly ExchangeObject[]);
+    mailboxes = await mailboxList(exchange, context);
   } catch (error: unknown) {
     return failure(error, 'Get-Mailbox', true);
   }
@@ -107,31 +135,54 @@ async function collectInboxRules(context: CollectContext): Promise<Collected<'ex
   if (wrongMailbox) return wrongMailbox;
   const targets = hiddenRuleMailboxes(mailboxes, context);
   context.logger.info(`Get-InboxRule -IncludeHidden: ${targets.length} mailboxes in scope`);
-  const rules: ExchangeObject[] = [];
-  let next = 0;
-  let refused: unknown;
-  let failed: unknown;
-  const worker = async (): Promise<void> => {
-    while (refused === undefined && failed === undefined && next < targets.length) {
-      const mailbox = targets[next++] as string;
-      try {
-        const found = await exchange.invoke('Get-InboxRule', { Mailbox: mailbox, IncludeHidden: true });
-        for (const rule of found) rules.push({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox });
-      } catch (error: unknown) {
-        // The cmdlet ran and did not find the mailbox (removed since Get-Mailbox): skip it.
-        if (error instanceof ExchangeRequestError && error.status === 404 && error.detail !== undefined) continue;
-        if (isExchangeRefusal(error)) refused = error;
-        else failed = error;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: INBOX_RULE_CONCURRENCY }, worker));
-  if (refused !== undefined) return failure(refused, 'Get-InboxRule');
-  if (failed !== undefined) return failure(failed, 'Get-InboxRule');
+  const swept = await sweepMailboxes(targets, async (mailbox) => {
+    const found = await exchange.invoke('Get-InboxRule', { Mailbox: mailbox, IncludeHidden: true });
+    return found.map((rule) => ({ ...rule, [INBOX_RULE_MAILBOX_PROPERTY]: mailbox }));
+  });
+  if ('error' in swept) return failure(swept.error, 'Get-InboxRule');
   // Each rule's own properties are checked by the rule parser, so one odd rule is an error alone.
-  const wrong = shapeFailure('exo.inboxRule', 'Get-InboxRule', rules);
+  const wrong = shapeFailure('exo.inboxRule', 'Get-InboxRule', swept.rows);
   if (wrong) return wrong;
-  return { status: { status: 'ok', count: rules.length }, data: rules };
+  return { status: { status: 'ok', count: swept.rows.length }, data: swept.rows };
+}
+
+/**
+ * `Get-MailboxPermission -Identity <mailbox>` for every user and shared mailbox of the shard, at
+ * the pace of the hidden-rule sweep. The cmdlet has no tenant-wide form: Identity is mandatory,
+ * and "the value $null or a non-existent value for the Identity parameter returns all objects"
+ * (learn.microsoft.com/powershell/module/exchangepowershell/get-mailboxpermission), so an empty
+ * identity is never sent. Inherited entries (database and organisation defaults, the same on
+ * every mailbox) are not kept: the checks read explicit grants only, and at 100,000 mailboxes
+ * they would be most of the data.
+ */
+async function collectMailboxPermissions(context: CollectContext): Promise<Collected<'exo.mailboxPermission'>> {
+  const exchange: ExchangeApi | undefined = context.clients.exchange;
+  if (!exchange) return noClient();
+  let mailboxes: readonly ExchangeObject[];
+  try {
+    mailboxes = await mailboxList(exchange, context);
+  } catch (error: unknown) {
+    return failure(error, 'Get-Mailbox', true);
+  }
+  const wrongMailbox = shapeFailure('exo.mailbox', 'Get-Mailbox', mailboxes);
+  if (wrongMailbox) return wrongMailbox;
+  const targets = permissionSweepMailboxes(mailboxes, context.shard);
+  context.logger.info(`Get-MailboxPermission: ${targets.length} mailboxes in scope`);
+  const intern = interner();
+  const swept = await sweepMailboxes(targets, async (mailbox) => {
+    const rows = await exchange.invoke(
+      'Get-MailboxPermission',
+      { Identity: mailbox },
+      { properties: PERMISSION_PROPERTIES },
+    );
+    return rows
+      .filter((row) => row.IsInherited !== true)
+      .map((row) => internStrings({ ...row, [MAILBOX_PERMISSION_MAILBOX_PROPERTY]: mailbox }, intern));
+  });
+  if ('error' in swept) return failure(swept.error, 'Get-MailboxPermission');
+  const wrong = shapeFailure('exo.mailboxPermission', 'Get-MailboxPermission', swept.rows);
+  if (wrong) return wrong;
+  return { status: { status: 'ok', count: swept.rows.length }, data: swept.rows };
 }
 
 /** Exchange source collectors, keyed by source ID. */
@@ -153,4 +204,33 @@ export const exchangeCollectors: SourceCollectors = {
     RecipientTypeDetails: ['MailContact', 'MailUser'],
   }),
   'exo.inboxRule': collectInboxRules,
+  'exo.transportRule': cmdletCollector('exo.transportRule', 'Get-TransportRule'),
+  // Test-mode connectors route mail too; a rule may name one.
+  'exo.outboundConnector': cmdletCollector('exo.outboundConnector', 'Get-OutboundConnector', {
+    IncludeTestModeConnectors: true,
+  }),
+  'exo.mailboxPermission': collectMailboxPermissions,
+  // SendAs is the only right it lists; Trustee is not filtered on, as the cmdlet documents wrong
+  // results for recipients with several SIDs (Get-RecipientPermission, -Trustee).
+  'exo.recipientPermission': cmdletCollector('exo.recipientPermission', 'Get-RecipientPermission', {
+    AccessRights: 'SendAs',
+  }),
+  'exo.organizationConfig': cmdletCollector(
+    'exo.organizationConfig',
+    'Get-OrganizationConfig',
+    {},
+    ORGANIZATION_CONFIG_PROPERTIES,
+  ),
+  'exo.mailboxAuditBypassAssociation': cmdletCollector(
+    'exo.mailboxAuditBypassAssociation',
+    'Get-MailboxAuditBypassAssociation',
+    {},
+    AUDIT_BYPASS_PROPERTIES,
+  ),
+  // Exchange Online's endpoint only: Security & Compliance PowerShell always reports the
+  // ingestion setting as False (learn.microsoft.com/powershell/module/exchangepowershell/get-adminauditlogconfig).
+  'exo.adminAuditLogConfig': cmdletCollector('exo.adminAuditLogConfig', 'Get-AdminAuditLogConfig'),
+  'exo.applicationAccessPolicy': cmdletCollector('exo.applicationAccessPolicy', 'Get-ApplicationAccessPolicy'),
+  'exo.managementRoleAssignment': cmdletCollector('exo.managementRoleAssignment', 'Get-ManagementRoleAssignment'),
+  'exo.servicePrincipal': cmdletCollector('exo.servicePrincipal', 'Get-ServicePrincipal'),
 };

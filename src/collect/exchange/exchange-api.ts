@@ -42,9 +42,21 @@ export class ExchangeRequestError extends Error {
 export const EXCHANGE_SETUP_STEPS =
   'Exchange.ManageAsApp and the Global Reader role. Steps: (1) Entra admin centre > App registrations > the app > API permissions > Add a permission > APIs my organization uses > "Office 365 Exchange Online" > Application permissions > Exchange.ManageAsApp > Add, then "Grant admin consent". (2) Entra admin centre > Roles and administrators > Global Reader > Add assignments > select the app\'s service principal. Changes can take up to an hour to apply.';
 
-/** True when an error means the Exchange admin API refused the app as a whole (not one object). */
+/**
+ * True when the cmdlet is not in the app's Exchange session. Exchange's role-based access
+ * control gives a session the cmdlets of its roles' entries ("You need to be assigned
+ * permissions before you can run this cmdlet", on every cmdlet's page), so one the roles leave
+ * out is answered as an unknown command. How the admin API words it is not documented: both the
+ * exception type and PowerShell's text are recognised.
+ */
+export function isCmdletUnavailable(error: ExchangeRequestError): boolean {
+  return /CommandNotFoundException|is not recognized as (?:the name of )?a cmdlet/i.test(error.detail ?? '');
+}
+
+/** True when an error means the Exchange admin API refused the app, as a whole or for this cmdlet. */
 export function isExchangeRefusal(error: unknown): error is ExchangeRequestError {
   if (!(error instanceof ExchangeRequestError)) return false;
   if (error.status === 401 || error.status === 403) return true;
+  if (isCmdletUnavailable(error)) return true;
   return error.status === 404 && error.detail === undefined;
 }

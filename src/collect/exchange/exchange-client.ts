@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { isJsonObject } from '../../model/json.js';
-import { projectObject } from './cmdlet-properties.js';
+import { interner, internStrings, projectObject } from './cmdlet-properties.js';
 import { type ExchangeApi, ExchangeRequestError } from './exchange-api.js';
 import {
   type BackoffOptions,
@@ -28,6 +28,12 @@ const RESULT_SIZE_CMDLETS: ReadonlySet<string> = new Set([
   'Get-CASMailbox',
   'Get-Recipient',
   'Get-MailContact',
+  // Each documents -ResultSize with a default of 1000 (learn.microsoft.com/powershell/module/exchangepowershell).
+  'Get-TransportRule',
+  'Get-OutboundConnector',
+  'Get-MailboxPermission',
+  'Get-RecipientPermission',
+  'Get-MailboxAuditBypassAssociation',
 ]);
 
 /**
@@ -183,12 +189,14 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
       // The same body is re-posted to every @odata.nextLink; only the URL changes.
       const body = JSON.stringify({ CmdletInput: { CmdletName: cmdlet, Parameters: withSize } });
       const out: Record<string, unknown>[] = [];
+      // Projected output is held for the whole run: its repeated values (audit actions, rights) kept once.
+      const intern = interner();
       let url: string | undefined = endpoint;
       for (let page = 0; url !== undefined; page++) {
         if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
         const result: InvokePage = await post(url, body, cmdlet);
         if (properties === undefined) out.push(...result.value);
-        else for (const object of result.value) out.push(projectObject(object, properties));
+        else for (const object of result.value) out.push(internStrings(projectObject(object, properties), intern));
         for (const warning of result.warnings) options.logger.debug(`${cmdlet}: warning: ${warning}`);
         if (result.nextLink !== undefined) {
           // Never send the token to another host, whatever the server says.

@@ -19,15 +19,17 @@ import type { CollectContext, SourceCollector, SourceCollectors } from './source
 const COLLECTORS: SourceCollectors = { ...graphCollectors, ...exchangeCollectors, ...dnsCollectors };
 
 /**
- * DNS runs after the tenant's domains are known; hidden inbox rules after the mailboxes and
- * risky users that decide which mailboxes to read; the groups after the Conditional Access
- * policies that name them.
+ * DNS runs after the tenant's domains are known; hidden inbox rules and mailbox permissions
+ * after the mailboxes (and risky users) that decide which mailboxes to read; the groups after the
+ * Conditional Access policies that name them.
  */
-const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns', 'exo.inboxRule', 'graph.groups']);
+const LATE_SOURCES: ReadonlySet<SourceId> = new Set(['dns', 'exo.inboxRule', 'exo.mailboxPermission', 'graph.groups']);
 
 export interface LiveCollectorOptions {
   readonly mode: 'tenant' | 'simulate' | 'dns-only';
   readonly tenantId: string | null;
+  /** The application (client) ID the clients authenticate with, recorded in the manifest when known. */
+  readonly clientId?: string;
   readonly clients: LiveClients;
   readonly extraDomains: readonly string[];
   readonly now: () => Date;
@@ -109,6 +111,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
       const manifestOf = (sources: Partial<Record<SourceId, SourceStatus>>): Manifest => ({
         formatVersion: SNAPSHOT_FORMAT_VERSION,
         tenantId: options.tenantId,
+        ...(options.clientId !== undefined ? { clientId: options.clientId } : {}),
         capturedAt: now.toISOString(),
         tool: { name: TOOL.name, version: TOOL.version },
         licences: licencesFrom(sources),

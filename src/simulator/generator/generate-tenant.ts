@@ -22,6 +22,7 @@ import {
 import { exchangeConfig, invokeHeader } from './exchange-config.js';
 import { StreamFile } from './json-writer.js';
 import { writePerUserSources } from './per-user-sources.js';
+import { mailAccessPlan, writeMailAccessSources } from './mail-access.js';
 import { scenarios } from './scenarios.js';
 import { writeSignIns } from './sign-ins.js';
 import { dnsFor } from './tenant-dns.js';
@@ -93,7 +94,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const header = invokeHeader(shape);
   const write = async (id: SourceId, value: unknown): Promise<void> => writeJson(out, SOURCE_FILES[id], value);
 
-  const perUser = await writePerUserSources(shape, s, out, header);
+  const access = mailAccessPlan(shape);
+  const perUser = await writePerUserSources(shape, s, out, header, access);
   const counts: Partial<Record<SourceId, number>> = { ...perUser.counts };
 
   const breakGlass = perUser.admins[0];
@@ -132,6 +134,8 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
     counts[id as SourceId] = value.value.length;
   }
 
+  Object.assign(counts, await writeMailAccessSources(out, shape, access, header));
+
   const dns = await completeDnsData(dnsFor(shape), [...shape.domains, shape.initialDomain]);
   await write('dns', dns);
   counts.dns = Object.keys(dns.answers).length;
@@ -141,6 +145,7 @@ export async function generateTenant(options: GenerateOptions): Promise<Generate
   const sources: Partial<Record<SourceId, SourceStatus>> = {};
   for (const [id, count] of Object.entries(counts) as [SourceId, number][]) sources[id] = { status: 'ok', count };
   sources['graph.securityDefaults'] = { status: 'ok' };
+  sources['graph.authorizationPolicy'] = { status: 'ok' };
   // Folder names travel in messageRules.jsonl (`folders`); the app may read them.
   sources['graph.mailFolders'] = { status: 'ok' };
   const manifest: Manifest = {

@@ -34,6 +34,12 @@ const REPLACED: ReadonlySet<SourceId> = new Set([
   'exo.remoteDomain',
   'exo.dkimSigningConfig',
   'exo.transportConfig',
+  'graph.resourceServicePrincipals',
+  'exo.transportRule',
+  'exo.outboundConnector',
+  'exo.organizationConfig',
+  'exo.adminAuditLogConfig',
+  'exo.applicationAccessPolicy',
 ]);
 
 function keyOf(item: JsonObject): string[] {
@@ -65,6 +71,22 @@ async function readCollection(file: string): Promise<{ header: JsonObject; value
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The tenant ID an overlay's manifest names, if any: a tenant generated to receive the overlay
+ * takes it from the start, so what the generator writes about the tenant itself (which apps it
+ * owns) agrees with the manifest the overlay leaves.
+ */
+export async function overlayTenantId(overlayDir: string): Promise<string | undefined> {
+  const file = path.join(overlayDir, MANIFEST_FILE);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error: unknown) {
+    throw new ConfigurationError(`${file}: cannot read the overlay manifest (${errorMessage(error)})`);
+  }
+  return isJsonObject(parsed) && typeof parsed.tenantId === 'string' ? parsed.tenantId : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@ import { SOURCE_FILES } from '../../snapshot/folder-layout.js';
 import type { SourceId } from '../../snapshot/source-id.js';
 import path from 'node:path';
 import { rulesFor } from './inbox-rules.js';
+import { type MailAccessPlan, MailboxPermissionWriter, mailboxAuditProperties } from './mail-access.js';
 import { CollectionFile, StreamFile } from './json-writer.js';
 import type { Scenarios } from './scenarios.js';
 import { type GeneratedUser, type TenantShape, userAt } from './tenant-model.js';
@@ -52,8 +53,8 @@ function registrationRow(shape: TenantShape, u: GeneratedUser): JsonObject {
   };
 }
 
-/** `exo.mailbox`. */
-function mailboxRow(u: GeneratedUser, s: Scenarios): JsonObject {
+/** `exo.mailbox`, with the audit sets audit.mailbox-auditing reads. */
+function mailboxRow(u: GeneratedUser, s: Scenarios, access: MailAccessPlan): JsonObject {
   const forwards = s.mailboxForwarders.has(u.index);
   return {
     Identity: u.displayName,
@@ -67,6 +68,7 @@ function mailboxRow(u: GeneratedUser, s: Scenarios): JsonObject {
     ForwardingAddress: null,
     ForwardingSmtpAddress: forwards ? `smtp:${u.alias}@personal-mail.example` : null,
     DeliverToMailboxAndForward: forwards,
+    ...mailboxAuditProperties(access, u),
   };
 }
 
@@ -93,6 +95,7 @@ export async function writePerUserSources(
   s: Scenarios,
   out: string,
   header: Record<string, unknown>,
+  access: MailAccessPlan,
 ): Promise<{ readonly counts: Partial<Record<SourceId, number>>; readonly admins: readonly GeneratedUser[] }> {
   const f = (id: SourceId): string => path.join(out, SOURCE_FILES[id]);
   const users = await CollectionFile.open(f('graph.users'), {
@@ -103,6 +106,8 @@ export async function writePerUserSources(
   const cas = await CollectionFile.open(f('exo.casMailbox'), header);
   const exoRules = await CollectionFile.open(f('exo.inboxRule'), header);
   const messageRules = await StreamFile.open(f('graph.messageRules'));
+  // Mailbox permissions (FullAccess, SendAs) and audit bypass rows: per mailbox and per account.
+  const permissions = await MailboxPermissionWriter.open(out, shape, access, header);
   const admins: GeneratedUser[] = [];
   let ruleLines = 0;
   for (let index = 0; index < shape.users; index++) {
@@ -110,6 +115,7 @@ export async function writePerUserSources(
     if (u.kind === 'admin' || u.kind === 'breakGlass') admins.push(u);
     await users.add(userRow(u));
     await registrations.add(registrationRow(shape, u));
+    if (u.kind !== 'guest') await permissions.addAccount(u);
     if (!u.hasMailbox) {
       await messageRules.write(messageRulesLine(u, undefined));
       ruleLines++;
@@ -119,7 +125,8 @@ export async function writePerUserSources(
     await messageRules.write(messageRulesLine(u, rules.graph));
     ruleLines++;
     for (const rule of rules.exchange) await exoRules.add(rule);
-    await mailboxes.add(mailboxRow(u, s));
+    await mailboxes.add(mailboxRow(u, s, access));
+    await permissions.addMailbox(u);
     await cas.add(casRow(u, s));
   }
   const counts: Partial<Record<SourceId, number>> = {};
@@ -130,5 +137,6 @@ export async function writePerUserSources(
   counts['exo.inboxRule'] = await exoRules.close();
   await messageRules.close();
   counts['graph.messageRules'] = ruleLines;
+  Object.assign(counts, await permissions.close());
   return { counts, admins };
 }

@@ -29,6 +29,14 @@ export const MAILBOX_SCHEMA: JsonSchema = object(
     ForwardingAddress: stringOrNull('A recipient in the directory mail is forwarded to (forwarding.mailbox).'),
     ForwardingSmtpAddress: stringOrNull('An SMTP address mail is forwarded to, `smtp:a@b` (forwarding.mailbox).'),
     DeliverToMailboxAndForward: booleanOrNull('Whether a copy stays in the mailbox.'),
+    RecipientTypeDetails: stringOrNull(
+      '`UserMailbox` (judged by mailbox.delegation and audit.mailbox-auditing), `SharedMailbox`, …',
+    ),
+    AuditEnabled: booleanOrNull('Shown, not judged: auditing on by default ignores it.'),
+    AuditOwner: stringOrStrings('Owner actions audited; must include MailItemsAccessed (audit.mailbox-auditing).'),
+    AuditDelegate: stringOrStrings('Delegate actions audited; must include MailItemsAccessed.'),
+    AuditAdmin: stringOrStrings('Admin actions audited; must include MailItemsAccessed.'),
+    DefaultAuditSet: stringOrStrings('The logon types whose audited actions Microsoft manages.'),
   },
   ['ForwardingAddress', 'ForwardingSmtpAddress'],
 );

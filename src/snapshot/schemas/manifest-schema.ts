@@ -67,6 +67,9 @@ export const MANIFEST_SCHEMA: JsonSchema = object(
   {
     formatVersion: { const: SNAPSHOT_FORMAT_VERSION, description: 'The snapshot format version.' },
     tenantId: stringOrNull('Entra tenant ID, or null in DNS-only mode.'),
+    clientId: string(
+      "The application (client) ID the run authenticated with, when known; apps.mail-access recognises this tool's own app by it.",
+    ),
     capturedAt: {
       type: 'string',
       format: 'date-time',

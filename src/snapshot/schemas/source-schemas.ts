@@ -1,6 +1,25 @@
 import type { JsonSchema } from '../../model/json-schema.js';
 import type { SourceId } from '../source-id.js';
+import {
+  APP_ROLE_ASSIGNMENT_SCHEMA,
+  AUTHORIZATION_POLICY_SCHEMA,
+  PERMISSION_GRANT_SCHEMA,
+  RESOURCE_SERVICE_PRINCIPAL_SCHEMA,
+  SERVICE_PRINCIPAL_SCHEMA,
+} from './app-schemas.js';
 import { DNS_SCHEMA } from './dns-schema.js';
+import {
+  ADMIN_AUDIT_LOG_CONFIG_SCHEMA,
+  APPLICATION_ACCESS_POLICY_SCHEMA,
+  AUDIT_BYPASS_SCHEMA,
+  EXCHANGE_SERVICE_PRINCIPAL_SCHEMA,
+  MAILBOX_PERMISSION_SCHEMA,
+  MANAGEMENT_ROLE_ASSIGNMENT_SCHEMA,
+  ORGANIZATION_CONFIG_SCHEMA,
+  OUTBOUND_CONNECTOR_SCHEMA,
+  RECIPIENT_PERMISSION_SCHEMA,
+  TRANSPORT_RULE_SCHEMA,
+} from './mail-access-exchange-schemas.js';
 import {
   CAS_MAILBOX_SCHEMA,
   DKIM_CONFIG_SCHEMA,
@@ -63,6 +82,11 @@ export const SOURCE_SCHEMAS: Readonly<Record<SourceId, SourceSchema>> = {
   'graph.riskDetections': { record: RISK_DETECTION_SCHEMA },
   'graph.messageRules': { record: MAILBOX_RULES_SCHEMA, rule: MESSAGE_RULE_SCHEMA },
   'graph.mailFolders': { record: MAIL_FOLDERS_SCHEMA },
+  'graph.resourceServicePrincipals': { record: RESOURCE_SERVICE_PRINCIPAL_SCHEMA },
+  'graph.appRoleAssignedTo': { record: APP_ROLE_ASSIGNMENT_SCHEMA },
+  'graph.servicePrincipals': { record: SERVICE_PRINCIPAL_SCHEMA },
+  'graph.authorizationPolicy': { record: AUTHORIZATION_POLICY_SCHEMA },
+  'graph.oauth2PermissionGrants': { record: PERMISSION_GRANT_SCHEMA },
   'exo.mailbox': { record: MAILBOX_SCHEMA },
   'exo.hostedOutboundSpamFilterPolicy': { record: OUTBOUND_POLICY_SCHEMA },
   'exo.hostedOutboundSpamFilterRule': { record: OUTBOUND_RULE_SCHEMA },
@@ -72,5 +96,15 @@ export const SOURCE_SCHEMAS: Readonly<Record<SourceId, SourceSchema>> = {
   'exo.casMailbox': { record: CAS_MAILBOX_SCHEMA },
   'exo.recipient': { record: RECIPIENT_SCHEMA },
   'exo.inboxRule': { record: INBOX_RULE_SCHEMA, rule: EXCHANGE_RULE_SCHEMA },
+  'exo.transportRule': { record: TRANSPORT_RULE_SCHEMA },
+  'exo.outboundConnector': { record: OUTBOUND_CONNECTOR_SCHEMA },
+  'exo.mailboxPermission': { record: MAILBOX_PERMISSION_SCHEMA },
+  'exo.recipientPermission': { record: RECIPIENT_PERMISSION_SCHEMA },
+  'exo.organizationConfig': { record: ORGANIZATION_CONFIG_SCHEMA },
+  'exo.mailboxAuditBypassAssociation': { record: AUDIT_BYPASS_SCHEMA },
+  'exo.adminAuditLogConfig': { record: ADMIN_AUDIT_LOG_CONFIG_SCHEMA },
+  'exo.applicationAccessPolicy': { record: APPLICATION_ACCESS_POLICY_SCHEMA },
+  'exo.managementRoleAssignment': { record: MANAGEMENT_ROLE_ASSIGNMENT_SCHEMA },
+  'exo.servicePrincipal': { record: EXCHANGE_SERVICE_PRINCIPAL_SCHEMA },
   dns: { record: DNS_SCHEMA },
 };
