@@ -2,7 +2,7 @@
 // tests and the CLI use. Usage: node bench/run.mjs bench/inbox-rules.ts [args…]
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -25,5 +25,23 @@ await build({
   outfile,
   packages: 'external',
   logLevel: 'warning',
+  plugins: [testFixturesInPlace()],
 });
 await import(pathToFileURL(outfile).href);
+
+/**
+ * Test fakes find their fixtures beside them (`new URL('../fixtures/…', import.meta.url)`); in
+ * the bundle `import.meta.url` would be the bundle's, so under test/ it is kept as the source's.
+ */
+function testFixturesInPlace() {
+  return {
+    name: 'test-fixtures-in-place',
+    setup(b) {
+      b.onLoad({ filter: /[\\/]test[\\/].*\.ts$/ }, async (args) => {
+        const text = await readFile(args.path, 'utf8');
+        const url = JSON.stringify(pathToFileURL(args.path).href);
+        return { contents: text.replaceAll('import.meta.url', url), loader: 'ts' };
+      });
+    },
+  };
+}

@@ -5,6 +5,8 @@ import {
   type OptionSource,
   readDns,
   readEvidence,
+  readIncremental,
+  readOnly,
   readFailOn,
   optionalSecret,
   readIssues,
@@ -40,6 +42,8 @@ export const ACTION_INPUTS = [
   'redact',
   'github-token',
   'shard',
+  'only',
+  'incremental-state',
   'tenant-label',
   'merge-reports',
 ] as const;
@@ -136,6 +140,14 @@ export function readInputs(getInput: GetInput, workspace: string, env: Env = {})
   // An artifact leaves the tenant's boundary, so the Action redacts evidence by default; the key
   // is random per run, so pseudonyms cannot be linked across nightly packs.
   const redactEvidence = booleanInput('redact-evidence', getInput('redact-evidence'), true);
+  const only = readOnly(source);
+  if (target.kind === 'dns-only' && only !== undefined)
+    throw new ConfigurationError('Input "only" does not apply to a DNS-only audit (it judges email-auth alone)');
+  const incremental = readIncremental(source, env, 'incremental-state');
+  if (incremental && sharded)
+    throw new ConfigurationError(
+      'Input "incremental-state" carries one run\'s sign-in state; it cannot be used with "shard"',
+    );
   return {
     policyPath: source.get('policy'),
     target,
@@ -143,7 +155,8 @@ export function readInputs(getInput: GetInput, workspace: string, env: Env = {})
     dns,
     saveSnapshotDir: undefined,
     // DNS-only mode has data for the email-authentication area only.
-    only: target.kind === 'dns-only' ? ['email-auth'] : undefined,
+    only: target.kind === 'dns-only' ? ['email-auth'] : only,
+    ...(incremental ? { incremental } : {}),
     reportJsonPath: source.get('report-path') ?? `${workspace}/mailwarden-report.json`,
     ...readEvidence(source, { redact: redactEvidence, redactionKey: undefined }),
     summaryMarkdownPath: undefined,
@@ -175,7 +188,15 @@ export type ActionMode =
   | { readonly kind: 'merge'; readonly settings: MergeSettings };
 
 /** Inputs that choose what to audit, which a merge job has no use for. */
-const AUDIT_ONLY_INPUTS = ['tenant-id', 'snapshot', 'domains', 'shard', 'evidence-dir'] as const;
+const AUDIT_ONLY_INPUTS = [
+  'tenant-id',
+  'snapshot',
+  'domains',
+  'shard',
+  'evidence-dir',
+  'only',
+  'incremental-state',
+] as const;
 
 /**
  * `merge-reports` (partial report files or globs, whitespace or comma separated) turns the job

@@ -6,6 +6,7 @@ import type { ActiveException } from '../policy/exceptions.js';
 import type { Policy } from '../policy/policy.js';
 import type { MailboxMessageRules, SignIn } from '../snapshot/graph-types.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
+import type { CarriedControl } from '../snapshot/carried-sign-ins.js';
 
 /** What every check may read besides the snapshot. Nothing here reads the clock or the network. */
 export interface CheckContext {
@@ -27,6 +28,21 @@ export interface CheckInput {
   readonly snapshot: Snapshot;
   readonly params: ControlParams;
   readonly context: CheckContext;
+  /** In an incremental sign-in run: what earlier runs carried to this control, and what to carry on. */
+  readonly carry?: CarryInput;
+}
+
+/**
+ * An incremental run's carried state, for one sign-in detector (docs/incremental-sign-ins.md):
+ * the log was read from `readFrom`; what the detector needs from before then is `carried`; and
+ * the next run reads again from `horizon`, so the detector carries on only what is older.
+ */
+export interface CarryInput {
+  /** Epoch ms (a whole minute) where this run's read began; `-Infinity` when it read the whole window. */
+  readonly readFrom: number;
+  readonly carried: CarriedControl | undefined;
+  /** Epoch ms (a whole minute): the next run reads from here, so only older events are carried. */
+  readonly horizon: number;
 }
 
 /**
@@ -44,6 +60,8 @@ export interface Fold<T> {
   finish(): readonly Finding[];
   /** Evidence of what was covered so far, shown when the stream fails part-way. */
   coverage(): JsonObject;
+  /** After `finish`, in an incremental run (CheckInput.carry): what the next run needs. */
+  carried?(): CarriedControl;
 }
 
 /**
@@ -54,6 +72,11 @@ export interface SignInStreamCheck {
   readonly kind: 'stream';
   readonly stream: 'graph.signIns';
   start(input: CheckInput): Fold<SignIn>;
+  /**
+   * What an incremental run carries to the next for this detector, in one sentence
+   * (docs/incremental-sign-ins.md lists them); its fold must give it as `carried()`.
+   */
+  readonly carries: string;
 }
 
 export interface MessageRuleStreamCheck {

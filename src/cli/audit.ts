@@ -13,6 +13,7 @@ import {
   readIssues,
   readOnly,
   readCloud,
+  readIncremental,
   readTenantTarget,
   deprecatedEnvWarning,
   githubToken,
@@ -49,6 +50,7 @@ const AUDIT_OPTIONS = {
   'authority-url': { type: 'string' },
   'exchange-url': { type: 'string' },
   only: { type: 'string' },
+  incremental: { type: 'string' },
   shard: { type: 'string' },
   'report-json': { type: 'string' },
   'summary-md': { type: 'string' },
@@ -185,6 +187,10 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
       `--shard ${shard.index}/${shard.count} writes a partial report: sync issues from merge-reports, not with --issues ${issues.mode}`,
     );
   }
+  const incremental = readIncremental(source, env);
+  if (incremental && shard && shard.count > 1) {
+    throw new UsageError(`--incremental carries one run's sign-in state; it cannot be split with --shard`);
+  }
   return {
     dns,
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
@@ -192,6 +198,7 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
     saveSnapshotDir: values['save-snapshot'],
     only,
     ...(shard ? { shard } : {}),
+    ...(incremental ? { incremental } : {}),
     reportJsonPath: values['report-json'],
     summaryMarkdownPath: values['summary-md'],
     ...readEvidence(source, { redact: values['redact-evidence'] === true, redactionKey: redactKey(env) }),

@@ -38,6 +38,9 @@ audit options:
   --exchange-url URL        Override the cloud's Exchange Online endpoint
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
+  --incremental FILE        Hourly sign-in run (with --only sign-ins): read the log only since the state in
+                            FILE, carry the detectors' state on; sealed with MAILWARDEN_STATE_KEY (or
+                            MAILWARDEN_REDACT_KEY); a missing or unusable state reads the full look-back
   --shard I/N               Audit slice I of N (--tenant-id, --simulate, --demo): per-mailbox work split by a
                             stable hash, tenant-wide sources by shard 1 only; combine with merge-reports
   --report-json FILE        Write the JSON evidence report

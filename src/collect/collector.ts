@@ -19,6 +19,11 @@ export interface CollectRequest {
    * once: the pipeline starts the sign-in folds here, so the slowest Graph family never waits.
    */
   readonly onEarly?: (snapshot: Snapshot, pending: ReadonlySet<SourceId>) => void;
+  /**
+   * An incremental sign-in run's read start: the sign-in log is read from here instead of from
+   * the start of the look-back window (earlier events come from the carried state).
+   */
+  readonly signInsFrom?: Date;
 }
 
 /**

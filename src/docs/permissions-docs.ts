@@ -6,22 +6,28 @@ import { LICENCE_NAMES } from '../snapshot/source-status.js';
 const START = '<!-- permissions:start (generated from the catalog by `npm run gen`) -->';
 const END = '<!-- permissions:end -->';
 
-/** Every Microsoft Graph application permission the catalog's controls need, with the controls. */
+/**
+ * Every Microsoft Graph application permission the catalog's controls need, with the controls
+ * that need it and those that read it only optionally (a source in `optionalSources`, or one the
+ * control names among its targets: without it the control still runs, with less).
+ */
 export function graphPermissions(
   controls: readonly ControlDefinition[],
-): Map<string, { sources: Set<SourceId>; controls: Set<string> }> {
-  const out = new Map<string, { sources: Set<SourceId>; controls: Set<string> }>();
+): Map<string, { sources: Set<SourceId>; controls: Set<string>; optional: Set<string> }> {
+  const out = new Map<string, { sources: Set<SourceId>; controls: Set<string>; optional: Set<string> }>();
   const graph = new Set<SourceId>(GRAPH_SOURCES);
   for (const control of controls) {
-    for (const source of control.sources) {
+    const required = new Set(control.sources);
+    const read = [...new Set([...control.sources, ...(control.optionalSources ?? []), ...control.targets.sources])];
+    for (const source of read) {
       if (!graph.has(source)) continue;
       // Permission names inside the requirement text, e.g. "MailboxSettings.Read (and optionally Mail.ReadBasic.All)".
       for (const permission of SOURCE_REQUIREMENTS[source].permission.match(
         /\b[A-Z][A-Za-z]*(?:\.[A-Z][A-Za-z]*)+\b/g,
       ) ?? []) {
-        const entry = out.get(permission) ?? { sources: new Set(), controls: new Set() };
+        const entry = out.get(permission) ?? { sources: new Set(), controls: new Set(), optional: new Set() };
         entry.sources.add(source);
-        entry.controls.add(control.id);
+        (required.has(source) ? entry.controls : entry.optional).add(control.id);
         out.set(permission, entry);
       }
     }
@@ -91,11 +97,12 @@ export function renderPermissions(controls: readonly ControlDefinition[]): strin
   const rows = [...permissions.entries()].map(
     ([permission, entry]) =>
       `| \`${permission}\` | ${[...entry.sources].map((s) => `\`${SOURCE_REQUIREMENTS[s].endpoint}\``).join('<br>')} | ${[
-        ...entry.controls,
-      ]
-        .sort()
-        .map((c) => `\`${c}\``)
-        .join(', ')} | ${licences(entry.sources)} |`,
+        ...[...entry.controls].sort().map((c) => `\`${c}\``),
+        ...[...entry.optional]
+          .filter((c) => !entry.controls.has(c))
+          .sort()
+          .map((c) => `\`${c}\` (optional)`),
+      ].join(', ')} | ${licences(entry.sources)} |`,
   );
   const names = [...permissions.keys()].join(' ');
   return [

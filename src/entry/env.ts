@@ -25,6 +25,12 @@ export const ENV = {
    * redacted evidence pack (without it a fresh random key per run).
    */
   redactKey: 'MAILWARDEN_REDACT_KEY',
+  /**
+   * Seals the incremental sign-in state (`--incremental`): it holds user names and addresses, and
+   * an Actions cache can be read by anyone who can open a pull request. Falls back to
+   * MAILWARDEN_REDACT_KEY.
+   */
+  stateKey: 'MAILWARDEN_STATE_KEY',
   /** The old name of MAILWARDEN_REDACT_KEY for evidence packs: still read when that is unset; deprecated. */
   deprecatedRedactionKey: 'MAILWARDEN_REDACTION_KEY',
   /** @azure/identity's EnvironmentCredential (CLI): the app and its secret or certificate. */

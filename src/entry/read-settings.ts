@@ -10,6 +10,7 @@ import { AREAS, type Area, isArea } from '../model/area.js';
 import type { Cloud } from '../model/cloud.js';
 import { type FailOn, isSeverity } from '../model/severity.js';
 import { type DnsSettings, ISSUES_OFF, type IssuesSettings } from '../run/settings.js';
+import type { IncrementalSettings } from '../run/incremental/incremental-run.js';
 import { ENV, type Env } from './env.js';
 import { plausibleSecret } from '../model/secrets.js';
 
@@ -137,6 +138,24 @@ export function redactKey(env: Env): string | undefined {
     label,
     'redaction key',
   );
+}
+
+/**
+ * `--incremental STATE` (input `incremental-state`): the state file and the key that seals it,
+ * MAILWARDEN_STATE_KEY else MAILWARDEN_REDACT_KEY. Without a key the state is not written at
+ * all: it holds personal data, and a plain copy in a cache or a workspace is readable by others.
+ */
+export function readIncremental(source: OptionSource, env: Env, name = 'incremental'): IncrementalSettings | undefined {
+  const statePath = source.get(name);
+  if (statePath === undefined) return undefined;
+  if (statePath.trim() === '') throw source.fail(`${source.label(name)} is empty`);
+  const key = optionalSecret(env[ENV.stateKey] || undefined, ENV.stateKey, 'state key') ?? redactKey(env);
+  if (key === undefined) {
+    throw source.fail(
+      `${source.label(name)} needs ${ENV.stateKey} (or ${ENV.redactKey}): the state holds user names and addresses and is stored encrypted with it`,
+    );
+  }
+  return { statePath, key };
 }
 
 /** A secret that may be absent, but when given must be plausible (see plausibleSecret). */

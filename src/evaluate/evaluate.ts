@@ -26,5 +26,5 @@ export async function evaluate(snapshot: Snapshot, policy: Policy, options: Eval
     tenantId: snapshot.manifest.tenantId,
     coverage: covered.coverage,
   });
-  return { ...applied, streamFailures: ran.streamFailures };
+  return { ...applied, streamFailures: ran.streamFailures, ...(ran.carried ? { carried: ran.carried } : {}) };
 }

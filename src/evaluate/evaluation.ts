@@ -3,6 +3,7 @@ import type { Result } from '../model/result.js';
 import type { PolicyException } from '../policy/policy.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import type { CoveredSpan } from '../snapshot/source-status.js';
+import type { CarriedControl } from '../snapshot/carried-sign-ins.js';
 
 /**
  * A stream that failed while its folds read it (a page that could not be fetched, a record of
@@ -39,4 +40,9 @@ export interface Evaluation {
   readonly unusedExceptions: readonly PolicyException[];
   /** Streams that failed part-way while they were read. */
   readonly streamFailures: readonly StreamFailure[];
+  /**
+   * In an incremental run (EvaluateOptions.incremental): what each sign-in detector whose stream
+   * was read in full carries to the next run, by control ID.
+   */
+  readonly carried?: ReadonlyMap<string, CarriedControl>;
 }

@@ -10,6 +10,7 @@ import { STREAMED_SOURCES } from '../snapshot/folder-layout.js';
 import type { Snapshot } from '../snapshot/snapshot.js';
 import type { SourceId } from '../snapshot/source-id.js';
 import type { CoveredSpan } from '../snapshot/source-status.js';
+import type { CarriedControl } from '../snapshot/carried-sign-ins.js';
 import { gateFinding, sourceGate } from './gate.js';
 import type { StreamFailure } from './evaluation.js';
 import type { EvaluateOptions, StartedStream, StreamOutcome } from './options.js';
@@ -56,7 +57,14 @@ async function runStream(
       for (const { fold } of folds) fold.add(page);
     }
     for (const { control, fold } of folds) out.set(control.definition.id, fold.finish());
-    return { findings: out };
+    const carried = new Map<string, CarriedControl>();
+    for (const { control, fold, carrying } of folds) {
+      if (!carrying) continue;
+      // A detector that cannot carry its state would make every later run blind to its past.
+      if (!fold.carried) throw new Error(`${control.definition.id} does not carry its state between runs`);
+      carried.set(control.definition.id, fold.carried());
+    }
+    return { findings: out, ...(carried.size > 0 ? { carried } : {}) };
   } catch (error: unknown) {
     // A stream cut short is `error`, never a quiet partial pass; the evidence shows what was covered.
     for (const { control, fold } of folds) {
@@ -74,7 +82,18 @@ async function runStream(
   }
 }
 
-type FoldEntry = { control: SelectedControl; fold: Fold<never> };
+type FoldEntry = { control: SelectedControl; fold: Fold<never>; carrying: boolean };
+
+/** An incremental run's carry for a sign-in detector: what the stream holds for it, and the horizon. */
+function carryInput(snapshot: Snapshot, options: EvaluateOptions, control: string, check: StreamCheck) {
+  if (options.incremental === undefined || check.stream !== 'graph.signIns') return undefined;
+  const carried = snapshot.data('graph.signIns').carried;
+  return {
+    readFrom: carried?.readFrom ?? Number.NEGATIVE_INFINITY,
+    carried: carried?.controls[control],
+    horizon: options.incremental.horizon,
+  };
+}
 
 /** Gates a stream control and starts its fold: a gate or a throwing start is a finding instead. */
 function startFold(
@@ -88,12 +107,14 @@ function startFold(
   const gate = sourceGate(snapshot, control);
   if (gate) return [gate];
   try {
+    const carry = carryInput(snapshot, options, id, check);
     const input = {
       snapshot,
       params: control.settings.params,
       context: checkContext(policy, id, options, snapshot),
+      ...(carry ? { carry } : {}),
     };
-    return { control, fold: check.start(input) as Fold<never> };
+    return { control, fold: check.start(input) as Fold<never>, carrying: carry !== undefined };
   } catch (error: unknown) {
     return [gateFinding('error', `The check failed: ${errorMessage(error)}`, { error: errorMessage(error) })];
   }
@@ -151,7 +172,11 @@ export async function runChecks(
   policy: Policy,
   selected: readonly SelectedControl[],
   options: EvaluateOptions,
-): Promise<{ readonly findings: Map<string, readonly Finding[]>; readonly streamFailures: readonly StreamFailure[] }> {
+): Promise<{
+  readonly findings: Map<string, readonly Finding[]>;
+  readonly streamFailures: readonly StreamFailure[];
+  readonly carried?: ReadonlyMap<string, CarriedControl>;
+}> {
   const findingsByControl = new Map<string, readonly Finding[]>();
   const streamFolds = new Map<StreamCheck['stream'], FoldEntry[]>();
 
@@ -206,5 +231,10 @@ export async function runChecks(
     ...(options.started ? [options.started.outcome] : []),
   ]);
   for (const { findings } of streamed) for (const [id, found] of findings) findingsByControl.set(id, found);
-  return { findings: findingsByControl, streamFailures: streamed.flatMap((o) => (o.failure ? [o.failure] : [])) };
+  const carried = new Map(streamed.flatMap((o) => [...(o.carried ?? [])]));
+  return {
+    findings: findingsByControl,
+    streamFailures: streamed.flatMap((o) => (o.failure ? [o.failure] : [])),
+    ...(options.incremental ? { carried } : {}),
+  };
 }

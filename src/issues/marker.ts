@@ -14,10 +14,14 @@ const STATE_LINE = /^<!-- mailwarden:state=(\{[^\n]*\}) -->$/gm;
 export const ROLLUP_MARKER = '<!-- mailwarden:rollup -->';
 const ROLLUP_LINE = /^<!-- mailwarden:rollup -->$/m;
 
-export const STATE_VERSION = 1;
+/**
+ * 2: the affected-object hashes are keyed (report/affected-objects.ts). A version 1 marker is still
+ * read, but its unkeyed hashes are not compared with keyed ones (`affectedComparable: false`).
+ */
+export const STATE_VERSION = 2;
 
 export interface IssueState {
-  readonly v: number;
+  readonly v: typeof STATE_VERSION;
   readonly control: string;
   /**
    * The finding's target exactly as judged, for `/mailwarden accept`, which reads control and
@@ -30,8 +34,13 @@ export interface IssueState {
   readonly firstSeen: string;
   /** `YYYY-MM-DD` (UTC) of the last run that rewrote the body. */
   readonly lastSeen: string;
-  /** Short hashes of the affected objects, to tell when new ones appear. */
+  /** Short keyed hashes of the affected objects, to tell when new ones appear. */
   readonly affected: readonly string[];
+  /**
+   * `false` when read from a version 1 marker, whose hashes were made another way: comparing them
+   * would announce every object as new. Never rendered.
+   */
+  readonly affectedComparable?: false;
   /** The state mailwarden last set; a closed issue whose state says `open` was closed by a person. */
   readonly status: 'open' | 'closed';
   /** The one reopen after a person closed the issue while it still failed has been used. */
@@ -46,7 +55,10 @@ export function renderFingerprintMarker(fingerprint: string): string {
   return `${FINGERPRINT_MARKER_PREFIX}${fingerprint} -->`;
 }
 
-export function renderStateMarker(state: IssueState): string {
+export function renderStateMarker(full: IssueState): string {
+  // Unkeyed hashes carried over (a close rewrites only the state) keep their version 1 label.
+  const { affectedComparable, v: _version, ...rest } = full;
+  const state = { v: affectedComparable === false ? 1 : STATE_VERSION, ...rest };
   // `--` would end the HTML comment early (and `--!>` in HTML5); the target is tenant text, so
   // every `-` that follows another is escaped, and so are `<` and `>` (the same JSON value).
   // JSON.stringify keeps the block on one line.
@@ -85,7 +97,7 @@ export function parseState(body: string | null | undefined): IssueState | undefi
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const v = value as Record<string, unknown>;
   if (
-    v.v !== STATE_VERSION ||
+    (v.v !== STATE_VERSION && v.v !== 1) ||
     typeof v.control !== 'string' ||
     typeof v.severity !== 'string' ||
     !isSeverity(v.severity) ||
@@ -109,6 +121,7 @@ export function parseState(body: string | null | undefined): IssueState | undefi
     firstSeen: v.firstSeen,
     lastSeen: v.lastSeen,
     affected: v.affected as string[],
+    ...(v.v === 1 ? { affectedComparable: false as const } : {}),
     status: v.status,
     reopenedAfterManualClose: v.reopenedAfterManualClose,
     ...(isDay(v.closedOn) ? { closedOn: v.closedOn } : {}),

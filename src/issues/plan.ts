@@ -8,7 +8,15 @@ import { codeSpan, escapeMarkdown } from '../report/escape.js';
 import type { PublicReport, ShownResult } from '../report/disclosure.js';
 import type { Report } from '../report/report.js';
 import type { ExistingIssue } from './existing-issue.js';
-import { isDashboard, isRollup, parseFingerprint, parseState, withState, type IssueState } from './marker.js';
+import {
+  isDashboard,
+  isRollup,
+  parseFingerprint,
+  parseState,
+  STATE_VERSION,
+  withState,
+  type IssueState,
+} from './marker.js';
 import { findingLabels, renderFindingIssue, safeUrl, TOOL_LABEL, type RenderMeta } from './render.js';
 import { renderRollup, ROLLUP_TITLE } from './rollup.js';
 import { tenantTitle } from './tenant-scope.js';
@@ -264,7 +272,7 @@ export function planIssues(report: PublicReport, existing: readonly ExistingIssu
     const next = fresh('open', state?.reopenedAfterManualClose === true);
     const labels = mergedLabels(issue.labels, next.labels);
     const notes: string[] = [];
-    if (state) {
+    if (state && state.affectedComparable !== false) {
       const added = next.affected.filter((a) => !state.affected.includes(a)).length;
       if (added > 0) notes.push(`${added} newly affected object${added === 1 ? '' : 's'}`);
       if (severityRank(result.severity) > severityRank(state.severity))
@@ -312,7 +320,7 @@ export function planIssues(report: PublicReport, existing: readonly ExistingIssu
     }
     const closedState: IssueState = {
       ...(state ?? {
-        v: 1,
+        v: STATE_VERSION,
         control,
         severity: result?.severity ?? 'medium',
         firstSeen: day(issue.createdAt),

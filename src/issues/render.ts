@@ -5,7 +5,7 @@ import type { Result } from '../model/result.js';
 import type { ShownResult } from '../report/disclosure.js';
 import type { Policy } from '../policy/policy.js';
 import { catalogMarkdown, codeSpan, escapeMarkdown, fencedBlock, fencedJson, plainTitle } from '../report/escape.js';
-import { renderFingerprintMarker, renderStateMarker, type IssueState } from './marker.js';
+import { renderFingerprintMarker, renderStateMarker, STATE_VERSION, type IssueState } from './marker.js';
 
 /** GitHub rejects issue and comment bodies over 65,536 characters. */
 export const BODY_LIMIT = 65_536;
@@ -37,15 +37,27 @@ export function findingTitle(result: Pick<Result, 'title' | 'target'>): string {
   return plainTitle(`[mailwarden] ${result.title}: ${result.target}`);
 }
 
+/**
+ * A nested value as words: `key: value` pairs and bracketed lists. JSON text would show its
+ * backslash before every quote in tenant strings; the exact JSON is in the pasteable block.
+ */
+function plainWords(value: Json, nested: boolean): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return String(value);
+  if (Array.isArray(value)) {
+    const items = (value as readonly Json[]).map((v) => plainWords(v, true));
+    return nested ? `[${items.join(', ')}]` : items.join('; ');
+  }
+  const pairs = Object.entries(value as JsonObject).map(([k, v]) => `${k}: ${plainWords(v, true)}`);
+  return nested ? `{${pairs.join(', ')}}` : pairs.join(', ');
+}
+
+/** One table cell, escaped: tenant text is shown as text, never as markup. */
 function scalar(value: Json): string {
   if (value === null) return '–';
-  if (typeof value === 'string') return value === '' ? '–' : escapeMarkdown(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  // A list inside a table cell (a candidate policy's problems): its items as text, since JSON
-  // would show each quote inside a sentence as \" once rendered.
-  if (Array.isArray(value) && value.every((v) => v === null || typeof v !== 'object'))
-    return value.length === 0 ? 'none' : (value as readonly Json[]).map(scalar).join('; ');
-  return escapeMarkdown(JSON.stringify(value));
+  const words = plainWords(value, false);
+  return words === '' ? '–' : escapeMarkdown(words);
 }
 
 function isObjectArray(value: Json): value is readonly JsonObject[] {
@@ -221,7 +233,7 @@ export function renderFindingIssue(
     `| ${meta.firstSeen} | ${meta.lastSeen} | ${runUrl ? `[run](${runUrl})` : '–'} |`,
     '',
     renderStateMarker({
-      v: 1,
+      v: STATE_VERSION,
       control: result.control,
       ...(result.targetInClear ? { target } : {}),
       severity: result.severity,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import type { Json, JsonObject } from '../model/json.js';
 
 const IDENTITY_KEYS = [
@@ -17,9 +17,10 @@ const IDENTITY_KEYS = [
 /**
  * Keys of the objects a finding is about, hashed, so a new affected object is detectable. Taken
  * from the evidence before redaction, so the hashes an issue's state marker holds stay the same
- * whether or not a run redacts.
+ * whether or not a run redacts. Keyed (HMAC-SHA-256 with the pseudonym key): a plain hash of a
+ * UPN in a public issue could be reversed by hashing a list of guessed addresses.
  */
-export function affectedObjects(control: string, evidence: JsonObject): string[] {
+export function affectedObjects(control: string, evidence: JsonObject, key: string): string[] {
   const keys = new Set<string>();
   const visit = (value: Json): void => {
     if (Array.isArray(value)) {
@@ -37,6 +38,6 @@ export function affectedObjects(control: string, evidence: JsonObject): string[]
   };
   visit(evidence);
   return [...keys]
-    .map((k) => createHash('sha256').update(`${control}\n${k.toLowerCase()}`).digest('hex').slice(0, 12))
+    .map((k) => createHmac('sha256', key).update(`${control}\n${k.toLowerCase()}`).digest('hex').slice(0, 12))
     .sort();
 }

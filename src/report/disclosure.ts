@@ -130,7 +130,9 @@ export function createDisclosure(initial?: {
       // Names are learned from every result first, so a name is replaced in every sentence.
       if (active.enabled) for (const r of report.results) if (!readsOnlyPublicData(r.control)) active.learn(r.evidence);
       const results = report.results.map((r): ShownResult => {
-        const affected = affectedObjects(r.control, r.evidence);
+        // Domains are public and judged by DNS-only runs too, which know no tenant key: a fixed key
+        // keeps their hashes the same in both kinds of run.
+        const affected = affectedObjects(r.control, r.evidence, readsOnlyPublicData(r.control) ? 'public' : key);
         if (!active.enabled || readsOnlyPublicData(r.control)) return { ...r, affected, targetInClear: true };
         const target = active.text(r.target);
         return {

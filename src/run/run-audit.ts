@@ -23,6 +23,14 @@ import { TOOL } from '../version.js';
 import { decideDisclosure } from './disclosure-decision.js';
 import { type PublishDeps, type PublishOutcome, publishOutputs, publishReport } from './publish-report.js';
 import type { Settings } from './settings.js';
+import {
+  attachCarried,
+  beginIncremental,
+  finishIncremental,
+  type IncrementalRun,
+  incrementalHorizon,
+  incrementalNow,
+} from './incremental/incremental-run.js';
 
 /** What the entry points pass in: the logger, the clock and the clients. */
 export interface RunDeps extends PublishDeps {
@@ -78,6 +86,7 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
   const disclosure = deps.disclosure ?? createDisclosure();
   const logger = disclosure.logger(deps.logger);
   if (settings.issues?.token) logger.secret(settings.issues.token);
+  if (settings.incremental) logger.secret(settings.incremental.key);
   const access = await decideDisclosure(
     disclosure,
     settings.issues,
@@ -103,11 +112,30 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
   if (controls.length === 0) throw new ConfigurationError(nothingSelected(policy, settings));
   const sources = collectedSources(policy, selection);
   logger.info(`Policy ${policy.id} ${policy.version}: ${controls.length} controls, ${sources.size} data sources`);
+  const selected = new Set(controls.map((c) => c.definition.id));
+  let incremental: IncrementalRun | undefined;
+  if (settings.incremental) {
+    if (!sources.has('graph.signIns')) {
+      throw new ConfigurationError(
+        `--incremental carries the sign-in detectors' state, but none of the controls this run judges reads the sign-in log; run it with --only sign-ins`,
+      );
+    }
+    // A tenant ID given as a GUID is checked now; a domain name only once the snapshot names the tenant.
+    const target = settings.target.kind === 'tenant' ? settings.target.tenantId.toLowerCase() : undefined;
+    incremental = await beginIncremental(settings.incremental, {
+      now: startedAt,
+      policy,
+      tenantId: target && /^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$/.test(target) ? target : undefined,
+      selected,
+      logger,
+    });
+  }
 
   // Without a folder to write, the sign-in folds start as soon as the sources they read are in,
   // while DNS and hidden inbox rules are still collected. A saved snapshot (or evidence pack)
   // must copy every stream first, so it keeps the one-after-the-other order.
-  const overlap = !settings.saveSnapshotDir && !settings.evidence;
+  // An incremental run attaches its carried part to the snapshot after collection, so it waits for it.
+  const overlap = !settings.saveSnapshotDir && !settings.evidence && !settings.incremental;
   let started: StartedStream | undefined;
   const onEarly = (early: Snapshot, pending: ReadonlySet<SourceId>): void => {
     started = startEarlyStream(
@@ -125,6 +153,7 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     logger,
     ...(settings.shard ? { shard: settings.shard } : {}),
     ...(overlap ? { onEarly } : {}),
+    ...(incremental?.signInsFrom ? { signInsFrom: incremental.signInsFrom } : {}),
   });
   if (settings.saveSnapshotDir) {
     const dir = settings.saveSnapshotDir;
@@ -142,13 +171,16 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     snapshot = await readSnapshotFolder(scratch.dir, { now: deps.now() });
   }
 
+  if (incremental && settings.incremental) snapshot = attachCarried(incremental, snapshot, settings.incremental);
+
   logger.stage?.(undefined);
   // One line per cause of a source that could not be read, not one per request (annotations are few).
   for (const problem of sourceProblems(snapshot.manifest)) logger[problem.level](problem.message);
   // Pseudonyms are keyed as before this step existed: MAILWARDEN_REDACT_KEY, else the tenant ID.
   disclosure.rekey(settings.issues?.redactKey ?? snapshot.manifest.tenantId ?? 'mailwarden');
   // "Now" is the capture time, so replaying a snapshot later reproduces every verdict.
-  const now = new Date(snapshot.manifest.capturedAt);
+  // An incremental run's clock is a whole minute (plan-incremental.ts).
+  const now = incremental ? incrementalNow(snapshot) : new Date(snapshot.manifest.capturedAt);
   logger.stage?.('Evaluate');
   const evaluation = await evaluate(snapshot, policy, {
     now,
@@ -157,7 +189,17 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     ...(started ? { started } : {}),
     // Nothing reads the snapshot's data after this unless it is written to a folder or a pack.
     release: overlap,
+    ...(incremental ? { incremental: { horizon: incrementalHorizon(now, policy, selected) } } : {}),
   });
+  if (settings.incremental) {
+    await finishIncremental(settings.incremental, evaluation, {
+      now,
+      policy,
+      tenantId: snapshot.manifest.tenantId ?? '',
+      selected,
+      logger,
+    });
+  }
   for (const exception of evaluation.unusedExceptions) {
     const warning = `exception for ${exception.control} on "${exception.target}" matches no result; remove it or correct its target`;
     logger.warning(warning);

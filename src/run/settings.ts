@@ -6,6 +6,7 @@ import type { Area } from '../model/area.js';
 import type { FailOn } from '../model/severity.js';
 import type { Shard } from '../snapshot/shard.js';
 import type { EvidenceSettings } from '../evidence/write-evidence.js';
+import type { IncrementalSettings } from './incremental/incremental-run.js';
 
 /** Where the tenant data comes from. */
 export type TargetSettings =
@@ -90,6 +91,11 @@ export interface Settings {
   /** Write SARIF 2.1.0 here (`--sarif`, Action output `sarif-path`). */
   readonly sarifPath?: string | undefined;
   readonly issues?: IssuesSettings;
+  /**
+   * `--incremental STATE` (Action: the Actions cache): an hourly sign-in run that reads the log
+   * only since the previous run and carries the detectors' state (docs/incremental-sign-ins.md).
+   */
+  readonly incremental?: IncrementalSettings;
 }
 
 /**

@@ -17,9 +17,9 @@ import type {
   RoleAssignment,
   SecurityDefaultsPolicy,
   ServicePrincipal,
-  SignIn,
   UserRegistrationDetails,
 } from './graph-types.js';
+import type { SignInStream } from './carried-sign-ins.js';
 import type { Manifest } from './manifest.js';
 import type { SourceId } from './source-id.js';
 import type { SourceStatus } from './source-status.js';
@@ -46,7 +46,8 @@ export interface SourceDataMap {
   'graph.groups': readonly GraphGroup[];
   'graph.roleDefinitions': readonly RoleDefinition[];
   'graph.namedLocations': readonly NamedLocation[];
-  'graph.signIns': PageStream<SignIn>;
+  /** With the part earlier runs carried, in an incremental run (carried-sign-ins.ts). */
+  'graph.signIns': SignInStream;
   'graph.riskyUsers': readonly RiskyUser[];
   'graph.riskDetections': readonly RiskDetection[];
   'graph.messageRules': PageStream<MailboxMessageRules>;

@@ -94,12 +94,48 @@ describe('mailbox.delegation', () => {
     // Allowed by the app's ID, it passes.
     const [pass] = await judge('mailbox.delegation', t, { params: { allowedDelegates: [appId] } });
     expect(pass).toMatchObject({ status: 'pass', evidence: { allowedDelegates: 1 } });
-    // Without the pointers, the grant on a user mailbox is an unknown delegate.
+    // Without the pointers, the grant on a user mailbox is an unknown delegate, and the one on the
+    // shared mailbox (to a holder that is no mailbox) is not passed as people sharing it.
     t['exo.mailboxPermission'].push(fullAccess('adele', 'sp-1'));
     const unread = await judge('mailbox.delegation', t, {
       statuses: { 'exo.servicePrincipal': { status: 'failed', reason: 'HTTP 500' } },
     });
-    expect(only(unread)).toMatchObject({ target: `adele@${DOMAIN}/sp-1`, status: 'fail' });
+    expect(verdicts(unread)).toEqual([
+      [`adele@${DOMAIN}/sp-1`, 'fail'],
+      ['tenant', 'error'],
+    ]);
+    expect(unread[1]?.message).toContain('HTTP 500');
+    expect(unread[1]?.evidence).toMatchObject({ grants: [{ mailbox: `helpdesk@${DOMAIN}`, user: 'sp-1' }] });
+  });
+
+  it("does not pass a shared mailbox grant that may be an app's while Get-ServicePrincipal is unread", async () => {
+    const t = goldenTenant();
+    t['exo.mailboxPermission'].push(fullAccess('helpdesk', 'sp-1'));
+    const refused = await judge('mailbox.delegation', t, {
+      statuses: {
+        'exo.servicePrincipal': { status: 'not_permitted', permission: 'Exchange.ManageAsApp', reason: 'HTTP 403' },
+      },
+    });
+    expect(verdicts(refused)).toEqual([['tenant', 'not_evaluable']]);
+    expect(refused[0]?.message).toContain('Get-ServicePrincipal');
+    // A colleague (a mailbox) sharing it is still people sharing it: the golden grant stays a pass.
+    expect(
+      verdicts(
+        await judge('mailbox.delegation', goldenTenant(), {
+          statuses: {
+            'exo.servicePrincipal': { status: 'not_permitted', permission: 'Exchange.ManageAsApp', reason: 'HTTP 403' },
+          },
+        }),
+      ),
+    ).toEqual([['tenant', 'pass']]);
+  });
+
+  it('errs when the FullAccess sweep gave no row at all (every mailbox lists its SELF entry)', async () => {
+    const t = goldenTenant();
+    t['exo.mailboxPermission'] = [];
+    const results = await judge('mailbox.delegation', t);
+    expect(verdicts(results)).toEqual([['tenant', 'error']]);
+    expect(results[0]?.message).toContain('NT AUTHORITY\\SELF');
   });
 
   it('errs on a permission row it cannot read, and on a tenant with no user mailbox', async () => {

@@ -307,6 +307,20 @@ describe('apps.mail-access', () => {
     expect(verdicts(await judge('apps.mail-access', t))).toEqual([['tenant', 'error']]);
   });
 
+  it('errs, never passes, when no application permission on Microsoft Graph was listed, even without the client ID', async () => {
+    const t = goldenTenant();
+    t['graph.appRoleAssignedTo'] = t['graph.appRoleAssignedTo'].filter((a) => a.resourceId !== GRAPH_SP_ID);
+    for (const clientId of [MAILWARDEN.appId, null]) {
+      const results = await judge('apps.mail-access', t, { clientId });
+      expect(verdicts(results)).toEqual([['tenant', 'error']]);
+    }
+    const none = goldenTenant();
+    none['graph.appRoleAssignedTo'] = [];
+    const results = await judge('apps.mail-access', none, { clientId: null });
+    expect(verdicts(results)).toEqual([['tenant', 'error']]);
+    expect(results[0]?.message).toContain('appRoleAssignedTo listed no application permission on Microsoft Graph');
+  });
+
   it('passes a tenant without Exchange Online, saying so', async () => {
     const t = goldenTenant();
     t['graph.resourceServicePrincipals'] = t['graph.resourceServicePrincipals'].filter((r) => r.id !== EXO_SP_ID);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseFingerprint, parseState, renderStateMarker, type IssueState } from '../../src/issues/marker.js';
+import {
+  parseFingerprint,
+  parseState,
+  renderStateMarker,
+  STATE_VERSION,
+  type IssueState,
+} from '../../src/issues/marker.js';
 import { renderFindingIssue } from '../../src/issues/render.js';
 import { demoPolicy, result, shownResult, place } from './report-fixture.js';
 
@@ -12,7 +18,7 @@ const META = {
 };
 
 const STATE: IssueState = {
-  v: 1,
+  v: STATE_VERSION,
   control: 'forwarding.inbox-rules',
   severity: 'high',
   firstSeen: '2026-11-27',

@@ -256,7 +256,7 @@ describe('closing', () => {
       op.body.startsWith(`hand-written\n${renderFingerprintMarker(finding.fingerprint)}\n\n<!-- mailwarden:state=`),
     ).toBe(true);
     expect(parseState(op.body)).toEqual({
-      v: 1,
+      v: 2,
       control: 'mfa.registration',
       severity: 'low',
       firstSeen: '2026-11-01',
@@ -453,7 +453,7 @@ describe('the rollup issue', () => {
 describe('markers stand on their own line', () => {
   const fp = '0123456789abcdef0123456789abcdef';
   const state: IssueState = {
-    v: 1,
+    v: 2,
     control: 'mfa.registration',
     severity: 'high',
     firstSeen: '2026-11-20',
@@ -495,7 +495,7 @@ describe('markers stand on their own line', () => {
   it('the state marker escapes "--" so the comment cannot end early, and round-trips', () => {
     const marker = renderStateMarker({ ...state, control: 'a--b' });
     expect(marker).toBe(
-      '<!-- mailwarden:state={"v":1,"control":"a-\\u002db","severity":"high","firstSeen":"2026-11-20","lastSeen":"2026-11-25","affected":["abc"],"status":"open","reopenedAfterManualClose":false} -->',
+      '<!-- mailwarden:state={"v":2,"control":"a-\\u002db","severity":"high","firstSeen":"2026-11-20","lastSeen":"2026-11-25","affected":["abc"],"status":"open","reopenedAfterManualClose":false} -->',
     );
     expect(parseState(marker)?.control).toBe('a--b');
   });
@@ -511,7 +511,7 @@ describe('markers stand on their own line', () => {
       { firstSeen: '2026-11' },
       { lastSeen: null },
       { severity: 'bogus' },
-      { v: 2 },
+      { v: 3 },
       { target: '' },
       { target: 7 },
     ];

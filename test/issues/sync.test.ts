@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryLogger } from '../../src/logger.js';
 import type { IssuesApi } from '../../src/issues/github-api.js';
@@ -331,5 +332,40 @@ describe('issues sync against a fake GitHub', () => {
     expect(issue.comments[0]).toMatch(/1 newly affected object; severity raised from high to critical/);
     expect(issue.labels).toContain('severity:critical');
     expect(issue.labels).not.toContain('severity:high');
+  });
+
+  it('affected objects are keyed hashes, and an issue marked before they were keyed gets no spurious comment', async () => {
+    const f = await fake({ private: false });
+    const upn = 'a@x.example';
+    const base = result({ target: 'tenant', evidence: { unregistered: [{ upn }] } });
+    await sync(f, report([base]), { redact: 'auto' });
+    const issue = f.issues.get(1)!;
+    const state = parseState(issue.body)!;
+    expect(state.v).toBe(2);
+    expect(state.affected).toHaveLength(1);
+    // A plain hash of a guessed address must not match what a public issue holds.
+    const plain = createHash('sha256').update(`${base.control}\n${upn}`).digest('hex').slice(0, 12);
+    const keyed = createHmac('sha256', 'test-key').update(`${base.control}\n${upn}`).digest('hex').slice(0, 12);
+    expect(state.affected).toEqual([keyed]);
+    expect(issue.body).not.toContain(plain);
+
+    // The same issue as an older release left it: a version 1 marker with the unkeyed hash.
+    issue.body = (issue.body ?? '').replace(
+      /<!-- mailwarden:state=(\{[^\n]*\}) -->/,
+      (_m, json: string) =>
+        `<!-- mailwarden:state=${JSON.stringify({ ...JSON.parse(json), v: 1, affected: [plain], lastSeen: '2026-01-01' })} -->`,
+    );
+    expect(parseState(issue.body)).toMatchObject({ v: 2, affectedComparable: false, affected: [plain] });
+    await sync(f, report([base]), { redact: 'auto' });
+    expect(issue.comments).toEqual([]);
+    expect(parseState(issue.body)).toMatchObject({ v: 2, affected: [keyed] });
+    expect(parseState(issue.body)?.affectedComparable).toBeUndefined();
+
+    // From then on a new object is announced as before.
+    await sync(f, report([{ ...base, evidence: { unregistered: [{ upn }, { upn: 'b@x.example' }] } }]), {
+      redact: 'auto',
+    });
+    expect(issue.comments).toHaveLength(1);
+    expect(issue.comments[0]).toMatch(/1 newly affected object/);
   });
 });

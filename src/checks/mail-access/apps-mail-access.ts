@@ -6,6 +6,7 @@ import type { AppRoleAssignment, ServicePrincipal } from '../../snapshot/graph-t
 import type { Snapshot } from '../../snapshot/snapshot.js';
 import type { SourceId } from '../../snapshot/source-id.js';
 import type { CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { stringList, text } from '../exchange-values.js';
 import { allowedApps, allowedEvidence } from './allowed-apps.js';
 import { type ExchangeAppPointer, exchangeAppPointers } from './exchange-service-principals.js';
@@ -153,6 +154,17 @@ export function appsMailAccess({ snapshot, params, context }: CheckInput): reado
     holdings.set(principalId, app);
   }
 
+  // Reading Graph app-only needs application permissions on Graph (this audit's own, at least):
+  // a list without any is a collection fault, not a tenant where no app holds mail permissions.
+  if (graphHolders.size === 0) {
+    return [
+      nothingRead(
+        'appRoleAssignedTo listed no application permission on Microsoft Graph',
+        'the app this audit read Graph with holds some',
+        counts,
+      ),
+    ];
+  }
   // This audit read Graph with its own application permissions: if the app is listed but holds
   // none, the assignment list is incomplete (Graph documents replication delays for it).
   const self = context.clientId

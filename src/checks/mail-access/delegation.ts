@@ -4,6 +4,7 @@ import type { JsonObject } from '../../model/json.js';
 import { type ExchangeObject, MAILBOX_PERMISSION_MAILBOX_PROPERTY } from '../../snapshot/exchange-types.js';
 import { inShard } from '../../snapshot/shard.js';
 import type { CheckInput } from '../check.js';
+import { nothingRead } from '../nothing-read.js';
 import { identityKeys, mailboxName, text } from '../exchange-values.js';
 import { type ExchangeAppPointer, exchangeAppPointers } from './exchange-service-principals.js';
 import { type Grant, isUnresolvedSid, readFullAccessRow, readSendAsRow, type RowReading } from './permission-rows.js';
@@ -50,6 +51,17 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
   }
   const fullAccessRows = snapshot.data('exo.mailboxPermission');
   const sendAsRows = snapshot.data('exo.recipientPermission');
+  // Every mailbox lists its own entry ("FullAccess and ReadPermission are directly assigned to
+  // NT AUTHORITY\SELF", get-mailboxpermission): a sweep of mailboxes that gave no row read nothing.
+  if (swept.length > 0 && fullAccessRows.length === 0) {
+    return [
+      nothingRead(
+        `Get-MailboxPermission gave no row for ${swept.length} mailbox(es)`,
+        'every mailbox lists at least its own NT AUTHORITY\\SELF entry',
+        { mailboxes: swept.length },
+      ),
+    ];
+  }
   // Rows name a mailbox by the address the sweep asked for (FullAccess) or by the name Exchange
   // gives it (SendAs), and a delegate by any of its names: index the user mailboxes under the
   // names the rows use only (every name of every mailbox would be nine entries per mailbox).
@@ -69,10 +81,16 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
   const byName = new Map<string, ExchangeObject>();
   for (const m of swept) for (const k of identityKeys(m)) if (wanted.has(k) && !byName.has(k)) byName.set(k, m);
   const allowed = new Set(params.strings('allowedDelegates').map((d) => d.trim().toLowerCase()));
+  const pointerStatus = snapshot.status('exo.servicePrincipal');
   const pointers =
-    snapshot.status('exo.servicePrincipal')?.status === 'ok'
-      ? exchangeAppPointers(snapshot.data('exo.servicePrincipal'))
-      : undefined;
+    pointerStatus?.status === 'ok' ? exchangeAppPointers(snapshot.data('exo.servicePrincipal')) : undefined;
+  // Without the Exchange service principals, a FullAccess grant on a shared mailbox to a holder
+  // that is no mailbox may be an app's (IMAP/POP): it cannot be passed as people sharing it.
+  const mailboxNames = new Set<string>();
+  if (pointers === undefined)
+    for (const m of snapshot.data('exo.mailbox'))
+      for (const k of identityKeys(m)) if (wanted.has(k)) mailboxNames.add(k);
+  const unknownSharedHolders: JsonObject[] = [];
 
   const counts = {
     userMailboxes: mailboxes.length,
@@ -122,6 +140,10 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
       return;
     }
     if (!isUserMailbox(mailbox)) {
+      if (pointers === undefined && grant.right === 'FullAccess' && !mailboxNames.has(user)) {
+        unknownSharedHolders.push({ mailbox: mailboxName(mailbox), user: grant.user });
+        return;
+      }
       // People are meant to share a shared mailbox.
       counts.notUserMailboxes++;
       return;
@@ -180,6 +202,20 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
         appDisplayName: app.displayName,
         judgedAlsoBy: 'apps.mail-access (the app’s application permissions)',
       },
+    });
+  }
+  if (unknownSharedHolders.length > 0) {
+    const why =
+      pointerStatus === undefined
+        ? 'exo.servicePrincipal was not collected in this run'
+        : pointerStatus.status === 'ok'
+          ? ''
+          : `exo.servicePrincipal is ${pointerStatus.status.replace('_', ' ')}: ${pointerStatus.reason}`;
+    findings.push({
+      target: TENANT_TARGET,
+      status: pointerStatus?.status === 'failed' ? 'error' : 'not_evaluable',
+      message: `${unknownSharedHolders.length} FullAccess grant(s) on shared mailboxes name a holder that is no mailbox and may be an app's Exchange service principal, which Get-ServicePrincipal would tell: ${why}.`,
+      evidence: { grants: unknownSharedHolders, ...counts },
     });
   }
   if (unreadable.length > 0) {

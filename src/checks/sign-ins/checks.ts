@@ -8,14 +8,42 @@ import { riskyUsers } from './detectors/risky-users.js';
 import { riskPolicies } from './risk-policies.js';
 
 /** `legacy-auth.sign-ins`, registered by the legacy-auth family. */
-export const legacySignInsCheck: Check = { kind: 'stream', stream: 'graph.signIns', start: legacySignInsFold };
+export const legacySignInsCheck: Check = {
+  kind: 'stream',
+  stream: 'graph.signIns',
+  start: legacySignInsFold,
+  carries: 'Every legacy-protocol sign-in of the window, successful or failed.',
+};
 
 /** Checks of the sign-ins controls, keyed by control ID. */
 export const signInsChecks: Readonly<Record<string, Check>> = {
   'sign-ins.risk-policies': { kind: 'snapshot', evaluate: riskPolicies },
   'sign-ins.risky-users': { kind: 'snapshot', evaluate: riskyUsers },
-  'sign-ins.countries': { kind: 'stream', stream: 'graph.signIns', start: countriesFold },
-  'sign-ins.impossible-travel': { kind: 'stream', stream: 'graph.signIns', start: impossibleTravelFold },
-  'sign-ins.password-spray': { kind: 'stream', stream: 'graph.signIns', start: passwordSprayFold },
-  'sign-ins.mfa-fatigue': { kind: 'stream', stream: 'graph.signIns', start: mfaFatigueFold },
+  'sign-ins.countries': {
+    kind: 'stream',
+    stream: 'graph.signIns',
+    start: countriesFold,
+    carries: 'Every successful sign-in of the window from a country outside the allowed list.',
+  },
+  'sign-ins.impossible-travel': {
+    kind: 'stream',
+    stream: 'graph.signIns',
+    start: impossibleTravelFold,
+    carries:
+      "Each user's last successful sign-in point, and every point from the user's first impossible hop of the window on.",
+  },
+  'sign-ins.password-spray': {
+    kind: 'stream',
+    stream: 'graph.signIns',
+    start: passwordSprayFold,
+    carries:
+      "Every counted failure (the newest 4,096 per source), each failing source's named successes, and one success per source and minute within reach of a failure or of the next read.",
+  },
+  'sign-ins.mfa-fatigue': {
+    kind: 'stream',
+    stream: 'graph.signIns',
+    start: mfaFatigueFold,
+    carries:
+      'Every counted MFA denial (the newest 1,024 per user), and one success per user and minute within reach of a denial or of the next read.',
+  },
 };

@@ -1,9 +1,12 @@
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
+import type { CarriedControl } from '../../snapshot/carried-sign-ins.js';
 import type { SignIn } from '../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../check.js';
+import { MinuteTally } from './carry/minute-tally.js';
 import { type SignInPass, sharedPass } from './sign-in-pass.js';
+import { parseGraphTime } from './sign-in-event.js';
 import type { EventPage } from './event-page.js';
 
 /** Why a detector set an event aside. Bad input is counted in the evidence, never a crash. */
@@ -21,7 +24,12 @@ export function windowOf(input: CheckInput): SignInWindow {
   return { start: end - span, end };
 }
 
-/** What was read, shown with every finding so a reviewer can judge how complete it is. */
+/**
+ * What was read, shown with every finding so a reviewer can judge how complete it is. In an
+ * incremental run, `eventsAnalysed` and the detector's own skip reasons count the whole window
+ * (the minutes before this run's read as earlier runs counted them); `eventsRead`, the pass's
+ * problems and `outsideWindow` say what this run read, and `incremental` what it carried.
+ */
 export interface ScanSummary extends JsonObject {
   readonly window: { readonly start: string; readonly end: string };
   readonly eventsRead: number;
@@ -29,6 +37,22 @@ export interface ScanSummary extends JsonObject {
   readonly eventsInWindow: number;
   readonly eventsAnalysed: number;
   readonly skipped: JsonObject;
+}
+
+/** Where an incremental run's carried events end: the next run reads the log again from `before`. */
+export interface CarryHorizon {
+  readonly before: number;
+  /** This run's window start: older events are never needed again. */
+  readonly windowStart: number;
+}
+
+/** What a detector's factory is told about the run. */
+export interface DetectorMode {
+  /**
+   * An incremental run that carries state on: the detector keeps, as it folds, what its `carry`
+   * will need (only then, so a nightly run's memory is as before).
+   */
+  readonly carrying: boolean;
 }
 
 /** Enabled member users (graph.users, when read): who could have signed in at all. */
@@ -68,6 +92,14 @@ export interface SignInDetector {
   /** Looks at event `i` of a page, inside the window; returns why it was set aside, if it was. */
   add(page: EventPage, i: number): SkipReason | undefined;
   finish(scan: ScanSummary): readonly Finding[];
+  /**
+   * After `finish`, in an incremental run: the events of the window that a later run needs so
+   * that, with what it reads, it judges exactly as one run over its whole window would
+   * (docs/incremental-sign-ins.md says what each detector keeps and why that suffices). In
+   * Graph's shape with the fields `add` reads. Events from `horizon.before` on, or before the
+   * window, may be included; they are dropped.
+   */
+  carry(horizon: CarryHorizon): Iterable<SignIn>;
 }
 
 /**
@@ -76,10 +108,12 @@ export interface SignInDetector {
  */
 export function detectorFold(
   input: CheckInput,
-  detector: SignInDetector | ((pass: SignInPass) => SignInDetector),
+  detector: SignInDetector | ((pass: SignInPass, mode: DetectorMode) => SignInDetector),
 ): Fold<SignIn> {
-  const pass = sharedPass(input.snapshot.data('graph.signIns'));
-  const logic = typeof detector === 'function' ? detector(pass) : detector;
+  const stream = input.snapshot.data('graph.signIns');
+  const pass = sharedPass(stream);
+  const carry = input.carry;
+  const logic = typeof detector === 'function' ? detector(pass, { carrying: carry !== undefined }) : detector;
   const window = windowOf(input);
   // Read at start, as folds read what they need before the stream is swept (run-checks.ts).
   const members = enabledMembers(input);
@@ -87,14 +121,33 @@ export function detectorFold(
   let outsideWindow = 0;
   let inWindow = 0;
   let analysed = 0;
+  // An incremental run counts its window by minute, so the next run can take over the counts.
+  const tally = carry ? new MinuteTally(window.start, window.end, carry.readFrom, carry.carried?.minutes) : undefined;
+  const readFrom = carry?.readFrom ?? Number.NEGATIVE_INFINITY;
   const windowJson = { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() };
+  let replayed = 0;
+
+  /** The events earlier runs carried, judged as if read now (newest first, as Graph pages). */
+  const replay = (carried: CarriedControl): void => {
+    const inWindow = carried.events
+      .map((event) => ({ event, time: parseGraphTime(event.createdDateTime) ?? Number.NaN }))
+      .filter(({ time }) => time >= window.start && time <= window.end && time < (carry?.readFrom ?? -Infinity))
+      .sort((a, b) => b.time - a.time)
+      .map(({ event }) => event);
+    const page = pass.carriedPage(inWindow);
+    for (let i = 0; i < page.count; i++) logic.add(page, i);
+    replayed = page.count;
+  };
+
   return {
     add(records) {
       const page = pass.prepare(records);
       const times = page.time;
       for (let i = 0, n = page.count; i < n; i++) {
         const time = times[i] ?? Number.NaN;
-        if (time < window.start || time > window.end) {
+        // In an incremental run, what lies before the read start was judged from the carried part:
+        // a log (or snapshot) that holds more is not counted twice.
+        if (time < window.start || time > window.end || time < readFrom) {
           outsideWindow++;
           continue;
         }
@@ -102,22 +155,51 @@ export function detectorFold(
         const reason = logic.add(page, i);
         if (reason === undefined) analysed++;
         else skipped[reason] = (skipped[reason] ?? 0) + 1;
+        tally?.count(reason ?? 'analysed', time);
       }
       skipped.outsideWindow = outsideWindow;
     },
     finish() {
+      if (carry?.carried) replay(carry.carried);
+      if (tally) {
+        // The window's figures: this run's read, and before it what earlier runs counted.
+        const totals = tally.totals();
+        analysed = totals.get('analysed') ?? 0;
+        inWindow = 0;
+        for (const total of totals.values()) inWindow += total;
+        for (const key of Object.keys(skipped)) if (key !== 'outsideWindow') delete skipped[key];
+        for (const [name, total] of totals) if (name !== 'analysed') skipped[name] = total;
+      }
       const scan: ScanSummary = {
         window: windowJson,
         eventsRead: pass.read,
         eventsInWindow: inWindow,
         eventsAnalysed: analysed,
         skipped: { ...pass.problems, ...skipped },
+        ...(carry
+          ? {
+              incremental: {
+                readFrom: Number.isFinite(carry.readFrom) ? new Date(carry.readFrom).toISOString() : null,
+                carriedEvents: replayed,
+              },
+            }
+          : {}),
       };
       if (inWindow === 0) return [emptyWindow(scan, members)];
       return logic.finish(scan);
     },
     coverage() {
       return { window: windowJson, ...pass.coverage() };
+    },
+    carried() {
+      if (!carry || !tally) throw new Error('carried() asked of a fold that was not started to carry');
+      const before = carry.horizon;
+      const events: SignIn[] = [];
+      for (const event of logic.carry({ before, windowStart: window.start })) {
+        const time = parseGraphTime(event.createdDateTime);
+        if (time !== undefined && time >= window.start && time < before) events.push(event);
+      }
+      return { events, minutes: tally.carry(before) };
     },
   };
 }

@@ -108,6 +108,31 @@ export class SignInPass {
     return page;
   }
 
+  /**
+   * A page of events an earlier incremental run carried (see CarryInput): numbered like the
+   * log's users, but not counted as read and not checked for duplicates (a carried event is
+   * older than anything read, so it was read by an earlier run, never by this one). Its own
+   * page, so the page the detectors share is left as it is.
+   */
+  carriedPage(records: readonly SignIn[]): EventPage {
+    const page = new EventPage(this.names);
+    page.reset(records.length);
+    for (const raw of records) {
+      const time = parseGraphTime(raw.createdDateTime);
+      const upn = raw.userPrincipalName;
+      const userId = raw.userId;
+      const userText =
+        typeof upn === 'string' && upn !== '' ? upn : typeof userId === 'string' && userId !== '' ? userId : undefined;
+      const errorCode = raw.status?.errorCode;
+      // Carried events were checked when first read; one that is not whole was not written by us.
+      if (time === undefined || userText === undefined || typeof errorCode !== 'number') {
+        throw new Error('a carried sign-in lacks its time, user or status');
+      }
+      page.push(raw, time, this.userNumber(userText), errorCode);
+    }
+    return page;
+  }
+
   /** The time span read so far, for a stream that failed part-way. */
   coverage(): JsonObject {
     return {

@@ -83,7 +83,9 @@ function checkPage(page: readonly unknown[], pageNumber: number): readonly SignI
 async function collectSignIns(context: CollectContext): Promise<Collected<'graph.signIns'>> {
   const graph = context.clients.graph;
   if (!graph) return { status: { status: 'failed', reason: 'no Microsoft Graph client configured for this run' } };
-  const window = fetchWindow(context.policy, 'graph.signIns', context.now);
+  const whole = fetchWindow(context.policy, 'graph.signIns', context.now);
+  // An incremental run reads only from its state's read start; the carried state holds the rest.
+  const window = context.signInsFrom ? { start: context.signInsFrom, end: whole.end } : whole;
   // Pages of about 400 KB: parsed record by record where the transport can (graph-transport.ts).
   const path = signInsPath(window.start, window.end);
   const iterator = (graph.recordPages ? graph.recordPages(path) : graph.pages(path))[Symbol.asyncIterator]();

@@ -76,6 +76,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         cloud: options.cloud ?? 'global',
         now,
         ...(request.shard ? { shard: request.shard } : {}),
+        ...(request.signInsFrom ? { signInsFrom: request.signInsFrom } : {}),
       };
       const collectOne = async <K extends SourceId>(id: K): Promise<void> => {
         const collector = COLLECTORS[id] as SourceCollector<K> | undefined;

@@ -21,6 +21,8 @@ export interface CollectContext {
   readonly cloud: Cloud;
   /** The run's clock, for look-back windows. */
   readonly now: Date;
+  /** An incremental sign-in run's read start (CollectRequest.signInsFrom). */
+  readonly signInsFrom?: Date;
   /**
    * The slice of per-mailbox work this run does (`--shard i/n`); per-mailbox collectors keep
    * only keys for which `inShard(key, shard)` (src/snapshot/shard.ts) holds.

@@ -4,7 +4,8 @@ import type { SignIn } from '../../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../../check.js';
 import { cleanFinding, detectorFold, type ScanSummary } from '../detector-fold.js';
 import type { EventPage } from '../event-page.js';
-import { RowSample } from '../evidence-rows.js';
+import { RowSample, rowFields } from '../evidence-rows.js';
+import { carriedSignIn } from '../carry/carried-sign-in.js';
 import { countryCode, countryCodeOf, countryText } from '../sign-in-event.js';
 
 interface CountryUser {
@@ -22,8 +23,10 @@ export function countriesFold(input: CheckInput): Fold<SignIn> {
     if (code !== -1) allowedCodes.add(code);
   }
   const users = new Map<number, CountryUser>();
+  // An incremental run carries every success from a country outside the list: each one counts.
+  const carried: SignIn[] = [];
 
-  return detectorFold(input, (pass) => ({
+  return detectorFold(input, (pass, mode) => ({
     add(page: EventPage, i: number) {
       // Failed attempts from abroad are the password-spray detector's business.
       if (page.errorCode[i] !== 0 || allowed.size === 0) return undefined;
@@ -37,6 +40,7 @@ export function countriesFold(input: CheckInput): Fold<SignIn> {
         users.set(user, state);
       }
       state.rows.add(page, i);
+      if (mode.carrying) carried.push(carriedSignIn(rowFields(page, i)));
       const country = countryText(code);
       state.countries.set(country, (state.countries.get(country) ?? 0) + 1);
       return undefined;
@@ -74,5 +78,6 @@ export function countriesFold(input: CheckInput): Fold<SignIn> {
         }),
       ];
     },
+    carry: () => carried,
   }));
 }

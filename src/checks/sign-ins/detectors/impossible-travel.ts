@@ -6,6 +6,8 @@ import { cleanFinding, detectorFold, type ScanSummary } from '../detector-fold.j
 import { type EventPage, IP_MALFORMED, IP_V4 } from '../event-page.js';
 import { type Cidr, cidrContains, cidrContainsV4, parseCidr } from '../ip-address.js';
 import { greatCircleKm } from './great-circle.js';
+import { ipv4Text } from '../../../model/ip-address.js';
+import { carriedSignIn } from '../carry/carried-sign-in.js';
 import { TravelHops } from './travel-hops.js';
 import { TravelTimelines } from './travel-timelines.js';
 
@@ -33,7 +35,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
   const hops = new TravelHops(maxSpeed, minDistance);
   const timelines = new TravelTimelines((user, a, b) => hops.judge(user, a, b));
 
-  return detectorFold(input, (pass) => {
+  return detectorFold(input, (pass, mode) => {
     hops.names = (user) => pass.userName(user);
     return {
       add(page: EventPage, i: number) {
@@ -68,6 +70,7 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
           },
           (user, a, b) => hops.judge(user, a, b),
         );
+        if (!mode.carrying) timelines.clear();
         const findings = hops.findings({ scan });
         if (findings.length > 0) return findings;
         return [
@@ -77,6 +80,47 @@ export function impossibleTravelFold(input: CheckInput): Fold<SignIn> {
           }),
         ];
       },
+      carry: () => carriedPoints(timelines, hops, (user) => pass.userName(user)),
     };
   });
+}
+
+/**
+ * What an incremental run carries for travel: of each user's timeline (successive successful
+ * sign-ins, same-place runs already cut to their two ends), the points from the first impossible
+ * hop on, or else the last point alone. Hops are judged between successive points only, and later
+ * events come after these (or are read again with them), so every hop a later run can judge within
+ * its window starts at a carried point or a read one: the earlier points could only be the start
+ * of a hop that is already judged possible.
+ */
+function* carriedPoints(timelines: TravelTimelines, hops: TravelHops, userName: (user: number) => string) {
+  for (const [user, points] of timelines.timelines()) {
+    let from = points.length - 1;
+    for (let k = 0; k + 1 < points.length; k++) {
+      const a = points[k];
+      const b = points[k + 1];
+      if (a && b && hops.impossible(a, b)) {
+        from = k;
+        break;
+      }
+    }
+    const name = userName(user);
+    for (let k = Math.max(0, from); k < points.length; k++) {
+      const p = points[k];
+      if (p === undefined) continue;
+      yield carriedSignIn(
+        {
+          time: p.time,
+          user: name,
+          ip: p.ipv4 >= 0 ? ipv4Text(p.ipv4) : p.ip,
+          country: p.country,
+          city: p.city,
+          app: p.app,
+          client: p.client,
+          errorCode: 0,
+        },
+        { lat: p.lat, lon: p.lon },
+      );
+    }
+  }
 }

@@ -3,7 +3,8 @@ import type { CheckInput, Fold } from '../../check.js';
 import type { SignIn } from '../../../snapshot/graph-types.js';
 import { cleanFinding, detectorFold, type ScanSummary } from '../detector-fold.js';
 import type { EventPage } from '../event-page.js';
-import { RowSample } from '../evidence-rows.js';
+import { RowSample, rowFields } from '../evidence-rows.js';
+import { carriedSignIn } from '../carry/carried-sign-in.js';
 import { clientKey, MODERN_CLIENT_APPS } from '../../../snapshot/sign-in-client-apps.js';
 
 interface LegacyUser {
@@ -34,13 +35,18 @@ export function legacySignInsFold(input: CheckInput): Fold<SignIn> {
     return kind;
   };
 
-  return detectorFold(input, (pass) => ({
+  // An incremental run carries every legacy-protocol event of the window: they are few, and each
+  // counts (successes, failed attempts, users with only failures).
+  const carried: SignIn[] = [];
+
+  return detectorFold(input, (pass, mode) => ({
     add(page: EventPage, i: number) {
       const client = page.raw[i]?.clientAppUsed;
       if (typeof client !== 'string' || client === '') return 'unknownClientApp';
       const kind = kindOf(client);
       if (kind === 'unknown') return 'unknownClientApp';
       if (kind === 'modern') return undefined;
+      if (mode.carrying) carried.push(carriedSignIn(rowFields(page, i)));
       const user = page.user[i] ?? 0;
       let state = users.get(user);
       if (!state) {
@@ -79,5 +85,6 @@ export function legacySignInsFold(input: CheckInput): Fold<SignIn> {
       if (findings.length > 0) return findings;
       return [cleanFinding('No successful legacy-protocol sign-ins', scan, { tenantLegacyAttempts: attempts })];
     },
+    carry: () => carried,
   }));
 }

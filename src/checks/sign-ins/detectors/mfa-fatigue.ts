@@ -8,6 +8,9 @@ import { RowSample } from '../evidence-rows.js';
 import { FailurePairs } from '../structures/failure-pairs.js';
 import { integerList } from '../number-list.js';
 import { densestWindow, TimeList } from '../structures/time-list.js';
+import { carriedSignIn } from '../carry/carried-sign-in.js';
+import { rowFields } from '../evidence-rows.js';
+import { MinuteSuccesses, near } from '../structures/minute-successes.js';
 
 /** MFA denials kept per user (newest). */
 export const DENIALS_PER_USER = 1024;
@@ -34,8 +37,12 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
   // time-bucket marks by user number: a fixed ~40 bytes per user.
   const window = windowOf(input);
   const successes = new BucketMarks(window.start, window.end);
+  // Kept only by an incremental run (see carry below): every denial as a carried event, by user,
+  // and one success per user and minute.
+  const keptDenials = new Map<number, { time: number; event: SignIn }[]>();
+  const minuteSuccesses = new MinuteSuccesses();
 
-  return detectorFold(input, (pass) => {
+  return detectorFold(input, (pass, mode) => {
     /** A held user's denials replayed, in arrival order, into the full state. */
     const spill = (entry: number): FatigueUser => {
       const state: FatigueUser = { denials: new TimeList(DENIALS_PER_USER), rows: new RowSample() };
@@ -53,9 +60,15 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
         const time = page.time[i] ?? 0;
         if (errorCode === 0) {
           successes.mark(user, time);
+          if (mode.carrying) minuteSuccesses.add(user, time, user, null);
           return undefined;
         }
         if (!codes.has(errorCode)) return undefined;
+        if (mode.carrying) {
+          const kept = keptDenials.get(user) ?? [];
+          if (kept.length === 0) keptDenials.set(user, kept);
+          kept.push({ time, event: carriedSignIn(rowFields(page, i)) });
+        }
         let state = denied.get(user);
         if (state === undefined) {
           state = pairs.open();
@@ -118,6 +131,58 @@ export function mfaFatigueFold(input: CheckInput): Fold<SignIn> {
           }),
         ];
       },
+      carry: ({ before }) =>
+        carriedFatigue(keptDenials, minuteSuccesses, {
+          before,
+          // A success counts from a burst's first denial to one window and `afterMs` later.
+          reach: windowMs + afterMs + successes.bucketMs,
+          bucketMs: successes.bucketMs,
+          success: (time, user) =>
+            carriedSignIn({
+              time,
+              user: pass.userName(user),
+              ip: null,
+              country: null,
+              city: null,
+              app: null,
+              client: null,
+              errorCode: 0,
+            }),
+        }),
     };
   });
+}
+
+/**
+ * What an incremental run carries for MFA fatigue: every denial counted, per user its newest
+ * DENIALS_PER_USER; and one success per user and minute that could fall in a later burst's
+ * "followed by a success" window (one bucket either side of [first denial, first denial + window
+ * + successWithinMinutes]), and every user's in the bucket before the next read, where a denial
+ * read later could reach it.
+ */
+function* carriedFatigue(
+  keptDenials: ReadonlyMap<number, readonly { readonly time: number; readonly event: SignIn }[]>,
+  minuteSuccesses: MinuteSuccesses,
+  options: {
+    readonly before: number;
+    readonly reach: number;
+    readonly bucketMs: number;
+    readonly success: (time: number, user: number) => SignIn;
+  },
+): Generator<SignIn> {
+  const denialTimes = new Map<number, number[]>();
+  for (const [user, denials] of keptDenials) {
+    const newest = [...denials].sort((a, b) => b.time - a.time).slice(0, DENIALS_PER_USER);
+    for (const denial of newest) yield denial.event;
+    denialTimes.set(
+      user,
+      newest.map((d) => d.time).sort((a, b) => a - b),
+    );
+  }
+  for (const s of minuteSuccesses.entries()) {
+    if (s.time >= options.before) continue;
+    const times = denialTimes.get(s.slot);
+    const nearDenial = times !== undefined && near(times, s.time, options.bucketMs, options.reach);
+    if (nearDenial || s.time >= options.before - options.bucketMs) yield options.success(s.time, s.user);
+  }
 }

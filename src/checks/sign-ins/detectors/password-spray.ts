@@ -10,6 +10,9 @@ import { FailurePairs } from '../structures/failure-pairs.js';
 import { ipv4PrefixText, ipv6PrefixText } from '../ip-address.js';
 import { integerList } from '../number-list.js';
 import { densestWindow, TimeList } from '../structures/time-list.js';
+import { carriedSignIn } from '../carry/carried-sign-in.js';
+import { rowFields } from '../evidence-rows.js';
+import { MinuteSuccesses, near } from '../structures/minute-successes.js';
 
 /** Failed attempts kept per source (newest); a spray needs far fewer to be seen. */
 export const SPRAY_FAILURES_PER_SOURCE = 4096;
@@ -47,6 +50,11 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
   // third turns it into the full state. Map order is first-failure order either way.
   const pairs = new FailurePairs();
   const failing = new Map<number, SprayFailures | number>();
+  // Kept only by an incremental run (see carry below): every failure as a carried event, by
+  // source; one success per source and minute; and the address of each named success.
+  const keptFailures = new Map<number, { time: number; event: SignIn }[]>();
+  const minuteSuccesses = new MinuteSuccesses();
+  const namedIps: (string | null)[] = [];
 
   const slotOf = (key: number | string): number => {
     let slot = slots.get(key);
@@ -63,7 +71,8 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
     return byPrefix ? ipv4PrefixText(key * 256) : ipv4Text(key);
   };
 
-  const remember = (slot: number, time: number, user: number): void => {
+  /** Keeps the success if it is among the source's newest; returns where, or -1. */
+  const remember = (slot: number, time: number, user: number): number => {
     const base = slot * SPRAY_NAMED_SUCCESSES;
     if (base + SPRAY_NAMED_SUCCESSES > namedTimes.length) {
       const times = new Float64Array(Math.max(base + SPRAY_NAMED_SUCCESSES, namedTimes.length * 2)).fill(Number.NaN);
@@ -87,10 +96,12 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
     if (Number.isNaN(current) || time > current) {
       namedTimes[oldest] = time;
       namedUsers[oldest] = user;
+      return oldest;
     }
+    return -1;
   };
 
-  return detectorFold(input, (pass) => {
+  return detectorFold(input, (pass, mode) => {
     /** A held source's failures replayed, in arrival order, into the full state. */
     const spill = (entry: number): SprayFailures => {
       const source: SprayFailures = {
@@ -122,10 +133,20 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
         const time = page.time[i] ?? 0;
         if (success) {
           successes.mark(slot, time);
-          remember(slot, time, page.user[i] ?? 0);
+          const at = remember(slot, time, page.user[i] ?? 0);
+          if (mode.carrying) {
+            const text = page.raw[i]?.ipAddress ?? null;
+            if (at >= 0) namedIps[at] = text;
+            minuteSuccesses.add(slot, time, page.user[i] ?? 0, text);
+          }
           return undefined;
         }
         const ip = kind === IP_V4 ? ipv4Text(v4) : v6 ? readableIp(v6) : '';
+        if (mode.carrying) {
+          const kept = keptFailures.get(slot) ?? [];
+          if (kept.length === 0) keptFailures.set(slot, kept);
+          kept.push({ time, event: carriedSignIn(rowFields(page, i)) });
+        }
         let held = failing.get(slot);
         if (held === undefined) {
           held = pairs.open();
@@ -200,6 +221,84 @@ export function passwordSprayFold(input: CheckInput): Fold<SignIn> {
           }),
         ];
       },
+      carry: ({ before }) => {
+        const success = (time: number, user: number, ip: string | null): SignIn =>
+          carriedSignIn({
+            time,
+            user: pass.userName(user),
+            ip,
+            country: null,
+            city: null,
+            app: null,
+            client: null,
+            errorCode: 0,
+          });
+        return carriedSpray(
+          { keptFailures, minuteSuccesses, namedTimes, namedUsers, namedIps },
+          {
+            before,
+            bucketMs: successes.bucketMs,
+            windowMs,
+            success,
+          },
+        );
+      },
     };
   });
+}
+
+/** What an incremental run of the spray detector kept while it folded. */
+interface SprayKept {
+  readonly keptFailures: ReadonlyMap<number, readonly { readonly time: number; readonly event: SignIn }[]>;
+  readonly minuteSuccesses: MinuteSuccesses;
+  readonly namedTimes: Float64Array;
+  readonly namedUsers: Int32Array;
+  readonly namedIps: readonly (string | null)[];
+}
+
+/**
+ * What an incremental run carries for password spray:
+ * - every failure counted, per source its newest SPRAY_FAILURES_PER_SOURCE (older ones never
+ *   come back into a time list that keeps the newest);
+ * - per source with failures, its named successes (the newest few, which say who got in);
+ * - one success per source and minute that could fall in a later burst's "then succeeded"
+ *   window (one bucket either side of [first failure, first failure + 2 windows]), and every
+ *   source's in the bucket before the next read, where a failure read later could reach it.
+ */
+function* carriedSpray(
+  kept: SprayKept,
+  options: {
+    readonly before: number;
+    readonly bucketMs: number;
+    readonly windowMs: number;
+    readonly success: (time: number, user: number, ip: string | null) => SignIn;
+  },
+): Generator<SignIn> {
+  const failureTimes = new Map<number, number[]>();
+  for (const [slot, failures] of kept.keptFailures) {
+    const newest = [...failures].sort((a, b) => b.time - a.time).slice(0, SPRAY_FAILURES_PER_SOURCE);
+    for (const failure of newest) yield failure.event;
+    failureTimes.set(
+      slot,
+      newest.map((f) => f.time).sort((a, b) => a - b),
+    );
+  }
+  // The named successes, each once: a minute's success may be one of them.
+  const named = new Set<string>();
+  for (const slot of failureTimes.keys()) {
+    for (let k = slot * SPRAY_NAMED_SUCCESSES; k < (slot + 1) * SPRAY_NAMED_SUCCESSES; k++) {
+      const time = kept.namedTimes[k];
+      if (time === undefined || Number.isNaN(time) || time >= options.before) continue;
+      const user = kept.namedUsers[k] ?? 0;
+      named.add(`${slot}|${time}|${user}`);
+      yield options.success(time, user, kept.namedIps[k] ?? null);
+    }
+  }
+  const { bucketMs, windowMs, before } = options;
+  for (const s of kept.minuteSuccesses.entries()) {
+    if (s.time >= before || named.has(`${s.slot}|${s.time}|${s.user}`)) continue;
+    const times = failureTimes.get(s.slot);
+    const nearFailure = times !== undefined && near(times, s.time, bucketMs, 2 * windowMs + bucketMs);
+    if (nearFailure || s.time >= before - bucketMs) yield options.success(s.time, s.user, s.ip);
+  }
 }

@@ -18,6 +18,11 @@ interface Hops {
   total: number;
 }
 
+/** Two sign-ins in the same second are treated as one second apart, so the speed stays a number. */
+function hopHours(a: Point, b: Point): number {
+  return Math.max(b.time - a.time, 1000) / 3_600_000;
+}
+
 /** A point as an evidence row, in the key order of toRow (evidence-rows.ts). */
 function pointRow(point: Point, user: string): SignInRow {
   return {
@@ -44,13 +49,17 @@ export class TravelHops {
     private readonly minDistance: number,
   ) {}
 
+  /** Whether the hop a → b is longer than the minimum and faster than the limit. */
+  impossible(a: Point, b: Point): boolean {
+    const distance = km(a, b);
+    return distance >= this.minDistance && distance / hopHours(a, b) > this.maxSpeed;
+  }
+
   /** Records the hop a → b of `user` when it is longer than the minimum and faster than the limit. */
   judge(user: number, a: Point, b: Point): void {
     const distance = km(a, b);
     if (distance < this.minDistance) return;
-    // Two sign-ins in the same second are treated as one second apart, so the speed stays a number.
-    const hours = Math.max(b.time - a.time, 1000) / 3_600_000;
-    const speed = distance / hours;
+    const speed = distance / hopHours(a, b);
     if (speed <= this.maxSpeed) return;
     let found = this.hops.get(user);
     if (!found) {

@@ -170,7 +170,6 @@ export class TravelTimelines {
   /**
    * Every successive pair of every user once: users still in the typed arrays first, judged on
    * the numbers by `over` so objects are made only for a pair it passes, then spilled users.
-   * Drops the spilled lists afterwards.
    */
   drain(
     over: (aLat: number, aLon: number, bLat: number, bLon: number, from: number, to: number) => boolean,
@@ -198,6 +197,23 @@ export class TravelTimelines {
         if (a && b) visit(user, a, b);
       }
     }
+  }
+
+  /** Each user's points in time order (after drain, for an incremental run's carry). */
+  *timelines(): Generator<readonly [number, readonly Point[]]> {
+    const pairs = this.pairs;
+    for (let user = 0; user < pairs.count.length; user++) {
+      const count = pairs.count[user] ?? 0;
+      if (count === 0 || count === SPILLED) continue;
+      const points: Point[] = [];
+      for (let k = 0; k < count; k++) points.push(pairs.read(user, k));
+      yield [user, points];
+    }
+    yield* this.points;
+  }
+
+  /** Lets go of the spilled users' points once nothing will read them. */
+  clear(): void {
     this.points.clear();
   }
 }
