@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ControlOutcome } from '../../src/evaluate/evaluation.js';
 import type { ExistingIssue } from '../../src/issues/existing-issue.js';
 import {
   isDashboard,
@@ -111,6 +112,14 @@ describe('labels', () => {
     expect(planIssues(shown(report([finding])), [issue], OPTIONS).operations).toEqual([]);
   });
 
+  it('a second severity label left by an earlier run is removed', () => {
+    const issue = existing(4, bodyOf(finding, { lastSeen: TODAY }), {
+      labels: ['mailwarden', 'severity:high', 'severity:low', 'area:mfa'],
+    });
+    const op = only(planIssues(shown(report([finding])), [issue], OPTIONS).operations, 'update');
+    expect(op.labels).toEqual(['mailwarden', 'severity:high', 'area:mfa']);
+  });
+
   it('a missing label of ours is added', () => {
     const issue = existing(4, bodyOf(finding, { lastSeen: TODAY }), { labels: ['mailwarden', 'severity:high'] });
     const op = only(planIssues(shown(report([finding])), [issue], OPTIONS).operations, 'update');
@@ -216,6 +225,16 @@ describe('updates of an open issue', () => {
     expect(op.body).toContain('<!-- mailwarden:state=');
   });
 
+  it('a rewrite keeps whether the one reopen after a manual close was spent', () => {
+    for (const spent of [true, false]) {
+      const before = result({ target: 'tenant', evidence: { users: ['a@x.example'] } });
+      const after = result({ target: 'tenant', evidence: { users: ['a@x.example', 'b@x.example'] } });
+      const issue = existing(13, bodyOf(before, { lastSeen: TODAY, reopenedAfterManualClose: spent }));
+      const op = only(planIssues(shown(report([after])), [issue], OPTIONS).operations, 'update');
+      expect(parseState(op.body)?.reopenedAfterManualClose).toBe(spent);
+    }
+  });
+
   it('an open issue whose state says closed is rewritten as open', () => {
     const finding = result({ target: 'u@x.example' });
     const original = bodyOf(finding, { lastSeen: TODAY });
@@ -297,6 +316,26 @@ describe('closing', () => {
     expect(lines.at(-1)).toBe('The issue reopens when the exception expires and the finding still fails.');
   });
 
+  it('names the policy by path, version, the first 12 hex of its sha256 and a 40-hex commit only', () => {
+    const excepted = result({
+      target: 'u@x.example',
+      status: 'excepted',
+      exception: { reason: 'r', approvedBy: 'a', expires: '2027-01-31', expired: false },
+    });
+    const sha = 'a'.repeat(40);
+    const policyLine = (gitSha?: string) => {
+      const rep = report([excepted], gitSha === undefined ? {} : { gitSha });
+      const withSha = { ...rep, policy: { ...rep.policy, sha256: `${'0123456789ab'}${'f'.repeat(52)}` } };
+      const op = only(planIssues(shown(withSha), [existing(29, bodyOf(finding))], OPTIONS).operations, 'close');
+      return op.comment.split('\n').find((l) => l.startsWith('> **Policy:**'));
+    };
+    expect(policyLine(sha)).toBe(
+      `> **Policy:** \`demo/demo-policy.json\` version 1\\.0.0, sha256 \`0123456789ab\`, at commit ${sha}`,
+    );
+    for (const bad of [undefined, '', `x${sha}`, `${sha}x`, 'abc'])
+      expect(policyLine(bad)).toBe('> **Policy:** `demo/demo-policy.json` version 1\\.0.0, sha256 `0123456789ab`');
+  });
+
   it('an expiry that is not a plain date is escaped, one that is one is not', () => {
     const excepted = (expires: string) =>
       result({
@@ -310,6 +349,9 @@ describe('closing', () => {
     expect(comment('2027-01-31')).toContain('> **Expires:** 2027-01-31\n');
     expect(comment('_2027-01-31')).toContain('> **Expires:** \\_2027-01-31\n');
     expect(comment('2027-01-31_x')).toContain('> **Expires:** 2027-01-31\\_x\n');
+    expect(comment('____-01-31')).toContain('> **Expires:** \\_\\_\\_\\_-01-31\n');
+    expect(comment('2027-__-31')).toContain('> **Expires:** 2027-\\_\\_-31\n');
+    expect(comment('2027-01-__')).toContain('> **Expires:** 2027-01-\\_\\_\n');
   });
 
   it('a closed issue whose finding passes is not touched', () => {
@@ -317,6 +359,36 @@ describe('closing', () => {
     expect(
       planIssues(shown(report([pass])), [existing(25, bodyOf(finding), { state: 'closed' })], OPTIONS).operations,
     ).toEqual([]);
+  });
+
+  it('an issue without a state block whose finding is not reported cannot name its control: counted, not closed', () => {
+    const body = `hand-written\n${renderFingerprintMarker(finding.fingerprint)}`;
+    const plan = planIssues(shown(report([])), [existing(27, body)], OPTIONS);
+    expect(plan.operations).toEqual([]);
+    expect(plan.notCovered).toBe(1);
+  });
+
+  it('says why an issue was not re-checked: unread sources named, a report without coverage read as partial', () => {
+    const pass = result({ target: 'u@x.example', status: 'pass' });
+    const why = (controls: readonly ControlOutcome[], results: Result[] = [pass]) =>
+      planIssues(shown(report(results, { controls })), [existing(28, bodyOf(finding))], OPTIONS).notRechecked.map(
+        (n) => n.why,
+      );
+    expect(
+      why([{ control: 'mfa.registration', status: 'evaluated', coverage: 'partial', unread: ['graph.users'] }]),
+    ).toEqual(["not every source that lists this control's targets was read (graph.users)"]);
+    expect(why([{ control: 'mfa.registration', status: 'evaluated', coverage: 'partial', unread: [] }])).toEqual([
+      "not every source that lists this control's targets was read",
+    ]);
+    expect(why([{ control: 'mfa.registration', status: 'evaluated', coverage: 'partial' }])).toEqual([
+      "not every source that lists this control's targets was read",
+    ]);
+    // A report written before coverage was recorded (JSON from an older version).
+    const older = JSON.parse('{"control":"mfa.registration","status":"evaluated"}') as ControlOutcome;
+    expect(why([older])).toEqual(["not every source that lists this control's targets was read"]);
+    expect(why([{ control: 'mfa.registration', status: 'evaluated', coverage: 'listed' }], [])).toEqual([
+      'the run judged only the targets it was given, and not this one',
+    ]);
   });
 
   it('an issue of a control the run did not judge is counted, not closed', () => {
@@ -514,6 +586,10 @@ describe('markers stand on their own line', () => {
       { v: 3 },
       { target: '' },
       { target: 7 },
+      { control: 5 },
+      { firstSeen: 'x2026-11-20' },
+      { firstSeen: '2026-11-20x' },
+      { firstSeen: ['2026-11-20'] },
     ];
     for (const fields of bad) {
       const body = `<!-- mailwarden:state=${JSON.stringify({ ...state, ...fields })} -->`;
@@ -521,6 +597,12 @@ describe('markers stand on their own line', () => {
     }
     expect(parseState('<!-- mailwarden:state=[1] -->')).toBeUndefined();
     expect(parseState('<!-- mailwarden:state={not json} -->')).toBeUndefined();
+    expect(parseState(null)).toBeUndefined();
+    expect(parseState(undefined)).toBeUndefined();
+    expect(parseState('')).toBeUndefined();
+    // Two state blocks, even identical: neither is trusted.
+    const marker = renderStateMarker(state);
+    expect(parseState(`${marker}\n${marker}`)).toBeUndefined();
   });
 
   it('the optional fields are kept when present and valid', () => {
@@ -528,6 +610,16 @@ describe('markers stand on their own line', () => {
     expect(parseState(renderStateMarker(full))).toEqual(full);
     expect(parseState(renderStateMarker(state))).not.toHaveProperty('run');
     expect(parseState(renderStateMarker(state))).not.toHaveProperty('closedOn');
+    expect(Object.keys(parseState(renderStateMarker(state)) ?? {})).toEqual([
+      'v',
+      'control',
+      'severity',
+      'firstSeen',
+      'lastSeen',
+      'affected',
+      'status',
+      'reopenedAfterManualClose',
+    ]);
   });
 
   it('withState replaces the one state block in place, or appends one after a blank line', () => {
