@@ -151,8 +151,8 @@ describe('issue sync after a partial read', () => {
       [open(5, dmarc(legacy)), open(6, dmarc(current))],
       OPTIONS,
     );
-    // Issue 6 (new key) is the finding's issue and is unchanged; issue 5 stays under its old key,
-    // whose target this complete run no longer reports under that key, so it closes.
+    // The one under the new key (number 6) is the finding's own and only gets its labels; the one
+    // under the old key (number 5) keeps that key, which this complete run no longer reports, so it closes.
     expect(both.operations.map((o) => `${o.kind} ${'number' in o ? o.number : ''}`)).toEqual(['update 6', 'close 5']);
   });
 });
