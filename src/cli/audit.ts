@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { ParseArgsConfig } from 'node:util';
 import { checkCertificatePem } from '../collect/live/credential-settings.js';
 import type { CredentialSettings, TenantTarget } from '../collect/live/tenant-target.js';
@@ -20,7 +19,8 @@ import {
   redactKey,
 } from '../entry/read-settings.js';
 import { plausibleSecret } from '../model/secrets.js';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { decodeUtf8, readInputFileSync, SMALL_FILE_MAX_BYTES } from '../model/input-file.js';
+import { errorMessage } from '../errors.js';
 import { renderIssuesConsole } from '../issues/console.js';
 import { DEMO_POLICY_PATH } from '../paths.js';
 import { renderConsole } from '../report/console.js';
@@ -103,12 +103,8 @@ function cliCredentials(source: OptionSource, env: Env): CredentialSettings {
     return { kind: 'client-secret', secret: plausibleSecret(secret, '--client-secret', 'client secret') };
   }
   if (certificate !== undefined) {
-    let pem: string;
-    try {
-      pem = readFileSync(certificate, 'utf8');
-    } catch (error: unknown) {
-      throw new ConfigurationError(`--certificate ${certificate}: cannot read the file (${errorMessage(error)})`);
-    }
+    const bytes = readInputFileSync(certificate, 'certificate file', SMALL_FILE_MAX_BYTES);
+    const pem = decodeUtf8(bytes, certificate, 'certificate file');
     checkCertificatePem(pem, `--certificate ${certificate}`);
     return { kind: 'certificate', pem, source: certificate };
   }

@@ -1,5 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { decodeUtf8, readInputFile, SMALL_FILE_MAX_BYTES } from '../model/input-file.js';
 import type { Logger } from '../logger.js';
 import { parseLocatedJson } from '../json/json-locations.js';
 import { parseRealism, REALISTIC, type RealismConfig } from './realism.js';
@@ -23,12 +23,7 @@ export interface SimulateSettings {
 }
 
 export async function readRealismFile(file: string): Promise<RealismConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error: unknown) {
-    throw new ConfigurationError(`${file}: cannot read realism file (${errorMessage(error)})`);
-  }
+  const text = decodeUtf8(await readInputFile(file, 'realism file', SMALL_FILE_MAX_BYTES), file, 'realism file');
   return parseRealism(parseLocatedJson(text, file).value, file);
 }
 
