@@ -29,6 +29,7 @@ export const ACTION_INPUTS = [
   'client-secret',
   'certificate',
   'cloud',
+  'audience',
   'snapshot',
   'domains',
   'dns-servers',

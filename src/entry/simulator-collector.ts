@@ -6,6 +6,7 @@ import type { Collector } from '../collect/collector.js';
 import { createHttpsGetter } from '../collect/dns/https-getter.js';
 import type { ClientFactoryDeps, CreatedClients } from '../collect/live/create-clients.js';
 import { liveCollector } from '../collect/live/live-collector.js';
+import { collectionDeadline } from '../collect/deadline.js';
 import { createSimulatorClients } from './simulator-clients.js';
 
 export interface SimulatorCollectorOptions {
@@ -25,6 +26,8 @@ export interface SimulatorCollectorOptions {
   readonly asCaptured?: boolean;
   /** The simulated tenant's cloud (`--cloud`); else the folder's manifest says, else `global`. */
   readonly cloud?: Cloud;
+  /** The collection deadline in milliseconds (collect/deadline.ts); none when absent (tests, benchmark). */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -51,7 +54,12 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
       // would see none of the folder's activity.
       const asOf = options.asCaptured ? new Date(sim.capturedAt) : at;
       options.onStarted?.(sim);
-      created = createSimulatorClients(sim, { logger: options.logger, dns: true, ...options.clients });
+      created = createSimulatorClients(sim, {
+        logger: options.logger,
+        dns: true,
+        ...options.clients,
+        ...(options.deadlineMs !== undefined ? { signal: collectionDeadline(options.deadlineMs) } : {}),
+      });
       // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>
       // at its own HTTPS server, whose certificate (and no other) these fetches trust.
       const https = createHttpsGetter({
@@ -67,6 +75,7 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         extraDomains: options.extraDomains ?? [],
         now: () => asOf,
         cloud: options.cloud ?? sim.cloud ?? 'global',
+        authenticate: () => created?.authenticate() ?? Promise.resolve(),
       }).collect(request);
     },
     async close() {
