@@ -205,6 +205,7 @@ try {
     sources: new Set(['exo.mailbox', 'exo.mailboxPermission', 'exo.recipientPermission']),
     earlier: ((id: string) => data[id]) as CollectContext['earlier'],
     extraDomains: [],
+    cloud: 'global',
     now,
   };
   const collect = async (id: 'exo.mailbox' | 'exo.mailboxPermission' | 'exo.recipientPermission') => {
