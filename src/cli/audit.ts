@@ -1,3 +1,4 @@
+import { DEFAULT_DEADLINE_MINUTES } from '../collect/deadline.js';
 import type { ParseArgsConfig } from 'node:util';
 import { checkCertificatePem } from '../collect/live/credential-settings.js';
 import type { CredentialSettings, TenantTarget } from '../collect/live/tenant-target.js';
@@ -11,6 +12,7 @@ import {
   readFailOn,
   readIssues,
   readOnly,
+  readCloud,
   readIncremental,
   readTenantTarget,
   deprecatedEnvWarning,
@@ -28,7 +30,7 @@ import type { ExitCode } from '../run/exit-codes.js';
 import { runAudit } from '../run/run-audit.js';
 import type { Settings, TargetSettings } from '../run/settings.js';
 import { parseShard, type Shard } from '../snapshot/shard.js';
-import { flagSource, PUBLISH_OPTIONS, parse, UsageError } from './args.js';
+import { count, flagSource, PUBLISH_OPTIONS, parse, UsageError } from './args.js';
 import { cliLogger } from './cli-logger.js';
 import type { CliIo } from './io.js';
 
@@ -56,6 +58,7 @@ const AUDIT_OPTIONS = {
   'evidence-dir': { type: 'string' },
   'redact-evidence': { type: 'boolean' },
   'as-captured': { type: 'boolean' },
+  deadline: { type: 'string' },
   ...PUBLISH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -64,7 +67,6 @@ const TENANT_ONLY_FLAGS = [
   'client-id',
   'client-secret',
   'certificate',
-  'cloud',
   'graph-url',
   'authority-url',
   'exchange-url',
@@ -150,6 +152,11 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   if ((values.snapshot !== undefined || values.demo) && (dns.domains.length > 0 || dns.servers.length > 0)) {
     throw new UsageError('--domains and --dns-server collect live DNS; they cannot be used with --snapshot or --demo');
   }
+  if (values.cloud !== undefined && (values.snapshot !== undefined || values.demo)) {
+    throw new UsageError(
+      `--cloud names the tenant's cloud for live collection; ${values.demo ? 'the demo tenant is worldwide' : "a snapshot's manifest records its cloud"}`,
+    );
+  }
   const asCaptured = values['as-captured'] === true;
   if (asCaptured && !values.demo && values.simulate === undefined)
     throw new UsageError('--as-captured applies to --demo and --simulate (a --snapshot replay is always as captured)');
@@ -157,9 +164,14 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
   else if (values.demo) target = { kind: 'demo', ...(asCaptured ? { asCaptured } : {}) };
   else if (values.simulate !== undefined)
-    target = { kind: 'simulate', dir: values.simulate, ...(asCaptured ? { asCaptured } : {}) };
+    target = {
+      kind: 'simulate',
+      dir: values.simulate,
+      ...(asCaptured ? { asCaptured } : {}),
+      ...(values.cloud !== undefined ? { cloud: readCloud(source) } : {}),
+    };
   else if (tenantId !== undefined) target = tenantTarget(source, tenantId, env);
-  else if (dns.domains.length > 0) target = { kind: 'dns-only', domains: dns.domains };
+  else if (dns.domains.length > 0) target = { kind: 'dns-only', domains: dns.domains, cloud: readCloud(source) };
   else
     throw new UsageError(
       'audit needs a target: --tenant-id ID, --domains LIST, --demo, --simulate DIR or --snapshot DIR',
@@ -173,12 +185,15 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
       `--shard ${shard.index}/${shard.count} writes a partial report: sync issues from merge-reports, not with --issues ${issues.mode}`,
     );
   }
+  // One deadline for the whole collection (collect/deadline.ts); a nightly job's default.
+  const deadlineMinutes = count('deadline', values.deadline, 1, 24 * 60) ?? DEFAULT_DEADLINE_MINUTES;
   const incremental = readIncremental(source, env);
   if (incremental && shard && shard.count > 1) {
     throw new UsageError(`--incremental carries one run's sign-in state; it cannot be split with --shard`);
   }
   return {
     dns,
+    deadlineMinutes,
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
     saveSnapshotDir: values['save-snapshot'],
@@ -204,7 +219,11 @@ export async function auditCommand(args: readonly string[], io: CliIo): Promise<
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
   const deprecated = deprecatedEnvWarning(io.env);
   if (deprecated) logger.warning(deprecated);
-  const collector = createCollector(settings.target, settings.dns, { logger, now: io.now });
+  const collector = createCollector(settings.target, settings.dns, {
+    logger,
+    now: io.now,
+    ...(settings.deadlineMinutes !== undefined ? { deadlineMinutes: settings.deadlineMinutes } : {}),
+  });
   try {
     const outcome = await runAudit(settings, {
       logger,

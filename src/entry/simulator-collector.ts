@@ -1,10 +1,12 @@
 import type { Logger } from '../logger.js';
+import type { Cloud } from '../model/cloud.js';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
 import type { RealismConfig } from '../simulator/realism.js';
 import type { Collector } from '../collect/collector.js';
 import { createHttpsGetter } from '../collect/dns/https-getter.js';
 import type { ClientFactoryDeps, CreatedClients } from '../collect/live/create-clients.js';
 import { liveCollector } from '../collect/live/live-collector.js';
+import { collectionDeadline } from '../collect/deadline.js';
 import { createSimulatorClients } from './simulator-clients.js';
 
 export interface SimulatorCollectorOptions {
@@ -22,6 +24,10 @@ export interface SimulatorCollectorOptions {
    * of the run's clock (every time moved by now − capturedAt), so a demo stays true every day.
    */
   readonly asCaptured?: boolean;
+  /** The simulated tenant's cloud (`--cloud`); else the folder's manifest says, else `global`. */
+  readonly cloud?: Cloud;
+  /** The collection deadline in milliseconds (collect/deadline.ts); none when absent (tests, benchmark). */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -48,7 +54,12 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
       // would see none of the folder's activity.
       const asOf = options.asCaptured ? new Date(sim.capturedAt) : at;
       options.onStarted?.(sim);
-      created = createSimulatorClients(sim, { logger: options.logger, dns: true, ...options.clients });
+      created = createSimulatorClients(sim, {
+        logger: options.logger,
+        dns: true,
+        ...options.clients,
+        ...(options.deadlineMs !== undefined ? { signal: collectionDeadline(options.deadlineMs) } : {}),
+      });
       // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>
       // at its own HTTPS server, whose certificate (and no other) these fetches trust.
       const https = createHttpsGetter({
@@ -63,6 +74,8 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
         now: () => asOf,
+        cloud: options.cloud ?? sim.cloud ?? 'global',
+        authenticate: () => created?.authenticate() ?? Promise.resolve(),
       }).collect(request);
     },
     async close() {
