@@ -28,6 +28,7 @@ export const ACTION_INPUTS = [
   'client-secret',
   'certificate',
   'cloud',
+  'audience',
   'snapshot',
   'domains',
   'dns-servers',

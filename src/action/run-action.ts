@@ -13,6 +13,7 @@ import { failuresAtThreshold, renderFindingsLog } from '../report/findings-log.j
 import type { PublicReport } from '../report/disclosure.js';
 import type { FailOn } from '../model/severity.js';
 import { actionsLogger } from './actions-logger.js';
+import { githubIdToken } from './github-id-token.js';
 import { incrementalCacheInput, readActionMode } from './inputs.js';
 import { restoreState, saveState, type StateCacheRun } from './state-cache.js';
 
@@ -26,17 +27,6 @@ function runContext(env: Env): { repository?: string; gitSha?: string; runUrl?: 
     ...(sha ? { gitSha: sha } : {}),
     ...(repository && runId ? { runUrl: `${server}/${repository}/actions/runs/${runId}` } : {}),
   };
-}
-
-/** GitHub's OIDC token for the cloud's token-exchange audience (workload identity federation). */
-async function githubIdToken(audience: string): Promise<string> {
-  try {
-    return await core.getIDToken(audience);
-  } catch (error: unknown) {
-    throw new Error(
-      `cannot get a GitHub OIDC token (${errorMessage(error)}); give the job \`permissions: id-token: write\`, or pass client-secret or certificate`,
-    );
-  }
 }
 
 /** The Action's outputs, exactly as declared in action.yml. A test keeps the two in step. */
@@ -141,8 +131,8 @@ export async function runAction(wiring: ActionWiring = {}): Promise<void> {
       core.setFailed(
         `${at} failing finding${at === 1 ? '' : 's'} at or above ${mode.settings.failOn} (fail-on), listed above; ${byStatus.fail} failed in all`,
       );
-    } else if (outcome.exitCode === EXIT.allSourcesFailed)
-      core.setFailed('Every data source failed; nothing was judged');
+    } else if (outcome.exitCode === EXIT.nothingAudited)
+      core.setFailed('Nothing was audited (no tenant source read, or no source at all); see the error above');
     else if (outcome.exitCode === EXIT.issues)
       core.setFailed(disclosure.text(outcome.issuesError ?? 'The GitHub issues stage failed'));
   } catch (error: unknown) {

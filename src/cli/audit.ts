@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { DEFAULT_DEADLINE_MINUTES } from '../collect/deadline.js';
 import type { ParseArgsConfig } from 'node:util';
 import { checkCertificatePem } from '../collect/live/credential-settings.js';
 import type { CredentialSettings, TenantTarget } from '../collect/live/tenant-target.js';
@@ -19,7 +19,8 @@ import {
   redactKey,
 } from '../entry/read-settings.js';
 import { plausibleSecret } from '../model/secrets.js';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { decodeUtf8, readInputFileSync, SMALL_FILE_MAX_BYTES } from '../model/input-file.js';
+import { errorMessage } from '../errors.js';
 import { renderIssuesConsole } from '../issues/console.js';
 import { DEMO_POLICY_PATH } from '../paths.js';
 import { renderConsole } from '../report/console.js';
@@ -28,7 +29,7 @@ import type { ExitCode } from '../run/exit-codes.js';
 import { runAudit } from '../run/run-audit.js';
 import type { Settings, TargetSettings } from '../run/settings.js';
 import { parseShard, type Shard } from '../snapshot/shard.js';
-import { flagSource, PUBLISH_OPTIONS, parse, UsageError } from './args.js';
+import { count, flagSource, PUBLISH_OPTIONS, parse, UsageError } from './args.js';
 import { cliLogger } from './cli-logger.js';
 import type { CliIo } from './io.js';
 
@@ -56,6 +57,7 @@ const AUDIT_OPTIONS = {
   'evidence-dir': { type: 'string' },
   'redact-evidence': { type: 'boolean' },
   'as-captured': { type: 'boolean' },
+  deadline: { type: 'string' },
   ...PUBLISH_OPTIONS,
 } as const satisfies ParseArgsConfig['options'];
 
@@ -103,12 +105,8 @@ function cliCredentials(source: OptionSource, env: Env): CredentialSettings {
     return { kind: 'client-secret', secret: plausibleSecret(secret, '--client-secret', 'client secret') };
   }
   if (certificate !== undefined) {
-    let pem: string;
-    try {
-      pem = readFileSync(certificate, 'utf8');
-    } catch (error: unknown) {
-      throw new ConfigurationError(`--certificate ${certificate}: cannot read the file (${errorMessage(error)})`);
-    }
+    const bytes = readInputFileSync(certificate, 'certificate file', SMALL_FILE_MAX_BYTES);
+    const pem = decodeUtf8(bytes, certificate, 'certificate file');
     checkCertificatePem(pem, `--certificate ${certificate}`);
     return { kind: 'certificate', pem, source: certificate };
   }
@@ -177,12 +175,15 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
       `--shard ${shard.index}/${shard.count} writes a partial report: sync issues from merge-reports, not with --issues ${issues.mode}`,
     );
   }
+  // One deadline for the whole collection (collect/deadline.ts); a nightly job's default.
+  const deadlineMinutes = count('deadline', values.deadline, 1, 24 * 60) ?? DEFAULT_DEADLINE_MINUTES;
   const incremental = readIncremental(source, env);
   if (incremental && shard && shard.count > 1) {
     throw new UsageError(`--incremental carries one run's sign-in state; it cannot be split with --shard`);
   }
   return {
     dns,
+    deadlineMinutes,
     policyPath: values.policy ?? (target.kind === 'demo' ? DEMO_POLICY_PATH : undefined),
     target,
     saveSnapshotDir: values['save-snapshot'],
@@ -208,7 +209,11 @@ export async function auditCommand(args: readonly string[], io: CliIo): Promise<
   if (settings.evidence?.redactionKey) logger.secret(settings.evidence.redactionKey);
   const deprecated = deprecatedEnvWarning(io.env);
   if (deprecated) logger.warning(deprecated);
-  const collector = createCollector(settings.target, settings.dns, { logger, now: io.now });
+  const collector = createCollector(settings.target, settings.dns, {
+    logger,
+    now: io.now,
+    ...(settings.deadlineMinutes !== undefined ? { deadlineMinutes: settings.deadlineMinutes } : {}),
+  });
   try {
     const outcome = await runAudit(settings, {
       logger,

@@ -22,13 +22,24 @@ const SIMULATE_OPTIONS = {
   domains: { type: 'string' },
   overlay: { type: 'string' },
   'as-captured': { type: 'boolean' },
+  'federated-issuer': { type: 'string' },
+  'federated-subject': { type: 'string' },
   debug: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
 /** Reads `simulate --generate` flags. */
 export function generateSettings(args: readonly string[]): GenerateOptions & { readonly overlay?: string } {
   const { values } = parse(args, SIMULATE_OPTIONS, 0);
-  for (const flag of ['tenant', 'port', 'realism', 'realistic', 'ca-cert-out', 'as-captured'] as const) {
+  for (const flag of [
+    'tenant',
+    'port',
+    'realism',
+    'realistic',
+    'ca-cert-out',
+    'as-captured',
+    'federated-issuer',
+    'federated-subject',
+  ] as const) {
     if (values[flag] !== undefined) throw new UsageError(`--${flag} cannot be used with --generate`);
   }
   const users = count('users', values.users, 1, 10_000_000);
@@ -68,9 +79,16 @@ export function simulateSettings(args: readonly string[], now: () => Date): Simu
   }
   if (values.realism !== undefined && values.realistic === true)
     throw new UsageError('--realism and --realistic cannot be used together');
+  const issuer = values['federated-issuer'];
+  const subject = values['federated-subject'];
+  if ((issuer === undefined) !== (subject === undefined))
+    throw new UsageError('--federated-issuer and --federated-subject go together');
+  if (issuer !== undefined && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(issuer))
+    throw new UsageError(`--federated-issuer: expected an http(s) URL, got "${issuer}"`);
   return {
     tenantDir: values.tenant,
     port,
+    ...(issuer !== undefined && subject !== undefined ? { federatedIdentity: { issuer, subject } } : {}),
     realismPath: values.realism,
     realistic: values.realistic === true,
     caCertificateOut: values['ca-cert-out'],

@@ -35,6 +35,8 @@ audit options:
   --graph-url URL           Override the cloud's Microsoft Graph endpoint
   --authority-url URL       Override the cloud's Entra ID authority
   --exchange-url URL        Override the cloud's Exchange Online endpoint
+  --deadline MINUTES        One deadline for the whole collection (default 120): what it cuts is error with
+                            the span covered, never pass
   --save-snapshot DIR       Save the collected data as a snapshot folder
   --only AREAS              Comma-separated areas: ${AREAS.join(', ')}
   --incremental FILE        Hourly sign-in run (with --only sign-ins): read the log only since the state in
@@ -72,6 +74,8 @@ simulate options:
   --realistic               Graph's documented throttling and ~80 ms latency (without --realism)
   --ca-cert-out FILE        Write the login endpoint's TLS certificate (for NODE_EXTRA_CA_CERTS)
   --as-captured             Serve the folder verbatim (default: as of now, every time moved by now - capturedAt)
+  --federated-issuer URL    With --federated-subject S: the app's federated identity credential; the login accepts
+                            an OIDC token of that issuer (keys read from its discovery document) for that subject only
   --generate                Instead of serving, write a generated tenant: --users N --seed S --out DIR
                             [--sign-ins N (default 20 per user)] [--name NAME] [--domains A,B,C]
                             [--overlay DIR (hand-written records merged in, as for the demo tenant)]
@@ -94,8 +98,9 @@ init options:
 controls options:
   --format FORMAT           text (default), markdown, json or schema (the policy JSON Schema)
 
-Exit codes: ${EXIT.done} done, ${EXIT.findings} finding at or above --fail-on, ${EXIT.configuration} configuration error, ${EXIT.allSourcesFailed} every data source failed,
-${EXIT.issues} the GitHub issues stage failed (the report is still written).
+Exit codes: ${EXIT.done} done, ${EXIT.findings} finding at or above --fail-on, ${EXIT.configuration} configuration error,
+${EXIT.nothingAudited} nothing audited (no tenant source read, or no source at all), ${EXIT.issues} the GitHub issues stage
+failed or GitHub refused a write (the report is still written; also with --fail-on none).
 `;
 
 /** The help of one command (`mailwarden audit --help`): its line of the command list and its options. */

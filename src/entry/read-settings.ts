@@ -212,6 +212,10 @@ export function readTenantTarget(
   const graph = url('graph-url');
   const authority = url('authority-url');
   const exchange = url('exchange-url');
+  // The federated credential's audience (Entra's default per cloud, clouds.ts); one token, no spaces.
+  const audience = source.get('audience');
+  if (audience !== undefined && !/^\S+$/.test(audience))
+    throw source.fail(`${source.label('audience')}: "${audience}" must be one audience without spaces`);
   return {
     kind: 'tenant',
     tenantId: parseTenantId(tenantId, source.label('tenant-id')),
@@ -222,6 +226,7 @@ export function readTenantTarget(
       ...(graph ? { graph } : {}),
       ...(authority ? { authority } : {}),
       ...(exchange ? { exchange } : {}),
+      ...(audience ? { audience } : {}),
     }),
   };
 }

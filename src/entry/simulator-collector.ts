@@ -5,6 +5,7 @@ import type { Collector } from '../collect/collector.js';
 import { createHttpsGetter } from '../collect/dns/https-getter.js';
 import type { ClientFactoryDeps, CreatedClients } from '../collect/live/create-clients.js';
 import { liveCollector } from '../collect/live/live-collector.js';
+import { collectionDeadline } from '../collect/deadline.js';
 import { createSimulatorClients } from './simulator-clients.js';
 
 export interface SimulatorCollectorOptions {
@@ -22,6 +23,8 @@ export interface SimulatorCollectorOptions {
    * of the run's clock (every time moved by now − capturedAt), so a demo stays true every day.
    */
   readonly asCaptured?: boolean;
+  /** The collection deadline in milliseconds (collect/deadline.ts); none when absent (tests, benchmark). */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -48,7 +51,12 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
       // would see none of the folder's activity.
       const asOf = options.asCaptured ? new Date(sim.capturedAt) : at;
       options.onStarted?.(sim);
-      created = createSimulatorClients(sim, { logger: options.logger, dns: true, ...options.clients });
+      created = createSimulatorClients(sim, {
+        logger: options.logger,
+        dns: true,
+        ...options.clients,
+        ...(options.deadlineMs !== undefined ? { signal: collectionDeadline(options.deadlineMs) } : {}),
+      });
       // MTA-STS policies are fetched for real over TLS: the simulator's DNS points mta-sts.<domain>
       // at its own HTTPS server, whose certificate (and no other) these fetches trust.
       const https = createHttpsGetter({
@@ -63,6 +71,7 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
         now: () => asOf,
+        authenticate: () => created?.authenticate() ?? Promise.resolve(),
       }).collect(request);
     },
     async close() {

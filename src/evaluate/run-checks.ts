@@ -16,6 +16,15 @@ import type { StreamFailure } from './evaluation.js';
 import type { EvaluateOptions, StartedStream, StreamOutcome } from './options.js';
 import { type SelectedControl, scopeOf, selectControls } from './selection.js';
 
+/**
+ * A gate finding for each audited domain of a domain control (a dead resolver errs on each
+ * domain it was asked about, as the per-domain checks would), else the one tenant-level finding.
+ */
+function perTarget(gate: Finding, control: SelectedControl, options: EvaluateOptions): readonly Finding[] {
+  if (control.definition.targets.kind !== 'domain' || options.domains.length === 0) return [gate];
+  return options.domains.map((domain) => ({ ...gate, target: domain }));
+}
+
 function checkContext(policy: Policy, control: string, options: EvaluateOptions, snapshot: Snapshot): CheckContext {
   return {
     now: options.now,
@@ -184,7 +193,7 @@ export async function runChecks(
     if (options.started?.controls.has(id)) continue;
     const gate = sourceGate(snapshot, control);
     if (gate) {
-      findingsByControl.set(id, [gate]);
+      findingsByControl.set(id, perTarget(gate, control, options));
       continue;
     }
     const check: Check | undefined = CHECKS[id];

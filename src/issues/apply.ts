@@ -7,6 +7,10 @@ import type { IssuesApi } from './github-api.js';
 import { isRollup, parseFingerprint } from './marker.js';
 import type { Operation, Plan } from './plan.js';
 import { TOOL_LABEL } from './render.js';
+import { writeRefusal } from './write-refusal.js';
+
+/** The `error` of a write skipped because GitHub had refused an earlier one (write-refusal.ts). */
+export const NOT_ATTEMPTED = 'not attempted: GitHub refused an earlier write';
 
 /** What happened to one planned operation. */
 export interface AppliedOperation {
@@ -21,6 +25,8 @@ export interface ApplyOutcome {
   readonly applied: readonly AppliedOperation[];
   readonly labelsCreated: readonly string[];
   readonly failures: readonly string[];
+  /** GitHub refused a write for lack of permission: the sync stopped there (write-refusal.ts). */
+  readonly refused?: string;
 }
 
 export interface ApplyOptions {
@@ -62,6 +68,7 @@ const RECHECK_MARGIN_MS = 5 * 60_000;
 /**
  * Applies a plan: labels first, then closes, updates and reopens, then creates. A failed write is
  * reported and the rest carry on; the next run converges, because every issue carries its marker.
+ * A write refused for lack of permission stops the sync: no later write could succeed.
  */
 export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOptions): Promise<ApplyOutcome> {
   const { logger } = options;
@@ -76,6 +83,17 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
   }
 
   const labelsCreated: string[] = [];
+  let refused: string | undefined;
+  /** Notes a refusal (once); true when the error was one. */
+  const refusedBy = (error: unknown): boolean => {
+    const refusal = writeRefusal(error);
+    if (refusal === undefined) return false;
+    if (refused === undefined) {
+      refused = refusal;
+      logger.error(refusal);
+    }
+    return true;
+  };
   const wanted = new Set<string>();
   for (const op of plan.operations) {
     if (op.kind === 'create' || op.kind === 'reopen') for (const l of op.labels) wanted.add(l);
@@ -91,6 +109,7 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
           await api.createLabel(name, color, description);
           labelsCreated.push(name);
         } catch (error: unknown) {
+          if (refusedBy(error)) break;
           failures.push(`create label "${name}": ${errorMessage(error)}`);
         }
       }
@@ -113,6 +132,14 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
       logger.warning(`GitHub write failed, continuing: ${line}`);
     }
   };
+
+  const stopped = () => {
+    for (const op of plan.operations)
+      if (!applied.some((a) => a.operation === op))
+        applied.push({ operation: op, status: 'skipped', error: NOT_ATTEMPTED });
+    return { applied, labelsCreated, failures, ...(refused !== undefined ? { refused } : {}) };
+  };
+  if (refused !== undefined) return stopped();
 
   for (const op of plan.operations) {
     if (op.kind === 'create') continue;
@@ -149,6 +176,7 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
       }
       record(op, { status: 'done', number: op.number, htmlUrl });
     } catch (error: unknown) {
+      if (refusedBy(error)) return stopped();
       record(op, { status: 'failed', number: op.number, error: errorMessage(error) });
     }
   }
@@ -178,6 +206,7 @@ export async function applyPlan(api: IssuesApi, plan: Plan, options: ApplyOption
       seen.add(op.subject.fingerprint);
       record(op, { status: 'done', number: created.number, htmlUrl: created.htmlUrl });
     } catch (error: unknown) {
+      if (refusedBy(error)) return stopped();
       record(op, { status: 'failed', error: errorMessage(error) });
     }
   }

@@ -3,7 +3,7 @@ import type { Logger } from '../logger.js';
 import type { Policy } from '../policy/policy.js';
 import { codeSpan, escapeMarkdown } from '../report/escape.js';
 import type { PublicReport } from '../report/disclosure.js';
-import { applyPlan, type ApplyOutcome } from './apply.js';
+import { applyPlan, type ApplyOutcome, NOT_ATTEMPTED } from './apply.js';
 import { syncDashboard, type DashboardOutcome } from './dashboard.js';
 import type { ExistingIssue } from './existing-issue.js';
 import { isRollup } from './marker.js';
@@ -142,7 +142,8 @@ export async function syncIssues(
   const done = outcome.applied.filter((a) => a.status === 'done');
   const finding = (a: (typeof done)[number]) => a.number !== undefined && a.operation.subject.fingerprint !== 'rollup';
   let dashboard: DashboardOutcome | undefined;
-  if (settings.dashboard) {
+  // A refused write stops the stage: the dashboard and its pin are writes too.
+  if (settings.dashboard && outcome.refused === undefined) {
     const issues =
       settings.mode === 'on' ? afterWrites(existing, outcome, deps.now()) : existing.filter((i) => !isRollup(i.body));
     dashboard = await syncDashboard(
@@ -187,7 +188,14 @@ export function renderSyncSummary(sync: SyncOutcome, mode: SyncSettings['mode'])
   const lines = [`### GitHub issues${mode === 'dry-run' ? ' (dry run: nothing written)' : ''}`, ''];
   const applied = sync.outcome.applied;
   if (applied.length === 0) lines.push('No change: every issue is up to date.');
+  // After a refused write the rest was not tried: one line for them, not one each.
+  const notAttempted = applied.filter((a) => a.status === 'skipped' && a.error === NOT_ATTEMPTED).length;
+  if (notAttempted > 0)
+    lines.push(
+      `${notAttempted} planned write${notAttempted === 1 ? ' was' : 's were'} not attempted: GitHub refused an earlier one.`,
+    );
   for (const a of applied) {
+    if (a.status === 'skipped' && a.error === NOT_ATTEMPTED) continue;
     const verb =
       a.status === 'dry-run'
         ? `Would ${VERBS[a.operation.kind].toLowerCase().replace(/ed$/, '')}`

@@ -1,8 +1,12 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { ConfigurationError, errorMessage } from '../errors.js';
 
 /** The most a policy may weigh: the bundled ones are under 30 KB. */
 export const POLICY_MAX_BYTES = 5 * 1024 * 1024;
+
+/** The most a certificate file or a simulator setting may weigh: a PEM chain is a few KB. */
+export const SMALL_FILE_MAX_BYTES = 1024 * 1024;
 
 const CHUNK = 64 * 1024;
 
@@ -45,6 +49,39 @@ export async function readInputFile(file: string, what: string, limit: number): 
     throw new ConfigurationError(`${file}: cannot read ${what} (${errorMessage(error)})`);
   } finally {
     await handle.close();
+  }
+}
+
+/** readInputFile for a caller that cannot wait (the command line's settings are read at once). */
+export function readInputFileSync(file: string, what: string, limit: number): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error: unknown) {
+    throw new ConfigurationError(`${file}: cannot read ${what} (${errorMessage(error)})`);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (info.isDirectory()) throw new ConfigurationError(`${file}: is a folder, not a ${what}`);
+    const tooLarge = () =>
+      new ConfigurationError(`${file}: the ${what} is larger than ${megabytes(limit)}; refusing to read it`);
+    if (info.isFile() && info.size > limit) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK, limit + 1 - total));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > limit) throw tooLarge();
+    }
+    return Buffer.concat(chunks, total);
+  } catch (error: unknown) {
+    if (error instanceof ConfigurationError) throw error;
+    throw new ConfigurationError(`${file}: cannot read ${what} (${errorMessage(error)})`);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -26,7 +26,7 @@ export function sourceProblems(manifest: Manifest): SourceProblem[] {
     let text: string;
     if (status.status === 'failed') {
       level = 'error';
-      text = `could not be read: ${status.reason}. {their} controls are error, never pass.`;
+      text = `could not be read: ${status.reason.replace(/\.$/, '')}. {their} controls are error, never pass.`;
     } else if (status.status === 'not_permitted') {
       level = 'warning';
       text = `not permitted: grant ${status.permission} (${status.reason}). {their} controls are not evaluable.`;

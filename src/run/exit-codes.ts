@@ -8,11 +8,17 @@ export const EXIT = {
   findings: 1,
   /** A mistake the user can fix: a bad flag, input, policy or snapshot. */
   configuration: 2,
-  /** Every data source the run needed failed: nothing was judged. */
-  allSourcesFailed: 3,
+  /**
+   * Nothing was audited: a tenant run read no tenant source (whatever DNS did), or no source at
+   * all was read (run/nothing-audited.ts).
+   */
+  nothingAudited: 3,
   /** A bug: an unexpected error, reported with a hint to rerun with `--debug`. */
   internal: 4,
-  /** The GitHub issues stage could not run or sync (the report is still written). */
+  /**
+   * The GitHub issues stage could not run or sync, or a write was refused (the report is still
+   * written); also with `--fail-on none`.
+   */
   issues: 5,
 } as const;
 

@@ -14,9 +14,9 @@ import type { Report } from '../report/report.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderSummaryMarkdown } from '../report/summary-markdown.js';
 import { tenantLabel } from '../report/tenant-label.js';
-import type { Manifest } from '../snapshot/manifest.js';
 import { fileOutput, type OutputPath, writingTo } from './output-paths.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
+import { nothingAudited } from './nothing-audited.js';
 import type { IssuesSettings } from './settings.js';
 
 /** Builds the GitHub client for the issues stage; the entries pass Octokit, tests a fake. */
@@ -79,12 +79,6 @@ export function publishOutputs(settings: PublishSettings): (OutputPath | undefin
     fileOutput(settings.sarifPath, 'the SARIF file'),
     fileOutput(settings.summaryMarkdownPath, 'the Markdown summary'),
   ];
-}
-
-/** Exit 3 when every source the run needed failed: nothing was judged at all. */
-function everySourceFailed(manifest: Manifest): boolean {
-  const statuses = Object.values(manifest.sources);
-  return statuses.length > 0 && statuses.every((s) => s.status === 'failed');
 }
 
 /** What a run or a merge writes besides the report object: the outputs and the issues. */
@@ -175,6 +169,12 @@ export async function publishReport(
       issues = await issuesStage(settings.issues, shown, policy, deps, context.access);
       sections.push(renderSyncSummary(issues, settings.issues.mode === 'on' ? 'on' : 'dry-run'));
       for (const failure of issues.outcome.failures) warnings.push(`GitHub issues: ${failure}`);
+      // Logged once by the stage; the exit code (5) and the summary say it too.
+      if (issues.outcome.refused !== undefined) {
+        issuesError = issues.outcome.refused;
+        sections.push(`**Stopped:** ${escapeMarkdown(disclosure.text(issuesError))}\n`);
+      } else if (issues.outcome.failures.length > 0)
+        issuesError = `${issues.outcome.failures.length} GitHub write(s) failed; the next run retries them`;
       if (issues.dashboard?.historyStatus === 'corrupt') {
         const warning = `dashboard history corrupt (${issues.dashboard.historyProblem ?? 'unreadable'}); started afresh`;
         deps.logger.warning(warning);
@@ -203,8 +203,10 @@ export async function publishReport(
     await writeOutput(settings.summaryMarkdownPath, 'the Markdown summary', summaryMarkdown);
 
   let exitCode: ExitCode = EXIT.done;
-  if (everySourceFailed(report.snapshot)) {
-    exitCode = EXIT.allSourcesFailed;
+  const notAudited = nothingAudited(report.snapshot);
+  if (notAudited !== undefined) {
+    exitCode = EXIT.nothingAudited;
+    deps.logger.error(`Nothing was audited: ${notAudited}.`);
   } else if (
     settings.failOn !== 'none' &&
     report.results.some(

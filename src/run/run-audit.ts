@@ -191,6 +191,11 @@ async function auditWithScratch(settings: Settings, deps: RunDeps, scratch: { di
     release: overlap,
     ...(incremental ? { incremental: { horizon: incrementalHorizon(now, policy, selected) } } : {}),
   });
+  // A stream cut while the checks read it (after the lines above): one line each, with its span.
+  for (const failure of evaluation.streamFailures)
+    logger.error(
+      `Source ${failure.source} was cut after ${failure.covered.records} records: ${failure.reason}. Its controls are error, never pass.`,
+    );
   if (settings.incremental) {
     await finishIncremental(settings.incremental, evaluation, {
       now,

@@ -86,6 +86,8 @@ export interface Settings {
   readonly evidence?: EvidenceSettings;
   /** DNS servers and extra domains; absent means system resolvers and no extra domains. */
   readonly dns?: DnsSettings;
+  /** The collection's one deadline in minutes (`--deadline`; default collect/deadline.ts). */
+  readonly deadlineMinutes?: number;
   readonly debug: boolean;
   /** Write SARIF 2.1.0 here (`--sarif`, Action output `sarif-path`). */
   readonly sarifPath?: string | undefined;

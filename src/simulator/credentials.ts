@@ -14,7 +14,24 @@ export interface SimulatorCredentials {
   readonly federatedKeys?: readonly string[];
   /** Audience a federated assertion must carry; Entra's default for GitHub OIDC. */
   readonly federatedAudience?: string;
+  /**
+   * A federated identity credential as Entra holds it: an assertion is accepted only from this
+   * issuer (its signature checked with the keys the issuer publishes) and for this subject.
+   */
+  readonly federatedIdentity?: FederatedIdentity;
 }
+
+/** Entra's federated identity credential (learn.microsoft.com, "Workload identity federation"). */
+export interface FederatedIdentity {
+  /** The issuer URL, e.g. `https://token.actions.githubusercontent.com`; its JWKS is read from discovery. */
+  readonly issuer: string;
+  /** The exact `sub` claim, e.g. `repo:contoso-123/it-audit-456:ref:refs/heads/main`. */
+  readonly subject: string;
+}
+
+/** The app registration as the login service checks it. */
+export type RegisteredApp = Required<Omit<SimulatorCredentials, 'federatedIdentity'>> &
+  Pick<SimulatorCredentials, 'federatedIdentity'>;
 
 /** Credentials a client uses against the simulator; generated at start unless given. */
 export interface ClientCredentials {
@@ -42,7 +59,7 @@ export interface GeneratedKeys {
    */
   readonly tls: { readonly cert: string; readonly key: string };
   readonly client: ClientCredentials;
-  readonly registered: Required<SimulatorCredentials>;
+  readonly registered: RegisteredApp;
 }
 
 async function rsaPair(): Promise<{ privateKey: string; publicKey: string }> {
@@ -122,6 +139,7 @@ export async function generateKeys(
       certificates: [...(configured?.certificates ?? []), clientCert.cert],
       federatedKeys: [...(configured?.federatedKeys ?? []), federated.publicKey],
       federatedAudience,
+      ...(configured?.federatedIdentity ? { federatedIdentity: configured.federatedIdentity } : {}),
     },
   };
 }

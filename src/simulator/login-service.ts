@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, createPublicKey, type JsonWebKey, type KeyObject, randomUUID } from 'node:crypto';
 import { X509Certificate } from 'node:crypto';
-import type { JsonObject } from '../model/json.js';
-import { thumbprints, type SimulatorCredentials } from './credentials.js';
+import { errorMessage } from '../errors.js';
+import { isJsonObject, type JsonObject } from '../model/json.js';
+import { type FederatedIdentity, type RegisteredApp, thumbprints } from './credentials.js';
 import type { SimResponse } from './graph-error.js';
 import { decodeJwt, publicKeyOf, signJwt, verifyJwtSignature, type DecodedJwt } from './jwt.js';
 
@@ -52,7 +53,7 @@ export interface IssuedToken {
 export interface LoginServiceOptions {
   readonly baseUrl: string;
   readonly tenantId: string;
-  readonly registered: Required<SimulatorCredentials>;
+  readonly registered: RegisteredApp;
   readonly signing: { readonly privateKey: string; readonly publicKey: string; readonly kid: string };
   readonly graphOrigin: string;
   readonly exchangeOrigin: string;
@@ -99,7 +100,7 @@ export class LoginService {
     return tenant.toLowerCase() === this.options.tenantId.toLowerCase();
   }
 
-  handle(method: string, url: URL, form: URLSearchParams): SimResponse {
+  async handle(method: string, url: URL, form: URLSearchParams): Promise<SimResponse> {
     const segments = url.pathname.split('/').filter((s) => s !== '');
     if (method === 'GET' && url.pathname === '/common/discovery/instance') return this.instanceDiscovery(url);
     const [tenant = '', ...rest] = segments;
@@ -169,7 +170,7 @@ export class LoginService {
     return { keys: [{ kty: 'RSA', use: 'sig', kid: this.options.signing.kid, n: String(jwk.n), e: String(jwk.e) }] };
   }
 
-  private token(tenant: string, form: URLSearchParams): SimResponse {
+  private async token(tenant: string, form: URLSearchParams): Promise<SimResponse> {
     if (!this.knownTenant(tenant)) {
       return oauthError(
         400,
@@ -206,7 +207,7 @@ export class LoginService {
       );
     }
     const audience = (resources[0] ?? '').slice(0, -'/.default'.length);
-    const failure = this.authenticateClient(clientId, form);
+    const failure = await this.authenticateClient(clientId, form);
     if (failure !== undefined) return failure;
 
     const isExchange = audience === this.options.exchangeOrigin || EXCHANGE_AUDIENCES.includes(audience);
@@ -248,7 +249,7 @@ export class LoginService {
     };
   }
 
-  private authenticateClient(clientId: string, form: URLSearchParams): SimResponse | undefined {
+  private async authenticateClient(clientId: string, form: URLSearchParams): Promise<SimResponse | undefined> {
     const secret = form.get('client_secret');
     const assertion = form.get('client_assertion');
     if (secret !== null) {
@@ -279,6 +280,10 @@ export class LoginService {
     if (typeof exp !== 'number' || exp < now - 300)
       return oauthError(401, 'invalid_client', 700024, 'Client assertion is not within its valid time range.');
     const x5t = jwt.header['x5t#S256'] ?? jwt.header.x5t;
+    // An assertion the app signed itself names the app as issuer (RFC 7523 §3); any other issuer
+    // is a federated one. GitHub's tokens carry an x5t header too, so it cannot tell them apart.
+    const identity = this.options.registered.federatedIdentity;
+    if (identity !== undefined && jwt.payload.iss !== clientId) return this.federatedIdentityAssertion(jwt, identity);
     if (typeof x5t === 'string') return this.certificateAssertion(clientId, jwt);
     return this.federatedAssertion(jwt);
   }
@@ -341,4 +346,67 @@ export class LoginService {
     }
     return undefined;
   }
+
+  /**
+   * A federated identity credential, checked as Entra does: the assertion's issuer must be the
+   * credential's, its signature must verify with a key the issuer publishes (OpenID Connect
+   * Discovery 1.0 §4: `{issuer}/.well-known/openid-configuration`, then its `jwks_uri`), and its
+   * subject and audience must match exactly. Mismatches answer with Entra's codes and name what
+   * the assertion presented, so a test sees the same message a real tenant gives.
+   */
+  private async federatedIdentityAssertion(
+    jwt: DecodedJwt,
+    identity: FederatedIdentity,
+  ): Promise<SimResponse | undefined> {
+    const { iss, sub, aud } = jwt.payload;
+    const audience = this.options.registered.federatedAudience;
+    if (iss !== identity.issuer) {
+      return oauthError(
+        401,
+        'invalid_client',
+        700211,
+        `No matching federated identity record found for presented assertion issuer '${String(iss)}'. Please note that the matching is done using a case-sensitive comparison.`,
+      );
+    }
+    let key: KeyObject | undefined;
+    try {
+      key = await issuerKey(identity.issuer, jwt.header.kid);
+    } catch (error: unknown) {
+      return oauthError(
+        401,
+        'invalid_client',
+        50013,
+        `Assertion failed signature validation: the keys of issuer '${identity.issuer}' could not be read (${errorMessage(error)}).`,
+      );
+    }
+    if (key === undefined || !verifyJwtSignature(jwt, key))
+      return oauthError(401, 'invalid_client', 50013, 'Assertion failed signature validation.');
+    const audiences = Array.isArray(aud) ? aud : [aud];
+    if (sub !== identity.subject || !audiences.includes(audience)) {
+      return oauthError(
+        401,
+        'invalid_client',
+        70021,
+        `No matching federated identity record found for presented assertion. Assertion Issuer: '${String(iss)}'. Assertion Subject: '${String(sub)}'. Assertion Audience: '${audiences.map(String).join(',')}'.`,
+      );
+    }
+    return undefined;
+  }
+}
+
+/** The issuer's signing key with this `kid`, from its discovery document and JWKS. */
+async function issuerKey(issuer: string, kid: unknown): Promise<KeyObject | undefined> {
+  const getJson = async (url: string): Promise<JsonObject> => {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    const body: unknown = await response.json();
+    if (!isJsonObject(body)) throw new Error(`${url}: not a JSON object`);
+    return body;
+  };
+  const discovery = await getJson(`${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`);
+  if (typeof discovery.jwks_uri !== 'string') throw new Error('the discovery document has no jwks_uri');
+  const jwks = await getJson(discovery.jwks_uri);
+  const keys = Array.isArray(jwks.keys) ? jwks.keys : [];
+  const jwk = keys.find((k) => isJsonObject(k) && k.kid === kid);
+  return isJsonObject(jwk) ? createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }) : undefined;
 }

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { ConfigurationError, errorMessage } from '../errors.js';
+import { writeFile } from 'node:fs/promises';
+import { decodeUtf8, readInputFile, SMALL_FILE_MAX_BYTES } from '../model/input-file.js';
 import type { Logger } from '../logger.js';
 import { parseLocatedJson } from '../json/json-locations.js';
 import { parseRealism, REALISTIC, type RealismConfig } from './realism.js';
+import { type FederatedIdentity, FEDERATED_AUDIENCE, SIMULATOR_CLIENT_ID } from './credentials.js';
 import { startSimulator } from './start-simulator.js';
 
 /** `mailwarden simulate --tenant DIR`, as read from the flags by src/cli/simulate.ts. */
@@ -20,15 +21,15 @@ export interface SimulateSettings {
    * which serves it verbatim.
    */
   readonly servedAt: Date | undefined;
+  /**
+   * The app's federated identity credential (`--federated-issuer`, `--federated-subject`): the
+   * login then accepts a GitHub-style OIDC token from that issuer, for that subject only.
+   */
+  readonly federatedIdentity?: FederatedIdentity;
 }
 
 export async function readRealismFile(file: string): Promise<RealismConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error: unknown) {
-    throw new ConfigurationError(`${file}: cannot read realism file (${errorMessage(error)})`);
-  }
+  const text = decodeUtf8(await readInputFile(file, 'realism file', SMALL_FILE_MAX_BYTES), file, 'realism file');
   return parseRealism(parseLocatedJson(text, file).value, file);
 }
 
@@ -59,6 +60,9 @@ export async function runSimulate(
     realism,
     logger,
     ...(settings.servedAt ? { servedAt: settings.servedAt } : {}),
+    ...(settings.federatedIdentity
+      ? { credentials: { clientId: SIMULATOR_CLIENT_ID, federatedIdentity: settings.federatedIdentity } }
+      : {}),
   });
   try {
     if (settings.caCertificateOut !== undefined) await writeFile(settings.caCertificateOut, sim.caCertificatePem);
@@ -74,6 +78,11 @@ export async function runSimulate(
         `  DNS:        ${sim.dns.host}:${sim.dns.port} (UDP and TCP)`,
         `  MTA-STS:    https://${sim.policyHttps.host}:${sim.policyHttps.port} for ${sim.policyHttps.hosts.length === 0 ? 'no policy host' : sim.policyHttps.hosts.join(', ')} (same certificate)`,
         `  Client ID:  ${sim.credentials.clientId}  (the demo secret is in docs/snapshot-format.md)`,
+        ...(settings.federatedIdentity
+          ? [
+              `  Federated:  issuer ${settings.federatedIdentity.issuer}, subject ${settings.federatedIdentity.subject}, audience ${FEDERATED_AUDIENCE}`,
+            ]
+          : []),
         'Stop with Ctrl+C.',
         '',
       ].join('\n'),

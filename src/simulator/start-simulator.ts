@@ -133,7 +133,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
         stats.value.requests.login++;
         const url = new URL(request.url ?? '/', 'https://127.0.0.1');
         const text = request.method === 'POST' ? ((await readBody(request, 64 * 1024)) ?? '') : '';
-        const result: SimResponse = login?.handle(request.method ?? 'GET', url, new URLSearchParams(text)) ?? {
+        const result: SimResponse = (await login?.handle(request.method ?? 'GET', url, new URLSearchParams(text))) ?? {
           status: 503,
           headers: {},
           body: {},

@@ -32,6 +32,18 @@ describe('Action inputs for a live tenant', () => {
     expect(readInputs(inputs({ snapshot: 'snap' }), '/ws').target).toEqual({ kind: 'snapshot', dir: 'snap' });
   });
 
+  it("audience: the federated credential's own audience replaces the cloud's default; one value, no spaces", () => {
+    expect(
+      readInputs(inputs({ 'tenant-id': TENANT, 'client-id': CLIENT, audience: 'api://contoso-audit' }), '/ws').target,
+    ).toMatchObject({
+      credentials: { kind: 'github-oidc' },
+      endpoints: { tokenExchangeAudience: 'api://contoso-audit' },
+    });
+    expect(() =>
+      readInputs(inputs({ 'tenant-id': TENANT, 'client-id': CLIENT, audience: 'api://a api://b' }), '/ws'),
+    ).toThrow(/Input "audience": "api:\/\/a api:\/\/b" must be one audience without spaces/);
+  });
+
   it('names the input that is missing or wrong', () => {
     const error = (values: Record<string, string>) => {
       try {

@@ -46,7 +46,7 @@ describe('action.yml', () => {
     expect(overallResult(EXIT.done, 0)).toBe('pass');
     expect(overallResult(EXIT.done, 2)).toBe('error');
     expect(overallResult(EXIT.findings, 2)).toBe('fail');
-    expect(overallResult(EXIT.allSourcesFailed, 0)).toBe('error');
+    expect(overallResult(EXIT.nothingAudited, 0)).toBe('error');
     expect(overallResult(EXIT.issues, 0)).toBe('error');
   });
 

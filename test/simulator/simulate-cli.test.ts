@@ -1,10 +1,46 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { request } from 'node:https';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
+import { startFakeGitHubOidc } from '../fakes/github-oidc.js';
 import { writeFixtureTenant } from './fixture-tenant.js';
+
+/** POSTs a client-credentials request with a federated assertion to the login endpoint over TLS. */
+function tokenRequest(authority: string, tenant: string, ca: string, assertion: string): Promise<[number, string]> {
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: '5e3ce6c0-2b1f-4285-8d4b-75ee78787346',
+    scope: 'https://graph.microsoft.com/.default',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  }).toString();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${authority}/${tenant}/oauth2/v2.0/token`,
+      { method: 'POST', ca, headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+        });
+        res.on('end', () => resolve([res.statusCode ?? 0, text]));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A GitHub OIDC token from the fake runner endpoint, as @actions/core's getIDToken fetches it. */
+async function idToken(github: { requestUrl: string; requestToken: string }): Promise<string> {
+  const response = await fetch(`${github.requestUrl}&audience=api://AzureADTokenExchange`, {
+    headers: { authorization: `Bearer ${github.requestToken}` },
+  });
+  return ((await response.json()) as { value: string }).value;
+}
 
 describe('mailwarden simulate', () => {
   it('serves the folder until stopped, printing loopback URLs, and writes the CA certificate', async () => {
@@ -76,6 +112,69 @@ describe('mailwarden simulate', () => {
       dir,
     ]);
     expect(mixed.code).toBe(2);
+  });
+
+  it("--federated-issuer and --federated-subject: the login takes only that issuer's token, for that subject", async () => {
+    const dir = await tempDir();
+    await writeFixtureTenant(dir);
+    const caFile = path.join(dir, 'ca.pem');
+    const subject = 'repo:contoso-4711/it-audit-90210:ref:refs/heads/main';
+    const right = await startFakeGitHubOidc({ subject });
+    const other = await startFakeGitHubOidc({ subject: 'repo:contoso/it-audit:ref:refs/heads/main' });
+    let stdout = '';
+    const answers: [number, string][] = [];
+    try {
+      const code = await main(
+        [
+          'simulate',
+          '--tenant',
+          dir,
+          '--ca-cert-out',
+          caFile,
+          '--federated-issuer',
+          right.issuer,
+          '--federated-subject',
+          subject,
+        ],
+        {
+          stdout: (t) => {
+            stdout += t;
+          },
+          stderr: () => undefined,
+          isTty: false,
+          env: {},
+          now: () => new Date(),
+          untilStopped: async () => {
+            const authority = /Authority: +(\S+)/.exec(stdout)?.[1] ?? '';
+            const tenant = /Simulated tenant (\S+)/.exec(stdout)?.[1] ?? '';
+            const ca = await readFile(caFile, 'utf8');
+            answers.push(await tokenRequest(authority, tenant, ca, await idToken(right)));
+            answers.push(await tokenRequest(authority, tenant, ca, await idToken(other)));
+          },
+        },
+      );
+      expect(code).toBe(0);
+    } finally {
+      await right.close();
+      await other.close();
+    }
+    expect(stdout).toContain(
+      `Federated:  issuer ${right.issuer}, subject ${subject}, audience api://AzureADTokenExchange`,
+    );
+    expect(answers[0]?.[0]).toBe(200);
+    expect(answers[0]?.[1]).toContain('access_token');
+    // The other issuer's token (same subject form, other keys and issuer) is refused by name.
+    expect(answers[1]?.[0]).toBe(401);
+    expect(answers[1]?.[1]).toContain(
+      `AADSTS700211: No matching federated identity record found for presented assertion issuer '${other.issuer}'`,
+    );
+    for (const args of [
+      ['simulate', '--tenant', dir, '--federated-issuer', right.issuer],
+      ['simulate', '--tenant', dir, '--federated-issuer', 'not a url', '--federated-subject', subject],
+    ]) {
+      const result = await runCli(args);
+      expect(result.code, args.join(' ')).toBe(2);
+    }
   });
 
   it('prints the usage and exits 2 on a bad flag', async () => {

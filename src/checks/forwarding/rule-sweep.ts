@@ -106,8 +106,9 @@ export function ruleSweepFold(input: CheckInput, judge: RuleJudge): Fold<Mailbox
         const mailbox = ownerOf(raw);
         const parsed = parseExchangeRule(mailbox, raw);
         const name = parsed.ok ? parsed.rule.name : parsed.name;
-        // Get-InboxRule -IncludeHidden lists visible rules too; those were judged from Graph.
-        if (visibleNames.get(mailbox.toLowerCase())?.has(name)) continue;
+        // Get-InboxRule -IncludeHidden lists visible rules too; those were judged from Graph. One
+        // that cannot be read is not taken for its namesake: it is an error of its own.
+        if (parsed.ok && visibleNames.get(mailbox.toLowerCase())?.has(name)) continue;
         hiddenRead++;
         if (!parsed.ok) {
           findings.push(parseError(parsed, 'exchange'));

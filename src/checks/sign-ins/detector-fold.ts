@@ -176,6 +176,9 @@ export function detectorFold(
         eventsInWindow: inWindow,
         eventsAnalysed: analysed,
         skipped: { ...pass.problems, ...skipped },
+        ...(pass.problems.badTime > 0
+          ? { unparseableDates: { count: pass.problems.badTime, examples: pass.badTimes.map((e) => ({ ...e })) } }
+          : {}),
         ...(carry
           ? {
               incremental: {
@@ -185,8 +188,10 @@ export function detectorFold(
             }
           : {}),
       };
-      if (inWindow === 0) return [emptyWindow(scan, members)];
-      return logic.finish(scan);
+      // Unreadable times outrank an empty window: those records may be the window's events.
+      if (inWindow === 0 && pass.problems.badTime === 0) return [emptyWindow(scan, members)];
+      const findings = inWindow === 0 ? [cleanFinding('No event', scan)] : logic.finish(scan);
+      return withUnreadableTimes(findings, pass.problems.badTime);
     },
     coverage() {
       return { window: windowJson, ...pass.coverage() };
@@ -202,6 +207,23 @@ export function detectorFold(
       return { events, minutes: tally.carry(before) };
     },
   };
+}
+
+/**
+ * A detector cannot say "none in the window" when some records' times could not be read: they
+ * may lie inside it. Its clean result becomes `error`; what it did find still fails.
+ */
+function withUnreadableTimes(findings: readonly Finding[], unreadable: number): readonly Finding[] {
+  if (unreadable === 0) return findings;
+  return findings.map((finding) =>
+    finding.status === 'pass' && finding.target === TENANT_TARGET
+      ? {
+          ...finding,
+          status: 'error',
+          message: `${unreadable} sign-in record${unreadable === 1 ? ' has' : 's have'} a createdDateTime that is not an ISO 8601 date-time, so whether ${unreadable === 1 ? 'it falls' : 'they fall'} in the window is unknown: no clean result can be given (the evidence names the first ones).`,
+        }
+      : finding,
+  );
 }
 
 /**

@@ -11,6 +11,9 @@ export const DEDUPE_MAX_IDS = 100_000;
 /** Past this many spellings, a UPN's raw text is no longer remembered (its lower case still is). */
 const RAW_SPELLINGS_MAX = 1_000_000;
 
+/** How many records with an unreadable time the evidence names, by ID. */
+const BAD_TIME_EXAMPLES = 5;
+
 /** Why the engine-wide preparation dropped a record before any detector saw it. */
 export type PrepareProblem = 'noId' | 'badTime' | 'noUser' | 'noStatus';
 
@@ -35,6 +38,8 @@ export class SignInPass {
   private readonly names: string[] = [];
   private spellings = 0;
   private readonly page = new EventPage(this.names);
+  /** The first few records whose `createdDateTime` is not a date-time, for the evidence. */
+  readonly badTimes: { readonly id: string | null; readonly createdDateTime: string }[] = [];
   read = 0;
   earliest = Infinity;
   latest = -Infinity;
@@ -81,6 +86,12 @@ export class SignInPass {
       const time = parseGraphTime(raw.createdDateTime);
       if (time === undefined) {
         this.problems.badTime++;
+        if (this.badTimes.length < BAD_TIME_EXAMPLES) {
+          this.badTimes.push({
+            id: typeof id === 'string' ? id : null,
+            createdDateTime: String(raw.createdDateTime).slice(0, 64),
+          });
+        }
         continue;
       }
       const upn = raw.userPrincipalName;

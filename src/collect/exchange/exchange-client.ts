@@ -1,3 +1,4 @@
+import { deadlineError, sleepUntilDeadline } from '../deadline.js';
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
@@ -64,6 +65,8 @@ export interface ExchangeClientOptions {
   readonly maxPageSize?: number;
   /** Upper bound on the page count of one cmdlet, against a server that loops its nextLink. */
   readonly maxPages?: number;
+  /** The collection deadline (collect/deadline.ts): requests and back-off sleeps stop when it passes. */
+  readonly signal?: AbortSignal;
 }
 
 interface InvokePage {
@@ -90,10 +93,15 @@ function isTruncationWarning(warning: string): boolean {
 
 export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
   const doFetch: FetchLike = options.fetch ?? ((input, init) => fetch(input, init));
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = sleepUntilDeadline(
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
+    options.signal,
+  );
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const maxRetries = options.maxRetries ?? 5;
-  const maxPages = options.maxPages ?? 100_000;
+  // As for Graph: a bound on the pages of one cmdlet, so a server that keeps inventing links
+  // cannot hold the run (10,000 pages of up to 1,000 objects: ten million objects).
+  const maxPages = options.maxPages ?? 10_000;
   const maxPageSize = options.maxPageSize ?? 1000;
   const base = options.baseUrl.replace(/\/+$/, '');
   const endpoint = `${base}/adminapi/beta/${encodeURIComponent(options.tenant)}/InvokeCommand`;
@@ -102,6 +110,7 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
 
   async function post(url: string, body: string, cmdlet: string): Promise<InvokePage> {
     for (let attempt = 0; ; attempt++) {
+      if (options.signal?.aborted) throw deadlineError(options.signal);
       const token = await options.getToken();
       options.logger.secret(token);
       let response: Response;
@@ -121,6 +130,7 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
             'client-request-id': randomUUID(),
           },
           body,
+          ...(options.signal ? { signal: options.signal } : {}),
         });
       } catch (error: unknown) {
         if (attempt >= maxRetries)
@@ -192,6 +202,8 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
       // Projected output is held for the whole run: its repeated values (audit actions, rights) kept once.
       const intern = interner();
       let url: string | undefined = endpoint;
+      // Every URL posted, so a nextLink that loops back is caught at its first repeat.
+      const seen = new Set<string>([endpoint]);
       for (let page = 0; url !== undefined; page++) {
         if (page >= maxPages) throw new Error(`${cmdlet}: more than ${maxPages} pages; stopped`);
         const result: InvokePage = await post(url, body, cmdlet);
@@ -204,6 +216,9 @@ export function exchangeClient(options: ExchangeClientOptions): ExchangeApi {
             throw new Error(`${cmdlet}: @odata.nextLink points outside ${origin}; stopped`);
           }
           url = new URL(result.nextLink, endpoint).href;
+          if (seen.has(url))
+            throw new Error(`${cmdlet}: @odata.nextLink repeats an earlier link after ${page + 1} pages; stopped`);
+          seen.add(url);
         } else {
           // Fail closed: output the server says it cut short is never treated as complete.
           const truncation = result.warnings.find(isTruncationWarning);

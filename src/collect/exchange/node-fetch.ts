@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { deadlineError } from '../deadline.js';
 import type { FetchLike } from './exchange-client.js';
 
 /**
@@ -21,29 +22,38 @@ export function nodeFetch(options: {
     });
     const body = typeof init.body === 'string' ? init.body : undefined;
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) return Promise.reject(deadlineError(signal));
     return new Promise<Response>((resolve, reject) => {
       const request = (secure ? https : http).request(url, {
         method: init.method ?? 'GET',
         headers,
         agent: secure ? httpsAgent : httpAgent,
       });
+      // The collection deadline cuts an attempt in flight (collect/deadline.ts).
+      const onDeadline = () => request.destroy(signal ? deadlineError(signal) : new Error('aborted'));
+      signal?.addEventListener('abort', onDeadline, { once: true });
       const timer = setTimeout(
         () => request.destroy(new Error(`no complete response within ${options.timeoutMs} ms`)),
         options.timeoutMs,
       );
-      request.on('error', (error) => {
+      const done = (): void => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onDeadline);
+      };
+      request.on('error', (error) => {
+        done();
         reject(error);
       });
       request.on('response', (incoming) => {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
         incoming.on('error', (error) => {
-          clearTimeout(timer);
+          done();
           reject(error);
         });
         incoming.on('end', () => {
-          clearTimeout(timer);
+          done();
           const responseHeaders = new Headers();
           for (const [key, value] of Object.entries(incoming.headers)) {
             if (typeof value === 'string') responseHeaders.set(key, value);

@@ -61,7 +61,8 @@ export async function failure(
   const message = typeof error?.message === 'string' ? error.message : response.statusText;
   const innerId = error?.innerError?.['request-id'];
   const requestId = response.headers.get('request-id') ?? (typeof innerId === 'string' ? innerId : undefined);
-  logger.warning(
+  // Debug only: the source's status carries the failure, shown once per cause (report/source-problems.ts).
+  logger.debug(
     `Graph ${method} ${endpoint} failed: HTTP ${response.status} ${code}${requestId ? ` (request-id ${requestId})` : ''}`,
   );
   return new GraphRequestError(
@@ -76,6 +77,6 @@ export async function failure(
 /** A request that got no HTTP answer (reset, timeout, DNS): status 0, logged. */
 export function networkFailure(logger: Logger, method: string, url: string, error: unknown): GraphRequestError {
   const endpoint = endpointOf(url);
-  logger.warning(`Graph ${method} ${endpoint} failed: ${errorMessage(error)}`);
+  logger.debug(`Graph ${method} ${endpoint} failed: ${errorMessage(error)}`);
   return new GraphRequestError(`request failed: ${errorMessage(error)}`, 0, 'RequestFailed', endpoint);
 }

@@ -86,7 +86,7 @@ export function graphSource<K extends GraphSourceId>(
       return { status: n === undefined ? { status: 'ok' } : { status: 'ok', count: n }, data };
     } catch (error: unknown) {
       const status = statusFromError(id, error);
-      context.logger.warning(`${id}: ${status.reason}`);
+      context.logger.debug(`${id}: ${status.reason}`);
       return { status };
     }
   };

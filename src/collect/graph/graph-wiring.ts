@@ -1,3 +1,4 @@
+import { sleepUntilDeadline } from '../deadline.js';
 import type { TokenCredential } from '@azure/identity';
 import { AuthenticationHandler, Client, type Context, ResponseType } from '@microsoft/microsoft-graph-client';
 import { MiddlewareControl } from '@microsoft/microsoft-graph-client/lib/src/middleware/MiddlewareControl.js';
@@ -47,6 +48,8 @@ export interface GraphTransportOptions {
   readonly sleep?: Sleep;
   /** Called once per attempt that reached (or failed to reach) the server; for metrics. */
   readonly onAttempt?: (family: EndpointFamily, status: number | 'network-error') => void;
+  /** The collection deadline (collect/deadline.ts): requests and back-off sleeps stop when it passes. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -77,7 +80,7 @@ export function wireGraphClient(options: GraphTransportOptions): GraphWire {
   const base = new URL(options.baseUrl);
   const origin = base.origin;
   const versionRoot = `${origin}/v1.0`;
-  const sleep = options.sleep ?? realSleep;
+  const sleep = sleepUntilDeadline(options.sleep ?? realSleep, options.signal);
   const maxRetries = options.maxRetries ?? 6;
   const backoff = options.backoff ?? DEFAULT_BACKOFF;
   const limiter = new FamilyRateLimiter(options.limits ?? DEFAULT_FAMILY_LIMITS, Date.now, sleep);
@@ -100,6 +103,7 @@ export function wireGraphClient(options: GraphTransportOptions): GraphWire {
     timeoutMs: options.requestTimeoutMs ?? 100_000,
     ...(options.ca ? { ca: options.ca } : {}),
     maxSockets: options.maxSockets ?? DEFAULT_MAX_SOCKETS,
+    ...(options.signal ? { signal: options.signal } : {}),
   });
   // The SDK attaches the token only to its own Graph hosts or to `customHosts` (host names only).
   const customHosts = SDK_GRAPH_HOSTS.has(base.hostname) ? undefined : new Set([base.hostname]);

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
 import type { Context, Middleware, MiddlewareOptions } from '@microsoft/microsoft-graph-client';
+import { deadlineError } from '../deadline.js';
 
 export interface HttpHandlerOptions {
   /**
@@ -12,6 +13,8 @@ export interface HttpHandlerOptions {
   /** Whole-attempt timeout, including a stalled body. */
   readonly timeoutMs: number;
   readonly maxSockets?: number;
+  /** The collection deadline (collect/deadline.ts): an attempt in flight when it passes is cut. */
+  readonly signal?: AbortSignal;
 }
 
 /** A network-level failure (reset, timeout, DNS), retried by the throttling middleware. */
@@ -67,18 +70,29 @@ export class NodeHttpHandler implements Middleware {
     const secure = url.protocol === 'https:';
     const transport = secure ? https : http;
     const streamed = context.middlewareControl?.getMiddlewareOptions(StreamedBody) !== undefined;
+    const { signal } = this.options;
+    if (signal?.aborted) return Promise.reject(deadlineError(signal));
     return new Promise<void>((resolve, reject) => {
       const request = transport.request(url, {
         method: init.method ?? 'GET',
         headers,
         agent: secure ? this.httpsAgent : this.httpAgent,
       });
+      const onDeadline = () => request.destroy(signal ? deadlineError(signal) : new NetworkError('aborted'));
+      signal?.addEventListener('abort', onDeadline, { once: true });
       const timer = setTimeout(() => {
         request.destroy(new NetworkError(`no complete response within ${this.options.timeoutMs} ms`));
       }, this.options.timeoutMs);
-      request.on('error', (error) => {
+      /** The attempt is over: its timer and its deadline listener go. */
+      const done = (): void => {
         clearTimeout(timer);
-        reject(error instanceof NetworkError ? error : new NetworkError(error.message));
+        signal?.removeEventListener('abort', onDeadline);
+      };
+      request.on('error', (error) => {
+        done();
+        reject(
+          error instanceof NetworkError || error.name === 'DeadlinePassed' ? error : new NetworkError(error.message),
+        );
       });
       request.on('response', (incoming) => {
         const status = incoming.statusCode ?? 0;
@@ -92,7 +106,7 @@ export class NodeHttpHandler implements Middleware {
         };
         if (streamed && status >= 200 && status <= 299 && status !== 204 && status !== 205) {
           // The timer runs on until the body ends, so a stalled body still fails the read.
-          incoming.once('close', () => clearTimeout(timer));
+          incoming.once('close', () => done());
           incoming.on('aborted', () => incoming.destroy(new NetworkError('response aborted')));
           const stream = Readable.toWeb(incoming) as unknown as ReadableStream<Uint8Array>;
           context.response = new Response(stream, {
@@ -106,15 +120,15 @@ export class NodeHttpHandler implements Middleware {
         const chunks: Buffer[] = [];
         incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
         incoming.on('error', (error) => {
-          clearTimeout(timer);
+          done();
           reject(new NetworkError(error.message));
         });
         incoming.on('aborted', () => {
-          clearTimeout(timer);
+          done();
           reject(new NetworkError('response aborted'));
         });
         incoming.on('end', () => {
-          clearTimeout(timer);
+          done();
           if (status < 200 || status > 599) {
             reject(new NetworkError(`invalid HTTP status ${status}`));
             return;

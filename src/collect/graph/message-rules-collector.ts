@@ -338,7 +338,7 @@ export function mailFoldersCollector() {
       return { status: { status: 'ok' }, data: null };
     } catch (error: unknown) {
       const status = statusFromError('graph.mailFolders', error);
-      context.logger.warning(`graph.mailFolders: ${status.reason}`);
+      context.logger.debug(`graph.mailFolders: ${status.reason}`);
       return { status };
     }
   };

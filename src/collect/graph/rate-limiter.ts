@@ -144,7 +144,16 @@ export class FamilyRateLimiter {
       releaseKey = await semaphore.acquire();
     }
     const releaseFamily = familyConcurrency ? await state.concurrency.acquire() : () => undefined;
-    const slot = await this.admit(state);
+    let slot: { end: number } | undefined;
+    try {
+      slot = await this.admit(state);
+    } catch (error: unknown) {
+      // The wait was cut (the collection deadline): give back what was taken, or the next
+      // request of the family would wait for it for ever.
+      releaseFamily();
+      releaseKey?.();
+      throw error;
+    }
     return () => {
       if (slot) slot.end = this.now();
       releaseFamily();

@@ -94,7 +94,7 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
     first = await iterator.next();
   } catch (error: unknown) {
     const status = statusFromError('graph.signIns', error);
-    context.logger.warning(`graph.signIns: ${status.reason}`);
+    context.logger.debug(`graph.signIns: ${status.reason}`);
     return { status };
   }
   let used = false;
@@ -156,7 +156,7 @@ function identityProtectionSource<K extends 'graph.riskyUsers' | 'graph.riskDete
       return { status: { status: 'ok', count: (data as readonly unknown[]).length }, data } as Collected<K>;
     } catch (error: unknown) {
       const status = identityProtectionStatus(id, error);
-      context.logger.warning(`${id}: ${status.reason}`);
+      context.logger.debug(`${id}: ${status.reason}`);
       return { status };
     }
   };

@@ -87,13 +87,19 @@ export function parseEndpointUrl(value: string, what: string): string {
 /** The endpoints of a cloud with any overrides applied. */
 export function resolveEndpoints(
   cloud: Cloud,
-  overrides: { readonly graph?: string; readonly authority?: string; readonly exchange?: string },
+  overrides: {
+    readonly graph?: string;
+    readonly authority?: string;
+    readonly exchange?: string;
+    /** The audience of the GitHub OIDC token, when the federated credential was registered with another. */
+    readonly audience?: string;
+  },
 ): CloudEndpoints {
   const base = CLOUD_ENDPOINTS[cloud];
   return {
     graph: overrides.graph ?? base.graph,
     authority: overrides.authority ?? base.authority,
-    tokenExchangeAudience: base.tokenExchangeAudience,
+    tokenExchangeAudience: overrides.audience ?? base.tokenExchangeAudience,
     exchange: overrides.exchange ?? base.exchange,
   };
 }

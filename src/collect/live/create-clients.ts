@@ -8,7 +8,11 @@ import { nodeFetch } from '../exchange/node-fetch.js';
 import { createGraphTransport } from '../graph/graph-transport.js';
 import type { GraphTransportOptions } from '../graph/graph-wiring.js';
 import type { LiveClients } from './clients.js';
+import { errorMessage, isConfigurationError } from '../../errors.js';
+import { beforeDeadline } from '../deadline.js';
+import { AuthenticationFailure, describeAuthFailure } from './auth-failure.js';
 import { createCredential } from './credentials.js';
+import type { IdTokenClaims } from './id-token-claims.js';
 
 /** What building the live clients needs besides settings. Each engineer's client adds its own. */
 export interface ClientFactoryDeps {
@@ -30,11 +34,18 @@ export interface ClientFactoryDeps {
   readonly dnsServers?: readonly DnsServer[];
   /** A ready credential (tests); otherwise one is built from the target's settings. */
   readonly credential?: TokenCredential;
+  /** The collection deadline (collect/deadline.ts), watched by every request, sleep and token request. */
+  readonly signal?: AbortSignal;
 }
 
 export interface CreatedClients {
   readonly clients: LiveClients;
   readonly credential: TokenCredential;
+  /**
+   * Signs in once for Graph before any tenant source is read; a refusal throws an
+   * AuthenticationFailure carrying the one message that names the cause and the fix.
+   */
+  authenticate(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,18 +54,54 @@ export interface CreatedClients {
  * credential shared by every client, each asking for its own resource's scope.
  */
 export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps): CreatedClients {
-  const credential =
+  let idToken: IdTokenClaims | undefined;
+  const built =
     deps.credential ??
     createCredential(target, {
       logger: deps.logger,
       ...(deps.getIdToken ? { getIdToken: deps.getIdToken } : {}),
       ...(deps.ca ? { authorityCa: deps.ca } : {}),
+      onIdToken: (claims) => {
+        // As azure/login does: the claims Entra matches against the federated credential, once.
+        if (idToken === undefined)
+          deps.logger.info(
+            `GitHub OIDC token: issuer ${claims.issuer}, subject ${claims.subject}, audience ${claims.audience}`,
+          );
+        idToken = claims;
+      },
     });
+  const { signal } = deps;
+  // A token request that stalls (the login endpoint) is cut by the deadline like any request.
+  const credential: TokenCredential = signal
+    ? {
+        getToken: (scopes, options) =>
+          beforeDeadline(built.getToken(scopes, { ...options, abortSignal: signal }), signal),
+      }
+    : built;
+  const graphScope = `${new URL(target.endpoints.graph).origin}/.default`;
+  const authenticate = async (): Promise<void> => {
+    try {
+      const token = await credential.getToken(graphScope);
+      if (!token) throw new Error(`no token for ${graphScope}`);
+    } catch (error: unknown) {
+      if (isConfigurationError(error)) throw error;
+      throw new AuthenticationFailure(
+        describeAuthFailure(errorMessage(error), {
+          credentials: target.credentials.kind,
+          authority: target.endpoints.authority,
+          tenantId: target.tenantId,
+          clientId: target.clientId,
+          ...(idToken ? { idToken } : {}),
+        }),
+      );
+    }
+  };
   const graph = createGraphTransport({
     baseUrl: target.endpoints.graph,
     credential,
     logger: deps.logger,
     ...(deps.ca ? { ca: deps.ca } : {}),
+    ...(signal ? { signal } : {}),
     ...deps.graph,
   });
   // The Exchange admin API takes a token for its own host (`https://outlook.office365.com/.default`
@@ -71,6 +118,7 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
     },
     logger: deps.logger,
     fetch: exchangeFetch,
+    ...(signal ? { signal } : {}),
     ...deps.exchange,
   });
   return {
@@ -80,6 +128,7 @@ export function createLiveClients(target: TenantTarget, deps: ClientFactoryDeps)
       ...(deps.dnsServers && deps.dnsServers.length > 0 ? { dns: new DnsClient({ servers: deps.dnsServers }) } : {}),
     },
     credential,
+    authenticate,
     close: async () => {
       graph.close();
       exchangeFetch.destroy();

@@ -12,6 +12,7 @@ import { ConfigurationError, errorMessage } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { TenantTarget } from './tenant-target.js';
 import { CLOUD_ENDPOINTS } from './clouds.js';
+import { type IdTokenClaims, idTokenClaims } from './id-token-claims.js';
 
 export interface CredentialDeps {
   readonly logger: Logger;
@@ -19,6 +20,8 @@ export interface CredentialDeps {
   readonly getIdToken?: (audience: string) => Promise<string>;
   /** Extra CA for the authority (the simulator's), trusted by this credential only. */
   readonly authorityCa?: string;
+  /** Told the claims of each GitHub OIDC token presented (never the token), for the log. */
+  readonly onIdToken?: (claims: IdTokenClaims) => void;
 }
 
 const KNOWN_AUTHORITIES: ReadonlySet<string> = new Set(Object.values(CLOUD_ENDPOINTS).map((c) => c.authority));
@@ -104,6 +107,8 @@ export function createCredential(target: TenantTarget, deps: CredentialDeps): To
             // Called by MSAL whenever it needs a new token, so short-lived GitHub JWTs are fine.
             const token = await getIdToken(audience);
             logger.secret(token);
+            const claims = idTokenClaims(token);
+            if (claims) deps.onIdToken?.(claims);
             return token;
           },
           options,

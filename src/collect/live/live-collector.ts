@@ -1,8 +1,8 @@
-import { errorMessage } from '../../errors.js';
+import { errorMessage, isConfigurationError } from '../../errors.js';
 import type { Manifest } from '../../snapshot/manifest.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../../snapshot/manifest.js';
 import { memorySnapshot, type Snapshot, type SourceDataMap } from '../../snapshot/snapshot.js';
-import type { SourceId } from '../../snapshot/source-id.js';
+import { isTenantSource, type SourceId } from '../../snapshot/source-id.js';
 import type { Licence, SourceStatus } from '../../snapshot/source-status.js';
 import { TOOL } from '../../version.js';
 import { EMBEDDED_SOURCES, STREAMED_SOURCES } from '../../snapshot/folder-layout.js';
@@ -33,6 +33,11 @@ export interface LiveCollectorOptions {
   readonly extraDomains: readonly string[];
   readonly now: () => Date;
   readonly close?: () => Promise<void>;
+  /**
+   * Signs in before any tenant source is read (create-clients.ts). When it throws, no tenant
+   * source is asked: each is `failed` with its one message, printed once, and DNS still runs.
+   */
+  readonly authenticate?: () => Promise<void>;
 }
 
 function licencesFrom(sources: Partial<Record<SourceId, SourceStatus>>): Record<Licence, boolean | null> {
@@ -97,10 +102,25 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
           request.logger.info(`Collected ${id}: ${collected.status.status} in ${Date.now() - started} ms`);
         } catch (error: unknown) {
           statuses[id] = { status: 'failed', reason: errorMessage(error), capturedAt: new Date().toISOString() };
-          request.logger.warning(`Collecting ${id} failed: ${errorMessage(error)}`);
+          // Shown once with its cause by report/source-problems.ts; the detail is for --debug.
+          request.logger.debug(`Collecting ${id} failed: ${errorMessage(error)}`);
         }
       };
-      const wanted = [...request.sources];
+      let wanted = [...request.sources];
+      if (options.authenticate && wanted.some((id) => isTenantSource(id))) {
+        try {
+          await options.authenticate();
+        } catch (error: unknown) {
+          if (isConfigurationError(error)) throw error;
+          // Shown once, with the sources it stopped (report/source-problems.ts), not per request.
+          const reason = `sign-in failed: ${errorMessage(error)}`;
+          request.logger.info('Signing in failed: no tenant source is read');
+          const capturedAt = new Date().toISOString();
+          for (const id of wanted.filter((w) => isTenantSource(w)))
+            statuses[id] = { status: 'failed', reason, capturedAt };
+          wanted = wanted.filter((id) => !isTenantSource(id));
+        }
+      }
       await Promise.all(wanted.filter((id) => !LATE_SOURCES.has(id)).map((id) => collectOne(id)));
       const domains = domainScope(data['graph.domains'], request.policy, options.extraDomains);
       // The capture time is when collection began: the look-back windows end there, and the

@@ -98,7 +98,11 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
   });
 
   it('a server that never answers: the DNS phase deadline ends the run, every control error with TIMEOUT', async () => {
-    const server = await startFakeDnsServer(() => undefined);
+    // It answers only for answered.test, so the run got some answer and the source itself is ok
+    // (a server that answers nothing at all fails the dns source: test/e2e/nothing-audited.test.ts).
+    const server = await startFakeDnsServer((query) =>
+      under(query.questions?.[0]?.name ?? '', 'answered.test') ? replyTo(query, [], 0, 3) : undefined,
+    );
     servers.push(server);
     const dns = new DnsClient({
       servers: [{ kind: 'dns', host: server.address, port: server.port }],
@@ -107,7 +111,9 @@ describe('bad DNS input ends in error with evidence (DNS-only audit over a misbe
       phaseTimeoutMs: 1500,
     });
     const started = Date.now();
-    const results = await audit(dns, ['silent.test', 'silent2.test']);
+    const results = (await audit(dns, ['silent.test', 'silent2.test', 'answered.test'])).filter(
+      (r) => r.target !== 'answered.test',
+    );
     const elapsed = Date.now() - started;
     dns.close();
     // Without the deadline this would take 6 s per question (3 attempts of 2 s), several in
