@@ -237,6 +237,7 @@ try {
     sources: new Set(['graph.messageRules']),
     earlier: () => undefined,
     extraDomains: [],
+    cloud: 'global',
     now,
   });
   if (!('data' in collected)) throw new Error(`collection failed: ${JSON.stringify(collected.status)}`);

@@ -32700,7 +32700,7 @@ function isSeverity(value) {
 var FINGERPRINT_LINE = /^<!-- mailwarden:fingerprint=([0-9a-f]{32}) -->$/gm;
 var STATE_LINE = /^<!-- mailwarden:state=(\{[^\n]*\}) -->$/gm;
 var ROLLUP_LINE = /^<!-- mailwarden:rollup -->$/m;
-var STATE_VERSION = 1;
+var STATE_VERSION = 2;
 function parseFingerprint(body) {
   if (!body) return void 0;
   const found = /* @__PURE__ */ new Set();
@@ -32722,7 +32722,7 @@ function parseState(body) {
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return void 0;
   const v = value;
-  if (v.v !== STATE_VERSION || typeof v.control !== "string" || typeof v.severity !== "string" || !isSeverity(v.severity) || !isDay(v.firstSeen) || !isDay(v.lastSeen) || !Array.isArray(v.affected) || !v.affected.every((a) => typeof a === "string") || v.status !== "open" && v.status !== "closed" || typeof v.reopenedAfterManualClose !== "boolean" || v.closedOn !== void 0 && !isDay(v.closedOn) || v.run !== void 0 && typeof v.run !== "string" || v.target !== void 0 && (typeof v.target !== "string" || v.target === "")) {
+  if (v.v !== STATE_VERSION && v.v !== 1 || typeof v.control !== "string" || typeof v.severity !== "string" || !isSeverity(v.severity) || !isDay(v.firstSeen) || !isDay(v.lastSeen) || !Array.isArray(v.affected) || !v.affected.every((a) => typeof a === "string") || v.status !== "open" && v.status !== "closed" || typeof v.reopenedAfterManualClose !== "boolean" || v.closedOn !== void 0 && !isDay(v.closedOn) || v.run !== void 0 && typeof v.run !== "string" || v.target !== void 0 && (typeof v.target !== "string" || v.target === "")) {
     return void 0;
   }
   return {
@@ -32733,6 +32733,7 @@ function parseState(body) {
     firstSeen: v.firstSeen,
     lastSeen: v.lastSeen,
     affected: v.affected,
+    ...v.v === 1 ? { affectedComparable: false } : {},
     status: v.status,
     reopenedAfterManualClose: v.reopenedAfterManualClose,
     ...isDay(v.closedOn) ? { closedOn: v.closedOn } : {},
@@ -32742,6 +32743,51 @@ function parseState(body) {
 function isRollup(body) {
   return !!body && ROLLUP_LINE.test(body);
 }
+
+// src/controls/audit.ts
+var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or an Exchange role that includes the cmdlet, the control is not evaluable, with the setup steps.";
+var auditControls = [
+  {
+    id: "audit.mailbox-auditing",
+    version: 1,
+    area: "audit",
+    title: "Mailbox auditing records mail access",
+    statement: "Mailbox auditing SHALL be on for the organisation (AuditDisabled false), no account SHALL have an audit bypass, and every user mailbox's owner, delegate and admin audit sets SHALL include MailItemsAccessed.",
+    rationale: "After a breach the first question is which messages the attacker read. Only MailItemsAccessed answers it, and only where it was recorded at the time: an organisation with auditing off, an account whose actions bypass auditing, or a mailbox whose audit sets were customised without it leaves that question unanswerable for good.",
+    defaultSeverity: "medium",
+    sources: ["exo.organizationConfig", "exo.mailboxAuditBypassAssociation", "exo.mailbox"],
+    targets: {
+      kind: "tenant",
+      sources: ["exo.organizationConfig", "exo.mailboxAuditBypassAssociation", "exo.mailbox"]
+    },
+    parameters: {},
+    references: {
+      scuba: ["MS.EXO.13.1v1"],
+      cis: ["6.1.1", "6.1.2", "6.1.3"],
+      hipaa: ["164.312(b)"],
+      nist: ["AU-2", "AU-12"]
+    },
+    remediation: '`Set-OrganizationConfig -AuditDisabled $false`; for each bypassed account `Set-MailboxAuditBypassAssociation -Identity <account> -AuditBypassEnabled $false`; for each mailbox missing MailItemsAccessed `Set-Mailbox -Identity <mailbox> -DefaultAuditSet Admin,Delegate,Owner` (back to the Microsoft-managed sets, which include it) or add it to the customised set (`-AuditOwner @{Add="MailItemsAccessed"}`, likewise `-AuditDelegate` and `-AuditAdmin`).',
+    limitations: `${EXCHANGE_LIMITATION} Judges user mailboxes. Recording is not searching: how long records are kept, and whether MailItemsAccessed reaches audit search for a mailbox's licence, are not judged. AuditEnabled on a mailbox is shown but not judged, since Microsoft documents that auditing on by default ignores it.`,
+    enabledByDefault: true
+  },
+  {
+    id: "audit.unified-log",
+    version: 1,
+    area: "audit",
+    title: "The unified audit log is ingesting",
+    statement: "Unified audit log ingestion SHALL be on (Get-AdminAuditLogConfig UnifiedAuditLogIngestionEnabled true, read through Exchange Online).",
+    rationale: "Mailbox, sign-in, admin and SharePoint activity reach audit search only through the unified audit log; with ingestion off, an investigation finds nothing, however well each workload records. Microsoft documents that only Exchange Online reports this value correctly: Security & Compliance PowerShell always shows False (learn.microsoft.com/powershell/module/exchangepowershell/get-adminauditlogconfig).",
+    defaultSeverity: "high",
+    sources: ["exo.adminAuditLogConfig"],
+    targets: { kind: "tenant", sources: [] },
+    parameters: {},
+    references: { scuba: ["MS.SECURITYSUITE.5.1v1"], cis: ["3.1.1"], hipaa: ["164.312(b)"], nist: ["AU-2", "AU-12"] },
+    remediation: 'Microsoft Purview portal > Audit > "Start recording user and admin activity", or in Exchange Online PowerShell `Set-AdminAuditLogConfig -UnifiedAuditLogIngestionEnabled $true`. It can take up to 60 minutes to take effect.',
+    limitations: `${EXCHANGE_LIMITATION} Read through the Exchange Online admin API only, never Security & Compliance PowerShell, whose value is always False. It judges ingestion, not the retention of audit records.`,
+    enabledByDefault: true
+  }
+];
 
 // src/controls/dkim.ts
 var dkimControls = [
@@ -32960,7 +33006,7 @@ var PARTNER_DOMAINS = {
     description: "Partner domains mail may be forwarded to (a subdomain of a listed domain also counts). The tenant's own verified domains and their subdomains are always internal."
   }
 };
-var EXCHANGE_LIMITATION = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
+var EXCHANGE_LIMITATION2 = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or the Global Reader role the control is not evaluable, with the setup steps.";
 var forwardingControls = [
   {
     id: "forwarding.inbox-rules",
@@ -33027,7 +33073,23 @@ var forwardingControls = [
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
     remediation: "`Set-Mailbox -Identity <upn> -ForwardingSmtpAddress $null -ForwardingAddress $null -DeliverToMailboxAndForward $false`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Mail flow settings > Email forwarding. Block it tenant-wide with the outbound spam policy (AutoForwardingMode Off).",
-    limitations: `${EXCHANGE_LIMITATION} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    limitations: `${EXCHANGE_LIMITATION2} A ForwardingAddress that names neither a mailbox nor a mail contact or mail user is an error, not a pass.`,
+    enabledByDefault: true
+  },
+  {
+    id: "forwarding.transport-rules",
+    version: 1,
+    area: "forwarding",
+    title: "Mail-flow rules that copy or redirect mail outside the tenant",
+    statement: "No enabled mail-flow (transport) rule in Enforce mode SHALL redirect, copy, blind-copy or add a recipient outside the tenant's accepted domains and the policy's partner domains, or route mail through an outbound connector that delivers outside them.",
+    rationale: "A transport rule acts on every message that matches it, for every user, before any mailbox sees it: one rule that blind-copies the finance team to an outside address exfiltrates quietly and survives every password reset. It is set by an admin, or by an attacker holding an admin account, and no user can see it.",
+    defaultSeverity: "high",
+    sources: ["exo.transportRule", "exo.outboundConnector", "exo.mailbox", "exo.recipient", "graph.domains"],
+    targets: { kind: "tenant", sources: ["exo.transportRule"] },
+    parameters: { partnerDomains: PARTNER_DOMAINS },
+    references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4"] },
+    remediation: "Exchange admin centre > Mail flow > Rules: open the rule, check with its owner why it copies mail out, and remove the action or the rule (`Remove-TransportRule -Identity <rule>`, or `Disable-TransportRule`). An unknown rule is a compromised admin account: review the admin audit log for New-TransportRule and Set-TransportRule. Add legitimate partner domains to `partnerDomains`.",
+    limitations: `${EXCHANGE_LIMITATION2} Rules in Audit or AuditAndNotify mode are counted, not judged, as they change no delivery. A recipient named by alias or display name is resolved against mailboxes, mail contacts and mail users; one that resolves to none is an error. AddManagerAsRecipientType is taken as internal (the sender's manager is a directory object; managers are not read) and listed in the evidence. Rule conditions (which messages match) and date limits are shown, not judged.`,
     enabledByDefault: true
   },
   {
@@ -33047,7 +33109,7 @@ var forwardingControls = [
     },
     references: { cis: ["6.2.1"], hipaa: ["164.312(e)(1)"], nist: ["AC-4", "SC-7"] },
     remediation: "`Set-HostedOutboundSpamFilterPolicy -Identity Default -AutoForwardingMode Off` (and for each custom policy), or Microsoft Defender portal > Email & collaboration > Policies > Anti-spam > Anti-spam outbound policy > Forwarding rules > Off. Scope a policy that must allow forwarding to named senders only.",
-    limitations: `${EXCHANGE_LIMITATION} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
+    limitations: `${EXCHANGE_LIMITATION2} A custom policy set to On but applied by no enabled rule passes, as it applies to nobody.`,
     enabledByDefault: true
   },
   {
@@ -33063,7 +33125,7 @@ var forwardingControls = [
     parameters: { partnerDomains: PARTNER_DOMAINS },
     references: { scuba: ["MS.EXO.1.1v2"], cis: ["6.2.1"], nist: ["AC-4"] },
     remediation: '`Set-RemoteDomain -Identity Default -AutoForwardEnabled $false`, or Exchange admin centre > Mail flow > Remote domains > Default > Email reply types > clear "Allow automatic forwarding".',
-    limitations: EXCHANGE_LIMITATION,
+    limitations: EXCHANGE_LIMITATION2,
     enabledByDefault: true
   }
 ];
@@ -33075,6 +33137,26 @@ var ALLOWED_EXCLUSIONS = {
     items: { type: "string", format: "uuid" },
     default: [],
     description: "Object IDs of the users, groups or roles (break-glass accounts) that the Conditional Access policy may exclude. Any other exclusion makes the policy not count. Keep this list short and review it yearly."
+  }
+};
+var ALLOWED_NARROWING = {
+  schema: {
+    type: "array",
+    default: [],
+    description: "Narrowing of the Conditional Access policies that the organisation accepts, each with its reason (shown in the evidence). `condition` is `location` (a named location ID, or `AllTrusted`, that a policy may exclude), `application` (an app ID, `Office365` or `MicrosoftAdminPortals` that a policy may exclude), `platform` (`android`, `iOS`, `windows`, `windowsPhone`, `macOS` or `linux`, left out of the requirement), `guestOrExternalUserType` (e.g. `serviceProvider`, a guest type a policy may exclude) or `deviceFilter` (the exact rule of a device filter in exclude mode). Sign-ins that the narrowing leaves out are not required to be covered.",
+    items: {
+      type: "object",
+      properties: {
+        condition: {
+          enum: ["location", "application", "platform", "guestOrExternalUserType", "deviceFilter"],
+          description: "Which condition the narrowing is on."
+        },
+        value: { type: "string", minLength: 1, description: "The ID, name or rule the narrowing names." },
+        reason: { type: "string", minLength: 1, description: "Why the organisation accepts it, for auditors." }
+      },
+      required: ["condition", "value", "reason"],
+      additionalProperties: false
+    }
   }
 };
 
@@ -33126,6 +33208,7 @@ var legacySignInsControl = {
   rationale: "Legacy protocols cannot answer an MFA challenge, so a stolen password alone opens the mailbox through them; password spray and credential stuffing target them for that reason. A policy that is meant to block them proves nothing until the sign-in log shows that nobody got through.",
   defaultSeverity: "high",
   sources: ["graph.signIns"],
+  optionalSources: ["graph.users"],
   targets: { kind: "tenant", sources: ["graph.signIns"] },
   parameters: {
     ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33185,6 +33268,7 @@ var signInDetectionControls = [
     rationale: "Most account takeovers are used from the attacker's own infrastructure abroad. An organisation that works from a few countries can treat a success from anywhere else as an incident to confirm with the user, the same night rather than weeks later.",
     defaultSeverity: "medium",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33215,6 +33299,7 @@ var signInDetectionControls = [
     rationale: "A user cannot be in two distant places within minutes; when the sign-in log says so, one of the two sessions is usually someone else holding the password or a stolen session token.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33263,6 +33348,7 @@ var signInDetectionControls = [
     rationale: "Password spray tries a few common passwords against many accounts to stay under lockout thresholds; per account it looks like a mistyped password, so it is only visible when failures are grouped by where they come from. A success from the same source means a password was guessed.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33318,6 +33404,7 @@ var signInDetectionControls = [
     rationale: "An attacker who has the password can send push after push until the user approves one to make it stop, as in the 2022 Uber and Cisco breaches. A burst of denials means the password is already known; a success right after means the attacker got in.",
     defaultSeverity: "high",
     sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
     targets: { kind: "tenant", sources: ["graph.signIns"] },
     parameters: {
       ...SIGN_IN_WINDOW_PARAMETERS,
@@ -33371,15 +33458,16 @@ var signInDetectionControls = [
 // src/controls/legacy-auth.ts
 var legacyAuthBlocked = {
   id: "legacy-auth.blocked",
-  version: 1,
+  version: 2,
   area: "legacy-auth",
   title: "Legacy authentication blocked",
-  statement: "An enabled Conditional Access policy SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
+  statement: "Enabled Conditional Access policies, alone or together, SHALL block the Exchange ActiveSync and Other clients client-app types for All users and All cloud apps, with no condition narrowing them beyond the exclusions and narrowing listed in the control, unless security defaults are on.",
   rationale: "IMAP, POP, SMTP AUTH and older ActiveSync clients send the password itself and cannot answer an MFA challenge, so password spraying and stolen passwords keep working against them whatever MFA policy is in place.",
   defaultSeverity: "high",
   sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
   targets: { kind: "tenant", sources: [] },
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  optionalSources: ["graph.groups", "graph.roleDefinitions", "graph.namedLocations"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
   references: {
     scuba: ["MS.AAD.1.1v1"],
     cis: ["5.2.2.3"],
@@ -33387,7 +33475,7 @@ var legacyAuthBlocked = {
     nist: ["IA-2", "AC-17"]
   },
   remediation: 'Entra admin centre > Protection > Conditional Access > Create new policy from template "Block legacy authentication": Users = All users, Target resources = All cloud apps, Conditions > Client apps = Exchange ActiveSync clients and Other clients, Grant = Block access, state On.',
-  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Needs Microsoft Entra ID P1 for Conditional Access.",
+  limitations: "Judges policy configuration only; actual legacy sign-ins are another control. Every v1.0 condition is read, and a block split across policies (for example one for Android and one for every other platform) counts when together they leave no gap; a policy limited to some authentication flows never counts. Groups, roles and named locations are named from their own sources (graph.groups, graph.roleDefinitions, graph.namedLocations); when one cannot be read the verdict still stands, the IDs are shown and the evidence says why the names are missing, and without the named locations an AllTrusted condition is read as covering no named location. Needs Microsoft Entra ID P1 for Conditional Access.",
   enabledByDefault: true
 };
 var legacyAuthControls = [
@@ -33409,6 +33497,131 @@ var legacyAuthControls = [
     enabledByDefault: true
   },
   legacySignInsControl
+];
+
+// src/controls/mail-access.ts
+var ALLOWED_APPS = {
+  schema: {
+    type: "array",
+    items: {
+      type: "object",
+      properties: {
+        appId: {
+          type: "string",
+          pattern: "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+          description: "The application (client) ID, as Entra ID shows it on the enterprise application."
+        },
+        reason: { type: "string", minLength: 1, description: "Why the app needs this access." },
+        approver: { type: "string", minLength: 1, description: "Who approved it." }
+      },
+      required: ["appId", "reason", "approver"],
+      additionalProperties: false
+    },
+    default: [],
+    description: "Apps allowed to hold the access this control looks for, each with its application (client) ID, the reason and the approver. mailwarden's own app needs Mail.ReadBasic.All and MailboxSettings.Read: list it here, or scope it with an Exchange application access policy."
+  }
+};
+var EXCHANGE_LIMITATION3 = "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API; when the app lacks Exchange.ManageAsApp or an Exchange role that includes the cmdlet, the control is not evaluable, with the setup steps.";
+var mailAccessControls = [
+  {
+    id: "apps.mail-access",
+    version: 1,
+    area: "mail-access",
+    title: "Apps that can read or send from every mailbox",
+    statement: "No service principal SHALL hold an application permission that reads or sends mail in every mailbox (Microsoft Graph Mail.* or MailboxSettings.*, Office 365 Exchange Online full_access_as_app, Mail.*, MailboxSettings.*, IMAP.AccessAsApp or POP.AccessAsApp) unless the policy's allowedApps lists it or an Exchange application access policy restricts every such permission it holds to a group of mailboxes.",
+    rationale: "An application permission is consented once and then reads every mailbox of the tenant with no user signed in, no MFA and no trace in sign-in logs: attackers who add a secret to such an app, or trick an admin into consenting to theirs, read staff mail for weeks. Microsoft Graph and Exchange Online grant it separately, and Exchange RBAC for Applications does not narrow a grant made in Entra ID.",
+    defaultSeverity: "high",
+    sources: ["graph.resourceServicePrincipals", "graph.appRoleAssignedTo", "graph.servicePrincipals"],
+    optionalSources: ["exo.applicationAccessPolicy", "exo.managementRoleAssignment", "exo.servicePrincipal"],
+    targets: {
+      kind: "tenant",
+      sources: ["graph.appRoleAssignedTo", "graph.servicePrincipals", "graph.resourceServicePrincipals"]
+    },
+    parameters: {
+      allowedApps: ALLOWED_APPS,
+      recentDays: {
+        schema: {
+          type: "integer",
+          minimum: 0,
+          default: 30,
+          description: "An app created (or, where Graph does not give its creation time, first granted a mail permission) within this many days is raised to critical, as are apps owned by another tenant or from an unverified publisher."
+        }
+      }
+    },
+    references: { hipaa: ["164.312(a)(1)", "164.308(a)(4)"], nist: ["AC-6"] },
+    remediation: 'Entra admin centre > Enterprise applications > the app > Permissions: review the mail permissions and remove those it does not need (or delete the app). If it needs them, restrict it to the mailboxes it serves: `New-ApplicationAccessPolicy -AppId <appId> -PolicyScopeGroupId <mail-enabled security group> -AccessRight RestrictAccess -Description "<why>"` (Microsoft recommends RBAC for Applications for new setups, but that only narrows access once the Entra ID grant is removed), then add it to allowedApps with the reason and approver. For IMAP.AccessAsApp and POP.AccessAsApp, remove the FullAccess grants of mailboxes it should not read (`Remove-MailboxPermission -Identity <mailbox> -User <service principal> -AccessRights FullAccess`).',
+    limitations: "Judges application permissions on Microsoft Graph and Office 365 Exchange Online only: Calendars.* and Contacts.*, other resources and delegated permissions are not judged here (delegated grants for all users are apps.user-consent). Exchange Online's role IDs are read from its service principal at run time (Microsoft publishes only full_access_as_app's); a role on Exchange Online that its app roles do not name is an error, not a pass. Application access policies are read when the Exchange admin API is available; without them no app passes on a policy. The mailboxes an IMAP or POP app can reach are listed when mailbox.delegation's FullAccess sweep ran in the same audit.",
+    enabledByDefault: true
+  },
+  {
+    id: "apps.user-consent",
+    version: 1,
+    area: "mail-access",
+    title: "Users cannot consent to apps on their own",
+    statement: "User consent SHALL be off, or (where the policy allows it) limited to the low-impact permissions of apps from verified publishers (microsoft-user-default-low), and no delegated grant of a mail permission for all users SHALL exist for an app the policy does not allow.",
+    rationale: 'Consent phishing needs no password: a user who clicks "Accept" on a lookalike app gives it a token to their mailbox that survives password resets and MFA. The legacy setting lets any user consent to any permission that does not need an admin. An admin consent for all users to an app with Mail.Read reads every mailbox the moment each user signs in.',
+    defaultSeverity: "high",
+    sources: [
+      "graph.authorizationPolicy",
+      "graph.oauth2PermissionGrants",
+      "graph.servicePrincipals",
+      "graph.resourceServicePrincipals"
+    ],
+    targets: { kind: "tenant", sources: ["graph.oauth2PermissionGrants", "graph.servicePrincipals"] },
+    parameters: {
+      allowedApps: ALLOWED_APPS,
+      allowMicrosoftManagedPolicy: {
+        schema: {
+          type: "boolean",
+          default: false,
+          description: "Whether Microsoft's managed user consent policy (microsoft-user-default-recommended, whose conditions Microsoft changes over time) counts as restricted."
+        }
+      },
+      allowLowImpactConsent: {
+        schema: {
+          type: "boolean",
+          default: true,
+          description: "Whether user consent limited to low-impact permissions of apps from verified publishers (microsoft-user-default-low) passes; false requires user consent to be off, as CIS 5.1.5.1 does."
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.5.2v1"],
+      cis: ["5.1.5.1"],
+      hipaa: ["164.308(a)(4)"],
+      nist: ["AC-6", "CM-5"]
+    },
+    remediation: 'Entra admin centre > Enterprise applications > Consent and permissions > User consent settings: "Do not allow user consent", or "Allow user consent for apps from verified publishers, for selected permissions" with only low-impact permissions classified; turn on the admin consent workflow so users can ask. Review each grant for all users (Enterprise applications > the app > Permissions > Admin consent) and revoke mail permissions it does not need, or add the app to allowedApps with the reason and approver.',
+    limitations: "A custom consent policy is not read, so it is reported as an error rather than judged. Delegated grants to single users (consentType Principal) are not judged; only grants an admin made for all users are. Mail permissions are Mail.*, MailboxSettings.*, EWS.AccessAsUser.All, IMAP.AccessAsUser.All, POP.AccessAsUser.All and SMTP.Send on Microsoft Graph or Office 365 Exchange Online.",
+    enabledByDefault: true
+  },
+  {
+    id: "mailbox.delegation",
+    version: 1,
+    area: "mail-access",
+    title: "Delegates with full access to, or send-as rights on, user mailboxes",
+    statement: "No user mailbox SHOULD grant FullAccess or SendAs to anyone but its owner (and NT AUTHORITY\\SELF) and the policy's allowedDelegates; a grant to an account that no longer resolves SHALL be removed.",
+    rationale: "A FullAccess delegate reads every message without signing in as the owner, so neither the owner nor sign-in monitoring sees it; SendAs lets them write as the owner. Grants outlive the reason they were made: a former assistant, a departed admin (an unresolved SID) or an attacker who added one to keep access after a password reset.",
+    defaultSeverity: "medium",
+    sources: ["exo.mailbox", "exo.mailboxPermission", "exo.recipientPermission"],
+    optionalSources: ["exo.servicePrincipal"],
+    targets: { kind: "tenant", sources: ["exo.mailbox", "exo.mailboxPermission", "exo.recipientPermission"] },
+    parameters: {
+      allowedDelegates: {
+        schema: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          uniqueItems: true,
+          default: [],
+          description: "Accounts that may hold FullAccess or SendAs on any user mailbox (an address, or the name Exchange shows for them), compared case-insensitively: a journaling or backup account, an executive assistant."
+        }
+      }
+    },
+    references: { hipaa: ["164.312(a)(1)", "164.308(a)(4)"], nist: ["AC-6", "AC-2"] },
+    remediation: "Confirm each grant with the mailbox owner, then remove it: `Remove-MailboxPermission -Identity <mailbox> -User <delegate> -AccessRights FullAccess -InheritanceType All` and `Remove-RecipientPermission -Identity <mailbox> -Trustee <delegate> -AccessRights SendAs`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Delegation. Remove grants to unresolved SIDs the same way, naming the SID. List lasting delegates in allowedDelegates.",
+    limitations: `${EXCHANGE_LIMITATION3} Get-MailboxPermission takes one call per mailbox (at the pace of the hidden inbox-rule sweep), so this control is off in the baseline policy. Judges user mailboxes, not shared, room or group mailboxes; FullAccess grants to an app's Exchange service principal are left to apps.mail-access; inherited and Deny entries are not grants. Send on behalf and folder permissions are not read.`,
+    enabledByDefault: false
+  }
 ];
 
 // src/controls/privileged-roles.ts
@@ -33468,15 +33681,21 @@ var mfaControls = [
   },
   {
     id: "mfa.enforcement",
-    version: 1,
+    version: 2,
     area: "mfa",
     title: "MFA enforced for all users",
-    statement: "An enabled Conditional Access policy SHALL require multifactor authentication (or an authentication strength) for All users and All cloud apps, excluding only the accounts listed in the control, unless security defaults are on.",
-    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group or a grant that accepts a compliant device instead of MFA leaves a path in with a password alone.",
+    statement: "Enabled Conditional Access policies, alone or together, SHALL require multifactor authentication (or an authentication strength that requires it, or block access) for every sign-in of All users to All cloud apps from browsers and modern clients, with no condition narrowing them beyond the exclusions and narrowing listed in the control, unless security defaults are on.",
+    rationale: "Registration alone does not stop a stolen password: only a policy that requires MFA at sign-in does. A report-only policy, an excluded group, a grant that accepts a compliant device instead of MFA, or a condition that limits the policy to some platforms, locations, devices, risk levels or authentication flows leaves a path in with a password alone. Entra applies every enforced policy whose conditions all match, so two policies can cover between them what neither covers alone; the check proves that the enforced policies together leave no such path, and names the part they leave open.",
     defaultSeverity: "critical",
     sources: ["graph.securityDefaults", "graph.conditionalAccessPolicies"],
     targets: { kind: "tenant", sources: [] },
-    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+    optionalSources: [
+      "graph.authenticationStrengthPolicies",
+      "graph.groups",
+      "graph.roleDefinitions",
+      "graph.namedLocations"
+    ],
+    parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
     references: {
       scuba: ["MS.AAD.3.2v2"],
       cis: ["5.2.2.2"],
@@ -33484,7 +33703,7 @@ var mfaControls = [
       nist: ["IA-2(1)", "IA-2(2)"]
     },
     remediation: `Entra admin centre > Protection > Conditional Access > Create new policy from template "Require multifactor authentication for all users": Users = All users (exclude only break-glass accounts), Target resources = All cloud apps, Grant = Require multifactor authentication (or an authentication strength), then set it to On, not Report-only. List the excluded break-glass object IDs in this control's allowedExclusions.`,
-    limitations: "Judges policy configuration, not each sign-in. Conditions that narrow a policy (platforms, locations, client apps) are not evaluated beyond users, apps and grant. Needs Microsoft Entra ID P1 for Conditional Access.",
+    limitations: "Judges policy configuration, not each sign-in. Every v1.0 condition is read (users, guests, applications, user actions, authentication context, client apps, platforms, locations, device filters, authentication flows, user, sign-in, insider and service-principal risk, workload identities); a condition Graph adds later makes the policy not count. Group membership, filter rules and overlapping named locations are not resolved, so every combination is assumed possible: two policies are proved to cover together only when they do for any membership. easSupported client apps and custom controls are not counted. Session controls do not change coverage (a block is final) and are listed in the evidence. Groups, roles and named locations are named from their own sources (graph.groups, graph.roleDefinitions, graph.namedLocations); when one cannot be read the verdict still stands, the IDs are shown and the evidence says why the names are missing, and without the named locations an AllTrusted condition is read as covering no named location. Needs Microsoft Entra ID P1 for Conditional Access.",
     enabledByDefault: true
   },
   {
@@ -33528,16 +33747,17 @@ var mfaControls = [
 // src/controls/sign-ins.ts
 var riskPolicies = {
   id: "sign-ins.risk-policies",
-  version: 1,
+  version: 2,
   area: "sign-ins",
   title: "High user risk and high sign-in risk blocked",
-  statement: "Enabled Conditional Access policies SHALL block access for users at high user risk and for sign-ins at high sign-in risk, for All users and All cloud apps, excluding only the accounts listed in the control.",
-  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session.",
+  statement: "Enabled Conditional Access policies SHALL block access for sign-ins at high user risk and, judged separately, for sign-ins at high sign-in risk, for All users and All cloud apps, with no condition narrowing them beyond the exclusions and narrowing listed in the control.",
+  rationale: "Identity Protection flags leaked credentials, password spray and token replay as risk. Unless a policy acts on high risk, the detection only fills a report nobody reads while the attacker keeps the session. A policy that requires high user risk and high sign-in risk together applies only when both are high, so it blocks neither risk alone: each risk is judged on its own.",
   defaultSeverity: "high",
   // riskyUsers is read to learn whether the tenant has Entra ID P2: without it risk conditions do nothing.
   sources: ["graph.conditionalAccessPolicies", "graph.riskyUsers"],
   targets: { kind: "tenant", sources: [] },
-  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS },
+  optionalSources: ["graph.groups", "graph.roleDefinitions", "graph.namedLocations"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
   references: {
     scuba: ["MS.AAD.2.1v1", "MS.AAD.2.3v1"],
     cis: ["5.2.2.6", "5.2.2.7"],
@@ -33545,7 +33765,7 @@ var riskPolicies = {
     nist: ["AC-2(12)", "SI-4"]
   },
   remediation: "Entra admin centre > Protection > Conditional Access: create two policies for All users and All cloud apps, one with Conditions > User risk = High and one with Conditions > Sign-in risk = High, each with Grant = Block access, state On.",
-  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control.",
+  limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control. Every v1.0 condition is read as for mfa.enforcement, and policies may cover a risk together. Groups, roles and named locations are named from their own sources; when one cannot be read the IDs are shown and the evidence says why.",
   enabledByDefault: true
 };
 var signInsControls = [riskPolicies, ...signInDetectionControls];
@@ -33630,6 +33850,8 @@ var CONTROLS = [
   ...legacyAuthControls,
   ...signInsControls,
   ...forwardingControls,
+  ...mailAccessControls,
+  ...auditControls,
   ...spfControls,
   ...dkimControls,
   ...dmarcControls,
@@ -34087,6 +34309,7 @@ var ControlParams = class {
 
 // src/model/input-file.ts
 var POLICY_MAX_BYTES = 5 * 1024 * 1024;
+var SMALL_FILE_MAX_BYTES = 1024 * 1024;
 var CHUNK = 64 * 1024;
 function sequenceLength(bytes, i) {
   const b0 = bytes[i] ?? 0;
@@ -41185,6 +41408,12 @@ var ENV = {
    * redacted evidence pack (without it a fresh random key per run).
    */
   redactKey: "MAILWARDEN_REDACT_KEY",
+  /**
+   * Seals the incremental sign-in state (`--incremental`): it holds user names and addresses, and
+   * an Actions cache can be read by anyone who can open a pull request. Falls back to
+   * MAILWARDEN_REDACT_KEY.
+   */
+  stateKey: "MAILWARDEN_STATE_KEY",
   /** The old name of MAILWARDEN_REDACT_KEY for evidence packs: still read when that is unset; deprecated. */
   deprecatedRedactionKey: "MAILWARDEN_REDACTION_KEY",
   /** @azure/identity's EnvironmentCredential (CLI): the app and its secret or certificate. */

@@ -10,6 +10,7 @@ import {
   readFailOn,
   optionalSecret,
   readIssues,
+  readCloud,
   readTenantTarget,
 } from '../entry/read-settings.js';
 import { plausibleSecret } from '../model/secrets.js';
@@ -131,7 +132,7 @@ export function readInputs(getInput: GetInput, workspace: string, env: Env = {})
     target = { kind: 'snapshot', dir: snapshot };
   } else if (dns.domains.length > 0 && source.get('tenant-id') === undefined && source.get('client-id') === undefined) {
     // Domains without a tenant: the DNS-only audit, no credentials needed.
-    target = { kind: 'dns-only', domains: dns.domains };
+    target = { kind: 'dns-only', domains: dns.domains, cloud: readCloud(source) };
   } else {
     // The default: the live tenant, over GitHub OIDC unless a secret or certificate is given.
     target = tenantInputs(getInput);

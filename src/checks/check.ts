@@ -1,4 +1,5 @@
 import type { ControlParams } from '../controls/params.js';
+import type { Cloud } from '../model/cloud.js';
 import type { Finding } from '../model/finding.js';
 import type { JsonObject } from '../model/json.js';
 import type { ActiveException } from '../policy/exceptions.js';
@@ -12,6 +13,8 @@ export interface CheckContext {
   /** "Now" for the run: the capture time on replay, so verdicts reproduce. */
   readonly now: Date;
   readonly tenantId: string | null;
+  /** The Microsoft 365 cloud of the tenant (the snapshot's manifest); the email checks follow it. */
+  readonly cloud: Cloud;
   /** The application (client) ID the run authenticated with, when known (the manifest's `clientId`). */
   readonly clientId: string | null;
   readonly policy: Policy;

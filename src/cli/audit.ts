@@ -12,6 +12,7 @@ import {
   readFailOn,
   readIssues,
   readOnly,
+  readCloud,
   readIncremental,
   readTenantTarget,
   deprecatedEnvWarning,
@@ -66,7 +67,6 @@ const TENANT_ONLY_FLAGS = [
   'client-id',
   'client-secret',
   'certificate',
-  'cloud',
   'graph-url',
   'authority-url',
   'exchange-url',
@@ -152,6 +152,11 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   if ((values.snapshot !== undefined || values.demo) && (dns.domains.length > 0 || dns.servers.length > 0)) {
     throw new UsageError('--domains and --dns-server collect live DNS; they cannot be used with --snapshot or --demo');
   }
+  if (values.cloud !== undefined && (values.snapshot !== undefined || values.demo)) {
+    throw new UsageError(
+      `--cloud names the tenant's cloud for live collection; ${values.demo ? 'the demo tenant is worldwide' : "a snapshot's manifest records its cloud"}`,
+    );
+  }
   const asCaptured = values['as-captured'] === true;
   if (asCaptured && !values.demo && values.simulate === undefined)
     throw new UsageError('--as-captured applies to --demo and --simulate (a --snapshot replay is always as captured)');
@@ -159,9 +164,14 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
   if (values.snapshot !== undefined) target = { kind: 'snapshot', dir: values.snapshot };
   else if (values.demo) target = { kind: 'demo', ...(asCaptured ? { asCaptured } : {}) };
   else if (values.simulate !== undefined)
-    target = { kind: 'simulate', dir: values.simulate, ...(asCaptured ? { asCaptured } : {}) };
+    target = {
+      kind: 'simulate',
+      dir: values.simulate,
+      ...(asCaptured ? { asCaptured } : {}),
+      ...(values.cloud !== undefined ? { cloud: readCloud(source) } : {}),
+    };
   else if (tenantId !== undefined) target = tenantTarget(source, tenantId, env);
-  else if (dns.domains.length > 0) target = { kind: 'dns-only', domains: dns.domains };
+  else if (dns.domains.length > 0) target = { kind: 'dns-only', domains: dns.domains, cloud: readCloud(source) };
   else
     throw new UsageError(
       'audit needs a target: --tenant-id ID, --domains LIST, --demo, --simulate DIR or --snapshot DIR',

@@ -31,7 +31,8 @@ audit options:
   --client-secret SECRET    Authenticate with a client secret
   --certificate FILE        Authenticate with a PEM holding the certificate and its private key
                             (neither: AZURE_* environment credentials, else the Azure CLI login)
-  --cloud CLOUD             global (default), usgov (GCC High), dod or china
+  --cloud CLOUD             global (default), usgov (GCC High), dod or china; also with --domains and
+                            --simulate (the SPF include and Microsoft-managed domains follow it)
   --graph-url URL           Override the cloud's Microsoft Graph endpoint
   --authority-url URL       Override the cloud's Entra ID authority
   --exchange-url URL        Override the cloud's Exchange Online endpoint

@@ -32,7 +32,8 @@ export type DnsLookupName =
   | 'microsoft-dkim-cnames';
 
 /**
- * Which domains a DNS control asks about. The initial *.onmicrosoft.com domain's DNS is
+ * Which domains a DNS control asks about. The initial domain's DNS (*.onmicrosoft.com and the
+ * national clouds' equivalents) is
  * Microsoft's (no SPF, MTA-STS or TLS-RPT to judge), and parked domains send and receive no mail.
  */
 export type DomainScope =
@@ -40,7 +41,7 @@ export type DomainScope =
   | 'all'
   /** Audited domains not listed as parked. */
   | 'not-parked'
-  /** Audited domains whose DNS the tenant manages (not *.onmicrosoft.com). */
+  /** Audited domains whose DNS the tenant manages (not the initial domain, not *.onmicrosoft.com, .us, onmschina.cn). */
   | 'own-dns'
   /** Audited domains whose DNS the tenant manages and that are not parked. */
   | 'own-dns-not-parked'
@@ -53,6 +54,12 @@ export type DomainScope =
 export interface DnsQuestions {
   readonly lookup: DnsLookupName;
   readonly domains: DomainScope;
+  /**
+   * For a scope that leaves out Microsoft-managed domains (the tenant's initial `*.onmicrosoft.com`
+   * domain and its national-cloud equivalents): why the admin cannot act on them. Each such domain
+   * then gets a `pass` saying it is managed by Microsoft, instead of no result.
+   */
+  readonly microsoftManaged?: string;
 }
 
 /**

@@ -28,7 +28,7 @@ export const dkimControls: readonly ControlDefinition[] = [
     remediation:
       'Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).',
     limitations:
-      "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+      "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The tenant's initial domain (onmicrosoft.com, onmicrosoft.us or partner.onmschina.cn, by Graph's isInitial) is signed by Microsoft and has no CNAMEs to check.",
     enabledByDefault: true,
   },
   {
@@ -43,7 +43,12 @@ export const dkimControls: readonly ControlDefinition[] = [
     defaultSeverity: 'medium',
     sources: ['dns'],
     targets: { kind: 'domain', sources: ['graph.domains'] },
-    dns: { lookup: 'dkim-keys', domains: 'not-parked' },
+    dns: {
+      lookup: 'dkim-keys',
+      domains: 'own-dns-not-parked',
+      microsoftManaged:
+        'Microsoft signs mail from its initial domains with its own keys and publishes them itself ("You don\'t need to do anything", learn.microsoft.com/defender-office-365/email-authentication-dkim-configure); the admin cannot publish a key there.',
+    },
     parameters: {
       selectors: {
         schema: {
@@ -52,7 +57,7 @@ export const dkimControls: readonly ControlDefinition[] = [
           minItems: 1,
           default: ['selector1', 'selector2'],
           description:
-            "DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2 (CNAMEs to the tenant's onmicrosoft.com keys); add third-party senders' selectors.",
+            "DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2, CNAMEs to the keys Exchange names in Get-DkimSigningConfig (worldwide: under <prefix>.<letter>-v1.dkim.mail.microsoft for domains added since May 2025, else under the tenant's initial onmicrosoft.com domain; the national clouds' format is not documented); add third-party senders' selectors.",
         },
       },
       minBits: {
@@ -69,7 +74,7 @@ export const dkimControls: readonly ControlDefinition[] = [
     remediation:
       'In the Microsoft Defender portal > Email & collaboration > Policies > Email authentication settings > DKIM, publish the two CNAME records shown for the domain, then enable signing; rotate to 2048-bit keys with Rotate-DkimSigningConfig -KeySize 2048. For other senders publish their key at the selector they sign with.',
     limitations:
-      'Only the listed selectors are checked (DNS cannot list them). Whether Exchange Online actually signs with the key is not seen here. Parked domains are skipped. ed25519 keys count as strong.',
+      'Only the listed selectors are checked (DNS cannot list them). Whether Exchange Online actually signs with the key is not seen here (dkim.signing does). Parked domains are skipped. ed25519 keys count as strong.',
     enabledByDefault: true,
   },
 ];

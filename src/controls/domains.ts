@@ -35,7 +35,12 @@ export const domainsControls: readonly ControlDefinition[] = [
     defaultSeverity: 'medium',
     sources: ['dns'],
     targets: { kind: 'domain', sources: ['graph.domains'] },
-    dns: { lookup: 'mta-sts', domains: 'own-dns-not-parked' },
+    dns: {
+      lookup: 'mta-sts',
+      domains: 'own-dns-not-parked',
+      microsoftManaged:
+        "Microsoft runs its initial domains' mail routing and DNS; the admin cannot publish an MTA-STS record or host the policy there.",
+    },
     parameters: {},
     references: { hipaa: ['164.312(e)(1)'], nist: ['SC-8', 'SC-8(1)'] },
     remediation:
@@ -56,7 +61,11 @@ export const domainsControls: readonly ControlDefinition[] = [
     defaultSeverity: 'low',
     sources: ['dns'],
     targets: { kind: 'domain', sources: ['graph.domains'] },
-    dns: { lookup: 'tls-rpt', domains: 'own-dns-not-parked' },
+    dns: {
+      lookup: 'tls-rpt',
+      domains: 'own-dns-not-parked',
+      microsoftManaged: "Microsoft runs its initial domains' DNS; the admin cannot publish a TLS-RPT record there.",
+    },
     parameters: {},
     references: { hipaa: ['164.312(e)(1)'], nist: ['SC-8', 'SI-4'] },
     remediation: 'Publish TXT "v=TLSRPTv1; rua=mailto:tls-reports@<domain>" at _smtp._tls.<domain>.',

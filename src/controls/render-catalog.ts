@@ -41,6 +41,26 @@ function parameterType(schema: JsonObject): string {
 }
 
 /**
+ * Which DNS controls report the tenant's Microsoft-managed initial domain as `pass` (the admin
+ * cannot change its DNS), and which still judge it.
+ */
+function managedDomainsNote(controls: readonly ControlDefinition[]): string[] {
+  const dnsControls = controls.filter((c) => c.dns !== undefined);
+  const managed = dnsControls.filter((c) => c.dns?.microsoftManaged);
+  const judged = dnsControls.filter((c) => !c.dns?.microsoftManaged && c.dns?.domains !== 'parked');
+  if (managed.length === 0) return [];
+  const ids = (list: readonly ControlDefinition[]) => list.map((c) => `\`${c.id}\``).join(', ');
+  return [
+    "**Microsoft-managed domains.** Microsoft runs the DNS of the tenant's initial domain (`<tenant>.onmicrosoft.com`,",
+    '`<tenant>.onmicrosoft.us` in GCC High and DoD, `<tenant>.partner.onmschina.cn` with 21Vianet), found by `isInitial` in',
+    `Graph's domain list or, without it, by those suffixes. ${ids(managed)} report it as \`pass\` "managed by Microsoft",`,
+    `since the admin cannot act on it; ${ids(judged)} still judge it (a DMARC record for the initial domain can be added in`,
+    'the Microsoft 365 admin centre, and Exchange says whether it signs).',
+    '',
+  ];
+}
+
+/**
  * docs/controls.md: one section per control, written for auditors: the requirement with its
  * RFC 2119 keyword, why, the parameters and defaults, where the data comes from (permission
  * and licence), the framework references, the fix and what the control cannot see. A test
@@ -61,6 +81,7 @@ export function renderCatalogMarkdown(controls: readonly ControlDefinition[]): s
     'frameworks it answers to. A control whose data source could not be read is reported as `error`; one whose',
     'licence or permission is missing is `not_evaluable`. Neither is ever a pass.',
     '',
+    ...managedDomainsNote(controls),
     '| Control | Level | Area | Severity | Title |',
     '| --- | --- | --- | --- | --- |',
     ...controls.map(
@@ -115,6 +136,12 @@ export function renderCatalogMarkdown(controls: readonly ControlDefinition[]): s
         ? '**Targets.** The tenant as a whole.'
         : `**Targets.** ${c.targets.kind === 'domain' ? 'Domains' : 'Objects of the tenant'}, listed by ${c.targets.sources.map((t) => `\`${t}\``).join(', ')}${c.targets.kind === 'domain' ? ' (in a tenant run; a DNS-only run judges the domains it is given)' : ''}. When one of these was not read in full, the control reports what it saw, says what it could not, and closes no issue.`,
     );
+    if (c.dns?.microsoftManaged) {
+      lines.push(
+        '',
+        `**Microsoft-managed domains.** The tenant's initial domain (and any domain under \`onmicrosoft.com\`, \`onmicrosoft.us\` or \`onmschina.cn\`) is reported as \`pass\`, managed by Microsoft, without reading its DNS: ${c.dns.microsoftManaged}`,
+      );
+    }
     const refs = FRAMEWORKS.flatMap((f) => {
       const ids = c.references[f] ?? [];
       return ids.length > 0 ? [`${FRAMEWORK_NAMES[f]}: ${ids.join(', ')}`] : [];

@@ -17,12 +17,17 @@ export const spfControls: readonly ControlDefinition[] = [
     defaultSeverity: 'high',
     sources: ['dns'],
     targets: { kind: 'domain', sources: ['graph.domains'] },
-    dns: { lookup: 'spf', domains: 'own-dns' },
+    dns: {
+      lookup: 'spf',
+      domains: 'own-dns',
+      microsoftManaged:
+        'Microsoft publishes and maintains the SPF record of its initial domains, and the admin cannot edit their DNS.',
+    },
     parameters: {},
     references: { scuba: ['MS.EXO.2.2v3'], cis: ['2.1.8'], hipaa: ['164.312(c)(1)'], nist: ['SI-8'] },
     remediation:
       'Publish one TXT record at the domain starting with "v=spf1". For Microsoft 365 only: "v=spf1 include:spf.protection.outlook.com -all". Merge duplicate records, and flatten or remove includes until the evidence shows 10 or fewer DNS lookups in total.',
-    limitations: `${SPF_LIMITATIONS_COMMON} The initial *.onmicrosoft.com domain is skipped because Microsoft manages its SPF.`,
+    limitations: `${SPF_LIMITATIONS_COMMON}`,
     enabledByDefault: true,
   },
   {
@@ -37,7 +42,12 @@ export const spfControls: readonly ControlDefinition[] = [
     defaultSeverity: 'medium',
     sources: ['dns'],
     targets: { kind: 'domain', sources: ['graph.domains'] },
-    dns: { lookup: 'spf', domains: 'own-dns' },
+    dns: {
+      lookup: 'spf',
+      domains: 'own-dns',
+      microsoftManaged:
+        'Microsoft publishes and maintains the SPF record of its initial domains, and the admin cannot edit their DNS.',
+    },
     parameters: {
       allowSoftfail: {
         schema: {
@@ -61,26 +71,32 @@ export const spfControls: readonly ControlDefinition[] = [
     statement:
       "Each audited email domain that sends through Microsoft 365 SHALL have an SPF record under which an address from Microsoft 365's live outbound ranges evaluates to pass.",
     rationale:
-      "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current spf.protection.outlook.com record rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
+      "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current SPF record of the tenant's Microsoft 365 cloud rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
     defaultSeverity: 'medium',
     sources: ['dns'],
     targets: { kind: 'domain', sources: ['graph.domains'] },
-    dns: { lookup: 'm365-authorization', domains: 'own-dns-not-parked' },
+    dns: {
+      lookup: 'm365-authorization',
+      domains: 'own-dns-not-parked',
+      microsoftManaged:
+        'Microsoft publishes and maintains the SPF record of its initial domains, and the admin cannot edit their DNS.',
+    },
     parameters: {
       microsoftSpfDomain: {
         schema: {
           type: 'string',
           format: 'hostname',
           minLength: 1,
-          default: 'spf.protection.outlook.com',
+          default: 'auto',
           description:
-            'The SPF record that lists Microsoft 365 outbound addresses. Use spf.protection.office365.us for GCC High and DoD, spf.protection.partner.outlook.cn for 21Vianet.',
+            "The SPF record that lists Microsoft 365 outbound addresses. `auto` follows the tenant's cloud (`cloud` / `--cloud`): spf.protection.outlook.com worldwide and in GCC, spf.protection.office365.us in GCC High and DoD, spf.protection.partner.outlook.cn with 21Vianet. Name another record only to test one Microsoft has not documented; the evidence says which was used.",
         },
       },
     },
     references: { cis: ['2.1.8'], nist: ['SI-8'] },
-    remediation: 'Add "include:spf.protection.outlook.com" to the SPF record, before the final "all" term.',
-    limitations: `${SPF_LIMITATIONS_COMMON} One address from Microsoft's ranges is tested, not every range. Every accepted email domain is assumed to send through Microsoft 365 (in DNS-only mode every listed domain); parked and *.onmicrosoft.com domains are skipped.`,
+    remediation:
+      'Add the include of your Microsoft 365 cloud to the SPF record, before the final "all" term: "include:spf.protection.outlook.com" (worldwide and GCC), "include:spf.protection.office365.us" (GCC High and DoD) or "include:spf.protection.partner.outlook.cn" (21Vianet). The failing result names the one this audit used.',
+    limitations: `${SPF_LIMITATIONS_COMMON} One address from Microsoft's ranges is tested, not every range. Every accepted email domain is assumed to send through Microsoft 365 (in DNS-only mode every listed domain); parked domains are skipped. The include follows the tenant's cloud; Microsoft documents only the include names, not the records' contents, which are read live.`,
     enabledByDefault: true,
   },
 ];

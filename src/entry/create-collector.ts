@@ -40,6 +40,7 @@ export function createCollector(target: TargetSettings, dns: DnsSettings | undef
         clients: { ...created.clients, ...liveDnsClients(dnsSettings, { logger }) },
         extraDomains: dnsSettings.domains,
         now,
+        cloud: target.cloud,
         authenticate: () => created.authenticate(),
         close: () => created.close(),
       });
@@ -52,6 +53,7 @@ export function createCollector(target: TargetSettings, dns: DnsSettings | undef
         logger,
         now,
         asCaptured: target.asCaptured === true,
+        ...(target.cloud ? { cloud: target.cloud } : {}),
         deadlineMs: deadlineMinutes * 60_000,
       });
     case 'demo':

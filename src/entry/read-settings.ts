@@ -7,6 +7,7 @@ import type { EvidenceSettings } from '../evidence/write-evidence.js';
 import type { RepoRef } from '../issues/github-api.js';
 import { isRedactMode } from '../report/redact.js';
 import { AREAS, type Area, isArea } from '../model/area.js';
+import type { Cloud } from '../model/cloud.js';
 import { type FailOn, isSeverity } from '../model/severity.js';
 import { type DnsSettings, ISSUES_OFF, type IssuesSettings } from '../run/settings.js';
 import type { IncrementalSettings } from '../run/incremental/incremental-run.js';
@@ -193,6 +194,11 @@ export function readEvidence(
   return dir === undefined ? {} : { evidence: { dir, redact: options.redact, redactionKey: options.redactionKey } };
 }
 
+/** `cloud`: the tenant's Microsoft 365 cloud (default `global`); hosts, sign-in and the email checks follow it. */
+export function readCloud(source: OptionSource): Cloud {
+  return parseCloud(source.get('cloud'), source.label('cloud'));
+}
+
 /**
  * A live tenant: `tenant-id`, `client-id`, `cloud` and, on the command line, the endpoint
  * overrides `graph-url`, `authority-url` and `exchange-url`. How the app signs in differs
@@ -204,7 +210,7 @@ export function readTenantTarget(
   clientId: { readonly value: string | undefined; readonly label: string },
   credentials: CredentialSettings,
 ): TenantTarget {
-  const cloud = parseCloud(source.get('cloud'), source.label('cloud'));
+  const cloud = readCloud(source);
   const url = (name: 'graph-url' | 'authority-url' | 'exchange-url') => {
     const value = source.get(name);
     return value === undefined ? undefined : parseEndpointUrl(value, source.label(name));

@@ -1,4 +1,5 @@
 import type { Logger } from '../logger.js';
+import type { Cloud } from '../model/cloud.js';
 import { startSimulator, type RunningSimulator } from '../simulator/start-simulator.js';
 import type { RealismConfig } from '../simulator/realism.js';
 import type { Collector } from '../collect/collector.js';
@@ -23,6 +24,8 @@ export interface SimulatorCollectorOptions {
    * of the run's clock (every time moved by now − capturedAt), so a demo stays true every day.
    */
   readonly asCaptured?: boolean;
+  /** The simulated tenant's cloud (`--cloud`); else the folder's manifest says, else `global`. */
+  readonly cloud?: Cloud;
   /** The collection deadline in milliseconds (collect/deadline.ts); none when absent (tests, benchmark). */
   readonly deadlineMs?: number;
 }
@@ -71,6 +74,7 @@ export function simulatorCollector(options: SimulatorCollectorOptions): Collecto
         clients: { ...created.clients, https },
         extraDomains: options.extraDomains ?? [],
         now: () => asOf,
+        cloud: options.cloud ?? sim.cloud ?? 'global',
         authenticate: () => created?.authenticate() ?? Promise.resolve(),
       }).collect(request);
     },

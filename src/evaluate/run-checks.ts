@@ -29,6 +29,8 @@ function checkContext(policy: Policy, control: string, options: EvaluateOptions,
   return {
     now: options.now,
     tenantId: snapshot.manifest.tenantId,
+    // Folders written before the cloud was recorded were all read as worldwide.
+    cloud: snapshot.manifest.cloud ?? 'global',
     clientId: snapshot.manifest.clientId ?? null,
     policy,
     domains: options.domains,

@@ -1,3 +1,4 @@
+import type { Cloud } from '../model/cloud.js';
 import type { TenantTarget } from '../collect/live/tenant-target.js';
 import type { RepoRef } from '../issues/github-api.js';
 import type { RedactMode } from '../report/redact.js';
@@ -16,11 +17,11 @@ export type TargetSettings =
    * A snapshot folder served by the in-process simulator and audited over live HTTP, as of the
    * run's clock; `asCaptured` serves it verbatim and audits it as of its capture time.
    */
-  | { readonly kind: 'simulate'; readonly dir: string; readonly asCaptured?: boolean }
+  | { readonly kind: 'simulate'; readonly dir: string; readonly asCaptured?: boolean; readonly cloud?: Cloud }
   /** The built-in demo tenant, simulated (as `simulate`). */
   | { readonly kind: 'demo'; readonly asCaptured?: boolean }
   /** DNS-only mode: just these domains' email authentication, no tenant credentials (`--domains`). */
-  | { readonly kind: 'dns-only'; readonly domains: readonly string[] };
+  | { readonly kind: 'dns-only'; readonly domains: readonly string[]; readonly cloud: Cloud };
 
 /** The DNS client's settings (`--dns-server`, input `dns-servers`) and extra domains (`--domains`). */
 export interface DnsSettings {

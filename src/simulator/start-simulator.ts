@@ -1,6 +1,7 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { Cloud } from '../model/cloud.js';
 import { createPublicKey } from 'node:crypto';
 import { type Logger, silentLogger } from '../logger.js';
 import type { Licence } from '../snapshot/source-status.js';
@@ -62,6 +63,8 @@ export interface RunningSimulator {
   /** The self-signed certificate of the login server and the policy hosts, generated at start; trust it explicitly. */
   readonly caCertificatePem: string;
   readonly tenantId: string;
+  /** The tenant's cloud, as the folder's manifest records it (absent in older folders). */
+  readonly cloud?: Cloud;
   /** The folder's capture time (manifest `capturedAt`). */
   readonly capturedAt: string;
   /** The time the folder is served as of: `servedAt`, or `capturedAt` when served verbatim. */
@@ -204,6 +207,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       caCertificatePem: keys.tls.cert,
       tenantId: tenant.tenantId,
       capturedAt: tenant.manifest.capturedAt,
+      ...(tenant.manifest.cloud ? { cloud: tenant.manifest.cloud } : {}),
       servedAsOf: new Date(Date.parse(tenant.manifest.capturedAt) + tenant.shift.ms).toISOString(),
       credentials: keys.client,
       stats: () => stats.snapshot(),

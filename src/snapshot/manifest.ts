@@ -1,3 +1,4 @@
+import type { Cloud } from '../model/cloud.js';
 import type { SourceId } from './source-id.js';
 import type { CoveredSpan, Licence, SourceStatus } from './source-status.js';
 
@@ -28,6 +29,11 @@ export interface Manifest {
    * replay judges the same set.
    */
   readonly domains?: readonly string[];
+  /**
+   * The Microsoft 365 cloud the tenant is in: the SPF include and the Microsoft-managed domains
+   * follow it. Absent in folders written before it was recorded, which were read as `global`.
+   */
+  readonly cloud?: Cloud;
   /** The shard this snapshot covers, when the audit was split (`i/n`). */
   readonly shard?: { readonly index: number; readonly count: number };
 }

@@ -172,13 +172,22 @@ describe('email-authentication checks over recorded then replayed DNS', () => {
     expect(dkim?.evidence.problems).toEqual(['selector2: key-revoked']);
   });
 
-  it('the onmicrosoft.com domain gets only DMARC and DKIM checks', async () => {
+  it('the onmicrosoft.com domain is judged by DMARC only; the controls the admin cannot act on pass as managed by Microsoft', async () => {
     const results = await audit(goldenZone(), ['good.example', 'contoso.onmicrosoft.com']);
-    const controls = results
-      .filter((r) => r.target === 'contoso.onmicrosoft.com')
-      .map((r) => r.control)
-      .sort();
-    expect(controls).toEqual(['dkim.keys', 'dmarc.policy', 'dmarc.record', 'dmarc.reporting']);
+    const mine = results.filter((r) => r.target === 'contoso.onmicrosoft.com');
+    expect(mine.filter((r) => r.evidence.managedBy === 'Microsoft').map((r) => `${r.control} ${r.status}`)).toEqual([
+      'spf.record pass',
+      'spf.qualifier pass',
+      'spf.authorizes-m365 pass',
+      'dkim.keys pass',
+      'mta-sts.policy pass',
+      'tls-rpt.record pass',
+    ]);
+    expect(mine.filter((r) => r.evidence.managedBy === undefined).map((r) => r.control)).toEqual([
+      'dmarc.record',
+      'dmarc.policy',
+      'dmarc.reporting',
+    ]);
   });
 
   it('domains.parked fails on a real MX, a sending SPF and p=none', async () => {

@@ -450,4 +450,30 @@ describe('dkim.signing', () => {
       expect(only(await judge('dkim.signing', t)).status, JSON.stringify(answer)).toBe(status);
     }
   });
+
+  it('says which Microsoft cloud a wrong CNAME points into, if any', async () => {
+    const key = `selector2._domainkey.${DOMAIN}/CNAME`;
+    const cases: [string, string][] = [
+      [
+        'selector2-contoso-example._domainkey.agency.onmicrosoft.us',
+        'a Microsoft 365 usgov DKIM target (format not documented',
+      ],
+      ['selector2-contoso-example._domainkey.other.r-v1.dkim.mail.microsoft', 'a Microsoft 365 global DKIM target'],
+      ['selector2-evil._domainkey.other.test', 'no Microsoft 365 DKIM target'],
+    ];
+    for (const [target, words] of cases) {
+      const t = goldenTenant();
+      const answers = { ...t.dns.answers } as Record<string, unknown>;
+      answers[key] = {
+        rcode: 'NOERROR',
+        records: [{ name: `selector2._domainkey.${DOMAIN}`, type: 'CNAME', ttl: 1, data: target }],
+      };
+      t.dns = { answers: answers as typeof t.dns.answers };
+      const r = only(await judge('dkim.signing', t));
+      expect(r.status).toBe('fail');
+      const selectors = r.evidence.selectors as { selector: string; foundLooksLike?: string }[];
+      expect(selectors.find((x) => x.selector === 'selector2')?.foundLooksLike).toContain(words);
+      expect(selectors.find((x) => x.selector === 'selector1')?.foundLooksLike).toBeUndefined();
+    }
+  });
 });

@@ -132,4 +132,27 @@ describe('issue sync after a partial read', () => {
     const passing = planIssues(shown(report([dmarc(current, 'pass')], { controls })), [old], OPTIONS);
     expect(closes(passing)).toEqual([5]);
   });
+
+  it('a new domain finding without any issue opens one; an issue under the new key wins over one under the old key', () => {
+    const domain = 'contoso-clinic.example';
+    const legacy = fingerprint('dmarc.policy', TENANT, domain);
+    const current = fingerprint('dmarc.policy', null, domain);
+    const dmarc = (fp: string): Result => ({
+      ...result({ control: 'dmarc.policy', target: domain }),
+      area: 'email-auth',
+      fingerprint: fp,
+    });
+    const controls: ControlOutcome[] = [{ control: 'dmarc.policy', status: 'evaluated', coverage: 'complete' }];
+    const fresh = planIssues(shown(report([dmarc(current)], { controls })), [], OPTIONS);
+    expect(fresh.operations.map((o) => o.kind)).toEqual(['create']);
+
+    const both = planIssues(
+      shown(report([dmarc(current)], { controls })),
+      [open(5, dmarc(legacy)), open(6, dmarc(current))],
+      OPTIONS,
+    );
+    // The one under the new key (number 6) is the finding's own and only gets its labels; the one
+    // under the old key (number 5) keeps that key, which this complete run no longer reports, so it closes.
+    expect(both.operations.map((o) => `${o.kind} ${'number' in o ? o.number : ''}`)).toEqual(['update 6', 'close 5']);
+  });
 });

@@ -98,7 +98,15 @@ describe('DNS questions: declared once, asked by the collector, read back by the
       const findings: readonly Finding[] = await check.evaluate({
         snapshot,
         params: control.params,
-        context: { now: NOW, tenantId: 'demo', clientId: null, policy, domains: audited, exceptions: [] },
+        context: {
+          now: NOW,
+          tenantId: 'demo',
+          cloud: 'global',
+          clientId: null,
+          policy,
+          domains: audited,
+          exceptions: [],
+        },
       });
 
       const readNotAsked = [...read].filter((key) => key.includes('/') && !asked.has(key));

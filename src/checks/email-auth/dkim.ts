@@ -4,6 +4,7 @@ import type { Finding } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
 import { MICROSOFT_DKIM_SELECTORS, selectorQuestionKeys } from '../../mailauth/microsoft-dkim.js';
 import { type DnsData, isDataAnswer } from '../../snapshot/dns-types.js';
+import { dkimTargetCloud } from '../../mailauth/microsoft-clouds.js';
 import type { Check, CheckInput } from '../check.js';
 import { nothingRead } from '../nothing-read.js';
 import { dnsErrorFinding, perDomain } from './dns-replay.js';
@@ -29,6 +30,19 @@ function cnameOf(dns: DnsData, selector: string, domain: string, expected: strin
   return found === normaliseDomain(expected)
     ? { state: 'match', found }
     : { state: 'mismatch', found, rcode: answer.rcode };
+}
+
+/**
+ * For a selector pointing elsewhere than Exchange expects: which Microsoft cloud's DKIM targets the
+ * found name looks like (a record copied from another tenant or cloud), or none of them.
+ */
+function pointsAt(result: CnameResult): { foundLooksLike?: string } {
+  if (result.state !== 'mismatch' || !result.found) return {};
+  const cloud = dkimTargetCloud(result.found);
+  if (!cloud) return { foundLooksLike: 'no Microsoft 365 DKIM target' };
+  return {
+    foundLooksLike: `a Microsoft 365 ${cloud.cloud} DKIM target${cloud.documented ? '' : ' (format not documented by Microsoft for that cloud)'}`,
+  };
 }
 
 function text(value: unknown): string | undefined {
@@ -109,7 +123,12 @@ function dkimSigning({ snapshot, context }: CheckInput): readonly Finding[] {
     });
     const evidence = {
       ...base,
-      selectors: selectors.map((s) => ({ selector: s.selector, expected: s.expected, ...s.result })),
+      selectors: selectors.map((s) => ({
+        selector: s.selector,
+        expected: s.expected,
+        ...s.result,
+        ...pointsAt(s.result),
+      })),
     };
     if (selectors.some((s) => s.result.state === 'error')) {
       return { target: domain, status: 'error', message: 'The DKIM selector CNAMEs could not be looked up.', evidence };

@@ -2,7 +2,7 @@ import type { DnsResolver } from '../../snapshot/dns-resolver.js';
 import type { HttpsGetter } from '../../mailauth/domain-lookups.js';
 import type { FailedQuery } from '../../mailauth/dns-lookup.js';
 import { findControl } from '../../controls/catalog.js';
-import { controlDomains } from '../../mailauth/dns-questions.js';
+import { controlDomains, managedDomains } from '../../mailauth/dns-questions.js';
 import type { Finding } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
 import { ReplayResolver } from '../../snapshot/replay-resolver.js';
@@ -55,9 +55,32 @@ export async function perDomain(
   const replay = dnsReplay(input);
   const definition = findControl(control);
   if (!definition?.dns) throw new Error(`${control} declares no DNS questions`);
-  const targets = controlDomains(definition, { audited: input.context.domains, policy: input.context.policy });
+  const { snapshot, context } = input;
+  const inScope = {
+    audited: context.domains,
+    policy: context.policy,
+    // Graph's domain list says which domain is the initial one; without it (DNS-only mode) the name does.
+    tenantDomains: snapshot.status('graph.domains')?.status === 'ok' ? snapshot.data('graph.domains') : undefined,
+    cloud: context.cloud,
+  };
   const findings: Finding[] = [];
-  for (const domain of targets) findings.push(await judge(domain, replay));
+  for (const domain of controlDomains(definition, inScope)) findings.push(await judge(domain, replay));
+  for (const { domain, why } of managedDomains(definition, inScope)) {
+    findings.push({
+      target: domain,
+      status: 'pass',
+      message: `${domain} is managed by Microsoft: ${definition.dns.microsoftManaged ?? ''}`,
+      evidence: {
+        domain,
+        managedBy: 'Microsoft',
+        because:
+          why === 'initial'
+            ? "it is the tenant's initial domain (graph.domains isInitial)"
+            : 'it is a name under a Microsoft 365 initial-domain suffix (onmicrosoft.com, onmicrosoft.us, onmschina.cn)',
+        dnsRead: false,
+      },
+    });
+  }
   if (findings.length === 0) {
     return [
       {

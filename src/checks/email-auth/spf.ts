@@ -3,6 +3,7 @@ import type { SpfNode } from '../../mailauth/spf-check.js';
 import { parseSpfRecord, type SpfQualifier } from '../../mailauth/spf-record.js';
 import type { Finding } from '../../model/finding.js';
 import type { JsonObject } from '../../model/json.js';
+import { microsoftSpfInclude } from '../../mailauth/microsoft-clouds.js';
 import type { Check, CheckInput } from '../check.js';
 import { dnsErrorFinding, perDomain } from './dns-replay.js';
 
@@ -114,24 +115,34 @@ function spfQualifier(input: CheckInput): Promise<readonly Finding[]> {
   });
 }
 
-/** `spf.authorizes-m365`: an address from Microsoft 365's live ranges passes check_host(). */
+/**
+ * `spf.authorizes-m365`: an address from Microsoft 365's live ranges passes check_host(). The
+ * ranges are read from the SPF include of the tenant's cloud (worldwide, GCC High, DoD, 21Vianet),
+ * unless the policy names another include.
+ */
 function spfAuthorizesM365(input: CheckInput): Promise<readonly Finding[]> {
-  const spfDomain = input.params.string('microsoftSpfDomain');
+  const include = microsoftSpfInclude(input.params.string('microsoftSpfDomain'), input.context.cloud);
+  const spfDomain = include.domain;
+  const about: JsonObject = {
+    microsoftSpfDomain: spfDomain,
+    microsoftSpfDomainFrom: include.from,
+    cloud: input.context.cloud,
+  };
   return perDomain('spf.authorizes-m365', input, async (domain, { resolver }) => {
     const m365 = await lookupM365Authorization(resolver, domain, spfDomain);
-    if (m365.failed) return dnsErrorFinding(domain, m365.failed, { microsoftSpfDomain: spfDomain });
+    if (m365.failed) return dnsErrorFinding(domain, m365.failed, about);
     if (m365.missing !== undefined || !m365.outcome) {
       return {
         target: domain,
         status: 'error',
-        message: `Microsoft 365's sending ranges could not be read: ${m365.missing ?? ''}.`,
-        evidence: { microsoftSpfDomain: spfDomain },
+        message: `Microsoft 365's sending ranges could not be read from ${spfDomain}: ${m365.missing ?? ''}.`,
+        evidence: about,
       };
     }
     const evidence: JsonObject = {
       testedAddress: m365.ip ?? null,
       fromRange: m365.network ?? null,
-      microsoftSpfDomain: spfDomain,
+      ...about,
       result: m365.outcome.result,
       reason: m365.outcome.reason,
       mechanism: m365.outcome.mechanism ?? null,
@@ -140,14 +151,14 @@ function spfAuthorizesM365(input: CheckInput): Promise<readonly Finding[]> {
       return {
         target: domain,
         status: 'pass',
-        message: `SPF of ${domain} passes Microsoft 365 address ${m365.ip ?? ''}.`,
+        message: `SPF of ${domain} passes Microsoft 365 address ${m365.ip ?? ''} (from ${spfDomain}).`,
         evidence,
       };
     }
     return {
       target: domain,
       status: 'fail',
-      message: `SPF of ${domain} gives ${m365.outcome.result} for Microsoft 365 address ${m365.ip ?? ''}; its own mail fails SPF.`,
+      message: `SPF of ${domain} gives ${m365.outcome.result} for Microsoft 365 address ${m365.ip ?? ''} (from ${spfDomain}); its own mail fails SPF. Add "include:${spfDomain}".`,
       evidence,
     };
   });

@@ -57,6 +57,7 @@ async function collectDns(context: CollectContext): Promise<Collected<'dns'>> {
     audited: domains,
     policy: context.policy,
     tenantDomains: context.earlier('graph.domains'),
+    cloud: context.cloud,
   });
   const data = recorder.data();
   context.logger.info(`DNS: ${Object.keys(data.answers).length} questions recorded for ${domains.length} domain(s)`);

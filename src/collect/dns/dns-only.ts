@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.js';
+import type { Cloud } from '../../model/cloud.js';
 import type { Collector } from '../collector.js';
 import { liveCollector } from '../live/live-collector.js';
 import { liveDnsClients } from './live-dns-clients.js';
@@ -8,7 +9,7 @@ import { liveDnsClients } from './live-dns-clients.js';
  * MTA-STS), auditing just the given domains. No tenant, no credentials.
  */
 export function dnsOnlyCollector(
-  target: { readonly domains: readonly string[] },
+  target: { readonly domains: readonly string[]; readonly cloud?: Cloud },
   dns: { readonly servers: readonly string[] },
   deps: { readonly logger: Logger; readonly now: () => Date; readonly readResolvConf?: () => string },
 ): Collector {
@@ -21,5 +22,6 @@ export function dnsOnlyCollector(
     }),
     extraDomains: target.domains,
     now: deps.now,
+    cloud: target.cloud ?? 'global',
   });
 }

@@ -1,8 +1,5 @@
 import { ConfigurationError } from '../../errors.js';
-
-/** The Microsoft 365 national clouds mailwarden can audit. */
-export const CLOUDS = ['global', 'usgov', 'dod', 'china'] as const;
-export type Cloud = (typeof CLOUDS)[number];
+import { CLOUDS, type Cloud, isCloud } from '../../model/cloud.js';
 
 /** Where one cloud's services live. */
 export interface CloudEndpoints {
@@ -17,10 +14,17 @@ export interface CloudEndpoints {
 }
 
 /**
- * Hosts per cloud. Graph and authority: learn.microsoft.com/graph/deployments; token-exchange
- * audiences: Entra "workload identity federation" docs (AzureADTokenExchangeUSGov /
- * AzureADTokenExchangeChina); Exchange hosts: Exchange Online PowerShell `-ExchangeEnvironmentName`.
- * US Gov GCC High (L4) and DoD (L5) share the .us authority but not the Graph host.
+ * Hosts per cloud. Graph root and authority: learn.microsoft.com/graph/deployments (the table of
+ * national cloud deployments; 21Vianet's authority is login.chinacloudapi.cn there). Token-exchange
+ * audiences: learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity
+ * (api://AzureADTokenExchange, …USGov, …China; for a GitHub issuer in the government and China
+ * clouds Microsoft documents none, so the managed-identity values are used). Exchange hosts: the
+ * Exchange Online PowerShell `-ExchangeEnvironmentName` endpoints and the per-cloud Microsoft 365
+ * endpoint lists (learn.microsoft.com/microsoft-365/enterprise/microsoft-365-u-s-government-dod-endpoints,
+ * ID 1, lists both webmail.apps.mil and outlook-dod.office365.us for DoD; which of them answers the
+ * admin API's InvokeCommand is not documented, so `--exchange-url` can choose the other).
+ * GCC High (L4) and DoD (L5) share the .us authority but not the Graph host. GCC (moderate) uses
+ * the worldwide endpoints.
  */
 export const CLOUD_ENDPOINTS: Readonly<Record<Cloud, CloudEndpoints>> = {
   global: {
@@ -48,10 +52,6 @@ export const CLOUD_ENDPOINTS: Readonly<Record<Cloud, CloudEndpoints>> = {
     exchange: 'https://partner.outlook.cn',
   },
 };
-
-export function isCloud(value: string): value is Cloud {
-  return (CLOUDS as readonly string[]).includes(value);
-}
 
 /** Reads a cloud name; `what` names the flag or input in the error. */
 export function parseCloud(value: string | undefined, what: string): Cloud {

@@ -1,4 +1,5 @@
 import { errorMessage, isConfigurationError } from '../../errors.js';
+import type { Cloud } from '../../model/cloud.js';
 import type { Manifest } from '../../snapshot/manifest.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../../snapshot/manifest.js';
 import { memorySnapshot, type Snapshot, type SourceDataMap } from '../../snapshot/snapshot.js';
@@ -32,6 +33,8 @@ export interface LiveCollectorOptions {
   readonly clients: LiveClients;
   readonly extraDomains: readonly string[];
   readonly now: () => Date;
+  /** The tenant's Microsoft 365 cloud, recorded in the manifest (default `global`). */
+  readonly cloud?: Cloud;
   readonly close?: () => Promise<void>;
   /**
    * Signs in before any tenant source is read (create-clients.ts). When it throws, no tenant
@@ -75,6 +78,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         sources: request.sources,
         earlier: <K extends SourceId>(id: K) => data[id] as SourceDataMap[K] | undefined,
         extraDomains: options.extraDomains,
+        cloud: options.cloud ?? 'global',
         now,
         ...(request.shard ? { shard: request.shard } : {}),
         ...(request.signInsFrom ? { signInsFrom: request.signInsFrom } : {}),
@@ -134,6 +138,7 @@ export function liveCollector(options: LiveCollectorOptions): Collector {
         licences: licencesFrom(sources),
         sources,
         domains,
+        cloud: options.cloud ?? 'global',
         ...(request.shard ? { shard: request.shard } : {}),
       });
       const late = wanted.filter((id) => LATE_SOURCES.has(id));

@@ -1,4 +1,5 @@
 import type { Logger } from '../../logger.js';
+import type { Cloud } from '../../model/cloud.js';
 import type { Policy } from '../../policy/policy.js';
 import type { Shard } from '../../snapshot/shard.js';
 import type { SourceDataMap } from '../../snapshot/snapshot.js';
@@ -16,6 +17,8 @@ export interface CollectContext {
   readonly earlier: <K extends SourceId>(id: K) => SourceDataMap[K] | undefined;
   /** Extra domains from `--domains`. */
   readonly extraDomains: readonly string[];
+  /** The tenant's Microsoft 365 cloud: the DNS questions follow it (which SPF include to read). */
+  readonly cloud: Cloud;
   /** The run's clock, for look-back windows. */
   readonly now: Date;
   /** An incremental sign-in run's read start (CollectRequest.signInsFrom). */

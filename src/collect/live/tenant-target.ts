@@ -1,4 +1,5 @@
-import type { Cloud, CloudEndpoints } from './clouds.js';
+import type { Cloud } from '../../model/cloud.js';
+import type { CloudEndpoints } from './clouds.js';
 
 /** How the app authenticates to Entra ID. Secrets are registered with the logger when read. */
 export type CredentialSettings =

@@ -1,3 +1,4 @@
+import { CLOUDS } from '../../model/cloud.js';
 import type { JsonSchema } from '../../model/json-schema.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../manifest.js';
 import { SOURCE_IDS } from '../source-id.js';
@@ -89,6 +90,11 @@ export const MANIFEST_SCHEMA: JsonSchema = object(
       additionalProperties: sourceStatus,
     },
     domains: { type: 'array', items: { type: 'string' }, description: 'The domains the DNS controls audited.' },
+    cloud: {
+      enum: [...CLOUDS],
+      description:
+        'The Microsoft 365 cloud the tenant is in (global, usgov, dod, china); the email checks follow it. Absent in folders written before it was recorded: global.',
+    },
     shard: object('The shard this folder covers.', { index: integer('i of i/n.'), count: integer('n of i/n.') }, [
       'index',
       'count',

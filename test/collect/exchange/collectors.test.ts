@@ -30,6 +30,7 @@ async function contextFor(handler: Handler): Promise<CollectContext> {
     sources: new Set(),
     earlier: () => undefined,
     extraDomains: [],
+    cloud: 'global',
     now: new Date(),
   };
 }

@@ -43,6 +43,7 @@ async function contextFor(
       sources: new Set(),
       earlier: () => undefined,
       extraDomains: [],
+      cloud: 'global',
       now: new Date(),
       ...extra,
     },
@@ -158,6 +159,7 @@ describe('Get-MailboxPermission sweep', () => {
       sources: new Set(),
       earlier: ((id: string) => (id === 'exo.mailbox' ? many : undefined)) as CollectContext['earlier'],
       extraDomains: [],
+      cloud: 'global',
       now: new Date(),
     };
     expect((await exchangeCollectors['exo.mailboxPermission']?.(context))?.status.status).toBe('ok');

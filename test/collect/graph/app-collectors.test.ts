@@ -44,6 +44,7 @@ function context(graph: GraphApi): CollectContext {
     sources: new Set(),
     earlier: () => undefined,
     extraDomains: [],
+    cloud: 'global',
     now: new Date(),
   };
 }

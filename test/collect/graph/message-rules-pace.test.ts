@@ -107,6 +107,7 @@ async function sweep(sim: RunningSimulator, globalPace: PaceLimit | null): Promi
     sources: new Set(['graph.messageRules']),
     earlier: () => undefined,
     extraDomains: [],
+    cloud: 'global',
     now: NOW,
   });
   if (!('data' in collected)) throw new Error(JSON.stringify(collected.status));
