@@ -75,6 +75,8 @@ async function generate(dir: string): Promise<void> {
       PrimarySmtpAddress: upn(i),
       RecipientTypeDetails: 'UserMailbox',
       ExternalDirectoryObjectId: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+      ForwardingAddress: null,
+      ForwardingSmtpAddress: null,
     },
   ]);
   const row = (i: number, user: string, rights: string[]) => ({
@@ -102,7 +104,7 @@ async function generate(dir: string): Promise<void> {
     tool: { name: 'mailwarden', version: 'bench' },
     licences: { 'entra-id-p1': true, 'entra-id-p2': true },
     sources: {
-      'graph.domains': { status: 'ok' },
+      'graph.domains': { status: 'ok', count: 1 },
       'exo.mailbox': { status: 'ok', count: mailboxes },
       'exo.mailboxPermission': { status: 'ok', count: permissions },
       'exo.recipientPermission': { status: 'ok', count: 0 },

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises';
+import { ConfigurationError } from '../errors.js';
 import { decodeUtf8, readInputFile, SMALL_FILE_MAX_BYTES } from '../model/input-file.js';
 import type { Logger } from '../logger.js';
 import { parseLocatedJson } from '../json/json-locations.js';
@@ -63,6 +64,8 @@ export async function runSimulate(
     ...(settings.federatedIdentity
       ? { credentials: { clientId: SIMULATOR_CLIENT_ID, federatedIdentity: settings.federatedIdentity } }
       : {}),
+  }).catch((error: unknown) => {
+    throw portInUse(error, settings.port) ?? error;
   });
   try {
     if (settings.caCertificateOut !== undefined) await writeFile(settings.caCertificateOut, sim.caCertificatePem);
@@ -95,4 +98,14 @@ export async function runSimulate(
     const throttled = Object.values(stats.throttled).reduce((a, b) => a + b, 0);
     out(`Stopped after ${total} requests (${throttled} throttled).\n`);
   }
+}
+
+/** A taken `--port` is the user's choice to change, not a bug: one line, exit 2. */
+function portInUse(error: unknown, port: number | undefined): ConfigurationError | undefined {
+  if (port === undefined || typeof error !== 'object' || error === null) return undefined;
+  const { code, port: taken } = error as { code?: unknown; port?: unknown };
+  if (code !== 'EADDRINUSE') return undefined;
+  return new ConfigurationError(
+    `--port ${port}: port ${typeof taken === 'number' ? taken : port} on 127.0.0.1 is in use (the simulator takes ${port} to ${port + 4}); choose another --port, or leave it out for free ports`,
+  );
 }

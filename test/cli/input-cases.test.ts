@@ -18,12 +18,13 @@ import { tempDir } from '../helpers/temp.js';
 /*
  * The catalogue: every input that adversarial testing found trusted, coerced or crashed on, in
  * one table, each run the way a user would (the CLI's `main` in-process, at the real clock; the
- * live paging fault, which no flag can inject, through the CLI's settings and `runAudit` with a
- * simulator fault), with the exit code and the exact line it now prints. A user mistake is exit 2 and one line naming the
- * file (line, column, JSON pointer where there is one), no stack trace; a corrupted snapshot
- * is one warning line naming the file and pointer, its source `failed`, the controls behind it
- * `error`, and no pass the clean demo does not give. The table is printed after the run, so a
- * closing note can quote it. Paths are written as SNAPSHOT (a copy of the demo), FILE and DIR.
+ * live cases, whose faults no flag can inject, through the CLI's settings and `runAudit` with
+ * simulator faults), with the exit code and the exact line it now prints. A user mistake is
+ * exit 2 and one line naming the file (line, column, JSON pointer where there is one), no stack
+ * trace; a corrupted snapshot is one warning line naming the file and pointer, its source
+ * `failed`, the controls behind it `error`, and no pass the clean demo does not give. The table
+ * is printed after the run, so a closing note can quote it. Paths are written as SNAPSHOT (a
+ * copy of the demo), FILE and DIR.
  */
 
 type Json = Record<string, unknown>;
@@ -334,6 +335,23 @@ const CASES: readonly Case[] = [
           .replace(now.toISOString(), 'NOW'),
       };
     },
+  },
+  {
+    seen: 'a snapshot file nested 5,000 levels deep (the parser would overflow its stack)',
+    exit: 0,
+    line: 'warning: graph.users: SNAPSHOT/graph/users.json:1:78: nested deeper than 64 levels of objects and arrays',
+    results: 'mfa.registration error; no new pass',
+    run: replay((d) =>
+      writeFile(path.join(d, 'graph/users.json'), `{"value":[{"id":${'['.repeat(5000)}${']'.repeat(5000)}}]}`),
+    ),
+  },
+  {
+    seen: 'a snapshot file that is not JSON',
+    exit: 0,
+    line: 'warning: exo.mailbox: SNAPSHOT/exchange/Get-Mailbox.json:1:29: invalid JSON (PropertyNameExpected)',
+    results:
+      'audit.mailbox-auditing, forwarding.mailbox, forwarding.transport-rules, mailbox.delegation error; no new pass',
+    run: replay((d) => writeFile(path.join(d, 'exchange/Get-Mailbox.json'), '{"value": [{"Identity": "a",}')),
   },
   {
     seen: 'the manifest said graph.signIns ok after paging failed part-way (live)',
@@ -724,6 +742,6 @@ describe('every input adversarial testing found trusted or crashed on: the exit 
 
   it('covers the cases in the order they were reported, none twice', () => {
     expect(new Set(CASES.map((c) => c.seen)).size).toBe(CASES.length);
-    expect(CASES.length).toBe(34);
+    expect(CASES.length).toBe(36);
   });
 });

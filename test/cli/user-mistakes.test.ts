@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readInputs } from '../../src/action/inputs.js';
 import { cliLogger } from '../../src/cli/cli-logger.js';
+import { USAGE } from '../../src/cli/usage.js';
 import { maskedParts } from '../../src/model/secrets.js';
 import { DEMO_TENANT_DIR } from '../../src/paths.js';
 import { configurationError } from '../helpers/configuration-error.js';
@@ -247,7 +248,30 @@ describe('outputs: a path that cannot be written is a mistake found before the a
 });
 
 describe('--help after every command', () => {
-  for (const command of ['audit', 'validate-policy', 'controls', 'merge-reports', 'verify-evidence', 'simulate']) {
+  const commands = [
+    ...new Set(
+      USAGE.slice(USAGE.indexOf('Commands:'), USAGE.indexOf('audit options:'))
+        .split('\n')
+        .slice(1)
+        .map((line) => /^ {2}([a-z-]+) /.exec(line)?.[1])
+        .filter((name) => name !== undefined),
+    ),
+  ];
+
+  it('covers every command the usage lists', () => {
+    expect(commands).toEqual([
+      'init',
+      'audit',
+      'validate-policy',
+      'controls',
+      'merge-reports',
+      'verify-evidence',
+      'simulate',
+      'accept',
+    ]);
+  });
+
+  for (const command of commands) {
     it(`${command} --help prints its usage and exits 0, whatever else is on the line`, async () => {
       for (const args of [
         [command, '--help'],

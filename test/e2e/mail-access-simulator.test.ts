@@ -107,7 +107,7 @@ async function audit(
     exchangePageSize?: number;
     params?: Record<string, Record<string, unknown>>;
   } = {},
-): Promise<{ results: readonly Result[]; snapshot: Snapshot }> {
+): Promise<{ results: readonly Result[]; snapshot: Snapshot; sim: RunningSimulator }> {
   const sim = await serve(t, options.realism);
   const snapshot = await collect(sim, options.exchangePageSize);
   const policy = policyFor(ALL_CONTROLS, options.params);
@@ -116,7 +116,7 @@ async function audit(
   await writeSnapshotFolder(dir, snapshot);
   const replay = await evaluate(await readSnapshotFolder(dir, { now: NOW }), policy, { now: NOW, domains: [DOMAIN] });
   expect(replay.results.map(key)).toEqual(live.results.map(key));
-  return { results: live.results, snapshot };
+  return { results: live.results, snapshot, sim };
 }
 
 const notPassing = (rs: readonly Result[]) =>
@@ -240,6 +240,49 @@ describe('the six mailbox-access and audit controls over the simulator', () => {
     });
     expect(snapshot.status('exo.mailboxPermission')?.status).toBe('ok');
     expect(notPassing(results)).toEqual([]);
+  });
+
+  it("rides out Graph's directory throttling (429 with Retry-After) on the new reads", async () => {
+    const { results, snapshot, sim } = await audit(goldenTenant(), {
+      realism: {
+        seed: 5,
+        faults: [
+          { kind: 'status429', path: '/appRoleAssignedTo', limit: 2 },
+          { kind: 'status429', path: '/oauth2PermissionGrants', limit: 2 },
+          { kind: 'status429', path: '/policies/authorizationPolicy', limit: 1 },
+          { kind: 'status429', path: "/servicePrincipals(appId='00000002", limit: 1 },
+        ],
+      },
+    });
+    for (const source of SOURCES) expect(snapshot.status(source)?.status, source).toBe('ok');
+    expect(notPassing(results)).toEqual([]);
+    expect(sim.stats().faults.status429).toBe(6);
+  });
+
+  it.each([
+    ['/appRoleAssignedTo', 'graph.appRoleAssignedTo', 'apps.mail-access'],
+    ["/servicePrincipals(appId='00000003", 'graph.resourceServicePrincipals', 'apps.mail-access'],
+    ['/policies/authorizationPolicy', 'graph.authorizationPolicy', 'apps.user-consent'],
+    ['/oauth2PermissionGrants', 'graph.oauth2PermissionGrants', 'apps.user-consent'],
+  ] as const)(
+    'a Graph read of %s that keeps failing makes %s failed and %s an error, never a pass',
+    async (path, source, control) => {
+      const { results, snapshot } = await audit(goldenTenant(), {
+        realism: { seed: 7, faults: [{ kind: 'status503', path }] },
+      });
+      expect(snapshot.status(source)?.status).toBe('failed');
+      expect(results.filter((r) => r.control === control).map((r) => [r.target, r.status])).toEqual([
+        ['tenant', 'error'],
+      ]);
+    },
+  );
+
+  it('a malformed Graph answer to the consent setting is an error, never a pass', async () => {
+    const { results, snapshot } = await audit(goldenTenant(), {
+      realism: { seed: 9, faults: [{ kind: 'malformedJson', path: '/policies/authorizationPolicy' }] },
+    });
+    expect(snapshot.status('graph.authorizationPolicy')?.status).toBe('failed');
+    expect(results.filter((r) => r.control === 'apps.user-consent').map((r) => r.status)).toEqual(['error']);
   });
 
   it.each([

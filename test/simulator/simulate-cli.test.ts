@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
@@ -187,6 +188,22 @@ describe('mailwarden simulate', () => {
       const result = await runCli(args);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toContain('Usage: mailwarden');
+    }
+  });
+
+  it('exits 2 in one line when --port is taken', async () => {
+    const dir = await tempDir();
+    await writeFixtureTenant(dir);
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const result = await runCli(['simulate', '--tenant', dir, '--port', String(port)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`--port ${port}: port ${port} on 127.0.0.1 is in use`);
+      expect(result.stderr).not.toMatch(/internal error|report it as a bug|\n\s+at /);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 
