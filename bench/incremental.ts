@@ -173,7 +173,9 @@ interface RunFigures {
   readonly clock: string;
   readonly wallSeconds: number;
   readonly unscaledMinutes: number;
+  /** Every request the simulator answered (token, Graph), and those of the sign-in log (the `reports` family). */
   readonly graphRequests: number;
+  readonly signInPageRequests: number;
   readonly throttled: number;
   readonly opened: readonly string[];
 }
@@ -238,6 +240,7 @@ async function run(
         wallSeconds: Math.round(wall * 100) / 100,
         unscaledMinutes: Math.round(((wall * SCALE) / 60) * 10) / 10,
         graphRequests,
+        signInPageRequests: stats.requests.reports,
         throttled,
         opened: [],
       },
@@ -382,6 +385,8 @@ async function main(): Promise<void> {
         targetMinutes: 75,
         graphRequestsPerHourlyRun: hourlyRequests,
         graphRequestsNightlyRun: nightly.graphRequests,
+        signInPageRequestsPerHourlyRun: runs.slice(1).map((r) => r.signInPageRequests),
+        signInPageRequestsNightlyRun: nightly.signInPageRequests,
         nightlyWallSeconds: nightly.wallSeconds,
         pagesAt: {
           users: REQUEST_USERS,

@@ -32810,7 +32810,7 @@ var dkimControls = [
       nist: ["SC-8", "SI-7"]
     },
     remediation: "Publish the two CNAMEs shown by `Get-DkimSigningConfig -Identity <domain> | Format-List Selector1CNAME,Selector2CNAME` at selector1._domainkey.<domain> and selector2._domainkey.<domain>, then `Set-DkimSigningConfig -Identity <domain> -Enabled $true` (or Microsoft Defender portal > Email authentication settings > DKIM).",
-    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The initial onmicrosoft.com domain is signed by Microsoft and has no CNAMEs to check.",
+    limitations: "Needs the Exchange admin API (InvokeCommand), which Microsoft does not document as a public API. Checks the Microsoft selectors only, not third-party senders' keys. The tenant's initial domain (onmicrosoft.com, onmicrosoft.us or partner.onmschina.cn, by Graph's isInitial) is signed by Microsoft and has no CNAMEs to check.",
     enabledByDefault: true
   },
   {
@@ -32823,7 +32823,11 @@ var dkimControls = [
     defaultSeverity: "medium",
     sources: ["dns"],
     targets: { kind: "domain", sources: ["graph.domains"] },
-    dns: { lookup: "dkim-keys", domains: "not-parked" },
+    dns: {
+      lookup: "dkim-keys",
+      domains: "own-dns-not-parked",
+      microsoftManaged: `Microsoft signs mail from its initial domains with its own keys and publishes them itself ("You don't need to do anything", learn.microsoft.com/defender-office-365/email-authentication-dkim-configure); the admin cannot publish a key there.`
+    },
     parameters: {
       selectors: {
         schema: {
@@ -32831,7 +32835,7 @@ var dkimControls = [
           items: { type: "string", pattern: "^[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*$" },
           minItems: 1,
           default: ["selector1", "selector2"],
-          description: "DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2 (CNAMEs to the tenant's onmicrosoft.com keys); add third-party senders' selectors."
+          description: "DKIM selectors that must publish a key at <selector>._domainkey.<domain>. Microsoft 365 uses selector1 and selector2, CNAMEs to the keys Exchange names in Get-DkimSigningConfig (worldwide: under <prefix>.<letter>-v1.dkim.mail.microsoft for domains added since May 2025, else under the tenant's initial onmicrosoft.com domain; the national clouds' format is not documented); add third-party senders' selectors."
         }
       },
       minBits: {
@@ -32845,7 +32849,7 @@ var dkimControls = [
     },
     references: { scuba: ["MS.EXO.3.1v1"], cis: ["2.1.9"], hipaa: ["164.312(c)(1)"], nist: ["SI-8", "SC-13"] },
     remediation: "In the Microsoft Defender portal > Email & collaboration > Policies > Email authentication settings > DKIM, publish the two CNAME records shown for the domain, then enable signing; rotate to 2048-bit keys with Rotate-DkimSigningConfig -KeySize 2048. For other senders publish their key at the selector they sign with.",
-    limitations: "Only the listed selectors are checked (DNS cannot list them). Whether Exchange Online actually signs with the key is not seen here. Parked domains are skipped. ed25519 keys count as strong.",
+    limitations: "Only the listed selectors are checked (DNS cannot list them). Whether Exchange Online actually signs with the key is not seen here (dkim.signing does). Parked domains are skipped. ed25519 keys count as strong.",
     enabledByDefault: true
   }
 ];
@@ -32957,7 +32961,11 @@ var domainsControls = [
     defaultSeverity: "medium",
     sources: ["dns"],
     targets: { kind: "domain", sources: ["graph.domains"] },
-    dns: { lookup: "mta-sts", domains: "own-dns-not-parked" },
+    dns: {
+      lookup: "mta-sts",
+      domains: "own-dns-not-parked",
+      microsoftManaged: "Microsoft runs its initial domains' mail routing and DNS; the admin cannot publish an MTA-STS record or host the policy there."
+    },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SC-8(1)"] },
     remediation: 'Serve https://mta-sts.<domain>/.well-known/mta-sts.txt with "version: STSv1", "mode: enforce", "mx: <domain>.mail.protection.outlook.com" (or your MX) and "max_age: 604800", then publish TXT "v=STSv1; id=<change-id>" at _mta-sts.<domain>. Start in mode testing with TLS-RPT, then switch to enforce.',
@@ -32974,7 +32982,11 @@ var domainsControls = [
     defaultSeverity: "low",
     sources: ["dns"],
     targets: { kind: "domain", sources: ["graph.domains"] },
-    dns: { lookup: "tls-rpt", domains: "own-dns-not-parked" },
+    dns: {
+      lookup: "tls-rpt",
+      domains: "own-dns-not-parked",
+      microsoftManaged: "Microsoft runs its initial domains' DNS; the admin cannot publish a TLS-RPT record there."
+    },
     parameters: {},
     references: { hipaa: ["164.312(e)(1)"], nist: ["SC-8", "SI-4"] },
     remediation: 'Publish TXT "v=TLSRPTv1; rua=mailto:tls-reports@<domain>" at _smtp._tls.<domain>.',
@@ -33550,7 +33562,7 @@ var mailAccessControls = [
     },
     references: { hipaa: ["164.312(a)(1)", "164.308(a)(4)"], nist: ["AC-6"] },
     remediation: 'Entra admin centre > Enterprise applications > the app > Permissions: review the mail permissions and remove those it does not need (or delete the app). If it needs them, restrict it to the mailboxes it serves: `New-ApplicationAccessPolicy -AppId <appId> -PolicyScopeGroupId <mail-enabled security group> -AccessRight RestrictAccess -Description "<why>"` (Microsoft recommends RBAC for Applications for new setups, but that only narrows access once the Entra ID grant is removed), then add it to allowedApps with the reason and approver. For IMAP.AccessAsApp and POP.AccessAsApp, remove the FullAccess grants of mailboxes it should not read (`Remove-MailboxPermission -Identity <mailbox> -User <service principal> -AccessRights FullAccess`).',
-    limitations: "Judges application permissions on Microsoft Graph and Office 365 Exchange Online only: Calendars.* and Contacts.*, other resources and delegated permissions are not judged here (delegated grants for all users are apps.user-consent). Exchange Online's role IDs are read from its service principal at run time (Microsoft publishes only full_access_as_app's); a role on Exchange Online that its app roles do not name is an error, not a pass. Application access policies are read when the Exchange admin API is available; without them no app passes on a policy. The mailboxes an IMAP or POP app can reach are listed when mailbox.delegation's FullAccess sweep ran in the same audit.",
+    limitations: "Judges application permissions on Microsoft Graph and Office 365 Exchange Online only: Calendars.* and Contacts.*, other resources and delegated permissions are not judged here (delegated grants for all users are apps.user-consent). Exchange Online's role IDs are read from its service principal at run time (Microsoft publishes only full_access_as_app's); a role on Exchange Online that its app roles do not name is an error, not a pass, and so is an assignment list with no application permission on Microsoft Graph (the audit's own app holds some). Application access policies are read when the Exchange admin API is available; without them no app passes on a policy. The mailboxes an IMAP or POP app can reach are listed when mailbox.delegation's FullAccess sweep ran in the same audit.",
     enabledByDefault: true
   },
   {
@@ -33619,7 +33631,7 @@ var mailAccessControls = [
     },
     references: { hipaa: ["164.312(a)(1)", "164.308(a)(4)"], nist: ["AC-6", "AC-2"] },
     remediation: "Confirm each grant with the mailbox owner, then remove it: `Remove-MailboxPermission -Identity <mailbox> -User <delegate> -AccessRights FullAccess -InheritanceType All` and `Remove-RecipientPermission -Identity <mailbox> -Trustee <delegate> -AccessRights SendAs`, or Exchange admin centre > Recipients > Mailboxes > the mailbox > Delegation. Remove grants to unresolved SIDs the same way, naming the SID. List lasting delegates in allowedDelegates.",
-    limitations: `${EXCHANGE_LIMITATION3} Get-MailboxPermission takes one call per mailbox (at the pace of the hidden inbox-rule sweep), so this control is off in the baseline policy. Judges user mailboxes, not shared, room or group mailboxes; FullAccess grants to an app's Exchange service principal are left to apps.mail-access; inherited and Deny entries are not grants. Send on behalf and folder permissions are not read.`,
+    limitations: `${EXCHANGE_LIMITATION3} Get-MailboxPermission takes one call per mailbox (at the pace of the hidden inbox-rule sweep), so this control is off in the baseline policy. Judges people's grants on user mailboxes, not on shared, room or group mailboxes (people are meant to share those); a FullAccess grant to an app's Exchange service principal (how IMAP.AccessAsApp and POP.AccessAsApp reach a mailbox) is reported on user and shared mailboxes, named with the app, while apps.mail-access judges the app's permissions. Without Get-ServicePrincipal, a shared mailbox's FullAccess grant to a holder that is no mailbox is not evaluable, as it may be an app's. Inherited and Deny entries are not grants. Send on behalf and folder permissions are not read.`,
     enabledByDefault: false
   }
 ];
@@ -33783,11 +33795,15 @@ var spfControls = [
     defaultSeverity: "high",
     sources: ["dns"],
     targets: { kind: "domain", sources: ["graph.domains"] },
-    dns: { lookup: "spf", domains: "own-dns" },
+    dns: {
+      lookup: "spf",
+      domains: "own-dns",
+      microsoftManaged: "Microsoft publishes and maintains the SPF record of its initial domains, and the admin cannot edit their DNS."
+    },
     parameters: {},
     references: { scuba: ["MS.EXO.2.2v3"], cis: ["2.1.8"], hipaa: ["164.312(c)(1)"], nist: ["SI-8"] },
     remediation: 'Publish one TXT record at the domain starting with "v=spf1". For Microsoft 365 only: "v=spf1 include:spf.protection.outlook.com -all". Merge duplicate records, and flatten or remove includes until the evidence shows 10 or fewer DNS lookups in total.',
-    limitations: `${SPF_LIMITATIONS_COMMON} The initial *.onmicrosoft.com domain is skipped because Microsoft manages its SPF.`,
+    limitations: `${SPF_LIMITATIONS_COMMON}`,
     enabledByDefault: true
   },
   {
@@ -33800,7 +33816,11 @@ var spfControls = [
     defaultSeverity: "medium",
     sources: ["dns"],
     targets: { kind: "domain", sources: ["graph.domains"] },
-    dns: { lookup: "spf", domains: "own-dns" },
+    dns: {
+      lookup: "spf",
+      domains: "own-dns",
+      microsoftManaged: "Microsoft publishes and maintains the SPF record of its initial domains, and the admin cannot edit their DNS."
+    },
     parameters: {
       allowSoftfail: {
         schema: {
@@ -33821,25 +33841,29 @@ var spfControls = [
     area: "email-auth",
     title: "SPF authorises Microsoft 365",
     statement: "Each audited email domain that sends through Microsoft 365 SHALL have an SPF record under which an address from Microsoft 365's live outbound ranges evaluates to pass.",
-    rationale: "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current spf.protection.outlook.com record rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
+    rationale: "If Microsoft 365's servers are not authorised, the tenant's own legitimate mail fails SPF; under a strict DMARC policy it is then quarantined or rejected unless DKIM saves it, and administrators tend to respond by weakening the policy. The check evaluates check_host() with an address taken from the current SPF record of the tenant's Microsoft 365 cloud rather than searching the text for an include, so redirects, nested includes and typos are judged as a receiver would.",
     defaultSeverity: "medium",
     sources: ["dns"],
     targets: { kind: "domain", sources: ["graph.domains"] },
-    dns: { lookup: "m365-authorization", domains: "own-dns-not-parked" },
+    dns: {
+      lookup: "m365-authorization",
+      domains: "own-dns-not-parked",
+      microsoftManaged: "Microsoft publishes and maintains the SPF record of its initial domains, and the admin cannot edit their DNS."
+    },
     parameters: {
       microsoftSpfDomain: {
         schema: {
           type: "string",
           format: "hostname",
           minLength: 1,
-          default: "spf.protection.outlook.com",
-          description: "The SPF record that lists Microsoft 365 outbound addresses. Use spf.protection.office365.us for GCC High and DoD, spf.protection.partner.outlook.cn for 21Vianet."
+          default: "auto",
+          description: "The SPF record that lists Microsoft 365 outbound addresses. `auto` follows the tenant's cloud (`cloud` / `--cloud`): spf.protection.outlook.com worldwide and in GCC, spf.protection.office365.us in GCC High and DoD, spf.protection.partner.outlook.cn with 21Vianet. Name another record only to test one Microsoft has not documented; the evidence says which was used."
         }
       }
     },
     references: { cis: ["2.1.8"], nist: ["SI-8"] },
-    remediation: 'Add "include:spf.protection.outlook.com" to the SPF record, before the final "all" term.',
-    limitations: `${SPF_LIMITATIONS_COMMON} One address from Microsoft's ranges is tested, not every range. Every accepted email domain is assumed to send through Microsoft 365 (in DNS-only mode every listed domain); parked and *.onmicrosoft.com domains are skipped.`,
+    remediation: 'Add the include of your Microsoft 365 cloud to the SPF record, before the final "all" term: "include:spf.protection.outlook.com" (worldwide and GCC), "include:spf.protection.office365.us" (GCC High and DoD) or "include:spf.protection.partner.outlook.cn" (21Vianet). The failing result names the one this audit used.',
+    limitations: `${SPF_LIMITATIONS_COMMON} One address from Microsoft's ranges is tested, not every range. Every accepted email domain is assumed to send through Microsoft 365 (in DNS-only mode every listed domain); parked domains are skipped. The include follows the tenant's cloud; Microsoft documents only the include names, not the records' contents, which are read live.`,
     enabledByDefault: true
   }
 ];
@@ -41399,6 +41423,8 @@ var ENV = {
   githubServerUrl: "GITHUB_SERVER_URL",
   githubSha: "GITHUB_SHA",
   githubRunId: "GITHUB_RUN_ID",
+  /** A re-run's attempt number: with the run ID, the incremental state's cache key. */
+  githubRunAttempt: "GITHUB_RUN_ATTEMPT",
   /** The checkout: default folder of the Action's report and SARIF. */
   githubWorkspace: "GITHUB_WORKSPACE",
   /** The job summary file. */

@@ -45,6 +45,7 @@ export const ACTION_INPUTS = [
   'shard',
   'only',
   'incremental-state',
+  'incremental-cache',
   'tenant-label',
   'merge-reports',
 ] as const;
@@ -197,6 +198,7 @@ const AUDIT_ONLY_INPUTS = [
   'evidence-dir',
   'only',
   'incremental-state',
+  'incremental-cache',
 ] as const;
 
 /**
@@ -227,4 +229,17 @@ export function readActionMode(getInput: GetInput, workspace: string, env: Env =
       debug: false,
     },
   };
+}
+
+/**
+ * `incremental-cache: true`: keep the `incremental-state` file in the Actions cache, restored
+ * before the run and saved after it (src/action/state-cache.ts). Needs `incremental-state`.
+ */
+export function incrementalCacheInput(getInput: GetInput, settings: Settings): boolean {
+  const cache = booleanInput('incremental-cache', getInput('incremental-cache'), false);
+  if (cache && settings.incremental === undefined)
+    throw new ConfigurationError(
+      'Input "incremental-cache" keeps the "incremental-state" file in the Actions cache; set "incremental-state" too',
+    );
+  return cache;
 }

@@ -14,7 +14,8 @@ import type { PublicReport } from '../report/disclosure.js';
 import type { FailOn } from '../model/severity.js';
 import { actionsLogger } from './actions-logger.js';
 import { githubIdToken } from './github-id-token.js';
-import { readActionMode } from './inputs.js';
+import { incrementalCacheInput, readActionMode } from './inputs.js';
+import { restoreState, saveState, type StateCacheRun } from './state-cache.js';
 
 function runContext(env: Env): { repository?: string; gitSha?: string; runUrl?: string } {
   const server = env[ENV.githubServerUrl] ?? 'https://github.com';
@@ -83,6 +84,19 @@ export async function runAction(wiring: ActionWiring = {}): Promise<void> {
         now,
         getIdToken: githubIdToken,
       });
+      const incremental = mode.settings.incremental;
+      const useCache = incrementalCacheInput((name) => core.getInput(name), mode.settings);
+      const cached: StateCacheRun | undefined =
+        incremental && useCache
+          ? {
+              file: incremental.statePath,
+              tenant: mode.settings.target.kind === 'tenant' ? mode.settings.target.tenantId : 'tenant',
+              runId: env[ENV.githubRunId] ?? String(now().getTime()),
+              runAttempt: env[ENV.githubRunAttempt] ?? '1',
+              logger,
+            }
+          : undefined;
+      if (cached) await restoreState(cached);
       try {
         outcome = await runAudit(mode.settings, {
           logger,
@@ -96,6 +110,8 @@ export async function runAction(wiring: ActionWiring = {}): Promise<void> {
         });
       } finally {
         await collector.close?.();
+        // Saved even when the run failed: the state it found is saved again, and the next run continues from it.
+        if (cached) await saveState(cached);
       }
     }
     const { byStatus } = outcome.report.summary;

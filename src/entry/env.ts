@@ -16,6 +16,8 @@ export const ENV = {
   githubServerUrl: 'GITHUB_SERVER_URL',
   githubSha: 'GITHUB_SHA',
   githubRunId: 'GITHUB_RUN_ID',
+  /** A re-run's attempt number: with the run ID, the incremental state's cache key. */
+  githubRunAttempt: 'GITHUB_RUN_ATTEMPT',
   /** The checkout: default folder of the Action's report and SARIF. */
   githubWorkspace: 'GITHUB_WORKSPACE',
   /** The job summary file. */

@@ -34,7 +34,7 @@ function parseOutputs(text: string): Record<string, string> {
 export async function runActionOnce(
   inputs: Readonly<Record<string, string>>,
   fake: FakeGitHub,
-  options: { readonly workspace?: string; readonly repository?: string } = {},
+  options: { readonly workspace?: string; readonly repository?: string; readonly runId?: string } = {},
 ): Promise<ActionRun> {
   const workspace = options.workspace ?? (await tempDir('mailwarden-workspace-'));
   const runner = await tempDir('mailwarden-runner-');
@@ -47,7 +47,7 @@ export async function runActionOnce(
     GITHUB_REPOSITORY: options.repository ?? 'contoso/it-audit',
     GITHUB_API_URL: fake.apiUrl,
     GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_RUN_ID: '42',
+    GITHUB_RUN_ID: options.runId ?? '42',
     GITHUB_SHA: '3f2a9c0d1e4b5a6978877665544332211000ffee',
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_OUTPUT: outputFile,
