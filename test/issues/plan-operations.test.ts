@@ -428,6 +428,8 @@ describe('duplicates', () => {
       comment: 'Duplicate of #3: mailwarden keeps one issue per finding.',
     });
     expect(parseState(op.body)).toMatchObject({ status: 'closed', closedOn: TODAY });
+    // The body is the duplicate's own, with only its state block rewritten.
+    expect(op.body.replace(/^<!-- mailwarden:state=.*$/m, '')).toBe(body.replace(/^<!-- mailwarden:state=.*$/m, ''));
   });
 
   it('a duplicate without a state block is closed with its body unchanged', () => {
@@ -620,6 +622,14 @@ describe('markers stand on their own line', () => {
       'status',
       'reopenedAfterManualClose',
     ]);
+  });
+
+  it('a version 1 state block keeps its version when rewritten, a version 2 block stays version 2', () => {
+    const v1 = renderStateMarker(state).replace('"v":2', '"v":1');
+    const closed = withState(v1, { ...(parseState(v1) as IssueState), status: 'closed', closedOn: TODAY });
+    expect(closed).toContain('<!-- mailwarden:state={"v":1,');
+    const v2 = withState(renderStateMarker(state), { ...state, status: 'closed', closedOn: TODAY });
+    expect(v2).toContain('<!-- mailwarden:state={"v":2,');
   });
 
   it('withState replaces the one state block in place, or appends one after a blank line', () => {
