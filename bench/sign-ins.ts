@@ -308,9 +308,9 @@ async function writeSnapshot(dir: string): Promise<void> {
   await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(manifest(), null, 2)}\n`);
 }
 
-function child(name: string, dir: string): Promise<Record<string, unknown>> {
+function child(name: string, dir: string, only = arg('controls', '')): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const controls = arg('controls', '');
+    const controls = only;
     const args = [
       '--expose-gc',
       fileURLToPath(import.meta.url),
@@ -371,7 +371,39 @@ async function main(): Promise<void> {
       `detectors alone (generator time subtracted): ${Math.round(events / detectorSeconds).toLocaleString('en')} events/s`,
     );
   }
+  if (arg('compare-new', '') !== '') await compareNew(dir, Number(arg('compare-new', '3')));
   if (!arg('keep', '')) await rm(dir, { recursive: true, force: true });
+}
+
+/** The detectors that predate break-glass and device-code: the figure the new ones are compared with. */
+const BEFORE_NEW_DETECTORS = Object.keys(allSignInControls()).filter((id) => id !== 'sign-ins.break-glass');
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/**
+ * `--compare-new R`: R interleaved rounds of the generator phase, without and with the
+ * break-glass and device-code detectors, over the same beta log; prints the median detector CPU
+ * per event of each and the added share. Figures only: the machine may be shared.
+ */
+async function compareNew(dir: string, rounds: number): Promise<void> {
+  const micros = { before: [] as number[], after: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    for (const side of ['before', 'after'] as const) {
+      const row = await child('generator', dir, side === 'before' ? BEFORE_NEW_DETECTORS.join(',') : '');
+      const cpu = typeof row.detectorCpuSeconds === 'number' ? row.detectorCpuSeconds : Number.NaN;
+      micros[side].push((cpu * 1e6) / events);
+      console.log(`compare-new round ${round + 1} ${side}: detector CPU ${cpu} s (${JSON.stringify(row.loadAverage)})`);
+    }
+  }
+  const before = median(micros.before);
+  const after = median(micros.after);
+  console.log(
+    `compare-new: median detector CPU per event ${before.toFixed(3)} µs before, ${after.toFixed(3)} µs with break-glass and device-code (${(((after - before) / before) * 100).toFixed(1)} % more), over ${rounds} rounds`,
+  );
 }
 
 await main();
