@@ -33239,6 +33239,15 @@ var legacySignInsControl = {
   limitations: "Reads interactive sign-ins from Graph v1.0 (non-interactive sign-ins are only in beta). Needs Microsoft Entra ID P1. A `clientAppUsed` value Microsoft adds later is counted as unknown until it is added to legacyClientApps.",
   enabledByDefault: true
 };
+var objectIds = (description) => ({
+  schema: {
+    type: "array",
+    items: { type: "string", format: "uuid" },
+    uniqueItems: true,
+    default: [],
+    description
+  }
+});
 var signInDetectionControls = [
   {
     id: "sign-ins.risky-users",
@@ -33464,6 +33473,67 @@ var signInDetectionControls = [
     remediation: "Reset the user's password (the attacker knows it) and revoke sessions (Revoke-MgUserSignInSession). Turn on number matching and additional context in Microsoft Authenticator (Entra admin centre > Protection > Authentication methods > Microsoft Authenticator), or move the user to phishing-resistant methods.",
     limitations: "Relies on the sign-in log's error code; a request the user simply ignored without the session timing out may not be logged. Only interactive sign-ins are read.",
     enabledByDefault: true
+  },
+  {
+    id: "sign-ins.break-glass",
+    version: 1,
+    area: "sign-ins",
+    title: "Sign-ins by break-glass accounts",
+    statement: "No account the policy lists as a break-glass (emergency access) account SHALL sign in, successfully or not, within the look-back window without the sign-in being reviewed.",
+    rationale: "Emergency access accounts hold Global Administrator, are often left out of Conditional Access and exist to be unused: Microsoft asks for an alert on every sign-in by them, since each one is a drill, an outage or misuse, and only a person can tell which. A failed sign-in means someone is trying the password of the most powerful account in the tenant.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
+    // One result per listed account, judged from the log.
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      breakGlassAccounts: objectIds(
+        "Object IDs of the break-glass (emergency access) user accounts, as Entra's sign-in log names them in `userId`: list the same accounts the Conditional Access controls' allowedExclusions name. While the list is empty the control is not evaluable."
+      )
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING, "164.312(b)"],
+      nist: ["AC-2(12)", "AU-6", "SI-4"]
+    },
+    remediation: "Ask who used the account and why (a planned drill, an outage, or neither). If nobody can say: reset its credentials (the FIDO2 key or certificate, and the password), revoke its sessions (Revoke-MgUserSignInSession), review the audit log for what it did, and report the incident. Also alert on these sign-ins as they happen (learn.microsoft.com/entra/identity/role-based-access-control/security-emergency-access#monitor-sign-in-and-audit-logs).",
+    limitations: "Reads interactive sign-ins only (Graph v1.0): a script that refreshes a token of the account shows only in non-interactive sign-ins. Drills every 90 days, as Microsoft recommends, appear here too; accept each with a policy exception that expires.",
+    enabledByDefault: true
+  },
+  {
+    id: "sign-ins.device-code",
+    version: 1,
+    area: "sign-ins",
+    title: "Successful device-code sign-ins",
+    statement: "No user SHALL sign in successfully through the device-code flow within the look-back window, except to an application or from a device the policy allows.",
+    rationale: "Device-code phishing (Storm-2372 and the kits that followed it since 2025) asks the victim to type a code at microsoft.com/devicelogin: the victim signs in, with MFA, on the real site, and the attacker receives the tokens. Nothing is stolen that MFA would catch, so the sign-in log is where it shows. Few organisations need the flow outside meeting-room and kiosk devices.",
+    defaultSeverity: "high",
+    sources: ["graph.signIns"],
+    optionalSources: ["graph.users"],
+    targets: { kind: "tenant", sources: ["graph.signIns"] },
+    parameters: {
+      ...SIGN_IN_WINDOW_PARAMETERS,
+      useBetaSignInLog: {
+        schema: {
+          type: "boolean",
+          default: false,
+          description: "Read the sign-in log from Microsoft Graph beta (/beta/auditLogs/signIns) instead of v1.0: only beta says which sign-ins used the device-code flow (`authenticationProtocol`, `originalTransferMethod`). Microsoft does not support beta APIs in production and may change them. The whole run then reads the one log from beta (no extra request); while this is false, the control is not evaluable."
+        }
+      },
+      allowedApps: objectIds(
+        "Application (client) IDs a device-code sign-in may be to, as the sign-in log gives them in `appId` (e.g. the Azure CLI for administrators who use `az login --use-device-code`). A phishing kit can name any public client, so prefer allowedDevices."
+      ),
+      allowedDevices: objectIds(
+        "Entra device IDs (`deviceDetail.deviceId`) that may sign in with a device code: meeting-room and kiosk devices. An unregistered device has no ID and is never allowed."
+      )
+    },
+    references: {
+      hipaa: [LOG_IN_MONITORING],
+      nist: ["AC-2(12)", "SI-4", "IA-2"]
+    },
+    remediation: "Ask each listed user whether they typed a code at microsoft.com/devicelogin. If not, revoke their sessions (Revoke-MgUserSignInSession), which the attacker's refresh token survives otherwise, reset the password and review inbox rules and mail access. Then block the flow with a Conditional Access policy (Conditions > Authentication flows > Device code flow, Grant = Block) that excludes only the devices that need it.",
+    limitations: "Needs the beta sign-in log (useBetaSignInLog): v1.0 has no field that says a sign-in used the device-code flow, and the control does not guess from others. Reads interactive sign-ins only: tokens the attacker refreshes later show as non-interactive sign-ins. A sign-in whose flow beta leaves empty is counted, and the control then cannot pass.",
+    enabledByDefault: false
   }
 ];
 
@@ -33720,11 +33790,11 @@ var mfaControls = [
   },
   {
     id: "mfa.admins-phishing-resistant",
-    version: 1,
+    version: 2,
     area: "mfa",
     title: "Phishing-resistant MFA for privileged roles",
-    statement: "Every holder of a highly privileged role, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
-    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site.",
+    statement: "Every holder of a highly privileged role, active or eligible through Privileged Identity Management, directly or through a group, SHALL be covered by an enabled Conditional Access policy that requires the phishing-resistant authentication strength, and SHALL have a phishing-resistant method registered.",
+    rationale: "Administrators are phished with real-time proxy kits that relay one-time codes and push approvals. Only FIDO2 keys, passkeys, Windows Hello for Business and certificate-based authentication bind the sign-in to the real site. An eligible administrator is an administrator: PIM lets them activate the role at any moment, with the methods they have registered then.",
     defaultSeverity: "critical",
     sources: [
       "graph.roleAssignments",
@@ -33732,7 +33802,9 @@ var mfaControls = [
       "graph.authenticationStrengthPolicies",
       "graph.userRegistrationDetails"
     ],
-    targets: { kind: "tenant", sources: ["graph.roleAssignments"] },
+    // Eligibility needs Entra ID P2: without it the eligible holders are not_evaluable and the active ones are still judged.
+    optionalSources: ["graph.roleEligibilityScheduleInstances"],
+    targets: { kind: "tenant", sources: ["graph.roleAssignments", "graph.roleEligibilityScheduleInstances"] },
     parameters: {
       privilegedRoles: {
         schema: {
@@ -33750,8 +33822,47 @@ var mfaControls = [
       hipaa: ["164.312(d)", "164.308(a)(4)(ii)(C)"],
       nist: ["IA-2(1)", "IA-2(8)"]
     },
-    remediation: 'Issue FIDO2 keys or passkeys to every administrator and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On.',
-    limitations: "PIM-eligible (not active) assignments are not read. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised.",
+    remediation: 'Issue FIDO2 keys or passkeys to every administrator, active and eligible, and have them register at https://aka.ms/mysecurityinfo. Then create a Conditional Access policy: Users = Directory roles (the privileged roles), Target resources = All cloud apps, Grant = Require authentication strength "Phishing-resistant MFA", state On. An eligible holder is covered by it once they activate the role. Remove eligibility nobody uses (Entra admin centre > Identity governance > Privileged Identity Management > Microsoft Entra roles > Assignments > Eligible).',
+    limitations: "Eligible assignments are read from Privileged Identity Management, which needs Microsoft Entra ID P2; without it they are not evaluable while active holders are still judged. An eligible holder is judged as if the role were active, since Conditional Access targets a role only once it is activated. Service principals holding roles are out of scope. A user covered only through a nested group inclusion that is not the role-assignable group itself is not recognised. Eligibility through PIM for Groups (eligible membership of a role-assignable group) is not read.",
+    enabledByDefault: true
+  },
+  {
+    id: "mfa.weak-methods",
+    version: 1,
+    area: "mfa",
+    title: "SMS, voice and email one-time passcodes disabled",
+    statement: "The authentication methods policy SHALL NOT enable SMS, voice call or email one-time passcode for member users, except a method the control accepts with a reason.",
+    rationale: "A code sent by text or voice call is taken by SIM swapping and number porting, and any one-time code can be relayed in real time by a phishing proxy; an emailed code is only as safe as a mailbox the attacker may already read. While these methods are enabled, users keep registering and using them, and attackers ask for them first.",
+    defaultSeverity: "high",
+    sources: ["graph.authenticationMethodsPolicy"],
+    // Three fixed targets (SMS, voice, email OTP), one result each whatever the policy holds.
+    targets: { kind: "tenant", sources: [] },
+    parameters: {
+      acceptedMethods: {
+        schema: {
+          type: "array",
+          default: [],
+          description: "Weak methods the organisation accepts for now, each with its reason (shown in the evidence): `Sms`, `Voice` or `Email`. An accepted method passes while enabled. Prefer a policy exception with an expiry for a temporary need.",
+          items: {
+            type: "object",
+            properties: {
+              method: { enum: ["Sms", "Voice", "Email"], description: "The method, as Graph names its configuration." },
+              reason: { type: "string", minLength: 1, description: "Why the organisation accepts it, for auditors." }
+            },
+            required: ["method", "reason"],
+            additionalProperties: false
+          }
+        }
+      }
+    },
+    references: {
+      scuba: ["MS.AAD.3.5v2"],
+      cis: ["5.2.3.5"],
+      hipaa: ["164.312(d)"],
+      nist: ["IA-2(1)", "IA-5", "CM-7"]
+    },
+    remediation: 'Entra admin centre > Protection > Authentication methods > Policies: open SMS, Voice call and Email OTP and set Enable to No (or remove every member group from their targets), after moving the users who rely on them to Microsoft Authenticator or passkeys. Graph: PATCH /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/Sms with {"@odata.type": "#microsoft.graph.smsAuthenticationMethodConfiguration", "state": "disabled"}.',
+    limitations: "Group targets are not expanded: a method enabled for any group that its exclusions do not also name is treated as enabled for members, even if only guests are in the group. Email OTP for external users (allowExternalIdToUseEmailOtp) is shown but not judged. Until the tenant has finished migrating to the authentication methods policy (policyMigrationState), the legacy MFA and SSPR policies, which Graph does not expose, may still allow a method this policy disables; a disabled method is then an error, not a pass.",
     enabledByDefault: true
   }
 ];
