@@ -39,8 +39,6 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
-      // scripts/mutate.mjs names the test files of the folder under mutation.
-      ...(process.env.MUTATE_TESTS ? { include: process.env.MUTATE_TESTS.split(',') } : {}),
       exclude: [...MUTATION_EXCLUDED_TESTS, 'node_modules/**'],
       reporters: ['default'],
       // One worker reused across files: each mutant re-runs a few files, and a fresh process per file costs more than the tests.

@@ -1,5 +1,5 @@
 // `npm run mutate [-- FOLDER… ] [--concurrency N] [--full]`: Stryker over the verdict code, one
-// folder at a time, each with only its own tests (see MUTATION_FOLDERS), then the comparison of
+// folder (or part of a folder) at a time, then the comparison of
 // the survivors with test/mutation/equivalent-mutants.json. Runs are incremental by default: the
 // results of mutants whose code and tests did not change are reused from reports/mutation/.
 // docs/mutation-testing.md records the scores and explains the choices.
@@ -44,7 +44,7 @@ for (const name of ran) {
       `reports/mutation/${name}.incremental.json`,
       ...(full ? ['--force'] : []),
     ],
-    { stdio: 'inherit', env: { ...process.env, MUTATE_NAME: name, MUTATE_TESTS: folder.tests.join(',') } },
+    { stdio: 'inherit', env: { ...process.env, MUTATE_NAME: name } },
   );
   if (result.status !== 0) {
     console.error(`mutate: stryker failed on ${name} (exit ${result.status})`);

@@ -1,13 +1,7 @@
-// Shared by scripts/mutate.mjs and scripts/mutation-survivors.mjs: which folders are mutated,
-// with which tests, the targets, and how a Stryker JSON report (mutation-testing-report-schema)
+// Shared by scripts/mutate.mjs and scripts/mutation-survivors.mjs: which folders are mutated
+// (and in which parts), the targets, and how a Stryker JSON report (mutation-testing-report-schema)
 // is read into scores and survivor keys.
 import { existsSync, readFileSync } from 'node:fs';
-
-/**
- * Each folder is mutated against its own unit tests only (plus the fast check tests that drive
- * it): see vitest.mutation.config.ts for the end-to-end files that never run under Stryker.
- */
-const CHECK_TESTS = ['test/checks/**/*.test.ts'];
 
 /**
  * `src/checks` is mutated in parts, one Stryker process and one report each, so that a part can be
@@ -29,34 +23,16 @@ const CHECK_PARTS = {
 };
 
 /**
- * Each folder is mutated against its own unit tests only (plus the fast check tests that drive
- * it): see vitest.mutation.config.ts for the end-to-end files that never run under Stryker.
- * `group` names the folder whose score a part counts toward.
+ * What each Stryker run mutates. The tests run against a mutant are the test files that import
+ * the mutated file, directly or not (vitest's `related`), except the end-to-end files listed in
+ * vitest.mutation.config.ts. `group` names the folder whose score a part counts toward.
  */
 export const MUTATION_FOLDERS = {
-  ...Object.fromEntries(
-    Object.entries(CHECK_PARTS).map(([name, mutate]) => [name, { group: 'checks', mutate, tests: CHECK_TESTS }]),
-  ),
-  mailauth: {
-    group: 'mailauth',
-    mutate: ['src/mailauth/**/*.ts'],
-    tests: ['test/mailauth/**/*.test.ts', 'test/checks/email-auth.test.ts', 'test/checks/email-auth/**/*.test.ts'],
-  },
-  evaluate: {
-    group: 'evaluate',
-    mutate: ['src/evaluate/**/*.ts'],
-    tests: ['test/evaluate/**/*.test.ts', 'test/checks/**/*.test.ts'],
-  },
-  policy: {
-    group: 'policy',
-    mutate: ['src/policy/**/*.ts'],
-    tests: ['test/policy/**/*.test.ts', 'test/meta/**/*.test.ts'],
-  },
-  issues: {
-    group: 'issues',
-    mutate: ['src/issues/plan.ts', 'src/issues/marker.ts'],
-    tests: ['test/issues/**/*.test.ts'],
-  },
+  ...Object.fromEntries(Object.entries(CHECK_PARTS).map(([name, mutate]) => [name, { group: 'checks', mutate }])),
+  mailauth: { group: 'mailauth', mutate: ['src/mailauth/**/*.ts'] },
+  evaluate: { group: 'evaluate', mutate: ['src/evaluate/**/*.ts'] },
+  policy: { group: 'policy', mutate: ['src/policy/**/*.ts'] },
+  issues: { group: 'issues', mutate: ['src/issues/plan.ts', 'src/issues/marker.ts'] },
 };
 
 /** The folders scored against the targets, each with the parts (Stryker runs) that make it up. */
