@@ -81,7 +81,9 @@ function notReadFromBeta(refused: string | undefined): Fold<SignIn> {
     finish: () => [finding],
     coverage: () => ({}),
     // Nothing is read, so nothing is carried: an incremental run over v1.0 stays not evaluable.
-    carried: () => ({ events: [], minutes: {} }),
+    // A refused beta log carries no state at all: the next run reads this run's span again, from
+    // beta if it answers then, instead of passing over the device-code sign-ins of this span.
+    carried: () => (refused === undefined ? { events: [], minutes: {} } : undefined),
   };
 }
 
