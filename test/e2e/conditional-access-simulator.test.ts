@@ -1,25 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { liveCollector } from '../../src/collect/live/live-collector.js';
-import { evaluate } from '../../src/evaluate/evaluate.js';
-import { silentLogger } from '../../src/logger.js';
+import { describe, expect, it } from 'vitest';
 import type { Result } from '../../src/model/result.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
-import type { RealismConfig } from '../../src/simulator/realism.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
 import { readSnapshotFolder } from '../../src/snapshot/read-folder.js';
-import type { Snapshot } from '../../src/snapshot/snapshot.js';
 import type { SourceId } from '../../src/snapshot/source-id.js';
 import { writeSnapshotFolder } from '../../src/snapshot/write-folder.js';
-import {
-  BREAK_GLASS_SITE,
-  CONTRACTORS_GROUP,
-  DEVICE_CODE_POLICY,
-  goldenTenant,
-  identityPolicyText,
-  type IdentityTenant,
-  tenantSnapshot,
-} from '../helpers/identity-tenant.js';
-import { simulatorClients } from '../helpers/simulator-clients.js';
+import { BREAK_GLASS_SITE, CONTRACTORS_GROUP, DEVICE_CODE_POLICY, goldenTenant } from '../helpers/identity-tenant.js';
+import { identitySimulatorSession } from '../helpers/identity-simulator-session.js';
 import { tempDir } from '../helpers/temp.js';
 
 /*
@@ -45,37 +30,8 @@ const SOURCES: SourceId[] = [
   'graph.namedLocations',
 ];
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step();
-  cleanup = [];
-});
-
-async function serve(t: IdentityTenant, realism?: RealismConfig): Promise<RunningSimulator> {
-  const dir = await tempDir();
-  await writeSnapshotFolder(dir, tenantSnapshot({ ...t, p2: true }));
-  const sim = await startSimulator({ dir, ...(realism ? { realism } : {}) });
-  cleanup.push(() => sim.close());
-  return sim;
-}
-
-async function collect(sim: RunningSimulator): Promise<Snapshot> {
-  const created = simulatorClients(sim);
-  cleanup.push(created.close);
-  const { policy } = parsePolicy(identityPolicyText(), 'identity.json', NOW);
-  return liveCollector({
-    mode: 'simulate',
-    tenantId: sim.tenantId,
-    clients: created.clients,
-    extraDomains: [],
-    now: () => NOW,
-  }).collect({ sources: new Set(SOURCES), policy, logger: silentLogger });
-}
-
-async function judge(snapshot: Snapshot): Promise<readonly Result[]> {
-  const { policy } = parsePolicy(identityPolicyText(), 'identity.json', NOW);
-  return (await evaluate(snapshot, policy, { now: NOW, domains: [] })).results;
-}
+const session = identitySimulatorSession(NOW, SOURCES);
+const { serve, collect, judge } = session;
 
 const verdict = (rs: readonly Result[], control: string) =>
   rs.find((r) => r.control === control && r.target === 'tenant');

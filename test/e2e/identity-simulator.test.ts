@@ -1,12 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createGraphTransport } from '../../src/collect/graph/graph-transport.js';
-import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { RealismConfig } from '../../src/simulator/realism.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/start-simulator.js';
-import type { Snapshot } from '../../src/snapshot/snapshot.js';
+import { startSimulator } from '../../src/simulator/start-simulator.js';
 import type { SourceId } from '../../src/snapshot/source-id.js';
 import { writeSnapshotFolder } from '../../src/snapshot/write-folder.js';
 import {
@@ -16,11 +13,11 @@ import {
   GLOBAL_ADMIN,
   GROUP_ADMIN,
   goldenTenant,
-  identityPolicyText,
   tenantSnapshot,
   type IdentityTenant,
 } from '../helpers/identity-tenant.js';
-import { simulatorClients, simulatorLiveCollector } from '../helpers/simulator-clients.js';
+import { simulatorClients } from '../helpers/simulator-clients.js';
+import { identitySimulatorSession } from '../helpers/identity-simulator-session.js';
 import { tempDir } from '../helpers/temp.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
@@ -37,33 +34,11 @@ const SOURCES: SourceId[] = [
   'graph.riskyUsers',
 ];
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.reverse()) await step();
-  cleanup = [];
-});
-
-/** Writes the tenant as a snapshot folder and serves it. */
-async function serve(t: IdentityTenant, realism?: RealismConfig): Promise<RunningSimulator> {
-  const dir = await tempDir();
-  await writeSnapshotFolder(dir, tenantSnapshot({ ...t, p2: true }));
-  const sim = await startSimulator({ dir, ...(realism ? { realism } : {}) });
-  cleanup.push(() => sim.close());
-  return sim;
-}
-
-async function collect(sim: RunningSimulator): Promise<Snapshot> {
-  const created = simulatorClients(sim);
-  cleanup.push(created.close);
-  const { policy } = parsePolicy(identityPolicyText(), 'identity.json', NOW);
-  const collector = simulatorLiveCollector(sim, created, NOW);
-  return collector.collect({ sources: new Set(SOURCES), policy, logger: silentLogger });
-}
+const session = identitySimulatorSession(NOW, SOURCES);
+const { serve, collect } = session;
 
 async function audit(t: IdentityTenant, realism?: RealismConfig): Promise<readonly Result[]> {
-  const snapshot = await collect(await serve(t, realism));
-  const { policy } = parsePolicy(identityPolicyText(), 'identity.json', NOW);
-  return (await evaluate(snapshot, policy, { now: NOW, domains: [] })).results;
+  return session.judge(await collect(await serve(t, realism)));
 }
 
 const notPassing = (rs: readonly Result[]) =>
@@ -206,7 +181,7 @@ describe('licence, permission and shape problems through the simulator', () => {
         ],
       },
     });
-    cleanup.push(() => sim.close());
+    session.defer(() => sim.close());
     const snapshot = await collect(sim);
     const status = snapshot.status('graph.conditionalAccessPolicies');
     expect(status).toMatchObject({ status: 'failed' });
@@ -217,7 +192,7 @@ describe('licence, permission and shape problems through the simulator', () => {
     const again = await collect(
       await (async () => {
         const s = await startSimulator({ dir });
-        cleanup.push(() => s.close());
+        session.defer(() => s.close());
         return s;
       })(),
     );
@@ -243,7 +218,7 @@ describe('Graph transport against the simulator limits', () => {
     });
     // Our own limiter is loosened so that the simulator's 429s (with no Retry-After) are exercised.
     const created = simulatorClients(sim);
-    cleanup.push(created.close);
+    session.defer(created.close);
     const graph = createGraphTransport({
       baseUrl: new URL(sim.graphUrl).origin,
       credential: created.credential,
@@ -257,7 +232,7 @@ describe('Graph transport against the simulator limits', () => {
         directory: { concurrency: 8 },
       },
     });
-    cleanup.push(async () => graph.close());
+    session.defer(async () => graph.close());
     const started = Date.now();
     const counts = await Promise.all(
       [1, 2, 3, 4].map(async () => {
@@ -277,7 +252,7 @@ describe('Graph transport against the simulator limits', () => {
       throttling: { mode: 'enforce', identityProtection: { limit: 1, windowMs: 1_000 } },
     });
     const created = simulatorClients(sim);
-    cleanup.push(created.close);
+    session.defer(created.close);
     const graph = created.clients.graph!;
     await Promise.all(
       [1, 2, 3, 4].map(async () => {
