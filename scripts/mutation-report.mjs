@@ -49,6 +49,15 @@ export function readReport(name) {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
 }
 
+/**
+ * The results a stopped run saved (its incremental file, same schema), for a part with no
+ * report yet: what was tested so far, not a score of the folder.
+ */
+export function readProgress(name) {
+  const file = `reports/mutation/${name}.incremental.json`;
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
@@ -57,15 +66,24 @@ export function folderScore(...reports) {
   let detected = 0;
   let survived = 0;
   let noCoverage = 0;
+  let ignored = 0;
   for (const file of reports.flatMap((report) => Object.values(report.files))) {
     for (const m of file.mutants) {
       if (DETECTED.has(m.status)) detected++;
       else if (m.status === 'Survived') survived++;
       else if (m.status === 'NoCoverage') noCoverage++;
+      else if (m.status === 'Ignored') ignored++;
     }
   }
   const undetected = survived + noCoverage;
-  return { detected, survived, noCoverage, undetected, score: (detected / Math.max(1, detected + undetected)) * 100 };
+  return {
+    detected,
+    survived,
+    noCoverage,
+    ignored,
+    undetected,
+    score: (detected / Math.max(1, detected + undetected)) * 100,
+  };
 }
 
 /**
