@@ -62,6 +62,7 @@ for (const name of ran) {
 
 console.log('\nfolder      score   killed  survived  no-cov  ignored  target');
 let allOk = true;
+let allMeasured = true;
 const totals = { detected: 0, undetected: 0 };
 for (const [name, parts] of Object.entries(MUTATION_GROUPS)) {
   const reports = parts.map(readReport);
@@ -76,7 +77,7 @@ for (const [name, parts] of Object.entries(MUTATION_GROUPS)) {
   }
   if (missing.length === parts.length) {
     console.log(`${name.padEnd(10)}  (no report)`);
-    allOk = false;
+    allMeasured = false;
     continue;
   }
   const s = folderScore(...reports.filter(Boolean));
@@ -84,6 +85,7 @@ for (const [name, parts] of Object.entries(MUTATION_GROUPS)) {
   totals.undetected += s.undetected;
   const target = TARGETS[name];
   const complete = missing.length === 0;
+  if (!complete) allMeasured = false;
   const ok = complete && (target === undefined || s.score >= target);
   if (!ok) allOk = false;
   console.log(
@@ -91,9 +93,9 @@ for (const [name, parts] of Object.entries(MUTATION_GROUPS)) {
   );
 }
 const overall = (totals.detected / Math.max(1, totals.detected + totals.undetected)) * 100;
-const overallOk = allOk && overall >= TARGETS.overall;
+const overallOk = allMeasured && overall >= TARGETS.overall;
 console.log(
-  `${'overall'.padEnd(10)}  ${overall.toFixed(2).padStart(6)}  target ${TARGETS.overall}${overallOk ? '' : '  BELOW'}${allOk ? '' : ' (over the folders measured so far: not the overall score)'}`,
+  `${'overall'.padEnd(10)}  ${overall.toFixed(2).padStart(6)}  target ${TARGETS.overall}${overallOk ? '' : '  BELOW'}${allMeasured ? '' : ' (over the folders measured so far: not the overall score)'}`,
 );
 
 const check = spawnSync('node', ['scripts/mutation-survivors.mjs'], { stdio: 'inherit' });
