@@ -60,8 +60,12 @@ export interface Fold<T> {
   finish(): readonly Finding[];
   /** Evidence of what was covered so far, shown when the stream fails part-way. */
   coverage(): JsonObject;
-  /** After `finish`, in an incremental run (CheckInput.carry): what the next run needs. */
-  carried?(): CarriedControl;
+  /**
+   * After `finish`, in an incremental run (CheckInput.carry): what the next run needs; undefined
+   * when this run could not read what the detector needs (the beta sign-in log was refused), so
+   * no state is left and the next run reads again from where this one did.
+   */
+  carried?(): CarriedControl | undefined;
 }
 
 /**

@@ -363,7 +363,7 @@ export const signInDetectionControls: readonly ControlDefinition[] = [
           type: 'boolean',
           default: false,
           description:
-            'Read the sign-in log from Microsoft Graph beta (/beta/auditLogs/signIns) instead of v1.0: only beta says which sign-ins used the device-code flow (`authenticationProtocol`, `originalTransferMethod`). Microsoft does not support beta APIs in production and may change them. The whole run then reads the one log from beta (no extra request); while this is false, the control is not evaluable.',
+            'Read the sign-in log from Microsoft Graph beta (/beta/auditLogs/signIns) instead of v1.0: only beta says which sign-ins used the device-code flow (`authenticationProtocol`, `originalTransferMethod`). Microsoft does not support beta APIs in production and may change them. The whole run then reads the one log from beta (no extra request); while this is false, the control is not evaluable. If Graph refuses the beta log (HTTP 400, 403, 404, 405, 410 or 501), the run reads it from v1.0 for the other detectors and this control is not evaluable, naming the refusal.',
         },
       },
       allowedApps: objectIds(

@@ -71,7 +71,8 @@ async function runStream(
       if (!carrying) continue;
       // A detector that cannot carry its state would make every later run blind to its past.
       if (!fold.carried) throw new Error(`${control.definition.id} does not carry its state between runs`);
-      carried.set(control.definition.id, fold.carried());
+      const next = fold.carried();
+      if (next !== undefined) carried.set(control.definition.id, next);
     }
     return { findings: out, ...(carried.size > 0 ? { carried } : {}) };
   } catch (error: unknown) {

@@ -371,6 +371,19 @@ export class ApiServer {
       this.deps.stats.value.faults.status429++;
       return graphError(429, 'TooManyRequests', 'Too many requests; retry later.', { 'retry-after': '1' });
     }
+    // Refusals of one endpoint (a Graph beta route that is withdrawn, changed or not offered to the tenant).
+    if (fault === 'status400') {
+      this.deps.stats.value.faults.status400++;
+      return graphError(400, 'BadRequest', 'The request is not supported by this endpoint.');
+    }
+    if (fault === 'status403') {
+      this.deps.stats.value.faults.status403++;
+      return graphError(403, 'Forbidden', 'The endpoint refused the request.');
+    }
+    if (fault === 'status404') {
+      this.deps.stats.value.faults.status404++;
+      return graphError(404, 'NotFound', 'Resource not found for the segment.');
+    }
     return undefined;
   }
 

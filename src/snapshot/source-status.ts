@@ -33,6 +33,11 @@ export type SourceStatus =
        * `originalTransferMethod`, which v1.0 lacks. Absent means v1.0.
        */
       readonly graphApi?: 'beta';
+      /**
+       * The policy asked for the beta sign-in log and Graph refused it (what it answered): the
+       * log was read from v1.0 instead, so only the detector that needs beta cannot be judged.
+       */
+      readonly betaRefused?: string;
     }
   | {
       readonly status: 'failed';

@@ -83,7 +83,7 @@ describe('mfa.enforcement: each narrowing condition turns a pass into a fail', (
       coverage: 'single',
       satisfiedBy: [{ id: 'ca-0001', displayName: 'Require MFA for all users' }],
       gaps: [],
-      policiesRead: 5,
+      policiesRead: 6,
       names: { groups: 'read', roles: 'read', namedLocations: 'read' },
     });
   });

@@ -137,7 +137,7 @@ describe('identity controls over the golden tenant (pure checks)', () => {
   it('security defaults on pass MFA enforcement and legacy-auth blocking without any CA policy', async () => {
     const t = goldenTenant();
     t.securityDefaults.isEnabled = true;
-    t.policies = t.policies.filter((p) => p.id === 'ca-0003' || p.id === 'ca-0004' || p.id === 'ca-0005');
+    t.policies = t.policies.filter((p) => ['ca-0003', 'ca-0004', 'ca-0005', 'ca-0006'].includes(p.id));
     expect(notPassing(await results(t))).toEqual([]);
     t.securityDefaults.isEnabled = false;
     expect(

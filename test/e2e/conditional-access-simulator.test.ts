@@ -13,6 +13,7 @@ import { writeSnapshotFolder } from '../../src/snapshot/write-folder.js';
 import {
   BREAK_GLASS_SITE,
   CONTRACTORS_GROUP,
+  DEVICE_CODE_POLICY,
   goldenTenant,
   identityPolicyText,
   type IdentityTenant,
@@ -178,5 +179,44 @@ describe('Conditional Access through the simulator', () => {
     expect(JSON.stringify(verdict(await judge(snapshot), 'mfa.enforcement')?.evidence)).toContain(
       '0badc0de-0000-4000-8000-000000000000 (not found in the directory)',
     );
+  });
+
+  it('sign-ins.device-code-blocked: the flags string survives the wire; a narrowed block fails naming the group, and replays', async () => {
+    const golden = await collect(await serve(goldenTenant()));
+    expect(golden.data('graph.conditionalAccessPolicies').find((p) => p.id === DEVICE_CODE_POLICY)).toMatchObject({
+      conditions: { authenticationFlows: { transferMethods: 'deviceCodeFlow,authenticationTransfer' } },
+    });
+    const pass = verdict(await judge(golden), 'sign-ins.device-code-blocked');
+    expect(pass).toMatchObject({
+      status: 'pass',
+      message:
+        'Conditional Access policy "Block device code flow" alone is enough to block the device-code flow for All users and All cloud apps.',
+      evidence: { coverage: 'single', satisfiedBy: [{ id: DEVICE_CODE_POLICY }] },
+    });
+
+    const narrowed = goldenTenant();
+    const block = narrowed.policies.find((p) => p.id === DEVICE_CODE_POLICY)!;
+    block.conditions.users!.excludeGroups = [CONTRACTORS_GROUP];
+    const snapshot = await collect(await serve(narrowed));
+    const rs = await judge(snapshot);
+    expect(notPassing(rs)).toEqual(['sign-ins.device-code-blocked tenant fail']);
+    expect(verdict(rs, 'sign-ins.device-code-blocked')?.message).toContain(
+      `"Block device code flow" conditions.users excludes group "Contractors" (${CONTRACTORS_GROUP}), not listed as allowed`,
+    );
+
+    const dir = await tempDir();
+    await writeSnapshotFolder(dir, snapshot);
+    const replayed = await judge(await readSnapshotFolder(dir, { now: NOW }));
+    expect(replayed.map((r) => [r.control, r.target, r.status, r.message])).toEqual(
+      rs.map((r) => [r.control, r.target, r.status, r.message]),
+    );
+
+    const onlyTransfer = goldenTenant();
+    onlyTransfer.policies.find((p) => p.id === DEVICE_CODE_POLICY)!.conditions.authenticationFlows = {
+      transferMethods: 'authenticationTransfer',
+    };
+    const transfer = verdict(await judge(await collect(await serve(onlyTransfer))), 'sign-ins.device-code-blocked');
+    expect(transfer?.status).toBe('fail');
+    expect(transfer?.message).toContain('conditions.authenticationFlows applies only to authenticationTransfer');
   });
 });

@@ -239,6 +239,101 @@ describe('identity hardening through the simulated tenant and a replayed snapsho
   });
 });
 
+describe('the beta sign-in log refused: v1.0 for the other detectors, device-code not evaluable', () => {
+  const glassSignIn = signIn({
+    id: 'glass',
+    time: at(90),
+    user: 'bg@golden.example',
+    userId: GLASS,
+    ip: '203.0.113.9',
+    app: 'Azure Portal',
+    protocol: 'none',
+    transfer: 'none',
+  });
+
+  it.each([
+    ['status400', 'HTTP 400 BadRequest'],
+    ['status403', 'HTTP 403 Forbidden'],
+    ['status404', 'HTTP 404 NotFound'],
+  ] as const)(
+    'a %s on /beta only: the log is read from v1.0, break-glass still judged, and it replays',
+    async (kind, answer) => {
+      const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+        faults: [{ kind, path: '/beta/auditLogs/signIns' }],
+      });
+      const snapshot = await collect(sim);
+      const status = snapshot.status('graph.signIns');
+      expect(status).toMatchObject({
+        status: 'ok',
+        betaRefused: expect.stringMatching(new RegExp(`^GET /beta/auditLogs/signIns answered ${answer}: `)),
+      });
+      const rs = await judge(snapshot);
+      expect(notPassing(rs)).toEqual([
+        `sign-ins.break-glass ${GLASS} fail critical`,
+        'sign-ins.device-code tenant not_evaluable high',
+      ]);
+      const deviceCode = rs.find((r) => r.control === 'sign-ins.device-code');
+      expect(deviceCode?.message).toMatch(
+        new RegExp(
+          `^The beta sign-in log was refused \\(GET /beta/auditLogs/signIns answered ${answer}: .*\\), so the run read the log from Graph v1\\.0`,
+        ),
+      );
+      expect(deviceCode?.evidence).toMatchObject({
+        graphApi: 'v1.0',
+        betaRefused: status?.status === 'ok' ? status.betaRefused : '',
+      });
+      // The v1.0 read served every sign-in: the other detectors judged the whole day.
+      expect(rs.find((r) => r.control === 'sign-ins.break-glass' && r.target === SPARE_GLASS)?.status).toBe('pass');
+      expect(sim.stats().faults[kind]).toBe(1);
+
+      // Saved and replayed: the refusal is in the manifest, and the verdicts are the same.
+      const saved = await tempDir();
+      // The live stream is read once: collect again, as --save-snapshot does.
+      const again = await collect(
+        await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+          faults: [{ kind, path: '/beta/auditLogs/signIns' }],
+        }),
+      );
+      await writeSnapshotFolder(saved, again);
+      const replayed = await readSnapshotFolder(saved, { now: NOW });
+      expect(replayed.status('graph.signIns')).toMatchObject({
+        status: 'ok',
+        betaRefused: expect.stringMatching(new RegExp(`^GET /beta/auditLogs/signIns answered ${answer}: `)),
+      });
+      expect(verdicts(await judge(replayed))).toEqual(verdicts(rs));
+    },
+  );
+
+  it('beta and v1.0 both refused: the source fails naming both answers, and every sign-in detector errs as before', async () => {
+    const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+      faults: [{ kind: 'status404', path: '/auditLogs/signIns' }],
+    });
+    const snapshot = await collect(sim);
+    const status = snapshot.status('graph.signIns');
+    expect(status?.status).toBe('failed');
+    expect(status?.status === 'failed' ? status.reason : '').toMatch(
+      /HTTP 404 NotFound.*\(after GET \/beta\/auditLogs\/signIns answered HTTP 404 NotFound: /,
+    );
+    const rs = await judge(snapshot);
+    expect(notPassing(rs)).toEqual([
+      'sign-ins.break-glass tenant error high',
+      'sign-ins.device-code tenant error high',
+    ]);
+  });
+
+  it('a transient beta failure is no refusal: after the retries the source fails, it is not read from v1.0', async () => {
+    const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+      faults: [{ kind: 'status504', path: '/beta/auditLogs/signIns' }],
+    });
+    const snapshot = await collect(sim);
+    expect(snapshot.status('graph.signIns')?.status).toBe('failed');
+    expect(notPassing(await judge(snapshot))).toEqual([
+      'sign-ins.break-glass tenant error high',
+      'sign-ins.device-code tenant error high',
+    ]);
+  });
+});
+
 describe('licence and permission faults of the new endpoints', () => {
   it('without Entra ID P2, PIM answers 400 AadPremiumLicenseRequired: eligible admins not evaluable, active ones judged', async () => {
     const sim = await serve(await folder(goldenTenant(), signIns()), { licences: { 'entra-id-p2': false } });

@@ -266,7 +266,7 @@ describe('Graph transport against the simulator limits', () => {
         return n;
       }),
     );
-    expect(counts).toEqual([5, 5, 5, 5]);
+    expect(counts).toEqual([6, 6, 6, 6]);
     const stats = sim.stats();
     expect(stats.throttled.conditionalAccess + stats.throttled.identityProtection).toBeGreaterThan(0);
     expect(Date.now() - started).toBeGreaterThanOrEqual(2_500);
@@ -282,7 +282,7 @@ describe('Graph transport against the simulator limits', () => {
     await Promise.all(
       [1, 2, 3, 4].map(async () => {
         for await (const page of graph.pages('/identity/conditionalAccess/policies?$select=id'))
-          expect(page.length).toBe(5);
+          expect(page.length).toBe(6);
       }),
     );
     const stats = sim.stats();

@@ -33,6 +33,8 @@ export const BREAK_GLASS_GROUP = '5b0c6a1e-2222-4d3c-9e8f-000000000a04';
 export const HEAD_OFFICE = '0c1d2e3f-1111-4a5b-8c7d-00000000b001';
 export const BREAK_GLASS_SITE = '0c1d2e3f-1111-4a5b-8c7d-00000000b002';
 export const CUSTOM_STRENGTH = '9f8e7d6c-0000-4000-8000-00000000c001';
+/** The golden tenant's Conditional Access policy that blocks the device-code flow. */
+export const DEVICE_CODE_POLICY = 'ca-0006';
 
 const user = (n: number, upn: string, name: string): GraphUser => ({
   id: `0000000${n}-aaaa-4bbb-8ccc-000000000000`,
@@ -165,6 +167,11 @@ export function goldenTenant(): IdentityTenant {
         }),
         policy('ca-0005', 'Block high sign-in risk', {
           conditions: { signInRiskLevels: ['high'] },
+          grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
+        }),
+        // The flow condition is a flags string (conditionalAccessTransferMethods), as Graph sends it.
+        policy(DEVICE_CODE_POLICY, 'Block device code flow', {
+          conditions: { authenticationFlows: { transferMethods: 'deviceCodeFlow,authenticationTransfer' } },
           grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
         }),
       ],
@@ -403,6 +410,7 @@ export function identityPolicyText(params: Record<string, Record<string, unknown
     'mfa.weak-methods',
     'legacy-auth.blocked',
     'sign-ins.risk-policies',
+    'sign-ins.device-code-blocked',
   ];
   return JSON.stringify({
     id: 'identity-test',

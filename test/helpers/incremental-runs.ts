@@ -12,6 +12,7 @@ import { openState, sealState } from '../../src/run/incremental/state-codec.js';
 import type { SignIn } from '../../src/snapshot/graph-types.js';
 import { SNAPSHOT_FORMAT_VERSION, type Manifest } from '../../src/snapshot/manifest.js';
 import { memorySnapshot } from '../../src/snapshot/snapshot.js';
+import type { SourceStatus } from '../../src/snapshot/source-status.js';
 
 export const TENANT = '00000000-0000-0000-0000-00000000beef';
 export const STATE_KEY = 'a state key for tests, 32 characters or more';
@@ -28,15 +29,17 @@ export function logBetween(events: readonly SignIn[], from: number, to: number):
   return pages;
 }
 
-function manifest(now: Date): Manifest {
+/** The log as read from beta, so the device-code detector judges it too. */
+const BETA_LOG: SourceStatus = { status: 'ok', graphApi: 'beta' };
+
+function manifest(now: Date, signIns: SourceStatus = BETA_LOG): Manifest {
   return {
     formatVersion: SNAPSHOT_FORMAT_VERSION,
     tenantId: TENANT,
     capturedAt: now.toISOString(),
     tool: { name: 'mailwarden', version: 'test' },
     licences: { 'entra-id-p1': true, 'entra-id-p2': true },
-    // The log as read from beta, so the device-code detector judges it too.
-    sources: { 'graph.signIns': { status: 'ok', graphApi: 'beta' } },
+    sources: { 'graph.signIns': signIns },
   };
 }
 
@@ -76,6 +79,8 @@ export async function incrementalRun(
   key = STATE_KEY,
   /** Read the whole look-back window even when continuing, as a snapshot replay would hold it. */
   readAll = false,
+  /** How the sign-in log's read ended (default: read from beta). */
+  signIns: SourceStatus = BETA_LOG,
 ): Promise<IncrementalStep> {
   const now = incrementalClock(at);
   const context = { now, policy, tenantId: TENANT };
@@ -86,7 +91,7 @@ export async function incrementalRun(
   }
   const from = start.kind === 'continue' && !readAll ? start.readFrom : now.getTime() - spanMs;
   const pages = logBetween(events, from, at.getTime());
-  const snapshot = memorySnapshot(manifest(now), {
+  const snapshot = memorySnapshot(manifest(now, signIns), {
     'graph.signIns': {
       pages: async function* () {
         yield* pages;

@@ -108,6 +108,14 @@ describe('seeded tenant generator', () => {
     expect(
       snapshot.data('graph.conditionalAccessPolicies').some((p) => p.state === 'enabledForReportingButNotEnforced'),
     ).toBe(true);
+    // The device-code block is there but report-only, its flow condition a flags string as Graph sends it.
+    expect(
+      snapshot.data('graph.conditionalAccessPolicies').find((p) => p.displayName === 'Block device code flow'),
+    ).toMatchObject({
+      state: 'enabledForReportingButNotEnforced',
+      conditions: { authenticationFlows: { transferMethods: 'deviceCodeFlow' } },
+      grantControls: { builtInControls: ['block'] },
+    });
     expect(snapshot.data('exo.mailbox').some((m) => typeof m.ForwardingSmtpAddress === 'string')).toBe(true);
     expect(snapshot.data('exo.casMailbox').some((m) => m.SmtpClientAuthenticationDisabled === false)).toBe(true);
     const rules = (await readFile(path.join(dir, 'graph/messageRules.jsonl'), 'utf8'))

@@ -7,6 +7,7 @@ import { legacySignInsFold } from './detectors/legacy-sign-ins.js';
 import { mfaFatigueFold } from './detectors/mfa-fatigue.js';
 import { passwordSprayFold } from './detectors/password-spray.js';
 import { riskyUsers } from './detectors/risky-users.js';
+import { deviceCodeBlocked } from './device-code-blocked.js';
 import { riskPolicies } from './risk-policies.js';
 
 /** `legacy-auth.sign-ins`, registered by the legacy-auth family. */
@@ -20,6 +21,7 @@ export const legacySignInsCheck: Check = {
 /** Checks of the sign-ins controls, keyed by control ID. */
 export const signInsChecks: Readonly<Record<string, Check>> = {
   'sign-ins.risk-policies': { kind: 'snapshot', evaluate: riskPolicies },
+  'sign-ins.device-code-blocked': { kind: 'snapshot', evaluate: deviceCodeBlocked },
   'sign-ins.risky-users': { kind: 'snapshot', evaluate: riskyUsers },
   'sign-ins.countries': {
     kind: 'stream',

@@ -94,11 +94,45 @@ function emptyWindow(scan: ScanSummary, members: number | undefined): Finding {
   };
 }
 
+/**
+ * Records of the window that earlier incremental runs could not read (no ID, time or status) or
+ * that named no user, as those runs carried them: this run did not read them again, yet they may
+ * be the window's events, so a detector that must say "none" counts them as its own run's.
+ * Empty in a run that carries nothing.
+ */
+export interface EarlierUnreadable {
+  /** By lower-case `userId`; `*` counts records of accounts past the number kept apart. */
+  readonly byUserId: ReadonlyMap<string, number>;
+  readonly unattributed: number;
+  /** Records whose `createdDateTime` could not be read (placed at the latest minute they can be). */
+  readonly badTime: number;
+}
+
+/** Carried series of unreadable records: `unreadable:<userId>`, `unreadable:` (no user), `unreadable:*`, `unreadableTime`. */
+const UNREADABLE = 'unreadable';
+const UNREADABLE_TIME = 'unreadableTime';
+/** Accounts whose unreadable records are carried apart; past this, they are carried as `*` (any account). */
+const UNREADABLE_ACCOUNTS = 64;
+
+function earlierUnreadable(totals: ReadonlyMap<string, number>): EarlierUnreadable {
+  const byUserId = new Map<string, number>();
+  let unattributed = 0;
+  for (const [name, total] of totals) {
+    if (!name.startsWith(`${UNREADABLE}:`)) continue;
+    const id = name.slice(UNREADABLE.length + 1);
+    if (id === '') unattributed += total;
+    else byUserId.set(id, total);
+  }
+  return { byUserId, unattributed, badTime: totals.get(UNREADABLE_TIME) ?? 0 };
+}
+
+const NOTHING_EARLIER: EarlierUnreadable = { byUserId: new Map(), unattributed: 0, badTime: 0 };
+
 /** The per-control logic of one sign-in detector; the fold around it is shared. */
 export interface SignInDetector {
   /** Looks at event `i` of a page, inside the window; returns why it was set aside, if it was. */
   add(page: EventPage, i: number): SkipReason | undefined;
-  finish(scan: ScanSummary): readonly Finding[];
+  finish(scan: ScanSummary, earlier: EarlierUnreadable): readonly Finding[];
   /**
    * After `finish`, in an incremental run: the events of the window that a later run needs so
    * that, with what it reads, it judges exactly as one run over its whole window would
@@ -146,9 +180,28 @@ export function detectorFold(
     replayed = page.count;
   };
 
+  // The unreadable records an incremental run carries, by series (see UNREADABLE).
+  const unreadableSeries = new Set<string>();
+  const tallyUnreadable = (t: MinuteTally, horizon: number): void => {
+    for (const { userId, time } of pass.pageUnread) {
+      // A time that cannot be read lies, by the read's own filter, in this read: it is placed at
+      // the latest minute the next run does not read again, so it stays in windows at least as long.
+      const at = time ?? Math.max(readFrom, horizon - 1);
+      if (at < window.start || at > window.end || at < readFrom) continue;
+      let name = `${UNREADABLE}:${userId ?? ''}`;
+      if (!unreadableSeries.has(name)) {
+        if (unreadableSeries.size >= UNREADABLE_ACCOUNTS && userId !== null) name = `${UNREADABLE}:*`;
+        else unreadableSeries.add(name);
+      }
+      t.count(name, at);
+      if (time === undefined) t.count(UNREADABLE_TIME, at);
+    }
+  };
+
   return {
     add(records) {
       const page = pass.prepare(records);
+      if (tally && carry && pass.pageUnread.length > 0) tallyUnreadable(tally, carry.horizon);
       const times = page.time;
       for (let i = 0, n = page.count; i < n; i++) {
         const time = times[i] ?? Number.NaN;
@@ -168,14 +221,19 @@ export function detectorFold(
     },
     finish() {
       if (carry?.carried) replay(carry.carried);
+      let earlier = NOTHING_EARLIER;
       if (tally) {
         // The window's figures: this run's read, and before it what earlier runs counted.
         const totals = tally.totals();
         analysed = totals.get('analysed') ?? 0;
         inWindow = 0;
-        for (const total of totals.values()) inWindow += total;
         for (const key of Object.keys(skipped)) if (key !== 'outsideWindow') delete skipped[key];
-        for (const [name, total] of totals) if (name !== 'analysed') skipped[name] = total;
+        for (const [name, total] of totals) {
+          if (name.startsWith(UNREADABLE)) continue;
+          inWindow += total;
+          if (name !== 'analysed') skipped[name] = total;
+        }
+        earlier = earlierUnreadable(tally.carriedTotals());
       }
       const scan: ScanSummary = {
         window: windowJson,
@@ -191,14 +249,16 @@ export function detectorFold(
               incremental: {
                 readFrom: Number.isFinite(carry.readFrom) ? new Date(carry.readFrom).toISOString() : null,
                 carriedEvents: replayed,
+                carriedUnreadable: [...earlier.byUserId.values()].reduce((a, b) => a + b, 0) + earlier.unattributed,
               },
             }
           : {}),
       };
+      const badTime = pass.problems.badTime + earlier.badTime;
       // Unreadable times outrank an empty window: those records may be the window's events.
-      if (inWindow === 0 && pass.problems.badTime === 0) return [emptyWindow(scan, members)];
-      const findings = inWindow === 0 ? [cleanFinding('No event', scan)] : logic.finish(scan);
-      return withUnreadableTimes(findings, pass.problems.badTime);
+      if (inWindow === 0 && badTime === 0) return [emptyWindow(scan, members)];
+      const findings = inWindow === 0 ? [cleanFinding('No event', scan)] : logic.finish(scan, earlier);
+      return withUnreadableTimes(findings, badTime);
     },
     coverage() {
       return { window: windowJson, ...pass.coverage() };

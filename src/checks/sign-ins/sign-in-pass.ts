@@ -45,6 +45,13 @@ export class SignInPass {
    */
   readonly unreadByUserId = new Map<string, number>();
   unattributed = 0;
+  /**
+   * The records of the last page dropped as unreadable or naming no user: the lower-case `userId`
+   * they name (null for none) and their time (undefined when it cannot be read). An incremental
+   * run carries them (detector-fold.ts), so a later run whose window still holds them does not
+   * judge as if they were never there.
+   */
+  readonly pageUnread: { readonly userId: string | null; readonly time: number | undefined }[] = [];
   /** The first few records whose `createdDateTime` is not a date-time, for the evidence. */
   readonly badTimes: { readonly id: string | null; readonly createdDateTime: string }[] = [];
   read = 0;
@@ -83,18 +90,19 @@ export class SignInPass {
     const page = this.page;
     if (records === this.lastPage) return page;
     page.reset(records.length);
+    this.pageUnread.length = 0;
     for (const raw of records) {
       this.read++;
       const id = raw.id;
       if (typeof id !== 'string' || id === '') {
         this.problems.noId++;
-        this.unread(raw);
+        this.unread(raw, parseGraphTime(raw.createdDateTime));
         continue;
       }
       const time = parseGraphTime(raw.createdDateTime);
       if (time === undefined) {
         this.problems.badTime++;
-        this.unread(raw);
+        this.unread(raw, undefined);
         if (this.badTimes.length < BAD_TIME_EXAMPLES) {
           this.badTimes.push({
             id: typeof id === 'string' ? id : null,
@@ -110,12 +118,13 @@ export class SignInPass {
       if (userText === undefined) {
         this.problems.noUser++;
         this.unattributed++;
+        this.pageUnread.push({ userId: null, time });
         continue;
       }
       const errorCode = raw.status?.errorCode;
       if (typeof errorCode !== 'number' || !Number.isInteger(errorCode)) {
         this.problems.noStatus++;
-        this.unread(raw);
+        this.unread(raw, time);
         continue;
       }
       if (this.ids.seenBefore(id, time)) {
@@ -131,14 +140,16 @@ export class SignInPass {
   }
 
   /** Notes whose record was dropped (rare: only unreadable records reach here). */
-  private unread(raw: SignIn): void {
+  private unread(raw: SignIn, time: number | undefined): void {
     const userId = (raw as { userId?: unknown } | null)?.userId;
     if (typeof userId !== 'string' || userId === '') {
       this.unattributed++;
+      this.pageUnread.push({ userId: null, time });
       return;
     }
     const key = userId.toLowerCase();
     this.unreadByUserId.set(key, (this.unreadByUserId.get(key) ?? 0) + 1);
+    this.pageUnread.push({ userId: key, time });
   }
 
   /**

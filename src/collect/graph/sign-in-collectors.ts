@@ -88,32 +88,33 @@ function checkPage(page: readonly unknown[], pageNumber: number, version: GraphV
 }
 
 /**
- * The sign-in log of the window as a lazily fetched page stream. The first page is fetched
- * here, so a missing licence or permission is a source status before any check runs; every
- * later page is fetched as the detectors ask for the one before it, so the window is never
- * held in memory. A page that cannot be fetched throws during iteration, which the engine reports as
- * `error` with the span covered so far.
+ * HTTP answers by which Graph refuses an endpoint itself (a bad request, forbidden, not found, not
+ * implemented) rather than failing for the moment: a beta route may be changed or withdrawn at any
+ * time (learn.microsoft.com/graph/versioning-and-support#beta-version), so only these send the
+ * sign-in log back to v1.0. A throttled, failed or unreachable read is a failure, as before.
  */
-async function collectSignIns(context: CollectContext): Promise<Collected<'graph.signIns'>> {
-  const graph = context.clients.graph;
-  if (!graph) return { status: { status: 'failed', reason: 'no Microsoft Graph client configured for this run' } };
-  const whole = fetchWindow(context.policy, 'graph.signIns', context.now);
-  // An incremental run reads only from its state's read start; the carried state holds the rest.
-  const window = context.signInsFrom ? { start: context.signInsFrom, end: whole.end } : whole;
-  const version = signInLogVersion(context.policy);
+const REFUSALS: ReadonlySet<number> = new Set([400, 403, 404, 405, 410, 501]);
+
+/** What a refusal of the beta sign-in log said, for the source status and the device-code result. */
+function betaRefusal(error: unknown): string | undefined {
+  if (!(error instanceof GraphRequestError) || !REFUSALS.has(error.status)) return undefined;
+  const ref = error.requestId ? ` (request-id ${error.requestId})` : '';
+  return `GET /beta/auditLogs/signIns answered ${error.message}${ref}`;
+}
+
+/** The window's log from one Graph version, as a lazily fetched page stream; the first page is fetched here. */
+async function openSignIns(
+  context: CollectContext,
+  graph: GraphApi,
+  window: { readonly start: Date; readonly end: Date },
+  version: GraphVersion,
+): Promise<{ first: IteratorResult<readonly unknown[]>; stream: PageStream<SignIn> }> {
   // Pages of about 400 KB: parsed record by record where the transport can (graph-transport.ts).
   const path = signInsPath(window.start, window.end, version);
   const iterator = (graph.recordPages ? graph.recordPages(path, version) : graph.pages(path, version))[
     Symbol.asyncIterator
   ]();
-  let first: IteratorResult<readonly unknown[]>;
-  try {
-    first = await iterator.next();
-  } catch (error: unknown) {
-    const status = statusFromError('graph.signIns', error);
-    context.logger.debug(`graph.signIns: ${status.reason}`);
-    return { status };
-  }
+  const first = await iterator.next();
   let used = false;
   const stream: PageStream<SignIn> = {
     async *pages() {
@@ -137,7 +138,47 @@ async function collectSignIns(context: CollectContext): Promise<Collected<'graph
       );
     },
   };
-  return { status: version === 'beta' ? { status: 'ok', graphApi: 'beta' } : { status: 'ok' }, data: stream };
+  return { first, stream };
+}
+
+/**
+ * The sign-in log of the window as a lazily fetched page stream. The first page is fetched
+ * here, so a missing licence or permission is a source status before any check runs; every
+ * later page is fetched as the detectors ask for the one before it, so the window is never
+ * held in memory. A page that cannot be fetched throws during iteration, which the engine reports as
+ * `error` with the span covered so far.
+ *
+ * When the policy asks for the beta log and beta refuses it, the log is read from v1.0 instead:
+ * every detector but sign-ins.device-code reads v1.0's fields, and the status's `betaRefused`
+ * says why device-code cannot be judged. When v1.0 fails too, the source fails as before.
+ */
+async function collectSignIns(context: CollectContext): Promise<Collected<'graph.signIns'>> {
+  const graph = context.clients.graph;
+  if (!graph) return { status: { status: 'failed', reason: 'no Microsoft Graph client configured for this run' } };
+  const whole = fetchWindow(context.policy, 'graph.signIns', context.now);
+  // An incremental run reads only from its state's read start; the carried state holds the rest.
+  const window = context.signInsFrom ? { start: context.signInsFrom, end: whole.end } : whole;
+  const version = signInLogVersion(context.policy);
+  try {
+    const { stream } = await openSignIns(context, graph, window, version);
+    return { status: version === 'beta' ? { status: 'ok', graphApi: 'beta' } : { status: 'ok' }, data: stream };
+  } catch (error: unknown) {
+    const refused = version === 'beta' ? betaRefusal(error) : undefined;
+    if (refused === undefined) {
+      const status = statusFromError('graph.signIns', error);
+      context.logger.debug(`graph.signIns: ${status.reason}`);
+      return { status };
+    }
+    context.logger.warning(`graph.signIns: ${refused}; reading the sign-in log from v1.0 instead`);
+    try {
+      const { stream } = await openSignIns(context, graph, window, 'v1.0');
+      return { status: { status: 'ok', betaRefused: refused }, data: stream };
+    } catch (fallbackError: unknown) {
+      const status = statusFromError('graph.signIns', fallbackError);
+      context.logger.debug(`graph.signIns: ${status.reason}`);
+      return { status: { ...status, reason: `${status.reason} (after ${refused})` } };
+    }
+  }
 }
 
 /**

@@ -141,6 +141,20 @@ export function conditionalAccessPolicies(shape: TenantShape, breakGlass: Genera
       },
       grantControls: { operator: 'OR', builtInControls: ['mfa', 'compliantDevice'], authenticationStrength: null },
     },
+    {
+      // Still in report-only, as many tenants leave it: the flow stays open to device-code phishing.
+      id: guid(seededRandom(mix(shape.seed, 9, 60))),
+      displayName: 'Block device code flow',
+      state: 'enabledForReportingButNotEnforced',
+      conditions: {
+        clientAppTypes: ['all'],
+        applications: { includeApplications: ['All'] },
+        users: { includeUsers: ['All'], excludeUsers: [breakGlass.id] },
+        // A flags string (conditionalAccessTransferMethods), as Graph sends it.
+        authenticationFlows: { transferMethods: 'deviceCodeFlow' },
+      },
+      grantControls: { operator: 'OR', builtInControls: ['block'], authenticationStrength: null },
+    },
   ];
   return policies;
 }

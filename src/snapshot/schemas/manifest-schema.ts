@@ -29,6 +29,12 @@ const STATUS_FIELDS: Readonly<Record<string, { properties: Record<string, JsonSc
         description:
           'The Graph version read when it was not v1.0: `beta` for a sign-in log read from /beta (it then carries `authenticationProtocol` and `originalTransferMethod`).',
       },
+      betaRefused: {
+        type: 'string',
+        minLength: 1,
+        description:
+          'The policy asked for the beta sign-in log and Graph refused it (what it answered): the log was read from v1.0 instead, and sign-ins.device-code is not evaluable.',
+      },
     },
     required: [],
   },

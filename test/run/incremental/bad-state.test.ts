@@ -6,7 +6,13 @@ import { memorySnapshot } from '../../../src/snapshot/snapshot.js';
 import type { SignInState } from '../../../src/run/incremental/sign-in-state.js';
 import { openState, problemText, sealState } from '../../../src/run/incremental/state-codec.js';
 import type { SignIn } from '../../../src/snapshot/graph-types.js';
-import { allSignInControls, failingTargets, signInPolicy } from '../../helpers/sign-in-evaluate.js';
+import {
+  allSignInControls,
+  BREAK_GLASS_ACCOUNTS,
+  DEVICE_CODE_ON,
+  failingTargets,
+  signInPolicy,
+} from '../../helpers/sign-in-evaluate.js';
 import { backgroundPages, collectPages, PLACES, signIn } from '../../helpers/sign-in-generator.js';
 import { comparable, fullRun, incrementalRun, STATE_KEY, TENANT } from '../../helpers/incremental-runs.js';
 
@@ -158,6 +164,55 @@ describe('a state that cannot be continued is a fresh start over the full window
 });
 
 describe('a run that could not read the log in full leaves no new state', () => {
+  it('a run whose beta log was refused (read from v1.0) leaves no state: the next run reads its span again from beta', async () => {
+    const end = Date.parse('2026-11-26T09:00:00Z');
+    const events = await day(end);
+    // Phished after the first run, and older than the refused run's own re-read horizon.
+    events.push(
+      signIn({
+        id: 'phish',
+        time: end - 3 * HOUR - 30 * MINUTE,
+        user: 'phished@contoso.test',
+        ip: '198.51.100.80',
+        protocol: 'deviceCode',
+        transfer: 'deviceCodeFlow',
+        appId: '29d9ed98-a469-4536-ade2-f981bc1d605e',
+      }),
+    );
+    const policy = signInPolicy(allSignInControls(DEVICE_CODE_ON), new Date(end));
+    const first = await incrementalRun(events, policy, new Date(end - 4 * HOUR), SPAN, undefined);
+    const refused = await incrementalRun(
+      events,
+      policy,
+      new Date(end - 2 * HOUR),
+      SPAN,
+      first.sealed,
+      STATE_KEY,
+      false,
+      {
+        status: 'ok',
+        betaRefused: 'GET /beta/auditLogs/signIns answered HTTP 404 NotFound: Resource not found for the segment.',
+      },
+    );
+    expect(refused.start.kind).toBe('continue');
+    expect(refused.results.find((r) => r.control === 'sign-ins.device-code')?.status).toBe('not_evaluable');
+    // The other detectors were judged over the v1.0 log as usual.
+    expect(
+      refused.results.filter((r) => r.status === 'error' && r.control !== 'sign-ins.risky-users').map((r) => r.control),
+    ).toEqual([]);
+    expect(refused.results.filter((r) => r.control === 'sign-ins.break-glass').map((r) => r.status)).toEqual([
+      'pass',
+      'pass',
+    ]);
+    expect(refused.sealed).toBeUndefined();
+    // The next run continues the first run's state, so it reads the refused run's span again.
+    const next = await incrementalRun(events, policy, new Date(end), SPAN, first.sealed);
+    expect(next.start).toMatchObject({ kind: 'continue', readFrom: end - 5 * HOUR });
+    expect(failingTargets(next.results)['sign-ins.device-code']).toEqual(['phished@contoso.test']);
+    const full = await fullRun(events, policy, new Date(end), SPAN);
+    expect(next.results.map(comparable)).toEqual(full.map(comparable));
+  });
+
   it('a stream cut part-way carries nothing, so the previous state stays and the next run reads again from it', async () => {
     const now = new Date(Date.parse('2026-11-26T05:23:00Z'));
     const policy = signInPolicy(allSignInControls(), now);
@@ -196,3 +251,123 @@ describe('a run that could not read the log in full leaves no new state', () => 
     });
   });
 });
+
+describe('a record that could not be read keeps the account unjudged in every run whose window holds it', () => {
+  const end = Date.parse('2026-11-26T09:00:00Z');
+  const glass = BREAK_GLASS_ACCOUNTS[0] ?? '';
+  const spare = BREAK_GLASS_ACCOUNTS[1] ?? '';
+
+  /** Hourly runs continuing one state, each judged against a full run at the same clock. */
+  async function chain(events: readonly SignIn[], runs: readonly number[], account: string): Promise<string[]> {
+    const policy = signInPolicy(allSignInControls(), new Date(end));
+    const statusOf = (rs: readonly { control: string; target: string; status: string }[]) =>
+      rs.find((r) => r.control === 'sign-ins.break-glass' && r.target === account)?.status ?? 'none';
+    const out: string[] = [];
+    let sealed: Buffer | undefined;
+    for (const at of runs) {
+      const run = await incrementalRun(events, policy, new Date(at), SPAN, sealed);
+      const full = await fullRun(events, policy, new Date(at), SPAN);
+      if (sealed !== undefined) expect(run.start.kind).toBe('continue');
+      expect(statusOf(run.results)).toBe(statusOf(full));
+      out.push(statusOf(run.results));
+      sealed = run.sealed;
+    }
+    return out;
+  }
+
+  it('a break-glass record without a status, read by one hourly run, is unknown to the next ones until it leaves the window', async () => {
+    const events = await day(end);
+    const record = signIn({
+      id: 'glass-unread',
+      time: end - 3 * HOUR,
+      user: 'glass@contoso.test',
+      userId: glass,
+      ip: '198.51.100.70',
+    });
+    events.push({ ...record, status: null } as unknown as SignIn);
+    // Read by the first run only (the later ones read from an hour before their clock); 25 h later it is out of the window.
+    expect(await chain(events, [end - 2 * HOUR, end - HOUR, end, end + 3 * HOUR, end + 23 * HOUR], glass)).toEqual([
+      'error',
+      'error',
+      'error',
+      'error',
+      'pass',
+    ]);
+    // The other account is judged: a record of one account says nothing about another.
+    expect(await chain(events, [end - 2 * HOUR, end], spare)).toEqual(['pass', 'pass']);
+  });
+
+  it('a record whose time cannot be read keeps every detector from a clean result in the runs after the one that read it', async () => {
+    const events = await day(end);
+    const policy = signInPolicy(allSignInControls(), new Date(end));
+    // The first run reads the record (Graph's own time filter let it through), as the helper cannot serve it.
+    const now = new Date(end - 2 * HOUR);
+    const bad = {
+      ...signIn({ id: 'bad-time', time: end, user: 'una@contoso.test', ip: '198.51.100.9' }),
+      createdDateTime: 'yesterday',
+    };
+    const pages = [[bad, ...(await fullRunPages(events, now))]];
+    const snapshot = memorySnapshot(
+      {
+        formatVersion: SNAPSHOT_FORMAT_VERSION,
+        tenantId: TENANT,
+        capturedAt: now.toISOString(),
+        tool: { name: 'mailwarden', version: 'test' },
+        licences: { 'entra-id-p1': true, 'entra-id-p2': true },
+        sources: { 'graph.signIns': { status: 'ok' } },
+      },
+      {
+        'graph.signIns': {
+          pages: async function* () {
+            yield* pages;
+          },
+        },
+      },
+    );
+    const evaluation = await evaluate(snapshot, policy, {
+      now,
+      domains: [],
+      incremental: { horizon: horizonOf(now, policy) },
+    });
+    const unclean = (rs: readonly { control: string; target: string; status: string; message: string }[]) =>
+      rs
+        .filter(
+          (r) =>
+            r.target === 'tenant' && r.status === 'error' && /createdDateTime that is not an ISO 8601/.test(r.message),
+        )
+        .map((r) => r.control)
+        .sort();
+    const first = unclean(evaluation.results);
+    expect(first.length).toBeGreaterThan(0);
+    const next = nextState(evaluation, { now, policy, tenantId: TENANT });
+    if (!('state' in next)) throw new Error(next.reason);
+    const later = await incrementalRun(events, policy, new Date(end), SPAN, sealState(next.state, STATE_KEY));
+    expect(later.start.kind).toBe('continue');
+    expect(unclean(later.results)).toEqual(first);
+    // Once the latest minute it can lie in has left the window, the detectors judge cleanly again.
+    const after = await incrementalRun(events, policy, new Date(end + 24 * HOUR), SPAN, later.sealed);
+    expect(unclean(after.results)).toEqual([]);
+  });
+
+  it('a record that names no user may be any account: every break-glass account stays unknown across runs', async () => {
+    const events = await day(end);
+    const record = signIn({ id: 'nobody', time: end - 3 * HOUR, user: '', ip: '198.51.100.71' });
+    events.push({ ...record, userId: null, userPrincipalName: null } as unknown as SignIn);
+    for (const account of [glass, spare])
+      expect(await chain(events, [end - 2 * HOUR, end - HOUR, end + 3 * HOUR], account)).toEqual([
+        'error',
+        'error',
+        'error',
+      ]);
+  });
+});
+
+/** The pages a full read at `now` returns. */
+async function fullRunPages(events: readonly SignIn[], now: Date): Promise<SignIn[]> {
+  return events
+    .filter((e) => {
+      const t = Date.parse(e.createdDateTime ?? '');
+      return t >= now.getTime() - SPAN && t <= now.getTime();
+    })
+    .sort((a, b) => (a.createdDateTime < b.createdDateTime ? 1 : -1));
+}

@@ -63,6 +63,21 @@ export class MinuteTally {
     return out;
   }
 
+  /** The totals over the window's minutes before the read start (what earlier runs carried), by series. */
+  carriedTotals(): Map<string, number> {
+    const out = new Map<string, number>();
+    const last = Math.floor(this.readFrom / MINUTE);
+    for (const [name, byMinute] of this.carried) {
+      let total = 0;
+      for (const [minute, count] of byMinute) {
+        const k = Math.floor(minute / MINUTE);
+        if (k >= this.first && k < this.first + this.size && k < last) total += count;
+      }
+      if (total > 0) out.set(name, total);
+    }
+    return out;
+  }
+
   /** The counts of the minutes before `before` (the next run's read start), for the next run. */
   carry(before: number): MinuteCounts {
     const out: Record<string, [number, number][]> = {};

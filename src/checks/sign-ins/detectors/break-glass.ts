@@ -2,7 +2,7 @@ import type { Finding } from '../../../model/finding.js';
 import { TENANT_TARGET } from '../../../model/finding.js';
 import type { SignIn } from '../../../snapshot/graph-types.js';
 import type { CheckInput, Fold } from '../../check.js';
-import { detectorFold, type ScanSummary } from '../detector-fold.js';
+import { detectorFold, type EarlierUnreadable, type ScanSummary } from '../detector-fold.js';
 import type { EventPage } from '../event-page.js';
 import { carriedSignIn } from '../carry/carried-sign-in.js';
 import { RowSample, rowFields } from '../evidence-rows.js';
@@ -53,7 +53,7 @@ export function breakGlassFold(input: CheckInput): Fold<SignIn> {
       if (mode.carrying) carried.push(carriedSignIn(rowFields(page, i), { userId: page.raw[i]?.userId ?? null }));
       return undefined;
     },
-    finish(scan: ScanSummary): readonly Finding[] {
+    finish(scan: ScanSummary, earlier: EarlierUnreadable): readonly Finding[] {
       if (ids.length === 0) {
         return [
           {
@@ -70,15 +70,18 @@ export function breakGlassFold(input: CheckInput): Fold<SignIn> {
         const total = state ? state.successes + state.failures : 0;
         if (!state || total === 0) {
           // "No sign-in" holds only when every record was read: an unreadable record of the
-          // account, or one naming no user at all, may be its sign-in.
-          const unreadOwn = pass.unreadByUserId.get(id) ?? 0;
+          // account, or one naming no user at all, may be its sign-in; so may those an earlier
+          // hourly run read and carried (an account past the ones kept apart is `*`).
+          const unreadOwn =
+            (pass.unreadByUserId.get(id) ?? 0) + (earlier.byUserId.get(id) ?? 0) + (earlier.byUserId.get('*') ?? 0);
+          const unattributed = pass.unattributed + earlier.unattributed;
           const blind =
             inWindow === 0
               ? 'no sign-in at all is in the window, which is far likelier a collection fault than a quiet day'
               : unreadOwn > 0
                 ? `${unreadOwn} sign-in record(s) of this account could not be read (no ID, time or status)`
-                : pass.unattributed > 0
-                  ? `${pass.unattributed} sign-in record(s) name no user and may be this account's`
+                : unattributed > 0
+                  ? `${unattributed} sign-in record(s) name no user and may be this account's`
                   : undefined;
           return blind
             ? {

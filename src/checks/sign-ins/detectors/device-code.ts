@@ -46,26 +46,44 @@ function count(map: Map<string, number>, key: string): void {
   else if (map.size < COUNTED) map.set(key, 1);
 }
 
-/** The fold of a log that cannot tell device-code sign-ins: it reads nothing and says why. */
-function notReadFromBeta(): Fold<SignIn> {
+/**
+ * The fold of a log that cannot tell device-code sign-ins: it reads nothing and says why. `refused`
+ * is what Graph answered when the policy asked for the beta log and the run fell back to v1.0.
+ */
+function notReadFromBeta(refused: string | undefined): Fold<SignIn> {
+  const finding: Finding =
+    refused === undefined
+      ? {
+          target: TENANT_TARGET,
+          status: 'not_evaluable',
+          message:
+            'The sign-in log was read from Graph v1.0, which does not say which sign-ins used the device-code flow; set useBetaSignInLog to read it from beta.',
+          evidence: {
+            reason: 'v1.0 signIn has no authenticationProtocol or originalTransferMethod',
+            parameter: 'useBetaSignInLog',
+            graphApi: 'v1.0',
+          },
+        }
+      : {
+          target: TENANT_TARGET,
+          status: 'not_evaluable',
+          message: `The beta sign-in log was refused (${refused}), so the run read the log from Graph v1.0, which does not say which sign-ins used the device-code flow; the other sign-in detectors judged the v1.0 log.`,
+          evidence: {
+            reason:
+              'the beta sign-in log was refused; v1.0 signIn has no authenticationProtocol or originalTransferMethod',
+            betaRefused: refused,
+            parameter: 'useBetaSignInLog',
+            graphApi: 'v1.0',
+          },
+        };
   return {
     add() {},
-    finish: () => [
-      {
-        target: TENANT_TARGET,
-        status: 'not_evaluable',
-        message:
-          'The sign-in log was read from Graph v1.0, which does not say which sign-ins used the device-code flow; set useBetaSignInLog to read it from beta.',
-        evidence: {
-          reason: 'v1.0 signIn has no authenticationProtocol or originalTransferMethod',
-          parameter: 'useBetaSignInLog',
-          graphApi: 'v1.0',
-        },
-      },
-    ],
+    finish: () => [finding],
     coverage: () => ({}),
     // Nothing is read, so nothing is carried: an incremental run over v1.0 stays not evaluable.
-    carried: () => ({ events: [], minutes: {} }),
+    // A refused beta log carries no state at all: the next run reads this run's span again, from
+    // beta if it answers then, instead of passing over the device-code sign-ins of this span.
+    carried: () => (refused === undefined ? { events: [], minutes: {} } : undefined),
   };
 }
 
@@ -100,7 +118,8 @@ function carriedEvent(page: EventPage, i: number): SignIn {
  */
 export function deviceCodeFold(input: CheckInput): Fold<SignIn> {
   const status = input.snapshot.status('graph.signIns');
-  if (status?.status !== 'ok' || status.graphApi !== 'beta') return notReadFromBeta();
+  if (status?.status !== 'ok' || status.graphApi !== 'beta')
+    return notReadFromBeta(status?.status === 'ok' ? status.betaRefused : undefined);
   const allowedApps = new Set(input.params.strings('allowedApps').map((a) => a.toLowerCase()));
   const allowedDevices = new Set(input.params.strings('allowedDevices').map((d) => d.toLowerCase()));
   const users = new Map<number, DeviceCodeUserState>();
