@@ -33517,7 +33517,7 @@ var signInDetectionControls = [
         schema: {
           type: "boolean",
           default: false,
-          description: "Read the sign-in log from Microsoft Graph beta (/beta/auditLogs/signIns) instead of v1.0: only beta says which sign-ins used the device-code flow (`authenticationProtocol`, `originalTransferMethod`). Microsoft does not support beta APIs in production and may change them. The whole run then reads the one log from beta (no extra request); while this is false, the control is not evaluable."
+          description: "Read the sign-in log from Microsoft Graph beta (/beta/auditLogs/signIns) instead of v1.0: only beta says which sign-ins used the device-code flow (`authenticationProtocol`, `originalTransferMethod`). Microsoft does not support beta APIs in production and may change them. The whole run then reads the one log from beta (no extra request); while this is false, the control is not evaluable. If Graph refuses the beta log (HTTP 400, 403, 404, 405, 410 or 501), the run reads it from v1.0 for the other detectors and this control is not evaluable, naming the refusal."
         }
       },
       allowedApps: objectIds(
@@ -33891,7 +33891,33 @@ var riskPolicies = {
   limitations: "Needs Microsoft Entra ID P2; without it the result is not evaluable. Policies that answer high risk with MFA and a password change instead of a block (CIS 5.2.2.6) do not pass this SCuBA-aligned control. Every v1.0 condition is read as for mfa.enforcement, and policies may cover a risk together. Groups, roles and named locations are named from their own sources; when one cannot be read the IDs are shown and the evidence says why.",
   enabledByDefault: true
 };
-var signInsControls = [riskPolicies, ...signInDetectionControls];
+var deviceCodeBlocked = {
+  id: "sign-ins.device-code-blocked",
+  version: 1,
+  area: "sign-ins",
+  title: "Device-code flow blocked",
+  statement: "Enabled Conditional Access policies, alone or together, SHALL block the device-code authentication flow for All users and All cloud apps from browsers and modern clients, with no condition narrowing them beyond the exclusions and narrowing listed in the control.",
+  rationale: "Device-code phishing (Storm-2372 and the kits that followed it since 2025) has the victim type a code at microsoft.com/devicelogin and complete MFA on the real site while the attacker receives the tokens: MFA does not stop it, only blocking the flow does. Few organisations need the flow outside meeting-room and kiosk devices, which a device filter or a location can leave out.",
+  defaultSeverity: "high",
+  sources: ["graph.conditionalAccessPolicies"],
+  targets: { kind: "tenant", sources: [] },
+  optionalSources: ["graph.groups", "graph.roleDefinitions", "graph.namedLocations"],
+  parameters: { allowedExclusions: ALLOWED_EXCLUSIONS, allowedNarrowing: ALLOWED_NARROWING },
+  references: {
+    scuba: ["MS.AAD.3.9v1"],
+    cis: ["5.2.2.12"],
+    hipaa: ["164.312(d)", "164.312(a)(1)"],
+    nist: ["IA-2", "AC-3", "AC-17"]
+  },
+  remediation: "Entra admin centre > Protection > Conditional Access > Create new policy: Users = All users (exclude only the break-glass accounts), Target resources = All resources, Conditions > Authentication flows = Device code flow, Grant = Block access, state On. Leave meeting-room and kiosk devices out with a device filter (Conditions > Filter for devices, exclude mode) and list that rule in allowedNarrowing.",
+  limitations: "Judges policy configuration only; the device-code sign-ins themselves are sign-ins.device-code (beta log). Security defaults do not block the flow, so they are no shortcut here. A block of every sign-in with no flow condition also blocks this flow and counts. The slice judged is browsers and modern clients: the flow is an OAuth 2.0 grant (RFC 8628) that the legacy client types cannot use, and legacy-auth.blocked judges those. Every v1.0 condition is read as for mfa.enforcement. Needs Microsoft Entra ID P1 for Conditional Access.",
+  enabledByDefault: true
+};
+var signInsControls = [
+  riskPolicies,
+  deviceCodeBlocked,
+  ...signInDetectionControls
+];
 
 // src/controls/spf.ts
 var SPF_LIMITATIONS_COMMON = "Evaluates the SPF record as published in public DNS at collection time, through the resolvers the run used; split-horizon or internal DNS views are not seen.";

@@ -4,6 +4,7 @@
 // tell it apart (an equivalent mutant), add it to the list with a one-line reason.
 // `--write` prints the current survivors in the list's format, reasons left empty, to start from.
 import { existsSync, readFileSync } from 'node:fs';
+import { matchesGlob } from 'node:path';
 import { MUTATION_FOLDERS, readReport, survivorKey, survivors } from './mutation-report.mjs';
 
 const LIST = 'test/mutation/equivalent-mutants.json';
@@ -40,7 +41,7 @@ const without = listed.mutants.filter((m) => typeof m.reason !== 'string' || m.r
 const seen = new Set(current.map(survivorKey));
 const covered = new Set(folders.flatMap((name) => MUTATION_FOLDERS[name].mutate));
 const stale = listed.mutants.filter(
-  (m) => !seen.has(survivorKey(m)) && [...covered].some((glob) => m.file.startsWith(glob.split('*')[0])),
+  (m) => !seen.has(survivorKey(m)) && [...covered].some((glob) => matchesGlob(m.file, glob)),
 );
 
 for (const s of unexplained)

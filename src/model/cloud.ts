@@ -9,11 +9,3 @@ export type Cloud = (typeof CLOUDS)[number];
 export function isCloud(value: string): value is Cloud {
   return (CLOUDS as readonly string[]).includes(value);
 }
-
-/** What reports call each cloud. */
-export const CLOUD_NAMES: Readonly<Record<Cloud, string>> = {
-  global: 'Microsoft 365 worldwide (and GCC)',
-  usgov: 'Microsoft 365 GCC High',
-  dod: 'Microsoft 365 DoD',
-  china: 'Microsoft 365 operated by 21Vianet',
-};

@@ -161,11 +161,3 @@ export function createDisclosure(initial?: {
   if (initial) step.decide(initial.decision, initial.key);
   return step;
 }
-
-/** The step for output that stays on this machine (a terminal, tests): nothing is redacted. */
-export function showUnredacted(report: Report, options?: { readonly workspace?: string }): PublicReport {
-  return createDisclosure({ decision: { redact: false, why: 'not redacted' }, key: 'mailwarden' }).show(
-    report,
-    options,
-  );
-}

@@ -44,8 +44,3 @@ export interface SignInStream {
   pages(): AsyncIterable<readonly SignIn[]>;
   readonly carried?: CarriedSignIns;
 }
-
-/** The same stream with a carried part (or without one, for `undefined`). */
-export function withCarried(stream: SignInStream, carried: CarriedSignIns | undefined): SignInStream {
-  return carried === undefined ? { pages: () => stream.pages() } : { pages: () => stream.pages(), carried };
-}

@@ -6,14 +6,12 @@ import { type FakeGitHub, startFakeGitHub } from '../fakes/github-server.js';
 import { runActionOnce } from '../helpers/action-run.js';
 import {
   allElements,
-  comments,
-  ESCAPE_ARTEFACTS,
-  GITHUB_AUTOLINKS,
   type HtmlElement,
   parseHtml,
   renderGfm,
   scannedText,
   textOf,
+  renderingProblems,
 } from '../helpers/gfm.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -29,56 +27,6 @@ afterEach(async () => {
   await f?.close();
   f = undefined;
 });
-
-/** Elements our own templates write; anything else came from tenant text. */
-const OUR_ELEMENTS = new Set([
-  'p',
-  'h2',
-  'h3',
-  'strong',
-  'code',
-  'pre',
-  'table',
-  'thead',
-  'tbody',
-  'tr',
-  'th',
-  'td',
-  'ul',
-  'li',
-  'blockquote',
-  'a',
-  'details',
-  'summary',
-  'br',
-  'em',
-]);
-
-/** Our own hidden markers: the only HTML comments a page may hold. */
-const OUR_COMMENT = /^ mailwarden:(fingerprint=[0-9a-f]{32}|state=\{.*\}|rollup|dashboard|history=.*) $/s;
-
-function problems(markdown: string): string[] {
-  const page = parseHtml(renderGfm(markdown));
-  const out: string[] = [];
-  for (const { element } of allElements(page)) {
-    if (!OUR_ELEMENTS.has(element.tag)) out.push(`element <${element.tag}>`);
-    if (element.tag === 'a' && /evil/.test(element.attrs.href ?? '')) out.push(`link ${element.attrs.href}`);
-  }
-  for (const c of comments(page)) if (!OUR_COMMENT.test(c)) out.push(`comment <!--${c.slice(0, 40)}-->`);
-  const scanned = scannedText(page);
-  for (const [name, pattern] of [...GITHUB_AUTOLINKS, ...ESCAPE_ARTEFACTS]) {
-    const m = pattern.exec(scanned);
-    if (m) out.push(`${name}: …${scanned.slice(Math.max(0, m.index - 30), m.index + 30)}…`);
-  }
-  // Tables: as many cells in every row as in the header.
-  for (const { element } of allElements(page).filter((e) => e.element.tag === 'table')) {
-    const widths = allElements(element)
-      .filter((e) => e.element.tag === 'tr')
-      .map((e) => e.element.children.filter((c) => c.kind === 'element').length);
-    if (new Set(widths).size > 1) out.push(`table rows of ${[...new Set(widths)].join(', ')} cells`);
-  }
-  return out;
-}
 
 function codes(markdown: string): { element: HtmlElement; ancestors: readonly string[] }[] {
   return allElements(parseHtml(renderGfm(markdown))).filter((e) => e.element.tag === 'code');
@@ -147,7 +95,7 @@ describe('issues, comments, dashboard and job summary as GitHub renders them', (
       'job summary, night 2': second.summary,
       'job summary, night 3': third.summary,
     };
-    for (const [name, markdown] of Object.entries(pages)) expect(problems(markdown), name).toEqual([]);
+    for (const [name, markdown] of Object.entries(pages)) expect(renderingProblems(markdown), name).toEqual([]);
 
     // Hostile names are shown, whole, as text: the demo's rule named to inject HTML, a mention and a link.
     const hostile = findings.find((i) => i.body?.includes('evil'));

@@ -130,3 +130,57 @@ export const ESCAPE_ARTEFACTS: readonly (readonly [string, RegExp])[] = [
   ['JSON \\u escape', /\\u[0-9a-f]{4}/i],
   ['backslash escape', /\\[!"#$%&'()*+,\-./:;<=>?@[\]^_`{|}~]/],
 ];
+
+/** Elements our own templates write; anything else on a rendered page came from tenant text. */
+export const OUR_ELEMENTS: ReadonlySet<string> = new Set([
+  'p',
+  'h2',
+  'h3',
+  'strong',
+  'code',
+  'pre',
+  'table',
+  'thead',
+  'tbody',
+  'tr',
+  'th',
+  'td',
+  'ul',
+  'li',
+  'blockquote',
+  'a',
+  'details',
+  'summary',
+  'br',
+  'em',
+]);
+
+/** Our own hidden markers: the only HTML comments a page may hold. */
+export const OUR_COMMENT = /^ mailwarden:(fingerprint=[0-9a-f]{32}|state=\{.*\}|rollup|dashboard|history=.*) $/s;
+
+/**
+ * What tenant text did to a page once GitHub renders it: an element or comment our templates do
+ * not write, a link to the attacker's host, an autolink, an escape artefact, or a table row with
+ * more or fewer cells than its header. Empty when the page shows tenant text as text.
+ */
+export function renderingProblems(markdown: string): string[] {
+  const page = parseHtml(renderGfm(markdown));
+  const out: string[] = [];
+  for (const { element } of allElements(page)) {
+    if (!OUR_ELEMENTS.has(element.tag)) out.push(`element <${element.tag}>`);
+    if (element.tag === 'a' && /evil/.test(element.attrs.href ?? '')) out.push(`link ${element.attrs.href}`);
+  }
+  for (const c of comments(page)) if (!OUR_COMMENT.test(c)) out.push(`comment <!--${c.slice(0, 40)}-->`);
+  const scanned = scannedText(page);
+  for (const [name, pattern] of [...GITHUB_AUTOLINKS, ...ESCAPE_ARTEFACTS]) {
+    const m = pattern.exec(scanned);
+    if (m) out.push(`${name}: …${scanned.slice(Math.max(0, m.index - 30), m.index + 30)}…`);
+  }
+  for (const { element } of allElements(page).filter((e) => e.element.tag === 'table')) {
+    const widths = allElements(element)
+      .filter((e) => e.element.tag === 'tr')
+      .map((e) => e.element.children.filter((c) => c.kind === 'element').length);
+    if (new Set(widths).size > 1) out.push(`table rows of ${[...new Set(widths)].join(', ')} cells`);
+  }
+  return out;
+}
