@@ -146,6 +146,20 @@ describe('mfa.enforcement: each narrowing condition turns a pass into a fail', (
     }, /^conditions\.users excludes role "Helpdesk Administrator" \(729827e3/);
   });
 
+  it('users: a policy that includes and excludes the same group applies to no one, even with the group allowed', async () => {
+    const t = goldenTenant();
+    mfaPolicy(t).conditions.users = {
+      includeUsers: [],
+      includeGroups: [BREAK_GLASS_GROUP],
+      excludeGroups: [BREAK_GLASS_GROUP],
+    };
+    const rs = await results(t, { 'mfa.enforcement': { allowedExclusions: [BREAK_GLASS_GROUP] } });
+    expect(notPassing(rs)).toEqual(['mfa.enforcement tenant fail']);
+    expect(problemsOf(find(rs, 'mfa.enforcement'), 'ca-0001')).toEqual([
+      `conditions.users includes only group "Break-glass accounts" (${BREAK_GLASS_GROUP}) instead of All users`,
+    ]);
+  });
+
   it('users: excluding a role that another policy holds to MFA is covered by the two together', async () => {
     const t = goldenTenant();
     mfaPolicy(t).conditions.users = { ...mfaPolicy(t).conditions.users, excludeRoles: [GA_ROLE] };

@@ -4,7 +4,7 @@ import type {
   ConditionalAccessPolicy,
 } from '../../snapshot/graph-types.js';
 import type { CaDirectory } from './ca-directory.js';
-import { type Box, box, IN, OUT } from './ca-space.js';
+import { type Box, box, IN, intersect, OUT } from './ca-space.js';
 
 /*
  * One Conditional Access policy read condition by condition, as Entra applies it
@@ -90,6 +90,16 @@ function atomsNamed(all: readonly string[], values: readonly string[]): string[]
   return all.filter((a) => wanted.has(a.toLowerCase()));
 }
 
+/**
+ * The boxes of an include list under the exclusions: one box per included value. A value both
+ * included and excluded holds nothing, because "an exclude action overrides an include action"
+ * (learn.microsoft.com/entra/identity/conditional-access/concept-conditional-access-users-groups).
+ */
+function includeBoxes(keys: readonly string[], rest: readonly (readonly [string, readonly string[]])[]): Box[] {
+  const others = box(rest);
+  return keys.flatMap((k) => intersect(box([[k, [IN]]]), others) ?? []);
+}
+
 function filterKey(kind: 'deviceFilter' | 'appFilter', rule: string): string {
   return `${kind}:${rule.trim()}`;
 }
@@ -142,7 +152,7 @@ function usersScope(p: ConditionalAccessPolicy, names: CaDirectory, allowed: Rea
     ...guestSets(u.excludeGuestsOrExternalUsers),
   ];
   const outs: [string, string[]][] = excluded.map((k) => [k, [OUT]]);
-  const boxes = includesAll ? [box(outs)] : included.map((k) => box([[k, [IN]], ...outs]));
+  const boxes = includesAll ? [box(outs)] : includeBoxes(included, outs);
   const words: string[] = [];
   if (!includesAll) {
     words.push(
@@ -193,7 +203,7 @@ function applicationsScope(p: ConditionalAccessPolicy, allowed: ReadonlySet<stri
   const named = include
     .filter((v) => !['all', 'none'].includes(v.toLowerCase()))
     .map((id) => `app:${id.toLowerCase()}`);
-  const boxes = all ? [box([...outs, ...extra])] : named.map((k) => box([[k, [IN]], ...outs, ...extra]));
+  const boxes = all ? [box([...outs, ...extra])] : includeBoxes(named, [...outs, ...extra]);
   const words: string[] = [];
   if (!all) words.push(`targets only ${named.map((k) => k.slice(4)).join(', ')} instead of All cloud apps`);
   const unallowed = excluded.filter((k) => !isAllowed(k, allowed));
@@ -275,7 +285,7 @@ function locationsScope(p: ConditionalAccessPolicy, names: CaDirectory, allowed:
   if (exclude.some((v) => v.toLowerCase() === 'all'))
     return { condition, boxes: [], narrowing: 'conditions.locations excludes All locations' };
   const outs: [string, string[]][] = exclude.map((id) => [key(id), [OUT]]);
-  const boxes = includesAll ? [box(outs)] : include.map((id) => box([[key(id), [IN]], ...outs]));
+  const boxes = includesAll ? [box(outs)] : includeBoxes(include.map(key), outs);
   if (includesAll && exclude.length === 0) return { condition, boxes };
   const words: string[] = [];
   if (!includesAll)

@@ -144,7 +144,7 @@ export function sessionNotes(p: ConditionalAccessPolicy): string[] {
     notes.push(
       (f.frequencyInterval ?? '').toLowerCase() === 'everytime'
         ? 'asks to sign in again every time (signInFrequency: everyTime)'
-        : `asks to sign in again after ${f.value ?? '?'} ${f.type ?? ''} (signInFrequency)`.replace(' )', ')'),
+        : `asks to sign in again after ${[f.value ?? '?', f.type ?? ''].join(' ').trim()} (signInFrequency)`,
     );
   }
   if (s.disableResilienceDefaults === true)

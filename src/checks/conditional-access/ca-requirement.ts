@@ -3,6 +3,7 @@ import {
   type ConditionScope,
   describeSet,
   FIXED_DIMENSIONS,
+  isAllowed,
   PLATFORMS,
   policyConditions,
   transferMethods,
@@ -130,8 +131,12 @@ function targetBox(
   const platforms = PLATFORMS.filter((p) => !allowed.has(`platform:${p.toLowerCase()}`));
   if (platforms.length < PLATFORMS.length) entries.push(['platform', platforms]);
   for (const key of allowed) if (!key.startsWith('platform:')) entries.push([key, [OUT]]);
+  const named = [...dims];
+  // An allowed guest type is allowed from any tenant, so also from the tenants a policy enumerates.
+  for (const dim of named)
+    if (dim.startsWith('guest:') && !allowed.has(dim) && isAllowed(dim, allowed)) entries.push([dim, [OUT]]);
   if (subject) {
-    for (const dim of dims) {
+    for (const dim of named) {
       const atoms = subject(dim);
       if (atoms) entries.push([dim, atoms]);
     }
