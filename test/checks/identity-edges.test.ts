@@ -3,6 +3,9 @@ import { evaluate } from '../../src/evaluate/evaluate.js';
 import { EVIDENCE_CAP } from '../../src/model/cap.js';
 import type { Result } from '../../src/model/result.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
+import { memorySnapshot, type Snapshot } from '../../src/snapshot/snapshot.js';
+import type { SourceId } from '../../src/snapshot/source-id.js';
+import type { SourceStatus } from '../../src/snapshot/source-status.js';
 import {
   ADMIN_GROUP,
   GA_ROLE,
@@ -34,6 +37,7 @@ async function judgeOne(
   t: IdentityTenant,
   params: Record<string, unknown> = {},
   exceptions: readonly PolicyException[] = [],
+  statuses: Partial<Record<SourceId, SourceStatus>> = {},
 ): Promise<Result[]> {
   const text = JSON.stringify({
     id: 'identity-edges',
@@ -50,8 +54,20 @@ async function judgeOne(
     })),
   });
   const { policy } = parsePolicy(text, 'identity-edges.json', IDENTITY_NOW);
-  const { results } = await evaluate(tenantSnapshot(t), policy, { now: IDENTITY_NOW, domains: [] });
+  const { results } = await evaluate(withStatuses(tenantSnapshot(t), statuses), policy, {
+    now: IDENTITY_NOW,
+    domains: [],
+  });
   return results.filter((r) => r.control === control);
+}
+
+/** The snapshot with some sources marked unread (their data left out, as the collector leaves it). */
+function withStatuses(snapshot: Snapshot, statuses: Partial<Record<SourceId, SourceStatus>>): Snapshot {
+  const sources = { ...snapshot.manifest.sources, ...statuses };
+  const data: Record<string, unknown> = {};
+  for (const [id, status] of Object.entries(sources) as [SourceId, SourceStatus][])
+    if (status.status === 'ok') data[id] = snapshot.data(id);
+  return memorySnapshot({ ...snapshot.manifest, sources }, data);
 }
 
 function one(results: readonly Result[], target: string): Result {
@@ -259,6 +275,140 @@ describe('mfa.admins-phishing-resistant edges', () => {
     const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GROUP_ADMIN.userPrincipalName);
     expect(r.status, r.message).toBe('pass');
     expect(r.evidence.coveringPolicies).toEqual(['Phishing-resistant MFA for administrators']);
+  });
+});
+
+describe('mfa.enforcement: which client apps count and which policies explain a failure', () => {
+  const candidates = (r: Result) => (r.evidence.candidates as { id: string }[]).map((c) => c.id);
+
+  it('fails an MFA policy limited to browsers or to mobile and desktop clients, and passes one for both', async () => {
+    for (const [types, status] of [
+      [['browser'], 'fail'],
+      [['mobileAppsAndDesktopClients'], 'fail'],
+      [['browser', 'mobileAppsAndDesktopClients'], 'pass'],
+    ] as const) {
+      const t = goldenTenant();
+      ensure(t.policies[0], 'MFA policy').conditions.clientAppTypes = [...types];
+      expect(one(await judgeOne('mfa.enforcement', t), 'tenant').status, types.join()).toBe(status);
+    }
+  });
+
+  it('names as candidates the policies that ask for MFA in some form, terms of use or a custom control, and no other', async () => {
+    const t = goldenTenant();
+    ensure(t.policies[0], 'MFA policy').state = 'disabled';
+    const base = ensure(t.policies[1], 'legacy block');
+    const grant = (id: string, grantControls: NonNullable<(typeof base)['grantControls']> | null) => ({
+      ...base,
+      id,
+      displayName: id,
+      conditions: { ...base.conditions, clientAppTypes: ['all'] },
+      grantControls,
+    });
+    t.policies.push(
+      grant('tou', { operator: 'OR', builtInControls: [], termsOfUse: ['agreement-1'] }),
+      grant('custom', { operator: 'OR', customAuthenticationFactors: ['duo'] }),
+      grant('session-only', null),
+      grant('compliant', { operator: 'OR', builtInControls: ['compliantDevice'] }),
+    );
+    const r = one(await judgeOne('mfa.enforcement', t), 'tenant');
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(
+      /^No enforced Conditional Access policy, alone or with others, is enough to require MFA for every sign-in of All users to All cloud apps, and security defaults are off\./,
+    );
+    expect(candidates(r)).toEqual(['ca-0001', 'ca-0003', 'tou', 'custom']);
+  });
+
+  it('still judges built-in MFA when the authentication strengths could not be read', async () => {
+    const t = goldenTenant();
+    const r = one(
+      await judgeOne('mfa.enforcement', t, {}, [], {
+        'graph.authenticationStrengthPolicies': {
+          status: 'not_permitted',
+          permission: 'Policy.Read.All',
+          reason: 'denied',
+        },
+      }),
+      'tenant',
+    );
+    expect(r.status, r.message).toBe('pass');
+  });
+});
+
+describe('mfa.admins-phishing-resistant: strengths and grants', () => {
+  function adminGrant(t: IdentityTenant) {
+    const grant = ensure(t.policies[2], 'admin policy').grantControls;
+    if (!grant) throw new Error('no grant');
+    return grant;
+  }
+
+  it('counts the built-in phishing-resistant strength even when the tenant list lacks it', async () => {
+    const t = goldenTenant();
+    t.strengths = t.strengths.filter((s) => s.policyType !== 'builtIn');
+    expect(one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName).status).toBe('pass');
+  });
+
+  it('fails a strength that is not in the tenant list, naming it', async () => {
+    const t = goldenTenant();
+    adminGrant(t).authenticationStrength = { id: 'ffffffff-0000-4000-8000-000000000009', displayName: 'Gone' };
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain(
+      "requires authentication strength ffffffff-0000-4000-8000-000000000009, which is not in the tenant's list",
+    );
+  });
+
+  it('names every weak combination a custom strength also allows, and reads each method of a combination trimmed', async () => {
+    const t = goldenTenant();
+    const custom = ensure(t.strengths[2], 'custom strength');
+    custom.allowedCombinations = ['fido2', 'windowsHelloForBusiness, fido2', 'password,fido2', 'sms'];
+    adminGrant(t).authenticationStrength = { id: custom.id, displayName: custom.displayName };
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('strength "Admin keys" also allows password,fido2; sms');
+  });
+
+  it('counts a policy that only blocks the holder', async () => {
+    const t = goldenTenant();
+    const grant = adminGrant(t);
+    grant.authenticationStrength = null;
+    grant.builtInControls = ['block'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status, r.message).toBe('pass');
+  });
+
+  it('fails a grant that ORs the strength with MFA, naming the way round', async () => {
+    const t = goldenTenant();
+    const grant = adminGrant(t);
+    grant.operator = 'OR';
+    grant.builtInControls = ['mfa'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('"Phishing-resistant MFA for administrators" ORs the strength with mfa');
+  });
+
+  it('reads a policy without grant controls as requiring no strength', async () => {
+    const t = goldenTenant();
+    const admins = ensure(t.policies[2], 'admin policy');
+    t.policies.push({ ...admins, id: 'session-only', displayName: 'Session only', grantControls: null });
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status, r.message).toBe('pass');
+  });
+
+  it('names the part left open and why each candidate policy does not count, in one sentence', async () => {
+    const t = goldenTenant();
+    ensure(t.policies[2], 'admin policy').state = 'disabled';
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.message).toBe(
+      'Privileged user is not held to phishing-resistant MFA: not covered: sign-ins at user risk other than high, at sign-in risk other than high. "Phishing-resistant MFA for administrators" is disabled.',
+    );
+  });
+
+  it('a policy that excludes the group the holder acts through does not cover the holder', async () => {
+    const t = goldenTenant();
+    ensure(ensure(t.policies[2], 'admin policy').conditions.users ?? undefined, 'users').excludeGroups = [ADMIN_GROUP];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GROUP_ADMIN.userPrincipalName);
+    expect(r.status, r.message).toBe('fail');
+    expect(r.message).toContain(`excludes group "Exchange admins" (${ADMIN_GROUP}), not listed as allowed`);
   });
 });
 
