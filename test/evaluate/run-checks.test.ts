@@ -16,6 +16,7 @@ import { UNIT_NOW, unitManifest, unitPolicy } from '../helpers/evaluate-unit.js'
  */
 
 const OK: SourceStatus = { status: 'ok' };
+const FAILED_SOURCE: SourceStatus = { status: 'failed', reason: 'HTTP 503' };
 const DOMAINS: GraphDomain[] = [
   { id: 'contoso.example', isVerified: true, isDefault: true, isInitial: false, supportedServices: ['Email'] },
 ];
@@ -101,6 +102,66 @@ describe('runChecks: gates and thrown checks', () => {
       { target: 'tenant', status: 'error', message: `The check failed: ${why}`, evidence: { error: why } },
     ]);
     expect(out.streamFailures).toEqual([]);
+  });
+});
+
+describe('runChecks: the context each check gets', () => {
+  it('hands a check only its own active exceptions', async () => {
+    const exception = (control: string, target: string, expires = '2026-12-31') => ({
+      control,
+      target,
+      reason: 'vendor migration under way',
+      approvedBy: 'CISO',
+      expires,
+    });
+    const policy = unitPolicy({ 'mfa.registration': { enabled: true }, 'mfa.weak-methods': { enabled: true } }, [
+      exception('mfa.registration', 'Alice@contoso.example'),
+      exception('mfa.registration', 'bob@contoso.example', '2026-11-26'),
+      exception('mfa.weak-methods', 'carol@contoso.example'),
+    ]);
+    const user = (name: string) => ({
+      id: name,
+      userPrincipalName: `${name}@contoso.example`,
+      accountEnabled: true,
+      userType: 'Member',
+    });
+    const registration = (name: string) => ({
+      id: name,
+      userPrincipalName: `${name}@contoso.example`,
+      isMfaRegistered: true,
+      isMfaCapable: true,
+      methodsRegistered: ['microsoftAuthenticatorPush'],
+    });
+    const names = ['alice', 'bob', 'carol', 'dave'];
+    const snapshot = snapshotOf(
+      { 'graph.users': OK, 'graph.userRegistrationDetails': OK, 'graph.authenticationMethodsPolicy': FAILED_SOURCE },
+      { 'graph.users': names.map(user), 'graph.userRegistrationDetails': names.map(registration) },
+    );
+    const out = await runChecks(snapshot, policy, selectControls(policy), { now: UNIT_NOW, domains: [] });
+    const honoured = (out.findings.get('mfa.registration') ?? []).flatMap((f) => f.honouredExceptions ?? []);
+    expect(honoured).toEqual(['alice@contoso.example']);
+  });
+
+  it('hands a DNS check the audited domains, the tenant and the cloud (worldwide when the manifest has none)', async () => {
+    const policy = unitPolicy({ 'spf.authorizes-m365': { enabled: true }, 'dkim.keys': { enabled: true } });
+    const run = (extra: Partial<Manifest>, domains: readonly string[]) =>
+      runChecks(
+        snapshotOf({ dns: OK }, { dns: { answers: {} } } as Data, extra),
+        policy,
+        selectControls(policy, { scope: extra.tenantId === null ? 'dns-only' : 'tenant' }),
+        { now: UNIT_NOW, domains },
+      );
+    const dnsOnly = await run({ tenantId: null }, ['contoso.onmicrosoft.com', 'contoso.example']);
+    // Microsoft runs the initial domain's DNS: a pass that read none.
+    expect(dnsOnly.findings.get('dkim.keys')?.find((f) => f.target === 'contoso.onmicrosoft.com')?.status).toBe('pass');
+    const spf = dnsOnly.findings.get('spf.authorizes-m365') ?? [];
+    expect(spf.map((f) => f.target).sort()).toEqual(['contoso.example', 'contoso.onmicrosoft.com']);
+    expect(spf.find((f) => f.target === 'contoso.example')?.evidence.cloud).toBe('global');
+    const usgov = await run({ tenantId: null, cloud: 'usgov' }, ['contoso.example']);
+    expect(usgov.findings.get('spf.authorizes-m365')?.map((f) => f.evidence.cloud)).toEqual(['usgov']);
+    // A tenant always has its initial domain: a tenant run that audited no domain is a fault.
+    const none = await run({}, []);
+    expect(none.findings.get('dkim.keys')?.map((f) => `${f.target} ${f.status}`)).toEqual(['tenant error']);
   });
 });
 

@@ -73,15 +73,23 @@ describe('unreadTargetSources', () => {
       },
       { source: 'exo.recipientPermission', status: 'not_collected', reason: 'not collected in this run' },
     ]);
+    // No empty permission or licence field where none applies.
+    expect(unread.map((u) => Object.keys(u).join(','))).toEqual([
+      'source,status,reason',
+      'source,status,reason,permission',
+      'source,status,reason',
+    ]);
   });
 
   it('names the licence of a source refused for want of one, and nothing for sources read', () => {
     const [control] = selected({ 'sign-ins.risky-users': { enabled: true } });
     if (!control) throw new Error('sign-ins.risky-users not selected');
     const notLicensed = { status: 'not_licensed', reason: 'no P2', licence: 'entra-id-p2' } as const;
-    expect(unreadTargetSources(snapshot({ 'graph.riskyUsers': notLicensed }), control, 'tenant')).toEqual([
+    const unread = unreadTargetSources(snapshot({ 'graph.riskyUsers': notLicensed }), control, 'tenant');
+    expect(unread).toEqual([
       { source: 'graph.riskyUsers', status: 'not_licensed', reason: 'no P2', licence: 'entra-id-p2' },
     ]);
+    expect(Object.keys(unread[0] ?? {})).toEqual(['source', 'status', 'reason', 'licence']);
     expect(unreadTargetSources(snapshot({ 'graph.riskyUsers': OK }), control, 'tenant')).toEqual([]);
   });
 
@@ -158,6 +166,13 @@ describe('withUnreadTargets', () => {
       },
       incomplete: true,
     });
+    const sources = (out[1]?.evidence.unreadSources ?? []) as readonly Record<string, unknown>[];
+    expect(sources.map((u) => Object.keys(u).join(','))).toEqual([
+      'source,status,reason,licence',
+      'source,status,reason,permission',
+    ]);
+    const failed = withUnreadTargets([], [FAILED])[0]?.evidence.unreadSources as readonly Record<string, unknown>[];
+    expect(failed.map((u) => Object.keys(u).join(','))).toEqual(['source,status,reason']);
     expect(withUnreadTargets([], [NOT_PERMITTED, FAILED])[0]?.status).toBe('error');
     expect(withUnreadTargets([], [FAILED, NOT_LICENSED])[0]?.status).toBe('error');
   });
