@@ -195,7 +195,10 @@ describe('withTargetCoverage', () => {
     const pass = [finding('tenant', 'pass')];
     const findings = new Map<string, readonly Finding[]>([
       ['forwarding.mailbox', pass],
-      ['forwarding.remote-domains', [finding('contoso.example', 'fail', { incomplete: true })]],
+      [
+        'forwarding.remote-domains',
+        [finding('contoso.example', 'fail', { incomplete: true }), finding('fabrikam.example', 'pass')],
+      ],
       ['audit.unified-log', [finding('tenant', 'fail')]],
     ]);
     const out = withTargetCoverage(snapshot(allRead), selected(controls), findings, 'tenant');
