@@ -8,6 +8,7 @@ import { memorySnapshot, type PageStream, type SourceDataMap } from '../../src/s
 import type { SourceId } from '../../src/snapshot/source-id.js';
 import type { SourceStatus } from '../../src/snapshot/source-status.js';
 import { UNIT_NOW, unitManifest, unitPolicy } from '../helpers/evaluate-unit.js';
+import { signIn } from '../helpers/sign-in-generator.js';
 
 /*
  * Running the checks: a gated control gets one finding per audited domain (or one tenant-level
@@ -195,6 +196,54 @@ describe('runChecks: streams', () => {
     ]);
   });
 
+  it('a sign-in stream cut after some events covers the span of the events read', async () => {
+    const policy = signIns();
+    const events = [
+      signIn({ id: 's1', time: '2026-11-27T09:00:00Z', user: 'alice@contoso.example', ip: '198.51.100.7' }),
+      signIn({ id: 's2', time: '2026-11-27T10:30:00Z', user: 'bob@contoso.example', ip: '198.51.100.8' }),
+    ];
+    const snapshot = snapshotOf({ 'graph.signIns': OK }, { 'graph.signIns': cutStream<SignIn>([events], 'HTTP 504') });
+    const out = await runChecks(snapshot, policy, selectControls(policy), { now: UNIT_NOW, domains: [] });
+    expect(out.streamFailures).toEqual([
+      {
+        source: 'graph.signIns',
+        reason: 'HTTP 504',
+        covered: { records: 2, pages: 1, earliest: '2026-11-27T09:00:00.000Z', latest: '2026-11-27T10:30:00.000Z' },
+      },
+    ]);
+  });
+
+  it('an incremental run carries nothing for a detector that could not read its log, and reads no sign-in log for others', async () => {
+    const policy = unitPolicy({
+      'sign-ins.countries': { enabled: true },
+      'sign-ins.device-code': { enabled: true, useBetaSignInLog: true },
+    });
+    const refused = snapshotOf(
+      { 'graph.signIns': { status: 'ok', betaRefused: 'HTTP 403' } },
+      { 'graph.signIns': emptyStream<SignIn>() },
+    );
+    const out = await runChecks(refused, policy, selectControls(policy), {
+      now: UNIT_NOW,
+      domains: [],
+      incremental: { horizon: UNIT_NOW.getTime() },
+    });
+    expect([...(out.carried?.keys() ?? [])]).toEqual(['sign-ins.countries']);
+    // Inbox rules are not a sign-in stream: an incremental run gives their fold no carry.
+    const rules = unitPolicy({ 'forwarding.inbox-rules': { enabled: true } });
+    const snapshot = snapshotOf(
+      { 'graph.messageRules': OK, 'graph.domains': OK },
+      { 'graph.messageRules': emptyStream<MailboxMessageRules>(), 'graph.domains': DOMAINS },
+    );
+    const inbox = await runChecks(snapshot, rules, selectControls(rules), {
+      now: UNIT_NOW,
+      domains: [],
+      incremental: { horizon: UNIT_NOW.getTime() },
+    });
+    const messages = (inbox.findings.get('forwarding.inbox-rules') ?? []).map((f) => f.message);
+    expect(messages.some((m) => m.startsWith('The check failed'))).toBe(false);
+    expect([...(inbox.carried?.keys() ?? [])]).toEqual([]);
+  });
+
   it('an inbox-rule stream cut part-way records the mailboxes and pages read, and no time span', async () => {
     const policy = unitPolicy({ 'forwarding.inbox-rules': { enabled: true } });
     const mailbox: MailboxMessageRules = {
@@ -260,7 +309,13 @@ describe('runChecks: streams', () => {
 });
 
 describe('startEarlyStream', () => {
-  const policy = () => unitPolicy({ 'sign-ins.countries': { enabled: true }, 'mfa.weak-methods': { enabled: true } });
+  // Inbox rules are a stream too, but not the sign-in log: they never start early.
+  const policy = () =>
+    unitPolicy({
+      'sign-ins.countries': { enabled: true },
+      'forwarding.inbox-rules': { enabled: true },
+      'mfa.weak-methods': { enabled: true },
+    });
   const early = (
     pending: readonly SourceId[],
     sources: Partial<Record<SourceId, SourceStatus>> = { 'graph.signIns': OK },
@@ -280,9 +335,10 @@ describe('startEarlyStream', () => {
     const outcome = await started?.outcome;
     expect([...(outcome?.findings.keys() ?? [])]).toEqual(['sign-ins.countries']);
     const p = policy();
+    // The early fold already read the log; reading it again here would fail.
     const snapshot = snapshotOf(
       { 'graph.signIns': OK, 'graph.authenticationMethodsPolicy': { status: 'failed', reason: 'HTTP 503' } },
-      {},
+      { 'graph.signIns': cutStream<SignIn>([], 'the log was read twice') },
     );
     const joined = await runChecks(snapshot, p, selectControls(p), {
       now: UNIT_NOW,
@@ -294,6 +350,7 @@ describe('startEarlyStream', () => {
     });
     expect(joined.findings.get('sign-ins.countries')).toEqual(outcome?.findings.get('sign-ins.countries'));
     expect(verdicts(joined.findings)['mfa.weak-methods']).toEqual(['tenant error']);
+    expect(joined.streamFailures).toEqual([]);
   });
 
   it('does not start while the stream, or a source a sign-in control reads, is still pending', () => {
