@@ -448,13 +448,14 @@ describe('check_host() errors and limits', () => {
   });
 
   it('exp= problems give the default explanation (RFC 7208 §6.2)', async () => {
-    for (const extra of [
+    const problems: MemoryZone[] = [
       {},
       { 'e.example.test': { TXT: ['one', 'two'] } },
       { 'e.example.test': { TXT: ['bad\u0007'] } },
       { 'e.example.test': { TXT: ['%{x}'] } },
       { 'e.example.test': { TXT: 'SERVFAIL' } },
-    ] satisfies MemoryZone[]) {
+    ];
+    for (const extra of problems) {
       expect((await check('192.0.2.1', Z('v=spf1 -all exp=e.example.test', extra))).explanation).toBe(
         SPF_DEFAULT_EXPLANATION,
       );
