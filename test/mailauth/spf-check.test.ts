@@ -168,6 +168,9 @@ describe('check_host() results, reasons and counts (RFC 7208 §4, §5)', () => {
         }),
       ),
     ).toBe('example.test');
+    // No PTR answer, or no name that resolves back to the address: "unknown".
+    expect(await v(base([], { '1.2.0.192.in-addr.arpa': { PTR: 'SERVFAIL' } }))).toBe('unknown');
+    expect(await v(base(['x.other.test'], { 'x.other.test': { A: ['192.0.2.9'] } }))).toBe('unknown');
     expect(await v(base(['x.other.test', 'mail.example.test'], { 'x.other.test': ok, 'mail.example.test': ok }))).toBe(
       'mail.example.test',
     );
@@ -195,6 +198,17 @@ describe('check_host() results, reasons and counts (RFC 7208 §4, §5)', () => {
     const log: string[] = [];
     await check('192.0.2.1', { 'example.test': { TXT: [`v=spf1 exists:%{i}.${long} -all`] } }, 'a@example.test', log);
     expect(log).toEqual(['example.test/TXT', `${long.slice(64)}/A`]);
+    // Exactly 253 characters ("192.0.2.1." and 243 more) is kept whole.
+    const exact = `${'e'.repeat(63)}.${'f'.repeat(63)}.${'g'.repeat(63)}.${'h'.repeat(46)}.test`;
+    const log253: string[] = [];
+    await check(
+      '192.0.2.1',
+      { 'example.test': { TXT: [`v=spf1 exists:%{i}.${exact} -all`] } },
+      'a@example.test',
+      log253,
+    );
+    expect(`192.0.2.1.${exact}`).toHaveLength(253);
+    expect(log253).toEqual(['example.test/TXT', `192.0.2.1.${exact}/A`]);
   });
 });
 
@@ -214,6 +228,11 @@ describe('check_host() errors and limits', () => {
   });
 
   it('include results: none and errors are errors, neutral and softfail do not match', async () => {
+    // The target is named without its trailing dot.
+    expect(await run(Z('v=spf1 include:none.example.test. -all'))).toMatchObject({
+      result: 'permerror',
+      reason: 'include:none.example.test has no SPF record',
+    });
     expect(await run(Z('v=spf1 include:none.example.test -all'))).toEqual({
       result: 'permerror',
       reason: 'include:none.example.test has no SPF record',
@@ -486,7 +505,13 @@ describe('check_host() errors and limits', () => {
         reason: `"${domain}" is not a valid multi-label domain name (RFC 7208 §4.3)`,
       });
     }
-    for (const domain of ['example.test.', `${'a'.repeat(63)}.test`, `${'a.'.repeat(125)}ab`]) {
+    // 253 characters, with or without the trailing dot, is the longest name.
+    for (const domain of [
+      'example.test.',
+      `${'a'.repeat(63)}.test`,
+      `${'a.'.repeat(125)}abc`,
+      `${'a.'.repeat(125)}abc.`,
+    ]) {
       const got = await checkHost(memoryResolver({ [domain]: { TXT: ['v=spf1 +all'] } }), {
         ip: '192.0.2.1',
         domain,
