@@ -198,6 +198,16 @@ describe('check_host() results, reasons and counts (RFC 7208 §4, §5)', () => {
     const log: string[] = [];
     await check('192.0.2.1', { 'example.test': { TXT: [`v=spf1 exists:%{i}.${long} -all`] } }, 'a@example.test', log);
     expect(log).toEqual(['example.test/TXT', `${long.slice(64)}/A`]);
+    // A longer name without a dot has no label to lose: it stays too long, and nothing is asked.
+    const log300: string[] = [];
+    const got = await check(
+      '192.0.2.1',
+      { 'example.test': { TXT: ['v=spf1 exists:%{l} -all'] } },
+      `${'l'.repeat(300)}@example.test`,
+      log300,
+    );
+    expect(got.result).toBe('fail');
+    expect(log300).toEqual(['example.test/TXT']);
     // Exactly 253 characters ("192.0.2.1." and 243 more) is kept whole.
     const exact = `${'e'.repeat(63)}.${'f'.repeat(63)}.${'g'.repeat(63)}.${'h'.repeat(46)}.test`;
     const log253: string[] = [];
@@ -493,7 +503,14 @@ describe('check_host() errors and limits', () => {
   });
 
   it('domains that are not valid multi-label names give none (RFC 7208 §4.3)', async () => {
-    for (const domain of ['example', `${'a'.repeat(64)}.test`, 'a..test', '.', `${'a.'.repeat(126)}ab`]) {
+    for (const domain of [
+      'example',
+      'example.test..',
+      `${'a'.repeat(64)}.test`,
+      'a..test',
+      '.',
+      `${'a.'.repeat(126)}ab`,
+    ]) {
       const got = await checkHost(memoryResolver({ [domain]: { TXT: ['v=spf1 +all'] } }), {
         ip: '192.0.2.1',
         domain,
