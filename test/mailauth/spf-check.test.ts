@@ -179,6 +179,36 @@ describe('check_host() results, reasons and counts (RFC 7208 §4, §5)', () => {
     ).toBe('y.other.test');
   });
 
+  it('an IPv6 client: ptr and %{p} validate names by AAAA, the whole address', async () => {
+    const reverse = '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
+    const zone: MemoryZone = {
+      'example.test': { TXT: ['v=spf1 ptr:v6.example.test -all exp=e.example.test'] },
+      'e.example.test': { TXT: ['%{p}'] },
+      [reverse]: { PTR: ['v6.example.test', 'w6.example.test'] },
+      // Same /32 as the client, and an A record of another family: neither validates the name.
+      'v6.example.test': { A: ['192.0.2.1'], AAAA: ['2001:db8::2'] },
+      'w6.example.test': { AAAA: ['2001:db8::1'] },
+    };
+    const got = await checkHost(memoryResolver(zone), {
+      ip: '2001:db8::1',
+      domain: 'example.test',
+      sender: 'a@example.test',
+      helo: 'h.example.test',
+    });
+    expect(got.result).toBe('fail');
+    expect(got.explanation).toBe('w6.example.test');
+  });
+
+  it('macro transformers: delimiters, reversal, label counts, and URL escapes for upper-case letters', async () => {
+    const zone: MemoryZone = {
+      'example.test': { TXT: ['v=spf1 -all exp=e.example.test'] },
+      'e.example.test': { TXT: ['%{l-} %{lr-} %{l1r-} %{l2+-} %{L} %{S}'] },
+    };
+    expect((await check('192.0.2.1', zone, 'a-b+c@example.test')).explanation).toBe(
+      'a.b+c b+c.a a b.c a-b%2Bc a-b%2Bc%40example.test',
+    );
+  });
+
   it('a macro in an include target is expanded (%{d2}: the last two labels)', async () => {
     const zone: MemoryZone = {
       'example.test': { TXT: ['v=spf1 include:%{d2}.x.example.test -all'] },
@@ -482,6 +512,7 @@ describe('check_host() errors and limits', () => {
       { 'e.example.test': { TXT: ['one', 'two'] } },
       { 'e.example.test': { TXT: ['bad\u0007'] } },
       { 'e.example.test': { TXT: ['%{x}'] } },
+      { 'e.example.test': { TXT: ['bad %x escape'] } },
       { 'e.example.test': { TXT: 'SERVFAIL' } },
     ];
     for (const extra of problems) {
