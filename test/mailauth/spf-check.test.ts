@@ -179,11 +179,11 @@ describe('check_host() results, reasons and counts (RFC 7208 §4, §5)', () => {
     ).toBe('y.other.test');
   });
 
-  it('an IPv6 client: ptr and %{p} validate names by AAAA, the whole address', async () => {
+  it('an IPv6 client: ptr and %{p} validate names by AAAA, the whole address; %{v} is ip6', async () => {
     const reverse = '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa';
     const zone: MemoryZone = {
       'example.test': { TXT: ['v=spf1 ptr:v6.example.test -all exp=e.example.test'] },
-      'e.example.test': { TXT: ['%{p}'] },
+      'e.example.test': { TXT: ['%{p} %{v}'] },
       [reverse]: { PTR: ['v6.example.test', 'w6.example.test'] },
       // Same /32 as the client, and an A record of another family: neither validates the name.
       'v6.example.test': { A: ['192.0.2.1'], AAAA: ['2001:db8::2'] },
@@ -196,7 +196,7 @@ describe('check_host() results, reasons and counts (RFC 7208 §4, §5)', () => {
       helo: 'h.example.test',
     });
     expect(got.result).toBe('fail');
-    expect(got.explanation).toBe('w6.example.test');
+    expect(got.explanation).toBe('w6.example.test ip6');
   });
 
   it('macro transformers: delimiters, reversal, label counts, and URL escapes for upper-case letters', async () => {
