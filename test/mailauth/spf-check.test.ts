@@ -322,6 +322,17 @@ describe('check_host() errors and limits', () => {
       lookups: 1,
       voidLookups: 0,
     });
+    // Exactly 10 names is within the limit.
+    const ten = Array.from({ length: 10 }, (_, i) => ({ preference: i, exchange: `m${i}.example.test` }));
+    expect(
+      await run({ 'example.test': { TXT: ['v=spf1 mx -all'], MX: ten }, 'm9.example.test': { A: ['192.0.2.1'] } }),
+    ).toMatchObject({ result: 'pass', mechanism: 'mx' });
+    expect(await run(Z('v=spf1 mx:v1.example.test mx:v2.example.test mx:v3.example.test -all'))).toEqual({
+      result: 'permerror',
+      reason: 'more than 2 void lookups, the last v3.example.test/MX (RFC 7208 §4.6.4)',
+      lookups: 3,
+      voidLookups: 3,
+    });
     expect(
       await run(Z('v=spf1 mx:nomx.example.test -all', { 'nomx.example.test': { A: ['192.0.2.1'] } })),
     ).toMatchObject({
