@@ -197,6 +197,11 @@ describe('check_host() results, reasons and counts (RFC 7208 §4, §5)', () => {
     });
     expect(got.result).toBe('fail');
     expect(got.explanation).toBe('w6.example.test ip6');
+    const pass = await checkHost(
+      memoryResolver({ ...zone, 'example.test': { TXT: ['v=spf1 ptr:w6.example.test -all'] } }),
+      { ip: '2001:db8::1', domain: 'example.test', sender: 'a@example.test', helo: 'h.example.test' },
+    );
+    expect(pass).toMatchObject({ result: 'pass', mechanism: 'ptr:w6.example.test' });
   });
 
   it('macro transformers: delimiters, reversal, label counts, and URL escapes for upper-case letters', async () => {
@@ -499,6 +504,10 @@ describe('check_host() errors and limits', () => {
     expect(await run(Z('v=spf1 a:v1.example.test a:v2.example.test -all'))).toMatchObject({
       result: 'fail',
       voidLookups: 2,
+    });
+    expect(await run(Z('v=spf1 a:v1.example.test a:v2.example.test ptr -all'))).toMatchObject({
+      result: 'permerror',
+      reason: 'more than 2 void lookups, the last 1.2.0.192.in-addr.arpa/PTR (RFC 7208 §4.6.4)',
     });
   });
 
