@@ -505,6 +505,10 @@ describe('check_host() errors and limits', () => {
       result: 'fail',
       voidLookups: 2,
     });
+    expect(await run(Z('v=spf1 a:v1.example.test a:v2.example.test exists:v3.example.test -all'))).toMatchObject({
+      result: 'permerror',
+      reason: 'more than 2 void lookups, the last v3.example.test/A (RFC 7208 §4.6.4)',
+    });
     expect(await run(Z('v=spf1 a:v1.example.test a:v2.example.test ptr -all'))).toMatchObject({
       result: 'permerror',
       reason: 'more than 2 void lookups, the last 1.2.0.192.in-addr.arpa/PTR (RFC 7208 §4.6.4)',
