@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { microsoftManagement, scopeDomains } from '../../src/mailauth/dns-questions.js';
+import { CONTROLS } from '../../src/controls/catalog.js';
+import { controlDomains, microsoftManagement, scopeDomains } from '../../src/mailauth/dns-questions.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { GraphDomain } from '../../src/snapshot/graph-types.js';
 
@@ -64,5 +65,14 @@ describe('domain scopes of the DNS controls', () => {
   it('exchange-signed: the tenant email domains that are not initial nor excluded', () => {
     expect(scopeDomains('exchange-signed', { audited, policy, tenantDomains })).toEqual(['contoso.example']);
     expect(scopeDomains('exchange-signed', { audited, policy })).toEqual([]);
+  });
+
+  it('a control that reads no DNS judges no domain; a DNS control its scope', () => {
+    const noDns = CONTROLS.find((c) => c.dns === undefined);
+    const dmarc = CONTROLS.find((c) => c.id === 'dmarc.record');
+    expect(noDns).toBeDefined();
+    expect(dmarc).toBeDefined();
+    if (noDns) expect(controlDomains(noDns, { audited, policy, tenantDomains })).toEqual([]);
+    if (dmarc) expect(controlDomains(dmarc, { audited, policy, tenantDomains })).toHaveLength(4);
   });
 });
