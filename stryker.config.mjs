@@ -5,7 +5,7 @@
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts', related: true },
-  plugins: ['@stryker-mutator/vitest-runner'],
+  plugins: ['@stryker-mutator/vitest-runner', './scripts/stryker-live-reporter.mjs'],
   coverageAnalysis: 'perTest',
   checkers: [],
   // TypeScript 7 has no JavaScript API for Stryker's tsconfig rewriting, and our tsconfig needs none.
@@ -20,7 +20,7 @@ export default {
   // loop or a combinatorial blow-up (the set check over Conditional Access policies): a time-out.
   timeoutMS: 10_000,
   timeoutFactor: 1.5,
-  reporters: ['json', 'clear-text', 'progress-append-only'],
+  reporters: ['json', 'clear-text', 'progress-append-only', 'live'],
   jsonReporter: { fileName: `reports/mutation/${process.env.MUTATE_NAME ?? 'mutation'}.json` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0, reportMutants: false },
   tempDirName: '.stryker-tmp',

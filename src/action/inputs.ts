@@ -1,5 +1,6 @@
 import { checkCertificatePem } from '../collect/live/credential-settings.js';
 import type { CredentialSettings } from '../collect/live/tenant-target.js';
+import { MAX_DEADLINE_MINUTES } from '../collect/deadline.js';
 import type { Env } from '../entry/env.js';
 import {
   type OptionSource,
@@ -48,6 +49,7 @@ export const ACTION_INPUTS = [
   'incremental-cache',
   'tenant-label',
   'merge-reports',
+  'deadline-minutes',
 ] as const;
 
 /** The Action's inputs as an OptionSource: values trimmed, empty ones absent, lists split on commas and white space. */
@@ -103,6 +105,22 @@ function tenantInputs(getInput: GetInput): TargetSettings {
 }
 
 /**
+ * `deadline-minutes`: one deadline for the whole collection (collect/deadline.ts), as the CLI's
+ * `--deadline`. A job's own `timeout-minutes` kills the step with no report; this deadline ends
+ * collection in time for what was cut to be reported as `error` and the rest judged.
+ */
+export function deadlineInput(source: OptionSource): number | undefined {
+  const value = source.get('deadline-minutes');
+  if (value === undefined) return undefined;
+  const minutes = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(minutes >= 1 && minutes <= MAX_DEADLINE_MINUTES))
+    throw source.fail(
+      `${source.label('deadline-minutes')}: expected whole minutes from 1 to ${MAX_DEADLINE_MINUTES}, got "${value}"`,
+    );
+  return minutes;
+}
+
+/**
  * `shard: i/n`: this job's slice of a matrix audit. Only live collection is sliced; a snapshot
  * folder's manifest already names the shard it holds, so the input is refused there.
  */
@@ -150,10 +168,12 @@ export function readInputs(getInput: GetInput, workspace: string, env: Env = {})
     throw new ConfigurationError(
       'Input "incremental-state" carries one run\'s sign-in state; it cannot be used with "shard"',
     );
+  const deadlineMinutes = deadlineInput(source);
   return {
     policyPath: source.get('policy'),
     target,
     ...shard,
+    ...(deadlineMinutes !== undefined ? { deadlineMinutes } : {}),
     dns,
     saveSnapshotDir: undefined,
     // DNS-only mode has data for the email-authentication area only.
@@ -202,6 +222,15 @@ const AUDIT_ONLY_INPUTS = [
 ] as const;
 
 /**
+ * Whether an audit-only input asks for something. The runner fills in each input's action.yml
+ * default when the workflow leaves it out, so a flag whose default is "false" counts only when true.
+ */
+function asksForAudit(getInput: GetInput, name: (typeof AUDIT_ONLY_INPUTS)[number]): boolean {
+  if (name === 'incremental-cache') return booleanInput(name, getInput(name), false);
+  return getInput(name).trim() !== '';
+}
+
+/**
  * `merge-reports` (partial report files or globs, whitespace or comma separated) turns the job
  * into the merge job of a sharded audit: merge, write the report, SARIF and summary, and sync
  * the issues once. Otherwise the job audits (readInputs).
@@ -211,7 +240,7 @@ export function readActionMode(getInput: GetInput, workspace: string, env: Env =
   const reports = source.list('merge-reports');
   if (reports.length === 0) return { kind: 'audit', settings: readInputs(getInput, workspace, env) };
   for (const name of AUDIT_ONLY_INPUTS) {
-    if (source.get(name) !== undefined)
+    if (asksForAudit(getInput, name))
       throw new ConfigurationError(
         `Inputs "merge-reports" and "${name}" cannot be used together: the merge job audits nothing itself`,
       );

@@ -1,4 +1,4 @@
-import { DEFAULT_DEADLINE_MINUTES } from '../collect/deadline.js';
+import { DEFAULT_DEADLINE_MINUTES, MAX_DEADLINE_MINUTES } from '../collect/deadline.js';
 import type { ParseArgsConfig } from 'node:util';
 import { checkCertificatePem } from '../collect/live/credential-settings.js';
 import type { CredentialSettings, TenantTarget } from '../collect/live/tenant-target.js';
@@ -186,7 +186,7 @@ export function auditSettings(args: readonly string[], env: Env = {}): Settings 
     );
   }
   // One deadline for the whole collection (collect/deadline.ts); a nightly job's default.
-  const deadlineMinutes = count('deadline', values.deadline, 1, 24 * 60) ?? DEFAULT_DEADLINE_MINUTES;
+  const deadlineMinutes = count('deadline', values.deadline, 1, MAX_DEADLINE_MINUTES) ?? DEFAULT_DEADLINE_MINUTES;
   const incremental = readIncremental(source, env);
   if (incremental && shard && shard.count > 1) {
     throw new UsageError(`--incremental carries one run's sign-in state; it cannot be split with --shard`);

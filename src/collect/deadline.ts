@@ -7,6 +7,9 @@
 /** A nightly job well inside GitHub's 6-hour job limit. */
 export const DEFAULT_DEADLINE_MINUTES = 120;
 
+/** A day: longer than any GitHub-hosted job may run (6 hours), so a larger value is a typo. */
+export const MAX_DEADLINE_MINUTES = 24 * 60;
+
 /** Thrown by whatever the deadline stopped. */
 export class DeadlinePassed extends Error {
   override readonly name = 'DeadlinePassed';
@@ -17,7 +20,12 @@ export function collectionDeadline(ms: number): AbortSignal {
   const controller = new AbortController();
   const limit = ms % 60_000 === 0 ? `${ms / 60_000} minute(s)` : `${ms / 1000} s`;
   const timer = setTimeout(
-    () => controller.abort(new DeadlinePassed(`the collection deadline of ${limit} passed (--deadline MINUTES)`)),
+    () =>
+      controller.abort(
+        new DeadlinePassed(
+          `the collection deadline of ${limit} passed (--deadline MINUTES, or the Action's deadline-minutes input)`,
+        ),
+      ),
     ms,
   );
   // The deadline never keeps the process alive by itself.

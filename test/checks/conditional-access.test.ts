@@ -15,6 +15,8 @@ import {
   type IdentityTenant,
   SALES_GROUP,
   tenantSnapshot,
+  judgeIdentityTenant as results,
+  notPassing,
 } from '../helpers/identity-tenant.js';
 
 /*
@@ -24,20 +26,7 @@ import {
  */
 
 const NOW = new Date('2026-11-27T12:00:00Z');
-type Params = Record<string, Record<string, unknown>>;
 type Policy = IdentityTenant['policies'][number];
-
-async function results(t: IdentityTenant, params: Params = {}): Promise<readonly Result[]> {
-  const { policy } = parsePolicy(identityPolicyText(params), 'identity-test.json', NOW);
-  return (await evaluate(tenantSnapshot(t), policy, { now: NOW, domains: [] })).results;
-}
-
-function notPassing(rs: readonly Result[]): string[] {
-  return rs
-    .filter((r) => r.status !== 'pass')
-    .map((r) => `${r.control} ${r.target} ${r.status}`)
-    .sort();
-}
 
 function find(rs: readonly Result[], control: string): Result {
   const r = rs.find((x) => x.control === control && x.target === 'tenant');

@@ -1,15 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/evaluate/evaluate.js';
 import type { Result } from '../../src/model/result.js';
-import { parsePolicy } from '../../src/policy/parse-policy.js';
 import {
   BREAK_GLASS_GROUP,
   CONTRACTORS_GROUP,
   DEVICE_CODE_POLICY,
   goldenTenant,
-  identityPolicyText,
   type IdentityTenant,
-  tenantSnapshot,
+  judgeIdentityTenant as results,
+  notPassing,
 } from '../helpers/identity-tenant.js';
 
 /*
@@ -18,23 +16,10 @@ import {
  * rules as the other CA controls. Each test changes one thing in the golden tenant.
  */
 
-const NOW = new Date('2026-11-27T12:00:00Z');
 const CONTROL = 'sign-ins.device-code-blocked';
 type Params = Record<string, Record<string, unknown>>;
 type Policy = IdentityTenant['policies'][number];
 const ROOM_FILTER = 'device.extensionAttribute1 -eq "MeetingRoom"';
-
-async function results(t: IdentityTenant, params: Params = {}): Promise<readonly Result[]> {
-  const { policy } = parsePolicy(identityPolicyText(params), 'identity-test.json', NOW);
-  return (await evaluate(tenantSnapshot(t), policy, { now: NOW, domains: [] })).results;
-}
-
-function notPassing(rs: readonly Result[]): string[] {
-  return rs
-    .filter((r) => r.status !== 'pass')
-    .map((r) => `${r.control} ${r.target} ${r.status}`)
-    .sort();
-}
 
 function verdict(rs: readonly Result[]): Result {
   const r = rs.find((x) => x.control === CONTROL && x.target === 'tenant');

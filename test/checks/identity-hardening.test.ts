@@ -14,6 +14,8 @@ import {
   identityPolicyText,
   type IdentityTenant,
   tenantSnapshot,
+  judgeIdentityTenant as results,
+  notPassing,
 } from '../helpers/identity-tenant.js';
 
 /*
@@ -22,20 +24,6 @@ import {
  */
 
 const NOW = new Date('2026-11-27T12:00:00Z');
-
-async function results(
-  t: IdentityTenant,
-  params: Record<string, Record<string, unknown>> = {},
-): Promise<readonly Result[]> {
-  const { policy } = parsePolicy(identityPolicyText(params), 'identity-test.json', NOW);
-  return (await evaluate(tenantSnapshot(t), policy, { now: NOW, domains: [] })).results;
-}
-
-const notPassing = (rs: readonly Result[]) =>
-  rs
-    .filter((r) => r.status !== 'pass')
-    .map((r) => `${r.control} ${r.target} ${r.status}`)
-    .sort();
 
 function find(rs: readonly Result[], control: string, target: string): Result {
   const r = rs.find((x) => x.control === control && x.target === target);

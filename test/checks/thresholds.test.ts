@@ -5,7 +5,11 @@ import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { memorySnapshot } from '../../src/snapshot/snapshot.js';
-import { goldenTenant, identityPolicyText, tenantSnapshot, type IdentityTenant } from '../helpers/identity-tenant.js';
+import {
+  goldenTenant,
+  type IdentityTenant,
+  judgeIdentityTenant as identityResults,
+} from '../helpers/identity-tenant.js';
 import { memoryResolver, type MemoryZone } from '../helpers/memory-resolver.js';
 
 /*
@@ -15,14 +19,6 @@ import { memoryResolver, type MemoryZone } from '../helpers/memory-resolver.js';
  */
 
 const NOW = new Date('2026-11-27T12:00:00Z');
-
-async function identityResults(
-  t: IdentityTenant,
-  params: Record<string, Record<string, unknown>> = {},
-): Promise<readonly Result[]> {
-  const { policy } = parsePolicy(identityPolicyText(params), 'identity-test.json', NOW);
-  return (await evaluate(tenantSnapshot(t), policy, { now: NOW, domains: [] })).results;
-}
 
 async function registration(t: IdentityTenant, params: Record<string, unknown>): Promise<Result> {
   const r = (await identityResults(t, { 'mfa.registration': params })).find((x) => x.control === 'mfa.registration');

@@ -106,6 +106,20 @@ function signIns(extra: readonly SignIn[] = [], flowFields = true): SignIn[] {
 }
 
 /** The golden tenant and a sign-in log, as a folder the simulator serves. */
+/** A successful sign-in of the break-glass account, from the Azure portal. */
+function glassSignIn(): SignIn {
+  return signIn({
+    id: 'glass',
+    time: at(90),
+    user: 'bg@golden.example',
+    userId: GLASS,
+    ip: '203.0.113.9',
+    app: 'Azure Portal',
+    protocol: 'none',
+    transfer: 'none',
+  });
+}
+
 async function folder(t: IdentityTenant, log: readonly SignIn[], signInStatus?: SourceStatus): Promise<string> {
   const base = tenantSnapshot(t);
   const data: Record<string, unknown> = {};
@@ -174,16 +188,7 @@ describe('identity hardening through the simulated tenant and a replayed snapsho
     if (!eve) throw new Error('no Eve');
     eve.methodsRegistered = ['mobilePhone'];
     const log = signIns([
-      signIn({
-        id: 'glass',
-        time: at(90),
-        user: 'bg@golden.example',
-        userId: GLASS,
-        ip: '203.0.113.9',
-        app: 'Azure Portal',
-        protocol: 'none',
-        transfer: 'none',
-      }),
+      glassSignIn(),
       signIn({
         id: 'phish',
         time: at(60),
@@ -240,16 +245,6 @@ describe('identity hardening through the simulated tenant and a replayed snapsho
 });
 
 describe('the beta sign-in log refused: v1.0 for the other detectors, device-code not evaluable', () => {
-  const glassSignIn = signIn({
-    id: 'glass',
-    time: at(90),
-    user: 'bg@golden.example',
-    userId: GLASS,
-    ip: '203.0.113.9',
-    app: 'Azure Portal',
-    protocol: 'none',
-    transfer: 'none',
-  });
 
   it.each([
     ['status400', 'HTTP 400 BadRequest'],
@@ -258,7 +253,7 @@ describe('the beta sign-in log refused: v1.0 for the other detectors, device-cod
   ] as const)(
     'a %s on /beta only: the log is read from v1.0, break-glass still judged, and it replays',
     async (kind, answer) => {
-      const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+      const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn()])), {
         faults: [{ kind, path: '/beta/auditLogs/signIns' }],
       });
       const snapshot = await collect(sim);
@@ -290,7 +285,7 @@ describe('the beta sign-in log refused: v1.0 for the other detectors, device-cod
       const saved = await tempDir();
       // The live stream is read once: collect again, as --save-snapshot does.
       const again = await collect(
-        await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+        await serve(await folder(goldenTenant(), signIns([glassSignIn()])), {
           faults: [{ kind, path: '/beta/auditLogs/signIns' }],
         }),
       );
@@ -305,7 +300,7 @@ describe('the beta sign-in log refused: v1.0 for the other detectors, device-cod
   );
 
   it('beta and v1.0 both refused: the source fails naming both answers, and every sign-in detector errs as before', async () => {
-    const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+    const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn()])), {
       faults: [{ kind: 'status404', path: '/auditLogs/signIns' }],
     });
     const snapshot = await collect(sim);
@@ -322,7 +317,7 @@ describe('the beta sign-in log refused: v1.0 for the other detectors, device-cod
   });
 
   it('a transient beta failure is no refusal: after the retries the source fails, it is not read from v1.0', async () => {
-    const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn])), {
+    const sim = await serve(await folder(goldenTenant(), signIns([glassSignIn()])), {
       faults: [{ kind: 'status504', path: '/beta/auditLogs/signIns' }],
     });
     const snapshot = await collect(sim);

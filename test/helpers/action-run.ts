@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import path from 'node:path';
+import { parse } from 'yaml';
 import { runAction } from '../../src/action/run-action.js';
 import { createOctokit, octokitIssuesApi } from '../../src/issues/octokit-issues-api.js';
 import type { Logger } from '../../src/logger.js';
@@ -26,8 +28,26 @@ function parseOutputs(text: string): Record<string, string> {
   return out;
 }
 
+/** The job token a runner puts in place of the `${{ github.token }}` default. */
+export const RUNNER_JOB_TOKEN = 'ghs_runnerjobtoken0123456789abcdefABCDEF';
+
 /**
- * Runs the Action in this process as the runner would: inputs as `INPUT_*`, the runner's
+ * What the runner sets for every input the workflow leaves out: its action.yml default
+ * (docs.github.com, metadata syntax: inputs.<input_id>.default), the github-token expression
+ * evaluated to the job's token.
+ */
+export function actionInputDefaults(file = 'action.yml'): Readonly<Record<string, string>> {
+  const action = parse(readFileSync(file, 'utf8')) as { inputs: Record<string, { default?: unknown }> };
+  return Object.fromEntries(
+    Object.entries(action.inputs)
+      .filter(([, input]) => input.default !== undefined)
+      .map(([name, input]) => [name, name === 'github-token' ? RUNNER_JOB_TOKEN : String(input.default)]),
+  );
+}
+
+/**
+ * Runs the Action in this process as the runner would: inputs as `INPUT_*` (action.yml's defaults
+ * for those not given), the runner's
  * `GITHUB_*` variables and files, the log on stdout. Only the GitHub client's pacing is the
  * test's (production spaces creates 3 s apart). The environment and exit code are restored.
  */
@@ -51,7 +71,9 @@ export async function runActionOnce(
     GITHUB_SHA: '3f2a9c0d1e4b5a6978877665544332211000ffee',
     GITHUB_STEP_SUMMARY: summaryFile,
     GITHUB_OUTPUT: outputFile,
-    ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
+    ...Object.fromEntries(
+      Object.entries({ ...actionInputDefaults(), ...inputs }).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]),
+    ),
   };
   const saved = { ...process.env };
   const savedExit = process.exitCode;

@@ -1,3 +1,6 @@
+import { evaluate } from '../../src/evaluate/evaluate.js';
+import type { Result } from '../../src/model/result.js';
+import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { SNAPSHOT_FORMAT_VERSION, type Manifest } from '../../src/snapshot/manifest.js';
 import type {
   AuthenticationMethodsPolicy,
@@ -421,4 +424,25 @@ export function identityPolicyText(params: Record<string, Record<string, unknown
     domains: { include: [], exclude: [], parked: [] },
     exceptions: [],
   });
+}
+
+/** The clock the golden-tenant tests judge at (their twin at today's date is identity-today). */
+export const IDENTITY_NOW = new Date('2026-11-27T12:00:00Z');
+
+/** Every identity control's results for tenant `t`, with `params` added to the controls' parameters. */
+export async function judgeIdentityTenant(
+  t: IdentityTenant,
+  params: Record<string, Record<string, unknown>> = {},
+  now: Date = IDENTITY_NOW,
+): Promise<readonly Result[]> {
+  const { policy } = parsePolicy(identityPolicyText(params), 'identity-test.json', now);
+  return (await evaluate(tenantSnapshot(t), policy, { now, domains: [] })).results;
+}
+
+/** "control target status" of each result that is not a pass, sorted: the findings a change caused. */
+export function notPassing(results: readonly Result[]): string[] {
+  return results
+    .filter((r) => r.status !== 'pass')
+    .map((r) => `${r.control} ${r.target} ${r.status}`)
+    .sort();
 }

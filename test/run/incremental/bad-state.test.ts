@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/evaluate/evaluate.js';
 import { horizonOf, nextState, planIncremental } from '../../../src/run/incremental/plan-incremental.js';
 import { SNAPSHOT_FORMAT_VERSION } from '../../../src/snapshot/manifest.js';
-import { memorySnapshot } from '../../../src/snapshot/snapshot.js';
+import { memorySnapshot, type Snapshot } from '../../../src/snapshot/snapshot.js';
 import type { SignInState } from '../../../src/run/incremental/sign-in-state.js';
 import { openState, problemText, sealState } from '../../../src/run/incremental/state-codec.js';
 import type { SignIn } from '../../../src/snapshot/graph-types.js';
@@ -72,6 +72,21 @@ async function startsFresh(
 }
 
 const FIRST = Date.parse('2026-11-26T03:41:00Z');
+
+/** A snapshot whose only source is a sign-in log read through `pages`, captured at `now`. */
+function signInLogSnapshot(now: Date, pages: () => AsyncIterable<readonly SignIn[]>): Snapshot {
+  return memorySnapshot(
+    {
+      formatVersion: SNAPSHOT_FORMAT_VERSION,
+      tenantId: TENANT,
+      capturedAt: now.toISOString(),
+      tool: { name: 'mailwarden', version: 'test' },
+      licences: { 'entra-id-p1': true, 'entra-id-p2': true },
+      sources: { 'graph.signIns': { status: 'ok' } },
+    },
+    { 'graph.signIns': { pages } },
+  );
+}
 
 describe('a state that cannot be continued is a fresh start over the full window, never a gap', () => {
   it('a good state is continued (the twin of the cases below)', async () => {
@@ -218,24 +233,10 @@ describe('a run that could not read the log in full leaves no new state', () => 
     const policy = signInPolicy(allSignInControls(), now);
     const page =
       (await collectPages(backgroundPages({ users: 20, events: 500, end: now.getTime(), spanMs: HOUR })))[0] ?? [];
-    const snapshot = memorySnapshot(
-      {
-        formatVersion: SNAPSHOT_FORMAT_VERSION,
-        tenantId: TENANT,
-        capturedAt: now.toISOString(),
-        tool: { name: 'mailwarden', version: 'test' },
-        licences: { 'entra-id-p1': true, 'entra-id-p2': true },
-        sources: { 'graph.signIns': { status: 'ok' } },
-      },
-      {
-        'graph.signIns': {
-          async *pages() {
-            yield page;
-            throw new Error('Graph answered 503 for page 2');
-          },
-        },
-      },
-    );
+    const snapshot = signInLogSnapshot(now, async function* () {
+      yield page;
+      throw new Error('Graph answered 503 for page 2');
+    });
     const evaluation = await evaluate(snapshot, policy, {
       now,
       domains: [],
@@ -307,23 +308,9 @@ describe('a record that could not be read keeps the account unjudged in every ru
       createdDateTime: 'yesterday',
     };
     const pages = [[bad, ...(await fullRunPages(events, now))]];
-    const snapshot = memorySnapshot(
-      {
-        formatVersion: SNAPSHOT_FORMAT_VERSION,
-        tenantId: TENANT,
-        capturedAt: now.toISOString(),
-        tool: { name: 'mailwarden', version: 'test' },
-        licences: { 'entra-id-p1': true, 'entra-id-p2': true },
-        sources: { 'graph.signIns': { status: 'ok' } },
-      },
-      {
-        'graph.signIns': {
-          pages: async function* () {
-            yield* pages;
-          },
-        },
-      },
-    );
+    const snapshot = signInLogSnapshot(now, async function* () {
+      yield* pages;
+    });
     const evaluation = await evaluate(snapshot, policy, {
       now,
       domains: [],
