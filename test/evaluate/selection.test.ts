@@ -120,6 +120,17 @@ describe('collectedSources', () => {
     );
   });
 
+  it('reads the tenant sources that list the targets of a domain control, unless the run is DNS-only', () => {
+    const spf = unitPolicy({ 'spf.record': { enabled: true } });
+    expect([...collectedSources(spf)].sort()).toEqual(['dns', 'graph.domains']);
+    expect([...collectedSources(spf, { scope: 'dns-only' })]).toEqual(['dns']);
+  });
+
+  it('a later shard under --only reads only the scope sources of the areas it audits', () => {
+    const sources = collectedSources(forwarding(), { shard: { index: 2, count: 2 }, only: ['forwarding'] });
+    expect([...sources].sort()).toEqual(['exo.inboxRule', 'exo.mailbox', 'graph.domains', 'graph.messageRules'].sort());
+  });
+
   it('a later shard without inbox rules reads no scope source', () => {
     const delegation = unitPolicy({
       'mailbox.delegation': { enabled: true },
