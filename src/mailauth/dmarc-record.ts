@@ -124,11 +124,17 @@ export function parseDmarcRecord(text: string): DmarcParse {
     if (Object.hasOwn(tags, name)) return { ok: false, error: 'syntax', detail: `tag "${name}" appears twice` };
     tags[name] = value;
   }
-  if (first) return { ok: false, error: 'not-dmarc', detail: 'the record does not start with v=DMARC1' };
+  // No check of `first` is needed here: a blank record returned above, and any other record has a
+  // first non-blank part, which is either v=DMARC1 or ends the parse.
 
   const rua = parseUris(tags.rua ?? '');
   const ruf = parseUris(tags.ruf ?? '');
-  const bad = (detail: string): DmarcParse => ({ ok: false, error: 'bad-value', detail });
+  // Only a tag that is present can hold a bad value: every default below is valid.
+  const bad = (tag: string): DmarcParse => ({
+    ok: false,
+    error: 'bad-value',
+    detail: `invalid ${tag}=${tags[tag] ?? ''}`,
+  });
 
   let p = policy(tags.p);
   let sp = policy(tags.sp);
@@ -137,34 +143,34 @@ export function parseDmarcRecord(text: string): DmarcParse {
   if (p === undefined || p === 'bad' || sp === 'bad') {
     if (rua.valid.length === 0) {
       if (p === undefined) return { ok: false, error: 'no-policy', detail: 'no p= tag and no valid rua=' };
-      return bad(p === 'bad' ? `invalid p=${tags.p ?? ''}` : `invalid sp=${tags.sp ?? ''}`);
+      return bad(p === 'bad' ? 'p' : 'sp');
     }
     p = 'none';
     sp = undefined;
     pImplied = true;
   }
   const np = policy(tags.np);
-  if (np === 'bad') return bad(`invalid np=${tags.np ?? ''}`);
+  if (np === 'bad') return bad('np');
   const alignment = (name: 'adkim' | 'aspf'): 'r' | 's' | 'bad' => {
     const v = (tags[name] ?? 'r').toLowerCase();
     return v === 'r' || v === 's' ? v : 'bad';
   };
   const adkim = alignment('adkim');
   const aspf = alignment('aspf');
-  if (adkim === 'bad') return bad(`invalid adkim=${tags.adkim ?? ''}`);
-  if (aspf === 'bad') return bad(`invalid aspf=${tags.aspf ?? ''}`);
+  if (adkim === 'bad') return bad('adkim');
+  if (aspf === 'bad') return bad('aspf');
   const fo = (tags.fo ?? '0').split(':').map((f) => f.trim().toLowerCase());
-  if (!fo.every((f) => ['0', '1', 'd', 's'].includes(f))) return bad(`invalid fo=${tags.fo ?? ''}`);
+  if (!fo.every((f) => ['0', '1', 'd', 's'].includes(f))) return bad('fo');
   const pctText = tags.pct ?? '100';
-  if (!/^\d{1,3}$/.test(pctText) || Number(pctText) > 100) return bad(`invalid pct=${pctText}`);
+  if (!/^\d{1,3}$/.test(pctText) || Number(pctText) > 100) return bad('pct');
   const rf = (tags.rf ?? 'afrf').split(':').map((f) => f.trim().toLowerCase());
-  if (!rf.every((f) => f === 'afrf' || f === 'iodef')) return bad(`invalid rf=${tags.rf ?? ''}`);
+  if (!rf.every((f) => f === 'afrf' || f === 'iodef')) return bad('rf');
   const riText = tags.ri ?? '86400';
-  if (!/^\d{1,10}$/.test(riText) || Number(riText) > 0xffffffff) return bad(`invalid ri=${riText}`);
+  if (!/^\d{1,10}$/.test(riText) || Number(riText) > 0xffffffff) return bad('ri');
   const psdText = (tags.psd ?? 'u').toLowerCase();
-  if (psdText !== 'y' && psdText !== 'n' && psdText !== 'u') return bad(`invalid psd=${tags.psd ?? ''}`);
+  if (psdText !== 'y' && psdText !== 'n' && psdText !== 'u') return bad('psd');
   const tText = (tags.t ?? 'n').toLowerCase();
-  if (tText !== 'y' && tText !== 'n') return bad(`invalid t=${tags.t ?? ''}`);
+  if (tText !== 'y' && tText !== 'n') return bad('t');
   const spFinal = sp ?? p;
   return {
     ok: true,

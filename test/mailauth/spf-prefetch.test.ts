@@ -61,3 +61,48 @@ describe('SPF lookups started ahead of the evaluation (spf-prefetch.ts)', () => 
     expect(log.some((q) => q.includes('%'))).toBe(false);
   });
 });
+
+describe('SPF prefetch through a resolver that can prefetch', () => {
+  it('uses prefetch() instead of resolve() for the lookups it starts ahead', async () => {
+    const prefetched: string[] = [];
+    const resolved: string[] = [];
+    const base = memoryResolver({
+      'example.test': { TXT: ['v=spf1 include:a.example.test mx a:h.example.test exists:e.example.test ptr -all'] },
+    });
+    const resolver = {
+      resolve: (name: string, type: string) => {
+        resolved.push(`${name}/${type}`);
+        return base.resolve(name, type);
+      },
+      prefetch: (name: string, type: string) => {
+        prefetched.push(`${name}/${type}`);
+      },
+    };
+    await checkHost(resolver, { ip: '192.0.2.1', domain: 'example.test', sender: '', helo: 'example.test' });
+    expect(prefetched).toEqual(['a.example.test/TXT', 'example.test/MX', 'h.example.test/A', 'e.example.test/A']);
+    // The evaluation itself asks through resolve(): the record, then the include target, which has none.
+    expect(resolved).toEqual(['example.test/TXT', 'a.example.test/TXT']);
+  });
+
+  it('a redirect is prefetched only within the budget of 10', async () => {
+    const prefetched: string[] = [];
+    const includes = Array.from({ length: 10 }, (_, i) => `include:i${i}.example.test`).join(' ');
+    const base = memoryResolver({
+      'example.test': { TXT: [`v=spf1 ${includes} redirect=r.example.test`] },
+      ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`i${i}.example.test`, { TXT: ['v=spf1 -all'] }])),
+    });
+    const resolver = {
+      resolve: base.resolve,
+      prefetch: (name: string, type: string) => void prefetched.push(`${name}/${type}`),
+    };
+    const got = await checkHost(resolver, {
+      ip: '192.0.2.1',
+      domain: 'example.test',
+      sender: '',
+      helo: 'example.test',
+    });
+    expect(got.result).toBe('permerror');
+    expect(prefetched).toHaveLength(10);
+    expect(prefetched).not.toContain('r.example.test/TXT');
+  });
+});
