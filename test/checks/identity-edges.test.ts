@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/evaluate/evaluate.js';
+import { weakMethods } from '../../src/checks/mfa/weak-methods.js';
+import { ControlParams } from '../../src/controls/params.js';
 import { EVIDENCE_CAP } from '../../src/model/cap.js';
+import type { Json } from '../../src/model/json.js';
 import type { Result } from '../../src/model/result.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import { memorySnapshot, type Snapshot } from '../../src/snapshot/snapshot.js';
@@ -8,12 +11,16 @@ import type { SourceId } from '../../src/snapshot/source-id.js';
 import type { SourceStatus } from '../../src/snapshot/source-status.js';
 import {
   ADMIN_GROUP,
+  CUSTOM_STRENGTH,
+  EXCHANGE_ADMIN_ROLE,
   GA_ROLE,
   GLOBAL_ADMIN,
   GROUP_ADMIN,
   IDENTITY_NOW,
   type IdentityTenant,
+  SALES_GROUP,
   goldenTenant,
+  identityPolicyText,
   tenantSnapshot,
 } from '../helpers/identity-tenant.js';
 
@@ -37,7 +44,7 @@ async function judgeOne(
   t: IdentityTenant,
   params: Record<string, unknown> = {},
   exceptions: readonly PolicyException[] = [],
-  statuses: Partial<Record<SourceId, SourceStatus>> = {},
+  statuses: Partial<Record<SourceId, SourceStatus | undefined>> = {},
 ): Promise<Result[]> {
   const text = JSON.stringify({
     id: 'identity-edges',
@@ -62,11 +69,18 @@ async function judgeOne(
 }
 
 /** The snapshot with some sources marked unread (their data left out, as the collector leaves it). */
-function withStatuses(snapshot: Snapshot, statuses: Partial<Record<SourceId, SourceStatus>>): Snapshot {
-  const sources = { ...snapshot.manifest.sources, ...statuses };
+function withStatuses(snapshot: Snapshot, statuses: Partial<Record<SourceId, SourceStatus | undefined>>): Snapshot {
+  const sources: Partial<Record<SourceId, SourceStatus>> = {};
   const data: Record<string, unknown> = {};
-  for (const [id, status] of Object.entries(sources) as [SourceId, SourceStatus][])
+  for (const [id, status] of Object.entries({ ...snapshot.manifest.sources, ...statuses }) as [
+    SourceId,
+    SourceStatus | undefined,
+  ][]) {
+    // undefined: the source is not in the manifest at all, as when it was never collected.
+    if (status === undefined) continue;
+    sources[id] = status;
     if (status.status === 'ok') data[id] = snapshot.data(id);
+  }
   return memorySnapshot({ ...snapshot.manifest, sources }, data);
 }
 
@@ -293,6 +307,18 @@ describe('mfa.enforcement: which client apps count and which policies explain a 
     }
   });
 
+  it('leaves the legacy client types to legacy-auth.blocked: MFA for browsers and modern clients alone is enough', async () => {
+    const t = goldenTenant();
+    // No legacy block either: legacy clients cannot do MFA, and are judged by legacy-auth.blocked.
+    t.policies = t.policies.filter((p) => p.id !== 'ca-0002');
+    ensure(t.policies[0], 'MFA policy').conditions.clientAppTypes = ['browser', 'mobileAppsAndDesktopClients'];
+    const r = one(await judgeOne('mfa.enforcement', t), 'tenant');
+    expect(r.status, r.message).toBe('pass');
+    expect(r.message).toBe(
+      'Conditional Access policy "Require MFA for all users" alone is enough to require MFA for every sign-in of All users to All cloud apps.',
+    );
+  });
+
   it('names as candidates the policies that ask for MFA in some form, terms of use or a custom control, and no other', async () => {
     const t = goldenTenant();
     ensure(t.policies[0], 'MFA policy').state = 'disabled';
@@ -318,7 +344,12 @@ describe('mfa.enforcement: which client apps count and which policies explain a 
     expect(candidates(r)).toEqual(['ca-0001', 'ca-0003', 'tou', 'custom']);
   });
 
-  it('still judges built-in MFA when the authentication strengths could not be read', async () => {
+  it('still judges built-in MFA when the authentication strengths could not be read, or were not collected', async () => {
+    const absent = one(
+      await judgeOne('mfa.enforcement', goldenTenant(), {}, [], { 'graph.authenticationStrengthPolicies': undefined }),
+      'tenant',
+    );
+    expect(absent.status, absent.message).toBe('pass');
     const t = goldenTenant();
     const r = one(
       await judgeOne('mfa.enforcement', t, {}, [], {
@@ -340,6 +371,13 @@ describe('mfa.admins-phishing-resistant: strengths and grants', () => {
     if (!grant) throw new Error('no grant');
     return grant;
   }
+
+  it('counts a custom strength that allows only phishing-resistant methods', async () => {
+    const t = goldenTenant();
+    adminGrant(t).authenticationStrength = { id: CUSTOM_STRENGTH, displayName: 'Admin keys' };
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status, r.message).toBe('pass');
+  });
 
   it('counts the built-in phishing-resistant strength even when the tenant list lacks it', async () => {
     const t = goldenTenant();
@@ -371,6 +409,26 @@ describe('mfa.admins-phishing-resistant: strengths and grants', () => {
     const t = goldenTenant();
     const grant = adminGrant(t);
     grant.authenticationStrength = null;
+    grant.builtInControls = ['block'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status, r.message).toBe('pass');
+  });
+
+  it('fails a grant that offers block OR MFA without a strength: it is no block', async () => {
+    const t = goldenTenant();
+    const grant = adminGrant(t);
+    grant.authenticationStrength = null;
+    grant.operator = 'OR';
+    grant.builtInControls = ['block', 'mfa'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status).toBe('fail');
+    expect(r.evidence.coveringPolicies).toEqual([]);
+  });
+
+  it('passes a grant that ORs the strength with a block: either way the holder gets no weaker path', async () => {
+    const t = goldenTenant();
+    const grant = adminGrant(t);
+    grant.operator = 'OR';
     grant.builtInControls = ['block'];
     const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
     expect(r.status, r.message).toBe('pass');
@@ -409,6 +467,307 @@ describe('mfa.admins-phishing-resistant: strengths and grants', () => {
     const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GROUP_ADMIN.userPrincipalName);
     expect(r.status, r.message).toBe('fail');
     expect(r.message).toContain(`excludes group "Exchange admins" (${ADMIN_GROUP}), not listed as allowed`);
+  });
+});
+
+describe('mfa.admins-phishing-resistant: each holder in words', () => {
+  it('passes a covered holder, naming the policy, the methods and the roles', async () => {
+    const t = goldenTenant();
+    const grace = ensure(t.registration[0], 'Grace registration');
+    grace.methodsRegistered = ['fido2', 'microsoftAuthenticatorPush', 'windowsHelloForBusiness'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r).toMatchObject({
+      status: 'pass',
+      message:
+        'Covered by "Phishing-resistant MFA for administrators" and has fido2, windowsHelloForBusiness registered.',
+    });
+    expect(r.evidence).toEqual({
+      userId: GLOBAL_ADMIN.id,
+      displayName: 'Grace Admin',
+      roles: ['Global Administrator'],
+      eligibleRoles: [],
+      viaGroups: [],
+      coveringPolicies: ['Phishing-resistant MFA for administrators'],
+      coverage: 'single',
+      gaps: [],
+      policyProblems: [],
+      methodsRegistered: ['fido2', 'microsoftAuthenticatorPush', 'windowsHelloForBusiness'],
+      phishingResistantMethods: ['fido2', 'windowsHelloForBusiness'],
+    });
+  });
+
+  it('names every covering policy of a holder covered by two together', async () => {
+    const t = goldenTenant();
+    const admins = ensure(t.policies[2], 'admin policy');
+    admins.conditions.platforms = { includePlatforms: ['all'], excludePlatforms: ['android'] };
+    t.policies.push({
+      ...admins,
+      id: 'ca-android',
+      displayName: 'Phishing-resistant MFA for administrators on Android',
+      conditions: { ...admins.conditions, platforms: { includePlatforms: ['android'] } },
+    });
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status, r.message).toBe('pass');
+    expect(r.message).toBe(
+      'Covered by "Phishing-resistant MFA for administrators" and "Phishing-resistant MFA for administrators on Android" and has fido2 registered.',
+    );
+  });
+
+  it('passes an eligible holder, saying she is eligible', async () => {
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', goldenTenant()), 'eve@golden.example');
+    expect(r.status).toBe('pass');
+    expect(r.message).toBe(
+      'Eligible (PIM); covered by "Phishing-resistant MFA for administrators" and has fido2 registered.',
+    );
+    expect(r.evidence).toMatchObject({ roles: [], eligibleRoles: ['Global Administrator'] });
+  });
+
+  it('fails an eligible holder without a strong method, saying she is eligible', async () => {
+    const t = goldenTenant();
+    ensure(t.registration[4], 'Eve registration').methodsRegistered = ['microsoftAuthenticatorPush'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), 'eve@golden.example');
+    expect(r.message).toBe(
+      'Eligible privileged user (PIM) is not held to phishing-resistant MFA: no phishing-resistant method is registered.',
+    );
+  });
+
+  it('fails a covered holder without a strong method, listing no policy problem', async () => {
+    const t = goldenTenant();
+    ensure(t.registration[0], 'Grace registration').methodsRegistered = ['microsoftAuthenticatorPush'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.message).toBe(
+      'Privileged user is not held to phishing-resistant MFA: no phishing-resistant method is registered.',
+    );
+    expect(r.evidence).toMatchObject({ policyProblems: [], phishingResistantMethods: [] });
+  });
+
+  it('names every problem of a candidate policy and every gap', async () => {
+    const t = goldenTenant();
+    const admins = ensure(t.policies[2], 'admin policy');
+    admins.state = 'enabledForReportingButNotEnforced';
+    admins.conditions.platforms = { includePlatforms: ['android', 'iOS'] };
+    admins.conditions.clientAppTypes = ['browser'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status).toBe('fail');
+    expect((r.evidence.policyProblems as string[])[0]).toMatch(/^"Phishing-resistant MFA for administrators" .+; .+/);
+    expect((r.evidence.gaps as { description: string }[]).length).toBeGreaterThan(0);
+  });
+
+  it('judges a holder of two roles once, with both roles', async () => {
+    const t = goldenTenant();
+    const first = ensure(t.roleAssignments[0], 'Grace assignment');
+    t.roleAssignments.push({ ...first, id: 'ra-3', roleDefinitionId: EXCHANGE_ADMIN_ROLE });
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.evidence.roles).toEqual(['Global Administrator', 'Exchange Administrator']);
+  });
+
+  it('does not judge a disabled holder', async () => {
+    const t = goldenTenant();
+    const grace = ensure(t.roleAssignments[0], 'Grace assignment');
+    if (!grace.principal) throw new Error('no principal');
+    grace.principal.accountEnabled = false;
+    const rs = await judgeOne('mfa.admins-phishing-resistant', t);
+    expect(rs.map((r) => r.target)).not.toContain(GLOBAL_ADMIN.userPrincipalName);
+  });
+
+  it('a policy that excludes the holder does not cover her; one that excludes another user still does', async () => {
+    const t = goldenTenant();
+    const users = ensure(ensure(t.policies[2], 'admin policy').conditions.users ?? undefined, 'users');
+    users.excludeUsers = [GROUP_ADMIN.id];
+    expect(one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName).status).toBe('pass');
+    users.excludeUsers = [GLOBAL_ADMIN.id];
+    expect(one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName).status).toBe('fail');
+  });
+});
+
+describe('mfa.admins-phishing-resistant: who holds a role', () => {
+  it('names the unresolved assignments in words and caps them', async () => {
+    const t = goldenTenant();
+    const first = ensure(t.roleAssignments[0], 'Grace assignment');
+    for (let i = 0; i <= EVIDENCE_CAP; i++)
+      t.roleAssignments.push({ ...first, id: `ra-x${i}`, principalId: `gone-${i}`, principal: null });
+    const rs = await judgeOne('mfa.admins-phishing-resistant', t);
+    expect(rs).toHaveLength(1);
+    expect(rs[0]?.message).toBe(
+      `${EVIDENCE_CAP + 1} privileged role assignments have a principal or group membership that was not read, so their holders are unknown.`,
+    );
+    expect(rs[0]?.evidence.unresolvedTotal).toBe(EVIDENCE_CAP + 1);
+    expect(rs[0]?.evidence.unresolvedPrincipals).toHaveLength(EVIDENCE_CAP);
+  });
+
+  it('judges only the user members of a role-assignable group', async () => {
+    const t = goldenTenant();
+    const group = ensure(t.roleAssignments[1], 'group assignment').principal;
+    if (!group?.members) throw new Error('no members');
+    group.members = [
+      ...group.members,
+      { '@odata.type': '#microsoft.graph.servicePrincipal', id: 'sp-1', displayName: 'Automation' },
+    ];
+    const rs = await judgeOne('mfa.admins-phishing-resistant', t);
+    expect(rs.map((r) => r.target).sort()).toEqual([
+      'eve@golden.example',
+      'grace@golden.example',
+      'gus@golden.example',
+    ]);
+  });
+
+  it('counts a role both held and eligible as held', async () => {
+    const t = goldenTenant();
+    const eve = ensure(t.eligibility[0], 'Eve eligibility');
+    t.eligibility.push({
+      ...eve,
+      id: 'rei-grace',
+      principalId: GLOBAL_ADMIN.id,
+      principal: { ...eve.principal, id: GLOBAL_ADMIN.id } as typeof eve.principal,
+    });
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.evidence).toMatchObject({ roles: ['Global Administrator'], eligibleRoles: [] });
+  });
+
+  it('an eligibility that ends at this very moment can no longer be activated', async () => {
+    const t = goldenTenant();
+    ensure(t.eligibility[0], 'Eve eligibility').endDateTime = IDENTITY_NOW.toISOString();
+    const rs = await judgeOne('mfa.admins-phishing-resistant', t);
+    expect(rs.map((r) => r.target)).not.toContain('eve@golden.example');
+  });
+
+  it('says eligibility was not read when the tenant has no P2, and when the source is not in the snapshot', async () => {
+    const holders = [GLOBAL_ADMIN.id, GROUP_ADMIN.id];
+    const t = goldenTenant();
+    t.p2 = false;
+    const rs = await judgeOne('mfa.admins-phishing-resistant', t, { allowedExclusions: holders });
+    // Without P2 the result names the unread source; what the check saw is kept beside it.
+    expect(rs[0]?.evidence.seen).toMatchObject({ holders: 2, eligibility: { read: false, instances: 0, ended: 0 } });
+    const absent = await judgeOne('mfa.admins-phishing-resistant', goldenTenant(), { allowedExclusions: holders }, [], {
+      'graph.roleEligibilityScheduleInstances': undefined,
+    });
+    expect(absent[0]?.evidence.seen).toMatchObject({
+      holders: 2,
+      eligibility: { read: false, instances: 0, ended: 0 },
+    });
+  });
+});
+
+describe('mfa.weak-methods: acceptedMethods read strictly', () => {
+  /** weakMethods over a tenant with SMS, voice and email on for everyone, with raw parameters. */
+  function judgeAccepted(acceptedMethods: Json) {
+    const t = goldenTenant();
+    for (const c of t.methodsPolicy.authenticationMethodConfigurations) c.state = 'enabled';
+    const { policy } = parsePolicy(identityPolicyText(), 'identity-test.json', IDENTITY_NOW);
+    const findings = weakMethods({
+      snapshot: tenantSnapshot(t),
+      params: new ControlParams({ acceptedMethods }),
+      context: {
+        now: IDENTITY_NOW,
+        tenantId: null,
+        cloud: 'global',
+        clientId: null,
+        policy,
+        domains: [],
+        exceptions: [],
+      },
+    });
+    return findings.map((f) => `${f.target} ${f.status}`);
+  }
+
+  it('keeps only complete entries: an object with a method and a reason', () => {
+    expect(
+      judgeAccepted([
+        'Sms',
+        null,
+        7,
+        { method: 'Voice' },
+        { method: 7, reason: 'x' },
+        { method: 'Sms', reason: 7 },
+        { method: 'email', reason: 'guests sign in with a one-time code' },
+      ]),
+    ).toEqual(['Sms fail', 'Voice fail', 'Email pass']);
+  });
+
+  it('reads a value that is not a list as no accepted method', () => {
+    expect(judgeAccepted('Sms')).toEqual(['Sms fail', 'Voice fail', 'Email fail']);
+  });
+});
+
+describe('mfa.weak-methods in words', () => {
+  function config(t: IdentityTenant, id: string) {
+    return ensure(
+      t.methodsPolicy.authenticationMethodConfigurations.find((c) => c.id === id),
+      `${id} configuration`,
+    );
+  }
+
+  it('passes a disabled method naming the migration state, with the evidence as read', async () => {
+    const rs = await judgeOne('mfa.weak-methods', goldenTenant());
+    const sms = one(rs, 'Sms');
+    expect(sms.message).toBe(
+      'SMS is disabled in the authentication methods policy (policyMigrationState migrationComplete).',
+    );
+    expect(sms.evidence).toStrictEqual({
+      method: 'Sms',
+      policyMigrationState: 'migrationComplete',
+      state: 'disabled',
+      includeTargets: [{ targetType: 'group', id: 'all_users', isUsableForSignIn: false }],
+      excludeTargets: [],
+      // The targets the exclusions leave, whatever the state: who it would be on for.
+      enabledFor: [{ targetType: 'group', id: 'all_users', isUsableForSignIn: false }],
+    });
+    expect(one(rs, 'Email').evidence).toStrictEqual({
+      method: 'Email',
+      policyMigrationState: 'migrationComplete',
+      state: 'disabled',
+      includeTargets: [{ targetType: 'group', id: 'all_users' }],
+      excludeTargets: [],
+      enabledFor: [{ targetType: 'group', id: 'all_users' }],
+      allowExternalIdToUseEmailOtp: 'default',
+    });
+  });
+
+  it('a method enabled for a group but excluded for all users is enabled for nobody', async () => {
+    const t = goldenTenant();
+    const sms = config(t, 'Sms');
+    sms.state = 'enabled';
+    sms.includeTargets = [{ targetType: 'group', id: SALES_GROUP, isUsableForSignIn: false }];
+    sms.excludeTargets = [{ targetType: 'group', id: 'all_users' }];
+    expect(one(await judgeOne('mfa.weak-methods', t), 'Sms')).toMatchObject({
+      status: 'pass',
+      message:
+        'SMS is enabled only for targets its exclusions also name in the authentication methods policy (policyMigrationState migrationComplete).',
+    });
+  });
+
+  it('errs on a method without configuration, and on an unknown state, saying so', async () => {
+    const t = goldenTenant();
+    t.methodsPolicy.authenticationMethodConfigurations = t.methodsPolicy.authenticationMethodConfigurations.filter(
+      (c) => c.id !== 'Voice',
+    );
+    config(t, 'Sms').state = 'paused';
+    const rs = await judgeOne('mfa.weak-methods', t);
+    expect(one(rs, 'Voice')).toMatchObject({
+      status: 'error',
+      message:
+        'Voice call has no configuration in the authentication methods policy, so whether it is enabled is unknown.',
+    });
+    expect(one(rs, 'Sms')).toMatchObject({
+      status: 'error',
+      message: 'SMS is in state "paused", which mailwarden does not know.',
+    });
+  });
+
+  it('raises SMS to critical when any remaining target signs in with the number alone', async () => {
+    const t = goldenTenant();
+    const sms = config(t, 'Sms');
+    sms.state = 'enabled';
+    sms.includeTargets = [
+      { targetType: 'group', id: SALES_GROUP, isUsableForSignIn: false },
+      { targetType: 'group', id: 'all_users', isUsableForSignIn: true },
+    ];
+    const r = one(await judgeOne('mfa.weak-methods', t), 'Sms');
+    expect(r).toMatchObject({
+      status: 'fail',
+      severity: 'critical',
+      message: `SMS is enabled for group ${SALES_GROUP}, all users, and the phone number alone signs in (isUsableForSignIn).`,
+    });
   });
 });
 

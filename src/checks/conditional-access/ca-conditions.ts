@@ -183,7 +183,8 @@ function applicationsScope(p: ConditionalAccessPolicy, allowed: ReadonlySet<stri
       narrowing: `conditions.applications targets authentication context ${contexts.join(', ')}, not every sign-in`,
     };
   }
-  if (include.length === 0 || include.every((v) => v.toLowerCase() === 'none')) {
+  // No include list at all, or only None (every() holds for an empty list).
+  if (include.every((v) => v.toLowerCase() === 'none')) {
     const what = actions.length > 0 ? `user actions ${actions.join(', ')}` : 'no cloud app';
     return { condition, boxes: [], narrowing: `conditions.applications targets ${what} instead of cloud apps` };
   }

@@ -145,11 +145,12 @@ export function requirementFinding(
         : `Conditional Access policies ${names(verdict.satisfiedBy)} together ${requirement.doing}.`;
     return { target: TENANT_TARGET, status: 'pass', message: `${message}${narrowingText(allowedNarrowing)}`, evidence };
   }
-  const gaps = verdict.gaps.length > 0 ? ` Not covered: ${verdict.gaps.map((g) => g.description).join('; ')}.` : '';
+  // Neither covered nor undecided means the cover check found a gap, so there is at least one.
+  const gaps = verdict.gaps.map((g) => g.description).join('; ');
   return {
     target: TENANT_TARGET,
     status: 'fail',
-    message: `No enforced Conditional Access policy, alone or with others, is enough to ${requirement.doing}${extra}.${gaps} ${closestReasons(candidates)}.`,
+    message: `No enforced Conditional Access policy, alone or with others, is enough to ${requirement.doing}${extra}. Not covered: ${gaps}. ${closestReasons(candidates)}.`,
     evidence,
   };
 }

@@ -152,17 +152,16 @@ function phishingResistantGrantProblems(
 ): string[] {
   const g = p.grantControls;
   const builtIn = g?.builtInControls ?? [];
-  const strength = g?.authenticationStrength;
-  if (builtIn.includes('block') && builtIn.length === 1 && !strength) return [];
-  if (!strength) return ['does not require an authentication strength'];
-  const weakness = notPhishingResistant(strength.id, strengths);
+  if (builtIn.includes('block') && builtIn.length === 1 && !g?.authenticationStrength) return [];
+  if (!g?.authenticationStrength) return ['does not require an authentication strength'];
+  const weakness = notPhishingResistant(g.authenticationStrength.id, strengths);
   const reasons = weakness === undefined ? [] : [weakness];
   const ways = [
     ...builtIn.filter((c) => c !== 'block'),
-    ...(g?.termsOfUse ?? []),
-    ...(g?.customAuthenticationFactors ?? []),
+    ...(g.termsOfUse ?? []),
+    ...(g.customAuthenticationFactors ?? []),
   ];
-  if ((g?.operator ?? 'AND').toUpperCase() === 'OR' && ways.length > 0)
+  if ((g.operator ?? 'AND').toUpperCase() === 'OR' && ways.length > 0)
     reasons.push(`ORs the strength with ${ways.join(', ')}`);
   return reasons;
 }
@@ -231,7 +230,8 @@ function adminsPhishingResistant({ snapshot, params, context }: CheckInput): rea
   const rolesOf = everyRoleOf(snapshot.data('graph.roleAssignments'));
   const eligibleRolesOf = everyRoleOf(currentEligibility(snapshot, context.now) ?? []);
   const findings: Finding[] = [];
-  for (const holder of enabled.sort((a, b) => a.upn.localeCompare(b.upn))) {
+  // In any order: evaluation sorts the findings by target.
+  for (const holder of enabled) {
     if (allowed.has(holder.id.toLowerCase())) continue;
     // Judged as once its privileged eligible roles are activated: Conditional Access targets a role
     // only then. Its other eligible roles may or may not be active, so both stay possible.
