@@ -129,15 +129,18 @@ export function goldenTenant(): ForwardingTenant {
 
 const NOW = new Date('2026-11-27T06:00:00Z');
 
-/** Evaluates one control over the tenant with the baseline policy, parameters overridden. */
+/** Evaluates one control over the tenant with the baseline policy, parameters and policy domains overridden. */
 export async function judge(
   control: string,
   tenant: ForwardingTenant,
   params: Record<string, unknown> = {},
+  domains: Record<string, string[]> = {},
 ): Promise<Result[]> {
   const doc = JSON.parse(readFileSync('policies/baseline.json', 'utf8')) as {
     controls: Record<string, Record<string, unknown>>;
+    domains: Record<string, string[]>;
   };
+  doc.domains = { ...doc.domains, ...domains };
   const controls: Record<string, Record<string, unknown>> = {};
   for (const [id, entry] of Object.entries(doc.controls)) controls[id] = { ...entry, enabled: id === control };
   controls[control] = { ...controls[control], enabled: true, ...params };

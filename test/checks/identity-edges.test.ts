@@ -611,6 +611,23 @@ describe('mfa.admins-phishing-resistant: who holds a role', () => {
     ]);
   });
 
+  it('leaves out a service principal holding a role: it signs in with credentials, not MFA', async () => {
+    const t = goldenTenant();
+    const first = ensure(t.roleAssignments[0], 'Grace assignment');
+    t.roleAssignments.push({
+      ...first,
+      id: 'ra-sp',
+      principalId: 'sp-1',
+      principal: { '@odata.type': '#microsoft.graph.servicePrincipal', id: 'sp-1', displayName: 'Automation' },
+    });
+    const rs = await judgeOne('mfa.admins-phishing-resistant', t);
+    expect(rs.map((r) => `${r.target} ${r.status}`).sort()).toEqual([
+      'eve@golden.example pass',
+      'grace@golden.example pass',
+      'gus@golden.example pass',
+    ]);
+  });
+
   it('counts a role both held and eligible as held', async () => {
     const t = goldenTenant();
     const eve = ensure(t.eligibility[0], 'Eve eligibility');

@@ -6,6 +6,7 @@ import { MICROSOFT_DKIM_SELECTORS, selectorQuestionKeys } from '../../mailauth/m
 import { type DnsData, isDataAnswer } from '../../snapshot/dns-types.js';
 import { dkimTargetCloud } from '../../mailauth/microsoft-clouds.js';
 import type { Check, CheckInput } from '../check.js';
+import { text } from '../exchange-values.js';
 import { nothingRead } from '../nothing-read.js';
 import { dnsErrorFinding, perDomain } from './dns-replay.js';
 import { isEmailDomain, normaliseDomain } from '../../model/domain-name.js';
@@ -43,10 +44,6 @@ function pointsAt(result: CnameResult): { foundLooksLike?: string } {
   return {
     foundLooksLike: `a Microsoft 365 ${cloud.cloud} DKIM target${cloud.documented ? '' : ' (format not documented by Microsoft for that cloud)'}`,
   };
-}
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
 
 /**

@@ -105,7 +105,8 @@ export function currentEligibility(
 ): readonly RoleEligibilityScheduleInstance[] | undefined {
   if (snapshot.status('graph.roleEligibilityScheduleInstances')?.status !== 'ok') return undefined;
   return snapshot.data('graph.roleEligibilityScheduleInstances').filter((i) => {
-    const end = i.endDateTime === null || i.endDateTime === undefined ? undefined : parseGraphTime(i.endDateTime);
+    // No end (null) is undefined here too: an eligibility that never ends.
+    const end = parseGraphTime(i.endDateTime);
     return end === undefined || end > now.getTime();
   });
 }
