@@ -4,11 +4,12 @@ import { evaluate } from '../../src/evaluate/evaluate.js';
 import { silentLogger } from '../../src/logger.js';
 import type { Result } from '../../src/model/result.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
+import type { HttpsFetch } from '../../src/snapshot/dns-types.js';
 import { memorySnapshot } from '../../src/snapshot/snapshot.js';
 import { memoryResolver, type MemoryZone } from '../helpers/memory-resolver.js';
 
 /*
- * The DMARC controls in the words and evidence an auditor reads: an own record or an inherited
+ * The DMARC, parked-domain, MTA-STS and TLS-RPT controls in the words and evidence an auditor reads: an own record or an inherited
  * one, each weak tag named, the tree walk shown. One control per run, collected from an in-memory
  * zone in DNS-only mode and judged on the recorded answers.
  */
@@ -21,6 +22,7 @@ async function judgeDns(
   zone: MemoryZone,
   domain: string,
   params: Record<string, unknown> = {},
+  options: { https?: Record<string, HttpsFetch>; parked?: string[] } = {},
 ): Promise<Result> {
   const { policy } = parsePolicy(
     JSON.stringify({
@@ -29,7 +31,7 @@ async function judgeDns(
       version: '1.0.0',
       description: 'one DMARC control',
       controls: { [control]: { enabled: true, ...params } },
-      domains: { include: [], exclude: [], parked: [] },
+      domains: { include: [], exclude: [], parked: options.parked ?? [] },
       exceptions: [],
     }),
     'dmarc-words.json',
@@ -38,7 +40,10 @@ async function judgeDns(
   const collector = liveCollector({
     mode: 'dns-only',
     tenantId: null,
-    clients: { dns: memoryResolver(zone) },
+    clients: {
+      dns: memoryResolver(zone),
+      https: (url) => Promise.resolve(options.https?.[url] ?? { status: 0, error: 'connection refused' }),
+    },
     extraDomains: [domain],
     now: () => NOW,
   });
@@ -120,5 +125,113 @@ describe('dmarc.policy in words', () => {
     const zone = { '_dmarc.good.example': { TXT: [['v=DMARC1; p=reject; sp=none; np=quarantine']] } };
     const r = await judgeDns('dmarc.policy', zone, 'good.example', { minimum: 'reject' });
     expect(r.message).toBe('DMARC for good.example is weaker than reject: sp=none, np=quarantine.');
+  });
+});
+
+describe('domains.parked in words', () => {
+  it('names every way a parked domain still looks usable', async () => {
+    const zone: MemoryZone = {
+      'parked.example': {
+        TXT: [['v=spf1 -all'], ['v=spf1 ~all']],
+        MX: [{ preference: 10, exchange: 'mx.parked.example' }],
+      },
+      '_dmarc.parked.example': { TXT: [['v=DMARC1; p=quarantine; pct=50; t=y']] },
+    };
+    const r = await judgeDns('domains.parked', zone, 'parked.example', {}, { parked: ['parked.example'] });
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('SPF is "v=spf1 -all" + "v=spf1 ~all", not "v=spf1 -all"');
+    expect(r.message).toContain('DMARC policy is quarantine with t=y pct=50, not reject');
+    expect(r.message).toContain('MX records point to mx.parked.example');
+  });
+
+  it('names a missing SPF record and a missing DMARC record', async () => {
+    const zone: MemoryZone = { 'parked.example': { MX: [{ preference: 0, exchange: '.' }] } };
+    const r = await judgeDns('domains.parked', zone, 'parked.example', {}, { parked: ['parked.example'] });
+    expect(r.message).toContain('no SPF record');
+    expect(r.message).toContain('no DMARC record');
+  });
+});
+
+const STS_URL = 'https://mta-sts.good.example/.well-known/mta-sts.txt';
+const STS_RECORD: MemoryZone = { '_mta-sts.good.example': { TXT: [['v=STSv1; id=20261127']] } };
+const GOOD_POLICY = 'version: STSv1\nmode: enforce\nmx: good-example.mail.protection.outlook.com\nmax_age: 604800\n';
+
+describe('mta-sts.policy in words', () => {
+  it('counts the records: none, or more than one', async () => {
+    const none = await judgeDns('mta-sts.policy', {}, 'good.example');
+    expect(none.message).toBe('good.example publishes no MTA-STS record.');
+    const two = await judgeDns(
+      'mta-sts.policy',
+      { '_mta-sts.good.example': { TXT: [['v=STSv1; id=1'], ['v=STSv1; id=2']] } },
+      'good.example',
+    );
+    expect(two.message).toBe('good.example publishes 2 MTA-STS records.');
+  });
+
+  it('fails an invalid record, naming the error', async () => {
+    const r = await judgeDns('mta-sts.policy', { '_mta-sts.good.example': { TXT: [['v=STSv1']] } }, 'good.example');
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(/^The MTA-STS record of good\.example is invalid: .+\.$/);
+  });
+
+  it('fails a policy answered with another status, or not as text/plain', async () => {
+    const notFound = await judgeDns(
+      'mta-sts.policy',
+      STS_RECORD,
+      'good.example',
+      {},
+      {
+        https: { [STS_URL]: { status: 404, contentType: 'text/plain', body: '' } },
+      },
+    );
+    expect(notFound).toMatchObject({ status: 'fail', message: `${STS_URL} answered HTTP 404.` });
+    expect(notFound.evidence).toMatchObject({ httpStatus: 404, contentType: 'text/plain', id: '20261127' });
+    const html = await judgeDns(
+      'mta-sts.policy',
+      STS_RECORD,
+      'good.example',
+      {},
+      {
+        https: { [STS_URL]: { status: 200, contentType: 'text/html', body: GOOD_POLICY } },
+      },
+    );
+    expect(html).toMatchObject({ status: 'fail', message: `${STS_URL} is not text/plain (RFC 8461 §3.3).` });
+    const untyped = await judgeDns(
+      'mta-sts.policy',
+      STS_RECORD,
+      'good.example',
+      {},
+      {
+        https: { [STS_URL]: { status: 200, body: GOOD_POLICY } },
+      },
+    );
+    expect(untyped.message).toBe(`${STS_URL} is not text/plain (RFC 8461 §3.3).`);
+    expect(untyped.evidence.contentType).toBeNull();
+  });
+
+  it('fails an invalid policy, naming the error', async () => {
+    const r = await judgeDns(
+      'mta-sts.policy',
+      STS_RECORD,
+      'good.example',
+      {},
+      {
+        https: { [STS_URL]: { status: 200, contentType: 'text/plain', body: 'version: STSv1\n' } },
+      },
+    );
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(/^The MTA-STS policy of good\.example is invalid: .+\.$/);
+  });
+});
+
+describe('tls-rpt.record in words', () => {
+  it('fails an invalid record, naming the error', async () => {
+    const r = await judgeDns(
+      'tls-rpt.record',
+      { '_smtp._tls.good.example': { TXT: [['v=TLSRPTv1']] } },
+      'good.example',
+    );
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(/^The TLS-RPT record of good\.example is invalid: .+\.$/);
   });
 });
