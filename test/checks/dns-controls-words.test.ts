@@ -235,3 +235,48 @@ describe('tls-rpt.record in words', () => {
     expect(r.message).toMatch(/^The TLS-RPT record of good\.example is invalid: .+\.$/);
   });
 });
+
+describe('spf.qualifier and spf.authorizes-m365 in words', () => {
+  it('follows redirect= to the all term of the record it names', async () => {
+    const zone: MemoryZone = {
+      'good.example': { TXT: [['v=spf1 redirect=_spf.good.example']] },
+      '_spf.good.example': { TXT: [['v=spf1 ip4:192.0.2.0/24 ~all']] },
+    };
+    const r = await judgeDns('spf.qualifier', zone, 'good.example', { allowSoftfail: false });
+    expect(r).toMatchObject({
+      status: 'fail',
+      message: 'The SPF record of good.example ends in ~all; required -all.',
+    });
+    const soft = await judgeDns('spf.qualifier', zone, 'good.example', { allowSoftfail: true });
+    expect(soft).toMatchObject({ status: 'pass', message: 'The SPF record of good.example ends in ~all.' });
+  });
+
+  it('says when a record has no all term at all, and names what -all or ~all means when allowed', async () => {
+    const none = await judgeDns(
+      'spf.qualifier',
+      { 'good.example': { TXT: [['v=spf1 ip4:192.0.2.0/24']] } },
+      'good.example',
+    );
+    expect(none.message).toBe('The SPF record of good.example has no "all" term, so unlisted senders get neutral.');
+    const neutral = await judgeDns(
+      'spf.qualifier',
+      { 'good.example': { TXT: [['v=spf1 ip4:192.0.2.0/24 ?all']] } },
+      'good.example',
+      { allowSoftfail: true },
+    );
+    expect(neutral.message).toBe('The SPF record of good.example ends in ?all; required -all or ~all.');
+  });
+
+  it("errs, never fails, when Microsoft 365's own SPF record cannot be read", async () => {
+    const r = await judgeDns(
+      'spf.authorizes-m365',
+      { 'good.example': { TXT: [['v=spf1 include:spf.protection.outlook.com -all']] } },
+      'good.example',
+    );
+    expect(r.status).toBe('error');
+    expect(r.message).toMatch(
+      /^Microsoft 365's sending ranges could not be read from spf\.protection\.outlook\.com: .+\.$/,
+    );
+    expect(r.evidence).toMatchObject({ microsoftSpfDomain: 'spf.protection.outlook.com', cloud: 'global' });
+  });
+});
