@@ -280,3 +280,83 @@ describe('spf.qualifier and spf.authorizes-m365 in words', () => {
     expect(r.evidence).toMatchObject({ microsoftSpfDomain: 'spf.protection.outlook.com', cloud: 'global' });
   });
 });
+
+const KEY2048 =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEApkvfR6fqlOXfWUrOg+bZ/msvb7ccoh45qhhasTZTYRSsYjBFAHXHWbpRzhuZjsvq7ivlzuPKPyuUVSz3PNtUxQ0DUkS8tLVve6mbGFW3e1wYNychKlVxG1C1WkyV8JbhnhrN4IRRP8oDLmLQC9Linlye7/SoL/wa1bwB23AerW8eRkmkuq6UVjG8xYIRfmO4Ji67yesbEAOcLe13eZKB96f7dxCdEIV55FBRGfFM3njjhXI9oudsKSVe+UNdccbNKmxMfX8c5s6Me3P97kviFYdUg+UYcGTuRfizDitHGVTV7XF3VBFpEE5Ivk5x5hG/PEIlZyRxdXMdzrMCt0MWDwIDAQAB';
+const GOOD_KEY = `v=DKIM1; k=rsa; p=${KEY2048}`;
+
+describe('dkim.keys in words', () => {
+  it('passes naming the selectors, with each key as read', async () => {
+    const zone: MemoryZone = {
+      'selector1._domainkey.good.example': { TXT: [[GOOD_KEY]] },
+      'selector2._domainkey.good.example': { TXT: [[GOOD_KEY]] },
+    };
+    const r = await judgeDns('dkim.keys', zone, 'good.example');
+    expect(r.message).toBe('good.example publishes valid DKIM keys at selector1, selector2.');
+    expect(r.evidence).toEqual({
+      minBits: 2048,
+      selectors: ['selector1', 'selector2'].map((selector) => ({
+        selector,
+        name: `${selector}._domainkey.good.example`,
+        records: [GOOD_KEY],
+        keys: [
+          {
+            valid: true,
+            error: null,
+            detail: null,
+            revoked: false,
+            keyType: 'rsa',
+            keyBits: 2048,
+            testing: false,
+            usableForEmail: true,
+          },
+        ],
+      })),
+    });
+  });
+
+  it('names each problem: no key, several records, a revoked key', async () => {
+    const zone: MemoryZone = {
+      'selector1._domainkey.good.example': { TXT: [['v=DKIM1; k=rsa; p=']] },
+      'selector2._domainkey.good.example': { TXT: [[GOOD_KEY], [GOOD_KEY]] },
+    };
+    const r = await judgeDns('dkim.keys', zone, 'good.example', { selectors: ['selector1', 'selector2', 's3'] });
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(
+      /^DKIM keys of good\.example: selector1: [^;]+; selector2: 2 TXT records, a verifier may pick any; s3: no key published\.$/,
+    );
+    expect(r.evidence.problems).toHaveLength(3);
+    const keys = (r.evidence.selectors as { keys: { revoked: boolean; error: unknown }[] }[])[0]?.keys;
+    expect(keys?.[0]).toMatchObject({ revoked: true });
+  });
+
+  it('names the error and its detail for a key that cannot be read', async () => {
+    const zone: MemoryZone = {
+      'selector1._domainkey.good.example': { TXT: [['v=DKIM1; k=rsa; p=notbase64!']] },
+      'selector2._domainkey.good.example': { TXT: [[GOOD_KEY]] },
+    };
+    const r = await judgeDns('dkim.keys', zone, 'good.example');
+    const key = (r.evidence.selectors as { keys: { error: string | null; detail: string | null }[] }[])[0]?.keys[0];
+    expect(key?.error).toEqual(expect.any(String));
+    expect(r.message).toBe(
+      `DKIM keys of good.example: selector1: ${key?.error}${key?.detail ? ` (${key.detail})` : ''}.`,
+    );
+  });
+
+  it('fails a selector with no record at all', async () => {
+    const zone: MemoryZone = { 'selector2._domainkey.good.example': { TXT: [[GOOD_KEY]] } };
+    const r = await judgeDns('dkim.keys', zone, 'good.example', { selectors: ['selector1'] });
+    expect(r.status).toBe('fail');
+    expect(r.message).toBe('DKIM keys of good.example: selector1: no key published.');
+  });
+
+  it('errs on a failed lookup, naming the selector', async () => {
+    const zone: MemoryZone = {
+      'selector1._domainkey.good.example': { TXT: [[GOOD_KEY]] },
+      'selector2._domainkey.good.example': { TXT: 'SERVFAIL' },
+    };
+    const r = await judgeDns('dkim.keys', zone, 'good.example');
+    expect(r.status).toBe('error');
+    expect(r.evidence).toMatchObject({ selector: 'selector2' });
+  });
+});
