@@ -245,7 +245,6 @@ describe('identity hardening through the simulated tenant and a replayed snapsho
 });
 
 describe('the beta sign-in log refused: v1.0 for the other detectors, device-code not evaluable', () => {
-
   it.each([
     ['status400', 'HTTP 400 BadRequest'],
     ['status403', 'HTTP 403 Forbidden'],

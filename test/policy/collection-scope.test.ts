@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fetchWindow, hiddenRulesScope } from '../../src/policy/collection-scope.js';
+import { fetchWindow, hiddenRulesScope, signInLogVersion } from '../../src/policy/collection-scope.js';
 import { parsePolicy } from '../../src/policy/parse-policy.js';
 import type { Policy } from '../../src/policy/policy.js';
 
@@ -56,6 +56,21 @@ describe('fetchWindow', () => {
     expect(span(p, 'graph.riskyUsers')).toBe(25 * 60);
   });
 
+  it('is the default when no enabled control reads the source at all', () => {
+    const p = policy({ 'mfa.registration': { enabled: true } });
+    expect(span(p, 'graph.signIns')).toBe(25 * 60);
+  });
+
+  it('skips a control that reads the source but has no look-back window', () => {
+    // sign-ins.risk-policies reads graph.riskyUsers and has no lookbackHours or overlapMinutes.
+    const p = policy({
+      'sign-ins.risk-policies': { enabled: true },
+      'sign-ins.risky-users': { enabled: true, lookbackHours: 2, overlapMinutes: 0 },
+    });
+    expect(span(p, 'graph.riskyUsers')).toBe(2 * 60);
+    expect(span(policy({ 'sign-ins.risk-policies': { enabled: true } }), 'graph.riskyUsers')).toBe(25 * 60);
+  });
+
   it('an overlap of zero and a short look-back give exactly that window', () => {
     const p = policy({ 'sign-ins.countries': { enabled: true, lookbackHours: 1, overlapMinutes: 0 } });
     const w = fetchWindow(p, 'graph.signIns', NOW);
@@ -78,5 +93,31 @@ describe('hiddenRulesScope', () => {
       'forwarding.inbox-rules': { enabled: true, hiddenRules: 'all' },
     });
     expect(hiddenRulesScope(p)).toBe('all');
+  });
+});
+
+describe('signInLogVersion', () => {
+  it('is beta only when an enabled control asks for the beta log', () => {
+    expect(signInLogVersion(policy({ 'sign-ins.device-code': { enabled: true, useBetaSignInLog: true } }))).toBe(
+      'beta',
+    );
+    expect(signInLogVersion(policy({ 'sign-ins.device-code': { enabled: true } }))).toBe('v1.0');
+    expect(
+      signInLogVersion(
+        policy({
+          'mfa.registration': { enabled: true },
+          'sign-ins.device-code': { enabled: false, useBetaSignInLog: true },
+        }),
+      ),
+    ).toBe('v1.0');
+  });
+
+  it('finds the asking control after others', () => {
+    const p = policy({
+      'mfa.registration': { enabled: true },
+      'sign-ins.countries': { enabled: true },
+      'sign-ins.device-code': { enabled: true, useBetaSignInLog: true },
+    });
+    expect(signInLogVersion(p)).toBe('beta');
   });
 });

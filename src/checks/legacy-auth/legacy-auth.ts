@@ -1,6 +1,7 @@
 import type { Finding } from '../../model/finding.js';
 import { TENANT_TARGET } from '../../model/finding.js';
 import type { Check, CheckInput } from '../check.js';
+import { text } from '../exchange-values.js';
 import { nothingRead } from '../nothing-read.js';
 import { legacySignInsCheck } from '../sign-ins/checks.js';
 import { blockGrantProblems } from '../conditional-access/ca-grant.js';
@@ -22,10 +23,6 @@ const legacyAuthBlocking: TenantCaRequirement = {
   doing: 'block legacy authentication (Exchange ActiveSync and other clients) for All users and All cloud apps',
   securityDefaultsMessage: 'Security defaults are on: legacy authentication is blocked.',
 };
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
 
 /**
  * `legacy-auth.smtp-auth`: SMTP AUTH is off org-wide (Get-TransportConfig
@@ -58,9 +55,12 @@ function smtpAuth({ snapshot }: CheckInput): readonly Finding[] {
     findings.push({
       target: TENANT_TARGET,
       status: orgValue ? 'pass' : 'fail',
-      message: orgValue
-        ? `SMTP AUTH is disabled for the organisation, and none of ${casMailboxes.length} mailboxes turns it back on.`
-        : 'SMTP AUTH is enabled for the organisation.',
+      message: !orgValue
+        ? 'SMTP AUTH is enabled for the organisation.'
+        : reEnabled.length === 0
+          ? `SMTP AUTH is disabled for the organisation, and none of ${casMailboxes.length} mailboxes turns it back on.`
+          : // The organisation setting passes; each mailbox that turns it back on fails on its own.
+            `SMTP AUTH is disabled for the organisation, but ${reEnabled.length} of ${casMailboxes.length} mailboxes turn it back on.`,
       evidence: {
         smtpClientAuthenticationDisabled: orgValue,
         mailboxesRead: casMailboxes.length,

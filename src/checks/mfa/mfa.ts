@@ -126,22 +126,20 @@ function mfaEnforcement(input: CheckInput): readonly Finding[] {
   return tenantCaRequirementFindings(input, mfaEnforcementRequirement(strengths));
 }
 
-function isPhishingResistant(
+/** Why a strength is not phishing-resistant, or undefined when it is. */
+function notPhishingResistant(
   strengthId: string,
   strengths: ReadonlyMap<string, AuthenticationStrengthPolicy>,
-): { ok: boolean; reason?: string } {
-  if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return { ok: true };
+): string | undefined {
+  if (strengthId === PHISHING_RESISTANT_STRENGTH_ID) return undefined;
   const strength = strengths.get(strengthId);
-  if (!strength)
-    return { ok: false, reason: `requires authentication strength ${strengthId}, which is not in the tenant's list` };
+  if (!strength) return `requires authentication strength ${strengthId}, which is not in the tenant's list`;
   const weak = strength.allowedCombinations.filter(
     (c) => !c.split(',').every((m) => PHISHING_RESISTANT_COMBINATIONS.has(m.trim())),
   );
-  if (strength.allowedCombinations.length === 0)
-    return { ok: false, reason: `strength "${strength.displayName}" allows no method` };
-  if (weak.length > 0)
-    return { ok: false, reason: `strength "${strength.displayName}" also allows ${weak.join('; ')}` };
-  return { ok: true };
+  if (strength.allowedCombinations.length === 0) return `strength "${strength.displayName}" allows no method`;
+  if (weak.length > 0) return `strength "${strength.displayName}" also allows ${weak.join('; ')}`;
+  return undefined;
 }
 
 /**
@@ -157,8 +155,8 @@ function phishingResistantGrantProblems(
   const strength = g?.authenticationStrength;
   if (builtIn.includes('block') && builtIn.length === 1 && !strength) return [];
   if (!strength) return ['does not require an authentication strength'];
-  const pr = isPhishingResistant(strength.id, strengths);
-  const reasons = pr.ok || !pr.reason ? [] : [pr.reason];
+  const weakness = notPhishingResistant(strength.id, strengths);
+  const reasons = weakness === undefined ? [] : [weakness];
   const ways = [
     ...builtIn.filter((c) => c !== 'block'),
     ...(g?.termsOfUse ?? []),
@@ -267,11 +265,8 @@ function adminsPhishingResistant({ snapshot, params, context }: CheckInput): rea
     const strongMethods = methods.filter((m) => PHISHING_RESISTANT_METHODS.has(m));
     const failures: string[] = [];
     if (verdict.undecided) failures.push('whether policies cover this user could not be decided');
-    else if (covering.length === 0)
-      failures.push(
-        [gaps.length > 0 ? `not covered: ${gaps.join('; ')}` : '', ...problems].filter((x) => x !== '').join('. ') ||
-          'no Conditional Access policy requires a phishing-resistant strength for this user',
-      );
+    // Neither covered nor undecided means cover() found a gap, so `gaps` is never empty here.
+    else if (covering.length === 0) failures.push([`not covered: ${gaps.join('; ')}`, ...problems].join('. '));
     if (strongMethods.length === 0) failures.push('no phishing-resistant method is registered');
     const eligibleOnly = holder.roles.size === 0;
     const who = eligibleOnly ? 'Eligible privileged user (PIM)' : 'Privileged user';
