@@ -368,7 +368,7 @@ async function matches(state: State, directive: SpfDirective, domain: string, no
       }
       const cidr = state.ip.version === 4 ? mechanism.cidr4 : mechanism.cidr6;
       for (const host of [...mx.values].sort((a, b) => a.preference - b.preference)) {
-        if (host.exchange === '' || host.exchange === '.') continue;
+        // A null MX (RFC 7505: exchange ".") is no valid domain: addressMatch asks nothing for it.
         if (await addressMatch(state, host.exchange, cidr, false)) return true;
       }
       return false;

@@ -197,8 +197,6 @@ function isIp6(text: string): boolean {
   return /^[0-9a-f:.]+$/i.test(text) && text.includes(':') && parseIp6(text) !== undefined;
 }
 
-const NAME = /^[a-z][a-z0-9\-_.]*$/i;
-
 /** Parses a whole record (§4.6.1): version, then terms separated by one or more spaces. */
 export function parseSpfRecord(text: string): SpfParse {
   if (!isSpfRecord(text)) return { ok: false, error: 'the record does not start with "v=spf1"' };
@@ -238,7 +236,6 @@ export function parseSpfRecord(text: string): SpfParse {
     const match = /^([a-z][a-z0-9\-_.]*)(?:([:/])(.*))?$/i.exec(rest);
     if (!match) return { ok: false, error: `invalid term "${raw}"`, term: raw };
     const name = (match[1] ?? '').toLowerCase();
-    if (!NAME.test(name)) return { ok: false, error: `invalid term "${raw}"`, term: raw };
     let arg: string | undefined;
     if (match[2] === ':') arg = match[3] ?? '';
     else if (match[2] === '/') {
