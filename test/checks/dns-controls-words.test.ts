@@ -360,3 +360,64 @@ describe('dkim.keys in words', () => {
     expect(r.evidence).toMatchObject({ selector: 'selector2' });
   });
 });
+
+describe('domains.parked and dmarc.reporting: the full evidence', () => {
+  it('passes a parked domain that refuses all mail, showing what was read', async () => {
+    const zone: MemoryZone = {
+      'parked.example': { TXT: [['v=spf1  -ALL']], MX: [{ preference: 0, exchange: '.' }] },
+      '_dmarc.parked.example': { TXT: [['v=DMARC1; p=reject']] },
+    };
+    const r = await judgeDns('domains.parked', zone, 'parked.example', {}, { parked: ['parked.example'] });
+    expect(r).toMatchObject({ status: 'pass', message: 'Parked domain parked.example refuses all mail.' });
+    expect(r.evidence).toEqual({
+      spf: ['v=spf1  -ALL'],
+      dmarcPolicy: 'reject',
+      dmarcPolicyDomain: 'parked.example',
+      mx: [{ preference: 0, exchange: '.' }],
+      nullMx: true,
+    });
+  });
+
+  it('fails a parked subdomain whose inherited sp is weaker than reject, joining the problems', async () => {
+    const zone: MemoryZone = {
+      'old.parked.example': {
+        TXT: [['v=spf1 -all']],
+        MX: [
+          { preference: 0, exchange: '.' },
+          { preference: 5, exchange: 'mx.example' },
+        ],
+      },
+      '_dmarc.parked.example': { TXT: [['v=DMARC1; p=reject; sp=none']] },
+    };
+    const r = await judgeDns('domains.parked', zone, 'old.parked.example', {}, { parked: ['old.parked.example'] });
+    expect(r.message).toBe(
+      'Parked domain old.parked.example: DMARC policy is none, not reject; MX records point to ., mx.example.',
+    );
+    expect(r.evidence).toMatchObject({ dmarcPolicy: 'none', dmarcPolicyDomain: 'parked.example', nullMx: false });
+    expect(r.evidence.problems).toHaveLength(2);
+  });
+
+  it('dmarc.reporting names a missing rua and a missing required address', async () => {
+    const zone: MemoryZone = { '_dmarc.good.example': { TXT: [['v=DMARC1; p=reject']] } };
+    const r = await judgeDns('dmarc.reporting', zone, 'good.example', {
+      requiredAddresses: ['mailto:soc@good.example'],
+    });
+    expect(r.message).toBe(
+      'DMARC reporting for good.example: no rua= destination; required mailto:soc@good.example missing.',
+    );
+    expect(r.evidence).toMatchObject({ rua: [], requiredAddresses: ['mailto:soc@good.example'], destinations: [] });
+  });
+
+  it('dmarc.reporting passes counting the destinations, with a size suffix ignored', async () => {
+    const zone: MemoryZone = {
+      '_dmarc.good.example': { TXT: [['v=DMARC1; p=reject; rua=mailto:SOC@good.example!10m']] },
+    };
+    const r = await judgeDns('dmarc.reporting', zone, 'good.example', {
+      requiredAddresses: ['mailto:soc@good.example'],
+    });
+    expect(r).toMatchObject({
+      status: 'pass',
+      message: 'DMARC aggregate reports for good.example go to 1 authorised destination(s).',
+    });
+  });
+});

@@ -11,6 +11,7 @@ import type { SourceId } from '../../src/snapshot/source-id.js';
 import type { SourceStatus } from '../../src/snapshot/source-status.js';
 import {
   ADMIN_GROUP,
+  CONTRACTORS_GROUP,
   CUSTOM_STRENGTH,
   EXCHANGE_ADMIN_ROLE,
   GA_ROLE,
@@ -425,6 +426,25 @@ describe('mfa.admins-phishing-resistant: strengths and grants', () => {
     expect(r.evidence.coveringPolicies).toEqual([]);
   });
 
+  it('names every way round the strength an OR grant offers', async () => {
+    const t = goldenTenant();
+    const grant = adminGrant(t);
+    grant.operator = 'OR';
+    grant.builtInControls = ['mfa', 'compliantDevice'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.message).toContain(
+      '"Phishing-resistant MFA for administrators" ORs the strength with mfa, compliantDevice',
+    );
+  });
+
+  it('a strength policy limited to mobile and desktop clients leaves browsers open', async () => {
+    const t = goldenTenant();
+    ensure(t.policies[2], 'admin policy').conditions.clientAppTypes = ['mobileAppsAndDesktopClients'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.status).toBe('fail');
+    expect(r.message).toContain('sign-ins from client app type browser');
+  });
+
   it('passes a grant that ORs the strength with a block: either way the holder gets no weaker path', async () => {
     const t = goldenTenant();
     const grant = adminGrant(t);
@@ -531,6 +551,16 @@ describe('mfa.admins-phishing-resistant: each holder in words', () => {
     );
   });
 
+  it('names both failures of a holder neither covered nor holding a strong method', async () => {
+    const t = goldenTenant();
+    ensure(t.policies[2], 'admin policy').state = 'disabled';
+    ensure(t.registration[0], 'Grace registration').methodsRegistered = ['microsoftAuthenticatorPush'];
+    const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+    expect(r.message).toBe(
+      'Privileged user is not held to phishing-resistant MFA: not covered: sign-ins at user risk other than high, at sign-in risk other than high. "Phishing-resistant MFA for administrators" is disabled; no phishing-resistant method is registered.',
+    );
+  });
+
   it('fails a covered holder without a strong method, listing no policy problem', async () => {
     const t = goldenTenant();
     ensure(t.registration[0], 'Grace registration').methodsRegistered = ['microsoftAuthenticatorPush'];
@@ -626,6 +656,41 @@ describe('mfa.admins-phishing-resistant: who holds a role', () => {
       'grace@golden.example pass',
       'gus@golden.example pass',
     ]);
+  });
+
+  it('a policy that excludes another role the holder holds does not cover her, whatever the order of her assignments', async () => {
+    const t = goldenTenant();
+    const grace = ensure(t.roleAssignments[0], 'Grace assignment');
+    t.roleAssignments.unshift({ ...grace, id: 'ra-helpdesk', roleDefinitionId: HELPDESK_ROLE });
+    ensure(ensure(t.policies[2], 'admin policy').conditions.users ?? undefined, 'users').excludeRoles = [HELPDESK_ROLE];
+    expect(one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName).status).toBe('fail');
+  });
+
+  it('reads past a non-privileged assignment whose principal was not read', async () => {
+    const t = goldenTenant();
+    const grace = ensure(t.roleAssignments[0], 'Grace assignment');
+    t.roleAssignments.push({
+      ...grace,
+      id: 'ra-x',
+      principalId: 'gone',
+      roleDefinitionId: HELPDESK_ROLE,
+      principal: null,
+    });
+    expect(one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName).status).toBe('pass');
+  });
+
+  it('a policy for a role or a group the holder is not known to have does not cover her', async () => {
+    for (const users of [
+      { includeRoles: [HELPDESK_ROLE], includeGroups: [] },
+      { includeRoles: [], includeGroups: [SALES_GROUP] },
+    ]) {
+      const t = goldenTenant();
+      const u = ensure(ensure(t.policies[2], 'admin policy').conditions.users ?? undefined, 'users');
+      u.includeRoles = users.includeRoles;
+      u.includeGroups = users.includeGroups;
+      const r = one(await judgeOne('mfa.admins-phishing-resistant', t), GLOBAL_ADMIN.userPrincipalName);
+      expect(r.status, JSON.stringify(users)).toBe('fail');
+    }
   });
 
   it('counts a role both held and eligible as held', async () => {
@@ -768,6 +833,28 @@ describe('mfa.weak-methods in words', () => {
     expect(one(rs, 'Sms')).toMatchObject({
       status: 'error',
       message: 'SMS is in state "paused", which mailwarden does not know.',
+    });
+  });
+
+  it('fails a method enabled for a group, naming it, and passes one the policy accepts, with its reason', async () => {
+    const t = goldenTenant();
+    const voice = config(t, 'Voice');
+    voice.state = 'enabled';
+    voice.includeTargets = [
+      { targetType: 'group', id: SALES_GROUP },
+      { targetType: 'group', id: CONTRACTORS_GROUP },
+    ];
+    expect(one(await judgeOne('mfa.weak-methods', t), 'Voice')).toMatchObject({
+      status: 'fail',
+      message: `Voice call is enabled for group ${SALES_GROUP}, group ${CONTRACTORS_GROUP}.`,
+    });
+    const accepted = one(
+      await judgeOne('mfa.weak-methods', t, { acceptedMethods: [{ method: 'Voice', reason: 'field staff' }] }),
+      'Voice',
+    );
+    expect(accepted).toMatchObject({
+      status: 'pass',
+      message: `Voice call is enabled for group ${SALES_GROUP}, group ${CONTRACTORS_GROUP}; the policy accepts it: field staff`,
     });
   });
 
