@@ -1,3 +1,4 @@
+import { policyConditions } from '../../src/checks/conditional-access/ca-conditions.js';
 import { type CaDirectory, caDirectory } from '../../src/checks/conditional-access/ca-directory.js';
 import { blockGrantProblems, mfaGrantProblems } from '../../src/checks/conditional-access/ca-grant.js';
 import {
@@ -66,6 +67,26 @@ export function judge(
 /** A box as a plain object, for `toEqual`. */
 export function plainBox(b: Box): Record<string, string[]> {
   return Object.fromEntries([...b].map(([dim, atoms]) => [dim, [...atoms]]));
+}
+
+/** One condition of a policy as plain data: the boxes it holds and the words that say how it narrows the policy. */
+export interface ConditionScope {
+  readonly boxes: Record<string, string[]>[];
+  readonly narrowing?: string;
+}
+
+/** Reads one condition of a policy with the golden names (and the exclusions the policy file allows). */
+export function conditionScope(p: Policy, condition: string, allowed: ReadonlySet<string> = new Set()): ConditionScope {
+  const c = policyConditions(p, goldenNames(), allowed).find((x) => x.condition === condition);
+  if (!c) throw new Error(`no ${condition} among the conditions`);
+  return { boxes: c.boxes.map(plainBox), narrowing: c.narrowing };
+}
+
+/** The golden "MFA for all" policy with some of its conditions replaced. */
+export function mfaForAllWith(patch: Partial<Policy['conditions']>): Policy {
+  const p = mfaForAll();
+  p.conditions = { ...p.conditions, ...patch };
+  return p;
 }
 
 /** The descriptions of a verdict's gaps. */

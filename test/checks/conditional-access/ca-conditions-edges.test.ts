@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { policyConditions } from '../../../src/checks/conditional-access/ca-conditions.js';
-import { goldenNames, mfaForAll, type Policy, plainBox } from '../../helpers/ca-unit.js';
+import { conditionScope, mfaForAllWith } from '../../helpers/ca-unit.js';
 import { CONTRACTORS_GROUP, SALES_GROUP } from '../../helpers/identity-tenant.js';
 
 /*
@@ -9,41 +8,24 @@ import { CONTRACTORS_GROUP, SALES_GROUP } from '../../helpers/identity-tenant.js
  * Exchange ActiveSync client types.
  */
 
-interface Scope {
-  readonly boxes: Record<string, string[]>[];
-  readonly narrowing?: string;
-}
-
-function scope(p: Policy, condition: string, allowed: ReadonlySet<string> = new Set()): Scope {
-  const c = policyConditions(p, goldenNames(), allowed).find((x) => x.condition === condition);
-  if (!c) throw new Error(`no ${condition} among the conditions`);
-  return { boxes: c.boxes.map(plainBox), narrowing: c.narrowing };
-}
-
-function withConditions(patch: Partial<Policy['conditions']>): Policy {
-  const p = mfaForAll();
-  p.conditions = { ...p.conditions, ...patch };
-  return p;
-}
-
 const USER = '0000000a-aaaa-4bbb-8ccc-00000000000a';
 
 describe('conditions.users at its edges', () => {
   it('an excluded user is out of the policy and named as not allowed', () => {
-    const u = withConditions({}).conditions.users;
-    const p = withConditions({ users: { ...u, excludeUsers: [USER.toUpperCase()] } });
-    expect(scope(p, 'conditions.users')).toEqual({
+    const u = mfaForAllWith({}).conditions.users;
+    const p = mfaForAllWith({ users: { ...u, excludeUsers: [USER.toUpperCase()] } });
+    expect(conditionScope(p, 'conditions.users')).toEqual({
       boxes: [{ [`user:${USER}`]: ['out'] }],
       narrowing: `conditions.users excludes user ${USER}, not listed as allowed`,
     });
   });
 
   it('names every included group, and both what it includes and what it excludes', () => {
-    const u = withConditions({}).conditions.users;
-    const p = withConditions({
+    const u = mfaForAllWith({}).conditions.users;
+    const p = mfaForAllWith({
       users: { ...u, includeUsers: [], includeGroups: [SALES_GROUP, CONTRACTORS_GROUP], excludeUsers: [USER] },
     });
-    expect(scope(p, 'conditions.users').narrowing).toBe(
+    expect(conditionScope(p, 'conditions.users').narrowing).toBe(
       `conditions.users includes only group "Sales" (${SALES_GROUP}), group "Contractors" (${CONTRACTORS_GROUP}) instead of All users and excludes user ${USER}, not listed as allowed`,
     );
   });
@@ -51,42 +33,42 @@ describe('conditions.users at its edges', () => {
 
 describe('conditions.applications at its edges', () => {
   it('no applications condition at all targets no cloud app', () => {
-    const p = withConditions({ applications: null });
-    expect(scope(p, 'conditions.applications')).toEqual({
+    const p = mfaForAllWith({ applications: null });
+    expect(conditionScope(p, 'conditions.applications')).toEqual({
       boxes: [],
       narrowing: 'conditions.applications targets no cloud app instead of cloud apps',
     });
   });
 
   it('None beside a named app targets that app only', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       applications: { includeApplications: ['None', 'App-X'], excludeApplications: [], includeUserActions: [] },
     });
-    expect(scope(p, 'conditions.applications')).toEqual({
+    expect(conditionScope(p, 'conditions.applications')).toEqual({
       boxes: [{ 'app:app-x': ['in'] }],
       narrowing: 'conditions.applications targets only app-x instead of All cloud apps',
     });
   });
 
   it('All beside a named app is All', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       applications: { includeApplications: ['App-X', 'All'], excludeApplications: [], includeUserActions: [] },
     });
-    expect(scope(p, 'conditions.applications')).toEqual({ boxes: [{}] });
+    expect(conditionScope(p, 'conditions.applications')).toEqual({ boxes: [{}] });
   });
 });
 
 describe('conditions.clientAppTypes: partial Exchange ActiveSync types', () => {
   it('counts neither easSupported nor easUnsupported, and says so for each', () => {
-    const p = withConditions({ clientAppTypes: ['browser', 'easSupported', 'easUnsupported'] });
-    expect(scope(p, 'conditions.clientAppTypes').narrowing).toBe(
+    const p = mfaForAllWith({ clientAppTypes: ['browser', 'easSupported', 'easUnsupported'] });
+    expect(conditionScope(p, 'conditions.clientAppTypes').narrowing).toBe(
       'conditions.clientAppTypes covers only browser, easSupported, easUnsupported (easSupported, easUnsupported covers Exchange ActiveSync on only some platforms, so it is not counted)',
     );
   });
 
   it('says it for easUnsupported alone', () => {
-    const p = withConditions({ clientAppTypes: ['browser', 'easUnsupported'] });
-    expect(scope(p, 'conditions.clientAppTypes').narrowing).toBe(
+    const p = mfaForAllWith({ clientAppTypes: ['browser', 'easUnsupported'] });
+    expect(conditionScope(p, 'conditions.clientAppTypes').narrowing).toBe(
       'conditions.clientAppTypes covers only browser, easUnsupported (easUnsupported covers Exchange ActiveSync on only some platforms, so it is not counted)',
     );
   });
@@ -94,15 +76,15 @@ describe('conditions.clientAppTypes: partial Exchange ActiveSync types', () => {
 
 describe('conditions that take a policy out of some sign-ins', () => {
   it('names the risk condition it reads', () => {
-    const p = withConditions({ userRiskLevels: ['high'] });
-    expect(scope(p, 'conditions.userRiskLevels')).toEqual({
+    const p = mfaForAllWith({ userRiskLevels: ['high'] });
+    expect(conditionScope(p, 'conditions.userRiskLevels')).toEqual({
       boxes: [{ userRisk: ['high'] }],
       narrowing: 'conditions.userRiskLevels applies only at user risk high',
     });
   });
 
   it('a client-applications condition without service principals or a filter leaves the policy on users', () => {
-    const p = withConditions({ clientApplications: { includeServicePrincipals: [] } });
-    expect(scope(p, 'conditions.clientApplications')).toEqual({ boxes: [{}] });
+    const p = mfaForAllWith({ clientApplications: { includeServicePrincipals: [] } });
+    expect(conditionScope(p, 'conditions.clientApplications')).toEqual({ boxes: [{}] });
   });
 });

@@ -6,30 +6,13 @@ import {
   policyConditions,
   transferMethods,
 } from '../../../src/checks/conditional-access/ca-conditions.js';
-import { goldenNames, mfaForAll, type Policy, plainBox } from '../../helpers/ca-unit.js';
+import { conditionScope, goldenNames, mfaForAll, mfaForAllWith } from '../../helpers/ca-unit.js';
 import { BREAK_GLASS_SITE, CONTRACTORS_GROUP, GA_ROLE, HEAD_OFFICE } from '../../helpers/identity-tenant.js';
 
 /*
  * One condition of one policy, read on its own: the boxes it holds and the exact words that say how
  * it narrows the policy. Each test changes one condition of the golden "MFA for all" policy.
  */
-
-interface Scope {
-  readonly boxes: Record<string, string[]>[];
-  readonly narrowing?: string;
-}
-
-function scope(p: Policy, condition: string, allowed: ReadonlySet<string> = new Set()): Scope {
-  const c = policyConditions(p, goldenNames(), allowed).find((x) => x.condition === condition);
-  if (!c) throw new Error(`no ${condition} among the conditions`);
-  return { boxes: c.boxes.map(plainBox), narrowing: c.narrowing };
-}
-
-function withConditions(patch: Partial<Policy['conditions']>): Policy {
-  const p = mfaForAll();
-  p.conditions = { ...p.conditions, ...patch };
-  return p;
-}
 
 const ALL = [{}];
 const ho = `location:${HEAD_OFFICE}`;
@@ -47,38 +30,40 @@ describe('list: Graph string collections', () => {
 
 describe('users', () => {
   it('no users condition applies to no user', () => {
-    expect(scope(withConditions({ users: null }), 'conditions.users')).toEqual({
+    expect(conditionScope(mfaForAllWith({ users: null }), 'conditions.users')).toEqual({
       boxes: [],
       narrowing: 'conditions.users is not set, so it applies to no user',
     });
   });
 
   it('includeUsers None applies to no user', () => {
-    expect(scope(withConditions({ users: { includeUsers: ['None'] } }), 'conditions.users')).toEqual({
+    expect(conditionScope(mfaForAllWith({ users: { includeUsers: ['None'] } }), 'conditions.users')).toEqual({
       boxes: [],
       narrowing: 'conditions.users includes no user (None)',
     });
   });
 
   it('GuestsOrExternalUsers in includeUsers is every guest, in words', () => {
-    expect(scope(withConditions({ users: { includeUsers: ['GuestsOrExternalUsers'] } }), 'conditions.users')).toEqual({
+    expect(
+      conditionScope(mfaForAllWith({ users: { includeUsers: ['GuestsOrExternalUsers'] } }), 'conditions.users'),
+    ).toEqual({
       boxes: [{ 'guest:GuestsOrExternalUsers': ['in'] }],
       narrowing: 'conditions.users includes only all guests and external users instead of All users',
     });
   });
 
   it('a guest type of "none" excludes nobody', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       users: { includeUsers: ['All'], excludeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'None' } },
     });
-    expect(scope(p, 'conditions.users')).toEqual({ boxes: ALL });
+    expect(conditionScope(p, 'conditions.users')).toEqual({ boxes: ALL });
   });
 
   it('a guest type without external tenants means that type from every tenant', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       users: { includeUsers: ['All'], excludeGuestsOrExternalUsers: { guestOrExternalUserTypes: 'internalGuest' } },
     });
-    expect(scope(p, 'conditions.users')).toEqual({
+    expect(conditionScope(p, 'conditions.users')).toEqual({
       boxes: [{ 'guest:internalGuest': ['out'] }],
       narrowing: 'conditions.users excludes guests or external users of type internalGuest, not listed as allowed',
     });
@@ -86,7 +71,7 @@ describe('users', () => {
 
   it('enumerated tenants are named sorted and lower-cased; an empty enumeration is said', () => {
     const enumerated = (members?: string[]) =>
-      withConditions({
+      mfaForAllWith({
         users: {
           includeUsers: ['All'],
           excludeGuestsOrExternalUsers: {
@@ -95,16 +80,16 @@ describe('users', () => {
           },
         },
       });
-    expect(scope(enumerated(['Tenant-B', 'tenant-a']), 'conditions.users').narrowing).toBe(
+    expect(conditionScope(enumerated(['Tenant-B', 'tenant-a']), 'conditions.users').narrowing).toBe(
       'conditions.users excludes guests or external users of type b2bCollaborationGuest from tenants tenant-a,tenant-b, not listed as allowed',
     );
-    expect(scope(enumerated(), 'conditions.users').narrowing).toBe(
+    expect(conditionScope(enumerated(), 'conditions.users').narrowing).toBe(
       'conditions.users excludes guests or external users of type b2bCollaborationGuest from tenants (no tenant), not listed as allowed',
     );
   });
 
   it('an allowed guest type allows it from enumerated tenants too', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       users: {
         includeUsers: ['All'],
         excludeGuestsOrExternalUsers: {
@@ -113,7 +98,7 @@ describe('users', () => {
         },
       },
     });
-    expect(scope(p, 'conditions.users', new Set(['guest:internalGuest']))).toEqual({
+    expect(conditionScope(p, 'conditions.users', new Set(['guest:internalGuest']))).toEqual({
       boxes: [{ 'guest:internalGuest@t1': ['out'] }],
     });
     expect(isAllowed('guest:internalGuest@t1', new Set(['guest:internalGuest']))).toBe(true);
@@ -124,48 +109,50 @@ describe('users', () => {
 
 describe('applications', () => {
   it('authentication contexts are all named', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       applications: { includeApplications: ['All'], includeAuthenticationContextClassReferences: ['c1', 'c2'] },
     });
-    expect(scope(p, 'conditions.applications')).toEqual({
+    expect(conditionScope(p, 'conditions.applications')).toEqual({
       boxes: [],
       narrowing: 'conditions.applications targets authentication context c1, c2, not every sign-in',
     });
   });
 
   it('no cloud app, or user actions only, apply to no app sign-in', () => {
-    expect(scope(withConditions({ applications: { includeApplications: [] } }), 'conditions.applications')).toEqual({
+    expect(
+      conditionScope(mfaForAllWith({ applications: { includeApplications: [] } }), 'conditions.applications'),
+    ).toEqual({
       boxes: [],
       narrowing: 'conditions.applications targets no cloud app instead of cloud apps',
     });
-    const actions = withConditions({
+    const actions = mfaForAllWith({
       applications: {
         includeApplications: ['None'],
         includeUserActions: ['urn:user:registersecurityinfo', 'urn:user:registerdevice'],
       },
     });
-    expect(scope(actions, 'conditions.applications').narrowing).toBe(
+    expect(conditionScope(actions, 'conditions.applications').narrowing).toBe(
       'conditions.applications targets user actions urn:user:registersecurityinfo, urn:user:registerdevice instead of cloud apps',
     );
   });
 
   it('an application filter in a mode mailwarden does not read makes the policy apply to nothing', () => {
     const p = (mode: string | null) =>
-      withConditions({ applications: { includeApplications: ['All'], applicationFilter: { mode, rule: 'R' } } });
-    expect(scope(p('sometimes'), 'conditions.applications')).toEqual({
+      mfaForAllWith({ applications: { includeApplications: ['All'], applicationFilter: { mode, rule: 'R' } } });
+    expect(conditionScope(p('sometimes'), 'conditions.applications')).toEqual({
       boxes: [],
       narrowing: 'conditions.applications.applicationFilter has mode "sometimes", which mailwarden does not read',
     });
-    expect(scope(p(null), 'conditions.applications').narrowing).toBe(
+    expect(conditionScope(p(null), 'conditions.applications').narrowing).toBe(
       'conditions.applications.applicationFilter has mode "", which mailwarden does not read',
     );
   });
 
   it('named apps and excluded apps are each listed, joined by "and"', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       applications: { includeApplications: ['Office365', 'App-B'], excludeApplications: ['X', 'Y'] },
     });
-    expect(scope(p, 'conditions.applications')).toEqual({
+    expect(conditionScope(p, 'conditions.applications')).toEqual({
       boxes: [
         { 'app:office365': ['in'], 'app:x': ['out'], 'app:y': ['out'] },
         { 'app:app-b': ['in'], 'app:x': ['out'], 'app:y': ['out'] },
@@ -176,24 +163,24 @@ describe('applications', () => {
   });
 
   it('an include filter applies only to the apps it matches', () => {
-    const p = withConditions({
+    const p = mfaForAllWith({
       applications: { includeApplications: ['All'], applicationFilter: { mode: 'include', rule: 'R' } },
     });
-    expect(scope(p, 'conditions.applications')).toEqual({
+    expect(conditionScope(p, 'conditions.applications')).toEqual({
       boxes: [{ 'appFilter:R': ['in'] }],
       narrowing: 'conditions.applications applies only to apps matching the filter R',
     });
   });
 
   it('an allowed excluded application is no narrowing, but still outside the box', () => {
-    const p = withConditions({ applications: { includeApplications: ['All'], excludeApplications: ['X'] } });
-    expect(scope(p, 'conditions.applications', new Set(['app:x']))).toEqual({ boxes: [{ 'app:x': ['out'] }] });
+    const p = mfaForAllWith({ applications: { includeApplications: ['All'], excludeApplications: ['X'] } });
+    expect(conditionScope(p, 'conditions.applications', new Set(['app:x']))).toEqual({ boxes: [{ 'app:x': ['out'] }] });
   });
 });
 
 describe('clientAppTypes', () => {
   it('easSupported alone covers no client app type, and says why', () => {
-    expect(scope(withConditions({ clientAppTypes: ['easSupported'] }), 'conditions.clientAppTypes')).toEqual({
+    expect(conditionScope(mfaForAllWith({ clientAppTypes: ['easSupported'] }), 'conditions.clientAppTypes')).toEqual({
       boxes: [],
       narrowing:
         'conditions.clientAppTypes covers only easSupported (easSupported covers Exchange ActiveSync on only some platforms, so it is not counted)',
@@ -201,7 +188,7 @@ describe('clientAppTypes', () => {
   });
 
   it('an empty list covers nothing', () => {
-    expect(scope(withConditions({ clientAppTypes: [] }), 'conditions.clientAppTypes')).toEqual({
+    expect(conditionScope(mfaForAllWith({ clientAppTypes: [] }), 'conditions.clientAppTypes')).toEqual({
       boxes: [],
       narrowing: 'conditions.clientAppTypes covers only (none)',
     });
@@ -209,7 +196,7 @@ describe('clientAppTypes', () => {
 
   it('listed types become the box', () => {
     expect(
-      scope(withConditions({ clientAppTypes: ['Browser', 'exchangeActiveSync'] }), 'conditions.clientAppTypes'),
+      conditionScope(mfaForAllWith({ clientAppTypes: ['Browser', 'exchangeActiveSync'] }), 'conditions.clientAppTypes'),
     ).toEqual({
       boxes: [{ clientApp: ['browser', 'exchangeActiveSync'] }],
       narrowing: 'conditions.clientAppTypes covers only Browser, exchangeActiveSync',
@@ -219,50 +206,50 @@ describe('clientAppTypes', () => {
 
 describe('platforms', () => {
   const platforms = (includePlatforms: string[], excludePlatforms: string[] = []) =>
-    withConditions({ platforms: { includePlatforms, excludePlatforms } });
+    mfaForAllWith({ platforms: { includePlatforms, excludePlatforms } });
 
   it('all among the included platforms is every platform', () => {
-    expect(scope(platforms(['all', 'iOS']), 'conditions.platforms')).toEqual({ boxes: ALL });
-    expect(scope(platforms(['All']), 'conditions.platforms')).toEqual({ boxes: ALL });
+    expect(conditionScope(platforms(['all', 'iOS']), 'conditions.platforms')).toEqual({ boxes: ALL });
+    expect(conditionScope(platforms(['All']), 'conditions.platforms')).toEqual({ boxes: ALL });
   });
 
   it('excluding all leaves no platform', () => {
-    expect(scope(platforms(['all'], ['ALL']), 'conditions.platforms')).toEqual({
+    expect(conditionScope(platforms(['all'], ['ALL']), 'conditions.platforms')).toEqual({
       boxes: [],
       narrowing: 'conditions.platforms excludes ALL',
     });
   });
 
   it('"unrecognised" is matched only by all, never by name', () => {
-    expect(scope(platforms(['unrecognised']), 'conditions.platforms')).toEqual({
+    expect(conditionScope(platforms(['unrecognised']), 'conditions.platforms')).toEqual({
       boxes: [],
       narrowing: 'conditions.platforms includes only unrecognised',
     });
   });
 
   it('no platform included covers none', () => {
-    expect(scope(platforms([]), 'conditions.platforms')).toEqual({
+    expect(conditionScope(platforms([]), 'conditions.platforms')).toEqual({
       boxes: [],
       narrowing: 'conditions.platforms includes only (no platform)',
     });
   });
 
   it('includes and excludes are both said, joined by "and"', () => {
-    expect(scope(platforms(['android', 'iOS'], ['iOS']), 'conditions.platforms')).toEqual({
+    expect(conditionScope(platforms(['android', 'iOS'], ['iOS']), 'conditions.platforms')).toEqual({
       boxes: [{ platform: ['android'] }],
       narrowing: 'conditions.platforms includes only android, iOS and excludes iOS',
     });
-    expect(scope(platforms(['all'], ['macOS', 'linux']), 'conditions.platforms').narrowing).toBe(
+    expect(conditionScope(platforms(['all'], ['macOS', 'linux']), 'conditions.platforms').narrowing).toBe(
       'conditions.platforms excludes macOS, linux',
     );
   });
 
   it('an allowed platform exclusion is left out of the words, whatever its case', () => {
     const allowed = new Set(['platform:linux']);
-    expect(scope(platforms(['all'], ['Linux', 'macOS']), 'conditions.platforms', allowed).narrowing).toBe(
+    expect(conditionScope(platforms(['all'], ['Linux', 'macOS']), 'conditions.platforms', allowed).narrowing).toBe(
       'conditions.platforms excludes macOS',
     );
-    expect(scope(platforms(['all'], ['Linux']), 'conditions.platforms', allowed)).toEqual({
+    expect(conditionScope(platforms(['all'], ['Linux']), 'conditions.platforms', allowed)).toEqual({
       boxes: [{ platform: ['android', 'iOS', 'windows', 'windowsPhone', 'macOS', 'unrecognised'] }],
       narrowing: 'conditions.platforms excludes only allowed platforms',
     });
@@ -271,78 +258,78 @@ describe('platforms', () => {
 
 describe('locations', () => {
   const locations = (includeLocations: string[], excludeLocations: string[] = []) =>
-    withConditions({ locations: { includeLocations, excludeLocations } });
+    mfaForAllWith({ locations: { includeLocations, excludeLocations } });
 
   it('All among the included locations is every location', () => {
-    expect(scope(locations(['All', HEAD_OFFICE]), 'conditions.locations')).toEqual({ boxes: ALL });
-    expect(scope(locations(['all']), 'conditions.locations')).toEqual({ boxes: ALL });
+    expect(conditionScope(locations(['All', HEAD_OFFICE]), 'conditions.locations')).toEqual({ boxes: ALL });
+    expect(conditionScope(locations(['all']), 'conditions.locations')).toEqual({ boxes: ALL });
   });
 
   it('excluding All leaves no location', () => {
-    expect(scope(locations(['All'], ['all']), 'conditions.locations')).toEqual({
+    expect(conditionScope(locations(['All'], ['all']), 'conditions.locations')).toEqual({
       boxes: [],
       narrowing: 'conditions.locations excludes All locations',
     });
   });
 
   it('no location included covers none', () => {
-    expect(scope(locations([]), 'conditions.locations')).toEqual({
+    expect(conditionScope(locations([]), 'conditions.locations')).toEqual({
       boxes: [],
       narrowing: 'conditions.locations includes only (no location)',
     });
   });
 
   it('includes and excludes are named by display name, joined by "and"', () => {
-    expect(scope(locations([HEAD_OFFICE, BREAK_GLASS_SITE], ['AllTrusted']), 'conditions.locations')).toEqual({
+    expect(conditionScope(locations([HEAD_OFFICE, BREAK_GLASS_SITE], ['AllTrusted']), 'conditions.locations')).toEqual({
       boxes: [
         { [ho]: ['in'], trusted: ['out'] },
         { [bgs]: ['in'], trusted: ['out'] },
       ],
       narrowing: `conditions.locations includes only ${HO_WORDS}, ${BGS_WORDS} and excludes AllTrusted (every trusted location and the MFA trusted IPs)`,
     });
-    expect(scope(locations(['All'], [HEAD_OFFICE, BREAK_GLASS_SITE]), 'conditions.locations').narrowing).toBe(
+    expect(conditionScope(locations(['All'], [HEAD_OFFICE, BREAK_GLASS_SITE]), 'conditions.locations').narrowing).toBe(
       `conditions.locations excludes ${HO_WORDS}, ${BGS_WORDS}`,
     );
   });
 
   it('allowed excluded locations are left out of the words', () => {
     const one = new Set([bgs]);
-    expect(scope(locations(['All'], [HEAD_OFFICE, BREAK_GLASS_SITE]), 'conditions.locations', one).narrowing).toBe(
-      `conditions.locations excludes ${HO_WORDS}`,
-    );
-    expect(scope(locations(['All'], [BREAK_GLASS_SITE]), 'conditions.locations', one)).toEqual({
+    expect(
+      conditionScope(locations(['All'], [HEAD_OFFICE, BREAK_GLASS_SITE]), 'conditions.locations', one).narrowing,
+    ).toBe(`conditions.locations excludes ${HO_WORDS}`);
+    expect(conditionScope(locations(['All'], [BREAK_GLASS_SITE]), 'conditions.locations', one)).toEqual({
       boxes: [{ [bgs]: ['out'] }],
     });
   });
 });
 
 describe('devices', () => {
-  const filter = (mode: string | null, rule: string) => withConditions({ devices: { deviceFilter: { mode, rule } } });
+  const filter = (mode: string | null, rule: string) => mfaForAllWith({ devices: { deviceFilter: { mode, rule } } });
 
   it('a filter with a blank rule filters nothing', () => {
-    expect(scope(filter('include', '  '), 'conditions.devices')).toEqual({ boxes: ALL });
+    expect(conditionScope(filter('include', '  '), 'conditions.devices')).toEqual({ boxes: ALL });
   });
 
   it('an include filter applies only to matching devices, the rule trimmed', () => {
-    expect(scope(filter('Include', ' device.isCompliant -eq True '), 'conditions.devices')).toEqual({
+    expect(conditionScope(filter('Include', ' device.isCompliant -eq True '), 'conditions.devices')).toEqual({
       boxes: [{ 'deviceFilter:device.isCompliant -eq True': ['in'] }],
       narrowing: 'conditions.devices.deviceFilter applies only to devices matching device.isCompliant -eq True',
     });
   });
 
   it('an exclude filter leaves matching devices out', () => {
-    expect(scope(filter('exclude', 'R'), 'conditions.devices')).toEqual({
+    expect(conditionScope(filter('exclude', 'R'), 'conditions.devices')).toEqual({
       boxes: [{ 'deviceFilter:R': ['out'] }],
       narrowing: 'conditions.devices.deviceFilter leaves out devices matching R',
     });
   });
 
   it('a mode mailwarden does not read applies to nothing', () => {
-    expect(scope(filter('maybe', 'R'), 'conditions.devices')).toEqual({
+    expect(conditionScope(filter('maybe', 'R'), 'conditions.devices')).toEqual({
       boxes: [],
       narrowing: 'conditions.devices.deviceFilter has mode "maybe", which mailwarden does not read',
     });
-    expect(scope(filter(null, 'R'), 'conditions.devices').narrowing).toBe(
+    expect(conditionScope(filter(null, 'R'), 'conditions.devices').narrowing).toBe(
       'conditions.devices.deviceFilter has mode "", which mailwarden does not read',
     );
   });
@@ -350,25 +337,27 @@ describe('devices', () => {
 
 describe('authentication flows and risk levels', () => {
   it('transfer method "none" is no flow condition', () => {
-    const p = withConditions({ authenticationFlows: { transferMethods: 'None' } });
+    const p = mfaForAllWith({ authenticationFlows: { transferMethods: 'None' } });
     expect(transferMethods(p)).toEqual([]);
-    expect(scope(p, 'conditions.authenticationFlows')).toEqual({ boxes: ALL });
+    expect(conditionScope(p, 'conditions.authenticationFlows')).toEqual({ boxes: ALL });
   });
 
   it('transfer methods become the flow box; "ordinary" is no transfer method', () => {
-    const flows = (transferMethods: string) => withConditions({ authenticationFlows: { transferMethods } });
-    expect(scope(flows('deviceCodeFlow, authenticationTransfer'), 'conditions.authenticationFlows')).toEqual({
+    const flows = (transferMethods: string) => mfaForAllWith({ authenticationFlows: { transferMethods } });
+    expect(conditionScope(flows('deviceCodeFlow, authenticationTransfer'), 'conditions.authenticationFlows')).toEqual({
       boxes: [{ flow: ['deviceCodeFlow', 'authenticationTransfer'] }],
       narrowing: 'conditions.authenticationFlows applies only to deviceCodeFlow, authenticationTransfer',
     });
-    expect(scope(flows('ordinary'), 'conditions.authenticationFlows').boxes).toEqual([]);
+    expect(conditionScope(flows('ordinary'), 'conditions.authenticationFlows').boxes).toEqual([]);
   });
 
   it('insider risk "none" is no condition; listed levels become the box', () => {
-    expect(scope(withConditions({ insiderRiskLevels: 'none' }), 'conditions.insiderRiskLevels')).toEqual({
+    expect(conditionScope(mfaForAllWith({ insiderRiskLevels: 'none' }), 'conditions.insiderRiskLevels')).toEqual({
       boxes: ALL,
     });
-    expect(scope(withConditions({ insiderRiskLevels: 'minor,elevated' }), 'conditions.insiderRiskLevels')).toEqual({
+    expect(
+      conditionScope(mfaForAllWith({ insiderRiskLevels: 'minor,elevated' }), 'conditions.insiderRiskLevels'),
+    ).toEqual({
       boxes: [{ insiderRisk: ['minor', 'elevated'] }],
       narrowing: 'conditions.insiderRiskLevels applies only at insider risk minor, elevated',
     });
@@ -376,8 +365,8 @@ describe('authentication flows and risk levels', () => {
 
   it('service-principal risk levels take the policy out of user sign-ins, all levels named', () => {
     expect(
-      scope(
-        withConditions({ servicePrincipalRiskLevels: ['medium', 'high'] }),
+      conditionScope(
+        mfaForAllWith({ servicePrincipalRiskLevels: ['medium', 'high'] }),
         'conditions.servicePrincipalRiskLevels',
       ),
     ).toEqual({
@@ -387,8 +376,8 @@ describe('authentication flows and risk levels', () => {
   });
 
   it('a service principal filter alone makes it a workload-identity policy', () => {
-    const p = withConditions({ clientApplications: { servicePrincipalFilter: { mode: 'include', rule: 'R' } } });
-    expect(scope(p, 'conditions.clientApplications')).toEqual({
+    const p = mfaForAllWith({ clientApplications: { servicePrincipalFilter: { mode: 'include', rule: 'R' } } });
+    expect(conditionScope(p, 'conditions.clientApplications')).toEqual({
       boxes: [],
       narrowing: 'conditions.clientApplications targets workload identities (service principals), not users',
     });
