@@ -66,7 +66,7 @@ describe('sign-ins.device-code-blocked', () => {
   it('no policy names the flow: fail, and no policy comes close', async () => {
     const r = await expectFail((t) => {
       t.policies = t.policies.filter((p) => p.id !== DEVICE_CODE_POLICY);
-    }, /no Conditional Access policy comes close/);
+    }, /\. No Conditional Access policy comes close\.$/);
     expect(r.evidence).toMatchObject({ coverage: 'none', satisfiedBy: [] });
   });
 

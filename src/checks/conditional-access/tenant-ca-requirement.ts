@@ -150,7 +150,7 @@ export function requirementFinding(
   return {
     target: TENANT_TARGET,
     status: 'fail',
-    message: `No enforced Conditional Access policy, alone or with others, is enough to ${requirement.doing}${extra}. Not covered: ${gaps}. ${closestReasons(candidates)}.`,
+    message: `No enforced Conditional Access policy, alone or with others, is enough to ${requirement.doing}${extra}. Not covered: ${gaps}. ${sentenceStart(closestReasons(candidates))}.`,
     evidence,
   };
 }
@@ -178,4 +178,9 @@ export function tenantCaRequirementFindings(
       ', and security defaults are off',
     ),
   ];
+}
+
+/** The reasons begin a sentence here, so "no … comes close" needs its capital. */
+function sentenceStart(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

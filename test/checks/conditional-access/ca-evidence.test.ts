@@ -124,7 +124,7 @@ describe('requirementFinding: a failure with more than one gap', () => {
     p.conditions.clientAppTypes = ['browser'];
     const verdict: RequirementVerdict = judge(MFA_REQUIREMENT, [p]);
     expect(requirementFinding(verdict, [], REQUIREMENT, {}, [], ', and security defaults are off').message).toBe(
-      'No enforced Conditional Access policy, alone or with others, is enough to require MFA everywhere, and security defaults are off. Not covered: sign-ins on every platform other than android or iOS; sign-ins from client app type mobileAppsAndDesktopClients. no Conditional Access policy comes close.',
+      'No enforced Conditional Access policy, alone or with others, is enough to require MFA everywhere, and security defaults are off. Not covered: sign-ins on every platform other than android or iOS; sign-ins from client app type mobileAppsAndDesktopClients. No Conditional Access policy comes close.',
     );
   });
 });
