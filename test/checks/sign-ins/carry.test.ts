@@ -481,6 +481,26 @@ describe('incremental edge cases', () => {
     expect(results[0]?.evidence).toMatchObject({ scan: { eventsInWindow: 1, eventsAnalysed: 0 } });
   });
 
+  it('break-glass: carried counts with no analysed event are no pass for any account', async () => {
+    const { results } = await run({
+      now: NOW2,
+      incremental: true,
+      events: [],
+      controls: { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } },
+      carried: {
+        readFrom: HORIZON1,
+        controls: { 'sign-ins.break-glass': { events: [], minutes: { noLocation: [[minute('03:00'), 2]] } } },
+      },
+    });
+    expect(results.map((r) => [r.target, r.status, r.message])).toEqual(
+      [BG1, BG2].map((id) => [
+        id,
+        'error',
+        `Whether break-glass account ${id} signed in is unknown: no sign-in at all is in the window, which is far likelier a collection fault than a quiet day.`,
+      ]),
+    );
+  });
+
   it('a carried event named only by its object ID is that user; one without user or status fails the run', async () => {
     const controls = { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } };
     const carriedEvent = { ...carriedSignIn({ ...row, user: '' }, { userId: BG1 }), userPrincipalName: null };

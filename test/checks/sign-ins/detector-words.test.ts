@@ -90,36 +90,42 @@ describe('sign-ins.countries', () => {
 });
 
 describe('sign-ins.password-spray grouped by address', () => {
-  it('names the source address, and the successes from it in time order', async () => {
-    const source = '203.0.113.77';
-    const failures = ['u1', 'u2', 'u3'].map((u, k) =>
-      signIn({ id: `f-${u}`, time: at(50 - k), user: `${u}@contoso.test`, ip: source, errorCode: 50126 }),
-    );
-    const successes = [
-      signIn({ id: 'ok-late', time: at(20), user: 'u3@contoso.test', ip: source }),
-      signIn({ id: 'ok-early', time: at(40), user: 'u1@contoso.test', ip: source }),
-    ];
-    const results = await evaluateSignIns({
-      now: NOW,
-      pages: [[...successes, ...failures.reverse()]],
-      controls: { 'sign-ins.password-spray': { minUsers: 3, groupBy: 'ip' } },
-    });
-    const [finding] = resultsOf(results, 'sign-ins.password-spray');
-    expect(finding?.target).toBe(source);
-    expect(finding?.message).toBe(
-      `3 distinct users failed to sign in from ${source} within 60 minutes, and a sign-in from it then succeeded.`,
-    );
-    expect(finding?.evidence).toMatchObject({
-      source,
-      grouping: 'ip',
-      ips: [source],
-      successesFromSource: [
-        { user: 'u1@contoso.test', time: iso(40) },
-        { user: 'u3@contoso.test', time: iso(20) },
-      ],
-      compromisedUsers: ['u1@contoso.test', 'u3@contoso.test'],
-    });
-  });
+  it.each([
+    ['newest first', false],
+    ['oldest first', true],
+  ])(
+    'names the source address, and the successes from it in time order (successes read %s)',
+    async (_order, oldestFirst) => {
+      const source = '203.0.113.77';
+      const failures = ['u1', 'u2', 'u3'].map((u, k) =>
+        signIn({ id: `f-${u}`, time: at(50 - k), user: `${u}@contoso.test`, ip: source, errorCode: 50126 }),
+      );
+      const successes = [
+        signIn({ id: 'ok-late', time: at(20), user: 'u3@contoso.test', ip: source }),
+        signIn({ id: 'ok-early', time: at(40), user: 'u1@contoso.test', ip: source }),
+      ];
+      const results = await evaluateSignIns({
+        now: NOW,
+        pages: [[...(oldestFirst ? successes.reverse() : successes), ...failures.reverse()]],
+        controls: { 'sign-ins.password-spray': { minUsers: 3, groupBy: 'ip' } },
+      });
+      const [finding] = resultsOf(results, 'sign-ins.password-spray');
+      expect(finding?.target).toBe(source);
+      expect(finding?.message).toBe(
+        `3 distinct users failed to sign in from ${source} within 60 minutes, and a sign-in from it then succeeded.`,
+      );
+      expect(finding?.evidence).toMatchObject({
+        source,
+        grouping: 'ip',
+        ips: [source],
+        successesFromSource: [
+          { user: 'u1@contoso.test', time: iso(40) },
+          { user: 'u3@contoso.test', time: iso(20) },
+        ],
+        compromisedUsers: ['u1@contoso.test', 'u3@contoso.test'],
+      });
+    },
+  );
 });
 
 describe('the small parsers behind the detectors', () => {

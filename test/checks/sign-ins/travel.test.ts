@@ -206,7 +206,8 @@ describe('TravelHops', () => {
     hops.names = (user) => `user${user}@contoso.test`;
     for (const k of [3, 1, 4, 0, 2]) hops.judge(7, point(k * 100, BOSTON), point(k * 100 + 30, MOSCOW));
     const [finding] = hops.findings({});
-    const items = (finding?.evidence as { hops: { items: { from: { time: string } }[] } }).hops.items;
+    const items =
+      (finding?.evidence as { hops: { items: { from: { time: string } }[] } } | undefined)?.hops.items ?? [];
     expect(items.map((h) => (Date.parse(h.from.time) - T0) / MINUTE)).toEqual([0, 100, 200, 300, 400]);
     expect(finding?.target).toBe('user7@contoso.test');
   });

@@ -50,4 +50,3 @@ export function carriedSignIn(fields: RowFields, extras: CarriedExtras = {}): Si
       : null,
   };
 }
-
