@@ -88,14 +88,18 @@ describe('MinuteTally', () => {
     const readFrom = start + 4 * MINUTE;
     const tally = new MinuteTally(start, end, readFrom, {
       analysed: [
+        [start, 1],
         [start + MINUTE, 2],
         [start + 3 * MINUTE, 1],
-        // Counted by this run, so the carried figure for it is not used.
+        // From the read start on, this run counts: the carried figures for these minutes are not used.
+        [start + 4 * MINUTE, 9],
         [start + 5 * MINUTE, 50],
         // Before the window.
         [start - MINUTE, 7],
       ],
       'unreadable:x': [[start + 2 * MINUTE, 1]],
+      // Only before the window: no total, nothing carried on.
+      old: [[start - 2 * MINUTE, 4]],
     });
     tally.count('analysed', start - 1);
     tally.count('analysed', start + 5 * MINUTE + 30_000);
@@ -104,19 +108,20 @@ describe('MinuteTally', () => {
     tally.count('noLocation', start + 9 * MINUTE);
     expect(tally.totals()).toEqual(
       new Map([
-        ['analysed', 5],
+        ['analysed', 6],
         ['noLocation', 1],
         ['unreadable:x', 1],
       ]),
     );
     expect(tally.carriedTotals()).toEqual(
       new Map([
-        ['analysed', 3],
+        ['analysed', 4],
         ['unreadable:x', 1],
       ]),
     );
     expect(tally.carry(start + 6 * MINUTE)).toEqual({
       analysed: [
+        [start, 1],
         [start + MINUTE, 2],
         [start + 3 * MINUTE, 1],
         [start + 5 * MINUTE, 1],
