@@ -89,6 +89,29 @@ describe('sign-ins.countries', () => {
   });
 });
 
+describe('legacy-auth.sign-ins', () => {
+  it('counts a sign-in with an empty or missing client app as unknown, not analysed', async () => {
+    const results = await evaluateSignIns({
+      now: NOW,
+      pages: [
+        [
+          signIn({ id: 'imap', time: at(5), user: 'a@contoso.test', ip: '198.51.100.1', client: 'IMAP4' }),
+          signIn({ id: 'empty', time: at(6), user: 'b@contoso.test', ip: '198.51.100.2', client: '' }),
+          { ...signIn({ id: 'none', time: at(7), user: 'c@contoso.test', ip: '198.51.100.3' }), clientAppUsed: null },
+          signIn({ id: 'new', time: at(8), user: 'd@contoso.test', ip: '198.51.100.4', client: 'Holo client' }),
+        ],
+      ],
+      controls: { 'legacy-auth.sign-ins': {} },
+    });
+    const [finding] = resultsOf(results, 'legacy-auth.sign-ins');
+    expect(finding?.message).toBe('1 successful legacy-protocol sign-in(s) (IMAP4).');
+    expect(finding?.evidence).toMatchObject({
+      protocols: ['IMAP4'],
+      scan: { eventsInWindow: 4, eventsAnalysed: 1, skipped: { unknownClientApp: 3 } },
+    });
+  });
+});
+
 describe('sign-ins.password-spray grouped by address', () => {
   it.each([
     ['newest first', false],
