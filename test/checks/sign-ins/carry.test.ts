@@ -222,6 +222,7 @@ function log(): SignIn[] {
       errorCode: 50126,
     }),
     { ...signIn({ id: '', time: at('03:10'), user: 'breakglass2@contoso.test', userId: BG2, ip: '198.51.100.2' }) },
+    { ...signIn({ id: '', time: at('03:15'), user: 'z@contoso.test', userId: 'ID-Z', ip: '198.51.100.2' }) },
     // A record naming no user, and one named only by its object ID.
     { ...signIn({ id: 'nouser', time: at('03:20'), user: '', ip: '198.51.100.3' }), userId: null },
     { ...signIn({ id: 'nouser-2', time: at('04:20'), user: '', ip: '198.51.100.3' }), userId: '' },
@@ -316,6 +317,9 @@ describe('an incremental run over a carried part', () => {
       carried: { readFrom: HORIZON1, controls },
     });
     const full = await run({ now: NOW2, incremental: false, events });
+    // The pass's problems count what each run read: the full run read the record without an ID and those naming no user.
+    const problems = (r: Result | undefined) =>
+      (r?.evidence as { scan: { skipped: object } } | undefined)?.scan.skipped;
     const statuses = (results: readonly Result[]) => results.map((r) => `${r.control} ${r.target} ${r.status}`).sort();
     expect(statuses(second.results)).toEqual(statuses(full.results));
     expect(statuses(full.results)).toEqual([
@@ -333,20 +337,53 @@ describe('an incremental run over a carried part', () => {
       'sign-ins.risky-users tenant pass',
     ]);
     expect(second.results.map(comparable)).toEqual(full.results.map(comparable));
-    // The pass's problems count what each run read: the full run read the record without an ID and those naming no user.
-    const problems = (r: Result | undefined) =>
-      (r?.evidence as { scan: { skipped: object } } | undefined)?.scan.skipped;
+    // What the incremental run says it read and carried (break-glass: one carried sign-in, and the
+    // two unreadable records of accounts and the one naming no user).
+    const glass = second.results.find((r) => r.control === 'sign-ins.break-glass' && r.target === BG1);
+    expect((glass?.evidence as { scan: object } | undefined)?.scan).toMatchObject({
+      incremental: { readFrom: '2027-03-01T04:00:00.000Z', carriedEvents: 1, carriedUnreadable: 3 },
+    });
+    // A run reading the whole log again (a snapshot replay) judges the same, counting what lies
+    // before its read start as outside its window.
+    const readable = events.filter((e) => !Number.isNaN(Date.parse(e.createdDateTime ?? '')));
+    const again = await run({
+      now: NOW2,
+      incremental: true,
+      events: readable,
+      carried: { readFrom: HORIZON1, controls },
+    });
+    expect(statuses(again.results)).toEqual(statuses(full.results));
+    // Known difference: break-glass counts the unreadable records the replay read again before its
+    // read start on top of those carried for them (its message says 2 records where there is 1).
+    const besideBg2 = (results: readonly Result[]) =>
+      results.filter((r) => !(r.control === 'sign-ins.break-glass' && r.target === BG2)).map(comparable);
+    expect(besideBg2(again.results)).toEqual(besideBg2(full.results));
+    const before = readable.filter(
+      (e) => e.id !== '' && (e.userPrincipalName || e.userId) && Date.parse(e.createdDateTime ?? '') < HORIZON1,
+    );
+    expect(problems(again.results.find((r) => r.control === 'legacy-auth.sign-ins'))).toEqual({
+      badTime: 0,
+      duplicate: 0,
+      noId: 2,
+      noStatus: 0,
+      noUser: 2,
+      outsideWindow: before.length,
+    });
+    expect(problems(second.results.find((r) => r.control === 'legacy-auth.sign-ins'))).toEqual({
+      badTime: 0,
+      duplicate: 0,
+      noId: 0,
+      noStatus: 0,
+      noUser: 1,
+      outsideWindow: 0,
+    });
     expect(problems(full.results.find((r) => r.control === 'legacy-auth.sign-ins'))).toEqual({
       badTime: 0,
       duplicate: 0,
-      noId: 1,
+      noId: 2,
       noStatus: 0,
       noUser: 2,
       outsideWindow: 0,
-    });
-    expect(problems(second.results.find((r) => r.control === 'legacy-auth.sign-ins'))).toMatchObject({
-      noId: 0,
-      noUser: 1,
     });
     const tenantDeviceCode = full.results.find((r) => r.control === 'sign-ins.device-code' && r.target === 'tenant');
     expect(tenantDeviceCode?.message).toBe(
@@ -436,6 +473,7 @@ describe('an incremental run over a carried part', () => {
       'analysed',
       'unreadable:',
       `unreadable:${BG2}`,
+      'unreadable:id-z',
     ]);
   });
 });
@@ -612,5 +650,171 @@ describe('unreadable records an incremental run carries', () => {
     expect(results[0]?.evidence).toMatchObject({
       scan: { eventsInWindow: 0, unparseableDates: { count: 1, examples: [{ id: 'bad-1', createdDateTime: 'soon' }] } },
     });
+  });
+});
+
+describe('records whose time cannot be read', () => {
+  const legacyOnly = { 'legacy-auth.sign-ins': {} };
+  const badTime = (id: string, userId: string): SignIn => ({
+    ...signIn({ id, time: at('03:00'), user: `${userId}@contoso.test`, userId, ip: '198.51.100.1' }),
+    createdDateTime: 'soon',
+  });
+
+  it('carried as counts, keep the next run from a clean result; a record with no ID but a time is no such record', async () => {
+    const first = await run({
+      now: NOW1,
+      incremental: true,
+      controls: legacyOnly,
+      events: [
+        badTime('bad', 'id-x'),
+        { ...signIn({ id: '', time: at('03:30'), user: 'y@contoso.test', userId: 'id-y', ip: '198.51.100.2' }) },
+        signIn({ id: 'ok', time: at('02:00'), user: 'a@contoso.test', ip: '198.51.100.3' }),
+      ],
+    });
+    const second = await run({
+      now: NOW2,
+      incremental: true,
+      controls: legacyOnly,
+      events: [signIn({ id: 'ok-2', time: at('05:00'), user: 'a@contoso.test', ip: '198.51.100.3' })],
+      carried: {
+        readFrom: HORIZON1,
+        controls: Object.fromEntries(first.carried ?? []) as Record<string, CarriedControl>,
+      },
+    });
+    expect(second.results.map((r) => [r.status, r.message])).toEqual([
+      [
+        'error',
+        '1 sign-in record has a createdDateTime that is not an ISO 8601 date-time, so whether it falls in the window is unknown: no clean result can be given (the evidence names the first ones).',
+      ],
+    ]);
+    expect(second.results[0]?.evidence).toMatchObject({
+      scan: { eventsInWindow: 2, incremental: { readFrom: '2027-03-01T04:00:00.000Z', carriedUnreadable: 2 } },
+    });
+  });
+
+  it('turn clean results into errors, never a real finding; two or more are named in the plural', async () => {
+    const { results } = await run({
+      now: NOW2,
+      incremental: false,
+      controls: { ...legacyOnly, 'sign-ins.countries': { allowedCountries: ['US'] } },
+      events: [
+        badTime('bad-1', 'id-1'),
+        badTime('bad-2', 'id-2'),
+        signIn({ id: 'imap', time: at('05:00'), user: 'a@contoso.test', ip: '198.51.100.3', client: 'IMAP4' }),
+      ],
+    });
+    expect(results.map((r) => [r.control, r.status, r.message])).toEqual([
+      ['legacy-auth.sign-ins', 'fail', '1 successful legacy-protocol sign-in(s) (IMAP4).'],
+      [
+        'sign-ins.countries',
+        'error',
+        '2 sign-in records have a createdDateTime that is not an ISO 8601 date-time, so whether they fall in the window is unknown: no clean result can be given (the evidence names the first ones).',
+      ],
+    ]);
+  });
+
+  it('a window of nothing but unreadable times gives the bare scan as evidence', async () => {
+    const { results } = await run({
+      now: NOW2,
+      incremental: false,
+      controls: legacyOnly,
+      events: [badTime('b', 'id-1')],
+    });
+    expect(results[0]?.evidence).toEqual({
+      scan: {
+        window: { start: '2027-02-28T05:00:00.000Z', end: '2027-03-01T06:00:00.000Z' },
+        eventsRead: 1,
+        eventsInWindow: 0,
+        eventsAnalysed: 0,
+        skipped: { badTime: 1, duplicate: 0, noId: 0, noStatus: 0, noUser: 0, outsideWindow: 0 },
+        unparseableDates: { count: 1, examples: [{ id: 'b', createdDateTime: 'soon' }] },
+      },
+    });
+  });
+});
+
+describe('the window edges', () => {
+  it('an event at the very start or end of the window is in it; a millisecond earlier is not', async () => {
+    const start = NOW2.getTime() - 25 * 60 * MINUTE;
+    const { results } = await run({
+      now: NOW2,
+      incremental: false,
+      controls: { 'legacy-auth.sign-ins': {} },
+      events: [
+        signIn({ id: 'first', time: start, user: 'a@contoso.test', ip: '198.51.100.1' }),
+        signIn({ id: 'last', time: NOW2.getTime(), user: 'a@contoso.test', ip: '198.51.100.1' }),
+        signIn({ id: 'early', time: start - 1, user: 'a@contoso.test', ip: '198.51.100.1' }),
+      ],
+    });
+    expect(results[0]?.evidence).toMatchObject({
+      scan: { eventsRead: 3, eventsInWindow: 2, skipped: { outsideWindow: 1 } },
+    });
+  });
+
+  it('unreadable records outside the window or before the read start take no place among the 64 accounts kept apart', async () => {
+    const start = NOW1.getTime() - 25 * 60 * MINUTE;
+    const noId = (n: number, time: number, userId: string): SignIn => ({
+      ...signIn({ id: '', time, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
+      userId,
+    });
+    const account = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const events = [
+      ...Array.from({ length: 64 }, (_, n) => noId(n, start - (n + 1) * MINUTE, account(n))),
+      ...Array.from({ length: 64 }, (_, n) => noId(100 + n, NOW1.getTime() + (n + 1) * MINUTE, account(100 + n))),
+      noId(200, start, account(200)),
+      noId(201, NOW1.getTime(), account(201)),
+      noId(202, at('03:00'), BG2),
+      signIn({ id: 'ok', time: at('03:30'), user: 'y@contoso.test', ip: '198.51.100.8' }),
+    ];
+    const { carried } = await run({
+      now: NOW1,
+      incremental: true,
+      events,
+      controls: { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } },
+    });
+    const names = Object.keys(carried?.get('sign-ins.break-glass')?.minutes ?? {}).sort();
+    expect(names).toEqual(['analysed', `unreadable:${account(200)}`, `unreadable:${BG2}`]);
+  });
+});
+
+describe('a replay that reads the log before its read start again', () => {
+  it('leaves those unreadable records to the carried counts: they take no place among the 64 accounts', async () => {
+    const noId = (n: number, time: number, userId: string): SignIn => ({
+      ...signIn({ id: '', time, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
+      userId,
+    });
+    const events = [
+      ...Array.from({ length: 64 }, (_, n) =>
+        noId(n, HORIZON1 - (n + 1) * MINUTE, `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`),
+      ),
+      noId(99, at('04:30'), BG2),
+      signIn({ id: 'ok', time: at('04:40'), user: 'y@contoso.test', ip: '198.51.100.8' }),
+    ];
+    const { carried } = await run({
+      now: NOW2,
+      incremental: true,
+      events,
+      controls: { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } },
+      carried: { readFrom: HORIZON1, controls: { 'sign-ins.break-glass': { events: [], minutes: {} } } },
+    });
+    expect(Object.keys(carried?.get('sign-ins.break-glass')?.minutes ?? {}).sort()).toEqual([
+      'analysed',
+      `unreadable:${BG2}`,
+    ]);
+  });
+});
+
+describe('clean results say what they examined', () => {
+  it('the travel and MFA-fatigue passes end their own sentence once', async () => {
+    const { results } = await run({
+      now: NOW2,
+      incremental: false,
+      controls: { 'sign-ins.impossible-travel': {}, 'sign-ins.mfa-fatigue': {} },
+      events: [signIn({ id: 'a', time: at('05:00'), user: 'a@contoso.test', ip: '198.51.100.1' })],
+    });
+    expect(results.map((r) => r.message)).toEqual([
+      'No impossible travel between successive successful sign-ins among 1 events from 2027-02-28T05:00:00.000Z to 2027-03-01T06:00:00.000Z.',
+      'No user reached the MFA-fatigue threshold among 1 events from 2027-02-28T05:00:00.000Z to 2027-03-01T06:00:00.000Z.',
+    ]);
   });
 });
