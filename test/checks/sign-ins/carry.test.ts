@@ -147,6 +147,10 @@ interface Run {
   /** Whether the run is incremental (carries on); a full run reads the whole window and carries nothing. */
   readonly incremental: boolean;
   readonly controls?: Record<string, object>;
+  /** Keep the events in the order given (by default they come newest first, as Graph pages them). */
+  readonly keepOrder?: boolean;
+  /** Where the next run reads from (default: the clock minus the default 60-minute overlap). */
+  readonly horizon?: number;
 }
 
 const ALLOWED_DEVICE = 'de71ce00-0000-4000-8000-000000000001';
@@ -159,9 +163,9 @@ const CONTROLS = allSignInControls({
 
 async function run(r: Run) {
   const policy = signInPolicy((r.controls ?? CONTROLS) as never, r.now);
-  const events = [...r.events].sort(
-    (a, b) => Date.parse(b.createdDateTime ?? '') - Date.parse(a.createdDateTime ?? ''),
-  );
+  const events = r.keepOrder
+    ? r.events
+    : [...r.events].sort((a, b) => Date.parse(b.createdDateTime ?? '') - Date.parse(a.createdDateTime ?? ''));
   const snapshot = memorySnapshot(
     {
       formatVersion: SNAPSHOT_FORMAT_VERSION,
@@ -189,7 +193,7 @@ async function run(r: Run) {
   return evaluate(snapshot, policy, {
     now: r.now,
     domains: [],
-    ...(r.incremental ? { incremental: { horizon: r.now.getTime() - 60 * MINUTE } } : {}),
+    ...(r.incremental ? { incremental: { horizon: r.horizon ?? r.now.getTime() - 60 * MINUTE } } : {}),
   });
 }
 
@@ -468,6 +472,10 @@ describe('an incremental run over a carried part', () => {
     ]);
     // Every other user's last point before the horizon (d's last point, at 04:35, is read again).
     expect(of('sign-ins.impossible-travel')).toHaveLength(8);
+    // Nothing at or after the horizon is carried: the next run reads it again.
+    for (const control of carried?.values() ?? []) {
+      for (const event of control.events) expect(Date.parse(event.createdDateTime ?? '')).toBeLessThan(HORIZON1);
+    }
     // The unreadable records are carried as counts: one of the second account, one of nobody.
     expect(Object.keys(carried?.get('sign-ins.break-glass')?.minutes ?? {}).sort()).toEqual([
       'analysed',
@@ -602,6 +610,8 @@ describe('unreadable records an incremental run carries', () => {
       ...others,
       noId(64, BG2),
       noId(65, null),
+      // The first account again, after the 64th: still its own series.
+      { ...noId(66, others[0]?.userId ?? null) },
       signIn({ id: 'ok', time: at('04:50'), user: 'y@contoso.test', ip: '198.51.100.8' }),
     ];
     const first = await run({ now: NOW1, incremental: true, events: events.slice().reverse(), controls });
@@ -612,6 +622,10 @@ describe('unreadable records an incremental run carries', () => {
     expect(names).not.toContain(`unreadable:${BG2}`);
     expect(names.filter((n) => n.startsWith('unreadable:') && n.length > 12)).toHaveLength(64);
     expect(minutes['unreadable:*']).toEqual([[at('03:50') - 64 * MINUTE, 1]]);
+    expect(minutes[`unreadable:${others[0]?.userId}`]).toEqual([
+      [at('03:50') - 66 * MINUTE, 1],
+      [at('03:50'), 1],
+    ]);
     const second = await run({
       now: NOW2,
       incremental: true,
@@ -766,14 +780,42 @@ describe('the window edges', () => {
       noId(202, at('03:00'), BG2),
       signIn({ id: 'ok', time: at('03:30'), user: 'y@contoso.test', ip: '198.51.100.8' }),
     ];
+    // Oldest first, then the records after the window: all before the account's own.
+    const { carried } = await run({
+      now: NOW1,
+      incremental: true,
+      keepOrder: true,
+      events: [...events.slice(0, 64), ...events.slice(64, 128), ...events.slice(128)],
+      controls: { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } },
+    });
+    const names = Object.keys(carried?.get('sign-ins.break-glass')?.minutes ?? {}).sort();
+    expect(names).toEqual(['analysed', `unreadable:${account(200)}`, `unreadable:${BG2}`]);
+  });
+});
+
+describe('unreadable records at the very end of the window', () => {
+  it('take their place among the 64 accounts kept apart', async () => {
+    const noId = (n: number, time: number, userId: string): SignIn => ({
+      ...signIn({ id: '', time, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
+      userId,
+    });
+    const events = [
+      ...Array.from({ length: 64 }, (_, n) =>
+        noId(n, NOW1.getTime(), `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`),
+      ),
+      noId(99, at('03:00'), BG2),
+      signIn({ id: 'ok', time: at('03:30'), user: 'y@contoso.test', ip: '198.51.100.8' }),
+    ];
     const { carried } = await run({
       now: NOW1,
       incremental: true,
       events,
       controls: { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } },
     });
-    const names = Object.keys(carried?.get('sign-ins.break-glass')?.minutes ?? {}).sort();
-    expect(names).toEqual(['analysed', `unreadable:${account(200)}`, `unreadable:${BG2}`]);
+    expect(Object.keys(carried?.get('sign-ins.break-glass')?.minutes ?? {}).sort()).toEqual([
+      'analysed',
+      'unreadable:*',
+    ]);
   });
 });
 
@@ -790,9 +832,11 @@ describe('a replay that reads the log before its read start again', () => {
       noId(99, at('04:30'), BG2),
       signIn({ id: 'ok', time: at('04:40'), user: 'y@contoso.test', ip: '198.51.100.8' }),
     ];
+    // Oldest first: the records before the read start come before the account's.
     const { carried } = await run({
       now: NOW2,
       incremental: true,
+      keepOrder: true,
       events,
       controls: { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } },
       carried: { readFrom: HORIZON1, controls: { 'sign-ins.break-glass': { events: [], minutes: {} } } },
@@ -801,6 +845,34 @@ describe('a replay that reads the log before its read start again', () => {
       'analysed',
       `unreadable:${BG2}`,
     ]);
+  });
+});
+
+describe('MFA fatigue across runs with no overlap', () => {
+  it('carries the success of the last bucket before the next read, which a burst read later may reach', async () => {
+    // 48 hours in 9-minute buckets; the bucket from 04:57 holds the success and the burst's start.
+    const controls = { 'sign-ins.mfa-fatigue': { lookbackHours: 48, overlapMinutes: 0, minDenials: 3 } };
+    const success = signIn({ id: 'ok', time: at('04:59'), user: 'g@contoso.test', ip: '198.51.100.60' });
+    const denials = ['05:01', '05:02', '05:03'].map((t) =>
+      signIn({ id: `d-${t}`, time: at(t), user: 'g@contoso.test', ip: '198.51.100.60', errorCode: 500121 }),
+    );
+    const first = await run({ now: NOW1, incremental: true, horizon: NOW1.getTime(), controls, events: [success] });
+    const second = await run({
+      now: NOW2,
+      incremental: true,
+      horizon: NOW2.getTime(),
+      controls,
+      events: denials,
+      carried: {
+        readFrom: NOW1.getTime(),
+        controls: Object.fromEntries(first.carried ?? []) as Record<string, CarriedControl>,
+      },
+    });
+    const full = await run({ now: NOW2, incremental: false, controls, events: [success, ...denials] });
+    expect(full.results.map((r) => r.message)).toEqual([
+      '3 MFA denials or timeouts within 60 minutes, followed by a successful sign-in.',
+    ]);
+    expect(second.results.map(comparable)).toEqual(full.results.map(comparable));
   });
 });
 
