@@ -313,4 +313,49 @@ describe('sign-ins.device-code findings', () => {
       Object.keys((finding?.evidence as { allowed: { byDevice: object } } | undefined)?.allowed.byDevice ?? {}),
     ).toHaveLength(64);
   });
+
+  it('keeps at most eight apps and devices of a user, and lists the allowed ones sorted', async () => {
+    const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const own = Array.from({ length: 9 }, (_, n) =>
+      flow(`o${n}`, 10 + n, {
+        appId: `APP-${n}`,
+        appDisplayName: `App ${n}`,
+        deviceDetail: { deviceId: `dev-${n}`, displayName: null, operatingSystem: null },
+      }),
+    );
+    const allowedDevices = [uuid(9), uuid(3)];
+    const allowedApps = [uuid(8), uuid(2)];
+    const allowedEvents = [...allowedDevices, ...allowedApps].map((id, n) =>
+      flow(
+        `a${n}`,
+        30 + n,
+        id.endsWith('9') || id.endsWith('3')
+          ? { deviceDetail: { deviceId: id, displayName: null, operatingSystem: null } }
+          : { appId: id },
+      ),
+    );
+    const [finding] = await judge(
+      'sign-ins.device-code',
+      { useBetaSignInLog: true, allowedDevices, allowedApps },
+      [...own, ...allowedEvents],
+      BETA,
+    );
+    const evidence = finding?.evidence as
+      | {
+          apps: unknown[];
+          devices: unknown[];
+          allowed: { byDevice: object; byApp: object; allowedDevices: string[]; allowedApps: string[] };
+        }
+      | undefined;
+    expect(evidence?.apps).toHaveLength(8);
+    expect(evidence?.devices).toHaveLength(8);
+    expect(evidence?.allowed).toEqual({
+      byDevice: { [uuid(3)]: 1, [uuid(9)]: 1 },
+      byApp: { [uuid(2)]: 1, [uuid(8)]: 1 },
+      allowedDevices: [uuid(3), uuid(9)],
+      allowedApps: [uuid(2), uuid(8)],
+    });
+    expect(Object.keys(evidence?.allowed.byDevice ?? {})).toEqual([uuid(3), uuid(9)]);
+    expect(Object.keys(evidence?.allowed.byApp ?? {})).toEqual([uuid(2), uuid(8)]);
+  });
 });
