@@ -393,6 +393,7 @@ describe('an incremental run over a carried part', () => {
     expect(tenantDeviceCode?.message).toBe(
       '1 successful sign-in(s) carry neither authenticationProtocol nor originalTransferMethod, so whether they used the device-code flow is unknown.',
     );
+    expect(tenantDeviceCode?.evidence).toMatchObject({ unknownFlow: 1, scan: { skipped: { unknownFlow: 1 } } });
     const deviceCodeUser = full.results.find((r) => r.control === 'sign-ins.device-code' && r.target !== 'tenant');
     expect(deviceCodeUser?.evidence).toMatchObject({
       allowed: { byDevice: { [ALLOWED_DEVICE]: 1 }, byApp: { [ALLOWED_APP]: 2 } },

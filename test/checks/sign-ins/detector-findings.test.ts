@@ -269,6 +269,9 @@ describe('sign-ins.device-code findings', () => {
         flow('6', 10, { appId: app.toUpperCase() }),
         { ...flow('7', 5), authenticationProtocol: 'none', originalTransferMethod: 'deviceCodeFlow' },
         { ...quiet(1), authenticationProtocol: 'none', originalTransferMethod: 'none' },
+        // A flow beta did name on one field only is a known flow, not device code.
+        { ...quiet(2), authenticationProtocol: 'none', originalTransferMethod: null },
+        { ...quiet(3), authenticationProtocol: null, originalTransferMethod: 'none' },
       ],
       BETA,
     );
