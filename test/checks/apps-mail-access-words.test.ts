@@ -361,6 +361,9 @@ describe('apps.mail-access, one app at a time', () => {
     });
     const e = of(run(empty), `app/${APP.appId}`);
     expect(e.evidence.severitySignals).toEqual(['owned by another tenant', 'unverified publisher']);
+    expect(e.message).toBe(
+      'The app holds application permission(s) that reach every mailbox: Mail.Read (Microsoft Graph); owned by another tenant, unverified publisher.',
+    );
     expect(e.evidence.ownedByThisTenant).toBe(false);
     // The tenant's own ID in another casing is still this tenant.
     const own = withApp([{ resource: 'graph', id: GRAPH['Mail.Read'] }], {
@@ -434,6 +437,18 @@ describe('apps.mail-access, one app at a time', () => {
     expect(of(run(t), `app/${APP.appId}`).evidence.severitySignals).toEqual([]);
     t['graph.appRoleAssignedTo'].pop();
     expect(of(run(t), `app/${APP.appId}`).evidence.severitySignals).toEqual(['first granted recently']);
+  });
+
+  it('reads a time of another type as no time, though Date.parse would take it', () => {
+    const t = withApp([], { createdDateTime: 2026 as unknown as string });
+    t['graph.appRoleAssignedTo'].push({
+      ...assignment(APP, 'graph', GRAPH['Mail.Read']),
+      createdDateTime: ['2026-11-26T00:00:00Z'] as unknown as string,
+    });
+    const r = of(run(t), `app/${APP.appId}`);
+    expect(r.evidence.createdDateTime).toBeNull();
+    expect(r.evidence.permissions).toEqual([graphRow('Mail.Read', false, null)]);
+    expect(r.evidence.severitySignals).toEqual([]);
   });
 
   it('reads the grant time from the older creationTimestamp when createdDateTime is absent', () => {

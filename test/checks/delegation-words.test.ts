@@ -159,6 +159,8 @@ describe('mailbox.delegation in words', () => {
       { Identity: 'lee', User: 'pat@fabrikam.test', AccessRights: ['FullAccess'], IsInherited: false, Deny: false },
     );
     t['exo.recipientPermission'].push(sendAs('Megan Bowen', 'lee@fabrikam.test'), sendAs('Adele Vance', FORMER));
+    t['exo.mailboxPermission'].push(fullAccess('megan', FORMER));
+    t['exo.recipientPermission'].push(sendAs('Megan Bowen', FORMER));
     expect(run(t)).toStrictEqual([
       {
         target: `adele@${DOMAIN}/${meganId}`,
@@ -205,6 +207,19 @@ describe('mailbox.delegation in words', () => {
           rights: ['FullAccess'],
           delegateKind: 'other',
         },
+      },
+      {
+        target: `megan@${DOMAIN}/${FORMER}`,
+        status: 'fail',
+        message:
+          "The mailbox grants FullAccess and SendAs to an account that no longer resolves (a deleted user's SID).",
+        evidence: {
+          mailbox: `megan@${DOMAIN}`,
+          user: FORMER,
+          rights: ['FullAccess', 'SendAs'],
+          delegateKind: 'unresolved-sid',
+        },
+        severity: 'high',
       },
       {
         target: `adele@${DOMAIN}/${FORMER}`,
@@ -257,6 +272,27 @@ describe('mailbox.delegation in words', () => {
     ]);
     // Allowed by its appId, the app's grants are delegates like any other.
     expect(run(t, { allowedDelegates: [BOT, 'mailbot'] }).map((f) => f.status)).toEqual(['pass']);
+  });
+
+  it('keeps apart two mailboxes whose names only upper-casing would join (ß and ss)', () => {
+    // Exchange Online accepts internationalised addresses; a mailbox without a UPN is named by it.
+    const t = goldenTenant();
+    t['exo.servicePrincipal'] = [POINTER];
+    for (const local of ['straße', 'strasse']) {
+      const { UserPrincipalName: _u, ...m } = mailbox(local, local);
+      t['exo.mailbox'].push({ ...m, PrimarySmtpAddress: `${local}@${DOMAIN}` });
+      t['exo.mailboxPermission'].push(
+        fullAccess(local, 'NT AUTHORITY\\SELF', { MailboxUserPrincipalName: `${local}@${DOMAIN}` }),
+        fullAccess(local, 'lee@fabrikam.test', { MailboxUserPrincipalName: `${local}@${DOMAIN}` }),
+        fullAccess(local, 'mailbot-sp', { MailboxUserPrincipalName: `${local}@${DOMAIN}` }),
+      );
+    }
+    expect(run(t).map((f) => f.target)).toEqual([
+      `straße@${DOMAIN}/lee@fabrikam.test`,
+      `strasse@${DOMAIN}/lee@fabrikam.test`,
+      `straße@${DOMAIN}/app/${BOT}`,
+      `strasse@${DOMAIN}/app/${BOT}`,
+    ]);
   });
 
   it('reads a name two mailboxes share as the first mailbox Get-Mailbox listed', () => {
