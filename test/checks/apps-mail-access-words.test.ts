@@ -383,16 +383,23 @@ describe('apps.mail-access, one app at a time', () => {
   });
 
   it.each([
-    [30, ['created recently']],
-    [30.0001, []],
-  ])('an app created %s days before the run is recent: %j (the window includes its last day)', (days, signals) => {
-    const t = withApp([{ resource: 'graph', id: GRAPH['Mail.Read'] }], { createdDateTime: daysAgo(days) });
-    const r = of(run(t), `app/${APP.appId}`);
-    expect(r.evidence.severitySignals).toEqual(signals);
-    expect(r.message).toBe(
-      `The app holds application permission(s) that reach every mailbox: Mail.Read (Microsoft Graph)${signals.length > 0 ? '; created recently' : ''}.`,
-    );
-  });
+    [30, ['created recently'], 'the capture time'],
+    [30.0001, [], 'the capture time'],
+    [30, ['created recently'], 'the real clock'],
+    [30.0001, [], 'the real clock'],
+  ])(
+    'an app created %s days before the run is recent: %j (the window includes its last day), at %s',
+    (days, signals, clock) => {
+      const now = clock === 'the real clock' ? new Date() : NOW;
+      const created = new Date(now.getTime() - days * 86_400_000).toISOString();
+      const t = withApp([{ resource: 'graph', id: GRAPH['Mail.Read'] }], { createdDateTime: created });
+      const r = of(run(t, { now }), `app/${APP.appId}`);
+      expect(r.evidence.severitySignals).toEqual(signals);
+      expect(r.message).toBe(
+        `The app holds application permission(s) that reach every mailbox: Mail.Read (Microsoft Graph)${signals.length > 0 ? '; created recently' : ''}.`,
+      );
+    },
+  );
 
   it('without a readable creation time, dates the app from its earliest readable grant', () => {
     // The earliest grant is old: the recent one does not make the app recent.

@@ -19,6 +19,8 @@ export interface DirectOptions {
   readonly clientId?: string | null;
   readonly tenantId?: string | null;
   readonly shard?: { readonly index: number; readonly count: number };
+  /** The run's "now"; the capture time of the golden tenant unless a test runs at the real clock. */
+  readonly now?: Date;
 }
 
 export function directInput(tenant: Partial<MailAccessTenant>, options: DirectOptions): CheckInput {
@@ -34,7 +36,7 @@ export function directInput(tenant: Partial<MailAccessTenant>, options: DirectOp
     snapshot: memorySnapshot(options.shard ? { ...manifest, shard: options.shard } : manifest, data),
     params: new ControlParams(options.params),
     context: {
-      now: NOW,
+      now: options.now ?? NOW,
       tenantId: options.tenantId === undefined ? TENANT_ID : options.tenantId,
       cloud: 'global',
       clientId,
