@@ -235,9 +235,8 @@ const EXCHANGE_TEXT_CONDITIONS = [
 ];
 
 function exchangeRecipients(value: unknown, action: ForwardRecipient['action']): ForwardRecipient[] {
+  // The exo.inboxRule schema, checked before, lets through only a string, a list of strings or null.
   if (value === undefined || value === null) return [];
-  if (typeof value !== 'string' && !Array.isArray(value))
-    throw new RuleShapeError(`${action} is neither a list nor a string`);
   return strings(value).map((entry) => {
     const address = addressOf(entry);
     if (address === undefined) throw new RuleShapeError(`${action} holds a recipient without a readable address`);

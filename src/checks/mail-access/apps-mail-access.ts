@@ -217,11 +217,12 @@ export function appsMailAccess({ snapshot, params, context }: CheckInput): reado
     const verified =
       typeof sp?.verifiedPublisher?.verifiedPublisherId === 'string' && sp.verifiedPublisher.verifiedPublisherId !== '';
     const created = isoOrNull(sp?.createdDateTime);
+    // Earliest by time, not by text: '2026-11-20T10:00:00+05:00' is before '2026-11-20T06:00:00Z'.
     const firstGranted =
       app.permissions
         .map((p) => p.consentedAt)
         .filter((t): t is string => t !== null)
-        .sort()[0] ?? null;
+        .sort((a, b) => Date.parse(a) - Date.parse(b))[0] ?? null;
     const since = created ?? firstGranted;
     const recent = since !== null && context.now.getTime() - Date.parse(since) <= recentMs;
     const signals = [

@@ -82,8 +82,15 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
   for (const m of swept) for (const k of identityKeys(m)) if (wanted.has(k) && !byName.has(k)) byName.set(k, m);
   const allowed = new Set(params.strings('allowedDelegates').map((d) => d.trim().toLowerCase()));
   const pointerStatus = snapshot.status('exo.servicePrincipal');
+  // Why Get-ServicePrincipal cannot be read, or undefined when it was read in full.
+  const pointersUnread =
+    pointerStatus === undefined
+      ? 'exo.servicePrincipal was not collected in this run'
+      : pointerStatus.status === 'ok'
+        ? undefined
+        : `exo.servicePrincipal is ${pointerStatus.status.replace('_', ' ')}: ${pointerStatus.reason}`;
   const pointers =
-    pointerStatus?.status === 'ok' ? exchangeAppPointers(snapshot.data('exo.servicePrincipal')) : undefined;
+    pointersUnread === undefined ? exchangeAppPointers(snapshot.data('exo.servicePrincipal')) : undefined;
   // Without the Exchange service principals, a FullAccess grant on a shared mailbox to a holder
   // that is no mailbox may be an app's (IMAP/POP): it cannot be passed as people sharing it.
   const mailboxNames = new Set<string>();
@@ -204,17 +211,12 @@ export function delegation({ snapshot, params }: CheckInput): readonly Finding[]
       },
     });
   }
+  // Holders are gathered only while the pointers are unread, so pointersUnread says why here.
   if (unknownSharedHolders.length > 0) {
-    const why =
-      pointerStatus === undefined
-        ? 'exo.servicePrincipal was not collected in this run'
-        : pointerStatus.status === 'ok'
-          ? ''
-          : `exo.servicePrincipal is ${pointerStatus.status.replace('_', ' ')}: ${pointerStatus.reason}`;
     findings.push({
       target: TENANT_TARGET,
       status: pointerStatus?.status === 'failed' ? 'error' : 'not_evaluable',
-      message: `${unknownSharedHolders.length} FullAccess grant(s) on shared mailboxes name a holder that is no mailbox and may be an app's Exchange service principal, which Get-ServicePrincipal would tell: ${why}.`,
+      message: `${unknownSharedHolders.length} FullAccess grant(s) on shared mailboxes name a holder that is no mailbox and may be an app's Exchange service principal, which Get-ServicePrincipal would tell: ${pointersUnread}.`,
       evidence: { grants: unknownSharedHolders, ...counts },
     });
   }

@@ -91,4 +91,46 @@ describe('a sign-in window with no event', () => {
       'No successful legacy-protocol sign-ins among 3 events from 2027-02-28T05:00:00.000Z to 2027-03-01T06:00:00.000Z.',
     );
   });
+
+  it.each([
+    [
+      'no enabled member (a user without a type is none)',
+      [member(4, { accountEnabled: false }), member(6, { userType: undefined }), member(5, { userType: 'Guest' })],
+      'pass',
+      'No sign-in event from 2027-02-28T05:00:00.000Z to 2027-03-01T06:00:00.000Z, and the tenant has no enabled member user who could sign in.',
+      0,
+    ],
+    [
+      'users not read',
+      undefined,
+      'error',
+      'The sign-in log holds no event from 2027-02-28T05:00:00.000Z to 2027-03-01T06:00:00.000Z, while the users were not read: an empty window is far likelier a collection fault (ingestion delay, retention gap, a filter that matched nothing) than a fact, so nothing can be concluded.',
+      null,
+    ],
+    [
+      'members',
+      users,
+      'error',
+      'The sign-in log holds no event from 2027-02-28T05:00:00.000Z to 2027-03-01T06:00:00.000Z, while the tenant has 3 enabled member users: an empty window is far likelier a collection fault (ingestion delay, retention gap, a filter that matched nothing) than a fact, so nothing can be concluded.',
+      3,
+    ],
+  ])('says what it knows of the tenant: %s', async (_case, given, status, message, members) => {
+    const results = await evaluateSignIns({
+      now: NOW,
+      pages: [[]],
+      controls: { 'sign-ins.countries': { allowedCountries: ['US'] } },
+      ...(given ? { users: given } : {}),
+    });
+    expect(results.map((r) => [r.target, r.status, r.message])).toEqual([['tenant', status, message]]);
+    expect(results[0]?.evidence).toEqual({
+      enabledMembers: members,
+      scan: {
+        window: { start: '2027-02-28T05:00:00.000Z', end: '2027-03-01T06:00:00.000Z' },
+        eventsRead: 0,
+        eventsInWindow: 0,
+        eventsAnalysed: 0,
+        skipped: { badTime: 0, duplicate: 0, noId: 0, noStatus: 0, noUser: 0, outsideWindow: 0 },
+      },
+    });
+  });
 });

@@ -1,5 +1,4 @@
 import type { SignIn } from '../../../snapshot/graph-types.js';
-import type { EventPage } from '../event-page.js';
 import type { RowFields } from '../evidence-rows.js';
 
 /** What a carried sign-in holds besides an evidence row's fields. */
@@ -50,14 +49,4 @@ export function carriedSignIn(fields: RowFields, extras: CarriedExtras = {}): Si
         }
       : null,
   };
-}
-
-/** Event `i` of a page as a carried sign-in, with the row fields and the given extras. */
-export function carriedEvent(page: EventPage, i: number, fields: RowFields, withCoordinates = false): SignIn {
-  const geo = withCoordinates ? page.raw[i]?.location?.geoCoordinates : undefined;
-  const lat = geo?.latitude;
-  const lon = geo?.longitude;
-  return carriedSignIn(fields, {
-    ...(typeof lat === 'number' && typeof lon === 'number' ? { lat, lon } : {}),
-  });
 }

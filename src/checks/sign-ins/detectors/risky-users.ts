@@ -66,7 +66,8 @@ export function riskyUsers({ snapshot, params, context }: CheckInput): readonly 
     const hidden = (user.riskLevel ?? '').toLowerCase() === 'hidden';
     if (!hidden && rank(user.riskLevel) < rank(minLevel)) continue;
     const target = userKey(user.userPrincipalName, user.id);
-    const own = highByUser.get(target) ?? highByUser.get(user.id.toLowerCase()) ?? [];
+    // A detection may name the user by UPN, by object ID or both: the user's are those under either key.
+    const own = new Set([...(highByUser.get(target) ?? []), ...(highByUser.get(user.id.toLowerCase()) ?? [])]);
     const sorted = [...own].sort((a, b) => ((a.detectedDateTime ?? '') < (b.detectedDateTime ?? '') ? -1 : 1));
     findings.push({
       target,

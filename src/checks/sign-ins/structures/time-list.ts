@@ -38,27 +38,6 @@ export class TimeList<P = undefined> {
       this.payloadList?.shift();
     }
   }
-
-  /** Index of the first time ≥ `time` (binary search). */
-  lowerBound(time: number): number {
-    let lo = 0;
-    let hi = this.timeList.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((this.timeList[mid] ?? 0) < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** Indexes of the entries with `from < time ≤ to`. */
-  between(from: number, to: number): number[] {
-    const out: number[] = [];
-    for (let i = this.lowerBound(from); i < this.timeList.length && (this.timeList[i] ?? 0) <= to; i++) {
-      if ((this.timeList[i] ?? 0) > from) out.push(i);
-    }
-    return out;
-  }
 }
 
 /**
