@@ -69,7 +69,10 @@ describe('sign-ins.impossible-travel', () => {
     expect(results[0]?.evidence).toMatchObject({ maxSpeedKmh: 800, minDistanceKm: 150, scan: { eventsAnalysed: 2 } });
   });
 
-  it('judges every hop of a user with more points than it keeps, the oldest ones early (read oldest first)', async () => {
+  it.each([
+    ['newest first, as Graph pages them', false],
+    ['oldest first', true],
+  ])('judges every hop of a user with more points than it keeps, read %s', async (_order, oldestFirst) => {
     // 66 successes 20 minutes apart, alternating between Boston and Berlin: 65 impossible hops.
     const events = Array.from({ length: 66 }, (_, k) =>
       signIn({
@@ -80,7 +83,7 @@ describe('sign-ins.impossible-travel', () => {
         place: k % 2 === 0 ? PLACES.boston : PLACES.berlin,
       }),
     );
-    const [finding] = await travel(events, {}, true);
+    const [finding] = await travel(events, {}, oldestFirst);
     expect(finding?.status).toBe('fail');
     expect(finding?.message).toMatch(
       /^65 impossible journey\(s\) between successive sign-ins; fastest \d+ km\/h \(limit 900 km\/h\)\.$/,

@@ -128,6 +128,22 @@ describe('TravelTimelines', () => {
     ]);
   });
 
+  it(`read newest first, keeps the ${TRAVEL_POINTS_PER_USER} oldest points and hands over the newest pair, so no hop is lost`, () => {
+    const events = Array.from(
+      { length: TRAVEL_POINTS_PER_USER + 2 },
+      (_, k) => [k * 60, k % 2 === 0 ? BOSTON : BERLIN] as const,
+    ).reverse();
+    const evicted: [Point, Point][] = [];
+    const kept = timeline(events, evicted);
+    expect(kept).toHaveLength(TRAVEL_POINTS_PER_USER);
+    expect(kept[0]).toEqual([0, 'Boston', BOSTON.lat]);
+    expect(kept.at(-1)).toEqual([(TRAVEL_POINTS_PER_USER - 1) * 60, 'Berlin', BERLIN.lat]);
+    expect(evicted.map(([a, b]) => [(a.time - T0) / MINUTE, (b.time - T0) / MINUTE])).toEqual([
+      [TRAVEL_POINTS_PER_USER * 60, (TRAVEL_POINTS_PER_USER + 1) * 60],
+      [(TRAVEL_POINTS_PER_USER - 1) * 60, TRAVEL_POINTS_PER_USER * 60],
+    ]);
+  });
+
   it('past 65,536 distinct texts a new user still has its points, held apart', () => {
     const users = 16_385;
     const p = new EventPage(Array.from({ length: users }, (_, u) => `u${u}@contoso.test`));

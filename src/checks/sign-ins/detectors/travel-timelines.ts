@@ -28,8 +28,9 @@ function field(value: string | null | undefined, previous: string | null, texts:
  * of sign-ins from the same place keep only their first and last point (the inner ones cannot
  * make a hop), which keeps ordinary users to one or two points: those live in typed arrays
  * (PointPairs); a user with more is spilled to an exact-size array of objects. A user with more
- * than TRAVEL_POINTS_PER_USER places has its oldest pair handed to `evict` early, so an event
- * arriving later that falls between those two points would not split that hop.
+ * than TRAVEL_POINTS_PER_USER places has a pair handed to `evict` early: the oldest pair, or the newest
+ * when the new point is the oldest (Graph pages come newest first), so an event arriving later that falls
+ * between those two points would not split that hop.
  */
 export class TravelTimelines {
   private readonly pairs = new PointPairs();
@@ -86,9 +87,18 @@ export class TravelTimelines {
       if (before && mid && after && samePlace(before, mid) && samePlace(mid, after)) grown.splice(j, 1);
     }
     if (grown.length > TRAVEL_POINTS_PER_USER) {
-      const [first, second] = grown;
-      if (first && second) this.evict(user, first, second);
-      grown.shift();
+      // Judge and drop the pair at the end away from where points arrive. Graph pages come newest
+      // first, so each point lands at the front: dropping the front would lose the successor of
+      // the next (older) point and pair it with one further on, missing a hop.
+      if (at === 0) {
+        const [before, last] = grown.slice(-2);
+        if (before && last) this.evict(user, before, last);
+        grown.pop();
+      } else {
+        const [first, second] = grown;
+        if (first && second) this.evict(user, first, second);
+        grown.shift();
+      }
     }
     this.points.set(user, grown);
   }
