@@ -139,6 +139,13 @@ const HORIZON1 = NOW1.getTime() - 60 * MINUTE;
 const BG1 = BREAK_GLASS_ACCOUNTS[0] as string;
 const BG2 = BREAK_GLASS_ACCOUNTS[1] as string;
 const at = (iso: string): number => Date.parse(`2027-03-01T${iso}:00Z`);
+/** The object ID of the n-th made-up account whose sign-in records cannot be read. */
+const accountId = (n: number): string => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** A sign-in record with no ID (so unreadable) at `time`, naming the account `userId`. */
+const unreadableRecord = (n: number, time: number, userId: string | null): SignIn => ({
+  ...signIn({ id: '', time, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
+  userId,
+});
 
 interface Run {
   readonly now: Date;
@@ -600,13 +607,8 @@ describe('incremental edge cases', () => {
 describe('unreadable records an incremental run carries', () => {
   it('keeps 64 accounts apart; the records of more accounts are carried as any account (*), and still keep break-glass from passing', async () => {
     const controls = { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } };
-    const noId = (n: number, userId: string | null): SignIn => ({
-      ...signIn({ id: '', time: at('03:50') - n * MINUTE, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
-      userId,
-    });
-    const others = Array.from({ length: 64 }, (_, n) =>
-      noId(n, `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`),
-    );
+    const noId = (n: number, userId: string | null): SignIn => unreadableRecord(n, at('03:50') - n * MINUTE, userId);
+    const others = Array.from({ length: 64 }, (_, n) => noId(n, accountId(n)));
     const events = [
       ...others,
       noId(64, BG2),
@@ -768,17 +770,14 @@ describe('the window edges', () => {
 
   it('unreadable records outside the window or before the read start take no place among the 64 accounts kept apart', async () => {
     const start = NOW1.getTime() - 25 * 60 * MINUTE;
-    const noId = (n: number, time: number, userId: string): SignIn => ({
-      ...signIn({ id: '', time, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
-      userId,
-    });
-    const account = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
     const events = [
-      ...Array.from({ length: 64 }, (_, n) => noId(n, start - (n + 1) * MINUTE, account(n))),
-      ...Array.from({ length: 64 }, (_, n) => noId(100 + n, NOW1.getTime() + (n + 1) * MINUTE, account(100 + n))),
-      noId(200, start, account(200)),
-      noId(201, NOW1.getTime(), account(201)),
-      noId(202, at('03:00'), BG2),
+      ...Array.from({ length: 64 }, (_, n) => unreadableRecord(n, start - (n + 1) * MINUTE, accountId(n))),
+      ...Array.from({ length: 64 }, (_, n) =>
+        unreadableRecord(100 + n, NOW1.getTime() + (n + 1) * MINUTE, accountId(100 + n)),
+      ),
+      unreadableRecord(200, start, accountId(200)),
+      unreadableRecord(201, NOW1.getTime(), accountId(201)),
+      unreadableRecord(202, at('03:00'), BG2),
       signIn({ id: 'ok', time: at('03:30'), user: 'y@contoso.test', ip: '198.51.100.8' }),
     ];
     // Oldest first, then the records after the window: all before the account's own.
@@ -790,21 +789,15 @@ describe('the window edges', () => {
       controls: { 'sign-ins.break-glass': { breakGlassAccounts: BREAK_GLASS_ACCOUNTS } },
     });
     const names = Object.keys(carried?.get('sign-ins.break-glass')?.minutes ?? {}).sort();
-    expect(names).toEqual(['analysed', `unreadable:${account(200)}`, `unreadable:${BG2}`]);
+    expect(names).toEqual(['analysed', `unreadable:${accountId(200)}`, `unreadable:${BG2}`]);
   });
 });
 
 describe('unreadable records at the very end of the window', () => {
   it('take their place among the 64 accounts kept apart', async () => {
-    const noId = (n: number, time: number, userId: string): SignIn => ({
-      ...signIn({ id: '', time, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
-      userId,
-    });
     const events = [
-      ...Array.from({ length: 64 }, (_, n) =>
-        noId(n, NOW1.getTime(), `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`),
-      ),
-      noId(99, at('03:00'), BG2),
+      ...Array.from({ length: 64 }, (_, n) => unreadableRecord(n, NOW1.getTime(), accountId(n))),
+      unreadableRecord(99, at('03:00'), BG2),
       signIn({ id: 'ok', time: at('03:30'), user: 'y@contoso.test', ip: '198.51.100.8' }),
     ];
     const { carried } = await run({
@@ -822,15 +815,9 @@ describe('unreadable records at the very end of the window', () => {
 
 describe('a replay that reads the log before its read start again', () => {
   it('leaves those unreadable records to the carried counts: they take no place among the 64 accounts', async () => {
-    const noId = (n: number, time: number, userId: string): SignIn => ({
-      ...signIn({ id: '', time, user: `x${n}@contoso.test`, ip: '198.51.100.9' }),
-      userId,
-    });
     const events = [
-      ...Array.from({ length: 64 }, (_, n) =>
-        noId(n, HORIZON1 - (n + 1) * MINUTE, `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`),
-      ),
-      noId(99, at('04:30'), BG2),
+      ...Array.from({ length: 64 }, (_, n) => unreadableRecord(n, HORIZON1 - (n + 1) * MINUTE, accountId(n))),
+      unreadableRecord(99, at('04:30'), BG2),
       signIn({ id: 'ok', time: at('04:40'), user: 'y@contoso.test', ip: '198.51.100.8' }),
     ];
     // Oldest first: the records before the read start come before the account's.
