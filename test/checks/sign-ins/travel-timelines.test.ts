@@ -471,6 +471,7 @@ describe('TravelTimelines: the fields of a kept point', () => {
       [40, MOSCOW, { ipAddress: '::ffff:198.51.100.7', ...texts(4) }],
       [50, LIMA, { ipAddress: '2001:db8::5', location: { city: null } }],
       [60, BOSTON, { ipAddress: '198.51.100.6', ...texts(6) }],
+      [70, LIMA, { ipAddress: '0.0.0.0', ...texts(7) }],
     ]);
     expect(kept).toStrictEqual([
       point(0, BOSTON, '2001:db8::1', -1, 1),
@@ -479,6 +480,52 @@ describe('TravelTimelines: the fields of a kept point', () => {
       point(40, MOSCOW, '::ffff:198.51.100.7', -1, 4),
       point(50, LIMA, '2001:db8::5', -1, null),
       point(60, BOSTON, null, 3325256710, 6),
+      point(70, LIMA, null, 0, 7),
+    ]);
+  });
+});
+
+describe('TravelTimelines: once the typed store’s text table is full', () => {
+  it('a new user’s sign-ins go to a list from the first, and keep a same-place run to its two ends', () => {
+    // Four new texts per user: after 16,384 users the shared table holds 65,536 texts, its bound.
+    const users = 16_385;
+    const page = new EventPage(Array.from({ length: users }, (_, u) => `u${u}@contoso.test`));
+    page.reset(users + 2);
+    const event = (u: number, minute: number): SignIn => ({
+      id: `e${u}-${minute}`,
+      createdDateTime: new Date(T0 + minute * MINUTE).toISOString(),
+      userPrincipalName: `u${u}@contoso.test`,
+      ipAddress: '198.51.100.1',
+      appDisplayName: `app ${u}`,
+      clientAppUsed: `client ${u}`,
+      status: { errorCode: 0 },
+      location: { city: `city ${u}`, countryOrRegion: `country ${u}` },
+    });
+    const timelines = new TravelTimelines(() => undefined);
+    for (let u = 0; u < users; u++) {
+      page.push(event(u, 0), T0, u, 0);
+      page.ip(u);
+      timelines.insert(u, page, u, BERLIN.lat, BERLIN.lon);
+    }
+    const last = users - 1;
+    for (const [k, minute] of [
+      [users, 10],
+      [users + 1, 20],
+    ] as const) {
+      page.push(event(last, minute), T0 + minute * MINUTE, last, 0);
+      page.ip(k);
+      timelines.insert(last, page, k, BERLIN.lat, BERLIN.lon);
+    }
+    const found = [...timelines.timelines()].filter(([user]) => user >= last - 1);
+    expect(found.map(([user, points]) => [user, points.map((q) => [(q.time - T0) / MINUTE, q.city])])).toEqual([
+      [last - 1, [[0, `city ${last - 1}`]]],
+      [
+        last,
+        [
+          [0, `city ${last}`],
+          [20, `city ${last}`],
+        ],
+      ],
     ]);
   });
 });
