@@ -1,7 +1,7 @@
 // Shared by scripts/mutate.mjs and scripts/mutation-survivors.mjs: which folders are mutated
 // (and in which parts), the targets, and how a Stryker JSON report (mutation-testing-report-schema)
 // is read into scores and survivor keys.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 
 /**
  * `src/checks` is mutated in parts, one Stryker process and one report each, so that a part can be
@@ -56,6 +56,33 @@ export function readReport(name) {
 export function readProgress(name) {
   const file = `reports/mutation/${name}.incremental.json`;
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined;
+}
+
+/**
+ * A lower bound of the score of a part whose run was stopped: the results it saved (its incremental
+ * file) with every mutant it did not test counted as survived. Needs the plan that run wrote
+ * (scripts/stryker-live-reporter.mjs) before it saved its results; `undefined` without one.
+ */
+export function lowerBound(name, dir = 'reports/mutation') {
+  const planFile = `${dir}/${name}.plan.json`;
+  const progressFile = `${dir}/${name}.incremental.json`;
+  if (!existsSync(planFile) || !existsSync(progressFile)) return undefined;
+  if (statSync(planFile).mtimeMs > statSync(progressFile).mtimeMs) return undefined;
+  const plan = JSON.parse(readFileSync(planFile, 'utf8'));
+  const progress = JSON.parse(readFileSync(progressFile, 'utf8'));
+  const saved = Object.values(progress.files).reduce((n, file) => n + file.mutants.length, 0);
+  if (saved > plan.total) return undefined;
+  const s = folderScore(progress);
+  const untested = plan.total - saved;
+  const undetected = s.undetected + untested;
+  return {
+    ...s,
+    survived: s.survived + untested,
+    untested,
+    undetected,
+    total: plan.total,
+    score: (s.detected / Math.max(1, s.detected + undetected)) * 100,
+  };
 }
 
 const DETECTED = new Set(['Killed', 'Timeout']);

@@ -1,7 +1,9 @@
 // A Stryker reporter that appends each mutant's result to reports/mutation/<run>.live.jsonl as soon
 // as it is tested. Stryker writes its JSON report and incremental file only at the end (or on
 // Ctrl-C), and a run of src/checks takes hours on two cores: with this file, survivors can be
-// studied and killed while the run goes on.
+// studied and killed while the run goes on. It also writes reports/mutation/<run>.plan.json when the
+// run's plan is ready: how many mutants the run has in all, so that a run stopped part-way still
+// gives a lower bound of its score (every mutant not tested counted as survived).
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 
@@ -11,6 +13,15 @@ class LiveReporter {
   constructor() {
     mkdirSync('reports/mutation', { recursive: true });
     writeFileSync(this.file, '');
+  }
+
+  onMutationTestingPlanReady({ mutantPlans }) {
+    const plan = { at: new Date().toISOString(), total: mutantPlans.length, toRun: 0, early: {} };
+    for (const { plan: kind, mutant } of mutantPlans) {
+      if (kind === 'Run') plan.toRun++;
+      else plan.early[mutant.status] = (plan.early[mutant.status] ?? 0) + 1;
+    }
+    writeFileSync(this.file.replace(/\.live\.jsonl$/, '.plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   }
 
   onMutantTested(result) {

@@ -18,6 +18,7 @@ beforeAll(async () => {
         Identity: 'user1\\2',
         Name: '',
         Enabled: true,
+        MailboxUserPrincipalName: 'user1@alpha.example',
         MailboxOwnerId: 'User 1',
         DeleteMessage: true,
         '@mailwarden.hidden': true,

@@ -104,13 +104,15 @@ export const RECIPIENT_SCHEMA: JsonSchema = object('A mail contact or mail user.
   RecipientTypeDetails: stringOrNull('`MailContact` or `MailUser`.'),
 });
 
-/** One Get-InboxRule object: the mailbox it belongs to is checked with the source. */
+/** One Get-InboxRule object: the mailbox it belongs to is required and checked with the source. */
 export const INBOX_RULE_SCHEMA: JsonSchema = object(
   'One inbox rule of a mailbox, read with Get-InboxRule -IncludeHidden.',
   {
     [INBOX_RULE_MAILBOX_PROPERTY]: string('The mailbox it was read from (the collector adds it).'),
     MailboxOwnerId: stringOrNull('The mailbox’s name, as the cmdlet gives it (the simulator matches rules by it).'),
   },
+  // Without it a hidden rule belongs to no mailbox, and could neither be judged nor deduplicated.
+  [INBOX_RULE_MAILBOX_PROPERTY],
 );
 
 /** The rule's own properties, checked by the rule parser so a bad rule is an error on its own. */

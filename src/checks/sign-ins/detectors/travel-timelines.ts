@@ -90,15 +90,11 @@ export class TravelTimelines {
       // Judge and drop the pair at the end away from where points arrive. Graph pages come newest
       // first, so each point lands at the front: dropping the front would lose the successor of
       // the next (older) point and pair it with one further on, missing a hop.
-      if (at === 0) {
-        const [before, last] = grown.slice(-2);
-        if (before && last) this.evict(user, before, last);
-        grown.pop();
-      } else {
-        const [first, second] = grown;
-        if (first && second) this.evict(user, first, second);
-        grown.shift();
-      }
+      const dropLast = at === 0;
+      const [from, to] = dropLast ? grown.slice(-2) : grown;
+      if (from && to) this.evict(user, from, to);
+      if (dropLast) grown.pop();
+      else grown.shift();
     }
     this.points.set(user, grown);
   }
