@@ -105,7 +105,7 @@ describe('sign-ins.device-code', () => {
     ],
     [
       'refused by beta',
-      { status: 'ok', graphApi: 'v1.0', betaRefused: 'HTTP 403' } as SourceStatus,
+      { status: 'ok', betaRefused: 'HTTP 403' } as SourceStatus,
       'The beta sign-in log was refused (HTTP 403), so the run read the log from Graph v1.0, which does not say which sign-ins used the device-code flow; the other sign-in detectors judged the v1.0 log.',
     ],
   ])('a log %s is not evaluable, saying why', async (_case, status, message) => {
