@@ -24,6 +24,7 @@ describe('Graph times one character from the usual form', () => {
     ['minute 60', '2026-11-27T05:60:00Z'],
     ['day 0', '2026-11-00T05:59:00Z'],
     ['day 32', '2026-01-32T00:00:00Z'],
+    ['day 32 in a leap year', '2024-01-32T00:00:00Z'],
     ['second 60', '2026-11-27T05:59:60Z'],
     ['an hour digit', '2026-11-27T0x:59:00Z'],
     ['a minute digit', '2026-11-27T05:5x:00Z'],
