@@ -20,8 +20,12 @@ const WINDOW_START = NOW.getTime() - 25 * 60 * MINUTE;
 /** Where this run's read begins: before it, events come from what the run before carried. */
 const READ_FROM = NOW.getTime() - 60 * MINUTE;
 
-async function travel(pages: readonly (readonly SignIn[])[], carried?: CarriedSignIns) {
-  const policy = signInPolicy({ 'sign-ins.impossible-travel': {} }, NOW);
+async function travel(
+  pages: readonly (readonly SignIn[])[],
+  carried?: CarriedSignIns,
+  controls: Record<string, object> = { 'sign-ins.impossible-travel': {} },
+) {
+  const policy = signInPolicy(controls as never, NOW);
   const snapshot = memorySnapshot(
     {
       formatVersion: SNAPSHOT_FORMAT_VERSION,
@@ -94,5 +98,38 @@ describe('detectorFold: a run over no page', () => {
     expect((results[0]?.evidence as { scan: { skipped: object } } | undefined)?.scan.skipped).toMatchObject({
       outsideWindow: 0,
     });
+  });
+});
+
+describe('detectorFold: records whose time cannot be read', () => {
+  it('turn only a tenant pass into an error: a tenant result that is no pass, and one account’s pass, stay', async () => {
+    const account = 'b1a55000-0000-4000-8000-000000000001';
+    const { results } = await travel(
+      [
+        [
+          {
+            ...signIn({ id: 'bad', time: NOW.getTime(), user: 'x@contoso.test', ip: '198.51.100.1' }),
+            createdDateTime: 'soon',
+          },
+          signIn({ id: 'ok', time: NOW.getTime() - MINUTE, user: 'a@contoso.test', ip: '198.51.100.2' }),
+        ],
+      ],
+      undefined,
+      { 'sign-ins.countries': { allowedCountries: [] }, 'sign-ins.break-glass': { breakGlassAccounts: [account] } },
+    );
+    expect(results.map((r) => [r.control, r.target, r.status, r.message])).toEqual([
+      [
+        'sign-ins.countries',
+        'tenant',
+        'not_evaluable',
+        'Set allowedCountries in the policy (ISO 3166-1 alpha-2 codes) to judge sign-in countries.',
+      ],
+      [
+        'sign-ins.break-glass',
+        account,
+        'pass',
+        `No sign-in by break-glass account ${account} among 1 sign-ins from ${new Date(WINDOW_START).toISOString()} to ${NOW.toISOString()}.`,
+      ],
+    ]);
   });
 });
