@@ -78,9 +78,9 @@ describe('sign-ins.impossible-travel: a user with two points', () => {
       ],
       { minDistanceKm: distance },
     );
-    expect(results.map((r) => [r.target, r.status, (r.evidence as { hops?: { total: number } }).hops?.total])).toEqual(
-      [['c@contoso.test', 'fail', 1]],
-    );
+    expect(results.map((r) => [r.target, r.status, (r.evidence as { hops?: { total: number } }).hops?.total])).toEqual([
+      ['c@contoso.test', 'fail', 1],
+    ]);
   });
 });
 

@@ -49,8 +49,22 @@ describe('TravelHops.impossible and judge: the bounds', () => {
 
   it.each([
     ['shorter than the minimum, however fast (about 100 km in a minute)', NORTH_OF_BERLIN, 1, 900, 200, false],
-    ['long but slower than the limit (about 6,000 km in two hours under a 4,000 km/h limit)', BOSTON, 120, 4000, 200, false],
-    ['long and faster than the limit (about 6,000 km in two hours over a 2,000 km/h limit)', BOSTON, 120, 2000, 200, true],
+    [
+      'long but slower than the limit (about 6,000 km in two hours under a 4,000 km/h limit)',
+      BOSTON,
+      120,
+      4000,
+      200,
+      false,
+    ],
+    [
+      'long and faster than the limit (about 6,000 km in two hours over a 2,000 km/h limit)',
+      BOSTON,
+      120,
+      2000,
+      200,
+      true,
+    ],
   ])('a hop %s', (_name, from, minutes, maxSpeed, minDistance, impossible) => {
     const hops = new TravelHops(maxSpeed, minDistance);
     const a = point(0, from, 1, 'A');
