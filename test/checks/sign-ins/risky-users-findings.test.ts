@@ -147,6 +147,9 @@ describe('sign-ins.risky-users findings', () => {
         detection('in-2', START + 90 * MINUTE, { userPrincipalName: 'someone-else@contoso.test' }),
         detection('out', START - 1),
         detection('low', START + 60 * MINUTE, { riskLevel: 'low' }),
+        // A time that cannot be read places a detection in no window.
+        detection('no-time', START + 60 * MINUTE, { detectedDateTime: null }),
+        detection('bad-time', START + 60 * MINUTE, { detectedDateTime: 'soon' }),
       ],
     );
     expect(results).toEqual([
