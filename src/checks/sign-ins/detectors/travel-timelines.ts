@@ -24,9 +24,11 @@ function field(value: string | null | undefined, previous: string | null, texts:
 }
 
 /**
- * Each user's successful sign-in points, sorted by time, so pages may arrive in any order. Runs
- * of sign-ins from the same place keep only their first and last point (the inner ones cannot
- * make a hop), which keeps ordinary users to one or two points: those live in typed arrays
+ * Each user's successful sign-in points, sorted by time. Runs of sign-ins from the same place keep
+ * only their first and last point (the inner ones cannot make a hop in a log read in time order),
+ * so sign-ins must arrive newest first, as Graph pages them, or oldest first: a point arriving
+ * later inside such a run meets the run's two ends, not its true neighbours, and a hop to it can be
+ * missed. Keeping the runs short keeps ordinary users to one or two points: those live in typed arrays
  * (PointPairs); a user with more is spilled to an exact-size array of objects. A user with more
  * than TRAVEL_POINTS_PER_USER places has a pair handed to `evict` early: the oldest pair, or the newest
  * when the new point is the oldest (Graph pages come newest first), so an event arriving later that falls
